@@ -1,0 +1,87 @@
+"""Building the assistant from ``ASSISTANT_HOME``: train, import, load.
+
+:func:`ensure_ready` makes a fresh home usable (imports the bundled corpus
+and trains the NLU when either is missing); :func:`load_router` loads the
+trained parts into a :class:`~assistant.dialogue.router.Router`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from assistant.dialogue.router import Router
+from assistant.knowledge.composer import AnswerComposer
+from assistant.knowledge.embedder import Embedder, make_embedder
+from assistant.knowledge.index import current_version, load_index
+from assistant.knowledge.ingest import ImportReport, import_documents
+from assistant.knowledge.loaders import load_directory
+from assistant.knowledge.retriever import HybridRetriever
+from assistant.nlu.classifier import IntentClassifier
+from assistant.nlu.tokenizer import KoreanTokenizer
+from assistant.nlu.training_data import Domain, load_nlu_examples
+from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+BUNDLED_SOURCE = "bundled"
+
+
+def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = None) -> dict[str, float]:
+    """Train the intent classifier on ``project`` (default: the bundled ``intents/``) and save it.
+
+    Returns:
+        ``{"examples", "intents", "seconds"}``.
+
+    Raises:
+        InvalidConfigError: the training data is malformed or has fewer than two intents.
+    """
+    from assistant.errors import InvalidConfigError
+
+    root = project or settings.intents_dir
+    paths = [root / "nlu.yml"] if (root / "nlu.yml").exists() else [p for p in (root / "data", root / "intents") if p.exists()] or [root]
+    examples = load_nlu_examples(paths)
+    if len({e.intent for e in examples}) < 2:
+        raise InvalidConfigError(f"{root}: need examples of at least two intents to train, found {len(examples)} examples")
+    clf = IntentClassifier(embedder)
+    stats = clf.train(examples)
+    clf.save(settings.nlu_dir)
+    return stats
+
+
+def import_bundled(settings: Settings, embedder: Embedder, progress: bool = True) -> ImportReport:
+    """Import the bundled corpus (``knowledge/``) as the ``bundled`` source."""
+    docs = list(load_directory(settings.knowledge_dir, source=BUNDLED_SOURCE))
+    return import_documents(settings, BUNDLED_SOURCE, docs, embedder, progress=progress)
+
+
+def ensure_ready(settings: Settings, embedder: Embedder, progress: bool = True) -> None:
+    """Import the bundled corpus and train the NLU if this home has neither."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    if current_version(settings.index_dir) is None:
+        logger.info("no index yet: importing the bundled corpus", extra={"stage": "startup"})
+        import_bundled(settings, embedder, progress)
+    if not (settings.nlu_dir / "meta.json").exists():
+        logger.info("no NLU model yet: training", extra={"stage": "startup"})
+        train_nlu(settings, embedder)
+
+
+def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
+    """Load everything a turn needs from ``settings.home``.
+
+    Raises:
+        ModelNotFoundError: the index or the classifier is missing (run :func:`ensure_ready`).
+    """
+    embedder = embedder or make_embedder(settings.embedder)
+    tokenizer = KoreanTokenizer()
+    index = load_index(settings.index_dir)
+    if index.embedder_name != embedder.name:
+        from assistant.errors import ModelNotFoundError
+
+        raise ModelNotFoundError(f"the index was built with {index.embedder_name}, not {embedder.name}; re-import the knowledge")
+    retriever = HybridRetriever(index, embedder, tokenizer)
+    retriever.warm_up()
+    composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
+    classifier = IntentClassifier.load(settings.nlu_dir, embedder)
+    domain = Domain.load(settings.intents_dir / "domain.yml")
+    return Router(settings, embedder, classifier, retriever, composer, domain)

@@ -1,0 +1,525 @@
+/*
+ * Citizen assistant web chat widget.
+ *
+ * Plain browser JavaScript, no build step and no external resources. Talks to
+ * the Rasa-compatible REST channel:
+ *   POST /webhooks/rest/webhook  {"sender", "message", "metadata": {"language"}}
+ *   -> [{"recipient_id", "text", "buttons"?, "custom"?: {"citations", ...}}]
+ *
+ * Server text is only ever inserted with textContent (never innerHTML), and
+ * only absolute http(s) URLs become links.
+ */
+(function () {
+  'use strict';
+
+  var STRINGS = {
+    ko: {
+      title: '정부 서비스 도우미',
+      placeholder: '질문을 입력하세요 (예: 에너지바우처 신청 방법)',
+      inputLabel: '질문 입력',
+      send: '보내기',
+      hint: 'Enter: 보내기 · Shift+Enter: 줄바꿈',
+      toggleText: 'English',
+      toggleLang: 'en',
+      toggleLabel: 'Switch to English',
+      welcome: '안녕하세요! 정부 서비스와 복지 혜택에 대해 물어보세요. 공식 안내 자료를 바탕으로 출처와 함께 답변해 드려요.',
+      typing: '답변을 준비하고 있어요…',
+      sources: '출처',
+      updated: '{date} 수정',
+      newWindow: '(새 창)',
+      you: '나:',
+      bot: '도우미:',
+      choices: '선택지',
+      errorServer: '죄송해요, 요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요.',
+      errorDetail: '죄송해요, 요청을 처리하지 못했어요: {detail}',
+      errorNetwork: '서버에 연결하지 못했어요. 인터넷 연결을 확인하고 다시 시도해 주세요.',
+      errorTimeout: '응답이 너무 오래 걸리고 있어요. 잠시 후 다시 시도해 주세요.',
+      errorBadResponse: '서버 응답을 이해하지 못했어요. 잠시 후 다시 시도해 주세요.',
+      noReply: '답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.'
+    },
+    en: {
+      title: 'Government services assistant',
+      placeholder: 'Ask a question (e.g. how to apply for the energy voucher)',
+      inputLabel: 'Your question',
+      send: 'Send',
+      hint: 'Enter: send · Shift+Enter: new line',
+      toggleText: '한국어',
+      toggleLang: 'ko',
+      toggleLabel: '한국어로 전환',
+      welcome: 'Hello! Ask me about Korean public services and benefits. Answers are based on official service information, with sources.',
+      typing: 'Preparing an answer…',
+      sources: 'Sources',
+      updated: 'updated {date}',
+      newWindow: '(opens in a new tab)',
+      you: 'You:',
+      bot: 'Assistant:',
+      choices: 'Options',
+      errorServer: 'Sorry, something went wrong while handling your request. Please try again shortly.',
+      errorDetail: 'Sorry, your request could not be handled: {detail}',
+      errorNetwork: 'Could not reach the server. Please check your connection and try again.',
+      errorTimeout: 'The answer is taking too long. Please try again shortly.',
+      errorBadResponse: 'The server sent a response that could not be read. Please try again shortly.',
+      noReply: 'No answer came back. Please try rephrasing your question.'
+    }
+  };
+
+  var SENDER_KEY = 'assistant.sender';
+  var LANG_KEY = 'assistant.lang';
+  var REQUEST_TIMEOUT_MS = 90000;
+  var DATE_RE = /^(\d{4}-\d{2}-\d{2})/;
+
+  var root, log, form, input, sendButton, toggle, typing;
+  var lang = 'ko';
+  var pending = false;
+  var sender = null;
+  var memoryStore = {};
+
+  // ---------------------------------------------------------------- storage
+
+  function storageGet(key) {
+    try {
+      var value = window.sessionStorage.getItem(key);
+      if (value !== null) return value;
+    } catch (e) { /* storage disabled: fall back to memory */ }
+    return Object.prototype.hasOwnProperty.call(memoryStore, key) ? memoryStore[key] : null;
+  }
+
+  function storageSet(key, value) {
+    memoryStore[key] = value;
+    try { window.sessionStorage.setItem(key, value); } catch (e) { /* ignore */ }
+  }
+
+  function randomId() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') return c.randomUUID();
+    var bytes = new Uint8Array(16);
+    if (c && typeof c.getRandomValues === 'function') {
+      c.getRandomValues(bytes);
+    } else {
+      for (var i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+    }
+    var hex = '';
+    for (var j = 0; j < bytes.length; j++) hex += (bytes[j] + 0x100).toString(16).slice(1);
+    return hex;
+  }
+
+  function getSender() {
+    if (sender) return sender;
+    sender = storageGet(SENDER_KEY);
+    if (!sender) {
+      sender = 'web-' + randomId();
+      storageSet(SENDER_KEY, sender);
+    }
+    return sender;
+  }
+
+  // ------------------------------------------------------------------- i18n
+
+  function normaliseLang(value) {
+    return value === 'en' ? 'en' : (value === 'ko' ? 'ko' : null);
+  }
+
+  function defaultLang() {
+    var stored = normaliseLang(storageGet(LANG_KEY));
+    if (stored) return stored;
+    var nav = (navigator.language || navigator.userLanguage || '').toLowerCase();
+    return nav.indexOf('en') === 0 ? 'en' : 'ko';
+  }
+
+  function t(key, args) {
+    var table = STRINGS[lang] || STRINGS.ko;
+    var text = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : STRINGS.ko[key];
+    if (text === undefined) return key;
+    if (args) {
+      text = text.replace(/\{(\w+)\}/g, function (m, name) {
+        return Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
+      });
+    }
+    return text;
+  }
+
+  /** Create a text node/element whose text follows the UI language. */
+  function localise(el, key, args) {
+    el.setAttribute('data-i18n', key);
+    if (args) el.setAttribute('data-i18n-args', JSON.stringify(args));
+    el.textContent = t(key, args);
+    return el;
+  }
+
+  function applyLanguage(next) {
+    lang = normaliseLang(next) || 'ko';
+    document.documentElement.lang = lang;
+    document.title = t('title');
+
+    var nodes = document.querySelectorAll('[data-i18n]');
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i];
+      var args = null;
+      var raw = node.getAttribute('data-i18n-args');
+      if (raw) { try { args = JSON.parse(raw); } catch (e) { args = null; } }
+      node.textContent = t(node.getAttribute('data-i18n'), args);
+    }
+    var placeholders = document.querySelectorAll('[data-i18n-placeholder]');
+    for (var k = 0; k < placeholders.length; k++) {
+      placeholders[k].setAttribute('placeholder', t(placeholders[k].getAttribute('data-i18n-placeholder')));
+    }
+    var labels = document.querySelectorAll('[data-i18n-aria-label]');
+    for (var m = 0; m < labels.length; m++) {
+      labels[m].setAttribute('aria-label', t(labels[m].getAttribute('data-i18n-aria-label')));
+    }
+
+    toggle.textContent = t('toggleText');
+    toggle.setAttribute('lang', t('toggleLang'));
+    toggle.setAttribute('aria-label', t('toggleLabel'));
+  }
+
+  // -------------------------------------------------------------- rendering
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function scrollToEnd() {
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function speaker(key) {
+    var label = el('span', 'visually-hidden');
+    localise(label, key);
+    return label;
+  }
+
+  function appendMessage(node) {
+    log.appendChild(node);
+    scrollToEnd();
+    return node;
+  }
+
+  function addUserMessage(text) {
+    var msg = el('div', 'msg user');
+    msg.appendChild(speaker('you'));
+    msg.appendChild(el('p', 'msg-text', text));
+    return appendMessage(msg);
+  }
+
+  function addNotice(key, className) {
+    var msg = el('div', 'msg ' + className);
+    var p = el('p', 'msg-text');
+    localise(p, key);
+    msg.appendChild(p);
+    return appendMessage(msg);
+  }
+
+  function addError(key, detail) {
+    var msg = el('div', 'msg error');
+    var p = el('p', 'msg-text');
+    if (detail) {
+      localise(p, 'errorDetail', { detail: detail });
+    } else {
+      localise(p, key);
+    }
+    msg.appendChild(p);
+    return appendMessage(msg);
+  }
+
+  function safeHttpUrl(value) {
+    if (typeof value !== 'string') return null;
+    var trimmed = value.trim();
+    if (!/^https?:\/\//i.test(trimmed)) return null;
+    try {
+      var parsed = new URL(trimmed);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
+      return parsed.href;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function asText(value) {
+    if (value === undefined || value === null) return '';
+    return String(value).trim();
+  }
+
+  function renderCitations(citations) {
+    var seen = {};
+    var items = [];
+    for (var i = 0; i < citations.length; i++) {
+      var c = citations[i];
+      if (!c || typeof c !== 'object') continue;
+      var key = asText(c.doc_id) + '\u0000' + asText(c.section) + '\u0000' + asText(c.url);
+      if (seen[key]) continue;
+      seen[key] = true;
+      items.push(c);
+    }
+    if (!items.length) return null;
+
+    var box = el('div', 'citations');
+    var heading = el('p', 'citations-title');
+    localise(heading, 'sources');
+    var headingId = 'cite-h-' + randomId();
+    heading.id = headingId;
+    box.appendChild(heading);
+
+    var list = el('ol', 'citations-list');
+    list.setAttribute('aria-labelledby', headingId);
+    for (var j = 0; j < items.length; j++) {
+      var cite = items[j];
+      var li = el('li', 'citation');
+      var title = asText(cite.title) || asText(cite.url) || asText(cite.doc_id);
+      var href = safeHttpUrl(cite.url);
+      if (href) {
+        var a = el('a', 'citation-link', title);
+        a.href = href;
+        a.target = '_blank';
+        a.rel = 'noopener';
+        var hint = el('span', 'visually-hidden');
+        localise(hint, 'newWindow');
+        a.appendChild(document.createTextNode(' '));
+        a.appendChild(hint);
+        li.appendChild(a);
+      } else {
+        li.appendChild(el('span', 'citation-title', title));
+      }
+
+      var metaParts = [];
+      if (asText(cite.agency)) metaParts.push(el('span', 'citation-agency', asText(cite.agency)));
+      if (asText(cite.section)) metaParts.push(el('span', 'citation-section', asText(cite.section)));
+      var dateMatch = DATE_RE.exec(asText(cite.updated_at));
+      if (dateMatch) {
+        var updated = el('span', 'citation-updated');
+        localise(updated, 'updated', { date: dateMatch[1] });
+        metaParts.push(updated);
+      }
+      if (metaParts.length) {
+        var meta = el('span', 'citation-meta');
+        for (var k = 0; k < metaParts.length; k++) {
+          if (k > 0) meta.appendChild(el('span', 'sep', ' · '));
+          meta.appendChild(metaParts[k]);
+        }
+        li.appendChild(meta);
+      }
+      list.appendChild(li);
+    }
+    box.appendChild(list);
+    return box;
+  }
+
+  function renderButtons(buttons) {
+    var group = el('div', 'msg-buttons');
+    group.setAttribute('role', 'group');
+    group.setAttribute('data-i18n-aria-label', 'choices');
+    group.setAttribute('aria-label', t('choices'));
+    var count = 0;
+    for (var i = 0; i < buttons.length; i++) {
+      var b = buttons[i];
+      if (!b || typeof b !== 'object') continue;
+      var title = asText(b.title);
+      var payload = typeof b.payload === 'string' && b.payload.trim() ? b.payload : title;
+      if (!title && !payload) continue;
+      var button = el('button', 'bot-button', title || payload);
+      button.type = 'button';
+      button.disabled = pending;
+      (function (p, label) {
+        button.addEventListener('click', function () { send(p, label); });
+      })(payload, title || payload);
+      group.appendChild(button);
+      count++;
+    }
+    return count ? group : null;
+  }
+
+  function addBotMessage(message) {
+    if (!message || typeof message !== 'object') return null;
+    var custom = message.custom && typeof message.custom === 'object' ? message.custom : {};
+    var text = typeof message.text === 'string' ? message.text : '';
+    var citations = Array.isArray(custom.citations) ? custom.citations : [];
+    var buttons = Array.isArray(message.buttons) ? message.buttons : [];
+    if (!text && !citations.length && !buttons.length) return null;
+
+    var msg = el('div', 'msg bot');
+    if (custom.abstained === true) msg.classList.add('abstained');
+    msg.appendChild(speaker('bot'));
+    if (text) {
+      var body = el('p', 'msg-text', text);
+      var msgLang = normaliseLang(custom.language);
+      if (msgLang) body.setAttribute('lang', msgLang);
+      msg.appendChild(body);
+    }
+    if (buttons.length) {
+      var group = renderButtons(buttons);
+      if (group) msg.appendChild(group);
+    }
+    if (citations.length) {
+      var box = renderCitations(citations);
+      if (box) msg.appendChild(box);
+    }
+    return appendMessage(msg);
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  function setPending(value) {
+    pending = value;
+    sendButton.disabled = value;
+    input.readOnly = value;
+    if (value) {
+      input.setAttribute('aria-disabled', 'true');
+      form.setAttribute('aria-busy', 'true');
+    } else {
+      input.removeAttribute('aria-disabled');
+      form.removeAttribute('aria-busy');
+    }
+    typing.hidden = !value;
+    var botButtons = log.querySelectorAll('.bot-button');
+    for (var i = 0; i < botButtons.length; i++) botButtons[i].disabled = value;
+    if (value) scrollToEnd();
+  }
+
+  function errorDetail(body) {
+    if (!body || typeof body !== 'object') return '';
+    var detail = body.detail;
+    if (typeof detail === 'string') return detail.trim();
+    if (Array.isArray(detail)) {
+      // FastAPI validation errors: [{"msg": "..."}, ...]
+      var parts = [];
+      for (var i = 0; i < detail.length; i++) {
+        if (detail[i] && typeof detail[i].msg === 'string') parts.push(detail[i].msg);
+      }
+      return parts.join('; ');
+    }
+    return '';
+  }
+
+  function readJson(response) {
+    return response.text().then(function (raw) {
+      if (!raw) return null;
+      try { return JSON.parse(raw); } catch (e) { return undefined; }
+    });
+  }
+
+  function send(message, displayText) {
+    if (pending) return false;
+    if (typeof message !== 'string' || !message.trim()) return false;
+    var text = message.trim();
+    addUserMessage(displayText && displayText.trim() ? displayText.trim() : text);
+    setPending(true);
+
+    var controller = typeof AbortController === 'function' ? new AbortController() : null;
+    var timedOut = false;
+    var timer = window.setTimeout(function () {
+      timedOut = true;
+      if (controller) controller.abort();
+    }, REQUEST_TIMEOUT_MS);
+
+    var endpoint = root.getAttribute('data-endpoint') || '/webhooks/rest/webhook';
+    fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      body: JSON.stringify({ sender: getSender(), message: text, metadata: { language: lang } }),
+      signal: controller ? controller.signal : undefined,
+      credentials: 'same-origin'
+    }).then(function (response) {
+      return readJson(response).then(function (body) {
+        if (!response.ok) {
+          addError('errorServer', errorDetail(body));
+          return;
+        }
+        if (!Array.isArray(body)) {
+          addError('errorBadResponse');
+          return;
+        }
+        var shown = 0;
+        for (var i = 0; i < body.length; i++) {
+          if (addBotMessage(body[i])) shown++;
+        }
+        if (!shown) addNotice('noReply', 'notice');
+      });
+    }).catch(function () {
+      addError(timedOut ? 'errorTimeout' : 'errorNetwork');
+    }).then(function () {
+      window.clearTimeout(timer);
+      setPending(false);
+      input.focus();
+    });
+    return true;
+  }
+
+  function submitInput() {
+    if (pending) return;
+    var value = input.value;
+    if (!value.trim()) {
+      input.value = '';
+      autosize();
+      input.focus();
+      return;
+    }
+    if (send(value)) {
+      input.value = '';
+      autosize();
+    }
+  }
+
+  function autosize() {
+    input.style.height = 'auto';
+    var max = 160;
+    input.style.height = Math.min(input.scrollHeight, max) + 'px';
+    input.style.overflowY = input.scrollHeight > max ? 'auto' : 'hidden';
+  }
+
+  // ------------------------------------------------------------------- init
+
+  function init() {
+    root = document.getElementById('chat');
+    log = document.getElementById('chat-log');
+    form = document.getElementById('chat-form');
+    input = document.getElementById('chat-input');
+    sendButton = document.getElementById('chat-send');
+    toggle = document.getElementById('lang-toggle');
+    typing = document.getElementById('chat-typing');
+    if (!root || !log || !form || !input || !sendButton || !toggle || !typing) return;
+
+    getSender();
+    applyLanguage(defaultLang());
+
+    var welcome = el('div', 'msg welcome');
+    var p = el('p', 'msg-text');
+    localise(p, 'welcome');
+    welcome.appendChild(p);
+    log.appendChild(welcome);
+
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      submitInput();
+    });
+
+    input.addEventListener('keydown', function (event) {
+      if (event.key !== 'Enter') return;
+      // Never send while an IME (Korean input) is composing a syllable.
+      if (event.isComposing || event.keyCode === 229) return;
+      if (event.shiftKey) return; // newline
+      event.preventDefault();
+      submitInput();
+    });
+
+    input.addEventListener('input', autosize);
+
+    toggle.addEventListener('click', function () {
+      var next = lang === 'ko' ? 'en' : 'ko';
+      storageSet(LANG_KEY, next);
+      applyLanguage(next);
+    });
+
+    autosize();
+    input.focus();
+    root.setAttribute('data-ready', 'true');
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,179 @@
+"""The ``assistant`` command line.
+
+Commands::
+
+    assistant serve [--host H] [--port P]       web widget + REST channel (imports/trains on first start)
+    assistant ask [--json] "question" | -       one answer (``-``: one question per stdin line)
+    assistant chat                              a terminal conversation
+    assistant train [--project DIR]             train the intent classifier
+    assistant knowledge import gov24 DIR        import the public-service catalogue (open-API JSON)
+    assistant knowledge import dir DIR          import .md/.html/.txt documents
+    assistant knowledge status                  what the index holds
+
+Errors print one line to stderr starting with ``error:`` and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import uuid
+from pathlib import Path
+
+from assistant.errors import AssistantError
+from assistant.settings import get_settings
+
+
+def _router(progress: bool = True):  # type: ignore[no-untyped-def]
+    from assistant.app_state import ensure_ready, load_router
+    from assistant.knowledge.embedder import make_embedder
+
+    settings = get_settings()
+    embedder = make_embedder(settings.embedder)
+    ensure_ready(settings, embedder, progress=progress)
+    return load_router(settings, embedder)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.dialogue.messages import UserMessage
+
+    router = _router(progress=not args.json)
+    questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
+    sender = f"cli-{uuid.uuid4().hex[:8]}"
+    for q in questions:
+        if args.question == "-" and not q.strip():
+            continue
+        turn = router.handle(UserMessage(sender, q, channel="cli"))
+        if args.json:
+            print(json.dumps(turn.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print("\n\n".join(m.text for m in turn.messages), flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.dialogue.messages import UserMessage
+
+    router = _router()
+    sender = f"chat-{uuid.uuid4().hex[:8]}"
+    print("정부 서비스 도우미 / Government services assistant. Ctrl-D to quit.")
+    while True:
+        try:
+            q = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        turn = router.handle(UserMessage(sender, q, channel="cli"))
+        for m in turn.messages:
+            print(m.text)
+            for c in m.custom.get("citations", []):
+                print(f"  - {c['title']} | {c['agency']} | {c['section']} | {c['url']} | {c['updated_at']}")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from assistant.app_state import train_nlu
+    from assistant.knowledge.embedder import make_embedder
+
+    settings = get_settings()
+    stats = train_nlu(settings, make_embedder(settings.embedder), args.project)
+    print(f"trained intent classifier: {stats['examples']} examples, {stats['intents']} intents, "
+          f"{stats['seconds']:.1f} s -> {settings.nlu_dir}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from assistant.knowledge.embedder import make_embedder
+    from assistant.knowledge.ingest import import_documents
+    from assistant.knowledge.loaders import load_directory, load_gov24
+
+    settings = get_settings()
+    if args.kind == "gov24":
+        docs, source = load_gov24(args.path), "gov24"
+    else:
+        source = args.source or f"dir:{args.path.resolve()}"
+        docs = list(load_directory(args.path, source=source))
+    rep = import_documents(settings, source, docs, make_embedder(settings.embedder), progress=not args.quiet)
+    print(
+        f"imported {rep.documents} documents from {source} ({rep.changed} new or changed, {rep.removed} removed); "
+        f"index: {rep.chunks} chunks, {rep.embedded} embedded now, {rep.cached} from cache; {rep.seconds:.1f} s"
+        + (f", {rep.chunks_per_second:.1f} chunks/s" if rep.embedded else "")
+    )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from assistant.knowledge.index import current_version
+    from assistant.stores.documents import DocumentStore
+
+    settings = get_settings()
+    version = current_version(settings.index_dir)
+    sources = DocumentStore(settings.db_url).sources() if (settings.home / "assistant.db").exists() else {}
+    print(json.dumps({"home": str(settings.home), "index_version": version, "sources": sources}, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from assistant.server.app import create_app
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    p = argparse.ArgumentParser(prog="assistant", description="Citizen assistant for government services.")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", help="run the web widget and REST channel")
+    s.add_argument("--host", default=None)
+    s.add_argument("--port", type=int, default=None)
+    s.set_defaults(func=cmd_serve)
+
+    a = sub.add_parser("ask", help="answer one question (or '-' for one per stdin line)")
+    a.add_argument("question")
+    a.add_argument("--json", action="store_true", help="print one JSON object per question")
+    a.set_defaults(func=cmd_ask)
+
+    c = sub.add_parser("chat", help="talk in the terminal")
+    c.set_defaults(func=cmd_chat)
+
+    t = sub.add_parser("train", help="train the intent classifier")
+    t.add_argument("--project", type=Path, default=None, help="Rasa-style project dir (default: bundled intents/)")
+    t.set_defaults(func=cmd_train)
+
+    k = sub.add_parser("knowledge", help="manage the document corpus")
+    ksub = k.add_subparsers(dest="knowledge_command", required=True)
+    imp = ksub.add_parser("import", help="import documents (replaces the source's previous import)")
+    imp.add_argument("kind", choices=["gov24", "dir"])
+    imp.add_argument("path", type=Path)
+    imp.add_argument("--source", default=None, help="source name for 'dir' (default: dir:<abs path>)")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.set_defaults(func=cmd_import)
+    st = ksub.add_parser("status", help="show the index and its sources")
+    st.set_defaults(func=cmd_status)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``assistant`` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except AssistantError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

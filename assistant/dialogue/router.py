@@ -1,0 +1,140 @@
+"""The turn router (first version): intents → responses, questions → knowledge, else fallback.
+
+Order, after the design card: small talk and handoff intents answered from
+``domain.yml`` responses → out of scope → knowledge retrieval with an
+answerability gate → an honest fallback. Thresholds come from
+:class:`~assistant.settings.Settings`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.knowledge.composer import Answer, AnswerComposer
+from assistant.knowledge.embedder import Embedder
+from assistant.knowledge.retriever import HybridRetriever
+from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
+from assistant.nlu.language import detect_language
+from assistant.nlu.tokenizer import normalize_spaces
+from assistant.nlu.training_data import Domain
+from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_thank", "human_handoff": "utter_handoff"}
+KNOWLEDGE_INTENTS = {"ask_service_info", "check_eligibility"}
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """Everything a turn produced (for the CLI's JSON and the REST channel).
+
+    Attributes:
+        messages: replies in order; nlu: the NLU result (None for an empty message);
+        answer: the knowledge answer when retrieval ran; action: the branch taken.
+    """
+
+    messages: tuple[BotMessage, ...]
+    language: str
+    nlu: NluResult | None
+    answer: Answer | None
+    action: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``assistant ask --json`` shape."""
+        intent = self.nlu.intent if self.nlu else IntentPrediction("", 0.0)
+        citations = [c.__dict__ for c in self.answer.citations] if self.answer else []
+        return {
+            "text": "\n\n".join(m.text for m in self.messages),
+            "language": self.language,
+            "intent": {"name": intent.name, "confidence": round(intent.confidence, 4)},
+            "citations": citations,
+            "abstained": self.answer is None or self.answer.abstained,
+        }
+
+
+class Router:
+    """Routes one user message to a response, a knowledge answer or a fallback.
+
+    Args:
+        settings: thresholds and limits.
+        embedder: shared by NLU and retrieval (the message is embedded once).
+        classifier, retriever, composer, domain: the loaded components.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        classifier: IntentClassifier,
+        retriever: HybridRetriever,
+        composer: AnswerComposer,
+        domain: Domain,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.classifier = classifier
+        self.retriever = retriever
+        self.composer = composer
+        self.domain = domain
+
+    def respond(self, name: str, language: str, **custom: Any) -> BotMessage:
+        """Render a domain response for ``language``."""
+        variant = self.domain.response(name, language)
+        buttons = tuple({"title": b["title"], "payload": b["payload"]} for b in variant.get("buttons") or [])
+        return BotMessage(variant.get("text", ""), buttons, {"response": name, "language": language, **custom})
+
+    def handle(self, message: UserMessage) -> TurnResult:
+        """Process one message and return the replies.
+
+        The text is normalised (zero-width and odd spaces) and cut to
+        ``settings.max_message_chars`` with a logged warning; empty text gets
+        the ``utter_empty_message`` response.
+        """
+        t0 = time.perf_counter()
+        text = normalize_spaces(message.text or "").strip()
+        preferred = message.metadata.get("language") if isinstance(message.metadata, dict) else None
+        language = detect_language(text, default=preferred if preferred in ("ko", "en") else "ko")
+        if not text:
+            return TurnResult((self.respond("utter_empty_message", language),), language, None, None, "utter_empty_message")
+        if len(text) > self.settings.max_message_chars:
+            logger.warning(
+                "message truncated",
+                extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "router", "chars": len(text)},
+            )
+            text = text[: self.settings.max_message_chars]
+        vector = self.embedder.embed_queries([text])[0]
+        t_embed = time.perf_counter()
+        ranking = self.classifier.predict_vector(vector)
+        nlu = NluResult(text, language, ranking[0], ranking)
+        intent = nlu.intent
+        timings = {"embed": (t_embed - t0) * 1000}
+        custom = {"intent": {"name": intent.name, "confidence": round(intent.confidence, 4)}, "language": language}
+
+        if intent.name in SMALL_TALK and intent.confidence >= self.settings.intent_threshold:
+            action = SMALL_TALK[intent.name]
+            return TurnResult((self.respond(action, language, **custom),), language, nlu, None, action, timings)
+        p_oos = nlu.probability("out_of_scope")
+        if p_oos >= self.settings.oos_threshold:
+            return TurnResult((self.respond("utter_out_of_scope", language, **custom),), language, nlu, None, "utter_out_of_scope", timings)
+
+        result = self.retriever.run(text, k=self.settings.top_k, query_vector=vector)
+        answer = self.composer.run(result, p_oos=p_oos)
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        if not answer.abstained:
+            msg = BotMessage(
+                answer.text,
+                (),
+                {**custom, "citations": [c.__dict__ for c in answer.citations], "abstained": False},
+            )
+            return TurnResult((msg,), language, nlu, answer, "action_answer_from_knowledge", timings)
+        # Abstain: a question about services we have no document for, or chatter.
+        name = "utter_no_answer" if intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold else "utter_out_of_scope"
+        return TurnResult(
+            (self.respond(name, language, **custom, citations=[], abstained=True),), language, nlu, answer, name, timings
+        )

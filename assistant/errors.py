@@ -1,0 +1,36 @@
+"""The assistant's exception hierarchy.
+
+One root, :class:`AssistantError`; each subclass also inherits the builtin it
+stands in for, so callers that catch ``ValueError`` or ``FileNotFoundError``
+keep working. HTTP status codes are chosen only at the edge
+(:mod:`assistant.server.errors`).
+"""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Root of every error the assistant raises on purpose."""
+
+
+class InvalidConfigError(AssistantError, ValueError):
+    """A configuration value or a component name is not valid."""
+
+
+class InvalidInputError(AssistantError, ValueError):
+    """A user message or request body cannot be processed (empty, too long, bad encoding)."""
+
+
+class LoaderError(AssistantError, ValueError):
+    """A document or catalogue file is missing, unreadable or malformed.
+
+    The message names the file and, where known, the record that failed.
+    """
+
+
+class ModelNotFoundError(AssistantError, FileNotFoundError):
+    """A trained artifact (index, classifier) is missing under ``ASSISTANT_HOME``."""
+
+
+class IndexBuildError(AssistantError, RuntimeError):
+    """Building or swapping a retrieval index failed; the previous index is kept."""

@@ -1,0 +1,211 @@
+"""Answer composer: a grounded reply from retrieved passages, with citations, or an abstention.
+
+Grounding rule: every sentence of an answer that states a fact is a quoted
+excerpt of a cited passage; the only other text is the fixed template
+(headings such as "지원 대상"). Nothing is paraphrased, so nothing can be
+stated that the passage does not support.
+
+Answerability: a retrieval score alone separates answerable from
+unanswerable questions badly (chatter such as "ㅋㅋㅋㅋㅋ" gets dense scores
+as high as real questions), so :func:`answerability` combines signals:
+the intent classifier's out_of_scope probability, agreement of the lexical
+and dense retrievers on the top document, the share of the query's content
+terms found in the top document, the top dense cosine, and the fused-score
+margin over the runner-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assistant.knowledge.documents import Chunk
+from assistant.knowledge.index import DocInfo, KnowledgeIndex
+from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+
+EXCERPT_CHARS = 320
+
+#: Section-name keys (lower-case, no spaces) that answer each aspect of a question.
+ASPECT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "overview": ("서비스목적요약", "서비스목적", "개요", "overview"),
+    "eligibility": ("지원대상", "선정기준", "whoiseligible", "eligibility"),
+    "benefit": ("지원내용", "whatyouget"),
+    "apply": ("신청방법", "신청기한", "접수기관", "howtoapply"),
+    "documents": ("구비서류", "requireddocuments"),
+    "contact": ("문의처", "문의", "contact"),
+}
+_ASPECT_CUES: dict[str, tuple[str, ...]] = {
+    "apply": ("신청", "어디", "방법", "접수", "apply", "application", "where", "how"),
+    "benefit": ("얼마", "금액", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover"),
+    "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "받", "eligible", "qualify", "who", "age"),
+    "documents": ("서류", "준비", "document", "documents", "paperwork"),
+    "contact": ("전화", "문의", "연락", "phone", "contact", "call"),
+}
+_HEADINGS = {
+    "ko": {"overview": "개요", "eligibility": "지원 대상", "benefit": "지원 내용", "apply": "신청 방법", "documents": "구비 서류", "contact": "문의"},
+    "en": {"overview": "Overview", "eligibility": "Who is eligible", "benefit": "What you get", "apply": "How to apply", "documents": "Required documents", "contact": "Contact"},
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a part of an answer comes from (the ``custom.citations`` items of the REST channel)."""
+
+    doc_id: str
+    title: str
+    agency: str
+    url: str
+    section: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A composed reply.
+
+    Attributes:
+        text: the reply; citations: in rank order; abstained: True when no
+        document answers; signals: the answerability features (for logs and tuning).
+    """
+
+    text: str
+    language: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    score: float
+    signals: dict[str, float] = field(default_factory=dict)
+
+
+def _key(section: str) -> str:
+    return section.split(">")[-1].replace(" ", "").lower()
+
+
+def _aspects(terms: tuple[str, ...], query: str) -> list[str]:
+    q = query.lower()
+    found = [a for a, cues in _ASPECT_CUES.items() if any(c in terms or (len(c) > 1 and c in q) for c in cues)]
+    if not found:
+        return ["overview", "eligibility", "benefit", "apply"]
+    order = ["eligibility", "benefit", "apply", "documents", "contact"]
+    found = sorted(set(found), key=order.index)
+    if found == ["eligibility"]:
+        found.append("apply")
+    return found[:3]
+
+
+def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    if cut < limit // 2:
+        cut = limit
+    return text[:cut].rstrip() + " …"
+
+
+class AnswerComposer:
+    """Builds grounded answers from a :class:`RetrievalResult`.
+
+    Args:
+        index: the loaded index (full section text of each document).
+        tokenizer: for term overlap.
+        threshold: minimum answerability (0..1) to answer; configuration
+            (``ASSISTANT_ABSTAIN_THRESHOLD``).
+        oos_threshold: an out_of_scope probability at or above this abstains.
+    """
+
+    def __init__(self, index: KnowledgeIndex, tokenizer: KoreanTokenizer, threshold: float = 0.5, oos_threshold: float = 0.5) -> None:
+        self.index = index
+        self.tokenizer = tokenizer
+        self.threshold = threshold
+        self.oos_threshold = oos_threshold
+        self._doc_chunks: dict[str, list[Chunk]] = {}
+        for c in index.chunks:
+            self._doc_chunks.setdefault(c.doc_id, []).append(c)
+        self._doc_terms: dict[str, frozenset[str]] = {}
+
+    def _terms_of(self, doc_id: str) -> frozenset[str]:
+        if doc_id not in self._doc_terms:
+            doc = self.index.docs[doc_id]
+            text = doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, []))
+            self._doc_terms[doc_id] = frozenset(lexical_terms(self.tokenizer.tokenize(text)))
+        return self._doc_terms[doc_id]
+
+    def answerability(self, result: RetrievalResult, p_oos: float = 0.0) -> tuple[float, dict[str, float]]:
+        """Score (0..1) that the top document answers the query, and the signals behind it.
+
+        Signals: ``p_oos``; ``dense`` (top cosine); ``agree`` (1 when the top
+        document is in both retrievers' top 5); ``overlap`` (share of the
+        query's content terms in the top document, or -1 for an English query
+        on a Korean document where terms cannot overlap); ``margin`` (fused
+        score of the top document minus the runner-up's).
+        """
+        if not result.hits:
+            return 0.0, {"p_oos": p_oos}
+        top = result.hits[0]
+        terms = set(result.terms)
+        cross_lingual = result.language != top.doc.language
+        overlap = len(terms & self._terms_of(top.doc.doc_id)) / len(terms) if terms and not cross_lingual else -1.0
+        agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
+        margin = top.score - (result.hits[1].score if len(result.hits) > 1 else 0.0)
+        signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical}
+        # Each signal maps to 0..1 evidence; the weights sum to 1. Cut points
+        # were read off the distributions of in-corpus questions
+        # (bench/citizen_questions.yaml) and out-of-corpus ones (tests/data/out_of_corpus.yaml).
+        dense_ev = min(1.0, max(0.0, (top.dense - 0.78) / 0.08))
+        if overlap < 0:
+            score = 0.75 * dense_ev + 0.25 * min(1.0, margin * 4)
+        else:
+            overlap_ev = min(1.0, max(0.0, (overlap - 0.2) / 0.5))
+            score = 0.4 * dense_ev + 0.35 * overlap_ev + 0.15 * agree + 0.1 * min(1.0, margin * 4)
+        score *= 1.0 - p_oos
+        return score, signals
+
+    def _sections(self, doc: DocInfo) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in self._doc_chunks.get(doc.doc_id, []):
+            out.setdefault(c.section, c.text)
+        return out
+
+    def _pick_doc(self, result: RetrievalResult) -> DocHit:
+        top = result.hits[0]
+        sid = top.doc.service_id
+        if sid and top.doc.language != result.language:
+            for h in result.hits[1:5]:
+                if h.doc.service_id == sid and h.doc.language == result.language:
+                    return h
+        return top
+
+    def run(self, result: RetrievalResult, p_oos: float = 0.0) -> Answer:
+        """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True)."""
+        score, signals = self.answerability(result, p_oos)
+        lang = result.language if result.language in _HEADINGS else "ko"
+        if score < self.threshold or p_oos >= self.oos_threshold:
+            return Answer("", lang, (), True, score, signals)
+        hit = self._pick_doc(result)
+        doc = hit.doc
+        sections = self._sections(doc)
+        by_key = {_key(name): name for name in sections}
+        parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
+        for aspect in _aspects(result.terms, result.query):
+            for key in ASPECT_SECTIONS[aspect]:
+                if key in by_key:
+                    name = by_key[key]
+                    parts.append((aspect, name, _excerpt(sections[name])))
+                    break
+        if not parts and hit.chunks:
+            best = hit.chunks[0].chunk
+            parts.append(("overview", best.section, _excerpt(best.text)))
+        head = _HEADINGS[lang]
+        if lang == "en":
+            lines = [f"{doc.title} ({doc.agency})" if doc.agency else doc.title]
+            if doc.language != "en":
+                lines.append("(Quoted from the official Korean service catalogue.)")
+        else:
+            lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + " 안내예요."]
+        for aspect, _name, text in parts:
+            lines.append(f"\n[{head[aspect]}]\n{text}")
+        updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
+        source_label = "Source" if lang == "en" else "출처"
+        lines.append(f"\n{source_label}: {doc.url}{updated}")
+        citations = [Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for _a, name, _t in parts]
+        return Answer("\n".join(lines), lang, tuple(citations), False, score, signals)

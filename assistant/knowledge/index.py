@@ -1,0 +1,210 @@
+"""The retrieval index: FAISS (dense) + BM25 (lexical) over chunks, on disk.
+
+Layout under ``ASSISTANT_HOME``::
+
+    index/CURRENT            name of the active version (replaced atomically)
+    index/<version>/         manifest.json, docs.json, chunks.json,
+                             dense.faiss, dense_rows.npy, bm25/
+
+A new version is fully written before ``CURRENT`` points at it
+(``os.replace``), so a failed build never damages the index in use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from assistant.errors import IndexBuildError, ModelNotFoundError
+
+import logging
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+from assistant.knowledge.documents import Chunk, Document
+
+#: BM25 parameters (Robertson & Zaragoza 2009 defaults for short passages).
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What a citation needs about a document."""
+
+    doc_id: str
+    title: str
+    agency: str
+    url: str
+    language: str
+    updated_at: str
+    source: str
+    service_id: str
+
+
+@dataclass
+class KnowledgeIndex:
+    """An index loaded in memory: chunks, docs, FAISS and BM25.
+
+    Attributes:
+        chunks: all chunks; row ``i`` of BM25 is ``chunks[i]``.
+        docs: doc_id → :class:`DocInfo`.
+        dense: FAISS inner-product index over the dense chunks.
+        dense_rows: ``dense_rows[j]`` is the chunk row of FAISS vector ``j``.
+        bm25: the BM25 model over :func:`~assistant.knowledge.chunking.lexical_text`.
+        vocabulary: the lexical terms seen in the corpus.
+        embedder_name: the embedder that built the vectors; queries must use the same.
+    """
+
+    chunks: list[Chunk]
+    docs: dict[str, DocInfo]
+    dense: faiss.Index
+    dense_rows: np.ndarray
+    bm25: bm25s.BM25
+    vocabulary: frozenset[str]
+    embedder_name: str
+    version: str
+
+    @property
+    def chunk_doc_rows(self) -> np.ndarray:
+        """Not used directly; kept for API symmetry."""
+        return self.dense_rows
+
+
+def build_index(
+    home_index: Path,
+    docs: list[Document],
+    chunks: list[Chunk],
+    chunk_terms: list[list[str]],
+    vectors: np.ndarray,
+    dense_rows: np.ndarray,
+    embedder_name: str,
+) -> str:
+    """Write a new index version (not yet active; see :func:`activate_version`).
+
+    Args:
+        home_index: the ``index/`` directory under ``ASSISTANT_HOME``.
+        docs: every document in the index.
+        chunks: every chunk, in row order.
+        chunk_terms: lexical terms of each chunk (same order as ``chunks``).
+        vectors: ``(n_dense, dim)`` float32 unit vectors.
+        dense_rows: ``(n_dense,)`` int64 chunk rows of ``vectors``.
+        embedder_name: recorded in the manifest.
+
+    Returns:
+        The new version's name.
+
+    Raises:
+        IndexBuildError: writing failed; nothing was changed.
+    """
+    home_index.mkdir(parents=True, exist_ok=True)
+    version = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    tmp = home_index / f".building-{version}"
+    try:
+        tmp.mkdir()
+        doc_rows = [
+            {
+                "doc_id": d.doc_id,
+                "title": d.title,
+                "agency": d.agency,
+                "url": d.url,
+                "language": d.language,
+                "updated_at": d.updated_at,
+                "source": d.source,
+                "service_id": str(d.meta.get("service_id", "")),
+            }
+            for d in docs
+        ]
+        (tmp / "docs.json").write_text(json.dumps(doc_rows, ensure_ascii=False), encoding="utf-8")
+        (tmp / "chunks.json").write_text(
+            json.dumps([[c.chunk_id, c.doc_id, c.section, c.text, c.dense] for c in chunks], ensure_ascii=False),
+            encoding="utf-8",
+        )
+        dim = int(vectors.shape[1]) if vectors.size else 0
+        index = faiss.IndexFlatIP(max(dim, 1))
+        if vectors.size:
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        faiss.write_index(index, str(tmp / "dense.faiss"))
+        np.save(tmp / "dense_rows.npy", dense_rows.astype(np.int64))
+        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        bm25.index([t if t else ["∅"] for t in chunk_terms], show_progress=False)
+        bm25.save(str(tmp / "bm25"))
+        manifest = {
+            "version": version,
+            "embedder": embedder_name,
+            "dim": dim,
+            "documents": len(docs),
+            "chunks": len(chunks),
+            "dense_chunks": int(len(dense_rows)),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        tmp.rename(home_index / version)
+    except Exception as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexBuildError(f"building the index failed, the previous index is kept: {e}") from e
+    return version
+
+
+def activate_version(home_index: Path, version: str) -> None:
+    """Point ``CURRENT`` at ``version`` atomically and delete older versions."""
+    pointer_tmp = home_index / f".CURRENT-{version}"
+    pointer_tmp.write_text(version, encoding="utf-8")
+    os.replace(pointer_tmp, home_index / "CURRENT")
+    _remove_old_versions(home_index, keep=version)
+
+
+def discard_version(home_index: Path, version: str) -> None:
+    """Delete a built version that was never activated."""
+    shutil.rmtree(home_index / version, ignore_errors=True)
+
+
+def _remove_old_versions(home_index: Path, keep: str) -> None:
+    for child in home_index.iterdir():
+        if child.is_dir() and child.name != keep and not child.name.startswith(".building-"):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def current_version(home_index: Path) -> str | None:
+    """The active version name, or ``None`` when no index was built."""
+    pointer = home_index / "CURRENT"
+    if not pointer.exists():
+        return None
+    return pointer.read_text(encoding="utf-8").strip() or None
+
+
+def load_index(home_index: Path) -> KnowledgeIndex:
+    """Load the active index.
+
+    Raises:
+        ModelNotFoundError: no index has been built under this home.
+    """
+    version = current_version(home_index)
+    if version is None or not (home_index / version).is_dir():
+        raise ModelNotFoundError(
+            f"no knowledge index under {home_index}; run 'assistant knowledge import dir knowledge/' "
+            "or 'assistant knowledge import gov24 DIR'"
+        )
+    d = home_index / version
+    manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    docs = {r["doc_id"]: DocInfo(**r) for r in json.loads((d / "docs.json").read_text(encoding="utf-8"))}
+    chunks = [Chunk(cid, did, sec, text, dense) for cid, did, sec, text, dense in json.loads((d / "chunks.json").read_text(encoding="utf-8"))]
+    bm25 = bm25s.BM25.load(str(d / "bm25"))
+    vocab = frozenset(bm25.vocab_dict.keys()) if getattr(bm25, "vocab_dict", None) else frozenset()
+    return KnowledgeIndex(
+        chunks=chunks,
+        docs=docs,
+        dense=faiss.read_index(str(d / "dense.faiss")),
+        dense_rows=np.load(d / "dense_rows.npy"),
+        bm25=bm25,
+        vocabulary=vocab,
+        embedder_name=manifest["embedder"],
+        version=version,
+    )

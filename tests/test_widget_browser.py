@@ -1,0 +1,354 @@
+"""End-to-end test of the web chat widget in a real headless Chromium.
+
+Starts the real server (``python -m assistant serve``) on a free port with a
+fresh ``ASSISTANT_HOME`` (first start imports the bundled corpus and trains the
+NLU, which can take a minute or two), then drives Debian's Chromium through
+Playwright's sync API. Playwright's own browser downloads are not used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STARTUP_TIMEOUT_S = 180.0
+REPLY_TIMEOUT_MS = 60_000
+WEBHOOK_PATH = "/webhooks/rest/webhook"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _log_tail(path: Path, limit: int = 4000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-limit:]
+    except OSError:
+        return "<no server log>"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """Run the real assistant server for the whole session; yield its base URL."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
+    home = Path(tempfile.mkdtemp(prefix="assistant-widget-home-"))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = home / "server.log"
+    # Run from the temporary home so nothing is written into the checkout; keep the
+    # checkout importable even when the package is not installed.
+    python_path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env = {
+        **os.environ,
+        "ASSISTANT_HOME": str(home),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": os.pathsep.join([*python_path, str(PROJECT_ROOT)]),
+    }
+    with open(log_path, "wb") as log_file:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=home,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"server exited with code {proc.returncode} before becoming healthy:\n"
+                    f"{_log_tail(log_path)}"
+                )
+            if _healthy(f"{base}/health"):
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"server not healthy after {STARTUP_TIMEOUT_S:.0f}s:\n{_log_tail(log_path)}"
+                )
+            time.sleep(0.5)
+        yield base
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=15)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser(server_url: str) -> Iterator[Browser]:
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, server_url: str) -> Iterator[Page]:
+    """A fresh Korean-locale page with the widget loaded and ready."""
+    context = browser.new_context(
+        locale="ko-KR", viewport={"width": 360, "height": 740}
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(server_url + "/")
+    pg.wait_for_selector("#chat[data-ready='true']", state="attached")
+    try:
+        yield pg
+        assert errors == [], f"JavaScript errors on the page: {errors}"
+    finally:
+        context.close()
+
+
+def _ask(pg: Page, text: str) -> dict:
+    """Type ``text`` into the widget, press Enter, wait for the reply; return the request body."""
+    users_before = pg.locator(".msg.user").count()
+    bots_before = pg.locator(".msg.bot").count()
+    pg.fill("#chat-input", text)
+    with pg.expect_request(
+        lambda r: r.url.endswith(WEBHOOK_PATH) and r.method == "POST"
+    ) as request_info:
+        pg.press("#chat-input", "Enter")
+    body = json.loads(request_info.value.post_data or "{}")
+    user_msgs = pg.locator(".msg.user")
+    expect(user_msgs).to_have_count(users_before + 1)
+    expect(user_msgs.last.locator(".msg-text")).to_have_text(text)
+    # The server may send more than one message per turn: wait for at least one.
+    pg.wait_for_function(
+        "n => document.querySelectorAll('.msg.bot').length > n",
+        arg=bots_before,
+        timeout=REPLY_TIMEOUT_MS,
+    )
+    # Input is re-enabled and cleared once the turn is over.
+    expect(pg.locator("#chat-send")).to_be_enabled(timeout=REPLY_TIMEOUT_MS)
+    expect(pg.locator("#chat-input")).to_have_value("")
+    expect(pg.locator(".msg.error")).to_have_count(0)
+    return body
+
+
+def test_page_loads_in_korean(page: Page) -> None:
+    expect(page).to_have_title("정부 서비스 도우미")
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("h1")).to_have_text("정부 서비스 도우미")
+    log = page.locator("#chat-log")
+    expect(log).to_have_attribute("role", "log")
+    expect(log).to_have_attribute("aria-live", "polite")
+    expect(page.locator("#chat-send")).to_have_text("보내기")
+    expect(page.locator("#chat-input")).to_be_focused()
+    # The input has a real label.
+    expect(page.get_by_label("질문 입력")).to_have_id("chat-input")
+    assert page.evaluate("document.getElementById('chat-input').tagName") == "TEXTAREA"
+    assert page.evaluate("document.getElementById('chat-send').tagName") == "BUTTON"
+    sender = page.evaluate("sessionStorage.getItem('assistant.sender')")
+    assert isinstance(sender, str) and len(sender) >= 16
+
+
+def test_korean_question_gets_cited_answer(page: Page) -> None:
+    body = _ask(page, "에너지바우처 신청 방법")
+    assert body["message"] == "에너지바우처 신청 방법"
+    assert body["metadata"] == {"language": "ko"}
+    sender = page.evaluate("sessionStorage.getItem('assistant.sender')")
+    assert body["sender"] == sender
+
+    bot = page.locator(".msg.bot").last
+    expect(bot.locator(".msg-text")).not_to_be_empty()
+    links = page.locator(".msg.bot .citations a")
+    assert links.count() >= 1
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert any(h.startswith("https://www.gov.kr/") for h in hrefs), hrefs
+    first = links.first
+    expect(first).to_have_attribute("target", "_blank")
+    assert "noopener" in (first.get_attribute("rel") or "")
+    expect(page.locator(".msg.bot .citations-title").first).to_have_text("출처")
+    expect(page.locator("#chat-input")).to_be_focused()
+
+
+def test_language_toggle_switches_ui_to_english(page: Page) -> None:
+    toggle = page.locator("#lang-toggle")
+    expect(toggle).to_have_text("English")
+    assert page.evaluate("document.getElementById('lang-toggle').tagName") == "BUTTON"
+    toggle.click()
+    expect(page.locator("#chat-input")).to_have_attribute(
+        "placeholder", "Ask a question (e.g. how to apply for the energy voucher)"
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_title("Government services assistant")
+    expect(page.locator("h1")).to_have_text("Government services assistant")
+    expect(page.locator("#chat-send")).to_have_text("Send")
+    expect(toggle).to_have_text("한국어")
+    # And back again.
+    toggle.click()
+    expect(page.locator("#chat-input")).to_have_attribute(
+        "placeholder", "질문을 입력하세요 (예: 에너지바우처 신청 방법)"
+    )
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+
+
+def test_english_question_gets_cited_answer(page: Page) -> None:
+    page.click("#lang-toggle")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    body = _ask(page, "How do I apply for the energy voucher?")
+    assert body["metadata"] == {"language": "en"}
+    bot = page.locator(".msg.bot").last
+    expect(bot.locator(".msg-text")).not_to_be_empty()
+    links = page.locator(".msg.bot .citations a")
+    assert links.count() >= 1
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert all(h.startswith(("https://", "http://")) for h in hrefs), hrefs
+    assert any(h.startswith("https://www.gov.kr/") for h in hrefs), hrefs
+    expect(page.locator(".msg.bot .citations-title").first).to_have_text("Sources")
+
+
+def test_out_of_scope_question_has_no_citations(page: Page) -> None:
+    _ask(page, "오늘 서울 날씨 어때요?")
+    bots = page.locator(".msg.bot")
+    assert bots.count() >= 1
+    expect(bots.first.locator(".msg-text")).not_to_be_empty()
+    expect(page.locator(".citations a")).to_have_count(0)
+
+
+def test_tab_from_input_reaches_send_button(page: Page) -> None:
+    page.focus("#chat-input")
+    page.keyboard.press("Tab")
+    expect(page.locator("#chat-send")).to_be_focused()
+
+
+def test_enter_on_empty_input_sends_nothing(page: Page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if WEBHOOK_PATH in r.url else None)
+    messages_before = page.locator(".msg").count()
+    page.focus("#chat-input")
+    page.keyboard.press("Enter")
+    page.fill("#chat-input", "   \n  ")
+    page.keyboard.press("Enter")
+    page.click("#chat-send")
+    page.wait_for_timeout(500)
+    expect(page.locator(".msg")).to_have_count(messages_before)
+    expect(page.locator(".msg.user")).to_have_count(0)
+    assert requests == []
+
+
+def test_shift_enter_inserts_newline(page: Page) -> None:
+    page.focus("#chat-input")
+    page.keyboard.type("첫 줄")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("둘째 줄")
+    expect(page.locator("#chat-input")).to_have_value("첫 줄\n둘째 줄")
+    expect(page.locator(".msg.user")).to_have_count(0)
+
+
+def test_server_error_shows_detail_and_reenables_input(page: Page) -> None:
+    """A non-2xx reply is shown politely (with its detail) and the input comes back."""
+    page.route(
+        "**" + WEBHOOK_PATH,
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body=json.dumps({"detail": "engine is warming up"}),
+        ),
+    )
+    page.fill("#chat-input", "에너지바우처 신청 방법")
+    page.press("#chat-input", "Enter")
+    error = page.locator("#chat-log .msg.error")
+    expect(error).to_have_count(1)
+    expect(error).to_contain_text("engine is warming up")
+    expect(page.locator("#chat-send")).to_be_enabled()
+    expect(page.locator("#chat-input")).not_to_have_attribute("readonly", "")
+    expect(page.locator("#chat-typing")).to_be_hidden()
+
+
+def test_bot_text_is_rendered_as_text_and_unsafe_urls_are_not_links(page: Page) -> None:
+    reply = [
+        {
+            "recipient_id": "x",
+            "text": '<img src=x onerror="window.__pwned=1">줄1\n줄2',
+            "buttons": [{"title": "에너지바우처", "payload": "/ask_service_info"}],
+            "custom": {
+                "citations": [
+                    {"doc_id": "a", "title": "나쁜 링크", "agency": "기관", "url": "javascript:window.__pwned=2",
+                     "section": "개요", "updated_at": "2026-05-07T09:00:00"},
+                    {"doc_id": "b", "title": "좋은 링크", "agency": "기관", "url": "https://www.gov.kr/x",
+                     "section": "신청 방법", "updated_at": "2026-05-07"},
+                ],
+                "abstained": False,
+                "language": "ko",
+            },
+        }
+    ]
+    page.route(
+        "**" + WEBHOOK_PATH,
+        lambda route: route.fulfill(status=200, content_type="application/json", body=json.dumps(reply)),
+    )
+    page.fill("#chat-input", "테스트")
+    page.press("#chat-input", "Enter")
+    bot = page.locator(".msg.bot").last
+    expect(bot.locator(".msg-text")).to_have_text('<img src=x onerror="window.__pwned=1">줄1\n줄2')
+    assert bot.locator("img").count() == 0
+    assert page.evaluate("window.__pwned === undefined")
+    links = bot.locator(".citations a")
+    expect(links).to_have_count(1)
+    expect(links).to_have_attribute("href", "https://www.gov.kr/x")
+    expect(bot.locator(".citations")).to_contain_text("나쁜 링크")
+    expect(bot.locator(".citations")).to_contain_text("2026-05-07 수정")
+    # Bot buttons are real buttons that send their payload and show their title.
+    button = bot.locator("button.bot-button")
+    expect(button).to_have_text("에너지바우처")
+    with page.expect_request(lambda r: r.url.endswith(WEBHOOK_PATH)) as request_info:
+        button.focus()
+        page.keyboard.press("Enter")
+    assert json.loads(request_info.value.post_data or "{}")["message"] == "/ask_service_info"
+    expect(page.locator(".msg.user").last).to_contain_text("에너지바우처")
