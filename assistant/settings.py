@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     max_message_chars: int = 4000
     intent_threshold: float = 0.35
     oos_threshold: float = 0.5
-    abstain_threshold: float = 0.5
+    abstain_threshold: float = 0.42
     top_k: int = 5
 
     @property

@@ -46,7 +46,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 expect = sync_api.expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Route
 
 
 def _free_port() -> int:
@@ -158,6 +158,7 @@ def _ask(pg: Page, text: str) -> dict:
     """Type ``text`` into the widget, press Enter, wait for the reply; return the request body."""
     users_before = pg.locator(".msg.user").count()
     bots_before = pg.locator(".msg.bot").count()
+    others_before = pg.locator(".msg.error, .msg.notice").count()
     pg.fill("#chat-input", text)
     with pg.expect_request(
         lambda r: r.url.endswith(WEBHOOK_PATH) and r.method == "POST"
@@ -167,16 +168,20 @@ def _ask(pg: Page, text: str) -> dict:
     user_msgs = pg.locator(".msg.user")
     expect(user_msgs).to_have_count(users_before + 1)
     expect(user_msgs.last.locator(".msg-text")).to_have_text(text)
-    # The server may send more than one message per turn: wait for at least one.
+    # Wait until the turn ends: a bot message (the server may send several), or an
+    # error / "no reply" notice, which fails the test with its text instead of a timeout.
     pg.wait_for_function(
-        "n => document.querySelectorAll('.msg.bot').length > n",
-        arg=bots_before,
+        """n => document.querySelectorAll('.msg.bot').length > n.bots
+               || document.querySelectorAll('.msg.error, .msg.notice').length > n.others""",
+        arg={"bots": bots_before, "others": others_before},
         timeout=REPLY_TIMEOUT_MS,
     )
+    problems = pg.locator(".msg.error, .msg.notice").all_inner_texts()
+    assert problems[others_before:] == [], f"widget showed an error instead of a reply to {text!r}"
+    assert pg.locator(".msg.bot").count() > bots_before
     # Input is re-enabled and cleared once the turn is over.
     expect(pg.locator("#chat-send")).to_be_enabled(timeout=REPLY_TIMEOUT_MS)
     expect(pg.locator("#chat-input")).to_have_value("")
-    expect(pg.locator(".msg.error")).to_have_count(0)
     return body
 
 
@@ -223,7 +228,7 @@ def test_language_toggle_switches_ui_to_english(page: Page) -> None:
     assert page.evaluate("document.getElementById('lang-toggle').tagName") == "BUTTON"
     toggle.click()
     expect(page.locator("#chat-input")).to_have_attribute(
-        "placeholder", "Ask a question (e.g. how to apply for the energy voucher)"
+        "placeholder", "Ask about a government service"
     )
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_title("Government services assistant")
@@ -233,7 +238,7 @@ def test_language_toggle_switches_ui_to_english(page: Page) -> None:
     # And back again.
     toggle.click()
     expect(page.locator("#chat-input")).to_have_attribute(
-        "placeholder", "질문을 입력하세요 (예: 에너지바우처 신청 방법)"
+        "placeholder", "궁금한 정부 서비스를 물어보세요"
     )
     expect(page.locator("html")).to_have_attribute("lang", "ko")
 
@@ -289,6 +294,32 @@ def test_shift_enter_inserts_newline(page: Page) -> None:
     page.keyboard.type("둘째 줄")
     expect(page.locator("#chat-input")).to_have_value("첫 줄\n둘째 줄")
     expect(page.locator(".msg.user")).to_have_count(0)
+
+
+def test_typing_indicator_and_sending_disabled_while_waiting(page: Page) -> None:
+    held: list[Route] = []
+    page.route("**" + WEBHOOK_PATH, lambda route: held.append(route))
+    page.fill("#chat-input", "에너지바우처 신청 방법")
+    page.press("#chat-input", "Enter")
+    expect(page.locator("#chat-typing")).to_be_visible()
+    expect(page.locator("#chat-send")).to_be_disabled()
+    expect(page.locator("#chat-input")).to_have_attribute("readonly", "")
+    # Enter while waiting does not send a second message.
+    page.fill("#chat-input", "두 번째 질문", force=True)
+    page.press("#chat-input", "Enter")
+    page.wait_for_timeout(300)
+    assert len(held) == 1
+    expect(page.locator(".msg.user")).to_have_count(1)
+    held[0].fulfill(
+        status=200,
+        content_type="application/json",
+        body=json.dumps([{"recipient_id": "x", "text": "답변"}]),
+    )
+    expect(page.locator(".msg.bot .msg-text")).to_have_text("답변")
+    expect(page.locator("#chat-typing")).to_be_hidden()
+    expect(page.locator("#chat-send")).to_be_enabled()
+    expect(page.locator(".msg.user")).to_have_count(1)
+    expect(page.locator("#chat-input")).to_be_focused()
 
 
 def test_server_error_shows_detail_and_reenables_input(page: Page) -> None:

@@ -83,11 +83,11 @@ class Router:
         self.composer = composer
         self.domain = domain
 
-    def respond(self, name: str, language: str, **custom: Any) -> BotMessage:
-        """Render a domain response for ``language``."""
+    def respond(self, name: str, language: str, custom: dict[str, Any] | None = None) -> BotMessage:
+        """Render a domain response for ``language``; ``custom`` is merged into the message's custom data."""
         variant = self.domain.response(name, language)
         buttons = tuple({"title": b["title"], "payload": b["payload"]} for b in variant.get("buttons") or [])
-        return BotMessage(variant.get("text", ""), buttons, {"response": name, "language": language, **custom})
+        return BotMessage(variant.get("text", ""), buttons, {**(custom or {}), "response": name, "language": language})
 
     def handle(self, message: UserMessage) -> TurnResult:
         """Process one message and return the replies.
@@ -118,10 +118,10 @@ class Router:
 
         if intent.name in SMALL_TALK and intent.confidence >= self.settings.intent_threshold:
             action = SMALL_TALK[intent.name]
-            return TurnResult((self.respond(action, language, **custom),), language, nlu, None, action, timings)
+            return TurnResult((self.respond(action, language, custom),), language, nlu, None, action, timings)
         p_oos = nlu.probability("out_of_scope")
         if p_oos >= self.settings.oos_threshold:
-            return TurnResult((self.respond("utter_out_of_scope", language, **custom),), language, nlu, None, "utter_out_of_scope", timings)
+            return TurnResult((self.respond("utter_out_of_scope", language, custom),), language, nlu, None, "utter_out_of_scope", timings)
 
         result = self.retriever.run(text, k=self.settings.top_k, query_vector=vector)
         answer = self.composer.run(result, p_oos=p_oos)
@@ -136,5 +136,5 @@ class Router:
         # Abstain: a question about services we have no document for, or chatter.
         name = "utter_no_answer" if intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold else "utter_out_of_scope"
         return TurnResult(
-            (self.respond(name, language, **custom, citations=[], abstained=True),), language, nlu, answer, name, timings
+            (self.respond(name, language, {**custom, "citations": [], "abstained": True}),), language, nlu, answer, name, timings
         )

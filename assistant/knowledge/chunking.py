@@ -18,8 +18,10 @@ CHUNK_CHARS = 600
 CHUNK_OVERLAP = 60
 #: Characters of a chunk (after its title prefix) fed to the encoder.
 DENSE_CHARS = 200
-#: Catalogue fields that get an embedding (first piece only).
-GOV24_DENSE_SECTIONS = frozenset({"서비스목적요약", "서비스목적", "지원대상", "지원내용"})
+#: Catalogue fields that get an embedding (first piece only). Of the two
+#: purpose fields only the first present one is embedded (the summary repeats the purpose).
+GOV24_DENSE_SECTIONS = frozenset({"지원대상", "지원내용"})
+GOV24_PURPOSE_SECTIONS = ("서비스목적요약", "서비스목적")
 
 _splitter = RecursiveCharacterTextSplitter(
     chunk_size=CHUNK_CHARS,
@@ -36,10 +38,15 @@ def chunk_document(doc: Document) -> list[Chunk]:
     """
     chunks: list[Chunk] = []
     is_catalogue = doc.source == "gov24"
+    names = {s.name for s in doc.sections}
+    purpose = next((p for p in GOV24_PURPOSE_SECTIONS if p in names), None)
     for section in doc.sections:
         pieces = _splitter.split_text(section.text) or [section.text]
         for i, piece in enumerate(pieces):
-            dense = (section.name in GOV24_DENSE_SECTIONS and i == 0) if is_catalogue else i < 2
+            if is_catalogue:
+                dense = i == 0 and (section.name in GOV24_DENSE_SECTIONS or section.name == purpose)
+            else:
+                dense = i < 2
             chunks.append(Chunk(f"{doc.doc_id}#{len(chunks)}", doc.doc_id, section.name, piece, dense))
     return chunks
 

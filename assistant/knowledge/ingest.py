@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from tqdm import tqdm
@@ -111,6 +111,7 @@ def import_documents(
     settings.home.mkdir(parents=True, exist_ok=True)
     store = store or DocumentStore(settings.db_url)
     tokenizer = tokenizer or KoreanTokenizer()
+    docs = [d if d.source == source else replace(d, source=source) for d in docs]
     new_ids = {d.doc_id for d in docs}
     kept = [d for d in store.all_documents() if d.source != source and d.doc_id not in new_ids]
     all_docs = kept + list(docs)

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from assistant.channels.rest import RestMessage, render, to_user_message
 from assistant.errors import AssistantError, InvalidInputError
+from assistant.nlu.tokenizer import normalize_spaces
 from assistant.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "body"
         raise HttpError(422, f"{where}: {first['msg']}") from e
-    if not body.message.strip():
+    if not normalize_spaces(body.message).strip():
         raise HttpError(422, "message is empty; send some text")
     if len(body.message) > max_chars:
         raise HttpError(413, f"message has {len(body.message)} characters; the limit is {max_chars}. Please send a shorter message.")

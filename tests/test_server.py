@@ -1,0 +1,97 @@
+"""The REST channel round trip, /health, the widget page, and bad inputs (4xx, server keeps serving)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.server.app import MAX_BODY_BYTES, create_app
+
+URL = "/webhooks/rest/webhook"
+
+
+@pytest.fixture(scope="module")
+def client(bundled_settings, bundled_router):  # type: ignore[no-untyped-def]
+    with TestClient(create_app(bundled_settings, router=bundled_router)) as c:
+        yield c
+
+
+def test_health(client: TestClient) -> None:
+    r = client.get("/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["documents"] >= 30
+    assert "out_of_scope" in body["intents"]
+
+
+def test_widget_page_is_served(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+    assert "/static/widget.js" in r.text
+    assert client.get("/static/widget.js").status_code == 200
+
+
+def test_rest_round_trip_with_citations(client: TestClient) -> None:
+    r = client.post(URL, json={"sender": "u1", "message": "에너지바우처 신청 방법 알려주세요"})
+    assert r.status_code == 200
+    msgs = r.json()
+    assert isinstance(msgs, list) and len(msgs) == 1
+    m = msgs[0]
+    assert m["recipient_id"] == "u1" and m["text"]
+    cites = m["custom"]["citations"]
+    assert cites and cites[0]["title"] == "에너지바우처"
+    assert set(cites[0]) == {"doc_id", "title", "agency", "url", "section", "updated_at"}
+    assert cites[0]["url"].startswith("https://www.gov.kr/")
+
+
+def test_greeting_uses_domain_response_in_each_language(client: TestClient) -> None:
+    ko = client.post(URL, json={"sender": "u2", "message": "안녕하세요"}).json()[0]
+    en = client.post(URL, json={"sender": "u2", "message": "Hello there"}).json()[0]
+    assert ko["custom"]["response"] == "utter_greet" and "안녕하세요" in ko["text"]
+    assert en["custom"]["response"] == "utter_greet" and en["text"].startswith("Hello")
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status", "detail"),
+    [
+        (b'{"sender": "u", "message": ""}', {"content-type": "application/json"}, 422, "message is empty"),
+        (b'{"sender": "u", "message": "   \\u200b "}', {"content-type": "application/json"}, 422, "message is empty"),
+        (b'{"sender": "u", "message": "hi"', {"content-type": "application/json"}, 400, "not valid JSON"),
+        (b'{"sender": "u", "message": "hi"}', {"content-type": "text/plain"}, 415, "application/json"),
+        (b'{"sender": "u", "message": "\xff\xfe"}', {"content-type": "application/json"}, 400, "not valid UTF-8"),
+        (b'["sender", "message"]', {"content-type": "application/json"}, 422, "JSON object"),
+        (b'{"message": "hi"}', {"content-type": "application/json"}, 422, "sender"),
+        (b'{"sender": "u", "message": 5}', {"content-type": "application/json"}, 422, "message"),
+    ],
+)
+def test_bad_inputs_get_clear_4xx(client: TestClient, body: bytes, headers: dict, status: int, detail: str) -> None:
+    r = client.post(URL, content=body, headers=headers)
+    assert r.status_code == status
+    assert detail in r.json()["detail"]
+    assert client.get("/health").status_code == 200  # still serving
+
+
+def test_100kb_message_is_refused(client: TestClient) -> None:
+    body = json.dumps({"sender": "u", "message": "가" * 100_000}).encode()
+    assert len(body) > MAX_BODY_BYTES
+    r = client.post(URL, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 413 and "limit" in r.json()["detail"]
+
+
+def test_long_but_allowed_message_is_answered(client: TestClient) -> None:
+    text = "집주인이 보증금 문제로 또 편지를 보냈어요. " * 120 + "전세임대주택 지원 받을 수 있나요?"
+    r = client.post(URL, json={"sender": "u", "message": text[:3990]})
+    assert r.status_code == 200 and r.json()[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["👍", "🙏🇰🇷", "👨‍👩‍👧", "감사합니다!! 🙏🙏🔥", "ㅋㅋㅋㅋㅋ", "\u3000\u00a0x", "𝕳𝖊𝖑𝖑𝖔", "ل" * 50])
+def test_odd_messages_never_5xx(client: TestClient, text: str) -> None:
+    r = client.post(URL, json={"sender": "u", "message": text})
+    assert r.status_code == 200 and r.json()[0]["text"]
+
+
+def test_thanks_with_emoji_is_thank(client: TestClient) -> None:
+    m = client.post(URL, json={"sender": "u", "message": "감사합니다!! 🙏🙏🔥"}).json()[0]
+    assert m["custom"]["intent"]["name"] == "thank"
