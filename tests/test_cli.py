@@ -32,10 +32,11 @@ def test_ask_stdin_one_object_per_line(bundled_settings) -> None:  # type: ignor
     r = run_cli(["ask", "--json", "-"], bundled_settings.home, stdin="안녕하세요\n\nHow do I apply for the energy voucher?\n오늘 서울 날씨 어때요?\n")
     assert r.returncode == 0, r.stderr
     lines = [json.loads(x) for x in r.stdout.strip().splitlines()]
-    assert len(lines) == 3
-    assert lines[0]["intent"]["name"] == "greet" and lines[0]["citations"] == []
-    assert lines[1]["language"] == "en" and lines[1]["citations"]
-    assert lines[2]["abstained"] is True and lines[2]["citations"] == []
+    assert len(lines) == 4  # one object per input line, the blank one included
+    assert lines[0]["intent"]["name"] == "greet" and lines[0]["citations"] == [] and lines[0]["abstained"] is False
+    assert lines[1]["abstained"] is True and lines[1]["citations"] == []  # empty line
+    assert lines[2]["language"] == "en" and lines[2]["citations"] and lines[2]["abstained"] is False
+    assert lines[3]["abstained"] is True and lines[3]["citations"] == []
 
 
 def test_import_missing_catalogue_is_a_clear_error(tmp_path: Path) -> None:

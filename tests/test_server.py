@@ -80,6 +80,12 @@ def test_100kb_message_is_refused(client: TestClient) -> None:
     assert r.status_code == 413 and "limit" in r.json()["detail"]
 
 
+def test_too_many_characters_is_413_in_both_languages(client: TestClient) -> None:
+    r = client.post(URL, json={"sender": "u", "message": "집" * 5000})
+    assert r.status_code == 413
+    assert "너무 길어요" in r.json()["detail"] and "shorter" in r.json()["detail"]
+
+
 def test_long_but_allowed_message_is_answered(client: TestClient) -> None:
     text = "집주인이 보증금 문제로 또 편지를 보냈어요. " * 120 + "전세임대주택 지원 받을 수 있나요?"
     r = client.post(URL, json={"sender": "u", "message": text[:3990]})
@@ -90,6 +96,27 @@ def test_long_but_allowed_message_is_answered(client: TestClient) -> None:
 def test_odd_messages_never_5xx(client: TestClient, text: str) -> None:
     r = client.post(URL, json={"sender": "u", "message": text})
     assert r.status_code == 200 and r.json()[0]["text"]
+
+
+@pytest.mark.parametrize("text", ["👍", "🙏🙏🙏", "?!", "...", "👨‍👩‍👧"])
+def test_messages_without_words_are_never_answered_from_documents(client: TestClient, text: str) -> None:
+    m = client.post(URL, json={"sender": "u", "message": text}).json()[0]
+    assert m["custom"]["citations"] == []
+    assert m["custom"]["response"] in {"utter_ask_rephrase", "utter_thank", "utter_out_of_scope"}
+
+
+def test_every_reply_has_citations_and_abstained(client: TestClient) -> None:
+    for text in ["안녕하세요", "에너지바우처 신청 방법", "오늘 서울 날씨 어때요?", "👍"]:
+        custom = client.post(URL, json={"sender": "u", "message": text}).json()[0]["custom"]
+        assert isinstance(custom["citations"], list) and isinstance(custom["abstained"], bool)
+        assert custom["abstained"] == (custom["citations"] == []) or custom["response"] == "utter_greet"
+
+
+def test_long_message_keeps_the_question_at_its_end(client: TestClient) -> None:
+    text = "집주인이 보증금 문제로 또 편지를 보냈어요. " * 150 + "겨울 난방비 지원하는 에너지바우처 받을 수 있나요?"
+    assert len(text) < 4000
+    m = client.post(URL, json={"sender": "u", "message": text}).json()[0]
+    assert m["custom"]["citations"][0]["title"] == "에너지바우처"
 
 
 def test_thanks_with_emoji_is_thank(client: TestClient) -> None:

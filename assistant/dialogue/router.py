@@ -15,10 +15,11 @@ from typing import Any
 
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.knowledge.composer import Answer, AnswerComposer
-from assistant.knowledge.embedder import Embedder
+from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
 from assistant.nlu.language import detect_language
+from assistant.nlu.preprocess import condense
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.nlu.training_data import Domain
 from assistant.settings import Settings
@@ -27,6 +28,10 @@ logger = logging.getLogger(__name__)
 
 SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_thank", "human_handoff": "utter_handoff"}
 KNOWLEDGE_INTENTS = {"ask_service_info", "check_eligibility"}
+#: ``custom`` of replies that answer nothing from documents. ``abstained`` is
+#: True for every fallback (the question was not answered) and False for small talk.
+FALLBACK: dict[str, Any] = {"citations": [], "abstained": True}
+SMALL_TALK_CUSTOM: dict[str, Any] = {"citations": [], "abstained": False}
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ class TurnResult:
             "language": self.language,
             "intent": {"name": intent.name, "confidence": round(intent.confidence, 4)},
             "citations": citations,
-            "abstained": self.answer is None or self.answer.abstained,
+            "abstained": bool(self.messages[-1].custom.get("abstained", True)) if self.messages else True,
         }
 
 
@@ -101,13 +106,13 @@ class Router:
         preferred = message.metadata.get("language") if isinstance(message.metadata, dict) else None
         language = detect_language(text, default=preferred if preferred in ("ko", "en") else "ko")
         if not text:
-            return TurnResult((self.respond("utter_empty_message", language),), language, None, None, "utter_empty_message")
-        if len(text) > self.settings.max_message_chars:
+            return TurnResult((self.respond("utter_empty_message", language, dict(FALLBACK)),), language, None, None, "utter_empty_message")
+        if len(text) > MAX_QUERY_CHARS:
             logger.warning(
-                "message truncated",
+                "long message condensed",
                 extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "router", "chars": len(text)},
             )
-            text = text[: self.settings.max_message_chars]
+            text = condense(text, MAX_QUERY_CHARS)
         vector = self.embedder.embed_queries([text])[0]
         t_embed = time.perf_counter()
         ranking = self.classifier.predict_vector(vector)
@@ -118,10 +123,13 @@ class Router:
 
         if intent.name in SMALL_TALK and intent.confidence >= self.settings.intent_threshold:
             action = SMALL_TALK[intent.name]
-            return TurnResult((self.respond(action, language, custom),), language, nlu, None, action, timings)
+            return TurnResult((self.respond(action, language, {**custom, **SMALL_TALK_CUSTOM}),), language, nlu, None, action, timings)
+        if not any(ch.isalnum() for ch in text):
+            # emoji or punctuation only: nothing to look up; ask rather than guess
+            return TurnResult((self.respond("utter_ask_rephrase", language, {**custom, **FALLBACK}),), language, nlu, None, "utter_ask_rephrase", timings)
         p_oos = nlu.probability("out_of_scope")
         if p_oos >= self.settings.oos_threshold:
-            return TurnResult((self.respond("utter_out_of_scope", language, custom),), language, nlu, None, "utter_out_of_scope", timings)
+            return TurnResult((self.respond("utter_out_of_scope", language, {**custom, **FALLBACK}),), language, nlu, None, "utter_out_of_scope", timings)
 
         result = self.retriever.run(text, k=self.settings.top_k, query_vector=vector)
         answer = self.composer.run(result, p_oos=p_oos)
@@ -136,5 +144,5 @@ class Router:
         # Abstain: a question about services we have no document for, or chatter.
         name = "utter_no_answer" if intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold else "utter_out_of_scope"
         return TurnResult(
-            (self.respond(name, language, {**custom, "citations": [], "abstained": True}),), language, nlu, answer, name, timings
+            (self.respond(name, language, {**custom, **FALLBACK}),), language, nlu, answer, name, timings
         )

@@ -23,6 +23,10 @@ DENSE_CHARS = 200
 GOV24_DENSE_SECTIONS = frozenset({"지원대상", "지원내용"})
 GOV24_PURPOSE_SECTIONS = ("서비스목적요약", "서비스목적")
 
+#: Every document gets a short chunk of its title and agency (cheap to embed; a
+#: name-like question matches it best). Never quoted as an answer.
+TITLE_SECTION = "서비스명"
+
 _splitter = RecursiveCharacterTextSplitter(
     chunk_size=CHUNK_CHARS,
     chunk_overlap=CHUNK_OVERLAP,
@@ -36,7 +40,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
     Returns:
         Chunks with ids ``<doc_id>#<n>``; ``dense`` marks those to embed.
     """
-    chunks: list[Chunk] = []
+    chunks: list[Chunk] = [Chunk(f"{doc.doc_id}#0", doc.doc_id, TITLE_SECTION, f"{doc.title} ({doc.agency})" if doc.agency else doc.title, True)]
     is_catalogue = doc.source == "gov24"
     names = {s.name for s in doc.sections}
     purpose = next((p for p in GOV24_PURPOSE_SECTIONS if p in names), None)
@@ -52,10 +56,13 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
 
 def dense_text(doc: Document, chunk: Chunk) -> str:
-    """The text embedded for a chunk: title, section, then the start of the passage."""
+    """The text embedded for a chunk: title, section, then the start of the passage
+    (the title chunk is embedded as it is)."""
+    if chunk.section == TITLE_SECTION:
+        return chunk.text
     return f"{doc.title} | {chunk.section}: {chunk.text[:DENSE_CHARS]}"
 
 
 def lexical_text(doc: Document, chunk: Chunk) -> str:
-    """The text indexed by BM25 for a chunk: title and section name give context to every passage."""
-    return f"{doc.title}\n{chunk.section}\n{chunk.text}"
+    """The text indexed by BM25 for a chunk: title, agency (a region's name) and section give context to every passage."""
+    return f"{doc.title}\n{doc.agency}\n{chunk.section}\n{chunk.text}"

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
-from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.knowledge.chunking import TITLE_SECTION
+from assistant.knowledge.retriever import RetrievalResult
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
 EXCERPT_CHARS = 320
@@ -144,7 +145,12 @@ class AnswerComposer:
         top = result.hits[0]
         terms = set(result.terms)
         cross_lingual = result.language != top.doc.language
-        overlap = len(terms & self._terms_of(top.doc.doc_id)) / len(terms) if terms and not cross_lingual else -1.0
+        if not terms:
+            overlap = 0.0  # nothing in the question to ground an answer on
+        elif cross_lingual:
+            overlap = -1.0
+        else:
+            overlap = len(terms & self._terms_of(top.doc.doc_id)) / len(terms)
         agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
         margin = top.score - (result.hits[1].score if len(result.hits) > 1 else 0.0)
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical}
@@ -163,17 +169,16 @@ class AnswerComposer:
     def _sections(self, doc: DocInfo) -> dict[str, str]:
         out: dict[str, str] = {}
         for c in self._doc_chunks.get(doc.doc_id, []):
-            out.setdefault(c.section, c.text)
+            if c.section != TITLE_SECTION:
+                out.setdefault(c.section, c.text)
         return out
 
-    def _pick_doc(self, result: RetrievalResult) -> DocHit:
+    def _pick_doc(self, result: RetrievalResult) -> DocInfo:
+        """The document to quote among the top hit and its alternates (same service):
+        one in the question's language first, then the catalogue's own record."""
         top = result.hits[0]
-        sid = top.doc.service_id
-        if sid and top.doc.language != result.language:
-            for h in result.hits[1:5]:
-                if h.doc.service_id == sid and h.doc.language == result.language:
-                    return h
-        return top
+        options = [top.doc, *top.alternates]
+        return min(options, key=lambda d: (d.language != result.language, d.source != "gov24", options.index(d)))
 
     def run(self, result: RetrievalResult, p_oos: float = 0.0) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True)."""
@@ -181,8 +186,7 @@ class AnswerComposer:
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
-        hit = self._pick_doc(result)
-        doc = hit.doc
+        doc = self._pick_doc(result)
         sections = self._sections(doc)
         by_key = {_key(name): name for name in sections}
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
@@ -192,9 +196,10 @@ class AnswerComposer:
                     name = by_key[key]
                     parts.append((aspect, name, _excerpt(sections[name])))
                     break
-        if not parts and hit.chunks:
-            best = hit.chunks[0].chunk
-            parts.append(("overview", best.section, _excerpt(best.text)))
+        if not parts:
+            best = next((c for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION), None)
+            if best is not None:
+                parts.append(("overview", best.section, _excerpt(best.text)))
         head = _HEADINGS[lang]
         if lang == "en":
             lines = [f"{doc.title} ({doc.agency})" if doc.agency else doc.title]

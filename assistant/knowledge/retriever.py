@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+import bm25s
 import numpy as np
 
 from assistant.knowledge.documents import Chunk
@@ -40,6 +41,8 @@ class RetrieverConfig:
         dense_candidates: chunks fetched from FAISS.
         lexical_candidates: chunks kept from BM25.
         w_dense, w_lex: fusion weights for a query whose terms are all in the vocabulary.
+        w_doc_lex: share of the lexical score that comes from whole-document
+            BM25 (the rest from the best chunk's BM25).
         rrf_k: the k constant of reciprocal rank fusion (60 in Cormack et al.).
     """
 
@@ -50,6 +53,9 @@ class RetrieverConfig:
     w_dense: float = 0.5
     w_lex: float = 0.5
     rrf_k: int = 60
+    w_doc_lex: float = 0.5
+    dense_second: float = 0.0
+    dense_floor_rank: int = 30
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class DocHit:
         dense, lexical: the document's best dense cosine and best raw BM25.
         dense_rank, lexical_rank: 1-based ranks in each list (0 = not retrieved).
         chunks: its chunks that either retriever found, best first.
+        alternates: other documents about the same service (same
+            ``service_id``: a bundled page in another language, or the same
+            service from another source); they are not ranked separately.
     """
 
     doc: DocInfo
@@ -79,6 +88,7 @@ class DocHit:
     dense_rank: int
     lexical_rank: int
     chunks: tuple[ScoredChunk, ...]
+    alternates: tuple[DocInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,11 +147,11 @@ class HybridRetriever:
         self.embedder.warm_up()
         self.tokenizer.warm_up()
 
-    def _lexical(self, terms: list[str]) -> dict[int, float]:
+    def _lexical(self, terms: list[str], model: bm25s.BM25) -> dict[int, float]:
         known = [t for t in terms if t in self.index.vocabulary]
         if not known:
             return {}
-        scores = self.index.bm25.get_scores(known)
+        scores = model.get_scores(known)
         n = min(self.config.lexical_candidates, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
@@ -169,7 +179,8 @@ class HybridRetriever:
         terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
         known = [t for t in terms if t in self.index.vocabulary]
         coverage = len(set(known)) / len(set(terms)) if terms else 0.0
-        lex = self._lexical(terms) if cfg.mode != "dense" else {}
+        lex = self._lexical(terms, self.index.bm25) if cfg.mode != "dense" else {}
+        lex_docs = self._lexical(terms, self.index.bm25_docs) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
         if cfg.mode != "bm25":
             if query_vector is None:
@@ -180,20 +191,31 @@ class HybridRetriever:
 
         doc_dense: dict[str, float] = {}
         doc_lex: dict[str, float] = {}
+        per_doc: dict[str, list[float]] = {}
         for row, s in dense.items():
-            d = self._chunk_doc[row]
-            doc_dense[d] = max(doc_dense.get(d, -1.0), s)
+            per_doc.setdefault(self._chunk_doc[row], []).append(s)
+        for d, sims in per_doc.items():
+            sims.sort(reverse=True)
+            second = sims[1] if len(sims) > 1 else sims[0] - 0.05
+            doc_dense[d] = sims[0] + cfg.dense_second * (second - sims[0])
         for row, s in lex.items():
             d = self._chunk_doc[row]
             doc_lex[d] = max(doc_lex.get(d, 0.0), s)
         top_bm25 = max(doc_lex.values(), default=0.0)
+        whole = {self.index.doc_order[i]: s for i, s in lex_docs.items()}
+        top_whole = max(whole.values(), default=0.0)
+        if top_bm25 > 0:
+            wd = cfg.w_doc_lex
+            for d in set(doc_lex) | set(whole):
+                doc_lex[d] = (1 - wd) * doc_lex.get(d, 0.0) + wd * (whole.get(d, 0.0) / top_whole * top_bm25 if top_whole else 0.0)
+            top_bm25 = max(doc_lex.values(), default=0.0)
         dense_sorted = sorted(doc_dense, key=lambda d: -doc_dense[d])
         lex_sorted = sorted(doc_lex, key=lambda d: -doc_lex[d])
         d_rank = {d: i + 1 for i, d in enumerate(dense_sorted)}
         l_rank = {d: i + 1 for i, d in enumerate(lex_sorted)}
         if doc_dense:
             hi = doc_dense[dense_sorted[0]]
-            lo = doc_dense[dense_sorted[min(len(dense_sorted), 30) - 1]]
+            lo = doc_dense[dense_sorted[min(len(dense_sorted), cfg.dense_floor_rank) - 1]]
             span = max(hi - lo, 1e-6)
         candidates = set(doc_dense) | set(doc_lex)
         fused: dict[str, float] = {}
@@ -209,7 +231,20 @@ class HybridRetriever:
                 ln = doc_lex.get(d, 0.0) / top_bm25 if top_bm25 > 0 else 0.0
                 s = w_dense * dn + w_lex * ln
             fused[d] = s
-        ranked = sorted(fused, key=lambda d: (-fused[d], d))[:k]
+        ranked: list[str] = []
+        alternates: dict[str, list[DocInfo]] = {}
+        by_service: dict[str, str] = {}
+        for d in sorted(fused, key=lambda d: (-fused[d], d)):
+            sid = self.index.docs[d].service_id
+            if sid and sid in by_service:
+                alternates[by_service[sid]].append(self.index.docs[d])
+                continue
+            if len(ranked) == k:
+                continue
+            if sid:
+                by_service[sid] = d
+            ranked.append(d)
+            alternates[d] = []
         hits = []
         for d in ranked:
             rows = {r for r in dense if self._chunk_doc[r] == d} | {r for r in lex if self._chunk_doc[r] == d}
@@ -226,6 +261,7 @@ class HybridRetriever:
                     dense_rank=d_rank.get(d, 0),
                     lexical_rank=l_rank.get(d, 0),
                     chunks=tuple(sc),
+                    alternates=tuple(alternates[d]),
                 )
             )
         return RetrievalResult(

@@ -67,7 +67,11 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
     if not normalize_spaces(body.message).strip():
         raise HttpError(422, "message is empty; send some text")
     if len(body.message) > max_chars:
-        raise HttpError(413, f"message has {len(body.message)} characters; the limit is {max_chars}. Please send a shorter message.")
+        raise HttpError(
+            413,
+            f"메시지가 너무 길어요({len(body.message)}자, 최대 {max_chars}자). 질문을 짧게 줄여 다시 보내 주세요. / "
+            f"The message has {len(body.message)} characters; the limit is {max_chars}. Please send a shorter message.",
+        )
     return body
 
 
@@ -88,7 +92,7 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
             from assistant.app_state import ensure_ready, load_router
             from assistant.knowledge.embedder import make_embedder
 
-            embedder = make_embedder(settings.embedder)
+            embedder = make_embedder(settings.embedder, settings.embed_threads)
             await run_in_threadpool(ensure_ready, settings, embedder, False)
             app.state.router = await run_in_threadpool(load_router, settings, embedder)
         yield

@@ -1,0 +1,53 @@
+"""Long-message condensing and language detection, table-driven across scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.nlu.language import detect_language
+from assistant.nlu.preprocess import condense
+from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms, normalize_spaces
+
+
+class TestCondense:
+    def test_short_text_unchanged(self) -> None:
+        assert condense("에너지바우처 신청", 100) == "에너지바우처 신청"
+
+    def test_repeats_dropped_question_kept(self) -> None:
+        text = "집주인이 보증금 문제로 또 편지를 보냈어요. " * 600 + "제가 주거급여를 받을 수 있나요?"
+        assert condense(text, 512) == "집주인이 보증금 문제로 또 편지를 보냈어요. 제가 주거급여를 받을 수 있나요?"
+
+    def test_keeps_last_sentences_within_limit(self) -> None:
+        sents = [f"문장{i}입니다." for i in range(100)]
+        out = condense(" ".join(sents), 60)
+        assert len(out) <= 60 and out.endswith("문장99입니다.")
+
+    @pytest.mark.parametrize("text", ["가" * 20000, "a" * 20000, "👍" * 5000])
+    def test_one_long_run_is_cut_to_its_tail(self, text: str) -> None:
+        assert condense(text, 512) == text[-512:]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("에너지바우처 신청", "ko"), ("How do I apply?", "en"), ("HPV 예방접종 무료인가요", "ko"), ("ㅋㅋㅋ", "ko"),
+     ("👍", "ko"), ("12345", "ko"), ("I live in 서울, can I apply for this benefit program?", "en"), ("漢字", "ko")],
+)
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["강남구에서 신청", "기초연금신청자격", "\u200b에너지\u00a0바우처\u3000신청", "漢字 한자", "👨‍👩‍👧 가족", "", " ", "ل" * 30, "a\u0000b", "𝕳𝖊𝖑𝖑𝖔"],
+)
+def test_token_offsets_map_back_to_original(text: str) -> None:
+    tok = KoreanTokenizer()
+    for t in tok.tokenize(text):
+        assert 0 <= t.start < t.end <= len(text)
+        surface = normalize_spaces(text)[t.start : t.end]
+        assert surface.strip(), (text, t)
+
+
+def test_run_together_korean_is_split() -> None:
+    terms = lexical_terms(KoreanTokenizer().tokenize("기초연금신청자격"))
+    assert {"기초", "연금", "신청", "자격"} <= set(terms)
