@@ -6,6 +6,9 @@ Sets:
   built WITHOUT the 서비스목적요약 field, so the query text is not in the index.
 * citizen: bench/citizen_questions.yaml (colloquial, typo, English, regional
   questions written by the team; relevant = the services that answer them).
+* en_twins_of_ko: bench/citizen_questions_en_twins.yaml, an English twin of
+  every Korean citizen question, written without sight of the glossary, to
+  compare English with Korean on the same needs (citizen_ko_only).
 
 For BM25 only, dense only and hybrid (the shipped configuration), side by
 side in one run: Recall@1/5/10, MRR@10, query latency p50/p95 (warm, one
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "gov24_benefits")
     ap.add_argument("--questions", type=Path, default=ROOT / "bench" / "citizen_questions.yaml")
+    ap.add_argument("--twins", type=Path, default=ROOT / "bench" / "citizen_questions_en_twins.yaml",
+                    help="English twins of the Korean citizen questions, written independently of the system")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "retrieval_gov24.json")
     ap.add_argument("--home", type=Path, default=None, help="reuse an ASSISTANT_HOME (embedding cache) between runs")
     args = ap.parse_args(argv)
@@ -104,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     index = load_index(settings.index_dir)
     known = known_item_set(args.data)
     citizen = citizen_set(args.questions) if args.questions.exists() else []
+    twins = citizen_set(args.twins) if args.twins.exists() else []
     base = RetrieverConfig()
     results: dict[str, object] = {
         "import": {
@@ -120,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"import: {rep.documents} docs, {rep.chunks} chunks, {rep.embedded} embedded in {rep.embed_seconds:.1f} s "
           f"({rep.chunks_per_second:.1f} chunks/s), total {rep.seconds:.1f} s; re-import unchanged {rep2.seconds:.1f} s")
-    header = f"{'set':<10} {'mode':<7} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
+    header = f"{'set':<18} {'mode':<7} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
     print(header)
     print("-" * len(header))
     for mode in ("bm25", "dense", "hybrid"):
@@ -132,9 +138,12 @@ def main(argv: list[str] | None = None) -> int:
             entry["citizen"] = evaluate(retr, [(q, r) for q, r, _ in citizen])
             for kind in sorted({k for _, _, k in citizen}):
                 entry[f"citizen_{kind}"] = evaluate(retr, [(q, r) for q, r, k in citizen if k == kind])
+            entry["citizen_ko_only"] = evaluate(retr, [(q, r) for q, r, k in citizen if k != "english"])
+        if twins:
+            entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins])
         results["modes"][mode] = entry  # type: ignore[index]
         for name, m in entry.items():
-            print(f"{name:<10} {mode:<7} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
+            print(f"{name:<18} {mode:<7} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
                   f"{m['mrr@10']:>7.3f} {m['latency_ms_p50']:>7.1f} {m['latency_ms_p95']:>7.1f}")
     results["config"] = {k: getattr(base, k) for k in base.__dataclass_fields__}
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -143,8 +143,10 @@ class AnswerComposer:
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
         top = result.hits[0]
-        terms = set(result.terms)
         cross_lingual = result.language != top.doc.language
+        terms = set(result.translated_terms) if cross_lingual and result.translated_terms else set(result.terms)
+        if cross_lingual and result.translated_terms:
+            cross_lingual = False  # the glossary's Korean terms can overlap the document
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on
         elif cross_lingual:

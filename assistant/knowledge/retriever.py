@@ -24,6 +24,7 @@ import numpy as np
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
+from assistant.knowledge.glossary import Glossary, default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
@@ -44,6 +45,11 @@ class RetrieverConfig:
         w_doc_lex: share of the lexical score that comes from whole-document
             BM25 (the rest from the best chunk's BM25).
         rrf_k: the k constant of reciprocal rank fusion (60 in Cormack et al.).
+        dense_second: how much a document's second-best dense chunk counts
+            (0: best chunk only).
+        dense_floor_rank: the dense score of the document at this rank maps to 0.
+        w_lex_translated: the lexical weight when the query's terms come from
+            the bilingual glossary (an English question on Korean documents).
     """
 
     mode: Mode = "hybrid"
@@ -54,8 +60,9 @@ class RetrieverConfig:
     w_lex: float = 0.5
     rrf_k: int = 60
     w_doc_lex: float = 0.5
-    dense_second: float = 0.0
+    dense_second: float = 0.3
     dense_floor_rank: int = 30
+    w_lex_translated: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ class RetrievalResult:
     Attributes:
         query, language: the question and its detected language.
         terms: the query's content terms; known_terms: those in the index vocabulary.
+        translated_terms: Korean terms the glossary gave for an English query.
         hits: documents, best first.
         lexical_weight: the lexical weight actually used for this query.
     """
@@ -109,6 +117,7 @@ class RetrievalResult:
     hits: tuple[DocHit, ...]
     lexical_weight: float
     top_bm25: float = 0.0
+    translated_terms: tuple[str, ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
 
 
@@ -135,8 +144,16 @@ class HybridRetriever:
         '에너지바우처'
     """
 
-    def __init__(self, index: KnowledgeIndex, embedder: Embedder, tokenizer: KoreanTokenizer, config: RetrieverConfig | None = None) -> None:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        embedder: Embedder,
+        tokenizer: KoreanTokenizer,
+        config: RetrieverConfig | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
         self.index = index
+        self.glossary = glossary if glossary is not None else default_glossary()
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.config = config or RetrieverConfig()
@@ -177,16 +194,25 @@ class HybridRetriever:
         cfg = self.config
         language = detect_language(query)
         terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
-        known = [t for t in terms if t in self.index.vocabulary]
+        translated: list[str] = []
+        if language == "en":
+            korean = self.glossary.translate(query[:2000])
+            translated = lexical_terms(self.tokenizer.tokenize(" ".join(korean))) if korean else []
+        search_terms = terms + translated
+        known = [t for t in search_terms if t in self.index.vocabulary]
         coverage = len(set(known)) / len(set(terms)) if terms else 0.0
-        lex = self._lexical(terms, self.index.bm25) if cfg.mode != "dense" else {}
-        lex_docs = self._lexical(terms, self.index.bm25_docs) if cfg.mode != "dense" else {}
+        coverage = min(coverage, 1.0)
+        lex = self._lexical(search_terms, self.index.bm25) if cfg.mode != "dense" else {}
+        lex_docs = self._lexical(search_terms, self.index.bm25_docs) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
         if cfg.mode != "bm25":
             if query_vector is None:
                 query_vector = self.embedder.embed_queries([query])[0]
             dense = self._dense(query_vector)
-        w_lex = cfg.w_lex * coverage if cfg.mode == "hybrid" else (1.0 if cfg.mode == "bm25" else 0.0)
+        if cfg.mode == "hybrid":
+            w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
+        else:
+            w_lex = 1.0 if cfg.mode == "bm25" else 0.0
         w_dense = cfg.w_dense if cfg.mode != "bm25" else 0.0
 
         doc_dense: dict[str, float] = {}
@@ -272,4 +298,5 @@ class HybridRetriever:
             hits=tuple(hits),
             lexical_weight=w_lex,
             top_bm25=top_bm25,
+            translated_terms=tuple(translated),
         )
