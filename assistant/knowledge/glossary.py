@@ -54,20 +54,27 @@ class Glossary:
                 raise InvalidConfigError(f"{path}: the value of {k!r} must be a list of strings")
         return cls({str(k): v for k, v in terms.items()})
 
-    def translate(self, text: str) -> list[str]:
-        """Korean terms for the English words and phrases of ``text``, in order, without repeats."""
+    def matches(self, text: str) -> list[tuple[str, list[str]]]:
+        """The glossary phrases found in ``text`` (longest first, left to right) with their Korean terms."""
         words = _WORD.findall(text.lower().replace("’", "'"))
-        out: list[str] = []
+        found: list[tuple[str, list[str]]] = []
         i = 0
         while i < len(words):
             for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
                 phrase = " ".join(words[i : i + n])
                 if phrase in self.terms:
-                    out.extend(t for t in self.terms[phrase] if t not in out)
+                    found.append((phrase, self.terms[phrase]))
                     i += n
                     break
             else:
                 i += 1
+        return found
+
+    def translate(self, text: str) -> list[str]:
+        """Korean terms for the English words and phrases of ``text``, in order, without repeats."""
+        out: list[str] = []
+        for _phrase, korean in self.matches(text):
+            out.extend(t for t in korean if t not in out)
         return out
 
 

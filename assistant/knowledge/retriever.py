@@ -106,6 +106,7 @@ class RetrievalResult:
         query, language: the question and its detected language.
         terms: the query's content terms; known_terms: those in the index vocabulary.
         translated_terms: Korean terms the glossary gave for an English query.
+        translations: each matched English phrase with its Korean lexical terms.
         hits: documents, best first.
         lexical_weight: the lexical weight actually used for this query.
     """
@@ -118,6 +119,7 @@ class RetrievalResult:
     lexical_weight: float
     top_bm25: float = 0.0
     translated_terms: tuple[str, ...] = ()
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
 
 
@@ -195,9 +197,12 @@ class HybridRetriever:
         language = detect_language(query)
         terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
         translated: list[str] = []
+        translations: list[tuple[str, tuple[str, ...]]] = []
         if language == "en":
-            korean = self.glossary.translate(query[:2000])
-            translated = lexical_terms(self.tokenizer.tokenize(" ".join(korean))) if korean else []
+            for phrase, korean in self.glossary.matches(query[:2000]):
+                kterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(korean))))
+                translations.append((phrase, kterms))
+                translated.extend(kterms)
         search_terms = terms + translated
         known = [t for t in search_terms if t in self.index.vocabulary]
         coverage = len(set(known)) / len(set(terms)) if terms else 0.0
@@ -299,4 +304,5 @@ class HybridRetriever:
             lexical_weight=w_lex,
             top_bm25=top_bm25,
             translated_terms=tuple(translated),
+            translations=tuple(translations),
         )
