@@ -8,6 +8,7 @@ trained parts into a :class:`~assistant.dialogue.router.Router`.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from assistant.dialogue.router import Router
@@ -59,10 +60,10 @@ def ensure_ready(settings: Settings, embedder: Embedder, progress: bool = True) 
     """Import the bundled corpus and train the NLU if this home has neither."""
     settings.home.mkdir(parents=True, exist_ok=True)
     if current_version(settings.index_dir) is None:
-        logger.info("no index yet: importing the bundled corpus", extra={"stage": "startup"})
+        print(f"first start in {settings.home}: importing the bundled corpus from {settings.knowledge_dir} ...", file=sys.stderr)
         import_bundled(settings, embedder, progress)
     if not (settings.nlu_dir / "meta.json").exists():
-        logger.info("no NLU model yet: training", extra={"stage": "startup"})
+        print(f"first start in {settings.home}: training the intent classifier on {settings.intents_dir} ...", file=sys.stderr)
         train_nlu(settings, embedder)
 
 

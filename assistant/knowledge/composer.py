@@ -209,7 +209,7 @@ class AnswerComposer:
                 parts.append(("overview", best.section, _excerpt(best.text)))
         head = _HEADINGS[lang]
         if lang == "en":
-            lines = [f"{doc.title} ({doc.agency})" if doc.agency else doc.title]
+            lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title]
             if doc.language != "en":
                 lines.append("(Quoted from the official Korean service catalogue.)")
         else:

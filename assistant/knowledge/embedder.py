@@ -182,7 +182,8 @@ class SentenceTransformerEmbedder:
             raise ModelNotFoundError("sentence-transformers is not installed (pip install '.[st]')") from e
         path = self._resolve_dir()
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim_of = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim_of())
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         self.warm_up()

@@ -37,8 +37,8 @@ class ImportReport:
         source: the source replaced.
         documents: documents of this source now in the index.
         changed: documents added or changed; removed: documents dropped.
-        chunks: chunks in the whole index; embedded: vectors computed now
-            (the rest came from the cache); seconds: wall time of the import;
+        chunks: chunks in the whole index; embedded: distinct texts embedded now;
+        cached: distinct texts whose vectors came from the cache; seconds: wall time of the import;
         chunks_per_second: embedded chunks per second of embedding time.
     """
 
@@ -61,10 +61,11 @@ class ImportReport:
 
 def _embed_all(
     store: DocumentStore, embedder: Embedder, texts: list[str], progress: bool
-) -> tuple[np.ndarray, int, float]:
+) -> tuple[np.ndarray, int, int, float]:
     keys = [content_hash(embedder.name, "passage", t) for t in texts]
     cached = store.cached_embeddings(embedder.name, list(set(keys)))
     todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
+    reused = len(cached)
     t0 = time.perf_counter()
     if todo:
         embedder.warm_up()
@@ -80,7 +81,7 @@ def _embed_all(
     seconds = time.perf_counter() - t0
     dim = embedder.dim if not cached else next(iter(cached.values())).shape[0]
     vectors = np.stack([cached[k] for k in keys]) if keys else np.zeros((0, dim), dtype=np.float32)
-    return vectors, len(todo), seconds
+    return vectors, len(todo), reused, seconds
 
 
 def import_documents(
@@ -122,7 +123,7 @@ def import_documents(
             chunks.append(c)
             owners.append(d)
     dense_idx = [i for i, c in enumerate(chunks) if c.dense]
-    vectors, embedded, embed_s = _embed_all(store, embedder, [dense_text(owners[i], chunks[i]) for i in dense_idx], progress)
+    vectors, embedded, reused, embed_s = _embed_all(store, embedder, [dense_text(owners[i], chunks[i]) for i in dense_idx], progress)
     terms = [lexical_terms(tokenizer.tokenize(lexical_text(d, c))) for d, c in zip(owners, chunks)]
     version = build_index(settings.index_dir, all_docs, chunks, terms, vectors, np.asarray(dense_idx, dtype=np.int64), embedder.name)
     try:
@@ -138,7 +139,7 @@ def import_documents(
         removed=removed,
         chunks=len(chunks),
         embedded=embedded,
-        cached=len(dense_idx) - embedded,
+        cached=reused,
         seconds=time.perf_counter() - t0,
         embed_seconds=embed_s,
         version=version,
