@@ -122,3 +122,20 @@ def test_long_message_keeps_the_question_at_its_end(client: TestClient) -> None:
 def test_thanks_with_emoji_is_thank(client: TestClient) -> None:
     m = client.post(URL, json={"sender": "u", "message": "감사합니다!! 🙏🙏🔥"}).json()[0]
     assert m["custom"]["intent"]["name"] == "thank"
+
+
+def test_concurrent_requests_each_get_their_own_answer(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = {"에너지바우처 신청 방법": "에너지바우처", "연탄 쿠폰 받을 수 있나요": "연탄쿠폰", "안녕하세요": None}
+    jobs = [(f"c{i}", q) for i in range(6) for q in questions]
+
+    def send(job: tuple[str, str]) -> tuple[str, dict]:
+        sender, q = job
+        return q, client.post(URL, json={"sender": sender, "message": q}).json()[0]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        for q, m in pool.map(send, jobs):
+            expected = questions[q]
+            titles = [c["title"] for c in m["custom"]["citations"]]
+            assert (titles[:1] == [expected]) if expected else titles == []

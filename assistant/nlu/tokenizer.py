@@ -108,7 +108,9 @@ class KoreanTokenizer:
             return []
         clean = normalize_spaces(text)
         tokens = []
-        for t in self._kiwi.tokenize(clean):
+        with self._lock:  # one Kiwi instance serves all request threads; thread safety is not documented
+            analysed = self._kiwi.tokenize(clean)
+        for t in analysed:
             form = t.form.lower() if t.tag == "SL" else t.form
             tokens.append(Token(form, t.tag, t.start, t.start + t.len))
         return tokens
