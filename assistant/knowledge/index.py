@@ -13,6 +13,7 @@ A new version is fully written before ``CURRENT`` points at it
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -25,10 +26,9 @@ import numpy as np
 
 from assistant.errors import IndexBuildError, ModelNotFoundError
 
-import logging
+from assistant.knowledge.documents import Chunk, Document
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
-from assistant.knowledge.documents import Chunk, Document
 
 #: BM25 parameters (Robertson & Zaragoza 2009 defaults for short passages).
 BM25_K1 = 1.2
@@ -141,7 +141,7 @@ def build_index(
         bm25.index([t if t else ["∅"] for t in chunk_terms], show_progress=False)
         bm25.save(str(tmp / "bm25"))
         doc_terms: dict[str, list[str]] = {d.doc_id: [] for d in docs}
-        for c, terms in zip(chunks, chunk_terms):
+        for c, terms in zip(chunks, chunk_terms, strict=True):
             doc_terms[c.doc_id].extend(terms)
         bm25_docs = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         bm25_docs.index([doc_terms[d.doc_id] or ["∅"] for d in docs], show_progress=False)

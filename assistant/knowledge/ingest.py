@@ -64,7 +64,7 @@ def _embed_all(
 ) -> tuple[np.ndarray, int, int, float]:
     keys = [content_hash(embedder.name, "passage", t) for t in texts]
     cached = store.cached_embeddings(embedder.name, list(set(keys)))
-    todo = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items())
+    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
     reused = len(cached)
     t0 = time.perf_counter()
     if todo:
@@ -73,7 +73,7 @@ def _embed_all(
         for start in range(0, len(todo), EMBED_BATCH):
             part = todo[start : start + EMBED_BATCH]
             vecs = embedder.embed_passages([t for _, t in part])
-            new = {k: v for (k, _), v in zip(part, vecs)}
+            new = {k: v for (k, _), v in zip(part, vecs, strict=True)}
             store.put_embeddings(embedder.name, new)
             cached.update(new)
             bar.update(len(part))
@@ -124,7 +124,7 @@ def import_documents(
             owners.append(d)
     dense_idx = [i for i, c in enumerate(chunks) if c.dense]
     vectors, embedded, reused, embed_s = _embed_all(store, embedder, [dense_text(owners[i], chunks[i]) for i in dense_idx], progress)
-    terms = [lexical_terms(tokenizer.tokenize(lexical_text(d, c))) for d, c in zip(owners, chunks)]
+    terms = [lexical_terms(tokenizer.tokenize(lexical_text(d, c))) for d, c in zip(owners, chunks, strict=True)]
     version = build_index(settings.index_dir, all_docs, chunks, terms, vectors, np.asarray(dense_idx, dtype=np.int64), embedder.name)
     try:
         changed, removed = store.replace_source(source, docs)

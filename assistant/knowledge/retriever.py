@@ -180,7 +180,7 @@ class HybridRetriever:
             return {}
         n = min(self.config.dense_candidates, self.index.dense.ntotal)
         sims, ids = self.index.dense.search(np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32), n)
-        return {int(self.index.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0]) if j >= 0}
+        return {int(self.index.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0], strict=True) if j >= 0}
 
     def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None) -> RetrievalResult:
         """Retrieve the ``k`` best documents for ``query``.
