@@ -76,11 +76,6 @@ class KnowledgeIndex:
     embedder_name: str
     version: str
 
-    @property
-    def chunk_doc_rows(self) -> np.ndarray:
-        """Not used directly; kept for API symmetry."""
-        return self.dense_rows
-
 
 def build_index(
     home_index: Path,

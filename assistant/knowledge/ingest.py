@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -147,5 +146,3 @@ def import_documents(
     logger.info("knowledge import finished", extra={"stage": "import", "source": source, "documents": len(docs)})
     return report
 
-
-ProgressFn = Callable[[int, int], None]

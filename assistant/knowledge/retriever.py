@@ -166,8 +166,8 @@ class HybridRetriever:
         self.embedder.warm_up()
         self.tokenizer.warm_up()
 
-    def _lexical(self, terms: list[str], model: bm25s.BM25) -> dict[int, float]:
-        known = [t for t in terms if t in self.index.vocabulary]
+    def _lexical(self, known: list[str], model: bm25s.BM25) -> dict[int, float]:
+        """BM25 scores of the best rows for terms already filtered to the vocabulary."""
         if not known:
             return {}
         scores = model.get_scores(known)
@@ -207,8 +207,8 @@ class HybridRetriever:
         known = [t for t in search_terms if t in self.index.vocabulary]
         coverage = len(set(known)) / len(set(terms)) if terms else 0.0
         coverage = min(coverage, 1.0)
-        lex = self._lexical(search_terms, self.index.bm25) if cfg.mode != "dense" else {}
-        lex_docs = self._lexical(search_terms, self.index.bm25_docs) if cfg.mode != "dense" else {}
+        lex = self._lexical(known, self.index.bm25) if cfg.mode != "dense" else {}
+        lex_docs = self._lexical(known, self.index.bm25_docs) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
         if cfg.mode != "bm25":
             if query_vector is None:
@@ -276,9 +276,12 @@ class HybridRetriever:
                 by_service[sid] = d
             ranked.append(d)
             alternates[d] = []
+        rows_of: dict[str, set[int]] = {}
+        for r in (*dense, *lex):
+            rows_of.setdefault(self._chunk_doc[r], set()).add(r)
         hits = []
         for d in ranked:
-            rows = {r for r in dense if self._chunk_doc[r] == d} | {r for r in lex if self._chunk_doc[r] == d}
+            rows = rows_of.get(d, set())
             sc = sorted(
                 (ScoredChunk(self.index.chunks[r], dense.get(r, 0.0), lex.get(r, 0.0)) for r in rows),
                 key=lambda c: -(c.lexical / top_bm25 if top_bm25 else 0.0) * w_lex - c.dense * w_dense,
