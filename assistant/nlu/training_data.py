@@ -8,23 +8,17 @@ with their ``language`` slot conditions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from assistant.errors import InvalidConfigError
+from assistant.nlu.types import TrainingExample
+
+__all__ = ["Domain", "TrainingExample", "load_nlu_examples", "strip_annotations"]
 
 _ANNOTATION_RE = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
-
-
-@dataclass(frozen=True)
-class TrainingExample:
-    """One intent example: the plain text (annotations removed) and its intent."""
-
-    text: str
-    intent: str
 
 
 def strip_annotations(text: str) -> str:
