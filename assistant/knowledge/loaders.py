@@ -6,6 +6,12 @@ Supported:
   (parsed with markdown-it-py).
 * HTML (``.html``/``.htm``) via BeautifulSoup; sections are ``h2``/``h3``.
 * Plain text (``.txt``), optionally with the same front matter.
+* PDF (``.pdf``) via pypdf: sections follow the outline (bookmarks) when the
+  file has one, else one section per page (``p. N``).
+* Word (``.docx``) via python-docx: sections are ``Heading`` paragraphs.
+  PDF and DOCX cannot carry front matter: their metadata comes from the file's
+  own properties (title, author → agency, modified → updated_at) and is
+  overridden by a sidecar ``<name>.meta.yml`` next to the file.
 * The Korean public-service catalogue in its open-API JSON form (행정안전부
   "대한민국 공공서비스(혜택) 정보", data.go.kr 15113968, gov24/v3):
   ``serviceList``, ``serviceDetail`` and ``supportConditions`` joined on 서비스ID.
@@ -179,7 +185,131 @@ def load_text(path: Path, source: str) -> Document:
     return _make_document(path, meta, [Section("본문", body.strip())], source, first[:80])
 
 
-LOADERS = {".md": load_markdown, ".markdown": load_markdown, ".html": load_html, ".htm": load_html, ".txt": load_text}
+def _sidecar_meta(path: Path) -> dict[str, Any]:
+    side = path.with_name(path.name + ".meta.yml")
+    if not side.exists():
+        return {}
+    try:
+        meta = yaml.safe_load(_read_text(side)) or {}
+    except yaml.YAMLError as e:
+        raise LoaderError(f"{side}: not valid YAML: {e}") from e
+    if not isinstance(meta, dict):
+        raise LoaderError(f"{side}: must be a mapping of keys to values")
+    return meta
+
+
+def load_pdf(path: Path, source: str) -> Document:
+    """Load a PDF's text layer (pypdf).
+
+    Sections follow the outline (top-level and nested bookmarks, each running
+    to the next bookmark's page) when there is one, else one section per page
+    named ``p. N`` (1-based). A scanned PDF without a text layer has no text
+    and is rejected rather than indexed empty (OCR is out of scope).
+
+    Raises:
+        LoaderError: unreadable, encrypted or text-less PDF.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            raise LoaderError(f"{path}: the PDF is encrypted; export an unencrypted copy")
+        pages = [(pg.extract_text() or "").strip() for pg in reader.pages]
+        info = reader.metadata or {}
+        marks: list[tuple[int, str]] = []
+
+        def walk(items: list[Any], prefix: str) -> None:
+            for it in items:
+                if isinstance(it, list):
+                    walk(it, marks[-1][1] + " > " if marks else prefix)  # children of the bookmark before
+                    continue
+                try:
+                    marks.append((reader.get_destination_page_number(it), prefix + str(it.title).strip()))
+                except Exception:  # a bookmark to nowhere: keep the others  # noqa: BLE001
+                    continue
+
+        walk(list(reader.outline or []), "")
+    except (PdfReadError, OSError, ValueError) as e:
+        raise LoaderError(f"{path}: not a readable PDF ({e})") from e
+    if not any(pages):
+        raise LoaderError(f"{path}: the PDF has no text layer (scanned?); OCR it first")
+    sections: list[Section] = []
+    marks = sorted({(p, t) for p, t in marks if 0 <= p < len(pages)})
+    if marks:
+        if marks[0][0] > 0:
+            sections.append(Section("개요", "\n".join(pages[: marks[0][0]])))
+        for n, (page, title) in enumerate(marks):
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(pages)
+            sections.append(Section(title, "\n".join(pages[page : max(end, page + 1)])))
+    else:
+        sections = [Section(f"p. {i + 1}", text) for i, text in enumerate(pages)]
+    meta: dict[str, Any] = {}
+    if info.get("/Title"):
+        meta["title"] = str(info["/Title"])
+    if info.get("/Author"):
+        meta["agency"] = str(info["/Author"])
+    meta.update(_sidecar_meta(path))
+    first = next((ln for text in pages for ln in text.splitlines() if ln.strip()), "")
+    return _make_document(path, meta, sections, source, first[:80])
+
+
+def load_docx(path: Path, source: str) -> Document:
+    """Load a Word ``.docx``: ``Heading N`` paragraphs start sections; tables are read row by row.
+
+    Raises:
+        LoaderError: not a readable .docx, or no text.
+    """
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        d = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
+        raise LoaderError(f"{path}: not a readable .docx ({e})") from e
+    title = ""
+    sections: list[Section] = []
+    stack: dict[int, str] = {}
+    current, buf = "개요", []
+    for para in d.paragraphs:
+        text = para.text.strip()
+        style = (para.style.name if para.style is not None else "") or ""
+        if not text:
+            continue
+        if style == "Title" and not title:
+            title = text
+        elif style.startswith("Heading"):
+            level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
+            if level == 1 and not title:
+                title = text
+                continue
+            if buf:
+                sections.append(Section(current, "\n".join(buf)))
+            stack = {lv: t for lv, t in stack.items() if lv < level}
+            stack[level] = text
+            current, buf = " > ".join(stack[lv] for lv in sorted(stack)), []
+        else:
+            buf.append(text)
+    if buf:
+        sections.append(Section(current, "\n".join(buf)))
+    for table in d.tables:
+        rows = [" | ".join(c.text.strip() for c in row.cells) for row in table.rows]
+        if any(r.strip(" |") for r in rows):
+            sections.append(Section("표", "\n".join(rows)))
+    props = d.core_properties
+    meta: dict[str, Any] = {}
+    if props.title:
+        meta["title"] = props.title
+    if props.author:
+        meta["agency"] = props.author
+    if props.modified:
+        meta["updated_at"] = props.modified.date().isoformat()
+    meta.update(_sidecar_meta(path))
+    return _make_document(path, meta, sections, source, title)
+
+
+LOADERS = {".md": load_markdown, ".markdown": load_markdown, ".html": load_html, ".htm": load_html, ".txt": load_text, ".pdf": load_pdf, ".docx": load_docx}
 
 
 def load_directory(root: Path, source: str | None = None) -> Iterator[Document]:
