@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import uuid
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from assistant.errors import AssistantError
+from assistant.logging_config import configure_logging
 from assistant.settings import get_settings
 
 
@@ -120,7 +122,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # log_config=None: uvicorn's loggers go through our masking handler (configured in main).
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
     return 0
 
 
@@ -163,11 +166,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``assistant`` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
+        configure_logging(args.verbose, get_settings().log_format)
         return int(args.func(args) or 0)
     except AssistantError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except ValidationError as e:  # an ASSISTANT_* environment variable with a bad value
+        bad = "; ".join(f"ASSISTANT_{'_'.join(map(str, err['loc'])).upper()}: {err['msg']}" for err in e.errors())
+        print(f"error: invalid setting: {bad}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 0

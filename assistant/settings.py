@@ -8,6 +8,7 @@ branch of the router live here, so they are configuration, not constants.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,7 @@ class Settings(BaseSettings):
             answers with the out-of-scope response.
         abstain_threshold: minimum answerability score (0..1) for the
             composer to answer from documents; below it the assistant abstains.
+        log_format: ``text`` or ``json`` log lines (personal data masked in both).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -52,6 +54,7 @@ class Settings(BaseSettings):
     oos_threshold: float = 0.5
     abstain_threshold: float = 0.42
     top_k: int = 5
+    log_format: Literal["text", "json"] = "text"
 
     @property
     def db_url(self) -> str:

@@ -59,3 +59,18 @@ def test_import_malformed_catalogue_keeps_previous(bundled_settings, tmp_path: P
 def test_usage_errors(argv: list[str], tmp_path: Path) -> None:
     r = run_cli(argv, tmp_path)
     assert r.returncode == 2 and "usage:" in r.stderr
+
+
+def test_verbose_turn_log_masks_personal_data(bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli(["-v", "ask", "--json", "제 번호 010-2222-3333 이고 주민번호 900101-1234567 인데 기초연금 받을 수 있나요?"],
+                bundled_settings.home)
+    assert r.returncode == 0, r.stderr
+    assert "turn" in r.stderr and "<phone>" in r.stderr and "<rrn>" in r.stderr  # the turn was logged ...
+    assert "010-2222-3333" not in r.stderr and "900101-1234567" not in r.stderr  # ... masked
+
+
+def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path), "ASSISTANT_LOG_FORMAT": "xml"}
+    r = subprocess.run([sys.executable, "-m", "assistant", "knowledge", "status"], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: invalid setting: ASSISTANT_LOG_FORMAT")

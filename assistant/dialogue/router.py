@@ -99,8 +99,20 @@ class Router:
 
         The text is normalised (zero-width and odd spaces) and cut to
         ``settings.max_message_chars`` with a logged warning; empty text gets
-        the ``utter_empty_message`` response.
+        the ``utter_empty_message`` response. Each turn is logged at DEBUG
+        (the text with personal data masked by the log formatter).
         """
+        turn = self._handle(message)
+        logger.debug(
+            "turn %r -> %s",
+            message.text[:200],
+            turn.action,
+            extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "router",
+                   "intent": turn.nlu.intent.name if turn.nlu else None},
+        )
+        return turn
+
+    def _handle(self, message: UserMessage) -> TurnResult:
         t0 = time.perf_counter()
         text = normalize_spaces(message.text or "").strip()
         preferred = message.metadata.get("language") if isinstance(message.metadata, dict) else None

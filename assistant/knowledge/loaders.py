@@ -217,7 +217,7 @@ def load_pdf(path: Path, source: str) -> Document:
         if reader.is_encrypted:
             raise LoaderError(f"{path}: the PDF is encrypted; export an unencrypted copy")
         pages = [(pg.extract_text() or "").strip() for pg in reader.pages]
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
         marks: list[tuple[int, str]] = []
 
         def walk(items: list[Any], prefix: str) -> None:
@@ -226,7 +226,9 @@ def load_pdf(path: Path, source: str) -> Document:
                     walk(it, marks[-1][1] + " > " if marks else prefix)  # children of the bookmark before
                     continue
                 try:
-                    marks.append((reader.get_destination_page_number(it), prefix + str(it.title).strip()))
+                    page = reader.get_destination_page_number(it)
+                    if page is not None:
+                        marks.append((page, prefix + str(it.title).strip()))
                 except Exception:  # a bookmark to nowhere: keep the others  # noqa: BLE001
                     continue
 
@@ -271,7 +273,7 @@ def load_docx(path: Path, source: str) -> Document:
     title = ""
     sections: list[Section] = []
     stack: dict[int, str] = {}
-    current, buf = "개요", []
+    current, buf = "개요", list[str]()
     for para in d.paragraphs:
         text = para.text.strip()
         style = (para.style.name if para.style is not None else "") or ""

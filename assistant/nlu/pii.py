@@ -1,0 +1,152 @@
+"""Personal data (PII) detection and masking for logs, transcripts and handoffs.
+
+Detected kinds (label used in the mask):
+
+==============  ==========================================================
+``rrn``         주민등록번호 / 외국인등록번호: ``YYMMDD-SNNNNNN`` (hyphen,
+                space or none; month/day checked; S in 1-8). Format from the
+                주민등록법 시행규칙 별지 서식 (13 digits, 7th = sex/century).
+``card``        payment card numbers, 13-19 digits in groups, Luhn-valid
+                (ISO/IEC 7812-1 check digit).
+``phone``       Korean mobile (010/011/016-019) and landline (02, 0NN)
+                numbers, ``+82`` forms; hyphens, dots or spaces.
+``account``     bank account numbers: 3-5 digit groups joined by hyphens
+                totalling 10-16 digits, or 10-14 bare digits right after a
+                word for account (계좌, 통장, 입금, account).
+``email``       e-mail addresses.
+``address``     Korean road-name (도로명) addresses with a building number,
+                lot-number (지번) addresses ``…동 123-4번지``, and English
+                street addresses (``12 High Street``).
+==============  ==========================================================
+
+A district or city on its own (강남구, 부산) is not masked: it is a slot the
+assistant needs and identifies no one.
+
+Why our own patterns: Microsoft Presidio, the well-kept option, needs a spaCy
+model fetched from a hub and has no recognisers for Korean formats; these are
+fixed formats that regular expressions describe exactly, with check digits
+where the format has one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+__all__ = ["PiiSpan", "find_pii", "mask_pii", "PiiMaskingFormatter"]
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """A personal-data span: ``kind`` (see module doc) and code-point offsets into the text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+_D = r"(?<![0-9])"  # not preceded by a digit
+_ND = r"(?![0-9])"  # not followed by a digit
+_SEP = r"[-\s.\u2010-\u2015]?"
+
+_RRN = re.compile(_D + r"(\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s?[-\u2010-\u2015]?\s?[1-8]\d{6}" + _ND)
+_CARD = re.compile(_D + r"(?:\d{4}[- ]?){3}\d{1,7}" + _ND)
+_PHONE = re.compile(
+    r"(?:(?<![0-9+])\+82[-\s.]?(?:\(0\))?[-\s.]?|" + _D + r"0)"
+    r"(?:1[016789]|2|[3-6][1-5]|70|50\d)" + _SEP + r"\d{3,4}" + _SEP + r"\d{4}" + _ND
+)
+_ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
+_ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_ADDR_TAIL = r"\s*\d+(?:-\d+)?(?:\s*,?\s*\d+동)?(?:\s*\d+호)?"
+# A road name needs a city/county/district word before it, or an unambiguous road form (…대로 N, …로N번길 N),
+# so that "온라인으로 1월" (a particle 으로 before a number) is not an address.
+_ADDR_ROAD = re.compile(
+    r"(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시)\s*)?(?:[가-힣]+(?:시|군|구)\s+)+"
+    r"[가-힣0-9]+(?:로|길)" + _ADDR_TAIL
+    + r"|[가-힣]+대로" + _ADDR_TAIL
+    + r"|[가-힣]+로\s?\d+번?길" + _ADDR_TAIL
+)
+_ADDR_LOT = re.compile(r"[가-힣]+(?:동|리|가)\s*\d+(?:-\d+)?\s*번지(?:\s*\d+호)?|[가-힣]+(?:동|리|가)\s+\d+-\d+" + _ND)
+_ADDR_EN = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Place|Pl)\b\.?"
+)
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2 == 1:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def find_pii(text: str) -> list[PiiSpan]:
+    """Personal-data spans in ``text``, sorted, non-overlapping (earlier kinds in the table win ties).
+
+    Args:
+        text: any string (no length limit; linear-time patterns).
+
+    Returns:
+        Spans with offsets into ``text`` (``text[s.start:s.end]`` is the personal data).
+    """
+    found: list[PiiSpan] = []
+    for m in _RRN.finditer(text):
+        found.append(PiiSpan("rrn", m.start(), m.end()))
+    for m in _CARD.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 13 <= len(digits) <= 19 and _luhn_ok(digits):
+            found.append(PiiSpan("card", m.start(), m.end()))
+    for m in _PHONE.finditer(text):
+        found.append(PiiSpan("phone", m.start(), m.end()))
+    for m in _ACCOUNT_GROUPS.finditer(text):
+        if 10 <= len(re.sub(r"\D", "", m.group())) <= 16:
+            found.append(PiiSpan("account", m.start(), m.end()))
+    for m in _ACCOUNT_KEYWORD.finditer(text):
+        found.append(PiiSpan("account", m.start(1), m.end(1)))
+    for m in _EMAIL.finditer(text):
+        found.append(PiiSpan("email", m.start(), m.end()))
+    for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_EN):
+        for m in rx.finditer(text):
+            if any(c.isdigit() for c in m.group()):
+                found.append(PiiSpan("address", m.start(), m.end()))
+    # Resolve overlaps: earliest start, then longest, then table order (already the append order).
+    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[PiiSpan] = []
+    for s in found:
+        if out and s.start < out[-1].end:
+            if s.end > out[-1].end and s.kind == out[-1].kind:
+                out[-1] = PiiSpan(s.kind, out[-1].start, s.end)
+            continue
+        out.append(s)
+    return out
+
+
+def mask_pii(text: str) -> str:
+    """``text`` with every personal-data span replaced by ``<kind>`` (e.g. ``<phone>``)."""
+    spans = find_pii(text)
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for s in spans:
+        parts.append(text[pos : s.start])
+        parts.append(f"<{s.kind}>")
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+class PiiMaskingFormatter(logging.Formatter):
+    """A log formatter that masks personal data in the whole formatted record.
+
+    Masking the final string (message, arguments, ``extra`` fields that the
+    format names, exception text and stack) covers every path by which a
+    user's words reach a log line.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:  # noqa: D401 - logging API
+        return mask_pii(super().format(record))
