@@ -26,8 +26,19 @@ from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_thank", "human_handoff": "utter_handoff"}
-KNOWLEDGE_INTENTS = {"ask_service_info", "check_eligibility"}
+SMALL_TALK = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_thank",
+    "human_handoff": "utter_handoff",
+    # Conversation control outside a form (forms and tasks take these over in the dialogue engine).
+    "cancel": "utter_cancelled",
+    "affirm": "utter_how_can_i_help",
+    "deny": "utter_how_can_i_help",
+    "inform": "utter_how_can_i_help",
+}
+#: Intents answered from documents; apply_service gets the service's 신청방법 until tasks exist.
+KNOWLEDGE_INTENTS = {"ask_service_info", "check_eligibility", "apply_service"}
 #: ``custom`` of replies that answer nothing from documents. ``abstained`` is
 #: True for every fallback (the question was not answered) and False for small talk.
 FALLBACK: dict[str, Any] = {"citations": [], "abstained": True}
