@@ -63,6 +63,7 @@ class PostgresServer:
     datadir: Path
     port: int
     user: str | None  # OS user the server runs as (None: the current one)
+    fsync: bool = False  # off for tests (speed); on for benchmarks (real commit cost)
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bindir / args[0]), *args[1:]]
@@ -72,7 +73,7 @@ class PostgresServer:
 
     def start(self) -> None:
         """Start (or restart) the server and wait until it accepts connections."""
-        opts = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        opts = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 -c fsync={'on' if self.fsync else 'off'} -c max_connections=300"
         r = self._run("pg_ctl", "-D", str(self.datadir), "-o", opts, "-l", str(self.datadir / "server.log"), "-w", "-t", "60", "start", check=False)
         if r.returncode != 0:
             log = (self.datadir / "server.log").read_text(errors="replace")[-2000:] if (self.datadir / "server.log").exists() else ""
@@ -100,8 +101,8 @@ class PostgresServer:
         shutil.rmtree(self.datadir.parent, ignore_errors=True)
 
 
-def start_postgres() -> PostgresServer:
-    """initdb + start a cluster on a free port.
+def start_postgres(fsync: bool = False) -> PostgresServer:
+    """initdb + start a cluster on a free port (``fsync`` off unless asked: tests need no durability).
 
     Raises:
         RuntimeError: with the reason, when it is not installed or fails to start.
@@ -121,7 +122,7 @@ def start_postgres() -> PostgresServer:
         os.chown(root, pw.pw_uid, pw.pw_gid)
         os.chown(datadir, pw.pw_uid, pw.pw_gid)
         os.chmod(root, 0o755)
-    server = PostgresServer(bindir, datadir, free_port(), user)
+    server = PostgresServer(bindir, datadir, free_port(), user, fsync)
     server._run("initdb", "-D", str(datadir), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8")
     server.start()
     return server
