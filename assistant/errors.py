@@ -34,3 +34,29 @@ class ModelNotFoundError(AssistantError, FileNotFoundError):
 
 class IndexBuildError(AssistantError, RuntimeError):
     """Building or swapping a retrieval index failed; the previous index is kept."""
+
+
+class StoreUnavailableError(AssistantError, ConnectionError):
+    """A database or Redis server cannot be reached or refused the operation.
+
+    The message names the store and the conversation; the next call reconnects.
+    """
+
+
+class ConcurrentUpdateError(AssistantError, RuntimeError):
+    """Another writer appended to the conversation first (optimistic concurrency).
+
+    Reload the tracker and redo the turn; nothing of the failed write was stored.
+    """
+
+
+class DuplicateMessageError(ConcurrentUpdateError):
+    """A channel message id was already processed; ``reply`` is the stored reply."""
+
+    def __init__(self, message: str, reply: object = None) -> None:
+        super().__init__(message)
+        self.reply = reply
+
+
+class LockTimeoutError(AssistantError, TimeoutError):
+    """A conversation lock could not be acquired in time (another turn holds it)."""

@@ -1,0 +1,438 @@
+"""Tracker store: each conversation's events, written exactly once, via SQLAlchemy.
+
+SQLite under ``ASSISTANT_HOME`` by default (``trackers.db``, WAL mode, its own
+file so turns never wait on document imports); PostgreSQL through a URL
+(``postgresql://`` / ``postgres://`` are read as ``postgresql+psycopg://``).
+The store persists plain event dicts (Rasa's event JSON); it knows nothing of
+the dialogue engine, which converts (:func:`assistant.dialogue.tracker.load_tracker`).
+
+Tables (prefixed ``tracker_`` so they can share a database with other stores):
+
+* ``tracker_events``: ``(conversation_id, seq)`` primary key, ``type_name``,
+  ``timestamp``, ``data`` (the event JSON, stored as text so it reads back
+  byte-identical on SQLite and PostgreSQL).
+* ``tracker_conversations``: one row per conversation with ``last_seq``, the
+  compare-and-set guard of :meth:`SQLTrackerStore.append`.
+* ``tracker_processed_messages``: ``(conversation_id, message_id)`` → the reply
+  sent, so a channel's redelivery gets the same answer without a second turn.
+
+Exactly once: ``append`` writes events with consecutive sequence numbers after
+``last_seq`` and moves ``last_seq`` with ``UPDATE ... WHERE last_seq = :seen``
+in the same transaction; a concurrent writer loses that race (or the primary
+key) and nothing of its write is stored. Database outages raise
+:class:`~assistant.errors.StoreUnavailableError`; connections are checked before
+use (``pool_pre_ping``), so the call after the database returns succeeds.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    Column,
+    Double,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
+from sqlalchemy.pool import StaticPool
+
+from assistant.errors import (
+    ConcurrentUpdateError,
+    DuplicateMessageError,
+    InvalidConfigError,
+    InvalidInputError,
+    StoreUnavailableError,
+)
+
+#: Longest conversation id / channel message id accepted (characters).
+MAX_ID_CHARS = 255
+#: Retries of an ``append`` without ``expected_seq`` that lost a race to another writer.
+APPEND_RETRIES = 50
+
+metadata = MetaData()
+
+conversations = Table(
+    "tracker_conversations",
+    metadata,
+    Column("conversation_id", String(MAX_ID_CHARS), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("updated_at", Double, nullable=False),
+)
+events_table = Table(
+    "tracker_events",
+    metadata,
+    Column("conversation_id", String(MAX_ID_CHARS), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type_name", String(64), nullable=False),
+    Column("timestamp", Double),
+    Column("data", Text, nullable=False),
+    PrimaryKeyConstraint("conversation_id", "seq", name="pk_tracker_events_conversation_seq"),
+)
+processed_messages = Table(
+    "tracker_processed_messages",
+    metadata,
+    Column("conversation_id", String(MAX_ID_CHARS), nullable=False),
+    Column("message_id", String(MAX_ID_CHARS), nullable=False),
+    Column("reply", Text, nullable=False),
+    Column("created_at", Double, nullable=False),
+    PrimaryKeyConstraint("conversation_id", "message_id", name="pk_tracker_processed_messages"),
+)
+
+
+class TrackerStore(Protocol):
+    """Where conversations' events live. Events are Rasa event dicts, in order."""
+
+    def load(self, sender_id: str, after_seq: int = 0) -> list[dict[str, Any]]:
+        """Events with sequence number > ``after_seq`` (1-based), oldest first; ``[]`` if unknown."""
+        ...
+
+    def count(self, sender_id: str) -> int:
+        """Number of stored events (the last sequence number)."""
+        ...
+
+    def append(
+        self,
+        sender_id: str,
+        events: Sequence[Mapping[str, Any]],
+        expected_seq: int | None = None,
+        *,
+        message_id: str | None = None,
+        reply: Any = None,
+    ) -> int:
+        """Append events atomically; returns the new event count."""
+        ...
+
+    def reply_for(self, sender_id: str, message_id: str) -> Any:
+        """The reply recorded for a processed message id, or ``None``."""
+        ...
+
+    def record_reply(self, sender_id: str, message_id: str, reply: Any) -> bool:
+        """Record a reply for a message id; ``False`` if one was already recorded."""
+        ...
+
+    def conversation_ids(self) -> list[str]:
+        """Every conversation with stored events."""
+        ...
+
+
+def _check_id(value: str, what: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise InvalidInputError(f"{what} must be a non-empty string")
+    if len(value) > MAX_ID_CHARS:
+        raise InvalidInputError(f"{what} has {len(value)} characters; the limit is {MAX_ID_CHARS}")
+
+
+def _dumps(value: Any, what: str) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise InvalidInputError(f"{what} is not JSON-serializable: {e}") from e
+
+
+def normalize_url(url: str) -> str:
+    """Map ``postgres://`` / ``postgresql://`` to the psycopg (v3) driver; others unchanged."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class SQLTrackerStore:
+    """Tracker store over SQLAlchemy 2 (SQLite or PostgreSQL).
+
+    Args:
+        url: SQLAlchemy URL, e.g. ``sqlite:////var/lib/assistant/trackers.db`` or
+            ``postgresql://user:pw@db/assistant``. ``sqlite://`` (in memory) is for
+            tests: one connection, every call serialized.
+        pool_size: PostgreSQL connections kept open (plus as many again on demand).
+        connect_timeout: seconds before an unreachable database raises
+            :class:`StoreUnavailableError` (PostgreSQL; SQLite waits this long for a busy file).
+
+    Raises:
+        InvalidConfigError: an unparsable URL or a driver that is not installed.
+        StoreUnavailableError: the database cannot be reached to create the tables.
+
+    Example:
+        >>> store = SQLTrackerStore("sqlite://")
+        >>> store.append("u1", [{"event": "restart", "timestamp": 1.0}], expected_seq=0)
+        1
+        >>> store.load("u1")
+        [{'event': 'restart', 'timestamp': 1.0}]
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 5.0) -> None:
+        self.url = normalize_url(url)
+        try:
+            parsed = make_url(self.url)
+        except Exception as e:  # sqlalchemy raises ArgumentError with the bad URL
+            raise InvalidConfigError(f"tracker store URL is not valid: {e}") from e
+        self.display_url = parsed.render_as_string(hide_password=True)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        memory = self.is_sqlite and parsed.database in (None, "", ":memory:")
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False, "timeout": connect_timeout}
+            if memory:
+                kwargs["poolclass"] = StaticPool
+            elif parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        else:
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, connect_args={"connect_timeout": max(1, int(connect_timeout))})
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except Exception as e:  # NoSuchModuleError, or the DBAPI module is not installed
+            raise InvalidConfigError(f"cannot use tracker store {self.display_url}: {e}") from e
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_connect)
+            event.listen(self.engine, "begin", _sqlite_begin)
+        # SQLite takes one writer at a time; queueing writers here avoids its busy-wait back-off.
+        self._write_lock: AbstractContextManager[Any] = threading.Lock() if self.is_sqlite else nullcontext()
+        self._read_lock: AbstractContextManager[Any] = self._write_lock if memory else nullcontext()
+        with self._errors("creating tables", None):
+            try:
+                metadata.create_all(self.engine)
+            except (IntegrityError, ProgrammingError):  # another worker created them at the same moment
+                metadata.create_all(self.engine)
+
+    # --- plumbing ------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, op: str, sender_id: str | None) -> Iterator[None]:
+        try:
+            yield
+        except (OperationalError, InterfaceError) as e:
+            raise self._unavailable(op, sender_id, e) from e
+        except DBAPIError as e:
+            if e.connection_invalidated:
+                raise self._unavailable(op, sender_id, e) from e
+            raise
+
+    def _unavailable(self, op: str, sender_id: str | None, e: DBAPIError) -> StoreUnavailableError:
+        where = f" (conversation {sender_id!r})" if sender_id else ""
+        detail = str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__
+        return StoreUnavailableError(f"tracker store {self.display_url} is unavailable while {op}{where}: {detail}")
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self._write_lock, self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._read_lock, self.engine.connect() as conn:
+            yield conn
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def load(self, sender_id: str, after_seq: int = 0) -> list[dict[str, Any]]:
+        """Events of ``sender_id`` with sequence number > ``after_seq``, oldest first.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        _check_id(sender_id, "sender_id")
+        with self._errors("loading", sender_id), self._read() as conn:
+            rows = conn.execute(
+                select(events_table.c.data)
+                .where(events_table.c.conversation_id == sender_id, events_table.c.seq > after_seq)
+                .order_by(events_table.c.seq)
+            ).all()
+        return [json.loads(r.data) for r in rows]
+
+    def count(self, sender_id: str) -> int:
+        """Number of stored events of ``sender_id`` (0 for an unknown conversation)."""
+        _check_id(sender_id, "sender_id")
+        with self._errors("counting", sender_id), self._read() as conn:
+            n = conn.execute(select(conversations.c.last_seq).where(conversations.c.conversation_id == sender_id)).scalar()
+        return int(n or 0)
+
+    def conversation_ids(self) -> list[str]:
+        """Every conversation id with stored events, sorted."""
+        with self._errors("listing conversations", None), self._read() as conn:
+            return [r[0] for r in conn.execute(select(conversations.c.conversation_id).order_by(conversations.c.conversation_id))]
+
+    def reply_for(self, sender_id: str, message_id: str) -> Any:
+        """The reply recorded for ``message_id`` in this conversation, or ``None`` if it was not processed."""
+        _check_id(sender_id, "sender_id")
+        _check_id(message_id, "message_id")
+        with self._errors("reading a processed message", sender_id), self._read() as conn:
+            raw = conn.execute(
+                select(processed_messages.c.reply).where(
+                    processed_messages.c.conversation_id == sender_id, processed_messages.c.message_id == message_id
+                )
+            ).scalar()
+        return None if raw is None else json.loads(raw)
+
+    # --- writing -------------------------------------------------------------------------------------
+
+    def append(
+        self,
+        sender_id: str,
+        events: Sequence[Mapping[str, Any]],
+        expected_seq: int | None = None,
+        *,
+        message_id: str | None = None,
+        reply: Any = None,
+    ) -> int:
+        """Append ``events`` to the conversation in one transaction.
+
+        Args:
+            sender_id: the conversation id.
+            events: event dicts, each with a string ``event`` key (Rasa's shape).
+            expected_seq: the event count the caller last saw. When given and the
+                store holds a different count, nothing is written and
+                :class:`ConcurrentUpdateError` is raised. When ``None`` the events
+                go at the end, retrying if another writer got there first.
+            message_id: the channel's message id; recorded with ``reply`` in the
+                same transaction, so the turn's events and its reply are stored
+                together or not at all.
+            reply: the JSON reply sent for ``message_id`` (not ``None``).
+
+        Returns:
+            The conversation's event count after the append (= the last ``seq``).
+
+        Raises:
+            ConcurrentUpdateError: ``expected_seq`` is stale.
+            DuplicateMessageError: ``message_id`` was already processed (its
+                ``reply`` attribute holds the recorded reply); nothing written.
+            InvalidInputError: a bad id, an event without ``event`` or one that is not JSON.
+            StoreUnavailableError: the database cannot be reached.
+        """
+        _check_id(sender_id, "sender_id")
+        if message_id is not None:
+            _check_id(message_id, "message_id")
+            if reply is None:
+                raise InvalidInputError("append with a message_id needs the reply to record")
+        rows = []
+        for i, ev in enumerate(events):
+            if not isinstance(ev, Mapping) or not isinstance(ev.get("event"), str):
+                raise InvalidInputError(f"event #{i} of conversation {sender_id!r} has no 'event' name")
+            ts = ev.get("timestamp")
+            rows.append(
+                {
+                    "type_name": ev["event"][:64],
+                    "timestamp": float(ts) if isinstance(ts, (int, float)) and not isinstance(ts, bool) else None,
+                    "data": _dumps(dict(ev), f"event #{i} of conversation {sender_id!r}"),
+                }
+            )
+        reply_json = _dumps(reply, "reply") if message_id is not None else None
+        attempts = 1 if expected_seq is not None else APPEND_RETRIES
+        for attempt in range(attempts):
+            try:
+                with self._errors("appending to", sender_id):
+                    return self._append_once(sender_id, rows, expected_seq, message_id, reply_json)
+            except _LostRace as e:
+                if message_id is not None:
+                    previous = self.reply_for(sender_id, message_id)
+                    if previous is not None:
+                        raise DuplicateMessageError(f"message {message_id!r} of {sender_id!r} was already processed", previous) from e
+                if attempt == attempts - 1:
+                    raise ConcurrentUpdateError(
+                        f"conversation {sender_id!r} changed while appending {len(rows)} event(s): {e}; reload and retry"
+                    ) from None
+                time.sleep(0.001 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _append_once(
+        self, sender_id: str, rows: list[dict[str, Any]], expected_seq: int | None, message_id: str | None, reply_json: str | None
+    ) -> int:
+        now = time.time()
+        try:
+            with self._write() as conn:
+                if message_id is not None:
+                    raw = conn.execute(
+                        select(processed_messages.c.reply).where(
+                            processed_messages.c.conversation_id == sender_id, processed_messages.c.message_id == message_id
+                        )
+                    ).scalar()
+                    if raw is not None:
+                        raise DuplicateMessageError(f"message {message_id!r} of {sender_id!r} was already processed", json.loads(raw))
+                seen = conn.execute(select(conversations.c.last_seq).where(conversations.c.conversation_id == sender_id)).scalar()
+                base = int(seen or 0)
+                if expected_seq is not None and base != expected_seq:
+                    raise _LostRace(f"expected {expected_seq} stored events, found {base}")
+                new = base + len(rows)
+                if rows:
+                    if seen is None:
+                        conn.execute(insert(conversations).values(conversation_id=sender_id, last_seq=new, created_at=now, updated_at=now))
+                    else:
+                        moved = conn.execute(
+                            update(conversations)
+                            .where(conversations.c.conversation_id == sender_id, conversations.c.last_seq == base)
+                            .values(last_seq=new, updated_at=now)
+                        )
+                        if moved.rowcount != 1:
+                            raise _LostRace(f"another writer moved past event {base}")
+                    conn.execute(
+                        insert(events_table),
+                        [{"conversation_id": sender_id, "seq": base + 1 + i, **r} for i, r in enumerate(rows)],
+                    )
+                if message_id is not None:
+                    conn.execute(
+                        insert(processed_messages).values(conversation_id=sender_id, message_id=message_id, reply=reply_json, created_at=now)
+                    )
+                return new
+        except IntegrityError as e:  # a concurrent writer inserted the same seq / message id first
+            raise _LostRace("a concurrent write used the same sequence number or message id") from e
+
+    def record_reply(self, sender_id: str, message_id: str, reply: Any) -> bool:
+        """Record the reply sent for ``message_id`` without appending events.
+
+        Returns:
+            ``True`` if recorded, ``False`` if a reply was already recorded (kept as it was).
+        """
+        try:
+            self.append(sender_id, [], expected_seq=None, message_id=message_id, reply=reply)
+        except DuplicateMessageError:
+            return False
+        return True
+
+
+class _LostRace(Exception):
+    """Internal: another writer got there first; the transaction was rolled back."""
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    # Take transaction control from the sqlite3 module so BEGIN IMMEDIATE can be used
+    # (SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL" for pysqlite).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a committed turn survives a process crash
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def default_tracker_store_url(home: Path) -> str:
+    """``sqlite:///<home>/trackers.db``."""
+    return f"sqlite:///{Path(home) / 'trackers.db'}"
+
+
+def make_tracker_store(url: str | None, home: Path) -> SQLTrackerStore:
+    """The configured tracker store: ``url`` if given, else SQLite under ``home``."""
+    return SQLTrackerStore(url or default_tracker_store_url(home))
