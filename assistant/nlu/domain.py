@@ -302,17 +302,15 @@ class Domain:
         def holds(v: ResponseVariant) -> bool:
             return all(c.get("type", "slot") == "slot" and values.get(str(c.get("name"))) == c.get("value") for c in v.condition)
 
-        tiers = (
-            lambda v: bool(v.condition) and channel is not None and v.channel == channel and holds(v),
-            lambda v: bool(v.condition) and v.channel is None and holds(v),
-            lambda v: not v.condition and channel is not None and v.channel == channel,
-            lambda v: not v.condition and v.channel is None,
-        )
-        for accept in tiers:
-            for v in variants:
-                if accept(v):
-                    return v.data
-        return variants[-1].data
+        def tier(v: ResponseVariant) -> int:
+            if v.condition:
+                if not holds(v):
+                    return 9
+                return 0 if channel is not None and v.channel == channel else 1 if v.channel is None else 9
+            return 2 if channel is not None and v.channel == channel else 3 if v.channel is None else 9
+
+        best = min(range(len(variants)), key=lambda i: (tier(variants[i]), i))
+        return variants[best].data if tier(variants[best]) < 9 else variants[-1].data
 
 
 def _variant(v: Mapping[str, Any], source: str | None) -> ResponseVariant:
@@ -332,7 +330,7 @@ def _read_intents(d: Domain, value: Any, path: Path, reporter: Reporter) -> None
     for item, line in _items(value):
         src = f"{path}:{line}"
         if isinstance(item, str):
-            name, opts = str(item), {}
+            name, opts = str(item), dict[str, Any]()
         elif isinstance(item, dict) and len(item) == 1:
             name, opts = str(next(iter(item))), next(iter(item.values())) or {}
         else:
@@ -349,7 +347,7 @@ def _read_entities(d: Domain, value: Any, path: Path, reporter: Reporter) -> Non
     for item, line in _items(value):
         src = f"{path}:{line}"
         if isinstance(item, str):
-            name, opts = str(item), {}
+            name, opts = str(item), dict[str, Any]()
         elif isinstance(item, dict) and len(item) == 1:
             name, opts = str(next(iter(item))), next(iter(item.values())) or {}
         else:

@@ -132,7 +132,7 @@ def _has_response(project: Project, name: str) -> bool:
 def _check_dialogue(project: Project, reporter: Reporter) -> None:
     d = project.domain
     known_actions = set(d.actions) | set(d.forms) | DEFAULT_ACTIONS
-    reported: set[str] = set()
+    reported: set[tuple[str, str]] = set()
 
     def once(code: str, key: str, message: str, src: str | None, fix: str) -> None:
         if (code, key) not in reported:

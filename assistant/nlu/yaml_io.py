@@ -206,9 +206,11 @@ def load_yaml_file(path: Path, reporter: Reporter) -> LineDict | None:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if e.context_mark is not None and mark is not None and mark.line >= len(text.rstrip("\n").splitlines()):
+            mark = e.context_mark  # the parser ran to the end of the file: the cause is where the construct opened
         line = mark.line + 1 if mark is not None else 1
         problem = (e.problem or str(e)).strip()
-        context = f" ({e.context.strip()})" if e.context else ""
+        context = f" ({e.context.strip()}, opened at line {e.context_mark.line + 1})" if e.context and e.context_mark else ""
         reporter.error("yaml-syntax", f"invalid YAML: {problem}{context}", f"{path}:{line}", "fix the YAML syntax at this line (indentation, quotes, a ':' in an unquoted value)")
         return None
     except yaml.YAMLError as e:
