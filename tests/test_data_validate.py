@@ -31,11 +31,12 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def line_no(path: Path, needle: str) -> int:
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if needle in line:
-            return i
-    raise AssertionError(f"{needle!r} not in {path}")
+def line_no(path: Path, needle: str | tuple[str, int]) -> int:
+    """1-based line of the first (or n-th, for ``(needle, n)``) line of ``path`` containing ``needle``."""
+    text, nth = (needle, 1) if isinstance(needle, str) else needle
+    hits = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+    assert len(hits) >= nth, f"{text!r} not {nth} times in {path}"
+    return hits[nth - 1]
 
 
 # annotated example, expected fix (None: well placed)
@@ -121,6 +122,9 @@ nlu:
   examples: |
     - 안녕하세요 반가워요
     - 좋은 아침
+    - Good morning
+    - good  morning
+    - 좋은 아침
 - intent: not_in_domain
   examples: |
     - 이건 뭐지
@@ -142,6 +146,10 @@ rules:
   steps:
   - intent: ask_district
   - action: utter_not_defined
+  - action: action_not_listed
+  - slot_was_set:
+    - ghost_slot: 1
+  - intent: ghost_intent
 """
 
 
@@ -151,6 +159,7 @@ def project(tmp_path: Path) -> Path:
     write(tmp_path / "data" / "nlu.yml", NLU)
     write(tmp_path / "data" / "rules.yml", RULES)
     write(tmp_path / "data" / "broken.yml", "nlu:\n- intent: greet\n  examples: |\n    - hi\n  oops: [unclosed\n")
+    write(tmp_path / "data" / "dup.yml", "nlu:\n- intent: greet\n  examples: |\n    - a\n  examples: |  # again\n    - b\n")
     return tmp_path
 
 
@@ -171,11 +180,17 @@ EXPECTED = [
     ("regex-invalid", "error", "data/nlu.yml", "([0-9]{3}", ["broken"]),
     ("lookup-empty", "error", "data/nlu.yml", "- lookup: empty_table", ["empty_table"]),
     ("yaml-syntax", "error", "data/broken.yml", "oops:", ["invalid YAML"]),
+    ("yaml-duplicate-key", "error", "data/dup.yml", "# again", ["examples"]),
+    ("action-undeclared", "error", "data/rules.yml", "action_not_listed", ["action_not_listed"]),
+    ("slot-undeclared", "error", "data/rules.yml", "slot_was_set", ["ghost_slot"]),
+    ("intent-undeclared", "error", "data/rules.yml", "ghost_intent", ["ghost_intent"]),
+    ("example-duplicate", "warning", "data/nlu.yml", ("    - 좋은 아침", 2), ["2 times"]),
 ]
 
 
 @pytest.mark.parametrize(("code", "level", "file", "needle", "words"), EXPECTED, ids=[e[0] for e in EXPECTED])
-def test_each_problem_with_file_and_line(project: Path, checker: BoundaryChecker, code: str, level: str, file: str, needle: str,
+def test_each_problem_with_file_and_line(project: Path, checker: BoundaryChecker, code: str, level: str, file: str,
+                                         needle: str | tuple[str, int],
                                          words: list[str]) -> None:
     issues = validate_project(project, checker)
     got = find(issues, code)
@@ -199,6 +214,7 @@ def test_specific_fixes_and_lines(project: Path, checker: BoundaryChecker) -> No
     listed = find(issues, "response-missing")
     assert {m for i in listed for m in re.findall(r"'(utter_\w+)'", i.message)} >= {"utter_not_defined", "utter_listed_but_missing", "utter_ask_street"}
     assert not any("utter_greet" in i.message or "utter_ask_district'" in i.message for i in listed)
+    assert not any("morning" in i.message.casefold() for i in find(issues, "example-duplicate"))  # case variants are not repeats
 
 
 def test_clean_project_has_no_issues(tmp_path: Path, checker: BoundaryChecker) -> None:

@@ -206,7 +206,7 @@ def load_training_data(paths: list[Path], reporter: Reporter | None = None) -> N
     Example:
         >>> data = load_training_data([Path("intents")])
         >>> data.examples[0].source
-        'intents/nlu.yml:9'
+        'intents/nlu.yml:10'
     """
     reporter = reporter or Reporter()
     out = NluTrainingData()

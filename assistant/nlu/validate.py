@@ -102,18 +102,26 @@ def _check_declarations(project: Project, reporter: Reporter) -> None:
 
 
 def _check_duplicates(project: Project, reporter: Reporter) -> None:
-    seen: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    """Conflicts: the same text (case and spacing ignored, as a lower-casing featurizer sees it) under two
+    intents. Repeats: the exact same text twice under one intent (case variants are often deliberate)."""
+    seen: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
     for ex in project.nlu.examples:
-        seen[" ".join(ex.text.casefold().split())].append((ex.intent, ex.source))
+        spaced = " ".join(ex.text.split())
+        seen[spaced.casefold()].append((ex.intent, spaced, ex.source))
     for key, where in seen.items():
-        intents = {i for i, _ in where}
-        places = ", ".join(f"{i} ({s})" for i, s in where)
+        intents = {i for i, _, _ in where}
         if len(intents) > 1:
-            reporter.error("example-conflict", f"example {key!r} is under {len(intents)} intents: {places}", where[0][1],
+            places = ", ".join(f"{i} ({s})" for i, _, s in where)
+            reporter.error("example-conflict", f"example {key!r} is under {len(intents)} intents: {places}", where[0][2],
                            "keep it under the one intent it means; delete or reword the others")
-        elif len(where) > 1:
-            reporter.warning("example-duplicate", f"example {key!r} appears {len(where)} times under {where[0][0]!r}: {places}", where[1][1],
-                             "delete the repeats")
+            continue
+        exact: dict[str, list[str | None]] = defaultdict(list)
+        for _, spaced, src in where:
+            exact[spaced].append(src)
+        for text, srcs in exact.items():
+            if len(srcs) > 1:
+                reporter.warning("example-duplicate", f"example {text!r} appears {len(srcs)} times under {where[0][0]!r}: "
+                                 + ", ".join(str(s) for s in srcs), srcs[1], "delete the repeats")
 
 
 def _walk(steps: tuple[Step, ...]) -> list[Step]:
