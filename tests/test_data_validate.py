@@ -258,3 +258,24 @@ def test_real_projects_report_checkable_problems(name: str, checker: BoundaryChe
             raw = Path(path).read_text(encoding="utf-8").splitlines()[int(line) - 1].strip()[2:]
             texts.add(" ".join(parse_example(raw).text.casefold().split()))
         assert len(texts) == 1 and len({p[0] for p in places}) >= 2
+
+
+NAUGHTY = [
+    "[강남\u200b구](district)에서",  # zero-width space inside
+    "[\u3000강남구](district)에",  # full-width space at the edge
+    "[北京](city)에서 왔어요",  # Han
+    "[दिल्ली](city) से",  # Devanagari
+    "[😀](emoji) 좋아요",  # emoji only
+    "[강남구](district)" + "에서 신청 " * 2000,  # long
+    "[서울시청앞](place)에서만나요",  # run-together Hangul
+]
+
+
+@pytest.mark.parametrize("raw", NAUGHTY, ids=range(len(NAUGHTY)))
+def test_naughty_strings_keep_offsets_and_never_crash(checker: BoundaryChecker, raw: str) -> None:
+    parsed = parse_example(raw)
+    (span,) = parsed.entities
+    assert parsed.text[span.start : span.end] == span.text
+    problem = checker.check(parsed.text, span)
+    if problem is not None:
+        assert 0 <= problem.start < problem.end <= len(parsed.text)

@@ -64,7 +64,7 @@ def test_annotation_forms_and_offsets(raw: str, plain: str, expected: list[tuple
         search_from = start
 
 
-@pytest.mark.parametrize("raw", ['[x]{"entity": }', '[x]{"value": "y"}', '[x]{"entity": "e", "colour": "red"}', "[x]( )"])
+@pytest.mark.parametrize("raw", ['[x]{"entity": }', '[x]{"value": "y"}', '[x]{"entity": "e", "colour": "red"}', "[x]( )", "[x]()", "[]{x}"])
 def test_bad_annotations_are_problems_not_dropped(raw: str) -> None:
     assert parse_example(raw).problems
 

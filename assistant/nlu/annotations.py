@@ -29,6 +29,7 @@ ANNOTATION_RE = re.compile(
     r"|\{(?P<dict>[^}]+?)\}"
     r"|\[(?P<dicts>\{.*?\}(?:\s*,\s*\{.*?\})*)\])"
 )
+_LEFTOVER_RE = re.compile(r"\[[^\]]*\][({]")
 _DICT_KEYS = frozenset({"entity", "value", "role", "group"})
 
 
@@ -132,7 +133,7 @@ def parse_example(raw: str) -> ParsedExample:
         pos = m.end()
     parts.append(raw[pos:])
     plain = "".join(parts)
-    if "](" in plain or re.search(r"\[[^\]]*\]\s*[({]", plain):
+    if _LEFTOVER_RE.search(plain):  # e.g. "[x]()" or "[x]{}": markup Rasa's grammar does not read
         problems.append(f"example {raw!r} has text that looks like an annotation but is not one; "
                         "write [text](entity) or [text]{\"entity\": \"name\"}")
     return ParsedExample(plain, tuple(annotations), tuple(problems))

@@ -24,7 +24,7 @@ from assistant.errors import InvalidConfigError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Issue", "LineDict", "LineList", "LineStr", "Reporter", "line_of", "load_yaml_file", "to_plain", "yaml_files"]
+__all__ = ["DEFAULT_SKIP_DIRS", "Issue", "LineDict", "LineList", "LineStr", "Reporter", "line_of", "load_yaml_file", "to_plain", "yaml_files"]
 
 Level = Literal["error", "warning"]
 
@@ -231,7 +231,8 @@ def load_yaml_file(path: Path, reporter: Reporter) -> LineDict | None:
     return data
 
 
-_SKIP_DIRS = frozenset({"tests", "models", "results", "actions", "__pycache__", "node_modules"})
+#: Folders of a Rasa project that hold no training data (test stories, trained models, action code).
+DEFAULT_SKIP_DIRS = frozenset({"tests", "models", "results", "actions", "__pycache__", "node_modules"})
 
 
 def yaml_files(paths: list[Path], skip_dirs: frozenset[str] = frozenset()) -> list[Path]:
@@ -257,5 +258,3 @@ def yaml_files(paths: list[Path], skip_dirs: frozenset[str] = frozenset()) -> li
             raise InvalidConfigError(f"training data path {p} does not exist")
     return out
 
-
-DEFAULT_SKIP_DIRS = _SKIP_DIRS
