@@ -9,8 +9,10 @@ Commands::
     assistant knowledge import gov24 DIR        import the public-service catalogue (open-API JSON)
     assistant knowledge import dir DIR          import .md/.html/.txt documents
     assistant knowledge status                  what the index holds
+    assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
 
-Errors print one line to stderr starting with ``error:`` and exit with status 2.
+Errors print one line to stderr starting with ``error:`` and exit with status 2;
+``data validate`` exits with 1 when it finds errors in the data.
 """
 
 from __future__ import annotations
@@ -114,6 +116,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from assistant.nlu.validate import format_report, validate_project
+
+    root = args.project or get_settings().intents_dir
+    issues = validate_project(root)
+    print(format_report(issues, as_json=args.json))
+    return 1 if any(i.level == "error" for i in issues) else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -160,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
     st = ksub.add_parser("status", help="show the index and its sources")
     st.set_defaults(func=cmd_status)
+
+    dt = sub.add_parser("data", help="check training data and domain")
+    dsub = dt.add_subparsers(dest="data_command", required=True)
+    val = dsub.add_parser("validate", help="report problems with file:line and a fix; exit 1 on errors")
+    val.add_argument("--project", type=Path, default=None, help="Rasa project dir (default: bundled intents/)")
+    val.add_argument("--json", action="store_true", help="print one JSON object {errors, warnings, issues}")
+    val.set_defaults(func=cmd_validate)
     return p
 
 

@@ -1,8 +1,17 @@
-"""Reading Rasa 3.x training data and domain files.
+"""Reading Rasa 3.x NLU training data (``nlu:`` files) unchanged.
 
-Only the parts the first NLU needs: intent examples (entity annotations are
-reduced to their text here; issue #3 extends this to entities) and responses
-with their ``language`` slot conditions.
+Supports what Rasa 3.x's ``RasaYAMLReader`` reads: intent examples as a block
+string (``- ``-prefixed lines) or a list of ``{text, metadata}``; inline entity
+annotations (see :mod:`assistant.nlu.annotations`); ``synonym:``, ``regex:``
+and ``lookup:`` blocks (Rasa 3 lookup tables list their entries inline; the
+file references of Rasa 1.x Markdown are gone); retrieval intents
+(``faq/ask_x``) keep their full name. Synonyms written as annotation values
+(``[서울시](city:서울)``) are collected like Rasa's
+``add_synonyms_from_entities``. Every example, synonym, regex and lookup
+records its ``"file:line"``.
+
+:class:`~assistant.nlu.domain.Domain` is re-exported here for the callers that
+import it from this module.
 """
 
 from __future__ import annotations
@@ -11,101 +20,207 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from assistant.nlu.annotations import parse_example, strip_annotations
+from assistant.nlu.domain import Domain
+from assistant.nlu.types import NluTrainingData, TrainingExample
+from assistant.nlu.yaml_io import LineDict, LineList, LineStr, Reporter, line_of, load_yaml_file, to_plain, yaml_files
 
-from assistant.errors import InvalidConfigError
-from assistant.nlu.types import TrainingExample
+__all__ = [
+    "Domain",
+    "NluTrainingData",
+    "TrainingExample",
+    "block_items",
+    "load_nlu_examples",
+    "load_training_data",
+    "read_nlu_section",
+    "strip_annotations",
+]
 
-__all__ = ["Domain", "TrainingExample", "load_nlu_examples", "strip_annotations"]
 
-_ANNOTATION_RE = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
+def block_items(value: Any, path: Path, reporter: Reporter, owner: str) -> list[tuple[str, int]]:
+    """The ``- item`` lines of a Rasa block string, each with its 1-based line in ``path``.
+
+    A literal block (``|``) maps line for line onto the file; other styles get
+    the line where the value starts. Lines that do not start with ``-`` are
+    skipped with a warning, as Rasa does.
+    """
+    if not isinstance(value, str):
+        return []
+    first = line_of(value, 1)
+    literal = isinstance(value, LineStr) and value.style == "|"
+    out: list[tuple[str, int]] = []
+    for i, raw in enumerate(value.splitlines()):
+        line = first + 1 + i if literal else first
+        if not raw.strip():
+            continue
+        if not raw.startswith("-"):
+            reporter.warning("example-format", f"{owner}: line {raw.strip()!r} does not start with '- ' and is skipped",
+                             f"{path}:{line}", "start each example with '- ' at the block's indentation")
+            continue
+        item = raw[1:].strip("\n\r ")
+        if item:
+            out.append((item, line))
+    return out
 
 
-def strip_annotations(text: str) -> str:
-    """``"[강남구](district)에서"`` → ``"강남구에서"``."""
-    return _ANNOTATION_RE.sub(lambda m: m.group(1), text)
+def _src(path: Path, line: int) -> str:
+    return f"{path}:{line}"
 
 
-def _load_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise InvalidConfigError(f"{path}: invalid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise InvalidConfigError(f"{path}: expected a mapping at the top level")
-    return data
+def _intent(item: LineDict, path: Path, out: NluTrainingData, reporter: Reporter) -> None:
+    name = item.get("intent")
+    line = item.key_lines.get("intent", item.line)
+    if not isinstance(name, str) or not name.strip():
+        reporter.error("intent-name", "intent block without a name", _src(path, line), "write '- intent: some_name'")
+        return
+    name = str(name).strip()
+    out.sources.setdefault(f"intent:{name}", _src(path, line))
+    examples = item.get("examples")
+    intent_meta = item.get("metadata")
+    rows: list[tuple[str, int, Any]] = []
+    if isinstance(examples, str):
+        rows = [(t, ln, None) for t, ln in block_items(examples, path, reporter, f"intent {name!r}")]
+    elif isinstance(examples, list):
+        item_lines = examples.item_lines if isinstance(examples, LineList) else [line] * len(examples)
+        for ex, ex_line in zip(examples, item_lines, strict=True):
+            if isinstance(ex, dict) and isinstance(ex.get("text"), str):
+                text = ex["text"]
+                t_line = line_of(text, ex_line) + (1 if isinstance(text, LineStr) and text.style in ("|", ">") else 0)
+                rows.append((text.strip("\n\r "), t_line, ex.get("metadata")))
+            else:
+                reporter.error("example-format", f"intent {name!r}: a list example must be a mapping with 'text'",
+                               _src(path, ex_line), "write '- text: ...' (and optionally 'metadata:')")
+    elif examples is not None:
+        reporter.error("example-format", f"intent {name!r}: 'examples' must be a block string or a list of {{text, metadata}}",
+                       _src(path, line_of(examples, line)))
+        return
+    if not rows:
+        reporter.warning("intent-no-examples", f"intent {name!r} has no examples", _src(path, line))
+    for raw, ex_line, meta in rows:
+        if not raw:
+            continue
+        parsed = parse_example(raw)
+        for problem in parsed.problems:
+            reporter.error("annotation-syntax", problem, _src(path, ex_line))
+        for span in parsed.entities:
+            if isinstance(span.value, str) and span.value != span.text:
+                _add_synonym(out, span.text, span.value, _src(path, ex_line), reporter)
+        metadata = meta if meta is not None else intent_meta
+        out.examples.append(TrainingExample(parsed.text, name, parsed.entities, _src(path, ex_line),
+                                            metadata=to_plain(metadata) if metadata is not None else None))
+
+
+def _add_synonym(out: NluTrainingData, variant: str, value: str, source: str, reporter: Reporter) -> None:
+    variant, value = str(variant), str(value)
+    old = out.synonyms.get(variant)
+    if old is not None and old != value:
+        reporter.warning("synonym-conflict", f"{variant!r} is a synonym of {old!r} ({out.sources.get('synonym-variant:' + variant)}) "
+                         f"and of {value!r} here; the later one wins", source, f"keep {variant!r} under one synonym")
+    out.synonyms[variant] = value
+    out.sources[f"synonym-variant:{variant}"] = source
+
+
+def _named_block(item: LineDict, key: str, path: Path, reporter: Reporter) -> tuple[str, int, list[tuple[str, int]]] | None:
+    name = item.get(key)
+    line = item.key_lines.get(key, item.line)
+    if not isinstance(name, str | int | float) or not str(name).strip():
+        reporter.error(f"{key}-name", f"{key} block without a name", _src(path, line))
+        return None
+    examples = item.get("examples")
+    if examples is not None and not isinstance(examples, str):
+        reporter.error("example-format", f"{key} {name!r}: 'examples' must be a block string of '- ' lines", _src(path, line_of(examples, line)))
+        return None
+    return str(name), line, block_items(examples or "", path, reporter, f"{key} {name!r}")
+
+
+def read_nlu_section(nlu: Any, path: Path, out: NluTrainingData, reporter: Reporter) -> None:
+    """Add the items of one file's ``nlu:`` list to ``out`` (examples, synonyms, regexes, lookups)."""
+    if nlu is None:
+        return
+    if not isinstance(nlu, list):
+        reporter.error("yaml-structure", "'nlu' must be a list of intent/synonym/regex/lookup blocks", _src(path, line_of(nlu, 1)))
+        return
+    item_lines = nlu.item_lines if isinstance(nlu, LineList) else [1] * len(nlu)
+    for item, line in zip(nlu, item_lines, strict=True):
+        if not isinstance(item, LineDict):
+            reporter.warning("yaml-structure", "items under 'nlu' must be mappings; this one is skipped", _src(path, line))
+        elif "intent" in item:
+            _intent(item, path, out, reporter)
+        elif "synonym" in item:
+            got = _named_block(item, "synonym", path, reporter)
+            if got:
+                name, def_line, entries = got
+                out.sources.setdefault(f"synonym:{name}", _src(path, def_line))
+                if not entries:
+                    reporter.warning("synonym-empty", f"synonym {name!r} has no examples", _src(path, def_line))
+                for variant, ln in entries:
+                    _add_synonym(out, variant, name, _src(path, ln), reporter)
+        elif "regex" in item:
+            got = _named_block(item, "regex", path, reporter)
+            if got:
+                name, def_line, entries = got
+                out.sources.setdefault(f"regex:{name}", _src(path, def_line))
+                if not entries:
+                    reporter.error("regex-empty", f"regex {name!r} has no patterns", _src(path, def_line), "add '- PATTERN' lines under examples: |")
+                for pattern, ln in entries:
+                    try:
+                        re.compile(pattern)
+                    except re.error as e:
+                        reporter.error("regex-invalid", f"regex {name!r}: pattern {pattern!r} does not compile: {e}", _src(path, ln),
+                                       "fix the pattern (escape literal brackets and parentheses with a backslash)")
+                        continue
+                    out.regexes.setdefault(name, []).append(pattern)
+        elif "lookup" in item:
+            got = _named_block(item, "lookup", path, reporter)
+            if got:
+                name, def_line, entries = got
+                out.sources.setdefault(f"lookup:{name}", _src(path, def_line))
+                if not entries:
+                    reporter.error("lookup-empty", f"lookup table {name!r} has no entries", _src(path, def_line),
+                                   "list the entries inline as '- entry' lines under examples: | (Rasa 3 does not read lookup files)")
+                out.lookups.setdefault(name, []).extend(e for e, _ in entries)
+        else:
+            reporter.warning("yaml-structure", f"nlu item with keys {sorted(map(str, item))} is not an intent, synonym, regex or lookup; skipped",
+                             _src(path, line))
+
+
+def load_training_data(paths: list[Path], reporter: Reporter | None = None) -> NluTrainingData:
+    """Read and merge Rasa ``nlu:`` data from files and folders.
+
+    Args:
+        paths: YAML files or folders (searched recursively for ``*.yml``/``*.yaml``;
+            hidden folders skipped). Files without an ``nlu:`` key (domain, stories,
+            rules) are skipped.
+        reporter: where problems go; default raises on the first error.
+
+    Returns:
+        Examples in file order with entity annotations, synonyms (variant →
+        canonical value), regexes, lookups, and ``sources`` keyed
+        ``"intent:NAME"``, ``"synonym:NAME"``, ``"regex:NAME"``, ``"lookup:NAME"``
+        and ``"synonym-variant:TEXT"``.
+
+    Raises:
+        InvalidConfigError: a path is missing, a file is not valid YAML, or an
+            annotation, regex or lookup table is malformed (with ``file:line``).
+
+    Example:
+        >>> data = load_training_data([Path("intents")])
+        >>> data.examples[0].source
+        'intents/nlu.yml:10'
+    """
+    reporter = reporter or Reporter()
+    out = NluTrainingData()
+    for f in yaml_files(paths):
+        data = load_yaml_file(f, reporter)
+        if data is not None and "nlu" in data:
+            read_nlu_section(data["nlu"], f, out, reporter)
+    return out
 
 
 def load_nlu_examples(paths: list[Path]) -> list[TrainingExample]:
-    """Read intent examples from Rasa ``nlu:`` files.
-
-    Args:
-        paths: YAML files or directories (searched recursively for ``*.yml``/``*.yaml``).
+    """Intent examples of Rasa ``nlu:`` files (see :func:`load_training_data`).
 
     Raises:
         InvalidConfigError: a file is not valid YAML or an example block is malformed.
     """
-    files: list[Path] = []
-    for p in paths:
-        files.extend(sorted(p.rglob("*.y*ml")) if p.is_dir() else [p])
-    out: list[TrainingExample] = []
-    for f in files:
-        data = _load_yaml(f)
-        for item in data.get("nlu") or []:
-            if not isinstance(item, dict) or "intent" not in item:
-                continue
-            examples = item.get("examples", "")
-            if isinstance(examples, str):
-                lines = [ln.strip() for ln in examples.splitlines()]
-                texts = [ln[2:].strip() for ln in lines if ln.startswith("- ")]
-            elif isinstance(examples, list):
-                texts = [str(e["text"] if isinstance(e, dict) else e) for e in examples]
-            else:
-                raise InvalidConfigError(f"{f}: intent {item['intent']!r}: 'examples' must be a block string or a list")
-            out.extend(TrainingExample(strip_annotations(t), str(item["intent"])) for t in texts if t)
-    return out
-
-
-class Domain:
-    """Intents and responses from a Rasa 3.x ``domain.yml``.
-
-    Responses with a ``condition`` on the ``language`` slot are the English
-    (or other language) variants; the unconditioned variant is the default.
-
-    Example:
-        >>> Domain.load(Path("intents/domain.yml")).response("utter_greet", "en")
-        'Hello! ...'
-    """
-
-    def __init__(self, intents: list[str], responses: dict[str, list[dict[str, Any]]]) -> None:
-        self.intents = intents
-        self.responses = responses
-
-    @classmethod
-    def load(cls, path: Path) -> Domain:
-        """Read ``path``; raises :class:`InvalidConfigError` on a malformed file."""
-        data = _load_yaml(path)
-        intents = [i if isinstance(i, str) else next(iter(i)) for i in data.get("intents") or []]
-        responses = data.get("responses") or {}
-        if not isinstance(responses, dict):
-            raise InvalidConfigError(f"{path}: 'responses' must be a mapping")
-        return cls(intents, responses)
-
-    def response(self, name: str, language: str) -> dict[str, Any]:
-        """The variant of response ``name`` for ``language`` (text, buttons ...).
-
-        Raises:
-            InvalidConfigError: the response is not defined in the domain.
-        """
-        variants = self.responses.get(name)
-        if not variants:
-            raise InvalidConfigError(f"response {name!r} is not defined in domain.yml; defined: {sorted(self.responses)}")
-        default = None
-        for v in variants:
-            conds = v.get("condition") or []
-            if not conds:
-                default = default or v
-                continue
-            if all(c.get("name") == "language" and c.get("value") == language for c in conds):
-                return v
-        return default or variants[-1]
+    return load_training_data(paths).examples

@@ -71,12 +71,15 @@ class TrainingExample:
         intent: the intent name.
         entities: annotations with offsets into ``text``.
         source: ``"path/to/nlu.yml:LINE"`` for error messages (None when built in code).
+        metadata: the example's ``metadata`` (or its intent block's) from the
+            training data, None when absent; not part of equality or hashing.
     """
 
     text: str
     intent: str
     entities: tuple[EntitySpan, ...] = ()
     source: str | None = None
+    metadata: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass
@@ -88,7 +91,9 @@ class NluTrainingData:
         synonyms: variant (as written, case preserved) → canonical value.
         regexes: regex feature/extractor name → patterns.
         lookups: lookup table name → entries.
-        sources: name → ``"file:line"`` of where each synonym/regex/lookup was defined.
+        sources: name → ``"file:line"`` of where each synonym/regex/lookup was defined
+            (keys ``"synonym:NAME"``, ``"regex:NAME"``, ``"lookup:NAME"``, ``"intent:NAME"``
+            for an intent's first block, ``"synonym-variant:TEXT"`` for each variant).
     """
 
     examples: list[TrainingExample] = field(default_factory=list)
