@@ -34,3 +34,18 @@ class ModelNotFoundError(AssistantError, FileNotFoundError):
 
 class IndexBuildError(AssistantError, RuntimeError):
     """Building or swapping a retrieval index failed; the previous index is kept."""
+
+
+class ConnectorError(AssistantError, RuntimeError):
+    """A connector's back end (eligibility, MyData, tasks) failed or answered something unusable.
+
+    The message names the connector and the URL, never personal data.
+    """
+
+
+class ConnectorTimeout(ConnectorError, TimeoutError):
+    """A connector's back end did not answer within the timeout, after the allowed retries."""
+
+
+class ConnectorUnavailable(ConnectorError, ConnectionError):
+    """A connector's back end could not be reached or kept failing (5xx), after the allowed retries."""

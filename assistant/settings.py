@@ -36,6 +36,11 @@ class Settings(BaseSettings):
             answers with the out-of-scope response.
         abstain_threshold: minimum answerability score (0..1) for the
             composer to answer from documents; below it the assistant abstains.
+        eligibility_url: base URL of the eligibility service the connector calls
+            (``ASSISTANT_ELIGIBILITY_URL``); default: the one ``assistant serve`` mounts at
+            ``http://<host>:<port>/connectors/eligibility``.
+        connector_timeout: seconds a connector waits for one HTTP answer.
+        connector_retries: attempts per connector call (1 = no retry), with exponential backoff.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -52,6 +57,9 @@ class Settings(BaseSettings):
     oos_threshold: float = 0.5
     abstain_threshold: float = 0.42
     top_k: int = 5
+    eligibility_url: str | None = None
+    connector_timeout: float = 5.0
+    connector_retries: int = 3
 
     @property
     def db_url(self) -> str:
@@ -62,6 +70,14 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Directory of the active retrieval index."""
         return self.home / "index"
+
+    @property
+    def eligibility_base_url(self) -> str:
+        """The eligibility service's base URL (configured, or the embedded one under ``assistant serve``)."""
+        if self.eligibility_url:
+            return self.eligibility_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/eligibility"
 
     @property
     def nlu_dir(self) -> Path:

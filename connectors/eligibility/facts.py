@@ -7,6 +7,7 @@ the child or the elder. Unknown field names are rejected, so a typo cannot silen
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -99,3 +100,51 @@ class Facts(BaseModel):
 
 #: Names of all facts, in schema order.
 FACT_NAMES: tuple[str, ...] = tuple(Facts.model_fields)
+
+
+def parse_facts(payload: object, where: str = "facts") -> Facts:
+    """Validate a JSON value as :class:`Facts`.
+
+    Raises:
+        InvalidInputError: not an object, an unknown fact name, or a value of the wrong type or range
+            (the message names the fact and lists the valid names for an unknown one).
+    """
+    from pydantic import ValidationError
+
+    from assistant.errors import InvalidInputError
+
+    if not isinstance(payload, dict):
+        raise InvalidInputError(f"{where}: expected a JSON object of facts like {{\"age\": 34, \"sex\": \"female\"}}, "
+                                f"got {type(payload).__name__}")
+    try:
+        return Facts.model_validate(payload)
+    except ValidationError as e:
+        first = e.errors()[0]
+        name = ".".join(str(x) for x in first["loc"]) or "facts"
+        hint = f" (valid facts: {', '.join(FACT_NAMES)})" if first["type"] == "extra_forbidden" else ""
+        raise InvalidInputError(f"{where}: {name}: {first['msg']}{hint}") from e
+
+
+def load_facts(path: Path) -> Facts:
+    """Read a facts file (a JSON object, UTF-8).
+
+    Raises:
+        InvalidInputError: missing or unreadable file, invalid JSON, or invalid facts (see :func:`parse_facts`).
+    """
+    import json
+
+    from assistant.errors import InvalidInputError
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError as e:
+        raise InvalidInputError(f"{path}: facts file not found") from e
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot read the facts file ({e.strerror})") from e
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(f"{path}: not UTF-8 (byte {e.start})") from e
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(f"{path}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
+    return parse_facts(payload, str(path))
