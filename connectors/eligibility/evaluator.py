@@ -142,7 +142,8 @@ class Evaluation:
             lo, hi = int(cat.age_lo[row]), int(cat.age_hi[row])
             key: tuple[Any, ...] = ("age", lo, hi, state)
             if key not in self._cache:
-                conds = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo), Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
+                conds: tuple[Condition, ...] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
+                                                Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
                 self._cache[key] = (conds, ("age",) if state == UNKNOWN else ())
             return self._cache[key]
         yg = int(cat.y[row]) & _MASKS[group]
