@@ -146,6 +146,20 @@ class Catalogue:
         business = present["small_business"] | present["organization"]
         present["individual"] |= ~business & ~self.no_conditions
         self.pathway = present
+        #: ``bool[n, len(GROUP_ORDER)]``: whether each group (age last) restricts; ``bool[n, 3]`` pathways.
+        self.restrict_matrix = np.stack([self.restricts[g.name] for g in GROUPS] + [self.age_restricted], axis=1)
+        self.pathway_matrix = np.stack([present[p] for p in PATHWAYS], axis=1)
+        self.sources = [s.to_json() for s in services]
+        # Rows with the same coded conditions get the same verdict for any person: number them once so
+        # an evaluation explains each distinct row once (455 distinct rows among the 1,097 services).
+        unmapped_id = np.zeros(n, dtype=np.uint64)
+        for k, row in enumerate(sorted(self.unmapped), start=1):
+            unmapped_id[row] = k
+        key = np.stack([self.y, self.age_lo.astype(np.int64).astype(np.uint64), self.age_hi.astype(np.int64).astype(np.uint64),
+                        self.age_restricted.astype(np.uint64), self.no_conditions.astype(np.uint64), unmapped_id], axis=1)
+        #: ``int64[n]``: rows with equal signature have identical conditions.
+        self.signature = (np.unique(key, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
+                          if n else np.zeros(0, dtype=np.int64))
         self.unmapped_codes = sorted({c for codes in self.unmapped.values() for c in codes})
         if self.unmapped_codes:
             logger.warning("unmapped eligibility condition codes", extra={"stage": "eligibility", "codes": self.unmapped_codes})

@@ -30,9 +30,16 @@ Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
 _NAMES: dict[int, Status] = {0: "not_eligible", 1: "unknown", 2: "eligible"}
 _MASKS = {g.name: group_mask(g.name) for g in GROUPS}
+#: Groups in matrix column order (age last, as in ``Catalogue.restrict_matrix``) and per pathway.
+_GROUP_ORDER: tuple[str, ...] = tuple(g.name for g in GROUPS) + ("age",)
+_PATHWAY_GROUPS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(i for i, n in enumerate(_GROUP_ORDER) if (n == "age" and p == "individual")
+          or (n != "age" and next(g for g in GROUPS if g.name == n).pathway == p))
+    for p in PATHWAYS
+)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """One coded condition in an explanation.
 
@@ -52,7 +59,7 @@ class Condition:
         return {"code": self.code, "meaning": self.meaning, "meaning_en": self.meaning_en, "value": self.value}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServiceResult:
     """The verdict for one service.
 
@@ -136,17 +143,15 @@ class Evaluation:
         values = np.bincount(self.status, minlength=3)
         return {_NAMES[i]: int(values[i]) for i in range(3)}
 
-    def _group_explain(self, group: str, row: int, state: int) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
-        cat = self.catalogue
+    def _group_explain(self, group: str, yrow: int, lo: int, hi: int, state: int) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
         if group == "age":
-            lo, hi = int(cat.age_lo[row]), int(cat.age_hi[row])
             key: tuple[Any, ...] = ("age", lo, hi, state)
             if key not in self._cache:
                 conds: tuple[Condition, ...] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
                                                 Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
                 self._cache[key] = (conds, ("age",) if state == UNKNOWN else ())
             return self._cache[key]
-        yg = int(cat.y[row]) & _MASKS[group]
+        yg = yrow & _MASKS[group]
         key = (group, yg, state)
         if key not in self._cache:
             shown = yg & self.true_bits if state == YES else yg
@@ -158,34 +163,67 @@ class Evaluation:
             self._cache[key] = (conds, missing)
         return self._cache[key]
 
-    def explain(self, row: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
-        """``(status, decided_by, missing)`` of one service (row number in the catalogue)."""
-        cat, state = self.catalogue, int(self.status[row])
+    def _explain(self, yrow: int, lo: int, hi: int, state: int, gstates: list[int], restricts: list[bool],
+                 pstates: list[int], present: list[bool], unmapped: tuple[str, ...],
+                 no_conditions: bool) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        if no_conditions:
+            return _NAMES[state], (_NO_CONDITIONS,), ()
         decided: list[Condition] = []
         missing: list[str] = []
-        if cat.no_conditions[row]:
-            return _NAMES[state], (_NO_CONDITIONS,), ()
-        for p in PATHWAYS:
-            ps = int(self.pathways[p][row])
-            if not cat.pathway[p][row] or ps != state:
+        for p, (ps, here) in enumerate(zip(pstates, present, strict=True)):
+            if not here or ps != state:
                 continue
-            names = [g.name for g in GROUPS if g.pathway == p] + (["age"] if p == "individual" else [])
-            for n in names:
-                gs = int(self.groups[n][row])
-                restricts = cat.age_restricted[row] if n == "age" else cat.restricts[n][row]
-                if restricts and gs == state:
-                    conds, miss = self._group_explain(n, row, gs)
+            for g in _PATHWAY_GROUPS[p]:
+                if restricts[g] and gstates[g] == state:
+                    conds, miss = self._group_explain(_GROUP_ORDER[g], yrow, lo, hi, state)
                     decided.extend(conds)
                     missing.extend(miss)
-        if row in cat.unmapped and state == UNKNOWN:
-            decided.extend(Condition(c, "매핑되지 않은 조건 코드", "unmapped condition code", "Y") for c in cat.unmapped[row])
-        return _NAMES[state], tuple(dict.fromkeys(decided)), tuple(dict.fromkeys(missing))
+        if unmapped and state == UNKNOWN:
+            decided.extend(Condition(c, "매핑되지 않은 조건 코드", "unmapped condition code", "Y") for c in unmapped)
+        # each code belongs to one group and each group to one pathway, so ``decided`` has no repeats
+        return _NAMES[state], tuple(decided), tuple(dict.fromkeys(missing))
+
+    def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
+        cat = self.catalogue
+        gmat = np.stack([self.groups[n] for n in _GROUP_ORDER], axis=1)
+        pmat = np.stack([self.pathways[p] for p in PATHWAYS], axis=1)
+        return (cat.y[rows].tolist(), cat.age_lo[rows].tolist(), cat.age_hi[rows].tolist(), self.status[rows].tolist(),
+                gmat[rows].tolist(), cat.restrict_matrix[rows].tolist(), pmat[rows].tolist(),
+                cat.pathway_matrix[rows].tolist(), cat.no_conditions[rows].tolist())
+
+    def explain(self, row: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        """``(status, decided_by, missing)`` of one service (row number in the catalogue)."""
+        y, lo, hi, st, g, r, ps, pr, nc = self._matrices(np.asarray([row]))
+        return self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
+                             self.catalogue.unmapped.get(row, ()), nc[0])
+
+    def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
+        """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
+
+        Each distinct set of coded conditions (``Catalogue.signature``) is explained once per call.
+        """
+        cat = self.catalogue
+        rows = np.arange(len(cat)) if rows is None else np.asarray(rows, dtype=np.int64)
+        sig = cat.signature[rows]
+        uniq, first = np.unique(sig, return_index=True)
+        reps = rows[first]
+        y, lo, hi, st, g, r, ps, pr, nc = self._matrices(reps)
+        unmapped = cat.unmapped
+        memo = {
+            s: self._explain(y[k], lo[k], hi[k], st[k], g[k], r[k], ps[k], pr[k], unmapped.get(row, ()), nc[k])
+            for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
+        }
+        services, sources = cat.services, cat.sources
+        out = []
+        for row, s in zip(rows.tolist(), sig.tolist(), strict=True):
+            status, decided, missing = memo[s]
+            svc = services[row]
+            out.append(ServiceResult(svc.service_id, svc.title, status, decided, missing, (sources[row],)))
+        return out
 
     def result(self, row: int) -> ServiceResult:
         """The full :class:`ServiceResult` of one row."""
-        svc = self.catalogue.services[row]
-        status, decided, missing = self.explain(row)
-        return ServiceResult(svc.service_id, svc.title, status, decided, missing, (svc.to_json(),))
+        return self.results(np.asarray([row]))[0]
 
 
 def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None = None) -> list[ServiceResult]:
@@ -201,8 +239,7 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
         'eligible'
     """
     rows = catalogue.rows(service_ids)
-    ev = Evaluation(catalogue, facts)
-    return [ev.result(int(r)) for r in rows]
+    return Evaluation(catalogue, facts).results(rows)
 
 
 __all__ = ["BIT", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate"]

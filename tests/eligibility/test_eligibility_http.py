@@ -12,7 +12,7 @@ import pytest
 from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo, UnknownServiceError
 from connectors.eligibility.client import EligibilityClient
-from connectors.eligibility.evaluator import evaluate
+from connectors.eligibility.evaluator import Evaluation, evaluate
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
 
@@ -29,8 +29,11 @@ CATALOGUE = Catalogue.from_records([
     (_svc("DISABLED"), {"JA0328": "Y", "JA0329": "Y", "JA0410": "Y"}),
     (_svc("SHOP"), {"JA1102": "Y", "JA1201": "Y"}),
     (_svc("FUTURE"), {"JA0110": 65, "JA0111": 120, "JA9901": "Y"}),  # a code the table does not know
+    (_svc("NEWBORN"), {"JA0110": 0, "JA0111": 0}),  # age 0 only: same packed ages as "no age", but restricted
+    (_svc("ANYONE"), {"JA0101": "Y", "JA0102": "Y"}),
+    (_svc("NOTHING"), {"JA0101": None}),  # no coded condition at all
 ], version="test-1")
-FACTS = [Facts(), Facts(age=4), Facts(age=30, sex="female", pregnant=True, income_pct_median=55.5),
+FACTS = [Facts(), Facts(age=4), Facts(age=0), Facts(age=30, sex="female", pregnant=True, income_pct_median=55.5),
          Facts(disabled=False, veteran=True), Facts(business_status="operating", business_industry="other"), Facts(age=70)]
 
 
@@ -63,13 +66,25 @@ def test_values_through_http(client: EligibilityClient) -> None:
     # an unmapped code never lets a service be eligible, and is named
     assert by_id["FUTURE"].status == "unknown" and "JA9901" in {c.code for c in by_id["FUTURE"].decided_by}
     assert by_id["KIDS"].sources[0]["legal_basis"] == ["유아교육법(제24조)"]
+    assert by_id["NEWBORN"].status == "not_eligible" and by_id["ANYONE"].status == "eligible"
+    assert by_id["NOTHING"].status == "unknown" and [c.code for c in by_id["NOTHING"].decided_by] == ["NONE"]
+
+
+def test_rows_with_identical_packing_are_not_confused() -> None:
+    """Explanations are shared between rows with the same conditions, never between different ones."""
+    for facts in FACTS:
+        ev = Evaluation(CATALOGUE, facts)
+        together = ev.results()
+        alone = [ev.result(i) for i in range(len(CATALOGUE))]
+        assert together == alone
+        assert [r.status for r in together] == [{0: "not_eligible", 1: "unknown", 2: "eligible"}[int(s)] for s in ev.status]
 
 
 def test_service_ids_and_status_filter(client: EligibilityClient) -> None:
     report = client.check(Facts(age=4), service_ids=["SHOP", "KIDS"])
     assert [r.service_id for r in report.results] == ["SHOP", "KIDS"]
     only = client.check(Facts(age=4), statuses=["eligible"]).results
-    assert [r.service_id for r in only] == ["KIDS"]
+    assert [r.service_id for r in only] == ["KIDS", "ANYONE"]
 
 
 def test_unknown_service_is_404(client: EligibilityClient, live: LiveServer) -> None:
@@ -88,7 +103,7 @@ def test_bad_facts_are_refused(client: EligibilityClient, live: LiveServer, fact
 
 def test_health_codes_and_openapi(client: EligibilityClient, live: LiveServer) -> None:
     health = client.health()
-    assert health["services"] == 5 and health["unmapped_codes"] == ["JA9901"]
+    assert health["services"] == 8 and health["unmapped_codes"] == ["JA9901"]
     codes = {c["code"]: c for c in httpx.get(f"{live.url}/codes").json()}
     assert codes["JA0328"]["ko"] == "장애인" and codes["JA0328"]["fact"] == "disabled" and codes["JA0110"]["fact"] == "age"
     schema = httpx.get(f"{live.url}/openapi.json").json()
