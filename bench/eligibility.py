@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = {name: Evaluation(cat, f).counts() for name, f in PROFILES.items()}
 
     print(f"catalogue: {len(cat)} services from {args.gov24_dir} (conditions loaded in {load_s * 1000:.0f} ms); "
-          f"profiles: {len(PROFILES)}; cores: {os.cpu_count()}")
+          f"profiles: {len(PROFILES)}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     print(f"{'stage':10} {'services':>9} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}   linear x{scale:.2f} p50/p95")
     for stage in real:
         r, f, e = real[stage], full[stage], extrapolated[stage]
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {
         "catalogue_services": len(cat), "tiled_services": len(big), "full_catalogue_services": FULL_CATALOGUE,
         "conditions_load_ms": round(load_s * 1000, 1), "rounds": args.rounds, "profiles": list(PROFILES),
-        "cpu_count": os.cpu_count(), "catalogue": real, "tiled_10x": full, "linear_extrapolation_10974": extrapolated,
+        "cpu_count": os.cpu_count(), "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()], "catalogue": real, "tiled_10x": full, "linear_extrapolation_10974": extrapolated,
         "target_ms": 50, "statuses_per_profile": counts,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ class Facts(BaseModel):
         4
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     age: int | None = Field(None, ge=0, le=130, description="만 나이 (age in completed years)")
     sex: Literal["male", "female"] | None = Field(None, description="sex: JA0101 남성 / JA0102 여성")

@@ -108,6 +108,7 @@ class EligibilityService:
     def __init__(self, source: CatalogueSource) -> None:
         self.source = source
         self._catalogue: Catalogue | None = None
+        self._stamp: str | None = None
         self._lock = threading.Lock()
 
     def catalogue(self) -> Catalogue:
@@ -119,11 +120,12 @@ class EligibilityService:
         """
         stamp = self.source.version()
         cat = self._catalogue
-        if cat is not None and cat.version == stamp:
+        if cat is not None and self._stamp == stamp:
             return cat
         with self._lock:
-            if self._catalogue is None or self._catalogue.version != stamp:
+            if self._catalogue is None or self._stamp != stamp:
                 self._catalogue = self.source.load(stamp)
+                self._stamp = stamp
             return self._catalogue
 
     def evaluation(self, facts: Facts) -> Evaluation:

@@ -83,6 +83,7 @@ def test_reimport_changes_the_conditions(small_home: Settings, gov24_dir: Path, 
     service = EligibilityService(CatalogueSource.from_home(small_home))
     (before,) = service.check(Facts(age=4), ["000000465790"])
     assert before.status == "eligible"
+    assert service.catalogue() is service.catalogue()  # read from the store once, not per request
     edited = write_subset(gov24_dir, tmp_path / "cat2", SMALL_IDS, edit={"000000465790": {"JA0110": 6, "JA0111": 7}})
     _import(small_home, edited, embedder)
     (after,) = service.check(Facts(age=4), ["000000465790"])

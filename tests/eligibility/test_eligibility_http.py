@@ -4,6 +4,7 @@ client's timeout / retry behaviour. Runs without ../shared/data (a synthetic cat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -93,7 +94,8 @@ def test_unknown_service_is_404(client: EligibilityClient, live: LiveServer) -> 
     assert httpx.post(f"{live.url}/check", json={"facts": {}, "service_ids": ["NOPE"]}).status_code == 404
 
 
-@pytest.mark.parametrize("facts", [{"agee": 3}, {"age": -1}, {"sex": "m"}, {"income_pct_median": "low"}, {"student_level": "kinder"}])
+@pytest.mark.parametrize("facts", [{"agee": 3}, {"age": -1}, {"sex": "m"}, {"income_pct_median": "low"}, {"student_level": "kinder"},
+                                   {"age": "4"}, {"age": 4.5}, {"age": True}, {"disabled": "yes"}])
 def test_bad_facts_are_refused(client: EligibilityClient, live: LiveServer, facts: dict[str, Any]) -> None:
     with pytest.raises(InvalidInputError, match="invalid facts"):
         client.check(facts)
@@ -180,3 +182,23 @@ def test_a_real_closed_port_is_unavailable() -> None:
     with EligibilityClient(f"http://127.0.0.1:{port}", timeout=1.0, retries=2, backoff=0.001) as c, \
             pytest.raises(ConnectorUnavailable, match="2 attempts"):
         c.health()
+
+
+def test_dir_source_loads_once_and_follows_file_changes(tmp_path: Path) -> None:
+    import json
+    import os
+
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    rows = [{"서비스ID": "S1", "서비스명": "서비스 1", "JA0110": 3, "JA0111": 5}]
+    (folder / "gov24_serviceList_snapshot.json").write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
+    conds = folder / "gov24_supportConditions_snapshot.json"
+    conds.write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
+    service = EligibilityService(CatalogueSource.from_gov24_dir(folder))
+    first = service.catalogue()
+    assert service.catalogue() is first  # not rebuilt per request
+    assert service.check(Facts(age=4))[0].status == "eligible"
+    conds.write_text(json.dumps({"data": [{**rows[0], "JA0110": 6, "JA0111": 7}]}, ensure_ascii=False), encoding="utf-8")
+    os.utime(conds, ns=(conds.stat().st_atime_ns, conds.stat().st_mtime_ns + 10**9))
+    assert service.check(Facts(age=4))[0].status == "not_eligible"
+    assert service.catalogue() is not first
