@@ -23,7 +23,14 @@ Semantics (documented here once; the evaluator follows them):
   (법인/시설/단체: JA21xx type, JA22xx industry). A service with codes of several kinds is open to any of
   them (OR across pathways), as its 사용자구분 says (e.g. "개인||법인/시설/단체"). Age alone does not open
   the individual pathway of a business-only service (one service, B55101400003, codes an age on an
-  organization-only row; it is ignored there).
+  organization-only row; it is ignored there). Known cost of OR: two "개인||소상공인" youth-founder services
+  (341000000312, 559000000440) really mean a young person *who runs a business*; a 19–39-year-old without
+  one is judged eligible there.
+
+Oddities seen in the 1,097-service snapshot: no row is all null; 89 have no age range; 299 code 0–120 and
+two code an upper age of 200 (read as "all ages" when starting at 0); income bands are always contiguous;
+9 services are male-only (아빠 육아휴직 장려금, 입영지원금 …) and 78 female-only; 300000000137 (a
+소상공인 road-use fee) ticks every personal code and no business code, so it restricts nobody.
 
 Not mapped (absent from the v3 data; they exist in the older v1 field list): JA0103..JA0109 (age bands),
 JA0304..JA0312 (장애 정도, 보훈 구분, 제대군인), JA0323..JA0325 (질환 구분). A ``"Y"`` on any code not in
