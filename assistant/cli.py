@@ -10,6 +10,8 @@ Commands::
     assistant knowledge import dir DIR          import .md/.html/.txt documents
     assistant knowledge status                  what the index holds
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
+    assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
+                                                judge facts against the catalogue's coded conditions
 
 Errors print one line to stderr starting with ``error:`` and exit with status 2;
 ``data validate`` exits with 1 when it finds errors in the data.
@@ -123,6 +125,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     issues = validate_project(root)
     print(format_report(issues, as_json=args.json))
     return 1 if any(i.level == "error" for i in issues) else 0
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    """Evaluate in-process over the catalogue in ASSISTANT_HOME (same code as the service), or over HTTP with --url."""
+    from connectors.eligibility.facts import load_facts
+
+    facts = load_facts(args.facts)
+    services = args.service or None
+    if args.url:
+        from connectors.eligibility.client import EligibilityClient
+
+        settings = get_settings()
+        with EligibilityClient(args.url, settings.connector_timeout, settings.connector_retries) as client:
+            results = client.check(facts, services).results
+    else:
+        from connectors.eligibility.service import CatalogueSource, EligibilityService
+
+        results = EligibilityService(CatalogueSource.from_home(get_settings())).check(facts, services)
+    if args.json:
+        print(json.dumps([r.to_json() for r in results], ensure_ascii=False))
+        return 0
+    for r in results:
+        why = ", ".join(f"{c.code} {c.meaning}" + (f" {c.value}" if c.value != "Y" else "") for c in r.decided_by)
+        print(f"{r.status:12} {r.service_id} {r.service_name}" + (f" | {why}" if why else "")
+              + (f" | missing: {', '.join(r.missing)}" if r.missing else ""))
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -178,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--project", type=Path, default=None, help="Rasa project dir (default: bundled intents/)")
     val.add_argument("--json", action="store_true", help="print one JSON object {errors, warnings, issues}")
     val.set_defaults(func=cmd_validate)
+    e = sub.add_parser("eligibility", help="benefit eligibility from the catalogue's coded conditions")
+    esub = e.add_subparsers(dest="eligibility_command", required=True)
+    ec = esub.add_parser("check", help="judge a person's facts (JSON object) against the catalogue")
+    ec.add_argument("--facts", type=Path, required=True, help="JSON file: {\"age\": 34, \"sex\": \"female\", ...}")
+    ec.add_argument("--service", action="append", default=None, metavar="ID", help="only this 서비스ID (repeatable)")
+    ec.add_argument("--json", action="store_true", help="print a JSON list of results")
+    ec.add_argument("--url", default=None, help="ask this eligibility service over HTTP instead of evaluating in-process")
+    ec.set_defaults(func=cmd_eligibility)
     return p
 
 

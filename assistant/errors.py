@@ -60,3 +60,18 @@ class DuplicateMessageError(ConcurrentUpdateError):
 
 class LockTimeoutError(AssistantError, TimeoutError):
     """A conversation lock could not be acquired in time (another turn holds it)."""
+
+
+class ConnectorError(AssistantError, RuntimeError):
+    """A connector's back end (eligibility, MyData, tasks) failed or answered something unusable.
+
+    The message names the connector and the URL, never personal data.
+    """
+
+
+class ConnectorTimeout(ConnectorError, TimeoutError):
+    """A connector's back end did not answer within the timeout, after the allowed retries."""
+
+
+class ConnectorUnavailable(ConnectorError, ConnectionError):
+    """A connector's back end could not be reached or kept failing (5xx), after the allowed retries."""

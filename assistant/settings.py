@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         abstain_threshold: minimum answerability score (0..1) for the
             composer to answer from documents; below it the assistant abstains.
         log_format: ``text`` or ``json`` log lines (personal data masked in both).
+        eligibility_url: base URL of the eligibility service the connector calls
+            (``ASSISTANT_ELIGIBILITY_URL``); default: the one ``assistant serve`` mounts at
+            ``http://<host>:<port>/connectors/eligibility``.
+        connector_timeout: seconds a connector waits for one HTTP answer.
+        connector_retries: attempts per connector call (1 = no retry), with exponential backoff.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -55,6 +60,9 @@ class Settings(BaseSettings):
     abstain_threshold: float = 0.42
     top_k: int = 5
     log_format: Literal["text", "json"] = "text"
+    eligibility_url: str | None = None
+    connector_timeout: float = 5.0
+    connector_retries: int = 3
 
     @property
     def db_url(self) -> str:
@@ -65,6 +73,14 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Directory of the active retrieval index."""
         return self.home / "index"
+
+    @property
+    def eligibility_base_url(self) -> str:
+        """The eligibility service's base URL (configured, or the embedded one under ``assistant serve``)."""
+        if self.eligibility_url:
+            return self.eligibility_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/eligibility"
 
     @property
     def nlu_dir(self) -> Path:

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize(
     "cmd",
-    [[sys.executable, "-m", "ruff", "check", "assistant", "bench", "tests"], [sys.executable, "-m", "mypy", "assistant"]],
+    [[sys.executable, "-m", "ruff", "check", "assistant", "connectors", "bench", "tests"], [sys.executable, "-m", "mypy", "assistant", "connectors"]],
     ids=["ruff", "mypy-strict"],
 )
 def test_static_check(cmd: list[str]) -> None:

@@ -138,4 +138,9 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # The embedded eligibility service (its own OpenAPI at /connectors/eligibility/openapi.json); the
+    # connector reaches it over HTTP through settings.eligibility_base_url, like an agency's endpoint.
+    from connectors.eligibility.service import create_app as create_eligibility_app
+
+    app.mount("/connectors/eligibility", create_eligibility_app(settings))
     return app

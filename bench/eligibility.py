@@ -1,0 +1,162 @@
+"""Eligibility: the whole catalogue evaluated for one person, p50/p95 in ms.
+
+Measures, per person profile and repeated:
+
+* ``statuses``: the vectorised part (every service's status, counts);
+* ``results``: statuses plus a :class:`ServiceResult` (decided_by, missing, sources) for every service;
+* ``http``: ``POST /check`` for the whole catalogue through :class:`EligibilityClient` to the service on a
+  loopback uvicorn (JSON both ways).
+
+on the real catalogue (1,097 services) and on a 10× catalogue (10,970 services: every record repeated
+under new ids, restricted age ranges shifted by the copy number so rows stay distinct) for the full-catalogue figure (10,974 services in the API, fetched 2026-07-12); the linear
+extrapolation from 1,097 is printed next to it. Target: whole catalogue for one person ≤ 50 ms.
+
+Usage:
+    python bench/eligibility.py [--gov24-dir DIR] [--rounds 30] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from connectors.eligibility.catalogue import Catalogue  # noqa: E402
+from connectors.eligibility.client import EligibilityClient  # noqa: E402
+from connectors.eligibility.evaluator import Evaluation, evaluate  # noqa: E402
+from connectors.eligibility.facts import Facts  # noqa: E402
+from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app  # noqa: E402
+
+FULL_CATALOGUE = 10_974
+PROFILES = {
+    "nothing known": Facts(),
+    "4-year-old": Facts(age=4),
+    "pregnant woman": Facts(age=31, sex="female", income_pct_median=85, pregnant=True, employed=True),
+    "elder living alone": Facts(age=78, sex="male", income_pct_median=40, single_person_household=True, disabled=False,
+                                veteran=True, homeless_household=True),
+    "everything known": Facts(age=40, sex="female", income_pct_median=120, preparing_pregnancy=False, pregnant=False,
+                              recent_birth_or_adoption=False, farmer=False, fisher=False, livestock_farmer=False,
+                              forester=False, student_level="none", employed=True, job_seeker=False, disabled=False,
+                              veteran=False, ill=False, multicultural_family=False, north_korean_defector=False,
+                              single_parent_family=False, single_person_household=False, multi_child_household=True,
+                              homeless_household=False, new_resident=False, extended_family=False,
+                              business_status="none", organization_type="none"),
+}
+
+
+def tiled(cat: Catalogue, times: int) -> Catalogue:
+    """The catalogue's records repeated ``times`` times under new service ids; in copy ``k`` a restricted
+    age range is shifted by ``k`` years, so most rows stay distinct (explanations are shared only
+    between rows with identical conditions)."""
+    from dataclasses import replace
+
+    from connectors.eligibility.codes import AGE_FROM, AGE_TO, CODES
+
+    records = []
+    for k in range(times):
+        for i, s in enumerate(cat.services):
+            cond: dict[str, object] = {c.code: "Y" for b, c in enumerate(CODES) if int(cat.y[i]) >> b & 1}
+            if cat.age_restricted[i]:
+                cond[AGE_FROM], cond[AGE_TO] = int(cat.age_lo[i]) + k, int(cat.age_hi[i]) + k
+            elif cat.age_hi[i]:
+                cond[AGE_FROM], cond[AGE_TO] = int(cat.age_lo[i]), int(cat.age_hi[i])
+            records.append((replace(s, service_id=f"{s.service_id}-{k}"), cond))
+    return Catalogue.from_records(records, version=f"{cat.version}x{times}")
+
+
+def timings(fn, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+    fn()  # warm
+    out = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def stats(ms: list[float]) -> dict[str, float]:
+    a = np.asarray(ms)
+    return {"p50_ms": round(float(np.percentile(a, 50)), 3), "p95_ms": round(float(np.percentile(a, 95)), 3),
+            "max_ms": round(float(a.max()), 3), "n": len(ms)}
+
+
+def measure(cat: Catalogue, rounds: int, http: bool) -> dict[str, dict[str, float]]:
+    all_ms: dict[str, list[float]] = {"statuses": [], "results": [], "http": []}
+    server = None
+    if http:
+        import uvicorn
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(service=EligibilityService(CatalogueSource.fixed(cat))),
+                                               host="127.0.0.1", port=port, log_level="warning"))
+        threading.Thread(target=server.run, daemon=True).start()
+        while not server.started:
+            time.sleep(0.02)
+        client = EligibilityClient(f"http://127.0.0.1:{port}", timeout=30)
+    for facts in PROFILES.values():
+        all_ms["statuses"] += timings(lambda f=facts: Evaluation(cat, f).counts(), rounds)
+        all_ms["results"] += timings(lambda f=facts: evaluate(cat, f), rounds)
+        if http:
+            all_ms["http"] += timings(lambda f=facts: client.check(f), max(3, rounds // 3))
+    if server is not None:
+        client.close()
+        server.should_exit = True
+    return {k: stats(v) for k, v in all_ms.items() if v}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_dir = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "gov24_benefits"
+    ap.add_argument("--gov24-dir", type=Path, default=default_dir)
+    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--no-http", action="store_true", help="skip the HTTP round trip")
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "eligibility.json")
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    cat = Catalogue.from_gov24_dir(args.gov24_dir)
+    load_s = time.perf_counter() - t0
+    big = tiled(cat, 10)
+    real = measure(cat, args.rounds, not args.no_http)
+    full = measure(big, max(5, args.rounds // 3), not args.no_http)
+    scale = FULL_CATALOGUE / len(cat)
+    extrapolated = {k: {m: round(v[m] * scale, 3) for m in ("p50_ms", "p95_ms")} for k, v in real.items()}
+    counts = {name: Evaluation(cat, f).counts() for name, f in PROFILES.items()}
+
+    print(f"catalogue: {len(cat)} services from {args.gov24_dir} (conditions loaded in {load_s * 1000:.0f} ms); "
+          f"profiles: {len(PROFILES)}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'stage':10} {'services':>9} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}   linear x{scale:.2f} p50/p95")
+    for stage in real:
+        r, f, e = real[stage], full[stage], extrapolated[stage]
+        print(f"{stage:10} {len(cat):>9} {r['p50_ms']:>9.2f} {r['p95_ms']:>9.2f} {r['max_ms']:>9.2f}")
+        print(f"{stage:10} {len(big):>9} {f['p50_ms']:>9.2f} {f['p95_ms']:>9.2f} {f['max_ms']:>9.2f}   "
+              f"{e['p50_ms']:.2f} / {e['p95_ms']:.2f}")
+    print("statuses per profile (1,097 services):")
+    for name, c in counts.items():
+        print(f"  {name:20} {c}")
+    out = {
+        "catalogue_services": len(cat), "tiled_services": len(big), "full_catalogue_services": FULL_CATALOGUE,
+        "conditions_load_ms": round(load_s * 1000, 1), "rounds": args.rounds, "profiles": list(PROFILES),
+        "cpu_count": os.cpu_count(), "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()], "catalogue": real, "tiled_10x": full, "linear_extrapolation_10974": extrapolated,
+        "target_ms": 50, "statuses_per_profile": counts,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

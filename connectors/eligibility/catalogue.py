@@ -1,0 +1,216 @@
+"""The catalogue's coded conditions, packed into arrays for vectorised evaluation.
+
+One row per service: a ``uint64`` of its ``"Y"`` flag codes (bit order :data:`~connectors.eligibility.codes.CODES`),
+its age range, and per group whether the group restricts. Built from the documents that
+``assistant knowledge import gov24 DIR`` stored (``Document.meta["conditions"]``) or straight from the
+catalogue's JSON folder (tests, benchmarks).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import InvalidInputError, LoaderError
+from assistant.knowledge.documents import Document
+from connectors.eligibility.codes import (
+    AGE_FROM,
+    AGE_TO,
+    ALL_AGES_FROM,
+    ALL_AGES_TO,
+    BIT,
+    CODES,
+    GROUPS,
+    PATHWAYS,
+    group_mask,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class UnknownServiceError(InvalidInputError, LookupError):
+    """A requested 서비스ID is not in the catalogue."""
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    """What a result cites: the service, its page on gov.kr and its legal basis.
+
+    Attributes:
+        service_id: 서비스ID.
+        title: 서비스명.
+        url: the gov.kr page (상세조회URL).
+        agency: 소관기관명.
+        legal_basis: the 법령 field, one law (article) per item.
+    """
+
+    service_id: str
+    title: str
+    url: str
+    agency: str
+    legal_basis: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
+        return {"service_id": self.service_id, "title": self.title, "url": self.url, "agency": self.agency,
+                "legal_basis": list(self.legal_basis)}
+
+
+def _is_yes(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().upper() == "Y"
+
+
+def _age(service_id: str, code: str, value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as e:
+        raise LoaderError(f"service {service_id}: {code} must be a whole number of years, got {value!r}") from e
+
+
+class Catalogue:
+    """Coded conditions of every service, as arrays of length ``n`` (number of services).
+
+    Attributes:
+        services: :class:`ServiceInfo` per row.
+        version: what it was built from (index version or file stamp); changes on re-import.
+        y: ``uint64[n]``, bit ``i`` set when ``CODES[i]`` is ``"Y"``.
+        age_lo, age_hi: ``int32[n]`` inclusive age range (meaningful where ``age_restricted``).
+        age_restricted: ``bool[n]``.
+        restricts: group name → ``bool[n]``, whether the group limits who is eligible.
+        pathway: pathway name → ``bool[n]``, whether the service is open to that kind of applicant.
+        no_conditions: ``bool[n]``, services with no coded condition at all.
+        unmapped: row → the ``"Y"`` codes the table does not know.
+        unmapped_codes: every unmapped code seen with a ``"Y"`` (logged once at load).
+
+    Example:
+        >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
+        >>> bool(cat.restricts["sex"][0])
+        True
+    """
+
+    def __init__(self, services: list[ServiceInfo], conditions: list[Mapping[str, Any]], version: str = "") -> None:
+        n = len(services)
+        self.services = services
+        self.version = version
+        self.index = {s.service_id: i for i, s in enumerate(services)}
+        self.y = np.zeros(n, dtype=np.uint64)
+        self.age_lo = np.zeros(n, dtype=np.int32)
+        self.age_hi = np.zeros(n, dtype=np.int32)
+        self.age_restricted = np.zeros(n, dtype=bool)
+        self.no_conditions = np.zeros(n, dtype=bool)
+        self.unmapped: dict[int, tuple[str, ...]] = {}
+        bits = [0] * n
+        for row, (svc, cond) in enumerate(zip(services, conditions, strict=True)):
+            b = 0
+            unknown: list[str] = []
+            for code, value in cond.items():
+                if code in (AGE_FROM, AGE_TO) or not _is_yes(value):
+                    continue
+                if code in BIT:
+                    b |= 1 << BIT[code]
+                elif code.startswith("JA"):
+                    unknown.append(code)
+            bits[row] = b
+            if unknown:
+                self.unmapped[row] = tuple(sorted(unknown))
+            lo, hi = _age(svc.service_id, AGE_FROM, cond.get(AGE_FROM)), _age(svc.service_id, AGE_TO, cond.get(AGE_TO))
+            if lo is not None or hi is not None:
+                lo = 0 if lo is None else lo
+                hi = 200 if hi is None else hi
+                if lo > hi:
+                    raise LoaderError(f"service {svc.service_id}: {AGE_FROM}={lo} is above {AGE_TO}={hi}")
+                self.age_lo[row], self.age_hi[row] = lo, hi
+                self.age_restricted[row] = not (lo <= ALL_AGES_FROM and hi >= ALL_AGES_TO)
+            self.no_conditions[row] = b == 0 and lo is None and hi is None and not unknown
+        self.y[:] = np.asarray(bits, dtype=np.uint64) if n else self.y
+        self.restricts: dict[str, np.ndarray] = {}
+        present: dict[str, np.ndarray] = {p: np.zeros(n, dtype=bool) for p in PATHWAYS}
+        for g in GROUPS:
+            mask = np.uint64(group_mask(g.name))
+            yg = self.y & mask
+            restricts = yg != 0
+            if g.exhaustive:
+                restricts &= yg != mask
+            if g.none_code:
+                restricts &= (self.y & np.uint64(1 << BIT[g.none_code])) == 0
+                mask |= np.uint64(1 << BIT[g.none_code])
+            self.restricts[g.name] = restricts
+            present[g.pathway] |= (self.y & mask) != 0
+        business = present["small_business"] | present["organization"]
+        present["individual"] |= ~business & ~self.no_conditions
+        self.pathway = present
+        #: ``bool[n, len(GROUP_ORDER)]``: whether each group (age last) restricts; ``bool[n, 3]`` pathways.
+        self.restrict_matrix = np.stack([self.restricts[g.name] for g in GROUPS] + [self.age_restricted], axis=1)
+        self.pathway_matrix = np.stack([present[p] for p in PATHWAYS], axis=1)
+        self.sources = [s.to_json() for s in services]
+        # Rows with the same coded conditions get the same verdict for any person: number them once so
+        # an evaluation explains each distinct row once (455 distinct rows among the 1,097 services).
+        unmapped_id = np.zeros(n, dtype=np.uint64)
+        for k, row in enumerate(sorted(self.unmapped), start=1):
+            unmapped_id[row] = k
+        key = np.stack([self.y, self.age_lo.astype(np.int64).astype(np.uint64), self.age_hi.astype(np.int64).astype(np.uint64),
+                        self.age_restricted.astype(np.uint64), self.no_conditions.astype(np.uint64), unmapped_id], axis=1)
+        #: ``int64[n]``: rows with equal signature have identical conditions.
+        self.signature = (np.unique(key, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
+                          if n else np.zeros(0, dtype=np.int64))
+        self.unmapped_codes = sorted({c for codes in self.unmapped.values() for c in codes})
+        if self.unmapped_codes:
+            logger.warning("unmapped eligibility condition codes", extra={"stage": "eligibility", "codes": self.unmapped_codes})
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    def rows(self, service_ids: Iterable[str] | None) -> np.ndarray:
+        """Row numbers of ``service_ids`` (all rows when ``None``).
+
+        Raises:
+            UnknownServiceError: an id is not in the catalogue (the message names it).
+        """
+        if service_ids is None:
+            return np.arange(len(self.services))
+        out = []
+        for sid in service_ids:
+            if sid not in self.index:
+                raise UnknownServiceError(f"service {sid!r} is not in the catalogue ({len(self)} services)")
+            out.append(self.index[sid])
+        return np.asarray(out, dtype=np.int64)
+
+    @classmethod
+    def from_records(cls, records: Iterable[tuple[ServiceInfo, Mapping[str, Any]]], version: str = "") -> Catalogue:
+        """Build from ``(service, conditions)`` pairs; ``conditions`` maps JA codes to ``"Y"``/``None``/ints."""
+        pairs = list(records)
+        return cls([p[0] for p in pairs], [p[1] for p in pairs], version)
+
+    @classmethod
+    def from_documents(cls, docs: Iterable[Document], version: str = "") -> Catalogue:
+        """Build from catalogue documents (those whose ``meta`` has ``conditions``; others are skipped)."""
+        records = []
+        for d in docs:
+            cond = d.meta.get("conditions")
+            if not isinstance(cond, dict):
+                continue
+            laws = tuple(x.strip() for x in str(d.meta.get("legal_basis") or "").splitlines() if x.strip())
+            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws), cond))
+        return cls.from_records(records, version)
+
+    @classmethod
+    def from_gov24_dir(cls, root: Path) -> Catalogue:
+        """Build straight from the catalogue's JSON folder (no import, no embeddings).
+
+        Raises:
+            LoaderError: as :func:`assistant.knowledge.loaders.load_gov24`.
+        """
+        from assistant.knowledge.loaders import GOV24_FILES, load_gov24
+
+        stamp = "|".join(f"{n}:{(root / f).stat().st_mtime_ns}" for n, f in GOV24_FILES.items() if (root / f).exists())
+        return cls.from_documents(load_gov24(root), version=f"dir:{root.resolve()}|{stamp}")
+
+
+__all__ = ["CODES", "Catalogue", "ServiceInfo", "UnknownServiceError"]

@@ -1,0 +1,180 @@
+"""The client the assistant uses to ask the eligibility service (embedded or an agency's) over HTTP.
+
+Every call has a timeout and bounded retries with exponential backoff (tenacity) on transport errors,
+timeouts and 5xx answers; 4xx answers are not retried. Failures become :class:`ConnectorTimeout`,
+:class:`ConnectorUnavailable` or :class:`ConnectorError`; a bad request becomes :class:`InvalidInputError`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
+from assistant.settings import Settings
+from connectors.eligibility.catalogue import UnknownServiceError
+from connectors.eligibility.evaluator import Condition, ServiceResult
+from connectors.eligibility.facts import Facts
+
+logger = logging.getLogger(__name__)
+
+
+class _ServerError(Exception):
+    """A 5xx answer (retried)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class EligibilityReport:
+    """What a check returned.
+
+    Attributes:
+        catalogue_version: the catalogue the service evaluated.
+        counts: ``{"eligible", "not_eligible", "unknown"}`` over the whole catalogue.
+        results: one :class:`ServiceResult` per service returned.
+    """
+
+    catalogue_version: str
+    counts: dict[str, int]
+    results: list[ServiceResult]
+
+
+def _result(d: Mapping[str, Any]) -> ServiceResult:
+    return ServiceResult(
+        service_id=str(d["service_id"]),
+        service_name=str(d["service_name"]),
+        status=d["status"],
+        decided_by=tuple(Condition(c["code"], c["meaning"], c["meaning_en"], c["value"]) for c in d["decided_by"]),
+        missing=tuple(d["missing"]),
+        sources=tuple(d["sources"]),
+    )
+
+
+class EligibilityClient:
+    """HTTP client of the eligibility service.
+
+    Args:
+        base_url: e.g. ``http://127.0.0.1:8000/connectors/eligibility``.
+        timeout: seconds per HTTP attempt.
+        retries: attempts in all (≥ 1).
+        backoff: first wait between attempts in seconds (doubles, capped at 2 s).
+        transport: an httpx transport (tests).
+
+    Example:
+        >>> client = EligibilityClient("http://127.0.0.1:8000/connectors/eligibility", timeout=2.0)
+        >>> client.base_url
+        'http://127.0.0.1:8000/connectors/eligibility'
+    """
+
+    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        if retries < 1:
+            raise InvalidInputError(f"retries must be at least 1, got {retries}")
+        self.base_url = base_url.rstrip("/")
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EligibilityClient:
+        """A client for ``settings.eligibility_base_url`` with the configured timeout and retries."""
+        return cls(settings.eligibility_base_url, settings.connector_timeout, settings.connector_retries)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> EligibilityClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        def attempt() -> Any:
+            r = self._http.request(method, path, json=body)
+            if r.status_code >= 500:
+                raise _ServerError(r.status_code, r.text[:200])
+            try:
+                payload = r.json()
+            except ValueError as e:
+                raise ConnectorError(f"eligibility service at {self.base_url} answered {r.status_code} with non-JSON") from e
+            if r.status_code == 404 and "catalogue" in str(payload.get("detail", "")):
+                raise UnknownServiceError(str(payload["detail"]))
+            if r.status_code >= 400:
+                raise InvalidInputError(f"eligibility service refused the request ({r.status_code}): {payload.get('detail')}")
+            return payload
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retries),
+            wait=wait_exponential(multiplier=self.backoff, max=2.0),
+            retry=retry_if_exception_type((httpx.TransportError, _ServerError)),
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except httpx.TimeoutException as e:
+            raise ConnectorTimeout(f"eligibility service at {self.base_url} did not answer within {self.timeout} s "
+                                   f"({self.retries} attempts)") from e
+        except httpx.TransportError as e:
+            raise ConnectorUnavailable(f"eligibility service at {self.base_url} is unreachable ({type(e).__name__}, "
+                                       f"{self.retries} attempts)") from e
+        except _ServerError as e:
+            raise ConnectorUnavailable(f"eligibility service at {self.base_url} failed ({e}; {self.retries} attempts)") from e
+
+    def health(self) -> dict[str, Any]:
+        """``GET /health``.
+
+        Raises:
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: as for :meth:`check`.
+        """
+        out = self._request("GET", "/health")
+        if not isinstance(out, dict):
+            raise ConnectorError(f"eligibility service at {self.base_url} answered /health with {type(out).__name__}")
+        return out
+
+    def check(self, facts: Facts | Mapping[str, Any], service_ids: list[str] | None = None,
+              statuses: list[str] | None = None) -> EligibilityReport:
+        """``POST /check``: judge ``facts`` against ``service_ids`` (default all).
+
+        Args:
+            facts: a :class:`Facts` or a mapping validated as one (unknown names are refused).
+            service_ids: only these 서비스ID.
+            statuses: only results with these statuses.
+
+        Raises:
+            InvalidInputError: the facts are invalid (locally or per the service).
+            UnknownServiceError: a service id is not in the catalogue.
+            ConnectorTimeout, ConnectorUnavailable: after ``retries`` attempts.
+            ConnectorError: the answer is not what the schema promises.
+        """
+        if not isinstance(facts, Facts):
+            from pydantic import ValidationError
+
+            try:
+                facts = Facts.model_validate(dict(facts))
+            except ValidationError as e:
+                raise InvalidInputError(f"invalid facts: {_first_error(e)}") from e
+        body: dict[str, Any] = {"facts": facts.model_dump(exclude_none=True)}
+        if service_ids is not None:
+            body["service_ids"] = service_ids
+        if statuses is not None:
+            body["statuses"] = statuses
+        out = self._request("POST", "/check", body)
+        try:
+            return EligibilityReport(str(out["catalogue_version"]), dict(out["counts"]), [_result(d) for d in out["results"]])
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ConnectorError(f"eligibility service at {self.base_url} answered with an unexpected shape ({e!r})") from e
+
+
+def _first_error(e: Any) -> str:
+    first = e.errors()[0]
+    where = ".".join(str(x) for x in first["loc"]) or "facts"
+    return f"{where}: {first['msg']}"

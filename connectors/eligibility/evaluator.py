@@ -1,0 +1,245 @@
+"""Evaluate a person's facts against the whole catalogue at once.
+
+Statuses are computed with numpy over every service (a few array operations per condition group);
+explanations are built afterwards for the rows asked for, cached per distinct condition within one call.
+Three-valued logic: ``eligible`` > ``unknown`` > ``not_eligible``; conditions of one pathway combine
+with AND (minimum), pathways with OR (maximum). See :mod:`connectors.eligibility.codes` for the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.codes import (
+    AGE_FROM,
+    AGE_MEANINGS,
+    AGE_TO,
+    BIT,
+    CODES,
+    GROUPS,
+    PATHWAYS,
+    group_mask,
+)
+from connectors.eligibility.facts import Facts
+
+Status = Literal["eligible", "not_eligible", "unknown"]
+NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
+_NAMES: dict[int, Status] = {0: "not_eligible", 1: "unknown", 2: "eligible"}
+_MASKS = {g.name: group_mask(g.name) for g in GROUPS}
+#: Groups in matrix column order (age last, as in ``Catalogue.restrict_matrix``) and per pathway.
+_GROUP_ORDER: tuple[str, ...] = tuple(g.name for g in GROUPS) + ("age",)
+_PATHWAY_GROUPS: tuple[tuple[int, ...], ...] = tuple(
+    tuple(i for i, n in enumerate(_GROUP_ORDER) if (n == "age" and p == "individual")
+          or (n != "age" and next(g for g in GROUPS if g.name == n).pathway == p))
+    for p in PATHWAYS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One coded condition in an explanation.
+
+    Attributes:
+        code: the JA code (``"NONE"`` for a service with no coded condition).
+        meaning: Korean meaning (API description); meaning_en: English.
+        value: ``"Y"`` for a flag code, the number of years for JA0110/JA0111.
+    """
+
+    code: str
+    meaning: str
+    meaning_en: str
+    value: str | int
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"code", "meaning", "meaning_en", "value"}``."""
+        return {"code": self.code, "meaning": self.meaning, "meaning_en": self.meaning_en, "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceResult:
+    """The verdict for one service.
+
+    Attributes:
+        service_id, service_name: the service.
+        status: ``eligible`` (every coded condition holds), ``not_eligible`` (one fails) or ``unknown``.
+        decided_by: for ``eligible`` the conditions met, for ``not_eligible`` the conditions failed,
+            for ``unknown`` the conditions still open.
+        missing: fact names that would decide the open conditions (empty unless ``unknown``).
+        sources: the service's citation (id, title, gov.kr URL, agency, legal basis from 법령).
+    """
+
+    service_id: str
+    service_name: str
+    status: Status
+    decided_by: tuple[Condition, ...]
+    missing: tuple[str, ...]
+    sources: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"service_id", "service_name", "status", "decided_by", "missing", "sources"}``."""
+        return {"service_id": self.service_id, "service_name": self.service_name, "status": self.status,
+                "decided_by": [c.to_json() for c in self.decided_by], "missing": list(self.missing),
+                "sources": list(self.sources)}
+
+
+_FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
+_NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요", "no coded conditions: read 지원대상/선정기준", "-")
+
+
+def _bits(value: int) -> list[int]:
+    return [i for i in range(len(CODES)) if value >> i & 1]
+
+
+class Evaluation:
+    """The statuses of every service for one person (the vectorised part), with explanations on demand.
+
+    Attributes:
+        status: ``int8[n]``: 0 not_eligible, 1 unknown, 2 eligible.
+        groups: group name → ``int8[n]`` status of that group (2 where it does not restrict);
+            ``"age"`` too.
+        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway).
+    """
+
+    def __init__(self, catalogue: Catalogue, facts: Facts) -> None:
+        self.catalogue, self.facts = catalogue, facts
+        cat = catalogue
+        true_bits, false_bits = facts.code_bits()
+        self.true_bits, self.false_bits = true_bits, false_bits
+        t, not_f = np.uint64(true_bits), np.uint64(~false_bits & (2**64 - 1))
+        self.groups: dict[str, np.ndarray] = {}
+        for g in GROUPS:
+            yg = cat.y & np.uint64(_MASKS[g.name])
+            passed = (yg & t) != 0
+            failed = (yg & not_f) == 0
+            s = np.where(failed, NOT, UNKNOWN).astype(np.int8)
+            s[passed] = YES
+            s[~cat.restricts[g.name]] = YES
+            self.groups[g.name] = s
+        if facts.age is None:
+            age = np.where(cat.age_restricted, UNKNOWN, YES).astype(np.int8)
+        else:
+            inside = (cat.age_lo <= facts.age) & (facts.age <= cat.age_hi)
+            age = np.where(~cat.age_restricted | inside, YES, NOT).astype(np.int8)
+        self.groups["age"] = age
+        self.pathways: dict[str, np.ndarray] = {}
+        for p in PATHWAYS:
+            names = [g.name for g in GROUPS if g.pathway == p] + (["age"] if p == "individual" else [])
+            s = np.minimum.reduce([self.groups[n] for n in names])
+            self.pathways[p] = np.where(cat.pathway[p], s, NOT).astype(np.int8)
+        status = np.maximum.reduce([self.pathways[p] for p in PATHWAYS])
+        status[cat.no_conditions] = UNKNOWN
+        if cat.unmapped:
+            rows = np.fromiter(cat.unmapped, dtype=np.int64)
+            status[rows] = np.minimum(status[rows], UNKNOWN)
+        self.status = status
+        self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
+
+    def counts(self) -> dict[str, int]:
+        """``{"eligible": n, "not_eligible": n, "unknown": n}`` over the whole catalogue."""
+        values = np.bincount(self.status, minlength=3)
+        return {_NAMES[i]: int(values[i]) for i in range(3)}
+
+    def _group_explain(self, group: str, yrow: int, lo: int, hi: int, state: int) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
+        if group == "age":
+            key: tuple[Any, ...] = ("age", lo, hi, state)
+            if key not in self._cache:
+                conds: tuple[Condition, ...] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
+                                                Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
+                self._cache[key] = (conds, ("age",) if state == UNKNOWN else ())
+            return self._cache[key]
+        yg = yrow & _MASKS[group]
+        key = (group, yg, state)
+        if key not in self._cache:
+            shown = yg & self.true_bits if state == YES else yg
+            conds = tuple(_FLAG_COND[CODES[i].code] for i in _bits(shown))
+            missing: tuple[str, ...] = ()
+            if state == UNKNOWN:
+                open_bits = yg & ~self.true_bits & ~self.false_bits
+                missing = tuple(dict.fromkeys(CODES[i].fact for i in _bits(open_bits)))
+            self._cache[key] = (conds, missing)
+        return self._cache[key]
+
+    def _explain(self, yrow: int, lo: int, hi: int, state: int, gstates: list[int], restricts: list[bool],
+                 pstates: list[int], present: list[bool], unmapped: tuple[str, ...],
+                 no_conditions: bool) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        if no_conditions:
+            return _NAMES[state], (_NO_CONDITIONS,), ()
+        decided: list[Condition] = []
+        missing: list[str] = []
+        for p, (ps, here) in enumerate(zip(pstates, present, strict=True)):
+            if not here or ps != state:
+                continue
+            for g in _PATHWAY_GROUPS[p]:
+                if restricts[g] and gstates[g] == state:
+                    conds, miss = self._group_explain(_GROUP_ORDER[g], yrow, lo, hi, state)
+                    decided.extend(conds)
+                    missing.extend(miss)
+        if unmapped and state == UNKNOWN:
+            decided.extend(Condition(c, "매핑되지 않은 조건 코드", "unmapped condition code", "Y") for c in unmapped)
+        # each code belongs to one group and each group to one pathway, so ``decided`` has no repeats
+        return _NAMES[state], tuple(decided), tuple(dict.fromkeys(missing))
+
+    def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
+        cat = self.catalogue
+        gmat = np.stack([self.groups[n] for n in _GROUP_ORDER], axis=1)
+        pmat = np.stack([self.pathways[p] for p in PATHWAYS], axis=1)
+        return (cat.y[rows].tolist(), cat.age_lo[rows].tolist(), cat.age_hi[rows].tolist(), self.status[rows].tolist(),
+                gmat[rows].tolist(), cat.restrict_matrix[rows].tolist(), pmat[rows].tolist(),
+                cat.pathway_matrix[rows].tolist(), cat.no_conditions[rows].tolist())
+
+    def explain(self, row: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        """``(status, decided_by, missing)`` of one service (row number in the catalogue)."""
+        y, lo, hi, st, g, r, ps, pr, nc = self._matrices(np.asarray([row]))
+        return self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
+                             self.catalogue.unmapped.get(row, ()), nc[0])
+
+    def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
+        """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
+
+        Each distinct set of coded conditions (``Catalogue.signature``) is explained once per call.
+        """
+        cat = self.catalogue
+        rows = np.arange(len(cat)) if rows is None else np.asarray(rows, dtype=np.int64)
+        sig = cat.signature[rows]
+        uniq, first = np.unique(sig, return_index=True)
+        reps = rows[first]
+        y, lo, hi, st, g, r, ps, pr, nc = self._matrices(reps)
+        unmapped = cat.unmapped
+        memo = {
+            s: self._explain(y[k], lo[k], hi[k], st[k], g[k], r[k], ps[k], pr[k], unmapped.get(row, ()), nc[k])
+            for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
+        }
+        services, sources = cat.services, cat.sources
+        out = []
+        for row, s in zip(rows.tolist(), sig.tolist(), strict=True):
+            status, decided, missing = memo[s]
+            svc = services[row]
+            out.append(ServiceResult(svc.service_id, svc.title, status, decided, missing, (sources[row],)))
+        return out
+
+    def result(self, row: int) -> ServiceResult:
+        """The full :class:`ServiceResult` of one row."""
+        return self.results(np.asarray([row]))[0]
+
+
+def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None = None) -> list[ServiceResult]:
+    """Judge ``facts`` against ``service_ids`` (default: the whole catalogue), in catalogue order or the order asked.
+
+    Raises:
+        UnknownServiceError: a requested service is not in the catalogue.
+
+    Example:
+        >>> from connectors.eligibility.catalogue import ServiceInfo
+        >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0110": 3, "JA0111": 5})])
+        >>> evaluate(cat, Facts(age=4))[0].status
+        'eligible'
+    """
+    rows = catalogue.rows(service_ids)
+    return Evaluation(catalogue, facts).results(rows)
+
+
+__all__ = ["BIT", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate"]

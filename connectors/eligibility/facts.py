@@ -1,0 +1,150 @@
+"""Facts about the person who would receive a benefit: the input of an eligibility check.
+
+Every field is optional: a missing (``null``) fact is *unknown* and never assumed. Facts describe the
+beneficiary (the citizen, or the child or parent they ask about), since many services code the age of
+the child or the elder. Unknown field names are rejected, so a typo cannot silently drop a fact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from connectors.eligibility.codes import CODES
+
+StudentLevel = Literal["none", "elementary", "middle", "high", "university"]
+BusinessStatus = Literal["none", "pre_founder", "operating", "closing"]
+BusinessIndustry = Literal["restaurant", "manufacturing", "other"]
+OrganizationType = Literal["none", "sme", "social_welfare_facility", "institution"]
+OrganizationIndustry = Literal["manufacturing", "agriculture_forestry_fishery", "information_communication", "other"]
+
+
+class Facts(BaseModel):
+    """What is known about the beneficiary; ``None`` = unknown.
+
+    Example:
+        >>> Facts(age=4, sex="female", income_pct_median=80).age
+        4
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    age: int | None = Field(None, ge=0, le=130, description="만 나이 (age in completed years)")
+    sex: Literal["male", "female"] | None = Field(None, description="sex: JA0101 남성 / JA0102 여성")
+    income_pct_median: float | None = Field(
+        None, ge=0, le=10_000,
+        description="household income as a percentage of the median income (기준 중위소득 %), e.g. 48.5; "
+        "bands JA0201 ≤50, JA0202 50–75, JA0203 75–100, JA0204 100–200, JA0205 >200 (upper bounds inclusive)",
+    )
+    preparing_pregnancy: bool | None = Field(None, description="JA0301 예비부모/난임: preparing for parenthood or infertility treatment")
+    pregnant: bool | None = Field(None, description="JA0302 임산부")
+    recent_birth_or_adoption: bool | None = Field(None, description="JA0303 출산/입양: recently gave birth or adopted")
+    farmer: bool | None = Field(None, description="JA0313 농업인")
+    fisher: bool | None = Field(None, description="JA0314 어업인")
+    livestock_farmer: bool | None = Field(None, description="JA0315 축산업인")
+    forester: bool | None = Field(None, description="JA0316 임업인")
+    student_level: StudentLevel | None = Field(
+        None, description="JA0317 초등학생 elementary, JA0318 중학생 middle, JA0319 고등학생 high, "
+        "JA0320 대학생/대학원생 university; 'none' = not a student")
+    employed: bool | None = Field(None, description="JA0326 근로자/직장인: an employee")
+    job_seeker: bool | None = Field(None, description="JA0327 구직자/실업자: looking for work / unemployed")
+    disabled: bool | None = Field(None, description="JA0328 장애인: registered disability")
+    veteran: bool | None = Field(None, description="JA0329 국가보훈대상자: veteran or national merit recipient")
+    ill: bool | None = Field(None, description="JA0330 질병/질환자: has an illness or disease")
+    multicultural_family: bool | None = Field(None, description="JA0401 다문화가족")
+    north_korean_defector: bool | None = Field(None, description="JA0402 북한이탈주민")
+    single_parent_family: bool | None = Field(None, description="JA0403 한부모가정/조손가정 (single-parent or grandparent-grandchild)")
+    single_person_household: bool | None = Field(None, description="JA0404 1인가구")
+    multi_child_household: bool | None = Field(None, description="JA0411 다자녀가구")
+    homeless_household: bool | None = Field(None, description="JA0412 무주택세대: the household owns no home")
+    new_resident: bool | None = Field(None, description="JA0413 신규전입: moved into the area recently")
+    extended_family: bool | None = Field(None, description="JA0414 확대가족")
+    business_status: BusinessStatus | None = Field(
+        None, description="small business (소상공인): JA1101 pre_founder 예비창업자, JA1102 operating 영업중, "
+        "JA1103 closing 생계곤란/폐업예정자; 'none' = runs no business")
+    business_industry: BusinessIndustry | None = Field(
+        None, description="JA1201 restaurant 음식점업, JA1202 manufacturing 제조업, JA1299 other 기타업종")
+    organization_type: OrganizationType | None = Field(
+        None, description="applying for an organization (법인/시설/단체): JA2101 sme 중소기업, "
+        "JA2102 social_welfare_facility 사회복지시설, JA2103 institution 기관/단체; 'none' = not an organization")
+    organization_industry: OrganizationIndustry | None = Field(
+        None, description="JA2201 manufacturing 제조업, JA2202 agriculture_forestry_fishery 농업·임업 및 어업, "
+        "JA2203 information_communication 정보통신업, JA2299 other 기타업종")
+
+    def code_bits(self) -> tuple[int, int]:
+        """The flag codes this person is known to satisfy and known not to satisfy.
+
+        Returns:
+            ``(true_bits, false_bits)``: bit ``i`` stands for ``CODES[i]``; a code whose fact is unknown
+            is in neither. 해당사항없음 codes are in neither (no fact decides them).
+        """
+        true_bits = false_bits = 0
+        for i, c in enumerate(CODES):
+            if not c.fact:
+                continue
+            v = getattr(self, c.fact)
+            if v is None:
+                continue
+            if isinstance(c.value, tuple):
+                hit = c.value[0] < float(v) <= c.value[1]
+            else:
+                hit = v == c.value
+            if hit:
+                true_bits |= 1 << i
+            else:
+                false_bits |= 1 << i
+        return true_bits, false_bits
+
+
+#: Names of all facts, in schema order.
+FACT_NAMES: tuple[str, ...] = tuple(Facts.model_fields)
+
+
+def parse_facts(payload: object, where: str = "facts") -> Facts:
+    """Validate a JSON value as :class:`Facts`.
+
+    Raises:
+        InvalidInputError: not an object, an unknown fact name, or a value of the wrong type or range
+            (the message names the fact and lists the valid names for an unknown one).
+    """
+    from pydantic import ValidationError
+
+    from assistant.errors import InvalidInputError
+
+    if not isinstance(payload, dict):
+        raise InvalidInputError(f"{where}: expected a JSON object of facts like {{\"age\": 34, \"sex\": \"female\"}}, "
+                                f"got {type(payload).__name__}")
+    try:
+        return Facts.model_validate(payload)
+    except ValidationError as e:
+        first = e.errors()[0]
+        name = ".".join(str(x) for x in first["loc"]) or "facts"
+        hint = f" (valid facts: {', '.join(FACT_NAMES)})" if first["type"] == "extra_forbidden" else ""
+        raise InvalidInputError(f"{where}: {name}: {first['msg']}{hint}") from e
+
+
+def load_facts(path: Path) -> Facts:
+    """Read a facts file (a JSON object, UTF-8).
+
+    Raises:
+        InvalidInputError: missing or unreadable file, invalid JSON, or invalid facts (see :func:`parse_facts`).
+    """
+    import json
+
+    from assistant.errors import InvalidInputError
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError as e:
+        raise InvalidInputError(f"{path}: facts file not found") from e
+    except OSError as e:
+        raise InvalidInputError(f"{path}: cannot read the facts file ({e.strerror})") from e
+    except UnicodeDecodeError as e:
+        raise InvalidInputError(f"{path}: not UTF-8 (byte {e.start})") from e
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidInputError(f"{path}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from e
+    return parse_facts(payload, str(path))

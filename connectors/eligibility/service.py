@@ -1,0 +1,248 @@
+"""The eligibility HTTP service (FastAPI; OpenAPI schema at ``/openapi.json``, docs at ``/docs``).
+
+Endpoints (relative to where it is mounted; ``assistant serve`` mounts it at ``/connectors/eligibility``):
+
+* ``POST /check`` ``{"facts": {...}, "service_ids": [...]?, "statuses": [...]?}`` →
+  ``{"catalogue_version", "counts", "results": [{"service_id", "service_name", "status", "decided_by",
+  "missing", "sources"}]}``
+* ``GET /codes`` the JA code table (code, group, pathway, Korean and English meaning, fact).
+* ``GET /health`` ``{"status", "services", "catalogue_version", "unmapped_codes"}``.
+
+The catalogue is read from the document store of ``ASSISTANT_HOME`` (what ``assistant knowledge import
+gov24 DIR`` stored) on first use and read again whenever the index version changes (a re-import), or from
+a catalogue JSON folder when started with ``--gov24-dir``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from assistant.errors import AssistantError, InvalidInputError, ModelNotFoundError
+from assistant.settings import Settings
+from connectors.eligibility.catalogue import Catalogue, UnknownServiceError
+from connectors.eligibility.codes import code_table
+from connectors.eligibility.evaluator import Evaluation, ServiceResult
+from connectors.eligibility.facts import Facts
+
+StatusName = Literal["eligible", "not_eligible", "unknown"]
+
+
+class CatalogueSource:
+    """Where the conditions come from: a loader plus a cheap version stamp that changes when they change.
+
+    Args:
+        load: builds the :class:`Catalogue` (may be slow: reads the store).
+        version: returns the current stamp (called on every request; must be cheap).
+        describe: shown in errors.
+    """
+
+    def __init__(self, load: Callable[[str], Catalogue], version: Callable[[], str], describe: str) -> None:
+        self._load, self._version, self.describe = load, version, describe
+
+    def version(self) -> str:
+        """The current stamp (cheap)."""
+        return self._version()
+
+    def load(self, stamp: str) -> Catalogue:
+        """Build the catalogue; ``stamp`` becomes its version."""
+        return self._load(stamp)
+
+    @classmethod
+    def from_home(cls, settings: Settings) -> CatalogueSource:
+        """The document store of ``settings.home``; the stamp is the active index version (changes on import)."""
+        from assistant.knowledge.index import current_version
+
+        def version() -> str:
+            return current_version(settings.index_dir) or ""
+
+        def load(stamp: str) -> Catalogue:
+            from assistant.stores.documents import DocumentStore
+
+            if not (settings.home / "assistant.db").exists():
+                raise ModelNotFoundError(f"{settings.home} has no document store; run: assistant knowledge import gov24 DIR")
+            cat = Catalogue.from_documents(DocumentStore(settings.db_url).all_documents(), version=stamp)
+            if not len(cat):
+                raise ModelNotFoundError(
+                    f"{settings.home} holds no catalogue conditions; run: assistant knowledge import gov24 DIR")
+            return cat
+
+        return cls(load, version, str(settings.home))
+
+    @classmethod
+    def from_gov24_dir(cls, root: Path) -> CatalogueSource:
+        """The catalogue's JSON folder; the stamp is the files' modification times."""
+
+        def version() -> str:
+            return "|".join(str(p.stat().st_mtime_ns) for p in sorted(root.glob("gov24_*_snapshot.json")))
+
+        return cls(lambda _stamp: Catalogue.from_gov24_dir(root), version, str(root))
+
+    @classmethod
+    def fixed(cls, catalogue: Catalogue) -> CatalogueSource:
+        """An already built catalogue (tests)."""
+        return cls(lambda _stamp: catalogue, lambda: catalogue.version, "in-memory catalogue")
+
+
+class EligibilityService:
+    """Evaluates facts against the current catalogue, reloading it when its source changes.
+
+    Thread-safe; the catalogue is loaded on first use.
+
+    Example:
+        >>> from connectors.eligibility.catalogue import ServiceInfo
+        >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
+        >>> EligibilityService(CatalogueSource.fixed(cat)).check(Facts(sex="male"))[0].status
+        'not_eligible'
+    """
+
+    def __init__(self, source: CatalogueSource) -> None:
+        self.source = source
+        self._catalogue: Catalogue | None = None
+        self._stamp: str | None = None
+        self._lock = threading.Lock()
+
+    def catalogue(self) -> Catalogue:
+        """The current catalogue (reloaded when the source's stamp changed).
+
+        Raises:
+            ModelNotFoundError: the source holds no catalogue.
+            LoaderError: the conditions are malformed.
+        """
+        stamp = self.source.version()
+        cat = self._catalogue
+        if cat is not None and self._stamp == stamp:
+            return cat
+        with self._lock:
+            if self._catalogue is None or self._stamp != stamp:
+                self._catalogue = self.source.load(stamp)
+                self._stamp = stamp
+            return self._catalogue
+
+    def evaluation(self, facts: Facts) -> Evaluation:
+        """The vectorised statuses of every service for ``facts``."""
+        return Evaluation(self.catalogue(), facts)
+
+    def check(self, facts: Facts, service_ids: list[str] | None = None,
+              statuses: list[StatusName] | None = None) -> list[ServiceResult]:
+        """Results for ``service_ids`` (default all), optionally only those with a status in ``statuses``.
+
+        Raises:
+            UnknownServiceError: a requested service is not in the catalogue.
+        """
+        return self.run(facts, service_ids, statuses)[1]
+
+    def run(self, facts: Facts, service_ids: list[str] | None = None,
+            statuses: list[StatusName] | None = None) -> tuple[Evaluation, list[ServiceResult]]:
+        """Like :meth:`check`, also returning the :class:`Evaluation` (whole-catalogue statuses and counts)."""
+        cat = self.catalogue()
+        ev = Evaluation(cat, facts)
+        rows = cat.rows(service_ids)
+        if statuses is not None and len(rows):
+            wanted = {"not_eligible": 0, "unknown": 1, "eligible": 2}
+            keep = np.isin(ev.status[rows], [wanted[s] for s in statuses])
+            rows = rows[keep]
+        return ev, ev.results(rows)
+
+
+# --- HTTP schema ---------------------------------------------------------------------------------------
+
+
+class ConditionModel(BaseModel):
+    """A coded condition: the JA code, its meaning and its value in the catalogue."""
+
+    code: str = Field(description="JA code, e.g. JA0328; JA0110/JA0111 are the age range; NONE = no coded condition")
+    meaning: str = Field(description="Korean meaning (API field description)")
+    meaning_en: str
+    value: str | int = Field(description='"Y" for a flag code, years for JA0110/JA0111')
+
+
+class SourceModel(BaseModel):
+    """The citation of a result."""
+
+    service_id: str
+    title: str
+    url: str = Field(description="the service's page on gov.kr (상세조회URL)")
+    agency: str
+    legal_basis: list[str] = Field(description="laws and articles from the catalogue's 법령 field")
+
+
+class ResultModel(BaseModel):
+    """The verdict for one service."""
+
+    service_id: str
+    service_name: str
+    status: StatusName
+    decided_by: list[ConditionModel] = Field(
+        description="eligible: the conditions met; not_eligible: the conditions failed; unknown: the conditions still open")
+    missing: list[str] = Field(description="names of the facts that would decide the open conditions")
+    sources: list[SourceModel]
+
+
+class CheckRequest(BaseModel):
+    """An eligibility check."""
+
+    facts: Facts
+    service_ids: list[str] | None = Field(None, description="only these 서비스ID (default: the whole catalogue)")
+    statuses: list[StatusName] | None = Field(None, description="only results with these statuses (default: all)")
+
+
+class CheckResponse(BaseModel):
+    """Results in catalogue order (or the order of ``service_ids``) and counts over the whole catalogue."""
+
+    catalogue_version: str
+    counts: dict[str, int]
+    results: list[ResultModel]
+
+
+def create_app(settings: Settings | None = None, service: EligibilityService | None = None) -> FastAPI:
+    """Build the eligibility app.
+
+    Args:
+        settings: its ``home`` is the catalogue's source when ``service`` is not given.
+        service: an already configured :class:`EligibilityService` (tests, ``--gov24-dir``).
+    """
+    if service is None:
+        from assistant.settings import get_settings
+
+        service = EligibilityService(CatalogueSource.from_home(settings or get_settings()))
+    app = FastAPI(title="Eligibility (public-service catalogue coded conditions)", version="0.1.0",
+                  description=__doc__)
+    app.state.service = service
+
+    @app.exception_handler(AssistantError)
+    async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:
+        status = 404 if isinstance(exc, UnknownServiceError) else 400 if isinstance(exc, InvalidInputError) else 503
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.get("/health")
+    async def health() -> dict[str, Any]:
+        cat = await run_in_threadpool(service.catalogue)
+        return {"status": "ok", "services": len(cat), "catalogue_version": cat.version, "unmapped_codes": cat.unmapped_codes}
+
+    @app.get("/codes")
+    async def codes() -> list[dict[str, object]]:
+        return code_table()
+
+    @app.post("/check", response_model=CheckResponse)
+    async def check(req: CheckRequest) -> Response:
+        def run() -> bytes:
+            ev, results = service.run(req.facts, req.service_ids, req.statuses)
+            body = {"catalogue_version": ev.catalogue.version, "counts": ev.counts(),
+                    "results": [r.to_json() for r in results]}
+            return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+        # Serialised here rather than re-validated against CheckResponse (it documents the schema; the
+        # results are built from the same fields): validating 10k results costs more than evaluating them.
+        return Response(await run_in_threadpool(run), media_type="application/json")
+
+    return app

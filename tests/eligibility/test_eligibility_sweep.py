@@ -1,0 +1,149 @@
+"""Sweep over every service of the real catalogue (1,097): a person built to satisfy its coded conditions
+is eligible, and one that breaks exactly one condition is not eligible with that condition named.
+
+The synthetic people are computed from the raw supportConditions JSON with this file's own reading of
+the codes (below), not from the evaluator's arrays.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.evaluator import Evaluation
+from connectors.eligibility.facts import Facts
+
+from conftest import raw_rows  # type: ignore[import-not-found]
+
+# Our own reading of the groups: code -> (fact, value that satisfies it). Income: a value inside the band.
+SEX = {"JA0101": "male", "JA0102": "female"}
+INCOME = {"JA0201": 30.0, "JA0202": 60.0, "JA0203": 90.0, "JA0204": 150.0, "JA0205": 300.0}
+PERSONAL = {
+    "JA0301": ("preparing_pregnancy", True), "JA0302": ("pregnant", True), "JA0303": ("recent_birth_or_adoption", True),
+    "JA0313": ("farmer", True), "JA0314": ("fisher", True), "JA0315": ("livestock_farmer", True), "JA0316": ("forester", True),
+    "JA0317": ("student_level", "elementary"), "JA0318": ("student_level", "middle"), "JA0319": ("student_level", "high"),
+    "JA0320": ("student_level", "university"), "JA0326": ("employed", True), "JA0327": ("job_seeker", True),
+    "JA0328": ("disabled", True), "JA0329": ("veteran", True), "JA0330": ("ill", True),
+}
+HOUSEHOLD = {
+    "JA0401": "multicultural_family", "JA0402": "north_korean_defector", "JA0403": "single_parent_family",
+    "JA0404": "single_person_household", "JA0411": "multi_child_household", "JA0412": "homeless_household",
+    "JA0413": "new_resident", "JA0414": "extended_family",
+}
+BUSINESS_STATUS = {"JA1101": "pre_founder", "JA1102": "operating", "JA1103": "closing"}
+BUSINESS_INDUSTRY = {"JA1201": "restaurant", "JA1202": "manufacturing", "JA1299": "other"}
+ORG_TYPE = {"JA2101": "sme", "JA2102": "social_welfare_facility", "JA2103": "institution"}
+ORG_INDUSTRY = {"JA2201": "manufacturing", "JA2202": "agriculture_forestry_fishery", "JA2203": "information_communication",
+                "JA2299": "other"}
+ALL_FALSE_PERSONAL = {f: (False if v is True else "none") for f, v in PERSONAL.values()}
+
+
+def _yes(row: dict[str, Any], codes: Any) -> list[str]:
+    return [c for c in codes if row.get(c) == "Y"]
+
+
+def _plan(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any], set[str]]]]:
+    """(facts that satisfy the row, [(what is broken, facts that break only it, codes to be named)])."""
+    sb = _yes(row, BUSINESS_STATUS) + _yes(row, BUSINESS_INDUSTRY)
+    org = _yes(row, ORG_TYPE) + _yes(row, ORG_INDUSTRY)
+    personal_y = _yes(row, ["JA0101", "JA0102", *INCOME, *PERSONAL, "JA0322", *HOUSEHOLD, "JA0410"])
+    individual = bool(personal_y) or not (sb or org)
+    if individual:
+        base: dict[str, Any] = {"business_status": "none", "organization_type": "none", **ALL_FALSE_PERSONAL,
+                                **{f: False for f in HOUSEHOLD.values()}}
+        breaks: list[tuple[str, dict[str, Any], set[str]]] = []
+        sexes = _yes(row, SEX)
+        base["sex"] = SEX[sexes[0]] if sexes else "female"
+        if len(sexes) == 1:
+            breaks.append(("sex", {"sex": "female" if base["sex"] == "male" else "male"}, set(sexes)))
+        bands = _yes(row, INCOME)
+        base["income_pct_median"] = INCOME[bands[0]] if bands else 50.0
+        if bands and len(bands) < 5:
+            other = next(v for c, v in INCOME.items() if c not in bands)
+            breaks.append(("income", {"income_pct_median": other}, set(bands)))
+        traits = _yes(row, PERSONAL)
+        if traits and row.get("JA0322") != "Y":
+            fact, value = PERSONAL[traits[0]]
+            base[fact] = value
+            breaks.append(("personal", {fact: ALL_FALSE_PERSONAL[fact]}, set(traits)))
+        homes = _yes(row, HOUSEHOLD)
+        if homes and row.get("JA0410") != "Y":
+            base[HOUSEHOLD[homes[0]]] = True
+            breaks.append(("household", {HOUSEHOLD[homes[0]]: False}, set(homes)))
+        lo, hi = row.get("JA0110"), row.get("JA0111")
+        base["age"] = 40 if lo is None else max(lo, 0)
+        if lo is not None and not (lo <= 0 and hi >= 120):
+            if lo >= 1:
+                breaks.append(("age", {"age": lo - 1}, {"JA0110", "JA0111"}))
+            if hi + 1 <= 130:
+                breaks.append(("age", {"age": hi + 1}, {"JA0110", "JA0111"}))
+        return base, breaks
+    if sb:
+        base = {"organization_type": "none", "business_status": BUSINESS_STATUS[_yes(row, BUSINESS_STATUS)[0]]}
+        industries = _yes(row, BUSINESS_INDUSTRY)
+        base["business_industry"] = BUSINESS_INDUSTRY[industries[0]] if industries else "other"
+        breaks = [("business_status", {"business_status": "none"}, set(_yes(row, BUSINESS_STATUS)))]
+        if industries and len(industries) < 3:
+            other = next(v for c, v in BUSINESS_INDUSTRY.items() if c not in industries)
+            breaks.append(("business_industry", {"business_industry": other}, set(industries)))
+        return base, breaks
+    types, industries = _yes(row, ORG_TYPE), _yes(row, ORG_INDUSTRY)
+    base = {"business_status": "none", "organization_type": ORG_TYPE[types[0]] if types else "sme",
+            "organization_industry": ORG_INDUSTRY[industries[0]] if industries else "other"}
+    breaks = []
+    if types:
+        breaks.append(("organization_type", {"organization_type": "none"}, set(types)))
+    if industries and len(industries) < 4:
+        other = next(v for c, v in ORG_INDUSTRY.items() if c not in industries)
+        breaks.append(("organization_industry", {"organization_industry": other}, set(industries)))
+    return base, breaks
+
+
+@pytest.fixture(scope="module")
+def rows(gov24_dir: Path) -> list[dict[str, Any]]:
+    return raw_rows(gov24_dir, "gov24_supportConditions_snapshot.json")
+
+
+def test_every_service_satisfied_then_broken_one_condition_at_a_time(rows: list[dict[str, Any]], gov24_catalogue: Catalogue) -> None:
+    assert len(rows) == len(gov24_catalogue) == 1097
+    failures: list[str] = []
+    broken_checked = 0
+    cache: dict[str, Evaluation] = {}
+
+    def judge(facts: dict[str, Any], sid: str) -> tuple[str, set[str]]:
+        key = repr(sorted(facts.items()))
+        if key not in cache:
+            cache[key] = Evaluation(gov24_catalogue, Facts(**facts))
+        status, decided, _missing = cache[key].explain(gov24_catalogue.index[sid])
+        return status, {c.code for c in decided}
+
+    for row in rows:
+        sid = row["서비스ID"]
+        base, breaks = _plan(row)
+        status, _ = judge(base, sid)
+        if status != "eligible":
+            failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
+        for what, change, codes in breaks:
+            status, named = judge({**base, **change}, sid)
+            broken_checked += 1
+            if status != "not_eligible" or not codes <= named:
+                failures.append(f"{sid} {row['서비스명']}: breaking {what} gave {status} naming {sorted(named)}, expected {sorted(codes)}")
+            elif named - codes - {c for c in named if c[:4] in ("JA11", "JA12", "JA21", "JA22")}:
+                # only the broken condition is named (other pathways' closed conditions may be named too)
+                failures.append(f"{sid}: breaking {what} also named {sorted(named - codes)}")
+    assert not failures, f"{len(failures)} failures, e.g.:\n" + "\n".join(failures[:15])
+    assert broken_checked > 1500  # most services restrict on something: the sweep really breaks conditions
+
+
+def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], gov24_catalogue: Catalogue) -> None:
+    """With no facts nothing can fail: a service is eligible exactly when none of its conditions restricts."""
+    ev = Evaluation(gov24_catalogue, Facts())
+    statuses = {s.service_id: ev.explain(i)[0] for i, s in enumerate(gov24_catalogue.services)}
+    assert "not_eligible" not in statuses.values()
+    for row in rows:
+        _base, breaks = _plan(row)
+        expected = "unknown" if breaks else "eligible"
+        assert statuses[row["서비스ID"]] == expected, row["서비스ID"]
