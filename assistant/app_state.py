@@ -20,7 +20,8 @@ from assistant.knowledge.loaders import load_directory
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.classifier import IntentClassifier
 from assistant.nlu.tokenizer import KoreanTokenizer
-from assistant.nlu.training_data import Domain, load_nlu_examples
+from assistant.nlu.project import load_project
+from assistant.nlu.training_data import Domain
 from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,9 @@ BUNDLED_SOURCE = "bundled"
 def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = None) -> dict[str, float]:
     """Train the intent classifier on ``project`` (default: the bundled ``intents/``) and save it.
 
+    ``project`` is a Rasa-style project folder (``domain.yml`` and ``data/``, or
+    our ``intents/`` layout); see :func:`assistant.nlu.project.load_project`.
+
     Returns:
         ``{"examples", "intents", "seconds"}``.
 
@@ -40,8 +44,7 @@ def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = Non
     from assistant.errors import InvalidConfigError
 
     root = project or settings.intents_dir
-    paths = [root / "nlu.yml"] if (root / "nlu.yml").exists() else [p for p in (root / "data", root / "intents") if p.exists()] or [root]
-    examples = load_nlu_examples(paths)
+    examples = load_project(root).nlu.examples
     if len({e.intent for e in examples}) < 2:
         raise InvalidConfigError(f"{root}: need examples of at least two intents to train, found {len(examples)} examples")
     clf = IntentClassifier(embedder)
