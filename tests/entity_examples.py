@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 
+from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.nlu.types import EntitySpan, TrainingExample
+
+#: One tokenizer for all entity tests: loading Kiwi takes seconds, so it is loaded once per test session.
+TOK = KoreanTokenizer()
 
 _ANN = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 

@@ -9,11 +9,10 @@ import pytest
 from assistant.errors import ModelNotFoundError
 from assistant.nlu.entities import CRFEntityExtractor, annotation_problems
 from assistant.nlu.entities.crf import bilou_labels, decode_bilou
-from assistant.nlu.tokenizer import KoreanTokenizer, Token
+from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan, TrainingExample
-from entity_examples import ANNOTATED, EXAMPLES, parse_annotated
+from entity_examples import ANNOTATED, EXAMPLES, TOK, parse_annotated
 
-TOK = KoreanTokenizer()
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from entity_examples import TOK
+
 from assistant.errors import InvalidConfigError
 from assistant.nlu.entities import INVALID_TIME, TIME, DateExtractor
-from assistant.nlu.tokenizer import KoreanTokenizer
 
-TOK = KoreanTokenizer()
 SEOUL = ZoneInfo("Asia/Seoul")
 # Wednesday 25 November 2026, 10:00 in Seoul
 REF = dt.datetime(2026, 11, 25, 10, 0, tzinfo=SEOUL)

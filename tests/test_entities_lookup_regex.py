@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from entity_examples import TOK
+
 from assistant.errors import InvalidConfigError
 from assistant.nlu.entities import LookupEntityExtractor, RegexEntityExtractor
-from assistant.nlu.tokenizer import KoreanTokenizer
 
-TOK = KoreanTokenizer()
 LOOKUPS = {
     "district": ["강남구", "해운대구"],
     "city": ["부산", "서울시", "New York"],

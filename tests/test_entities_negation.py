@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from entity_examples import TOK
+
 from assistant.nlu.entities import EntityPipeline, negated_spans, negations
-from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.nlu.types import EntitySpan, NluTrainingData
 
-TOK = KoreanTokenizer()
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_no_negation(text: str) -> None:
 
 def test_resident_is_negated_but_the_next_sentence_is_not() -> None:
     text = "저는 이 지역 주민이 아니에요. 그래도 도서관 카드 만들 수 있나요?"
-    pipe = EntityPipeline()
+    pipe = EntityPipeline(tokenizer=TOK)
     pipe.train(NluTrainingData(lookups={"resident": ["주민"], "service": ["도서관 카드"]}))
     result = pipe.parse(text)
     by_entity = {e.entity: e for e in result.entities}

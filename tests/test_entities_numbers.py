@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.nlu.entities import AGE, MONEY, NUMBER, NumberExtractor, parse_korean_number
-from assistant.nlu.tokenizer import KoreanTokenizer
+from entity_examples import TOK
 
-TOK = KoreanTokenizer()
+from assistant.nlu.entities import AGE, MONEY, NUMBER, NumberExtractor, parse_korean_number
+
 
 
 @pytest.mark.parametrize(
