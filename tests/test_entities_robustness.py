@@ -44,7 +44,7 @@ def _check_all_extractors(pipe: EntityPipeline, text: str) -> list[EntitySpan]:
     for t in tokens:
         assert 0 <= t.start <= t.end <= len(text)
     spans: list[EntitySpan] = []
-    for ext in [pipe.regex, pipe.lookup, pipe.crf, *pipe._duckling]:
+    for ext in [pipe.regex, pipe.lookup, pipe.crf, *pipe.duckling_extractors]:
         spans += ext.extract(text, tokens)
     result = pipe.parse(text)
     spans += list(result.entities) + list(result.pii)
@@ -139,3 +139,8 @@ def test_arbitrary_unicode(pipe: EntityPipeline, text: str) -> None:
                                  "만 65세", "\u3000", "６５", ",", "안", "아니에요", "２월 ３１일"]), max_size=12).map("".join))  # fmt: skip
 def test_arbitrary_mixtures_of_entity_parts(pipe: EntityPipeline, text: str) -> None:
     _check_all_extractors(pipe, text)
+
+
+def test_tokenizer_accepts_lone_surrogates() -> None:
+    tokens = TOK.tokenize("\ud800강남구에서")
+    assert ("강남구", 1, 4) in [(t.text, t.start, t.end) for t in tokens]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from assistant.nlu.tokenizer import KoreanTokenizer, Token
@@ -41,7 +42,7 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 #: Longest text handed to Kiwi and the CRF in one message (characters). Longer
 #: messages are analysed in two windows, head and tail (questions usually come
 #: last); see :func:`analyse`.
-DEFAULT_MAX_ANALYSED_CHARS = 2000
+DEFAULT_MAX_ANALYSED_CHARS = 1000
 
 
 class EntityExtractor(Protocol):
@@ -74,6 +75,11 @@ class PiiEntitySpan(EntitySpan):
         return f"PiiEntitySpan(entity={self.entity!r}, start={self.start}, end={self.end}, text='***', extractor={self.extractor!r})"
 
     __str__ = __repr__
+
+
+def is_hangul(ch: str) -> bool:
+    """True for Hangul syllables and jamo (compatibility jamo included)."""
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
 
 
 def safe_text(text: str) -> str:
@@ -160,24 +166,27 @@ def trim_span(text: str, start: int, end: int, tokens: list[Token]) -> tuple[int
     return start, end
 
 
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    if ch in _ZERO_WIDTH or ch.isspace():
+        return " "
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) != 1:
+        n = ch
+    low = n.lower()
+    return low if len(low) == 1 else n
+
+
+@lru_cache(maxsize=8)
 def fold(text: str) -> str:
     """A same-length matching key: each character NFKC-normalised and lower-cased when that keeps it one character.
 
     Full-width Latin and digits become ASCII ("Ｓｅｏｕｌ６５" → "seoul65"),
     zero-width and other spaces become " ", everything else is kept, so
-    offsets into the key are offsets into the original text.
+    offsets into the key are offsets into the original text. Cached for the
+    last few messages, since every extractor folds the same message.
     """
-    out = []
-    for ch in text:
-        if ch in _ZERO_WIDTH or ch.isspace():
-            out.append(" ")
-            continue
-        n = unicodedata.normalize("NFKC", ch)
-        if len(n) != 1:
-            n = ch
-        low = n.lower()
-        out.append(low if len(low) == 1 else n)
-    return "".join(out)
+    return "".join(map(_fold_char, text))
 
 
 def make_span(cls: type[EntitySpan], text: str, entity: str, start: int, end: int, **kw: object) -> EntitySpan:

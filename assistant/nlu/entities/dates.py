@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 
 from assistant.errors import InvalidConfigError
-from assistant.nlu.entities.base import boundaries, fold
+from assistant.nlu.entities.base import boundaries, fold, is_hangul
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
@@ -90,9 +90,6 @@ _PATTERNS: list[tuple[str, str]] = [
 ]
 _COMPILED = [(kind, re.compile(p, re.IGNORECASE)) for kind, p in _PATTERNS]
 
-
-def _hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3"
 
 
 def _resolve_year(yy: str, today: dt.date) -> int:
@@ -192,9 +189,9 @@ class DateExtractor:
     @staticmethod
     def _aligned(key: str, s: int, e: int, starts: set[int], ends: set[int]) -> bool:
         """Korean matches must start and end on morpheme boundaries (keeps 내일 out of 내일배움카드)."""
-        if _hangul(key[s]) and s > 0 and (_hangul(key[s - 1]) or key[s - 1].isalnum()) and s not in starts:
+        if is_hangul(key[s]) and s > 0 and (is_hangul(key[s - 1]) or key[s - 1].isalnum()) and s not in starts:
             return False
-        if _hangul(key[e - 1]) and e < len(key) and _hangul(key[e]) and e not in ends:
+        if is_hangul(key[e - 1]) and e < len(key) and is_hangul(key[e]) and e not in ends:
             return False
         return True
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.nlu.entities.base import boundaries, fold
+from assistant.nlu.entities.base import boundaries, fold, is_hangul
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
@@ -36,9 +36,6 @@ def entry_key(entry: str) -> str:
     """The matching key of a lookup entry or synonym: folded (see :func:`fold`), spaces collapsed."""
     return " ".join(fold(entry).split())
 
-
-def _is_hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
 
 
 def _is_latin_word(ch: str) -> bool:
@@ -108,7 +105,13 @@ class LookupEntityExtractor:
         key = fold(text)
         starts, ends = boundaries(tokens)
         # Latin words use word boundaries (Kiwi keeps "nyc." as one token)
-        latin_starts = {i for i, ch in enumerate(key) if _is_latin_word(ch) and (i == 0 or not _is_latin_word(key[i - 1]))}
+        latin_starts = {
+            i
+            for t in tokens
+            if t.tag == "SL"
+            for i in range(t.start, t.end)
+            if _is_latin_word(key[i]) and (i == 0 or not _is_latin_word(key[i - 1]))
+        }
         found: list[EntitySpan] = []
         for s in sorted(starts | latin_starts):
             if s >= len(key) or key[s] not in self._root.children:
@@ -153,12 +156,12 @@ class LookupEntityExtractor:
                     j += 1
                 if " " in node.children:
                     stack.append((node.children[" "], j))
-                elif i > start and j < len(key) and _is_hangul(key[i - 1]) and _is_hangul(key[j]):
+                elif i > start and j < len(key) and is_hangul(key[i - 1]) and is_hangul(key[j]):
                     stack.append((node, j))  # a space in the text that the entry does not have
                 continue
             child = node.children.get(ch)
             if child is not None:
                 stack.append((child, i + 1))
             spaced = node.children.get(" ")
-            if spaced is not None and i > start and _is_hangul(key[i - 1]) and _is_hangul(ch):
+            if spaced is not None and i > start and is_hangul(key[i - 1]) and is_hangul(ch):
                 stack.append((spaced, i))  # the entry has a space the text does not

@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import json
@@ -164,6 +165,11 @@ class EntityPipeline:
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
 
+    @property
+    def duckling_extractors(self) -> list[EntityExtractor]:
+        """The built-in extractors in use (numbers, dates, PII, per ``duckling_dimensions``)."""
+        return list(self._duckling)
+
     def warm_up(self) -> None:
         """Load Kiwi (idempotent)."""
         self.tokenizer.warm_up()
@@ -199,10 +205,15 @@ class EntityPipeline:
         flags: list[set[str]] = [set() for _ in tokens]
         spans = [("re:" + n, s, e) for n, s, e in self.regex.matches(text, tokens)]
         spans += [("lk:" + sp.entity, sp.start, sp.end) for sp in self.lookup.extract(text, tokens)]
+        if not spans:
+            return flags
+        starts = [t.start for t in tokens]  # tokens come in text order
         for name, s, e in spans:
-            for i, t in enumerate(tokens):
-                if t.start < e and t.end > s:
+            i = max(0, bisect.bisect_left(starts, s) - 2)  # fused morphemes may start a little before
+            while i < len(tokens) and tokens[i].start < e:
+                if tokens[i].end > s:
                     flags[i].add(name)
+                i += 1
         return flags
 
     def _extractors(self) -> list[tuple[str, list[EntityExtractor]]]:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import regex
 
 from assistant.errors import InvalidConfigError
-from assistant.nlu.entities.base import boundaries, fold
+from assistant.nlu.entities.base import boundaries, fold, is_hangul
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
@@ -34,15 +34,12 @@ def _word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _hangul(ch: str) -> bool:
-    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-
 
 def _boundary(key: str, i: int, morpheme_boundaries: set[int]) -> bool:
     """A word boundary at ``i``, or a morpheme boundary next to Hangul (a particle or ending attached)."""
     if i <= 0 or i >= len(key) or not (_word(key[i - 1]) and _word(key[i])):
         return True
-    return i in morpheme_boundaries and (_hangul(key[i - 1]) or _hangul(key[i]))
+    return i in morpheme_boundaries and (is_hangul(key[i - 1]) or is_hangul(key[i]))
 
 
 class RegexEntityExtractor:
