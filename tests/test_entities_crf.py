@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ModelNotFoundError
-from assistant.nlu.entities import CRFEntityExtractor, annotation_problems
+from assistant.nlu.entities import CRFEntityExtractor, annotation_problems, trim_span
 from assistant.nlu.entities.crf import bilou_labels, decode_bilou
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan, TrainingExample
@@ -47,6 +47,25 @@ class TestBilou:
     )
     def test_decode_is_tolerant(self, labels: list[str], spans: list[tuple[int, int, str]]) -> None:
         assert decode_bilou(labels) == spans
+
+
+class TestTrim:
+    @pytest.mark.parametrize(
+        "text, kept",
+        [
+            ("강남구에서", "강남구"),  # case particle (JKB)
+            ("부산으로,", "부산"),  # particle + punctuation
+            ("주민이에요", "주민"),  # copula (VCP) + ending (EF)
+            ("신청하고", "신청"),  # predicate-forming suffix (XSV) + ending
+            ("서울시도", "서울시"),  # auxiliary particle (JX); 시 stays (part of the name)
+            (" 부산 ", "부산"),
+            ("할래요", "할래요"),  # a fused syllable (하 + ᆯ래) is never split
+            ("에서", ""),  # nothing but a particle
+        ],
+    )
+    def test_trim_span(self, text: str, kept: str) -> None:
+        s, e = trim_span(text, 0, len(text), TOK.tokenize(text))
+        assert text[s:e] == kept
 
 
 class TestCrf:

@@ -6,7 +6,7 @@
   phone numbers must not reach logs).
 * :func:`safe_text`: a same-length copy of a message that Kiwi accepts.
 * :func:`analyse`: tokens for a message, windowed when it is very long.
-* Morpheme-boundary helpers: :func:`boundaries`, :func:`trim_span`.
+* Morpheme-boundary helpers: :func:`boundaries`, :func:`trim_span`; :func:`fold` (same-length matching key).
 
 Why morphemes decide boundaries: Korean attaches particles (조사, tags
 ``JK*``/``JX``/``JC``), endings (어미, ``E*``), the copula (``VCP``) and verb-
@@ -34,8 +34,6 @@ logger = logging.getLogger(__name__)
 #: Morpheme tags that may end a word but never end an entity: particles,
 #: endings, copula, predicate-forming suffixes, punctuation and symbols.
 _TRAILING_FUNCTION_PREFIXES = ("J", "E", "XSV", "XSA", "XSM", "VCP", "SF", "SP", "SS", "SE", "SO", "SW", "W_EMOJI")
-#: Tags that never start an entity (punctuation, symbols, emoji).
-_LEADING_FUNCTION_PREFIXES = ("SF", "SP", "SS", "SE", "SO", "SW", "W_EMOJI")
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
@@ -187,8 +185,3 @@ def fold(text: str) -> str:
     last few messages, since every extractor folds the same message.
     """
     return "".join(map(_fold_char, text))
-
-
-def make_span(cls: type[EntitySpan], text: str, entity: str, start: int, end: int, **kw: object) -> EntitySpan:
-    """An entity span with ``text`` cut from the original message (keeps the invariant by construction)."""
-    return cls(entity=entity, start=start, end=end, text=text[start:end], **kw)  # type: ignore[arg-type]
