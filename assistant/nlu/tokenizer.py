@@ -56,11 +56,15 @@ class Tokenizer(Protocol):
 def normalize_spaces(text: str) -> str:
     """Replace zero-width, non-breaking and full-width spaces by plain spaces, keeping length.
 
+    Lone surrogates (possible in a ``str`` decoded with ``surrogateescape``)
+    become U+FFFD: Kiwi raises ``UnicodeDecodeError`` on them.
     Offsets stay valid because each such character maps to exactly one character.
     """
     out = []
     for ch in text:
-        if ch in "\u200b\u200c\u200d\u2060\ufeff":
+        if "\ud800" <= ch <= "\udfff":
+            out.append("\ufffd")
+        elif ch in "\u200b\u200c\u200d\u2060\ufeff":
             out.append(" ")
         elif ch.isspace() or unicodedata.category(ch) == "Zs":
             out.append(" ")

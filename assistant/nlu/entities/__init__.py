@@ -1,0 +1,30 @@
+"""Entity extraction and normalisation, Korean first, with offsets into the original text.
+
+Public interface:
+
+* :class:`EntityPipeline` (``train`` / ``extract`` / ``parse`` / ``save`` / ``load``)
+  and :class:`EntityPipelineConfig`;
+* extractors, each ``extract(text, tokens) -> list[EntitySpan]``:
+  :class:`RegexEntityExtractor`, :class:`LookupEntityExtractor`,
+  :class:`CRFEntityExtractor`, :class:`NumberExtractor`, :class:`DateExtractor`,
+  :class:`PiiExtractor`;
+* :func:`negations` / :func:`negated_spans` and :class:`Negation`;
+* :func:`parse_korean_number`, :func:`annotation_problems`, :class:`PiiEntitySpan`.
+"""
+
+from assistant.nlu.entities.base import PiiEntitySpan, trim_span
+from assistant.nlu.entities.crf import CRFEntityExtractor, CrfConfig, annotation_problems
+from assistant.nlu.entities.dates import INVALID_TIME, TIME, DateExtractor
+from assistant.nlu.entities.lookup import LookupEntityExtractor
+from assistant.nlu.entities.negation import Negation, negated_spans, negations
+from assistant.nlu.entities.numbers import AGE, MONEY, NUMBER, NumberExtractor, parse_korean_number
+from assistant.nlu.entities.pii import PHONE, RRN, PiiExtractor
+from assistant.nlu.entities.pipeline import EntityPipeline, EntityPipelineConfig, EntityResult
+from assistant.nlu.entities.regexes import RegexEntityExtractor
+
+__all__ = [
+    "AGE", "INVALID_TIME", "MONEY", "NUMBER", "PHONE", "RRN", "TIME",
+    "CRFEntityExtractor", "CrfConfig", "DateExtractor", "EntityPipeline", "EntityPipelineConfig", "EntityResult",
+    "LookupEntityExtractor", "Negation", "NumberExtractor", "PiiEntitySpan", "PiiExtractor", "RegexEntityExtractor",
+    "annotation_problems", "negated_spans", "negations", "parse_korean_number", "trim_span",
+]  # fmt: skip

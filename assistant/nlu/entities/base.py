@@ -1,0 +1,187 @@
+"""Building blocks shared by the entity extractors.
+
+* :class:`EntityExtractor`: the protocol every extractor follows.
+* :class:`PiiEntitySpan`: an :class:`~assistant.nlu.types.EntitySpan` whose
+  ``repr``/``str`` never show the text or value (resident registration and
+  phone numbers must not reach logs).
+* :func:`safe_text`: a same-length copy of a message that Kiwi accepts.
+* :func:`analyse`: tokens for a message, windowed when it is very long.
+* Morpheme-boundary helpers: :func:`boundaries`, :func:`trim_span`; :func:`fold` (same-length matching key).
+
+Why morphemes decide boundaries: Korean attaches particles (조사, tags
+``JK*``/``JX``/``JC``), endings (어미, ``E*``), the copula (``VCP``) and verb-
+or adjective-forming suffixes (``XSV``/``XSA``: 신청*하*다) directly to the word,
+so "강남구에서" is one space-delimited word but two morphemes. Kiwi knows the
+closed classes and their allomorphs (으로/로, 이/가, 은/는 ...), which a
+hand list of particle strings gets wrong on words ending in 이/도/만 ("주민이",
+"서울시도" ...). Noun-forming suffixes (``XSN``: 들, 님, 시, 구) stay inside
+entities: they are part of the name ("서울시", "강남구").
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Protocol
+
+from assistant.nlu.tokenizer import KoreanTokenizer, Token
+from assistant.nlu.types import EntitySpan
+
+logger = logging.getLogger(__name__)
+
+#: Morpheme tags that may end a word but never end an entity: particles,
+#: endings, copula, predicate-forming suffixes, punctuation and symbols.
+_TRAILING_FUNCTION_PREFIXES = ("J", "E", "XSV", "XSA", "XSM", "VCP", "SF", "SP", "SS", "SE", "SO", "SW", "W_EMOJI")
+
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+#: Longest text handed to Kiwi and the CRF in one message (characters). Longer
+#: messages are analysed in two windows, head and tail (questions usually come
+#: last); see :func:`analyse`.
+DEFAULT_MAX_ANALYSED_CHARS = 1000
+
+
+class EntityExtractor(Protocol):
+    """Finds entities in a message.
+
+    ``extract`` returns spans whose ``start``/``end`` are offsets into ``text``
+    with ``text[start:end] == span.text``; ``tokens`` are the message's
+    tokens from :class:`~assistant.nlu.tokenizer.KoreanTokenizer` (possibly
+    only for windows of a long message; see :func:`analyse`).
+    """
+
+    name: str
+
+    def extract(self, text: str, tokens: list[Token]) -> list[EntitySpan]:
+        """Entities in ``text``, in any order; never raises on odd text."""
+        ...
+
+
+@dataclass(frozen=True, repr=False)
+class PiiEntitySpan(EntitySpan):
+    """An entity that is personal data: its text and value never appear in ``repr``/``str``.
+
+    ``to_json`` still returns them (the parse API answers the citizen's own
+    message); mask before logging anything derived from ``to_json``.
+    """
+
+    pii: bool = field(default=True)
+
+    def __repr__(self) -> str:
+        return f"PiiEntitySpan(entity={self.entity!r}, start={self.start}, end={self.end}, text='***', extractor={self.extractor!r})"
+
+    __str__ = __repr__
+
+
+def is_hangul(ch: str) -> bool:
+    """True for Hangul syllables and jamo (compatibility jamo included)."""
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+def safe_text(text: str) -> str:
+    """A same-length copy of ``text`` that Kiwi accepts.
+
+    Lone surrogates (possible in a Python ``str`` decoded with
+    ``surrogateescape``) make Kiwi raise ``UnicodeDecodeError``; they become
+    U+FFFD, one character for one, so offsets are unchanged.
+    """
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+def analyse(tokenizer: KoreanTokenizer, text: str, max_chars: int = DEFAULT_MAX_ANALYSED_CHARS) -> list[Token]:
+    """Tokens of ``text`` with offsets into ``text``; windowed when it is long.
+
+    Kiwi's time grows with length and worse on unbroken runs (20,000 Hangul
+    syllables without a space took 0.76 s here). A message longer than
+    ``max_chars`` is therefore analysed as two windows, its first and last
+    ``max_chars // 2`` characters, and a warning is logged (length only, never
+    the text). Extractors that need tokens see nothing in the middle; the
+    regex-based PII detectors still scan the whole message.
+
+    Args:
+        tokenizer: the shared tokenizer (thread-safe).
+        text: the original message.
+        max_chars: the most characters analysed (>= 2).
+
+    Returns:
+        Tokens in text order; offsets index ``text``.
+    """
+    clean = safe_text(text)
+    if len(clean) <= max_chars:
+        return tokenizer.tokenize(clean)
+    half = max(1, max_chars // 2)
+    logger.warning(
+        "long message analysed in windows",
+        extra={"stage": "nlu.entities", "chars": len(text), "analysed_chars": 2 * half},
+    )
+    head = tokenizer.tokenize(clean[:half])
+    tail_start = len(clean) - half
+    tail = [Token(t.text, t.tag, t.start + tail_start, t.end + tail_start) for t in tokenizer.tokenize(clean[tail_start:])]
+    return head + tail
+
+
+def boundaries(tokens: list[Token]) -> tuple[set[int], set[int]]:
+    """Morpheme boundaries: ``(starts, ends)`` offsets of the tokens."""
+    return {t.start for t in tokens}, {t.end for t in tokens}
+
+
+def is_function_tag(tag: str) -> bool:
+    """True for tags that never end an entity (particles, endings, copula, punctuation ...)."""
+    return tag.startswith(_TRAILING_FUNCTION_PREFIXES)
+
+
+def trim_span(text: str, start: int, end: int, tokens: list[Token]) -> tuple[int, int]:
+    """Shrink ``[start, end)`` so that it neither starts nor ends with function morphemes.
+
+    Trailing particles, endings, the copula, predicate-forming suffixes and
+    punctuation are cut ("강남구에서" → "강남구"), as are leading punctuation and
+    surrounding spaces. Fused morphemes (Kiwi gives "할" as 하 + ᆯ래요 at the
+    same offset) are handled by cutting only where a function morpheme starts
+    after the last content morpheme began.
+
+    Returns:
+        The trimmed ``(start, end)``; ``(start, start)`` when nothing is left.
+    """
+    inside = [t for t in tokens if t.start >= start and t.end <= end and t.end > t.start]
+    content = [t for t in inside if not is_function_tag(t.tag)]
+    if inside and content:
+        first = min(t.start for t in content)
+        last_content_start = max(t.start for t in content)
+        cut = [t.start for t in inside if is_function_tag(t.tag) and t.start > last_content_start]
+        new_end = min(cut) if cut else end
+        new_end = max(new_end, max(t.end for t in content if t.start == last_content_start))
+        start, end = max(start, first), min(end, new_end)
+    elif inside and not content:
+        return start, start
+    while start < end and (text[start].isspace() or text[start] in _ZERO_WIDTH):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _ZERO_WIDTH):
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    if ch in _ZERO_WIDTH or ch.isspace():
+        return " "
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) != 1:
+        n = ch
+    low = n.lower()
+    return low if len(low) == 1 else n
+
+
+@lru_cache(maxsize=8)
+def fold(text: str) -> str:
+    """A same-length matching key: each character NFKC-normalised and lower-cased when that keeps it one character.
+
+    Full-width Latin and digits become ASCII ("Ｓｅｏｕｌ６５" → "seoul65"),
+    zero-width and other spaces become " ", everything else is kept, so
+    offsets into the key are offsets into the original text. Cached for the
+    last few messages, since every extractor folds the same message.
+    """
+    return "".join(map(_fold_char, text))

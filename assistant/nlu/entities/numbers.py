@@ -1,0 +1,217 @@
+"""Numbers, amounts of money (KRW) and ages, Korean and English.
+
+Why our own parser: the Korean numeral libraries on PyPI were measured and
+fall short. ``korean-number`` 1.0.2 (``kor2num``) gives "3억 5천만" →
+110,000,000, "1,200만" → 10,000, "5천" → 1,000 and "일흔" → 1 (the right
+answers are 350,000,000, 12,000,000, 5,000 and 70); none finds numbers inside
+a sentence or reports offsets. Korean numerals are a small closed grammar
+(Sino-Korean digits, 십/백/천 inside a group of four, 만/억/조/경 between
+groups, native 하나…아흔 for counting and ages), so :func:`parse_korean_number`
+implements it directly.
+
+Where a number is, is decided by Kiwi's tags, not by a regex: a run of ``SN``
+(digits) and ``NR`` (numeral) morphemes, plus native determiners (한/두/세/네/스무,
+tag ``MM``) before a counter (``NNB``). That keeps "이" (this), "일" (work)
+and "사" (company) out of numbers unless Kiwi reads them as numerals.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.nlu.entities.base import fold
+from assistant.nlu.tokenizer import Token
+from assistant.nlu.types import EntitySpan
+
+NUMBER = "number"
+MONEY = "amount-of-money"
+AGE = "age"
+EXTRACTOR = "duckling-like"
+#: Ages outside this range are read as plain numbers.
+MAX_AGE = 130
+
+_SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
+_SMALL = {"십": 10, "백": 100, "천": 1000}
+_BIG = {"만": 10**4, "억": 10**8, "조": 10**12, "경": 10**16}
+_NATIVE = {
+    "하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "석": 3, "넷": 4, "네": 4, "넉": 4, "다섯": 5, "여섯": 6,
+    "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "스물": 20, "스무": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60,
+    "일흔": 70, "여든": 80, "아흔": 90,
+}  # fmt: skip
+_WORDS = sorted([*_SINO, *_SMALL, *_BIG, *_NATIVE], key=len, reverse=True)
+_PIECE = re.compile(r"(\d+(?:\.\d+)?)|(" + "|".join(_WORDS) + ")")
+_NATIVE_DETERMINERS = frozenset({"한", "두", "세", "네", "스무"})
+_AGE_COUNTERS = frozenset({"살", "세"})
+_MONEY_COUNTERS = frozenset({"원"})
+
+
+def _as_number(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def parse_korean_number(surface: str) -> int | float | None:
+    """Parse a Korean, Arabic or mixed numeral.
+
+    Args:
+        surface: e.g. "삼십오", "3억 5천만", "1,200만", "５천", "일흔다섯", "3.5".
+            Spaces and digit-group commas are ignored; full-width digits work.
+
+    Returns:
+        The value (``int`` when integral), or None when ``surface`` is not a
+        well-formed numeral ("삼삼", "만억", "열삼십").
+
+    Example:
+        >>> parse_korean_number("3억 5천만")
+        350000000
+    """
+    s = unicodedata.normalize("NFKC", surface)
+    s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
+    if re.search(r"\d\s+\d", s):
+        return None  # "3 4" is two numbers
+    s = re.sub(r"\s+", "", s)
+    if not s:
+        return None
+    total = 0.0
+    section = 0.0
+    cur: float | None = None
+    native: int | None = None
+    last_small = 10**5
+    last_big = 10**20
+    pos = 0
+    for m in _PIECE.finditer(s):
+        if m.start() != pos:
+            return None
+        pos = m.end()
+        digits, word = m.group(1), m.group(2)
+        if digits is not None or word in _SINO:
+            if cur is not None or native is not None:
+                return None
+            cur = float(digits) if digits is not None else float(_SINO[word])
+        elif word in _SMALL:
+            unit = _SMALL[word]
+            if native is not None or unit >= last_small:
+                return None
+            section += (1.0 if cur is None else cur) * unit
+            cur, last_small = None, unit
+        elif word in _BIG:
+            unit = _BIG[word]
+            if unit >= last_big:
+                return None
+            group = section + (cur or 0.0) + (native or 0)
+            total += (group if group else 1.0) * unit
+            section, cur, native, last_small, last_big = 0.0, None, None, 10**5, unit
+        else:
+            value = _NATIVE[word]
+            if cur is not None or section:
+                return None
+            if native is None:
+                native = value
+            elif native % 10 == 0 and value < 10 and native >= 10:
+                native += value
+            else:
+                return None
+    if pos != len(s):
+        return None
+    return _as_number(total + section + (cur or 0.0) + (native or 0))
+
+
+def _is_numeral(tokens: list[Token], i: int) -> bool:
+    t = tokens[i]
+    if t.tag in ("SN", "NR"):
+        return True
+    return (
+        t.tag == "MM"
+        and t.text in _NATIVE_DETERMINERS
+        and i + 1 < len(tokens)
+        and tokens[i + 1].tag == "NNB"
+        and tokens[i + 1].text != "세"  # "세 세" is not a thing; 세 as a counter follows digits
+    )
+
+
+def _joinable(text: str, prev: Token, nxt: Token) -> bool:
+    """May ``nxt`` continue the numeral ending with ``prev``? Adjacent, or after a space that follows a 만/억/조 group."""
+    if nxt.start == prev.end:
+        return True
+    gap = text[prev.end : nxt.start]
+    return gap.strip() == "" and len(gap) <= 2 and prev.text[-1:] in _BIG and nxt.tag in ("SN", "NR")
+
+
+def _next_word(tokens: list[Token], j: int, text: str, end: int) -> Token | None:
+    """The token at ``j`` if it follows ``end`` after at most one space."""
+    if j < len(tokens) and tokens[j].start >= end and text[end : tokens[j].start].strip() == "" and tokens[j].start - end <= 1:
+        return tokens[j]
+    return None
+
+
+class NumberExtractor:
+    """Numbers, KRW amounts and ages from a tokenised message.
+
+    Entities (Duckling's names where Duckling has the dimension):
+
+    * ``number``: ``int``/``float`` value ("삼십오" → 35, "1,200" → 1200).
+    * ``amount-of-money``: ``int`` KRW ("3억 5천만원" → 350000000, "5천원",
+      "₩5,000", "5,000 won", "KRW 5000").
+    * ``age``: ``int`` years ("만 65세", "65살", "일흔 살" → 70, "65 years old",
+      "aged 65"); the span includes "만" (full age) when present. Values over
+      :data:`MAX_AGE` stay plain numbers.
+
+    Example:
+        >>> text = "3억 5천만원"
+        >>> [(s.entity, s.value) for s in NumberExtractor().extract(text, KoreanTokenizer().tokenize(text))]
+        [('amount-of-money', 350000000)]
+    """
+
+    name = EXTRACTOR
+
+    def extract(self, text: str, tokens: list[Token]) -> list[EntitySpan]:
+        """Number, money and age spans (``extractor="duckling-like"``, ``confidence=1.0``)."""
+        out: list[EntitySpan] = []
+        key = fold(text)
+        i = 0
+        while i < len(tokens):
+            if not _is_numeral(tokens, i):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(tokens) and _is_numeral(tokens, j) and _joinable(text, tokens[j - 1], tokens[j]):
+                j += 1
+            start, end = tokens[i].start, max(t.end for t in tokens[i:j])
+            value = parse_korean_number(text[start:end])
+            if value is not None:
+                out.append(self._classify(text, key, tokens, i, j, start, end, value))
+            i = j
+        return out
+
+    def _classify(
+        self, text: str, key: str, tokens: list[Token], i: int, j: int, start: int, end: int, value: int | float
+    ) -> EntitySpan:
+        nxt = _next_word(tokens, j, text, end)
+        entity = NUMBER
+        if nxt is not None and nxt.text in _MONEY_COUNTERS and nxt.tag.startswith("NN"):
+            entity, end, value = MONEY, nxt.end, round(value)
+        elif nxt is not None and nxt.tag == "SL" and nxt.text in ("won", "krw"):
+            entity, end, value = MONEY, nxt.end, round(value)
+        elif nxt is not None and nxt.text in _AGE_COUNTERS and nxt.tag == "NNB" and 0 <= value <= MAX_AGE:
+            entity, end = AGE, nxt.end
+            prev = tokens[i - 1] if i > 0 else None
+            if prev is not None and prev.text == "만" and text[prev.end : start].strip() == "" and start - prev.end <= 1:
+                start = prev.start
+        else:
+            m = re.match(r"\s*(?:years?|yrs?)(?:\s+|-)old\b", key[end:])
+            before = re.search(r"\b(?:aged?|krw)\s*$|[₩￦]\s*$", key[:start])
+            if m and 0 <= value <= MAX_AGE:
+                entity, end = AGE, end + m.end()
+            elif before and before.group(0).strip() in ("krw", "₩", "￦"):
+                entity, start, value = MONEY, before.start(), round(value)
+            elif before and 0 <= value <= MAX_AGE:
+                entity, start = AGE, before.start()
+        return EntitySpan(
+            entity=entity,
+            start=start,
+            end=end,
+            text=text[start:end],
+            value=int(value) if entity != NUMBER else value,
+            extractor=self.name,
+            confidence=1.0,
+        )

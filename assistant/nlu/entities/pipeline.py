@@ -1,0 +1,306 @@
+"""The entity pipeline: every extractor over one message, overlaps resolved, synonyms applied.
+
+Overlap rule (documented contract): candidates from all extractors are taken
+longest span first; among equal lengths the extractor listed first in
+``EntityPipelineConfig.extractors`` wins (default ``regex`` > ``lookup`` >
+``duckling`` > ``crf``: hand-written patterns and tables are more precise than
+the statistical model, and the duckling-like values are normalised); a
+candidate overlapping an already kept span is dropped. Then Rasa's synonym
+rule: an entity whose text is a synonym variant gets the canonical value.
+
+Example:
+    >>> pipe = EntityPipeline(now=lambda: dt.datetime(2026, 11, 25, 10, 0))
+    >>> pipe.train(NluTrainingData(lookups={"city": ["부산"]}))
+    >>> [(e.entity, e.text, e.value) for e in pipe.extract("다음주 금요일에 부산으로 이사 가요")]
+    [('time', '다음주 금요일', '2026-12-04'), ('city', '부산', '부산')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assistant.errors import InvalidConfigError, ModelNotFoundError
+from assistant.nlu.entities import dates, numbers, pii
+from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, EntityExtractor, PiiEntitySpan, analyse, safe_text
+from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
+from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
+from assistant.nlu.entities.negation import Negation, negations
+from assistant.nlu.entities.regexes import RegexEntityExtractor
+from assistant.nlu.tokenizer import KoreanTokenizer, Token
+from assistant.nlu.types import EntitySpan, NluTrainingData
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_NAMES = ("regex", "lookup", "duckling", "crf")
+DUCKLING_DIMENSIONS = (numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, pii.PHONE, pii.RRN)
+_FORMAT_VERSION = 1
+_CONFIG_FILE = "entities.json"
+_CRF_FILE = "crf.pkl"
+
+
+class EntityPipelineConfig(BaseModel):
+    """Configuration of :class:`EntityPipeline` (defaults merged with user values here, validated).
+
+    Attributes:
+        extractors: extractors to run, in priority order (see the overlap rule).
+        duckling_dimensions: which built-in entities to produce (``invalid-time``
+            comes with ``time``).
+        timezone: IANA zone for relative dates; prefer_dates: month-day without year.
+        phone_region: region for phone numbers without a country code.
+        max_analysed_chars: longest text given to Kiwi and the CRF (windowed beyond).
+        regex_timeout_s: time limit for one user regex on one message.
+        crf: CRF hyper-parameters.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    extractors: list[str] = Field(default_factory=lambda: list(EXTRACTOR_NAMES))
+    duckling_dimensions: list[str] = Field(default_factory=lambda: list(DUCKLING_DIMENSIONS))
+    timezone: str = "Asia/Seoul"
+    prefer_dates: Literal["future", "past"] = "future"
+    phone_region: str = "KR"
+    max_analysed_chars: int = Field(default=DEFAULT_MAX_ANALYSED_CHARS, ge=16)
+    regex_timeout_s: float = Field(default=0.05, gt=0)
+    crf_c1: float = Field(default=CrfConfig.c1, ge=0)
+    crf_c2: float = Field(default=CrfConfig.c2, ge=0)
+    crf_max_iterations: int = Field(default=CrfConfig.max_iterations, ge=1)
+    crf_min_confidence: float = Field(default=CrfConfig.min_confidence, ge=0, le=1)
+
+    @field_validator("extractors")
+    @classmethod
+    def _known_extractors(cls, v: list[str]) -> list[str]:
+        bad = [n for n in v if n not in EXTRACTOR_NAMES]
+        if bad or len(set(v)) != len(v):
+            raise ValueError(f"unknown or repeated extractor(s) {bad or v}; valid names: {', '.join(EXTRACTOR_NAMES)}")
+        return v
+
+    @field_validator("duckling_dimensions")
+    @classmethod
+    def _known_dimensions(cls, v: list[str]) -> list[str]:
+        bad = [n for n in v if n not in DUCKLING_DIMENSIONS]
+        if bad:
+            raise ValueError(f"unknown dimension(s) {bad}; valid: {', '.join(DUCKLING_DIMENSIONS)}")
+        return v
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any] | None) -> EntityPipelineConfig:
+        """Validate user values over the defaults.
+
+        Raises:
+            InvalidConfigError: unknown keys, extractor names or bad values (the message lists valid names).
+        """
+        try:
+            return cls(**(values or {}))
+        except ValidationError as e:
+            raise InvalidConfigError(f"entity pipeline config: {e}") from e
+
+
+@dataclass(frozen=True)
+class EntityResult:
+    """What the entity stage found in one message.
+
+    Attributes:
+        entities: resolved entities in text order (Rasa dicts via ``EntitySpan.to_json()``).
+        negations: negation cues and scopes (:func:`negations`).
+        pii: every personal-data span found (phone numbers, resident registration
+            numbers), kept even where a longer entity won the overlap: use it to mask logs.
+    """
+
+    entities: tuple[EntitySpan, ...]
+    negations: tuple[Negation, ...]
+    pii: tuple[EntitySpan, ...]
+
+    def is_negated(self, span: EntitySpan) -> bool:
+        """True when ``span`` is inside a negation's scope ("주민이 아니에요" → the 주민 entity)."""
+        return any(n.covers(span) for n in self.negations)
+
+
+class EntityPipeline:
+    """Regex, lookup, duckling-like and CRF extraction with one overlap rule.
+
+    Args:
+        config: validated config (defaults when None).
+        tokenizer: shared tokenizer (a new :class:`KoreanTokenizer` when None).
+        now: reference-time source for relative dates (tests pass a fixed time).
+    """
+
+    def __init__(
+        self,
+        config: EntityPipelineConfig | None = None,
+        tokenizer: KoreanTokenizer | None = None,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self.config = config or EntityPipelineConfig()
+        self.tokenizer = tokenizer or KoreanTokenizer()
+        self._now = now
+        self.synonyms: dict[str, str] = {}
+        self.regex = RegexEntityExtractor({}, timeout_s=self.config.regex_timeout_s)
+        self.lookup = LookupEntityExtractor({})
+        self.crf = CRFEntityExtractor(self._crf_config(), flags=self._flags)
+        self._duckling: list[EntityExtractor] = []
+        self._resources: dict[str, Any] = {"regexes": {}, "regex_entities": [], "lookups": {}, "synonyms": {}}
+        self._build_duckling()
+
+    def _crf_config(self) -> CrfConfig:
+        c = self.config
+        return CrfConfig(c.crf_c1, c.crf_c2, c.crf_max_iterations, c.crf_min_confidence)
+
+    def _build_duckling(self) -> None:
+        dims = set(self.config.duckling_dimensions)
+        self._duckling = []
+        if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE}:
+            self._duckling.append(numbers.NumberExtractor())
+        if dates.TIME in dims:
+            self._duckling.append(dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates))
+        if dims & {pii.PHONE, pii.RRN}:
+            self._duckling.append(pii.PiiExtractor(self.config.phone_region))
+
+    @property
+    def duckling_extractors(self) -> list[EntityExtractor]:
+        """The built-in extractors in use (numbers, dates, PII, per ``duckling_dimensions``)."""
+        return list(self._duckling)
+
+    def warm_up(self) -> None:
+        """Load Kiwi (idempotent)."""
+        self.tokenizer.warm_up()
+
+    def _set_resources(self, regexes: dict[str, list[str]], regex_entities: list[str], lookups: dict[str, list[str]],
+                       synonyms: dict[str, str], sources: dict[str, str] | None = None) -> None:  # fmt: skip
+        self._resources = {"regexes": regexes, "regex_entities": sorted(regex_entities), "lookups": lookups, "synonyms": synonyms}
+        self.regex = RegexEntityExtractor(regexes, regex_entities, self.config.regex_timeout_s, sources)
+        self.lookup = LookupEntityExtractor(lookups, synonyms)
+        self.synonyms = {entry_key(k): v for k, v in synonyms.items() if entry_key(k)}
+
+    def train(self, data: NluTrainingData) -> dict[str, Any]:
+        """Build regex and lookup extractors from ``data`` and fit the CRF on its annotations.
+
+        Rasa's rule decides which regexes extract: a regex named after an
+        annotated entity or a lookup table; the rest are CRF features only.
+
+        Returns:
+            The CRF's training report plus ``"regexes"``, ``"lookup_entries"``, ``"synonyms"``.
+
+        Raises:
+            InvalidConfigError: a regex does not compile (the message names it and its source).
+        """
+        entity_names = (data.entity_types | set(data.lookups)) & set(data.regexes)
+        self._set_resources(dict(data.regexes), sorted(entity_names), dict(data.lookups), dict(data.synonyms), data.sources)
+        report: dict[str, Any] = {"examples": 0, "entities": 0, "annotations_trimmed": 0, "seconds": 0.0}
+        if "crf" in self.config.extractors:
+            report = self.crf.train(data.examples, self.tokenizer)
+        report.update(regexes=len(data.regexes), lookup_entries=self.lookup.size, synonyms=len(data.synonyms))
+        return report
+
+    def _flags(self, text: str, tokens: list[Token]) -> list[set[str]]:
+        flags: list[set[str]] = [set() for _ in tokens]
+        spans = [("re:" + n, s, e) for n, s, e in self.regex.matches(text, tokens)]
+        spans += [("lk:" + sp.entity, sp.start, sp.end) for sp in self.lookup.extract(text, tokens)]
+        if not spans:
+            return flags
+        starts = [t.start for t in tokens]  # tokens come in text order
+        for name, s, e in spans:
+            i = max(0, bisect.bisect_left(starts, s) - 2)  # fused morphemes may start a little before
+            while i < len(tokens) and tokens[i].start < e:
+                if tokens[i].end > s:
+                    flags[i].add(name)
+                i += 1
+        return flags
+
+    def _extractors(self) -> list[tuple[str, list[EntityExtractor]]]:
+        by_name: dict[str, list[EntityExtractor]] = {
+            "regex": [self.regex], "lookup": [self.lookup], "duckling": self._duckling, "crf": [self.crf],
+        }  # fmt: skip
+        return [(n, by_name[n]) for n in self.config.extractors]
+
+    def parse(self, text: str, tokens: list[Token] | None = None) -> EntityResult:
+        """Entities, negations and PII spans of one message; never raises on odd text.
+
+        Args:
+            text: the original message (any string; very long ones are windowed with a warning).
+            tokens: the message's tokens if the caller already has them (offsets into ``text``).
+        """
+        if tokens is None:
+            tokens = analyse(self.tokenizer, text, self.config.max_analysed_chars) if text.strip() else []
+        dims = set(self.config.duckling_dimensions) | ({dates.INVALID_TIME} if dates.TIME in self.config.duckling_dimensions else set())
+        cands: list[tuple[int, EntitySpan]] = []
+        for rank, (name, extractors) in enumerate(self._extractors()):
+            for ext in extractors:
+                try:
+                    found = ext.extract(text, tokens)
+                except Exception as e:  # noqa: BLE001 - one extractor's bug must not lose the turn
+                    logger.error("entity extractor failed", extra={"stage": "nlu.entities", "extractor": ext.name, "error": type(e).__name__})
+                    continue
+                if name == "duckling":
+                    found = [f for f in found if f.entity in dims]
+                cands.extend((rank, f) for f in found)
+        pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
+        kept = self._resolve(text, cands)
+        try:
+            negs = tuple(negations(safe_text(text), tokens))
+        except Exception as e:  # noqa: BLE001
+            logger.error("negation detection failed", extra={"stage": "nlu.entities", "error": type(e).__name__})
+            negs = ()
+        return EntityResult(tuple(kept), negs, pii_spans)
+
+    def extract(self, text: str, tokens: list[Token] | None = None) -> list[EntitySpan]:
+        """Resolved entities of one message, in text order (see :meth:`parse`)."""
+        return list(self.parse(text, tokens).entities)
+
+    def _resolve(self, text: str, cands: list[tuple[int, EntitySpan]]) -> list[EntitySpan]:
+        cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+        kept: list[EntitySpan] = []
+        for _, span in cands:
+            if span.end <= span.start or text[span.start : span.end] != span.text:
+                logger.error("entity span dropped: offsets do not match the text", extra={"stage": "nlu.entities", "extractor": span.extractor})
+                continue
+            if any(span.start < k.end and span.end > k.start for k in kept):
+                continue
+            if span.value is None and span.entity != dates.INVALID_TIME:
+                canonical = self.synonyms.get(entry_key(span.text))
+                if canonical is not None:
+                    span = dataclasses.replace(span, value=canonical)
+            kept.append(span)
+        return sorted(kept, key=lambda s: (s.start, s.end))
+
+    def save(self, directory: Path) -> None:
+        """Write config, regexes, lookups, synonyms (JSON) and the CRF (pickle) under ``directory``."""
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.crf.trained:
+            self.crf.save(directory / _CRF_FILE)
+        elif (directory / _CRF_FILE).exists():
+            (directory / _CRF_FILE).unlink()
+        blob = {"version": _FORMAT_VERSION, "config": self.config.model_dump(), **self._resources}
+        tmp = directory / (_CONFIG_FILE + ".tmp")
+        tmp.write_text(json.dumps(blob, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(directory / _CONFIG_FILE)
+
+    @classmethod
+    def load(
+        cls, directory: Path, tokenizer: KoreanTokenizer | None = None, now: Callable[[], dt.datetime] | None = None
+    ) -> EntityPipeline:
+        """Read a pipeline written by :meth:`save`.
+
+        Raises:
+            ModelNotFoundError: nothing saved there, or another format version.
+        """
+        path = directory / _CONFIG_FILE
+        if not path.exists():
+            raise ModelNotFoundError(f"entity pipeline not found at {path} (run `assistant train`)")
+        blob = json.loads(path.read_text(encoding="utf-8"))
+        if blob.get("version") != _FORMAT_VERSION:
+            raise ModelNotFoundError(f"{path} has format {blob.get('version')}, expected {_FORMAT_VERSION}; retrain")
+        pipe = cls(EntityPipelineConfig.from_dict(blob["config"]), tokenizer, now)
+        pipe._set_resources(blob["regexes"], blob["regex_entities"], blob["lookups"], blob["synonyms"])
+        if (directory / _CRF_FILE).exists():
+            pipe.crf = CRFEntityExtractor.load(directory / _CRF_FILE, flags=pipe._flags)
+        return pipe
