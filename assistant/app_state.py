@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from assistant.dialogue.router import Router
 from assistant.knowledge.composer import AnswerComposer
@@ -18,7 +19,7 @@ from assistant.knowledge.index import current_version, load_index
 from assistant.knowledge.ingest import ImportReport, import_documents
 from assistant.knowledge.loaders import load_directory
 from assistant.knowledge.retriever import HybridRetriever
-from assistant.nlu.classifier import IntentClassifier
+from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.nlu.project import load_project
 from assistant.nlu.training_data import Domain
@@ -29,27 +30,22 @@ logger = logging.getLogger(__name__)
 BUNDLED_SOURCE = "bundled"
 
 
-def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = None) -> dict[str, float]:
-    """Train the intent classifier on ``project`` (default: the bundled ``intents/``) and save it.
+def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = None) -> dict[str, Any]:
+    """Train the NLU (intent classifier + entity extractors) on ``project`` and save it under ``settings.nlu_dir``.
 
     ``project`` is a Rasa-style project folder (``domain.yml`` and ``data/``, or
-    our ``intents/`` layout); see :func:`assistant.nlu.project.load_project`.
+    our ``intents/`` layout; default: the bundled ``intents/``); see
+    :func:`assistant.nlu.project.load_project`.
 
     Returns:
-        ``{"examples", "intents", "seconds"}``.
+        ``{"examples", "intents", "seconds", "entity": {...}}``.
 
     Raises:
         InvalidConfigError: the training data is malformed or has fewer than two intents.
     """
-    from assistant.errors import InvalidConfigError
-
     root = project or settings.intents_dir
-    examples = load_project(root).nlu.examples
-    if len({e.intent for e in examples}) < 2:
-        raise InvalidConfigError(f"{root}: need examples of at least two intents to train, found {len(examples)} examples")
-    clf = IntentClassifier(embedder)
-    stats = clf.train(examples)
-    clf.save(settings.nlu_dir)
+    pipeline, stats = NluPipeline.train(load_project(root), embedder)
+    pipeline.save(settings.nlu_dir)
     return stats
 
 
@@ -65,7 +61,7 @@ def ensure_ready(settings: Settings, embedder: Embedder, progress: bool = True) 
     if current_version(settings.index_dir) is None:
         print(f"first start in {settings.home}: importing the bundled corpus from {settings.knowledge_dir} ...", file=sys.stderr)
         import_bundled(settings, embedder, progress)
-    if not (settings.nlu_dir / "meta.json").exists():
+    if not (settings.nlu_dir / "pipeline.json").exists():
         print(f"first start in {settings.home}: training the intent classifier on {settings.intents_dir} ...", file=sys.stderr)
         train_nlu(settings, embedder)
 
@@ -86,6 +82,7 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
     retriever = HybridRetriever(index, embedder, tokenizer)
     retriever.warm_up()
     composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
-    classifier = IntentClassifier.load(settings.nlu_dir, embedder)
+    nlu = NluPipeline.load(settings.nlu_dir, embedder, tokenizer)
+    nlu.entities.warm_up()
     domain = Domain.load(settings.intents_dir / "domain.yml")
-    return Router(settings, embedder, classifier, retriever, composer, domain)
+    return Router(settings, embedder, nlu, retriever, composer, domain)

@@ -8,6 +8,7 @@ answerability gate → an honest fallback. Thresholds come from
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.knowledge.composer import Answer, AnswerComposer
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.knowledge.retriever import HybridRetriever
-from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
+from assistant.nlu.classifier import IntentPrediction, NluResult
+from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.language import detect_language
 from assistant.nlu.preprocess import condense
 from assistant.nlu.tokenizer import normalize_spaces
@@ -37,6 +39,8 @@ SMALL_TALK = {
     "deny": "utter_how_can_i_help",
     "inform": "utter_how_can_i_help",
 }
+#: Entities that are personal data: never echoed back in a reply's custom data.
+PII_ENTITIES = frozenset({"rrn", "phone-number"})
 #: Intents answered from documents; apply_service gets the service's 신청방법 until tasks exist.
 KNOWLEDGE_INTENTS = {"ask_service_info", "check_eligibility", "apply_service"}
 #: ``custom`` of replies that answer nothing from documents. ``abstained`` is
@@ -80,21 +84,22 @@ class Router:
     Args:
         settings: thresholds and limits.
         embedder: shared by NLU and retrieval (the message is embedded once).
-        classifier, retriever, composer, domain: the loaded components.
+        nlu: the NLU pipeline (intents + entities); retriever, composer, domain: the loaded components.
     """
 
     def __init__(
         self,
         settings: Settings,
         embedder: Embedder,
-        classifier: IntentClassifier,
+        nlu: NluPipeline,
         retriever: HybridRetriever,
         composer: AnswerComposer,
         domain: Domain,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.classifier = classifier
+        self.nlu = nlu
+        self.classifier = nlu.classifier
         self.retriever = retriever
         self.composer = composer
         self.domain = domain
@@ -138,11 +143,15 @@ class Router:
             text = condense(text, MAX_QUERY_CHARS)
         vector = self.embedder.embed_queries([text])[0]
         t_embed = time.perf_counter()
-        ranking = self.classifier.predict_vector(vector)
-        nlu = NluResult(text, language, ranking[0], ranking)
+        parsed = self.nlu.parse(message.text or "", vector=vector, language=language)
+        nlu = dataclasses.replace(parsed.nlu, text=text)
         intent = nlu.intent
         timings = {"embed": (t_embed - t0) * 1000}
-        custom = {"intent": {"name": intent.name, "confidence": round(intent.confidence, 4)}, "language": language}
+        custom = {
+            "intent": {"name": intent.name, "confidence": round(intent.confidence, 4)},
+            "language": language,
+            "entities": [e.to_json() for e in parsed.entities if e.entity not in PII_ENTITIES],
+        }
 
         if intent.name in SMALL_TALK and intent.confidence >= self.settings.intent_threshold:
             action = SMALL_TALK[intent.name]

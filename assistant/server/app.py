@@ -3,7 +3,8 @@
 Endpoints:
     ``GET /`` the web chat widget (static HTML/JS/CSS served here, no CDN);
     ``GET /health`` readiness and what is loaded;
-    ``POST /webhooks/rest/webhook`` Rasa's REST channel.
+    ``POST /webhooks/rest/webhook`` Rasa's REST channel;
+    ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language).
 
 Bad requests get a 4xx with ``{"detail": "..."}`` saying what is wrong; the
 server keeps serving. HTTP status codes are chosen only in this module.
@@ -15,13 +16,13 @@ import json
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.channels.rest import RestMessage, render, to_user_message
 from assistant.errors import AssistantError, InvalidInputError
@@ -43,7 +44,18 @@ class HttpError(Exception):
         self.detail = detail
 
 
-def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMessage:
+class ParseRequest(BaseModel):
+    """Body of ``POST /model/parse`` (Rasa's shape)."""
+
+    model_config = ConfigDict(extra="ignore")
+    text: str = Field(description="the message to parse")
+    message_id: str | None = None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parse_json_body(raw: bytes, content_type: str, model: type[M], text_field: str, max_chars: int, example: str) -> M:
     if "application/json" not in content_type.lower():
         raise HttpError(415, f"content type must be application/json, got {content_type or 'none'!r}")
     if len(raw) > MAX_BODY_BYTES:
@@ -57,22 +69,27 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
     except json.JSONDecodeError as e:
         raise HttpError(400, f"request body is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from e
     if not isinstance(payload, dict):
-        raise HttpError(422, 'expected a JSON object like {"sender": "id", "message": "text"}')
+        raise HttpError(422, f"expected a JSON object like {example}")
     try:
-        body = RestMessage.model_validate(payload)
+        body = model.model_validate(payload)
     except ValidationError as e:
         first = e.errors()[0]
         where = ".".join(str(x) for x in first["loc"]) or "body"
         raise HttpError(422, f"{where}: {first['msg']}") from e
-    if not normalize_spaces(body.message).strip():
-        raise HttpError(422, "message is empty; send some text")
-    if len(body.message) > max_chars:
+    value = str(getattr(body, text_field))
+    if not normalize_spaces(value).strip():
+        raise HttpError(422, f"{text_field} is empty; send some text")
+    if len(value) > max_chars:
         raise HttpError(
             413,
-            f"메시지가 너무 길어요({len(body.message)}자, 최대 {max_chars}자). 질문을 짧게 줄여 다시 보내 주세요. / "
-            f"The message has {len(body.message)} characters; the limit is {max_chars}. Please send a shorter message.",
+            f"메시지가 너무 길어요({len(value)}자, 최대 {max_chars}자). 질문을 짧게 줄여 다시 보내 주세요. / "
+            f"The message has {len(value)} characters; the limit is {max_chars}. Please send a shorter message.",
         )
     return body
+
+
+def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMessage:
+    return _parse_json_body(raw, content_type, RestMessage, "message", max_chars, '{"sender": "id", "message": "text"}')
 
 
 def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
@@ -132,6 +149,15 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
         body = _parse_webhook_body(raw, request.headers.get("content-type", ""), settings.max_message_chars)
         turn = await run_in_threadpool(app.state.router.handle, to_user_message(body))
         return JSONResponse(render(body.sender, turn.messages))
+
+    @app.post("/model/parse")
+    async def model_parse(request: Request) -> JSONResponse:
+        """Rasa's ``/model/parse``: intent, intent_ranking, entities (with offsets), plus language."""
+        raw = await request.body()
+        body = _parse_json_body(raw, request.headers.get("content-type", ""), ParseRequest, "text", settings.max_message_chars,
+                                '{"text": "message"}')
+        parsed = await run_in_threadpool(app.state.router.nlu.parse, body.text)
+        return JSONResponse(parsed.to_rasa())
 
     @app.get("/", include_in_schema=False)
     async def widget() -> FileResponse:

@@ -127,6 +127,18 @@ class LookupEntityExtractor:
                 found.append(
                     EntitySpan(entity=entity, start=s, end=end, text=text[s:end], value=value, extractor=self.name, confidence=1.0)
                 )
+        # A one-morpheme Hangul match directly followed by another noun is the head of a longer
+        # compound noun ("주민" in "주민센터" or "주민등록등본" is not a resident), unless that noun
+        # starts another match ("부산" + "시민"). Longer matches ("주민등록등본" + "발급" in run-together
+        # text) are specific enough to keep.
+        noun_at = {t.start for t in tokens if t.tag in ("NNG", "NNP")}
+        morpheme_at = {t.start: t.end for t in tokens}
+        match_starts = {sp.start for sp in found}
+        found = [
+            sp for sp in found
+            if not (is_hangul(text[sp.end - 1]) and morpheme_at.get(sp.start) == sp.end
+                    and sp.end in noun_at and sp.end not in match_starts)
+        ]  # fmt: skip
         # longest match first; a match inside a longer one is dropped ("등본" inside "주민등록등본")
         found.sort(key=lambda sp: (-(sp.end - sp.start), sp.start))
         kept: list[EntitySpan] = []

@@ -1,0 +1,196 @@
+"""The NLU pipeline: language → normalised text → embedding → intents → entities → negation.
+
+One :class:`NluPipeline` serves the router, ``POST /model/parse`` and
+``assistant test nlu``. The message is embedded once; the same vector feeds
+the intent classifier and (in the router) the retriever.
+
+Negation (case C04 of ../shared/cases): a negation cue whose scope covers the
+words of an "action" intent ("신청 안 할래요", "I don't want to apply") must
+not leave that intent first with high confidence. The classifier sees
+sentence embeddings, in which "apply" and "don't apply" are close, so the
+pipeline moves the probability of a negated action intent to its opposite
+(``NEGATABLE_INTENTS``: apply_service → deny, affirm → deny) and records
+``negated_intent``. Boolean-fact entities (``BOOLEAN_ENTITIES``, e.g.
+``resident``) take the value ``False`` inside a negation's scope
+("주민이 아니에요") and ``True`` otherwise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import ModelNotFoundError
+from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
+from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
+from assistant.nlu.entities import EntityPipeline, EntityResult
+from assistant.nlu.language import detect_language
+from assistant.nlu.preprocess import condense
+from assistant.nlu.project import Project
+from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
+from assistant.nlu.types import EntitySpan
+
+#: action intent → (the intent its negation means, the words that carry the action). The action is
+#: negated when a negation's scope covers one of its words ("신청 안 할래요"), not when a negation
+#: elsewhere in the message covers something else ("안 되면 어떡하죠? 신청할래요").
+NEGATABLE_INTENTS: dict[str, tuple[str, frozenset[str]]] = {
+    "apply_service": ("deny", frozenset({"신청", "접수", "가입", "신청서", "apply", "application", "submit", "sign", "register", "file"})),
+    "affirm": ("deny", frozenset({"동의", "좋", "맞", "그렇", "agree", "consent", "okay", "ok", "right", "correct", "yes"})),
+}
+#: probability share an action intent keeps when its words are negated.
+NEGATED_KEEP = 0.15
+#: lookup entities whose value is a yes/no fact about the person.
+BOOLEAN_ENTITIES = frozenset({"resident"})
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """The NLU's full reading of one message.
+
+    Attributes:
+        nlu: intent ranking (probabilities 0..1, best first) and language.
+        entities: resolved entities, offsets into the ORIGINAL text.
+        negated_intent: the action intent whose words were negated, if any.
+        vector: the message embedding ``(dim,)`` (reused by retrieval).
+        timings_ms: stage timings in milliseconds.
+    """
+
+    text: str
+    nlu: NluResult
+    entities: tuple[EntitySpan, ...]
+    negated_intent: str | None
+    vector: np.ndarray
+    timings_ms: dict[str, float]
+
+    def to_rasa(self) -> dict[str, Any]:
+        """Rasa's ``/model/parse`` shape plus ``language`` (and ``negated_intent`` when set)."""
+        out: dict[str, Any] = {
+            "text": self.text,
+            "intent": {"name": self.nlu.intent.name, "confidence": round(self.nlu.intent.confidence, 6)},
+            "intent_ranking": [{"name": p.name, "confidence": round(p.confidence, 6)} for p in self.nlu.ranking[:10]],
+            "entities": [e.to_json() for e in self.entities],
+            "language": self.nlu.language,
+        }
+        if self.negated_intent:
+            out["negated_intent"] = self.negated_intent
+        return out
+
+
+def _negate_ranking(
+    ranking: tuple[IntentPrediction, ...], result: EntityResult, text: str, tokenizer: KoreanTokenizer
+) -> tuple[tuple[IntentPrediction, ...], str | None]:
+    top = ranking[0].name
+    if top not in NEGATABLE_INTENTS or not result.negations:
+        return ranking, None
+    opposite, words = NEGATABLE_INTENTS[top]
+    probs = {p.name: p.confidence for p in ranking}
+    if opposite not in probs:
+        return ranking, None
+    action = [t for t in tokenizer.tokenize(text) if t.text.lower() in words]
+    if not any(n.scope_start <= t.start and t.end <= n.scope_end for n in result.negations for t in action):
+        return ranking, None
+    moved = probs[top] * (1.0 - NEGATED_KEEP)
+    probs[top] -= moved
+    probs[opposite] += moved
+    out = tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence))
+    return out, top
+
+
+def _boolean_facts(entities: list[EntitySpan], result: EntityResult) -> list[EntitySpan]:
+    return [
+        dataclasses.replace(e, value=not result.is_negated(e)) if e.entity in BOOLEAN_ENTITIES else e for e in entities
+    ]
+
+
+class NluPipeline:
+    """Intent classifier + entity pipeline behind one ``parse``.
+
+    Args:
+        embedder: the sentence encoder (shared with retrieval).
+        classifier: a trained :class:`IntentClassifier`.
+        entities: a trained :class:`EntityPipeline`.
+        tokenizer: shared Kiwi tokenizer.
+    """
+
+    def __init__(self, embedder: Embedder, classifier: IntentClassifier, entities: EntityPipeline, tokenizer: KoreanTokenizer) -> None:
+        self.embedder = embedder
+        self.classifier = classifier
+        self.entities = entities
+        self.tokenizer = tokenizer
+
+    @classmethod
+    def train(cls, project: Project, embedder: Embedder, tokenizer: KoreanTokenizer | None = None) -> tuple[NluPipeline, dict[str, Any]]:
+        """Fit the intent classifier and the entity pipeline on a Rasa project's NLU data.
+
+        Returns:
+            The pipeline and a report ``{"examples", "intents", "seconds", "entity": {...}}``.
+
+        Raises:
+            InvalidConfigError: fewer than two intents, or a regex that does not compile.
+        """
+        from assistant.errors import InvalidConfigError
+
+        examples = project.nlu.examples
+        if len({e.intent for e in examples}) < 2:
+            raise InvalidConfigError(f"{project.root}: need examples of at least two intents to train, found {len(examples)} examples")
+        tokenizer = tokenizer or KoreanTokenizer()
+        t0 = time.perf_counter()
+        clf = IntentClassifier(embedder)
+        stats: dict[str, Any] = dict(clf.train(examples))
+        ents = EntityPipeline(tokenizer=tokenizer)
+        stats["entity"] = ents.train(project.nlu)
+        stats["seconds"] = time.perf_counter() - t0
+        return cls(embedder, clf, ents, tokenizer), stats
+
+    def save(self, directory: Path) -> None:
+        """Write the classifier and the entity pipeline under ``directory`` (``entities/`` for the latter)."""
+        self.classifier.save(directory)
+        self.entities.save(directory / "entities")
+        (directory / "pipeline.json").write_text(json.dumps({"format": 1, "entities": "entities"}), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, embedder: Embedder, tokenizer: KoreanTokenizer | None = None) -> NluPipeline:
+        """Load what :meth:`save` wrote.
+
+        Raises:
+            ModelNotFoundError: nothing trained there (run ``assistant train``).
+        """
+        if not (directory / "pipeline.json").exists():
+            raise ModelNotFoundError(f"no trained NLU pipeline under {directory}; run 'assistant train'")
+        tokenizer = tokenizer or KoreanTokenizer()
+        clf = IntentClassifier.load(directory, embedder)
+        ents = EntityPipeline.load(directory / "entities", tokenizer=tokenizer)
+        return cls(embedder, clf, ents, tokenizer)
+
+    def parse(self, text: str, vector: np.ndarray | None = None, language: str | None = None) -> ParsedMessage:
+        """Read one message.
+
+        Args:
+            text: the message as the user wrote it (offsets of entities refer to it).
+            vector: its embedding if the caller has one.
+            language: ``"ko"``/``"en"`` if known, else detected.
+
+        Returns:
+            A :class:`ParsedMessage`; never raises on odd text (emoji, zero-width, 20,000 characters).
+        """
+        t0 = time.perf_counter()
+        clean = normalize_spaces(text or "").strip()
+        lang = language or detect_language(clean)
+        if vector is None:
+            query = condense(clean, MAX_QUERY_CHARS) if len(clean) > MAX_QUERY_CHARS else clean
+            vector = self.embedder.embed_queries([query or " "])[0]
+        t1 = time.perf_counter()
+        ranking = self.classifier.predict_vector(vector)
+        t2 = time.perf_counter()
+        ents = self.entities.parse(text or "")
+        t3 = time.perf_counter()
+        ranking, negated = _negate_ranking(ranking, ents, text or "", self.tokenizer)
+        entities = tuple(_boolean_facts(list(ents.entities), ents))
+        timings = {"embed": (t1 - t0) * 1000, "intent": (t2 - t1) * 1000, "entities": (t3 - t2) * 1000}
+        return ParsedMessage(text, NluResult(clean, lang, ranking[0], ranking), entities, negated, vector, timings)
