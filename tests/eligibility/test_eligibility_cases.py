@@ -12,7 +12,7 @@ from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.evaluator import evaluate
 from connectors.eligibility.facts import parse_facts
 
-from conftest import raw_rows  # type: ignore[import-not-found]
+from elig_helpers import raw_rows  # type: ignore[import-not-found]
 
 CASES_DIR = Path(__file__).parent / "cases"
 

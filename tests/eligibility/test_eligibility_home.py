@@ -18,7 +18,7 @@ from connectors.eligibility.client import EligibilityClient
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.service import CatalogueSource, EligibilityService
 
-from conftest import SMALL_IDS, LiveServer, write_subset  # type: ignore[import-not-found]
+from elig_helpers import SMALL_IDS, LiveServer, write_subset  # type: ignore[import-not-found]
 
 KEYS = {"service_id", "service_name", "status", "decided_by", "missing", "sources"}
 

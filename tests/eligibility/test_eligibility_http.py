@@ -17,7 +17,7 @@ from connectors.eligibility.evaluator import Evaluation, evaluate
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
 
-from conftest import LiveServer  # type: ignore[import-not-found]
+from elig_helpers import LiveServer  # type: ignore[import-not-found]
 
 
 def _svc(sid: str, laws: tuple[str, ...] = ()) -> ServiceInfo:

@@ -16,7 +16,7 @@ from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.evaluator import Evaluation
 from connectors.eligibility.facts import Facts
 
-from conftest import raw_rows  # type: ignore[import-not-found]
+from elig_helpers import raw_rows  # type: ignore[import-not-found]
 
 # Our own reading of the groups: code -> (fact, value that satisfies it). Income: a value inside the band.
 SEX = {"JA0101": "male", "JA0102": "female"}
