@@ -43,6 +43,13 @@ class Settings(BaseSettings):
             ``http://<host>:<port>/connectors/eligibility``.
         connector_timeout: seconds a connector waits for one HTTP answer.
         connector_retries: attempts per connector call (1 = no retry), with exponential backoff.
+        action_endpoint_url: Rasa's ``action_endpoint.url``: where custom actions run over the
+            action-server protocol (``ASSISTANT_ACTION_ENDPOINT_URL``, e.g.
+            ``http://localhost:5055/webhook``); None: in-process actions only.
+        action_timeout: seconds to wait for one action-server answer (the action's run time included).
+        action_retries: attempts per action call (1 = no retry); only requests that never reached
+            the server are retried, since a custom action may not be safe to run twice
+            (see :mod:`assistant.dialogue.action_server`).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -63,6 +70,9 @@ class Settings(BaseSettings):
     eligibility_url: str | None = None
     connector_timeout: float = 5.0
     connector_retries: int = 3
+    action_endpoint_url: str | None = None
+    action_timeout: float = 10.0
+    action_retries: int = 3
 
     @property
     def db_url(self) -> str:

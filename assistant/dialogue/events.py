@@ -217,6 +217,22 @@ class BotUttered(Event):
 
 
 @dataclass(frozen=True)
+class AgentUttered(Event):
+    """``agent``: a human agent said ``text`` (recorded only, as in Rasa; ``data`` is any JSON)."""
+
+    type_name: ClassVar[str] = "agent"
+    text: str | None = None
+    data: Any = None
+
+    def _fields_json(self) -> EventDict:
+        return {"text": self.text, "data": self.data}
+
+    @classmethod
+    def _from_fields(cls, d: Mapping[str, Any], common: dict[str, Any]) -> Event:
+        return cls(_opt_str(d, "text", "agent"), copy.deepcopy(d.get("data")), **common)
+
+
+@dataclass(frozen=True)
 class SlotSet(Event):
     """``slot``: set slot ``name`` to ``value`` (``None`` resets it)."""
 
@@ -472,6 +488,13 @@ class AllSlotsReset(Event):
 
 
 @dataclass(frozen=True)
+class StoryExported(Event):
+    """``export``: the conversation was exported as a story (recorded only; Rasa writes no other field)."""
+
+    type_name: ClassVar[str] = "export"
+
+
+@dataclass(frozen=True)
 class ConversationPaused(Event):
     """``pause``: the assistant stays silent (a human has taken over)."""
 
@@ -509,6 +532,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AllSlotsReset,
         ConversationPaused,
         ConversationResumed,
+        AgentUttered,
+        StoryExported,
     )
 }
 

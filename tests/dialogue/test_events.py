@@ -60,6 +60,8 @@ RASA_EVENTS = [
     {"event": "reset_slots", "timestamp": TS},
     {"event": "pause", "timestamp": TS},
     {"event": "resume", "timestamp": TS},
+    {"event": "agent", "timestamp": TS, "text": "상담사 김민지입니다.", "data": {"agent_id": "a-7"}},
+    {"event": "export", "timestamp": TS},
     {"event": "slot", "timestamp": TS, "name": "consent", "value": True, "metadata": {"source": "form"}},
 ]
 
