@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import httpx
@@ -296,7 +296,10 @@ class ActionServerClient(_Base):
             InvalidInputError: a slot value or domain entry that JSON cannot carry.
         """
         body, sender_id = self._body(name, tracker, domain), tracker.sender_id
-        send: Callable[[], httpx.Response] = lambda: self._check_status(self._http.post(self.url, content=body, headers=self.headers))
+
+        def send() -> httpx.Response:
+            return self._check_status(self._http.post(self.url, content=body, headers=self.headers))
+
         try:
             r = Retrying(**self._retry_kwargs(name, sender_id))(send)
         except (httpx.TransportError, _ServerStatus) as e:
@@ -334,7 +337,7 @@ class AsyncActionServerClient(_Base):
             return self._check_status(await self._http.post(self.url, content=body, headers=self.headers))
 
         try:
-            r = await AsyncRetrying(**self._retry_kwargs(name, sender_id))(send)
+            r: httpx.Response = await AsyncRetrying(**self._retry_kwargs(name, sender_id))(send)
         except (httpx.TransportError, _ServerStatus) as e:
             raise self._error(e, name, sender_id) from e
         return self._result(name, sender_id, r)
