@@ -18,7 +18,7 @@ from assistant.nlu.domain import Domain
 from assistant.nlu.domain_dict import domain_as_dict
 from assistant.nlu.yaml_io import Reporter, load_yaml_file, to_plain
 
-from conftest import SHARED_DATA  # type: ignore[import-not-found]
+from shared_paths import SHARED_DATA
 
 DOMAIN_YML = """
 version: "3.1"
