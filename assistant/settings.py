@@ -43,6 +43,12 @@ class Settings(BaseSettings):
             ``http://<host>:<port>/connectors/eligibility``.
         connector_timeout: seconds a connector waits for one HTTP answer.
         connector_retries: attempts per connector call (1 = no retry), with exponential backoff.
+        connector_breaker_failures: failed calls in a row that open a connector's circuit breaker.
+        connector_breaker_reset: seconds an open circuit fails fast before a trial call.
+        tasks_url: base URL of the task back end (``ASSISTANT_TASKS_URL``); default: the embedded one
+            ``assistant serve`` mounts at ``/connectors/tasks``.
+        tasks_db_url: database of the embedded task back end (default SQLite ``<home>/tasks.db``).
+        alerts_db_url: database of benefit-alert subscriptions (default SQLite ``<home>/alerts.db``).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -63,6 +69,11 @@ class Settings(BaseSettings):
     eligibility_url: str | None = None
     connector_timeout: float = 5.0
     connector_retries: int = 3
+    connector_breaker_failures: int = 5
+    connector_breaker_reset: float = 30.0
+    tasks_url: str | None = None
+    tasks_db_url: str | None = None
+    alerts_db_url: str | None = None
 
     @property
     def db_url(self) -> str:
@@ -81,6 +92,14 @@ class Settings(BaseSettings):
             return self.eligibility_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/eligibility"
+
+    @property
+    def tasks_base_url(self) -> str:
+        """The task back end's base URL (configured, or the embedded one under ``assistant serve``)."""
+        if self.tasks_url:
+            return self.tasks_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/tasks"
 
     @property
     def nlu_dir(self) -> Path:
