@@ -238,4 +238,43 @@ def json_body(r: httpx.Response, where: str) -> Any:
         raise ConnectorError(f"{where} answered {r.status_code} with non-JSON") from e
 
 
-__all__ = ["CircuitBreaker", "CircuitOpenError", "ResilientHttp", "ServerError", "breaker_for", "json_body"]
+
+
+#: What the assistant says when a back end fails (Korean and English); every variant offers a handoff.
+_FAILURE_TEXT = {
+    "timeout": {"ko": "죄송합니다. {what} 시스템의 응답이 늦어지고 있습니다. 잠시 후 다시 시도하시거나 상담원 연결을 원하시면 말씀해 주세요.",
+                "en": "Sorry, the {what} system is slow to answer right now. Please try again in a moment, or ask for an agent."},
+    "unavailable": {"ko": "죄송합니다. 지금 {what} 시스템에 연결할 수 없습니다. 잠시 후 다시 시도하시거나 상담원 연결을 원하시면 말씀해 주세요.",
+                    "en": "Sorry, the {what} system cannot be reached right now. Please try again later, or ask for an agent."},
+    "error": {"ko": "죄송합니다. {what} 시스템에서 예상하지 못한 응답이 왔습니다. 상담원 연결을 원하시면 말씀해 주세요.",
+              "en": "Sorry, the {what} system gave an unexpected answer. You can ask for an agent."},
+}
+_WHAT = {"eligibility": {"ko": "자격 확인", "en": "eligibility"}, "tasks": {"ko": "신청", "en": "application"},
+         "mydata": {"ko": "공공 마이데이터", "en": "MyData"}}
+
+
+def failure_reply(exc: ConnectorError, connector: str, language: str = "ko") -> dict[str, Any]:
+    """The polite reply and handoff offer for a failed connector call (for the dialogue's connector actions).
+
+    Args:
+        exc: the connector error (:class:`ConnectorTimeout`, :class:`ConnectorUnavailable` incl.
+            :class:`CircuitOpenError`, or another :class:`ConnectorError`).
+        connector: ``eligibility``, ``tasks``, ``mydata`` (or any name, shown as is).
+        language: ``ko`` or ``en`` (anything else: ``ko``).
+
+    Returns:
+        ``{"kind": "timeout"|"unavailable"|"error", "text", "handoff_offer": True, "retry_in": s | None}``;
+        the text never includes the error message (which names URLs).
+
+    Example:
+        >>> failure_reply(ConnectorTimeout("x"), "tasks", "en")["kind"]
+        'timeout'
+    """
+    kind = "timeout" if isinstance(exc, ConnectorTimeout) else "unavailable" if isinstance(exc, ConnectorUnavailable) else "error"
+    lang = language if language in ("ko", "en") else "ko"
+    what = _WHAT.get(connector, {}).get(lang, connector)
+    return {"kind": kind, "text": _FAILURE_TEXT[kind][lang].format(what=what), "handoff_offer": True,
+            "retry_in": exc.retry_in if isinstance(exc, CircuitOpenError) else None}
+
+
+__all__ = ["CircuitBreaker", "CircuitOpenError", "ResilientHttp", "ServerError", "breaker_for", "failure_reply", "json_body"]

@@ -378,3 +378,16 @@ def test_checklist_endpoint(gov24_details: dict[str, dict[str, Any]]) -> None:
 
         with pytest.raises(UnknownServiceError):
             c.checklist("nope")
+
+
+@pytest.mark.parametrize(("exc", "kind"), [(ConnectorTimeout("http://x slow"), "timeout"),
+                                           (CircuitOpenError("http://x open", 12.0), "unavailable"),
+                                           (ConnectorError("http://x garbage"), "error")])
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_failure_reply_is_polite_and_offers_handoff(exc: ConnectorError, kind: str, language: str) -> None:
+    from connectors.resilience import failure_reply
+
+    out = failure_reply(exc, "tasks", language)
+    assert out["kind"] == kind and out["handoff_offer"] is True and "http://" not in out["text"]
+    assert ("상담원" in out["text"]) if language == "ko" else ("agent" in out["text"])
+    assert out["retry_in"] == (12.0 if isinstance(exc, CircuitOpenError) else None)
