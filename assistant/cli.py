@@ -12,6 +12,7 @@ Commands::
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
                                                 judge facts against the catalogue's coded conditions
+    assistant alerts run [--json]               re-evaluate benefit-alert subscriptions once (cron-able)
 
 Errors print one line to stderr starting with ``error:`` and exit with status 2;
 ``data validate`` exits with 1 when it finds errors in the data.
@@ -151,6 +152,15 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alerts_run(args: argparse.Namespace) -> int:
+    """One round of benefit alerts: re-evaluate changed subscriptions, deliver due notifications."""
+    from connectors.alerts.service import build_engine
+
+    report = build_engine(get_settings()).run_once()
+    print(json.dumps(report.to_json()) if args.json else " ".join(f"{k}={v}" for k, v in report.to_json().items()))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -212,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     ec.add_argument("--json", action="store_true", help="print a JSON list of results")
     ec.add_argument("--url", default=None, help="ask this eligibility service over HTTP instead of evaluating in-process")
     ec.set_defaults(func=cmd_eligibility)
+    al = sub.add_parser("alerts", help="benefit alerts")
+    alsub = al.add_subparsers(dest="alerts_command", required=True)
+    ar = alsub.add_parser("run", help="re-evaluate all subscriptions once and deliver due notifications")
+    ar.add_argument("--json", action="store_true", help="print the counts as JSON")
+    ar.set_defaults(func=cmd_alerts_run)
     return p
 
 

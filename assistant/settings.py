@@ -50,6 +50,12 @@ class Settings(BaseSettings):
         action_retries: attempts per action call (1 = no retry); only requests that never reached
             the server are retried, since a custom action may not be safe to run twice
             (see :mod:`assistant.dialogue.action_server`).
+        connector_breaker_failures: failed calls in a row that open a connector's circuit breaker.
+        connector_breaker_reset: seconds an open circuit fails fast before a trial call.
+        tasks_url: base URL of the task back end (``ASSISTANT_TASKS_URL``); default: the embedded one
+            ``assistant serve`` mounts at ``/connectors/tasks``.
+        tasks_db_url: database of the embedded task back end (default SQLite ``<home>/tasks.db``).
+        alerts_db_url: database of benefit-alert subscriptions (default SQLite ``<home>/alerts.db``).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -73,6 +79,11 @@ class Settings(BaseSettings):
     action_endpoint_url: str | None = None
     action_timeout: float = 10.0
     action_retries: int = 3
+    connector_breaker_failures: int = 5
+    connector_breaker_reset: float = 30.0
+    tasks_url: str | None = None
+    tasks_db_url: str | None = None
+    alerts_db_url: str | None = None
 
     @property
     def db_url(self) -> str:
@@ -91,6 +102,14 @@ class Settings(BaseSettings):
             return self.eligibility_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/eligibility"
+
+    @property
+    def tasks_base_url(self) -> str:
+        """The task back end's base URL (configured, or the embedded one under ``assistant serve``)."""
+        if self.tasks_url:
+            return self.tasks_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/tasks"
 
     @property
     def nlu_dir(self) -> Path:

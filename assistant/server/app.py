@@ -169,4 +169,10 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
     from connectors.eligibility.service import create_app as create_eligibility_app
 
     app.mount("/connectors/eligibility", create_eligibility_app(settings))
+    # The embedded task back end and benefit-alert API (their own OpenAPI under each mount).
+    from connectors.alerts.service import create_app as create_alerts_app
+    from connectors.tasks.service import create_app as create_tasks_app
+
+    app.mount("/connectors/tasks", create_tasks_app(settings))
+    app.mount("/connectors/alerts", create_alerts_app(settings))
     return app

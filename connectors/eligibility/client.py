@@ -1,8 +1,10 @@
 """The client the assistant uses to ask the eligibility service (embedded or an agency's) over HTTP.
 
-Every call has a timeout and bounded retries with exponential backoff (tenacity) on transport errors,
-timeouts and 5xx answers; 4xx answers are not retried. Failures become :class:`ConnectorTimeout`,
-:class:`ConnectorUnavailable` or :class:`ConnectorError`; a bad request becomes :class:`InvalidInputError`.
+Every call has a timeout, bounded retries with exponential backoff (tenacity) on transport errors,
+timeouts and 5xx answers, and a circuit breaker shared by every client of the same URL
+(:mod:`connectors.resilience`); 4xx answers are not retried. Failures become :class:`ConnectorTimeout`,
+:class:`ConnectorUnavailable` (:class:`~connectors.resilience.CircuitOpenError` while the circuit is open) or
+:class:`ConnectorError`; a bad request becomes :class:`InvalidInputError`.
 """
 
 from __future__ import annotations
@@ -13,23 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
+from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.evaluator import Condition, ServiceResult
 from connectors.eligibility.facts import Facts
+from connectors.resilience import CircuitBreaker, ResilientHttp, ServerError, breaker_for, json_body
 
 logger = logging.getLogger(__name__)
-
-
-class _ServerError(Exception):
-    """A 5xx answer (retried)."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(f"HTTP {status}: {detail}")
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -67,6 +61,7 @@ class EligibilityClient:
         retries: attempts in all (≥ 1).
         backoff: first wait between attempts in seconds (doubles, capped at 2 s).
         transport: an httpx transport (tests).
+        breaker: the circuit breaker (default: the one shared by all clients of ``base_url``).
 
     Example:
         >>> client = EligibilityClient("http://127.0.0.1:8000/connectors/eligibility", timeout=2.0)
@@ -75,17 +70,18 @@ class EligibilityClient:
     """
 
     def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        if retries < 1:
-            raise InvalidInputError(f"retries must be at least 1, got {retries}")
-        self.base_url = base_url.rstrip("/")
+                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None) -> None:
+        self._http = ResilientHttp("eligibility", base_url, timeout, retries, backoff, transport, breaker)
+        self.base_url = self._http.base_url
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
+        self.breaker = self._http.breaker
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EligibilityClient:
-        """A client for ``settings.eligibility_base_url`` with the configured timeout and retries."""
-        return cls(settings.eligibility_base_url, settings.connector_timeout, settings.connector_retries)
+        """A client for ``settings.eligibility_base_url`` with the configured timeout, retries and breaker."""
+        url = settings.eligibility_base_url
+        return cls(url, settings.connector_timeout, settings.connector_retries,
+                   breaker=breaker_for(url.rstrip("/"), settings.connector_breaker_failures, settings.connector_breaker_reset))
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -97,37 +93,19 @@ class EligibilityClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        def attempt() -> Any:
-            r = self._http.request(method, path, json=body)
-            if r.status_code >= 500:
-                raise _ServerError(r.status_code, r.text[:200])
-            try:
-                payload = r.json()
-            except ValueError as e:
-                raise ConnectorError(f"eligibility service at {self.base_url} answered {r.status_code} with non-JSON") from e
-            if r.status_code == 404 and "catalogue" in str(payload.get("detail", "")):
-                raise UnknownServiceError(str(payload["detail"]))
-            if r.status_code >= 400:
-                raise InvalidInputError(f"eligibility service refused the request ({r.status_code}): {payload.get('detail')}")
-            return payload
+    def _interpret(self, r: httpx.Response) -> Any:
+        if r.status_code >= 500:
+            raise ServerError(r.status_code, r.text[:200])
+        payload = json_body(r, f"eligibility service at {self.base_url}")
+        detail = payload.get("detail") if isinstance(payload, dict) else None
+        if r.status_code == 404 and "catalogue" in str(detail):
+            raise UnknownServiceError(str(detail))
+        if r.status_code >= 400:
+            raise InvalidInputError(f"eligibility service refused the request ({r.status_code}): {detail}")
+        return payload
 
-        retrying = Retrying(
-            stop=stop_after_attempt(self.retries),
-            wait=wait_exponential(multiplier=self.backoff, max=2.0),
-            retry=retry_if_exception_type((httpx.TransportError, _ServerError)),
-            reraise=True,
-        )
-        try:
-            return retrying(attempt)
-        except httpx.TimeoutException as e:
-            raise ConnectorTimeout(f"eligibility service at {self.base_url} did not answer within {self.timeout} s "
-                                   f"({self.retries} attempts)") from e
-        except httpx.TransportError as e:
-            raise ConnectorUnavailable(f"eligibility service at {self.base_url} is unreachable ({type(e).__name__}, "
-                                       f"{self.retries} attempts)") from e
-        except _ServerError as e:
-            raise ConnectorUnavailable(f"eligibility service at {self.base_url} failed ({e}; {self.retries} attempts)") from e
+    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return self._http.request(method, path, self._interpret, json=body)
 
     def health(self) -> dict[str, Any]:
         """``GET /health``.
@@ -152,7 +130,8 @@ class EligibilityClient:
         Raises:
             InvalidInputError: the facts are invalid (locally or per the service).
             UnknownServiceError: a service id is not in the catalogue.
-            ConnectorTimeout, ConnectorUnavailable: after ``retries`` attempts.
+            ConnectorTimeout, ConnectorUnavailable: after ``retries`` attempts, or at once while the circuit
+                is open (:class:`~connectors.resilience.CircuitOpenError`).
             ConnectorError: the answer is not what the schema promises.
         """
         if not isinstance(facts, Facts):

@@ -1,0 +1,116 @@
+"""Notifiers: how a benefit alert reaches a citizen on a channel that allows proactive messages.
+
+A :class:`Notifier` has a ``channel`` name and is either *push* (``send`` delivers now: a REST callback, and
+messaging apps such as KakaoTalk or Telegram, added as one more class registered by channel name) or *pull*
+(the widget: notifications wait in the inbox until the widget's next session fetches them with
+``GET /alerts/{subscriber}/pending``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from assistant.errors import ConnectorError, InvalidInputError
+
+
+class DeliveryError(ConnectorError):
+    """A push notification could not be delivered (it stays in the outbox and is retried later)."""
+
+
+class Notifier(Protocol):
+    """One channel's way to deliver an alert."""
+
+    channel: str
+    push: bool
+
+    def validate_address(self, address: str) -> None:
+        """Raise :class:`InvalidInputError` when ``address`` cannot be used on this channel."""
+        ...
+
+    def send(self, address: str, payload: Mapping[str, Any]) -> None:
+        """Deliver now (push notifiers).
+
+        Raises:
+            DeliveryError: not delivered (the outbox retries later).
+        """
+        ...
+
+
+class RestCallbackNotifier:
+    """POSTs the payload as JSON to the subscriber's callback URL.
+
+    A 2xx answer is a delivery; transport errors, timeouts and 5xx answers are retried ``retries`` times with
+    exponential backoff (tenacity) within one run, then reported as :class:`DeliveryError`; a 4xx is not
+    retried within the run.
+
+    Args:
+        timeout: seconds per attempt.
+        retries: attempts per run (≥ 1).
+        backoff: first wait in seconds.
+        transport: an httpx transport (tests).
+    """
+
+    channel = "rest"
+    push = True
+
+    def __init__(self, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self._http = httpx.Client(timeout=timeout, transport=transport)
+
+    def validate_address(self, address: str) -> None:
+        """The address must be an absolute ``http``/``https`` URL."""
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidInputError(f"a REST callback address must be an http(s) URL, got {address[:80]!r}")
+
+    def send(self, address: str, payload: Mapping[str, Any]) -> None:
+        """POST ``payload`` to ``address``.
+
+        Raises:
+            DeliveryError: after ``retries`` failed attempts, or a 4xx answer (the message names the host only).
+        """
+        host = urlsplit(address).netloc
+
+        class _Retryable(Exception):
+            pass
+
+        def attempt() -> None:
+            r = self._http.post(address, json=dict(payload))
+            if r.status_code >= 500:
+                raise _Retryable(f"HTTP {r.status_code}")
+            if r.status_code >= 400:
+                raise DeliveryError(f"callback at {host} refused the notification (HTTP {r.status_code})")
+
+        try:
+            Retrying(stop=stop_after_attempt(self.retries), wait=wait_exponential(multiplier=self.backoff, max=2.0),
+                     retry=retry_if_exception_type((httpx.TransportError, _Retryable)), reraise=True)(attempt)
+        except (httpx.TransportError, _Retryable) as e:
+            raise DeliveryError(f"callback at {host} failed ({type(e).__name__}: {e}; {self.retries} attempts)") from e
+
+
+class WidgetInboxNotifier:
+    """Keeps notifications for the widget's next session (pull): nothing is sent; the inbox endpoint
+    returns them and marks them delivered. The address is the widget's subscriber id."""
+
+    channel = "widget"
+    push = False
+
+    def validate_address(self, address: str) -> None:
+        """Any non-empty id."""
+        if not address.strip():
+            raise InvalidInputError("a widget subscription needs the widget's subscriber id as address")
+
+    def send(self, address: str, payload: Mapping[str, Any]) -> None:
+        """Not used: widget notifications are pulled."""
+        raise DeliveryError("widget notifications are fetched by the widget, not pushed")
+
+
+def default_notifiers(timeout: float = 5.0, retries: int = 3) -> dict[str, Notifier]:
+    """``{"rest": RestCallbackNotifier, "widget": WidgetInboxNotifier}``; add messaging apps by channel name."""
+    return {"rest": RestCallbackNotifier(timeout, retries), "widget": WidgetInboxNotifier()}

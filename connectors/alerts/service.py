@@ -1,0 +1,110 @@
+"""Benefit-alert HTTP API (FastAPI; mounted at ``/connectors/alerts`` by ``assistant serve``).
+
+* ``POST /subscriptions`` ``{"subscriber_id", "channel": "rest"|"widget"|..., "address", "facts" | "facts_ref",
+  "consent": {"granted": true, "text", "purpose"}}`` → the subscription (baseline evaluation taken).
+* ``GET /subscriptions/{subscriber_id}``; ``PUT /subscriptions/{subscriber_id}/facts`` (facts changed);
+  ``DELETE /subscriptions/{subscriber_id}`` (deletes its facts and undelivered notifications).
+* ``GET /alerts/{subscriber_id}/pending`` → the widget inbox (returned notifications are marked delivered).
+* ``POST /run`` → one re-evaluation and delivery round (what ``assistant alerts run`` does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from assistant.errors import AssistantError, InvalidInputError, StoreUnavailableError
+from assistant.settings import Settings
+from connectors.alerts.engine import AlertEngine
+from connectors.alerts.store import MAX_ID_CHARS
+
+
+class ConsentModel(BaseModel):
+    """The citizen's consent to be re-evaluated and notified."""
+
+    granted: bool
+    text: str = Field(min_length=1, max_length=4000, description="what the citizen was shown and agreed to")
+    purpose: str = Field("", max_length=1000)
+
+
+class SubscribeRequest(BaseModel):
+    """A subscription."""
+
+    subscriber_id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
+    channel: str = Field(min_length=1, max_length=32, description="rest, widget, or a registered messaging app")
+    address: str = Field(min_length=1, max_length=2000, description="callback URL (rest), subscriber id (widget), chat id")
+    facts: dict[str, Any] | None = Field(None, description="facts snapshot (eligibility /check schema)")
+    facts_ref: str | None = Field(None, max_length=256, description="reference to facts resolved at each run")
+    consent: ConsentModel
+
+
+def build_engine(settings: Settings) -> AlertEngine:
+    """The engine of ``settings``: SQLite ``<home>/alerts.db`` (or ``alerts_db_url``), eligibility over HTTP when
+    ``eligibility_url`` is set, else in-process over the catalogue in ``home``; REST and widget notifiers."""
+    from connectors.alerts.engine import ClientEvaluator, Evaluator, ServiceEvaluator
+    from connectors.alerts.notifiers import default_notifiers
+    from connectors.alerts.store import AlertStore
+
+    evaluator: Evaluator
+    if settings.eligibility_url:
+        from connectors.eligibility.client import EligibilityClient
+
+        evaluator = ClientEvaluator(EligibilityClient.from_settings(settings))
+    else:
+        from connectors.eligibility.service import CatalogueSource, EligibilityService
+
+        evaluator = ServiceEvaluator(EligibilityService(CatalogueSource.from_home(settings)))
+    store = AlertStore(settings.alerts_db_url or f"sqlite:///{settings.home / 'alerts.db'}")
+    return AlertEngine(store, evaluator, default_notifiers(settings.connector_timeout, settings.connector_retries))
+
+
+def create_app(settings: Settings | None = None, engine: AlertEngine | None = None) -> FastAPI:
+    """Build the alerts app (``engine`` default: :func:`build_engine` of ``settings``)."""
+    if engine is None:
+        from assistant.settings import get_settings
+
+        engine = build_engine(settings or get_settings())
+    eng = engine
+    app = FastAPI(title="Benefit alerts", version="0.1.0", description=__doc__)
+    app.state.engine = eng
+
+    @app.exception_handler(AssistantError)
+    async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:
+        status = (404 if isinstance(exc, LookupError) else 400 if isinstance(exc, InvalidInputError)
+                  else 503)
+        if isinstance(exc, StoreUnavailableError):
+            status = 503
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.post("/subscriptions", status_code=201)
+    async def subscribe(req: SubscribeRequest) -> dict[str, Any]:
+        sub = await run_in_threadpool(eng.subscribe, req.subscriber_id, req.channel, req.address, req.consent.model_dump(),
+                                      req.facts, req.facts_ref)
+        return sub.to_json()
+
+    @app.get("/subscriptions/{subscriber_id}")
+    async def get_subscription(subscriber_id: str) -> dict[str, Any]:
+        return (await run_in_threadpool(eng.store.get, subscriber_id)).to_json()
+
+    @app.put("/subscriptions/{subscriber_id}/facts")
+    async def update_facts(subscriber_id: str, facts: dict[str, Any]) -> dict[str, Any]:
+        await run_in_threadpool(eng.update_facts, subscriber_id, facts)
+        return (await run_in_threadpool(eng.store.get, subscriber_id)).to_json()
+
+    @app.delete("/subscriptions/{subscriber_id}")
+    async def unsubscribe(subscriber_id: str) -> dict[str, Any]:
+        return {"deleted": await run_in_threadpool(eng.store.delete, subscriber_id)}
+
+    @app.get("/alerts/{subscriber_id}/pending")
+    async def pending(subscriber_id: str) -> list[dict[str, Any]]:
+        return await run_in_threadpool(eng.pending, subscriber_id)
+
+    @app.post("/run")
+    async def run() -> dict[str, int]:
+        return (await run_in_threadpool(eng.run_once)).to_json()
+
+    return app

@@ -1,0 +1,187 @@
+"""The client the assistant uses to reach the task back end (embedded or an agency's) over HTTP.
+
+Every call has a timeout, bounded retries with backoff and a circuit breaker (:mod:`connectors.resilience`).
+Retrying a submission is safe because the back end stores at most one application per
+``(applicant_id, idempotency_key)``: a retry after a timeout (the first attempt may have been stored) gets
+the same receipt back. Callers must derive the key from what identifies the citizen's intent to apply
+(e.g. ``f"{conversation_id}:{service_id}:{form_started_at}"``), never draw a fresh one per attempt.
+
+Errors: :class:`~assistant.errors.ConnectorTimeout` / :class:`~assistant.errors.ConnectorUnavailable`
+(:class:`~connectors.resilience.CircuitOpenError`) when the back end is down or slow,
+:class:`~assistant.errors.ConnectorError` for garbage, and the back end's refusals as
+:class:`~connectors.tasks.store.ApplicationNotFoundError`, :class:`~connectors.tasks.store.InvalidTransitionError`,
+:class:`~connectors.tasks.store.IdempotencyConflictError` or :class:`~assistant.errors.InvalidInputError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from assistant.errors import ConnectorError, InvalidInputError
+from assistant.settings import Settings
+from connectors.eligibility.catalogue import UnknownServiceError
+from connectors.eligibility.facts import Facts
+from connectors.resilience import CircuitBreaker, ResilientHttp, ServerError, breaker_for, json_body
+from connectors.tasks.checklist import RequiredDocument
+from connectors.tasks.store import ApplicationNotFoundError, IdempotencyConflictError, InvalidTransitionError
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the back end says about an application.
+
+    Attributes:
+        receipt: the receipt number (``TK-YYYYMMDD-XXXXXXXX`` for the embedded back end).
+        service_id, service_name: the service applied for.
+        state: ``submitted``, ``in_review``, ``approved``, ``rejected`` or ``cancelled``.
+        created: true when this call stored it (false: an earlier submission with the same key).
+        created_at, updated_at: ISO 8601 UTC.
+        history: ``[{"from", "to", "reason", "at"}]``.
+        checklist: the documents checklist stored with it.
+    """
+
+    receipt: str
+    service_id: str
+    service_name: str
+    state: str
+    created: bool
+    created_at: str
+    updated_at: str
+    history: tuple[dict[str, Any], ...]
+    checklist: tuple[dict[str, Any], ...]
+
+
+class TasksClient:
+    """HTTP client of the task back end.
+
+    Args:
+        base_url: e.g. ``http://127.0.0.1:8000/connectors/tasks``.
+        timeout: seconds per HTTP attempt.
+        retries: attempts in all (≥ 1).
+        backoff: first wait between attempts in seconds (doubles, capped at 2 s).
+        transport: an httpx transport (tests).
+        breaker: the circuit breaker (default: the one shared by all clients of ``base_url``).
+
+    Example:
+        >>> client = TasksClient("http://127.0.0.1:8000/connectors/tasks", timeout=2.0)
+        >>> client.base_url
+        'http://127.0.0.1:8000/connectors/tasks'
+    """
+
+    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None) -> None:
+        self._http = ResilientHttp("tasks", base_url, timeout, retries, backoff, transport, breaker)
+        self.base_url, self.breaker = self._http.base_url, self._http.breaker
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TasksClient:
+        """A client for ``settings.tasks_base_url`` with the configured timeout, retries and breaker."""
+        url = settings.tasks_base_url
+        return cls(url, settings.connector_timeout, settings.connector_retries,
+                   breaker=breaker_for(url, settings.connector_breaker_failures, settings.connector_breaker_reset))
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> TasksClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _interpret(self, r: httpx.Response) -> Any:
+        if r.status_code >= 500:
+            raise ServerError(r.status_code, r.text[:200])
+        where = f"tasks service at {self.base_url}"
+        payload = json_body(r, where)
+        if r.status_code >= 400:
+            detail = str(payload.get("detail")) if isinstance(payload, dict) else str(payload)
+            code = payload.get("error") if isinstance(payload, dict) else None
+            if code == "not_found":
+                raise (UnknownServiceError if "catalogue" in detail else ApplicationNotFoundError)(detail)
+            if code == "invalid_transition":
+                raise InvalidTransitionError(detail)
+            if code == "idempotency_conflict":
+                raise IdempotencyConflictError(detail)
+            raise InvalidInputError(f"tasks service refused the request ({r.status_code}): {detail}")
+        return payload
+
+    def _receipt(self, out: Any) -> Receipt:
+        try:
+            return Receipt(str(out["receipt"]), str(out["service_id"]), str(out["service_name"]), str(out["state"]),
+                           bool(out.get("created", False)), str(out["created_at"]), str(out["updated_at"]),
+                           tuple(dict(h) for h in out["history"]), tuple(dict(c) for c in out["checklist"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ConnectorError(f"tasks service at {self.base_url} answered with an unexpected shape ({e!r})") from e
+
+    def submit(self, service_id: str, applicant_id: str, facts: Facts | Mapping[str, Any],
+               checklist: Sequence[RequiredDocument | Mapping[str, Any]], idempotency_key: str,
+               service_name: str = "") -> Receipt:
+        """``POST /applications``: apply once per ``idempotency_key`` (retries return the same receipt).
+
+        Args:
+            service_id: 서비스ID.
+            applicant_id: pseudonymous applicant id.
+            facts: the facts snapshot (a :class:`Facts` or a mapping of fact names).
+            checklist: items from :func:`~connectors.tasks.checklist.build_checklist` (or their JSON, with
+                ``provided`` set).
+            idempotency_key: stable for one intent to apply.
+            service_name: shown back in status look-ups.
+
+        Raises:
+            IdempotencyConflictError: the key was used for a different request.
+            InvalidInputError: the request was refused (bad facts, empty ids).
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: the back end is slow, down or broken.
+        """
+        facts_json = facts.model_dump(exclude_none=True) if isinstance(facts, Facts) else dict(facts)
+        items = [c.to_json() if isinstance(c, RequiredDocument) else dict(c) for c in checklist]
+        body = {"service_id": service_id, "service_name": service_name, "applicant_id": applicant_id,
+                "facts": facts_json, "checklist": items, "idempotency_key": idempotency_key}
+        return self._receipt(self._http.request("POST", "/applications", self._interpret, json=body))
+
+    def status(self, receipt: str, applicant_id: str) -> Receipt:
+        """``GET /applications/{receipt}``.
+
+        Raises:
+            ApplicationNotFoundError: unknown receipt or another applicant's.
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: as :meth:`submit`.
+        """
+        return self._receipt(self._http.request("GET", f"/applications/{receipt}", self._interpret,
+                                                params={"applicant_id": applicant_id}))
+
+    def list(self, applicant_id: str) -> list[Receipt]:
+        """``GET /applications``: the applicant's applications, newest first."""
+        out = self._http.request("GET", "/applications", self._interpret, params={"applicant_id": applicant_id})
+        if not isinstance(out, list):
+            raise ConnectorError(f"tasks service at {self.base_url} answered /applications with {type(out).__name__}")
+        return [self._receipt(o) for o in out]
+
+    def cancel(self, receipt: str, applicant_id: str, reason: str = "") -> Receipt:
+        """``POST /applications/{receipt}/cancel`` (safe to retry: cancelling a cancelled one is a no-op).
+
+        Raises:
+            InvalidTransitionError: already approved or rejected.
+            ApplicationNotFoundError, ConnectorTimeout, ConnectorUnavailable, ConnectorError: as :meth:`status`.
+        """
+        return self._receipt(self._http.request("POST", f"/applications/{receipt}/cancel", self._interpret,
+                                                json={"applicant_id": applicant_id, "reason": reason}))
+
+    def checklist(self, service_id: str, records: Sequence[str] | None = None) -> dict[str, Any]:
+        """``GET /checklist/{service_id}``: the checklist JSON (see :meth:`Checklist.to_json`).
+
+        Args:
+            records: the MyData record types that can be fetched (default: the back end's list).
+
+        Raises:
+            UnknownServiceError: the service is not in the catalogue.
+        """
+        params = {"records": list(records)} if records is not None else None
+        out = self._http.request("GET", f"/checklist/{service_id}", self._interpret, params=params)
+        if not isinstance(out, dict) or not isinstance(out.get("documents"), list):
+            raise ConnectorError(f"tasks service at {self.base_url} answered /checklist with an unexpected shape")
+        return out
