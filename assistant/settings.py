@@ -43,6 +43,11 @@ class Settings(BaseSettings):
             ``http://<host>:<port>/connectors/eligibility``.
         connector_timeout: seconds a connector waits for one HTTP answer.
         connector_retries: attempts per connector call (1 = no retry), with exponential backoff.
+        mydata_url: base URL of the MyData provider (``ASSISTANT_MYDATA_URL``); default: the sandbox mounted
+            by ``assistant serve`` at ``http://<host>:<port>/connectors/mydata-sandbox``.
+        mydata_client_id, mydata_client_secret, mydata_redirect_uri: the assistant's OAuth2 registration at the
+            provider (defaults: the sandbox's).
+        mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -63,6 +68,11 @@ class Settings(BaseSettings):
     eligibility_url: str | None = None
     connector_timeout: float = 5.0
     connector_retries: int = 3
+    mydata_url: str | None = None
+    mydata_client_id: str = "assistant-sandbox"
+    mydata_client_secret: str = "sandbox-secret"
+    mydata_redirect_uri: str = "http://127.0.0.1/mydata/callback"
+    mydata_db_url: str | None = None
 
     @property
     def db_url(self) -> str:
@@ -81,6 +91,14 @@ class Settings(BaseSettings):
             return self.eligibility_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/eligibility"
+
+    @property
+    def mydata_base_url(self) -> str:
+        """The MyData provider's base URL (configured, or the sandbox ``assistant serve`` mounts)."""
+        if self.mydata_url:
+            return self.mydata_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/mydata-sandbox"
 
     @property
     def nlu_dir(self) -> Path:
