@@ -264,3 +264,20 @@ class TestFetchAndFacts:
         assert f.sex == me.sex
         assert f.single_person_household == (len(CITIZENS[identity].members) == 1)
         assert f.income_pct_median is not None and f.income_pct_median >= 0
+
+
+def test_revoked_during_fetch_keeps_nothing(connector: MyDataConnector, sandbox: tuple[str, SandboxState]) -> None:
+    """The citizen withdraws while the records are on their way: nothing is stored."""
+    cid = granted(connector, ["income"])
+    real = connector.client.get_record
+
+    def get_then_revoke(token: str, scope: str) -> dict[str, object]:
+        out = real(token, scope)
+        connector.revoke(cid)
+        return out
+
+    connector.client.get_record = get_then_revoke  # type: ignore[method-assign]
+    with pytest.raises(ConsentError, match="withdrawn during the fetch"):
+        connector.fetch(cid)
+    assert connector.store.count_records() == 0
+    assert [r.outcome for r in connector.audit(cid) if r.action == "fetch"] == ["discarded"]
