@@ -56,6 +56,11 @@ class Settings(BaseSettings):
             ``assistant serve`` mounts at ``/connectors/tasks``.
         tasks_db_url: database of the embedded task back end (default SQLite ``<home>/tasks.db``).
         alerts_db_url: database of benefit-alert subscriptions (default SQLite ``<home>/alerts.db``).
+        mydata_url: base URL of the MyData provider (``ASSISTANT_MYDATA_URL``); default: the sandbox mounted
+            by ``assistant serve`` at ``http://<host>:<port>/connectors/mydata-sandbox``.
+        mydata_client_id, mydata_client_secret, mydata_redirect_uri: the assistant's OAuth2 registration at the
+            provider (defaults: the sandbox's).
+        mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -84,6 +89,11 @@ class Settings(BaseSettings):
     tasks_url: str | None = None
     tasks_db_url: str | None = None
     alerts_db_url: str | None = None
+    mydata_url: str | None = None
+    mydata_client_id: str = "assistant-sandbox"
+    mydata_client_secret: str = "sandbox-secret"
+    mydata_redirect_uri: str = "http://127.0.0.1/mydata/callback"
+    mydata_db_url: str | None = None
 
     @property
     def db_url(self) -> str:
@@ -110,6 +120,14 @@ class Settings(BaseSettings):
             return self.tasks_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/tasks"
+
+    @property
+    def mydata_base_url(self) -> str:
+        """The MyData provider's base URL (configured, or the sandbox ``assistant serve`` mounts)."""
+        if self.mydata_url:
+            return self.mydata_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/mydata-sandbox"
 
     @property
     def nlu_dir(self) -> Path:
