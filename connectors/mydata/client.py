@@ -1,7 +1,7 @@
 """The assistant's OAuth2 client of the MyData provider (the sandbox, or the real provider in production).
 
 Every call has a timeout, bounded retries with exponential backoff (tenacity) and goes through a circuit
-breaker (pybreaker): after ``breaker_fail_max`` failed calls in a row the breaker opens and calls fail at once,
+breaker (:class:`connectors.resilience.CircuitBreaker`, shared by all connectors): after ``breaker_fail_max`` failed calls in a row the breaker opens and calls fail at once,
 without touching the network, for ``breaker_reset_s`` seconds; then one trial call decides.
 
 What is retried: record reads and token revocation (idempotent) on transport errors, timeouts, 5xx and
@@ -22,10 +22,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
-import pybreaker
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
+from connectors.resilience import CircuitBreaker, CircuitOpenError
 from connectors.mydata.scopes import ConsentError
 
 logger = logging.getLogger(__name__)
@@ -84,9 +84,8 @@ class MyDataProviderClient:
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport, follow_redirects=False)
         # Only failures of the provider count; a refusal (consent, bad input) says the provider is up.
-        self.breaker = pybreaker.CircuitBreaker(fail_max=breaker_fail_max, reset_timeout=breaker_reset_s,
-                                                exclude=[_not_a_failure], throw_new_error_on_trip=False,
-                                                name="mydata-provider")
+        self.breaker = CircuitBreaker("MyData provider", fail_max=breaker_fail_max, reset_timeout=breaker_reset_s,
+                                      ignore=_not_a_failure)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -117,9 +116,9 @@ class MyDataProviderClient:
 
         try:
             return self.breaker.call(retried)
-        except pybreaker.CircuitBreakerError as e:
-            raise ConnectorUnavailable(f"MyData provider at {self.base_url}: circuit open after repeated failures; "
-                                       f"{what} not attempted") from e
+        except CircuitOpenError as e:
+            raise CircuitOpenError(f"MyData provider at {self.base_url}: circuit open after repeated failures; "
+                                   f"{what} not attempted", e.retry_in) from e
 
     def _json(self, r: httpx.Response, what: str) -> dict[str, Any]:
         if r.status_code >= 500:

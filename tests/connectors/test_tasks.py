@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import LiveServer
+from live_server import LiveServer  # type: ignore[import-not-found]
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 

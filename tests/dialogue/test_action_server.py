@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import socket
 import threading
 import time
 from collections import Counter
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from dbservers import free_port  # type: ignore[import-not-found]
+from live_server import LiveServer  # type: ignore[import-not-found]
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -131,38 +132,6 @@ def make_app(rec: Recorder) -> FastAPI:
         return JSONResponse({"error": "domain missing", "action_name": body["next_action"]}, status_code=449)
 
     return app
-
-
-class LiveServer:
-    """The app served by uvicorn in a background thread on a free port."""
-
-    def __init__(self, app: FastAPI, port: int | None = None) -> None:
-        import uvicorn
-
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

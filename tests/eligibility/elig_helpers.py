@@ -35,35 +35,3 @@ def write_subset(src: Path, dst: Path, ids: tuple[str, ...], edit: dict[str, dic
                 r.update(edit.get(r["서비스ID"], {}))
         (dst / name).write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
     return dst
-
-
-class LiveServer:
-    """An ASGI app served by uvicorn in a background thread on a free local port."""
-
-    def __init__(self, app: object) -> None:
-        import socket
-        import threading
-
-        import uvicorn
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))  # type: ignore[arg-type]
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> LiveServer:
-        import time
-
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)

@@ -18,7 +18,8 @@ from connectors.eligibility.client import EligibilityClient
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.service import CatalogueSource, EligibilityService
 
-from elig_helpers import SMALL_IDS, LiveServer, write_subset  # type: ignore[import-not-found]
+from live_server import LiveServer  # type: ignore[import-not-found]
+from elig_helpers import SMALL_IDS, write_subset  # type: ignore[import-not-found]
 
 KEYS = {"service_id", "service_name", "status", "decided_by", "missing", "sources"}
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from live_server import LiveServer  # type: ignore[import-not-found]
 
 from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo, UnknownServiceError
@@ -17,7 +18,7 @@ from connectors.eligibility.evaluator import Evaluation, evaluate
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
 
-from elig_helpers import LiveServer  # type: ignore[import-not-found]
+
 
 
 def _svc(sid: str, laws: tuple[str, ...] = ()) -> ServiceInfo:

@@ -13,7 +13,7 @@ from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.sandbox import SandboxState
 from connectors.mydata.scopes import ConsentError, UnknownConsentError
 
-from conftest import T0, FakeClock  # type: ignore[import-not-found]
+from mydata_helpers import T0, FakeClock  # type: ignore[import-not-found]
 
 ALL = ["resident_registration", "health_insurance", "income"]
 DAY = dt.timedelta(days=1)

@@ -17,7 +17,7 @@ from connectors.mydata.derive import RecordShapeError
 from connectors.mydata.sandbox import Fault, SandboxState
 from connectors.mydata.store import ConsentStore
 
-from conftest import FakeClock, make_client  # type: ignore[import-not-found]
+from mydata_helpers import FakeClock, make_client  # type: ignore[import-not-found]
 
 ALL = ["resident_registration", "health_insurance", "income"]
 
@@ -111,7 +111,7 @@ def test_circuit_breaker_opens_and_recovers(tmp_path: Path, sandbox: tuple[str, 
     sandbox[1].fault = None
     time.sleep(0.35)
     assert c.fetch(cid)["income"]["household_annual_income_krw"] == 60_000_000  # trial call succeeds, breaker closes
-    assert client.breaker.current_state == "closed"
+    assert client.breaker.state == "closed"
 
 
 def test_refusals_do_not_trip_the_breaker(tmp_path: Path, sandbox: tuple[str, SandboxState], clock: FakeClock) -> None:
@@ -125,4 +125,4 @@ def test_refusals_do_not_trip_the_breaker(tmp_path: Path, sandbox: tuple[str, Sa
     for _ in range(3):
         with pytest.raises(ConsentError):
             client.get_record(token, "health_insurance")  # 403: the provider is fine
-    assert client.breaker.current_state == "closed"
+    assert client.breaker.state == "closed"

@@ -26,7 +26,7 @@ from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, Fault, SandboxState
 from connectors.mydata.scopes import ConsentError
 
-from conftest import T0, FakeClock  # type: ignore[import-not-found]
+from mydata_helpers import T0, FakeClock  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parents[2]
 

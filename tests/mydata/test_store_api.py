@@ -17,7 +17,7 @@ from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.sandbox import SandboxState
 from connectors.mydata.store import AuditEntry, ConsentStore
 
-from conftest import T0, FakeClock, make_client  # type: ignore[import-not-found]
+from mydata_helpers import T0, FakeClock, make_client  # type: ignore[import-not-found]
 
 
 class TestAuditAppendOnly:

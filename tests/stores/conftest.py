@@ -11,33 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dbservers import PostgresServer, RedisServer, missing_postgres, missing_redis, start_postgres, start_redis
+from dbservers import PostgresServer
 
 from assistant.stores.trackers import SQLTrackerStore
 
 _db_names = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    """A throwaway PostgreSQL cluster for the whole session."""
-    reason = missing_postgres()
-    if reason:
-        pytest.skip(reason)
-    server = start_postgres()
-    yield server
-    server.destroy()
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """A throwaway redis-server for the whole session."""
-    reason = missing_redis()
-    if reason:
-        pytest.skip(reason)
-    server = start_redis()
-    yield server
-    server.destroy()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
