@@ -35,8 +35,9 @@ class Settings(BaseSettings):
         intent_threshold: below this top-intent probability the router asks to rephrase.
         oos_threshold: at or above this out_of_scope probability the router
             answers with the out-of-scope response.
-        abstain_threshold: minimum answerability score (0..1) for the
-            composer to answer from documents; below it the assistant abstains.
+        abstain_threshold: minimum answerability probability (0..1, the fitted gate in
+            ``assistant/knowledge/answerability_gate.json``) for the composer to answer from
+            documents; below it the assistant abstains.
         log_format: ``text`` or ``json`` log lines (personal data masked in both).
         eligibility_url: base URL of the eligibility service the connector calls
             (``ASSISTANT_ELIGIBILITY_URL``); default: the one ``assistant serve`` mounts at
@@ -75,7 +76,7 @@ class Settings(BaseSettings):
     max_message_chars: int = 4000
     intent_threshold: float = 0.35
     oos_threshold: float = 0.5
-    abstain_threshold: float = 0.42
+    abstain_threshold: float = 0.4
     top_k: int = 5
     log_format: Literal["text", "json"] = "text"
     eligibility_url: str | None = None

@@ -11,12 +11,17 @@ as high as real questions), so :func:`answerability` combines signals:
 the intent classifier's out_of_scope probability, agreement of the lexical
 and dense retrievers on the top document, the share of the query's content
 terms found in the top document, the top dense cosine, and the fused-score
-margin over the runner-up.
+margin over the runner-up. A logistic regression fitted on labelled
+questions (:class:`AnswerabilityGate`) turns them into the probability that
+the top document answers the question; the cut point is configuration.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
@@ -25,6 +30,70 @@ from assistant.knowledge.retriever import RetrievalResult
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
 EXCERPT_CHARS = 320
+GATE_FILE = Path(__file__).with_name("answerability_gate.json")
+
+
+def gate_features(signals: dict[str, float]) -> list[float]:
+    """The gate's feature vector from :meth:`AnswerComposer.answerability` signals (order = ``FEATURES``)."""
+    overlap = signals.get("overlap", 0.0)
+    return [
+        signals.get("p_oos", 0.0),
+        signals.get("dense", 0.0),
+        signals.get("agree", 0.0),
+        max(overlap, 0.0),
+        1.0 if overlap < 0 else 0.0,  # cross-language without a glossary translation: no lexical evidence
+        min(max(signals.get("margin", 0.0), 0.0), 1.0),
+        math.log1p(max(signals.get("bm25", 0.0), 0.0)),
+        signals.get("translated", 0.0),
+    ]
+
+
+FEATURES = ("p_oos", "dense", "agree", "overlap", "no_overlap", "margin", "log1p_bm25", "translated")
+
+
+@dataclass(frozen=True)
+class AnswerabilityGate:
+    """Logistic regression over the standardised answerability signals: ``P(top document answers) = σ(w·z + b)``.
+
+    The weights are fitted by ``bench/fit_answerability_gate.py`` on the team's labelled citizen questions
+    (bench/citizen_questions*.yaml, positive when the top document is a relevant service) and
+    out-of-corpus questions (tests/data/out_of_corpus.yaml), on the full catalogue AND on the small
+    bundled corpus, where most questions have no answer and a wrong service is the risk. The fitted
+    file records its data, the cross-validated figures and the date.
+    """
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = GATE_FILE) -> AnswerabilityGate:
+        """Read the fitted gate (package data).
+
+        Raises:
+            InvalidConfigError: the file is missing or does not match :data:`FEATURES`.
+        """
+        from assistant.errors import InvalidConfigError
+
+        try:
+            blob = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise InvalidConfigError(f"answerability gate {path} is missing or unreadable: {e}") from e
+        if tuple(blob.get("features", ())) != FEATURES:
+            raise InvalidConfigError(f"answerability gate {path} was fitted on features {blob.get('features')}, expected {FEATURES}")
+        n = len(FEATURES)
+        mean = tuple(float(v) for v in blob.get("mean", [0.0] * n))
+        scale = tuple(float(v) for v in blob.get("scale", [1.0] * n))
+        return cls(tuple(float(w) for w in blob["weights"]), float(blob["bias"]), mean, scale, blob.get("meta", {}))
+
+    def probability(self, signals: dict[str, float]) -> float:
+        """``σ(w·z + b)`` with ``z`` the signals' feature vector standardised by the fit's mean and scale."""
+        z = self.bias + sum(
+            w * (x - m) / s for w, x, m, s in zip(self.weights, gate_features(signals), self.mean, self.scale, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-z))
 
 #: Section-name keys (lower-case, no spaces) that answer each aspect of a question.
 ASPECT_SECTIONS: dict[str, tuple[str, ...]] = {
@@ -123,6 +192,7 @@ class AnswerComposer:
         for c in index.chunks:
             self._doc_chunks.setdefault(c.doc_id, []).append(c)
         self._doc_terms: dict[str, frozenset[str]] = {}
+        self.gate = AnswerabilityGate.load()
 
     def _terms_of(self, doc_id: str) -> frozenset[str]:
         if doc_id not in self._doc_terms:
@@ -132,7 +202,10 @@ class AnswerComposer:
         return self._doc_terms[doc_id]
 
     def answerability(self, result: RetrievalResult, p_oos: float = 0.0) -> tuple[float, dict[str, float]]:
-        """Score (0..1) that the top document answers the query, and the signals behind it.
+        """Probability (0..1) that the top document answers the query, and the signals behind it.
+
+        The signals are combined by :class:`AnswerabilityGate` (logistic regression fitted on labelled
+        questions by ``bench/fit_answerability_gate.py``).
 
         Signals: ``p_oos``; ``dense`` (top cosine); ``agree`` (1 when the top
         document is in both retrievers' top 5); ``overlap`` (share of the
@@ -160,22 +233,10 @@ class AnswerComposer:
             overlap = -1.0  # cross-language without a translation: no lexical evidence either way
         agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
         margin = top.score - (result.hits[1].score if len(result.hits) > 1 else 0.0)
-        signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical}
-        # Each signal maps to 0..1 evidence; the weights sum to 1. Cut points were
-        # read off in-corpus questions (bench/citizen_questions*.yaml) against
-        # out-of-corpus ones (tests/data/out_of_corpus.yaml, CLINC150 oos_test):
-        # see bench/abstention.py. A cross-language match has lower cosines and
-        # sparser term evidence, so it gets its own cut points.
-        translated = result.language != top.doc.language and overlap >= 0
-        d0, o0, w_dense, w_overlap = (0.76, 0.0, 0.5, 0.25) if translated else (0.78, 0.2, 0.4, 0.35)
-        dense_ev = min(1.0, max(0.0, (top.dense - d0) / 0.08))
-        if overlap < 0:
-            score = 0.75 * dense_ev + 0.25 * min(1.0, margin * 4)
-        else:
-            overlap_ev = min(1.0, max(0.0, (overlap - o0) / 0.5))
-            score = w_dense * dense_ev + w_overlap * overlap_ev + 0.15 * agree + 0.1 * min(1.0, margin * 4)
-        score *= 1.0 - p_oos
-        return score, signals
+        translated = 1.0 if (result.language != top.doc.language and overlap >= 0) else 0.0
+        signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical,
+                   "translated": translated}
+        return self.gate.probability(signals), signals
 
     def _sections(self, doc: DocInfo) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -1,0 +1,129 @@
+"""Fit the answerability gate (logistic regression over retrieval signals) and write it as package data.
+
+Labelled data, all written by the team:
+  * bench/citizen_questions.yaml and its English twins: positive when the top retrieved document is one of
+    the question's relevant services, negative otherwise (a wrong service is the failure to avoid);
+  * tests/data/out_of_corpus.yaml: always negative.
+Each home gives one row per question, so running on the full catalogue AND on the small bundled corpus
+teaches the gate both situations: on 35 documents most citizen questions have no answer.
+
+Reports 5-fold cross-validated AUROC and, per home at the chosen cut point, answered / right / wrong /
+recall beside the previous gate's figures (read from the signals' stored score), then fits on all rows and
+writes assistant/knowledge/answerability_gate.json (+ bench/results/answerability_gate.json).
+
+Usage:
+    python bench/fit_answerability_gate.py --home NAME=DIR [--home NAME=DIR ...] [--threshold 0.4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.app_state import load_router  # noqa: E402
+from assistant.knowledge.composer import FEATURES, GATE_FILE, gate_features  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+
+def questions() -> list[tuple[str, list[str]]]:
+    """(text, relevant service ids) for every labelled question; out-of-corpus ones have none."""
+    qs = yaml.safe_load((ROOT / "bench" / "citizen_questions.yaml").read_text(encoding="utf-8"))["questions"]
+    qs += yaml.safe_load((ROOT / "bench" / "citizen_questions_en_twins.yaml").read_text(encoding="utf-8"))["questions"]
+    neg = yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]
+    return [(q["text"], [str(x) for x in q.get("relevant", [])]) for q in qs] + [(t, []) for t in neg]
+
+
+def rows_for(home: Path) -> list[dict[str, object]]:
+    """Signals of each labelled question on ``home`` and whether the top document is relevant."""
+    router = load_router(Settings(home=home))
+    out = []
+    for text, relevant in questions():
+        vec = router.embedder.embed_queries([text])[0]
+        p_oos = router.nlu.parse(text, vector=vec).nlu.probability("out_of_scope")
+        res = router.retriever.run(text, k=5, query_vector=vec)
+        if not res.hits:
+            continue
+        score, signals = router.composer.answerability(res, p_oos)
+        top = res.hits[0].doc
+        out.append({"text": text, "rel": (top.service_id or top.doc_id) in relevant, "signals": signals, "score": score})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--home", action="append", required=True, help="NAME=DIR of a home with an index and a trained NLU")
+    ap.add_argument("--threshold", type=float, default=0.4)
+    ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
+    ap.add_argument("--out", type=Path, default=GATE_FILE)
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "answerability_gate.json")
+    ap.add_argument("--rows-cache", type=Path, default=None, help="reuse/write the computed signals here (refits in seconds)")
+    args = ap.parse_args(argv)
+    rows: list[dict[str, object]] = []
+    homes: dict[str, int] = {}
+    if args.rows_cache and args.rows_cache.exists():
+        rows = json.loads(args.rows_cache.read_text(encoding="utf-8"))
+        for r in rows:
+            homes[str(r["home"])] = homes.get(str(r["home"]), 0) + 1
+    else:
+        for spec in args.home:
+            name, _, path = spec.partition("=")
+            r = rows_for(Path(path))
+            homes[name] = len(r)
+            rows += [{**x, "home": name} for x in r]
+        if args.rows_cache:
+            args.rows_cache.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    raw = np.array([gate_features(r["signals"]) for r in rows])  # type: ignore[arg-type]
+    mean, scale = raw.mean(axis=0), raw.std(axis=0)
+    scale[scale == 0] = 1.0
+    X = (raw - mean) / scale  # standardised, so the L2 penalty treats every signal alike
+    y = np.array([bool(r["rel"]) for r in rows])
+    home = np.array([r["home"] for r in rows])
+    old = np.array([float(r["score"]) for r in rows])  # type: ignore[arg-type]
+    p = np.zeros(len(y))
+    strata = [f"{a}{b}" for a, b in zip(y, home, strict=True)]
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(X, strata):
+        p[te] = LogisticRegression(C=args.c, max_iter=5000).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
+    report: dict[str, object] = {"threshold": args.threshold, "rows": len(y), "positives": int(y.sum()), "homes": {}}
+    print(f"{'home':6} {'gate':14} {'AUROC':>6} {'answered':>8} {'right':>5} {'wrong':>5} {'recall':>6}")
+    for h in homes:
+        m = home == h
+        figures = {}
+        for label, score in (("cv-fitted", p), ("current", old)):
+            a = (score >= args.threshold) & m
+            fig = {"auroc": round(float(roc_auc_score(y[m], score[m])), 3), "answered": int(a.sum()), "right": int((a & y).sum()),
+                   "wrong": int((a & ~y).sum()), "recall": round(float((a & y).sum() / max(1, (y & m).sum())), 3)}
+            figures[label] = fig
+            print(f"{h:6} {label:14} {fig['auroc']:6.3f} {fig['answered']:8d} {fig['right']:5d} {fig['wrong']:5d} {fig['recall']:6.3f}")
+        report["homes"][h] = figures  # type: ignore[index]
+    model = LogisticRegression(C=args.c, max_iter=5000).fit(X, y)
+    blob = {
+        "features": list(FEATURES),
+        "weights": [round(float(w), 6) for w in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 6),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "meta": {"fitted": dt.date.today().isoformat(), "script": "bench/fit_answerability_gate.py", "C": args.c,
+                 "data": "bench/citizen_questions.yaml + en twins (positive = relevant top document), tests/data/out_of_corpus.yaml",
+                 "homes": homes, "cross_validated": report["homes"], "threshold": args.threshold},
+    }
+    args.out.write_text(json.dumps(blob, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} and {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
