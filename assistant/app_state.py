@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from assistant.dialogue.router import Router
 from assistant.knowledge.composer import AnswerComposer
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 BUNDLED_SOURCE = "bundled"
 
 
-def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = None) -> dict[str, float]:
+def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = None) -> dict[str, Any]:
     """Train the intent classifier on ``project`` (default: the bundled ``intents/``) and save it.
 
     Returns:
@@ -83,6 +84,6 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
     retriever = HybridRetriever(index, embedder, tokenizer)
     retriever.warm_up()
     composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
-    classifier = IntentClassifier.load(settings.nlu_dir, embedder)
+    classifier = IntentClassifier.load(settings.nlu_dir, embedder, oos_threshold=settings.nlu_oos_threshold)
     domain = Domain.load(settings.intents_dir / "domain.yml")
     return Router(settings, embedder, classifier, retriever, composer, domain)

@@ -8,6 +8,7 @@ branch of the router live here, so they are configuration, not constants.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
         intent_threshold: below this top-intent probability the router asks to rephrase.
         oos_threshold: at or above this out_of_scope probability the router
             answers with the out-of-scope response.
+        nlu_oos_threshold: overrides the intent classifier's out-of-scope score
+            threshold (0..1) chosen on held-out data at training; None keeps it.
         abstain_threshold: minimum answerability score (0..1) for the
             composer to answer from documents; below it the assistant abstains.
     """
@@ -51,6 +54,7 @@ class Settings(BaseSettings):
     intent_threshold: float = 0.35
     oos_threshold: float = 0.5
     abstain_threshold: float = 0.42
+    nlu_oos_threshold: Annotated[float | None, Field(ge=0, le=1)] = None
     top_k: int = 5
 
     @property

@@ -115,8 +115,7 @@ class Router:
             text = condense(text, MAX_QUERY_CHARS)
         vector = self.embedder.embed_queries([text])[0]
         t_embed = time.perf_counter()
-        ranking = self.classifier.predict_vector(vector)
-        nlu = NluResult(text, language, ranking[0], ranking)
+        nlu = self.classifier.parse(text, vector, language)
         intent = nlu.intent
         timings = {"embed": (t_embed - t0) * 1000}
         custom = {"intent": {"name": intent.name, "confidence": round(intent.confidence, 4)}, "language": language}
