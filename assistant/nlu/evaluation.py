@@ -291,18 +291,22 @@ def report_from_predictions(
     oos_label: str | None = None,
     entity_pairs: Iterable[tuple[Sequence[EntitySpan], Sequence[EntitySpan]]] | None = None,
     top_confusions: int = 10,
+    top_labels: Sequence[str] | None = None,
 ) -> ClassificationReport:
     """Build a :class:`ClassificationReport` from decisions already made.
 
     Args:
-        texts, gold, predicted: one per example.
-        confidences: the calibrated probability of the top intent (for ECE the
-            top intent's probability is scored against whether ``predicted`` is right).
+        texts, gold, predicted: one per example (``predicted`` = the decision, after any rejection).
+        confidences: the calibrated probability of each example's top-ranked intent.
         oos_label: the out-of-scope label, when one is used.
+        top_labels: the top-ranked intent of each example when it can differ from
+            the decision (a rejected message); ECE scores ``confidences`` against
+            whether these are right. Default: ``predicted``.
     """
     acc, macro, per, labs, cm = classification_metrics(gold, predicted)
     conf = np.asarray(confidences, dtype=np.float64)
-    correct = np.array([g == p for g, p in zip(gold, predicted, strict=True)])
+    tops = predicted if top_labels is None else top_labels
+    correct = np.array([g == p for g, p in zip(gold, tops, strict=True)])
     ece, bins = expected_calibration_error(conf, correct)
     errors = [
         {"text": t, "gold": g, "predicted": p, "confidence": round(float(c), 4)}
@@ -339,7 +343,8 @@ def evaluate(
     The decision for each example is the classifier's
     (:meth:`IntentClassifier.decide_vectors`): its out-of-scope label when the
     example is rejected, else the top intent. ECE scores the calibrated
-    probability of the top intent against whether the decision is right.
+    probability of the top-ranked intent against whether that intent is right
+    (Guo et al.'s top-label calibration, independent of the rejection threshold).
 
     Args:
         model: a trained :class:`~assistant.nlu.classifier.IntentClassifier`.
@@ -361,6 +366,7 @@ def evaluate(
         [d.confidence for d in decisions],
         oos_label=model.oos_label,
         entity_pairs=entity_pairs,
+        top_labels=[d.top.name for d in decisions],
     )
 
 

@@ -7,10 +7,11 @@ lexical features are TF-IDF over character n-grams within word boundaries
 n-grams (scikit-learn ``TfidfVectorizer``, sublinear tf, L2 rows). The blocks
 are concatenated into one sparse row per message.
 
-Measured on CLINC150 (bench/nlu_clinc150.py, validation split): adding the
-lexical block raised in-scope accuracy of logistic regression from 0.948 to
-0.954-0.961 and the AUROC of the max-probability out-of-scope score from 0.964
-to 0.97-0.98, so it is on by default (``lexical=False`` turns it off).
+Measured on CLINC150 (logistic regression, no out-of-scope class, the unit
+embedding scaled by 3 in that run): adding the lexical block raised closed-set test accuracy from 0.948 to 0.959 and the
+AUROC of the max-probability out-of-scope score from 0.964 to 0.971 on
+validation (0.958 to 0.964 on test); on Banking77 accuracy went from 0.909
+(embedding alone) to 0.937. So it is on by default (``lexical=False`` turns it off).
 """
 
 from __future__ import annotations
