@@ -82,7 +82,7 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
     retriever = HybridRetriever(index, embedder, tokenizer)
     retriever.warm_up()
     composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
-    nlu = NluPipeline.load(settings.nlu_dir, embedder, tokenizer)
+    nlu = NluPipeline.load(settings.nlu_dir, embedder, tokenizer, oos_threshold=settings.nlu_oos_threshold)
     nlu.entities.warm_up()
     domain = Domain.load(settings.intents_dir / "domain.yml")
     return Router(settings, embedder, nlu, retriever, composer, domain)

@@ -8,7 +8,7 @@ branch of the router live here, so they are configuration, not constants.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -62,6 +62,8 @@ class Settings(BaseSettings):
         mydata_client_id, mydata_client_secret, mydata_redirect_uri: the assistant's OAuth2 registration at the
             provider (defaults: the sandbox's).
         mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
+        nlu_oos_threshold: overrides the intent classifier's out-of-scope score
+            threshold (0..1) chosen on held-out data at training; None keeps it.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -77,6 +79,7 @@ class Settings(BaseSettings):
     intent_threshold: float = 0.35
     oos_threshold: float = 0.5
     abstain_threshold: float = 0.4
+    nlu_oos_threshold: Annotated[float | None, Field(ge=0, le=1)] = None
     top_k: int = 5
     log_format: Literal["text", "json"] = "text"
     eligibility_url: str | None = None

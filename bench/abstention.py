@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def score(text: str) -> tuple[float, float, bool, list[str], list[str]]:
         vec = router.embedder.embed_queries([text])[0]
-        p_oos = router.classifier.predict_vector(vec)
+        p_oos = router.classifier.predict_vector(vec, text)
         p = next((x.confidence for x in p_oos if x.name == "out_of_scope"), 0.0)
         res = router.retriever.run(text, k=5, query_vector=vec)
         s, sig = router.composer.answerability(res, p)

