@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.dialogue.router import Router
 
 if TYPE_CHECKING:
+    from assistant.dialogue.actions import ActionExecutor
     from assistant.dialogue.processor import MessageProcessor
     from assistant.stores.locks import LockStore
     from assistant.stores.trackers import TrackerStore
@@ -100,13 +101,15 @@ BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct")}
 
 
 def build_processor(settings: Settings, router: Router, tracker_store: TrackerStore | None = None,
-                    lock_store: LockStore | None = None) -> MessageProcessor:
+                    lock_store: LockStore | None = None, executor: ActionExecutor | None = None) -> MessageProcessor:
     """The conversation engine over a loaded router's parts (NLU, retrieval, composer).
 
     Reads the domain and rules from ``settings.intents_dir``; the tracker store and the lock
     store come from ``settings.tracker_store_url`` / ``settings.lock_store_url`` unless given.
     The bundled task route: ``check_eligibility`` naming no known service starts
-    ``eligibility_form`` (when the domain has it).
+    ``eligibility_form`` (when the domain has it). ``executor`` runs custom actions that are
+    not registered in-process (the Rasa action-server client); without one such an action
+    fails the turn with "no action server configured for action X".
 
     Raises:
         InvalidConfigError: a malformed domain or rules file, or a bad store URL.
@@ -125,7 +128,7 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
 
     project = load_project(settings.intents_dir)
     domain = project.domain
-    registry = ActionRegistry()
+    registry = ActionRegistry(executor)
     queue = FileHandoffQueue(queue_path(settings.home))
     register_builtins(registry, queue)
     validators = ValidatorRegistry()
