@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 
 SKIPPED_SLOTS = "skipped_slots"
 #: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
-SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank", "goodbye"})
+SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank"})
 
 
 def _condition_holds(m: SlotMapping, tracker: DialogueStateTracker) -> bool:

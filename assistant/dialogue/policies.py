@@ -5,7 +5,7 @@
 1. :class:`FormPolicy`: an active form continues: right after the user spoke
    it runs the form (which may reject the turn as a digression); after a
    digression's answer it runs the form again, which re-asks the same slot.
-   Cancel, repeat and handoff are handled here for every form.
+   Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
@@ -35,7 +35,10 @@ from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.stories import Rule
 
 #: Intents that repair a conversation whatever form is active: intent → action.
-FORM_REPAIRS = {"cancel": "action_deactivate_loop", "repeat": "action_repeat", "human_handoff": "action_handoff"}
+FORM_REPAIRS = {"cancel": "action_deactivate_loop", "goodbye": "action_deactivate_loop", "repeat": "action_repeat",
+                "human_handoff": "action_handoff"}
+#: What is said after a form was stopped by one of those intents.
+AFTER_DEACTIVATION = {"cancel": "utter_cancelled", "goodbye": "utter_goodbye"}
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ class FormPolicy:
         loop = tracker.active_loop
         intent = _confident(tracker, context)
         latest = tracker.latest_action_name
-        if latest == "action_deactivate_loop" and intent == "cancel":
-            return Prediction("utter_cancelled", self.name)
+        if latest == "action_deactivate_loop" and intent in AFTER_DEACTIVATION:
+            return Prediction(AFTER_DEACTIVATION[intent], self.name)
         if loop is None:
             return None
         if _after_user(tracker):
@@ -117,8 +120,8 @@ class ClarifyPolicy:
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """``action_clarify`` or None."""
-        if not _after_user(tracker) or tracker.latest_entities:
-            return None
+        if not _after_user(tracker) or tracker.latest_entities or tracker.active_loop is not None:
+            return None  # an entity says what the message is about; inside a form the form decides
         ranking = tracker.latest_message.parse_data.get("intent_ranking") if tracker.latest_message else None
         if not isinstance(ranking, list) or len(ranking) < 2:
             return None
