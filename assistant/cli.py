@@ -63,6 +63,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     processor = _processor()
     sender = f"chat-{uuid.uuid4().hex[:8]}"
+    buttons: list[dict[str, str]] = []
     print("정부 서비스 도우미 / Government services assistant. Ctrl-D to quit.")
     while True:
         try:
@@ -70,13 +71,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
+        if q.strip().isdigit() and 0 < int(q) <= len(buttons):  # a number picks the button shown with it
+            q = buttons[int(q) - 1]["payload"]
         turn = processor.handle_message(UserMessage(sender, q, channel="cli"))
+        buttons = [b for m in turn.messages for b in m.buttons]
         for m in turn.messages:
             print(m.text)
-            for i, b in enumerate(m.buttons, 1):
-                print(f"  [{i}] {b['title']}  ({b['payload']})")
             for c in m.custom.get("citations", []):
                 print(f"  - {c['title']} | {c['agency']} | {c['section']} | {c['url']} | {c['updated_at']}")
+        for i, b in enumerate(buttons, 1):
+            print(f"  [{i}] {b['title']}")
 
 
 def cmd_train(args: argparse.Namespace) -> int:

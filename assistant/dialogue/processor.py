@@ -237,14 +237,16 @@ class MessageProcessor:
                   parse: dict[str, Any] | None) -> tuple[TurnContext, UserUttered]:
         text = normalize_spaces(message.text or "").strip()
         slot_language = tracker.get_slot("language")
-        language = detect_language(text, default=_preferred(message) or ("en" if slot_language == "en" else "ko"))
+        default = _preferred(message) or ("en" if slot_language == "en" else "ko")
+        if parse is None:
+            parse = self._payload(text)
+        # a button's payload ("/cancel") says nothing about the language: keep the conversation's
+        language = default if parse is not None else detect_language(text, default=default)
         query = condense(text, MAX_QUERY_CHARS) if len(text) > MAX_QUERY_CHARS else text
         if len(text) > MAX_QUERY_CHARS:
             logger.warning("long message condensed", extra={"conversation_id": message.sender_id, "channel": message.channel,
                                                              "stage": "nlu", "chars": len(text)})
         vector = None
-        if parse is None:
-            parse = self._payload(text)
         if parse is None:
             if text:
                 vector = self.embedder.embed_queries([query])[0]

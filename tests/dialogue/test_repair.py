@@ -150,6 +150,8 @@ def test_clarification_offers_the_two_close_intents(processor, lang: str, text: 
     assert [b["payload"] for b in t.messages[0].buttons] == ["/apply_service", "/human_handoff"]
     chosen = say(processor, "/human_handoff")  # the button's payload
     assert responses(chosen) == ["utter_handoff"] and state(processor)["paused"] is True
+    assert chosen.language == lang  # a payload keeps the conversation's language
+    assert chosen.messages[0].text == processor.domain.response("utter_handoff", lang)["text"]
 
 
 def test_no_clarification_when_the_margin_is_wider(make_processor) -> None:  # type: ignore[no-untyped-def]
