@@ -2,7 +2,9 @@
 
 :func:`ensure_ready` makes a fresh home usable (imports the bundled corpus
 and trains the NLU when either is missing); :func:`load_router` loads the
-trained parts into a :class:`~assistant.dialogue.router.Router`.
+trained parts into a :class:`~assistant.dialogue.router.Router`;
+:func:`build_processor` puts the conversation engine
+(:class:`~assistant.dialogue.processor.MessageProcessor`) on top of them.
 """
 
 from __future__ import annotations
@@ -10,9 +12,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.router import Router
+
+if TYPE_CHECKING:
+    from assistant.dialogue.actions import ActionExecutor
+    from assistant.dialogue.processor import MessageProcessor
+    from assistant.stores.locks import LockStore
+    from assistant.stores.trackers import TrackerStore
 from assistant.knowledge.composer import AnswerComposer
 from assistant.knowledge.embedder import Embedder, make_embedder
 from assistant.knowledge.index import current_version, load_index
@@ -86,3 +94,55 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
     nlu.entities.warm_up()
     domain = Domain.load(settings.intents_dir / "domain.yml")
     return Router(settings, embedder, nlu, retriever, composer, domain)
+
+
+#: Skippable slots of the bundled forms (the rest must be answered).
+BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct")}
+
+
+def build_processor(settings: Settings, router: Router, tracker_store: TrackerStore | None = None,
+                    lock_store: LockStore | None = None, executor: ActionExecutor | None = None) -> MessageProcessor:
+    """The conversation engine over a loaded router's parts (NLU, retrieval, composer).
+
+    Reads the domain and rules from ``settings.intents_dir``; the tracker store and the lock
+    store come from ``settings.tracker_store_url`` / ``settings.lock_store_url`` unless given.
+    The bundled task route: ``check_eligibility`` naming no known service starts
+    ``eligibility_form`` (when the domain has it). ``executor`` runs custom actions that are
+    not registered in-process (the Rasa action-server client); without one such an action
+    fails the turn with "no action server configured for action X".
+
+    Raises:
+        InvalidConfigError: a malformed domain or rules file, or a bad store URL.
+        StoreUnavailableError: the tracker store cannot be reached to create its tables.
+    """
+    from assistant.dialogue.actions import ActionRegistry
+    from assistant.dialogue.builtin_actions import register_builtins
+    from assistant.dialogue.forms import FormAction
+    from assistant.dialogue.handoff import FileHandoffQueue, HttpHandoff, queue_path
+    from assistant.dialogue.knowledge_base import RetrievalKnowledge, ServiceTitleMatcher
+    from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy, names_no_service
+    from assistant.dialogue.processor import MessageProcessor
+    from assistant.dialogue.validators import ValidatorRegistry
+    from assistant.stores.locks import make_lock_store
+    from assistant.stores.trackers import make_tracker_store
+
+    project = load_project(settings.intents_dir)
+    domain = project.domain
+    registry = ActionRegistry(executor)
+    queue = FileHandoffQueue(queue_path(settings.home))
+    register_builtins(registry, queue)
+    validators = ValidatorRegistry()
+    for form in domain.forms.values():
+        registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
+    tasks = TaskPolicy()
+    if "eligibility_form" in domain.forms:
+        tasks.register("check_eligibility", "eligibility_form", names_no_service)
+    index = router.retriever.index
+    return MessageProcessor(
+        settings, domain, router.nlu, router.embedder, PolicyEnsemble(project.rules, tasks), registry,
+        tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),
+        lock_store or make_lock_store(settings.lock_store_url),
+        knowledge=RetrievalKnowledge(router.retriever, router.composer, settings.top_k),
+        services=ServiceTitleMatcher(d.title for d in index.docs.values()),
+        handoff=HttpHandoff(settings.handoff_url, settings.connector_timeout) if settings.handoff_url else queue,
+    )

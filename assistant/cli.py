@@ -33,24 +33,25 @@ from assistant.logging_config import configure_logging
 from assistant.settings import get_settings
 
 
-def _router(progress: bool = True):  # type: ignore[no-untyped-def]
-    from assistant.app_state import ensure_ready, load_router
+def _processor(progress: bool = True):  # type: ignore[no-untyped-def]
+    """The conversation engine over ``ASSISTANT_HOME`` (prepared on first use)."""
+    from assistant.app_state import build_processor, ensure_ready, load_router
     from assistant.knowledge.embedder import make_embedder
 
     settings = get_settings()
     embedder = make_embedder(settings.embedder, settings.embed_threads)
     ensure_ready(settings, embedder, progress=progress)
-    return load_router(settings, embedder)
+    return build_processor(settings, load_router(settings, embedder))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.dialogue.messages import UserMessage
 
-    router = _router(progress=not args.json)
+    processor = _processor(progress=not args.json)
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
-    sender = f"cli-{uuid.uuid4().hex[:8]}"
     for q in questions:  # a blank stdin line gets the empty-message reply, so outputs line up with inputs
-        turn = router.handle(UserMessage(sender, q, channel="cli"))
+        # each question is its own conversation: `ask` answers questions, it does not hold a dialogue
+        turn = processor.handle_message(UserMessage(f"cli-{uuid.uuid4().hex[:12]}", q, channel="cli"))
         if args.json:
             print(json.dumps(turn.to_json(), ensure_ascii=False), flush=True)
         else:
@@ -61,8 +62,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.dialogue.messages import UserMessage
 
-    router = _router()
+    processor = _processor()
     sender = f"chat-{uuid.uuid4().hex[:8]}"
+    buttons: list[dict[str, str]] = []
     print("정부 서비스 도우미 / Government services assistant. Ctrl-D to quit.")
     while True:
         try:
@@ -70,11 +72,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
-        turn = router.handle(UserMessage(sender, q, channel="cli"))
+        if q.strip().isdigit() and 0 < int(q) <= len(buttons):  # a number picks the button shown with it
+            q = buttons[int(q) - 1]["payload"]
+        turn = processor.handle_message(UserMessage(sender, q, channel="cli"))
+        buttons = [b for m in turn.messages for b in m.buttons]
         for m in turn.messages:
             print(m.text)
             for c in m.custom.get("citations", []):
                 print(f"  - {c['title']} | {c['agency']} | {c['section']} | {c['url']} | {c['updated_at']}")
+        for i, b in enumerate(buttons, 1):
+            print(f"  [{i}] {b['title']}")
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -169,6 +176,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     host = args.host or settings.host
     port = args.port or settings.port
+    # the app checks the bound host: admin endpoints without a token answer only on loopback
+    settings = settings.model_copy(update={"host": host, "port": port})
     # log_config=None: uvicorn's loggers go through our masking handler (configured in main).
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
     return 0

@@ -64,6 +64,22 @@ class Settings(BaseSettings):
         mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
         nlu_oos_threshold: overrides the intent classifier's out-of-scope score
             threshold (0..1) chosen on held-out data at training; None keeps it.
+        tracker_store_url: SQLAlchemy URL of the tracker store (``ASSISTANT_TRACKER_STORE_URL``,
+            e.g. ``postgresql://user:pw@db/assistant``); default SQLite ``<home>/trackers.db``.
+        lock_store_url: ``redis://host:6379/0`` for several workers (``ASSISTANT_LOCK_STORE_URL``);
+            default: in-process locks.
+        max_reasks: how many times a form re-asks a slot after invalid answers before it explains
+            the expected format and offers to stop or talk to a person (case C05).
+        max_actions_per_turn: actions one turn may run before the engine stops and listens.
+        form_digression_threshold: minimum confidence of a greeting/thanks that interrupts a form
+            (below it the message is read as an answer to the form's question).
+        clarify_margin: when the two top intents are within this probability of each other and
+            lead to different actions, the assistant asks which one was meant (0 disables).
+        clarify_min_confidence: the second intent needs at least this probability to be offered.
+        handoff_url: where a human handoff's transcript (PII masked) is POSTed
+            (``ASSISTANT_HANDOFF_URL``); default: appended to ``<home>/handoff/queue.jsonl``.
+        api_token: bearer token for the admin endpoints (``/conversations/...``). Without one,
+            they answer only when the server is bound to a loopback address (127.0.0.1, ::1, localhost).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -98,6 +114,15 @@ class Settings(BaseSettings):
     mydata_client_secret: str = "sandbox-secret"
     mydata_redirect_uri: str = "http://127.0.0.1/mydata/callback"
     mydata_db_url: str | None = None
+    tracker_store_url: str | None = None
+    lock_store_url: str | None = None
+    max_reasks: int = Field(default=2, ge=0)
+    max_actions_per_turn: int = Field(default=10, ge=1)
+    form_digression_threshold: float = 0.5
+    clarify_margin: float = 0.05
+    clarify_min_confidence: float = 0.2
+    handoff_url: str | None = None
+    api_token: str | None = None
 
     @property
     def db_url(self) -> str:

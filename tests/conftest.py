@@ -78,3 +78,27 @@ def redis_server() -> Iterator[RedisServer]:
     server = start_redis()
     yield server
     server.destroy()
+
+
+@pytest.fixture(scope="session")
+def make_processor(bundled_settings: Settings, bundled_router):  # type: ignore[no-untyped-def]
+    """A factory of conversation engines over the bundled router.
+
+    ``make_processor(tracker_store=None, lock_store=None, **settings)``: each call
+    gets its own in-memory tracker store unless one is given; keyword arguments
+    override settings (``max_reasks=1`` ...).
+    """
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    def make(tracker_store=None, lock_store=None, **overrides):  # type: ignore[no-untyped-def]
+        settings = bundled_settings.model_copy(update=overrides) if overrides else bundled_settings
+        return build_processor(settings, bundled_router, tracker_store or SQLTrackerStore("sqlite://"), lock_store)
+
+    return make
+
+
+@pytest.fixture
+def processor(make_processor):  # type: ignore[no-untyped-def]
+    """A fresh conversation engine (empty in-memory tracker store) over the bundled router."""
+    return make_processor()

@@ -1,6 +1,9 @@
 """The REST channel, compatible with Rasa's ``POST /webhooks/rest/webhook``.
 
-Request: ``{"sender": str, "message": str, "metadata"?: object}``.
+Request: ``{"sender": str, "message": str, "metadata"?: object, "message_id"?: str}``.
+Rasa's REST channel has no message id; ours accepts one (``message_id`` or
+``metadata.message_id``) so a channel's redelivery gets the stored reply
+instead of a second turn (case C07).
 Response: a list of ``{"recipient_id", "text", "buttons"?, "custom"?}``;
 citations travel in ``custom.citations``. (Rasa docs: "Your Own Website" /
 REST channel.)
@@ -25,6 +28,7 @@ class RestMessage(BaseModel):
     sender: str = Field(min_length=1, max_length=200)
     message: str
     metadata: dict[str, Any] = Field(default_factory=dict)
+    message_id: str | None = Field(default=None, min_length=1, max_length=255)
 
     @field_validator("sender")
     @classmethod
@@ -35,8 +39,11 @@ class RestMessage(BaseModel):
 
 
 def to_user_message(body: RestMessage) -> UserMessage:
-    """Turn a webhook body into the engine's :class:`UserMessage`."""
-    return UserMessage(body.sender, body.message, CHANNEL, body.metadata)
+    """Turn a webhook body into the engine's :class:`UserMessage` (``message_id`` goes into ``metadata``)."""
+    metadata = dict(body.metadata)
+    if body.message_id is not None:
+        metadata["message_id"] = body.message_id
+    return UserMessage(body.sender, body.message, CHANNEL, metadata)
 
 
 def render(recipient_id: str, messages: tuple[BotMessage, ...]) -> list[dict[str, Any]]:

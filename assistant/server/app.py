@@ -4,7 +4,13 @@ Endpoints:
     ``GET /`` the web chat widget (static HTML/JS/CSS served here, no CDN);
     ``GET /health`` readiness and what is loaded;
     ``POST /webhooks/rest/webhook`` Rasa's REST channel;
-    ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language).
+    ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language);
+    ``/conversations/{id}/...`` Rasa's conversation API and the handoff release
+    (admin token, see :mod:`assistant.server.conversations`).
+
+Turns run through the conversation engine
+(:class:`~assistant.dialogue.processor.MessageProcessor`): state per sender id
+in the tracker store, one turn at a time per conversation.
 
 Bad requests get a 4xx with ``{"detail": "..."}`` saying what is wrong; the
 server keeps serving. HTTP status codes are chosen only in this module.
@@ -27,6 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assistant.channels.rest import RestMessage, render, to_user_message
 from assistant.errors import AssistantError, InvalidInputError
 from assistant.nlu.tokenizer import normalize_spaces
+from assistant.server.conversations import ConversationError
+from assistant.server.conversations import router as conversations_router
 from assistant.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -92,7 +100,7 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
     return _parse_json_body(raw, content_type, RestMessage, "message", max_chars, '{"sender": "id", "message": "text"}')
 
 
-def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
+def create_app(settings: Settings | None = None, router: Any = None, processor: Any = None) -> FastAPI:
     """Build the app.
 
     Args:
@@ -100,8 +108,14 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
         router: an already loaded :class:`~assistant.dialogue.router.Router`
             (tests share one); when ``None`` the app prepares ``ASSISTANT_HOME``
             (imports the bundled corpus and trains if needed) and loads it at start.
+        processor: the conversation engine; default: built over ``router`` with the
+            configured tracker and lock stores.
     """
     settings = settings or get_settings()
+    if router is not None and processor is None:
+        from assistant.app_state import build_processor
+
+        processor = build_processor(settings, router)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
@@ -112,11 +126,21 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
             embedder = make_embedder(settings.embedder, settings.embed_threads)
             await run_in_threadpool(ensure_ready, settings, embedder, False)
             app.state.router = await run_in_threadpool(load_router, settings, embedder)
+        if app.state.processor is None:
+            from assistant.app_state import build_processor
+
+            app.state.processor = await run_in_threadpool(build_processor, settings, app.state.router)
         yield
 
     app = FastAPI(title="Citizen assistant", version="0.1.0", lifespan=lifespan)
     app.state.router = router
+    app.state.processor = processor
     app.state.settings = settings
+    app.include_router(conversations_router)
+
+    @app.exception_handler(ConversationError)
+    async def _conversation_error(_req: Request, exc: ConversationError) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     @app.exception_handler(HttpError)
     async def _http_error(_req: Request, exc: HttpError) -> JSONResponse:
@@ -147,7 +171,7 @@ def create_app(settings: Settings | None = None, router: Any = None) -> FastAPI:
     async def rest_webhook(request: Request) -> JSONResponse:
         raw = await request.body()
         body = _parse_webhook_body(raw, request.headers.get("content-type", ""), settings.max_message_chars)
-        turn = await run_in_threadpool(app.state.router.handle, to_user_message(body))
+        turn = await run_in_threadpool(app.state.processor.handle_message, to_user_message(body))
         return JSONResponse(render(body.sender, turn.messages))
 
     @app.post("/model/parse")

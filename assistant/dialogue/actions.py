@@ -1,0 +1,244 @@
+"""Actions: what the assistant does after it decides (responses, forms, knowledge, handoff ...).
+
+An action has a ``name`` and ``run(tracker, domain, context) -> list[Event]``
+(the events it produces; ``bot`` events are its messages). Built-ins follow
+Rasa's default actions (``rasa/core/actions/action.py``): ``action_listen``,
+``utter_*`` responses, ``action_restart``, ``action_session_start``,
+``action_default_fallback``, ``action_deactivate_loop``; ours add
+``action_answer_from_knowledge``, ``action_handoff``, ``action_repeat`` and
+``action_clarify`` (see :mod:`assistant.dialogue.builtin_actions`).
+
+:class:`ActionRegistry` resolves a name: a registered in-process action (a
+connector registers its own with :meth:`ActionRegistry.register`), a form, an
+``utter_*`` response, or else a custom action run through the
+:class:`ActionExecutor` (the Rasa action-server client); with no executor the
+error says so: "no action server configured for action X".
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Event
+from assistant.dialogue.responses import render_response
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.errors import AssistantError, InvalidConfigError
+from assistant.nlu.domain import Domain
+from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.dialogue.handoff import HandoffSink
+    from assistant.knowledge.composer import Answer
+
+logger = logging.getLogger(__name__)
+
+
+class ActionNotFoundError(AssistantError, LookupError):
+    """No action of that name exists in-process and no action server is configured to run it."""
+
+
+class Knowledge(Protocol):
+    """Answers a question from documents (retrieval + composer)."""
+
+    def answer(self, text: str, vector: np.ndarray | None, p_oos: float) -> Answer:
+        """The composed answer (``abstained`` when no document answers)."""
+        ...
+
+
+class ServiceNames(Protocol):
+    """Finds the names of known services in a message."""
+
+    def find(self, text: str) -> list[str]:
+        """Service titles named in ``text`` (empty when none)."""
+        ...
+
+
+@dataclass
+class TurnContext:
+    """What actions and policies may use during one turn besides the tracker.
+
+    Attributes:
+        settings: thresholds and limits.
+        domain: the domain.
+        channel: the input (= output) channel, e.g. ``rest``.
+        language: ``ko`` / ``en`` for this turn.
+        vector: the message embedding (reused by retrieval), or None.
+        knowledge: the document answerer, or None (then knowledge questions abstain).
+        services: service-name finder, or None.
+        handoff: where handoff transcripts go, or None (then they are only logged).
+        query: the message as retrieval should read it (spaces normalised, a long
+            message condensed to its question), or None to use the raw text.
+    """
+
+    settings: Settings
+    domain: Domain
+    channel: str | None = None
+    language: str = "ko"
+    vector: np.ndarray | None = None
+    knowledge: Knowledge | None = None
+    services: ServiceNames | None = None
+    handoff: HandoffSink | None = None
+    query: str | None = None
+    _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
+
+    def answer(self, text: str, p_oos: float = 0.0) -> Answer | None:
+        """The knowledge answer for ``text`` (computed once per turn), or None without a knowledge base."""
+        if self.knowledge is None:
+            return None
+        if text not in self._answers:
+            self._answers[text] = self.knowledge.answer(text, self.vector, p_oos)
+        return self._answers[text]
+
+    def utter(self, tracker: DialogueStateTracker, name: str, custom: dict[str, Any] | None = None, **values: Any) -> BotUttered:
+        """Render response ``name`` for this turn's language and channel with the tracker's slots."""
+        return render_response(self.domain, name, language=self.language, channel=self.channel, slots=tracker.slots,
+                               custom=custom, **values)
+
+    def has_response(self, name: str) -> bool:
+        """Whether the domain defines response ``name``."""
+        return bool(self.domain.response_variants.get(name))
+
+
+class Action(Protocol):
+    """One action. ``run`` must not mutate the tracker; it returns the events to apply."""
+
+    @property
+    def name(self) -> str:
+        """The action's name (``utter_greet``, ``action_listen``, ``eligibility_form`` ...)."""
+        ...
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """Do the action; return its events in order."""
+        ...
+
+
+class ActionExecutor(Protocol):
+    """Runs custom actions outside the engine (the Rasa action-server protocol client).
+
+    ``run`` sends ``next_action``, ``sender_id``, ``tracker`` (Rasa's tracker
+    state), ``domain`` and ``version`` and returns the action's ``events`` (as
+    :class:`Event` objects) and ``responses`` (Rasa's response dicts: ``text``,
+    ``response`` (a domain response name), ``buttons``, ``custom``, ``image`` ...).
+    It raises :class:`~assistant.errors.ConnectorError` (or a subclass) when the
+    server is down, slow or answers malformed JSON.
+    """
+
+    def run(self, name: str, tracker: DialogueStateTracker, domain: Domain) -> tuple[list[Event], list[dict[str, Any]]]:
+        """Run custom action ``name``; return ``(events, responses)``."""
+        ...
+
+
+class NoActionServer:
+    """The default :class:`ActionExecutor`: none configured, so every custom action is an error."""
+
+    def run(self, name: str, tracker: DialogueStateTracker, domain: Domain) -> tuple[list[Event], list[dict[str, Any]]]:
+        """Raises:
+        ActionNotFoundError: always, naming the action.
+        """
+        raise ActionNotFoundError(f"no action server configured for action {name!r} (configure an action server, or register the action in-process with ActionRegistry.register)")
+
+
+@dataclass(frozen=True)
+class FunctionAction:
+    """An in-process action from a function ``(tracker, domain, context) -> list[Event]``."""
+
+    name: str
+    fn: Callable[[DialogueStateTracker, Domain, TurnContext], list[Event]]
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """Call the function."""
+        return self.fn(tracker, domain, context)
+
+
+@dataclass(frozen=True)
+class UtterAction:
+    """Sends the domain response of the same name (``utter_*``)."""
+
+    name: str
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """One ``bot`` event."""
+        return [context.utter(tracker, self.name)]
+
+
+@dataclass(frozen=True)
+class ActionListen:
+    """``action_listen``: wait for the user; produces nothing."""
+
+    name: str = ACTION_LISTEN_NAME
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """No events."""
+        return []
+
+
+@dataclass(frozen=True)
+class RemoteAction:
+    """A custom action run by an :class:`ActionExecutor`; its responses become ``bot`` events."""
+
+    name: str
+    executor: ActionExecutor
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """Events from the executor, then one ``bot`` event per response (domain responses rendered here)."""
+        events, responses = self.executor.run(self.name, tracker, domain)
+        out: list[Event] = list(events)
+        for r in responses:
+            name = r.get("response") or r.get("template")
+            if isinstance(name, str) and context.has_response(name):
+                out.append(context.utter(tracker, name))
+                continue
+            data: dict[str, Any] = {k: copy.deepcopy(v) for k, v in r.items() if k not in ("text", "response", "template") and v}
+            custom = dict(data.pop("custom", None) or {})
+            custom.setdefault("citations", [])
+            custom.setdefault("abstained", False)
+            custom["language"] = context.language
+            out.append(BotUttered(r.get("text"), {**data, "custom": custom}))
+        return out
+
+
+class ActionRegistry:
+    """Actions by name, with one place to add connector actions.
+
+    Args:
+        executor: runs custom actions that are not registered in-process
+            (default :class:`NoActionServer`).
+
+    Example:
+        >>> reg = ActionRegistry()
+        >>> reg.register(FunctionAction("action_hello", lambda t, d, c: []))
+        >>> reg.get("action_hello", Domain()).name
+        'action_hello'
+    """
+
+    def __init__(self, executor: ActionExecutor | None = None) -> None:
+        self._actions: dict[str, Action] = {}
+        self.executor: ActionExecutor = executor or NoActionServer()
+
+    def register(self, action: Action, *, replace: bool = False) -> None:
+        """Add an in-process action.
+
+        Raises:
+            InvalidConfigError: the name is taken and ``replace`` is False.
+        """
+        if action.name in self._actions and not replace:
+            raise InvalidConfigError(f"action {action.name!r} is already registered")
+        self._actions[action.name] = action
+
+    def names(self) -> list[str]:
+        """Registered in-process action names, sorted."""
+        return sorted(self._actions)
+
+    def get(self, name: str, domain: Domain) -> Action:
+        """The action called ``name``: registered, else a domain response, else a :class:`RemoteAction`."""
+        if name in self._actions:
+            return self._actions[name]
+        if name.startswith("utter_") and domain.response_variants.get(name):
+            return UtterAction(name)
+        return RemoteAction(name, self.executor)

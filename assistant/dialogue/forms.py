@@ -1,0 +1,274 @@
+"""Slot filling and forms (Rasa 3 semantics, plus a re-ask limit and conversation repair).
+
+After each user message :func:`extract_slots` (Rasa's ``action_extract_slots``)
+fills slots from their domain mappings: ``from_entity`` (entity, role, group),
+``from_intent`` (value), ``from_text``; ``intent``/``not_intent`` filters;
+``conditions`` on ``active_loop`` and ``requested_slot``. A :class:`FormAction`
+then validates the form's slots set this turn, asks the next empty required
+slot with ``utter_ask_<slot>``, and deactivates itself when all are filled.
+
+Repair, on top of Rasa:
+
+* digression: nothing was extracted and the message is a confident question
+  that names a known service, or a greeting/thanks → the form *rejects* the
+  turn (``action_execution_rejected``); another policy answers; the form then
+  re-asks the same slot.
+* correction: a slot filled earlier gets a new (valid) value → ``utter_slot_corrected``.
+* skip (intent ``skip``): a slot listed as skippable is recorded in the
+  ``skipped_slots`` slot and the form moves on; otherwise it explains.
+* re-ask limit ``settings.max_reasks``: each invalid answer re-asks with a
+  validation message (one per turn); the next one explains the expected format
+  with an example (``utter_explain_<slot>``, else ``utter_explain_format``) and
+  offers to stop or talk to a person (``utter_form_offer_exit``); one more and
+  the form gives up (``utter_form_given_up``). The form never re-asks more than
+  ``max_reasks`` times (case C05 of ../shared/cases).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.dialogue.actions import ActionRegistry, TurnContext
+from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
+from assistant.dialogue.events import (
+    ACTION_LISTEN_NAME,
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.dialogue.validators import ValidatorRegistry
+from assistant.nlu.domain import Domain, FormDef, SlotMapping
+
+logger = logging.getLogger(__name__)
+
+SKIPPED_SLOTS = "skipped_slots"
+#: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
+SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank"})
+
+
+def _condition_holds(m: SlotMapping, tracker: DialogueStateTracker) -> bool:
+    if not m.conditions:
+        return True
+    for c in m.conditions:
+        loop = c.get("active_loop")
+        if loop is not None and loop != tracker.active_loop_name:
+            continue
+        req = c.get("requested_slot")
+        if req is not None and req != tracker.get_slot(REQUESTED_SLOT):
+            continue
+        return True
+    return False
+
+
+def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool) -> Any:
+    msg = tracker.latest_message
+    if msg is None:
+        return None
+    intent = msg.intent_name
+    if (m.intent and intent not in m.intent) or (intent in m.not_intent):
+        return None
+    if m.type == "from_entity":
+        values = [
+            e.get("value") for e in tracker.latest_entities
+            if e.get("entity") == m.entity and (m.role is None or e.get("role") == m.role) and (m.group is None or e.get("group") == m.group)
+        ]
+        if not values:
+            return None
+        return values if list_slot else values[0]
+    if m.type == "from_intent":
+        return m.value
+    if m.type == "from_text":
+        return msg.text or None
+    return None  # custom / from_trigger_intent: filled by actions
+
+
+def extract_slots(tracker: DialogueStateTracker, domain: Domain) -> list[Event]:
+    """``slot`` events for every slot a mapping fills from the latest user message.
+
+    The first mapping (in domain order) that yields a value wins; a slot is set
+    only when the value differs from its current one. While a form is active,
+    its ``ignored_intents`` fill nothing.
+    """
+    msg = tracker.latest_message
+    if msg is None or msg.text is None and not msg.intent_name:
+        return []
+    form = domain.forms.get(tracker.active_loop_name or "")
+    if form is not None and msg.intent_name in form.ignored_intents:
+        return []
+    out: list[Event] = []
+    for name, slot in domain.slots.items():
+        mappings = slot.mappings or (form.legacy_mappings.get(name, ()) if form else ())
+        for m in mappings:
+            if not _condition_holds(m, tracker):
+                continue
+            value = _mapped_value(m, tracker, slot.type == "list")
+            if value is not None:
+                if value != tracker.get_slot(name):
+                    out.append(SlotSet(name, value))
+                break
+    return out
+
+
+def _events_since_user(tracker: DialogueStateTracker) -> list[Event]:
+    for i in range(len(tracker.events) - 1, -1, -1):
+        if isinstance(tracker.events[i], UserUttered):
+            return tracker.events[i + 1 :]
+    return []
+
+
+class FormAction:
+    """A form from the domain: validates, asks ``utter_ask_<slot>``, repairs, gives up after too many invalid answers.
+
+    Args:
+        form: the domain's form definition.
+        validators: in-process validators.
+        registry: to find a ``validate_<form>`` custom action.
+        skippable: required slots the user may skip.
+    """
+
+    def __init__(self, form: FormDef, validators: ValidatorRegistry, registry: ActionRegistry,
+                 skippable: Iterable[str] = ()) -> None:
+        self.form = form
+        self.name = form.name
+        self.validators = validators
+        self.registry = registry
+        self.skippable = frozenset(skippable)
+
+    # --- the turn -------------------------------------------------------------------------------------
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """The form's events for this step (see the module docstring)."""
+        activating = tracker.active_loop_name != self.name
+        after_user = tracker.latest_action_name == ACTION_LISTEN_NAME
+        requested = None if activating else tracker.get_slot(REQUESTED_SLOT)
+        events: list[Event] = [ActiveLoop(self.name)] if activating else []
+        if activating and tracker.get_slot(SKIPPED_SLOTS):
+            events.append(SlotSet(SKIPPED_SLOTS, None))  # a new run of the form asks what was skipped last time
+        invalid: tuple[str, str] | None = None  # (slot, response to send)
+        if after_user:
+            intent, conf = top_intent(tracker)
+            confident = conf >= context.settings.intent_threshold
+            changed = [e for e in _events_since_user(tracker) if isinstance(e, SlotSet) and e.name in self.form.required_slots]
+            if not activating and intent == "skip" and confident and not changed:
+                if requested in self.skippable:
+                    skipped = list(tracker.get_slot(SKIPPED_SLOTS) or [])
+                    events += [SlotSet(SKIPPED_SLOTS, [*skipped, requested]), context.utter(tracker, _pick(context, f"utter_skipped_{requested}", "utter_skipped"))]
+                elif requested:
+                    invalid = (requested, _pick(context, f"utter_cannot_skip_{requested}", "utter_cannot_skip"))
+            elif changed:
+                validated, invalid = self._validate(changed, tracker, domain, context, requested)
+                events += validated
+            elif not activating and requested:
+                if self._is_digression(tracker, context, intent, conf):
+                    return [ActionExecutionRejected(self.name)]
+                invalid = (requested, _pick(context, f"utter_invalid_{requested}", "utter_invalid_value"))
+        return events + self._next(tracker, context, events, invalid, requested)
+
+    def _next(self, tracker: DialogueStateTracker, context: TurnContext, events: list[Event],
+              invalid: tuple[str, str] | None, requested: Any) -> list[Event]:
+        values = tracker.slots
+        for e in events:
+            if isinstance(e, SlotSet):
+                values[e.name] = e.value
+        if invalid is not None:
+            slot, response = invalid
+            failures = self.failures(tracker, slot) + 1
+            limit = context.settings.max_reasks
+            mark = {"form_invalid": slot}
+            if failures <= limit:  # say what was wrong, then ask what is still missing (the same slot, or the one being asked)
+                return [context.utter(tracker, response, custom=mark), *self._next(tracker, context, events, None, requested)]
+            if failures == limit + 1:
+                explain = _pick(context, f"utter_explain_{slot}", "utter_explain_format")
+                return [context.utter(tracker, explain, custom=mark), context.utter(tracker, "utter_form_offer_exit")]
+            logger.info("form gave up", extra={"conversation_id": tracker.sender_id, "stage": "form", "form": self.name, "slot": slot})
+            # requested_slot is left as it was: a completed form is the one that ends with requested_slot null
+            return [context.utter(tracker, "utter_form_given_up", custom=mark), ActiveLoop(None)]
+        skipped = set(values.get(SKIPPED_SLOTS) or [])
+        for slot in self.form.required_slots:
+            if values.get(slot) is None and slot not in skipped:
+                return self._ask(tracker, context, slot, requested)
+        return [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
+
+    def _ask(self, tracker: DialogueStateTracker, context: TurnContext, slot: str, requested: Any) -> list[Event]:
+        ask = [context.utter(tracker, f"utter_ask_{slot}")] if context.has_response(f"utter_ask_{slot}") else []
+        if not ask:
+            logger.warning("form slot has no utter_ask response", extra={"stage": "form", "form": self.name, "slot": slot})
+        out: list[Event] = [SlotSet(REQUESTED_SLOT, slot)] if requested != slot else []
+        return out + ask
+
+    # --- validation -----------------------------------------------------------------------------------
+
+    def _validate(self, changed: list[SlotSet], tracker: DialogueStateTracker, domain: Domain, context: TurnContext,
+                  requested: Any) -> tuple[list[Event], tuple[str, str] | None]:
+        custom_name = f"validate_{self.name}"
+        if custom_name in self.registry.names() or custom_name in domain.actions:
+            return self._validate_remote(custom_name, changed, tracker, domain, context, requested)
+        previous = self._previous_values(tracker)
+        out: list[Event] = []
+        invalid: tuple[str, str] | None = None
+        for e in changed:
+            verdict = self.validators.get(self.name, e.name, domain.slots.get(e.name))(e.value, domain.slots.get(e.name))
+            before = previous.get(e.name)
+            if not verdict.ok:
+                out.append(SlotSet(e.name, before))
+                if invalid is None:  # one validation message per turn
+                    invalid = (e.name, _pick(context, f"utter_invalid_{e.name}", "utter_invalid_value"))
+                continue
+            if verdict.value != e.value:
+                out.append(SlotSet(e.name, verdict.value))
+            if before is not None and before != verdict.value and e.name != requested:
+                out.append(context.utter(tracker, _pick(context, f"utter_corrected_{e.name}", "utter_slot_corrected"),
+                                         value=verdict.value))
+        return out, invalid
+
+    def _validate_remote(self, name: str, changed: list[SlotSet], tracker: DialogueStateTracker, domain: Domain,
+                         context: TurnContext, requested: Any) -> tuple[list[Event], tuple[str, str] | None]:
+        events = self.registry.get(name, domain).run(tracker, domain, context)
+        rejected = [e.name for e in events if isinstance(e, SlotSet) and e.value is None and e.name in self.form.required_slots]
+        if rejected and not any(isinstance(e, BotUttered) for e in events):
+            return events, (rejected[0], _pick(context, f"utter_invalid_{rejected[0]}", "utter_invalid_value"))
+        if rejected:  # the custom action sent its own message; count the failure without another one
+            events = [BotUttered(e.text, {**e.data, "custom": {**(e.data.get("custom") or {}), "form_invalid": rejected[0]}})
+                      if isinstance(e, BotUttered) else e for e in events]
+        return events, None
+
+    def _previous_values(self, tracker: DialogueStateTracker) -> dict[str, Any]:
+        """Slot values before the latest user message (what a rejected value falls back to)."""
+        values: dict[str, Any] = {}
+        snapshot: dict[str, Any] = {}
+        for e in tracker.applied_events():
+            if isinstance(e, UserUttered):
+                snapshot = dict(values)
+            elif isinstance(e, SlotSet):
+                values[e.name] = e.value
+        return snapshot
+
+    # --- helpers --------------------------------------------------------------------------------------
+
+    def failures(self, tracker: DialogueStateTracker, slot: str) -> int:
+        """Invalid answers for ``slot`` since this form was last activated."""
+        n = 0
+        for e in reversed(tracker.applied_events()):
+            if isinstance(e, ActiveLoop) and e.name == self.name:
+                break
+            if isinstance(e, BotUttered) and (e.data.get("custom") or {}).get("form_invalid") == slot:
+                n += 1
+        return n
+
+    def _is_digression(self, tracker: DialogueStateTracker, context: TurnContext, intent: str | None, conf: float) -> bool:
+        if intent in SMALL_TALK_DIGRESSIONS:
+            return conf >= context.settings.form_digression_threshold
+        if intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold:
+            text = tracker.latest_message.text if tracker.latest_message else ""
+            return bool(context.services and context.services.find(text or ""))
+        return False
+
+
+def _pick(context: TurnContext, specific: str, generic: str) -> str:
+    return specific if context.has_response(specific) else generic

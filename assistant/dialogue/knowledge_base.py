@@ -1,0 +1,75 @@
+"""The dialogue engine's view of the knowledge index: answers and service names.
+
+:class:`RetrievalKnowledge` wraps the hybrid retriever and the answer composer
+(the same call the first router made). :class:`ServiceTitleMatcher` finds the
+services a message names by their titles: whitespace, punctuation and case are
+ignored ("연탄 쿠폰" names 연탄쿠폰), and a title's parenthesised part and the part
+before it count as names of their own ("Energy voucher (에너지바우처)").
+Names shorter than :data:`MIN_NAME_CHARS` characters are ignored (too generic).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from assistant.knowledge.composer import Answer, AnswerComposer
+from assistant.knowledge.retriever import HybridRetriever
+
+MIN_NAME_CHARS = 3
+_SQUASH = re.compile(r"[\W_]+", re.UNICODE)
+_PAREN = re.compile(r"\(([^()]*)\)")
+
+
+def _squash(text: str) -> str:
+    return _SQUASH.sub("", text).lower()
+
+
+class RetrievalKnowledge:
+    """Retrieval + composer behind :class:`~assistant.dialogue.actions.Knowledge`.
+
+    Args:
+        retriever: the loaded hybrid retriever; composer: the answer composer; top_k: documents to retrieve.
+    """
+
+    def __init__(self, retriever: HybridRetriever, composer: AnswerComposer, top_k: int) -> None:
+        self.retriever = retriever
+        self.composer = composer
+        self.top_k = top_k
+
+    def answer(self, text: str, vector: np.ndarray | None, p_oos: float) -> Answer:
+        """The composed answer for ``text`` (``vector``: its embedding, if known)."""
+        result = self.retriever.run(text, k=self.top_k, query_vector=vector)
+        return self.composer.run(result, p_oos=p_oos)
+
+
+class ServiceTitleMatcher:
+    """Finds service titles in a message.
+
+    Example:
+        >>> ServiceTitleMatcher(["연탄쿠폰", "Energy voucher (에너지바우처)"]).find("연탄 쿠폰 받을 수 있나요")
+        ['연탄쿠폰']
+    """
+
+    def __init__(self, titles: Iterable[str]) -> None:
+        self._names: dict[str, str] = {}
+        for title in titles:
+            variants = {title, _PAREN.sub("", title), *_PAREN.findall(title)}
+            for v in variants:
+                key = _squash(v)
+                if len(key) >= MIN_NAME_CHARS:
+                    self._names.setdefault(key, title)
+        self._keys = sorted(self._names, key=len, reverse=True)
+
+    def find(self, text: str) -> list[str]:
+        """Titles named in ``text``, longest name first, each once."""
+        squashed = _squash(text or "")
+        if not squashed:
+            return []
+        out: list[str] = []
+        for k in self._keys:
+            if k in squashed and self._names[k] not in out:
+                out.append(self._names[k])
+        return out

@@ -1,0 +1,227 @@
+"""Policies: which action comes next, in the design card's order.
+
+:class:`PolicyEnsemble` asks, in order, and takes the first prediction:
+
+1. :class:`FormPolicy`: an active form continues: right after the user spoke
+   it runs the form (which may reject the turn as a digression); after a
+   digression's answer it runs the form again, which re-asks the same slot.
+   Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
+2. :class:`ClarifyPolicy`: the two top intents are within
+   ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
+3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
+4. :class:`TaskPolicy`: task intents (connectors register ``intent → action``
+   with an optional predicate); the bundled one: ``check_eligibility`` naming no
+   known service → ``eligibility_form``.
+5. :class:`KnowledgePolicy`: knowledge questions (``KNOWLEDGE_INTENTS``) and
+   unconfident messages with words → ``action_answer_from_knowledge``.
+6. :class:`FallbackPolicy`: empty → ``utter_empty_message``; out of scope
+   (``settings.oos_threshold``) → ``utter_out_of_scope``; else
+   ``action_default_fallback``; after any other action → ``action_listen``.
+
+Thresholds are :class:`~assistant.settings.Settings` values, never constants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, intent_probability, top_intent
+from assistant.dialogue.events import ACTION_LISTEN_NAME
+from assistant.dialogue.rules import match_rules
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.nlu.stories import Rule
+
+#: Intents that repair a conversation whatever form is active: intent → action.
+FORM_REPAIRS = {"cancel": "action_deactivate_loop", "goodbye": "action_deactivate_loop", "repeat": "action_repeat",
+                "human_handoff": "action_handoff"}
+#: What is said after a form was stopped by one of those intents.
+AFTER_DEACTIVATION = {"cancel": "utter_cancelled", "goodbye": "utter_goodbye"}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The next action, the policy that chose it, and its confidence (0..1)."""
+
+    action: str
+    policy: str
+    confidence: float = 1.0
+
+
+class Policy(Protocol):
+    """Predicts the next action or passes (``None``)."""
+
+    name: str
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """The prediction, or None to let the next policy decide."""
+        ...
+
+
+def _confident(tracker: DialogueStateTracker, context: TurnContext) -> str | None:
+    name, conf = top_intent(tracker)
+    return name if conf >= context.settings.intent_threshold else None
+
+
+def _after_user(tracker: DialogueStateTracker) -> bool:
+    return tracker.latest_action_name == ACTION_LISTEN_NAME
+
+
+class FormPolicy:
+    """The active form continues (with cancel, repeat and handoff repairs)."""
+
+    name = "FormPolicy"
+
+    def __init__(self, rules: RulePolicy) -> None:
+        self.rules = rules
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """See the module docstring."""
+        loop = tracker.active_loop
+        intent = _confident(tracker, context)
+        latest = tracker.latest_action_name
+        if latest == "action_deactivate_loop" and intent in AFTER_DEACTIVATION:
+            return Prediction(AFTER_DEACTIVATION[intent], self.name)
+        if loop is None:
+            return None
+        if _after_user(tracker):
+            if intent in FORM_REPAIRS:
+                return Prediction(FORM_REPAIRS[intent], self.name)
+            return None if loop.rejected else Prediction(loop.name, self.name)
+        if latest in (loop.name, "action_repeat", "action_handoff"):
+            return Prediction(ACTION_LISTEN_NAME, self.name)
+        # a digression was answered: let a rule finish its steps, then the form re-asks
+        rule = self.rules.predict(tracker, context)
+        if rule is not None and rule.action != ACTION_LISTEN_NAME:
+            return rule
+        return Prediction(loop.name, self.name)
+
+
+class RulePolicy:
+    """Rules from rules.yml."""
+
+    name = "RulePolicy"
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """The rule's next action, or None when no rule applies."""
+        m = match_rules(self.rules, tracker, context.settings.intent_threshold)
+        return Prediction(m.action, self.name) if m is not None and m.action else None
+
+
+class ClarifyPolicy:
+    """Ask which of two close intents was meant (both need an ``utter_clarify_<intent>`` description)."""
+
+    name = "ClarifyPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_clarify`` or None."""
+        if not _after_user(tracker) or tracker.latest_entities or tracker.active_loop is not None:
+            return None  # an entity says what the message is about; inside a form the form decides
+        ranking = tracker.latest_message.parse_data.get("intent_ranking") if tracker.latest_message else None
+        if not isinstance(ranking, list) or len(ranking) < 2:
+            return None
+        (a, pa), (b, pb) = ((str(r.get("name")), float(r.get("confidence") or 0)) for r in ranking[:2])
+        if pa >= 1.0 or pa - pb > context.settings.clarify_margin or pb < context.settings.clarify_min_confidence:
+            return None
+        if a in KNOWLEDGE_INTENTS and b in KNOWLEDGE_INTENTS:
+            return None  # both are answered from documents: nothing to choose
+        if not (context.has_response(f"utter_clarify_{a}") and context.has_response(f"utter_clarify_{b}")):
+            return None
+        return Prediction("action_clarify", self.name, pa)
+
+
+TaskPredicate = Callable[[DialogueStateTracker, TurnContext], bool]
+
+
+@dataclass
+class TaskPolicy:
+    """Task intents → their action (a form or a connector action), when the predicate holds."""
+
+    routes: dict[str, list[tuple[str, TaskPredicate | None]]] = field(default_factory=dict)
+    name: str = "TaskPolicy"
+
+    def register(self, intent: str, action: str, when: TaskPredicate | None = None) -> None:
+        """Route confident ``intent`` to ``action`` when ``when(tracker, context)`` holds (always when None)."""
+        self.routes.setdefault(intent, []).append((action, when))
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """The first route of the confident intent whose predicate holds."""
+        intent = _confident(tracker, context)
+        if not _after_user(tracker) or intent is None:
+            return None
+        for action, when in self.routes.get(intent, []):
+            if when is None or when(tracker, context):
+                return Prediction(action, self.name, top_intent(tracker)[1])
+        return None
+
+
+def names_no_service(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+    """True when the latest message names no known service (by title)."""
+    text = tracker.latest_message.text if tracker.latest_message else None
+    return context.services is not None and not context.services.find(text or "")
+
+
+class KnowledgePolicy:
+    """Knowledge questions, and unconfident messages that have words, go to the documents."""
+
+    name = "KnowledgePolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` or None."""
+        if not _after_user(tracker):
+            return None
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if not any(ch.isalnum() for ch in text) or intent_probability(tracker, "out_of_scope") >= context.settings.oos_threshold:
+            return None
+        name, conf = top_intent(tracker)
+        if name in KNOWLEDGE_INTENTS or conf < context.settings.intent_threshold:
+            return Prediction("action_answer_from_knowledge", self.name, conf)
+        return None
+
+
+class FallbackPolicy:
+    """The last word: empty / out of scope / not understood; ``action_listen`` after any action."""
+
+    name = "FallbackPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """Always a prediction."""
+        if not _after_user(tracker):
+            return Prediction(ACTION_LISTEN_NAME, self.name)
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if not text.strip():
+            return Prediction("utter_empty_message", self.name)
+        if any(ch.isalnum() for ch in text) and intent_probability(tracker, "out_of_scope") >= context.settings.oos_threshold:
+            return Prediction("utter_out_of_scope", self.name)
+        return Prediction("action_default_fallback", self.name)
+
+
+class PolicyEnsemble:
+    """The policies in order; the first prediction wins.
+
+    Args:
+        rules: the project's rules.
+        tasks: task routes (connectors add theirs with :meth:`TaskPolicy.register`).
+    """
+
+    def __init__(self, rules: list[Rule], tasks: TaskPolicy | None = None) -> None:
+        self.rule_policy = RulePolicy(rules)
+        self.tasks = tasks or TaskPolicy()
+        self.policies: list[Policy] = [
+            FormPolicy(self.rule_policy), ClarifyPolicy(), self.rule_policy, self.tasks, KnowledgePolicy(), FallbackPolicy(),
+        ]
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:
+        """The next action (never None: :class:`FallbackPolicy` always answers)."""
+        if tracker.followup_action and tracker.followup_action != ACTION_LISTEN_NAME:
+            return Prediction(tracker.followup_action, "followup")
+        for p in self.policies:
+            pred = p.predict(tracker, context)
+            if pred is not None:
+                return pred
+        return Prediction(ACTION_LISTEN_NAME, "none")  # pragma: no cover - FallbackPolicy always predicts

@@ -1,0 +1,329 @@
+"""The conversation engine: one user message in, the replies and the turn's events out.
+
+:meth:`MessageProcessor.handle_message`, after Rasa's ``MessageProcessor``
+(``rasa/core/processor.py``):
+
+1. a message id already processed (``UserMessage.metadata["message_id"]``) →
+   the stored reply, nothing runs again (case C07);
+2. lock the conversation (lock store);
+3. load its tracker (tracker store); start a session when it is new or expired
+   (domain ``session_config``);
+4. NLU (or a ``/intent{"entity": "value"}`` payload, as Rasa's
+   RegexMessageHandler reads it) → ``user`` event; slot mappings fill slots;
+   the ``language`` slot follows the message;
+5. unless the conversation is paused (handoff): predict and run actions until
+   ``action_listen``, at most ``settings.max_actions_per_turn``;
+6. save the new events exactly once, with the message id and the reply in the
+   same transaction.
+
+A failing action is logged with the conversation id and stack; the turn's
+events after the user message are dropped, the user gets ``utter_turn_failed``
+and the user event is kept. A tracker store that cannot be reached gives the
+same polite message (nothing can be stored then; the log says so).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from assistant.dialogue.actions import Action, ActionRegistry, TurnContext
+from assistant.dialogue.events import (
+    ACTION_LISTEN_NAME,
+    ACTION_SESSION_START_NAME,
+    ActionExecuted,
+    ActionExecutionRejected,
+    BotUttered,
+    ConversationResumed,
+    EventDict,
+    SlotSet,
+    UserUttered,
+)
+from assistant.dialogue.forms import FormAction, extract_slots
+from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.dialogue.policies import PolicyEnsemble
+from assistant.dialogue.responses import message_from_json, message_to_json, to_bot_message
+from assistant.dialogue.tracker import DialogueStateTracker, EventVerbosity, SessionConfig, load_tracker, save_tracker
+from assistant.errors import DuplicateMessageError, InvalidInputError, LockTimeoutError, StoreUnavailableError
+from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
+from assistant.nlu.domain import Domain
+from assistant.nlu.language import detect_language
+from assistant.nlu.pipeline import NluPipeline
+from assistant.nlu.preprocess import condense
+from assistant.nlu.tokenizer import normalize_spaces
+from assistant.settings import Settings
+from assistant.stores.locks import LockStore
+from assistant.stores.trackers import TrackerStore
+
+logger = logging.getLogger(__name__)
+
+#: Entities that are personal data: never echoed back in a reply's custom data.
+PII_ENTITIES = frozenset({"rrn", "phone-number"})
+#: Intents with a built-in action (Rasa's default rules).
+DEFAULT_INTENT_ACTIONS = {"restart": "action_restart", "session_start": "action_session_start"}
+_PAYLOAD = re.compile(r"^/([A-Za-z0-9_\-]+)(\{.*\})?\s*$", re.DOTALL)
+_FAILED = {
+    "ko": "죄송해요, 지금 답변을 드리는 중에 문제가 생겼어요. 잠시 후 다시 말씀해 주세요. 급하시면 정부민원안내콜센터(110)로 전화해 주세요.",
+    "en": "Sorry, something went wrong while I was answering. Please try again in a moment, or call the Government Call Center on 110.",
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What one turn produced.
+
+    Attributes:
+        messages: the replies in order (empty while a person has the conversation).
+        language: ``ko`` / ``en``; intent: ``{"name", "confidence"}`` of the message.
+        events: the turn's new events (Rasa JSON); empty for a replayed reply.
+        replayed: True when the message id was processed before and the stored reply was returned.
+        error: ``None``, ``"turn_failed"`` or ``"store_unavailable"``.
+    """
+
+    messages: tuple[BotMessage, ...]
+    language: str
+    intent: dict[str, Any]
+    events: tuple[EventDict, ...] = ()
+    replayed: bool = False
+    error: str | None = None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``assistant ask --json`` shape: ``text``, ``language``, ``intent``, ``citations``, ``abstained``."""
+        citations: list[Any] = next((list(m.custom["citations"]) for m in self.messages if m.custom.get("citations")), [])
+        return {
+            "text": "\n\n".join(m.text for m in self.messages),
+            "language": self.language,
+            "intent": {"name": self.intent.get("name") or "", "confidence": round(float(self.intent.get("confidence") or 0.0), 4)},
+            "citations": citations,
+            "abstained": bool(self.messages[-1].custom.get("abstained", True)) if self.messages else True,
+        }
+
+    def reply_json(self) -> dict[str, Any]:
+        """What is stored for the message id: ``{"messages", "language", "intent"}``."""
+        return {"messages": [message_to_json(m) for m in self.messages], "language": self.language, "intent": self.intent}
+
+    @classmethod
+    def from_reply(cls, reply: dict[str, Any]) -> Turn:
+        """The turn a stored reply describes (``replayed=True``)."""
+        msgs = tuple(message_from_json(m) for m in reply.get("messages") or [])
+        return cls(msgs, str(reply.get("language") or "ko"), dict(reply.get("intent") or {}), (), True)
+
+
+class MessageProcessor:
+    """Runs turns. Thread-safe: turns of one conversation are serialized by the lock store.
+
+    Args:
+        settings: thresholds and limits.
+        domain: the domain; rules: via ``policies``.
+        nlu: the NLU pipeline; embedder: its encoder (the vector is shared with retrieval).
+        policies: the policy ensemble.
+        registry: actions by name (built-ins, forms, connectors, action server).
+        tracker_store, lock_store: where conversations live and how they are locked.
+        context_defaults: ``TurnContext`` fields shared by every turn (``knowledge``, ``services``, ``handoff``).
+    """
+
+    def __init__(self, settings: Settings, domain: Domain, nlu: NluPipeline, embedder: Embedder, policies: PolicyEnsemble,
+                 registry: ActionRegistry, tracker_store: TrackerStore, lock_store: LockStore, **context_defaults: Any) -> None:
+        self.settings = settings
+        self.domain = domain
+        self.nlu = nlu
+        self.embedder = embedder
+        self.policies = policies
+        self.registry = registry
+        self.tracker_store = tracker_store
+        self.lock_store = lock_store
+        self.context_defaults = context_defaults
+        self.slot_defs: dict[str, Any] = {**domain.slots, "requested_slot": {"initial_value": None}, "skipped_slots": {"initial_value": None}}
+        self.session_config = SessionConfig(domain.session_config.session_expiration_time,
+                                            domain.session_config.carry_over_slots_to_new_session)
+
+    # --- public API -----------------------------------------------------------------------------------
+
+    def handle_message(self, message: UserMessage) -> Turn:
+        """Process one message (see the module docstring). Never raises for store or action failures."""
+        mid = _message_id(message)
+        try:
+            if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
+                return Turn.from_reply(stored)
+            with self.lock_store.lock(message.sender_id):
+                if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
+                    return Turn.from_reply(stored)
+                return self._turn(message, mid, None)
+        except (StoreUnavailableError, LockTimeoutError) as e:
+            logger.error("turn failed: %s", e, extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "store"})
+            lang = detect_language(normalize_spaces(message.text or ""), default=_preferred(message) or "ko")
+            return Turn((to_bot_message(self._failure_message(lang)),), lang, {}, (), False, "store_unavailable")
+
+    def trigger_intent(self, sender_id: str, intent: str, entities: dict[str, Any] | None = None, channel: str = "rest") -> Turn:
+        """Run a turn as if the user had sent ``intent`` (Rasa's ``trigger_intent``).
+
+        Raises:
+            InvalidInputError: the intent is not in the domain.
+        """
+        if intent not in self.domain.intents and intent not in DEFAULT_INTENT_ACTIONS:
+            raise InvalidInputError(f"intent {intent!r} is not in the domain; known: {', '.join(self.domain.intents)}")
+        parse = _payload_parse(intent, entities or {}, f"/{intent}")
+        with self.lock_store.lock(sender_id):
+            return self._turn(UserMessage(sender_id, f"/{intent}", channel, {}), None, parse)
+
+    def append_user_message(self, sender_id: str, text: str, channel: str = "rest") -> dict[str, Any]:
+        """Log a user message without predicting (Rasa's ``POST /conversations/{id}/messages``); returns the tracker state."""
+        with self.lock_store.lock(sender_id):
+            tracker = self.load(sender_id)
+            tracker.start_session_if_needed(self.session_config)
+            context, _ = self._log_user(tracker, UserMessage(sender_id, text, channel, {}), None, None)
+            save_tracker(self.tracker_store, tracker)
+            return tracker.current_state()
+
+    def resume(self, sender_id: str) -> dict[str, Any]:
+        """Release a handed-off conversation (``resume`` event); returns the tracker state."""
+        with self.lock_store.lock(sender_id):
+            tracker = self.load(sender_id)
+            if tracker.paused:
+                tracker.update(ConversationResumed())
+                save_tracker(self.tracker_store, tracker)
+            return tracker.current_state()
+
+    def load(self, sender_id: str) -> DialogueStateTracker:
+        """The conversation's tracker from the store (empty for an unknown id)."""
+        return load_tracker(self.tracker_store, sender_id, self.slot_defs)
+
+    def tracker_state(self, sender_id: str, verbosity: EventVerbosity = EventVerbosity.AFTER_RESTART) -> dict[str, Any]:
+        """Rasa's ``GET /conversations/{id}/tracker`` body."""
+        return self.load(sender_id).current_state(verbosity)
+
+    # --- one turn -------------------------------------------------------------------------------------
+
+    def _turn(self, message: UserMessage, mid: str | None, parse: dict[str, Any] | None) -> Turn:
+        t0 = time.perf_counter()
+        tracker = self.load(message.sender_id)
+        tracker.start_session_if_needed(self.session_config)
+        context, user = self._log_user(tracker, message, mid, parse)
+        turn_start = len(tracker.events)
+        if not tracker.paused:
+            try:
+                self._run_actions(tracker, context)
+                error = None
+            except Exception:  # an action failed: keep the user event, say sorry, log with the conversation id
+                logger.exception("action failed", extra={"conversation_id": tracker.sender_id, "channel": message.channel, "stage": "action"})
+                tracker = _truncated(tracker, turn_start, self.slot_defs)
+                tracker.update(BotUttered(self._failure_message(context.language).text,
+                                          {"custom": {"citations": [], "abstained": True, "error": "turn_failed"}}))
+                error = "turn_failed"
+        else:
+            error = None
+        if not any(isinstance(e, ActionExecuted) and e.action_name == ACTION_LISTEN_NAME for e in tracker.events[turn_start:]):
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        extra = {"intent": user.intent, "language": context.language,
+                 "entities": [e for e in user.entities if e.get("entity") not in PII_ENTITIES]}
+        messages = tuple(to_bot_message(e, extra) for e in tracker.events[turn_start:] if isinstance(e, BotUttered))
+        turn = Turn(messages, context.language, user.intent, tuple(e.to_json() for e in tracker.new_events()), False, error,
+                    {"total": (time.perf_counter() - t0) * 1000})
+        try:
+            save_tracker(self.tracker_store, tracker, message_id=mid, reply=turn.reply_json() if mid else None)
+        except DuplicateMessageError as e:  # another worker answered this message id first
+            return Turn.from_reply(e.reply) if isinstance(e.reply, dict) else turn
+        logger.debug("turn %r -> %s", (message.text or "")[:200], [e.get("name") for e in turn.events if e["event"] == "action"],
+                     extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "processor",
+                            "intent": user.intent_name})
+        return turn
+
+    def _log_user(self, tracker: DialogueStateTracker, message: UserMessage, mid: str | None,
+                  parse: dict[str, Any] | None) -> tuple[TurnContext, UserUttered]:
+        text = normalize_spaces(message.text or "").strip()
+        slot_language = tracker.get_slot("language")
+        default = _preferred(message) or ("en" if slot_language == "en" else "ko")
+        if parse is None:
+            parse = self._payload(text)
+        # a button's payload ("/cancel") says nothing about the language: keep the conversation's
+        language = default if parse is not None else detect_language(text, default=default)
+        query = condense(text, MAX_QUERY_CHARS) if len(text) > MAX_QUERY_CHARS else text
+        if len(text) > MAX_QUERY_CHARS:
+            logger.warning("long message condensed", extra={"conversation_id": message.sender_id, "channel": message.channel,
+                                                             "stage": "nlu", "chars": len(text)})
+        vector = None
+        if parse is None:
+            if text:
+                vector = self.embedder.embed_queries([query])[0]
+                parse = self.nlu.parse(message.text or "", vector=vector, language=language).to_rasa()
+            else:
+                parse = {"intent": {}, "entities": [], "intent_ranking": []}
+        parse["language"] = language
+        user = UserUttered(message.text, parse, message.channel, mid, metadata=dict(message.metadata or {}))
+        tracker.update(user)
+        context = TurnContext(self.settings, self.domain, message.channel, language, vector, query=query, **self.context_defaults)
+        tracker.update_with_events(extract_slots(tracker, self.domain))
+        if "language" in self.domain.slots and tracker.get_slot("language") != language:
+            tracker.update(SlotSet("language", language))
+        return context, user
+
+    def _payload(self, text: str) -> dict[str, Any] | None:
+        m = _PAYLOAD.match(text)
+        if not m or (m.group(1) not in self.domain.intents and m.group(1) not in DEFAULT_INTENT_ACTIONS):
+            return None
+        try:
+            entities = json.loads(m.group(2)) if m.group(2) else {}
+        except json.JSONDecodeError:
+            return None
+        return _payload_parse(m.group(1), entities if isinstance(entities, dict) else {}, text)
+
+    def _run_actions(self, tracker: DialogueStateTracker, context: TurnContext) -> None:
+        for _ in range(self.settings.max_actions_per_turn):
+            if tracker.paused:
+                return
+            intent = tracker.latest_message.intent_name if tracker.latest_message else None
+            if tracker.latest_action_name == ACTION_LISTEN_NAME and intent in DEFAULT_INTENT_ACTIONS:
+                name, policy, confidence = DEFAULT_INTENT_ACTIONS[intent], "default", 1.0
+            else:
+                p = self.policies.predict(tracker, context)
+                name, policy, confidence = p.action, p.policy, p.confidence
+            if name == ACTION_LISTEN_NAME:
+                tracker.update(ActionExecuted(ACTION_LISTEN_NAME, policy, confidence))
+                return
+            events = self.action(name).run(tracker, self.domain, context)
+            if not any(isinstance(e, ActionExecutionRejected) for e in events):
+                tracker.update(ActionExecuted(name, policy, confidence))
+            tracker.update_with_events(events)
+            if name == ACTION_SESSION_START_NAME:
+                return
+        logger.warning("too many actions in one turn", extra={"conversation_id": tracker.sender_id, "stage": "processor",
+                                                                "limit": self.settings.max_actions_per_turn})
+
+    def action(self, name: str) -> Action:
+        """The action called ``name``."""
+        return self.registry.get(name, self.domain)
+
+    def _failure_message(self, language: str) -> BotUttered:
+        text = _FAILED.get(language, _FAILED["ko"])
+        return BotUttered(text, {"custom": {"citations": [], "abstained": True, "response": "utter_turn_failed", "language": language}})
+
+    def register_form(self, form: FormAction) -> None:
+        """Register (or replace) a form's action."""
+        self.registry.register(form, replace=True)
+
+
+def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, Any]) -> DialogueStateTracker:
+    fresh = DialogueStateTracker.from_events(tracker.sender_id, tracker.events[:keep], slot_defs)
+    fresh.stored_event_count = tracker.stored_event_count
+    return fresh
+
+
+def _message_id(message: UserMessage) -> str | None:
+    mid = (message.metadata or {}).get("message_id")
+    return str(mid) if mid not in (None, "") else None
+
+
+def _preferred(message: UserMessage) -> Literal["ko", "en"] | None:
+    lang = (message.metadata or {}).get("language") if isinstance(message.metadata, dict) else None
+    return "ko" if lang == "ko" else "en" if lang == "en" else None
+
+
+def _payload_parse(intent: str, entities: dict[str, Any], text: str) -> dict[str, Any]:
+    ents = [{"entity": str(k), "value": v, "start": None, "end": None, "extractor": "payload"} for k, v in entities.items()]
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0}, "intent_ranking": [{"name": intent, "confidence": 1.0}],
+            "entities": ents}

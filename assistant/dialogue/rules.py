@@ -1,0 +1,192 @@
+"""Rule matching for the RulePolicy (rules.yml in Rasa 3.x format).
+
+A rule's steps are a sequence of *tokens*, user turns (``intent``, or an
+``or`` of intents, with optional ``entities``) and ``action`` steps, with
+``slot_was_set`` / ``active_loop`` steps checked in the gap after the token
+before them. The conversation since its latest restart or session start
+(``tracker.applied_events()``) is read the same way: one token per user
+message and per action other than ``action_listen``/``action_session_start``.
+
+The rule predicts its action ``k`` when its first ``k`` tokens equal the
+conversation's last ``k`` tokens (and the gap checks hold, and its
+``condition`` holds where the match starts); when every token matched and the
+rule waits for user input (the default), it predicts ``action_listen``. The
+longest match wins, then the one with more conditions (Rasa prefers the more
+specific rule); remaining ties go to the first rule in the file. ``conversation_start`` rules match only at the start.
+A user message below ``intent_threshold`` reads as ``nlu_fallback`` (Rasa's
+FallbackClassifier), so rules never fire on a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.nlu.stories import ActionStep, ActiveLoopStep, IntentStep, OrStep, Rule, SlotWasSetStep, Step
+
+NLU_FALLBACK = "nlu_fallback"
+_SKIPPED_ACTIONS = frozenset({ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, "action_extract_slots"})
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # "intent" | "action"
+    names: frozenset[str]
+    entities: tuple[Any, ...] = ()
+    checks: tuple[Step, ...] = ()  # slot_was_set / active_loop steps after this token
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class _Seen:
+    kind: str
+    name: str
+    index: int  # position in the applied events
+    entities: tuple[dict[str, Any], ...] = ()
+    text: str | None = None
+
+
+def _rule_tokens(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], list[_Tok]]:
+    lead: list[Step] = []
+    toks: list[_Tok] = []
+    for s in steps:
+        if isinstance(s, IntentStep):
+            toks.append(_Tok("intent", frozenset({s.intent}) if s.intent else frozenset(), s.entities, (), s.user))
+        elif isinstance(s, OrStep):
+            intents = frozenset(a.intent for a in s.alternatives if isinstance(a, IntentStep) and a.intent)
+            toks.append(_Tok("intent", intents))
+        elif isinstance(s, ActionStep) and s.action:
+            toks.append(_Tok("action", frozenset({s.action})))
+        elif isinstance(s, SlotWasSetStep | ActiveLoopStep):
+            if toks:
+                last = toks[-1]
+                toks[-1] = _Tok(last.kind, last.names, last.entities, (*last.checks, s), last.text)
+            else:
+                lead.append(s)
+    return tuple(lead), toks
+
+
+def conversation_tokens(events: list[Event], intent_threshold: float) -> list[_Seen]:
+    """The user turns and actions of ``events`` (applied events) as rule tokens."""
+    out: list[_Seen] = []
+    for i, e in enumerate(events):
+        if isinstance(e, UserUttered):
+            conf = float(e.intent.get("confidence") or 0.0)
+            name = e.intent_name if e.intent_name and conf >= intent_threshold else NLU_FALLBACK
+            out.append(_Seen("intent", name, i, tuple(e.entities), e.text))
+        elif isinstance(e, ActionExecuted) and e.action_name and e.action_name not in _SKIPPED_ACTIONS:
+            out.append(_Seen("action", e.action_name, i))
+    return out
+
+
+def _entities_match(wanted: tuple[Any, ...], got: tuple[dict[str, Any], ...]) -> bool:
+    for w in wanted:
+        if not any(g.get("entity") == w.entity and (w.any_value or g.get("value") == w.value)
+                   and (w.role is None or g.get("role") == w.role) for g in got):
+            return False
+    return True
+
+
+def _tok_matches(t: _Tok, s: _Seen) -> bool:
+    if t.kind != s.kind:
+        return False
+    if t.kind == "intent" and not t.names and t.text is not None:
+        return t.text == s.text
+    return s.name in t.names and (t.kind == "action" or _entities_match(t.entities, s.entities))
+
+
+def _state_at(events: list[Event], end: int) -> tuple[dict[str, Any], str | None]:
+    slots: dict[str, Any] = {}
+    loop: str | None = None
+    for e in events[:end]:
+        if isinstance(e, SlotSet):
+            slots[e.name] = e.value
+        elif isinstance(e, ActiveLoop):
+            loop = e.name
+    return slots, loop
+
+
+def _check(step: Step, gap: list[Event], state: tuple[dict[str, Any], str | None] | None) -> bool:
+    """A slot_was_set / active_loop step holds in ``gap`` (or, for the last gap, in the current ``state``)."""
+    if isinstance(step, ActiveLoopStep):
+        if any(isinstance(e, ActiveLoop) and e.name == step.name for e in gap):
+            return True
+        return state is not None and state[1] == step.name
+    if isinstance(step, SlotWasSetStep):
+        for sv in step.slots:
+            ok = any(isinstance(e, SlotSet) and e.name == sv.slot and (e.value == sv.value or (sv.any_value and e.value is not None))
+                     for e in gap)
+            if not ok and state is not None:
+                cur = state[0].get(sv.slot)
+                ok = cur == sv.value or (sv.any_value and cur is not None)
+            if not ok:
+                return False
+    return True
+
+
+def _condition_holds(condition: tuple[Step, ...], events: list[Event], start: int, first_gap: list[Event]) -> bool:
+    slots, loop = _state_at(events, start)
+    for c in condition:
+        # a form that activates in the rule's first action counts as active (it may finish in the same run)
+        if isinstance(c, ActiveLoopStep) and loop != c.name and not (
+            c.name and isinstance(events[start], ActionExecuted) and any(isinstance(e, ActiveLoop) and e.name == c.name for e in first_gap)
+        ):
+            return False
+        if isinstance(c, SlotWasSetStep):
+            for sv in c.slots:
+                cur = slots.get(sv.slot)
+                if not (cur == sv.value or (sv.any_value and cur is not None)):
+                    return False
+    return True
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A prediction: the next ``action`` (``action_listen`` when the rule is done) and the rule."""
+
+    action: str | None
+    rule: str
+    length: int
+    conditions: int = 0
+
+
+def match_rules(rules: list[Rule], tracker: DialogueStateTracker, intent_threshold: float) -> RuleMatch | None:
+    """The best rule prediction for the tracker's current state, or None.
+
+    ``action`` is None for a rule that matched completely and does not wait for
+    user input (``wait_for_user_input: false``): other policies decide next.
+    """
+    events = tracker.applied_events()
+    seen = conversation_tokens(events, intent_threshold)
+    best: RuleMatch | None = None
+    for rule in rules:
+        lead, toks = _rule_tokens(rule.steps)
+        for k in range(len(toks), 0, -1):
+            if k < len(toks) and toks[k].kind != "action":
+                continue
+            spec = len(rule.condition) + len(lead)
+            if k > len(seen) or (best is not None and (k, spec) <= (best.length, best.conditions)):
+                continue
+            tail = seen[len(seen) - k :]
+            if rule.conversation_start and len(seen) != k:
+                continue
+            if not all(_tok_matches(t, s) for t, s in zip(toks[:k], tail, strict=True)):
+                continue
+            ends = [s.index for s in tail[1:]] + [len(events)]
+            cur = _state_at(events, len(events))
+            if not all(_check(c, events[s.index + 1 : end], cur if j == k - 1 else None)
+                       for j, (t, s, end) in enumerate(zip(toks[:k], tail, ends, strict=True)) for c in t.checks):
+                continue
+            if not _condition_holds(rule.condition + lead, events, tail[0].index, events[tail[0].index + 1 : ends[0]]):
+                continue
+            if k == len(toks):
+                if toks[-1].kind != "action":
+                    continue
+                action = ACTION_LISTEN_NAME if rule.wait_for_user_input else None
+            else:
+                action = next(iter(toks[k].names))
+            best = RuleMatch(action, rule.name, k, spec)
+            break
+    return best
