@@ -108,8 +108,9 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     store come from ``settings.tracker_store_url`` / ``settings.lock_store_url`` unless given.
     The bundled task route: ``check_eligibility`` naming no known service starts
     ``eligibility_form`` (when the domain has it). ``executor`` runs custom actions that are
-    not registered in-process (the Rasa action-server client); without one such an action
-    fails the turn with "no action server configured for action X".
+    not registered in-process; default: the Rasa action-server client for
+    ``settings.action_endpoint_url`` when set, else none, and such an action fails the turn
+    with "no action server configured for action X".
 
     Raises:
         InvalidConfigError: a malformed domain or rules file, or a bad store URL.
@@ -128,6 +129,10 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
 
     project = load_project(settings.intents_dir)
     domain = project.domain
+    if executor is None and settings.action_endpoint_url:
+        from assistant.dialogue.action_server import ActionServerClient
+
+        executor = ActionServerClient.from_settings(settings)
     registry = ActionRegistry(executor)
     queue = FileHandoffQueue(queue_path(settings.home))
     register_builtins(registry, queue)

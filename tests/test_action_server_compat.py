@@ -308,3 +308,38 @@ def test_every_rasa_sdk_event_is_understood(client: ActionServerClient, domain: 
     assert [e.type_name for e in events] == names
     assert set(names) <= set(EVENT_TYPES)
 
+
+
+def test_engine_runs_a_rasa_sdk_action_in_a_conversation(rasa_sdk_url: str, bundled_settings, bundled_router, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The issue's compatibility goal end to end: a rule of OUR domain calls a rasa_sdk action on the real
+    action server; its events and messages land in the conversation (independently expected values)."""
+    import shutil
+
+    import yaml
+
+    from assistant.app_state import build_processor
+    from assistant.dialogue.messages import UserMessage
+    from assistant.stores.trackers import SQLTrackerStore
+
+    intents = tmp_path / "intents"
+    shutil.copytree(bundled_settings.intents_dir, intents)
+    domain_yaml = yaml.safe_load((intents / "domain.yml").read_text(encoding="utf-8"))
+    domain_yaml.setdefault("actions", []).append("action_check_age")
+    domain_yaml["slots"]["age_group"] = {"type": "text", "influence_conversation": False, "mappings": [{"type": "custom"}]}
+    domain_yaml["responses"]["utter_age_group"] = [{"text": "연령 구분: {group}"}]  # Rasa fills a template from the kwargs of utter_message(response=..., group=...)
+    (intents / "domain.yml").write_text(yaml.safe_dump(domain_yaml, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    rules = yaml.safe_load((intents / "rules.yml").read_text(encoding="utf-8"))
+    rules["rules"] = [r for r in rules["rules"] if not any("or" in s for s in r["steps"])]  # the bundled inform → help rule
+    rules["rules"].append({"rule": "facts go to the custom action", "steps": [{"intent": "inform"}, {"action": "action_check_age"}]})
+    (intents / "rules.yml").write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    settings = bundled_settings.model_copy(update={"intents_dir": intents})
+    with ActionServerClient(rasa_sdk_url, timeout=20.0, retries=1) as executor:
+        proc = build_processor(settings, bundled_router, SQLTrackerStore("sqlite://"), executor=executor)
+        turn = proc.handle_message(UserMessage("compat-1", "저는 67세이고 강남구에 살아요", channel="rest"))
+        tracker = proc.load("compat-1")
+    texts = [m.text for m in turn.messages]
+    # ActionCheckAge: age slot 67 (from the age entity) → "강남구 거주 67세: senior", then the domain response
+    assert texts == ["강남구 거주 67세: senior", "연령 구분: senior"], texts
+    assert tracker.get_slot("age_group") == "senior" and tracker.get_slot("region") == "강남구"
+    assert tracker.latest_action_name == "action_listen"

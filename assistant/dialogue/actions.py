@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from assistant.dialogue.executors import ActionExecutor, ActionNotFoundError, ActionResult
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Event
 from assistant.dialogue.responses import render_response
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.errors import AssistantError, InvalidConfigError
+from assistant.errors import InvalidConfigError
 from assistant.nlu.domain import Domain
 from assistant.settings import Settings
 
@@ -38,9 +39,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-
-class ActionNotFoundError(AssistantError, LookupError):
-    """No action of that name exists in-process and no action server is configured to run it."""
+__all__ = ["ActionExecutor", "ActionNotFoundError", "ActionRegistry", "NoActionServer"]
 
 
 class Knowledge(Protocol):
@@ -118,30 +117,17 @@ class Action(Protocol):
         ...
 
 
-class ActionExecutor(Protocol):
-    """Runs custom actions outside the engine (the Rasa action-server protocol client).
-
-    ``run`` sends ``next_action``, ``sender_id``, ``tracker`` (Rasa's tracker
-    state), ``domain`` and ``version`` and returns the action's ``events`` (as
-    :class:`Event` objects) and ``responses`` (Rasa's response dicts: ``text``,
-    ``response`` (a domain response name), ``buttons``, ``custom``, ``image`` ...).
-    It raises :class:`~assistant.errors.ConnectorError` (or a subclass) when the
-    server is down, slow or answers malformed JSON.
-    """
-
-    def run(self, name: str, tracker: DialogueStateTracker, domain: Domain) -> tuple[list[Event], list[dict[str, Any]]]:
-        """Run custom action ``name``; return ``(events, responses)``."""
-        ...
-
-
 class NoActionServer:
     """The default :class:`ActionExecutor`: none configured, so every custom action is an error."""
 
-    def run(self, name: str, tracker: DialogueStateTracker, domain: Domain) -> tuple[list[Event], list[dict[str, Any]]]:
+    def run(self, name: str, tracker: DialogueStateTracker, domain: Domain) -> ActionResult:
         """Raises:
         ActionNotFoundError: always, naming the action.
         """
-        raise ActionNotFoundError(f"no action server configured for action {name!r} (configure an action server, or register the action in-process with ActionRegistry.register)")
+        raise ActionNotFoundError(
+            f"no action server configured for action {name!r} (set ASSISTANT_ACTION_ENDPOINT_URL, "
+            "or register the action in-process with ActionRegistry.register)", action_name=name,
+        )
 
 
 @dataclass(frozen=True)
@@ -178,6 +164,11 @@ class ActionListen:
         return []
 
 
+#: Keys of a rasa_sdk response dict that are not template keyword arguments.
+_RESPONSE_KEYS = frozenset({"text", "response", "template", "buttons", "image", "custom", "attachment", "elements",
+                            "quick_replies", "json_message", "recipient_id"})
+
+
 @dataclass(frozen=True)
 class RemoteAction:
     """A custom action run by an :class:`ActionExecutor`; its responses become ``bot`` events."""
@@ -192,7 +183,10 @@ class RemoteAction:
         for r in responses:
             name = r.get("response") or r.get("template")
             if isinstance(name, str) and context.has_response(name):
-                out.append(context.utter(tracker, name))
+                # Rasa fills the response's {placeholders} from the utter_message keyword arguments
+                # (rasa_sdk sends them as extra keys of the response dict), then from the slots.
+                kwargs = {k: v for k, v in r.items() if k not in _RESPONSE_KEYS and v is not None}
+                out.append(context.utter(tracker, name, **kwargs))
                 continue
             data: dict[str, Any] = {k: copy.deepcopy(v) for k, v in r.items() if k not in ("text", "response", "template") and v}
             custom = dict(data.pop("custom", None) or {})

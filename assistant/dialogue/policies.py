@@ -87,7 +87,10 @@ class FormPolicy:
         if loop is None:
             return None
         if _after_user(tracker):
-            if intent in FORM_REPAIRS:
+            # A message with entities answers the form's question: "1990년 2월 31일" read as goodbye
+            # must be validated as a birth date, not end the form. Cancel, repeat and handoff still repair.
+            answered = bool(tracker.latest_entities) and intent == "goodbye"
+            if intent in FORM_REPAIRS and not answered:
                 return Prediction(FORM_REPAIRS[intent], self.name)
             return None if loop.rejected else Prediction(loop.name, self.name)
         if latest in (loop.name, "action_repeat", "action_handoff"):

@@ -70,14 +70,14 @@ def test_cli_json_from_the_imported_home(small_home: Settings, tmp_path: Path) -
 def test_embedded_mount_and_client_default_url(small_home: Settings) -> None:
     from assistant.server.app import create_app
 
-    with LiveServer(create_app(small_home, router=object())) as live:
+    with LiveServer(create_app(small_home, router=object(), processor=object())) as live:
         settings = small_home.model_copy(update={"port": live.port})
         assert settings.eligibility_base_url == f"http://127.0.0.1:{live.port}/connectors/eligibility"
         with EligibilityClient.from_settings(settings) as client:
             assert client.health()["services"] == len(SMALL_IDS)
             (r,) = client.check(Facts(age=4), ["000000465790"]).results
             assert r.status == "eligible"
-        assert TestClient(create_app(small_home, router=object())).get("/connectors/eligibility/openapi.json").status_code == 200
+        assert TestClient(create_app(small_home, router=object(), processor=object())).get("/connectors/eligibility/openapi.json").status_code == 200
 
 
 def test_reimport_changes_the_conditions(small_home: Settings, gov24_dir: Path, tmp_path: Path, embedder: Any) -> None:
