@@ -10,6 +10,8 @@ Commands::
     assistant knowledge import dir DIR          import .md/.html/.txt documents
     assistant knowledge status                  what the index holds
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
+    assistant test nlu [--project DIR] (--nlu FILE | --cross-validation N) [--json]
+                                                intent and entity metrics, confusion matrix, calibration
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
                                                 judge facts against the catalogue's coded conditions
     assistant alerts run [--json]               re-evaluate benefit-alert subscriptions once (cron-able)
@@ -183,6 +185,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_test_nlu(args: argparse.Namespace) -> int:
+    from assistant.knowledge.embedder import make_embedder
+    from assistant.nlu.testing import evaluate_project
+
+    settings = get_settings()
+    out_dir = args.out or settings.home / "results" / "nlu"
+    result = evaluate_project(args.project or settings.intents_dir, make_embedder(settings.embedder, settings.embed_threads),
+                      args.nlu, args.cross_validation, out_dir)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    ent = result["entity_f1"]
+    print(f"intent accuracy {result['intent_accuracy']:.3f}  macro F1 {result['intent_macro_f1']:.3f}  "
+          f"entity F1 {'-' if ent is None else f'{ent:.3f}'}  ECE {result['calibration_ece']:.3f}")
+    for c in result.get("worst_confusions", [])[:10]:
+        print(f"  {c['gold']} -> {c['predicted']}: {c['count']}")
+    print(f"report: {out_dir}/report.json, {out_dir}/confusion_matrix.png")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     p = argparse.ArgumentParser(prog="assistant", description="Citizen assistant for government services.")
@@ -223,6 +245,16 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--project", type=Path, default=None, help="Rasa project dir (default: bundled intents/)")
     val.add_argument("--json", action="store_true", help="print one JSON object {errors, warnings, issues}")
     val.set_defaults(func=cmd_validate)
+    te = sub.add_parser("test", help="evaluate the NLU")
+    tsub = te.add_subparsers(dest="test_command", required=True)
+    tn = tsub.add_parser("nlu", help="intent and entity metrics on held-out data (--nlu) or by cross-validation")
+    tn.add_argument("--project", type=Path, default=None, help="Rasa project dir (default: bundled intents/)")
+    tn.add_argument("--nlu", type=Path, default=None, help="held-out test data (Rasa NLU YAML)")
+    tn.add_argument("--cross-validation", type=int, default=None, metavar="N", help="stratified N-fold cross-validation instead")
+    tn.add_argument("--out", type=Path, default=None, help="report folder (default: $ASSISTANT_HOME/results/nlu)")
+    tn.add_argument("--json", action="store_true", help="print one JSON object")
+    tn.set_defaults(func=cmd_test_nlu)
+
     e = sub.add_parser("eligibility", help="benefit eligibility from the catalogue's coded conditions")
     esub = e.add_subparsers(dest="eligibility_command", required=True)
     ec = esub.add_parser("check", help="judge a person's facts (JSON object) against the catalogue")

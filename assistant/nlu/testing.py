@@ -1,0 +1,139 @@
+"""``assistant test nlu``: evaluate the NLU pipeline of a Rasa project on held-out data or by cross-validation.
+
+The pipeline (intent classifier + entity extractors, :class:`~assistant.nlu.pipeline.NluPipeline`)
+is trained in memory on the project's NLU data and run on the test examples exactly as in a
+conversation (:meth:`NluPipeline.parse`), so negation handling and out-of-scope rejection count.
+Metrics come from :mod:`assistant.nlu.evaluation`: per-intent precision/recall/F1, macro F1,
+confusion matrix (JSON and PNG), worst confusions, misclassified examples, expected calibration
+error (Guo et al. 2017) and entity precision/recall/F1 by exact span and type. Predicted entities
+are compared only for the entity types the project declares or annotates (built-in number/date
+extractions of undeclared types are not errors).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import InvalidInputError
+from assistant.knowledge.embedder import Embedder
+from assistant.nlu.evaluation import ClassificationReport, plot_confusion_matrix, report_from_predictions
+from assistant.nlu.pipeline import NluPipeline
+from assistant.nlu.project import Project, load_project
+from assistant.nlu.tokenizer import KoreanTokenizer
+from assistant.nlu.training_data import load_training_data
+from assistant.nlu.types import NluTrainingData, TrainingExample
+
+
+def _report(pipeline: NluPipeline, examples: list[TrainingExample], entity_types: set[str]) -> ClassificationReport:
+    texts = [e.text for e in examples]
+    vectors = pipeline.embedder.embed_queries(texts)
+    parsed = [pipeline.parse(t, vector=v) for t, v in zip(texts, vectors, strict=True)]
+    oos = pipeline.classifier.oos_label
+    predicted = [oos if p.nlu.is_out_of_scope and oos else p.nlu.intent.name for p in parsed]
+    pairs = [(list(e.entities), [s for s in p.entities if s.entity in entity_types]) for e, p in zip(examples, parsed, strict=True)]
+    return report_from_predictions(
+        texts, [e.intent for e in examples], predicted, [p.nlu.intent.confidence for p in parsed],
+        oos_label=oos if oos in {e.intent for e in examples} | set(predicted) else None,
+        entity_pairs=pairs, top_labels=[p.nlu.intent.name for p in parsed],
+    )
+
+
+def _summary(rep: ClassificationReport) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "intent_accuracy": rep.accuracy,
+        "intent_macro_f1": rep.macro_f1,
+        "entity_f1": rep.entities.f1 if rep.entities is not None else None,
+        "entity_precision": rep.entities.precision if rep.entities is not None else None,
+        "entity_recall": rep.entities.recall if rep.entities is not None else None,
+        "calibration_ece": rep.ece,
+        "n": rep.n,
+        "per_intent": {k: {"precision": v.precision, "recall": v.recall, "f1": v.f1, "support": v.support} for k, v in rep.per_intent.items()},
+        "worst_confusions": [{"gold": g, "predicted": p, "count": c} for g, p, c in rep.worst_confusions],
+    }
+    if rep.oos is not None:
+        out["oos"] = {"in_scope_accuracy": rep.oos.in_scope_accuracy, "oos_recall": rep.oos.oos_recall}
+    return out
+
+
+def _subset(project: Project, examples: list[TrainingExample]) -> Project:
+    data = project.nlu
+    return Project(project.root, project.domain, NluTrainingData(examples, data.synonyms, data.regexes, data.lookups, data.sources))
+
+
+def evaluate_project(
+    project_dir: Path,
+    embedder: Embedder,
+    nlu_file: Path | None = None,
+    cross_validation: int | None = None,
+    out_dir: Path | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Evaluate the NLU of the project at ``project_dir``.
+
+    Args:
+        project_dir: a Rasa-style project (see :func:`~assistant.nlu.project.load_project`).
+        embedder: the sentence encoder.
+        nlu_file: held-out test data in Rasa NLU YAML (e.g. Sara's ``tests/test_nlu.yml``); the
+            pipeline trains on the project's data and is tested on this file.
+        cross_validation: instead, stratified k-fold cross-validation on the project's own data.
+        out_dir: where to write ``report.json`` (everything, incl. confusion matrix, misclassified
+            examples, reliability bins) and ``confusion_matrix.png``; nothing written when None.
+        seed: fold shuffling seed.
+
+    Returns:
+        ``{"intent_accuracy", "intent_macro_f1", "entity_f1", "per_intent", "calibration_ece", ...}``;
+        with cross-validation these are means over folds plus ``"folds"``.
+
+    Raises:
+        InvalidInputError: both or neither of ``nlu_file`` / ``cross_validation`` given, k < 2,
+            an intent with fewer than k examples, or an empty test file.
+        InvalidConfigError: malformed project or test data (with file:line).
+    """
+    if (nlu_file is None) == (cross_validation is None):
+        raise InvalidInputError("give either --nlu FILE (held-out test data) or --cross-validation N")
+    project = load_project(project_dir)
+    entity_types = set(project.domain.entities) | project.nlu.entity_types | set(project.nlu.lookups)
+    tokenizer = KoreanTokenizer()
+    if nlu_file is not None:
+        test = load_training_data([nlu_file]).examples
+        if not test:
+            raise InvalidInputError(f"{nlu_file}: no test examples")
+        pipeline, _ = NluPipeline.train(project, embedder, tokenizer)
+        rep = _report(pipeline, test, entity_types | {e.entity for ex in test for e in ex.entities})
+        result = _summary(rep)
+        reports = [rep]
+    else:
+        from collections import Counter
+
+        from sklearn.model_selection import StratifiedKFold
+
+        k = int(cross_validation or 0)
+        examples = project.nlu.examples
+        if k < 2:
+            raise InvalidInputError(f"cross-validation needs at least 2 folds, got {k}")
+        small = sorted(i for i, n in Counter(e.intent for e in examples).items() if n < k)
+        if small:
+            raise InvalidInputError(f"intents with fewer than {k} examples cannot be split into {k} folds: {small}")
+        folds = []
+        reports = []
+        y = [e.intent for e in examples]
+        for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
+            pipeline, _ = NluPipeline.train(_subset(project, [examples[i] for i in tr]), embedder, tokenizer)
+            rep = _report(pipeline, [examples[i] for i in te], entity_types)
+            reports.append(rep)
+            folds.append(_summary(rep))
+        keys = ("intent_accuracy", "intent_macro_f1", "entity_f1", "calibration_ece")
+        result = {key: (float(np.mean([f[key] for f in folds])) if all(f[key] is not None for f in folds) else None) for key in keys}
+        result["per_intent"] = folds[-1]["per_intent"]
+        result["folds"] = [{key: f[key] for key in keys} for f in folds]
+        result["k"] = k
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "report.json").write_text(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        plot_confusion_matrix(reports[-1].labels, reports[-1].confusion, out_dir / "confusion_matrix.png", title=str(project_dir))
+        result["report_dir"] = str(out_dir)
+    return result

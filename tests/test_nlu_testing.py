@@ -1,0 +1,78 @@
+"""`assistant test nlu`: held-out evaluation and cross-validation of the NLU pipeline, and its CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from shared_paths import ROOT
+
+from assistant.errors import InvalidInputError
+from assistant.nlu.testing import evaluate_project
+
+HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
+
+
+def test_heldout_report_on_the_bundled_project(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = evaluate_project(ROOT / "intents", embedder, nlu_file=HELDOUT, out_dir=tmp_path / "r")
+    # support per intent = examples per intent in the file, counted here by reading its lines
+    counts: dict[str, int] = {}
+    intent = ""
+    for line in HELDOUT.read_text(encoding="utf-8").splitlines():
+        if line.startswith("- intent:"):
+            intent = line.split(":", 1)[1].strip()
+        elif line.strip().startswith("- ") and intent:
+            counts[intent] = counts.get(intent, 0) + 1
+    assert {k: v["support"] for k, v in out["per_intent"].items() if v["support"]} == counts
+    assert out["n"] == sum(counts.values()) == 12
+    assert out["intent_accuracy"] >= 10 / 12  # plain paraphrases of the bundled intents
+    # the three annotated entities are written with the spans the extractors produce (71세, 부산, 68 years old)
+    assert out["entity_f1"] == 1.0
+    assert 0.0 <= out["calibration_ece"] <= 1.0
+    assert (tmp_path / "r" / "confusion_matrix.png").stat().st_size > 1000
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))[0]
+    assert report["n"] == 12 and len(report["confusion"]) == len(report["labels"])
+
+
+def _tiny_project(root: Path) -> Path:
+    (root / "data").mkdir(parents=True)
+    (root / "domain.yml").write_text('version: "3.1"\nintents: [greet, goodbye, ask_fee]\nentities: [age]\n', encoding="utf-8")
+    (root / "data" / "nlu.yml").write_text(
+        'version: "3.1"\nnlu:\n'
+        "- intent: greet\n  examples: |\n" + "".join(f"    - {t}\n" for t in
+            ["안녕하세요", "안녕", "반가워요", "hello", "hi", "good morning", "안녕하십니까", "hey there"])
+        + "- intent: goodbye\n  examples: |\n" + "".join(f"    - {t}\n" for t in
+            ["안녕히 가세요", "잘 있어요", "다음에 봐요", "bye", "goodbye", "see you", "그럼 이만", "take care"])
+        + "- intent: ask_fee\n  examples: |\n" + "".join(f"    - {t}\n" for t in
+            ["수수료 얼마예요", "등본 발급 비용 알려줘요", "[7살](age) 아이 요금은요", "how much is the fee",
+             "what does it cost", "fee for a [10 years old](age) child", "비용이 궁금해요", "is it free"]),
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_cross_validation(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = evaluate_project(_tiny_project(tmp_path / "p"), embedder, cross_validation=2)
+    assert out["k"] == 2 and len(out["folds"]) == 2
+    mean = sum(f["intent_accuracy"] for f in out["folds"]) / 2
+    assert out["intent_accuracy"] == pytest.approx(mean)
+    with pytest.raises(InvalidInputError, match="fewer than 9 examples"):
+        evaluate_project(tmp_path / "p", embedder, cross_validation=9)
+    with pytest.raises(InvalidInputError, match="either --nlu"):
+        evaluate_project(tmp_path / "p", embedder)
+
+
+def test_cli_json_shape_and_errors(bundled_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = {**os.environ, "ASSISTANT_HOME": str(bundled_settings.home)}
+    run = [sys.executable, "-m", "assistant", "test", "nlu"]
+    r = subprocess.run([*run, "--project", str(_tiny_project(tmp_path / "p")), "--nlu", str(tmp_path / "p" / "data" / "nlu.yml"),
+                        "--out", str(tmp_path / "o"), "--json"], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {"intent_accuracy", "intent_macro_f1", "entity_f1", "per_intent", "calibration_ece"} <= set(out)
+    bad = subprocess.run([*run, "--cross-validation", "3", "--nlu", str(HELDOUT)], capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: give either --nlu")
