@@ -142,3 +142,14 @@ def test_concurrent_requests_each_get_their_own_answer(client: TestClient) -> No
             expected = questions[q]
             titles = [c["title"] for c in m["custom"]["citations"]]
             assert (titles[:1] == [expected]) if expected else titles == []
+
+
+def test_mydata_consent_api_is_mounted_behind_the_admin_token(bundled_settings, bundled_router, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.server.app import create_app
+
+    settings = bundled_settings.model_copy(update={"api_token": "s3cret", "mydata_db_url": f"sqlite:///{tmp_path / 'm.db'}"})
+    c = TestClient(create_app(settings, bundled_router, processor=object()))
+    assert c.get("/mydata/consents").status_code == 401
+    r = c.get("/mydata/consents", headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 200 and r.json() == []
+    assert c.get("/connectors/mydata-sandbox/health").status_code == 200

@@ -199,4 +199,22 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     app.mount("/connectors/tasks", create_tasks_app(settings))
     app.mount("/connectors/alerts", create_alerts_app(settings))
+    # Public MyData: the provider sandbox (synthetic citizens only; production points ASSISTANT_MYDATA_URL
+    # at the real provider) and the consent API (list, get, revoke, audit) behind the admin token.
+    from fastapi import Depends
+
+    from assistant.server.conversations import check_admin
+    from connectors.mydata.api import create_router as create_consent_router
+    from connectors.mydata.consent import MyDataConnector
+    from connectors.mydata.sandbox import create_app as create_mydata_sandbox
+
+    app.mount("/connectors/mydata-sandbox", create_mydata_sandbox())
+    connector: list[MyDataConnector] = []  # built on first use, once (its circuit breaker is shared)
+
+    def mydata() -> MyDataConnector:
+        if not connector:
+            connector.append(MyDataConnector.from_settings(settings))
+        return connector[0]
+
+    app.include_router(create_consent_router(mydata), prefix="/mydata", dependencies=[Depends(check_admin)])
     return app
