@@ -3,7 +3,10 @@ and one on the real catalogue when ../shared/data is present."""
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from dbservers import PostgresServer, RedisServer, missing_postgres, missing_redis, start_postgres, start_redis
@@ -67,6 +70,19 @@ def pg_server() -> Iterator[PostgresServer]:
     server = start_postgres()
     yield server
     server.destroy()
+
+
+_db_names = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database: a SQLite file, or a fresh database on the session's PostgreSQL
+    (tests that take it run once for each; the PostgreSQL run skips with the reason when it is absent)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.create_database(f"t{os.getpid()}_{next(_db_names)}")
 
 
 @pytest.fixture(scope="session")

@@ -3,27 +3,15 @@ packages, via tests/stores/dbservers.py), live uvicorn servers on free ports, an
 
 from __future__ import annotations
 
-import itertools
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dbservers import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 GOV24_DIR = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data")) / "gov24_benefits"
-_names = itertools.count()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'connector.db'}"
-    server: PostgresServer = request.getfixturevalue("pg_server")
-    return server.create_database(f"c{os.getpid()}_{next(_names)}")
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,11 @@ tests/stores/dbservers.py (skips when PostgreSQL is not installed)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from dbservers import PostgresServer
 from live_server import LiveServer
 from mydata_helpers import T0, FakeClock, make_client  # noqa: F401 - fixtures below use them
 
@@ -54,13 +52,11 @@ def connector(sandbox: tuple[str, SandboxState], clock: FakeClock, tmp_path: Pat
     c.store.engine.dispose()
 
 
-_db_names = itertools.count()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database: a SQLite file, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'mydata.db'}"
-    server: PostgresServer = request.getfixturevalue("pg_server")
-    return server.create_database(f"mydata{next(_db_names)}")
+@pytest.fixture
+def store_url(db_url: str) -> str:
+    """An empty database (the suite's ``db_url``: SQLite and PostgreSQL)."""
+    return db_url
+
+
