@@ -19,7 +19,8 @@ from typing import Any
 
 from assistant.nlu.pii import mask_pii
 
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+#: Record attributes that are not ``extra`` fields (uvicorn's ``color_message`` repeats the message with ANSI codes).
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName", "color_message"}
 
 
 def _extras(record: logging.LogRecord) -> dict[str, Any]:
