@@ -19,9 +19,8 @@ SQLite under ``ASSISTANT_HOME`` (``mydata.db``) by default, PostgreSQL through a
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,19 +36,16 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
     delete,
     event,
     insert,
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.engine import Connection
 
-from assistant.errors import InvalidConfigError, StoreUnavailableError
-from assistant.stores.trackers import normalize_url
+from connectors.db import Database
+
 
 metadata = MetaData()
 
@@ -197,50 +193,12 @@ class ConsentStore:
     """
 
     def __init__(self, url: str) -> None:
-        self.url = normalize_url(url)
-        try:
-            parsed = make_url(self.url)
-        except Exception as e:  # sqlalchemy.exc.ArgumentError
-            raise InvalidConfigError(f"consent store URL is not valid: {e}") from e
-        self.display_url = parsed.render_as_string(hide_password=True)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if self.is_sqlite:
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
-            if parsed.database in (None, "", ":memory:"):
-                kwargs["poolclass"] = StaticPool
-            else:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.engine: Engine = create_engine(self.url, **kwargs)
-        except Exception as e:  # NoSuchModuleError or a missing DBAPI module
-            raise InvalidConfigError(f"cannot use consent store {self.display_url}: {e}") from e
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        self._lock = threading.Lock() if self.is_sqlite else None
-        with self._errors("creating tables"):
-            try:
-                metadata.create_all(self.engine)
-            except (IntegrityError, ProgrammingError):  # another worker created them at the same moment
-                metadata.create_all(self.engine)
+        # The engine, SQLite pragmas, writer queue and outage errors are the connectors' shared ones.
+        self.db = Database(url, metadata, "consent store")
+        self.url, self.engine, self.display_url, self.is_sqlite = self.db.url, self.db.engine, self.db.display_url, self.db.is_sqlite
 
-    @contextmanager
-    def _errors(self, op: str) -> Iterator[None]:
-        try:
-            yield
-        except (OperationalError, InterfaceError) as e:
-            detail = str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__
-            raise StoreUnavailableError(f"consent store {self.display_url} is unavailable while {op}: {detail}") from e
-
-    @contextmanager
-    def _tx(self, op: str) -> Iterator[Connection]:
-        with self._errors(op):
-            if self._lock is None:
-                with self.engine.begin() as conn:
-                    yield conn
-            else:
-                with self._lock, self.engine.begin() as conn:
-                    yield conn
+    def _tx(self, op: str) -> AbstractContextManager[Connection]:
+        return self.db.write(op)
 
     # --- consents ------------------------------------------------------------------------------------
 
@@ -346,8 +304,3 @@ class ConsentStore:
                     for r in conn.execute(q)]
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.close()
