@@ -17,11 +17,11 @@ whose ``repr`` hides the digits.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import phonenumbers
 
+from assistant.nlu.pii import is_rrn
 from assistant.nlu.entities.base import PiiEntitySpan, fold
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
@@ -31,20 +31,6 @@ RRN = "rrn"
 EXTRACTOR = "duckling-like"
 
 _RRN = re.compile(r"(?<![\d-])(\d{2})(\d{2})(\d{2})[ \t]?[-‐‑–][ \t]?([0-9])(\d{6})(?![\d-])|(?<!\d)(\d{2})(\d{2})(\d{2})([0-9])(\d{6})(?!\d)")
-_CENTURY = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000, "9": 1800, "0": 1800}
-
-
-def is_rrn(digits: str) -> bool:
-    """True when 13 digits have the shape of a resident registration number (valid birth date, any G digit)."""
-    if len(digits) != 13 or not digits.isdigit():
-        return False
-    try:
-        dt.date(_CENTURY[digits[6]] + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
-    except ValueError:
-        return False
-    return True
-
-
 class PiiExtractor:
     """Finds phone numbers (``phone-number``) and resident registration numbers (``rrn``).
 
