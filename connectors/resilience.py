@@ -278,3 +278,51 @@ def failure_reply(exc: ConnectorError, connector: str, language: str = "ko") -> 
 
 
 __all__ = ["CircuitBreaker", "CircuitOpenError", "ResilientHttp", "ServerError", "breaker_for", "failure_reply", "json_body"]
+
+
+C = TypeVar("C", bound="ConnectorClient")
+
+
+class ConnectorClient:
+    """Base of the connectors' HTTP clients: one :class:`ResilientHttp` (timeout, retries, breaker), the
+    ``from_settings`` wiring and the context-manager plumbing. Subclasses set ``service`` (its name in
+    errors), implement :meth:`settings_url` and interpret answers themselves.
+
+    Args:
+        base_url: the back end's base URL.
+        timeout: seconds per HTTP attempt.
+        retries: attempts in all (≥ 1).
+        backoff: first wait between attempts in seconds (doubles, capped at 2 s).
+        transport: an httpx transport (tests).
+        breaker: the circuit breaker (default: the one shared by all clients of ``base_url``).
+    """
+
+    service = "connector"
+
+    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None) -> None:
+        self._http = ResilientHttp(self.service, base_url, timeout, retries, backoff, transport, breaker)
+        self.base_url, self.breaker = self._http.base_url, self._http.breaker
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+
+    @classmethod
+    def settings_url(cls, settings: Any) -> str:
+        """The back end's base URL in :class:`~assistant.settings.Settings`."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_settings(cls: type[C], settings: Any) -> C:
+        """A client for :meth:`settings_url` with the configured timeout, retries and shared breaker."""
+        url = cls.settings_url(settings).rstrip("/")
+        return cls(url, settings.connector_timeout, settings.connector_retries,
+                   breaker=breaker_for(url, settings.connector_breaker_failures, settings.connector_breaker_reset))
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self: C) -> C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -21,7 +21,7 @@ from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.evaluator import Condition, ServiceResult
 from connectors.eligibility.facts import Facts
-from connectors.resilience import CircuitBreaker, ResilientHttp, ServerError, breaker_for, json_body
+from connectors.resilience import ConnectorClient, ServerError, json_body
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _result(d: Mapping[str, Any]) -> ServiceResult:
     )
 
 
-class EligibilityClient:
+class EligibilityClient(ConnectorClient):
     """HTTP client of the eligibility service.
 
     Args:
@@ -69,29 +69,12 @@ class EligibilityClient:
         'http://127.0.0.1:8000/connectors/eligibility'
     """
 
-    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None) -> None:
-        self._http = ResilientHttp("eligibility", base_url, timeout, retries, backoff, transport, breaker)
-        self.base_url = self._http.base_url
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self.breaker = self._http.breaker
+    service = "eligibility"
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> EligibilityClient:
-        """A client for ``settings.eligibility_base_url`` with the configured timeout, retries and breaker."""
-        url = settings.eligibility_base_url
-        return cls(url, settings.connector_timeout, settings.connector_retries,
-                   breaker=breaker_for(url.rstrip("/"), settings.connector_breaker_failures, settings.connector_breaker_reset))
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def __enter__(self) -> EligibilityClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def settings_url(cls, settings: Settings) -> str:
+        """``settings.eligibility_base_url``."""
+        return settings.eligibility_base_url
 
     def _interpret(self, r: httpx.Response) -> Any:
         if r.status_code >= 500:

@@ -25,7 +25,7 @@ from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.facts import Facts
-from connectors.resilience import CircuitBreaker, ResilientHttp, ServerError, breaker_for, json_body
+from connectors.resilience import ConnectorClient, ServerError, json_body
 from connectors.tasks.checklist import RequiredDocument
 from connectors.tasks.store import ApplicationNotFoundError, IdempotencyConflictError, InvalidTransitionError
 
@@ -55,7 +55,7 @@ class Receipt:
     checklist: tuple[dict[str, Any], ...]
 
 
-class TasksClient:
+class TasksClient(ConnectorClient):
     """HTTP client of the task back end.
 
     Args:
@@ -72,27 +72,12 @@ class TasksClient:
         'http://127.0.0.1:8000/connectors/tasks'
     """
 
-    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None) -> None:
-        self._http = ResilientHttp("tasks", base_url, timeout, retries, backoff, transport, breaker)
-        self.base_url, self.breaker = self._http.base_url, self._http.breaker
+    service = "tasks"
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> TasksClient:
-        """A client for ``settings.tasks_base_url`` with the configured timeout, retries and breaker."""
-        url = settings.tasks_base_url
-        return cls(url, settings.connector_timeout, settings.connector_retries,
-                   breaker=breaker_for(url, settings.connector_breaker_failures, settings.connector_breaker_reset))
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def __enter__(self) -> TasksClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def settings_url(cls, settings: Settings) -> str:
+        """``settings.tasks_base_url``."""
+        return settings.tasks_base_url
 
     def _interpret(self, r: httpx.Response) -> Any:
         if r.status_code >= 500:
