@@ -110,7 +110,8 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     ``eligibility_form`` (when the domain has it). ``executor`` runs custom actions that are
     not registered in-process; default: the Rasa action-server client for
     ``settings.action_endpoint_url`` when set, else none, and such an action fails the turn
-    with "no action server configured for action X".
+    with "no action server configured for action X". The connector actions of
+    ``settings.connector_action_modules`` run in-process before either (loaded by name).
 
     Raises:
         InvalidConfigError: a malformed domain or rules file, or a bad store URL.
@@ -133,6 +134,11 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         from assistant.dialogue.action_server import ActionServerClient
 
         executor = ActionServerClient.from_settings(settings)
+    from assistant.dialogue.sdk import SdkActionExecutor, load_actions
+
+    connector_actions = load_actions(settings.connector_action_modules, settings)
+    if connector_actions:
+        executor = SdkActionExecutor(connector_actions, fallback=executor)
     registry = ActionRegistry(executor)
     queue = FileHandoffQueue(queue_path(settings.home))
     register_builtins(registry, queue)

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         action_endpoint_url: Rasa's ``action_endpoint.url``: where custom actions run over the
             action-server protocol (``ASSISTANT_ACTION_ENDPOINT_URL``, e.g.
             ``http://localhost:5055/webhook``); None: in-process actions only.
+        connector_actions: comma-separated modules whose ``actions(settings)`` run in-process
+            (``ASSISTANT_CONNECTOR_ACTIONS``; see :mod:`assistant.dialogue.sdk`); empty to run them
+            only through the action server (``python -m connectors``).
         action_timeout: seconds to wait for one action-server answer (the action's run time included).
         action_retries: attempts per action call (1 = no retry); only requests that never reached
             the server are retried, since a custom action may not be safe to run twice
@@ -102,6 +105,7 @@ class Settings(BaseSettings):
     connector_timeout: float = 5.0
     connector_retries: int = 3
     action_endpoint_url: str | None = None
+    connector_actions: str = "connectors.eligibility.actions"
     action_timeout: float = 10.0
     action_retries: int = 3
     connector_breaker_failures: int = 5
@@ -157,6 +161,11 @@ class Settings(BaseSettings):
             return self.mydata_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/mydata-sandbox"
+
+    @property
+    def connector_action_modules(self) -> list[str]:
+        """``connector_actions`` split on commas (empty: no connector actions in-process)."""
+        return [m.strip() for m in self.connector_actions.split(",") if m.strip()]
 
     @property
     def nlu_dir(self) -> Path:
