@@ -16,6 +16,12 @@ Repair, on top of Rasa:
 * correction: a slot filled earlier gets a new (valid) value → ``utter_slot_corrected``.
 * skip (intent ``skip``): a slot listed as skippable is recorded in the
   ``skipped_slots`` slot and the form moves on; otherwise it explains.
+* ``validate_<form>`` (a custom action, in-process or on the action server), when the
+  domain lists it, runs at activation and after every user message, after the built-in
+  validators, on the tracker as this step left it. As with ``rasa_sdk``'s
+  ``FormValidationAction.required_slots``, it may choose the next slot by returning
+  ``slot{"name": "requested_slot", "value": X}`` (X None ends the form), reject a value by
+  setting the slot to None, or reject the form's turn (``action_execution_rejected``).
 * re-ask limit ``settings.max_reasks``: each invalid answer re-asks with a
   validation message (one per turn); the next one explains the expected format
   with an example (``utter_explain_<slot>``, else ``utter_explain_format``) and
@@ -26,6 +32,7 @@ Repair, on top of Rasa:
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -48,6 +55,8 @@ from assistant.nlu.domain import Domain, FormDef, SlotMapping
 logger = logging.getLogger(__name__)
 
 SKIPPED_SLOTS = "skipped_slots"
+#: ``validate_<form>`` did not choose the next slot (the domain's order applies).
+_NO_CHOICE = object()
 #: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
 SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank"})
 
@@ -168,10 +177,18 @@ class FormAction:
                 if self._is_digression(tracker, context, intent, conf):
                     return [ActionExecutionRejected(self.name)]
                 invalid = (requested, _pick(context, f"utter_invalid_{requested}", "utter_invalid_value"))
-        return events + self._next(tracker, context, events, invalid, requested)
+        choice: Any = _NO_CHOICE
+        if invalid is None and self._custom_validation(domain) and (activating or after_user):
+            planned, choice, invalid = self._plan(tracker, domain, context, events)
+            if planned and isinstance(planned[0], ActionExecutionRejected):
+                return planned
+            events += planned
+        elif not activating and requested and self._custom_validation(domain):
+            choice = requested  # an invalid answer, or back from a digression: the slot validate_<form> chose is asked again
+        return events + self._next(tracker, context, events, invalid, requested, choice)
 
     def _next(self, tracker: DialogueStateTracker, context: TurnContext, events: list[Event],
-              invalid: tuple[str, str] | None, requested: Any) -> list[Event]:
+              invalid: tuple[str, str] | None, requested: Any, choice: Any = _NO_CHOICE) -> list[Event]:
         values = tracker.slots
         for e in events:
             if isinstance(e, SlotSet):
@@ -182,13 +199,17 @@ class FormAction:
             limit = context.settings.max_reasks
             mark = {"form_invalid": slot}
             if failures <= limit:  # say what was wrong, then ask what is still missing (the same slot, or the one being asked)
-                return [context.utter(tracker, response, custom=mark), *self._next(tracker, context, events, None, requested)]
+                return [context.utter(tracker, response, custom=mark), *self._next(tracker, context, events, None, requested, choice)]
             if failures == limit + 1:
                 explain = _pick(context, f"utter_explain_{slot}", "utter_explain_format")
                 return [context.utter(tracker, explain, custom=mark), context.utter(tracker, "utter_form_offer_exit")]
             logger.info("form gave up", extra={"conversation_id": tracker.sender_id, "stage": "form", "form": self.name, "slot": slot})
             # requested_slot is left as it was: a completed form is the one that ends with requested_slot null
             return [context.utter(tracker, "utter_form_given_up", custom=mark), ActiveLoop(None)]
+        if choice is None:
+            return [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
+        if choice is not _NO_CHOICE and values.get(choice) is None:
+            return self._ask(tracker, context, str(choice), requested)
         skipped = set(values.get(SKIPPED_SLOTS) or [])
         for slot in self.form.required_slots:
             if values.get(slot) is None and slot not in skipped:
@@ -206,9 +227,6 @@ class FormAction:
 
     def _validate(self, changed: list[SlotSet], tracker: DialogueStateTracker, domain: Domain, context: TurnContext,
                   requested: Any) -> tuple[list[Event], tuple[str, str] | None]:
-        custom_name = f"validate_{self.name}"
-        if custom_name in self.registry.names() or custom_name in domain.actions:
-            return self._validate_remote(custom_name, changed, tracker, domain, context, requested)
         previous = self._previous_values(tracker)
         out: list[Event] = []
         invalid: tuple[str, str] | None = None
@@ -227,16 +245,46 @@ class FormAction:
                                          value=verdict.value))
         return out, invalid
 
-    def _validate_remote(self, name: str, changed: list[SlotSet], tracker: DialogueStateTracker, domain: Domain,
-                         context: TurnContext, requested: Any) -> tuple[list[Event], tuple[str, str] | None]:
-        events = self.registry.get(name, domain).run(tracker, domain, context)
-        rejected = [e.name for e in events if isinstance(e, SlotSet) and e.value is None and e.name in self.form.required_slots]
-        if rejected and not any(isinstance(e, BotUttered) for e in events):
-            return events, (rejected[0], _pick(context, f"utter_invalid_{rejected[0]}", "utter_invalid_value"))
-        if rejected:  # the custom action sent its own message; count the failure without another one
-            events = [BotUttered(e.text, {**e.data, "custom": {**(e.data.get("custom") or {}), "form_invalid": rejected[0]}})
-                      if isinstance(e, BotUttered) else e for e in events]
-        return events, None
+    def _custom_validation(self, domain: Domain) -> str | None:
+        name = f"validate_{self.name}"
+        return name if name in self.registry.names() or name in domain.actions else None
+
+    def _plan(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext,
+              events: list[Event]) -> tuple[list[Event], Any, tuple[str, str] | None]:
+        """Run ``validate_<form>`` on the tracker as this step left it (Rasa's FormValidationAction).
+
+        Returns its events (minus a ``requested_slot`` choice), that choice (a slot to ask next,
+        None to end the form now, or ``_NO_CHOICE``: the domain's order) and the invalid answer to
+        report, if any: a slot of this turn it sets to None is a rejected value, reported with its
+        own message or else ``utter_invalid_<slot>`` (then counted against ``max_reasks``).
+        """
+        name = self._custom_validation(domain)
+        assert name is not None
+        view = copy.deepcopy(tracker)
+        view.update_with_events([e for e in events if not isinstance(e, BotUttered)])
+        out = self.registry.get(name, domain).run(view, domain, context)
+        if any(isinstance(e, ActionExecutionRejected) for e in out):
+            return [ActionExecutionRejected(self.name)], _NO_CHOICE, None
+        choice: Any = _NO_CHOICE
+        kept: list[Event] = []
+        for e in out:
+            if isinstance(e, SlotSet) and e.name == REQUESTED_SLOT:
+                choice = e.value
+            else:
+                kept.append(e)
+        changed = {e.name for e in _events_since_user(tracker) if isinstance(e, SlotSet)} | {
+            e.name for e in events if isinstance(e, SlotSet)}
+        rejected = [e.name for e in kept if isinstance(e, SlotSet) and e.value is None and e.name in self.form.required_slots
+                    and e.name in changed]
+        if rejected:
+            slot = rejected[0]
+            if not any(isinstance(e, BotUttered) for e in kept):
+                return kept, _NO_CHOICE, (slot, _pick(context, f"utter_invalid_{slot}", "utter_invalid_value"))
+            # the custom action sent its own message; count the failure without another one
+            kept = [BotUttered(e.text, {**e.data, "custom": {**(e.data.get("custom") or {}), "form_invalid": slot}})
+                    if isinstance(e, BotUttered) else e for e in kept]
+            choice = slot
+        return kept, choice, None
 
     def _previous_values(self, tracker: DialogueStateTracker) -> dict[str, Any]:
         """Slot values before the latest user message (what a rejected value falls back to)."""
