@@ -97,7 +97,8 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
 
 
 #: Skippable slots of the bundled forms (the rest must be answered).
-BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct")}
+BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct", "sex", "disabled", "veteran", "farmer", "pregnant",
+                                          "single_parent_family", "multi_child_household", "job_seeker")}
 
 
 def build_processor(settings: Settings, router: Router, tracker_store: TrackerStore | None = None,
@@ -146,9 +147,14 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     for form in domain.forms.values():
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
     tasks = TaskPolicy()
-    if "eligibility_form" in domain.forms:
-        tasks.register("check_eligibility", "eligibility_form", names_no_service)
     index = router.retriever.index
+    if "eligibility_form" in domain.forms:
+        # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
+        # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents.
+        catalogue = ServiceTitleMatcher(d.title for d in index.docs.values() if d.source == "gov24")
+        tasks.register("check_eligibility", "eligibility_form", names_no_service)
+        tasks.register("check_eligibility", "eligibility_form", lambda t, c: bool(catalogue.find(t.latest_message.text or ""))
+                       if t.latest_message else False)
     return MessageProcessor(
         settings, domain, router.nlu, router.embedder, PolicyEnsemble(project.rules, tasks), registry,
         tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),

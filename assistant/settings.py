@@ -50,6 +50,8 @@ class Settings(BaseSettings):
         connector_actions: comma-separated modules whose ``actions(settings)`` run in-process
             (``ASSISTANT_CONNECTOR_ACTIONS``; see :mod:`assistant.dialogue.sdk`); empty to run them
             only through the action server (``python -m connectors``).
+        eligibility_max_questions: most questions one run of the eligibility form asks over the
+            whole catalogue (it asks the most decisive fact first; ``ASSISTANT_ELIGIBILITY_MAX_QUESTIONS``).
         action_timeout: seconds to wait for one action-server answer (the action's run time included).
         action_retries: attempts per action call (1 = no retry); only requests that never reached
             the server are retried, since a custom action may not be safe to run twice
@@ -106,6 +108,7 @@ class Settings(BaseSettings):
     connector_retries: int = 3
     action_endpoint_url: str | None = None
     connector_actions: str = "connectors.eligibility.actions"
+    eligibility_max_questions: int = Field(default=5, ge=1)
     action_timeout: float = 10.0
     action_retries: int = 3
     connector_breaker_failures: int = 5

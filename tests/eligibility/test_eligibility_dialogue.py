@@ -1,0 +1,124 @@
+"""The eligibility conversation: the form asks the most decisive fact first, then the connector lists verdicts with citations.
+
+The eligibility service runs for real (uvicorn) over the catalogue in ../shared/data/gov24_benefits; the
+expected questions and counts are computed here directly from the catalogue with the evaluator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+from connectors.eligibility.actions import FORM, facts_from_slots, fact_name
+from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.evaluator import Evaluation
+from connectors.eligibility.facts import Facts
+from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
+from tests.live_server import LiveServer
+from tests.shared_paths import GOV24_DIR
+
+pytestmark = pytest.mark.skipif(not (GOV24_DIR / "gov24_supportConditions_snapshot.json").exists(),
+                                reason=f"the gov24 catalogue is not in {GOV24_DIR} (set ASSISTANT_SHARED_DATA)")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    source = CatalogueSource.from_gov24_dir(GOV24_DIR)
+    return source.load(source.version())
+
+
+@pytest.fixture(scope="module")
+def eligibility_url(catalogue: Catalogue):  # type: ignore[no-untyped-def]
+    with LiveServer(create_app(service=EligibilityService(CatalogueSource.fixed(catalogue)))) as live:
+        yield live.url
+
+
+def say(p: MessageProcessor, text: str, sender: str = "e1") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def responses(turn: Turn) -> list[str | None]:
+    return [m.custom.get("response") for m in turn.messages]
+
+
+def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, Any], asked: list[str]) -> str | None:
+    """The slot the form should ask next, computed from the catalogue (most unknown services decided; domain order breaks ties)."""
+    form_slots = list(p.domain.forms[FORM].required_slots)
+    results = Evaluation(catalogue, Facts.model_validate(facts_from_slots(slots))).results()
+    unknown = [r for r in results if r.status == "unknown"]
+    askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in asked]
+    scores = {s: sum(fact_name(s) in r.missing for r in unknown) for s in askable}
+    best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)
+    return None if best is None or scores[best] == 0 else best
+
+
+ANSWERS = {"ko": {"age": "67세예요", "income_pct": "40%", "sex": "여자예요"},
+           "en": {"age": "I am 67 years old", "income_pct": "40%", "sex": "female"}}
+VALUES = {"age": 67.0, "income_pct": 40.0, "sex": "female"}
+
+
+@pytest.mark.parametrize("lang,opening", [("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?"),
+                                          ("en", "What benefits can I get?")])
+def test_fewest_questions_first_then_verdicts_with_citations(make_processor, catalogue: Catalogue, eligibility_url: str,
+                                                            lang: str, opening: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=4)
+    turn = say(p, opening)
+    slots: dict[str, Any] = {}
+    asked: list[str] = []
+    for _ in range(4):
+        want = expected_next(catalogue, p, slots, asked)
+        assert want is not None
+        assert responses(turn)[-1] == f"utter_ask_{want}", (asked, responses(turn))
+        asked.append(want)
+        turn = say(p, ANSWERS[lang].get(want, "아니요" if lang == "ko" else "no"))
+        slots[want] = VALUES.get(want, False)
+    assert asked[0] == "age"  # the most decisive fact of this catalogue (707 services code an age)
+    tracker = p.tracker_state("e1")
+    assert tracker["active_loop"] == {} and {k: tracker["slots"][k] for k in slots} == slots
+    final = turn.messages[-1]
+    facts = Facts.model_validate(facts_from_slots(slots))
+    statuses = Counter(r.status for r in Evaluation(catalogue, facts).results())
+    assert f"{statuses['eligible']}" in (final.text or "") and f"{statuses['unknown']}" in (final.text or "")
+    assert final.custom["eligibility"]["eligible"] == statuses["eligible"]
+    names = {r.service_id: r for r in Evaluation(catalogue, facts).results() if r.status == "eligible"}
+    cites = final.custom["citations"]
+    assert len(cites) == 5 and all(c["doc_id"] in names and c["url"].startswith("http") for c in cites)
+    for c in cites:  # every listed service cites its page, and its reasons are the conditions it meets
+        assert names[c["doc_id"]].service_name in (final.text or "") and c["url"] in (final.text or "")
+    assert [b["payload"] for b in final.buttons][0].startswith("/apply_service")
+    assert {e["service_id"] for e in tracker["slots"]["eligible_services"]} <= set(names)
+
+
+def test_skipping_moves_on_and_is_never_asked_again(make_processor, catalogue: Catalogue, eligibility_url: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=3)
+    say(p, "제가 받을 수 있는 지원이 뭐가 있을까요?")
+    turn = say(p, "67세")
+    second = expected_next(catalogue, p, {"age": 67.0}, ["age"])
+    assert responses(turn)[-1] == f"utter_ask_{second}"
+    turn = say(p, "건너뛸래요")
+    third = expected_next(catalogue, p, {"age": 67.0}, ["age", str(second)])
+    assert responses(turn)[:1] == ["utter_skipped"] and responses(turn)[-1] == f"utter_ask_{third}"
+
+
+def test_service_down_gives_a_polite_reply_and_a_handoff_offer(make_processor) -> None:  # type: ignore[no-untyped-def]
+    from tests.dbservers import free_port
+
+    p = make_processor(eligibility_url=f"http://127.0.0.1:{free_port()}/eligibility", connector_retries=1)
+    turn = say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="down")
+    last = turn.messages[-1]
+    assert last.custom.get("connector_error") and [b["payload"] for b in last.buttons] == ["/human_handoff"]
+    assert "utter_ask_age" not in responses(turn)  # no questions it could not use
+    state = p.tracker_state("down")
+    assert state["active_loop"] == {} and sum(e["event"] == "user" for e in state["events"]) == 1
+
+
+def test_without_an_imported_catalogue_the_assistant_says_so(make_processor, bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    with LiveServer(create_app(bundled_settings, EligibilityService(CatalogueSource.from_home(bundled_settings)))) as live:
+        p = make_processor(eligibility_url=live.url)
+        turn = say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="empty")
+    assert responses(turn) == ["utter_eligibility_no_catalogue"]
+    assert p.tracker_state("empty")["active_loop"] == {}
