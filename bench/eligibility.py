@@ -10,6 +10,8 @@ Measures, per person profile and repeated:
 on the real catalogue (1,097 services) and on a 10× catalogue (10,970 services: every record repeated
 under new ids, restricted age ranges shifted by the copy number so rows stay distinct) for the full-catalogue figure (10,974 services in the API, fetched 2026-07-12); the linear
 extrapolation from 1,097 is printed next to it. Target: whole catalogue for one person ≤ 50 ms.
+Two profiles give a region (시·도 only, and 시·도 + 시·군·구), so the REGION condition of the 785 local
+governments' services is exercised in all three ways (unknown, 시·도 only, full).
 
 Usage:
     python bench/eligibility.py [--gov24-dir DIR] [--rounds 30] [--json PATH]
@@ -43,14 +45,14 @@ PROFILES = {
     "4-year-old": Facts(age=4),
     "pregnant woman": Facts(age=31, sex="female", income_pct_median=85, pregnant=True, employed=True),
     "elder living alone": Facts(age=78, sex="male", income_pct_median=40, single_person_household=True, disabled=False,
-                                veteran=True, homeless_household=True),
+                                veteran=True, homeless_household=True, region="부산광역시"),
     "everything known": Facts(age=40, sex="female", income_pct_median=120, preparing_pregnancy=False, pregnant=False,
                               recent_birth_or_adoption=False, farmer=False, fisher=False, livestock_farmer=False,
                               forester=False, student_level="none", employed=True, job_seeker=False, disabled=False,
                               veteran=False, ill=False, multicultural_family=False, north_korean_defector=False,
                               single_parent_family=False, single_person_household=False, multi_child_household=True,
                               homeless_household=False, new_resident=False, extended_family=False,
-                              business_status="none", organization_type="none"),
+                              business_status="none", organization_type="none", region="경기도 성남시"),
 }
 
 
@@ -135,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     extrapolated = {k: {m: round(v[m] * scale, 3) for m in ("p50_ms", "p95_ms")} for k, v in real.items()}
     counts = {name: Evaluation(cat, f).counts() for name, f in PROFILES.items()}
 
-    print(f"catalogue: {len(cat)} services from {args.gov24_dir} (conditions loaded in {load_s * 1000:.0f} ms); "
+    print(f"catalogue: {len(cat)} services ({int((cat.area_id >= 0).sum())} limited to a region) from {args.gov24_dir} "
+          f"(conditions loaded in {load_s * 1000:.0f} ms); "
           f"profiles: {len(PROFILES)}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     print(f"{'stage':10} {'services':>9} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}   linear x{scale:.2f} p50/p95")
     for stage in real:
@@ -147,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, c in counts.items():
         print(f"  {name:20} {c}")
     out = {
-        "catalogue_services": len(cat), "tiled_services": len(big), "full_catalogue_services": FULL_CATALOGUE,
+        "catalogue_services": len(cat), "region_services": int((cat.area_id >= 0).sum()), "tiled_services": len(big), "full_catalogue_services": FULL_CATALOGUE,
         "conditions_load_ms": round(load_s * 1000, 1), "rounds": args.rounds, "profiles": list(PROFILES),
         "cpu_count": os.cpu_count(), "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()], "catalogue": real, "tiled_10x": full, "linear_extrapolation_10974": extrapolated,
         "target_ms": 50, "statuses_per_profile": counts,

@@ -1,7 +1,8 @@
 """The catalogue's coded conditions, packed into arrays for vectorised evaluation.
 
 One row per service: a ``uint64`` of its ``"Y"`` flag codes (bit order :data:`~connectors.eligibility.codes.CODES`),
-its age range, and per group whether the group restricts. Built from the documents that
+its age range, per group whether the group restricts, and the area it is limited to (from the managing
+agency's name, :func:`~connectors.eligibility.regions.agency_area`; not a JA code). Built from the documents that
 ``assistant knowledge import gov24 DIR`` stored (``Document.meta["conditions"]``) or straight from the
 catalogue's JSON folder (tests, benchmarks).
 """
@@ -29,6 +30,7 @@ from connectors.eligibility.codes import (
     PATHWAYS,
     group_mask,
 )
+from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,11 @@ class Catalogue:
         no_conditions: ``bool[n]``, services with no coded condition at all.
         unmapped: row → the ``"Y"`` codes the table does not know.
         unmapped_codes: every unmapped code seen with a ``"Y"`` (logged once at load).
+        areas: the distinct :class:`~connectors.eligibility.regions.Area` that services are limited to.
+        area_index: area → its position in ``areas``.
+        area_id: ``int32[n]``, position in ``areas`` of the row's area, -1 when not limited to an area.
+        area_sido: ``int16[n]``, the area's 시·도 (position in :data:`~connectors.eligibility.regions.SIDO`), -1 if none.
+        area_sigungu: ``bool[n]``, whether the area is one 시·군·구 (not a whole 시·도).
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -150,6 +157,21 @@ class Catalogue:
         self.restrict_matrix = np.stack([self.restricts[g.name] for g in GROUPS] + [self.age_restricted], axis=1)
         self.pathway_matrix = np.stack([present[p] for p in PATHWAYS], axis=1)
         self.sources = [s.to_json() for s in services]
+        self.areas: list[Area] = []
+        self.area_index: dict[Area, int] = {}
+        self.area_id = np.full(n, -1, dtype=np.int32)
+        self.area_sido = np.full(n, -1, dtype=np.int16)
+        self.area_sigungu = np.zeros(n, dtype=bool)
+        for row, svc in enumerate(services):
+            area = agency_area(svc.agency)
+            if area is None:
+                continue
+            if area not in self.area_index:
+                self.area_index[area] = len(self.areas)
+                self.areas.append(area)
+            self.area_id[row] = self.area_index[area]
+            self.area_sido[row] = SIDO_INDEX[area.sido]
+            self.area_sigungu[row] = area.sigungu is not None
         # Rows with the same coded conditions get the same verdict for any person: number them once so
         # an evaluation explains each distinct row once (455 distinct rows among the 1,097 services).
         unmapped_id = np.zeros(n, dtype=np.uint64)
@@ -157,7 +179,7 @@ class Catalogue:
             unmapped_id[row] = k
         key = np.stack([self.y, self.age_lo.astype(np.int64).astype(np.uint64), self.age_hi.astype(np.int64).astype(np.uint64),
                         self.age_restricted.astype(np.uint64), self.no_conditions.astype(np.uint64), unmapped_id], axis=1)
-        #: ``int64[n]``: rows with equal signature have identical conditions.
+        #: ``int64[n]``: rows with equal signature have identical coded (JA) conditions; the area is apart.
         self.signature = (np.unique(key, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
                           if n else np.zeros(0, dtype=np.int64))
         self.unmapped_codes = sorted({c for codes in self.unmapped.values() for c in codes})

@@ -7,6 +7,8 @@ ages as integers).
 
 Semantics (documented here once; the evaluator follows them):
 
+* Region is not a JA code: the area of a local government's service comes from its 소관기관명 and is
+  one more AND group common to every pathway (:mod:`connectors.eligibility.regions`, condition REGION).
 * Codes come in **groups**. Within a group the ``"Y"`` codes are alternatives (OR): the person must have
   at least one of them. Across groups the conditions all hold (AND).
 * A group with no ``"Y"`` does not restrict. A group whose "해당사항없음" code (JA0322, JA0410) is ``"Y"``

@@ -4,6 +4,12 @@ Statuses are computed with numpy over every service (a few array operations per 
 explanations are built afterwards for the rows asked for, cached per distinct condition within one call.
 Three-valued logic: ``eligible`` > ``unknown`` > ``not_eligible``; conditions of one pathway combine
 with AND (minimum), pathways with OR (maximum). See :mod:`connectors.eligibility.codes` for the rules.
+
+Region (not a JA code; :mod:`connectors.eligibility.regions`): a service run by a local government is
+limited to that area's residents. It is one more AND group, common to every pathway: ``not_eligible``
+when the person's 시·도 differs (or the 시·군·구 differs when both are known), ``unknown`` with ``region``
+missing when the region is unknown (or only the 시·도 is known and the service is one 시·군·구's), held when
+they match. Results name it as the condition ``REGION``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.facts import Facts
+from connectors.eligibility.regions import SIDO_INDEX, Area
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -44,9 +51,11 @@ class Condition:
     """One coded condition in an explanation.
 
     Attributes:
-        code: the JA code (``"NONE"`` for a service with no coded condition).
+        code: the JA code; ``"NONE"`` for a service with no coded condition; ``"REGION"`` (not a JA code)
+            for the area a local government's service is limited to (from its 소관기관명).
         meaning: Korean meaning (API description); meaning_en: English.
-        value: ``"Y"`` for a flag code, the number of years for JA0110/JA0111.
+        value: ``"Y"`` for a flag code, the number of years for JA0110/JA0111, the area for REGION
+            (``"경기도 성남시"``).
     """
 
     code: str
@@ -65,7 +74,8 @@ class ServiceResult:
 
     Attributes:
         service_id, service_name: the service.
-        status: ``eligible`` (every coded condition holds), ``not_eligible`` (one fails) or ``unknown``.
+        status: ``eligible`` (every coded condition and the region hold), ``not_eligible`` (one fails)
+            or ``unknown``.
         decided_by: for ``eligible`` the conditions met, for ``not_eligible`` the conditions failed,
             for ``unknown`` the conditions still open.
         missing: fact names that would decide the open conditions (empty unless ``unknown``).
@@ -88,6 +98,13 @@ class ServiceResult:
 
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
 _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요", "no coded conditions: read 지원대상/선정기준", "-")
+#: The code of the region condition in results (not a JA code).
+REGION = "REGION"
+
+
+def region_condition(area: Area) -> Condition:
+    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``)."""
+    return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {area} (from the managing agency)", str(area))
 
 
 def _bits(value: int) -> list[int]:
@@ -99,9 +116,10 @@ class Evaluation:
 
     Attributes:
         status: ``int8[n]``: 0 not_eligible, 1 unknown, 2 eligible.
+        conditions_status: ``int8[n]``: the status by the JA codes alone (before the region).
         groups: group name → ``int8[n]`` status of that group (2 where it does not restrict);
-            ``"age"`` too.
-        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway).
+            ``"age"`` and ``"region"`` too.
+        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway), region included.
     """
 
     def __init__(self, catalogue: Catalogue, facts: Facts) -> None:
@@ -125,18 +143,51 @@ class Evaluation:
             inside = (cat.age_lo <= facts.age) & (facts.age <= cat.age_hi)
             age = np.where(~cat.age_restricted | inside, YES, NOT).astype(np.int8)
         self.groups["age"] = age
-        self.pathways: dict[str, np.ndarray] = {}
+        self._conditions_pathways: dict[str, np.ndarray] = {}
         for p in PATHWAYS:
             names = [g.name for g in GROUPS if g.pathway == p] + (["age"] if p == "individual" else [])
             s = np.minimum.reduce([self.groups[n] for n in names])
-            self.pathways[p] = np.where(cat.pathway[p], s, NOT).astype(np.int8)
-        status = np.maximum.reduce([self.pathways[p] for p in PATHWAYS])
+            self._conditions_pathways[p] = np.where(cat.pathway[p], s, NOT).astype(np.int8)
+        status = np.maximum.reduce([self._conditions_pathways[p] for p in PATHWAYS])
         status[cat.no_conditions] = UNKNOWN
         if cat.unmapped:
             rows = np.fromiter(cat.unmapped, dtype=np.int64)
             status[rows] = np.minimum(status[rows], UNKNOWN)
-        self.status = status
+        self.conditions_status = status
+        # region: one more AND group shared by every pathway, so min(region, max over pathways) is the
+        # same as AND-ing it inside each pathway
+        region = self._region(cat, facts.area())
+        self.groups["region"] = region
+        self.pathways = {p: np.minimum(v, region) for p, v in self._conditions_pathways.items()}
+        self.status = np.minimum(status, region)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
+
+    @staticmethod
+    def _region(cat: Catalogue, area: Area | None) -> np.ndarray:
+        """``int8[n]`` status of the region group for a person living in ``area`` (``None``: unknown)."""
+        restricted = cat.area_id >= 0
+        if area is None:
+            return np.where(restricted, UNKNOWN, YES).astype(np.int8)
+        same_sido = cat.area_sido == SIDO_INDEX[area.sido]
+        if area.sigungu is None:
+            inside = np.where(cat.area_sigungu, UNKNOWN, YES)
+        else:
+            inside = np.where(~cat.area_sigungu | (cat.area_id == cat.area_index.get(area, -2)), YES, NOT)
+        return np.where(restricted & ~same_sido, NOT, np.where(restricted, inside, YES)).astype(np.int8)
+
+    def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
+                     area_id: int, rstate: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``)."""
+        state = min(state0, rstate)
+        decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
+        if area_id >= 0 and rstate == state:
+            key = ("region", area_id, rstate)
+            if key not in self._cache:
+                self._cache[key] = ((region_condition(self.catalogue.areas[area_id]),),
+                                    ("region",) if rstate == UNKNOWN else ())
+            conds, miss = self._cache[key]
+            decided, missing = decided + conds, missing + miss
+        return _NAMES[state], decided, missing
 
     def counts(self) -> dict[str, int]:
         """``{"eligible": n, "not_eligible": n, "unknown": n}`` over the whole catalogue."""
@@ -185,22 +236,24 @@ class Evaluation:
 
     def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
         cat = self.catalogue
-        gmat = np.stack([self.groups[n] for n in _GROUP_ORDER], axis=1)
-        pmat = np.stack([self.pathways[p] for p in PATHWAYS], axis=1)
-        return (cat.y[rows].tolist(), cat.age_lo[rows].tolist(), cat.age_hi[rows].tolist(), self.status[rows].tolist(),
-                gmat[rows].tolist(), cat.restrict_matrix[rows].tolist(), pmat[rows].tolist(),
+        gmat = np.stack([self.groups[n][rows] for n in _GROUP_ORDER], axis=1)
+        pmat = np.stack([self._conditions_pathways[p][rows] for p in PATHWAYS], axis=1)
+        return (cat.y[rows].tolist(), cat.age_lo[rows].tolist(), cat.age_hi[rows].tolist(),
+                self.conditions_status[rows].tolist(), gmat.tolist(), cat.restrict_matrix[rows].tolist(), pmat.tolist(),
                 cat.pathway_matrix[rows].tolist(), cat.no_conditions[rows].tolist())
 
     def explain(self, row: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
         """``(status, decided_by, missing)`` of one service (row number in the catalogue)."""
         y, lo, hi, st, g, r, ps, pr, nc = self._matrices(np.asarray([row]))
-        return self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
-                             self.catalogue.unmapped.get(row, ()), nc[0])
+        explained = self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
+                                  self.catalogue.unmapped.get(row, ()), nc[0])
+        return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]))
 
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
 
-        Each distinct set of coded conditions (``Catalogue.signature``) is explained once per call.
+        Each distinct set of coded conditions (``Catalogue.signature``) is explained once per call, and
+        each distinct (conditions, area) pair combined once.
         """
         cat = self.catalogue
         rows = np.arange(len(cat)) if rows is None else np.asarray(rows, dtype=np.int64)
@@ -213,10 +266,19 @@ class Evaluation:
             s: self._explain(y[k], lo[k], hi[k], st[k], g[k], r[k], ps[k], pr[k], unmapped.get(row, ()), nc[k])
             for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
         }
+        # the region part: one combination per distinct (signature, area) pair
+        pair = sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)
+        _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
+        prow = rows[pfirst]
+        combined = [
+            self._with_region(memo[s], s0, a, rs)
+            for s, s0, a, rs in zip(sig[pfirst].tolist(), self.conditions_status[prow].tolist(),
+                                    cat.area_id[prow].tolist(), self.groups["region"][prow].tolist(), strict=True)
+        ]
         services, sources = cat.services, cat.sources
         out = []
-        for row, s in zip(rows.tolist(), sig.tolist(), strict=True):
-            status, decided, missing = memo[s]
+        for row, k in zip(rows.tolist(), pinv.reshape(-1).tolist(), strict=True):
+            status, decided, missing = combined[k]
             svc = services[row]
             out.append(ServiceResult(svc.service_id, svc.title, status, decided, missing, (sources[row],)))
         return out
@@ -242,4 +304,4 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
     return Evaluation(catalogue, facts).results(rows)
 
 
-__all__ = ["BIT", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate"]
+__all__ = ["BIT", "REGION", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate", "region_condition"]

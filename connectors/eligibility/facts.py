@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connectors.eligibility.codes import CODES
+from connectors.eligibility.regions import SIDO, SIDO_ALIASES, Area, normalise_region
 
 StudentLevel = Literal["none", "elementary", "middle", "high", "university"]
 BusinessStatus = Literal["none", "pre_founder", "operating", "closing"]
@@ -72,6 +73,23 @@ class Facts(BaseModel):
     organization_industry: OrganizationIndustry | None = Field(
         None, description="JA2201 manufacturing 제조업, JA2202 agriculture_forestry_fishery 농업·임업 및 어업, "
         "JA2203 information_communication 정보통신업, JA2299 other 기타업종")
+    region: str | None = Field(
+        None, max_length=60,
+        description="where the beneficiary lives (거주지): the official 시·도 name, optionally followed by the "
+        "시·군·구, e.g. '부산광역시', '경기도 성남시', '서울특별시 강남구'. Short and former names are accepted and "
+        "normalised (" + ", ".join(f"{k} → {v}" for k, v in SIDO_ALIASES.items()) + "); a 일반구 after a city "
+        "('경기도 성남시 분당구') is dropped. 시·도: " + ", ".join(SIDO) + ". Not a JA code: a service run by a "
+        "local government (소관기관명 '경기도 성남시', '서울특별시') is limited to its residents (condition "
+        "code REGION); national agencies and public corporations are not limited.")
+
+    @field_validator("region")
+    @classmethod
+    def _normalise_region(cls, v: str | None) -> str | None:
+        return None if v is None else str(normalise_region(v))
+
+    def area(self) -> Area | None:
+        """Where the beneficiary lives as ``Area(시·도, 시·군·구 or None)``; ``None`` when unknown."""
+        return None if self.region is None else normalise_region(self.region)
 
     def code_bits(self) -> tuple[int, int]:
         """The flag codes this person is known to satisfy and known not to satisfy.

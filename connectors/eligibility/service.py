@@ -184,12 +184,14 @@ class EligibilityService:
 
 
 class ConditionModel(BaseModel):
-    """A coded condition: the JA code, its meaning and its value in the catalogue."""
+    """A condition: the JA code (or REGION), its meaning and its value in the catalogue."""
 
-    code: str = Field(description="JA code, e.g. JA0328; JA0110/JA0111 are the age range; NONE = no coded condition")
-    meaning: str = Field(description="Korean meaning (API field description)")
+    code: str = Field(description="JA code, e.g. JA0328; JA0110/JA0111 are the age range; NONE = no coded condition; "
+                      "REGION (not a JA code) = the service is run by a local government and limited to its residents "
+                      "(area read from 소관기관명; the fact is `region`)")
+    meaning: str = Field(description="Korean meaning (API field description; for REGION '거주지: 경기도 성남시 (소관기관 기준)')")
     meaning_en: str
-    value: str | int = Field(description='"Y" for a flag code, years for JA0110/JA0111')
+    value: str | int = Field(description='"Y" for a flag code, years for JA0110/JA0111, the area for REGION ("경기도 성남시")')
 
 
 class SourceModel(BaseModel):

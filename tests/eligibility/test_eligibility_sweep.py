@@ -1,8 +1,10 @@
 """Sweep over every service of the real catalogue (1,097): a person built to satisfy its coded conditions
-is eligible, and one that breaks exactly one condition is not eligible with that condition named.
+and its region is eligible, and one that breaks exactly one condition is not eligible with that
+condition named (REGION for the region).
 
 The synthetic people are computed from the raw supportConditions JSON with this file's own reading of
-the codes (below), not from the evaluator's arrays.
+the codes (below), not from the evaluator's arrays; the region from the raw serviceList's 소관기관유형
+(광역시도 / 시군구 = a local government) and 소관기관명, not from ``agency_area``.
 """
 
 from __future__ import annotations
@@ -39,14 +41,43 @@ ORG_TYPE = {"JA2101": "sme", "JA2102": "social_welfare_facility", "JA2103": "ins
 ORG_INDUSTRY = {"JA2201": "manufacturing", "JA2202": "agriculture_forestry_fishery", "JA2203": "information_communication",
                 "JA2299": "other"}
 ALL_FALSE_PERSONAL = {f: (False if v is True else "none") for f, v in PERSONAL.values()}
+LOCAL_TYPES = {"광역시도": "sido", "시군구": "sigungu"}
+Plan = tuple[dict[str, Any], list[tuple[str, dict[str, Any], set[str]]]]
+
+
+def _home(listing: dict[str, Any]) -> tuple[str, str | None] | None:
+    """(시·도, 시·군·구 or None) of a local government's service, by the catalogue's own agency type."""
+    kind = LOCAL_TYPES.get(listing["소관기관유형"])
+    if kind is None:
+        return None
+    words = listing["소관기관명"].split()
+    return (words[0], words[1]) if kind == "sigungu" else (words[0], None)
+
+
+def _plan(row: dict[str, Any], listing: dict[str, Any], homes: list[tuple[str, str | None]]) -> Plan:
+    """:func:`_plan_codes` plus the region: the service's own area, broken by another 시·도 and, for a
+    시·군·구 service, by another 시·군·구 of the same 시·도 (``homes``: every local area of the catalogue)."""
+    base, breaks = _plan_codes(row)
+    home = _home(listing)
+    if home is None:
+        return {**base, "region": "부산광역시 해운대구"}, breaks  # a national service: any region will do
+    sido, sigungu = home
+    base = {**base, "region": sido if sigungu is None else f"{sido} {sigungu}"}
+    other_sido = next(h[0] for h in homes if h[0] != sido)
+    breaks = [*breaks, ("region: another 시·도", {"region": other_sido}, {"REGION"})]
+    if sigungu is not None:
+        neighbour = next((h[1] for h in homes if h[0] == sido and h[1] not in (None, sigungu)), None)
+        if neighbour is not None:
+            breaks.append(("region: another 시·군·구", {"region": f"{sido} {neighbour}"}, {"REGION"}))
+    return base, breaks
 
 
 def _yes(row: dict[str, Any], codes: Any) -> list[str]:
     return [c for c in codes if row.get(c) == "Y"]
 
 
-def _plan(row: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any], set[str]]]]:
-    """(facts that satisfy the row, [(what is broken, facts that break only it, codes to be named)])."""
+def _plan_codes(row: dict[str, Any]) -> Plan:
+    """(facts that satisfy the row's codes, [(what is broken, facts that break only it, codes to be named)])."""
     sb = _yes(row, BUSINESS_STATUS) + _yes(row, BUSINESS_INDUSTRY)
     org = _yes(row, ORG_TYPE) + _yes(row, ORG_INDUSTRY)
     personal_y = _yes(row, ["JA0101", "JA0102", *INCOME, *PERSONAL, "JA0322", *HOUSEHOLD, "JA0410"])
@@ -107,10 +138,22 @@ def rows(gov24_dir: Path) -> list[dict[str, Any]]:
     return raw_rows(gov24_dir, "gov24_supportConditions_snapshot.json")
 
 
-def test_every_service_satisfied_then_broken_one_condition_at_a_time(rows: list[dict[str, Any]], gov24_catalogue: Catalogue) -> None:
+@pytest.fixture(scope="module")
+def listings(gov24_dir: Path) -> dict[str, dict[str, Any]]:
+    return {r["서비스ID"]: r for r in raw_rows(gov24_dir, "gov24_serviceList_snapshot.json")}
+
+
+@pytest.fixture(scope="module")
+def homes(listings: dict[str, dict[str, Any]]) -> list[tuple[str, str | None]]:
+    return sorted({h for r in listings.values() if (h := _home(r)) is not None}, key=lambda h: (h[0], h[1] or ""))
+
+
+def test_every_service_satisfied_then_broken_one_condition_at_a_time(
+        rows: list[dict[str, Any]], listings: dict[str, dict[str, Any]], homes: list[tuple[str, str | None]],
+        gov24_catalogue: Catalogue) -> None:
     assert len(rows) == len(gov24_catalogue) == 1097
     failures: list[str] = []
-    broken_checked = 0
+    broken_checked = region_checked = 0
     cache: dict[str, Evaluation] = {}
 
     def judge(facts: dict[str, Any], sid: str) -> tuple[str, set[str]]:
@@ -122,13 +165,14 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(rows: list[
 
     for row in rows:
         sid = row["서비스ID"]
-        base, breaks = _plan(row)
+        base, breaks = _plan(row, listings[sid], homes)
         status, _ = judge(base, sid)
         if status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
         for what, change, codes in breaks:
             status, named = judge({**base, **change}, sid)
             broken_checked += 1
+            region_checked += codes == {"REGION"}
             if status != "not_eligible" or not codes <= named:
                 failures.append(f"{sid} {row['서비스명']}: breaking {what} gave {status} naming {sorted(named)}, expected {sorted(codes)}")
             elif named - codes - {c for c in named if c[:4] in ("JA11", "JA12", "JA21", "JA22")}:
@@ -136,14 +180,19 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(rows: list[
                 failures.append(f"{sid}: breaking {what} also named {sorted(named - codes)}")
     assert not failures, f"{len(failures)} failures, e.g.:\n" + "\n".join(failures[:15])
     assert broken_checked > 1500  # most services restrict on something: the sweep really breaks conditions
+    local = [r for r in listings.values() if _home(r) is not None]
+    sigungu = [r for r in local if r["소관기관유형"] == "시군구"]
+    assert len(local) == 785 and len(sigungu) == 645  # the snapshot's local governments (소관기관유형)
+    assert region_checked == len(local) + len(sigungu)  # every local service broken by 시·도, and by 시·군·구
 
 
-def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], gov24_catalogue: Catalogue) -> None:
+def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listings: dict[str, dict[str, Any]],
+                                            homes: list[tuple[str, str | None]], gov24_catalogue: Catalogue) -> None:
     """With no facts nothing can fail: a service is eligible exactly when none of its conditions restricts."""
     ev = Evaluation(gov24_catalogue, Facts())
     statuses = {s.service_id: ev.explain(i)[0] for i, s in enumerate(gov24_catalogue.services)}
     assert "not_eligible" not in statuses.values()
     for row in rows:
-        _base, breaks = _plan(row)
+        _base, breaks = _plan(row, listings[row["서비스ID"]], homes)
         expected = "unknown" if breaks else "eligible"
         assert statuses[row["서비스ID"]] == expected, row["서비스ID"]

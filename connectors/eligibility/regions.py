@@ -1,0 +1,136 @@
+"""Where a person lives and which area a service is limited to (the ``region`` condition).
+
+The catalogue's JA codes say nothing about region, yet most of its services are run by a local
+government (소관기관명 "경기도 성남시", "서울특별시", …) and in practice only that area's residents can get
+them. The area is read from the agency name alone; it is not a JA code (results name it ``REGION``).
+
+Sources: the agency names of the 1,097-service snapshot in ``shared/data/gov24_benefits`` (its
+소관기관유형 says which agencies are local governments: 광역시도 = 시·도, 시군구 = 시·군·구), and the
+official names of the 시·도 as the snapshot writes them. The snapshot already has 강원특별자치도,
+전북특별자치도 and one merged 전남광주통합특별시 (the former 광주광역시 and 전라남도: its 시·군·구 are 광주's
+동구/서구/남구/북구/광산구 and 전남's 시·군), so the old names of those areas map to the new ones.
+
+Rules (:func:`agency_area`): an agency is a local government exactly when its name is an official 시·도
+name, optionally followed by one 시·군·구 name (a word ending in 시, 군 or 구). Everything else has no
+region restriction: national ministries and agencies, public corporations, and also the 시·도 education
+offices (``서울특별시교육청``) and local public corporations and foundations (``서울시설공단``,
+``재단법인종로복지재단``), whose services are not reliably limited to residents (a student at a Seoul school
+may live in 경기도), so we do not guess.
+
+Person side (:func:`normalise_region`): the 시·도 as its official name or a common short/old form
+(:data:`SIDO_ALIASES`), optionally followed by the 시·군·구; a 일반구 after a city (``경기도 성남시 분당구``)
+is dropped, since the 일반구 is not a local government and services are at the city level.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+#: The 시·도 as the catalogue's agency names write them (17 areas before the 광주·전남 merger; 16 here).
+SIDO: tuple[str, ...] = (
+    "서울특별시", "부산광역시", "대구광역시", "인천광역시", "대전광역시", "울산광역시", "세종특별자치시",
+    "경기도", "강원특별자치도", "충청북도", "충청남도", "전북특별자치도", "전남광주통합특별시",
+    "경상북도", "경상남도", "제주특별자치도",
+)
+SIDO_INDEX: dict[str, int] = {s: i for i, s in enumerate(SIDO)}
+
+#: Short and former names → the official 시·도 name. "광주" means 광주광역시 (now part of
+#: 전남광주통합특별시); 경기도 광주시 is written with its 시·도 ("경기 광주시").
+SIDO_ALIASES: dict[str, str] = {
+    "서울": "서울특별시", "서울시": "서울특별시",
+    "부산": "부산광역시", "부산시": "부산광역시",
+    "대구": "대구광역시", "대구시": "대구광역시",
+    "인천": "인천광역시", "인천시": "인천광역시",
+    "대전": "대전광역시", "대전시": "대전광역시",
+    "울산": "울산광역시", "울산시": "울산광역시",
+    "세종": "세종특별자치시", "세종시": "세종특별자치시",
+    "경기": "경기도",
+    "강원": "강원특별자치도", "강원도": "강원특별자치도",
+    "충북": "충청북도",
+    "충남": "충청남도",
+    "전북": "전북특별자치도", "전라북도": "전북특별자치도",
+    "전남": "전남광주통합특별시", "전라남도": "전남광주통합특별시",
+    "광주": "전남광주통합특별시", "광주광역시": "전남광주통합특별시",
+    "전남광주": "전남광주통합특별시",
+    "경북": "경상북도",
+    "경남": "경상남도",
+    "제주": "제주특별자치도", "제주도": "제주특별자치도",
+}
+
+_SGG_SUFFIXES = ("시", "군", "구")
+
+
+class Area(NamedTuple):
+    """An area a service is limited to, or where a person lives.
+
+    Attributes:
+        sido: official 시·도 name (one of :data:`SIDO`).
+        sigungu: the 시·군·구 name, or ``None`` for the whole 시·도 (or when not known).
+    """
+
+    sido: str
+    sigungu: str | None
+
+    def __str__(self) -> str:
+        return self.sido if self.sigungu is None else f"{self.sido} {self.sigungu}"
+
+
+def _is_sigungu(word: str) -> bool:
+    return len(word) >= 2 and word.endswith(_SGG_SUFFIXES)
+
+
+def agency_area(agency: str) -> Area | None:
+    """The area a service is limited to, from its managing agency's name (소관기관명).
+
+    Args:
+        agency: e.g. ``"경기도 성남시"``, ``"서울특별시"``, ``"보건복지부"``.
+
+    Returns:
+        ``Area(시·도, 시·군·구 or None)`` for a local government, ``None`` for any other agency
+        (no region restriction). Pure: depends on the name only.
+
+    Example:
+        >>> agency_area("경기도 성남시"), agency_area("서울특별시"), agency_area("서울특별시교육청")
+        (Area(sido='경기도', sigungu='성남시'), Area(sido='서울특별시', sigungu=None), None)
+    """
+    words = agency.split()
+    if not words or words[0] not in SIDO_INDEX:
+        return None
+    if len(words) == 1:
+        return Area(words[0], None)
+    if len(words) == 2 and _is_sigungu(words[1]):
+        return Area(words[0], words[1])
+    return None
+
+
+def normalise_region(text: str) -> Area:
+    """Read where a person lives: a 시·도 (official name or a short form), optionally its 시·군·구.
+
+    Accepted: ``"부산광역시"``, ``"부산"``, ``"경기도 성남시"``, ``"경기 성남시"``, ``"경기도 성남시 분당구"``
+    (the 일반구 is dropped), ``"광주광역시 북구"`` (→ 전남광주통합특별시 북구).
+
+    Raises:
+        ValueError: empty text, an unknown 시·도 (the message lists the valid names), or what follows
+            the 시·도 is not one 시·군·구 name (a word ending in 시, 군 or 구). Only the first word is
+            quoted in messages (the rest may be an address).
+    """
+    words = text.split()
+    if not words:
+        raise ValueError("region is empty; give a 시·도 such as 부산광역시 or 경기도 성남시")
+    sido = SIDO_ALIASES.get(words[0], words[0])
+    if sido not in SIDO_INDEX:
+        raise ValueError(f"unknown region {words[0]!r}: the 시·도 must be one of {', '.join(SIDO)} "
+                         f"(or a short form: {', '.join(SIDO_ALIASES)})")
+    rest = words[1:]
+    if len(rest) == 2 and rest[0].endswith("시") and rest[1].endswith("구"):
+        rest = rest[:1]  # 일반구 of a city (성남시 분당구): the city is the local government
+    if not rest:
+        return Area(sido, None)
+    if len(rest) == 1 and _is_sigungu(rest[0]):
+        return Area(sido, rest[0])
+    # the text is not echoed: it may be a street address (personal data must not reach logs)
+    raise ValueError(f"region: after {sido} give at most one 시·군·구 (a name ending in 시, 군 or 구), "
+                     "not a street address")
+
+
+__all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "Area", "agency_area", "normalise_region"]
