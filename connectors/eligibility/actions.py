@@ -98,6 +98,59 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
     return loop_at > user_at, asked
 
 
+def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """At activation: whom this question is about (``beneficiary`` entity, else ``self``); when that person changed,
+    the facts given for the previous one are cleared (a child's age is not the parent's), except those said just now.
+
+    Updates ``slots`` in place; returns the events.
+    """
+    from assistant.dialogue.sdk import slot_set
+
+    said = list(tracker.get_latest_entity_values("beneficiary"))
+    who = str(said[0]) if said else "self"
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    before = "self"
+    for e in tracker.events[:last_user]:
+        if e.get("event") == "slot" and e.get("name") == "beneficiary":
+            before = e.get("value") or "self"
+    just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
+    events: list[dict[str, Any]] = []
+    if who != before:
+        for s in form_slots:
+            if fact_name(s) and s not in just_set and slots.get(s) is not None:
+                slots[s] = None
+                events.append(slot_set(s, None))
+    if slots.get("beneficiary") != who:
+        slots["beneficiary"] = who
+        events.append(slot_set("beneficiary", who))
+    return events
+
+
+def _usable_region(tracker: ProtocolTracker) -> str | None:
+    """The ``region`` slot as the eligibility service reads it ("서울특별시 강남구"), or None when unusable.
+
+    A lone 시·군·구 ("강남구요" after "서울") completes the 시·도 given before; a value that names no
+    시·도 (or looks like a street address) is unusable.
+    """
+    from connectors.eligibility.regions import normalise_region
+
+    value = tracker.get_slot("region")
+    if not value:
+        return None
+    try:
+        return str(normalise_region(str(value)))
+    except ValueError:
+        pass
+    previous = [e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "region" and e.get("value")]
+    for before in reversed(previous[:-1]):
+        try:
+            sido = normalise_region(str(before)).sido
+            return str(normalise_region(f"{sido} {value}"))
+        except ValueError:
+            continue
+    return None
+
+
 class ValidateEligibilityForm:
     """``validate_eligibility_form``: chooses the next question (see the module docstring).
 
@@ -121,13 +174,22 @@ class ValidateEligibilityForm:
         form_slots = [str(s) for s in ((domain.get("forms") or {}).get(FORM) or {}).get("required_slots") or []]
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
+        slots = dict(tracker.slots)
+        region = _usable_region(tracker)
+        if region != slots.get("region"):
+            slots["region"] = region
+            events.append(slot_set("region", region))
+            if region is None:
+                dispatcher.utter_message(response="utter_invalid_region")
+        if activating:
+            events += _switch_beneficiary(tracker, form_slots, slots)
         target = tracker.get_slot(TARGET_SLOT)
         try:
             if activating:
                 found = self.client.find(tracker.latest_text(), limit=1)
                 target = found[0]["service_id"] if found else None
                 events.append(slot_set(TARGET_SLOT, target))
-            report = self.client.check(facts_from_slots(tracker.slots), [target] if target else None, ["eligible", "unknown"])
+            report = self.client.check(facts_from_slots(slots), [target] if target else None, ["eligible", "unknown"])
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
                            extra={"conversation_id": tracker.sender_id, "stage": "action", "error": type(e).__name__})
@@ -135,7 +197,7 @@ class ValidateEligibilityForm:
         if sum(report.counts.values()) == 0:  # no catalogue imported: nothing to ask for
             return [*events, slot_set("requested_slot", None)]
         skipped = set(tracker.get_slot("skipped_slots") or [])
-        askable = [s for s in form_slots if fact_name(s) and tracker.get_slot(s) is None and s not in skipped]
+        askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped]
         unknown = [r for r in report.results if r.status == "unknown"]
         scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
         best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)

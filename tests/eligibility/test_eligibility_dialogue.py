@@ -21,12 +21,12 @@ from connectors.eligibility.service import CatalogueSource, EligibilityService, 
 from tests.live_server import LiveServer
 from tests.shared_paths import GOV24_DIR
 
-pytestmark = pytest.mark.skipif(not (GOV24_DIR / "gov24_supportConditions_snapshot.json").exists(),
-                                reason=f"the gov24 catalogue is not in {GOV24_DIR} (set ASSISTANT_SHARED_DATA)")
 
 
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
+    if not (GOV24_DIR / "gov24_supportConditions_snapshot.json").exists():
+        pytest.skip(f"the gov24 catalogue is not in {GOV24_DIR} (set ASSISTANT_SHARED_DATA)")
     source = CatalogueSource.from_gov24_dir(GOV24_DIR)
     return source.load(source.version())
 
@@ -56,9 +56,9 @@ def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, An
     return None if best is None or scores[best] == 0 else best
 
 
-ANSWERS = {"ko": {"age": "67세예요", "income_pct": "40%", "sex": "여자예요"},
-           "en": {"age": "I am 67 years old", "income_pct": "40%", "sex": "female"}}
-VALUES = {"age": 67.0, "income_pct": 40.0, "sex": "female"}
+ANSWERS = {"ko": {"age": "67세예요", "income_pct": "40%", "sex": "여자예요", "region": "부산에 살아요"},
+           "en": {"age": "I am 67 years old", "income_pct": "40%", "sex": "female", "region": "I live in Busan"}}
+VALUES = {"age": 67.0, "income_pct": 40.0, "sex": "female", "region": "부산광역시"}
 
 
 @pytest.mark.parametrize("lang,opening", [("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?"),
@@ -122,3 +122,28 @@ def test_without_an_imported_catalogue_the_assistant_says_so(make_processor, bun
         turn = say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="empty")
     assert responses(turn) == ["utter_eligibility_no_catalogue"]
     assert p.tracker_state("empty")["active_loop"] == {}
+
+
+# --- on the engine tests' small catalogue (tests/engine_catalogue.py; no shared data needed) ---------------
+
+
+def test_the_question_is_about_the_child_and_the_parents_facts_are_not_reused(make_processor) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor()
+    say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="kid")
+    say(p, "67세예요", sender="kid")
+    say(p, "그만할래요", sender="kid")
+    assert p.tracker_state("kid")["slots"]["age"] == 67
+    turn = say(p, "우리 아이가 받을 수 있는 지원이 있나요?", sender="kid")
+    slots = p.tracker_state("kid")["slots"]
+    assert slots["beneficiary"] == "child" and slots["age"] is None
+    assert responses(turn)[-1] == "utter_ask_age" and "자녀분" in (turn.messages[-1].text or "")
+
+
+def test_a_district_completes_the_province_given_before(make_processor) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor()
+    say(p, "제가 받을 수 있는 지원이 있나요?", sender="gu")
+    say(p, "67세", sender="gu")
+    turn = say(p, "서울에 살아요", sender="gu")
+    assert p.tracker_state("gu")["slots"]["region"] == "서울특별시" and responses(turn)[-1] == "utter_ask_income_pct"
+    say(p, "강남구요", sender="gu")
+    assert p.tracker_state("gu")["slots"]["region"] == "서울특별시 강남구"
