@@ -26,38 +26,33 @@ def bump(db: Database, n: int, errors: list[BaseException]) -> None:
             errors.append(e)
 
 
+def bump_concurrently(dbs: list[Database], n: int) -> int:
+    """Seed the counter through ``dbs[0]``, bump it ``n`` times from one thread per entry, return its value."""
+    with dbs[0].write("seeding") as conn:
+        conn.execute(insert(counters).values(name="c", value=0))
+    errors: list[BaseException] = []
+    threads = [threading.Thread(target=bump, args=(db, n, errors)) for db in dbs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with dbs[-1].read("reading") as conn:
+        return int(conn.execute(select(counters.c.value)).scalar_one())
+
+
 def test_read_then_write_from_two_engines_loses_nothing(tmp_path: Path) -> None:
     """Without BEGIN IMMEDIATE the second writer's read-then-write fails with SQLITE_BUSY (or loses an update)."""
     url = f"sqlite:///{tmp_path / 'c.db'}"
     one, two = Database(url, metadata, "test store", 10.0), Database(url, metadata, "test store", 10.0)
-    with one.write("seeding") as conn:
-        conn.execute(insert(counters).values(name="c", value=0))
-    errors: list[BaseException] = []
-    threads = [threading.Thread(target=bump, args=(db, 40, errors)) for db in (one, two, one, two)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    with two.read("reading") as conn:
-        assert conn.execute(select(counters.c.value)).scalar_one() == 160
+    assert bump_concurrently([one, two, one, two], 40) == 4 * 40
     one.dispose()
     two.dispose()
 
 
-def test_in_memory_database_is_shared_by_threads(tmp_path: Path) -> None:
+def test_in_memory_database_is_shared_by_threads() -> None:
     db = Database("sqlite://", metadata, "test store")
-    with db.write("seeding") as conn:
-        conn.execute(insert(counters).values(name="c", value=0))
-    errors: list[BaseException] = []
-    threads = [threading.Thread(target=bump, args=(db, 50, errors)) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    with db.read("reading") as conn:
-        assert conn.execute(select(counters.c.value)).scalar_one() == 200
+    assert bump_concurrently([db] * 4, 50) == 4 * 50
 
 
 def test_errors_name_the_store_the_operation_and_what_it_was_about() -> None:
