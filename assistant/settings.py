@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 #: Repository root when running from a checkout; used to find the bundled data.
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -85,6 +85,15 @@ class Settings(BaseSettings):
             (``ASSISTANT_HANDOFF_URL``); default: appended to ``<home>/handoff/queue.jsonl``.
         api_token: bearer token for the admin endpoints (``/conversations/...``). Without one,
             they answer only when the server is bound to a loopback address (127.0.0.1, ::1, localhost).
+            The same token guards ``/mydata/...``, the alerts API (``/connectors/alerts``) and the task
+            API's back office (``/connectors/tasks``; applicants use their applicant key there).
+        alert_callback_hosts: where REST alert callbacks may go (``ASSISTANT_ALERT_CALLBACK_HOSTS``, comma
+            separated): host names (``hooks.agency.go.kr``), subdomain wildcards (``*.agency.go.kr``), ``*``
+            (any host that resolves to public addresses only), IP addresses or networks (``10.20.0.0/16``).
+            Default: none, except loopback while the server is bound to a loopback address (development).
+            A callback whose host resolves to a private, loopback, link-local or cloud-metadata address is
+            refused unless that address's network is listed (an exactly named host may resolve to a private
+            address, never to a loopback, link-local or metadata one); see :mod:`connectors.alerts.callbacks`.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -130,6 +139,15 @@ class Settings(BaseSettings):
     clarify_min_confidence: float = 0.2
     handoff_url: str | None = None
     api_token: str | None = None
+    alert_callback_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("alert_callback_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        """``"a.example, *.b.example"`` (the environment's form) → ``["a.example", "*.b.example"]``."""
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
+        return value
 
     @property
     def db_url(self) -> str:

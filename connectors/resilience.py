@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -190,7 +190,7 @@ class ResilientHttp:
         self.http.close()
 
     def request(self, method: str, path: str, interpret: Callable[[httpx.Response], T], *,
-                json: Any = None, params: Any = None) -> T:
+                json: Any = None, params: Any = None, headers: Mapping[str, str] | None = None) -> T:
         """Send one logical request; ``interpret`` turns an answer into the result or raises.
 
         ``interpret`` raises :class:`ServerError` for an answer worth retrying (5xx), an
@@ -205,7 +205,7 @@ class ResilientHttp:
         """
 
         def attempt() -> T:
-            return interpret(self.http.request(method, path, json=json, params=params))
+            return interpret(self.http.request(method, path, json=json, params=params, headers=headers))
 
         def retried() -> T:
             retrying = Retrying(

@@ -21,7 +21,6 @@ localhost, the default); bound elsewhere they answer 403 until a token is set.
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -29,12 +28,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.auth import AccessDeniedError
+from assistant.auth import check_admin as check_admin_token
 from assistant.dialogue.responses import message_to_json
 from assistant.dialogue.story import tracker_to_story_yaml
 from assistant.dialogue.tracker import EventVerbosity
 from assistant.settings import Settings
-
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 class ConversationError(Exception):
@@ -70,14 +69,10 @@ def check_admin(request: Request) -> None:
             configured and the server is not bound to a loopback address.
     """
     settings: Settings = request.app.state.settings
-    if not settings.api_token:
-        if settings.host in LOOPBACK:
-            return
-        raise ConversationError(403, "admin endpoints are disabled: set ASSISTANT_API_TOKEN, or bind the server to 127.0.0.1")
-    header = request.headers.get("authorization", "")
-    given = header[7:].strip() if header.lower().startswith("bearer ") else request.query_params.get("token", "")
-    if not given or not hmac.compare_digest(given.encode(), settings.api_token.encode()):
-        raise ConversationError(401, "missing or wrong admin token: send 'Authorization: Bearer <token>'")
+    try:
+        check_admin_token(settings, request.headers.get("authorization"), request.query_params.get("token"))
+    except AccessDeniedError as e:
+        raise ConversationError(e.status, e.detail) from e
 
 
 def _conversation_id(cid: str) -> str:

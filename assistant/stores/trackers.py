@@ -21,16 +21,16 @@ Exactly once: ``append`` writes events with consecutive sequence numbers after
 in the same transaction; a concurrent writer loses that race (or the primary
 key) and nothing of its write is stored. Database outages raise
 :class:`~assistant.errors.StoreUnavailableError`; connections are checked before
-use (``pool_pre_ping``), so the call after the database returns succeeds.
+use (``pool_pre_ping``), so the call after the database returns succeeds. The
+engine setup is the stores' shared :class:`~assistant.stores.database.Database`.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,23 +43,20 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     insert,
     select,
     update,
 )
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, ProgrammingError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import (
     ConcurrentUpdateError,
     DuplicateMessageError,
-    InvalidConfigError,
     InvalidInputError,
-    StoreUnavailableError,
 )
+from assistant.stores.database import Database
+from assistant.stores.database import normalize_url as normalize_url  # re-exported: callers import it from here
 
 #: Longest conversation id / channel message id accepted (characters).
 MAX_ID_CHARS = 255
@@ -147,14 +144,6 @@ def _dumps(value: Any, what: str) -> str:
         raise InvalidInputError(f"{what} is not JSON-serializable: {e}") from e
 
 
-def normalize_url(url: str) -> str:
-    """Map ``postgres://`` / ``postgresql://`` to the psycopg (v3) driver; others unchanged."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
 class SQLTrackerStore:
     """Tracker store over SQLAlchemy 2 (SQLite or PostgreSQL).
 
@@ -179,69 +168,25 @@ class SQLTrackerStore:
     """
 
     def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 5.0) -> None:
-        self.url = normalize_url(url)
-        try:
-            parsed = make_url(self.url)
-        except Exception as e:  # sqlalchemy raises ArgumentError with the bad URL
-            raise InvalidConfigError(f"tracker store URL is not valid: {e}") from e
-        self.display_url = parsed.render_as_string(hide_password=True)
-        self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        memory = self.is_sqlite and parsed.database in (None, "", ":memory:")
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
-        if self.is_sqlite:
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": connect_timeout}
-            if memory:
-                kwargs["poolclass"] = StaticPool
-            elif parsed.database:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        else:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, connect_args={"connect_timeout": max(1, int(connect_timeout))})
-        try:
-            self.engine: Engine = create_engine(self.url, **kwargs)
-        except Exception as e:  # NoSuchModuleError, or the DBAPI module is not installed
-            raise InvalidConfigError(f"cannot use tracker store {self.display_url}: {e}") from e
-        if self.is_sqlite:
-            event.listen(self.engine, "connect", _sqlite_connect)
-            event.listen(self.engine, "begin", _sqlite_begin)
-        # SQLite takes one writer at a time; queueing writers here avoids its busy-wait back-off.
-        self._write_lock: AbstractContextManager[Any] = threading.Lock() if self.is_sqlite else nullcontext()
-        self._read_lock: AbstractContextManager[Any] = self._write_lock if memory else nullcontext()
-        with self._errors("creating tables", None):
-            try:
-                metadata.create_all(self.engine)
-            except (IntegrityError, ProgrammingError):  # another worker created them at the same moment
-                metadata.create_all(self.engine)
+        # Engine, SQLite pragmas and BEGIN IMMEDIATE, the writer queue and outage errors: the stores' shared ones.
+        self.db = Database(url, metadata, "tracker store", connect_timeout, pool_size=pool_size)
+        self.url, self.display_url, self.is_sqlite = self.db.url, self.db.display_url, self.db.is_sqlite
 
-    # --- plumbing ------------------------------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (``self.db.engine``; assigning replaces it there)."""
+        return self.db.engine
 
-    @contextmanager
-    def _errors(self, op: str, sender_id: str | None) -> Iterator[None]:
-        try:
-            yield
-        except (OperationalError, InterfaceError) as e:
-            raise self._unavailable(op, sender_id, e) from e
-        except DBAPIError as e:
-            if e.connection_invalidated:
-                raise self._unavailable(op, sender_id, e) from e
-            raise
+    @engine.setter
+    def engine(self, value: Engine) -> None:
+        self.db.engine = value
 
-    def _unavailable(self, op: str, sender_id: str | None, e: DBAPIError) -> StoreUnavailableError:
-        where = f" (conversation {sender_id!r})" if sender_id else ""
-        detail = str(e.orig).strip().splitlines()[0] if e.orig else type(e).__name__
-        return StoreUnavailableError(f"tracker store {self.display_url} is unavailable while {op}{where}: {detail}")
+    @staticmethod
+    def _about(sender_id: str | None) -> str | None:
+        return f"conversation {sender_id!r}" if sender_id else None
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._write_lock, self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._read_lock, self.engine.connect() as conn:
-            yield conn
+    def _read(self, op: str, sender_id: str | None) -> AbstractContextManager[Connection]:
+        return self.db.read(op, self._about(sender_id))
 
     # --- reading -------------------------------------------------------------------------------------
 
@@ -252,7 +197,7 @@ class SQLTrackerStore:
             StoreUnavailableError: the database cannot be reached.
         """
         _check_id(sender_id, "sender_id")
-        with self._errors("loading", sender_id), self._read() as conn:
+        with self._read("loading", sender_id) as conn:
             rows = conn.execute(
                 select(events_table.c.data)
                 .where(events_table.c.conversation_id == sender_id, events_table.c.seq > after_seq)
@@ -263,20 +208,20 @@ class SQLTrackerStore:
     def count(self, sender_id: str) -> int:
         """Number of stored events of ``sender_id`` (0 for an unknown conversation)."""
         _check_id(sender_id, "sender_id")
-        with self._errors("counting", sender_id), self._read() as conn:
+        with self._read("counting", sender_id) as conn:
             n = conn.execute(select(conversations.c.last_seq).where(conversations.c.conversation_id == sender_id)).scalar()
         return int(n or 0)
 
     def conversation_ids(self) -> list[str]:
         """Every conversation id with stored events, sorted."""
-        with self._errors("listing conversations", None), self._read() as conn:
+        with self._read("listing conversations", None) as conn:
             return [r[0] for r in conn.execute(select(conversations.c.conversation_id).order_by(conversations.c.conversation_id))]
 
     def reply_for(self, sender_id: str, message_id: str) -> Any:
         """The reply recorded for ``message_id`` in this conversation, or ``None`` if it was not processed."""
         _check_id(sender_id, "sender_id")
         _check_id(message_id, "message_id")
-        with self._errors("reading a processed message", sender_id), self._read() as conn:
+        with self._read("reading a processed message", sender_id) as conn:
             raw = conn.execute(
                 select(processed_messages.c.reply).where(
                     processed_messages.c.conversation_id == sender_id, processed_messages.c.message_id == message_id
@@ -340,8 +285,7 @@ class SQLTrackerStore:
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
-                with self._errors("appending to", sender_id):
-                    return self._append_once(sender_id, rows, expected_seq, message_id, reply_json)
+                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json)
             except _LostRace as e:
                 if message_id is not None:
                     previous = self.reply_for(sender_id, message_id)
@@ -359,7 +303,7 @@ class SQLTrackerStore:
     ) -> int:
         now = time.time()
         try:
-            with self._write() as conn:
+            with self.db.write("appending to", self._about(sender_id)) as conn:
                 if message_id is not None:
                     raw = conn.execute(
                         select(processed_messages.c.reply).where(
@@ -411,21 +355,6 @@ class SQLTrackerStore:
 
 class _LostRace(Exception):
     """Internal: another writer got there first; the transaction was rolled back."""
-
-
-def _sqlite_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
-    # Take transaction control from the sqlite3 module so BEGIN IMMEDIATE can be used
-    # (SQLAlchemy docs, "Serializable isolation / Savepoints / Transactional DDL" for pysqlite).
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a committed turn survives a process crash
-    cur.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def default_tracker_store_url(home: Path) -> str:

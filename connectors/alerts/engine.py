@@ -191,7 +191,7 @@ class AlertEngine:
             try:
                 self.notifiers[note.channel].send(note.address, note.payload)
             except DeliveryError as e:
-                give_up = note.attempts + 1 >= self.max_attempts
+                give_up = e.permanent or note.attempts + 1 >= self.max_attempts
                 delay = min(self.retry_delay * 2 ** note.attempts, 3600.0)
                 self.store.mark_failed_attempt(note.id, str(e), time.time() + delay, give_up)
                 gave_up += int(give_up)

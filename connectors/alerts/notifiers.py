@@ -10,16 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from assistant.errors import ConnectorError, InvalidInputError
+from connectors.alerts.callbacks import CallbackNotAllowedError, CallbackPolicy
 
 
 class DeliveryError(ConnectorError):
-    """A push notification could not be delivered (it stays in the outbox and is retried later)."""
+    """A push notification could not be delivered (it stays in the outbox and is retried later).
+
+    Attributes:
+        permanent: retrying cannot help (the address is refused by policy); the outbox gives up at once.
+    """
+
+    def __init__(self, message: str, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class Notifier(Protocol):
@@ -42,7 +50,11 @@ class Notifier(Protocol):
 
 
 class RestCallbackNotifier:
-    """POSTs the payload as JSON to the subscriber's callback URL.
+    """POSTs the payload as JSON to the subscriber's callback URL, if the callback policy allows it.
+
+    The URL is checked by ``policy`` (:class:`~connectors.alerts.callbacks.CallbackPolicy`) when subscribing
+    and again before every delivery; the request goes to the address that was checked (no second DNS
+    look-up), redirects are not followed.
 
     A 2xx answer is a delivery; transport errors, timeouts and 5xx answers are retried ``retries`` times with
     exponential backoff (tenacity) within one run, then reported as :class:`DeliveryError`; a 4xx is not
@@ -53,35 +65,49 @@ class RestCallbackNotifier:
         retries: attempts per run (≥ 1).
         backoff: first wait in seconds.
         transport: an httpx transport (tests).
+        policy: which callback hosts are allowed; default :class:`CallbackPolicy()` (loopback only, the
+            development default; the service builds it from the settings).
     """
 
     channel = "rest"
     push = True
 
     def __init__(self, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, policy: CallbackPolicy | None = None) -> None:
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
-        self._http = httpx.Client(timeout=timeout, transport=transport)
+        self.policy = policy or CallbackPolicy()
+        # No kept-alive connections: they are pooled by address, so one checked for another host's TLS name
+        # could be reused for this one.
+        self._http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False,
+                                  limits=httpx.Limits(max_keepalive_connections=0))
 
     def validate_address(self, address: str) -> None:
-        """The address must be an absolute ``http``/``https`` URL."""
-        parts = urlsplit(address)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InvalidInputError(f"a REST callback address must be an http(s) URL, got {address[:80]!r}")
+        """The address must be an ``http``/``https`` URL that the callback policy allows.
+
+        Raises:
+            CallbackNotAllowedError: refused (HTTP 422; the message says why).
+        """
+        self.policy.check(address)
 
     def send(self, address: str, payload: Mapping[str, Any]) -> None:
         """POST ``payload`` to ``address``.
 
         Raises:
-            DeliveryError: after ``retries`` failed attempts, or a 4xx answer (the message names the host only).
+            DeliveryError: after ``retries`` failed attempts, or a 4xx answer (the message names the host only);
+                ``permanent`` when the policy refuses the address now (nothing is sent).
         """
-        host = urlsplit(address).netloc
+        try:
+            target = self.policy.check(address)
+        except CallbackNotAllowedError as e:
+            raise DeliveryError(f"callback not sent: {e}", permanent=True) from e
+        host = target.host
+        url, headers, extensions = target.pinned()
 
         class _Retryable(Exception):
             pass
 
         def attempt() -> None:
-            r = self._http.post(address, json=dict(payload))
+            r = self._http.post(url, json=dict(payload), headers=headers, extensions=extensions)
             if r.status_code >= 500:
                 raise _Retryable(f"HTTP {r.status_code}")
             if r.status_code >= 400:
@@ -111,6 +137,6 @@ class WidgetInboxNotifier:
         raise DeliveryError("widget notifications are fetched by the widget, not pushed")
 
 
-def default_notifiers(timeout: float = 5.0, retries: int = 3) -> dict[str, Notifier]:
+def default_notifiers(timeout: float = 5.0, retries: int = 3, policy: CallbackPolicy | None = None) -> dict[str, Notifier]:
     """``{"rest": RestCallbackNotifier, "widget": WidgetInboxNotifier}``; add messaging apps by channel name."""
-    return {"rest": RestCallbackNotifier(timeout, retries), "widget": WidgetInboxNotifier()}
+    return {"rest": RestCallbackNotifier(timeout, retries, policy=policy), "widget": WidgetInboxNotifier()}

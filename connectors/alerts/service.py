@@ -6,19 +6,27 @@
   ``DELETE /subscriptions/{subscriber_id}`` (deletes its facts and undelivered notifications).
 * ``GET /alerts/{subscriber_id}/pending`` → the widget inbox (returned notifications are marked delivered).
 * ``POST /run`` → one re-evaluation and delivery round (what ``assistant alerts run`` does).
+
+Every endpoint needs the admin token (:mod:`assistant.auth`: ``Authorization: Bearer <ASSISTANT_API_TOKEN>``;
+without a token set, only while the server is bound to a loopback address): subscriptions are made by the
+assistant on the citizen's behalf after the consent dialogue, and hold facts about the citizen, so no
+citizen-facing client calls this API directly. Refusals: 401 (missing or wrong token), 403 (no token set and
+not on loopback), 422 (a callback URL the policy refuses, :mod:`connectors.alerts.callbacks`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from assistant.auth import AccessDeniedError, check_admin, denied_json
 from assistant.errors import AssistantError, InvalidInputError, StoreUnavailableError
 from assistant.settings import Settings
+from connectors.alerts.callbacks import CallbackNotAllowedError, CallbackPolicy
 from connectors.alerts.engine import AlertEngine
 from connectors.alerts.store import MAX_ID_CHARS
 
@@ -59,18 +67,35 @@ def build_engine(settings: Settings) -> AlertEngine:
 
         evaluator = ServiceEvaluator(EligibilityService(CatalogueSource.from_home(settings)))
     store = AlertStore(settings.alerts_db_url or f"sqlite:///{settings.home / 'alerts.db'}")
-    return AlertEngine(store, evaluator, default_notifiers(settings.connector_timeout, settings.connector_retries))
+    notifiers = default_notifiers(settings.connector_timeout, settings.connector_retries, CallbackPolicy.from_settings(settings))
+    return AlertEngine(store, evaluator, notifiers)
 
 
 def create_app(settings: Settings | None = None, engine: AlertEngine | None = None) -> FastAPI:
-    """Build the alerts app (``engine`` default: :func:`build_engine` of ``settings``)."""
-    if engine is None:
-        from assistant.settings import get_settings
+    """Build the alerts app (``engine`` default: :func:`build_engine` of ``settings``; ``settings`` default:
+    the environment's, also for the admin token)."""
+    from assistant.settings import get_settings
 
-        engine = build_engine(settings or get_settings())
+    settings = settings or get_settings()
+    if engine is None:
+        engine = build_engine(settings)
     eng = engine
-    app = FastAPI(title="Benefit alerts", version="0.1.0", description=__doc__)
+    conf = settings
+
+    def admin(request: Request) -> None:
+        check_admin(conf, request.headers.get("authorization"), request.query_params.get("token"))
+
+    app = FastAPI(title="Benefit alerts", version="0.1.0", description=__doc__, dependencies=[Depends(admin)])
     app.state.engine = eng
+
+    @app.exception_handler(AccessDeniedError)
+    async def _denied(_req: Request, exc: AccessDeniedError) -> JSONResponse:
+        body, status, headers = denied_json(exc)
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    @app.exception_handler(CallbackNotAllowedError)
+    async def _callback_refused(_req: Request, exc: CallbackNotAllowedError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc), "error": "callback_not_allowed"}, status_code=422)
 
     @app.exception_handler(AssistantError)
     async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import Column, Double, Index, Integer, MetaData, String, Table, Text, delete, insert, select, update
 
 from assistant.errors import InvalidInputError
-from connectors.db import Database
+from assistant.stores.database import Database
 
 MAX_ID_CHARS = 128
 metadata = MetaData()

@@ -44,7 +44,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from connectors.db import Database
+from assistant.stores.database import Database
 
 
 metadata = MetaData()
@@ -193,7 +193,7 @@ class ConsentStore:
     """
 
     def __init__(self, url: str) -> None:
-        # The engine, SQLite pragmas, writer queue and outage errors are the connectors' shared ones.
+        # The engine, SQLite pragmas, writer queue and outage errors are the stores' shared ones.
         self.db = Database(url, metadata, "consent store")
         self.url, self.engine, self.display_url, self.is_sqlite = self.db.url, self.db.engine, self.db.display_url, self.db.is_sqlite
 
@@ -212,7 +212,7 @@ class ConsentStore:
 
     def get_consent(self, consent_id: str) -> Consent | None:
         """The consent, or ``None``."""
-        with self._tx("reading a consent") as conn:
+        with self.db.read("reading a consent") as conn:
             row = conn.execute(select(consents).where(consents.c.id == consent_id)).first()
         return None if row is None else _consent(row)
 
@@ -221,7 +221,7 @@ class ConsentStore:
         q = select(consents).order_by(consents.c.created_at, consents.c.id)
         if citizen_ref is not None:
             q = q.where(consents.c.citizen_ref == citizen_ref)
-        with self._tx("listing consents") as conn:
+        with self.db.read("listing consents") as conn:
             return [_consent(r) for r in conn.execute(q)]
 
     def activate(self, consent_id: str, at: float, granted_scopes: tuple[str, ...], token: str, token_expires_at: float) -> bool:
@@ -270,7 +270,7 @@ class ConsentStore:
 
     def records(self, consent_id: str) -> dict[str, dict[str, Any]]:
         """scope → derived piece stored under the consent."""
-        with self._tx("reading fetched records") as conn:
+        with self.db.read("reading fetched records") as conn:
             rows = conn.execute(select(fetched_records.c.scope, fetched_records.c.data)
                                 .where(fetched_records.c.consent_id == consent_id)).all()
         return {r.scope: json.loads(r.data) for r in rows}
@@ -280,7 +280,7 @@ class ConsentStore:
         q = select(fetched_records.c.id)
         if consent_id is not None:
             q = q.where(fetched_records.c.consent_id == consent_id)
-        with self._tx("counting fetched records") as conn:
+        with self.db.read("counting fetched records") as conn:
             return len(conn.execute(q).all())
 
     # --- audit (append-only) -------------------------------------------------------------------------
@@ -299,7 +299,7 @@ class ConsentStore:
             q = q.where(audit_log.c.consent_id == consent_id)
         if citizen_ref is not None:
             q = q.where(audit_log.c.citizen_ref == citizen_ref)
-        with self._tx("reading the audit log") as conn:
+        with self.db.read("reading the audit log") as conn:
             return [AuditEntry(r.at, r.actor, r.action, r.outcome, r.consent_id, r.citizen_ref, r.scope, r.detail, r.id)
                     for r in conn.execute(q)]
 

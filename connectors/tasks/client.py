@@ -6,6 +6,10 @@ Retrying a submission is safe because the back end stores at most one applicatio
 the same receipt back. Callers must derive the key from what identifies the citizen's intent to apply
 (e.g. ``f"{conversation_id}:{service_id}:{form_started_at}"``), never draw a fresh one per attempt.
 
+Credentials (:mod:`connectors.tasks.auth`): a call made with ``applicant_key=`` acts as that applicant
+(``X-Applicant-Key``; the back end derives the applicant id from it); otherwise the client sends the admin
+token it was built with (``api_token``, from ``ASSISTANT_API_TOKEN`` in :meth:`TasksClient.from_settings`).
+
 Errors: :class:`~assistant.errors.ConnectorTimeout` / :class:`~assistant.errors.ConnectorUnavailable`
 (:class:`~connectors.resilience.CircuitOpenError`) when the back end is down or slow,
 :class:`~assistant.errors.ConnectorError` for garbage, and the back end's refusals as
@@ -25,7 +29,8 @@ from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.facts import Facts
-from connectors.resilience import ConnectorClient, ServerError, json_body
+from connectors.resilience import CircuitBreaker, ConnectorClient, ServerError, json_body
+from connectors.tasks.auth import APPLICANT_KEY_HEADER
 from connectors.tasks.checklist import RequiredDocument
 from connectors.tasks.store import ApplicationNotFoundError, IdempotencyConflictError, InvalidTransitionError
 
@@ -65,6 +70,7 @@ class TasksClient(ConnectorClient):
         backoff: first wait between attempts in seconds (doubles, capped at 2 s).
         transport: an httpx transport (tests).
         breaker: the circuit breaker (default: the one shared by all clients of ``base_url``).
+        api_token: the admin token sent when a call has no ``applicant_key``.
 
     Example:
         >>> client = TasksClient("http://127.0.0.1:8000/connectors/tasks", timeout=2.0)
@@ -74,10 +80,28 @@ class TasksClient(ConnectorClient):
 
     service = "tasks"
 
+    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None,
+                 api_token: str | None = None) -> None:
+        super().__init__(base_url, timeout, retries, backoff, transport, breaker)
+        self.api_token = api_token
+
     @classmethod
     def settings_url(cls, settings: Settings) -> str:
         """``settings.tasks_base_url``."""
         return settings.tasks_base_url
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TasksClient:
+        """As :meth:`ConnectorClient.from_settings`, with ``settings.api_token`` as the admin token."""
+        client = super().from_settings(settings)
+        client.api_token = settings.api_token
+        return client
+
+    def _headers(self, applicant_key: str | None) -> dict[str, str]:
+        if applicant_key is not None:
+            return {APPLICANT_KEY_HEADER: applicant_key}
+        return {"Authorization": f"Bearer {self.api_token}"} if self.api_token else {}
 
     def _interpret(self, r: httpx.Response) -> Any:
         if r.status_code >= 500:
@@ -104,19 +128,20 @@ class TasksClient(ConnectorClient):
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ConnectorError(f"tasks service at {self.base_url} answered with an unexpected shape ({e!r})") from e
 
-    def submit(self, service_id: str, applicant_id: str, facts: Facts | Mapping[str, Any],
+    def submit(self, service_id: str, applicant_id: str | None, facts: Facts | Mapping[str, Any],
                checklist: Sequence[RequiredDocument | Mapping[str, Any]], idempotency_key: str,
-               service_name: str = "") -> Receipt:
+               service_name: str = "", *, applicant_key: str | None = None) -> Receipt:
         """``POST /applications``: apply once per ``idempotency_key`` (retries return the same receipt).
 
         Args:
             service_id: 서비스ID.
-            applicant_id: pseudonymous applicant id.
+            applicant_id: pseudonymous applicant id (``None`` with ``applicant_key``: the one it implies).
             facts: the facts snapshot (a :class:`Facts` or a mapping of fact names).
             checklist: items from :func:`~connectors.tasks.checklist.build_checklist` (or their JSON, with
                 ``provided`` set).
             idempotency_key: stable for one intent to apply.
             service_name: shown back in status look-ups.
+            applicant_key: act as the applicant of this key (see :mod:`connectors.tasks.auth`).
 
         Raises:
             IdempotencyConflictError: the key was used for a different request.
@@ -125,36 +150,47 @@ class TasksClient(ConnectorClient):
         """
         facts_json = facts.model_dump(exclude_none=True) if isinstance(facts, Facts) else dict(facts)
         items = [c.to_json() if isinstance(c, RequiredDocument) else dict(c) for c in checklist]
-        body = {"service_id": service_id, "service_name": service_name, "applicant_id": applicant_id,
-                "facts": facts_json, "checklist": items, "idempotency_key": idempotency_key}
-        return self._receipt(self._http.request("POST", "/applications", self._interpret, json=body))
+        body: dict[str, Any] = {"service_id": service_id, "service_name": service_name, "facts": facts_json,
+                                "checklist": items, "idempotency_key": idempotency_key}
+        if applicant_id is not None:
+            body["applicant_id"] = applicant_id
+        return self._receipt(self._http.request("POST", "/applications", self._interpret, json=body,
+                                                headers=self._headers(applicant_key)))
 
-    def status(self, receipt: str, applicant_id: str) -> Receipt:
-        """``GET /applications/{receipt}``.
+    def status(self, receipt: str, applicant_id: str | None = None, *, applicant_key: str | None = None) -> Receipt:
+        """``GET /applications/{receipt}`` as the applicant of ``applicant_key``, or as the admin (of ``applicant_id``
+        when given, else of any applicant).
 
         Raises:
             ApplicationNotFoundError: unknown receipt or another applicant's.
+            InvalidInputError: refused (401/403: missing or wrong credentials).
             ConnectorTimeout, ConnectorUnavailable, ConnectorError: as :meth:`submit`.
         """
-        return self._receipt(self._http.request("GET", f"/applications/{receipt}", self._interpret,
-                                                params={"applicant_id": applicant_id}))
+        params = {"applicant_id": applicant_id} if applicant_id is not None else None
+        return self._receipt(self._http.request("GET", f"/applications/{receipt}", self._interpret, params=params,
+                                                headers=self._headers(applicant_key)))
 
-    def list(self, applicant_id: str) -> list[Receipt]:
+    def list(self, applicant_id: str | None = None, *, applicant_key: str | None = None) -> list[Receipt]:
         """``GET /applications``: the applicant's applications, newest first."""
-        out = self._http.request("GET", "/applications", self._interpret, params={"applicant_id": applicant_id})
+        params = {"applicant_id": applicant_id} if applicant_id is not None else None
+        out = self._http.request("GET", "/applications", self._interpret, params=params, headers=self._headers(applicant_key))
         if not isinstance(out, list):
             raise ConnectorError(f"tasks service at {self.base_url} answered /applications with {type(out).__name__}")
         return [self._receipt(o) for o in out]
 
-    def cancel(self, receipt: str, applicant_id: str, reason: str = "") -> Receipt:
+    def cancel(self, receipt: str, applicant_id: str | None = None, reason: str = "", *,
+               applicant_key: str | None = None) -> Receipt:
         """``POST /applications/{receipt}/cancel`` (safe to retry: cancelling a cancelled one is a no-op).
 
         Raises:
             InvalidTransitionError: already approved or rejected.
             ApplicationNotFoundError, ConnectorTimeout, ConnectorUnavailable, ConnectorError: as :meth:`status`.
         """
-        return self._receipt(self._http.request("POST", f"/applications/{receipt}/cancel", self._interpret,
-                                                json={"applicant_id": applicant_id, "reason": reason}))
+        body: dict[str, Any] = {"reason": reason}
+        if applicant_id is not None:
+            body["applicant_id"] = applicant_id
+        return self._receipt(self._http.request("POST", f"/applications/{receipt}/cancel", self._interpret, json=body,
+                                                headers=self._headers(applicant_key)))
 
     def checklist(self, service_id: str, records: Sequence[str] | None = None) -> dict[str, Any]:
         """``GET /checklist/{service_id}``: the checklist JSON (see :meth:`Checklist.to_json`).

@@ -15,23 +15,34 @@ Endpoints (relative to where it is mounted; ``assistant serve`` mounts it at ``/
 * ``GET /checklist/{service_id}`` → the service's required-documents checklist (404 if not in the catalogue).
 * ``GET /health``.
 
+Who may call (:mod:`connectors.tasks.auth`): ``/applications...`` needs either an applicant key
+(``X-Applicant-Key``: the caller acts as the applicant ``applicant_id_for_key(key)``; an ``applicant_id`` in
+the request, if any, must be that one, else 403; another applicant's receipt is 404, like an unknown one) or
+the admin token (``Authorization: Bearer <ASSISTANT_API_TOKEN>``; without a token set, only while the server
+is bound to a loopback address), which may name any applicant and alone may ``transition``. No credentials:
+401 (403 when no token is set and the server is not on loopback). ``/checklist`` and ``/health`` are open
+(catalogue data only).
+
 Errors are ``{"detail": "...", "error": "<code>"}`` with codes ``not_found``, ``invalid_transition``,
-``idempotency_conflict``, ``invalid_input``, ``store_unavailable``.
+``idempotency_conflict``, ``invalid_input``, ``store_unavailable``, ``unauthorized``, ``forbidden``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.auth import AccessDeniedError, check_admin, denied_json
 from assistant.errors import AssistantError, InvalidInputError, StoreUnavailableError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.facts import Facts
+from connectors.tasks.auth import APPLICANT_KEY_HEADER, MAX_KEY_CHARS, MIN_KEY_CHARS, applicant_id_for_key
 from connectors.tasks.checklist import MYDATA_RECORD_TYPES, ChecklistSource
 from connectors.tasks.store import (
     MAX_ID_CHARS,
@@ -66,8 +77,9 @@ class SubmitRequest(BaseModel):
 
     service_id: str = Field(min_length=1, max_length=64, description="서비스ID of the catalogue service")
     service_name: str = Field("", max_length=500)
-    applicant_id: str = Field(min_length=1, max_length=MAX_ID_CHARS,
-                              description="pseudonymous applicant id (never a resident registration number)")
+    applicant_id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS,
+                                     description="pseudonymous applicant id (never a resident registration number); "
+                                     "required from the admin, implied by an applicant key")
     facts: Facts = Field(description="the eligibility facts the application relies on (same schema as /check)")
     checklist: list[ChecklistItem] = Field(default_factory=list)
     idempotency_key: str = Field(min_length=1, max_length=MAX_ID_CHARS,
@@ -75,9 +87,9 @@ class SubmitRequest(BaseModel):
 
 
 class CancelRequest(BaseModel):
-    """A cancellation by the applicant."""
+    """A cancellation by the applicant (``applicant_id`` implied by an applicant key; the admin may omit it)."""
 
-    applicant_id: str = Field(min_length=1, max_length=MAX_ID_CHARS)
+    applicant_id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS)
     reason: str = Field("", max_length=1000)
 
 
@@ -88,7 +100,66 @@ class TransitionRequest(BaseModel):
     reason: str = Field("", max_length=1000)
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the admin, or the applicant ``applicant_id`` (from an applicant key)."""
+
+    admin: bool
+    applicant_id: str | None = None
+
+    def applicant(self, given: str | None) -> str | None:
+        """The applicant the request acts for (``None``: the admin, for any applicant).
+
+        Raises:
+            AccessDeniedError: 403, an applicant naming another applicant.
+        """
+        if not self.admin:
+            if given is not None and given != self.applicant_id:
+                raise AccessDeniedError(403, "applicant_id does not match the applicant key")
+            return self.applicant_id
+        return given
+
+    def named_applicant(self, given: str | None) -> str:
+        """As :meth:`applicant`, where one applicant must be named.
+
+        Raises:
+            AccessDeniedError: as :meth:`applicant`.
+            InvalidInputError: the admin did not name one.
+        """
+        applicant = self.applicant(given)
+        if applicant is None:
+            raise InvalidInputError("applicant_id is required (or send the applicant's X-Applicant-Key)")
+        return applicant
+
+
+def caller_of(settings: Settings, request: Request) -> Caller:
+    """The caller of ``request`` (see the module docstring).
+
+    Raises:
+        AccessDeniedError: 401 for a malformed applicant key or a missing/wrong admin token; 403 when no token
+            is configured and the server is not bound to a loopback address.
+    """
+    key = request.headers.get(APPLICANT_KEY_HEADER)
+    if key is not None:
+        if not MIN_KEY_CHARS <= len(key) <= MAX_KEY_CHARS:
+            raise AccessDeniedError(401, f"{APPLICANT_KEY_HEADER} must be {MIN_KEY_CHARS}-{MAX_KEY_CHARS} characters")
+        return Caller(admin=False, applicant_id=applicant_id_for_key(key))
+    check_admin(settings, request.headers.get("authorization"), request.query_params.get("token"))
+    return Caller(admin=True)
+
+
+def _caller(request: Request) -> Caller:
+    return caller_of(request.app.state.settings, request)
+
+
+#: The caller of a request, as a FastAPI dependency.
+CallerDep = Annotated[Caller, Depends(_caller)]
+
+
 def _error(exc: AssistantError) -> JSONResponse:
+    if isinstance(exc, AccessDeniedError):
+        body, status, headers = denied_json(exc)
+        return JSONResponse(body, status_code=status, headers=headers)
     if isinstance(exc, (ApplicationNotFoundError, LookupError)):
         return JSONResponse({"detail": str(exc), "error": "not_found"}, status_code=404)
     if isinstance(exc, InvalidTransitionError):
@@ -112,18 +183,15 @@ def create_app(settings: Settings | None = None, store: ApplicationStore | None 
         store: an already open :class:`ApplicationStore` (tests, PostgreSQL).
         checklists: where checklists come from (default: the document store of ``settings.home``).
     """
-    if store is None or checklists is None:
-        from assistant.settings import get_settings
+    from assistant.settings import get_settings
 
-        settings = settings or get_settings()
+    settings = settings or get_settings()
     if store is None:
-        assert settings is not None
         store = ApplicationStore(settings.tasks_db_url or f"sqlite:///{settings.home / 'tasks.db'}")
     if checklists is None:
-        assert settings is not None
         checklists = ChecklistSource.from_home(settings.db_url, settings.index_dir)
     app = FastAPI(title="Tasks (applications, status, cancellation)", version="0.1.0", description=__doc__)
-    app.state.store, app.state.checklists = store, checklists
+    app.state.store, app.state.checklists, app.state.settings = store, checklists, settings
 
     @app.exception_handler(AssistantError)
     async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:
@@ -134,27 +202,32 @@ def create_app(settings: Settings | None = None, store: ApplicationStore | None 
         return {"status": "ok", "applications": await run_in_threadpool(store.count)}
 
     @app.post("/applications", status_code=201)
-    async def submit(req: SubmitRequest) -> JSONResponse:
+    async def submit(req: SubmitRequest, who: CallerDep) -> JSONResponse:
+        applicant = who.named_applicant(req.applicant_id)
         app_, created = await run_in_threadpool(
-            store.submit, req.service_id, req.service_name, req.applicant_id, req.facts.model_dump(exclude_none=True),
+            store.submit, req.service_id, req.service_name, applicant, req.facts.model_dump(exclude_none=True),
             [i.model_dump() for i in req.checklist], req.idempotency_key)
         return JSONResponse({**app_.to_json(), "created": created}, status_code=201 if created else 200)
 
     @app.get("/applications")
-    async def list_applications(applicant_id: str = Query(min_length=1, max_length=MAX_ID_CHARS)) -> list[dict[str, Any]]:
-        return [a.to_json() for a in await run_in_threadpool(store.list, applicant_id)]
+    async def list_applications(who: CallerDep, applicant_id: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS)
+                                ) -> list[dict[str, Any]]:
+        return [a.to_json() for a in await run_in_threadpool(store.list, who.named_applicant(applicant_id))]
 
     @app.get("/applications/{receipt}")
-    async def status(receipt: str, applicant_id: str = Query(min_length=1, max_length=MAX_ID_CHARS)) -> dict[str, Any]:
-        return (await run_in_threadpool(store.get, receipt, applicant_id)).to_json()
+    async def status(receipt: str, who: CallerDep, applicant_id: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS)
+                     ) -> dict[str, Any]:
+        return (await run_in_threadpool(store.get, receipt, who.applicant(applicant_id))).to_json()
 
     @app.post("/applications/{receipt}/cancel")
-    async def cancel(receipt: str, req: CancelRequest) -> dict[str, Any]:
+    async def cancel(receipt: str, req: CancelRequest, who: CallerDep) -> dict[str, Any]:
         reason = req.reason or "cancelled by the applicant"
-        return (await run_in_threadpool(store.cancel, receipt, req.applicant_id, reason)).to_json()
+        return (await run_in_threadpool(store.transition, receipt, "cancelled", reason, who.applicant(req.applicant_id))).to_json()
 
     @app.post("/applications/{receipt}/transition")
-    async def transition(receipt: str, req: TransitionRequest) -> dict[str, Any]:
+    async def transition(receipt: str, req: TransitionRequest, who: CallerDep) -> dict[str, Any]:
+        if not who.admin:
+            raise AccessDeniedError(403, "only the back office (admin token) moves an application")
         return (await run_in_threadpool(store.transition, receipt, req.to, req.reason)).to_json()
 
     @app.get("/checklist/{service_id}")

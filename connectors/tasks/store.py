@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import InvalidInputError
-from connectors.db import Database
+from assistant.stores.database import Database
 
 State = Literal["submitted", "in_review", "approved", "rejected", "cancelled"]
 STATES: tuple[State, ...] = ("submitted", "in_review", "approved", "rejected", "cancelled")
