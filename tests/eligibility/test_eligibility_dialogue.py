@@ -76,7 +76,7 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
         asked.append(want)
         turn = say(p, ANSWERS[lang].get(want, "아니요" if lang == "ko" else "no"))
         slots[want] = VALUES.get(want, False)
-    assert asked[0] == "age"  # the most decisive fact of this catalogue (707 services code an age)
+    assert asked[:2] == ["region", "age"]  # this catalogue's most decisive facts: 785 services are local, 707 code an age
     tracker = p.tracker_state("e1")
     assert tracker["active_loop"] == {} and {k: tracker["slots"][k] for k in slots} == slots
     final = turn.messages[-1]
@@ -147,3 +147,29 @@ def test_a_district_completes_the_province_given_before(make_processor) -> None:
     assert p.tracker_state("gu")["slots"]["region"] == "서울특별시" and responses(turn)[-1] == "utter_ask_income_pct"
     say(p, "강남구요", sender="gu")
     assert p.tracker_state("gu")["slots"]["region"] == "서울특별시 강남구"
+
+
+@pytest.mark.slow
+def test_one_named_service_asks_only_what_it_needs(gov24_settings, gov24_router, catalogue: Catalogue,
+                                                   eligibility_url: str) -> None:  # type: ignore[no-untyped-def]
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    settings = gov24_settings.model_copy(update={"eligibility_url": eligibility_url})
+    p = build_processor(settings, gov24_router, SQLTrackerStore("sqlite://"))
+    sid = next(s.service_id for s in catalogue.services if s.title == "에너지바우처")
+    turn = say(p, "에너지바우처 받을 수 있나요?", sender="one")
+    assert p.tracker_state("one")["slots"]["eligibility_service_id"] == sid
+    slots: dict[str, Any] = {}
+    for _ in range(12):
+        if not p.tracker_state("one")["active_loop"]:
+            break
+        asked = str(responses(turn)[-1]).removeprefix("utter_ask_")
+        needed = Evaluation(catalogue, Facts.model_validate(facts_from_slots(slots))).result(catalogue.index[sid]).missing
+        assert fact_name(asked) in needed, (asked, needed)  # only what this service needs
+        turn = say(p, ANSWERS["ko"].get(asked, "아니요"), sender="one")
+        slots[asked] = VALUES.get(asked, False)
+    verdict = Evaluation(catalogue, Facts.model_validate(facts_from_slots(slots))).result(catalogue.index[sid])
+    final = turn.messages[-1]
+    assert final.custom["eligibility"] == {"service_id": sid, "status": verdict.status}
+    assert (final.text or "").startswith("에너지바우처") and final.custom["citations"][0]["url"] in (final.text or "")
