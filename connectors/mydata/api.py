@@ -21,11 +21,13 @@ from dataclasses import asdict
 from html import escape
 from typing import Any
 
-from fastapi import APIRouter, Header, HTTPException, Query
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from assistant.errors import ConnectorError, InvalidInputError
 from connectors.mydata.consent import MyDataConnector
-from connectors.mydata.scopes import UnknownConsentError
+from connectors.mydata.scopes import ConsentError, UnknownConsentError
+from connectors.mydata.ticket import verify
 
 
 def create_router(connector: MyDataConnector | Callable[[], MyDataConnector]) -> APIRouter:
@@ -109,13 +111,6 @@ def create_flow_router(connector: MyDataConnector | Callable[[], MyDataConnector
         continue_conversation: ``(sender_id, intent) -> reply texts``, e.g. the engine's ``trigger_intent``.
         secure_cookie: set the cookie's ``Secure`` flag (behind HTTPS).
     """
-    from fastapi import Request
-    from fastapi.responses import RedirectResponse, Response
-
-    from assistant.errors import ConnectorError, InvalidInputError
-    from connectors.mydata.scopes import ConsentError
-    from connectors.mydata.ticket import verify
-
     get: Callable[[], MyDataConnector] = connector if callable(connector) and not isinstance(connector, MyDataConnector) \
         else (lambda: connector)
     router = APIRouter(tags=["mydata-consent-step"])
