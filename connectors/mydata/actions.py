@@ -84,7 +84,7 @@ STATUS = {"pending": ("동의 대기", "waiting for your approval"), "active": (
 
 
 def _en(tracker: ProtocolTracker) -> bool:
-    return tracker.get_slot("language") == "en"
+    return bool(tracker.get_slot("language") == "en")
 
 
 def _date(epoch_s: float, en: bool) -> str:
