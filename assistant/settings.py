@@ -67,6 +67,10 @@ class Settings(BaseSettings):
         mydata_client_id, mydata_client_secret, mydata_redirect_uri: the assistant's OAuth2 registration at the
             provider (defaults: the sandbox's).
         mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
+        mydata_consent_days: how long a consent asked for in the conversation lasts (days, 1..365).
+        mydata_state_secret: key that signs the consent step's link and cookie and pseudonymises
+            conversation ids into consent ``citizen_ref`` s (``ASSISTANT_MYDATA_STATE_SECRET``); default:
+            derived from ``mydata_client_secret``. Set it in production (same value on every worker).
         nlu_oos_threshold: overrides the intent classifier's out-of-scope score
             threshold (0..1) chosen on held-out data at training; None keeps it.
         tracker_store_url: SQLAlchemy URL of the tracker store (``ASSISTANT_TRACKER_STORE_URL``,
@@ -116,7 +120,7 @@ class Settings(BaseSettings):
     connector_timeout: float = 5.0
     connector_retries: int = 3
     action_endpoint_url: str | None = None
-    connector_actions: str = "connectors.eligibility.actions"
+    connector_actions: str = "connectors.eligibility.actions,connectors.mydata.actions"
     eligibility_max_questions: int = Field(default=5, ge=1)
     action_timeout: float = 10.0
     action_retries: int = 3
@@ -130,6 +134,8 @@ class Settings(BaseSettings):
     mydata_client_secret: str = "sandbox-secret"
     mydata_redirect_uri: str = "http://127.0.0.1/mydata/callback"
     mydata_db_url: str | None = None
+    mydata_consent_days: int = Field(default=30, ge=1, le=365)
+    mydata_state_secret: str | None = None
     tracker_store_url: str | None = None
     lock_store_url: str | None = None
     max_reasks: int = Field(default=2, ge=0)

@@ -32,7 +32,7 @@ from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, intent_probabi
 from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.rules import match_rules
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.nlu.stories import Rule
+from assistant.nlu.stories import ActiveLoopStep, IntentStep, OrStep, Rule
 
 #: Intents that repair a conversation whatever form is active: intent → action.
 FORM_REPAIRS = {"cancel": "action_deactivate_loop", "goodbye": "action_deactivate_loop", "repeat": "action_repeat",
@@ -92,6 +92,12 @@ class FormPolicy:
             answered = bool(tracker.latest_entities) and intent == "goodbye"
             if intent in FORM_REPAIRS and not answered:
                 return Prediction(FORM_REPAIRS[intent], self.name)
+            # Rasa's unhappy-path rules: a rule conditioned on this form that starts with the user's intent
+            # handles a message that answers nothing (e.g. "fetch it through MyData" while the form asks).
+            if not tracker.latest_entities:
+                rule = self.rules.predict_in_loop(tracker, context, loop.name)
+                if rule is not None:
+                    return rule
             return None if loop.rejected else Prediction(loop.name, self.name)
         if latest in (loop.name, "action_repeat", "action_handoff"):
             return Prediction(ACTION_LISTEN_NAME, self.name)
@@ -114,6 +120,14 @@ class RulePolicy:
         """The rule's next action, or None when no rule applies."""
         m = match_rules(self.rules, tracker, context.settings.intent_threshold)
         return Prediction(m.action, self.name) if m is not None and m.action else None
+
+    def predict_in_loop(self, tracker: DialogueStateTracker, context: TurnContext, loop: str) -> Prediction | None:
+        """The action of a rule with ``condition: active_loop: <loop>`` whose steps start with a user intent, or None."""
+        rules = [r for r in self.rules
+                 if any(isinstance(c, ActiveLoopStep) and c.name == loop for c in r.condition)
+                 and r.steps and isinstance(r.steps[0], IntentStep | OrStep)]
+        m = match_rules(rules, tracker, context.settings.intent_threshold) if rules else None
+        return Prediction(m.action, self.name) if m is not None and m.action and m.action != ACTION_LISTEN_NAME else None
 
 
 class ClarifyPolicy:

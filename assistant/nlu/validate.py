@@ -159,7 +159,8 @@ def _check_dialogue(project: Project, reporter: Reporter) -> None:
                 elif not a.startswith("utter_") and a not in known_actions:
                     once("action-undeclared", a, f"{owner} uses action {a!r}, not listed in the domain", step.source,
                          f"add '- {a}' under actions: in the domain")
-            elif isinstance(step, IntentStep) and step.intent and step.intent.split("/")[0] not in d.intent_defs:
+            elif isinstance(step, IntentStep) and step.intent and step.intent.split("/")[0] not in d.intent_defs \
+                    and step.intent.split("/")[0] not in DEFAULT_INTENTS:  # nlu_fallback etc. are always available
                 once("intent-undeclared", step.intent, f"{owner} uses intent {step.intent!r}, not declared in the domain", step.source,
                      f"add '- {step.intent.split('/')[0]}' under intents: in the domain")
             elif isinstance(step, SlotWasSetStep):

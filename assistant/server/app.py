@@ -208,7 +208,11 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.mydata.consent import MyDataConnector
     from connectors.mydata.sandbox import create_app as create_mydata_sandbox
 
-    app.mount("/connectors/mydata-sandbox", create_mydata_sandbox())
+    from connectors.mydata.sandbox import ClientRegistration, SandboxState
+
+    # registered with this deployment's client and redirect URI, so the demo's redirect comes back here
+    app.mount("/connectors/mydata-sandbox", create_mydata_sandbox(SandboxState(clients={
+        settings.mydata_client_id: ClientRegistration(settings.mydata_client_secret, settings.mydata_redirect_uri)})))
     connector: list[MyDataConnector] = []  # built on first use, once (its circuit breaker is shared)
 
     def mydata() -> MyDataConnector:
@@ -217,4 +221,14 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         return connector[0]
 
     app.include_router(create_consent_router(mydata), prefix="/mydata", dependencies=[Depends(check_admin)])
+    # The citizen's consent step (public): /mydata/authorize (the chat's link) and /mydata/callback (the provider's
+    # OAuth2 redirect), which grants the consent and continues the conversation with mydata_granted / mydata_denied.
+    from connectors.mydata.api import create_flow_router
+    from connectors.mydata.ticket import secret_key
+
+    def continue_conversation(sender_id: str, intent: str) -> list[str]:
+        return [m.text for m in app.state.processor.trigger_intent(sender_id, intent).messages]
+
+    app.include_router(create_flow_router(mydata, secret_key(settings), continue_conversation,
+                                          secure_cookie=settings.mydata_redirect_uri.startswith("https:")), prefix="/mydata")
     return app

@@ -11,7 +11,9 @@ Rules (the reference date is the fetch time's date in Asia/Seoul):
 * household: ``household_size`` = members on the 등본; ``single_person_household`` = 1 member;
   ``multi_child_household`` = at least :data:`MULTI_CHILD_MIN` children (자녀) under 19; ``single_parent_family``
   = children under 18 and no spouse (한부모가족지원법 제4조: 아동 = under 18), or grandchildren under 18 and no
-  children (조손가족); ``extended_family`` = three generations (a parent of 본인 and a child or grandchild).
+  children (조손가족); ``extended_family`` = three generations (a parent of 본인 and a child or grandchild);
+  ``household`` = the other members as ``{relation, age, sex}`` only (no name, birth date or resident number), so a
+  conversation can ask about "우리 아이" or "어머니" without asking again.
 * ``employed``: ``True`` for 직장가입자 with no loss date; otherwise unknown (지역가입자/피부양자 do not tell).
 * ``income_pct_median``: the household's annual income (소득금액증명 totals) / 12 / 기준 중위소득 for the household
   size (from the 등본 under the same consent) of the reference year × 100; unknown without both records.
@@ -69,7 +71,7 @@ def _date(value: Any, key: str, scope: str) -> dt.date:
 
 def derive_resident(rec: Mapping[str, Any], reference: dt.date) -> dict[str, Any]:
     """주민등록표 등본 → ``{age, sex, household_size, children_under_19, single_person_household,
-    multi_child_household, single_parent_family, extended_family, as_of}``.
+    multi_child_household, single_parent_family, extended_family, household, as_of}``.
 
     Raises:
         RecordShapeError: no 본인, or a member without relation / birth date / sex.
@@ -99,6 +101,7 @@ def derive_resident(rec: Mapping[str, Any], reference: dt.date) -> dict[str, Any
         "multi_child_household": sum(a < 19 for a in kids) >= MULTI_CHILD_MIN,
         "single_parent_family": no_spouse and (any(a < 18 for a in kids) or (not kids and any(a < 18 for a in grandkids))),
         "extended_family": bool({"부", "모"} & set(rels)) and bool({"자녀", "손자녀"} & set(rels)),
+        "household": [{"relation": r, "age": age_on(b, reference), "sex": s} for r, b, s in people if r != "본인"],
         "as_of": reference.isoformat(),
     }
 

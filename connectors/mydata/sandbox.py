@@ -9,6 +9,8 @@ Endpoints (relative to where it is mounted):
 * ``GET /oauth/authorize?response_type=code&client_id&redirect_uri&scope&state&login_hint=<identity>
   [&decision=approve|deny][&expires_in=s]`` → ``302`` to ``redirect_uri?code=…&state=…`` (or ``error=access_denied``).
   Sandbox stand-in for the provider's login-and-approve page: ``login_hint`` is the test identity that approves.
+  Without ``login_hint`` it answers the sandbox *login page* (HTML): a tester picks a synthetic citizen and
+  approves or denies, which follows the same redirect (the demo path of the conversation's consent step).
 * ``POST /oauth/token`` (form: ``grant_type=authorization_code``, ``code``, ``redirect_uri``, ``client_id``,
   ``client_secret``) → ``{"access_token", "token_type": "Bearer", "expires_in", "scope"}``; codes are single-use
   and expire; errors per RFC 6749 §5.2 (``invalid_client`` 401, ``invalid_grant`` 400 …).
@@ -34,10 +36,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from html import escape
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Form, Header, Query
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from connectors.mydata.citizens import CITIZENS, Citizen
@@ -191,7 +194,7 @@ def create_app(state: SandboxState | None = None) -> FastAPI:
 
     @app.get("/oauth/authorize", response_model=None)
     async def authorize(response_type: str = Query(...), client_id: str = Query(...), redirect_uri: str = Query(...),
-                        scope: str = Query(...), state: str = Query(""), login_hint: str = Query(...),
+                        scope: str = Query(...), state: str = Query(""), login_hint: str | None = Query(None),
                         decision: Literal["approve", "deny"] = Query("approve"),
                         expires_in: float | None = Query(None, gt=0)) -> Response:
         reg = st.clients.get(client_id)
@@ -206,6 +209,10 @@ def create_app(state: SandboxState | None = None) -> FastAPI:
         scopes = frozenset(scope.split())
         if not scopes or not scopes <= set(SCOPES):
             return back(error="invalid_scope")
+        if login_hint is None:
+            query = {"response_type": response_type, "client_id": client_id, "redirect_uri": redirect_uri,
+                     "scope": scope, "state": state, **({"expires_in": str(expires_in)} if expires_in else {})}
+            return login_page(query, sorted(scopes))
         if login_hint not in st.citizens:
             return back(error="access_denied", error_description="unknown test identity")
         if decision == "deny":
@@ -215,6 +222,18 @@ def create_app(state: SandboxState | None = None) -> FastAPI:
         with st.lock:
             st.codes[code] = _Grant(client_id, login_hint, scopes, st.clock() + st.code_ttl, redirect_uri, ttl)
         return back(code=code)
+
+    def login_page(query: dict[str, str], scopes: list[str]) -> HTMLResponse:
+        docs = ", ".join(SCOPES[s].document_ko for s in scopes)
+        rows = "".join(
+            f'<li>{escape(who)}: <a href="?{escape(urlencode({**query, "login_hint": who}))}">승인 (approve)</a> · '
+            f'<a href="?{escape(urlencode({**query, "login_hint": who, "decision": "deny"}))}">거부 (deny)</a></li>'
+            for who in sorted(st.citizens))
+        return HTMLResponse(
+            "<!doctype html><html lang=ko><meta charset=utf-8><title>MyData sandbox login</title>"
+            "<h1>공공 마이데이터 샌드박스 로그인</h1><p>가상의 시민을 골라 로그인합니다 (synthetic citizens only; "
+            f"pick one to log in). 요청된 서류: {escape(docs)}</p><ul>{rows}</ul></html>",
+            headers={"Cache-Control": "no-store"})
 
     @app.post("/oauth/token", response_model=None)
     async def token(grant_type: str = Form(...), code: str = Form(...), redirect_uri: str = Form(...),

@@ -5,7 +5,8 @@ A scope is one administrative record, named as 공공 마이데이터 names the 
 ==========================  ==============================  ===========================================
 scope                       record (Korean)                 facts derived from it
 ==========================  ==============================  ===========================================
-``resident_registration``   주민등록표 등본                 age, sex, household size and type flags
+``resident_registration``   주민등록표 등본                 age, sex, household size and type flags, members'
+                                                            relation, age and sex
 ``health_insurance``        건강보험 자격득실 확인서        insurance type; ``employed`` for 직장가입자
 ``income``                  소득금액증명                    household annual income (→ ``income_pct_median``
                                                             together with the household size from 등본)
@@ -34,7 +35,8 @@ SCOPES: dict[str, Scope] = {
     s.name: s
     for s in (
         Scope("resident_registration", "주민등록표 등본", "resident registration certificate (household)",
-              "나이, 성별, 가구원 수, 가구 유형", "age, sex, household size and household type"),
+              "나이, 성별, 가구원 수, 가구 유형, 가구원의 관계·나이·성별",
+              "age, sex, household size and type, and each member's relation, age and sex"),
         Scope("health_insurance", "건강보험 자격득실 확인서", "health insurance eligibility certificate",
               "건강보험 가입 유형, 직장 가입 여부", "health insurance type and whether you are insured as an employee"),
         Scope("income", "소득금액증명", "certificate of income amount",

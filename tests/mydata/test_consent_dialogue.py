@@ -1,0 +1,367 @@
+"""The MyData consent dialogue end to end: the conversation engine (trained bundled NLU), the connector actions
+in-process, the real sandbox provider over HTTP, and the citizen's browser step (/mydata/authorize → the
+sandbox's login page → /mydata/callback) driven like a browser would.
+
+Expected values are computed here from the sandbox citizen's own data (connectors/mydata/citizens.py) and the
+published 2026 기준 중위소득, not read from the code under test."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import yaml
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor
+from assistant.dialogue.sdk import SdkActionExecutor
+from assistant.nlu.project import load_project
+from assistant.nlu.stories import IntentStep, OrStep
+from assistant.settings import Settings
+from assistant.stores.trackers import SQLTrackerStore
+from connectors.mydata.actions import actions as mydata_actions
+from connectors.mydata.api import create_flow_router
+from connectors.mydata.citizens import CITIZENS
+from connectors.mydata.consent import MyDataConnector
+from connectors.mydata.sandbox import SandboxState
+from connectors.mydata.scopes import ConsentError
+from connectors.mydata.ticket import Ticket, secret_key, sign
+
+from mydata_helpers import T0, FakeClock  # type: ignore[import-not-found]
+
+REPO_INTENTS = Path(__file__).resolve().parents[2] / "intents"
+#: The fact slots the lead adds to the domain for the eligibility form (simulated in a copy of intents/).
+LEAD_SLOTS = {"sex": {"type": "categorical", "values": ["male", "female"]},
+              **{n: {"type": "bool"} for n in ("disabled", "veteran", "single_person_household", "multi_child_household",
+                                                "single_parent_family", "employed", "homeless_household")}}
+#: 2026 기준 중위소득, 4-person household, KRW a month (보건복지부, 제77차 중앙생활보장위원회, 2025-08-01).
+MEDIAN_2026_4 = 6_494_738
+DAY = 86400
+
+
+def _kst(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone(dt.timedelta(hours=9)))
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    years = on.year - birth.year
+    return years - 1 if (on.month, on.day) < (birth.month, birth.day) else years
+
+
+@pytest.fixture(scope="module")
+def lead_intents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """intents/ with the eligibility fact slots added (what the lead's branch brings)."""
+    d = tmp_path_factory.mktemp("intents")
+    for f in REPO_INTENTS.glob("*.yml"):
+        shutil.copy(f, d / f.name)
+    dom = yaml.safe_load((d / "domain.yml").read_text(encoding="utf-8"))
+    for name, spec in LEAD_SLOTS.items():
+        dom["slots"].setdefault(name, {**spec, "influence_conversation": False, "mappings": [{"type": "custom"}]})
+    (d / "domain.yml").write_text(yaml.safe_dump(dom, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return d
+
+
+class Chat:
+    """One conversation: the engine, the connector, a browser (TestClient with cookies) and the sandbox."""
+
+    def __init__(self, processor: MessageProcessor, connector: MyDataConnector, browser: TestClient,
+                 sandbox: tuple[str, SandboxState], sender: str) -> None:
+        self.p, self.c, self.browser, self.sandbox, self.sender = processor, connector, browser, sandbox, sender
+        self.texts: list[str] = []
+
+    def say(self, text: str, language: str | None = None) -> list[Any]:
+        meta = {"language": language} if language else {}
+        turn = self.p.handle_message(UserMessage(self.sender, text, "rest", meta))
+        assert turn.error is None, turn
+        self.texts += [m.text for m in turn.messages]
+        return list(turn.messages)
+
+    def slot(self, name: str) -> Any:
+        return self.p.load(self.sender).get_slot(name)
+
+    def stats(self) -> dict[str, Any]:
+        return self.sandbox[1].stats()
+
+    def authenticate(self, link_text: str, who: str = "sandbox-01", decision: str = "approve") -> httpx.Response:
+        """Open the chat's link, log in at the sandbox's login page as ``who``, follow the redirect back."""
+        link = re.search(r"https?://\S+/mydata/authorize\?ticket=[\w.\-]+", link_text)
+        assert link, link_text
+        r = self.browser.get("/mydata" + link.group(0).split("/mydata", 1)[1], follow_redirects=False)
+        assert r.status_code == 302, r.text
+        provider = r.headers["location"]
+        assert provider.startswith(self.sandbox[0]) and "login_hint" not in provider
+        page = httpx.get(provider)  # the sandbox's login page: pick a synthetic citizen
+        assert page.status_code == 200 and "sandbox-01" in page.text
+        hrefs = [h.replace("&amp;", "&") for h in re.findall(r'href="\?([^"]+)"', page.text)]
+        chosen = next(h for h in hrefs if f"login_hint={who}" in h and ("decision=deny" in h) == (decision == "deny"))
+        back = httpx.get(provider.split("?")[0] + "?" + chosen, follow_redirects=False)
+        assert back.status_code == 302
+        cb = urlsplit(back.headers["location"])
+        assert cb.path == "/mydata/callback"
+        response = self.browser.get(f"{cb.path}?{cb.query}")
+        self.texts += [response.text]
+        return response
+
+
+@pytest.fixture
+def make_chat(bundled_settings: Settings, bundled_router: Any, connector: MyDataConnector, sandbox: tuple[str, SandboxState],
+              lead_intents: Path) -> Iterator[Any]:
+    from assistant.app_state import build_processor
+
+    clients: list[TestClient] = []
+
+    def make(sender: str = "conv-test-1", intents_dir: Path | None = None) -> Chat:
+        settings = bundled_settings.model_copy(update={
+            "intents_dir": intents_dir or lead_intents, "connector_actions": "", "mydata_url": sandbox[0],
+            "mydata_redirect_uri": "http://127.0.0.1/mydata/callback"})
+        processor = build_processor(settings, bundled_router, SQLTrackerStore("sqlite://"),
+                                    executor=SdkActionExecutor(mydata_actions(settings, connector)))
+        app = FastAPI()
+
+        def continue_conversation(sid: str, intent: str) -> list[str]:
+            return [m.text for m in processor.trigger_intent(sid, intent).messages]
+
+        app.include_router(create_flow_router(connector, secret_key(settings), continue_conversation), prefix="/mydata")
+        client = TestClient(app)
+        clients.append(client)
+        return Chat(processor, connector, client, sandbox, sender)
+
+    yield make
+    for c in clients:
+        c.close()
+
+
+def _offer_and_grant(chat: Chat, ask: str = "마이데이터로 불러와 주세요", language: str | None = None) -> str:
+    chat.say(ask, language)
+    cid = chat.slot("mydata_pending_consent")
+    link = chat.say("/affirm")
+    r = chat.authenticate(link[0].text)
+    assert r.status_code == 200, r.text
+    return str(cid)
+
+
+class TestOffer:
+    def test_offer_names_records_purpose_and_expiry(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        msgs = chat.say("마이데이터로 불러와 주세요")
+        text = msgs[0].text
+        for doc in ("주민등록표 등본", "건강보험 자격득실 확인서", "소득금액증명"):
+            assert doc in text
+        assert "자격 확인" in text and "복지 혜택" in text  # why
+        assert _kst(T0 + 30 * DAY).strftime("%Y년 %m월 %d일") in text  # until when (30 days, Korea time)
+        assert "보관하지 않습니다" in text and "철회" in text  # what is (not) kept, how to withdraw
+        assert [(b["title"], b["payload"]) for b in msgs[0].buttons] == [("동의합니다", "/affirm"), ("동의하지 않습니다", "/deny")]
+        cid = chat.slot("mydata_pending_consent")
+        consent = connector.get_consent(cid)
+        assert consent.status(T0) == "pending" and consent.expires_at == T0 + 30 * DAY
+        assert chat.sender not in consent.citizen_ref  # pseudonymous, stable per conversation
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+
+    def test_english(self, make_chat: Any) -> None:
+        chat = make_chat("conv-en")
+        msgs = chat.say("fetch my records", "en")
+        text = msgs[0].text
+        for doc in ("resident registration certificate", "health insurance eligibility certificate", "certificate of income amount"):
+            assert doc in text
+        assert "eligible" in text and _kst(T0 + 30 * DAY).strftime("%Y-%m-%d") in text
+        assert [b["title"] for b in msgs[0].buttons] == ["I agree", "I do not agree"]
+        link = chat.say("/affirm")
+        assert chat.authenticate(link[0].text).status_code == 200
+        assert chat.slot("age") == _age(CITIZENS["sandbox-01"].members[0].birth_date, _kst(T0).date())
+        assert "filled in" in chat.texts[-1] and "resident registration certificate" in chat.texts[-1]
+
+
+class TestNoGrantWithoutAClearYes:
+    @pytest.mark.parametrize("no", ["/deny", "아니요, 동의하지 않아요"])
+    def test_deny_fetches_nothing(self, make_chat: Any, connector: MyDataConnector, no: str) -> None:
+        chat = make_chat()
+        chat.say("공공 마이데이터로 확인해 줘")
+        cid = chat.slot("mydata_pending_consent")
+        reply = chat.say(no)
+        assert "가져오지 않았어요" in reply[0].text
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+        assert connector.get_consent(cid).status(T0) == "revoked" and chat.slot("mydata_pending_consent") is None
+        chat.say("/affirm")  # a later yes grants nothing
+        assert chat.stats()["token_requests"] == 0 and "authorize" not in chat.texts[-1]
+
+    def test_unclear_is_asked_once_then_dropped(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        chat.say("마이데이터로 불러와 주세요")
+        cid = chat.slot("mydata_pending_consent")
+        again = chat.say("글쎄요")
+        assert "분명한 동의" in again[0].text and [b["payload"] for b in again[0].buttons] == ["/affirm", "/deny"]
+        assert connector.get_consent(cid).status(T0) == "pending"
+        dropped = chat.say("음...")
+        assert "취소했어요" in dropped[0].text
+        assert connector.get_consent(cid).status(T0) == "revoked"
+        chat.say("/affirm")
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+        assert not any("/mydata/authorize" in t for t in chat.texts)
+
+    def test_denied_at_the_provider(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        chat.say("마이데이터로 불러와 주세요")
+        cid = chat.slot("mydata_pending_consent")
+        link = chat.say("/affirm")
+        r = chat.authenticate(link[0].text, decision="deny")
+        assert r.status_code == 200 and "가져오지 않았어요" in r.text
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+        assert connector.get_consent(cid).status(T0) == "revoked"
+
+
+class TestGrantAndFetch:
+    def test_yes_fetches_once_and_fills_slots(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        cid = _offer_and_grant(chat)
+        assert chat.stats()["by_scope"] == {"resident_registration": 1, "health_insurance": 1, "income": 1}
+        assert chat.stats()["token_requests"] == 1
+        me = CITIZENS["sandbox-01"]
+        today = _kst(T0).date()
+        kids = [_age(p.birth_date, today) for p in me.members if p.relation == "자녀"]
+        income = sum(a for items in me.incomes.values() for _, a in items)
+        assert chat.slot("age") == _age(me.members[0].birth_date, today) == 35
+        assert chat.slot("sex") == "female"
+        assert chat.slot("income_pct") == pytest.approx(income / 12 / MEDIAN_2026_4 * 100)
+        assert chat.slot("multi_child_household") is (sum(a < 19 for a in kids) >= 2)
+        assert chat.slot("single_parent_family") is False and chat.slot("single_person_household") is False
+        assert chat.slot("employed") is True  # 직장가입자
+        assert chat.slot("disabled") is None and chat.slot("veteran") is None  # the records do not tell
+        assert chat.slot("mydata_household") == [{"relation": p.relation, "age": _age(p.birth_date, today), "sex": p.sex}
+                                                 for p in me.members[1:]]
+        assert chat.slot("mydata_consent_id") == cid and chat.slot("mydata_pending_consent") is None
+        summary = chat.texts[-1]
+        assert "주민등록표 등본: 나이, 성별" in summary and "건강보험 자격득실 확인서: 직장 가입" in summary
+        assert "소득금액증명: 기준 중위소득" in summary
+
+    def test_only_slots_of_the_domain_are_set(self, make_chat: Any) -> None:
+        chat = make_chat("conv-repo-domain", intents_dir=REPO_INTENTS)
+        _offer_and_grant(chat)
+        state = chat.p.load(chat.sender).current_state()
+        set_names = {e["name"] for e in state["events"] if e["event"] == "slot"}
+        domain = yaml.safe_load((REPO_INTENTS / "domain.yml").read_text(encoding="utf-8"))
+        assert set_names <= set(domain["slots"]) | {"requested_slot"}
+        assert chat.slot("age") == 35 and "sex" not in state["slots"]
+
+    def test_form_pauses_for_the_offer_and_continues(self, make_chat: Any) -> None:
+        chat = make_chat("conv-form")
+        ask = chat.say("제가 받을 수 있는 혜택이 뭐가 있나요?")
+        assert chat.p.load(chat.sender).active_loop_name == "eligibility_form", [m.text for m in ask]
+        offer = chat.say("마이데이터로 불러와 주세요")
+        assert "주민등록표 등본" in offer[0].text and len(offer) == 1  # no "invalid age", no re-ask
+        link = chat.say("/affirm")
+        page = chat.authenticate(link[0].text)
+        tracker = chat.p.load(chat.sender)
+        assert tracker.active_loop_name == "eligibility_form" and tracker.get_slot("requested_slot") == "region"
+        assert "어디에 사세요" in page.text  # the form asks what MyData could not fill
+
+
+class TestListRevokeExpiry:
+    def test_list_and_revoke_in_chat(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        cid = _offer_and_grant(chat)
+        assert connector.store.count_records(cid) == 3
+        listing = chat.say("내가 동의한 거 보여줘")[0].text
+        assert "동의 중" in listing and "소득금액증명" in listing and _kst(T0 + 30 * DAY).strftime("%Y년 %m월 %d일") in listing
+        confirm = chat.say("마이데이터 동의 철회할게요")
+        assert "철회할까요" in confirm[0].text and connector.get_consent(cid).status(T0) == "active"  # confirm first
+        done = chat.say("/affirm")
+        assert "3건을 삭제" in done[0].text
+        assert connector.store.count_records(cid) == 0 and connector.get_consent(cid).status(T0) == "revoked"
+        for slot in ("age", "sex", "income_pct", "multi_child_household", "employed", "mydata_household", "mydata_consent_id"):
+            assert chat.slot(slot) is None, slot
+        n = chat.stats()["record_requests"]
+        with pytest.raises(ConsentError):
+            connector.fetch(cid)
+        chat.p.trigger_intent(chat.sender, "mydata_granted")  # a replayed callback fetches nothing either
+        assert chat.stats()["record_requests"] == n and chat.slot("age") is None
+        assert "철회됨" in chat.say("내가 동의한 거 보여줘")[0].text
+
+    def test_revoke_not_confirmed_keeps_it(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        cid = _offer_and_grant(chat)
+        chat.say("마이데이터 동의 철회할게요")
+        assert "그대로" in chat.say("/deny")[0].text
+        assert connector.get_consent(cid).status(T0) == "active" and chat.slot("age") == 35
+
+    def test_expired_consent_fetches_nothing(self, make_chat: Any, clock: FakeClock) -> None:
+        chat = make_chat()
+        _offer_and_grant(chat)
+        n = chat.stats()["record_requests"]
+        clock.now = T0 + 31 * DAY
+        turn = chat.p.trigger_intent(chat.sender, "mydata_granted")
+        assert "유효한 마이데이터 동의가 없어서" in turn.messages[0].text
+        assert chat.stats()["record_requests"] == n
+
+    def test_consent_expired_before_the_callback(self, make_chat: Any, clock: FakeClock, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        chat.say("마이데이터로 불러와 주세요")
+        link = chat.say("/affirm")[0].text
+        clock.now = T0 + 16 * 60  # the link's ticket lives 15 minutes
+        m = re.search(r"/mydata/authorize\?ticket=[\w.\-]+", link)
+        assert m and chat.browser.get(m.group(0), follow_redirects=False).status_code == 400
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+
+
+class TestCallbackIsBound:
+    def test_forged_missing_or_mismatched_ticket(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        chat.say("마이데이터로 불러와 주세요")
+        cid = chat.slot("mydata_pending_consent")
+        forged = sign(Ticket(cid, "someone-else", T0 + 600), b"not-our-key")
+        assert chat.browser.get(f"/mydata/authorize?ticket={forged}", follow_redirects=False).status_code == 400
+        assert chat.browser.get(f"/mydata/callback?code=x&state={cid}").status_code == 400  # no cookie
+        key = secret_key(chat.p.settings)
+        other = sign(Ticket("another-consent", chat.sender, T0 + 600), key)
+        chat.browser.cookies.set("mydata_flow", other, path="/mydata")
+        assert chat.browser.get(f"/mydata/callback?code=x&state={cid}").status_code == 400  # state ≠ ticket
+        assert chat.stats()["token_requests"] == 0 and connector.get_consent(cid).status(T0) == "pending"
+
+
+def test_no_personal_data_in_messages_events_or_logs(make_chat: Any, connector: MyDataConnector,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    chat = make_chat("conv-pii")
+    _offer_and_grant(chat)
+    chat.say("내가 동의한 거 보여줘")
+    chat.say("마이데이터 동의 철회할게요")
+    chat.say("/affirm")
+    me = CITIZENS["sandbox-01"]
+    secrets = [me.phone, me.address, *(p.rrn for p in me.members), *(p.name for p in me.members),
+               *(p.birth_date.isoformat() for p in me.members)]
+    bot_events = [e for e in chat.p.load(chat.sender).current_state()["events"] if e["event"] == "bot"]
+    haystacks = {"messages": "\n".join(chat.texts), "bot events": repr(bot_events), "logs": caplog.text}
+    for where, text in haystacks.items():
+        for s in secrets:
+            assert s not in text, f"{where} leaks personal data"
+    refs = {c.citizen_ref for c in connector.list_consents()}
+    assert chat.sender not in refs and all(chat.sender not in (r.citizen_ref or "") for r in connector.audit())
+
+
+def test_unclear_rule_lists_cover_the_domain() -> None:
+    """Every intent except the clear answers must lead somewhere after the offer (ask again, then drop)."""
+    project = load_project(REPO_INTENTS)
+    clear = {"affirm", "deny", "cancel", "goodbye", "use_mydata", "human_handoff", "mydata_granted", "mydata_denied"}
+    for rule_name in ("Anything but a clear answer to the MyData offer is asked once more",
+                      "Still no clear answer drops the MyData request"):
+        rule = next(r for r in project.rules if r.name == rule_name)
+        step = rule.steps[1]
+        assert isinstance(step, OrStep)
+        listed = {a.intent for a in step.alternatives if isinstance(a, IntentStep)}
+        assert listed == (set(project.domain.intents) - clear) | {"nlu_fallback"}, rule_name
+
+
+def test_link_points_next_to_the_callback() -> None:
+    from connectors.mydata.actions import authorize_link
+
+    assert authorize_link(Settings(mydata_redirect_uri="https://gov.example/bot/mydata/callback")) == \
+        "https://gov.example/bot/mydata/authorize"
