@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     connector_timeout: float = 5.0
     connector_retries: int = 3
     action_endpoint_url: str | None = None
-    connector_actions: str = "connectors.eligibility.actions"
+    connector_actions: str = "connectors.eligibility.actions,connectors.tasks.actions"
     action_timeout: float = 10.0
     action_retries: int = 3
     connector_breaker_failures: int = 5
