@@ -44,12 +44,10 @@ _STATE_NAMES = {
 _WORDS = {
     "ko": {"mydata": "공공 마이데이터로 받을 수 있어요", "official": "담당 기관이 직접 확인해요(제출 불필요)",
            "none_listed": "카탈로그에 등록된 구비서류가 없어요", "nothing": "없음", "more": "외 {n}건(전체 목록: {url})",
-           "handoff": "상담원 연결", "retry": "다시 시도", "yes_apply": "네, 신청할게요", "no": "아니요",
-           "yes_cancel": "네, 취소할게요", "cancel_other": "{receipt} 취소"},
+           "handoff": "상담원 연결", "retry": "다시 시도", "cancel_other": "{receipt} 취소"},
     "en": {"mydata": "available through Public MyData", "official": "the office checks it itself (nothing to submit)",
            "none_listed": "the catalogue lists no required documents", "nothing": "nothing", "more": "and {n} more (full list: {url})",
-           "handoff": "Talk to a person", "retry": "Try again", "yes_apply": "Yes, apply", "no": "No",
-           "yes_cancel": "Yes, cancel it", "cancel_other": "Cancel {receipt}"},
+           "handoff": "Talk to a person", "retry": "Try again", "cancel_other": "Cancel {receipt}"},
 }
 
 
