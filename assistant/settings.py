@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     connector_timeout: float = 5.0
     connector_retries: int = 3
     action_endpoint_url: str | None = None
-    connector_actions: str = "connectors.eligibility.actions,connectors.mydata.actions"
+    connector_actions: str = "connectors.eligibility.actions,connectors.mydata.actions,connectors.tasks.actions"
     eligibility_max_questions: int = Field(default=5, ge=1)
     action_timeout: float = 10.0
     action_retries: int = 3

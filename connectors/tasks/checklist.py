@@ -319,14 +319,22 @@ class ChecklistSource:
         self._stamp: str | None = None
         self._lock = threading.Lock()
 
-    def document(self, service_id: str) -> Document | None:
-        """The service's document, or ``None`` when the catalogue does not have it."""
+    def documents(self) -> dict[str, Document]:
+        """Every catalogue service's document by 서비스ID (reloaded after a re-import; do not mutate).
+
+        The same dict object is returned until the catalogue changes, so callers may cache what they
+        derive from it (e.g. a name matcher) keyed on its identity.
+        """
         stamp = self._version()
         with self._lock:
             if self._stamp != stamp:
                 self._docs = {d.doc_id: d for d in self._load() if d.source == "gov24" or "conditions" in d.meta}
                 self._stamp = stamp
-            return self._docs.get(service_id)
+            return self._docs
+
+    def document(self, service_id: str) -> Document | None:
+        """The service's document, or ``None`` when the catalogue does not have it."""
+        return self.documents().get(service_id)
 
     def checklist(self, service_id: str, available_records: Iterable[str] = MYDATA_RECORD_TYPES) -> Checklist | None:
         """The service's checklist, or ``None`` when the catalogue does not have it."""

@@ -1,0 +1,394 @@
+"""Task conversation actions: apply for a service, look up an application, cancel it (issue #5).
+
+Connector actions in ``rasa_sdk``'s shape (see :mod:`assistant.dialogue.sdk`), run in-process or behind
+``python -m connectors``; they reach the task back end only through :class:`~connectors.tasks.client.TasksClient`.
+
+=============================== ============================ ===================================================
+action                          runs after (intents/rules.yml) does
+=============================== ============================ ===================================================
+``action_prepare_application``  ``apply_service``            finds the service (a ``service_id`` entity, e.g. the
+                                                             button ``/apply_service{"service_id": "…"}``; a name in
+                                                             the ``eligible_services`` slot; a catalogue title in the
+                                                             text), shows its 구비서류 marking what MyData can supply
+                                                             and what the citizen brings, asks yes/no
+``action_submit_application``   that, then ``affirm``        submits once (idempotency key from applicant, service
+                                                             and the confirming message's id), replies with the
+                                                             receipt; sets ``last_receipt``
+``action_application_status``   ``check_application_status`` one receipt (``receipt`` entity) or the applicant's list
+``action_prepare_cancellation`` ``cancel_application``       picks the receipt (named, else ``last_receipt`` or the
+                                                             newest open one), asks yes/no; a decided one is explained
+``action_cancel_application``   that, then ``affirm``        cancels
+``action_task_declined``        either ask, then ``deny``    nothing is done (and says so)
+=============================== ============================ ===================================================
+
+Slots: ``task_pending`` (what a yes would do: ``{"kind": "apply", "service_id", "service_name", "checklist",
+"facts", "key"?}`` or ``{"kind": "cancel", "receipt", "service_name"}``), ``last_receipt``, and
+``eligible_services`` (read: ``[{"service_id", "service_name"}]`` set by the eligibility flow).
+
+The applicant is :func:`~connectors.tasks.dialogue.applicant_id_for` the conversation's sender id, always,
+so another conversation can neither see nor cancel these applications.
+
+Faults: a back end that is down, slow or answers garbage (:class:`~assistant.errors.ConnectorError`) gets
+:func:`~connectors.resilience.failure_reply`'s polite text with a handoff button (and "try again" where a
+retry makes sense); the turn completes normally. A failed submission keeps its key in ``task_pending``, so a
+"try again" after a timeout (the first attempt may have been stored) returns the same application.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from assistant.dialogue.executors import CollectingDispatcher
+from assistant.dialogue.knowledge_base import ServiceTitleMatcher
+from assistant.dialogue.responses import fill_template
+from assistant.dialogue.sdk import ProtocolTracker, slot_set
+from assistant.errors import ConnectorError, InvalidInputError
+from assistant.nlu.domain import Domain
+from connectors.eligibility.catalogue import UnknownServiceError
+from connectors.resilience import failure_reply
+from connectors.tasks.checklist import ChecklistSource
+from connectors.tasks.client import Receipt, TasksClient
+from connectors.tasks.dialogue import (
+    ServiceNames,
+    ServiceRef,
+    applicant_id_for,
+    checklist_items,
+    confirming_message_id,
+    facts_from_slots,
+    format_checklist,
+    idempotency_key,
+    kst_date,
+    receipts_in,
+    state_name,
+    words,
+)
+from connectors.tasks.store import ApplicationNotFoundError, InvalidTransitionError
+
+if TYPE_CHECKING:
+    from assistant.dialogue.sdk import SdkAction
+    from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+PENDING_SLOT = "task_pending"
+LAST_RECEIPT_SLOT = "last_receipt"
+ELIGIBLE_SLOT = "eligible_services"
+#: States an applicant may still cancel (:data:`connectors.tasks.store.TRANSITIONS`).
+CANCELLABLE = frozenset({"submitted", "in_review"})
+#: At most this many choices (services, receipts) become buttons; at most this many applications are listed.
+MAX_BUTTONS, MAX_LISTED = 8, 10
+
+EventDict = dict[str, Any]
+
+
+class TaskContext:
+    """What the task actions share: how to reach the back end and the catalogue for service names.
+
+    Args:
+        settings: the deployment settings (``tasks_base_url``, timeouts, retries, breaker; ``db_url`` and
+            ``index_dir`` of the imported catalogue).
+        client_factory: makes a :class:`TasksClient` per call (default :meth:`TasksClient.from_settings`).
+        catalogue: the catalogue whose titles a message may name (default: the one imported into
+            ``settings.home``, opened on first use).
+    """
+
+    def __init__(self, settings: Settings, client_factory: Callable[[], TasksClient] | None = None,
+                 catalogue: ChecklistSource | None = None) -> None:
+        self.settings = settings
+        self.client_factory = client_factory or (lambda: TasksClient.from_settings(settings))
+        self.services = ServiceNames(catalogue if catalogue is not None
+                                     else (lambda: ChecklistSource.from_home(settings.db_url, settings.index_dir)))
+
+
+class _Turn:
+    """One action run: the language, the applicant, and replies in the domain's wording."""
+
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> None:
+        self.dispatcher, self.tracker, self.domain = dispatcher, tracker, domain
+        self.language = "en" if tracker.get_slot("language") == "en" else "ko"
+        self.applicant = applicant_id_for(tracker.sender_id)
+        self.w = words(self.language)
+
+    def say(self, response: str, *, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
+        """Send domain response ``response`` filled with ``values``; extra ``buttons`` follow its own.
+
+        Without extra buttons the engine renders it (its channel variants apply); with them the action
+        renders the same variant here, since the protocol's ``response`` + ``buttons`` would lose them.
+        """
+        if not buttons:
+            self.dispatcher.utter_message(response=response, **values)
+            return
+        try:
+            variant = Domain(responses=self.domain.get("responses") or {}).response(
+                response, self.language, self.tracker.latest_input_channel, self.tracker.slots)
+        except Exception:  # not in this domain: say nothing rather than fail the turn
+            logger.warning("response missing from the domain", extra={"stage": "action", "response": response})
+            return
+        fill = {**self.tracker.slots, **values}
+        own = [{"title": fill_template(str(b.get("title", "")), fill), "payload": str(b.get("payload", ""))}
+               for b in variant.get("buttons") or [] if isinstance(b, dict)]
+        self.dispatcher.utter_message(text=fill_template(str(variant.get("text", "")), fill), buttons=own + buttons,
+                                      json_message={"response": response})
+
+    def fail(self, exc: ConnectorError, retry: str | None = None) -> None:
+        """The polite failure reply with a handoff button (and ``retry`` as a "try again" payload)."""
+        out = failure_reply(exc, "tasks", self.language)
+        logger.warning("task back end failed", extra={"conversation_id": self.tracker.sender_id, "stage": "action",
+                                                       "kind": out["kind"], "error": type(exc).__name__})
+        buttons = ([{"title": self.w["retry"], "payload": retry}] if retry else []) + \
+            [{"title": self.w["handoff"], "payload": "/human_handoff"}]
+        self.dispatcher.utter_message(text=out["text"], buttons=buttons,
+                                      json_message={"response": "task_backend_failed", "error": out["kind"],
+                                                    "handoff_offer": True})
+
+    def pending(self, kind: str) -> dict[str, Any] | None:
+        """``task_pending`` when it holds a ``kind`` offer."""
+        p = self.tracker.get_slot(PENDING_SLOT)
+        return p if isinstance(p, dict) and p.get("kind") == kind else None
+
+    def receipts(self) -> list[str]:
+        """Receipt numbers the latest message names."""
+        return receipts_in(self.tracker.latest_text(), self.tracker.get_latest_entity_values("receipt"))
+
+
+class _TaskAction:
+    action_name = ""
+
+    def __init__(self, ctx: TaskContext) -> None:
+        self.ctx = ctx
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return self.action_name
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
+        """See the module docstring."""
+        return self.step(_Turn(dispatcher, tracker, domain))
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        raise NotImplementedError
+
+
+class PrepareApplication(_TaskAction):
+    """``action_prepare_application``: the service, its checklist, and the yes/no question."""
+
+    action_name = "action_prepare_application"
+
+    def _service(self, t: _Turn) -> ServiceRef | list[ServiceRef]:
+        """The service the message means, or the choices to offer (empty: ask for a name)."""
+        ids = [str(v) for v in t.tracker.get_latest_entity_values("service_id") if v]
+        if ids:
+            return ServiceRef(ids[0], "")
+        text = t.tracker.latest_text()
+        raw = t.tracker.get_slot(ELIGIBLE_SLOT)
+        eligible = [ServiceRef(str(s["service_id"]), str(s.get("service_name") or ""))
+                    for s in (raw if isinstance(raw, list) else []) if isinstance(s, dict) and s.get("service_id")]
+        named = ServiceTitleMatcher(s.name for s in eligible if s.name).find(text)
+        if named:
+            return next(s for s in eligible if s.name == named[0])
+        found = self.ctx.services.find(text)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return found
+        return eligible[0] if len(eligible) == 1 else eligible
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        service = self._service(t)
+        if isinstance(service, list):
+            buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name or s.service_id,
+                        "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
+                       for s in service[:MAX_BUTTONS]]
+            t.say("utter_task_ask_service", buttons=buttons)
+            return [slot_set(PENDING_SLOT, None)]
+        try:
+            with self.ctx.client_factory() as client:
+                checklist = client.checklist(service.service_id)
+        except UnknownServiceError:
+            t.say("utter_task_unknown_service", service_id=service.service_id)
+            return [slot_set(PENDING_SLOT, None)]
+        except ConnectorError as e:
+            t.fail(e)
+            return [slot_set(PENDING_SLOT, None)]
+        documents = [d for d in checklist["documents"] if isinstance(d, dict)]
+        name = str(checklist.get("service_name") or service.name or service.service_id)
+        lines, bring = format_checklist(documents, str(checklist.get("url") or ""), t.language)
+        t.say("utter_task_checklist", service_name=name, documents=lines, to_bring=bring)
+        return [slot_set(PENDING_SLOT, {"kind": "apply", "service_id": service.service_id, "service_name": name,
+                                        "checklist": checklist_items(documents)})]
+
+
+class SubmitApplication(_TaskAction):
+    """``action_submit_application``: the yes to :class:`PrepareApplication` (or "try again" after a failure)."""
+
+    action_name = "action_submit_application"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        pending = t.pending("apply")
+        if pending is None:
+            t.say("utter_how_can_i_help")
+            return []
+        sid = str(pending["service_id"])
+        key = str(pending.get("key") or idempotency_key(
+            t.applicant, sid, confirming_message_id(t.tracker.latest_message, t.tracker.events)))
+        facts = pending["facts"] if isinstance(pending.get("facts"), dict) else facts_from_slots(t.tracker.slots)
+        try:
+            with self.ctx.client_factory() as client:
+                receipt = client.submit(sid, t.applicant, facts, pending.get("checklist") or [], key,
+                                        service_name=str(pending.get("service_name") or ""))
+        except InvalidInputError:  # refused (a conflicting key, facts the back end rejects): nothing stored
+            logger.warning("application refused", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
+            t.say("utter_task_refused", service_name=pending.get("service_name"))
+            return [slot_set(PENDING_SLOT, None)]
+        except ConnectorError as e:
+            t.fail(e, retry="/affirm")
+            return [slot_set(PENDING_SLOT, {**pending, "key": key, "facts": facts})]
+        logger.info("application submitted", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
+                                                     "service_id": sid, "created": receipt.created})
+        t.say("utter_task_submitted", receipt=receipt.receipt, service_name=receipt.service_name or pending.get("service_name"))
+        return [slot_set(LAST_RECEIPT_SLOT, receipt.receipt), slot_set(PENDING_SLOT, None)]
+
+
+def _status_line(r: Receipt, language: str) -> str:
+    return f"- {r.receipt} {r.service_name or r.service_id}: {state_name(r.state, language)} ({kst_date(r.created_at)})"
+
+
+class ApplicationStatus(_TaskAction):
+    """``action_application_status``: one receipt, or the applicant's applications."""
+
+    action_name = "action_application_status"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        receipts = t.receipts()
+        try:
+            with self.ctx.client_factory() as client:
+                if not receipts:
+                    apps = client.list(t.applicant)
+                    if not apps:
+                        t.say("utter_task_no_applications")
+                    else:
+                        t.say("utter_task_status_list",
+                              applications="\n".join(_status_line(a, t.language) for a in apps[:MAX_LISTED]))
+                    return []
+                for number in receipts[:3]:
+                    try:
+                        r = client.status(number, t.applicant)
+                    except ApplicationNotFoundError:
+                        t.say("utter_task_not_found", receipt=number)
+                        continue
+                    t.say("utter_task_status", receipt=r.receipt, service_name=r.service_name or r.service_id,
+                          state=state_name(r.state, t.language), submitted_on=kst_date(r.created_at),
+                          updated_on=kst_date(r.updated_at))
+        except ConnectorError as e:
+            t.fail(e)
+        return []
+
+
+class PrepareCancellation(_TaskAction):
+    """``action_prepare_cancellation``: which application, and the yes/no question."""
+
+    action_name = "action_prepare_cancellation"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        receipts = t.receipts()
+        others: list[Receipt] = []
+        try:
+            with self.ctx.client_factory() as client:
+                if receipts:
+                    target = client.status(receipts[0], t.applicant)
+                else:
+                    apps = client.list(t.applicant)
+                    open_ = [a for a in apps if a.state in CANCELLABLE]
+                    if not open_:
+                        t.say("utter_task_nothing_to_cancel" if apps else "utter_task_no_applications")
+                        return [slot_set(PENDING_SLOT, None)]
+                    last = t.tracker.get_slot(LAST_RECEIPT_SLOT)
+                    target = next((a for a in open_ if a.receipt == last), open_[0])
+                    others = [a for a in open_ if a.receipt != target.receipt]
+        except ApplicationNotFoundError:
+            t.say("utter_task_not_found", receipt=receipts[0])
+            return [slot_set(PENDING_SLOT, None)]
+        except ConnectorError as e:
+            t.fail(e)
+            return [slot_set(PENDING_SLOT, None)]
+        values: dict[str, Any] = {"receipt": target.receipt, "service_name": target.service_name or target.service_id,
+                  "state": state_name(target.state, t.language)}
+        if target.state == "cancelled":
+            t.say("utter_task_already_cancelled", **values)
+            return [slot_set(PENDING_SLOT, None)]
+        if target.state not in CANCELLABLE:
+            t.say("utter_task_cannot_cancel", **values)
+            return [slot_set(PENDING_SLOT, None)]
+        choices = [{"title": t.w["cancel_other"].format(receipt=o.receipt),
+                    "payload": "/cancel_application" + json.dumps({"receipt": o.receipt})} for o in others[:MAX_BUTTONS]]
+        t.say("utter_task_confirm_cancel", buttons=choices, **values)
+        return [slot_set(PENDING_SLOT, {"kind": "cancel", "receipt": target.receipt, "service_name": values["service_name"]})]
+
+
+class CancelApplication(_TaskAction):
+    """``action_cancel_application``: the yes to :class:`PrepareCancellation` (or "try again")."""
+
+    action_name = "action_cancel_application"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        pending = t.pending("cancel")
+        if pending is None:
+            t.say("utter_how_can_i_help")
+            return []
+        receipt = str(pending["receipt"])
+        values: dict[str, Any] = {"receipt": receipt, "service_name": pending.get("service_name")}
+        try:
+            with self.ctx.client_factory() as client:
+                try:
+                    client.cancel(receipt, t.applicant, reason="cancelled by the applicant in the conversation")
+                except InvalidTransitionError:  # decided between the question and the yes
+                    r = client.status(receipt, t.applicant)
+                    t.say("utter_task_cannot_cancel", state=state_name(r.state, t.language), **values)
+                    return [slot_set(PENDING_SLOT, None)]
+        except ApplicationNotFoundError:
+            t.say("utter_task_not_found", receipt=receipt)
+            return [slot_set(PENDING_SLOT, None)]
+        except ConnectorError as e:
+            t.fail(e, retry="/affirm")
+            return []  # the offer stands: "try again" cancels (a repeated cancel is a no-op)
+        logger.info("application cancelled", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
+        t.say("utter_task_cancelled", **values)
+        return [slot_set(PENDING_SLOT, None)]
+
+
+class DeclineTask(_TaskAction):
+    """``action_task_declined``: a no to either question; nothing is sent."""
+
+    action_name = "action_task_declined"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        apply, cancel = t.pending("apply"), t.pending("cancel")
+        if apply is not None:
+            # an attempt that failed may have been stored (a timeout after the back end wrote it)
+            t.say("utter_task_submission_unknown" if apply.get("key") else "utter_task_not_submitted",
+                  service_name=apply.get("service_name"))
+        elif cancel is not None:
+            t.say("utter_task_not_cancelled", receipt=cancel.get("receipt"))
+        else:
+            t.say("utter_how_can_i_help")
+        return [slot_set(PENDING_SLOT, None)]
+
+
+def make_actions(ctx: TaskContext) -> list[SdkAction]:
+    """The task actions over one :class:`TaskContext` (tests pass their own client factory and catalogue)."""
+    return [cls(ctx) for cls in (PrepareApplication, SubmitApplication, ApplicationStatus, PrepareCancellation,
+                                 CancelApplication, DeclineTask)]
+
+
+def actions(settings: Settings) -> list[SdkAction]:
+    """The task connector's actions (loaded by name from ``ASSISTANT_CONNECTOR_ACTIONS``)."""
+    return make_actions(TaskContext(settings))

@@ -1,0 +1,214 @@
+"""What the task conversation needs besides the back end: who the applicant is, which key makes a
+submission idempotent, which facts go with it, which service or receipt a message names, and how a
+checklist or an application reads in a reply (Korean and English).
+
+Used by :mod:`connectors.tasks.actions`; kept apart so the actions read as the conversation they run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant.dialogue.knowledge_base import ServiceTitleMatcher
+from connectors.eligibility.facts import Facts
+from connectors.tasks.checklist import ChecklistSource
+
+logger = logging.getLogger(__name__)
+
+#: A receipt number of the embedded back end (:func:`connectors.tasks.store.new_receipt`), also inside
+#: Korean text ("TK-20261129-ABCD1234로"), in any letter case.
+RECEIPT_PATTERN = re.compile(r"(?<![0-9A-Za-z])TK-\d{8}-[0-9A-Za-z]{8}(?![0-9A-Za-z])", re.IGNORECASE)
+#: Conversation slots whose name differs from the eligibility fact they hold (slot → Facts field).
+SLOT_TO_FACT: dict[str, str] = {"income_pct": "income_pct_median"}
+#: Keys of a checklist item the back end accepts (``connectors.tasks.service.ChecklistItem``).
+CHECKLIST_KEYS = ("name", "note", "applies_to", "group", "official_check", "alternatives", "mydata_record", "provided")
+#: Korea Standard Time (no daylight saving since 1988): dates are shown as the citizen's calendar has them.
+KST = timezone(timedelta(hours=9))
+#: At most this many checklist items are listed in one message (the rest: a count and the catalogue link).
+MAX_SHOWN_DOCUMENTS = 15
+
+_STATE_NAMES = {
+    "ko": {"submitted": "접수됨", "in_review": "심사 중", "approved": "승인됨", "rejected": "반려됨", "cancelled": "취소됨"},
+    "en": {"submitted": "submitted", "in_review": "in review", "approved": "approved", "rejected": "rejected",
+           "cancelled": "cancelled"},
+}
+_WORDS = {
+    "ko": {"mydata": "공공 마이데이터로 받을 수 있어요", "official": "담당 기관이 직접 확인해요(제출 불필요)",
+           "none_listed": "카탈로그에 등록된 구비서류가 없어요", "nothing": "없음", "more": "외 {n}건(전체 목록: {url})",
+           "handoff": "상담원 연결", "retry": "다시 시도", "cancel_other": "{receipt} 취소"},
+    "en": {"mydata": "available through Public MyData", "official": "the office checks it itself (nothing to submit)",
+           "none_listed": "the catalogue lists no required documents", "nothing": "nothing", "more": "and {n} more (full list: {url})",
+           "handoff": "Talk to a person", "retry": "Try again", "cancel_other": "Cancel {receipt}"},
+}
+
+
+def words(language: str) -> dict[str, str]:
+    """The fixed words of task replies in ``language`` (``ko`` for anything but ``en``)."""
+    return _WORDS["en" if language == "en" else "ko"]
+
+
+def state_name(state: str, language: str) -> str:
+    """An application state as the citizen reads it (``"in_review"`` → ``"심사 중"`` / ``"in review"``)."""
+    return _STATE_NAMES["en" if language == "en" else "ko"].get(state, state)
+
+
+def applicant_id_for(sender_id: str) -> str:
+    """The pseudonymous applicant id of a conversation: ``"a-"`` + 32 hex digits of SHA-256 of its sender id.
+
+    Stable (the same conversation always gets the same id, so status and cancel find its applications),
+    and the back end never sees the channel's user id itself.
+
+    Example:
+        >>> applicant_id_for("u1") == applicant_id_for("u1") != applicant_id_for("u2")
+        True
+    """
+    return "a-" + hashlib.sha256(b"citizen-assistant/applicant\0" + sender_id.encode("utf-8")).hexdigest()[:32]
+
+
+def idempotency_key(applicant_id: str, service_id: str, message_id: str) -> str:
+    """The submission key of one confirmation: SHA-256 of applicant, service and the confirming message's id.
+
+    A redelivered message (same id) or a retried call gets the same key, so the back end stores one
+    application (see :mod:`connectors.tasks.client`).
+    """
+    raw = "\0".join((applicant_id, service_id, message_id)).encode("utf-8")
+    return "k-" + hashlib.sha256(raw).hexdigest()[:40]
+
+
+def confirming_message_id(latest_message: Mapping[str, Any], events: Sequence[Mapping[str, Any]]) -> str:
+    """The id of the user message being answered: the channel's ``message_id`` (event or metadata), else
+    ``t:<timestamp>`` of the latest ``user`` event (then a redelivery cannot be recognised: a channel
+    without message ids cannot tell a redelivery from a new message)."""
+    mid = latest_message.get("message_id") or (latest_message.get("metadata") or {}).get("message_id")
+    if mid not in (None, ""):
+        return f"m:{mid}"
+    user = next((e for e in reversed(events) if e.get("event") == "user"), None)
+    return f"t:{user.get('timestamp') if user else ''}"
+
+
+def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The eligibility facts the conversation's slots hold (:class:`~connectors.eligibility.facts.Facts`
+    field names; ``income_pct`` → ``income_pct_median``); unset slots and unusable values are left out.
+
+    Example:
+        >>> facts_from_slots({"age": 67.0, "income_pct": 45.0, "region": "부산광역시", "disabled": None})
+        {'age': 67, 'income_pct_median': 45.0}
+    """
+    out: dict[str, Any] = {}
+    for fact in Facts.model_fields:
+        slot = next((s for s, f in SLOT_TO_FACT.items() if f == fact), fact)
+        value = slots.get(slot)
+        if value is None:
+            continue
+        if fact == "age" and isinstance(value, float) and value.is_integer():
+            value = int(value)
+        try:
+            out[fact] = getattr(Facts.model_validate({fact: value}), fact)
+        except ValidationError:
+            logger.warning("slot value not usable as an eligibility fact", extra={"stage": "action", "fact": fact})
+    return out
+
+
+def receipts_in(text: str, entity_values: Iterable[Any] = ()) -> list[str]:
+    """Receipt numbers named by the ``receipt`` entities, then in ``text`` (upper-cased, each once, in order)."""
+    found = [str(v) for v in entity_values if v] + [m.group(0) for m in RECEIPT_PATTERN.finditer(text or "")]
+    return list(dict.fromkeys(r.strip().upper() for r in found if RECEIPT_PATTERN.fullmatch(r.strip())))
+
+
+def kst_date(iso: str) -> str:
+    """``YYYY-MM-DD`` in Korea Standard Time of an ISO 8601 UTC instant (``...Z``); the input when unreadable."""
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(KST).date().isoformat()
+    except (ValueError, AttributeError):
+        return str(iso)
+
+
+def checklist_items(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The checklist JSON as the application stores it: documents the office checks itself are
+    ``provided: official``, the rest ``pending`` (MyData supplies one only once the citizen consents)."""
+    out = []
+    for d in documents:
+        item = {k: d[k] for k in CHECKLIST_KEYS if k in d}
+        item["provided"] = "official" if d.get("official_check") else "pending"
+        out.append(item)
+    return out
+
+
+def format_checklist(documents: Sequence[Mapping[str, Any]], url: str, language: str) -> tuple[str, str]:
+    """The checklist as reply text: ``(lines, to_bring)``.
+
+    ``lines``: one ``- `` line per document (``[case] name (note) — MyData / office checks``), at most
+    :data:`MAX_SHOWN_DOCUMENTS` then the count of the rest with ``url``; ``to_bring``: the documents the
+    citizen prepares (neither MyData nor checked by the office), comma-separated, or the word for nothing.
+    """
+    w = words(language)
+    if not documents:
+        return f"- {w['none_listed']}", w["nothing"]
+    lines = []
+    for d in documents[:MAX_SHOWN_DOCUMENTS]:
+        case = f"[{d['applies_to']}] " if d.get("applies_to") else ""
+        note = f" ({d['note']})" if d.get("note") else ""
+        mark = f" — {w['official']}" if d.get("official_check") else f" — {w['mydata']}" if d.get("mydata_record") else ""
+        lines.append(f"- {case}{d.get('name', '')}{note}{mark}")
+    if len(documents) > MAX_SHOWN_DOCUMENTS:
+        lines.append("- " + w["more"].format(n=len(documents) - MAX_SHOWN_DOCUMENTS, url=url))
+    bring = list(dict.fromkeys(str(d.get("name")) for d in documents
+                               if not d.get("official_check") and not d.get("mydata_record")))
+    return "\n".join(lines), ", ".join(bring) if bring else w["nothing"]
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A catalogue service a message names: 서비스ID, name and agency (``""`` when unknown)."""
+
+    service_id: str
+    name: str
+    agency: str = ""
+
+
+class ServiceNames:
+    """Finds catalogue services named in a message (by title, longest first; a shared title gives every
+    service that has it), over the catalogue a :class:`ChecklistSource` knows; rebuilt after a re-import.
+
+    Args:
+        source: the catalogue, or a callable that makes it on first use (None: no catalogue).
+    """
+
+    def __init__(self, source: ChecklistSource | Callable[[], ChecklistSource | None] | None) -> None:
+        self._source = source
+        self._lock = threading.Lock()
+        self._built_for: int | None = None
+        self._matcher = ServiceTitleMatcher(())
+        self._by_title: dict[str, list[ServiceRef]] = {}
+
+    def _catalogue(self) -> ChecklistSource | None:
+        if self._source is None or isinstance(self._source, ChecklistSource):
+            return self._source
+        self._source = self._source()
+        return self._source
+
+    def find(self, text: str) -> list[ServiceRef]:
+        """The services whose title the text names (the longest title named; several if they share it)."""
+        try:
+            source = self._catalogue()
+            docs = source.documents() if source is not None else {}
+        except Exception as e:  # the catalogue cannot be read: ask which service instead of failing the turn
+            logger.warning("service catalogue unavailable", extra={"stage": "action", "error": type(e).__name__})
+            return []
+        with self._lock:
+            if self._built_for != id(docs):
+                by_title: dict[str, list[ServiceRef]] = {}
+                for d in docs.values():
+                    by_title.setdefault(d.title, []).append(ServiceRef(d.doc_id, d.title, d.agency))
+                self._by_title, self._matcher, self._built_for = by_title, ServiceTitleMatcher(by_title), id(docs)
+            titles = self._matcher.find(text)
+            return list(self._by_title.get(titles[0], [])) if titles else []

@@ -1,0 +1,427 @@
+"""The task conversation (connectors/tasks/actions.py) over the real task back end on uvicorn, with the
+trained bundled NLU: apply with the 구비서류 checklist and a yes, idempotent confirmation, status, cancel,
+isolation between conversations, English, and a back end that is down, slow or answers garbage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from live_server import LiveServer  # type: ignore[import-not-found]
+from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from assistant.dialogue.events import SlotSet
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+from assistant.dialogue.sdk import SdkActionExecutor
+from assistant.errors import StoreUnavailableError
+from assistant.knowledge.documents import Document
+from assistant.settings import Settings
+from assistant.stores.trackers import SQLTrackerStore
+from connectors.tasks.actions import TaskContext, make_actions
+from connectors.tasks.checklist import ChecklistSource
+from connectors.tasks.dialogue import applicant_id_for
+from connectors.tasks.service import create_app
+from connectors.tasks.store import ApplicationStore
+
+MIHONMO = "420000000161"  # 미혼모 의료비 지원: cases (공통/산전관리비/분만비) and an office-checked 주민등록등본
+NK = "449000000114"  # 벼 이삭(NK)비료 지원: 주민등록등본, 소득금액증명원(…), 경영체 등록증
+MYDATA_KO = "공공 마이데이터로 받을 수 있어요"
+OFFICIAL_KO = "담당 기관이 직접 확인해요"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> list[Document]:
+    """The real catalogue's documents (skips when ../shared/data is absent)."""
+    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    from assistant.knowledge.loaders import load_gov24
+
+    return load_gov24(GOV24_DIR)
+
+
+@dataclass
+class Backend:
+    url: str
+    store: ApplicationStore
+
+    def move(self, receipt: str, to: str) -> None:
+        """The sandbox back office decides."""
+        httpx.post(f"{self.url}/applications/{receipt}/transition", json={"to": to}, timeout=5).raise_for_status()
+
+
+@pytest.fixture
+def backend(catalogue: list[Document], tmp_path: Path) -> Iterator[Backend]:
+    store = ApplicationStore(f"sqlite:///{tmp_path / 'tasks.db'}")
+    with LiveServer(create_app(store=store, checklists=ChecklistSource.fixed(catalogue))) as live:
+        yield Backend(live.url, store)
+    store.db.dispose()
+
+
+def _processor(bundled_settings: Settings, bundled_router: Any, catalogue: list[Document], url: str,
+               tracker_store: SQLTrackerStore | None = None, **overrides: Any) -> MessageProcessor:
+    from assistant.app_state import build_processor
+
+    settings = bundled_settings.model_copy(update={"connector_actions": "", "tasks_url": url, "connector_timeout": 2.0,
+                                                   "connector_retries": 2, **overrides})
+    executor = SdkActionExecutor(make_actions(TaskContext(settings, catalogue=ChecklistSource.fixed(catalogue))))
+    return build_processor(settings, bundled_router, tracker_store or SQLTrackerStore("sqlite://"), executor=executor)
+
+
+@pytest.fixture
+def conv(bundled_settings: Settings, bundled_router: Any, catalogue: list[Document], backend: Backend) -> MessageProcessor:
+    return _processor(bundled_settings, bundled_router, catalogue, backend.url)
+
+
+def say(p: MessageProcessor, text: str, sender: str = "c1", **metadata: Any) -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", dict(metadata)))
+
+
+def text(turn: Turn) -> str:
+    return "\n".join(m.text for m in turn.messages)
+
+
+def responses(turn: Turn) -> list[str]:
+    return [str(m.custom.get("response")) for m in turn.messages]
+
+
+def set_slots(p: MessageProcessor, sender: str, **slots: Any) -> None:
+    """Slots as the eligibility flow would leave them (appended to the conversation's events)."""
+    say(p, "안녕하세요", sender)
+    p.tracker_store.append(sender, [SlotSet(k, v).to_json() for k, v in slots.items()])
+
+
+def slot(p: MessageProcessor, name: str, sender: str = "c1") -> Any:
+    return p.tracker_state(sender)["slots"].get(name)
+
+
+def receipt_of(turn: Turn) -> str:
+    import re
+
+    m = re.search(r"TK-\d{8}-[0-9A-Z]{8}", text(turn))
+    assert m, text(turn)
+    return m.group(0)
+
+
+# --- apply --------------------------------------------------------------------------------------------
+
+
+def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: MessageProcessor, backend: Backend,
+                                                                      catalogue: list[Document]) -> None:
+    title = next(d.title for d in catalogue if d.doc_id == MIHONMO)
+    assert [d.doc_id for d in catalogue if d.title == title] == [MIHONMO]  # the name is unambiguous
+    set_slots(conv, "c1", age=24.0, income_pct=45.0, region="서울특별시")
+    shown = say(conv, f"{title} 신청할래요")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    body = text(shown)
+    # the lines, written by hand from the record's 구비서류 (gov24_serviceDetail_snapshot.json)
+    for line in ("- [공통] 신분증", "- [공통] 혼인관계증명서 (상세)", "- [산전관리비] 임신확인서", "- [분만비] 출생증명서",
+                 f"- 주민등록등본 — {OFFICIAL_KO}"):
+        assert line in body.splitlines() or any(x.startswith(line) for x in body.splitlines()), line
+    assert "직접 준비하실 서류: 신분증, 혼인관계증명서, 가족관계증명서, 임신확인서, 진료비영수증, 상세내역서, 출생증명서, 영수증" in body
+    assert [b["payload"] for b in shown.messages[0].buttons] == ["/affirm", "/deny"]
+    assert backend.store.count() == 0  # nothing before the yes
+
+    done = say(conv, "/affirm", message_id="m-yes")
+    receipt = receipt_of(done)
+    assert responses(done) == ["utter_task_submitted"] and "접수번호" in text(done)
+    assert backend.store.count() == 1
+    app = backend.store.get(receipt, applicant_id_for("c1"))
+    assert app.service_id == MIHONMO and app.service_name == title
+    assert app.facts == {"age": 24, "income_pct_median": 45.0}  # region is not a Facts field
+    assert [(c["name"], c["provided"]) for c in app.checklist][-1] == ("주민등록등본", "official")
+    assert {c["provided"] for c in app.checklist[:-1]} == {"pending"}
+    assert slot(conv, "last_receipt") == receipt and slot(conv, "task_pending") is None
+
+    again = say(conv, "/affirm", message_id="m-yes")  # the channel redelivers the confirming message
+    assert again.replayed and receipt_of(again) == receipt and backend.store.count() == 1
+
+
+class FailingOnce(SQLTrackerStore):
+    """A tracker store whose next write fails (the turn's events are lost after its actions ran)."""
+
+    fail_next = False
+
+    def append(self, *args: Any, **kwargs: Any) -> int:
+        if self.fail_next:
+            self.fail_next = False
+            raise StoreUnavailableError("tracker store went away")
+        return super().append(*args, **kwargs)
+
+
+def test_a_confirmation_redelivered_after_a_lost_turn_is_one_application(
+        bundled_settings: Settings, bundled_router: Any, catalogue: list[Document], backend: Backend) -> None:
+    trackers = FailingOnce("sqlite://")
+    p = _processor(bundled_settings, bundled_router, catalogue, backend.url, tracker_store=trackers)
+    say(p, f"/apply_service{json.dumps({'service_id': NK})}")
+    trackers.fail_next = True
+    lost = say(p, "/affirm", message_id="m-7")
+    assert lost.error == "store_unavailable" and backend.store.count() == 1  # submitted, but the turn was not saved
+    redelivered = say(p, "/affirm", message_id="m-7")  # same message id: the action runs again, same key
+    assert not redelivered.replayed and responses(redelivered) == ["utter_task_submitted"]
+    assert backend.store.count() == 1
+    assert [a.receipt for a in backend.store.list(applicant_id_for("c1"))] == [receipt_of(redelivered)]
+    other = say(p, f"/apply_service{json.dumps({'service_id': NK})}")  # a new intent to apply is a new application
+    assert responses(other) == ["utter_task_checklist"]
+    say(p, "/affirm", message_id="m-8")
+    assert backend.store.count() == 2
+
+
+def test_a_no_submits_nothing(conv: MessageProcessor, backend: Backend) -> None:
+    say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
+    no = say(conv, "/deny")
+    assert responses(no) == ["utter_task_not_submitted"] and "접수하지 않았어요" in text(no)
+    later_yes = say(conv, "/affirm")  # a yes to nothing: no application
+    assert "utter_task_submitted" not in responses(later_yes)
+    assert backend.store.count() == 0 and slot(conv, "task_pending") is None
+
+
+def test_button_payload_loads_the_actions_by_name(make_processor: Any, backend: Backend,
+                                                  gov24_details: dict[str, dict[str, Any]]) -> None:
+    p = make_processor(connector_actions="connectors.tasks.actions", tasks_url=backend.url)
+    shown = say(p, f"/apply_service{json.dumps({'service_id': NK})}")
+    body = text(shown)
+    assert "벼 이삭(NK)비료 지원" in body
+    assert f"- 주민등록등본 — {MYDATA_KO}" in body.splitlines()
+    assert f"- 소득금액증명원 (직불금 비수령 농가) — {MYDATA_KO}" in body.splitlines()
+    assert "직접 준비하실 서류: 경영체 등록증" in body
+    assert gov24_details[NK]["구비서류"].count(",") == 2  # three documents in the record, all three shown
+    say(p, "/affirm", message_id="m-1")
+    assert backend.store.count() == 1
+    unknown = say(p, '/apply_service{"service_id": "000000000000"}')
+    assert responses(unknown) == ["utter_task_unknown_service"]
+
+
+def test_the_service_comes_from_the_eligibility_listing(conv: MessageProcessor, backend: Backend,
+                                                        catalogue: list[Document]) -> None:
+    names = {d.doc_id: d.title for d in catalogue if d.doc_id in (MIHONMO, NK)}
+    listing = [{"service_id": sid, "service_name": names[sid]} for sid in (MIHONMO, NK)]
+    set_slots(conv, "c1", eligible_services=listing)
+    which = say(conv, "신청할게요")
+    assert responses(which) == ["utter_task_ask_service"]
+    assert [b["payload"] for b in which.messages[0].buttons] == [
+        f"/apply_service{json.dumps({'service_id': s}, ensure_ascii=False)}" for s in (MIHONMO, NK)]
+    picked = say(conv, "벼 이삭비료 지원 신청할래요")
+    assert responses(picked) == ["utter_task_checklist"] and names[NK] in text(picked)
+    assert slot(conv, "task_pending")["service_id"] == NK
+
+
+# --- status and cancel ----------------------------------------------------------------------------------
+
+
+def _apply(p: MessageProcessor, service_id: str, mid: str, sender: str = "c1") -> str:
+    say(p, f"/apply_service{json.dumps({'service_id': service_id})}", sender)
+    return receipt_of(say(p, "/affirm", sender, message_id=mid))
+
+
+def test_status_by_receipt_and_as_a_list(conv: MessageProcessor, backend: Backend) -> None:
+    first = _apply(conv, NK, "m-1")
+    second = _apply(conv, MIHONMO, "m-2")
+    one = say(conv, f"{first} 조회해 주세요")
+    assert responses(one) == ["utter_task_status"] and first in text(one) and "접수됨" in text(one)
+    backend.move(first, "in_review")
+    assert "심사 중" in text(say(conv, f"접수번호 {first.lower()} 어떻게 됐어요?"))
+    listed = say(conv, "신청한 거 어떻게 됐어요?")
+    assert responses(listed) == ["utter_task_status_list"]
+    lines = [line for line in text(listed).splitlines() if line.startswith("- TK-")]
+    apps = backend.store.list(applicant_id_for("c1"))
+    from datetime import UTC, datetime, timedelta
+
+    def day(t: float) -> str:
+        return (datetime.fromtimestamp(t, UTC) + timedelta(hours=9)).date().isoformat()
+
+    assert lines == [f"- {second} 미혼모 의료비 지원: 접수됨 ({day(apps[0].created_at)})",
+                     f"- {first} 벼 이삭(NK)비료 지원: 심사 중 ({day(apps[1].created_at)})"]
+    assert responses(say(conv, "TK-20200101-00000000 조회해 주세요")) == ["utter_task_not_found"]
+
+
+def test_cancel_with_confirmation_and_a_decided_one_cannot_be(conv: MessageProcessor, backend: Backend) -> None:
+    first = _apply(conv, NK, "m-1")
+    second = _apply(conv, MIHONMO, "m-2")
+    ask = say(conv, "신청 취소하고 싶어요")
+    assert responses(ask) == ["utter_task_confirm_cancel"] and second in text(ask)  # the latest one
+    assert [b["payload"] for b in ask.messages[0].buttons] == ["/affirm", "/deny", f'/cancel_application{{"receipt": "{first}"}}']
+    assert backend.store.get(second).state == "submitted"  # nothing before the yes
+    done = say(conv, "/affirm")
+    assert responses(done) == ["utter_task_cancelled"] and backend.store.get(second).state == "cancelled"
+    backend.move(first, "in_review")
+    backend.move(first, "approved")
+    refused = say(conv, f"{first} 취소해 주세요")
+    assert responses(refused) == ["utter_task_cannot_cancel"] and "승인됨" in text(refused)
+    assert backend.store.get(first).state == "approved"
+    assert responses(say(conv, "신청 취소하고 싶어요")) == ["utter_task_nothing_to_cancel"]
+    again = say(conv, f"{second} 취소해 주세요")
+    assert responses(again) == ["utter_task_already_cancelled"]
+
+
+def test_a_no_keeps_the_application(conv: MessageProcessor, backend: Backend) -> None:
+    receipt = _apply(conv, NK, "m-1")
+    say(conv, f"{receipt} 취소해 주세요")
+    assert responses(say(conv, "/deny")) == ["utter_task_not_cancelled"]
+    assert backend.store.get(receipt).state == "submitted"
+
+
+def test_another_conversation_can_neither_see_nor_cancel_it(conv: MessageProcessor, backend: Backend) -> None:
+    receipt = _apply(conv, NK, "m-1", sender="owner")
+    assert responses(say(conv, f"{receipt} 조회해 주세요", "stranger")) == ["utter_task_not_found"]
+    assert responses(say(conv, f"{receipt} 취소해 주세요", "stranger")) == ["utter_task_not_found"]
+    assert responses(say(conv, "/affirm", "stranger")) != ["utter_task_cancelled"]
+    assert responses(say(conv, "신청한 거 어떻게 됐어요?", "stranger")) == ["utter_task_no_applications"]
+    assert backend.store.get(receipt).state == "submitted"
+
+
+def test_english_flow(conv: MessageProcessor, backend: Backend) -> None:
+    which = say(conv, "I want to apply for a benefit")
+    assert which.language == "en" and responses(which) == ["utter_task_ask_service"]
+    assert "Which service" in text(which)
+    shown = say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
+    assert "To prepare yourself: 경영체 등록증" in text(shown)
+    assert "- 주민등록등본 — available through Public MyData" in text(shown).splitlines()
+    done = say(conv, "/affirm", message_id="e-1")
+    receipt = receipt_of(done)
+    assert f"Your receipt number is {receipt}" in text(done) and backend.store.count() == 1
+    status = say(conv, f"what's the status of {receipt}?")
+    assert responses(status) == ["utter_task_status"] and "submitted" in text(status)
+    ask = say(conv, "please withdraw my application")
+    assert responses(ask) == ["utter_task_confirm_cancel"] and "Shall I cancel" in text(ask)
+    assert "has been cancelled" in text(say(conv, "/affirm")) and backend.store.get(receipt).state == "cancelled"
+
+
+# --- the NLU keeps "stop" and "cancel my application" apart --------------------------------------------------
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("하던 거 멈춰 주세요", "cancel"), ("please stop this", "cancel"),
+    ("제가 신청했던 거 취소하려고요", "cancel_application"), ("please withdraw my benefit application", "cancel_application"),
+    ("제 신청 처리 상태가 궁금해요", "check_application_status"), ("what is the status of my benefit application", "check_application_status"),
+])
+def test_classifier_separates_the_task_intents(bundled_router: Any, bundled_settings: Settings, utterance: str,
+                                               intent: str) -> None:
+    top = bundled_router.nlu.parse(utterance).nlu.intent  # held-out phrasings, not in intents/nlu.yml
+    assert (top.name, top.confidence >= bundled_settings.intent_threshold) == (intent, True)
+
+
+@pytest.mark.parametrize("utterance", ["TK-20261129-ABCD1234 조회해 주세요", "tk-20261129-abcd1234로 신청한 거 취소해 줘"])
+def test_receipt_numbers_are_entities(bundled_router: Any, utterance: str) -> None:
+    ents = bundled_router.nlu.parse(utterance).to_rasa()["entities"]
+    assert [(e["entity"], e["start"], e["end"]) for e in ents if e["entity"] == "receipt"] == [("receipt", 0, 20)]
+
+
+def test_cancel_stops_while_cancel_application_cancels(conv: MessageProcessor, backend: Backend) -> None:
+    receipt = _apply(conv, NK, "m-1")
+    say(conv, f"/apply_service{json.dumps({'service_id': MIHONMO})}")
+    stop = say(conv, "취소")
+    assert responses(stop) == ["utter_cancelled"] and backend.store.get(receipt).state == "submitted"
+    assert backend.store.count() == 1
+    assert responses(say(conv, "신청한 거 취소해 주세요")) == ["utter_task_confirm_cancel"]
+
+
+def test_served_by_the_action_server_by_name() -> None:
+    from assistant.dialogue.sdk import create_action_app, load_actions
+
+    app = create_action_app(load_actions(["connectors.tasks.actions"], Settings()))
+    with LiveServer(app) as live:
+        names = [a["name"] for a in httpx.get(f"{live.url}/actions", timeout=5).json()]
+    assert names == sorted(["action_prepare_application", "action_submit_application", "action_application_status",
+                            "action_prepare_cancellation", "action_cancel_application", "action_task_declined"])
+    assert "connectors.tasks.actions" in Settings.model_fields["connector_actions"].default.split(",")
+
+
+# --- faults ---------------------------------------------------------------------------------------------------
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def test_back_end_down_is_a_polite_reply_with_a_handoff_offer(bundled_settings: Settings, bundled_router: Any,
+                                                              catalogue: list[Document]) -> None:
+    p = _processor(bundled_settings, bundled_router, catalogue, _closed_port_url())
+    for message in (f"/apply_service{json.dumps({'service_id': NK})}", "신청한 거 어떻게 됐어요?", "신청 취소하고 싶어요"):
+        turn = say(p, message)
+        assert turn.error is None and responses(turn) == ["task_backend_failed"], text(turn)
+        assert "상담원" in text(turn) and "http" not in text(turn)
+        assert turn.messages[0].buttons[-1]["payload"] == "/human_handoff" and turn.messages[0].custom["handoff_offer"]
+    events = p.tracker_store.load("c1")
+    assert sum(1 for e in events if e["event"] == "user") == 3  # every turn kept
+    assert slot(p, "task_pending") is None
+
+
+class SlowSubmit:
+    """ASGI wrapper: POST /applications is stored but answered after ``delay`` s, ``times`` times."""
+
+    def __init__(self, app: FastAPI, delay: float, times: int) -> None:
+        self.app, self.delay, self.times = app, delay, times
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/applications" and self.times:
+            self.times -= 1
+
+            async def late(message: Any) -> None:
+                if message["type"] == "http.response.start":
+                    await asyncio.sleep(self.delay)
+                await send(message)
+
+            await self.app(scope, receive, late)
+            return
+        await self.app(scope, receive, send)
+
+
+def test_slow_back_end_then_try_again_is_still_one_application(bundled_settings: Settings, bundled_router: Any,
+                                                               catalogue: list[Document], tmp_path: Path) -> None:
+    store = ApplicationStore(f"sqlite:///{tmp_path / 'slow.db'}")
+    slow = SlowSubmit(create_app(store=store, checklists=ChecklistSource.fixed(catalogue)), delay=1.5, times=2)
+    with LiveServer(slow) as live:
+        p = _processor(bundled_settings, bundled_router, catalogue, live.url, connector_timeout=0.5, connector_retries=2)
+        say(p, f"/apply_service{json.dumps({'service_id': NK})}")
+        late = say(p, "/affirm", message_id="m-1")
+        assert late.error is None and responses(late) == ["task_backend_failed"] and late.messages[0].custom["error"] == "timeout"
+        assert [b["payload"] for b in late.messages[0].buttons] == ["/affirm", "/human_handoff"]
+        assert store.count() == 1  # the back end stored it; the answer came too late
+        retry = say(p, "/affirm", message_id="m-2")  # "try again": a new message, the same key
+        assert responses(retry) == ["utter_task_submitted"]
+        assert store.count() == 1 and receipt_of(retry) == store.list(applicant_id_for("c1"))[0].receipt
+    store.db.dispose()
+
+
+def test_giving_up_after_a_failed_attempt_does_not_claim_nothing_was_sent(
+        bundled_settings: Settings, bundled_router: Any, catalogue: list[Document], tmp_path: Path) -> None:
+    store = ApplicationStore(f"sqlite:///{tmp_path / 'slow.db'}")
+    slow = SlowSubmit(create_app(store=store, checklists=ChecklistSource.fixed(catalogue)), delay=1.5, times=2)
+    with LiveServer(slow) as live:
+        p = _processor(bundled_settings, bundled_router, catalogue, live.url, connector_timeout=0.5, connector_retries=2)
+        say(p, f"/apply_service{json.dumps({'service_id': NK})}")
+        say(p, "/affirm", message_id="m-1")
+        assert responses(say(p, "/deny")) == ["utter_task_submission_unknown"]
+    store.db.dispose()
+
+
+def test_garbage_from_the_back_end_submits_nothing(bundled_settings: Settings, bundled_router: Any,
+                                                   catalogue: list[Document], tmp_path: Path) -> None:
+    store = ApplicationStore(f"sqlite:///{tmp_path / 'g.db'}")
+    real = create_app(store=store, checklists=ChecklistSource.fixed(catalogue))
+    garbage = FastAPI()
+
+    @garbage.post("/applications")
+    async def html() -> PlainTextResponse:
+        return PlainTextResponse("<html>maintenance</html>", status_code=200)
+
+    garbage.mount("/", real)  # everything else (the checklist) works
+    with LiveServer(garbage) as live:
+        p = _processor(bundled_settings, bundled_router, catalogue, live.url)
+        say(p, f"/apply_service{json.dumps({'service_id': NK})}")
+        turn = say(p, "/affirm", message_id="m-1")
+        assert responses(turn) == ["task_backend_failed"] and turn.messages[0].custom["error"] == "error"
+        assert "상담원" in text(turn) and store.count() == 0
+    store.db.dispose()
