@@ -146,7 +146,7 @@ class Divergence:
             ``turn_failed`` or ``unsupported``.
         expected, predicted: what the story says and what the engine did (JSON values).
         reason: why, in words (the action's error for ``action_failed``), or None.
-        source: ``file:line`` of the step (None for an extra action at the end).
+        source: ``file:line`` of the step (None for an extra action at the end); ``step_source`` in JSON.
     """
 
     step: int
@@ -157,9 +157,9 @@ class Divergence:
     source: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """``{"step", "kind", "expected", "predicted", "reason", "source"}``."""
+        """``{"step", "kind", "expected", "predicted", "reason", "step_source"}``."""
         return {"step": self.step, "kind": self.kind, "expected": self.expected, "predicted": self.predicted,
-                "reason": self.reason, "source": self.source}
+                "reason": self.reason, "step_source": self.source}
 
     def describe(self) -> str:
         """One line: ``step 3 (file:12): expected action utter_greet, predicted utter_goodbye``."""
@@ -198,7 +198,7 @@ class StoryResult:
         return self.divergence is None
 
     def to_json(self) -> dict[str, Any]:
-        """``{"story", "source", **divergence}`` for a failed story."""
+        """``{"story", "source", "step", "kind", "expected", "predicted", "reason", "step_source"}`` for a failed story."""
         return {"story": self.name, "source": self.source, **(self.divergence.to_json() if self.divergence else {})}
 
 

@@ -96,7 +96,9 @@ def test_a_wrong_action_fails_at_that_step_with_expected_and_predicted(processor
     assert out["passed"] == 0
     [f] = out["failed"]
     assert (f["step"], f["kind"], f["expected"], f["predicted"]) == (1, "action", bye, greet)
-    assert f["source"].endswith("stories.yml:7")  # the line of '- action:' under the story
+    line = 1 + (tmp_path / "stories.yml").read_text(encoding="utf-8").splitlines().index(f"  - action: {bye}")
+    assert f["step_source"].endswith(f"stories.yml:{line}")  # the line of the story's first '- action:'
+    assert f["source"].endswith(f"stories.yml:{line - 4}")  # the story's own line (4 lines above)
     # the first divergence ends action scoring; the later user turn still counts for intents
     assert (out["actions_evaluated"], out["action_accuracy"]) == (1, 0.0)
     assert (out["user_turns"], out["intent_accuracy"]) == (2, 1.0)
@@ -155,26 +157,28 @@ def test_a_wrong_slot_value_and_a_wrong_active_loop_are_reported(processor, tmp_
     assert out["stories"] == 3 and out["passed"] == 1
     slot, loop = out["failed"]
     assert (slot["story"], slot["step"], slot["kind"], slot["expected"], slot["predicted"]) == (
-        "a wrong age", 5, "slot", {"age": 70}, {"age": 67})
+        "a wrong age", 4, "slot", {"age": 70}, {"age": 67})
     assert (loop["story"], loop["step"], loop["kind"], loop["expected"], loop["predicted"]) == (
-        "the form is not active", 6, "active_loop", None, "eligibility_form")
+        "the form is not active", 5, "active_loop", None, "eligibility_form")
 
 
 def test_a_wrong_entity_is_reported(processor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     _, out = _run(processor, tmp_path, f"""
 - story: the age annotated as income
-  steps:{FORM_START.replace('"age"', '"income_pct"')}""")
+  steps:{FORM_START.replace('age', 'income_pct')}""")
     [f] = out["failed"]
     assert (f["step"], f["kind"], f["expected"], f["predicted"]) == (3, "entities", [{"income_pct": 67}], [{"age": 67}])
 
 
 @pytest.fixture
 def survey_processor(make_processor, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The bundled engine with one more rule: thanks are answered by a custom action (no action server)."""
+    """The bundled engine with thanks answered by a custom action (no action server configured)."""
     intents = tmp_path / "intents"
     shutil.copytree(ROOT / "intents", intents, ignore=shutil.ignore_patterns("tests"))
-    with (intents / "rules.yml").open("a", encoding="utf-8") as f:
-        f.write("\n  - rule: survey after thanks\n    steps:\n      - intent: thank\n      - action: action_send_survey\n")
+    rules = (intents / "rules.yml").read_text(encoding="utf-8")
+    thanks = "      - intent: thank\n      - action: utter_thank\n"
+    assert thanks in rules
+    (intents / "rules.yml").write_text(rules.replace(thanks, "      - intent: thank\n      - action: action_send_survey\n"), encoding="utf-8")
     return make_processor(intents_dir=intents)
 
 
@@ -208,7 +212,7 @@ def test_failed_stories_file_reads_back_with_predicted_comments(processor, tmp_p
   - user: 제가 받을 수 있는 지원금이 있나요?
     intent: check_eligibility
   - action: {bye}
-  - user: "[67세]{{\"entity\": \"age\", \"value\": 67}}예요"
+  - user: "[67세]{{\\"entity\\": \\"age\\", \\"value\\": 67}}예요"
     intent: inform
     entities:
     - age: 67
