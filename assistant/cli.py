@@ -12,12 +12,15 @@ Commands::
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
     assistant test nlu [--project DIR] (--nlu FILE | --cross-validation N) [--json]
                                                 intent and entity metrics, confusion matrix, calibration
+    assistant test e2e PATH [--project DIR] [--json] [--fail-on-failure]
+                                                run Rasa test stories through the dialogue engine
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
                                                 judge facts against the catalogue's coded conditions
     assistant alerts run [--json]               re-evaluate benefit-alert subscriptions once (cron-able)
 
 Errors print one line to stderr starting with ``error:`` and exit with status 2;
-``data validate`` exits with 1 when it finds errors in the data.
+``data validate`` exits with 1 when it finds errors in the data, ``test e2e --fail-on-failure``
+when a test story fails.
 """
 
 from __future__ import annotations
@@ -205,6 +208,29 @@ def cmd_test_nlu(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_test_e2e(args: argparse.Namespace) -> int:
+    from assistant.dialogue.e2e import FAILED_STORIES_FILE, REPORT_FILE, run_e2e
+    from assistant.knowledge.embedder import make_embedder
+
+    settings = get_settings()
+    result = run_e2e(args.path, settings, make_embedder(settings.embedder, settings.embed_threads), args.project, args.out)
+    if args.json:
+        print(json.dumps({k: v for k, v in result.items() if k != "report_dir"}, ensure_ascii=False))
+    else:
+        def pct(x: float | None) -> str:
+            return "-" if x is None else f"{x:.3f}"
+
+        print(f"{result['passed']}/{result['stories']} stories passed  action accuracy {pct(result['action_accuracy'])}  "
+              f"intent accuracy {pct(result['intent_accuracy'])}")
+        for f in result["failed"]:
+            what = "action" if f["kind"] == "action_failed" else f["kind"]
+            exp, got = (v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in (f["expected"], f["predicted"]))
+            print(f"  FAILED {f['story']} ({f['source']}) step {f['step'] + 1}: expected {what} {exp}, predicted {got}"
+                  + (f" ({f['reason']})" if f["reason"] else ""))
+        print(f"report: {args.out}/{REPORT_FILE}, {args.out}/{FAILED_STORIES_FILE}")
+    return 1 if args.fail_on_failure and result["failed"] else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     p = argparse.ArgumentParser(prog="assistant", description="Citizen assistant for government services.")
@@ -254,6 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
     tn.add_argument("--out", type=Path, default=None, help="report folder (default: $ASSISTANT_HOME/results/nlu)")
     tn.add_argument("--json", action="store_true", help="print one JSON object")
     tn.set_defaults(func=cmd_test_nlu)
+    t2 = tsub.add_parser("e2e", help="run Rasa end-to-end test stories through the dialogue engine")
+    t2.add_argument("path", type=Path, help="a test-story file (Rasa 3.x 'stories:') or a folder of them")
+    t2.add_argument("--project", type=Path, default=None, help="Rasa project the stories test (default: bundled intents/)")
+    t2.add_argument("--out", type=Path, default=Path("results"), help="report folder (default: results/)")
+    t2.add_argument("--json", action="store_true", help="print one JSON object")
+    t2.add_argument("--fail-on-failure", action="store_true", help="exit with 1 when any story fails")
+    t2.set_defaults(func=cmd_test_e2e)
 
     e = sub.add_parser("eligibility", help="benefit eligibility from the catalogue's coded conditions")
     esub = e.add_subparsers(dest="eligibility_command", required=True)

@@ -1,0 +1,124 @@
+"""End-to-end test stories of the bundled project and of peer Rasa projects, through our dialogue engine.
+
+For each project: the NLU is trained on the project (in memory; retrieval comes from the bundled
+home), and its test stories run with :func:`assistant.dialogue.e2e.run_stories`, twice:
+
+* ``no action server``: as ``assistant test e2e`` runs them with ASSISTANT_ACTION_ENDPOINT_URL
+  unset. The peers' custom actions (Python ``actions/`` code) are not in ../shared/data, so
+  every custom action fails with "no action server configured for action X";
+* ``stubbed actions``: every custom action (including ``validate_<form>``) succeeds and does
+  nothing (no events, no messages). A story that fails in the first run but passes here failed
+  only because its action server is absent. Slots a real action would set stay empty, so later
+  steps that depend on them can still fail.
+
+Peers (from ../shared/data, see SOURCES.md): rasa_financial_demo (tests/test_stories.yml) and
+rasa_demo_sara (tests/test_conversations.yml). Missing ones are skipped with the reason.
+
+Prints a table; writes ``bench/results/e2e_peers.json`` (counts, accuracies, failures by kind,
+and per failed story its first divergence with story names and step indices).
+
+Usage:
+    python bench/e2e_peers.py [--home DIR] [--only bundled,financial,sara]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.dialogue.e2e import build_test_processor, load_test_stories, run_stories  # noqa: E402
+from assistant.dialogue.executors import ActionResult  # noqa: E402
+from assistant.dialogue.tracker import DialogueStateTracker  # noqa: E402
+from assistant.knowledge.embedder import make_embedder  # noqa: E402
+from assistant.nlu.domain import Domain  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+SHARED = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data"))
+PROJECTS = {
+    "bundled": (None, ROOT / "intents" / "tests" / "test_stories.yml"),
+    "financial": (SHARED / "rasa_financial_demo", SHARED / "rasa_financial_demo" / "tests" / "test_stories.yml"),
+    "sara": (SHARED / "rasa_demo_sara", SHARED / "rasa_demo_sara" / "tests" / "test_conversations.yml"),
+}
+
+
+class StubActions:
+    """An action executor whose every custom action succeeds with no events and no messages."""
+
+    def run(self, name: str, tracker: DialogueStateTracker, domain: Domain) -> ActionResult:
+        """``ActionResult([], [])``."""
+        return ActionResult([], [])
+
+
+def _no_server(reason: str | None) -> bool:
+    return bool(reason) and "no action server configured" in str(reason)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--home", type=Path, default=Path(tempfile.gettempdir()) / "assistant-bench-home")
+    ap.add_argument("--only", default="bundled,financial,sara")
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "e2e_peers.json")
+    args = ap.parse_args()
+
+    settings = Settings(home=args.home)
+    embedder = make_embedder(settings.embedder, settings.embed_threads)
+    rows: list[dict[str, Any]] = []
+    for name in args.only.split(","):
+        project, stories_path = PROJECTS[name]
+        if not stories_path.exists():
+            rows.append({"project": name, "skipped": f"{stories_path} not found (../shared/data is not in this checkout)"})
+            continue
+        stories = load_test_stories(stories_path)
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            processor = build_test_processor(settings, embedder, Path(tmp), project)
+            train_s = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            plain = run_stories(processor, stories)
+            run_s = time.perf_counter() - t1
+            inner = processor.registry.executor
+            processor.registry.executor = StubActions()
+            stubbed = run_stories(processor, stories)
+            processor.registry.executor = inner
+        a, b = plain.to_json(), stubbed.to_json()
+        only_server = [p.name for p, s in zip(plain.results, stubbed.results, strict=True)
+                       if not p.passed and s.passed and p.divergence is not None and _no_server(p.divergence.reason)]
+        server_first = sum(1 for p in plain.results if p.divergence is not None and _no_server(p.divergence.reason))
+        rows.append({
+            "project": name, "stories_file": str(stories_path.relative_to(SHARED) if project else stories_path.relative_to(ROOT)),
+            "stories": a["stories"], "passed": a["passed"], "pass_rate": a["passed"] / a["stories"],
+            "intent_accuracy": a["intent_accuracy"], "action_accuracy": a["action_accuracy"],
+            "failed_at_missing_action_server": server_first, "failed_only_for_missing_action_server": len(only_server),
+            "stubbed_passed": b["passed"], "stubbed_pass_rate": b["passed"] / b["stories"],
+            "stubbed_action_accuracy": b["action_accuracy"], "failures_by_kind": a["failures_by_kind"],
+            "stubbed_failures_by_kind": b["failures_by_kind"], "setup_s": round(train_s, 1), "run_s": round(run_s, 1),
+            "failed": a["failed"], "stubbed_failed": b["failed"],
+        })
+    head = (f"{'project':10} {'stories':>7} {'passed':>7} {'rate':>6} {'intent acc':>10} {'action acc':>10} "
+            f"{'fail@no-server':>14} {'only no-server':>14} {'stub passed':>11} {'stub rate':>9}")
+    print(head)
+    for r in rows:
+        if "skipped" in r:
+            print(f"{r['project']:10} skipped: {r['skipped']}")
+            continue
+        print(f"{r['project']:10} {r['stories']:>7} {r['passed']:>7} {r['pass_rate']:>6.3f} {r['intent_accuracy']:>10.3f} "
+              f"{r['action_accuracy']:>10.3f} {r['failed_at_missing_action_server']:>14} "
+              f"{r['failed_only_for_missing_action_server']:>14} {r['stubbed_passed']:>11} {r['stubbed_pass_rate']:>9.3f}")
+    for r in rows:
+        if "skipped" not in r:
+            print(f"{r['project']}: failures by kind {r['failures_by_kind']}; stubbed {r['stubbed_failures_by_kind']}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"rows": rows}, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
