@@ -197,6 +197,7 @@ class DriveResult:
     errors: list[str] = field(default_factory=list)
     holding_replies: int = 0
     transport_retries: int = 0
+    retry_reasons: Counter[str] = field(default_factory=Counter)
     deliveries: int = 0
     wall_s: float = 0.0
 
@@ -216,7 +217,10 @@ async def drive(url: str, turns_by_conv: dict[str, list[tuple[str, str]]], *, re
         timeout: seconds per HTTP request.
     """
     res = result or DriveResult()
-    limits = httpx.Limits(max_connections=len(turns_by_conv) + 10, max_keepalive_connections=len(turns_by_conv) + 10)
+    # idle connections are dropped after 2 s, before uvicorn's 5 s keep-alive timeout closes them on its side
+    # (with both at 5 s a request can go out on a connection the server is closing: a ReadError)
+    limits = httpx.Limits(max_connections=len(turns_by_conv) + 10, max_keepalive_connections=len(turns_by_conv) + 10,
+                          keepalive_expiry=2.0)
 
     async def conversation(client: httpx.AsyncClient, conv: str, turns: list[tuple[str, str]]) -> None:
         for mid, text in turns:
@@ -235,6 +239,7 @@ async def drive(url: str, turns_by_conv: dict[str, list[tuple[str, str]]], *, re
                     if retries < TRANSPORT_RETRIES:  # a channel redelivers the same message id; the server answers it once
                         retries += 1
                         res.transport_retries += 1
+                        res.retry_reasons[type(e).__name__] += 1
                         continue
                     res.errors.append(f"{conv} {mid}: {type(e).__name__} after {retries} redeliveries")
                     break
@@ -352,6 +357,7 @@ def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns
         "deliveries": res.deliveries,
         "holding_replies": res.holding_replies,
         "transport_retries": res.transport_retries,
+        "transport_retry_reasons": dict(res.retry_reasons),
         "turns_per_s": round(len(res.acked) / res.wall_s, 1) if res.wall_s else None,
         "wall_s": round(res.wall_s, 1),
         "latency_ms_p50": pct(res.latencies_ms, 50),
@@ -401,12 +407,12 @@ def main(argv: list[str] | None = None) -> int:
     cols = ["turns_acked", "errors", "holding_replies", "transport_retries", "turns_per_s", "latency_ms_p50", "latency_ms_p95", "latency_ms_p99"]
     checks = ["lost", "duplicated", "out_of_order", "unclosed_turns", "reply_mismatch"]
     print(f"{args.conversations} conversations x {args.turns} turns through POST {WEBHOOK}")
-    print(f"{'store':<11}" + "".join(f"{c:>16}" for c in cols + checks))
+    print(f"{'store':<11}" + "".join(f"{c:>18}" for c in cols + checks))
     for name, r in results.items():
         if "skipped" in r:
             print(f"{name:<11}  skipped: {r['skipped']}")
             continue
-        print(f"{name:<11}" + "".join(f"{str(r[c]):>16}" for c in cols) + "".join(f"{r['store'][c]:>16}" for c in checks))
+        print(f"{name:<11}" + "".join(f"{str(r[c]):>18}" for c in cols) + "".join(f"{r['store'][c]:>18}" for c in checks))
     out = {
         "workload": {"conversations": args.conversations, "turns": args.turns, "channel": "rest",
                      "what": "each conversation sends its turns one after another, all conversations at once; "

@@ -79,14 +79,12 @@ class TurnScheduler:
             AssistantError: whatever the engine raises for bad input.
         """
         mid = _message_id(message)
-        if mid is None:
-            return await self._run(message, None)
+        if mid is None:  # a task too: a client that goes away must not release the queue while its turn still runs
+            return await asyncio.shield(self._spawn(message, None))
         key = (message.sender_id, mid)
         task = self._inflight.get(key)
         if task is None:
-            task = asyncio.get_running_loop().create_task(self._run(message, mid))
-            self._inflight[key] = task
-            task.add_done_callback(self._finished(key))
+            task = self._inflight[key] = self._spawn(message, mid)
         else:
             logger.info("redelivery joins the running turn", extra={"conversation_id": message.sender_id,
                                                                     "channel": message.channel, "stage": "server"})
@@ -134,12 +132,17 @@ class TurnScheduler:
             if q.users == 0 and self._queues.get(sender_id) is q:
                 del self._queues[sender_id]
 
-    def _finished(self, key: tuple[str, str]) -> Callable[[asyncio.Task[Turn]], None]:
+    def _spawn(self, message: UserMessage, mid: str | None) -> asyncio.Task[Turn]:
+        task = asyncio.get_running_loop().create_task(self._run(message, mid))
+        task.add_done_callback(self._finished(message.sender_id, mid))
+        return task
+
+    def _finished(self, sender_id: str, mid: str | None) -> Callable[[asyncio.Task[Turn]], None]:
         def done(task: asyncio.Task[Turn]) -> None:
-            if self._inflight.get(key) is task:
-                del self._inflight[key]
+            if mid is not None and self._inflight.get((sender_id, mid)) is task:
+                del self._inflight[(sender_id, mid)]
             if not task.cancelled() and (e := task.exception()) is not None:  # retrieved here: no "never retrieved" warning
-                logger.error("turn failed: %s", type(e).__name__, extra={"conversation_id": key[0], "stage": "server"})
+                logger.error("turn failed: %s", type(e).__name__, extra={"conversation_id": sender_id, "stage": "server"})
         return done
 
 

@@ -131,3 +131,23 @@ def test_a_delivery_without_message_id_waits_for_its_answer(bundled_settings, bu
     reply = asyncio.run(scenario())
     assert reply and not reply[0]["custom"].get("pending")
     assert [m["text"] for m in reply] == [e["text"] for e in p.tracker_store.load("busy") if e["event"] == "bot"]
+
+
+def test_a_turn_queued_longer_than_turn_queue_wait_gets_503(bundled_settings, bundled_router, make_processor) -> None:  # type: ignore[no-untyped-def]
+    app, p, blocking = app_with_blocking_action(bundled_settings, bundled_router, make_processor, turn_queue_wait=0.3)
+
+    async def scenario() -> tuple[Any, Any]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t", timeout=60) as c:
+            first = asyncio.create_task(c.post(URL, json={"sender": "busy", "message": "에너지바우처 신청 방법"}))
+            await wait_until(lambda: blocking.entered == 1)
+            try:
+                second = await c.post(URL, json={"sender": "busy", "message": "기초연금 신청 방법"})
+            finally:
+                blocking.release.set()
+            return await first, second
+
+    first, second = asyncio.run(scenario())
+    assert first.status_code == 200
+    assert second.status_code == 503 and "busy" in second.json()["detail"] and "0.3 s" in second.json()["detail"]
+    assert [e["text"] for e in p.tracker_store.load("busy") if e["event"] == "user"] == ["에너지바우처 신청 방법"]
+    assert app.state.turns.pending("busy") == 0
