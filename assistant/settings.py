@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         clarify_min_confidence: the second intent needs at least this probability to be offered.
         handoff_url: where a human handoff's transcript (PII masked) is POSTed
             (``ASSISTANT_HANDOFF_URL``); default: appended to ``<home>/handoff/queue.jsonl``.
+        holding_reply_after: seconds a REST delivery that carries a message id waits for its turn before it
+            is answered with the holding reply ``utter_please_wait`` (``custom.pending``); the turn goes on
+            and a redelivery of the same message id gets its answer (case C06). ``0``: always wait.
+        turn_queue_wait: seconds a REST turn may wait behind the same conversation's earlier turns
+            before the request fails with 503 (conversation busy).
         api_token: bearer token for the admin endpoints (``/conversations/...``). Without one,
             they answer only when the server is bound to a loopback address (127.0.0.1, ::1, localhost).
             The same token guards ``/mydata/...``, the alerts API (``/connectors/alerts``) and the task
@@ -154,6 +159,8 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [h.strip() for h in value.split(",") if h.strip()]
         return value
+    holding_reply_after: float = Field(default=2.0, ge=0)
+    turn_queue_wait: float = Field(default=60.0, gt=0)
 
     @property
     def db_url(self) -> str:

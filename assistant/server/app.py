@@ -10,7 +10,10 @@ Endpoints:
 
 Turns run through the conversation engine
 (:class:`~assistant.dialogue.processor.MessageProcessor`): state per sender id
-in the tracker store, one turn at a time per conversation.
+in the tracker store, one turn at a time per conversation. REST turns are queued
+per conversation before they take a worker thread, and a delivery whose turn
+takes longer than ``ASSISTANT_HOLDING_REPLY_AFTER`` seconds gets a holding reply
+(:mod:`assistant.server.turns`).
 
 Bad requests get a 4xx with ``{"detail": "..."}`` saying what is wrong; the
 server keeps serving. HTTP status codes are chosen only in this module.
@@ -35,6 +38,7 @@ from assistant.errors import AssistantError, InvalidInputError
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.server.conversations import ConversationError
 from assistant.server.conversations import router as conversations_router
+from assistant.server.turns import TurnScheduler
 from assistant.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -136,6 +140,7 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     app.state.router = router
     app.state.processor = processor
     app.state.settings = settings
+    app.state.turns = None
     app.include_router(conversations_router)
 
     @app.exception_handler(ConversationError)
@@ -171,8 +176,15 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     async def rest_webhook(request: Request) -> JSONResponse:
         raw = await request.body()
         body = _parse_webhook_body(raw, request.headers.get("content-type", ""), settings.max_message_chars)
-        turn = await run_in_threadpool(app.state.processor.handle_message, to_user_message(body))
+        turn = await _turns().handle(to_user_message(body))
         return JSONResponse(render(body.sender, turn.messages))
+
+    def _turns() -> TurnScheduler:
+        # one scheduler per engine: conversation queues, joined redeliveries, holding replies (case C06)
+        turns: TurnScheduler | None = app.state.turns
+        if turns is None or turns.processor is not app.state.processor:
+            turns = app.state.turns = TurnScheduler(app.state.processor, settings.holding_reply_after, settings.turn_queue_wait)
+        return turns
 
     @app.post("/model/parse")
     async def model_parse(request: Request) -> JSONResponse:

@@ -1,0 +1,434 @@
+"""Load through the REST channel: concurrent conversations against a real ``assistant serve``, then the store is counted.
+
+Starts ``python -m assistant serve`` as its own process on a free loopback port,
+on a home with the bundled corpus imported and the NLU trained (``--home``;
+default: prepared once under /tmp), with an empty tracker store:
+SQLite (a fresh file) and PostgreSQL (a throwaway Debian cluster with
+fsync on, from tests/dbservers.py, or ``--pg-url``). Then N conversations run at
+once, each sending T turns one after another through
+``POST /webhooks/rest/webhook`` (httpx async client), each turn with its own
+``message_id``. A delivery answered with the holding reply
+(``custom.pending``, the turn is still running) is redelivered with the same
+message id until the answer comes, as a channel would; a turn's latency is
+from its first delivery to its answer.
+
+Afterwards the tracker store is read directly: every acknowledged turn's user
+event present exactly once (by message id), no user event that was never sent,
+each conversation's turns in the order sent, every user event closed by
+``action_listen`` before the next one, the tracker rebuilds from its events,
+and the stored reply of each message id equals the reply the client received.
+
+Prints a table and writes JSON (default bench/results/rest_load.json).
+
+Usage:
+    python bench/rest_load.py [--conversations 100] [--turns 20] [--stores sqlite,postgresql]
+                              [--home DIR] [--pg-url URL] [--json PATH]
+    python bench/rest_load.py --conversations 5 --turns 3      # quick
+
+The server/driver/verification helpers here are also used by
+tests/server/test_sigkill_recovery.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+WEBHOOK = "/webhooks/rest/webhook"
+#: Redeliveries of a turn after connection errors before it counts as an error.
+TRANSPORT_RETRIES = 3
+DEFAULT_HOME = Path(tempfile.gettempdir()) / "assistant-rest-load-home"
+#: What citizens say in the load: service questions (ko/en), small talk. No handoff (it silences the bot).
+TEXTS = [
+    "안녕하세요",
+    "에너지바우처 받을 수 있나요?",
+    "기초연금 신청 방법 알려주세요",
+    "아동수당은 얼마나 나와요?",
+    "연탄 쿠폰 받을 수 있나요",
+    "청년 월세 지원 조건이 뭐예요?",
+    "How do I apply for the energy voucher?",
+    "What is the basic pension?",
+    "감사합니다",
+    "출산하면 받을 수 있는 지원금이 있나요?",
+    "장애인 활동지원 서비스 신청은 어디서 해요?",
+    "Hello",
+    "국민취업지원제도가 뭐예요?",
+    "한부모가족 지원 알려주세요",
+    "Thank you",
+    "주거급여 신청 자격이 궁금해요",
+    "노인 일자리 사업 있나요?",
+    "전기요금 할인 받을 수 있나요",
+    "What documents do I need for the child allowance?",
+    "네 알겠어요",
+]
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    from dbservers import free_port as _free_port
+
+    return _free_port()
+
+
+def prepare_home(home: Path) -> Path:
+    """Import the bundled corpus and train the NLU under ``home`` unless already done (about a minute the first time)."""
+    from assistant.app_state import ensure_ready
+    from assistant.knowledge.embedder import make_embedder
+    from assistant.settings import Settings
+
+    settings = Settings(home=home)
+    ensure_ready(settings, make_embedder(settings.embedder, settings.embed_threads), progress=False)
+    return home
+
+
+def copy_home(src: Path, dst: Path) -> Path:
+    """A fresh home with ``src``'s index, NLU and document store (nothing else: no trackers, tasks, consents)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in ("index", "nlu"):
+        shutil.copytree(src / name, dst / name, dirs_exist_ok=True)
+    shutil.copy2(src / "assistant.db", dst / "assistant.db")
+    return dst
+
+
+@dataclass
+class ServerProcess:
+    """A running ``assistant serve`` process."""
+
+    proc: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def kill(self) -> None:
+        """SIGKILL: no cleanup, no flushing, like a crash or the OOM killer."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+
+    def stop(self) -> None:
+        """SIGTERM and wait (SIGKILL after 30 s)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start_server(home: Path, tracker_url: str, port: int | None = None, env: dict[str, str] | None = None,
+                 timeout: float = 300.0) -> ServerProcess:
+    """Start ``python -m assistant serve`` on ``home`` with the tracker store ``tracker_url``; wait for ``/health``.
+
+    Raises:
+        RuntimeError: it exited or did not answer within ``timeout`` seconds (with its log's tail).
+    """
+    port = port or free_port()
+    log = home / f"server-{port}-{time.time_ns()}.log"
+    full_env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_TRACKER_STORE_URL": tracker_url, **(env or {})}
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+    server = ServerProcess(proc, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        try:
+            if httpx.get(server.url + "/health", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    server.stop()
+    raise RuntimeError(f"assistant serve did not start: {log.read_text(errors='replace')[-3000:]}")
+
+
+def plan(conversations: int, turns: int, prefix: str = "load") -> dict[str, list[tuple[str, str]]]:
+    """``{conversation id: [(message id, text), ...]}``; message ids ``<conv>:<turn, 3 digits>`` sort in turn order."""
+    out = {}
+    for c in range(conversations):
+        conv = f"{prefix}-{c:03d}"
+        out[conv] = [(f"{conv}:{t:03d}", TEXTS[(c + t) % len(TEXTS)]) for t in range(turns)]
+    return out
+
+
+def is_holding(reply: Any) -> bool:
+    """Whether a REST reply is the holding reply (the turn is still running)."""
+    return isinstance(reply, list) and any(isinstance(m, dict) and (m.get("custom") or {}).get("pending") is True for m in reply)
+
+
+@dataclass
+class DriveResult:
+    """What the client saw.
+
+    Attributes:
+        acked: ``{(conv, message id): reply}`` for every turn answered (not the holding reply).
+        latencies_ms: per acknowledged turn, first delivery → answer.
+        errors: ``"conv mid: what"`` for non-200 answers and transport errors.
+        holding_replies: deliveries answered with the holding reply.
+        transport_retries: redeliveries after a connection error (e.g. a keep-alive connection the server
+            closed as the request went out); a turn that still fails after :data:`TRANSPORT_RETRIES` is an error.
+        deliveries: HTTP requests sent.
+        wall_s: seconds from the first request to the last answer.
+    """
+
+    acked: dict[tuple[str, str], Any] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    holding_replies: int = 0
+    transport_retries: int = 0
+    retry_reasons: Counter[str] = field(default_factory=Counter)
+    deliveries: int = 0
+    wall_s: float = 0.0
+
+
+async def drive(url: str, turns_by_conv: dict[str, list[tuple[str, str]]], *, result: DriveResult | None = None,
+                stop_on_transport_error: bool = False, on_ack: Callable[[DriveResult], None] | None = None,
+                timeout: float = 120.0) -> DriveResult:
+    """Run every conversation at once, each turn after the previous one's answer.
+
+    Args:
+        url: the server's base URL.
+        turns_by_conv: see :func:`plan`; turns already in ``result.acked`` are skipped.
+        result: accumulate into this (a redelivery run after a crash).
+        stop_on_transport_error: a conversation stops at its first connection error (the server died) and its
+            remaining turns stay unacknowledged; otherwise the error is counted and the conversation goes on.
+        on_ack: called after every acknowledged turn (the crash test kills the server from here).
+        timeout: seconds per HTTP request.
+    """
+    res = result or DriveResult()
+    # idle connections are dropped after 2 s, before uvicorn's 5 s keep-alive timeout closes them on its side
+    # (with both at 5 s a request can go out on a connection the server is closing: a ReadError)
+    limits = httpx.Limits(max_connections=len(turns_by_conv) + 10, max_keepalive_connections=len(turns_by_conv) + 10,
+                          keepalive_expiry=2.0)
+
+    async def conversation(client: httpx.AsyncClient, conv: str, turns: list[tuple[str, str]]) -> None:
+        for mid, text in turns:
+            if (conv, mid) in res.acked:
+                continue
+            t0 = time.perf_counter()
+            retries = 0
+            while True:
+                res.deliveries += 1
+                try:
+                    r = await client.post(WEBHOOK, json={"sender": conv, "message": text, "message_id": mid})
+                except httpx.TransportError as e:
+                    if stop_on_transport_error:
+                        res.errors.append(f"{conv} {mid}: {type(e).__name__}")
+                        return
+                    if retries < TRANSPORT_RETRIES:  # a channel redelivers the same message id; the server answers it once
+                        retries += 1
+                        res.transport_retries += 1
+                        res.retry_reasons[type(e).__name__] += 1
+                        continue
+                    res.errors.append(f"{conv} {mid}: {type(e).__name__} after {retries} redeliveries")
+                    break
+                if r.status_code != 200:
+                    res.errors.append(f"{conv} {mid}: HTTP {r.status_code} {r.text[:200]}")
+                    break
+                reply = r.json()
+                if is_holding(reply):
+                    res.holding_replies += 1
+                    continue  # the holding reply already waited; redeliver the same message id
+                res.acked[(conv, mid)] = reply
+                res.latencies_ms.append((time.perf_counter() - t0) * 1000)
+                if on_ack is not None:
+                    on_ack(res)
+                break
+
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
+        await asyncio.gather(*(conversation(client, conv, turns) for conv, turns in turns_by_conv.items()))
+    res.wall_s += time.perf_counter() - t0
+    return res
+
+
+def verify_store(tracker_url: str, turns_by_conv: dict[str, list[tuple[str, str]]],
+                 acked: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """Count the store against what was sent and acknowledged (see the module docstring).
+
+    Returns:
+        ``{"user_events", "lost", "duplicated", "unexpected", "out_of_order", "unclosed_turns",
+        "unloadable", "reply_mismatch", "problems": [first 20 descriptions]}``; all counts 0 when sound.
+    """
+    from assistant.dialogue.tracker import load_tracker
+    from assistant.stores.trackers import SQLTrackerStore
+
+    store = SQLTrackerStore(tracker_url)
+    counts = Counter[str]()
+    problems: list[str] = []
+    try:
+        for conv, turns in turns_by_conv.items():
+            sent = [mid for mid, _ in turns]
+            events = store.load(conv)
+            users = [e.get("message_id") for e in events if e.get("event") == "user"]
+            counts["user_events"] += len(users)
+            seen = Counter(users)
+            for mid, n in seen.items():
+                if n > 1:
+                    counts["duplicated"] += n - 1
+                    problems.append(f"{conv}: {mid} stored {n} times")
+                if mid not in sent:
+                    counts["unexpected"] += 1
+                    problems.append(f"{conv}: user event {mid!r} that was never sent")
+            for mid in sent:
+                if (conv, mid) in acked and mid not in seen:
+                    counts["lost"] += 1
+                    problems.append(f"{conv}: acknowledged {mid} missing")
+            order = [sent.index(m) for m in users if m in sent]
+            if order != sorted(order):
+                counts["out_of_order"] += 1
+                problems.append(f"{conv}: turns stored in order {order}")
+            # every user event is followed by action_listen before the next user event (a whole turn)
+            open_turn = False
+            for e in events:
+                if e.get("event") == "user":
+                    if open_turn:
+                        counts["unclosed_turns"] += 1
+                        problems.append(f"{conv}: a turn without action_listen before {e.get('message_id')}")
+                    open_turn = True
+                elif e.get("event") == "action" and e.get("name") == "action_listen":
+                    open_turn = False
+            if open_turn:
+                counts["unclosed_turns"] += 1
+                problems.append(f"{conv}: last turn without action_listen")
+            try:
+                load_tracker(store, conv)
+            except Exception as e:  # noqa: BLE001 - counted and reported
+                counts["unloadable"] += 1
+                problems.append(f"{conv}: tracker does not load: {e}")
+            for mid in sent:
+                if (conv, mid) not in acked:
+                    continue
+                stored = store.reply_for(conv, mid)
+                got = [m.get("text") for m in acked[(conv, mid)]]
+                want = None if stored is None else [m.get("text") for m in stored.get("messages", [])]
+                if got != want:
+                    counts["reply_mismatch"] += 1
+                    problems.append(f"{conv}: {mid} answered {got!r} but stored {want!r}")
+    finally:
+        store.engine.dispose()
+    keys = ["user_events", "lost", "duplicated", "unexpected", "out_of_order", "unclosed_turns", "unloadable", "reply_mismatch"]
+    return {**{k: int(counts[k]) for k in keys}, "problems": problems[:20]}
+
+
+def pct(values: list[float], q: float) -> float | None:
+    """The ``q``-th percentile rounded to 0.1 ms, or None when empty."""
+    return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns: int) -> dict[str, Any]:
+    """One full run (server start, warm-up, load, stop, verification) against one tracker store."""
+    server = start_server(home, tracker_url)
+    try:
+        warm = plan(2, 3, prefix=f"warm-{name}")
+        asyncio.run(drive(server.url, warm))
+        work = plan(conversations, turns)
+        res = asyncio.run(drive(server.url, work))
+    finally:
+        server.stop()
+    check = verify_store(tracker_url, work, res.acked)
+    n = conversations * turns
+    return {
+        "turns_sent": n,
+        "turns_acked": len(res.acked),
+        "errors": len(res.errors),
+        "error_examples": res.errors[:5],
+        "deliveries": res.deliveries,
+        "holding_replies": res.holding_replies,
+        "transport_retries": res.transport_retries,
+        "transport_retry_reasons": dict(res.retry_reasons),
+        "turns_per_s": round(len(res.acked) / res.wall_s, 1) if res.wall_s else None,
+        "wall_s": round(res.wall_s, 1),
+        "latency_ms_p50": pct(res.latencies_ms, 50),
+        "latency_ms_p95": pct(res.latencies_ms, 95),
+        "latency_ms_p99": pct(res.latencies_ms, 99),
+        "latency_ms_max": round(max(res.latencies_ms), 1) if res.latencies_ms else None,
+        "store": check,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--conversations", type=int, default=100)
+    ap.add_argument("--turns", type=int, default=20)
+    ap.add_argument("--stores", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    ap.add_argument("--home", type=Path, help=f"a prepared home to copy (default: {DEFAULT_HOME}, prepared on first use)")
+    ap.add_argument("--pg-url", help="use this (empty) PostgreSQL database instead of starting a throwaway cluster")
+    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "rest_load.json")
+    args = ap.parse_args(argv)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    unknown = sorted(set(stores) - {"sqlite", "postgresql"})
+    if unknown:
+        ap.error(f"unknown store(s) {unknown}; choose from sqlite, postgresql")
+    source = args.home or prepare_home(DEFAULT_HOME)
+    results: dict[str, Any] = {}
+    load0 = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="rest-load-") as tmp:
+        for name in stores:
+            home = copy_home(source, Path(tmp) / name)
+            if name == "sqlite":
+                results[name] = run_store(name, f"sqlite:///{home / 'trackers.db'}", home, args.conversations, args.turns)
+            elif args.pg_url:
+                results[name] = run_store(name, args.pg_url, home, args.conversations, args.turns)
+            else:
+                from dbservers import missing_postgres, start_postgres
+
+                reason = missing_postgres()
+                if reason:
+                    results[name] = {"skipped": reason}
+                    continue
+                pg = start_postgres(fsync=True)
+                try:
+                    results[name] = run_store(name, pg.create_database("rest_load"), home, args.conversations, args.turns)
+                finally:
+                    pg.destroy()
+
+    cols = ["turns_acked", "errors", "holding_replies", "transport_retries", "turns_per_s", "latency_ms_p50", "latency_ms_p95", "latency_ms_p99"]
+    checks = ["lost", "duplicated", "out_of_order", "unclosed_turns", "reply_mismatch"]
+    print(f"{args.conversations} conversations x {args.turns} turns through POST {WEBHOOK}")
+    print(f"{'store':<11}" + "".join(f"{c:>18}" for c in cols + checks))
+    for name, r in results.items():
+        if "skipped" in r:
+            print(f"{name:<11}  skipped: {r['skipped']}")
+            continue
+        print(f"{name:<11}" + "".join(f"{str(r[c]):>18}" for c in cols) + "".join(f"{r['store'][c]:>18}" for c in checks))
+    out = {
+        "workload": {"conversations": args.conversations, "turns": args.turns, "channel": "rest",
+                     "what": "each conversation sends its turns one after another, all conversations at once; "
+                             "a holding reply is redelivered with the same message id; latency = first delivery to answer"},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "loadavg_1min_at_start": round(load0, 2)},
+        "notes": "one `assistant serve` process (uvicorn, one worker) on loopback, client in another process on the same machine. "
+                 "SQLite: WAL, synchronous=NORMAL. PostgreSQL: throwaway local cluster, fsync=on (unless --pg-url).",
+        "results": results,
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {args.json}")
+    bad = any(r["errors"] or any(r["store"][k] for k in checks + ["unexpected", "unloadable"]) or r["turns_acked"] != r["turns_sent"]
+              for r in results.values() if "skipped" not in r)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
