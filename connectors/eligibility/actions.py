@@ -1,7 +1,8 @@
 """The eligibility conversation's actions (Rasa-SDK shape; see :mod:`assistant.dialogue.sdk`).
 
 * ``validate_eligibility_form`` — the form's ``required_slots`` made dynamic ("fewest questions
-  first"): at activation it looks for a service named in the message (``POST /services/find``; "에너지바우처
+  first"): at activation it offers to fill the facts from Public MyData instead (``use_mydata``, when the
+  domain has the MyData dialogue) and looks for a service named in the message (``POST /services/find``; "에너지바우처
   받을 수 있나요?" checks that one service); at every step it asks the eligibility service which
   services are still ``unknown`` for the facts known so far and picks, among the form's slots not yet
   answered or skipped, the fact that the most of them are missing. The form ends when no unknown
@@ -196,6 +197,10 @@ class ValidateEligibilityForm:
             return [*events, slot_set("requested_slot", None)]
         if sum(report.counts.values()) == 0:  # no catalogue imported: nothing to ask for
             return [*events, slot_set("requested_slot", None)]
+        intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
+        if activating and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") \
+                and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
+            dispatcher.utter_message(response="utter_eligibility_offer_mydata")
         skipped = set(tracker.get_slot("skipped_slots") or [])
         askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped]
         unknown = [r for r in report.results if r.status == "unknown"]

@@ -151,9 +151,13 @@ class EligibilityService:
         return self.run(facts, service_ids, statuses)[1]
 
     def run(self, facts: Facts, service_ids: list[str] | None = None,
-            statuses: list[StatusName] | None = None) -> tuple[Evaluation, list[ServiceResult]]:
-        """Like :meth:`check`, also returning the :class:`Evaluation` (whole-catalogue statuses and counts)."""
-        cat = self.catalogue_or_empty()
+            statuses: list[StatusName] | None = None, *, allow_empty: bool = False) -> tuple[Evaluation, list[ServiceResult]]:
+        """Like :meth:`check`, also returning the :class:`Evaluation` (whole-catalogue statuses and counts).
+
+        ``allow_empty``: a source without a catalogue evaluates as an empty one (the HTTP API: the conversation
+        says the catalogue is missing) instead of raising :class:`ModelNotFoundError` (the CLI).
+        """
+        cat = self.catalogue_or_empty() if allow_empty else self.catalogue()
         ev = Evaluation(cat, facts)
         rows = cat.rows(service_ids)
         if statuses is not None and len(rows):
@@ -283,7 +287,7 @@ def create_app(settings: Settings | None = None, service: EligibilityService | N
     @app.post("/check", response_model=CheckResponse)
     async def check(req: CheckRequest) -> Response:
         def run() -> bytes:
-            ev, results = service.run(req.facts, req.service_ids, req.statuses)
+            ev, results = service.run(req.facts, req.service_ids, req.statuses, allow_empty=True)
             body = {"catalogue_version": ev.catalogue.version, "counts": ev.counts(),
                     "results": [r.to_json() for r in results]}
             return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

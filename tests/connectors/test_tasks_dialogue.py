@@ -137,7 +137,7 @@ def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: Messa
     assert backend.store.count() == 1
     app = backend.store.get(receipt, applicant_id_for("c1"))
     assert app.service_id == MIHONMO and app.service_name == title
-    assert app.facts == {"age": 24, "income_pct_median": 45.0}  # region is not a Facts field
+    assert app.facts == {"age": 24, "income_pct_median": 45.0, "region": "서울특별시"}
     assert [(c["name"], c["provided"]) for c in app.checklist][-1] == ("주민등록등본", "official")
     assert {c["provided"] for c in app.checklist[:-1]} == {"pending"}
     assert slot(conv, "last_receipt") == receipt and slot(conv, "task_pending") is None
