@@ -9,6 +9,13 @@ the rest carry the numbers logs are full of (timestamps, latencies, ids, ports,
 amounts, dates). Every planted secret is recorded, so the run also reports
 how many stayed visible (must be 0).
 
+Measured (2 shared cores, load 8, median of 5 rounds): the regex phone
+pattern before the merge 92 ms per 1,000 lines and 4 of 196 secrets left
+visible ("(02) 219-9364" forms); libphonenumber since, 400-600 ms per 1,000
+lines (p50 0.16 ms, p95 0.4-0.5 ms a line) and none visible. The cost is the
+matcher parsing every digit group; timestamps and IPv4 addresses are blanked
+before it runs (that halved p95).
+
 Usage:
     python bench/pii_masking.py [--rounds 5] [--json bench/results/pii_masking.json]
 """
