@@ -179,6 +179,9 @@ def test_month_alone(text: str, surface: str, value: str) -> None:
         ("2026년", []),
         ("13월", [(INVALID_TIME, "13월")]),
         ("25시", [(INVALID_TIME, "25시")]),
+        ("한시적 지원금", []),  # 한시 (temporary) is a word, not one o'clock
+        ("한시름 놓았어요", []),
+        ("열두시", [(TIME, "열두시")]),
     ],
 )
 def test_time_and_duration_boundaries(text: str, expected: list[tuple[str, str]]) -> None:
