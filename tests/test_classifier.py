@@ -233,3 +233,58 @@ class TestClinc150Subset:
         assert rep.oos.oos_recall >= 0.70
         # the threshold was chosen on validation: its out-of-scope recall there reached the target
         assert clf.validation["source"] == "validation" and clf.validation["oos_recall"] >= clf.config.target_oos_recall
+
+
+class TestLearnedOosHead:
+    """``oos_score="learned"``: a combiner of confidence and embedding distances, fitted on validation."""
+
+    LEARNED = CFG.model_copy(update={"oos_score": "learned"})
+
+    def test_fitted_on_validation_and_reaches_the_target_recall(self) -> None:
+        train, Xtr, val, Xv = _toy()
+        clf = IntentClassifier(FixedEmbedder(), self.LEARNED)  # type: ignore[arg-type]
+        clf.fit_vectors(Xtr, train, val, Xv)
+        assert clf.validation["oos_score"] == "learned"
+        assert clf.validation["oos_recall"] >= self.LEARNED.target_oos_recall  # on cross-fitted validation scores
+        origin, corner = clf.decide_vectors(np.array([[0.0, 0.0], [3.0, 0.0]]))
+        assert 0.0 <= corner.oos_score < origin.oos_score <= 1.0
+        assert origin.is_out_of_scope and not corner.is_out_of_scope and corner.label == "a"
+
+    def test_scores_differ_from_max_probability(self) -> None:
+        train, Xtr, val, Xv = _toy()
+        learned = IntentClassifier(FixedEmbedder(), self.LEARNED)  # type: ignore[arg-type]
+        learned.fit_vectors(Xtr, train, val, Xv)
+        plain = IntentClassifier(FixedEmbedder(), CFG)  # type: ignore[arg-type]
+        plain.fit_vectors(Xtr, train, val, Xv)
+        s_learned = [d.oos_score for d in learned.decide_vectors(Xv)]
+        s_plain = [d.oos_score for d in plain.decide_vectors(Xv)]
+        assert np.allclose(s_plain, [1 - max(p.confidence for p in d.ranking) for d in plain.decide_vectors(Xv)])
+        assert not np.allclose(s_learned, s_plain)
+
+    def test_without_heldout_out_of_scope_data_falls_back(self) -> None:
+        train, Xtr, val, Xv = _toy()
+        clf = IntentClassifier(FixedEmbedder(), self.LEARNED)  # type: ignore[arg-type]
+        clf.fit_vectors(Xtr, train)  # out-of-fold calibration: no held-out embeddings for the head
+        assert clf.validation["oos_score"] == "max_probability"
+        in_scope = [i for i, e in enumerate(val) if e.intent != "out_of_scope"]
+        clf.fit_vectors(Xtr, train, [val[i] for i in in_scope], Xv[in_scope])  # validation without out-of-scope examples
+        assert clf.validation["oos_score"] == "max_probability"
+
+    def test_save_load_keeps_the_head(self, tmp_path: Path) -> None:
+        train, Xtr, val, Xv = _toy()
+        clf = IntentClassifier(FixedEmbedder(), self.LEARNED)  # type: ignore[arg-type]
+        clf.fit_vectors(Xtr, train, val, Xv)
+        clf.save(tmp_path)
+        back = IntentClassifier.load(tmp_path, FixedEmbedder())  # type: ignore[arg-type]
+        assert np.allclose([d.oos_score for d in back.decide_vectors(Xv)], [d.oos_score for d in clf.decide_vectors(Xv)])
+
+    def test_head_needs_enough_heldout_messages_of_each_kind(self) -> None:
+        from assistant.nlu.oos import OosHead
+
+        train, Xtr, _, _ = _toy()
+        head = OosHead(Xtr, [e.intent for e in train], "out_of_scope")
+        n = 40
+        with pytest.raises(InvalidInputError, match="held-out"):
+            head.fit(np.ones(n), np.zeros(n), np.ones((n, 2)), np.r_[np.ones(5), np.zeros(n - 5)].astype(bool))
+        with pytest.raises(InvalidInputError, match="not fitted"):
+            head.score(np.ones(1), np.zeros(1), np.ones((1, 2)))

@@ -10,7 +10,7 @@ import pytest
 from entity_examples import TOK
 
 from assistant.errors import InvalidConfigError
-from assistant.nlu.entities import INVALID_TIME, TIME, DateExtractor
+from assistant.nlu.entities import DURATION, INVALID_TIME, TIME, DateExtractor
 
 SEOUL = ZoneInfo("Asia/Seoul")
 # Wednesday 25 November 2026, 10:00 in Seoul
@@ -90,3 +90,99 @@ def test_past_preference() -> None:
 def test_bad_config(kwargs: dict[str, str]) -> None:
     with pytest.raises(InvalidConfigError):
         DateExtractor(**kwargs)  # type: ignore[arg-type]
+
+
+def _full(text: str, now: dt.datetime = REF) -> list[tuple[str, str, object, object]]:
+    spans = DateExtractor(now=lambda: now).extract(text, TOK.tokenize(text))
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+    return [(s.entity, s.text, s.value, s.additional_info) for s in spans]
+
+
+def _at(days: int, hour: int, minute: int = 0) -> str:
+    """Duckling's instant format for TODAY + days at hour:minute in Seoul, built independently of the extractor."""
+    d = TODAY + dt.timedelta(days=days)
+    return f"{d.isoformat()}T{hour:02d}:{minute:02d}:00.000+09:00"
+
+
+@pytest.mark.parametrize(
+    "text, surface, value, grain",
+    [
+        ("오후 3시에 갈게요", "오후 3시", _at(0, 15), "hour"),  # REF is 10:00, so today
+        ("오전 9시 30분", "오전 9시 30분", _at(1, 9, 30), "minute"),  # 9:30 has passed: tomorrow
+        ("10시 반", "10시 반", _at(0, 10, 30), "minute"),
+        ("3시", "3시", _at(0, 15), "hour"),  # no 오전/오후: the nearer of 03:00 and 15:00 ahead
+        ("밤 12시", "밤 12시", _at(1, 0), "hour"),
+        ("3 pm", "3 pm", _at(0, 15), "hour"),
+        ("3:30pm", "3:30pm", _at(0, 15, 30), "minute"),
+        ("15:30", "15:30", _at(0, 15, 30), "minute"),
+        ("내일 오후 3시", "내일 오후 3시", _at(1, 15), "hour"),
+        ("tomorrow at 3pm", "tomorrow at 3pm", _at(1, 15), "hour"),
+        ("다음주 금요일 오후 2시에", "다음주 금요일 오후 2시", _at(7 + FRIDAY - TODAY.weekday(), 14), "hour"),
+    ],
+)
+def test_times_of_day(text: str, surface: str, value: str, grain: str) -> None:
+    ((entity, got_surface, got_value, info),) = _full(text)
+    assert (entity, got_surface, got_value) == (TIME, surface, value)
+    assert info == {"type": "value", "grain": grain, "value": value, "values": [{"type": "value", "grain": grain, "value": value}]}
+
+
+def test_time_of_day_in_the_past_preference() -> None:
+    spans = DateExtractor(now=lambda: REF, prefer="past").extract("3 pm", [])
+    assert [s.value for s in spans] == [_at(-1, 15)]
+
+
+@pytest.mark.parametrize(
+    "text, surface, n, unit, seconds",
+    [
+        ("3개월 동안 살았어요", "3개월 동안", 3, "month", 3 * 30 * 86400),
+        ("두 달", "두 달", 2, "month", 2 * 30 * 86400),
+        ("3시간 걸려요", "3시간", 3, "hour", 3 * 3600),
+        ("세 시간", "세 시간", 3, "hour", 3 * 3600),
+        ("10일간", "10일간", 10, "day", 10 * 86400),
+        ("2년 살았어요", "2년", 2, "year", 2 * 365 * 86400),
+        ("2주", "2주", 2, "week", 2 * 7 * 86400),
+        ("for 2 weeks", "2 weeks", 2, "week", 2 * 7 * 86400),
+        ("it takes an hour", "an hour", 1, "hour", 3600),
+        ("30 minutes", "30 minutes", 30, "minute", 1800),
+    ],
+)
+def test_durations(text: str, surface: str, n: int, unit: str, seconds: int) -> None:
+    ((entity, got_surface, value, info),) = _full(text)
+    assert (entity, got_surface, value) == (DURATION, surface, n)
+    assert info == {"type": "value", "value": n, "unit": unit, unit: n, "normalized": {"value": seconds, "unit": "second"}}
+
+
+@pytest.mark.parametrize(
+    "text, surface, value",
+    [
+        ("3월에 신청하세요", "3월", f"{TODAY.year + 1}-03"),  # REF is November: next March
+        ("12월", "12월", f"{TODAY.year}-12"),
+        ("11월", "11월", f"{TODAY.year}-11"),  # the current month counts
+        ("2027년 5월", "2027년 5월", "2027-05"),
+        ("due in March", "March", f"{TODAY.year + 1}-03"),
+    ],
+)
+def test_month_alone(text: str, surface: str, value: str) -> None:
+    ((entity, got_surface, got_value, info),) = _full(text)
+    assert (entity, got_surface, got_value) == (TIME, surface, value)
+    assert info is not None and info["grain"] == "month" and info["value"] == f"{value}-01T00:00:00.000+09:00"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3개월 후", [(TIME, "3개월 후")]),  # a date, not a duration
+        ("in 2 weeks", [(TIME, "in 2 weeks")]),
+        ("3일에 가요", []),  # a day of the month alone is not a duration
+        ("I am 70 years old", []),  # an age
+        ("2026년", []),
+        ("13월", [(INVALID_TIME, "13월")]),
+        ("25시", [(INVALID_TIME, "25시")]),
+        ("한시적 지원금", []),  # 한시 (temporary) is a word, not one o'clock
+        ("한시름 놓았어요", []),
+        ("열두시", [(TIME, "열두시")]),
+    ],
+)
+def test_time_and_duration_boundaries(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(e, s) for e, s, _, _ in _full(text)] == expected

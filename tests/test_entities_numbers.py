@@ -63,10 +63,65 @@ def _extract(text: str) -> list[tuple[str, str, object]]:
         ("６５세", [(AGE, "６５세", 65)]),
         ("I am 65 years old", [(AGE, "65 years old", 65)]),
         ("aged 65", [(AGE, "aged 65", 65)]),
-        ("200살", [(NUMBER, "200", 200)]),  # not a plausible age
         ("이거 사 주세요", []),  # 이/사 are not numerals here
         ("", []),
     ],
 )
 def test_extract(text: str, expected: list[tuple[str, str, object]]) -> None:
     assert _extract(text) == expected
+
+
+def _ages(text: str) -> list[tuple[str, object, object]]:
+    spans = NumberExtractor().extract(text, TOK.tokenize(text))
+    return [(s.text, s.value, (s.additional_info or {}).get("valid")) for s in spans if s.entity == AGE]
+
+
+@pytest.mark.parametrize(
+    "text, surface, value",
+    [
+        ("I'm 70", "70", 70),
+        ("I'm 70.", "70", 70),
+        ("i\u2019m 70 and retired", "70", 70),
+        ("I am 70", "70", 70),
+        ("70 years old", "70 years old", 70),
+        ("a 70-year-old man", "70-year-old", 70),
+        ("I am 70 years of age", "70 years of age", 70),
+        ("she is 8 yo", "8 yo", 8),
+        ("70살이에요", "70살", 70),
+        ("일흔 살", "일흔 살", 70),
+        ("칠십세", "칠십세", 70),
+        ("칠십세입니다", "칠십세", 70),
+        ("나이는 70이에요", "70", 70),
+        ("제 나이는 일흔입니다", "일흔", 70),
+        ("age: 70", "age: 70", 70),
+    ],
+)
+def test_ages(text: str, surface: str, value: int) -> None:
+    assert _ages(text) == [(surface, value, True)]
+
+
+@pytest.mark.parametrize("text", ["70%", "I'm 70% sure", "70 dollars", "I am 70 dollars short", "2070년", "I'm 7 years older", "70명"])
+def test_not_ages(text: str) -> None:
+    spans = NumberExtractor().extract(text, TOK.tokenize(text))
+    assert [s.entity for s in spans] == [NUMBER]
+    assert spans[0].value == int("".join(ch for ch in text if ch.isdigit()))
+
+
+@pytest.mark.parametrize("text, surface, value", [("200살", "200살", 200), ("I am 150 years old", "150 years old", 150), ("3.5살", "3.5살", 3.5)])
+def test_implausible_ages_are_flagged_not_dropped(text: str, surface: str, value: float) -> None:
+    """An age expression stays an ``age`` (what the person said) with ``valid: False``; the form's validator rejects it."""
+    spans = [s for s in NumberExtractor().extract(text, TOK.tokenize(text)) if s.entity == AGE]
+    assert [(s.text, s.value) for s in spans] == [(surface, value)]
+    info = spans[0].additional_info
+    assert info is not None and info["valid"] is False and info["reason"] == "out_of_range"
+    assert spans[0].to_json()["additional_info"]["valid"] is False
+
+
+@pytest.mark.parametrize("text, ok", [("200살이에요", False), ("일흔 살이에요", True), ("I'm 70", True)])
+def test_age_entity_feeds_the_dialogue_age_validator(text: str, ok: bool) -> None:
+    from assistant.dialogue.validators import validate_age
+
+    (span,) = [s for s in NumberExtractor().extract(text, TOK.tokenize(text)) if s.entity == AGE]
+    result = validate_age(span.to_json()["value"])
+    assert result.ok is ok
+    assert result.reason == (None if ok else "out_of_range")

@@ -10,6 +10,7 @@ from entity_examples import TOK
 
 from assistant.nlu.entities import PHONE, RRN, EntityPipeline, PiiEntitySpan, PiiExtractor
 from assistant.nlu.entities.pii import is_rrn
+from assistant.nlu.pii import find_pii
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,31 @@ def test_rrn_and_phone_never_in_repr_or_logs(caplog: pytest.LogCaptureFixture) -
     assert all(isinstance(s, PiiEntitySpan) for s in result.pii)
     # the API still gets the values
     assert {s.to_json()["value"] for s in result.pii} == {"9001011234567", "01098765432"}
+
+
+def test_business_numbers_are_phone_entities_but_not_personal_data() -> None:
+    text = "상담은 1588-1234, 제 번호는 010-9876-5432"
+    result = EntityPipeline(tokenizer=TOK).parse(text)
+    phones = [(s.text, s.value, isinstance(s, PiiEntitySpan)) for s in result.entities if s.entity == PHONE]
+    assert phones == [("1588-1234", "15881234", False), ("010-9876-5432", "01098765432", True)]
+    assert [s.text for s in result.pii] == ["010-9876-5432"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "전화 010-1234-5678 로 주세요",
+        "사무실 (02) 219-9364 또는 031.987.6543",
+        "call +82 10 1234 5678 or +1 415 555 0123",
+        "tel010-1234-5678",
+        "０１０-１２３４-５６７８, 900101-1234567",
+        "외국인등록번호 850315 5123456",
+        "보건복지상담센터 129 또는 1588-1234",
+        "서비스ID 000000465790 수정일 2026-01-29",
+    ],
+)
+def test_entities_and_log_masking_find_the_same_personal_numbers(text: str) -> None:
+    """One detector: every personal phone or resident number the entity stage finds is masked in logs, and no more."""
+    entity = sorted((s.start, s.end) for s in PiiExtractor().extract(text, []) if isinstance(s, PiiEntitySpan))
+    masked = sorted((s.start, s.end) for s in find_pii(text) if s.kind in ("phone", "rrn"))
+    assert entity == masked

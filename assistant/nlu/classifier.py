@@ -38,7 +38,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,6 +50,7 @@ from sklearn.model_selection import StratifiedKFold
 from assistant.errors import InvalidConfigError, InvalidInputError, ModelNotFoundError
 from assistant.knowledge.embedder import Embedder
 from assistant.nlu.features import Featurizer
+from assistant.nlu.oos import MIN_HELDOUT_OOS, OosHead
 from assistant.nlu.types import TrainingExample
 
 #: Version of the saved artifact; older ones must be retrained.
@@ -71,7 +72,8 @@ class NluResult:
     Attributes:
         text: the message; language: ``"ko"``/``"en"``.
         intent: the top intent; ranking: all intents, best first (calibrated probabilities).
-        oos_score: 0..1, higher = more likely out of scope (1 - best in-scope probability).
+        oos_score: 0..1, higher = more likely out of scope (1 - best in-scope probability, or the
+            learned head's probability with ``oos_score="learned"``).
         is_out_of_scope: the out-of-scope intent ranks first or ``oos_score`` reached the threshold.
     """
 
@@ -123,6 +125,10 @@ class IntentClassifierConfig(BaseModel):
         target_oos_recall: the threshold is the highest whose held-out out-of-scope recall reaches this.
         calibration_folds: k of the stratified k-fold used for calibration when no validation data is given.
         max_iter: solver iterations.
+        oos_score: ``"max_probability"`` (``1 - max`` in-scope probability) or ``"learned"``
+            (:class:`~assistant.nlu.oos.OosHead`, fitted on validation data with out-of-scope
+            examples; without such data the classifier falls back to max probability and says so
+            in ``validation["oos_score"]``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -136,6 +142,7 @@ class IntentClassifierConfig(BaseModel):
     target_oos_recall: Annotated[float, Field(ge=0, le=1)] = 0.85
     calibration_folds: Annotated[int, Field(ge=2)] = 5
     max_iter: Annotated[int, Field(ge=10)] = 3000
+    oos_score: Literal["max_probability", "learned"] = "max_probability"
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
@@ -199,6 +206,7 @@ class IntentClassifier:
         self.temperature = 1.0
         self.oos_threshold = 1.0 + 1e-7
         self.validation: dict[str, Any] = {}
+        self._oos_head: OosHead | None = None
 
     @property
     def oos_label(self) -> str:
@@ -246,6 +254,7 @@ class IntentClassifier:
         if vectors.shape[0] != len(examples):
             raise InvalidInputError(f"{vectors.shape[0]} embeddings for {len(examples)} examples")
         texts = [e.text for e in examples]
+        self._oos_head = None
         self._featurizer, self._model = self._fit(vectors, texts, y)
         self.labels = [str(c) for c in self._model.classes_]
         index = {lab: i for i, lab in enumerate(self.labels)}
@@ -257,13 +266,17 @@ class IntentClassifier:
             known = [i for i, e in enumerate(validation) if e.intent in index or e.intent == self.oos_label]
             logits = self._logits(validation_vectors[known], [validation[i].text for i in known])
             held_y = np.array([index.get(validation[i].intent, -1) for i in known], dtype=int)
+            held_vectors: np.ndarray | None = validation_vectors[known]
             source = "validation"
         else:
             logits, held_y, source = self._out_of_fold(vectors, texts, y, index)
+            held_vectors = None
         seen = held_y >= 0
         self.temperature = fit_temperature(logits[seen], held_y[seen]) if seen.any() else 1.0
-        heldout = self._choose_threshold(logits, held_y)
+        cross = self._fit_oos_head(vectors, y, logits, held_y, held_vectors)
+        heldout = self._choose_threshold(logits, held_y, cross)
         heldout["source"] = source
+        heldout["oos_score"] = "learned" if self._oos_head is not None else "max_probability"
         self.validation = heldout
         return {
             "examples": len(examples),
@@ -297,12 +310,33 @@ class IntentClassifier:
             out[np.ix_(te, cols)] = z
         return out, y_idx, f"{k}-fold"
 
-    def _choose_threshold(self, logits: np.ndarray, held_y: np.ndarray) -> dict[str, Any]:
+    def _fit_oos_head(
+        self, vectors: np.ndarray, y: list[str], logits: np.ndarray, held_y: np.ndarray, held_vectors: np.ndarray | None
+    ) -> np.ndarray | None:
+        """Fit the learned out-of-scope head when configured and held-out data allows; its cross-fitted scores."""
+        if self.config.oos_score != "learned" or held_vectors is None:
+            return None
+        oos_i = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
+        is_oos = (held_y == oos_i) | (held_y < 0)
+        if is_oos.sum() < MIN_HELDOUT_OOS or (~is_oos).sum() < MIN_HELDOUT_OOS:
+            return None
+        head = OosHead(vectors, y, self.oos_label)
+        probs = softmax(logits / self.temperature, axis=1)
+        cross = head.fit(*self._head_inputs(probs), held_vectors, is_oos)
+        self._oos_head = head
+        return cross
+
+    def _head_inputs(self, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cols = [i for i, lab in enumerate(self.labels) if lab != self.oos_label]
+        p_oos = probs[:, self.labels.index(self.oos_label)] if self.oos_label in self.labels else np.zeros(len(probs))
+        return probs[:, cols].max(axis=1), p_oos
+
+    def _choose_threshold(self, logits: np.ndarray, held_y: np.ndarray, score: np.ndarray | None = None) -> dict[str, Any]:
         if len(held_y) == 0:
             self.oos_threshold = 1.0 + 1e-7
             return {"n": 0}
         probs = softmax(logits / self.temperature, axis=1)
-        score = self._oos_scores(probs)
+        score = self._oos_scores(probs) if score is None else score
         oos_i = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
         is_oos = (held_y == oos_i) | (held_y < 0)
         # a message the out-of-scope intent ranks first is rejected anyway: it counts as recalled
@@ -328,7 +362,9 @@ class IntentClassifier:
         feat, model = self._require()
         return _as_multiclass(model.decision_function(feat.transform(vectors, texts)))
 
-    def _oos_scores(self, probs: np.ndarray) -> np.ndarray:
+    def _oos_scores(self, probs: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
+        if self._oos_head is not None and vectors is not None:
+            return self._oos_head.score(*self._head_inputs(probs), vectors)
         cols = [i for i, lab in enumerate(self.labels) if lab != self.oos_label]
         return np.asarray(1.0 - probs[:, cols].max(axis=1))
 
@@ -343,7 +379,7 @@ class IntentClassifier:
     def decide_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[IntentDecision]:
         """Decisions (ranking, out-of-scope score, rejection) for a batch of embeddings ``(n, dim)``."""
         probs = self.predict_proba(vectors, texts)
-        scores = self._oos_scores(probs)
+        scores = self._oos_scores(probs, vectors)
         out = []
         for p, s in zip(probs, scores, strict=True):
             order = np.argsort(-p)
@@ -380,7 +416,7 @@ class IntentClassifier:
         feat, model = self._require()
         directory.mkdir(parents=True, exist_ok=True)
         tmp = directory / "classifier.pkl.tmp"
-        tmp.write_bytes(pickle.dumps({"featurizer": feat, "model": model}))
+        tmp.write_bytes(pickle.dumps({"featurizer": feat, "model": model, "oos_head": self._oos_head}))
         tmp.replace(directory / "classifier.pkl")
         meta = {
             "format": FORMAT,
@@ -416,6 +452,7 @@ class IntentClassifier:
         clf = cls(embedder, IntentClassifierConfig(**meta["config"]))
         parts = pickle.loads((directory / "classifier.pkl").read_bytes())  # noqa: S301 - our own artifact
         clf._featurizer, clf._model = parts["featurizer"], parts["model"]
+        clf._oos_head = parts.get("oos_head")
         clf.labels = meta["labels"]
         clf.temperature = float(meta["temperature"])
         clf.oos_threshold = float(meta["oos_threshold"] if oos_threshold is None else oos_threshold)

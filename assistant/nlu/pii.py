@@ -8,8 +8,11 @@ Detected kinds (label used in the mask):
                 주민등록법 시행규칙 별지 서식 (13 digits, 7th = sex/century).
 ``card``        payment card numbers, 13-19 digits in groups, Luhn-valid
                 (ISO/IEC 7812-1 check digit).
-``phone``       Korean mobile (010/011/016-019) and landline (02, 0NN)
-                numbers, ``+82`` forms; hyphens, dots or spaces.
+``phone``       personal phone numbers by Google's libphonenumber rules
+                (``phonenumbers``; see :func:`find_phone_numbers`): Korean
+                mobile, landline, 070 and 050x numbers, ``+82`` and other
+                international forms; business numbers (1588-xxxx, 080 ...)
+                are public and not masked.
 ``account``     bank account numbers: 3-5 digit groups joined by hyphens
                 totalling 10-16 digits, or 10-14 bare digits right after a
                 word for account (계좌, 통장, 입금, account).
@@ -25,7 +28,12 @@ assistant needs and identifies no one.
 Why our own patterns: Microsoft Presidio, the well-kept option, needs a spaCy
 model fetched from a hub and has no recognisers for Korean formats; these are
 fixed formats that regular expressions describe exactly, with check digits
-where the format has one.
+where the format has one. Phone numbers are the exception: numbering plans
+change and vary by country, so they come from libphonenumber's metadata.
+
+One detector per kind for the whole product: :func:`find_phone_numbers` and
+:func:`find_rrns` serve both this log masking and the ``phone-number`` /
+``rrn`` entities (:class:`assistant.nlu.entities.PiiExtractor`).
 """
 
 from __future__ import annotations
@@ -35,7 +43,9 @@ import logging
 import re
 from dataclasses import dataclass
 
-__all__ = ["PiiSpan", "find_pii", "is_rrn", "mask_pii", "PiiMaskingFormatter"]
+import phonenumbers
+
+__all__ = ["PhoneMatch", "PiiSpan", "RrnMatch", "find_phone_numbers", "find_pii", "find_rrns", "is_rrn", "mask_pii", "PiiMaskingFormatter"]
 
 
 @dataclass(frozen=True)
@@ -49,14 +59,10 @@ class PiiSpan:
 
 _D = r"(?<![0-9])"  # not preceded by a digit
 _ND = r"(?![0-9])"  # not followed by a digit
-_SEP = r"[-\s.\u2010-\u2015]?"
 
-_RRN = re.compile(_D + r"(\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\s?[-\u2010-\u2015]?\s?[1-8]\d{6}" + _ND)
+# YYMMDD, optional separator (space and/or a hyphen or dash), 7 digits; the date is checked by is_rrn.
+_RRN = re.compile(_D + r"\d{6}\s?[-\u2010-\u2015]?\s?\d{7}" + _ND)
 _CARD = re.compile(_D + r"(?:\d{4}[- ]?){3}\d{1,7}" + _ND)
-_PHONE = re.compile(
-    r"(?:(?<![0-9+])\+82[-\s.]?(?:\(0\))?[-\s.]?|" + _D + r"0)"
-    r"(?:1[016789]|2|[3-6][1-5]|70|50\d)" + _SEP + r"\d{3,4}" + _SEP + r"\d{4}" + _ND
-)
 _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
 _ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -91,6 +97,120 @@ def is_rrn(digits: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class RrnMatch:
+    """A resident registration number: offsets into the text and its 13 digits."""
+
+    start: int
+    end: int
+    digits: str
+
+
+@dataclass(frozen=True)
+class PhoneMatch:
+    """A phone number found by :func:`find_phone_numbers`.
+
+    Attributes:
+        start, end: code-point offsets into the text (``text[start:end]`` is the number as written).
+        value: a Korean number's national digits with the leading 0 ("+82 10-1234-5678" →
+            "01012345678"); any other country's E.164 form ("+14155550123").
+        personal: False for business numbers that identify no one (libphonenumber types UAN such as
+            1588-xxxx, toll free 080, premium rate, shared cost); True otherwise.
+    """
+
+    start: int
+    end: int
+    value: str
+    personal: bool
+
+
+#: Same-length key for the phone and RRN matchers: full-width ASCII (U+FF01..U+FF5E) becomes ASCII, and ASCII
+#: letters become spaces. libphonenumber's VALID leniency rejects a number touching a Latin letter
+#: ("abc8005001234"); in logs that rejects real numbers after an escape ("\\n010-1234-5678" in a JSON line) or a
+#: label ("tel010-..."), which masking must not miss.
+_KEY = {cp: ("|" if chr(cp - 0xFEE0).isalpha() else chr(cp - 0xFEE0)) for cp in range(0xFF01, 0xFF5F)}
+_KEY.update({ord(c): "|" for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+#: Cheap pre-check: seven digits in a row, allowing one separator between digits. No phone number is shorter.
+_DIGIT_RUN = re.compile(r"\d(?:[^\d\n]{0,2}\d){6}")
+_BUSINESS = frozenset({
+    phonenumbers.PhoneNumberType.UAN, phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE, phonenumbers.PhoneNumberType.SHARED_COST,
+})  # fmt: skip
+
+
+#: Timestamps (ISO 8601 date-time) and IPv4 addresses (with a port) are never phone numbers but are in every log
+#: line; the matcher would try each digit group of them as a candidate (the main cost on logs), so they are
+#: blanked from the key first.
+_NOT_PHONE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?(?![\d.])"
+)
+
+
+def _key(text: str) -> str:
+    return text.translate(_KEY)
+
+
+def _phone_key(text: str) -> str:
+    key = _key(text)
+    if ":" in key or "." in key:
+        key = _NOT_PHONE.sub(lambda m: "#" * len(m.group()), key)
+    return key
+
+
+def find_rrns(text: str) -> list[RrnMatch]:
+    """Resident (and foreigner) registration numbers in ``text``: ``YYMMDD-GNNNNNN``.
+
+    Separators: none, a space, a hyphen or dash, or a hyphen between spaces; full-width
+    digits count. The birth date must exist (:func:`is_rrn`). Used by log masking and by
+    the ``rrn`` entity.
+
+    Returns:
+        Matches in text order with offsets into ``text``.
+    """
+    key = _key(text)
+    out = []
+    for m in _RRN.finditer(key):
+        digits = re.sub(r"\D", "", m.group())
+        if is_rrn(digits):
+            out.append(RrnMatch(m.start(), m.end(), digits))
+    return out
+
+
+def find_phone_numbers(text: str, region: str = "KR") -> list[PhoneMatch]:
+    """Phone numbers in ``text`` by libphonenumber's rules (``phonenumbers.PhoneNumberMatcher``, leniency VALID).
+
+    The one phone detector of the product: log masking (:func:`find_pii`, personal numbers
+    only) and the ``phone-number`` entity use it. Full-width digits count; ASCII letters next
+    to a number do not hide it (see ``_KEY``).
+
+    Args:
+        text: any string; time is linear in its length (matcher tries are bounded by
+            libphonenumber's default of 65,535).
+        region: ISO 3166-1 alpha-2 region for numbers written without a country code.
+
+    Returns:
+        Matches in text order.
+
+    Example:
+        >>> [(m.value, m.personal) for m in find_phone_numbers("전화 010-1234-5678 또는 1588-1234")]
+        [('01012345678', True), ('15881234', False)]
+    """
+    key = _phone_key(text)
+    if not _DIGIT_RUN.search(key):
+        return []
+    out = []
+    for pm in phonenumbers.PhoneNumberMatcher(key, region, leniency=phonenumbers.Leniency.VALID):
+        number = pm.number
+        if phonenumbers.region_code_for_number(number) == "KR":
+            value = re.sub(r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+        else:
+            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        personal = phonenumbers.number_type(number) not in _BUSINESS
+        out.append(PhoneMatch(pm.start, pm.end, value, personal))
+    return out
+
+
 def _luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(reversed(digits)):
@@ -111,15 +231,15 @@ def find_pii(text: str) -> list[PiiSpan]:
         Spans with offsets into ``text`` (``text[s.start:s.end]`` is the personal data).
     """
     found: list[PiiSpan] = []
-    for m in _RRN.finditer(text):
-        if is_rrn(re.sub(r"\D", "", m.group())):
-            found.append(PiiSpan("rrn", m.start(), m.end()))
+    for r in find_rrns(text):
+        found.append(PiiSpan("rrn", r.start, r.end))
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and _luhn_ok(digits):
             found.append(PiiSpan("card", m.start(), m.end()))
-    for m in _PHONE.finditer(text):
-        found.append(PiiSpan("phone", m.start(), m.end()))
+    for p in find_phone_numbers(text):
+        if p.personal:
+            found.append(PiiSpan("phone", p.start, p.end))
     for m in _ACCOUNT_GROUPS.finditer(text):
         if 10 <= len(re.sub(r"\D", "", m.group())) <= 16:
             found.append(PiiSpan("account", m.start(), m.end()))

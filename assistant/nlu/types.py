@@ -31,6 +31,10 @@ class EntitySpan:
         extractor: which extractor produced it (``"regex"``, ``"lookup"``,
             ``"crf"``, ``"duckling-like"`` ...; None for a training annotation).
         confidence: 0..1 where the extractor has one.
+        additional_info: extra structure of a built-in (duckling-like) value, as in Rasa's
+            ``DucklingEntityExtractor`` output: the grain of a time, the unit and
+            normalised seconds of a duration, ``valid: False`` on an implausible age.
+            Not part of equality or hashing; ``None`` when there is none.
     """
 
     entity: str
@@ -42,6 +46,7 @@ class EntitySpan:
     group: str | None = None
     extractor: str | None = None
     confidence: float | None = None
+    additional_info: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         """Rasa's entity shape (``confidence_entity`` only when known)."""
@@ -59,6 +64,8 @@ class EntitySpan:
             out["group"] = self.group
         if self.confidence is not None:
             out["confidence_entity"] = self.confidence
+        if self.additional_info is not None:
+            out["additional_info"] = self.additional_info
         return out
 
 

@@ -14,7 +14,7 @@ Public interface:
 
 from assistant.nlu.entities.base import PiiEntitySpan, trim_span
 from assistant.nlu.entities.crf import CRFEntityExtractor, CrfConfig, annotation_problems
-from assistant.nlu.entities.dates import INVALID_TIME, TIME, DateExtractor
+from assistant.nlu.entities.dates import DURATION, INVALID_TIME, TIME, DateExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor
 from assistant.nlu.entities.negation import Negation, negated_spans, negations
 from assistant.nlu.entities.numbers import AGE, MONEY, NUMBER, NumberExtractor, parse_korean_number
@@ -23,7 +23,7 @@ from assistant.nlu.entities.pipeline import EntityPipeline, EntityPipelineConfig
 from assistant.nlu.entities.regexes import RegexEntityExtractor
 
 __all__ = [
-    "AGE", "INVALID_TIME", "MONEY", "NUMBER", "PHONE", "RRN", "TIME",
+    "AGE", "DURATION", "INVALID_TIME", "MONEY", "NUMBER", "PHONE", "RRN", "TIME",
     "CRFEntityExtractor", "CrfConfig", "DateExtractor", "EntityPipeline", "EntityPipelineConfig", "EntityResult",
     "LookupEntityExtractor", "Negation", "NumberExtractor", "PiiEntitySpan", "PiiExtractor", "RegexEntityExtractor",
     "annotation_problems", "negated_spans", "negations", "parse_korean_number", "trim_span",

@@ -1,4 +1,4 @@
-"""Dates relative to a reference time, in Korean and English (Duckling's ``time`` dimension, date grain).
+"""Dates, clock times and durations, in Korean and English (Duckling's ``time`` and ``duration`` dimensions).
 
 Why our own grammar: ``dateparser`` 1.5 was measured on the expressions
 citizens use and falls short: "모레" and "다음주 금요일" are not understood
@@ -12,7 +12,20 @@ none).
 
 Values are ISO 8601 strings at the expression's grain: ``YYYY-MM-DD`` (day),
 ``YYYY-Www`` (ISO week: "다음주", "next week"), ``YYYY-MM`` (month:
-"지난달"), ``YYYY`` (year: "내년").
+"지난달", "3월", "2027년 5월", "in March"), ``YYYY`` (year: "내년"). A clock
+time ("오후 3시", "3 pm", "10시 반", "15:30", "내일 오후 3시", "tomorrow at
+3pm") is an instant in Duckling's own format, ``2026-11-25T15:00:00.000+09:00``.
+Every ``time`` entity carries Duckling's ``additional_info``
+(``{"type": "value", "grain", "value": <instant>, "values": [...]}``), as
+Rasa's ``DucklingEntityExtractor`` passes it on.
+
+Durations ("3개월", "두 달 동안", "3시간", "10일간", "2 weeks", "an hour") are
+entity ``duration`` shaped as Rasa shows Duckling's: ``value`` the count (3),
+``additional_info`` ``{"type": "value", "value": 3, "unit": "month", "month":
+3, "normalized": {"value": 7776000, "unit": "second"}}`` (Duckling's
+normalisation: a month is 30 days, a year 365). "N일" alone is a day of the
+month in Korean, so a day count needs 간/동안 ("3일 동안"); "3개월 후" and "in 2
+weeks" stay dates (the longer expression wins).
 
 Conventions (documented because they are choices):
 
@@ -45,6 +58,7 @@ from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
 TIME = "time"
+DURATION = "duration"
 INVALID_TIME = "invalid-time"
 EXTRACTOR = "duckling-like"
 
@@ -64,6 +78,20 @@ _EN_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1, "day after
 _KO_REL = {"이번": 0, "금": 0, "다음": 1, "담": 1, "다다음": 2, "지난": -1, "저번": -1, "지지난": -2}
 _KO_YEARS = {"올해": 0, "금년": 0, "내년": 1, "명년": 1, "내후년": 2, "작년": -1, "지난해": -1, "재작년": -2}
 _EN_REL = {"this": 0, "next": 1, "last": -1}
+_KO_NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12}
+_EN_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+_NUM_KO = r"\d{1,3}|" + "|".join(sorted(_KO_NATIVE, key=len, reverse=True))
+_NUM_EN = r"\d{1,4}|" + "|".join(sorted(_EN_NUM, key=len, reverse=True))
+#: Duration units → (Duckling's unit name, seconds by Duckling's normalisation: month 30 days, year 365 days).
+_UNITS = {
+    "년": ("year", 31_536_000), "개월": ("month", 2_592_000), "달": ("month", 2_592_000), "주": ("week", 604_800),
+    "주일": ("week", 604_800), "일": ("day", 86_400), "시간": ("hour", 3_600), "분": ("minute", 60), "초": ("second", 1),
+    "year": ("year", 31_536_000), "month": ("month", 2_592_000), "week": ("week", 604_800), "day": ("day", 86_400),
+    "hour": ("hour", 3_600), "minute": ("minute", 60), "min": ("minute", 60), "second": ("second", 1), "sec": ("second", 1),
+}  # fmt: skip
+_KO_AM = {"오전": "am", "아침": "am", "새벽": "am", "오후": "pm", "저녁": "pm", "밤": "night", "낮": "day"}
+_EN_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 
 _WD_EN = "|".join(sorted(_EN_WD, key=len, reverse=True))
 _MON_EN = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
@@ -73,6 +101,17 @@ _PATTERNS: list[tuple[str, str]] = [
     ("ymd", r"(?P<y>\d{4}|\d{2})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"),
     ("ymd", r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-./])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])\.?"),
     ("md", r"(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"),
+    ("ym", r"(?P<y>\d{4}|\d{2})\s*년\s*(?P<m>\d{1,2})\s*월(?!\s*\d{1,2}\s*일)"),
+    ("mon", r"(?<![\d.])(?P<m>\d{1,2})\s*월(?!\s*\d{1,2}\s*일)"),
+    ("en_mon", rf"\b(?:in|since|until|till|by|from|during|before|after)\s+(?P<x>{_EN_MONTH_NAMES})\b(?!\s*\d)"),
+    ("ko_tod", rf"(?<![\d.])(?:(?P<ampm>{'|'.join(_KO_AM)})\s*)?(?P<h>{_NUM_KO})\s*시(?:\s*(?P<min>\d{{1,2}})\s*분|\s*(?P<half>반))?"),
+    ("en_tod", r"\b(?P<h>\d{1,2})(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?![a-z])"),
+    ("en_tod", r"\b(?P<h>\d{1,2})(?::(?P<min>[0-5]\d))?\s*o['’]?clock\b"),
+    ("en_tod", r"(?<![\d:.])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])"),
+    ("en_tod", r"\b(?P<noon>noon|midday|midnight)\b"),
+    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>개월|주일|시간|년|달|주|분|초)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가))"),
+    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>일)\s*(?:간|동안)"),
+    ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+(?P<unit>year|month|week|day|hour|minute|min|second|sec)s?\b(?!\s+(?:old|of\s+age|ago))"),
     ("ko_day", "|".join(sorted(_KO_DAYS, key=len, reverse=True))),
     ("ko_week_wd", rf"(?P<rel>{_REL_KO})\s*주\s*(?P<wd>[월화수목금토일])요일"),
     ("ko_wd", r"(?P<wd>[월화수목금토일])요일"),
@@ -103,6 +142,25 @@ def _add(d: dt.date, delta: relativedelta) -> str:
     """``d + delta`` as an ISO date (typed wrapper: dateutil is untyped)."""
     out: dt.date = d + delta
     return out.isoformat()
+
+
+def _duckling_instant(d: dt.datetime) -> str:
+    """Duckling's value format: ``2026-11-25T15:00:00.000+09:00``."""
+    return d.isoformat(timespec="milliseconds")
+
+
+def _time_info(value: str, tz: ZoneInfo) -> dict[str, object]:
+    """Duckling-shaped ``additional_info`` of a date value at its grain (day, ISO week, month, year)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        grain, start = "day", dt.date.fromisoformat(value)
+    elif m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+        grain, start = "week", dt.date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    elif re.fullmatch(r"\d{4}-\d{2}", value):
+        grain, start = "month", dt.date.fromisoformat(value + "-01")
+    else:
+        grain, start = "year", dt.date(int(value), 1, 1)
+    instant = _duckling_instant(dt.datetime(start.year, start.month, start.day, tzinfo=tz))
+    return {"type": "value", "grain": grain, "value": instant, "values": [{"type": "value", "grain": grain, "value": instant}]}
 
 
 def _week_monday(d: dt.date) -> dt.date:
@@ -153,10 +211,7 @@ class DateExtractor:
 
     def today(self) -> dt.date:
         """The reference date in :attr:`tz`."""
-        ref = self._now()
-        if ref.tzinfo is None:
-            ref = ref.replace(tzinfo=self.tz)
-        return ref.astimezone(self.tz).date()
+        return self.reference().date()
 
     def extract(self, text: str, tokens: list[Token]) -> list[EntitySpan]:
         """Date spans: ``time`` with an ISO value, or ``invalid-time`` with ``value=None``.
@@ -165,26 +220,111 @@ class DateExtractor:
         """
         key = fold(text)
         starts, ends = boundaries(tokens)
-        today = self.today()
+        ref = self.reference()
+        today = ref.date()
         cands: list[EntitySpan] = []
         for kind, pattern in _COMPILED:
             for m in pattern.finditer(key):
-                s, e = m.span()
+                s, e = m.span("x") if "x" in pattern.groupindex else m.span()
                 if s == e or not self._aligned(key, s, e, starts, ends):
                     continue
+                if kind.endswith("_dur"):
+                    n, dur_info = _duration(m.groupdict())
+                    cands.append(EntitySpan(DURATION, s, e, text[s:e], n, extractor=self.name, confidence=1.0, additional_info=dur_info))
+                    continue
+                value: str | None
+                info: dict[str, object] | None
                 try:
-                    value = self._value(kind, m, key[s:e], today)
+                    if kind.endswith("_tod"):
+                        value = self._time_of_day(kind, m.groupdict(), ref)
+                        info = self._tod_info(value)
+                    else:
+                        value = self._value(kind, m, key[s:e], today)
+                        info = None if value is None else _time_info(value, self.tz)
                 except ValueError:
                     cands.append(EntitySpan(INVALID_TIME, s, e, text[s:e], None, extractor=self.name, confidence=1.0))
                     continue
                 if value is not None:
-                    cands.append(EntitySpan(TIME, s, e, text[s:e], value, extractor=self.name, confidence=1.0))
+                    cands.append(EntitySpan(TIME, s, e, text[s:e], value, extractor=self.name, confidence=1.0, additional_info=info))
         cands.sort(key=lambda c: (-(c.end - c.start), c.start))
         kept: list[EntitySpan] = []
         for c in cands:
             if all(c.end <= k.start or c.start >= k.end for k in kept):
                 kept.append(c)
-        return sorted(kept, key=lambda c: c.start)
+        return self._join_day_and_time(text, sorted(kept, key=lambda c: c.start))
+
+    def reference(self) -> dt.datetime:
+        """The reference time, aware, in :attr:`tz`."""
+        ref = self._now()
+        if ref.tzinfo is None:
+            ref = ref.replace(tzinfo=self.tz)
+        return ref.astimezone(self.tz)
+
+    def _time_of_day(self, kind: str, g: dict[str, str | None], ref: dt.datetime) -> str:
+        """The next (``prefer="future"``) or latest (``"past"``) instant at that clock time, Duckling's format.
+
+        Without 오전/오후/am/pm an hour 1-12 may be morning or afternoon: the nearer one in the preferred
+        direction is taken ("3시" at 10:00 → 15:00 today), as Duckling does.
+        """
+        if g.get("noon"):
+            hours, minute = [12 if g["noon"] in ("noon", "midday") else 0], 0
+        else:
+            h_raw = g["h"] or ""
+            h = int(h_raw) if h_raw.isdigit() else _KO_NATIVE[h_raw]
+            minute = int(g.get("min") or 0) if g.get("min") else (30 if g.get("half") else 0)
+            ampm = (g.get("ampm") or "").replace(".", "")
+            ampm = _KO_AM.get(ampm, ampm)
+            if h > 24 or minute > 59 or (ampm and not 1 <= h <= 12):
+                raise ValueError("no such time of day")
+            if ampm == "am":
+                hours = [0 if h == 12 else h]
+            elif ampm == "pm":
+                hours = [h if h == 12 else h + 12]
+            elif ampm == "night":  # 밤 9시 → 21:00; 밤 12시 → 0:00; 밤 1-4시 is after midnight
+                hours = [0 if h == 12 else (h if h <= 4 else h + 12)]
+            elif ampm == "day":  # 낮 12시 → noon; 낮 2시 → 14:00
+                hours = [h if h >= 11 else h + 12]
+            elif h in (24,):
+                hours = [0]
+            else:
+                hours = [h, h + 12] if 1 <= h <= 11 else [h]
+        step = 1 if self.prefer == "future" else -1
+        base = ref.replace(second=0, microsecond=0)
+        options = []
+        for hour in hours:
+            for days in (-1, 0, 1):
+                t = (base + dt.timedelta(days=days)).replace(hour=hour, minute=minute)
+                if (step == 1 and t >= base) or (step == -1 and t <= base):
+                    options.append(t)
+        best = min(options) if step == 1 else max(options)
+        return _duckling_instant(best)
+
+    @staticmethod
+    def _tod_info(value: str) -> dict[str, object]:
+        grain = "hour" if value[14:16] == "00" else "minute"
+        return {"type": "value", "grain": grain, "value": value, "values": [{"type": "value", "grain": grain, "value": value}]}
+
+    def _join_day_and_time(self, text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+        """A day and a clock time next to each other are one instant ("내일 오후 3시", "tomorrow at 3pm", "3pm on Friday")."""
+        out: list[EntitySpan] = []
+        for sp in spans:
+            prev = out[-1] if out else None
+            if prev is not None and prev.entity == TIME and sp.entity == TIME:
+                day, tod, gap_ok = None, None, False
+                gap = fold(text)[prev.end : sp.start]
+                if _is_day(prev.value) and _is_instant(sp.value):
+                    day, tod, gap_ok = prev.value, sp.value, re.fullmatch(r"\s*(?:,\s*)?(?:at\s+)?|\s*에\s*", gap) is not None
+                elif _is_instant(prev.value) and _is_day(sp.value):
+                    day, tod, gap_ok = sp.value, prev.value, re.fullmatch(r"\s*(?:,\s*)?(?:on\s+)?", gap) is not None
+                if gap_ok and day is not None and tod is not None:
+                    clock = dt.datetime.fromisoformat(tod)
+                    d = dt.date.fromisoformat(day)
+                    value = _duckling_instant(dt.datetime(d.year, d.month, d.day, clock.hour, clock.minute, tzinfo=self.tz))
+                    out[-1] = EntitySpan(TIME, prev.start, sp.end, text[prev.start : sp.end], value, extractor=self.name,
+                                         confidence=1.0, additional_info=self._tod_info(value))  # fmt: skip
+                    continue
+            out.append(sp)
+        return out
 
     @staticmethod
     def _aligned(key: str, s: int, e: int, starts: set[int], ends: set[int]) -> bool:
@@ -201,6 +341,13 @@ class DateExtractor:
             return dt.date(_resolve_year(g["y"], today), int(g["m"]), int(g["d"])).isoformat()
         if kind == "md":
             return self._month_day(int(g["m"]), int(g["d"]), today)
+        if kind == "ym":
+            month = int(g["m"])
+            if not 1 <= month <= 12:
+                raise ValueError("no such month")
+            return f"{_resolve_year(g['y'], today):04d}-{month:02d}"
+        if kind in ("mon", "en_mon"):
+            return self._month(int(g["m"]) if kind == "mon" else _EN_MONTHS[g["x"]], today)
         if kind == "en_mdy" or kind == "en_dmy":
             month = _EN_MONTHS[g["mon"].lower()]
             if g.get("y"):
@@ -254,6 +401,17 @@ class DateExtractor:
             year += step
         raise ValueError(f"no date for {month}/{day}")
 
+    def _month(self, month: int, today: dt.date) -> str:
+        """"3월" alone: this year's March if it is this month or later (``prefer="future"``), else next year's."""
+        if not 1 <= month <= 12:
+            raise ValueError("no such month")
+        year = today.year
+        if self.prefer == "future" and month < today.month:
+            year += 1
+        elif self.prefer == "past" and month > today.month:
+            year -= 1
+        return f"{year:04d}-{month:02d}"
+
     @staticmethod
     def _en_rel_weekday(rel: str, wd: int, today: dt.date) -> str:
         if rel == "coming":
@@ -277,3 +435,19 @@ class DateExtractor:
         delta = {"day": relativedelta(days=n), "week": relativedelta(weeks=n), "month": relativedelta(months=n),
                  "year": relativedelta(years=n)}[unit]  # fmt: skip
         return _add(today, delta)
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+
+
+def _is_instant(value: object) -> bool:
+    return isinstance(value, str) and "T" in value
+
+
+def _duration(g: dict[str, str | None]) -> tuple[int, dict[str, object]]:
+    """Rasa's duration entity: ``value`` the count; ``additional_info`` Duckling's (unit, count, normalised seconds)."""
+    raw = (g["n"] or "").strip()
+    n = int(raw) if raw.isdigit() else _KO_NATIVE.get(raw) or _EN_NUM[raw]
+    unit, seconds = _UNITS[g["unit"] or ""]
+    return n, {"type": "value", "value": n, "unit": unit, unit: n, "normalized": {"value": n * seconds, "unit": "second"}}

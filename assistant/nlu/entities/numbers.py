@@ -28,7 +28,9 @@ NUMBER = "number"
 MONEY = "amount-of-money"
 AGE = "age"
 EXTRACTOR = "duckling-like"
-#: Ages outside this range are read as plain numbers.
+#: Oldest plausible age (years). An age expression above it ("200살") is still an ``age`` entity (the person
+#: said it was an age), flagged ``additional_info["valid"] = False``; the dialogue's age validator then answers
+#: that it is out of range instead of the NLU silently turning it into a plain number.
 MAX_AGE = 130
 
 _SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
@@ -43,6 +45,21 @@ _WORDS = sorted([*_SINO, *_SMALL, *_BIG, *_NATIVE], key=len, reverse=True)
 _PIECE = re.compile(r"(\d+(?:\.\d+)?)|(" + "|".join(_WORDS) + ")")
 _NATIVE_DETERMINERS = frozenset({"한", "두", "세", "네", "스무"})
 _AGE_COUNTERS = frozenset({"살", "세"})
+#: Words for age in Korean: "나이는 70이에요", "제 나이 일흔".
+_AGE_NOUNS = frozenset({"나이", "연세", "연령"})
+#: English cues before a number that make it an age: "I'm 70", "I am 70", "aged 70", "at the age of 70".
+_EN_AGE_BEFORE = re.compile(
+    r"\b(?:i\s*['’]?\s*m|i\s+am|i\s+turned|i\s*['’]?\s*ll\s+be|i\s+will\s+be|(?:he|she)\s*['’]?\s*s|"
+    r"(?:he|she)\s+is|turning|turned|aged?|age\s*:|at\s+the\s+age\s+of)\s*$"
+)
+#: English cues after a number: "70 years old", "70-year-old", "70 years of age", "70 yo".
+_EN_AGE_AFTER = re.compile(r"\s*-?\s*(?:(?:years?|yrs?)(?:\s+|-)old\b|(?:years?|yrs?)\s+of\s+age\b|y\s*/\s*o\b|y\.o\.|yo\b)")
+#: What may not follow a number read as an age from a cue before it: a unit or a larger number ("I'm 70% sure",
+#: "I am 70 dollars short", "aged 70 minutes").
+_NOT_AGE_AFTER = re.compile(
+    r"\s*(?:[%$₩￦/°-]|[.,]\d|(?:percent|per|dollars?|usd|won|krw|kg|kilos?|pounds?|lbs?|cm|km|m|miles?|minutes?|mins?|"
+    r"hours?|hrs?|days?|weeks?|months?|times|degrees?|th|st|nd|rd|k)\b|(?:years?|yrs?)\s+(?:older|younger|ago|later|before|after)\b)"
+)
 _MONEY_COUNTERS = frozenset({"원"})
 
 
@@ -152,9 +169,13 @@ class NumberExtractor:
     * ``number``: ``int``/``float`` value ("삼십오" → 35, "1,200" → 1200).
     * ``amount-of-money``: ``int`` KRW ("3억 5천만원" → 350000000, "5천원",
       "₩5,000", "5,000 won", "KRW 5000").
-    * ``age``: ``int`` years ("만 65세", "65살", "일흔 살" → 70, "65 years old",
-      "aged 65"); the span includes "만" (full age) when present. Values over
-      :data:`MAX_AGE` stay plain numbers.
+    * ``age``: years ("만 65세", "65살", "칠십세", "일흔 살" → 70, "나이는 70",
+      "65 years old", "70-year-old", "70 years of age", "aged 65", "I'm 70");
+      the span includes "만" (full age) when present. ``additional_info``:
+      ``{"value", "unit": "year", "valid"}``; an age over :data:`MAX_AGE` or
+      not whole ("200살") is still ``age`` with ``valid: False`` and
+      ``reason: "out_of_range"``, so the dialogue's validator can say so.
+      Not ages: "70%", "70 dollars", "I'm 70% sure", "2070년".
 
     Example:
         >>> text = "3억 5천만원"
@@ -177,6 +198,8 @@ class NumberExtractor:
             while j < len(tokens) and _is_numeral(tokens, j) and _joinable(text, tokens[j - 1], tokens[j]):
                 j += 1
             start, end = tokens[i].start, max(t.end for t in tokens[i:j])
+            while end - start > 1 and text[end - 1] in ".,":  # Kiwi keeps a sentence's full stop on digits: "I'm 70."
+                end -= 1
             value = parse_korean_number(text[start:end])
             if value is not None:
                 out.append(self._classify(text, key, tokens, i, j, start, end, value))
@@ -192,26 +215,48 @@ class NumberExtractor:
             entity, end, value = MONEY, nxt.end, round(value)
         elif nxt is not None and nxt.tag == "SL" and nxt.text in ("won", "krw"):
             entity, end, value = MONEY, nxt.end, round(value)
-        elif nxt is not None and nxt.text in _AGE_COUNTERS and nxt.tag == "NNB" and 0 <= value <= MAX_AGE:
+        elif nxt is not None and nxt.text in _AGE_COUNTERS and nxt.tag == "NNB":
             entity, end = AGE, nxt.end
             prev = tokens[i - 1] if i > 0 else None
             if prev is not None and prev.text == "만" and text[prev.end : start].strip() == "" and start - prev.end <= 1:
                 start = prev.start
+        elif self._korean_age_noun_before(text, tokens, i, start):
+            entity = AGE
         else:
-            m = re.match(r"\s*(?:years?|yrs?)(?:\s+|-)old\b", key[end:])
-            before = re.search(r"\b(?:aged?|krw)\s*$|[₩￦]\s*$", key[:start])
-            if m and 0 <= value <= MAX_AGE:
-                entity, end = AGE, end + m.end()
-            elif before and before.group(0).strip() in ("krw", "₩", "￦"):
+            after = _EN_AGE_AFTER.match(key[end:])
+            before = re.search(r"\bkrw\s*$|[₩￦]\s*$", key[:start])
+            cue = _EN_AGE_BEFORE.search(key[:start])
+            if after:
+                entity, end = AGE, end + after.end()
+            elif before:
                 entity, start, value = MONEY, before.start(), round(value)
-            elif before and 0 <= value <= MAX_AGE:
-                entity, start = AGE, before.start()
+            elif cue and not _NOT_AGE_AFTER.match(key[end:]):
+                entity = AGE
+                if cue.group(0).strip().startswith("age"):
+                    start = cue.start()  # "aged 65" is the entity's text, as before
+        info = None
+        if entity == AGE:
+            valid = 0 <= value <= MAX_AGE and float(value).is_integer()
+            info = {"value": value, "unit": "year", "valid": valid}
+            if not valid:
+                info.update(reason="out_of_range", max=MAX_AGE)
         return EntitySpan(
             entity=entity,
             start=start,
             end=end,
             text=text[start:end],
-            value=int(value) if entity != NUMBER else value,
+            value=int(value) if entity == MONEY else value,
             extractor=self.name,
             confidence=1.0,
+            additional_info=info,
         )
+
+    @staticmethod
+    def _korean_age_noun_before(text: str, tokens: list[Token], i: int, start: int) -> bool:
+        """True after 나이/연세/연령, optionally with a particle ("나이는 70", "제 나이 일흔")."""
+        j = i - 1
+        if j >= 0 and tokens[j].tag.startswith("J"):
+            j -= 1
+        if j < 0 or tokens[j].text not in _AGE_NOUNS or not tokens[j].tag.startswith("NN"):
+            return False
+        return text[tokens[j].end : start].strip() == "" or tokens[j + 1].tag.startswith("J") and start - tokens[j].end <= 3

@@ -42,7 +42,7 @@ from assistant.nlu.types import EntitySpan, NluTrainingData
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_NAMES = ("regex", "lookup", "duckling", "crf")
-DUCKLING_DIMENSIONS = (numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, pii.PHONE, pii.RRN)
+DUCKLING_DIMENSIONS = (numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, dates.DURATION, pii.PHONE, pii.RRN)
 _FORMAT_VERSION = 1
 _CONFIG_FILE = "entities.json"
 _CRF_FILE = "crf.pkl"
@@ -160,7 +160,7 @@ class EntityPipeline:
         self._duckling = []
         if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE}:
             self._duckling.append(numbers.NumberExtractor())
-        if dates.TIME in dims:
+        if dims & {dates.TIME, dates.DURATION}:
             self._duckling.append(dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates))
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
