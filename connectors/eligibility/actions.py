@@ -84,6 +84,14 @@ def _language(tracker: ProtocolTracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "ko"
 
 
+def most_decisive(unknown: list[ServiceResult], askable: list[str]) -> str | None:
+    """The slot whose fact the most ``unknown`` services are missing (the first in ``askable`` order on a tie),
+    or None when no askable fact would decide any of them."""
+    scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
+    best = max(askable, key=lambda s: (scores[s], -askable.index(s)), default=None)
+    return best if best is not None and scores[best] > 0 else None
+
+
 def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
     """Whether the form was activated after the latest user message, and the slots asked since its activation."""
     loop_at = user_at = -1
@@ -204,10 +212,8 @@ class ValidateEligibilityForm:
         skipped = set(tracker.get_slot("skipped_slots") or [])
         askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped]
         unknown = [r for r in report.results if r.status == "unknown"]
-        scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
-        best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)
-        done = best is None or scores[best] == 0 or (not target and len(asked) >= self.max_questions
-                                                     and best not in asked)
+        best = most_decisive(unknown, askable)
+        done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
         logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
                                                     "next_slot": None if done else best, "unknown": len(unknown)})
         return [*events, slot_set("requested_slot", None if done else best)]

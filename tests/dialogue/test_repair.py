@@ -28,10 +28,11 @@ def state(p: MessageProcessor, sender: str = "c1") -> dict[str, Any]:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_form_starts_when_no_service_is_named_and_asks_in_the_users_language(processor, lang: str) -> None:  # type: ignore[no-untyped-def]
-    t = say(processor, START[lang])
-    assert responses(t) == ["utter_ask_age"] and t.language == lang
+    t = say(processor, START[lang])  # the form first offers Public MyData instead of questions, then asks
+    assert responses(t) == ["utter_eligibility_offer_mydata", "utter_ask_age"] and t.language == lang
+    assert [b["payload"] for b in t.messages[0].buttons] == ["/use_mydata"]
     expected = processor.domain.response("utter_ask_age", lang)["text"]
-    assert t.messages[0].text == expected
+    assert t.messages[1].text == expected
     s = state(processor)
     assert s["active_loop"]["name"] == "eligibility_form" and s["slots"]["requested_slot"] == "age"
 
@@ -202,7 +203,7 @@ C05 = {
 def test_c05_the_form_never_loops(make_processor, lang: str, max_reasks: int) -> None:  # type: ignore[no-untyped-def]
     p = make_processor(max_reasks=max_reasks)
     first, *answers = C05[lang]
-    assert responses(say(p, first)) == ["utter_ask_age"]
+    assert responses(say(p, first)) == ["utter_eligibility_offer_mydata", "utter_ask_age"]
     asks = 1
     for n, text in enumerate(answers, start=1):  # every answer is unusable: n failures so far
         t = say(p, text)
