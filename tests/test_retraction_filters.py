@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.errors import InvalidInputError, LoaderError
+from assistant.errors import InvalidConfigError, InvalidInputError, LoaderError
 from assistant.knowledge.chunking import chunk_document
 from assistant.knowledge.documents import Document, Section
 from assistant.knowledge.index import current_version, load_index
@@ -173,6 +173,12 @@ def test_retract_whole_source_and_bad_requests(home: Settings, embedder) -> None
         retract_documents(home, "gov24", ["B1"], embedder)  # another source's document
     with pytest.raises(InvalidInputError, match="no documents"):
         retract_documents(home, "nosuch", None, embedder)
+
+    class OtherModel:
+        name, dim = "another-model", embedder.dim
+
+    with pytest.raises(InvalidConfigError, match="built with"):
+        retract_documents(home, "gov24", ["S1"], OtherModel())  # type: ignore[arg-type]
     assert current_version(home.index_dir) == version  # nothing changed
     rep = retract_documents(home, "gov24", None, embedder)
     assert set(rep.retracted) == {d.doc_id for d in CORPUS} and rep.documents == 0

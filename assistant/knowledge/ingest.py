@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -190,9 +191,9 @@ def retract_documents(
     version_before = current_version(settings.index_dir)
     if version_before is not None:
         from assistant.errors import InvalidConfigError
-        from assistant.knowledge.index import load_index
 
-        built_with = load_index(settings.index_dir).embedder_name
+        manifest = json.loads((settings.index_dir / version_before / "manifest.json").read_text(encoding="utf-8"))
+        built_with = manifest.get("embedder")
         if built_with != embedder.name:
             raise InvalidConfigError(f"the index was built with {built_with}, not {embedder.name}; retract with the same embedder")
     remaining = [d for d in store.all_documents() if not (d.source == source and d.doc_id in drop)]
