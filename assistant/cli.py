@@ -4,11 +4,15 @@ Commands::
 
     assistant serve [--host H] [--port P]       web widget + REST channel (imports/trains on first start)
     assistant ask [--json] "question" | -       one answer (``-``: one question per stdin line)
+          [--agency A ...] [--on YYYY-MM-DD] [--doc-language ko|en]   only documents of these agencies / in effect that day
     assistant chat                              a terminal conversation
     assistant train [--project DIR]             train the intent classifier
     assistant knowledge import gov24 DIR        import the public-service catalogue (open-API JSON)
     assistant knowledge import dir DIR          import .md/.html/.txt documents
     assistant knowledge status                  what the index holds
+    assistant knowledge retract SOURCE [DOC_ID ...] [--restore]
+                                                remove documents (all of SOURCE when no id) from the store and the
+                                                indexes without a re-import; --restore lets a re-import bring ids back
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
     assistant test nlu [--project DIR] (--nlu FILE | --cross-validation N) [--json]
                                                 intent and entity metrics, confusion matrix, calibration
@@ -33,26 +37,38 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, InvalidInputError
 from assistant.logging_config import configure_logging
 from assistant.settings import get_settings
 
 
-def _processor(progress: bool = True):  # type: ignore[no-untyped-def]
-    """The conversation engine over ``ASSISTANT_HOME`` (prepared on first use)."""
+def _processor(progress: bool = True, filters=None):  # type: ignore[no-untyped-def]
+    """The conversation engine over ``ASSISTANT_HOME`` (prepared on first use); ``filters`` (a
+    :class:`~assistant.knowledge.retriever.RetrievalFilters`) restrict every retrieval."""
     from assistant.app_state import build_processor, ensure_ready, load_router
     from assistant.knowledge.embedder import make_embedder
 
     settings = get_settings()
     embedder = make_embedder(settings.embedder, settings.embed_threads)
     ensure_ready(settings, embedder, progress=progress)
-    return build_processor(settings, load_router(settings, embedder))
+    router = load_router(settings, embedder)
+    if filters is not None:
+        router.retriever.default_filters = filters
+    return build_processor(settings, router)
+
+
+def _filters(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Retrieval filters from ``ask``'s options (None when none is given)."""
+    from assistant.knowledge.retriever import RetrievalFilters
+
+    f = RetrievalFilters(tuple(args.agency or ()), args.doc_language, args.on)
+    return f if f.active else None
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.dialogue.messages import UserMessage
 
-    processor = _processor(progress=not args.json)
+    processor = _processor(progress=not args.json, filters=_filters(args))
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
     for q in questions:  # a blank stdin line gets the empty-message reply, so outputs line up with inputs
         # each question is its own conversation: `ask` answers questions, it does not hold a dialogue
@@ -117,6 +133,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"index: {rep.chunks} chunks, {rep.embedded} embedded now, {rep.cached} from cache; {rep.seconds:.1f} s"
         + (f", {rep.chunks_per_second:.1f} chunks/s" if rep.embedded else "")
     )
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace) -> int:
+    from assistant.knowledge.embedder import make_embedder
+    from assistant.knowledge.ingest import retract_documents
+    from assistant.stores.documents import DocumentStore
+
+    settings = get_settings()
+    if args.restore:
+        if not args.doc_ids:
+            raise InvalidInputError("--restore needs the document ids to bring back")
+        found = DocumentStore(settings.db_url).restore(args.source, args.doc_ids)
+        unknown = sorted(set(args.doc_ids) - set(found))
+        print(f"restored {len(found)} retracted ids of {args.source}; the next import of {args.source} brings them back"
+              + (f"; not retracted: {', '.join(unknown)}" if unknown else ""))
+        return 0
+    rep = retract_documents(settings, args.source, args.doc_ids, make_embedder(settings.embedder, settings.embed_threads))
+    print(f"retracted {len(rep.retracted)} documents from {rep.source} ({rep.documents} left); "
+          f"index: {rep.chunks} chunks, {rep.embedded} embedded now; {rep.seconds:.1f} s")
     return 0
 
 
@@ -245,6 +281,10 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("ask", help="answer one question (or '-' for one per stdin line)")
     a.add_argument("question")
     a.add_argument("--json", action="store_true", help="print one JSON object per question")
+    a.add_argument("--agency", action="append", default=None, metavar="AGENCY",
+                   help="only documents of this agency or its sub-units ('서울특별시' matches '서울특별시 종로구'); repeatable")
+    a.add_argument("--on", default=None, metavar="YYYY-MM-DD", help="only documents in effect on this date")
+    a.add_argument("--doc-language", choices=["ko", "en"], default=None, help="only documents in this language")
     a.set_defaults(func=cmd_ask)
 
     c = sub.add_parser("chat", help="talk in the terminal")
@@ -264,6 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(func=cmd_import)
     st = ksub.add_parser("status", help="show the index and its sources")
     st.set_defaults(func=cmd_status)
+    rt = ksub.add_parser("retract", help="remove documents from the store and the indexes (no re-import)")
+    rt.add_argument("source", help="the source that owns them (see 'knowledge status')")
+    rt.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to retract (none: the whole source)")
+    rt.add_argument("--restore", action="store_true", help="forget these retractions so a re-import brings them back")
+    rt.set_defaults(func=cmd_retract)
 
     dt = sub.add_parser("data", help="check training data and domain")
     dsub = dt.add_subparsers(dest="data_command", required=True)

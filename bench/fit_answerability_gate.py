@@ -3,7 +3,9 @@
 Labelled data, all written by the team:
   * bench/citizen_questions.yaml and its English twins: positive when the top retrieved document is one of
     the question's relevant services, negative otherwise (a wrong service is the failure to avoid);
-  * tests/data/out_of_corpus.yaml: always negative.
+  * tests/data/out_of_corpus.yaml: always negative;
+  * CLINC150's ``oos_train`` and ``oos_val`` (200 real out-of-scope English queries, ../shared/data/clinc150): always
+    negative. ``oos_test`` is NOT used here: bench/abstention.py measures on it.
 Each home gives one row per question, so running on the full catalogue AND on the small bundled corpus
 teaches the gate both situations: on 35 documents most citizen questions have no answer.
 
@@ -37,19 +39,26 @@ from assistant.knowledge.composer import FEATURES, GATE_FILE, gate_features  # n
 from assistant.settings import Settings  # noqa: E402
 
 
-def questions() -> list[tuple[str, list[str]]]:
-    """(text, relevant service ids) for every labelled question; out-of-corpus ones have none."""
+def questions(clinc: Path | None = None) -> list[tuple[str, list[str], str]]:
+    """(text, relevant service ids, ``team``/``clinc``) for every labelled question; out-of-corpus ones have none.
+
+    ``clinc``: CLINC150's ``data_full.json``; its ``oos_train`` and ``oos_val`` queries are added as negatives.
+    """
     qs = yaml.safe_load((ROOT / "bench" / "citizen_questions.yaml").read_text(encoding="utf-8"))["questions"]
     qs += yaml.safe_load((ROOT / "bench" / "citizen_questions_en_twins.yaml").read_text(encoding="utf-8"))["questions"]
     neg = yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]
-    return [(q["text"], [str(x) for x in q.get("relevant", [])]) for q in qs] + [(t, []) for t in neg]
+    rows = [(q["text"], [str(x) for x in q.get("relevant", [])], "team") for q in qs] + [(t, [], "team") for t in neg]
+    if clinc is not None and clinc.exists():
+        data = json.loads(clinc.read_text(encoding="utf-8"))
+        rows += [(row[0], [], "clinc") for split in ("oos_train", "oos_val") for row in data[split]]
+    return rows
 
 
-def rows_for(home: Path) -> list[dict[str, object]]:
+def rows_for(home: Path, clinc: Path | None = None) -> list[dict[str, object]]:
     """Signals of each labelled question on ``home`` and whether the top document is relevant."""
     router = load_router(Settings(home=home))
     out = []
-    for text, relevant in questions():
+    for text, relevant, kind in questions(clinc):
         vec = router.embedder.embed_queries([text])[0]
         p_oos = router.nlu.parse(text, vector=vec).nlu.probability("out_of_scope")
         res = router.retriever.run(text, k=5, query_vector=vec)
@@ -57,7 +66,7 @@ def rows_for(home: Path) -> list[dict[str, object]]:
             continue
         score, signals = router.composer.answerability(res, p_oos)
         top = res.hits[0].doc
-        out.append({"text": text, "rel": (top.service_id or top.doc_id) in relevant, "signals": signals, "score": score})
+        out.append({"text": text, "rel": (top.service_id or top.doc_id) in relevant, "signals": signals, "score": score, "kind": kind})
     return out
 
 
@@ -69,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=GATE_FILE)
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "answerability_gate.json")
     ap.add_argument("--rows-cache", type=Path, default=None, help="reuse/write the computed signals here (refits in seconds)")
+    ap.add_argument("--clinc", type=Path, default=ROOT.parent / "shared" / "data" / "clinc150" / "data_full.json",
+                    help="CLINC150 data_full.json: oos_train + oos_val become negatives ('none' to leave them out)")
     args = ap.parse_args(argv)
     rows: list[dict[str, object]] = []
     homes: dict[str, int] = {}
@@ -79,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for spec in args.home:
             name, _, path = spec.partition("=")
-            r = rows_for(Path(path))
+            r = rows_for(Path(path), None if str(args.clinc) == "none" else args.clinc)
             homes[name] = len(r)
             rows += [{**x, "home": name} for x in r]
         if args.rows_cache:
@@ -96,16 +107,19 @@ def main(argv: list[str] | None = None) -> int:
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(X, strata):
         p[te] = LogisticRegression(C=args.c, max_iter=5000).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
     report: dict[str, object] = {"threshold": args.threshold, "rows": len(y), "positives": int(y.sum()), "homes": {}}
-    print(f"{'home':6} {'gate':14} {'AUROC':>6} {'answered':>8} {'right':>5} {'wrong':>5} {'recall':>6}")
+    clinc_row = np.array([r.get("kind") == "clinc" for r in rows])
+    print(f"{'home':6} {'gate':14} {'AUROC':>6} {'answered':>8} {'right':>5} {'wrong':>5} {'of them CLINC':>13} {'recall':>6}")
     for h in homes:
         m = home == h
         figures = {}
         for label, score in (("cv-fitted", p), ("current", old)):
             a = (score >= args.threshold) & m
             fig = {"auroc": round(float(roc_auc_score(y[m], score[m])), 3), "answered": int(a.sum()), "right": int((a & y).sum()),
-                   "wrong": int((a & ~y).sum()), "recall": round(float((a & y).sum() / max(1, (y & m).sum())), 3)}
+                   "wrong": int((a & ~y).sum()), "wrong_clinc": int((a & ~y & clinc_row).sum()),
+                   "recall": round(float((a & y).sum() / max(1, (y & m).sum())), 3)}
             figures[label] = fig
-            print(f"{h:6} {label:14} {fig['auroc']:6.3f} {fig['answered']:8d} {fig['right']:5d} {fig['wrong']:5d} {fig['recall']:6.3f}")
+            print(f"{h:6} {label:14} {fig['auroc']:6.3f} {fig['answered']:8d} {fig['right']:5d} {fig['wrong']:5d} {fig['wrong_clinc']:13d} "
+                  f"{fig['recall']:6.3f}")
         report["homes"][h] = figures  # type: ignore[index]
     model = LogisticRegression(C=args.c, max_iter=5000).fit(X, y)
     blob = {
@@ -115,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
         "meta": {"fitted": dt.date.today().isoformat(), "script": "bench/fit_answerability_gate.py", "C": args.c,
-                 "data": "bench/citizen_questions.yaml + en twins (positive = relevant top document), tests/data/out_of_corpus.yaml",
+                 "data": "bench/citizen_questions.yaml + en twins (positive = relevant top document), tests/data/out_of_corpus.yaml"
+                         + ("" if str(args.clinc) == "none" else ", CLINC150 oos_train + oos_val (negatives)"),
                  "homes": homes, "cross_validated": report["homes"], "threshold": args.threshold},
     }
     args.out.write_text(json.dumps(blob, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

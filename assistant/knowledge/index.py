@@ -4,7 +4,9 @@ Layout under ``ASSISTANT_HOME``::
 
     index/CURRENT            name of the active version (replaced atomically)
     index/<version>/         manifest.json, docs.json, chunks.json,
-                             dense.faiss, dense_rows.npy, bm25/
+                             dense.faiss, dense_rows.npy, bm25/, bm25_docs/,
+                             lexical_terms.json (each chunk's BM25 terms by content
+                             hash, so a rebuild re-tokenizes only what changed)
 
 A new version is fully written before ``CURRENT`` points at it
 (``os.replace``), so a failed build never damages the index in use.
@@ -30,6 +32,8 @@ from assistant.knowledge.documents import Chunk, Document
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
+LEXICAL_TERMS_FILE = "lexical_terms.json"
+
 #: BM25 parameters (Robertson & Zaragoza 2009 defaults for short passages).
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -37,7 +41,12 @@ BM25_B = 0.75
 
 @dataclass(frozen=True)
 class DocInfo:
-    """What a citation needs about a document."""
+    """What a citation and a retrieval filter need about a document.
+
+    Attributes:
+        effective_from, effective_to: ISO dates (``YYYY-MM-DD``) bounding when the document is in
+            effect (from its ``meta``; ``""`` = unbounded on that side).
+    """
 
     doc_id: str
     title: str
@@ -47,6 +56,8 @@ class DocInfo:
     updated_at: str
     source: str
     service_id: str
+    effective_from: str = ""
+    effective_to: str = ""
 
 
 @dataclass
@@ -85,6 +96,8 @@ def build_index(
     vectors: np.ndarray,
     dense_rows: np.ndarray,
     embedder_name: str,
+    lexical_keys: list[str] | None = None,
+    tokenizer_name: str = "",
 ) -> str:
     """Write a new index version (not yet active; see :func:`activate_version`).
 
@@ -96,6 +109,8 @@ def build_index(
         vectors: ``(n_dense, dim)`` float32 unit vectors.
         dense_rows: ``(n_dense,)`` int64 chunk rows of ``vectors``.
         embedder_name: recorded in the manifest.
+        lexical_keys: content hash of each chunk's lexical text (same order); with
+            ``tokenizer_name`` they are written to ``lexical_terms.json`` for :func:`load_lexical_terms`.
 
     Returns:
         The new version's name.
@@ -118,6 +133,8 @@ def build_index(
                 "updated_at": d.updated_at,
                 "source": d.source,
                 "service_id": str(d.meta.get("service_id", "")),
+                "effective_from": str(d.meta.get("effective_from") or ""),
+                "effective_to": str(d.meta.get("effective_to") or ""),
             }
             for d in docs
         ]
@@ -141,6 +158,9 @@ def build_index(
         bm25_docs = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         bm25_docs.index([doc_terms[d.doc_id] or ["∅"] for d in docs], show_progress=False)
         bm25_docs.save(str(tmp / "bm25_docs"))
+        if lexical_keys is not None:
+            cache = {"tokenizer": tokenizer_name, "terms": dict(zip(lexical_keys, chunk_terms, strict=True))}
+            (tmp / LEXICAL_TERMS_FILE).write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
         manifest = {
             "version": version,
             "embedder": embedder_name,
@@ -183,6 +203,21 @@ def current_version(home_index: Path) -> str | None:
     if not pointer.exists():
         return None
     return pointer.read_text(encoding="utf-8").strip() or None
+
+
+def load_lexical_terms(home_index: Path, tokenizer_name: str) -> dict[str, list[str]]:
+    """The active version's chunk terms by lexical-text hash (empty when absent or from another tokenizer)."""
+    version = current_version(home_index)
+    path = home_index / version / LEXICAL_TERMS_FILE if version else None
+    if path is None or not path.exists():
+        return {}
+    try:
+        blob = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if blob.get("tokenizer") != tokenizer_name or not isinstance(blob.get("terms"), dict):
+        return {}
+    return {str(k): list(v) for k, v in blob["terms"].items()}
 
 
 def load_index(home_index: Path) -> KnowledgeIndex:

@@ -90,6 +90,15 @@ def _make_document(path: Path, meta: dict[str, Any], sections: list[Section], so
         raise LoaderError(f"{path}: no title (add 'title:' to the front matter)")
     doc_id = str(meta.pop("doc_id", "") or path.stem)
     body = " ".join(s.text for s in sections)
+    for bound in ("effective_from", "effective_to"):  # retrieval filters compare these as ISO dates
+        value = meta.get(bound)
+        if value in (None, ""):
+            meta.pop(bound, None)
+            continue
+        try:
+            meta[bound] = (value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])).isoformat()[:10]
+        except ValueError:
+            raise LoaderError(f"{path}: {bound} must be a date YYYY-MM-DD, not {value!r}") from None
     updated = meta.pop("updated_at", "")
     if isinstance(updated, (dt.date, dt.datetime)):
         updated = updated.isoformat()[:10]

@@ -6,6 +6,10 @@ works. The store keeps plain records only; it knows nothing of dialogue.
 Replacement policy: importing a source replaces every document of that source
 in ONE transaction, so a failed import leaves the previous documents intact,
 and re-importing never duplicates.
+
+Retraction: :meth:`DocumentStore.retract` deletes documents of a source and
+records their ids, so a later import of that source leaves them out until
+:meth:`DocumentStore.restore`.
 """
 
 from __future__ import annotations
@@ -50,6 +54,15 @@ embeddings = Table(
     Column("model", String(200), nullable=False),
     Column("dim", Integer, nullable=False),
     Column("vector", LargeBinary, nullable=False),
+)
+
+
+retractions = Table(
+    "retractions",
+    metadata,
+    Column("source", String(500), primary_key=True),
+    Column("doc_id", String(200), primary_key=True),
+    Column("retracted_at", String(40), nullable=False),
 )
 
 
@@ -119,6 +132,53 @@ class DocumentStore:
             for (src,) in conn.execute(select(documents.c.source)):
                 out[src] = out.get(src, 0) + 1
         return out
+
+    def document_ids(self, source: str) -> set[str]:
+        """The ids of ``source``'s documents."""
+        with self.engine.connect() as conn:
+            return {r.doc_id for r in conn.execute(select(documents.c.doc_id).where(documents.c.source == source))}
+
+    def retract(self, source: str, doc_ids: Iterable[str] | None = None, when: str = "") -> list[str]:
+        """Delete documents of ``source`` in one transaction.
+
+        Args:
+            source: the source that owns them.
+            doc_ids: the documents to delete and record as retracted (a later import of
+                ``source`` leaves them out); ``None`` deletes the whole source and records nothing.
+            when: ISO timestamp stored with the record.
+
+        Returns:
+            The ids deleted, sorted.
+        """
+        with self.engine.begin() as conn:
+            owned = {r.doc_id for r in conn.execute(select(documents.c.doc_id).where(documents.c.source == source))}
+            ids = sorted(owned if doc_ids is None else set(doc_ids) & owned)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                conn.execute(delete(documents).where(documents.c.source == source, documents.c.doc_id.in_(part)))
+            if doc_ids is not None:
+                wanted = sorted(set(doc_ids))
+                for start in range(0, len(wanted), 500):
+                    conn.execute(delete(retractions).where(retractions.c.source == source,
+                                                           retractions.c.doc_id.in_(wanted[start : start + 500])))
+                if wanted:
+                    conn.execute(insert(retractions), [{"source": source, "doc_id": d, "retracted_at": when} for d in wanted])
+        return ids
+
+    def retracted(self, source: str) -> set[str]:
+        """Ids recorded as retracted from ``source``."""
+        with self.engine.connect() as conn:
+            return {r.doc_id for r in conn.execute(select(retractions.c.doc_id).where(retractions.c.source == source))}
+
+    def restore(self, source: str, doc_ids: Iterable[str]) -> list[str]:
+        """Forget retractions, so the next import of ``source`` brings these documents back; returns those forgotten."""
+        wanted = sorted(set(doc_ids))
+        with self.engine.begin() as conn:
+            known = {r.doc_id for r in conn.execute(select(retractions.c.doc_id).where(retractions.c.source == source))}
+            found = [d for d in wanted if d in known]
+            for start in range(0, len(found), 500):
+                conn.execute(delete(retractions).where(retractions.c.source == source, retractions.c.doc_id.in_(found[start : start + 500])))
+        return found
 
     def cached_embeddings(self, model: str, keys: list[str]) -> dict[str, np.ndarray]:
         """Return the cached vectors among ``keys`` for ``model``."""
