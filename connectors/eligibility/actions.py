@@ -24,6 +24,7 @@ citizen's time) and the result is a polite failure with a handoff offer
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError
@@ -135,6 +136,29 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     return events
 
 
+#: A 시·군·구 name right after the 시·도: 2+ letters before 시/군 ("성남시", "가평군"; not "도시"), 1+ before 구 ("중구"),
+#: then a particle, a space or the end.
+_DISTRICT = re.compile(r"\s*([가-힣]{2,5}[시군]|[가-힣]{1,5}구)(?=$|[^가-힣]|에|은|는|이|요|로|으로|에서)")
+
+
+def _with_district(tracker: ProtocolTracker, sido: str) -> Any:
+    """"경기도 성남시에 살아요": the 시·군·구 written right after the 시·도 entity (the region lookup lists
+    시·도 names, not the 226 시·군·구), else the 시·도 alone."""
+    from connectors.eligibility.regions import normalise_region
+
+    text = tracker.latest_text()
+    for e in tracker.latest_message.get("entities") or []:
+        if e.get("entity") != "region" or not isinstance(e.get("end"), int):
+            continue
+        m = _DISTRICT.match(text, e["end"])
+        if m:
+            try:
+                return normalise_region(f"{sido} {m.group(1)}")
+            except ValueError:
+                return sido
+    return sido
+
+
 def _usable_region(tracker: ProtocolTracker) -> str | None:
     """The ``region`` slot as the eligibility service reads it ("서울특별시 강남구"), or None when unusable.
 
@@ -146,8 +170,15 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
     value = tracker.get_slot("region")
     if not value:
         return None
+    said = [str(v) for v in tracker.get_latest_entity_values("region") if v]
+    if len(said) >= 2 and str(value) in said:  # "서울 강남구에 살아요": two region entities, one place
+        try:
+            return str(normalise_region(" ".join(said[:2])))
+        except ValueError:
+            pass
     try:
-        return str(normalise_region(str(value)))
+        area = normalise_region(str(value))
+        return str(_with_district(tracker, area.sido) if area.sigungu is None else area)
     except ValueError:
         pass
     previous = [e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "region" and e.get("value")]
@@ -287,7 +318,7 @@ class ActionCheckEligibility:
     def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str) -> list[dict[str, Any]]:
         from assistant.dialogue.sdk import slot_set
 
-        reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if c.code != "NONE")
+        reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
         if r.status == "eligible":
             text = (f"{r.service_name}: you meet its coded conditions ({reasons}), going by {known}."
                     if lang == "en" else f"{r.service_name}: 말씀해 주신 내용({known})으로는 받으실 수 있어요. 충족한 조건: {reasons}.")
@@ -312,7 +343,23 @@ class ActionCheckEligibility:
         return [slot_set(ELIGIBLE_SLOT, [{"service_id": r.service_id, "service_name": r.service_name}])]
 
 
+def _shown(c: Any) -> bool:
+    """Conditions worth saying: not "no coded condition", not an open age bound (from 0, to 100 or more)."""
+    if c.code == "NONE":
+        return False
+    if c.code == "JA0110":
+        return int(c.value) > 0
+    if c.code == "JA0111":
+        return int(c.value) < 100
+    return True
+
+
 def _meaning(c: Any, lang: str) -> str:
+    """A condition as the citizen reads it: the age codes carry their years ("만 65세 이상")."""
+    if c.code == "JA0110":
+        return f"age {c.value} or over" if lang == "en" else f"만 {c.value}세 이상"
+    if c.code == "JA0111":
+        return f"age {c.value} or under" if lang == "en" else f"만 {c.value}세 이하"
     return str(c.meaning_en if lang == "en" else c.meaning)
 
 
@@ -330,7 +377,7 @@ def _source_line(r: ServiceResult, lang: str) -> str:
 
 
 def _line(r: ServiceResult, lang: str) -> str:
-    reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if c.code != "NONE")
+    reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
     why = (f" — meets: {reasons}" if lang == "en" else f" — 충족: {reasons}") if reasons else ""
     return f"{r.service_name}{why} {_source_line(r, lang)}"
 
@@ -342,12 +389,12 @@ def _citation(r: ServiceResult) -> dict[str, Any]:
 
 
 _FACT_LABELS = {
-    "ko": {"age": "나이", "sex": "성별", "income_pct_median": "소득(중위소득 대비 %)", "region": "사는 곳", "disabled": "장애 여부",
+    "ko": {"age": "나이", "sex": "성별", "income_pct_median": "소득(중위소득 대비 %)", "region": "사는 곳(시·군·구까지)", "disabled": "장애 여부",
            "veteran": "국가보훈대상 여부", "farmer": "농업인 여부", "pregnant": "임신 여부", "student_level": "학생 여부",
            "single_parent_family": "한부모가정 여부", "multi_child_household": "다자녀가구 여부", "job_seeker": "구직 중인지",
            "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
            "organization_type": "단체·기업 여부", "organization_industry": "업종"},
-    "en": {"income_pct_median": "income (% of median)", "region": "where you live", "disabled": "disability",
+    "en": {"income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
            "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",

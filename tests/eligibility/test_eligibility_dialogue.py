@@ -173,3 +173,22 @@ def test_one_named_service_asks_only_what_it_needs(gov24_settings, gov24_router,
     final = turn.messages[-1]
     assert final.custom["eligibility"] == {"service_id": sid, "status": verdict.status}
     assert (final.text or "").startswith("에너지바우처") and final.custom["citations"][0]["url"] in (final.text or "")
+
+
+@pytest.mark.parametrize(("text", "entities", "expected"), [
+    ("경기도 성남시에 살아요", [("경기도", 0, 3)], "경기도 성남시"),
+    ("서울 강남구에 살아요", [("서울특별시", 0, 2), ("강남구", 3, 6)], "서울특별시 강남구"),
+    ("부산 중구요", [("부산광역시", 0, 2)], "부산광역시 중구"),
+    ("경기 가평군", [("경기도", 0, 2)], "경기도 가평군"),
+    ("부산에 살아요", [("부산광역시", 0, 2)], "부산광역시"),
+    ("경기도 도시에 살아요", [("경기도", 0, 3)], "경기도"),  # 도시 is not a 시
+    ("평양에 살아요", [("평양", 0, 2)], None),  # not a region the catalogue knows: asked again
+])
+def test_the_region_as_the_eligibility_service_reads_it(text: str, entities: list[tuple[str, int, int]],
+                                                         expected: str | None) -> None:
+    from assistant.dialogue.sdk import ProtocolTracker
+    from connectors.eligibility.actions import _usable_region
+
+    t = ProtocolTracker({"slots": {"region": entities[0][0]}, "events": [], "latest_message": {
+        "text": text, "entities": [{"entity": "region", "value": v, "start": a, "end": b} for v, a, b in entities]}})
+    assert _usable_region(t) == expected
