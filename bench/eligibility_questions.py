@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from connectors.eligibility.actions import facts_from_slots, fact_name, most_decisive  # noqa: E402
+from connectors.eligibility.actions import conversation_facts, fact_name, most_decisive  # noqa: E402
 from connectors.eligibility.evaluator import Evaluation  # noqa: E402
 from connectors.eligibility.facts import Facts  # noqa: E402
 from connectors.eligibility.service import CatalogueSource  # noqa: E402
@@ -47,7 +47,7 @@ def unknown_after(catalogue: Any, truth: dict[str, Any], order: str, k: int) -> 
     known: dict[str, Any] = {}
     out = []
     for _ in range(k + 1):
-        results = Evaluation(catalogue, Facts.model_validate(facts_from_slots(known))).results()
+        results = Evaluation(catalogue, Facts.model_validate(conversation_facts(known))).results()
         unknown = [r for r in results if r.status == "unknown"]
         out.append(len(unknown))
         askable = [s for s in FORM_SLOTS if fact_name(s) and s not in known]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError
@@ -63,22 +64,37 @@ def fact_name(slot: str) -> str | None:
     return name if name in FACT_NAMES else None
 
 
-def facts_from_slots(slots: dict[str, Any]) -> dict[str, Any]:
-    """The known facts in ``slots`` (JSON for ``POST /check``); unset slots are left out.
+def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The eligibility facts the conversation's slots hold (:class:`Facts` field names; ``income_pct`` →
+    ``income_pct_median``); unset slots and values a fact cannot take are left out (logged, never sent).
 
-    Ages are whole years (a float slot is truncated); ``income_pct`` → ``income_pct_median``.
+    Example:
+        >>> facts_from_slots({"age": 67.0, "income_pct": 45.0, "region": "부산", "disabled": None})
+        {'age': 67, 'income_pct_median': 45.0, 'region': '부산광역시'}
     """
-    out: dict[str, Any] = dict(CONVERSATION_FACTS)
+    from pydantic import ValidationError
+
+    from connectors.eligibility.facts import Facts
+
+    out: dict[str, Any] = {}
     for slot, value in slots.items():
         name = fact_name(slot)
         if name is None or value is None:
             continue
-        if name == "age":
-            value = int(float(value))
-        elif name == "income_pct_median":
+        if name == "age" and isinstance(value, float):
+            value = int(value)
+        elif name == "income_pct_median" and isinstance(value, int):
             value = float(value)
-        out[name] = value
+        try:
+            out[name] = getattr(Facts.model_validate({name: value}), name)
+        except ValidationError:
+            logger.warning("slot value not usable as an eligibility fact", extra={"stage": "action", "fact": name})
     return out
+
+
+def conversation_facts(slots: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`facts_from_slots` plus :data:`CONVERSATION_FACTS` (what a check in the conversation sends)."""
+    return {**CONVERSATION_FACTS, **facts_from_slots(slots)}
 
 
 def _language(tracker: ProtocolTracker) -> str:
@@ -229,7 +245,7 @@ class ValidateEligibilityForm:
                 found = self.client.find(tracker.latest_text(), limit=1)
                 target = found[0]["service_id"] if found else None
                 events.append(slot_set(TARGET_SLOT, target))
-            report = self.client.check(facts_from_slots(slots), [target] if target else None, ["eligible", "unknown"])
+            report = self.client.check(conversation_facts(slots), [target] if target else None, ["eligible", "unknown"])
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
                            extra={"conversation_id": tracker.sender_id, "stage": "action", "error": type(e).__name__})
@@ -271,7 +287,7 @@ class ActionCheckEligibility:
 
         lang = _language(tracker)
         target = tracker.get_slot(TARGET_SLOT)
-        facts = facts_from_slots(tracker.slots)
+        facts = conversation_facts(tracker.slots)
         try:
             report = self.client.check(facts, [target] if target else None, ["eligible", "unknown"] if not target else None)
         except AssistantError as e:

@@ -51,13 +51,13 @@ from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.resilience import failure_reply
 from connectors.tasks.checklist import ChecklistSource
 from connectors.tasks.client import Receipt, TasksClient
+from connectors.eligibility.actions import facts_from_slots
 from connectors.tasks.dialogue import (
     ServiceNames,
     ServiceRef,
     applicant_id_for,
     checklist_items,
     confirming_message_id,
-    facts_from_slots,
     format_checklist,
     idempotency_key,
     kst_date,

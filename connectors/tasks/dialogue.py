@@ -16,10 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from pydantic import ValidationError
-
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
-from connectors.eligibility.facts import Facts
 from connectors.tasks.checklist import ChecklistSource
 
 logger = logging.getLogger(__name__)
@@ -27,8 +24,6 @@ logger = logging.getLogger(__name__)
 #: A receipt number of the embedded back end (:func:`connectors.tasks.store.new_receipt`), also inside
 #: Korean text ("TK-20261129-ABCD1234로"), in any letter case.
 RECEIPT_PATTERN = re.compile(r"(?<![0-9A-Za-z])TK-\d{8}-[0-9A-Za-z]{8}(?![0-9A-Za-z])", re.IGNORECASE)
-#: Conversation slots whose name differs from the eligibility fact they hold (slot → Facts field).
-SLOT_TO_FACT: dict[str, str] = {"income_pct": "income_pct_median"}
 #: Keys of a checklist item the back end accepts (``connectors.tasks.service.ChecklistItem``).
 CHECKLIST_KEYS = ("name", "note", "applies_to", "group", "official_check", "alternatives", "mydata_record", "provided")
 #: Korea Standard Time (no daylight saving since 1988): dates are shown as the citizen's calendar has them.
@@ -93,29 +88,6 @@ def confirming_message_id(latest_message: Mapping[str, Any], events: Sequence[Ma
         return f"m:{mid}"
     user = next((e for e in reversed(events) if e.get("event") == "user"), None)
     return f"t:{user.get('timestamp') if user else ''}"
-
-
-def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
-    """The eligibility facts the conversation's slots hold (:class:`~connectors.eligibility.facts.Facts`
-    field names; ``income_pct`` → ``income_pct_median``); unset slots and unusable values are left out.
-
-    Example:
-        >>> facts_from_slots({"age": 67.0, "income_pct": 45.0, "region": "부산광역시", "disabled": None})
-        {'age': 67, 'income_pct_median': 45.0}
-    """
-    out: dict[str, Any] = {}
-    for fact in Facts.model_fields:
-        slot = next((s for s, f in SLOT_TO_FACT.items() if f == fact), fact)
-        value = slots.get(slot)
-        if value is None:
-            continue
-        if fact == "age" and isinstance(value, float) and value.is_integer():
-            value = int(value)
-        try:
-            out[fact] = getattr(Facts.model_validate({fact: value}), fact)
-        except ValidationError:
-            logger.warning("slot value not usable as an eligibility fact", extra={"stage": "action", "fact": fact})
-    return out
 
 
 def receipts_in(text: str, entity_values: Iterable[Any] = ()) -> list[str]:

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from connectors.eligibility.actions import FORM, facts_from_slots, fact_name
+from connectors.eligibility.actions import FORM, conversation_facts, fact_name
 from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.evaluator import Evaluation
 from connectors.eligibility.facts import Facts
@@ -48,7 +48,7 @@ def responses(turn: Turn) -> list[str | None]:
 def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, Any], asked: list[str]) -> str | None:
     """The slot the form should ask next, computed from the catalogue (most unknown services decided; domain order breaks ties)."""
     form_slots = list(p.domain.forms[FORM].required_slots)
-    results = Evaluation(catalogue, Facts.model_validate(facts_from_slots(slots))).results()
+    results = Evaluation(catalogue, Facts.model_validate(conversation_facts(slots))).results()
     unknown = [r for r in results if r.status == "unknown"]
     askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in asked]
     scores = {s: sum(fact_name(s) in r.missing for r in unknown) for s in askable}
@@ -80,7 +80,7 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
     tracker = p.tracker_state("e1")
     assert tracker["active_loop"] == {} and {k: tracker["slots"][k] for k in slots} == slots
     final = turn.messages[-1]
-    facts = Facts.model_validate(facts_from_slots(slots))
+    facts = Facts.model_validate(conversation_facts(slots))
     statuses = Counter(r.status for r in Evaluation(catalogue, facts).results())
     assert f"{statuses['eligible']}" in (final.text or "") and f"{statuses['unknown']}" in (final.text or "")
     assert final.custom["eligibility"]["eligible"] == statuses["eligible"]
@@ -165,11 +165,11 @@ def test_one_named_service_asks_only_what_it_needs(gov24_settings, gov24_router,
         if not p.tracker_state("one")["active_loop"]:
             break
         asked = str(responses(turn)[-1]).removeprefix("utter_ask_")
-        needed = Evaluation(catalogue, Facts.model_validate(facts_from_slots(slots))).result(catalogue.index[sid]).missing
+        needed = Evaluation(catalogue, Facts.model_validate(conversation_facts(slots))).result(catalogue.index[sid]).missing
         assert fact_name(asked) in needed, (asked, needed)  # only what this service needs
         turn = say(p, ANSWERS["ko"].get(asked, "아니요"), sender="one")
         slots[asked] = VALUES.get(asked, False)
-    verdict = Evaluation(catalogue, Facts.model_validate(facts_from_slots(slots))).result(catalogue.index[sid])
+    verdict = Evaluation(catalogue, Facts.model_validate(conversation_facts(slots))).result(catalogue.index[sid])
     final = turn.messages[-1]
     assert final.custom["eligibility"] == {"service_id": sid, "status": verdict.status}
     assert (final.text or "").startswith("에너지바우처") and final.custom["citations"][0]["url"] in (final.text or "")

@@ -266,12 +266,12 @@ class TestGrantAndFetch:
         # decide every service, so it asks nothing more and the verdicts follow.
         from collections import Counter
 
-        from connectors.eligibility.actions import facts_from_slots
+        from connectors.eligibility.actions import conversation_facts
         from connectors.eligibility.evaluator import Evaluation
         from connectors.eligibility.facts import Facts
         from tests.engine_catalogue import engine_catalogue
 
-        facts = Facts.model_validate(facts_from_slots(tracker.slots))
+        facts = Facts.model_validate(conversation_facts(tracker.slots))
         counts = Counter(r.status for r in Evaluation(engine_catalogue(), facts).results())
         assert counts["unknown"] == 0 and tracker.active_loop_name is None
         assert f"받으실 수 있는 서비스가 {counts['eligible']}개" in page.text
