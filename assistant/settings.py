@@ -60,6 +60,8 @@ class Settings(BaseSettings):
         connector_breaker_reset: seconds an open circuit fails fast before a trial call.
         tasks_url: base URL of the task back end (``ASSISTANT_TASKS_URL``); default: the embedded one
             ``assistant serve`` mounts at ``/connectors/tasks``.
+        tasks_applicant_secret: secret that turns a conversation's sender id into its applicant key
+            (HMAC, ``ASSISTANT_TASKS_APPLICANT_SECRET``); default: a random one created once under ``home``.
         tasks_db_url: database of the embedded task back end (default SQLite ``<home>/tasks.db``).
         alerts_db_url: database of benefit-alert subscriptions (default SQLite ``<home>/alerts.db``).
         mydata_url: base URL of the MyData provider (``ASSISTANT_MYDATA_URL``); default: the sandbox mounted
@@ -132,6 +134,7 @@ class Settings(BaseSettings):
     connector_breaker_failures: int = 5
     connector_breaker_reset: float = 30.0
     tasks_url: str | None = None
+    tasks_applicant_secret: str | None = None
     tasks_db_url: str | None = None
     alerts_db_url: str | None = None
     mydata_url: str | None = None

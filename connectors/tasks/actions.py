@@ -25,7 +25,8 @@ Slots: ``task_pending`` (what a yes would do: ``{"kind": "apply", "service_id", 
 "facts", "key"?}`` or ``{"kind": "cancel", "receipt", "service_name"}``), ``last_receipt``, and
 ``eligible_services`` (read: ``[{"service_id", "service_name"}]`` set by the eligibility flow).
 
-The applicant is :func:`~connectors.tasks.dialogue.applicant_id_for` the conversation's sender id, always,
+The applicant is the conversation's applicant key (:func:`connectors.tasks.auth.applicant_key`: an HMAC of its
+sender id under :func:`connectors.tasks.auth.deployment_secret`), sent as ``X-Applicant-Key``, always,
 so another conversation can neither see nor cancel these applications.
 
 Faults: a back end that is down, slow or answers garbage (:class:`~assistant.errors.ConnectorError`) gets
@@ -55,7 +56,6 @@ from connectors.eligibility.actions import facts_from_slots
 from connectors.tasks.dialogue import (
     ServiceNames,
     ServiceRef,
-    applicant_id_for,
     checklist_items,
     confirming_message_id,
     format_checklist,
@@ -99,17 +99,30 @@ class TaskContext:
                  catalogue: ChecklistSource | None = None) -> None:
         self.settings = settings
         self.client_factory = client_factory or (lambda: TasksClient.from_settings(settings))
+        self._secret: bytes | None = None
         self.services = ServiceNames(catalogue if catalogue is not None
                                      else (lambda: ChecklistSource.from_home(settings.db_url, settings.index_dir)))
+
+
+def _context_secret(ctx: TaskContext) -> bytes:
+    from connectors.tasks.auth import deployment_secret
+
+    if ctx._secret is None:
+        ctx._secret = deployment_secret(ctx.settings)
+    return ctx._secret
 
 
 class _Turn:
     """One action run: the language, the applicant, and replies in the domain's wording."""
 
-    def __init__(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> None:
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any],
+                 secret: bytes) -> None:
+        from connectors.tasks.auth import applicant_id_for_key, applicant_key
+
         self.dispatcher, self.tracker, self.domain = dispatcher, tracker, domain
         self.language = "en" if tracker.get_slot("language") == "en" else "ko"
-        self.applicant = applicant_id_for(tracker.sender_id)
+        self.key = applicant_key(secret, tracker.sender_id)  # sent as X-Applicant-Key; the back end stores only its hash
+        self.applicant = applicant_id_for_key(self.key)
         self.w = words(self.language)
 
     def say(self, response: str, *, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
@@ -166,7 +179,7 @@ class _TaskAction:
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         """See the module docstring."""
-        return self.step(_Turn(dispatcher, tracker, domain))
+        return self.step(_Turn(dispatcher, tracker, domain, _context_secret(self.ctx)))
 
     def step(self, t: _Turn) -> list[EventDict]:
         raise NotImplementedError
@@ -239,8 +252,8 @@ class SubmitApplication(_TaskAction):
         facts = pending["facts"] if isinstance(pending.get("facts"), dict) else facts_from_slots(t.tracker.slots)
         try:
             with self.ctx.client_factory() as client:
-                receipt = client.submit(sid, t.applicant, facts, pending.get("checklist") or [], key,
-                                        service_name=str(pending.get("service_name") or ""))
+                receipt = client.submit(sid, None, facts, pending.get("checklist") or [], key,
+                                        service_name=str(pending.get("service_name") or ""), applicant_key=t.key)
         except InvalidInputError:  # refused (a conflicting key, facts the back end rejects): nothing stored
             logger.warning("application refused", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
             t.say("utter_task_refused", service_name=pending.get("service_name"))
@@ -269,7 +282,7 @@ class ApplicationStatus(_TaskAction):
         try:
             with self.ctx.client_factory() as client:
                 if not receipts:
-                    apps = client.list(t.applicant)
+                    apps = client.list(applicant_key=t.key)
                     if not apps:
                         t.say("utter_task_no_applications")
                     else:
@@ -278,7 +291,7 @@ class ApplicationStatus(_TaskAction):
                     return []
                 for number in receipts[:3]:
                     try:
-                        r = client.status(number, t.applicant)
+                        r = client.status(number, applicant_key=t.key)
                     except ApplicationNotFoundError:
                         t.say("utter_task_not_found", receipt=number)
                         continue
@@ -302,9 +315,9 @@ class PrepareCancellation(_TaskAction):
         try:
             with self.ctx.client_factory() as client:
                 if receipts:
-                    target = client.status(receipts[0], t.applicant)
+                    target = client.status(receipts[0], applicant_key=t.key)
                 else:
-                    apps = client.list(t.applicant)
+                    apps = client.list(applicant_key=t.key)
                     open_ = [a for a in apps if a.state in CANCELLABLE]
                     if not open_:
                         t.say("utter_task_nothing_to_cancel" if apps else "utter_task_no_applications")
@@ -348,9 +361,9 @@ class CancelApplication(_TaskAction):
         try:
             with self.ctx.client_factory() as client:
                 try:
-                    client.cancel(receipt, t.applicant, reason="cancelled by the applicant in the conversation")
+                    client.cancel(receipt, reason="cancelled by the applicant in the conversation", applicant_key=t.key)
                 except InvalidTransitionError:  # decided between the question and the yes
-                    r = client.status(receipt, t.applicant)
+                    r = client.status(receipt, applicant_key=t.key)
                     t.say("utter_task_cannot_cancel", state=state_name(r.state, t.language), **values)
                     return [slot_set(PENDING_SLOT, None)]
         except ApplicationNotFoundError:

@@ -17,6 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
+import secrets
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
 
 #: The request header that carries an applicant key.
 APPLICANT_KEY_HEADER = "X-Applicant-Key"
@@ -52,3 +58,29 @@ def applicant_key(secret: str | bytes, sender_id: str) -> str:
         raise ValueError("applicant_key needs a non-empty secret and sender id")
     raw = secret.encode("utf-8") if isinstance(secret, str) else secret
     return hmac.new(raw, sender_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+#: File under ``ASSISTANT_HOME`` holding the generated secret when none is configured.
+SECRET_FILE = "tasks_applicant.secret"
+
+
+def deployment_secret(settings: Settings) -> bytes:
+    """The secret :func:`applicant_key` uses: ``settings.tasks_applicant_secret`` (``ASSISTANT_TASKS_APPLICANT_SECRET``),
+    else a random 32-byte one created once under the home (file mode 0600) and read from there afterwards.
+
+    Raises:
+        OSError: the home is not writable and no secret is configured.
+    """
+    if settings.tasks_applicant_secret:
+        return settings.tasks_applicant_secret.encode("utf-8")
+    path = settings.home / SECRET_FILE
+    if not path.exists():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text(encoding="utf-8").strip().encode("utf-8")

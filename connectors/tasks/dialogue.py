@@ -56,17 +56,18 @@ def state_name(state: str, language: str) -> str:
     return _STATE_NAMES["en" if language == "en" else "ko"].get(state, state)
 
 
-def applicant_id_for(sender_id: str) -> str:
-    """The pseudonymous applicant id of a conversation: ``"a-"`` + 32 hex digits of SHA-256 of its sender id.
-
-    Stable (the same conversation always gets the same id, so status and cancel find its applications),
-    and the back end never sees the channel's user id itself.
+def applicant_id_for(sender_id: str, secret: bytes) -> str:
+    """The applicant id the task back end stores a conversation's applications under: ``"ak:"`` + SHA-256 of its
+    applicant key (:func:`connectors.tasks.auth.applicant_key`, an HMAC of the sender id under the deployment's
+    secret). Stable per conversation; the back end never sees the sender id, and knowing it is not enough.
 
     Example:
-        >>> applicant_id_for("u1") == applicant_id_for("u1") != applicant_id_for("u2")
+        >>> applicant_id_for("u1", b"s" * 32) == applicant_id_for("u1", b"s" * 32) != applicant_id_for("u2", b"s" * 32)
         True
     """
-    return "a-" + hashlib.sha256(b"citizen-assistant/applicant\0" + sender_id.encode("utf-8")).hexdigest()[:32]
+    from connectors.tasks.auth import applicant_id_for_key, applicant_key
+
+    return applicant_id_for_key(applicant_key(secret, sender_id))
 
 
 def idempotency_key(applicant_id: str, service_id: str, message_id: str) -> str:

@@ -143,3 +143,17 @@ def test_tasks_client_with_applicant_keys_over_http(store: ApplicationStore) -> 
     with LiveServer(app) as live, TasksClient(live.url, timeout=5, backoff=0.01, breaker=CircuitBreaker("t2"),
                                               api_token=TOKEN) as admin:
         assert admin.status(mine.receipt).state == "cancelled"  # the admin reads any applicant's
+
+
+def test_the_deployment_secret_is_created_once_under_the_home_and_kept_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    from assistant.settings import Settings
+    from connectors.tasks.auth import SECRET_FILE, deployment_secret
+
+    settings = Settings(home=tmp_path / "home")
+    first = deployment_secret(settings)
+    assert len(first) == 64 and deployment_secret(settings) == first  # stable across calls (and restarts)
+    assert stat.S_IMODE((tmp_path / "home" / SECRET_FILE).stat().st_mode) == 0o600
+    assert deployment_secret(Settings(home=tmp_path / "other")) != first
+    assert deployment_secret(Settings(home=tmp_path / "home", tasks_applicant_secret="configured")) == b"configured"

@@ -59,6 +59,10 @@ class Backend:
         httpx.post(f"{self.url}/applications/{receipt}/transition", json={"to": to}, timeout=5).raise_for_status()
 
 
+#: The deployment secret the conversations' applicant keys are derived from in these tests.
+SECRET = "test-secret-" + "s" * 40
+
+
 @pytest.fixture
 def backend(catalogue: list[Document], tmp_path: Path) -> Iterator[Backend]:
     store = ApplicationStore(f"sqlite:///{tmp_path / 'tasks.db'}")
@@ -72,6 +76,7 @@ def _processor(bundled_settings: Settings, bundled_router: Any, catalogue: list[
     from assistant.app_state import build_processor
 
     settings = bundled_settings.model_copy(update={"connector_actions": "", "tasks_url": url, "connector_timeout": 2.0,
+                                                   "tasks_applicant_secret": SECRET,
                                                    "connector_retries": 2, **overrides})
     executor = SdkActionExecutor(make_actions(TaskContext(settings, catalogue=ChecklistSource.fixed(catalogue))))
     return build_processor(settings, bundled_router, tracker_store or SQLTrackerStore("sqlite://"), executor=executor)
@@ -135,7 +140,7 @@ def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: Messa
     receipt = receipt_of(done)
     assert responses(done) == ["utter_task_submitted"] and "접수번호" in text(done)
     assert backend.store.count() == 1
-    app = backend.store.get(receipt, applicant_id_for("c1"))
+    app = backend.store.get(receipt, applicant_id_for("c1", SECRET.encode()))
     assert app.service_id == MIHONMO and app.service_name == title
     assert app.facts == {"age": 24, "income_pct_median": 45.0, "region": "서울특별시"}
     assert [(c["name"], c["provided"]) for c in app.checklist][-1] == ("주민등록등본", "official")
@@ -169,7 +174,7 @@ def test_a_confirmation_redelivered_after_a_lost_turn_is_one_application(
     redelivered = say(p, "/affirm", message_id="m-7")  # same message id: the action runs again, same key
     assert not redelivered.replayed and responses(redelivered) == ["utter_task_submitted"]
     assert backend.store.count() == 1
-    assert [a.receipt for a in backend.store.list(applicant_id_for("c1"))] == [receipt_of(redelivered)]
+    assert [a.receipt for a in backend.store.list(applicant_id_for("c1", SECRET.encode()))] == [receipt_of(redelivered)]
     other = say(p, f"/apply_service{json.dumps({'service_id': NK})}")  # a new intent to apply is a new application
     assert responses(other) == ["utter_task_checklist"]
     say(p, "/affirm", message_id="m-8")
@@ -233,7 +238,7 @@ def test_status_by_receipt_and_as_a_list(conv: MessageProcessor, backend: Backen
     listed = say(conv, "신청한 거 어떻게 됐어요?")
     assert responses(listed) == ["utter_task_status_list"]
     lines = [line for line in text(listed).splitlines() if line.startswith("- TK-")]
-    apps = backend.store.list(applicant_id_for("c1"))
+    apps = backend.store.list(applicant_id_for("c1", SECRET.encode()))
     from datetime import UTC, datetime, timedelta
 
     def day(t: float) -> str:
@@ -391,7 +396,7 @@ def test_slow_back_end_then_try_again_is_still_one_application(bundled_settings:
         assert store.count() == 1  # the back end stored it; the answer came too late
         retry = say(p, "/affirm", message_id="m-2")  # "try again": a new message, the same key
         assert responses(retry) == ["utter_task_submitted"]
-        assert store.count() == 1 and receipt_of(retry) == store.list(applicant_id_for("c1"))[0].receipt
+        assert store.count() == 1 and receipt_of(retry) == store.list(applicant_id_for("c1", SECRET.encode()))[0].receipt
     store.db.dispose()
 
 
