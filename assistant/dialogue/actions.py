@@ -186,7 +186,11 @@ class RemoteAction:
                 # Rasa fills the response's {placeholders} from the utter_message keyword arguments
                 # (rasa_sdk sends them as extra keys of the response dict), then from the slots.
                 kwargs = {k: v for k, v in r.items() if k not in _RESPONSE_KEYS and v is not None}
-                out.append(context.utter(tracker, name, **kwargs))
+                event = context.utter(tracker, name, **kwargs)
+                if r.get("buttons"):  # Rasa appends the action's buttons to the response's own
+                    event = BotUttered(event.text, {**event.data, "buttons": [*(event.data.get("buttons") or []),
+                                                                             *copy.deepcopy(r["buttons"])]})
+                out.append(event)
                 continue
             data: dict[str, Any] = {k: copy.deepcopy(v) for k, v in r.items() if k not in ("text", "response", "template") and v}
             custom = dict(data.pop("custom", None) or {})

@@ -88,3 +88,21 @@ def test_duplicate_names_and_bad_modules_are_config_errors() -> None:
     with pytest.raises(InvalidConfigError, match="no actions"):
         load_actions(["json"], Settings())
     assert Settings(connector_actions=" a , ,b").connector_action_modules == ["a", "b"]
+
+
+def test_buttons_an_action_adds_to_a_domain_response_are_kept() -> None:
+    from assistant.dialogue.actions import RemoteAction, TurnContext
+    from tests.shared_paths import ROOT
+
+    class Offer:
+        def name(self) -> str:
+            return "action_offer"
+
+        def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+            dispatcher.utter_message(response="utter_form_offer_exit", buttons=[{"title": "Apply", "payload": "/apply_service"}])
+            return []
+
+    domain = Domain.load(ROOT / "intents" / "domain.yml")
+    events = RemoteAction("action_offer", SdkActionExecutor([Offer()])).run(_tracker(1), domain, TurnContext(Settings(), domain))
+    own = [b["payload"] for b in domain.response("utter_form_offer_exit", "ko")["buttons"]]
+    assert [b["payload"] for b in events[0].data["buttons"]] == [*own, "/apply_service"]
