@@ -179,6 +179,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         turn = await _turns().handle(to_user_message(body))
         return JSONResponse(render(body.sender, turn.messages))
 
+    app.state.turn_scheduler = lambda: _turns()
+
     def _turns() -> TurnScheduler:
         # one scheduler per engine: conversation queues, joined redeliveries, holding replies (case C06)
         turns: TurnScheduler | None = app.state.turns

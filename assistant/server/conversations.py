@@ -21,7 +21,8 @@ localhost, the default); bound elsewhere they answer 403 until a token is set.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -34,6 +35,8 @@ from assistant.dialogue.responses import message_to_json
 from assistant.dialogue.story import tracker_to_story_yaml
 from assistant.dialogue.tracker import EventVerbosity
 from assistant.settings import Settings
+
+T = TypeVar("T")
 
 
 class ConversationError(Exception):
@@ -95,12 +98,22 @@ async def get_tracker(request: Request, cid: str, include_events: str = Query("A
     return JSONResponse(state)
 
 
+async def _exclusive(request: Request, cid: str, fn: Callable[..., T], *args: Any) -> T:
+    """Run a write to conversation ``cid`` in its turn queue (never interleaved with its turns); without the
+    server's scheduler (an app that only mounts this router), in the threadpool directly."""
+    scheduler = getattr(request.app.state, "turn_scheduler", None)
+    if scheduler is None:
+        return await run_in_threadpool(fn, *args)
+    result: T = await scheduler().exclusive(cid, fn, *args)
+    return result
+
+
 @router.post("/conversations/{cid}/messages")
 async def append_message(request: Request, cid: str, body: AppendMessage) -> JSONResponse:
     """Log a user message without predicting."""
     if body.sender != "user":
         raise ConversationError(422, "only sender 'user' is supported")
-    state = await run_in_threadpool(request.app.state.processor.append_user_message, _conversation_id(cid), body.text)
+    state = await _exclusive(request, cid, request.app.state.processor.append_user_message, _conversation_id(cid), body.text)
     return JSONResponse(state)
 
 
@@ -108,7 +121,7 @@ async def append_message(request: Request, cid: str, body: AppendMessage) -> JSO
 async def trigger_intent(request: Request, cid: str, body: TriggerIntent) -> JSONResponse:
     """Run a turn for an intent; ``{"tracker", "messages"}``."""
     p = request.app.state.processor
-    turn = await run_in_threadpool(p.trigger_intent, _conversation_id(cid), body.name, body.entities)
+    turn = await _exclusive(request, cid, p.trigger_intent, _conversation_id(cid), body.name, body.entities)
     state = await run_in_threadpool(p.tracker_state, cid)
     return JSONResponse({"tracker": state, "messages": [{"recipient_id": cid, **message_to_json(m)} for m in turn.messages]})
 
@@ -123,5 +136,5 @@ async def get_story(request: Request, cid: str) -> PlainTextResponse:
 @router.post("/conversations/{cid}/resume")
 async def resume(request: Request, cid: str) -> JSONResponse:
     """Give a handed-off conversation back to the assistant."""
-    state = await run_in_threadpool(request.app.state.processor.resume, _conversation_id(cid))
+    state = await _exclusive(request, cid, request.app.state.processor.resume, _conversation_id(cid))
     return JSONResponse(state)

@@ -31,7 +31,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.concurrency import run_in_threadpool
 
@@ -40,6 +40,7 @@ from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import Turn
 from assistant.errors import LockTimeoutError
 
+T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
@@ -96,6 +97,17 @@ class TurnScheduler:
             logger.info("turn still running: holding reply", extra={"conversation_id": message.sender_id,
                                                                     "channel": message.channel, "stage": "server"})
             return holding_turn(self.processor.domain, message, mid)
+
+    async def exclusive(self, sender_id: str, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(*args)`` in the threadpool while holding ``sender_id``'s place in the queue (the admin routes
+        that write to a conversation: appended messages, triggered intents, resume), so they never interleave
+        with its turns.
+
+        Raises:
+            LockTimeoutError: the conversation stayed busy longer than ``queue_wait``.
+        """
+        async with self._conversation(sender_id):
+            return await run_in_threadpool(fn, *args)
 
     def pending(self, sender_id: str) -> int:
         """Turns of ``sender_id`` running or queued in this process (0 when idle)."""

@@ -151,3 +151,35 @@ def test_a_turn_queued_longer_than_turn_queue_wait_gets_503(bundled_settings, bu
     assert second.status_code == 503 and "busy" in second.json()["detail"] and "0.3 s" in second.json()["detail"]
     assert [e["text"] for e in p.tracker_store.load("busy") if e["event"] == "user"] == ["에너지바우처 신청 방법"]
     assert app.state.turns.pending("busy") == 0
+
+
+def test_an_admin_write_waits_for_the_conversations_running_turn() -> None:
+    """``exclusive`` (the /conversations/{id}/trigger_intent, /messages and /resume routes) queues behind the turn."""
+    from assistant.server.turns import TurnScheduler
+
+    order: list[str] = []
+    release = threading.Event()
+
+    class Processor:
+        def handle_message(self, message: Any) -> Any:
+            order.append("turn started")
+            assert release.wait(10)
+            order.append("turn ended")
+            from assistant.dialogue.processor import Turn
+            return Turn((), "ko", {})
+
+    async def main() -> None:
+        s = TurnScheduler(Processor(), hold_after=0)
+        from assistant.dialogue.messages import UserMessage
+
+        turn = asyncio.create_task(s.handle(UserMessage("c1", "hi", "rest", {})))
+        await wait_until(lambda: order == ["turn started"])
+        write = asyncio.create_task(s.exclusive("c1", order.append, "admin write"))
+        other = asyncio.create_task(s.exclusive("c2", order.append, "other conversation"))
+        await other  # another conversation is not held up
+        assert order == ["turn started", "other conversation"] and not write.done()
+        release.set()
+        await asyncio.gather(turn, write)
+        assert order == ["turn started", "other conversation", "turn ended", "admin write"]
+
+    asyncio.run(main())
