@@ -241,7 +241,12 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.mydata.ticket import secret_key
 
     def continue_conversation(sender_id: str, intent: str) -> list[str]:
-        return [m.text for m in app.state.processor.trigger_intent(sender_id, intent).messages]
+        # called from the callback's worker thread: the turn waits in the conversation's queue on the event loop
+        import anyio.from_thread
+
+        p = app.state.processor
+        turn = anyio.from_thread.run(app.state.turn_scheduler().exclusive, sender_id, p.trigger_intent, sender_id, intent)
+        return [m.text for m in turn.messages]
 
     app.include_router(create_flow_router(mydata, secret_key(settings), continue_conversation,
                                           secure_cookie=settings.mydata_redirect_uri.startswith("https:")), prefix="/mydata")
