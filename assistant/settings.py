@@ -64,6 +64,8 @@ class Settings(BaseSettings):
             (HMAC, ``ASSISTANT_TASKS_APPLICANT_SECRET``); default: a random one created once under ``home``.
         tasks_db_url: database of the embedded task back end (default SQLite ``<home>/tasks.db``).
         alerts_db_url: database of benefit-alert subscriptions (default SQLite ``<home>/alerts.db``).
+        alerts_url: base URL of the benefit-alert API the alert dialogue calls (``ASSISTANT_ALERTS_URL``);
+            default: the one ``assistant serve`` mounts at ``/connectors/alerts``.
         mydata_url: base URL of the MyData provider (``ASSISTANT_MYDATA_URL``); default: the sandbox mounted
             by ``assistant serve`` at ``http://<host>:<port>/connectors/mydata-sandbox``.
         mydata_client_id, mydata_client_secret, mydata_redirect_uri: the assistant's OAuth2 registration at the
@@ -127,7 +129,8 @@ class Settings(BaseSettings):
     connector_timeout: float = 5.0
     connector_retries: int = 3
     action_endpoint_url: str | None = None
-    connector_actions: str = "connectors.eligibility.actions,connectors.mydata.actions,connectors.tasks.actions"
+    connector_actions: str = ("connectors.eligibility.actions,connectors.mydata.actions,connectors.tasks.actions,"
+                              "connectors.alerts.actions")
     eligibility_max_questions: int = Field(default=5, ge=1)
     action_timeout: float = 10.0
     action_retries: int = 3
@@ -137,6 +140,7 @@ class Settings(BaseSettings):
     tasks_applicant_secret: str | None = None
     tasks_db_url: str | None = None
     alerts_db_url: str | None = None
+    alerts_url: str | None = None
     mydata_url: str | None = None
     mydata_client_id: str = "assistant-sandbox"
     mydata_client_secret: str = "sandbox-secret"
@@ -190,6 +194,14 @@ class Settings(BaseSettings):
             return self.tasks_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/tasks"
+
+    @property
+    def alerts_base_url(self) -> str:
+        """The benefit-alert API's base URL (configured, or the embedded one under ``assistant serve``)."""
+        if self.alerts_url:
+            return self.alerts_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/connectors/alerts"
 
     @property
     def mydata_base_url(self) -> str:

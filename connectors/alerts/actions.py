@@ -1,0 +1,318 @@
+"""Benefit-alert conversation actions: consent to alerts, stop them, and hear them at the next visit (issue #5).
+
+Connector actions in ``rasa_sdk``'s shape (see :mod:`assistant.dialogue.sdk`), run in-process or behind
+``python -m connectors``; they reach the alert API only through :class:`~connectors.alerts.client.AlertsClient`.
+
+================================= ============================== =================================================
+action                            runs after (intents/rules.yml) does
+================================= ============================== =================================================
+``action_offer_alerts``           ``subscribe_alerts``           shows the facts that would be stored (the
+                                                                 conversation's fact slots), the purpose, how the
+                                                                 alerts arrive and how to stop them; asks yes/no.
+                                                                 Without facts: says so and offers the check.
+``action_subscribe_alerts``       that, then ``affirm``          subscribes (channel ``widget``) with the text
+                                                                 shown as the consent record; sets
+                                                                 ``alerts_subscribed``
+``action_offer_unsubscribe_alerts`` ``unsubscribe_alerts``       asks once whether to stop (and delete the facts)
+``action_unsubscribe_alerts``     that, then ``affirm``          deletes the subscription
+``action_alerts_declined``        either ask, then ``deny``      nothing is stored or deleted (and says so)
+``action_deliver_alerts``         ``greet`` → ``utter_greet``    the pending notifications, each service with
+                                  while ``alerts_subscribed``    its title and gov.kr URL (then marked delivered)
+================================= ============================== =================================================
+
+When the alerts are delivered: the widget channel is *pull* (:class:`~connectors.alerts.notifiers.WidgetInboxNotifier`),
+so the assistant reads the inbox when the citizen comes back. The trigger is a rule, conditioned on the slot
+``alerts_subscribed`` (carried over to new sessions by the domain's ``session_config``), that runs
+``action_deliver_alerts`` after ``utter_greet``. Not ``action_session_start``: it is a built-in of the engine
+(:class:`assistant.dialogue.builtin_actions.ActionSessionStart`) that a connector cannot extend, and it runs
+before the citizen says anything, so its messages would precede the greeting. Conversations of citizens who never
+subscribed make no call to the alert API, and the engine's existing greet stories are unchanged.
+A return visit that does not start with a greeting hears its alerts at the next greeting.
+
+The subscriber id is ``"al:" +`` the hex HMAC-SHA256 (RFC 2104) of ``"alerts:" + sender_id`` under the
+deployment secret (:func:`connectors.tasks.auth.deployment_secret`): the raw sender id (a chat id, a phone
+number) never reaches the alert store, and the id differs from the task back end's applicant key (same secret,
+other message), so the alert store's ids unlock nothing there.
+
+Faults: an alert API that is down, slow or answers garbage gets :func:`~connectors.resilience.failure_reply`'s
+polite text with a handoff button when the citizen asked for something (subscribe, unsubscribe); at a greeting
+(delivery) nothing is said and the notifications stay in the inbox for the next visit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from assistant.dialogue.executors import CollectingDispatcher
+from assistant.dialogue.responses import fill_template
+from assistant.dialogue.sdk import ProtocolTracker, slot_set
+from assistant.errors import ConnectorError, InvalidInputError
+from assistant.nlu.domain import Domain
+from connectors.alerts.client import AlertsClient
+from connectors.eligibility.actions import _fact_label, facts_from_slots  # one wording of fact names
+from connectors.resilience import failure_reply
+
+if TYPE_CHECKING:
+    from assistant.dialogue.sdk import SdkAction
+    from assistant.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+PENDING_SLOT = "alerts_pending"
+SUBSCRIBED_SLOT = "alerts_subscribed"
+CHANNEL = "widget"
+PURPOSE = {
+    "ko": "새로 받을 수 있게 된 정부 혜택(서비스 목록 변경 또는 정보 변경 시) 알림",
+    "en": "notify new government benefits you may qualify for (when the catalogue or your facts change)",
+}
+_WHAT = {"ko": "혜택 알림", "en": "benefit alerts"}
+_WORDS = {"ko": {"handoff": "상담원 연결", "retry": "다시 시도", "yes": "예", "no": "아니요"},
+          "en": {"handoff": "Talk to a person", "retry": "Try again", "yes": "yes", "no": "no"}}
+
+EventDict = dict[str, Any]
+
+
+def subscriber_id_for(secret: bytes, sender_id: str) -> str:
+    """The pseudonymous alert subscriber id of a conversation (see the module docstring).
+
+    Returns:
+        ``"al:" +`` 64 hex digits.
+
+    Raises:
+        ValueError: an empty secret or sender id.
+    """
+    if not secret or not sender_id:
+        raise ValueError("subscriber_id_for needs a non-empty secret and sender id")
+    return "al:" + hmac.new(secret, ("alerts:" + sender_id).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def format_facts(facts: dict[str, Any], language: str) -> str:
+    """One ``- label: value`` line per fact, in the conversation's language."""
+    w = _WORDS[language]
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return w["yes"] if v else w["no"]
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    return "\n".join(f"- {_fact_label(k, language)}: {value(v)}" for k, v in sorted(facts.items()))
+
+
+def format_notification(note: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+    """The services of one notification as ``- title: url`` lines, and their citations ``[{"title", "url"}]``."""
+    lines: list[str] = []
+    cites: list[dict[str, str]] = []
+    for s in note.get("services") or []:
+        if not isinstance(s, dict):
+            continue
+        src = next((x for x in s.get("sources") or [] if isinstance(x, dict)), {})
+        title = str(src.get("title") or s.get("service_name") or s.get("service_id") or "")
+        url = str(src.get("url") or "")
+        lines.append(f"- {title}: {url}" if url else f"- {title}")
+        cites.append({"title": title, "url": url, "agency": str(src.get("agency") or "")})
+    return "\n".join(lines), cites
+
+
+class AlertsContext:
+    """What the alert actions share: settings, how to reach the API, and the deployment secret.
+
+    Args:
+        settings: the deployment settings (``alerts_base_url``, timeouts, retries, breaker, ``api_token``).
+        client_factory: makes an :class:`AlertsClient` per call (default :meth:`AlertsClient.from_settings`).
+    """
+
+    def __init__(self, settings: Settings, client_factory: Callable[[], AlertsClient] | None = None) -> None:
+        self.settings = settings
+        self.client_factory = client_factory or (lambda: AlertsClient.from_settings(settings))
+        self._secret: bytes | None = None
+
+    def secret(self) -> bytes:
+        """:func:`connectors.tasks.auth.deployment_secret` (read once)."""
+        from connectors.tasks.auth import deployment_secret
+
+        if self._secret is None:
+            self._secret = deployment_secret(self.settings)
+        return self._secret
+
+
+class _Turn:
+    def __init__(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any],
+                 ctx: AlertsContext) -> None:
+        self.dispatcher, self.tracker, self.domain, self.ctx = dispatcher, tracker, domain, ctx
+        self.language = "en" if tracker.get_slot("language") == "en" else "ko"
+        self.subscriber = subscriber_id_for(ctx.secret(), tracker.sender_id)
+
+    def render(self, response: str, **values: Any) -> tuple[str, list[dict[str, str]]]:
+        """The text and buttons of ``response``'s variant for this conversation, filled with ``values``."""
+        variant = Domain(responses=self.domain.get("responses") or {}).response(
+            response, self.language, self.tracker.latest_input_channel, self.tracker.slots)
+        fill = {**self.tracker.slots, **values}
+        buttons = [{"title": fill_template(str(b.get("title", "")), fill), "payload": str(b.get("payload", ""))}
+                   for b in variant.get("buttons") or [] if isinstance(b, dict)]
+        return fill_template(str(variant.get("text", "")), fill), buttons
+
+    def fail(self, exc: ConnectorError, retry: str | None = None) -> None:
+        out = failure_reply(exc, _WHAT[self.language], self.language)
+        logger.warning("alerts back end failed", extra={"conversation_id": self.tracker.sender_id, "stage": "action",
+                                                         "kind": out["kind"], "error": type(exc).__name__})
+        w = _WORDS[self.language]
+        buttons = ([{"title": w["retry"], "payload": retry}] if retry else []) + \
+            [{"title": w["handoff"], "payload": "/human_handoff"}]
+        self.dispatcher.utter_message(text=out["text"], buttons=buttons,
+                                      json_message={"response": "alerts_backend_failed", "error": out["kind"],
+                                                    "handoff_offer": True})
+
+    def pending(self, kind: str) -> dict[str, Any] | None:
+        p = self.tracker.get_slot(PENDING_SLOT)
+        return p if isinstance(p, dict) and p.get("kind") == kind else None
+
+
+class _AlertAction:
+    action_name = ""
+
+    def __init__(self, ctx: AlertsContext) -> None:
+        self.ctx = ctx
+
+    def name(self) -> str:
+        """The action's name in the domain."""
+        return self.action_name
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
+        """See the module docstring."""
+        return self.step(_Turn(dispatcher, tracker, domain, self.ctx))
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        raise NotImplementedError
+
+
+class OfferAlerts(_AlertAction):
+    """``action_offer_alerts``: what would be stored, why, how alerts arrive and stop; the yes/no question."""
+
+    action_name = "action_offer_alerts"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        facts = facts_from_slots(t.tracker.slots)
+        if not facts:
+            t.dispatcher.utter_message(response="utter_alerts_need_facts")
+            return [slot_set(PENDING_SLOT, None)]
+        text, buttons = t.render("utter_alerts_offer", facts=format_facts(facts, t.language), purpose=PURPOSE[t.language])
+        t.dispatcher.utter_message(text=text, buttons=buttons, json_message={"response": "utter_alerts_offer"})
+        return [slot_set(PENDING_SLOT, {"kind": "subscribe", "facts": facts, "consent_text": text,
+                                        "purpose": PURPOSE[t.language]})]
+
+
+class SubscribeAlerts(_AlertAction):
+    """``action_subscribe_alerts``: the yes to :class:`OfferAlerts` (or "try again" after a failure)."""
+
+    action_name = "action_subscribe_alerts"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        pending = t.pending("subscribe")
+        if pending is None:
+            t.dispatcher.utter_message(response="utter_how_can_i_help")
+            return []
+        try:
+            with t.ctx.client_factory() as client:
+                client.subscribe(t.subscriber, pending["facts"], str(pending["consent_text"]), str(pending["purpose"]),
+                                 channel=CHANNEL)
+        except InvalidInputError:
+            logger.warning("alert subscription refused", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
+            t.dispatcher.utter_message(response="utter_alerts_refused")
+            return [slot_set(PENDING_SLOT, None)]
+        except ConnectorError as e:
+            t.fail(e, retry="/affirm")
+            return []  # the offer stands: "try again" subscribes (a repeated subscribe replaces the same one)
+        logger.info("alerts subscribed", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
+        t.dispatcher.utter_message(response="utter_alerts_subscribed")
+        return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, True)]
+
+
+class OfferUnsubscribeAlerts(_AlertAction):
+    """``action_offer_unsubscribe_alerts``: asks once whether to stop the alerts and delete the facts."""
+
+    action_name = "action_offer_unsubscribe_alerts"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        t.dispatcher.utter_message(response="utter_alerts_confirm_unsubscribe")
+        return [slot_set(PENDING_SLOT, {"kind": "unsubscribe"})]
+
+
+class UnsubscribeAlerts(_AlertAction):
+    """``action_unsubscribe_alerts``: the yes to :class:`OfferUnsubscribeAlerts`."""
+
+    action_name = "action_unsubscribe_alerts"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        if t.pending("unsubscribe") is None:
+            t.dispatcher.utter_message(response="utter_how_can_i_help")
+            return []
+        try:
+            with t.ctx.client_factory() as client:
+                deleted = client.unsubscribe(t.subscriber)
+        except ConnectorError as e:
+            t.fail(e, retry="/affirm")
+            return []
+        logger.info("alerts unsubscribed", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
+                                                  "deleted": deleted})
+        t.dispatcher.utter_message(response="utter_alerts_unsubscribed" if deleted else "utter_alerts_not_subscribed")
+        return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, False)]
+
+
+class AlertsDeclined(_AlertAction):
+    """``action_alerts_declined``: a no to either question; nothing is sent."""
+
+    action_name = "action_alerts_declined"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        if t.pending("subscribe") is not None:
+            t.dispatcher.utter_message(response="utter_alerts_not_subscribed_declined")
+        elif t.pending("unsubscribe") is not None:
+            t.dispatcher.utter_message(response="utter_alerts_kept")
+        else:
+            t.dispatcher.utter_message(response="utter_how_can_i_help")
+        return [slot_set(PENDING_SLOT, None)]
+
+
+class DeliverAlerts(_AlertAction):
+    """``action_deliver_alerts``: the widget inbox as messages, one per notification, each service cited."""
+
+    action_name = "action_deliver_alerts"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the module docstring."""
+        try:
+            with t.ctx.client_factory() as client:
+                notes = client.pending(t.subscriber)
+        except ConnectorError as e:  # the citizen only said hello: say nothing; the inbox keeps them
+            logger.warning("alerts inbox not read", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
+                                                           "error": type(e).__name__})
+            return []
+        for note in notes:
+            services, cites = format_notification(note)
+            if not cites:
+                continue
+            text, buttons = t.render("utter_alerts_new_services", services=services)
+            t.dispatcher.utter_message(text=text, buttons=buttons,
+                                       json_message={"response": "utter_alerts_new_services", "citations": cites,
+                                                     "catalogue_version": note.get("catalogue_version")})
+        return []
+
+
+def make_actions(ctx: AlertsContext) -> list[SdkAction]:
+    """The alert actions over one :class:`AlertsContext` (tests pass their own)."""
+    return [cls(ctx) for cls in (OfferAlerts, SubscribeAlerts, OfferUnsubscribeAlerts, UnsubscribeAlerts,
+                                 AlertsDeclined, DeliverAlerts)]
+
+
+def actions(settings: Settings) -> list[SdkAction]:
+    """The alert connector's actions (loaded by name from ``ASSISTANT_CONNECTOR_ACTIONS``)."""
+    return make_actions(AlertsContext(settings))

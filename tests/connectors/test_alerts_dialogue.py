@@ -1,0 +1,234 @@
+"""The benefit-alert conversation (connectors/alerts/actions.py) over the real alerts API on uvicorn (SQLite store,
+admin token required), with the trained bundled NLU: the consent offer lists the facts, a no stores nothing, a yes
+stores one subscription under the keyed subscriber id, a catalogue change then ``POST /run`` is told once at the next
+greeting with its gov.kr citation, unsubscribing deletes it, English, and an API that is down."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from engine_catalogue import SERVICES  # type: ignore[import-not-found]
+from live_server import LiveServer  # type: ignore[import-not-found]
+
+from assistant.dialogue.events import SlotSet
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+from assistant.settings import Settings
+from connectors.alerts.engine import AlertEngine, ServiceEvaluator
+from connectors.alerts.notifiers import WidgetInboxNotifier
+from connectors.alerts.service import create_app
+from connectors.alerts.store import AlertStore
+from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.service import CatalogueSource, EligibilityService
+
+SENDER = "visitor-kim"  # not hex: it cannot appear in a hex digest by chance
+SECRET = "alerts-test-secret-" + "s" * 40
+TOKEN = "admin-token-for-alert-tests"
+SENIOR = SERVICES[0][0]  # 어르신 난방비 지원 (age 65+, 서울특별시): added by the catalogue change
+# the conversation's slots, and the facts they are (facts_from_slots: income_pct → income_pct_median, age as int)
+SLOTS = {"age": 70.0, "region": "서울특별시", "income_pct": 45.0}
+FACTS = {"age": 70, "region": "서울특별시", "income_pct_median": 45.0}
+
+
+def subscriber_of(sender: str) -> str:
+    """The keyed subscriber id, computed here from its definition (HMAC-SHA256 of "alerts:" + sender id)."""
+    return "al:" + hmac.new(SECRET.encode(), f"alerts:{sender}".encode(), hashlib.sha256).hexdigest()
+
+
+class Holder:
+    """The alert engine's catalogue, swapped by the test (a re-import): v1 lacks the senior service."""
+
+    def __init__(self) -> None:
+        self.cat = Catalogue.from_records(SERVICES[1:], version="v1")
+
+    def source(self) -> CatalogueSource:
+        return CatalogueSource(lambda _stamp: self.cat, lambda: self.cat.version, "test")
+
+
+@dataclass
+class Api:
+    url: str
+    store: AlertStore
+    holder: Holder
+
+    def run(self) -> dict[str, int]:
+        r = httpx.post(f"{self.url}/run", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+        r.raise_for_status()
+        return dict(r.json())
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    holder = Holder()
+    store = AlertStore(f"sqlite:///{tmp_path / 'alerts.db'}")
+    engine = AlertEngine(store, ServiceEvaluator(EligibilityService(holder.source())), {"widget": WidgetInboxNotifier()})
+    with LiveServer(create_app(Settings(home=tmp_path, api_token=TOKEN), engine)) as live:
+        yield Api(live.url, store, holder)
+    store.db.dispose()
+
+
+@pytest.fixture
+def conv(make_processor: Any, api: Api) -> MessageProcessor:
+    return make_processor(connector_actions="connectors.alerts.actions", alerts_url=api.url, api_token=TOKEN,
+                          tasks_applicant_secret=SECRET, connector_timeout=2.0, connector_retries=2)
+
+
+def say(p: MessageProcessor, text: str, sender: str = SENDER) -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def text(turn: Turn) -> str:
+    return "\n".join(m.text for m in turn.messages)
+
+
+def responses(turn: Turn) -> list[str]:
+    return [str(m.custom.get("response")) for m in turn.messages]
+
+
+def with_facts(p: MessageProcessor, sender: str = SENDER, first: str = "안녕하세요") -> None:
+    """Slots as the eligibility flow would leave them."""
+    say(p, first, sender)
+    p.tracker_store.append(sender, [SlotSet(k, v).to_json() for k, v in SLOTS.items()])
+
+
+def test_offer_lists_the_facts_and_a_no_stores_nothing(conv: MessageProcessor, api: Api) -> None:
+    with_facts(conv)
+    offer = say(conv, "/subscribe_alerts")
+    assert responses(offer) == ["utter_alerts_offer"]
+    lines = text(offer).splitlines()
+    for line in ("- 나이: 70", "- 사는 곳(시·군·구까지): 서울특별시", "- 소득(중위소득 대비 %): 45"):
+        assert line in lines, text(offer)
+    assert "다음에 이 대화창에" in text(offer) and "혜택 알림 그만" in text(offer)  # how told, how to stop
+    assert [b["payload"] for b in offer.messages[0].buttons] == ["/affirm", "/deny"]
+    assert api.store.all() == []  # nothing before the yes
+    no = say(conv, "/deny")
+    assert responses(no) == ["utter_alerts_not_subscribed_declined"]
+    assert responses(say(conv, "/affirm")) != ["utter_alerts_subscribed"]  # a yes to nothing
+    assert api.store.all() == []
+
+
+def test_without_facts_it_offers_the_eligibility_check(conv: MessageProcessor, api: Api) -> None:
+    turn = say(conv, "/subscribe_alerts")
+    assert responses(turn) == ["utter_alerts_need_facts"]
+    assert [b["payload"] for b in turn.messages[0].buttons] == ["/check_eligibility"]
+    say(conv, "/affirm")
+    assert api.store.all() == []
+
+
+def test_yes_subscribes_then_a_catalogue_change_is_told_once_at_the_next_visit(conv: MessageProcessor, api: Api) -> None:
+    with_facts(conv)
+    offer = say(conv, "새로운 혜택이 생기면 알려 주세요")
+    assert responses(offer) == ["utter_alerts_offer"]
+    done = say(conv, "/affirm")
+    assert responses(done) == ["utter_alerts_subscribed"]
+    [sub] = api.store.all()
+    assert sub.subscriber_id == subscriber_of(SENDER) and SENDER not in sub.subscriber_id
+    assert sub.channel == "widget" and sub.address == sub.subscriber_id
+    assert sub.facts == FACTS
+    assert sub.consent["text"] == text(offer)  # what was shown is the consent record
+    assert SENIOR.service_id not in sub.last_eligible
+
+    assert api.run()["notified"] == 0  # nothing changed
+    api.holder.cat = Catalogue.from_records(SERVICES, version="v2")
+    assert api.run()["notified"] == 1
+
+    say(conv, "/session_start")  # the next visit: a new session (slots carried over)
+    back = say(conv, "안녕하세요")
+    assert responses(back) == ["utter_greet", "utter_alerts_new_services"], text(back)
+    told = back.messages[1]
+    assert f"- {SENIOR.title}: {SENIOR.url}" in told.text.splitlines()
+    assert SENIOR.url.startswith("https://www.gov.kr/")
+    assert [(c["title"], c["url"]) for c in told.custom["citations"]] == [(SENIOR.title, SENIOR.url)]
+    again = say(conv, "안녕하세요")
+    assert responses(again) == ["utter_greet"]  # told once
+    assert [n.status for n in api.store.notifications(sub.subscriber_id)] == ["delivered"]
+
+    ask = say(conv, "혜택 알림 그만 받을래요")
+    assert responses(ask) == ["utter_alerts_confirm_unsubscribe"] and api.store.all() != []
+    gone = say(conv, "/affirm")
+    assert responses(gone) == ["utter_alerts_unsubscribed"] and api.store.all() == []
+    assert responses(say(conv, "안녕하세요")) == ["utter_greet"]
+
+
+def test_a_no_to_stopping_keeps_the_subscription(conv: MessageProcessor, api: Api) -> None:
+    with_facts(conv)
+    say(conv, "/subscribe_alerts")
+    say(conv, "/affirm")
+    say(conv, "/unsubscribe_alerts")
+    assert responses(say(conv, "/deny")) == ["utter_alerts_kept"]
+    assert [s.subscriber_id for s in api.store.all()] == [subscriber_of(SENDER)]
+
+
+def test_english_flow(conv: MessageProcessor, api: Api) -> None:
+    with_facts(conv, first="hello there")
+    offer = say(conv, "notify me about new benefits")
+    assert offer.language == "en" and responses(offer) == ["utter_alerts_offer"]
+    assert "- age: 70" in text(offer).splitlines() and "Do you agree?" in text(offer)
+    assert "Purpose: notify new government benefits" in text(offer)
+    assert "I will tell you here" in text(say(conv, "/affirm"))
+    assert api.store.get(subscriber_of(SENDER)).consent["text"] == text(offer)
+    api.holder.cat = Catalogue.from_records(SERVICES, version="v2")
+    assert api.run()["notified"] == 1
+    back = say(conv, "hello there")
+    assert "Good news" in text(back) and SENIOR.url in text(back)
+    assert responses(say(conv, "stop benefit alerts")) == ["utter_alerts_confirm_unsubscribe"]
+    assert "are stopped" in text(say(conv, "/affirm")) and api.store.all() == []
+
+
+def test_other_conversations_are_other_subscribers(conv: MessageProcessor, api: Api) -> None:
+    with_facts(conv, "a")
+    say(conv, "/subscribe_alerts", "a")
+    say(conv, "/affirm", "a")
+    say(conv, "/unsubscribe_alerts", "b")
+    assert responses(say(conv, "/affirm", "b")) == ["utter_alerts_not_subscribed"]
+    assert [s.subscriber_id for s in api.store.all()] == [subscriber_of("a")]
+
+
+@pytest.mark.parametrize(("utterance", "intent"), [
+    ("혜택 새로 나오면 저한테도 알려 주실 수 있나요", "subscribe_alerts"),
+    ("please notify me when new benefits come out", "subscribe_alerts"),
+    ("혜택 알림 이제 안 받고 싶어요", "unsubscribe_alerts"),
+    ("please turn off the new benefit alerts", "unsubscribe_alerts"),
+])
+def test_classifier_knows_the_alert_intents(bundled_router: Any, bundled_settings: Settings, utterance: str,
+                                            intent: str) -> None:
+    top = bundled_router.nlu.parse(utterance).nlu.intent  # held-out phrasings, not in intents/nlu.yml
+    assert (top.name, top.confidence >= bundled_settings.intent_threshold) == (intent, True)
+
+
+def test_loaded_by_name() -> None:
+    from assistant.dialogue.sdk import load_actions
+
+    names = sorted(a.name() for a in load_actions(["connectors.alerts.actions"], Settings()))
+    assert names == sorted(["action_offer_alerts", "action_subscribe_alerts", "action_offer_unsubscribe_alerts",
+                            "action_unsubscribe_alerts", "action_alerts_declined", "action_deliver_alerts"])
+    assert "connectors.alerts.actions" in Settings.model_fields["connector_actions"].default.split(",")
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+def test_api_down_is_a_polite_reply_with_a_handoff_offer(make_processor: Any) -> None:
+    p = make_processor(connector_actions="connectors.alerts.actions", alerts_url=_closed_port_url(),
+                       tasks_applicant_secret=SECRET, connector_timeout=1.0, connector_retries=1)
+    with_facts(p)
+    say(p, "/subscribe_alerts")
+    turn = say(p, "/affirm")
+    assert turn.error is None and responses(turn) == ["alerts_backend_failed"], text(turn)
+    assert "상담원" in text(turn) and "http" not in text(turn)
+    assert [b["payload"] for b in turn.messages[0].buttons] == ["/affirm", "/human_handoff"]
+    assert turn.messages[0].custom["handoff_offer"]
+    p.tracker_store.append(SENDER, [SlotSet("alerts_subscribed", True).to_json()])
+    greet = say(p, "안녕하세요")  # delivery at a greeting stays silent when the API is down
+    assert greet.error is None and responses(greet) == ["utter_greet"]
