@@ -69,7 +69,8 @@ class Settings(BaseSettings):
         mydata_url: base URL of the MyData provider (``ASSISTANT_MYDATA_URL``); default: the sandbox mounted
             by ``assistant serve`` at ``http://<host>:<port>/connectors/mydata-sandbox``.
         mydata_client_id, mydata_client_secret, mydata_redirect_uri: the assistant's OAuth2 registration at the
-            provider (defaults: the sandbox's).
+            provider (defaults: the sandbox's; the redirect URI defaults to this server's ``/mydata/callback``,
+            see :attr:`mydata_callback_url`).
         mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
         mydata_consent_days: how long a consent asked for in the conversation lasts (days, 1..365).
         mydata_state_secret: key that signs the consent step's link and cookie and pseudonymises
@@ -144,7 +145,7 @@ class Settings(BaseSettings):
     mydata_url: str | None = None
     mydata_client_id: str = "assistant-sandbox"
     mydata_client_secret: str = "sandbox-secret"
-    mydata_redirect_uri: str = "http://127.0.0.1/mydata/callback"
+    mydata_redirect_uri: str | None = None
     mydata_db_url: str | None = None
     mydata_consent_days: int = Field(default=30, ge=1, le=365)
     mydata_state_secret: str | None = None
@@ -202,6 +203,15 @@ class Settings(BaseSettings):
             return self.alerts_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
         return f"http://{host}:{self.port}/connectors/alerts"
+
+    @property
+    def mydata_callback_url(self) -> str:
+        """Where the MyData provider sends the citizen back (``ASSISTANT_MYDATA_REDIRECT_URI``); default: this
+        server's ``/mydata/callback`` (``http://<host>:<port>/mydata/callback``)."""
+        if self.mydata_redirect_uri:
+            return self.mydata_redirect_uri
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}/mydata/callback"
 
     @property
     def mydata_base_url(self) -> str:

@@ -226,7 +226,7 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     # registered with this deployment's client and redirect URI, so the demo's redirect comes back here
     app.mount("/connectors/mydata-sandbox", create_mydata_sandbox(SandboxState(clients={
-        settings.mydata_client_id: ClientRegistration(settings.mydata_client_secret, settings.mydata_redirect_uri)})))
+        settings.mydata_client_id: ClientRegistration(settings.mydata_client_secret, settings.mydata_callback_url)})))
     connector: list[MyDataConnector] = []  # built on first use, once (its circuit breaker is shared)
 
     def mydata() -> MyDataConnector:
@@ -249,5 +249,5 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         return [m.text for m in turn.messages]
 
     app.include_router(create_flow_router(mydata, secret_key(settings), continue_conversation,
-                                          secure_cookie=settings.mydata_redirect_uri.startswith("https:")), prefix="/mydata")
+                                          secure_cookie=settings.mydata_callback_url.startswith("https:")), prefix="/mydata")
     return app

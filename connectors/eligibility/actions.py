@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import AssistantError, ConnectorError
+from assistant.errors import AssistantError, ConnectorError, ConnectorUnavailable
 from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ logger = logging.getLogger(__name__)
 FORM = "eligibility_form"
 TARGET_SLOT = "eligibility_service_id"
 ELIGIBLE_SLOT = "eligible_services"
+#: Set by the form's planner when the service failed (the error's class name); the result action then
+#: apologises at once instead of calling the service again, and clears it.
+ERROR_SLOT = "eligibility_error"
 #: Slots whose fact has another name.
 SLOT_TO_FACT = {"income_pct": "income_pct_median"}
 #: How many eligible services the reply lists.
@@ -107,6 +110,21 @@ def most_decisive(unknown: list[ServiceResult], askable: list[str]) -> str | Non
     scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
     best = max(askable, key=lambda s: (scores[s], -askable.index(s)), default=None)
     return best if best is not None and scores[best] > 0 else None
+
+
+def _form_slots(domain: dict[str, Any]) -> list[str]:
+    return [str(s) for s in ((domain.get("forms") or {}).get(FORM) or {}).get("required_slots") or []]
+
+
+#: Questions not asked about a child under 15 (a parent asking for a 4-year-old is not asked whether the child
+#: is a veteran or farms); the facts stay unknown, never assumed.
+ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester"})
+CHILD_BELOW = 15
+
+
+def _implausible(slot: str, slots: Mapping[str, Any]) -> bool:
+    age = slots.get("age")
+    return slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW
 
 
 def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
@@ -227,7 +245,7 @@ class ValidateEligibilityForm:
         """A ``requested_slot`` choice (None ends the form); at activation also ``eligibility_service_id``."""
         from assistant.dialogue.sdk import slot_set
 
-        form_slots = [str(s) for s in ((domain.get("forms") or {}).get(FORM) or {}).get("required_slots") or []]
+        form_slots = _form_slots(domain)
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
         slots = dict(tracker.slots)
@@ -249,7 +267,7 @@ class ValidateEligibilityForm:
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
                            extra={"conversation_id": tracker.sender_id, "stage": "action", "error": type(e).__name__})
-            return [*events, slot_set("requested_slot", None)]
+            return [*events, slot_set(ERROR_SLOT, type(e).__name__), slot_set("requested_slot", None)]
         if sum(report.counts.values()) == 0:  # no catalogue imported: nothing to ask for
             return [*events, slot_set("requested_slot", None)]
         intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
@@ -257,7 +275,8 @@ class ValidateEligibilityForm:
                 and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
             dispatcher.utter_message(response="utter_eligibility_offer_mydata")
         skipped = set(tracker.get_slot("skipped_slots") or [])
-        askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped]
+        askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped
+                   and not _implausible(s, slots)]
         unknown = [r for r in report.results if r.status == "unknown"]
         best = most_decisive(unknown, askable)
         done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
@@ -288,7 +307,10 @@ class ActionCheckEligibility:
         lang = _language(tracker)
         target = tracker.get_slot(TARGET_SLOT)
         facts = conversation_facts(tracker.slots)
+        failed = tracker.get_slot(ERROR_SLOT)
         try:
+            if failed:  # the form just failed to reach the service: don't make the citizen wait for it again
+                raise ConnectorUnavailable(f"eligibility service failed while planning ({failed})")
             report = self.client.check(facts, [target] if target else None, ["eligible", "unknown"] if not target else None)
         except AssistantError as e:
             logger.warning("eligibility check failed", extra={"conversation_id": tracker.sender_id, "stage": "action",
@@ -297,7 +319,7 @@ class ActionCheckEligibility:
             handoff = [{"title": "Talk to a person" if lang == "en" else "상담원 연결", "payload": "/human_handoff"}]
             dispatcher.utter_message(text=reply["text"], buttons=handoff,
                                      json_message={"citations": [], "abstained": True, "connector_error": type(e).__name__})
-            return []
+            return [slot_set(ERROR_SLOT, None)] if failed else []
         if sum(report.counts.values()) == 0:
             dispatcher.utter_message(response="utter_eligibility_no_catalogue")
             return []
@@ -319,17 +341,21 @@ class ActionCheckEligibility:
         for i, r in enumerate(top, 1):
             lines.append(f"{i}. {_line(r, lang)}")
         if unknown:
-            missing = _top_missing(unknown, lang)
-            lines.append(f"{len(unknown)} more could fit but need facts I don't have yet ({missing})."
+            askable = {fact_name(s) for s in _form_slots(domain)} - {None}
+            missing = _top_missing(unknown, lang, askable)
+            lines.append((f"{len(unknown)} more could fit but need facts I don't have yet" + (f" ({missing})." if missing else "."))
                          if lang == "en" else
-                         f"그 밖에 {len(unknown)}개 서비스는 아직 판단할 수 없어요. 필요한 정보: {missing}.")
+                         f"그 밖에 {len(unknown)}개 서비스는 아직 판단할 수 없어요" + (f". 더 필요한 정보: {missing}." if missing else "."))
+        lines.append("These checks use the catalogue's coded conditions only: read each service's eligibility details before "
+                     "applying." if lang == "en" else
+                     "조건 코드로만 확인한 결과예요. 신청 전에 각 서비스의 지원대상과 선정기준을 꼭 확인해 주세요.")
         buttons = [{"title": (f"Apply: {r.service_name}" if lang == "en" else f"신청하기: {r.service_name}"),
                     "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]]
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
                                  json_message={"citations": [_citation(r) for r in top], "abstained": False,
                                                "eligibility": {"eligible": len(eligible), "unknown": len(unknown),
                                                                "catalogue_version": report.catalogue_version}})
-        return [slot_set(ELIGIBLE_SLOT, [{"service_id": r.service_id, "service_name": r.service_name} for r in eligible[:20]])]
+        return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
 
     def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str) -> list[dict[str, Any]]:
         from assistant.dialogue.sdk import slot_set
@@ -356,7 +382,7 @@ class ActionCheckEligibility:
                                                "eligibility": {"service_id": r.service_id, "status": r.status}})
         if r.status == "not_eligible":
             return []
-        return [slot_set(ELIGIBLE_SLOT, [{"service_id": r.service_id, "service_name": r.service_name}])]
+        return [slot_set(ELIGIBLE_SLOT, [_listed(r)])]
 
 
 def _shown(c: Any) -> bool:
@@ -368,6 +394,11 @@ def _shown(c: Any) -> bool:
     if c.code == "JA0111":
         return int(c.value) < 100
     return True
+
+
+def _listed(r: ServiceResult) -> dict[str, str]:
+    """An ``eligible_services`` entry: ``{"service_id", "service_name", "url"}`` (the gov.kr page, for applying there)."""
+    return {"service_id": r.service_id, "service_name": r.service_name, "url": str(_source(r).get("url") or "")}
 
 
 def _meaning(c: Any, lang: str) -> str:
@@ -424,10 +455,11 @@ def _fact_label(name: str, lang: str) -> str:
     return _FACT_LABELS["ko"].get(name, name)
 
 
-def _top_missing(unknown: list[ServiceResult], lang: str, n: int = 3) -> str:
+def _top_missing(unknown: list[ServiceResult], lang: str, allowed: set[str | None], n: int = 3) -> str:
+    """The ``n`` facts the most unknown services miss, among those the conversation can ask (``allowed``)."""
     from collections import Counter
 
-    counts = Counter(m for r in unknown for m in r.missing)
+    counts = Counter(m for r in unknown for m in r.missing if m in allowed)
     return ", ".join(_fact_label(m, lang) for m, _c in counts.most_common(n))
 
 
@@ -454,5 +486,11 @@ def actions(settings: Settings) -> list[SdkAction]:
     """The eligibility connector's actions, with one client of ``settings.eligibility_base_url``."""
     from connectors.eligibility.client import EligibilityClient
 
+    from connectors.resilience import breaker_for
+
     client = EligibilityClient.from_settings(settings)
-    return [ValidateEligibilityForm(client, settings.eligibility_max_questions), ActionCheckEligibility(client)]
+    # Planning is optional (without it the form just stops asking): one attempt, so a slow service costs one timeout.
+    planner = EligibilityClient(client.base_url, settings.connector_timeout, 1,
+                                breaker=breaker_for(client.base_url, settings.connector_breaker_failures,
+                                                    settings.connector_breaker_reset))
+    return [ValidateEligibilityForm(planner, settings.eligibility_max_questions), ActionCheckEligibility(client)]

@@ -94,7 +94,7 @@ def _date(epoch_s: float, en: bool) -> str:
 
 def authorize_link(settings: Settings) -> str:
     """Where the chat's consent link points: ``/mydata/authorize`` next to the registered ``/mydata/callback``."""
-    parts = urlsplit(settings.mydata_redirect_uri)
+    parts = urlsplit(settings.mydata_callback_url)
     path = parts.path[: -len("/callback")] if parts.path.endswith("/callback") else "/mydata"
     return urlunsplit((parts.scheme, parts.netloc, path + "/authorize", "", ""))
 

@@ -102,7 +102,7 @@ class MyDataConnector:
     def from_settings(cls, settings: Settings, clock: Callable[[], float] = time.time) -> MyDataConnector:
         """The connector configured by ``ASSISTANT_MYDATA_*`` settings (store default: ``mydata.db`` under home)."""
         client = MyDataProviderClient(settings.mydata_base_url, settings.mydata_client_id, settings.mydata_client_secret,
-                                      settings.mydata_redirect_uri, timeout=settings.connector_timeout,
+                                      settings.mydata_callback_url, timeout=settings.connector_timeout,
                                       retries=settings.connector_retries)
         return cls(ConsentStore(settings.mydata_db_url or default_consent_store_url(settings.home)), client, clock=clock)
 

@@ -185,6 +185,20 @@ class _TaskAction:
         raise NotImplementedError
 
 
+def _listed(t: _Turn, service_id: str) -> dict[str, Any]:
+    raw = t.tracker.get_slot(ELIGIBLE_SLOT)
+    return next((s for s in (raw if isinstance(raw, list) else []) if isinstance(s, dict) and s.get("service_id") == service_id), {})
+
+
+def _listed_url(t: _Turn, service_id: str) -> str:
+    """The gov.kr page the eligibility listing gave for ``service_id`` ("" when not listed)."""
+    return str(_listed(t, service_id).get("url") or "")
+
+
+def _listed_name(t: _Turn, service_id: str) -> str:
+    return str(_listed(t, service_id).get("service_name") or service_id)
+
+
 class PrepareApplication(_TaskAction):
     """``action_prepare_application``: the service, its checklist, and the yes/no question."""
 
@@ -222,7 +236,11 @@ class PrepareApplication(_TaskAction):
             with self.ctx.client_factory() as client:
                 checklist = client.checklist(service.service_id)
         except UnknownServiceError:
-            t.say("utter_task_unknown_service", service_id=service.service_id)
+            page = _listed_url(t, service.service_id)
+            if page:  # checked by the eligibility service, but this task back end cannot take it: say where to apply
+                t.say("utter_task_apply_elsewhere", service_name=service.name or _listed_name(t, service.service_id), url=page)
+            else:
+                t.say("utter_task_unknown_service", service_id=service.service_id)
             return [slot_set(PENDING_SLOT, None)]
         except ConnectorError as e:
             t.fail(e)

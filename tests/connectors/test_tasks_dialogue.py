@@ -430,3 +430,12 @@ def test_garbage_from_the_back_end_submits_nothing(bundled_settings: Settings, b
         assert responses(turn) == ["task_backend_failed"] and turn.messages[0].custom["error"] == "error"
         assert "상담원" in text(turn) and store.count() == 0
     store.db.dispose()
+
+
+def test_a_listed_service_this_back_end_cannot_take_points_to_its_official_page(conv: MessageProcessor) -> None:
+    page = "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/000000000000"
+    set_slots(conv, "c1", eligible_services=[{"service_id": "000000000000", "service_name": "어느 지자체 서비스", "url": page}])
+    reply = say(conv, '/apply_service{"service_id": "000000000000"}')
+    assert responses(reply) == ["utter_task_apply_elsewhere"]
+    assert page in text(reply) and "어느 지자체 서비스" in text(reply)
+    assert slot(conv, "task_pending") is None
