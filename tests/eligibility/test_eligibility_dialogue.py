@@ -192,3 +192,32 @@ def test_the_region_as_the_eligibility_service_reads_it(text: str, entities: lis
     t = ProtocolTracker({"slots": {"region": entities[0][0]}, "events": [], "latest_message": {
         "text": text, "entities": [{"entity": "region", "value": v, "start": a, "end": b} for v, a, b in entities]}})
     assert _usable_region(t) == expected
+
+
+def test_a_slow_service_costs_one_timeout_and_is_not_called_again(make_processor) -> None:  # type: ignore[no-untyped-def]
+    import time as _time
+
+    from fastapi import FastAPI
+
+    calls: list[str] = []
+    slow = FastAPI()
+
+    @slow.post("/services/find")
+    def find() -> list[Any]:
+        calls.append("find")
+        _time.sleep(1.5)
+        return []
+
+    @slow.post("/check")
+    def check() -> dict[str, Any]:
+        calls.append("check")
+        _time.sleep(1.5)
+        return {}
+
+    with LiveServer(slow) as live:
+        p = make_processor(eligibility_url=live.url, connector_timeout=0.5, connector_retries=3)
+        turn = say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="slow")
+    assert calls == ["find"]  # the planner tried once; the result action apologised without calling again
+    last = turn.messages[-1]
+    assert last.custom.get("connector_error") and [b["payload"] for b in last.buttons] == ["/human_handoff"]
+    assert p.tracker_state("slow")["slots"]["eligibility_error"] is None
