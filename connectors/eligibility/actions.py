@@ -341,7 +341,7 @@ class ActionCheckEligibility:
         for i, r in enumerate(top, 1):
             lines.append(f"{i}. {_line(r, lang)}")
         if unknown:
-            askable = {fact_name(s) for s in _form_slots(domain)} - {None}
+            askable = {fact_name(s) for s in _form_slots(domain) if not _implausible(s, tracker.slots)} - {None}
             missing = _top_missing(unknown, lang, askable)
             lines.append((f"{len(unknown)} more could fit but need facts I don't have yet" + (f" ({missing})." if missing else "."))
                          if lang == "en" else
