@@ -180,29 +180,31 @@ class Settings(BaseSettings):
         """Directory of the active retrieval index."""
         return self.home / "index"
 
+    def local_url(self, path: str) -> str:
+        """``http://<host>:<port><path>`` of this server (a wildcard bind address reads as 127.0.0.1)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}{path}"
+
     @property
     def eligibility_base_url(self) -> str:
         """The eligibility service's base URL (configured, or the embedded one under ``assistant serve``)."""
         if self.eligibility_url:
             return self.eligibility_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}/connectors/eligibility"
+        return self.local_url("/connectors/eligibility")
 
     @property
     def tasks_base_url(self) -> str:
         """The task back end's base URL (configured, or the embedded one under ``assistant serve``)."""
         if self.tasks_url:
             return self.tasks_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}/connectors/tasks"
+        return self.local_url("/connectors/tasks")
 
     @property
     def alerts_base_url(self) -> str:
         """The benefit-alert API's base URL (configured, or the embedded one under ``assistant serve``)."""
         if self.alerts_url:
             return self.alerts_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}/connectors/alerts"
+        return self.local_url("/connectors/alerts")
 
     @property
     def mydata_callback_url(self) -> str:
@@ -210,16 +212,14 @@ class Settings(BaseSettings):
         server's ``/mydata/callback`` (``http://<host>:<port>/mydata/callback``)."""
         if self.mydata_redirect_uri:
             return self.mydata_redirect_uri
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}/mydata/callback"
+        return self.local_url("/mydata/callback")
 
     @property
     def mydata_base_url(self) -> str:
         """The MyData provider's base URL (configured, or the sandbox ``assistant serve`` mounts)."""
         if self.mydata_url:
             return self.mydata_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
-        return f"http://{host}:{self.port}/connectors/mydata-sandbox"
+        return self.local_url("/connectors/mydata-sandbox")
 
     @property
     def connector_action_modules(self) -> list[str]:

@@ -295,15 +295,21 @@ class ConnectorClient:
         backoff: first wait between attempts in seconds (doubles, capped at 2 s).
         transport: an httpx transport (tests).
         breaker: the circuit breaker (default: the one shared by all clients of ``base_url``).
+        api_token: the admin token the subclass sends (``None``: none). :meth:`from_settings` fills it from
+            ``settings.api_token`` when the class sets ``sends_admin_token``.
     """
 
     service = "connector"
+    #: Whether :meth:`from_settings` gives the client the deployment's admin token (back ends behind it).
+    sends_admin_token = False
 
     def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None,
+                 api_token: str | None = None) -> None:
         self._http = ResilientHttp(self.service, base_url, timeout, retries, backoff, transport, breaker)
         self.base_url, self.breaker = self._http.base_url, self._http.breaker
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.api_token = api_token
 
     @classmethod
     def settings_url(cls, settings: Any) -> str:
@@ -315,7 +321,8 @@ class ConnectorClient:
         """A client for :meth:`settings_url` with the configured timeout, retries and shared breaker."""
         url = cls.settings_url(settings).rstrip("/")
         return cls(url, settings.connector_timeout, settings.connector_retries,
-                   breaker=breaker_for(url, settings.connector_breaker_failures, settings.connector_breaker_reset))
+                   breaker=breaker_for(url, settings.connector_breaker_failures, settings.connector_breaker_reset),
+                   api_token=settings.api_token if cls.sends_admin_token else None)
 
     def close(self) -> None:
         """Close the connection pool."""

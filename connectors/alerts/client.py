@@ -24,7 +24,7 @@ import httpx
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.alerts.store import SubscriptionNotFoundError
-from connectors.resilience import CircuitBreaker, ConnectorClient, ServerError, json_body
+from connectors.resilience import ConnectorClient, ServerError, json_body
 
 
 class AlertsClient(ConnectorClient):
@@ -45,24 +45,12 @@ class AlertsClient(ConnectorClient):
     """
 
     service = "alerts"
-
-    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None,
-                 api_token: str | None = None) -> None:
-        super().__init__(base_url, timeout, retries, backoff, transport, breaker)
-        self.api_token = api_token
+    sends_admin_token = True
 
     @classmethod
     def settings_url(cls, settings: Settings) -> str:
         """``settings.alerts_base_url``."""
         return settings.alerts_base_url
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AlertsClient:
-        """As :meth:`ConnectorClient.from_settings`, with ``settings.api_token`` as the admin token."""
-        client = super().from_settings(settings)
-        client.api_token = settings.api_token
-        return client
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_token}"} if self.api_token else {}

@@ -29,7 +29,7 @@ from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.facts import Facts
-from connectors.resilience import CircuitBreaker, ConnectorClient, ServerError, json_body
+from connectors.resilience import ConnectorClient, ServerError, json_body
 from connectors.tasks.auth import APPLICANT_KEY_HEADER
 from connectors.tasks.checklist import RequiredDocument
 from connectors.tasks.store import ApplicationNotFoundError, IdempotencyConflictError, InvalidTransitionError
@@ -79,24 +79,12 @@ class TasksClient(ConnectorClient):
     """
 
     service = "tasks"
-
-    def __init__(self, base_url: str, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
-                 transport: httpx.BaseTransport | None = None, breaker: CircuitBreaker | None = None,
-                 api_token: str | None = None) -> None:
-        super().__init__(base_url, timeout, retries, backoff, transport, breaker)
-        self.api_token = api_token
+    sends_admin_token = True
 
     @classmethod
     def settings_url(cls, settings: Settings) -> str:
         """``settings.tasks_base_url``."""
         return settings.tasks_base_url
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> TasksClient:
-        """As :meth:`ConnectorClient.from_settings`, with ``settings.api_token`` as the admin token."""
-        client = super().from_settings(settings)
-        client.api_token = settings.api_token
-        return client
 
     def _headers(self, applicant_key: str | None) -> dict[str, str]:
         if applicant_key is not None:
