@@ -42,7 +42,8 @@ class Settings(BaseSettings):
         eligibility_url: base URL of the eligibility service the connector calls
             (``ASSISTANT_ELIGIBILITY_URL``); default: the one ``assistant serve`` mounts at
             ``http://<host>:<port>/connectors/eligibility``.
-        connector_timeout: seconds a connector waits for one HTTP answer.
+        connector_timeout: seconds a connector waits for one HTTP answer (default 8: a back end that takes
+            5 s, as in case C06, still answers; the channel gets a holding reply meanwhile).
         connector_retries: attempts per connector call (1 = no retry), with exponential backoff.
         action_endpoint_url: Rasa's ``action_endpoint.url``: where custom actions run over the
             action-server protocol (``ASSISTANT_ACTION_ENDPOINT_URL``, e.g.
@@ -127,7 +128,7 @@ class Settings(BaseSettings):
     top_k: int = 5
     log_format: Literal["text", "json"] = "text"
     eligibility_url: str | None = None
-    connector_timeout: float = 5.0
+    connector_timeout: float = 8.0
     connector_retries: int = 3
     action_endpoint_url: str | None = None
     connector_actions: str = ("connectors.eligibility.actions,connectors.mydata.actions,connectors.tasks.actions,"

@@ -221,3 +221,29 @@ def test_a_slow_service_costs_one_timeout_and_is_not_called_again(make_processor
     last = turn.messages[-1]
     assert last.custom.get("connector_error") and [b["payload"] for b in last.buttons] == ["/human_handoff"]
     assert p.tracker_state("slow")["slots"]["eligibility_error"] is None
+
+
+def test_c06_a_back_end_that_takes_5_s_is_called_once_and_answers(make_processor, catalogue: Catalogue) -> None:  # type: ignore[no-untyped-def]
+    """Case C06 at the connector: with the default timeout a 5-second eligibility check is waited for, once."""
+    import time as _time
+
+    from assistant.settings import Settings
+
+    service = EligibilityService(CatalogueSource.fixed(catalogue))
+    app = create_app(service=service)
+    calls: list[str] = []
+
+    @app.middleware("http")
+    async def slow(request, call_next):  # type: ignore[no-untyped-def]
+        calls.append(request.url.path)
+        if request.url.path == "/check":
+            await __import__("asyncio").sleep(5)
+        return await call_next(request)
+
+    with LiveServer(app) as live:
+        p = make_processor(eligibility_url=live.url, connector_timeout=Settings().connector_timeout)
+        started = _time.monotonic()
+        turn = say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="c06")
+        took = _time.monotonic() - started
+    assert calls == ["/services/find", "/check"] and 5 <= took < 8  # one check, waited for
+    assert responses(turn)[-1] == "utter_ask_region"  # the most decisive question, not an apology
