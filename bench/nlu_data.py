@@ -28,20 +28,29 @@ DEFAULT_CACHE = Path("/tmp/nlu_cache")
 OOS = "out_of_scope"
 
 
+def require(path: Path) -> Path:
+    """``path`` if it exists; else print why the benchmark is skipped and exit 0 (the data is never copied here:
+    it lives in ../shared/data or wherever ``ASSISTANT_SHARED_DATA`` points)."""
+    if not path.exists():
+        print(f"skipped: {path} is absent (the benchmark reads ../shared/data; set ASSISTANT_SHARED_DATA)")
+        raise SystemExit(0)
+    return path
+
+
 def load_clinc150(path: Path | None = None) -> dict[str, list[tuple[str, str]]]:
     """CLINC150 ``data_full.json`` (Larson et al. 2019): split → ``[(text, intent)]``.
 
     The ``oos_*`` splits are relabelled ``out_of_scope``. Keys: train, val, test,
     oos_train, oos_val, oos_test.
     """
-    path = path or SHARED_DATA / "clinc150" / "data_full.json"
+    path = require(path or SHARED_DATA / "clinc150" / "data_full.json")
     raw = json.loads(path.read_text(encoding="utf-8"))
     return {k: [(str(t), OOS if k.startswith("oos") else str(y)) for t, y in rows] for k, rows in raw.items()}
 
 
 def load_banking77(directory: Path | None = None) -> dict[str, list[tuple[str, str]]]:
     """Banking77 (Casanueva et al. 2020) ``train.csv`` / ``test.csv``: split → ``[(text, intent)]``."""
-    directory = directory or SHARED_DATA / "banking77"
+    directory = require(directory or SHARED_DATA / "banking77")
     out: dict[str, list[tuple[str, str]]] = {}
     for split in ("train", "test"):
         with (directory / f"{split}.csv").open(encoding="utf-8", newline="") as f:
