@@ -55,6 +55,18 @@ def missing_redis() -> str | None:
     return None if shutil.which("redis-server") else "redis-server is not installed (apt-get install redis-server)"
 
 
+
+def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str], grace: float = 15) -> None:
+    """Stop a server process the tests started: SIGTERM, then SIGKILL after ``grace`` seconds; reaped either way."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
 @dataclass
 class PostgresServer:
     """A running throwaway cluster; ``url(db)`` for SQLAlchemy, ``stop()`` / ``start()`` to simulate an outage."""
@@ -142,11 +154,7 @@ class RedisServer:
 
     def destroy(self) -> None:
         """Stop the server and delete its directory."""
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process, 10)
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

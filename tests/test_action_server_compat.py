@@ -42,6 +42,7 @@ from assistant.dialogue.executors import ActionNotFoundError, ActionServerRespon
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.domain import Domain
 from assistant.nlu.domain_dict import domain_as_dict
+from tests.dbservers import stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -138,12 +139,7 @@ def rasa_sdk_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/webhook"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from tests.dbservers import stop_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -113,13 +114,7 @@ def server_url() -> Iterator[str]:
             time.sleep(0.5)
         yield base
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+        stop_process(proc)
         shutil.rmtree(home, ignore_errors=True)
 
 

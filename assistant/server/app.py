@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assistant.channels.rest import RestMessage, render, to_user_message
 from assistant.errors import AssistantError, InvalidInputError
 from assistant.nlu.tokenizer import normalize_spaces
-from assistant.server.conversations import ConversationError
+from assistant.server.errors import HttpError
 from assistant.server.conversations import router as conversations_router
 from assistant.server.turns import TurnScheduler
 from assistant.settings import Settings, get_settings
@@ -45,15 +45,6 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
 #: Request bodies above this many bytes are refused with 413 before parsing.
 MAX_BODY_BYTES = 64 * 1024
-
-
-class HttpError(Exception):
-    """An error with its HTTP status, raised only inside this module."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
 
 
 class ParseRequest(BaseModel):
@@ -142,10 +133,6 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     app.state.settings = settings
     app.state.turns = None
     app.include_router(conversations_router)
-
-    @app.exception_handler(ConversationError)
-    async def _conversation_error(_req: Request, exc: ConversationError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     @app.exception_handler(HttpError)
     async def _http_error(_req: Request, exc: HttpError) -> JSONResponse:

@@ -34,18 +34,10 @@ from assistant.auth import check_admin as check_admin_token
 from assistant.dialogue.responses import message_to_json
 from assistant.dialogue.story import tracker_to_story_yaml
 from assistant.dialogue.tracker import EventVerbosity
+from assistant.server.errors import HttpError
 from assistant.settings import Settings
 
 T = TypeVar("T")
-
-
-class ConversationError(Exception):
-    """An HTTP error of this router (status + detail)."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
 
 
 class AppendMessage(BaseModel):
@@ -68,19 +60,19 @@ def check_admin(request: Request) -> None:
     """FastAPI dependency: the admin token (see the module docstring).
 
     Raises:
-        ConversationError: 401 for a missing or wrong token, 403 when no token is
+        HttpError: 401 for a missing or wrong token, 403 when no token is
             configured and the server is not bound to a loopback address.
     """
     settings: Settings = request.app.state.settings
     try:
         check_admin_token(settings, request.headers.get("authorization"), request.query_params.get("token"))
     except AccessDeniedError as e:
-        raise ConversationError(e.status, e.detail) from e
+        raise HttpError(e.status, e.detail) from e
 
 
 def _conversation_id(cid: str) -> str:
     if not cid.strip() or len(cid) > 200 or any(ord(ch) < 32 for ch in cid):
-        raise ConversationError(422, "conversation id must be 1-200 printable characters")
+        raise HttpError(422, "conversation id must be 1-200 printable characters")
     return cid
 
 
@@ -93,7 +85,7 @@ async def get_tracker(request: Request, cid: str, include_events: str = Query("A
     try:
         verbosity = EventVerbosity(include_events.upper())
     except ValueError as e:
-        raise ConversationError(422, f"include_events must be one of {[v.value for v in EventVerbosity]}") from e
+        raise HttpError(422, f"include_events must be one of {[v.value for v in EventVerbosity]}") from e
     state = await run_in_threadpool(request.app.state.processor.tracker_state, _conversation_id(cid), verbosity)
     return JSONResponse(state)
 
@@ -112,7 +104,7 @@ async def _exclusive(request: Request, cid: str, fn: Callable[..., T], *args: An
 async def append_message(request: Request, cid: str, body: AppendMessage) -> JSONResponse:
     """Log a user message without predicting."""
     if body.sender != "user":
-        raise ConversationError(422, "only sender 'user' is supported")
+        raise HttpError(422, "only sender 'user' is supported")
     state = await _exclusive(request, cid, request.app.state.processor.append_user_message, _conversation_id(cid), body.text)
     return JSONResponse(state)
 

@@ -21,6 +21,7 @@ import pytest
 
 from assistant.errors import ConnectorUnavailable
 from assistant.logging_config import configure_logging
+from tests.dbservers import stop_process
 from connectors.mydata.citizens import CITIZENS, _fixed, _generated
 from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.sandbox import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REDIRECT_URI, Fault, SandboxState
@@ -135,8 +136,7 @@ def test_sandbox_starts_alone() -> None:
         assert r.json() == {"status": "ok", "citizens": 20, "scopes": ["resident_registration", "health_insurance", "income"]}
         assert len(httpx.get(f"http://127.0.0.1:{port}/sandbox/citizens").json()) == 20
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_process(proc, 10)
 
 
 @pytest.fixture(params=["text", "json"])
