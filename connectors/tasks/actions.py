@@ -44,10 +44,8 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
-from assistant.dialogue.responses import fill_template
 from assistant.dialogue.sdk import ProtocolTracker, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
-from assistant.nlu.domain import Domain
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.resilience import failure_reply
 from connectors.tasks.checklist import ChecklistSource
@@ -126,25 +124,9 @@ class _Turn:
         self.w = words(self.language)
 
     def say(self, response: str, *, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
-        """Send domain response ``response`` filled with ``values``; extra ``buttons`` follow its own.
-
-        Without extra buttons the engine renders it (its channel variants apply); with them the action
-        renders the same variant here, since the protocol's ``response`` + ``buttons`` would lose them.
-        """
-        if not buttons:
-            self.dispatcher.utter_message(response=response, **values)
-            return
-        try:
-            variant = Domain(responses=self.domain.get("responses") or {}).response(
-                response, self.language, self.tracker.latest_input_channel, self.tracker.slots)
-        except Exception:  # not in this domain: say nothing rather than fail the turn
-            logger.warning("response missing from the domain", extra={"stage": "action", "response": response})
-            return
-        fill = {**self.tracker.slots, **values}
-        own = [{"title": fill_template(str(b.get("title", "")), fill), "payload": str(b.get("payload", ""))}
-               for b in variant.get("buttons") or [] if isinstance(b, dict)]
-        self.dispatcher.utter_message(text=fill_template(str(variant.get("text", "")), fill), buttons=own + buttons,
-                                      json_message={"response": response})
+        """Send domain response ``response`` filled with ``values``; extra ``buttons`` follow its own (the engine
+        appends them, as Rasa does)."""
+        self.dispatcher.utter_message(response=response, buttons=buttons, **values)
 
     def fail(self, exc: ConnectorError, retry: str | None = None) -> None:
         """The polite failure reply with a handoff button (and ``retry`` as a "try again" payload)."""
