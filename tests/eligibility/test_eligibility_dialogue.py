@@ -247,3 +247,14 @@ def test_c06_a_back_end_that_takes_5_s_is_called_once_and_answers(make_processor
         took = _time.monotonic() - started
     assert calls == ["/services/find", "/check"] and 5 <= took < 8  # one check, waited for
     assert responses(turn)[-1] == "utter_ask_region"  # the most decisive question, not an apology
+
+
+@pytest.mark.parametrize("text", ["오늘 서울 날씨 어때요?", "부산 가는 기차표 어디서 사요?", "What's the weather in Seoul today?"])
+def test_a_place_or_age_in_an_unrelated_question_is_not_taken_as_a_fact(make_processor, text: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor()
+    say(p, text, sender="oos")
+    slots = p.tracker_state("oos")["slots"]
+    assert (slots["region"], slots["age"], slots["sex"], slots["income_pct"]) == (None, None, None, None)
+    say(p, "저는 부산에 사는 67세예요", sender="oos")  # a message that gives facts still fills them
+    slots = p.tracker_state("oos")["slots"]
+    assert (slots["region"], slots["age"]) == ("부산광역시", 67)
