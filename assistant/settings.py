@@ -109,6 +109,13 @@ class Settings(BaseSettings):
             A callback whose host resolves to a private, loopback, link-local or cloud-metadata address is
             refused unless that address's network is listed (an exactly named host may resolve to a private
             address, never to a loopback, link-local or metadata one); see :mod:`connectors.alerts.callbacks`.
+        outbox_db_url: database of proactive messages waiting for the web widget (``ASSISTANT_OUTBOX_DB_URL``);
+            default SQLite ``<home>/outbox.db`` (:mod:`assistant.stores.outbox`).
+        outbox_ttl: seconds an unfetched proactive message is kept (default 7 days).
+        proactive_callback_url: when set (``ASSISTANT_PROACTIVE_CALLBACK_URL``), proactive messages of REST
+            conversations are POSTed there, one per message in the REST shape (Rasa's ``callback`` channel),
+            within :attr:`alert_callback_hosts`; undelivered ones wait for the widget instead
+            (:mod:`assistant.channels.proactive`).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -170,6 +177,9 @@ class Settings(BaseSettings):
         return value
     holding_reply_after: float = Field(default=2.0, ge=0)
     turn_queue_wait: float = Field(default=60.0, gt=0)
+    outbox_db_url: str | None = None
+    outbox_ttl: float = Field(default=7 * 24 * 3600.0, gt=0)
+    proactive_callback_url: str | None = None
 
     @property
     def db_url(self) -> str:

@@ -4,6 +4,8 @@ Endpoints:
     ``GET /`` the web chat widget (static HTML/JS/CSS served here, no CDN);
     ``GET /health`` readiness and what is loaded;
     ``POST /webhooks/rest/webhook`` Rasa's REST channel;
+    ``GET /webhooks/rest/pending?sender=&after=`` proactive messages waiting for the widget
+    (:mod:`assistant.channels.proactive`);
     ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language);
     ``/conversations/{id}/...`` Rasa's conversation API and the handoff release
     (admin token, see :mod:`assistant.server.conversations`).
@@ -23,23 +25,26 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assistant.channels.rest import RestMessage, render, to_user_message
+from assistant.channels.proactive import PendingChannel, ProactiveChannels
+from assistant.channels.rest import CHANNEL, RestMessage, render, to_user_message
 from assistant.errors import AssistantError, InvalidInputError
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.server.errors import HttpError
 from assistant.server.conversations import router as conversations_router
 from assistant.server.turns import TurnScheduler
 from assistant.settings import Settings, get_settings
+from assistant.stores.outbox import MAX_FETCH
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
@@ -95,6 +100,26 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
     return _parse_json_body(raw, content_type, RestMessage, "message", max_chars, '{"sender": "id", "message": "text"}')
 
 
+def build_proactive_channels(settings: Settings) -> ProactiveChannels:
+    """The deployment's proactive channels: ``rest`` keeps messages in the outbox (``outbox_db_url``, default SQLite
+    ``<home>/outbox.db``) for the widget, or, with ``proactive_callback_url``, POSTs them there (callback-host policy
+    of the alert callbacks) and keeps only the undelivered ones."""
+    from assistant.stores.outbox import OutboxStore
+
+    pending = PendingChannel(OutboxStore(settings.outbox_db_url or f"sqlite:///{settings.home / 'outbox.db'}",
+                                         settings.outbox_ttl))
+    if not settings.proactive_callback_url:
+        return ProactiveChannels([pending])
+    from assistant.channels.proactive import CallbackChannel
+    from connectors.alerts.callbacks import CallbackPolicy
+    from connectors.alerts.notifiers import RestCallbackNotifier
+
+    poster = RestCallbackNotifier(settings.connector_timeout, settings.connector_retries,
+                                  policy=CallbackPolicy.from_settings(settings))
+    poster.validate_address(settings.proactive_callback_url)
+    return ProactiveChannels([CallbackChannel(settings.proactive_callback_url, poster, fallback=pending)])
+
+
 def create_app(settings: Settings | None = None, router: Any = None, processor: Any = None) -> FastAPI:
     """Build the app.
 
@@ -132,6 +157,7 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     app.state.processor = processor
     app.state.settings = settings
     app.state.turns = None
+    app.state.proactive = None  # ProactiveChannels, built on first use (tests may set their own)
     app.include_router(conversations_router)
 
     @app.exception_handler(HttpError)
@@ -167,6 +193,34 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         return JSONResponse(render(body.sender, turn.messages))
 
     app.state.turn_scheduler = lambda: _turns()
+    proactive_lock = threading.Lock()
+
+    def _proactive() -> ProactiveChannels:
+        # built once, on first use (creating the outbox's tables is I/O): see assistant.channels.proactive
+        with proactive_lock:
+            if app.state.proactive is None:
+                app.state.proactive = build_proactive_channels(settings)
+            channels: ProactiveChannels = app.state.proactive
+            return channels
+
+    app.state.proactive_channels = _proactive
+
+    @app.get("/webhooks/rest/pending")
+    async def rest_pending(sender: str = Query(..., min_length=1, max_length=200),
+                           after: str = Query("", max_length=64),
+                           limit: int = Query(MAX_FETCH, ge=1, le=MAX_FETCH)) -> JSONResponse:
+        """Proactive messages for ``sender`` after the cursor ``after``: ``{"messages": [REST shape...],
+        "cursor", "more"}``; the next call's ``after=cursor`` acknowledges them. Only as private as the sender id."""
+        if any(ord(ch) < 32 for ch in sender) or not sender.strip():
+            raise HttpError(422, "sender must be a non-empty printable id")
+        channel: Any = (await run_in_threadpool(_proactive)).get(CHANNEL)
+        while not isinstance(channel, PendingChannel) and getattr(channel, "fallback", None) is not None:
+            channel = channel.fallback  # a callback channel keeps what it could not deliver in its fallback
+        if not isinstance(channel, PendingChannel) or not hasattr(channel.outbox, "fetch"):
+            raise HttpError(404, "this deployment keeps no proactive messages for the widget")
+        page = await run_in_threadpool(channel.outbox.fetch, sender, after, limit)
+        return JSONResponse({"messages": [dict(m, recipient_id=sender) for m in page.messages], "cursor": page.cursor,
+                             "more": page.more}, headers={"Cache-Control": "no-store"})
 
     def _turns() -> TurnScheduler:
         # one scheduler per engine: conversation queues, joined redeliveries, holding replies (case C06)
@@ -233,8 +287,14 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
         p = app.state.processor
         turn = anyio.from_thread.run(app.state.turn_scheduler().exclusive, sender_id, p.trigger_intent, sender_id, intent)
+        try:  # the chat widget fetches them from /webhooks/rest/pending; the callback page shows them too
+            _proactive().send(CHANNEL, sender_id, turn.messages)
+        except AssistantError as e:
+            logger.error("proactive messages not kept: %s", type(e).__name__,
+                         extra={"conversation_id": sender_id, "channel": CHANNEL, "stage": "proactive"})
         return [m.text for m in turn.messages]
 
+    app.state.continue_conversation = continue_conversation  # what /mydata/callback calls (tests call it too)
     app.include_router(create_flow_router(mydata, secret_key(settings), continue_conversation,
                                           secure_cookie=settings.mydata_callback_url.startswith("https:")), prefix="/mydata")
     return app

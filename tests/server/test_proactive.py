@@ -1,0 +1,147 @@
+"""Proactive messages (assistant/channels/proactive.py) and the widget's pending route
+(``GET /webhooks/rest/pending``), including the MyData callback's continuation reaching it.
+
+The app is the real one (create_app) over a stand-in engine whose ``trigger_intent`` returns fixed replies: these
+tests are about where the replies go, not how they are made, so no trained model is needed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.channels.proactive import CallbackChannel, PendingChannel, ProactiveChannels
+from assistant.dialogue.messages import BotMessage
+from assistant.dialogue.processor import Turn
+from assistant.errors import ConnectorError, InvalidConfigError
+from assistant.server.app import create_app
+from assistant.settings import Settings
+from assistant.stores.outbox import OutboxStore
+
+URL = "/webhooks/rest/pending"
+
+
+class StandIn:
+    """The engine's surface the app touches here: ``trigger_intent`` (records its calls) and ``domain``."""
+
+    domain = None
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def trigger_intent(self, sender_id: str, intent: str) -> Turn:
+        self.calls.append((sender_id, intent))
+        msgs = (BotMessage("마이데이터로 다음 정보를 채웠어요: 나이 34", (), {"response": "utter_mydata_fetched"}),
+                BotMessage("이어서 자격을 확인할까요?", ({"title": "예", "payload": "/affirm"},)))
+        return Turn(msgs, "ko", {"name": intent, "confidence": 1.0})
+
+
+@pytest.fixture
+def app_and_engine(tmp_path: Path) -> tuple[Any, StandIn]:
+    engine = StandIn()
+    return create_app(Settings(home=tmp_path), router=object(), processor=engine), engine
+
+
+def test_pending_route_returns_rest_shape_and_acknowledges_by_cursor(app_and_engine: tuple[Any, StandIn]) -> None:
+    app, _ = app_and_engine
+    with TestClient(app) as client:
+        channels: ProactiveChannels = app.state.proactive_channels()
+        channels.send("rest", "web-1", [BotMessage("알림 하나", (), {"language": "ko"})])
+        r = client.get(URL, params={"sender": "web-1"})
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        body = r.json()
+        assert body["messages"] == [{"recipient_id": "web-1", "text": "알림 하나", "custom": {"language": "ko"}}]
+        assert body["more"] is False and body["cursor"]
+        assert client.get(URL, params={"sender": "web-1"}).json()["messages"] == body["messages"]  # same cursor
+        assert client.get(URL, params={"sender": "web-2"}).json()["messages"] == []  # another conversation
+        channels.send(None, "web-1", [BotMessage("알림 둘")])
+        nxt = client.get(URL, params={"sender": "web-1", "after": body["cursor"]}).json()
+        assert [m["text"] for m in nxt["messages"]] == ["알림 둘"]
+        assert client.get(URL, params={"sender": "web-1", "after": nxt["cursor"]}).json()["messages"] == []
+
+
+@pytest.mark.parametrize("params,status", [({}, 422), ({"sender": ""}, 422), ({"sender": "a\x01b"}, 422),
+                                           ({"sender": "x" * 201}, 422), ({"sender": "web-1", "after": "nope"}, 400),
+                                           ({"sender": "web-1", "limit": "0"}, 422)])
+def test_pending_route_refuses_bad_queries(app_and_engine: tuple[Any, StandIn], params: dict[str, str], status: int) -> None:
+    app, _ = app_and_engine
+    with TestClient(app) as client:
+        r = client.get(URL, params=params)
+        assert r.status_code == status, r.text
+        assert "detail" in r.json()
+
+
+def test_mydata_continuation_is_kept_for_the_widget(app_and_engine: tuple[Any, StandIn]) -> None:
+    """What /mydata/callback calls after the provider's redirect: the engine's replies go to the callback page AND
+    wait for the widget at the pending route."""
+    app, engine = app_and_engine
+    with TestClient(app) as client:
+        continue_conversation = app.state.continue_conversation
+        texts = client.portal.call(anyio.to_thread.run_sync, continue_conversation, "web-9", "mydata_granted")
+        assert engine.calls == [("web-9", "mydata_granted")]
+        assert texts == ["마이데이터로 다음 정보를 채웠어요: 나이 34", "이어서 자격을 확인할까요?"]
+        got = client.get(URL, params={"sender": "web-9"}).json()["messages"]
+        assert [m["text"] for m in got] == texts
+        assert got[1]["buttons"] == [{"title": "예", "payload": "/affirm"}]
+        assert got[0]["custom"] == {"response": "utter_mydata_fetched"}
+
+
+class Poster:
+    """A JsonPoster that fails from the ``fail_from``-th call on."""
+
+    def __init__(self, fail_from: int | None = None) -> None:
+        self.sent: list[tuple[str, dict[str, Any]]] = []
+        self.fail_from = fail_from
+
+    def send(self, address: str, payload: Mapping[str, Any]) -> None:
+        if self.fail_from is not None and len(self.sent) >= self.fail_from:
+            raise ConnectorError("callback down")
+        self.sent.append((address, dict(payload)))
+
+
+class TestChannels:
+    def test_callback_posts_rasa_callback_shape(self) -> None:
+        poster = Poster()
+        CallbackChannel("https://hooks.example/cb", poster).send("u1", [BotMessage("a"), BotMessage("b", ({"title": "t", "payload": "/p"},))])
+        assert poster.sent == [("https://hooks.example/cb", {"recipient_id": "u1", "text": "a"}),
+                               ("https://hooks.example/cb", {"recipient_id": "u1", "text": "b",
+                                                             "buttons": [{"title": "t", "payload": "/p"}]})]
+
+    def test_callback_failure_keeps_the_undelivered_rest_for_the_widget(self) -> None:
+        box = OutboxStore("sqlite://")
+        poster = Poster(fail_from=1)
+        CallbackChannel("https://hooks.example/cb", poster, fallback=PendingChannel(box)).send(
+            "u1", [BotMessage("a"), BotMessage("b"), BotMessage("c")])
+        assert [p["text"] for _, p in poster.sent] == ["a"]
+        assert [m["text"] for m in box.fetch("u1").messages] == ["b", "c"]
+
+    def test_callback_failure_without_fallback_raises(self) -> None:
+        with pytest.raises(ConnectorError):
+            CallbackChannel("https://hooks.example/cb", Poster(fail_from=0)).send("u1", [BotMessage("a")])
+
+    def test_registry_by_name_and_default(self) -> None:
+        box, other = OutboxStore("sqlite://"), OutboxStore("sqlite://")
+
+        class Telegram:
+            name = "telegram"
+
+            def __init__(self) -> None:
+                self.sent: list[tuple[str, Sequence[BotMessage]]] = []
+
+            def send(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
+                self.sent.append((recipient_id, messages))
+
+        tg = Telegram()
+        channels = ProactiveChannels([PendingChannel(box), tg, PendingChannel(other, name="widget")])
+        channels.send("telegram", "chat-1", [BotMessage("x")])
+        channels.send("kakao", "k-1", [BotMessage("y")])  # no proactive channel of its own: the default keeps it
+        channels.send("widget", "w-1", [BotMessage("z")])
+        assert [(r, [m.text for m in ms]) for r, ms in tg.sent] == [("chat-1", ["x"])]
+        assert [m["text"] for m in box.fetch("k-1").messages] == ["y"]
+        assert [m["text"] for m in other.fetch("w-1").messages] == ["z"] and box.fetch("w-1").messages == ()
+        with pytest.raises(InvalidConfigError, match="telegram"):
+            ProactiveChannels([tg], default="rest")
