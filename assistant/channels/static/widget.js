@@ -3,8 +3,25 @@
  *
  * Plain browser JavaScript, no build step and no external resources. Talks to
  * the Rasa-compatible REST channel:
- *   POST /webhooks/rest/webhook  {"sender", "message", "metadata": {"language"}}
- *   -> [{"recipient_id", "text", "buttons"?, "custom"?: {"citations", ...}}]
+ *   POST /webhooks/rest/webhook  {"sender", "message", "message_id", "metadata": {"language"}}
+ *   -> [{"recipient_id", "text", "buttons"?, "custom"?: {"citations", "pending"?, ...}}]
+ *   GET  /webhooks/rest/pending?sender=&after=<cursor>
+ *   -> {"messages": [same shape], "cursor", "more"}   (proactive messages)
+ *
+ * Delivery: every message gets a random message id, kept for its retries. A
+ * network error, a timeout or a 429/502/504 answer redelivers the SAME id
+ * (bounded, with backoff), so the server runs the turn once. A holding reply
+ * (custom.pending: the turn is slow) is shown, then the same id is redelivered
+ * until the final answer comes back, without the citizen typing.
+ *
+ * Proactive messages (the MyData consent finished in another tab, benefit
+ * alerts) are fetched from the pending route: when a returning session opens,
+ * when the page becomes visible again, every few seconds after a link in a bot
+ * message was opened, and otherwise with a backoff up to a couple of minutes
+ * while the page is visible. The sender id is a random UUID kept in
+ * sessionStorage (data-storage="local" on #chat keeps it in localStorage, so a
+ * later visit from the same browser is a returning session): the pending route
+ * is only as private as that id, like Rasa's REST channel.
  *
  * Server text is only ever inserted with textContent (never innerHTML), and
  * only absolute http(s) URLs become links.
@@ -35,7 +52,8 @@
       errorNetwork: '서버에 연결하지 못했어요. 인터넷 연결을 확인하고 다시 시도해 주세요.',
       errorTimeout: '응답이 너무 오래 걸리고 있어요. 잠시 후 다시 시도해 주세요.',
       errorBadResponse: '서버 응답을 이해하지 못했어요. 잠시 후 다시 시도해 주세요.',
-      noReply: '답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.'
+      noReply: '답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.',
+      retrying: '연결이 불안정해요. 다시 보내는 중이에요…'
     },
     en: {
       title: 'Government services assistant',
@@ -59,26 +77,44 @@
       errorNetwork: 'Could not reach the server. Please check your connection and try again.',
       errorTimeout: 'The answer is taking too long. Please try again shortly.',
       errorBadResponse: 'The server sent a response that could not be read. Please try again shortly.',
-      noReply: 'No answer came back. Please try rephrasing your question.'
+      noReply: 'No answer came back. Please try rephrasing your question.',
+      retrying: 'The connection is unstable. Sending again…'
     }
   };
 
   var SENDER_KEY = 'assistant.sender';
+  var CURSOR_KEY = 'assistant.cursor';
   var LANG_KEY = 'assistant.lang';
-  var REQUEST_TIMEOUT_MS = 90000;
+  var REQUEST_TIMEOUT_MS = 45000;    // one delivery attempt
+  var TURN_DEADLINE_MS = 180000;     // a message, retries and holding follow-ups together
+  var RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];  // network errors, timeouts, 429/502/504
+  var FOLLOW_UP_DELAYS_MS = [1000, 2000, 3000, 5000];  // after a holding reply (last one repeats)
+  var POLL_IDLE_MS = [5000, 10000, 20000, 40000, 80000, 120000];  // last one repeats
+  var POLL_FAST_MS = 3000;           // while a link opened from the chat may finish something
+  var POLL_FAST_FOR_MS = 600000;
+  var RETRY_STATUS = { 429: true, 502: true, 504: true };
   var DATE_RE = /^(\d{4}-\d{2}-\d{2})/;
+  // RFC 3986 characters only, so Korean text right after a link is not part of it
+  var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&()*+,;=%]+/g;
 
   var root, log, form, input, sendButton, toggle, typing;
   var lang = 'ko';
   var pending = false;
   var sender = null;
+  var returning = false;
   var memoryStore = {};
+  var useLocal = false;
+  var poll = { timer: null, busy: false, idleStep: 0, fastUntil: 0, last: 0, stopped: false };
 
   // ---------------------------------------------------------------- storage
 
+  function store() {
+    return useLocal ? window.localStorage : window.sessionStorage;
+  }
+
   function storageGet(key) {
     try {
-      var value = window.sessionStorage.getItem(key);
+      var value = store().getItem(key);
       if (value !== null) return value;
     } catch (e) { /* storage disabled: fall back to memory */ }
     return Object.prototype.hasOwnProperty.call(memoryStore, key) ? memoryStore[key] : null;
@@ -86,7 +122,7 @@
 
   function storageSet(key, value) {
     memoryStore[key] = value;
-    try { window.sessionStorage.setItem(key, value); } catch (e) { /* ignore */ }
+    try { store().setItem(key, value); } catch (e) { /* ignore */ }
   }
 
   function randomId() {
@@ -106,6 +142,7 @@
   function getSender() {
     if (sender) return sender;
     sender = storageGet(SENDER_KEY);
+    returning = !!sender;
     if (!sender) {
       sender = 'web-' + randomId();
       storageSet(SENDER_KEY, sender);
@@ -238,6 +275,33 @@
     }
   }
 
+  /** A paragraph of ``text`` whose absolute http(s) URLs are links (new tab); the rest stays text. */
+  function linkedText(className, text) {
+    var p = el('p', className);
+    var last = 0;
+    var match;
+    URL_RE.lastIndex = 0;
+    while ((match = URL_RE.exec(text)) !== null) {
+      var raw = match[0].replace(/[.,;:!?)\]]+$/, '');
+      var href = safeHttpUrl(raw);
+      if (!href || !raw) continue;
+      if (match.index > last) p.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var a = el('a', 'msg-link', raw);
+      a.href = href;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      var hint = el('span', 'visually-hidden');
+      localise(hint, 'newWindow');
+      a.appendChild(document.createTextNode(' '));
+      a.appendChild(hint);
+      p.appendChild(a);
+      last = match.index + raw.length;
+      URL_RE.lastIndex = last;
+    }
+    if (last < text.length) p.appendChild(document.createTextNode(text.slice(last)));
+    return p;
+  }
+
   function asText(value) {
     if (value === undefined || value === null) return '';
     return String(value).trim();
@@ -331,7 +395,7 @@
     return count ? group : null;
   }
 
-  function addBotMessage(message) {
+  function addBotMessage(message, extraClass) {
     if (!message || typeof message !== 'object') return null;
     var custom = message.custom && typeof message.custom === 'object' ? message.custom : {};
     var text = typeof message.text === 'string' ? message.text : '';
@@ -341,9 +405,11 @@
 
     var msg = el('div', 'msg bot');
     if (custom.abstained === true) msg.classList.add('abstained');
+    if (custom.pending === true) msg.classList.add('holding');
+    if (extraClass) msg.classList.add(extraClass);
     msg.appendChild(speaker('bot'));
     if (text) {
-      var body = el('p', 'msg-text', text);
+      var body = linkedText('msg-text', text);
       var msgLang = normaliseLang(custom.language);
       if (msgLang) body.setAttribute('lang', msgLang);
       msg.appendChild(body);
@@ -400,35 +466,88 @@
     });
   }
 
-  function send(message, displayText) {
-    if (pending) return false;
-    if (typeof message !== 'string' || !message.trim()) return false;
-    var text = message.trim();
-    addUserMessage(displayText && displayText.trim() ? displayText.trim() : text);
-    setPending(true);
+  function isHolding(body) {
+    for (var i = 0; i < body.length; i++) {
+      var c = body[i] && body[i].custom;
+      if (c && typeof c === 'object' && c.pending === true) return true;
+    }
+    return false;
+  }
 
+  function wait(ms) {
+    return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
+  }
+
+  /** One POST of ``payload``: resolves {status, body}, or rejects with 'timeout' / 'network'. */
+  function post(endpoint, payload) {
     var controller = typeof AbortController === 'function' ? new AbortController() : null;
     var timedOut = false;
     var timer = window.setTimeout(function () {
       timedOut = true;
       if (controller) controller.abort();
     }, REQUEST_TIMEOUT_MS);
-
-    var endpoint = root.getAttribute('data-endpoint') || '/webhooks/rest/webhook';
-    fetch(endpoint, {
+    return fetch(endpoint, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
-      body: JSON.stringify({ sender: getSender(), message: text, metadata: { language: lang } }),
+      body: JSON.stringify(payload),
       signal: controller ? controller.signal : undefined,
       credentials: 'same-origin'
     }).then(function (response) {
       return readJson(response).then(function (body) {
-        if (!response.ok) {
-          addError('errorServer', errorDetail(body));
+        return { status: response.status, ok: response.ok, body: body };
+      });
+    }).then(function (result) {
+      window.clearTimeout(timer);
+      return result;
+    }, function () {
+      window.clearTimeout(timer);
+      throw new Error(timedOut ? 'timeout' : 'network');
+    });
+  }
+
+  /**
+   * Deliver one message until its final answer: retries (same message id) on network errors, timeouts and
+   * 429/502/504; shows a holding reply once and redelivers the same id until the answer replaces it.
+   */
+  function deliver(payload) {
+    var endpoint = root.getAttribute('data-endpoint') || '/webhooks/rest/webhook';
+    var started = Date.now();
+    var retries = 0;
+    var followUps = 0;
+    var holdingShown = false;
+    var retryNotice = null;
+
+    function again(delays, n) {
+      var delay = delays[Math.min(n, delays.length - 1)];
+      if (Date.now() + delay - started > TURN_DEADLINE_MS) return null;
+      return wait(delay).then(attempt);
+    }
+
+    function attempt() {
+      return post(endpoint, payload).then(function (result) {
+        if (retryNotice && retryNotice.parentNode) retryNotice.parentNode.removeChild(retryNotice);
+        retryNotice = null;
+        if (!result.ok) {
+          if (RETRY_STATUS[result.status] && retries < RETRY_DELAYS_MS.length) {
+            var later = again(RETRY_DELAYS_MS, retries++);
+            if (later) return later;
+          }
+          addError('errorServer', errorDetail(result.body));
           return;
         }
+        var body = result.body;
         if (!Array.isArray(body)) {
           addError('errorBadResponse');
+          return;
+        }
+        if (isHolding(body)) {
+          if (!holdingShown) {
+            for (var h = 0; h < body.length; h++) addBotMessage(body[h]);
+            holdingShown = true;
+          }
+          var next = again(FOLLOW_UP_DELAYS_MS, followUps++);
+          if (next) return next;
+          addError('errorTimeout');
           return;
         }
         var shown = 0;
@@ -436,15 +555,94 @@
           if (addBotMessage(body[i])) shown++;
         }
         if (!shown) addNotice('noReply', 'notice');
+      }, function (err) {
+        if (retries < RETRY_DELAYS_MS.length) {
+          if (!retryNotice) retryNotice = addNotice('retrying', 'notice retrying');
+          var later = again(RETRY_DELAYS_MS, retries++);
+          if (later) return later;
+        }
+        if (retryNotice && retryNotice.parentNode) retryNotice.parentNode.removeChild(retryNotice);
+        addError(err && err.message === 'timeout' ? 'errorTimeout' : 'errorNetwork');
       });
-    }).catch(function () {
-      addError(timedOut ? 'errorTimeout' : 'errorNetwork');
+    }
+
+    return attempt();
+  }
+
+  function send(message, displayText) {
+    if (pending) return false;
+    if (typeof message !== 'string' || !message.trim()) return false;
+    var text = message.trim();
+    addUserMessage(displayText && displayText.trim() ? displayText.trim() : text);
+    setPending(true);
+    var payload = { sender: getSender(), message: text, message_id: 'm-' + randomId(), metadata: { language: lang } };
+    deliver(payload).catch(function () {
+      addError('errorServer');
     }).then(function () {
-      window.clearTimeout(timer);
       setPending(false);
       input.focus();
+      schedulePoll(0);  // activity: restart the idle backoff
     });
     return true;
+  }
+
+  // ---------------------------------------------------------- proactive
+
+  /** Fetch proactive messages once (and at once again while the server says there are more). */
+  function fetchPending() {
+    if (poll.busy || poll.stopped) return Promise.resolve();
+    poll.busy = true;
+    poll.last = Date.now();
+    var endpoint = root.getAttribute('data-pending-endpoint') || '/webhooks/rest/pending';
+    var cursor = storageGet(CURSOR_KEY) || '';
+    var url = endpoint + '?sender=' + encodeURIComponent(getSender()) + '&after=' + encodeURIComponent(cursor);
+    var more = false;
+    return fetch(url, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
+      .then(function (response) {
+        if (response.status === 404) { poll.stopped = true; return null; }  // no proactive messages here
+        return response.ok ? readJson(response) : null;
+      }).then(function (body) {
+        if (!body || typeof body !== 'object' || !Array.isArray(body.messages)) return;
+        var shown = 0;
+        for (var i = 0; i < body.messages.length; i++) {
+          if (addBotMessage(body.messages[i], 'proactive')) shown++;
+        }
+        // remembered only after they are on screen: the next fetch acknowledges them
+        if (typeof body.cursor === 'string' && body.cursor) storageSet(CURSOR_KEY, body.cursor);
+        if (shown) poll.idleStep = 0;
+        more = body.more === true;
+      }).catch(function () { /* offline: the next poll tries again */ })
+      .then(function () {
+        poll.busy = false;
+        if (more) return fetchPending();
+      });
+  }
+
+  function nextPollDelay() {
+    if (Date.now() < poll.fastUntil) return POLL_FAST_MS;
+    var delay = POLL_IDLE_MS[Math.min(poll.idleStep, POLL_IDLE_MS.length - 1)];
+    poll.idleStep++;
+    return delay;
+  }
+
+  /** Poll after ``delay`` ms (or the backoff's next delay when ``delay`` is undefined); one timer at a time. */
+  function schedulePoll(delay) {
+    if (poll.stopped) return;
+    if (poll.timer) window.clearTimeout(poll.timer);
+    if (delay === 0) poll.idleStep = 0;
+    var ms = delay === undefined || delay === 0 ? nextPollDelay() : delay;
+    poll.timer = window.setTimeout(function () {
+      poll.timer = null;
+      if (document.visibilityState === 'hidden') { schedulePoll(); return; }
+      fetchPending().then(function () { schedulePoll(); });
+    }, ms);
+  }
+
+  function pollNow() {
+    if (Date.now() - poll.last < 1000) return;  // focus and visibilitychange come together
+    if (poll.timer) window.clearTimeout(poll.timer);
+    poll.timer = null;
+    fetchPending().then(function () { schedulePoll(); });
   }
 
   function submitInput() {
@@ -481,6 +679,7 @@
     typing = document.getElementById('chat-typing');
     if (!root || !log || !form || !input || !sendButton || !toggle || !typing) return;
 
+    useLocal = root.getAttribute('data-storage') === 'local';
     getSender();
     applyLanguage(defaultLang());
 
@@ -512,9 +711,31 @@
       applyLanguage(next);
     });
 
+    // A link opened from a bot message (the MyData consent step) may continue the conversation: poll faster.
+    function linkOpened(event) {
+      var target = event.target;
+      while (target && target !== log && !(target.classList && target.classList.contains('msg-link'))) {
+        target = target.parentNode;
+      }
+      if (!target || target === log) return;
+      poll.fastUntil = Date.now() + POLL_FAST_FOR_MS;
+      schedulePoll(POLL_FAST_MS);
+    }
+    log.addEventListener('click', linkOpened);
+    log.addEventListener('auxclick', linkOpened);
+    document.addEventListener('visibilitychange', function () {
+      if (document.visibilityState === 'visible') pollNow();
+    });
+    window.addEventListener('focus', pollNow);
+
     autosize();
     input.focus();
     root.setAttribute('data-ready', 'true');
+    if (returning) {
+      pollNow();  // a returning session: what waited for it (alerts, a finished consent) shows at once
+    } else {
+      schedulePoll();
+    }
   }
 
   if (document.readyState === 'loading') {
