@@ -187,18 +187,23 @@ class OutboxStore:
             raise InvalidInputError(f"limit must be 1..{MAX_FETCH}, got {limit}")
         parsed = parse_cursor(cursor)
         now = time.time()
-        with self.db.write("reading the outbox") as conn:
+        # read without the write lock (widgets poll often and mostly find nothing); delete only what was acknowledged
+        with self.db.read("reading the outbox") as conn:
             row = conn.execute(select(recipients.c.epoch, recipients.c.last_seq)
                                .where(recipients.c.recipient_id == recipient_id)).first()
             if row is None:
                 return OutboxPage((), "", False)
             after = parsed[1] if parsed is not None and parsed[0] == row.epoch and parsed[1] <= row.last_seq else 0
-            if after:
-                conn.execute(delete(messages).where(messages.c.recipient_id == recipient_id, messages.c.seq <= after))
             got = conn.execute(select(messages.c.seq, messages.c.message)
                                .where(messages.c.recipient_id == recipient_id, messages.c.seq > after,
                                       messages.c.created_at >= now - self.ttl)
                                .order_by(messages.c.seq).limit(limit + 1)).all()
+            acknowledged = after > 0 and conn.execute(
+                select(messages.c.seq).where(messages.c.recipient_id == recipient_id, messages.c.seq <= after).limit(1)
+            ).first() is not None
+        if acknowledged:
+            with self.db.write("acknowledging outbox messages") as conn:
+                conn.execute(delete(messages).where(messages.c.recipient_id == recipient_id, messages.c.seq <= after))
         page = got[:limit]
         last = page[-1].seq if page else after
         return OutboxPage(tuple(json.loads(r.message) for r in page), f"{row.epoch}-{last}", len(got) > limit)

@@ -145,3 +145,34 @@ class TestChannels:
         assert [m["text"] for m in other.fetch("w-1").messages] == ["z"] and box.fetch("w-1").messages == ()
         with pytest.raises(InvalidConfigError, match="telegram"):
             ProactiveChannels([tg], default="rest")
+
+
+def test_deployment_with_a_callback_url_posts_and_keeps_what_failed(tmp_path: Path) -> None:
+    """``ASSISTANT_PROACTIVE_CALLBACK_URL``: a real callback receiver gets each message in the REST shape; when it
+    is down, the messages wait at the pending route instead."""
+    from fastapi import FastAPI
+    from live_server import LiveServer
+
+    from dbservers import free_port
+
+    got: list[dict[str, Any]] = []
+    receiver = FastAPI()
+
+    @receiver.post("/cb")
+    async def cb(body: dict[str, Any]) -> dict[str, str]:
+        got.append(body)
+        return {"ok": "yes"}
+
+    with LiveServer(receiver) as live:
+        settings = Settings(home=tmp_path, proactive_callback_url=live.url + "/cb", connector_retries=1)
+        app = create_app(settings, router=object(), processor=StandIn())
+        with TestClient(app) as client:
+            app.state.proactive_channels().send("rest", "web-5", [BotMessage("콜백으로 보냄")])
+            assert got == [{"recipient_id": "web-5", "text": "콜백으로 보냄"}]
+            assert client.get(URL, params={"sender": "web-5"}).json()["messages"] == []
+
+    closed = Settings(home=tmp_path / "down", proactive_callback_url=f"http://127.0.0.1:{free_port()}/cb", connector_retries=1)
+    app = create_app(closed, router=object(), processor=StandIn())
+    with TestClient(app) as client:
+        app.state.proactive_channels().send("rest", "web-6", [BotMessage("못 보냄")])
+        assert [m["text"] for m in client.get(URL, params={"sender": "web-6"}).json()["messages"]] == ["못 보냄"]
