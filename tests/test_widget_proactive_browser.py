@@ -178,6 +178,32 @@ def test_holding_reply_then_final_answer_without_typing(page: Page, served: Any)
         slow.slow.clear()
 
 
+def test_reload_while_holding_redelivers_the_same_id_and_shows_the_answer(page: Page, served: Any) -> None:
+    slow: SlowKnowledge = served[2]
+    slow.slow.set()
+    try:
+        bodies = _posts(page)
+        sender = page.evaluate("sessionStorage.getItem('assistant.sender')")
+        page.fill("#chat-input", QUESTION)
+        page.press("#chat-input", "Enter")
+        expect(page.locator(".msg.bot.holding")).to_have_count(1, timeout=10_000)
+        page.reload()  # the citizen reloads while the answer is on its way
+        page.wait_for_selector("#chat[data-ready='true']", state="attached")
+        expect(page.locator(".msg.user .msg-text")).to_have_text([QUESTION])
+        expect(page.locator(".msg.bot .citations a").first).to_be_visible(timeout=30_000)
+        expect(page.locator("#chat-send")).to_be_enabled()
+        after_reload = _posts(page)
+        assert len(bodies) >= 2 and len({b["message_id"] for b in bodies}) == 1, bodies
+        assert slow.runs.count(sender) == 1
+        assert page.evaluate("sessionStorage.getItem('assistant.inflight')") is None
+        page.reload()  # nothing in flight any more: nothing is sent again
+        page.wait_for_selector("#chat[data-ready='true']", state="attached")
+        page.wait_for_timeout(500)
+        assert after_reload == [] and page.locator(".msg.user").count() == 0
+    finally:
+        slow.slow.clear()
+
+
 def test_mydata_consent_in_another_tab_continues_in_the_widget(page: Page, served: Any) -> None:
     base = served[0]
     page.fill("#chat-input", "마이데이터로 불러와 주세요")

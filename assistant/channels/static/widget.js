@@ -84,6 +84,8 @@
 
   var SENDER_KEY = 'assistant.sender';
   var CURSOR_KEY = 'assistant.cursor';
+  var INFLIGHT_KEY = 'assistant.inflight';  // the message being delivered: a reload redelivers it (same id)
+  var INFLIGHT_MAX_AGE_MS = 600000;
   var LANG_KEY = 'assistant.lang';
   var REQUEST_TIMEOUT_MS = 45000;    // one delivery attempt
   var TURN_DEADLINE_MS = 180000;     // a message, retries and holding follow-ups together
@@ -123,6 +125,11 @@
   function storageSet(key, value) {
     memoryStore[key] = value;
     try { store().setItem(key, value); } catch (e) { /* ignore */ }
+  }
+
+  function storageRemove(key) {
+    delete memoryStore[key];
+    try { store().removeItem(key); } catch (e) { /* ignore */ }
   }
 
   function randomId() {
@@ -573,17 +580,36 @@
     if (pending) return false;
     if (typeof message !== 'string' || !message.trim()) return false;
     var text = message.trim();
-    addUserMessage(displayText && displayText.trim() ? displayText.trim() : text);
-    setPending(true);
+    var shown = displayText && displayText.trim() ? displayText.trim() : text;
     var payload = { sender: getSender(), message: text, message_id: 'm-' + randomId(), metadata: { language: lang } };
+    start(payload, shown);
+    return true;
+  }
+
+  function start(payload, shown) {
+    addUserMessage(shown);
+    setPending(true);
+    storageSet(INFLIGHT_KEY, JSON.stringify({ payload: payload, shown: shown, at: Date.now() }));
     deliver(payload).catch(function () {
       addError('errorServer');
     }).then(function () {
+      storageRemove(INFLIGHT_KEY);
       setPending(false);
       input.focus();
       schedulePoll(0);  // activity: restart the idle backoff
     });
-    return true;
+  }
+
+  /** A message whose answer had not come when the page was left (reload, holding reply): deliver it again. */
+  function resumeInflight() {
+    var raw = storageGet(INFLIGHT_KEY);
+    if (!raw) return;
+    storageRemove(INFLIGHT_KEY);
+    var saved;
+    try { saved = JSON.parse(raw); } catch (e) { return; }
+    if (!saved || typeof saved !== 'object' || !saved.payload || typeof saved.payload.message_id !== 'string') return;
+    if (saved.payload.sender !== getSender() || !(Date.now() - saved.at < INFLIGHT_MAX_AGE_MS)) return;
+    start(saved.payload, String(saved.shown || saved.payload.message));
   }
 
   // ---------------------------------------------------------- proactive
@@ -732,6 +758,7 @@
     input.focus();
     root.setAttribute('data-ready', 'true');
     if (returning) {
+      resumeInflight();
       pollNow();  // a returning session: what waited for it (alerts, a finished consent) shows at once
     } else {
       schedulePoll();
