@@ -16,6 +16,12 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
 * ``tracker_processed_messages``: ``(conversation_id, message_id)`` → the reply
   sent, so a channel's redelivery gets the same answer without a second turn.
 
+Personal data at rest: events and replies are masked before they are written
+(:mod:`assistant.stores.masking`: resident registration, phone, card and
+account numbers, e-mail and street addresses read ``<rrn>``, ``<phone>`` ...),
+so nothing read back from the store (tracker API, ``/story``, exports) holds a
+raw value; the turn in progress keeps the raw text in memory.
+
 Exactly once: ``append`` writes events with consecutive sequence numbers after
 ``last_seq`` and moves ``last_seq`` with ``UPDATE ... WHERE last_seq = :seen``
 in the same transaction; a concurrent writer loses that race (or the primary
@@ -56,6 +62,7 @@ from assistant.errors import (
     InvalidInputError,
 )
 from assistant.stores.database import Database
+from assistant.stores.masking import mask_events, mask_reply
 from assistant.stores.database import normalize_url as normalize_url  # re-exported: callers import it from here
 
 #: Longest conversation id / channel message id accepted (characters).
@@ -254,6 +261,11 @@ class SQLTrackerStore:
                 together or not at all.
             reply: the JSON reply sent for ``message_id`` (not ``None``).
 
+        Personal data is masked before anything is written (:mod:`assistant.stores.masking`):
+        the stored events are :func:`~assistant.stores.masking.mask_events` of ``events`` and the
+        stored reply is :func:`~assistant.stores.masking.mask_reply` of ``reply`` and ``events``;
+        ``events`` and ``reply`` themselves are not changed.
+
         Returns:
             The conversation's event count after the append (= the last ``seq``).
 
@@ -269,10 +281,13 @@ class SQLTrackerStore:
             _check_id(message_id, "message_id")
             if reply is None:
                 raise InvalidInputError("append with a message_id needs the reply to record")
-        rows = []
         for i, ev in enumerate(events):
             if not isinstance(ev, Mapping) or not isinstance(ev.get("event"), str):
                 raise InvalidInputError(f"event #{i} of conversation {sender_id!r} has no 'event' name")
+        # personal data never reaches the database (assistant.stores.masking): the caller's events stay raw in memory
+        masked = mask_events(events)
+        rows = []
+        for i, ev in enumerate(masked):
             ts = ev.get("timestamp")
             rows.append(
                 {
@@ -281,7 +296,7 @@ class SQLTrackerStore:
                     "data": _dumps(dict(ev), f"event #{i} of conversation {sender_id!r}"),
                 }
             )
-        reply_json = _dumps(reply, "reply") if message_id is not None else None
+        reply_json = _dumps(mask_reply(reply, events), "reply") if message_id is not None else None
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
