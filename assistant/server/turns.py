@@ -50,7 +50,7 @@ from fastapi.concurrency import run_in_threadpool
 from assistant.dialogue.holding import holding_turn
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import Turn
-from assistant.errors import InvalidConfigError, LockTimeoutError
+from assistant.errors import InvalidConfigError, LockTimeoutError, StoreUnavailableError
 from assistant.server.errors import HttpError
 from assistant.stores.masking import mask_reply
 
@@ -131,10 +131,8 @@ class TurnScheduler:
 
     async def _refuse(self, message: UserMessage, mid: str | None) -> Turn:
         """A delivery over ``queue_max``: its stored answer if the message id was answered before, else 429."""
-        if mid is not None:
-            stored = await run_in_threadpool(self.processor.tracker_store.reply_for, message.sender_id, mid)
-            if stored is not None:
-                return Turn.from_reply(stored)
+        if mid is not None and (stored := await self._stored_reply(message, mid)) is not None:
+            return Turn.from_reply(stored)
         waiting = self._turns.get(message.sender_id, 0)
         logger.warning("turn queue full: message refused", extra={"conversation_id": message.sender_id, "channel": message.channel,
                                                                   "stage": "server", "queued": waiting, "limit": self.queue_max})
@@ -163,13 +161,22 @@ class TurnScheduler:
         return q.users if q else 0
 
     async def _run(self, message: UserMessage, mid: str | None) -> Turn:
-        if mid is not None:  # already answered: no need to queue behind the conversation's other turns
-            stored = await run_in_threadpool(self.processor.tracker_store.reply_for, message.sender_id, mid)
-            if stored is not None:
-                return Turn.from_reply(stored)
+        if mid is not None and (stored := await self._stored_reply(message, mid)) is not None:
+            return Turn.from_reply(stored)  # already answered: no need to queue behind the conversation's other turns
         async with self._conversation(message.sender_id):
             turn: Turn = await run_in_threadpool(self.processor.handle_message, message)
         return _as_stored(turn)
+
+    async def _stored_reply(self, message: UserMessage, mid: str) -> Any:
+        """The reply recorded for ``mid``, or ``None``; also ``None`` when the tracker store cannot be reached, so the
+        turn goes to the engine, which answers with its polite "try again" message and logs the outage
+        (a 503 here would show the client the database's address instead)."""
+        try:
+            return await run_in_threadpool(self.processor.tracker_store.reply_for, message.sender_id, mid)
+        except StoreUnavailableError:
+            logger.warning("tracker store unavailable: stored reply not checked", extra={
+                "conversation_id": message.sender_id, "channel": message.channel, "stage": "server"})
+            return None
 
     @asynccontextmanager
     async def _conversation(self, sender_id: str) -> AsyncIterator[None]:
