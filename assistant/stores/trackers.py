@@ -62,7 +62,7 @@ from assistant.errors import (
     InvalidInputError,
 )
 from assistant.stores.database import Database
-from assistant.stores.masking import mask_events, mask_reply
+from assistant.stores.masking import mask_event, mask_events, mask_reply, user_pii
 from assistant.stores.database import normalize_url as normalize_url  # re-exported: callers import it from here
 
 #: Longest conversation id / channel message id accepted (characters).
@@ -366,6 +366,74 @@ class SQLTrackerStore:
         except DuplicateMessageError:
             return False
         return True
+
+
+    def mask_stored(self) -> tuple[int, int]:
+        """Mask personal data in rows written before masking at rest (by an older version of this store).
+
+        Each conversation in its own transaction: every event is replaced by
+        :func:`~assistant.stores.masking.mask_event` of it (bot events also masking what the conversation's users
+        said) and every recorded reply by :func:`~assistant.stores.masking.mask_reply`; sequence numbers and counts
+        do not change, so it can run while the server serves. Idempotent: a second run changes nothing.
+        When anything changed, the tables are compacted (SQLite ``VACUUM`` and a WAL checkpoint; PostgreSQL
+        ``VACUUM FULL`` of the two tables) so the old row versions leave the database files too. PostgreSQL's
+        write-ahead log and any backups keep them until they are recycled.
+
+        Returns:
+            ``(events rewritten, replies rewritten)``.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        with self._read("listing conversations", None) as conn:
+            ids = sorted({r[0] for r in conn.execute(select(conversations.c.conversation_id))}
+                         | {r[0] for r in conn.execute(select(processed_messages.c.conversation_id).distinct())})
+        events_changed = replies_changed = 0
+        for cid in ids:
+            with self.db.write("masking stored events of", self._about(cid)) as conn:
+                rows = conn.execute(select(events_table.c.seq, events_table.c.data)
+                                    .where(events_table.c.conversation_id == cid).order_by(events_table.c.seq)).all()
+                events = [json.loads(r.data) for r in rows]
+                pii = user_pii(events)
+                for row, ev in zip(rows, events, strict=True):
+                    masked = mask_event(ev, pii)
+                    if masked != ev:
+                        conn.execute(update(events_table).where(events_table.c.conversation_id == cid, events_table.c.seq == row.seq)
+                                     .values(data=_dumps(masked, f"event {row.seq} of conversation {cid!r}")))
+                        events_changed += 1
+                replies = conn.execute(select(processed_messages.c.message_id, processed_messages.c.reply)
+                                       .where(processed_messages.c.conversation_id == cid)).all()
+                for mid, raw in replies:
+                    reply = json.loads(raw)
+                    masked_reply = mask_reply(reply, events)
+                    if masked_reply != reply:
+                        conn.execute(update(processed_messages).where(processed_messages.c.conversation_id == cid,
+                                                                      processed_messages.c.message_id == mid)
+                                     .values(reply=_dumps(masked_reply, "reply")))
+                        replies_changed += 1
+        if events_changed or replies_changed:
+            self._compact()
+        return events_changed, replies_changed
+
+    def _compact(self) -> None:
+        """Rewrite the tables' files without dead row versions (outside a transaction, as VACUUM must run)."""
+        with self.db.errors("compacting"), self.db._write_lock:
+            raw = self.engine.raw_connection()
+            try:
+                cur = raw.cursor()
+                if self.is_sqlite:  # the driver connection is in autocommit mode (see assistant.stores.database)
+                    cur.execute("VACUUM")
+                    cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                else:
+                    driver: Any = raw.driver_connection
+                    driver.autocommit = True
+                    try:
+                        cur.execute(f"VACUUM FULL {events_table.name}, {processed_messages.name}")
+                    finally:
+                        driver.autocommit = False
+                cur.close()
+            finally:
+                raw.close()
 
 
 class _LostRace(Exception):

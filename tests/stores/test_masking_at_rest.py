@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from dbservers import PostgresServer
+from sqlalchemy import insert
 from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
 
 from assistant.errors import DuplicateMessageError
 from assistant.nlu.pii import find_pii
 from assistant.stores.masking import mask_event, mask_reply, mask_text
-from assistant.stores.trackers import SQLTrackerStore
+from assistant.stores.trackers import SQLTrackerStore, conversations, events_table, processed_messages
 
 #: (kind, as the user writes it); numbers unique enough not to appear by chance anywhere else in a database
 PII = [
@@ -212,3 +214,55 @@ class TestMaskEvent:
         ev = {"event": "bot", "text": "카드 4539-1488-0343-6467, 주민번호 880514-1357913, 문의 02-6222-6060"}
         assert mask_event(ev)["text"] == "카드 <card>, 주민번호 <rrn>, 문의 02-6222-6060"
         assert mask_text(ev["text"]) == "카드 <card>, 주민번호 <rrn>, 문의 <phone>"  # logs mask every phone
+
+
+def database_bytes(store: SQLTrackerStore, request: pytest.FixtureRequest) -> bytes:
+    """The database's files as bytes: the SQLite file and its WAL, or the PostgreSQL database's table files."""
+    if store.is_sqlite:
+        path = Path(str(make_url(store.url).database))
+        return b"".join(p.read_bytes() for p in path.parent.iterdir() if p.name.startswith(path.name))
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    with store.engine.connect() as c:
+        c.exec_driver_sql("CHECKPOINT")
+        oid = c.execute(sql("SELECT oid FROM pg_database WHERE datname = current_database()")).scalar()
+    return b"".join(p.read_bytes() for p in (server.datadir / "base" / str(oid)).iterdir() if p.is_file())
+
+
+def test_rows_written_before_masking_are_masked_in_place(store: SQLTrackerStore, request: pytest.FixtureRequest) -> None:
+    """``mask_stored`` (``assistant trackers mask``): raw rows of an older version are masked, counts unchanged,
+    the old row versions gone from the files; a second run changes nothing."""
+    for i, (kind, raw) in enumerate(PII):  # rows as an older store wrote them: verbatim
+        events = turn_events(i, kind, raw)
+        with store.db.write("seeding") as conn:
+            conn.execute(insert(conversations).values(conversation_id=f"conv-{kind}", last_seq=len(events), created_at=0.0,
+                                                      updated_at=0.0))
+            conn.execute(insert(events_table), [{"conversation_id": f"conv-{kind}", "seq": n + 1, "type_name": e["event"],
+                                                 "timestamp": None, "data": json.dumps(e, ensure_ascii=False)}
+                                                for n, e in enumerate(events)])
+            conn.execute(insert(processed_messages).values(conversation_id=f"conv-{kind}", message_id=f"m{i}",
+                                                           reply=json.dumps(reply(raw), ensure_ascii=False), created_at=0.0))
+    before = database_bytes(store, request)
+    assert [n for n in needles() if n in before]  # the raw read sees the old rows
+    assert store.mask_stored() == (3 * len(PII), len(PII))  # user, slot and bot events of each conversation; not the action
+    check_loaded(store)
+    assert [store.count(f"conv-{kind}") for kind, _ in PII] == [4] * len(PII)
+    after = database_bytes(store, request)
+    assert MARKER.encode() in after and [n.decode() for n in needles() if n in after] == []
+    assert store.mask_stored() == (0, 0)
+
+
+def test_cli_trackers_mask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main
+
+    store = SQLTrackerStore(f"sqlite:///{tmp_path / 'trackers.db'}")  # the home's default tracker store
+    kind, raw = PII[1]
+    with store.db.write("seeding") as conn:
+        conn.execute(insert(conversations).values(conversation_id="old", last_seq=1, created_at=0.0, updated_at=0.0))
+        conn.execute(insert(events_table).values(conversation_id="old", seq=1, type_name="user", timestamp=None,
+                                                 data=json.dumps(user_event(0, kind, raw), ensure_ascii=False)))
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path))
+    monkeypatch.delenv("ASSISTANT_TRACKER_STORE_URL", raising=False)
+    assert main(["trackers", "mask", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"events": 1, "replies": 0}
+    assert store.load("old")[0]["text"] == user_event(0, kind, raw)["text"].replace(raw, f"<{kind}>")
+    store.engine.dispose()
