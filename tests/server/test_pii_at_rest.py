@@ -91,6 +91,13 @@ def test_personal_data_sent_over_rest_is_masked_at_rest(bundled_settings, bundle
             assert r.content == first[i]
         tracker = c.get(f"/conversations/{sender}/tracker", params={"include_events": "ALL"})
         story = c.get(f"/conversations/{sender}/story")
+        # the admin routes that write answer with the stored (masked) state too
+        appended = c.post(f"/conversations/{sender}/messages", json={"text": "제 번호는 010-9753-1864 입니다", "sender": "user"})
+        triggered = c.post(f"/conversations/{sender}/trigger_intent",
+                           json={"name": "greet", "entities": {"phone-number": "010-9753-1864"}})
+    assert appended.status_code == 200 and triggered.status_code == 200, (appended.text, triggered.text)
+    assert leaks(appended.text) == [] and leaks(triggered.text) == []
+    assert [e["text"] for e in appended.json()["events"] if e["event"] == "user"][-1] == "제 번호는 <phone> 입니다"
     assert tracker.status_code == 200 and story.status_code == 200
 
     # the turn in progress saw the raw text (NLU and actions need it)

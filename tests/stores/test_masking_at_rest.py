@@ -266,3 +266,13 @@ def test_cli_trackers_mask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caps
     assert json.loads(capsys.readouterr().out) == {"events": 1, "replies": 0}
     assert store.load("old")[0]["text"] == user_event(0, kind, raw)["text"].replace(raw, f"<{kind}>")
     store.engine.dispose()
+
+
+@pytest.mark.parametrize("written", ["880514 - 1357913", "８８０５１４－１３５７９１３", "8805141357913", "4539 1488 0343 6467",
+                                     "계좌 30211223344"])
+def test_bot_text_numbers_in_any_layout_the_detector_knows(written: str) -> None:
+    """The cheap ten-digit pre-check in front of the detector never lets a number the detector finds through."""
+    text = f"확인: {written} 입니다"
+    expected = mask_text(text)
+    assert expected != text  # the detector finds it (so the test is about the pre-check)
+    assert mask_event({"event": "bot", "text": text})["text"] == expected
