@@ -21,6 +21,7 @@ Commands::
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
                                                 judge facts against the catalogue's coded conditions
     assistant alerts run [--json]               re-evaluate benefit-alert subscriptions once (cron-able)
+    assistant trackers mask [--json]            mask personal data in conversations stored by an older version
 
 Errors print one line to stderr starting with ``error:`` and exit with status 2;
 ``data validate`` exits with 1 when it finds errors in the data, ``test e2e --fail-on-failure``
@@ -209,6 +210,16 @@ def cmd_alerts_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trackers_mask(args: argparse.Namespace) -> int:
+    """Mask personal data in the tracker store's old rows (:meth:`SQLTrackerStore.mask_stored`)."""
+    from assistant.stores.trackers import make_tracker_store
+
+    settings = get_settings()
+    events, replies = make_tracker_store(settings.tracker_store_url, settings.home).mask_stored()
+    print(json.dumps({"events": events, "replies": replies}) if args.json else f"events={events} replies={replies}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -346,6 +357,11 @@ def build_parser() -> argparse.ArgumentParser:
     ar = alsub.add_parser("run", help="re-evaluate all subscriptions once and deliver due notifications")
     ar.add_argument("--json", action="store_true", help="print the counts as JSON")
     ar.set_defaults(func=cmd_alerts_run)
+    tr = sub.add_parser("trackers", help="the tracker store")
+    trsub = tr.add_subparsers(dest="trackers_command", required=True)
+    tm = trsub.add_parser("mask", help="mask personal data in conversations stored before masking at rest")
+    tm.add_argument("--json", action="store_true", help="print the counts as JSON")
+    tm.set_defaults(func=cmd_trackers_mask)
     return p
 
 

@@ -98,6 +98,9 @@ class Settings(BaseSettings):
             and a redelivery of the same message id gets its answer (case C06). ``0``: always wait.
         turn_queue_wait: seconds a REST turn may wait behind the same conversation's earlier turns
             before the request fails with 503 (conversation busy).
+        turn_queue_max: turns of one conversation that may be running or queued in a server process
+            (``ASSISTANT_TURN_QUEUE_MAX``); a new message beyond that is refused with 429 and ``Retry-After``
+            (a redelivery of a message id that is running or queued still joins it).
         api_token: bearer token for the admin endpoints (``/conversations/...``). Without one,
             they answer only when the server is bound to a loopback address (127.0.0.1, ::1, localhost).
             The same token guards ``/mydata/...``, the alerts API (``/connectors/alerts``) and the task
@@ -180,6 +183,7 @@ class Settings(BaseSettings):
     outbox_db_url: str | None = None
     outbox_ttl: float = Field(default=7 * 24 * 3600.0, gt=0)
     proactive_callback_url: str | None = None
+    turn_queue_max: int = Field(default=8, ge=1)
 
     @property
     def db_url(self) -> str:

@@ -162,7 +162,7 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     @app.exception_handler(HttpError)
     async def _http_error(_req: Request, exc: HttpError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=exc.headers or None)
 
     @app.exception_handler(AssistantError)
     async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:
@@ -226,7 +226,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         # one scheduler per engine: conversation queues, joined redeliveries, holding replies (case C06)
         turns: TurnScheduler | None = app.state.turns
         if turns is None or turns.processor is not app.state.processor:
-            turns = app.state.turns = TurnScheduler(app.state.processor, settings.holding_reply_after, settings.turn_queue_wait)
+            turns = app.state.turns = TurnScheduler(app.state.processor, settings.holding_reply_after, settings.turn_queue_wait,
+                                                    settings.turn_queue_max)
         return turns
 
     @app.post("/model/parse")

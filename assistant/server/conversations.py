@@ -13,6 +13,10 @@ Endpoints (Rasa's "HTTP API" reference, https://rasa.com/docs/rasa/pages/http-ap
 * ``POST /conversations/{id}/resume``: release a conversation handed to a
   person (``resume`` event); ours, Rasa has no such endpoint.
 
+Personal data: every tracker these endpoints return is read back from the
+tracker store, where it is masked (:mod:`assistant.stores.masking`), and the
+messages of ``trigger_intent`` are masked like the replies the store records.
+
 Authentication: ``Authorization: Bearer <ASSISTANT_API_TOKEN>`` (or Rasa's
 ``?token=``). Without a configured token these endpoints answer only when the
 server is bound to a loopback address (``ASSISTANT_HOST`` 127.0.0.1, ::1 or
@@ -36,6 +40,7 @@ from assistant.dialogue.story import tracker_to_story_yaml
 from assistant.dialogue.tracker import EventVerbosity
 from assistant.server.errors import HttpError
 from assistant.settings import Settings
+from assistant.stores.masking import mask_reply
 
 T = TypeVar("T")
 
@@ -105,7 +110,10 @@ async def append_message(request: Request, cid: str, body: AppendMessage) -> JSO
     """Log a user message without predicting."""
     if body.sender != "user":
         raise HttpError(422, "only sender 'user' is supported")
-    state = await _exclusive(request, cid, request.app.state.processor.append_user_message, _conversation_id(cid), body.text)
+    p = request.app.state.processor
+    await _exclusive(request, cid, p.append_user_message, _conversation_id(cid), body.text)
+    # the state as stored (personal data masked, assistant.stores.masking), not the in-memory tracker's raw text
+    state = await run_in_threadpool(p.tracker_state, cid)
     return JSONResponse(state)
 
 
@@ -115,7 +123,8 @@ async def trigger_intent(request: Request, cid: str, body: TriggerIntent) -> JSO
     p = request.app.state.processor
     turn = await _exclusive(request, cid, p.trigger_intent, _conversation_id(cid), body.name, body.entities)
     state = await run_in_threadpool(p.tracker_state, cid)
-    return JSONResponse({"tracker": state, "messages": [{"recipient_id": cid, **message_to_json(m)} for m in turn.messages]})
+    messages = mask_reply([{"recipient_id": cid, **message_to_json(m)} for m in turn.messages], turn.events)  # as stored
+    return JSONResponse({"tracker": state, "messages": messages})
 
 
 @router.get("/conversations/{cid}/story")

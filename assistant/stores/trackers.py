@@ -16,6 +16,12 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
 * ``tracker_processed_messages``: ``(conversation_id, message_id)`` → the reply
   sent, so a channel's redelivery gets the same answer without a second turn.
 
+Personal data at rest: events and replies are masked before they are written
+(:mod:`assistant.stores.masking`: resident registration, phone, card and
+account numbers, e-mail and street addresses read ``<rrn>``, ``<phone>`` ...),
+so nothing read back from the store (tracker API, ``/story``, exports) holds a
+raw value; the turn in progress keeps the raw text in memory.
+
 Exactly once: ``append`` writes events with consecutive sequence numbers after
 ``last_seq`` and moves ``last_seq`` with ``UPDATE ... WHERE last_seq = :seen``
 in the same transaction; a concurrent writer loses that race (or the primary
@@ -56,6 +62,7 @@ from assistant.errors import (
     InvalidInputError,
 )
 from assistant.stores.database import Database
+from assistant.stores.masking import mask_event, mask_events, mask_reply, user_pii
 from assistant.stores.database import normalize_url as normalize_url  # re-exported: callers import it from here
 
 #: Longest conversation id / channel message id accepted (characters).
@@ -254,6 +261,11 @@ class SQLTrackerStore:
                 together or not at all.
             reply: the JSON reply sent for ``message_id`` (not ``None``).
 
+        Personal data is masked before anything is written (:mod:`assistant.stores.masking`):
+        the stored events are :func:`~assistant.stores.masking.mask_events` of ``events`` and the
+        stored reply is :func:`~assistant.stores.masking.mask_reply` of ``reply`` and ``events``;
+        ``events`` and ``reply`` themselves are not changed.
+
         Returns:
             The conversation's event count after the append (= the last ``seq``).
 
@@ -269,10 +281,13 @@ class SQLTrackerStore:
             _check_id(message_id, "message_id")
             if reply is None:
                 raise InvalidInputError("append with a message_id needs the reply to record")
-        rows = []
         for i, ev in enumerate(events):
             if not isinstance(ev, Mapping) or not isinstance(ev.get("event"), str):
                 raise InvalidInputError(f"event #{i} of conversation {sender_id!r} has no 'event' name")
+        # personal data never reaches the database (assistant.stores.masking): the caller's events stay raw in memory
+        masked = mask_events(events)
+        rows = []
+        for i, ev in enumerate(masked):
             ts = ev.get("timestamp")
             rows.append(
                 {
@@ -281,7 +296,7 @@ class SQLTrackerStore:
                     "data": _dumps(dict(ev), f"event #{i} of conversation {sender_id!r}"),
                 }
             )
-        reply_json = _dumps(reply, "reply") if message_id is not None else None
+        reply_json = _dumps(mask_reply(reply, events), "reply") if message_id is not None else None
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
@@ -351,6 +366,74 @@ class SQLTrackerStore:
         except DuplicateMessageError:
             return False
         return True
+
+
+    def mask_stored(self) -> tuple[int, int]:
+        """Mask personal data in rows written before masking at rest (by an older version of this store).
+
+        Each conversation in its own transaction: every event is replaced by
+        :func:`~assistant.stores.masking.mask_event` of it (bot events also masking what the conversation's users
+        said) and every recorded reply by :func:`~assistant.stores.masking.mask_reply`; sequence numbers and counts
+        do not change, so it can run while the server serves. Idempotent: a second run changes nothing.
+        When anything changed, the tables are compacted (SQLite ``VACUUM`` and a WAL checkpoint; PostgreSQL
+        ``VACUUM FULL`` of the two tables) so the old row versions leave the database files too. PostgreSQL's
+        write-ahead log and any backups keep them until they are recycled.
+
+        Returns:
+            ``(events rewritten, replies rewritten)``.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        with self._read("listing conversations", None) as conn:
+            ids = sorted({r[0] for r in conn.execute(select(conversations.c.conversation_id))}
+                         | {r[0] for r in conn.execute(select(processed_messages.c.conversation_id).distinct())})
+        events_changed = replies_changed = 0
+        for cid in ids:
+            with self.db.write("masking stored events of", self._about(cid)) as conn:
+                rows = conn.execute(select(events_table.c.seq, events_table.c.data)
+                                    .where(events_table.c.conversation_id == cid).order_by(events_table.c.seq)).all()
+                events = [json.loads(r.data) for r in rows]
+                pii = user_pii(events)
+                for row, ev in zip(rows, events, strict=True):
+                    masked = mask_event(ev, pii)
+                    if masked != ev:
+                        conn.execute(update(events_table).where(events_table.c.conversation_id == cid, events_table.c.seq == row.seq)
+                                     .values(data=_dumps(masked, f"event {row.seq} of conversation {cid!r}")))
+                        events_changed += 1
+                replies = conn.execute(select(processed_messages.c.message_id, processed_messages.c.reply)
+                                       .where(processed_messages.c.conversation_id == cid)).all()
+                for mid, raw in replies:
+                    reply = json.loads(raw)
+                    masked_reply = mask_reply(reply, events)
+                    if masked_reply != reply:
+                        conn.execute(update(processed_messages).where(processed_messages.c.conversation_id == cid,
+                                                                      processed_messages.c.message_id == mid)
+                                     .values(reply=_dumps(masked_reply, "reply")))
+                        replies_changed += 1
+        if events_changed or replies_changed:
+            self._compact()
+        return events_changed, replies_changed
+
+    def _compact(self) -> None:
+        """Rewrite the tables' files without dead row versions (outside a transaction, as VACUUM must run)."""
+        with self.db.errors("compacting"), self.db._write_lock:
+            raw = self.engine.raw_connection()
+            try:
+                cur = raw.cursor()
+                if self.is_sqlite:  # the driver connection is in autocommit mode (see assistant.stores.database)
+                    cur.execute("VACUUM")
+                    cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                else:
+                    driver: Any = raw.driver_connection
+                    driver.autocommit = True
+                    try:
+                        cur.execute(f"VACUUM FULL {events_table.name}, {processed_messages.name}")
+                    finally:
+                        driver.autocommit = False
+                cur.close()
+            finally:
+                raw.close()
 
 
 class _LostRace(Exception):

@@ -1,0 +1,237 @@
+"""Personal data masked at rest: what the tracker store writes instead of the raw events and reply.
+
+House rule: resident registration numbers, phone numbers, addresses, account and card numbers never reach a log or
+a stored transcript. Logs are masked by :mod:`assistant.logging_config`; this module does the same for the tracker
+store (:meth:`assistant.stores.trackers.SQLTrackerStore.append`), so the database, the tracker API, ``/story``,
+exports and e2e reports (all read from the store) never see a raw value. The detector is the product's one:
+:func:`assistant.nlu.pii.find_pii` (masks read ``<rrn>``, ``<phone>``, ``<card>``, ``<account>``, ``<email>``,
+``<address>``).
+
+What is masked, per event (Rasa's event JSON):
+
+* ``user``: ``text`` and ``parse_data.text`` with every span :func:`find_pii` finds. Entities keep pointing at the
+  right words: their ``start`` / ``end`` are moved to the masked text (an entity overlapping personal data points
+  at its mask), and their ``value`` becomes the masked text of its span (``<phone>``), or the value masked on its
+  own when it has no offsets (a ``/intent{"entity": ...}`` payload). Other string fields (``metadata`` ...) are
+  masked as text.
+* ``bot``: text, buttons and custom data written by the assistant. Answers quote agencies' public phone numbers and
+  office addresses from the service catalogue (``02-6222-6060`` on a ministry's page), which no pattern tells from
+  a citizen's, so bot text masks (a) what is personal by nature: ``rrn``, ``card`` and ``account`` numbers, and
+  (b) every piece of personal data the user gave in the same write (the turn), wherever the assistant echoes it,
+  also with other separators (``010 1234 5678`` for ``010-1234-5678``).
+* every other event (``slot`` values, ``agent`` text, ``entities``, reminders, handoffs ...): every string with
+  :func:`find_pii`'s spans masked.
+
+Keys that hold names the engine needs verbatim (:data:`VERBATIM_KEYS`: event, intent, action, slot and entity
+names, message ids, channels, policies) are never changed.
+
+The reply recorded for a channel's message id (the one a redelivery gets back) is masked like bot text
+(:func:`mask_reply`); the server masks the reply it sends the first time with the same function
+(:mod:`assistant.server.turns`), so a redelivery gets the first answer byte for byte.
+
+Raw values later in a conversation: the turn in progress keeps the raw text in memory (the NLU and that turn's
+actions see it); from the next turn on, the tracker is loaded from the store and holds only masks. So no action
+can depend on a raw personal value from an earlier turn: the assistant never asks for a resident registration
+number, card or account number (identity checks go through the MyData provider's own login), and an action that
+needs, say, a phone number for a notification must take it from the message of the turn in which it is given and
+hand it to its connector (which keeps it under the citizen's consent), never through a slot.
+
+Why our own walker: the masking is a few rules over Rasa's event JSON; Presidio's anonymizer would need its
+analyzer (spaCy models from a hub) and knows nothing of entity offsets.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from assistant.nlu.pii import PiiSpan, find_pii
+
+__all__ = ["ALWAYS_MASKED_IN_BOT_TEXT", "VERBATIM_KEYS", "mask_event", "mask_events", "mask_reply", "mask_text", "user_pii"]
+
+#: Keys whose string values are names and ids the engine reads back verbatim (never the user's words).
+VERBATIM_KEYS = frozenset({
+    "event", "timestamp", "message_id", "input_channel", "policy", "confidence", "name", "intent", "intent_ranking",
+    "entity", "extractor", "role", "group", "action_name", "language", "response", "recipient_id", "sender_id",
+    "processors", "confidence_entity",
+})  # fmt: skip
+#: Kinds masked in the assistant's own text whoever gave them (never part of a public answer).
+ALWAYS_MASKED_IN_BOT_TEXT = frozenset({"rrn", "card", "account"})
+
+Masker = Callable[[str], str]
+#: Ten digits, at most three other characters between neighbours: every ``rrn`` (13 digits, separator up to
+#: " - "), ``card`` (13-19) and ``account`` (10-16) match has such a run, so bot text without one skips
+#: :func:`find_pii` (its phone matcher is the cost on long answers).
+_TEN_DIGITS = re.compile(r"\d(?:[^\d\n]{0,3}\d){9}")
+
+
+def _apply(text: str, spans: Sequence[PiiSpan]) -> tuple[str, list[tuple[int, int, int, int]]]:
+    """``text`` with ``spans`` (sorted, disjoint) replaced by ``<kind>``, and each edit's old and new offsets."""
+    parts: list[str] = []
+    edits: list[tuple[int, int, int, int]] = []
+    pos = new = 0
+    for s in spans:
+        parts.append(text[pos : s.start])
+        new += s.start - pos
+        mask = f"<{s.kind}>"
+        parts.append(mask)
+        edits.append((s.start, s.end, new, new + len(mask)))
+        new += len(mask)
+        pos = s.end
+    parts.append(text[pos:])
+    return "".join(parts), edits
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every personal-data span (:func:`find_pii`) replaced by ``<kind>``.
+
+    Example:
+        >>> mask_text("제 번호는 010-1234-5678이에요")
+        '제 번호는 <phone>이에요'
+    """
+    return _apply(text, find_pii(text))[0]
+
+
+def _moved(offset: int, edits: Sequence[tuple[int, int, int, int]], end: bool) -> int:
+    """``offset`` in the original text → the same place in the masked text (inside a mask: its start or end)."""
+    shift = 0
+    for old_start, old_end, new_start, new_end in edits:
+        if offset <= old_start:
+            break
+        if offset >= old_end:
+            shift = new_end - old_end
+            continue
+        return new_end if end else new_start
+    return offset + shift
+
+
+def _walk(value: Any, mask: Masker) -> Any:
+    """A copy of JSON ``value`` with ``mask`` applied to every string not under a :data:`VERBATIM_KEYS` key."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, Mapping):
+        return {k: (v if k in VERBATIM_KEYS else _walk(v, mask)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_walk(v, mask) for v in value]
+    return value
+
+
+def _mask_entity(entity: Any, text: str | None, masked: str, edits: Sequence[tuple[int, int, int, int]]) -> Any:
+    if not isinstance(entity, Mapping):
+        return _walk(entity, mask_text)
+    out = _walk(entity, mask_text)
+    start, end = entity.get("start"), entity.get("end")
+    if text is None or not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or not 0 <= start <= end:
+        return out
+    new_start, new_end = _moved(start, edits, False), _moved(end, edits, True)
+    out["start"], out["end"] = new_start, new_end
+    if any(old_start < end and start < old_end for old_start, old_end, _, _ in edits):
+        out["value"] = masked[new_start:new_end]  # the value was (part of) personal data: it reads as the mask
+    return out
+
+
+def _mask_user(event: Mapping[str, Any]) -> dict[str, Any]:
+    text = event.get("text")
+    masked, edits = _apply(text, find_pii(text)) if isinstance(text, str) else ("", [])
+    out: dict[str, Any] = {}
+    for key, value in event.items():
+        if key == "text" and isinstance(value, str):
+            out[key] = masked
+        elif key == "parse_data" and isinstance(value, Mapping):
+            parse: dict[str, Any] = {}
+            for pk, pv in value.items():
+                if pk == "entities" and isinstance(pv, list):
+                    # offsets are into the message text; parse_data.text is that text (Rasa), masked the same way
+                    parse[pk] = [_mask_entity(e, text if isinstance(text, str) else None, masked, edits) for e in pv]
+                elif pk in VERBATIM_KEYS:
+                    parse[pk] = pv
+                else:
+                    parse[pk] = _walk(pv, mask_text)
+            out[key] = parse
+        elif key in VERBATIM_KEYS:
+            out[key] = value
+        else:
+            out[key] = _walk(value, mask_text)
+    return out
+
+
+def user_pii(events: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """The personal data users gave in ``events`` (``user`` events' text): ``(kind, raw text)`` pairs, longest first."""
+    found: set[tuple[str, str]] = set()
+    for ev in events:
+        text = ev.get("text") if isinstance(ev, Mapping) and ev.get("event") == "user" else None
+        if isinstance(text, str):
+            found.update((s.kind, text[s.start : s.end]) for s in find_pii(text))
+    return sorted(found, key=lambda p: (-len(p[1]), p))
+
+
+def _echo_pattern(raw: str) -> str:
+    """A regex for ``raw`` as the assistant might echo it: digit runs with any (or no) separators between digits."""
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) >= 7 and len(digits) * 2 >= len(raw.replace(" ", "")):  # a number: match its digits however written
+        return r"(?<![0-9])" + r"[\s\-.()]{0,3}".join(digits) + r"(?![0-9])"
+    return re.escape(raw)
+
+
+def _bot_masker(pii: Sequence[tuple[str, str]]) -> Masker:
+    echoes = [(re.compile(_echo_pattern(raw)), f"<{kind}>") for kind, raw in pii]
+
+    def mask(text: str) -> str:
+        for rx, token in echoes:
+            text = rx.sub(token, text)
+        return _mask_always(text)
+
+    return mask
+
+
+@functools.lru_cache(maxsize=512)
+def _mask_always(text: str) -> str:
+    """``text`` with the :data:`ALWAYS_MASKED_IN_BOT_TEXT` kinds masked. Cached: one answer is masked in its bot
+    event, in the recorded reply and in the reply sent, and the phone matcher inside :func:`find_pii` dominates."""
+    if not _TEN_DIGITS.search(text):
+        return text
+    spans = [s for s in find_pii(text) if s.kind in ALWAYS_MASKED_IN_BOT_TEXT]
+    return _apply(text, spans)[0] if spans else text
+
+
+def mask_event(event: Mapping[str, Any], pii: Sequence[tuple[str, str]] = ()) -> dict[str, Any]:
+    """A masked copy of one Rasa event dict (see the module docstring); ``event`` is not changed.
+
+    Args:
+        event: the event JSON (``{"event": "user", "text": ..., "parse_data": ...}``).
+        pii: the user's personal data to mask where a ``bot`` event echoes it (:func:`user_pii` of the turn's events).
+
+    Returns:
+        A new dict of the same shape; entity offsets point into the masked text.
+
+    Example:
+        >>> ev = {"event": "user", "text": "010-1234-5678로 연락 주세요", "parse_data": {"entities": [
+        ...     {"entity": "phone-number", "value": "01012345678", "start": 0, "end": 13}]}}
+        >>> masked = mask_event(ev)
+        >>> masked["text"], masked["parse_data"]["entities"][0]["value"], masked["parse_data"]["entities"][0]["end"]
+        ('<phone>로 연락 주세요', '<phone>', 7)
+    """
+    kind = event.get("event")
+    if kind == "user":
+        return _mask_user(event)
+    walked = _walk(dict(event), _bot_masker(pii) if kind == "bot" else mask_text)
+    assert isinstance(walked, dict)
+    return walked
+
+
+def mask_events(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Masked copies of one write's events; the users' personal data is also masked where bot events echo it."""
+    pii = user_pii(events)
+    return [mask_event(ev, pii) for ev in events]
+
+
+def mask_reply(reply: Any, events: Sequence[Mapping[str, Any]] = ()) -> Any:
+    """A masked copy of the reply recorded for a message id (``{"messages", "language", "intent"}``), masked like bot
+    text: ``rrn`` / ``card`` / ``account`` numbers, and what the user said in ``events`` (the turn's raw events).
+
+    The same function masks the reply the server sends the first time, so a redelivery's stored reply is identical.
+    Idempotent: masking a masked reply again changes nothing.
+    """
+    return _walk(reply, _bot_masker(user_pii(events)))
