@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import InvalidInputError
 from assistant.stores.database import Database
+from assistant.stores.masking import mask_reply
 
 #: Longest recipient id (the REST channel's sender id is at most 200 characters).
 MAX_ID_CHARS = 255
@@ -129,7 +130,8 @@ class OutboxStore:
         self.ttl = ttl
 
     def append(self, recipient_id: str, items: Sequence[Mapping[str, Any]]) -> list[int]:
-        """Store ``items`` (JSON-serialisable dicts) for ``recipient_id``, in order, atomically.
+        """Store ``items`` (JSON-serialisable dicts) for ``recipient_id``, in order, atomically; resident registration,
+        card and account numbers in their strings are stored masked (as the tracker store masks bot text).
 
         Returns:
             Their sequence numbers (consecutive; ``[]`` for no items).
@@ -142,7 +144,8 @@ class OutboxStore:
         if not items:
             return []
         try:
-            rows = [json.dumps(dict(m), ensure_ascii=False) for m in items]
+            # stored like the tracker store's bot text: resident registration, card and account numbers masked
+            rows = [json.dumps(mask_reply(dict(m)), ensure_ascii=False) for m in items]
         except (TypeError, ValueError) as e:
             raise InvalidInputError(f"outbox messages must be JSON objects: {e}") from e
         for attempt in range(_CREATE_RETRIES):

@@ -93,6 +93,16 @@ class TestOutboxStore:
         box.append("웹-사용자", [msg])
         assert box.fetch("웹-사용자").messages == (msg,)
 
+    def test_personal_numbers_in_bot_text_are_stored_masked_public_phones_kept(self, db_url: str) -> None:
+        box = OutboxStore(db_url)
+        text = "주민등록번호 900101-1234567, 카드 4111 1111 1111 1111 확인. 문의: 02-6222-6060"
+        box.append("web-pii", [{"text": text, "custom": {"note": "900101-1234567"}}])
+        (stored,) = box.fetch("web-pii").messages
+        for secret in ("900101-1234567", "1234567", "4111 1111 1111 1111", "4111"):
+            assert secret not in stored["text"] and secret not in str(stored["custom"])
+        assert "02-6222-6060" in stored["text"]  # an agency's public number is not a citizen's secret
+        assert stored["text"].startswith("주민등록번호 ") and stored["text"].endswith("문의: 02-6222-6060")
+
     def test_concurrent_writers_lose_nothing_and_keep_each_writers_order(self, db_url: str) -> None:
         box = OutboxStore(db_url)
         n_threads, per = 4, 10
