@@ -59,6 +59,12 @@ CONSENT = "mydata_consent_id"
 HOUSEHOLD = "mydata_household"
 FILLED = "mydata_filled_slots"
 RESUME = "mydata_resume_form"
+#: The task actions' offer slot (connectors/tasks/actions.py) and the actions run after a grant / a revocation
+#: when the domain has them: the application's checklist is shown again with the documents now attached, and
+#: documents of submitted applications supplied under a revoked consent are marked needed again.
+TASK_PENDING = "task_pending"
+PREPARE_APPLICATION = "action_prepare_application"
+RECONCILE_DOCUMENTS = "action_reconcile_mydata_documents"
 
 #: Facts field → the slot it fills (others keep the field's name), and the records each fact comes from.
 SLOT_FOR_FACT = {"income_pct_median": "income_pct"}
@@ -164,6 +170,25 @@ class _Action:
         return self.action_name
 
 
+def _application_on_offer(tracker: ProtocolTracker) -> dict[str, Any] | None:
+    """The application the task actions have on offer (``task_pending`` of kind ``apply``), if any."""
+    pending = tracker.get_slot(TASK_PENDING)
+    return pending if isinstance(pending, dict) and pending.get("kind") == "apply" else None
+
+
+def _what_to_ask(tracker: ProtocolTracker) -> tuple[tuple[str, ...], str]:
+    """The scopes and purpose of the offer: for an application on offer, only the records its documents need and
+    the purpose ``application`` (:mod:`connectors.tasks.documents`); otherwise every record, ``eligibility_check``."""
+    from connectors.tasks.documents import APPLICATION_PURPOSE, needed_records
+
+    application = _application_on_offer(tracker)
+    checklist = application.get("checklist") if application else None
+    records = needed_records(c for c in checklist if isinstance(c, dict)) if isinstance(checklist, list) else []
+    if records:
+        return tuple(records), APPLICATION_PURPOSE
+    return ALL_SCOPES, PURPOSE
+
+
 class OfferMyData(_Action):
     """``action_offer_mydata``: record a pending consent and show exactly what it covers; ask for a clear yes."""
 
@@ -171,7 +196,8 @@ class OfferMyData(_Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         self.d.withdraw_pending(tracker)
-        c = self.d.connector.request_consent(self.d.ref(tracker), ALL_SCOPES, PURPOSE,
+        scopes, purpose = _what_to_ask(tracker)
+        c = self.d.connector.request_consent(self.d.ref(tracker), scopes, purpose,
                                              dt.timedelta(days=self.d.settings.mydata_consent_days), actor="conversation")
         dispatcher.utter_message(response="utter_mydata_offer", notice=c.notice_en if _en(tracker) else c.notice_ko)
         events = [slot_set(PENDING, c.id)]
@@ -248,7 +274,11 @@ class FetchMyData(_Action):
             lines.append(f"- {doc}: {what}")
         dispatcher.utter_message(response="utter_mydata_fetched", summary="\n".join(lines))
         logger.info("mydata facts filled", extra={"stage": "mydata", "consent_id": c.id, "slots": sorted(filled)})
-        return events + self.d.resume(tracker, domain)
+        resumed = self.d.resume(tracker, domain)
+        if not any(e.get("event") == "followup" for e in resumed) and _application_on_offer(tracker) is not None \
+                and PREPARE_APPLICATION in (domain.get("actions") or ()):
+            resumed.append(followup_action(PREPARE_APPLICATION))  # the checklist again, now with what is attached
+        return events + resumed
 
 
 class DeclineMyData(_Action):
@@ -334,6 +364,8 @@ class RevokeConsentConfirmed(_Action):
                 events.append(slot_set(slot, None))
         events += [slot_set(s, None) for s in (HOUSEHOLD, CONSENT, FILLED, PENDING) if tracker.get_slot(s) is not None]
         dispatcher.utter_message(response="utter_mydata_revoked", deleted=deleted)
+        if RECONCILE_DOCUMENTS in (domain.get("actions") or ()):
+            events.append(followup_action(RECONCILE_DOCUMENTS))
         return events
 
 
