@@ -22,8 +22,6 @@ from fastapi.testclient import TestClient
 from live_server import LiveServer  # type: ignore[import-not-found]
 from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
 
-from assistant.dialogue.messages import UserMessage
-from assistant.dialogue.processor import MessageProcessor
 from assistant.dialogue.sdk import SdkActionExecutor
 from assistant.knowledge.documents import Document
 from assistant.settings import Settings
