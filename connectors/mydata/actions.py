@@ -59,10 +59,12 @@ CONSENT = "mydata_consent_id"
 HOUSEHOLD = "mydata_household"
 FILLED = "mydata_filled_slots"
 RESUME = "mydata_resume_form"
-#: The task actions' offer slot (connectors/tasks/actions.py) and the actions run after a grant / a revocation
-#: when the domain has them: the application's checklist is shown again with the documents now attached, and
-#: documents of submitted applications supplied under a revoked consent are marked needed again.
+#: The task actions' slots (connectors/tasks/actions.py: the application on offer, the latest receipt) and the
+#: actions run after a grant / a revocation when the domain has them and the task actions have run in this
+#: conversation (those slots are set): the application's checklist is shown again with the documents now
+#: attached, and documents of submitted applications supplied under a revoked consent are marked needed again.
 TASK_PENDING = "task_pending"
+LAST_RECEIPT = "last_receipt"
 PREPARE_APPLICATION = "action_prepare_application"
 RECONCILE_DOCUMENTS = "action_reconcile_mydata_documents"
 
@@ -364,8 +366,8 @@ class RevokeConsentConfirmed(_Action):
                 events.append(slot_set(slot, None))
         events += [slot_set(s, None) for s in (HOUSEHOLD, CONSENT, FILLED, PENDING) if tracker.get_slot(s) is not None]
         dispatcher.utter_message(response="utter_mydata_revoked", deleted=deleted)
-        if RECONCILE_DOCUMENTS in (domain.get("actions") or ()):
-            events.append(followup_action(RECONCILE_DOCUMENTS))
+        if tracker.get_slot(LAST_RECEIPT) and RECONCILE_DOCUMENTS in (domain.get("actions") or ()):
+            events.append(followup_action(RECONCILE_DOCUMENTS))  # this conversation applied: documents may be needed again
         return events
 
 
