@@ -34,7 +34,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from assistant.dialogue.sdk import ProtocolTracker, active_loop, followup_action, slot_set
+from assistant.dialogue.sdk import ContextAction, ProtocolTracker, active_loop, followup_action, slot_set
 from assistant.errors import ConnectorError
 from connectors.mydata.derive import SEOUL
 from connectors.mydata.scopes import PURPOSES, SCOPES, ConsentError
@@ -162,14 +162,14 @@ class MyDataDialogue:
         return f"- {docs} · 목적: {purpose} · {status} · {_date(c.expires_at, False)}까지"
 
 
-class _Action:
-    action_name = ""
+class _Action(ContextAction[MyDataDialogue]):
+    """A consent dialogue action: :class:`~assistant.dialogue.sdk.ContextAction` over the shared
+    :class:`MyDataDialogue` (``self.d``)."""
 
-    def __init__(self, d: MyDataDialogue) -> None:
-        self.d = d
-
-    def name(self) -> str:
-        return self.action_name
+    @property
+    def d(self) -> MyDataDialogue:
+        """The shared dialogue state."""
+        return self.ctx
 
 
 def _application_on_offer(tracker: ProtocolTracker) -> dict[str, Any] | None:

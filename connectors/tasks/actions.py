@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
-from assistant.dialogue.sdk import ProtocolTracker, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.resilience import failure_reply
@@ -164,22 +164,12 @@ class _Turn:
         return receipts_in(self.tracker.latest_text(), self.tracker.get_latest_entity_values("receipt"))
 
 
-class _TaskAction:
-    action_name = ""
+class _TaskAction(StepAction[TaskContext, _Turn]):
+    """A task action: :class:`~assistant.dialogue.sdk.StepAction` whose turn knows the applicant."""
 
-    def __init__(self, ctx: TaskContext) -> None:
-        self.ctx = ctx
-
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return self.action_name
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
-        """See the module docstring."""
-        return self.step(_Turn(dispatcher, tracker, domain, _context_secret(self.ctx)))
-
-    def step(self, t: _Turn) -> list[EventDict]:
-        raise NotImplementedError
+    def turn(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> _Turn:
+        """The run's :class:`_Turn`."""
+        return _Turn(dispatcher, tracker, domain, _context_secret(self.ctx))
 
 
 def _listed(t: _Turn, service_id: str) -> dict[str, Any]:
