@@ -17,8 +17,8 @@ group           words in 지원대상/선정기준                          fits
 ``middle_aged`` 중장년, 중년                                        age 40–64
 ``elderly``     노인, 어르신, 고령자, 노령                           age 60 or more (노인복지법 65; many local
                                                                    programmes from 60)
-``business``    사업자, 소상공인, 자영업, 중소기업, 기업체, 사업체,   runs or starts a business (``business_status``
-                법인, 창업                                          other than ``none``, or an organisation);
+``business``    사업자, 소상공인, 자영업, 중소기업, 법인, 창업        runs or starts a business (``business_status``
+                                                                   other than ``none``, or an organisation);
                                                                    contradicts ``business_status: none``, or age < 18
 ``farming``     농업인, 농업경영체, 농가, 어업인, 어가, 임업인,       farmer, fisher, livestock farmer or forester;
                 축산                                                contradicts when all four known false, or age < 15
@@ -26,7 +26,9 @@ group           words in 지원대상/선정기준                          fits
 
 A text that also names another group or everyone (장애인, 국가유공자, 수급자, 한부모, 누구나, 개인 …: see
 ``_OTHERS``) gives no group: the service may be for the person through that one, which this table does not
-judge. Words about a household or a carer are not read as the beneficiary: when the text also says 양육, 부모, 보호자,
+judge; so does 일반 (the general public, as in "○ 일반 ○ 청소년 ○ 어린이"). Remark lines (``※ …``) are not read:
+they name extras and exceptions ("※ 소상공인 추가 지원"). Words about a household or a carer are not read as the
+beneficiary: when the text also says 양육, 부모, 보호자,
 자녀, 가구, 가정, 세대 or 부양, the child and elderly words are ignored (a child allowance is applied for by the
 parent; "노인을 부양하는 가구" is for the household). The table was written from the catalogue's own wording and
 measured with ``bench/eligibility_ranking.py``.
@@ -46,7 +48,9 @@ Fit = Literal["fits", "contradicts", "unknown"]
 _CARER = re.compile(r"양육|부모|보호자|자녀|가구|가정|세대|부양")
 #: Words for other groups or for everyone: when the text names one of them, the service may be for the person
 #: through it, so no caution is given (the table above does not judge those groups).
-_OTHERS = re.compile(r"장애|유공자|보훈|다자녀|임산부|임신|수급자|차상위|한부모|다문화|누구나|개인|일반인")
+_OTHERS = re.compile(r"장애|유공자|보훈|다자녀|임산부|임신|수급자|차상위|한부모|다문화|누구나|개인|일반인|(?<![가-힣])일반(?![가-힣])")
+#: A remark line (``※ 소상공인 추가 지원 …``) names extras and exceptions, not who the service is for.
+_REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
 
 
 Judged = tuple[Fit, str]  # (how the person fits, the fact that decided it)
@@ -101,7 +105,7 @@ GROUPS: tuple[TargetGroup, ...] = (
     TargetGroup("middle_aged", re.compile(r"중장년|중년"), "중장년", "middle-aged people", _age_band(40, 64)),
     TargetGroup("elderly", re.compile(r"노인|어르신|고령자|노령"), "노인", "older people", _age_band(60, 200),
                 carer_sensitive=True),
-    TargetGroup("business", re.compile(r"사업자|소상공인|자영업|중소기업|기업체|사업체|법인|창업"), "사업자·소상공인",
+    TargetGroup("business", re.compile(r"사업자|소상공인|자영업|중소기업|법인|창업"), "사업자·소상공인",
                 "business owners", _business),
     TargetGroup("farming", re.compile(r"농업인|농업경영체|농가|어업인|어가|임업인|축산"), "농어업인", "farmers and fishers",
                 _farming),
@@ -116,6 +120,7 @@ def groups_in(text: str) -> tuple[str, ...]:
         >>> groups_in("만 19세~39세 청년"), groups_in("만 8세 미만 아동을 양육하는 부모"), groups_in("소상공인")
         (('youth',), (), ('business',))
     """
+    text = _REMARK.sub("", text)
     if _OTHERS.search(text):
         return ()
     carer = _CARER.search(text) is not None

@@ -3,7 +3,9 @@
 The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
 
 * ``use_mydata`` → ``action_offer_mydata``: records a *pending* consent for all three records (주민등록표 등본,
-  건강보험 자격득실 확인서, 소득금액증명), purpose ``eligibility_check``, valid ``settings.mydata_consent_days``,
+  건강보험 자격득실 확인서, 소득금액증명), purpose ``eligibility_check`` (while an application is on offer,
+  ``task_pending``: only the records its documents need, purpose ``application``, see
+  :mod:`connectors.tasks.documents`), valid ``settings.mydata_consent_days``,
   and shows its notice (what, why, until when, what is kept, how to withdraw) with 동의합니다 / 동의하지 않습니다
   buttons (``/affirm`` / ``/deny``). An active form is paused and resumed afterwards.
 * a confident ``affirm`` right after it → ``action_grant_mydata``: a link to our ``/mydata/authorize`` (signed
@@ -14,12 +16,14 @@ The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
 * ``mydata_granted`` → ``action_fetch_mydata``: fetches, derives facts, sets the fact slots that exist in the
   domain (``age``, ``sex``, ``income_pct``, flags named as :class:`connectors.eligibility.facts.Facts`),
   ``mydata_household`` and ``mydata_consent_id``, says which facts came from which record (no values), and
-  resumes a paused form.
+  resumes a paused form (or, with an application on offer, shows its checklist again:
+  ``action_prepare_application``).
 * ``deny`` / ``cancel`` / ``mydata_denied`` → ``action_decline_mydata`` (the pending consent is withdrawn;
   nothing was fetched). Anything else → ``action_mydata_ask_again`` once, then ``action_mydata_drop``.
 * ``list_consents`` → ``action_list_consents``; ``revoke_consent`` → ``action_revoke_consent`` (asks to confirm)
   → ``affirm`` → ``action_revoke_consent_confirmed`` (the connector deletes what was fetched; the fact slots
-  MyData filled are reset unless the citizen changed them since).
+  MyData filled are reset unless the citizen changed them since; when this conversation applied for something,
+  ``action_reconcile_mydata_documents`` follows: documents supplied under the consent are needed again).
 
 The citizen is known to the consent store only as :func:`connectors.mydata.ticket.citizen_ref` of the
 conversation id. Messages and log lines carry no personal data: facts are named, never their values.

@@ -19,7 +19,19 @@ action                          runs after (intents/rules.yml) does
                                                              newest open one), asks yes/no; a decided one is explained
 ``action_cancel_application``   that, then ``affirm``        cancels
 ``action_task_declined``        either ask, then ``deny``    nothing is done (and says so)
+``action_reconcile_mydata_      a follow-up of               documents of applications not yet decided that were
+documents``                     ``action_revoke_consent_     supplied under a now revoked MyData consent are marked
+                                confirmed``                  withdrawn at the back end; says which to submit again
 =============================== ============================ ===================================================
+
+MyData documents (:mod:`connectors.tasks.documents`): the checklist marks each document a live consent of this
+conversation for the purpose ``application`` covers as ``provided: mydata`` with its ``consent_id`` (the back end
+stores the consent id and record type, never the record), and says which were attached and which the citizen
+brings. Without such a consent the checklist offers one (a "/use_mydata" button: the MyData offer then asks only
+for the records these documents need, for the application's purpose); after the grant the checklist is shown
+again with the documents attached. The consents are read again at the yes (one revoked in between is not used).
+A status look-up also tells the back end about consents revoked or expired since (if nobody did), and shows
+the documents needed again.
 
 Slots: ``task_pending`` (what a yes would do: ``{"kind": "apply", "service_id", "service_name", "checklist",
 "facts", "key"?}`` or ``{"kind": "cancel", "receipt", "service_name"}``), ``last_receipt``, and

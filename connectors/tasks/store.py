@@ -14,6 +14,10 @@ State machine::
         │             │    └──► rejected
         └──► cancelled ◄┘
 
+A MyData consent withdrawn before the decision (:meth:`ApplicationStore.withdraw_consent`) changes the checklist of
+``submitted`` / ``in_review`` applications (documents supplied under it become ``provided: withdrawn``) and adds a
+history entry with the state unchanged.
+
 Cancelling is allowed from ``submitted`` and ``in_review``; cancelling an already cancelled application
 returns it unchanged (a retried cancel is safe); every other move raises :class:`InvalidTransitionError`.
 Moves are compare-and-set (``UPDATE ... WHERE state = :seen``), so two concurrent moves cannot both win.

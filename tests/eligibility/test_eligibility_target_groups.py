@@ -79,3 +79,9 @@ def test_cautions_cross_the_http_api() -> None:
             EligibilityClient(live.url, timeout=5.0, retries=2, backoff=0.01) as client:
         report = client.check(Facts(age=8, income_pct_median=40), ["L1"])
     assert [(c.group, c.ko, c.fact) for c in report.results[0].cautions] == [("business", "사업자·소상공인", "age")]
+
+
+@pytest.mark.parametrize("text", ["○ 일반  ○ 청소년  ○ 어린이",
+                                  "○ 배출가스 5등급 경유차 소유자\n※ 소상공인 추가 지원을 받고자 하는 차량 소유자는 …"])
+def test_the_general_public_and_remarks_name_no_group(text: str) -> None:
+    assert groups_in(text) == ()
