@@ -243,3 +243,20 @@ class TestWithdraw:
         assert receipt not in "\n".join(m.text for m in out)
         app = store.get(receipt)
         assert app.state == "approved" and {i["provided"] for i in app.checklist if i.get("mydata_record")} == {"mydata"}
+
+
+def test_english(make_chat: Any, connector: MyDataConnector, nk_documents: dict[str, str]) -> None:
+    chat = make_chat("conv-apply-en")
+    shown = chat.say("/apply_service" + json.dumps({"service_id": NK}), "en")
+    text = shown[0].text
+    assert "Public MyData documents:" in text and "can be attached from Public MyData if you consent" in text
+    assert ("Attach documents with MyData", "/use_mydata") in [(b["title"], b["payload"]) for b in shown[0].buttons]
+    offer = chat.say("/use_mydata", "en")
+    assert "preparing a benefit application" in offer[0].text
+    link = chat.say("/affirm", "en")
+    assert chat.authenticate(link[0].text).status_code == 200
+    done = chat.say("/affirm", "en")
+    cid = connector.list_consents(citizen_ref(chat.sender, secret_key(chat.settings)))[-1].id
+    assert f"attached from Public MyData (consent {cid[:8]})" in done[0].text
+    for name in nk_documents:
+        assert name in done[0].text.split("Public MyData documents:")[1]
