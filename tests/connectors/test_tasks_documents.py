@@ -134,3 +134,19 @@ def test_http_consent_withdrawal_and_checklist_validation(db_url: str) -> None:
             assert bad_reason.status_code == 422
     finally:
         store.db.dispose()
+
+
+def test_an_unreadable_consent_store_attaches_and_withdraws_nothing() -> None:
+    from assistant.errors import StoreUnavailableError
+    from connectors.tasks.documents import live_consents
+
+    class Down:
+        def consents(self, sender_id: str) -> list[Consent]:
+            raise StoreUnavailableError("consent store went away")
+
+        def now(self) -> float:
+            return 0.0
+
+    assert live_consents(Down(), "u1") is None and live_consents(None, "u1") is None
+    items = [item("주민등록등본", "resident_registration", "mydata", "c1")]
+    assert attach_documents(items, [], 0.0)[0]["provided"] == "pending"  # what the actions do without consents
