@@ -35,7 +35,7 @@ import importlib
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from assistant.dialogue.action_server import action_call_payload, parse_action_response
 from assistant.dialogue.executors import (
@@ -57,8 +57,10 @@ if TYPE_CHECKING:
     from assistant.settings import Settings
 
 __all__ = [
+    "ContextAction",
     "ProtocolTracker",
     "SdkAction",
+    "StepAction",
     "SdkActionExecutor",
     "create_action_app",
     "followup_action",
@@ -159,6 +161,60 @@ class SdkAction(Protocol):
         Raise :class:`~assistant.dialogue.executors.ActionExecutionRejection` to decline the turn.
         """
         ...
+
+
+C = TypeVar("C")
+T = TypeVar("T")
+
+
+class ContextAction(Generic[C]):
+    """Base of a connector action that shares a context object with its siblings (``rasa_sdk.Action``'s shape).
+
+    Subclasses set ``action_name`` and implement :meth:`run`. The connectors' actions of one module share one
+    context (settings, the back end's client factory, secrets), built once by the module's ``actions(settings)``.
+
+    Args:
+        ctx: the shared context, kept as ``self.ctx``.
+    """
+
+    action_name: ClassVar[str] = ""
+
+    def __init__(self, ctx: C) -> None:
+        self.ctx = ctx
+
+    def name(self) -> str:
+        """The action's name in the domain (``action_name``)."""
+        return self.action_name
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
+        """Do the action (see :class:`SdkAction`)."""
+        raise NotImplementedError
+
+
+class StepAction(ContextAction[C], Generic[C, T]):
+    """A :class:`ContextAction` whose :meth:`run` builds one per-run "turn" object (the language, who the citizen
+    is to the back end, reply helpers: :meth:`turn`) and hands it to :meth:`step`, so each action is only its step.
+
+    Example:
+        >>> class Hello(StepAction[str, str]):
+        ...     action_name = "action_hello"
+        ...     def turn(self, dispatcher, tracker, domain): return f"{self.ctx} {tracker.sender_id}"
+        ...     def step(self, t): return [slot_set("greeting", t)]
+        >>> Hello("hi").run(CollectingDispatcher(), ProtocolTracker({"sender_id": "u1"}), {})[0]["value"]
+        'hi u1'
+    """
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
+        """``step(turn(dispatcher, tracker, domain))``."""
+        return self.step(self.turn(dispatcher, tracker, domain))
+
+    def turn(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> T:
+        """The per-run object :meth:`step` works with."""
+        raise NotImplementedError
+
+    def step(self, t: T) -> list[EventDict]:
+        """Do the action with the run's turn object; return protocol event dicts."""
+        raise NotImplementedError
 
 
 def _index(actions: Iterable[SdkAction]) -> dict[str, SdkAction]:

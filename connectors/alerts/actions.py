@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.responses import fill_template
-from assistant.dialogue.sdk import ProtocolTracker, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from connectors.alerts.client import AlertsClient
@@ -171,22 +171,12 @@ class _Turn:
         return p if isinstance(p, dict) and p.get("kind") == kind else None
 
 
-class _AlertAction:
-    action_name = ""
+class _AlertAction(StepAction[AlertsContext, _Turn]):
+    """An alerts action: :class:`~assistant.dialogue.sdk.StepAction` whose turn knows the subscriber."""
 
-    def __init__(self, ctx: AlertsContext) -> None:
-        self.ctx = ctx
-
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return self.action_name
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
-        """See the module docstring."""
-        return self.step(_Turn(dispatcher, tracker, domain, self.ctx))
-
-    def step(self, t: _Turn) -> list[EventDict]:
-        raise NotImplementedError
+    def turn(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> _Turn:
+        """The run's :class:`_Turn`."""
+        return _Turn(dispatcher, tracker, domain, self.ctx)
 
 
 class OfferAlerts(_AlertAction):

@@ -9,7 +9,8 @@
   service needs an askable fact, when the one service asked about is decided, or after
   ``settings.eligibility_max_questions`` questions.
 * ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
-  the most conditions met) with the conditions that decided them and their citation (gov.kr page,
+  the most conditions met; a service whose own 지원대상/선정기준 text names only groups the facts contradict,
+  e.g. 소상공인 for a child, goes last and says why: :func:`rank_key`) with the conditions that decided them and their citation (gov.kr page,
   agency, legal basis), says how many are still unknown and which facts would decide them, and sets
   ``eligible_services`` for the apply flow. For one service it gives its verdict and reasons.
 
@@ -326,8 +327,7 @@ class ActionCheckEligibility:
         known = _describe_facts(facts, tracker.get_slot("beneficiary"), lang)
         if target:
             return self._one(dispatcher, report.results[0], known, lang)
-        eligible = sorted((r for r in report.results if r.status == "eligible"),
-                          key=lambda r: (-sum(c.code != "NONE" for c in r.decided_by), r.service_name))
+        eligible = sorted((r for r in report.results if r.status == "eligible"), key=rank_key)
         unknown = [r for r in report.results if r.status == "unknown"]
         top = eligible[:TOP_N]
         if lang == "en":
@@ -423,10 +423,26 @@ def _source_line(r: ServiceResult, lang: str) -> str:
     return f"[{head}: {', '.join(parts)}{basis}]"
 
 
+def rank_key(r: ServiceResult) -> tuple[int, int, str]:
+    """The listing's order: services whose own 지원대상/선정기준 text names only groups the facts contradict
+    (``r.cautions``) last, then the most coded conditions met first, then by name."""
+    return (1 if r.cautions else 0, -sum(c.code != "NONE" for c in r.decided_by), r.service_name)
+
+
+def _caution_text(r: ServiceResult, lang: str) -> str:
+    """Why a service is listed lower: the groups its text names (``""`` when none contradicts the facts)."""
+    if not r.cautions:
+        return ""
+    groups = ", ".join(c.en if lang == "en" else c.ko for c in r.cautions)
+    facts = ", ".join(dict.fromkeys(_fact_label(c.fact, lang) for c in r.cautions))
+    return (f" (note: its eligibility text is for {groups}, which does not match your {facts})" if lang == "en"
+            else f" (참고: 지원대상 설명은 {groups} 대상이라 말씀해 주신 {facts} 정보와 맞지 않을 수 있어요)")
+
+
 def _line(r: ServiceResult, lang: str) -> str:
     reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
     why = (f" — meets: {reasons}" if lang == "en" else f" — 충족: {reasons}") if reasons else ""
-    return f"{r.service_name}{why} {_source_line(r, lang)}"
+    return f"{r.service_name}{why}{_caution_text(r, lang)} {_source_line(r, lang)}"
 
 
 def _citation(r: ServiceResult) -> dict[str, Any]:

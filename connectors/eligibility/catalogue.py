@@ -31,6 +31,7 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area
+from connectors.eligibility.target_groups import groups_in
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ class ServiceInfo:
         url: the gov.kr page (상세조회URL).
         agency: 소관기관명.
         legal_basis: the 법령 field, one law (article) per item.
+        target_groups: the groups its 지원대상/선정기준 text names
+            (:func:`~connectors.eligibility.target_groups.groups_in`; not part of the citation).
     """
 
     service_id: str
@@ -56,6 +59,7 @@ class ServiceInfo:
     url: str
     agency: str
     legal_basis: tuple[str, ...]
+    target_groups: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -219,7 +223,8 @@ class Catalogue:
             if not isinstance(cond, dict):
                 continue
             laws = tuple(x.strip() for x in str(d.meta.get("legal_basis") or "").splitlines() if x.strip())
-            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws), cond))
+            text = "\n".join(sec.text for sec in d.sections if sec.name in ("지원대상", "선정기준"))
+            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text)), cond))
         return cls.from_records(records, version)
 
     @classmethod

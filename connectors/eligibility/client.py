@@ -19,6 +19,7 @@ import httpx
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
+from connectors.eligibility.target_groups import Caution
 from connectors.eligibility.evaluator import Condition, ServiceResult
 from connectors.eligibility.facts import Facts
 from connectors.resilience import ConnectorClient, ServerError, json_body
@@ -49,6 +50,7 @@ def _result(d: Mapping[str, Any]) -> ServiceResult:
         decided_by=tuple(Condition(c["code"], c["meaning"], c["meaning_en"], c["value"]) for c in d["decided_by"]),
         missing=tuple(d["missing"]),
         sources=tuple(d["sources"]),
+        cautions=tuple(Caution(str(c["group"]), str(c["ko"]), str(c["en"]), str(c["fact"])) for c in d.get("cautions") or ()),
     )
 
 

@@ -32,6 +32,7 @@ from connectors.eligibility.codes import (
 )
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.regions import SIDO_INDEX, Area
+from connectors.eligibility.target_groups import Caution, cautions
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -80,6 +81,9 @@ class ServiceResult:
             for ``unknown`` the conditions still open.
         missing: fact names that would decide the open conditions (empty unless ``unknown``).
         sources: the service's citation (id, title, gov.kr URL, agency, legal basis from 법령).
+        cautions: for ``eligible`` only, the groups its 지원대상/선정기준 text names when the facts contradict every
+            one of them (:func:`~connectors.eligibility.target_groups.cautions`): a hint for ranking and for the
+            citizen, never a verdict.
     """
 
     service_id: str
@@ -88,12 +92,13 @@ class ServiceResult:
     decided_by: tuple[Condition, ...]
     missing: tuple[str, ...]
     sources: tuple[dict[str, Any], ...]
+    cautions: tuple[Caution, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        """``{"service_id", "service_name", "status", "decided_by", "missing", "sources"}``."""
+        """``{"service_id", "service_name", "status", "decided_by", "missing", "sources", "cautions"}``."""
         return {"service_id": self.service_id, "service_name": self.service_name, "status": self.status,
                 "decided_by": [c.to_json() for c in self.decided_by], "missing": list(self.missing),
-                "sources": list(self.sources)}
+                "sources": list(self.sources), "cautions": [c.to_json() for c in self.cautions]}
 
 
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
@@ -277,10 +282,16 @@ class Evaluation:
         ]
         services, sources = cat.services, cat.sources
         out = []
+        warned: dict[tuple[str, ...], tuple[Caution, ...]] = {}
         for row, k in zip(rows.tolist(), pinv.reshape(-1).tolist(), strict=True):
             status, decided, missing = combined[k]
             svc = services[row]
-            out.append(ServiceResult(svc.service_id, svc.title, status, decided, missing, (sources[row],)))
+            hint: tuple[Caution, ...] = ()
+            if status == "eligible" and svc.target_groups:
+                if svc.target_groups not in warned:
+                    warned[svc.target_groups] = cautions(svc.target_groups, self.facts)
+                hint = warned[svc.target_groups]
+            out.append(ServiceResult(svc.service_id, svc.title, status, decided, missing, (sources[row],), hint))
         return out
 
     def result(self, row: int) -> ServiceResult:

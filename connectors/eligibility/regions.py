@@ -24,6 +24,7 @@ is dropped, since the 일반구 is not a local government and services are at th
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 #: The 시·도 as the catalogue's agency names write them (17 areas before the 광주·전남 merger; 16 here).
@@ -58,6 +59,43 @@ SIDO_ALIASES: dict[str, str] = {
 }
 
 _SGG_SUFFIXES = ("시", "군", "구")
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+#: The 시·군·구 of each 시·도: the 222 local governments that are 소관기관 (소관기관유형 시군구) in the catalogue
+#: snapshot, plus 제주시 and 서귀포시 (the two administrative cities of 제주특별자치도, which has no 시·군·구 of its
+#: own and whose cities residents write in addresses). Used to read English names (:mod:`.regions_en`); Korean
+#: input does not need it (any name ending in 시, 군 or 구 is read as a 시·군·구).
+SIGUNGU: dict[str, tuple[str, ...]] = {
+    "서울특별시": ("강남구", "강동구", "강북구", "강서구", "관악구", "광진구", "구로구", "금천구", "노원구", "도봉구", "동대문구",
+              "동작구", "마포구", "서대문구", "서초구", "성동구", "성북구", "송파구", "양천구", "영등포구", "용산구", "은평구",
+              "종로구", "중구", "중랑구"),
+    "부산광역시": ("강서구", "금정구", "기장군", "남구", "동구", "동래구", "부산진구", "사상구", "사하구", "서구", "수영구",
+              "연제구", "영도구", "중구", "해운대구"),
+    "대구광역시": ("군위군", "남구", "달서구", "달성군", "북구", "서구", "수성구", "중구"),
+    "인천광역시": ("강화군", "계양구", "남동구", "미추홀구", "부평구", "서해구", "연수구", "영종구", "옹진군", "제물포구"),
+    "대전광역시": ("대덕구", "동구", "서구", "유성구"),
+    "울산광역시": ("남구", "동구", "북구", "울주군", "중구"),
+    "세종특별자치시": (),
+    "경기도": ("가평군", "고양시", "과천시", "광명시", "광주시", "구리시", "군포시", "김포시", "남양주시", "동두천시", "부천시",
+            "성남시", "수원시", "시흥시", "안산시", "안성시", "안양시", "양주시", "양평군", "여주시", "연천군", "오산시",
+            "용인시", "의왕시", "의정부시", "이천시", "파주시", "평택시", "포천시", "하남시", "화성시"),
+    "강원특별자치도": ("강릉시", "고성군", "동해시", "삼척시", "속초시", "양구군", "양양군", "영월군", "원주시", "인제군", "정선군",
+                "철원군", "춘천시", "태백시", "평창군", "홍천군", "화천군", "횡성군"),
+    "충청북도": ("괴산군", "단양군", "보은군", "영동군", "옥천군", "음성군", "제천시", "증평군", "진천군", "청주시", "충주시"),
+    "충청남도": ("계룡시", "공주시", "금산군", "논산시", "당진시", "보령시", "부여군", "서산시", "서천군", "아산시", "예산군",
+             "천안시", "청양군", "태안군", "홍성군"),
+    "전북특별자치도": ("고창군", "군산시", "김제시", "남원시", "무주군", "부안군", "순창군", "완주군", "익산시", "임실군", "장수군",
+                "전주시", "정읍시", "진안군"),
+    "전남광주통합특별시": ("강진군", "고흥군", "곡성군", "광양시", "구례군", "나주시", "남구", "담양군", "동구", "목포시", "무안군",
+                  "보성군", "북구", "서구", "순천시", "신안군", "여수시", "영광군", "영암군", "완도군", "장성군", "장흥군",
+                  "진도군", "함평군", "해남군", "화순군"),
+    "경상북도": ("경산시", "경주시", "고령군", "구미시", "김천시", "문경시", "봉화군", "상주시", "성주군", "안동시", "영덕군",
+             "영양군", "영주시", "영천시", "예천군", "울릉군", "울진군", "의성군", "청도군", "청송군", "칠곡군", "포항시"),
+    "경상남도": ("거제시", "거창군", "고성군", "김해시", "남해군", "밀양시", "사천시", "산청군", "양산시", "의령군", "진주시",
+             "창녕군", "창원시", "통영시", "하동군", "함안군", "함양군", "합천군"),
+    "제주특별자치도": ("제주시", "서귀포시"),
+}
 
 
 class Area(NamedTuple):
@@ -107,7 +145,9 @@ def normalise_region(text: str) -> Area:
     """Read where a person lives: a 시·도 (official name or a short form), optionally its 시·군·구.
 
     Accepted: ``"부산광역시"``, ``"부산"``, ``"경기도 성남시"``, ``"경기 성남시"``, ``"경기도 성남시 분당구"``
-    (the 일반구 is dropped), ``"광주광역시 북구"`` (→ 전남광주통합특별시 북구).
+    (the 일반구 is dropped), ``"광주광역시 북구"`` (→ 전남광주통합특별시 북구); text without Hangul is read as
+    English (Revised Romanization, either order, e.g. ``"Seongnam, Gyeonggi-do"``, ``"Gangnam-gu, Seoul"``,
+    ``"Busan"``: see :func:`connectors.eligibility.regions_en.normalise_english_region`).
 
     Raises:
         ValueError: empty text, an unknown 시·도 (the message lists the valid names), or what follows
@@ -117,6 +157,10 @@ def normalise_region(text: str) -> Area:
     words = text.split()
     if not words:
         raise ValueError("region is empty; give a 시·도 such as 부산광역시 or 경기도 성남시")
+    if _HANGUL.search(text) is None and _LATIN.search(text) is not None:
+        from connectors.eligibility.regions_en import normalise_english_region
+
+        return normalise_english_region(text)
     sido = SIDO_ALIASES.get(words[0], words[0])
     if sido not in SIDO_INDEX:
         raise ValueError(f"unknown region {words[0]!r}: the 시·도 must be one of {', '.join(SIDO)} "
@@ -133,4 +177,4 @@ def normalise_region(text: str) -> Area:
                      "not a street address")
 
 
-__all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "Area", "agency_area", "normalise_region"]
+__all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "Area", "agency_area", "normalise_region"]

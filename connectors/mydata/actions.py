@@ -3,7 +3,9 @@
 The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
 
 * ``use_mydata`` → ``action_offer_mydata``: records a *pending* consent for all three records (주민등록표 등본,
-  건강보험 자격득실 확인서, 소득금액증명), purpose ``eligibility_check``, valid ``settings.mydata_consent_days``,
+  건강보험 자격득실 확인서, 소득금액증명), purpose ``eligibility_check`` (while an application is on offer,
+  ``task_pending``: only the records its documents need, purpose ``application``, see
+  :mod:`connectors.tasks.documents`), valid ``settings.mydata_consent_days``,
   and shows its notice (what, why, until when, what is kept, how to withdraw) with 동의합니다 / 동의하지 않습니다
   buttons (``/affirm`` / ``/deny``). An active form is paused and resumed afterwards.
 * a confident ``affirm`` right after it → ``action_grant_mydata``: a link to our ``/mydata/authorize`` (signed
@@ -14,12 +16,14 @@ The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
 * ``mydata_granted`` → ``action_fetch_mydata``: fetches, derives facts, sets the fact slots that exist in the
   domain (``age``, ``sex``, ``income_pct``, flags named as :class:`connectors.eligibility.facts.Facts`),
   ``mydata_household`` and ``mydata_consent_id``, says which facts came from which record (no values), and
-  resumes a paused form.
+  resumes a paused form (or, with an application on offer, shows its checklist again:
+  ``action_prepare_application``).
 * ``deny`` / ``cancel`` / ``mydata_denied`` → ``action_decline_mydata`` (the pending consent is withdrawn;
   nothing was fetched). Anything else → ``action_mydata_ask_again`` once, then ``action_mydata_drop``.
 * ``list_consents`` → ``action_list_consents``; ``revoke_consent`` → ``action_revoke_consent`` (asks to confirm)
   → ``affirm`` → ``action_revoke_consent_confirmed`` (the connector deletes what was fetched; the fact slots
-  MyData filled are reset unless the citizen changed them since).
+  MyData filled are reset unless the citizen changed them since; when this conversation applied for something,
+  ``action_reconcile_mydata_documents`` follows: documents supplied under the consent are needed again).
 
 The citizen is known to the consent store only as :func:`connectors.mydata.ticket.citizen_ref` of the
 conversation id. Messages and log lines carry no personal data: facts are named, never their values.
@@ -34,7 +38,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from assistant.dialogue.sdk import ProtocolTracker, active_loop, followup_action, slot_set
+from assistant.dialogue.sdk import ContextAction, ProtocolTracker, active_loop, followup_action, slot_set
 from assistant.errors import ConnectorError
 from connectors.mydata.derive import SEOUL
 from connectors.mydata.scopes import PURPOSES, SCOPES, ConsentError
@@ -59,6 +63,14 @@ CONSENT = "mydata_consent_id"
 HOUSEHOLD = "mydata_household"
 FILLED = "mydata_filled_slots"
 RESUME = "mydata_resume_form"
+#: The task actions' slots (connectors/tasks/actions.py: the application on offer, the latest receipt) and the
+#: actions run after a grant / a revocation when the domain has them and the task actions have run in this
+#: conversation (those slots are set): the application's checklist is shown again with the documents now
+#: attached, and documents of submitted applications supplied under a revoked consent are marked needed again.
+TASK_PENDING = "task_pending"
+LAST_RECEIPT = "last_receipt"
+PREPARE_APPLICATION = "action_prepare_application"
+RECONCILE_DOCUMENTS = "action_reconcile_mydata_documents"
 
 #: Facts field → the slot it fills (others keep the field's name), and the records each fact comes from.
 SLOT_FOR_FACT = {"income_pct_median": "income_pct"}
@@ -154,14 +166,33 @@ class MyDataDialogue:
         return f"- {docs} · 목적: {purpose} · {status} · {_date(c.expires_at, False)}까지"
 
 
-class _Action:
-    action_name = ""
+class _Action(ContextAction[MyDataDialogue]):
+    """A consent dialogue action: :class:`~assistant.dialogue.sdk.ContextAction` over the shared
+    :class:`MyDataDialogue` (``self.d``)."""
 
-    def __init__(self, d: MyDataDialogue) -> None:
-        self.d = d
+    @property
+    def d(self) -> MyDataDialogue:
+        """The shared dialogue state."""
+        return self.ctx
 
-    def name(self) -> str:
-        return self.action_name
+
+def _application_on_offer(tracker: ProtocolTracker) -> dict[str, Any] | None:
+    """The application the task actions have on offer (``task_pending`` of kind ``apply``), if any."""
+    pending = tracker.get_slot(TASK_PENDING)
+    return pending if isinstance(pending, dict) and pending.get("kind") == "apply" else None
+
+
+def _what_to_ask(tracker: ProtocolTracker) -> tuple[tuple[str, ...], str]:
+    """The scopes and purpose of the offer: for an application on offer, only the records its documents need and
+    the purpose ``application`` (:mod:`connectors.tasks.documents`); otherwise every record, ``eligibility_check``."""
+    from connectors.tasks.documents import APPLICATION_PURPOSE, needed_records
+
+    application = _application_on_offer(tracker)
+    checklist = application.get("checklist") if application else None
+    records = needed_records(c for c in checklist if isinstance(c, dict)) if isinstance(checklist, list) else []
+    if records:
+        return tuple(records), APPLICATION_PURPOSE
+    return ALL_SCOPES, PURPOSE
 
 
 class OfferMyData(_Action):
@@ -171,7 +202,8 @@ class OfferMyData(_Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         self.d.withdraw_pending(tracker)
-        c = self.d.connector.request_consent(self.d.ref(tracker), ALL_SCOPES, PURPOSE,
+        scopes, purpose = _what_to_ask(tracker)
+        c = self.d.connector.request_consent(self.d.ref(tracker), scopes, purpose,
                                              dt.timedelta(days=self.d.settings.mydata_consent_days), actor="conversation")
         dispatcher.utter_message(response="utter_mydata_offer", notice=c.notice_en if _en(tracker) else c.notice_ko)
         events = [slot_set(PENDING, c.id)]
@@ -248,7 +280,11 @@ class FetchMyData(_Action):
             lines.append(f"- {doc}: {what}")
         dispatcher.utter_message(response="utter_mydata_fetched", summary="\n".join(lines))
         logger.info("mydata facts filled", extra={"stage": "mydata", "consent_id": c.id, "slots": sorted(filled)})
-        return events + self.d.resume(tracker, domain)
+        resumed = self.d.resume(tracker, domain)
+        if not any(e.get("event") == "followup" for e in resumed) and _application_on_offer(tracker) is not None \
+                and PREPARE_APPLICATION in (domain.get("actions") or ()):
+            resumed.append(followup_action(PREPARE_APPLICATION))  # the checklist again, now with what is attached
+        return events + resumed
 
 
 class DeclineMyData(_Action):
@@ -334,6 +370,8 @@ class RevokeConsentConfirmed(_Action):
                 events.append(slot_set(slot, None))
         events += [slot_set(s, None) for s in (HOUSEHOLD, CONSENT, FILLED, PENDING) if tracker.get_slot(s) is not None]
         dispatcher.utter_message(response="utter_mydata_revoked", deleted=deleted)
+        if tracker.get_slot(LAST_RECEIPT) and RECONCILE_DOCUMENTS in (domain.get("actions") or ()):
+            events.append(followup_action(RECONCILE_DOCUMENTS))  # this conversation applied: documents may be needed again
         return events
 
 

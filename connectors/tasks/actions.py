@@ -19,7 +19,19 @@ action                          runs after (intents/rules.yml) does
                                                              newest open one), asks yes/no; a decided one is explained
 ``action_cancel_application``   that, then ``affirm``        cancels
 ``action_task_declined``        either ask, then ``deny``    nothing is done (and says so)
+``action_reconcile_mydata_      a follow-up of               documents of applications not yet decided that were
+documents``                     ``action_revoke_consent_     supplied under a now revoked MyData consent are marked
+                                confirmed``                  withdrawn at the back end; says which to submit again
 =============================== ============================ ===================================================
+
+MyData documents (:mod:`connectors.tasks.documents`): the checklist marks each document a live consent of this
+conversation for the purpose ``application`` covers as ``provided: mydata`` with its ``consent_id`` (the back end
+stores the consent id and record type, never the record), and says which were attached and which the citizen
+brings. Without such a consent the checklist offers one (a "/use_mydata" button: the MyData offer then asks only
+for the records these documents need, for the application's purpose); after the grant the checklist is shown
+again with the documents attached. The consents are read again at the yes (one revoked in between is not used).
+A status look-up also tells the back end about consents revoked or expired since (if nobody did), and shows
+the documents needed again.
 
 Slots: ``task_pending`` (what a yes would do: ``{"kind": "apply", "service_id", "service_name", "checklist",
 "facts", "key"?}`` or ``{"kind": "cancel", "receipt", "service_name"}``), ``last_receipt``, and
@@ -44,13 +56,23 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
-from assistant.dialogue.sdk import ProtocolTracker, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.resilience import failure_reply
 from connectors.tasks.checklist import ChecklistSource
 from connectors.tasks.client import Receipt, TasksClient
 from connectors.eligibility.actions import facts_from_slots
+from connectors.tasks.documents import (
+    ConsentView,
+    MyDataConsents,
+    attach_documents,
+    documents_summary,
+    lapsed_consents,
+    live_consents,
+    needed_records,
+)
+from connectors.tasks.documents import words as document_words
 from connectors.tasks.dialogue import (
     ServiceNames,
     ServiceRef,
@@ -91,13 +113,18 @@ class TaskContext:
         client_factory: makes a :class:`TasksClient` per call (default :meth:`TasksClient.from_settings`).
         catalogue: the catalogue whose titles a message may name (default: the one imported into
             ``settings.home``, opened on first use).
+        consents: the conversation's MyData consents (default: the MyData connector's consent store,
+            :class:`~connectors.tasks.documents.MyDataConsents`); ``None`` with ``mydata=False``: no MyData.
+        mydata: whether documents may be attached from MyData at all.
     """
 
     def __init__(self, settings: Settings, client_factory: Callable[[], TasksClient] | None = None,
-                 catalogue: ChecklistSource | None = None) -> None:
+                 catalogue: ChecklistSource | None = None, consents: ConsentView | None = None,
+                 mydata: bool = True) -> None:
         self.settings = settings
         self.client_factory = client_factory or (lambda: TasksClient.from_settings(settings))
         self._secret: bytes | None = None
+        self.consents: ConsentView | None = (consents or MyDataConsents(settings)) if mydata else None
         self.services = ServiceNames(catalogue if catalogue is not None
                                      else (lambda: ChecklistSource.from_home(settings.db_url, settings.index_dir)))
 
@@ -149,22 +176,12 @@ class _Turn:
         return receipts_in(self.tracker.latest_text(), self.tracker.get_latest_entity_values("receipt"))
 
 
-class _TaskAction:
-    action_name = ""
+class _TaskAction(StepAction[TaskContext, _Turn]):
+    """A task action: :class:`~assistant.dialogue.sdk.StepAction` whose turn knows the applicant."""
 
-    def __init__(self, ctx: TaskContext) -> None:
-        self.ctx = ctx
-
-    def name(self) -> str:
-        """The action's name in the domain."""
-        return self.action_name
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
-        """See the module docstring."""
-        return self.step(_Turn(dispatcher, tracker, domain, _context_secret(self.ctx)))
-
-    def step(self, t: _Turn) -> list[EventDict]:
-        raise NotImplementedError
+    def turn(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> _Turn:
+        """The run's :class:`_Turn`."""
+        return _Turn(dispatcher, tracker, domain, _context_secret(self.ctx))
 
 
 def _listed(t: _Turn, service_id: str) -> dict[str, Any]:
@@ -187,7 +204,14 @@ class PrepareApplication(_TaskAction):
     action_name = "action_prepare_application"
 
     def _service(self, t: _Turn) -> ServiceRef | list[ServiceRef]:
-        """The service the message means, or the choices to offer (empty: ask for a name)."""
+        """The service the message means, or the choices to offer (empty: ask for a name).
+
+        Run as a follow-up (not after ``apply_service``, e.g. once a MyData consent was granted), the service
+        on offer in ``task_pending``.
+        """
+        pending = t.pending("apply")
+        if pending is not None and t.tracker.get_intent_of_latest_message() != "apply_service":
+            return ServiceRef(str(pending["service_id"]), str(pending.get("service_name") or ""))
         ids = [str(v) for v in t.tracker.get_latest_entity_values("service_id") if v]
         if ids:
             return ServiceRef(ids[0], "")
@@ -229,10 +253,27 @@ class PrepareApplication(_TaskAction):
             return [slot_set(PENDING_SLOT, None)]
         documents = [d for d in checklist["documents"] if isinstance(d, dict)]
         name = str(checklist.get("service_name") or service.name or service.service_id)
-        lines, bring = format_checklist(documents, str(checklist.get("url") or ""), t.language)
-        t.say("utter_task_checklist", service_name=name, documents=lines, to_bring=bring)
+        items = _attached(self.ctx, t, checklist_items(documents))
+        lines, bring = format_checklist(items, str(checklist.get("url") or ""), t.language)
+        offer = [{"title": document_words(t.language)["offer"], "payload": "/use_mydata"}] \
+            if self.ctx.consents is not None and needed_records(items) else []
+        t.say("utter_task_checklist", buttons=offer, service_name=name, documents=lines, to_bring=bring,
+              mydata=_mydata_block(items, t.language))
         return [slot_set(PENDING_SLOT, {"kind": "apply", "service_id": service.service_id, "service_name": name,
-                                        "checklist": checklist_items(documents)})]
+                                        "checklist": items})]
+
+
+def _attached(ctx: TaskContext, t: _Turn, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` with the documents a live MyData consent of this conversation covers marked as supplied under it
+    (none when MyData is off or its consent store cannot be read)."""
+    live = live_consents(ctx.consents, t.tracker.sender_id)
+    return attach_documents(items, *(live or ([], 0.0)))
+
+
+def _mydata_block(items: list[dict[str, Any]], language: str) -> str:
+    """The MyData lines of a reply after a blank line and a heading; ``""`` when no document could come from MyData."""
+    summary = documents_summary(items, language)
+    return f"\n\n{document_words(language)['heading']}\n{summary}" if summary else ""
 
 
 class SubmitApplication(_TaskAction):
@@ -250,25 +291,54 @@ class SubmitApplication(_TaskAction):
         key = str(pending.get("key") or idempotency_key(
             t.applicant, sid, confirming_message_id(t.tracker.latest_message, t.tracker.events)))
         facts = pending["facts"] if isinstance(pending.get("facts"), dict) else facts_from_slots(t.tracker.slots)
+        items = [dict(i) for i in pending.get("checklist") or [] if isinstance(i, dict)]
+        if not pending.get("key"):  # a first attempt: the consents as they are now (one revoked since is not used)
+            items = _attached(self.ctx, t, items)
         try:
             with self.ctx.client_factory() as client:
-                receipt = client.submit(sid, None, facts, pending.get("checklist") or [], key,
+                receipt = client.submit(sid, None, facts, items, key,
                                         service_name=str(pending.get("service_name") or ""), applicant_key=t.key)
         except InvalidInputError:  # refused (a conflicting key, facts the back end rejects): nothing stored
             logger.warning("application refused", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
             t.say("utter_task_refused", service_name=pending.get("service_name"))
             return [slot_set(PENDING_SLOT, None)]
         except ConnectorError as e:
-            t.fail(e, retry="/affirm")
-            return [slot_set(PENDING_SLOT, {**pending, "key": key, "facts": facts})]
+            t.fail(e, retry="/affirm")  # the retry sends exactly this request again (same key, facts and documents)
+            return [slot_set(PENDING_SLOT, {**pending, "key": key, "facts": facts, "checklist": items})]
         logger.info("application submitted", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
                                                      "service_id": sid, "created": receipt.created})
-        t.say("utter_task_submitted", receipt=receipt.receipt, service_name=receipt.service_name or pending.get("service_name"))
+        t.say("utter_task_submitted", receipt=receipt.receipt, service_name=receipt.service_name or pending.get("service_name"),
+              mydata=_mydata_block(list(receipt.checklist), t.language))
         return [slot_set(LAST_RECEIPT_SLOT, receipt.receipt), slot_set(PENDING_SLOT, None)]
 
 
 def _status_line(r: Receipt, language: str) -> str:
-    return f"- {r.receipt} {r.service_name or r.service_id}: {state_name(r.state, language)} ({kst_date(r.created_at)})"
+    again = any(c.get("provided") == "withdrawn" for c in r.checklist)
+    mark = f" — {words(language)['mydata_withdrawn']}" if again else ""
+    return f"- {r.receipt} {r.service_name or r.service_id}: {state_name(r.state, language)} ({kst_date(r.created_at)}){mark}"
+
+
+def _reconcile(ctx: TaskContext, t: _Turn, client: TasksClient, apps: list[Receipt]) -> tuple[list[Receipt], list[Receipt]]:
+    """Tell the back end about MyData consents revoked or expired since these applications were submitted.
+
+    Returns:
+        ``(apps, changed)``: the applications as they are now, and those whose documents this call withdrew.
+        Nothing is changed when the consent store cannot be read.
+    """
+    open_ = [a for a in apps if a.state in CANCELLABLE and any(c.get("provided") == "mydata" for c in a.checklist)]
+    live = live_consents(ctx.consents, t.tracker.sender_id) if open_ else None
+    if live is None:
+        return apps, []
+    consents, now = live
+    status = {c.id: c.status(now) for c in consents}
+    changed: dict[str, Receipt] = {}
+    for cid in dict.fromkeys(cid for a in open_ for cid in lapsed_consents(a.checklist, consents, now)):
+        for r in client.withdraw_consent(cid, reason=status[cid], applicant_key=t.key):
+            changed[r.receipt] = r
+    if changed:
+        logger.info("mydata documents withdrawn", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
+                                                         "applications": len(changed)})
+    return [changed.get(a.receipt, a) for a in apps], list(changed.values())
 
 
 class ApplicationStatus(_TaskAction):
@@ -282,7 +352,7 @@ class ApplicationStatus(_TaskAction):
         try:
             with self.ctx.client_factory() as client:
                 if not receipts:
-                    apps = client.list(applicant_key=t.key)
+                    apps, _ = _reconcile(self.ctx, t, client, client.list(applicant_key=t.key))
                     if not apps:
                         t.say("utter_task_no_applications")
                     else:
@@ -291,13 +361,13 @@ class ApplicationStatus(_TaskAction):
                     return []
                 for number in receipts[:3]:
                     try:
-                        r = client.status(number, applicant_key=t.key)
+                        r = _reconcile(self.ctx, t, client, [client.status(number, applicant_key=t.key)])[0][0]
                     except ApplicationNotFoundError:
                         t.say("utter_task_not_found", receipt=number)
                         continue
                     t.say("utter_task_status", receipt=r.receipt, service_name=r.service_name or r.service_id,
                           state=state_name(r.state, t.language), submitted_on=kst_date(r.created_at),
-                          updated_on=kst_date(r.updated_at))
+                          updated_on=kst_date(r.updated_at), mydata=_mydata_block(list(r.checklist), t.language))
         except ConnectorError as e:
             t.fail(e)
         return []
@@ -377,6 +447,32 @@ class CancelApplication(_TaskAction):
         return [slot_set(PENDING_SLOT, None)]
 
 
+class ReconcileDocuments(_TaskAction):
+    """``action_reconcile_mydata_documents`` (a follow-up of ``action_revoke_consent_confirmed``): documents of
+    applications not yet decided that were supplied under a consent now revoked or expired are marked withdrawn
+    at the back end, and the citizen is told which to submit again. Says nothing when none is affected."""
+
+    action_name = "action_reconcile_mydata_documents"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the class docstring."""
+        if self.ctx.consents is None:
+            return []
+        try:
+            with self.ctx.client_factory() as client:
+                _, changed = _reconcile(self.ctx, t, client, client.list(applicant_key=t.key))
+        except ConnectorError as e:  # the status look-up reconciles later
+            t.fail(e)
+            return []
+        if changed:
+            lines = []
+            for r in changed:
+                names = ", ".join(dict.fromkeys(str(c.get("name")) for c in r.checklist if c.get("provided") == "withdrawn"))
+                lines.append(f"- {r.receipt} {r.service_name or r.service_id}: {names}")
+            t.say("utter_task_documents_withdrawn", applications="\n".join(lines))
+        return []
+
+
 class DeclineTask(_TaskAction):
     """``action_task_declined``: a no to either question; nothing is sent."""
 
@@ -399,7 +495,7 @@ class DeclineTask(_TaskAction):
 def make_actions(ctx: TaskContext) -> list[SdkAction]:
     """The task actions over one :class:`TaskContext` (tests pass their own client factory and catalogue)."""
     return [cls(ctx) for cls in (PrepareApplication, SubmitApplication, ApplicationStatus, PrepareCancellation,
-                                 CancelApplication, DeclineTask)]
+                                 CancelApplication, ReconcileDocuments, DeclineTask)]
 
 
 def actions(settings: Settings) -> list[SdkAction]:

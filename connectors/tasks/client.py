@@ -19,6 +19,7 @@ Errors: :class:`~assistant.errors.ConnectorTimeout` / :class:`~assistant.errors.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -179,6 +180,32 @@ class TasksClient(ConnectorClient):
             body["applicant_id"] = applicant_id
         return self._receipt(self._http.request("POST", f"/applications/{receipt}/cancel", self._interpret, json=body,
                                                 headers=self._headers(applicant_key)))
+
+    def withdraw_consent(self, consent_id: str, applicant_id: str | None = None, reason: str = "revoked", *,
+                         applicant_key: str | None = None) -> builtins.list[Receipt]:
+        """``POST /consent-withdrawals``: documents supplied under the MyData consent ``consent_id`` are needed again
+        in the applications not yet decided (safe to retry: a second call changes nothing).
+
+        Args:
+            consent_id: the revoked or expired consent.
+            applicant_id: as the admin, only this applicant's applications (default: any applicant's).
+            reason: ``"revoked"`` or ``"expired"``.
+            applicant_key: act as the applicant of this key.
+
+        Returns:
+            The applications changed by this call.
+
+        Raises:
+            InvalidInputError, ConnectorTimeout, ConnectorUnavailable, ConnectorError: as :meth:`status`.
+        """
+        body: dict[str, Any] = {"consent_id": consent_id, "reason": reason}
+        if applicant_id is not None:
+            body["applicant_id"] = applicant_id
+        out = self._http.request("POST", "/consent-withdrawals", self._interpret, json=body,
+                                 headers=self._headers(applicant_key))
+        if not isinstance(out, dict) or not isinstance(out.get("applications"), list):
+            raise ConnectorError(f"tasks service at {self.base_url} answered /consent-withdrawals with an unexpected shape")
+        return [self._receipt(o) for o in out["applications"]]
 
     def checklist(self, service_id: str, records: Sequence[str] | None = None) -> dict[str, Any]:
         """``GET /checklist/{service_id}``: the checklist JSON (see :meth:`Checklist.to_json`).

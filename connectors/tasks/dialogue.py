@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 #: Korean text ("TK-20261129-ABCD1234로"), in any letter case.
 RECEIPT_PATTERN = re.compile(r"(?<![0-9A-Za-z])TK-\d{8}-[0-9A-Za-z]{8}(?![0-9A-Za-z])", re.IGNORECASE)
 #: Keys of a checklist item the back end accepts (``connectors.tasks.service.ChecklistItem``).
-CHECKLIST_KEYS = ("name", "note", "applies_to", "group", "official_check", "alternatives", "mydata_record", "provided")
+CHECKLIST_KEYS = ("name", "note", "applies_to", "group", "official_check", "alternatives", "mydata_record", "provided",
+                  "consent_id")
 #: Korea Standard Time (no daylight saving since 1988): dates are shown as the citizen's calendar has them.
 KST = timezone(timedelta(hours=9))
 #: At most this many checklist items are listed in one message (the rest: a count and the catalogue link).
@@ -37,10 +38,12 @@ _STATE_NAMES = {
            "cancelled": "cancelled"},
 }
 _WORDS = {
-    "ko": {"mydata": "공공 마이데이터로 받을 수 있어요", "official": "담당 기관이 직접 확인해요(제출 불필요)",
+    "ko": {"mydata": "공공 마이데이터로 받을 수 있어요", "mydata_attached": "공공 마이데이터로 첨부",
+           "mydata_withdrawn": "마이데이터 동의 철회됨: 다시 필요해요", "official": "담당 기관이 직접 확인해요(제출 불필요)",
            "none_listed": "카탈로그에 등록된 구비서류가 없어요", "nothing": "없음", "more": "외 {n}건(전체 목록: {url})",
            "handoff": "상담원 연결", "retry": "다시 시도", "cancel_other": "{receipt} 취소"},
-    "en": {"mydata": "available through Public MyData", "official": "the office checks it itself (nothing to submit)",
+    "en": {"mydata": "available through Public MyData", "mydata_attached": "attached from Public MyData",
+           "mydata_withdrawn": "MyData consent withdrawn: needed again", "official": "the office checks it itself (nothing to submit)",
            "none_listed": "the catalogue lists no required documents", "nothing": "nothing", "more": "and {n} more (full list: {url})",
            "handoff": "Talk to a person", "retry": "Try again", "cancel_other": "Cancel {receipt}"},
 }
@@ -107,10 +110,11 @@ def kst_date(iso: str) -> str:
 
 def checklist_items(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The checklist JSON as the application stores it: documents the office checks itself are
-    ``provided: official``, the rest ``pending`` (MyData supplies one only once the citizen consents)."""
+    ``provided: official``, the rest ``pending``; :func:`connectors.tasks.documents.attach_documents` then marks
+    those a MyData consent covers."""
     out = []
     for d in documents:
-        item = {k: d[k] for k in CHECKLIST_KEYS if k in d}
+        item = {k: d[k] for k in CHECKLIST_KEYS if k in d and k not in ("provided", "consent_id")}
         item["provided"] = "official" if d.get("official_check") else "pending"
         out.append(item)
     return out
@@ -119,9 +123,11 @@ def checklist_items(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, An
 def format_checklist(documents: Sequence[Mapping[str, Any]], url: str, language: str) -> tuple[str, str]:
     """The checklist as reply text: ``(lines, to_bring)``.
 
-    ``lines``: one ``- `` line per document (``[case] name (note) — MyData / office checks``), at most
-    :data:`MAX_SHOWN_DOCUMENTS` then the count of the rest with ``url``; ``to_bring``: the documents the
-    citizen prepares (neither MyData nor checked by the office), comma-separated, or the word for nothing.
+    ``lines``: one ``- `` line per document (``[case] name (note) — MyData / attached from MyData / office
+    checks``), at most :data:`MAX_SHOWN_DOCUMENTS` then the count of the rest with ``url``; ``to_bring``: the
+    documents the citizen prepares (neither MyData-suppliable nor checked by the office), comma-separated, or
+    the word for nothing. A document is "attached" when its item says ``provided: mydata`` (see
+    :mod:`connectors.tasks.documents`).
     """
     w = words(language)
     if not documents:
@@ -130,7 +136,14 @@ def format_checklist(documents: Sequence[Mapping[str, Any]], url: str, language:
     for d in documents[:MAX_SHOWN_DOCUMENTS]:
         case = f"[{d['applies_to']}] " if d.get("applies_to") else ""
         note = f" ({d['note']})" if d.get("note") else ""
-        mark = f" — {w['official']}" if d.get("official_check") else f" — {w['mydata']}" if d.get("mydata_record") else ""
+        if d.get("official_check"):
+            mark = f" — {w['official']}"
+        elif d.get("provided") == "mydata":
+            mark = f" — {w['mydata_attached']}"
+        elif d.get("provided") == "withdrawn":
+            mark = f" — {w['mydata_withdrawn']}"
+        else:
+            mark = f" — {w['mydata']}" if d.get("mydata_record") else ""
         lines.append(f"- {case}{d.get('name', '')}{note}{mark}")
     if len(documents) > MAX_SHOWN_DOCUMENTS:
         lines.append("- " + w["more"].format(n=len(documents) - MAX_SHOWN_DOCUMENTS, url=url))

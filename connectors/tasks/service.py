@@ -12,6 +12,10 @@ Endpoints (relative to where it is mounted; ``assistant serve`` mounts it at ``/
   (409 ``invalid_transition`` once approved or rejected).
 * ``POST /applications/{receipt}/transition`` ``{"to", "reason"?}`` → the sandbox back office moves an
   application (``in_review``, ``approved``, ``rejected``); 409 on a move the state machine forbids.
+* ``POST /consent-withdrawals`` ``{"consent_id", "applicant_id"?, "reason"?: "revoked" | "expired"}`` → ``{"consent_id",
+  "applications": [...]}``: the MyData consent was withdrawn, so in the applications not yet decided
+  (``submitted``, ``in_review``) every document supplied under it becomes ``provided: withdrawn`` (needed again)
+  and the history says so; decided applications are left as they are. Safe to repeat.
 * ``GET /checklist/{service_id}`` → the service's required-documents checklist (404 if not in the catalogue).
 * ``GET /health``.
 
@@ -35,7 +39,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.auth import AccessDeniedError, check_admin, denied_json
 from assistant.errors import AssistantError, InvalidInputError, StoreUnavailableError
@@ -65,9 +69,21 @@ class ChecklistItem(BaseModel):
     official_check: bool = False
     alternatives: list[str] = Field(default_factory=list)
     mydata_record: str | None = Field(None, description="MyData record type that supplies it, e.g. resident_registration")
-    provided: Literal["pending", "citizen", "mydata", "official"] = Field(
-        "pending", description="how the document reaches the office: not yet, by the citizen, through MyData, "
-        "or checked by the office itself")
+    provided: Literal["pending", "citizen", "mydata", "official", "withdrawn"] = Field(
+        "pending", description="how the document reaches the office: not yet, by the citizen, through MyData under "
+        "consent_id, checked by the office itself, or withdrawn (the MyData consent was revoked before a decision: "
+        "needed again)")
+    consent_id: str | None = Field(None, min_length=1, max_length=64,
+                                   description="the MyData consent the document is supplied under (provided: mydata "
+                                   "or withdrawn); the record's content is never sent")
+
+    @model_validator(mode="after")
+    def _consent_matches(self) -> ChecklistItem:
+        if self.provided in ("mydata", "withdrawn") and not (self.consent_id and self.mydata_record):
+            raise ValueError(f"provided: {self.provided} needs the consent_id and the mydata_record it is supplied under")
+        if self.consent_id and self.provided not in ("mydata", "withdrawn"):
+            raise ValueError("consent_id is only for a document supplied through MyData (provided: mydata)")
+        return self
 
 
 class SubmitRequest(BaseModel):
@@ -86,11 +102,38 @@ class SubmitRequest(BaseModel):
                                  description="the same key on a retry returns the same application")
 
 
+    @model_validator(mode="after")
+    def _nothing_withdrawn_yet(self) -> SubmitRequest:
+        if any(i.provided == "withdrawn" for i in self.checklist):
+            raise ValueError("a new application cannot have withdrawn documents (only the back end marks them)")
+        return self
+
+
+def _item_json(item: ChecklistItem) -> dict[str, Any]:
+    """The item as stored: ``consent_id`` only when there is one (so applications without MyData documents are
+    stored, and hashed for idempotency, as before it existed)."""
+    out = item.model_dump()
+    if out.get("consent_id") is None:
+        out.pop("consent_id", None)
+    return out
+
+
 class CancelRequest(BaseModel):
     """A cancellation by the applicant (``applicant_id`` implied by an applicant key; the admin may omit it)."""
 
     applicant_id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS)
     reason: str = Field("", max_length=1000)
+
+
+class ConsentWithdrawalRequest(BaseModel):
+    """A MyData consent was revoked (or expired): documents supplied under it are no longer supplied."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    consent_id: str = Field(min_length=1, max_length=64)
+    applicant_id: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS,
+                                     description="implied by an applicant key; the admin may omit it (any applicant)")
+    reason: Literal["revoked", "expired"] = "revoked"
 
 
 class TransitionRequest(BaseModel):
@@ -206,7 +249,7 @@ def create_app(settings: Settings | None = None, store: ApplicationStore | None 
         applicant = who.named_applicant(req.applicant_id)
         app_, created = await run_in_threadpool(
             store.submit, req.service_id, req.service_name, applicant, req.facts.model_dump(exclude_none=True),
-            [i.model_dump() for i in req.checklist], req.idempotency_key)
+            [_item_json(i) for i in req.checklist], req.idempotency_key)
         return JSONResponse({**app_.to_json(), "created": created}, status_code=201 if created else 200)
 
     @app.get("/applications")
@@ -223,6 +266,12 @@ def create_app(settings: Settings | None = None, store: ApplicationStore | None 
     async def cancel(receipt: str, req: CancelRequest, who: CallerDep) -> dict[str, Any]:
         reason = req.reason or "cancelled by the applicant"
         return (await run_in_threadpool(store.transition, receipt, "cancelled", reason, who.applicant(req.applicant_id))).to_json()
+
+    @app.post("/consent-withdrawals")
+    async def consent_withdrawal(req: ConsentWithdrawalRequest, who: CallerDep) -> dict[str, Any]:
+        changed = await run_in_threadpool(store.withdraw_consent, req.consent_id, who.applicant(req.applicant_id),
+                                          req.reason)
+        return {"consent_id": req.consent_id, "applications": [a.to_json() for a in changed]}
 
     @app.post("/applications/{receipt}/transition")
     async def transition(receipt: str, req: TransitionRequest, who: CallerDep) -> dict[str, Any]:

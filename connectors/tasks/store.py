@@ -14,6 +14,10 @@ State machine::
         │             │    └──► rejected
         └──► cancelled ◄┘
 
+A MyData consent withdrawn before the decision (:meth:`ApplicationStore.withdraw_consent`) changes the checklist of
+``submitted`` / ``in_review`` applications (documents supplied under it become ``provided: withdrawn``) and adds a
+history entry with the state unchanged.
+
 Cancelling is allowed from ``submitted`` and ``in_review``; cancelling an already cancelled application
 returns it unchanged (a retried cancel is safe); every other move raises :class:`InvalidTransitionError`.
 Moves are compare-and-set (``UPDATE ... WHERE state = :seen``), so two concurrent moves cannot both win.
@@ -266,6 +270,72 @@ class ApplicationStore:
             if moved:
                 return self.get(receipt)
         raise InvalidTransitionError(f"application {receipt} kept changing while moving it to {to}; try again")
+
+    def withdraw_consent(self, consent_id: str, applicant_id: str | None = None, reason: str = "revoked") -> list[Application]:
+        """A MyData consent was revoked or expired: documents supplied under it are needed again.
+
+        In every application not yet decided (``submitted``, ``in_review``; of ``applicant_id`` when given) each
+        checklist item with ``provided: "mydata"`` and this ``consent_id`` becomes ``provided: "withdrawn"`` (the
+        consent id stays, to say which consent it was), and the history gets an entry (state unchanged, reason
+        ``"mydata consent <reason>: <record types> needed again"``). Decided applications are not changed: the
+        office decided while the consent was valid. Compare-and-set on the stored checklist, so a concurrent
+        change is re-read. Repeating it changes nothing more.
+
+        Args:
+            consent_id: the consent's id.
+            applicant_id: only this applicant's applications (``None``: any applicant's, the admin).
+            reason: ``"revoked"`` or ``"expired"``.
+
+        Returns:
+            The applications changed now, newest first.
+
+        Raises:
+            InvalidInputError: an empty or too long id, or another reason.
+            StoreUnavailableError: the database cannot be reached.
+        """
+        _check_id(consent_id, "consent_id")
+        if reason not in ("revoked", "expired"):
+            raise InvalidInputError(f"reason must be revoked or expired, not {reason!r}")
+        like = f'%"consent_id": {json.dumps(consent_id, ensure_ascii=False)}%'
+        query = select(applications.c.receipt).where(applications.c.state.in_(("submitted", "in_review")),
+                                                     applications.c.checklist.like(like))
+        if applicant_id is not None:
+            query = query.where(applications.c.applicant_id == applicant_id)
+        with self.db.read("finding applications with MyData documents") as conn:
+            receipts = [r.receipt for r in conn.execute(query.order_by(applications.c.created_at.desc())).all()]
+        changed = []
+        for receipt in receipts:
+            app = self._withdraw_one(receipt, consent_id, reason)
+            if app is not None:
+                changed.append(app)
+        return changed
+
+    def _withdraw_one(self, receipt: str, consent_id: str, reason: str) -> Application | None:
+        for _ in range(10):
+            with self.db.read("reading an application") as conn:
+                row = conn.execute(select(applications).where(applications.c.receipt == receipt)).first()
+            if row is None or row.state not in ("submitted", "in_review"):
+                return None
+            items = json.loads(row.checklist)
+            hit = [i for i in items if i.get("provided") == "mydata" and i.get("consent_id") == consent_id]
+            if not hit:
+                return None
+            for i in hit:
+                i["provided"] = "withdrawn"
+            records = ", ".join(dict.fromkeys(str(i.get("mydata_record")) for i in hit))
+            now = time.time()
+            with self.db.write("withdrawing MyData documents") as conn:
+                moved = conn.execute(update(applications).where(
+                    applications.c.receipt == receipt, applications.c.state == row.state,
+                    applications.c.checklist == row.checklist).values(
+                    checklist=json.dumps(items, ensure_ascii=False), updated_at=now)).rowcount
+                if moved:
+                    conn.execute(insert(application_events).values(
+                        receipt=receipt, from_state=row.state, to_state=row.state,
+                        reason=f"mydata consent {reason}: {records} needed again", at=now))
+            if moved:
+                return self.get(receipt)
+        raise InvalidTransitionError(f"application {receipt} kept changing while withdrawing MyData documents; try again")
 
     def cancel(self, receipt: str, applicant_id: str, reason: str = "cancelled by the applicant") -> Application:
         """Cancel the applicant's application (allowed while ``submitted`` or ``in_review``; idempotent).

@@ -151,10 +151,10 @@ def test_http_submit_status_cancel_list(tasks_app: tuple[FastAPI, ApplicationSto
     app, store = tasks_app
     with LiveServer(app) as live, TasksClient(live.url, timeout=5, backoff=0.01, breaker=CircuitBreaker("t")) as c:
         r = c.submit("S1", "u1", FACTS, [{"name": "주민등록등본", "mydata_record": "resident_registration",
-                                          "provided": "mydata"}], "k1", service_name="기초연금")
+                                          "provided": "mydata", "consent_id": "c-1"}], "k1", service_name="기초연금")
         assert r.created and r.state == "submitted" and RECEIPT.match(r.receipt)
         again = c.submit("S1", "u1", FACTS, [{"name": "주민등록등본", "mydata_record": "resident_registration",
-                                              "provided": "mydata"}], "k1", service_name="기초연금")
+                                              "provided": "mydata", "consent_id": "c-1"}], "k1", service_name="기초연금")
         assert (again.created, again.receipt) == (False, r.receipt)
         assert store.count() == 1
         assert c.status(r.receipt, "u1").checklist[0]["provided"] == "mydata"

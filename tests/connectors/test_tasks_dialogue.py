@@ -337,7 +337,8 @@ def test_served_by_the_action_server_by_name() -> None:
     with LiveServer(app) as live:
         names = [a["name"] for a in httpx.get(f"{live.url}/actions", timeout=5).json()]
     assert names == sorted(["action_prepare_application", "action_submit_application", "action_application_status",
-                            "action_prepare_cancellation", "action_cancel_application", "action_task_declined"])
+                            "action_prepare_cancellation", "action_cancel_application", "action_task_declined",
+                            "action_reconcile_mydata_documents"])
     assert "connectors.tasks.actions" in Settings.model_fields["connector_actions"].default.split(",")
 
 

@@ -21,7 +21,7 @@ from connectors.eligibility.service import CatalogueSource, EligibilityService
 from live_server import LiveServer  # type: ignore[import-not-found]
 from elig_helpers import SMALL_IDS, write_subset  # type: ignore[import-not-found]
 
-KEYS = {"service_id", "service_name", "status", "decided_by", "missing", "sources"}
+KEYS = {"service_id", "service_name", "status", "decided_by", "missing", "sources", "cautions"}
 
 
 def run_cli(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:

@@ -131,7 +131,7 @@ def test_every_alias_names_an_official_sido_and_every_sido_is_accepted() -> None
 
 
 @pytest.mark.parametrize(("region", "message"), [
-    ("평양", "unknown region '평양'"), ("Busan", "unknown region 'Busan'"), ("", "region is empty"),
+    ("평양", "unknown region '평양'"), ("Pyongyang", "not a 시·도 or 시·군·구 name in English"), ("", "region is empty"),
     ("경기도 성남시 중원구 상대원동 123", "at most one 시·군·구"), ("서울특별시 역삼동", "at most one 시·군·구"),
 ])
 def test_bad_region_is_invalid_input(region: str, message: str) -> None:

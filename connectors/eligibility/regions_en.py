@@ -1,0 +1,221 @@
+"""Where a person lives, written in English: the romanised names of the 시·도 and 시·군·구 (issue #5).
+
+``"Seongnam, Gyeonggi-do"``, ``"Gangnam-gu, Seoul"``, ``"Busan"``, ``"Jeju"``, ``"North Chungcheong Province"``
+→ the same :class:`~connectors.eligibility.regions.Area` as the Korean names.
+
+The table is derived, not typed: each Korean name of :data:`~connectors.eligibility.regions.SIDO`,
+:data:`~connectors.eligibility.regions.SIDO_ALIASES` and :data:`~connectors.eligibility.regions.SIGUNGU` is
+romanised with ``koroman`` (Revised Romanization of Korean, 문화관광부 고시 제2000-8호, with its sound-change rules:
+종로 → Jongno, 울릉 → Ulleung, 강릉 → Gangneung). As the rules for place names say (제3장 제5항), the unit (도, 시,
+군, 구) is romanised apart from the name and joined with a hyphen (``Seongnam-si``), so a sound change never
+crosses it. Keys are the romanisation with case, spaces and hyphens removed, so ``Seongnam-si``, ``seongnam si``
+and ``SEONGNAMSI`` are one key. For each name:
+
+* the name alone (``Seongnam``; a one-syllable 시·군·구 name such as 중구 only with its unit: ``Jung-gu``);
+* with its unit romanised (``Seongnam-si``, ``Gyeonggi-do``, ``Seoul-teukbyeolsi``) or in English (``Seongnam
+  City``, ``Gapyeong County``, ``Gangnam District``, ``Gyeonggi Province``, ``Busan Metropolitan City``,
+  ``Jeju Special Self-Governing Province``, ``Gangwon State``);
+* for a 도 named after its north or south half (충청북도, 경상남도, 전라남도 …): ``North Chungcheong``,
+  ``South Gyeongsang Province``;
+* the literal transliteration too when it differs (``Jongro``, ``Ulreung``), a spelling people often type.
+
+``koroman`` gets one name wrong that RR's rules get right: 밀양 [미량] is ``Miryang`` (no ㄹ doubling before ㅇ),
+which :data:`EXCEPTIONS` fixes. Older McCune–Reischauer spellings (Pusan, Taegu, Kyŏnggi) are not read.
+
+Reading (:func:`normalise_english_region`): the text is split at commas, each part into words, and the longest
+runs of words that are keys are taken, in any order. It must name one 시·도, or one 시·군·구 (with or without its
+시·도), or both; a 일반구 after a city (``Bundang-gu, Seongnam-si``) is dropped, as in Korean; ``Korea`` and
+``South Korea`` are ignored. A name that is both a 시·도 and a 시·군·구 (Gwangju: 광주광역시, and 광주시 in 경기도)
+is the 시·도 unless another word names the 시·도 (``Gwangju-si, Gyeonggi-do``). A 시·군·구 name shared by several
+시·도 (Jung-gu, Gangseo-gu) needs its 시·도.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+
+from connectors.eligibility.regions import SIDO, SIDO_ALIASES, SIGUNGU, Area
+
+#: Names the romaniser gets wrong, with the RR spelling (see the module docstring).
+EXCEPTIONS: dict[str, str] = {"밀양": "miryang"}
+
+#: Unit of a 시·도 name → its romanisation (RR) and English words (as the 시·도 write them in English).
+_SIDO_UNITS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("통합특별시", ("special city", "city")),
+    ("특별자치시", ("special self-governing city", "city")),
+    ("특별자치도", ("special self-governing province", "state", "province")),
+    ("특별시", ("special city", "metropolitan city", "city")),
+    ("광역시", ("metropolitan city", "city")),
+    ("도", ("province",)),
+    ("시", ("city",)),
+)
+_SIGUNGU_UNITS: dict[str, tuple[str, ...]] = {"시": ("city",), "군": ("county",), "구": ("district",)}
+#: Words that name no place but may end an address.
+_IGNORED = ("korea", "south korea", "republic of korea")
+_GENERAL_GU = ("gu", "district")
+
+Candidate = tuple[str, str | None]  # (시·도, 시·군·구 or None); ("", None) = an ignored word
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
+@functools.cache
+def romanise(name: str, pronounced: bool = True) -> str:
+    """The Revised Romanization of a Korean name (lower case), with :data:`EXCEPTIONS`.
+
+    Args:
+        name: Hangul, e.g. ``"종로"``.
+        pronounced: apply RR's sound-change rules (``False``: letter by letter, ``"jongro"``).
+
+    Example:
+        >>> romanise("종로"), romanise("종로", pronounced=False), romanise("밀양")
+        ('jongno', 'jongro', 'miryang')
+    """
+    import koroman  # MIT; RR with its sound-change rules (https://github.com/gerosyab/koroman)
+
+    if pronounced and name in EXCEPTIONS:
+        return EXCEPTIONS[name]
+    return str(koroman.romanize(name, use_pronunciation_rules=pronounced)).lower()
+
+
+def _spellings(stem: str) -> list[str]:
+    return list(dict.fromkeys((romanise(stem), romanise(stem, pronounced=False))))
+
+
+def _sido_keys(korean: str) -> Iterable[str]:
+    """Keys of one Korean 시·도 name (official, short or former)."""
+    stem, unit = korean, ""
+    english: tuple[str, ...] = ()
+    for u, words in _SIDO_UNITS:
+        if korean.endswith(u) and len(korean) > len(u):
+            stem, unit, english = korean[: -len(u)], u, words
+            break
+    for r in _spellings(stem):
+        yield r
+        if unit:
+            yield r + _key(romanise(unit))
+        for w in english:
+            yield r + _key(w)
+        if unit == "도":
+            yield r + "do"
+    if len(stem) >= 3 and stem[-1] in "북남":  # 충청북도 → North Chungcheong (Province)
+        half = "north" if stem[-1] == "북" else "south"
+        for r in _spellings(stem[:-1]):
+            yield half + r
+            yield half + r + "province"
+
+
+@functools.cache
+def table() -> dict[str, frozenset[Candidate]]:
+    """Key (romanised, letters only, lower case) → the areas it may name (see the module docstring)."""
+    out: dict[str, set[Candidate]] = {}
+    names = {s: s for s in SIDO} | dict(SIDO_ALIASES)
+    for korean, sido in names.items():
+        for k in _sido_keys(korean):
+            out.setdefault(k, set()).add((sido, None))
+    for sido, districts in SIGUNGU.items():
+        for name in districts:
+            stem, unit = name[:-1], name[-1]
+            for r in _spellings(stem):
+                if len(stem) >= 2:
+                    out.setdefault(r, set()).add((sido, name))
+                for suffix in (_key(romanise(unit)), *map(_key, _SIGUNGU_UNITS[unit])):
+                    out.setdefault(r + suffix, set()).add((sido, name))
+    for w in _IGNORED:
+        out.setdefault(_key(w), set()).add(("", None))
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _spans(words: list[str], keys: dict[str, frozenset[Candidate]]) -> list[frozenset[Candidate]] | None:
+    """The longest key runs of one comma part, left to right; an unknown ``<name>-gu`` (a 일반구 such as
+    Bundang-gu) reads as ``{("?gu", None)}``; ``None`` when any other word is not a key."""
+    out: list[frozenset[Candidate]] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            hit = keys.get("".join(words[i:j]))
+            if hit is not None:
+                out.append(hit)
+                i = j
+                break
+        else:
+            if i + 1 < len(words) and words[i + 1] in _GENERAL_GU:
+                i += 2
+            elif len(words[i]) > 2 and words[i].endswith("gu"):
+                i += 1
+            else:
+                return None
+            out.append(frozenset({("?gu", None)}))
+    return out
+
+
+def normalise_english_region(text: str) -> Area:
+    """Read an English (romanised) place of residence (see the module docstring for what is accepted).
+
+    Args:
+        text: e.g. ``"Seongnam, Gyeonggi-do"``, ``"Gangnam-gu, Seoul"``, ``"Busan"``.
+
+    Returns:
+        The :class:`~connectors.eligibility.regions.Area` the Korean names give.
+
+    Raises:
+        ValueError: no place is named, a word is not a place name (the text is not echoed: it may be an
+            address), two different 시·도 are named, or a 시·군·구 name is shared by several 시·도 and none is given.
+
+    Example:
+        >>> normalise_english_region("Seongnam, Gyeonggi-do"), normalise_english_region("busan")
+        (Area(sido='경기도', sigungu='성남시'), Area(sido='부산광역시', sigungu=None))
+    """
+    keys = table()
+    spans: list[frozenset[Candidate]] = []
+    for part in re.split(r"[,;/]", text):
+        words = re.findall(r"[a-z]+", part.lower())
+        found = _spans(words, keys)
+        if found is None:
+            raise ValueError("region: not a 시·도 or 시·군·구 name in English (e.g. 'Seongnam, Gyeonggi-do', "
+                             "'Gangnam-gu, Seoul', 'Busan'), nor a Korean one")
+        spans += found
+    spans = [s for s in spans if s != frozenset({("", None)})]
+    if not spans:
+        raise ValueError("region is empty; give a 시·도 such as Busan or Gyeonggi-do, optionally with a 시·군·구")
+    best: dict[Area, int] = {}
+    for choice in itertools.product(*spans):
+        area = _combine(choice)
+        if area is not None:
+            sigungu_picks = sum(1 for c in choice if c[1] is not None)
+            best[area] = min(best.get(area, sigungu_picks), sigungu_picks)
+    if not best:
+        raise ValueError("region: the names do not fit together (two different 시·도, or a 시·군·구 of another 시·도)")
+    fewest = min(best.values())
+    areas = [a for a, n in best.items() if n == fewest]
+    if len(areas) > 1:
+        raise ValueError("region: that 시·군·구 name is used in several 시·도 ("
+                         + ", ".join(sorted({a.sido for a in areas})) + "); give the 시·도 too")
+    return areas[0]
+
+
+def _combine(choice: tuple[Candidate, ...]) -> Area | None:
+    """One reading of the spans as an area, or ``None`` when they do not fit together."""
+    sidos = {s for s, g in choice if g is None and s not in ("?gu",)}
+    districts = [(s, g) for s, g in choice if g is not None]
+    general_gu = sum(1 for s, _ in choice if s == "?gu")
+    if len(sidos) > 1 or len(districts) > 1 or general_gu > 1:
+        return None
+    if districts:
+        sido, name = districts[0]
+        if sidos and sidos != {sido}:
+            return None
+        if general_gu and not name.endswith("시"):
+            return None
+        return Area(sido, name)
+    if general_gu or not sidos:
+        return None
+    return Area(sidos.pop(), None)
+
+
+__all__ = ["EXCEPTIONS", "normalise_english_region", "romanise", "table"]

@@ -1,0 +1,164 @@
+"""Who a service's own text says it is for (지원대상, 선정기준), checked against the person's facts (issue #5).
+
+The coded conditions (JA codes) are often thinner than the text: a business loan may code only region and
+income, so a child "meets every coded condition". The text still says 소상공인. This module reads a few target
+groups from the 지원대상 and 선정기준 fields by keyword and says when *every* group the text names contradicts
+a known fact; :class:`~connectors.eligibility.evaluator.ServiceResult` then carries that as ``cautions``, the
+listing puts such services after the others and says why. It never makes a service ineligible: the words are
+a hint, not a rule (the coded conditions and the citation stay what decides).
+
+==============  =================================================  =================================================
+group           words in 지원대상/선정기준                          fits / contradicts (unknown fact: neither)
+==============  =================================================  =================================================
+``youth``       청년                                               age 15–39 (청년기본법 제3조: 19–34; 조례 up to 39;
+                                                                   15 for 청소년·청년 programmes)
+``teen``        청소년                                             age 9–24 (청소년기본법 제3조)
+``child``       아동, 영유아, 영아, 유아, 어린이, 신생아, 아기       age 0–18 (아동복지법 제3조: 18세 미만)
+``middle_aged`` 중장년, 중년                                        age 40–64
+``elderly``     노인, 어르신, 고령자, 노령                           age 60 or more (노인복지법 65; many local
+                                                                   programmes from 60)
+``business``    사업자, 소상공인, 자영업, 중소기업, 법인, 창업        runs or starts a business (``business_status``
+                                                                   other than ``none``, or an organisation);
+                                                                   contradicts ``business_status: none``, or age < 18
+``farming``     농업인, 농업경영체, 농가, 어업인, 어가, 임업인,       farmer, fisher, livestock farmer or forester;
+                축산                                                contradicts when all four known false, or age < 15
+==============  =================================================  =================================================
+
+A text that also names another group or everyone (장애인, 국가유공자, 수급자, 한부모, 누구나, 개인 …: see
+``_OTHERS``) gives no group: the service may be for the person through that one, which this table does not
+judge; so does 일반 (the general public, as in "○ 일반 ○ 청소년 ○ 어린이"). Remark lines (``※ …``) are not read:
+they name extras and exceptions ("※ 소상공인 추가 지원"). Words about a household or a carer are not read as the
+beneficiary: when the text also says 양육, 부모, 보호자,
+자녀, 가구, 가정, 세대 or 부양, the child and elderly words are ignored (a child allowance is applied for by the
+parent; "노인을 부양하는 가구" is for the household). The table was written from the catalogue's own wording and
+measured with ``bench/eligibility_ranking.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from connectors.eligibility.facts import Facts
+
+Fit = Literal["fits", "contradicts", "unknown"]
+
+_CARER = re.compile(r"양육|부모|보호자|자녀|가구|가정|세대|부양")
+#: Words for other groups or for everyone: when the text names one of them, the service may be for the person
+#: through it, so no caution is given (the table above does not judge those groups).
+_OTHERS = re.compile(r"장애|유공자|보훈|다자녀|임산부|임신|수급자|차상위|한부모|다문화|누구나|개인|일반인|(?<![가-힣])일반(?![가-힣])")
+#: A remark line (``※ 소상공인 추가 지원 …``) names extras and exceptions, not who the service is for.
+_REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
+
+
+Judged = tuple[Fit, str]  # (how the person fits, the fact that decided it)
+
+
+def _age_band(lo: int, hi: int) -> Callable[[Facts], Judged]:
+    def fit(f: Facts) -> Judged:
+        if f.age is None:
+            return "unknown", "age"
+        return ("fits" if lo <= f.age <= hi else "contradicts"), "age"
+    return fit
+
+
+def _business(f: Facts) -> Judged:
+    if f.business_status not in (None, "none") or f.organization_type not in (None, "none"):
+        return "fits", "business_status"
+    if f.business_status == "none":
+        return "contradicts", "business_status"
+    if f.age is not None and f.age < 18:
+        return "contradicts", "age"
+    return "unknown", "business_status"
+
+
+def _farming(f: Facts) -> Judged:
+    flags = (f.farmer, f.fisher, f.livestock_farmer, f.forester)
+    if any(x is True for x in flags):
+        return "fits", "farmer"
+    if all(x is False for x in flags):
+        return "contradicts", "farmer"
+    if f.age is not None and f.age < 15:
+        return "contradicts", "age"
+    return "unknown", "farmer"
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    """One group a service's text may name: its words, labels, and how a person's facts fit it."""
+
+    name: str
+    pattern: re.Pattern[str]
+    ko: str
+    en: str
+    fit: Callable[[Facts], Judged]
+    carer_sensitive: bool = False
+
+
+GROUPS: tuple[TargetGroup, ...] = (
+    TargetGroup("youth", re.compile(r"청년"), "청년", "young adults", _age_band(15, 39)),
+    TargetGroup("teen", re.compile(r"청소년"), "청소년", "teenagers", _age_band(9, 24)),
+    TargetGroup("child", re.compile(r"아동|영유아|영아|유아|어린이|신생아|아기"), "아동", "children", _age_band(0, 18),
+                carer_sensitive=True),
+    TargetGroup("middle_aged", re.compile(r"중장년|중년"), "중장년", "middle-aged people", _age_band(40, 64)),
+    TargetGroup("elderly", re.compile(r"노인|어르신|고령자|노령"), "노인", "older people", _age_band(60, 200),
+                carer_sensitive=True),
+    TargetGroup("business", re.compile(r"사업자|소상공인|자영업|중소기업|법인|창업"), "사업자·소상공인",
+                "business owners", _business),
+    TargetGroup("farming", re.compile(r"농업인|농업경영체|농가|어업인|어가|임업인|축산"), "농어업인", "farmers and fishers",
+                _farming),
+)
+BY_NAME = {g.name: g for g in GROUPS}
+
+
+def groups_in(text: str) -> tuple[str, ...]:
+    """The target groups a 지원대상/선정기준 text names, in :data:`GROUPS` order.
+
+    Example:
+        >>> groups_in("만 19세~39세 청년"), groups_in("만 8세 미만 아동을 양육하는 부모"), groups_in("소상공인")
+        (('youth',), (), ('business',))
+    """
+    text = _REMARK.sub("", text)
+    if _OTHERS.search(text):
+        return ()
+    carer = _CARER.search(text) is not None
+    return tuple(g.name for g in GROUPS if g.pattern.search(text) and not (carer and g.carer_sensitive))
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A group the service's text names that the person's fact ``fact`` contradicts (shown with the listing)."""
+
+    group: str
+    ko: str
+    en: str
+    fact: str
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"group", "ko", "en", "fact"}``."""
+        return {"group": self.group, "ko": self.ko, "en": self.en, "fact": self.fact}
+
+
+def cautions(groups: tuple[str, ...], facts: Facts) -> tuple[Caution, ...]:
+    """The cautions for a service whose text names ``groups``: one per group when every named group contradicts
+    a known fact (the person fits none of them); ``()`` when a group fits, one is unknown, or none is named.
+
+    Example:
+        >>> [c.ko for c in cautions(("youth",), Facts(age=8))], cautions(("youth", "elderly"), Facts(age=70))
+        (['청년'], ())
+    """
+    if not groups:
+        return ()
+    out = []
+    for name in groups:
+        g = BY_NAME[name]
+        fit, fact = g.fit(facts)
+        if fit != "contradicts":
+            return ()
+        out.append(Caution(g.name, g.ko, g.en, fact))
+    return tuple(out)
+
+
+__all__ = ["BY_NAME", "GROUPS", "Caution", "TargetGroup", "cautions", "groups_in"]

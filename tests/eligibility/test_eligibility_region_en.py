@@ -1,0 +1,92 @@
+"""English (romanised) names of where a person lives → the same area as the Korean names
+(connectors/eligibility/regions_en.py).
+
+The expected spellings below are the official Revised Romanization names as the governments themselves write
+them in English (Seongnam-si, Jeju-do, Gyeongsangbuk-do, Jongno-gu, Gangneung-si, Miryang-si …), typed here by
+hand, not produced by the romaniser under test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import InvalidInputError
+from connectors.eligibility.facts import Facts, parse_facts
+from connectors.eligibility.regions import SIDO, SIDO_ALIASES, SIGUNGU, agency_area, normalise_region
+
+from elig_helpers import raw_rows  # type: ignore[import-not-found]
+
+#: Official English / RR names and the Korean name of the same place.
+OFFICIAL = [
+    ("Seongnam-si, Gyeonggi-do", "경기도 성남시"), ("Jeju-do", "제주특별자치도"), ("Gyeongsangbuk-do", "경상북도"),
+    ("Gyeongsangnam-do", "경상남도"), ("Chungcheongbuk-do", "충청북도"), ("Chungcheongnam-do", "충청남도"),
+    ("Jeollanam-do", "전라남도"), ("Jeollabuk-do", "전라북도"), ("Jeonbuk State", "전북특별자치도"),
+    ("Gangwon State", "강원특별자치도"), ("Gangwon-do", "강원도"), ("Gyeonggi Province", "경기도"),
+    ("Seoul", "서울특별시"), ("Busan", "부산광역시"), ("Jeju", "제주"), ("Daegu Metropolitan City", "대구광역시"),
+    ("Incheon Metropolitan City", "인천광역시"), ("Gwangju Metropolitan City", "광주광역시"), ("Daejeon", "대전"),
+    ("Ulsan", "울산"), ("Sejong Special Self-Governing City", "세종특별자치시"), ("Jeju Special Self-Governing Province", "제주특별자치도"),
+    ("Seoul Special City", "서울특별시"), ("North Gyeongsang Province", "경상북도"), ("South Chungcheong", "충청남도"),
+    ("Jongno-gu, Seoul", "서울특별시 종로구"), ("Jungnang-gu, Seoul", "서울특별시 중랑구"), ("Gangnam-gu, Seoul", "서울특별시 강남구"),
+    ("Haeundae-gu, Busan", "부산광역시 해운대구"), ("Busanjin-gu, Busan", "부산광역시 부산진구"), ("Suseong-gu, Daegu", "대구광역시 수성구"),
+    ("Michuhol-gu, Incheon", "인천광역시 미추홀구"), ("Yuseong-gu, Daejeon", "대전광역시 유성구"), ("Ulju-gun, Ulsan", "울산광역시 울주군"),
+    ("Gangneung-si, Gangwon State", "강원특별자치도 강릉시"), ("Cheorwon-gun, Gangwon-do", "강원도 철원군"),
+    ("Ulleung-gun, Gyeongsangbuk-do", "경상북도 울릉군"), ("Miryang-si, Gyeongsangnam-do", "경상남도 밀양시"),
+    ("Uijeongbu-si, Gyeonggi-do", "경기도 의정부시"), ("Namyangju-si, Gyeonggi-do", "경기도 남양주시"),
+    ("Cheonan-si, Chungcheongnam-do", "충청남도 천안시"), ("Jeongeup-si, Jeollabuk-do", "전라북도 정읍시"),
+    ("Gwangyang-si, Jeollanam-do", "전라남도 광양시"), ("Seogwipo-si, Jeju-do", "제주도 서귀포시"),
+    ("Gunwi-gun, Daegu", "대구광역시 군위군"), ("Gwangju-si, Gyeonggi-do", "경기도 광주시"), ("Gwangju", "광주"),
+]
+
+
+@pytest.mark.parametrize(("english", "korean"), OFFICIAL)
+def test_official_english_names_read_as_the_korean_ones(english: str, korean: str) -> None:
+    assert normalise_region(english) == normalise_region(korean)
+    assert Facts(region=english).region == str(normalise_region(korean))
+
+
+@pytest.mark.parametrize("text", [
+    "Seongnam, Gyeonggi-do", "Gyeonggi-do, Seongnam-si", "seongnam si, gyeonggi do", "SEONGNAM-SI GYEONGGI-DO",
+    "Seongnam City, Gyeonggi Province", "  Seongnam ,Gyeonggi  ", "Seong-nam, Gyeong-gi", "Seongnam-si",
+    "Bundang-gu, Seongnam-si, Gyeonggi-do", "Gyeonggi-do Seongnam-si Bundang-gu", "Seongnam, Gyeonggi, South Korea",
+])
+def test_spaces_commas_hyphens_case_and_order(text: str) -> None:
+    assert normalise_region(text) == normalise_region("경기도 성남시")
+
+
+@pytest.mark.parametrize("text", ["I like apples", "my house", "hello", "123 Teheran-ro, Gangnam-gu, Seoul",
+                                  "Tokyo", "New York", "Seoul, Busan", "Seongnam, Seoul", "Korea"])
+def test_what_is_not_one_region_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        normalise_region(text)
+    with pytest.raises(InvalidInputError):
+        parse_facts({"region": text})
+
+
+def test_a_district_name_of_several_cities_needs_its_city() -> None:
+    with pytest.raises(ValueError, match="several 시·도"):
+        normalise_region("Jung-gu")
+    assert str(normalise_region("Jung-gu, Busan")) == "부산광역시 중구"
+    assert str(normalise_region("Jung-gu, Seoul")) == "서울특별시 중구"
+    with pytest.raises(ValueError, match="several 시·도"):
+        normalise_region("Goseong-gun")
+    assert str(normalise_region("Goseong-gun, Gangwon")) == "강원특별자치도 고성군"
+
+
+def test_the_names_read_are_the_catalogues_local_governments(gov24_dir: Path) -> None:
+    """The 시·군·구 table is exactly the catalogue's local-government agencies (plus Jeju's two cities), and each
+    of them, written as '<name>-<unit>, <시·도>' in RR, reads back as the agency's area."""
+    from connectors.eligibility.regions_en import romanise
+
+    rows = raw_rows(gov24_dir, "gov24_serviceList_snapshot.json")
+    agencies = {r["소관기관명"] for r in rows if r["소관기관유형"] == "시군구"}
+    table = {f"{s} {g}" for s, names in SIGUNGU.items() for g in names}
+    assert table - agencies == {"제주특별자치도 제주시", "제주특별자치도 서귀포시"} and agencies <= table
+    assert set(SIGUNGU) == set(SIDO)
+    unit = {"시": "si", "군": "gun", "구": "gu", "도": "do"}
+    for agency in sorted(agencies):
+        sido, name = agency.split()
+        area = agency_area(agency)
+        short = next(k for k, v in SIDO_ALIASES.items() if v == sido and len(k) == 2)  # 충청북도 → 충북 (Chungbuk)
+        english = f"{romanise(name[:-1]).title()}-{unit[name[-1]]}, {romanise(short).title()}"
+        assert normalise_region(english) == area, english
