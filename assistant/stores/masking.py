@@ -19,8 +19,12 @@ What is masked, per event (Rasa's event JSON):
   a citizen's, so bot text masks (a) what is personal by nature: ``rrn``, ``card`` and ``account`` numbers, and
   (b) every piece of personal data the user gave in the same write (the turn), wherever the assistant echoes it,
   also with other separators (``010 1234 5678`` for ``010-1234-5678``).
-* every other event (``slot`` values, ``agent`` text, ``entities``, reminders, handoffs ...): every string with
-  :func:`find_pii`'s spans masked.
+* ``agent`` (a human agent's text): every string with :func:`find_pii`'s spans masked, like the user's.
+* every other event (``slot`` values, ``entities``, reminders, handoffs ...): masked like bot text.
+  These are values the engine and its actions set: a citizen's phone number reaches a slot only from their message,
+  in the same write, where it is masked as an echo; running the full detector over them instead masked identifiers
+  that look like numbers (the catalogue's service id ``B01000300003`` read as a mobile number, breaking the
+  ``eligible_services`` slot and its gov.kr links).
 
 Keys that hold names the engine needs verbatim (:data:`VERBATIM_KEYS`: event, intent, action, slot and entity
 names, message ids, channels, policies) are never changed.
@@ -216,7 +220,8 @@ def mask_event(event: Mapping[str, Any], pii: Sequence[tuple[str, str]] = ()) ->
     kind = event.get("event")
     if kind == "user":
         return _mask_user(event)
-    walked = _walk(dict(event), _bot_masker(pii) if kind == "bot" else mask_text)
+    # a human agent's text is free text like the user's; everything else is the assistant's own data
+    walked = _walk(dict(event), mask_text if kind == "agent" else _bot_masker(pii))
     assert isinstance(walked, dict)
     return walked
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from assistant.errors import DuplicateMessageError
 from assistant.nlu.pii import find_pii
-from assistant.stores.masking import mask_event, mask_reply, mask_text
+from assistant.stores.masking import mask_event, mask_events, mask_reply, mask_text
 from assistant.stores.trackers import SQLTrackerStore, conversations, events_table, processed_messages
 
 #: (kind, as the user writes it); numbers unique enough not to appear by chance anywhere else in a database
@@ -276,3 +276,17 @@ def test_bot_text_numbers_in_any_layout_the_detector_knows(written: str) -> None
     expected = mask_text(text)
     assert expected != text  # the detector finds it (so the test is about the pre-check)
     assert mask_event({"event": "bot", "text": text})["text"] == expected
+
+
+def test_identifiers_set_by_actions_are_not_taken_for_personal_data() -> None:
+    """Slot values and custom data the assistant sets are masked like bot text, not by the full detector: the
+    catalogue's service id B01000300003 (its digits read as a mobile number) and its gov.kr URL stay intact, while
+    a phone number the user gave in the same turn is masked wherever it is repeated."""
+    service = {"service_id": "B01000300003", "service_name": "청년 월세 지원",
+               "url": "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/B01000300003"}
+    user = {"event": "user", "text": "연락처는 010-2468-1357 입니다", "parse_data": {"entities": []}}
+    events = [user, {"event": "slot", "name": "eligible_services", "value": [service]},
+              {"event": "slot", "name": "contact", "value": "01024681357"}]
+    _, services, contact = mask_events(events)
+    assert services["value"] == [service]
+    assert contact["value"] == "<phone>"
