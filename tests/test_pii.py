@@ -58,6 +58,10 @@ CLEAN = [
     "2025년 3월 2일부터 12월 31일까지",
     "👍🙏🇰🇷",
     "",
+    # machine identifiers whose digits read as a number (a UUID, a catalogue service id, a hex token)
+    "동의 6f21ea69-2729-4110-a1fb-b311c971aaa5 확인",
+    "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/B01000300003",
+    "consent 4f3a01012345678901234567890abcde",
 ]
 
 

@@ -221,6 +221,25 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+_NUMBER_KINDS = frozenset({"rrn", "card", "phone", "account"})
+_ID_TOKEN = re.compile(r"[0-9A-Za-z_-]+")
+_NON_HEX_LETTER = re.compile(r"[G-Zg-z]")
+
+
+def _inside_identifier(text: str, span: PiiSpan) -> bool:
+    """Whether ``span`` lies inside a machine identifier rather than being a number of its own: the run of ASCII
+    letters, digits, ``-`` and ``_`` around it has letters, and all of them are hex digits (``6f21ea69-2729-4110-a1fb-…``
+    a UUID, ``B01000300003`` a catalogue service id, ``4f3a…`` a token). A label touching a number (``tel010-…``,
+    ``\\n010-…`` in a JSON log line) has other letters and stays personal data; so does a number with no letters."""
+    start, end = span.start, span.end
+    while start > 0 and _ID_TOKEN.fullmatch(text[start - 1]):
+        start -= 1
+    while end < len(text) and _ID_TOKEN.fullmatch(text[end]):
+        end += 1
+    token = text[start:end]
+    return any(c.isascii() and c.isalpha() for c in token) and not _NON_HEX_LETTER.search(token)
+
+
 def find_pii(text: str) -> list[PiiSpan]:
     """Personal-data spans in ``text``, sorted, non-overlapping (earlier kinds in the table win ties).
 
@@ -251,6 +270,7 @@ def find_pii(text: str) -> list[PiiSpan]:
         for m in rx.finditer(text):
             if any(c.isdigit() for c in m.group()):
                 found.append(PiiSpan("address", m.start(), m.end()))
+    found = [f for f in found if f.kind not in _NUMBER_KINDS or not _inside_identifier(text, f)]
     # Resolve overlaps: earliest start, then longest, then table order (already the append order).
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))
     out: list[PiiSpan] = []

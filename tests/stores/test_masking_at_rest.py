@@ -286,7 +286,9 @@ def test_identifiers_set_by_actions_are_not_taken_for_personal_data() -> None:
                "url": "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/B01000300003"}
     user = {"event": "user", "text": "연락처는 010-2468-1357 입니다", "parse_data": {"entities": []}}
     events = [user, {"event": "slot", "name": "eligible_services", "value": [service]},
-              {"event": "slot", "name": "contact", "value": "01024681357"}]
-    _, services, contact = mask_events(events)
+              {"event": "slot", "name": "contact", "value": "01024681357"},
+              {"event": "slot", "name": "mydata_pending_consent", "value": "6f21ea69-2729-4110-a1fb-b311c971aaa5"}]
+    _, services, contact, consent = mask_events(events)
+    assert consent["value"] == "6f21ea69-2729-4110-a1fb-b311c971aaa5"  # a UUID's "69-2729-4110" is no account number
     assert services["value"] == [service]
     assert contact["value"] == "<phone>"
