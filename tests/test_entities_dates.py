@@ -58,6 +58,10 @@ def _extract(text: str, now: dt.datetime = REF) -> list[tuple[str, str, object]]
         ("in 3 days", [(TIME, "in 3 days", _days(3))]),
         ("2 weeks ago", [(TIME, "2 weeks ago", _days(-14))]),
         ("March 2, 2025", [(TIME, "March 2, 2025", "2025-03-02")]),
+        # English month names without a preposition; REF is 25 Nov 2026, so March without a year is next year's
+        ("March 3", [(TIME, "March 3", dt.date(TODAY.year + 1, 3, 3).isoformat())]),
+        ("3 March 2027", [(TIME, "3 March 2027", "2027-03-03")]),
+        ("november 30", [(TIME, "november 30", dt.date(TODAY.year, 11, 30).isoformat())]),
         ("1990년 2월 31일", [(INVALID_TIME, "1990년 2월 31일", None)]),
         ("13월 1일", [(INVALID_TIME, "13월 1일", None)]),
         ("February 30, 2024", [(INVALID_TIME, "February 30, 2024", None)]),
@@ -145,6 +149,18 @@ def test_time_of_day_in_the_past_preference() -> None:
         ("for 2 weeks", "2 weeks", 2, "week", 2 * 7 * 86400),
         ("it takes an hour", "an hour", 1, "hour", 3600),
         ("30 minutes", "30 minutes", 30, "minute", 1800),
+        # halves, in the next smaller unit (Duckling's nPlusOneHalf); a month is 30 days
+        ("1시간 반 걸려요", "1시간 반", 90, "minute", 3600 + 1800),
+        ("세 시간 반 동안", "세 시간 반 동안", 210, "minute", 3 * 3600 + 1800),
+        ("한 달 반 정도", "한 달 반", 45, "day", 45 * 86400),
+        ("3개월 반", "3개월 반", 105, "day", (3 * 30 + 15) * 86400),
+        ("1년 반 동안 살았어요", "1년 반 동안", 18, "month", 18 * 30 * 86400),
+        ("반년 동안", "반년 동안", 6, "month", 6 * 30 * 86400),
+        ("반 년", "반 년", 6, "month", 6 * 30 * 86400),
+        ("an hour and a half", "an hour and a half", 90, "minute", 5400),
+        ("two and a half years", "two and a half years", 30, "month", 30 * 30 * 86400),
+        ("half an hour", "half an hour", 30, "minute", 1800),
+        ("half a year", "half a year", 6, "month", 6 * 30 * 86400),
     ],
 )
 def test_durations(text: str, surface: str, n: int, unit: str, seconds: int) -> None:
@@ -161,6 +177,12 @@ def test_durations(text: str, surface: str, n: int, unit: str, seconds: int) -> 
         ("11월", "11월", f"{TODAY.year}-11"),  # the current month counts
         ("2027년 5월", "2027년 5월", "2027-05"),
         ("due in March", "March", f"{TODAY.year + 1}-03"),
+        # a bare English month name, no preposition
+        ("march", "march", f"{TODAY.year + 1}-03"),
+        ("I moved here March", "March", f"{TODAY.year + 1}-03"),
+        ("December please", "December", f"{TODAY.year}-12"),
+        ("March 2027", "March 2027", "2027-03"),
+        ("may 2025", "may 2025", "2025-05"),  # with a year, "may" is a month
     ],
 )
 def test_month_alone(text: str, surface: str, value: str) -> None:
@@ -182,6 +204,11 @@ def test_month_alone(text: str, surface: str, value: str) -> None:
         ("한시적 지원금", []),  # 한시 (temporary) is a word, not one o'clock
         ("한시름 놓았어요", []),
         ("열두시", [(TIME, "열두시")]),
+        ("may I apply?", []),  # "may" alone is a verb
+        ("1시간 반 후", []),  # a time offset (hours are not resolved as dates), never a 1-hour duration
+        ("반반 치킨", []),
+        ("반장 선거", []),
+        ("10시 반에", [(TIME, "10시 반")]),  # a clock time, not a duration
     ],
 )
 def test_time_and_duration_boundaries(text: str, expected: list[tuple[str, str]]) -> None:

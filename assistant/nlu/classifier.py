@@ -27,6 +27,20 @@ AUROC of in-scope vs out-of-scope on validation / test): max probability
 help either. The lexical features and the out_of_scope class lifted the max
 probability to 0.979 / 0.970; adding centroid cosine to it gained about 0.005
 in-scope accuracy at 0.80 recall, not worth another parameter.
+
+Against the CLINC150 targets (in-scope accuracy >= 0.95 and out-of-scope recall
+>= 0.80 on test, threshold chosen on val + oos_val; ``bench/nlu_clinc150_oos_scores.py``):
+nothing measured reaches both. Shipped (max probability): 0.943 / 0.777.
+kNN cosine to the in-scope training examples (k = 1..20): 0.894-0.905 /
+0.76-0.81 (AUROC 0.941-0.955); Mahalanobis (class means, shared covariance):
+0.903 / 0.730; geometric ensembles of this model with the embedding-only and
+TF-IDF-only regressions: at most 0.947 / 0.772 (closed-set accuracy 0.957,
+below this model's 0.959); the learned combiner (:mod:`assistant.nlu.oos`,
+``oos_score="learned"``) 0.952 / 0.788, with a kNN-10 feature 0.952 / 0.792.
+Even with the threshold read off test at recall 0.80 (analysis only), no
+score gives more than 0.952 in-scope accuracy: the closed-set accuracy of the
+classifier (0.959) is the limit, and neither a linear SVM on the same
+features (0.959) nor an MLP on the embedding (0.955) raised it.
 """
 
 from __future__ import annotations

@@ -23,7 +23,11 @@ Durations ("3개월", "두 달 동안", "3시간", "10일간", "2 weeks", "an ho
 entity ``duration`` shaped as Rasa shows Duckling's: ``value`` the count (3),
 ``additional_info`` ``{"type": "value", "value": 3, "unit": "month", "month":
 3, "normalized": {"value": 7776000, "unit": "second"}}`` (Duckling's
-normalisation: a month is 30 days, a year 365). "N일" alone is a day of the
+normalisation: a month is 30 days, a year 365). A half ("1시간 반", "한 달
+반", "1년 반", "an hour and a half", "two and a half years") is expressed in
+the next smaller unit, as Duckling's ``nPlusOneHalf`` does: 90 minutes (5,400
+s), 45 days, 18 months; "반년" / "half a year" is 6 months, "half an hour" 30
+minutes. "N일" alone is a day of the
 month in Korean, so a day count needs 간/동안 ("3일 동안"); "3개월 후" and "in 2
 weeks" stay dates (the longer expression wins).
 
@@ -34,6 +38,10 @@ Conventions (documented because they are choices):
   week; "지난주 금요일" the Friday of last week; "last Friday" the latest Friday
   before today; a bare "금요일" / "Friday" / "coming Friday" the first Friday
   after today.
+* An English month name alone ("march", "I moved in March") is that month
+  (the next one with ``prefer="future"``), except "may", which is a verb as
+  often as a month: it needs a preposition ("in May"), a day ("May 3") or a
+  year ("May 2027"). "March 2027" is the month of that year.
 * A month and day without a year ("3월 2일") is the next such date on or after
   today (``prefer="future"``) or the latest on or before today (``"past"``).
   Two-digit years: 00..(this year's last two digits) are 20xx, others 19xx.
@@ -92,6 +100,11 @@ _UNITS = {
 }  # fmt: skip
 _KO_AM = {"오전": "am", "아침": "am", "새벽": "am", "오후": "pm", "저녁": "pm", "밤": "night", "낮": "day"}
 _EN_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
+#: Month names that stand alone as a month: "may" is left out (a modal verb as often as a month).
+_EN_BARE_MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
+#: Duckling's nPlusOneHalf: "N <unit> and a half" in the next smaller unit (unit → (smaller unit, factor)).
+_HALF = {"hour": ("minute", 60), "minute": ("second", 60), "day": ("hour", 24), "month": ("day", 30), "year": ("month", 12)}
+_KO_HALF_UNITS = {"시간": "hour", "분": "minute", "개월": "month", "달": "month", "년": "year"}
 
 _WD_EN = "|".join(sorted(_EN_WD, key=len, reverse=True))
 _MON_EN = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
@@ -104,13 +117,20 @@ _PATTERNS: list[tuple[str, str]] = [
     ("ym", r"(?P<y>\d{4}|\d{2})\s*년\s*(?P<m>\d{1,2})\s*월(?!\s*\d{1,2}\s*일)"),
     ("mon", r"(?<![\d.])(?P<m>\d{1,2})\s*월(?!\s*\d{1,2}\s*일)"),
     ("en_mon", rf"\b(?:in|since|until|till|by|from|during|before|after)\s+(?P<x>{_EN_MONTH_NAMES})\b(?!\s*\d)"),
+    ("en_mon", rf"\b(?P<x>{_EN_BARE_MONTHS})\b(?!\s*\d)"),
+    ("en_my", rf"\b(?P<mon>{_EN_MONTH_NAMES})\.?,?\s+(?P<y>\d{{4}})\b"),
     ("ko_tod", rf"(?<![\d.])(?:(?P<ampm>{'|'.join(_KO_AM)})\s*)?(?P<h>{_NUM_KO})\s*시(?:\s*(?P<min>\d{{1,2}})\s*분|\s*(?P<half>반))?"),
     ("en_tod", r"\b(?P<h>\d{1,2})(?::(?P<min>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?![a-z])"),
     ("en_tod", r"\b(?P<h>\d{1,2})(?::(?P<min>[0-5]\d))?\s*o['’]?clock\b"),
     ("en_tod", r"(?<![\d:.])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])"),
     ("en_tod", r"\b(?P<noon>noon|midday|midnight)\b"),
-    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>개월|주일|시간|년|달|주|분|초)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가))"),
+    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>개월|주일|시간|년|달|주|분|초)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가|반))"),
     ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>일)\s*(?:간|동안)"),
+    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>개월|시간|년|달|분)\s*(?P<half>반)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가))"),
+    ("ko_dur", r"(?P<n>반)\s*(?P<unit>년)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가))"),
+    ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+(?P<unit>year|month|day|hour|minute|min)s?\s+and\s+a\s+(?P<half>half)\b"),
+    ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+and\s+a\s+(?P<half>half)\s+(?P<unit>year|month|day|hour|minute|min)s?\b"),
+    ("en_dur", r"\b(?P<n>half)\s+an?\s+(?P<unit>year|hour|day|minute)\b"),
     ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+(?P<unit>year|month|week|day|hour|minute|min|second|sec)s?\b(?!\s+(?:old|of\s+age|ago))"),
     ("ko_day", "|".join(sorted(_KO_DAYS, key=len, reverse=True))),
     ("ko_week_wd", rf"(?P<rel>{_REL_KO})\s*주\s*(?P<wd>[월화수목금토일])요일"),
@@ -348,6 +368,8 @@ class DateExtractor:
             return f"{_resolve_year(g['y'], today):04d}-{month:02d}"
         if kind in ("mon", "en_mon"):
             return self._month(int(g["m"]) if kind == "mon" else _EN_MONTHS[g["x"]], today)
+        if kind == "en_my":
+            return f"{int(g['y']):04d}-{_EN_MONTHS[g['mon'].lower()]:02d}"
         if kind == "en_mdy" or kind == "en_dmy":
             month = _EN_MONTHS[g["mon"].lower()]
             if g.get("y"):
@@ -446,8 +468,18 @@ def _is_instant(value: object) -> bool:
 
 
 def _duration(g: dict[str, str | None]) -> tuple[int, dict[str, object]]:
-    """Rasa's duration entity: ``value`` the count; ``additional_info`` Duckling's (unit, count, normalised seconds)."""
+    """Rasa's duration entity: ``value`` the count; ``additional_info`` Duckling's (unit, count, normalised seconds).
+
+    A half ("1시간 반", "반년", "half an hour", "two and a half years") is counted in the next smaller
+    unit (Duckling's ``nPlusOneHalf``): "1시간 반" → 90 minutes, "반년" → 6 months.
+    """
     raw = (g["n"] or "").strip()
-    n = int(raw) if raw.isdigit() else _KO_NATIVE.get(raw) or _EN_NUM[raw]
     unit, seconds = _UNITS[g["unit"] or ""]
+    if raw in ("반", "half") or g.get("half"):
+        whole = 0 if raw in ("반", "half") else (int(raw) if raw.isdigit() else _KO_NATIVE.get(raw) or _EN_NUM[raw])
+        smaller, factor = _HALF[unit]
+        n = whole * factor + factor // 2
+        unit, seconds = _UNITS[smaller]
+    else:
+        n = int(raw) if raw.isdigit() else _KO_NATIVE.get(raw) or _EN_NUM[raw]
     return n, {"type": "value", "value": n, "unit": unit, unit: n, "normalized": {"value": n * seconds, "unit": "second"}}
