@@ -198,10 +198,15 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
     """The ``region`` slot as the eligibility service reads it ("서울특별시 강남구"), or None when unusable.
 
     A lone 시·군·구 ("강남구요" after "서울") completes the 시·도 given before; a value that names no
-    시·도 (or looks like a street address) is unusable.
+    시·도 (or looks like a street address) is unusable. An English message is read whole for a place
+    ("Seongnam, Gyeonggi-do", "I live in Gangnam-gu, Seoul"), which the region entity alone does not give.
     """
     from connectors.eligibility.regions import normalise_region
+    from connectors.eligibility.regions_en import find_english_region
 
+    english = find_english_region(tracker.latest_text() or "")  # "I live in Seongnam, Gyeonggi-do": the lookup
+    if english is not None:  # knows 시·도 names only, and no English 시·군·구
+        return str(english)
     value = tracker.get_slot("region")
     if not value:
         return None

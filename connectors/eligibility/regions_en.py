@@ -218,4 +218,33 @@ def _combine(choice: tuple[Candidate, ...]) -> Area | None:
     return Area(sidos.pop(), None)
 
 
-__all__ = ["EXCEPTIONS", "normalise_english_region", "romanise", "table"]
+__all__ = ["EXCEPTIONS", "find_english_region", "normalise_english_region", "romanise", "table"]
+
+
+_MAX_PLACE_WORDS = 6
+
+
+def find_english_region(text: str) -> Area | None:
+    """The place of residence named inside an English sentence ("I live in Seongnam, Gyeonggi-do" → 경기도 성남시),
+    or ``None`` when none is named (or the name is ambiguous).
+
+    The longest run of consecutive words (at most six, commas kept) that :func:`normalise_english_region` reads
+    wins; the first such run on a tie. Text with Hangul is not read (the Korean path handles it).
+
+    Example:
+        >>> find_english_region("My mother lives in Gangnam-gu, Seoul."), find_english_region("I am 67 years old")
+        (Area(sido='서울특별시', sigungu='강남구'), None)
+    """
+    if re.search(r"[가-힣]", text):
+        return None
+    words = text[:300].split()
+    for size in range(min(_MAX_PLACE_WORDS, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            chunk = " ".join(words[i:i + size]).strip(" .!?\"'()")
+            if not re.search(r"[A-Za-z]", chunk):
+                continue
+            try:
+                return normalise_english_region(chunk)
+            except ValueError:
+                continue
+    return None

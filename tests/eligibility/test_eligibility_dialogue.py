@@ -183,6 +183,10 @@ def test_one_named_service_asks_only_what_it_needs(gov24_settings, gov24_router,
     ("부산에 살아요", [("부산광역시", 0, 2)], "부산광역시"),
     ("경기도 도시에 살아요", [("경기도", 0, 3)], "경기도"),  # 도시 is not a 시
     ("평양에 살아요", [("평양", 0, 2)], None),  # not a region the catalogue knows: asked again
+    # English: the region lookup gives only the 시·도 (Gyeonggi → 경기도); the message is read whole for the 시·군·구
+    ("I live in Seongnam, Gyeonggi-do", [("경기도", 21, 29)], "경기도 성남시"),
+    ("My mother lives in Jung-gu, Busan.", [("부산광역시", 28, 33)], "부산광역시 중구"),
+    ("Busan", [("부산광역시", 0, 5)], "부산광역시"),
 ])
 def test_the_region_as_the_eligibility_service_reads_it(text: str, entities: list[tuple[str, int, int]],
                                                          expected: str | None) -> None:
@@ -192,6 +196,28 @@ def test_the_region_as_the_eligibility_service_reads_it(text: str, entities: lis
     t = ProtocolTracker({"slots": {"region": entities[0][0]}, "events": [], "latest_message": {
         "text": text, "entities": [{"entity": "region", "value": v, "start": a, "end": b} for v, a, b in entities]}})
     assert _usable_region(t) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Suwon please", "경기도 수원시"),  # a 시·군·구 the region lookup does not list: no entity, still read
+    ("Gangnam-gu, Seoul", "서울특별시 강남구"),
+    ("I am 67 years old", None),
+    ("We live in Jung-gu", None),  # 중구 is in several 시·도: asked again rather than guessed
+])
+def test_an_english_place_without_a_region_entity(text: str, expected: str | None) -> None:
+    from assistant.dialogue.sdk import ProtocolTracker
+    from connectors.eligibility.actions import _usable_region
+
+    t = ProtocolTracker({"slots": {"region": None}, "events": [], "latest_message": {"text": text, "entities": []}})
+    assert _usable_region(t) == expected
+
+
+def test_english_conversation_fills_the_district(make_processor, eligibility_url: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=4)
+    turn = say(p, "What benefits can I get?", sender="en-region")
+    assert responses(turn)[-1] == "utter_ask_region"
+    say(p, "I live in Seongnam, Gyeonggi-do", sender="en-region")
+    assert p.tracker_state("en-region")["slots"]["region"] == "경기도 성남시"
 
 
 def test_a_slow_service_costs_one_timeout_and_is_not_called_again(make_processor) -> None:  # type: ignore[no-untyped-def]
