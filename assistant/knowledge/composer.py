@@ -211,7 +211,8 @@ class AnswerComposer:
         document is in both retrievers' top 5); ``overlap`` (share of the
         query's content terms in the top document, or -1 for an English query
         on a Korean document where terms cannot overlap); ``margin`` (fused
-        score of the top document minus the runner-up's).
+        score of the top document minus the best fused score of the other hits,
+        before the rerank stage).
         """
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
@@ -232,7 +233,9 @@ class AnswerComposer:
         else:
             overlap = -1.0  # cross-language without a translation: no lexical evidence either way
         agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
-        margin = top.score - (result.hits[1].score if len(result.hits) > 1 else 0.0)
+        # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
+        # negative when the rerank lifted it past documents the fusion preferred
+        margin = top.fused - max((h.fused for h in result.hits[1:]), default=0.0)
         translated = 1.0 if (result.language != top.doc.language and overlap >= 0) else 0.0
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical,
                    "translated": translated}
