@@ -10,8 +10,8 @@ Sets:
   every Korean citizen question, written without sight of the glossary, to
   compare English with Korean on the same needs (citizen_ko_only).
 
-For BM25 only, dense only and hybrid (the shipped configuration), side by
-side in one run: Recall@1/5/10, MRR@10, query latency p50/p95 (warm, one
+For BM25 only, dense only, hybrid without the rerank stage (hybrid_norr) and
+hybrid (the shipped configuration), side by side in one run: Recall@1/5/10, MRR@10, query latency p50/p95 (warm, one
 query at a time), plus import time and chunks/s. Prints a table and writes
 JSON (default bench/results/retrieval_gov24.json).
 
@@ -126,11 +126,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"import: {rep.documents} docs, {rep.chunks} chunks, {rep.embedded} embedded in {rep.embed_seconds:.1f} s "
           f"({rep.chunks_per_second:.1f} chunks/s), total {rep.seconds:.1f} s; re-import unchanged {rep2.seconds:.1f} s")
-    header = f"{'set':<18} {'mode':<7} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
+    header = f"{'set':<18} {'mode':<11} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
     print(header)
     print("-" * len(header))
-    for mode in ("bm25", "dense", "hybrid"):
-        retr = HybridRetriever(index, embedder, tokenizer, replace(base, mode=mode))
+    variants = {"bm25": replace(base, mode="bm25"), "dense": replace(base, mode="dense"),
+                "hybrid_norr": replace(base, w_field_overlap=0.0), "hybrid": base}
+    for mode, cfg in variants.items():
+        retr = HybridRetriever(index, embedder, tokenizer, cfg)
         retr.warm_up()
         retr.run("워밍업 질문", k=10)
         entry = {"known_item": evaluate(retr, known)}
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins])
         results["modes"][mode] = entry  # type: ignore[index]
         for name, m in entry.items():
-            print(f"{name:<18} {mode:<7} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
+            print(f"{name:<18} {mode:<11} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
                   f"{m['mrr@10']:>7.3f} {m['latency_ms_p50']:>7.1f} {m['latency_ms_p95']:>7.1f}")
     results["config"] = {k: getattr(base, k) for k in base.__dataclass_fields__}
     args.json.parent.mkdir(parents=True, exist_ok=True)

