@@ -96,3 +96,16 @@ def test_english_question_is_not_reranked_against_korean_documents(settings: Set
     assert res.language == "en"
     assert all(h.field_overlap == 0.0 for h in res.hits if h.doc.language == "ko")
 
+
+
+def test_lexical_second_adds_the_second_best_chunk(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(settings.index_dir)
+    cfg = RetrieverConfig(mode="bm25", w_doc_lex=0.0, lexical_second=0.5)
+    hits = HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run("청년 월세 지원 월 30만원", k=5).hits
+    assert hits
+    for h in hits:
+        raw = sorted((c.lexical for c in h.chunks if c.lexical > 0), reverse=True)
+        assert len(raw) >= 2  # title, target and benefit chunks all match
+        assert h.lexical == pytest.approx(raw[0] + 0.5 * raw[1])
+    plain = HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, lexical_second=0.0)).run("청년 월세 지원 월 30만원", k=5).hits
+    assert all(h.lexical == pytest.approx(max(c.lexical for c in h.chunks)) for h in plain)
