@@ -9,7 +9,7 @@ Commands::
     assistant train [--project DIR]             train the intent classifier
     assistant knowledge import gov24 DIR        import the public-service catalogue (open-API JSON)
     assistant knowledge import dir DIR          import .md/.html/.txt documents
-    assistant knowledge status                  what the index holds
+    assistant knowledge status                  what the index holds: version, documents per source, retractions
     assistant knowledge retract SOURCE [DOC_ID ...] [--restore]
                                                 remove documents (all of SOURCE when no id) from the store and the
                                                 indexes without a re-import; --restore lets a re-import bring ids back
@@ -163,8 +163,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     version = current_version(settings.index_dir)
-    sources = DocumentStore(settings.db_url).sources() if (settings.home / "assistant.db").exists() else {}
-    print(json.dumps({"home": str(settings.home), "index_version": version, "sources": sources}, ensure_ascii=False, indent=2))
+    store = DocumentStore(settings.db_url) if (settings.home / "assistant.db").exists() else None
+    sources = store.sources() if store else {}
+    # retracted documents (left out of every later import of their source until 'knowledge retract --restore')
+    retracted = {src: [{"doc_id": d, "retracted_at": when} for d, when in rows]
+                 for src, rows in (store.retractions() if store else {}).items()}
+    print(json.dumps({"home": str(settings.home), "index_version": version, "sources": sources, "retractions": retracted},
+                     ensure_ascii=False, indent=2))
     return 0
 
 

@@ -7,6 +7,14 @@ instead of a second turn (case C07).
 Response: a list of ``{"recipient_id", "text", "buttons"?, "custom"?}``;
 citations travel in ``custom.citations``. (Rasa docs: "Your Own Website" /
 REST channel.)
+
+Retrieval filters ride in Rasa's free-form ``metadata``:
+``{"sender": "u1", "message": "...", "metadata": {"filters": {"agency": "서울특별시" | [...],
+"language": "ko" | "en", "on_date": "YYYY-MM-DD"}}}`` (every key optional; see
+:class:`~assistant.knowledge.retriever.RetrievalFilters`). :func:`to_user_message` validates them
+(a bad value is an :class:`~assistant.errors.InvalidInputError`, HTTP 400) and sets
+:data:`~assistant.knowledge.retriever.request_filters` for the request being handled, so the
+knowledge answer of this turn only cites documents they allow; the metadata is kept as sent.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.errors import InvalidInputError
+from assistant.knowledge.retriever import RetrievalFilters, request_filters
 
 CHANNEL = "rest"
 
@@ -38,8 +48,46 @@ class RestMessage(BaseModel):
         return v
 
 
+_FILTER_KEYS = ("agency", "language", "on_date")
+
+
+def retrieval_filters(metadata: dict[str, Any]) -> RetrievalFilters | None:
+    """The retrieval filters of a message's ``metadata.filters`` (None when it has none).
+
+    Raises:
+        InvalidInputError: ``filters`` is not an object, has a key other than ``agency`` / ``language`` /
+            ``on_date``, or a value :class:`RetrievalFilters` rejects (blank agency, a language other than
+            ko/en, a date that is not ``YYYY-MM-DD``).
+    """
+    raw = metadata.get("filters")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InvalidInputError("metadata.filters must be an object with agency, language and/or on_date")
+    unknown = sorted(set(raw) - set(_FILTER_KEYS))
+    if unknown:
+        raise InvalidInputError(f"metadata.filters: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(_FILTER_KEYS)}")
+    agency = raw.get("agency")
+    agencies = [agency] if isinstance(agency, str) else agency if agency is not None else []
+    if not isinstance(agencies, list) or not all(isinstance(a, str) for a in agencies):
+        raise InvalidInputError("metadata.filters.agency must be a string or a list of strings")
+    for key in ("language", "on_date"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise InvalidInputError(f"metadata.filters.{key} must be a string")
+    try:
+        return RetrievalFilters(tuple(agencies), raw.get("language"), raw.get("on_date"))
+    except InvalidInputError as e:
+        raise InvalidInputError(f"metadata.filters: {e}") from e
+
+
 def to_user_message(body: RestMessage) -> UserMessage:
-    """Turn a webhook body into the engine's :class:`UserMessage` (``message_id`` goes into ``metadata``)."""
+    """Turn a webhook body into the engine's :class:`UserMessage` (``message_id`` goes into ``metadata``), and set
+    this request's retrieval filters from ``metadata.filters`` (None when absent).
+
+    Raises:
+        InvalidInputError: bad ``metadata.filters`` (see :func:`retrieval_filters`).
+    """
+    request_filters.set(retrieval_filters(body.metadata))
     metadata = dict(body.metadata)
     if body.message_id is not None:
         metadata["message_id"] = body.message_id

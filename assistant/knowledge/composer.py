@@ -184,15 +184,25 @@ class AnswerComposer:
     """
 
     def __init__(self, index: KnowledgeIndex, tokenizer: KoreanTokenizer, threshold: float = 0.5, oos_threshold: float = 0.5) -> None:
-        self.index = index
         self.tokenizer = tokenizer
         self.threshold = threshold
         self.oos_threshold = oos_threshold
-        self._doc_chunks: dict[str, list[Chunk]] = {}
-        for c in index.chunks:
-            self._doc_chunks.setdefault(c.doc_id, []).append(c)
-        self._doc_terms: dict[str, frozenset[str]] = {}
+        self._use_index(index)
         self.gate = AnswerabilityGate.load()
+
+    def _use_index(self, index: KnowledgeIndex) -> None:
+        doc_chunks: dict[str, list[Chunk]] = {}
+        for c in index.chunks:
+            doc_chunks.setdefault(c.doc_id, []).append(c)
+        self._doc_chunks = doc_chunks
+        self._doc_terms: dict[str, frozenset[str]] = {}
+        self.index = index
+
+    def _follow(self, result: RetrievalResult) -> None:
+        """Quote from the index the result came from (the retriever reloads it after an import or a retraction)."""
+        # forward only (versions are named by build time), so a slow query on the old index cannot switch back
+        if result.index is not None and result.index is not self.index and result.index.version > self.index.version:
+            self._use_index(result.index)
 
     def _terms_of(self, doc_id: str) -> frozenset[str]:
         if doc_id not in self._doc_terms:
@@ -211,10 +221,12 @@ class AnswerComposer:
         document is in both retrievers' top 5); ``overlap`` (share of the
         query's content terms in the top document, or -1 for an English query
         on a Korean document where terms cannot overlap); ``margin`` (fused
-        score of the top document minus the runner-up's).
+        score of the top document minus the best fused score of the other hits,
+        before the rerank stage).
         """
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
+        self._follow(result)
         top = result.hits[0]
         terms = set(result.terms)
         doc_terms = self._terms_of(top.doc.doc_id)
@@ -232,7 +244,9 @@ class AnswerComposer:
         else:
             overlap = -1.0  # cross-language without a translation: no lexical evidence either way
         agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
-        margin = top.score - (result.hits[1].score if len(result.hits) > 1 else 0.0)
+        # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
+        # negative when the rerank lifted it past documents the fusion preferred
+        margin = top.fused - max((h.fused for h in result.hits[1:]), default=0.0)
         translated = 1.0 if (result.language != top.doc.language and overlap >= 0) else 0.0
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical,
                    "translated": translated}

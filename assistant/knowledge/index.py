@@ -74,6 +74,8 @@ class KnowledgeIndex:
             ``i`` is ``doc_order[i]``.
         vocabulary: the lexical terms seen in the corpus.
         embedder_name: the embedder that built the vectors; queries must use the same.
+        home: the ``index/`` directory it was loaded from (``None`` when built in memory); a
+            :class:`~assistant.knowledge.retriever.HybridRetriever` follows its ``CURRENT`` pointer.
     """
 
     chunks: list[Chunk]
@@ -86,6 +88,7 @@ class KnowledgeIndex:
     vocabulary: frozenset[str]
     embedder_name: str
     version: str
+    home: Path | None = None
 
 
 def build_index(
@@ -250,4 +253,16 @@ def load_index(home_index: Path) -> KnowledgeIndex:
         vocabulary=vocab,
         embedder_name=manifest["embedder"],
         version=version,
+        home=home_index,
     )
+
+
+def pointer_stamp(home_index: Path) -> tuple[int, int] | None:
+    """A cheap identity of the ``CURRENT`` pointer (inode, mtime in ns), or ``None`` when absent: it changes
+    whenever an import or a retraction activates a new version (the pointer is replaced by ``os.replace``).
+    One ``stat`` call (microseconds), so it can be checked on every query."""
+    try:
+        st = (home_index / "CURRENT").stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)

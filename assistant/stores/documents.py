@@ -170,6 +170,16 @@ class DocumentStore:
         with self.engine.connect() as conn:
             return {r.doc_id for r in conn.execute(select(retractions.c.doc_id).where(retractions.c.source == source))}
 
+    def retractions(self) -> dict[str, list[tuple[str, str]]]:
+        """Every recorded retraction: source → ``[(doc_id, retracted_at ISO timestamp), ...]`` sorted by time, then id."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(retractions.c.source, retractions.c.doc_id, retractions.c.retracted_at)
+                                .order_by(retractions.c.source, retractions.c.retracted_at, retractions.c.doc_id))
+            for r in rows:
+                out.setdefault(r.source, []).append((r.doc_id, r.retracted_at))
+        return out
+
     def restore(self, source: str, doc_ids: Iterable[str]) -> list[str]:
         """Forget retractions, so the next import of ``source`` brings these documents back; returns those forgotten."""
         wanted = sorted(set(doc_ids))

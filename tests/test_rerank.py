@@ -1,0 +1,111 @@
+"""The retriever's rerank stage (whole-query character-bigram overlap) on a tiny corpus."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pytest
+
+from assistant.knowledge.chunking import chunk_document
+from assistant.knowledge.documents import Document, Section
+from assistant.knowledge.index import load_index
+from assistant.knowledge.ingest import import_documents
+from assistant.knowledge.retriever import CharOverlapReranker, HybridRetriever, RetrieverConfig
+from assistant.nlu.tokenizer import KoreanTokenizer
+from assistant.settings import Settings
+
+
+def _doc(doc_id: str, agency: str, benefit: str) -> Document:
+    return Document(doc_id, "청년 월세 지원", agency, f"https://www.gov.kr/portal/rcvfvrSvc/dtlEx/{doc_id}", "ko", "2026-01-01", "gov24",
+                    (Section("지원대상", "무주택 청년 1인 가구"), Section("지원내용", benefit)), {"service_id": doc_id})
+
+
+#: The same programme run by three local governments; only the amounts differ (the case the rerank is for).
+CORPUS = [
+    _doc("R1", "경기도 안양시", "청년에게 월 20만원의 월세를 최대 12개월 지원"),
+    _doc("R2", "경기도 수원시", "청년에게 월 30만원의 월세를 최대 10개월 지원"),
+    _doc("R3", "서울특별시", "청년에게 월 10만원의 월세를 최대 12개월 지원"),
+    Document("E1", "Youth rent support", "Seoul", "https://example.org/e1", "en", "2026-01-01", "bundled",
+             (Section("Who", "young people renting alone"), Section("What", "up to 200,000 won a month for rent")), {}),
+]
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory, embedder) -> Settings:  # type: ignore[no-untyped-def]
+    s = Settings(home=tmp_path_factory.mktemp("rerank"))
+    import_documents(s, "gov24", CORPUS[:3], embedder, progress=False)
+    import_documents(s, "bundled", CORPUS[3:], embedder, progress=False)
+    return s
+
+
+def _bigrams(text: str) -> set[str]:
+    s = "".join(text.lower().split())
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def _expected_overlap(query: str, doc_id: str) -> float:
+    """The documented formula computed directly from the documents' chunks with Python sets."""
+    chunk_grams = {d.doc_id: set().union(*(_bigrams(c.text) for c in chunk_document(d))) for d in CORPUS}
+    n = len(CORPUS)
+
+    def idf(g: str) -> float:
+        df = sum(g in grams for grams in chunk_grams.values())
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    q = _bigrams(query)
+    return sum(idf(g) for g in q & chunk_grams[doc_id]) / sum(idf(g) for g in q)
+
+
+def test_overlap_is_the_idf_weighted_share_of_query_bigrams(settings: Settings) -> None:
+    rr = CharOverlapReranker(load_index(settings.index_dir))
+    query = "청년 월 30만원 월세 지원 (수원)"  # "(수" and "원)" occur in no document: they count against every one
+    got = rr.scores(query, ["R1", "R2", "R3", "E1", "missing"])
+    for d in ("R1", "R2", "R3", "E1"):
+        assert got[d] == pytest.approx(_expected_overlap(query, d), rel=1e-9)
+    assert got["missing"] == 0.0
+    assert got["R2"] > got["R1"] > 0 and got["R2"] < 1.0
+    assert rr.scores("a", ["R1"]) == {"R1": 0.0}  # no bigram at all
+
+
+def test_rerank_puts_the_document_with_the_questions_amount_first(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(settings.index_dir)
+    retriever = HybridRetriever(index, embedder, KoreanTokenizer())
+    res = retriever.run("청년에게 월세 월 30만원 최대 10개월 지원", k=5)
+    top = res.hits[0]
+    assert top.doc.doc_id == "R2"
+    by_id = {h.doc.doc_id: h for h in res.hits}
+    for h in res.hits:
+        # score = fused + w * overlap for documents in the query's language, and the hits are in score order
+        assert h.score == pytest.approx(h.fused + retriever.config.w_field_overlap * h.field_overlap)
+    assert [h.score for h in res.hits] == sorted((h.score for h in res.hits), reverse=True)
+    assert by_id["R2"].field_overlap > by_id["R1"].field_overlap
+    assert "E1" not in by_id or by_id["E1"].field_overlap == 0.0  # another language is never reranked
+
+
+def test_rerank_off_and_other_modes_leave_the_fused_order(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(settings.index_dir)
+    for cfg in (RetrieverConfig(w_field_overlap=0.0), replace(RetrieverConfig(), mode="bm25"), replace(RetrieverConfig(), mode="dense")):
+        hits = HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run("청년 월 30만원 월세", k=5).hits
+        assert all(h.field_overlap == 0.0 and h.score == h.fused for h in hits)
+
+
+def test_english_question_is_not_reranked_against_korean_documents(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    retriever = HybridRetriever(load_index(settings.index_dir), embedder, KoreanTokenizer())
+    res = retriever.run("rent support of 300,000 won a month for young people", k=5)
+    assert res.language == "en"
+    assert all(h.field_overlap == 0.0 for h in res.hits if h.doc.language == "ko")
+
+
+
+def test_lexical_second_adds_the_second_best_chunk(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    index = load_index(settings.index_dir)
+    cfg = RetrieverConfig(mode="bm25", w_doc_lex=0.0, lexical_second=0.5)
+    hits = HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run("청년 월세 지원 월 30만원", k=5).hits
+    assert hits
+    for h in hits:
+        raw = sorted((c.lexical for c in h.chunks if c.lexical > 0), reverse=True)
+        assert len(raw) >= 2  # title, target and benefit chunks all match
+        assert h.lexical == pytest.approx(raw[0] + 0.5 * raw[1])
+    plain = HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, lexical_second=0.0)).run("청년 월세 지원 월 30만원", k=5).hits
+    assert all(h.lexical == pytest.approx(max(c.lexical for c in h.chunks)) for h in plain)
