@@ -22,7 +22,9 @@ Each failed story gets a cause (:func:`assistant.dialogue.e2e.failure_cause`): `
 (the story reached an action, or a form's ``validate_<form>``, whose code is the peer's
 ``actions/`` and no action server runs it: acceptable), or ``engine`` (ours to fix). In the
 stubbed run a failure right after a stubbed custom action is ``custom action effects`` (the real
-action would have set slots or chosen the next step).
+action would have set slots or chosen the next step); a story that expects a form to be done
+with no user turn answering it is ``form turns not in story`` (``rasa test`` scores it on the
+story's own events: see the ``forced`` run).
 
 Prints a table and the failure breakdown; writes ``bench/results/e2e_peers.json`` (counts,
 accuracies, failures by kind and by cause with the custom actions named, engine failures by
@@ -51,6 +53,7 @@ from collections import Counter  # noqa: E402
 
 from assistant.dialogue.e2e import (  # noqa: E402
     CUSTOM_ACTION,
+    CUSTOM_ACTION_EFFECTS,
     E2EReport,
     TestStory,
     build_test_processor,
@@ -82,7 +85,8 @@ class StubActions:
         return ActionResult([], [])
 
 
-def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], stubbed: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], stubbed: bool,
+               forms: set[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Failures by cause (custom actions named, engine failures by kind), and per failed story its cause."""
     causes: Counter[str] = Counter()
     actions: Counter[str] = Counter()
@@ -91,11 +95,11 @@ def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], st
     for t, r in zip(stories, report.results, strict=True):
         if r.passed or r.divergence is None:
             continue
-        cause = failure_cause(t, r, custom, stubbed)
+        cause = failure_cause(t, r, custom, stubbed, forms)
         causes[cause] += 1
         if cause == CUSTOM_ACTION:
             actions[str(missing_custom_action(r.divergence))] += 1
-        elif cause != "engine":
+        elif cause == CUSTOM_ACTION_EFFECTS:
             actions[str(next(s.action for s in reversed(t.story.steps[: r.divergence.step])
                              if getattr(s, "action", None)))] += 1
         else:
@@ -141,8 +145,9 @@ def main() -> None:
             forced = run_stories_forced(processor, stories)
         a, b, f = plain.to_json(), stubbed.to_json(), forced.to_json()
         custom = set(processor.domain.actions) - set(processor.registry.names())
-        causes, plain_causes = _breakdown(stories, plain, custom, stubbed=False)
-        stub_causes, stub_story_causes = _breakdown(stories, stubbed, custom, stubbed=True)
+        forms = set(processor.domain.forms)
+        causes, plain_causes = _breakdown(stories, plain, custom, False, forms)
+        stub_causes, stub_story_causes = _breakdown(stories, stubbed, custom, True, forms)
         only_server = [p.name for p, s in zip(plain.results, stubbed.results, strict=True)
                        if not p.passed and s.passed and p.divergence is not None and _no_server(p.divergence.reason)]
         server_first = sum(1 for p in plain.results if p.divergence is not None and _no_server(p.divergence.reason))

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.actions import Action, ActionRegistry, TurnContext
+from assistant.dialogue.builtin_actions import REQUESTED_SLOT
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
     ACTION_SESSION_START_NAME,
@@ -79,7 +80,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CUSTOM_ACTION", "CUSTOM_ACTION_EFFECTS", "ENGINE", "Divergence", "E2EReport", "StoryResult", "TestStory",
+__all__ = ["CUSTOM_ACTION", "CUSTOM_ACTION_EFFECTS", "ENGINE", "FORM_TURNS", "Divergence", "E2EReport", "StoryResult", "TestStory",
            "build_test_processor", "failure_cause", "load_test_stories", "missing_custom_action", "run_e2e", "run_stories",
            "write_failed_stories"]
 
@@ -239,6 +240,7 @@ class E2EReport:
 CUSTOM_ACTION = "custom action"
 CUSTOM_ACTION_EFFECTS = "custom action effects"
 ENGINE = "engine"
+FORM_TURNS = "form turns not in story"
 _NO_SERVER = re.compile(r"no action server configured for action '([^']+)'")
 
 
@@ -248,8 +250,9 @@ def missing_custom_action(divergence: Divergence) -> str | None:
     return m.group(1) if m else None
 
 
-def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collection[str], stubbed: bool = False) -> str:
-    """Why a story failed: :data:`CUSTOM_ACTION`, :data:`CUSTOM_ACTION_EFFECTS` or :data:`ENGINE`.
+def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collection[str], stubbed: bool = False,
+                  forms: Collection[str] = ()) -> str:
+    """Why a story failed: :data:`CUSTOM_ACTION`, :data:`CUSTOM_ACTION_EFFECTS`, :data:`FORM_TURNS` or :data:`ENGINE`.
 
     * ``custom action``: the engine ran the action the story expects (or a form whose
       ``validate_<form>`` / ``action_ask_*`` it calls), and that needs a custom action in
@@ -257,6 +260,10 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
     * ``custom action effects`` (``stubbed``: custom actions ran as no-ops): the divergence is the
       first step after a custom action the story expects: a slot it sets, or the next action,
       which may depend on what the real action does;
+    * ``form turns not in story``: the story expects a form (one of ``forms``) to be done
+      (``active_loop: null``, ``requested_slot: null``) with no user turn answering its questions;
+      ``rasa test`` scores that on the story's own events, a real run asks the questions
+      (see :mod:`assistant.dialogue.e2e_forced` for Rasa's reading);
     * ``engine``: anything else (a wrong intent, entity, action, slot or loop of ours).
 
     Raises:
@@ -268,6 +275,9 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
     missing = missing_custom_action(d)
     if d.kind == "action_failed" and missing is not None and missing in custom_actions:
         return CUSTOM_ACTION
+    if d.kind == "active_loop" and d.expected is None and d.predicted in forms or \
+            d.kind == "slot" and d.expected == {REQUESTED_SLOT: None} and d.predicted.get(REQUESTED_SLOT) is not None:
+        return FORM_TURNS
     if stubbed and d.kind in ("slot", "action", "active_loop"):
         previous = next((s for s in reversed(test.story.steps[: d.step]) if isinstance(s, ActionStep | IntentStep)), None)
         if isinstance(previous, ActionStep) and previous.action in custom_actions:

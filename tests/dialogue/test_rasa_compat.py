@@ -16,7 +16,15 @@ import pytest
 
 from assistant.dialogue.actions import ActionRegistry, FunctionAction, TurnContext, is_retrieval_action
 from assistant.dialogue.builtin_actions import register_builtins
-from assistant.dialogue.e2e import CUSTOM_ACTION, CUSTOM_ACTION_EFFECTS, ENGINE, failure_cause, load_test_stories, run_stories
+from assistant.dialogue.e2e import (
+    CUSTOM_ACTION,
+    CUSTOM_ACTION_EFFECTS,
+    ENGINE,
+    FORM_TURNS,
+    failure_cause,
+    load_test_stories,
+    run_stories,
+)
 from assistant.dialogue.executors import ActionResult
 from assistant.dialogue.events import ActionExecuted, ActionExecutionRejected, BotUttered, UserUttered
 from assistant.dialogue.forms import FormAction
@@ -415,3 +423,41 @@ stories:
         assert p.load("forced-0").events == []  # nothing was stored
         live = run_stories(p, stories)
         assert not live.results[0].passed  # run for real, the form asks its questions
+
+
+class TestLanguageSlot:
+    @pytest.mark.parametrize(("slot", "expected"), [
+        # a peer project's "language" slot (a programming language, filled from an entity) is not ours
+        ("  language:\n    type: categorical\n    values: [english]\n    mappings: [{type: from_entity, entity: city}]\n", None),
+        # the bundled kind: the conversation's language, filled by the engine
+        ("  language:\n    type: categorical\n    values: [ko, en]\n    influence_conversation: false\n"
+         "    mappings: [{type: custom}]\n", "ko"),
+    ])
+    def test_only_the_conversation_language_slot_is_filled(self, tmp_path: Path, slot: str, expected: str | None) -> None:
+        p = _processor(tmp_path, domain=DOMAIN.replace("slots:\n", "slots:\n" + slot, 1))
+        _say(p, "/greet")  # a payload keeps the conversation's language (Korean by default)
+        assert p.load("c1").get_slot("language") == expected
+        if expected is None:  # and the stories still match: greet → utter_greet
+            assert [e.action_name for e in p.load("c1").events if isinstance(e, ActionExecuted)][-2] == "utter_greet"
+
+
+def test_a_form_the_story_writes_as_done_is_not_an_engine_failure(tmp_path: Path) -> None:
+    p = _processor(tmp_path)
+    path = tmp_path / "tests.yml"
+    path.write_text("""
+version: "3.1"
+stories:
+- story: order in one step
+  steps:
+  - intent: order
+  - action: order_form
+  - active_loop: order_form
+  - active_loop: null
+  - action: utter_done
+""", encoding="utf-8")
+    stories = load_test_stories(path)
+    result = run_stories(p, stories).results[0]
+    assert result.divergence is not None and result.divergence.kind == "active_loop"
+    assert result.divergence.predicted == "order_form"
+    assert failure_cause(stories[0], result, set(), False, set(p.domain.forms)) == FORM_TURNS
+    assert failure_cause(stories[0], result, set(), False, set()) == ENGINE
