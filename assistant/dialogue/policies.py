@@ -106,10 +106,13 @@ class FormPolicy:
             return None if loop.rejected else Prediction(loop.name, self.name)
         if latest in (loop.name, "action_repeat", "action_handoff"):
             return Prediction(ACTION_LISTEN_NAME, self.name)
-        # a digression was answered: let a rule finish its steps, then the form re-asks
-        rule = self.rules.predict(tracker, context)
-        if rule is not None and rule.action != ACTION_LISTEN_NAME:
-            return rule
+        # a digression was answered: let a rule finish its steps, then the form re-asks. A rule written for
+        # this form's unhappy path (condition ``active_loop: <form>``) waits for the user where it ends or
+        # where its next step is the user's, as Rasa's rules do (a Rasa rule returns to the form only
+        # when it ends with the form's action).
+        m = match_rules(self.rules.rules, tracker, context.settings.intent_threshold)
+        if m is not None and m.action and (m.action != ACTION_LISTEN_NAME or not m.complete or loop.name in m.loops):
+            return Prediction(m.action, self.rules.name)
         return Prediction(loop.name, self.name)
 
 

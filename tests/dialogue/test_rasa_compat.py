@@ -26,12 +26,13 @@ from assistant.dialogue.e2e import (
     run_stories,
 )
 from assistant.dialogue.executors import ActionResult
-from assistant.dialogue.events import ActionExecuted, ActionExecutionRejected, BotUttered, UserUttered
+from assistant.dialogue.events import ActionExecuted, ActionExecutionRejected, ActiveLoop, BotUttered, UserUttered
 from assistant.dialogue.forms import FormAction
 from assistant.dialogue.memoization import StoryLookup, collapse_loops
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.policies import PolicyEnsemble
 from assistant.dialogue.processor import MessageProcessor
+from assistant.dialogue.rules import match_rules
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.dialogue.validators import ValidatorRegistry
 from assistant.nlu.project import load_project
@@ -461,3 +462,60 @@ stories:
     assert result.divergence.predicted == "order_form"
     assert failure_cause(stories[0], result, set(), False, set(p.domain.forms)) == FORM_TURNS
     assert failure_cause(stories[0], result, set(), False, set()) == ENGINE
+
+
+class TestRuleStates:
+    RULES = """
+version: "3.1"
+rules:
+- rule: activate the order form
+  steps:
+  - intent: order
+  - action: order_form
+  - active_loop: order_form
+- rule: submit the order form
+  condition:
+  - active_loop: order_form
+  steps:
+  - action: order_form
+  - active_loop: null
+  - action: utter_done
+"""
+
+    @pytest.mark.parametrize(("loop_events", "expected"), [
+        ([ActiveLoop("order_form")], "action_listen"),  # the form asks: wait for the answer
+        ([ActiveLoop("order_form"), ActiveLoop(None)], "utter_done"),  # it activated and ended in one run: submit
+    ])
+    def test_a_rule_step_checks_the_state_after_the_action(self, tmp_path: Path, loop_events: list[Any], expected: str) -> None:
+        proj = load_project(_project(tmp_path, rules=self.RULES))
+        tracker = DialogueStateTracker("x")
+        tracker.update_with_events([ActionExecuted("action_listen"),
+                                    UserUttered("주문할게요", {"intent": {"name": "order", "confidence": 1.0}}),
+                                    ActionExecuted("order_form"), *loop_events])
+        match = match_rules(proj.rules, tracker, 0.3)
+        assert match is not None and match.action == expected
+
+    SUBMIT = """
+version: "3.1"
+rules:
+- rule: submit when the form is done
+  condition:
+  - active_loop: order_form
+  steps:
+  - active_loop: null
+  - action: utter_done
+"""
+
+    @pytest.mark.parametrize(("loop_events", "expected"), [
+        ([ActiveLoop("order_form"), ActiveLoop(None)], "utter_done"),  # activated and done in one run
+        ([ActiveLoop("order_form")], None),  # still asking
+        ([], None),  # never a form
+    ])
+    def test_a_rule_that_starts_with_the_form_done(self, tmp_path: Path, loop_events: list[Any], expected: str | None) -> None:
+        proj = load_project(_project(tmp_path, rules=self.SUBMIT))
+        tracker = DialogueStateTracker("x")
+        tracker.update_with_events([ActionExecuted("action_listen"),
+                                    UserUttered("order please", {"intent": {"name": "order", "confidence": 1.0}}),
+                                    ActionExecuted("order_form"), *loop_events])
+        match = match_rules(proj.rules, tracker, 0.3)
+        assert (match.action if match else None) == expected
