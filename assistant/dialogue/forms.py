@@ -5,7 +5,12 @@ fills slots from their domain mappings: ``from_entity`` (entity, role, group),
 ``from_intent`` (value), ``from_text``; ``intent``/``not_intent`` filters;
 ``conditions`` on ``active_loop`` and ``requested_slot``. A :class:`FormAction`
 then validates the form's slots set this turn, asks the next empty required
-slot with ``utter_ask_<slot>``, and deactivates itself when all are filled.
+slot (Rasa's order: ``action_ask_<form>_<slot>``, ``utter_ask_<form>_<slot>``,
+``action_ask_<slot>``, ``utter_ask_<slot>``), and deactivates itself when all are
+filled. As in Rasa, a requested slot that the message does not fill rejects the
+form's turn (``action_execution_rejected``) so that other policies answer, unless
+the domain has a validation message (``utter_invalid_<slot>`` / ``utter_invalid_value``,
+ours) to re-ask with.
 
 Repair, on top of Rasa:
 

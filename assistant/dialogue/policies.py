@@ -4,7 +4,8 @@
 
 1. :class:`FormPolicy`: an active form continues: right after the user spoke
    it runs the form (which may reject the turn as a digression); after a
-   digression's answer it runs the form again, which re-asks the same slot.
+   digression's answer it runs the form again, which re-asks the same slot
+   (unless a rule conditioned on the form ends there or waits for the user, as in Rasa).
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.

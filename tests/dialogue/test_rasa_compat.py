@@ -519,3 +519,15 @@ rules:
                                     ActionExecuted("order_form"), *loop_events])
         match = match_rules(proj.rules, tracker, 0.3)
         assert (match.action if match else None) == expected
+
+
+@pytest.mark.parametrize(("condition", "after"), [
+    ("  condition:\n  - active_loop: order_form\n", []),  # the form's own unhappy path: wait for the user, as Rasa
+    ("", ["order_form"]),  # a general rule: the form asks again afterwards (ours)
+])
+def test_a_rule_answering_inside_a_form(tmp_path: Path, condition: str, after: list[str]) -> None:
+    rules = RULES + f"- rule: thanks\n{condition}  steps:\n  - intent: thank\n  - action: utter_noworries\n"
+    p = _processor(tmp_path, rules=rules)
+    _say(p, "/order")
+    assert _say(p, "/thank") == ["utter_noworries", *after]
+    assert p.load("c1").active_loop_name == "order_form"
