@@ -5,7 +5,8 @@
 1. :class:`FormPolicy`: an active form continues: right after the user spoke
    it runs the form (which may reject the turn as a digression); after a
    digression's answer it runs the form again, which re-asks the same slot
-   (unless a rule conditioned on the form ends there or waits for the user, as in Rasa).
+   (unless a rule conditioned on the form ends there or waits for the user, or a story
+   memorised what follows, as in Rasa).
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
@@ -80,8 +81,9 @@ class FormPolicy:
 
     name = "FormPolicy"
 
-    def __init__(self, rules: RulePolicy) -> None:
+    def __init__(self, rules: RulePolicy, stories: Policy | None = None) -> None:
         self.rules = rules
+        self.stories = stories
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """See the module docstring."""
@@ -114,6 +116,10 @@ class FormPolicy:
         m = match_rules(self.rules.rules, tracker, context.settings.intent_threshold)
         if m is not None and m.action and (m.action != ACTION_LISTEN_NAME or not m.complete or loop.name in m.loops):
             return Prediction(m.action, self.rules.name)
+        # a story that memorised this unhappy path (Rasa's MemoizationPolicy) says what follows, e.g. wait for the user
+        told = self.stories.predict(tracker, context) if self.stories is not None else None
+        if told is not None:
+            return told
         return Prediction(loop.name, self.name)
 
 
@@ -247,8 +253,9 @@ class PolicyEnsemble:
         self.rule_policy = RulePolicy(rules)
         self.tasks = tasks or TaskPolicy()
         lookup = StoryLookup(stories if domain is not None else (), domain or Domain(), intent_threshold)
+        memo = MemoizationPolicy(lookup)
         self.policies: list[Policy] = [
-            FormPolicy(self.rule_policy), ClarifyPolicy(), self.rule_policy, MemoizationPolicy(lookup), self.tasks,
+            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 

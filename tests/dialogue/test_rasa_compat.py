@@ -531,3 +531,21 @@ def test_a_rule_answering_inside_a_form(tmp_path: Path, condition: str, after: l
     _say(p, "/order")
     assert _say(p, "/thank") == ["utter_noworries", *after]
     assert p.load("c1").active_loop_name == "order_form"
+
+
+def test_a_story_decides_what_follows_a_digression_inside_a_form(tmp_path: Path) -> None:
+    stories = STORIES + """- story: leave the order
+  steps:
+  - intent: order
+  - action: order_form
+  - active_loop: order_form
+  - intent: deny
+  - action: utter_confirm_bye
+  - intent: affirm
+  - action: utter_goodbye
+"""
+    p = _processor(tmp_path, stories=stories)
+    _say(p, "/order")
+    # deny fills nothing: the form rejects; the story answers and then waits for the user (no re-ask)
+    assert _say(p, "/deny") == ["utter_confirm_bye"]
+    assert _texts(p)[-1] == "끝낼까요?"
