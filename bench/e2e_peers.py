@@ -102,7 +102,7 @@ def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], st
         elif cause == CUSTOM_ACTION_EFFECTS:
             actions[str(next(s.action for s in reversed(t.story.steps[: r.divergence.step])
                              if getattr(s, "action", None)))] += 1
-        else:
+        elif cause == "engine":
             engine[f"{r.divergence.kind}"] += 1
         per_story.append({"cause": cause, **r.to_json()})
     out = {"by_cause": dict(sorted(causes.items())), "custom_actions": dict(actions.most_common()),
