@@ -156,7 +156,8 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         tasks.register("check_eligibility", "eligibility_form", lambda t, c: bool(catalogue.find(t.latest_message.text or ""))
                        if t.latest_message else False)
     return MessageProcessor(
-        settings, domain, router.nlu, router.embedder, PolicyEnsemble(project.rules, tasks), registry,
+        settings, domain, router.nlu, router.embedder, PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold),
+        registry,
         tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),
         lock_store or make_lock_store(settings.lock_store_url),
         knowledge=RetrievalKnowledge(router.retriever, router.composer, settings.top_k),

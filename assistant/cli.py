@@ -16,7 +16,7 @@ Commands::
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
     assistant test nlu [--project DIR] (--nlu FILE | --cross-validation N) [--json]
                                                 intent and entity metrics, confusion matrix, calibration
-    assistant test e2e PATH [--project DIR] [--json] [--fail-on-failure]
+    assistant test e2e PATH [--project DIR] [--json] [--fail-on-failure] [--forced]
                                                 run Rasa test stories through the dialogue engine
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
                                                 judge facts against the catalogue's coded conditions
@@ -265,7 +265,8 @@ def cmd_test_e2e(args: argparse.Namespace) -> int:
     from assistant.knowledge.embedder import make_embedder
 
     settings = get_settings()
-    result = run_e2e(args.path, settings, make_embedder(settings.embedder, settings.embed_threads), args.project, args.out)
+    result = run_e2e(args.path, settings, make_embedder(settings.embedder, settings.embed_threads), args.project, args.out,
+                     forced=args.forced)
     if args.json:
         print(json.dumps({k: v for k, v in result.items() if k != "report_dir"}, ensure_ascii=False))
     else:
@@ -347,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     t2.add_argument("--out", type=Path, default=Path("results"), help="report folder (default: results/)")
     t2.add_argument("--json", action="store_true", help="print one JSON object")
     t2.add_argument("--fail-on-failure", action="store_true", help="exit with 1 when any story fails")
+    t2.add_argument("--forced", action="store_true",
+                    help="score as 'rasa test' does: each prediction on the story's own history, no action runs")
     t2.set_defaults(func=cmd_test_e2e)
 
     e = sub.add_parser("eligibility", help="benefit eligibility from the catalogue's coded conditions")

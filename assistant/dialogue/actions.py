@@ -10,7 +10,7 @@ Rasa's default actions (``rasa/core/actions/action.py``): ``action_listen``,
 
 :class:`ActionRegistry` resolves a name: a registered in-process action (a
 connector registers its own with :meth:`ActionRegistry.register`), a form, an
-``utter_*`` response, or else a custom action run through the
+``utter_*`` response, a retrieval action (``utter_faq`` for ``utter_faq/*`` responses), or else a custom action run through the
 :class:`ActionExecutor` (the Rasa action-server client); with no executor the
 error says so: "no action server configured for action X".
 """
@@ -154,6 +154,36 @@ class UtterAction:
 
 
 @dataclass(frozen=True)
+class RetrievalAction:
+    """Rasa's ``ActionRetrieveResponse``: ``utter_<retrieval intent>`` (e.g. ``utter_faq``) sends the response
+    ``utter_<intent_response_key>`` (``utter_faq/ask_price``) that the latest message's
+    ``response_selector[<retrieval intent>]`` (else ``default``) chose; nothing when there is none
+    (https://rasa.com/docs/rasa/chitchat-faqs).
+    """
+
+    name: str
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """One ``bot`` event, or none when the selector chose no response of this retrieval intent."""
+        base = self.name.removeprefix("utter_")
+        selector = tracker.latest_message.parse_data.get("response_selector") if tracker.latest_message else None
+        if not isinstance(selector, dict):
+            return []
+        entry = selector.get(base) or selector.get("default")
+        key = ((entry or {}).get("response") or {}).get("intent_response_key") if isinstance(entry, dict) else None
+        if not isinstance(key, str) or not key.startswith(base + "/") or not context.has_response(f"utter_{key}"):
+            logger.info("no retrieval response", extra={"conversation_id": tracker.sender_id, "stage": "action", "action": self.name})
+            return []
+        return [context.utter(tracker, f"utter_{key}")]
+
+
+def is_retrieval_action(name: str, domain: Domain) -> bool:
+    """True when ``name`` is ``utter_<x>`` and the domain has ``utter_<x>/...`` responses but no ``utter_<x>``."""
+    return name.startswith("utter_") and not domain.response_variants.get(name) and any(
+        r.startswith(name + "/") for r in domain.response_variants)
+
+
+@dataclass(frozen=True)
 class ActionListen:
     """``action_listen``: wait for the user; produces nothing."""
 
@@ -239,4 +269,6 @@ class ActionRegistry:
             return self._actions[name]
         if name.startswith("utter_") and domain.response_variants.get(name):
             return UtterAction(name)
+        if is_retrieval_action(name, domain):
+            return RetrievalAction(name)
         return RemoteAction(name, self.executor)

@@ -2,7 +2,7 @@
 
 Rasa's: ``action_restart`` (``utter_restart`` if defined, then ``restart``),
 ``action_session_start`` (``session_started`` + carried-over slots +
-``action_listen``), ``action_default_fallback`` (``utter_ask_rephrase``; unlike
+``action_listen``), ``action_two_stage_fallback`` (the affirm / rephrase loop), ``action_default_fallback`` (``utter_default``, else ``utter_ask_rephrase``; unlike
 Rasa we keep the user message instead of reverting it, so the transcript shows
 what was not understood), ``action_deactivate_loop``.
 
@@ -16,6 +16,7 @@ closest intents).
 
 from __future__ import annotations
 
+import copy
 import logging
 from typing import Any
 
@@ -32,8 +33,10 @@ from assistant.dialogue.events import (
     SessionStarted,
     SlotSet,
     UserUttered,
+    UserUtteranceReverted,
 )
 from assistant.dialogue.handoff import FileHandoffQueue, handoff_record
+from assistant.dialogue.rules import NLU_FALLBACK
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
 from assistant.nlu.domain import Domain
@@ -80,7 +83,10 @@ class ActionAnswerFromKnowledge:
             return [BotUttered(answer.text, {"custom": custom})]
         intent, conf = top_intent(tracker)
         confident = intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold
-        return [context.utter(tracker, "utter_no_answer" if confident else "utter_out_of_scope")]
+        name = "utter_no_answer" if confident else "utter_out_of_scope"
+        if not context.has_response(name):  # a domain without our responses (a peer Rasa project)
+            return ActionDefaultFallback().run(tracker, domain, context)
+        return [context.utter(tracker, name)]
 
 
 class ActionRestart:
@@ -108,13 +114,97 @@ class ActionSessionStart:
 
 
 class ActionDefaultFallback:
-    """``utter_ask_rephrase``."""
+    """``utter_default`` when the domain defines it (Rasa's default fallback), else ``utter_ask_rephrase``
+    (ours); nothing when neither exists (Rasa's ``silent_fail``)."""
 
     name = "action_default_fallback"
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
-        """One ``bot`` event."""
-        return [context.utter(tracker, "utter_ask_rephrase")]
+        """At most one ``bot`` event."""
+        name = next((n for n in ("utter_default", "utter_ask_rephrase") if context.has_response(n)), None)
+        return [context.utter(tracker, name)] if name else []
+
+
+def _fallback_intent(message: UserUttered | None, threshold: float) -> str | None:
+    """The message's intent as Rasa's FallbackClassifier leaves it: ``nlu_fallback`` below ``threshold``."""
+    if message is None:
+        return None
+    name, conf = message.intent_name, float(message.intent.get("confidence") or 0.0)
+    return NLU_FALLBACK if name == NLU_FALLBACK or (name and conf < threshold) else name
+
+
+def _last_intents(tracker: DialogueStateTracker, n: int, threshold: float) -> list[str | None]:
+    users = [e for e in tracker.applied_events() if isinstance(e, UserUttered)]
+    return [_fallback_intent(u, threshold) for u in reversed(users[-n:])]
+
+
+class ActionTwoStageFallback:
+    """Rasa 3's ``action_two_stage_fallback`` loop (``rasa/core/actions/two_stage_fallback.py``,
+    https://rasa.com/docs/rasa/fallback-handoff#two-stage-fallback).
+
+    A message below the intent threshold (``nlu_fallback``) activates it; it asks the user to
+    affirm the most likely intent (``utter_ask_affirmation`` when the domain has it, else Rasa's
+    "Did you mean '<intent>'?" with Yes ``/<intent>`` and No ``/out_of_scope`` buttons). Another
+    unclear message or a No asks to rephrase (``utter_ask_rephrase``); a clear intent ends the loop,
+    reverts the fallback turns and replays the clarified message (``rewind``, ``action_listen``,
+    the message with confidence 1) so that the policies answer it. Two unclear messages in a row,
+    or No / unclear / No, give up with ``action_default_fallback``. Rasa reverts with ``rewind``
+    events; we emit one per user turn of the episode so that the loop's activation is undone too.
+    """
+
+    name = "action_two_stage_fallback"
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """The loop's events for this step."""
+        threshold = context.settings.intent_threshold
+        events: list[Event] = []
+        activating = tracker.active_loop_name != self.name
+        if activating:
+            events.append(ActiveLoop(self.name))
+        last = _last_intents(tracker, 3, threshold)
+        clarified = last[0] not in (NLU_FALLBACK, "out_of_scope")
+        give_up = last[:2] == [NLU_FALLBACK, NLU_FALLBACK] or last == ["out_of_scope", NLU_FALLBACK, "out_of_scope"]
+        if not (clarified or give_up):
+            events += self._affirm(tracker, context) if activating or last[0] == NLU_FALLBACK else self._rephrase(tracker, context)
+            return events
+        events.append(ActiveLoop(None))
+        if give_up:
+            return events + ActionDefaultFallback().run(tracker, domain, context)
+        message = tracker.latest_message
+        assert message is not None  # clarified implies a user message
+        parse = copy.deepcopy(message.parse_data)
+        parse["intent"] = {**(parse.get("intent") or {}), "confidence": 1.0}
+        # every user turn of the fallback episode (the unclear message, the clarification and any in between) is
+        # reverted, and the clarification replayed, so that the conversation reads as if it had been clear
+        reverts = [UserUtteranceReverted() for _ in range(self._episode_user_turns(tracker))]
+        return [*events, *reverts, ActionExecuted(ACTION_LISTEN_NAME),
+                UserUttered(message.text, parse, message.input_channel, message.message_id, metadata=dict(message.metadata or {}))]
+
+    def _episode_user_turns(self, tracker: DialogueStateTracker) -> int:
+        """User messages since (and including) the one that activated this loop."""
+        applied = tracker.applied_events()
+        start = next((i for i in range(len(applied) - 1, -1, -1)
+                      if isinstance(applied[i], ActiveLoop) and getattr(applied[i], "name", None) == self.name), None)
+        if start is None:
+            return 1
+        first = next((i for i in range(start, -1, -1) if isinstance(applied[i], UserUttered)), start)
+        return max(1, sum(isinstance(e, UserUttered) for e in applied[first:]))
+
+    def _affirm(self, tracker: DialogueStateTracker, context: TurnContext) -> list[Event]:
+        data = tracker.latest_message.parse_data if tracker.latest_message else {}
+        intent = str((data.get("intent") or {}).get("name") or "")
+        ranking = [r for r in data.get("intent_ranking") or [] if isinstance(r, dict)]
+        if intent == NLU_FALLBACK and len(ranking) > 1:
+            intent = str(ranking[1].get("name"))
+        buttons = [{"title": "Yes", "payload": f"/{intent}"}, {"title": "No", "payload": "/out_of_scope"}]
+        if context.has_response("utter_ask_affirmation"):
+            said = context.utter(tracker, "utter_ask_affirmation", intent=intent)
+            return [BotUttered(said.text, {**said.data, "buttons": said.data.get("buttons") or buttons})]
+        return [BotUttered(f"Did you mean '{intent}'?", {"buttons": buttons, "custom": {"response": "action_default_ask_affirmation",
+                                                                                       "language": context.language}})]
+
+    def _rephrase(self, tracker: DialogueStateTracker, context: TurnContext) -> list[Event]:
+        return [context.utter(tracker, "utter_ask_rephrase")] if context.has_response("utter_ask_rephrase") else []
 
 
 class ActionDeactivateLoop:
@@ -208,6 +298,7 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionRestart(),
         ActionSessionStart(),
         ActionDefaultFallback(),
+        ActionTwoStageFallback(),
         ActionDeactivateLoop(),
         ActionHandoff(fallback_queue),
         ActionRepeat(),

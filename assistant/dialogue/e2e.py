@@ -33,16 +33,18 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.actions import Action, ActionRegistry, TurnContext
+from assistant.dialogue.builtin_actions import REQUESTED_SLOT
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
     ACTION_SESSION_START_NAME,
@@ -78,8 +80,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Divergence", "E2EReport", "StoryResult", "TestStory", "load_test_stories", "run_e2e", "run_stories",
-           "build_test_processor", "write_failed_stories"]
+__all__ = ["CUSTOM_ACTION", "CUSTOM_ACTION_EFFECTS", "ENGINE", "FORM_TURNS", "Divergence", "E2EReport", "StoryResult", "TestStory",
+           "build_test_processor", "failure_cause", "load_test_stories", "missing_custom_action", "run_e2e", "run_stories",
+           "write_failed_stories"]
 
 FAILED_STORIES_FILE = "failed_test_stories.yml"
 REPORT_FILE = "e2e_report.json"
@@ -230,6 +233,56 @@ class E2EReport:
             "user_turns": turns,
             "failures_by_kind": dict(sorted(kinds.items())),
         }
+
+
+# --- why a story failed ------------------------------------------------------------------------------
+
+CUSTOM_ACTION = "custom action"
+CUSTOM_ACTION_EFFECTS = "custom action effects"
+ENGINE = "engine"
+FORM_TURNS = "form turns not in story"
+_NO_SERVER = re.compile(r"no action server configured for action '([^']+)'")
+
+
+def missing_custom_action(divergence: Divergence) -> str | None:
+    """The custom action whose code is absent ("no action server configured for action 'X'"), or None."""
+    m = _NO_SERVER.search(divergence.reason or "")
+    return m.group(1) if m else None
+
+
+def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collection[str], stubbed: bool = False,
+                  forms: Collection[str] = ()) -> str:
+    """Why a story failed: :data:`CUSTOM_ACTION`, :data:`CUSTOM_ACTION_EFFECTS`, :data:`FORM_TURNS` or :data:`ENGINE`.
+
+    * ``custom action``: the engine ran the action the story expects (or a form whose
+      ``validate_<form>`` / ``action_ask_*`` it calls), and that needs a custom action in
+      ``custom_actions`` (the project's ``actions/`` code) that no action server runs;
+    * ``custom action effects`` (``stubbed``: custom actions ran as no-ops): the divergence is the
+      first step after a custom action the story expects: a slot it sets, or the next action,
+      which may depend on what the real action does;
+    * ``form turns not in story``: the story expects a form (one of ``forms``) to be done
+      (``active_loop: null``, ``requested_slot: null``) with no user turn answering its questions;
+      ``rasa test`` scores that on the story's own events, a real run asks the questions
+      (see :mod:`assistant.dialogue.e2e_forced` for Rasa's reading);
+    * ``engine``: anything else (a wrong intent, entity, action, slot or loop of ours).
+
+    Raises:
+        InvalidInputError: ``result`` passed.
+    """
+    d = result.divergence
+    if d is None:
+        raise InvalidInputError(f"story {result.name!r} passed")
+    missing = missing_custom_action(d)
+    if d.kind == "action_failed" and missing is not None and missing in custom_actions:
+        return CUSTOM_ACTION
+    if d.kind == "active_loop" and d.expected is None and d.predicted in forms or \
+            d.kind == "slot" and d.expected == {REQUESTED_SLOT: None} and d.predicted.get(REQUESTED_SLOT) is not None:
+        return FORM_TURNS
+    if stubbed and d.kind in ("slot", "action", "active_loop"):
+        previous = next((s for s in reversed(test.story.steps[: d.step]) if isinstance(s, ActionStep | IntentStep)), None)
+        if isinstance(previous, ActionStep) and previous.action in custom_actions:
+            return CUSTOM_ACTION_EFFECTS
+    return ENGINE
 
 
 # --- running ----------------------------------------------------------------------------------------
@@ -666,7 +719,7 @@ def build_test_processor(settings: Settings, embedder: Embedder, workdir: Path, 
 
 
 def run_e2e(path: Path, settings: Settings, embedder: Embedder, project: Path | None = None,
-            out_dir: Path | None = None, processor: MessageProcessor | None = None) -> dict[str, Any]:
+            out_dir: Path | None = None, processor: MessageProcessor | None = None, forced: bool = False) -> dict[str, Any]:
     """Run the test stories at ``path`` and write the reports.
 
     Args:
@@ -675,6 +728,8 @@ def run_e2e(path: Path, settings: Settings, embedder: Embedder, project: Path | 
         project: the Rasa project the stories test (default ``settings.intents_dir``).
         out_dir: where ``failed_test_stories.yml`` and ``e2e_report.json`` go; nothing written when None.
         processor: run on this engine instead of building one (tests).
+        forced: evaluate as Rasa's ``rasa test`` does, each prediction on the story's own history
+            (:func:`~assistant.dialogue.e2e_forced.run_stories_forced`) instead of running the conversation.
 
     Returns:
         :meth:`E2EReport.to_json` plus ``"report_dir"`` when written.
@@ -686,7 +741,12 @@ def run_e2e(path: Path, settings: Settings, embedder: Embedder, project: Path | 
     stories = load_test_stories(path)
     with tempfile.TemporaryDirectory(prefix="assistant-e2e-") as tmp:
         engine = processor or build_test_processor(settings, embedder, Path(tmp), project)
-        report = run_stories(engine, stories)
+        if forced:
+            from assistant.dialogue.e2e_forced import run_stories_forced
+
+            report = run_stories_forced(engine, stories)
+        else:
+            report = run_stories(engine, stories)
     result = report.to_json()
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,12 @@ fills slots from their domain mappings: ``from_entity`` (entity, role, group),
 ``from_intent`` (value), ``from_text``; ``intent``/``not_intent`` filters;
 ``conditions`` on ``active_loop`` and ``requested_slot``. A :class:`FormAction`
 then validates the form's slots set this turn, asks the next empty required
-slot with ``utter_ask_<slot>``, and deactivates itself when all are filled.
+slot (Rasa's order: ``action_ask_<form>_<slot>``, ``utter_ask_<form>_<slot>``,
+``action_ask_<slot>``, ``utter_ask_<slot>``), and deactivates itself when all are
+filled. As in Rasa, a requested slot that the message does not fill rejects the
+form's turn (``action_execution_rejected``) so that other policies answer, unless
+the domain has a validation message (``utter_invalid_<slot>`` / ``utter_invalid_value``,
+ours) to re-ask with.
 
 Repair, on top of Rasa:
 
@@ -160,6 +165,7 @@ class FormAction:
         if activating and tracker.get_slot(SKIPPED_SLOTS):
             events.append(SlotSet(SKIPPED_SLOTS, None))  # a new run of the form asks what was skipped last time
         invalid: tuple[str, str] | None = None  # (slot, response to send)
+        unfilled = False  # the requested slot got no value and the domain has no validation message
         if after_user:
             intent, conf = top_intent(tracker)
             confident = conf >= context.settings.intent_threshold
@@ -174,14 +180,23 @@ class FormAction:
                 validated, invalid = self._validate(changed, tracker, domain, context, requested)
                 events += validated
             elif not activating and requested:
-                if self._is_digression(tracker, context, intent, conf):
+                response = _invalid_response(context, requested)
+                if response is None and not self._custom_validation(domain) or \
+                        self._is_digression(tracker, context, intent, conf):
+                    # Rasa's FormAction: a requested slot that nothing filled rejects the form's turn
+                    # (ActionExecutionRejection) so that other policies predict; we only re-ask with a
+                    # validation message when the domain has one.
                     return [ActionExecutionRejected(self.name)]
-                invalid = (requested, _pick(context, f"utter_invalid_{requested}", "utter_invalid_value"))
+                if response is not None:
+                    invalid = (requested, response)
+                unfilled = response is None
         choice: Any = _NO_CHOICE
         if invalid is None and self._custom_validation(domain) and (activating or after_user):
             planned, choice, invalid = self._plan(tracker, domain, context, events)
             if planned and isinstance(planned[0], ActionExecutionRejected):
                 return planned
+            if unfilled and choice is _NO_CHOICE and not any(isinstance(e, SlotSet) for e in planned):
+                return [ActionExecutionRejected(self.name)]  # validate_<form> filled nothing either (Rasa)
             events += planned
         elif not activating and requested and self._custom_validation(domain):
             choice = requested  # an invalid answer, or back from a digression: the slot validate_<form> chose is asked again
@@ -209,19 +224,38 @@ class FormAction:
         if choice is None:
             return [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
         if choice is not _NO_CHOICE and values.get(choice) is None:
-            return self._ask(tracker, context, str(choice), requested)
+            return self._ask(tracker, context, str(choice), requested, events)
         skipped = set(values.get(SKIPPED_SLOTS) or [])
         for slot in self.form.required_slots:
             if values.get(slot) is None and slot not in skipped:
-                return self._ask(tracker, context, slot, requested)
+                return self._ask(tracker, context, slot, requested, events)
         return [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
 
-    def _ask(self, tracker: DialogueStateTracker, context: TurnContext, slot: str, requested: Any) -> list[Event]:
-        ask = [context.utter(tracker, f"utter_ask_{slot}")] if context.has_response(f"utter_ask_{slot}") else []
-        if not ask:
-            logger.warning("form slot has no utter_ask response", extra={"stage": "form", "form": self.name, "slot": slot})
+    def ask_action(self, slot: str, domain: Domain, context: TurnContext) -> str | None:
+        """The action that asks for ``slot``, in Rasa's order (``FormAction._name_of_utterance``):
+        ``action_ask_<form>_<slot>``, ``utter_ask_<form>_<slot>``, ``action_ask_<slot>``,
+        ``utter_ask_<slot>``; a custom ``action_ask_*`` counts when the domain lists it or it is
+        registered in-process, a response when the domain defines it. None when there is none.
+        """
+        actions = set(domain.actions) | set(self.registry.names())
+        for name in (f"action_ask_{self.name}_{slot}", f"utter_ask_{self.name}_{slot}", f"action_ask_{slot}", f"utter_ask_{slot}"):
+            if name.startswith("action_") and name in actions or name.startswith("utter_") and context.has_response(name):
+                return name
+        return None
+
+    def _ask(self, tracker: DialogueStateTracker, context: TurnContext, slot: str, requested: Any,
+             events: list[Event] | None = None) -> list[Event]:
         out: list[Event] = [SlotSet(REQUESTED_SLOT, slot)] if requested != slot else []
-        return out + ask
+        name = self.ask_action(slot, context.domain, context)
+        if name is None:
+            logger.warning("form slot has no utter_ask response", extra={"stage": "form", "form": self.name, "slot": slot})
+            return out
+        if name.startswith("utter_"):
+            return [*out, context.utter(tracker, name)]
+        # a custom action_ask_* sees the tracker as this step left it (slots set, requested_slot chosen)
+        view = copy.deepcopy(tracker)
+        view.update_with_events([e for e in (*(events or []), *out) if not isinstance(e, BotUttered)])
+        return [*out, *self.registry.get(name, context.domain).run(view, context.domain, context)]
 
     # --- validation -----------------------------------------------------------------------------------
 
@@ -235,14 +269,15 @@ class FormAction:
             before = previous.get(e.name)
             if not verdict.ok:
                 out.append(SlotSet(e.name, before))
-                if invalid is None:  # one validation message per turn
-                    invalid = (e.name, _pick(context, f"utter_invalid_{e.name}", "utter_invalid_value"))
+                response = _invalid_response(context, e.name)
+                if invalid is None and response is not None:  # one validation message per turn
+                    invalid = (e.name, response)
                 continue
             if verdict.value != e.value:
                 out.append(SlotSet(e.name, verdict.value))
-            if before is not None and before != verdict.value and e.name != requested:
-                out.append(context.utter(tracker, _pick(context, f"utter_corrected_{e.name}", "utter_slot_corrected"),
-                                         value=verdict.value))
+            corrected = _pick(context, f"utter_corrected_{e.name}", "utter_slot_corrected")
+            if before is not None and before != verdict.value and e.name != requested and context.has_response(corrected):
+                out.append(context.utter(tracker, corrected, value=verdict.value))
         return out, invalid
 
     def _custom_validation(self, domain: Domain) -> str | None:
@@ -278,8 +313,11 @@ class FormAction:
                     and e.name in changed]
         if rejected:
             slot = rejected[0]
+            response = _invalid_response(context, slot)
+            if not any(isinstance(e, BotUttered) for e in kept) and response is not None:
+                return kept, _NO_CHOICE, (slot, response)
             if not any(isinstance(e, BotUttered) for e in kept):
-                return kept, _NO_CHOICE, (slot, _pick(context, f"utter_invalid_{slot}", "utter_invalid_value"))
+                return kept, slot, None  # no validation message in the domain: the slot is asked again (Rasa)
             # the custom action sent its own message; count the failure without another one
             kept = [BotUttered(e.text, {**e.data, "custom": {**(e.data.get("custom") or {}), "form_invalid": slot}})
                     if isinstance(e, BotUttered) else e for e in kept]
@@ -320,3 +358,9 @@ class FormAction:
 
 def _pick(context: TurnContext, specific: str, generic: str) -> str:
     return specific if context.has_response(specific) else generic
+
+
+def _invalid_response(context: TurnContext, slot: str) -> str | None:
+    """``utter_invalid_<slot>``, else ``utter_invalid_value``, else None (a domain without either: Rasa's behaviour)."""
+    name = _pick(context, f"utter_invalid_{slot}", "utter_invalid_value")
+    return name if context.has_response(name) else None

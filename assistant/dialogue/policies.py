@@ -4,17 +4,23 @@
 
 1. :class:`FormPolicy`: an active form continues: right after the user spoke
    it runs the form (which may reject the turn as a digression); after a
-   digression's answer it runs the form again, which re-asks the same slot.
+   digression's answer it runs the form again, which re-asks the same slot
+   (unless a rule conditioned on the form ends there or waits for the user, or a story
+   memorised what follows, as in Rasa).
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
-4. :class:`TaskPolicy`: task intents (connectors register ``intent → action``
+4. :class:`~assistant.dialogue.memoization.MemoizationPolicy`: the project's stories, as Rasa's
+   MemoizationPolicy reads them (exact last ``max_history`` states).
+5. :class:`TaskPolicy`: task intents (connectors register ``intent → action``
    with an optional predicate); the bundled one: ``check_eligibility`` naming no
    known service → ``eligibility_form``.
-5. :class:`KnowledgePolicy`: knowledge questions (``KNOWLEDGE_INTENTS``) and
+6. :class:`~assistant.dialogue.memoization.StorySuffixPolicy`: the stories again, generalised
+   (our stand-in for Rasa's TEDPolicy: the longest recent run of states seen in a story).
+7. :class:`KnowledgePolicy`: knowledge questions (``KNOWLEDGE_INTENTS``) and
    unconfident messages with words → ``action_answer_from_knowledge``.
-6. :class:`FallbackPolicy`: empty → ``utter_empty_message``; out of scope
+8. :class:`FallbackPolicy`: empty → ``utter_empty_message``; out of scope
    (``settings.oos_threshold``) → ``utter_out_of_scope``; else
    ``action_default_fallback``; after any other action → ``action_listen``.
 
@@ -23,7 +29,7 @@ Thresholds are :class:`~assistant.settings.Settings` values, never constants.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -32,7 +38,8 @@ from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, intent_probabi
 from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.rules import match_rules
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.nlu.stories import ActiveLoopStep, IntentStep, OrStep, Rule
+from assistant.nlu.domain import Domain
+from assistant.nlu.stories import ActiveLoopStep, IntentStep, OrStep, Rule, Story
 
 #: Intents that repair a conversation whatever form is active: intent → action.
 FORM_REPAIRS = {"cancel": "action_deactivate_loop", "goodbye": "action_deactivate_loop", "repeat": "action_repeat",
@@ -74,15 +81,16 @@ class FormPolicy:
 
     name = "FormPolicy"
 
-    def __init__(self, rules: RulePolicy) -> None:
+    def __init__(self, rules: RulePolicy, stories: Policy | None = None) -> None:
         self.rules = rules
+        self.stories = stories
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """See the module docstring."""
         loop = tracker.active_loop
         intent = _confident(tracker, context)
         latest = tracker.latest_action_name
-        if latest == "action_deactivate_loop" and intent in AFTER_DEACTIVATION:
+        if latest == "action_deactivate_loop" and intent in AFTER_DEACTIVATION and context.has_response(AFTER_DEACTIVATION[intent]):
             return Prediction(AFTER_DEACTIVATION[intent], self.name)
         if loop is None:
             return None
@@ -101,10 +109,17 @@ class FormPolicy:
             return None if loop.rejected else Prediction(loop.name, self.name)
         if latest in (loop.name, "action_repeat", "action_handoff"):
             return Prediction(ACTION_LISTEN_NAME, self.name)
-        # a digression was answered: let a rule finish its steps, then the form re-asks
-        rule = self.rules.predict(tracker, context)
-        if rule is not None and rule.action != ACTION_LISTEN_NAME:
-            return rule
+        # a digression was answered: let a rule finish its steps, then the form re-asks. A rule written for
+        # this form's unhappy path (condition ``active_loop: <form>``) waits for the user where it ends or
+        # where its next step is the user's, as Rasa's rules do (a Rasa rule returns to the form only
+        # when it ends with the form's action).
+        m = match_rules(self.rules.rules, tracker, context.settings.intent_threshold)
+        if m is not None and m.action and (m.action != ACTION_LISTEN_NAME or not m.complete or loop.name in m.loops):
+            return Prediction(m.action, self.rules.name)
+        # a story that memorised this unhappy path (Rasa's MemoizationPolicy) says what follows, e.g. wait for the user
+        told = self.stories.predict(tracker, context) if self.stories is not None else None
+        if told is not None:
+            return told
         return Prediction(loop.name, self.name)
 
 
@@ -211,9 +226,11 @@ class FallbackPolicy:
         if not _after_user(tracker):
             return Prediction(ACTION_LISTEN_NAME, self.name)
         text = (tracker.latest_message.text if tracker.latest_message else None) or ""
-        if not text.strip():
+        # our responses only where the domain defines them (a peer Rasa project falls back as Rasa does)
+        if not text.strip() and context.has_response("utter_empty_message"):
             return Prediction("utter_empty_message", self.name)
-        if any(ch.isalnum() for ch in text) and intent_probability(tracker, "out_of_scope") >= context.settings.oos_threshold:
+        if any(ch.isalnum() for ch in text) and intent_probability(tracker, "out_of_scope") >= context.settings.oos_threshold \
+                and context.has_response("utter_out_of_scope"):
             return Prediction("utter_out_of_scope", self.name)
         return Prediction("action_default_fallback", self.name)
 
@@ -224,13 +241,22 @@ class PolicyEnsemble:
     Args:
         rules: the project's rules.
         tasks: task routes (connectors add theirs with :meth:`TaskPolicy.register`).
+        stories: the project's stories (none: the story policies never predict).
+        domain: the domain the stories are read with (needed with ``stories``).
+        intent_threshold: below it a message reads as ``nlu_fallback`` in the stories' states.
     """
 
-    def __init__(self, rules: list[Rule], tasks: TaskPolicy | None = None) -> None:
+    def __init__(self, rules: list[Rule], tasks: TaskPolicy | None = None, stories: Sequence[Story] = (),
+                 domain: Domain | None = None, intent_threshold: float = 0.0) -> None:
+        from assistant.dialogue.memoization import MemoizationPolicy, StoryLookup, StorySuffixPolicy
+
         self.rule_policy = RulePolicy(rules)
         self.tasks = tasks or TaskPolicy()
+        lookup = StoryLookup(stories if domain is not None else (), domain or Domain(), intent_threshold)
+        memo = MemoizationPolicy(lookup)
         self.policies: list[Policy] = [
-            FormPolicy(self.rule_policy), ClarifyPolicy(), self.rule_policy, self.tasks, KnowledgePolicy(), FallbackPolicy(),
+            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), self.rule_policy, memo, self.tasks,
+            StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:

@@ -10,7 +10,8 @@
    (domain ``session_config``);
 4. NLU (or a ``/intent{"entity": "value"}`` payload, as Rasa's
    RegexMessageHandler reads it) → ``user`` event; slot mappings fill slots;
-   the ``language`` slot follows the message;
+   the ``language`` slot follows the message (when it is the conversation's
+   language: custom mappings only, and ``ko``/``en`` among its values);
 5. unless the conversation is paused (handoff): predict and run actions until
    ``action_listen``, at most ``settings.max_actions_per_turn``;
 6. save the new events exactly once, with the message id and the reply in the
@@ -258,9 +259,18 @@ class MessageProcessor:
         tracker.update(user)
         context = TurnContext(self.settings, self.domain, message.channel, language, vector, query=query, **self.context_defaults)
         tracker.update_with_events(extract_slots(tracker, self.domain))
-        if "language" in self.domain.slots and tracker.get_slot("language") != language:
+        if self._language_slot(language) and tracker.get_slot("language") != language:
             tracker.update(SlotSet("language", language))
         return context, user
+
+    def _language_slot(self, language: str) -> bool:
+        """Whether the domain's ``language`` slot is the conversation's language (ours to fill): its mappings are
+        all ``custom`` and, when categorical, ``language`` is one of its values. A peer project's ``language``
+        slot that means something else (e.g. filled from an entity, values ``english``) is left to its mappings."""
+        slot = self.domain.slots.get("language")
+        if slot is None or any(m.type != "custom" for m in slot.mappings):
+            return False
+        return slot.type != "categorical" or language in {str(v) for v in slot.values}
 
     def _payload(self, text: str) -> dict[str, Any] | None:
         m = _PAYLOAD.match(text)

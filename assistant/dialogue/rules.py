@@ -10,9 +10,12 @@ message and per action other than ``action_listen``/``action_session_start``.
 The rule predicts its action ``k`` when its first ``k`` tokens equal the
 conversation's last ``k`` tokens (and the gap checks hold, and its
 ``condition`` holds where the match starts); when every token matched and the
-rule waits for user input (the default), it predicts ``action_listen``. The
+rule waits for user input (the default), it predicts ``action_listen``; so does a
+match that ends on an action followed by the rule's next user turn. The
 longest match wins, then the one with more conditions (Rasa prefers the more
 specific rule); remaining ties go to the first rule in the file. ``conversation_start`` rules match only at the start.
+A rule that starts with a state step before its first action (``- active_loop: null`` then
+``- action: submit``) predicts that action right after the action that brought the state about.
 A user message below ``intent_threshold`` reads as ``nlu_fallback`` (Rasa's
 FallbackClassifier), so rules never fire on a guess.
 """
@@ -109,16 +112,19 @@ def _state_at(events: list[Event], end: int) -> tuple[dict[str, Any], str | None
 
 
 def _check(step: Step, gap: list[Event], state: tuple[dict[str, Any], str | None] | None) -> bool:
-    """A slot_was_set / active_loop step holds in ``gap`` (or, for the last gap, in the current ``state``)."""
+    """A slot_was_set / active_loop step holds at the end of ``gap`` (or, for the last gap when the gap
+    does not set it, in the current ``state``). As in Rasa, which compares states, not events: a form
+    that activates and ends in the same run (``active_loop: f`` then ``active_loop: null``) is not active."""
     if isinstance(step, ActiveLoopStep):
-        if any(isinstance(e, ActiveLoop) and e.name == step.name for e in gap):
-            return True
+        loops = [e for e in gap if isinstance(e, ActiveLoop)]
+        if loops:
+            return loops[-1].name == step.name
         return state is not None and state[1] == step.name
     if isinstance(step, SlotWasSetStep):
         for sv in step.slots:
-            ok = any(isinstance(e, SlotSet) and e.name == sv.slot and (e.value == sv.value or (sv.any_value and e.value is not None))
-                     for e in gap)
-            if not ok and state is not None:
+            sets = [e for e in gap if isinstance(e, SlotSet) and e.name == sv.slot]
+            ok = bool(sets) and (sets[-1].value == sv.value or (sv.any_value and sets[-1].value is not None))
+            if not sets and state is not None:
                 cur = state[0].get(sv.slot)
                 ok = cur == sv.value or (sv.any_value and cur is not None)
             if not ok:
@@ -150,6 +156,8 @@ class RuleMatch:
     rule: str
     length: int
     conditions: int = 0
+    complete: bool = True  # False while the rule has steps left (its next user turn, for an action_listen)
+    loops: frozenset[str] = frozenset()  # the forms its ``condition`` names (``active_loop: f``)
 
 
 def match_rules(rules: list[Rule], tracker: DialogueStateTracker, intent_threshold: float) -> RuleMatch | None:
@@ -164,7 +172,7 @@ def match_rules(rules: list[Rule], tracker: DialogueStateTracker, intent_thresho
     for rule in rules:
         lead, toks = _rule_tokens(rule.steps)
         for k in range(len(toks), 0, -1):
-            if k < len(toks) and toks[k].kind != "action":
+            if k < len(toks) and toks[k].kind != "action" and toks[k - 1].kind != "action":
                 continue
             spec = len(rule.condition) + len(lead)
             if k > len(seen) or (best is not None and (k, spec) <= (best.length, best.conditions)):
@@ -185,8 +193,36 @@ def match_rules(rules: list[Rule], tracker: DialogueStateTracker, intent_thresho
                 if toks[-1].kind != "action":
                     continue
                 action = ACTION_LISTEN_NAME if rule.wait_for_user_input else None
+            elif toks[k].kind != "action":
+                action = ACTION_LISTEN_NAME  # the rule's user turn comes next (Rasa's implicit action_listen)
             else:
                 action = next(iter(toks[k].names))
-            best = RuleMatch(action, rule.name, k, spec)
+            best = RuleMatch(action, rule.name, k, spec, k == len(toks), _condition_loops(rule))
             break
+        if best is None and lead and toks and toks[0].kind == "action":
+            action = _lead_state_match(rule, lead, toks, events, seen)
+            if action is not None:
+                best = RuleMatch(action, rule.name, 0, len(rule.condition) + len(lead), False, _condition_loops(rule))
     return best
+
+
+def _condition_loops(rule: Rule) -> frozenset[str]:
+    return frozenset(c.name for c in rule.condition if isinstance(c, ActiveLoopStep) and c.name)
+
+
+def _lead_state_match(rule: Rule, lead: tuple[Step, ...], toks: list[_Tok], events: list[Event], seen: list[_Seen]) -> str | None:
+    """A rule that starts with a state (``- active_loop: null`` / ``- slot_was_set``) before its first action
+    (Rasa: "when the form is done, submit"): its first action, when the latest action just brought that
+    state about and the rule's condition held where that action started. Lowest precedence (no token matched)."""
+    if not seen or seen[-1].kind != "action":
+        return None
+    start = seen[-1].index
+    gap = events[start + 1 :]
+    for c in lead:
+        changed = any(isinstance(e, ActiveLoop) for e in gap) if isinstance(c, ActiveLoopStep) else any(
+            isinstance(e, SlotSet) and e.name in {v.slot for v in c.slots} for e in gap) if isinstance(c, SlotWasSetStep) else False
+        if not changed or not _check(c, gap, _state_at(events, len(events))):
+            return None
+    if not _condition_holds(rule.condition, events, start, gap):
+        return None
+    return next(iter(toks[0].names))

@@ -32,6 +32,7 @@ from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResu
 from assistant.nlu.entities import EntityPipeline, EntityResult
 from assistant.nlu.language import detect_language
 from assistant.nlu.preprocess import condense
+from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
 from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
 from assistant.nlu.types import EntitySpan
@@ -69,14 +70,22 @@ class ParsedMessage:
     timings_ms: dict[str, float]
 
     def to_rasa(self) -> dict[str, Any]:
-        """Rasa's ``/model/parse`` shape plus ``language`` (and ``negated_intent`` when set)."""
+        """Rasa's ``/model/parse`` shape plus ``language`` (and ``negated_intent`` when set).
+
+        Retrieval intents (``faq/ask_x``) are folded into their base intent with a ``response_selector``
+        (see :mod:`assistant.nlu.response_selector`).
+        """
+        ranking, selector = fold_retrieval_intents([(p.name, p.confidence) for p in self.nlu.ranking])
+        top = ranking[0] if ranking and selector is not None else (self.nlu.intent.name, self.nlu.intent.confidence)
         out: dict[str, Any] = {
             "text": self.text,
-            "intent": {"name": self.nlu.intent.name, "confidence": round(self.nlu.intent.confidence, 6)},
-            "intent_ranking": [{"name": p.name, "confidence": round(p.confidence, 6)} for p in self.nlu.ranking[:10]],
+            "intent": {"name": top[0], "confidence": round(top[1], 6)},
+            "intent_ranking": [{"name": n, "confidence": round(c, 6)} for n, c in ranking],
             "entities": [e.to_json() for e in self.entities],
             "language": self.nlu.language,
         }
+        if selector is not None:  # retrieval intents (faq/ask_x): Rasa's ResponseSelector output
+            out["response_selector"] = selector
         if self.negated_intent:
             out["negated_intent"] = self.negated_intent
         return out
