@@ -220,8 +220,7 @@ class MessageProcessor:
             error = None
         if not any(isinstance(e, ActionExecuted) and e.action_name == ACTION_LISTEN_NAME for e in tracker.events[turn_start:]):
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-        extra = {"intent": user.intent, "language": context.language,
-                 "entities": [e for e in user.entities if e.get("entity") not in PII_ENTITIES]}
+        extra = {"intent": user.intent, "language": context.language, "entities": reply_entities(user.text, user.entities)}
         messages = tuple(to_bot_message(e, extra) for e in tracker.events[turn_start:] if isinstance(e, BotUttered))
         turn = Turn(messages, context.language, user.intent, tuple(e.to_json() for e in tracker.new_events()), False, error,
                     {"total": (time.perf_counter() - t0) * 1000})
@@ -331,6 +330,28 @@ def _message_id(message: UserMessage) -> str | None:
 def _preferred(message: UserMessage) -> Literal["ko", "en"] | None:
     lang = (message.metadata or {}).get("language") if isinstance(message.metadata, dict) else None
     return "ko" if lang == "ko" else "en" if lang == "en" else None
+
+
+def reply_entities(text: str | None, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entities a reply shows (``custom.entities``): none that is personal data or overlaps it.
+
+    A resident registration or phone number is also read as a ``number`` entity (``9001011234567``); its value
+    would carry the digits past the text masking, so every entity overlapping a span of the one detector
+    (:func:`assistant.nlu.pii.find_pii`) is left out, as are the ``rrn`` / ``phone-number`` entities themselves.
+    """
+    from assistant.nlu.pii import find_pii
+
+    spans = find_pii(text) if text else []
+
+    def personal(e: dict[str, Any]) -> bool:
+        if e.get("entity") in PII_ENTITIES:
+            return True
+        start, end = e.get("start"), e.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            return False
+        return any(start < s.end and s.start < end for s in spans)
+
+    return [e for e in entities if not personal(e)]
 
 
 def _payload_parse(intent: str, entities: dict[str, Any], text: str) -> dict[str, Any]:

@@ -112,9 +112,14 @@ def _moved(offset: int, edits: Sequence[tuple[int, int, int, int]], end: bool) -
 
 
 def _walk(value: Any, mask: Masker) -> Any:
-    """A copy of JSON ``value`` with ``mask`` applied to every string not under a :data:`VERBATIM_KEYS` key."""
+    """A copy of JSON ``value`` with ``mask`` applied to every string (and every integer of 7+ digits, as its
+    digits) not under a :data:`VERBATIM_KEYS` key."""
     if isinstance(value, str):
         return mask(value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**6:
+        # a long number as a JSON number (an entity value 9001011234567 read from an RRN): masked like its digits
+        masked = mask(str(value))
+        return value if masked == str(value) else masked
     if isinstance(value, Mapping):
         return {k: (v if k in VERBATIM_KEYS else _walk(v, mask)) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -28,6 +28,9 @@ MESSAGES = [
     ("account", "302-1122-3344-51", "계좌번호 302-1122-3344-51 로 환급받고 싶어요"),
     ("address", "서울특별시 종로구 세종대로 209", "주소는 서울특별시 종로구 세종대로 209 입니다"),
     ("address", "12 Baker Street", "I live at 12 Baker Street, London"),
+    # bare digits are also read as a `number` entity (value 9001011234567 / 1098765432) that the reply shows
+    ("rrn", "9001011234567", "주민등록번호 9001011234567 입니다"),
+    ("phone", "01098765432", "연락처 01098765432 로 주세요"),
 ]
 PLAIN = "기초연금 신청 방법 알려주세요"
 
@@ -39,7 +42,7 @@ def needles() -> list[str]:
         out.append(raw)
         digits = re.sub(r"\D", "", raw)
         if len(digits) >= 7:
-            out.append(digits)
+            out += [digits, digits.lstrip("0")]  # as a JSON number the leading zero goes
     return [*out, "세종대로 209", "Baker Street"]
 
 
