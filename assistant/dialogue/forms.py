@@ -63,7 +63,9 @@ SKIPPED_SLOTS = "skipped_slots"
 #: ``validate_<form>`` did not choose the next slot (the domain's order applies).
 _NO_CHOICE = object()
 #: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
-SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank"})
+#: out_of_scope too: "오늘 서울 날씨 어때요?" asked while the form waits for a region is declined, then the form
+#: asks again (the domain keeps its fact mappings off out_of_scope messages with ``not_intent``).
+SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank", "out_of_scope"})
 
 
 def _condition_holds(m: SlotMapping, tracker: DialogueStateTracker) -> bool:

@@ -284,3 +284,16 @@ def test_a_place_or_age_in_an_unrelated_question_is_not_taken_as_a_fact(make_pro
     say(p, "저는 부산에 사는 67세예요", sender="oos")  # a message that gives facts still fills them
     slots = p.tracker_state("oos")["slots"]
     assert (slots["region"], slots["age"]) == ("부산광역시", 67)
+
+
+@pytest.mark.parametrize(("opening", "off_topic"), [("제가 받을 수 있는 혜택이 뭐가 있나요?", "오늘 서울 날씨 어때요?"),
+                                                  ("What benefits can I get?", "What's the weather in Seoul today?")])
+def test_an_off_topic_question_inside_the_form_is_declined_and_fills_nothing(  # type: ignore[no-untyped-def]
+        make_processor, eligibility_url: str, opening: str, off_topic: str) -> None:
+    """The fresh-user defect: the weather question mid-form set region 서울특별시 and got the next question."""
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=4)
+    asked = responses(say(p, opening, sender="off"))[-1]
+    turn = say(p, off_topic, sender="off")
+    slots = p.tracker_state("off")["slots"]
+    assert slots["region"] is None and slots["age"] is None
+    assert "utter_out_of_scope" in responses(turn) and responses(turn)[-1] == asked  # declined, then the same question
