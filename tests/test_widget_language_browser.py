@@ -42,6 +42,7 @@ class FakeServer:
     def __init__(self, replies: list[list[dict[str, Any]]]) -> None:
         self.replies = replies
         self.bodies: list[dict[str, Any]] = []
+        self.not_found: list[str] = []
 
     def handle(self, route: Route) -> None:
         path = urlsplit(route.request.url).path
@@ -54,6 +55,7 @@ class FakeServer:
             name = "index.html" if path == "/" else path.removeprefix("/static/")
             file = STATIC / name
             if "/" in name or not file.is_file():
+                self.not_found.append(path)
                 route.fulfill(status=404, body="not found")
                 return
             route.fulfill(status=200, content_type=TYPES.get(file.suffix, "application/octet-stream"), body=file.read_bytes())
@@ -114,6 +116,12 @@ def test_button_payload_sends_no_language_and_labels_follow_the_message(chromium
     assert second["metadata"] == {}
     expect(page.locator(".msg.bot").last.locator(".visually-hidden").first).to_have_text("도우미:")
     assert errors == []
+    assert server.not_found == []
+    # the page names its icon (headless Chromium fetches no icon itself, so the test fetches it): a browser with no
+    # <link rel=icon> asks for /favicon.ico, which was a 404 in the console
+    icon = page.evaluate("""() => { const l = document.querySelector('link[rel=icon]');
+        return l ? fetch(l.href).then(r => [r.status, r.headers.get('content-type')]) : null; }""")
+    assert icon == [200, "image/svg+xml"]
 
 
 def test_explicit_choice_goes_with_typed_text_only(chromium: Any) -> None:

@@ -249,6 +249,11 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     async def widget() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        # browsers ask for /favicon.ico on pages without a <link rel=icon> (the MyData pages, JSON routes): the SVG
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The embedded eligibility service (its own OpenAPI at /connectors/eligibility/openapi.json); the
     # connector reaches it over HTTP through settings.eligibility_base_url, like an agency's endpoint.
