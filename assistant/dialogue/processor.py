@@ -236,12 +236,13 @@ class MessageProcessor:
     def _log_user(self, tracker: DialogueStateTracker, message: UserMessage, mid: str | None,
                   parse: dict[str, Any] | None) -> tuple[TurnContext, UserUttered]:
         text = normalize_spaces(message.text or "").strip()
-        slot_language = tracker.get_slot("language")
-        default = _preferred(message) or ("en" if slot_language == "en" else "ko")
+        conversation = _conversation_language(tracker)
+        default = _preferred(message) or conversation or "ko"
         if parse is None:
             parse = self._payload(text)
-        # a button's payload ("/cancel") says nothing about the language: keep the conversation's
-        language = default if parse is not None else detect_language(text, default=default)
+        # a button's payload ("/cancel") says nothing about the language: keep the conversation's, even over the
+        # page's metadata.language (a Korean page sends "ko" with a button of an English conversation)
+        language = (conversation or default) if parse is not None else detect_language(text, default=default)
         query = condense(text, MAX_QUERY_CHARS) if len(text) > MAX_QUERY_CHARS else text
         if len(text) > MAX_QUERY_CHARS:
             logger.warning("long message condensed", extra={"conversation_id": message.sender_id, "channel": message.channel,
@@ -325,6 +326,15 @@ def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, An
 def _message_id(message: UserMessage) -> str | None:
     mid = (message.metadata or {}).get("message_id")
     return str(mid) if mid not in (None, "") else None
+
+
+def _conversation_language(tracker: DialogueStateTracker) -> Literal["ko", "en"] | None:
+    """The conversation's language so far: its ``language`` slot, else the language of its latest user message
+    (``parse_data["language"]``); None for a new conversation."""
+    lang = tracker.get_slot("language")
+    if lang not in ("ko", "en") and tracker.latest_message is not None:
+        lang = (tracker.latest_message.parse_data or {}).get("language")
+    return "ko" if lang == "ko" else "en" if lang == "en" else None
 
 
 def _preferred(message: UserMessage) -> Literal["ko", "en"] | None:

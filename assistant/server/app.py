@@ -67,7 +67,13 @@ def _parse_json_body(raw: bytes, content_type: str, model: type[M], text_field: 
     if "application/json" not in content_type.lower():
         raise HttpError(415, f"content type must be application/json, got {content_type or 'none'!r}")
     if len(raw) > MAX_BODY_BYTES:
-        raise HttpError(413, f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+        # a citizen meets this by pasting a long text, like the character limit below: the same polite, bilingual words
+        raise HttpError(
+            413,
+            f"메시지가 너무 길어요(요청 {len(raw)}바이트, 최대 {MAX_BODY_BYTES}바이트). 질문을 짧게 줄여 다시 보내 주세요. / "
+            f"The message is too long: the request is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}. "
+            "Please send a shorter message.",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -242,6 +248,11 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     @app.get("/", include_in_schema=False)
     async def widget() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        # browsers ask for /favicon.ico on pages without a <link rel=icon> (the MyData pages, JSON routes): the SVG
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # The embedded eligibility service (its own OpenAPI at /connectors/eligibility/openapi.json); the

@@ -27,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from assistant.errors import ConnectorError, InvalidInputError
 from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.scopes import ConsentError, UnknownConsentError
-from connectors.mydata.ticket import verify
+from connectors.mydata.ticket import ExpiredTicketError, verify
 
 
 def create_router(connector: MyDataConnector | Callable[[], MyDataConnector]) -> APIRouter:
@@ -85,6 +85,26 @@ def create_router(connector: MyDataConnector | Callable[[], MyDataConnector]) ->
 FLOW_COOKIE = "mydata_flow"
 
 
+# What the citizen reads when the consent step cannot go on: Korean first, then English, and what to do next.
+_NO_TICKET = ["이 브라우저에는 진행 중인 마이데이터 동의 요청이 없어요. 대화하던 브라우저(같은 기기)에서 대화창의 마이데이터 "
+              "링크를 다시 열어 주세요.",
+              "This browser has no MyData consent request in progress. Open the MyData link from the chat again, in the "
+              "same browser (on the same device) where you are chatting."]
+_BAD_LINK = ["마이데이터 동의 링크가 올바르지 않아요. 대화하던 브라우저에서 대화창의 링크를 다시 열어 주세요.",
+             "This MyData consent link is not valid. Open the link from the chat again, in the browser where you are "
+             "chatting."]
+_EXPIRED = ["마이데이터 동의 링크의 유효 시간이 지났어요. 대화창에서 마이데이터 연결을 다시 요청해 주세요.",
+            "This MyData consent link has expired. Ask for MyData again in the chat."]
+_WRONG_STATE = ["제공기관의 응답이 이 브라우저의 동의 요청과 맞지 않아요. 대화하던 브라우저에서 대화창의 마이데이터 링크를 다시 "
+                "열어 주세요.",
+                "The provider's answer does not belong to this browser's consent request. Open the MyData link from "
+                "the chat again, in the browser where you are chatting."]
+
+
+def _ticket_error_lines(e: InvalidInputError) -> list[str]:
+    return _EXPIRED if isinstance(e, ExpiredTicketError) else _BAD_LINK
+
+
 def _page(status: int, title: str, lines: list[str]) -> HTMLResponse:
     body = "".join(f"<p>{escape(x)}</p>" for x in lines)
     return HTMLResponse(f"<!doctype html><html lang=ko><meta charset=utf-8><title>{escape(title)}</title>"
@@ -121,8 +141,10 @@ def create_flow_router(connector: MyDataConnector | Callable[[], MyDataConnector
         try:
             t = verify(ticket, key, c.clock())
             consent = c.get_consent(t.consent_id)
-        except (InvalidInputError, UnknownConsentError) as e:
-            return _page(400, "MyData", [str(e)])
+        except InvalidInputError as e:
+            return _page(400, "MyData", _ticket_error_lines(e))
+        except UnknownConsentError:
+            return _page(400, "MyData", _BAD_LINK)
         if consent.status(c.clock()) != "pending":
             return _page(409, "MyData", ["이 동의 요청은 더 이상 진행할 수 없어요. 대화창에서 다시 요청해 주세요.",
                                          "This consent request can no longer be completed: ask again in the chat."])
@@ -135,17 +157,20 @@ def create_flow_router(connector: MyDataConnector | Callable[[], MyDataConnector
     def callback(request: Request, state: str = Query("", max_length=255), code: str | None = Query(None, max_length=2000),
                  error: str | None = Query(None, max_length=100)) -> Response:
         c = get()
+        cookie = request.cookies.get(FLOW_COOKIE, "")
+        if not cookie:  # opened in another browser or device than the chat's link, or cookies are blocked
+            return _page(400, "MyData", _NO_TICKET)
         try:
-            t = verify(request.cookies.get(FLOW_COOKIE, ""), key, c.clock())
+            t = verify(cookie, key, c.clock())
         except InvalidInputError as e:
-            return _page(400, "MyData", [str(e)])
+            return _page(400, "MyData", _ticket_error_lines(e))
         if t.consent_id != state:
-            return _page(400, "MyData", ["the provider's answer does not belong to this consent request"])
+            return _page(400, "MyData", _WRONG_STATE)
         if error or not code:
             try:
                 c.revoke(t.consent_id, actor="citizen")
-            except UnknownConsentError as e:
-                return _page(400, "MyData", [str(e)])
+            except UnknownConsentError:
+                return _page(400, "MyData", _BAD_LINK)
             replies = continue_conversation(t.sender_id, "mydata_denied")
             page = _page(200, "MyData", [*replies, "대화창으로 돌아가 주세요. / Please return to the chat."])
         else:

@@ -49,6 +49,10 @@ def citizen_ref(sender_id: str, key: bytes) -> str:
     return "conv-" + hmac.new(key, b"citizen:" + sender_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+class ExpiredTicketError(InvalidInputError):
+    """A ticket whose signature is ours but whose time (:data:`TICKET_TTL_S`) has passed."""
+
+
 @dataclass(frozen=True)
 class Ticket:
     """What a ticket says: the pending consent, the conversation, and when it stops being valid (epoch s)."""
@@ -72,7 +76,8 @@ def verify(token: str, key: bytes, now: float) -> Ticket:
     """The ticket if its signature is ours and it has not expired.
 
     Raises:
-        InvalidInputError: malformed, forged or expired (the message never echoes the token).
+        InvalidInputError: malformed or forged (the message never echoes the token).
+        ExpiredTicketError: expired (an :class:`InvalidInputError`).
     """
     body, _, mac = (token or "").partition(".")
     good = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
@@ -84,5 +89,5 @@ def verify(token: str, key: bytes, now: float) -> Ticket:
     except (ValueError, KeyError, TypeError):
         raise InvalidInputError("the MyData consent link is not valid: open it again from the conversation") from None
     if now >= t.expires_at:
-        raise InvalidInputError("the MyData consent link has expired: ask for MyData again in the conversation")
+        raise ExpiredTicketError("the MyData consent link has expired: ask for MyData again in the conversation")
     return t

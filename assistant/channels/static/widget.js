@@ -3,7 +3,10 @@
  *
  * Plain browser JavaScript, no build step and no external resources. Talks to
  * the Rasa-compatible REST channel:
- *   POST /webhooks/rest/webhook  {"sender", "message", "message_id", "metadata": {"language"}}
+ *   POST /webhooks/rest/webhook  {"sender", "message", "message_id", "metadata": {"language"?}}
+ *   (metadata.language only with typed text, and only once the citizen chose the
+ *   interface language with the toggle: a button's payload, or a page that merely
+ *   opened in Korean, never switches the conversation's language)
  *   -> [{"recipient_id", "text", "buttons"?, "custom"?: {"citations", "pending"?, ...}}]
  *   GET  /webhooks/rest/pending?sender=&after=<cursor>
  *   -> {"messages": [same shape], "cursor", "more"}   (proactive messages)
@@ -230,9 +233,15 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function speaker(key) {
+  /** The hidden speaker label; with ``forLang`` it is in that language (the message's) and stays so. */
+  function speaker(key, forLang) {
     var label = el('span', 'visually-hidden');
-    localise(label, key);
+    if (forLang && STRINGS[forLang] && STRINGS[forLang][key] !== undefined) {
+      label.textContent = STRINGS[forLang][key];
+      label.setAttribute('lang', forLang);
+    } else {
+      localise(label, key);
+    }
     return label;
   }
 
@@ -394,7 +403,7 @@
       button.type = 'button';
       button.disabled = pending;
       (function (p, label) {
-        button.addEventListener('click', function () { send(p, label); });
+        button.addEventListener('click', function () { send(p, label, true); });
       })(payload, title || payload);
       group.appendChild(button);
       count++;
@@ -414,10 +423,10 @@
     if (custom.abstained === true) msg.classList.add('abstained');
     if (custom.pending === true) msg.classList.add('holding');
     if (extraClass) msg.classList.add(extraClass);
-    msg.appendChild(speaker('bot'));
+    var msgLang = normaliseLang(custom.language);
+    msg.appendChild(speaker('bot', msgLang));
     if (text) {
       var body = linkedText('msg-text', text);
-      var msgLang = normaliseLang(custom.language);
       if (msgLang) body.setAttribute('lang', msgLang);
       msg.appendChild(body);
     }
@@ -576,12 +585,19 @@
     return attempt();
   }
 
-  function send(message, displayText) {
+  /**
+   * Send ``message`` (``fromButton``: a button's payload). The interface language goes along as
+   * metadata.language only with typed text and only when the citizen chose it with the toggle: the server
+   * keeps the conversation's language otherwise (a payload such as "/deny" has no language of its own).
+   */
+  function send(message, displayText, fromButton) {
     if (pending) return false;
     if (typeof message !== 'string' || !message.trim()) return false;
     var text = message.trim();
     var shown = displayText && displayText.trim() ? displayText.trim() : text;
-    var payload = { sender: getSender(), message: text, message_id: 'm-' + randomId(), metadata: { language: lang } };
+    var metadata = {};
+    if (!fromButton && normaliseLang(storageGet(LANG_KEY))) metadata.language = lang;
+    var payload = { sender: getSender(), message: text, message_id: 'm-' + randomId(), metadata: metadata };
     start(payload, shown);
     return true;
   }

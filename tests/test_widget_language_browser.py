@@ -1,0 +1,143 @@
+"""The widget never switches a conversation's language by itself (headless Chromium, no assistant server).
+
+The page, its script and its stylesheet are served from the checkout through Playwright's request routing, and
+the REST webhook is answered by the test, so this runs in seconds. Checked: a button's payload carries no
+``metadata.language`` (a Korean interface used to send ``"ko"`` with "/deny" and switch an English conversation
+to Korean), typed text carries it only once the citizen chose the interface language with the toggle, and a bot
+message's hidden speaker label is in the message's language ("Assistant:" for English) whatever the interface's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.integration]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, Route
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+STATIC = Path(__file__).resolve().parent.parent / "assistant" / "channels" / "static"
+ORIGIN = "http://widget.test"
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+         ".svg": "image/svg+xml"}
+EN_REPLY = [{"recipient_id": "x", "text": "Do you want to apply for the energy voucher?",
+             "buttons": [{"title": "No", "payload": "/deny"}], "custom": {"language": "en"}}]
+KO_REPLY = [{"recipient_id": "x", "text": "알겠어요. 다른 도움이 필요하면 말씀해 주세요.", "custom": {"language": "ko"}}]
+
+
+class FakeServer:
+    """Answers the page's requests: static files from the checkout, the webhook from ``replies`` (in order)."""
+
+    def __init__(self, replies: list[list[dict[str, Any]]]) -> None:
+        self.replies = replies
+        self.bodies: list[dict[str, Any]] = []
+        self.not_found: list[str] = []
+
+    def handle(self, route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        if path == "/webhooks/rest/webhook":
+            self.bodies.append(json.loads(route.request.post_data or "{}"))
+            route.fulfill(status=200, content_type="application/json", body=json.dumps(self.replies.pop(0)))
+        elif path == "/webhooks/rest/pending":
+            route.fulfill(status=200, content_type="application/json", body=json.dumps({"messages": [], "more": False}))
+        else:
+            name = "index.html" if path == "/" else path.removeprefix("/static/")
+            file = STATIC / name
+            if "/" in name or not file.is_file():
+                self.not_found.append(path)
+                route.fulfill(status=404, body="not found")
+                return
+            route.fulfill(status=200, content_type=TYPES.get(file.suffix, "application/octet-stream"), body=file.read_bytes())
+
+
+@pytest.fixture()
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _open(browser: Any, server: FakeServer) -> tuple[Page, list[str]]:
+    context = browser.new_context(locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.route(ORIGIN + "/**", server.handle)
+    page.goto(ORIGIN + "/")
+    page.wait_for_selector("#chat[data-ready='true']", state="attached")
+    return page, errors
+
+
+def _type(page: Page, server: FakeServer, text: str) -> dict[str, Any]:
+    bots = page.locator(".msg.bot").count()
+    page.fill("#chat-input", text)
+    page.press("#chat-input", "Enter")
+    expect(page.locator(".msg.bot")).to_have_count(bots + 1)
+    return server.bodies[-1]
+
+
+def _click(page: Page, server: FakeServer, title: str) -> dict[str, Any]:
+    bots = page.locator(".msg.bot").count()
+    page.locator(".bot-button", has_text=title).last.click()
+    expect(page.locator(".msg.bot")).to_have_count(bots + 1)
+    return server.bodies[-1]
+
+
+def test_button_payload_sends_no_language_and_labels_follow_the_message(chromium: Any) -> None:
+    server = FakeServer([EN_REPLY, KO_REPLY])
+    page, errors = _open(chromium, server)
+    expect(page.locator("html")).to_have_attribute("lang", "ko")  # the interface opened in Korean
+
+    first = _type(page, server, "How do I apply for the energy voucher?")
+    assert first["metadata"] == {}  # no explicit choice yet: the server reads the text's language
+    label = page.locator(".msg.bot").last.locator(".visually-hidden").first
+    expect(label).to_have_text("Assistant:")
+    expect(label).to_have_attribute("lang", "en")
+
+    second = _click(page, server, "No")
+    assert second["message"] == "/deny"
+    assert second["metadata"] == {}
+    expect(page.locator(".msg.bot").last.locator(".visually-hidden").first).to_have_text("도우미:")
+    assert errors == []
+    assert server.not_found == []
+    # the page names its icon (headless Chromium fetches no icon itself, so the test fetches it): a browser with no
+    # <link rel=icon> asks for /favicon.ico, which was a 404 in the console
+    icon = page.evaluate("""() => { const l = document.querySelector('link[rel=icon]');
+        return l ? fetch(l.href).then(r => [r.status, r.headers.get('content-type')]) : null; }""")
+    assert icon == [200, "image/svg+xml"]
+
+
+def test_explicit_choice_goes_with_typed_text_only(chromium: Any) -> None:
+    server = FakeServer([EN_REPLY, KO_REPLY])
+    page, errors = _open(chromium, server)
+    page.click("#lang-toggle")  # the citizen chooses English
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    typed = _type(page, server, "energy voucher")
+    assert typed["metadata"] == {"language": "en"}
+    clicked = _click(page, server, "No")
+    assert clicked["message"] == "/deny" and clicked["metadata"] == {}
+
+    # a Korean reply keeps its Korean label in the English interface, and switching back re-labels nothing
+    ko_label = page.locator(".msg.bot").last.locator(".visually-hidden").first
+    expect(ko_label).to_have_text("도우미:")
+    page.click("#lang-toggle")
+    expect(page.locator(".msg.bot").first.locator(".visually-hidden").first).to_have_text("Assistant:")
+    assert errors == []
