@@ -118,8 +118,8 @@ def server_url() -> Iterator[str]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def browser(server_url: str) -> Iterator[Browser]:
+@pytest.fixture(scope="module")  # closed with this module: other browser test modules start their own Playwright
+def browser(server_url: str) -> Iterator[Browser]:  # (two sync Playwright instances cannot run at once)
     with sync_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
