@@ -32,7 +32,7 @@ _BUILTIN = {
 }
 
 
-def holding_turn(domain: Domain, message: UserMessage, message_id: str | None) -> Turn:
+def holding_turn(domain: Domain, message: UserMessage, message_id: str | None, conversation_language: str | None = None) -> Turn:
     """The holding reply for ``message`` whose turn has not finished yet.
 
     Args:
@@ -41,6 +41,8 @@ def holding_turn(domain: Domain, message: UserMessage, message_id: str | None) -
             ``metadata["language"]`` when given, else from the text.
         message_id: the channel's message id (echoed in ``custom.message_id`` so
             the client can redeliver it to fetch the answer).
+        conversation_language: the conversation's language so far ("ko" / "en"), used for a button's payload
+            ("/deny"), which has no language of its own, over its metadata.
 
     Returns:
         A :class:`Turn` with one message whose ``custom`` has ``response``
@@ -48,6 +50,8 @@ def holding_turn(domain: Domain, message: UserMessage, message_id: str | None) -
         no events (nothing is stored).
     """
     preferred = (message.metadata or {}).get("language")
+    if (message.text or "").startswith("/") and conversation_language in ("ko", "en"):
+        preferred = conversation_language
     language = preferred if preferred in ("ko", "en") else detect_language(normalize_spaces(message.text or ""), default="ko")
     custom: dict[str, Any] = {"pending": True, "message_id": message_id}
     try:

@@ -40,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -96,6 +97,9 @@ class TurnScheduler:
         self._queues: dict[str, _Queue] = {}
         self._turns: dict[str, int] = {}  # REST turns per conversation, from acceptance until they end
         self._inflight: dict[tuple[str, str], asyncio.Task[Turn]] = {}
+        #: the language of each conversation's latest answered turn (bounded, oldest dropped): a holding reply to a
+        #: button's payload ("/deny" has no language of its own) speaks the conversation's language
+        self._languages: OrderedDict[str, str] = OrderedDict()
 
     async def handle(self, message: UserMessage) -> Turn:
         """The reply to one delivery: the turn's answer, a stored one, or the holding reply.
@@ -127,7 +131,7 @@ class TurnScheduler:
         except TimeoutError:
             logger.info("turn still running: holding reply", extra={"conversation_id": message.sender_id,
                                                                     "channel": message.channel, "stage": "server"})
-            return holding_turn(self.processor.domain, message, mid)
+            return holding_turn(self.processor.domain, message, mid, self._languages.get(message.sender_id))
 
     async def _refuse(self, message: UserMessage, mid: str | None) -> Turn:
         """A delivery over ``queue_max``: its stored answer if the message id was answered before, else 429."""
@@ -216,7 +220,15 @@ class TurnScheduler:
                 del self._inflight[(sender_id, mid)]
             if not task.cancelled() and (e := task.exception()) is not None:  # retrieved here: no "never retrieved" warning
                 logger.error("turn failed: %s", type(e).__name__, extra={"conversation_id": sender_id, "stage": "server"})
+            elif not task.cancelled() and task.result().language in ("ko", "en"):
+                self._languages[sender_id] = task.result().language
+                self._languages.move_to_end(sender_id)
+                while len(self._languages) > _LANGUAGES_KEPT:
+                    self._languages.popitem(last=False)
         return done
+
+
+_LANGUAGES_KEPT = 50_000  # conversations whose language a holding reply remembers (a few MB at most)
 
 
 def _as_stored(turn: Turn) -> Turn:

@@ -183,3 +183,44 @@ def test_an_admin_write_waits_for_the_conversations_running_turn() -> None:
         assert order == ["turn started", "other conversation", "turn ended", "admin write"]
 
     asyncio.run(main())
+
+
+def test_holding_reply_to_a_button_payload_speaks_the_conversation_language(make_processor) -> None:  # type: ignore[no-untyped-def]
+    """A button's payload ("/deny") has no language of its own (read alone, "/deny" looks English) and the widget sends
+    none, or a stale page language, with it: the holding reply follows the conversation's language."""
+    import re
+
+    from assistant.dialogue.messages import BotMessage, UserMessage
+    from assistant.dialogue.processor import Turn
+    from assistant.server.turns import TurnScheduler
+
+    domain = make_processor().domain
+    spoken: dict[str, str] = {}
+
+    class SlowOnPayload:
+        def __init__(self) -> None:
+            self.domain = domain
+            self.tracker_store = self
+
+        def reply_for(self, sender_id: str, message_id: str) -> None:
+            return None
+
+        def handle_message(self, message: UserMessage) -> Turn:
+            text = message.text or ""
+            if text.startswith("/"):
+                threading.Event().wait(0.6)
+            else:
+                spoken[message.sender_id] = "ko" if re.search("[가-힣]", text) else "en"
+            return Turn((BotMessage("ok", (), {}),), spoken[message.sender_id], {"name": "x", "confidence": 1.0})
+
+    async def scenario() -> list[str]:
+        scheduler = TurnScheduler(SlowOnPayload(), hold_after=0.2)
+        await scheduler.handle(UserMessage("ko-1", "제가 받을 수 있는 혜택이 뭐가 있나요?", "rest", {"message_id": "a"}))
+        await scheduler.handle(UserMessage("en-1", "What benefits can I get?", "rest", {"message_id": "b"}))
+        ko = await scheduler.handle(UserMessage("ko-1", "/deny", "rest", {"message_id": "c"}))
+        en = await scheduler.handle(UserMessage("en-1", "/affirm", "rest", {"message_id": "d", "language": "ko"}))
+        await asyncio.sleep(0.8)
+        assert ko.messages[0].custom.get("pending") is True and en.messages[0].custom.get("pending") is True
+        return [ko.language, en.language]
+
+    assert asyncio.run(scenario()) == ["ko", "en"]
