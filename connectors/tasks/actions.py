@@ -236,7 +236,8 @@ class PrepareApplication(_TaskAction):
             buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name or s.service_id,
                         "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
                        for s in service[:MAX_BUTTONS]]
-            t.say("utter_task_ask_service", buttons=buttons)
+            # no candidates: "choose one below" would point at nothing
+            t.say("utter_task_ask_service" if buttons else "utter_task_ask_service_name", buttons=buttons)
             return [slot_set(PENDING_SLOT, None)]
         try:
             with self.ctx.client_factory() as client:

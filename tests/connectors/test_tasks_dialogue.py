@@ -286,8 +286,9 @@ def test_another_conversation_can_neither_see_nor_cancel_it(conv: MessageProcess
 
 def test_english_flow(conv: MessageProcessor, backend: Backend) -> None:
     which = say(conv, "I want to apply for a benefit")
-    assert which.language == "en" and responses(which) == ["utter_task_ask_service"]
-    assert "Which service" in text(which)
+    # no candidate to offer: asked for the name, not to "choose one below" (no buttons)
+    assert which.language == "en" and responses(which) == ["utter_task_ask_service_name"]
+    assert "Which service" in text(which) and "below" not in text(which) and not which.messages[0].buttons
     shown = say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
     assert "To prepare yourself: 경영체 등록증" in text(shown)
     assert "- 주민등록등본 — available through Public MyData" in text(shown).splitlines()
