@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from assistant.dialogue.sdk import ContextAction, ProtocolTracker, active_loop, followup_action, slot_set
+from connectors.consent import confident_affirm, previous_action
 from assistant.errors import ConnectorError
 from connectors.mydata.derive import SEOUL
 from connectors.mydata.scopes import PURPOSES, SCOPES, ConsentError
@@ -212,23 +213,6 @@ class OfferMyData(_Action):
             events += [slot_set(RESUME, tracker.active_loop_name), active_loop(None)]
         logger.info("mydata consent offered", extra={"stage": "mydata", "consent_id": c.id})
         return events
-
-
-def confident_affirm(tracker: ProtocolTracker, threshold: float) -> bool:
-    """Whether the latest message is ``affirm`` with at least ``threshold`` probability (0..1)."""
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name") == "affirm" and float(intent.get("confidence") or 0) >= threshold
-
-
-def previous_action(tracker: ProtocolTracker) -> str | None:
-    """The last action (not ``action_listen``) before the latest user message, or None."""
-    seen_user = False
-    for e in reversed(tracker.events):
-        if e.get("event") == "user":
-            seen_user = True
-        elif seen_user and e.get("event") == "action" and e.get("name") != "action_listen":
-            return str(e.get("name"))
-    return None
 
 
 class GrantMyData(_Action):
