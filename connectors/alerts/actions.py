@@ -59,7 +59,7 @@ from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from connectors.alerts.client import AlertsClient
 from connectors.consent import ASKED_FOR_CLEAR_YES, CLEAR_YES, clear_yes_buttons, confident_affirm
-from connectors.eligibility.actions import _fact_label, facts_from_slots  # one wording of fact names
+from connectors.eligibility.actions import _SEX, _fact_label, facts_from_slots  # one wording of fact names
 from connectors.resilience import failure_reply
 
 if TYPE_CHECKING:
@@ -97,15 +97,21 @@ def subscriber_id_for(secret: bytes, sender_id: str) -> str:
 
 
 def format_facts(facts: dict[str, Any], language: str) -> str:
-    """One ``- label: value`` line per fact, in the conversation's language."""
+    """One ``- label: value`` line per fact, in the conversation's language, as a citizen reads them: the sex
+    as 남성/여성 (male/female), the income as a whole percentage (``249.912`` → ``250``; the stored fact is
+    unchanged), flags as 예/아니요 (yes/no)."""
     w = _WORDS[language]
 
-    def value(v: Any) -> str:
+    def value(k: str, v: Any) -> str:
         if isinstance(v, bool):
             return w["yes"] if v else w["no"]
+        if k == "sex" and str(v) in _SEX[language]:
+            return _SEX[language][str(v)]
+        if k == "income_pct_median" and isinstance(v, int | float):
+            return f"{round(v):d}"
         return f"{v:g}" if isinstance(v, float) else str(v)
 
-    return "\n".join(f"- {_fact_label(k, language)}: {value(v)}" for k, v in sorted(facts.items()))
+    return "\n".join(f"- {_fact_label(k, language)}: {value(k, v)}" for k, v in sorted(facts.items()))
 
 
 def format_notification(note: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
