@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         max_message_chars: longer user messages are rejected with 413 on HTTP
             and truncated (with a warning) inside the engine.
         intent_threshold: below this top-intent probability the router asks to rephrase.
+        consent_affirm_threshold: the least ``affirm`` probability accepted as a yes to a consent or a
+            confirmation (MyData consent, alert subscription, application submit/cancel); a less confident
+            affirm (an emoji, "음…") is asked once more for a clear yes. Button payloads (``/affirm``) are certain.
         oos_threshold: at or above this out_of_scope probability the router
             answers with the out-of-scope response.
         abstain_threshold: minimum answerability probability (0..1, the fitted gate in
@@ -132,6 +135,7 @@ class Settings(BaseSettings):
     port: int = 8000
     max_message_chars: int = 4000
     intent_threshold: float = 0.35
+    consent_affirm_threshold: Annotated[float, Field(ge=0, le=1)] = 0.8
     oos_threshold: float = 0.5
     abstain_threshold: float = 0.4
     nlu_oos_threshold: Annotated[float | None, Field(ge=0, le=1)] = None

@@ -16,9 +16,14 @@ action                            runs after (intents/rules.yml) does
 ``action_offer_unsubscribe_alerts`` ``unsubscribe_alerts``       asks once whether to stop (and delete the facts)
 ``action_unsubscribe_alerts``     that, then ``affirm``          deletes the subscription
 ``action_alerts_declined``        either ask, then ``deny``      nothing is stored or deleted (and says so)
+                                  (or a second unsure yes)
 ``action_deliver_alerts``         ``greet`` → ``utter_greet``    the pending notifications, each service with
                                   while ``alerts_subscribed``    its title and gov.kr URL (then marked delivered)
 ================================= ============================== =================================================
+
+Only a confident yes (``settings.consent_affirm_threshold``, :mod:`connectors.consent`) subscribes or
+unsubscribes: an unsure affirm (👍 at 0.499) is asked once for a clear yes or no (the offer stands), and a
+second unsure one is a no.
 
 When the alerts are delivered: the widget channel is *pull* (:class:`~connectors.alerts.notifiers.WidgetInboxNotifier`),
 so the assistant reads the inbox when the citizen comes back. The trigger is a rule, conditioned on the slot
@@ -49,11 +54,12 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.responses import fill_template
-from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, followup_action, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from connectors.alerts.client import AlertsClient
-from connectors.eligibility.actions import _fact_label, facts_from_slots  # one wording of fact names
+from connectors.consent import ASKED_FOR_CLEAR_YES, CLEAR_YES, clear_yes_buttons, confident_affirm
+from connectors.eligibility.actions import _SEX, _fact_label, facts_from_slots  # one wording of fact names
 from connectors.resilience import failure_reply
 
 if TYPE_CHECKING:
@@ -91,15 +97,21 @@ def subscriber_id_for(secret: bytes, sender_id: str) -> str:
 
 
 def format_facts(facts: dict[str, Any], language: str) -> str:
-    """One ``- label: value`` line per fact, in the conversation's language."""
+    """One ``- label: value`` line per fact, in the conversation's language, as a citizen reads them: the sex
+    as 남성/여성 (male/female), the income as a whole percentage (``249.912`` → ``250``; the stored fact is
+    unchanged), flags as 예/아니요 (yes/no)."""
     w = _WORDS[language]
 
-    def value(v: Any) -> str:
+    def value(k: str, v: Any) -> str:
         if isinstance(v, bool):
             return w["yes"] if v else w["no"]
+        if k == "sex" and str(v) in _SEX[language]:
+            return _SEX[language][str(v)]
+        if k == "income_pct_median" and isinstance(v, int | float):
+            return f"{round(v):d}"
         return f"{v:g}" if isinstance(v, float) else str(v)
 
-    return "\n".join(f"- {_fact_label(k, language)}: {value(v)}" for k, v in sorted(facts.items()))
+    return "\n".join(f"- {_fact_label(k, language)}: {value(k, v)}" for k, v in sorted(facts.items()))
 
 
 def format_notification(note: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
@@ -170,6 +182,17 @@ class _Turn:
         p = self.tracker.get_slot(PENDING_SLOT)
         return p if isinstance(p, dict) and p.get("kind") == kind else None
 
+    def unsure(self, pending: dict[str, Any], declined: str) -> list[EventDict] | None:
+        """None for a confident yes (:mod:`connectors.consent`); else the events of asking once for a clear
+        yes (the offer stands), or, when that was asked already, of running ``declined``."""
+        if confident_affirm(self.tracker, self.ctx.settings.consent_affirm_threshold):
+            return None
+        if pending.get(ASKED_FOR_CLEAR_YES):
+            return [followup_action(declined)]
+        self.dispatcher.utter_message(text=CLEAR_YES[self.language], buttons=clear_yes_buttons(self.language),
+                                      json_message={"response": "clear_yes"})
+        return [slot_set(PENDING_SLOT, {**pending, ASKED_FOR_CLEAR_YES: True})]
+
 
 class _AlertAction(StepAction[AlertsContext, _Turn]):
     """An alerts action: :class:`~assistant.dialogue.sdk.StepAction` whose turn knows the subscriber."""
@@ -207,6 +230,8 @@ class SubscribeAlerts(_AlertAction):
         if pending is None:
             t.dispatcher.utter_message(response="utter_how_can_i_help")
             return []
+        if (unsure := t.unsure(pending, AlertsDeclined.action_name)) is not None:
+            return unsure
         try:
             with t.ctx.client_factory() as client:
                 client.subscribe(t.subscriber, pending["facts"], str(pending["consent_text"]), str(pending["purpose"]),
@@ -241,9 +266,12 @@ class UnsubscribeAlerts(_AlertAction):
 
     def step(self, t: _Turn) -> list[EventDict]:
         """See the module docstring."""
-        if t.pending("unsubscribe") is None:
+        pending = t.pending("unsubscribe")
+        if pending is None:
             t.dispatcher.utter_message(response="utter_how_can_i_help")
             return []
+        if (unsure := t.unsure(pending, AlertsDeclined.action_name)) is not None:
+            return unsure
         try:
             with t.ctx.client_factory() as client:
                 deleted = client.unsubscribe(t.subscriber)

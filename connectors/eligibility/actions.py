@@ -55,6 +55,12 @@ TOP_N = 5
 #: the reply says so ("개인 기준").
 CONVERSATION_FACTS: dict[str, Any] = {"organization_type": "none"}
 
+#: The last line of every verdict (the list and one service): the check reads coded conditions only.
+CAVEAT = {
+    "ko": "조건 코드로만 확인한 결과예요. 신청 전에 각 서비스의 지원대상과 선정기준을 꼭 확인해 주세요.",
+    "en": "These checks use the catalogue's coded conditions only: read each service's eligibility details before applying.",
+}
+
 _BENEFICIARY = {
     "ko": {"self": "본인", "child": "자녀", "parent": "부모님", "spouse": "배우자"},
     "en": {"self": "you", "child": "your child", "parent": "your parent", "spouse": "your spouse"},
@@ -351,9 +357,7 @@ class ActionCheckEligibility:
             lines.append((f"{len(unknown)} more could fit but need facts I don't have yet" + (f" ({missing})." if missing else "."))
                          if lang == "en" else
                          f"그 밖에 {len(unknown)}개 서비스는 아직 판단할 수 없어요" + (f". 더 필요한 정보: {missing}." if missing else "."))
-        lines.append("These checks use the catalogue's coded conditions only: read each service's eligibility details before "
-                     "applying." if lang == "en" else
-                     "조건 코드로만 확인한 결과예요. 신청 전에 각 서비스의 지원대상과 선정기준을 꼭 확인해 주세요.")
+        lines.append(CAVEAT[lang])
         buttons = [{"title": (f"Apply: {r.service_name}" if lang == "en" else f"신청하기: {r.service_name}"),
                     "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]]
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
@@ -379,7 +383,7 @@ class ActionCheckEligibility:
         if r.decided_by and r.decided_by[0].code == "NONE":
             text += (" The catalogue has no coded conditions for it: read its 지원대상 and 선정기준."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
-        text += "\n" + _source_line(r, lang)
+        text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
         buttons = [] if r.status == "not_eligible" else [
             {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
         dispatcher.utter_message(text=text, buttons=buttons,

@@ -30,7 +30,7 @@ from connectors.eligibility.codes import (
     PATHWAYS,
     group_mask,
 )
-from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area
+from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
 from connectors.eligibility.target_groups import groups_in
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ class ServiceInfo:
         legal_basis: the 법령 field, one law (article) per item.
         target_groups: the groups its 지원대상/선정기준 text names
             (:func:`~connectors.eligibility.target_groups.groups_in`; not part of the citation).
+        text_area: the area its 지원대상/선정기준 text limits it to (:func:`~connectors.eligibility.regions.text_area`);
+            used for the region condition only when the agency is not a local government.
     """
 
     service_id: str
@@ -60,6 +62,7 @@ class ServiceInfo:
     agency: str
     legal_basis: tuple[str, ...]
     target_groups: tuple[str, ...] = ()
+    text_area: Area | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -99,6 +102,8 @@ class Catalogue:
         area_id: ``int32[n]``, position in ``areas`` of the row's area, -1 when not limited to an area.
         area_sido: ``int16[n]``, the area's 시·도 (position in :data:`~connectors.eligibility.regions.SIDO`), -1 if none.
         area_sigungu: ``bool[n]``, whether the area is one 시·군·구 (not a whole 시·도).
+        area_from_text: ``bool[n]``, whether the area comes from the service's 지원대상/선정기준 text
+            (``ServiceInfo.text_area``, used when the agency is not a local government) rather than its agency.
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -166,8 +171,12 @@ class Catalogue:
         self.area_id = np.full(n, -1, dtype=np.int32)
         self.area_sido = np.full(n, -1, dtype=np.int16)
         self.area_sigungu = np.zeros(n, dtype=bool)
+        self.area_from_text = np.zeros(n, dtype=bool)
         for row, svc in enumerate(services):
             area = agency_area(svc.agency)
+            if area is None and svc.text_area is not None:
+                area = svc.text_area
+                self.area_from_text[row] = True
             if area is None:
                 continue
             if area not in self.area_index:
@@ -224,7 +233,8 @@ class Catalogue:
                 continue
             laws = tuple(x.strip() for x in str(d.meta.get("legal_basis") or "").splitlines() if x.strip())
             text = "\n".join(sec.text for sec in d.sections if sec.name in ("지원대상", "선정기준"))
-            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text)), cond))
+            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text),
+                                        text_area(text, d.title)), cond))
         return cls.from_records(records, version)
 
     @classmethod

@@ -9,7 +9,9 @@ Region (not a JA code; :mod:`connectors.eligibility.regions`): a service run by 
 limited to that area's residents. It is one more AND group, common to every pathway: ``not_eligible``
 when the person's 시·도 differs (or the 시·군·구 differs when both are known), ``unknown`` with ``region``
 missing when the region is unknown (or only the 시·도 is known and the service is one 시·군·구's), held when
-they match. Results name it as the condition ``REGION``.
+they match. Results name it as the condition ``REGION``. When the agency is not a local government, the
+area may come from the service's 지원대상/선정기준 text instead (``Catalogue.area_from_text``); the
+condition's meaning then says "지원대상 문구 기준" / "from the eligibility text".
 """
 
 from __future__ import annotations
@@ -107,8 +109,15 @@ _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정�
 REGION = "REGION"
 
 
-def region_condition(area: Area) -> Condition:
-    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``)."""
+def region_condition(area: Area, from_text: bool = False) -> Condition:
+    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``).
+
+    ``from_text``: the area was read from the service's 지원대상/선정기준 text
+    (:func:`~connectors.eligibility.regions.text_area`), not from its managing agency; the meaning says so.
+    """
+    if from_text:
+        return Condition(REGION, f"거주지: {area} (지원대상 문구 기준)",
+                         f"resident of {area} (from the eligibility text)", str(area))
     return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {area} (from the managing agency)", str(area))
 
 
@@ -181,14 +190,15 @@ class Evaluation:
         return np.where(restricted & ~same_sido, NOT, np.where(restricted, inside, YES)).astype(np.int8)
 
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
-                     area_id: int, rstate: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+                     area_id: int, rstate: int, from_text: bool = False
+                     ) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
         """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``)."""
         state = min(state0, rstate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
         if area_id >= 0 and rstate == state:
-            key = ("region", area_id, rstate)
+            key = ("region", area_id, rstate, from_text)
             if key not in self._cache:
-                self._cache[key] = ((region_condition(self.catalogue.areas[area_id]),),
+                self._cache[key] = ((region_condition(self.catalogue.areas[area_id], from_text),),
                                     ("region",) if rstate == UNKNOWN else ())
             conds, miss = self._cache[key]
             decided, missing = decided + conds, missing + miss
@@ -252,7 +262,8 @@ class Evaluation:
         y, lo, hi, st, g, r, ps, pr, nc = self._matrices(np.asarray([row]))
         explained = self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
                                   self.catalogue.unmapped.get(row, ()), nc[0])
-        return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]))
+        return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]),
+                                 bool(self.catalogue.area_from_text[row]))
 
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
@@ -272,13 +283,14 @@ class Evaluation:
             for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
         }
         # the region part: one combination per distinct (signature, area) pair
-        pair = sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)
+        pair = (sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows]
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
         prow = rows[pfirst]
         combined = [
-            self._with_region(memo[s], s0, a, rs)
-            for s, s0, a, rs in zip(sig[pfirst].tolist(), self.conditions_status[prow].tolist(),
-                                    cat.area_id[prow].tolist(), self.groups["region"][prow].tolist(), strict=True)
+            self._with_region(memo[s], s0, a, rs, t)
+            for s, s0, a, rs, t in zip(sig[pfirst].tolist(), self.conditions_status[prow].tolist(),
+                                       cat.area_id[prow].tolist(), self.groups["region"][prow].tolist(),
+                                       cat.area_from_text[prow].tolist(), strict=True)
         ]
         services, sources = cat.services, cat.sources
         out = []

@@ -2,7 +2,10 @@
 
 The catalogue's JA codes say nothing about region, yet most of its services are run by a local
 government (소관기관명 "경기도 성남시", "서울특별시", …) and in practice only that area's residents can get
-them. The area is read from the agency name alone; it is not a JA code (results name it ``REGION``).
+them. The area is read from the agency name (:func:`agency_area`); when the agency is not a local
+government, a second source is the service's own 지원대상/선정기준 text naming residence in one area
+(:func:`text_area`, e.g. 서민금융진흥원's 경남동행론: "현재 경상남도 거주 중이면서"). It is not a JA code
+(results name it ``REGION``).
 
 Sources: the agency names of the 1,097-service snapshot in ``shared/data/gov24_benefits`` (its
 소관기관유형 says which agencies are local governments: 광역시도 = 시·도, 시군구 = 시·군·구), and the
@@ -178,3 +181,108 @@ def normalise_region(text: str) -> Area:
 
 
 __all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "Area", "agency_area", "normalise_region"]
+
+
+# --- the area a service's own text limits it to ------------------------------------------------------
+#
+# Own code, not a library: the rule is a handful of Korean patterns tied to our 시·도/시·군·구 tables.
+
+#: Names of a 시·군·구 that belong to one 시·도 only (a bare "중구" or "고성군" says nothing without its 시·도;
+#: "광주시" is also read as the former 광주광역시, so it is left out too).
+_UNIQUE_SGG: dict[str, str] = {}
+_SGG_COUNT: dict[str, int] = {}
+for _sido, _names in SIGUNGU.items():
+    for _name in _names:
+        _SGG_COUNT[_name] = _SGG_COUNT.get(_name, 0) + 1
+        _UNIQUE_SGG[_name] = _sido
+_UNIQUE_SGG = {k: v for k, v in _UNIQUE_SGG.items() if _SGG_COUNT[k] == 1 and k != "광주시"}
+_ALL_SGG = sorted(_SGG_COUNT, key=len, reverse=True)
+_SIDO_NAMES = sorted((*SIDO, *SIDO_ALIASES), key=len, reverse=True)
+_ALT_SIDO = "|".join(map(re.escape, _SIDO_NAMES))
+_ALT_SGG = "|".join(map(re.escape, _ALL_SGG))
+#: region name (a 시·도, a 시·도 and its 시·군·구, or a 시·군·구), a short gap (에, 내, 지역에 …), then a word of
+#: residence; the name must start a word (so 강남구 never reads as 남구).
+_RESIDENCE = re.compile(
+    rf"(?<![가-힣])(?P<sido>{_ALT_SIDO})?(?:\s*(?P<sgg>{_ALT_SGG}))?"
+    r"(?P<gap>\s*(?:에서|에|내|지역에|지역)?\s*)"
+    r"(?P<kw>거주|주민등록|관내|도민|시민|구민|군민|민(?![가-힣]))")
+#: after 관내, these words mean a school or business located there, not where the person lives.
+_NOT_RESIDENCE_AFTER = re.compile(r"^\s*(?:에\s*)?(?:소재|[^\s]*(?:학교|초등|중학|고등|대학|초ㆍ|초·|사업|기관|시설|기업|단체|병원))")
+#: titles of services that list alternative groups (any one of them qualifies), e.g. fee reductions:
+#: a residence named there is one group among others, not a condition of the whole service.
+_ALTERNATIVES_TITLE = re.compile(r"감면|할인|면제|우대")
+#: bullets of the items of a list (○ 국가유공자 ○ 부산시민 …).
+_BULLET = re.compile(r"(?:(?:^|\n)\s*(?:ㅇ|-|\d+\.)|[○■□•])\s*")
+_EXCLUDED_AFTER = re.compile(r"^[^.\n○]{0,15}(?:제외|이외|외의|아닌)")
+_LIST_BEFORE = re.compile(r"[,，·ㆍ/]\s*$|(?:및|또는|와|과)\s+$")
+_OFFICIAL_SIDO = re.compile("|".join(map(re.escape, SIDO)))
+
+
+def text_area(text: str, title: str = "") -> Area | None:
+    """The area a service's 지원대상/선정기준 text limits it to, when it names residence in one place.
+
+    Conservative reading: a region name (a 시·도 in its official or short form, optionally with its
+    시·군·구, or a 시·군·구 whose name belongs to one 시·도 only) that starts a word and is followed within a
+    few characters (에, 내, 지역에) by a word of residence: 거주, 주민등록, 관내, 도민/시민/구민/군민, or 민
+    right after the name (``"포천시민"``). Examples: ``"경상남도 거주"``, ``"경남 거주"``, ``"목포시에 거주"``,
+    ``"제주특별자치도에 주민등록"``, ``"광진구 관내 거주"``, ``"충남도민"``. Not read: 관내 followed by a school
+    or business (``"영등포구 관내 고등학교"``), a mention followed by 제외/이외 (an exclusion), the last item
+    of a list (``"고령, 성주, 청송군 거주"``), and "도내"/"시내" (they need the agency's own area, which a
+    local government's service already has). Items of a list may be alternatives (``"○ 가정폭력 피해여성
+    ○ 충남 거주 새터민"``): with two or more items the mention must be in the first one, and a service whose
+    title says it lists alternative groups (감면, 할인, 면제, 우대) is not read at all.
+
+    Args:
+        text: the 지원대상 and 선정기준 sections of one service.
+        title: the service's name (서비스명), for the alternatives rule.
+
+    Returns:
+        The area, or ``None`` when no residence is named, or when the text names more than one region
+        (different areas with residence words, or another 시·도 by its official name anywhere). When one
+        mention is a whole 시·도 and another a 시·군·구 in it, the whole 시·도 (the broader reading) is kept.
+
+    Example:
+        >>> text_area("1. 현재 경상남도 거주 중이면서 거주기간이 3개월 이상인 분")
+        Area(sido='경상남도', sigungu=None)
+    """
+    if _ALTERNATIVES_TITLE.search(title):
+        return None
+    items = [i for i in _BULLET.split(text) if i.strip()]
+    first_item_end = len(text) if len(items) < 2 else text.index(items[0]) + len(items[0])
+    found: set[Area] = set()
+    for m in _RESIDENCE.finditer(text):
+        sido_word, sgg = m.group("sido"), m.group("sgg")
+        if sido_word is None and sgg is None:
+            continue
+        kw = m.group("kw")
+        name_end = m.end("sgg") if sgg is not None else m.end("sido")
+        if kw == "민" and (m.group("gap") or not text[name_end - 1].endswith(("시", "도", "군", "구"))):
+            continue
+        after = text[m.end():]
+        if kw == "관내" and _NOT_RESIDENCE_AFTER.match(after):
+            continue
+        if m.start() >= first_item_end:
+            return None  # a residence in a later item of a list: maybe one alternative among others
+        if _EXCLUDED_AFTER.match(after) or _LIST_BEFORE.search(text[max(0, m.start() - 6):m.start()]):
+            return None
+        if sido_word is not None:
+            sido = SIDO_ALIASES.get(sido_word, sido_word)
+            if sgg is not None and sgg not in SIGUNGU.get(sido, ()):
+                return None  # a 시·군·구 of another 시·도: read nothing rather than guess
+            found.add(Area(sido, sgg))
+        elif sgg in _UNIQUE_SGG:
+            found.add(Area(_UNIQUE_SGG[sgg], sgg))
+        else:
+            return None  # "중구 거주": which 중구 is not known
+    if not found:
+        return None
+    sidos = {a.sido for a in found} | set(_OFFICIAL_SIDO.findall(text))
+    if len(sidos) != 1:
+        return None
+    if len(found) == 1:
+        return next(iter(found))
+    whole = Area(next(iter(sidos)), None)
+    return whole if whole in found else None
+
+
+__all__ += ["text_area"]

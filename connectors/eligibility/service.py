@@ -193,7 +193,7 @@ class ConditionModel(BaseModel):
     code: str = Field(description="JA code, e.g. JA0328; JA0110/JA0111 are the age range; NONE = no coded condition; "
                       "REGION (not a JA code) = the service is run by a local government and limited to its residents "
                       "(area read from 소관기관명; the fact is `region`)")
-    meaning: str = Field(description="Korean meaning (API field description; for REGION '거주지: 경기도 성남시 (소관기관 기준)')")
+    meaning: str = Field(description="Korean meaning (API field description; for REGION '거주지: 경기도 성남시 (소관기관 기준)', or '(지원대상 문구 기준)' when read from the service's text)")
     meaning_en: str
     value: str | int = Field(description='"Y" for a flag code, years for JA0110/JA0111, the area for REGION ("경기도 성남시")')
 

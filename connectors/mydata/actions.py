@@ -8,7 +8,8 @@ The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
   :mod:`connectors.tasks.documents`), valid ``settings.mydata_consent_days``,
   and shows its notice (what, why, until when, what is kept, how to withdraw) with 동의합니다 / 동의하지 않습니다
   buttons (``/affirm`` / ``/deny``). An active form is paused and resumed afterwards.
-* a confident ``affirm`` right after it → ``action_grant_mydata``: a link to our ``/mydata/authorize`` (signed
+* a confident ``affirm`` (``settings.consent_affirm_threshold``, default 0.8; a less confident one, e.g. 👍 at
+  0.5, is treated as an unclear answer: asked once more, then dropped) right after it → ``action_grant_mydata``: a link to our ``/mydata/authorize`` (signed
   ticket, :mod:`connectors.mydata.ticket`) where the citizen authenticates at the provider (OAuth2 code flow;
   the sandbox shows a login page with its synthetic citizens). The provider redirects to ``/mydata/callback``
   (:func:`connectors.mydata.api.create_flow_router`), which grants the consent with the code and triggers the
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from assistant.dialogue.sdk import ContextAction, ProtocolTracker, active_loop, followup_action, slot_set
+from connectors.consent import confident_affirm, previous_action
 from assistant.errors import ConnectorError
 from connectors.mydata.derive import SEOUL
 from connectors.mydata.scopes import PURPOSES, SCOPES, ConsentError
@@ -219,10 +221,11 @@ class GrantMyData(_Action):
     action_name = "action_grant_mydata"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
-        intent = tracker.latest_message.get("intent") or {}
-        if intent.get("name") != "affirm" or float(intent.get("confidence") or 0) < self.d.settings.intent_threshold:
-            dispatcher.utter_message(response="utter_mydata_ask_again")  # only a clear yes grants
-            return []
+        if not confident_affirm(tracker, self.d.settings.consent_affirm_threshold):
+            # only a clear yes grants: an unclear one takes the "anything else" path (ask once more, then drop),
+            # so the rules see the ask-again step and the next answer is judged as an answer to it
+            again = previous_action(tracker) == AskAgain.action_name
+            return [followup_action(DropMyData.action_name if again else AskAgain.action_name)]
         c = self.d.connector.store.get_consent(str(tracker.get_slot(PENDING) or ""))
         now = self.d.connector.clock()
         if c is None or c.citizen_ref != self.d.ref(tracker) or c.status(now) != "pending":

@@ -18,7 +18,11 @@ action                          runs after (intents/rules.yml) does
 ``action_prepare_cancellation`` ``cancel_application``       picks the receipt (named, else ``last_receipt`` or the
                                                              newest open one), asks yes/no; a decided one is explained
 ``action_cancel_application``   that, then ``affirm``        cancels
-``action_task_declined``        either ask, then ``deny``    nothing is done (and says so)
+``action_task_declined``        either ask, then ``deny``    nothing is done (and says so); also after a second
+                                (or a second unsure yes)     unsure yes: only a confident affirm
+                                                             (``settings.consent_affirm_threshold``,
+                                                             :mod:`connectors.consent`) submits or cancels, an
+                                                             unsure one (👍 at 0.499) is asked once for a clear yes
 ``action_reconcile_mydata_      a follow-up of               documents of applications not yet decided that were
 documents``                     ``action_revoke_consent_     supplied under a now revoked MyData consent are marked
                                 confirmed``                  withdrawn at the back end; says which to submit again
@@ -56,8 +60,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
-from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, followup_action, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
+from connectors.consent import ASKED_FOR_CLEAR_YES, CLEAR_YES, clear_yes_buttons, confident_affirm
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.resilience import failure_reply
 from connectors.tasks.checklist import ChecklistSource
@@ -141,10 +146,11 @@ class _Turn:
     """One action run: the language, the applicant, and replies in the domain's wording."""
 
     def __init__(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any],
-                 secret: bytes) -> None:
+                 secret: bytes, threshold: float = 0.8) -> None:
         from connectors.tasks.auth import applicant_id_for_key, applicant_key
 
         self.dispatcher, self.tracker, self.domain = dispatcher, tracker, domain
+        self.threshold = threshold  # settings.consent_affirm_threshold
         self.language = "en" if tracker.get_slot("language") == "en" else "ko"
         self.key = applicant_key(secret, tracker.sender_id)  # sent as X-Applicant-Key; the back end stores only its hash
         self.applicant = applicant_id_for_key(self.key)
@@ -171,6 +177,17 @@ class _Turn:
         p = self.tracker.get_slot(PENDING_SLOT)
         return p if isinstance(p, dict) and p.get("kind") == kind else None
 
+    def unsure(self, pending: dict[str, Any], declined: str) -> list[EventDict] | None:
+        """None for a confident yes (:mod:`connectors.consent`); else the events of asking once for a clear
+        yes (the offer stands), or, when that was asked already, of running ``declined``."""
+        if confident_affirm(self.tracker, self.threshold):
+            return None
+        if pending.get(ASKED_FOR_CLEAR_YES):
+            return [followup_action(declined)]
+        self.dispatcher.utter_message(text=CLEAR_YES[self.language], buttons=clear_yes_buttons(self.language),
+                                      json_message={"response": "clear_yes"})
+        return [slot_set(PENDING_SLOT, {**pending, ASKED_FOR_CLEAR_YES: True})]
+
     def receipts(self) -> list[str]:
         """Receipt numbers the latest message names."""
         return receipts_in(self.tracker.latest_text(), self.tracker.get_latest_entity_values("receipt"))
@@ -181,7 +198,7 @@ class _TaskAction(StepAction[TaskContext, _Turn]):
 
     def turn(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> _Turn:
         """The run's :class:`_Turn`."""
-        return _Turn(dispatcher, tracker, domain, _context_secret(self.ctx))
+        return _Turn(dispatcher, tracker, domain, _context_secret(self.ctx), self.ctx.settings.consent_affirm_threshold)
 
 
 def _listed(t: _Turn, service_id: str) -> dict[str, Any]:
@@ -288,6 +305,8 @@ class SubmitApplication(_TaskAction):
         if pending is None:
             t.say("utter_how_can_i_help")
             return []
+        if (unsure := t.unsure(pending, DeclineTask.action_name)) is not None:
+            return unsure
         sid = str(pending["service_id"])
         key = str(pending.get("key") or idempotency_key(
             t.applicant, sid, confirming_message_id(t.tracker.latest_message, t.tracker.events)))
@@ -427,6 +446,8 @@ class CancelApplication(_TaskAction):
         if pending is None:
             t.say("utter_how_can_i_help")
             return []
+        if (unsure := t.unsure(pending, DeclineTask.action_name)) is not None:
+            return unsure
         receipt = str(pending["receipt"])
         values: dict[str, Any] = {"receipt": receipt, "service_name": pending.get("service_name")}
         try:

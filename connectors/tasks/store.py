@@ -22,7 +22,8 @@ Cancelling is allowed from ``submitted`` and ``in_review``; cancelling an alread
 returns it unchanged (a retried cancel is safe); every other move raises :class:`InvalidTransitionError`.
 Moves are compare-and-set (``UPDATE ... WHERE state = :seen``), so two concurrent moves cannot both win.
 
-Receipt numbers: ``TK-YYYYMMDD-XXXXXXXX``: the UTC submission date and 8 characters of Crockford base32
+Receipt numbers: ``TK-YYYYMMDD-XXXXXXXX``: the submission date in Korea (Asia/Seoul, UTC+9, the date the
+status reply shows: :func:`connectors.tasks.dialogue.kst_date`) and 8 characters of Crockford base32
 (``0-9A-Z`` without I, L, O, U: nothing to misread on a phone) drawn from :mod:`secrets` (40 bits). The
 primary key makes them unique; a collision is redrawn.
 """
@@ -34,7 +35,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -152,9 +153,14 @@ def _iso(t: float) -> str:
     return datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+#: Asia/Seoul (no daylight saving since 1988, so a fixed UTC+9; no tz database needed); the receipt's date.
+SEOUL = timezone(timedelta(hours=9), "KST")
+
+
 def new_receipt(now: float | None = None) -> str:
-    """A fresh receipt number ``TK-YYYYMMDD-XXXXXXXX`` (see the module docstring)."""
-    day = datetime.fromtimestamp(time.time() if now is None else now, UTC).strftime("%Y%m%d")
+    """A fresh receipt number ``TK-YYYYMMDD-XXXXXXXX`` (see the module docstring); the date is Korea's
+    (Asia/Seoul) at ``now`` (seconds since the epoch; default the current time)."""
+    day = datetime.fromtimestamp(time.time() if now is None else now, SEOUL).strftime("%Y%m%d")
     return f"TK-{day}-" + "".join(secrets.choice(CROCKFORD) for _ in range(8))
 
 

@@ -232,3 +232,25 @@ def test_api_down_is_a_polite_reply_with_a_handoff_offer(make_processor: Any) ->
     p.tracker_store.append(SENDER, [SlotSet("alerts_subscribed", True).to_json()])
     greet = say(p, "안녕하세요")  # delivery at a greeting stays silent when the API is down
     assert greet.error is None and responses(greet) == ["utter_greet"]
+
+
+def test_an_unsure_yes_does_not_subscribe(conv: MessageProcessor, api: Api) -> None:
+    """👍 as affirm at 0.499 (below ``consent_affirm_threshold``): asked once for a clear yes, then a no."""
+    from weak_affirm import weak_affirm  # type: ignore[import-not-found]
+
+    assert 0.499 < conv.settings.consent_affirm_threshold
+    weak_affirm(conv, "👍", 0.499)
+    with_facts(conv)
+    say(conv, "/subscribe_alerts")
+    again = say(conv, "👍")
+    assert responses(again) == ["clear_yes"] and [b["payload"] for b in again.messages[0].buttons] == ["/affirm", "/deny"]
+    assert api.store.all() == []
+    assert responses(say(conv, "👍")) == ["utter_alerts_not_subscribed_declined"]
+    assert api.store.all() == []
+    # a clear yes after asking subscribes; a no after asking stores nothing
+    say(conv, "/subscribe_alerts")
+    say(conv, "👍")
+    assert responses(say(conv, "/affirm")) == ["utter_alerts_subscribed"] and len(api.store.all()) == 1
+    say(conv, "/unsubscribe_alerts")
+    say(conv, "👍")
+    assert responses(say(conv, "/deny")) == ["utter_alerts_kept"] and len(api.store.all()) == 1

@@ -441,3 +441,26 @@ def test_a_listed_service_this_back_end_cannot_take_points_to_its_official_page(
     assert responses(reply) == ["utter_task_apply_elsewhere"]
     assert page in text(reply) and "어느 지자체 서비스" in text(reply)
     assert slot(conv, "task_pending") is None
+
+
+def test_an_unsure_yes_neither_submits_nor_cancels(conv: MessageProcessor, backend: Backend) -> None:
+    """👍 as affirm at 0.499 (below ``consent_affirm_threshold``): asked once for a clear yes, then a no."""
+    from weak_affirm import weak_affirm  # type: ignore[import-not-found]
+
+    assert 0.499 < conv.settings.consent_affirm_threshold
+    weak_affirm(conv, "👍", 0.499)
+    say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
+    again = say(conv, "👍")
+    assert responses(again) == ["clear_yes"] and [b["payload"] for b in again.messages[0].buttons] == ["/affirm", "/deny"]
+    assert backend.store.count() == 0
+    assert responses(say(conv, "👍")) == ["utter_task_not_submitted"] and backend.store.count() == 0
+    assert slot(conv, "task_pending") is None
+    # a clear yes after asking submits; an unsure yes to a cancellation, then a no, keeps it
+    say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
+    say(conv, "👍")
+    receipt = receipt_of(say(conv, "/affirm", message_id="m-9"))
+    assert backend.store.count() == 1
+    say(conv, f"{receipt} 취소해 주세요")
+    assert responses(say(conv, "👍")) == ["clear_yes"]
+    assert responses(say(conv, "/deny")) == ["utter_task_not_cancelled"]
+    assert backend.store.get(receipt).state == "submitted"

@@ -54,11 +54,19 @@ def _home(listing: dict[str, Any]) -> tuple[str, str | None] | None:
     return (words[0], words[1]) if kind == "sigungu" else (words[0], None)
 
 
-def _plan(row: dict[str, Any], listing: dict[str, Any], homes: list[tuple[str, str | None]]) -> Plan:
+def _plan(row: dict[str, Any], listing: dict[str, Any], homes: list[tuple[str, str | None]],
+          text_home: tuple[str, str | None] | None = None) -> Plan:
     """:func:`_plan_codes` plus the region: the service's own area, broken by another 시·도 and, for a
-    시·군·구 service, by another 시·군·구 of the same 시·도 (``homes``: every local area of the catalogue)."""
+    시·군·구 service, by another 시·군·구 of the same 시·도 (``homes``: every local area of the catalogue).
+    ``text_home``: for a service of a non-local agency, the area its 지원대상 text limits it to (read by
+    ``text_area``; checked by hand in test_eligibility_region.py), broken by another 시·도."""
     base, breaks = _plan_codes(row)
     home = _home(listing)
+    if home is None and text_home is not None:
+        sido, sigungu = text_home
+        other_sido = next(h[0] for h in homes if h[0] != sido)
+        return ({**base, "region": sido if sigungu is None else f"{sido} {sigungu}"},
+                [*breaks, ("region (text): another 시·도", {"region": other_sido}, {"REGION"})])
     if home is None:
         return {**base, "region": "부산광역시 해운대구"}, breaks  # a national service: any region will do
     sido, sigungu = home
@@ -133,6 +141,12 @@ def _plan_codes(row: dict[str, Any]) -> Plan:
     return base, breaks
 
 
+def _text_homes(cat: Catalogue) -> dict[str, tuple[str, str | None]]:
+    """서비스ID → (시·도, 시·군·구) for services whose area comes from their 지원대상 text."""
+    return {s.service_id: (s.text_area.sido, s.text_area.sigungu) for i, s in enumerate(cat.services)
+            if cat.area_from_text[i] and s.text_area is not None}
+
+
 @pytest.fixture(scope="module")
 def rows(gov24_dir: Path) -> list[dict[str, Any]]:
     return raw_rows(gov24_dir, "gov24_supportConditions_snapshot.json")
@@ -163,9 +177,10 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
         status, decided, _missing = cache[key].explain(gov24_catalogue.index[sid])
         return status, {c.code for c in decided}
 
+    text_homes = _text_homes(gov24_catalogue)
     for row in rows:
         sid = row["서비스ID"]
-        base, breaks = _plan(row, listings[sid], homes)
+        base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid))
         status, _ = judge(base, sid)
         if status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
@@ -183,16 +198,18 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     local = [r for r in listings.values() if _home(r) is not None]
     sigungu = [r for r in local if r["소관기관유형"] == "시군구"]
     assert len(local) == 785 and len(sigungu) == 645  # the snapshot's local governments (소관기관유형)
-    assert region_checked == len(local) + len(sigungu)  # every local service broken by 시·도, and by 시·군·구
+    # every local service broken by 시·도, and by 시·군·구; every text-limited one by 시·도
+    assert text_homes and region_checked == len(local) + len(sigungu) + len(text_homes)
 
 
 def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listings: dict[str, dict[str, Any]],
                                             homes: list[tuple[str, str | None]], gov24_catalogue: Catalogue) -> None:
     """With no facts nothing can fail: a service is eligible exactly when none of its conditions restricts."""
     ev = Evaluation(gov24_catalogue, Facts())
+    text_homes = _text_homes(gov24_catalogue)
     statuses = {s.service_id: ev.explain(i)[0] for i, s in enumerate(gov24_catalogue.services)}
     assert "not_eligible" not in statuses.values()
     for row in rows:
-        _base, breaks = _plan(row, listings[row["서비스ID"]], homes)
+        _base, breaks = _plan(row, listings[row["서비스ID"]], homes, text_homes.get(row["서비스ID"]))
         expected = "unknown" if breaks else "eligible"
         assert statuses[row["서비스ID"]] == expected, row["서비스ID"]

@@ -71,6 +71,31 @@ def lead_intents(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
+def weak_affirm(processor: MessageProcessor, text: str, confidence: float) -> None:
+    """Make the processor's NLU read ``text`` as ``affirm`` with ``confidence`` (what 👍 got in the field)."""
+    nlu = processor.nlu
+
+    class _Parsed:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def to_rasa(self) -> dict[str, Any]:
+            out = dict(self.inner.to_rasa())
+            out["intent"] = {"name": "affirm", "confidence": confidence}
+            out["intent_ranking"] = [out["intent"]]
+            return out
+
+    class _Weak:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(nlu, name)
+
+        def parse(self, t: str, **kw: Any) -> Any:
+            parsed = nlu.parse(t, **kw)
+            return _Parsed(parsed) if t == text else parsed
+
+    processor.nlu = _Weak()  # type: ignore[assignment]
+
+
 class Chat:
     """One conversation: the engine, the connector, a browser (TestClient with cookies) and the sandbox."""
 
@@ -208,6 +233,30 @@ class TestNoGrantWithoutAClearYes:
         chat.say("/affirm")
         assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
         assert not any("/mydata/authorize" in t for t in chat.texts)
+
+    def test_an_unsure_affirm_is_not_consent(self, make_chat: Any, connector: MyDataConnector,
+                                              bundled_settings: Settings) -> None:
+        """👍 read as affirm with probability 0.499 (below ``consent_affirm_threshold``) is the unclear path:
+        asked once more, then dropped; no link, no token, no record."""
+        chat = make_chat()
+        weak_affirm(chat.p, "👍", 0.499)
+        assert 0.499 < bundled_settings.consent_affirm_threshold
+        chat.say("마이데이터로 불러와 주세요")
+        cid = chat.slot("mydata_pending_consent")
+        again = chat.say("👍")
+        assert "분명한 동의" in again[0].text and [b["payload"] for b in again[0].buttons] == ["/affirm", "/deny"]
+        assert connector.get_consent(cid).status(T0) == "pending" and not any("/mydata/authorize" in t for t in chat.texts)
+        dropped = chat.say("👍")
+        assert "취소했어요" in dropped[0].text and connector.get_consent(cid).status(T0) == "revoked"
+        assert chat.stats()["token_requests"] == 0 and not any("/mydata/authorize" in t for t in chat.texts)
+
+    def test_a_clear_yes_after_an_unsure_one_grants(self, make_chat: Any) -> None:
+        chat = make_chat()
+        weak_affirm(chat.p, "👍", 0.499)
+        chat.say("마이데이터로 불러와 주세요")
+        assert "분명한 동의" in chat.say("👍")[0].text
+        link = chat.say("/affirm")
+        assert "/mydata/authorize?ticket=" in link[0].text
 
     def test_denied_at_the_provider(self, make_chat: Any, connector: MyDataConnector) -> None:
         chat = make_chat()
