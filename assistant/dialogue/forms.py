@@ -63,8 +63,7 @@ SKIPPED_SLOTS = "skipped_slots"
 #: ``validate_<form>`` did not choose the next slot (the domain's order applies).
 _NO_CHOICE = object()
 #: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
-#: out_of_scope too: "오늘 서울 날씨 어때요?" asked while the form waits for a region is declined, then the form
-#: asks again (the domain keeps its fact mappings off out_of_scope messages with ``not_intent``).
+#: out_of_scope too (with the same confidence): see :func:`extract_slots`.
 SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank", "out_of_scope"})
 
 
@@ -104,18 +103,26 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
     return None  # custom / from_trigger_intent: filled by actions
 
 
-def extract_slots(tracker: DialogueStateTracker, domain: Domain) -> list[Event]:
+def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_threshold: float | None = None) -> list[Event]:
     """``slot`` events for every slot a mapping fills from the latest user message.
 
     The first mapping (in domain order) that yields a value wins; a slot is set
     only when the value differs from its current one. While a form is active,
-    its ``ignored_intents`` fill nothing.
+    its ``ignored_intents`` fill nothing, nor does a message that is confidently
+    ``out_of_scope`` (confidence ≥ ``digression_threshold``, the settings'
+    ``form_digression_threshold``): "오늘 서울 날씨 어때요?" asked while the form waits
+    must not make the citizen a Seoul resident; the form treats it as a digression
+    (declined, then the same question). An unsure out_of_scope ("40%" at 0.41)
+    still fills slots: short answers are often read so.
     """
     msg = tracker.latest_message
     if msg is None or msg.text is None and not msg.intent_name:
         return []
     form = domain.forms.get(tracker.active_loop_name or "")
     if form is not None and msg.intent_name in form.ignored_intents:
+        return []
+    if form is not None and digression_threshold is not None and msg.intent_name == "out_of_scope" \
+            and float((msg.intent or {}).get("confidence") or 0.0) >= digression_threshold:
         return []
     out: list[Event] = []
     for name, slot in domain.slots.items():

@@ -258,7 +258,7 @@ class MessageProcessor:
         user = UserUttered(message.text, parse, message.channel, mid, metadata=dict(message.metadata or {}))
         tracker.update(user)
         context = TurnContext(self.settings, self.domain, message.channel, language, vector, query=query, **self.context_defaults)
-        tracker.update_with_events(extract_slots(tracker, self.domain))
+        tracker.update_with_events(extract_slots(tracker, self.domain, self.settings.form_digression_threshold))
         if self._language_slot(language) and tracker.get_slot("language") != language:
             tracker.update(SlotSet("language", language))
         return context, user
