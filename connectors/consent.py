@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.dialogue.sdk import ProtocolTracker
+from assistant.dialogue.executors import CollectingDispatcher
+from assistant.dialogue.sdk import ProtocolTracker, followup_action, slot_set
 
 #: The question asked after an unclear yes, with its yes/no buttons.
 CLEAR_YES = {
@@ -48,4 +49,24 @@ def clear_yes_buttons(language: str) -> list[dict[str, Any]]:
     return [dict(b) for b in YES_NO_BUTTONS["en" if language == "en" else "ko"]]
 
 
-__all__ = ["ASKED_FOR_CLEAR_YES", "CLEAR_YES", "clear_yes_buttons", "confident_affirm", "previous_action"]
+def unclear_yes(dispatcher: CollectingDispatcher, tracker: ProtocolTracker, language: str, threshold: float,
+                pending: dict[str, Any], pending_slot: str, declined: str) -> list[dict[str, Any]] | None:
+    """None when the latest message is a confident yes; else the events of an unclear one.
+
+    The first unclear answer asks once for a clear yes or no (the offer in ``pending_slot`` stands, marked
+    :data:`ASKED_FOR_CLEAR_YES`); a second one runs ``declined`` (the action that turns the offer down).
+
+    Args:
+        pending: the offer held in the slot ``pending_slot`` (a dict).
+        threshold: ``settings.consent_affirm_threshold`` (0..1).
+    """
+    if confident_affirm(tracker, threshold):
+        return None
+    if pending.get(ASKED_FOR_CLEAR_YES):
+        return [followup_action(declined)]
+    dispatcher.utter_message(text=CLEAR_YES["en" if language == "en" else "ko"], buttons=clear_yes_buttons(language),
+                             json_message={"response": "clear_yes"})
+    return [slot_set(pending_slot, {**pending, ASKED_FOR_CLEAR_YES: True})]
+
+
+__all__ = ["ASKED_FOR_CLEAR_YES", "CLEAR_YES", "clear_yes_buttons", "confident_affirm", "previous_action", "unclear_yes"]

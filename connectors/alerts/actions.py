@@ -54,11 +54,11 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.responses import fill_template
-from assistant.dialogue.sdk import ProtocolTracker, StepAction, followup_action, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from connectors.alerts.client import AlertsClient
-from connectors.consent import ASKED_FOR_CLEAR_YES, CLEAR_YES, clear_yes_buttons, confident_affirm
+from connectors.consent import unclear_yes
 from connectors.eligibility.actions import _SEX, _fact_label, facts_from_slots  # one wording of fact names
 from connectors.resilience import failure_reply
 
@@ -185,13 +185,7 @@ class _Turn:
     def unsure(self, pending: dict[str, Any], declined: str) -> list[EventDict] | None:
         """None for a confident yes (:mod:`connectors.consent`); else the events of asking once for a clear
         yes (the offer stands), or, when that was asked already, of running ``declined``."""
-        if confident_affirm(self.tracker, self.ctx.settings.consent_affirm_threshold):
-            return None
-        if pending.get(ASKED_FOR_CLEAR_YES):
-            return [followup_action(declined)]
-        self.dispatcher.utter_message(text=CLEAR_YES[self.language], buttons=clear_yes_buttons(self.language),
-                                      json_message={"response": "clear_yes"})
-        return [slot_set(PENDING_SLOT, {**pending, ASKED_FOR_CLEAR_YES: True})]
+        return unclear_yes(self.dispatcher, self.tracker, self.language, self.ctx.settings.consent_affirm_threshold, pending, PENDING_SLOT, declined)
 
 
 class _AlertAction(StepAction[AlertsContext, _Turn]):

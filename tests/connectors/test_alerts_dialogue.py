@@ -236,7 +236,7 @@ def test_api_down_is_a_polite_reply_with_a_handoff_offer(make_processor: Any) ->
 
 def test_an_unsure_yes_does_not_subscribe(conv: MessageProcessor, api: Api) -> None:
     """👍 as affirm at 0.499 (below ``consent_affirm_threshold``): asked once for a clear yes, then a no."""
-    from weak_affirm import weak_affirm  # type: ignore[import-not-found]
+    from weak_affirm import weak_affirm
 
     assert 0.499 < conv.settings.consent_affirm_threshold
     weak_affirm(conv, "👍", 0.499)

@@ -445,7 +445,7 @@ def test_a_listed_service_this_back_end_cannot_take_points_to_its_official_page(
 
 def test_an_unsure_yes_neither_submits_nor_cancels(conv: MessageProcessor, backend: Backend) -> None:
     """👍 as affirm at 0.499 (below ``consent_affirm_threshold``): asked once for a clear yes, then a no."""
-    from weak_affirm import weak_affirm  # type: ignore[import-not-found]
+    from weak_affirm import weak_affirm
 
     assert 0.499 < conv.settings.consent_affirm_threshold
     weak_affirm(conv, "👍", 0.499)

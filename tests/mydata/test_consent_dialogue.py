@@ -21,6 +21,8 @@ import pytest
 import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from mydata_helpers import T0, FakeClock  # type: ignore[import-not-found]
+from weak_affirm import weak_affirm
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor
@@ -36,8 +38,6 @@ from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.sandbox import SandboxState
 from connectors.mydata.scopes import ConsentError
 from connectors.mydata.ticket import Ticket, secret_key, sign
-
-from mydata_helpers import T0, FakeClock  # type: ignore[import-not-found]
 
 REPO_INTENTS = Path(__file__).resolve().parents[2] / "intents"
 #: The fact slots the lead adds to the domain for the eligibility form (simulated in a copy of intents/).
@@ -69,31 +69,6 @@ def lead_intents(tmp_path_factory: pytest.TempPathFactory) -> Path:
         dom["slots"].setdefault(name, {**spec, "influence_conversation": False, "mappings": [{"type": "custom"}]})
     (d / "domain.yml").write_text(yaml.safe_dump(dom, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return d
-
-
-def weak_affirm(processor: MessageProcessor, text: str, confidence: float) -> None:
-    """Make the processor's NLU read ``text`` as ``affirm`` with ``confidence`` (what 👍 got in the field)."""
-    nlu = processor.nlu
-
-    class _Parsed:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
-
-        def to_rasa(self) -> dict[str, Any]:
-            out = dict(self.inner.to_rasa())
-            out["intent"] = {"name": "affirm", "confidence": confidence}
-            out["intent_ranking"] = [out["intent"]]
-            return out
-
-    class _Weak:
-        def __getattr__(self, name: str) -> Any:
-            return getattr(nlu, name)
-
-        def parse(self, t: str, **kw: Any) -> Any:
-            parsed = nlu.parse(t, **kw)
-            return _Parsed(parsed) if t == text else parsed
-
-    processor.nlu = _Weak()  # type: ignore[assignment]
 
 
 class Chat:
