@@ -39,6 +39,7 @@ One detector per kind for the whole product: :func:`find_phone_numbers` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -249,6 +250,20 @@ def find_pii(text: str) -> list[PiiSpan]:
     Returns:
         Spans with offsets into ``text`` (``text[s.start:s.end]`` is the personal data).
     """
+    # one turn's text is read by the NLU's PII extractor, the reply's entity filter and the tracker store's
+    # masking: the phone matcher dominates, so the spans of recent texts are kept (a pure function of the text)
+    return list(_find_pii(text)) if len(text) <= _CACHED_CHARS else _scan(text)
+
+
+_CACHED_CHARS = 4000  # the longest message a turn analyses; longer texts (log lines of documents) are not kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _find_pii(text: str) -> tuple[PiiSpan, ...]:
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> list[PiiSpan]:
     found: list[PiiSpan] = []
     for r in find_rrns(text):
         found.append(PiiSpan("rrn", r.start, r.end))
