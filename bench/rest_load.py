@@ -24,6 +24,8 @@ Usage:
     python bench/rest_load.py [--conversations 100] [--turns 20] [--stores sqlite,postgresql]
                               [--home DIR] [--pg-url URL] [--json PATH]
     python bench/rest_load.py --conversations 5 --turns 3      # quick
+    python bench/rest_load.py --workers 2 --fanout 2            # two servers, one Redis lock store; each message sent
+                                                               # to both at once (answered once, same reply from both)
 
 The server/driver/verification helpers here are also used by
 tests/server/test_sigkill_recovery.py.
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import platform
@@ -43,7 +46,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,13 +206,18 @@ class DriveResult:
     wall_s: float = 0.0
 
 
-async def drive(url: str, turns_by_conv: dict[str, list[tuple[str, str]]], *, result: DriveResult | None = None,
-                stop_on_transport_error: bool = False, on_ack: Callable[[DriveResult], None] | None = None,
-                timeout: float = 120.0) -> DriveResult:
+async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[str, str]]], *,
+                result: DriveResult | None = None, stop_on_transport_error: bool = False,
+                on_ack: Callable[[DriveResult], None] | None = None, timeout: float = 120.0,
+                fanout: int = 1) -> DriveResult:
     """Run every conversation at once, each turn after the previous one's answer.
 
     Args:
-        url: the server's base URL.
+        url: the server's base URL, or several workers' base URLs behind no balancer: delivery ``k`` of the
+            conversation's turn ``i`` goes to worker ``(c + i + k) % n`` (``c`` the conversation's place), so
+            consecutive turns and redeliveries of one conversation land on different workers.
+        fanout: each delivery is sent to this many different workers AT ONCE (a channel that retries on another
+            node before the first answered); their answers must agree (a holding reply aside), else it is an error.
         turns_by_conv: see :func:`plan`; turns already in ``result.acked`` are skipped.
         result: accumulate into this (a redelivery run after a crash).
         stop_on_transport_error: a conversation stops at its first connection error (the server died) and its
@@ -222,16 +231,26 @@ async def drive(url: str, turns_by_conv: dict[str, list[tuple[str, str]]], *, re
     limits = httpx.Limits(max_connections=len(turns_by_conv) + 10, max_keepalive_connections=len(turns_by_conv) + 10,
                           keepalive_expiry=2.0)
 
-    async def conversation(client: httpx.AsyncClient, conv: str, turns: list[tuple[str, str]]) -> None:
-        for mid, text in turns:
+    urls = [url] if isinstance(url, str) else list(url)
+    if not urls or not 1 <= fanout <= len(urls):
+        raise ValueError(f"fanout must be between 1 and the number of workers ({len(urls)}), got {fanout}")
+
+    async def deliver(client: httpx.AsyncClient, conv: str, mid: str, text: str) -> httpx.Response:
+        res.deliveries += 1
+        return await client.post(WEBHOOK, json={"sender": conv, "message": text, "message_id": mid})
+
+    async def conversation(clients: list[httpx.AsyncClient], place: int, conv: str, turns: list[tuple[str, str]]) -> None:
+        for i, (mid, text) in enumerate(turns):
             if (conv, mid) in res.acked:
                 continue
             t0 = time.perf_counter()
             retries = 0
+            k = 0
             while True:
-                res.deliveries += 1
+                targets = [clients[(place + i + k + j) % len(clients)] for j in range(fanout)]
+                k += 1
                 try:
-                    r = await client.post(WEBHOOK, json={"sender": conv, "message": text, "message_id": mid})
+                    rs = await asyncio.gather(*(deliver(c, conv, mid, text) for c in targets))
                 except httpx.TransportError as e:
                     if stop_on_transport_error:
                         res.errors.append(f"{conv} {mid}: {type(e).__name__}")
@@ -243,22 +262,28 @@ async def drive(url: str, turns_by_conv: dict[str, list[tuple[str, str]]], *, re
                         continue
                     res.errors.append(f"{conv} {mid}: {type(e).__name__} after {retries} redeliveries")
                     break
-                if r.status_code != 200:
-                    res.errors.append(f"{conv} {mid}: HTTP {r.status_code} {r.text[:200]}")
+                if bad := [r for r in rs if r.status_code != 200]:
+                    res.errors.append(f"{conv} {mid}: HTTP {bad[0].status_code} {bad[0].text[:200]}")
                     break
-                reply = r.json()
-                if is_holding(reply):
-                    res.holding_replies += 1
+                replies = [r.json() for r in rs]
+                answers = [r for r in replies if not is_holding(r)]
+                res.holding_replies += len(replies) - len(answers)
+                if not answers:
                     continue  # the holding reply already waited; redeliver the same message id
-                res.acked[(conv, mid)] = reply
+                if any(a != answers[0] for a in answers[1:]):
+                    res.errors.append(f"{conv} {mid}: workers answered differently: {answers!r}"[:400])
+                    break
+                res.acked[(conv, mid)] = answers[0]
                 res.latencies_ms.append((time.perf_counter() - t0) * 1000)
                 if on_ack is not None:
                     on_ack(res)
                 break
 
     t0 = time.perf_counter()
-    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
-        await asyncio.gather(*(conversation(client, conv, turns) for conv, turns in turns_by_conv.items()))
+    async with AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=u, timeout=timeout, limits=limits)) for u in urls]
+        await asyncio.gather(*(conversation(clients, place, conv, turns)
+                               for place, (conv, turns) in enumerate(turns_by_conv.items())))
     res.wall_s += time.perf_counter() - t0
     return res
 
@@ -337,16 +362,43 @@ def pct(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 1) if values else None
 
 
-def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns: int) -> dict[str, Any]:
-    """One full run (server start, warm-up, load, stop, verification) against one tracker store."""
-    server = start_server(home, tracker_url)
+def start_workers(home: Path, tracker_url: str, workers: int, lock_url: str | None) -> list[ServerProcess]:
+    """``workers`` ``assistant serve`` processes on one home and tracker store, locked through ``lock_url``
+    (Redis; required for more than one worker). Stops those already started if one fails.
+
+    Raises:
+        ValueError: several workers without a lock store URL.
+        RuntimeError: a worker did not start (see :func:`start_server`).
+    """
+    if workers > 1 and not lock_url:
+        raise ValueError("several workers need a shared lock store (ASSISTANT_LOCK_STORE_URL, e.g. redis://...)")
+    env = {"ASSISTANT_LOCK_STORE_URL": lock_url} if lock_url else None
+    servers: list[ServerProcess] = []
+    try:
+        for _ in range(workers):
+            servers.append(start_server(home, tracker_url, env=env))
+    except BaseException:
+        for s in servers:
+            s.stop()
+        raise
+    return servers
+
+
+def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns: int, *, workers: int = 1,
+              lock_url: str | None = None, fanout: int = 1) -> dict[str, Any]:
+    """One full run (server start, warm-up, load, stop, verification) against one tracker store;
+    with ``workers`` > 1, several servers behind no balancer share the store and the lock store ``lock_url``
+    (see :func:`drive` for how turns are spread and ``fanout``)."""
+    servers = start_workers(home, tracker_url, workers, lock_url)
+    urls = [s.url for s in servers]
     try:
         warm = plan(2, 3, prefix=f"warm-{name}")
-        asyncio.run(drive(server.url, warm))
+        asyncio.run(drive(urls, warm))
         work = plan(conversations, turns)
-        res = asyncio.run(drive(server.url, work))
+        res = asyncio.run(drive(urls, work, fanout=fanout))
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
     check = verify_store(tracker_url, work, res.acked)
     n = conversations * turns
     return {
@@ -375,8 +427,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--stores", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
     ap.add_argument("--home", type=Path, help=f"a prepared home to copy (default: {DEFAULT_HOME}, prepared on first use)")
     ap.add_argument("--pg-url", help="use this (empty) PostgreSQL database instead of starting a throwaway cluster")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="server processes sharing the store; more than 1 starts a throwaway redis-server as the lock store")
+    ap.add_argument("--fanout", type=int, default=1, help="deliver each message to this many workers at once (<= --workers)")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "rest_load.json")
     args = ap.parse_args(argv)
+    if not 1 <= args.fanout <= args.workers:
+        ap.error(f"--fanout must be between 1 and --workers ({args.workers})")
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     unknown = sorted(set(stores) - {"sqlite", "postgresql"})
     if unknown:
@@ -384,13 +441,25 @@ def main(argv: list[str] | None = None) -> int:
     source = args.home or prepare_home(DEFAULT_HOME)
     results: dict[str, Any] = {}
     load0 = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="rest-load-") as tmp:
+    with ExitStack() as cleanup:
+        tmp = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="rest-load-"))
+        lock_url = None
+        if args.workers > 1:
+            from dbservers import missing_redis, start_redis
+
+            reason = missing_redis()
+            if reason:
+                ap.error(f"--workers {args.workers} needs Redis: {reason}")
+            redis = start_redis()
+            cleanup.callback(redis.destroy)
+            lock_url = redis.url
+        run = functools.partial(run_store, workers=args.workers, lock_url=lock_url, fanout=args.fanout)
         for name in stores:
             home = copy_home(source, Path(tmp) / name)
             if name == "sqlite":
-                results[name] = run_store(name, f"sqlite:///{home / 'trackers.db'}", home, args.conversations, args.turns)
+                results[name] = run(name, f"sqlite:///{home / 'trackers.db'}", home, args.conversations, args.turns)
             elif args.pg_url:
-                results[name] = run_store(name, args.pg_url, home, args.conversations, args.turns)
+                results[name] = run(name, args.pg_url, home, args.conversations, args.turns)
             else:
                 from dbservers import missing_postgres, start_postgres
 
@@ -400,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 pg = start_postgres(fsync=True)
                 try:
-                    results[name] = run_store(name, pg.create_database("rest_load"), home, args.conversations, args.turns)
+                    results[name] = run(name, pg.create_database("rest_load"), home, args.conversations, args.turns)
                 finally:
                     pg.destroy()
 
@@ -415,10 +484,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<11}" + "".join(f"{str(r[c]):>18}" for c in cols) + "".join(f"{r['store'][c]:>18}" for c in checks))
     out = {
         "workload": {"conversations": args.conversations, "turns": args.turns, "channel": "rest",
+                     "workers": args.workers, "fanout": args.fanout,
                      "what": "each conversation sends its turns one after another, all conversations at once; "
                              "a holding reply is redelivered with the same message id; latency = first delivery to answer"},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "loadavg_1min_at_start": round(load0, 2)},
-        "notes": "one `assistant serve` process (uvicorn, one worker) on loopback, client in another process on the same machine. "
+        "notes": f"{args.workers} `assistant serve` process(es) (uvicorn, one worker each; several share a throwaway redis-server "
+                 "as the lock store, each conversation's turns and redeliveries spread over them) on loopback, "
+                 "client in another process on the same machine. "
                  "SQLite: WAL, synchronous=NORMAL. PostgreSQL: throwaway local cluster, fsync=on (unless --pg-url).",
         "results": results,
     }

@@ -49,7 +49,13 @@ from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.policies import PolicyEnsemble
 from assistant.dialogue.responses import message_from_json, message_to_json, to_bot_message
 from assistant.dialogue.tracker import DialogueStateTracker, EventVerbosity, SessionConfig, load_tracker, save_tracker
-from assistant.errors import DuplicateMessageError, InvalidInputError, LockTimeoutError, StoreUnavailableError
+from assistant.errors import (
+    ConcurrentUpdateError,
+    DuplicateMessageError,
+    InvalidInputError,
+    LockTimeoutError,
+    StoreUnavailableError,
+)
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.nlu.domain import Domain
 from assistant.nlu.language import detect_language
@@ -61,6 +67,8 @@ from assistant.stores.locks import LockStore
 from assistant.stores.trackers import TrackerStore
 
 logger = logging.getLogger(__name__)
+#: times a turn is redone when another process wrote to its conversation meanwhile (no shared lock store)
+_REDO_ON_CONFLICT = 2
 
 #: Entities that are personal data: never echoed back in a reply's custom data.
 PII_ENTITIES = frozenset({"rrn", "phone-number"})
@@ -152,9 +160,21 @@ class MessageProcessor:
             if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
                 return Turn.from_reply(stored)
             with self.lock_store.lock(message.sender_id):
-                if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
-                    return Turn.from_reply(stored)
-                return self._turn(message, mid, None)
+                for attempt in range(1 + _REDO_ON_CONFLICT):
+                    if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
+                        return Turn.from_reply(stored)
+                    try:
+                        return self._turn(message, mid, None)
+                    except ConcurrentUpdateError:
+                        # another process wrote to the conversation during this turn: only possible when several
+                        # workers do not share a lock store. Nothing of this turn was stored; redo it on the new
+                        # state (its actions ran once already: the operator must configure the shared lock store).
+                        logger.warning("another process wrote to this conversation during the turn (%d of %d): redone on "
+                                       "the new state; several workers need a shared lock store (ASSISTANT_LOCK_STORE_URL)",
+                                       attempt + 1, 1 + _REDO_ON_CONFLICT,
+                                       extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "store"})
+                raise StoreUnavailableError(f"conversation {message.sender_id!r} kept changing under this turn "
+                                            f"({1 + _REDO_ON_CONFLICT} tries): no shared lock store?")
         except (StoreUnavailableError, LockTimeoutError) as e:
             logger.error("turn failed: %s", e, extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "store"})
             lang = detect_language(normalize_spaces(message.text or ""), default=_preferred(message) or "ko")
@@ -227,6 +247,9 @@ class MessageProcessor:
         try:
             save_tracker(self.tracker_store, tracker, message_id=mid, reply=turn.reply_json() if mid else None)
         except DuplicateMessageError as e:  # another worker answered this message id first
+            logger.warning("another process answered this message id during the turn: its reply is sent and this "
+                           "turn's events are dropped; several workers need a shared lock store (ASSISTANT_LOCK_STORE_URL)",
+                           extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "store"})
             return Turn.from_reply(e.reply) if isinstance(e.reply, dict) else turn
         logger.debug("turn %r -> %s", (message.text or "")[:200], [e.get("name") for e in turn.events if e["event"] == "action"],
                      extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "processor",
