@@ -34,6 +34,7 @@ engine setup is the stores' shared :class:`~assistant.stores.database.Database`.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -64,6 +65,8 @@ from assistant.errors import (
 from assistant.stores.database import Database
 from assistant.stores.masking import mask_event, mask_events, mask_reply, user_pii
 from assistant.stores.database import normalize_url as normalize_url  # re-exported: callers import it from here
+
+logger = logging.getLogger(__name__)
 
 #: Longest conversation id / channel message id accepted (characters).
 MAX_ID_CHARS = 255
@@ -376,8 +379,9 @@ class SQLTrackerStore:
         said) and every recorded reply by :func:`~assistant.stores.masking.mask_reply`; sequence numbers and counts
         do not change, so it can run while the server serves. Idempotent: a second run changes nothing.
         When anything changed, the tables are compacted (SQLite ``VACUUM`` and a WAL checkpoint; PostgreSQL
-        ``VACUUM FULL`` of the two tables) so the old row versions leave the database files too. PostgreSQL's
-        write-ahead log and any backups keep them until they are recycled.
+        ``VACUUM FULL`` of the two tables, then a ``CHECKPOINT`` where the role may) so the old row versions leave
+        the database files too. PostgreSQL's write-ahead log (until its segments are recycled), archived WAL and
+        any backups taken before keep them.
 
         Returns:
             ``(events rewritten, replies rewritten)``.
@@ -429,6 +433,11 @@ class SQLTrackerStore:
                     driver.autocommit = True
                     try:
                         cur.execute(f"VACUUM FULL {events_table.name}, {processed_messages.name}")
+                        try:  # flush now so the WAL segments holding the unmasked rows can be recycled sooner
+                            cur.execute("CHECKPOINT")
+                        except Exception as e:  # noqa: BLE001 - needs superuser or pg_checkpoint (PostgreSQL 15+)
+                            logger.info("CHECKPOINT after masking not allowed for this role (%s): the write-ahead log keeps "
+                                        "the unmasked rows until PostgreSQL recycles it", type(e).__name__)
                     finally:
                         driver.autocommit = False
                 cur.close()
