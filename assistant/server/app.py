@@ -156,7 +156,14 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
             from assistant.app_state import build_processor
 
             app.state.processor = await run_in_threadpool(build_processor, settings, app.state.router)
+        sweeper = None
+        if settings.mydata_sweep_interval > 0:  # expired consents and untold withdrawals (connectors/mydata/withdrawals.py)
+            from connectors.mydata.withdrawals import Sweeper
+
+            sweeper = Sweeper(app.state.mydata_withdrawals, settings.mydata_sweep_interval).start()
         yield
+        if sweeper is not None:
+            sweeper.stop()
 
     app = FastAPI(title="Citizen assistant", version="0.1.0", lifespan=lifespan)
     app.state.router = router
@@ -281,16 +288,28 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.mydata.sandbox import create_app as create_mydata_sandbox
 
     from connectors.mydata.sandbox import ClientRegistration, SandboxState
+    from connectors.mydata.withdrawals import TaskBackEndSink, Withdrawals
 
     # registered with this deployment's client and redirect URI, so the demo's redirect comes back here
     app.mount("/connectors/mydata-sandbox", create_mydata_sandbox(SandboxState(clients={
         settings.mydata_client_id: ClientRegistration(settings.mydata_client_secret, settings.mydata_callback_url)})))
     connector: list[MyDataConnector] = []  # built on first use, once (its circuit breaker is shared)
 
+    withdrawals: list[Withdrawals] = []
+
     def mydata() -> MyDataConnector:
         if not connector:
-            connector.append(MyDataConnector.from_settings(settings))
+            c = MyDataConnector.from_settings(settings)
+            # a consent revoked through the API reaches the task back end at once (connectors/mydata/withdrawals.py)
+            withdrawals.append(Withdrawals(c, [TaskBackEndSink.from_settings(settings)]).attach())
+            connector.append(c)
         return connector[0]
+
+    def mydata_withdrawals() -> Withdrawals:
+        mydata()
+        return withdrawals[0]
+
+    app.state.mydata_withdrawals = mydata_withdrawals
 
     app.include_router(create_consent_router(mydata), prefix="/mydata", dependencies=[Depends(check_admin)])
     # The citizen's consent step (public): /mydata/authorize (the chat's link) and /mydata/callback (the provider's
