@@ -77,6 +77,8 @@ class Settings(BaseSettings):
             see :attr:`mydata_callback_url`).
         mydata_db_url: consent store URL; default SQLite ``mydata.db`` under ``home``.
         mydata_consent_days: how long a consent asked for in the conversation lasts (days, 1..365).
+        mydata_sweep_interval: seconds between ``assistant serve``'s sweeps that expire consents and tell the task
+            back end of withdrawn ones (:mod:`connectors.mydata.withdrawals`); 0 turns the sweep off.
         mydata_state_secret: key that signs the consent step's link and cookie and pseudonymises
             conversation ids into consent ``citizen_ref`` s (``ASSISTANT_MYDATA_STATE_SECRET``); default:
             derived from ``mydata_client_secret``. Set it in production (same value on every worker).
@@ -163,6 +165,7 @@ class Settings(BaseSettings):
     mydata_redirect_uri: str | None = None
     mydata_db_url: str | None = None
     mydata_consent_days: int = Field(default=30, ge=1, le=365)
+    mydata_sweep_interval: float = Field(default=60.0, ge=0.0)
     mydata_state_secret: str | None = None
     tracker_store_url: str | None = None
     lock_store_url: str | None = None

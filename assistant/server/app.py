@@ -156,7 +156,14 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
             from assistant.app_state import build_processor
 
             app.state.processor = await run_in_threadpool(build_processor, settings, app.state.router)
+        sweeper = None
+        if settings.mydata_sweep_interval > 0:  # expired consents and untold withdrawals (connectors/mydata/withdrawals.py)
+            from connectors.mydata.withdrawals import Sweeper
+
+            sweeper = Sweeper(app.state.mydata_withdrawals, settings.mydata_sweep_interval).start()
         yield
+        if sweeper is not None:
+            sweeper.stop()
 
     app = FastAPI(title="Citizen assistant", version="0.1.0", lifespan=lifespan)
     app.state.router = router
@@ -265,7 +272,12 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.tasks.service import create_app as create_tasks_app
 
     app.mount("/connectors/tasks", create_tasks_app(settings))
-    app.mount("/connectors/alerts", create_alerts_app(settings))
+    from connectors.alerts.conversation import ConversationWaker
+    from connectors.tasks.auth import deployment_secret
+
+    # a run that finds new benefits for a subscriber tells its conversation at once (connectors/alerts/conversation.py)
+    waker = ConversationWaker(lambda: deployment_secret(settings), lambda s, i, c: app.state.proactive_turn(s, i, c))
+    app.mount("/connectors/alerts", create_alerts_app(settings, wake=waker))
     # Public MyData: the provider sandbox (synthetic citizens only; production points ASSISTANT_MYDATA_URL
     # at the real provider) and the consent API (list, get, revoke, audit) behind the admin token.
     from fastapi import Depends
@@ -276,16 +288,28 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.mydata.sandbox import create_app as create_mydata_sandbox
 
     from connectors.mydata.sandbox import ClientRegistration, SandboxState
+    from connectors.mydata.withdrawals import TaskBackEndSink, Withdrawals
 
     # registered with this deployment's client and redirect URI, so the demo's redirect comes back here
     app.mount("/connectors/mydata-sandbox", create_mydata_sandbox(SandboxState(clients={
         settings.mydata_client_id: ClientRegistration(settings.mydata_client_secret, settings.mydata_callback_url)})))
     connector: list[MyDataConnector] = []  # built on first use, once (its circuit breaker is shared)
 
+    withdrawals: list[Withdrawals] = []
+
     def mydata() -> MyDataConnector:
         if not connector:
-            connector.append(MyDataConnector.from_settings(settings))
+            c = MyDataConnector.from_settings(settings)
+            # a consent revoked through the API reaches the task back end at once (connectors/mydata/withdrawals.py)
+            withdrawals.append(Withdrawals(c, [TaskBackEndSink.from_settings(settings)]).attach())
+            connector.append(c)
         return connector[0]
+
+    def mydata_withdrawals() -> Withdrawals:
+        mydata()
+        return withdrawals[0]
+
+    app.state.mydata_withdrawals = mydata_withdrawals
 
     app.include_router(create_consent_router(mydata), prefix="/mydata", dependencies=[Depends(check_admin)])
     # The citizen's consent step (public): /mydata/authorize (the chat's link) and /mydata/callback (the provider's
@@ -293,18 +317,29 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.mydata.api import create_flow_router
     from connectors.mydata.ticket import secret_key
 
-    def continue_conversation(sender_id: str, intent: str) -> list[str]:
-        # called from the callback's worker thread: the turn waits in the conversation's queue on the event loop
+    def proactive_turn(sender_id: str, intent: str, channel: str = CHANNEL, keep_going: bool = False) -> tuple[Any, ...]:
+        """Run ``intent`` on the conversation and send its messages through ``channel``'s proactive channel.
+        Called from a worker thread: the turn waits in the conversation's queue on the event loop. A failure to keep
+        or send them is logged (without their text) and raised, or with ``keep_going`` only logged."""
         import anyio.from_thread
 
         p = app.state.processor
-        turn = anyio.from_thread.run(app.state.turn_scheduler().exclusive, sender_id, p.trigger_intent, sender_id, intent)
-        try:  # the chat widget fetches them from /webhooks/rest/pending; the callback page shows them too
-            _proactive().send(CHANNEL, sender_id, turn.messages)
+        turn = anyio.from_thread.run(app.state.turn_scheduler().exclusive, sender_id, p.trigger_intent, sender_id, intent,
+                                     None, channel)
+        try:  # the chat widget fetches them from /webhooks/rest/pending; a messaging app's channel sends them
+            _proactive().send(channel, sender_id, turn.messages)
         except AssistantError as e:
             logger.error("proactive messages not kept: %s", type(e).__name__,
-                         extra={"conversation_id": sender_id, "channel": CHANNEL, "stage": "proactive"})
-        return [m.text for m in turn.messages]
+                         extra={"conversation_id": sender_id, "channel": channel, "stage": "proactive"})
+            if not keep_going:
+                raise
+        return tuple(turn.messages)
+
+    app.state.proactive_turn = proactive_turn  # what benefit alerts call (connectors.alerts.conversation)
+
+    def continue_conversation(sender_id: str, intent: str) -> list[str]:
+        # the callback page shows the texts too, even when the outbox is down
+        return [m.text for m in proactive_turn(sender_id, intent, keep_going=True)]
 
     app.state.continue_conversation = continue_conversation  # what /mydata/callback calls (tests call it too)
     app.include_router(create_flow_router(mydata, secret_key(settings), continue_conversation,

@@ -10,7 +10,8 @@ action                            runs after (intents/rules.yml) does
                                                                  conversation's fact slots), the purpose, how the
                                                                  alerts arrive and how to stop them; asks yes/no.
                                                                  Without facts: says so and offers the check.
-``action_subscribe_alerts``       that, then ``affirm``          subscribes (channel ``widget``) with the text
+``action_subscribe_alerts``       that, then ``affirm``          subscribes (channel ``conversation``, the
+                                                                 sealed address of this conversation) with the text
                                                                  shown as the consent record; sets
                                                                  ``alerts_subscribed``
 ``action_offer_unsubscribe_alerts`` ``unsubscribe_alerts``       asks once whether to stop (and delete the facts)
@@ -18,15 +19,20 @@ action                            runs after (intents/rules.yml) does
 ``action_alerts_declined``        either ask, then ``deny``      nothing is stored or deleted (and says so)
                                   (or a second unsure yes)
 ``action_deliver_alerts``         ``greet`` → ``utter_greet``    the pending notifications, each service with
-                                  while ``alerts_subscribed``    its title and gov.kr URL (then marked delivered)
+                                  while ``alerts_subscribed``;   its title and gov.kr URL (then marked delivered)
+                                  ``alerts_new`` (a run found
+                                  new services: pushed)
 ================================= ============================== =================================================
 
 Only a confident yes (``settings.consent_affirm_threshold``, :mod:`connectors.consent`) subscribes or
 unsubscribes: an unsure affirm (👍 at 0.499) is asked once for a clear yes or no (the offer stands), and a
 second unsure one is a no.
 
-When the alerts are delivered: the widget channel is *pull* (:class:`~connectors.alerts.notifiers.WidgetInboxNotifier`),
-so the assistant reads the inbox when the citizen comes back. The trigger is a rule, conditioned on the slot
+When the alerts are delivered: at once, when the run that found them happens in ``assistant serve``: the
+``conversation`` channel's notifier wakes this conversation with the intent ``alerts_new``
+(:mod:`connectors.alerts.conversation`), and the turn's messages go to the conversation's proactive channel (the
+widget shows them as soon as it opens or polls; a messaging app's channel sends them). Otherwise (a run from
+cron in another process, an assistant that was down) the assistant reads the inbox when the citizen comes back. The trigger is a rule, conditioned on the slot
 ``alerts_subscribed`` (carried over to new sessions by the domain's ``session_config``), that runs
 ``action_deliver_alerts`` after ``utter_greet``. Not ``action_session_start``: it is a built-in of the engine
 (:class:`assistant.dialogue.builtin_actions.ActionSessionStart`) that a connector cannot extend, and it runs
@@ -58,6 +64,8 @@ from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from connectors.alerts.client import AlertsClient
+from connectors.alerts.conversation import CHANNEL as CONVERSATION_CHANNEL
+from connectors.alerts.conversation import seal_address
 from connectors.consent import unclear_yes
 from connectors.eligibility.actions import _SEX, _fact_label, facts_from_slots  # one wording of fact names
 from connectors.resilience import failure_reply
@@ -70,7 +78,7 @@ logger = logging.getLogger(__name__)
 
 PENDING_SLOT = "alerts_pending"
 SUBSCRIBED_SLOT = "alerts_subscribed"
-CHANNEL = "widget"
+CHANNEL = CONVERSATION_CHANNEL
 PURPOSE = {
     "ko": "새로 받을 수 있게 된 정부 혜택(서비스 목록 변경 또는 정보 변경 시) 알림",
     "en": "notify new government benefits you may qualify for (when the catalogue or your facts change)",
@@ -229,7 +237,8 @@ class SubscribeAlerts(_AlertAction):
         try:
             with t.ctx.client_factory() as client:
                 client.subscribe(t.subscriber, pending["facts"], str(pending["consent_text"]), str(pending["purpose"]),
-                                 channel=CHANNEL)
+                                 channel=CHANNEL, address=seal_address(t.ctx.secret(), t.tracker.latest_input_channel or "rest",
+                                                                       t.tracker.sender_id))
         except InvalidInputError:
             logger.warning("alert subscription refused", extra={"conversation_id": t.tracker.sender_id, "stage": "action"})
             t.dispatcher.utter_message(response="utter_alerts_refused")

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,6 +24,8 @@ from connectors.alerts.store import AlertStore, Subscription
 from connectors.eligibility.facts import Facts, parse_facts
 
 logger = logging.getLogger(__name__)
+#: the channels whose notifications the conversation reads from the inbox (GET /alerts/{id}/pending)
+PULL_CHANNELS = ("widget", "conversation")
 
 
 class Evaluator(Protocol):
@@ -191,6 +193,9 @@ class AlertEngine:
             try:
                 self.notifiers[note.channel].send(note.address, note.payload)
             except DeliveryError as e:
+                if self.store.status(note.id) == "delivered":  # told meanwhile (a conversation push tells its whole inbox)
+                    delivered += 1
+                    continue
                 give_up = e.permanent or note.attempts + 1 >= self.max_attempts
                 delay = min(self.retry_delay * 2 ** note.attempts, 3600.0)
                 self.store.mark_failed_attempt(note.id, str(e), time.time() + delay, give_up)
@@ -201,8 +206,9 @@ class AlertEngine:
             delivered += 1
         return delivered, failed, gave_up
 
-    def pending(self, subscriber_id: str, channel: str = "widget") -> list[dict[str, Any]]:
-        """The widget inbox: pending notifications (payloads), marked delivered as they are returned."""
-        notes = self.store.pending_for(subscriber_id, channel)
-        self.store.mark_delivered([n.id for n in notes])
-        return [dict(n.payload, id=n.id) for n in notes]
+    def pending(self, subscriber_id: str, channels: Sequence[str] = PULL_CHANNELS) -> list[dict[str, Any]]:
+        """The inbox (``widget`` and ``conversation`` notifications by default): pending notifications (payloads),
+        marked delivered as they are returned; one that another reader claimed first is not returned."""
+        notes = self.store.pending_for(subscriber_id, channels)
+        claimed = set(self.store.claim([n.id for n in notes]))
+        return [dict(n.payload, id=n.id) for n in notes if n.id in claimed]

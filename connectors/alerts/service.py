@@ -1,10 +1,12 @@
 """Benefit-alert HTTP API (FastAPI; mounted at ``/connectors/alerts`` by ``assistant serve``).
 
-* ``POST /subscriptions`` ``{"subscriber_id", "channel": "rest"|"widget"|..., "address", "facts" | "facts_ref",
+* ``POST /subscriptions`` ``{"subscriber_id", "channel": "rest"|"widget"|"conversation"|..., "address", "facts" | "facts_ref",
   "consent": {"granted": true, "text", "purpose"}}`` → the subscription (baseline evaluation taken).
 * ``GET /subscriptions/{subscriber_id}``; ``PUT /subscriptions/{subscriber_id}/facts`` (facts changed);
   ``DELETE /subscriptions/{subscriber_id}`` (deletes its facts and undelivered notifications).
-* ``GET /alerts/{subscriber_id}/pending`` → the widget inbox (returned notifications are marked delivered).
+* ``GET /alerts/{subscriber_id}/pending`` → the inbox of ``widget`` and ``conversation`` notifications (returned
+  notifications are marked delivered). ``conversation`` notifications are also pushed into the conversation at
+  once by ``assistant serve`` (:mod:`connectors.alerts.conversation`).
 * ``POST /run`` → one re-evaluation and delivery round (what ``assistant alerts run`` does).
 
 Every endpoint needs the admin token (:mod:`assistant.auth`: ``Authorization: Bearer <ASSISTANT_API_TOKEN>``;
@@ -16,6 +18,7 @@ not on loopback), 422 (a callback URL the policy refuses, :mod:`connectors.alert
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -50,9 +53,11 @@ class SubscribeRequest(BaseModel):
     consent: ConsentModel
 
 
-def build_engine(settings: Settings) -> AlertEngine:
+def build_engine(settings: Settings, wake: Callable[[str], bool] | None = None) -> AlertEngine:
     """The engine of ``settings``: SQLite ``<home>/alerts.db`` (or ``alerts_db_url``), eligibility over HTTP when
-    ``eligibility_url`` is set, else in-process over the catalogue in ``home``; REST and widget notifiers."""
+    ``eligibility_url`` is set, else in-process over the catalogue in ``home``; REST, widget and conversation
+    notifiers (the conversation one pushes through ``wake``, a
+    :class:`~connectors.alerts.conversation.ConversationWaker`, when given; else it only keeps them in the inbox)."""
     from connectors.alerts.engine import ClientEvaluator, Evaluator, ServiceEvaluator
     from connectors.alerts.notifiers import default_notifiers
     from connectors.alerts.store import AlertStore
@@ -68,17 +73,21 @@ def build_engine(settings: Settings) -> AlertEngine:
         evaluator = ServiceEvaluator(EligibilityService(CatalogueSource.from_home(settings)))
     store = AlertStore(settings.alerts_db_url or f"sqlite:///{settings.home / 'alerts.db'}")
     notifiers = default_notifiers(settings.connector_timeout, settings.connector_retries, CallbackPolicy.from_settings(settings))
+    from connectors.alerts.conversation import ConversationNotifier
+
+    notifiers[ConversationNotifier.channel] = ConversationNotifier(wake)
     return AlertEngine(store, evaluator, notifiers)
 
 
-def create_app(settings: Settings | None = None, engine: AlertEngine | None = None) -> FastAPI:
-    """Build the alerts app (``engine`` default: :func:`build_engine` of ``settings``; ``settings`` default:
-    the environment's, also for the admin token)."""
+def create_app(settings: Settings | None = None, engine: AlertEngine | None = None,
+               wake: Callable[[str], bool] | None = None) -> FastAPI:
+    """Build the alerts app (``engine`` default: :func:`build_engine` of ``settings`` and ``wake``; ``settings``
+    default: the environment's, also for the admin token)."""
     from assistant.settings import get_settings
 
     settings = settings or get_settings()
     if engine is None:
-        engine = build_engine(settings)
+        engine = build_engine(settings, wake)
     eng = engine
     conf = settings
 

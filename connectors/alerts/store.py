@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -233,13 +234,33 @@ class AlertStore:
                                 .order_by(notifications.c.id))
             return [_note(r) for r in rows]
 
-    def pending_for(self, subscriber_id: str, channel: str) -> list[Notification]:
-        """A subscriber's pending notifications on ``channel`` (the widget inbox), oldest first."""
+    def pending_for(self, subscriber_id: str, channel: str | Sequence[str]) -> list[Notification]:
+        """A subscriber's pending notifications on ``channel`` (one name or several: the inbox), oldest first."""
+        names = [channel] if isinstance(channel, str) else list(channel)
         with self.db.read("reading the inbox") as conn:
             rows = conn.execute(select(notifications).where(notifications.c.subscriber_id == subscriber_id,
-                                                            notifications.c.channel == channel,
+                                                            notifications.c.channel.in_(names),
                                                             notifications.c.status == "pending").order_by(notifications.c.id))
             return [_note(r) for r in rows]
+
+    def claim(self, ids: list[int]) -> list[int]:
+        """Mark notifications delivered, each only if still pending; returns the ids this call moved (two readers of
+        one inbox, the greeting and a conversation push, never both tell the same notification)."""
+        moved: list[int] = []
+        if ids:
+            now = time.time()
+            with self.db.write("claiming notifications") as conn:
+                for nid in ids:
+                    if conn.execute(update(notifications).where(notifications.c.id == nid, notifications.c.status == "pending")
+                                    .values(status="delivered", delivered_at=now)).rowcount:
+                        moved.append(nid)
+        return moved
+
+    def status(self, nid: int) -> str | None:
+        """A notification's status (``None`` when it is gone: unsubscribed)."""
+        with self.db.read("reading a notification") as conn:
+            row = conn.execute(select(notifications.c.status).where(notifications.c.id == nid)).first()
+        return None if row is None else str(row.status)
 
     def mark_delivered(self, ids: list[int]) -> None:
         """Mark notifications delivered."""
@@ -251,7 +272,8 @@ class AlertStore:
     def mark_failed_attempt(self, nid: int, error: str, retry_at: float, give_up: bool) -> None:
         """Count a failed delivery attempt; schedule the next at ``retry_at`` or give up (``failed``, kept)."""
         with self.db.write("recording a failed delivery") as conn:
-            conn.execute(update(notifications).where(notifications.c.id == nid).values(
+            # only while pending: a notification another reader told meanwhile stays delivered
+            conn.execute(update(notifications).where(notifications.c.id == nid, notifications.c.status == "pending").values(
                 attempts=notifications.c.attempts + 1, last_error=error[:1000], next_attempt_at=retry_at,
                 status="failed" if give_up else "pending"))
 

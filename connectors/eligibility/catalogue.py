@@ -31,6 +31,7 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
+from connectors.eligibility.regions_local import local_agency_area
 from connectors.eligibility.target_groups import groups_in
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,10 @@ class ServiceInfo:
         legal_basis: the 법령 field, one law (article) per item.
         target_groups: the groups its 지원대상/선정기준 text names
             (:func:`~connectors.eligibility.target_groups.groups_in`; not part of the citation).
-        text_area: the area its 지원대상/선정기준 text limits it to (:func:`~connectors.eligibility.regions.text_area`);
-            used for the region condition only when the agency is not a local government.
+        text_area: the area its 지원대상/선정기준 text limits it to (:func:`~connectors.eligibility.regions.text_area`,
+            or for a local public enterprise or foundation the agency's own area where its text or title supports
+            it, :func:`~connectors.eligibility.regions_local.local_agency_area`); used for the region condition only
+            when the agency is not a local government.
     """
 
     service_id: str
@@ -233,8 +236,8 @@ class Catalogue:
                 continue
             laws = tuple(x.strip() for x in str(d.meta.get("legal_basis") or "").splitlines() if x.strip())
             text = "\n".join(sec.text for sec in d.sections if sec.name in ("지원대상", "선정기준"))
-            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text),
-                                        text_area(text, d.title)), cond))
+            area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency)
+            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area), cond))
         return cls.from_records(records, version)
 
     @classmethod

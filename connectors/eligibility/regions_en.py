@@ -20,7 +20,9 @@ and ``SEONGNAMSI`` are one key. For each name:
 * the literal transliteration too when it differs (``Jongro``, ``Ulreung``), a spelling people often type.
 
 ``koroman`` gets one name wrong that RR's rules get right: 밀양 [미량] is ``Miryang`` (no ㄹ doubling before ㅇ),
-which :data:`EXCEPTIONS` fixes. Older McCune–Reischauer spellings (Pusan, Taegu, Kyŏnggi) are not read.
+which :data:`EXCEPTIONS` fixes. The older McCune–Reischauer spellings are read too (:func:`romanise_mr`: Pusan,
+Taegu, Inch'ŏn or Inchon, Kyŏnggi-do, North Ch'ungch'ŏng), with or without their breves and apostrophes, except
+those that are English words (:data:`MR_NOT_PLACES`: Sŏul → "soul").
 
 Reading (:func:`normalise_english_region`): the text is split at commas, each part into words, and the longest
 runs of words that are keys are taken, in any order. It must name one 시·도, or one 시·군·구 (with or without its
@@ -35,6 +37,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable
 
 from connectors.eligibility.regions import SIDO, SIDO_ALIASES, SIGUNGU, Area
@@ -60,8 +63,35 @@ _GENERAL_GU = ("gu", "district")
 Candidate = tuple[str, str | None]  # (시·도, 시·군·구 or None); ("", None) = an ignored word
 
 
+def _fold(text: str) -> str:
+    """Diacritics and in-word apostrophes dropped: McCune–Reischauer's ``Inch'ŏn`` reads as ``Inchon``."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"(?<=[A-Za-z])['’ʼ`‘](?=[A-Za-z])", "", plain)
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z]", "", text.lower())
+    return re.sub(r"[^a-z]", "", _fold(text).lower())
+
+
+#: McCune–Reischauer spellings that are English words, never read as places ("my soul" is not 서울).
+MR_NOT_PLACES = frozenset({"soul"})
+
+
+@functools.cache
+def romanise_mr(name: str) -> str:
+    """The McCune–Reischauer romanisation of a Korean name, folded to plain letters (``"인천"`` → ``"inchon"``).
+
+    MR (1939; South Korea's official system 1984–2000, North Korea's today) is how older maps, documents and many
+    people still write places: Pusan, Taegu, Inch'ŏn, Kyŏnggi. Romanised by ``ko-pron`` (MIT; the Wiktionary
+    ko-pron module's rules).
+
+    Example:
+        >>> romanise_mr("부산"), romanise_mr("인천"), romanise_mr("경기")
+        ('pusan', 'inchon', 'kyonggi')
+    """
+    from ko_pron import romanise as ko_pron_romanise
+
+    return _key(str(ko_pron_romanise(name, "mr")))
 
 
 @functools.cache
@@ -84,7 +114,9 @@ def romanise(name: str, pronounced: bool = True) -> str:
 
 
 def _spellings(stem: str) -> list[str]:
-    return list(dict.fromkeys((romanise(stem), romanise(stem, pronounced=False))))
+    mr = romanise_mr(stem) if len(stem) >= 2 else ""
+    return list(dict.fromkeys((romanise(stem), romanise(stem, pronounced=False),
+                               *([mr] if mr and mr not in MR_NOT_PLACES else []))))
 
 
 def _sido_keys(korean: str) -> Iterable[str]:
@@ -173,7 +205,7 @@ def normalise_english_region(text: str) -> Area:
     """
     keys = table()
     spans: list[frozenset[Candidate]] = []
-    for part in re.split(r"[,;/]", text):
+    for part in re.split(r"[,;/]", _fold(text)):
         words = re.findall(r"[a-z]+", part.lower())
         found = _spans(words, keys)
         if found is None:
@@ -218,7 +250,8 @@ def _combine(choice: tuple[Candidate, ...]) -> Area | None:
     return Area(sidos.pop(), None)
 
 
-__all__ = ["EXCEPTIONS", "find_english_region", "normalise_english_region", "romanise", "table"]
+__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "find_english_region", "normalise_english_region", "romanise", "romanise_mr",
+           "table"]
 
 
 _MAX_PLACE_WORDS = 6

@@ -97,6 +97,9 @@ class MyDataConnector:
                  actor: str = "assistant", median_table: MedianIncomeTable | None = None) -> None:
         self.store, self.client, self.clock, self.actor = store, client, clock, actor
         self.median_table = median_table or MedianIncomeTable()
+        #: called with the revoked consent after :meth:`revoke` (e.g. :class:`connectors.mydata.withdrawals.Withdrawals`
+        #: tells the task back end at once); a failing hook is logged, the revocation stands
+        self.after_revoke: list[Callable[[Consent], object]] = []
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], float] = time.time) -> MyDataConnector:
@@ -320,7 +323,13 @@ class MyDataConnector:
         told = self._revoke_at_provider(c.access_token) if c.access_token else False
         self._audit(actor, "revoke", "ok" if told or not c.access_token else "ok_provider_not_told", c,
                     detail=f"deleted {deleted} fetched records")
-        return Revocation(self.get_consent(c.id), deleted, told)
+        revoked = self.get_consent(c.id)
+        for hook in self.after_revoke:
+            try:
+                hook(revoked)
+            except Exception as e:  # noqa: BLE001 - the revocation is done and its withdrawal notice is kept
+                logger.warning("after-revoke hook failed: %s", type(e).__name__, extra={"consent_id": c.id, "stage": "mydata"})
+        return Revocation(revoked, deleted, told)
 
     def audit(self, consent_id: str | None = None, citizen_ref: str | None = None, limit: int = 1000) -> list[AuditEntry]:
         """Audit rows, oldest first (read-only)."""

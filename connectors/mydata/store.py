@@ -14,6 +14,9 @@ SQLite under ``ASSISTANT_HOME`` (``mydata.db``) by default, PostgreSQL through a
   Append-only: this class has no method that changes or deletes a row, and a trigger makes the database refuse
   ``UPDATE`` and ``DELETE`` on it (SQLite ``RAISE(ABORT)``; PostgreSQL a ``BEFORE UPDATE OR DELETE`` row trigger
   and a ``BEFORE TRUNCATE`` statement trigger).
+* ``mydata_withdrawal_notices``: ``consent_id``, ``reason`` (``revoked`` / ``expired``), ``created_at``,
+  ``reported_at``, ``attempts``, ``last_error``: the withdrawals the task back end must hear of
+  (:mod:`connectors.mydata.withdrawals`).
 """
 
 from __future__ import annotations
@@ -87,6 +90,30 @@ audit_log = Table(
     Column("outcome", String(32), nullable=False),
     Column("detail", Text, nullable=False, default=""),
 )
+
+#: Withdrawals (revoked or expired consents) the task back end must hear of (connectors/mydata/withdrawals.py): one row
+#: per consent, written in the revocation's own transaction (or by the expiry sweep), ``reported_at`` once told.
+withdrawal_notices = Table(
+    "mydata_withdrawal_notices",
+    metadata,
+    Column("consent_id", String(64), primary_key=True),
+    Column("reason", String(16), nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("reported_at", Double),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    """A consent the task back end must hear was withdrawn: ``reason`` ``revoked`` or ``expired``."""
+
+    consent_id: str
+    reason: str
+    created_at: float
+    attempts: int
+
 
 def _ddl(sql: str) -> DDL:
     return DDL(sql)  # type: ignore[no-untyped-call]
@@ -170,6 +197,11 @@ def _consent(row: Any) -> Consent:
                    tuple(json.loads(row.granted_scopes or "[]")), row.access_token, row.token_expires_at)
 
 
+def _add_notice(conn: Connection, consent_id: str, reason: str, at: float) -> None:
+    if conn.execute(select(withdrawal_notices.c.consent_id).where(withdrawal_notices.c.consent_id == consent_id)).first() is None:
+        conn.execute(insert(withdrawal_notices).values(consent_id=consent_id, reason=reason, created_at=at, attempts=0))
+
+
 def default_consent_store_url(home: Path) -> str:
     """``sqlite:///<home>/mydata.db``."""
     return f"sqlite:///{Path(home) / 'mydata.db'}"
@@ -242,7 +274,45 @@ class ConsentStore:
             n = conn.execute(delete(fetched_records).where(fetched_records.c.consent_id == consent_id)).rowcount
             conn.execute(update(consents).where(consents.c.id == consent_id).values(
                 status="revoked", revoked_at=at, access_token=None, token_expires_at=None))
+            _add_notice(conn, consent_id, "revoked", at)
         return int(n)
+
+    # --- withdrawal notices (connectors/mydata/withdrawals.py) ---------------------------------------
+
+    def expire(self, consent_id: str, at: float) -> int:
+        """An expired consent: delete what was fetched under it and record its withdrawal notice, in one transaction
+        (only once: a consent already noticed is left alone). Returns the fetched-record rows deleted."""
+        with self._tx("expiring a consent") as conn:
+            n = conn.execute(delete(fetched_records).where(fetched_records.c.consent_id == consent_id)).rowcount
+            _add_notice(conn, consent_id, "expired", at)
+        return int(n)
+
+    def expired_without_notice(self, now: float) -> list[Consent]:
+        """Consents granted (``active``) whose ``expires_at`` passed and that have no withdrawal notice yet."""
+        q = (select(consents).outerjoin(withdrawal_notices, withdrawal_notices.c.consent_id == consents.c.id)
+             .where(consents.c.status == "active", consents.c.expires_at <= now, withdrawal_notices.c.consent_id.is_(None))
+             .order_by(consents.c.expires_at))
+        with self.db.read("finding expired consents") as conn:
+            return [_consent(r) for r in conn.execute(q)]
+
+    def unreported_withdrawals(self, limit: int = 500) -> list[WithdrawalNotice]:
+        """Notices not yet told to the task back end, oldest first."""
+        q = (select(withdrawal_notices).where(withdrawal_notices.c.reported_at.is_(None))
+             .order_by(withdrawal_notices.c.created_at).limit(limit))
+        with self.db.read("listing withdrawal notices") as conn:
+            return [WithdrawalNotice(r.consent_id, r.reason, r.created_at, r.attempts) for r in conn.execute(q)]
+
+    def withdrawal_reported(self, consent_id: str, at: float) -> None:
+        """The task back end was told."""
+        with self._tx("marking a withdrawal reported") as conn:
+            conn.execute(update(withdrawal_notices).where(withdrawal_notices.c.consent_id == consent_id)
+                         .values(reported_at=at, attempts=withdrawal_notices.c.attempts + 1, last_error=None))
+
+    def withdrawal_failed(self, consent_id: str, error: str) -> None:
+        """Telling the task back end failed (the next sweep tries again)."""
+        with self._tx("recording a failed withdrawal report") as conn:
+            conn.execute(update(withdrawal_notices).where(withdrawal_notices.c.consent_id == consent_id)
+                         .values(attempts=withdrawal_notices.c.attempts + 1, last_error=error[:1000]))
 
     # --- fetched records -----------------------------------------------------------------------------
 

@@ -78,6 +78,7 @@ from connectors.tasks.documents import (
     needed_records,
 )
 from connectors.tasks.documents import words as document_words
+from connectors.tasks.service_search import KnowledgeSearch, ServiceSearch, load_retriever
 from connectors.tasks.dialogue import (
     ServiceNames,
     ServiceRef,
@@ -121,17 +122,21 @@ class TaskContext:
         consents: the conversation's MyData consents (default: the MyData connector's consent store,
             :class:`~connectors.tasks.documents.MyDataConsents`); ``None`` with ``mydata=False``: no MyData.
         mydata: whether documents may be attached from MyData at all.
+        retriever: the knowledge retriever that finds the service an English request names
+            (:mod:`connectors.tasks.service_search`; default: loaded from ``settings.index_dir`` on first use).
     """
 
     def __init__(self, settings: Settings, client_factory: Callable[[], TasksClient] | None = None,
                  catalogue: ChecklistSource | None = None, consents: ConsentView | None = None,
-                 mydata: bool = True) -> None:
+                 mydata: bool = True, retriever: KnowledgeSearch | None = None) -> None:
         self.settings = settings
         self.client_factory = client_factory or (lambda: TasksClient.from_settings(settings))
         self._secret: bytes | None = None
         self.consents: ConsentView | None = (consents or MyDataConsents(settings)) if mydata else None
         self.services = ServiceNames(catalogue if catalogue is not None
                                      else (lambda: ChecklistSource.from_home(settings.db_url, settings.index_dir)))
+        # English service names: the knowledge retriever over the same home's index (loaded on first English request)
+        self.search = ServiceSearch(retriever if retriever is not None else (lambda: load_retriever(settings)))
 
 
 def _context_secret(ctx: TaskContext) -> bytes:
@@ -234,6 +239,8 @@ class PrepareApplication(_TaskAction):
         if named:
             return next(s for s in eligible if s.name == named[0])
         found = self.ctx.services.find(text)
+        if not found and t.language == "en":  # Korean titles: an English name is found through the retriever
+            found = self.ctx.search.find(text, self.ctx.services.documents())
         if len(found) == 1:
             return found[0]
         if found:

@@ -182,6 +182,15 @@ class ServiceNames:
         self._source = self._source()
         return self._source
 
+    def documents(self) -> Mapping[str, Any]:
+        """The catalogue's documents by 서비스ID (empty when it cannot be read)."""
+        try:
+            source = self._catalogue()
+            return source.documents() if source is not None else {}
+        except Exception as e:  # noqa: BLE001 - the catalogue cannot be read: ask which service instead
+            logger.warning("service catalogue unavailable", extra={"stage": "action", "error": type(e).__name__})
+            return {}
+
     def find(self, text: str) -> list[ServiceRef]:
         """The services whose title the text names (the longest title named; several if they share it)."""
         try:

@@ -22,6 +22,7 @@ from assistant.dialogue.events import SlotSet
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.settings import Settings
+from connectors.alerts.conversation import ConversationNotifier, open_address
 from connectors.alerts.engine import AlertEngine, ServiceEvaluator
 from connectors.alerts.notifiers import WidgetInboxNotifier
 from connectors.alerts.service import create_app
@@ -69,7 +70,9 @@ class Api:
 def api(tmp_path: Path) -> Iterator[Api]:
     holder = Holder()
     store = AlertStore(f"sqlite:///{tmp_path / 'alerts.db'}")
-    engine = AlertEngine(store, ServiceEvaluator(EligibilityService(holder.source())), {"widget": WidgetInboxNotifier()})
+    # pull only (no assistant in this process to wake): the conversation hears its alerts at the next greeting
+    engine = AlertEngine(store, ServiceEvaluator(EligibilityService(holder.source())),
+                         {"widget": WidgetInboxNotifier(), "conversation": ConversationNotifier()})
     with LiveServer(create_app(Settings(home=tmp_path, api_token=TOKEN), engine)) as live:
         yield Api(live.url, store, holder)
     store.db.dispose()
@@ -131,7 +134,8 @@ def test_yes_subscribes_then_a_catalogue_change_is_told_once_at_the_next_visit(c
     assert responses(done) == ["utter_alerts_subscribed"]
     [sub] = api.store.all()
     assert sub.subscriber_id == subscriber_of(SENDER) and SENDER not in sub.subscriber_id
-    assert sub.channel == "widget" and sub.address == sub.subscriber_id
+    assert sub.channel == "conversation" and SENDER not in sub.address
+    assert open_address(SECRET.encode(), sub.address) == ("rest", SENDER)  # sealed, opened only with the secret
     assert sub.facts == FACTS
     assert sub.consent["text"] == text(offer)  # what was shown is the consent record
     assert SENIOR.service_id not in sub.last_eligible

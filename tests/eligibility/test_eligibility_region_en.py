@@ -90,3 +90,29 @@ def test_the_names_read_are_the_catalogues_local_governments(gov24_dir: Path) ->
         short = next(k for k, v in SIDO_ALIASES.items() if v == sido and len(k) == 2)  # 충청북도 → 충북 (Chungbuk)
         english = f"{romanise(name[:-1]).title()}-{unit[name[-1]]}, {romanise(short).title()}"
         assert normalise_region(english) == area, english
+
+
+#: McCune–Reischauer spellings as older maps and documents print them (typed by hand, with and without breves).
+MCCUNE_REISCHAUER = [
+    ("Pusan", "부산광역시"), ("Taegu", "대구광역시"), ("Inch'ŏn", "인천광역시"), ("Inchon", "인천광역시"),
+    ("Kwangju", "광주"), ("Taejŏn", "대전광역시"), ("Taejon", "대전광역시"), ("Cheju", "제주특별자치도"),
+    ("Kyŏnggi-do", "경기도"), ("Kyonggi Province", "경기도"), ("North Ch'ungch'ŏng", "충청북도"),
+    ("South Kyŏngsang Province", "경상남도"), ("Kangwŏn-do", "강원특별자치도"), ("Chŏnju, North Chŏlla", "전북특별자치도 전주시"),
+    ("Sŏngnam, Kyŏnggi-do", "경기도 성남시"), ("Suwŏn", "경기도 수원시"), ("Ch'ŏngju", "충청북도 청주시"),
+    ("Kangnam-gu, Seoul", "서울특별시 강남구"), ("Yŏngdŭngp'o-gu, Seoul", "서울특별시 영등포구"), ("P'ohang", "경상북도 포항시"),
+]
+
+
+@pytest.mark.parametrize(("english", "korean"), MCCUNE_REISCHAUER)
+def test_mccune_reischauer_spellings_read_as_the_korean_ones(english: str, korean: str) -> None:
+    assert normalise_region(english) == normalise_region(korean)
+
+
+def test_mccune_reischauer_english_words_are_not_places() -> None:
+    from connectors.eligibility.regions_en import find_english_region
+
+    with pytest.raises(ValueError):
+        normalise_region("soul")  # Sŏul (서울) in MR: an English word, not read
+    assert find_english_region("bless my soul") is None
+    assert str(find_english_region("My father lives in Taegu now")) == "대구광역시"
+    assert str(find_english_region("I live in Suwŏn, Kyŏnggi Province.")) == "경기도 수원시"

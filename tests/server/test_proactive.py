@@ -33,7 +33,7 @@ class StandIn:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
 
-    def trigger_intent(self, sender_id: str, intent: str) -> Turn:
+    def trigger_intent(self, sender_id: str, intent: str, entities: Any = None, channel: str = "rest") -> Turn:
         self.calls.append((sender_id, intent))
         msgs = (BotMessage("마이데이터로 다음 정보를 채웠어요: 나이 34", (), {"response": "utter_mydata_fetched"}),
                 BotMessage("이어서 자격을 확인할까요?", ({"title": "예", "payload": "/affirm"},)))
@@ -176,3 +176,55 @@ def test_deployment_with_a_callback_url_posts_and_keeps_what_failed(tmp_path: Pa
     with TestClient(app) as client:
         app.state.proactive_channels().send("rest", "web-6", [BotMessage("못 보냄")])
         assert [m["text"] for m in client.get(URL, params={"sender": "web-6"}).json()["messages"]] == ["못 보냄"]
+
+
+class AlertStandIn(StandIn):
+    """``trigger_intent`` answers ``alerts_new`` as action_deliver_alerts does; records the channel too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.channels: list[str] = []
+
+    def trigger_intent(self, sender_id: str, intent: str, entities: Any = None, channel: str = "rest") -> Turn:
+        self.calls.append((sender_id, intent))
+        self.channels.append(channel)
+        msg = BotMessage("새로 받을 수 있는 혜택: 어르신 난방비 지원", (), {"response": "utter_alerts_new_services"})
+        return Turn((msg,), "ko", {"name": intent, "confidence": 1.0})
+
+
+@pytest.mark.parametrize("channel", ["rest", "telegram"])
+def test_served_alerts_wake_the_conversation_through_its_proactive_channel(tmp_path: Path, channel: str) -> None:
+    """``assistant serve`` wires the alert engine's conversation notifier to its own turns: a due notification of a
+    ``conversation`` subscription runs ``alerts_new`` on the sealed sender's conversation, on its channel, and the
+    messages reach that channel's proactive channel (the widget's pending route for ``rest``)."""
+    from connectors.alerts.conversation import seal_address
+
+    secret = "serve-secret-" + "x" * 30
+    engine = AlertStandIn()
+    app = create_app(Settings(home=tmp_path, tasks_applicant_secret=secret), router=object(), processor=engine)
+    sent: list[tuple[str, list[str]]] = []
+
+    class Telegram:
+        name = "telegram"
+
+        def send(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
+            sent.append((recipient_id, [m.text for m in messages]))
+
+    app.state.proactive = ProactiveChannels([PendingChannel(OutboxStore("sqlite://")), Telegram()])
+    [alerts] = [r for r in app.routes if getattr(r, "path", "") == "/connectors/alerts"]
+    alert_engine = alerts.app.state.engine  # type: ignore[attr-defined]
+    assert alert_engine.notifiers["conversation"].push is True
+    store = alert_engine.store
+    store.upsert("al:1", "conversation", seal_address(secret.encode(), channel, "web-7"), {"age": 70}, None, "동의", "알림")
+    store.record_evaluation(store.get("al:1"), "v2", "h", ["S1"], {"type": "new_eligible_services", "services": []})
+    with TestClient(app) as client:
+        assert client.portal.call(anyio.to_thread.run_sync, alert_engine.deliver_due) == (1, 0, 0)
+        assert engine.calls == [("web-7", "alerts_new")] and engine.channels == [channel]
+        got = [m["text"] for m in client.get(URL, params={"sender": "web-7"}).json()["messages"]]
+        if channel == "rest":
+            assert got == ["새로 받을 수 있는 혜택: 어르신 난방비 지원"] and sent == []
+        else:
+            assert got == [] and sent == [("web-7", ["새로 받을 수 있는 혜택: 어르신 난방비 지원"])]
+        assert client.portal.call(anyio.to_thread.run_sync, alert_engine.deliver_due) == (0, 0, 0)  # told once
+        assert engine.calls == [("web-7", "alerts_new")]
+    assert [n.status for n in store.notifications("al:1")] == ["delivered"]

@@ -1,0 +1,133 @@
+"""Which catalogue service an English request names ("apply for the energy voucher" → 에너지바우처), found with the
+knowledge retriever instead of a second table of English service names (issue #5).
+
+The catalogue's titles are Korean, so :class:`~connectors.tasks.dialogue.ServiceNames` (title matching) finds no
+service in an English message. :class:`ServiceSearch` asks the knowledge retriever
+(:class:`~assistant.knowledge.retriever.HybridRetriever`: BM25 over the Korean terms the bilingual glossary gives
+for English phrases, fused with dense e5 search), then keeps only the retrieved catalogue services whose *title*
+holds one of those Korean terms, and only terms that are specific: present in at most
+:data:`SPECIFIC_SHARE` of the catalogue's titles (computed over the catalogue loaded, so 지원 or 수당, in hundreds
+of titles, never names a service; 에너지바우처, in one, does), the longest English phrase first ("energy voucher"
+names 에너지바우처 before "voucher" names every 바우처). The words of the request itself (``apply``,
+``application`` ...: :data:`REQUEST_WORDS`) are what the ``apply_service`` intent says, not a name, and are
+skipped. No candidate: the conversation asks for the service's name, as before; one: its checklist is shown and
+the citizen confirms before anything is submitted; several: the citizen chooses.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from connectors.tasks.dialogue import ServiceRef
+
+logger = logging.getLogger(__name__)
+
+#: English words of the request, not of a service (their glossary terms, e.g. 신청, are never a name).
+REQUEST_WORDS = frozenset({"apply", "application", "applications", "applying", "register", "registration", "sign up",
+                           "request", "claim"})
+#: A Korean term names a service only when at most this share of the catalogue's titles hold it (at least one title).
+SPECIFIC_SHARE = 0.01
+#: Documents retrieved per request.
+TOP_K = 10
+
+
+class KnowledgeSearch(Protocol):
+    """The knowledge retriever's surface used here (:meth:`HybridRetriever.run`)."""
+
+    def run(self, query: str, k: int = ...) -> Any:
+        """A :class:`~assistant.knowledge.retriever.RetrievalResult` (``hits``, ``translations``); the retriever's
+        ``glossary`` (:class:`~assistant.knowledge.glossary.Glossary`), when it has one, gives the Korean terms."""
+        ...
+
+
+class ServiceSearch:
+    """Catalogue services an English request names, through the knowledge retriever (see the module docstring).
+
+    Args:
+        retriever: the retriever, or a callable that loads it on first use (``None`` result: no search).
+        k: documents retrieved per request.
+    """
+
+    def __init__(self, retriever: KnowledgeSearch | Callable[[], KnowledgeSearch | None] | None, k: int = TOP_K) -> None:
+        self._retriever = retriever
+        self._loaded = not callable(retriever) or hasattr(retriever, "run")
+        self._lock = threading.Lock()
+        self.k = k
+
+    def retriever(self) -> KnowledgeSearch | None:
+        """The retriever (loaded once; a failure to load is logged and means no search)."""
+        with self._lock:
+            if not self._loaded:
+                self._loaded = True
+                try:
+                    self._retriever = self._retriever()  # type: ignore[misc,operator]
+                except Exception as e:  # noqa: BLE001 - no index here: apply asks for the name instead
+                    logger.warning("knowledge retriever unavailable for service names",
+                                   extra={"stage": "action", "error": type(e).__name__})
+                    self._retriever = None
+            return self._retriever  # type: ignore[return-value]
+
+    def find(self, text: str, docs: Mapping[str, Any]) -> list[ServiceRef]:
+        """The services ``text`` names, best retrieved first.
+
+        Args:
+            text: the citizen's message (English; a Korean one gives no glossary terms and so no candidate).
+            docs: the catalogue's documents by 서비스ID (``title``, ``agency``, ``doc_id``).
+
+        Returns:
+            Candidates (empty: none named).
+        """
+        retriever = self.retriever()
+        if retriever is None or not docs or not text.strip():
+            return []
+        result = retriever.run(text[:2000], k=self.k)
+        titles = [str(d.title) for d in docs.values()]
+        limit = max(1, int(len(titles) * SPECIFIC_SHARE))
+        # the longest English phrase first ("energy voucher" before "voucher"): the first that names services wins
+        # the retriever's own glossary, as written (에너지바우처), not the morphemes it searched with (에너지, 바우처)
+        glossary = getattr(retriever, "glossary", None)
+        pairs = glossary.matches(text[:2000]) if glossary is not None else getattr(result, "translations", ())
+        phrases = sorted(((p, list(ts)) for p, ts in pairs if p not in REQUEST_WORDS), key=lambda pt: -len(str(pt[0]).split()))
+        for _phrase, terms in phrases:
+            specific = [t for t in terms if 0 < sum(t in title for title in titles) <= limit]
+            if specific and (out := self._named(result, docs, specific)):
+                return out
+        return []
+
+    @staticmethod
+    def _named(result: Any, docs: Mapping[str, Any], terms: list[str]) -> list[ServiceRef]:
+        """The retrieved catalogue services whose title holds one of ``terms``, best retrieved first."""
+        out: list[ServiceRef] = []
+        for hit in getattr(result, "hits", ()):
+            for info in (hit.doc, *hit.alternates):
+                d = docs.get(str(info.service_id or "")) or docs.get(str(info.doc_id))
+                if d is not None and any(t in d.title for t in terms):
+                    if all(s.service_id != d.doc_id for s in out):
+                        out.append(ServiceRef(str(d.doc_id), str(d.title), str(d.agency or "")))
+                    break
+        return out
+
+
+def load_retriever(settings: Any) -> KnowledgeSearch:
+    """The knowledge retriever over ``settings.index_dir`` (what ``assistant serve`` answers from), with the
+    configured embedder.
+
+    Raises:
+        ModelNotFoundError: no index there (or built with another embedder).
+    """
+    from assistant.errors import ModelNotFoundError
+    from assistant.knowledge.embedder import make_embedder
+    from assistant.knowledge.index import load_index
+    from assistant.knowledge.retriever import HybridRetriever
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    embedder = make_embedder(settings.embedder, settings.embed_threads)
+    index = load_index(settings.index_dir)
+    if index.embedder_name != embedder.name:
+        raise ModelNotFoundError(f"the index was built with {index.embedder_name}, not {embedder.name}")
+    retriever = HybridRetriever(index, embedder, KoreanTokenizer())
+    retriever.warm_up()
+    return retriever
