@@ -181,6 +181,7 @@ def test_unit_sweep(text: str, surface: str, count: Fraction, unit: str, directi
         ("1년 6개월 동안", "1년 6개월 동안", 18, "month"),
         ("3년6개월", "3년6개월", 42, "month"),
         ("2주 3일", "2주 3일", 17, "day"),
+        ("한 달 보름", "한 달 보름", 45, "day"),
         ("1년 3일", "1년 3일", 365 + 3, "day"),  # Duckling's normalisation: a year is 365 days
         ("1 hour and 30 minutes", "1 hour and 30 minutes", 90, "minute"),
         ("2 hours 15 minutes", "2 hours 15 minutes", 135, "minute"),
@@ -281,6 +282,19 @@ def test_not_durations(text: str, surface: str | None) -> None:
     found = _spans(text)
     assert [e for e, *_ in found if e == DURATION] == []
     assert [s for _, s, *_ in found] == ([surface] if surface else [])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("하루 3시간씩 일해요", [("하루", 1, "day"), ("3시간", 3, "hour")]),  # 3 hours a day, not 27 hours
+        ("일주일 3일 근무", [("일주일", 1, "week")]),  # 3일 alone is a day of the month
+        ("한 달 10일씩 일해요", [("한 달", 1, "month")]),
+        ("3 hours a day", [("3 hours", 3, "hour"), ("a day", 1, "day")]),
+    ],
+)
+def test_rates_are_not_one_duration(text: str, expected: list[tuple[str, int, str]]) -> None:
+    assert [(s, v, i["unit"]) for e, s, v, i in _spans(text) if e == DURATION] == expected  # type: ignore[index]
 
 
 @pytest.mark.parametrize(

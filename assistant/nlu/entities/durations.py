@@ -75,7 +75,7 @@ _NATIVE_UNITS = frozenset({"시간", "주", "주일", "달", "개월", "해"})
 _KO_LATER = {"후": 1, "뒤": 1, "있다가": 1, "이따가": 1, "지나서": 1, "지나면": 1, "전": -1}
 _KO_MARKERS = ("동안", "간")
 #: Words that may follow a duration directly (no space) besides particles and endings.
-_KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "반", "내", "이내"})
+_KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "반", "내", "이내", "씩"})
 
 _NATIVE = (
     r"(?:열|스물|서른|마흔|쉰|예순|일흔|여든|아흔)?(?:한|두|세|네|석|넉|다섯|여섯|일곱|여덟|아홉)"
@@ -95,7 +95,7 @@ _EN_SMALL = {
 }  # fmt: skip
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _EN_NUM = (
-    r"\d+(?:\.\d+)?|(?:" + "|".join(_EN_TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?"
+    r"(?<![\d.,])\d+(?:\.\d+)?|(?:" + "|".join(_EN_TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?"
     r"|" + "|".join(sorted(_EN_SMALL, key=len, reverse=True))
 )
 _EN_UNIT = r"(?P<unit>years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)\b"
@@ -325,7 +325,7 @@ def _korean_at(m: re.Match[str], key: str, toks: _Tokens) -> DurationMatch | Non
     parts = [(count, unit)]
     while (nxt := _KO_PART.match(key, _skip_spaces(key, end))) is not None and not nxt.group("half1"):
         part = _ko_part(nxt, key, toks)
-        if part is None or UNITS.index(part[1]) <= UNITS.index(parts[-1][1]):
+        if part is None or UNITS.index(part[1]) <= UNITS.index(parts[-1][1]) or _is_rate(parts, key, part[2]):
             break
         parts.append(part[:2])
         end, bare_day = part[2], False
@@ -340,6 +340,11 @@ def _korean_at(m: re.Match[str], key: str, toks: _Tokens) -> DurationMatch | Non
     if bare_day and direction == 0:
         return None  # "3일" alone is a day of the month
     return DurationMatch(m.start(), end, tuple(parts), direction)
+
+
+def _is_rate(parts: list[tuple[Fraction, str]], key: str, end: int) -> bool:
+    """"하루 3시간", "일주일 3일", "한 달 10일씩": so much per day, week or month, not one duration."""
+    return key.startswith("씩", end) or (len(parts) == 1 and parts[0] in ((1, "day"), (1, "week")))
 
 
 def _en_count(word: str) -> Fraction:
