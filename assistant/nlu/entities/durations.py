@@ -344,7 +344,7 @@ def _korean_at(m: re.Match[str], key: str, toks: _Tokens) -> DurationMatch | Non
 
 def _is_rate(parts: list[tuple[Fraction, str]], key: str, end: int) -> bool:
     """"하루 3시간", "일주일 3일", "한 달 10일씩": so much per day, week or month, not one duration."""
-    return key.startswith("씩", end) or (len(parts) == 1 and parts[0] in ((1, "day"), (1, "week")))
+    return key.startswith("씩", end) or (len(parts) == 1 and parts[0][0] == 1 and parts[0][1] in ("day", "week"))
 
 
 def _en_count(word: str) -> Fraction:
