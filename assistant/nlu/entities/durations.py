@@ -213,7 +213,16 @@ def find_durations(key: str, tokens: list[Token]) -> list[DurationMatch]:
     """Duration and relative-time expressions in a folded message (:func:`~assistant.nlu.entities.base.fold`).
 
     Korean numerals in words are accepted where Kiwi tags them as numerals (``NR``/``MM``), so "이 시간"
-    (this hour) is not two hours; with no tokens only digits and English are found.
+    (this hour) is not two hours. Where there are no tokens (the unanalysed middle of a very long message,
+    see :func:`~assistant.nlu.entities.base.analyse`) Korean durations need digits ("3시간") and their
+    후/뒤/전 is not read; English needs no tokens.
+
+    Args:
+        key: the folded message (same length as the message, so offsets are the message's).
+        tokens: its Kiwi tokens, offsets into the message.
+
+    Returns:
+        The expressions in text order per language (Korean first), each the longest found at its start.
     """
     return [*_find_korean(key, tokens), *_find_english(key)]
 
