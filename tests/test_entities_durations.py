@@ -162,6 +162,8 @@ def test_unit_sweep(text: str, surface: str, count: Fraction, unit: str, directi
         ("두 해 동안", "두 해 동안", 2, "year"),
         ("한달 반", "한달 반", 45, "day"),
         ("세시간반", "세시간반", 210, "minute"),
+        ("14일 이내에 신고하세요", "14일 이내", 14, "day"),  # within 14 days
+        ("30일이내", "30일이내", 30, "day"),
         # words that are a count of days
         ("하루", "하루", 1, "day"),
         ("이틀 동안", "이틀 동안", 2, "day"),
@@ -265,6 +267,7 @@ def test_relative_instant_counts_elapsed_time_across_a_clock_change() -> None:
         ("3일에 가요", None),
         ("3일째 아파요", None),  # the third day
         ("3일 반차 냈어요", None),  # a half-day off on the 3rd
+        ("3일 내 생일이에요", None),  # the 3rd is my birthday
         ("90년생이에요", None),  # born in '90
         ("3주년 기념", None),  # an anniversary
         ("10여 년", None),

@@ -15,9 +15,9 @@ does not find these inside a sentence, nor report offsets). The grammar:
 * a half: "N <unit> 반", "반년", "반 시간", "반개월", "N and a half <unit>",
   "<a/N> <unit> and a half", "half a(n) <unit>"; parts in falling units make one
   duration ("1시간 30분", "1년 6개월", "2 hours and 15 minutes");
-* Korean duration markers 간/동안 belong to the span ("3일 동안"); a day count
-  with digits needs one of them, a half or a following part, since "3일" alone
-  is a day of the month;
+* Korean duration markers 간/동안/이내 belong to the span ("3일 동안", "14일
+  이내"); a day count with digits needs one of them, a half, a following part
+  or a direction, since "3일" alone is a day of the month;
 * relative: Korean 후/뒤/있다가/지나서 (later) and 전 (earlier) after the
   duration; English "in"/"after" before it, "ago" (earlier) or "from now",
   "later", "hence" after it.
@@ -73,9 +73,10 @@ _KO_HALF_FIRST = {"년": "year", "개월": "month", "시간": "hour"}
 #: Native numerals count hours, weeks, months and years (한 시간, 두 주, 석 달, 두 해), not minutes, seconds or days.
 _NATIVE_UNITS = frozenset({"시간", "주", "주일", "달", "개월", "해"})
 _KO_LATER = {"후": 1, "뒤": 1, "있다가": 1, "이따가": 1, "지나서": 1, "지나면": 1, "전": -1}
-_KO_MARKERS = ("동안", "간")
+#: Markers of a span of time that belong to the duration: "3일 동안", "3일간", "14일 이내" (within).
+_KO_MARKERS = ("동안", "간", "이내")
 #: Words that may follow a duration directly (no space) besides particles and endings.
-_KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "반", "내", "이내", "씩"})
+_KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "반", "내", "씩"})
 
 _NATIVE = (
     r"(?:열|스물|서른|마흔|쉰|예순|일흔|여든|아흔)?(?:한|두|세|네|석|넉|다섯|여섯|일곱|여덟|아홉)"
@@ -341,7 +342,7 @@ def _korean_at(m: re.Match[str], key: str, toks: _Tokens) -> DurationMatch | Non
     direction = 0
     j = _skip_spaces(key, end)
     later = next((w for w in sorted(_KO_LATER, key=len, reverse=True) if key.startswith(w, j)), None)
-    marker = "동안" if key.startswith("동안", j) else "간" if j == end and toks.has(j, "간") else None
+    marker = next((w for w in _KO_MARKERS if toks.has(j, w) and (w != "간" or j == end)), None)
     if later is not None and j in toks.by_start and toks.ends_cleanly(key, j + len(later)):
         direction, end = _KO_LATER[later], j + len(later)
     elif marker is not None and toks.ends_cleanly(key, j + len(marker)):
