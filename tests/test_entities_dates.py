@@ -205,7 +205,7 @@ def test_month_alone(text: str, surface: str, value: str) -> None:
         ("한시름 놓았어요", []),
         ("열두시", [(TIME, "열두시")]),
         ("may I apply?", []),  # "may" alone is a verb
-        ("1시간 반 후", []),  # a time offset (hours are not resolved as dates), never a 1-hour duration
+        ("1시간 반 후", [(TIME, "1시간 반 후")]),  # a time 90 minutes after now, never a 1-hour duration
         ("반반 치킨", []),
         ("반장 선거", []),
         ("10시 반에", [(TIME, "10시 반")]),  # a clock time, not a duration

@@ -94,13 +94,22 @@ def _ages(text: str) -> list[tuple[str, object, object]]:
         ("나이는 70이에요", "70", 70),
         ("제 나이는 일흔입니다", "일흔", 70),
         ("age: 70", "age: 70", 70),
+        ("my age is 66", "66", 66),
+        ("my mother is 82", "82", 82),
+        ("My son is 4, can he get kindergarten fee support?", "4", 4),
+        ("my dad's 90", "90", 90),
+        ("her grandfather turned 100", "100", 100),
     ],
 )
 def test_ages(text: str, surface: str, value: int) -> None:
     assert _ages(text) == [(surface, value, True)]
 
 
-@pytest.mark.parametrize("text", ["70%", "I'm 70% sure", "70 dollars", "I am 70 dollars short", "2070년", "I'm 7 years older", "70명"])
+@pytest.mark.parametrize(
+    "text",
+    ["70%", "I'm 70% sure", "70 dollars", "I am 70 dollars short", "2070년", "I'm 7 years older", "70명",
+     "my son is 4 months old", "my mother is 2nd in line", "my age is 70% of yours", "the child is 4"],
+)  # fmt: skip
 def test_not_ages(text: str) -> None:
     spans = NumberExtractor().extract(text, TOK.tokenize(text))
     assert [s.entity for s in spans] == [NUMBER]

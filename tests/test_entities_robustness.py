@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.nlu.entities import EntityPipeline, EntityPipelineConfig
-from assistant.nlu.entities.base import analyse
+from assistant.nlu.entities.base import DisjointSpans, analyse
 from assistant.nlu.tokenizer import KoreanTokenizer, Token
 from assistant.nlu.types import EntitySpan, NluTrainingData
 from entity_examples import EXAMPLES, TOK
@@ -73,6 +73,12 @@ def _check_all_extractors(pipe: EntityPipeline, text: str) -> list[EntitySpan]:
         ("나이는 ６５세", "６５세", "age", 65),  # full-width digits
         ("😀😀😀 3억 5천만원 😀", "3억 5천만원", "amount-of-money", 350_000_000),
         ("مرحبا 강남구청에서", "강남구청", "place", None),  # regex entity; RTL text before
+        # durations and relative times (REF is 10:00 in Seoul): odd spaces, full-width digits, emoji around
+        ("⏰ 2주\u200b반 동안 입원", "2주\u200b반 동안", "duration", 2 * 7 * 24 + 7 * 12),  # hours
+        ("３시간\u00a0후에 📞", "３시간\u00a0후", "time", "2026-11-25T13:00:00.000+09:00"),
+        ("🙂half\u3000an hour", "half\u3000an hour", "duration", 30),
+        ("東京까지 1시간 30분 걸려요", "1시간 30분", "duration", 90),
+        ("ｉｎ ３ ｈｏｕｒｓ", "ｉｎ ３ ｈｏｕｒｓ", "time", "2026-11-25T13:00:00.000+09:00"),
     ],
 )
 def test_offsets_across_scripts(pipe: EntityPipeline, text: str, surface: str, entity: str, value: object) -> None:
@@ -136,7 +142,9 @@ def test_arbitrary_unicode(pipe: EntityPipeline, text: str) -> None:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(["강남구", "에서", "부산", "으로", "3억", "5천만원", " ", "\u200b", "👍", "東京", "Seoul", "내일", "010-1234-5678",
-                                 "만 65세", "\u3000", "６５", ",", "안", "아니에요", "２월 ３１일"]), max_size=12).map("".join))  # fmt: skip
+                                 "만 65세", "\u3000", "６５", ",", "안", "아니에요", "２월 ３１일",
+                                 "3시간", "반", "후", "전", "동안", "2주", "이틀", "삼십 분", "in", "half an hour", " and a half",
+                                 "3 days", "ago"]), max_size=12).map("".join))  # fmt: skip
 def test_arbitrary_mixtures_of_entity_parts(pipe: EntityPipeline, text: str) -> None:
     _check_all_extractors(pipe, text)
 
@@ -144,3 +152,24 @@ def test_arbitrary_mixtures_of_entity_parts(pipe: EntityPipeline, text: str) -> 
 def test_tokenizer_accepts_lone_surrogates() -> None:
     tokens = TOK.tokenize("\ud800강남구에서")
     assert ("강남구", 1, 4) in [(t.text, t.start, t.end) for t in tokens]
+
+
+def test_long_message_with_thousands_of_entities(pipe: EntityPipeline) -> None:
+    # every one is found with its offsets, also outside the windows Kiwi analyses (digits need no morphemes)
+    text = "3시간 " * 5000
+    found = [(e.entity, e.start, e.value) for e in pipe.extract(text)]
+    assert found == [("duration", 4 * i, 3) for i in range(5000)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), max_size=30))
+def test_disjoint_spans_agrees_with_pairwise_checks(spans: list[tuple[int, int]]) -> None:
+    kept: list[tuple[int, int]] = []
+    taken = DisjointSpans()
+    for start, length in spans:
+        end = start + length
+        brute = any(start < e and end > s for s, e in kept)
+        assert taken.overlaps(start, end) == brute
+        if not brute:
+            kept.append((start, end))
+            taken.add(start, end)

@@ -7,6 +7,7 @@
 * :func:`safe_text`: a same-length copy of a message that Kiwi accepts.
 * :func:`analyse`: tokens for a message, windowed when it is very long.
 * Morpheme-boundary helpers: :func:`boundaries`, :func:`trim_span`; :func:`fold` (same-length matching key).
+* :class:`DisjointSpans`: the spans kept by a longest-first overlap rule.
 
 Why morphemes decide boundaries: Korean attaches particles (조사, tags
 ``JK*``/``JX``/``JC``), endings (어미, ``E*``), the copula (``VCP``) and verb-
@@ -20,6 +21,7 @@ entities: they are part of the name ("서울시", "강남구").
 
 from __future__ import annotations
 
+import bisect
 import logging
 import unicodedata
 from dataclasses import dataclass, field
@@ -73,6 +75,35 @@ class PiiEntitySpan(EntitySpan):
         return f"PiiEntitySpan(entity={self.entity!r}, start={self.start}, end={self.end}, text='***', extractor={self.extractor!r})"
 
     __str__ = __repr__
+
+
+class DisjointSpans:
+    """Non-overlapping ``[start, end)`` spans, sorted, with an overlap test in O(log n).
+
+    The overlap rules keep candidates longest first and drop any that overlaps a kept one; a long message
+    may hold thousands of candidates ("3시간 후 " repeated), so a scan of every kept span per candidate
+    would be quadratic.
+
+    Example:
+        >>> kept = DisjointSpans()
+        >>> kept.add(0, 5); kept.overlaps(4, 8), kept.overlaps(5, 8)
+        (True, False)
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when ``[start, end)`` shares a character with a kept span."""
+        i = bisect.bisect_left(self._starts, end)
+        return i > 0 and self._ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Keep ``[start, end)``; the caller has checked :meth:`overlaps`."""
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
 
 
 def is_hangul(ch: str) -> bool:

@@ -23,11 +23,10 @@ Durations ("3개월", "두 달 동안", "3시간", "10일간", "2 weeks", "an ho
 entity ``duration`` shaped as Rasa shows Duckling's: ``value`` the count (3),
 ``additional_info`` ``{"type": "value", "value": 3, "unit": "month", "month":
 3, "normalized": {"value": 7776000, "unit": "second"}}`` (Duckling's
-normalisation: a month is 30 days, a year 365). A half ("1시간 반", "한 달
-반", "1년 반", "an hour and a half", "two and a half years") is expressed in
-the next smaller unit, as Duckling's ``nPlusOneHalf`` does: 90 minutes (5,400
-s), 45 days, 18 months; "반년" / "half a year" is 6 months, "half an hour" 30
-minutes. "N일" alone is a day of the
+normalisation: a month is 30 days, a year 365). Halves and parts ("1시간 반"
+→ 90 minutes, "2주 반" → 420 hours, "1년 6개월" → 18 months) and times relative
+to now ("3일 후" → a date, "3시간 후" / "in 3 hours" → an instant) follow the
+rules in :mod:`assistant.nlu.entities.durations`. "N일" alone is a day of the
 month in Korean, so a day count needs 간/동안 ("3일 동안"); "3개월 후" and "in 2
 weeks" stay dates (the longer expression wins).
 
@@ -61,7 +60,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.relativedelta import relativedelta
 
 from assistant.errors import InvalidConfigError
-from assistant.nlu.entities.base import boundaries, fold, is_hangul
+from assistant.nlu.entities import durations
+from assistant.nlu.entities.base import DisjointSpans, boundaries, fold, is_hangul
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
@@ -87,24 +87,11 @@ _KO_REL = {"이번": 0, "금": 0, "다음": 1, "담": 1, "다다음": 2, "지난
 _KO_YEARS = {"올해": 0, "금년": 0, "내년": 1, "명년": 1, "내후년": 2, "작년": -1, "지난해": -1, "재작년": -2}
 _EN_REL = {"this": 0, "next": 1, "last": -1}
 _KO_NATIVE = {"한": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12}
-_EN_NUM = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-           "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
 _NUM_KO = r"\d{1,3}|" + "|".join(sorted(_KO_NATIVE, key=len, reverse=True))
-_NUM_EN = r"\d{1,4}|" + "|".join(sorted(_EN_NUM, key=len, reverse=True))
-#: Duration units → (Duckling's unit name, seconds by Duckling's normalisation: month 30 days, year 365 days).
-_UNITS = {
-    "년": ("year", 31_536_000), "개월": ("month", 2_592_000), "달": ("month", 2_592_000), "주": ("week", 604_800),
-    "주일": ("week", 604_800), "일": ("day", 86_400), "시간": ("hour", 3_600), "분": ("minute", 60), "초": ("second", 1),
-    "year": ("year", 31_536_000), "month": ("month", 2_592_000), "week": ("week", 604_800), "day": ("day", 86_400),
-    "hour": ("hour", 3_600), "minute": ("minute", 60), "min": ("minute", 60), "second": ("second", 1), "sec": ("second", 1),
-}  # fmt: skip
 _KO_AM = {"오전": "am", "아침": "am", "새벽": "am", "오후": "pm", "저녁": "pm", "밤": "night", "낮": "day"}
 _EN_MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 #: Month names that stand alone as a month: "may" is left out (a modal verb as often as a month).
 _EN_BARE_MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
-#: Duckling's nPlusOneHalf: "N <unit> and a half" in the next smaller unit (unit → (smaller unit, factor)).
-_HALF = {"hour": ("minute", 60), "minute": ("second", 60), "day": ("hour", 24), "month": ("day", 30), "year": ("month", 12)}
-_KO_HALF_UNITS = {"시간": "hour", "분": "minute", "개월": "month", "달": "month", "년": "year"}
 
 _WD_EN = "|".join(sorted(_EN_WD, key=len, reverse=True))
 _MON_EN = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
@@ -124,26 +111,16 @@ _PATTERNS: list[tuple[str, str]] = [
     ("en_tod", r"\b(?P<h>\d{1,2})(?::(?P<min>[0-5]\d))?\s*o['’]?clock\b"),
     ("en_tod", r"(?<![\d:.])(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)(?![\d:])"),
     ("en_tod", r"\b(?P<noon>noon|midday|midnight)\b"),
-    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>개월|주일|시간|년|달|주|분|초)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가|반))"),
-    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>일)\s*(?:간|동안)"),
-    ("ko_dur", rf"(?<![\d.])(?P<n>{_NUM_KO})\s*(?P<unit>개월|시간|년|달|분)\s*(?P<half>반)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가))"),
-    ("ko_dur", r"(?P<n>반)\s*(?P<unit>년)(?:\s*(?:간|동안))?(?!\s*(?:후|뒤|전|있다가))"),
-    ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+(?P<unit>year|month|day|hour|minute|min)s?\s+and\s+a\s+(?P<half>half)\b"),
-    ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+and\s+a\s+(?P<half>half)\s+(?P<unit>year|month|day|hour|minute|min)s?\b"),
-    ("en_dur", r"\b(?P<n>half)\s+an?\s+(?P<unit>year|hour|day|minute)\b"),
-    ("en_dur", rf"\b(?P<n>{_NUM_EN})\s+(?P<unit>year|month|week|day|hour|minute|min|second|sec)s?\b(?!\s+(?:old|of\s+age|ago))"),
     ("ko_day", "|".join(sorted(_KO_DAYS, key=len, reverse=True))),
     ("ko_week_wd", rf"(?P<rel>{_REL_KO})\s*주\s*(?P<wd>[월화수목금토일])요일"),
     ("ko_wd", r"(?P<wd>[월화수목금토일])요일"),
     ("ko_week", rf"(?P<rel>{_REL_KO})\s*주(?!\s*[월화수목금토일]요일)"),
     ("ko_month", rf"(?P<rel>{_REL_KO})\s*달"),
     ("ko_year", "|".join(sorted(_KO_YEARS, key=len, reverse=True))),
-    ("ko_offset", r"(?P<n>\d{1,3})\s*(?P<unit>일|주|개월|달|년)\s*(?P<dir>후|뒤|전|있다가)"),
     ("en_day", r"\b(?:the\s+)?(?:day\s+after\s+tomorrow|day\s+before\s+yesterday|today|tonight|tomorrow|yesterday)\b"),
     ("en_rel_wd", rf"\b(?P<rel>this|next|last|coming)\s+(?P<wd>{_WD_EN})\b"),
     ("en_wd", r"\b(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("en_rel_unit", r"\b(?P<rel>this|next|last)\s+(?P<unit>week|month|year)\b"),
-    ("en_offset", r"\bin\s+(?P<n>\d{1,3})\s+(?P<unit>day|week|month|year)s?\b|\b(?P<n2>\d{1,3})\s+(?P<unit2>day|week|month|year)s?\s+ago\b"),
     ("en_mdy", rf"\b(?P<mon>{_MON_EN})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{{4}})\b)?"),
     ("en_dmy", rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon>{_MON_EN})\b\.?(?:,?\s+(?P<y>\d{{4}})\b)?"),
 ]
@@ -248,10 +225,6 @@ class DateExtractor:
                 s, e = m.span("x") if "x" in pattern.groupindex else m.span()
                 if s == e or not self._aligned(key, s, e, starts, ends):
                     continue
-                if kind.endswith("_dur"):
-                    n, dur_info = _duration(m.groupdict())
-                    cands.append(EntitySpan(DURATION, s, e, text[s:e], n, extractor=self.name, confidence=1.0, additional_info=dur_info))
-                    continue
                 value: str | None
                 info: dict[str, object] | None
                 try:
@@ -266,12 +239,35 @@ class DateExtractor:
                     continue
                 if value is not None:
                     cands.append(EntitySpan(TIME, s, e, text[s:e], value, extractor=self.name, confidence=1.0, additional_info=info))
+        cands.extend(self._durations(text, key, tokens, ref))
         cands.sort(key=lambda c: (-(c.end - c.start), c.start))
         kept: list[EntitySpan] = []
+        taken = DisjointSpans()
         for c in cands:
-            if all(c.end <= k.start or c.start >= k.end for k in kept):
+            if not taken.overlaps(c.start, c.end):
+                taken.add(c.start, c.end)
                 kept.append(c)
         return self._join_day_and_time(text, sorted(kept, key=lambda c: c.start))
+
+    def _durations(self, text: str, key: str, tokens: list[Token], ref: dt.datetime) -> list[EntitySpan]:
+        """Durations ("3시간 동안": ``duration``) and times relative to ``ref`` ("3시간 후", "in 3 hours": ``time``)."""
+        out: list[EntitySpan] = []
+        for d in durations.find_durations(key, tokens):
+            span = text[d.start : d.end]
+            if d.direction == 0:
+                n, unit = durations.express(d.parts)
+                info = durations.duration_info(n, unit)
+                out.append(EntitySpan(DURATION, d.start, d.end, span, n, extractor=self.name, confidence=1.0, additional_info=info))
+                continue
+            when, grain = durations.shift(ref, d)
+            if isinstance(when, dt.datetime):
+                value = _duckling_instant(when)
+                info = {"type": "value", "grain": grain, "value": value, "values": [{"type": "value", "grain": grain, "value": value}]}
+            else:
+                value = when.isoformat()
+                info = _time_info(value, self.tz)
+            out.append(EntitySpan(TIME, d.start, d.end, span, value, extractor=self.name, confidence=1.0, additional_info=info))
+        return out
 
     def reference(self) -> dt.datetime:
         """The reference time, aware, in :attr:`tz`."""
@@ -397,14 +393,6 @@ class DateExtractor:
             return f"{today.year + _KO_YEARS[surface]:04d}"
         if kind == "en_rel_unit":
             return self._shift(today, g["unit"].lower(), _EN_REL[g["rel"].lower()])
-        if kind == "ko_offset":
-            n = int(g["n"]) * (-1 if g["dir"] == "전" else 1)
-            unit = {"일": "day", "주": "week", "개월": "month", "달": "month", "년": "year"}[g["unit"]]
-            return self._offset(today, unit, n)
-        if kind == "en_offset":
-            if g["n"] is not None:
-                return self._offset(today, g["unit"].lower(), int(g["n"]))
-            return self._offset(today, g["unit2"].lower(), -int(g["n2"]))
         return None
 
     def _month_day(self, month: int, day: int, today: dt.date) -> str:
@@ -452,12 +440,6 @@ class DateExtractor:
             return f"{d.year:04d}-{d.month:02d}"
         return f"{today.year + n:04d}"
 
-    @staticmethod
-    def _offset(today: dt.date, unit: str, n: int) -> str:
-        delta = {"day": relativedelta(days=n), "week": relativedelta(weeks=n), "month": relativedelta(months=n),
-                 "year": relativedelta(years=n)}[unit]  # fmt: skip
-        return _add(today, delta)
-
 
 def _is_day(value: object) -> bool:
     return isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
@@ -466,20 +448,3 @@ def _is_day(value: object) -> bool:
 def _is_instant(value: object) -> bool:
     return isinstance(value, str) and "T" in value
 
-
-def _duration(g: dict[str, str | None]) -> tuple[int, dict[str, object]]:
-    """Rasa's duration entity: ``value`` the count; ``additional_info`` Duckling's (unit, count, normalised seconds).
-
-    A half ("1시간 반", "반년", "half an hour", "two and a half years") is counted in the next smaller
-    unit (Duckling's ``nPlusOneHalf``): "1시간 반" → 90 minutes, "반년" → 6 months.
-    """
-    raw = (g["n"] or "").strip()
-    unit, seconds = _UNITS[g["unit"] or ""]
-    if raw in ("반", "half") or g.get("half"):
-        whole = 0 if raw in ("반", "half") else (int(raw) if raw.isdigit() else _KO_NATIVE.get(raw) or _EN_NUM[raw])
-        smaller, factor = _HALF[unit]
-        n = whole * factor + factor // 2
-        unit, seconds = _UNITS[smaller]
-    else:
-        n = int(raw) if raw.isdigit() else _KO_NATIVE.get(raw) or _EN_NUM[raw]
-    return n, {"type": "value", "value": n, "unit": unit, unit: n, "normalized": {"value": n * seconds, "unit": "second"}}

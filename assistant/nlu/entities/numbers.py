@@ -47,10 +47,17 @@ _NATIVE_DETERMINERS = frozenset({"한", "두", "세", "네", "스무"})
 _AGE_COUNTERS = frozenset({"살", "세"})
 #: Words for age in Korean: "나이는 70이에요", "제 나이 일흔".
 _AGE_NOUNS = frozenset({"나이", "연세", "연령"})
-#: English cues before a number that make it an age: "I'm 70", "I am 70", "aged 70", "at the age of 70".
+#: Family members whose age is stated as "my mother is 82", "my son's 4".
+_EN_KIN = (
+    r"mother|father|mom|mum|dad|son|daughter|child|kid|baby|wife|husband|grandmother|grandfather|grandma|grandpa|"
+    r"brother|sister|parent|partner"
+)
+#: English cues before a number that make it an age: "I'm 70", "I am 70", "aged 70", "at the age of 70",
+#: "my age is 66", "my mother is 82", "my son's 4".
 _EN_AGE_BEFORE = re.compile(
     r"\b(?:i\s*['’]?\s*m|i\s+am|i\s+turned|i\s*['’]?\s*ll\s+be|i\s+will\s+be|(?:he|she)\s*['’]?\s*s|"
-    r"(?:he|she)\s+is|turning|turned|aged?|age\s*:|at\s+the\s+age\s+of)\s*$"
+    r"(?:he|she)\s+is|turning|turned|aged?|age\s*:|(?:my|his|her|our|their)\s+age\s+is|at\s+the\s+age\s+of|"
+    r"(?:my|his|her|our|their)\s+(?:" + _EN_KIN + r")\s*(?:['’]\s*s|\s+is|\s+turned|\s+will\s+be))\s*$"
 )
 #: English cues after a number: "70 years old", "70-year-old", "70 years of age", "70 yo".
 _EN_AGE_AFTER = re.compile(r"\s*-?\s*(?:(?:years?|yrs?)(?:\s+|-)old\b|(?:years?|yrs?)\s+of\s+age\b|y\s*/\s*o\b|y\.o\.|yo\b)")

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
 from assistant.nlu.entities import dates, numbers, pii
-from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, EntityExtractor, PiiEntitySpan, analyse, safe_text
+from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
 from assistant.nlu.entities.negation import Negation, negations
@@ -259,12 +259,14 @@ class EntityPipeline:
     def _resolve(self, text: str, cands: list[tuple[int, EntitySpan]]) -> list[EntitySpan]:
         cands.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
         kept: list[EntitySpan] = []
+        taken = DisjointSpans()
         for _, span in cands:
             if span.end <= span.start or text[span.start : span.end] != span.text:
                 logger.error("entity span dropped: offsets do not match the text", extra={"stage": "nlu.entities", "extractor": span.extractor})
                 continue
-            if any(span.start < k.end and span.end > k.start for k in kept):
+            if taken.overlaps(span.start, span.end):
                 continue
+            taken.add(span.start, span.end)
             if span.value is None and span.entity != dates.INVALID_TIME:
                 canonical = self.synonyms.get(entry_key(span.text))
                 if canonical is not None:
