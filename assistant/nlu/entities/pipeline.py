@@ -33,6 +33,7 @@ from assistant.errors import InvalidConfigError, ModelNotFoundError
 from assistant.nlu.entities import dates, numbers, pii
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
+from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
 from assistant.nlu.entities.negation import Negation, negations
 from assistant.nlu.entities.regexes import RegexEntityExtractor
@@ -56,6 +57,9 @@ class EntityPipelineConfig(BaseModel):
         duckling_dimensions: which built-in entities to produce (``invalid-time``
             comes with ``time``).
         timezone: IANA zone for relative dates; prefer_dates: month-day without year.
+        time_format: ``"iso"`` (ours: a value at the expression's grain, ``invalid-time``
+            for impossible dates) or ``"duckling"`` (Rasa's DucklingEntityExtractor's:
+            an instant, Duckling's span; :mod:`assistant.nlu.entities.duckling_time`).
         phone_region: region for phone numbers without a country code.
         max_analysed_chars: longest text given to Kiwi and the CRF (windowed beyond).
         regex_timeout_s: time limit for one user regex on one message.
@@ -68,6 +72,7 @@ class EntityPipelineConfig(BaseModel):
     duckling_dimensions: list[str] = Field(default_factory=lambda: list(DUCKLING_DIMENSIONS))
     timezone: str = "Asia/Seoul"
     prefer_dates: Literal["future", "past"] = "future"
+    time_format: Literal["iso", "duckling"] = "iso"
     phone_region: str = "KR"
     max_analysed_chars: int = Field(default=DEFAULT_MAX_ANALYSED_CHARS, ge=16)
     regex_timeout_s: float = Field(default=0.05, gt=0)
@@ -161,7 +166,8 @@ class EntityPipeline:
         if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE}:
             self._duckling.append(numbers.NumberExtractor())
         if dims & {dates.TIME, dates.DURATION}:
-            self._duckling.append(dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates))
+            kind = DucklingTimeExtractor if self.config.time_format == "duckling" else dates.DateExtractor
+            self._duckling.append(kind(self.config.timezone, self._now, self.config.prefer_dates))
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
 
