@@ -95,7 +95,7 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
         ]
         if not values:
             return None
-        return values if list_slot else values[0]
+        return values if list_slot else values[-1]  # Rasa: the last matching entity fills a non-list slot
     if m.type == "from_intent":
         return m.value
     if m.type == "from_text":

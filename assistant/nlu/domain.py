@@ -374,6 +374,22 @@ def read_mapping(m: Any, src: str) -> SlotMapping:
     )
 
 
+def _auto_fills(d: Domain, spec: Mapping[str, Any]) -> bool:
+    """Whether a slot without ``mappings`` fills from the entity of its name, as Rasa 2 did.
+
+    A Rasa 2.x domain (``version: "2.x"``) has no slot mappings: with ``store_entities_as_slots``
+    (default true) every slot whose ``auto_fill`` is not false takes the value of an extracted
+    entity with the slot's name (Rasa 2.8 ``Domain.slots_for_entities``); ``rasa data migrate``
+    turns this into a ``from_entity`` mapping, which is what is made here. A Rasa 3 slot
+    without mappings is never filled from NLU.
+    """
+    try:
+        major = int(str(d.version or "").split(".")[0])
+    except ValueError:
+        return False
+    return major < 3 and d.store_entities_as_slots and spec.get("auto_fill", True) is not False
+
+
 def _read_slots(d: Domain, value: Any, path: Path, reporter: Reporter) -> None:
     if value is None:
         return
@@ -388,6 +404,8 @@ def _read_slots(d: Domain, value: Any, path: Path, reporter: Reporter) -> None:
         if not d._define("slot", str(name), src, reporter):
             continue
         mappings = tuple(read_mapping(m, f"{path}:{ml}") for m, ml in _items(spec.get("mappings")) if isinstance(m, dict))
+        if "mappings" not in spec and _auto_fills(d, spec):
+            mappings = (SlotMapping("from_entity", entity=str(name), source=f"{src} (Rasa 2 auto_fill)"),)
         stype = str(spec.get("type", ""))
         is_float = stype == "float"
         d.slots[str(name)] = SlotDef(

@@ -172,7 +172,7 @@ class NluPipeline:
         clf = IntentClassifier(embedder)
         stats: dict[str, Any] = dict(clf.train(examples))
         ents = EntityPipeline(_entity_config(project), tokenizer=tokenizer)
-        stats["entity"] = ents.train(project.nlu)
+        stats["entity"] = ents.train(project.nlu, project.domain.entities)
         stats["seconds"] = time.perf_counter() - t0
         return cls(embedder, clf, ents, tokenizer), stats
 

@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -154,6 +154,7 @@ class EntityPipeline:
         self.crf = CRFEntityExtractor(self._crf_config(), flags=self._flags)
         self._duckling: list[EntityExtractor] = []
         self._resources: dict[str, Any] = {"regexes": {}, "regex_entities": [], "lookups": {}, "synonyms": {}}
+        self._lookup_entities: frozenset[str] | None = None
         self._build_duckling()
 
     def _crf_config(self) -> CrfConfig:
@@ -181,17 +182,28 @@ class EntityPipeline:
         self.tokenizer.warm_up()
 
     def _set_resources(self, regexes: dict[str, list[str]], regex_entities: list[str], lookups: dict[str, list[str]],
-                       synonyms: dict[str, str], sources: dict[str, str] | None = None) -> None:  # fmt: skip
-        self._resources = {"regexes": regexes, "regex_entities": sorted(regex_entities), "lookups": lookups, "synonyms": synonyms}
+                       synonyms: dict[str, str], sources: dict[str, str] | None = None,
+                       lookup_entities: list[str] | None = None) -> None:  # fmt: skip
+        self._resources = {"regexes": regexes, "regex_entities": sorted(regex_entities), "lookups": lookups, "synonyms": synonyms,
+                           "lookup_entities": None if lookup_entities is None else sorted(lookup_entities)}  # fmt: skip
+        self._lookup_entities = None if lookup_entities is None else frozenset(lookup_entities)
         self.regex = RegexEntityExtractor(regexes, regex_entities, self.config.regex_timeout_s, sources)
         self.lookup = LookupEntityExtractor(lookups, synonyms)
         self.synonyms = {entry_key(k): v for k, v in synonyms.items() if entry_key(k)}
 
-    def train(self, data: NluTrainingData) -> dict[str, Any]:
+    def train(self, data: NluTrainingData, entity_names: Collection[str] | None = None) -> dict[str, Any]:
         """Build regex and lookup extractors from ``data`` and fit the CRF on its annotations.
 
         Rasa's rule decides which regexes extract: a regex named after an
         annotated entity or a lookup table; the rest are CRF features only.
+        With ``entity_names`` (the domain's entities) a lookup table extracts
+        only when named after one of them or after an annotated entity; the
+        others are CRF features only. Rasa's RegexEntityExtractor extracts only
+        for entities annotated in the training data (``use_only_entities``) and
+        its RegexFeaturizer uses every table as a feature: Sara's ``products``
+        table must not take "Rasa X" from the trained ``product`` entity. The
+        domain's entities are added so that a table-only entity (our
+        ``resident``) still extracts. None: every lookup table extracts.
 
         Returns:
             The CRF's training report plus ``"regexes"``, ``"lookup_entries"``, ``"synonyms"``.
@@ -199,8 +211,10 @@ class EntityPipeline:
         Raises:
             InvalidConfigError: a regex does not compile (the message names it and its source).
         """
-        entity_names = (data.entity_types | set(data.lookups)) & set(data.regexes)
-        self._set_resources(dict(data.regexes), sorted(entity_names), dict(data.lookups), dict(data.synonyms), data.sources)
+        regex_names = (data.entity_types | set(data.lookups)) & set(data.regexes)
+        lookup_names = None if entity_names is None else sorted(set(data.lookups) & (data.entity_types | set(entity_names)))
+        self._set_resources(dict(data.regexes), sorted(regex_names), dict(data.lookups), dict(data.synonyms), data.sources,
+                            lookup_names)
         report: dict[str, Any] = {"examples": 0, "entities": 0, "annotations_trimmed": 0, "seconds": 0.0}
         if "crf" in self.config.extractors:
             report = self.crf.train(data.examples, self.tokenizer)
@@ -248,6 +262,8 @@ class EntityPipeline:
                     continue
                 if name == "duckling":
                     found = [f for f in found if f.entity in dims]
+                elif name == "lookup" and self._lookup_entities is not None:
+                    found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
         kept = self._resolve(text, cands)
@@ -306,7 +322,8 @@ class EntityPipeline:
         if blob.get("version") != _FORMAT_VERSION:
             raise ModelNotFoundError(f"{path} has format {blob.get('version')}, expected {_FORMAT_VERSION}; retrain")
         pipe = cls(EntityPipelineConfig.from_dict(blob["config"]), tokenizer, now)
-        pipe._set_resources(blob["regexes"], blob["regex_entities"], blob["lookups"], blob["synonyms"])
+        pipe._set_resources(blob["regexes"], blob["regex_entities"], blob["lookups"], blob["synonyms"],
+                            lookup_entities=blob.get("lookup_entities"))
         if (directory / _CRF_FILE).exists():
             pipe.crf = CRFEntityExtractor.load(directory / _CRF_FILE, flags=pipe._flags)
         return pipe
