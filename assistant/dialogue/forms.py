@@ -126,7 +126,7 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
         return []
     out: list[Event] = []
     for name, slot in domain.slots.items():
-        mappings = slot.mappings or (form.legacy_mappings.get(name, ()) if form else ())
+        mappings = slot.mappings or (form.legacy_mappings.get(name, ()) if form else ()) or slot.fill_mappings
         for m in mappings:
             if not _condition_holds(m, tracker):
                 continue

@@ -88,7 +88,11 @@ class SlotMapping:
 
 @dataclass(frozen=True)
 class SlotDef:
-    """A slot. ``min_value``/``max_value`` only for ``float`` (Rasa defaults 0.0 and 1.0)."""
+    """A slot. ``min_value``/``max_value`` only for ``float`` (Rasa defaults 0.0 and 1.0).
+
+    ``auto_fill``: a Rasa 2.x slot without mappings that takes the value of the entity of its name
+    (:attr:`fill_mappings`); the domain as written keeps no mappings.
+    """
 
     name: str
     type: str
@@ -99,6 +103,15 @@ class SlotDef:
     min_value: float | None = None
     max_value: float | None = None
     source: str | None = None
+    auto_fill: bool = False
+
+    @property
+    def fill_mappings(self) -> tuple[SlotMapping, ...]:
+        """The mappings that fill it from NLU: its own, or Rasa 2's auto-fill from the entity of its name
+        (``from_entity``, what ``rasa data migrate`` writes) when :attr:`auto_fill` (see ``_auto_fills``)."""
+        if self.mappings or not self.auto_fill:
+            return self.mappings
+        return (SlotMapping("from_entity", entity=self.name, source=self.source),)
 
 
 @dataclass(frozen=True)
@@ -380,7 +393,7 @@ def _auto_fills(d: Domain, spec: Mapping[str, Any]) -> bool:
     A Rasa 2.x domain (``version: "2.x"``) has no slot mappings: with ``store_entities_as_slots``
     (default true) every slot whose ``auto_fill`` is not false takes the value of an extracted
     entity with the slot's name (Rasa 2.8 ``Domain.slots_for_entities``); ``rasa data migrate``
-    turns this into a ``from_entity`` mapping, which is what is made here. A Rasa 3 slot
+    turns this into a ``from_entity`` mapping (:attr:`SlotDef.fill_mappings`). A Rasa 3 slot
     without mappings is never filled from NLU.
     """
     try:
@@ -404,8 +417,6 @@ def _read_slots(d: Domain, value: Any, path: Path, reporter: Reporter) -> None:
         if not d._define("slot", str(name), src, reporter):
             continue
         mappings = tuple(read_mapping(m, f"{path}:{ml}") for m, ml in _items(spec.get("mappings")) if isinstance(m, dict))
-        if "mappings" not in spec and _auto_fills(d, spec):
-            mappings = (SlotMapping("from_entity", entity=str(name), source=f"{src} (Rasa 2 auto_fill)"),)
         stype = str(spec.get("type", ""))
         is_float = stype == "float"
         d.slots[str(name)] = SlotDef(
@@ -414,6 +425,7 @@ def _read_slots(d: Domain, value: Any, path: Path, reporter: Reporter) -> None:
             float(spec.get("min_value", 0.0)) if is_float else None,
             float(spec.get("max_value", 1.0)) if is_float else None,
             src,
+            "mappings" not in spec and _auto_fills(d, spec),
         )
 
 

@@ -91,13 +91,14 @@ class TestSlots:
 
     def test_rasa2_slots_fill_from_the_entity_of_their_name(self, tmp_path: Path) -> None:
         d = _domain(tmp_path, RASA2.format(store="true"))
-        assert [(m.type, m.entity) for m in d.slots["product"].mappings] == [("from_entity", "product")]
-        assert d.slots["city"].mappings == ()  # auto_fill: false
+        assert [(m.type, m.entity) for m in d.slots["product"].fill_mappings] == [("from_entity", "product")]
+        assert d.slots["product"].mappings == ()  # the domain as written (served to action servers) is unchanged
+        assert d.slots["city"].fill_mappings == ()  # auto_fill: false
         t = _tracker(d, [{"entity": "product", "value": "x"}, {"entity": "city", "value": "Berlin"}])
         assert [(e.name, e.value) for e in extract_slots(t, d)] == [("product", "x")]
 
     @pytest.mark.parametrize(("version", "store"), [("3.1", "true"), ("2.0", "false")])
     def test_no_auto_fill_in_rasa3_or_when_entities_are_not_stored(self, tmp_path: Path, version: str, store: str) -> None:
         d = _domain(tmp_path, RASA2.format(store=store).replace('"2.0"', f'"{version}"'))
-        assert all(s.mappings == () for s in d.slots.values())
+        assert all(s.fill_mappings == () for s in d.slots.values())
         assert extract_slots(_tracker(d, [{"entity": "product", "value": "x"}]), d) == []
