@@ -138,6 +138,19 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
     return out
 
 
+def implicit_slot_events(domain: Domain, entities: list[dict[str, Any]]) -> list[Event]:
+    """The slots a Rasa 2.x story sets without writing them: each auto-filled slot (:attr:`~assistant.nlu.domain.SlotDef.auto_fill`)
+    takes the value of the user turn's entity of its name (Rasa 2.8 ``StoryStep.explicit_events`` adds
+    ``domain.slots_for_entities(entities)`` after every user utterance; a list slot takes them all, another the
+    last). Rasa 3 slots (mappings) are never filled implicitly: its stories write ``slot_was_set``."""
+    out: list[Event] = []
+    for name, slot in domain.slots.items():
+        values = [e.get("value") for e in entities if e.get("entity") == name]
+        if slot.auto_fill and not slot.mappings and values:
+            out.append(SlotSet(name, values if slot.type == "list" else values[-1]))
+    return out
+
+
 def _events_since_user(tracker: DialogueStateTracker) -> list[Event]:
     for i in range(len(tracker.events) - 1, -1, -1):
         if isinstance(tracker.events[i], UserUttered):

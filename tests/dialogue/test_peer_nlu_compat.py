@@ -102,3 +102,75 @@ class TestSlots:
         d = _domain(tmp_path, RASA2.format(store=store).replace('"2.0"', f'"{version}"'))
         assert all(s.fill_mappings == () for s in d.slots.values())
         assert extract_slots(_tracker(d, [{"entity": "product", "value": "x"}]), d) == []
+
+
+class TestRasa2ImplicitSlots:
+    """Rasa 2 read a story's user turn as the message plus the slots its entities auto-fill
+    (``StoryStep.explicit_events``); Sara's test story leaves ``product: x`` unwritten."""
+
+    DOMAIN = """
+version: "{version}"
+intents: [install, faq]
+entities: [product]
+slots:
+  product:
+    type: categorical
+    values: [x, playground]
+responses:
+  utter_which: [{{text: "Which product?"}}]
+  utter_x_server: [{{text: "Local or server?"}}]
+  utter_faq: [{{text: "An answer."}}]
+"""
+    STORIES = """
+version: "2.0"
+stories:
+- story: x after which
+  steps:
+  - intent: install
+  - action: utter_which
+  - intent: faq
+    entities:
+    - product: x
+  - slot_was_set:
+    - product: x
+  - action: utter_x_server
+- story: faq
+  steps:
+  - intent: faq
+  - action: utter_faq
+"""
+    TEST = """
+version: "2.0"
+stories:
+- story: the slot is not written
+  steps:
+  - intent: install
+    user: /install
+  - action: utter_which
+  - intent: faq
+    user: '/faq{"product": "x"}'
+    entities:
+    - product: x
+  - action: utter_x_server
+"""
+
+    def _forced(self, tmp_path: Path, version: str) -> object:
+        from test_rasa_compat import _processor  # type: ignore[import-not-found]
+
+        from assistant.dialogue.e2e import load_test_stories
+        from assistant.dialogue.e2e_forced import run_stories_forced
+
+        p = _processor(tmp_path, domain=self.DOMAIN.format(version=version), stories=self.STORIES,
+                       rules='version: "2.0"\nrules: []\n')
+        path = tmp_path / "tests.yml"
+        path.write_text(self.TEST, encoding="utf-8")
+        return run_stories_forced(p, load_test_stories(path)).results[0]
+
+    def test_forced_reading_sets_the_auto_filled_slot(self, tmp_path: Path) -> None:
+        result = self._forced(tmp_path, "2.0")
+        assert result.passed, result.divergence  # type: ignore[attr-defined]
+
+    def test_rasa3_stories_set_only_what_they_write(self, tmp_path: Path) -> None:
+        result = self._forced(tmp_path, "3.1")
+        d = result.divergence  # type: ignore[attr-defined]
+        assert d is not None and d.expected == "utter_x_server" and d.predicted != "utter_x_server"
