@@ -13,7 +13,8 @@ home), and its test stories run with :func:`assistant.dialogue.e2e.run_stories`,
   steps that depend on them can still fail;
 * ``forced``: :func:`assistant.dialogue.e2e_forced.run_stories_forced`, Rasa's own reading:
   each prediction on the story's own history, no action runs (so no custom action is needed
-  and a form written as one step is never asked); every failure there is ours.
+  and a form written as one step is never asked); a failure there is ours, except right after
+  a form the story ends without ever activating it (``form turns not in story``).
 
 Peers (from ../shared/data, see SOURCES.md): rasa_financial_demo (tests/test_stories.yml) and
 rasa_demo_sara (tests/test_conversations.yml). Missing ones are skipped with the reason.
@@ -148,6 +149,7 @@ def main() -> None:
         forms = set(processor.domain.forms)
         causes, plain_causes = _breakdown(stories, plain, custom, False, forms)
         stub_causes, stub_story_causes = _breakdown(stories, stubbed, custom, True, forms)
+        forced_causes, forced_story_causes = _breakdown(stories, forced, custom, False, forms)
         only_server = [p.name for p, s in zip(plain.results, stubbed.results, strict=True)
                        if not p.passed and s.passed and p.divergence is not None and _no_server(p.divergence.reason)]
         server_first = sum(1 for p in plain.results if p.divergence is not None and _no_server(p.divergence.reason))
@@ -162,13 +164,14 @@ def main() -> None:
             "stubbed_failures_by_cause": stub_causes,
             "forced_passed": f["passed"], "forced_pass_rate": f["passed"] / f["stories"],
             "forced_action_accuracy": f["action_accuracy"], "forced_failures_by_kind": f["failures_by_kind"],
+            "forced_failures_by_cause": forced_causes,
             "setup_s": round(train_s, 1), "run_s": round(run_s, 1),
         })
         # Per-story failures quote the peer projects' stories (Sara is GPL-3.0): they go to the report folder,
         # never into the committed results.
         args.report.mkdir(parents=True, exist_ok=True)
         (args.report / f"{name}.json").write_text(json.dumps({"failed": plain_causes, "stubbed_failed": stub_story_causes,
-                                                             "forced_failed": f["failed"]},
+                                                             "forced_failed": forced_story_causes},
                                                              ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     head = (f"{'project':10} {'stories':>7} {'passed':>7} {'rate':>6} {'intent acc':>10} {'action acc':>10} "
             f"{'fail@no-server':>14} {'only no-server':>14} {'stub passed':>11} {'stub rate':>9} {'forced passed':>13} "
@@ -188,6 +191,7 @@ def main() -> None:
             print(f"{r['project']}: failures by cause {r['failures_by_cause']}")
             print(f"{r['project']}: stubbed failures by cause {r['stubbed_failures_by_cause']}")
             print(f"{r['project']}: forced (rasa test) failures by kind {r['forced_failures_by_kind']}")
+            print(f"{r['project']}: forced (rasa test) failures by cause {r['forced_failures_by_cause']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"rows": rows}, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 

@@ -37,7 +37,7 @@ import re
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,7 +263,12 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
     * ``form turns not in story``: the story expects a form (one of ``forms``) to be done
       (``active_loop: null``, ``requested_slot: null``) with no user turn answering its questions;
       ``rasa test`` scores that on the story's own events, a real run asks the questions
-      (see :mod:`assistant.dialogue.e2e_forced` for Rasa's reading);
+      (see :mod:`assistant.dialogue.e2e_forced` for Rasa's reading). Also, in either reading, a
+      wrong action right after ``- action: <form>`` / ``- active_loop: null`` where the story
+      never activates the form (no ``- active_loop: <form>``): the form's questions and its
+      activation are not in the story, so a rule conditioned on the form being active (Rasa's
+      submit rule) cannot apply, in Rasa's RulePolicy either (its rule states must match the
+      conversation's, ``_does_rule_match_state``); only a generalising policy (TEDPolicy) could guess;
     * ``engine``: anything else (a wrong intent, entity, action, slot or loop of ours).
 
     Raises:
@@ -278,11 +283,23 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
     if d.kind == "active_loop" and d.expected is None and d.predicted in forms or \
             d.kind == "slot" and d.expected == {REQUESTED_SLOT: None} and d.predicted.get(REQUESTED_SLOT) is not None:
         return FORM_TURNS
+    if d.kind == "action" and _form_done_without_activation(test.story.steps[: d.step], forms):
+        return FORM_TURNS
     if stubbed and d.kind in ("slot", "action", "active_loop"):
         previous = next((s for s in reversed(test.story.steps[: d.step]) if isinstance(s, ActionStep | IntentStep)), None)
         if isinstance(previous, ActionStep) and previous.action in custom_actions:
             return CUSTOM_ACTION_EFFECTS
     return ENGINE
+
+
+def _form_done_without_activation(before: Sequence[Step], forms: Collection[str]) -> bool:
+    """True when ``before`` ends with ``- action: <form>`` then ``- active_loop: null`` (slot steps aside) and the
+    story never wrote ``- active_loop: <form>``."""
+    steps = [s for s in before if not isinstance(s, SlotWasSetStep)]
+    if len(steps) < 2 or not (isinstance(steps[-1], ActiveLoopStep) and steps[-1].name is None):
+        return False
+    form = steps[-2].action if isinstance(steps[-2], ActionStep) else None
+    return form in forms and not any(isinstance(s, ActiveLoopStep) and s.name == form for s in steps)
 
 
 # --- running ----------------------------------------------------------------------------------------

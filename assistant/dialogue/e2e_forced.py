@@ -6,7 +6,8 @@ from the story's events, the NLU parses each user message (its intent and entiti
 the policies predict each action, and whatever they predict, the story's own action, slots and
 active loop are what the tracker records next. No action runs, so custom actions need no code,
 and a form the story writes as ``- action: f`` / ``- active_loop: f`` / ``- active_loop: null``
-is never asked. Like Rasa this also predicts the ``action_listen`` before each user turn after the
+is never asked. A Rasa 2.x project's auto-filled slots are set from each user turn's entities, as
+Rasa 2 read its stories (``StoryStep.explicit_events``). Like Rasa this also predicts the ``action_listen`` before each user turn after the
 first (and at the end of a story that ends with an action), and when the active form is predicted
 where the story has another action, it emulates the form's rejection and predicts again
 (``_form_might_have_been_rejected`` in Rasa).
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.e2e import Divergence, E2EReport, StoryResult, TestStory, _entities_match, _show_entities
+from assistant.dialogue.forms import implicit_slot_events
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
     ACTION_SESSION_START_NAME,
@@ -149,6 +151,7 @@ class _ForcedRunner:
             forced["response_selector"] = parse["response_selector"]
         event: Event = UserUttered(text, forced, "e2e")
         self.tracker.update(event)
+        self.tracker.update_with_events(implicit_slot_events(self.p.domain, story_entities))
 
     def _parse(self, text: str) -> dict[str, Any]:
         payload = self.p._payload(text.strip())

@@ -95,7 +95,7 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
         ]
         if not values:
             return None
-        return values if list_slot else values[0]
+        return values if list_slot else values[-1]  # Rasa: the last matching entity fills a non-list slot
     if m.type == "from_intent":
         return m.value
     if m.type == "from_text":
@@ -126,7 +126,7 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
         return []
     out: list[Event] = []
     for name, slot in domain.slots.items():
-        mappings = slot.mappings or (form.legacy_mappings.get(name, ()) if form else ())
+        mappings = slot.mappings or (form.legacy_mappings.get(name, ()) if form else ()) or slot.fill_mappings
         for m in mappings:
             if not _condition_holds(m, tracker):
                 continue
@@ -135,6 +135,19 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
                 if value != tracker.get_slot(name):
                     out.append(SlotSet(name, value))
                 break
+    return out
+
+
+def implicit_slot_events(domain: Domain, entities: list[dict[str, Any]]) -> list[Event]:
+    """The slots a Rasa 2.x story sets without writing them: each auto-filled slot (:attr:`~assistant.nlu.domain.SlotDef.auto_fill`)
+    takes the value of the user turn's entity of its name (Rasa 2.8 ``StoryStep.explicit_events`` adds
+    ``domain.slots_for_entities(entities)`` after every user utterance; a list slot takes them all, another the
+    last). Rasa 3 slots (mappings) are never filled implicitly: its stories write ``slot_was_set``."""
+    out: list[Event] = []
+    for name, slot in domain.slots.items():
+        values = [e.get("value") for e in entities if e.get("entity") == name]
+        if slot.auto_fill and not slot.mappings and values:
+            out.append(SlotSet(name, values if slot.type == "list" else values[-1]))
     return out
 
 

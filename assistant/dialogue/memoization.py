@@ -50,6 +50,7 @@ from assistant.dialogue.events import (
     SlotSet,
     UserUttered,
 )
+from assistant.dialogue.forms import implicit_slot_events
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.rules import NLU_FALLBACK
 from assistant.dialogue.tracker import DialogueStateTracker
@@ -195,13 +196,14 @@ def states_of_events(events: Sequence[Event], domain: Domain, intent_threshold: 
     return _Featurizer(domain, intent_threshold).states(collapse_loops(events))
 
 
-def _story_events(story: Story) -> Iterable[list[Event]]:
-    """The events of a story (one list per combination of its ``or`` alternatives, at most 16)."""
+def _story_events(story: Story, domain: Domain) -> Iterable[list[Event]]:
+    """The events of a story (one list per combination of its ``or`` alternatives, at most 16), with a Rasa 2.x
+    project's implicitly set slots after each user turn (:func:`~assistant.dialogue.forms.implicit_slot_events`)."""
     variants: list[list[Event]] = [[ActionExecuted(ACTION_LISTEN_NAME)]]
     last_was_action = False
     for step in story.steps:
         if isinstance(step, OrStep):
-            options = [_user_events(a) for a in step.alternatives if isinstance(a, IntentStep)]
+            options = [_user_events(a, domain) for a in step.alternatives if isinstance(a, IntentStep)]
             options += [[SlotSet(v.slot, v.value if not v.any_value else True) for v in a.slots]
                         for a in step.alternatives if isinstance(a, SlotWasSetStep)]
             if options and any(isinstance(a, IntentStep) for a in step.alternatives) and last_was_action:
@@ -212,7 +214,7 @@ def _story_events(story: Story) -> Iterable[list[Event]]:
                 last_was_action = False
             continue
         if isinstance(step, IntentStep):
-            add: list[Event] = ([ActionExecuted(ACTION_LISTEN_NAME)] if last_was_action else []) + _user_events(step)
+            add: list[Event] = ([ActionExecuted(ACTION_LISTEN_NAME)] if last_was_action else []) + _user_events(step, domain)
             last_was_action = False
         elif isinstance(step, ActionStep):
             if step.action is None:
@@ -231,10 +233,11 @@ def _story_events(story: Story) -> Iterable[list[Event]]:
     return variants
 
 
-def _user_events(step: IntentStep) -> list[Event]:
+def _user_events(step: IntentStep, domain: Domain) -> list[Event]:
     ents = [{"entity": e.entity, "value": e.value, **({"role": e.role} if e.role else {}),
              **({"group": e.group} if e.group else {})} for e in step.entities]
-    return [UserUttered(step.user, {"intent": {"name": step.intent, "confidence": 1.0}, "entities": ents})]
+    return [UserUttered(step.user, {"intent": {"name": step.intent, "confidence": 1.0}, "entities": ents}),
+            *implicit_slot_events(domain, ents)]
 
 
 class StoryLookup:
@@ -255,7 +258,7 @@ class StoryLookup:
         self.exact: dict[tuple[State, ...], Counter[str]] = {}
         self.suffix: dict[tuple[State, ...], Counter[str]] = {}
         for story in stories:
-            for events in _story_events(story):
+            for events in _story_events(story, domain):
                 states, actions = states_of_events(events, domain, 0.0)
                 for i, action in enumerate(actions):
                     history = states[: i + 1]

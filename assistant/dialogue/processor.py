@@ -291,7 +291,7 @@ class MessageProcessor:
         all ``custom`` and, when categorical, ``language`` is one of its values. A peer project's ``language``
         slot that means something else (e.g. filled from an entity, values ``english``) is left to its mappings."""
         slot = self.domain.slots.get("language")
-        if slot is None or any(m.type != "custom" for m in slot.mappings):
+        if slot is None or any(m.type != "custom" for m in slot.fill_mappings):
             return False
         return slot.type != "categorical" or language in {str(v) for v in slot.values}
 

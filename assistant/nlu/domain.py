@@ -88,7 +88,11 @@ class SlotMapping:
 
 @dataclass(frozen=True)
 class SlotDef:
-    """A slot. ``min_value``/``max_value`` only for ``float`` (Rasa defaults 0.0 and 1.0)."""
+    """A slot. ``min_value``/``max_value`` only for ``float`` (Rasa defaults 0.0 and 1.0).
+
+    ``auto_fill``: a Rasa 2.x slot without mappings that takes the value of the entity of its name
+    (:attr:`fill_mappings`); the domain as written keeps no mappings.
+    """
 
     name: str
     type: str
@@ -99,6 +103,15 @@ class SlotDef:
     min_value: float | None = None
     max_value: float | None = None
     source: str | None = None
+    auto_fill: bool = False
+
+    @property
+    def fill_mappings(self) -> tuple[SlotMapping, ...]:
+        """The mappings that fill it from NLU: its own, or Rasa 2's auto-fill from the entity of its name
+        (``from_entity``, what ``rasa data migrate`` writes) when :attr:`auto_fill` (see ``_auto_fills``)."""
+        if self.mappings or not self.auto_fill:
+            return self.mappings
+        return (SlotMapping("from_entity", entity=self.name, source=self.source),)
 
 
 @dataclass(frozen=True)
@@ -374,6 +387,22 @@ def read_mapping(m: Any, src: str) -> SlotMapping:
     )
 
 
+def _auto_fills(d: Domain, spec: Mapping[str, Any]) -> bool:
+    """Whether a slot without ``mappings`` fills from the entity of its name, as Rasa 2 did.
+
+    A Rasa 2.x domain (``version: "2.x"``) has no slot mappings: with ``store_entities_as_slots``
+    (default true) every slot whose ``auto_fill`` is not false takes the value of an extracted
+    entity with the slot's name (Rasa 2.8 ``Domain.slots_for_entities``); ``rasa data migrate``
+    turns this into a ``from_entity`` mapping (:attr:`SlotDef.fill_mappings`). A Rasa 3 slot
+    without mappings is never filled from NLU.
+    """
+    try:
+        major = int(str(d.version or "").split(".")[0])
+    except ValueError:
+        return False
+    return major < 3 and d.store_entities_as_slots and spec.get("auto_fill", True) is not False
+
+
 def _read_slots(d: Domain, value: Any, path: Path, reporter: Reporter) -> None:
     if value is None:
         return
@@ -396,6 +425,7 @@ def _read_slots(d: Domain, value: Any, path: Path, reporter: Reporter) -> None:
             float(spec.get("min_value", 0.0)) if is_float else None,
             float(spec.get("max_value", 1.0)) if is_float else None,
             src,
+            "mappings" not in spec and _auto_fills(d, spec),
         )
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,8 @@ import numpy as np
 from assistant.errors import ModelNotFoundError
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
-from assistant.nlu.entities import EntityPipeline, EntityResult
+from assistant.nlu.entities import EntityPipeline, EntityPipelineConfig, EntityResult
+from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
 from assistant.nlu.preprocess import condense
 from assistant.nlu.response_selector import fold_retrieval_intents
@@ -117,6 +119,23 @@ def _boolean_facts(entities: list[EntitySpan], result: EntityResult) -> list[Ent
     ]
 
 
+logger = logging.getLogger(__name__)
+
+
+def _entity_config(project: Project) -> EntityPipelineConfig:
+    """The entity pipeline's config for ``project``: Duckling-shaped ``time`` where the project expects it.
+
+    See :func:`~assistant.nlu.entities.duckling_time.duckling_time_settings`.
+    """
+    produced = project.nlu.entity_types | set(project.nlu.regexes) | set(project.nlu.lookups)
+    duckling = duckling_time_settings(project.config, project.domain.entities, produced)
+    if duckling is None:
+        return EntityPipelineConfig()
+    logger.info("time entities in DucklingEntityExtractor's shape",
+                extra={"stage": "nlu.train", "timezone": duckling.timezone, "source": duckling.source})
+    return EntityPipelineConfig(time_format="duckling", timezone=duckling.timezone)
+
+
 class NluPipeline:
     """Intent classifier + entity pipeline behind one ``parse``.
 
@@ -152,8 +171,8 @@ class NluPipeline:
         t0 = time.perf_counter()
         clf = IntentClassifier(embedder)
         stats: dict[str, Any] = dict(clf.train(examples))
-        ents = EntityPipeline(tokenizer=tokenizer)
-        stats["entity"] = ents.train(project.nlu)
+        ents = EntityPipeline(_entity_config(project), tokenizer=tokenizer)
+        stats["entity"] = ents.train(project.nlu, project.domain.entities)
         stats["seconds"] = time.perf_counter() - t0
         return cls(embedder, clf, ents, tokenizer), stats
 

@@ -9,6 +9,10 @@ Where things are looked for (Rasa's defaults, then ours):
   side by side). ``tests/``, ``models/``, ``results/``, ``actions/`` and hidden folders are
   not searched.
 
+The model configuration ``DIR/config.yml`` (Rasa's pipeline and policies) is read as is when
+present; only what the engine honours is used (e.g. DucklingEntityExtractor's ``time``, see
+:mod:`assistant.nlu.entities.duckling_time`).
+
 Each data file is sorted by its top-level keys as Rasa does: ``nlu`` → NLU data,
 ``stories``/``rules`` → dialogue data, ``responses`` → merged into the domain
 (Rasa's ResponsesSyncImporter; used for retrieval-intent responses).
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import InvalidConfigError
 from assistant.nlu.domain import Domain, is_domain_data
@@ -39,6 +44,7 @@ class Project:
         nlu: the merged NLU training data.
         rules, stories: in file order.
         files: every YAML file read.
+        config: the project's ``config.yml`` (empty when there is none).
     """
 
     root: Path
@@ -47,6 +53,7 @@ class Project:
     rules: list[Rule] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
 
 
 def find_domain(root: Path) -> Path | None:
@@ -109,4 +116,12 @@ def load_project(root: Path, reporter: Reporter | None = None) -> Project:
             rules.extend(read_rules(data["rules"], f, reporter))
         if "stories" in data:
             stories.extend(read_stories(data["stories"], f, reporter))
-    return Project(root, domain, nlu, rules, stories, files)
+    config: dict[str, Any] = {}
+    for cand in (root / "config.yml", root / "config.yaml"):
+        if cand.is_file():
+            loaded = load_yaml_file(cand, reporter)
+            config = dict(loaded) if loaded is not None else {}
+            if cand not in files:
+                files.append(cand)
+            break
+    return Project(root, domain, nlu, rules, stories, files, config)

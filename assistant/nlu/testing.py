@@ -61,7 +61,8 @@ def _summary(rep: ClassificationReport) -> dict[str, Any]:
 
 def _subset(project: Project, examples: list[TrainingExample]) -> Project:
     data = project.nlu
-    return Project(project.root, project.domain, NluTrainingData(examples, data.synonyms, data.regexes, data.lookups, data.sources))
+    return Project(project.root, project.domain, NluTrainingData(examples, data.synonyms, data.regexes, data.lookups, data.sources),
+                   config=project.config)
 
 
 def evaluate_project(

@@ -464,6 +464,50 @@ stories:
     assert failure_cause(stories[0], result, set(), False, set()) == ENGINE
 
 
+@pytest.mark.parametrize("activation", ["", "  - active_loop: order_form\n"])
+def test_forced_a_form_ended_in_the_story_without_being_activated(tmp_path: Path, activation: str) -> None:
+    """Sara's playground story: ``- action: f`` / ``- active_loop: null`` never activates f, so no rule
+    conditioned on the active form can say what follows (in Rasa's RulePolicy either); written with the
+    activation, the submit rule applies."""
+    from assistant.dialogue.e2e_forced import run_stories_forced
+
+    rules = RULES + """
+- rule: activate the order form
+  steps:
+  - intent: order
+  - action: order_form
+  - active_loop: order_form
+- rule: submit the order form
+  condition:
+  - active_loop: order_form
+  steps:
+  - action: order_form
+  - active_loop: null
+  - action: utter_done
+"""
+    p = _processor(tmp_path, rules=rules, stories="version: \"3.1\"\nstories: []\n")
+    path = tmp_path / "tests.yml"
+    path.write_text(f"""
+version: "3.1"
+stories:
+- story: order in one step
+  steps:
+  - intent: order
+  - action: order_form
+{activation}  - active_loop: null
+  - action: utter_done
+""", encoding="utf-8")
+    stories = load_test_stories(path)
+    result = run_stories_forced(p, stories).results[0]
+    if activation:
+        assert result.passed
+        return
+    assert result.divergence is not None and result.divergence.kind == "action"
+    assert (result.divergence.expected, result.divergence.predicted) == ("utter_done", "action_listen")
+    assert failure_cause(stories[0], result, set(), False, set(p.domain.forms)) == FORM_TURNS
+    assert failure_cause(stories[0], result, set(), False, set()) == ENGINE  # not a form: ours
+
+
 class TestRuleStates:
     RULES = """
 version: "3.1"

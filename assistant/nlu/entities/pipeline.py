@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from assistant.errors import InvalidConfigError, ModelNotFoundError
 from assistant.nlu.entities import dates, numbers, pii
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
+from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
 from assistant.nlu.entities.negation import Negation, negations
 from assistant.nlu.entities.regexes import RegexEntityExtractor
@@ -56,6 +57,9 @@ class EntityPipelineConfig(BaseModel):
         duckling_dimensions: which built-in entities to produce (``invalid-time``
             comes with ``time``).
         timezone: IANA zone for relative dates; prefer_dates: month-day without year.
+        time_format: ``"iso"`` (ours: a value at the expression's grain, ``invalid-time``
+            for impossible dates) or ``"duckling"`` (Rasa's DucklingEntityExtractor's:
+            an instant, Duckling's span; :mod:`assistant.nlu.entities.duckling_time`).
         phone_region: region for phone numbers without a country code.
         max_analysed_chars: longest text given to Kiwi and the CRF (windowed beyond).
         regex_timeout_s: time limit for one user regex on one message.
@@ -68,6 +72,7 @@ class EntityPipelineConfig(BaseModel):
     duckling_dimensions: list[str] = Field(default_factory=lambda: list(DUCKLING_DIMENSIONS))
     timezone: str = "Asia/Seoul"
     prefer_dates: Literal["future", "past"] = "future"
+    time_format: Literal["iso", "duckling"] = "iso"
     phone_region: str = "KR"
     max_analysed_chars: int = Field(default=DEFAULT_MAX_ANALYSED_CHARS, ge=16)
     regex_timeout_s: float = Field(default=0.05, gt=0)
@@ -149,6 +154,7 @@ class EntityPipeline:
         self.crf = CRFEntityExtractor(self._crf_config(), flags=self._flags)
         self._duckling: list[EntityExtractor] = []
         self._resources: dict[str, Any] = {"regexes": {}, "regex_entities": [], "lookups": {}, "synonyms": {}}
+        self._lookup_entities: frozenset[str] | None = None
         self._build_duckling()
 
     def _crf_config(self) -> CrfConfig:
@@ -161,7 +167,8 @@ class EntityPipeline:
         if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE}:
             self._duckling.append(numbers.NumberExtractor())
         if dims & {dates.TIME, dates.DURATION}:
-            self._duckling.append(dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates))
+            kind = DucklingTimeExtractor if self.config.time_format == "duckling" else dates.DateExtractor
+            self._duckling.append(kind(self.config.timezone, self._now, self.config.prefer_dates))
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
 
@@ -175,17 +182,28 @@ class EntityPipeline:
         self.tokenizer.warm_up()
 
     def _set_resources(self, regexes: dict[str, list[str]], regex_entities: list[str], lookups: dict[str, list[str]],
-                       synonyms: dict[str, str], sources: dict[str, str] | None = None) -> None:  # fmt: skip
-        self._resources = {"regexes": regexes, "regex_entities": sorted(regex_entities), "lookups": lookups, "synonyms": synonyms}
+                       synonyms: dict[str, str], sources: dict[str, str] | None = None,
+                       lookup_entities: list[str] | None = None) -> None:  # fmt: skip
+        self._resources = {"regexes": regexes, "regex_entities": sorted(regex_entities), "lookups": lookups, "synonyms": synonyms,
+                           "lookup_entities": None if lookup_entities is None else sorted(lookup_entities)}  # fmt: skip
+        self._lookup_entities = None if lookup_entities is None else frozenset(lookup_entities)
         self.regex = RegexEntityExtractor(regexes, regex_entities, self.config.regex_timeout_s, sources)
         self.lookup = LookupEntityExtractor(lookups, synonyms)
         self.synonyms = {entry_key(k): v for k, v in synonyms.items() if entry_key(k)}
 
-    def train(self, data: NluTrainingData) -> dict[str, Any]:
+    def train(self, data: NluTrainingData, entity_names: Collection[str] | None = None) -> dict[str, Any]:
         """Build regex and lookup extractors from ``data`` and fit the CRF on its annotations.
 
         Rasa's rule decides which regexes extract: a regex named after an
         annotated entity or a lookup table; the rest are CRF features only.
+        With ``entity_names`` (the domain's entities) a lookup table extracts
+        only when named after one of them or after an annotated entity; the
+        others are CRF features only. Rasa's RegexEntityExtractor extracts only
+        for entities annotated in the training data (``use_only_entities``) and
+        its RegexFeaturizer uses every table as a feature: Sara's ``products``
+        table must not take "Rasa X" from the trained ``product`` entity. The
+        domain's entities are added so that a table-only entity (our
+        ``resident``) still extracts. None: every lookup table extracts.
 
         Returns:
             The CRF's training report plus ``"regexes"``, ``"lookup_entries"``, ``"synonyms"``.
@@ -193,8 +211,10 @@ class EntityPipeline:
         Raises:
             InvalidConfigError: a regex does not compile (the message names it and its source).
         """
-        entity_names = (data.entity_types | set(data.lookups)) & set(data.regexes)
-        self._set_resources(dict(data.regexes), sorted(entity_names), dict(data.lookups), dict(data.synonyms), data.sources)
+        regex_names = (data.entity_types | set(data.lookups)) & set(data.regexes)
+        lookup_names = None if entity_names is None else sorted(set(data.lookups) & (data.entity_types | set(entity_names)))
+        self._set_resources(dict(data.regexes), sorted(regex_names), dict(data.lookups), dict(data.synonyms), data.sources,
+                            lookup_names)
         report: dict[str, Any] = {"examples": 0, "entities": 0, "annotations_trimmed": 0, "seconds": 0.0}
         if "crf" in self.config.extractors:
             report = self.crf.train(data.examples, self.tokenizer)
@@ -242,6 +262,8 @@ class EntityPipeline:
                     continue
                 if name == "duckling":
                     found = [f for f in found if f.entity in dims]
+                elif name == "lookup" and self._lookup_entities is not None:
+                    found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
         kept = self._resolve(text, cands)
@@ -302,7 +324,8 @@ class EntityPipeline:
         if blob.get("version") != _FORMAT_VERSION:
             raise ModelNotFoundError(f"{path} has format {blob.get('version')}, expected {_FORMAT_VERSION}; retrain")
         pipe = cls(EntityPipelineConfig.from_dict(blob["config"]), tokenizer, now)
-        pipe._set_resources(blob["regexes"], blob["regex_entities"], blob["lookups"], blob["synonyms"])
+        pipe._set_resources(blob["regexes"], blob["regex_entities"], blob["lookups"], blob["synonyms"],
+                            lookup_entities=blob.get("lookup_entities"))
         if (directory / _CRF_FILE).exists():
             pipe.crf = CRFEntityExtractor.load(directory / _CRF_FILE, flags=pipe._flags)
         return pipe
