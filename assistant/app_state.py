@@ -122,7 +122,7 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     from assistant.dialogue.builtin_actions import register_builtins
     from assistant.dialogue.forms import FormAction
     from assistant.dialogue.handoff import FileHandoffQueue, HttpHandoff, queue_path
-    from assistant.dialogue.knowledge_base import RetrievalKnowledge, ServiceTitleMatcher
+    from assistant.dialogue.knowledge_base import IndexTitleMatcher, RetrievalKnowledge
     from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy, names_no_service
     from assistant.dialogue.processor import MessageProcessor
     from assistant.dialogue.validators import ValidatorRegistry
@@ -147,11 +147,11 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     for form in domain.forms.values():
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
     tasks = TaskPolicy()
-    index = router.retriever.index
     if "eligibility_form" in domain.forms:
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
-        # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents.
-        catalogue = ServiceTitleMatcher(d.title for d in index.docs.values() if d.source == "gov24")
+        # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents. Both title
+        # matchers follow the retriever's index, so a service imported while serving is known at once.
+        catalogue = IndexTitleMatcher(router.retriever, source="gov24")
         tasks.register("check_eligibility", "eligibility_form", names_no_service)
         tasks.register("check_eligibility", "eligibility_form", lambda t, c: bool(catalogue.find(t.latest_message.text or ""))
                        if t.latest_message else False)
@@ -161,6 +161,6 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),
         lock_store or make_lock_store(settings.lock_store_url),
         knowledge=RetrievalKnowledge(router.retriever, router.composer, settings.top_k),
-        services=ServiceTitleMatcher(d.title for d in index.docs.values()),
+        services=IndexTitleMatcher(router.retriever),
         handoff=HttpHandoff(settings.handoff_url, settings.connector_timeout) if settings.handoff_url else queue,
     )

@@ -10,8 +10,9 @@ Sets:
   every Korean citizen question, written without sight of the glossary, to
   compare English with Korean on the same needs (citizen_ko_only).
 
-For BM25 only, dense only, hybrid without the rerank stage (hybrid_norr) and
-hybrid (the shipped configuration), side by side in one run: Recall@1/5/10, MRR@10, query latency p50/p95 (warm, one
+For BM25 only, dense only, hybrid without the rerank stage (hybrid_norr), hybrid with the learned rerank stage
+of assistant/knowledge/ranker.py (hybrid_learned, opt-in) and hybrid (the shipped configuration: the
+character-overlap rerank), side by side in one run: Recall@1/5/10, MRR@10, query latency p50/p95 (warm, one
 query at a time), plus import time and chunks/s. Prints a table and writes
 JSON (default bench/results/retrieval_gov24.json).
 
@@ -23,7 +24,7 @@ the citizen questions (``query_embedding`` in the JSON).
 
 Usage:
     python bench/retrieval_gov24.py [--data ../shared/data/gov24_benefits] [--json PATH] [--home DIR]
-                                    [--query-cache /tmp/retrieval-queries.npz]
+                                    [--query-cache /tmp/retrieval-queries.npz] [--ranker RANKER.json]
 """
 
 from __future__ import annotations
@@ -121,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "retrieval_gov24.json")
     ap.add_argument("--home", type=Path, default=None, help="reuse an ASSISTANT_HOME (embedding cache) between runs")
     ap.add_argument("--query-cache", type=Path, default=None, help="an .npz file that keeps the query embeddings between runs")
+    ap.add_argument("--modes", default="bm25,dense,hybrid_norr,hybrid_learned,hybrid",
+                    help="comma-separated variants to run (default: all)")
+    ap.add_argument("--ranker", type=Path, default=None, help="a learned ranker JSON to measure (default: the packaged one)")
     args = ap.parse_args(argv)
     if not (args.data / GOV24_FILES["list"]).exists():
         print(f"SKIP: catalogue not found at {args.data} (needs ../shared/data/gov24_benefits)")
@@ -136,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     known = known_item_set(args.data)
     citizen = citizen_set(args.questions) if args.questions.exists() else []
     twins = citizen_set(args.twins) if args.twins.exists() else []
-    base = RetrieverConfig()
+    base = RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None)
     vectors = None
     if args.query_cache is not None:
         texts = [q for q, _ in known] + [q for q, _, _ in citizen] + [q for q, _, _ in twins]
@@ -169,12 +173,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"query embedding alone: p50 {np.percentile(embed_lat, 50):.1f} ms, p95 {np.percentile(embed_lat, 95):.1f} ms")
     print(f"import: {rep.documents} docs, {rep.chunks} chunks, {rep.embedded} embedded in {rep.embed_seconds:.1f} s "
           f"({rep.chunks_per_second:.1f} chunks/s), total {rep.seconds:.1f} s; re-import unchanged {rep2.seconds:.1f} s")
-    header = f"{'set':<18} {'mode':<11} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
+    header = f"{'set':<18} {'mode':<14} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
     print(header)
     print("-" * len(header))
     variants = {"bm25": replace(base, mode="bm25"), "dense": replace(base, mode="dense"),
-                "hybrid_norr": replace(base, w_field_overlap=0.0), "hybrid": base}
+                "hybrid_norr": replace(base, w_field_overlap=0.0), "hybrid_learned": replace(base, rerank="learned"), "hybrid": base}
     for mode, cfg in variants.items():
+        if mode not in args.modes.split(","):
+            continue
         retr = HybridRetriever(index, embedder, tokenizer, cfg)
         retr.warm_up()
         retr.run("워밍업 질문", k=10)
@@ -188,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins], vectors)
         results["modes"][mode] = entry  # type: ignore[index]
         for name, m in entry.items():
-            print(f"{name:<18} {mode:<11} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
+            print(f"{name:<18} {mode:<14} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
                   f"{m['mrr@10']:>7.3f} {m['latency_ms_p50']:>7.1f} {m['latency_ms_p95']:>7.1f}")
     results["config"] = {k: getattr(base, k) for k in base.__dataclass_fields__}
     args.json.parent.mkdir(parents=True, exist_ok=True)

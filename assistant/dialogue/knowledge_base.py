@@ -73,3 +73,38 @@ class ServiceTitleMatcher:
             if k in squashed and self._names[k] not in out:
                 out.append(self._names[k])
         return out
+
+
+class IndexTitleMatcher:
+    """:class:`ServiceTitleMatcher` over the titles of the index a retriever answers from *now*.
+
+    The retriever reloads its index when the index's ``CURRENT`` pointer moves (an import or a retraction in
+    this or another process, :meth:`HybridRetriever.refresh`); this matcher checks for that on every
+    :meth:`find` (one ``stat``) and rebuilds its titles when the index object changed, so a newly imported
+    service's name is recognised without a restart. Rebuilding takes a few milliseconds for the catalogue.
+
+    Args:
+        retriever: the retriever whose index is followed.
+        source: only documents of this source (e.g. ``gov24``); None: all.
+    """
+
+    def __init__(self, retriever: HybridRetriever, source: str | None = None) -> None:
+        self.retriever = retriever
+        self.source = source
+        self._state: tuple[object, ServiceTitleMatcher] | None = None
+
+    @property
+    def matcher(self) -> ServiceTitleMatcher:
+        """The matcher for the retriever's current index (refreshed first)."""
+        self.retriever.refresh()
+        index = self.retriever.index
+        state = self._state
+        if state is None or state[0] is not index:
+            titles = (d.title for d in index.docs.values() if self.source is None or d.source == self.source)
+            state = (index, ServiceTitleMatcher(titles))
+            self._state = state  # one assignment: a concurrent find sees the old pair or the new one, never a mix
+        return state[1]
+
+    def find(self, text: str) -> list[str]:
+        """Titles named in ``text`` (see :meth:`ServiceTitleMatcher.find`)."""
+        return self.matcher.find(text)

@@ -70,6 +70,39 @@ The candidate pool is not the limit: the target is in the fused top 10 / 20 / 30
 0.993 / 0.995 / 0.998 of the distinct known-item queries. 29 queries are shared by 8 groups of
 services (e.g. every citizen safety insurance has the same summary), which caps MRR at 0.987.
 
+Learned rerank (measured, opt-in as ``rerank="learned"``, not shipped): a linear pairwise ranker
+(:mod:`assistant.knowledge.ranker`, 21 features: fused/dense/lexical scores and ranks, whole-document,
+best-field and per-field (purpose, 지원대상, 지원내용) character-bigram overlap in both directions, title
+overlap, the document's bigram count, region of the agency named or another region named) over the top 30,
+fitted by ``bench/fit_ranker.py`` on 449 queries that are not the benchmark's (serviceDetail 서비스목적 against
+an index without 서비스목적). Known-item R@5 / MRR@10 0.953 / 0.886 against the overlap rerank's 0.966 /
+0.913, Korean citizen MRR 0.828 against 0.894; on its own training hold-out it is no better than the fused
+order either (MRR 0.711 / 0.713; overlap rerank 0.719). Diagnostics on the known-item queries themselves
+(2-fold by service, not shipped because it trains on the evaluation queries): pairwise logistic regression
+0.906, listwise softmax 0.903, gradient-boosted trees (pointwise) 0.894, coordinate ascent on MRR from the
+overlap rerank's weights 0.926 → 0.926 and 0.894 → 0.892 on the two test halves (the halves alone differ by
+0.035). Extra single signals added to ``fused + overlap`` (known-item MRR, 0.913 without): dense cosine of the
+query with the document's title / purpose / 지원대상 / 지원내용 chunk 0.913 / 0.905 / 0.912 / 0.914;
+character-bigram BM25 0.911; longest common substring 0.913; a hubness penalty (mean cosine of a document's
+chunks to their 10 nearest chunks of other documents, Radovanović et al. 2010) 0.916 at one weight, 0.910
+at the next. Of the 136 known-item queries whose target is not first, 23 share their text with other
+services' queries and 41 lose to a programme of the same name run by another local government; the
+features above do not separate those, so the known-item targets (R@5 0.97, MRR 0.92) need a signal this
+index does not hold.
+
+English questions: ``lexical_second_translated`` = 0.6 (shipped) lets a document's second-best BM25 chunk
+count for glossary-translated queries only: English twins R@1 / R@5 / R@10 / MRR 0.597 / 0.821 / 0.910 /
+0.695 → 0.627 / 0.836 / 0.881 / 0.708 (two twins fall from the top 10; MRR at 0.3: 0.701, 1.0: 0.710; both
+halves of the twins gain, even / odd MRR 0.695 → 0.707, 0.696 → 0.710), English citizen questions
+unchanged in hybrid (0.833), Korean sets untouched. Cost at the answerability gate (bench/abstention.py on
+a full catalogue home, before → after): English twins answered 0.522 → 0.597, answered with a relevant
+service first 0.343 → 0.373 (so 3 more wrong answers as well as 2 more right ones: the gate reads the larger
+BM25), CLINC150 out-of-scope answered 0.006 → 0.007, AUROC 0.970 → 0.967. Set it to 0 to keep the gate's
+old behaviour for English questions. Character overlap of the
+glossary translation with the Korean head (w 0.3 / 0.6 / 1.0: twins MRR 0.699 / 0.676 / 0.675, English
+citizen 0.840 / 0.862 / 0.874) moved the two halves of the twins in opposite directions (+0.044, -0.038 at
+0.3): not kept.
+
 Filters (:class:`RetrievalFilters`: agency, language, date in effect) are
 applied inside both searches, not to their results: BM25 scores of other
 documents are zeroed before the top-n cut and FAISS searches only the allowed
@@ -97,6 +130,7 @@ from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
 from assistant.knowledge.glossary import Glossary, default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
+from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
@@ -128,6 +162,13 @@ class RetrieverConfig:
             ``rerank_depth`` best documents in the query's language (0: no rerank).
         rerank_depth: how many fused documents the rerank stage rescores.
         lexical_second: how much a document's second-best BM25 chunk adds to its best (0: best chunk only).
+        rerank: ``overlap`` (default): the ``rerank_depth`` best fused documents in the query's language are
+            ordered by ``fused + w_field_overlap * overlap`` (:class:`CharOverlapReranker`); ``learned``: the
+            linear ranker of :mod:`assistant.knowledge.ranker` orders them (measured below: not better, so not
+            the default). ``w_field_overlap`` = 0 turns both off.
+        ranker_path: the learned ranker's JSON (default: the packaged ``learned_ranker.json``).
+        lexical_second_translated: ``lexical_second`` for a query whose lexical terms come from the glossary
+            (an English question on Korean documents; measured below).
     """
 
     mode: Mode = "hybrid"
@@ -144,6 +185,9 @@ class RetrieverConfig:
     w_field_overlap: float = 1.0
     rerank_depth: int = 30
     lexical_second: float = 0.0
+    rerank: Literal["overlap", "learned"] = "overlap"
+    lexical_second_translated: float = 0.6
+    ranker_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +339,12 @@ class _Loaded:
         self.chunk_doc = [c.doc_id for c in index.chunks]
         self.masks: dict[RetrievalFilters, _Mask] = {}
         self.reranker = CharOverlapReranker(index)
+        self.features = RankFeatures(list(index.doc_order), [(c.doc_id, c.section, c.text) for c in index.chunks],
+                                     {d: i.title for d, i in index.docs.items()}, {d: i.agency for d, i in index.docs.items()})
+
+    def warm_up(self, rerank: str) -> None:
+        """Build what the rerank stage ``rerank`` (``learned`` or ``overlap``) needs."""
+        (self.features if rerank == "learned" else self.reranker).warm_up()
 
 
 #: Filters of the request being handled (set by a channel from its message, e.g. the REST channel's
@@ -318,8 +368,11 @@ class DocHit:
     """One retrieved document.
 
     Attributes:
-        doc: citation fields. score: ranking score, higher is better (``fused`` plus
-            ``w_field_overlap * field_overlap`` for a reranked document, else ``fused``).
+        doc: citation fields. score: ranking score, higher is better: ``fused`` for a document the rerank stage
+            did not score; for the reranked ones the values ``fused + w_field_overlap * field_overlap`` they
+            have as a set, handed out in the learned ranker's order (``rerank="learned"``) or each its own
+            (``rerank="overlap"``).
+        learned: the learned ranker's score (0 when not reranked by it; comparable within one query only).
         fused: the fusion stage's score (what the answerability gate's margin uses).
         field_overlap: the rerank stage's :class:`CharOverlapReranker` score (0 when not reranked).
         dense, lexical: the document's best dense cosine and best raw BM25.
@@ -340,6 +393,7 @@ class DocHit:
     alternates: tuple[DocInfo, ...] = ()
     fused: float = 0.0
     field_overlap: float = 0.0
+    learned: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -367,6 +421,31 @@ class RetrievalResult:
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
     index: KnowledgeIndex | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class _Fusion:
+    """The fusion stage's output for one query (what the rerank stage and the hits are built from)."""
+
+    loaded: _Loaded
+    query: str
+    language: str
+    terms: list[str]
+    known: list[str]
+    translated: list[str]
+    translations: list[tuple[str, tuple[str, ...]]]
+    dense: dict[int, float]
+    lex: dict[int, float]
+    doc_dense: dict[str, float]
+    doc_lex: dict[str, float]
+    d_rank: dict[str, int]
+    l_rank: dict[str, int]
+    dense_norm: dict[str, float]
+    lex_norm: dict[str, float]
+    fused: dict[str, float]
+    w_dense: float
+    w_lex: float
+    top_bm25: float
 
 
 class Retriever(Protocol):
@@ -465,7 +544,7 @@ class HybridRetriever:
                 return False
             loaded = _Loaded(new)
             if self._warm:
-                loaded.reranker.warm_up()
+                loaded.warm_up(self.config.rerank)
             self._loaded = loaded
             self._stamp = stamp
             logger.info("knowledge index reloaded", extra={"stage": "retrieval", "version": new.version,
@@ -494,7 +573,9 @@ class HybridRetriever:
         self.tokenizer.warm_up()
         if self.config.mode == "hybrid" and self.config.w_field_overlap > 0:
             self._warm = True
-            self._loaded.reranker.warm_up()
+            if self.config.rerank == "learned":
+                load_ranker(self.config.ranker_path)
+            self._loaded.warm_up(self.config.rerank)
 
     def _lexical(self, known: list[str], model: bm25s.BM25, allowed: np.ndarray | None = None) -> dict[int, float]:
         """BM25 scores of the best rows for terms already filtered to the vocabulary (rows outside ``allowed`` score 0)."""
@@ -535,7 +616,23 @@ class HybridRetriever:
 
         Returns:
             A :class:`RetrievalResult`; ``hits`` may be empty (always when no document passes the filters).
+
+        Raises:
+            InvalidConfigError: ``config.rerank`` is ``learned`` and the ranker file cannot be read.
         """
+        f = self._fuse(query, query_vector, filters)
+        return self._rank(f, k)
+
+    def rank_features(self, query: str, query_vector: np.ndarray | None = None,
+                      filters: RetrievalFilters | None = None) -> tuple[list[str], np.ndarray]:
+        """The learned rerank stage's input for ``query``: the ``rerank_depth`` best fused documents in the query's
+        language, in fused order, and their feature matrix ``(n, len(ranker.FEATURES))`` (for ``bench/fit_ranker.py``)."""
+        f = self._fuse(query, query_vector, filters)
+        head = self._head(f)
+        return head, self._rank_matrix(f, head)
+
+    def _fuse(self, query: str, query_vector: np.ndarray | None, filters: RetrievalFilters | None) -> _Fusion:
+        """The fusion stage: candidates from both searches with their document-level scores."""
         cfg = self.config
         self.refresh()
         ld = self._loaded  # one consistent snapshot for the whole query, even if another thread swaps the index
@@ -580,13 +677,14 @@ class HybridRetriever:
             sims.sort(reverse=True)
             second = sims[1] if len(sims) > 1 else sims[0] - 0.05
             doc_dense[d] = sims[0] + cfg.dense_second * (second - sims[0])
-        if cfg.lexical_second > 0:
+        lexical_second = cfg.lexical_second_translated if translated else cfg.lexical_second
+        if lexical_second > 0:
             per_doc_lex: dict[str, list[float]] = {}
             for row, s in lex.items():
                 per_doc_lex.setdefault(ld.chunk_doc[row], []).append(s)
             for d, vals in per_doc_lex.items():
                 vals.sort(reverse=True)
-                doc_lex[d] = vals[0] + cfg.lexical_second * (vals[1] if len(vals) > 1 else 0.0)
+                doc_lex[d] = vals[0] + lexical_second * (vals[1] if len(vals) > 1 else 0.0)
         else:
             for row, s in lex.items():
                 d = ld.chunk_doc[row]
@@ -609,7 +707,12 @@ class HybridRetriever:
             span = max(hi - lo, 1e-6)
         candidates = set(doc_dense) | set(doc_lex)
         fused: dict[str, float] = {}
+        dense_norm: dict[str, float] = {}
+        lex_norm: dict[str, float] = {}
         for d in candidates:
+            dn = max(0.0, (doc_dense[d] - lo) / span) if d in doc_dense else 0.0
+            ln = doc_lex.get(d, 0.0) / top_bm25 if top_bm25 > 0 else 0.0
+            dense_norm[d], lex_norm[d] = dn, ln
             if cfg.fusion == "rrf":
                 s = 0.0
                 if d in d_rank and w_dense:
@@ -617,17 +720,54 @@ class HybridRetriever:
                 if d in l_rank and w_lex:
                     s += w_lex / (cfg.rrf_k + l_rank[d])
             else:
-                dn = max(0.0, (doc_dense[d] - lo) / span) if d in doc_dense else 0.0
-                ln = doc_lex.get(d, 0.0) / top_bm25 if top_bm25 > 0 else 0.0
                 s = w_dense * dn + w_lex * ln
             fused[d] = s
+        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, doc_lex,
+                       d_rank, l_rank, dense_norm, lex_norm, fused, w_dense, w_lex, top_bm25)
+
+    def _head(self, f: _Fusion) -> list[str]:
+        """The documents the rerank stage rescores: the ``rerank_depth`` best fused, those in the query's language."""
+        head = sorted(f.fused, key=lambda d: (-f.fused[d], d))[: self.config.rerank_depth]
+        return [d for d in head if f.loaded.index.docs[d].language == f.language]
+
+    def _rank_matrix(self, f: _Fusion, head: list[str]) -> np.ndarray:
+        """Features (:data:`~assistant.knowledge.ranker.FEATURES`) of the ``head`` documents."""
+        order = {d: i + 1 for i, d in enumerate(sorted(f.fused, key=lambda d: (-f.fused[d], d)))}
+        best = max(f.fused.values(), default=0.0)
+        signals = {
+            "fused": [f.fused[d] for d in head],
+            "fused_gap": [f.fused[d] - best for d in head],
+            "inv_fused_rank": [1.0 / order[d] for d in head],
+            "dense_norm": [f.dense_norm[d] for d in head],
+            "lex_norm": [f.lex_norm[d] for d in head],
+            "inv_dense_rank": [1.0 / f.d_rank[d] if d in f.d_rank else 0.0 for d in head],
+            "inv_lex_rank": [1.0 / f.l_rank[d] if d in f.l_rank else 0.0 for d in head],
+        }
+        return f.loaded.features.matrix(f.query, head, signals)
+
+    def _rank(self, f: _Fusion, k: int) -> RetrievalResult:
+        """The rerank stage and the hits: at most ``k`` documents, one per service."""
+        cfg = self.config
+        ld, fused = f.loaded, f.fused
+        ix = ld.index
         score = dict(fused)
         overlap: dict[str, float] = {}
+        learned: dict[str, float] = {}
         if cfg.mode == "hybrid" and cfg.w_field_overlap > 0 and fused:
-            head = sorted(fused, key=lambda d: (-fused[d], d))[: cfg.rerank_depth]
-            overlap = ld.reranker.scores(query, [d for d in head if ix.docs[d].language == language])
-            for d, v in overlap.items():
-                score[d] = fused[d] + cfg.w_field_overlap * v
+            head = self._head(f)
+            if cfg.rerank == "learned" and head:
+                x = self._rank_matrix(f, head)
+                overlap = dict(zip(head, x[:, FEATURES.index("overlap_doc")].tolist(), strict=True))
+                learned = dict(zip(head, load_ranker(cfg.ranker_path).scores(x).tolist(), strict=True))
+                # The head keeps the set of scores the overlap stage gives it (so its place against documents in
+                # another language is unchanged); the learned ranker decides which document gets which.
+                values = sorted((fused[d] + cfg.w_field_overlap * overlap[d] for d in head), reverse=True)
+                for v, d in zip(values, sorted(head, key=lambda d: (-learned[d], d)), strict=True):
+                    score[d] = v
+            else:
+                overlap = ld.reranker.scores(f.query, head)
+                for d, v in overlap.items():
+                    score[d] = fused[d] + cfg.w_field_overlap * v
         ranked: list[str] = []
         alternates: dict[str, list[DocInfo]] = {}
         by_service: dict[str, str] = {}
@@ -643,38 +783,40 @@ class HybridRetriever:
             ranked.append(d)
             alternates[d] = []
         rows_of: dict[str, set[int]] = {}
-        for r in (*dense, *lex):
+        for r in (*f.dense, *f.lex):
             rows_of.setdefault(ld.chunk_doc[r], set()).add(r)
         hits = []
+        top_bm25, w_lex, w_dense = f.top_bm25, f.w_lex, f.w_dense
         for d in ranked:
             rows = rows_of.get(d, set())
             sc = sorted(
-                (ScoredChunk(ix.chunks[r], dense.get(r, 0.0), lex.get(r, 0.0)) for r in rows),
+                (ScoredChunk(ix.chunks[r], f.dense.get(r, 0.0), f.lex.get(r, 0.0)) for r in rows),
                 key=lambda c: -(c.lexical / top_bm25 if top_bm25 else 0.0) * w_lex - c.dense * w_dense,
             )
             hits.append(
                 DocHit(
                     doc=ix.docs[d],
                     score=score[d],
-                    dense=doc_dense.get(d, 0.0),
-                    lexical=doc_lex.get(d, 0.0),
-                    dense_rank=d_rank.get(d, 0),
-                    lexical_rank=l_rank.get(d, 0),
+                    dense=f.doc_dense.get(d, 0.0),
+                    lexical=f.doc_lex.get(d, 0.0),
+                    dense_rank=f.d_rank.get(d, 0),
+                    lexical_rank=f.l_rank.get(d, 0),
                     chunks=tuple(sc),
                     alternates=tuple(alternates[d]),
                     fused=fused[d],
                     field_overlap=overlap.get(d, 0.0),
+                    learned=learned.get(d, 0.0),
                 )
             )
         return RetrievalResult(
-            query=query,
-            language=language,
-            terms=tuple(terms),
-            known_terms=tuple(known),
+            query=f.query,
+            language=f.language,
+            terms=tuple(f.terms),
+            known_terms=tuple(f.known),
             hits=tuple(hits),
             lexical_weight=w_lex,
             top_bm25=top_bm25,
-            translated_terms=tuple(translated),
-            translations=tuple(translations),
+            translated_terms=tuple(f.translated),
+            translations=tuple(f.translations),
             index=ix,
         )
