@@ -200,6 +200,12 @@ def _with_district(tracker: ProtocolTracker, sido: str) -> Any:
     return sido
 
 
+def _mydata_offered(tracker: ProtocolTracker) -> bool:
+    """Whether this conversation already had the MyData offer (``action_offer_mydata``): a form resumed after the
+    citizen declined or dropped it does not introduce itself with the MyData button again."""
+    return any(e.get("event") == "action" and e.get("name") == "action_offer_mydata" for e in tracker.events)
+
+
 def _usable_region(tracker: ProtocolTracker) -> str | None:
     """The ``region`` slot as the eligibility service reads it ("서울특별시 강남구"), or None when unusable.
 
@@ -284,7 +290,7 @@ class ValidateEligibilityForm:
             return [*events, slot_set("requested_slot", None)]
         intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
         if activating and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") \
-                and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
+                and not _mydata_offered(tracker) and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
             dispatcher.utter_message(response="utter_eligibility_offer_mydata")
         skipped = set(tracker.get_slot("skipped_slots") or [])
         askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped
