@@ -60,9 +60,9 @@ def test_questions_are_answered_then_the_same_question_is_asked_again(processor,
         assert s[slot] is None and s["requested_slot"] == slot
         assert processor.tracker_state("d1")["active_loop"]["name"] == "eligibility_form"
     assert len(questions) > processor.settings.max_reasks
-    # the re-ask limit is untouched: the first unusable answer after them is the first validation message
-    bad = say(processor, "음 글쎄요" if lang == "ko" else "hmm, let me think")
-    assert responses(bad) == [f"utter_invalid_{slot}", f"utter_ask_{slot}"]
+    # the re-ask limit is untouched: no bot message of the conversation was counted as an invalid answer
+    events = processor.tracker_state("d1")["events"]
+    assert not [e for e in events if e["event"] == "bot" and ((e.get("data") or {}).get("custom") or {}).get("form_invalid")]
 
 
 @pytest.mark.parametrize(("lang", "energy"), [("ko", "연탄값 지원되나요"), ("en", "How do I apply for the energy voucher?")])
