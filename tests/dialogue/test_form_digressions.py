@@ -139,6 +139,12 @@ def test_english_region_keeps_the_city_inside_the_form(processor) -> None:  # ty
     assert slots(processor)["region"] == "경기도 성남시"
 
 
+def test_english_region_said_before_the_questionnaire_keeps_the_city(processor) -> None:  # type: ignore[no-untyped-def]
+    say(processor, "I'm 30 and live in Seongnam-si, Gyeonggi-do")
+    say(processor, START["en"])
+    assert slots(processor)["region"] == "경기도 성남시"
+
+
 # --- item 10: a question right after the MyData offer ------------------------------------------------------
 
 @pytest.mark.parametrize(("lang", "use", "question", "no"), [
