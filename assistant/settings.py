@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         max_message_chars: longer user messages are rejected with 413 on HTTP
             and truncated (with a warning) inside the engine.
         intent_threshold: below this top-intent probability the router asks to rephrase.
+        action_intent_threshold: the least top-intent probability that starts an action with side effects or
+            a confirmation (``SIDE_EFFECT_INTENTS`` in assistant/dialogue/policies.py: unsubscribe, cancel,
+            apply, withdraw a consent ...); below it the message is a fallback (asked to rephrase).
         consent_affirm_threshold: the least ``affirm`` probability accepted as a yes to a consent or a
             confirmation (MyData consent, alert subscription, application submit/cancel); a less confident
             affirm (an emoji, "음…") is asked once more for a clear yes. Button payloads (``/affirm``) are certain.
@@ -137,6 +140,7 @@ class Settings(BaseSettings):
     port: int = 8000
     max_message_chars: int = 4000
     intent_threshold: float = 0.35
+    action_intent_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     consent_affirm_threshold: Annotated[float, Field(ge=0, le=1)] = 0.8
     oos_threshold: float = 0.5
     abstain_threshold: float = 0.4

@@ -14,13 +14,22 @@ ours) to re-ask with.
 
 Repair, on top of Rasa:
 
-* digression: nothing was extracted and the message is a confident question
-  that names a known service, or a greeting/thanks → the form *rejects* the
-  turn (``action_execution_rejected``); another policy answers; the form then
-  re-asks the same slot.
-* correction: a slot filled earlier gets a new (valid) value → ``utter_slot_corrected``.
+* digression: nothing filled the requested slot and the message is a confident
+  question (``QUESTION_DIGRESSIONS``: about a service, eligibility, applying,
+  something out of scope; confidence ≥ ``settings.intent_threshold``), or a
+  greeting/thanks (≥ ``settings.form_digression_threshold``) → the form *rejects*
+  the turn (``action_execution_rejected``); another policy answers; the form then
+  re-asks the same slot. A digression is not an invalid answer: it never counts
+  toward the re-ask limit. A message that fills the slot ("40%") is an answer.
+* correction: a slot the user had given while this form was already running gets
+  a new (valid) value → ``utter_slot_corrected`` (never at activation: a new
+  question that names another place is not a correction).
 * skip (intent ``skip``): a slot listed as skippable is recorded in the
   ``skipped_slots`` slot and the form moves on; otherwise it explains.
+* don't know (intent ``dont_know``): a skippable slot is skipped with a short
+  acknowledgement (``utter_dont_know_skipped``); a required one is explained
+  (``utter_dont_know_<slot>``, else ``utter_dont_know_required``: why it is needed,
+  with the offer to stop or talk to a person) and asked again, counted as an invalid answer.
 * ``validate_<form>`` (a custom action, in-process or on the action server), when the
   domain lists it, runs at activation and after every user message, after the built-in
   validators, on the tracker as this step left it. As with ``rasa_sdk``'s
@@ -65,6 +74,11 @@ _NO_CHOICE = object()
 #: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
 #: out_of_scope too (with the same confidence): see :func:`extract_slots`.
 SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank", "out_of_scope"})
+#: Questions that interrupt a form when confident (``settings.intent_threshold``) and nothing filled the
+#: requested slot: "연탄값 지원되나요", "How do I apply for the energy voucher?" asked while the form waits
+#: for a region are answered, then the same question is asked again (never counted as invalid answers).
+QUESTION_DIGRESSIONS = KNOWLEDGE_INTENTS | frozenset({
+    "out_of_scope", "list_consents", "check_application_status"})
 
 
 def _condition_holds(m: SlotMapping, tracker: DialogueStateTracker) -> bool:
@@ -192,14 +206,21 @@ class FormAction:
             intent, conf = top_intent(tracker)
             confident = conf >= context.settings.intent_threshold
             changed = [e for e in _events_since_user(tracker) if isinstance(e, SlotSet) and e.name in self.form.required_slots]
-            if not activating and intent == "skip" and confident and not changed:
+            if not activating and intent in ("skip", "dont_know") and confident and not changed:
+                unknown = intent == "dont_know"
                 if requested in self.skippable:
                     skipped = list(tracker.get_slot(SKIPPED_SLOTS) or [])
-                    events += [SlotSet(SKIPPED_SLOTS, [*skipped, requested]), context.utter(tracker, _pick(context, f"utter_skipped_{requested}", "utter_skipped"))]
-                elif requested:
+                    said = (_pick(context, f"utter_dont_know_skipped_{requested}", "utter_dont_know_skipped") if unknown
+                            and context.has_response("utter_dont_know_skipped") else _pick(context, f"utter_skipped_{requested}", "utter_skipped"))
+                    events += [SlotSet(SKIPPED_SLOTS, [*skipped, requested]), context.utter(tracker, said)]
+                elif requested and unknown and context.has_response("utter_dont_know_required"):
+                    invalid = (requested, _pick(context, f"utter_dont_know_{requested}", "utter_dont_know_required"))
+                elif requested and not unknown:
                     invalid = (requested, _pick(context, f"utter_cannot_skip_{requested}", "utter_cannot_skip"))
+                elif requested:  # a domain without the dont_know responses: an answer that fills nothing (as before)
+                    invalid = (requested, _invalid_response(context, requested) or "utter_invalid_value")
             elif changed:
-                validated, invalid = self._validate(changed, tracker, domain, context, requested)
+                validated, invalid = self._validate(changed, tracker, domain, context, requested, activating)
                 events += validated
             elif not activating and requested:
                 response = _invalid_response(context, requested)
@@ -282,7 +303,7 @@ class FormAction:
     # --- validation -----------------------------------------------------------------------------------
 
     def _validate(self, changed: list[SlotSet], tracker: DialogueStateTracker, domain: Domain, context: TurnContext,
-                  requested: Any) -> tuple[list[Event], tuple[str, str] | None]:
+                  requested: Any, activating: bool = False) -> tuple[list[Event], tuple[str, str] | None]:
         previous = self._previous_values(tracker)
         out: list[Event] = []
         invalid: tuple[str, str] | None = None
@@ -298,7 +319,8 @@ class FormAction:
             if verdict.value != e.value:
                 out.append(SlotSet(e.name, verdict.value))
             corrected = _pick(context, f"utter_corrected_{e.name}", "utter_slot_corrected")
-            if before is not None and before != verdict.value and e.name != requested and context.has_response(corrected):
+            if not activating and before is not None and before != verdict.value and e.name != requested \
+                    and context.has_response(corrected):
                 out.append(context.utter(tracker, corrected, value=verdict.value))
         return out, invalid
 
@@ -370,12 +392,10 @@ class FormAction:
         return n
 
     def _is_digression(self, tracker: DialogueStateTracker, context: TurnContext, intent: str | None, conf: float) -> bool:
-        if intent in SMALL_TALK_DIGRESSIONS:
-            return conf >= context.settings.form_digression_threshold
-        if intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold:
-            text = tracker.latest_message.text if tracker.latest_message else ""
-            return bool(context.services and context.services.find(text or ""))
-        return False
+        """Whether a message that filled no requested slot is a digression (see the module docstring)."""
+        if intent in SMALL_TALK_DIGRESSIONS and conf >= context.settings.form_digression_threshold:
+            return True
+        return intent in QUESTION_DIGRESSIONS and conf >= context.settings.intent_threshold
 
 
 def _pick(context: TurnContext, specific: str, generic: str) -> str:

@@ -10,6 +10,8 @@
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
+   Then :class:`SideEffectGuardPolicy`: an action with side effects on an intent below
+   ``settings.action_intent_threshold`` → a fallback.
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
 4. :class:`~assistant.dialogue.memoization.MemoizationPolicy`: the project's stories, as Rasa's
    MemoizationPolicy reads them (exact last ``max_history`` states).
@@ -44,6 +46,11 @@ from assistant.nlu.stories import ActiveLoopStep, IntentStep, OrStep, Rule, Stor
 #: Intents that repair a conversation whatever form is active: intent → action.
 FORM_REPAIRS = {"cancel": "action_deactivate_loop", "goodbye": "action_deactivate_loop", "repeat": "action_repeat",
                 "human_handoff": "action_handoff"}
+#: Intents whose actions change something or ask to confirm a change: they start only at
+#: ``settings.action_intent_threshold`` ("Ignore previous instructions…" read as unsubscribe_alerts 0.49
+#: must not offer to stop alerts); below it :class:`SideEffectGuardPolicy` falls back.
+SIDE_EFFECT_INTENTS = frozenset({"unsubscribe_alerts", "subscribe_alerts", "cancel_application", "apply_service",
+                                 "revoke_consent", "use_mydata"})
 #: What is said after a form was stopped by one of those intents.
 AFTER_DEACTIVATION = {"cancel": "utter_cancelled", "goodbye": "utter_goodbye"}
 
@@ -187,6 +194,8 @@ class TaskPolicy:
         if not _after_user(tracker) or intent is None:
             return None
         for action, when in self.routes.get(intent, []):
+            if action == tracker.active_loop_name:
+                continue  # the form rejected this turn as a digression: the question is answered, not the form restarted
             if when is None or when(tracker, context):
                 return Prediction(action, self.name, top_intent(tracker)[1])
         return None
@@ -235,6 +244,28 @@ class FallbackPolicy:
         return Prediction("action_default_fallback", self.name)
 
 
+class SideEffectGuardPolicy:
+    """An action with side effects (or its confirmation) never starts on an unsure intent.
+
+    Right after the user spoke, when the top intent is in ``SIDE_EFFECT_INTENTS`` and its probability is
+    below ``settings.action_intent_threshold``, the turn is a fallback (:class:`FallbackPolicy`: out of
+    scope, or asked to rephrase); a question about applying (``apply_service``) still goes to the documents.
+    Inside a form the form decides (its digression rule needs ``intent_threshold`` only)."""
+
+    name = "SideEffectGuardPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """A fallback prediction, or None."""
+        if not _after_user(tracker) or tracker.active_loop is not None:
+            return None
+        name, conf = top_intent(tracker)
+        if name not in SIDE_EFFECT_INTENTS or conf >= context.settings.action_intent_threshold:
+            return None
+        if name in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold:
+            return Prediction("action_answer_from_knowledge", self.name, conf)
+        return FallbackPolicy().predict(tracker, context)
+
+
 class PolicyEnsemble:
     """The policies in order; the first prediction wins.
 
@@ -255,7 +286,7 @@ class PolicyEnsemble:
         lookup = StoryLookup(stories if domain is not None else (), domain or Domain(), intent_threshold)
         memo = MemoizationPolicy(lookup)
         self.policies: list[Policy] = [
-            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), self.rule_policy, memo, self.tasks,
+            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), SideEffectGuardPolicy(), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 

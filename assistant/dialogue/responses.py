@@ -26,21 +26,85 @@ ABSTAINING_RESPONSES = frozenset(
     {"utter_ask_rephrase", "utter_out_of_scope", "utter_no_answer", "utter_empty_message", "utter_message_too_long", "utter_turn_failed"}
 )
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+#: A Korean particle written after a placeholder in both forms ("{value}(으)로", "{name}을/를"): the
+#: form that fits the filled value's last syllable is kept (see :func:`josa`).
+_PARTICLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(\(으\)로|\(이\)|을/를|를/을|이/가|가/이|은/는|는/은|과/와|와/과)")
+#: (with 받침, without): the two forms of each particle.
+_PARTICLE_FORMS = {"(으)로": ("으로", "로"), "(이)": ("이", ""), "을/를": ("을", "를"), "를/을": ("을", "를"),
+                   "이/가": ("이", "가"), "가/이": ("이", "가"), "은/는": ("은", "는"), "는/은": ("은", "는"),
+                   "과/와": ("과", "와"), "와/과": ("과", "와")}
+#: How a trailing digit is read in Korean: its final consonant (종성 index of Unicode Hangul, 0 = none, 8 = ㄹ).
+#: 0 영, 1 일, 2 이, 3 삼, 4 사, 5 오, 6 육, 7 칠, 8 팔, 9 구; 십 ㅂ, 백 ㄱ, 천 ㄴ, 만 ㄴ.
+_DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0}
+_ROUND_FINAL = {1: 17, 2: 1, 3: 4, 4: 4}  # 10 십, 100 백, 1000 천, 10000 만
+#: Symbols and units read aloud after a number: % 퍼센트, ℃ 도, 세 (a Hangul syllable is read as written).
+_SYMBOL_FINAL = {"%": 0, "℃": 0}
+
+
+def _final_consonant(word: str) -> int | None:
+    """The 종성 index (0 none, 8 ㄹ, other: a consonant) of how ``word`` ends when read in Korean, or None
+    when it cannot be told (Latin letters, an empty word). Hangul syllables: (code − 0xAC00) mod 28
+    (Unicode 15, §3.12 Conjoining Jamo Behavior); numbers: the reading of the last non-zero digit and its place."""
+    w = word.rstrip(" )]}\"'”’.")
+    if not w:
+        return None
+    last = w[-1]
+    if "가" <= last <= "힣":
+        return (ord(last) - 0xAC00) % 28
+    if last in _SYMBOL_FINAL:
+        return _SYMBOL_FINAL[last]
+    if last.isdigit():
+        digits = re.search(r"[0-9]+$", w.replace(",", ""))
+        number = digits.group(0) if digits else last
+        zeros = len(number) - len(number.rstrip("0"))
+        if zeros == 0 or number.strip("0") == "":
+            return _DIGIT_FINAL[last]
+        return _ROUND_FINAL.get(zeros if zeros < 4 else 4, 4)
+    return None
+
+
+def josa(word: str, particle: str) -> str:
+    """``word`` followed by the form of ``particle`` that fits how it ends.
+
+    ``particle`` is one of ``(으)로``, ``(이)``, ``을/를``, ``이/가``, ``은/는``, ``과/와`` (either order).
+    Rule (한글 맞춤법, 조사의 이형태): a final consonant (받침) takes the first form, no 받침 the second;
+    ``(으)로`` is 로 after no 받침 *and* after ㄹ ("67로" read 육십칠로, "서울로", "부산으로"). A word whose
+    ending cannot be read (Latin letters) keeps both forms as written.
+
+    Example:
+        >>> josa("67", "(으)로"), josa("부산", "(으)로"), josa("서울특별시", "을/를"), josa("40%", "이/가")
+        ('67로', '부산으로', '서울특별시를', '40%가')
+
+    Raises:
+        KeyError: ``particle`` is not one of the forms above.
+    """
+    with_final, without = _PARTICLE_FORMS[particle]
+    final = _final_consonant(word)
+    if final is None:
+        return word + particle
+    if particle == "(으)로":
+        return word + ("로" if final in (0, 8) else "으로")
+    return word + (with_final if final else without)
 
 
 def fill_template(text: str, values: Mapping[str, Any]) -> str:
-    """Replace ``{name}`` with ``values[name]``; unknown names stay as written; ``None`` (a skipped or unset slot) becomes ``-``."""
+    """Replace ``{name}`` with ``values[name]``; unknown names stay as written; ``None`` (a skipped or unset slot) becomes ``-``.
+    A Korean particle written in both forms right after a placeholder ("{value}(으)로") gets the form that fits
+    the value (:func:`josa`)."""
 
-    def sub(m: re.Match[str]) -> str:
-        key = m.group(1)
-        if key not in values:
-            return m.group(0)
+    def value(key: str) -> str:
         v = values[key]
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         return "-" if v is None else str(v)
 
-    return _PLACEHOLDER.sub(sub, text)
+    def sub(m: re.Match[str]) -> str:
+        return value(m.group(1)) if m.group(1) in values else m.group(0)
+
+    def particle(m: re.Match[str]) -> str:  # "{value}(으)로" → "67로", "부산광역시로"
+        return josa(value(m.group(1)), m.group(2)) if m.group(1) in values else m.group(0)
+
+    return _PLACEHOLDER.sub(sub, _PARTICLE.sub(particle, text))
 
 
 def bot_event(text: str, *, buttons: list[dict[str, Any]] | None = None, custom: Mapping[str, Any] | None = None) -> BotUttered:

@@ -257,7 +257,16 @@ class OfferUnsubscribeAlerts(_AlertAction):
     action_name = "action_offer_unsubscribe_alerts"
 
     def step(self, t: _Turn) -> list[EventDict]:
-        """See the module docstring."""
+        """See the module docstring. Without a subscription it says at once that there is nothing to stop (no
+        question first); when the service cannot be asked, the question is asked and the yes finds out."""
+        try:
+            with t.ctx.client_factory() as client:
+                subscribed = client.is_subscribed(t.subscriber)
+        except ConnectorError:
+            subscribed = True
+        if not subscribed:
+            t.dispatcher.utter_message(response="utter_alerts_not_subscribed")
+            return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, False)]
         t.dispatcher.utter_message(response="utter_alerts_confirm_unsubscribe")
         return [slot_set(PENDING_SLOT, {"kind": "unsubscribe"})]
 

@@ -91,6 +91,20 @@ class AlertsClient(ConnectorClient):
             raise ConnectorError(f"alerts service at {self.base_url} answered /subscriptions with an unexpected shape")
         return out
 
+    def is_subscribed(self, subscriber_id: str) -> bool:
+        """``GET /subscriptions/{id}``: whether the subscriber has a subscription (404 → False).
+
+        Raises:
+            ConnectorError: the service is unreachable or answered something else.
+        """
+        try:
+            out = self._http.request("GET", f"/subscriptions/{subscriber_id}", self._interpret, headers=self._headers())
+        except SubscriptionNotFoundError:
+            return False
+        if not isinstance(out, dict):
+            raise ConnectorError(f"alerts service at {self.base_url} answered GET /subscriptions with an unexpected shape")
+        return True
+
     def unsubscribe(self, subscriber_id: str) -> bool:
         """``DELETE /subscriptions/{id}``: deletes the subscription, its facts and undelivered notifications.
 

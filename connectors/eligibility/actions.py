@@ -200,6 +200,28 @@ def _with_district(tracker: ProtocolTracker, sido: str) -> Any:
     return sido
 
 
+def _mydata_offered(tracker: ProtocolTracker) -> bool:
+    """Whether this conversation already had the MyData offer (``action_offer_mydata``): a form resumed after the
+    citizen declined or dropped it does not introduce itself with the MyData button again."""
+    return any(e.get("event") == "action" and e.get("name") == "action_offer_mydata" for e in tracker.events)
+
+
+def _english_region_when_set(tracker: ProtocolTracker, value: str) -> Any:
+    """The place read whole (:func:`~connectors.eligibility.regions_en.find_english_region`) from the user message
+    that set the ``region`` slot to ``value``, or None: "I'm 30 and live in Seongnam-si, Gyeonggi-do" said before
+    the questionnaire filled 경기도 from the entity; the form keeps 경기도 성남시."""
+    from connectors.eligibility.regions_en import find_english_region
+
+    text: str | None = None
+    said: Any = None
+    for e in tracker.events:
+        if e.get("event") == "user":
+            said = e.get("text")
+        elif e.get("event") == "slot" and e.get("name") == "region" and e.get("value") == value:
+            text = said if isinstance(said, str) else None
+    return find_english_region(text) if text else None
+
+
 def _usable_region(tracker: ProtocolTracker) -> str | None:
     """The ``region`` slot as the eligibility service reads it ("서울특별시 강남구"), or None when unusable.
 
@@ -224,6 +246,9 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
             pass
     try:
         area = normalise_region(str(value))
+        if area.sigungu is None and (earlier := _english_region_when_set(tracker, str(value))) is not None \
+                and earlier.sido == area.sido:
+            return str(earlier)
         return str(_with_district(tracker, area.sido) if area.sigungu is None else area)
     except ValueError:
         pass
@@ -284,7 +309,7 @@ class ValidateEligibilityForm:
             return [*events, slot_set("requested_slot", None)]
         intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
         if activating and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") \
-                and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
+                and not _mydata_offered(tracker) and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
             dispatcher.utter_message(response="utter_eligibility_offer_mydata")
         skipped = set(tracker.get_slot("skipped_slots") or [])
         askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped

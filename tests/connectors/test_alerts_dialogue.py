@@ -191,9 +191,19 @@ def test_other_conversations_are_other_subscribers(conv: MessageProcessor, api: 
     with_facts(conv, "a")
     say(conv, "/subscribe_alerts", "a")
     say(conv, "/affirm", "a")
-    say(conv, "/unsubscribe_alerts", "b")
-    assert responses(say(conv, "/affirm", "b")) == ["utter_alerts_not_subscribed"]
+    # "b" has no subscription: told at once, nothing asked; a yes afterwards stops nothing
+    assert responses(say(conv, "/unsubscribe_alerts", "b")) == ["utter_alerts_not_subscribed"]
+    assert responses(say(conv, "/affirm", "b")) != ["utter_alerts_unsubscribed"]
     assert [s.subscriber_id for s in api.store.all()] == [subscriber_of("a")]
+
+
+@pytest.mark.parametrize(("lang", "stop"), [("ko", "혜택 알림 그만 받을래요"), ("en", "stop benefit alerts")])
+def test_stopping_without_a_subscription_says_so_at_once(conv: MessageProcessor, api: Api, lang: str, stop: str) -> None:
+    turn = say(conv, stop, "nobody")
+    assert responses(turn) == ["utter_alerts_not_subscribed"] and turn.language == lang
+    assert turn.messages[0].text == conv.domain.response("utter_alerts_not_subscribed", lang)["text"]
+    assert not turn.messages[0].buttons and api.store.all() == []
+    assert conv.load("nobody").get_slot("alerts_pending") is None
 
 
 @pytest.mark.parametrize(("utterance", "intent"), [

@@ -194,7 +194,7 @@ class TestStoryPolicies:
         # "thanks" is a story of its own that starts the conversation: exact memoization cannot
         # match after three turns; the suffix look-up (our TEDPolicy stand-in) does
         assert _say(p, "/thank") == ["utter_noworries"]
-        lookup = p.policies.policies[3].lookup  # type: ignore[attr-defined]
+        lookup = next(x for x in p.policies.policies if x.name == "MemoizationPolicy").lookup  # type: ignore[attr-defined]
         history = lookup.history(p.load("c1"))[:-2]  # the states when utter_noworries was chosen
         assert history[-1].intent == "thank" and history[-1].prev_action == "action_listen"
         assert lookup.recall(history) is None and lookup.recall_suffix(history) == "utter_noworries"

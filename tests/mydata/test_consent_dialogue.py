@@ -384,19 +384,25 @@ def test_no_personal_data_in_messages_events_or_logs(make_chat: Any, connector: 
 
 
 def test_unclear_rule_lists_cover_the_domain() -> None:
-    """Every intent except the clear answers must lead somewhere after the offer (ask again, then drop)."""
+    """Every intent except the clear answers must lead somewhere after the offer (ask again, then drop); a question
+    is answered and the offer asked again."""
     project = load_project(REPO_INTENTS)
-    # clear answers, plus the intents the system triggers itself (the provider's callback, a pushed benefit alert):
-    # they are not the citizen's answer and have rules of their own
     clear = {"affirm", "deny", "cancel", "goodbye", "use_mydata", "human_handoff", "mydata_granted", "mydata_denied",
-             "alerts_new"}
+             "alerts_new"}  # the last three: external events only (trigger_intent), never the citizen's answer
+    questions = {"ask_service_info", "check_eligibility"}  # answered, then the offer is asked again (a digression)
     for rule_name in ("Anything but a clear answer to the MyData offer is asked once more",
                       "Still no clear answer drops the MyData request"):
         rule = next(r for r in project.rules if r.name == rule_name)
         step = rule.steps[1]
         assert isinstance(step, OrStep)
         listed = {a.intent for a in step.alternatives if isinstance(a, IntentStep)}
-        assert listed == (set(project.domain.intents) - clear) | {"nlu_fallback"}, rule_name
+        assert listed == (set(project.domain.intents) - clear - questions) | {"nlu_fallback"}, rule_name
+    for rule_name in ("A question right after the MyData offer is answered, then the offer is asked again",
+                      "A question after asking again is answered, then asked again"):
+        rule = next(r for r in project.rules if r.name == rule_name)
+        step = rule.steps[1]
+        assert isinstance(step, OrStep)
+        assert {a.intent for a in step.alternatives if isinstance(a, IntentStep)} == questions, rule_name
 
 
 def test_link_points_next_to_the_callback() -> None:
