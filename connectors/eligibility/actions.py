@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from assistant.dialogue.executors import CollectingDispatcher
     from assistant.dialogue.sdk import ProtocolTracker, SdkAction
     from assistant.settings import Settings
-    from connectors.eligibility.client import EligibilityClient
+    from connectors.eligibility.client import EligibilityClient, LocalEligibilityClient
     from connectors.eligibility.evaluator import ServiceResult
+
+    EligibilityBackend = EligibilityClient | LocalEligibilityClient
 
 logger = logging.getLogger(__name__)
 
@@ -245,7 +247,7 @@ class ValidateEligibilityForm:
         max_questions: most questions in one run of the form over the whole catalogue.
     """
 
-    def __init__(self, client: EligibilityClient, max_questions: int) -> None:
+    def __init__(self, client: EligibilityBackend, max_questions: int) -> None:
         self.client = client
         self.max_questions = max_questions
 
@@ -304,7 +306,7 @@ class ActionCheckEligibility:
         client: the eligibility service's client.
     """
 
-    def __init__(self, client: EligibilityClient) -> None:
+    def __init__(self, client: EligibilityBackend) -> None:
         self.client = client
 
     def name(self) -> str:
@@ -508,11 +510,19 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
 
 
 def actions(settings: Settings) -> list[SdkAction]:
-    """The eligibility connector's actions, with one client of ``settings.eligibility_base_url``."""
-    from connectors.eligibility.client import EligibilityClient
+    """The eligibility connector's actions: over HTTP with one client of ``settings.eligibility_url`` when it is
+    configured, else in-process over the catalogue in ``settings.home`` (:class:`LocalEligibilityClient` of
+    :func:`~connectors.eligibility.service.shared_service`), as ``assistant eligibility check`` does: ``assistant
+    ask``/``chat`` run no server, and a default local address may have nothing, or another server, listening."""
+    from connectors.eligibility.client import EligibilityClient, LocalEligibilityClient
 
     from connectors.resilience import breaker_for
 
+    if not settings.eligibility_url:
+        from connectors.eligibility.service import shared_service
+
+        local = LocalEligibilityClient(shared_service(settings))
+        return [ValidateEligibilityForm(local, settings.eligibility_max_questions), ActionCheckEligibility(local)]
     client = EligibilityClient.from_settings(settings)
     # Planning is optional (without it the form just stops asking): one attempt, so a slow service costs one timeout.
     planner = EligibilityClient(client.base_url, settings.connector_timeout, 1,

@@ -204,9 +204,9 @@ class Evaluation:
             decided, missing = decided + conds, missing + miss
         return _NAMES[state], decided, missing
 
-    def counts(self) -> dict[str, int]:
-        """``{"eligible": n, "not_eligible": n, "unknown": n}`` over the whole catalogue."""
-        values = np.bincount(self.status, minlength=3)
+    def counts(self, rows: np.ndarray | None = None) -> dict[str, int]:
+        """``{"eligible": n, "not_eligible": n, "unknown": n}`` over ``rows`` (default: the whole catalogue)."""
+        values = np.bincount(self.status if rows is None else self.status[rows], minlength=3)
         return {_NAMES[i]: int(values[i]) for i in range(3)}
 
     def _group_explain(self, group: str, yrow: int, lo: int, hi: int, state: int) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
