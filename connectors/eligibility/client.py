@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -26,7 +26,7 @@ from connectors.eligibility.facts import Facts
 from connectors.resilience import ConnectorClient, ServerError, json_body
 
 if TYPE_CHECKING:
-    from connectors.eligibility.service import EligibilityService
+    from connectors.eligibility.service import EligibilityService, StatusName
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ class LocalEligibilityClient:
         bad = [s for s in statuses or () if s not in ("eligible", "not_eligible", "unknown")]
         if bad:
             raise InvalidInputError(f"unknown statuses {bad}: use eligible, not_eligible or unknown")
-        ev, results = self.service.run(facts, service_ids, statuses, allow_empty=True)  # type: ignore[arg-type]
+        ev, results = self.service.run(facts, service_ids, cast("list[StatusName] | None", statuses), allow_empty=True)
         rows = None if service_ids is None else ev.catalogue.rows(service_ids)
         return EligibilityReport(ev.catalogue.version, ev.counts(rows), results)
 
