@@ -148,3 +148,47 @@ def test_actions_with_url_use_http(tmp_path: Path, live: LiveServer) -> None:
     d = CollectingDispatcher()
     check.run(d, ProtocolTracker({"sender_id": "u", "slots": {"age": 4}}), {})
     assert "유아학비 지원" in str(d.messages[0].get("text"))
+
+
+# --- a named service the catalogue lacks (fresh-user report item 6) ----------------------------------------
+
+NAMED = Catalogue.from_records([
+    (_svc("EV", "에너지바우처"), {"JA0110": 65, "JA0111": 120}),
+    (_svc("KIDS", "유아학비 지원"), {"JA0110": 3, "JA0111": 5}),
+], version="named-1")
+
+
+def _activation(text: str) -> ProtocolTracker:
+    return ProtocolTracker({"sender_id": "m", "slots": {}, "latest_message": {"text": text, "intent": {"name": "check_eligibility"}},
+                            "events": [{"event": "user", "text": text}, {"event": "active_loop", "name": "eligibility_form"}]})
+
+
+@pytest.mark.parametrize(("text", "missing"), [
+    ("기초연금 받을 수 있나요?", "기초연금"),
+    ("아동수당 얼마 받을 수 있어요?", "아동수당"),
+    ("실업급여 받을 수 있을까요", "실업급여"),
+    ("에너지바우처 받을 수 있나요?", None),  # in the catalogue
+    ("제가 받을 수 있는 혜택이 뭐가 있나요?", None),  # no service named: the general questionnaire
+])
+def test_a_named_service_missing_from_the_catalogue_is_said_missing(text: str, missing: str | None) -> None:
+    import yaml
+
+    from connectors.eligibility.actions import named_missing_service
+
+    client = LocalEligibilityClient(EligibilityService(CatalogueSource.fixed(NAMED)))
+    assert named_missing_service(text, client) == missing
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "intents" / "domain.yml").read_text("utf-8"))
+    d = CollectingDispatcher()
+    events = ValidateEligibilityForm(client, 5).run(d, _activation(text), domain)
+    asked = [e["value"] for e in events if e.get("name") == "requested_slot"]
+    target = [e["value"] for e in events if e.get("name") == "eligibility_service_id"]
+    d2 = CollectingDispatcher()
+    ActionCheckEligibility(client).run(d2, _activation(text), domain)
+    if missing:
+        assert asked == [None] and target == [None]  # no questionnaire
+        assert [(m.get("response"), m.get("service_name")) for m in d2.messages] == [("utter_eligibility_not_in_catalogue", missing)]
+        assert missing in domain["responses"]["utter_eligibility_not_in_catalogue"][1]["text"].format(service_name=missing)
+    else:
+        assert [m.get("response") for m in d2.messages] != ["utter_eligibility_not_in_catalogue"]
+        if "에너지바우처" in text:
+            assert target == ["EV"]
