@@ -36,8 +36,10 @@ if TYPE_CHECKING:
     from assistant.dialogue.executors import CollectingDispatcher
     from assistant.dialogue.sdk import ProtocolTracker, SdkAction
     from assistant.settings import Settings
-    from connectors.eligibility.client import EligibilityClient
+    from connectors.eligibility.client import EligibilityClient, LocalEligibilityClient
     from connectors.eligibility.evaluator import ServiceResult
+
+    EligibilityBackend = EligibilityClient | LocalEligibilityClient
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +134,30 @@ CHILD_BELOW = 15
 def _implausible(slot: str, slots: Mapping[str, Any]) -> bool:
     age = slots.get("age")
     return slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW
+
+
+#: How a benefit's name ends (…연금, …수당, …급여, …바우처 …): a glossary term with one of these names a service.
+_SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금)$")
+
+
+def named_missing_service(text: str, client: EligibilityBackend) -> str | None:
+    """A well-known service the message names that the loaded catalogue does not have (fresh-user report item 6:
+    기초연금, 아동수당, 실업급여 are not in the 1,097-service snapshot), or ``None``.
+
+    The names are the Korean terms of the knowledge glossary (:func:`assistant.knowledge.glossary.default_glossary`)
+    that end like a benefit's name (:data:`_SERVICE_NAME_END`), longest first; one is missing when no catalogue
+    title is named in it (``client.find``). Our own small reader: the glossary is the one list of service names the
+    project keeps in both languages.
+    """
+    from assistant.knowledge.glossary import default_glossary
+
+    terms = sorted({t for ts in default_glossary().terms.values() for t in ts if len(t) >= 3 and _SERVICE_NAME_END.search(t)},
+                   key=len, reverse=True)
+    compact = re.sub(r"\s+", "", text)
+    for term in terms:
+        if term in compact:
+            return None if client.find(term, limit=1) else term
+    return None
 
 
 def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
@@ -270,7 +296,7 @@ class ValidateEligibilityForm:
         max_questions: most questions in one run of the form over the whole catalogue.
     """
 
-    def __init__(self, client: EligibilityClient, max_questions: int) -> None:
+    def __init__(self, client: EligibilityBackend, max_questions: int) -> None:
         self.client = client
         self.max_questions = max_questions
 
@@ -300,6 +326,9 @@ class ValidateEligibilityForm:
                 found = self.client.find(tracker.latest_text(), limit=1)
                 target = found[0]["service_id"] if found else None
                 events.append(slot_set(TARGET_SLOT, target))
+                if target is None and named_missing_service(tracker.latest_text(), self.client):
+                    # a service the catalogue lacks: no questionnaire; action_check_eligibility says so
+                    return [*events, slot_set("requested_slot", None)]
             report = self.client.check(conversation_facts(slots), [target] if target else None, ["eligible", "unknown"])
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
@@ -329,7 +358,7 @@ class ActionCheckEligibility:
         client: the eligibility service's client.
     """
 
-    def __init__(self, client: EligibilityClient) -> None:
+    def __init__(self, client: EligibilityBackend) -> None:
         self.client = client
 
     def name(self) -> str:
@@ -360,6 +389,11 @@ class ActionCheckEligibility:
         if sum(report.counts.values()) == 0:
             dispatcher.utter_message(response="utter_eligibility_no_catalogue")
             return []
+        if not target and _activated_this_turn(tracker)[0]:
+            missing_name = named_missing_service(tracker.latest_text(), self.client)
+            if missing_name:  # named, but not in the catalogue: say so rather than list other services as if asked
+                dispatcher.utter_message(response="utter_eligibility_not_in_catalogue", service_name=missing_name)
+                return []
         known = _describe_facts(facts, tracker.get_slot("beneficiary"), lang)
         if target:
             return self._one(dispatcher, report.results[0], known, lang)
@@ -533,11 +567,19 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
 
 
 def actions(settings: Settings) -> list[SdkAction]:
-    """The eligibility connector's actions, with one client of ``settings.eligibility_base_url``."""
-    from connectors.eligibility.client import EligibilityClient
+    """The eligibility connector's actions: over HTTP with one client of ``settings.eligibility_url`` when it is
+    configured, else in-process over the catalogue in ``settings.home`` (:class:`LocalEligibilityClient` of
+    :func:`~connectors.eligibility.service.shared_service`), as ``assistant eligibility check`` does: ``assistant
+    ask``/``chat`` run no server, and a default local address may have nothing, or another server, listening."""
+    from connectors.eligibility.client import EligibilityClient, LocalEligibilityClient
 
     from connectors.resilience import breaker_for
 
+    if not settings.eligibility_url:
+        from connectors.eligibility.service import shared_service
+
+        local = LocalEligibilityClient(shared_service(settings))
+        return [ValidateEligibilityForm(local, settings.eligibility_max_questions), ActionCheckEligibility(local)]
     client = EligibilityClient.from_settings(settings)
     # Planning is optional (without it the form just stops asking): one attempt, so a slow service costs one timeout.
     planner = EligibilityClient(client.base_url, settings.connector_timeout, 1,

@@ -31,10 +31,14 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
-from connectors.eligibility.regions_local import local_agency_area
-from connectors.eligibility.target_groups import groups_in
+from connectors.eligibility.regions_local import local_agency_area, title_area
+from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
 
 logger = logging.getLogger(__name__)
+
+
+#: The kinds of applicant a service may be limited to (``Catalogue.applicant`` numbers them from 1).
+APPLICANT_KINDS: tuple[ApplicantKind, ...] = ("organization", "business_or_organization")
 
 
 class UnknownServiceError(InvalidInputError, LookupError):
@@ -55,8 +59,11 @@ class ServiceInfo:
             (:func:`~connectors.eligibility.target_groups.groups_in`; not part of the citation).
         text_area: the area its 지원대상/선정기준 text limits it to (:func:`~connectors.eligibility.regions.text_area`,
             or for a local public enterprise or foundation the agency's own area where its text or title supports
-            it, :func:`~connectors.eligibility.regions_local.local_agency_area`); used for the region condition only
+            it, :func:`~connectors.eligibility.regions_local.local_agency_area`, or the area its title names,
+            :func:`~connectors.eligibility.regions_local.title_area`); used for the region condition only
             when the agency is not a local government.
+        applicant: the kind of applicant its 지원대상 text limits it to (``"organization"``,
+            ``"business_or_organization"``; :func:`~connectors.eligibility.target_groups.applicant_kind`), or ``None``.
     """
 
     service_id: str
@@ -66,6 +73,7 @@ class ServiceInfo:
     legal_basis: tuple[str, ...]
     target_groups: tuple[str, ...] = ()
     text_area: Area | None = None
+    applicant: ApplicantKind | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -107,6 +115,9 @@ class Catalogue:
         area_sigungu: ``bool[n]``, whether the area is one 시·군·구 (not a whole 시·도).
         area_from_text: ``bool[n]``, whether the area comes from the service's 지원대상/선정기준 text
             (``ServiceInfo.text_area``, used when the agency is not a local government) rather than its agency.
+        applicant: ``int8[n]``, 0 when a person may apply, else the position in :data:`APPLICANT_KINDS` + 1
+            (``ServiceInfo.applicant``: only an organisation, or a business or an organisation, applies); set only
+            where the JA codes open the individual pathway (elsewhere the codes already limit who applies).
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -175,6 +186,11 @@ class Catalogue:
         self.area_sido = np.full(n, -1, dtype=np.int16)
         self.area_sigungu = np.zeros(n, dtype=bool)
         self.area_from_text = np.zeros(n, dtype=bool)
+        # the text's applicant limits only services whose JA codes let a person in (the individual pathway);
+        # the others are already limited to businesses or organisations by their codes
+        self.applicant = np.asarray([0 if s.applicant is None else APPLICANT_KINDS.index(s.applicant) + 1 for s in services],
+                                    dtype=np.int8).reshape(n)
+        self.applicant[~present["individual"]] = 0
         for row, svc in enumerate(services):
             area = agency_area(svc.agency)
             if area is None and svc.text_area is not None:
@@ -236,8 +252,10 @@ class Catalogue:
                 continue
             laws = tuple(x.strip() for x in str(d.meta.get("legal_basis") or "").splitlines() if x.strip())
             text = "\n".join(sec.text for sec in d.sections if sec.name in ("지원대상", "선정기준"))
-            area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency)
-            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area), cond))
+            area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
+            target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
+            records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
+                                        applicant_kind(target)), cond))
         return cls.from_records(records, version)
 
     @classmethod
@@ -253,4 +271,4 @@ class Catalogue:
         return cls.from_documents(load_gov24(root), version=f"dir:{root.resolve()}|{stamp}")
 
 
-__all__ = ["CODES", "Catalogue", "ServiceInfo", "UnknownServiceError"]
+__all__ = ["APPLICANT_KINDS", "CODES", "Catalogue", "ServiceInfo", "UnknownServiceError"]

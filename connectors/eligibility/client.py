@@ -1,4 +1,5 @@
-"""The client the assistant uses to ask the eligibility service (embedded or an agency's) over HTTP.
+"""The clients the assistant uses to ask the eligibility service: over HTTP (an agency's, or one configured
+with ``ASSISTANT_ELIGIBILITY_URL``) or in-process (:class:`LocalEligibilityClient`, when no URL is configured).
 
 Every call has a timeout, bounded retries with exponential backoff (tenacity) on transport errors,
 timeouts and 5xx answers, and a circuit breaker shared by every client of the same URL
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -24,6 +25,9 @@ from connectors.eligibility.evaluator import Condition, ServiceResult
 from connectors.eligibility.facts import Facts
 from connectors.resilience import ConnectorClient, ServerError, json_body
 
+if TYPE_CHECKING:
+    from connectors.eligibility.service import EligibilityService, StatusName
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,7 +37,7 @@ class EligibilityReport:
 
     Attributes:
         catalogue_version: the catalogue the service evaluated.
-        counts: ``{"eligible", "not_eligible", "unknown"}`` over the whole catalogue.
+        counts: ``{"eligible", "not_eligible", "unknown"}`` over the services checked (``service_ids`` or the whole catalogue).
         results: one :class:`ServiceResult` per service returned.
     """
 
@@ -130,13 +134,7 @@ class EligibilityClient(ConnectorClient):
                 is open (:class:`~connectors.resilience.CircuitOpenError`).
             ConnectorError: the answer is not what the schema promises.
         """
-        if not isinstance(facts, Facts):
-            from pydantic import ValidationError
-
-            try:
-                facts = Facts.model_validate(dict(facts))
-            except ValidationError as e:
-                raise InvalidInputError(f"invalid facts: {_first_error(e)}") from e
+        facts = _as_facts(facts)
         body: dict[str, Any] = {"facts": facts.model_dump(exclude_none=True)}
         if service_ids is not None:
             body["service_ids"] = service_ids
@@ -147,6 +145,86 @@ class EligibilityClient(ConnectorClient):
             return EligibilityReport(str(out["catalogue_version"]), dict(out["counts"]), [_result(d) for d in out["results"]])
         except (KeyError, TypeError, AttributeError) as e:
             raise ConnectorError(f"eligibility service at {self.base_url} answered with an unexpected shape ({e!r})") from e
+
+
+class LocalEligibilityClient:
+    """The eligibility service called in-process, with :class:`EligibilityClient`'s interface (``find``, ``check``,
+    ``health``): what the actions use when no eligibility URL is configured, so ``assistant ask``/``chat`` (no server)
+    and ``assistant serve`` check over the catalogue in ``ASSISTANT_HOME`` without an HTTP hop to a default
+    address where nothing, or another server, may listen. Same answers as ``POST /check`` of
+    :func:`~connectors.eligibility.service.create_app` over the same service (no catalogue imported: an empty
+    report, as over HTTP).
+
+    Args:
+        service: the :class:`~connectors.eligibility.service.EligibilityService` (e.g.
+            :func:`~connectors.eligibility.service.shared_service` of the settings).
+
+    Example:
+        >>> from connectors.eligibility.catalogue import Catalogue, ServiceInfo
+        >>> from connectors.eligibility.service import CatalogueSource, EligibilityService
+        >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
+        >>> LocalEligibilityClient(EligibilityService(CatalogueSource.fixed(cat))).check({"sex": "female"}).counts
+        {'not_eligible': 0, 'unknown': 0, 'eligible': 1}
+    """
+
+    def __init__(self, service: EligibilityService) -> None:
+        self.service = service
+        self.base_url = f"in-process:{service.source.describe}"
+
+    def health(self) -> dict[str, Any]:
+        """``{"status", "services", "catalogue_version", "unmapped_codes"}`` as ``GET /health``.
+
+        Raises:
+            ModelNotFoundError: no catalogue imported.
+        """
+        cat = self.service.catalogue()
+        return {"status": "ok", "services": len(cat), "catalogue_version": cat.version, "unmapped_codes": cat.unmapped_codes}
+
+    def find(self, text: str, limit: int = 5) -> list[dict[str, str]]:
+        """Services named in ``text`` (``[{"service_id", "title"}]``, longest name first), as ``/services/find``."""
+        return self.service.find(text[:2000], limit)
+
+    def check(self, facts: Facts | Mapping[str, Any], service_ids: list[str] | None = None,
+              statuses: list[str] | None = None) -> EligibilityReport:
+        """As :meth:`EligibilityClient.check`, evaluated in this process.
+
+        Raises:
+            InvalidInputError: the facts are invalid, or a status is not a status name.
+            UnknownServiceError: a service id is not in the catalogue.
+            LoaderError: the catalogue's conditions are malformed.
+        """
+        facts = _as_facts(facts)
+        bad = [s for s in statuses or () if s not in ("eligible", "not_eligible", "unknown")]
+        if bad:
+            raise InvalidInputError(f"unknown statuses {bad}: use eligible, not_eligible or unknown")
+        ev, results = self.service.run(facts, service_ids, cast("list[StatusName] | None", statuses), allow_empty=True)
+        rows = None if service_ids is None else ev.catalogue.rows(service_ids)
+        return EligibilityReport(ev.catalogue.version, ev.counts(rows), results)
+
+    def close(self) -> None:
+        """Nothing to close (the interface of :class:`EligibilityClient`)."""
+
+    def __enter__(self) -> LocalEligibilityClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_facts(facts: Facts | Mapping[str, Any]) -> Facts:
+    """``facts`` as :class:`Facts` (a mapping is validated; unknown names are refused).
+
+    Raises:
+        InvalidInputError: the facts are invalid (the first error named).
+    """
+    if isinstance(facts, Facts):
+        return facts
+    from pydantic import ValidationError
+
+    try:
+        return Facts.model_validate(dict(facts))
+    except ValidationError as e:
+        raise InvalidInputError(f"invalid facts: {_first_error(e)}") from e
 
 
 def _first_error(e: Any) -> str:

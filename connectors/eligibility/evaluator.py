@@ -12,6 +12,13 @@ missing when the region is unknown (or only the 시·도 is known and the servic
 they match. Results name it as the condition ``REGION``. When the agency is not a local government, the
 area may come from the service's 지원대상/선정기준 text instead (``Catalogue.area_from_text``); the
 condition's meaning then says "지원대상 문구 기준" / "from the eligibility text".
+
+Applicant (not a JA code; :func:`~connectors.eligibility.target_groups.applicant_kind`): a service whose 지원대상
+names only organisations (or businesses and organisations) as who applies is another AND group common to every
+pathway, ``APPLICANT``: held when the person applies for an organisation (or runs a business, where businesses
+qualify), ``not_eligible`` when the facts rule that out (the conversation applies as a person), else ``unknown``
+with ``organization_type`` (and ``business_status``) missing. So a traditional market's product development or a
+group visit for 20 children is never listed as "eligible" for a person whatever their coded conditions say.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.catalogue import APPLICANT_KINDS, Catalogue
 from connectors.eligibility.codes import (
     AGE_FROM,
     AGE_MEANINGS,
@@ -34,7 +41,7 @@ from connectors.eligibility.codes import (
 )
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.regions import SIDO_INDEX, Area
-from connectors.eligibility.target_groups import Caution, cautions
+from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -107,6 +114,15 @@ _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
 _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요", "no coded conditions: read 지원대상/선정기준", "-")
 #: The code of the region condition in results (not a JA code).
 REGION = "REGION"
+#: The code of the applicant condition in results (not a JA code): only an organisation (or a business) applies.
+APPLICANT = "APPLICANT"
+_APPLICANT_CONDITIONS = {
+    "organization": Condition(APPLICANT, "신청 주체: 법인·단체·기관 (지원대상 문구 기준)",
+                              "applicant: an organisation (from the eligibility text)", "organization"),
+    "business_or_organization": Condition(APPLICANT, "신청 주체: 사업자·기업 또는 법인·단체 (지원대상 문구 기준)",
+                                          "applicant: a business or an organisation (from the eligibility text)",
+                                          "business_or_organization"),
+}
 
 
 def region_condition(area: Area, from_text: bool = False) -> Condition:
@@ -132,8 +148,8 @@ class Evaluation:
         status: ``int8[n]``: 0 not_eligible, 1 unknown, 2 eligible.
         conditions_status: ``int8[n]``: the status by the JA codes alone (before the region).
         groups: group name → ``int8[n]`` status of that group (2 where it does not restrict);
-            ``"age"`` and ``"region"`` too.
-        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway), region included.
+            ``"age"``, ``"region"`` and ``"applicant"`` too.
+        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway), region and applicant included.
     """
 
     def __init__(self, catalogue: Catalogue, facts: Facts) -> None:
@@ -172,8 +188,15 @@ class Evaluation:
         # same as AND-ing it inside each pathway
         region = self._region(cat, facts.area())
         self.groups["region"] = region
-        self.pathways = {p: np.minimum(v, region) for p, v in self._conditions_pathways.items()}
-        self.status = np.minimum(status, region)
+        applicant = np.full(len(cat), YES, dtype=np.int8)
+        self._applicant_missing: dict[int, tuple[str, ...]] = {}
+        for k, kind in enumerate(APPLICANT_KINDS, start=1):
+            fit, self._applicant_missing[k] = applicant_fit(kind, facts)
+            applicant[cat.applicant == k] = {"fits": YES, "unknown": UNKNOWN, "contradicts": NOT}[fit]
+        self.groups["applicant"] = applicant
+        extra = np.minimum(region, applicant)
+        self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
+        self.status = np.minimum(status, extra)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
 
     @staticmethod
@@ -190,11 +213,15 @@ class Evaluation:
         return np.where(restricted & ~same_sido, NOT, np.where(restricted, inside, YES)).astype(np.int8)
 
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
-                     area_id: int, rstate: int, from_text: bool = False
+                     area_id: int, rstate: int, from_text: bool = False, kind: int = 0, astate: int = 2
                      ) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
-        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``)."""
-        state = min(state0, rstate)
+        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``) and the
+        applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status)."""
+        state = min(state0, rstate, astate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
+        if kind and astate == state:
+            decided = decided + (_APPLICANT_CONDITIONS[APPLICANT_KINDS[kind - 1]],)
+            missing = missing + (self._applicant_missing[kind] if astate == UNKNOWN else ())
         if area_id >= 0 and rstate == state:
             key = ("region", area_id, rstate, from_text)
             if key not in self._cache:
@@ -204,9 +231,9 @@ class Evaluation:
             decided, missing = decided + conds, missing + miss
         return _NAMES[state], decided, missing
 
-    def counts(self) -> dict[str, int]:
-        """``{"eligible": n, "not_eligible": n, "unknown": n}`` over the whole catalogue."""
-        values = np.bincount(self.status, minlength=3)
+    def counts(self, rows: np.ndarray | None = None) -> dict[str, int]:
+        """``{"eligible": n, "not_eligible": n, "unknown": n}`` over ``rows`` (default: the whole catalogue)."""
+        values = np.bincount(self.status if rows is None else self.status[rows], minlength=3)
         return {_NAMES[i]: int(values[i]) for i in range(3)}
 
     def _group_explain(self, group: str, yrow: int, lo: int, hi: int, state: int) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
@@ -263,7 +290,8 @@ class Evaluation:
         explained = self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
                                   self.catalogue.unmapped.get(row, ()), nc[0])
         return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]),
-                                 bool(self.catalogue.area_from_text[row]))
+                                 bool(self.catalogue.area_from_text[row]), int(self.catalogue.applicant[row]),
+                                 int(self.groups["applicant"][row]))
 
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
@@ -282,15 +310,17 @@ class Evaluation:
             s: self._explain(y[k], lo[k], hi[k], st[k], g[k], r[k], ps[k], pr[k], unmapped.get(row, ()), nc[k])
             for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
         }
-        # the region part: one combination per distinct (signature, area) pair
-        pair = (sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows]
+        # the region and applicant part: one combination per distinct (signature, area, applicant) triple
+        pair = (((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows])
+                * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows])
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
         prow = rows[pfirst]
         combined = [
-            self._with_region(memo[s], s0, a, rs, t)
-            for s, s0, a, rs, t in zip(sig[pfirst].tolist(), self.conditions_status[prow].tolist(),
-                                       cat.area_id[prow].tolist(), self.groups["region"][prow].tolist(),
-                                       cat.area_from_text[prow].tolist(), strict=True)
+            self._with_region(memo[s], s0, a, rs, t, k, ast)
+            for s, s0, a, rs, t, k, ast in zip(sig[pfirst].tolist(), self.conditions_status[prow].tolist(),
+                                               cat.area_id[prow].tolist(), self.groups["region"][prow].tolist(),
+                                               cat.area_from_text[prow].tolist(), cat.applicant[prow].tolist(),
+                                               self.groups["applicant"][prow].tolist(), strict=True)
         ]
         services, sources = cat.services, cat.sources
         out = []
@@ -327,4 +357,4 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
     return Evaluation(catalogue, facts).results(rows)
 
 
-__all__ = ["BIT", "REGION", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate", "region_condition"]
+__all__ = ["APPLICANT", "BIT", "REGION", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate", "region_condition"]

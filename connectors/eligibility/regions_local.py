@@ -22,6 +22,12 @@ own area without naming it, read by hand over the 118 services of these agencies
 
 The area is the agency's locality (:func:`agency_locality`): the 시·도 its name starts with, and the 시·군·구 that
 follows or starts it, written in full (광진구) or as its stem (목포, 고양, 달성).
+
+A third case reads the title (:func:`title_area`): a service whose name starts with its agency's own 시·도 or
+시·군·구 as a word of its own ("경기도 의사상자 의료비 감면", "전북특별자치도 SOS 장학금") is that area's programme
+unless its text says otherwise (another 시·도 named; or, for a title listing alternative groups, a first item that
+does not itself start with the area: "아산시 생태곤충원 입장료 감면" names a facility, its reductions are for
+장애인 from anywhere, while "경기도 의사상자 등록자" qualifies the group by the area).
 """
 
 from __future__ import annotations
@@ -127,6 +133,51 @@ def local_agency_area(text: str, title: str, agency: str) -> Area | None:
             return Area(area.sido, None)  # "도내": the 시·도; "지역주민": an extent not given, the broader reading
         return area
     return None
+
+
+#: names a title may start with as a word of their own: official 시·도 names and the aliases that end in 시/도
+#: ("서울시", "강원도"); bare short forms are left out ("경기 살리기" is the economy, "경기 및 행사" a match).
+_TITLE_SIDO = sorted([*SIDO, *(a for a in SIDO_ALIASES if a.endswith(("시", "도")) and len(a) >= 3)], key=len, reverse=True)
+_TITLE_START = re.compile(rf"^(?P<sido>{'|'.join(map(re.escape, _TITLE_SIDO))})?\s*(?P<sgg>[가-힣]{{1,5}}(?:시|군|구))?\s")
+
+
+def title_area(text: str, title: str, agency: str) -> Area | None:
+    """The area a non-government local agency's service title starts with, when it is the agency's own (module docstring).
+
+    Args:
+        text: the 지원대상 and 선정기준 sections; title: 서비스명; agency: 소관기관명.
+
+    Returns:
+        The area the title names (its 시·도, or the 시·군·구 when named), or ``None``: a local government
+        (:func:`agency_area` decides), an agency without a locality (a national one: its title may name one
+        branch), a title that does not start with a region word, a region other than the agency's, a text
+        naming another 시·도, or an alternatives title whose first item does not start with the area.
+
+    Examples:
+        >>> title_area("○ 경기도 의사상자 등록자", "경기도 의사상자 의료비 감면", "경기도의료원")
+        Area(sido='경기도', sigungu=None)
+        >>> title_area("심한 장애로 등록된 장애인 아산시민", "아산시 생태곤충원 입장료 감면", "아산시시설관리공단") is None
+        True
+    """
+    if agency_area(agency) is not None:
+        return None
+    own = agency_locality(agency)
+    m = _TITLE_START.match(title.strip())
+    if own is None or m is None or not (m.group("sido") or m.group("sgg")):
+        return None
+    sido = SIDO_ALIASES.get(m.group("sido") or "", m.group("sido") or own.sido)
+    sgg = m.group("sgg")
+    if sido != own.sido or (sgg is not None and (sgg not in SIGUNGU.get(sido, ()) or own.sigungu not in (None, sgg))):
+        return None
+    if any(SIDO_ALIASES.get(x, x) != sido for x in _OTHER_SIDO.findall(text)):
+        return None  # the text names another 시·도: it says otherwise
+    area = Area(sido, sgg)
+    if _ALTERNATIVES_TITLE.search(title):
+        items = [i.strip() for i in _BULLET.split(text) if i.strip()]
+        named = m.group().strip()
+        if not items or not items[0].startswith(named):
+            return None
+    return area
 
 
 def _own_area_named(item: str, area: Area) -> Area | None:

@@ -4,7 +4,8 @@ Endpoints (relative to where it is mounted; ``assistant serve`` mounts it at ``/
 
 * ``POST /check`` ``{"facts": {...}, "service_ids": [...]?, "statuses": [...]?}`` →
   ``{"catalogue_version", "counts", "results": [{"service_id", "service_name", "status", "decided_by",
-  "missing", "sources"}]}``
+  "missing", "sources"}]}``; ``counts`` covers the services checked (``service_ids`` or the whole catalogue);
+  an unknown field is refused with 422.
 * ``GET /codes`` the JA code table (code, group, pathway, Korean and English meaning, fact).
 * ``GET /health`` ``{"status", "services", "catalogue_version", "unmapped_codes"}``.
 
@@ -25,7 +26,7 @@ import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.errors import AssistantError, InvalidInputError, ModelNotFoundError
 from assistant.settings import Settings
@@ -184,6 +185,21 @@ class EligibilityService:
         return [{"service_id": ids[t], "title": t} for t in matcher.find(text)[:limit]]
 
 
+_SHARED: dict[tuple[str, str], EligibilityService] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_service(settings: Settings) -> EligibilityService:
+    """The one :class:`EligibilityService` over the catalogue in ``settings.home`` in this process: the embedded
+    HTTP app (:func:`create_app`) and the in-process client of the actions
+    (:class:`~connectors.eligibility.client.LocalEligibilityClient`) share it, so the catalogue is built once."""
+    key = (str(settings.home.resolve()), settings.db_url)
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = EligibilityService(CatalogueSource.from_home(settings))
+        return _SHARED[key]
+
+
 # --- HTTP schema ---------------------------------------------------------------------------------------
 
 
@@ -221,7 +237,9 @@ class ResultModel(BaseModel):
 
 
 class FindRequest(BaseModel):
-    """A message to look for service names in."""
+    """A message to look for service names in (unknown fields are refused with 422)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     text: str = Field(..., max_length=2000, description="the citizen's message")
     limit: int = Field(5, ge=1, le=50)
@@ -235,7 +253,10 @@ class FoundService(BaseModel):
 
 
 class CheckRequest(BaseModel):
-    """An eligibility check."""
+    """An eligibility check. Unknown fields are refused with 422 (a misspelt ``service_id`` must not silently
+    check the whole catalogue)."""
+
+    model_config = ConfigDict(extra="forbid")
 
     facts: Facts
     service_ids: list[str] | None = Field(None, description="only these 서비스ID (default: the whole catalogue)")
@@ -243,7 +264,8 @@ class CheckRequest(BaseModel):
 
 
 class CheckResponse(BaseModel):
-    """Results in catalogue order (or the order of ``service_ids``) and counts over the whole catalogue."""
+    """Results in catalogue order (or the order of ``service_ids``); counts over the services checked (the
+    requested ``service_ids``, else the whole catalogue), before the ``statuses`` filter."""
 
     catalogue_version: str
     counts: dict[str, int]
@@ -260,7 +282,7 @@ def create_app(settings: Settings | None = None, service: EligibilityService | N
     if service is None:
         from assistant.settings import get_settings
 
-        service = EligibilityService(CatalogueSource.from_home(settings or get_settings()))
+        service = shared_service(settings or get_settings())
     app = FastAPI(title="Eligibility (public-service catalogue coded conditions)", version="0.1.0",
                   description=__doc__)
     app.state.service = service
@@ -288,7 +310,8 @@ def create_app(settings: Settings | None = None, service: EligibilityService | N
     async def check(req: CheckRequest) -> Response:
         def run() -> bytes:
             ev, results = service.run(req.facts, req.service_ids, req.statuses, allow_empty=True)
-            body = {"catalogue_version": ev.catalogue.version, "counts": ev.counts(),
+            rows = None if req.service_ids is None else ev.catalogue.rows(req.service_ids)
+            body = {"catalogue_version": ev.catalogue.version, "counts": ev.counts(rows),
                     "results": [r.to_json() for r in results]}
             return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 

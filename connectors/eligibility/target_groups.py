@@ -161,4 +161,92 @@ def cautions(groups: tuple[str, ...], facts: Facts) -> tuple[Caution, ...]:
     return tuple(out)
 
 
-__all__ = ["BY_NAME", "GROUPS", "Caution", "TargetGroup", "cautions", "groups_in"]
+# --- who applies: a person, or only a business or an organisation ---------------------------------------
+
+#: Kinds of applicant a service's 지원대상 text limits it to (:func:`applicant_kind`).
+ApplicantKind = Literal["organization", "business_or_organization"]
+#: Bullets of the items of a list (○ …, ㅇ …, - …, 1. …) and line breaks.
+_ITEM_SPLIT = re.compile(r"(?:(?:^|\n)\s*(?:ㅇ|-|\d+\.)|[○■□•\n])\s*")
+_BRACKETS = re.compile(r"\([^()]*\)|（[^（）]*）|\[[^\[\]]*\]|<[^<>]*>")
+_TRAILER = re.compile(r"(?:[\s.,:;·ㆍ/\-]|들|등의|등|에\s*한함)+$")
+#: head nouns of an organisation (법인/시설/단체): only someone applying for one can apply.
+_ORG_HEAD = re.compile(r"(?:법인|단체|기관|시설|학교|어린이집|유치원|협회|조합|축협|농협|수협|상인회|상점가|시장|기구|센터)$")
+#: head nouns of a business (소상공인, 기업, 사업자): someone running a business may apply (``business_status``).
+_BUSINESS_HEAD = re.compile(r"(?:기업|업체|사업자|사업장|사업체|소상공인|자영업자|점포|가맹점|회사|중기업|소기업)$")
+#: words for a person in an item ("개인 또는 단체", "예술인 및 단체", "농업인, 농업법인", "일반 국민", "양식업자,
+#: 생산자단체"): a person may apply, so the item does not limit the applicant. Farms (농가, 농업경영체) are people
+#: here (the farming group); 사업자 is a business, 소상공인 and 법인 are not persons in this sense.
+_PERSON_IN_ITEM = re.compile(
+    r"개인(?!사업)|국민|주민|시민|도민|구민|군민|누구나|사람|일반인|(?<![가-힣])일반(?![가-힣])|가구|가정|학생|본인|"
+    r"청년|농가|어가|경영체|(?:농업|어업|임업|예술|장애|외국|고령|직장|민간|경제활동)인(?![가-힣])|"
+    r"[가-힣](?<!사업)자\s*(?:및|또는|이나|,|·|ㆍ)")
+
+
+def _head(item: str) -> str:
+    """The head noun of a 지원대상 item: Korean noun phrases end with their head (``"…희망하는 전통시장, 상점가 및
+    골목형상점가"`` → ``골목형상점가``), brackets and trailing 등/들 dropped."""
+    for _ in range(3):
+        item = _BRACKETS.sub("", item)
+    words = re.split(r"[\s,·ㆍ/]+", _TRAILER.sub("", item).strip())
+    return words[-1] if words else ""
+
+
+def applicant_kind(text: str) -> ApplicantKind | None:
+    """Whether a service's 지원대상 text names only businesses or organisations as who applies (issue #5: a
+    food-business certification or a traditional market's product development listed as "eligible" for a child).
+
+    Read conservatively, by item (bullets or lines; remark lines ``※ …``/``* …`` skipped): every item's head noun —
+    the last word, as Korean noun phrases end with their head — is an organisation (법인, 단체, 기관, 시설, 학교,
+    조합, 상인회, 상점가, 시장, 기구 …) or a business (기업, 업체, 사업자, 사업장, 소상공인, 점포 …), and no item names
+    a person (개인, 국민, 주민, 누구나, 학생, 청년, 농가, a word ending in 인 like 예술인/농업인, or one in 자 in a list).
+    The catalogue's 사용자구분 is no help here: it says "개인" for most of these services, and its JA codes
+    code a person's age and sex on them.
+
+    Returns:
+        ``"organization"`` (every head an organisation: only someone applying for one), ``"business_or_organization"``
+        (a business head too: someone running a business may apply), or ``None`` (a person may apply; not read).
+
+    Example:
+        >>> applicant_kind("○ 보호자를 동반한 4세~9세 어린이 단체(20명이상 30명 이하)")
+        'organization'
+        >>> applicant_kind("○ HACCP 인증 및 희망업체 ○ HACCP에 관심이 있는 일반 국민들") is None
+        True
+    """
+    items = [i.strip() for i in _ITEM_SPLIT.split(_REMARK.sub("", text)) if i.strip()]
+    if not items:
+        return None
+    business = False
+    for item in items:
+        head = _head(item)
+        if _PERSON_IN_ITEM.search(item):
+            return None
+        if _BUSINESS_HEAD.search(head):
+            business = True
+        elif not _ORG_HEAD.search(head):
+            return None
+    return "business_or_organization" if business else "organization"
+
+
+def applicant_fit(kind: ApplicantKind, facts: Facts) -> tuple[Fit, tuple[str, ...]]:
+    """How a person's facts fit a service limited to ``kind`` of applicant, and the facts still open.
+
+    Fits when applying for an organisation (``organization_type`` other than ``none``) or, for
+    ``business_or_organization``, when running or starting a business (``business_status`` other than ``none``);
+    contradicts when the facts rule both out (the conversation applies as a person: ``organization_type`` is
+    ``none``); else unknown, missing those facts.
+
+    Example:
+        >>> applicant_fit("organization", Facts(organization_type="none")), applicant_fit("business_or_organization", Facts())
+        (('contradicts', ()), ('unknown', ('business_status', 'organization_type')))
+    """
+    if facts.organization_type not in (None, "none"):
+        return "fits", ()
+    if kind == "business_or_organization" and facts.business_status not in (None, "none"):
+        return "fits", ()
+    missing = tuple(n for n, v, used in (("business_status", facts.business_status, kind == "business_or_organization"),
+                                         ("organization_type", facts.organization_type, True)) if used and v is None)
+    return ("unknown" if missing else "contradicts"), missing
+
+
+__all__ = ["BY_NAME", "GROUPS", "ApplicantKind", "Caution", "TargetGroup", "applicant_fit", "applicant_kind", "cautions",
+           "groups_in"]

@@ -94,7 +94,7 @@ LABELS = {
     HOUSEHOLD: ("가구원 구성(관계·나이·성별)", "household members (relation, age and sex)"),
 }
 STATUS = {"pending": ("동의 대기", "waiting for your approval"), "active": ("동의 중", "active"),
-          "revoked": ("철회됨", "withdrawn"), "expired": ("만료됨", "expired")}
+          "revoked": ("철회됨", "withdrawn"), "expired": ("만료됨", "expired"), "declined": ("동의하지 않음", "declined")}
 
 
 def _en(tracker: ProtocolTracker) -> bool:
@@ -149,13 +149,14 @@ class MyDataDialogue:
         return [slot_set(RESUME, None)] if form else []
 
     def withdraw_pending(self, tracker: ProtocolTracker) -> None:
-        """Withdraw the conversation's pending consent request (nothing was fetched under it)."""
+        """Decline the conversation's pending consent request (nothing was granted or fetched under it: recorded as
+        ``declined``, not as a withdrawn consent)."""
         cid = tracker.get_slot(PENDING)
         if not cid:
             return
         c = self.connector.store.get_consent(str(cid))
         if c is not None and c.citizen_ref == self.ref(tracker) and c.stored_status == "pending":
-            self.connector.revoke(c.id, actor="conversation")
+            self.connector.decline(c.id, actor="conversation")
 
     def consent_line(self, c: Consent, en: bool) -> str:
         """One consent for the citizen: records, purpose, status, until when (no personal data)."""
@@ -328,7 +329,9 @@ class ListConsents(_Action):
     action_name = "action_list_consents"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
-        consents = self.d.connector.list_consents(self.d.ref(tracker))
+        now = self.d.connector.clock()
+        # a request said no to was never a consent: not listed (neither as withdrawn)
+        consents = [c for c in self.d.connector.list_consents(self.d.ref(tracker)) if c.status(now) != "declined"]
         if not consents:
             dispatcher.utter_message(response="utter_mydata_no_consents")
             return []

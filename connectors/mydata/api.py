@@ -167,8 +167,11 @@ def create_flow_router(connector: MyDataConnector | Callable[[], MyDataConnector
         if t.consent_id != state:
             return _page(400, "MyData", _WRONG_STATE)
         if error or not code:
-            try:
-                c.revoke(t.consent_id, actor="citizen")
+            try:  # the citizen said no at the provider: a pending request is declined, not withdrawn
+                if c.get_consent(t.consent_id).stored_status == "pending":
+                    c.decline(t.consent_id, actor="citizen")
+                else:
+                    c.revoke(t.consent_id, actor="citizen")
             except UnknownConsentError:
                 return _page(400, "MyData", _BAD_LINK)
             replies = continue_conversation(t.sender_id, "mydata_denied")

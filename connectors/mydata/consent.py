@@ -317,7 +317,7 @@ class MyDataConnector:
             UnknownConsentError: no such consent.
         """
         c = self.get_consent(consent_id)
-        if c.stored_status == "revoked":
+        if c.stored_status in ("revoked", "declined"):  # already withdrawn, or never granted
             return Revocation(c, 0, False)
         deleted = self.store.revoke(c.id, self.clock())
         told = self._revoke_at_provider(c.access_token) if c.access_token else False
@@ -330,6 +330,21 @@ class MyDataConnector:
             except Exception as e:  # noqa: BLE001 - the revocation is done and its withdrawal notice is kept
                 logger.warning("after-revoke hook failed: %s", type(e).__name__, extra={"consent_id": c.id, "stage": "mydata"})
         return Revocation(revoked, deleted, told)
+
+    def decline(self, consent_id: str, actor: str | None = None) -> Consent:
+        """The citizen (or the provider) said no to a pending request: mark it ``declined``, audited as ``decline``.
+
+        Not a withdrawal: nothing was granted or fetched, so the consent list does not show it as withdrawn, the audit
+        has no ``revoke`` and no withdrawal notice goes to the task back end. A request no longer pending is left
+        as it is (declining twice, or after a grant, changes nothing: a granted consent is withdrawn with :meth:`revoke`).
+
+        Raises:
+            UnknownConsentError: no such consent.
+        """
+        c = self.get_consent(consent_id)
+        if self.store.decline(c.id):
+            self._audit(actor, "decline", "declined", c)
+        return self.get_consent(c.id)
 
     def audit(self, consent_id: str | None = None, citizen_ref: str | None = None, limit: int = 1000) -> list[AuditEntry]:
         """Audit rows, oldest first (read-only)."""

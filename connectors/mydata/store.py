@@ -159,9 +159,10 @@ class Consent:
     token_expires_at: float | None = None
 
     def status(self, now: float) -> str:
-        """``pending``, ``active``, ``revoked`` or ``expired`` (``expires_at`` passed and not revoked) at ``now``."""
-        if self.stored_status == "revoked":
-            return "revoked"
+        """``pending``, ``active``, ``revoked``, ``declined`` (a request the citizen or the provider said no to: never
+        granted, so never withdrawn) or ``expired`` (``expires_at`` passed and not revoked or declined) at ``now``."""
+        if self.stored_status in ("revoked", "declined"):
+            return self.stored_status
         if now >= self.expires_at:
             return "expired"
         return self.stored_status
@@ -276,6 +277,17 @@ class ConsentStore:
                 status="revoked", revoked_at=at, access_token=None, token_expires_at=None))
             _add_notice(conn, consent_id, "revoked", at)
         return int(n)
+
+    def decline(self, consent_id: str) -> bool:
+        """Mark a pending request declined (nothing was fetched; no withdrawal notice: it was never granted).
+
+        Returns:
+            Whether it was pending (and is now declined).
+        """
+        with self._tx("declining a consent request") as conn:
+            n = conn.execute(update(consents).where((consents.c.id == consent_id) & (consents.c.status == "pending"))
+                             .values(status="declined", access_token=None, token_expires_at=None)).rowcount
+        return bool(n)
 
     # --- withdrawal notices (connectors/mydata/withdrawals.py) ---------------------------------------
 

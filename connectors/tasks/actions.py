@@ -214,6 +214,13 @@ def _listed_name(t: _Turn, service_id: str) -> str:
     return str(_listed(t, service_id).get("service_name") or service_id)
 
 
+def _example(title: str | None, language: str) -> str:
+    """The "(예: …)" part of the which-service prompt: a title of the loaded catalogue, or nothing without one."""
+    if not title:
+        return ""
+    return f' (for example: "I want to apply for {title}")' if language == "en" else f' (예: "{title} 신청할래요")'
+
+
 class PrepareApplication(_TaskAction):
     """``action_prepare_application``: the service, its checklist, and the yes/no question."""
 
@@ -255,7 +262,8 @@ class PrepareApplication(_TaskAction):
                         "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
                        for s in service[:MAX_BUTTONS]]
             # no candidates: "choose one below" would point at nothing
-            t.say("utter_task_ask_service" if buttons else "utter_task_ask_service_name", buttons=buttons)
+            t.say("utter_task_ask_service" if buttons else "utter_task_ask_service_name", buttons=buttons,
+                  example=_example(self.ctx.services.example(), t.language))
             return [slot_set(PENDING_SLOT, None)]
         try:
             with self.ctx.client_factory() as client:

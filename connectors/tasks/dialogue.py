@@ -11,6 +11,7 @@ import hashlib
 import logging
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -175,6 +176,7 @@ class ServiceNames:
         self._built_for: int | None = None
         self._matcher = ServiceTitleMatcher(())
         self._by_title: dict[str, list[ServiceRef]] = {}
+        self._example: tuple[int, str | None] | None = None
 
     def _catalogue(self) -> ChecklistSource | None:
         if self._source is None or isinstance(self._source, ChecklistSource):
@@ -190,6 +192,26 @@ class ServiceNames:
         except Exception as e:  # noqa: BLE001 - the catalogue cannot be read: ask which service instead
             logger.warning("service catalogue unavailable", extra={"stage": "action", "error": type(e).__name__})
             return {}
+
+    def example(self) -> str | None:
+        """A service title of the loaded catalogue to give as an example of naming a service (``None``: no catalogue).
+
+        Never a service the catalogue lacks (fresh-user report item 12: the prompt offered "기초연금 신청할래요",
+        which the 1,097-service snapshot does not have, and looped on its own example): the first title, shortest
+        first, that names exactly one service when said as "<title> 신청할래요".
+        """
+        docs = self.documents()
+        if self._example is not None and self._example[0] == id(docs):
+            return self._example[1]
+        counts = Counter(d.title for d in docs.values())
+        found: str | None = None
+        for title in sorted((t for t, n in counts.items() if n == 1 and t), key=lambda t: (len(t), t))[:200]:
+            refs = self.find(f"{title} 신청할래요")
+            if len(refs) == 1 and refs[0].name == title:
+                found = title
+                break
+        self._example = (id(docs), found)
+        return found
 
     def find(self, text: str) -> list[ServiceRef]:
         """The services whose title the text names (the longest title named; several if they share it)."""

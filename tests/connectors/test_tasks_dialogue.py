@@ -464,3 +464,31 @@ def test_an_unsure_yes_neither_submits_nor_cancels(conv: MessageProcessor, backe
     assert responses(say(conv, "👍")) == ["clear_yes"]
     assert responses(say(conv, "/deny")) == ["utter_task_not_cancelled"]
     assert backend.store.get(receipt).state == "submitted"
+
+
+def test_the_which_service_prompt_gives_an_example_from_the_loaded_catalogue(
+        conv: MessageProcessor, catalogue: list[Document]) -> None:
+    """Fresh-user report item 12: the prompt's example must be a service of the loaded catalogue (it was
+    "기초연금 신청할래요", which the snapshot lacks, so saying it asked the same question again)."""
+    import re
+
+    titles = {d.title: d.doc_id for d in catalogue}
+    assert "기초연금" not in titles  # the old example: not in the 1,097-service snapshot
+    for opening, language, pattern in (("신청할게요", "ko", r'\(예: "(.+) 신청할래요"\)'),
+                                       ("I want to apply for a benefit", "en", r'\(for example: "I want to apply for (.+)"\)')):
+        which = say(conv, opening, sender=f"ex-{language}")
+        assert responses(which) == ["utter_task_ask_service_name"] and which.language == language
+        m = re.search(pattern, text(which))
+        assert m is not None, text(which)
+        example = m.group(1)
+        assert example in titles and sum(d.title == example for d in catalogue) == 1
+        # saying the example as the prompt suggests shows that service's checklist
+        picked = say(conv, f"{example} 신청할래요", sender=f"ex-{language}")
+        assert responses(picked) == ["utter_task_checklist"] and slot(conv, "task_pending", f"ex-{language}")["service_id"] == titles[example]
+
+
+def test_no_example_without_a_catalogue() -> None:
+    from connectors.tasks.actions import _example
+    from connectors.tasks.dialogue import ServiceNames
+
+    assert ServiceNames(None).example() is None and _example(None, "ko") == "" and _example(None, "en") == ""

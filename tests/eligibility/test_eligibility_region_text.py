@@ -63,10 +63,12 @@ HAND_READ = {
 
 def test_catalogue_services_limited_by_their_text(gov24_catalogue: Catalogue) -> None:
     from test_eligibility_region_local import LOCAL_HAND_READ  # type: ignore[import-not-found]
+    from test_eligibility_title_applicant import TITLE_HAND_READ  # type: ignore[import-not-found]
 
     cat = gov24_catalogue
     got = {s.service_id: cat.areas[int(cat.area_id[i])] for i, s in enumerate(cat.services) if cat.area_from_text[i]}
-    assert got == {**HAND_READ, **LOCAL_HAND_READ}  # a named residence, or a local agency's own area
+    # a named residence, a local agency's own area, or the agency's own area its title starts with
+    assert got == {**HAND_READ, **LOCAL_HAND_READ, **TITLE_HAND_READ}
 
 
 def test_gyeongnam_loan_is_not_for_a_seongnam_resident(gov24_catalogue: Catalogue) -> None:

@@ -19,6 +19,7 @@ from connectors.eligibility.evaluator import Evaluation
 from connectors.eligibility.facts import Facts
 
 from elig_helpers import raw_rows  # type: ignore[import-not-found]
+from test_eligibility_title_applicant import APPLICANT_HAND_READ  # type: ignore[import-not-found]
 
 # Our own reading of the groups: code -> (fact, value that satisfies it). Income: a value inside the band.
 SEX = {"JA0101": "male", "JA0102": "female"}
@@ -55,12 +56,20 @@ def _home(listing: dict[str, Any]) -> tuple[str, str | None] | None:
 
 
 def _plan(row: dict[str, Any], listing: dict[str, Any], homes: list[tuple[str, str | None]],
-          text_home: tuple[str, str | None] | None = None) -> Plan:
+          text_home: tuple[str, str | None] | None = None, applicant: str | None = None) -> Plan:
     """:func:`_plan_codes` plus the region: the service's own area, broken by another 시·도 and, for a
     시·군·구 service, by another 시·군·구 of the same 시·도 (``homes``: every local area of the catalogue).
     ``text_home``: for a service of a non-local agency, the area its 지원대상 text limits it to (read by
-    ``text_area``; checked by hand in test_eligibility_region.py), broken by another 시·도."""
+    ``text_area``; checked by hand in test_eligibility_region.py), broken by another 시·도.
+    ``applicant``: the kind of applicant its 지원대상 names (hand read, test_eligibility_title_applicant.py); when
+    its codes let a person in, the satisfying person applies as one (an organisation, or a business running) and
+    applying as a person breaks it (APPLICANT)."""
     base, breaks = _plan_codes(row)
+    if applicant is not None and "sex" in base:  # the individual plan: codes that let a person in
+        # an organisation type its codes do not name, so that the individual pathway alone decides the codes
+        unnamed = next((v for c, v in ORG_TYPE.items() if c not in _yes(row, ORG_TYPE)), "institution")
+        base = {**base, **({"organization_type": unnamed} if applicant == "organization" else {"business_status": "operating"})}
+        breaks = [*breaks, ("applicant", {"organization_type": "none", "business_status": "none"}, {"APPLICANT"})]
     home = _home(listing)
     if home is None and text_home is not None:
         sido, sigungu = text_home
@@ -180,7 +189,7 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     text_homes = _text_homes(gov24_catalogue)
     for row in rows:
         sid = row["서비스ID"]
-        base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid))
+        base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid))
         status, _ = judge(base, sid)
         if status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
@@ -210,6 +219,7 @@ def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listing
     statuses = {s.service_id: ev.explain(i)[0] for i, s in enumerate(gov24_catalogue.services)}
     assert "not_eligible" not in statuses.values()
     for row in rows:
-        _base, breaks = _plan(row, listings[row["서비스ID"]], homes, text_homes.get(row["서비스ID"]))
+        _base, breaks = _plan(row, listings[row["서비스ID"]], homes, text_homes.get(row["서비스ID"]),
+                              APPLICANT_HAND_READ.get(row["서비스ID"]))
         expected = "unknown" if breaks else "eligible"
         assert statuses[row["서비스ID"]] == expected, row["서비스ID"]

@@ -191,7 +191,7 @@ class TestNoGrantWithoutAClearYes:
         reply = chat.say(no)
         assert "가져오지 않았어요" in reply[0].text
         assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
-        assert connector.get_consent(cid).status(T0) == "revoked" and chat.slot("mydata_pending_consent") is None
+        assert connector.get_consent(cid).status(T0) == "declined" and chat.slot("mydata_pending_consent") is None
         chat.say("/affirm")  # a later yes grants nothing
         assert chat.stats()["token_requests"] == 0 and "authorize" not in chat.texts[-1]
 
@@ -204,7 +204,7 @@ class TestNoGrantWithoutAClearYes:
         assert connector.get_consent(cid).status(T0) == "pending"
         dropped = chat.say("음...")
         assert "취소했어요" in dropped[0].text
-        assert connector.get_consent(cid).status(T0) == "revoked"
+        assert connector.get_consent(cid).status(T0) == "declined"
         chat.say("/affirm")
         assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
         assert not any("/mydata/authorize" in t for t in chat.texts)
@@ -222,7 +222,7 @@ class TestNoGrantWithoutAClearYes:
         assert "분명한 동의" in again[0].text and [b["payload"] for b in again[0].buttons] == ["/affirm", "/deny"]
         assert connector.get_consent(cid).status(T0) == "pending" and not any("/mydata/authorize" in t for t in chat.texts)
         dropped = chat.say("👍")
-        assert "취소했어요" in dropped[0].text and connector.get_consent(cid).status(T0) == "revoked"
+        assert "취소했어요" in dropped[0].text and connector.get_consent(cid).status(T0) == "declined"
         assert chat.stats()["token_requests"] == 0 and not any("/mydata/authorize" in t for t in chat.texts)
 
     def test_a_clear_yes_after_an_unsure_one_grants(self, make_chat: Any) -> None:
@@ -241,7 +241,38 @@ class TestNoGrantWithoutAClearYes:
         r = chat.authenticate(link[0].text, decision="deny")
         assert r.status_code == 200 and "가져오지 않았어요" in r.text
         assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
-        assert connector.get_consent(cid).status(T0) == "revoked"
+        assert connector.get_consent(cid).status(T0) == "declined"
+
+
+class TestDeclinedIsNotWithdrawn:
+    """Fresh-user report item 9: offers said no to (or left unclear) are not consents, so the list does not show
+    them as withdrawn and the audit has no ``revoke`` for them; only a granted consent withdrawn later is."""
+
+    def test_declined_offers_are_not_listed_nor_audited_as_revoked(self, make_chat: Any, connector: MyDataConnector) -> None:
+        chat = make_chat()
+        chat.say("마이데이터로 불러와 주세요")
+        first = chat.slot("mydata_pending_consent")
+        chat.say("아니요")  # declined
+        chat.say("마이데이터로 불러와 주세요")
+        second = chat.slot("mydata_pending_consent")
+        chat.say("글쎄요")
+        chat.say("음...")  # unclear twice: dropped
+        third = _offer_and_grant(chat)
+        assert len({first, second, third}) == 3
+        assert [connector.get_consent(c).status(T0) for c in (first, second, third)] == ["declined", "declined", "active"]
+        listing = chat.say("내가 동의한 거 보여줘")[0].text
+        lines = [ln for ln in listing.splitlines() if ln.startswith("- ")]
+        assert len(lines) == 1 and "동의 중" in lines[0] and "철회됨" not in listing
+        actions = [(e.consent_id, e.action, e.outcome) for e in connector.audit()]
+        assert (first, "decline", "declined") in actions and (second, "decline", "declined") in actions
+        assert not [a for a in actions if a[1] == "revoke"]
+        # revoking a declined request changes nothing; withdrawing the granted one is a revoke
+        assert connector.revoke(first).deleted_records == 0 and connector.get_consent(first).status(T0) == "declined"
+        chat.say("마이데이터 동의 철회할게요")
+        chat.say("/affirm")
+        revokes = [e.consent_id for e in connector.audit() if e.action == "revoke"]
+        assert revokes == [third]
+        assert "철회됨" in chat.say("내가 동의한 거 보여줘")[0].text
 
 
 class TestGrantAndFetch:
