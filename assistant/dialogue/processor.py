@@ -75,6 +75,13 @@ PII_ENTITIES = frozenset({"rrn", "phone-number"})
 #: Intents with a built-in action (Rasa's default rules).
 DEFAULT_INTENT_ACTIONS = {"restart": "action_restart", "session_start": "action_session_start"}
 _PAYLOAD = re.compile(r"^/([A-Za-z0-9_\-]+)(\{.*\})?\s*$", re.DOTALL)
+#: said first when a citizen types a resident registration, card or account number: the assistant never needs one
+#: (MyData brings records with consent), and a chat transcript is no place for it.
+_NUMBER_WARNING = {
+    "ko": "주민등록번호·카드번호·계좌번호는 채팅에 입력하지 마세요. 상담에 필요하지 않아요.",
+    "en": "Please don't type resident registration, card or account numbers in the chat: I never need them.",
+}
+_WARNED_KINDS = frozenset({"rrn", "card", "account"})
 _FAILED = {
     "ko": "죄송해요, 지금 답변을 드리는 중에 문제가 생겼어요. 잠시 후 다시 말씀해 주세요. 급하시면 정부민원안내콜센터(110)로 전화해 주세요.",
     "en": "Sorry, something went wrong while I was answering. Please try again in a moment, or call the Government Call Center on 110.",
@@ -280,6 +287,9 @@ class MessageProcessor:
         parse["language"] = language
         user = UserUttered(message.text, parse, message.channel, mid, metadata=dict(message.metadata or {}))
         tracker.update(user)
+        if not tracker.paused and _types_sensitive_number(message.text):
+            tracker.update(BotUttered(_NUMBER_WARNING.get(language, _NUMBER_WARNING["ko"]),
+                                      {"custom": {"response": "utter_pii_warning", "language": language}}))
         context = TurnContext(self.settings, self.domain, message.channel, language, vector, query=query, **self.context_defaults)
         tracker.update_with_events(extract_slots(tracker, self.domain, self.settings.form_digression_threshold))
         if self._language_slot(language) and tracker.get_slot("language") != language:
@@ -344,6 +354,13 @@ def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, An
     fresh = DialogueStateTracker.from_events(tracker.sender_id, tracker.events[:keep], slot_defs)
     fresh.stored_event_count = tracker.stored_event_count
     return fresh
+
+
+def _types_sensitive_number(text: str | None) -> bool:
+    """Whether ``text`` holds a resident registration, card or account number (:func:`assistant.nlu.pii.find_pii`)."""
+    from assistant.nlu.pii import find_pii
+
+    return bool(text) and any(s.kind in _WARNED_KINDS for s in find_pii(text or ""))
 
 
 def _message_id(message: UserMessage) -> str | None:

@@ -13,6 +13,11 @@ pipeline moves the probability of a negated action intent to its opposite
 ``negated_intent``. Boolean-fact entities (``BOOLEAN_ENTITIES``, e.g.
 ``resident``) take the value ``False`` inside a negation's scope
 ("주민이 아니에요") and ``True`` otherwise.
+
+Personal data: the intent classifier reads the message without its phone
+numbers, registration numbers, e-mails, account and card numbers and
+addresses (:func:`assistant.nlu.preprocess.without_personal_data`), in
+training and when parsing; the entity extractors read it as written.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
 from assistant.nlu.entities import EntityPipeline, EntityResult
 from assistant.nlu.language import detect_language
-from assistant.nlu.preprocess import condense
+from assistant.nlu.preprocess import condense, without_personal_data
 from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
 from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
@@ -151,7 +156,11 @@ class NluPipeline:
         tokenizer = tokenizer or KoreanTokenizer()
         t0 = time.perf_counter()
         clf = IntentClassifier(embedder)
-        stats: dict[str, Any] = dict(clf.train(examples))
+        # the classifier learns from what it will be given: the texts without personal data (entities are the
+        # entity pipeline's, which trains on the examples as written)
+        intent_examples = [dataclasses.replace(e, text=t, entities=()) if (t := without_personal_data(e.text)) != e.text else e
+                           for e in examples]
+        stats: dict[str, Any] = dict(clf.train(intent_examples))
         ents = EntityPipeline(tokenizer=tokenizer)
         stats["entity"] = ents.train(project.nlu)
         stats["seconds"] = time.perf_counter() - t0
@@ -184,7 +193,8 @@ class NluPipeline:
 
         Args:
             text: the message as the user wrote it (offsets of entities refer to it).
-            vector: its embedding if the caller has one.
+            vector: its embedding if the caller has one; when the text holds personal data the classifier
+                embeds the text without it instead (``ParsedMessage.vector`` stays this one).
             language: ``"ko"``/``"en"`` if known, else detected.
 
         Returns:
@@ -196,8 +206,14 @@ class NluPipeline:
         if vector is None:
             query = condense(clean, MAX_QUERY_CHARS) if len(clean) > MAX_QUERY_CHARS else clean
             vector = self.embedder.embed_queries([query or " "])[0]
+        intent_text, intent_vector = without_personal_data(clean), vector
+        if intent_text != clean:
+            query = condense(intent_text, MAX_QUERY_CHARS) if len(intent_text) > MAX_QUERY_CHARS else intent_text
+            intent_vector = self.embedder.embed_queries([query])[0]
         t1 = time.perf_counter()
-        nlu = self.classifier.parse(clean, vector, lang)
+        nlu = self.classifier.parse(intent_text, intent_vector, lang)
+        if intent_text != clean:
+            nlu = dataclasses.replace(nlu, text=clean)
         t2 = time.perf_counter()
         ents = self.entities.parse(text or "")
         t3 = time.perf_counter()
