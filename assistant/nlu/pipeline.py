@@ -156,10 +156,11 @@ class NluPipeline:
         tokenizer = tokenizer or KoreanTokenizer()
         t0 = time.perf_counter()
         clf = IntentClassifier(embedder)
-        # the classifier learns from what it will be given: the texts without personal data (entities are the
-        # entity pipeline's, which trains on the examples as written)
-        intent_examples = [dataclasses.replace(e, text=t, entities=()) if (t := without_personal_data(e.text)) != e.text else e
-                           for e in examples]
+        # the classifier learns from what it will be given: an example holding personal data also without it (a
+        # message with other words is classified so); the example as written stays for messages that are nothing
+        # but the data ("010-1234-5678" answering a question is still `inform`)
+        intent_examples = [*examples, *(dataclasses.replace(e, text=t, entities=()) for e in examples
+                                        if (t := without_personal_data(e.text)) != e.text)]
         stats: dict[str, Any] = dict(clf.train(intent_examples))
         ents = EntityPipeline(tokenizer=tokenizer)
         stats["entity"] = ents.train(project.nlu)
