@@ -233,6 +233,9 @@ class MessageProcessor:
         tracker.start_session_if_needed(self.session_config)
         context, user = self._log_user(tracker, message, mid, parse)
         turn_start = len(tracker.events)
+        if not tracker.paused and _types_sensitive_number(message.text):  # the turn's reply starts with the warning
+            tracker.update(BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
+                                      {"custom": {"response": "utter_pii_warning", "language": context.language}}))
         if not tracker.paused:
             try:
                 self._run_actions(tracker, context)
@@ -287,9 +290,6 @@ class MessageProcessor:
         parse["language"] = language
         user = UserUttered(message.text, parse, message.channel, mid, metadata=dict(message.metadata or {}))
         tracker.update(user)
-        if not tracker.paused and _types_sensitive_number(message.text):
-            tracker.update(BotUttered(_NUMBER_WARNING.get(language, _NUMBER_WARNING["ko"]),
-                                      {"custom": {"response": "utter_pii_warning", "language": language}}))
         context = TurnContext(self.settings, self.domain, message.channel, language, vector, query=query, **self.context_defaults)
         tracker.update_with_events(extract_slots(tracker, self.domain, self.settings.form_digression_threshold))
         if self._language_slot(language) and tracker.get_slot("language") != language:
