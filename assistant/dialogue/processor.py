@@ -233,9 +233,7 @@ class MessageProcessor:
         tracker.start_session_if_needed(self.session_config)
         context, user = self._log_user(tracker, message, mid, parse)
         turn_start = len(tracker.events)
-        if not tracker.paused and _types_sensitive_number(message.text):  # the turn's reply starts with the warning
-            tracker.update(BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
-                                      {"custom": {"response": "utter_pii_warning", "language": context.language}}))
+        warn = not tracker.paused and _types_sensitive_number(message.text)
         if not tracker.paused:
             try:
                 self._run_actions(tracker, context)
@@ -252,6 +250,10 @@ class MessageProcessor:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         extra = {"intent": user.intent, "language": context.language, "entities": reply_entities(user.text, user.entities)}
         messages = tuple(to_bot_message(e, extra) for e in tracker.events[turn_start:] if isinstance(e, BotUttered))
+        if warn:  # the reply starts with it; not a tracker event, so no policy or form takes it for the last question
+            warning = BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
+                                 {"custom": {"response": "utter_pii_warning", "language": context.language}})
+            messages = (to_bot_message(warning, extra), *messages)
         turn = Turn(messages, context.language, user.intent, tuple(e.to_json() for e in tracker.new_events()), False, error,
                     {"total": (time.perf_counter() - t0) * 1000})
         try:
