@@ -77,10 +77,13 @@ def without_personal_data(text: str) -> str:
     010-1234-5678이에요" → "제 전화번호는 이에요", still ``inform``). A message that is nothing but personal data
     ("010-1234-5678") is returned unchanged: its digits are all there is to read.
 
-    The classifier trains on each example holding personal data both as written and through this function.
-    Chosen on a table of 128 messages (8 questions × 8 personal-data sentences before and after, Korean and
-    English): same intent as without the data in 109 as written, 121 with each span replaced by a word for its
-    kind ("전화번호"), 126 with the spans deleted, 127 with the sentences dropped (tests/test_pii_intent.py).
+    The classifier trains on each example holding personal data both as written and through this function, and
+    :meth:`assistant.nlu.pipeline.NluPipeline.parse` keeps the surer of the two readings (a number can be the point:
+    "연락처 01098765432 로 주세요" is ``inform``). Chosen on a table of 128 messages (8 questions × 8 personal-data
+    sentences before and after, Korean and English; classifier alone): same intent as without the data in 109 as
+    written, 121 with each span replaced by a word for its kind ("전화번호"), 126 with the spans deleted, 127 with
+    the sentences dropped; tests/test_pii_intent.py checks 84 such messages. Bundled intents, 5-fold
+    cross-validation: accuracy 0.884 / macro F1 0.882 before and after.
 
     Args:
         text: the message, whitespace-normalised.
