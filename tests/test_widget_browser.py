@@ -379,3 +379,46 @@ def test_bot_text_is_rendered_as_text_and_unsafe_urls_are_not_links(page: Page) 
         page.keyboard.press("Enter")
     assert json.loads(request_info.value.post_data or "{}")["message"] == "/ask_service_info"
     expect(page.locator(".msg.user").last).to_contain_text("에너지바우처")
+
+
+def _type_and_wait(pg: Page, text: str) -> dict:
+    """Type ``text``, press Enter and wait until the turn is over (input enabled again); return the request body."""
+    pg.fill("#chat-input", text)
+    with pg.expect_request(lambda r: r.url.endswith(WEBHOOK_PATH) and r.method == "POST") as request_info:
+        pg.press("#chat-input", "Enter")
+    expect(pg.locator("#chat-input")).to_have_value("", timeout=REPLY_TIMEOUT_MS)
+    expect(pg.locator("#chat-send")).to_be_enabled(timeout=REPLY_TIMEOUT_MS)
+    return json.loads(request_info.value.post_data or "{}")
+
+
+def test_handoff_silence_shows_a_calm_waiting_status(page: Page, server_url: str) -> None:
+    """Fresh-user report item 5: while a person has the conversation the bot is silent (the webhook answers []); the
+    widget says the message went to a counsellor instead of "no answer came back, rephrase", and after the
+    conversation is resumed an empty reply is again "no answer"."""
+    body = _ask(page, "상담원 연결해 주세요")
+    handoff = page.locator(".msg.bot").last.locator(".msg-text")
+    expect(handoff).to_contain_text("상담원에게 연결해 드릴게요")
+    bots = page.locator(".msg.bot").count()
+
+    for n, text in enumerate(["여보세요? 아직 기다려야 하나요?", "언제쯤 연결되나요?"], start=1):
+        _type_and_wait(page, text)
+        expect(page.locator(".msg.notice.handoff")).to_have_count(n, timeout=REPLY_TIMEOUT_MS)
+        expect(page.locator(".msg.notice.handoff").last).to_have_text("상담원에게 전달했어요. 답변을 기다리고 있어요.")
+    assert page.locator(".msg.bot").count() == bots  # the bot said nothing itself
+    assert "답변을 받지 못했어요" not in " ".join(page.locator(".msg.notice").all_inner_texts())
+
+    # the status survives a reload (same tab: same conversation)
+    page.reload()
+    page.wait_for_selector("#chat[data-ready='true']", state="attached")
+    _type_and_wait(page, "아직인가요?")
+    expect(page.locator(".msg.notice.handoff")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+
+    # the counsellor hands the conversation back: the assistant answers again and the handoff status is over
+    request = urllib.request.Request(f"{server_url}/conversations/{body['sender']}/resume", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local URL)
+        assert response.status == 200
+    _ask(page, "에너지바우처 신청 방법이 뭐예요?")
+    page.route("**" + WEBHOOK_PATH, lambda route: route.fulfill(status=200, content_type="application/json", body="[]"))
+    _type_and_wait(page, "테스트")
+    expect(page.locator(".msg.notice").last).to_have_text("답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.")
+    expect(page.locator(".msg.notice.handoff")).to_have_count(1)

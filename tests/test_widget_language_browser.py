@@ -141,3 +141,40 @@ def test_explicit_choice_goes_with_typed_text_only(chromium: Any) -> None:
     page.click("#lang-toggle")
     expect(page.locator(".msg.bot").first.locator(".visually-hidden").first).to_have_text("Assistant:")
     assert errors == []
+
+
+def test_interface_follows_the_conversation_language_once_answered(chromium: Any) -> None:
+    """Fresh-user report item 14: the labels followed only the browser's language (English labels around Korean
+    replies in an en-US browser). Without a toggle choice, the interface takes the latest reply's language, also
+    after a reload; a toggle choice still wins."""
+    server = FakeServer([EN_REPLY, KO_REPLY])
+    page, errors = _open(chromium, server)
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("#chat-input")).to_have_attribute("placeholder", "궁금한 정부 서비스를 물어보세요")
+
+    _type(page, server, "How do I apply for the energy voucher?")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#chat-input")).to_have_attribute("placeholder", "Ask about a government service")
+    expect(page.locator("#lang-toggle")).to_have_text("한국어")
+    expect(page.locator(".msg.welcome .msg-text")).to_contain_text("Hello!")
+
+    page.reload()
+    page.wait_for_selector("#chat[data-ready='true']", state="attached")
+    expect(page.locator("html")).to_have_attribute("lang", "en")  # the conversation is English
+
+    _type(page, server, "알겠어요")  # the conversation turns Korean: so does the interface
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    expect(page.locator("#chat-input")).to_have_attribute("placeholder", "궁금한 정부 서비스를 물어보세요")
+    assert all(b["metadata"] == {} for b in server.bodies)  # following a reply is no choice sent to the server
+    assert errors == []
+
+
+def test_toggle_choice_wins_over_the_reply_language(chromium: Any) -> None:
+    server = FakeServer([KO_REPLY])
+    page, errors = _open(chromium, server)
+    page.click("#lang-toggle")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    _type(page, server, "에너지바우처")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".msg.bot").last.locator(".visually-hidden").first).to_have_text("도우미:")
+    assert errors == []

@@ -75,6 +75,13 @@ PII_ENTITIES = frozenset({"rrn", "phone-number"})
 #: Intents with a built-in action (Rasa's default rules).
 DEFAULT_INTENT_ACTIONS = {"restart": "action_restart", "session_start": "action_session_start"}
 _PAYLOAD = re.compile(r"^/([A-Za-z0-9_\-]+)(\{.*\})?\s*$", re.DOTALL)
+#: said first when a citizen types a resident registration, card or account number: the assistant never needs one
+#: (MyData brings records with consent), and a chat transcript is no place for it.
+_NUMBER_WARNING = {
+    "ko": "주민등록번호·카드번호·계좌번호는 채팅에 입력하지 마세요. 상담에 필요하지 않아요.",
+    "en": "Please don't type resident registration, card or account numbers in the chat: I never need them.",
+}
+_WARNED_KINDS = frozenset({"rrn", "card", "account"})
 _FAILED = {
     "ko": "죄송해요, 지금 답변을 드리는 중에 문제가 생겼어요. 잠시 후 다시 말씀해 주세요. 급하시면 정부민원안내콜센터(110)로 전화해 주세요.",
     "en": "Sorry, something went wrong while I was answering. Please try again in a moment, or call the Government Call Center on 110.",
@@ -226,6 +233,7 @@ class MessageProcessor:
         tracker.start_session_if_needed(self.session_config)
         context, user = self._log_user(tracker, message, mid, parse)
         turn_start = len(tracker.events)
+        warn = not tracker.paused and _types_sensitive_number(message.text)
         if not tracker.paused:
             try:
                 self._run_actions(tracker, context)
@@ -242,6 +250,10 @@ class MessageProcessor:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         extra = {"intent": user.intent, "language": context.language, "entities": reply_entities(user.text, user.entities)}
         messages = tuple(to_bot_message(e, extra) for e in tracker.events[turn_start:] if isinstance(e, BotUttered))
+        if warn:  # the reply starts with it; not a tracker event, so no policy or form takes it for the last question
+            warning = BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
+                                 {"custom": {"response": "utter_pii_warning", "language": context.language}})
+            messages = (to_bot_message(warning, extra), *messages)
         turn = Turn(messages, context.language, user.intent, tuple(e.to_json() for e in tracker.new_events()), False, error,
                     {"total": (time.perf_counter() - t0) * 1000})
         try:
@@ -344,6 +356,13 @@ def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, An
     fresh = DialogueStateTracker.from_events(tracker.sender_id, tracker.events[:keep], slot_defs)
     fresh.stored_event_count = tracker.stored_event_count
     return fresh
+
+
+def _types_sensitive_number(text: str | None) -> bool:
+    """Whether ``text`` holds a resident registration, card or account number (:func:`assistant.nlu.pii.find_pii`)."""
+    from assistant.nlu.pii import find_pii
+
+    return bool(text) and any(s.kind in _WARNED_KINDS for s in find_pii(text or ""))
 
 
 def _message_id(message: UserMessage) -> str | None:

@@ -13,6 +13,11 @@ pipeline moves the probability of a negated action intent to its opposite
 ``negated_intent``. Boolean-fact entities (``BOOLEAN_ENTITIES``, e.g.
 ``resident``) take the value ``False`` inside a negation's scope
 ("주민이 아니에요") and ``True`` otherwise.
+
+Personal data: the intent classifier reads the message without its phone
+numbers, registration numbers, e-mails, account and card numbers and
+addresses (:func:`assistant.nlu.preprocess.without_personal_data`), in
+training and when parsing; the entity extractors read it as written.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResu
 from assistant.nlu.entities import EntityPipeline, EntityPipelineConfig, EntityResult
 from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
-from assistant.nlu.preprocess import condense
+from assistant.nlu.preprocess import condense, without_personal_data
 from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
 from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
@@ -170,7 +175,12 @@ class NluPipeline:
         tokenizer = tokenizer or KoreanTokenizer()
         t0 = time.perf_counter()
         clf = IntentClassifier(embedder)
-        stats: dict[str, Any] = dict(clf.train(examples))
+        # the classifier learns from what it will be given: an example holding personal data also without it (a
+        # message with other words is classified so); the example as written stays for messages that are nothing
+        # but the data ("010-1234-5678" answering a question is still `inform`)
+        intent_examples = [*examples, *(dataclasses.replace(e, text=t, entities=()) for e in examples
+                                        if (t := without_personal_data(e.text)) != e.text)]
+        stats: dict[str, Any] = dict(clf.train(intent_examples))
         ents = EntityPipeline(_entity_config(project), tokenizer=tokenizer)
         stats["entity"] = ents.train(project.nlu, project.domain.entities)
         stats["seconds"] = time.perf_counter() - t0
@@ -203,7 +213,8 @@ class NluPipeline:
 
         Args:
             text: the message as the user wrote it (offsets of entities refer to it).
-            vector: its embedding if the caller has one.
+            vector: its embedding if the caller has one; when the text holds personal data the classifier
+                embeds the text without it instead (``ParsedMessage.vector`` stays this one).
             language: ``"ko"``/``"en"`` if known, else detected.
 
         Returns:
@@ -215,8 +226,18 @@ class NluPipeline:
         if vector is None:
             query = condense(clean, MAX_QUERY_CHARS) if len(clean) > MAX_QUERY_CHARS else clean
             vector = self.embedder.embed_queries([query or " "])[0]
+        intent_text, intent_vector = without_personal_data(clean), vector
+        if intent_text != clean:
+            query = condense(intent_text, MAX_QUERY_CHARS) if len(intent_text) > MAX_QUERY_CHARS else intent_text
+            intent_vector = self.embedder.embed_queries([query])[0]
         t1 = time.perf_counter()
-        nlu = self.classifier.parse(clean, vector, lang)
+        nlu = self.classifier.parse(intent_text, intent_vector, lang)
+        if intent_text != clean:
+            # the surer of the two readings: without the data ("전화는 …이에요. 주거급여 받을 수 있나요?" →
+            # check_eligibility) or as written, where the number was the point ("연락처 01098765432 로 주세요" → inform
+            # 0.77; "연락처 로 주세요" alone reads as human_handoff 0.41)
+            as_written = self.classifier.parse(clean, vector, lang)
+            nlu = dataclasses.replace(nlu if nlu.intent.confidence >= as_written.intent.confidence else as_written, text=clean)
         t2 = time.perf_counter()
         ents = self.entities.parse(text or "")
         t3 = time.perf_counter()

@@ -9,11 +9,21 @@ repeated sentences, then keeps the LAST sentences that fit.
 Sentence boundaries are found with a regular expression rather than
 kiwipiepy's sentence splitter: only coarse boundaries are needed, and the
 regex is linear in the text on 100 KB inputs.
+
+Personal data and the intent: a phone number, resident registration number,
+e-mail, account or card number or street address says nothing about what the
+citizen wants, but sentence embeddings weigh it heavily ("전화는
+010-1234-5678이에요. 주거급여 받을 수 있나요?" read as ``inform`` 0.49,
+``check_eligibility`` 0.998 without the number). :func:`without_personal_data`
+gives the intent classifier the message without it, in training and at parse
+time alike.
 """
 
 from __future__ import annotations
 
 import re
+
+from assistant.nlu.pii import find_pii
 
 _SENT_END = re.compile(r"(?<=[.!?。？！])\s+|\n+")
 
@@ -57,3 +67,43 @@ def condense(text: str, limit: int) -> str:
     if distinct and distinct[0] not in kept and used + len(distinct[0]) + 1 <= limit:
         kept.append(distinct[0])
     return " ".join(reversed(kept))
+
+
+def without_personal_data(text: str) -> str:
+    """``text`` as the intent classifier should read it: personal data (:func:`assistant.nlu.pii.find_pii`) removed.
+
+    Sentences that hold personal data are dropped when another sentence remains ("전화는 010-1234-5678이에요.
+    주거급여 받을 수 있나요?" → "주거급여 받을 수 있나요?"); otherwise the spans alone are deleted ("제 전화번호는
+    010-1234-5678이에요" → "제 전화번호는 이에요", still ``inform``). A message that is nothing but personal data
+    ("010-1234-5678") is returned unchanged: its digits are all there is to read.
+
+    The classifier trains on each example holding personal data both as written and through this function, and
+    :meth:`assistant.nlu.pipeline.NluPipeline.parse` keeps the surer of the two readings (a number can be the point:
+    "연락처 01098765432 로 주세요" is ``inform``). Chosen on a table of 128 messages (8 questions × 8 personal-data
+    sentences before and after, Korean and English; classifier alone): same intent as without the data in 109 as
+    written, 121 with each span replaced by a word for its kind ("전화번호"), 126 with the spans deleted, 127 with
+    the sentences dropped; tests/test_pii_intent.py checks 84 such messages. Bundled intents, 5-fold
+    cross-validation: accuracy 0.884 / macro F1 0.882 before and after.
+
+    Args:
+        text: the message, whitespace-normalised.
+
+    Returns:
+        The text to classify; ``text`` itself when it holds no personal data.
+    """
+    spans = find_pii(text)
+    if not spans:
+        return text
+    sentences = [s.strip() for s in _SENT_END.split(text) if s and s.strip()]
+    if len(sentences) > 1:
+        kept = [s for s in sentences if not find_pii(s)]
+        if kept and any(ch.isalpha() for s in kept for ch in s):
+            return " ".join(kept)
+    parts: list[str] = []
+    pos = 0
+    for span in spans:
+        parts.append(text[pos : span.start])
+        pos = span.end
+    parts.append(text[pos:])
+    out = " ".join("".join(parts).split())
+    return out if any(ch.isalpha() for ch in out) else text

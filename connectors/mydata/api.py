@@ -105,8 +105,25 @@ def _ticket_error_lines(e: InvalidInputError) -> list[str]:
     return _EXPIRED if isinstance(e, ExpiredTicketError) else _BAD_LINK
 
 
+def _html_lines(text: str) -> str:
+    """One reply as HTML: its ``- item`` lines (the assistant's lists: fetched records, consents) as a ``<ul>``, other
+    lines as paragraphs; everything escaped."""
+    out: list[str] = []
+    items: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("- "):
+            items.append(f"<li>{escape(line[2:].strip())}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line.strip():
+            out.append(f"<p>{escape(line.strip())}</p>")
+    return "".join(out)
+
+
 def _page(status: int, title: str, lines: list[str]) -> HTMLResponse:
-    body = "".join(f"<p>{escape(x)}</p>" for x in lines)
+    body = "".join(_html_lines(x) for x in lines)
     return HTMLResponse(f"<!doctype html><html lang=ko><meta charset=utf-8><title>{escape(title)}</title>"
                         f"<h1>{escape(title)}</h1>{body}</html>", status_code=status, headers={"Cache-Control": "no-store"})
 

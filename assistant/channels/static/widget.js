@@ -56,6 +56,7 @@
       errorTimeout: '응답이 너무 오래 걸리고 있어요. 잠시 후 다시 시도해 주세요.',
       errorBadResponse: '서버 응답을 이해하지 못했어요. 잠시 후 다시 시도해 주세요.',
       noReply: '답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.',
+      handoffWaiting: '상담원에게 전달했어요. 답변을 기다리고 있어요.',
       retrying: '연결이 불안정해요. 다시 보내는 중이에요…'
     },
     en: {
@@ -81,6 +82,7 @@
       errorTimeout: 'The answer is taking too long. Please try again shortly.',
       errorBadResponse: 'The server sent a response that could not be read. Please try again shortly.',
       noReply: 'No answer came back. Please try rephrasing your question.',
+      handoffWaiting: 'Your message has been passed to a counsellor. Waiting for their reply.',
       retrying: 'The connection is unstable. Sending again…'
     }
   };
@@ -89,7 +91,11 @@
   var CURSOR_KEY = 'assistant.cursor';
   var INFLIGHT_KEY = 'assistant.inflight';  // the message being delivered: a reload redelivers it (same id)
   var INFLIGHT_MAX_AGE_MS = 600000;
-  var LANG_KEY = 'assistant.lang';
+  var LANG_KEY = 'assistant.lang';  // the citizen's explicit choice with the toggle
+  var REPLY_LANG_KEY = 'assistant.replyLang';  // the language of the assistant's latest reply
+  // set while the conversation is with a person (the handoff reply, custom.response 'utter_handoff'): the bot is
+  // silent (the webhook answers []) until the conversation is resumed, so an empty reply is expected then
+  var HANDOFF_KEY = 'assistant.handoff';
   var REQUEST_TIMEOUT_MS = 45000;    // one delivery attempt
   var TURN_DEADLINE_MS = 180000;     // a message, retries and holding follow-ups together
   var RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];  // network errors, timeouts, 429/502/504
@@ -166,8 +172,9 @@
     return value === 'en' ? 'en' : (value === 'ko' ? 'ko' : null);
   }
 
+  /** The toggle's choice; else the conversation's (its latest reply's) language; else the browser's. */
   function defaultLang() {
-    var stored = normaliseLang(storageGet(LANG_KEY));
+    var stored = normaliseLang(storageGet(LANG_KEY)) || normaliseLang(storageGet(REPLY_LANG_KEY));
     if (stored) return stored;
     var nav = (navigator.language || navigator.userLanguage || '').toLowerCase();
     return nav.indexOf('en') === 0 ? 'en' : 'ko';
@@ -411,6 +418,17 @@
     return count ? group : null;
   }
 
+  /**
+   * The interface speaks the conversation's language once the assistant has answered (an English conversation in a
+   * Korean browser gets English labels), unless the citizen chose a language with the toggle.
+   */
+  function followReplyLanguage(replyLang) {
+    if (!replyLang) return;
+    storageSet(REPLY_LANG_KEY, replyLang);
+    if (normaliseLang(storageGet(LANG_KEY))) return;
+    if (replyLang !== lang) applyLanguage(replyLang);
+  }
+
   function addBotMessage(message, extraClass) {
     if (!message || typeof message !== 'object') return null;
     var custom = message.custom && typeof message.custom === 'object' ? message.custom : {};
@@ -424,6 +442,7 @@
     if (custom.pending === true) msg.classList.add('holding');
     if (extraClass) msg.classList.add(extraClass);
     var msgLang = normaliseLang(custom.language);
+    followReplyLanguage(msgLang);
     msg.appendChild(speaker('bot', msgLang));
     if (text) {
       var body = linkedText('msg-text', text);
@@ -568,9 +587,15 @@
         }
         var shown = 0;
         for (var i = 0; i < body.length; i++) {
-          if (addBotMessage(body[i])) shown++;
+          if (addBotMessage(body[i])) {
+            shown++;
+            var c = body[i].custom;
+            if (c && c.response === 'utter_handoff') storageSet(HANDOFF_KEY, '1');
+            else storageRemove(HANDOFF_KEY);  // the assistant speaks again: the conversation was resumed
+          }
         }
-        if (!shown) addNotice('noReply', 'notice');
+        if (!shown && storageGet(HANDOFF_KEY)) addNotice('handoffWaiting', 'notice handoff');
+        else if (!shown) addNotice('noReply', 'notice');
       }, function (err) {
         if (retries < RETRY_DELAYS_MS.length) {
           if (!retryNotice) retryNotice = addNotice('retrying', 'notice retrying');
