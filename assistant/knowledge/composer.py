@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.knowledge.documents import Chunk
+from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.retriever import RetrievalResult
@@ -196,6 +198,7 @@ class AnswerComposer:
             doc_chunks.setdefault(c.doc_id, []).append(c)
         self._doc_chunks = doc_chunks
         self._doc_terms: dict[str, frozenset[str]] = {}
+        self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
         self.index = index
 
     def _follow(self, result: RetrievalResult) -> None:
@@ -266,6 +269,16 @@ class AnswerComposer:
         options = [top.doc, *top.alternates]
         return min(options, key=lambda d: (d.language != result.language, d.source != "gov24", options.index(d)))
 
+    def missing_service(self, query: str) -> str | None:
+        """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`) that no document title of
+        the index holds under that name or a synonym, or ``None``: the answer must then say so rather than present a
+        related service as the one asked about ("실업급여 신청 방법" answered with 조기재취업수당)."""
+        named = default_glossary().named_service(query)
+        if named is None:
+            return None
+        name, synonyms = named
+        return None if any(n in t for n in synonyms for t in self._titles) else name
+
     def run(self, result: RetrievalResult, p_oos: float = 0.0) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True)."""
         score, signals = self.answerability(result, p_oos)
@@ -293,6 +306,9 @@ class AnswerComposer:
                 lines.append("(Quoted from the official Korean service catalogue.)")
         else:
             lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + " 안내예요."]
+        if (missing := self.missing_service(result.query)) is not None:
+            lines.insert(0, f"I have no service called '{missing}' in my documents; this is a related one." if lang == "en"
+                         else f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.")
         for aspect, _name, text in parts:
             lines.append(f"\n[{head[aspect]}]\n{text}")
         updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""

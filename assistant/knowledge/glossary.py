@@ -21,6 +21,8 @@ from assistant.errors import InvalidConfigError
 DEFAULT_GLOSSARY = Path(__file__).resolve().parent / "glossary_en_ko.yaml"
 MAX_PHRASE_WORDS = 4
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+#: how the Korean name of a benefit ends (기초연금, 아동수당, 실업급여, 에너지바우처, 근로장려금 …)
+SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금)$")
 
 
 class Glossary:
@@ -69,6 +71,43 @@ class Glossary:
             else:
                 i += 1
         return found
+
+    def named_service(self, text: str) -> tuple[str, frozenset[str]] | None:
+        """The benefit the message names by a glossary name, or ``None``.
+
+        Korean names (terms of at least 3 characters ending like a benefit, :data:`SERVICE_NAME_END`) are found in
+        ``text`` without spaces, longest first; English phrases through :meth:`matches`. Returns ``(the name as
+        written or its first Korean term, every Korean benefit name the glossary gives with it)``: the synonyms
+        (실업급여 comes with 구직급여), so a caller can tell whether its documents have the benefit under any name.
+
+        Example:
+            >>> g = Glossary({"unemployment benefit": ["구직급여", "실업급여"]})
+            >>> g.named_service("실업급여 신청 방법")
+            ('실업급여', frozenset({'구직급여', '실업급여'}))
+            >>> g.named_service("How do I get unemployment benefit?")[0]
+            '구직급여'
+        """
+        groups = self._service_groups()
+        compact = re.sub(r"\s+", "", text)
+        for name in sorted(groups, key=len, reverse=True):
+            if name in compact:
+                return name, groups[name]
+        for _phrase, korean in self.matches(text):
+            names = [t for t in korean if t in groups]
+            if names:
+                return names[0], frozenset().union(*(groups[n] for n in names))
+        return None
+
+    def _service_groups(self) -> dict[str, frozenset[str]]:
+        """``{Korean benefit name: the benefit names of every glossary entry that holds it}``."""
+        if not hasattr(self, "_groups"):
+            groups: dict[str, set[str]] = {}
+            for korean in self.terms.values():
+                names = {t for t in korean if len(t) >= 3 and SERVICE_NAME_END.search(t)}
+                for n in names:
+                    groups.setdefault(n, set()).update(names)
+            self._groups = {k: frozenset(v) for k, v in groups.items()}
+        return self._groups
 
     def translate(self, text: str) -> list[str]:
         """Korean terms for the English words and phrases of ``text``, in order, without repeats."""

@@ -137,27 +137,21 @@ def _implausible(slot: str, slots: Mapping[str, Any]) -> bool:
 
 
 #: How a benefit's name ends (…연금, …수당, …급여, …바우처 …): a glossary term with one of these names a service.
-_SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금)$")
-
-
 def named_missing_service(text: str, client: EligibilityBackend) -> str | None:
     """A well-known service the message names that the loaded catalogue does not have (fresh-user report item 6:
     기초연금, 아동수당, 실업급여 are not in the 1,097-service snapshot), or ``None``.
 
-    The names are the Korean terms of the knowledge glossary (:func:`assistant.knowledge.glossary.default_glossary`)
-    that end like a benefit's name (:data:`_SERVICE_NAME_END`), longest first; one is missing when no catalogue
-    title is named in it (``client.find``). Our own small reader: the glossary is the one list of service names the
-    project keeps in both languages.
+    The names come from the knowledge glossary (:meth:`assistant.knowledge.glossary.Glossary.named_service`: the one
+    list of service names the project keeps in both languages); the service is missing when no catalogue title holds
+    the name or any of its synonyms (``client.find``).
     """
     from assistant.knowledge.glossary import default_glossary
 
-    terms = sorted({t for ts in default_glossary().terms.values() for t in ts if len(t) >= 3 and _SERVICE_NAME_END.search(t)},
-                   key=len, reverse=True)
-    compact = re.sub(r"\s+", "", text)
-    for term in terms:
-        if term in compact:
-            return None if client.find(term, limit=1) else term
-    return None
+    named = default_glossary().named_service(text)
+    if named is None:
+        return None
+    name, synonyms = named
+    return None if any(client.find(n, limit=1) for n in sorted(synonyms)) else name
 
 
 def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
@@ -326,9 +320,10 @@ class ValidateEligibilityForm:
                 found = self.client.find(tracker.latest_text(), limit=1)
                 target = found[0]["service_id"] if found else None
                 events.append(slot_set(TARGET_SLOT, target))
-                if target is None and named_missing_service(tracker.latest_text(), self.client):
-                    # a service the catalogue lacks: no questionnaire; action_check_eligibility says so
-                    return [*events, slot_set("requested_slot", None)]
+                if target is None and (missing := named_missing_service(tracker.latest_text(), self.client)):
+                    # a service the catalogue lacks: say so, then look for what the catalogue has (the general
+                    # questionnaire), rather than list other services later as if they were the one asked about
+                    dispatcher.utter_message(response="utter_eligibility_not_in_catalogue_other", service_name=missing)
             report = self.client.check(conversation_facts(slots), [target] if target else None, ["eligible", "unknown"])
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
@@ -389,11 +384,6 @@ class ActionCheckEligibility:
         if sum(report.counts.values()) == 0:
             dispatcher.utter_message(response="utter_eligibility_no_catalogue")
             return []
-        if not target and _activated_this_turn(tracker)[0]:
-            missing_name = named_missing_service(tracker.latest_text(), self.client)
-            if missing_name:  # named, but not in the catalogue: say so rather than list other services as if asked
-                dispatcher.utter_message(response="utter_eligibility_not_in_catalogue", service_name=missing_name)
-                return []
         known = _describe_facts(facts, tracker.get_slot("beneficiary"), lang)
         if target:
             return self._one(dispatcher, report.results[0], known, lang)

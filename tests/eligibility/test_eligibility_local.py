@@ -184,11 +184,12 @@ def test_a_named_service_missing_from_the_catalogue_is_said_missing(text: str, m
     target = [e["value"] for e in events if e.get("name") == "eligibility_service_id"]
     d2 = CollectingDispatcher()
     ActionCheckEligibility(client).run(d2, _activation(text), domain)
-    if missing:
-        assert asked == [None] and target == [None]  # no questionnaire
-        assert [(m.get("response"), m.get("service_name")) for m in d2.messages] == [("utter_eligibility_not_in_catalogue", missing)]
-        assert missing in domain["responses"]["utter_eligibility_not_in_catalogue"][1]["text"].format(service_name=missing)
+    said = [(m.get("response"), m.get("service_name")) for m in d.messages]
+    if missing:  # said first, then the general questionnaire goes on (no service targeted)
+        assert said[0] == ("utter_eligibility_not_in_catalogue_other", missing)
+        assert target == [None] and asked and asked[-1] is not None
+        assert missing in domain["responses"]["utter_eligibility_not_in_catalogue_other"][1]["text"].format(service_name=missing)
     else:
-        assert [m.get("response") for m in d2.messages] != ["utter_eligibility_not_in_catalogue"]
+        assert all(r != "utter_eligibility_not_in_catalogue_other" for r, _ in said)
         if "에너지바우처" in text:
             assert target == ["EV"]

@@ -1,0 +1,57 @@
+"""A question naming a benefit that no document holds (under that name or a glossary synonym) is answered with a
+related service only after saying the named one is not in the documents (fresh-user report: "실업급여 신청 방법" was
+answered with 조기재취업수당 as if it were 실업급여). The bundled corpus has 조기재취업수당 but no 실업급여/구직급여."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.knowledge.glossary import Glossary
+
+GLOSSARY = Glossary({"unemployment benefit": ["구직급여", "실업급여"], "basic pension": ["기초연금"],
+                     "energy voucher": ["에너지바우처"], "heating": ["난방"]})
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("실업급여 신청 방법", "실업급여"),
+    ("실 업 급 여는 어떻게 받아요", "실업급여"),  # spaces inside the name
+    ("How do I apply for unemployment benefit?", "구직급여"),
+    ("기초연금이랑 에너지바우처 둘 다 되나요", "에너지바우처"),  # the longest name first
+    ("난방비 지원 있나요", None),  # 난방 is not a benefit's name
+    ("안녕하세요", None),
+])
+def test_named_service(text: str, name: str | None) -> None:
+    got = GLOSSARY.named_service(text)
+    assert (got[0] if got else None) == name
+    if name in ("실업급여", "구직급여"):
+        assert got is not None and got[1] == frozenset({"구직급여", "실업급여"})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "note"), [
+    ("실업급여 신청 방법", "'실업급여' 서비스는 제가 가진 자료에 없어요"),
+    ("How do I apply for unemployment benefits?", "I have no service called '구직급여' in my documents"),
+])
+def test_answer_says_the_named_service_is_missing(gov24_router, text: str, note: str) -> None:  # type: ignore[no-untyped-def]
+    """On the real catalogue (no 실업급여/구직급여 title): a related service may be answered, never as if it were the one."""
+    turn = gov24_router.handle(UserMessage("missing-svc", text, "rest", {}))
+    assert turn.answer is not None
+    if not turn.answer.abstained:
+        assert turn.answer.text.startswith(note), turn.answer.text[:200]
+        assert all("실업급여" not in c.title and "구직급여" not in c.title for c in turn.answer.citations)
+
+
+def test_the_composer_says_which_named_service_is_missing(bundled_router) -> None:  # type: ignore[no-untyped-def]
+    composer = bundled_router.composer
+    assert composer.missing_service("실업급여 신청 방법") == "실업급여"  # no 실업급여 / 구직급여 among the bundled titles
+    assert composer.missing_service("How do I get unemployment benefit?") == "구직급여"
+    assert composer.missing_service("에너지바우처 신청 방법") is None  # the bundled corpus has it
+    assert composer.missing_service("조기재취업수당 받고 싶어요") is None
+    assert composer.missing_service("오늘 날씨 어때요") is None
+
+
+def test_a_service_the_documents_have_gets_no_such_note(bundled_router) -> None:  # type: ignore[no-untyped-def]
+    turn = bundled_router.handle(UserMessage("missing-svc-2", "에너지바우처 신청 방법 알려주세요", "rest", {}))
+    assert turn.answer is not None and not turn.answer.abstained
+    assert "자료에 없어요" not in turn.answer.text and turn.answer.citations[0].title.replace(" ", "").startswith("에너지바우처")
