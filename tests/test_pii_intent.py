@@ -72,6 +72,8 @@ def test_a_message_giving_a_phone_number_is_still_inform(bundled_router, text: s
     ("제 주민번호는 900101-1234567입니다. 주거급여 받을 수 있나요?", True, "ko"),
     ("카드번호 4111-1111-1111-1111 입니다", True, "ko"),
     ("계좌는 110-123-456789예요", True, "ko"),
+    ("TK-20200101-00000000 조회해 주세요", False, "ko"),  # a receipt number shaped like an account number: no cue word
+    ("사건번호 2024-123-456789 처리 상황 알려주세요", False, "ko"),
     ("My resident number is 900101-1234567. Can I get housing benefit?", True, "en"),
     ("전화는 010-1234-5678이에요. 주거급여 받을 수 있나요?", False, "ko"),  # a phone number is asked for in handoffs
     ("주거급여 받을 수 있나요?", False, "ko"),

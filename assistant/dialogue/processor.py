@@ -82,6 +82,12 @@ _NUMBER_WARNING = {
     "en": "Please don't type resident registration, card or account numbers in the chat: I never need them.",
 }
 _WARNED_KINDS = frozenset({"rrn", "card", "account"})
+#: an ``account`` span (hyphenated digit groups) warns only beside a word for an account: the same shape is a
+#: receipt ("TK-20200101-00000000"), a case number or a date range, which a citizen is asked to type
+_ACCOUNT_CUE = re.compile(r"계좌|통장|입금|은행|account|bank", re.IGNORECASE)
+#: a number right after a letter code and a hyphen is a reference ("TK-20200101-00000000", a receipt whose digits
+#: happen to pass the card check): still masked at rest, but no warning
+_CODE_PREFIX = re.compile(r"(?<![A-Za-z])[A-Za-z]{1,5}-$")
 _FAILED = {
     "ko": "죄송해요, 지금 답변을 드리는 중에 문제가 생겼어요. 잠시 후 다시 말씀해 주세요. 급하시면 정부민원안내콜센터(110)로 전화해 주세요.",
     "en": "Sorry, something went wrong while I was answering. Please try again in a moment, or call the Government Call Center on 110.",
@@ -359,10 +365,14 @@ def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, An
 
 
 def _types_sensitive_number(text: str | None) -> bool:
-    """Whether ``text`` holds a resident registration, card or account number (:func:`assistant.nlu.pii.find_pii`)."""
+    """Whether ``text`` holds a resident registration, card or account number (:func:`assistant.nlu.pii.find_pii`;
+    an account number only beside a word for an account, :data:`_ACCOUNT_CUE`)."""
     from assistant.nlu.pii import find_pii
 
-    return bool(text) and any(s.kind in _WARNED_KINDS for s in find_pii(text or ""))
+    if not text:
+        return False
+    return any(s.kind in _WARNED_KINDS and (s.kind != "account" or _ACCOUNT_CUE.search(text))
+               and not _CODE_PREFIX.search(text, 0, s.start) for s in find_pii(text))
 
 
 def _message_id(message: UserMessage) -> str | None:
