@@ -315,22 +315,23 @@ class ValidateEligibilityForm:
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
         target = tracker.get_slot(TARGET_SLOT)
+        missing = None
         try:
             if activating:
                 found = self.client.find(tracker.latest_text(), limit=1)
                 target = found[0]["service_id"] if found else None
                 events.append(slot_set(TARGET_SLOT, target))
-                if target is None and (missing := named_missing_service(tracker.latest_text(), self.client)):
-                    # a service the catalogue lacks: say so, then look for what the catalogue has (the general
-                    # questionnaire), rather than list other services later as if they were the one asked about
-                    dispatcher.utter_message(response="utter_eligibility_not_in_catalogue_other", service_name=missing)
+                missing = named_missing_service(tracker.latest_text(), self.client) if target is None else None
             report = self.client.check(conversation_facts(slots), [target] if target else None, ["eligible", "unknown"])
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
                            extra={"conversation_id": tracker.sender_id, "stage": "action", "error": type(e).__name__})
             return [*events, slot_set(ERROR_SLOT, type(e).__name__), slot_set("requested_slot", None)]
-        if sum(report.counts.values()) == 0:  # no catalogue imported: nothing to ask for
+        if sum(report.counts.values()) == 0:  # no catalogue imported: nothing to ask for (and nothing is "missing")
             return [*events, slot_set("requested_slot", None)]
+        if missing:  # a service the catalogue lacks: say so, then look for what the catalogue has (the general
+            # questionnaire), rather than list other services later as if they were the one asked about
+            dispatcher.utter_message(response="utter_eligibility_not_in_catalogue_other", service_name=missing)
         intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
         if activating and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") \
                 and not _mydata_offered(tracker) and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):

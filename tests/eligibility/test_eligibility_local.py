@@ -193,3 +193,15 @@ def test_a_named_service_missing_from_the_catalogue_is_said_missing(text: str, m
         assert all(r != "utter_eligibility_not_in_catalogue_other" for r, _ in said)
         if "에너지바우처" in text:
             assert target == ["EV"]
+
+
+def test_with_no_catalogue_no_service_is_said_missing(tmp_path: Path) -> None:
+    """No catalogue imported: "기초연금 받을 수 있나요?" is not told "기초연금 is not in the catalogue, I'll look for others"
+    (there is nothing to look in); the form stops and the check says the catalogue is not ready."""
+    import yaml
+
+    client = LocalEligibilityClient(EligibilityService(CatalogueSource.from_home(Settings(home=tmp_path / "empty"))))
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "intents" / "domain.yml").read_text("utf-8"))
+    d = CollectingDispatcher()
+    events = ValidateEligibilityForm(client, 5).run(d, _activation("기초연금 받을 수 있나요?"), domain)
+    assert d.messages == [] and [e["value"] for e in events if e.get("name") == "requested_slot"] == [None]
