@@ -23,7 +23,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.actions import TurnContext
-from assistant.dialogue.e2e import Divergence, E2EReport, StoryResult, TestStory, _entities_match, _show_entities
+from assistant.dialogue.e2e import Divergence, E2EReport, StoryResult, TestStory, _entities_match, _show_entities, _StoryRunner
 from assistant.dialogue.forms import implicit_slot_events
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
@@ -46,22 +46,15 @@ if TYPE_CHECKING:
 __all__ = ["run_stories_forced"]
 
 
-class _ForcedRunner:
+class _ForcedRunner(_StoryRunner):
+    """The live runner's story, result and first-divergence bookkeeping; its own tracker, fed the story's events."""
+
     def __init__(self, processor: MessageProcessor, test: TestStory, sender: str) -> None:
-        self.p = processor
-        self.story = test.story
+        super().__init__(processor, test, sender)
         self.tracker = DialogueStateTracker(sender, processor.slot_defs)
         self.tracker.update_with_events([ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(),
                                          ActionExecuted(ACTION_LISTEN_NAME)])
-        self.result = StoryResult(self.story.name, self.story.source,
-                                  actions_total=sum(isinstance(s, ActionStep) for s in self.story.steps))
         self.language = "en"
-        self.entity_types = set(processor.domain.entities)
-
-    def fail(self, d: Divergence, comment: str) -> None:
-        if self.result.divergence is None:
-            self.result.divergence = d
-            self.result.predicted[d.step] = comment
 
     def run(self) -> StoryResult:
         last_was_action = False

@@ -464,14 +464,8 @@ stories:
     assert failure_cause(stories[0], result, set(), False, set()) == ENGINE
 
 
-@pytest.mark.parametrize("activation", ["", "  - active_loop: order_form\n"])
-def test_forced_a_form_ended_in_the_story_without_being_activated(tmp_path: Path, activation: str) -> None:
-    """Sara's playground story: ``- action: f`` / ``- active_loop: null`` never activates f, so no rule
-    conditioned on the active form can say what follows (in Rasa's RulePolicy either); written with the
-    activation, the submit rule applies."""
-    from assistant.dialogue.e2e_forced import run_stories_forced
-
-    rules = RULES + """
+#: a form activated by a rule and submitted by another (Rasa's rule-state tests and the one-step story below)
+ORDER_FORM_RULES = """
 - rule: activate the order form
   steps:
   - intent: order
@@ -485,6 +479,16 @@ def test_forced_a_form_ended_in_the_story_without_being_activated(tmp_path: Path
   - active_loop: null
   - action: utter_done
 """
+
+
+@pytest.mark.parametrize("activation", ["", "  - active_loop: order_form\n"])
+def test_forced_a_form_ended_in_the_story_without_being_activated(tmp_path: Path, activation: str) -> None:
+    """Sara's playground story: ``- action: f`` / ``- active_loop: null`` never activates f, so no rule
+    conditioned on the active form can say what follows (in Rasa's RulePolicy either); written with the
+    activation, the submit rule applies."""
+    from assistant.dialogue.e2e_forced import run_stories_forced
+
+    rules = RULES + ORDER_FORM_RULES
     p = _processor(tmp_path, rules=rules, stories="version: \"3.1\"\nstories: []\n")
     path = tmp_path / "tests.yml"
     path.write_text(f"""
@@ -509,22 +513,7 @@ stories:
 
 
 class TestRuleStates:
-    RULES = """
-version: "3.1"
-rules:
-- rule: activate the order form
-  steps:
-  - intent: order
-  - action: order_form
-  - active_loop: order_form
-- rule: submit the order form
-  condition:
-  - active_loop: order_form
-  steps:
-  - action: order_form
-  - active_loop: null
-  - action: utter_done
-"""
+    RULES = 'version: "3.1"\nrules:' + ORDER_FORM_RULES
 
     @pytest.mark.parametrize(("loop_events", "expected"), [
         ([ActiveLoop("order_form")], "action_listen"),  # the form asks: wait for the answer
