@@ -52,7 +52,8 @@ def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = Non
         InvalidConfigError: the training data is malformed or has fewer than two intents.
     """
     root = project or settings.intents_dir
-    pipeline, stats = NluPipeline.train(load_project(root), embedder)
+    # training embeddings are cached under the home (used by the optional MlpIntentClassifier head)
+    pipeline, stats = NluPipeline.train(load_project(root), embedder, cache_dir=settings.home / "cache" / "embeddings")
     pipeline.save(settings.nlu_dir)
     return stats
 

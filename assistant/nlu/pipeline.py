@@ -38,6 +38,7 @@ from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResu
 from assistant.nlu.entities import EntityPipeline, EntityPipelineConfig, EntityResult
 from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
+from assistant.nlu.mlp_classifier import MlpIntentClassifier, intent_classifier_for
 from assistant.nlu.preprocess import condense, without_personal_data
 from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
@@ -158,14 +159,20 @@ class NluPipeline:
         self.tokenizer = tokenizer
 
     @classmethod
-    def train(cls, project: Project, embedder: Embedder, tokenizer: KoreanTokenizer | None = None) -> tuple[NluPipeline, dict[str, Any]]:
+    def train(cls, project: Project, embedder: Embedder, tokenizer: KoreanTokenizer | None = None,
+              cache_dir: Path | None = None) -> tuple[NluPipeline, dict[str, Any]]:
         """Fit the intent classifier and the entity pipeline on a Rasa project's NLU data.
+
+        The intent classifier is the default one unless the project's ``config.yml`` names the optional
+        ``MlpIntentClassifier`` (:mod:`assistant.nlu.mlp_classifier`), which caches training embeddings
+        under ``cache_dir`` when given.
 
         Returns:
             The pipeline and a report ``{"examples", "intents", "seconds", "entity": {...}}``.
 
         Raises:
-            InvalidConfigError: fewer than two intents, or a regex that does not compile.
+            InvalidConfigError: fewer than two intents, a regex that does not compile, bad
+                ``MlpIntentClassifier`` options, or that head configured without the ``heads`` extra.
         """
         from assistant.errors import InvalidConfigError
 
@@ -174,7 +181,7 @@ class NluPipeline:
             raise InvalidConfigError(f"{project.root}: need examples of at least two intents to train, found {len(examples)} examples")
         tokenizer = tokenizer or KoreanTokenizer()
         t0 = time.perf_counter()
-        clf = IntentClassifier(embedder)
+        clf = intent_classifier_for(project.config, embedder, cache_dir)
         # the classifier learns from what it will be given: an example holding personal data also without it (a
         # message with other words is classified so); the example as written stays for messages that are nothing
         # but the data ("010-1234-5678" answering a question is still `inform`)
@@ -190,7 +197,9 @@ class NluPipeline:
         """Write the classifier and the entity pipeline under ``directory`` (``entities/`` for the latter)."""
         self.classifier.save(directory)
         self.entities.save(directory / "entities")
-        (directory / "pipeline.json").write_text(json.dumps({"format": 1, "entities": "entities"}), encoding="utf-8")
+        kind = "mlp" if isinstance(self.classifier, MlpIntentClassifier) else "logistic_regression"
+        (directory / "pipeline.json").write_text(json.dumps({"format": 1, "entities": "entities", "classifier": kind}),
+                                                 encoding="utf-8")
 
     @classmethod
     def load(
@@ -200,11 +209,14 @@ class NluPipeline:
 
         Raises:
             ModelNotFoundError: nothing trained there (run ``assistant train``).
+            InvalidConfigError: the model is an ``MlpIntentClassifier`` and the ``heads`` extra is missing.
         """
         if not (directory / "pipeline.json").exists():
             raise ModelNotFoundError(f"no trained NLU pipeline under {directory}; run 'assistant train'")
         tokenizer = tokenizer or KoreanTokenizer()
-        clf = IntentClassifier.load(directory, embedder, oos_threshold=oos_threshold)
+        kind = json.loads((directory / "pipeline.json").read_text(encoding="utf-8")).get("classifier", "logistic_regression")
+        clf = (MlpIntentClassifier.load(directory, embedder, oos_threshold=oos_threshold) if kind == "mlp"
+               else IntentClassifier.load(directory, embedder, oos_threshold=oos_threshold))
         ents = EntityPipeline.load(directory / "entities", tokenizer=tokenizer)
         return cls(embedder, clf, ents, tokenizer)
 
