@@ -217,7 +217,8 @@ class RemoteAction:
         idempotency key (``tracker.idempotency_key`` while it runs), and a result recorded by an earlier attempt of
         this turn is reused instead of calling again.
         """
-        if context.effects is None:
+        journal = getattr(context, "effects", None)  # (a caller outside a turn may pass no context)
+        if journal is None:
             return result_events(self.executor.run(self.name, tracker, domain), tracker, context)
 
         def call(key: str) -> ActionResult:
@@ -227,7 +228,7 @@ class RemoteAction:
             finally:
                 tracker.idempotency_key = previous
 
-        return result_events(context.effects.run(self.name, call), tracker, context)
+        return result_events(journal.run(self.name, call), tracker, context)
 
 
 def result_events(result: ActionResult, tracker: DialogueStateTracker, context: TurnContext) -> list[Event]:

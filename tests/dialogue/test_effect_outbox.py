@@ -22,7 +22,7 @@ from assistant.dialogue.action_server import ActionServerClient
 from assistant.dialogue.actions import ActionRegistry
 from assistant.dialogue.builtin_actions import register_builtins
 from assistant.dialogue.effects import effect_key
-from assistant.dialogue.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from assistant.dialogue.events import ActionExecuted, SlotSet, UserUttered
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.policies import PolicyEnsemble
