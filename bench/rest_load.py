@@ -492,7 +492,8 @@ def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns
                                      stop_on_transport_error=sigkill_after is not None and workers == 1)
         if crash:
             crash["returncode"] = servers[0].proc.returncode
-            crash["errors_when_killed"] = len(res.errors)
+            crash["errors_when_killed"] = len(res.errors)  # turns cut off by the crash (redelivered below)
+            crash["error_examples_when_killed"] = res.errors[:3]
             crash["store_right_after"] = verify_store(tracker_url, work, res.acked)
             before = dict(res.acked)
             res.errors.clear()
@@ -502,7 +503,7 @@ def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns
             replay = {c: [(m, t) for m, t in ts if (c, m) in before] for c, ts in work.items()}
             again = DriveResult()
             drive_bounded(urls, replay, deadline_s, again)  # turns answered before the crash: the reply first sent
-            crash["redelivered_before_crash"] = len(again.acked)
+            crash["acknowledged_redelivered"] = len(again.acked)
             crash["reply_changed"] = sum(1 for k, v in again.acked.items() if before.get(k) != v)
             crash["redelivery_errors"] = len(again.errors)
     finally:
