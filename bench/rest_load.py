@@ -78,6 +78,8 @@ TRANSPORT_RETRIES = 3
 #: Redeliveries of a turn answered with the holding reply before it counts as an error (each waits the server's
 #: ``holding_reply_after`` seconds, so this bounds one turn at a few minutes).
 MAX_HOLDING_REDELIVERIES = 100
+#: Seconds a worker that refused a connection is skipped (several workers, ``fanout`` 1), like a balancer's health check.
+WORKER_DOWN_S = 5.0
 #: Seconds before a turn answered "try again" is redelivered.
 TRY_AGAIN_PAUSE_S = 0.5
 #: Seconds one store's load may take before the turns still unanswered are counted as errors.
@@ -277,7 +279,11 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
             retries = 0
             k = 0
             while True:
-                targets = [clients[(place + i + k + j) % len(clients)] for j in range(fanout)]
+                places = [(place + i + k + j) % len(clients) for j in range(fanout)]
+                if fanout == 1:  # as a load balancer does: a worker that refused a connection gets nothing for a while
+                    places = [next((p % len(clients) for p in range(places[0], places[0] + len(clients))
+                                    if down_until[p % len(clients)] <= time.monotonic()), places[0])]
+                targets = [clients[p] for p in places]
                 k += 1
                 try:
                     rs = await asyncio.gather(*(deliver(c, conv, mid, text) for c in targets))
@@ -285,6 +291,12 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
                     if stop_on_transport_error:
                         res.errors.append(f"{conv} {mid}: {type(e).__name__}")
                         return
+                    if fanout == 1 and isinstance(e, httpx.ConnectError) and len(clients) > 1:
+                        down_until[places[0]] = time.monotonic() + WORKER_DOWN_S
+                        if any(u <= time.monotonic() for u in down_until):  # another worker takes it: not a retry
+                            res.transport_retries += 1
+                            res.retry_reasons[type(e).__name__] += 1
+                            continue
                     if retries < TRANSPORT_RETRIES:  # a channel redelivers the same message id; the server answers it once
                         retries += 1
                         res.transport_retries += 1
@@ -317,6 +329,7 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
                     on_ack(res)
                 break
 
+    down_until = [0.0] * len(urls)  # per worker: monotonic time until which it is skipped (refused a connection)
     t0 = time.perf_counter()
     async with AsyncExitStack() as stack:
         clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=u, timeout=timeout, limits=limits)) for u in urls]
