@@ -58,6 +58,7 @@ from assistant.dialogue.e2e import (  # noqa: E402
     E2EReport,
     TestStory,
     build_test_processor,
+    effects_action,
     failure_cause,
     load_test_stories,
     missing_custom_action,
@@ -101,8 +102,7 @@ def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], st
         if cause == CUSTOM_ACTION:
             actions[str(missing_custom_action(r.divergence))] += 1
         elif cause == CUSTOM_ACTION_EFFECTS:
-            actions[str(next(s.action for s in reversed(t.story.steps[: r.divergence.step])
-                             if getattr(s, "action", None)))] += 1
+            actions[str(effects_action(t, r, custom, forms))] += 1
         elif cause == "engine":
             engine[f"{r.divergence.kind}"] += 1
         per_story.append({"cause": cause, **r.to_json()})

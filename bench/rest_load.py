@@ -18,6 +18,17 @@ each conversation's turns in the order sent, every user event closed by
 ``action_listen`` before the next one, the tracker rebuilds from its events,
 and the stored reply of each message id equals the reply the client received.
 
+Bounded in time and count: each store's load has a deadline (``--deadline``, seconds; turns not answered by
+then are counted as ``unanswered`` errors, and the store is still verified), a turn is redelivered after a
+holding reply at most :data:`MAX_HOLDING_REDELIVERIES` times, and every HTTP request has a timeout. The
+machine's 1-minute load average is sampled during each run (start, mean, max, end) and reported beside p95.
+
+``--sigkill-after N``: the first worker is SIGKILLed once N turns were acknowledged (a crash mid-load); with one
+worker its conversations stop at their first connection error, with several the other workers take the
+redeliveries. The killed worker is then restarted on the same home and store, every turn not acknowledged is
+redelivered (same message ids), every turn acknowledged before the crash is redelivered too (it must get the
+reply first sent), and the store is verified: every acknowledged turn exactly once.
+
 Prints a table and writes JSON (default bench/results/rest_load.json).
 
 Usage:
@@ -26,6 +37,7 @@ Usage:
     python bench/rest_load.py --conversations 5 --turns 3      # quick
     python bench/rest_load.py --workers 2 --fanout 2            # two servers, one Redis lock store; each message sent
                                                                # to both at once (answered once, same reply from both)
+    python bench/rest_load.py --workers 2 --sigkill-after 500   # ... and one of them is SIGKILLed mid-load, restarted
 
 The server/driver/verification helpers here are also used by
 tests/server/test_sigkill_recovery.py.
@@ -44,6 +56,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -62,6 +75,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 WEBHOOK = "/webhooks/rest/webhook"
 #: Redeliveries of a turn after connection errors before it counts as an error.
 TRANSPORT_RETRIES = 3
+#: Redeliveries of a turn answered with the holding reply before it counts as an error (each waits the server's
+#: ``holding_reply_after`` seconds, so this bounds one turn at a few minutes).
+MAX_HOLDING_REDELIVERIES = 100
+#: Seconds a worker that refused a connection is skipped (several workers, ``fanout`` 1), like a balancer's health check.
+WORKER_DOWN_S = 5.0
+#: Seconds before a turn answered "try again" is redelivered.
+TRY_AGAIN_PAUSE_S = 0.5
+#: Seconds one store's load may take before the turns still unanswered are counted as errors.
+DEFAULT_DEADLINE_S = 1800.0
 DEFAULT_HOME = Path(tempfile.gettempdir()) / "assistant-rest-load-home"
 #: What citizens say in the load: service questions (ko/en), small talk. No handoff (it silences the bot).
 TEXTS = [
@@ -181,6 +203,14 @@ def is_holding(reply: Any) -> bool:
     return isinstance(reply, list) and any(isinstance(m, dict) and (m.get("custom") or {}).get("pending") is True for m in reply)
 
 
+def is_try_again(reply: Any) -> bool:
+    """Whether a REST reply is the polite "try again" of a turn that could not be stored (the tracker or lock store
+    was unavailable: ``utter_turn_failed``). Nothing of the turn was stored, so it is not an acknowledgement: the
+    channel redelivers the message id (a turn whose action failed is stored, with its own apology, and counts)."""
+    return isinstance(reply, list) and any(isinstance(m, dict) and (m.get("custom") or {}).get("response") == "utter_turn_failed"
+                                           for m in reply)
+
+
 @dataclass
 class DriveResult:
     """What the client saw.
@@ -190,6 +220,7 @@ class DriveResult:
         latencies_ms: per acknowledged turn, first delivery → answer.
         errors: ``"conv mid: what"`` for non-200 answers and transport errors.
         holding_replies: deliveries answered with the holding reply.
+        try_again_replies: deliveries answered with "try again" (:func:`is_try_again`): redelivered, not acknowledged.
         transport_retries: redeliveries after a connection error (e.g. a keep-alive connection the server
             closed as the request went out); a turn that still fails after :data:`TRANSPORT_RETRIES` is an error.
         deliveries: HTTP requests sent.
@@ -200,6 +231,7 @@ class DriveResult:
     latencies_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     holding_replies: int = 0
+    try_again_replies: int = 0
     transport_retries: int = 0
     retry_reasons: Counter[str] = field(default_factory=Counter)
     deliveries: int = 0
@@ -247,7 +279,11 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
             retries = 0
             k = 0
             while True:
-                targets = [clients[(place + i + k + j) % len(clients)] for j in range(fanout)]
+                places = [(place + i + k + j) % len(clients) for j in range(fanout)]
+                if fanout == 1:  # as a load balancer does: a worker that refused a connection gets nothing for a while
+                    places = [next((p % len(clients) for p in range(places[0], places[0] + len(clients))
+                                    if down_until[p % len(clients)] <= time.monotonic()), places[0])]
+                targets = [clients[p] for p in places]
                 k += 1
                 try:
                     rs = await asyncio.gather(*(deliver(c, conv, mid, text) for c in targets))
@@ -255,6 +291,12 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
                     if stop_on_transport_error:
                         res.errors.append(f"{conv} {mid}: {type(e).__name__}")
                         return
+                    if fanout == 1 and isinstance(e, httpx.ConnectError) and len(clients) > 1:
+                        down_until[places[0]] = time.monotonic() + WORKER_DOWN_S
+                        if any(u <= time.monotonic() for u in down_until):  # another worker takes it: not a retry
+                            res.transport_retries += 1
+                            res.retry_reasons[type(e).__name__] += 1
+                            continue
                     if retries < TRANSPORT_RETRIES:  # a channel redelivers the same message id; the server answers it once
                         retries += 1
                         res.transport_retries += 1
@@ -268,7 +310,15 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
                 replies = [r.json() for r in rs]
                 answers = [r for r in replies if not is_holding(r)]
                 res.holding_replies += len(replies) - len(answers)
+                failed = [r for r in answers if is_try_again(r)]
+                res.try_again_replies += len(failed)
+                answers = [r for r in answers if not is_try_again(r)]
                 if not answers:
+                    if k > MAX_HOLDING_REDELIVERIES:
+                        res.errors.append(f"{conv} {mid}: no answer after {k} deliveries (holding or try-again replies)")
+                        break
+                    if failed:  # "try again" came at once: wait a little, as a citizen would, before redelivering
+                        await asyncio.sleep(TRY_AGAIN_PAUSE_S)
                     continue  # the holding reply already waited; redeliver the same message id
                 if any(a != answers[0] for a in answers[1:]):
                     res.errors.append(f"{conv} {mid}: workers answered differently: {answers!r}"[:400])
@@ -279,6 +329,7 @@ async def drive(url: str | Sequence[str], turns_by_conv: dict[str, list[tuple[st
                     on_ack(res)
                 break
 
+    down_until = [0.0] * len(urls)  # per worker: monotonic time until which it is skipped (refused a connection)
     t0 = time.perf_counter()
     async with AsyncExitStack() as stack:
         clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=u, timeout=timeout, limits=limits)) for u in urls]
@@ -384,30 +435,107 @@ def start_workers(home: Path, tracker_url: str, workers: int, lock_url: str | No
     return servers
 
 
+class LoadSampler:
+    """Samples the 1-minute load average every ``every`` seconds in a thread (the machine is shared: a p95 means
+    little without it)."""
+
+    def __init__(self, every: float = 2.0) -> None:
+        self.every, self.samples = every, [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.samples.append(os.getloadavg()[0])
+
+    def __enter__(self) -> LoadSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> dict[str, float]:
+        """``{"start", "mean", "max", "end"}`` of the 1-minute load average during the run."""
+        return {"start": round(self.samples[0], 2), "mean": round(float(np.mean(self.samples)), 2),
+                "max": round(max(self.samples), 2), "end": round(self.samples[-1], 2)}
+
+
+def drive_bounded(urls: Sequence[str], work: dict[str, list[tuple[str, str]]], deadline_s: float, res: DriveResult,
+                  **kwargs: Any) -> bool:
+    """:func:`drive` into ``res`` for at most ``deadline_s`` seconds; returns False when the deadline cut it off
+    (what was acknowledged by then stays in ``res``)."""
+    async def bounded() -> bool:
+        t0 = time.perf_counter()
+        try:
+            await asyncio.wait_for(drive(list(urls), work, result=res, **kwargs), deadline_s)
+            return True
+        except asyncio.TimeoutError:
+            res.wall_s += time.perf_counter() - t0
+            return False
+
+    return asyncio.run(bounded())
+
+
 def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns: int, *, workers: int = 1,
-              lock_url: str | None = None, fanout: int = 1) -> dict[str, Any]:
+              lock_url: str | None = None, fanout: int = 1, deadline_s: float = DEFAULT_DEADLINE_S,
+              sigkill_after: int | None = None) -> dict[str, Any]:
     """One full run (server start, warm-up, load, stop, verification) against one tracker store;
     with ``workers`` > 1, several servers behind no balancer share the store and the lock store ``lock_url``
-    (see :func:`drive` for how turns are spread and ``fanout``)."""
+    (see :func:`drive` for how turns are spread and ``fanout``). ``deadline_s`` bounds the load (module docstring);
+    ``sigkill_after``: SIGKILL the first worker after that many acknowledged turns, restart it, redeliver."""
     servers = start_workers(home, tracker_url, workers, lock_url)
-    urls = [s.url for s in servers]
+    work = plan(conversations, turns)
+    res = DriveResult()
+    crash: dict[str, Any] = {}
+
+    def kill_first(r: DriveResult) -> None:
+        if sigkill_after is not None and not crash and len(r.acked) >= sigkill_after:
+            crash["acked_at_kill"] = len(r.acked)
+            servers[0].kill()
+
     try:
         warm = plan(2, 3, prefix=f"warm-{name}")
-        asyncio.run(drive(urls, warm))
-        work = plan(conversations, turns)
-        res = asyncio.run(drive(urls, work, fanout=fanout))
+        asyncio.run(drive([s.url for s in servers], warm))
+        with LoadSampler() as load:
+            finished = drive_bounded([s.url for s in servers], work, deadline_s, res, fanout=fanout,
+                                     on_ack=kill_first if sigkill_after is not None else None,
+                                     stop_on_transport_error=sigkill_after is not None and workers == 1)
+        if crash:
+            crash["returncode"] = servers[0].proc.returncode
+            crash["errors_when_killed"] = len(res.errors)  # turns cut off by the crash (redelivered below)
+            crash["error_examples_when_killed"] = res.errors[:3]
+            crash["store_right_after"] = verify_store(tracker_url, work, res.acked)
+            before = dict(res.acked)
+            res.errors.clear()
+            servers[0] = start_server(home, tracker_url, env={"ASSISTANT_LOCK_STORE_URL": lock_url} if lock_url else None)
+            urls = [s.url for s in servers]
+            finished = drive_bounded(urls, work, deadline_s, res) and finished  # the turns not acknowledged
+            replay = {c: [(m, t) for m, t in ts if (c, m) in before] for c, ts in work.items()}
+            again = DriveResult()
+            drive_bounded(urls, replay, deadline_s, again)  # turns answered before the crash: the reply first sent
+            crash["acknowledged_redelivered"] = len(again.acked)
+            crash["reply_changed"] = sum(1 for k, v in again.acked.items() if before.get(k) != v)
+            crash["redelivery_errors"] = len(again.errors)
     finally:
         for server in servers:
             server.stop()
     check = verify_store(tracker_url, work, res.acked)
     n = conversations * turns
-    return {
+    unanswered = n - len(res.acked)
+    out = {
         "turns_sent": n,
         "turns_acked": len(res.acked),
-        "errors": len(res.errors),
-        "error_examples": res.errors[:5],
+        "unanswered": unanswered,
+        "deadline_s": deadline_s,
+        "finished_in_time": finished,
+        "errors": len(res.errors) + (0 if finished else unanswered),
+        "error_examples": res.errors[:5] if finished else [*res.errors[:4], f"deadline {deadline_s:g} s: {unanswered} turns unanswered"],
         "deliveries": res.deliveries,
         "holding_replies": res.holding_replies,
+        "try_again_replies": res.try_again_replies,
         "transport_retries": res.transport_retries,
         "transport_retry_reasons": dict(res.retry_reasons),
         "turns_per_s": round(len(res.acked) / res.wall_s, 1) if res.wall_s else None,
@@ -416,8 +544,12 @@ def run_store(name: str, tracker_url: str, home: Path, conversations: int, turns
         "latency_ms_p95": pct(res.latencies_ms, 95),
         "latency_ms_p99": pct(res.latencies_ms, 99),
         "latency_ms_max": round(max(res.latencies_ms), 1) if res.latencies_ms else None,
+        "loadavg_1min": load.summary(),
         "store": check,
     }
+    if sigkill_after is not None:
+        out["sigkill"] = crash or {"not_reached": f"fewer than {sigkill_after} turns were acknowledged"}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -430,6 +562,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1,
                     help="server processes sharing the store; more than 1 starts a throwaway redis-server as the lock store")
     ap.add_argument("--fanout", type=int, default=1, help="deliver each message to this many workers at once (<= --workers)")
+    ap.add_argument("--deadline", type=float, default=DEFAULT_DEADLINE_S,
+                    help="seconds one store's load may take; turns unanswered by then are errors")
+    ap.add_argument("--sigkill-after", type=int, default=None,
+                    help="SIGKILL the first worker after this many acknowledged turns, restart it, redeliver, verify")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "rest_load.json")
     args = ap.parse_args(argv)
     if not 1 <= args.fanout <= args.workers:
@@ -453,7 +589,8 @@ def main(argv: list[str] | None = None) -> int:
             redis = start_redis()
             cleanup.callback(redis.destroy)
             lock_url = redis.url
-        run = functools.partial(run_store, workers=args.workers, lock_url=lock_url, fanout=args.fanout)
+        run = functools.partial(run_store, workers=args.workers, lock_url=lock_url, fanout=args.fanout,
+                                deadline_s=args.deadline, sigkill_after=args.sigkill_after)
         for name in stores:
             home = copy_home(source, Path(tmp) / name)
             if name == "sqlite":
@@ -475,16 +612,23 @@ def main(argv: list[str] | None = None) -> int:
 
     cols = ["turns_acked", "errors", "holding_replies", "transport_retries", "turns_per_s", "latency_ms_p50", "latency_ms_p95", "latency_ms_p99"]
     checks = ["lost", "duplicated", "out_of_order", "unclosed_turns", "reply_mismatch"]
-    print(f"{args.conversations} conversations x {args.turns} turns through POST {WEBHOOK}")
-    print(f"{'store':<11}" + "".join(f"{c:>18}" for c in cols + checks))
+    print(f"{args.conversations} conversations x {args.turns} turns through POST {WEBHOOK}, {args.workers} worker(s)")
+    print(f"{'store':<11}" + "".join(f"{c:>16}" for c in cols) + f"{'load mean/max':>16}" + "".join(f"{c:>15}" for c in checks))
     for name, r in results.items():
         if "skipped" in r:
             print(f"{name:<11}  skipped: {r['skipped']}")
             continue
-        print(f"{name:<11}" + "".join(f"{str(r[c]):>18}" for c in cols) + "".join(f"{r['store'][c]:>18}" for c in checks))
+        la = r["loadavg_1min"]
+        print(f"{name:<11}" + "".join(f"{str(r[c]):>16}" for c in cols) + f"{la['mean']:>9}/{la['max']:<6}"
+              + "".join(f"{r['store'][c]:>15}" for c in checks))
+        if "sigkill" in r:
+            print(f"{'':<11}  SIGKILL: {json.dumps({k: v for k, v in r['sigkill'].items() if k != 'store_right_after'})}; "
+                  f"store right after: lost {r['sigkill'].get('store_right_after', {}).get('lost')}, "
+                  f"duplicated {r['sigkill'].get('store_right_after', {}).get('duplicated')}")
     out = {
         "workload": {"conversations": args.conversations, "turns": args.turns, "channel": "rest",
-                     "workers": args.workers, "fanout": args.fanout,
+                     "workers": args.workers, "fanout": args.fanout, "deadline_s": args.deadline,
+                     "sigkill_after": args.sigkill_after,
                      "what": "each conversation sends its turns one after another, all conversations at once; "
                              "a holding reply is redelivered with the same message id; latency = first delivery to answer"},
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "loadavg_1min_at_start": round(load0, 2)},
@@ -497,8 +641,14 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.json}")
+    def crashed_badly(r: dict[str, Any]) -> bool:
+        k = r.get("sigkill") or {}
+        after = k.get("store_right_after") or {}
+        return bool(k.get("not_reached") or k.get("reply_changed") or k.get("redelivery_errors")
+                    or after.get("lost") or after.get("duplicated") or after.get("unexpected"))
+
     bad = any(r["errors"] or any(r["store"][k] for k in checks + ["unexpected", "unloadable"]) or r["turns_acked"] != r["turns_sent"]
-              for r in results.values() if "skipped" not in r)
+              or crashed_badly(r) for r in results.values() if "skipped" not in r)
     return 1 if bad else 0
 
 

@@ -93,12 +93,20 @@ def action_call_payload(name: str, tracker: DialogueStateTracker, domain: Domain
     Returns:
         ``{"next_action", "sender_id", "tracker", "domain", "version"}``; ``tracker`` is
         :meth:`DialogueStateTracker.current_state` with every event (``EventVerbosity.ALL``),
-        ``domain`` is :func:`~assistant.nlu.domain_dict.domain_as_dict`.
+        ``domain`` is :func:`~assistant.nlu.domain_dict.domain_as_dict`. While the engine runs the action
+        (``tracker.idempotency_key`` set, :mod:`assistant.dialogue.effects`) the tracker object also carries
+        ``idempotency_key``: the same for every retry of this action call, so a back end can do its effect once
+        (``rasa_sdk``'s ``Tracker.from_dict`` ignores the extra key; the HTTP client also sends it as the
+        ``Idempotency-Key`` header).
     """
+    state = tracker.current_state(EventVerbosity.ALL)
+    key = getattr(tracker, "idempotency_key", None)
+    if key:
+        state["idempotency_key"] = key
     return {
         "next_action": name,
         "sender_id": tracker.sender_id,
-        "tracker": tracker.current_state(EventVerbosity.ALL),
+        "tracker": state,
         "domain": domain_as_dict(domain),
         "version": version,
     }
@@ -185,6 +193,12 @@ class _Base:
         except (TypeError, ValueError) as e:
             raise InvalidInputError(f"conversation {tracker.sender_id!r}: the tracker or domain cannot be sent to action "
                                     f"{name!r} as JSON ({e})") from e
+
+    def _headers(self, tracker: DialogueStateTracker) -> dict[str, str]:
+        """The request headers; with the action call's ``Idempotency-Key`` (IETF draft-ietf-httpapi-idempotency-key-header)
+        while the engine runs the action (:mod:`assistant.dialogue.effects`)."""
+        key = getattr(tracker, "idempotency_key", None)
+        return {**self.headers, "Idempotency-Key": key} if key else self.headers
 
     def _retry_kwargs(self, name: str, sender_id: str) -> dict[str, Any]:
         idempotent = name in self.idempotent
@@ -297,8 +311,10 @@ class ActionServerClient(_Base):
         """
         body, sender_id = self._body(name, tracker, domain), tracker.sender_id
 
+        headers = self._headers(tracker)
+
         def send() -> httpx.Response:
-            return self._check_status(self._http.post(self.url, content=body, headers=self.headers))
+            return self._check_status(self._http.post(self.url, content=body, headers=headers))
 
         try:
             r = Retrying(**self._retry_kwargs(name, sender_id))(send)
@@ -333,8 +349,10 @@ class AsyncActionServerClient(_Base):
         """As :meth:`ActionServerClient.run`."""
         body, sender_id = self._body(name, tracker, domain), tracker.sender_id
 
+        headers = self._headers(tracker)
+
         async def send() -> httpx.Response:
-            return self._check_status(await self._http.post(self.url, content=body, headers=self.headers))
+            return self._check_status(await self._http.post(self.url, content=body, headers=headers))
 
         try:
             r: httpx.Response = await AsyncRetrying(**self._retry_kwargs(name, sender_id))(send)

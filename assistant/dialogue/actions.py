@@ -34,6 +34,7 @@ from assistant.nlu.domain import Domain
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.dialogue.effects import EffectJournal
     from assistant.dialogue.handoff import HandoffSink
     from assistant.knowledge.composer import Answer
 
@@ -73,6 +74,8 @@ class TurnContext:
         handoff: where handoff transcripts go, or None (then they are only logged).
         query: the message as retrieval should read it (spaces normalised, a long
             message condensed to its question), or None to use the raw text.
+        effects: the turn's custom action calls (:mod:`assistant.dialogue.effects`), or None (calls run
+            unjournaled, e.g. a tracker store without an outbox).
     """
 
     settings: Settings
@@ -84,6 +87,7 @@ class TurnContext:
     services: ServiceNames | None = None
     handoff: HandoffSink | None = None
     query: str | None = None
+    effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 
     def answer(self, text: str, p_oos: float = 0.0) -> Answer | None:
@@ -207,28 +211,50 @@ class RemoteAction:
     executor: ActionExecutor
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
-        """Events from the executor, then one ``bot`` event per response (domain responses rendered here)."""
-        events, responses = self.executor.run(self.name, tracker, domain)
-        out: list[Event] = list(events)
-        for r in responses:
-            name = r.get("response") or r.get("template")
-            if isinstance(name, str) and context.has_response(name):
-                # Rasa fills the response's {placeholders} from the utter_message keyword arguments
-                # (rasa_sdk sends them as extra keys of the response dict), then from the slots.
-                kwargs = {k: v for k, v in r.items() if k not in _RESPONSE_KEYS and v is not None}
-                event = context.utter(tracker, name, **kwargs)
-                if r.get("buttons"):  # Rasa appends the action's buttons to the response's own
-                    event = BotUttered(event.text, {**event.data, "buttons": [*(event.data.get("buttons") or []),
-                                                                             *copy.deepcopy(r["buttons"])]})
-                out.append(event)
-                continue
-            data: dict[str, Any] = {k: copy.deepcopy(v) for k, v in r.items() if k not in ("text", "response", "template") and v}
-            custom = dict(data.pop("custom", None) or {})
-            custom.setdefault("citations", [])
-            custom.setdefault("abstained", False)
-            custom["language"] = context.language
-            out.append(BotUttered(r.get("text"), {**data, "custom": custom}))
-        return out
+        """Events from the executor, then one ``bot`` event per response (domain responses rendered here).
+
+        With ``context.effects`` the call is journaled (:mod:`assistant.dialogue.effects`): it gets the turn's
+        idempotency key (``tracker.idempotency_key`` while it runs), and a result recorded by an earlier attempt of
+        this turn is reused instead of calling again.
+        """
+        journal = getattr(context, "effects", None)  # (a caller outside a turn may pass no context)
+        if journal is None:
+            return result_events(self.executor.run(self.name, tracker, domain), tracker, context)
+
+        def call(key: str) -> ActionResult:
+            previous, tracker.idempotency_key = tracker.idempotency_key, key
+            try:
+                return self.executor.run(self.name, tracker, domain)
+            finally:
+                tracker.idempotency_key = previous
+
+        return result_events(journal.run(self.name, call), tracker, context)
+
+
+def result_events(result: ActionResult, tracker: DialogueStateTracker, context: TurnContext) -> list[Event]:
+    """A custom action's result as tracker events: its events, then one ``bot`` event per response (a domain
+    response rendered with the message's keyword arguments, as Rasa's ``RemoteAction`` does)."""
+    events, responses = result
+    out: list[Event] = list(events)
+    for r in responses:
+        name = r.get("response") or r.get("template")
+        if isinstance(name, str) and context.has_response(name):
+            # Rasa fills the response's {placeholders} from the utter_message keyword arguments
+            # (rasa_sdk sends them as extra keys of the response dict), then from the slots.
+            kwargs = {k: v for k, v in r.items() if k not in _RESPONSE_KEYS and v is not None}
+            event = context.utter(tracker, name, **kwargs)
+            if r.get("buttons"):  # Rasa appends the action's buttons to the response's own
+                event = BotUttered(event.text, {**event.data, "buttons": [*(event.data.get("buttons") or []),
+                                                                         *copy.deepcopy(r["buttons"])]})
+            out.append(event)
+            continue
+        data: dict[str, Any] = {k: copy.deepcopy(v) for k, v in r.items() if k not in ("text", "response", "template") and v}
+        custom = dict(data.pop("custom", None) or {})
+        custom.setdefault("citations", [])
+        custom.setdefault("abstained", False)
+        custom["language"] = context.language
+        out.append(BotUttered(r.get("text"), {**data, "custom": custom}))
+    return out
 
 
 class ActionRegistry:

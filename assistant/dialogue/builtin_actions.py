@@ -11,7 +11,8 @@ message keeps ``custom.citations`` and ``custom.abstained``),
 ``action_handoff`` (``utter_handoff``, ``handoff`` + ``pause`` events, the
 masked transcript delivered to the handoff sink), ``action_repeat`` (the bot's
 messages of the previous turn again), ``action_clarify`` (buttons for the two
-closest intents).
+closest intents), ``action_confirm_side_effect`` and ``action_side_effect_declined``
+(:mod:`assistant.dialogue.side_effects`).
 """
 
 from __future__ import annotations
@@ -292,6 +293,8 @@ class ActionClarify:
 
 def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue | None = None) -> None:
     """Register every built-in action on ``registry``."""
+    from assistant.dialogue.side_effects import ActionConfirmSideEffect, ActionSideEffectDeclined
+
     for action in (
         ActionListen(),
         ActionAnswerFromKnowledge(),
@@ -303,5 +306,7 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionHandoff(fallback_queue),
         ActionRepeat(),
         ActionClarify(),
+        ActionConfirmSideEffect(),
+        ActionSideEffectDeclined(),
     ):
         registry.register(action, replace=True)

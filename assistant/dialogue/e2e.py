@@ -81,7 +81,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = ["CUSTOM_ACTION", "CUSTOM_ACTION_EFFECTS", "ENGINE", "FORM_TURNS", "Divergence", "E2EReport", "StoryResult", "TestStory",
-           "build_test_processor", "failure_cause", "load_test_stories", "missing_custom_action", "run_e2e", "run_stories",
+           "build_test_processor", "effects_action", "failure_cause", "load_test_stories", "missing_custom_action", "run_e2e", "run_stories",
            "write_failed_stories"]
 
 FAILED_STORIES_FILE = "failed_test_stories.yml"
@@ -259,7 +259,10 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
       ``custom_actions`` (the project's ``actions/`` code) that no action server runs;
     * ``custom action effects`` (``stubbed``: custom actions ran as no-ops): the divergence is the
       first step after a custom action the story expects: a slot it sets, or the next action,
-      which may depend on what the real action does;
+      which may depend on what the real action does; or it comes while a form is active whose
+      ``validate_<form>`` is the project's custom code, which extracts, validates and sets that form's
+      slots (the financial demo's ``validate_*_form`` sets ``AA_CONTINUE_FORM`` when the form starts,
+      so the stub leaves the form asking it). :func:`effects_action` names the action;
     * ``form turns not in story``: the story expects a form (one of ``forms``) to be done
       (``active_loop: null``, ``requested_slot: null``) with no user turn answering its questions;
       ``rasa test`` scores that on the story's own events, a real run asks the questions
@@ -285,11 +288,26 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
         return FORM_TURNS
     if d.kind == "action" and _form_done_without_activation(test.story.steps[: d.step], forms):
         return FORM_TURNS
-    if stubbed and d.kind in ("slot", "action", "active_loop"):
-        previous = next((s for s in reversed(test.story.steps[: d.step]) if isinstance(s, ActionStep | IntentStep)), None)
-        if isinstance(previous, ActionStep) and previous.action in custom_actions:
-            return CUSTOM_ACTION_EFFECTS
+    if stubbed and d.kind in ("slot", "action", "active_loop") and effects_action(test, result, custom_actions, forms):
+        return CUSTOM_ACTION_EFFECTS
     return ENGINE
+
+
+def effects_action(test: TestStory, result: StoryResult, custom_actions: Collection[str],
+                   forms: Collection[str] = ()) -> str | None:
+    """The stubbed custom action whose missing effects a divergence follows (see :func:`failure_cause`): the custom
+    action the story expects just before it (no user turn between), else the ``validate_<form>`` of the form the
+    story has active there when that is custom code; None when neither."""
+    d = result.divergence
+    if d is None:
+        return None
+    before = test.story.steps[: d.step]
+    previous = next((s for s in reversed(before) if isinstance(s, ActionStep | IntentStep)), None)
+    if isinstance(previous, ActionStep) and previous.action in custom_actions:
+        return previous.action
+    loop = next((s.name for s in reversed(before) if isinstance(s, ActiveLoopStep)), None)
+    validate = f"validate_{loop}" if loop in forms else None
+    return validate if validate in custom_actions else None
 
 
 def _form_done_without_activation(before: Sequence[Step], forms: Collection[str]) -> bool:

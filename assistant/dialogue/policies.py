@@ -26,6 +26,15 @@
    (``settings.oos_threshold``) → ``utter_out_of_scope``; else
    ``action_default_fallback``; after any other action → ``action_listen``.
 
+Whatever policy (or a ``followup``) chose it, an action of :data:`SIDE_EFFECT_ACTIONS` chosen on a latest message
+whose top intent is below ``settings.action_intent_threshold`` does not run: the ensemble answers
+``action_confirm_side_effect`` instead (:class:`~assistant.dialogue.builtin_actions.ActionConfirmSideEffect`: "did
+you mean …? yes / no"); the yes button sends the intent again with confidence 1, so the same policy then chooses
+the action on a sure intent; a no (``deny``, or the no button's ``out_of_scope``, right after the question) runs
+``action_side_effect_declined`` and, inside a form, the form asks its question again (see
+:mod:`assistant.dialogue.side_effects`). The intent-only :class:`SideEffectGuardPolicy` above covers
+messages outside forms; this covers forms, rules, stories and follow-ups alike.
+
 Thresholds are :class:`~assistant.settings.Settings` values, never constants.
 """
 
@@ -39,6 +48,13 @@ from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, intent_probability, top_intent
 from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.rules import match_rules
+from assistant.dialogue.side_effects import (
+    CONFIRM_SIDE_EFFECT,
+    CONFIRMS_ITS_OWN_YES,
+    DECLINE_INTENTS,
+    SIDE_EFFECT_ACTIONS,
+    SIDE_EFFECT_DECLINED,
+)
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.domain import Domain
 from assistant.nlu.stories import ActiveLoopStep, IntentStep, OrStep, Rule, Story
@@ -275,12 +291,15 @@ class PolicyEnsemble:
         stories: the project's stories (none: the story policies never predict).
         domain: the domain the stories are read with (needed with ``stories``).
         intent_threshold: below it a message reads as ``nlu_fallback`` in the stories' states.
+        side_effect_actions: actions confirmed first when chosen on an unsure intent (module docstring).
     """
 
     def __init__(self, rules: list[Rule], tasks: TaskPolicy | None = None, stories: Sequence[Story] = (),
-                 domain: Domain | None = None, intent_threshold: float = 0.0) -> None:
+                 domain: Domain | None = None, intent_threshold: float = 0.0,
+                 side_effect_actions: frozenset[str] = SIDE_EFFECT_ACTIONS) -> None:
         from assistant.dialogue.memoization import MemoizationPolicy, StoryLookup, StorySuffixPolicy
 
+        self.side_effect_actions = side_effect_actions
         self.rule_policy = RulePolicy(rules)
         self.tasks = tasks or TaskPolicy()
         lookup = StoryLookup(stories if domain is not None else (), domain or Domain(), intent_threshold)
@@ -291,7 +310,15 @@ class PolicyEnsemble:
         ]
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:
-        """The next action (never None: :class:`FallbackPolicy` always answers)."""
+        """The next action (never None: :class:`FallbackPolicy` always answers); a side-effect action on an unsure
+        intent is replaced by its confirmation (module docstring)."""
+        if tracker.latest_action_name == CONFIRM_SIDE_EFFECT:
+            return Prediction(ACTION_LISTEN_NAME, SideEffectGuardPolicy.name)
+        if _after_user(tracker) and _confident(tracker, context) in DECLINE_INTENTS and _asked_to_confirm(tracker):
+            return Prediction(SIDE_EFFECT_DECLINED, SideEffectGuardPolicy.name)
+        return self._guarded(self._predict(tracker, context), tracker, context)
+
+    def _predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:
         if tracker.followup_action and tracker.followup_action != ACTION_LISTEN_NAME:
             return Prediction(tracker.followup_action, "followup")
         for p in self.policies:
@@ -299,3 +326,28 @@ class PolicyEnsemble:
             if pred is not None:
                 return pred
         return Prediction(ACTION_LISTEN_NAME, "none")  # pragma: no cover - FallbackPolicy always predicts
+
+    def _guarded(self, pred: Prediction, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:
+        if pred.action not in self.side_effect_actions:
+            return pred
+        intent, conf = top_intent(tracker)
+        if conf >= context.settings.action_intent_threshold:
+            return pred
+        if intent == "affirm" and pred.action in CONFIRMS_ITS_OWN_YES:
+            return pred
+        return Prediction(CONFIRM_SIDE_EFFECT, SideEffectGuardPolicy.name, conf)
+
+
+def _asked_to_confirm(tracker: DialogueStateTracker) -> bool:
+    """Whether the last action before the latest user message (``action_listen`` aside) asked to confirm a side effect."""
+    from assistant.dialogue.events import ActionExecuted, UserUttered
+
+    seen_user = False
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, UserUttered):
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and isinstance(e, ActionExecuted) and e.action_name != ACTION_LISTEN_NAME:
+            return e.action_name == CONFIRM_SIDE_EFFECT
+    return False

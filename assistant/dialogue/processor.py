@@ -14,8 +14,13 @@
    language: custom mappings only, and ``ko``/``en`` among its values);
 5. unless the conversation is paused (handoff): predict and run actions until
    ``action_listen``, at most ``settings.max_actions_per_turn``;
-6. save the new events exactly once, with the message id and the reply in the
-   same transaction.
+6. save the new events exactly once, with the message id, the reply and the
+   turn's custom action effects (:mod:`assistant.dialogue.effects`) in the same
+   transaction. A custom action's effect is done once across a failed save, a
+   crash or a redone turn: its call has an idempotency key per (conversation,
+   turn, call), its result is recorded as soon as it returns and reused by a
+   retry of the turn, and an effect whose turn never came back is delivered at
+   the start of the conversation's next turn.
 
 A failing action is logged with the conversation id and stack; the turn's
 events after the user message are dropped, the user gets ``utter_turn_failed``
@@ -29,10 +34,12 @@ import json
 import logging
 import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assistant.dialogue.actions import Action, ActionRegistry, TurnContext
+from assistant.dialogue.actions import Action, ActionRegistry, TurnContext, result_events
+from assistant.dialogue.effects import EffectJournal, journal_for
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
     ACTION_SESSION_START_NAME,
@@ -169,6 +176,8 @@ class MessageProcessor:
     def handle_message(self, message: UserMessage) -> Turn:
         """Process one message (see the module docstring). Never raises for store or action failures."""
         mid = _message_id(message)
+        # the turn's id, the same for every redo below: the channel's message id, else one chosen for this delivery
+        turn_id = mid if mid is not None else f"turn-{uuid.uuid4().hex}"
         try:
             if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
                 return Turn.from_reply(stored)
@@ -177,7 +186,7 @@ class MessageProcessor:
                     if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
                         return Turn.from_reply(stored)
                     try:
-                        return self._turn(message, mid, None)
+                        return self._turn(message, mid, None, turn_id)
                     except ConcurrentUpdateError:
                         # another process wrote to the conversation during this turn: only possible when several
                         # workers do not share a lock store. Nothing of this turn was stored; redo it on the new
@@ -203,7 +212,7 @@ class MessageProcessor:
             raise InvalidInputError(f"intent {intent!r} is not in the domain; known: {', '.join(self.domain.intents)}")
         parse = _payload_parse(intent, entities or {}, f"/{intent}")
         with self.lock_store.lock(sender_id):
-            return self._turn(UserMessage(sender_id, f"/{intent}", channel, {}), None, parse)
+            return self._turn(UserMessage(sender_id, f"/{intent}", channel, {}), None, parse, f"turn-{uuid.uuid4().hex}")
 
     def append_user_message(self, sender_id: str, text: str, channel: str = "rest") -> dict[str, Any]:
         """Log a user message without predicting (Rasa's ``POST /conversations/{id}/messages``); returns the tracker state."""
@@ -233,11 +242,14 @@ class MessageProcessor:
 
     # --- one turn -------------------------------------------------------------------------------------
 
-    def _turn(self, message: UserMessage, mid: str | None, parse: dict[str, Any] | None) -> Turn:
+    def _turn(self, message: UserMessage, mid: str | None, parse: dict[str, Any] | None, turn_id: str) -> Turn:
         t0 = time.perf_counter()
         tracker = self.load(message.sender_id)
+        journal = journal_for(self.tracker_store, message.sender_id, turn_id)
+        recovered = self._deliver_undelivered(tracker, journal, message) if journal is not None else ()
         tracker.start_session_if_needed(self.session_config)
         context, user = self._log_user(tracker, message, mid, parse)
+        context.effects = journal
         turn_start = len(tracker.events)
         warn = not tracker.paused and _types_sensitive_number(message.text)
         if not tracker.paused:
@@ -247,6 +259,8 @@ class MessageProcessor:
             except Exception:  # an action failed: keep the user event, say sorry, log with the conversation id
                 logger.exception("action failed", extra={"conversation_id": tracker.sender_id, "channel": message.channel, "stage": "action"})
                 tracker = _truncated(tracker, turn_start, self.slot_defs)
+                if journal is not None:  # the calls' events are gone: their effects are delivered next turn
+                    journal.forget_calls()
                 tracker.update(BotUttered(self._failure_message(context.language).text,
                                           {"custom": {"citations": [], "abstained": True, "error": "turn_failed"}}))
                 error = "turn_failed"
@@ -260,10 +274,12 @@ class MessageProcessor:
             warning = BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
                                  {"custom": {"response": "utter_pii_warning", "language": context.language}})
             messages = (to_bot_message(warning, extra), *messages)
+        messages = (*recovered, *messages)
         turn = Turn(messages, context.language, user.intent, tuple(e.to_json() for e in tracker.new_events()), False, error,
                     {"total": (time.perf_counter() - t0) * 1000})
         try:
-            save_tracker(self.tracker_store, tracker, message_id=mid, reply=turn.reply_json() if mid else None)
+            save_tracker(self.tracker_store, tracker, message_id=mid, reply=turn.reply_json() if mid else None,
+                         effects=journal.to_commit() if journal is not None else ())
         except DuplicateMessageError as e:  # another worker answered this message id first
             logger.warning("another process answered this message id during the turn: its reply is sent and this "
                            "turn's events are dropped; several workers need a shared lock store (ASSISTANT_LOCK_STORE_URL)",
@@ -273,6 +289,27 @@ class MessageProcessor:
                      extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "processor",
                             "intent": user.intent_name})
         return turn
+
+    def _deliver_undelivered(self, tracker: DialogueStateTracker, journal: EffectJournal,
+                             message: UserMessage) -> tuple[BotMessage, ...]:
+        """Append the effects of turns that were never stored (their actions ran, the save did not happen) before
+        this turn's message: ``ActionExecuted`` (policy ``recovered``), their events and messages, then
+        ``action_listen``; returns their messages, said first in this turn's reply."""
+        effects = journal.undelivered()
+        if not effects:
+            return ()
+        lang = _conversation_language(tracker) or _preferred(message) or "ko"
+        context = TurnContext(self.settings, self.domain, message.channel, lang, None, **self.context_defaults)
+        start = len(tracker.events)
+        for effect in effects:
+            events = result_events(journal.adopt(effect), tracker, context)
+            tracker.update(ActionExecuted(str(effect["action_name"]), "recovered", 1.0))
+            tracker.update_with_events(events)
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME, "recovered", 1.0))
+        logger.warning("delivered %d action effect(s) whose turn was never stored", len(effects),
+                       extra={"conversation_id": tracker.sender_id, "channel": message.channel, "stage": "store",
+                              "actions": [e["action_name"] for e in effects]})
+        return tuple(to_bot_message(e, {"recovered": True}) for e in tracker.events[start:] if isinstance(e, BotUttered))
 
     def _log_user(self, tracker: DialogueStateTracker, message: UserMessage, mid: str | None,
                   parse: dict[str, Any] | None) -> tuple[TurnContext, UserUttered]:

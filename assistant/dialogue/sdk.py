@@ -109,6 +109,9 @@ class ProtocolTracker:
         self.active_loop: dict[str, Any] = dict(state.get("active_loop") or {})
         self.latest_action_name: str | None = state.get("latest_action_name")
         self.latest_input_channel: str | None = state.get("latest_input_channel")
+        #: the engine's key for this action call (the same on every retry of it), or None
+        #: (:mod:`assistant.dialogue.effects`): give it to a back end that does something once per key
+        self.idempotency_key: str | None = str(state["idempotency_key"]) if state.get("idempotency_key") else None
 
     @classmethod
     def from_dict(cls, state: Mapping[str, Any]) -> ProtocolTracker:

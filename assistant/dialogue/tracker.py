@@ -31,7 +31,7 @@ import copy
 import dataclasses
 import logging
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -131,6 +131,8 @@ class DialogueStateTracker:
             tracker store (set by :func:`load_tracker` / :func:`save_tracker`).
         followup_action: the action forced next (``action_listen`` after a reset,
             ``action_session_start`` after a restart), or ``None``.
+        idempotency_key: set only while a custom action runs: the key of that action call
+            (:func:`assistant.dialogue.effects.effect_key`), sent with the action call; not an event.
     """
 
     def __init__(self, sender_id: str, slots: SlotDefinitions | None = None) -> None:
@@ -148,6 +150,7 @@ class DialogueStateTracker:
         self._latest_entities: list[dict[str, Any]] = []
         self.latest_bot_utterance: BotUttered | None = None
         self.followup_action: str | None = ACTION_LISTEN_NAME
+        self.idempotency_key: str | None = None
         self.active_loop: TrackerActiveLoop | None = None
         self._reset()
 
@@ -457,7 +460,8 @@ def load_tracker(store: TrackerStore, sender_id: str, slots: SlotDefinitions | N
 
 
 def save_tracker(
-    store: TrackerStore, tracker: DialogueStateTracker, *, message_id: str | None = None, reply: Any = None
+    store: TrackerStore, tracker: DialogueStateTracker, *, message_id: str | None = None, reply: Any = None,
+    effects: Sequence[Mapping[str, Any]] = (),
 ) -> int:
     """Write the tracker's new events, exactly once.
 
@@ -465,7 +469,8 @@ def save_tracker(
     store still holds exactly that many (optimistic concurrency), so saving twice
     writes nothing the second time and a stale tracker cannot overwrite or
     duplicate anything. With ``message_id``, ``reply`` is recorded in the same
-    transaction (see :meth:`TrackerStore.append`).
+    transaction (see :meth:`TrackerStore.append`), and so are ``effects`` (the custom action
+    effects whose events these are, :mod:`assistant.dialogue.effects`; only passed when there are some).
 
     Returns:
         The conversation's event count in the store after saving.
@@ -478,6 +483,8 @@ def save_tracker(
     new = [e.to_json() for e in tracker.new_events()]
     if not new and message_id is None:
         return tracker.stored_event_count
-    count = store.append(tracker.sender_id, new, expected_seq=tracker.stored_event_count, message_id=message_id, reply=reply)
+    extra: dict[str, Any] = {"effects": list(effects)} if effects else {}
+    count = store.append(tracker.sender_id, new, expected_seq=tracker.stored_event_count, message_id=message_id, reply=reply,
+                         **extra)
     tracker.stored_event_count = count
     return count

@@ -15,6 +15,14 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
   compare-and-set guard of :meth:`SQLTrackerStore.append`.
 * ``tracker_processed_messages``: ``(conversation_id, message_id)`` → the reply
   sent, so a channel's redelivery gets the same answer without a second turn.
+* ``tracker_effects``: the side-effect outbox, ``(conversation_id, effect_key)`` →
+  the custom action call's result (``{"events", "responses"}``), the turn it ran in,
+  and ``committed``. :meth:`SQLTrackerStore.record_effect` writes a result as soon as
+  the action returns (its own transaction, ``committed = 0``); :meth:`SQLTrackerStore.append`
+  marks the turn's effects committed (or inserts them) in the same transaction as its
+  events. A result still uncommitted is an effect whose turn was never stored: the
+  engine reuses it when the turn is retried and delivers it otherwise
+  (:mod:`assistant.dialogue.effects`).
 
 Personal data at rest: events and replies are masked before they are written
 (:mod:`assistant.stores.masking`: resident registration, phone, card and
@@ -42,6 +50,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Double,
     Integer,
@@ -101,6 +110,18 @@ processed_messages = Table(
     Column("reply", Text, nullable=False),
     Column("created_at", Double, nullable=False),
     PrimaryKeyConstraint("conversation_id", "message_id", name="pk_tracker_processed_messages"),
+)
+effects_table = Table(
+    "tracker_effects",
+    metadata,
+    Column("conversation_id", String(MAX_ID_CHARS), nullable=False),
+    Column("effect_key", String(MAX_ID_CHARS), nullable=False),
+    Column("turn_id", String(MAX_ID_CHARS), nullable=False),
+    Column("action_name", String(MAX_ID_CHARS), nullable=False),
+    Column("result", Text, nullable=False),
+    Column("committed", Boolean, nullable=False),
+    Column("created_at", Double, nullable=False),
+    PrimaryKeyConstraint("conversation_id", "effect_key", name="pk_tracker_effects"),
 )
 
 
@@ -249,6 +270,7 @@ class SQLTrackerStore:
         *,
         message_id: str | None = None,
         reply: Any = None,
+        effects: Sequence[Mapping[str, Any]] = (),
     ) -> int:
         """Append ``events`` to the conversation in one transaction.
 
@@ -263,6 +285,9 @@ class SQLTrackerStore:
                 same transaction, so the turn's events and its reply are stored
                 together or not at all.
             reply: the JSON reply sent for ``message_id`` (not ``None``).
+            effects: the side effects whose events these are, each ``{"key", "turn_id", "action_name",
+                "result"}`` (see :meth:`record_effect`): marked committed in the same transaction (inserted when
+                :meth:`record_effect` could not write them), so an effect is committed exactly when its events are.
 
         Personal data is masked before anything is written (:mod:`assistant.stores.masking`):
         the stored events are :func:`~assistant.stores.masking.mask_events` of ``events`` and the
@@ -300,10 +325,11 @@ class SQLTrackerStore:
                 }
             )
         reply_json = _dumps(mask_reply(reply, events), "reply") if message_id is not None else None
+        effect_rows = [_effect_row(e) for e in effects]
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
-                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json)
+                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows)
             except _LostRace as e:
                 if message_id is not None:
                     previous = self.reply_for(sender_id, message_id)
@@ -317,7 +343,8 @@ class SQLTrackerStore:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _append_once(
-        self, sender_id: str, rows: list[dict[str, Any]], expected_seq: int | None, message_id: str | None, reply_json: str | None
+        self, sender_id: str, rows: list[dict[str, Any]], expected_seq: int | None, message_id: str | None, reply_json: str | None,
+        effect_rows: Sequence[dict[str, Any]] = (),
     ) -> int:
         now = time.time()
         try:
@@ -354,9 +381,70 @@ class SQLTrackerStore:
                     conn.execute(
                         insert(processed_messages).values(conversation_id=sender_id, message_id=message_id, reply=reply_json, created_at=now)
                     )
+                for e in effect_rows:
+                    marked = conn.execute(update(effects_table)
+                                          .where(effects_table.c.conversation_id == sender_id, effects_table.c.effect_key == e["effect_key"])
+                                          .values(committed=True))
+                    if marked.rowcount == 0:
+                        conn.execute(insert(effects_table).values(conversation_id=sender_id, committed=True, created_at=now, **e))
                 return new
         except IntegrityError as e:  # a concurrent writer inserted the same seq / message id first
             raise _LostRace("a concurrent write used the same sequence number or message id") from e
+
+    # --- side-effect outbox -----------------------------------------------------------------------------
+
+    def record_effect(self, sender_id: str, key: str, *, turn_id: str, action_name: str, result: Mapping[str, Any]) -> bool:
+        """Record a custom action call's result right after it ran, before its turn is stored (uncommitted).
+
+        Args:
+            key: the call's idempotency key (:func:`assistant.dialogue.effects.effect_key`).
+            turn_id: the turn it ran in (the channel's message id, or one the engine chose).
+            result: ``{"events": [...], "responses": [...]}`` in the action-server protocol's JSON; personal data is
+                masked before it is written (:func:`~assistant.stores.masking.mask_reply`), as the events will be.
+
+        Returns:
+            ``True`` when recorded now, ``False`` when the key was recorded before (kept as it was).
+
+        Raises:
+            InvalidInputError: a bad id or a result that is not JSON. StoreUnavailableError: the database is down.
+        """
+        _check_id(sender_id, "sender_id")
+        row = _effect_row({"key": key, "turn_id": turn_id, "action_name": action_name, "result": result})
+        try:
+            with self.db.write("recording an action's effect for", self._about(sender_id)) as conn:
+                conn.execute(insert(effects_table).values(conversation_id=sender_id, committed=False, created_at=time.time(), **row))
+        except IntegrityError:
+            return False
+        return True
+
+    def effect_result(self, sender_id: str, key: str) -> dict[str, Any] | None:
+        """The recorded result of the action call ``key`` (committed or not), or ``None``."""
+        _check_id(sender_id, "sender_id")
+        _check_id(key, "effect key")
+        with self._read("reading an action's effect", sender_id) as conn:
+            raw = conn.execute(select(effects_table.c.result).where(effects_table.c.conversation_id == sender_id,
+                                                                    effects_table.c.effect_key == key)).scalar()
+        return None if raw is None else dict(json.loads(raw))
+
+    def pending_effects(self, sender_id: str) -> list[dict[str, Any]]:
+        """The conversation's uncommitted effects, oldest first: ``{"key", "turn_id", "action_name", "result",
+        "created_at"}`` each (results of actions whose turn was never stored)."""
+        _check_id(sender_id, "sender_id")
+        with self._read("reading pending effects", sender_id) as conn:
+            rows = conn.execute(select(effects_table).where(effects_table.c.conversation_id == sender_id,
+                                                            effects_table.c.committed.is_(False))
+                                .order_by(effects_table.c.created_at, effects_table.c.effect_key)).all()
+        return [{"key": r.effect_key, "turn_id": r.turn_id, "action_name": r.action_name, "result": json.loads(r.result),
+                 "created_at": r.created_at} for r in rows]
+
+    def effects(self, sender_id: str) -> list[dict[str, Any]]:
+        """Every recorded effect of the conversation, oldest first, with ``committed`` (for audits and tests)."""
+        _check_id(sender_id, "sender_id")
+        with self._read("reading effects", sender_id) as conn:
+            rows = conn.execute(select(effects_table).where(effects_table.c.conversation_id == sender_id)
+                                .order_by(effects_table.c.created_at, effects_table.c.effect_key)).all()
+        return [{"key": r.effect_key, "turn_id": r.turn_id, "action_name": r.action_name, "result": json.loads(r.result),
+                 "committed": bool(r.committed), "created_at": r.created_at} for r in rows]
 
     def record_reply(self, sender_id: str, message_id: str, reply: Any) -> bool:
         """Record the reply sent for ``message_id`` without appending events.
@@ -443,6 +531,14 @@ class SQLTrackerStore:
                 cur.close()
             finally:
                 raw.close()
+
+
+def _effect_row(effect: Mapping[str, Any]) -> dict[str, Any]:
+    """An effect dict → the ``tracker_effects`` columns (result masked and serialised)."""
+    for k in ("key", "turn_id", "action_name"):
+        _check_id(effect.get(k), f"effect {k}")  # type: ignore[arg-type]
+    return {"effect_key": effect["key"], "turn_id": effect["turn_id"], "action_name": effect["action_name"],
+            "result": _dumps(mask_reply(dict(effect.get("result") or {})), f"result of {effect['action_name']!r}")}
 
 
 class _LostRace(Exception):
