@@ -384,6 +384,11 @@ class DocHit:
         alternates: other documents about the same service (same
             ``service_id``: a bundled page in another language, or the same
             service from another source); they are not ranked separately.
+        gate_lexical, gate_lexical_rank, gate_fused: ``lexical``, ``lexical_rank`` and ``fused`` as the answerability
+            gate was fitted on them: from the document's best BM25 chunk only. They differ from the ranking's values
+            only when a second chunk counts (``lexical_second`` / ``lexical_second_translated`` > 0), so that such a
+            ranking change does not move the gate's calibration (measured: with the larger BM25 the gate answered
+            more English questions wrongly as well as rightly).
     """
 
     doc: DocInfo
@@ -397,6 +402,9 @@ class DocHit:
     fused: float = 0.0
     field_overlap: float = 0.0
     learned: float = 0.0
+    gate_lexical: float = 0.0
+    gate_lexical_rank: int = 0
+    gate_fused: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -427,8 +435,23 @@ class RetrievalResult:
 
 
 @dataclass
+class _View:
+    """Document-level scores of one fusion (:meth:`HybridRetriever._score`): raw lexical scores, ranks in each list,
+    normalised scores, the fused score and the best raw lexical score."""
+
+    doc_lex: dict[str, float]
+    d_rank: dict[str, int]
+    l_rank: dict[str, int]
+    dense_norm: dict[str, float]
+    lex_norm: dict[str, float]
+    fused: dict[str, float]
+    top_bm25: float
+
+
+@dataclass
 class _Fusion:
-    """The fusion stage's output for one query (what the rerank stage and the hits are built from)."""
+    """The fusion stage's output for one query (what the rerank stage and the hits are built from); ``gate`` is the
+    fusion the answerability gate reads (the same object unless a second BM25 chunk counts for the ranking)."""
 
     loaded: _Loaded
     query: str
@@ -449,6 +472,7 @@ class _Fusion:
     w_dense: float
     w_lex: float
     top_bm25: float
+    gate: _View
 
 
 class Retriever(Protocol):
@@ -672,7 +696,6 @@ class HybridRetriever:
         w_dense = cfg.w_dense if cfg.mode != "bm25" else 0.0
 
         doc_dense: dict[str, float] = {}
-        doc_lex: dict[str, float] = {}
         per_doc: dict[str, list[float]] = {}
         for row, s in dense.items():
             per_doc.setdefault(ld.chunk_doc[row], []).append(s)
@@ -680,39 +703,57 @@ class HybridRetriever:
             sims.sort(reverse=True)
             second = sims[1] if len(sims) > 1 else sims[0] - 0.05
             doc_dense[d] = sims[0] + cfg.dense_second * (second - sims[0])
+        whole = {ix.doc_order[i]: s for i, s in lex_docs.items()}
         lexical_second = cfg.lexical_second_translated if translated else cfg.lexical_second
-        if lexical_second > 0:
+        doc_lex = self._doc_lexical(ld, lex, whole, lexical_second)
+        view = self._score(doc_dense, doc_lex, w_dense, w_lex)
+        # The answerability gate was fitted on best-chunk lexical scores: when a second chunk counts for the ranking,
+        # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
+        gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
+        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, view.doc_lex,
+                       view.d_rank, view.l_rank, view.dense_norm, view.lex_norm, view.fused, w_dense, w_lex, view.top_bm25,
+                       gate)
+
+    def _doc_lexical(self, ld: _Loaded, lex: dict[int, float], whole: dict[str, float], second: float) -> dict[str, float]:
+        """Each document's raw lexical score: its best chunk's BM25 (plus ``second`` x its second best), mixed with
+        its whole-document BM25 rescaled to the best chunk score (share ``w_doc_lex``)."""
+        doc_lex: dict[str, float] = {}
+        if second > 0:
             per_doc_lex: dict[str, list[float]] = {}
             for row, s in lex.items():
                 per_doc_lex.setdefault(ld.chunk_doc[row], []).append(s)
             for d, vals in per_doc_lex.items():
                 vals.sort(reverse=True)
-                doc_lex[d] = vals[0] + lexical_second * (vals[1] if len(vals) > 1 else 0.0)
+                doc_lex[d] = vals[0] + second * (vals[1] if len(vals) > 1 else 0.0)
         else:
             for row, s in lex.items():
                 d = ld.chunk_doc[row]
                 doc_lex[d] = max(doc_lex.get(d, 0.0), s)
         top_bm25 = max(doc_lex.values(), default=0.0)
-        whole = {ix.doc_order[i]: s for i, s in lex_docs.items()}
         top_whole = max(whole.values(), default=0.0)
         if top_bm25 > 0:
-            wd = cfg.w_doc_lex
+            wd = self.config.w_doc_lex
             for d in set(doc_lex) | set(whole):
                 doc_lex[d] = (1 - wd) * doc_lex.get(d, 0.0) + wd * (whole.get(d, 0.0) / top_whole * top_bm25 if top_whole else 0.0)
-            top_bm25 = max(doc_lex.values(), default=0.0)
+        return doc_lex
+
+    def _score(self, doc_dense: dict[str, float], doc_lex: dict[str, float], w_dense: float, w_lex: float) -> _View:
+        """Fuse document-level dense and lexical scores (normalised as the module docstring says)."""
+        cfg = self.config
+        top_bm25 = max(doc_lex.values(), default=0.0)
         dense_sorted = sorted(doc_dense, key=lambda d: -doc_dense[d])
         lex_sorted = sorted(doc_lex, key=lambda d: -doc_lex[d])
         d_rank = {d: i + 1 for i, d in enumerate(dense_sorted)}
         l_rank = {d: i + 1 for i, d in enumerate(lex_sorted)}
+        lo, span = 0.0, 1.0
         if doc_dense:
             hi = doc_dense[dense_sorted[0]]
             lo = doc_dense[dense_sorted[min(len(dense_sorted), cfg.dense_floor_rank) - 1]]
             span = max(hi - lo, 1e-6)
-        candidates = set(doc_dense) | set(doc_lex)
         fused: dict[str, float] = {}
         dense_norm: dict[str, float] = {}
         lex_norm: dict[str, float] = {}
-        for d in candidates:
+        for d in set(doc_dense) | set(doc_lex):
             dn = max(0.0, (doc_dense[d] - lo) / span) if d in doc_dense else 0.0
             ln = doc_lex.get(d, 0.0) / top_bm25 if top_bm25 > 0 else 0.0
             dense_norm[d], lex_norm[d] = dn, ln
@@ -725,8 +766,7 @@ class HybridRetriever:
             else:
                 s = w_dense * dn + w_lex * ln
             fused[d] = s
-        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, doc_lex,
-                       d_rank, l_rank, dense_norm, lex_norm, fused, w_dense, w_lex, top_bm25)
+        return _View(doc_lex, d_rank, l_rank, dense_norm, lex_norm, fused, top_bm25)
 
     def _head(self, f: _Fusion) -> list[str]:
         """The documents the rerank stage rescores: the ``rerank_depth`` best fused, those in the query's language."""
@@ -809,6 +849,9 @@ class HybridRetriever:
                     fused=fused[d],
                     field_overlap=overlap.get(d, 0.0),
                     learned=learned.get(d, 0.0),
+                    gate_lexical=f.gate.doc_lex.get(d, 0.0),
+                    gate_lexical_rank=f.gate.l_rank.get(d, 0),
+                    gate_fused=f.gate.fused[d],
                 )
             )
         return RetrievalResult(
