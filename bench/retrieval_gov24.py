@@ -25,12 +25,14 @@ the citizen questions (``query_embedding`` in the JSON).
 Usage:
     python bench/retrieval_gov24.py [--data ../shared/data/gov24_benefits] [--json PATH] [--home DIR]
                                     [--query-cache /tmp/retrieval-queries.npz] [--ranker RANKER.json]
+                                    [--misses /tmp/known-item-misses.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -113,6 +115,49 @@ def evaluate(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
     }
 
 
+def _title_bigrams(title: str) -> set[str]:
+    t = re.sub(r"\(.*?\)|[^가-힣A-Za-z0-9]", "", title)
+    return {t[i : i + 2] for i in range(len(t) - 1)}
+
+
+def title_dice(a: str, b: str) -> float:
+    """Dice coefficient of two titles' character bigrams (parenthesised parts, spaces and punctuation removed), 0..1."""
+    x, y = _title_bigrams(a), _title_bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x or y else 0.0
+
+
+def miss_report(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
+                vectors: dict[str, np.ndarray] | None = None) -> list[dict[str, object]]:
+    """Every query whose (single) target is not first, with the winner and a cause:
+    ``shared_query`` (another service has the same query text), ``same_programme_other_agency`` (the winner is from
+    another agency and its title shares at least half of its character bigrams with the target's),
+    ``other_programme`` (another winner, target in the top 10), ``target_outside_top10``."""
+    counts: dict[str, int] = {}
+    for q, _ in queries:
+        counts[q] = counts.get(q, 0) + 1
+    out: list[dict[str, object]] = []
+    for q, rel in queries:
+        res = retriever.run(q, k=10, query_vector=vectors[q] if vectors is not None else None)
+        ids = [h.doc.doc_id for h in res.hits]
+        rank = next((i + 1 for i, d in enumerate(ids) if d in rel), 0)
+        if rank == 1 or not res.hits:
+            continue
+        target = retriever.index.docs[sorted(rel)[0]]
+        top = res.hits[0].doc
+        if counts[q] > 1:
+            cause = "shared_query"
+        elif top.agency != target.agency and title_dice(top.title, target.title) >= 0.5:
+            cause = "same_programme_other_agency"
+        elif rank == 0:
+            cause = "target_outside_top10"
+        else:
+            cause = "other_programme"
+        out.append({"query": q, "rank": rank, "cause": cause, "target": {"id": target.doc_id, "title": target.title, "agency": target.agency},
+                    "winner": {"id": top.doc_id, "title": top.title, "agency": top.agency},
+                    "query_terms": list(res.terms)})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "gov24_benefits")
@@ -125,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--modes", default="bm25,dense,hybrid_norr,hybrid_learned,hybrid",
                     help="comma-separated variants to run (default: all)")
     ap.add_argument("--ranker", type=Path, default=None, help="a learned ranker JSON to measure (default: the packaged one)")
+    ap.add_argument("--misses", type=Path, default=None,
+                    help="write the shipped configuration's known-item misses (winner, cause) to this JSON file")
     args = ap.parse_args(argv)
     if not (args.data / GOV24_FILES["list"]).exists():
         print(f"SKIP: catalogue not found at {args.data} (needs ../shared/data/gov24_benefits)")
@@ -193,6 +240,14 @@ def main(argv: list[str] | None = None) -> int:
         if twins:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins], vectors)
         results["modes"][mode] = entry  # type: ignore[index]
+        if mode == "hybrid" and args.misses is not None:
+            misses = miss_report(retr, known, vectors)
+            causes: dict[str, int] = {}
+            for m in misses:
+                causes[str(m["cause"])] = causes.get(str(m["cause"]), 0) + 1
+            results["known_item_misses"] = causes
+            args.misses.write_text(json.dumps(misses, indent=1, ensure_ascii=False), encoding="utf-8")
+            print(f"known-item misses of hybrid ({len(misses)}, written to {args.misses}): {causes}")
         for name, m in entry.items():
             print(f"{name:<18} {mode:<14} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
                   f"{m['mrr@10']:>7.3f} {m['latency_ms_p50']:>7.1f} {m['latency_ms_p95']:>7.1f}")

@@ -109,3 +109,43 @@ def test_lexical_second_adds_the_second_best_chunk(settings: Settings, embedder)
         assert h.lexical == pytest.approx(raw[0] + 0.5 * raw[1])
     plain = HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, lexical_second=0.0)).run("청년 월세 지원 월 30만원", k=5).hits
     assert all(h.lexical == pytest.approx(max(c.lexical for c in h.chunks)) for h in plain)
+
+
+def test_gate_reads_the_best_chunk_when_a_second_chunk_ranks(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """With ``lexical_second`` the ranking adds a second BM25 chunk, but the gate's view (gate_lexical, its rank and the
+    fused score) is the fusion without it: the same values the plain configuration gives for the same documents."""
+    index = load_index(settings.index_dir)
+    q = "청년 월세 지원 월 30만원"
+    cfg = RetrieverConfig(w_doc_lex=0.0, lexical_second=0.5)
+    second = {h.doc.doc_id: h for h in HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run(q, k=5).hits}
+    plain = {h.doc.doc_id: h for h in HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, lexical_second=0.0)).run(q, k=5).hits}
+    assert set(second) == set(plain)
+    assert sum(h.doc.language == "ko" for h in second.values()) == 3
+    for d, h in second.items():
+        raw = sorted((c.lexical for c in h.chunks if c.lexical > 0), reverse=True) or [0.0]
+        if h.doc.language == "ko":  # title, target and benefit chunks all match
+            assert len(raw) >= 2 and h.lexical == pytest.approx(raw[0] + 0.5 * raw[1]) and h.gate_lexical == pytest.approx(raw[0])
+        else:
+            assert h.lexical == h.gate_lexical == 0.0
+        assert h.gate_lexical == pytest.approx(plain[d].lexical)
+        assert h.gate_lexical_rank == plain[d].lexical_rank and h.gate_fused == pytest.approx(plain[d].fused)
+        # without a second chunk counting, the gate's view is the ranking's
+        assert (plain[d].gate_lexical, plain[d].gate_lexical_rank, plain[d].gate_fused) == (plain[d].lexical, plain[d].lexical_rank,
+                                                                                            plain[d].fused)
+
+
+def test_answerability_signals_ignore_the_second_chunk(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """The composer's bm25, agreement and margin signals for the same top document are those of the plain fusion."""
+    from assistant.knowledge.composer import AnswerComposer
+
+    index = load_index(settings.index_dir)
+    composer = AnswerComposer(index, KoreanTokenizer(), threshold=0.0)
+    q = "월세 30만원 지원받는 청년"
+    cfg = RetrieverConfig(lexical_second=1.0)
+    res_second = HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run(q, k=5)
+    res_plain = HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, lexical_second=0.0)).run(q, k=5)
+    assert res_second.hits[0].lexical > res_plain.hits[0].lexical  # the ranking's BM25 is larger
+    assert res_second.hits[0].doc.doc_id == res_plain.hits[0].doc.doc_id == "R2"
+    s2, s1 = composer.answerability(res_second)[1], composer.answerability(res_plain)[1]
+    for name in ("bm25", "agree", "margin", "dense", "overlap"):
+        assert s2[name] == pytest.approx(s1[name]), name

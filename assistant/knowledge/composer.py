@@ -246,12 +246,13 @@ class AnswerComposer:
             overlap = len(terms & covered) / len(terms)
         else:
             overlap = -1.0  # cross-language without a translation: no lexical evidence either way
-        agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.lexical_rank <= 5) else 0.0
+        # the lexical side as the gate was fitted on it (best BM25 chunk; see DocHit.gate_lexical)
+        agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.gate_lexical_rank <= 5) else 0.0
         # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
         # negative when the rerank lifted it past documents the fusion preferred
-        margin = top.fused - max((h.fused for h in result.hits[1:]), default=0.0)
+        margin = top.gate_fused - max((h.gate_fused for h in result.hits[1:]), default=0.0)
         translated = 1.0 if (result.language != top.doc.language and overlap >= 0) else 0.0
-        signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.lexical,
+        signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
                    "translated": translated}
         return self.gate.probability(signals), signals
 
