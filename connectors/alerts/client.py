@@ -127,3 +127,19 @@ class AlertsClient(ConnectorClient):
         if not isinstance(out, list) or not all(isinstance(n, dict) for n in out):
             raise ConnectorError(f"alerts service at {self.base_url} answered /pending with an unexpected shape")
         return out
+
+    def run(self) -> dict[str, int]:
+        """``POST /run``: one re-evaluation and delivery round in the server that holds the conversations (its
+        ``conversation`` notifier pushes new matches into them at once).
+
+        Returns:
+            The counts ``{"evaluated", "notified", "delivered", "failed", "gave_up", "errors"}``.
+
+        Raises:
+            InvalidInputError: refused (401/403: the admin token).
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: the server is slow, down or broken.
+        """
+        out = self._http.request("POST", "/run", self._interpret, headers=self._headers())
+        if not isinstance(out, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in out.values()):
+            raise ConnectorError(f"alerts service at {self.base_url} answered /run with an unexpected shape")
+        return {str(k): int(v) for k, v in out.items()}

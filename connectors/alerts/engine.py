@@ -206,6 +206,12 @@ class AlertEngine:
             delivered += 1
         return delivered, failed, gave_up
 
+    def waiting(self) -> tuple[int, int]:
+        """``(notifications, subscribers)`` pending on channels this engine cannot push (the widget, and the
+        ``conversation`` channel in a process without an assistant): they wait in the inbox for the subscriber's
+        next widget session (or a run inside ``assistant serve``)."""
+        return self.store.waiting([c for c, n in self.notifiers.items() if not n.push])
+
     def pending(self, subscriber_id: str, channels: Sequence[str] = PULL_CHANNELS) -> list[dict[str, Any]]:
         """The inbox (``widget`` and ``conversation`` notifications by default): pending notifications (payloads),
         marked delivered as they are returned; one that another reader claimed first is not returned."""
