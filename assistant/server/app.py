@@ -272,6 +272,10 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.tasks.service import create_app as create_tasks_app
 
     app.mount("/connectors/tasks", create_tasks_app(settings))
+    from connectors.shared import offer_retriever
+
+    # the connectors in this process search with the engine's retriever, not a second index and encoder (connectors/shared.py)
+    offer_retriever(settings.index_dir, lambda: app.state.router.retriever if app.state.router is not None else None)
     from connectors.alerts.conversation import ConversationWaker
     from connectors.tasks.auth import deployment_secret
 

@@ -55,7 +55,8 @@ class SubscribeRequest(BaseModel):
 
 def build_engine(settings: Settings, wake: Callable[[str], bool] | None = None) -> AlertEngine:
     """The engine of ``settings``: SQLite ``<home>/alerts.db`` (or ``alerts_db_url``), eligibility over HTTP when
-    ``eligibility_url`` is set, else in-process over the catalogue in ``home``; REST, widget and conversation
+    ``eligibility_url`` is set, else in-process over the catalogue in ``home`` (the process's
+    :func:`~connectors.eligibility.service.shared_service`); REST, widget and conversation
     notifiers (the conversation one pushes through ``wake``, a
     :class:`~connectors.alerts.conversation.ConversationWaker`, when given; else it only keeps them in the inbox)."""
     from connectors.alerts.engine import ClientEvaluator, Evaluator, ServiceEvaluator
@@ -68,9 +69,10 @@ def build_engine(settings: Settings, wake: Callable[[str], bool] | None = None) 
 
         evaluator = ClientEvaluator(EligibilityClient.from_settings(settings))
     else:
-        from connectors.eligibility.service import CatalogueSource, EligibilityService
+        from connectors.eligibility.service import shared_service
 
-        evaluator = ServiceEvaluator(EligibilityService(CatalogueSource.from_home(settings)))
+        # the process's one eligibility service (the embedded HTTP app and the actions use it too): one catalogue
+        evaluator = ServiceEvaluator(shared_service(settings))
     store = AlertStore(settings.alerts_db_url or f"sqlite:///{settings.home / 'alerts.db'}")
     notifiers = default_notifiers(settings.connector_timeout, settings.connector_retries, CallbackPolicy.from_settings(settings))
     from connectors.alerts.conversation import ConversationNotifier
