@@ -252,6 +252,21 @@ class AlertStore:
                                .where(notifications.c.status == "pending", notifications.c.channel.in_(list(channels)))).one()
         return int(row[0]), int(row[1])
 
+    def acknowledge(self, subscriber_id: str, ids: Sequence[int]) -> list[int]:
+        """Mark ``ids`` delivered, each only if it is this subscriber's and still pending; returns the ids moved (the
+        inbox API passes what a conversation says it told: another subscriber's ids are left alone)."""
+        moved: list[int] = []
+        if ids:
+            now = time.time()
+            with self.db.write("acknowledging notifications") as conn:
+                for nid in dict.fromkeys(int(i) for i in ids):
+                    if conn.execute(update(notifications).where(notifications.c.id == nid,
+                                                                notifications.c.subscriber_id == subscriber_id,
+                                                                notifications.c.status == "pending")
+                                    .values(status="delivered", delivered_at=now)).rowcount:
+                        moved.append(nid)
+        return moved
+
     def claim(self, ids: list[int]) -> list[int]:
         """Mark notifications delivered, each only if still pending; returns the ids this call moved (two readers of
         one inbox, the greeting and a conversation push, never both tell the same notification)."""
