@@ -206,7 +206,7 @@ def _listed_areas(item: str, sido: str) -> Area | None:
         if _SCHOOL_OR_SITE.search(item[m.end() - 2:m.end() + 25]):
             continue
         words = [w.strip() for w in re.split(r"[,·ㆍ]", m.group(1)) if w.strip()]
-        areas = set()
+        areas: set[Area] = set()
         for w in words:
             found = {a for a in _SGG_BY_WORD.get(w, ()) if a.sido == sido}
             if len(found) != 1:

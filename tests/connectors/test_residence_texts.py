@@ -86,3 +86,38 @@ def test_residence_or_school_or_site_applies_no_region(catalogue: tuple[Catalogu
     service = EligibilityService(CatalogueSource.fixed(cat))
     for r in service.check(Facts(region="부산광역시", age=12), sorted(either)):
         assert REGION not in [c.code for c in r.decided_by], r.service_id
+
+
+VICTIM_SERVICES = {  # read by hand: the first item of 지원대상 names victims only
+    "138300000016",  # 가정폭력피해자 국민임대주택 우선 입주권 부여
+    "138300000043",  # 지역디지털성범죄피해자지원센터
+    "B27000100040",  # 무료 소송대리 서비스(가정폭력 · 성폭력피해자)
+    "O00107400004",  # 긴급상황 진료지원사업 (천안의료원): 가정폭력 피해여성 및 동반 자녀
+    "PTR000050701",  # 성폭력 피해자 보호시설 운영 지원
+    "WII000000690",  # 성매매 피해아동 청소년 통합지원 사업
+    "WII000001490",  # 가정폭력피해자 치료회복 프로그램 및 의료비 지원: 가정폭력 피해자 및 동반 아동
+}
+
+
+def test_services_only_for_victims_are_listed_last_with_a_note_for_anyone(catalogue: tuple[Catalogue, dict[str, Any]]) -> None:
+    """가정폭력피해자 치료회복 프로그램 was "eligible" for any child: the coded conditions are open to everyone, the text
+    is for victims (and the children with them), a circumstance the facts never hold and the conversation does not
+    ask. Such services now always carry that note and are ranked after the others."""
+    from connectors.eligibility.actions import _line, rank_key
+
+    cat, _docs = catalogue
+    flagged = {s.service_id for s in cat.services if "victim" in s.target_groups}
+    assert flagged == VICTIM_SERVICES
+    service = EligibilityService(CatalogueSource.fixed(cat))
+    child = Facts(age=7, sex="female", region="서울특별시 강북구")
+    results = service.check(child, statuses=["eligible"])
+    by_id = {r.service_id: r for r in results}
+    therapy = by_id["WII000001490"]
+    assert [c.group for c in therapy.cautions] == ["victim"] and therapy.cautions[0].fact == ""
+    assert "여쭤보지 않았어요" in _line(therapy, "ko") and "I have not asked" in _line(therapy, "en")
+    ranked = sorted(results, key=rank_key)
+    plain = [i for i, r in enumerate(ranked) if not r.cautions]
+    assert plain and ranked.index(therapy) > max(plain)
+    # an adult's list the same way, whatever else the facts say
+    adult = {r.service_id: r for r in service.check(Facts(age=40, sex="female"), sorted(VICTIM_SERVICES))}
+    assert all([c.group for c in r.cautions] == ["victim"] for r in adult.values() if r.status == "eligible")
