@@ -20,7 +20,8 @@ Commands::
                                                 run Rasa test stories through the dialogue engine
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
                                                 judge facts against the catalogue's coded conditions
-    assistant alerts run [--json]               re-evaluate benefit-alert subscriptions once (cron-able)
+    assistant alerts run [--json] [--server URL]  re-evaluate benefit-alert subscriptions once (cron-able); in the
+                                                server when given (pushes into conversations), else here
     assistant trackers mask [--json]            mask personal data in conversations stored by an older version
 
 Errors print one line to stderr starting with ``error:`` and exit with status 2;
@@ -207,11 +208,34 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts_run(args: argparse.Namespace) -> int:
-    """One round of benefit alerts: re-evaluate changed subscriptions, deliver due notifications."""
+    """One round of benefit alerts: re-evaluate changed subscriptions, deliver due notifications.
+
+    With a server (``--server URL`` or ``ASSISTANT_ALERTS_URL``) the round runs there (``POST
+    /connectors/alerts/run`` with the admin token ``ASSISTANT_API_TOKEN``), so new matches are pushed into the
+    subscribers' conversations at once; without one it runs in this process, which holds no conversation: it
+    says how many notifications wait in the inbox for the subscriber's next widget session (none is lost)."""
+    settings = get_settings()
+    base = (args.server.rstrip("/") + "/connectors/alerts") if args.server else settings.alerts_url
+    if base:
+        from connectors.alerts.client import AlertsClient
+
+        # one attempt: a round that timed out may still be running in the server (a second would find nothing new)
+        with AlertsClient(base, timeout=args.timeout, retries=1, api_token=settings.api_token) as client:
+            counts = client.run()
+        out: dict[str, object] = {**counts, "server": base}
+        print(json.dumps(out) if args.json else " ".join(f"{k}={v}" for k, v in out.items()))
+        return 0
     from connectors.alerts.service import build_engine
 
-    report = build_engine(get_settings()).run_once()
-    print(json.dumps(report.to_json()) if args.json else " ".join(f"{k}={v}" for k, v in report.to_json().items()))
+    engine = build_engine(settings)
+    report = engine.run_once()
+    waiting, subscribers = engine.waiting()
+    local: dict[str, object] = {**report.to_json(), "not_pushed": waiting}
+    print(json.dumps(local) if args.json else " ".join(f"{k}={v}" for k, v in local.items()))
+    if waiting:
+        print(f"note: {waiting} notification(s) for {subscribers} subscriber(s) could not be pushed into their conversations "
+              "from this process (no assistant server: give --server URL or set ASSISTANT_ALERTS_URL); they are kept and "
+              "will be delivered at the subscriber's next widget session. Nothing is lost.", file=sys.stderr)
     return 0
 
 
@@ -364,6 +388,11 @@ def build_parser() -> argparse.ArgumentParser:
     alsub = al.add_subparsers(dest="alerts_command", required=True)
     ar = alsub.add_parser("run", help="re-evaluate all subscriptions once and deliver due notifications")
     ar.add_argument("--json", action="store_true", help="print the counts as JSON")
+    ar.add_argument("--server", default=None, metavar="URL",
+                    help="run the round in this assistant server (POST URL/connectors/alerts/run, admin token "
+                         "ASSISTANT_API_TOKEN), which pushes new matches into conversations; default ASSISTANT_ALERTS_URL, "
+                         "else in this process")
+    ar.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the server's round (default 300)")
     ar.set_defaults(func=cmd_alerts_run)
     tr = sub.add_parser("trackers", help="the tracker store")
     trsub = tr.add_subparsers(dest="trackers_command", required=True)

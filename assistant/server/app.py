@@ -272,11 +272,19 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from connectors.tasks.service import create_app as create_tasks_app
 
     app.mount("/connectors/tasks", create_tasks_app(settings))
+    from connectors.shared import offer_retriever
+
+    # the connectors in this process search with the engine's retriever, not a second index and encoder (connectors/shared.py)
+    offer_retriever(settings.index_dir, lambda: app.state.router.retriever if app.state.router is not None else None)
     from connectors.alerts.conversation import ConversationWaker
     from connectors.tasks.auth import deployment_secret
 
     # a run that finds new benefits for a subscriber tells its conversation at once (connectors/alerts/conversation.py)
-    waker = ConversationWaker(lambda: deployment_secret(settings), lambda s, i, c: app.state.proactive_turn(s, i, c))
+    # (an alert the conversation already told, e.g. at a greeting, is acknowledged without a new turn)
+    from connectors.alerts.conversation import TOLD_SLOT
+
+    waker = ConversationWaker(lambda: deployment_secret(settings), lambda s, i, c: app.state.proactive_turn(s, i, c),
+                              told=lambda s: app.state.processor.load(s).get_slot(TOLD_SLOT))
     app.mount("/connectors/alerts", create_alerts_app(settings, wake=waker))
     # Public MyData: the provider sandbox (synthetic citizens only; production points ASSISTANT_MYDATA_URL
     # at the real provider) and the consent API (list, get, revoke, audit) behind the admin token.

@@ -19,7 +19,8 @@ action                            runs after (intents/rules.yml) does
 ``action_alerts_declined``        either ask, then ``deny``      nothing is stored or deleted (and says so)
                                   (or a second unsure yes)
 ``action_deliver_alerts``         ``greet`` → ``utter_greet``    the pending notifications, each service with
-                                  while ``alerts_subscribed``;   its title and gov.kr URL (then marked delivered)
+                                  while ``alerts_subscribed``;   its title and gov.kr URL (marked delivered
+                                                                 once the turn is kept: at least once)
                                   ``alerts_new`` (a run found
                                   new services: pushed)
 ================================= ============================== =================================================
@@ -65,7 +66,7 @@ from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from connectors.alerts.client import AlertsClient
 from connectors.alerts.conversation import CHANNEL as CONVERSATION_CHANNEL
-from connectors.alerts.conversation import seal_address
+from connectors.alerts.conversation import TOLD_SLOT, seal_address, told_before
 from connectors.consent import unclear_yes
 from connectors.eligibility.actions import _SEX, _fact_label, facts_from_slots  # one wording of fact names
 from connectors.resilience import failure_reply
@@ -313,28 +314,52 @@ class AlertsDeclined(_AlertAction):
 
 
 class DeliverAlerts(_AlertAction):
-    """``action_deliver_alerts``: the widget inbox as messages, one per notification, each service cited."""
+    """``action_deliver_alerts``: the inbox as messages, one per notification, each service cited; at least once,
+    deduplicated by notification id (see :mod:`connectors.alerts.conversation`).
+
+    The inbox is only read (:meth:`AlertsClient.peek`). A notification this conversation told in a kept turn
+    (:data:`~connectors.alerts.conversation.TOLD_SLOT`, saved with that turn) and whose delivery did not fail since
+    is not told again: it is acknowledged now (:meth:`AlertsClient.acknowledge`). The others are told, each message
+    carrying its ``alert_id``, and recorded in the slot; the push path acknowledges them once the turn is kept and
+    sent, a greeting's at the next read. A turn that is not kept records nothing, so they are told again.
+    """
 
     action_name = "action_deliver_alerts"
 
     def step(self, t: _Turn) -> list[EventDict]:
-        """See the module docstring."""
+        """See the class docstring."""
+        told_slot = t.tracker.get_slot(TOLD_SLOT)
+        told: dict[str, Any] = dict(told_slot) if isinstance(told_slot, dict) else {}
         try:
             with t.ctx.client_factory() as client:
-                notes = client.pending(t.subscriber)
+                notes = client.peek(t.subscriber)
+                seen = [n for n in notes if told_before(told, n)]
+                empty = [n for n in notes if not told_before(told, n) and not format_notification(n)[1]]  # nothing to tell
+                acked: list[int] = []
+                if seen or empty:
+                    try:
+                        acked = client.acknowledge(t.subscriber, [int(n["id"]) for n in seen + empty])
+                    except ConnectorError as e:  # told already; acknowledged at a later read
+                        logger.warning("alerts not acknowledged", extra={"conversation_id": t.tracker.sender_id,
+                                                                        "stage": "action", "error": type(e).__name__})
         except ConnectorError as e:  # the citizen only said hello: say nothing; the inbox keeps them
             logger.warning("alerts inbox not read", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
                                                            "error": type(e).__name__})
             return []
+        keep = {str(n["id"]): told[str(n["id"])] for n in seen if int(n["id"]) not in acked}
         for note in notes:
+            if told_before(told, note):
+                continue
             services, cites = format_notification(note)
             if not cites:
                 continue
             text, buttons = t.render("utter_alerts_new_services", services=services)
             t.dispatcher.utter_message(text=text, buttons=buttons,
                                        json_message={"response": "utter_alerts_new_services", "citations": cites,
-                                                     "catalogue_version": note.get("catalogue_version")})
-        return []
+                                                     "catalogue_version": note.get("catalogue_version"),
+                                                     "alert_id": int(note["id"])})
+            keep[str(note["id"])] = int(note.get("attempts") or 0)
+        return [slot_set(TOLD_SLOT, keep or None)] if keep != told else []
 
 
 def make_actions(ctx: AlertsContext) -> list[SdkAction]:

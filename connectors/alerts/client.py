@@ -6,7 +6,8 @@ alert API holds facts about citizens, so only the assistant calls it, on their b
 
 Retrying is safe: ``POST /subscriptions`` replaces the subscriber's subscription, ``DELETE`` of a deleted one
 answers ``{"deleted": false}``. ``GET /alerts/{id}/pending`` marks what it returns delivered, so a retry after
-a lost answer may miss those notifications (they stay in the store as ``delivered``).
+a lost answer may miss those notifications (they stay in the store as ``delivered``); the conversation reads with
+:meth:`AlertsClient.peek` and marks with :meth:`AlertsClient.acknowledge` instead (at least once).
 
 Errors: :class:`~assistant.errors.ConnectorTimeout` / :class:`~assistant.errors.ConnectorUnavailable`
 (:class:`~connectors.resilience.CircuitOpenError`) when the API is down or slow,
@@ -127,3 +128,44 @@ class AlertsClient(ConnectorClient):
         if not isinstance(out, list) or not all(isinstance(n, dict) for n in out):
             raise ConnectorError(f"alerts service at {self.base_url} answered /pending with an unexpected shape")
         return out
+
+    def peek(self, subscriber_id: str) -> list[dict[str, Any]]:
+        """``GET /alerts/{id}/pending?claim=false``: the inbox, nothing marked (see :meth:`acknowledge`).
+
+        Returns:
+            Notification payloads, oldest first, each with its ``id`` and delivery ``attempts``.
+        """
+        out = self._http.request("GET", f"/alerts/{subscriber_id}/pending", self._interpret, headers=self._headers(),
+                                 params={"claim": "false"})
+        if not isinstance(out, list) or not all(isinstance(n, dict) and isinstance(n.get("id"), int) for n in out):
+            raise ConnectorError(f"alerts service at {self.base_url} answered /pending with an unexpected shape")
+        return out
+
+    def acknowledge(self, subscriber_id: str, ids: list[int]) -> list[int]:
+        """``POST /alerts/{id}/delivered``: mark told notifications delivered (safe to retry: only pending ones move).
+
+        Returns:
+            The ids this call moved.
+        """
+        out = self._http.request("POST", f"/alerts/{subscriber_id}/delivered", self._interpret, headers=self._headers(),
+                                 json={"ids": list(ids)})
+        moved = out.get("delivered") if isinstance(out, dict) else None
+        if not isinstance(moved, list) or not all(isinstance(i, int) for i in moved):
+            raise ConnectorError(f"alerts service at {self.base_url} answered /delivered with an unexpected shape")
+        return moved
+
+    def run(self) -> dict[str, int]:
+        """``POST /run``: one re-evaluation and delivery round in the server that holds the conversations (its
+        ``conversation`` notifier pushes new matches into them at once).
+
+        Returns:
+            The counts ``{"evaluated", "notified", "delivered", "failed", "gave_up", "errors"}``.
+
+        Raises:
+            InvalidInputError: refused (401/403: the admin token).
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: the server is slow, down or broken.
+        """
+        out = self._http.request("POST", "/run", self._interpret, headers=self._headers())
+        if not isinstance(out, dict) or not all(isinstance(v, int) and not isinstance(v, bool) for v in out.values()):
+            raise ConnectorError(f"alerts service at {self.base_url} answered /run with an unexpected shape")
+        return {str(k): int(v) for k, v in out.items()}

@@ -12,8 +12,12 @@ through the conversation channel's proactive channel (:mod:`assistant.channels.p
 outbox, fetched from ``/webhooks/rest/pending`` as soon as the widget opens, or a messaging app's channel
 registered under its name (KakaoTalk, Telegram ... plug in there, not here).
 
-Nothing is lost: the notification stays in the inbox until a turn has told it (the inbox read marks it
-delivered, one reader only); a wake that told nothing (no assistant in this process, e.g. ``assistant alerts
+Nothing is lost: delivery is at least once, deduplicated by notification id. The turn's action only reads the
+inbox and records what it told in the conversation's :data:`TOLD_SLOT` (saved with the turn); a notification is
+marked delivered once the turn was kept and its messages sent (the waker's answer here), or, for a greeting's
+telling, at the conversation's next read of the inbox. A turn that was not kept, or whose messages were not sent,
+marks nothing: the notification is told again (a failed push counts an attempt, so the conversation knows its
+earlier telling was lost). A notification the conversation already told is never told twice. A wake that told nothing (no assistant in this process, e.g. ``assistant alerts
 run`` from cron; the inbox could not be read) is a :class:`~connectors.alerts.notifiers.DeliveryError`, retried
 by later runs with backoff, and the greeting of the citizen's next visit still tells it.
 
@@ -94,48 +98,78 @@ def open_address(secret: bytes, address: str) -> tuple[str, str]:
     return channel, sender
 
 
+#: The conversation slot of alerts told and not yet acknowledged: ``{"<notification id>": attempts when told}``.
+TOLD_SLOT = "alerts_told"
+
+
+def told_before(told: Any, note: Mapping[str, Any]) -> bool:
+    """Whether ``note`` (an inbox entry with ``id`` and ``attempts``) was told in a kept turn of the conversation whose
+    :data:`TOLD_SLOT` is ``told``, and no delivery of it failed since (a failed one counts an attempt: the telling
+    did not reach the citizen, so it is told again)."""
+    if not isinstance(told, Mapping) or not isinstance(note.get("id"), int):
+        return False
+    return bool(told.get(str(note["id"])) == note.get("attempts", 0))
+
+
 class ConversationWaker:
     """Opens a conversation address and runs the ``alerts_new`` turn on it (in the assistant's process).
 
     Args:
         secret: the deployment secret (called once per wake; :func:`connectors.tasks.auth.deployment_secret`).
         run_turn: runs the turn in the conversation's queue and sends its messages through the conversation
-            channel's proactive channel (``assistant serve`` passes its own).
+            channel's proactive channel (``assistant serve`` passes its own); raises when the turn could not be
+            kept or its messages not sent, so nothing is marked delivered.
+        told: the conversation's :data:`TOLD_SLOT` by sender id (``None``: not known here). A notification the
+            conversation already told in a kept turn is acknowledged without a new turn (delivery is at least
+            once: the greeting may have told it, or the acknowledgement after a push was lost).
 
     Example:
         >>> told = []
         >>> wake = ConversationWaker(lambda: b"k" * 32, lambda s, i, c: told.append((s, i, c)) or [
-        ...     BotMessage("새 혜택", custom={"response": ALERT_RESPONSE})])
-        >>> wake(seal_address(b"k" * 32, "rest", "web-1")), told
-        (True, [('web-1', 'alerts_new', 'rest')])
+        ...     BotMessage("새 혜택", custom={"response": ALERT_RESPONSE, "alert_id": 7})])
+        >>> wake(seal_address(b"k" * 32, "rest", "web-1"), {"id": 7, "attempts": 0}), told
+        ([7], [('web-1', 'alerts_new', 'rest')])
     """
 
-    def __init__(self, secret: Callable[[], bytes], run_turn: TurnRunner) -> None:
-        self.secret, self.run_turn = secret, run_turn
+    def __init__(self, secret: Callable[[], bytes], run_turn: TurnRunner,
+                 told: Callable[[str], Any] | None = None) -> None:
+        self.secret, self.run_turn, self.told = secret, run_turn, told
 
-    def __call__(self, address: str) -> bool:
-        """Whether the turn told alerts (a message of ``utter_alerts_new_services``).
+    def __call__(self, address: str, note: Mapping[str, Any] | None = None) -> list[int]:
+        """The ids of the notifications the conversation has told (empty: it told none).
 
         Raises:
             InvalidInputError: the address does not open.
             AssistantError: the turn or its delivery failed.
         """
         channel, sender = open_address(self.secret(), address)
+        if note is not None and self.told is not None and isinstance(note.get("id"), int):
+            try:
+                seen = self.told(sender)
+            except AssistantError:
+                seen = None  # the turn's action deduplicates too
+            if told_before(seen, note):
+                return [int(note["id"])]
         messages = self.run_turn(sender, WAKE_INTENT, channel)
-        return any(m.custom.get("response") == ALERT_RESPONSE for m in messages)
+        alerts = [m for m in messages if m.custom.get("response") == ALERT_RESPONSE]
+        ids = [int(m.custom["alert_id"]) for m in alerts if isinstance(m.custom.get("alert_id"), int)]
+        if alerts and len(ids) < len(alerts) and note is not None and isinstance(note.get("id"), int):
+            ids.append(int(note["id"]))  # an action (server) that does not say which: it told the inbox
+        return ids
 
 
 class ConversationNotifier:
     """The ``conversation`` channel's notifier: push through a :class:`ConversationWaker` when there is one.
 
     Args:
-        wake: address → whether alerts were told; ``None`` (no assistant in this process): the notifier is
-            pull-only, and the notifications wait in the inbox for the greeting or a run in the server.
+        wake: ``(address, notification) →`` the ids told (or a bool: told or not); ``None`` (no assistant in this
+            process): the notifier is pull-only, and the notifications wait in the inbox for the greeting or a
+            run in the server.
     """
 
     channel = CHANNEL
 
-    def __init__(self, wake: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, wake: Callable[..., Any] | None = None) -> None:
         self.wake = wake
         self.push = wake is not None
 
@@ -148,20 +182,30 @@ class ConversationNotifier:
         if not address.startswith(ADDRESS_PREFIX) or len(address) <= len(ADDRESS_PREFIX) + 16:
             raise InvalidInputError("a conversation subscription needs a sealed conversation address (conv1.…)")
 
-    def send(self, address: str, payload: Mapping[str, Any]) -> None:
+    def send(self, address: str, payload: Mapping[str, Any]) -> list[int]:
         """Wake the conversation so it tells its alerts now.
 
+        Returns:
+            The ids of the other notifications the turn told (the outbox marks them delivered too).
+
         Raises:
-            DeliveryError: no waker, a turn that told nothing, or a failure (``permanent`` when the address does
-                not open: another deployment's secret).
+            DeliveryError: no waker, a turn that did not tell this notification, or a failure (``permanent`` when
+                the address does not open: another deployment's secret).
         """
         if self.wake is None:
             raise DeliveryError("no assistant in this process to tell the conversation")
+        nid = payload.get("id")
         try:
-            told = self.wake(address)
+            told = self.wake(address, payload)
         except InvalidInputError as e:
             raise DeliveryError(f"conversation address refused: {e}", permanent=True) from e
         except AssistantError as e:
             raise DeliveryError(f"the conversation was not told ({type(e).__name__})") from e
-        if not told:
-            raise DeliveryError("the conversation's turn told no alert (inbox not read)")
+        if isinstance(told, bool):
+            if not told:
+                raise DeliveryError("the conversation's turn told no alert (inbox not read)")
+            return []
+        ids = [int(i) for i in told]
+        if not ids or (isinstance(nid, int) and nid not in ids):
+            raise DeliveryError("the conversation's turn did not tell this alert")
+        return [i for i in ids if i != nid]

@@ -190,8 +190,13 @@ class AlertEngine:
         push = [c for c, n in self.notifiers.items() if n.push]
         delivered = failed = gave_up = 0
         for note in self.store.due(push):
+            if self.store.status(note.id) != "pending":  # told meanwhile: an earlier push of this run told its whole inbox
+                delivered += 1
+                continue
             try:
-                self.notifiers[note.channel].send(note.address, note.payload)
+                # with its id, so a receiver can drop a repeat (delivery is at least once) and a conversation can
+                # tell whether it already told this one; with the attempts, whether the last telling was lost
+                told = self.notifiers[note.channel].send(note.address, dict(note.payload, id=note.id, attempts=note.attempts))
             except DeliveryError as e:
                 if self.store.status(note.id) == "delivered":  # told meanwhile (a conversation push tells its whole inbox)
                     delivered += 1
@@ -202,13 +207,32 @@ class AlertEngine:
                 gave_up += int(give_up)
                 failed += int(not give_up)
                 continue
-            self.store.mark_delivered([note.id])
+            self.store.mark_delivered([note.id, *(int(i) for i in told or ())])
             delivered += 1
         return delivered, failed, gave_up
 
-    def pending(self, subscriber_id: str, channels: Sequence[str] = PULL_CHANNELS) -> list[dict[str, Any]]:
-        """The inbox (``widget`` and ``conversation`` notifications by default): pending notifications (payloads),
-        marked delivered as they are returned; one that another reader claimed first is not returned."""
+    def waiting(self) -> tuple[int, int]:
+        """``(notifications, subscribers)`` pending on channels this engine cannot push (the widget, and the
+        ``conversation`` channel in a process without an assistant): they wait in the inbox for the subscriber's
+        next widget session (or a run inside ``assistant serve``)."""
+        return self.store.waiting([c for c, n in self.notifiers.items() if not n.push])
+
+    def pending(self, subscriber_id: str, channels: Sequence[str] = PULL_CHANNELS, claim: bool = True) -> list[dict[str, Any]]:
+        """The inbox (``widget`` and ``conversation`` notifications by default): pending notifications (payloads
+        with their ``id`` and delivery ``attempts``).
+
+        Args:
+            claim: mark them delivered as they are returned (one that another reader claimed first is not
+                returned): at-most-once, for a reader that shows them at once. ``False``: only read them; the
+                reader calls :meth:`acknowledge` once what it told is kept (the conversation: at-least-once,
+                deduplicated by id, :mod:`connectors.alerts.actions`).
+        """
         notes = self.store.pending_for(subscriber_id, channels)
+        if not claim:
+            return [dict(n.payload, id=n.id, attempts=n.attempts) for n in notes]
         claimed = set(self.store.claim([n.id for n in notes]))
-        return [dict(n.payload, id=n.id) for n in notes if n.id in claimed]
+        return [dict(n.payload, id=n.id, attempts=n.attempts) for n in notes if n.id in claimed]
+
+    def acknowledge(self, subscriber_id: str, ids: Sequence[int]) -> list[int]:
+        """Mark the subscriber's notifications ``ids`` delivered (those still pending); returns the ids moved."""
+        return self.store.acknowledge(subscriber_id, ids)

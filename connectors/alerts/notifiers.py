@@ -8,7 +8,7 @@ messaging apps such as KakaoTalk or Telegram, added as one more class registered
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import httpx
@@ -40,8 +40,12 @@ class Notifier(Protocol):
         """Raise :class:`InvalidInputError` when ``address`` cannot be used on this channel."""
         ...
 
-    def send(self, address: str, payload: Mapping[str, Any]) -> None:
-        """Deliver now (push notifiers).
+    def send(self, address: str, payload: Mapping[str, Any]) -> Sequence[int] | None:
+        """Deliver now (push notifiers). ``payload`` holds the notification's ``id`` and delivery ``attempts``.
+
+        Returns:
+            ``None``, or the ids of the subscriber's notifications this delivery told besides this one (a
+            conversation tells its whole inbox): the outbox marks them delivered too.
 
         Raises:
             DeliveryError: not delivered (the outbox retries later).

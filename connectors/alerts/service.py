@@ -4,9 +4,12 @@
   "consent": {"granted": true, "text", "purpose"}}`` → the subscription (baseline evaluation taken).
 * ``GET /subscriptions/{subscriber_id}``; ``PUT /subscriptions/{subscriber_id}/facts`` (facts changed);
   ``DELETE /subscriptions/{subscriber_id}`` (deletes its facts and undelivered notifications).
-* ``GET /alerts/{subscriber_id}/pending`` → the inbox of ``widget`` and ``conversation`` notifications (returned
-  notifications are marked delivered). ``conversation`` notifications are also pushed into the conversation at
-  once by ``assistant serve`` (:mod:`connectors.alerts.conversation`).
+* ``GET /alerts/{subscriber_id}/pending`` → the inbox of ``widget`` and ``conversation`` notifications, each with
+  its ``id`` and delivery ``attempts`` (returned notifications are marked delivered; with ``?claim=false`` they
+  are only read, and ``POST /alerts/{subscriber_id}/delivered`` ``{"ids": [...]}`` marks them delivered once the
+  reader has kept what it told: the conversation's at-least-once delivery, :mod:`connectors.alerts.actions`).
+  ``conversation`` notifications are also pushed into the conversation at once by ``assistant serve``
+  (:mod:`connectors.alerts.conversation`).
 * ``POST /run`` → one re-evaluation and delivery round (what ``assistant alerts run`` does).
 
 Every endpoint needs the admin token (:mod:`assistant.auth`: ``Authorization: Bearer <ASSISTANT_API_TOKEN>``;
@@ -30,7 +33,7 @@ from assistant.auth import AccessDeniedError, check_admin, denied_json
 from assistant.errors import AssistantError, InvalidInputError, StoreUnavailableError
 from assistant.settings import Settings
 from connectors.alerts.callbacks import CallbackNotAllowedError, CallbackPolicy
-from connectors.alerts.engine import AlertEngine
+from connectors.alerts.engine import PULL_CHANNELS, AlertEngine
 from connectors.alerts.store import MAX_ID_CHARS
 
 
@@ -53,9 +56,16 @@ class SubscribeRequest(BaseModel):
     consent: ConsentModel
 
 
-def build_engine(settings: Settings, wake: Callable[[str], bool] | None = None) -> AlertEngine:
+class AcknowledgeRequest(BaseModel):
+    """Notifications a conversation told and kept (its turn was saved and its messages sent)."""
+
+    ids: list[int] = Field(max_length=1000, description="notification ids (from GET /alerts/{id}/pending?claim=false)")
+
+
+def build_engine(settings: Settings, wake: Callable[..., Any] | None = None) -> AlertEngine:
     """The engine of ``settings``: SQLite ``<home>/alerts.db`` (or ``alerts_db_url``), eligibility over HTTP when
-    ``eligibility_url`` is set, else in-process over the catalogue in ``home``; REST, widget and conversation
+    ``eligibility_url`` is set, else in-process over the catalogue in ``home`` (the process's
+    :func:`~connectors.eligibility.service.shared_service`); REST, widget and conversation
     notifiers (the conversation one pushes through ``wake``, a
     :class:`~connectors.alerts.conversation.ConversationWaker`, when given; else it only keeps them in the inbox)."""
     from connectors.alerts.engine import ClientEvaluator, Evaluator, ServiceEvaluator
@@ -68,9 +78,10 @@ def build_engine(settings: Settings, wake: Callable[[str], bool] | None = None) 
 
         evaluator = ClientEvaluator(EligibilityClient.from_settings(settings))
     else:
-        from connectors.eligibility.service import CatalogueSource, EligibilityService
+        from connectors.eligibility.service import shared_service
 
-        evaluator = ServiceEvaluator(EligibilityService(CatalogueSource.from_home(settings)))
+        # the process's one eligibility service (the embedded HTTP app and the actions use it too): one catalogue
+        evaluator = ServiceEvaluator(shared_service(settings))
     store = AlertStore(settings.alerts_db_url or f"sqlite:///{settings.home / 'alerts.db'}")
     notifiers = default_notifiers(settings.connector_timeout, settings.connector_retries, CallbackPolicy.from_settings(settings))
     from connectors.alerts.conversation import ConversationNotifier
@@ -80,7 +91,7 @@ def build_engine(settings: Settings, wake: Callable[[str], bool] | None = None) 
 
 
 def create_app(settings: Settings | None = None, engine: AlertEngine | None = None,
-               wake: Callable[[str], bool] | None = None) -> FastAPI:
+               wake: Callable[..., Any] | None = None) -> FastAPI:
     """Build the alerts app (``engine`` default: :func:`build_engine` of ``settings`` and ``wake``; ``settings``
     default: the environment's, also for the admin token)."""
     from assistant.settings import get_settings
@@ -134,8 +145,12 @@ def create_app(settings: Settings | None = None, engine: AlertEngine | None = No
         return {"deleted": await run_in_threadpool(eng.store.delete, subscriber_id)}
 
     @app.get("/alerts/{subscriber_id}/pending")
-    async def pending(subscriber_id: str) -> list[dict[str, Any]]:
-        return await run_in_threadpool(eng.pending, subscriber_id)
+    async def pending(subscriber_id: str, claim: bool = True) -> list[dict[str, Any]]:
+        return await run_in_threadpool(eng.pending, subscriber_id, PULL_CHANNELS, claim)
+
+    @app.post("/alerts/{subscriber_id}/delivered")
+    async def delivered(subscriber_id: str, req: AcknowledgeRequest) -> dict[str, list[int]]:
+        return {"delivered": await run_in_threadpool(eng.acknowledge, subscriber_id, req.ids)}
 
     @app.post("/run")
     async def run() -> dict[str, int]:

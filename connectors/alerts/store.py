@@ -243,6 +243,30 @@ class AlertStore:
                                                             notifications.c.status == "pending").order_by(notifications.c.id))
             return [_note(r) for r in rows]
 
+    def waiting(self, channels: Sequence[str]) -> tuple[int, int]:
+        """``(notifications, subscribers)`` still pending on ``channels`` (what no push has told yet)."""
+        from sqlalchemy import func
+
+        with self.db.read("counting waiting notifications") as conn:
+            row = conn.execute(select(func.count(notifications.c.id), func.count(notifications.c.subscriber_id.distinct()))
+                               .where(notifications.c.status == "pending", notifications.c.channel.in_(list(channels)))).one()
+        return int(row[0]), int(row[1])
+
+    def acknowledge(self, subscriber_id: str, ids: Sequence[int]) -> list[int]:
+        """Mark ``ids`` delivered, each only if it is this subscriber's and still pending; returns the ids moved (the
+        inbox API passes what a conversation says it told: another subscriber's ids are left alone)."""
+        moved: list[int] = []
+        if ids:
+            now = time.time()
+            with self.db.write("acknowledging notifications") as conn:
+                for nid in dict.fromkeys(int(i) for i in ids):
+                    if conn.execute(update(notifications).where(notifications.c.id == nid,
+                                                                notifications.c.subscriber_id == subscriber_id,
+                                                                notifications.c.status == "pending")
+                                    .values(status="delivered", delivered_at=now)).rowcount:
+                        moved.append(nid)
+        return moved
+
     def claim(self, ids: list[int]) -> list[int]:
         """Mark notifications delivered, each only if still pending; returns the ids this call moved (two readers of
         one inbox, the greeting and a conversation push, never both tell the same notification)."""

@@ -492,10 +492,19 @@ def _caution_text(r: ServiceResult, lang: str) -> str:
     """Why a service is listed lower: the groups its text names (``""`` when none contradicts the facts)."""
     if not r.cautions:
         return ""
-    groups = ", ".join(c.en if lang == "en" else c.ko for c in r.cautions)
-    facts = ", ".join(dict.fromkeys(_fact_label(c.fact, lang) for c in r.cautions))
-    return (f" (note: its eligibility text is for {groups}, which does not match your {facts})" if lang == "en"
-            else f" (참고: 지원대상 설명은 {groups} 대상이라 말씀해 주신 {facts} 정보와 맞지 않을 수 있어요)")
+    told = [c for c in r.cautions if c.fact]
+    asked = [c for c in r.cautions if not c.fact]  # a circumstance the conversation does not ask (target_groups.QUALIFIERS)
+    out = ""
+    if told:
+        groups = ", ".join(c.en if lang == "en" else c.ko for c in told)
+        facts = ", ".join(dict.fromkeys(_fact_label(c.fact, lang) for c in told))
+        out += (f" (note: its eligibility text is for {groups}, which does not match your {facts})" if lang == "en"
+                else f" (참고: 지원대상 설명은 {groups} 대상이라 말씀해 주신 {facts} 정보와 맞지 않을 수 있어요)")
+    if asked:
+        groups = ", ".join(c.en if lang == "en" else c.ko for c in asked)
+        out += (f" (note: it is only for {groups}; I have not asked whether that applies)" if lang == "en"
+                else f" (참고: {groups}만 대상이에요. 해당하시는지는 여쭤보지 않았어요)")
+    return out
 
 
 def _line(r: ServiceResult, lang: str) -> str:

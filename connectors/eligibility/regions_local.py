@@ -17,8 +17,14 @@ own area without naming it, read by hand over the 118 services of these agencies
   주민등록, 거주, 군민 …) that :func:`text_area` does not read because words stand between them (``"달성군에
   등록기준지 및 주소지를 2년이상 두고 있는 군민"``, ``"주민등록이 화성시에"``), unless a school or a site there
   qualifies too (``"영등포구 소재, 거주"``, ``"(거주 또는 재학)"``);
+* the first condition lists several 시·군·구 of the agency's 시·도 before a word of residence (``"영양, 봉화, 고령,
+  성주, 청송군 거주 임산부"``, 경상북도안동의료원): their 시·도 (one area per service), :func:`_listed_areas`;
 * the title is a 거주자우선주차 (residents' priority parking: on-street spaces allotted to the residents of the
   시·군·구 by its ordinance under 주차장법 제10조), whatever the groups listed.
+
+Decided: a text where living there is one way among others (``"영등포구 소재, 거주"``, ``"세종시 초·중·고등학생(거주
+또는 재학)"``: a school or a site there qualifies too) gives no region. The facts hold no school location, so a
+residence elsewhere cannot rule the person out; the service is listed with its text cited.
 
 The area is the agency's locality (:func:`agency_locality`): the 시·도 its name starts with, and the 시·군·구 that
 follows or starts it, written in full (광진구) or as its stem (목포, 고양, 달성).
@@ -125,6 +131,9 @@ def local_agency_area(text: str, title: str, agency: str) -> Area | None:
     named = _own_area_named(first, area)
     if named is not None:
         return named
+    listed = _listed_areas(first, area.sido)
+    if listed is not None:
+        return listed
     for m in _LOCAL_RESIDENCE.finditer(first):
         cue = m.group()
         if cue == "관내" and _NOT_RESIDENCE_AFTER.match(first[m.end():]):
@@ -178,6 +187,35 @@ def title_area(text: str, title: str, agency: str) -> Area | None:
         if not items or not items[0].startswith(named):
             return None
     return area
+
+
+#: several 시·군·구 (names or stems) listed before one word of residence: "영양, 봉화, 고령, 성주, 청송군 거주 임산부".
+_LISTED = re.compile(r"((?:[가-힣]{2,5}\s*[,·ㆍ]\s*)+[가-힣]{2,5})\s*(?:에\s*)?(?:거주|주소|주민등록)")
+
+
+def _listed_areas(item: str, sido: str) -> Area | None:
+    """The area of a list of 시·군·구 of the agency's 시·도 before a word of residence (the catalogue's
+    경상북도안동의료원 programme "영양, 봉화, 고령, 성주, 청송군 거주 임산부": five 군, none of them 안동).
+
+    Every listed word must be a 시·군·구 (or its stem) of ``sido`` and none may be followed by 소재 or 재학 (a
+    site or a school there qualifies too). Returns the one 시·군·구 when the list names one, else the whole 시·도:
+    the evaluator keeps one area per service, so residents of other 시·도 are ruled out, while a resident of
+    another 시·군 of the same 시·도 is not (the region condition's value says the 시·도, the citation the list).
+    """
+    for m in _LISTED.finditer(item):
+        if _SCHOOL_OR_SITE.search(item[m.end() - 2:m.end() + 25]):
+            continue
+        words = [w.strip() for w in re.split(r"[,·ㆍ]", m.group(1)) if w.strip()]
+        areas: set[Area] = set()
+        for w in words:
+            found = {a for a in _SGG_BY_WORD.get(w, ()) if a.sido == sido}
+            if len(found) != 1:
+                areas = set()
+                break
+            areas |= found
+        if len(areas) >= 2:
+            return Area(sido, None)
+    return None
 
 
 def _own_area_named(item: str, area: Area) -> Area | None:

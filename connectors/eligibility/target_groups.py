@@ -43,7 +43,7 @@ from typing import Any, Literal
 
 from connectors.eligibility.facts import Facts
 
-Fit = Literal["fits", "contradicts", "unknown"]
+Fit = Literal["fits", "contradicts", "unknown", "not_asked"]
 
 _CARER = re.compile(r"양육|부모|보호자|자녀|가구|가정|세대|부양")
 #: Words for other groups or for everyone: when the text names one of them, the service may be for the person
@@ -110,7 +110,35 @@ GROUPS: tuple[TargetGroup, ...] = (
     TargetGroup("farming", re.compile(r"농업인|농업경영체|농가|어업인|어가|임업인|축산"), "농어업인", "farmers and fishers",
                 _farming),
 )
-BY_NAME = {g.name: g for g in GROUPS}
+
+
+def _not_asked(_f: Facts) -> Judged:
+    return "not_asked", ""
+
+
+#: Circumstances a service is only for that the facts never record and the conversation does not ask about (being a
+#: victim of domestic or sexual violence, of trafficking for sex, of crime or abuse): when the first item of the text
+#: names one, the service is for that circumstance *whatever else the text says* ("가정폭력 피해자 및 동반 아동": a
+#: child qualifies only with a victim), so it always carries a caution (``fact`` ``""``: not asked) and is listed
+#: last. Read over the catalogue snapshot: 7 services (see tests/connectors/test_residence_texts.py).
+QUALIFIERS: tuple[TargetGroup, ...] = (
+    TargetGroup("victim", re.compile(r"(?:가정\s*폭력|성\s*폭력|성\s*범죄|성매매|스토킹|데이트\s*폭력|교제\s*폭력|학교\s*폭력|범죄|학대)"
+                                     r"[^○\n]{0,40}?피해\s*(?:자|아동|여성|청소년|학생|를)"),
+                "가정폭력·성폭력·범죄 등의 피해자", "victims of domestic or sexual violence, crime or abuse", _not_asked),
+)
+BY_NAME = {g.name: g for g in (*GROUPS, *QUALIFIERS)}
+_FIRST_ITEM_SPLIT = re.compile(r"[○□■•\n]|(?:^|\n)\s*(?:-|ㅇ|\d+\.)")
+
+
+def qualifiers_in(text: str) -> tuple[str, ...]:
+    """The :data:`QUALIFIERS` the first item of a 지원대상/선정기준 text names (an item of 6 Hangul letters or more).
+
+    Example:
+        >>> qualifiers_in("○ 가정폭력 피해자 및 동반 아동"), qualifiers_in("○ 만 65세 이상 어르신")
+        (('victim',), ())
+    """
+    items = [i.strip() for i in _FIRST_ITEM_SPLIT.split(_REMARK.sub("", text)) if len(re.findall(r"[가-힣]", i)) >= 6]
+    return tuple(q.name for q in QUALIFIERS if items and q.pattern.search(items[0]))
 
 
 def groups_in(text: str) -> tuple[str, ...]:
@@ -120,11 +148,12 @@ def groups_in(text: str) -> tuple[str, ...]:
         >>> groups_in("만 19세~39세 청년"), groups_in("만 8세 미만 아동을 양육하는 부모"), groups_in("소상공인")
         (('youth',), (), ('business',))
     """
+    quals = qualifiers_in(text)
     text = _REMARK.sub("", text)
     if _OTHERS.search(text):
-        return ()
+        return quals
     carer = _CARER.search(text) is not None
-    return tuple(g.name for g in GROUPS if g.pattern.search(text) and not (carer and g.carer_sensitive))
+    return tuple(g.name for g in GROUPS if g.pattern.search(text) and not (carer and g.carer_sensitive)) + quals
 
 
 @dataclass(frozen=True)
@@ -143,22 +172,25 @@ class Caution:
 
 def cautions(groups: tuple[str, ...], facts: Facts) -> tuple[Caution, ...]:
     """The cautions for a service whose text names ``groups``: one per group when every named group contradicts
-    a known fact (the person fits none of them); ``()`` when a group fits, one is unknown, or none is named.
+    a known fact (the person fits none of them); none when a group fits, one is unknown, or none is named. A
+    :data:`QUALIFIERS` circumstance named is always a caution (``fact`` ``""``: the conversation does not ask it).
 
     Example:
         >>> [c.ko for c in cautions(("youth",), Facts(age=8))], cautions(("youth", "elderly"), Facts(age=70))
         (['청년'], ())
     """
-    if not groups:
-        return ()
+    quals = tuple(Caution(q.name, q.ko, q.en, "") for q in QUALIFIERS if q.name in groups)
+    alternatives = [name for name in groups if name not in {q.name for q in QUALIFIERS}]
+    if not alternatives:
+        return quals
     out = []
-    for name in groups:
+    for name in alternatives:
         g = BY_NAME[name]
         fit, fact = g.fit(facts)
         if fit != "contradicts":
-            return ()
+            return quals
         out.append(Caution(g.name, g.ko, g.en, fact))
-    return tuple(out)
+    return tuple(out) + quals
 
 
 # --- who applies: a person, or only a business or an organisation ---------------------------------------
@@ -248,5 +280,5 @@ def applicant_fit(kind: ApplicantKind, facts: Facts) -> tuple[Fit, tuple[str, ..
     return ("unknown" if missing else "contradicts"), missing
 
 
-__all__ = ["BY_NAME", "GROUPS", "ApplicantKind", "Caution", "TargetGroup", "applicant_fit", "applicant_kind", "cautions",
+__all__ = ["BY_NAME", "GROUPS", "QUALIFIERS", "qualifiers_in", "ApplicantKind", "Caution", "TargetGroup", "applicant_fit", "applicant_kind", "cautions",
            "groups_in"]

@@ -78,7 +78,8 @@ from connectors.tasks.documents import (
     needed_records,
 )
 from connectors.tasks.documents import words as document_words
-from connectors.tasks.service_search import KnowledgeSearch, ServiceSearch, load_retriever
+from connectors.shared import knowledge_retriever
+from connectors.tasks.service_search import KnowledgeSearch, ServiceSearch
 from connectors.tasks.dialogue import (
     ServiceNames,
     ServiceRef,
@@ -123,7 +124,8 @@ class TaskContext:
             :class:`~connectors.tasks.documents.MyDataConsents`); ``None`` with ``mydata=False``: no MyData.
         mydata: whether documents may be attached from MyData at all.
         retriever: the knowledge retriever that finds the service an English request names
-            (:mod:`connectors.tasks.service_search`; default: loaded from ``settings.index_dir`` on first use).
+            (:mod:`connectors.tasks.service_search`; default: :func:`connectors.shared.knowledge_retriever`, the
+            engine's in ``assistant serve``).
     """
 
     def __init__(self, settings: Settings, client_factory: Callable[[], TasksClient] | None = None,
@@ -135,8 +137,9 @@ class TaskContext:
         self.consents: ConsentView | None = (consents or MyDataConsents(settings)) if mydata else None
         self.services = ServiceNames(catalogue if catalogue is not None
                                      else (lambda: ChecklistSource.from_home(settings.db_url, settings.index_dir)))
-        # English service names: the knowledge retriever over the same home's index (loaded on first English request)
-        self.search = ServiceSearch(retriever if retriever is not None else (lambda: load_retriever(settings)))
+        # English service names: the engine's knowledge retriever when it runs in this process, else one loaded over the
+        # same home's index on the first English request and kept for the process (connectors/shared.py)
+        self.search = ServiceSearch(retriever if retriever is not None else (lambda: knowledge_retriever(settings)))
 
 
 def _context_secret(ctx: TaskContext) -> bytes:

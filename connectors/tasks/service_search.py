@@ -17,7 +17,6 @@ the citizen confirms before anything is submitted; several: the citizen chooses.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -53,22 +52,24 @@ class ServiceSearch:
 
     def __init__(self, retriever: KnowledgeSearch | Callable[[], KnowledgeSearch | None] | None, k: int = TOP_K) -> None:
         self._retriever = retriever
-        self._loaded = not callable(retriever) or hasattr(retriever, "run")
-        self._lock = threading.Lock()
         self.k = k
+        self._warned = False
 
     def retriever(self) -> KnowledgeSearch | None:
-        """The retriever (loaded once; a failure to load is logged and means no search)."""
-        with self._lock:
-            if not self._loaded:
-                self._loaded = True
-                try:
-                    self._retriever = self._retriever()  # type: ignore[misc,operator]
-                except Exception as e:  # noqa: BLE001 - no index here: apply asks for the name instead
-                    logger.warning("knowledge retriever unavailable for service names",
-                                   extra={"stage": "action", "error": type(e).__name__})
-                    self._retriever = None
-            return self._retriever  # type: ignore[return-value]
+        """The retriever: the one given, or what the loader returns now (asked at each search, so the engine's
+        current retriever is followed, :func:`connectors.shared.knowledge_retriever`); a failure to load is logged
+        once and means no search this time."""
+        r = self._retriever
+        if r is None or hasattr(r, "run"):
+            return r
+        try:
+            return r()
+        except Exception as e:  # noqa: BLE001 - no index here: apply asks for the name instead
+            if not self._warned:
+                self._warned = True
+                logger.warning("knowledge retriever unavailable for service names",
+                               extra={"stage": "action", "error": type(e).__name__})
+            return None
 
     def find(self, text: str, docs: Mapping[str, Any]) -> list[ServiceRef]:
         """The services ``text`` names, best retrieved first.
@@ -112,8 +113,9 @@ class ServiceSearch:
 
 
 def load_retriever(settings: Any) -> KnowledgeSearch:
-    """The knowledge retriever over ``settings.index_dir`` (what ``assistant serve`` answers from), with the
-    configured embedder.
+    """A new knowledge retriever over ``settings.index_dir`` (what ``assistant serve`` answers from), with the
+    configured embedder. Connectors take :func:`connectors.shared.knowledge_retriever` instead: the engine's when
+    it runs in the process, else one loaded by this function and kept.
 
     Raises:
         ModelNotFoundError: no index there (or built with another embedder).
@@ -124,8 +126,8 @@ def load_retriever(settings: Any) -> KnowledgeSearch:
     from assistant.knowledge.retriever import HybridRetriever
     from assistant.nlu.tokenizer import KoreanTokenizer
 
+    index = load_index(settings.index_dir)  # first: no index fails before the encoder is loaded
     embedder = make_embedder(settings.embedder, settings.embed_threads)
-    index = load_index(settings.index_dir)
     if index.embedder_name != embedder.name:
         raise ModelNotFoundError(f"the index was built with {index.embedder_name}, not {embedder.name}")
     retriever = HybridRetriever(index, embedder, KoreanTokenizer())

@@ -1,0 +1,123 @@
+"""Residence written in a service's text that no rule read (connectors/eligibility/regions_local.py), swept over the
+real catalogue (skips when ../shared/data is absent).
+
+* A list of 시·군·구 before a word of residence ("영양, 봉화, 고령, 성주, 청송군 거주 임산부", 경상북도안동의료원):
+  the region is their 시·도 (one area per service; the list is in the cited text). Every such service of a local
+  agency is found by an independent reading of the list here, and each gets its 시·도.
+* Decided: living there OR studying / being sited there ("영등포구 소재, 거주", "세종시 초·중·고등학생(거주 또는
+  재학)") applies no region condition: a child who lives elsewhere but goes to school there qualifies, and the facts
+  hold no school location, so the residence fact cannot rule anyone out. Each such service is checked to carry no
+  region, and a resident of another 시·도 is not ruled out by region.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
+
+from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.evaluator import REGION
+from connectors.eligibility.facts import Facts
+from connectors.eligibility.regions import SIGUNGU, agency_area
+from connectors.eligibility.regions_local import agency_locality
+from connectors.eligibility.service import CatalogueSource, EligibilityService
+
+ANDONG_OBSTETRICS = "O00066700004"  # 안동의료원 찾아가는 산부인과 서비스
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> tuple[Catalogue, dict[str, Any]]:
+    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    from assistant.knowledge.loaders import load_gov24
+
+    docs = {d.doc_id: d for d in load_gov24(GOV24_DIR)}
+    return Catalogue.from_documents(docs.values()), docs
+
+
+def first_item(doc: Any) -> str:
+    text = "\n".join(sec.text for sec in doc.sections if sec.name in ("지원대상", "선정기준"))
+    items = [i.strip() for i in re.split(r"[○□■•\n]|(?:^|\n)\s*(?:-|ㅇ|\d+\.)", text) if len(re.findall(r"[가-힣]", i)) >= 6]
+    return items[0] if items else ""
+
+
+def listed_sido(item: str) -> str | None:
+    """An independent reading: two or more comma-separated words, each a 시·군·구 (full name, or the name less its
+    last syllable) of one and the same 시·도, right before 거주/주소/주민등록; that 시·도."""
+    m = re.search(r"((?:[가-힣]+\s*,\s*)+[가-힣]+)\s*(?:에\s*)?(?:거주|주소|주민등록)", item)
+    if m is None:
+        return None
+    words = [w.strip() for w in m.group(1).split(",")]
+    homes = [{sido for sido, names in SIGUNGU.items() if any(w in (n, n[:-1]) for n in names)} for w in words]
+    common = set.intersection(*homes) if homes and all(homes) else set()
+    return next(iter(common)) if len(words) >= 2 and len(common) == 1 else None
+
+
+def area_of(cat: Catalogue, sid: str) -> str | None:
+    row = cat.index[sid]
+    return None if cat.area_id[row] < 0 else str(cat.areas[int(cat.area_id[row])])
+
+
+def test_a_list_of_districts_before_a_word_of_residence_limits_to_their_province(
+        catalogue: tuple[Catalogue, dict[str, Any]]) -> None:
+    cat, docs = catalogue
+    expected = {sid: sido for sid, d in docs.items()
+                if agency_area(d.agency) is None and agency_locality(d.agency) is not None
+                and (sido := listed_sido(first_item(d))) is not None and sid in cat.index}
+    assert ANDONG_OBSTETRICS in expected and expected[ANDONG_OBSTETRICS] == "경상북도"
+    assert {sid: area_of(cat, sid) for sid in expected} == expected
+    service = EligibilityService(CatalogueSource.fixed(cat))
+    pregnant = {"age": 31, "sex": "female", "pregnant": True}
+    [seoul] = service.check(Facts(region="서울특별시", **pregnant), [ANDONG_OBSTETRICS])
+    assert seoul.status == "not_eligible" and [c.code for c in seoul.decided_by] == [REGION]
+    [cheongsong] = service.check(Facts(region="경상북도 청송군", **pregnant), [ANDONG_OBSTETRICS])
+    assert cheongsong.status in ("eligible", "unknown") and "region" not in cheongsong.missing
+
+
+def test_residence_or_school_or_site_applies_no_region(catalogue: tuple[Catalogue, dict[str, Any]]) -> None:
+    cat, docs = catalogue
+    either = {sid for sid, d in docs.items() if agency_area(d.agency) is None and sid in cat.index
+              and re.search(r"거주\s*또는\s*재학|재학\s*또는\s*거주|소재\s*,\s*거주", first_item(d))}
+    assert {"O00087300006", "O00088400001", "O00088400011"} <= either  # 영등포문화재단; 세종 scholarships
+    assert {sid: area_of(cat, sid) for sid in either} == dict.fromkeys(either)
+    service = EligibilityService(CatalogueSource.fixed(cat))
+    for r in service.check(Facts(region="부산광역시", age=12), sorted(either)):
+        assert REGION not in [c.code for c in r.decided_by], r.service_id
+
+
+VICTIM_SERVICES = {  # read by hand: the first item of 지원대상 names victims only
+    "138300000016",  # 가정폭력피해자 국민임대주택 우선 입주권 부여
+    "138300000043",  # 지역디지털성범죄피해자지원센터
+    "B27000100040",  # 무료 소송대리 서비스(가정폭력 · 성폭력피해자)
+    "O00107400004",  # 긴급상황 진료지원사업 (천안의료원): 가정폭력 피해여성 및 동반 자녀
+    "PTR000050701",  # 성폭력 피해자 보호시설 운영 지원
+    "WII000000690",  # 성매매 피해아동 청소년 통합지원 사업
+    "WII000001490",  # 가정폭력피해자 치료회복 프로그램 및 의료비 지원: 가정폭력 피해자 및 동반 아동
+}
+
+
+def test_services_only_for_victims_are_listed_last_with_a_note_for_anyone(catalogue: tuple[Catalogue, dict[str, Any]]) -> None:
+    """가정폭력피해자 치료회복 프로그램 was "eligible" for any child: the coded conditions are open to everyone, the text
+    is for victims (and the children with them), a circumstance the facts never hold and the conversation does not
+    ask. Such services now always carry that note and are ranked after the others."""
+    from connectors.eligibility.actions import _line, rank_key
+
+    cat, _docs = catalogue
+    flagged = {s.service_id for s in cat.services if "victim" in s.target_groups}
+    assert flagged == VICTIM_SERVICES
+    service = EligibilityService(CatalogueSource.fixed(cat))
+    child = Facts(age=7, sex="female", region="서울특별시 강북구")
+    results = service.check(child, statuses=["eligible"])
+    by_id = {r.service_id: r for r in results}
+    therapy = by_id["WII000001490"]
+    assert [c.group for c in therapy.cautions] == ["victim"] and therapy.cautions[0].fact == ""
+    assert "여쭤보지 않았어요" in _line(therapy, "ko") and "I have not asked" in _line(therapy, "en")
+    ranked = sorted(results, key=rank_key)
+    plain = [i for i, r in enumerate(ranked) if not r.cautions]
+    assert plain and ranked.index(therapy) > max(plain)
+    # an adult's list the same way, whatever else the facts say
+    adult = {r.service_id: r for r in service.check(Facts(age=40, sex="female"), sorted(VICTIM_SERVICES))}
+    assert all([c.group for c in r.cautions] == ["victim"] for r in adult.values() if r.status == "eligible")
