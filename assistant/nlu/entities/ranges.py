@@ -148,13 +148,16 @@ def _en_unit(word: str) -> str:
     return durations._en_unit(word)  # noqa: SLF001
 
 
+@dataclasses.dataclass
 class _Bounds:
-    """Two bounds (``hi`` None: open) in one Duckling unit, and the flags."""
+    """A range found: entity kind, bounds (``hi`` None: open) in one unit (Duckling's, ``KRW``, or None), flags."""
 
-    def __init__(self, kind: str, lo: Fraction, hi: Fraction | None, unit: str | None,
-                 approximate: bool = False, vague: bool = False) -> None:  # fmt: skip
-        self.kind, self.lo, self.hi, self.unit = kind, lo, hi, unit
-        self.approximate, self.vague = approximate, vague
+    kind: str
+    lo: Fraction
+    hi: Fraction | None
+    unit: str | None
+    approximate: bool = False
+    vague: bool = False
 
 
 def _common(lo: list[tuple[Fraction, str]], hi: list[tuple[Fraction, str]]) -> tuple[Fraction, Fraction, str] | None:
@@ -178,8 +181,8 @@ class RangeExtractor:
     """Ranges and vague amounts (see the module docstring) as duration, money, age, number or time intervals.
 
     Args:
-        reference: returns the aware reference time for "2~3일 후" / "in 2-3 days" (the date extractor's).
-        timezone_name: unused unless ``reference`` is None (then the current time in that zone).
+        reference: returns the aware reference time for "2~3일 후" / "in 2-3 days" (the pipeline passes the
+            date extractor's :meth:`~assistant.nlu.entities.dates.DateExtractor.reference`); default now, UTC.
 
     Example:
         >>> text = "2~3일 걸려요"
