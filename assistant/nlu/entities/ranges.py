@@ -40,7 +40,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from assistant.nlu.entities import durations, numbers
-from assistant.nlu.entities.base import fold, is_hangul
+from assistant.nlu.entities.base import DisjointSpans, fold, is_hangul
 from assistant.nlu.entities.durations import UNITS
 from assistant.nlu.entities.numbers import parse_korean_number
 from assistant.nlu.tokenizer import Token
@@ -218,11 +218,13 @@ class RangeExtractor:
         cands = [self._direction(key, toks, c) for c in cands]
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         kept: list[EntitySpan] = []
+        taken = DisjointSpans()
         for s, e, b, direction in cands:
-            if any(s < k.end and k.start < e for k in kept):
+            if taken.overlaps(s, e):
                 continue
             span = self._span(text, s, e, b, direction)
             if span is not None:
+                taken.add(s, e)
                 kept.append(span)
         return sorted(kept, key=lambda k: k.start)
 
