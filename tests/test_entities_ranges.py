@@ -208,6 +208,32 @@ def test_relative_hour_range_is_an_instant_interval(pipe: EntityPipeline, text: 
     assert span.text == expr and span.value == {"from": lo.strftime(fmt), "to": hi.strftime(fmt)}
 
 
+def _at(day: int, hour: int) -> str:
+    return dt.datetime(2026, 11, day, hour, tzinfo=SEOUL).strftime("%Y-%m-%dT%H:00:00.000+09:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expr", "lo", "hi"),
+    [
+        ("오후 2~3시에 가능해요", "오후 2~3시", _at(25, 14), _at(25, 15)),
+        ("2~3시에 만나요", "2~3시", _at(25, 14), _at(25, 15)),  # as a bare "3시" at 10:00: the next 3 o'clock
+        ("내일 오후 2시부터 3시까지 가능해요", "내일 오후 2시부터 3시까지", _at(26, 14), _at(26, 15)),
+        ("2시에서 3시 사이", "2시에서 3시 사이", _at(25, 14), _at(25, 15)),
+        ("오전 9~11시", "오전 9~11시", _at(25, 9), _at(25, 11)),
+        ("9-10 am", "9-10 am", _at(25, 9), _at(25, 10)),
+        ("call me between 2 and 3pm", "between 2 and 3pm", _at(25, 14), _at(25, 15)),
+        ("tomorrow 2-3 pm works", "tomorrow 2-3 pm", _at(26, 14), _at(26, 15)),
+        ("2pm to 4pm", "2pm to 4pm", _at(25, 14), _at(25, 16)),
+    ],
+)
+def test_clock_time_ranges(pipe: EntityPipeline, text: str, expr: str, lo: str, hi: str) -> None:
+    span = _only(pipe, text, "time")
+    assert (span.start, span.text) == (text.index(expr), expr)
+    assert span.value == {"from": lo, "to": hi}
+    assert span.additional_info == {"type": "interval", "from": {"value": lo, "grain": "hour"}, "to": {"value": hi, "grain": "hour"}}
+    assert not [e for e in pipe.extract(text) if e.entity == "number"]
+
+
 @pytest.mark.parametrize(
     ("text", "expr", "value"),
     [("약 3년 살았어요", "3년", 3), ("3년 정도 살았어요", "3년", 3), ("3년쯤", "3년", 3), ("about 3 years", "3 years", 3),

@@ -175,7 +175,7 @@ class EntityPipeline:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
         if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, dates.DURATION}:
             clock = dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates)
-            self._duckling.append(ranges.RangeExtractor(clock.reference))
+            self._duckling.append(ranges.RangeExtractor(clock.reference, clock if dates.TIME in dims else None))
 
     @property
     def duckling_extractors(self) -> list[EntityExtractor]:

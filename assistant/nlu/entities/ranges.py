@@ -25,6 +25,11 @@ Forms (each side a numeral in digits, Sino-Korean or native Korean, or English w
   ("이삼일", "삼사 년", "오륙십만 원"); a money side takes the other's 만/억 ("3~5만원" is 30,000 to 50,000).
 * English "A-B <unit>", "A to B <unit>", "A or B <unit>", "between A and B <unit>", "from A to B <unit>",
   "a few"/"several" <unit>; "in"/"after" before or "ago"/"later"/"from now" after make it a time.
+* Clock times, whole hours: "오후 2~3시", "내일 2시부터 3시까지", "2시에서 3시 사이", "2-3 pm", "between 2 and
+  3pm", "tomorrow 2-3 pm": a ``time`` interval of two instants at the hour grain; the second bound is read with
+  its day and 오전/오후/pm by the date extractor (the message without the first bound), the first is as many
+  hours before it. Left alone (documented): a range across noon ("11~1시", "10am-2pm") and minutes
+  ("2~3시 30분").
 
 Not ranges (documented choices): a month before a day range ("12월 2~3일" is two dates), a bare "A~B" with
 no unit or counter, "일이" (also "work is"), "몇 분" (also "how many people"), "몇 살" (a question).
@@ -40,7 +45,7 @@ from collections.abc import Callable
 from fractions import Fraction
 
 from assistant.nlu.entities import durations, numbers
-from assistant.nlu.entities.base import DisjointSpans, fold, is_hangul
+from assistant.nlu.entities.base import DisjointSpans, EntityExtractor, fold, is_hangul
 from assistant.nlu.entities.durations import UNITS
 from assistant.nlu.entities.numbers import parse_korean_number
 from assistant.nlu.tokenizer import Token
@@ -104,6 +109,12 @@ _EN_VAGUE = re.compile(r"\b(?P<q>a\s+few|few|several)\s+" + _EN_UNITS)
 _EN_BEFORE = re.compile(r"\b(?P<w>in|after)\s+$")
 _EN_AFTER = re.compile(r"\s+(?:(?P<ago>ago)|from\s+now|later|hence)\b")
 _MONTH_BEFORE = re.compile(r"\d{1,2}\s*월\s*$")
+#: Clock-time ranges: "2~3시", "2시부터 3시까지", "2시에서 3시 사이"; "2-3 pm", "between 2 and 3pm", "2pm to 3pm".
+_KO_CLOCK = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?:\s*시)?\s*(?:[~∼～〜\-–—]|부터|에서)\s*(?P<b>\d{1,2})\s*시(?!간)(?:\s*(?:까지|사이))?")
+_EN_CLOCK = re.compile(
+    r"\b(?:(?:between|from)\s+)?(?P<a>\d{1,2})\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|~|\bto\b|\band\b)\s*"
+    r"(?P<b>\d{1,2})\s*(?:[ap]\.?m\.?|o'clock)(?![a-z])"
+)
 
 #: Cues of an approximate single value (see :func:`mark_approximate`).
 _APPROX_BEFORE = re.compile(r"(?:약|대략|대략적으로|대충|얼추|about|around|approximately|roughly|approx\.?)\s*$")
@@ -183,6 +194,9 @@ class RangeExtractor:
     Args:
         reference: returns the aware reference time for "2~3일 후" / "in 2-3 days" (the pipeline passes the
             date extractor's :meth:`~assistant.nlu.entities.dates.DateExtractor.reference`); default now, UTC.
+        clock: the date extractor, for clock-time ranges ("오후 2~3시", "내일 2시부터 3시까지", "2-3 pm"): the
+            message is read again without the first bound, so the second is resolved with its day and 오전/오후/pm
+            as a single time would be, and the first is as many hours before it. None: no clock ranges.
 
     Example:
         >>> text = "2~3일 걸려요"
@@ -192,8 +206,9 @@ class RangeExtractor:
 
     name = EXTRACTOR
 
-    def __init__(self, reference: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(self, reference: Callable[[], dt.datetime] | None = None, clock: EntityExtractor | None = None) -> None:
         self._reference = reference or (lambda: dt.datetime.now(dt.timezone.utc))
+        self._clock = clock
 
     def extract(self, text: str, tokens: list[Token]) -> list[EntitySpan]:
         """Range spans, longest first at each start, not overlapping; never raises on odd text."""
@@ -216,9 +231,14 @@ class RangeExtractor:
                 cands.append((m.start(), m.end(), _Bounds("duration", Fraction(VAGUE_LOW), Fraction(VAGUE_HIGH), unit,
                                                           vague=True), 0))  # fmt: skip
         cands = [self._direction(key, toks, c) for c in cands]
+        clock = self._clock_ranges(text, key, tokens)
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         kept: list[EntitySpan] = []
         taken = DisjointSpans()
+        for ck in sorted(clock, key=lambda c: -(c.end - c.start)):  # clock ranges first: "2~3시" is no count range
+            if not taken.overlaps(ck.start, ck.end):
+                taken.add(ck.start, ck.end)
+                kept.append(ck)
         for s, e, b, direction in cands:
             if taken.overlaps(s, e):
                 continue
@@ -368,6 +388,41 @@ class RangeExtractor:
             return []
         return [(m.start(), m.end(), _Bounds("duration", common[0], common[1], common[2]), 0)]
 
+    # --- clock times ------------------------------------------------------------------------------------
+
+    def _clock_ranges(self, text: str, key: str, tokens: list[Token]) -> list[EntitySpan]:
+        """"오후 2~3시", "2시부터 3시까지", "2-3 pm", "between 2 and 3pm": a ``time`` interval at the hour grain."""
+        if self._clock is None:
+            return []
+        out: list[EntitySpan] = []
+        for m in (*_KO_CLOCK.finditer(key), *_EN_CLOCK.finditer(key)):
+            a, b = int(m.group("a")), int(m.group("b"))
+            if not 0 < b - a < 12:
+                continue  # "11~1시" crosses noon: left alone
+            cut, delta = m.start("a"), m.start("b") - m.start("a")
+            short = text[:cut] + text[m.start("b") :]
+            moved = [t for t in tokens if t.end <= cut] + [
+                Token(t.text, t.tag, t.start - delta, t.end - delta) for t in tokens if t.start >= m.start("b")
+            ]
+            second = next((sp for sp in self._clock.extract(short, moved)
+                           if sp.entity == TIME and sp.start <= cut < sp.end and isinstance(sp.value, str)), None)  # fmt: skip
+            info = second.additional_info if second is not None else None
+            if second is None or info is None or info.get("grain") not in ("hour", "minute"):
+                continue
+            hi = dt.datetime.fromisoformat(str(second.value))
+            if hi.minute:
+                continue  # "2~3시 30분": the bounds are not whole hours
+            lo = hi - dt.timedelta(hours=b - a)
+            start = min(second.start, m.start()) if second.start < cut else m.start()
+            end = max(second.end + delta, m.end())
+            fmt = "%Y-%m-%dT%H:%M:%S.000%z"
+            lo_s, hi_s = (_iso(x.strftime(fmt)) for x in (lo, hi))
+            value = {"from": lo_s, "to": hi_s}
+            extra = {"type": "interval", "from": {"value": lo_s, "grain": "hour"}, "to": {"value": hi_s, "grain": "hour"}}
+            out.append(EntitySpan(TIME, start, end, text[start:end], value, extractor=self.name, confidence=1.0,
+                                  additional_info=extra))  # fmt: skip
+        return out
+
     # --- direction, value --------------------------------------------------------------------------------
 
     @staticmethod
@@ -428,6 +483,11 @@ class RangeExtractor:
         lo, hi = (ends[0], ends[1]) if direction > 0 else (ends[1], ends[0])
         info = {"type": "interval", "from": {"value": lo, "grain": grain}, "to": {"value": hi, "grain": grain}, **extra}
         return EntitySpan(TIME, s, e, text[s:e], {"from": lo, "to": hi}, extractor=self.name, confidence=1.0, additional_info=info)
+
+
+def _iso(stamp: str) -> str:
+    """``+0900`` → ``+09:00`` (Duckling's offset)."""
+    return stamp[:-2] + ":" + stamp[-2:]
 
 
 def mark_approximate(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
