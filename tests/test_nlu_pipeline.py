@@ -103,7 +103,7 @@ def test_model_parse_endpoint(bundled_router, bundled_settings) -> None:  # type
     ranking = body["intent_ranking"]
     assert ranking[0] == body["intent"] and all(a["confidence"] >= b["confidence"] for a, b in zip(ranking, ranking[1:], strict=False))
     got = {(e["entity"], e["value"], text[e["start"] : e["end"]], e["extractor"] is not None) for e in body["entities"]}
-    assert ("age", 67, "67세", True) in got and ("region", "강남구", "강남구", True) in got
+    assert ("age", 67, "67세", True) in got and ("region", "서울특별시 강남구", "강남구", True) in got
     for bad, status in (({"text": ""}, 422), ({"txt": "x"}, 422), ({"text": "x" * 5000}, 413)):
         assert client.post("/model/parse", json=bad).status_code == status
     assert client.post("/model/parse", content=b"{", headers={"content-type": "application/json"}).status_code == 400
