@@ -335,7 +335,8 @@ def test_engine_runs_a_rasa_sdk_action_in_a_conversation(rasa_sdk_url: str, bund
         turn = proc.handle_message(UserMessage("compat-1", "저는 67세이고 강남구에 살아요", channel="rest"))
         tracker = proc.load("compat-1")
     texts = [m.text for m in turn.messages]
-    # ActionCheckAge: age slot 67 (from the age entity) → "강남구 거주 67세: senior", then the domain response
-    assert texts == ["강남구 거주 67세: senior", "연령 구분: senior"], texts
-    assert tracker.get_slot("age_group") == "senior" and tracker.get_slot("region") == "강남구"
+    # ActionCheckAge: age slot 67 (from the age entity), region from the 강남구 entity (its value names the 시·도 too,
+    # intents/regions.yml) → "서울특별시 강남구 거주 67세: senior", then the domain response
+    assert texts == ["서울특별시 강남구 거주 67세: senior", "연령 구분: senior"], texts
+    assert tracker.get_slot("age_group") == "senior" and tracker.get_slot("region") == "서울특별시 강남구"
     assert tracker.latest_action_name == "action_listen"

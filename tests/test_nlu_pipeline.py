@@ -38,8 +38,10 @@ def test_lookup_does_not_match_the_head_of_a_compound_noun(text: str, expected: 
 def test_c01_entities_without_particles(bundled_router) -> None:  # type: ignore[no-untyped-def]
     nlu = bundled_router.nlu
     p = nlu.parse("서울시 강남구에서 주민등록등본 발급받고 싶어요")
-    # no "resident" inside 주민등록등본; the document gets its official name (intents/nlu.yml synonyms)
-    assert ents(p) == [("region", "서울시", "서울특별시"), ("region", "강남구", "강남구"), ("document", "주민등록등본", "주민등록표 등본")]
+    # no "resident" inside 주민등록등본; the document gets its official name (intents/nlu.yml synonyms); a 시·군·구 in one
+    # 시·도 gets "<시·도> <시·군·구>", as the eligibility form's region reader gives it (intents/regions.yml)
+    assert ents(p) == [("region", "서울시", "서울특별시"), ("region", "강남구", "서울특별시 강남구"),
+                       ("document", "주민등록등본", "주민등록표 등본")]  # fmt: skip
     p = nlu.parse("다음주 금요일에 부산으로 이사 가요")
     today = dt.datetime.now(ZoneInfo("Asia/Seoul")).date()
     monday_next = today + dt.timedelta(days=7 - today.weekday())
@@ -101,7 +103,7 @@ def test_model_parse_endpoint(bundled_router, bundled_settings) -> None:  # type
     ranking = body["intent_ranking"]
     assert ranking[0] == body["intent"] and all(a["confidence"] >= b["confidence"] for a, b in zip(ranking, ranking[1:], strict=False))
     got = {(e["entity"], e["value"], text[e["start"] : e["end"]], e["extractor"] is not None) for e in body["entities"]}
-    assert ("age", 67, "67세", True) in got and ("region", "강남구", "강남구", True) in got
+    assert ("age", 67, "67세", True) in got and ("region", "서울특별시 강남구", "강남구", True) in got
     for bad, status in (({"text": ""}, 422), ({"txt": "x"}, 422), ({"text": "x" * 5000}, 413)):
         assert client.post("/model/parse", json=bad).status_code == status
     assert client.post("/model/parse", content=b"{", headers={"content-type": "application/json"}).status_code == 400

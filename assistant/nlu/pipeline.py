@@ -17,7 +17,9 @@ pipeline moves the probability of a negated action intent to its opposite
 Personal data: the intent classifier reads the message without its phone
 numbers, registration numbers, e-mails, account and card numbers and
 addresses (:func:`assistant.nlu.preprocess.without_personal_data`), in
-training and when parsing; the entity extractors read it as written.
+training and when parsing; the entity extractors read it as written. A
+message that is only a card, account or registration number is read as
+:data:`PERSONAL_NUMBER_INTENT` with probability 1 (no classifier draw).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from assistant.nlu.entities import EntityPipeline, EntityPipelineConfig, EntityR
 from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
 from assistant.nlu.mlp_classifier import MlpIntentClassifier, intent_classifier_for
-from assistant.nlu.preprocess import condense, without_personal_data
+from assistant.nlu.preprocess import condense, sensitive_number_only, without_personal_data
 from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
 from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
@@ -54,6 +56,10 @@ NEGATABLE_INTENTS: dict[str, tuple[str, frozenset[str]]] = {
 }
 #: probability share an action intent keeps when its words are negated.
 NEGATED_KEEP = 0.15
+#: The intent of a message that is nothing but a card, account or resident registration number
+#: (:func:`~assistant.nlu.preprocess.sensitive_number_only`), when the project has it: a fact, as a phone number
+#: alone is. Its classifier reading is a low-confidence draw over unrelated intents.
+PERSONAL_NUMBER_INTENT = "inform"
 #: lookup entities whose value is a yes/no fact about the person.
 BOOLEAN_ENTITIES = frozenset({"resident"})
 
@@ -117,6 +123,13 @@ def _negate_ranking(
     probs[opposite] += moved
     out = tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence))
     return out, top
+
+
+def _personal_number_reading(nlu: NluResult) -> NluResult:
+    """:data:`PERSONAL_NUMBER_INTENT` with probability 1, the other intents 0 (in their order): deterministic."""
+    top = IntentPrediction(PERSONAL_NUMBER_INTENT, 1.0)
+    rest = tuple(IntentPrediction(p.name, 0.0) for p in nlu.ranking if p.name != PERSONAL_NUMBER_INTENT)
+    return dataclasses.replace(nlu, intent=top, ranking=(top, *rest), oos_score=0.0, is_out_of_scope=False)
 
 
 def _boolean_facts(entities: list[EntitySpan], result: EntityResult) -> list[EntitySpan]:
@@ -256,6 +269,8 @@ class NluPipeline:
         ranking, negated = _negate_ranking(nlu.ranking, ents, text or "", self.tokenizer)
         if negated:
             nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking)
+        if PERSONAL_NUMBER_INTENT in self.classifier.labels and sensitive_number_only(clean) is not None:
+            nlu = _personal_number_reading(nlu)
         entities = tuple(_boolean_facts(list(ents.entities), ents))
         timings = {"embed": (t1 - t0) * 1000, "intent": (t2 - t1) * 1000, "entities": (t3 - t2) * 1000}
         return ParsedMessage(text, nlu, entities, negated, vector, timings)

@@ -26,6 +26,9 @@ import re
 from assistant.nlu.pii import find_pii
 
 _SENT_END = re.compile(r"(?<=[.!?。？！])\s+|\n+")
+#: Kinds of personal data a citizen is told not to type (the dialogue's typed-number warning): resident
+#: registration, card and account numbers.
+SENSITIVE_NUMBER_KINDS = frozenset({"rrn", "card", "account"})
 
 
 def condense(text: str, limit: int) -> str:
@@ -107,3 +110,24 @@ def without_personal_data(text: str) -> str:
     parts.append(text[pos:])
     out = " ".join("".join(parts).split())
     return out if any(ch.isalpha() for ch in out) else text
+
+
+def sensitive_number_only(text: str) -> str | None:
+    """The kind of personal number when ``text`` is nothing but resident registration, card or account numbers.
+
+    "4111-1111-1111-1111", "900101-1234567", "110-123-456789." (spaces, punctuation and symbols around them
+    allowed; no letter or other digit). Such a message says nothing an intent classifier can read: its
+    embedding is noise and the intent a low-confidence draw (bundled intents: "4111-1111-1111-1111" was ``thank``
+    0.33, "4111 1111 1111 1111" ``affirm`` 0.23, "900101-1234567" ``inform`` 0.36). The
+    NLU reads it as ``inform`` deterministically (:data:`assistant.nlu.pipeline.PERSONAL_NUMBER_INTENT`): in a form
+    the requested slot is asked again, outside one the assistant offers help, after the typed-number warning.
+    A phone number alone is not one of these (it is asked for: "010-1234-5678" is ``inform`` as classified).
+
+    Returns:
+        ``"rrn"``, ``"card"`` or ``"account"`` (the first span's kind), or None.
+    """
+    spans = find_pii(text)
+    if not spans or any(s.kind not in SENSITIVE_NUMBER_KINDS for s in spans):
+        return None
+    rest = "".join(text[a:b] for a, b in zip([0, *(s.end for s in spans)], [*(s.start for s in spans), len(text)], strict=True))
+    return None if any(ch.isalnum() for ch in rest) else spans[0].kind

@@ -8,6 +8,15 @@ confusion matrix (JSON and PNG), worst confusions, misclassified examples, expec
 error (Guo et al. 2017) and entity precision/recall/F1 by exact span and type. Predicted entities
 are compared only for the entity types the project declares or annotates (built-in number/date
 extractions of undeclared types are not errors).
+
+Pretrained extractors (ours: the duckling-like numbers, dates, durations, phone and RRN extractor)
+are scored only for the entity types that appear in the annotations (training or test data). Rasa's
+``rasa test nlu`` removes its pretrained extractors (``PRETRAINED_EXTRACTORS``: Duckling, spaCy) from
+the evaluated pipeline (``rasa/nlu/test.py``, ``remove_pretrained_extractors``), because nobody
+annotates every number and date in test data: counting an unannotated "2" in Sara's "Rasa 2" as a
+false positive measures the annotator, not the model. We keep a pretrained type that the data does
+annotate (the bundled assistant annotates ``age``): there the annotator did mark them. The JSON says
+which types were excluded (``entity_types_excluded``) and how many predictions that removed.
 """
 
 from __future__ import annotations
@@ -20,26 +29,70 @@ import numpy as np
 
 from assistant.errors import InvalidInputError
 from assistant.knowledge.embedder import Embedder
+from assistant.nlu.entities.duckling_time import DUCKLING_EXTRACTOR
+from assistant.nlu.entities.numbers import EXTRACTOR as DUCKLING_LIKE
 from assistant.nlu.evaluation import ClassificationReport, plot_confusion_matrix, report_from_predictions
 from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.project import Project, load_project
 from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.nlu.training_data import load_training_data
-from assistant.nlu.types import NluTrainingData, TrainingExample
+from assistant.nlu.types import EntitySpan, NluTrainingData, TrainingExample
 
 
-def _report(pipeline: NluPipeline, examples: list[TrainingExample], entity_types: set[str]) -> ClassificationReport:
+#: Extractor names of the pretrained (built-in, not learnt from the project's data) entity extractors.
+PRETRAINED_EXTRACTORS = frozenset({DUCKLING_LIKE, DUCKLING_EXTRACTOR})
+
+
+def scored_entities(
+    predicted: list[EntitySpan], entity_types: set[str], annotated_types: set[str]
+) -> tuple[list[EntitySpan], list[EntitySpan]]:
+    """The predicted entities that are scored, and the pretrained ones left out (see the module docstring).
+
+    Args:
+        predicted: one message's predicted entities.
+        entity_types: the types the project declares, annotates or has lookup tables for.
+        annotated_types: the types annotated in the training or test data.
+
+    Returns:
+        ``(kept, excluded)``: a prediction is kept when its type is in ``entity_types`` and, if a
+        pretrained extractor (:data:`PRETRAINED_EXTRACTORS`) made it, in ``annotated_types``; ``excluded``
+        are the pretrained predictions of a declared type left out by the second rule.
+    """
+    kept: list[EntitySpan] = []
+    excluded: list[EntitySpan] = []
+    for s in predicted:
+        if s.entity not in entity_types:
+            continue
+        (excluded if s.extractor in PRETRAINED_EXTRACTORS and s.entity not in annotated_types else kept).append(s)
+    return kept, excluded
+
+
+def _report(
+    pipeline: NluPipeline, examples: list[TrainingExample], entity_types: set[str], annotated_types: set[str]
+) -> tuple[ClassificationReport, dict[str, int]]:
+    """The report on ``examples``, and the count of predictions left out per excluded entity type."""
     texts = [e.text for e in examples]
     vectors = pipeline.embedder.embed_queries(texts)
     parsed = [pipeline.parse(t, vector=v) for t, v in zip(texts, vectors, strict=True)]
     oos = pipeline.classifier.oos_label
     predicted = [oos if p.nlu.is_out_of_scope and oos else p.nlu.intent.name for p in parsed]
-    pairs = [(list(e.entities), [s for s in p.entities if s.entity in entity_types]) for e, p in zip(examples, parsed, strict=True)]
-    return report_from_predictions(
+    pairs = []
+    excluded: dict[str, int] = {}
+    for e, p in zip(examples, parsed, strict=True):
+        kept, left_out = scored_entities(list(p.entities), entity_types, annotated_types)
+        for s in left_out:
+            excluded[s.entity] = excluded.get(s.entity, 0) + 1
+        pairs.append((list(e.entities), kept))
+    rep = report_from_predictions(
         texts, [e.intent for e in examples], predicted, [p.nlu.intent.confidence for p in parsed],
         oos_label=oos if oos in {e.intent for e in examples} | set(predicted) else None,
         entity_pairs=pairs, top_labels=[p.nlu.intent.name for p in parsed],
     )
+    return rep, excluded
+
+
+def _excluded_json(counts: dict[str, int]) -> dict[str, Any]:
+    return {"entity_types_excluded": sorted(counts), "entity_predictions_excluded": dict(sorted(counts.items()))}
 
 
 def _summary(rep: ClassificationReport) -> dict[str, Any]:
@@ -104,8 +157,9 @@ def evaluate_project(
         if not test:
             raise InvalidInputError(f"{nlu_file}: no test examples")
         pipeline, _ = NluPipeline.train(project, embedder, tokenizer)
-        rep = _report(pipeline, test, entity_types | {e.entity for ex in test for e in ex.entities})
-        result = _summary(rep)
+        test_types = {e.entity for ex in test for e in ex.entities}
+        rep, excluded = _report(pipeline, test, entity_types | test_types, project.nlu.entity_types | test_types)
+        result = {**_summary(rep), **_excluded_json(excluded)}
         reports = [rep]
     else:
         from collections import Counter
@@ -121,10 +175,13 @@ def evaluate_project(
             raise InvalidInputError(f"intents with fewer than {k} examples cannot be split into {k} folds: {small}")
         folds = []
         reports = []
+        excluded = {}
         y = [e.intent for e in examples]
         for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
             pipeline, _ = NluPipeline.train(_subset(project, [examples[i] for i in tr]), embedder, tokenizer)
-            rep = _report(pipeline, [examples[i] for i in te], entity_types)
+            rep, fold_excluded = _report(pipeline, [examples[i] for i in te], entity_types, project.nlu.entity_types)
+            for k_, n_ in fold_excluded.items():
+                excluded[k_] = excluded.get(k_, 0) + n_
             reports.append(rep)
             folds.append(_summary(rep))
         keys = ("intent_accuracy", "intent_macro_f1", "entity_f1", "calibration_ece")
@@ -132,6 +189,7 @@ def evaluate_project(
         result["per_intent"] = folds[-1]["per_intent"]
         result["folds"] = [{key: f[key] for key in keys} for f in folds]
         result["k"] = k
+        result.update(_excluded_json(excluded))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "report.json").write_text(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1, default=str), encoding="utf-8")

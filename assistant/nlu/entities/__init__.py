@@ -7,7 +7,7 @@ Public interface:
 * extractors, each ``extract(text, tokens) -> list[EntitySpan]``:
   :class:`RegexEntityExtractor`, :class:`LookupEntityExtractor`,
   :class:`CRFEntityExtractor`, :class:`NumberExtractor`, :class:`DateExtractor`,
-  :class:`PiiExtractor`;
+  :class:`PiiExtractor`, :class:`RangeExtractor` (ranges and vague amounts as intervals);
 * :func:`negations` / :func:`negated_spans` and :class:`Negation`;
 * :func:`parse_korean_number`, :func:`annotation_problems`, :class:`PiiEntitySpan`.
 """
@@ -20,11 +20,13 @@ from assistant.nlu.entities.negation import Negation, negated_spans, negations
 from assistant.nlu.entities.numbers import AGE, MONEY, NUMBER, NumberExtractor, parse_korean_number
 from assistant.nlu.entities.pii import PHONE, RRN, PiiExtractor
 from assistant.nlu.entities.pipeline import EntityPipeline, EntityPipelineConfig, EntityResult
+from assistant.nlu.entities.ranges import RangeExtractor, mark_approximate
 from assistant.nlu.entities.regexes import RegexEntityExtractor
 
 __all__ = [
     "AGE", "DURATION", "INVALID_TIME", "MONEY", "NUMBER", "PHONE", "RRN", "TIME",
     "CRFEntityExtractor", "CrfConfig", "DateExtractor", "EntityPipeline", "EntityPipelineConfig", "EntityResult",
-    "LookupEntityExtractor", "Negation", "NumberExtractor", "PiiEntitySpan", "PiiExtractor", "RegexEntityExtractor",
-    "annotation_problems", "negated_spans", "negations", "parse_korean_number", "trim_span",
+    "LookupEntityExtractor", "Negation", "NumberExtractor", "PiiEntitySpan", "PiiExtractor", "RangeExtractor",
+    "RegexEntityExtractor", "annotation_problems", "mark_approximate", "negated_spans", "negations", "parse_korean_number",
+    "trim_span",
 ]  # fmt: skip

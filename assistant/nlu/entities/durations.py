@@ -37,8 +37,9 @@ non-integral value. Conversions: a year is 12 months (Duckling's
 Not durations (documented choices): "세 분" / "두 분" (native numerals count
 people with 분; minutes take Sino-Korean "삼 분"), "이 시간" / "이 달" (Kiwi
 reads 이 as "this"), "반주" (a drink with a meal), "반달" (a half-moon),
-"반일" (a half working day), "3일째", "90년생", "3주년", "10여 년", "3일
-반차", "once a week", "a second copy", "70 years old".
+"반일" (a half working day), "3일째", "90년생", "3주년", "3일
+반차", "once a week", "a second copy", "70 years old". Ranges and vague amounts ("2~3일", "두세 달",
+"10여 년", "몇 시간") are :mod:`assistant.nlu.entities.ranges`'s: an interval, never one of their numbers.
 """
 
 from __future__ import annotations

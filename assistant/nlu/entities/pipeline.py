@@ -5,8 +5,10 @@ longest span first; among equal lengths the extractor listed first in
 ``EntityPipelineConfig.extractors`` wins (default ``regex`` > ``lookup`` >
 ``duckling`` > ``crf``: hand-written patterns and tables are more precise than
 the statistical model, and the duckling-like values are normalised); a
-candidate overlapping an already kept span is dropped. Then Rasa's synonym
-rule: an entity whose text is a synonym variant gets the canonical value.
+candidate overlapping an already kept span is dropped, so a range ("2~3일", "2-3 days":
+:mod:`assistant.nlu.entities.ranges`) wins over the single value inside it. Then Rasa's synonym
+rule: an entity whose text is a synonym variant gets the canonical value; and values with 약/about
+or 정도/쯤 are flagged approximate (:func:`~assistant.nlu.entities.ranges.mark_approximate`).
 
 Example:
     >>> pipe = EntityPipeline(now=lambda: dt.datetime(2026, 11, 25, 10, 0))
@@ -30,7 +32,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
-from assistant.nlu.entities import dates, numbers, pii
+from assistant.nlu.entities import dates, numbers, pii, ranges
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
@@ -171,6 +173,9 @@ class EntityPipeline:
             self._duckling.append(kind(self.config.timezone, self._now, self.config.prefer_dates))
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
+        if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, dates.DURATION}:
+            clock = dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates)
+            self._duckling.append(ranges.RangeExtractor(clock.reference, clock if dates.TIME in dims else None))
 
     @property
     def duckling_extractors(self) -> list[EntityExtractor]:
@@ -266,7 +271,7 @@ class EntityPipeline:
                     found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
-        kept = self._resolve(text, cands)
+        kept = ranges.mark_approximate(text, self._resolve(text, cands))
         try:
             negs = tuple(negations(safe_text(text), tokens))
         except Exception as e:  # noqa: BLE001
