@@ -282,6 +282,65 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
     return None
 
 
+#: The 시·군·구 name said alone at the region question that several 시·도 have ("중구", "강서구"): held until the
+#: citizen says which 시·도 (the follow-up question :data:`ASK_SIDO`).
+DISTRICT_SLOT = "region_district"
+#: The follow-up question's ``requested_slot`` ("어느 시·도의 중구인가요?", ``utter_ask_region_sido``); not a required
+#: slot of the form: the answer fills ``region``.
+ASK_SIDO = "region_sido"
+
+
+def _ambiguous_english(text: str) -> str | None:
+    """The Korean name of a 시·군·구 named in English that several 시·도 have ("Jung-gu" → 중구), or None."""
+    from connectors.eligibility.regions_en import _key, table
+
+    if re.search(r"[가-힣]", text):
+        return None
+    found = table().get(_key(text.strip(" .!?\"'")), frozenset())
+    names = {g for _, g in found if g is not None}
+    return names.pop() if len(found) > 1 and len(names) == 1 and all(g for _, g in found) else None
+
+
+def _place_answer(tracker: ProtocolTracker, region: str | None) -> tuple[str | None, str | None]:
+    """The region to keep and, when the citizen named a 시·군·구 that several 시·도 have, that name (then the region is
+    None and the form asks which 시·도).
+
+    ``region`` is what :func:`_usable_region` read. The message itself is read (:func:`~connectors.eligibility.regions.places_in_text`)
+    when the slot holds a value the service cannot use ("강남구" from the region entity), or while the form asks where
+    the citizen lives: an unambiguous 시·군·구 alone, in full or as its stem ("수원", "의정부시", "해운대구"), gives its
+    시·도; an ambiguous one ("중구", "Jung-gu") is held in :data:`DISTRICT_SLOT`; a 시·도 given after that question
+    completes it ("서울" → 서울특별시 중구).
+    """
+    from connectors.eligibility.regions import SIGUNGU, normalise_region, places_in_text
+
+    requested = tracker.get_slot("requested_slot")
+    pending = tracker.get_slot(DISTRICT_SLOT)
+    area = None
+    if region is not None:
+        try:
+            area = normalise_region(region)
+        except ValueError:
+            area = None
+    if area is not None and area.sigungu is None and pending and requested == ASK_SIDO:
+        return (f"{area.sido} {pending}" if pending in SIGUNGU.get(area.sido, ()) else region), None
+    if area is not None:
+        return region, None
+    texts = [str(v) for v in [tracker.get_slot("region")] if v]
+    if requested in ("region", ASK_SIDO):
+        texts.append(tracker.latest_text() or "")
+    for text in texts:
+        places = places_in_text(text)
+        if len(places) == 1:
+            return str(places[0]), None
+        if len(places) > 1:
+            named = sorted({a.sigungu for a in places if a.sigungu}, key=len)
+            return None, named[-1]
+        ambiguous = _ambiguous_english(text)
+        if ambiguous is not None:
+            return None, ambiguous
+    return None, None
+
+
 class ValidateEligibilityForm:
     """``validate_eligibility_form``: chooses the next question (see the module docstring).
 
@@ -306,12 +365,19 @@ class ValidateEligibilityForm:
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
         slots = dict(tracker.slots)
-        region = _usable_region(tracker)
+        region, district = _place_answer(tracker, _usable_region(tracker))
         if region != slots.get("region"):
             slots["region"] = region
             events.append(slot_set("region", region))
-            if region is None:
+            if region is None and district is None:
                 dispatcher.utter_message(response="utter_invalid_region")
+        if district is not None:  # "중구": which 시·도? (a follow-up question, not an invalid answer)
+            events.append(slot_set(DISTRICT_SLOT, district))
+            if not activating:
+                return [*events, slot_set("requested_slot", ASK_SIDO)]
+        if slots.get(DISTRICT_SLOT) is not None and (region is not None or activating):
+            slots[DISTRICT_SLOT] = None
+            events.append(slot_set(DISTRICT_SLOT, None))
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
         target = tracker.get_slot(TARGET_SLOT)
@@ -344,6 +410,8 @@ class ValidateEligibilityForm:
         done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
         logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
                                                     "next_slot": None if done else best, "unknown": len(unknown)})
+        if district is not None and not done:
+            best = ASK_SIDO
         return [*events, slot_set("requested_slot", None if done else best)]
 
 
