@@ -282,6 +282,51 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
     return None
 
 
+#: A sex stated about the person in a sentence ("1958년생 여성이고", "남자인데", "I'm a woman"): the word with a copula
+#: or, in English, after "I am" / "I'm"; a word used as a group's name ("여성 창업 지원") is not read.
+_SEX_STATED = re.compile(
+    r"(?<![가-힣])(?P<ko>여성|여자|남성|남자)(?=\s*(?:이고|이며|이에요|예요|입니다|인데|이구요|이요|이니까|이라서))"
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?P<en>woman|man|female|male)\b", re.IGNORECASE)
+_SEX_VALUE = {"여성": "female", "여자": "female", "남성": "male", "남자": "male",
+              "woman": "female", "female": "female", "man": "male", "male": "male"}
+#: A date that is a birth date: "…생" / "…에 태어났" right after it, or "born", "birth", "생년월일" just before.
+_BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
+_BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",
+                          re.IGNORECASE)
+
+
+def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """At activation: the facts the opening message states that no slot mapping took ("저는 1958년 3월 2일생 여성이고
+    부산 해운대구에 살아요. 받을 수 있는 혜택이 뭐가 있나요?"): a birth date (a ``time`` entity read as one by
+    :data:`_BORN_AFTER` / :data:`_BORN_BEFORE`) → ``age`` in completed years
+    (:func:`assistant.dialogue.validators.validate_age`), a stated sex (:data:`_SEX_STATED`) → ``sex``. The age
+    mapping takes a date only while the form asks the age: elsewhere a date is not a birth date unless it says so.
+
+    Updates ``slots`` in place; returns the events.
+    """
+    from assistant.dialogue.sdk import slot_set
+    from assistant.dialogue.validators import validate_age
+
+    text = tracker.latest_text()
+    events: list[dict[str, Any]] = []
+    if slots.get("age") is None:
+        for e in tracker.latest_message.get("entities") or []:
+            start, end, value = e.get("start"), e.get("end"), e.get("value")
+            if e.get("entity") != "time" or not isinstance(start, int) or not isinstance(end, int) or not isinstance(value, str):
+                continue
+            if not (_BORN_AFTER.match(text[end:]) or _BORN_BEFORE.search(text[:start])):
+                continue
+            verdict = validate_age(value[:10])
+            if verdict.ok:
+                slots["age"] = verdict.value
+                events.append(slot_set("age", verdict.value))
+                break
+    if slots.get("sex") is None and (m := _SEX_STATED.search(text)):
+        slots["sex"] = _SEX_VALUE[(m.group("ko") or m.group("en")).lower()]
+        events.append(slot_set("sex", slots["sex"]))
+    return events
+
+
 #: The 시·군·구 name said alone at the region question that several 시·도 have ("중구", "강서구"): held until the
 #: citizen says which 시·도 (the follow-up question :data:`ASK_SIDO`).
 DISTRICT_SLOT = "region_district"
@@ -380,6 +425,7 @@ class ValidateEligibilityForm:
             events.append(slot_set(DISTRICT_SLOT, None))
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
+            events += _opening_facts(tracker, slots)
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:

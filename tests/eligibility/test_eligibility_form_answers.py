@@ -172,3 +172,99 @@ def test_an_unsure_goodbye_that_answers_nothing_still_ends_the_form(processor) -
     p.settings = p.settings.model_copy(update={"form_answer_intent_threshold": 1.0})  # every goodbye is "unsure"
     t = say(p, "Goodbye")
     assert responses(t)[-1] == "utter_goodbye" and not p.tracker_state("f1")["active_loop"]
+
+
+# --- item 6: a registration number typed with a question and facts ---------------------------------------------
+
+@pytest.mark.parametrize(("lang", "text", "age", "region"), [
+    ("ko", "제 주민번호 650312-2345678 인데 기초연금 받을 수 있나요? 나이는 61살이고 부산 살아요", 61, "부산광역시"),
+    ("ko", "주민번호 650312-2345678 이에요. 받을 수 있는 혜택이 뭐가 있나요? 67세이고 서울 살아요", 67, "서울특별시"),
+    ("en", "My resident number is 650312-2345678. Can I get the basic pension? I am 61 and live in Busan.", 61, "부산광역시"),
+])
+def test_a_typed_registration_number_warns_and_the_question_is_still_handled(processor, lang: str, text: str, age: int,
+                                                                             region: str) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    t = say(processor, text, "rrn")
+    got = responses(t)
+    assert got[0] == "utter_pii_warning" and "utter_how_can_i_help" not in got, got
+    assert t.intent["name"] == "check_eligibility"  # type: ignore[index]
+    state = processor.tracker_state("rrn")
+    assert state["slots"]["age"] == age and state["slots"]["region"] == region
+    assert "eligibility" in t.messages[-1].custom or state["active_loop"].get("name") == "eligibility_form", got
+    number = "650312-2345678"
+    assert number not in json.dumps(state["slots"], ensure_ascii=False)  # never a fact, never sent to the service
+    assert all(number not in json.dumps(m.custom, ensure_ascii=False) for m in t.messages)
+
+
+def test_the_intent_text_keeps_a_question_asked_beside_the_number() -> None:
+    from assistant.nlu.pii import find_pii
+    from assistant.nlu.preprocess import without_personal_data
+
+    text = "제 주민번호 650312-2345678 인데 기초연금 받을 수 있나요? 나이는 61살이고 부산 살아요"
+    out = without_personal_data(text)
+    assert "기초연금 받을 수 있나요?" in out and "나이는 61살이고 부산 살아요" in out and not find_pii(out)
+    # a sentence that only carries the number still goes when another one remains
+    assert without_personal_data("제 주민번호는 650312-2345678 이에요. 기초연금 받을 수 있나요?") == "기초연금 받을 수 있나요?"
+
+
+# --- item 9: facts in the opening message ---------------------------------------------------------------------
+
+def _age_on_today(year: int, month: int, day: int) -> int:
+    import datetime as dt
+
+    today = dt.date.today()
+    return today.year - year - ((today.month, today.day) < (month, day))
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("ko", "저는 1958년 3월 2일생 여성이고 부산 해운대구에 살아요. 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("en", "I was born on 1958-03-02, I'm a woman and I live in Haeundae-gu, Busan. What benefits can I get?"),
+])
+def test_every_fact_of_the_opening_message_is_taken_before_asking(processor, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, text, "open")
+    s = slots(processor, "open")
+    assert s["age"] == _age_on_today(1958, 3, 2) and s["sex"] == "female" and s["region"] == "부산광역시 해운대구"
+    got = responses(t)
+    assert not {"utter_ask_age", "utter_ask_sex", "utter_ask_region"} & set(got), got
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("2024년 3월 2일에 이사했는데 받을 수 있는 혜택이 뭐가 있나요?", None),  # a date that is not a birth date
+    ("생년월일은 1990-05-01 이에요. 받을 수 있는 혜택이 있나요?", _age_on_today(1990, 5, 1)),
+])
+def test_only_a_birth_date_gives_the_age(processor, text: str, age: int | None) -> None:  # type: ignore[no-untyped-def]
+    say(processor, text, "birth")
+    assert slots(processor, "birth")["age"] == age
+
+
+@pytest.mark.parametrize("text", ["여성 창업 지원 받을 수 있나요?", "Can women get startup support?"])
+def test_a_group_named_in_a_question_is_not_the_citizens_sex(processor, text: str) -> None:  # type: ignore[no-untyped-def]
+    say(processor, text, "sex")
+    assert slots(processor, "sex")["sex"] is None
+
+
+# --- item 10: a question about a child -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "opening", "age_answer", "asked", "said"), [
+    ("ko", "유치원 다니는 아이 학비 지원 받을 수 있나요?", "4살이에요", "자녀", "자녀 기준"),
+    ("en", "Which benefits can my son get?", "4", "your child", "for your child"),
+])
+def test_a_question_about_a_child_is_answered_for_the_child(processor, lang: str, opening: str, age_answer: str,
+                                                            asked: str, said: str) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, opening, "child")
+    assert slots(processor, "child")["beneficiary"] == "child"
+    assert responses(t)[-1] == "utter_ask_age" and asked in (t.messages[-1].text or "")
+    t = say(processor, age_answer, "child")
+    assert slots(processor, "child")["age"] == 4
+    assert said in (t.messages[-1].text or "") and "eligibility" in t.messages[-1].custom
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("유치원 다니는 4살 아이 학비 지원 받을 수 있나요?", "child"), ("초등학생 아들이 받을 수 있는 혜택이 있나요?", "child"),
+    ("What support can my 4-year-old daughter who goes to kindergarten get?", "child"),
+    ("어머니가 받으실 수 있는 혜택이 뭐가 있을까요", "parent"), ("제가 받을 수 있는 혜택이 뭐가 있나요?", "self"),
+])
+def test_whom_the_question_is_about(processor, text: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, text, "who")
+    assert slots(processor, "who")["beneficiary"] == who, responses(t)
