@@ -21,6 +21,10 @@ Repair, on top of Rasa:
   the turn (``action_execution_rejected``); another policy answers; the form then
   re-asks the same slot. A digression is not an invalid answer: it never counts
   toward the re-ask limit. A message that fills the slot ("40%") is an answer.
+* answer over small talk: a message no mapping filled that ``validate_<form>`` reads as a value for the
+  requested slot ("수원", "Uijeongbu-si" at the region question) is an answer, unless it is a confident question
+  or a greeting/thanks/goodbye at ``settings.form_answer_intent_threshold`` or above (a real "bye" still stops
+  the form; an unsure goodbye that answers nothing too): :meth:`FormAction._extracted_answer`.
 * correction: a slot the user had given while this form was already running gets
   a new (valid) value → ``utter_slot_corrected`` (never at activation: a new
   question that names another place is not a correction).

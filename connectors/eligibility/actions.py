@@ -7,7 +7,10 @@
   services are still ``unknown`` for the facts known so far and picks, among the form's slots not yet
   answered or skipped, the fact that the most of them are missing. The form ends when no unknown
   service needs an askable fact, when the one service asked about is decided, or after
-  ``settings.eligibility_max_questions`` questions.
+  ``settings.eligibility_max_questions`` questions. Where the citizen lives is read whole (:func:`_place_answer`):
+  a 시·군·구 alone ("수원", "강남구", "Gangnam-gu") gives its 시·도; one that several 시·도 have ("중구") is asked
+  about ("어느 시·도의 중구인가요?", :data:`ASK_SIDO`), never counted as an invalid answer. At activation the opening
+  message's birth date and stated sex are taken too (:func:`_opening_facts`).
 * ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
   the most conditions met; a service whose own 지원대상/선정기준 text names only groups the facts contradict,
   e.g. 소상공인 for a child, goes last and says why: :func:`rank_key`) with the conditions that decided them and their citation (gov.kr page,
@@ -346,13 +349,17 @@ def _ambiguous_english(text: str) -> str | None:
     return names.pop() if len(found) > 1 and len(names) == 1 and all(g for _, g in found) else None
 
 
-def _place_answer(tracker: ProtocolTracker, region: str | None) -> tuple[str | None, str | None]:
+#: Words of residence: an opening message that has one is read for a place ("수원에 사는데 …", "저는 강남구 거주").
+_LIVES = re.compile(r"살아|살고|사는|삽니다|거주|\blive[sd]?\b|\bliving\b", re.IGNORECASE)
+
+
+def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool = False) -> tuple[str | None, str | None]:
     """The region to keep and, when the citizen named a 시·군·구 that several 시·도 have, that name (then the region is
     None and the form asks which 시·도).
 
     ``region`` is what :func:`_usable_region` read. The message itself is read (:func:`~connectors.eligibility.regions.places_in_text`)
-    when the slot holds a value the service cannot use ("강남구" from the region entity), or while the form asks where
-    the citizen lives: an unambiguous 시·군·구 alone, in full or as its stem ("수원", "의정부시", "해운대구"), gives its
+    when the slot holds a value the service cannot use ("강남구" from the region entity), while the form asks where
+    the citizen lives, or at activation when the message says where they live ("수원에 사는데 …"): an unambiguous 시·군·구 alone, in full or as its stem ("수원", "의정부시", "해운대구"), gives its
     시·도; an ambiguous one ("중구", "Jung-gu") is held in :data:`DISTRICT_SLOT`; a 시·도 given after that question
     completes it ("서울" → 서울특별시 중구).
     """
@@ -371,7 +378,7 @@ def _place_answer(tracker: ProtocolTracker, region: str | None) -> tuple[str | N
     if area is not None:
         return region, None
     texts = [str(v) for v in [tracker.get_slot("region")] if v]
-    if requested in ("region", ASK_SIDO):
+    if requested in ("region", ASK_SIDO) and not activating or activating and _LIVES.search(tracker.latest_text()):
         texts.append(tracker.latest_text() or "")
     for text in texts:
         places = places_in_text(text)
@@ -410,7 +417,7 @@ class ValidateEligibilityForm:
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
         slots = dict(tracker.slots)
-        region, district = _place_answer(tracker, _usable_region(tracker))
+        region, district = _place_answer(tracker, _usable_region(tracker), activating)
         if region != slots.get("region"):
             slots["region"] = region
             events.append(slot_set("region", region))

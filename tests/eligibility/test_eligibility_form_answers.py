@@ -268,3 +268,13 @@ def test_a_question_about_a_child_is_answered_for_the_child(processor, lang: str
 def test_whom_the_question_is_about(processor, text: str, who: str) -> None:  # type: ignore[no-untyped-def]
     t = say(processor, text, "who")
     assert slots(processor, "who")["beneficiary"] == who, responses(t)
+
+
+@pytest.mark.parametrize(("text", "region"), [
+    ("수원에 사는 67세인데 받을 수 있는 혜택이 뭐가 있나요?", "경기도 수원시"),
+    ("I'm 67 and live in Suwon. What benefits can I get?", "경기도 수원시"),
+    ("67세인데 받을 수 있는 혜택이 뭐가 있나요?", None),
+])
+def test_a_district_in_the_opening_message_is_the_region(processor, text: str, region: str | None) -> None:  # type: ignore[no-untyped-def]
+    say(processor, text, "open2")
+    assert slots(processor, "open2")["region"] == region
