@@ -96,6 +96,9 @@ class Settings(BaseSettings):
         max_actions_per_turn: actions one turn may run before the engine stops and listens.
         form_digression_threshold: minimum confidence of a greeting/thanks that interrupts a form
             (below it the message is read as an answer to the form's question).
+        form_answer_intent_threshold: below this confidence a greeting, thanks or goodbye that the form's
+            own validation reads as a value for the slot it asks ("Uijeongbu-si" as goodbye 0.52) is an answer;
+            at or above it the small talk wins.
         clarify_margin: when the two top intents are within this probability of each other and
             lead to different actions, the assistant asks which one was meant (0 disables).
         clarify_min_confidence: the second intent needs at least this probability to be offered.
@@ -176,6 +179,7 @@ class Settings(BaseSettings):
     max_reasks: int = Field(default=2, ge=0)
     max_actions_per_turn: int = Field(default=10, ge=1)
     form_digression_threshold: float = 0.5
+    form_answer_intent_threshold: float = Field(default=0.8, ge=0.0, le=1.0)
     clarify_margin: float = 0.05
     clarify_min_confidence: float = 0.2
     handoff_url: str | None = None

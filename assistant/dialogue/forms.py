@@ -21,6 +21,10 @@ Repair, on top of Rasa:
   the turn (``action_execution_rejected``); another policy answers; the form then
   re-asks the same slot. A digression is not an invalid answer: it never counts
   toward the re-ask limit. A message that fills the slot ("40%") is an answer.
+* answer over small talk: a message no mapping filled that ``validate_<form>`` reads as a value for the
+  requested slot ("수원", "Uijeongbu-si" at the region question) is an answer, unless it is a confident question
+  or a greeting/thanks/goodbye at ``settings.form_answer_intent_threshold`` or above (a real "bye" still stops
+  the form; an unsure goodbye that answers nothing too): :meth:`FormAction._extracted_answer`.
 * correction: a slot the user had given while this form was already running gets
   a new (valid) value → ``utter_slot_corrected`` (never at activation: a new
   question that names another place is not a correction).
@@ -74,6 +78,10 @@ _NO_CHOICE = object()
 #: Small talk that may interrupt a form when confident (``settings.form_digression_threshold``).
 #: out_of_scope too (with the same confidence): see :func:`extract_slots`.
 SMALL_TALK_DIGRESSIONS = frozenset({"greet", "thank", "out_of_scope"})
+#: Small talk that a short answer is often mistaken for ("Uijeongbu-si" read as goodbye 0.52, "Gangnam-gu" as thank
+#: 0.49): below ``settings.form_answer_intent_threshold`` a message that holds a value for the requested slot is an
+#: answer (:meth:`FormAction._extracted_answer`); a goodbye that is no answer still stops the form.
+ANSWERABLE_SMALL_TALK = frozenset({"greet", "thank", "goodbye"})
 #: Questions that interrupt a form when confident (``settings.intent_threshold``) and nothing filled the
 #: requested slot: "연탄값 지원되나요", "How do I apply for the energy voucher?" asked while the form waits
 #: for a region are answered, then the same question is asked again (never counted as invalid answers).
@@ -201,6 +209,7 @@ class FormAction:
         if activating and tracker.get_slot(SKIPPED_SLOTS):
             events.append(SlotSet(SKIPPED_SLOTS, None))  # a new run of the form asks what was skipped last time
         invalid: tuple[str, str] | None = None  # (slot, response to send)
+        answered: tuple[list[Event], Any, tuple[str, str] | None] | None = None  # validate_<form>'s plan, already run
         unfilled = False  # the requested slot got no value and the domain has no validation message
         if after_user:
             intent, conf = top_intent(tracker)
@@ -222,6 +231,8 @@ class FormAction:
             elif changed:
                 validated, invalid = self._validate(changed, tracker, domain, context, requested, activating)
                 events += validated
+            elif not activating and requested and (taken := self._extracted_answer(tracker, domain, context, intent, conf)):
+                answered = taken  # validate_<form> read the answer from the message itself (see _extracted_answer)
             elif not activating and requested:
                 response = _invalid_response(context, requested)
                 if response is None and not self._custom_validation(domain) or \
@@ -235,7 +246,7 @@ class FormAction:
                 unfilled = response is None
         choice: Any = _NO_CHOICE
         if invalid is None and self._custom_validation(domain) and (activating or after_user):
-            planned, choice, invalid = self._plan(tracker, domain, context, events)
+            planned, choice, invalid = answered or self._plan(tracker, domain, context, events)
             if planned and isinstance(planned[0], ActionExecutionRejected):
                 return planned
             if unfilled and choice is _NO_CHOICE and not any(isinstance(e, SlotSet) for e in planned):
@@ -293,11 +304,12 @@ class FormAction:
         if name is None:
             logger.warning("form slot has no utter_ask response", extra={"stage": "form", "form": self.name, "slot": slot})
             return out
-        if name.startswith("utter_"):
-            return [*out, context.utter(tracker, name)]
-        # a custom action_ask_* sees the tracker as this step left it (slots set, requested_slot chosen)
+        # the question sees the tracker as this step left it (slots set, requested_slot chosen): a response's
+        # conditions and {slot} placeholders ("어느 시·도의 {region_district}인가요?"), a custom action_ask_*
         view = copy.deepcopy(tracker)
         view.update_with_events([e for e in (*(events or []), *out) if not isinstance(e, BotUttered)])
+        if name.startswith("utter_"):
+            return [*out, context.utter(view, name)]
         return [*out, *self.registry.get(name, context.domain).run(view, context.domain, context)]
 
     # --- validation -----------------------------------------------------------------------------------
@@ -355,6 +367,8 @@ class FormAction:
             e.name for e in events if isinstance(e, SlotSet)}
         rejected = [e.name for e in kept if isinstance(e, SlotSet) and e.value is None and e.name in self.form.required_slots
                     and e.name in changed]
+        if rejected and choice is not _NO_CHOICE and choice is not None and choice not in self.form.required_slots:
+            rejected = []  # the value is held back for a follow-up question ("어느 시·도의 중구인가요?"): not an invalid answer
         if rejected:
             slot = rejected[0]
             response = _invalid_response(context, slot)
@@ -392,10 +406,45 @@ class FormAction:
         return n
 
     def _is_digression(self, tracker: DialogueStateTracker, context: TurnContext, intent: str | None, conf: float) -> bool:
-        """Whether a message that filled no requested slot is a digression (see the module docstring)."""
+        """Whether a message that filled no requested slot is a digression (see the module docstring).
+
+        A goodbye below ``settings.form_answer_intent_threshold`` comes here (:class:`~assistant.dialogue.policies.FormPolicy`
+        lets the form try it as an answer first); when it answers nothing the form rejects the turn and the
+        policy stops the form as for any goodbye.
+        """
         if intent in SMALL_TALK_DIGRESSIONS and conf >= context.settings.form_digression_threshold:
             return True
+        if intent in ANSWERABLE_SMALL_TALK and conf >= context.settings.intent_threshold:
+            return True
         return intent in QUESTION_DIGRESSIONS and conf >= context.settings.intent_threshold
+
+    def _extracted_answer(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext, intent: str | None,
+                          conf: float) -> tuple[list[Event], Any, tuple[str, str] | None] | None:
+        """``validate_<form>``'s plan when it reads an answer to the requested slot from the message itself though no
+        slot mapping filled it (as Rasa SDK's ``extract_<slot>`` methods do: "수원" or "Uijeongbu-si" at the region
+        question, which the NLU gives no entity for), else None.
+
+        The rule: while the form waits for a slot, a message that ``validate_<form>`` takes as its value — it sets
+        the requested slot (or, while a follow-up question outside the required slots is asked, a required slot)
+        to a value, or asks such a follow-up ("어느 시·도의 중구인가요?") — is an answer, whatever a small-talk
+        intent (:data:`ANSWERABLE_SMALL_TALK`) below ``settings.form_answer_intent_threshold`` says ("Uijeongbu-si"
+        read as goodbye 0.52). Not tried for a confident question (:data:`QUESTION_DIGRESSIONS` at
+        ``settings.intent_threshold``: it is answered, then the form asks again), nor for small talk at or above
+        that threshold (a real "고마워요" or "bye").
+        """
+        if not self._custom_validation(domain):
+            return None
+        if intent in QUESTION_DIGRESSIONS and conf >= context.settings.intent_threshold or \
+                intent in ANSWERABLE_SMALL_TALK and conf >= context.settings.form_answer_intent_threshold:
+            return None
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        required = set(self.form.required_slots)
+        plan = self._plan(tracker, domain, context, [])
+        kept, choice, _ = plan
+        follow_up = choice is not _NO_CHOICE and choice is not None and choice not in required
+        took = any(isinstance(e, SlotSet) and e.value is not None and (e.name == requested or requested not in required
+                                                                        and e.name in required) for e in kept)
+        return plan if took or follow_up else None
 
 
 def _pick(context: TurnContext, specific: str, generic: str) -> str:

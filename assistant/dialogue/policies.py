@@ -47,6 +47,7 @@ from typing import Protocol
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, intent_probability, top_intent
 from assistant.dialogue.events import ACTION_LISTEN_NAME
+from assistant.dialogue.forms import ANSWERABLE_SMALL_TALK
 from assistant.dialogue.rules import match_rules
 from assistant.dialogue.side_effects import (
     CONFIRM_SIDE_EFFECT,
@@ -121,7 +122,10 @@ class FormPolicy:
             # A message with entities answers the form's question: "1990년 2월 31일" read as goodbye
             # must be validated as a birth date, not end the form. Cancel, repeat and handoff still repair.
             answered = bool(tracker.latest_entities) and intent == "goodbye"
-            if intent in FORM_REPAIRS and not answered:
+            # An unsure goodbye may be an answer the form reads itself ("Uijeongbu-si" as goodbye 0.52): the form
+            # tries it first and rejects the turn when it answers nothing; then the goodbye stops the form.
+            unsure = intent in ANSWERABLE_SMALL_TALK and top_intent(tracker)[1] < context.settings.form_answer_intent_threshold
+            if intent in FORM_REPAIRS and (loop.rejected or not answered and not unsure):
                 return Prediction(FORM_REPAIRS[intent], self.name)
             # Rasa's unhappy-path rules: a rule conditioned on this form that starts with the user's intent
             # handles a message that answers nothing (e.g. "fetch it through MyData" while the form asks).

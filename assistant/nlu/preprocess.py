@@ -99,17 +99,25 @@ def without_personal_data(text: str) -> str:
         return text
     sentences = [s.strip() for s in _SENT_END.split(text) if s and s.strip()]
     if len(sentences) > 1:
-        kept = [s for s in sentences if not find_pii(s)]
+        # a sentence that asks something keeps its question, without the data ("제 주민번호 … 인데 기초연금 받을 수
+        # 있나요? 나이는 61살이고 부산 살아요" must not read as the facts alone, ``inform``)
+        kept = [_without_spans(s) if s.rstrip().endswith(("?", "？")) else s for s in sentences
+                if not find_pii(s) or s.rstrip().endswith(("?", "？"))]
         if kept and any(ch.isalpha() for s in kept for ch in s):
             return " ".join(kept)
+    out = _without_spans(text)
+    return out if any(ch.isalpha() for ch in out) else text
+
+
+def _without_spans(text: str) -> str:
+    """``text`` with each personal-data span deleted, spaces normalised."""
     parts: list[str] = []
     pos = 0
-    for span in spans:
+    for span in find_pii(text):
         parts.append(text[pos : span.start])
         pos = span.end
     parts.append(text[pos:])
-    out = " ".join("".join(parts).split())
-    return out if any(ch.isalpha() for ch in out) else text
+    return " ".join("".join(parts).split())
 
 
 def sensitive_number_only(text: str) -> str | None:

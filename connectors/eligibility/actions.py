@@ -7,7 +7,10 @@
   services are still ``unknown`` for the facts known so far and picks, among the form's slots not yet
   answered or skipped, the fact that the most of them are missing. The form ends when no unknown
   service needs an askable fact, when the one service asked about is decided, or after
-  ``settings.eligibility_max_questions`` questions.
+  ``settings.eligibility_max_questions`` questions. Where the citizen lives is read whole (:func:`_place_answer`):
+  a 시·군·구 alone ("수원", "강남구", "Gangnam-gu") gives its 시·도; one that several 시·도 have ("중구") is asked
+  about ("어느 시·도의 중구인가요?", :data:`ASK_SIDO`), never counted as an invalid answer. At activation the opening
+  message's birth date and stated sex are taken too (:func:`_opening_facts`).
 * ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
   the most conditions met; a service whose own 지원대상/선정기준 text names only groups the facts contradict,
   e.g. 소상공인 for a child, goes last and says why: :func:`rank_key`) with the conditions that decided them and their citation (gov.kr page,
@@ -282,6 +285,114 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
     return None
 
 
+#: A sex stated about the person in a sentence ("1958년생 여성이고", "남자인데", "I'm a woman"): the word with a copula
+#: or, in English, after "I am" / "I'm"; a word used as a group's name ("여성 창업 지원") is not read.
+_SEX_STATED = re.compile(
+    r"(?<![가-힣])(?P<ko>여성|여자|남성|남자)(?=\s*(?:이고|이며|이에요|예요|입니다|인데|이구요|이요|이니까|이라서))"
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?P<en>woman|man|female|male)\b", re.IGNORECASE)
+_SEX_VALUE = {"여성": "female", "여자": "female", "남성": "male", "남자": "male",
+              "woman": "female", "female": "female", "man": "male", "male": "male"}
+#: A date that is a birth date: "…생" / "…에 태어났" right after it, or "born", "birth", "생년월일" just before.
+_BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
+_BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",
+                          re.IGNORECASE)
+
+
+def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """At activation: the facts the opening message states that no slot mapping took ("저는 1958년 3월 2일생 여성이고
+    부산 해운대구에 살아요. 받을 수 있는 혜택이 뭐가 있나요?"): a birth date (a ``time`` entity read as one by
+    :data:`_BORN_AFTER` / :data:`_BORN_BEFORE`) → ``age`` in completed years
+    (:func:`assistant.dialogue.validators.validate_age`), a stated sex (:data:`_SEX_STATED`) → ``sex``. The age
+    mapping takes a date only while the form asks the age: elsewhere a date is not a birth date unless it says so.
+
+    Updates ``slots`` in place; returns the events.
+    """
+    from assistant.dialogue.sdk import slot_set
+    from assistant.dialogue.validators import validate_age
+
+    text = tracker.latest_text()
+    events: list[dict[str, Any]] = []
+    if slots.get("age") is None:
+        for e in tracker.latest_message.get("entities") or []:
+            start, end, value = e.get("start"), e.get("end"), e.get("value")
+            if e.get("entity") != "time" or not isinstance(start, int) or not isinstance(end, int) or not isinstance(value, str):
+                continue
+            if not (_BORN_AFTER.match(text[end:]) or _BORN_BEFORE.search(text[:start])):
+                continue
+            verdict = validate_age(value[:10])
+            if verdict.ok:
+                slots["age"] = verdict.value
+                events.append(slot_set("age", verdict.value))
+                break
+    if slots.get("sex") is None and (m := _SEX_STATED.search(text)):
+        slots["sex"] = _SEX_VALUE[(m.group("ko") or m.group("en")).lower()]
+        events.append(slot_set("sex", slots["sex"]))
+    return events
+
+
+#: The 시·군·구 name said alone at the region question that several 시·도 have ("중구", "강서구"): held until the
+#: citizen says which 시·도 (the follow-up question :data:`ASK_SIDO`).
+DISTRICT_SLOT = "region_district"
+#: The follow-up question's ``requested_slot`` ("어느 시·도의 중구인가요?", ``utter_ask_region_sido``); not a required
+#: slot of the form: the answer fills ``region``.
+ASK_SIDO = "region_sido"
+
+
+def _ambiguous_english(text: str) -> str | None:
+    """The Korean name of a 시·군·구 named in English that several 시·도 have ("Jung-gu" → 중구), or None."""
+    from connectors.eligibility.regions_en import _key, table
+
+    if re.search(r"[가-힣]", text):
+        return None
+    found = table().get(_key(text.strip(" .!?\"'")), frozenset())
+    names = {g for _, g in found if g is not None}
+    return names.pop() if len(found) > 1 and len(names) == 1 and all(g for _, g in found) else None
+
+
+#: Words of residence: an opening message that has one is read for a place ("수원에 사는데 …", "저는 강남구 거주").
+_LIVES = re.compile(r"살아|살고|사는|삽니다|거주|\blive[sd]?\b|\bliving\b", re.IGNORECASE)
+
+
+def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool = False) -> tuple[str | None, str | None]:
+    """The region to keep and, when the citizen named a 시·군·구 that several 시·도 have, that name (then the region is
+    None and the form asks which 시·도).
+
+    ``region`` is what :func:`_usable_region` read. The message itself is read (:func:`~connectors.eligibility.regions.places_in_text`)
+    when the slot holds a value the service cannot use ("강남구" from the region entity), while the form asks where
+    the citizen lives, or at activation when the message says where they live ("수원에 사는데 …"): an unambiguous 시·군·구 alone, in full or as its stem ("수원", "의정부시", "해운대구"), gives its
+    시·도; an ambiguous one ("중구", "Jung-gu") is held in :data:`DISTRICT_SLOT`; a 시·도 given after that question
+    completes it ("서울" → 서울특별시 중구).
+    """
+    from connectors.eligibility.regions import SIGUNGU, normalise_region, places_in_text
+
+    requested = tracker.get_slot("requested_slot")
+    pending = tracker.get_slot(DISTRICT_SLOT)
+    area = None
+    if region is not None:
+        try:
+            area = normalise_region(region)
+        except ValueError:
+            area = None
+    if area is not None and area.sigungu is None and pending and requested == ASK_SIDO:
+        return (f"{area.sido} {pending}" if pending in SIGUNGU.get(area.sido, ()) else region), None
+    if area is not None:
+        return region, None
+    texts = [str(v) for v in [tracker.get_slot("region")] if v]
+    if requested in ("region", ASK_SIDO) and not activating or activating and _LIVES.search(tracker.latest_text()):
+        texts.append(tracker.latest_text() or "")
+    for text in texts:
+        places = places_in_text(text)
+        if len(places) == 1:
+            return str(places[0]), None
+        if len(places) > 1:
+            named = sorted({a.sigungu for a in places if a.sigungu}, key=len)
+            return None, named[-1]
+        ambiguous = _ambiguous_english(text)
+        if ambiguous is not None:
+            return None, ambiguous
+    return None, None
+
+
 class ValidateEligibilityForm:
     """``validate_eligibility_form``: chooses the next question (see the module docstring).
 
@@ -306,14 +417,22 @@ class ValidateEligibilityForm:
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
         slots = dict(tracker.slots)
-        region = _usable_region(tracker)
+        region, district = _place_answer(tracker, _usable_region(tracker), activating)
         if region != slots.get("region"):
             slots["region"] = region
             events.append(slot_set("region", region))
-            if region is None:
+            if region is None and district is None:
                 dispatcher.utter_message(response="utter_invalid_region")
+        if district is not None:  # "중구": which 시·도? (a follow-up question, not an invalid answer)
+            events.append(slot_set(DISTRICT_SLOT, district))
+            if not activating:
+                return [*events, slot_set("requested_slot", ASK_SIDO)]
+        if slots.get(DISTRICT_SLOT) is not None and (region is not None or activating):
+            slots[DISTRICT_SLOT] = None
+            events.append(slot_set(DISTRICT_SLOT, None))
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
+            events += _opening_facts(tracker, slots)
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:
@@ -344,6 +463,8 @@ class ValidateEligibilityForm:
         done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
         logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
                                                     "next_slot": None if done else best, "unknown": len(unknown)})
+        if district is not None and not done:
+            best = ASK_SIDO
         return [*events, slot_set("requested_slot", None if done else best)]
 
 

@@ -180,7 +180,65 @@ def normalise_region(text: str) -> Area:
                      "not a street address")
 
 
-__all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "Area", "agency_area", "normalise_region"]
+#: A 시·군·구 name or its stem (광진구, 광진; 수원시, 수원) → the areas it names: one (unambiguous) or several
+#: (중구, 강서구, 고성: their 시·도 must be said). Derived from :data:`SIGUNGU`, the one list of 시·군·구.
+SIGUNGU_BY_WORD: dict[str, frozenset[Area]] = {}
+for _sido, _names in SIGUNGU.items():
+    for _name in _names:
+        for _word in {_name, _name[:-1]}:
+            if len(_word) >= 2:
+                SIGUNGU_BY_WORD[_word] = SIGUNGU_BY_WORD.get(_word, frozenset()) | {Area(_sido, _name)}
+# "광주시" is 경기도 광주시, and also how people write the former 광주광역시 (now in 전남광주통합특별시).
+SIGUNGU_BY_WORD["광주시"] = SIGUNGU_BY_WORD["광주시"] | {Area("전남광주통합특별시", None)}
+
+_PLACE_WORDS = sorted({*SIGUNGU_BY_WORD, *SIDO, *SIDO_ALIASES}, key=len, reverse=True)
+#: a place name that starts a word and ends it, or is followed by a particle or a word of residence
+#: ("수원이요", "강남구에 살아요", "부산 해운대구요"); "고령자" is not 고령군.
+_PLACE_IN_TEXT = re.compile(
+    r"(?<![가-힣])(" + "|".join(map(re.escape, _PLACE_WORDS)) + r")"
+    r"(?=$|[^가-힣]|에|은|는|이|요|로|으로|예요|입니다|살|쪽|인데|이고|이며)")
+
+
+def places_in_text(text: str) -> tuple[Area, ...]:
+    """The areas a short Korean answer names, for a person's place of residence.
+
+    A 시·도 (official name or short form, :data:`SIDO_ALIASES`) and a 시·군·구 written in full or as its stem
+    (:data:`SIGUNGU_BY_WORD`: "수원", "수원시", "강남구", "해운대구") are read where they start a word and end it
+    (or a particle follows: "수원이요", "강남구에 살아요").
+
+    Returns:
+        One area when the place is clear ("수원" → 경기도 수원시; "서울 중구" → 서울특별시 중구; "부산" →
+        부산광역시); several when a 시·군·구 name belongs to several 시·도 and none is said ("중구" → the 중구 of
+        서울, 부산, 대구, 울산); none when no place is named, or the names do not fit together (two 시·도, or a
+        시·군·구 of another 시·도).
+
+    Example:
+        >>> places_in_text("수원이요"), places_in_text("저는 부산 해운대구에 살아요")
+        ((Area(sido='경기도', sigungu='수원시'),), (Area(sido='부산광역시', sigungu='해운대구'),))
+        >>> sorted(a.sido for a in places_in_text("중구"))
+        ['대구광역시', '부산광역시', '서울특별시', '울산광역시']
+    """
+    sidos: set[str] = set()
+    districts: list[frozenset[Area]] = []
+    for m in _PLACE_IN_TEXT.finditer(text[:300]):
+        word = m.group(1)
+        sido = SIDO_ALIASES.get(word, word)
+        if sido in SIDO_INDEX:
+            sidos.add(sido)
+        else:
+            districts.append(SIGUNGU_BY_WORD[word])
+    if len(sidos) > 1 or len(districts) > 1:
+        return ()
+    if not districts:
+        return tuple(Area(s, None) for s in sidos)
+    areas = districts[0] if not sidos else frozenset(a for a in districts[0] if a.sido in sidos)
+    if not areas and sidos:
+        return ()
+    return tuple(sorted(areas, key=lambda a: (SIDO_INDEX[a.sido], a.sigungu or "")))
+
+
+__all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "SIGUNGU_BY_WORD", "Area", "agency_area", "normalise_region",
+           "places_in_text"]
 
 
 # --- the area a service's own text limits it to ------------------------------------------------------
