@@ -526,13 +526,12 @@ def specific_conditions(r: ServiceResult) -> int:
     return len(groups)
 
 
-def rank_key(r: ServiceResult) -> tuple[int, int, int, str]:
+def rank_key(r: ServiceResult) -> tuple[int, int, str]:
     """The listing's order: services whose own 지원대상/선정기준 text names only groups the facts contradict
     (``r.cautions``) last; then the most distinct conditions met first (:func:`specific_conditions`: an age pair is
     one condition and a broad age range none, so "19 or over" alone never outranks services decided by several
-    conditions); then a broad age range before nothing; then by name."""
-    broad = any(c.code == "JA0110" for c in r.decided_by) and _broad_age(r.decided_by)
-    return (1 if r.cautions else 0, -specific_conditions(r), 0 if broad else 1, r.service_name)
+    conditions); then by name."""
+    return (1 if r.cautions else 0, -specific_conditions(r), r.service_name)
 
 
 def _caution_text(r: ServiceResult, lang: str) -> str:

@@ -210,7 +210,7 @@ class Catalogue:
         self.applicant = np.asarray([0 if s.applicant is None else APPLICANT_KINDS.index(s.applicant) + 1 for s in services],
                                     dtype=np.int8).reshape(n)
         self.applicant[~present["individual"]] = 0
-        self.no_restriction = ~self.restrict_matrix.any(axis=1)
+        self.no_restriction: np.ndarray = np.asarray(~self.restrict_matrix.any(axis=1), dtype=bool)
         self.no_restriction[list(self.unmapped)] = False  # an unmapped code may restrict: it says so itself
         broad_age = ~self.age_restricted | ((self.age_lo <= BROAD_AGE_FROM) & (self.age_hi >= BROAD_AGE_TO))
         room = present["individual"] & ~self.restricts["personal"] & ~self.restricts["household"] & broad_age

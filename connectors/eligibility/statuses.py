@@ -43,6 +43,9 @@ from connectors.eligibility.facts import Facts
 
 #: A remark line (``※ 단, …``) names exceptions and extras, not who the service is for.
 _REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
+#: A status named to exclude it, on the same line: "생계·의료·주거급여 수급자에 해당하지 않는", "기초수급 중지(제외)자",
+#: "(* 의료급여 수급자 및 다른 법령에 의해 지원받는 자 제외)".
+_NEGATED = re.compile(r"[^\n]{0,40}?(?:해당하지\s*않|아닌|제외|중지|미해당)")
 
 
 @dataclass(frozen=True)
@@ -82,16 +85,20 @@ STATUS_FACTS: tuple[str, ...] = tuple(dict.fromkeys(s.fact for s in STATUSES))
 
 
 def statuses_in(text: str) -> tuple[str, ...]:
-    """The named statuses a 지원대상/선정기준 text requires, in :data:`STATUSES` order (remark lines not read).
+    """The named statuses a 지원대상/선정기준 text requires, in :data:`STATUSES` order (remark lines not read, nor a
+    status named to exclude it: 해당하지 않는, 아닌, 제외, 중지 later on the same line).
 
     Example:
         >>> statuses_in("○ 소득기준 : '국민기초생활보장법'에 따른 생계·의료·주거·교육급여 수급자")
         ('welfare_recipient',)
         >>> statuses_in("○ 대한민국명장 선정자"), statuses_in("기초연금 수급자"), statuses_in("구직급여 수급자격 인정자")
         (('master_craftsman',), (), ())
+        >>> statuses_in("생계·의료·주거급여 수급자에 해당하지 않는 가구")  # named to exclude it
+        ()
     """
     text = _REMARK.sub("", text)
-    return tuple(s.name for s in STATUSES if s.pattern.search(text))
+    return tuple(s.name for s in STATUSES
+                 if any(not _NEGATED.match(text, m.end()) for m in s.pattern.finditer(text)))
 
 
 def status_bits(names: tuple[str, ...], coded: frozenset[str] = frozenset()) -> int:
