@@ -113,10 +113,33 @@ def _language(tracker: ProtocolTracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "ko"
 
 
+def deciding_missing(r: ServiceResult) -> tuple[str, ...]:
+    """The facts of ``r.missing`` whose answer either way decides something: a fact missing only for a named status
+    read from the service's text (condition ``STATUS``, :mod:`connectors.eligibility.statuses`) is left out, since a
+    "no" there leaves the service to confirm — asking it first would cost the citizen a question that rarely helps.
+    """
+    from connectors.eligibility.statuses import BY_NAME
+
+    status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" for n in str(c.value).split("|") if n in BY_NAME}
+    if not status_facts:
+        return r.missing
+    coded = {m for c in r.decided_by if c.code != "STATUS" for m in _facts_of(c)}
+    return tuple(m for m in r.missing if m not in status_facts or m in coded)
+
+
+def _facts_of(c: Any) -> tuple[str, ...]:
+    from connectors.eligibility.codes import CODE_BY_NAME
+
+    if c.code in ("JA0110", "JA0111"):
+        return ("age",)
+    code = CODE_BY_NAME.get(c.code)
+    return (code.fact,) if code is not None and code.fact else ()
+
+
 def most_decisive(unknown: list[ServiceResult], askable: list[str]) -> str | None:
-    """The slot whose fact the most ``unknown`` services are missing (the first in ``askable`` order on a tie),
-    or None when no askable fact would decide any of them."""
-    scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
+    """The slot whose fact the most ``unknown`` services are missing (:func:`deciding_missing`; the first in
+    ``askable`` order on a tie), or None when no askable fact would decide any of them."""
+    scores = {s: sum(1 for r in unknown if fact_name(s) in deciding_missing(r)) for s in askable}
     best = max(askable, key=lambda s: (scores[s], -askable.index(s)), default=None)
     return best if best is not None and scores[best] > 0 else None
 
@@ -584,7 +607,7 @@ def _top_missing(unknown: list[ServiceResult], lang: str, allowed: set[str | Non
     """The ``n`` facts the most unknown services miss, among those the conversation can ask (``allowed``)."""
     from collections import Counter
 
-    counts = Counter(m for r in unknown for m in r.missing if m in allowed)
+    counts = Counter(m for r in unknown for m in deciding_missing(r) if m in allowed)
     return ", ".join(_fact_label(m, lang) for m, _c in counts.most_common(n))
 
 

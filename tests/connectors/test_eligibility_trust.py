@@ -282,3 +282,18 @@ def test_a_withdrawn_consent_is_listed_with_its_withdrawal_date(tmp_path: Path) 
     assert d.consent_line(consent("active", None), False).endswith("동의 중 · 2026년 12월 30일까지")
     d._connector = SimpleNamespace(clock=lambda: expires + 60)  # type: ignore[assignment]
     assert d.consent_line(consent("active", None), False).endswith("2026년 12월 30일에 만료됨")
+
+
+def test_the_questionnaire_does_not_ask_first_what_only_a_named_status_needs() -> None:
+    """A "no" to 국가보훈대상자 leaves a STATUS service to confirm, so three such services weigh less than two whose
+    coded 장애인 condition a "no" decides; the fact is still listed as missing in the API."""
+    from connectors.eligibility.actions import deciding_missing, most_decisive
+
+    cat = Catalogue.from_records(
+        [(_svc(f"VET{i}", statuses=("veteran",)), {"JA0110": 19, "JA0111": 120}) for i in range(3)]
+        + [(_svc(f"DIS{i}"), {"JA0110": 19, "JA0111": 120, "JA0328": "Y"}) for i in range(2)])
+    unknown = [r for r in evaluate(cat, Facts(age=40)) if r.status == "unknown"]
+    assert len(unknown) == 5 and all(r.missing for r in unknown)
+    assert [deciding_missing(r) for r in unknown] == [(), (), (), ("disabled",), ("disabled",)]
+    assert most_decisive(unknown, ["veteran", "disabled"]) == "disabled"
+    assert most_decisive(unknown[:3], ["veteran", "disabled"]) is None
