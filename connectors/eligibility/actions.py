@@ -116,10 +116,33 @@ def _language(tracker: ProtocolTracker) -> str:
     return "en" if tracker.get_slot("language") == "en" else "ko"
 
 
+def deciding_missing(r: ServiceResult) -> tuple[str, ...]:
+    """The facts of ``r.missing`` whose answer either way decides something: a fact missing only for a named status
+    read from the service's text (condition ``STATUS``, :mod:`connectors.eligibility.statuses`) is left out, since a
+    "no" there leaves the service to confirm — asking it first would cost the citizen a question that rarely helps.
+    """
+    from connectors.eligibility.statuses import BY_NAME
+
+    status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" for n in str(c.value).split("|") if n in BY_NAME}
+    if not status_facts:
+        return r.missing
+    coded = {m for c in r.decided_by if c.code != "STATUS" for m in _facts_of(c)}
+    return tuple(m for m in r.missing if m not in status_facts or m in coded)
+
+
+def _facts_of(c: Any) -> tuple[str, ...]:
+    from connectors.eligibility.codes import CODE_BY_NAME
+
+    if c.code in ("JA0110", "JA0111"):
+        return ("age",)
+    code = CODE_BY_NAME.get(c.code)
+    return (code.fact,) if code is not None and code.fact else ()
+
+
 def most_decisive(unknown: list[ServiceResult], askable: list[str]) -> str | None:
-    """The slot whose fact the most ``unknown`` services are missing (the first in ``askable`` order on a tie),
-    or None when no askable fact would decide any of them."""
-    scores = {s: sum(1 for r in unknown if fact_name(s) in r.missing) for s in askable}
+    """The slot whose fact the most ``unknown`` services are missing (:func:`deciding_missing`; the first in
+    ``askable`` order on a tie), or None when no askable fact would decide any of them."""
+    scores = {s: sum(1 for r in unknown if fact_name(s) in deciding_missing(r)) for s in askable}
     best = max(askable, key=lambda s: (scores[s], -askable.index(s)), default=None)
     return best if best is not None and scores[best] > 0 else None
 
@@ -549,8 +572,14 @@ class ActionCheckEligibility:
                     if lang == "en" else f"{r.service_name}: 말씀해 주신 내용({known})으로는 받기 어려워요. 맞지 않는 조건: {reasons}.")
         else:
             missing = ", ".join(_fact_label(m, lang) for m in r.missing)
-            text = (f"{r.service_name}: I can't tell yet; I would need: {missing}."
-                    if lang == "en" else f"{r.service_name}: 아직 판단할 수 없어요. 더 필요한 정보: {missing}.")
+            # what is still to confirm: the open conditions themselves (a named status from its text, the area …)
+            to_confirm = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
+            if lang == "en":
+                text = f"{r.service_name}: I can't tell yet" + (f"; still to confirm: {to_confirm}" if to_confirm else "") \
+                    + (f"; I would need: {missing}." if missing else ".")
+            else:
+                text = f"{r.service_name}: 아직 받으실 수 있다고 말씀드릴 수 없어요" \
+                    + (f". 확인이 필요한 조건: {to_confirm}" if to_confirm else "") + (f". 더 필요한 정보: {missing}." if missing else ".")
         if r.decided_by and r.decided_by[0].code == "NONE":
             text += (" The catalogue has no coded conditions for it: read its 지원대상 and 선정기준."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
@@ -603,10 +632,50 @@ def _source_line(r: ServiceResult, lang: str) -> str:
     return f"[{head}: {', '.join(parts)}{basis}]"
 
 
+def _condition_group(c: Any) -> str:
+    """The group a condition belongs to: one JA group per alternative codes, ``age`` for the pair JA0110/JA0111,
+    the code itself for REGION, APPLICANT and STATUS."""
+    from connectors.eligibility.codes import CODE_BY_NAME
+
+    if c.code in ("JA0110", "JA0111"):
+        return "age"
+    code = CODE_BY_NAME.get(c.code)
+    return code.group if code is not None else str(c.code)
+
+
+def _broad_age(decided: tuple[Any, ...]) -> bool:
+    """Whether the age range among ``decided`` is broad (from 19 or less to 100 or more: "adults", "everyone"), which
+    says little about who a service is for (:data:`~connectors.eligibility.catalogue.BROAD_AGE_FROM`)."""
+    from connectors.eligibility.catalogue import BROAD_AGE_FROM, BROAD_AGE_TO
+
+    lo = next((int(c.value) for c in decided if c.code == "JA0110"), 0)
+    hi = next((int(c.value) for c in decided if c.code == "JA0111"), 200)
+    return lo <= BROAD_AGE_FROM and hi >= BROAD_AGE_TO
+
+
+def specific_conditions(r: ServiceResult) -> int:
+    """How many distinct condition groups decided ``r`` (a JA group, the age range, REGION, APPLICANT, STATUS each
+    count once; the age pair JA0110/JA0111 is one condition, and a broad age range — 19 or less to 100 or more —
+    counts none; NONE counts none).
+
+    Example:
+        >>> from connectors.eligibility.evaluator import Condition, ServiceResult
+        >>> age = (Condition("JA0110", "", "", 19), Condition("JA0111", "", "", 120))
+        >>> specific_conditions(ServiceResult("S", "s", "eligible", age, (), ()))
+        0
+    """
+    groups = {_condition_group(c) for c in r.decided_by if c.code != "NONE"}
+    if "age" in groups and _broad_age(r.decided_by):
+        groups.discard("age")
+    return len(groups)
+
+
 def rank_key(r: ServiceResult) -> tuple[int, int, str]:
     """The listing's order: services whose own 지원대상/선정기준 text names only groups the facts contradict
-    (``r.cautions``) last, then the most coded conditions met first, then by name."""
-    return (1 if r.cautions else 0, -sum(c.code != "NONE" for c in r.decided_by), r.service_name)
+    (``r.cautions``) last; then the most distinct conditions met first (:func:`specific_conditions`: an age pair is
+    one condition and a broad age range none, so "19 or over" alone never outranks services decided by several
+    conditions); then by name."""
+    return (1 if r.cautions else 0, -specific_conditions(r), r.service_name)
 
 
 def _caution_text(r: ServiceResult, lang: str) -> str:
@@ -645,12 +714,16 @@ _FACT_LABELS = {
            "veteran": "국가보훈대상 여부", "farmer": "농업인 여부", "pregnant": "임신 여부", "student_level": "학생 여부",
            "single_parent_family": "한부모가정 여부", "multi_child_household": "다자녀가구 여부", "job_seeker": "구직 중인지",
            "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
-           "organization_type": "단체·기업 여부", "organization_industry": "업종"},
+           "organization_type": "단체·기업 여부", "organization_industry": "업종",
+           "welfare_recipient": "기초생활보장 수급 여부(생계·의료·주거·교육급여)", "near_poverty": "차상위계층 여부",
+           "master_craftsman": "대한민국명장 여부"},
     "en": {"income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
            "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
-           "organization_type": "organisation", "organization_industry": "industry"},
+           "organization_type": "organisation", "organization_industry": "industry",
+           "welfare_recipient": "basic livelihood security benefits", "near_poverty": "near-poverty status",
+           "master_craftsman": "master craftsman certification"},
 }
 
 
@@ -664,7 +737,7 @@ def _top_missing(unknown: list[ServiceResult], lang: str, allowed: set[str | Non
     """The ``n`` facts the most unknown services miss, among those the conversation can ask (``allowed``)."""
     from collections import Counter
 
-    counts = Counter(m for r in unknown for m in r.missing if m in allowed)
+    counts = Counter(m for r in unknown for m in deciding_missing(r) if m in allowed)
     return ", ".join(_fact_label(m, lang) for m, _c in counts.most_common(n))
 
 

@@ -20,6 +20,7 @@ import numpy as np
 from assistant.errors import InvalidInputError, LoaderError
 from assistant.knowledge.documents import Document
 from connectors.eligibility.codes import (
+    GROUP_BY_NAME,
     AGE_FROM,
     AGE_TO,
     ALL_AGES_FROM,
@@ -32,9 +33,16 @@ from connectors.eligibility.codes import (
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
 from connectors.eligibility.regions_local import local_agency_area, title_area
+from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
 
 logger = logging.getLogger(__name__)
+
+#: An age range from at most this to at least :data:`BROAD_AGE_TO` is broad ("adults", "everyone"): it leaves room
+#: for the named statuses of the service's text (:mod:`connectors.eligibility.statuses`).
+BROAD_AGE_FROM, BROAD_AGE_TO = 19, 100
+#: Groups in the order of ``Catalogue.restrict_matrix``'s columns (age last).
+GROUP_ORDER: tuple[str, ...] = tuple(g.name for g in GROUPS) + ("age",)
 
 
 #: The kinds of applicant a service may be limited to (``Catalogue.applicant`` numbers them from 1).
@@ -64,6 +72,8 @@ class ServiceInfo:
             when the agency is not a local government.
         applicant: the kind of applicant its 지원대상 text limits it to (``"organization"``,
             ``"business_or_organization"``; :func:`~connectors.eligibility.target_groups.applicant_kind`), or ``None``.
+        statuses: the named statuses its 지원대상/선정기준 text requires (국가유공자, 기초생활수급자, 차상위, 명장;
+            :func:`~connectors.eligibility.statuses.statuses_in`); the condition ``STATUS`` where the codes leave room.
     """
 
     service_id: str
@@ -74,6 +84,7 @@ class ServiceInfo:
     target_groups: tuple[str, ...] = ()
     text_area: Area | None = None
     applicant: ApplicantKind | None = None
+    statuses: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -106,6 +117,14 @@ class Catalogue:
         restricts: group name → ``bool[n]``, whether the group limits who is eligible.
         pathway: pathway name → ``bool[n]``, whether the service is open to that kind of applicant.
         no_conditions: ``bool[n]``, services with no coded condition at all.
+        no_restriction: ``bool[n]``, services where no coded condition restricts (no code, or only codes that
+            restrict nobody: 0–120 years, both sexes, 해당사항없음 …); nothing coded decides who gets them.
+        pathway_restricts: ``bool[n, 3]``, per pathway (:data:`~connectors.eligibility.codes.PATHWAYS` order) whether
+            one of its groups restricts: a person let in by a pathway where none does was decided by nothing coded.
+        status_bits: ``uint8[n]``, the named statuses (bit ``i`` = :data:`~connectors.eligibility.statuses.STATUSES`
+            ``[i]``) the row's text requires where the codes leave room for them (:attr:`ServiceInfo.statuses`; the
+            individual pathway open, no personal or household code restricting, the age range broad — from 19 or
+            less to 100 or more — or absent); 0 elsewhere.
         unmapped: row → the ``"Y"`` codes the table does not know.
         unmapped_codes: every unmapped code seen with a ``"Y"`` (logged once at load).
         areas: the distinct :class:`~connectors.eligibility.regions.Area` that services are limited to.
@@ -191,6 +210,18 @@ class Catalogue:
         self.applicant = np.asarray([0 if s.applicant is None else APPLICANT_KINDS.index(s.applicant) + 1 for s in services],
                                     dtype=np.int8).reshape(n)
         self.applicant[~present["individual"]] = 0
+        self.no_restriction: np.ndarray = np.asarray(~self.restrict_matrix.any(axis=1), dtype=bool)
+        self.no_restriction[list(self.unmapped)] = False  # an unmapped code may restrict: it says so itself
+        broad_age = ~self.age_restricted | ((self.age_lo <= BROAD_AGE_FROM) & (self.age_hi >= BROAD_AGE_TO))
+        room = present["individual"] & ~self.restricts["personal"] & ~self.restricts["household"] & broad_age
+        self.status_bits = np.asarray([status_bits(s.statuses) if room[i] else 0 for i, s in enumerate(services)],
+                                      dtype=np.uint8).reshape(n)
+        #: ``bool[n, 3]``: whether any group of each pathway restricts (the age range belongs to the individual one)
+        self.pathway_restricts = np.stack(
+            [self.restrict_matrix[:, [k for k, name in enumerate(GROUP_ORDER)
+                                      if (name == "age" and p == "individual") or
+                                      (name != "age" and GROUP_BY_NAME[name].pathway == p)]].any(axis=1)
+             for p in PATHWAYS], axis=1)
         for row, svc in enumerate(services):
             area = agency_area(svc.agency)
             if area is None and svc.text_area is not None:
@@ -210,7 +241,8 @@ class Catalogue:
         for k, row in enumerate(sorted(self.unmapped), start=1):
             unmapped_id[row] = k
         key = np.stack([self.y, self.age_lo.astype(np.int64).astype(np.uint64), self.age_hi.astype(np.int64).astype(np.uint64),
-                        self.age_restricted.astype(np.uint64), self.no_conditions.astype(np.uint64), unmapped_id], axis=1)
+                        self.age_restricted.astype(np.uint64), self.no_conditions.astype(np.uint64), unmapped_id,
+                        (self.status_bits != 0).astype(np.uint64)], axis=1)
         #: ``int64[n]``: rows with equal signature have identical coded (JA) conditions; the area is apart.
         self.signature = (np.unique(key, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
                           if n else np.zeros(0, dtype=np.int64))
@@ -255,7 +287,7 @@ class Catalogue:
             area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
-                                        applicant_kind(target)), cond))
+                                        applicant_kind(target), statuses_in(text)), cond))
         return cls.from_records(records, version)
 
     @classmethod

@@ -19,6 +19,17 @@ pathway, ``APPLICANT``: held when the person applies for an organisation (or run
 qualify), ``not_eligible`` when the facts rule that out (the conversation applies as a person), else ``unknown``
 with ``organization_type`` (and ``business_status``) missing. So a traditional market's product development or a
 group visit for 20 children is never listed as "eligible" for a person whatever their coded conditions say.
+
+Nothing coded (fresh-user report s6, item 3): a service where no coded condition restricts (0–120 years, both
+sexes, 해당사항없음 …) is ``unknown`` with the reason ``NONE`` ("조건 코드 없음: 지원대상·선정기준을 확인하세요") and
+no missing fact, never ``eligible`` with nothing that decided it; a region or applicant that fails still makes
+it ``not_eligible``.
+
+Named status (not a JA code; :mod:`connectors.eligibility.statuses`): where the codes leave room for it, the
+국가유공자, 기초생활수급자, 차상위 or 대한민국명장 its text names is one more AND group common to every pathway,
+``STATUS``: held when the person is known to hold one of them, else ``unknown`` with their facts missing (never
+``not_eligible``: the text may name other ways in). 에너지바우처 (income band coded; the text requires a
+생계·의료·주거·교육급여 recipient) is therefore ``unknown`` until ``welfare_recipient`` is known true.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from connectors.eligibility.codes import (
 )
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.regions import SIDO_INDEX, Area
+from connectors.eligibility.statuses import held_bits, names_of
 from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
 
 Status = Literal["eligible", "not_eligible", "unknown"]
@@ -116,6 +128,25 @@ _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정�
 REGION = "REGION"
 #: The code of the applicant condition in results (not a JA code): only an organisation (or a business) applies.
 APPLICANT = "APPLICANT"
+#: The code of the named-status condition in results (not a JA code): the text names 국가유공자, 수급자 ….
+STATUS = "STATUS"
+#: The code of "no coded condition restricts" in results.
+NONE = "NONE"
+
+
+def status_condition(bits: int, held: bool) -> Condition:
+    """The ``STATUS`` condition of the statuses ``bits`` (:data:`~connectors.eligibility.statuses.STATUSES` mask).
+
+    ``held``: the person holds one of them (the meaning names those); else the meaning says it is to be confirmed
+    (``확인 필요``). The value lists the status names, ``"|"``-separated (``"welfare_recipient|near_poverty"``).
+    """
+    named = names_of(bits)
+    ko, en = " 또는 ".join(s.ko for s in named), " or ".join(s.en for s in named)
+    value = "|".join(s.name for s in named)
+    if held:
+        return Condition(STATUS, f"자격: {ko} (지원대상 문구 기준)", f"status: {en} (from the eligibility text)", value)
+    return Condition(STATUS, f"확인 필요: {ko} (지원대상 문구 기준)",
+                     f"to confirm: {en} (from the eligibility text)", value)
 _APPLICANT_CONDITIONS = {
     "organization": Condition(APPLICANT, "신청 주체: 법인·단체·기관 (지원대상 문구 기준)",
                               "applicant: an organisation (from the eligibility text)", "organization"),
@@ -149,7 +180,8 @@ class Evaluation:
         conditions_status: ``int8[n]``: the status by the JA codes alone (before the region).
         groups: group name → ``int8[n]`` status of that group (2 where it does not restrict);
             ``"age"``, ``"region"`` and ``"applicant"`` too.
-        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway), region and applicant included.
+        pathways: pathway → ``int8[n]`` (0 where the service is not open to that pathway), region, applicant and
+            status included.
     """
 
     def __init__(self, catalogue: Catalogue, facts: Facts) -> None:
@@ -179,6 +211,13 @@ class Evaluation:
             s = np.minimum.reduce([self.groups[n] for n in names])
             self._conditions_pathways[p] = np.where(cat.pathway[p], s, NOT).astype(np.int8)
         status = np.maximum.reduce([self._conditions_pathways[p] for p in PATHWAYS])
+        # let in only by a pathway where nothing coded restricts, and no named status to decide it: nothing decided
+        # it, so it is unknown with the reason NONE (fresh-user report s6, item 3)
+        decided = np.zeros(len(cat), dtype=bool)
+        for k, p in enumerate(PATHWAYS):
+            decided |= (self._conditions_pathways[p] == YES) & cat.pathway_restricts[:, k]
+        self.vacuous = (status == YES) & ~decided & (cat.status_bits == 0)
+        status[self.vacuous] = UNKNOWN
         status[cat.no_conditions] = UNKNOWN
         if cat.unmapped:
             rows = np.fromiter(cat.unmapped, dtype=np.int64)
@@ -194,7 +233,10 @@ class Evaluation:
             fit, self._applicant_missing[k] = applicant_fit(kind, facts)
             applicant[cat.applicant == k] = {"fits": YES, "unknown": UNKNOWN, "contradicts": NOT}[fit]
         self.groups["applicant"] = applicant
-        extra = np.minimum(region, applicant)
+        self._held, self._open = held_bits(facts)
+        named = cat.status_bits.astype(np.int64)
+        self.groups["status"] = np.where((named == 0) | (named & self._held != 0), YES, UNKNOWN).astype(np.int8)
+        extra = np.minimum(np.minimum(region, applicant), self.groups["status"])
         self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
         self.status = np.minimum(status, extra)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
@@ -213,12 +255,18 @@ class Evaluation:
         return np.where(restricted & ~same_sido, NOT, np.where(restricted, inside, YES)).astype(np.int8)
 
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
-                     area_id: int, rstate: int, from_text: bool = False, kind: int = 0, astate: int = 2
-                     ) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
-        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``) and the
-        applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status)."""
-        state = min(state0, rstate, astate)
+                     area_id: int, rstate: int, from_text: bool = False, kind: int = 0, astate: int = 2,
+                     sbits: int = 0, sstate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``), the
+        applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status) and the named-status group
+        (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status)."""
+        state = min(state0, rstate, astate, sstate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
+        if sbits and sstate == state:
+            held = sbits & self._held if sstate == YES else 0
+            decided = decided + (status_condition(held or sbits, bool(held)),)
+            if sstate == UNKNOWN:
+                missing = missing + tuple(dict.fromkeys(s.fact for s in names_of(sbits & self._open)))
         if kind and astate == state:
             decided = decided + (_APPLICANT_CONDITIONS[APPLICANT_KINDS[kind - 1]],)
             missing = missing + (self._applicant_missing[kind] if astate == UNKNOWN else ())
@@ -259,7 +307,7 @@ class Evaluation:
     def _explain(self, yrow: int, lo: int, hi: int, state: int, gstates: list[int], restricts: list[bool],
                  pstates: list[int], present: list[bool], unmapped: tuple[str, ...],
                  no_conditions: bool) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
-        if no_conditions:
+        if no_conditions:  # no code at all, or let in by a pathway where nothing coded restricts (``vacuous``)
             return _NAMES[state], (_NO_CONDITIONS,), ()
         decided: list[Condition] = []
         missing: list[str] = []
@@ -282,7 +330,7 @@ class Evaluation:
         pmat = np.stack([self._conditions_pathways[p][rows] for p in PATHWAYS], axis=1)
         return (cat.y[rows].tolist(), cat.age_lo[rows].tolist(), cat.age_hi[rows].tolist(),
                 self.conditions_status[rows].tolist(), gmat.tolist(), cat.restrict_matrix[rows].tolist(), pmat.tolist(),
-                cat.pathway_matrix[rows].tolist(), cat.no_conditions[rows].tolist())
+                cat.pathway_matrix[rows].tolist(), (cat.no_conditions[rows] | self.vacuous[rows]).tolist())
 
     def explain(self, row: int) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
         """``(status, decided_by, missing)`` of one service (row number in the catalogue)."""
@@ -291,7 +339,8 @@ class Evaluation:
                                   self.catalogue.unmapped.get(row, ()), nc[0])
         return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]),
                                  bool(self.catalogue.area_from_text[row]), int(self.catalogue.applicant[row]),
-                                 int(self.groups["applicant"][row]))
+                                 int(self.groups["applicant"][row]), int(self.catalogue.status_bits[row]),
+                                 int(self.groups["status"][row]))
 
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
@@ -310,17 +359,18 @@ class Evaluation:
             s: self._explain(y[k], lo[k], hi[k], st[k], g[k], r[k], ps[k], pr[k], unmapped.get(row, ()), nc[k])
             for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
         }
-        # the region and applicant part: one combination per distinct (signature, area, applicant) triple
-        pair = (((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows])
-                * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows])
+        # the region, applicant and status part: one combination per distinct (signature, area, applicant, statuses)
+        pair = ((((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows])
+                 * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows]) * 256 + cat.status_bits[rows].astype(np.int64))
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
         prow = rows[pfirst]
         combined = [
-            self._with_region(memo[s], s0, a, rs, t, k, ast)
-            for s, s0, a, rs, t, k, ast in zip(sig[pfirst].tolist(), self.conditions_status[prow].tolist(),
-                                               cat.area_id[prow].tolist(), self.groups["region"][prow].tolist(),
-                                               cat.area_from_text[prow].tolist(), cat.applicant[prow].tolist(),
-                                               self.groups["applicant"][prow].tolist(), strict=True)
+            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst)
+            for s, s0, a, rs, t, k, ast, sb, sst in zip(
+                sig[pfirst].tolist(), self.conditions_status[prow].tolist(), cat.area_id[prow].tolist(),
+                self.groups["region"][prow].tolist(), cat.area_from_text[prow].tolist(), cat.applicant[prow].tolist(),
+                self.groups["applicant"][prow].tolist(), cat.status_bits[prow].tolist(), self.groups["status"][prow].tolist(),
+                strict=True)
         ]
         services, sources = cat.services, cat.sources
         out = []
@@ -357,4 +407,5 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
     return Evaluation(catalogue, facts).results(rows)
 
 
-__all__ = ["APPLICANT", "BIT", "REGION", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate", "region_condition"]
+__all__ = ["APPLICANT", "BIT", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate",
+           "region_condition", "status_condition"]

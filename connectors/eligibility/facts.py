@@ -54,6 +54,13 @@ class Facts(BaseModel):
     disabled: bool | None = Field(None, description="JA0328 장애인: registered disability")
     veteran: bool | None = Field(None, description="JA0329 국가보훈대상자: veteran or national merit recipient")
     ill: bool | None = Field(None, description="JA0330 질병/질환자: has an illness or disease")
+    welfare_recipient: bool | None = Field(
+        None, description="not a JA code: receives a 국민기초생활 보장법 benefit (생계·의료·주거·교육급여 수급자); decides the "
+        "STATUS condition of services whose 지원대상/선정기준 text names it (connectors.eligibility.statuses)")
+    near_poverty: bool | None = Field(
+        None, description="not a JA code: a 차상위계층 household (STATUS condition, read from the service's text)")
+    master_craftsman: bool | None = Field(
+        None, description="not a JA code: a certified 대한민국명장 (숙련기술장려법; STATUS condition, read from the service's text)")
     multicultural_family: bool | None = Field(None, description="JA0401 다문화가족")
     north_korean_defector: bool | None = Field(None, description="JA0402 북한이탈주민")
     single_parent_family: bool | None = Field(None, description="JA0403 한부모가정/조손가정 (single-parent or grandparent-grandchild)")

@@ -206,9 +206,14 @@ def shared_service(settings: Settings) -> EligibilityService:
 class ConditionModel(BaseModel):
     """A condition: the JA code (or REGION), its meaning and its value in the catalogue."""
 
-    code: str = Field(description="JA code, e.g. JA0328; JA0110/JA0111 are the age range; NONE = no coded condition; "
+    code: str = Field(description="JA code, e.g. JA0328; JA0110/JA0111 are the age range; NONE = no coded condition "
+                      "restricts (nothing decides the service: always with status unknown, read 지원대상/선정기준); "
                       "REGION (not a JA code) = the service is run by a local government and limited to its residents "
-                      "(area read from 소관기관명; the fact is `region`)")
+                      "(area read from 소관기관명; the fact is `region`); APPLICANT = only an organisation or a business "
+                      "applies (from 지원대상); STATUS = a named status its 지원대상/선정기준 text requires (국가유공자, "
+                      "기초생활수급자, 차상위계층, 대한민국명장; value: the status names joined by '|'; facts `veteran`, "
+                      "`welfare_recipient`, `near_poverty`, `master_craftsman`): held only when the person is known to "
+                      "hold one, else unknown ('확인 필요'), never not_eligible")
     meaning: str = Field(description="Korean meaning (API field description; for REGION '거주지: 경기도 성남시 (소관기관 기준)', or '(지원대상 문구 기준)' when read from the service's text)")
     meaning_en: str
     value: str | int = Field(description='"Y" for a flag code, years for JA0110/JA0111, the area for REGION ("경기도 성남시")')

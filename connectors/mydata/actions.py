@@ -163,10 +163,18 @@ class MyDataDialogue:
         now = self.connector.clock()
         docs = ", ".join(SCOPES[s].document_en if en else SCOPES[s].document_ko for s in c.scopes)
         purpose = PURPOSES[c.purpose].en if en else PURPOSES[c.purpose].ko
-        status = STATUS[c.status(now)][1 if en else 0]
+        state = c.status(now)
+        status = STATUS[state][1 if en else 0]
+        # a withdrawn consent shows when it was withdrawn and an expired one when it expired; only the others say
+        # "until" (fresh-user report s6 item 15: a withdrawn consent was listed "철회됨 · 2026년 12월 30일까지")
+        ended = c.revoked_at if state == "revoked" else c.expires_at if state == "expired" else None
+        if ended is not None:
+            when = f"{status} on {_date(ended, True)}" if en else f"{_date(ended, False)}에 {status}"
+        else:
+            when = f"{status} · until {_date(c.expires_at, True)}" if en else f"{status} · {_date(c.expires_at, False)}까지"
         if en:
-            return f"- {docs} · purpose: {purpose} · {status} · until {_date(c.expires_at, True)}"
-        return f"- {docs} · 목적: {purpose} · {status} · {_date(c.expires_at, False)}까지"
+            return f"- {docs} · purpose: {purpose} · {when}"
+        return f"- {docs} · 목적: {purpose} · {when}"
 
 
 class _Action(ContextAction[MyDataDialogue]):

@@ -68,7 +68,10 @@ def test_values_through_http(client: EligibilityClient) -> None:
     # an unmapped code never lets a service be eligible, and is named
     assert by_id["FUTURE"].status == "unknown" and "JA9901" in {c.code for c in by_id["FUTURE"].decided_by}
     assert by_id["KIDS"].sources[0]["legal_basis"] == ["유아교육법(제24조)"]
-    assert by_id["NEWBORN"].status == "not_eligible" and by_id["ANYONE"].status == "eligible"
+    assert by_id["NEWBORN"].status == "not_eligible"
+    # both sexes ticked: nothing coded restricts, so nothing decides it (fresh-user report s6 item 3)
+    assert by_id["ANYONE"].status == "unknown" and [c.code for c in by_id["ANYONE"].decided_by] == ["NONE"]
+    assert by_id["ANYONE"].missing == ()
     assert by_id["NOTHING"].status == "unknown" and [c.code for c in by_id["NOTHING"].decided_by] == ["NONE"]
 
 
@@ -86,7 +89,7 @@ def test_service_ids_and_status_filter(client: EligibilityClient) -> None:
     report = client.check(Facts(age=4), service_ids=["SHOP", "KIDS"])
     assert [r.service_id for r in report.results] == ["SHOP", "KIDS"]
     only = client.check(Facts(age=4), statuses=["eligible"]).results
-    assert [r.service_id for r in only] == ["KIDS", "ANYONE"]
+    assert [r.service_id for r in only] == ["KIDS"]  # ANYONE restricts nothing: unknown, not eligible
 
 
 def test_unknown_service_is_404(client: EligibilityClient, live: LiveServer) -> None:

@@ -1,6 +1,8 @@
 """Sweep over every service of the real catalogue (1,097): a person built to satisfy its coded conditions
 and its region is eligible, and one that breaks exactly one condition is not eligible with that
-condition named (REGION for the region).
+condition named (REGION for the region). Where nothing coded restricts (no condition to break), the
+satisfying person is not eligible on nothing: unknown with the reason NONE, or eligible through the named
+status its text requires (STATUS; the satisfying person holds every named status).
 
 The synthetic people are computed from the raw supportConditions JSON with this file's own reading of
 the codes (below), not from the evaluator's arrays; the region from the raw serviceList's 소관기관유형
@@ -117,6 +119,9 @@ def _plan_codes(row: dict[str, Any]) -> Plan:
             fact, value = PERSONAL[traits[0]]
             base[fact] = value
             breaks.append(("personal", {fact: ALL_FALSE_PERSONAL[fact]}, set(traits)))
+        else:  # no personal code restricts: the person holds the statuses a text may name (STATUS), veteran too
+            base["veteran"] = True
+        base.update({f: True for f in ("welfare_recipient", "near_poverty", "master_craftsman")})
         homes = _yes(row, HOUSEHOLD)
         if homes and row.get("JA0410") != "Y":
             base[HOUSEHOLD[homes[0]]] = True
@@ -176,7 +181,7 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
         gov24_catalogue: Catalogue) -> None:
     assert len(rows) == len(gov24_catalogue) == 1097
     failures: list[str] = []
-    broken_checked = region_checked = 0
+    broken_checked = region_checked = vacuous = 0
     cache: dict[str, Evaluation] = {}
 
     def judge(facts: dict[str, Any], sid: str) -> tuple[str, set[str]]:
@@ -190,8 +195,17 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     for row in rows:
         sid = row["서비스ID"]
         base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid))
-        status, _ = judge(base, sid)
-        if status != "eligible":
+        status, named = judge(base, sid)
+        if not _plan_codes(row)[1]:  # nothing coded restricts: decided by a named status or by nothing
+            vacuous += 1
+            by_status = status == "eligible" and "STATUS" in named and named <= {"STATUS", "REGION", "APPLICANT"}
+            if not (by_status or (status, named) == ("unknown", {"NONE"})):
+                failures.append(f"{sid} {row['서비스명']}: nothing coded restricts, judged {status} by {sorted(named)}")
+            without = {k: v for k, v in base.items() if k not in ("veteran", "welfare_recipient", "near_poverty",
+                                                                    "master_craftsman")}
+            if judge(without, sid)[0] != "unknown":  # no status known: nothing decides it
+                failures.append(f"{sid} {row['서비스명']}: nothing coded restricts and no status known, not unknown")
+        elif status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
         for what, change, codes in breaks:
             status, named = judge({**base, **change}, sid)
@@ -204,6 +218,7 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
                 failures.append(f"{sid}: breaking {what} also named {sorted(named - codes)}")
     assert not failures, f"{len(failures)} failures, e.g.:\n" + "\n".join(failures[:15])
     assert broken_checked > 1500  # most services restrict on something: the sweep really breaks conditions
+    assert 20 <= vacuous <= 200  # the snapshot's services whose codes restrict nobody (0–120, every code ticked …)
     local = [r for r in listings.values() if _home(r) is not None]
     sigungu = [r for r in local if r["소관기관유형"] == "시군구"]
     assert len(local) == 785 and len(sigungu) == 645  # the snapshot's local governments (소관기관유형)
@@ -213,13 +228,15 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
 
 def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listings: dict[str, dict[str, Any]],
                                             homes: list[tuple[str, str | None]], gov24_catalogue: Catalogue) -> None:
-    """With no facts nothing can fail: a service is eligible exactly when none of its conditions restricts."""
+    """With no facts nothing can fail and nothing is decided: a service with a condition to break is unknown, and
+    one whose conditions restrict nobody is unknown too (reason NONE, or a named status to confirm), never eligible."""
     ev = Evaluation(gov24_catalogue, Facts())
     text_homes = _text_homes(gov24_catalogue)
-    statuses = {s.service_id: ev.explain(i)[0] for i, s in enumerate(gov24_catalogue.services)}
-    assert "not_eligible" not in statuses.values()
+    results = {s.service_id: ev.explain(i) for i, s in enumerate(gov24_catalogue.services)}
     for row in rows:
         _base, breaks = _plan(row, listings[row["서비스ID"]], homes, text_homes.get(row["서비스ID"]),
                               APPLICANT_HAND_READ.get(row["서비스ID"]))
-        expected = "unknown" if breaks else "eligible"
-        assert statuses[row["서비스ID"]] == expected, row["서비스ID"]
+        status, decided, _missing = results[row["서비스ID"]]
+        assert status == "unknown", row["서비스ID"]
+        if not breaks:
+            assert {c.code for c in decided} & {"NONE", "STATUS"}, row["서비스ID"]

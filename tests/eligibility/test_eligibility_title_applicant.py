@@ -194,9 +194,11 @@ def test_child_in_mapo_is_not_offered_group_or_business_services(gov24_catalogue
     (loan,) = evaluate(gov24_catalogue, facts, ["B55400900047"])  # 사업전환자금: a business
     assert loan.status == "unknown" and loan.missing == ("business_status",)
     assert APPLICANT in [c.code for c in loan.decided_by]
-    # the JA codes alone still pass both: only the applicant group decides
+    # the JA codes alone pass the group visit (its age range holds): only the applicant group decides; the loan's
+    # codes restrict nothing for a person, so on its codes it is unknown (reason NONE), never eligible
     rows = [gov24_catalogue.index[s] for s in ("O00007400005", "B55400900047")]
-    assert [int(v) for v in ev.conditions_status[rows]] == [2, 2]
+    assert [int(v) for v in ev.conditions_status[rows]] == [2, 1]
+    assert [c.code for c in loan.decided_by] == ["NONE", APPLICANT]
     # a kindergarten (an institution) applying for its group of 5-year-olds: the applicant holds too
     (inst,) = evaluate(gov24_catalogue, Facts(age=5, organization_type="institution"), ["O00007400005"])
     assert inst.status == "eligible" and [c.code for c in inst.decided_by][-1] == APPLICANT
@@ -210,4 +212,5 @@ def test_applicant_over_http_synthetic() -> None:
     with LiveServer(create_app(service=EligibilityService(CatalogueSource.fixed(cat)))) as srv:
         out = httpx.post(f"{srv.url}/check", json={"facts": {"age": 40, "organization_type": "none"}}).json()
     got = {r["service_id"]: (r["status"], r["missing"]) for r in out["results"]}
-    assert got == {"GROUP": ("not_eligible", []), "SHOPS": ("unknown", ["business_status"]), "ALL": ("eligible", [])}
+    # ALL: 0–120 restricts nothing, so nothing decides it: unknown with no fact to ask (reason NONE)
+    assert got == {"GROUP": ("not_eligible", []), "SHOPS": ("unknown", ["business_status"]), "ALL": ("unknown", [])}
