@@ -162,8 +162,16 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
                                  lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty)
         tasks.register("check_eligibility", "eligibility_form", route)
         registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
+    ensemble = PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold)
+    if "apply_service" in domain.intents:
+        # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how
+        from assistant.dialogue.eligibility_route import ApplyFromDocumentsPolicy
+
+        gov24 = IndexTitleMatcher(router.retriever, source="gov24")
+        ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), ApplyFromDocumentsPolicy(
+            IndexTitleMatcher(router.retriever).find, gov24.find, lambda: bool(settings.tasks_url) or not gov24.matcher.empty))
     return MessageProcessor(
-        settings, domain, router.nlu, router.embedder, PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold),
+        settings, domain, router.nlu, router.embedder, ensemble,
         registry,
         tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),
         lock_store or make_lock_store(settings.lock_store_url),

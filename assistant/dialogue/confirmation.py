@@ -12,7 +12,8 @@ expected. :class:`ConfirmationPolicy` (before the rule policy) handles what the 
   offer's) wins over this.
 * ``cancel`` right after a confirming action says what it stopped (``utter_cancelled``: nothing was submitted);
   ``affirm`` / ``deny`` / ``cancel`` with nothing pending get ``utter_nothing_to_confirm`` /
-  ``utter_nothing_in_progress`` (when the domain has them), so a stray "네" never sounds as if something was done.
+  ``utter_nothing_in_progress`` (when the domain has them), so a stray "네" never sounds as if something was done;
+  so does a yes right after something was done on a yes (a submission) that asked nothing again.
 """
 
 from __future__ import annotations
@@ -40,10 +41,8 @@ def _intents(step: object) -> set[str]:
     return set()
 
 
-def confirming_actions(rules: list[Rule]) -> frozenset[str]:
-    """Actions that some rule follows with an ``affirm`` user turn (directly, or in an ``or``), less those that
-    some rule runs *on* an ``affirm`` (``action_submit_application`` is followed by a yes only to retry a failure:
-    after it succeeded nothing is pending)."""
+def _yes_actions(rules: list[Rule]) -> tuple[set[str], set[str]]:
+    """(actions some rule follows with an ``affirm``, actions some rule runs on an ``affirm``)."""
     asks: set[str] = set()
     done: set[str] = set()
     for rule in rules:
@@ -53,7 +52,20 @@ def confirming_actions(rules: list[Rule]) -> frozenset[str]:
                 asks.add(a.action)
             if isinstance(b, ActionStep) and b.action and "affirm" in _intents(a):
                 done.add(b.action)
+    return asks, done
+
+
+def confirming_actions(rules: list[Rule]) -> frozenset[str]:
+    """Actions that some rule follows with an ``affirm`` user turn (directly, or in an ``or``), less those that
+    some rule runs *on* an ``affirm`` (``action_submit_application`` is followed by a yes only to retry a failure:
+    after it succeeded nothing is pending)."""
+    asks, done = _yes_actions(rules)
     return frozenset(asks - done)
+
+
+def confirmed_actions(rules: list[Rule]) -> frozenset[str]:
+    """Actions some rule runs on an ``affirm`` (``action_submit_application``, ``action_cancel_application`` …)."""
+    return frozenset(_yes_actions(rules)[1])
 
 
 def asked_message(events: list[Event], index: int) -> BotUttered | None:
@@ -85,6 +97,7 @@ class ConfirmationPolicy:
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
         self.confirming = confirming_actions(rules)
+        self.confirmed = confirmed_actions(rules)
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """The next action, or None to let the rule policy and the others decide."""
@@ -101,7 +114,11 @@ class ConfirmationPolicy:
             if conf < threshold:
                 return None
             m = match_rules(self.rules, tracker, threshold)
-            if m is not None and m.length >= 2:
+            # a yes right after something was done (a submission) asks nothing more unless that action asked
+            # again (a failure offering to retry): the rule for the retry does not apply then
+            done_asking_nothing = len(toks) >= 2 and toks[-2].kind == "action" and toks[-2].name in self.confirmed \
+                and asked_message(tracker.applied_events(), toks[-2].index) is None
+            if m is not None and m.length >= 2 and not (done_asking_nothing and intent in NOTHING_PENDING):
                 return None  # a rule written for this answer after that action
             if pending and intent in QUESTION_INTENTS:
                 return Prediction("action_answer_from_knowledge", self.name, conf)

@@ -28,6 +28,7 @@ from typing import Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
+from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary
 from assistant.nlu.tokenizer import Tokenizer
@@ -40,7 +41,7 @@ GENERAL_KO = frozenset({
     "자격", "조건", "확인", "신청", "가능", "여부", "받", "있", "되", "하", "알", "싶", "궁금", "경우", "요즘", "현재",
     "어머니", "아버지", "엄마", "아빠", "부모", "부모님", "아이", "자녀", "아들", "딸", "애", "배우자", "남편", "아내",
     "가족", "할머니", "할아버지", "시어머니", "시아버지", "장모", "장인", "사람", "분", "집", "가구", "세대",
-    "살", "세", "나이", "남자", "여자", "남성", "여성", "시", "도", "구", "군", "동", "읍", "면",
+    "살", "사", "거주", "세", "나이", "남자", "여자", "남성", "여성", "시", "도", "구", "군", "동", "읍", "면",
 })
 GENERAL_EN = frozenset({
     "what", "which", "any", "anything", "there", "is", "are", "am", "be", "can", "could", "would", "should", "may",
@@ -140,3 +141,40 @@ class EligibilityRoute:
         intent is check_eligibility, the domain has the form and eligibility data exists."""
         intent, _ = top_intent(tracker)
         return intent == "check_eligibility" and "eligibility_form" in context.domain.forms and self.has_data()
+
+
+class ApplyFromDocumentsPolicy:
+    """"에너지바우처 신청할래요" where nothing can be applied for: the service's documents say how to apply.
+
+    Right after the user spoke, outside a form, with ``apply_service`` at ``settings.action_intent_threshold``: when
+    the message names an indexed document (``services``) but no catalogue service (``catalogue``) and this
+    assistant has no task back end that could take it (``can_apply()`` is False: no catalogue imported and no
+    ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited) instead of the
+    application flow, which could only ask for a service name it already has. Sits before the rule policy.
+
+    Args:
+        services: finds indexed document titles in a message; catalogue: finds catalogue service titles;
+        can_apply: whether applications can be taken here now.
+    """
+
+    name = "ApplyFromDocumentsPolicy"
+
+    def __init__(self, services: Callable[[str], list[str]], catalogue: Callable[[str], list[str]],
+                 can_apply: Callable[[], bool]) -> None:
+        self.services = services
+        self.catalogue = catalogue
+        self.can_apply = can_apply
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` or None."""
+        from assistant.dialogue.events import ACTION_LISTEN_NAME
+
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None or tracker.latest_message is None:
+            return None
+        intent, conf = top_intent(tracker)
+        text = tracker.latest_message.text or ""
+        if intent != "apply_service" or conf < context.settings.action_intent_threshold or text.startswith("/"):
+            return None
+        if self.can_apply() or self.catalogue(text) or not self.services(text):
+            return None
+        return Prediction("action_answer_from_knowledge", self.name, conf)
