@@ -124,7 +124,7 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     from assistant.dialogue.forms import FormAction
     from assistant.dialogue.handoff import FileHandoffQueue, HttpHandoff, queue_path
     from assistant.dialogue.knowledge_base import IndexTitleMatcher, RetrievalKnowledge
-    from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy, names_no_service
+    from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy
     from assistant.dialogue.processor import MessageProcessor
     from assistant.dialogue.validators import ValidatorRegistry
     from assistant.stores.locks import make_lock_store
@@ -152,12 +152,27 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
         # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents. Both title
         # matchers follow the retriever's index, so a service imported while serving is known at once.
+        # A question about one kind of help ("연탄값 지원되나요"), an unsure one, a one-shot `ask`, or a home without
+        # eligibility data is answered from the documents instead, with the check offered (eligibility_route.py).
+        from assistant.dialogue.builtin_actions import ActionAnswerFromKnowledge
+        from assistant.dialogue.eligibility_route import EligibilityRoute
+
         catalogue = IndexTitleMatcher(router.retriever, source="gov24")
-        tasks.register("check_eligibility", "eligibility_form", names_no_service)
-        tasks.register("check_eligibility", "eligibility_form", lambda t, c: bool(catalogue.find(t.latest_message.text or ""))
-                       if t.latest_message else False)
+        every_title = IndexTitleMatcher(router.retriever)
+        route = EligibilityRoute(every_title.find, catalogue.find, router.retriever.glossary, router.retriever.tokenizer,
+                                 lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty)
+        tasks.register("check_eligibility", "eligibility_form", route)
+        registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
+    ensemble = PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold)
+    if "apply_service" in domain.intents:
+        # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how
+        from assistant.dialogue.eligibility_route import ApplyFromDocumentsPolicy
+
+        gov24 = IndexTitleMatcher(router.retriever, source="gov24")
+        ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), ApplyFromDocumentsPolicy(
+            IndexTitleMatcher(router.retriever).find, gov24.find, lambda: bool(settings.tasks_url) or not gov24.matcher.empty))
     return MessageProcessor(
-        settings, domain, router.nlu, router.embedder, PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold),
+        settings, domain, router.nlu, router.embedder, ensemble,
         registry,
         tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),
         lock_store or make_lock_store(settings.lock_store_url),

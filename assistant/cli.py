@@ -74,7 +74,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = (line.rstrip("\n") for line in sys.stdin) if args.question == "-" else iter([args.question])
     for q in questions:  # a blank stdin line gets the empty-message reply, so outputs line up with inputs
         # each question is its own conversation: `ask` answers questions, it does not hold a dialogue
-        turn = processor.handle_message(UserMessage(f"cli-{uuid.uuid4().hex[:12]}", q, channel="cli"))
+        # one_shot: nothing can follow, so no questionnaire starts (the documents answer, with citations)
+        turn = processor.handle_message(UserMessage(f"cli-{uuid.uuid4().hex[:12]}", q, channel="cli", metadata={"one_shot": True}))
         if args.json:
             print(json.dumps(turn.to_json(), ensure_ascii=False), flush=True)
         else:

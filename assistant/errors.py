@@ -58,6 +58,11 @@ class DuplicateMessageError(ConcurrentUpdateError):
         self.reply = reply
 
 
+class MessageIdConflictError(AssistantError, ValueError):
+    """A message id already processed came again with different text (HTTP 409): a client bug or a reused id.
+    The same text again is a redelivery and gets the stored reply."""
+
+
 class LockTimeoutError(AssistantError, TimeoutError):
     """A conversation lock could not be acquired in time (another turn holds it)."""
 

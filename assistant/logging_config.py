@@ -6,7 +6,8 @@ line with ``time``, ``level``, ``logger``, ``message``, the record's ``extra``
 fields and ``exc``). Either way the finished line goes through
 :func:`assistant.nlu.pii.mask_pii`, so a citizen's phone number, resident
 registration number, card or account number, e-mail or address never reaches
-a log file, whichever field carried it.
+a log file, whichever field carried it. uvicorn's access lines also lose their query strings'
+values (:class:`AccessLogQueryFilter`: conversation ids, OAuth codes and tickets).
 """
 
 from __future__ import annotations
@@ -58,6 +59,38 @@ class MaskingJsonFormatter(logging.Formatter):
         return mask_pii(json.dumps(obj, ensure_ascii=False, default=str))
 
 
+class AccessLogQueryFilter(logging.Filter):
+    """Masks the query string of uvicorn's access-log lines: ``GET /webhooks/rest/pending?sender=web-e70f…`` is
+    logged as ``GET /webhooks/rest/pending?sender=…``. A query carries secrets and private ids (the widget's
+    conversation id, which is all that guards its pending messages; OAuth ``code`` and ``state`` on the MyData
+    callback; authorize tickets), and those are not personal data that :func:`mask_pii` would recognise. The
+    parameter names stay, so the line still says which kind of request it was.
+
+    uvicorn's access record has ``args = (client_addr, method, full_path, http_version, status_code)``
+    (``uvicorn/protocols/http/*_impl.py``); any other record passes unchanged. Never drops a record.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: D401 - logging API
+        """Rewrite the path argument in place; always True."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (args[0], args[1], mask_query(args[2]), *args[3:])
+        return True
+
+
+def mask_query(path: str) -> str:
+    """``path`` with every query value replaced by ``…`` (names kept; a fragment is dropped).
+
+    Example:
+        >>> mask_query("/mydata/callback?code=abc&state=xyz")
+        '/mydata/callback?code=…&state=…'
+    """
+    base, _, query = path.partition("?")
+    query = query.split("#", 1)[0]
+    parts = [(p.split("=", 1)[0] + "=…") if "=" in p else "…" for p in query.split("&") if p]
+    return base + "?" + "&".join(parts)
+
+
 def configure_logging(verbose: bool = False, fmt: str = "text", stream: Any = None) -> logging.Handler:
     """Install one masking handler on the root logger (replacing earlier handlers).
 
@@ -86,6 +119,9 @@ def configure_logging(verbose: bool = False, fmt: str = "text", stream: Any = No
         lg.handlers.clear()
         lg.propagate = True
         lg.setLevel(logging.DEBUG if verbose else logging.INFO)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, AccessLogQueryFilter) for f in access.filters):
+        access.addFilter(AccessLogQueryFilter())
     for noisy in ("httpx", "httpcore", "urllib3", "asyncio", "multipart"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return handler

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from assistant.dialogue.actions import ActionListen, ActionRegistry, TurnContext
@@ -74,6 +75,11 @@ class ActionAnswerFromKnowledge:
 
     name = "action_answer_from_knowledge"
 
+    def __init__(self, offer_check: Callable[[DialogueStateTracker, TurnContext], bool] | None = None) -> None:
+        #: when it holds for a turn, the answer carries a button that starts the eligibility check
+        #: (``/check_eligibility``, titled by ``utter_clarify_check_eligibility``)
+        self.offer_check = offer_check
+
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """One ``bot`` event: the answer with citations, or the abstaining response."""
         text = context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
@@ -81,7 +87,13 @@ class ActionAnswerFromKnowledge:
         if answer is not None and not answer.abstained:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
                       "response": self.name}
-            return [BotUttered(answer.text, {"custom": custom})]
+            data: dict[str, Any] = {"custom": custom}
+            if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
+                    and self.offer_check(tracker, context):
+                title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"
+                data["buttons"] = [{"title": title, "payload": "/check_eligibility"}]
+                custom["offers"] = ["check_eligibility"]
+            return [BotUttered(answer.text, data)]
         intent, conf = top_intent(tracker)
         confident = intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold
         name = "utter_no_answer" if confident else "utter_out_of_scope"
@@ -234,7 +246,7 @@ class ActionHandoff:
         self.reason = reason
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
-        """``utter_handoff``, ``handoff``, ``pause``."""
+        """``utter_handoff`` (an active form is deactivated: ``active_loop: null``), ``handoff``, ``pause``."""
         intent, _ = top_intent(tracker)
         reason = self.reason if intent == "human_handoff" else (
             "repeated_invalid_input" if tracker.active_loop_name else self.reason)
@@ -242,7 +254,10 @@ class ActionHandoff:
         record = handoff_record(tracker, reason, context.language)
         record["transcript"].append({"role": "bot", "text": said.text, "timestamp": said.timestamp})
         target = self._deliver(record, context, tracker.sender_id)
-        return [said, HandoffRequested(target, reason), ConversationPaused()]
+        # the person takes over from here: a questionnaire that was running ends (its answers stay in the slots),
+        # so that after /resume the citizen is not asked its old question out of the blue
+        stop = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] if tracker.active_loop_name else []
+        return [said, *stop, HandoffRequested(target, reason), ConversationPaused()]
 
     def _deliver(self, record: dict[str, Any], context: TurnContext, sender_id: str) -> str | None:
         sinks = [s for s in (context.handoff, self.fallback_queue) if s is not None]
@@ -267,7 +282,8 @@ class ActionRepeat:
         """Copies of those ``bot`` events, or ``utter_nothing_to_repeat`` / ``utter_ask_rephrase`` when there were none."""
         users = [i for i, e in enumerate(tracker.events) if isinstance(e, UserUttered)]
         if len(users) >= 2:
-            prev = [e for e in tracker.events[users[-2] + 1 : users[-1]] if isinstance(e, BotUttered)]
+            prev = [e for e in tracker.events[users[-2] + 1 : users[-1]] if isinstance(e, BotUttered)
+                    and (e.data.get("custom") or {}).get("response") != "utter_pii_warning"]
             if prev:
                 return [BotUttered(e.text, {**e.data, "custom": {**(e.data.get("custom") or {}), "repeated": True}}) for e in prev]
         name = "utter_nothing_to_repeat" if context.has_response("utter_nothing_to_repeat") else "utter_ask_rephrase"
@@ -293,6 +309,7 @@ class ActionClarify:
 
 def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue | None = None) -> None:
     """Register every built-in action on ``registry``."""
+    from assistant.dialogue.confirmation import ActionConfirmAgain
     from assistant.dialogue.side_effects import ActionConfirmSideEffect, ActionSideEffectDeclined
 
     for action in (
@@ -308,5 +325,6 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionClarify(),
         ActionConfirmSideEffect(),
         ActionSideEffectDeclined(),
+        ActionConfirmAgain(),
     ):
         registry.register(action, replace=True)

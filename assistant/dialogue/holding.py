@@ -14,7 +14,7 @@ final answer.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.processor import Turn
@@ -37,8 +37,8 @@ def holding_turn(domain: Domain, message: UserMessage, message_id: str | None, c
 
     Args:
         domain: where ``utter_please_wait`` is looked up.
-        message: the delivery being acknowledged; its language comes from
-            ``metadata["language"]`` when given, else from the text.
+        message: the delivery being acknowledged; its language is read from its text, as the engine reads it
+            (``metadata["language"]``, else the conversation's, for text of no language).
         message_id: the channel's message id (echoed in ``custom.message_id`` so
             the client can redeliver it to fetch the answer).
         conversation_language: the conversation's language so far ("ko" / "en"), used for a button's payload
@@ -49,10 +49,17 @@ def holding_turn(domain: Domain, message: UserMessage, message_id: str | None, c
         (``utter_please_wait``), ``pending`` (True), ``message_id`` and ``language``;
         no events (nothing is stored).
     """
-    preferred = (message.metadata or {}).get("language")
-    if (message.text or "").startswith("/") and conversation_language in ("ko", "en"):
-        preferred = conversation_language
-    language = preferred if preferred in ("ko", "en") else detect_language(normalize_spaces(message.text or ""), default="ko")
+    # as the engine reads the turn's language (processor._log_user): a button's payload keeps the conversation's;
+    # text speaks for itself, with the page's metadata.language, then the conversation's, for text of no language
+    # (an English conversation on a Korean page gets an English holding reply)
+    meta = (message.metadata or {}).get("language")
+    preferred: Literal["ko", "en"] | None = "en" if meta == "en" else "ko" if meta == "ko" else None
+    conversation: Literal["ko", "en"] | None = "en" if conversation_language == "en" else "ko" if conversation_language == "ko" else None
+    language: Literal["ko", "en"]
+    if (message.text or "").startswith("/"):
+        language = conversation or preferred or "ko"
+    else:
+        language = detect_language(normalize_spaces(message.text or ""), default=preferred or conversation or "ko")
     custom: dict[str, Any] = {"pending": True, "message_id": message_id}
     try:
         event = render_response(domain, HOLDING_RESPONSE, language=language, channel=message.channel,

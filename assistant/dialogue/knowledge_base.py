@@ -63,6 +63,11 @@ class ServiceTitleMatcher:
                     self._names.setdefault(key, title)
         self._keys = sorted(self._names, key=len, reverse=True)
 
+    @property
+    def empty(self) -> bool:
+        """True when there are no titles (nothing can be named)."""
+        return not self._keys
+
     def find(self, text: str) -> list[str]:
         """Titles named in ``text``, longest name first, each once."""
         squashed = _squash(text or "")

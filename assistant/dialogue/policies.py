@@ -11,7 +11,9 @@
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
    Then :class:`SideEffectGuardPolicy`: an action with side effects on an intent below
-   ``settings.action_intent_threshold`` → a fallback.
+   ``settings.action_intent_threshold`` → a fallback; then
+   :class:`~assistant.dialogue.confirmation.ConfirmationPolicy`: a question while a confirmation is pending is
+   answered and the confirmation asked again; a yes or a stop with nothing pending says so.
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
 4. :class:`~assistant.dialogue.memoization.MemoizationPolicy`: the project's stories, as Rasa's
    MemoizationPolicy reads them (exact last ``max_history`` states).
@@ -308,8 +310,11 @@ class PolicyEnsemble:
         self.tasks = tasks or TaskPolicy()
         lookup = StoryLookup(stories if domain is not None else (), domain or Domain(), intent_threshold)
         memo = MemoizationPolicy(lookup)
+        from assistant.dialogue.confirmation import ConfirmationPolicy
+
         self.policies: list[Policy] = [
-            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), SideEffectGuardPolicy(), self.rule_policy, memo, self.tasks,
+            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 

@@ -61,6 +61,7 @@ from assistant.errors import (
     DuplicateMessageError,
     InvalidInputError,
     LockTimeoutError,
+    MessageIdConflictError,
     StoreUnavailableError,
 )
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
@@ -180,10 +181,12 @@ class MessageProcessor:
         turn_id = mid if mid is not None else f"turn-{uuid.uuid4().hex}"
         try:
             if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
+                check_redelivery(self.tracker_store, message, mid)
                 return Turn.from_reply(stored)
             with self.lock_store.lock(message.sender_id):
                 for attempt in range(1 + _REDO_ON_CONFLICT):
                     if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
+                        check_redelivery(self.tracker_store, message, mid)
                         return Turn.from_reply(stored)
                     try:
                         return self._turn(message, mid, None, turn_id)
@@ -250,8 +253,14 @@ class MessageProcessor:
         tracker.start_session_if_needed(self.session_config)
         context, user = self._log_user(tracker, message, mid, parse)
         context.effects = journal
+        warning: BotUttered | None = None
+        if not tracker.paused and _types_sensitive_number(message.text):
+            # stored, so that the tracker, /story and a handoff transcript show it; a bot event without an action,
+            # so no policy, rule or form reads it as the turn's answer or the last question (action_repeat skips it)
+            warning = BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
+                                 {"custom": {"response": "utter_pii_warning", "language": context.language}})
+            tracker.update(warning)
         turn_start = len(tracker.events)
-        warn = not tracker.paused and _types_sensitive_number(message.text)
         if not tracker.paused:
             try:
                 self._run_actions(tracker, context)
@@ -270,9 +279,7 @@ class MessageProcessor:
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         extra = {"intent": user.intent, "language": context.language, "entities": reply_entities(user.text, user.entities)}
         messages = tuple(to_bot_message(e, extra) for e in tracker.events[turn_start:] if isinstance(e, BotUttered))
-        if warn:  # the reply starts with it; not a tracker event, so no policy or form takes it for the last question
-            warning = BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
-                                 {"custom": {"response": "utter_pii_warning", "language": context.language}})
+        if warning is not None:  # the reply starts with it
             messages = (to_bot_message(warning, extra), *messages)
         messages = (*recovered, *messages)
         turn = Turn(messages, context.language, user.intent, tuple(e.to_json() for e in tracker.new_events()), False, error,
@@ -410,6 +417,31 @@ def _types_sensitive_number(text: str | None) -> bool:
         return False
     return any(s.kind in _WARNED_KINDS and (s.kind != "account" or _ACCOUNT_CUE.search(text))
                and not _CODE_PREFIX.search(text, 0, s.start) for s in find_pii(text))
+
+
+def _comparable(text: str | None) -> str:
+    """A message's text as stored at rest (spaces normalised, personal data masked), for comparing two deliveries."""
+    from assistant.stores.masking import mask_text
+
+    return mask_text(normalize_spaces(text or "").strip())
+
+
+def check_redelivery(store: TrackerStore, message: UserMessage, mid: str) -> None:
+    """Check that a message id already processed comes with the same text as the first time.
+
+    Reads the conversation's stored ``user`` event with ``message_id == mid`` (only on a redelivery, which is rare)
+    and compares the texts as stored (masked), so a redelivery of a message with personal data still matches.
+
+    Raises:
+        MessageIdConflictError: the stored message with that id had different text (the API answers 409).
+    """
+    for e in store.load(message.sender_id):
+        if e.get("event") == "user" and e.get("message_id") == mid:
+            if _comparable(e.get("text")) != _comparable(message.text):
+                raise MessageIdConflictError(
+                    f"message id {mid!r} was already used in this conversation for a different message; "
+                    "send a new message with a new id (a redelivery must repeat the same text)")
+            return
 
 
 def _message_id(message: UserMessage) -> str | None:

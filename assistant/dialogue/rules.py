@@ -17,7 +17,8 @@ specific rule); remaining ties go to the first rule in the file. ``conversation_
 A rule that starts with a state step before its first action (``- active_loop: null`` then
 ``- action: submit``) predicts that action right after the action that brought the state about.
 A user message below ``intent_threshold`` reads as ``nlu_fallback`` (Rasa's
-FallbackClassifier), so rules never fire on a guess.
+FallbackClassifier), so rules never fire on a guess. A user turn closed by ``action_confirm_again`` (a question
+answered while a confirmation was pending) is not read at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.stories import ActionStep, ActiveLoopStep, IntentStep, OrStep, Rule, SlotWasSetStep, Step
 
 NLU_FALLBACK = "nlu_fallback"
+#: Asks a pending confirmation again after a question was answered in between
+#: (:mod:`assistant.dialogue.confirmation`): the user turn it closes, and that turn's actions, are not tokens.
+CONFIRM_AGAIN = "action_confirm_again"
 _SKIPPED_ACTIONS = frozenset({ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, "action_extract_slots"})
 
 
@@ -79,6 +83,12 @@ def conversation_tokens(events: list[Event], intent_threshold: float) -> list[_S
             conf = float(e.intent.get("confidence") or 0.0)
             name = e.intent_name if e.intent_name and conf >= intent_threshold else NLU_FALLBACK
             out.append(_Seen("intent", name, i, tuple(e.entities), e.text))
+        elif isinstance(e, ActionExecuted) and e.action_name == CONFIRM_AGAIN:
+            # a digression: drop its user turn and what answered it, as if the confirmation had just been asked
+            while out and out[-1].kind == "action":
+                out.pop()
+            if out:
+                out.pop()
         elif isinstance(e, ActionExecuted) and e.action_name and e.action_name not in _SKIPPED_ACTIONS:
             out.append(_Seen("action", e.action_name, i))
     return out

@@ -3,7 +3,8 @@
 Each session (a ``session_started`` event begins one) becomes one story:
 user turns as ``intent`` steps (with their entities), actions as ``action``
 steps (``action_listen`` and ``action_session_start`` are implicit, as in
-Rasa's export), ``slot_was_set`` and ``active_loop`` steps. Sessions without a
+Rasa's export), ``slot_was_set`` and ``active_loop`` steps; the engine's personal-data warning (a
+``bot`` event with no action) as ``action: utter_pii_warning``. Sessions without a
 user message are left out. Rasa's own export is
 ``rasa/shared/core/training_data/story_writer/yaml_story_writer.py``.
 """
@@ -19,6 +20,7 @@ from assistant.dialogue.events import (
     ACTION_SESSION_START_NAME,
     ActionExecuted,
     ActiveLoop,
+    BotUttered,
     Event,
     Restarted,
     SessionStarted,
@@ -28,6 +30,8 @@ from assistant.dialogue.events import (
 from assistant.dialogue.tracker import DialogueStateTracker
 
 _IMPLICIT = frozenset({ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME})
+#: The engine's warning about a typed resident registration, card or account number (a stored ``bot`` event).
+PII_WARNING = "utter_pii_warning"
 
 
 def _user_step(e: UserUttered) -> dict[str, Any]:
@@ -51,6 +55,8 @@ def _steps(events: list[Event]) -> list[dict[str, Any]]:
             steps.append(_user_step(e))
         elif isinstance(e, ActionExecuted) and e.action_name and e.action_name not in _IMPLICIT:
             steps.append({"action": e.action_name})
+        elif isinstance(e, BotUttered) and (e.data.get("custom") or {}).get("response") == PII_WARNING:
+            steps.append({"action": PII_WARNING})  # said by the engine itself, with no action event
         elif isinstance(e, SlotSet):
             if steps and "slot_was_set" in steps[-1]:
                 steps[-1]["slot_was_set"].append({e.name: e.value})

@@ -241,6 +241,21 @@ def _inside_identifier(text: str, span: PiiSpan) -> bool:
     return any(c.isascii() and c.isalpha() for c in token) and not _NON_HEX_LETTER.search(token)
 
 
+def _inside_number_chain(text: str, span: PiiSpan) -> bool:
+    """Whether ``span`` (an ``rrn``, ``card`` or ``account`` match) is only part of a longer chain of digit groups
+    joined by hyphens: a version or reference stamp such as the catalogue version ``20261130-030435-9511-835052``
+    (date-time-pid-random), whose last three groups have an account number's shape. A number of one of those kinds
+    is the whole chain; a phone number is found by its own rules and is not checked here."""
+    if span.kind == "phone":
+        return False
+    start, end = span.start, span.end
+    while start >= 2 and text[start - 1] == "-" and text[start - 2].isdigit() or start >= 1 and text[start - 1].isdigit():
+        start -= 1
+    while end + 1 < len(text) and text[end] == "-" and text[end + 1].isdigit() or end < len(text) and text[end].isdigit():
+        end += 1
+    return (start, end) != (span.start, span.end)
+
+
 def find_pii(text: str) -> list[PiiSpan]:
     """Personal-data spans in ``text``, sorted, non-overlapping (earlier kinds in the table win ties).
 
@@ -285,7 +300,7 @@ def _scan(text: str) -> list[PiiSpan]:
         for m in rx.finditer(text):
             if any(c.isdigit() for c in m.group()):
                 found.append(PiiSpan("address", m.start(), m.end()))
-    found = [f for f in found if f.kind not in _NUMBER_KINDS or not _inside_identifier(text, f)]
+    found = [f for f in found if f.kind not in _NUMBER_KINDS or not (_inside_identifier(text, f) or _inside_number_chain(text, f))]
     # Resolve overlaps: earliest start, then longest, then table order (already the append order).
     found.sort(key=lambda s: (s.start, -(s.end - s.start)))
     out: list[PiiSpan] = []

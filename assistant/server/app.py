@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.channels.proactive import PendingChannel, ProactiveChannels
 from assistant.channels.rest import CHANNEL, RestMessage, render, to_user_message
-from assistant.errors import AssistantError, InvalidInputError
+from assistant.errors import AssistantError, InvalidInputError, MessageIdConflictError
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.server.errors import HttpError
 from assistant.server.conversations import router as conversations_router
@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     @app.exception_handler(AssistantError)
     async def _domain_error(_req: Request, exc: AssistantError) -> JSONResponse:
-        status = 400 if isinstance(exc, InvalidInputError) else 503
+        status = 409 if isinstance(exc, MessageIdConflictError) else 400 if isinstance(exc, InvalidInputError) else 503
         logger.error("request failed", extra={"stage": "server", "error": type(exc).__name__})
         return JSONResponse({"detail": str(exc)}, status_code=status)
 

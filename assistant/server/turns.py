@@ -50,7 +50,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from assistant.dialogue.holding import holding_turn
 from assistant.dialogue.messages import UserMessage
-from assistant.dialogue.processor import Turn
+from assistant.dialogue.processor import Turn, check_redelivery
 from assistant.errors import InvalidConfigError, LockTimeoutError, StoreUnavailableError
 from assistant.server.errors import HttpError
 from assistant.stores.masking import mask_reply
@@ -176,7 +176,10 @@ class TurnScheduler:
         turn goes to the engine, which answers with its polite "try again" message and logs the outage
         (a 503 here would show the client the database's address instead)."""
         try:
-            return await run_in_threadpool(self.processor.tracker_store.reply_for, message.sender_id, mid)
+            stored = await run_in_threadpool(self.processor.tracker_store.reply_for, message.sender_id, mid)
+            if stored is not None:  # a redelivery must repeat the text (else MessageIdConflictError: 409)
+                await run_in_threadpool(check_redelivery, self.processor.tracker_store, message, mid)
+            return stored
         except StoreUnavailableError:
             logger.warning("tracker store unavailable: stored reply not checked", extra={
                 "conversation_id": message.sender_id, "channel": message.channel, "stage": "server"})

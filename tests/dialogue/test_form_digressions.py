@@ -121,14 +121,14 @@ def test_a_new_question_naming_another_place_is_not_a_correction(processor, lang
     assert slots(processor)["region"] == "부산광역시"
 
 
-@pytest.mark.parametrize(("lang", "correction", "said"), [("ko", "아니요, 나이는 70세예요", "알겠어요, 70으로 고쳤어요."),
-                                                          ("en", "no, I am actually 70 years old", "Got it, I've changed that to 70.")])
+@pytest.mark.parametrize(("lang", "correction", "said"), [("ko", "아니요, 나이는 70세예요", "알겠어요, 나이를 70세로 고쳤어요."),
+                                                          ("en", "no, I am actually 70 years old", "Got it, I've changed your age to 70.")])
 def test_a_real_correction_is_confirmed_with_the_right_particle(processor, lang: str, correction: str, said: str) -> None:  # type: ignore[no-untyped-def]
     say(processor, START[lang])
     say(processor, AGE[lang])
     say(processor, REGION[lang])
     t = say(processor, correction)
-    assert responses(t)[0] == "utter_slot_corrected" and t.messages[0].text == said
+    assert responses(t)[0] == "utter_corrected_age" and t.messages[0].text == said  # an age says its unit (세)
     assert slots(processor)["age"] == 70
 
 

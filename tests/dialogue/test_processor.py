@@ -50,8 +50,8 @@ def test_c08_restarts_grow_the_event_list_linearly_and_survive_a_new_processor(m
         counts.append(len(events(p)))
     # every restart turn adds exactly Rasa's restart sequence; after a restart the language slot is unset,
     # so from the second restart on the turn also sets it again: linear growth, nothing duplicated
-    restart_turn = ["user", "action:action_restart", "restart", "action:action_session_start", "session_started",
-                    "action:action_listen"]
+    restart_turn = ["user", "action:action_restart", "bot", "restart", "action:action_session_start", "session_started",
+                    "action:action_listen"]  # bot: utter_restart, said before the restart (the widget shows it)
     stored = events(p)
     kinds = [e["event"] + (f":{e['name']}" if e["event"] == "action" else "") for e in stored]
     for i, (a, b) in enumerate(zip(counts, counts[1:], strict=False)):

@@ -67,7 +67,7 @@ def test_correction_changes_the_slot_and_is_validated(processor, lang, age, regi
     assert responses(bad) == ["utter_invalid_age", "utter_ask_income_pct"]
     assert state(processor)["slots"]["age"] == 70  # the invalid value did not replace the valid one
     good = say(processor, correction)
-    assert responses(good) == ["utter_slot_corrected", "utter_ask_income_pct"] and "67" in good.messages[0].text
+    assert responses(good) == ["utter_corrected_age", "utter_ask_income_pct"] and "67" in good.messages[0].text
     assert state(processor)["slots"]["age"] == 67
 
 

@@ -1,0 +1,154 @@
+"""Pending confirmations ("이대로 신청을 접수할까요?"): questions in between, and a yes or a stop with none pending.
+
+A *confirming action* is one the project's rules follow with the user's ``affirm`` (``action_prepare_application``
+→ ``affirm`` → ``action_submit_application``; the MyData offer; stopping alerts …): after it a yes or a no is
+expected. :class:`ConfirmationPolicy` (before the rule policy) handles what the rules do not:
+
+* a question instead of the answer (``ask_service_info`` / ``check_eligibility`` at ``settings.intent_threshold``)
+  is answered from the documents, then :class:`ActionConfirmAgain` asks for the confirmation again, as a form
+  re-asks its slot after a digression. The digression is transparent to the rules
+  (:func:`assistant.dialogue.rules.conversation_tokens` drops the user turn that ``action_confirm_again``
+  closes), so a "네" afterwards still confirms. A rule written for a question after that action (the MyData
+  offer's) wins over this.
+* ``cancel`` right after a confirming action says what it stopped (``utter_cancelled``: nothing was submitted);
+  ``affirm`` / ``deny`` / ``cancel`` with nothing pending get ``utter_nothing_to_confirm`` /
+  ``utter_nothing_in_progress`` (when the domain has them), so a stray "네" never sounds as if something was done;
+  so does a yes right after something was done on a yes (a submission) that asked nothing again.
+"""
+
+from __future__ import annotations
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.builtin_actions import top_intent
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ActionExecuted, BotUttered, Event
+from assistant.dialogue.policies import Prediction
+from assistant.dialogue.rules import CONFIRM_AGAIN, conversation_tokens, match_rules
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.nlu.domain import Domain
+from assistant.nlu.stories import ActionStep, IntentStep, OrStep, Rule
+
+#: Questions answered in between (the rest of the domain's intents keep their rules).
+QUESTION_INTENTS = frozenset({"ask_service_info", "check_eligibility"})
+#: Replies to a yes / no / stop when no confirmation is pending (used only when the domain defines them).
+NOTHING_PENDING = {"affirm": "utter_nothing_to_confirm", "deny": "utter_nothing_to_confirm", "cancel": "utter_nothing_in_progress"}
+
+
+def _intents(step: object) -> set[str]:
+    if isinstance(step, IntentStep):
+        return {step.intent} if step.intent else set()
+    if isinstance(step, OrStep):
+        return {x.intent for x in step.alternatives if isinstance(x, IntentStep) and x.intent}
+    return set()
+
+
+def _yes_actions(rules: list[Rule]) -> tuple[set[str], set[str]]:
+    """(actions some rule follows with an ``affirm``, actions some rule runs on an ``affirm``)."""
+    asks: set[str] = set()
+    done: set[str] = set()
+    for rule in rules:
+        steps = [s for s in rule.steps if isinstance(s, ActionStep | IntentStep | OrStep)]
+        for a, b in zip(steps, steps[1:], strict=False):
+            if isinstance(a, ActionStep) and a.action and "affirm" in _intents(b):
+                asks.add(a.action)
+            if isinstance(b, ActionStep) and b.action and "affirm" in _intents(a):
+                done.add(b.action)
+    return asks, done
+
+
+def confirming_actions(rules: list[Rule]) -> frozenset[str]:
+    """Actions that some rule follows with an ``affirm`` user turn (directly, or in an ``or``), less those that
+    some rule runs *on* an ``affirm`` (``action_submit_application`` is followed by a yes only to retry a failure:
+    after it succeeded nothing is pending)."""
+    asks, done = _yes_actions(rules)
+    return frozenset(asks - done)
+
+
+def confirmed_actions(rules: list[Rule]) -> frozenset[str]:
+    """Actions some rule runs on an ``affirm`` (``action_submit_application``, ``action_cancel_application`` …)."""
+    return frozenset(_yes_actions(rules)[1])
+
+
+def asked_message(events: list[Event], index: int) -> BotUttered | None:
+    """The last message of the action executed at ``events[index]`` when it asks for a yes or no (buttons with
+    ``/affirm``, or text ending in "?"), else None (e.g. a back end failure said instead: nothing is pending)."""
+    said: BotUttered | None = None
+    for e in events[index + 1:]:
+        if isinstance(e, ActionExecuted) and e.action_name != ACTION_LISTEN_NAME:
+            break
+        if isinstance(e, BotUttered):
+            said = e
+    if said is None:
+        return None
+    buttons = said.data.get("buttons") or []
+    if any(isinstance(b, dict) and str(b.get("payload", "")).startswith("/affirm") for b in buttons):
+        return said
+    return said if (said.text or "").rstrip().endswith("?") else None
+
+
+class ConfirmationPolicy:
+    """See the module docstring.
+
+    Args:
+        rules: the project's rules (the confirming actions are read from them, and they take precedence).
+    """
+
+    name = "ConfirmationPolicy"
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.confirming = confirming_actions(rules)
+        self.confirmed = confirmed_actions(rules)
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """The next action, or None to let the rule policy and the others decide."""
+        if tracker.active_loop is not None:
+            return None
+        threshold = context.settings.intent_threshold
+        toks = conversation_tokens(tracker.applied_events(), threshold)
+        if not toks:
+            return None
+        if tracker.latest_action_name == ACTION_LISTEN_NAME and toks[-1].kind == "intent":
+            pending = len(toks) >= 2 and toks[-2].kind == "action" and toks[-2].name in self.confirming \
+                and asked_message(tracker.applied_events(), toks[-2].index) is not None
+            intent, conf = top_intent(tracker)
+            if conf < threshold:
+                return None
+            m = match_rules(self.rules, tracker, threshold)
+            # a yes right after something was done (a submission) asks nothing more unless that action asked
+            # again (a failure offering to retry): the rule for the retry does not apply then
+            done_asking_nothing = len(toks) >= 2 and toks[-2].kind == "action" and toks[-2].name in self.confirmed \
+                and asked_message(tracker.applied_events(), toks[-2].index) is None
+            if m is not None and m.length >= 2 and not (done_asking_nothing and intent in NOTHING_PENDING):
+                return None  # a rule written for this answer after that action
+            if pending and intent in QUESTION_INTENTS:
+                return Prediction("action_answer_from_knowledge", self.name, conf)
+            if pending and intent == "cancel" and context.has_response("utter_cancelled"):
+                return Prediction("utter_cancelled", self.name, conf)
+            if not pending and intent in NOTHING_PENDING and context.has_response(NOTHING_PENDING[intent]):
+                return Prediction(NOTHING_PENDING[intent], self.name, conf)
+            return None
+        if tracker.latest_action_name == "action_answer_from_knowledge" and len(toks) >= 3 \
+                and toks[-2].kind == "intent" and toks[-3].kind == "action" and toks[-3].name in self.confirming \
+                and asked_message(tracker.applied_events(), toks[-3].index) is not None:
+            m = match_rules(self.rules, tracker, threshold)
+            if m is not None and m.length >= 3:
+                return None  # e.g. the MyData offer's own "asked again" rule
+            return Prediction(CONFIRM_AGAIN, self.name)
+        return None
+
+
+class ActionConfirmAgain:
+    """``action_confirm_again``: the pending confirmation's question again (its action's last message, marked
+    ``custom.repeated``), after a question was answered in between. Its user turn becomes transparent to the rules."""
+
+    name = CONFIRM_AGAIN
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """One ``bot`` event (none when the confirming action said nothing)."""
+        events = tracker.applied_events()
+        toks = conversation_tokens(events, context.settings.intent_threshold)
+        asking = next((t for t in reversed(toks[:-2]) if t.kind == "action"), None)
+        said = asked_message(events, asking.index) if asking is not None else None
+        if said is None:
+            return []
+        return [BotUttered(said.text, {**said.data, "custom": {**(said.data.get("custom") or {}), "repeated": True}})]

@@ -1,0 +1,180 @@
+"""When "can I get …?" starts the eligibility questionnaire, and when the documents answer it.
+
+``check_eligibility`` covers two different requests: "제가 받을 수 있는 혜택이 뭐가 있나요?" (which benefits fit
+me: a questionnaire over the catalogue's coded conditions) and "연탄값 지원되나요" / "Is there any help with
+heating costs for elderly people?" (a question about one kind of help: its documents answer it, with
+citations). :class:`EligibilityRoute` is the :class:`~assistant.dialogue.policies.TaskPolicy` predicate of the
+``check_eligibility → eligibility_form`` route; when it says no, the knowledge policy answers from the
+documents and the answer offers the check (:meth:`EligibilityRoute.offer_check`).
+
+The questionnaire starts only when all of these hold:
+
+1. the message is not a one-shot question (``metadata["one_shot"]``, set by ``assistant ask``: a command
+   that cannot continue a questionnaire must answer);
+2. the intent is confident enough to start a task (``settings.action_intent_threshold``; "연탄값 지원되나요"
+   is check_eligibility at 0.48 only);
+3. this assistant has eligibility data: an eligibility service is configured (``settings.eligibility_url``)
+   or the catalogue (source ``gov24``) is imported; without it a message that names or describes a service
+   is answered from the documents (a general one still gets the questionnaire's honest "cannot check here");
+4. the message names a catalogue service (its coded conditions decide it), or names no indexed document
+   and either names a benefit the glossary knows (the questionnaire says it is not in the catalogue and looks
+   for others) or describes no particular kind of help (:func:`topic_terms` is empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.builtin_actions import top_intent
+from assistant.dialogue.policies import Prediction
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.knowledge.glossary import Glossary
+from assistant.nlu.tokenizer import Tokenizer
+
+#: Words of a general "what can I get" question: who asks, for whom, and the words for help itself.
+#: Anything else that is a noun (or an English content word) says what kind of help is meant.
+GENERAL_KO = frozenset({
+    "제", "저", "나", "내", "우리", "저희", "본인", "것", "거", "게", "뭐", "무엇", "무슨", "어떤", "수", "종류", "등", "때",
+    "혜택", "지원", "지원금", "서비스", "제도", "정책", "도움", "복지", "급여", "수당", "정부", "국가", "나라", "대상",
+    "자격", "조건", "확인", "신청", "가능", "여부", "받", "있", "되", "하", "알", "싶", "궁금", "경우", "요즘", "현재",
+    "어머니", "아버지", "엄마", "아빠", "부모", "부모님", "아이", "자녀", "아들", "딸", "애", "배우자", "남편", "아내",
+    "가족", "할머니", "할아버지", "시어머니", "시아버지", "장모", "장인", "사람", "분", "집", "가구", "세대",
+    "살", "사", "거주", "세", "나이", "남자", "여자", "남성", "여성", "시", "도", "구", "군", "동", "읍", "면",
+})
+GENERAL_EN = frozenset({
+    "what", "which", "any", "anything", "there", "is", "are", "am", "be", "can", "could", "would", "should", "may",
+    "might", "do", "does", "did", "i", "me", "my", "we", "us", "our", "you", "your", "the", "a", "an", "for", "to",
+    "of", "in", "on", "at", "and", "or", "with", "get", "got", "receive", "claim", "qualify", "eligible",
+    "eligibility", "entitled", "apply", "benefit", "benefits", "help", "support", "supports", "service", "services",
+    "programme", "programmes", "program", "programs", "government", "public", "available", "please", "tell", "know",
+    "want", "like", "check", "kind", "kinds", "sort", "type", "types", "mother", "father", "mom", "mum", "dad",
+    "parent", "parents", "child", "children", "kid", "kids", "son", "daughter", "wife", "husband", "spouse",
+    "family", "household", "live", "living", "lives", "old", "year", "years", "aged", "age", "someone", "person",
+    "people", "now", "currently", "also", "too", "if", "as", "im", "i'm", "it", "this", "that", "who", "how",
+})
+#: Parts of speech that say what a message is about (kiwipiepy: common and proper nouns, roots, Latin words).
+TOPIC_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})
+#: Entities that describe the person, not the help (removed before looking for a topic).
+PERSON_ENTITIES = frozenset({"age", "sex", "beneficiary", "region", "income_pct", "resident", "number", "time"})
+
+
+def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer) -> list[str]:
+    """The words of ``text`` that say which kind of help is meant (empty for a general question).
+
+    The spans of :data:`PERSON_ENTITIES` entities (``start``/``end`` offsets into ``text``) are blanked first;
+    then nouns, roots and Latin words not in :data:`GENERAL_KO` / :data:`GENERAL_EN` are kept.
+
+    Example:
+        >>> from assistant.nlu.tokenizer import KoreanTokenizer
+        >>> topic_terms("제가 받을 수 있는 혜택이 뭐가 있나요?", [], KoreanTokenizer())
+        []
+        >>> topic_terms("연탄값 지원되나요", [], KoreanTokenizer())
+        ['연탄', '값']
+    """
+    chars = list(text)
+    for e in entities:
+        if e.get("entity") in PERSON_ENTITIES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int):
+            for i in range(max(0, e["start"]), min(len(chars), e["end"])):
+                chars[i] = " "
+    out: list[str] = []
+    for t in tokenizer.tokenize("".join(chars)):
+        if t.tag not in TOPIC_TAGS:
+            continue
+        word = t.text.lower().strip("'")
+        if t.tag == "SL":
+            if len(word) < 3 or word in GENERAL_EN or word.rstrip("s") in GENERAL_EN:
+                continue
+        elif word in GENERAL_KO:
+            continue
+        out.append(word)
+    return out
+
+
+class EligibilityRoute:
+    """The predicate of the ``check_eligibility → eligibility_form`` task route (see the module docstring).
+
+    Args:
+        services: finds indexed document titles in a message (every source).
+        catalogue: finds catalogue (``gov24``) service titles in a message.
+        glossary: benefit names (:meth:`Glossary.named_service`).
+        tokenizer: for :func:`topic_terms`.
+        has_data: whether eligibility data exists now (an eligibility URL, or a catalogue imported).
+    """
+
+    def __init__(self, services: Callable[[str], list[str]], catalogue: Callable[[str], list[str]], glossary: Glossary,
+                 tokenizer: Tokenizer, has_data: Callable[[], bool]) -> None:
+        self.services = services
+        self.catalogue = catalogue
+        self.glossary = glossary
+        self.tokenizer = tokenizer
+        self.has_data = has_data
+
+    def describes_service(self, text: str, entities: list[dict[str, Any]]) -> bool:
+        """Whether ``text`` names an indexed document, a glossary benefit, or describes a kind of help."""
+        return bool(self.services(text) or self.glossary.named_service(text) or topic_terms(text, entities, self.tokenizer))
+
+    def __call__(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
+        """True: start the questionnaire; False: let the documents answer."""
+        message = tracker.latest_message
+        if message is None:
+            return False
+        if (message.metadata or {}).get("one_shot"):
+            return False
+        if top_intent(tracker)[1] < context.settings.action_intent_threshold:
+            return False
+        text = message.text or ""
+        if text.startswith("/"):
+            return True  # a button (the offer below): the questionnaire was asked for
+        entities = list(message.entities)
+        if not self.has_data():
+            return not self.describes_service(text, entities)
+        if self.catalogue(text):
+            return True
+        if self.services(text):
+            return False
+        return bool(self.glossary.named_service(text)) or not topic_terms(text, entities, self.tokenizer)
+
+    def offer_check(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
+        """Whether a documents answer to this message should offer the eligibility check (a button): the
+        intent is check_eligibility, the domain has the form and eligibility data exists."""
+        intent, _ = top_intent(tracker)
+        return intent == "check_eligibility" and "eligibility_form" in context.domain.forms and self.has_data()
+
+
+class ApplyFromDocumentsPolicy:
+    """"에너지바우처 신청할래요" where nothing can be applied for: the service's documents say how to apply.
+
+    Right after the user spoke, outside a form, with ``apply_service`` at ``settings.action_intent_threshold``: when
+    the message names an indexed document (``services``) but no catalogue service (``catalogue``) and this
+    assistant has no task back end that could take it (``can_apply()`` is False: no catalogue imported and no
+    ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited) instead of the
+    application flow, which could only ask for a service name it already has. Sits before the rule policy.
+
+    Args:
+        services: finds indexed document titles in a message; catalogue: finds catalogue service titles;
+        can_apply: whether applications can be taken here now.
+    """
+
+    name = "ApplyFromDocumentsPolicy"
+
+    def __init__(self, services: Callable[[str], list[str]], catalogue: Callable[[str], list[str]],
+                 can_apply: Callable[[], bool]) -> None:
+        self.services = services
+        self.catalogue = catalogue
+        self.can_apply = can_apply
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` or None."""
+        from assistant.dialogue.events import ACTION_LISTEN_NAME
+
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None or tracker.latest_message is None:
+            return None
+        intent, conf = top_intent(tracker)
+        text = tracker.latest_message.text or ""
+        if intent != "apply_service" or conf < context.settings.action_intent_threshold or text.startswith("/"):
+            return None
+        if self.can_apply() or self.catalogue(text) or not self.services(text):
+            return None
+        return Prediction("action_answer_from_knowledge", self.name, conf)
