@@ -101,7 +101,7 @@ def build_network(n_dense: int, n_lexical: int, n_out: int, hidden: int, dropout
     """
     import torch
 
-    class Head(torch.nn.Module):
+    class Head(torch.nn.Module):  # type: ignore[misc,unused-ignore]  # torch is Any where the optional extra is absent
         def __init__(self) -> None:
             super().__init__()
             if hidden:
@@ -188,11 +188,11 @@ def train_network(
             opt.zero_grad()
             if sopt is not None:
                 sopt.zero_grad()
-            loss.backward()  # type: ignore[no-untyped-call]
+            loss.backward()  # type: ignore[no-untyped-call,unused-ignore]
             opt.step()
             sched.step()
             if sopt is not None:
-                sopt.step()  # type: ignore[no-untyped-call]
+                sopt.step()  # type: ignore[no-untyped-call,unused-ignore]
         if held is None or epochs is not None or len(held[2]) == 0:
             continue  # nothing held out, or a refit for a known number of epochs
         point = {"epoch": epoch, **heldout_metrics(cfg, predict_logits(net, held[0], held[1]), held[2], oos_index),
