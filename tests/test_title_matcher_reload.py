@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from assistant.dialogue.knowledge_base import IndexTitleMatcher
 from assistant.dialogue.router import Router
 from assistant.knowledge.documents import Document, Section
@@ -44,7 +42,15 @@ def test_matcher_sees_a_service_imported_after_it_was_built(tmp_path, embedder) 
 
 def test_processor_routes_a_newly_imported_service_to_the_eligibility_form(tmp_path, embedder, bundled_settings,
                                                                            bundled_router) -> None:  # type: ignore[no-untyped-def]
+    """The processor's ``check_eligibility → eligibility_form`` route (:class:`EligibilityRoute`) reads the live
+    catalogue matcher: a confident question naming a service not yet imported describes a kind of help and is
+    answered from the documents; once the service is imported (no restart) it names a catalogue service and starts
+    the questionnaire."""
     from assistant.app_state import build_processor
+    from assistant.dialogue.actions import TurnContext
+    from assistant.dialogue.eligibility_route import EligibilityRoute
+    from assistant.dialogue.events import UserUttered
+    from assistant.dialogue.tracker import DialogueStateTracker
     from assistant.stores.trackers import SQLTrackerStore
 
     settings = bundled_settings.model_copy(update={"home": tmp_path})
@@ -53,10 +59,14 @@ def test_processor_routes_a_newly_imported_service_to_the_eligibility_form(tmp_p
     r = bundled_router
     router = Router(settings, r.embedder, r.nlu, retriever, r.composer, r.domain)
     p = build_processor(settings, router, SQLTrackerStore("sqlite://"))
-    named_route = p.policies.tasks.routes["check_eligibility"][1][1]  # the "names a catalogue service" predicate
-    tracker = SimpleNamespace(latest_message=SimpleNamespace(text=ASK_NEW))
+    [(action, route)] = p.policies.tasks.routes["check_eligibility"]
+    assert action == "eligibility_form" and isinstance(route, EligibilityRoute)
+    tracker = DialogueStateTracker("reload")
+    tracker.update(UserUttered(ASK_NEW, {"intent": {"name": "check_eligibility", "confidence": 1.0}}))
+    context = TurnContext(settings, p.domain)
     services = p.context_defaults["services"]
-    assert services.find(ASK_NEW) == [] and named_route(tracker, None) is False
+    assert services.find(ASK_NEW) == [] and route.catalogue(ASK_NEW) == []
+    assert route(tracker, context) is False  # a kind of help the catalogue does not hold: the documents answer
     import_documents(settings, "gov24", [OLD, NEW], embedder, progress=False)
-    assert services.find(ASK_NEW) == [NEW.title]
-    assert named_route(tracker, None) is True
+    assert services.find(ASK_NEW) == [NEW.title] and route.catalogue(ASK_NEW) == [NEW.title]
+    assert route(tracker, context) is True

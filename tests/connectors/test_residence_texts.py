@@ -19,7 +19,7 @@ import pytest
 from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
 
 from connectors.eligibility.catalogue import Catalogue
-from connectors.eligibility.evaluator import REGION
+from connectors.eligibility.evaluator import NONE, REGION
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.regions import SIGUNGU, agency_area
 from connectors.eligibility.regions_local import agency_locality
@@ -100,9 +100,11 @@ VICTIM_SERVICES = {  # read by hand: the first item of 지원대상 names victim
 
 
 def test_services_only_for_victims_are_listed_last_with_a_note_for_anyone(catalogue: tuple[Catalogue, dict[str, Any]]) -> None:
-    """가정폭력피해자 치료회복 프로그램 was "eligible" for any child: the coded conditions are open to everyone, the text
-    is for victims (and the children with them), a circumstance the facts never hold and the conversation does not
-    ask. Such services now always carry that note and are ranked after the others."""
+    """가정폭력피해자 치료회복 프로그램 was "eligible" for any child: its coded conditions restrict nobody. Since s6-fixb
+    nothing coded decides no "eligible" (``unknown``, reason ``NONE``), so it is no longer listed as one. A victim
+    service that coded conditions do decide (성매매 피해아동 청소년 통합지원 사업: an age range a child of 7 meets)
+    is still "eligible" while its text is for victims, a circumstance the facts never hold and the conversation does
+    not ask: such services always carry that note and are ranked after the others."""
     from connectors.eligibility.actions import _line, rank_key
 
     cat, _docs = catalogue
@@ -110,14 +112,19 @@ def test_services_only_for_victims_are_listed_last_with_a_note_for_anyone(catalo
     assert flagged == VICTIM_SERVICES
     service = EligibilityService(CatalogueSource.fixed(cat))
     child = Facts(age=7, sex="female", region="서울특별시 강북구")
+    [therapy] = service.check(child, ["WII000001490"])
+    assert therapy.status == "unknown" and [c.code for c in therapy.decided_by] == [NONE] and not therapy.cautions
     results = service.check(child, statuses=["eligible"])
     by_id = {r.service_id: r for r in results}
-    therapy = by_id["WII000001490"]
-    assert [c.group for c in therapy.cautions] == ["victim"] and therapy.cautions[0].fact == ""
-    assert "여쭤보지 않았어요" in _line(therapy, "ko") and "I have not asked" in _line(therapy, "en")
+    victims = [by_id[sid] for sid in sorted(VICTIM_SERVICES) if sid in by_id]
+    assert [r.service_id for r in victims] == ["WII000000690"]
+    [youth] = victims
+    assert [c.code for c in youth.decided_by if c.code != REGION] == ["JA0110", "JA0111"]
+    assert [c.group for c in youth.cautions] == ["victim"] and youth.cautions[0].fact == ""
+    assert "여쭤보지 않았어요" in _line(youth, "ko") and "I have not asked" in _line(youth, "en")
     ranked = sorted(results, key=rank_key)
     plain = [i for i, r in enumerate(ranked) if not r.cautions]
-    assert plain and ranked.index(therapy) > max(plain)
-    # an adult's list the same way, whatever else the facts say
-    adult = {r.service_id: r for r in service.check(Facts(age=40, sex="female"), sorted(VICTIM_SERVICES))}
-    assert all([c.group for c in r.cautions] == ["victim"] for r in adult.values() if r.status == "eligible")
+    assert plain and ranked.index(youth) > max(plain)
+    # every victim service listed as eligible carries the note, whatever else the facts say (a 16-year-old too)
+    teen = [r for r in service.check(Facts(age=16, sex="male"), sorted(VICTIM_SERVICES)) if r.status == "eligible"]
+    assert teen and all([c.group for c in r.cautions] == ["victim"] for r in teen)

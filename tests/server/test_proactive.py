@@ -15,12 +15,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.channels.proactive import CallbackChannel, PendingChannel, ProactiveChannels
+from assistant.dialogue.events import SlotSet
 from assistant.dialogue.messages import BotMessage
 from assistant.dialogue.processor import Turn
+from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import ConnectorError, InvalidConfigError
 from assistant.server.app import create_app
 from assistant.settings import Settings
 from assistant.stores.outbox import OutboxStore
+from connectors.alerts.conversation import TOLD_SLOT
 
 URL = "/webhooks/rest/pending"
 
@@ -179,17 +182,27 @@ def test_deployment_with_a_callback_url_posts_and_keeps_what_failed(tmp_path: Pa
 
 
 class AlertStandIn(StandIn):
-    """``trigger_intent`` answers ``alerts_new`` as action_deliver_alerts does; records the channel too."""
+    """``trigger_intent`` answers ``alerts_new`` as action_deliver_alerts does; records the channel too.
+
+    ``load`` is the engine's other surface the served alert waker reads: the conversation's tracker, whose
+    ``alerts_told`` slot (``{"<notification id>": attempts when told}``) is ``told[sender]``."""
 
     def __init__(self) -> None:
         super().__init__()
         self.channels: list[str] = []
+        self.told: dict[str, dict[str, int]] = {}
 
     def trigger_intent(self, sender_id: str, intent: str, entities: Any = None, channel: str = "rest") -> Turn:
         self.calls.append((sender_id, intent))
         self.channels.append(channel)
         msg = BotMessage("새로 받을 수 있는 혜택: 어르신 난방비 지원", (), {"response": "utter_alerts_new_services"})
         return Turn((msg,), "ko", {"name": intent, "confidence": 1.0})
+
+    def load(self, sender_id: str) -> DialogueStateTracker:
+        tracker = DialogueStateTracker(sender_id)
+        if sender_id in self.told:
+            tracker.update(SlotSet(TOLD_SLOT, self.told[sender_id]))
+        return tracker
 
 
 @pytest.mark.parametrize("channel", ["rest", "telegram"])
@@ -228,3 +241,29 @@ def test_served_alerts_wake_the_conversation_through_its_proactive_channel(tmp_p
         assert client.portal.call(anyio.to_thread.run_sync, alert_engine.deliver_due) == (0, 0, 0)  # told once
         assert engine.calls == [("web-7", "alerts_new")]
     assert [n.status for n in store.notifications("al:1")] == ["delivered"]
+
+
+@pytest.mark.parametrize(("told_attempts", "turns"), [(0, 0), (1, 1)])
+def test_served_waker_acknowledges_an_alert_the_conversation_already_told(tmp_path: Path, told_attempts: int,
+                                                                         turns: int) -> None:
+    """The served waker reads the conversation's ``alerts_told`` slot through the engine's ``load``: a notification
+    told in a kept turn (e.g. at a greeting) with the attempts it has now is marked delivered without a new turn; one
+    told at another attempt count (a delivery failed since) is told again."""
+    from connectors.alerts.conversation import seal_address
+
+    secret = "serve-secret-" + "y" * 30
+    engine = AlertStandIn()
+    app = create_app(Settings(home=tmp_path, tasks_applicant_secret=secret), router=object(), processor=engine)
+    app.state.proactive = ProactiveChannels([PendingChannel(OutboxStore("sqlite://"))])
+    [alerts] = [r for r in app.routes if getattr(r, "path", "") == "/connectors/alerts"]
+    alert_engine = alerts.app.state.engine  # type: ignore[attr-defined]
+    store = alert_engine.store
+    store.upsert("al:2", "conversation", seal_address(secret.encode(), "rest", "web-8"), {"age": 70}, None, "동의", "알림")
+    store.record_evaluation(store.get("al:2"), "v2", "h", ["S1"], {"type": "new_eligible_services", "services": []})
+    [note] = store.notifications("al:2")
+    assert note.attempts == 0
+    engine.told["web-8"] = {str(note.id): told_attempts}
+    with TestClient(app) as client:
+        assert client.portal.call(anyio.to_thread.run_sync, alert_engine.deliver_due) == (1, 0, 0)
+    assert engine.calls == [("web-8", "alerts_new")] * turns
+    assert [n.status for n in store.notifications("al:2")] == ["delivered"]
