@@ -42,6 +42,8 @@ GENERAL_KO = frozenset({
     "어머니", "아버지", "엄마", "아빠", "부모", "부모님", "아이", "자녀", "아들", "딸", "애", "배우자", "남편", "아내",
     "가족", "할머니", "할아버지", "시어머니", "시아버지", "장모", "장인", "사람", "분", "집", "가구", "세대",
     "살", "사", "거주", "세", "나이", "남자", "여자", "남성", "여성", "시", "도", "구", "군", "동", "읍", "면",
+    # facts about the person the questionnaire reads or warns about ("생년월일은 1990-05-01", "주민번호 …")
+    "생년월일", "생일", "출생", "생", "년", "월", "일", "주민", "등록", "번호", "주민번호", "주민등록번호",
 })
 GENERAL_EN = frozenset({
     "what", "which", "any", "anything", "there", "is", "are", "am", "be", "can", "could", "would", "should", "may",
@@ -53,6 +55,9 @@ GENERAL_EN = frozenset({
     "parent", "parents", "child", "children", "kid", "kids", "son", "daughter", "wife", "husband", "spouse",
     "family", "household", "live", "living", "lives", "old", "year", "years", "aged", "age", "someone", "person",
     "people", "now", "currently", "also", "too", "if", "as", "im", "i'm", "it", "this", "that", "who", "how",
+    # facts about the person ("I was born on 1958-03-02, I'm a woman", "my resident number is …")
+    "was", "were", "been", "born", "birth", "birthday", "date", "woman", "man", "female", "male", "resident",
+    "registration", "number",
 })
 #: Parts of speech that say what a message is about (kiwipiepy: common and proper nouns, roots, Latin words).
 TOPIC_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})
@@ -63,8 +68,10 @@ PERSON_ENTITIES = frozenset({"age", "sex", "beneficiary", "region", "income_pct"
 def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer) -> list[str]:
     """The words of ``text`` that say which kind of help is meant (empty for a general question).
 
-    The spans of :data:`PERSON_ENTITIES` entities (``start``/``end`` offsets into ``text``) are blanked first;
-    then nouns, roots and Latin words not in :data:`GENERAL_KO` / :data:`GENERAL_EN` are kept.
+    Tokens inside the spans of :data:`PERSON_ENTITIES` entities (``start``/``end`` offsets into ``text``) and of
+    the place names the questionnaire reads where the NLU has no region entity ("수원에 사는": a 시·군·구 stem,
+    :func:`connectors.eligibility.regions.place_spans`) are left out; of the rest, nouns, roots and Latin words not
+    in :data:`GENERAL_KO` / :data:`GENERAL_EN` are kept.
 
     Example:
         >>> from assistant.nlu.tokenizer import KoreanTokenizer
@@ -73,16 +80,19 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
         >>> topic_terms("연탄값 지원되나요", [], KoreanTokenizer())
         ['연탄', '값']
     """
-    chars = list(text)
-    for e in entities:
-        if e.get("entity") in PERSON_ENTITIES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int):
-            for i in range(max(0, e["start"]), min(len(chars), e["end"])):
-                chars[i] = " "
+    # the questionnaire's own reader of places (one list of 시·도/시·군·구 for both; imported here, where it is used)
+    from connectors.eligibility.regions import place_spans
+
+    spans = [(e["start"], e["end"]) for e in entities
+             if e.get("entity") in PERSON_ENTITIES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    spans += place_spans(text)
     out: list[str] = []
-    for t in tokenizer.tokenize("".join(chars)):
-        if t.tag not in TOPIC_TAGS:
+    # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
+    # "67세이고" without "67세" read "이고" as the noun 고)
+    for t in tokenizer.tokenize(text):
+        if t.tag not in TOPIC_TAGS or any(t.start < end and start < t.end for start, end in spans):
             continue
-        word = t.text.lower().strip("'")
+        word = t.text.lower().strip("'.")  # Kiwi keeps a sentence's full stop on a Latin word ("busan.")
         if t.tag == "SL":
             if len(word) < 3 or word in GENERAL_EN or word.rstrip("s") in GENERAL_EN:
                 continue

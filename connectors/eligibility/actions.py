@@ -268,6 +268,34 @@ def _english_region_when_set(tracker: ProtocolTracker, value: str) -> Any:
     return find_english_region(text) if text else None
 
 
+def _one_place(said: list[str]) -> str | None:
+    """The one place several region entity values of a message name together, or None when they do not fit.
+
+    The NLU gives a 시·도 as its official name ("서울" → 서울특별시), a 시·군·구 of one 시·도 with it ("마포구" →
+    "서울특별시 마포구") and a name several 시·도 have bare ("중구"). So "서울 마포구" is ``["서울특별시", "서울특별시
+    마포구"]`` → "서울특별시 마포구", "서울 중구" is ``["서울특별시", "중구"]`` → "서울특별시 중구"; two 시·도, two
+    시·군·구, or a 시·군·구 of another 시·도 ("부산 마포구") give None.
+    """
+    from connectors.eligibility.regions import SIGUNGU, Area, normalise_region
+
+    areas: list[Area] = []
+    bare: list[str] = []
+    for v in said:
+        try:
+            areas.append(normalise_region(v))
+        except ValueError:
+            bare.append(v)  # "중구": a 시·군·구 that several 시·도 have, without its 시·도
+    sidos = {a.sido for a in areas}
+    districts = {a.sigungu for a in areas if a.sigungu is not None} | set(bare)
+    if len(sidos) != 1 or len(districts) > 1:
+        return None
+    sido = sidos.pop()
+    if not districts:
+        return sido
+    district = districts.pop()
+    return f"{sido} {district}" if district in SIGUNGU.get(sido, ()) else None
+
+
 def _usable_region(tracker: ProtocolTracker) -> str | None:
     """The ``region`` slot as the eligibility service reads it ("서울특별시 강남구"), or None when unusable.
 
@@ -286,10 +314,9 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
         return None
     said = [str(v) for v in tracker.get_latest_entity_values("region") if v]
     if len(said) >= 2 and str(value) in said:  # "서울 강남구에 살아요": two region entities, one place
-        try:
-            return str(normalise_region(" ".join(said[:2])))
-        except ValueError:
-            pass
+        together = _one_place(said)
+        if together is not None:
+            return together
     try:
         area = normalise_region(str(value))
         if area.sigungu is None and (earlier := _english_region_when_set(tracker, str(value))) is not None \

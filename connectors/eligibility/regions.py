@@ -120,6 +120,15 @@ def _is_sigungu(word: str) -> bool:
     return len(word) >= 2 and word.endswith(_SGG_SUFFIXES)
 
 
+_ALL_SIGUNGU_NAMES = frozenset(n for names in SIGUNGU.values() for n in names)
+
+
+def _names_sido(word: str) -> bool:
+    """Whether ``word`` is a 시·도 name (official or short form) that no 시·군·구 has ("서울특별시", "부산시";
+    not "광주시", which 경기도 has)."""
+    return (word in SIDO_INDEX or word in SIDO_ALIASES) and word not in _ALL_SIGUNGU_NAMES
+
+
 def agency_area(agency: str) -> Area | None:
     """The area a service is limited to, from its managing agency's name (소관기관명).
 
@@ -169,6 +178,8 @@ def normalise_region(text: str) -> Area:
         raise ValueError(f"unknown region {words[0]!r}: the 시·도 must be one of {', '.join(SIDO)} "
                          f"(or a short form: {', '.join(SIDO_ALIASES)})")
     rest = words[1:]
+    if rest and _names_sido(rest[0]):  # "서울특별시 서울특별시": a 시·도 is not a 시·군·구 (a reader's double)
+        raise ValueError(f"region: after {sido} give a 시·군·구, not another 시·도 name")
     if len(rest) == 2 and rest[0].endswith("시") and rest[1].endswith("구"):
         rest = rest[:1]  # 일반구 of a city (성남시 분당구): the city is the local government
     if not rest:
@@ -237,8 +248,20 @@ def places_in_text(text: str) -> tuple[Area, ...]:
     return tuple(sorted(areas, key=lambda a: (SIDO_INDEX[a.sido], a.sigungu or "")))
 
 
+def place_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` character offsets of the place names in ``text`` that :func:`places_in_text` reads
+    (a 시·도 or a 시·군·구 in full or as its stem, followed by a particle, a space or the end: "수원에 사는" →
+    ``[(0, 2)]``; "고령자" names no place). For readers that must tell where the person lives from what they ask.
+
+    Example:
+        >>> place_spans("수원에 사는 67세인데"), place_spans("고령자 혜택")
+        ([(0, 2)], [])
+    """
+    return [m.span(1) for m in _PLACE_IN_TEXT.finditer(text)]
+
+
 __all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "SIGUNGU_BY_WORD", "Area", "agency_area", "normalise_region",
-           "places_in_text"]
+           "place_spans", "places_in_text"]
 
 
 # --- the area a service's own text limits it to ------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from connectors.eligibility.regions import SIGUNGU, Area, places_in_text
+from connectors.eligibility.regions import SIDO, SIGUNGU, Area, normalise_region, place_spans, places_in_text
 from connectors.eligibility.regions_en import romanise
 
 START = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
@@ -245,9 +245,11 @@ def test_a_group_named_in_a_question_is_not_the_citizens_sex(processor, text: st
 
 
 # --- item 10: a question about a child -------------------------------------------------------------------------
+# A general question about the child starts the questionnaire; one about a kind of help for the child ("유치원 다니는
+# 아이 학비 지원 받을 수 있나요?") is answered from the documents (assistant/dialogue/eligibility_route.py).
 
 @pytest.mark.parametrize(("lang", "opening", "age_answer", "asked", "said"), [
-    ("ko", "유치원 다니는 아이 학비 지원 받을 수 있나요?", "4살이에요", "자녀", "자녀 기준"),
+    ("ko", "우리 아이가 받을 수 있는 혜택이 뭐가 있나요?", "4살이에요", "자녀", "자녀 기준"),
     ("en", "Which benefits can my son get?", "4", "your child", "for your child"),
 ])
 def test_a_question_about_a_child_is_answered_for_the_child(processor, lang: str, opening: str, age_answer: str,
@@ -278,3 +280,88 @@ def test_whom_the_question_is_about(processor, text: str, who: str) -> None:  # 
 def test_a_district_in_the_opening_message_is_the_region(processor, text: str, region: str | None) -> None:  # type: ignore[no-untyped-def]
     say(processor, text, "open2")
     assert slots(processor, "open2")["region"] == region
+
+
+# --- the NLU's region values ("서울특별시 마포구" for 마포구) read together with the 시·도 said beside them ---------------
+
+def _unique_district(sido: str) -> str:
+    """The first 시·군·구 of ``sido`` that no other 시·도 has (from the table)."""
+    return next(n for n in SIGUNGU[sido] if len(sido_of(n)) == 1)
+
+
+@pytest.mark.parametrize("sido", [s for s in SIDO if any(len(sido_of(n)) == 1 for n in SIGUNGU.get(s, ()))])
+def test_the_nlu_values_of_a_sido_and_its_district_are_one_place(sido: str) -> None:
+    from connectors.eligibility.actions import _one_place
+
+    name = _unique_district(sido)
+    assert _one_place([sido, f"{sido} {name}"]) == f"{sido} {name}"
+    assert _one_place([f"{sido} {name}", sido]) == f"{sido} {name}"
+
+
+def test_a_bare_ambiguous_district_takes_the_sido_said_beside_it() -> None:
+    from connectors.eligibility.actions import _one_place
+
+    for sido in sido_of("중구"):
+        assert _one_place([sido, "중구"]) == f"{sido} 중구"
+    other = next(s for s in SIDO if "중구" not in SIGUNGU.get(s, ()))
+    assert _one_place([other, "중구"]) is None  # no 중구 there
+
+
+def test_values_that_name_two_places_are_no_place() -> None:
+    from connectors.eligibility.actions import _one_place
+
+    seoul, busan = "서울특별시", "부산광역시"
+    assert _one_place([busan, f"{seoul} {_unique_district(seoul)}"]) is None
+    assert _one_place([seoul, busan]) is None
+    a, b = [n for n in SIGUNGU[seoul] if len(sido_of(n)) == 1][:2]
+    assert _one_place([f"{seoul} {a}", f"{seoul} {b}"]) is None
+
+
+@pytest.mark.parametrize("text", ["서울특별시 서울특별시", "부산광역시 부산시", "서울특별시 서울특별시 마포구", "경기도 서울"])
+def test_a_sido_is_never_read_as_a_district(text: str) -> None:
+    with pytest.raises(ValueError):
+        normalise_region(text)
+
+
+def test_a_district_named_like_a_sido_short_form_is_still_a_district() -> None:
+    # 경기도 광주시: "광주시" is also how people write the former 광주광역시
+    assert "광주시" in SIGUNGU["경기도"] and normalise_region("경기도 광주시") == Area("경기도", "광주시")
+
+
+# --- what a "can I get…" question is about: facts about the person are not a kind of help -------------------
+
+@pytest.mark.parametrize("text", [
+    "수원에 사는 67세인데 받을 수 있는 혜택이 뭐가 있나요?", "저는 해운대 살아요. 받을 수 있는 혜택이 있나요?",
+    "생년월일은 1990-05-01 이에요. 받을 수 있는 혜택이 있나요?",
+    "주민번호 650312-2345678 이에요. 받을 수 있는 혜택이 뭐가 있나요? 67세이고 서울 살아요",
+    "I was born on 1958-03-02 and I'm a woman. What benefits can I get?",
+])
+def test_facts_about_the_person_are_no_topic(text: str) -> None:
+    from assistant.dialogue.eligibility_route import topic_terms
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    assert topic_terms(text, [], KoreanTokenizer()) == []
+
+
+def test_a_fact_entity_inside_a_word_leaves_no_stray_topic() -> None:
+    """The age entity "67세" inside "67세이고": the rest of the word ("이고") is no noun."""
+    from assistant.dialogue.eligibility_route import topic_terms
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    text = "받을 수 있는 혜택이 뭐가 있나요? 67세이고 서울 살아요"
+    ents = [{"entity": kind, "start": text.index(said), "end": text.index(said) + len(said)}
+            for kind, said in (("age", "67세"), ("region", "서울"))]
+    assert topic_terms(text, ents, KoreanTokenizer()) == []
+
+
+@pytest.mark.parametrize(("text", "topic"), [("고령자 혜택 뭐가 있나요", "고령자"), ("유치원 다니는 아이 학비 지원 받을 수 있나요?", "학비")])
+def test_a_kind_of_help_is_still_a_topic(text: str, topic: str) -> None:
+    from assistant.dialogue.eligibility_route import topic_terms
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    assert topic in topic_terms(text, [], KoreanTokenizer())
+
+
+@pytest.mark.parametrize(("text", "names"), [("수원에 사는", ["수원"]), ("고령자 혜택", []), ("부산 해운대구요", ["부산", "해운대구"])])
+def test_place_spans_are_the_names_places_in_text_reads(text: str, names: list[str]) -> None:
+    assert [text[a:b] for a, b in place_spans(text)] == names
