@@ -383,6 +383,8 @@ def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict
 #: The 시·군·구 name said alone at the region question that several 시·도 have ("중구", "강서구"): held until the
 #: citizen says which 시·도 (the follow-up question :data:`ASK_SIDO`).
 DISTRICT_SLOT = "region_district"
+#: the same name as English writes it ("Jung-gu"), for the English 시·도 question
+DISTRICT_SLOT_EN = "region_district_en"
 #: The follow-up question's ``requested_slot`` ("어느 시·도의 중구인가요?", ``utter_ask_region_sido``); not a required
 #: slot of the form: the answer fills ``region``.
 ASK_SIDO = "region_sido"
@@ -462,6 +464,7 @@ class ValidateEligibilityForm:
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         """A ``requested_slot`` choice (None ends the form); at activation also ``eligibility_service_id``."""
         from assistant.dialogue.sdk import slot_set
+        from connectors.eligibility.regions_en import english_place_name
 
         form_slots = _form_slots(domain)
         activating, asked = _activated_this_turn(tracker)
@@ -475,11 +478,13 @@ class ValidateEligibilityForm:
                 dispatcher.utter_message(response="utter_invalid_region")
         if district is not None:  # "중구": which 시·도? (a follow-up question, not an invalid answer)
             events.append(slot_set(DISTRICT_SLOT, district))
+            events.append(slot_set(DISTRICT_SLOT_EN, english_place_name(district)))
             if not activating:
                 return [*events, slot_set("requested_slot", ASK_SIDO)]
         if slots.get(DISTRICT_SLOT) is not None and (region is not None or activating):
             slots[DISTRICT_SLOT] = None
             events.append(slot_set(DISTRICT_SLOT, None))
+            events.append(slot_set(DISTRICT_SLOT_EN, None))
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _opening_facts(tracker, slots)

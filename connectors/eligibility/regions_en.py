@@ -250,7 +250,44 @@ def _combine(choice: tuple[Candidate, ...]) -> Area | None:
     return Area(sidos.pop(), None)
 
 
-__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "find_english_region", "normalise_english_region", "romanise", "romanise_mr",
+
+_UNITS = {"구": "gu", "군": "gun", "시": "si", "도": "do"}
+#: 시·도 name endings that English drops ("부산광역시" is "Busan", "제주특별자치도" is "Jeju").
+_METRO_ENDINGS = ("특별자치시", "특별자치도", "특별시", "광역시")
+
+
+def english_place_name(korean: str) -> str:
+    """A Korean place name as English writes it: Revised Romanization of each word, its unit after a hyphen.
+
+    Metropolitan and special names drop their ending; other units keep theirs as RR does on road signs
+    ("중구" → "Jung-gu", "수원시" → "Suwon-si", "경기도 성남시" → "Gyeonggi-do Seongnam-si", "부산광역시 해운대구" →
+    "Busan Haeundae-gu"). A word without a known unit is romanised whole. Used where an English reply names a place
+    the citizen gave (the 시·도 follow-up question), so that it does not print Hangul.
+
+    Source: Ministry of Culture, Sports and Tourism, Romanization of Korean (2000), art. 5 (administrative units
+    after a hyphen: 도 do, 시 si, 군 gun, 구 gu).
+
+    Args:
+        korean: one or more words of Hangul, e.g. ``"중구"``.
+
+    Returns:
+        The English name; ``korean`` unchanged when it holds no Hangul.
+    """
+    words = []
+    for word in korean.split():
+        if not re.search(r"[가-힣]", word):
+            words.append(word)
+            continue
+        metro = next((e for e in _METRO_ENDINGS if word.endswith(e) and len(word) > len(e)), None)
+        if metro is not None:
+            words.append(romanise(word[: -len(metro)]).capitalize())
+        elif len(word) > 1 and word[-1] in _UNITS:
+            words.append(f"{romanise(word[:-1]).capitalize()}-{_UNITS[word[-1]]}")
+        else:
+            words.append(romanise(word).capitalize())
+    return " ".join(words)
+
+__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "english_place_name", "find_english_region", "normalise_english_region", "romanise", "romanise_mr",
            "table"]
 
 

@@ -7,6 +7,8 @@ expected areas are computed from :data:`connectors.eligibility.regions.SIGUNGU` 
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import pytest
@@ -108,7 +110,10 @@ def test_an_ambiguous_district_asks_which_sido(processor, lang: str, district: s
     got = responses(t)
     korean = district if lang == "ko" else next(n for ns in SIGUNGU.values() for n in ns
                                                  if f"{romanise(n[:-1])}-{romanise(n[-1])}".lower() == district.lower())
-    assert got == ["utter_ask_region_sido"] and korean in (t.messages[-1].text or ""), got
+    asked = t.messages[-1].text or ""
+    assert got == ["utter_ask_region_sido"], got
+    # the question names the district as the citizen wrote it: Hangul in Korean, its English name (no Hangul) in English
+    assert (korean in asked) if lang == "ko" else (district in asked and not re.search("[가-힣]", asked)), asked
     assert not any(m.custom.get("form_invalid") for m in t.messages)
     assert slots(processor)["region"] is None
     t = say(processor, sido_answer)
@@ -365,3 +370,15 @@ def test_a_kind_of_help_is_still_a_topic(text: str, topic: str) -> None:
 @pytest.mark.parametrize(("text", "names"), [("수원에 사는", ["수원"]), ("고령자 혜택", []), ("부산 해운대구요", ["부산", "해운대구"])])
 def test_place_spans_are_the_names_places_in_text_reads(text: str, names: list[str]) -> None:
     assert [text[a:b] for a, b in place_spans(text)] == names
+
+
+@pytest.mark.parametrize(("korean", "english"), [
+    # official English names (road signs, government sites), not computed by the function under test
+    ("중구", "Jung-gu"), ("강서구", "Gangseo-gu"), ("수원시", "Suwon-si"), ("고성군", "Goseong-gun"),
+    ("경기도 성남시", "Gyeonggi-do Seongnam-si"), ("부산광역시 해운대구", "Busan Haeundae-gu"), ("제주특별자치도", "Jeju"),
+    ("세종특별자치시", "Sejong"), ("서울특별시", "Seoul"), ("Jung-gu", "Jung-gu"),
+])
+def test_english_place_name(korean: str, english: str) -> None:
+    from connectors.eligibility.regions_en import english_place_name
+
+    assert english_place_name(korean) == english
