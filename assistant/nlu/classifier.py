@@ -257,13 +257,17 @@ class IntentClassifier:
 
     # ---- training -------------------------------------------------------------------------
     def train(self, examples: Sequence[TrainingExample], validation: Sequence[TrainingExample] | None = None) -> dict[str, Any]:
-        """Embed and fit; see :meth:`fit_vectors`. Returns its statistics."""
+        """Embed (:meth:`_training_vectors`) and fit; see :meth:`fit_vectors`. Returns its statistics."""
         t0 = time.perf_counter()
-        X = self.embedder.embed_queries([e.text for e in examples])
-        V = self.embedder.embed_queries([e.text for e in validation]) if validation else None
+        X = self._training_vectors([e.text for e in examples])
+        V = self._training_vectors([e.text for e in validation]) if validation else None
         stats = self.fit_vectors(X, examples, validation, V)
         stats["seconds"] = time.perf_counter() - t0
         return stats
+
+    def _training_vectors(self, texts: list[str]) -> np.ndarray:
+        """The pipeline embedder's ``(n, dim)`` vectors of training texts (subclasses may cache them)."""
+        return self.embedder.embed_queries(texts)
 
     def fit_vectors(
         self,

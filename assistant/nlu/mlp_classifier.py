@@ -222,14 +222,11 @@ class MlpIntentClassifier(IntentClassifier):
         self._tfidf = tfidf_features().fit(texts) if self.mlp_config.lexical else None
 
     # ---- training -------------------------------------------------------------------------
-    def train(self, examples: Sequence[TrainingExample], validation: Sequence[TrainingExample] | None = None) -> dict[str, Any]:
-        """Embed (through the cache) and fit; see :meth:`fit_vectors`. Returns its statistics."""
-        t0 = time.perf_counter()
-        X = self._embed(self.embedder, [e.text for e in examples], True) if self.embedder in self.encoders else None
-        V = self._embed(self.embedder, [e.text for e in validation], True) if validation and self.embedder in self.encoders else None
-        stats = self.fit_vectors(X if X is not None else np.zeros((len(examples), 0), np.float32), examples, validation, V)
-        stats["seconds"] = time.perf_counter() - t0
-        return stats
+    def _training_vectors(self, texts: list[str]) -> np.ndarray:
+        """The pipeline embedder's vectors through the cache; ``(n, 0)`` when the head does not use that embedder."""
+        if self.embedder in self.encoders:
+            return self._embed(self.embedder, texts, True)
+        return np.zeros((len(texts), 0), np.float32)
 
     def fit_vectors(
         self,
