@@ -288,6 +288,11 @@ class SQLTrackerStore:
             effects: the side effects whose events these are, each ``{"key", "turn_id", "action_name",
                 "result"}`` (see :meth:`record_effect`): marked committed in the same transaction (inserted when
                 :meth:`record_effect` could not write them), so an effect is committed exactly when its events are.
+                An effect of another turn marked ``"recovered": True`` (its own save failed and this turn
+                delivers it, :meth:`assistant.dialogue.effects.EffectJournal.adopt`) also marks that turn's id
+                processed as a message id, with :func:`delivered_reply` of
+                ``reply`` as its answer, so a late redelivery of it (its reply was lost, the channel retries after
+                a restart) is answered from the store and appends nothing twice.
 
         Personal data is masked before anything is written (:mod:`assistant.stores.masking`):
         the stored events are :func:`~assistant.stores.masking.mask_events` of ``events`` and the
@@ -324,12 +329,17 @@ class SQLTrackerStore:
                     "data": _dumps(dict(ev), f"event #{i} of conversation {sender_id!r}"),
                 }
             )
-        reply_json = _dumps(mask_reply(reply, events), "reply") if message_id is not None else None
+        masked_reply = mask_reply(reply, events) if message_id is not None else None
+        reply_json = _dumps(masked_reply, "reply") if message_id is not None else None
         effect_rows = [_effect_row(e) for e in effects]
+        # turns whose effects this append delivers (their own save failed): answered by it (see the docstring)
+        delivered = {str(e["turn_id"]) for e in effects if e.get("recovered")} - {message_id}
+        delivered_json = _dumps(delivered_reply(masked_reply), "reply") if delivered else None
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
-                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows)
+                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows,
+                                         {t: str(delivered_json) for t in sorted(delivered)})
             except _LostRace as e:
                 if message_id is not None:
                     previous = self.reply_for(sender_id, message_id)
@@ -344,7 +354,7 @@ class SQLTrackerStore:
 
     def _append_once(
         self, sender_id: str, rows: list[dict[str, Any]], expected_seq: int | None, message_id: str | None, reply_json: str | None,
-        effect_rows: Sequence[dict[str, Any]] = (),
+        effect_rows: Sequence[dict[str, Any]] = (), delivered: Mapping[str, str] | None = None,
     ) -> int:
         now = time.time()
         try:
@@ -387,6 +397,12 @@ class SQLTrackerStore:
                                           .values(committed=True))
                     if marked.rowcount == 0:
                         conn.execute(insert(effects_table).values(conversation_id=sender_id, committed=True, created_at=now, **e))
+                for turn_id, answer in (delivered or {}).items():
+                    done = conn.execute(select(processed_messages.c.message_id).where(
+                        processed_messages.c.conversation_id == sender_id, processed_messages.c.message_id == turn_id)).first()
+                    if done is None:
+                        conn.execute(insert(processed_messages).values(conversation_id=sender_id, message_id=turn_id,
+                                                                       reply=answer, created_at=now))
                 return new
         except IntegrityError as e:  # a concurrent writer inserted the same seq / message id first
             raise _LostRace("a concurrent write used the same sequence number or message id") from e
@@ -531,6 +547,25 @@ class SQLTrackerStore:
                 cur.close()
             finally:
                 raw.close()
+
+
+def delivered_reply(reply: Any) -> dict[str, Any]:
+    """The answer recorded for a turn whose effects another turn delivered: the messages of that turn's ``reply``
+    marked ``custom.recovered`` (the reply shape of :meth:`assistant.dialogue.processor.Turn.reply_json`, whose
+    recovered messages the engine marks so), with its ``language``; no messages when that turn has no reply (a message
+    without id: its reply is not recorded).
+
+    Example:
+        >>> delivered_reply({"messages": [{"text": "R-1", "custom": {"recovered": True}}, {"text": "hi", "custom": {}}],
+        ...                  "language": "ko", "intent": {"name": "greet"}})
+        {'messages': [{'text': 'R-1', 'custom': {'recovered': True}}], 'language': 'ko', 'intent': {}}
+        >>> delivered_reply(None)
+        {'messages': [], 'language': None, 'intent': {}}
+    """
+    if not isinstance(reply, Mapping):
+        return {"messages": [], "language": None, "intent": {}}
+    kept = [m for m in reply.get("messages") or [] if isinstance(m, Mapping) and (m.get("custom") or {}).get("recovered") is True]
+    return {"messages": kept, "language": reply.get("language"), "intent": {}}
 
 
 def _effect_row(effect: Mapping[str, Any]) -> dict[str, Any]:
