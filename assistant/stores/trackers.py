@@ -22,7 +22,9 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
   marks the turn's effects committed (or inserts them) in the same transaction as its
   events. A result still uncommitted is an effect whose turn was never stored: the
   engine reuses it when the turn is retried and delivers it otherwise
-  (:mod:`assistant.dialogue.effects`).
+  (:mod:`assistant.dialogue.effects`). Committed rows are deleted ``effects_retention``
+  seconds after they were recorded (:meth:`SQLTrackerStore.purge_effects`, run at most once
+  per ``purge_interval`` after a save with effects; ``ASSISTANT_EFFECTS_RETENTION_S``).
 
 Personal data at rest: events and replies are masked before they are written
 (:mod:`assistant.stores.masking`: resident registration, phone, card and
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -53,12 +56,14 @@ from sqlalchemy import (
     Boolean,
     Column,
     Double,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    delete,
     insert,
     select,
     update,
@@ -81,6 +86,10 @@ logger = logging.getLogger(__name__)
 MAX_ID_CHARS = 255
 #: Retries of an ``append`` without ``expected_seq`` that lost a race to another writer.
 APPEND_RETRIES = 50
+#: Default seconds a committed ``tracker_effects`` row is kept (7 days; ``ASSISTANT_EFFECTS_RETENTION_S``).
+DEFAULT_EFFECTS_RETENTION_S = 7 * 24 * 3600.0
+#: Longest time between two purges of committed effects by one store object (seconds).
+MAX_PURGE_INTERVAL_S = 3600.0
 
 metadata = MetaData()
 
@@ -123,6 +132,8 @@ effects_table = Table(
     Column("created_at", Double, nullable=False),
     PrimaryKeyConstraint("conversation_id", "effect_key", name="pk_tracker_effects"),
 )
+#: the purge's ``DELETE ... WHERE committed AND created_at < :cutoff`` reads this, not the whole table
+effects_purge_index = Index("ix_tracker_effects_committed_created", effects_table.c.committed, effects_table.c.created_at)
 
 
 class TrackerStore(Protocol):
@@ -185,6 +196,14 @@ class SQLTrackerStore:
         pool_size: PostgreSQL connections kept open (plus as many again on demand).
         connect_timeout: seconds before an unreachable database raises
             :class:`StoreUnavailableError` (PostgreSQL; SQLite waits this long for a busy file).
+        effects_retention: seconds a committed ``tracker_effects`` row is kept after it was recorded
+            (``settings.effects_retention_s``, default 7 days); ``None`` keeps them. Committed rows are needed by
+            nothing once their turn is stored (a retry of that turn is answered from its recorded reply): they are
+            an audit trail. Uncommitted rows (effects not yet delivered) are never purged.
+        purge_interval: seconds between purges this object runs after a turn's save (:meth:`purge_effects`;
+            default ``effects_retention / 10``, at most :data:`MAX_PURGE_INTERVAL_S`); the first runs after the
+            first save with effects. A purge is one indexed ``DELETE`` after the save's transaction, at most one
+            at a time, so no turn waits on more than one of them; its failure is logged, never raised.
 
     Raises:
         InvalidConfigError: an unparsable URL or a driver that is not installed.
@@ -198,10 +217,24 @@ class SQLTrackerStore:
         [{'event': 'restart', 'timestamp': 1.0}]
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 5.0,
+                 effects_retention: float | None = DEFAULT_EFFECTS_RETENTION_S, purge_interval: float | None = None) -> None:
+        from assistant.errors import InvalidConfigError
+
+        if effects_retention is not None and effects_retention <= 0:
+            raise InvalidConfigError(f"effects retention must be > 0 seconds (or None to keep them), got {effects_retention}")
+        if purge_interval is not None and purge_interval <= 0:
+            raise InvalidConfigError(f"effects purge interval must be > 0 seconds, got {purge_interval}")
         # Engine, SQLite pragmas and BEGIN IMMEDIATE, the writer queue and outage errors: the stores' shared ones.
         self.db = Database(url, metadata, "tracker store", connect_timeout, pool_size=pool_size)
         self.url, self.display_url, self.is_sqlite = self.db.url, self.db.display_url, self.db.is_sqlite
+        self.effects_retention = effects_retention
+        self.purge_interval = purge_interval if purge_interval is not None else (
+            min(effects_retention / 10, MAX_PURGE_INTERVAL_S) if effects_retention is not None else MAX_PURGE_INTERVAL_S)
+        self._next_purge = 0.0  # time.monotonic() after which the next save with effects purges
+        self._purging = threading.Lock()
+        with self.db.errors("creating the effects purge index"):  # tables made by an older version lack it
+            effects_purge_index.create(self.engine, checkfirst=True)
 
     @property
     def engine(self) -> Engine:
@@ -338,8 +371,11 @@ class SQLTrackerStore:
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
-                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows,
-                                         {t: str(delivered_json) for t in sorted(delivered)})
+                count = self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows,
+                                          {t: str(delivered_json) for t in sorted(delivered)})
+                if effect_rows:
+                    self._purge_if_due()
+                return count
             except _LostRace as e:
                 if message_id is not None:
                     previous = self.reply_for(sender_id, message_id)
@@ -432,6 +468,41 @@ class SQLTrackerStore:
         except IntegrityError:
             return False
         return True
+
+    def purge_effects(self, now: float | None = None) -> int:
+        """Delete committed ``tracker_effects`` rows recorded more than ``effects_retention`` seconds before ``now``
+        (uncommitted ones, effects still to deliver, are kept). Nothing with ``effects_retention=None``.
+
+        Returns:
+            Rows deleted.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        if self.effects_retention is None:
+            return 0
+        cutoff = (time.time() if now is None else now) - self.effects_retention
+        with self.db.write("purging committed effects", None) as conn:
+            n = conn.execute(delete(effects_table).where(effects_table.c.committed.is_(True),
+                                                         effects_table.c.created_at < cutoff)).rowcount
+        return int(n or 0)
+
+    def _purge_if_due(self) -> None:
+        """Run :meth:`purge_effects` when ``purge_interval`` has passed since the last one (one at a time; a turn that
+        finds one running goes on). Errors are logged: the turn's save already succeeded."""
+        if self.effects_retention is None or time.monotonic() < self._next_purge or not self._purging.acquire(blocking=False):
+            return
+        try:
+            self._next_purge = time.monotonic() + self.purge_interval
+            n = self.purge_effects()
+            if n:
+                logger.info("purged %d committed action effect(s) older than the retention", n,
+                            extra={"stage": "store", "retention_s": self.effects_retention})
+        except Exception as e:  # noqa: BLE001 - housekeeping: the next interval tries again
+            logger.warning("purging committed action effects failed (%s); retried after the next interval", type(e).__name__,
+                           extra={"stage": "store"})
+        finally:
+            self._purging.release()
 
     def effect_result(self, sender_id: str, key: str) -> dict[str, Any] | None:
         """The recorded result of the action call ``key`` (committed or not), or ``None``."""
@@ -585,6 +656,7 @@ def default_tracker_store_url(home: Path) -> str:
     return f"sqlite:///{Path(home) / 'trackers.db'}"
 
 
-def make_tracker_store(url: str | None, home: Path) -> SQLTrackerStore:
-    """The configured tracker store: ``url`` if given, else SQLite under ``home``."""
-    return SQLTrackerStore(url or default_tracker_store_url(home))
+def make_tracker_store(url: str | None, home: Path, *, effects_retention: float | None = DEFAULT_EFFECTS_RETENTION_S) -> SQLTrackerStore:
+    """The configured tracker store: ``url`` if given, else SQLite under ``home``; committed effects kept
+    ``effects_retention`` seconds (``settings.effects_retention_s``; ``None``: kept)."""
+    return SQLTrackerStore(url or default_tracker_store_url(home), effects_retention=effects_retention)
