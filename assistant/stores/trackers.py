@@ -69,7 +69,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from assistant.errors import (
     ConcurrentUpdateError,
@@ -234,7 +234,10 @@ class SQLTrackerStore:
         self._next_purge = 0.0  # time.monotonic() after which the next save with effects purges
         self._purging = threading.Lock()
         with self.db.errors("creating the effects purge index"):  # tables made by an older version lack it
-            effects_purge_index.create(self.engine, checkfirst=True)
+            try:
+                effects_purge_index.create(self.engine, checkfirst=True)
+            except (IntegrityError, ProgrammingError):  # another worker created it at the same moment
+                effects_purge_index.create(self.engine, checkfirst=True)
 
     @property
     def engine(self) -> Engine:
