@@ -174,8 +174,8 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     return MessageProcessor(
         settings, domain, router.nlu, router.embedder, ensemble,
         registry,
-        tracker_store or make_tracker_store(settings.tracker_store_url, settings.home),
-        lock_store or make_lock_store(settings.lock_store_url),
+        tracker_store or make_tracker_store(settings.tracker_store_url, settings.home, effects_retention=settings.effects_retention_s),
+        lock_store or make_lock_store(settings.lock_store_url, lease=settings.lock_lease_s, ttl=settings.lock_max_hold_s),
         knowledge=RetrievalKnowledge(router.retriever, router.composer, settings.top_k),
         services=IndexTitleMatcher(router.retriever),
         handoff=HttpHandoff(settings.handoff_url, settings.connector_timeout) if settings.handoff_url else queue,

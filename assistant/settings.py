@@ -91,6 +91,16 @@ class Settings(BaseSettings):
             e.g. ``postgresql://user:pw@db/assistant``); default SQLite ``<home>/trackers.db``.
         lock_store_url: ``redis://host:6379/0`` for several workers (``ASSISTANT_LOCK_STORE_URL``);
             default: in-process locks.
+        lock_lease_s: seconds a Redis conversation lock lives without renewal (``ASSISTANT_LOCK_LEASE_S``, default
+            10): the holder renews it every third of that while its turn runs, so a crashed worker's
+            conversations are free again within this time (:class:`assistant.stores.locks.RedisLockStore`).
+        lock_max_hold_s: longest a turn keeps renewing its Redis lock (``ASSISTANT_LOCK_MAX_HOLD_S``, default 120):
+            a turn stuck longer lets it lapse.
+        effects_retention_s: seconds a committed side-effect record (``tracker_effects``, the custom action
+            results journalled by :mod:`assistant.dialogue.effects`) is kept after it was recorded
+            (``ASSISTANT_EFFECTS_RETENTION_S``, default 7 days): an audit trail only, since a retried turn is
+            answered from its recorded reply. Purged at most every ``retention / 10`` (≤ 1 h) after a save with
+            effects; effects not yet delivered are never purged.
         max_reasks: how many times a form re-asks a slot after invalid answers before it explains
             the expected format and offers to stop or talk to a person (case C05).
         max_actions_per_turn: actions one turn may run before the engine stops and listens.
@@ -176,6 +186,9 @@ class Settings(BaseSettings):
     mydata_state_secret: str | None = None
     tracker_store_url: str | None = None
     lock_store_url: str | None = None
+    lock_lease_s: float = Field(default=10.0, gt=0.0)
+    lock_max_hold_s: float = Field(default=120.0, gt=0.0)
+    effects_retention_s: float = Field(default=7 * 24 * 3600.0, gt=0.0)
     max_reasks: int = Field(default=2, ge=0)
     max_actions_per_turn: int = Field(default=10, ge=1)
     form_digression_threshold: float = 0.5

@@ -19,7 +19,9 @@ second time nor lose it. Every custom action call of a turn goes through one :cl
    (:meth:`~assistant.stores.trackers.SQLTrackerStore.append` with ``effects``);
 5. effects still uncommitted when another turn of the conversation starts (a turn that never came back: a
    channel without message ids, a citizen who wrote something else) are delivered first: their events and
-   messages are appended before the new message (policy ``recovered``) and committed with it.
+   messages are appended before the new message (policy ``recovered``) and committed with it; the same save
+   records their turn's message id as processed, answered with the recovered messages, so when the channel
+   redelivers that message late (after a restart) it gets them from the store and nothing is appended twice.
 
 What stays with the back end: when the database is already gone at step 3, the result exists only in memory
 and the save fails too; the retried turn calls the action again, with the same key, and only a back end that
@@ -144,8 +146,10 @@ class EffectJournal:
         return [e for e in self.store.pending_effects(self.sender_id) if e["turn_id"] != self.turn_id]
 
     def adopt(self, effect: dict[str, Any]) -> ActionResult:
-        """Take an undelivered effect into this turn (committed with it); returns its result."""
-        self.adopted.append({k: effect[k] for k in ("key", "turn_id", "action_name", "result")})
+        """Take an undelivered effect into this turn (committed with it, marked ``recovered``: the store then records
+        its turn's message id as processed, so a late redelivery of that message appends nothing twice); returns its
+        result."""
+        self.adopted.append({**{k: effect[k] for k in ("key", "turn_id", "action_name", "result")}, "recovered": True})
         return result_from_json(str(effect["action_name"]), dict(effect["result"]))
 
     def forget_calls(self) -> None:
@@ -154,7 +158,8 @@ class EffectJournal:
         self.calls.clear()
 
     def to_commit(self) -> list[dict[str, Any]]:
-        """The effects the turn's save commits: the adopted ones and this turn's calls (not rejections)."""
+        """The effects the turn's save commits: the adopted ones (``"recovered": True``) and this turn's calls (not
+        rejections)."""
         return [*self.adopted, *({k: c[k] for k in ("key", "turn_id", "action_name", "result")}
                                  for c in self.calls if not c.get("rejected"))]
 

@@ -14,9 +14,15 @@ save)::
   per conversation (a ticket queue, like Rasa's lock store), so a user's
   messages are processed in the order they arrived.
 * :class:`RedisLockStore` (several workers): redis-py's ``Lock``, i.e.
-  ``SET key token NX PX ttl`` to take it and a Lua script that deletes the key
+  ``SET key token NX PX lease`` to take it and a Lua script that deletes the key
   only if it still holds our token to release it; acquiring polls until
-  ``wait`` seconds pass. The ``ttl`` frees a lock whose worker died. Not FIFO.
+  ``wait`` seconds pass. Not FIFO. The lock is a short *lease* (default 10 s)
+  that a background thread of the holder renews every third of it
+  (``Lock.reacquire``: ``PEXPIRE`` if the token is still ours) while the turn
+  runs, so a slow live turn keeps its conversation while a crashed worker's
+  (SIGKILL: no release, no renewal) is free again within one lease, instead
+  of stalling its conversations for a long fixed TTL. A turn still holding
+  after ``ttl`` seconds (stuck) is no longer renewed and lapses.
 
 Both raise :class:`~assistant.errors.LockTimeoutError` when the lock is not
 free within ``wait`` seconds.
@@ -38,8 +44,10 @@ logger = logging.getLogger(__name__)
 
 #: Default seconds to wait for a conversation's lock before giving up.
 DEFAULT_WAIT_S = 60.0
-#: Default lifetime of a Redis lock (seconds): longer than any turn should take.
+#: Default longest time a Redis lock is held (seconds, renewals included): longer than any turn should take.
 DEFAULT_TTL_S = 120.0
+#: Default Redis lease (seconds): how long a crashed holder's lock outlives it; renewed every third of it.
+DEFAULT_LEASE_S = 10.0
 
 
 class LockStore(Protocol):
@@ -130,24 +138,40 @@ class InMemoryLockStore:
             return conversation_id in self._queues
 
 
+@dataclass
+class _Held:
+    """A Redis lock this process holds: renewed by :class:`RedisLockStore`'s renewal thread until released."""
+
+    lock: Any
+    conversation_id: str
+    until: float  # time.monotonic() after which it is no longer renewed (``ttl``)
+    guard: threading.Lock = field(default_factory=threading.Lock)  # a renewal and the release never overlap
+    released: bool = False
+
+
 class RedisLockStore:
     """Conversation locks in Redis, shared by several worker processes.
 
     Args:
         url: ``redis://host:port/db`` (``rediss://`` for TLS).
-        ttl: seconds after which a held lock expires (a crashed worker's lock frees itself).
+        lease: seconds a lock lives without renewal (``settings.lock_lease_s``): a crashed holder's conversation is
+            free again within this time. The holder renews it every ``lease / 3`` seconds while its turn runs.
+        ttl: longest time a lock is held, renewals included (``settings.lock_max_hold_s``): a turn stuck longer
+            stops renewing and its lock lapses within one more lease (the tracker store's sequence check still
+            rejects an interleaved write). ``lease`` is capped at ``ttl``.
         wait: default seconds to wait for a lock.
         prefix: key prefix; the key is ``prefix + conversation_id``.
         poll: seconds between attempts while waiting.
 
     Raises:
-        InvalidConfigError: a URL redis-py cannot parse.
+        InvalidConfigError: a URL redis-py cannot parse, or a lease or ttl that is not positive.
     """
 
     def __init__(
         self,
         url: str,
         *,
+        lease: float = DEFAULT_LEASE_S,
         ttl: float = DEFAULT_TTL_S,
         wait: float = DEFAULT_WAIT_S,
         prefix: str = "assistant:lock:",
@@ -156,39 +180,102 @@ class RedisLockStore:
     ) -> None:
         import redis
 
+        if lease <= 0 or ttl <= 0:
+            raise InvalidConfigError(f"lock lease and ttl must be > 0 seconds, got lease={lease}, ttl={ttl}")
         try:
             self.client: Any = redis.Redis.from_url(url, socket_timeout=socket_timeout, socket_connect_timeout=socket_timeout)
         except ValueError as e:
             raise InvalidConfigError(f"lock store URL is not a Redis URL: {e}") from e
         self.url = url
         self.ttl = ttl
+        self.lease = min(lease, ttl)
         self.wait = wait
         self.prefix = prefix
         self.poll = poll
+        # Our own renewal loop (one thread for all held locks, alive while any is held): redis-py's Lock offers
+        # reacquire()/extend() but no automatic renewal.
+        self._held: dict[int, _Held] = {}
+        self._mutex = threading.Lock()
+        self._wake = threading.Event()
+        self._renewer: threading.Thread | None = None
 
     @contextmanager
     def lock(self, conversation_id: str, wait: float | None = None) -> Iterator[None]:
-        """See :meth:`LockStore.lock`. A lock that expired while held is logged, not raised:
-        the tracker store's sequence check still rejects an interleaved write."""
+        """See :meth:`LockStore.lock`. The lease is renewed while the block runs (up to ``ttl``). A lock that
+        lapsed while held is logged, not raised: the tracker store's sequence check still rejects an interleaved write."""
         import redis
 
         wait = self.wait if wait is None else wait
-        lk = self.client.lock(self.prefix + conversation_id, timeout=self.ttl, sleep=self.poll, thread_local=False)
+        lk = self.client.lock(self.prefix + conversation_id, timeout=self.lease, sleep=self.poll, thread_local=False)
         try:
             acquired = lk.acquire(blocking=True, blocking_timeout=wait)
         except redis.exceptions.RedisError as e:
             raise StoreUnavailableError(f"lock store {self._where()} is unavailable (conversation {conversation_id!r}): {e}") from e
         if not acquired:
             raise LockTimeoutError(f"conversation {conversation_id!r} is busy: its lock was not free within {wait:g} s")
+        held = _Held(lk, conversation_id, time.monotonic() + self.ttl)
+        self._hold(held)
         try:
             yield
         finally:
+            with held.guard:
+                held.released = True
+                self._drop(held)
+                try:
+                    lk.release()
+                except redis.exceptions.LockNotOwnedError:
+                    logger.warning("conversation lock expired while held", extra={"conversation_id": conversation_id, "stage": "lock"})
+                except redis.exceptions.RedisError as e:  # the key expires by itself after the lease
+                    logger.error("conversation lock release failed", extra={"conversation_id": conversation_id, "stage": "lock", "error": str(e)})
+
+    def held(self) -> int:
+        """Locks this store object holds (and renews) right now."""
+        with self._mutex:
+            return len(self._held)
+
+    def _hold(self, held: _Held) -> None:
+        with self._mutex:
+            self._held[id(held)] = held
+            if self._renewer is None:
+                self._renewer = threading.Thread(target=self._renew_loop, name="redis-lock-renewal", daemon=True)
+                self._renewer.start()
+
+    def _drop(self, held: _Held) -> None:
+        with self._mutex:
+            self._held.pop(id(held), None)
+
+    def _renew_loop(self) -> None:
+        """Every ``lease / 3`` seconds, renew each held lock (reset its expiry to ``lease``); exits when none is held."""
+        while True:
+            self._wake.wait(self.lease / 3)
+            with self._mutex:
+                if not self._held:
+                    self._renewer = None
+                    return
+                batch = list(self._held.values())
+            for held in batch:
+                self._renew(held)
+
+    def _renew(self, held: _Held) -> None:
+        import redis
+
+        with held.guard:
+            if held.released:
+                return
+            if time.monotonic() >= held.until:  # stuck: let it lapse
+                self._drop(held)
+                logger.warning("turn held its conversation lock past the longest hold: no longer renewed",
+                               extra={"conversation_id": held.conversation_id, "stage": "lock", "ttl_s": self.ttl})
+                return
             try:
-                lk.release()
-            except redis.exceptions.LockNotOwnedError:
-                logger.warning("conversation lock expired while held", extra={"conversation_id": conversation_id, "stage": "lock"})
-            except redis.exceptions.RedisError as e:  # the key expires by itself after ttl
-                logger.error("conversation lock release failed", extra={"conversation_id": conversation_id, "stage": "lock", "error": str(e)})
+                held.lock.reacquire()
+            except redis.exceptions.LockNotOwnedError:  # lapsed (the process stalled past the lease) and maybe taken
+                self._drop(held)
+                logger.warning("conversation lock lapsed before its renewal", extra={"conversation_id": held.conversation_id,
+                                                                                       "stage": "lock"})
+            except redis.exceptions.RedisError as e:  # Redis unreachable for now: try again at the next tick
+                logger.warning("conversation lock renewal failed", extra={"conversation_id": held.conversation_id,
+                                                                            "stage": "lock", "error": str(e)})
 
     def _where(self) -> str:
         kw = self.client.connection_pool.connection_kwargs

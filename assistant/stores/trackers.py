@@ -22,7 +22,9 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
   marks the turn's effects committed (or inserts them) in the same transaction as its
   events. A result still uncommitted is an effect whose turn was never stored: the
   engine reuses it when the turn is retried and delivers it otherwise
-  (:mod:`assistant.dialogue.effects`).
+  (:mod:`assistant.dialogue.effects`). Committed rows are deleted ``effects_retention``
+  seconds after they were recorded (:meth:`SQLTrackerStore.purge_effects`, run at most once
+  per ``purge_interval`` after a save with effects; ``ASSISTANT_EFFECTS_RETENTION_S``).
 
 Personal data at rest: events and replies are masked before they are written
 (:mod:`assistant.stores.masking`: resident registration, phone, card and
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -53,18 +56,20 @@ from sqlalchemy import (
     Boolean,
     Column,
     Double,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    delete,
     insert,
     select,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from assistant.errors import (
     ConcurrentUpdateError,
@@ -81,6 +86,10 @@ logger = logging.getLogger(__name__)
 MAX_ID_CHARS = 255
 #: Retries of an ``append`` without ``expected_seq`` that lost a race to another writer.
 APPEND_RETRIES = 50
+#: Default seconds a committed ``tracker_effects`` row is kept (7 days; ``ASSISTANT_EFFECTS_RETENTION_S``).
+DEFAULT_EFFECTS_RETENTION_S = 7 * 24 * 3600.0
+#: Longest time between two purges of committed effects by one store object (seconds).
+MAX_PURGE_INTERVAL_S = 3600.0
 
 metadata = MetaData()
 
@@ -123,6 +132,8 @@ effects_table = Table(
     Column("created_at", Double, nullable=False),
     PrimaryKeyConstraint("conversation_id", "effect_key", name="pk_tracker_effects"),
 )
+#: the purge's ``DELETE ... WHERE committed AND created_at < :cutoff`` reads this, not the whole table
+effects_purge_index = Index("ix_tracker_effects_committed_created", effects_table.c.committed, effects_table.c.created_at)
 
 
 class TrackerStore(Protocol):
@@ -185,6 +196,14 @@ class SQLTrackerStore:
         pool_size: PostgreSQL connections kept open (plus as many again on demand).
         connect_timeout: seconds before an unreachable database raises
             :class:`StoreUnavailableError` (PostgreSQL; SQLite waits this long for a busy file).
+        effects_retention: seconds a committed ``tracker_effects`` row is kept after it was recorded
+            (``settings.effects_retention_s``, default 7 days); ``None`` keeps them. Committed rows are needed by
+            nothing once their turn is stored (a retry of that turn is answered from its recorded reply): they are
+            an audit trail. Uncommitted rows (effects not yet delivered) are never purged.
+        purge_interval: seconds between purges this object runs after a turn's save (:meth:`purge_effects`;
+            default ``effects_retention / 10``, at most :data:`MAX_PURGE_INTERVAL_S`); the first runs after the
+            first save with effects. A purge is one indexed ``DELETE`` after the save's transaction, at most one
+            at a time, so no turn waits on more than one of them; its failure is logged, never raised.
 
     Raises:
         InvalidConfigError: an unparsable URL or a driver that is not installed.
@@ -198,10 +217,27 @@ class SQLTrackerStore:
         [{'event': 'restart', 'timestamp': 1.0}]
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 5.0) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, connect_timeout: float = 5.0,
+                 effects_retention: float | None = DEFAULT_EFFECTS_RETENTION_S, purge_interval: float | None = None) -> None:
+        from assistant.errors import InvalidConfigError
+
+        if effects_retention is not None and effects_retention <= 0:
+            raise InvalidConfigError(f"effects retention must be > 0 seconds (or None to keep them), got {effects_retention}")
+        if purge_interval is not None and purge_interval <= 0:
+            raise InvalidConfigError(f"effects purge interval must be > 0 seconds, got {purge_interval}")
         # Engine, SQLite pragmas and BEGIN IMMEDIATE, the writer queue and outage errors: the stores' shared ones.
         self.db = Database(url, metadata, "tracker store", connect_timeout, pool_size=pool_size)
         self.url, self.display_url, self.is_sqlite = self.db.url, self.db.display_url, self.db.is_sqlite
+        self.effects_retention = effects_retention
+        self.purge_interval = purge_interval if purge_interval is not None else (
+            min(effects_retention / 10, MAX_PURGE_INTERVAL_S) if effects_retention is not None else MAX_PURGE_INTERVAL_S)
+        self._next_purge = 0.0  # time.monotonic() after which the next save with effects purges
+        self._purging = threading.Lock()
+        with self.db.errors("creating the effects purge index"):  # tables made by an older version lack it
+            try:
+                effects_purge_index.create(self.engine, checkfirst=True)
+            except (IntegrityError, ProgrammingError):  # another worker created it at the same moment
+                effects_purge_index.create(self.engine, checkfirst=True)
 
     @property
     def engine(self) -> Engine:
@@ -288,6 +324,11 @@ class SQLTrackerStore:
             effects: the side effects whose events these are, each ``{"key", "turn_id", "action_name",
                 "result"}`` (see :meth:`record_effect`): marked committed in the same transaction (inserted when
                 :meth:`record_effect` could not write them), so an effect is committed exactly when its events are.
+                An effect of another turn marked ``"recovered": True`` (its own save failed and this turn
+                delivers it, :meth:`assistant.dialogue.effects.EffectJournal.adopt`) also marks that turn's id
+                processed as a message id, with :func:`delivered_reply` of
+                ``reply`` as its answer, so a late redelivery of it (its reply was lost, the channel retries after
+                a restart) is answered from the store and appends nothing twice.
 
         Personal data is masked before anything is written (:mod:`assistant.stores.masking`):
         the stored events are :func:`~assistant.stores.masking.mask_events` of ``events`` and the
@@ -324,12 +365,20 @@ class SQLTrackerStore:
                     "data": _dumps(dict(ev), f"event #{i} of conversation {sender_id!r}"),
                 }
             )
-        reply_json = _dumps(mask_reply(reply, events), "reply") if message_id is not None else None
+        masked_reply = mask_reply(reply, events) if message_id is not None else None
+        reply_json = _dumps(masked_reply, "reply") if message_id is not None else None
         effect_rows = [_effect_row(e) for e in effects]
+        # turns whose effects this append delivers (their own save failed): answered by it (see the docstring)
+        delivered = {str(e["turn_id"]) for e in effects if e.get("recovered")} - {message_id}
+        delivered_json = _dumps(delivered_reply(masked_reply), "reply") if delivered else None
         attempts = 1 if expected_seq is not None else APPEND_RETRIES
         for attempt in range(attempts):
             try:
-                return self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows)
+                count = self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows,
+                                          {t: str(delivered_json) for t in sorted(delivered)})
+                if effect_rows:
+                    self._purge_if_due()
+                return count
             except _LostRace as e:
                 if message_id is not None:
                     previous = self.reply_for(sender_id, message_id)
@@ -344,7 +393,7 @@ class SQLTrackerStore:
 
     def _append_once(
         self, sender_id: str, rows: list[dict[str, Any]], expected_seq: int | None, message_id: str | None, reply_json: str | None,
-        effect_rows: Sequence[dict[str, Any]] = (),
+        effect_rows: Sequence[dict[str, Any]] = (), delivered: Mapping[str, str] | None = None,
     ) -> int:
         now = time.time()
         try:
@@ -387,6 +436,12 @@ class SQLTrackerStore:
                                           .values(committed=True))
                     if marked.rowcount == 0:
                         conn.execute(insert(effects_table).values(conversation_id=sender_id, committed=True, created_at=now, **e))
+                for turn_id, answer in (delivered or {}).items():
+                    done = conn.execute(select(processed_messages.c.message_id).where(
+                        processed_messages.c.conversation_id == sender_id, processed_messages.c.message_id == turn_id)).first()
+                    if done is None:
+                        conn.execute(insert(processed_messages).values(conversation_id=sender_id, message_id=turn_id,
+                                                                       reply=answer, created_at=now))
                 return new
         except IntegrityError as e:  # a concurrent writer inserted the same seq / message id first
             raise _LostRace("a concurrent write used the same sequence number or message id") from e
@@ -416,6 +471,41 @@ class SQLTrackerStore:
         except IntegrityError:
             return False
         return True
+
+    def purge_effects(self, now: float | None = None) -> int:
+        """Delete committed ``tracker_effects`` rows recorded more than ``effects_retention`` seconds before ``now``
+        (uncommitted ones, effects still to deliver, are kept). Nothing with ``effects_retention=None``.
+
+        Returns:
+            Rows deleted.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        if self.effects_retention is None:
+            return 0
+        cutoff = (time.time() if now is None else now) - self.effects_retention
+        with self.db.write("purging committed effects", None) as conn:
+            n = conn.execute(delete(effects_table).where(effects_table.c.committed.is_(True),
+                                                         effects_table.c.created_at < cutoff)).rowcount
+        return int(n or 0)
+
+    def _purge_if_due(self) -> None:
+        """Run :meth:`purge_effects` when ``purge_interval`` has passed since the last one (one at a time; a turn that
+        finds one running goes on). Errors are logged: the turn's save already succeeded."""
+        if self.effects_retention is None or time.monotonic() < self._next_purge or not self._purging.acquire(blocking=False):
+            return
+        try:
+            self._next_purge = time.monotonic() + self.purge_interval
+            n = self.purge_effects()
+            if n:
+                logger.info("purged %d committed action effect(s) older than the retention", n,
+                            extra={"stage": "store", "retention_s": self.effects_retention})
+        except Exception as e:  # noqa: BLE001 - housekeeping: the next interval tries again
+            logger.warning("purging committed action effects failed (%s); retried after the next interval", type(e).__name__,
+                           extra={"stage": "store"})
+        finally:
+            self._purging.release()
 
     def effect_result(self, sender_id: str, key: str) -> dict[str, Any] | None:
         """The recorded result of the action call ``key`` (committed or not), or ``None``."""
@@ -533,6 +623,25 @@ class SQLTrackerStore:
                 raw.close()
 
 
+def delivered_reply(reply: Any) -> dict[str, Any]:
+    """The answer recorded for a turn whose effects another turn delivered: the messages of that turn's ``reply``
+    marked ``custom.recovered`` (the reply shape of :meth:`assistant.dialogue.processor.Turn.reply_json`, whose
+    recovered messages the engine marks so), with its ``language``; no messages when that turn has no reply (a message
+    without id: its reply is not recorded).
+
+    Example:
+        >>> delivered_reply({"messages": [{"text": "R-1", "custom": {"recovered": True}}, {"text": "hi", "custom": {}}],
+        ...                  "language": "ko", "intent": {"name": "greet"}})
+        {'messages': [{'text': 'R-1', 'custom': {'recovered': True}}], 'language': 'ko', 'intent': {}}
+        >>> delivered_reply(None)
+        {'messages': [], 'language': None, 'intent': {}}
+    """
+    if not isinstance(reply, Mapping):
+        return {"messages": [], "language": None, "intent": {}}
+    kept = [m for m in reply.get("messages") or [] if isinstance(m, Mapping) and (m.get("custom") or {}).get("recovered") is True]
+    return {"messages": kept, "language": reply.get("language"), "intent": {}}
+
+
 def _effect_row(effect: Mapping[str, Any]) -> dict[str, Any]:
     """An effect dict → the ``tracker_effects`` columns (result masked and serialised)."""
     for k in ("key", "turn_id", "action_name"):
@@ -550,6 +659,7 @@ def default_tracker_store_url(home: Path) -> str:
     return f"sqlite:///{Path(home) / 'trackers.db'}"
 
 
-def make_tracker_store(url: str | None, home: Path) -> SQLTrackerStore:
-    """The configured tracker store: ``url`` if given, else SQLite under ``home``."""
-    return SQLTrackerStore(url or default_tracker_store_url(home))
+def make_tracker_store(url: str | None, home: Path, *, effects_retention: float | None = DEFAULT_EFFECTS_RETENTION_S) -> SQLTrackerStore:
+    """The configured tracker store: ``url`` if given, else SQLite under ``home``; committed effects kept
+    ``effects_retention`` seconds (``settings.effects_retention_s``; ``None``: kept)."""
+    return SQLTrackerStore(url or default_tracker_store_url(home), effects_retention=effects_retention)

@@ -259,7 +259,8 @@ class FetchMyData(_Action):
             dispatcher.utter_message(response="utter_mydata_fetch_refused")
             return [slot_set(PENDING, None), *self.d.resume(tracker, domain)]
         try:
-            conn.fetch(c.id, actor="conversation")
+            # once per key: a retry of this turn (its save failed) reads what the first fetch kept
+            conn.fetch(c.id, actor="conversation", key=tracker.idempotency_key)
             facts = conn.facts(c.id, actor="conversation")
         except ConsentError:
             dispatcher.utter_message(response="utter_mydata_fetch_refused")

@@ -244,11 +244,17 @@ class MyDataConnector:
             raise ConsentError(f"MyData consent {c.id} does not cover {', '.join(outside)}: nothing fetched")
         return c
 
-    def fetch(self, consent_id: str, scopes: Sequence[str] | str | None = None, actor: str | None = None) -> dict[str, dict[str, Any]]:
+    def fetch(self, consent_id: str, scopes: Sequence[str] | str | None = None, actor: str | None = None,
+              key: str | None = None) -> dict[str, dict[str, Any]]:
         """Fetch records under a consent and keep the facts derived from them.
 
         Args:
             scopes: record types to fetch (default: all the consent granted).
+            key: an idempotency key (the engine's key of the action call, ``tracker.idempotency_key``): the provider
+                call and the fetch's audit rows happen once per key and consent. A retry with a key whose fetch was
+                kept (the turn's save failed after it, the database went away) checks the consent again (a consent
+                withdrawn since refuses, audited) and returns what that fetch kept, without calling the provider or
+                auditing it again. The pieces, the key and the ``ok`` audit rows are written in one transaction.
 
         Returns:
             scope → the derived piece stored (see :mod:`connectors.mydata.derive`).
@@ -266,6 +272,11 @@ class MyDataConnector:
             asked = check_scopes(scopes)
         c = self._check(consent_id, asked, actor, "fetch")
         assert c.access_token is not None
+        if key is not None and (earlier := self.store.fetch_done(c.id, key)) is not None:
+            kept = self.store.records(c.id)
+            logger.info("mydata fetch done before with this key: what it kept is used, the provider is not called again",
+                        extra={"consent_id": c.id, "stage": "mydata", "scopes": list(earlier)})
+            return {s: kept[s] for s in asked if s in kept}
         reference = seoul_date(self.clock())
         pieces: dict[str, dict[str, Any]] = {}
         for i, s in enumerate(asked):
@@ -278,12 +289,14 @@ class MyDataConnector:
                 for rest in asked[i + 1:]:
                     self._audit(actor, "fetch", "not_attempted", c, scope=rest)
                 raise
-        if not self.store.save_records(c.id, pieces, self.clock()):
+        now = self.clock()
+        ok = [AuditEntry(now, actor or self.actor, "fetch", "ok", c.id, c.citizen_ref, s, "") for s in asked]
+        if not self.store.save_records(c.id, pieces, now, key=key, audit=ok):  # the ok rows only with the records
             for s in asked:
                 self._audit(actor, "fetch", "discarded", c, scope=s, detail="consent withdrawn during the fetch")
             raise ConsentError(f"MyData consent {c.id} was withdrawn during the fetch: nothing kept")
         for s in asked:
-            self._audit(actor, "fetch", "ok", c, scope=s)
+            logger.info("mydata %s %s", "fetch", "ok", extra={"consent_id": c.id, "scope": s, "stage": "mydata"})
         return pieces
 
     def facts(self, consent_id: str, actor: str | None = None) -> Facts:

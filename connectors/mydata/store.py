@@ -14,6 +14,9 @@ SQLite under ``ASSISTANT_HOME`` (``mydata.db``) by default, PostgreSQL through a
   Append-only: this class has no method that changes or deletes a row, and a trigger makes the database refuse
   ``UPDATE`` and ``DELETE`` on it (SQLite ``RAISE(ABORT)``; PostgreSQL a ``BEFORE UPDATE OR DELETE`` row trigger
   and a ``BEFORE TRUNCATE`` statement trigger).
+* ``mydata_fetch_keys``: ``(consent_id, fetch_key)`` → the scopes and time of a fetch made with an idempotency key
+  (the engine's key of the action call), written in the same transaction as the records and the fetch's audit rows,
+  so a retry with the key reads what was kept instead of calling the provider and auditing again.
 * ``mydata_withdrawal_notices``: ``consent_id``, ``reason`` (``revoked`` / ``expired``), ``created_at``,
   ``reported_at``, ``attempts``, ``last_error``: the withdrawals the task back end must hear of
   (:mod:`connectors.mydata.withdrawals`).
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from assistant.stores.database import Database
 
@@ -89,6 +93,15 @@ audit_log = Table(
     Column("scope", String(64)),
     Column("outcome", String(32), nullable=False),
     Column("detail", Text, nullable=False, default=""),
+)
+
+#: Fetches made with an idempotency key (connectors/mydata/consent.py ``fetch(key=...)``): one row per key and consent.
+fetch_keys = Table(
+    "mydata_fetch_keys", metadata,
+    Column("consent_id", String(64), primary_key=True),
+    Column("fetch_key", String(255), primary_key=True),
+    Column("scopes", Text, nullable=False),
+    Column("fetched_at", Double, nullable=False),
 )
 
 #: Withdrawals (revoked or expired consents) the task back end must hear of (connectors/mydata/withdrawals.py): one row
@@ -328,22 +341,58 @@ class ConsentStore:
 
     # --- fetched records -----------------------------------------------------------------------------
 
-    def save_records(self, consent_id: str, pieces: Mapping[str, Mapping[str, Any]], at: float) -> bool:
+    def save_records(self, consent_id: str, pieces: Mapping[str, Mapping[str, Any]], at: float, *,
+                     key: str | None = None, audit: Sequence[AuditEntry] = ()) -> bool:
         """Store (replace) the derived pieces of several scopes at once: all or nothing.
+
+        Args:
+            key: the fetch's idempotency key, recorded with the pieces (see :meth:`fetch_done`); when it was recorded
+                before (a concurrent retry won), nothing is written and the earlier fetch stands.
+            audit: rows appended in the same transaction (the fetch's ``ok`` rows), so they exist exactly when the
+                pieces (and the key) do.
 
         Returns:
             ``False`` (and nothing stored) when the consent is no longer active (revoked during the fetch).
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached (nothing stored).
         """
-        with self._tx("storing fetched records") as conn:
-            active = conn.execute(select(consents.c.status).where(consents.c.id == consent_id)).scalar()
-            if active != "active":
-                return False
-            for scope, piece in pieces.items():
-                conn.execute(delete(fetched_records).where(fetched_records.c.consent_id == consent_id,
-                                                           fetched_records.c.scope == scope))
-                conn.execute(insert(fetched_records).values(consent_id=consent_id, scope=scope, fetched_at=at,
-                                                            data=json.dumps(dict(piece), ensure_ascii=False)))
+        try:
+            with self._tx("storing fetched records") as conn:
+                return self._save_records(conn, consent_id, pieces, at, key, audit)
+        except IntegrityError:  # a concurrent fetch with the same key stored first: its records and audit stand
+            if key is None:
+                raise
+            return True
+
+    def _save_records(self, conn: Connection, consent_id: str, pieces: Mapping[str, Mapping[str, Any]], at: float,
+                      key: str | None, audit: Sequence[AuditEntry]) -> bool:
+        active = conn.execute(select(consents.c.status).where(consents.c.id == consent_id)).scalar()
+        if active != "active":
+            return False
+        if key is not None:
+            if conn.execute(select(fetch_keys.c.fetch_key).where(fetch_keys.c.consent_id == consent_id,
+                                                                 fetch_keys.c.fetch_key == key)).first() is not None:
+                return True
+            conn.execute(insert(fetch_keys).values(consent_id=consent_id, fetch_key=key,
+                                                   scopes=json.dumps(sorted(pieces)), fetched_at=at))
+        for e in audit:
+            values = asdict(e)
+            values.pop("id")
+            conn.execute(insert(audit_log).values(**values))
+        for scope, piece in pieces.items():
+            conn.execute(delete(fetched_records).where(fetched_records.c.consent_id == consent_id,
+                                                       fetched_records.c.scope == scope))
+            conn.execute(insert(fetched_records).values(consent_id=consent_id, scope=scope, fetched_at=at,
+                                                        data=json.dumps(dict(piece), ensure_ascii=False)))
         return True
+
+    def fetch_done(self, consent_id: str, key: str) -> tuple[str, ...] | None:
+        """The scopes of the fetch made under ``consent_id`` with idempotency key ``key``, or ``None`` if there was none."""
+        with self.db.read("reading a fetch key") as conn:
+            raw = conn.execute(select(fetch_keys.c.scopes).where(fetch_keys.c.consent_id == consent_id,
+                                                                 fetch_keys.c.fetch_key == key)).scalar()
+        return None if raw is None else tuple(json.loads(raw))
 
     def delete_records(self, consent_id: str) -> int:
         """Delete what was fetched under a consent (its expiry); returns the rows deleted."""

@@ -11,9 +11,9 @@ action                          runs after (intents/rules.yml) does
                                                              the ``eligible_services`` slot; a catalogue title in the
                                                              text), shows its 구비서류 marking what MyData can supply
                                                              and what the citizen brings, asks yes/no
-``action_submit_application``   that, then ``affirm``        submits once (idempotency key from applicant, service
-                                                             and the confirming message's id), replies with the
-                                                             receipt; sets ``last_receipt``
+``action_submit_application``   that, then ``affirm``        submits once (the engine's idempotency key of this
+                                                             action call, see below), replies with the receipt;
+                                                             sets ``last_receipt``
 ``action_application_status``   ``check_application_status`` one receipt (``receipt`` entity) or the applicant's list
 ``action_prepare_cancellation`` ``cancel_application``       picks the receipt (named, else ``last_receipt`` or the
                                                              newest open one), asks yes/no; a decided one is explained
@@ -49,6 +49,15 @@ Faults: a back end that is down, slow or answers garbage (:class:`~assistant.err
 :func:`~connectors.resilience.failure_reply`'s polite text with a handoff button (and "try again" where a
 retry makes sense); the turn completes normally. A failed submission keeps its key in ``task_pending``, so a
 "try again" after a timeout (the first attempt may have been stored) returns the same application.
+
+Idempotency (one application per intent to apply, across a failed save, a crash and a redone turn): the first
+attempt submits with the engine's key of this action call (``tracker.idempotency_key``: in-process, or
+``"idempotency_key"`` in the action-server request; :func:`assistant.dialogue.effects.effect_key` of
+conversation, turn, call index and action), which a retry of the same turn (the channel's redelivery, the
+engine's redo on a conflict) gives the same call again; the client sends it as the ``Idempotency-Key`` header
+(and in the body), and the back end stores one application per key. Only a caller that gives no key (a Rasa
+server, which has none) falls back to :func:`connectors.tasks.dialogue.idempotency_key` of applicant, service
+and the confirming message's id.
 """
 
 from __future__ import annotations
@@ -320,7 +329,9 @@ class SubmitApplication(_TaskAction):
         if (unsure := t.unsure(pending, DeclineTask.action_name)) is not None:
             return unsure
         sid = str(pending["service_id"])
-        key = str(pending.get("key") or idempotency_key(
+        # a "try again" re-sends the failed attempt's key (it may have been stored); a first attempt uses the engine's
+        # key of this call, the same on every retry of this turn (module docstring)
+        key = str(pending.get("key") or t.tracker.idempotency_key or idempotency_key(
             t.applicant, sid, confirming_message_id(t.tracker.latest_message, t.tracker.events)))
         facts = pending["facts"] if isinstance(pending.get("facts"), dict) else facts_from_slots(t.tracker.slots)
         items = [dict(i) for i in pending.get("checklist") or [] if isinstance(i, dict)]

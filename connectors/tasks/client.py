@@ -3,8 +3,9 @@
 Every call has a timeout, bounded retries with backoff and a circuit breaker (:mod:`connectors.resilience`).
 Retrying a submission is safe because the back end stores at most one application per
 ``(applicant_id, idempotency_key)``: a retry after a timeout (the first attempt may have been stored) gets
-the same receipt back. Callers must derive the key from what identifies the citizen's intent to apply
-(e.g. ``f"{conversation_id}:{service_id}:{form_started_at}"``), never draw a fresh one per attempt.
+the same receipt back. Callers must give a key that stays the same for one intent to apply, never draw a
+fresh one per attempt: the conversation's submit action gives the engine's key of its call
+(``tracker.idempotency_key``), which every retry of that turn gets again.
 
 Credentials (:mod:`connectors.tasks.auth`): a call made with ``applicant_key=`` acts as that applicant
 (``X-Applicant-Key``; the back end derives the applicant id from it); otherwise the client sends the admin
@@ -128,7 +129,8 @@ class TasksClient(ConnectorClient):
             facts: the facts snapshot (a :class:`Facts` or a mapping of fact names).
             checklist: items from :func:`~connectors.tasks.checklist.build_checklist` (or their JSON, with
                 ``provided`` set).
-            idempotency_key: stable for one intent to apply.
+            idempotency_key: stable for one intent to apply (the engine's key of the action call, see
+                :mod:`connectors.tasks.actions`); sent in the body and as the ``Idempotency-Key`` header.
             service_name: shown back in status look-ups.
             applicant_key: act as the applicant of this key (see :mod:`connectors.tasks.auth`).
 
@@ -143,8 +145,10 @@ class TasksClient(ConnectorClient):
                                 "checklist": items, "idempotency_key": idempotency_key}
         if applicant_id is not None:
             body["applicant_id"] = applicant_id
-        return self._receipt(self._http.request("POST", "/applications", self._interpret, json=body,
-                                                headers=self._headers(applicant_key)))
+        # the key also as the Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header), as the engine
+        # sends it to action servers: a back end that reads only the header does the submission once per key too
+        headers = {**self._headers(applicant_key), "Idempotency-Key": idempotency_key}
+        return self._receipt(self._http.request("POST", "/applications", self._interpret, json=body, headers=headers))
 
     def status(self, receipt: str, applicant_id: str | None = None, *, applicant_key: str | None = None) -> Receipt:
         """``GET /applications/{receipt}`` as the applicant of ``applicant_key``, or as the admin (of ``applicant_id``

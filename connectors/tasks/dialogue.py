@@ -75,9 +75,12 @@ def applicant_id_for(sender_id: str, secret: bytes) -> str:
 
 
 def idempotency_key(applicant_id: str, service_id: str, message_id: str) -> str:
-    """The submission key of one confirmation: SHA-256 of applicant, service and the confirming message's id.
+    """The submission key of one confirmation when the caller gave no key of its own: SHA-256 of applicant,
+    service and the confirming message's id.
 
-    A redelivered message (same id) or a retried call gets the same key, so the back end stores one
+    The engine gives every action call a key (``tracker.idempotency_key``, :mod:`assistant.dialogue.effects`),
+    which :class:`connectors.tasks.actions.SubmitApplication` uses; this one is for a caller without it (a Rasa
+    server). A redelivered message (same id) or a retried call gets the same key, so the back end stores one
     application (see :mod:`connectors.tasks.client`).
     """
     raw = "\0".join((applicant_id, service_id, message_id)).encode("utf-8")

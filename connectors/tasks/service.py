@@ -5,6 +5,8 @@ Endpoints (relative to where it is mounted; ``assistant serve`` mounts it at ``/
 * ``POST /applications`` ``{"service_id", "applicant_id", "facts", "checklist", "idempotency_key",
   "service_name"?}`` → 201 with the application (``created: true``), or 200 with the one already stored
   under that key (``created: false``); 409 ``idempotency_conflict`` when the key was used for another request.
+  The key may come as the ``Idempotency-Key`` header instead (IETF draft-ietf-httpapi-idempotency-key-header;
+  the engine's per-call key travels so); both given and different: 400 ``invalid_input``.
 * ``GET /applications/{receipt}?applicant_id=`` → the application with its history (404 if unknown or not
   the applicant's).
 * ``GET /applications?applicant_id=`` → the applicant's applications, newest first.
@@ -36,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -98,8 +100,9 @@ class SubmitRequest(BaseModel):
                                      "required from the admin, implied by an applicant key")
     facts: Facts = Field(description="the eligibility facts the application relies on (same schema as /check)")
     checklist: list[ChecklistItem] = Field(default_factory=list)
-    idempotency_key: str = Field(min_length=1, max_length=MAX_ID_CHARS,
-                                 description="the same key on a retry returns the same application")
+    idempotency_key: str | None = Field(None, min_length=1, max_length=MAX_ID_CHARS,
+                                        description="the same key on a retry returns the same application; may "
+                                        "come as the Idempotency-Key header instead (one of them is required)")
 
 
     @model_validator(mode="after")
@@ -107,6 +110,30 @@ class SubmitRequest(BaseModel):
         if any(i.provided == "withdrawn" for i in self.checklist):
             raise ValueError("a new application cannot have withdrawn documents (only the back end marks them)")
         return self
+
+
+#: The request header that may carry a submission's idempotency key (IETF draft-ietf-httpapi-idempotency-key-header).
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
+
+
+def submission_key(body_key: str | None, header_key: str | None) -> str:
+    """The submission's idempotency key: the ``Idempotency-Key`` header's or the body's ``idempotency_key``.
+
+    Raises:
+        InvalidInputError: neither is given, the header is empty or too long, or both are given and differ.
+
+    Example:
+        >>> submission_key(None, "fx-1"), submission_key("k1", None), submission_key("k1", "k1")
+        ('fx-1', 'k1', 'k1')
+    """
+    if header_key is not None and not 1 <= len(header_key) <= MAX_ID_CHARS:
+        raise InvalidInputError(f"{IDEMPOTENCY_KEY_HEADER} must be 1-{MAX_ID_CHARS} characters")
+    if body_key is not None and header_key is not None and body_key != header_key:
+        raise InvalidInputError(f"the {IDEMPOTENCY_KEY_HEADER} header and idempotency_key differ: send one key")
+    key = header_key if header_key is not None else body_key
+    if key is None:
+        raise InvalidInputError(f"an idempotency key is required (the {IDEMPOTENCY_KEY_HEADER} header or idempotency_key)")
+    return key
 
 
 def _item_json(item: ChecklistItem) -> dict[str, Any]:
@@ -245,11 +272,13 @@ def create_app(settings: Settings | None = None, store: ApplicationStore | None 
         return {"status": "ok", "applications": await run_in_threadpool(store.count)}
 
     @app.post("/applications", status_code=201)
-    async def submit(req: SubmitRequest, who: CallerDep) -> JSONResponse:
+    async def submit(req: SubmitRequest, who: CallerDep,
+                     idempotency_key: Annotated[str | None, Header(alias=IDEMPOTENCY_KEY_HEADER)] = None) -> JSONResponse:
         applicant = who.named_applicant(req.applicant_id)
+        key = submission_key(req.idempotency_key, idempotency_key)
         app_, created = await run_in_threadpool(
             store.submit, req.service_id, req.service_name, applicant, req.facts.model_dump(exclude_none=True),
-            [_item_json(i) for i in req.checklist], req.idempotency_key)
+            [_item_json(i) for i in req.checklist], key)
         return JSONResponse({**app_.to_json(), "created": created}, status_code=201 if created else 200)
 
     @app.get("/applications")

@@ -296,3 +296,35 @@ def test_the_action_server_gets_the_key_in_the_tracker_and_as_a_header() -> None
     assert json.loads(seen[1].content)["tracker"]["idempotency_key"] == "fx-abc"
     assert ProtocolTracker(json.loads(seen[1].content)["tracker"]).idempotency_key == "fx-abc"
 
+
+
+def bot_texts(store: SQLTrackerStore) -> list[str]:
+    return [e["text"] for e in store.load(SENDER) if e["event"] == "bot"]
+
+
+@pytest.mark.parametrize("second_mid", ["m2", None])
+def test_a_late_redelivery_after_its_effect_was_delivered_by_another_turn_appends_nothing(
+        tmp_path: Path, db_url: str, second_mid: str | None) -> None:
+    """m1's action ran, its save failed; the next turn (m2, or a message without id) delivered m1's effect; the
+    server restarts and the channel redelivers m1 (its reply was lost): nothing runs, nothing is appended, and
+    m1 gets the messages that delivered its effect (none when the delivering turn had no reply to record)."""
+    backend = Backend()
+    store = FaultyStore(db_url)
+    engine = make_engine(tmp_path, store, backend)
+    store.fault = StoreUnavailableError("the database went away at the commit")
+    assert say(engine, "/apply", "m1").error == "store_unavailable"
+    recovery = engine.handle_message(UserMessage(SENDER, "/greet", "rest", {"message_id": second_mid} if second_mid else {}))
+    assert [m.text for m in recovery.messages] == ["접수번호 R-1", "안녕하세요"]
+    stored_before = store.load(SENDER)
+    store.engine.dispose()
+
+    restarted = FaultyStore(db_url)  # a new process over the same database
+    late = say(make_engine(tmp_path, restarted, backend), "/apply", "m1")
+    assert late.replayed and late.error is None
+    assert [m.text for m in late.messages] == (["접수번호 R-1"] if second_mid else [])
+    assert restarted.load(SENDER) == stored_before, "the late redelivery appended events"
+    assert bot_texts(restarted) == ["접수번호 R-1", "안녕하세요"] and receipt_slots(restarted) == ["R-1"]
+    assert len(backend.calls) == 1
+    again = say(make_engine(tmp_path, restarted, backend), "/apply", "m1")  # and once more: the same answer
+    assert again.replayed and [m.text for m in again.messages] == [m.text for m in late.messages]
+    assert restarted.load(SENDER) == stored_before

@@ -164,3 +164,79 @@ class TestRedis:
         assert isinstance(make_lock_store("redis://127.0.0.1:1/0"), RedisLockStore)
         with pytest.raises(InvalidConfigError, match="redis://"):
             make_lock_store("memcached://x")
+
+
+_HOLDER = """
+import sys, time
+from assistant.stores.locks import RedisLockStore
+store = RedisLockStore(sys.argv[1], lease=float(sys.argv[2]), prefix="crash:")
+with store.lock("c"):
+    print("held", flush=True)
+    time.sleep(600)  # a live turn far longer than the lease, until it is killed
+"""
+
+
+class TestRedisLease:
+    """The lock is a short lease the live holder renews: a slow live turn keeps it, a killed process frees it."""
+
+    def test_a_slow_live_holder_keeps_its_lock_past_many_leases(self, redis_server: RedisServer) -> None:
+        holder = RedisLockStore(redis_server.url, lease=0.3, prefix="slow:")
+        other = RedisLockStore(redis_server.url, lease=0.3, prefix="slow:")
+        ttls: list[int] = []
+        with holder.lock("c"):
+            assert holder.held() == 1
+            t0 = time.monotonic()
+            with pytest.raises(LockTimeoutError):  # 1.2 s = 4 leases: renewed all along
+                with other.lock("c", wait=1.2):
+                    pass
+            assert time.monotonic() - t0 >= 1.1
+            ttls.append(holder.client.pttl("slow:c"))
+        assert 0 < ttls[0] <= 300  # a lease, not a long TTL
+        assert holder.held() == 0 and holder.client.get("slow:c") is None  # released, not left to expire
+        with other.lock("c", wait=0.1):
+            pass
+        holder.client.close()
+        other.client.close()
+
+    def test_a_killed_holder_frees_the_conversation_within_one_lease(self, redis_server: RedisServer) -> None:
+        import subprocess
+        import sys
+
+        from shared_paths import ROOT  # type: ignore[import-not-found]
+
+        lease = 1.0
+        proc = subprocess.Popen([sys.executable, "-c", _HOLDER, redis_server.url, str(lease)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+            other = RedisLockStore(redis_server.url, lease=lease, prefix="crash:")
+            with pytest.raises(LockTimeoutError):  # alive: its renewals keep it for 3 leases
+                with other.lock("c", wait=3 * lease):
+                    pass
+            proc.kill()  # SIGKILL: no release, no more renewals
+            proc.wait(10)
+            t0 = time.monotonic()
+            with other.lock("c", wait=10):
+                freed_after = time.monotonic() - t0
+            assert freed_after <= lease + 0.3, freed_after
+            other.client.close()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+
+    def test_a_turn_stuck_past_the_longest_hold_lets_its_lock_lapse(self, redis_server: RedisServer) -> None:
+        holder = RedisLockStore(redis_server.url, lease=0.3, ttl=0.6, prefix="stuck:")
+        other = RedisLockStore(redis_server.url, lease=0.3, prefix="stuck:")
+        with holder.lock("c"):
+            t0 = time.monotonic()
+            with other.lock("c", wait=3):  # renewed until 0.6 s, then lapses within one more lease
+                waited = time.monotonic() - t0
+            assert 0.55 <= waited <= 1.3, waited
+            assert holder.held() == 0
+        holder.client.close()
+        other.client.close()
+
+    def test_bad_lease(self) -> None:
+        with pytest.raises(InvalidConfigError, match="lease"):
+            RedisLockStore("redis://127.0.0.1:1/0", lease=0)
