@@ -187,8 +187,11 @@ def _mlp_option(text: str) -> tuple[str, Any]:
 
 def _other_points(clf: Any, data: dict[str, Any]) -> dict[str, dict[str, float]]:
     """Analysis only (ships nothing): test in-scope accuracy / out-of-scope recall of the same trained head for both
-    scores at validation recalls 0.80 / 0.85 / 0.90, every threshold chosen on val + oos_val."""
+    scores at validation recalls 0.80 / 0.85 / 0.90 and at val in-scope accuracy 0.95 with one-sided confidence
+    0.5 / 0.8 / 0.95, every threshold chosen on val + oos_val."""
     from scipy.stats import entropy
+
+    from assistant.nlu.mlp_head import threshold_for_in_scope_accuracy
 
     oos = clf.labels.index(OOS)
     split = {}
@@ -200,15 +203,31 @@ def _other_points(clf: Any, data: dict[str, Any]) -> dict[str, dict[str, float]]
         scores = {"max_probability": 1 - np.delete(p, oos, axis=1).max(1), "entropy": entropy(p, axis=1) / np.log(p.shape[1])}
         split[name] = (is_oos, right, p.argmax(1) == oos, scores)
     out = {}
+    v_oos, v_right, v_forced, v_s = split["val"]
+    t_oos, t_right, t_forced, t_s = split["test"]
     for score in ("max_probability", "entropy"):
+        rules: dict[str, float | None] = {}
         for target in (0.80, 0.85, 0.90):
-            v_oos, _, v_forced, v_s = split["val"]
-            thr = choose_threshold(np.zeros(0), np.where(v_forced[v_oos], 1.0, v_s[score][v_oos]), target)
-            t_oos, t_right, t_forced, t_s = split["test"]
-            rejected = t_forced | (t_s[score] >= thr)
-            out[f"{score}@val_recall_{target:.2f}"] = {"in_scope_accuracy": float(np.mean(t_right[~t_oos] & ~rejected[~t_oos])),
-                                                       "oos_recall": float(np.mean(rejected[t_oos])), "threshold": thr}
+            rules[f"{score}@val_recall_{target:.2f}"] = choose_threshold(
+                np.zeros(0), np.where(v_forced[v_oos], 1.0, v_s[score][v_oos]), target)
+        for conf in (0.5, 0.8, 0.95):
+            rules[f"{score}@val_in_scope_0.95_confidence_{conf:.2f}"] = threshold_for_in_scope_accuracy(
+                v_s[score][~v_oos], v_right[~v_oos] & ~v_forced[~v_oos], 0.95, conf)
+        for name, thr in rules.items():
+            cut = NEVER if thr is None else thr
+            rejected = t_forced | (t_s[score] >= cut)
+            out[name] = {"in_scope_accuracy": float(np.mean(t_right[~t_oos] & ~rejected[~t_oos])),
+                         "oos_recall": float(np.mean(rejected[t_oos])), "threshold": thr}
     return out
+
+
+def _operating_point(cfg: Any) -> str:
+    """The rule in words, for the JSON."""
+    rule = (f"the lowest threshold whose val in-scope accuracy is >= {cfg.min_in_scope_accuracy} with one-sided confidence "
+            f"{cfg.in_scope_confidence} (Wilson lower bound)" if cfg.threshold_rule == "in_scope_accuracy"
+            else f"the highest threshold reaching oos_val recall {cfg.target_oos_recall}")
+    return (f"{cfg.oos_score} score with the out_of_scope class, ensemble of {cfg.ensemble}; threshold chosen on "
+            f"val + oos_val only: {rule}")
 
 
 def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, list[tuple[str, str]]]) -> int:
@@ -241,7 +260,9 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
     print(f"CLINC150 --head mlp: thresholds chosen on val + oos_val; figures on test + oos_test; seeds {args.seeds}", flush=True)
     clf = probe
     for seed in args.seeds:
-        clf = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**{**options, "seed": seed}), cache_dir)
+        # an ensemble of E networks trains seeds E*seed ... E*seed + E - 1: the runs share no network
+        members = probe.mlp_config.ensemble
+        clf = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**{**options, "seed": seed * members}), cache_dir)
         load0 = os.getloadavg()[0]
         t0 = time.perf_counter()
         stats = clf.fit_vectors(np.r_[data["X_train"], data["X_oos_train"]], train, val, np.r_[data["X_val"], data["X_oos_val"]])
@@ -250,7 +271,8 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
         m = oos_metrics([e.intent for e in test], [d.label for d in decisions], OOS)
         top = [d.top.name for d in decisions[: len(data["test"])]]
         closed = float(np.mean([p == e.intent for p, e in zip(top, data["test"], strict=True)]))
-        run = {"seed": seed, "in_scope_accuracy": m.in_scope_accuracy, "oos_recall": m.oos_recall, "oos_precision": m.oos_precision,
+        run = {"seed": seed, "member_seeds": list(range(seed * members, (seed + 1) * members)),
+               "in_scope_accuracy": m.in_scope_accuracy, "oos_recall": m.oos_recall, "oos_precision": m.oos_precision,
                "closed_set_accuracy": closed, "threshold": clf.oos_threshold, "temperature": clf.temperature,
                "epochs": stats["epochs"], "best_epoch": stats["best_epoch"], "heldout_validation": stats["heldout"],
                "fit_seconds": fit_seconds, "train_seconds": fit_seconds + embed_seconds,
@@ -269,8 +291,8 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
     out = {
         "dataset": "clinc150 data_full (test 4,500 in-scope + 1,000 out-of-scope)",
         "head": "mlp",
-        "operating_point": f"{clf.mlp_config.oos_score} with the out_of_scope class, threshold chosen on val + oos_val "
-                           f"(validation recall {clf.mlp_config.target_oos_recall})",
+        "operating_point": _operating_point(clf.mlp_config),
+        "threshold_rule_used": [r["heldout_validation"].get("rule") for r in runs],
         "config": clf.mlp_config.model_dump(mode="json"),
         "seeds": list(args.seeds),
         "in_scope_accuracy": stat("in_scope_accuracy", np.mean),
