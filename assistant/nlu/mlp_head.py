@@ -50,7 +50,8 @@ class MlpIntentClassifierConfig(BaseModel):
             on out-of-scope examples (0 turns it off).
         oos_label, oos_score: the out-of-scope intent and score (``entropy``: the calibrated distribution's entropy
             over ``log(k)``; ``max_probability``: ``1 -`` the highest in-scope probability). On CLINC150's validation
-            set the entropy separated oos_val from val better for every seed measured (AUROC 0.990 against 0.987).
+            set the entropy separated oos_val from val better for each of six networks (seeds 0-5; AUROC
+            0.990-0.991 against 0.987-0.989).
         threshold_rule: how the out-of-scope threshold is chosen on held-out data (a message is rejected when its
             score is ``>=`` the threshold, or when ``oos_label`` ranks first):
             ``in_scope_accuracy`` (default): the LOWEST threshold (most rejection) whose held-out in-scope accuracy
