@@ -31,8 +31,11 @@ Why our own code: Duckling has no Korean and no Python port; the bound words are
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import re
+from collections.abc import Callable
 
 from assistant.nlu.entities import numbers
 from assistant.nlu.entities.base import fold, is_hangul
@@ -45,7 +48,9 @@ _KINDS = frozenset({"duration", numbers.MONEY, numbers.AGE})
 _KO_AFTER: dict[str, tuple[str, bool]] = {"이상": ("from", True), "초과": ("from", False), "이하": ("to", True),
                                            "미만": ("to", False), "넘게": ("from", False), "넘는": ("from", False),
                                            "넘어": ("from", False), "넘은": ("from", False)}  # fmt: skip
-_KO_AFTER_RE = re.compile(r"\s*(?P<w>" + "|".join(_KO_AFTER) + ")")
+#: Spaces, emoji and their joiners/selectors between a value and its bound word ("3년 🎉 이상").
+_GAP = r"[\s\u200d\ufe0f\u2600-\u27bf\U0001f000-\U0001faff]*"
+_KO_AFTER_RE = re.compile(_GAP + r"(?P<w>" + "|".join(_KO_AFTER) + ")")
 _EN_BEFORE: dict[str, tuple[str, bool]] = {
     "at least": ("from", True), "no less than": ("from", True), "not less than": ("from", True), "a minimum of": ("from", True),
     "minimum of": ("from", True), "over": ("from", False), "more than": ("from", False), "above": ("from", False),
@@ -76,7 +81,7 @@ def _bound_info(span: EntitySpan, inclusive: bool) -> dict[str, object]:
     return {"value": span.value, "unit": unit, "inclusive": inclusive}
 
 
-def _ko_bound(key: str, tokens_at: dict[int, list[Token]], span: EntitySpan) -> tuple[int, str, bool] | None:
+def _ko_bound(key: str, tokens_at: dict[int, list[Token]], span: EntitySpan, analysed: Callable[[int], bool]) -> tuple[int, str, bool] | None:
     """The Korean bound word after ``span``: (end of the word, side, inclusive), or None."""
     m = _KO_AFTER_RE.match(key, span.end)
     if m is None or not is_hangul(key[span.end - 1]) and not key[span.end - 1].isdigit():
@@ -84,7 +89,12 @@ def _ko_bound(key: str, tokens_at: dict[int, list[Token]], span: EntitySpan) -> 
     start, end = m.start("w"), m.end("w")
     toks = tokens_at.get(start, [])
     word = m.group("w")
-    if word.startswith("넘"):
+    if not analysed(start):
+        # the middle of a long message has no tokens (base.analyse reads a head and a tail window): the bound
+        # word by its letters, so "3년 이상" there is no single 3 years either
+        if word.startswith("넘") and word != "넘게" or key.startswith("하", end):
+            return None
+    elif word.startswith("넘"):
         if not any(t.text == "넘" and t.tag.startswith("V") for t in toks):
             return None
     elif not any(t.text == word and t.tag.startswith("NN") for t in toks):
@@ -127,11 +137,19 @@ def open_intervals(text: str, tokens: list[Token], spans: list[EntitySpan]) -> l
     tokens_at: dict[int, list[Token]] = {}
     for t in tokens:
         tokens_at.setdefault(t.start, []).append(t)
+    starts = sorted(tokens_at)
+    reach = list(itertools.accumulate((max(t.end for t in tokens_at[s]) for s in starts), max))
+
+    def analysed(pos: int) -> bool:
+        """Is ``pos`` inside the analysed part of the text (some token reaches past it)?"""
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and reach[i] > pos or i + 1 < len(starts) and starts[i + 1] - pos <= 1
+
     out = list(spans)
     for i, sp in enumerate(spans):
         if sp.extractor != EXTRACTOR or sp.entity not in _KINDS or isinstance(sp.value, dict) or sp.value is None:
             continue
-        ko = _ko_bound(key, tokens_at, sp)
+        ko = _ko_bound(key, tokens_at, sp, analysed)
         found = (sp.start, *ko) if ko is not None else _en_bound(key, sp)
         if found is None:
             continue
