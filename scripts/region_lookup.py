@@ -20,6 +20,14 @@ English forms of each spelling: the name alone when its stem has two syllables o
 "<Name>-<unit>", "<Name> <unit>", "<Name><unit>" with the unit romanised (si, gun, gu), and "<Name> City /
 County / District". A spelling that also names a 시·도 ("Jeju": 제주특별자치도) or another 시·군·구 is left out.
 
+The 시·도 (the values :file:`intents/nlu.yml` gives them: "서울특별시", "광주광역시", "전라남도" …) get their English
+spellings here too, Revised Romanization and McCune–Reischauer (:data:`SIDO_NLU`): "Busan", "Pusan", "Pusan
+Metropolitan City"; "Gyeonggi-do", "Kyŏnggi", "Kyonggi Province"; "North Chungcheong", "Ch'ungch'ŏng-bukto",
+"Chungbuk", "Ch'ungbuk". An MR spelling is written as MR writes it (breves, apostrophes: "Inch'ŏn") and in plain
+letters ("Inchon"); the NLU's matching key ignores diacritics and the kind of apostrophe, so "Inch’on" and
+"INCHON" match too. Left out: a spelling nlu.yml already lists; MR "Sŏul" (plain "Soul" is an English word); the
+bare halves "Ch'ungch'ŏng", "Chŏlla", "Kyŏngsang", "Chungcheong" … (each names two 도: not guessed).
+
 Usage: ``python scripts/region_lookup.py`` (writes the file) or ``--check`` (exit 1 when it is out of date).
 """
 
@@ -39,6 +47,89 @@ def _key(text: str) -> str:
     from connectors.eligibility.regions_en import _key as key  # the reader's own folding
 
     return str(key(text))
+
+
+#: The NLU's 시·도 values (intents/nlu.yml) → (Korean stem, kind, short name for a 도 named after its half).
+#: kind: "city" (특별시, 광역시, 특별자치시), "province" (도, 특별자치도), "north"/"south" (…북도, …남도).
+SIDO_NLU: dict[str, tuple[str, str, str]] = {
+    "서울특별시": ("서울", "city", ""), "부산광역시": ("부산", "city", ""), "대구광역시": ("대구", "city", ""),
+    "인천광역시": ("인천", "city", ""), "광주광역시": ("광주", "city", ""), "대전광역시": ("대전", "city", ""),
+    "울산광역시": ("울산", "city", ""), "세종특별자치시": ("세종", "city", ""), "경기도": ("경기", "province", ""),
+    "강원특별자치도": ("강원", "province", ""), "충청북도": ("충청", "north", "충북"), "충청남도": ("충청", "south", "충남"),
+    "전북특별자치도": ("전라", "north", "전북"), "전라남도": ("전라", "south", "전남"), "경상북도": ("경상", "north", "경북"),
+    "경상남도": ("경상", "south", "경남"), "제주특별자치도": ("제주", "province", ""),
+}  # fmt: skip
+_CITY_WORDS = {"특별시": "Special City", "광역시": "Metropolitan City", "특별자치시": "Special Self-Governing City"}
+
+
+def _mr_forms(stem: str) -> list[str]:
+    """MR spellings of a stem, capitalised: as MR writes it and in plain letters ("Inch'ŏn", "Inchon")."""
+    from ko_pron import romanise as ko_pron_romanise  # MIT; the Wiktionary ko-pron module's rules
+
+    from connectors.eligibility.regions_en import MR_NOT_PLACES, romanise_mr
+
+    plain = romanise_mr(stem)
+    if plain in MR_NOT_PLACES:
+        return []
+    raw = str(ko_pron_romanise(stem, "mr"))
+    return list(dict.fromkeys(x[:1].upper() + x[1:] for x in (raw, plain)))
+
+
+def sido_spellings(value: str) -> list[str]:
+    """English spellings (RR and MR) of one NLU 시·도 value (see the module docstring), before removing duplicates."""
+    from connectors.eligibility.regions_en import romanise
+
+    stem, kind, short = SIDO_NLU[value]
+    rr = romanise(stem).capitalize()
+    names = [rr, *_mr_forms(stem)]
+    out: list[str] = []
+    for n in names:
+        if kind == "city":
+            unit = next(u for u in _CITY_WORDS if value.endswith(u))
+            out += [n, f"{n} City", f"{n}-si", f"{n} {_CITY_WORDS[unit]}"]
+        elif kind == "province":
+            out += [n, f"{n}-do", f"{n} Province"]
+        else:
+            half, syllable = ("North", "buk") if kind == "north" else ("South", "nam")
+            out += [f"{half} {n}", f"{half} {n} Province", f"{n}-{syllable}do", f"{n}{syllable}-do"]
+    if short:
+        out += [romanise(short).capitalize(), *_mr_forms(short)]
+    return list(dict.fromkeys(out))
+
+
+def _nlu_region_keys() -> set[str]:
+    """Matching keys of the region entries and synonym variants nlu.yml already has."""
+    import yaml
+
+    from assistant.nlu.entities.lookup import entry_key
+
+    data = yaml.safe_load((ROOT / "intents" / "nlu.yml").read_text(encoding="utf-8"))
+    region_values: set[str] = set()
+    keys: set[str] = set()
+    for item in data.get("nlu", []):
+        if item.get("lookup") == "region":
+            region_values |= {x.strip()[2:] for x in item["examples"].splitlines() if x.strip().startswith("- ")}
+    for item in data.get("nlu", []):
+        if "synonym" in item and item["synonym"] in region_values | set(SIDO_NLU):
+            keys |= {entry_key(x.strip()[2:]) for x in item["examples"].splitlines() if x.strip().startswith("- ")}
+    return keys | {entry_key(v) for v in region_values}
+
+
+def sido_synonyms() -> dict[str, list[str]]:
+    """NLU 시·도 value → its English spellings not already in nlu.yml, each unique by matching key."""
+    from assistant.nlu.entities.lookup import entry_key
+
+    seen = _nlu_region_keys()
+    out: dict[str, list[str]] = {}
+    for value in SIDO_NLU:
+        kept: list[str] = []
+        for spelling in sido_spellings(value):
+            k = entry_key(spelling)
+            if k not in seen:
+                seen.add(k)
+                kept.append(spelling)
+        out[value] = kept
+    return out
 
 
 def values() -> dict[str, str]:
@@ -65,6 +156,9 @@ def english(name: str) -> list[str]:
     spellings = [romanise(stem), romanise(stem, pronounced=False)]
     if len(stem) >= 2 and (mr := romanise_mr(stem)) not in MR_NOT_PLACES:
         spellings.append(mr)
+        raw = _mr_forms(stem)[0].lower()
+        if "'" in raw:  # "Ch'ŏngju": the apostrophe is part of the matching key, the breve is not
+            spellings.append(raw)
     unit_rr = romanise(unit)
     out: list[str] = []
     for s in dict.fromkeys(spellings):
@@ -114,6 +208,12 @@ def render() -> str:
         *(f"    - {x}" for v in sorted(set(vals.values()) - set(korean_entries)) for x in syn.get(v, [])),
     ]
     for value, variants in syn.items():
+        if variants:
+            lines += [f"- synonym: {value}", "  examples: |", *(f"    - {x}" for x in variants)]
+    # the 시·도 in English (RR and McCune–Reischauer), beside the Korean names nlu.yml lists
+    sido = sido_synonyms()
+    lines += ["- lookup: region", "  examples: |", *(f"    - {x}" for v in sido.values() for x in v)]
+    for value, variants in sido.items():
         if variants:
             lines += [f"- synonym: {value}", "  examples: |", *(f"    - {x}" for x in variants)]
     return "\n".join(lines) + "\n"

@@ -104,3 +104,45 @@ def test_the_script_check_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     stale.write_text("nlu: []\n", encoding="utf-8")
     monkeypatch.setattr(mod, "OUT", stale)
     assert mod.main(["--check"]) == 1
+
+
+#: (McCune–Reischauer or older spelling, the Revised Romanization name, the Korean name): all three must give one value.
+MR_SIDO = [
+    ("Pusan", "Busan", "부산"), ("Taegu", "Daegu", "대구"), ("Inch'ŏn", "Incheon", "인천"), ("Inchon", "Incheon", "인천"),
+    ("Inch’on", "Incheon", "인천"), ("INCHON", "Incheon", "인천"), ("Kwangju", "Gwangju", "광주"), ("Taejŏn", "Daejeon", "대전"),
+    ("Taejon", "Daejeon", "대전"), ("Ulsan", "Ulsan", "울산"), ("Sejong", "Sejong", "세종"), ("Cheju", "Jeju", "제주"),
+    ("Cheju-do", "Jeju", "제주도"), ("Kyŏnggi", "Gyeonggi", "경기"), ("Kyonggi-do", "Gyeonggi", "경기도"),
+    ("Kangwŏn", "Gangwon", "강원"), ("Kangwon-do", "Gangwon", "강원도"),
+    ("North Ch'ungch'ŏng", "North Chungcheong", "충청북도"), ("Ch'ungch'ŏng-bukdo", "Chungcheongbuk-do", "충북"),
+    ("South Chungchong", "South Chungcheong", "충청남도"), ("Ch'ungnam", "Chungnam", "충남"),
+    ("North Chŏlla", "North Jeolla", "전북"), ("Chonbuk", "Jeonbuk", "전라북도"), ("South Cholla Province", "South Jeolla", "전남"),
+    ("Chŏnnam", "Jeonnam", "전라남도"), ("North Kyŏngsang", "North Gyeongsang", "경북"), ("Kyongbuk", "Gyeongbuk", "경상북도"),
+    ("South Kyongsang", "South Gyeongsang", "경남"), ("Kyŏngnam", "Gyeongnam", "경상남도"),
+    ("Pusan Metropolitan City", "Busan Metropolitan City", "부산광역시"),
+    ("Incho\u0306n", "Incheon", "인천"),  # the breve typed as a combining mark after its letter
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("mr", "rr", "korean"), MR_SIDO)
+def test_mccune_reischauer_sido_names_give_the_revised_romanization_value(pipe: EntityPipeline, mr: str, rr: str, korean: str) -> None:
+    (ko_text, ko_value), = _regions(pipe, f"{korean}에 살아요")
+    assert ko_text == korean and isinstance(ko_value, str) and ko_value
+    assert _regions(pipe, f"I live in {rr} now") == [(rr, ko_value)]
+    assert _regions(pipe, f"I live in {mr} now") == [(mr, ko_value)]
+    assert _regions(pipe, f"{mr}에서 왔어요") == [(mr, ko_value)]  # an English name with a Korean particle
+
+
+@pytest.mark.parametrize(
+    ("mr", "rr"),
+    [("Sŏngnam", "Seongnam"), ("Ch'ŏngju", "Cheongju"), ("Chongju-si", "Cheongju-si"), ("Ch'ŏnan", "Cheonan"),
+     ("P'ohang", "Pohang"), ("Ch'angwŏn", "Changwon"), ("Kimhae", "Gimhae"), ("Koyang", "Goyang"), ("Chŏnju", "Jeonju")],
+)  # fmt: skip
+def test_mccune_reischauer_city_names(pipe: EntityPipeline, mr: str, rr: str) -> None:
+    (_, rr_value), = _regions(pipe, f"I live in {rr}")
+    assert _regions(pipe, f"I live in {mr}") == [(mr, rr_value)]
+
+
+@pytest.mark.parametrize("text", ["I love Ch'ungch'ŏng food", "Chŏlla cuisine", "Kyongsang dialect", "Chungcheong", "my soul", "Sŏul"])
+def test_bare_halves_and_english_words_are_not_guessed(pipe: EntityPipeline, text: str) -> None:
+    """"Ch'ungch'ŏng" names two 도 (North and South): no region; MR "Sŏul" is "soul"."""
+    assert _regions(pipe, text) == []

@@ -195,23 +195,36 @@ def trim_span(text: str, start: int, end: int, tokens: list[Token]) -> tuple[int
     return start, end
 
 
+#: Apostrophes people type for McCune–Reischauer's ("Inch'ŏn", "Inch’ŏn", "Inchʼŏn"): one key.
+_APOSTROPHES = frozenset("’‘ʼʻ`´′")
+
+
 @lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     if ch in _ZERO_WIDTH or ch.isspace():
         return " "
+    if ch in _APOSTROPHES:
+        return "'"
     n = unicodedata.normalize("NFKC", ch)
     if len(n) != 1:
         n = ch
     low = n.lower()
-    return low if len(low) == 1 else n
+    out = low if len(low) == 1 else n
+    if not out.isascii():
+        decomposed = unicodedata.normalize("NFKD", out)
+        base, marks = decomposed[0], decomposed[1:]
+        if marks and base.isascii() and base.isalpha() and all(unicodedata.combining(m) for m in marks):
+            return base.lower()  # "ŏ" → "o", "é" → "e": a Latin letter without its diacritics (Hangul is left alone)
+    return out
 
 
 @lru_cache(maxsize=8)
 def fold(text: str) -> str:
     """A same-length matching key: each character NFKC-normalised and lower-cased when that keeps it one character.
 
-    Full-width Latin and digits become ASCII ("Ｓｅｏｕｌ６５" → "seoul65"),
-    zero-width and other spaces become " ", everything else is kept, so
+    Full-width Latin and digits become ASCII ("Ｓｅｏｕｌ６５" → "seoul65"), a Latin letter loses its
+    diacritics ("Inchŏn" → "inchon"; a separate combining mark stays, and the lookup walk skips it), typographic
+    apostrophes become "'", zero-width and other spaces become " ", everything else is kept, so
     offsets into the key are offsets into the original text. Cached for the
     last few messages, since every extractor folds the same message.
     """

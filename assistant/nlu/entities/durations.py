@@ -77,7 +77,9 @@ _KO_LATER = {"후": 1, "뒤": 1, "있다가": 1, "이따가": 1, "지나서": 1,
 #: Markers of a span of time that belong to the duration: "3일 동안", "3일간", "14일 이내" (within).
 _KO_MARKERS = ("동안", "간", "이내")
 #: Words that may follow a duration directly (no space) besides particles and endings.
-_KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "반", "내", "씩"})
+#: Bound words after a count ("3년 이상"): :mod:`assistant.nlu.entities.open_ranges` makes the open interval.
+_KO_BOUND_WORDS = ("이상", "이하", "미만", "초과", "넘")
+_KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "반", "내", "씩", *_KO_BOUND_WORDS})
 
 _NATIVE = (
     r"(?:열|스물|서른|마흔|쉰|예순|일흔|여든|아흔)?(?:한|두|세|네|석|넉|다섯|여섯|일곱|여덟|아홉)"
@@ -93,8 +95,10 @@ _KO_PART = re.compile(
 _EN_SMALL = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "a couple of": 2, "a couple": 2, "couple of": 2,
 }  # fmt: skip
+#: "a couple of days" is about two (Merriam-Webster: couple "an indefinite small number: few"): the value is 2,
+#: flagged approximate by :func:`assistant.nlu.entities.ranges.mark_approximate`.
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _EN_NUM = (
     r"(?<![\d.,])\d+(?:\.\d+)?|(?:" + "|".join(_EN_TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?"
@@ -348,8 +352,8 @@ def _korean_at(m: re.Match[str], key: str, toks: _Tokens) -> DurationMatch | Non
         direction, end = _KO_LATER[later], j + len(later)
     elif marker is not None and toks.ends_cleanly(key, j + len(marker)):
         end, bare_day = j + len(marker), False
-    if bare_day and direction == 0:
-        return None  # "3일" alone is a day of the month
+    if bare_day and direction == 0 and not any(toks.has(j, w) for w in _KO_BOUND_WORDS):
+        return None  # "3일" alone is a day of the month; "10일 이상" counts days (open_ranges makes the interval)
     return DurationMatch(m.start(), end, tuple(parts), direction)
 
 

@@ -8,7 +8,8 @@ starts on a morpheme start and ends on a morpheme end (Kiwi's analysis of the
 message), so a particle or ending attached to it is left out of the span and
 run-together text ("서울시강남구에서") still matches; a match that would cut a
 morpheme ("강남" inside "강남구") does not. Latin entries match
-case-insensitively and only on word boundaries.
+case-insensitively, without regard to diacritics or the kind of apostrophe ("Inch'ŏn" ~ "Inchon"), and only
+on word boundaries.
 
 The matcher is a character trie walked from each morpheme start (our own
 code: no maintained library does morpheme-aligned matching; the walk is a few
@@ -17,6 +18,7 @@ lines and linear in the message times the longest entry).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -162,6 +164,9 @@ class LookupEntityExtractor:
             if i >= len(key):
                 continue
             ch = key[i]
+            if i > start and unicodedata.combining(ch):
+                stack.append((node, i + 1))  # "Incho\u0306n": a combining breve typed apart from its letter
+                continue
             if ch == " ":
                 j = i
                 while j < len(key) and key[j] == " ":

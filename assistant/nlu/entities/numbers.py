@@ -90,6 +90,7 @@ def parse_korean_number(surface: str) -> int | float | None:
         350000000
     """
     s = unicodedata.normalize("NFKC", surface)
+    s = re.sub(r"[\u200b\u200c\u200d\u2060\ufeff]", " ", s)  # zero-width spaces count as spaces
     s = re.sub(r"(?<=\d),(?=\d{3})", "", s)
     if re.search(r"\d\s+\d", s):
         return None  # "3 4" is two numbers
@@ -153,17 +154,24 @@ def _is_numeral(tokens: list[Token], i: int) -> bool:
     )
 
 
+def _blank(gap: str) -> bool:
+    """Only spaces: ASCII, no-break, full-width or zero-width (U+200B is no ``str.isspace`` character)."""
+    return fold(gap).strip() == ""
+
+
 def _joinable(text: str, prev: Token, nxt: Token) -> bool:
-    """May ``nxt`` continue the numeral ending with ``prev``? Adjacent, or after a space that follows a 만/억/조 group."""
+    """May ``nxt`` continue the numeral ending with ``prev``? Adjacent, or after a space (any kind) next to a 만/억/조:
+    "3억 5천만", "5 만원" (50,000 won, not 5 and 10,000), "100\u00a0만 원"."""
     if nxt.start == prev.end:
         return True
     gap = text[prev.end : nxt.start]
-    return gap.strip() == "" and len(gap) <= 2 and prev.text[-1:] in _BIG and nxt.tag in ("SN", "NR")
+    big_side = prev.text[-1:] in _BIG or nxt.text[:1] in _BIG
+    return _blank(gap) and len(gap) <= 2 and big_side and nxt.tag in ("SN", "NR")
 
 
 def _next_word(tokens: list[Token], j: int, text: str, end: int) -> Token | None:
-    """The token at ``j`` if it follows ``end`` after at most one space."""
-    if j < len(tokens) and tokens[j].start >= end and text[end : tokens[j].start].strip() == "" and tokens[j].start - end <= 1:
+    """The token at ``j`` if it follows ``end`` after at most one space (any kind: "65\u200b세" is 65세)."""
+    if j < len(tokens) and tokens[j].start >= end and _blank(text[end : tokens[j].start]) and tokens[j].start - end <= 1:
         return tokens[j]
     return None
 
@@ -225,7 +233,7 @@ class NumberExtractor:
         elif nxt is not None and nxt.text in _AGE_COUNTERS and nxt.tag == "NNB":
             entity, end = AGE, nxt.end
             prev = tokens[i - 1] if i > 0 else None
-            if prev is not None and prev.text == "만" and text[prev.end : start].strip() == "" and start - prev.end <= 1:
+            if prev is not None and prev.text == "만" and _blank(text[prev.end : start]) and start - prev.end <= 1:
                 start = prev.start
         elif self._korean_age_noun_before(text, tokens, i, start):
             entity = AGE

@@ -12,7 +12,7 @@ and are inclusive. Two flags in ``additional_info`` say how exact the bounds are
   only: ``{"from": 10, "to": None}``, Duckling's shape for "more than"); on a single value the flag is set by
   :func:`mark_approximate` for 약/대략/about/around before it or 정도/쯤/가량/남짓/내외/안팎 after it ("약 3년",
   "3년 정도": the value stays 3 years).
-* ``"vague": True``: 몇/수/"a few"/"several" ("몇 시간", "수개월", "수십만 원", "a few hours"). The bounds
+* ``"vague": True``: 몇/수/며칠/"a few"/"several" ("몇 시간", "수개월", "며칠", "수십만 원", "a few hours"). The bounds
   are a convention, 2 to 9 of the unit that follows (표준국어대사전: 몇 "그리 많지 않은 얼마만큼의 수", 수
   "몇, 여러, 약간의"; 수십 "십의 여러 배가 되는 수": 20 to 90), so "수십만 원" is 200,000 to 900,000 won.
   A dialogue should ask for the exact amount; in a question ("몇 시간 걸려요?") 몇 asks for it.
@@ -25,14 +25,14 @@ Forms (each side a numeral in digits, Sino-Korean or native Korean, or English w
   ("이삼일", "삼사 년", "오륙십만 원"); a money side takes the other's 만/억 ("3~5만원" is 30,000 to 50,000).
 * English "A-B <unit>", "A to B <unit>", "A or B <unit>", "between A and B <unit>", "from A to B <unit>",
   "a few"/"several" <unit>; "in"/"after" before or "ago"/"later"/"from now" after make it a time.
-* Clock times, whole hours: "오후 2~3시", "내일 2시부터 3시까지", "2시에서 3시 사이", "2-3 pm", "between 2 and
-  3pm", "tomorrow 2-3 pm": a ``time`` interval of two instants at the hour grain; the second bound is read with
-  its day and 오전/오후/pm by the date extractor (the message without the first bound), the first is as many
-  hours before it. Left alone (documented): a range across noon ("11~1시", "10am-2pm") and minutes
-  ("2~3시 30분").
+* Clock times: "오후 2~3시", "오전 11시~오후 1시", "11:30-13:00", "10시 반부터 12시까지", "between 2 and 3pm",
+  "from 11am to 1pm", "11~1시": a ``time`` interval of two instants (:mod:`~assistant.nlu.entities.clock_ranges`).
+* Open intervals ("3년 이상", "65세 미만", "100만원 이하", "at least 3 years") are made from the single value beside
+  the bound word by :mod:`~assistant.nlu.entities.open_ranges`.
 
 Not ranges (documented choices): a month before a day range ("12월 2~3일" is two dates), a bare "A~B" with
-no unit or counter, "일이" (also "work is"), "몇 분" (also "how many people"), "몇 살" (a question).
+no unit or counter, "일이" (also "work is"), "몇 분" (also "how many people"), "몇 살" (a question), 며칠 asking
+for a date ("오늘 며칠이에요?", "3월 며칠", "며칠에 가요?"; 며칠 counting days is vague: "며칠 걸려요", "며칠 후").
 Why our own grammar: Duckling has no Korean ranges and no Python port; the forms are a small closed set.
 """
 
@@ -44,7 +44,7 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 
-from assistant.nlu.entities import durations, numbers
+from assistant.nlu.entities import clock_ranges, durations, numbers
 from assistant.nlu.entities.base import DisjointSpans, EntityExtractor, fold, is_hangul
 from assistant.nlu.entities.durations import UNITS
 from assistant.nlu.entities.numbers import parse_korean_number
@@ -90,6 +90,9 @@ _KO_PAIR = re.compile(
     r"(?P<mag>[십백천])?(?P<big>[만억])?\s*(?P<u>" + _UNIT + r")"
 )
 _KO_VAGUE = re.compile(r"(?P<q>몇|수)(?P<mag>[십백천])?(?P<big>[만억])?\s*(?P<u>" + _UNIT + r")")
+#: 며칠 (and its common misspelling 몇일): a few days, unless it asks for a date (see :meth:`RangeExtractor._ko_days`).
+_KO_DAYS = re.compile(r"며칠|몇일")
+_KO_DATE_BEFORE = re.compile(r"(?:월|오늘|어제|내일|모레|그제|글피|날짜[는가]?|날짜가|생일[은이]?|일자[는가]?)\s*$")
 _KO_YEO = re.compile(
     r"(?P<n>" + _NUM + r")(?:여\s*(?P<big>[만억])?\s*(?P<u>" + _UNIT + r")|\s*(?P<u2>" + _UNIT + r")여)"
 )
@@ -109,15 +112,11 @@ _EN_VAGUE = re.compile(r"\b(?P<q>a\s+few|few|several)\s+" + _EN_UNITS)
 _EN_BEFORE = re.compile(r"\b(?P<w>in|after)\s+$")
 _EN_AFTER = re.compile(r"\s+(?:(?P<ago>ago)|from\s+now|later|hence)\b")
 _MONTH_BEFORE = re.compile(r"\d{1,2}\s*월\s*$")
-#: Clock-time ranges: "2~3시", "2시부터 3시까지", "2시에서 3시 사이"; "2-3 pm", "between 2 and 3pm", "2pm to 3pm".
-_KO_CLOCK = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?:\s*시)?\s*(?:[~∼～〜\-–—]|부터|에서)\s*(?P<b>\d{1,2})\s*시(?!간)(?:\s*(?:까지|사이))?")
-_EN_CLOCK = re.compile(
-    r"\b(?:(?:between|from)\s+)?(?P<a>\d{1,2})\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|~|\bto\b|\band\b)\s*"
-    r"(?P<b>\d{1,2})\s*(?:[ap]\.?m\.?|o'clock)(?![a-z])"
-)
 
 #: Cues of an approximate single value (see :func:`mark_approximate`).
 _APPROX_BEFORE = re.compile(r"(?:약|대략|대략적으로|대충|얼추|about|around|approximately|roughly|approx\.?)\s*$")
+#: "a couple of days": the count inside the span is about two (durations read it as 2).
+_APPROX_INSIDE = re.compile(r"(?<![a-z])couple\b")
 _APPROX_AFTER = re.compile(r"\s*(?:정도|쯤|가량|남짓|내외|안팎)|\s+or\s+so\b")
 
 
@@ -221,6 +220,8 @@ class RangeExtractor:
             cands.extend(self._ko_pair(key, toks, m))
         for m in _KO_VAGUE.finditer(key):
             cands.extend(self._ko_vague(key, toks, m))
+        for m in _KO_DAYS.finditer(key):
+            cands.extend(self._ko_days(key, toks, m))
         for m in _KO_YEO.finditer(key):
             cands.extend(self._ko_yeo(key, toks, m))
         for m in _EN_RANGE.finditer(key):
@@ -347,6 +348,16 @@ class RangeExtractor:
         b.vague = True
         return [(m.start(), m.end(), b, 0)]
 
+    def _ko_days(self, key: str, toks: durations._Tokens, m: re.Match[str]) -> list[tuple[int, int, _Bounds, int]]:  # noqa: SLF001
+        """며칠: 2 to 9 days, vague; not when it asks for a date ("오늘 며칠이에요?", "3월 며칠", "며칠에 가요?", "며칠날")."""
+        s, e = m.start(), m.end()
+        nxt = toks.by_start.get(e, [])
+        if any(t.tag == "VCP" or t.text in ("에", "날", "인", "이") for t in nxt) or key.startswith(("날", "일"), e):
+            return []
+        if _KO_DATE_BEFORE.search(key, max(0, s - 8), s) or not self._clean(key, toks, s, e):
+            return []
+        return [(s, e, _Bounds("duration", Fraction(VAGUE_LOW), Fraction(VAGUE_HIGH), "day", vague=True), 0)]
+
     def _ko_yeo(self, key: str, toks: durations._Tokens, m: re.Match[str]) -> list[tuple[int, int, _Bounds, int]]:  # noqa: SLF001
         unit = m.group("u") or m.group("u2")
         n = _number(m.group("n"))
@@ -391,37 +402,8 @@ class RangeExtractor:
     # --- clock times ------------------------------------------------------------------------------------
 
     def _clock_ranges(self, text: str, key: str, tokens: list[Token]) -> list[EntitySpan]:
-        """"오후 2~3시", "2시부터 3시까지", "2-3 pm", "between 2 and 3pm": a ``time`` interval at the hour grain."""
-        if self._clock is None:
-            return []
-        out: list[EntitySpan] = []
-        for m in (*_KO_CLOCK.finditer(key), *_EN_CLOCK.finditer(key)):
-            a, b = int(m.group("a")), int(m.group("b"))
-            if not 0 < b - a < 12:
-                continue  # "11~1시" crosses noon: left alone
-            cut, delta = m.start("a"), m.start("b") - m.start("a")
-            short = text[:cut] + text[m.start("b") :]
-            moved = [t for t in tokens if t.end <= cut] + [
-                Token(t.text, t.tag, t.start - delta, t.end - delta) for t in tokens if t.start >= m.start("b")
-            ]
-            second = next((sp for sp in self._clock.extract(short, moved)
-                           if sp.entity == TIME and sp.start <= cut < sp.end and isinstance(sp.value, str)), None)  # fmt: skip
-            info = second.additional_info if second is not None else None
-            if second is None or info is None or info.get("grain") not in ("hour", "minute"):
-                continue
-            hi = dt.datetime.fromisoformat(str(second.value))
-            if hi.minute:
-                continue  # "2~3시 30분": the bounds are not whole hours
-            lo = hi - dt.timedelta(hours=b - a)
-            start = min(second.start, m.start()) if second.start < cut else m.start()
-            end = max(second.end + delta, m.end())
-            fmt = "%Y-%m-%dT%H:%M:%S.000%z"
-            lo_s, hi_s = (_iso(x.strftime(fmt)) for x in (lo, hi))
-            value = {"from": lo_s, "to": hi_s}
-            extra = {"type": "interval", "from": {"value": lo_s, "grain": "hour"}, "to": {"value": hi_s, "grain": "hour"}}
-            out.append(EntitySpan(TIME, start, end, text[start:end], value, extractor=self.name, confidence=1.0,
-                                  additional_info=extra))  # fmt: skip
-        return out
+        """Clock-time ranges (:mod:`~assistant.nlu.entities.clock_ranges`); none without a date extractor."""
+        return [] if self._clock is None else clock_ranges.clock_ranges(self._clock, text, key, tokens)
 
     # --- direction, value --------------------------------------------------------------------------------
 
@@ -485,15 +467,11 @@ class RangeExtractor:
         return EntitySpan(TIME, s, e, text[s:e], {"from": lo, "to": hi}, extractor=self.name, confidence=1.0, additional_info=info)
 
 
-def _iso(stamp: str) -> str:
-    """``+0900`` → ``+09:00`` (Duckling's offset)."""
-    return stamp[:-2] + ":" + stamp[-2:]
-
-
 def mark_approximate(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
     """Set ``additional_info["approximate"] = True`` on single duration, money, age and number values with a cue.
 
-    Cues: 약/대략/대충/얼추/about/around/approximately/roughly before the span (starting a word: not the 약 of
+    Cues: "a couple of" inside the span ("a couple of days" is 2 days, approximate; also a ``time`` from it: "in a
+    couple of weeks"); 약/대략/대충/얼추/about/around/approximately/roughly before the span (starting a word: not the 약 of
     "계약"), 정도/쯤/가량/남짓/내외/안팎/"or so" after it ("약 3년", "3년 정도", "about 3 years"). Span and value are
     unchanged (an annotated "3 years" still matches); intervals already say how exact they are.
 
@@ -506,7 +484,8 @@ def mark_approximate(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
     key = fold(text)
     out: list[EntitySpan] = []
     for sp in spans:
-        if sp.extractor == EXTRACTOR and sp.entity in _SINGLE_KINDS and not isinstance(sp.value, dict) and _approximate(key, sp):
+        couple = sp.extractor == EXTRACTOR and sp.entity in (*_SINGLE_KINDS, TIME) and bool(_APPROX_INSIDE.search(key, sp.start, sp.end))
+        if couple or sp.extractor == EXTRACTOR and sp.entity in _SINGLE_KINDS and not isinstance(sp.value, dict) and _approximate(key, sp):
             sp = dataclasses.replace(sp, additional_info={**(sp.additional_info or {}), "approximate": True})
         out.append(sp)
     return out
