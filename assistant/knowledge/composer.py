@@ -152,9 +152,33 @@ def _key(section: str) -> str:
     return section.split(">")[-1].replace(" ", "").lower()
 
 
+#: An eligibility question ("Can I get …?", "…받을 수 있나요?", "Am I eligible …"): the answer states who is eligible
+#: first, whatever else the words cue ("get" alone cues the benefit, "받" alone is no question).
+_ELIGIBILITY_QUESTION = re.compile(
+    r"\b(?:can|could|may|do|does|would|will|am|are|is)\s+(?:i|we|my\s+\w+|our\s+\w+|he|she|they)\s+"
+    r"(?:still\s+|also\s+)?(?:get|receive|claim|qualify|be\s+eligible|be\s+entitled)\b"
+    r"|\b(?:eligible|eligibility|entitled|qualif(?:y|ies|ied))\b"
+    r"|받\s*을\s*수\s*(?:있|없)|받\s*을\s*자격|해당\s*(?:되|하|돼)|대상\s*(?:인가|이\s*되|이\s*돼|이에요|일까|인지|이\s*맞)"
+    r"|자격\s*이?\s*(?:되|돼|있)",
+    re.IGNORECASE)
+
+
+def is_eligibility_question(query: str) -> bool:
+    """Whether ``query`` asks whether someone can get a service (its answer leads with who is eligible).
+
+    >>> is_eligibility_question("Can I get the energy voucher?"), is_eligibility_question("에너지바우처 받을 수 있나요?")
+    (True, True)
+    >>> is_eligibility_question("How much is the energy voucher?"), is_eligibility_question("에너지바우처 금액")
+    (False, False)
+    """
+    return _ELIGIBILITY_QUESTION.search(query) is not None
+
+
 def _aspects(terms: tuple[str, ...], query: str) -> list[str]:
     q = query.lower()
     found = [a for a, cues in _ASPECT_CUES.items() if any(c in terms or (len(c) > 1 and c in q) for c in cues)]
+    if is_eligibility_question(query) and "eligibility" not in found:
+        found.append("eligibility")
     if not found:
         return ["overview", "eligibility", "benefit", "apply"]
     order = ["eligibility", "benefit", "apply", "documents", "contact"]
