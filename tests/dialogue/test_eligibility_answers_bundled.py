@@ -47,6 +47,13 @@ def test_can_i_get_a_service_is_answered_with_who_is_eligible_first(make_process
                                                                      question: str) -> None:
     p = make_processor()
     turn = p.handle_message(UserMessage("s-elig", question, "rest", {}))
+    if turn.messages and turn.messages[0].custom.get("response") == "utter_ask_programme_region":
+        # a programme several regions run (tests/dialogue/test_regional_programmes.py): asked where the citizen
+        # lives first; the answer for this service's own region states who is eligible first
+        button = next(b for b in turn.messages[0].buttons
+                      if any(c["doc_id"].startswith(f"svc-{service_id}") for c in turn.messages[0].custom["citations"]
+                             if b["title"] in c["agency"]))
+        turn = p.handle_message(UserMessage("s-elig", button["payload"], "rest", {}))
     cited = [m for m in turn.messages if m.custom.get("citations")]
     assert cited, (question, [m.text for m in turn.messages])
     first = cited[0].custom["citations"][0]
