@@ -46,8 +46,9 @@ __all__ = ["ActionExecutor", "ActionNotFoundError", "ActionRegistry", "NoActionS
 class Knowledge(Protocol):
     """Answers a question from documents (retrieval + composer)."""
 
-    def answer(self, text: str, vector: np.ndarray | None, p_oos: float) -> Answer:
-        """The composed answer (``abstained`` when no document answers)."""
+    def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None) -> Answer:
+        """The composed answer (``abstained`` when no document answers); ``region``: where the citizen lives, when
+        known (:meth:`assistant.knowledge.composer.AnswerComposer.run`)."""
         ...
 
 
@@ -90,13 +91,19 @@ class TurnContext:
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 
-    def answer(self, text: str, p_oos: float = 0.0) -> Answer | None:
-        """The knowledge answer for ``text`` (computed once per turn), or None without a knowledge base."""
+    def answer(self, text: str, p_oos: float = 0.0, region: str | None = None, earlier: bool = False) -> Answer | None:
+        """The knowledge answer for ``text`` (computed once per turn), or None without a knowledge base.
+
+        ``region``: where the citizen lives, when known (regional variants of one programme are then answered
+        for it, :meth:`assistant.knowledge.composer.AnswerComposer.run`). ``earlier``: ``text`` is an earlier message
+        of the conversation (this turn's embedding is not its embedding)."""
         if self.knowledge is None:
             return None
-        if text not in self._answers:
-            self._answers[text] = self.knowledge.answer(text, self.vector, p_oos)
-        return self._answers[text]
+        key = f"{text}\x00{region or ''}\x00{earlier}"
+        if key not in self._answers:
+            vector = None if earlier else self.vector
+            self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None)
+        return self._answers[key]
 
     def utter(self, tracker: DialogueStateTracker, name: str, custom: dict[str, Any] | None = None, **values: Any) -> BotUttered:
         """Render response ``name`` for this turn's language and channel with the tracker's slots."""

@@ -18,6 +18,7 @@ closest intents), ``action_confirm_side_effect`` and ``action_side_effect_declin
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +42,7 @@ from assistant.dialogue.handoff import FileHandoffQueue, handoff_record
 from assistant.dialogue.rules import NLU_FALLBACK
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
+from assistant.knowledge.composer import Answer
 from assistant.nlu.domain import Domain
 
 logger = logging.getLogger(__name__)
@@ -81,9 +83,26 @@ class ActionAnswerFromKnowledge:
         self.offer_check = offer_check
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
-        """One ``bot`` event: the answer with citations, or the abstaining response."""
-        text = context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
-        answer = context.answer(text, intent_probability(tracker, "out_of_scope"))
+        """One ``bot`` event: the answer with citations, the question where the citizen lives (regional variants of
+        one programme, :mod:`assistant.dialogue.regional`), or the abstaining response; and the region slots."""
+        from assistant.dialogue import regional
+
+        events: list[Event] = []
+        pending = regional.pending_question(tracker)
+        where = regional.named_region(tracker, pending) if pending is not None else None
+        if tracker.get_slot(regional.PENDING_SLOT) is not None:
+            events.append(SlotSet(regional.PENDING_SLOT, None))
+        if pending is not None and where is not None:  # the reply to "어느 지역에 사세요?": the question, for there
+            events.append(SlotSet(regional.REGION_SLOT, where))
+            answer = context.answer(str(pending["query"]), 0.0, region=where, earlier=True)
+        else:
+            text = context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
+            region = regional.known_region(tracker)
+            answer = context.answer(text, intent_probability(tracker, "out_of_scope"), region=region)
+            if answer is not None and not answer.abstained and answer.regions and region is None \
+                    and context.has_response(regional.ASK_RESPONSE):
+                return [*events, SlotSet(regional.PENDING_SLOT, {"query": text, "regions": [r for r, _c in answer.regions]}),
+                        self._ask_region(tracker, context, answer)]
         if answer is not None and not answer.abstained:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
                       "response": self.name}
@@ -93,13 +112,27 @@ class ActionAnswerFromKnowledge:
                 title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"
                 data["buttons"] = [{"title": title, "payload": "/check_eligibility"}]
                 custom["offers"] = ["check_eligibility"]
-            return [BotUttered(answer.text, data)]
+            return [*events, BotUttered(answer.text, data)]
         intent, conf = top_intent(tracker)
         confident = intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold
         name = "utter_no_answer" if confident else "utter_out_of_scope"
         if not context.has_response(name):  # a domain without our responses (a peer Rasa project)
-            return ActionDefaultFallback().run(tracker, domain, context)
-        return [context.utter(tracker, name)]
+            return [*events, *ActionDefaultFallback().run(tracker, domain, context)]
+        return [*events, context.utter(tracker, name)]
+
+    @staticmethod
+    def _ask_region(tracker: DialogueStateTracker, context: TurnContext, answer: Answer) -> BotUttered:
+        """``utter_ask_programme_region`` with one button per region (citing each region's programme)."""
+        from assistant.dialogue import regional
+
+        labels = [r for r, _c in answer.regions]
+        custom = {"citations": [c.__dict__ for _r, c in answer.regions], "abstained": False, "language": context.language,
+                  "regions": labels}
+        asked = context.utter(tracker, regional.ASK_RESPONSE, custom=custom, programme=answer.programme,
+                              regions=", ".join(labels))
+        buttons = [{"title": label, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}
+                   for label in labels]
+        return BotUttered(asked.text, {**asked.data, "buttons": buttons})
 
 
 class ActionRestart:

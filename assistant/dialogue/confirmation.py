@@ -10,6 +10,12 @@ expected. :class:`ConfirmationPolicy` (before the rule policy) handles what the 
   (:func:`assistant.dialogue.rules.conversation_tokens` drops the user turn that ``action_confirm_again``
   closes), so a "네" afterwards still confirms. A rule written for a question after that action (the MyData
   offer's) wins over this.
+* a message pushed in between (:data:`PUSHED_INTENTS`: a benefit alert, ``alerts_new``) runs its own rule
+  (``action_deliver_alerts``) and then :class:`ActionConfirmAgain` asks the pending question again, as the
+  forms do (the rule "Tell new benefit alerts pushed while the eligibility form asks"), so the citizen's "네"
+  always answers the question they saw last, never the alert. Delivered rather than held: the alert reaches the
+  citizen at once (a held push would wait for an answer that may never come, and the alert back end's retries
+  would count it as failed), and the question keeps its place because it is asked again after it.
 * ``cancel`` right after a confirming action says what it stopped (``utter_cancelled``: nothing was submitted);
   ``affirm`` / ``deny`` / ``cancel`` with nothing pending get ``utter_nothing_to_confirm`` /
   ``utter_nothing_in_progress`` (when the domain has them), so a stray "네" never sounds as if something was done;
@@ -17,6 +23,8 @@ expected. :class:`ConfirmationPolicy` (before the rule policy) handles what the 
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
@@ -29,6 +37,9 @@ from assistant.nlu.stories import ActionStep, IntentStep, OrStep, Rule
 
 #: Questions answered in between (the rest of the domain's intents keep their rules).
 QUESTION_INTENTS = frozenset({"ask_service_info", "check_eligibility"})
+#: Intents the assistant's own back ends push into a conversation (``trigger_intent``), never the citizen's answer:
+#: their rule runs, then the pending question is asked again.
+PUSHED_INTENTS = frozenset({"alerts_new"})
 #: Replies to a yes / no / stop when no confirmation is pending (used only when the domain defines them).
 NOTHING_PENDING = {"affirm": "utter_nothing_to_confirm", "deny": "utter_nothing_to_confirm", "cancel": "utter_nothing_in_progress"}
 
@@ -127,14 +138,24 @@ class ConfirmationPolicy:
             if not pending and intent in NOTHING_PENDING and context.has_response(NOTHING_PENDING[intent]):
                 return Prediction(NOTHING_PENDING[intent], self.name, conf)
             return None
-        if tracker.latest_action_name == "action_answer_from_knowledge" and len(toks) >= 3 \
-                and toks[-2].kind == "intent" and toks[-3].kind == "action" and toks[-3].name in self.confirming \
+        if self._in_between_done(tracker, toks) and toks[-3].kind == "action" and toks[-3].name in self.confirming \
                 and asked_message(tracker.applied_events(), toks[-3].index) is not None:
             m = match_rules(self.rules, tracker, threshold)
             if m is not None and m.length >= 3:
                 return None  # e.g. the MyData offer's own "asked again" rule
             return Prediction(CONFIRM_AGAIN, self.name)
         return None
+
+    @staticmethod
+    def _in_between_done(tracker: DialogueStateTracker, toks: list[Any]) -> bool:
+        """Whether the turn so far is a digression after a pending question: a question answered from the documents,
+        or a pushed intent (:data:`PUSHED_INTENTS`) whose rule's action just ran."""
+        if len(toks) < 3 or toks[-2].kind != "intent" or toks[-1].kind != "action":
+            return False
+        latest = tracker.latest_action_name
+        if latest == "action_answer_from_knowledge":
+            return True
+        return toks[-2].name in PUSHED_INTENTS and latest == toks[-1].name and latest != CONFIRM_AGAIN
 
 
 class ActionConfirmAgain:
@@ -151,4 +172,7 @@ class ActionConfirmAgain:
         said = asked_message(events, asking.index) if asking is not None else None
         if said is None:
             return []
+        if len(toks) >= 2 and toks[-2].name in PUSHED_INTENTS \
+                and not any(isinstance(e, BotUttered) for e in events[toks[-2].index + 1:]):
+            return []  # the push told nothing (already told): the question is still the last thing said
         return [BotUttered(said.text, {**said.data, "custom": {**(said.data.get("custom") or {}), "repeated": True}})]

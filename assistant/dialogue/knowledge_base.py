@@ -39,10 +39,11 @@ class RetrievalKnowledge:
         self.composer = composer
         self.top_k = top_k
 
-    def answer(self, text: str, vector: np.ndarray | None, p_oos: float) -> Answer:
-        """The composed answer for ``text`` (``vector``: its embedding, if known)."""
+    def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None) -> Answer:
+        """The composed answer for ``text`` (``vector``: its embedding, if known; ``region``: where the citizen
+        lives, if known, see :meth:`AnswerComposer.run`)."""
         result = self.retriever.run(text, k=self.top_k, query_vector=vector)
-        return self.composer.run(result, p_oos=p_oos)
+        return self.composer.run(result, p_oos=p_oos, region=region)
 
 
 class ServiceTitleMatcher:

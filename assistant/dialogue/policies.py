@@ -311,9 +311,10 @@ class PolicyEnsemble:
         lookup = StoryLookup(stories if domain is not None else (), domain or Domain(), intent_threshold)
         memo = MemoizationPolicy(lookup)
         from assistant.dialogue.confirmation import ConfirmationPolicy
+        from assistant.dialogue.regional import RegionFollowUpPolicy
 
         self.policies: list[Policy] = [
-            FormPolicy(self.rule_policy, memo), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]

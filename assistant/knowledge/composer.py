@@ -21,14 +21,14 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.knowledge.chunking import TITLE_SECTION
-from assistant.knowledge.retriever import RetrievalResult
+from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
 EXCERPT_CHARS = 320
@@ -146,15 +146,44 @@ class Answer:
     abstained: bool
     score: float
     signals: dict[str, float] = field(default_factory=dict)
+    #: when the best documents are one programme run by several regions and no region was given: the programme's
+    #: name, and each region's label ("경기도 안양시") with its document's citation, in rank order; the caller
+    #: should ask where the citizen lives rather than show one region's programme (``text`` is still composed)
+    programme: str = ""
+    regions: tuple[tuple[str, Citation], ...] = ()
 
 
 def _key(section: str) -> str:
     return section.split(">")[-1].replace(" ", "").lower()
 
 
+#: An eligibility question ("Can I get …?", "…받을 수 있나요?", "Am I eligible …"): the answer states who is eligible
+#: first, whatever else the words cue ("get" alone cues the benefit, "받" alone is no question).
+_ELIGIBILITY_QUESTION = re.compile(
+    r"\b(?:can|could|may|do|does|would|will|am|are|is)\s+(?:i|we|my\s+\w+|our\s+\w+|he|she|they)\s+"
+    r"(?:still\s+|also\s+)?(?:get|receive|claim|qualify|be\s+eligible|be\s+entitled)\b"
+    r"|\b(?:eligible|eligibility|entitled|qualif(?:y|ies|ied))\b"
+    r"|받\s*을\s*수\s*(?:있|없)|받\s*을\s*자격|해당\s*(?:되|하|돼)|대상\s*(?:인가|이\s*되|이\s*돼|이에요|일까|인지|이\s*맞)"
+    r"|자격\s*이?\s*(?:되|돼|있)",
+    re.IGNORECASE)
+
+
+def is_eligibility_question(query: str) -> bool:
+    """Whether ``query`` asks whether someone can get a service (its answer leads with who is eligible).
+
+    >>> is_eligibility_question("Can I get the energy voucher?"), is_eligibility_question("에너지바우처 받을 수 있나요?")
+    (True, True)
+    >>> is_eligibility_question("How much is the energy voucher?"), is_eligibility_question("에너지바우처 금액")
+    (False, False)
+    """
+    return _ELIGIBILITY_QUESTION.search(query) is not None
+
+
 def _aspects(terms: tuple[str, ...], query: str) -> list[str]:
     q = query.lower()
     found = [a for a, cues in _ASPECT_CUES.items() if any(c in terms or (len(c) > 1 and c in q) for c in cues)]
+    if is_eligibility_question(query) and "eligibility" not in found:
+        found.append("eligibility")
     if not found:
         return ["overview", "eligibility", "benefit", "apply"]
     order = ["eligibility", "benefit", "apply", "documents", "contact"]
@@ -172,6 +201,108 @@ def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     if cut < limit // 2:
         cut = limit
     return text[:cut].rstrip() + " …"
+
+
+# --- regional variants of one programme ------------------------------------------------------------------------
+# Our own small parser: an agency name of the catalogue is "<시·도> [<시·군·구>]" for a local government
+# ("충청북도 옥천군", "경기도") and a ministry's or a body's name otherwise; no library reads these names.
+_LOCAL_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
+_PROVINCE_SHORT = {"충청북도": "충북", "충청남도": "충남", "전라북도": "전북", "전라남도": "전남", "경상북도": "경북",
+                   "경상남도": "경남", "전북특별자치도": "전북", "강원특별자치도": "강원", "제주특별자치도": "제주"}
+_PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충북", "충남", "충청북",
+              "충청남", "전북", "전남", "전라북", "전라남", "경북", "경남", "경상북", "경상남", "제주")
+_GENERIC_TAIL = re.compile(r"(?:지원사업|지원금|지원|사업|지급|안내|서비스|제도)+$")
+#: how far below the top document a variant may rank and still count (share of the top score, among the top 5)
+VARIANT_SCORE_SHARE = 0.7
+VARIANT_TOP = 5
+
+
+def agency_regions(agency: str) -> tuple[str, ...]:
+    """The local-government parts of an agency name, widest first (``("충청북도", "옥천군")``); ``()`` for a
+    ministry or any other body ("국토교통부", "고양시청소년재단").
+
+    >>> agency_regions("충청북도 옥천군"), agency_regions("국토교통부"), agency_regions("경기도")
+    (('충청북도', '옥천군'), (), ('경기도',))
+    """
+    parts = agency.split()
+    if not parts or not all(re.fullmatch(r"[가-힣]{2,}", w) and w.endswith(_LOCAL_SUFFIXES) for w in parts):
+        return ()
+    return tuple(parts)
+
+
+def _region_names(part: str) -> set[str]:
+    """A region's names: itself, its stem ("옥천군" → "옥천") and a province's short name ("충청북도" → "충북")."""
+    names = {part}
+    for suffix in _LOCAL_SUFFIXES:
+        if part.endswith(suffix) and len(part) - len(suffix) >= 2:
+            names.add(part[: -len(suffix)])
+            break
+    if part in _PROVINCE_SHORT:
+        names.add(_PROVINCE_SHORT[part])
+    return names
+
+
+def programme_core(title: str, agency: str) -> str:
+    """The programme a title names without its region and generic words, spaces and punctuation:
+    "안양 청년 월세 지원" (경기도 안양시) and "청년 월세 지원" (충청북도 옥천군) are both ``"청년월세"``."""
+    text = re.sub(r"\([^)]*\)", " ", title)
+    for name in sorted({n for part in agency_regions(agency) for n in _region_names(part)}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    core = re.sub(r"[\W_]+", "", text).lower()
+    return _GENERIC_TAIL.sub("", core) or core
+
+
+def programme_core_title(title: str, agency: str) -> str:
+    """The title without its region's names and parenthesised parts ("안양 청년 월세 지원" → "청년 월세 지원")."""
+    text = re.sub(r"\([^)]*\)", " ", title)
+    for name in sorted({n for part in agency_regions(agency) for n in _region_names(part)}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _same_programme(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and short in long_
+
+
+def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocHit]]:
+    """The top document's programme as run by several local governments: ``(regional, national)`` hits among
+    the top :data:`VARIANT_TOP` scoring at least :data:`VARIANT_SCORE_SHARE` of the top one, whose titles name
+    the same programme (:func:`programme_core`). ``regional`` has one hit per region, best first; ``national`` are
+    variants run by a ministry or a national body (the top document may be one). Both are empty unless at least
+    two regions run the programme."""
+    if not hits:
+        return [], []
+    top = hits[0]
+    core = programme_core(top.doc.title, top.doc.agency)
+    regional: list[DocHit] = []
+    national: list[DocHit] = []
+    seen: set[tuple[str, ...]] = set()
+    for h in hits[:VARIANT_TOP]:
+        if h.score < VARIANT_SCORE_SHARE * top.score or not _same_programme(core, programme_core(h.doc.title, h.doc.agency)):
+            continue
+        regions = agency_regions(h.doc.agency)
+        if not regions:
+            national.append(h)
+        elif regions not in seen:
+            seen.add(regions)
+            regional.append(h)
+    return (regional, national) if len(regional) >= 2 else ([], [])
+
+
+def region_match(agency: str, where: str) -> int:
+    """How well a place the citizen named (``where``: "경기도 안양시", "안양", "서울특별시 중구") matches an agency's
+    region: the number of its parts named (0: none, or another 시·도 is named)."""
+    squashed = re.sub(r"\s+", "", where)
+    parts = agency_regions(agency)
+    if not parts or not squashed:
+        return 0
+    hits = [p for p in parts if any(n in squashed for n in _region_names(p))]
+    province = parts[0] if parts[0].endswith(("도", "특별시", "광역시", "특별자치시")) else None
+    if province is not None and province not in hits and any(pv in squashed for pv in _PROVINCES) \
+            and not any(n in squashed for n in _region_names(province)):
+        return 0  # "부산 중구" is not 서울특별시 중구
+    return len(hits)
 
 
 class AnswerComposer:
@@ -263,10 +394,10 @@ class AnswerComposer:
                 out.setdefault(c.section, c.text)
         return out
 
-    def _pick_doc(self, result: RetrievalResult) -> DocInfo:
-        """The document to quote among the top hit and its alternates (same service):
+    def _pick_doc(self, result: RetrievalResult, hit: DocHit | None = None) -> DocInfo:
+        """The document to quote among ``hit`` (default: the top hit) and its alternates (same service):
         one in the question's language first, then the catalogue's own record."""
-        top = result.hits[0]
+        top = hit or result.hits[0]
         options = [top.doc, *top.alternates]
         return min(options, key=lambda d: (d.language != result.language, d.source != "gov24", options.index(d)))
 
@@ -280,13 +411,58 @@ class AnswerComposer:
         name, synonyms = named
         return None if any(n in t for n in synonyms for t in self._titles) else name
 
-    def run(self, result: RetrievalResult, p_oos: float = 0.0) -> Answer:
-        """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True)."""
+    def _cite(self, doc: DocInfo) -> Citation:
+        """A citation of ``doc`` at its eligibility section (else its first section)."""
+        sections = self._sections(doc)
+        by_key = {_key(name): name for name in sections}
+        name = next((by_key[k] for k in ASPECT_SECTIONS["eligibility"] if k in by_key), next(iter(sections), TITLE_SECTION))
+        return Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
+
+    def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None) -> Answer:
+        """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True).
+
+        Args:
+            result: the retrieval result.
+            p_oos: the intent classifier's out_of_scope probability.
+            region: where the citizen lives, as they or the conversation said it ("경기도 안양시", "안양"), or None
+                (unknown). When the best documents are one programme run by several local governments
+                (:func:`regional_variants`): with ``region`` (or a region the question itself names), the programme of that region is answered (its 시·군·구
+                before its 시·도), the other matching and national variants are listed and cited after it, and
+                when no variant is that region's the answer says so and lists the regions that run it; without
+                it, the answer carries ``programme`` and ``regions`` so that the caller can ask first.
+        """
         score, signals = self.answerability(result, p_oos)
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
-        doc = self._pick_doc(result)
+        regional, national = regional_variants(result.hits)
+        if not regional:
+            return self._compose(result, lang, score, signals, result.hits[0], [])
+        top = result.hits[0]
+        if not region and any(region_match(h.doc.agency, result.query) for h in regional):
+            region = result.query  # the question names the region ("안양 청년 월세 지원 …")
+        programme = re.sub(r"\s+", " ", programme_core_title(top.doc.title, top.doc.agency)).strip() or top.doc.title
+        if not region:
+            answer = self._compose(result, lang, score, signals, top, [])
+            choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
+            return replace(answer, programme=programme, regions=choices)
+        ranked = sorted((h for h in regional if region_match(h.doc.agency, region) > 0),
+                        key=lambda h: -region_match(h.doc.agency, region))
+        if ranked or national:
+            chosen = (ranked or national)[0]
+            return self._compose(result, lang, score, signals, chosen, [h for h in ranked + national if h is not chosen])
+        docs = [self._pick_doc(result, h) for h in regional]
+        listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
+        text = (f"I have no '{programme}' run in {region} in my documents. These regions run one:\n{listed}" if lang == "en"
+                else f"{region}에서 운영하는 '{programme}'은(는) 제가 가진 자료에 없어요. 자료에 있는 지역의 서비스예요:\n{listed}")
+        return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
+
+    def _compose(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
+                 also: list[DocHit]) -> Answer:
+        """The answer quoted from ``hit``'s document, then ``also`` (other variants of its programme) listed and
+        cited at their eligibility sections."""
+        doc = self._pick_doc(result, hit)
+        """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True)."""
         sections = self._sections(doc)
         by_key = {_key(name): name for name in sections}
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
@@ -316,4 +492,9 @@ class AnswerComposer:
         source_label = "Source" if lang == "en" else "출처"
         lines.append(f"\n{source_label}: {doc.url}{updated}")
         citations = [Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for _a, name, _t in parts]
+        if also:
+            others = [self._pick_doc(result, h) for h in also]
+            lines.append("\n[" + ("Related services" if lang == "en" else "함께 확인할 서비스") + "]")
+            lines += [f"- {d.title} ({d.agency}): {d.url}" for d in others]
+            citations += [self._cite(d) for d in others]
         return Answer("\n".join(lines), lang, tuple(citations), False, score, signals)

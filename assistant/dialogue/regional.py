@@ -1,0 +1,101 @@
+"""One programme run by several regions: ask where the citizen lives, then answer with that region's programme.
+
+"청년 월세 지원 있나요?" finds 청년 월세 지원 of 충청북도 옥천군 and of 경기도 안양시 (the catalogue holds many local
+governments' versions of one programme). Quoting the first would answer for a region the citizen may not live in,
+so when the composer reports regional variants (:attr:`Answer.regions`) and the conversation knows no region,
+:class:`~assistant.dialogue.builtin_actions.ActionAnswerFromKnowledge` asks ``utter_ask_programme_region`` (one
+button per region, payload ``/inform{"programme_region": "<region>"}``) and keeps the question in
+:data:`PENDING_SLOT`. The reply — a button, the region typed ("안양이요", "경기도 안양시에 살아요"), or another region
+the NLU knows ("부산 살아요") — is caught by :class:`RegionFollowUpPolicy` (whatever its intent: a bare place name
+reads as anything), and the question is answered for that region (its programme, with the province's and the
+national ones listed and cited; or, when none is that region's, saying so). The region chosen is kept in
+:data:`REGION_SLOT`, and with the ``region`` / ``region_district`` slots it ranks that region's programmes first
+in later answers. A reply that names no region drops the pending question and is handled as usual.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, UserUttered
+from assistant.dialogue.policies import Prediction
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.knowledge.composer import region_match
+
+#: the question waiting for the citizen's region: ``{"query": str, "regions": [labels]}``
+PENDING_SLOT = "programme_region_pending"
+#: the region the citizen chose for a regional programme ("경기도 안양시")
+REGION_SLOT = "programme_region"
+#: the entity a region button carries
+REGION_ENTITY = "programme_region"
+ASK_RESPONSE = "utter_ask_programme_region"
+_FACT_SLOTS = (REGION_SLOT, "region_district", "region")
+
+
+def known_region(tracker: DialogueStateTracker) -> str | None:
+    """Where the conversation says the citizen lives (the region chosen for a programme, the 시·군·구 and 시·도 slots
+    joined), or None."""
+    parts: list[str] = []
+    for name in _FACT_SLOTS:
+        value = tracker.get_slot(name)
+        if isinstance(value, str) and value.strip() and value.strip() not in parts:
+            parts.append(value.strip())
+    return " ".join(parts) or None
+
+
+def asked_just_before(tracker: DialogueStateTracker) -> bool:
+    """Whether the assistant's last message before the latest user message asked for the region."""
+    seen_user = False
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, UserUttered):
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and isinstance(e, BotUttered):
+            return (e.data.get("custom") or {}).get("response") == ASK_RESPONSE
+    return False
+
+
+def pending_question(tracker: DialogueStateTracker) -> dict[str, Any] | None:
+    """The question waiting for a region (``{"query", "regions"}``), when the region was asked just before."""
+    pending = tracker.get_slot(PENDING_SLOT)
+    if isinstance(pending, dict) and isinstance(pending.get("query"), str) and asked_just_before(tracker):
+        return pending
+    return None
+
+
+def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str | None:
+    """The region the latest message names: a region button's value, else the best-matching region offered
+    (its label), else a region entity the NLU found (a region not offered), else None."""
+    message = tracker.latest_message
+    if message is None:
+        return None
+    for e in message.entities:
+        if e.get("entity") == REGION_ENTITY and isinstance(e.get("value"), str) and e["value"].strip():
+            return str(e["value"]).strip()
+    text = message.text or ""
+    offered = [str(r) for r in pending.get("regions") or [] if isinstance(r, str)]
+    scored = sorted(((region_match(label, text), -i, label) for i, label in enumerate(offered)), reverse=True)
+    if scored and scored[0][0] > 0:
+        return scored[0][2]
+    for e in message.entities:
+        if e.get("entity") == "region" and isinstance(e.get("value"), str) and e["value"].strip():
+            return str(e["value"]).strip()
+    return None
+
+
+class RegionFollowUpPolicy:
+    """The reply to ``utter_ask_programme_region`` that names a region → ``action_answer_from_knowledge`` (which
+    answers the pending question for it). See the module docstring."""
+
+    name = "RegionFollowUpPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` or None."""
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
+            return None
+        pending = pending_question(tracker)
+        if pending is None or named_region(tracker, pending) is None:
+            return None
+        return Prediction("action_answer_from_knowledge", self.name, 1.0)

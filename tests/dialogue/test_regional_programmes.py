@@ -1,0 +1,250 @@
+"""One programme run by several regions ("청년 월세 지원 있나요?"): the assistant asks where the citizen lives, then
+answers with that region's programme (and the national one), cited; a region known earlier ranks first
+(assistant/dialogue/regional.py, assistant/knowledge/composer.py). On a small fixture corpus (the composer), the
+bundled corpus (its 옥천군 and 안양시 youth-rent pages, through the engine, Korean and English) and the real
+catalogue (slow; skips without ../shared)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+from assistant.knowledge.composer import AnswerComposer, agency_regions, programme_core, region_match
+from assistant.knowledge.documents import Document, Section
+from assistant.knowledge.index import load_index
+from assistant.knowledge.ingest import import_documents
+from assistant.knowledge.retriever import HybridRetriever
+from assistant.nlu.tokenizer import KoreanTokenizer
+from assistant.settings import Settings
+
+
+def _doc(doc_id: str, title: str, agency: str, who: str, what: str) -> Document:
+    return Document(doc_id, title, agency, f"https://www.gov.kr/portal/rcvfvrSvc/dtlEx/{doc_id}", "ko", "2026-01-01", "gov24",
+                    (Section("지원대상", who), Section("지원내용", what), Section("신청방법", "주민센터 방문 또는 온라인 신청")),
+                    {"service_id": doc_id})
+
+
+# our own fixture text: three local governments' youth rent programmes, the national one, and an unrelated service
+CORPUS = [
+    _doc("R-OKC", "청년 월세 지원", "충청북도 옥천군", "옥천군에 주민등록을 둔 19~39세 무주택 청년", "월세 월 최대 10만원 지원"),
+    _doc("R-ANY", "안양 청년 월세 지원", "경기도 안양시", "안양시에 사는 35~39세 무주택 청년 가구", "월 임차료 최대 20만원 지원"),
+    _doc("R-BSJ", "청년월세 지원사업", "부산광역시 중구", "부산 중구에 사는 19~34세 무주택 청년", "월세 월 최대 15만원 지원"),
+    _doc("N-MOL", "청년월세 특별지원", "국토교통부", "부모와 따로 사는 19~34세 무주택 청년", "실제 월세 월 최대 20만원, 최장 24개월"),
+    _doc("X-GGP", "경기도 산후조리비 지원", "경기도", "경기도에 사는 출산 가정", "산후조리비 50만원 지역화폐"),
+]
+REGIONAL = {"R-OKC": "충청북도 옥천군", "R-ANY": "경기도 안양시", "R-BSJ": "부산광역시 중구"}
+QUESTION = "청년 월세 지원 있나요?"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> tuple[HybridRetriever, AnswerComposer]:
+    s = Settings(home=tmp_path_factory.mktemp("regional"))
+    import_documents(s, "gov24", CORPUS, embedder, progress=False)
+    idx = load_index(s.index_dir)
+    tok = KoreanTokenizer()
+    return HybridRetriever(idx, embedder, tok), AnswerComposer(idx, tok, threshold=0.0)
+
+
+@pytest.mark.parametrize(("agency", "parts"), [
+    ("충청북도 옥천군", ("충청북도", "옥천군")), ("경기도", ("경기도",)), ("국토교통부", ()), ("고양시청소년재단", ()),
+    ("전북특별자치도 순창군", ("전북특별자치도", "순창군")),
+])
+def test_agency_regions(agency: str, parts: tuple[str, ...]) -> None:
+    assert agency_regions(agency) == parts
+
+
+def test_programme_core_drops_the_region_and_generic_words() -> None:
+    cores = {programme_core(d.title, d.agency) for d in CORPUS if d.doc_id in REGIONAL}
+    assert cores == {"청년월세"}
+    assert programme_core("(창원시) 출산축하금(시민1주년 축하금)", "경상남도 창원시") == "출산축하금"
+
+
+@pytest.mark.parametrize(("agency", "where", "expected"), [
+    ("경기도 안양시", "안양이요", 1), ("경기도 안양시", "경기도 안양시에 살아요", 2), ("충청북도 옥천군", "충북 옥천", 2),
+    ("서울특별시 중구", "부산 중구", 0), ("부산광역시 중구", "부산 중구", 2), ("경기도", "경기도 안양시", 1),
+    ("국토교통부", "안양", 0), ("경기도 안양시", "", 0),
+])
+def test_region_match(agency: str, where: str, expected: int) -> None:
+    assert region_match(agency, where) == expected
+
+
+def test_without_a_region_the_answer_offers_the_regions(small: tuple[HybridRetriever, AnswerComposer]) -> None:
+    retriever, composer = small
+    result = retriever.run(QUESTION, k=10)
+    answer = composer.run(result)
+    assert not answer.abstained and answer.programme.replace(" ", "") in {"청년월세지원", "청년월세지원사업"}
+    labels = dict(answer.regions)
+    assert len(labels) >= 2 and set(labels) <= set(REGIONAL.values())
+    assert all(REGIONAL[c.doc_id] == label and c.section == "지원대상" for label, c in answer.regions)
+
+
+@pytest.mark.parametrize("where", ["경기도 안양시", "안양"])
+def test_with_a_region_its_programme_is_answered_and_the_national_one_cited(small: tuple[HybridRetriever, AnswerComposer],
+                                                                            where: str) -> None:
+    retriever, composer = small
+    answer = composer.run(retriever.run(QUESTION, k=10), region=where)
+    assert not answer.regions and answer.citations[0].doc_id == "R-ANY", answer.citations
+    assert "안양시에 사는 35~39세" in answer.text
+    cited = [c.doc_id for c in answer.citations]
+    assert "N-MOL" in cited and not {"R-OKC", "R-BSJ"} & set(cited)  # the national one, no other region's
+    assert "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/N-MOL" in answer.text
+
+
+def test_a_question_that_names_the_region_is_answered_for_it(small: tuple[HybridRetriever, AnswerComposer]) -> None:
+    retriever, composer = small
+    answer = composer.run(retriever.run("부산 중구 청년 월세 지원 있나요?", k=10))
+    assert answer.regions == () and answer.citations[0].doc_id == "R-BSJ", answer.citations
+
+
+def test_a_region_with_no_programme_of_its_own_gets_the_national_one(small: tuple[HybridRetriever, AnswerComposer]) -> None:
+    retriever, composer = small
+    answer = composer.run(retriever.run(QUESTION, k=10), region="서울특별시 중구")  # 중구, but Seoul's: not 부산 중구
+    assert answer.citations[0].doc_id == "N-MOL" and "R-BSJ" not in [c.doc_id for c in answer.citations]
+
+
+def test_one_region_only_is_answered_without_asking(small: tuple[HybridRetriever, AnswerComposer]) -> None:
+    retriever, composer = small
+    answer = composer.run(retriever.run("산후조리비 지원 받을 수 있나요?", k=10))
+    assert not answer.abstained and answer.regions == () and answer.citations[0].doc_id == "X-GGP"
+
+
+# --- through the engine, on the bundled corpus (knowledge/ko/okcheon-youth-rent.md, anyang-youth-rent.md) -------
+
+def say(p: MessageProcessor, text: str, sender: str = "s-rent") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def responses(turn: Turn) -> list[str | None]:
+    return [m.custom.get("response") for m in turn.messages]
+
+
+def bundled_rent() -> dict[str, str]:
+    """The bundled youth-rent pages: region label → doc id, read from their front matter."""
+    from pathlib import Path
+
+    import yaml
+
+    out: dict[str, str] = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "knowledge/ko").glob("*youth-rent.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+        out[" ".join(agency_regions(str(meta["agency"])))] = str(meta["doc_id"])
+    return out
+
+
+RENT = bundled_rent()
+
+
+def test_the_bundled_corpus_has_two_regions_of_youth_rent() -> None:
+    assert set(RENT) == {"충청북도 옥천군", "경기도 안양시"}
+
+
+def test_korean_question_asks_the_region_then_answers_for_it(make_processor: Any) -> None:
+    p = make_processor()
+    asked = say(p, QUESTION)
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    m = asked.messages[0]
+    assert set(m.custom["regions"]) == set(RENT) and all(r in m.text for r in RENT) and m.text.rstrip().endswith("?")
+    assert {b["payload"] for b in m.buttons} == {"/inform" + json.dumps({"programme_region": r}, ensure_ascii=False) for r in RENT}
+    assert {c["doc_id"] for c in m.custom["citations"]} == set(RENT.values())
+    answered = say(p, "안양이요")  # a bare place name (the NLU reads it as anything)
+    assert responses(answered) == ["action_answer_from_knowledge"], [x.text for x in answered.messages]
+    cites = answered.messages[0].custom["citations"]
+    assert cites[0]["doc_id"] == RENT["경기도 안양시"] and RENT["충청북도 옥천군"] not in {c["doc_id"] for c in cites}
+    assert p.load("s-rent").get_slot("programme_region") == "경기도 안양시"
+    again = say(p, QUESTION)  # known now: answered for 안양 at once
+    assert responses(again) == ["action_answer_from_knowledge"]
+    assert again.messages[0].custom["citations"][0]["doc_id"] == RENT["경기도 안양시"]
+
+
+@pytest.fixture
+def fixture_engine(bundled_settings: Settings, embedder: Any, tmp_path: Any) -> MessageProcessor:
+    """The engine with the bundled NLU over the fixture corpus (English retrieval finds its youth-rent pages through
+    the glossary; the bundled corpus has no English page about them). The answerability gate is fitted on real
+    corpora, not on five pages: it answers everything here (this tests the conversation, not the gate)."""
+    import shutil
+
+    from assistant.app_state import build_processor, load_router
+    from assistant.stores.trackers import SQLTrackerStore
+
+    settings = bundled_settings.model_copy(update={"home": tmp_path / "home", "abstain_threshold": 0.0})
+    shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
+    import_documents(settings, "gov24", CORPUS, embedder, progress=False)
+    return build_processor(settings, load_router(settings, embedder), SQLTrackerStore("sqlite://"), None)
+
+
+def test_english_question_asks_in_english_and_a_button_answers_for_that_region(fixture_engine: MessageProcessor) -> None:
+    p = fixture_engine
+    asked = say(p, "Is there monthly rent support for young people?")
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    m = asked.messages[0]
+    assert "Where do you live" in m.text and m.custom["language"] == "en"
+    assert set(m.custom["regions"]) <= set(REGIONAL.values()) and len(m.custom["regions"]) >= 2
+    button = next(b for b in m.buttons if b["title"] == "경기도 안양시")
+    answered = say(p, button["payload"])
+    a = answered.messages[0]
+    assert a.custom["citations"][0]["doc_id"] == "R-ANY" and a.custom["language"] == "en"
+    assert "[Who is eligible]" in a.text and "(Quoted from the official Korean service catalogue.)" in a.text
+    assert "N-MOL" in {c["doc_id"] for c in a.custom["citations"]}  # the national programme, cited
+
+
+def test_korean_reply_naming_a_region_not_offered_says_there_is_none(fixture_engine: MessageProcessor) -> None:
+    p = fixture_engine
+    assert responses(say(p, QUESTION)) == ["utter_ask_programme_region"]
+    answered = say(p, "서울 살아요")  # 서울특별시: none of the three; the national one answers
+    assert answered.messages[0].custom["citations"][0]["doc_id"] == "N-MOL"
+    assert p.load("s-rent").get_slot("programme_region") == "서울특별시"
+
+
+def test_a_reply_without_a_region_drops_the_question(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, QUESTION)
+    t = say(p, "에너지바우처 받을 수 있나요?")
+    assert responses(t) == ["action_answer_from_knowledge"] and "에너지바우처" in t.messages[0].text
+    assert p.load("s-rent").get_slot("programme_region_pending") is None
+
+
+def test_a_region_known_earlier_is_used_without_asking(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, "서울 살아요")  # 서울특별시: neither region runs the bundled youth-rent programmes
+    t = say(p, QUESTION)
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    m = t.messages[0]
+    assert "서울특별시" in m.text and "자료에 없어요" in m.text
+    assert {c["doc_id"] for c in m.custom["citations"]} == set(RENT.values())
+
+
+# --- the real catalogue -----------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_real_catalogue_youth_rent_asks_then_answers_anyang(gov24_settings: Settings, gov24_router: Any) -> None:
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+    from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))
+    rows = rows.get("data", rows) if isinstance(rows, dict) else rows
+    anyang = {str(r["서비스ID"]) for r in rows if "월세" in str(r.get("서비스명")) and "안양" in str(r.get("소관기관명"))}
+    assert anyang, "the catalogue has 안양시's youth rent programme"
+    p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
+    asked = say(p, QUESTION)
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    assert "경기도 안양시" in asked.messages[0].custom["regions"]
+    answered = say(p, "경기도 안양시에 살아요")
+    assert answered.messages[0].custom["citations"][0]["doc_id"] in anyang
+
+
+@pytest.mark.slow
+def test_real_catalogue_english_asks_in_english_then_a_button_answers(gov24_settings: Settings, gov24_router: Any) -> None:
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
+    asked = say(p, "Is there monthly rent support for young people?")
+    assert responses(asked) == ["utter_ask_programme_region"] and "Where do you live" in asked.messages[0].text
+    button = next(b for b in asked.messages[0].buttons if b["title"] == "경기도 안양시")
+    m = say(p, button["payload"]).messages[0]
+    assert m.custom["language"] == "en" and m.custom["citations"][0]["agency"] == "경기도 안양시"
