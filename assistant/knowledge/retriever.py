@@ -468,8 +468,10 @@ class _View:
 
 @dataclass
 class _Fusion:
-    """The fusion stage's output for one query (what the rerank stage and the hits are built from); ``gate`` is the
-    fusion the answerability gate reads (the same object unless a second BM25 chunk counts for the ranking)."""
+    """The fusion stage's output for one query (what the rerank stage and the hits are built from): the chunk-level
+    scores of both searches, each document's best dense score, and two document-level fusions: ``view``, the one the
+    ranking uses, and ``gate``, the one the answerability gate reads (the same object unless a second BM25 chunk
+    counts for the ranking)."""
 
     loaded: _Loaded
     query: str
@@ -481,15 +483,9 @@ class _Fusion:
     dense: dict[int, float]
     lex: dict[int, float]
     doc_dense: dict[str, float]
-    doc_lex: dict[str, float]
-    d_rank: dict[str, int]
-    l_rank: dict[str, int]
-    dense_norm: dict[str, float]
-    lex_norm: dict[str, float]
-    fused: dict[str, float]
     w_dense: float
     w_lex: float
-    top_bm25: float
+    view: _View
     gate: _View
 
 
@@ -728,9 +724,8 @@ class HybridRetriever:
         # The answerability gate was fitted on best-chunk lexical scores: when a second chunk counts for the ranking,
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
         gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
-        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, view.doc_lex,
-                       view.d_rank, view.l_rank, view.dense_norm, view.lex_norm, view.fused, w_dense, w_lex, view.top_bm25,
-                       gate)
+        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
+                       view, gate)
 
     def _doc_lexical(self, ld: _Loaded, lex: dict[int, float], whole: dict[str, float], second: float) -> dict[str, float]:
         """Each document's raw lexical score: its best chunk's BM25 (plus ``second`` x its second best), mixed with
@@ -788,28 +783,28 @@ class HybridRetriever:
 
     def _head(self, f: _Fusion) -> list[str]:
         """The documents the rerank stage rescores: the ``rerank_depth`` best fused, those in the query's language."""
-        head = sorted(f.fused, key=lambda d: (-f.fused[d], d))[: self.config.rerank_depth]
+        head = sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d))[: self.config.rerank_depth]
         return [d for d in head if f.loaded.index.docs[d].language == f.language]
 
     def _rank_matrix(self, f: _Fusion, head: list[str]) -> np.ndarray:
         """Features (:data:`~assistant.knowledge.ranker.FEATURES`) of the ``head`` documents."""
-        order = {d: i + 1 for i, d in enumerate(sorted(f.fused, key=lambda d: (-f.fused[d], d)))}
-        best = max(f.fused.values(), default=0.0)
+        order = {d: i + 1 for i, d in enumerate(sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d)))}
+        best = max(f.view.fused.values(), default=0.0)
         signals = {
-            "fused": [f.fused[d] for d in head],
-            "fused_gap": [f.fused[d] - best for d in head],
+            "fused": [f.view.fused[d] for d in head],
+            "fused_gap": [f.view.fused[d] - best for d in head],
             "inv_fused_rank": [1.0 / order[d] for d in head],
-            "dense_norm": [f.dense_norm[d] for d in head],
-            "lex_norm": [f.lex_norm[d] for d in head],
-            "inv_dense_rank": [1.0 / f.d_rank[d] if d in f.d_rank else 0.0 for d in head],
-            "inv_lex_rank": [1.0 / f.l_rank[d] if d in f.l_rank else 0.0 for d in head],
+            "dense_norm": [f.view.dense_norm[d] for d in head],
+            "lex_norm": [f.view.lex_norm[d] for d in head],
+            "inv_dense_rank": [1.0 / f.view.d_rank[d] if d in f.view.d_rank else 0.0 for d in head],
+            "inv_lex_rank": [1.0 / f.view.l_rank[d] if d in f.view.l_rank else 0.0 for d in head],
         }
         return f.loaded.features.matrix(f.query, head, signals)
 
     def _rank(self, f: _Fusion, k: int) -> RetrievalResult:
         """The rerank stage and the hits: at most ``k`` documents, one per service."""
         cfg = self.config
-        ld, fused = f.loaded, f.fused
+        ld, fused = f.loaded, f.view.fused
         ix = ld.index
         score = dict(fused)
         overlap: dict[str, float] = {}
@@ -847,7 +842,7 @@ class HybridRetriever:
         for r in (*f.dense, *f.lex):
             rows_of.setdefault(ld.chunk_doc[r], set()).add(r)
         hits = []
-        top_bm25, w_lex, w_dense = f.top_bm25, f.w_lex, f.w_dense
+        top_bm25, w_lex, w_dense = f.view.top_bm25, f.w_lex, f.w_dense
         for d in ranked:
             rows = rows_of.get(d, set())
             sc = sorted(
@@ -859,9 +854,9 @@ class HybridRetriever:
                     doc=ix.docs[d],
                     score=score[d],
                     dense=f.doc_dense.get(d, 0.0),
-                    lexical=f.doc_lex.get(d, 0.0),
-                    dense_rank=f.d_rank.get(d, 0),
-                    lexical_rank=f.l_rank.get(d, 0),
+                    lexical=f.view.doc_lex.get(d, 0.0),
+                    dense_rank=f.view.d_rank.get(d, 0),
+                    lexical_rank=f.view.l_rank.get(d, 0),
                     chunks=tuple(sc),
                     alternates=tuple(alternates[d]),
                     fused=fused[d],
