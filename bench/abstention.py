@@ -27,6 +27,10 @@ the gate or on the intent classifier:
 Usage:
     python bench/abstention.py --home DIR     # a home with the catalogue imported and the NLU trained
     python bench/abstention.py --home DIR --gate all --classifier all --json /tmp/abstention_grid.json
+    python bench/abstention.py --home DIR --decisions /tmp/decisions.json   # per question: answered, cited, top hit
+
+``--decisions FILE`` writes every question's decision (text, kind, answered, cited ids, top retrieved id, score) for
+the first combination, so two runs (before and after a retrieval change) can be compared question by question.
 """
 
 from __future__ import annotations
@@ -125,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "abstention.json")
     ap.add_argument("--gate", action="append", choices=("learnt", "old", "all"), help="default: learnt")
     ap.add_argument("--classifier", action="append", choices=("calibrated", "embedding", "all"), help="default: calibrated")
+    ap.add_argument("--decisions", type=Path, default=None,
+                    help="write each question's decision (first combination) to this JSON file, to compare two runs")
     args = ap.parse_args(argv)
     gates = ["learnt", "old"] if "all" in (args.gate or []) else list(dict.fromkeys(args.gate or ["learnt"]))
     classifiers = ["calibrated", "embedding"] if "all" in (args.classifier or []) else list(dict.fromkeys(args.classifier or ["calibrated"]))
@@ -134,18 +140,22 @@ def main(argv: list[str] | None = None) -> int:
     router.nlu.embedder = cached  # type: ignore[assignment]
     learnt_gate, calibrated = router.composer.gate, router.nlu.classifier
     embedding_clf = EmbeddingClassifier(cached, router.settings.intents_dir) if "embedding" in classifiers else None
-    results = {}
+    results: dict[str, dict[str, object]] = {}
+    decisions: list[dict[str, object]] = []
     for gate in gates:
         for clf in classifiers:
             router.composer.gate = learnt_gate if gate == "learnt" else HandSetGate()  # type: ignore[assignment]
             router.composer.threshold = router.settings.abstain_threshold if gate == "learnt" else OLD_THRESHOLD
             router.nlu.classifier = calibrated if clf == "calibrated" else embedding_clf  # type: ignore[assignment]
-            results[f"{gate}/{clf}"] = run_one(router, args.clinc)
+            results[f"{gate}/{clf}"] = run_one(router, args.clinc, decisions if not decisions else None)
             results[f"{gate}/{clf}"]["threshold"] = router.composer.threshold
     print(f"{'gate/classifier':24} {'AUROC':>6} {'answered':>8} {'correct':>8} {'ooc ans.':>8} {'en_twin ok':>10}")
     for name, r in results.items():
         print(f"{name:24} {r['auroc_answerability']:6.3f} {r['in_corpus_answered']:8.3f} {r['in_corpus_answered_correctly']:8.3f} "
               f"{r['out_of_corpus_answered']:8.3f} {r['by_kind'].get('en_twin', {}).get('correct', 0.0):10.3f}")
+    if args.decisions is not None:
+        args.decisions.write_text(json.dumps(decisions, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(f"wrote {len(decisions)} decisions to {args.decisions}")
     out = results[next(iter(results))] if len(results) == 1 else {"combinations": results}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -153,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_one(router: Router, clinc: Path) -> dict[str, object]:
-    """All figures for the router as it is configured now."""
+def run_one(router: Router, clinc: Path, decisions: list[dict[str, object]] | None = None) -> dict[str, object]:
+    """All figures for the router as it is configured now; each question's decision is appended to ``decisions``
+    when given (text, kind, label, answered, cited ids, top retrieved id, answerability score)."""
     pos = yaml.safe_load((ROOT / "bench" / "citizen_questions.yaml").read_text(encoding="utf-8"))["questions"]
     twins = ROOT / "bench" / "citizen_questions_en_twins.yaml"
     if twins.exists():
@@ -163,7 +174,7 @@ def run_one(router: Router, clinc: Path) -> dict[str, object]:
     if clinc.exists():
         neg += [(row[0], "clinc_oos") for row in json.loads(clinc.read_text(encoding="utf-8"))["oos_test"]]
 
-    def score(text: str) -> tuple[float, float, bool, list[str], list[str]]:
+    def score(text: str, kind: str, label: int) -> tuple[float, float, bool, list[str], list[str]]:
         vec = router.embedder.embed_queries([text])[0]
         p = router.nlu.parse(text, vector=vec).nlu.probability("out_of_scope")
         res = router.retriever.run(text, k=5, query_vector=vec)
@@ -171,16 +182,20 @@ def run_one(router: Router, clinc: Path) -> dict[str, object]:
         turn = router.handle(UserMessage("bench", text, "bench")).to_json()
         top = [h.doc.service_id or h.doc.doc_id for h in res.hits[:1]]
         answered = bool(turn["citations"])  # answered from documents (small talk is not an answer)
-        return s, float(sig.get("dense", 0.0)), answered, [c["doc_id"] for c in turn["citations"]], top
+        cited = [c["doc_id"] for c in turn["citations"]]
+        if decisions is not None:
+            decisions.append({"text": text, "kind": kind, "label": label, "answered": answered, "cited": cited,
+                              "top": top[0] if top else None, "score": round(s, 4)})
+        return s, float(sig.get("dense", 0.0)), answered, cited, top
 
     rows = []
     for q in pos:
-        s, d, answered, cited, top = score(q["text"])
+        s, d, answered, cited, top = score(q["text"], q.get("kind", ""), 1)
         rows.append({"label": 1, "kind": q.get("kind", ""), "score": s, "dense": d, "answered": answered,
                      "correct": answered and bool(cited) and cited[0] in set(q["relevant"]),
                      "correct_top": bool(top) and top[0] in set(q["relevant"])})
     for text, kind in neg:
-        s, d, answered, _, _ = score(text)
+        s, d, answered, _, _ = score(text, kind, 0)
         rows.append({"label": 0, "kind": kind, "score": s, "dense": d, "answered": answered, "correct": False, "correct_top": False})
     y = np.array([r["label"] for r in rows])
     result = {

@@ -19,6 +19,20 @@ import yaml
 from assistant.errors import InvalidConfigError
 
 DEFAULT_GLOSSARY = Path(__file__).resolve().parent / "glossary_en_ko.yaml"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that rejects a mapping with the same key twice (PyYAML keeps the last one silently, so an
+    operator's new entry could replace an earlier one unseen)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[object, object]:
+        seen: set[object] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 MAX_PHRASE_WORDS = 4
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 #: how the Korean name of a benefit ends (기초연금, 아동수당, 실업급여, 에너지바우처, 근로장려금 …)
@@ -42,10 +56,11 @@ class Glossary:
         """Read a glossary YAML file.
 
         Raises:
-            InvalidConfigError: missing file, bad YAML or a value that is not a list of strings.
+            InvalidConfigError: missing file, bad YAML, an English phrase given twice, or a value that is not a list of
+                strings.
         """
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}  # noqa: S506 (a SafeLoader)
         except (OSError, yaml.YAMLError) as e:
             raise InvalidConfigError(f"{path}: cannot read the glossary: {e}") from e
         terms = data.get("terms") if isinstance(data, dict) else None

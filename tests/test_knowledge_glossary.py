@@ -1,0 +1,35 @@
+"""The bilingual glossary file: strict loading (a phrase given twice is an error) and the bundled file's shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.errors import InvalidConfigError
+from assistant.knowledge.glossary import DEFAULT_GLOSSARY, MAX_PHRASE_WORDS, Glossary
+
+
+def test_a_phrase_given_twice_is_an_error_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text("terms:\n  heating: [난방]\n  rent: [월세]\n  heating: [난방비]\n", encoding="utf-8")
+    with pytest.raises(InvalidConfigError, match="duplicate key 'heating'"):
+        Glossary.load(path)
+
+
+def test_distinct_phrases_load_with_their_terms(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text("terms:\n  Heating: [난방]\n  heating costs: [난방비, 난방]\n", encoding="utf-8")
+    g = Glossary.load(path)
+    assert g.terms == {"heating": ["난방"], "heating costs": ["난방비", "난방"]}
+    assert g.translate("help with heating costs") == ["난방비", "난방"]
+
+
+def test_bundled_glossary_has_each_phrase_once_and_lists_of_korean_terms() -> None:
+    raw = yaml.safe_load(DEFAULT_GLOSSARY.read_text(encoding="utf-8"))["terms"]  # the lenient reader, for comparison
+    g = Glossary.load(DEFAULT_GLOSSARY)  # raises on a duplicate
+    assert len(g.terms) == len(raw)
+    for phrase, korean in g.terms.items():
+        assert phrase == phrase.strip().lower() and len(phrase.split()) <= MAX_PHRASE_WORDS, phrase  # a longer phrase never matches
+        assert korean and all(t.strip() for t in korean), phrase
