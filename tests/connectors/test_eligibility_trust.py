@@ -102,9 +102,10 @@ def test_a_named_status_is_never_silently_satisfied() -> None:
     assert status.value == "welfare_recipient" and "확인 필요" in status.meaning and "생계·의료·주거·교육급여" in status.meaning
     (yes,) = evaluate(cat, Facts(age=67, income_pct_median=40.0, welfare_recipient=True), ["VOUCHER"])
     assert yes.status == "eligible" and _codes(yes) == ["JA0201", STATUS] and "확인 필요" not in yes.decided_by[-1].meaning
-    # a known "no" leaves it to confirm, never ruled out by a keyword reading; the income band still rules out
+    # a known "no" rules it out when the text names no other way in (s7: STATUS decides); the income band rules out too
     (no,) = evaluate(cat, Facts(age=67, income_pct_median=40.0, welfare_recipient=False), ["VOUCHER"])
-    assert no.status == "unknown" and _codes(no) == [STATUS] and no.missing == ()
+    assert no.status == "not_eligible" and _codes(no) == [STATUS] and no.missing == ()
+    assert no.decided_by[0].meaning.startswith("해당 없음: 기초생활보장 수급자")
     (rich,) = evaluate(cat, Facts(age=67, income_pct_median=150.0), ["VOUCHER"])
     assert rich.status == "not_eligible" and _codes(rich) == ["JA0201"]
     # 19 or over alone, text for 대한민국명장: unknown until the status is known
