@@ -118,12 +118,15 @@ def _language(tracker: ProtocolTracker) -> str:
 
 def deciding_missing(r: ServiceResult) -> tuple[str, ...]:
     """The facts of ``r.missing`` whose answer either way decides something: a fact missing only for a named status
-    read from the service's text (condition ``STATUS``, :mod:`connectors.eligibility.statuses`) is left out, since a
-    "no" there leaves the service to confirm — asking it first would cost the citizen a question that rarely helps.
+    read from the service's text (condition ``STATUS``, :mod:`connectors.eligibility.statuses`) is left out when the
+    text also names a way in no fact decides (the condition's value ends ``|open``), since a "no" there leaves the
+    service to confirm — asking it would cost the citizen a question that rarely helps. Where the statuses and
+    decidable ways are the only ways in (에너지바우처, 차상위계층 쓰레기봉투), a "no" rules the service out, so they count.
     """
     from connectors.eligibility.statuses import BY_NAME
 
-    status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" for n in str(c.value).split("|") if n in BY_NAME}
+    status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" and "open" in str(c.value).split("|")
+                    for n in str(c.value).split("|") if n in BY_NAME}
     if not status_facts:
         return r.missing
     coded = {m for c in r.decided_by if c.code != "STATUS" for m in _facts_of(c)}
@@ -153,7 +156,8 @@ def _form_slots(domain: dict[str, Any]) -> list[str]:
 
 #: Questions not asked about a child under 15 (a parent asking for a 4-year-old is not asked whether the child
 #: is a veteran or farms); the facts stay unknown, never assumed.
-ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester"})
+ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester",
+                        "master_craftsman"})
 CHILD_BELOW = 15
 
 

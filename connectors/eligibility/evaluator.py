@@ -144,11 +144,12 @@ def status_condition(bits: int, held: bool, ways: tuple[OtherWay, ...] = (), fai
     ``held``: the person holds one of them (the meaning names those); ``failed``: the person is known to hold none
     of them nor any other way ``ways`` (``해당 없음``, the statuses and ways named); else the meaning says it is to be
     confirmed (``확인 필요``), naming the other ways too. The value lists the status names, ``"|"``-separated
-    (``"welfare_recipient|near_poverty"``); the other ways are in the meaning only.
+    (``"welfare_recipient|near_poverty"``), then ``"|open"`` when the text names a way in no fact decides (a "no" to
+    the statuses cannot rule the service out); the other ways are in the meaning only.
     """
     named = names_of(bits)
     ko, en = " 또는 ".join(s.ko for s in named), " or ".join(s.en for s in named)
-    value = "|".join(s.name for s in named)
+    value = "|".join(s.name for s in named) + ("|open" if not held and any(not w.tests for w in ways) else "")
     if held:
         return Condition(STATUS, f"자격: {ko} (지원대상 문구 기준)", f"status: {en} (from the eligibility text)", value)
     if ways:
@@ -288,7 +289,8 @@ class Evaluation:
             if sstate == UNKNOWN:
                 missing = missing + tuple(dict.fromkeys(
                     [s.fact for s in names_of(sbits & self._open)]
-                    + [f for w in ways if w.state(self.facts) == UNKNOWN for f in w.missing(self.facts)]))
+                    + [f for w in ways if w.state(self.facts) == UNKNOWN and all(x.tests for x in ways)
+                       for f in w.missing(self.facts)]))
         if kind and astate == state:
             decided = decided + (_APPLICANT_CONDITIONS[APPLICANT_KINDS[kind - 1]],)
             missing = missing + (self._applicant_missing[kind] if astate == UNKNOWN else ())

@@ -56,11 +56,15 @@ class Facts(BaseModel):
     ill: bool | None = Field(None, description="JA0330 질병/질환자: has an illness or disease")
     welfare_recipient: bool | None = Field(
         None, description="not a JA code: receives a 국민기초생활 보장법 benefit (생계·의료·주거·교육급여 수급자); decides the "
-        "STATUS condition of services whose 지원대상/선정기준 text names it (connectors.eligibility.statuses)")
+        "STATUS condition of services whose 지원대상/선정기준 text names it (connectors.eligibility.statuses): true holds it, "
+        "false rules the service out when no other way in its text remains open. Public MyData: 수급자 증명서 "
+        "(scope recipient_certificate)")
     near_poverty: bool | None = Field(
-        None, description="not a JA code: a 차상위계층 household (STATUS condition, read from the service's text)")
+        None, description="not a JA code: a 차상위계층 household (국민기초생활 보장법 제2조 제10호; STATUS condition, read "
+        "from the service's text, as welfare_recipient). Public MyData: 차상위계층 확인서 (scope near_poverty_certificate)")
     master_craftsman: bool | None = Field(
-        None, description="not a JA code: a certified 대한민국명장 (숙련기술장려법; STATUS condition, read from the service's text)")
+        None, description="not a JA code: a certified 대한민국명장 (숙련기술장려법; STATUS condition, read from the service's "
+        "text, as welfare_recipient)")
     multicultural_family: bool | None = Field(None, description="JA0401 다문화가족")
     north_korean_defector: bool | None = Field(None, description="JA0402 북한이탈주민")
     single_parent_family: bool | None = Field(None, description="JA0403 한부모가정/조손가정 (single-parent or grandparent-grandchild)")

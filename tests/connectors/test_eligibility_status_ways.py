@@ -122,3 +122,15 @@ def test_status_state_table() -> None:
     assert status_state(0, 0b10, 0, (), Facts()) == 0
     assert status_state(0, 0b10, 0, (way,), Facts()) == 1
     assert status_state(0, 0b10, 0, (way,), Facts(disabled=False)) == 0
+
+
+def test_the_openapi_schema_documents_the_status_facts() -> None:
+    from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
+
+    schema = create_app(service=EligibilityService(CatalogueSource.fixed(_cat()))).openapi()
+    facts = next(v for k, v in schema["components"]["schemas"].items() if k.startswith("Facts"))["properties"]
+    assert "수급자 증명서" in facts["welfare_recipient"]["description"]
+    assert "차상위계층 확인서" in facts["near_poverty"]["description"]
+    assert "대한민국명장" in facts["master_craftsman"]["description"]
+    condition = schema["components"]["schemas"]["ConditionModel"]["properties"]["code"]["description"]
+    assert "해당 없음" in condition and "|open" in condition
