@@ -127,7 +127,8 @@ class ServiceResult:
 
 
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
-_NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요", "no coded conditions: read 지원대상/선정기준", "-")
+_NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요",
+                           "no coded conditions: read its target group and selection criteria", "-")
 #: The code of the region condition in results (not a JA code).
 REGION = "REGION"
 #: The code of the applicant condition in results (not a JA code): only an organisation (or a business) applies.
@@ -170,15 +171,19 @@ _APPLICANT_CONDITIONS = {
 
 
 def region_condition(area: Area, from_text: bool = False) -> Condition:
-    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``).
+    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``; the English
+    meaning names it as English writes it, ``"resident of Gyeonggi-do Seongnam-si"``).
 
     ``from_text``: the area was read from the service's 지원대상/선정기준 text
     (:func:`~connectors.eligibility.regions.text_area`), not from its managing agency; the meaning says so.
     """
+    from connectors.eligibility.regions_en import english_place_name
+
+    en = english_place_name(str(area))  # an English reply prints no Hangul (s7 item 4): "Busan Haeundae-gu"
     if from_text:
         return Condition(REGION, f"거주지: {area} (지원대상 문구 기준)",
-                         f"resident of {area} (from the eligibility text)", str(area))
-    return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {area} (from the managing agency)", str(area))
+                         f"resident of {en} (from the eligibility text)", str(area))
+    return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {en} (from the managing agency)", str(area))
 
 
 def _bits(value: int) -> list[int]:

@@ -89,7 +89,7 @@ class Facts(BaseModel):
         description="where the beneficiary lives (거주지): the official 시·도 name, optionally followed by the "
         "시·군·구, e.g. '부산광역시', '경기도 성남시', '서울특별시 강남구'. Short and former names are accepted and "
         "normalised (" + ", ".join(f"{k} → {v}" for k, v in SIDO_ALIASES.items()) + "); a 일반구 after a city "
-        "('경기도 성남시 분당구') is dropped. English (Revised Romanization, either order) is read too: "
+        "('경기도 성남시 분당구') is dropped, and one after its 시·도 names its city ('경기도 분당구' → '경기도 성남시'). English (Revised Romanization, either order) is read too: "
         "'Seongnam-si, Gyeonggi-do', 'Gangnam-gu, Seoul', 'Busan'. 시·도: " + ", ".join(SIDO) + ". Not a JA code: a service run by a "
         "local government (소관기관명 '경기도 성남시', '서울특별시') is limited to its residents (condition "
         "code REGION); national agencies and public corporations are not limited.")

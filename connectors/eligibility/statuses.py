@@ -79,7 +79,7 @@ STATUSES: tuple[NamedStatus, ...] = (
                 "basic livelihood security recipient (livelihood, medical, housing or education benefit)"),
     NamedStatus("near_poverty", re.compile(r"차상위"), "near_poverty", "차상위계층", "near-poverty household"),
     NamedStatus("master_craftsman", re.compile(r"명장"), "master_craftsman", "대한민국명장",
-                "certified master craftsman (대한민국명장)"),
+                "certified Korea Master Craftsman"),
 )
 BY_NAME = {s.name: s for s in STATUSES}
 STATUS_FACTS: tuple[str, ...] = tuple(dict.fromkeys(s.fact for s in STATUSES))
