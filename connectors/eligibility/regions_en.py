@@ -185,8 +185,11 @@ def table() -> dict[str, frozenset[Candidate]]:
                     out.setdefault(r, set()).add((sido, name))
                 for suffix in (_key(romanise(unit)), *map(_key, _SIGUNGU_UNITS[unit])):
                     out.setdefault(r + suffix, set()).add((sido, name))
+    shared = {n for names in SIGUNGU.values() for n in names}
     for (sido, city), gus in GENERAL_GU.items():  # a 일반구 names its city (Bundang-gu → 경기도 성남시)
         for gu in gus:
+            if gu in shared:  # 포항's Nam-gu/Buk-gu: the 자치구 keys stand; read with the city (_combine)
+                continue
             for k in _general_gu_keys(gu):
                 out.setdefault(k, set()).add((sido, city))
     for w in _IGNORED:
@@ -266,6 +269,11 @@ def _combine(choice: tuple[Candidate, ...]) -> Area | None:
     """One reading of the spans as an area, or ``None`` when they do not fit together."""
     sidos = {s for s, g in choice if g is None and s not in ("?gu",)}
     districts = list(dict.fromkeys((s, g) for s, g in choice if g is not None))  # a city and its 일반구: one area
+    if len(districts) == 2:  # "Nam-gu, Pohang": a 자치구 name that is also a 일반구 of the city named beside it
+        for (s, city), (_, other) in (districts, districts[::-1]):
+            if other in GENERAL_GU.get((s, city or ""), ()):
+                districts = [(s, city)]
+                break
     general_gu = sum(1 for s, _ in choice if s == "?gu")
     if len(sidos) > 1 or len(districts) > 1 or general_gu > 1:
         return None
