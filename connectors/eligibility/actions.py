@@ -427,6 +427,7 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
     completes it ("서울" → 서울특별시 중구).
     """
     from connectors.eligibility.regions import (
+        GENERAL_GU,
         SIGUNGU,
         complete_general_gu,
         general_gu_place,
@@ -456,7 +457,9 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
         if len(places) == 1:  # a 일반구 said ("분당구") is kept after its city: "경기도 성남시 분당구"
             return general_gu_place(places[0], text), None
         if len(places) > 1:
-            named = sorted({a.sigungu for a in places if a.sigungu}, key=len)
+            # the name said: "남구" (a 광역시's 자치구, or 포항시's 일반구), not the city a 일반구 reading gives
+            said = {a.sigungu for a in places if a.sigungu and (a.sido, a.sigungu) not in GENERAL_GU}
+            named = sorted(said or {a.sigungu for a in places if a.sigungu}, key=len)
             return None, named[-1]
         ambiguous = _ambiguous_english(text)
         if ambiguous is not None:
