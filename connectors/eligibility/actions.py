@@ -17,6 +17,11 @@
   agency, legal basis), says how many are still unknown and which facts would decide them, and sets
   ``eligible_services`` for the apply flow. For one service it gives its verdict and reasons.
 
+English replies print no Hangul (s7 item 4) except what has no English form: service names (서비스명), agency
+names other than local governments (ministries, public corporations: :func:`english_agency`) and the laws cited
+(법령). Places, conditions, statuses and fact names are in English (:func:`~connectors.eligibility.regions_en.english_place_name`,
+``Condition.meaning_en``).
+
 Facts come from slots named as :class:`~connectors.eligibility.facts.Facts` fields (``income_pct`` is
 ``income_pct_median``); a slot that is not set is an unknown fact, never assumed. The slot
 ``beneficiary`` (``self``, ``child``, ``parent``, ``spouse``) says whom the facts describe.
@@ -118,12 +123,15 @@ def _language(tracker: ProtocolTracker) -> str:
 
 def deciding_missing(r: ServiceResult) -> tuple[str, ...]:
     """The facts of ``r.missing`` whose answer either way decides something: a fact missing only for a named status
-    read from the service's text (condition ``STATUS``, :mod:`connectors.eligibility.statuses`) is left out, since a
-    "no" there leaves the service to confirm — asking it first would cost the citizen a question that rarely helps.
+    read from the service's text (condition ``STATUS``, :mod:`connectors.eligibility.statuses`) is left out when the
+    text also names a way in no fact decides (the condition's value ends ``|open``), since a "no" there leaves the
+    service to confirm — asking it would cost the citizen a question that rarely helps. Where the statuses and
+    decidable ways are the only ways in (에너지바우처, 차상위계층 쓰레기봉투), a "no" rules the service out, so they count.
     """
     from connectors.eligibility.statuses import BY_NAME
 
-    status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" for n in str(c.value).split("|") if n in BY_NAME}
+    status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" and "open" in str(c.value).split("|")
+                    for n in str(c.value).split("|") if n in BY_NAME}
     if not status_facts:
         return r.missing
     coded = {m for c in r.decided_by if c.code != "STATUS" for m in _facts_of(c)}
@@ -153,7 +161,8 @@ def _form_slots(domain: dict[str, Any]) -> list[str]:
 
 #: Questions not asked about a child under 15 (a parent asking for a 4-year-old is not asked whether the child
 #: is a veteran or farms); the facts stay unknown, never assumed.
-ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester"})
+ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester",
+                        "master_craftsman"})
 CHILD_BELOW = 15
 
 
@@ -303,12 +312,12 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
     시·도 (or looks like a street address) is unusable. An English message is read whole for a place
     ("Seongnam, Gyeonggi-do", "I live in Gangnam-gu, Seoul"), which the region entity alone does not give.
     """
-    from connectors.eligibility.regions import normalise_region
-    from connectors.eligibility.regions_en import find_english_region
+    from connectors.eligibility.regions import general_gu_value, normalise_region
+    from connectors.eligibility.regions_en import english_general_gu, find_english_region
 
     english = find_english_region(tracker.latest_text() or "")  # "I live in Seongnam, Gyeonggi-do": the lookup
     if english is not None:  # knows 시·도 names only, and no English 시·군·구
-        return str(english)
+        return english_general_gu(english, tracker.latest_text() or "")
     value = tracker.get_slot("region")
     if not value:
         return None
@@ -317,6 +326,8 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
         together = _one_place(said)
         if together is not None:
             return together
+    if general_gu_value(str(value)):  # "경기도 성남시 분당구", as the form wrote it
+        return str(value)
     try:
         area = normalise_region(str(value))
         if area.sigungu is None and (earlier := _english_region_when_set(tracker, str(value))) is not None \
@@ -415,7 +426,14 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
     시·도; an ambiguous one ("중구", "Jung-gu") is held in :data:`DISTRICT_SLOT`; a 시·도 given after that question
     completes it ("서울" → 서울특별시 중구).
     """
-    from connectors.eligibility.regions import SIGUNGU, normalise_region, places_in_text
+    from connectors.eligibility.regions import (
+        GENERAL_GU,
+        SIGUNGU,
+        complete_general_gu,
+        general_gu_place,
+        normalise_region,
+        places_in_text,
+    )
 
     requested = tracker.get_slot("requested_slot")
     pending = tracker.get_slot(DISTRICT_SLOT)
@@ -426,7 +444,9 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
         except ValueError:
             area = None
     if area is not None and area.sigungu is None and pending and requested == ASK_SIDO:
-        return (f"{area.sido} {pending}" if pending in SIGUNGU.get(area.sido, ()) else region), None
+        if pending in SIGUNGU.get(area.sido, ()):
+            return f"{area.sido} {pending}", None
+        return complete_general_gu(area.sido, pending) or region, None  # 포항's 남구: "경상북도 포항시 남구"
     if area is not None:
         return region, None
     texts = [str(v) for v in [tracker.get_slot("region")] if v]
@@ -434,10 +454,12 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
         texts.append(tracker.latest_text() or "")
     for text in texts:
         places = places_in_text(text)
-        if len(places) == 1:
-            return str(places[0]), None
+        if len(places) == 1:  # a 일반구 said ("분당구") is kept after its city: "경기도 성남시 분당구"
+            return general_gu_place(places[0], text), None
         if len(places) > 1:
-            named = sorted({a.sigungu for a in places if a.sigungu}, key=len)
+            # the name said: "남구" (a 광역시's 자치구, or 포항시's 일반구), not the city a 일반구 reading gives
+            said = {a.sigungu for a in places if a.sigungu and (a.sido, a.sigungu) not in GENERAL_GU}
+            named = sorted(said or {a.sigungu for a in places if a.sigungu}, key=len)
             return None, named[-1]
         ambiguous = _ambiguous_english(text)
         if ambiguous is not None:
@@ -561,7 +583,10 @@ class ActionCheckEligibility:
         if sum(report.counts.values()) == 0:
             dispatcher.utter_message(response="utter_eligibility_no_catalogue")
             return []
-        known = _describe_facts(facts, tracker.get_slot("beneficiary"), lang)
+        from connectors.eligibility.regions import general_gu_value
+
+        place = general_gu_value(str(tracker.get_slot("region") or ""))  # the 일반구 said is echoed (the fact is its 시)
+        known = _describe_facts({**facts, "region": place} if place else facts, tracker.get_slot("beneficiary"), lang)
         if target:
             return self._one(dispatcher, report.results[0], known, lang)
         eligible = sorted((r for r in report.results if r.status == "eligible"), key=rank_key)
@@ -613,7 +638,7 @@ class ActionCheckEligibility:
                 text = f"{r.service_name}: 아직 받으실 수 있다고 말씀드릴 수 없어요" \
                     + (f". 확인이 필요한 조건: {to_confirm}" if to_confirm else "") + (f". 더 필요한 정보: {missing}." if missing else ".")
         if r.decided_by and r.decided_by[0].code == "NONE":
-            text += (" The catalogue has no coded conditions for it: read its 지원대상 and 선정기준."
+            text += (" The catalogue has no coded conditions for it: read its target group and selection criteria."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
         text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
         buttons = [] if r.status == "not_eligible" else [
@@ -655,10 +680,24 @@ def _source(r: ServiceResult) -> dict[str, Any]:
     return dict(r.sources[0]) if r.sources else {}
 
 
+def english_agency(agency: str) -> str:
+    """A managing agency as an English reply names it: a local government in English ("경기도 성남시" →
+    "Gyeonggi-do Seongnam-si", :func:`~connectors.eligibility.regions_en.english_place_name`); any other agency
+    (a ministry, a public corporation: the catalogue has no English name for them) as the catalogue writes it."""
+    from connectors.eligibility.regions import agency_area
+    from connectors.eligibility.regions_en import english_place_name
+
+    return english_place_name(agency) if agency_area(agency) is not None else agency
+
+
 def _source_line(r: ServiceResult, lang: str) -> str:
+    """The citation line: agency, gov.kr page and legal basis. In English the agency is in English where it has an
+    English form (:func:`english_agency`); the laws (법령) keep their Korean titles: they are what the citation
+    cites, and the catalogue has no English titles for them."""
     s = _source(r)
     law = ", ".join(s.get("legal_basis") or [])
-    parts = [p for p in (s.get("agency"), s.get("url")) if p]
+    agency = english_agency(str(s.get("agency") or "")) if lang == "en" else s.get("agency")
+    parts = [p for p in (agency, s.get("url")) if p]
     head = "Source" if lang == "en" else "출처"
     basis = ("; legal basis: " if lang == "en" else "; 근거 법령: ") + law if law else ""
     return f"[{head}: {', '.join(parts)}{basis}]"
@@ -783,7 +822,9 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
     if facts.get("sex"):
         parts.append(_SEX[lang].get(facts["sex"], str(facts["sex"])))
     if facts.get("region"):
-        parts.append(str(facts["region"]))
+        from connectors.eligibility.regions_en import english_place_name
+
+        parts.append(english_place_name(str(facts["region"])) if lang == "en" else str(facts["region"]))
     if facts.get("income_pct_median") is not None:
         pct = f"{facts['income_pct_median']:g}"
         parts.append(f"income {pct}% of median" if lang == "en" else f"중위소득 {pct}%")

@@ -33,6 +33,7 @@ from connectors.eligibility.codes import (
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
 from connectors.eligibility.regions_local import local_agency_area, title_area
+from connectors.eligibility.status_ways import OtherWay, ways_in
 from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
 
@@ -74,6 +75,9 @@ class ServiceInfo:
             ``"business_or_organization"``; :func:`~connectors.eligibility.target_groups.applicant_kind`), or ``None``.
         statuses: the named statuses its 지원대상/선정기준 text requires (국가유공자, 기초생활수급자, 차상위, 명장;
             :func:`~connectors.eligibility.statuses.statuses_in`); the condition ``STATUS`` where the codes leave room.
+        status_ways: the other ways in its text names beside those statuses
+            (:func:`~connectors.eligibility.status_ways.ways_in`): ``STATUS`` is their any-of, ``not_eligible`` only
+            when every status and every way is known not to hold (an open way never is).
     """
 
     service_id: str
@@ -85,6 +89,7 @@ class ServiceInfo:
     text_area: Area | None = None
     applicant: ApplicantKind | None = None
     statuses: tuple[str, ...] = ()
+    status_ways: tuple[OtherWay, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -125,6 +130,9 @@ class Catalogue:
             ``[i]``) the row's text requires where the codes leave room for them (:attr:`ServiceInfo.statuses`; the
             individual pathway open, no personal or household code restricting, the age range broad — from 19 or
             less to 100 or more — or absent); 0 elsewhere.
+        status_ways: the distinct :attr:`ServiceInfo.status_ways` tuples (index 0: none).
+        status_ways_id: ``int16[n]``, the row's position in ``status_ways`` (0 where ``status_bits`` is 0 or the text
+            names no other way).
         unmapped: row → the ``"Y"`` codes the table does not know.
         unmapped_codes: every unmapped code seen with a ``"Y"`` (logged once at load).
         areas: the distinct :class:`~connectors.eligibility.regions.Area` that services are limited to.
@@ -216,6 +224,14 @@ class Catalogue:
         room = present["individual"] & ~self.restricts["personal"] & ~self.restricts["household"] & broad_age
         self.status_bits = np.asarray([status_bits(s.statuses) if room[i] else 0 for i, s in enumerate(services)],
                                       dtype=np.uint8).reshape(n)
+        self.status_ways: list[tuple[OtherWay, ...]] = [()]
+        ways_index: dict[tuple[OtherWay, ...], int] = {(): 0}
+        self.status_ways_id = np.zeros(n, dtype=np.int16)
+        for i, info in enumerate(services):
+            if self.status_bits[i] and info.status_ways:
+                self.status_ways_id[i] = ways_index.setdefault(info.status_ways, len(self.status_ways))
+                if self.status_ways_id[i] == len(self.status_ways):
+                    self.status_ways.append(info.status_ways)
         #: ``bool[n, 3]``: whether any group of each pathway restricts (the age range belongs to the individual one)
         self.pathway_restricts = np.stack(
             [self.restrict_matrix[:, [k for k, name in enumerate(GROUP_ORDER)
@@ -287,7 +303,7 @@ class Catalogue:
             area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
-                                        applicant_kind(target), statuses_in(text)), cond))
+                                        applicant_kind(target), statuses_in(text), ways_in(text)), cond))
         return cls.from_records(records, version)
 
     @classmethod

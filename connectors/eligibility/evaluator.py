@@ -27,9 +27,12 @@ it ``not_eligible``.
 
 Named status (not a JA code; :mod:`connectors.eligibility.statuses`): where the codes leave room for it, the
 국가유공자, 기초생활수급자, 차상위 or 대한민국명장 its text names is one more AND group common to every pathway,
-``STATUS``: held when the person is known to hold one of them, else ``unknown`` with their facts missing (never
-``not_eligible``: the text may name other ways in). 에너지바우처 (income band coded; the text requires a
-생계·의료·주거·교육급여 recipient) is therefore ``unknown`` until ``welfare_recipient`` is known true.
+``STATUS``: held when the person is known to hold one of them; ``not_eligible`` when every named status is known
+false *and* every other way in the text names (장애인, 65세 이상, 한부모 …, :mod:`connectors.eligibility.status_ways`)
+is known not to hold — a way no fact decides (주민, 자원봉사자 …) keeps it ``unknown``; else ``unknown`` with the
+unknown facts missing. 에너지바우처 (income band coded; the text requires a 생계·의료·주거·교육급여 recipient *and*
+a household trait) is therefore ``unknown`` until ``welfare_recipient`` is known, and ``not_eligible`` when it is
+known false.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from connectors.eligibility.codes import (
 )
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.regions import SIDO_INDEX, Area
+from connectors.eligibility.status_ways import OtherWay, status_state
 from connectors.eligibility.statuses import held_bits, names_of
 from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
 
@@ -123,7 +127,8 @@ class ServiceResult:
 
 
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
-_NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요", "no coded conditions: read 지원대상/선정기준", "-")
+_NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요",
+                           "no coded conditions: read its target group and selection criteria", "-")
 #: The code of the region condition in results (not a JA code).
 REGION = "REGION"
 #: The code of the applicant condition in results (not a JA code): only an organisation (or a business) applies.
@@ -134,17 +139,26 @@ STATUS = "STATUS"
 NONE = "NONE"
 
 
-def status_condition(bits: int, held: bool) -> Condition:
+def status_condition(bits: int, held: bool, ways: tuple[OtherWay, ...] = (), failed: bool = False) -> Condition:
     """The ``STATUS`` condition of the statuses ``bits`` (:data:`~connectors.eligibility.statuses.STATUSES` mask).
 
-    ``held``: the person holds one of them (the meaning names those); else the meaning says it is to be confirmed
-    (``확인 필요``). The value lists the status names, ``"|"``-separated (``"welfare_recipient|near_poverty"``).
+    ``held``: the person holds one of them (the meaning names those); ``failed``: the person is known to hold none
+    of them nor any other way ``ways`` (``해당 없음``, the statuses and ways named); else the meaning says it is to be
+    confirmed (``확인 필요``), naming the other ways too. The value lists the status names, ``"|"``-separated
+    (``"welfare_recipient|near_poverty"``), then ``"|open"`` when the text names a way in no fact decides (a "no" to
+    the statuses cannot rule the service out); the other ways are in the meaning only.
     """
     named = names_of(bits)
     ko, en = " 또는 ".join(s.ko for s in named), " or ".join(s.en for s in named)
-    value = "|".join(s.name for s in named)
+    value = "|".join(s.name for s in named) + ("|open" if not held and any(not w.tests for w in ways) else "")
     if held:
         return Condition(STATUS, f"자격: {ko} (지원대상 문구 기준)", f"status: {en} (from the eligibility text)", value)
+    if ways:
+        ko += "".join(f" 또는 {w.ko}" for w in ways)
+        en += "".join(f" or {w.en}" for w in ways)
+    if failed:
+        return Condition(STATUS, f"해당 없음: {ko} (지원대상 문구 기준)",
+                         f"none of: {en} (from the eligibility text)", value)
     return Condition(STATUS, f"확인 필요: {ko} (지원대상 문구 기준)",
                      f"to confirm: {en} (from the eligibility text)", value)
 _APPLICANT_CONDITIONS = {
@@ -157,15 +171,19 @@ _APPLICANT_CONDITIONS = {
 
 
 def region_condition(area: Area, from_text: bool = False) -> Condition:
-    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``).
+    """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``; the English
+    meaning names it as English writes it, ``"resident of Gyeonggi-do Seongnam-si"``).
 
     ``from_text``: the area was read from the service's 지원대상/선정기준 text
     (:func:`~connectors.eligibility.regions.text_area`), not from its managing agency; the meaning says so.
     """
+    from connectors.eligibility.regions_en import english_place_name
+
+    en = english_place_name(str(area))  # an English reply prints no Hangul (s7 item 4): "Busan Haeundae-gu"
     if from_text:
         return Condition(REGION, f"거주지: {area} (지원대상 문구 기준)",
-                         f"resident of {area} (from the eligibility text)", str(area))
-    return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {area} (from the managing agency)", str(area))
+                         f"resident of {en} (from the eligibility text)", str(area))
+    return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {en} (from the managing agency)", str(area))
 
 
 def _bits(value: int) -> list[int]:
@@ -235,7 +253,14 @@ class Evaluation:
         self.groups["applicant"] = applicant
         self._held, self._open = held_bits(facts)
         named = cat.status_bits.astype(np.int64)
-        self.groups["status"] = np.where((named == 0) | (named & self._held != 0), YES, UNKNOWN).astype(np.int8)
+        known = self._held | self._open
+        self.groups["status"] = np.where((named == 0) | (named & self._held != 0), YES,
+                                         np.where(named & known != 0, UNKNOWN, NOT)).astype(np.int8)
+        # rows whose text names other ways in: their any-of, one per distinct set of ways (a few dozen rows)
+        with_ways = np.flatnonzero((cat.status_ways_id > 0) & (self.groups["status"] != YES))
+        for row in with_ways.tolist():
+            self.groups["status"][row] = status_state(self._held, int(named[row]), self._open,
+                                                      cat.status_ways[cat.status_ways_id[row]], facts)
         extra = np.minimum(np.minimum(region, applicant), self.groups["status"])
         self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
         self.status = np.minimum(status, extra)
@@ -256,17 +281,21 @@ class Evaluation:
 
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
                      area_id: int, rstate: int, from_text: bool = False, kind: int = 0, astate: int = 2,
-                     sbits: int = 0, sstate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+                     sbits: int = 0, sstate: int = 2, ways_id: int = 0) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
         """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``), the
         applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status) and the named-status group
-        (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status)."""
+        (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status; ``ways_id``: ``Catalogue.status_ways_id``)."""
         state = min(state0, rstate, astate, sstate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
         if sbits and sstate == state:
             held = sbits & self._held if sstate == YES else 0
-            decided = decided + (status_condition(held or sbits, bool(held)),)
+            ways = self.catalogue.status_ways[ways_id]
+            decided = decided + (status_condition(held or sbits, bool(held), () if held else ways, sstate == NOT),)
             if sstate == UNKNOWN:
-                missing = missing + tuple(dict.fromkeys(s.fact for s in names_of(sbits & self._open)))
+                missing = missing + tuple(dict.fromkeys(
+                    [s.fact for s in names_of(sbits & self._open)]
+                    + [f for w in ways if w.state(self.facts) == UNKNOWN and all(x.tests for x in ways)
+                       for f in w.missing(self.facts)]))
         if kind and astate == state:
             decided = decided + (_APPLICANT_CONDITIONS[APPLICANT_KINDS[kind - 1]],)
             missing = missing + (self._applicant_missing[kind] if astate == UNKNOWN else ())
@@ -340,7 +369,7 @@ class Evaluation:
         return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]),
                                  bool(self.catalogue.area_from_text[row]), int(self.catalogue.applicant[row]),
                                  int(self.groups["applicant"][row]), int(self.catalogue.status_bits[row]),
-                                 int(self.groups["status"][row]))
+                                 int(self.groups["status"][row]), int(self.catalogue.status_ways_id[row]))
 
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
@@ -362,15 +391,16 @@ class Evaluation:
         # the region, applicant and status part: one combination per distinct (signature, area, applicant, statuses)
         pair = ((((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows])
                  * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows]) * 256 + cat.status_bits[rows].astype(np.int64))
+        pair = (pair * len(cat.status_ways) + cat.status_ways_id[rows].astype(np.int64)) * 3 + self.groups["status"][rows]
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
         prow = rows[pfirst]
         combined = [
-            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst)
-            for s, s0, a, rs, t, k, ast, sb, sst in zip(
+            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst, w)
+            for s, s0, a, rs, t, k, ast, sb, sst, w in zip(
                 sig[pfirst].tolist(), self.conditions_status[prow].tolist(), cat.area_id[prow].tolist(),
                 self.groups["region"][prow].tolist(), cat.area_from_text[prow].tolist(), cat.applicant[prow].tolist(),
                 self.groups["applicant"][prow].tolist(), cat.status_bits[prow].tolist(), self.groups["status"][prow].tolist(),
-                strict=True)
+                cat.status_ways_id[prow].tolist(), strict=True)
         ]
         services, sources = cat.services, cat.sources
         out = []

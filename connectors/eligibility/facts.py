@@ -56,11 +56,15 @@ class Facts(BaseModel):
     ill: bool | None = Field(None, description="JA0330 질병/질환자: has an illness or disease")
     welfare_recipient: bool | None = Field(
         None, description="not a JA code: receives a 국민기초생활 보장법 benefit (생계·의료·주거·교육급여 수급자); decides the "
-        "STATUS condition of services whose 지원대상/선정기준 text names it (connectors.eligibility.statuses)")
+        "STATUS condition of services whose 지원대상/선정기준 text names it (connectors.eligibility.statuses): true holds it, "
+        "false rules the service out when no other way in its text remains open. Public MyData: 수급자 증명서 "
+        "(scope recipient_certificate)")
     near_poverty: bool | None = Field(
-        None, description="not a JA code: a 차상위계층 household (STATUS condition, read from the service's text)")
+        None, description="not a JA code: a 차상위계층 household (국민기초생활 보장법 제2조 제10호; STATUS condition, read "
+        "from the service's text, as welfare_recipient). Public MyData: 차상위계층 확인서 (scope near_poverty_certificate)")
     master_craftsman: bool | None = Field(
-        None, description="not a JA code: a certified 대한민국명장 (숙련기술장려법; STATUS condition, read from the service's text)")
+        None, description="not a JA code: a certified 대한민국명장 (숙련기술장려법; STATUS condition, read from the service's "
+        "text, as welfare_recipient)")
     multicultural_family: bool | None = Field(None, description="JA0401 다문화가족")
     north_korean_defector: bool | None = Field(None, description="JA0402 북한이탈주민")
     single_parent_family: bool | None = Field(None, description="JA0403 한부모가정/조손가정 (single-parent or grandparent-grandchild)")
@@ -85,7 +89,7 @@ class Facts(BaseModel):
         description="where the beneficiary lives (거주지): the official 시·도 name, optionally followed by the "
         "시·군·구, e.g. '부산광역시', '경기도 성남시', '서울특별시 강남구'. Short and former names are accepted and "
         "normalised (" + ", ".join(f"{k} → {v}" for k, v in SIDO_ALIASES.items()) + "); a 일반구 after a city "
-        "('경기도 성남시 분당구') is dropped. English (Revised Romanization, either order) is read too: "
+        "('경기도 성남시 분당구') is dropped, and one after its 시·도 names its city ('경기도 분당구' → '경기도 성남시'). English (Revised Romanization, either order) is read too: "
         "'Seongnam-si, Gyeonggi-do', 'Gangnam-gu, Seoul', 'Busan'. 시·도: " + ", ".join(SIDO) + ". Not a JA code: a service run by a "
         "local government (소관기관명 '경기도 성남시', '서울특별시') is limited to its residents (condition "
         "code REGION); national agencies and public corporations are not limited.")

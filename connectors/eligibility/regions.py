@@ -101,6 +101,34 @@ SIGUNGU: dict[str, tuple[str, ...]] = {
 }
 
 
+#: 일반구 (general districts): the 구 of a 시 of 500,000 people or more that is not a 광역시 (지방자치법 제3조 제3항).
+#: A 일반구 is no local government (services are the city's), so a person living there lives in its 시 for every
+#: region condition; people name it alone all the same ("분당구에 살아요"). Source: 행정안전부 행정구역 현황
+#: (부천시's 원미구·소사구·오정구 again from 2024-01-01; 화성시's 만세구·효행구·병점구·동탄구 from 2026-02-01).
+GENERAL_GU: dict[tuple[str, str], tuple[str, ...]] = {
+    ("경기도", "수원시"): ("장안구", "권선구", "팔달구", "영통구"),
+    ("경기도", "성남시"): ("수정구", "중원구", "분당구"),
+    ("경기도", "안양시"): ("만안구", "동안구"),
+    ("경기도", "안산시"): ("상록구", "단원구"),
+    ("경기도", "고양시"): ("덕양구", "일산동구", "일산서구"),
+    ("경기도", "용인시"): ("처인구", "기흥구", "수지구"),
+    ("경기도", "부천시"): ("원미구", "소사구", "오정구"),
+    ("경기도", "화성시"): ("만세구", "효행구", "병점구", "동탄구"),
+    ("충청북도", "청주시"): ("상당구", "서원구", "흥덕구", "청원구"),
+    ("충청남도", "천안시"): ("동남구", "서북구"),
+    ("전북특별자치도", "전주시"): ("완산구", "덕진구"),
+    ("경상북도", "포항시"): ("남구", "북구"),
+    ("경상남도", "창원시"): ("의창구", "성산구", "마산합포구", "마산회원구", "진해구"),
+}
+#: Stems of 일반구 (and of former cities now 일반구) people say alone, read like a full name: "분당에 살아요",
+#: "일산", "마산", "진해" (others are everyday words: 동안 "during", 수정 "edit", 만세, 동남, 서북 …, and are not read).
+GENERAL_GU_STEMS: dict[str, tuple[str, str]] = {
+    "분당": ("경기도", "성남시"), "일산": ("경기도", "고양시"), "수지": ("경기도", "용인시"), "기흥": ("경기도", "용인시"),
+    "영통": ("경기도", "수원시"), "동탄": ("경기도", "화성시"), "병점": ("경기도", "화성시"), "덕양": ("경기도", "고양시"),
+    "마산": ("경상남도", "창원시"), "진해": ("경상남도", "창원시"),
+}
+
+
 class Area(NamedTuple):
     """An area a service is limited to, or where a person lives.
 
@@ -157,7 +185,8 @@ def normalise_region(text: str) -> Area:
     """Read where a person lives: a 시·도 (official name or a short form), optionally its 시·군·구.
 
     Accepted: ``"부산광역시"``, ``"부산"``, ``"경기도 성남시"``, ``"경기 성남시"``, ``"경기도 성남시 분당구"``
-    (the 일반구 is dropped), ``"광주광역시 북구"`` (→ 전남광주통합특별시 북구); text without Hangul is read as
+    (the 일반구 is dropped), ``"경기도 분당구"`` (a 일반구 of :data:`GENERAL_GU` → its city, 경기도 성남시),
+    ``"광주광역시 북구"`` (→ 전남광주통합특별시 북구); text without Hangul is read as
     English (Revised Romanization, either order, e.g. ``"Seongnam, Gyeonggi-do"``, ``"Gangnam-gu, Seoul"``,
     ``"Busan"``: see :func:`connectors.eligibility.regions_en.normalise_english_region`).
 
@@ -184,6 +213,8 @@ def normalise_region(text: str) -> Area:
         rest = rest[:1]  # 일반구 of a city (성남시 분당구): the city is the local government
     if not rest:
         return Area(sido, None)
+    if len(rest) == 1 and (city := next((c for (sd, c), gus in GENERAL_GU.items() if sd == sido and rest[0] in gus), None)):
+        return Area(sido, city)  # a 일반구 after its 시·도 ("경기도 분당구"): its city
     if len(rest) == 1 and _is_sigungu(rest[0]):
         return Area(sido, rest[0])
     # the text is not echoed: it may be a street address (personal data must not reach logs)
@@ -199,6 +230,12 @@ for _sido, _names in SIGUNGU.items():
         for _word in {_name, _name[:-1]}:
             if len(_word) >= 2:
                 SIGUNGU_BY_WORD[_word] = SIGUNGU_BY_WORD.get(_word, frozenset()) | {Area(_sido, _name)}
+# A 일반구 names its city (분당구 → 경기도 성남시); 포항's 남구·북구 join the 자치구 of the same name (asked which).
+for (_sido, _city), _gus in GENERAL_GU.items():
+    for _gu in _gus:
+        SIGUNGU_BY_WORD[_gu] = SIGUNGU_BY_WORD.get(_gu, frozenset()) | {Area(_sido, _city)}
+for _stem, (_sido, _city) in GENERAL_GU_STEMS.items():
+    SIGUNGU_BY_WORD[_stem] = SIGUNGU_BY_WORD.get(_stem, frozenset()) | {Area(_sido, _city)}
 # "광주시" is 경기도 광주시, and also how people write the former 광주광역시 (now in 전남광주통합특별시).
 SIGUNGU_BY_WORD["광주시"] = SIGUNGU_BY_WORD["광주시"] | {Area("전남광주통합특별시", None)}
 
@@ -238,14 +275,47 @@ def places_in_text(text: str) -> tuple[Area, ...]:
             sidos.add(sido)
         else:
             districts.append(SIGUNGU_BY_WORD[word])
-    if len(sidos) > 1 or len(districts) > 1:
+    if len(sidos) > 1:
         return ()
     if not districts:
         return tuple(Area(s, None) for s in sidos)
-    areas = districts[0] if not sidos else frozenset(a for a in districts[0] if a.sido in sidos)
+    # a city and its 일반구 ("수원 영통구", "포항 남구") name one area; two other 시·군·구 names fit nowhere
+    named = frozenset.intersection(*districts)
+    areas = named if not sidos else frozenset(a for a in named if a.sido in sidos)
     if not areas and sidos:
         return ()
     return tuple(sorted(areas, key=lambda a: (SIDO_INDEX[a.sido], a.sigungu or "")))
+
+
+def general_gu_place(area: Area, text: str) -> str:
+    """``area`` as text, with the 일반구 of its city that ``text`` names ("분당구에 살아요", area 경기도 성남시 →
+    ``"경기도 성남시 분당구"``); ``str(area)`` when the text names none (or ``area`` is not a city with 일반구).
+
+    Example:
+        >>> general_gu_place(Area("경기도", "성남시"), "분당구요"), general_gu_place(Area("경기도", "성남시"), "성남")
+        ('경기도 성남시 분당구', '경기도 성남시')
+    """
+    for gu in GENERAL_GU.get((area.sido, area.sigungu or ""), ()):
+        if re.search(rf"(?<![가-힣]){gu}", text):
+            return f"{area} {gu}"
+    return str(area)
+
+
+def complete_general_gu(sido: str, name: str) -> str | None:
+    """``"<시·도> <시> <구>"`` for a 일반구 ``name`` of a city in ``sido`` ("경상북도", "남구" → ``"경상북도 포항시
+    남구"``), else ``None``."""
+    for (s, city), gus in GENERAL_GU.items():
+        if s == sido and name in gus:
+            return f"{s} {city} {name}"
+    return None
+
+
+def general_gu_value(value: str) -> str | None:
+    """``value`` when it is ``"<시·도> <시> <일반구>"`` of a known 일반구 (official 시·도 name), else ``None``."""
+    words = value.split()
+    if len(words) == 3 and words[2] in GENERAL_GU.get((words[0], words[1]), ()):
+        return value
+    return None
 
 
 def place_spans(text: str) -> list[tuple[int, int]]:
@@ -260,8 +330,9 @@ def place_spans(text: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in _PLACE_IN_TEXT.finditer(text)]
 
 
-__all__ = ["SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "SIGUNGU_BY_WORD", "Area", "agency_area", "normalise_region",
-           "place_spans", "places_in_text"]
+__all__ = ["GENERAL_GU", "GENERAL_GU_STEMS", "SIDO", "SIDO_ALIASES", "SIDO_INDEX", "SIGUNGU", "SIGUNGU_BY_WORD", "Area",
+           "agency_area", "complete_general_gu", "general_gu_place", "general_gu_value", "normalise_region", "place_spans",
+           "places_in_text"]
 
 
 # --- the area a service's own text limits it to ------------------------------------------------------

@@ -19,14 +19,16 @@ and ``SEONGNAMSI`` are one key. For each name:
   ``South Gyeongsang Province``;
 * the literal transliteration too when it differs (``Jongro``, ``Ulreung``), a spelling people often type.
 
-``koroman`` gets one name wrong that RR's rules get right: 밀양 [미량] is ``Miryang`` (no ㄹ doubling before ㅇ),
-which :data:`EXCEPTIONS` fixes. The older McCune–Reischauer spellings are read too (:func:`romanise_mr`: Pusan,
+``koroman`` gets two names wrong that RR's rules get right: 밀양 [미량] is ``Miryang`` (no ㄹ doubling before ㅇ)
+and 덕양 [더걍] is ``Deogyang`` (no ㄴ insertion: 고양시 덕양구 writes Deogyang-gu), which :data:`EXCEPTIONS` fixes. The older McCune–Reischauer spellings are read too (:func:`romanise_mr`: Pusan,
 Taegu, Inch'ŏn or Inchon, Kyŏnggi-do, North Ch'ungch'ŏng), with or without their breves and apostrophes, except
 those that are English words (:data:`MR_NOT_PLACES`: Sŏul → "soul").
 
 Reading (:func:`normalise_english_region`): the text is split at commas, each part into words, and the longest
 runs of words that are keys are taken, in any order. It must name one 시·도, or one 시·군·구 (with or without its
-시·도), or both; a 일반구 after a city (``Bundang-gu, Seongnam-si``) is dropped, as in Korean; ``Korea`` and
+시·도), or both; a 일반구 (:data:`~connectors.eligibility.regions.GENERAL_GU`) names its city, alone or after it
+(``Bundang-gu`` and ``Bundang-gu, Seongnam-si`` are 경기도 성남시; :func:`english_general_gu` keeps the 구 for the
+reply), as in Korean; another ``<name>-gu`` after a city is dropped; ``Korea`` and
 ``South Korea`` are ignored. A name that is both a 시·도 and a 시·군·구 (Gwangju: 광주광역시, and 광주시 in 경기도)
 is the 시·도 unless another word names the 시·도 (``Gwangju-si, Gyeonggi-do``). A 시·군·구 name shared by several
 시·도 (Jung-gu, Gangseo-gu) needs its 시·도.
@@ -40,10 +42,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from connectors.eligibility.regions import SIDO, SIDO_ALIASES, SIGUNGU, Area
+from connectors.eligibility.regions import GENERAL_GU, SIDO, SIDO_ALIASES, SIGUNGU, Area
 
 #: Names the romaniser gets wrong, with the RR spelling (see the module docstring).
-EXCEPTIONS: dict[str, str] = {"밀양": "miryang"}
+EXCEPTIONS: dict[str, str] = {"밀양": "miryang", "덕양": "deogyang"}
 
 #: Unit of a 시·도 name → its romanisation (RR) and English words (as the 시·도 write them in English).
 _SIDO_UNITS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -142,6 +144,31 @@ def _sido_keys(korean: str) -> Iterable[str]:
             yield half + r + "province"
 
 
+def _general_gu_keys(gu: str) -> Iterable[str]:
+    """Keys of a 일반구: its stem alone (two syllables or more) and with "gu" or "district" ("Bundang", "Bundang-gu")."""
+    for r in _spellings(gu[:-1]):
+        if len(gu) >= 3:
+            yield r
+        yield r + "gu"
+        yield r + "district"
+
+
+def english_general_gu(area: Area, text: str) -> str:
+    """``area`` as text with the 일반구 of its city that the English ``text`` names ("I live in Bundang-gu" →
+    ``"경기도 성남시 분당구"``); ``str(area)`` when it names none.
+
+    Example:
+        >>> english_general_gu(Area("경기도", "성남시"), "I live in Bundang-gu, Seongnam")
+        '경기도 성남시 분당구'
+    """
+    words = [_key(w) for w in re.split(r"[\s,;/]+", _fold(text)) if w]
+    joined = {a + b for a, b in zip(words, words[1:], strict=False)} | set(words)
+    for gu in GENERAL_GU.get((area.sido, area.sigungu or ""), ()):
+        if any(k in joined for k in _general_gu_keys(gu) if k.endswith(("gu", "district"))):
+            return f"{area} {gu}"
+    return str(area)
+
+
 @functools.cache
 def table() -> dict[str, frozenset[Candidate]]:
     """Key (romanised, letters only, lower case) → the areas it may name (see the module docstring)."""
@@ -158,6 +185,13 @@ def table() -> dict[str, frozenset[Candidate]]:
                     out.setdefault(r, set()).add((sido, name))
                 for suffix in (_key(romanise(unit)), *map(_key, _SIGUNGU_UNITS[unit])):
                     out.setdefault(r + suffix, set()).add((sido, name))
+    shared = {n for names in SIGUNGU.values() for n in names}
+    for (sido, city), gus in GENERAL_GU.items():  # a 일반구 names its city (Bundang-gu → 경기도 성남시)
+        for gu in gus:
+            if gu in shared:  # 포항's Nam-gu/Buk-gu: the 자치구 keys stand; read with the city (_combine)
+                continue
+            for k in _general_gu_keys(gu):
+                out.setdefault(k, set()).add((sido, city))
     for w in _IGNORED:
         out.setdefault(_key(w), set()).add(("", None))
     return {k: frozenset(v) for k, v in out.items()}
@@ -234,7 +268,12 @@ def normalise_english_region(text: str) -> Area:
 def _combine(choice: tuple[Candidate, ...]) -> Area | None:
     """One reading of the spans as an area, or ``None`` when they do not fit together."""
     sidos = {s for s, g in choice if g is None and s not in ("?gu",)}
-    districts = [(s, g) for s, g in choice if g is not None]
+    districts = list(dict.fromkeys((s, g) for s, g in choice if g is not None))  # a city and its 일반구: one area
+    if len(districts) == 2:  # "Nam-gu, Pohang": a 자치구 name that is also a 일반구 of the city named beside it
+        for (s, city), (_, other) in (districts, districts[::-1]):
+            if other in GENERAL_GU.get((s, city or ""), ()):
+                districts = [(s, city)]
+                break
     general_gu = sum(1 for s, _ in choice if s == "?gu")
     if len(sidos) > 1 or len(districts) > 1 or general_gu > 1:
         return None
@@ -253,7 +292,7 @@ def _combine(choice: tuple[Candidate, ...]) -> Area | None:
 
 _UNITS = {"구": "gu", "군": "gun", "시": "si", "도": "do"}
 #: 시·도 name endings that English drops ("부산광역시" is "Busan", "제주특별자치도" is "Jeju").
-_METRO_ENDINGS = ("특별자치시", "특별자치도", "특별시", "광역시")
+_METRO_ENDINGS = ("통합특별시", "특별자치시", "특별자치도", "특별시", "광역시")
 
 
 def english_place_name(korean: str) -> str:
@@ -287,8 +326,8 @@ def english_place_name(korean: str) -> str:
             words.append(romanise(word).capitalize())
     return " ".join(words)
 
-__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "english_place_name", "find_english_region", "normalise_english_region", "romanise", "romanise_mr",
-           "table"]
+__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "english_general_gu", "english_place_name", "find_english_region",
+           "normalise_english_region", "romanise", "romanise_mr", "table"]
 
 
 _MAX_PLACE_WORDS = 6

@@ -212,8 +212,12 @@ class ConditionModel(BaseModel):
                       "(area read from 소관기관명; the fact is `region`); APPLICANT = only an organisation or a business "
                       "applies (from 지원대상); STATUS = a named status its 지원대상/선정기준 text requires (국가유공자, "
                       "기초생활수급자, 차상위계층, 대한민국명장; value: the status names joined by '|'; facts `veteran`, "
-                      "`welfare_recipient`, `near_poverty`, `master_craftsman`): held only when the person is known to "
-                      "hold one, else unknown ('확인 필요'), never not_eligible")
+                      "`welfare_recipient`, `near_poverty`, `master_craftsman`): the any-of of those statuses and the "
+                      "other ways in the text names (장애인, 65세 이상, 한부모 …: facts `disabled`, `age`, "
+                      "`single_parent_family` …); held when the person is known to hold a status; not_eligible ('해당 "
+                      "없음') when every status and every other way is known not to hold; else unknown ('확인 필요'). "
+                      "A value ending '|open' means the text also names a way no fact decides (residents, volunteers …): "
+                      "such a service is never not_eligible by STATUS")
     meaning: str = Field(description="Korean meaning (API field description; for REGION '거주지: 경기도 성남시 (소관기관 기준)', or '(지원대상 문구 기준)' when read from the service's text)")
     meaning_en: str
     value: str | int = Field(description='"Y" for a flag code, years for JA0110/JA0111, the area for REGION ("경기도 성남시")')

@@ -45,7 +45,8 @@ from connectors.eligibility.facts import Facts
 _REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
 #: A status named to exclude it, on the same line: "생계·의료·주거급여 수급자에 해당하지 않는", "기초수급 중지(제외)자",
 #: "(* 의료급여 수급자 및 다른 법령에 의해 지원받는 자 제외)".
-_NEGATED = re.compile(r"[^\n]{0,40}?(?:해당하지\s*않|아닌|제외|중지|미해당)")
+#: Not across an opening parenthesis: "국가유공자(국가예방접종 사업 대상자 제외, …)" excludes others, not 국가유공자.
+_NEGATED = re.compile(r"[^\n(（]{0,40}?(?:해당하지\s*않|아닌|제외|중지|미해당)")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ STATUSES: tuple[NamedStatus, ...] = (
                 "basic livelihood security recipient (livelihood, medical, housing or education benefit)"),
     NamedStatus("near_poverty", re.compile(r"차상위"), "near_poverty", "차상위계층", "near-poverty household"),
     NamedStatus("master_craftsman", re.compile(r"명장"), "master_craftsman", "대한민국명장",
-                "certified master craftsman (대한민국명장)"),
+                "certified Korea Master Craftsman"),
 )
 BY_NAME = {s.name: s for s in STATUSES}
 STATUS_FACTS: tuple[str, ...] = tuple(dict.fromkeys(s.fact for s in STATUSES))

@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 EventDict = dict[str, Any]
 
 #: Every record type, asked for together (what the eligibility check needs).
-ALL_SCOPES = ("resident_registration", "health_insurance", "income")
+ALL_SCOPES = ("resident_registration", "health_insurance", "income", "recipient_certificate", "near_poverty_certificate")
 PURPOSE = "eligibility_check"
 PENDING = "mydata_pending_consent"
 CONSENT = "mydata_consent_id"
@@ -81,6 +81,7 @@ SOURCES = {
     "single_person_household": ("resident_registration",), "multi_child_household": ("resident_registration",),
     "single_parent_family": ("resident_registration",), "extended_family": ("resident_registration",),
     "employed": ("health_insurance",), "income_pct_median": ("income", "resident_registration"),
+    "welfare_recipient": ("recipient_certificate",), "near_poverty": ("near_poverty_certificate",),
 }
 LABELS = {
     "age": ("나이", "age"), "sex": ("성별", "sex"),
@@ -91,6 +92,8 @@ LABELS = {
     "single_parent_family": ("한부모·조손 가정 여부", "single-parent or grandparent family"),
     "extended_family": ("확대가족 여부", "extended family"),
     "employed": ("직장 가입(근로자) 여부", "whether you are insured as an employee"),
+    "welfare_recipient": ("기초생활보장 수급자 여부", "whether you receive a basic livelihood security benefit"),
+    "near_poverty": ("차상위계층 여부", "whether your household is near-poverty"),
     HOUSEHOLD: ("가구원 구성(관계·나이·성별)", "household members (relation, age and sex)"),
 }
 STATUS = {"pending": ("동의 대기", "waiting for your approval"), "active": ("동의 중", "active"),

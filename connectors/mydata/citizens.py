@@ -1,12 +1,20 @@
-"""Synthetic citizens of the MyData sandbox: 20 made-up households, the same on every run.
+"""Synthetic citizens of the MyData sandbox: 21 made-up households, the same on every run.
 
 Nobody here is a real person. Every resident registration number has the shape ``YYMMDD-S0000NN`` (the
 birth date, the sex/century digit, then four zeros and a serial), which marks it as synthetic at a glance;
-phones are ``010-0000-NNNN`` and addresses are in the made-up 가상시. Citizens ``sandbox-01`` and
-``sandbox-02`` are written out by hand (the tests compute their facts by hand); the other 18 come from a
-seeded random generator.
+phones are ``010-0000-NNNN`` and addresses are in the made-up 가상시. Citizens ``sandbox-01``, ``sandbox-02``
+and ``sandbox-21`` (a 차상위계층 household: 48.8 % of the median income, nobody of school age) are written out by
+hand (the tests compute their facts by hand); the other 18 come from a seeded random generator.
 
 Each citizen is the householder (세대주, relation 본인) of their household; the other members cannot log in.
+
+Status records (수급자 증명서, 차상위계층 확인서) follow from the household's income, with no random draw (the
+generated citizens stay as they were): the income as a percentage of the 기준 중위소득 for the household size
+(:class:`~connectors.mydata.median_income.MedianIncomeTable`, the year after the tax year) stands in for the
+소득인정액, and the 국민기초생활 보장법 선정기준 apply: 생계급여 ≤ 32 %, 의료급여 ≤ 40 %, 주거급여 ≤ 48 %,
+교육급여 ≤ 50 % with a child of school age (6–18) — the 의료급여 of a 의료급여수급권자 too; a household at or below
+50 % that receives none of them is 차상위계층. (Real selection also counts assets and, for 생계·의료급여,
+the 부양의무자; the sandbox does not.)
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+
+from connectors.mydata.median_income import MedianIncomeTable
 
 SURNAMES = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임")
 GIVEN = ("가상", "예시", "시험", "샘플", "모의", "표본", "견본", "연습")
@@ -62,6 +72,36 @@ class Citizen:
         """The citizen (relation 본인)."""
         return self.members[0]
 
+    def income_pct(self) -> float:
+        """The household's income as a percentage of the 기준 중위소득 of the year after the tax year."""
+        total = sum(a for items in self.incomes.values() for _, a in items)
+        return MedianIncomeTable().percent(self.tax_year + 1, len(self.members), total)
+
+    @property
+    def welfare_benefits(self) -> tuple[str, ...]:
+        """The 급여 the household receives (see the module doc), in 법 order; empty when none."""
+        pct, on = self.income_pct(), dt.date(self.tax_year + 1, 1, 1)
+        pupils = any(p.relation in ("자녀", "손자녀") and 6 <= _age(p.birth_date, on) <= 18 for p in self.members)
+        out = [kind for kind, line in WELFARE_LINES if pct <= line and (kind != "교육급여" or pupils)]
+        if self.insurance[0] == "의료급여수급권자" and "의료급여" not in out:
+            out.insert(1 if out[:1] == ["생계급여"] else 0, "의료급여")
+        return tuple(out)
+
+    @property
+    def near_poverty(self) -> bool:
+        """차상위계층: at or below 50 % of the 기준 중위소득 and no 급여 (see the module doc)."""
+        return not self.welfare_benefits and self.income_pct() <= NEAR_POVERTY_LINE
+
+
+#: 국민기초생활 보장법 제8조·제12조의3·제11조·제12조 선정기준 (% of the 기준 중위소득, 2024 onward).
+WELFARE_LINES = (("생계급여", 32), ("의료급여", 40), ("주거급여", 48), ("교육급여", 50))
+#: 차상위계층 (국민기초생활 보장법 제2조 제10호, 시행령 제3조의2): 소득인정액 ≤ 50 % of the 기준 중위소득.
+NEAR_POVERTY_LINE = 50
+
+
+def _age(born: dt.date, on: dt.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
 
 def _fixed() -> list[Citizen]:
     return [
@@ -81,6 +121,14 @@ def _fixed() -> list[Citizen]:
             "가상시 견본구 연습로 7", dt.date(2011, 9, 30), "010-0000-1002",
             ("지역가입자", dt.date(2012, 1, 1), ""), 2025,
             {"본인": (("연금소득", 9_600_000),)},
+        ),
+        Citizen(
+            "sandbox-21",
+            (Person("본인", "정연습", dt.date(1975, 9, 9), "female", 90),
+             Person("모", "정표본", dt.date(1948, 4, 4), "female", 91)),
+            "가상시 연습구 샘플로 21", dt.date(2018, 5, 1), "010-0000-1021",
+            ("지역가입자", dt.date(2018, 5, 1), ""), 2025,
+            {"본인": (("사업소득", 24_600_000),)},
         ),
     ]
 
@@ -135,5 +183,5 @@ def _generated(n: int, seed: int = 2026) -> list[Citizen]:
     return out
 
 
-#: identity → citizen (20 in all).
+#: identity → citizen (21 in all).
 CITIZENS: dict[str, Citizen] = {c.identity: c for c in _fixed() + _generated(18)}

@@ -17,6 +17,10 @@ Rules (the reference date is the fetch time's date in Asia/Seoul):
 * ``employed``: ``True`` for 직장가입자 with no loss date; otherwise unknown (지역가입자/피부양자 do not tell).
 * ``income_pct_median``: the household's annual income (소득금액증명 totals) / 12 / 기준 중위소득 for the household
   size (from the 등본 under the same consent) of the reference year × 100; unknown without both records.
+* ``welfare_recipient``: 수급자 증명서 lists at least one 급여 (생계·의료·주거·교육급여) in force on the reference date;
+  ``False`` when the provider answers "해당 없음" (no benefit). Only the yes/no is kept.
+* ``near_poverty``: 차상위계층 확인서 says the household is certified (``certified``) and the certification has not
+  ended by the reference date; ``False`` for "해당 없음". Only the yes/no is kept.
 
 Any record that does not have the documented shape raises :class:`RecordShapeError` (a
 :class:`~assistant.errors.ConnectorUnavailable`: the provider answered garbage), so nothing partial is kept.
@@ -140,7 +144,44 @@ def derive_income(rec: Mapping[str, Any], reference: dt.date) -> dict[str, Any]:
     return {"household_annual_income_krw": total, "tax_year": tax_year, "as_of": reference.isoformat()}
 
 
-DERIVERS = {"resident_registration": derive_resident, "health_insurance": derive_health, "income": derive_income}
+#: The 급여 a 수급자 증명서 may list (국민기초생활 보장법 제7조 제1항 제1–4호).
+BENEFIT_KINDS = frozenset({"생계급여", "의료급여", "주거급여", "교육급여"})
+
+
+def _in_force(item: Mapping[str, Any], reference: dt.date, scope: str) -> bool:
+    since = _date(_get(item, "since", str, scope), "since", scope)
+    until = item.get("until")
+    return since <= reference and (until is None or _date(until, "until", scope) >= reference)
+
+
+def derive_recipient(rec: Mapping[str, Any], reference: dt.date) -> dict[str, Any]:
+    """수급자 증명서 → ``{welfare_recipient, as_of}``: a 급여 of :data:`BENEFIT_KINDS` in force on ``reference``.
+
+    Raises:
+        RecordShapeError: no ``benefits`` list, an unknown 급여 kind or a bad date.
+    """
+    scope = "recipient_certificate"
+    held = False
+    for item in _get(rec, "benefits", list, scope):
+        if _get(item, "kind", str, scope) not in BENEFIT_KINDS:
+            raise RecordShapeError(f"MyData provider: {scope} record has an unknown benefit 'kind'")
+        held = _in_force(item, reference, scope) or held
+    return {"welfare_recipient": held, "as_of": reference.isoformat()}
+
+
+def derive_near_poverty(rec: Mapping[str, Any], reference: dt.date) -> dict[str, Any]:
+    """차상위계층 확인서 → ``{near_poverty, as_of}``: certified and in force on ``reference``.
+
+    Raises:
+        RecordShapeError: no boolean ``certified``, or a certified record without a valid ``since`` date.
+    """
+    scope = "near_poverty_certificate"
+    certified = _get(rec, "certified", bool, scope)
+    return {"near_poverty": certified and _in_force(rec, reference, scope), "as_of": reference.isoformat()}
+
+
+DERIVERS = {"resident_registration": derive_resident, "health_insurance": derive_health, "income": derive_income,
+            "recipient_certificate": derive_recipient, "near_poverty_certificate": derive_near_poverty}
 
 
 def derive_record(scope: str, rec: Any, reference: dt.date) -> dict[str, Any]:
@@ -170,4 +211,8 @@ def to_facts(pieces: Mapping[str, Mapping[str, Any]], table: MedianIncomeTable |
         tbl = table or MedianIncomeTable()
         if tbl.year_for(year) is not None:
             out["income_pct_median"] = tbl.percent(year, int(res["household_size"]), income["household_annual_income_krw"])
+    for scope, fact in (("recipient_certificate", "welfare_recipient"), ("near_poverty_certificate", "near_poverty")):
+        piece = pieces.get(scope)
+        if piece and isinstance(piece.get(fact), bool):
+            out[fact] = piece[fact]
     return Facts(**out)

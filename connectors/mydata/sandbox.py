@@ -132,6 +132,16 @@ def record(citizen: Citizen, scope: str, issued_at: float) -> dict[str, Any]:
         return {**base, "address": citizen.address, "moved_in": citizen.moved_in.isoformat(),
                 "members": [{"relation": p.relation, "name": p.name, "rrn": p.rrn, "birth_date": p.birth_date.isoformat(),
                              "sex": p.sex} for p in citizen.members]}
+    if scope == "recipient_certificate":  # 수급자 증명서; "해당 없음" with no benefit
+        start = f"{citizen.tax_year}-01-01"
+        benefits = [{"kind": k, "since": start, "until": None} for k in citizen.welfare_benefits]
+        return {**base, "name": me.name, "rrn": me.rrn, "status": "수급 중" if benefits else "해당 없음",
+                "issuer": "가상시 샘플구청", "benefits": benefits}
+    if scope == "near_poverty_certificate":  # 차상위계층 확인서
+        certified = citizen.near_poverty
+        return {**base, "name": me.name, "rrn": me.rrn, "status": "차상위계층" if certified else "해당 없음",
+                "issuer": "가상시 샘플구청", "certified": certified,
+                **({"since": f"{citizen.tax_year}-01-01", "until": None} if certified else {})}
     if scope == "health_insurance":
         kind, since, workplace = citizen.insurance
         return {**base, "name": me.name, "rrn": me.rrn, "phone": citizen.phone, "subscriber_type": kind,

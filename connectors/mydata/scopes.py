@@ -10,7 +10,17 @@ scope                       record (Korean)                 facts derived from i
 ``health_insurance``        건강보험 자격득실 확인서        insurance type; ``employed`` for 직장가입자
 ``income``                  소득금액증명                    household annual income (→ ``income_pct_median``
                                                             together with the household size from 등본)
+``recipient_certificate``   수급자 증명서                   ``welfare_recipient``: whether 본인 receives a
+                                                            국민기초생활 보장법 benefit (생계·의료·주거·교육급여)
+``near_poverty_certificate`` 차상위계층 확인서              ``near_poverty``: whether 본인's household is certified
+                                                            차상위계층
 ==========================  ==============================  ===========================================
+
+The two status records are documents 정부24 issues and 공공 마이데이터 lists among the administrative information a
+citizen may have sent to a service (수급자 증명서: 국민기초생활 보장법 수급자; 차상위계층 확인서: 국민기초생활 보장법
+제2조 제10호 차상위계층). For a person who holds no such status the provider answers the record with the status
+"해당 없음" (no benefits / not certified): a known "no", which the eligibility check uses to rule services out.
+Only the yes/no is kept, never the benefit dates, the issuing office or the resident number on the document.
 """
 
 from __future__ import annotations
@@ -42,6 +52,10 @@ SCOPES: dict[str, Scope] = {
         Scope("income", "소득금액증명", "certificate of income amount",
               "가구의 연간 소득 합계(기준 중위소득 대비 비율 계산용)",
               "your household's total annual income (to compute its percentage of the median income)"),
+        Scope("recipient_certificate", "수급자 증명서", "basic livelihood security recipient certificate",
+              "기초생활보장 수급자(생계·의료·주거·교육급여) 여부", "whether you receive a basic livelihood security benefit"),
+        Scope("near_poverty_certificate", "차상위계층 확인서", "near-poverty household certificate",
+              "차상위계층 여부", "whether your household is certified as near-poverty"),
     )
 }
 

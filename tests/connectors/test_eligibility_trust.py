@@ -102,9 +102,10 @@ def test_a_named_status_is_never_silently_satisfied() -> None:
     assert status.value == "welfare_recipient" and "확인 필요" in status.meaning and "생계·의료·주거·교육급여" in status.meaning
     (yes,) = evaluate(cat, Facts(age=67, income_pct_median=40.0, welfare_recipient=True), ["VOUCHER"])
     assert yes.status == "eligible" and _codes(yes) == ["JA0201", STATUS] and "확인 필요" not in yes.decided_by[-1].meaning
-    # a known "no" leaves it to confirm, never ruled out by a keyword reading; the income band still rules out
+    # a known "no" rules it out when the text names no other way in (s7: STATUS decides); the income band rules out too
     (no,) = evaluate(cat, Facts(age=67, income_pct_median=40.0, welfare_recipient=False), ["VOUCHER"])
-    assert no.status == "unknown" and _codes(no) == [STATUS] and no.missing == ()
+    assert no.status == "not_eligible" and _codes(no) == [STATUS] and no.missing == ()
+    assert no.decided_by[0].meaning.startswith("해당 없음: 기초생활보장 수급자")
     (rich,) = evaluate(cat, Facts(age=67, income_pct_median=150.0), ["VOUCHER"])
     assert rich.status == "not_eligible" and _codes(rich) == ["JA0201"]
     # 19 or over alone, text for 대한민국명장: unknown until the status is known
@@ -285,15 +286,24 @@ def test_a_withdrawn_consent_is_listed_with_its_withdrawal_date(tmp_path: Path) 
 
 
 def test_the_questionnaire_does_not_ask_first_what_only_a_named_status_needs() -> None:
-    """A "no" to 국가보훈대상자 leaves a STATUS service to confirm, so three such services weigh less than two whose
-    coded 장애인 condition a "no" decides; the fact is still listed as missing in the API."""
+    """A "no" to 국가보훈대상자 leaves a STATUS service to confirm when its text names a way in no fact decides (an open
+    way, s7), so three such services weigh less than two whose coded 장애인 condition a "no" decides; the fact is
+    still listed as missing in the API. Where the status is the only way in, a "no" decides: it counts."""
     from connectors.eligibility.actions import deciding_missing, most_decisive
+    from connectors.eligibility.status_ways import OPEN
+
+    def vet(sid: str, open_way: bool) -> ServiceInfo:
+        return ServiceInfo(sid, f"서비스 {sid}", f"https://www.gov.kr/{sid}", "보건복지부", ("법 제1조",), statuses=("veteran",),
+                           status_ways=(OPEN,) if open_way else ())
 
     cat = Catalogue.from_records(
-        [(_svc(f"VET{i}", statuses=("veteran",)), {"JA0110": 19, "JA0111": 120}) for i in range(3)]
-        + [(_svc(f"DIS{i}"), {"JA0110": 19, "JA0111": 120, "JA0328": "Y"}) for i in range(2)])
+        [(vet(f"VET{i}", True), {"JA0110": 19, "JA0111": 120}) for i in range(3)]
+        + [(_svc(f"DIS{i}"), {"JA0110": 19, "JA0111": 120, "JA0328": "Y"}) for i in range(2)]
+        + [(vet("ONLY", False), {"JA0110": 19, "JA0111": 120})])
     unknown = [r for r in evaluate(cat, Facts(age=40)) if r.status == "unknown"]
-    assert len(unknown) == 5 and all(r.missing for r in unknown)
-    assert [deciding_missing(r) for r in unknown] == [(), (), (), ("disabled",), ("disabled",)]
+    assert len(unknown) == 6 and all(r.missing for r in unknown)
+    assert [deciding_missing(r) for r in unknown] == [(), (), (), ("disabled",), ("disabled",), ("veteran",)]
     assert most_decisive(unknown, ["veteran", "disabled"]) == "disabled"
     assert most_decisive(unknown[:3], ["veteran", "disabled"]) is None
+    assert most_decisive(unknown[3:], ["veteran", "disabled"]) == "disabled"  # 2 against 1
+    assert most_decisive(unknown[-1:], ["veteran", "disabled"]) == "veteran"

@@ -51,9 +51,10 @@ def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, An
     results = Evaluation(catalogue, Facts.model_validate(conversation_facts(slots))).results()
     unknown = [r for r in results if r.status == "unknown"]
     askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in asked]
-    # a fact missing only for a named status of the text (STATUS, whose names are the facts' names) is not counted:
-    # a "no" there decides nothing
-    named = [{n for c in r.decided_by if c.code == "STATUS" for n in str(c.value).split("|")} for r in unknown]
+    # a fact missing only for a named status of the text (STATUS, whose names are the facts' names) is not counted
+    # where the text names a way no fact decides (value "…|open"): a "no" there decides nothing
+    named = [{n for c in r.decided_by if c.code == "STATUS" and str(c.value).endswith("|open") for n in str(c.value).split("|")}
+             for r in unknown]
     scores = {s: sum(fact_name(s) in r.missing and fact_name(s) not in n for r, n in zip(unknown, named, strict=True))
               for s in askable}
     best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from connectors.eligibility.regions import SIDO, SIGUNGU, Area, normalise_region, place_spans, places_in_text
+from connectors.eligibility.regions import GENERAL_GU, SIDO, SIGUNGU, Area, normalise_region, place_spans, places_in_text
 from connectors.eligibility.regions_en import romanise
 
 START = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
@@ -78,6 +78,8 @@ def test_places_in_text_reads_a_district_alone(text: str, district: str) -> None
 def test_places_in_text_lists_every_sido_of_an_ambiguous_district(text: str) -> None:
     names = [n for n in ("중구", "동구", "서구", "남구", "북구", "강서구", "고성군") if n.startswith(text)]
     want = {Area(s, names[0]) for s in sido_of(names[0])}
+    # a 일반구 of the same name (포항시 남구·북구) is one more reading: its city (s7)
+    want |= {Area(s, city) for (s, city), gus in GENERAL_GU.items() if names[0] in gus}
     assert len(want) > 1 and set(places_in_text(text)) == want
 
 

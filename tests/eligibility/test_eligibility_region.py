@@ -26,6 +26,7 @@ from connectors.eligibility.catalogue import Catalogue, ServiceInfo
 from connectors.eligibility.evaluator import REGION, Evaluation, evaluate
 from connectors.eligibility.facts import Facts, load_facts, parse_facts
 from connectors.eligibility.regions import SIDO, SIDO_ALIASES, Area, agency_area, normalise_region
+from connectors.eligibility.regions_en import english_place_name
 from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
 
 from elig_helpers import raw_rows  # type: ignore[import-not-found]
@@ -214,7 +215,7 @@ def test_region_is_one_more_and_group(facts: Facts) -> None:
         if named:
             (c,) = named
             assert c.value == str(agency_area(agency)) == agency
-            assert c.meaning == f"거주지: {agency} (소관기관 기준)" and c.meaning_en == f"resident of {agency} (from the managing agency)"
+            assert c.meaning == f"거주지: {agency} (소관기관 기준)" and c.meaning_en == f"resident of {english_place_name(agency)} (from the managing agency)"
         assert ("region" in r.missing) == (restricted and region == "unknown" == r.status)
         # the JA part of the explanation is the one without a region whenever it decides at this status
         ja = [c for c in r.decided_by if c.code != REGION]
@@ -244,7 +245,7 @@ def test_http_schema_documents_region_and_refuses_unknown_regions() -> None:
     (r,) = ok.json()["results"]
     assert r["status"] == "eligible" and r["decided_by"][-1] == {
         "code": "REGION", "meaning": "거주지: 경기도 성남시 (소관기관 기준)",
-        "meaning_en": "resident of 경기도 성남시 (from the managing agency)", "value": "경기도 성남시"}
+        "meaning_en": "resident of Gyeonggi-do Seongnam-si (from the managing agency)", "value": "경기도 성남시"}
     bad = client.post("/check", json={"facts": {"region": "평양"}})
     assert bad.status_code == 422 and "서울특별시" in json.dumps(bad.json(), ensure_ascii=False)
 

@@ -78,7 +78,7 @@ def test_gyeongnam_loan_is_not_for_a_seongnam_resident(gov24_catalogue: Catalogu
     assert res.status == "not_eligible"
     region = [c for c in res.decided_by if c.code == REGION]
     assert [(c.value, c.meaning, c.meaning_en) for c in region] == [
-        ("경상남도", "거주지: 경상남도 (지원대상 문구 기준)", "resident of 경상남도 (from the eligibility text)")]
+        ("경상남도", "거주지: 경상남도 (지원대상 문구 기준)", "resident of Gyeongsangnam-do (from the eligibility text)")]
     ev = Evaluation(gov24_catalogue, facts)
     row = gov24_catalogue.index["B55370100029"]
     assert ev.explain(row)[0] == "not_eligible"

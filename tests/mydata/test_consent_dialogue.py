@@ -279,7 +279,8 @@ class TestGrantAndFetch:
     def test_yes_fetches_once_and_fills_slots(self, make_chat: Any, connector: MyDataConnector) -> None:
         chat = make_chat()
         cid = _offer_and_grant(chat)
-        assert chat.stats()["by_scope"] == {"resident_registration": 1, "health_insurance": 1, "income": 1}
+        assert chat.stats()["by_scope"] == {"resident_registration": 1, "health_insurance": 1, "income": 1,
+                                            "recipient_certificate": 1, "near_poverty_certificate": 1}
         assert chat.stats()["token_requests"] == 1
         me = CITIZENS["sandbox-01"]
         today = _kst(T0).date()
@@ -292,12 +293,16 @@ class TestGrantAndFetch:
         assert chat.slot("single_parent_family") is False and chat.slot("single_person_household") is False
         assert chat.slot("employed") is True  # 직장가입자
         assert chat.slot("disabled") is None and chat.slot("veteran") is None  # the records do not tell
+        # 77 % of the median income: the certificates answer "해당 없음", a known no
+        assert income / 12 / MEDIAN_2026_4 * 100 > 50
+        assert chat.slot("welfare_recipient") is False and chat.slot("near_poverty") is False
         assert chat.slot("mydata_household") == [{"relation": p.relation, "age": _age(p.birth_date, today), "sex": p.sex}
                                                  for p in me.members[1:]]
         assert chat.slot("mydata_consent_id") == cid and chat.slot("mydata_pending_consent") is None
         summary = chat.texts[-1]
         assert "주민등록표 등본: 나이, 성별" in summary and "건강보험 자격득실 확인서: 직장 가입" in summary
         assert "소득금액증명: 기준 중위소득" in summary
+        assert "수급자 증명서: 기초생활보장 수급자 여부" in summary and "차상위계층 확인서: 차상위계층 여부" in summary
 
     def test_only_slots_of_the_domain_are_set(self, make_chat: Any) -> None:
         chat = make_chat("conv-repo-domain", intents_dir=REPO_INTENTS)
@@ -336,13 +341,13 @@ class TestListRevokeExpiry:
     def test_list_and_revoke_in_chat(self, make_chat: Any, connector: MyDataConnector) -> None:
         chat = make_chat()
         cid = _offer_and_grant(chat)
-        assert connector.store.count_records(cid) == 3
+        assert connector.store.count_records(cid) == 5
         listing = chat.say("내가 동의한 거 보여줘")[0].text
         assert "동의 중" in listing and "소득금액증명" in listing and _kst(T0 + 30 * DAY).strftime("%Y년 %m월 %d일") in listing
         confirm = chat.say("마이데이터 동의 철회할게요")
         assert "철회할까요" in confirm[0].text and connector.get_consent(cid).status(T0) == "active"  # confirm first
         done = chat.say("/affirm")
-        assert "3건을 삭제" in done[0].text
+        assert "5건을 삭제" in done[0].text
         assert connector.store.count_records(cid) == 0 and connector.get_consent(cid).status(T0) == "revoked"
         for slot in ("age", "sex", "income_pct", "multi_child_household", "employed", "mydata_household", "mydata_consent_id"):
             assert chat.slot(slot) is None, slot

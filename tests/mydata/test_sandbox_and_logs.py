@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class TestSyntheticCitizens:
     def test_twenty_deterministic_and_clearly_synthetic(self) -> None:
-        assert len(CITIZENS) == 20
+        assert len(CITIZENS) == 21  # 20, and sandbox-21 (a 차상위계층 household) from s7
         assert _fixed() + _generated(18) == list(CITIZENS.values())  # same on every build
         rrns = [p.rrn for c in CITIZENS.values() for p in c.members]
         assert len(set(rrns)) == len(rrns)
@@ -133,8 +133,9 @@ def test_sandbox_starts_alone() -> None:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
                 time.sleep(0.1)
-        assert r.json() == {"status": "ok", "citizens": 20, "scopes": ["resident_registration", "health_insurance", "income"]}
-        assert len(httpx.get(f"http://127.0.0.1:{port}/sandbox/citizens").json()) == 20
+        assert r.json() == {"status": "ok", "citizens": 21, "scopes": ["resident_registration", "health_insurance", "income",
+                                                                         "recipient_certificate", "near_poverty_certificate"]}
+        assert len(httpx.get(f"http://127.0.0.1:{port}/sandbox/citizens").json()) == 21
     finally:
         stop_process(proc, 10)
 
