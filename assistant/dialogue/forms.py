@@ -324,7 +324,7 @@ class FormAction:
             before = previous.get(e.name)
             if not verdict.ok:
                 out.append(SlotSet(e.name, before))
-                response = _invalid_response(context, e.name)
+                response = _invalid_response(context, e.name, verdict.reason)
                 if invalid is None and response is not None:  # one validation message per turn
                     invalid = (e.name, response)
                 continue
@@ -451,7 +451,11 @@ def _pick(context: TurnContext, specific: str, generic: str) -> str:
     return specific if context.has_response(specific) else generic
 
 
-def _invalid_response(context: TurnContext, slot: str) -> str | None:
-    """``utter_invalid_<slot>``, else ``utter_invalid_value``, else None (a domain without either: Rasa's behaviour)."""
+def _invalid_response(context: TurnContext, slot: str, reason: str | None = None) -> str | None:
+    """``utter_invalid_<slot>_<reason>`` (the validator's reason, e.g. ``utter_invalid_age_a_range``) if the domain
+    has it, else ``utter_invalid_<slot>``, else ``utter_invalid_value``, else None (a domain without either: Rasa's
+    behaviour)."""
+    if reason and context.has_response(f"utter_invalid_{slot}_{reason}"):
+        return f"utter_invalid_{slot}_{reason}"
     name = _pick(context, f"utter_invalid_{slot}", "utter_invalid_value")
     return name if context.has_response(name) else None

@@ -77,9 +77,13 @@ def validate_age(value: Any, slot: SlotDef | None = None, today: dt.date | None 
     """An age in completed years (0..:data:`MAX_AGE`), from a number or a birth date.
 
     Returns:
-        ``Validation(True, 67)``; ``reason`` ``"not_a_number"``, ``"out_of_range"`` or
-        ``"future_birth_date"`` when rejected.
+        ``Validation(True, 67)``; ``reason`` ``"not_a_number"``, ``"out_of_range"``,
+        ``"future_birth_date"`` or ``"a_range"`` when rejected. ``"a_range"`` is an age interval from the NLU
+        ("65세 이상", "between 60 and 70": a Duckling-shaped ``{"from", "to"}``): no one value is taken from it
+        (either bound could be wrong), so the form asks for the age itself with its own message.
     """
+    if isinstance(value, dict) and ("from" in value or "to" in value):
+        return Validation(False, reason="a_range")
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         years = age_from_birth_date(value, today)
         if years is None:

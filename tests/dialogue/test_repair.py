@@ -227,3 +227,17 @@ def test_c05_the_form_never_loops(make_processor, lang: str, max_reasks: int) ->
     s = state(p)
     assert (s["active_loop"] == {}) == (len(answers) >= max_reasks + 2)
     assert "action_check_eligibility" not in [e.get("name") for e in s["events"]]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("ko", "65세 이상이에요"), ("en", "I am 65 or older")])
+def test_an_age_range_is_not_taken_as_an_age_and_the_form_says_why(processor, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """The NLU gives "65세 이상" as an interval ({"from": 65, "to": None}); neither bound is the age, so the form
+    asks for one number with a message that says the answer was a range (not "that is not an age")."""
+    ages = [e["value"] for e in processor.nlu.parse(text, language=lang).to_rasa()["entities"] if e["entity"] == "age"]
+    assert ages == [{"from": 65, "to": None}]
+    say(processor, START[lang])
+    t = say(processor, text)
+    assert responses(t) == ["utter_invalid_age_a_range", "utter_ask_age"]
+    assert t.messages[0].text == processor.domain.response("utter_invalid_age_a_range", lang)["text"]
+    s = state(processor)
+    assert s["slots"]["age"] is None and s["slots"]["requested_slot"] == "age"

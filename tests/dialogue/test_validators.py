@@ -93,3 +93,9 @@ def test_unchanged_value_sets_nothing() -> None:
     d = _domain()
     t = _tracker(d, SlotSet("region", "부산광역시"), entities=[{"entity": "region", "value": "부산광역시"}])
     assert extract_slots(t, d) == []
+
+
+@pytest.mark.parametrize("value", [{"from": 65, "to": None}, {"from": None, "to": 19}, {"from": 19, "to": 39}])
+def test_an_age_interval_is_rejected_as_a_range_never_reduced_to_one_bound(value: dict[str, int | None]) -> None:
+    verdict = validate_age(value)
+    assert (verdict.ok, verdict.reason, verdict.value) == (False, "a_range", None)
