@@ -10,6 +10,7 @@ catalogue's JSON folder (tests, benchmarks).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,10 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
-from connectors.eligibility.regions_local import local_agency_area, title_area
+from connectors.eligibility.regions_local import agency_locality, local_agency_area, title_area
 from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
+from connectors.eligibility.text_groups import Restriction, restriction_in
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,12 @@ GROUP_ORDER: tuple[str, ...] = tuple(g.name for g in GROUPS) + ("age",)
 
 #: The kinds of applicant a service may be limited to (``Catalogue.applicant`` numbers them from 1).
 APPLICANT_KINDS: tuple[ApplicantKind, ...] = ("organization", "business_or_organization")
+#: 소관기관유형 of local public bodies (지방공기업, 지방출자·출연기관) and of the 시·도 offices of education: their
+#: services are inferred to be limited to the area their name carries when nothing else gives one (issue #5).
+LOCAL_BODY_TYPES = frozenset({"지방공기업", "지방출자_출연기관", "교육청"})
+#: Titles of fee reductions and discounts at a facility: anyone who uses it may qualify, so for such a service of a
+#: local public body a person known to live elsewhere is ``unknown`` (to confirm), not ``not_eligible``.
+_FACILITY_DISCOUNT = re.compile(r"감면|할인|면제|우대|무료\s*이용")
 
 
 class UnknownServiceError(InvalidInputError, LookupError):
@@ -74,6 +82,10 @@ class ServiceInfo:
             ``"business_or_organization"``; :func:`~connectors.eligibility.target_groups.applicant_kind`), or ``None``.
         statuses: the named statuses its 지원대상/선정기준 text requires (국가유공자, 기초생활수급자, 차상위, 명장;
             :func:`~connectors.eligibility.statuses.statuses_in`); the condition ``STATUS`` where the codes leave room.
+        restriction: the group its 지원대상/선정기준 text restricts it to (:func:`~connectors.eligibility.text_groups.restriction_in`):
+            the condition ``GROUP``.
+        agency_type: 소관기관유형 (``"지방공기업"``, ``"시군구"`` …; ``""`` when not known): a local public body's area is
+            inferred from its name (:data:`LOCAL_BODY_TYPES`).
     """
 
     service_id: str
@@ -85,6 +97,8 @@ class ServiceInfo:
     text_area: Area | None = None
     applicant: ApplicantKind | None = None
     statuses: tuple[str, ...] = ()
+    restriction: Restriction | None = None
+    agency_type: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -222,11 +236,24 @@ class Catalogue:
                                       if (name == "age" and p == "individual") or
                                       (name != "age" and GROUP_BY_NAME[name].pathway == p)]].any(axis=1)
              for p in PATHWAYS], axis=1)
+        self.area_inferred = np.zeros(n, dtype=bool)
+        self.area_soft = np.zeros(n, dtype=bool)
+        self.restrictions: list[Restriction] = []
+        rindex: dict[Restriction, int] = {}
+        self.restriction_id = np.full(n, -1, dtype=np.int32)
+        for row, svc in enumerate(services):
+            if svc.restriction is not None:
+                self.restriction_id[row] = rindex.setdefault(svc.restriction, len(rindex))
+        self.restrictions = list(rindex)
         for row, svc in enumerate(services):
             area = agency_area(svc.agency)
             if area is None and svc.text_area is not None:
                 area = svc.text_area
                 self.area_from_text[row] = True
+            if area is None and svc.agency_type in LOCAL_BODY_TYPES:
+                area = agency_locality(svc.agency)
+                self.area_inferred[row] = area is not None
+                self.area_soft[row] = area is not None and _FACILITY_DISCOUNT.search(svc.title) is not None
             if area is None:
                 continue
             if area not in self.area_index:
@@ -287,7 +314,8 @@ class Catalogue:
             area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
-                                        applicant_kind(target), statuses_in(text)), cond))
+                                        applicant_kind(target), statuses_in(text), restriction_in(text),
+                                        str(d.meta.get("agency_type") or "")), cond))
         return cls.from_records(records, version)
 
     @classmethod
