@@ -21,6 +21,7 @@ import numpy as np
 from assistant.errors import InvalidInputError, LoaderError
 from assistant.knowledge.documents import Document
 from connectors.eligibility.codes import (
+    CODE_BY_NAME,
     GROUP_BY_NAME,
     AGE_FROM,
     AGE_TO,
@@ -55,6 +56,19 @@ LOCAL_BODY_TYPES = frozenset({"지방공기업", "지방출자_출연기관", "�
 #: Titles of fee reductions and discounts at a facility: anyone who uses it may qualify, so for such a service of a
 #: local public body a person known to live elsewhere is ``unknown`` (to confirm), not ``not_eligible``.
 _FACILITY_DISCOUNT = re.compile(r"감면|할인|면제|우대|무료\s*이용")
+#: The JA codes that stand for a text group (:data:`~connectors.eligibility.text_groups.LEXICON`): a row whose
+#: restricting codes include one of them is decided by its codes, not by the text.
+GROUP_CODES: dict[str, tuple[str, ...]] = {
+    "fishery": ("JA0314", "JA2202"), "farming": ("JA0313", "JA0315", "JA0316", "JA2202"),
+    "student": ("JA0317", "JA0318", "JA0319", "JA0320"), "worker": ("JA0326",), "job_seeker": ("JA0327",),
+    "disabled": ("JA0328",), "veteran": ("JA0329",), "patient": ("JA0330",), "pregnancy": ("JA0301", "JA0302", "JA0303"),
+    "multicultural": ("JA0401",), "defector": ("JA0402",), "single_parent": ("JA0403",), "multi_child": ("JA0411",),
+    "homeless": ("JA0412",), "women": ("JA0102",),
+    "business": ("JA1101", "JA1102", "JA1103", "JA1201", "JA1202", "JA1299", "JA2101", "JA2102", "JA2103", "JA2201",
+                 "JA2202", "JA2203", "JA2299"),
+}
+#: A text that opens the service to the whole country ("전국민 누구나"): no area is inferred from the agency's name.
+NATIONWIDE = re.compile(r"전국|전\s*국민|모든\s*국민|국민\s*누구나|대한민국\s*국민\s*누구나")
 
 
 class UnknownServiceError(InvalidInputError, LookupError):
@@ -86,6 +100,7 @@ class ServiceInfo:
             the condition ``GROUP``.
         agency_type: 소관기관유형 (``"지방공기업"``, ``"시군구"`` …; ``""`` when not known): a local public body's area is
             inferred from its name (:data:`LOCAL_BODY_TYPES`).
+        nationwide: its text opens it to the whole country (:data:`NATIONWIDE`): no area is inferred.
     """
 
     service_id: str
@@ -99,6 +114,7 @@ class ServiceInfo:
     statuses: tuple[str, ...] = ()
     restriction: Restriction | None = None
     agency_type: str = ""
+    nationwide: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -238,19 +254,18 @@ class Catalogue:
              for p in PATHWAYS], axis=1)
         self.area_inferred = np.zeros(n, dtype=bool)
         self.area_soft = np.zeros(n, dtype=bool)
-        self.restrictions: list[Restriction] = []
         rindex: dict[Restriction, int] = {}
         self.restriction_id = np.full(n, -1, dtype=np.int32)
         for row, svc in enumerate(services):
-            if svc.restriction is not None:
+            if svc.restriction is not None and not self._coded(row, svc.restriction):
                 self.restriction_id[row] = rindex.setdefault(svc.restriction, len(rindex))
-        self.restrictions = list(rindex)
+        self.restrictions: list[Restriction] = list(rindex)
         for row, svc in enumerate(services):
             area = agency_area(svc.agency)
             if area is None and svc.text_area is not None:
                 area = svc.text_area
                 self.area_from_text[row] = True
-            if area is None and svc.agency_type in LOCAL_BODY_TYPES:
+            if area is None and svc.agency_type in LOCAL_BODY_TYPES and not svc.nationwide:
                 area = agency_locality(svc.agency)
                 self.area_inferred[row] = area is not None
                 self.area_soft[row] = area is not None and _FACILITY_DISCOUNT.search(svc.title) is not None
@@ -276,6 +291,16 @@ class Catalogue:
         self.unmapped_codes = sorted({c for codes in self.unmapped.values() for c in codes})
         if self.unmapped_codes:
             logger.warning("unmapped eligibility condition codes", extra={"stage": "eligibility", "codes": self.unmapped_codes})
+
+    def _coded(self, row: int, r: Restriction) -> bool:
+        """Whether a JA code that restricts ``row`` already stands for one of the groups of ``r`` (장애인 coded as
+        JA0328, 여성 as JA0102 …): the coded condition then decides who, and the text adds nothing."""
+        for g in r.groups:
+            for code in GROUP_CODES.get(g, ()):
+                group = CODE_BY_NAME[code].group
+                if int(self.y[row]) >> BIT[code] & 1 and self.restricts[group][row]:
+                    return True
+        return False
 
     def __len__(self) -> int:
         return len(self.services)
@@ -315,7 +340,7 @@ class Catalogue:
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), restriction_in(text),
-                                        str(d.meta.get("agency_type") or "")), cond))
+                                        str(d.meta.get("agency_type") or ""), NATIONWIDE.search(text) is not None), cond))
         return cls.from_records(records, version)
 
     @classmethod

@@ -15,12 +15,15 @@ item names who the service is for, and a keyword table can be read, tested and c
 * remark lines (``※ …``, ``* …``) are dropped; the text is split into items at bullets (○ □ ■ • ㅇ - 1.) and lines;
   items with fewer than 4 Hangul letters, and headers ("사업대상", "지원 대상 :") are skipped;
 * the **first item** decides whether the text restricts: it must name a group of :data:`LEXICON` and not the
-  general public (:data:`_GENERAL`: 누구나, 국민, 일반, 주민, 시민 …; "개인" only where the item names no group);
+  general public (:data:`_GENERAL`: 누구나, 일반 국민, 주민, 구민, 사용자, 이용객 …); a text whose any item says
+  everyone (:data:`_GENERAL_STRONG`: 누구나, 일반 국민, 모든 국민 …) or starts with "개인, …" gives no restriction;
 * the restriction's ways in are then every group named by any item (alternatives: "장애인, 국가유공자, 의사상자 …"),
   plus the age ranges of items that name an age and no group ("만 65세 이상인 사람"), plus the age groups of
-  :mod:`~connectors.eligibility.target_groups` named by an item ("청년과 신혼부부": 청년 by age); an item that names
-  none of these (a detail, an unread way in) makes the restriction *open*: known facts then never rule the person
-  out (``unknown``, not ``not_eligible``); a text whose items include the general public gives no restriction.
+  :mod:`~connectors.eligibility.target_groups` named by such an item ("○ 경로우대자 : 65세 이상 노인"); within an item
+  that names a group the age words qualify it ("65세 이상 독거노인 중 의료급여수급자": a 수급자 of that age), they are
+  not another way in; an item that names none of these (a detail, an unread way in, residents or users in general:
+  "65세 이상 서대문 구민" counts by its age) makes the restriction *open*: known facts then never rule the person out
+  (``unknown``, not ``not_eligible``).
 
 Coverage over the catalogue snapshot (``python bench/eligibility_ranking.py --text-groups`` prints it): see the
 session note; the lexicon below was written from the 지원대상 wording of the services that the personas of the
@@ -151,13 +154,17 @@ LEXICON: tuple[LexGroup, ...] = (
 BY_NAME: dict[str, LexGroup] = {g.name: g for g in LEXICON}
 LEXICON_NAMES: tuple[str, ...] = tuple(BY_NAME)
 
-#: The general public: the service is for everyone (within its codes and region). Strong words count even when the
-#: item also names a group ("장병, 군무원, 일반 국민"); "개인" only in an item naming no group.
-_GENERAL = re.compile(r"누구나|일반\s*국민|일반인|전\s*국민|모든\s*(?:국민|주민|시민|도민|구민|군민|사람|이용자|국민)|"
-                      r"(?:^|[,·ㆍ]\s*)일반\s*(?:$|[,·ㆍ(])|관심\s*(?:이\s*)?있는\s*(?:국민|사람|시민|주민|누구나|자)|"
-                      r"(?<![가-힣])(?:국민|주민|시민|도민|구민|군민|지역민|지역\s*주민)(?:\s*(?:등|전체|누구나)|$|[,.·)])|"
-                      r"(?:이용|사용|희망|신청)(?:하는|하고자\s*하는|을\s*원하는)\s*(?:자|사람|국민|시민|누구나)(?:\s|$|[,.)])|"
-                      r"사용자(?:\s|$)|이용자(?:\s|$)|이용객|관람객|방문객|승객")
+#: The general public, strong words: the service is for everyone (within its codes and region), even when the item
+#: names a group too ("장병, 군무원, 일반 국민") and whichever item says it.
+_GENERAL_STRONG = re.compile(r"누구나|누구든지|일반\s*국민|일반인|전\s*국민|모든\s*(?:국민|주민|시민|도민|구민|군민|사람|이용자)|"
+                             r"(?:^|[,·ㆍ]\s*)일반\s*(?:$|[,·ㆍ(])|관심\s*(?:이\s*)?있는\s*(?:국민|사람|시민|주민|자)")
+#: Residents or users in general ("동대문구민", "성남사랑상품권 사용자", "지역 주민 모두"): the general public when the
+#: first item says it; in a later item one way in among the listed groups ("65세 이상 서대문 구민"), which no fact
+#: decides (an open way in, or its age).
+_GENERAL = re.compile(_GENERAL_STRONG.pattern + r"|"
+                      r"(?:국민|주민|시민|도민|구민|군민|지역민|지역\s*주민)(?:\s*(?:등(?![가-힣])|전체|모두)|$|[,.·)(])|"
+                      r"(?:이용|사용|희망|신청)(?:하는|하고자\s*하는|을\s*원하는)\s*(?:자|사람|국민|시민)(?:\s|$|[,.)])|"
+                      r"사용자(?:\s|$)|이용자(?:\s|$)|이용객|관람객|방문객|승객|구매자")
 _GENERAL_WEAK = re.compile(r"(?<![가-힣])개인(?!\s*(?:사업|한정|신용))")
 #: "개인" first in a list ("개인, 중소·중견기업 …", "개인 또는 단체"): individuals in general are one way in.
 _GENERAL_LEAD = re.compile(r"^개인\s*(?:[,·ㆍ]|또는|및|이나)")
@@ -253,15 +260,18 @@ def restriction_in(text: str) -> Restriction | None:
     is_open = False
     for item in items:
         named = groups_named(item)
-        if _GENERAL.search(item) or _GENERAL_LEAD.match(item) or (not named and _GENERAL_WEAK.search(item)):
+        if _GENERAL_STRONG.search(item) or _GENERAL_LEAD.match(item):
             return None
-        groups.update(dict.fromkeys(named))
-        banded = _age_groups(item)
-        ages.extend(banded)
-        if not named:
-            found = _ages(item)
+        if not named and (_GENERAL.search(item) or _GENERAL_WEAK.search(item)):
+            found = _ages(item)  # "65세 이상 서대문 구민": a way in by age (the residence is the region's business)
             ages.extend(found)
-            is_open |= not found and not banded
+            is_open |= not found
+            continue
+        groups.update(dict.fromkeys(named))
+        if not named:  # an item without a group is a way in by age ("만 65세 이상인 사람", "청년"), or one not read
+            found = _ages(item) + _age_groups(item)
+            ages.extend(found)
+            is_open |= not found
     ordered = tuple(g.name for g in LEXICON if g.name in groups)
     return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open)
 

@@ -176,7 +176,8 @@ def _text_homes(cat: Catalogue) -> dict[str, tuple[str, str | None]]:
 
 def _groups(cat: Catalogue) -> dict[str, tuple[str, ...]]:
     """서비스ID → the groups its text restricts it to (``ServiceInfo.restriction``)."""
-    return {s.service_id: s.restriction.groups for s in cat.services if s.restriction is not None}
+    return {cat.services[i].service_id: cat.restrictions[cat.restriction_id[i]].groups
+            for i in np.flatnonzero(cat.restriction_id >= 0)}
 
 
 @pytest.fixture(scope="module")
