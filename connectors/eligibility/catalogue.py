@@ -67,8 +67,13 @@ GROUP_CODES: dict[str, tuple[str, ...]] = {
     "business": ("JA1101", "JA1102", "JA1103", "JA1201", "JA1202", "JA1299", "JA2101", "JA2102", "JA2103", "JA2201",
                  "JA2202", "JA2203", "JA2299"),
 }
-#: A text that opens the service to the whole country ("전국민 누구나"): no area is inferred from the agency's name.
-NATIONWIDE = re.compile(r"전국|전\s*국민|모든\s*국민|국민\s*누구나|대한민국\s*국민\s*누구나")
+#: A text that opens the service beyond the agency's area: to the whole country ("전국민 누구나"), or to whoever
+#: studies, works or is sited there as well as its residents ("거주 또는 재학", "소재, 거주": the facts hold no school
+#: or workplace, so a residence elsewhere cannot rule the person out; regions_local decides the same for its texts).
+#: No area is inferred from the agency's name then.
+BEYOND_AREA = re.compile(r"전국|전\s*국민|모든\s*국민|국민\s*누구나|"
+                         r"(?:거주|주소)\S*\s*(?:또는|이나|나|,|및)\s*(?:재학|재직|근무|소재|사업장)|"
+                         r"(?:재학|재직|근무|소재)\S*\s*(?:또는|이나|,|및)\s*(?:거주|주소)")
 
 
 class UnknownServiceError(InvalidInputError, LookupError):
@@ -100,7 +105,8 @@ class ServiceInfo:
             the condition ``GROUP``.
         agency_type: 소관기관유형 (``"지방공기업"``, ``"시군구"`` …; ``""`` when not known): a local public body's area is
             inferred from its name (:data:`LOCAL_BODY_TYPES`).
-        nationwide: its text opens it to the whole country (:data:`NATIONWIDE`): no area is inferred.
+        beyond_area: its text opens it beyond its agency's area (:data:`BEYOND_AREA`: the whole country, or those who
+            study or work there too): no area is inferred from the agency's name.
     """
 
     service_id: str
@@ -114,7 +120,7 @@ class ServiceInfo:
     statuses: tuple[str, ...] = ()
     restriction: Restriction | None = None
     agency_type: str = ""
-    nationwide: bool = False
+    beyond_area: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -167,6 +173,13 @@ class Catalogue:
         applicant: ``int8[n]``, 0 when a person may apply, else the position in :data:`APPLICANT_KINDS` + 1
             (``ServiceInfo.applicant``: only an organisation, or a business or an organisation, applies); set only
             where the JA codes open the individual pathway (elsewhere the codes already limit who applies).
+        area_inferred: ``bool[n]``, whether the area was inferred from the name of a local public body
+            (:data:`LOCAL_BODY_TYPES`, :func:`~connectors.eligibility.regions_local.agency_locality`) because neither the
+            agency (a local government) nor the text gave one; ``area_soft``: of those, a facility's fee reduction
+            (title :data:`_FACILITY_DISCOUNT`), where living elsewhere leaves it to confirm.
+        restrictions, restriction_id: the distinct text restrictions (:attr:`ServiceInfo.restriction`) and, per row,
+            its position; -1 for none, or where the row's restricting JA codes stand for one of its groups
+            (:data:`GROUP_CODES`: the codes decide), or where its named statuses apply (``status_bits``: STATUS decides).
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -257,7 +270,9 @@ class Catalogue:
         rindex: dict[Restriction, int] = {}
         self.restriction_id = np.full(n, -1, dtype=np.int32)
         for row, svc in enumerate(services):
-            if svc.restriction is not None and not self._coded(row, svc.restriction):
+            # where the named-status condition applies (STATUS: 수급자, 국가유공자 … with the ways its text lists,
+            # connectors.eligibility.statuses) it decides; the text group would repeat or contradict it
+            if svc.restriction is not None and not self.status_bits[row] and not self._coded(row, svc.restriction):
                 self.restriction_id[row] = rindex.setdefault(svc.restriction, len(rindex))
         self.restrictions: list[Restriction] = list(rindex)
         for row, svc in enumerate(services):
@@ -265,7 +280,7 @@ class Catalogue:
             if area is None and svc.text_area is not None:
                 area = svc.text_area
                 self.area_from_text[row] = True
-            if area is None and svc.agency_type in LOCAL_BODY_TYPES and not svc.nationwide:
+            if area is None and svc.agency_type in LOCAL_BODY_TYPES and not svc.beyond_area:
                 area = agency_locality(svc.agency)
                 self.area_inferred[row] = area is not None
                 self.area_soft[row] = area is not None and _FACILITY_DISCOUNT.search(svc.title) is not None
@@ -340,7 +355,7 @@ class Catalogue:
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), restriction_in(text),
-                                        str(d.meta.get("agency_type") or ""), NATIONWIDE.search(text) is not None), cond))
+                                        str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None), cond))
         return cls.from_records(records, version)
 
     @classmethod

@@ -54,7 +54,7 @@ from connectors.eligibility.facts import Facts
 from connectors.eligibility.regions import SIDO_INDEX, Area
 from connectors.eligibility.statuses import held_bits, names_of
 from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
-from connectors.eligibility.text_groups import Restriction, restriction_state
+from connectors.eligibility.text_groups import Restriction, group_states, restriction_state
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -258,7 +258,8 @@ class Evaluation:
         region[cat.area_soft & (region == NOT)] = UNKNOWN
         self.groups["region"] = region
         # the group the service's own text restricts it to (text_groups): one more AND group, like the region
-        self._restriction = [restriction_state(r, facts) for r in cat.restrictions]
+        gstates = group_states(facts) if cat.restrictions else {}
+        self._restriction = [restriction_state(r, facts, gstates) for r in cat.restrictions]
         tstates = np.asarray([s for s, _m in self._restriction] + [YES], dtype=np.int8)
         self.groups["text"] = tstates[cat.restriction_id]  # -1 (no restriction) picks the last: YES
         applicant = np.full(len(cat), YES, dtype=np.int8)

@@ -286,10 +286,12 @@ def group_state(name: str, facts: Facts) -> tuple[int, tuple[str, ...]]:
     return state, (missing if state == UNKNOWN else ()) + ((CONFIRM_FACT,) if state == UNKNOWN else ())
 
 
-def restriction_state(r: Restriction, facts: Facts) -> tuple[int, tuple[str, ...]]:
+def restriction_state(r: Restriction, facts: Facts,
+                      known: Mapping[str, tuple[int, tuple[str, ...]]] | None = None) -> tuple[int, tuple[str, ...]]:
     """``(state, missing)`` of a restriction for ``facts``: eligible when one way in fits (a group, or an age range
     holding the age); not eligible when every way in is known not to and the restriction is not ``open``; else
     unknown, missing the facts that would decide (``target_groups`` always among them: the citizen can confirm).
+    ``known``: :func:`group_states` of ``facts``, when the caller judges many restrictions for one person.
 
     Example:
         >>> from connectors.eligibility.facts import Facts
@@ -300,7 +302,7 @@ def restriction_state(r: Restriction, facts: Facts) -> tuple[int, tuple[str, ...
     states: list[int] = []
     missing: list[str] = []
     for g in r.groups:
-        s, m = group_state(g, facts)
+        s, m = known[g] if known is not None else group_state(g, facts)
         if s == YES:
             return YES, ()
         states.append(s)
@@ -318,10 +320,16 @@ def restriction_state(r: Restriction, facts: Facts) -> tuple[int, tuple[str, ...
     return NOT, ()
 
 
+def group_states(facts: Facts) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """:func:`group_state` of every :data:`LEXICON` group for ``facts``."""
+    return {g.name: group_state(g.name, facts) for g in LEXICON}
+
+
 def restriction_json(r: Restriction) -> dict[str, Any]:
     """``{"groups", "ages", "open"}`` (for debugging and the bench)."""
     return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open}
 
 
-__all__ = ["BY_NAME", "CONFIRM_FACT", "LEXICON", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "groups_named",
+__all__ = ["BY_NAME", "CONFIRM_FACT", "LEXICON", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+           "groups_named",
            "restriction_in", "restriction_json", "restriction_state"]
