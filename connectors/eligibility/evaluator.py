@@ -25,6 +25,18 @@ sexes, 해당사항없음 …) is ``unknown`` with the reason ``NONE`` ("조건 
 no missing fact, never ``eligible`` with nothing that decided it; a region or applicant that fails still makes
 it ``not_eligible``.
 
+Text group (not a JA code; :mod:`connectors.eligibility.text_groups`, fresh-user report s7 item 4): a service whose
+지원대상 text restricts it to a group no JA code stands for (의사상자, 군 복무자, 예술인, 어업·수산, 전기 고객, 학생 …)
+is one more AND group common to every pathway, ``GROUP``: held when a fact confirms one of the text's ways in
+(``target_groups``, or the fact that records the group: ``fisher``, ``student_level`` …, or an age the text names),
+``not_eligible`` only when known facts rule out every way in, else ``unknown`` with ``target_groups`` (and the facts
+that would decide) missing; the condition's meaning says "확인 필요: 예술인 대상 (지원대상 문구 기준)".
+
+Inferred region (``Catalogue.area_inferred``): a local public body's service (지방공기업, 지방출자·출연기관, 교육청) with
+no area from its agency or its text is limited to the area its name carries (목포시의료원 → 목포시); the REGION
+condition's meaning says "소관기관 소재지에서 추정". For a facility's fee reduction (``area_soft``) a residence elsewhere
+leaves it ``unknown`` (to confirm whether non-residents may use it), with no fact missing.
+
 Named status (not a JA code; :mod:`connectors.eligibility.statuses`): where the codes leave room for it, the
 국가유공자, 기초생활수급자, 차상위 or 대한민국명장 its text names is one more AND group common to every pathway,
 ``STATUS``: held when the person is known to hold one of them, else ``unknown`` with their facts missing (never

@@ -25,9 +25,13 @@ item names who the service is for, and a keyword table can be read, tested and c
   "65세 이상 서대문 구민" counts by its age) makes the restriction *open*: known facts then never rule the person out
   (``unknown``, not ``not_eligible``).
 
-Coverage over the catalogue snapshot (``python bench/eligibility_ranking.py --text-groups`` prints it): see the
-session note; the lexicon below was written from the 지원대상 wording of the services that the personas of the
-report were told "fit".
+The lexicon below was written from the 지원대상 wording of the services the report's personas were told "fit", then
+checked over the catalogue snapshot (``python bench/eligibility_ranking.py --text-groups``): of the 241 services a
+person may apply for whose codes restrict by age at most (where the text is all that says who), 78 read as restricted
+to a group, 64 as for the general public, and 99 are not read (a heading, an age, a place, a circumstance outside the
+lexicon: the report lists their first words); 160 rows carry the condition in all (where no JA code already stands
+for the group and no named status applies). Where the codes stand for a group (장애인 as JA0328 …, ``GROUP_CODES`` in
+:mod:`~connectors.eligibility.catalogue`) or the named statuses apply (STATUS), those decide and the text adds nothing.
 """
 
 from __future__ import annotations
