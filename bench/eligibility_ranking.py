@@ -24,6 +24,15 @@ services that got one). The text predictor never sees the hidden codes.
     python bench/eligibility_ranking.py [--people 300]
 
 Prints a table and writes ``bench/results/eligibility_ranking.json``. Needs ../shared/data/gov24_benefits.
+
+    python bench/eligibility_ranking.py --text-groups [--top 30]
+
+The text-group restriction (:mod:`connectors.eligibility.text_groups`, condition GROUP) and the region inferred for
+local public bodies (fresh-user report s7, item 4): for the report's personas, the eligible count and the top of the
+listing (``rank_key`` order) with each service's agency and 지원대상 opening, to be read by a person; and the lexicon's
+coverage: of the services that only an age range (or nothing) codes for a person — where the text is all that says
+who — how many the lexicon reads as restricted, as for the general public, or leaves unread (their openings are
+listed, most frequent first words, for the next lexicon entries). Writes ``bench/results/eligibility_text_groups.json``.
 """
 
 from __future__ import annotations
@@ -33,6 +42,8 @@ import json
 import random
 import statistics
 import sys
+
+import numpy as np
 from pathlib import Path
 from typing import Any
 
@@ -89,14 +100,81 @@ def old_key(r: ServiceResult) -> tuple[int, str]:
     return (-sum(c.code != "NONE" for c in r.decided_by), r.service_name)
 
 
+#: The personas of the fresh-user report s7 (item 4) and of the issue's brief.
+PERSONAS: dict[str, dict[str, Any]] = {
+    "34 in 경기도 성남시": {"age": 34, "region": "경기도 성남시"},
+    "67-year-old woman, no region": {"age": 67, "sex": "female"},
+    "67-year-old woman, income 40 %, 부산 해운대구 (the report's CLI facts)": {"age": 67, "sex": "female",
+                                                                          "income_pct_median": 40.0, "region": "부산 해운대구"},
+    "child of 4 in 서울 마포구": {"age": 4, "region": "서울특별시 마포구"},
+    "25-year-old university student in 부산": {"age": 25, "student_level": "university", "region": "부산광역시"},
+}
+
+
+def text_groups_report(top: int, path: Path) -> None:
+    """Personas (eligible count and top ``top``) and lexicon coverage; prints them and writes ``path``."""
+    from collections import Counter
+
+    from assistant.knowledge.loaders import load_gov24
+    from connectors.eligibility.text_groups import _GENERAL, _GENERAL_LEAD, _items, restriction_in
+
+    docs = load_gov24(GOV24_DIR)
+    cat = Catalogue.from_documents(docs)
+    texts = {d.doc_id: "\n".join(s.text for s in d.sections if s.name in ("지원대상", "선정기준")) for d in docs}
+    out: dict[str, Any] = {"services": len(cat), "personas": {}}
+    for name, facts in PERSONAS.items():
+        ev = Evaluation(cat, Facts(**facts))
+        listed = sorted((r for r in ev.results() if r.status == "eligible"), key=rank_key)
+        print(f"\n{name}: {len(listed)} eligible; {ev.counts()}")
+        rows = []
+        for k, r in enumerate(listed[:top], start=1):
+            svc = cat.services[cat.index[r.service_id]]
+            items = _items(texts[r.service_id])
+            opening = (items[0] if items else texts[r.service_id])[:70]
+            rows.append({"service_id": r.service_id, "title": r.service_name, "agency": svc.agency,
+                         "decided_by": [c.code for c in r.decided_by], "opening": opening})
+            print(f"  {k:2d}. {r.service_name[:36]} | {svc.agency} | {'+'.join(c.code for c in r.decided_by)} | {opening[:50]}")
+        out["personas"][name] = {"facts": facts, "counts": ev.counts(), "eligible": len(listed), "top": rows}
+    # coverage: services a person may apply for whose codes restrict by age at most (the text is all that says who)
+    only_age = cat.pathway["individual"] & ~cat.restrict_matrix[:, :-1].any(axis=1)
+    kinds: Counter[str] = Counter()
+    unread: Counter[str] = Counter()
+    for i in np.flatnonzero(only_age):
+        sid = cat.services[i].service_id
+        items = _items(texts[sid])
+        if restriction_in(texts[sid]) is not None:
+            kinds["restricted"] += 1
+        elif items and (_GENERAL.search(items[0]) or _GENERAL_LEAD.match(items[0])):
+            kinds["general public"] += 1
+        else:
+            kinds["not read (no lexicon group in the first item)"] += 1
+            if items:
+                unread[items[0].split()[0][:12]] += 1
+    groups: Counter[str] = Counter(g for r_id in cat.restriction_id[cat.restriction_id >= 0] for g in cat.restrictions[r_id].groups)
+    out["coverage"] = {"age_or_nothing_coded": int(only_age.sum()), **kinds,
+                       "restricted_rows": int((cat.restriction_id >= 0).sum()),
+                       "open_restrictions_rows": int(sum(cat.restrictions[r].open for r in cat.restriction_id[cat.restriction_id >= 0])),
+                       "rows_per_group": dict(groups.most_common()),
+                       "area_inferred": int(cat.area_inferred.sum()), "area_soft": int(cat.area_soft.sum()),
+                       "unread_first_words": dict(unread.most_common(25))}
+    print(f"\ncoverage: {json.dumps(out['coverage'], ensure_ascii=False)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the comparison."""
+    """Run the comparison (or, with ``--text-groups``, the personas and the lexicon's coverage)."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--people", type=int, default=300)
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "eligibility_ranking.json")
+    ap.add_argument("--text-groups", action="store_true", help="personas and lexicon coverage instead")
+    ap.add_argument("--top", type=int, default=30)
     args = ap.parse_args(argv)
     if not (GOV24_DIR / "gov24_supportConditions_snapshot.json").exists():
         print(f"skipped: no catalogue in {GOV24_DIR}")
+        return 0
+    if args.text_groups:
+        text_groups_report(args.top, ROOT / "bench" / "results" / "eligibility_text_groups.json")
         return 0
     full, loose = catalogues()
     rng = random.Random(11)

@@ -787,14 +787,15 @@ _FACT_LABELS = {
            "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
            "organization_type": "단체·기업 여부", "organization_industry": "업종",
            "welfare_recipient": "기초생활보장 수급 여부(생계·의료·주거·교육급여)", "near_poverty": "차상위계층 여부",
-           "master_craftsman": "대한민국명장 여부"},
+           "master_craftsman": "대한민국명장 여부", "target_groups": "서비스가 정한 대상(지원대상 문구)에 해당하는지"},
     "en": {"income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
            "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
            "organization_type": "organisation", "organization_industry": "industry",
            "welfare_recipient": "basic livelihood security benefits", "near_poverty": "near-poverty status",
-           "master_craftsman": "master craftsman certification"},
+           "master_craftsman": "master craftsman certification",
+           "target_groups": "whether you belong to the group the service is for (from its eligibility text)"},
 }
 
 

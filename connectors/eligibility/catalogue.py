@@ -10,6 +10,7 @@ catalogue's JSON folder (tests, benchmarks).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 from assistant.errors import InvalidInputError, LoaderError
 from assistant.knowledge.documents import Document
 from connectors.eligibility.codes import (
+    CODE_BY_NAME,
     GROUP_BY_NAME,
     AGE_FROM,
     AGE_TO,
@@ -32,10 +34,11 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
-from connectors.eligibility.regions_local import local_agency_area, title_area
+from connectors.eligibility.regions_local import agency_locality, local_agency_area, title_area
 from connectors.eligibility.status_ways import OtherWay, ways_in
 from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
+from connectors.eligibility.text_groups import Restriction, restriction_in
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +51,30 @@ GROUP_ORDER: tuple[str, ...] = tuple(g.name for g in GROUPS) + ("age",)
 
 #: The kinds of applicant a service may be limited to (``Catalogue.applicant`` numbers them from 1).
 APPLICANT_KINDS: tuple[ApplicantKind, ...] = ("organization", "business_or_organization")
+#: 소관기관유형 of local public bodies (지방공기업, 지방출자·출연기관) and of the 시·도 offices of education: their
+#: services are inferred to be limited to the area their name carries when nothing else gives one (issue #5).
+LOCAL_BODY_TYPES = frozenset({"지방공기업", "지방출자_출연기관", "교육청"})
+#: Titles of fee reductions and discounts at a facility: anyone who uses it may qualify, so for such a service of a
+#: local public body a person known to live elsewhere is ``unknown`` (to confirm), not ``not_eligible``.
+_FACILITY_DISCOUNT = re.compile(r"감면|할인|면제|우대|무료\s*이용")
+#: The JA codes that stand for a text group (:data:`~connectors.eligibility.text_groups.LEXICON`): a row whose
+#: restricting codes include one of them is decided by its codes, not by the text.
+GROUP_CODES: dict[str, tuple[str, ...]] = {
+    "fishery": ("JA0314", "JA2202"), "farming": ("JA0313", "JA0315", "JA0316", "JA2202"),
+    "student": ("JA0317", "JA0318", "JA0319", "JA0320"), "worker": ("JA0326",), "job_seeker": ("JA0327",),
+    "disabled": ("JA0328",), "veteran": ("JA0329",), "patient": ("JA0330",), "pregnancy": ("JA0301", "JA0302", "JA0303"),
+    "multicultural": ("JA0401",), "defector": ("JA0402",), "single_parent": ("JA0403",), "multi_child": ("JA0411",),
+    "homeless": ("JA0412",), "women": ("JA0102",),
+    "business": ("JA1101", "JA1102", "JA1103", "JA1201", "JA1202", "JA1299", "JA2101", "JA2102", "JA2103", "JA2201",
+                 "JA2202", "JA2203", "JA2299"),
+}
+#: A text that opens the service beyond the agency's area: to the whole country ("전국민 누구나"), or to whoever
+#: studies, works or is sited there as well as its residents ("거주 또는 재학", "소재, 거주": the facts hold no school
+#: or workplace, so a residence elsewhere cannot rule the person out; regions_local decides the same for its texts).
+#: No area is inferred from the agency's name then.
+BEYOND_AREA = re.compile(r"전국|전\s*국민|모든\s*국민|국민\s*누구나|"
+                         r"(?:거주|주소)\S*\s*(?:또는|이나|나|,|및)\s*(?:재학|재직|근무|소재|사업장)|"
+                         r"(?:재학|재직|근무|소재)\S*\s*(?:또는|이나|,|및)\s*(?:거주|주소)")
 
 
 class UnknownServiceError(InvalidInputError, LookupError):
@@ -78,6 +105,12 @@ class ServiceInfo:
         status_ways: the other ways in its text names beside those statuses
             (:func:`~connectors.eligibility.status_ways.ways_in`): ``STATUS`` is their any-of, ``not_eligible`` only
             when every status and every way is known not to hold (an open way never is).
+        restriction: the group its 지원대상/선정기준 text restricts it to (:func:`~connectors.eligibility.text_groups.restriction_in`):
+            the condition ``GROUP``.
+        agency_type: 소관기관유형 (``"지방공기업"``, ``"시군구"`` …; ``""`` when not known): a local public body's area is
+            inferred from its name (:data:`LOCAL_BODY_TYPES`).
+        beyond_area: its text opens it beyond its agency's area (:data:`BEYOND_AREA`: the whole country, or those who
+            study or work there too): no area is inferred from the agency's name.
     """
 
     service_id: str
@@ -90,6 +123,9 @@ class ServiceInfo:
     applicant: ApplicantKind | None = None
     statuses: tuple[str, ...] = ()
     status_ways: tuple[OtherWay, ...] = ()
+    restriction: Restriction | None = None
+    agency_type: str = ""
+    beyond_area: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -145,6 +181,13 @@ class Catalogue:
         applicant: ``int8[n]``, 0 when a person may apply, else the position in :data:`APPLICANT_KINDS` + 1
             (``ServiceInfo.applicant``: only an organisation, or a business or an organisation, applies); set only
             where the JA codes open the individual pathway (elsewhere the codes already limit who applies).
+        area_inferred: ``bool[n]``, whether the area was inferred from the name of a local public body
+            (:data:`LOCAL_BODY_TYPES`, :func:`~connectors.eligibility.regions_local.agency_locality`) because neither the
+            agency (a local government) nor the text gave one; ``area_soft``: of those, a facility's fee reduction
+            (title :data:`_FACILITY_DISCOUNT`), where living elsewhere leaves it to confirm.
+        restrictions, restriction_id: the distinct text restrictions (:attr:`ServiceInfo.restriction`) and, per row,
+            its position; -1 for none, or where the row's restricting JA codes stand for one of its groups
+            (:data:`GROUP_CODES`: the codes decide), or where its named statuses apply (``status_bits``: STATUS decides).
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -238,11 +281,25 @@ class Catalogue:
                                       if (name == "age" and p == "individual") or
                                       (name != "age" and GROUP_BY_NAME[name].pathway == p)]].any(axis=1)
              for p in PATHWAYS], axis=1)
+        self.area_inferred = np.zeros(n, dtype=bool)
+        self.area_soft = np.zeros(n, dtype=bool)
+        rindex: dict[Restriction, int] = {}
+        self.restriction_id = np.full(n, -1, dtype=np.int32)
+        for row, svc in enumerate(services):
+            # where the named-status condition applies (STATUS: 수급자, 국가유공자 … with the ways its text lists,
+            # connectors.eligibility.statuses) it decides; the text group would repeat or contradict it
+            if svc.restriction is not None and not self.status_bits[row] and not self._coded(row, svc.restriction):
+                self.restriction_id[row] = rindex.setdefault(svc.restriction, len(rindex))
+        self.restrictions: list[Restriction] = list(rindex)
         for row, svc in enumerate(services):
             area = agency_area(svc.agency)
             if area is None and svc.text_area is not None:
                 area = svc.text_area
                 self.area_from_text[row] = True
+            if area is None and svc.agency_type in LOCAL_BODY_TYPES and not svc.beyond_area:
+                area = agency_locality(svc.agency)
+                self.area_inferred[row] = area is not None
+                self.area_soft[row] = area is not None and _FACILITY_DISCOUNT.search(svc.title) is not None
             if area is None:
                 continue
             if area not in self.area_index:
@@ -265,6 +322,16 @@ class Catalogue:
         self.unmapped_codes = sorted({c for codes in self.unmapped.values() for c in codes})
         if self.unmapped_codes:
             logger.warning("unmapped eligibility condition codes", extra={"stage": "eligibility", "codes": self.unmapped_codes})
+
+    def _coded(self, row: int, r: Restriction) -> bool:
+        """Whether a JA code that restricts ``row`` already stands for one of the groups of ``r`` (장애인 coded as
+        JA0328, 여성 as JA0102 …): the coded condition then decides who, and the text adds nothing."""
+        for g in r.groups:
+            for code in GROUP_CODES.get(g, ()):
+                group = CODE_BY_NAME[code].group
+                if int(self.y[row]) >> BIT[code] & 1 and self.restricts[group][row]:
+                    return True
+        return False
 
     def __len__(self) -> int:
         return len(self.services)
@@ -303,7 +370,8 @@ class Catalogue:
             area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
-                                        applicant_kind(target), statuses_in(text), ways_in(text)), cond))
+                                        applicant_kind(target), statuses_in(text), ways_in(text), restriction_in(text),
+                                        str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None), cond))
         return cls.from_records(records, version)
 
     @classmethod

@@ -25,6 +25,18 @@ sexes, 해당사항없음 …) is ``unknown`` with the reason ``NONE`` ("조건 
 no missing fact, never ``eligible`` with nothing that decided it; a region or applicant that fails still makes
 it ``not_eligible``.
 
+Text group (not a JA code; :mod:`connectors.eligibility.text_groups`, fresh-user report s7 item 4): a service whose
+지원대상 text restricts it to a group no JA code stands for (의사상자, 군 복무자, 예술인, 어업·수산, 전기 고객, 학생 …)
+is one more AND group common to every pathway, ``GROUP``: held when a fact confirms one of the text's ways in
+(``target_groups``, or the fact that records the group: ``fisher``, ``student_level`` …, or an age the text names),
+``not_eligible`` only when known facts rule out every way in, else ``unknown`` with ``target_groups`` (and the facts
+that would decide) missing; the condition's meaning says "확인 필요: 예술인 대상 (지원대상 문구 기준)".
+
+Inferred region (``Catalogue.area_inferred``): a local public body's service (지방공기업, 지방출자·출연기관, 교육청) with
+no area from its agency or its text is limited to the area its name carries (목포시의료원 → 목포시); the REGION
+condition's meaning says "소관기관 소재지에서 추정". For a facility's fee reduction (``area_soft``) a residence elsewhere
+leaves it ``unknown`` (to confirm whether non-residents may use it), with no fact missing.
+
 Named status (not a JA code; :mod:`connectors.eligibility.statuses`): where the codes leave room for it, the
 국가유공자, 기초생활수급자, 차상위 or 대한민국명장 its text names is one more AND group common to every pathway,
 ``STATUS``: held when the person is known to hold one of them; ``not_eligible`` when every named status is known
@@ -58,6 +70,7 @@ from connectors.eligibility.regions import SIDO_INDEX, Area
 from connectors.eligibility.status_ways import OtherWay, status_state
 from connectors.eligibility.statuses import held_bits, names_of
 from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
+from connectors.eligibility.text_groups import Restriction, group_states, restriction_state
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -137,6 +150,24 @@ APPLICANT = "APPLICANT"
 STATUS = "STATUS"
 #: The code of "no coded condition restricts" in results.
 NONE = "NONE"
+#: The code of the text-group condition in results (not a JA code): the text restricts the service to 예술인, 군 복무자 ….
+GROUP = "GROUP"
+
+
+def group_condition(r: Restriction, state: int) -> Condition:
+    """The ``GROUP`` condition of a text restriction (:mod:`connectors.eligibility.text_groups`); value: the group
+    names ``"|"``-separated (age ranges of the ways in as ``"age:65-200"``)."""
+    ages = " 또는 ".join(f"만 {lo}세~{hi}세" if hi < 200 else f"만 {lo}세 이상" for lo, hi in r.ages)
+    ages_en = " or ".join(f"age {lo}–{hi}" if hi < 200 else f"age {lo} or over" for lo, hi in r.ages)
+    ko = " 또는 ".join(x for x in (r.ko(), ages) if x)
+    en = " or ".join(x for x in (r.en(), ages_en) if x)
+    value = "|".join([*r.groups, *(f"age:{lo}-{hi}" for lo, hi in r.ages)])
+    if state == UNKNOWN:
+        return Condition(GROUP, f"확인 필요: {ko} 대상 (지원대상 문구 기준)", f"to confirm: for {en} (from the eligibility text)", value)
+    if state == NOT:
+        return Condition(GROUP, f"대상: {ko} (지원대상 문구 기준, 해당하지 않음)",
+                         f"for {en} (from the eligibility text; does not apply)", value)
+    return Condition(GROUP, f"대상: {ko} (지원대상 문구 기준)", f"for {en} (from the eligibility text)", value)
 
 
 def status_condition(bits: int, held: bool, ways: tuple[OtherWay, ...] = (), failed: bool = False) -> Condition:
@@ -170,16 +201,25 @@ _APPLICANT_CONDITIONS = {
 }
 
 
-def region_condition(area: Area, from_text: bool = False) -> Condition:
+def region_condition(area: Area, from_text: bool = False, inferred: bool = False, elsewhere_open: bool = False) -> Condition:
     """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``; the English
     meaning names it as English writes it, ``"resident of Gyeonggi-do Seongnam-si"``).
 
     ``from_text``: the area was read from the service's 지원대상/선정기준 text
     (:func:`~connectors.eligibility.regions.text_area`), not from its managing agency; the meaning says so.
+    ``inferred``: the area was inferred from the name of the local public body that runs it (``Catalogue.area_inferred``:
+    목포시의료원 → 목포시); ``elsewhere_open``: the person lives elsewhere and the service is a facility's fee
+    reduction, so whether non-residents may use it is to confirm.
     """
     from connectors.eligibility.regions_en import english_place_name
 
     en = english_place_name(str(area))  # an English reply prints no Hangul (s7 item 4): "Busan Haeundae-gu"
+    if inferred:
+        ko = f"거주지: {area} (소관기관 소재지에서 추정)"
+        en = f"resident of {en} (inferred from where the managing agency is)"
+        if elsewhere_open:
+            ko, en = ko + ", 다른 지역 주민도 이용할 수 있는지 확인 필요", en + "; to confirm whether non-residents may use it"
+        return Condition(REGION, ko, en, str(area))
     if from_text:
         return Condition(REGION, f"거주지: {area} (지원대상 문구 기준)",
                          f"resident of {en} (from the eligibility text)", str(area))
@@ -244,7 +284,15 @@ class Evaluation:
         # region: one more AND group shared by every pathway, so min(region, max over pathways) is the
         # same as AND-ing it inside each pathway
         region = self._region(cat, facts.area())
+        # a facility's fee reduction run by a local public body (area inferred from its name): living elsewhere
+        # leaves it to confirm, it does not rule the person out
+        region[cat.area_soft & (region == NOT)] = UNKNOWN
         self.groups["region"] = region
+        # the group the service's own text restricts it to (text_groups): one more AND group, like the region
+        gstates = group_states(facts) if cat.restrictions else {}
+        self._restriction = [restriction_state(r, facts, gstates) for r in cat.restrictions]
+        tstates = np.asarray([s for s, _m in self._restriction] + [YES], dtype=np.int8)
+        self.groups["text"] = tstates[cat.restriction_id]  # -1 (no restriction) picks the last: YES
         applicant = np.full(len(cat), YES, dtype=np.int8)
         self._applicant_missing: dict[int, tuple[str, ...]] = {}
         for k, kind in enumerate(APPLICANT_KINDS, start=1):
@@ -261,7 +309,7 @@ class Evaluation:
         for row in with_ways.tolist():
             self.groups["status"][row] = status_state(self._held, int(named[row]), self._open,
                                                       cat.status_ways[cat.status_ways_id[row]], facts)
-        extra = np.minimum(np.minimum(region, applicant), self.groups["status"])
+        extra = np.minimum(np.minimum(np.minimum(region, applicant), self.groups["status"]), self.groups["text"])
         self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
         self.status = np.minimum(status, extra)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
@@ -280,12 +328,15 @@ class Evaluation:
         return np.where(restricted & ~same_sido, NOT, np.where(restricted, inside, YES)).astype(np.int8)
 
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
-                     area_id: int, rstate: int, from_text: bool = False, kind: int = 0, astate: int = 2,
-                     sbits: int = 0, sstate: int = 2, ways_id: int = 0) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
-        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``), the
-        applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status) and the named-status group
-        (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status; ``ways_id``: ``Catalogue.status_ways_id``)."""
-        state = min(state0, rstate, astate, sstate)
+                     area_id: int, rstate: int, akind: int = 0, kind: int = 0, astate: int = 2,
+                     sbits: int = 0, sstate: int = 2, ways_id: int = 0, rid: int = -1,
+                     tstate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+        """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``; ``akind``: 1 the
+        area is from the text, 2 inferred from a local public body's name, 4 a facility's fee reduction among those),
+        the applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status), the named-status group
+        (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status; ``ways_id``: ``Catalogue.status_ways_id``) and
+        the text group (``rid``: ``Catalogue.restriction_id``; ``tstate`` its status)."""
+        state = min(state0, rstate, astate, sstate, tstate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
         if sbits and sstate == state:
             held = sbits & self._held if sstate == YES else 0
@@ -299,11 +350,16 @@ class Evaluation:
         if kind and astate == state:
             decided = decided + (_APPLICANT_CONDITIONS[APPLICANT_KINDS[kind - 1]],)
             missing = missing + (self._applicant_missing[kind] if astate == UNKNOWN else ())
+        if rid >= 0 and tstate == state:
+            decided = decided + (group_condition(self.catalogue.restrictions[rid], tstate),)
+            missing = missing + self._restriction[rid][1]
         if area_id >= 0 and rstate == state:
-            key = ("region", area_id, rstate, from_text)
+            key = ("region", area_id, rstate, akind)
             if key not in self._cache:
-                self._cache[key] = ((region_condition(self.catalogue.areas[area_id], from_text),),
-                                    ("region",) if rstate == UNKNOWN else ())
+                elsewhere = bool(akind & 4) and rstate == UNKNOWN and self.facts.region is not None
+                self._cache[key] = ((region_condition(self.catalogue.areas[area_id], bool(akind & 1), bool(akind & 2),
+                                                      elsewhere),),
+                                    ("region",) if rstate == UNKNOWN and not elsewhere else ())
             conds, miss = self._cache[key]
             decided, missing = decided + conds, missing + miss
         return _NAMES[state], decided, missing
@@ -367,9 +423,16 @@ class Evaluation:
         explained = self._explain(y[0], lo[0], hi[0], st[0], g[0], r[0], ps[0], pr[0],
                                   self.catalogue.unmapped.get(row, ()), nc[0])
         return self._with_region(explained, st[0], int(self.catalogue.area_id[row]), int(self.groups["region"][row]),
-                                 bool(self.catalogue.area_from_text[row]), int(self.catalogue.applicant[row]),
+                                 int(self._area_kind()[row]), int(self.catalogue.applicant[row]),
                                  int(self.groups["applicant"][row]), int(self.catalogue.status_bits[row]),
-                                 int(self.groups["status"][row]), int(self.catalogue.status_ways_id[row]))
+                                 int(self.groups["status"][row]), int(self.catalogue.status_ways_id[row]),
+                                 int(self.catalogue.restriction_id[row]), int(self.groups["text"][row]))
+
+    def _area_kind(self) -> np.ndarray:
+        """``int64[n]``: 1 area from the text, 2 inferred from a local public body's name, 4 a facility's fee reduction."""
+        cat = self.catalogue
+        return (cat.area_from_text.astype(np.int64) + 2 * cat.area_inferred.astype(np.int64)
+                + 4 * cat.area_soft.astype(np.int64))
 
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
@@ -389,18 +452,22 @@ class Evaluation:
             for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
         }
         # the region, applicant and status part: one combination per distinct (signature, area, applicant, statuses)
-        pair = ((((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 2 + cat.area_from_text[rows])
-                 * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows]) * 256 + cat.status_bits[rows].astype(np.int64))
+        akind = self._area_kind()
+        pair = (((((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 8 + akind[rows])
+                  * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows]) * 256 + cat.status_bits[rows].astype(np.int64))
+                * (len(cat.restrictions) + 1) + cat.restriction_id[rows].astype(np.int64) + 1)
+        # the status group's state varies by row where the text names other ways in (status_ways)
         pair = (pair * len(cat.status_ways) + cat.status_ways_id[rows].astype(np.int64)) * 3 + self.groups["status"][rows]
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
         prow = rows[pfirst]
         combined = [
-            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst, w)
-            for s, s0, a, rs, t, k, ast, sb, sst, w in zip(
+            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst, w, ri, ts)
+            for s, s0, a, rs, t, k, ast, sb, sst, w, ri, ts in zip(
                 sig[pfirst].tolist(), self.conditions_status[prow].tolist(), cat.area_id[prow].tolist(),
-                self.groups["region"][prow].tolist(), cat.area_from_text[prow].tolist(), cat.applicant[prow].tolist(),
+                self.groups["region"][prow].tolist(), akind[prow].tolist(), cat.applicant[prow].tolist(),
                 self.groups["applicant"][prow].tolist(), cat.status_bits[prow].tolist(), self.groups["status"][prow].tolist(),
-                cat.status_ways_id[prow].tolist(), strict=True)
+                cat.status_ways_id[prow].tolist(), cat.restriction_id[prow].tolist(), self.groups["text"][prow].tolist(),
+                strict=True)
         ]
         services, sources = cat.services, cat.sources
         out = []
@@ -437,5 +504,5 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
     return Evaluation(catalogue, facts).results(rows)
 
 
-__all__ = ["APPLICANT", "BIT", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status", "evaluate",
-           "region_condition", "status_condition"]
+__all__ = ["APPLICANT", "BIT", "GROUP", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status",
+           "evaluate", "group_condition", "region_condition", "status_condition"]

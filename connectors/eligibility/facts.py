@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connectors.eligibility.codes import CODES
 from connectors.eligibility.regions import SIDO, SIDO_ALIASES, Area, normalise_region
+from connectors.eligibility.text_groups import LEXICON_NAMES
 
 StudentLevel = Literal["none", "elementary", "middle", "high", "university"]
 BusinessStatus = Literal["none", "pre_founder", "operating", "closing"]
@@ -84,6 +85,11 @@ class Facts(BaseModel):
     organization_industry: OrganizationIndustry | None = Field(
         None, description="JA2201 manufacturing 제조업, JA2202 agriculture_forestry_fishery 농업·임업 및 어업, "
         "JA2203 information_communication 정보통신업, JA2299 other 기타업종")
+    target_groups: dict[str, bool] | None = Field(
+        None, description="not a JA code: groups a service's 지원대상/선정기준 text restricts it to that the beneficiary is "
+        "confirmed to belong to (true) or not (false), by name (connectors.eligibility.text_groups.LEXICON: "
+        + ", ".join(LEXICON_NAMES) + "), e.g. {\"artist\": true, \"military\": false}; decides the GROUP condition "
+        "first, before the facts that record a group (fisher, student_level …)")
     region: str | None = Field(
         None, max_length=60,
         description="where the beneficiary lives (거주지): the official 시·도 name, optionally followed by the "
@@ -93,6 +99,14 @@ class Facts(BaseModel):
         "'Seongnam-si, Gyeonggi-do', 'Gangnam-gu, Seoul', 'Busan'. 시·도: " + ", ".join(SIDO) + ". Not a JA code: a service run by a "
         "local government (소관기관명 '경기도 성남시', '서울특별시') is limited to its residents (condition "
         "code REGION); national agencies and public corporations are not limited.")
+
+    @field_validator("target_groups")
+    @classmethod
+    def _known_groups(cls, v: dict[str, bool] | None) -> dict[str, bool] | None:
+        unknown = sorted(set(v or ()) - set(LEXICON_NAMES))
+        if unknown:
+            raise ValueError(f"unknown target group(s) {', '.join(unknown)} (valid: {', '.join(LEXICON_NAMES)})")
+        return v
 
     @field_validator("region")
     @classmethod

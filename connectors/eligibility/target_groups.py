@@ -5,7 +5,9 @@ income, so a child "meets every coded condition". The text still says 소상공�
 groups from the 지원대상 and 선정기준 fields by keyword and says when *every* group the text names contradicts
 a known fact; :class:`~connectors.eligibility.evaluator.ServiceResult` then carries that as ``cautions``, the
 listing puts such services after the others and says why. It never makes a service ineligible: the words are
-a hint, not a rule (the coded conditions and the citation stay what decides).
+a hint, not a rule (the coded conditions and the citation stay what decides). The groups a text *restricts* a
+service to beyond age (의사상자, 군 복무자, 예술인 …) are a condition instead: :mod:`connectors.eligibility.text_groups`
+(condition ``GROUP``), which reuses this table's age groups as ways in.
 
 ==============  =================================================  =================================================
 group           words in 지원대상/선정기준                          fits / contradicts (unknown fact: neither)

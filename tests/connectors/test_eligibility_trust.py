@@ -208,7 +208,11 @@ def test_report_people_are_offered_nothing_decided_by_nothing(catalogue: Catalog
         eligible = sorted((r for r in evaluate(catalogue, Facts(**facts)) if r.status == "eligible"), key=rank_key)
         assert eligible, name
         top = eligible[:5]
-        assert all(specific_conditions(r) >= 1 for r in top) or all(specific_conditions(r) == 0 for r in eligible), name
+        # services decided by something specific come first: no broad-age-only service ranks above one (with the text
+        # groups, s7-fixb, the eligible lists are short, so the top 5 may hold both kinds)
+        spec = [specific_conditions(r) for r in eligible]
+        first_broad = next((i for i, n in enumerate(spec) if n == 0), len(spec))
+        assert all(n == 0 for n in spec[first_broad:]), (name, spec)
         assert transformer.service_id not in {r.service_id for r in top} or name == "child", name
 
 
@@ -237,7 +241,7 @@ def test_sweep_no_eligible_without_a_deciding_condition(catalogue: Catalogue, te
             elif specific_conditions(r) == 0 and RESTRICTIVE.search(remark.sub("", texts[r.service_id])) \
                     and "해당하지 않" not in texts[r.service_id]:
                 failures.append(f"{facts}: {r.service_id} {r.service_name} eligible on a broad age, text names a status")
-    assert checked > 300  # the grid does reach eligible services
+    assert checked > 200  # the grid does reach eligible services (fewer since s7-fixb: a text group is to confirm)
     assert not failures, f"{len(failures)} failures, e.g.:\n" + "\n".join(failures[:10])
 
 

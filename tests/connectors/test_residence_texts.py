@@ -113,18 +113,23 @@ def test_services_only_for_victims_are_listed_last_with_a_note_for_anyone(catalo
     service = EligibilityService(CatalogueSource.fixed(cat))
     child = Facts(age=7, sex="female", region="서울특별시 강북구")
     [therapy] = service.check(child, ["WII000001490"])
-    assert therapy.status == "unknown" and [c.code for c in therapy.decided_by] == [NONE] and not therapy.cautions
+    # since s7-fixb its text's group (피해자, condition GROUP of connectors.eligibility.text_groups) is to confirm too
+    assert therapy.status == "unknown" and [c.code for c in therapy.decided_by] == [NONE, "GROUP"] and not therapy.cautions
+    assert not {r.service_id for r in service.check(child, statuses=["eligible"])} & VICTIM_SERVICES
+    # a child confirmed to be a victim (target_groups): the service its codes decide is eligible, with the note
+    child = Facts(age=7, sex="female", region="서울특별시 강북구", target_groups={"victim": True})
     results = service.check(child, statuses=["eligible"])
     by_id = {r.service_id: r for r in results}
     victims = [by_id[sid] for sid in sorted(VICTIM_SERVICES) if sid in by_id]
     assert [r.service_id for r in victims] == ["WII000000690"]
     [youth] = victims
-    assert [c.code for c in youth.decided_by if c.code != REGION] == ["JA0110", "JA0111"]
+    assert [c.code for c in youth.decided_by if c.code != REGION] == ["JA0110", "JA0111", "GROUP"]
     assert [c.group for c in youth.cautions] == ["victim"] and youth.cautions[0].fact == ""
     assert "여쭤보지 않았어요" in _line(youth, "ko") and "I have not asked" in _line(youth, "en")
     ranked = sorted(results, key=rank_key)
     plain = [i for i, r in enumerate(ranked) if not r.cautions]
     assert plain and ranked.index(youth) > max(plain)
     # every victim service listed as eligible carries the note, whatever else the facts say (a 16-year-old too)
-    teen = [r for r in service.check(Facts(age=16, sex="male"), sorted(VICTIM_SERVICES)) if r.status == "eligible"]
+    teen = [r for r in service.check(Facts(age=16, sex="male", target_groups={"victim": True}), sorted(VICTIM_SERVICES))
+            if r.status == "eligible"]
     assert teen and all([c.group for c in r.cautions] == ["victim"] for r in teen)

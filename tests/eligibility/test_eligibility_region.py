@@ -27,6 +27,7 @@ from connectors.eligibility.evaluator import REGION, Evaluation, evaluate
 from connectors.eligibility.facts import Facts, load_facts, parse_facts
 from connectors.eligibility.regions import SIDO, SIDO_ALIASES, Area, agency_area, normalise_region
 from connectors.eligibility.regions_en import english_place_name
+from connectors.eligibility.regions_local import agency_locality
 from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
 
 from elig_helpers import raw_rows  # type: ignore[import-not-found]
@@ -97,6 +98,9 @@ def test_catalogue_arrays_follow_the_agency(gov24_catalogue: Catalogue, listings
         if gov24_catalogue.area_from_text[row]:  # a non-local agency: the area is read from the text
             assert area is None and svc.text_area is not None
             area = svc.text_area
+        elif gov24_catalogue.area_inferred[row]:  # a local public body (raw 소관기관유형): the area of its name
+            assert area is None and by_id[svc.service_id]["소관기관유형"] in ("지방공기업", "지방출자_출연기관", "교육청")
+            area = agency_locality(svc.agency)
         aid = int(gov24_catalogue.area_id[row])
         assert (aid >= 0) == (area is not None)
         if area is not None:

@@ -109,8 +109,9 @@ def test_catalogue_services_of_local_agencies(gov24_catalogue: Catalogue, gov24_
             got[sid] = a
     assert got == LOCAL_HAND_READ
     cat = gov24_catalogue
-    for sid in NOT_RESTRICTED:
-        assert cat.area_id[cat.index[sid]] == -1, sid
+    for sid in NOT_RESTRICTED:  # the text gives no area; a local public body's name may (inferred, text_groups issue)
+        row = cat.index[sid]
+        assert not cat.area_from_text[row] and (cat.area_id[row] == -1 or cat.area_inferred[row]), sid
     for sid, area in LOCAL_HAND_READ.items():
         assert cat.areas[int(cat.area_id[cat.index[sid]])] == area and cat.area_from_text[cat.index[sid]], sid
 

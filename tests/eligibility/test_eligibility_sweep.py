@@ -1,6 +1,10 @@
 """Sweep over every service of the real catalogue (1,097): a person built to satisfy its coded conditions
 and its region is eligible, and one that breaks exactly one condition is not eligible with that
-condition named (REGION for the region). Where nothing coded restricts (no condition to break), the
+condition named (REGION for the region). A service whose 지원대상 text restricts it to a group
+(:mod:`connectors.eligibility.text_groups`, condition GROUP) gets a person confirmed to belong to it
+(``target_groups``); the per-group checks are in test_eligibility_text_groups.py. A local public body's service
+(지방공기업, 지방출자·출연기관, 교육청 by the raw 소관기관유형) with no other area is limited to the area of its name:
+another 시·도 breaks it (``unknown`` for a facility's fee reduction: non-residents may use it). Where nothing coded restricts (no condition to break), the
 satisfying person is not eligible on nothing: unknown with the reason NONE, or eligible through the named
 status its text requires (STATUS; the satisfying person holds every named status).
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from connectors.eligibility.catalogue import Catalogue
@@ -58,7 +63,8 @@ def _home(listing: dict[str, Any]) -> tuple[str, str | None] | None:
 
 
 def _plan(row: dict[str, Any], listing: dict[str, Any], homes: list[tuple[str, str | None]],
-          text_home: tuple[str, str | None] | None = None, applicant: str | None = None) -> Plan:
+          text_home: tuple[str, str | None] | None = None, applicant: str | None = None,
+          groups: tuple[str, ...] = ()) -> Plan:
     """:func:`_plan_codes` plus the region: the service's own area, broken by another 시·도 and, for a
     시·군·구 service, by another 시·군·구 of the same 시·도 (``homes``: every local area of the catalogue).
     ``text_home``: for a service of a non-local agency, the area its 지원대상 text limits it to (read by
@@ -67,6 +73,8 @@ def _plan(row: dict[str, Any], listing: dict[str, Any], homes: list[tuple[str, s
     its codes let a person in, the satisfying person applies as one (an organisation, or a business running) and
     applying as a person breaks it (APPLICANT)."""
     base, breaks = _plan_codes(row)
+    if groups:  # the text restricts it to a group: the person is confirmed to belong to every group it names
+        base = {**base, "target_groups": dict.fromkeys(groups, True)}
     if applicant is not None and "sex" in base:  # the individual plan: codes that let a person in
         # an organisation type its codes do not name, so that the individual pathway alone decides the codes
         unnamed = next((v for c, v in ORG_TYPE.items() if c not in _yes(row, ORG_TYPE)), "institution")
@@ -156,9 +164,20 @@ def _plan_codes(row: dict[str, Any]) -> Plan:
 
 
 def _text_homes(cat: Catalogue) -> dict[str, tuple[str, str | None]]:
-    """서비스ID → (시·도, 시·군·구) for services whose area comes from their 지원대상 text."""
-    return {s.service_id: (s.text_area.sido, s.text_area.sigungu) for i, s in enumerate(cat.services)
-            if cat.area_from_text[i] and s.text_area is not None}
+    """서비스ID → (시·도, 시·군·구) for services whose area comes from their 지원대상 text or, for a local public body,
+    its name (``area_inferred``)."""
+    out = {s.service_id: (s.text_area.sido, s.text_area.sigungu) for i, s in enumerate(cat.services)
+           if cat.area_from_text[i] and s.text_area is not None}
+    for i in np.flatnonzero(cat.area_inferred):
+        area = cat.areas[cat.area_id[i]]
+        out[cat.services[i].service_id] = (area.sido, area.sigungu)
+    return out
+
+
+def _groups(cat: Catalogue) -> dict[str, tuple[str, ...]]:
+    """서비스ID → the groups its text restricts it to (``ServiceInfo.restriction``)."""
+    return {cat.services[i].service_id: cat.restrictions[cat.restriction_id[i]].groups
+            for i in np.flatnonzero(cat.restriction_id >= 0)}
 
 
 @pytest.fixture(scope="module")
@@ -192,13 +211,16 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
         return status, {c.code for c in decided}
 
     text_homes = _text_homes(gov24_catalogue)
+    groups = _groups(gov24_catalogue)
+    soft = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_soft)}
+    inferred = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_inferred)}
     for row in rows:
         sid = row["서비스ID"]
-        base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid))
+        base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid), groups.get(sid, ()))
         status, named = judge(base, sid)
         if not _plan_codes(row)[1]:  # nothing coded restricts: decided by a named status or by nothing
             vacuous += 1
-            by_status = status == "eligible" and "STATUS" in named and named <= {"STATUS", "REGION", "APPLICANT"}
+            by_status = status == "eligible" and "STATUS" in named and named <= {"STATUS", "REGION", "APPLICANT", "GROUP"}
             if not (by_status or (status, named) == ("unknown", {"NONE"})):
                 failures.append(f"{sid} {row['서비스명']}: nothing coded restricts, judged {status} by {sorted(named)}")
             without = {k: v for k, v in base.items() if k not in ("veteran", "welfare_recipient", "near_poverty",
@@ -209,6 +231,10 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
         for what, change, codes in breaks:
             status, named = judge({**base, **change}, sid)
+            if sid in soft and codes == {"REGION"}:  # a facility's fee reduction: living elsewhere is to confirm
+                if status != "unknown" or "REGION" not in named:
+                    failures.append(f"{sid} {row['서비스명']}: living elsewhere gave {status} naming {sorted(named)}")
+                continue
             broken_checked += 1
             region_checked += codes == {"REGION"}
             if status != "not_eligible" or not codes <= named:
@@ -223,7 +249,10 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     sigungu = [r for r in local if r["소관기관유형"] == "시군구"]
     assert len(local) == 785 and len(sigungu) == 645  # the snapshot's local governments (소관기관유형)
     # every local service broken by 시·도, and by 시·군·구; every text-limited one by 시·도
-    assert text_homes and region_checked == len(local) + len(sigungu) + len(text_homes)
+    assert text_homes and region_checked == len(local) + len(sigungu) + len(text_homes) - len(soft)
+    # the local public bodies of the raw listing (소관기관유형) whose area comes from their name only
+    bodies = {r["서비스ID"] for r in listings.values() if r["소관기관유형"] in ("지방공기업", "지방출자_출연기관", "교육청")}
+    assert inferred <= bodies and len(inferred) >= 60 and soft <= inferred
 
 
 def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listings: dict[str, dict[str, Any]],
@@ -235,7 +264,7 @@ def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listing
     results = {s.service_id: ev.explain(i) for i, s in enumerate(gov24_catalogue.services)}
     for row in rows:
         _base, breaks = _plan(row, listings[row["서비스ID"]], homes, text_homes.get(row["서비스ID"]),
-                              APPLICANT_HAND_READ.get(row["서비스ID"]))
+                              APPLICANT_HAND_READ.get(row["서비스ID"]), _groups(gov24_catalogue).get(row["서비스ID"], ()))
         status, decided, _missing = results[row["서비스ID"]]
         assert status == "unknown", row["서비스ID"]
         if not breaks:

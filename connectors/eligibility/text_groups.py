@@ -1,0 +1,339 @@
+"""The group a service's own 지원대상/선정기준 text restricts it to, as a condition (issue #5, fresh-user report s7 item 4).
+
+The coded conditions (JA codes) are often thinner than the text: 군 복무기간 이자면제 codes only an age range, so
+every 34-year-old "met every condition" although the text says 군 복무자; 고효율 변압기 지원 is for a 고압고객 of
+한국전력; 예술활동준비금 for a registered 예술인. This module reads such a restriction from the text, and the
+evaluator makes it one more AND condition (``GROUP``): ``eligible`` only when a known fact confirms the group,
+``not_eligible`` only when known facts contradict every way in the text names, else ``unknown`` with the group to
+confirm (:data:`CONFIRM_FACT` missing). :mod:`connectors.eligibility.target_groups` (age-named groups, cautions) and
+:mod:`connectors.eligibility.statuses` (국가유공자, 수급자 … where the codes leave room) stay as they are: this is the
+occupation and circumstance part they do not read.
+
+How a text is read (kept simple and conservative; why not a model: the 1,097 texts are short lists whose first
+item names who the service is for, and a keyword table can be read, tested and corrected by a caseworker):
+
+* remark lines (``※ …``, ``* …``) are dropped; the text is split into items at bullets (○ □ ■ • ㅇ - 1.) and lines;
+  items with fewer than 4 Hangul letters, and headers ("사업대상", "지원 대상 :") are skipped;
+* the **first item** decides whether the text restricts: it must name a group of :data:`LEXICON` and not the
+  general public (:data:`_GENERAL`: 누구나, 일반 국민, 주민, 구민, 사용자, 이용객 …); a text whose any item says
+  everyone (:data:`_GENERAL_STRONG`: 누구나, 일반 국민, 모든 국민 …) or starts with "개인, …" gives no restriction;
+* the restriction's ways in are then every group named by any item (alternatives: "장애인, 국가유공자, 의사상자 …"),
+  plus the age ranges of items that name an age and no group ("만 65세 이상인 사람"), plus the age groups of
+  :mod:`~connectors.eligibility.target_groups` named by such an item ("○ 경로우대자 : 65세 이상 노인"); within an item
+  that names a group the age words qualify it ("65세 이상 독거노인 중 의료급여수급자": a 수급자 of that age), they are
+  not another way in; an item that names none of these (a detail, an unread way in, residents or users in general:
+  "65세 이상 서대문 구민" counts by its age) makes the restriction *open*: known facts then never rule the person out
+  (``unknown``, not ``not_eligible``).
+
+The lexicon below was written from the 지원대상 wording of the services the report's personas were told "fit", then
+checked over the catalogue snapshot (``python bench/eligibility_ranking.py --text-groups``): of the 241 services a
+person may apply for whose codes restrict by age at most (where the text is all that says who), 78 read as restricted
+to a group, 64 as for the general public, and 99 are not read (a heading, an age, a place, a circumstance outside the
+lexicon: the report lists their first words); 160 rows carry the condition in all (where no JA code already stands
+for the group and no named status applies). Where the codes stand for a group (장애인 as JA0328 …, ``GROUP_CODES`` in
+:mod:`~connectors.eligibility.catalogue`) or the named statuses apply (STATUS), those decide and the text adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # facts.py validates its ``target_groups`` keys against LEXICON_NAMES: import only for typing
+    from connectors.eligibility.facts import Facts
+
+State = Literal[0, 1, 2]  # not_eligible, unknown, eligible (as the evaluator's int8 statuses)
+NOT, UNKNOWN, YES = 0, 1, 2
+#: The fact a person confirms (or denies) belonging to a text group with: ``{"artist": true, "military": false}``.
+CONFIRM_FACT = "target_groups"
+
+
+def _flag(*names: str) -> Callable[[Facts], tuple[int, tuple[str, ...]]]:
+    """Fits when one of the boolean facts ``names`` is true, contradicts when all are known false."""
+    def fit(f: Facts) -> tuple[int, tuple[str, ...]]:
+        values = [getattr(f, n) for n in names]
+        if any(v is True for v in values):
+            return YES, ()
+        if all(v is False for v in values):
+            return NOT, ()
+        return UNKNOWN, tuple(n for n, v in zip(names, values, strict=True) if v is None)
+    return fit
+
+
+def _student(f: Facts) -> tuple[int, tuple[str, ...]]:
+    if f.student_level is None:
+        return UNKNOWN, ("student_level",)
+    return (NOT if f.student_level == "none" else YES), ()
+
+
+def _business(f: Facts) -> tuple[int, tuple[str, ...]]:
+    if f.business_status not in (None, "none") or f.organization_type not in (None, "none"):
+        return YES, ()
+    if f.business_status == "none" and f.organization_type == "none":
+        return NOT, ()
+    return UNKNOWN, tuple(n for n in ("business_status", "organization_type") if getattr(f, n) is None)
+
+
+def _women(f: Facts) -> tuple[int, tuple[str, ...]]:
+    return (UNKNOWN, ("sex",)) if f.sex is None else ((YES if f.sex == "female" else NOT), ())
+
+
+def _none(_f: Facts) -> tuple[int, tuple[str, ...]]:
+    """A group no fact of :class:`Facts` records: only ``target_groups`` confirms it."""
+    return UNKNOWN, ()
+
+
+@dataclass(frozen=True)
+class LexGroup:
+    """A group a text may restrict a service to.
+
+    Attributes:
+        name: key in ``Facts.target_groups`` and in the condition's value.
+        pattern: words of the catalogue's 지원대상/선정기준 that name it.
+        ko, en: labels ("예술인", "artists").
+        fit: ``facts -> (state, facts still missing)`` from the facts that record the group, if any (``_none``: no
+            fact records it; ``target_groups`` alone confirms it).
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    ko: str
+    en: str
+    fit: Callable[[Facts], tuple[int, tuple[str, ...]]] = _none
+
+
+# Written from the 지원대상 wording of the snapshot (see the module docstring). Order matters only for display.
+LEXICON: tuple[LexGroup, ...] = (
+    LexGroup("rescuer", re.compile(r"의사상자|의상자|의사자"), "의사상자", "people injured or killed while rescuing others"),
+    LexGroup("military", re.compile(r"장병|군인|(?<![가-힣])병사|군\s*복무|현역병|사회복무요원|상근예비역|대체복무|군무원|"
+                                    r"전역\s*(?:예정)?자|의무복무"), "군인·장병·군 복무자", "soldiers and people in military service"),
+    LexGroup("artist", re.compile(r"예술인|예술가|예술활동|예술\s*단체|문화예술\s*(?:종사|인력)"), "예술인", "artists"),
+    LexGroup("fishery", re.compile(r"어업인|어업|수산|어가(?![가-힣])|어선|양식(?:업|장|어)|어촌|해녀|선원"), "어업인·수산업",
+             "fishers and the fisheries", _flag("fisher")),
+    LexGroup("farming", re.compile(r"농업인|농업경영체|농업|농가|농촌|농민|축산|임업인|임업|귀농|귀촌|영농|산림경영"), "농업인·축산·임업",
+             "farmers, livestock farmers and foresters", _flag("farmer", "livestock_farmer", "forester")),
+    LexGroup("electricity", re.compile(r"고객|전기\s*(?:설비|사용|수용)|변압기|전력\s*(?:사용|수요)"), "전기 고객·설비 소유자",
+             "electricity customers and owners of electrical installations"),
+    LexGroup("student", re.compile(r"학생|재학|대학원생|학교\s*내|휴학|졸업\s*예정|교육생|수강생|연수생"), "학생", "students", _student),
+    LexGroup("worker", re.compile(r"근로자|직장인|재직자|재직\s*중|종사자|노동자|종업원|피보험자|교사|교원|강사|근무자|사원|직원"),
+             "근로자·재직자", "employees", _flag("employed")),
+    LexGroup("job_seeker", re.compile(r"구직|실업|미취업|취업\s*(?:준비|희망)|경력\s*단절|실직"), "구직자", "job seekers",
+             _flag("job_seeker")),
+    LexGroup("tenant", re.compile(r"임차인|세입자|전세|월세|임차|임대\s*주택\s*(?:거주|입주)|입주자|입주민"), "임차인·입주자",
+             "tenants"),
+    LexGroup("owner", re.compile(r"소유자|소유주|점유자|건축주|(?<!무)주택\s*(?:소유|보유)|(?<!무)단독\s*주택|토지|건축물|매도|"
+                                 r"공동주택|아파트"), "주택·건물·토지 소유자", "owners of a house, building or land"),
+    LexGroup("vehicle", re.compile(r"경유차|자동차|차량|건설기계|지게차|굴착기|운전(?:자|면허)|이륜차|화물차"), "차량 소유자·운전자",
+             "vehicle owners and drivers"),
+    LexGroup("business", re.compile(r"사업자|소상공인|자영업|중소기업|중견기업|기업체|창업|예비\s*창업|(?<![가-힣])상인|상인회|점포|가맹점|"
+                                    r"법인(?!\s*(?:이|의\s*장))|스타트업|벤처"), "사업자·소상공인", "business owners", _business),
+    LexGroup("victim", re.compile(r"피해자|피해\s*(?:아동|여성|청소년|학생|가족|주민|농가|어가)|피해를\s*입은|재난|이재민|"
+                                  r"사고\s*(?:희생자|피해)|피구조자|소송\s*구조"), "피해자·재난 이재민·소송구조 대상",
+             "victims (crime, fraud, disaster) and legal-aid recipients"),
+    LexGroup("debtor", re.compile(r"채무자|채무|연체|신용(?:평점|등급|불량|회복)|파산|회생|대출\s*(?:이용|받은|차주)|학자금\s*대출"),
+             "채무자·신용 취약자", "debtors and people with low credit"),
+    LexGroup("heir", re.compile(r"상속|후견인|사망자|유족|유가족"), "상속인·후견인·유족", "heirs, guardians and bereaved families"),
+    LexGroup("patient", re.compile(r"환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
+             "patients", _flag("ill")),
+    LexGroup("disabled", re.compile(r"장애"), "장애인", "people with a disability", _flag("disabled")),
+    LexGroup("veteran", re.compile(r"유공자|보훈|참전|고엽제|제대군인"), "국가유공자·보훈대상자", "veterans and national merit recipients",
+             _flag("veteran")),
+    LexGroup("low_income", re.compile(r"수급자|수급권자|차상위|저소득|기초생활|의료급여|생계급여|주거급여"), "기초생활수급자·차상위·저소득",
+             "welfare recipients and low-income households", _flag("welfare_recipient", "near_poverty")),
+    LexGroup("pregnancy", re.compile(r"임산부|임신|산모|출산|임부|난임|예비\s*부모|신생아를?\s*(?:둔|출산)"), "임산부·출산", "pregnancy and birth",
+             _flag("pregnant", "recent_birth_or_adoption", "preparing_pregnancy")),
+    LexGroup("single_parent", re.compile(r"한부모|조손"), "한부모·조손가족", "single-parent families", _flag("single_parent_family")),
+    LexGroup("multicultural", re.compile(r"다문화|결혼\s*이민|이주\s*여성|외국인\s*(?:주민|근로자|배우자)|난민"), "다문화·이주민",
+             "multicultural families and migrants", _flag("multicultural_family")),
+    LexGroup("defector", re.compile(r"북한\s*이탈|새터민|탈북"), "북한이탈주민", "North Korean defectors", _flag("north_korean_defector")),
+    LexGroup("multi_child", re.compile(r"다자녀|다둥이|세\s*자녀|셋째"), "다자녀가구", "households with many children",
+             _flag("multi_child_household")),
+    LexGroup("homeless", re.compile(r"노숙|쪽방|무주택"), "무주택·노숙인", "households without a home", _flag("homeless_household")),
+    LexGroup("newlywed", re.compile(r"신혼\s*부부|예비\s*(?:신혼\s*)?부부|혼인\s*(?:신고|예정)|결혼\s*예정"), "신혼부부",
+             "newlyweds"),
+    LexGroup("women", re.compile(r"여성(?!\s*가족부)|(?<![가-힣])여자"), "여성", "women", _women),
+)
+BY_NAME: dict[str, LexGroup] = {g.name: g for g in LEXICON}
+LEXICON_NAMES: tuple[str, ...] = tuple(BY_NAME)
+
+#: The general public, strong words: the service is for everyone (within its codes and region), even when the item
+#: names a group too ("장병, 군무원, 일반 국민") and whichever item says it.
+_GENERAL_STRONG = re.compile(r"누구나|누구든지|일반\s*국민|일반인|전\s*국민|모든\s*(?:국민|주민|시민|도민|구민|군민|사람|이용자)|"
+                             r"(?:^|[,·ㆍ]\s*)일반\s*(?:$|[,·ㆍ(])|관심\s*(?:이\s*)?있는\s*(?:국민|사람|시민|주민|자)")
+#: Residents or users in general ("동대문구민", "성남사랑상품권 사용자", "지역 주민 모두"): the general public when the
+#: first item says it; in a later item one way in among the listed groups ("65세 이상 서대문 구민"), which no fact
+#: decides (an open way in, or its age).
+_GENERAL = re.compile(_GENERAL_STRONG.pattern + r"|"
+                      r"(?:국민|주민|시민|도민|구민|군민|지역민|지역\s*주민)(?:\s*(?:등(?![가-힣])|전체|모두)|$|[,.·)(])|"
+                      r"(?:이용|사용|희망|신청)(?:하는|하고자\s*하는|을\s*원하는)\s*(?:자|사람|국민|시민)(?:\s|$|[,.)])|"
+                      r"사용자(?:\s|$)|이용자(?:\s|$)|이용객|관람객|방문객|승객|구매자")
+_GENERAL_WEAK = re.compile(r"(?<![가-힣])개인(?!\s*(?:사업|한정|신용))")
+#: "개인" first in a list ("개인, 중소·중견기업 …", "개인 또는 단체"): individuals in general are one way in.
+_GENERAL_LEAD = re.compile(r"^개인\s*(?:[,·ㆍ]|또는|및|이나)")
+#: a lead-in that announces the list below ("아래의 한가지 기준을 충족하는 …", "이용대상자는 다음 각호와 같다"): not an item.
+_LEAD_IN = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:각\s*호|한\s*가지|어느\s*하나|기준|요건|조건|사항)|다음\s*(?:각\s*호)?(?:와|과)\s*같")
+_REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
+_ITEM_SPLIT = re.compile(r"(?:(?:^|\n)\s*(?:ㅇ|-|\d+\.|[①-⑳]))|[○■□•◦▶\n]")
+_HEADER = re.compile(r"^\s*[<\[(]?\s*(?:지원\s*대상|사업\s*대상|선정\s*기준|신청\s*자격|대상자?|자격\s*요건)\s*[>\])]?\s*[:：]?\s*$")
+#: a header in brackets ("<소규모 발굴조사 지원사업>", "[신청자격]"): names a part, not who.
+_BRACKETED = re.compile(r"^[<\[【〈《][^>\]】〉》]*[>\]】〉》]\s*$")
+_AGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세\s*(이상|이하|미만|초과)")
+_AGE_RANGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세?\s*(?:~|-|∼|부터)\s*(?:만\s*)?(\d{1,3})\s*세")
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """The ways into a service whose first 지원대상 item restricts it to a group.
+
+    Attributes:
+        groups: :data:`LEXICON` names any item names (alternatives: one fitting is enough).
+        ages: ``(lo, hi)`` inclusive age ranges of items that name an age and no group, and of the age groups of
+            :data:`~connectors.eligibility.target_groups.GROUPS` an item names (청년 15–39 …).
+        open: an item names none of these (a way in the table does not read): known facts never rule out.
+    """
+
+    groups: tuple[str, ...]
+    ages: tuple[tuple[int, int], ...] = ()
+    open: bool = False
+
+    def ko(self) -> str:
+        """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``."""
+        return ", ".join(BY_NAME[g].ko for g in self.groups)
+
+    def en(self) -> str:
+        """The groups in English."""
+        return ", ".join(BY_NAME[g].en for g in self.groups)
+
+
+def _items(text: str) -> list[str]:
+    text = _REMARK.sub("", text)
+    out = []
+    for raw in _ITEM_SPLIT.split(text):
+        item = raw.strip()
+        if (len(re.findall(r"[가-힣]", item)) < 4 or _HEADER.match(item) or _LEAD_IN.search(item)
+                or _BRACKETED.match(item)):
+            continue
+        out.append(item)
+    return out
+
+
+def _ages(item: str) -> list[tuple[int, int]]:
+    out = [(int(a), int(b)) for a, b in _AGE_RANGE.findall(item)]
+    for n, kind in _AGE.findall(item):
+        v = int(n)
+        out.append({"이상": (v, 200), "초과": (v + 1, 200), "이하": (0, v), "미만": (0, v - 1)}[kind])
+    return out
+
+
+def _age_groups(item: str) -> list[tuple[int, int]]:
+    from connectors.eligibility.target_groups import GROUPS as AGE_NAMED
+
+    bands = {"youth": (15, 39), "teen": (9, 24), "child": (0, 18), "middle_aged": (40, 64), "elderly": (60, 200)}
+    return [bands[g.name] for g in AGE_NAMED if g.name in bands and g.pattern.search(item)]
+
+
+def groups_named(item: str) -> tuple[str, ...]:
+    """The :data:`LEXICON` groups one item names, in lexicon order.
+
+    Example:
+        >>> groups_named("학자금대출을 받은 군 복무자")
+        ('military', 'debtor')
+    """
+    return tuple(g.name for g in LEXICON if g.pattern.search(item))
+
+
+def restriction_in(text: str) -> Restriction | None:
+    """The restriction a 지원대상/선정기준 text puts on who gets the service (module docstring), or ``None``.
+
+    Examples:
+        >>> restriction_in("○ 경기도 의사상자 등록자")
+        Restriction(groups=('rescuer',), ages=(), open=False)
+        >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
+        (True, True)
+    """
+    items = _items(text)
+    if not items:
+        return None
+    first = groups_named(items[0])
+    if not first or _GENERAL.search(items[0]):
+        return None
+    groups: dict[str, None] = {}
+    ages: list[tuple[int, int]] = []
+    is_open = False
+    for item in items:
+        named = groups_named(item)
+        if _GENERAL_STRONG.search(item) or _GENERAL_LEAD.match(item):
+            return None
+        if not named and (_GENERAL.search(item) or _GENERAL_WEAK.search(item)):
+            found = _ages(item)  # "65세 이상 서대문 구민": a way in by age (the residence is the region's business)
+            ages.extend(found)
+            is_open |= not found
+            continue
+        groups.update(dict.fromkeys(named))
+        if not named:  # an item without a group is a way in by age ("만 65세 이상인 사람", "청년"), or one not read
+            found = _ages(item) + _age_groups(item)
+            ages.extend(found)
+            is_open |= not found
+    ordered = tuple(g.name for g in LEXICON if g.name in groups)
+    return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open)
+
+
+def group_state(name: str, facts: Facts) -> tuple[int, tuple[str, ...]]:
+    """How ``facts`` fit one :data:`LEXICON` group: ``(state, facts still missing)``; an explicit
+    ``facts.target_groups[name]`` decides first (true: fits; false: does not)."""
+    told: Mapping[str, bool] | None = facts.target_groups
+    if told is not None and name in told:
+        return (YES if told[name] else NOT), ()
+    state, missing = BY_NAME[name].fit(facts)
+    return state, (missing if state == UNKNOWN else ()) + ((CONFIRM_FACT,) if state == UNKNOWN else ())
+
+
+def restriction_state(r: Restriction, facts: Facts,
+                      known: Mapping[str, tuple[int, tuple[str, ...]]] | None = None) -> tuple[int, tuple[str, ...]]:
+    """``(state, missing)`` of a restriction for ``facts``: eligible when one way in fits (a group, or an age range
+    holding the age); not eligible when every way in is known not to and the restriction is not ``open``; else
+    unknown, missing the facts that would decide (``target_groups`` always among them: the citizen can confirm).
+    ``known``: :func:`group_states` of ``facts``, when the caller judges many restrictions for one person.
+
+    Example:
+        >>> from connectors.eligibility.facts import Facts
+        >>> r = Restriction(("artist",))
+        >>> restriction_state(r, Facts()), restriction_state(r, Facts(target_groups={"artist": True}))
+        ((1, ('target_groups',)), (2, ()))
+    """
+    states: list[int] = []
+    missing: list[str] = []
+    for g in r.groups:
+        s, m = known[g] if known is not None else group_state(g, facts)
+        if s == YES:
+            return YES, ()
+        states.append(s)
+        missing.extend(m)
+    for lo, hi in r.ages:
+        if facts.age is None:
+            states.append(UNKNOWN)
+            missing.append("age")
+        elif lo <= facts.age <= hi:
+            return YES, ()
+        else:
+            states.append(NOT)
+    if r.open or UNKNOWN in states or not states:
+        return UNKNOWN, tuple(dict.fromkeys(missing or [CONFIRM_FACT]))
+    return NOT, ()
+
+
+def group_states(facts: Facts) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """:func:`group_state` of every :data:`LEXICON` group for ``facts``."""
+    return {g.name: group_state(g.name, facts) for g in LEXICON}
+
+
+def restriction_json(r: Restriction) -> dict[str, Any]:
+    """``{"groups", "ages", "open"}`` (for debugging and the bench)."""
+    return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open}
+
+
+__all__ = ["BY_NAME", "CONFIRM_FACT", "LEXICON", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+           "groups_named",
+           "restriction_in", "restriction_json", "restriction_state"]
