@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -50,6 +50,16 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
 #: Request bodies above this many bytes are refused with 413 before parsing.
 MAX_BODY_BYTES = 64 * 1024
+
+
+def widget_html(max_message_chars: int) -> str:
+    """The widget page (``channels/static/index.html``) with the server's message limit on its text box
+    (``maxlength``, the one source of the widget's limit and counter: ``settings.max_message_chars``).
+
+    A browser's ``maxlength`` counts UTF-16 code units, the server code points: the widget never lets through a
+    message the server refuses (an emoji counts 2 there, 1 here)."""
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    return html.replace('<textarea id="chat-input"', f'<textarea id="chat-input" maxlength="{int(max_message_chars)}"', 1)
 
 
 class ParseRequest(BaseModel):
@@ -253,8 +263,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         return JSONResponse(parsed.to_rasa())
 
     @app.get("/", include_in_schema=False)
-    async def widget() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+    async def widget() -> HTMLResponse:
+        return HTMLResponse(widget_html(settings.max_message_chars))
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> FileResponse:
