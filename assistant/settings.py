@@ -117,6 +117,9 @@ class Settings(BaseSettings):
         holding_reply_after: seconds a REST delivery that carries a message id waits for its turn before it
             is answered with the holding reply ``utter_please_wait`` (``custom.pending``); the turn goes on
             and a redelivery of the same message id gets its answer (case C06). ``0``: always wait.
+        warm_up: run each model once at server start, before ``/health`` says ready (``ASSISTANT_WARM_UP``,
+            default true; :mod:`assistant.server.warmup`), so the first turn is as fast as the next ones and its
+            holding reply comes after ``holding_reply_after`` as configured.
         turn_queue_wait: seconds a REST turn may wait behind the same conversation's earlier turns
             before the request fails with 503 (conversation busy).
         turn_queue_max: turns of one conversation that may be running or queued in a server process
@@ -207,6 +210,7 @@ class Settings(BaseSettings):
             return [h.strip() for h in value.split(",") if h.strip()]
         return value
     holding_reply_after: float = Field(default=2.0, ge=0)
+    warm_up: bool = True
     turn_queue_wait: float = Field(default=60.0, gt=0)
     outbox_db_url: str | None = None
     outbox_ttl: float = Field(default=7 * 24 * 3600.0, gt=0)

@@ -166,10 +166,13 @@ def test_holding_reply_then_final_answer_without_typing(page: Page, served: Any)
         expect(holding).to_have_count(1, timeout=10_000)
         expect(holding.locator(".msg-text")).to_have_text("요청하신 내용을 확인하고 있어요. 잠시만 기다려 주세요.")
         expect(page.locator("#chat-typing")).to_be_visible()
-        # the answer replaces nothing and needs no typing: it arrives after the slow action finishes
+        # the answer needs no typing: it arrives after the slow action finishes, and replaces the holding reply
+        # (which stayed in the chat before: fresh-user report s7, defect 14); until then it was shown once,
+        # not once per redelivery
         answer = page.locator(".msg.bot:not(.holding)")
         expect(answer.locator(".citations a").first).to_be_visible(timeout=30_000)
-        expect(holding).to_have_count(1)  # the holding reply is shown once, not once per redelivery
+        expect(holding).to_have_count(0)
+        assert "요청하신 내용을 확인하고 있어요" not in page.locator("#chat-log").inner_text()
         expect(page.locator(".msg.user")).to_have_count(1)
         expect(page.locator("#chat-send")).to_be_enabled()
         assert len(bodies) >= 2 and len({b["message_id"] for b in bodies}) == 1, bodies

@@ -6,8 +6,11 @@ Detected kinds (label used in the mask):
 ``rrn``         주민등록번호 / 외국인등록번호: ``YYMMDD-SNNNNNN`` (hyphen,
                 space or none; month/day checked; S in 1-8). Format from the
                 주민등록법 시행규칙 별지 서식 (13 digits, 7th = sex/century).
-``card``        payment card numbers, 13-19 digits in groups, Luhn-valid
-                (ISO/IEC 7812-1 check digit).
+``card``        payment card numbers, 13-19 digits in groups (4-4-4-4..,
+                Amex 4-6-5, Diners 4-6-4), Luhn-valid (ISO/IEC 7812-1
+                check digit) with a length the issuer (IIN) range allows
+                (:data:`IIN_LENGTHS`); also any account-shaped number right
+                after a word for card (카드, card).
 ``phone``       personal phone numbers by Google's libphonenumber rules
                 (``phonenumbers``; see :func:`find_phone_numbers`): Korean
                 mobile, landline, 070 and 050x numbers, ``+82`` and other
@@ -17,6 +20,14 @@ Detected kinds (label used in the mask):
                 totalling 10-16 digits, or 10-14 bare digits right after a
                 word for account (계좌, 통장, 입금, account).
 ``email``       e-mail addresses.
+``birthdate``   a date of birth: a full date (1958년 3월 2일, 58년 3월 2일,
+                1958-03-02, 1958.3.2, 580302, 19580302, 2 March 1958,
+                March 2, 1958) beside a word for birth (생년월일, 생일, 출생,
+                ``…일생``, 태어난, born, birth, DOB). Personal data under PIPA
+                (개인정보 보호법 §2: information that identifies a person in
+                combination). Only :func:`find_personal_data` (masking at
+                rest and in logs) reports it: the NLU reads birth dates to
+                fill the age slot, so :func:`find_pii` leaves them.
 ``address``     Korean road-name (도로명) addresses with a building number,
                 lot-number (지번) addresses ``…동 123-4번지``, and English
                 street addresses (``12 High Street``).
@@ -46,7 +57,8 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-__all__ = ["PhoneMatch", "PiiSpan", "RrnMatch", "find_phone_numbers", "find_pii", "find_rrns", "is_rrn", "mask_pii", "PiiMaskingFormatter"]
+__all__ = ["IIN_LENGTHS", "PhoneMatch", "PiiSpan", "RrnMatch", "find_birth_dates", "find_personal_data", "find_phone_numbers",
+           "find_pii", "find_rrns", "is_card_number", "is_rrn", "mask_pii", "parse_birth_date", "PiiMaskingFormatter"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,8 @@ _ND = r"(?![0-9])"  # not followed by a digit
 
 # YYMMDD, optional separator (space and/or a hyphen or dash), 7 digits; the date is checked by is_rrn.
 _RRN = re.compile(_D + r"\d{6}\s?[-\u2010-\u2015]?\s?\d{7}" + _ND)
-_CARD = re.compile(_D + r"(?:\d{4}[- ]?){3}\d{1,7}" + _ND)
+_CARD = re.compile(_D + r"(?:(?:\d{4}[- ]?){3}\d{1,7}|\d{4}[- ]?\d{6}[- ]?\d{4,5})" + _ND)  # 4-4-4-4.., Amex 4-6-5, Diners 4-6-4
+_CARD_CUE = re.compile(r"(?:카드|card)[^0-9\n]{0,12}$", re.I)
 _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
 _ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -222,6 +235,38 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+#: Issuer (IIN) prefix ranges and the card lengths each network issues: ``((low, high) prefix range, lengths)``,
+#: prefixes compared on as many leading digits as they have. Source: ISO/IEC 7812-1 (the major industry identifier:
+#: 3 travel, 4-5 banking, 6 merchandising and banking, 9 national assignment) and the networks' published ranges as
+#: tabulated in Wikipedia "Payment card number" (Visa, Mastercard, Amex, Diners Club, Discover, JCB, UnionPay);
+#: 9 is Korea's national range (국내전용 BC카드 and private-label cards, 16 digits).
+IIN_LENGTHS: tuple[tuple[tuple[str, str], frozenset[int]], ...] = (
+    (("4", "4"), frozenset({13, 16, 19})),  # Visa
+    (("51", "55"), frozenset({16})), (("2221", "2720"), frozenset({16})),  # Mastercard
+    (("34", "34"), frozenset({15})), (("37", "37"), frozenset({15})),  # American Express
+    (("300", "305"), frozenset(range(14, 20))), (("36", "36"), frozenset(range(14, 20))),
+    (("38", "39"), frozenset({16, 17, 18, 19})),  # Diners Club
+    (("6011", "6011"), frozenset(range(16, 20))), (("644", "649"), frozenset(range(16, 20))),
+    (("65", "65"), frozenset(range(16, 20))),  # Discover
+    (("3528", "3589"), frozenset(range(16, 20))),  # JCB
+    (("62", "62"), frozenset(range(16, 20))),  # UnionPay
+    (("9", "9"), frozenset({16})),  # ISO/IEC 7812 national assignment (Korean domestic cards)
+)
+
+
+def is_card_number(digits: str) -> bool:
+    """Whether ``digits`` (digits only) is a payment card number: its issuer range (:data:`IIN_LENGTHS`) issues that
+    length and its last digit is the Luhn check digit (ISO/IEC 7812-1 Annex B).
+
+    Example:
+        >>> is_card_number("4111111111111111"), is_card_number("378282246310005"), is_card_number("4111111111111112")
+        (True, True, False)
+    """
+    if not digits.isdigit() or not _luhn_ok(digits):
+        return False
+    return any(lo <= digits[: len(lo)] <= hi and len(digits) in lengths for (lo, hi), lengths in IIN_LENGTHS)
+
+
 _NUMBER_KINDS = frozenset({"rrn", "card", "phone", "account"})
 _ID_TOKEN = re.compile(r"[0-9A-Za-z_-]+")
 _NON_HEX_LETTER = re.compile(r"[G-Zg-z]")
@@ -282,18 +327,22 @@ def _scan(text: str) -> list[PiiSpan]:
     found: list[PiiSpan] = []
     for r in find_rrns(text):
         found.append(PiiSpan("rrn", r.start, r.end))
+    luhn_only: list[PiiSpan] = []  # Luhn-valid in a card's grouping, but no issuer issues that length or prefix
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and _luhn_ok(digits):
-            found.append(PiiSpan("card", m.start(), m.end()))
+            (found if is_card_number(digits) else luhn_only).append(PiiSpan("card", m.start(), m.end()))
     for p in find_phone_numbers(text):
         if p.personal:
             found.append(PiiSpan("phone", p.start, p.end))
     for m in _ACCOUNT_GROUPS.finditer(text):
-        if 10 <= len(re.sub(r"\D", "", m.group())) <= 16:
-            found.append(PiiSpan("account", m.start(), m.end()))
+        n = len(re.sub(r"\D", "", m.group()))
+        if 10 <= n <= 16:  # beside a word for card it is the citizen's card, whatever its check digit
+            kind = "card" if n >= 13 and _CARD_CUE.search(text, max(0, m.start() - 20), m.start()) else "account"
+            found.append(PiiSpan(kind, m.start(), m.end()))
     for m in _ACCOUNT_KEYWORD.finditer(text):
         found.append(PiiSpan("account", m.start(1), m.end(1)))
+    found += luhn_only  # after the accounts: an account-shaped number keeps that label, any other is still masked
     for m in _EMAIL.finditer(text):
         found.append(PiiSpan("email", m.start(), m.end()))
     for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_EN):
@@ -313,9 +362,75 @@ def _scan(text: str) -> list[PiiSpan]:
     return out
 
 
-def mask_pii(text: str) -> str:
-    """``text`` with every personal-data span replaced by ``<kind>`` (e.g. ``<phone>``)."""
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+_MON = r"(?P<mon>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
+_DATES = (  # (pattern, needs a cue before it: a bare 6- or 8-digit number is a date only after a word for birth)
+    (re.compile(_D + r"(?P<y>\d{4}|\d{2})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"), False),
+    (re.compile(_D + r"(?P<y>\d{4})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})\.?" + _ND), False),
+    (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _ND, re.I), False),
+    (re.compile(r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _ND, re.I), False),
+    (re.compile(_D + r"(?P<y>\d{4}|\d{2})(?P<m>\d{2})(?P<d>\d{2})" + _ND), True),
+)
+#: A word for birth before the date (at most 12 other characters between, no digit): 생년월일은 …, born on …
+_BIRTH_BEFORE = re.compile(r"(?:생년월일|생일|출생일?|태어난\s*날|생\s*년\s*월\s*일|date\s+of\s+birth|birth\s*(?:date|day)|"
+                           r"\bDOB|\bborn)[^0-9\n]{0,12}$", re.I)
+#: … or right after it: 1958년 3월 2일생, …에 태어났어요, … 출생 (생활, 생계 ... are other words).
+_BIRTH_AFTER = re.compile(r"\s*(?:생(?![활계산각존])|출생|태생|에\s*태어)")
+
+
+def parse_birth_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """The date ``text`` writes in one of the birth-date forms of :func:`find_birth_dates`, without needing a cue; a
+    two-digit year is the latest year not after ``today`` (58 → 1958, 05 → 2005). None if no such real date."""
+    for rx, _ in _DATES:
+        m = rx.search(text)
+        if m:
+            return _date_of(m, today or dt.date.today())
+    return None
+
+
+def _date_of(m: re.Match[str], today: dt.date) -> dt.date | None:
+    g = m.groupdict()
+    y = int(g["y"])
+    if len(g["y"]) == 2:
+        y += 2000 if 2000 + y <= today.year else 1900
+    month = _MONTHS.get(g["mon"][:3].lower(), 0) if g.get("mon") else int(g["m"])
+    try:
+        d = dt.date(y, month, int(g["d"]))
+    except ValueError:
+        return None
+    return d if d <= today else None
+
+
+def find_birth_dates(text: str, today: dt.date | None = None) -> list[PiiSpan]:
+    """Dates of birth in ``text``: a real date not after ``today`` beside a word for birth (see the module table).
+
+    Returns:
+        ``birthdate`` spans (the date only: ``1958년 3월 2일`` of ``1958년 3월 2일생``), sorted, non-overlapping. Any
+        other date (``2025년 3월 2일부터``, a deadline) is not one.
+    """
+    today = today or dt.date.today()
+    found: list[PiiSpan] = []
+    for rx, cue_before_only in _DATES:
+        for m in rx.finditer(text):
+            if any(m.start() < s.end and s.start < m.end() for s in found) or _date_of(m, today) is None:
+                continue
+            if _BIRTH_BEFORE.search(text, max(0, m.start() - 40), m.start()) or (
+                    not cue_before_only and _BIRTH_AFTER.match(text, m.end())):
+                found.append(PiiSpan("birthdate", m.start(), m.end()))
+    return sorted(found, key=lambda s: s.start)
+
+
+def find_personal_data(text: str) -> list[PiiSpan]:
+    """What is masked at rest and in logs: :func:`find_pii`'s spans and dates of birth (:func:`find_birth_dates`),
+    sorted and non-overlapping (a :func:`find_pii` span wins an overlap: ``생년월일 900101-1234567`` is an rrn)."""
     spans = find_pii(text)
+    births = [b for b in find_birth_dates(text) if not any(b.start < s.end and s.start < b.end for s in spans)]
+    return sorted([*spans, *births], key=lambda s: s.start) if births else spans
+
+
+def mask_pii(text: str) -> str:
+    """``text`` with every personal-data span (:func:`find_personal_data`) replaced by ``<kind>`` (e.g. ``<phone>``)."""
+    spans = find_personal_data(text)
     if not spans:
         return text
     parts: list[str] = []

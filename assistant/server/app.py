@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -50,6 +50,16 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
 #: Request bodies above this many bytes are refused with 413 before parsing.
 MAX_BODY_BYTES = 64 * 1024
+
+
+def widget_html(max_message_chars: int) -> str:
+    """The widget page (``channels/static/index.html``) with the server's message limit on its text box
+    (``maxlength``, the one source of the widget's limit and counter: ``settings.max_message_chars``).
+
+    A browser's ``maxlength`` counts UTF-16 code units, the server code points: the widget never lets through a
+    message the server refuses (an emoji counts 2 there, 1 here)."""
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    return html.replace('<textarea id="chat-input"', f'<textarea id="chat-input" maxlength="{int(max_message_chars)}"', 1)
 
 
 class ParseRequest(BaseModel):
@@ -145,7 +155,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
-        if app.state.router is None:
+        loaded_here = app.state.router is None
+        if loaded_here:
             from assistant.app_state import ensure_ready, load_router
             from assistant.knowledge.embedder import make_embedder
 
@@ -156,6 +167,11 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
             from assistant.app_state import build_processor
 
             app.state.processor = await run_in_threadpool(build_processor, settings, app.state.router)
+        if loaded_here and settings.warm_up:  # models loaded here are cold: /health says ready once they are warm
+            from assistant.server.warmup import warm_up
+
+            app.state.warm_up = await run_in_threadpool(warm_up, settings, app.state.router)
+        app.state.ready = True
         sweeper = None
         if settings.mydata_sweep_interval > 0:  # expired consents and untold withdrawals (connectors/mydata/withdrawals.py)
             from connectors.mydata.withdrawals import Sweeper
@@ -168,6 +184,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     app = FastAPI(title="Citizen assistant", version="0.1.0", lifespan=lifespan)
     app.state.router = router
     app.state.processor = processor
+    app.state.ready = router is not None  # a router loaded at start (lifespan) is ready after its warm-up
+    app.state.warm_up = None  # seconds per warm-up step (assistant.server.warmup), once it ran
     app.state.settings = settings
     app.state.turns = None
     app.state.proactive = None  # ProactiveChannels, built on first use (tests may set their own)
@@ -186,11 +204,12 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     @app.get("/health")
     async def health() -> dict[str, Any]:
         r = app.state.router
-        if r is None:
-            return JSONResponse({"status": "starting"}, status_code=503)  # type: ignore[return-value]
+        if r is None or not app.state.ready:  # loading, or warming up (assistant.server.warmup)
+            return JSONResponse({"status": "starting" if r is None else "warming_up"}, status_code=503)  # type: ignore[return-value]
         idx = r.retriever.index
         return {
             "status": "ok",
+            "warm_up_s": app.state.warm_up,
             "index_version": idx.version,
             "documents": len(idx.docs),
             "chunks": len(idx.chunks),
@@ -253,8 +272,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         return JSONResponse(parsed.to_rasa())
 
     @app.get("/", include_in_schema=False)
-    async def widget() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+    async def widget() -> HTMLResponse:
+        return HTMLResponse(widget_html(settings.max_message_chars))
 
     @app.get("/favicon.ico", include_in_schema=False)
     async def favicon() -> FileResponse:

@@ -4,12 +4,14 @@ House rule: resident registration numbers, phone numbers, addresses, account and
 a stored transcript. Logs are masked by :mod:`assistant.logging_config`; this module does the same for the tracker
 store (:meth:`assistant.stores.trackers.SQLTrackerStore.append`), so the database, the tracker API, ``/story``,
 exports and e2e reports (all read from the store) never see a raw value. The detector is the product's one:
-:func:`assistant.nlu.pii.find_pii` (masks read ``<rrn>``, ``<phone>``, ``<card>``, ``<account>``, ``<email>``,
-``<address>``).
+:func:`assistant.nlu.pii.find_personal_data` (masks read ``<rrn>``, ``<phone>``, ``<card>``, ``<account>``,
+``<email>``, ``<address>``, ``<birthdate>``). A date of birth the user typed is also masked where the engine writes
+it back in the same turn (the ``age`` slot's raw value ``1958-03-02``, an entity's value); the age in years that
+the form validates from it (68) is not personal data by itself and stays usable.
 
 What is masked, per event (Rasa's event JSON):
 
-* ``user``: ``text`` and ``parse_data.text`` with every span :func:`find_pii` finds. Entities keep pointing at the
+* ``user``: ``text`` and ``parse_data.text`` with every span :func:`find_personal_data` finds. Entities keep pointing at the
   right words: their ``start`` / ``end`` are moved to the masked text (an entity overlapping personal data points
   at its mask), and their ``value`` becomes the masked text of its span (``<phone>``), or the value masked on its
   own when it has no offsets (a ``/intent{"entity": ...}`` payload). Other string fields (``metadata`` ...) are
@@ -19,7 +21,7 @@ What is masked, per event (Rasa's event JSON):
   a citizen's, so bot text masks (a) what is personal by nature: ``rrn``, ``card`` and ``account`` numbers, and
   (b) every piece of personal data the user gave in the same write (the turn), wherever the assistant echoes it,
   also with other separators (``010 1234 5678`` for ``010-1234-5678``).
-* ``agent`` (a human agent's text): every string with :func:`find_pii`'s spans masked, like the user's.
+* ``agent`` (a human agent's text): every string with :func:`find_personal_data`'s spans masked, like the user's.
 * every other event (``slot`` values, ``entities``, reminders, handoffs ...): masked like bot text.
   These are values the engine and its actions set: a citizen's phone number reaches a slot only from their message,
   in the same write, where it is masked as an echo; running the full detector over them instead masked identifiers
@@ -46,12 +48,13 @@ analyzer (spaCy models from a hub) and knows nothing of entity offsets.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from assistant.nlu.pii import PiiSpan, find_pii
+from assistant.nlu.pii import PiiSpan, find_personal_data, find_pii, parse_birth_date
 
 __all__ = ["ALWAYS_MASKED_IN_BOT_TEXT", "VERBATIM_KEYS", "mask_event", "mask_events", "mask_reply", "mask_text", "user_pii"]
 
@@ -89,13 +92,13 @@ def _apply(text: str, spans: Sequence[PiiSpan]) -> tuple[str, list[tuple[int, in
 
 
 def mask_text(text: str) -> str:
-    """``text`` with every personal-data span (:func:`find_pii`) replaced by ``<kind>``.
+    """``text`` with every personal-data span (:func:`find_personal_data`) replaced by ``<kind>``.
 
     Example:
         >>> mask_text("제 번호는 010-1234-5678이에요")
         '제 번호는 <phone>이에요'
     """
-    return _apply(text, find_pii(text))[0]
+    return _apply(text, find_personal_data(text))[0]
 
 
 def _moved(offset: int, edits: Sequence[tuple[int, int, int, int]], end: bool) -> int:
@@ -143,7 +146,7 @@ def _mask_entity(entity: Any, text: str | None, masked: str, edits: Sequence[tup
 
 def _mask_user(event: Mapping[str, Any]) -> dict[str, Any]:
     text = event.get("text")
-    masked, edits = _apply(text, find_pii(text)) if isinstance(text, str) else ("", [])
+    masked, edits = _apply(text, find_personal_data(text)) if isinstance(text, str) else ("", [])
     out: dict[str, Any] = {}
     for key, value in event.items():
         if key == "text" and isinstance(value, str):
@@ -172,12 +175,27 @@ def user_pii(events: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
     for ev in events:
         text = ev.get("text") if isinstance(ev, Mapping) and ev.get("event") == "user" else None
         if isinstance(text, str):
-            found.update((s.kind, text[s.start : s.end]) for s in find_pii(text))
+            found.update((s.kind, text[s.start : s.end]) for s in find_personal_data(text))
     return sorted(found, key=lambda p: (-len(p[1]), p))
 
 
-def _echo_pattern(raw: str) -> str:
-    """A regex for ``raw`` as the assistant might echo it: digit runs with any (or no) separators between digits."""
+def _birth_date_echo(d: dt.date) -> str:
+    """A regex for date ``d`` however the engine or the assistant writes it back: ``1958-03-02`` (a slot value),
+    ``1958년 3월 2일``, ``58.3.2``, ``580302``, ``19580302``, ``2 March 1958``, ``March 2, 1958``."""
+    y, yy, m, dd = str(d.year), f"{d.year % 100:02d}", d.month, d.day
+    mon = d.strftime("%b").lower()
+    return ("(?i:" + rf"(?<![0-9])(?:{y}|{yy})\s*[-./년]\s*0?{m}\s*[-./월]\s*0?{dd}(?:\s*일)?(?![0-9])"
+            + rf"|(?<![0-9])(?:{y[:2]})?{yy}{m:02d}{dd:02d}(?![0-9])"
+            + rf"|\b0?{dd}(?:st|nd|rd|th)?\s+(?:of\s+)?{mon}[a-z]*\.?,?\s+{y}(?![0-9])"
+            + rf"|\b{mon}[a-z]*\.?\s+0?{dd}(?:st|nd|rd|th)?,?\s+{y}(?![0-9]))")
+
+
+def _echo_pattern(raw: str, kind: str = "") -> str:
+    """A regex for ``raw`` as the assistant might echo it: digit runs with any (or no) separators between digits;
+    a date of birth in any of its written forms (:func:`_birth_date_echo`)."""
+    born = parse_birth_date(raw) if kind == "birthdate" else None
+    if born is not None:
+        return _birth_date_echo(born)
     digits = re.sub(r"\D", "", raw)
     if len(digits) >= 7 and len(digits) * 2 >= len(raw.replace(" ", "")):  # a number: match its digits however written
         return r"(?<![0-9])" + r"[\s\-.()]{0,3}".join(digits) + r"(?![0-9])"
@@ -185,7 +203,7 @@ def _echo_pattern(raw: str) -> str:
 
 
 def _bot_masker(pii: Sequence[tuple[str, str]]) -> Masker:
-    echoes = [(re.compile(_echo_pattern(raw)), f"<{kind}>") for kind, raw in pii]
+    echoes = [(re.compile(_echo_pattern(raw, kind)), f"<{kind}>") for kind, raw in pii]
 
     def mask(text: str) -> str:
         for rx, token in echoes:

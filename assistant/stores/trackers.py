@@ -22,9 +22,22 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
   marks the turn's effects committed (or inserts them) in the same transaction as its
   events. A result still uncommitted is an effect whose turn was never stored: the
   engine reuses it when the turn is retried and delivers it otherwise
-  (:mod:`assistant.dialogue.effects`). Committed rows are deleted ``effects_retention``
-  seconds after they were recorded (:meth:`SQLTrackerStore.purge_effects`, run at most once
-  per ``purge_interval`` after a save with effects; ``ASSISTANT_EFFECTS_RETENTION_S``).
+  (:mod:`assistant.dialogue.effects`).
+
+Retention (:meth:`SQLTrackerStore.purge`, run at most once per ``purge_interval`` after a save
+with effects or a message id; ``ASSISTANT_EFFECTS_RETENTION_S``, default 7 days):
+
+* committed ``tracker_effects`` rows: deleted ``effects_retention`` seconds after they were recorded;
+* undelivered (uncommitted) ones: deleted when older than ``effects_retention`` *and* their
+  conversation has had no stored turn for ``effects_retention`` (or never had one): a conversation
+  that never comes back. The action's side effect itself happened in its back end (which keeps
+  it under the call's idempotency key); only the chance to tell this conversation about it is gone;
+* ``tracker_processed_messages`` rows: deleted when older than the longer of ``effects_retention``
+  and :data:`REDELIVERY_WINDOW_S` (7 days). The rule: a row must outlive every redelivery a channel
+  may still make of its message, or that redelivery would run the turn a second time. The longest
+  published retry window among the channels we serve is Meta's (WhatsApp Cloud API webhooks are
+  retried for up to 7 days); Telegram keeps an unconfirmed update for 24 hours; Rasa's REST channel
+  and our widget retry within seconds. A shorter ``effects_retention`` never shortens it.
 
 Personal data at rest: events and replies are masked before they are written
 (:mod:`assistant.stores.masking`: resident registration, phone, card and
@@ -49,6 +62,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -90,6 +104,9 @@ APPEND_RETRIES = 50
 DEFAULT_EFFECTS_RETENTION_S = 7 * 24 * 3600.0
 #: Longest time between two purges of committed effects by one store object (seconds).
 MAX_PURGE_INTERVAL_S = 3600.0
+#: Shortest time a ``tracker_processed_messages`` row is kept (seconds): the longest channel redelivery window we
+#: know of (WhatsApp Cloud API webhooks are retried for up to 7 days; Meta's "Webhooks" docs). See the module doc.
+REDELIVERY_WINDOW_S = 7 * 24 * 3600.0
 
 metadata = MetaData()
 
@@ -134,6 +151,22 @@ effects_table = Table(
 )
 #: the purge's ``DELETE ... WHERE committed AND created_at < :cutoff`` reads this, not the whole table
 effects_purge_index = Index("ix_tracker_effects_committed_created", effects_table.c.committed, effects_table.c.created_at)
+#: the purge's ``DELETE ... WHERE created_at < :cutoff`` on processed message ids
+processed_purge_index = Index("ix_tracker_processed_messages_created", processed_messages.c.created_at)
+
+
+@dataclass(frozen=True)
+class PurgeCounts:
+    """Rows one :meth:`SQLTrackerStore.purge` deleted, per kind."""
+
+    committed_effects: int = 0
+    undelivered_effects: int = 0
+    processed_messages: int = 0
+
+    @property
+    def total(self) -> int:
+        """All rows deleted."""
+        return self.committed_effects + self.undelivered_effects + self.processed_messages
 
 
 class TrackerStore(Protocol):
@@ -199,8 +232,9 @@ class SQLTrackerStore:
         effects_retention: seconds a committed ``tracker_effects`` row is kept after it was recorded
             (``settings.effects_retention_s``, default 7 days); ``None`` keeps them. Committed rows are needed by
             nothing once their turn is stored (a retry of that turn is answered from its recorded reply): they are
-            an audit trail. Uncommitted rows (effects not yet delivered) are never purged.
-        purge_interval: seconds between purges this object runs after a turn's save (:meth:`purge_effects`;
+            an audit trail. Uncommitted rows (effects not yet delivered) are purged only once their conversation has
+            been idle that long too, and processed message ids after at least :data:`REDELIVERY_WINDOW_S` (module doc).
+        purge_interval: seconds between purges this object runs after a turn's save (:meth:`purge`;
             default ``effects_retention / 10``, at most :data:`MAX_PURGE_INTERVAL_S`); the first runs after the
             first save with effects. A purge is one indexed ``DELETE`` after the save's transaction, at most one
             at a time, so no turn waits on more than one of them; its failure is logged, never raised.
@@ -233,11 +267,12 @@ class SQLTrackerStore:
             min(effects_retention / 10, MAX_PURGE_INTERVAL_S) if effects_retention is not None else MAX_PURGE_INTERVAL_S)
         self._next_purge = 0.0  # time.monotonic() after which the next save with effects purges
         self._purging = threading.Lock()
-        with self.db.errors("creating the effects purge index"):  # tables made by an older version lack it
-            try:
-                effects_purge_index.create(self.engine, checkfirst=True)
-            except (IntegrityError, ProgrammingError):  # another worker created it at the same moment
-                effects_purge_index.create(self.engine, checkfirst=True)
+        for index in (effects_purge_index, processed_purge_index):
+            with self.db.errors("creating the purge indexes"):  # tables made by an older version lack them
+                try:
+                    index.create(self.engine, checkfirst=True)
+                except (IntegrityError, ProgrammingError):  # another worker created it at the same moment
+                    index.create(self.engine, checkfirst=True)
 
     @property
     def engine(self) -> Engine:
@@ -376,7 +411,7 @@ class SQLTrackerStore:
             try:
                 count = self._append_once(sender_id, rows, expected_seq, message_id, reply_json, effect_rows,
                                           {t: str(delivered_json) for t in sorted(delivered)})
-                if effect_rows:
+                if effect_rows or message_id is not None:
                     self._purge_if_due()
                 return count
             except _LostRace as e:
@@ -472,37 +507,55 @@ class SQLTrackerStore:
             return False
         return True
 
-    def purge_effects(self, now: float | None = None) -> int:
-        """Delete committed ``tracker_effects`` rows recorded more than ``effects_retention`` seconds before ``now``
-        (uncommitted ones, effects still to deliver, are kept). Nothing with ``effects_retention=None``.
+    def purge(self, now: float | None = None) -> PurgeCounts:
+        """Delete what the retention rules of the module doc let go, in one transaction: committed effects older than
+        ``effects_retention``; undelivered effects older than it whose conversation has stored no turn for as long
+        (or never did); processed message ids older than ``max(effects_retention, REDELIVERY_WINDOW_S)``. Nothing
+        with ``effects_retention=None``.
+
+        Args:
+            now: the time to age rows against (epoch seconds; default: now).
 
         Returns:
-            Rows deleted.
+            Rows deleted per kind.
 
         Raises:
             StoreUnavailableError: the database cannot be reached.
         """
         if self.effects_retention is None:
-            return 0
-        cutoff = (time.time() if now is None else now) - self.effects_retention
-        with self.db.write("purging committed effects", None) as conn:
-            n = conn.execute(delete(effects_table).where(effects_table.c.committed.is_(True),
-                                                         effects_table.c.created_at < cutoff)).rowcount
-        return int(n or 0)
+            return PurgeCounts()
+        now = time.time() if now is None else now
+        cutoff = now - self.effects_retention
+        fx = effects_table.c
+        # a conversation that stored a turn since the cutoff is alive: its undelivered effects wait for its next turn
+        alive = select(conversations.c.conversation_id).where(conversations.c.conversation_id == fx.conversation_id,
+                                                              conversations.c.updated_at >= cutoff).exists()
+        with self.db.write("purging old effects and message ids", None) as conn:
+            committed = conn.execute(delete(effects_table).where(fx.committed.is_(True), fx.created_at < cutoff)).rowcount
+            undelivered = conn.execute(delete(effects_table).where(fx.committed.is_(False), fx.created_at < cutoff,
+                                                                   ~alive)).rowcount
+            processed = conn.execute(delete(processed_messages).where(
+                processed_messages.c.created_at < now - max(self.effects_retention, REDELIVERY_WINDOW_S))).rowcount
+        return PurgeCounts(int(committed or 0), int(undelivered or 0), int(processed or 0))
+
+    def purge_effects(self, now: float | None = None) -> int:
+        """:meth:`purge` (the earlier name), returning the number of rows deleted of every kind."""
+        return self.purge(now).total
 
     def _purge_if_due(self) -> None:
-        """Run :meth:`purge_effects` when ``purge_interval`` has passed since the last one (one at a time; a turn that
+        """Run :meth:`purge` when ``purge_interval`` has passed since the last one (one at a time; a turn that
         finds one running goes on). Errors are logged: the turn's save already succeeded."""
         if self.effects_retention is None or time.monotonic() < self._next_purge or not self._purging.acquire(blocking=False):
             return
         try:
             self._next_purge = time.monotonic() + self.purge_interval
-            n = self.purge_effects()
-            if n:
-                logger.info("purged %d committed action effect(s) older than the retention", n,
+            n = self.purge()
+            if n.total:
+                logger.info("purged %d committed and %d undelivered action effect(s) and %d processed message id(s) "
+                            "older than the retention", n.committed_effects, n.undelivered_effects, n.processed_messages,
                             extra={"stage": "store", "retention_s": self.effects_retention})
         except Exception as e:  # noqa: BLE001 - housekeeping: the next interval tries again
-            logger.warning("purging committed action effects failed (%s); retried after the next interval", type(e).__name__,
+            logger.warning("purging old action effects and message ids failed (%s); retried after the next interval", type(e).__name__,
                            extra={"stage": "store"})
         finally:
             self._purging.release()

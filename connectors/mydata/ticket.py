@@ -10,8 +10,13 @@ The conversation's consent step follows the OAuth2 authorization-code flow (RFC 
    it belongs to, and ``state`` must equal the cookie's consent id (RFC 6749 §10.12: ``state`` bound to the
    user agent, against cross-site request forgery).
 
-Why our own HMAC rather than a library (itsdangerous, PyJWT): neither is a dependency of the project and the
-format needed is one line of stdlib (``hmac`` + ``base64``); tokens never leave our own origin.
+The ticket is opaque and unforgeable: a Fernet token (``cryptography.fernet``: AES-128-CBC encryption and an
+HMAC-SHA256 over it, spec https://github.com/fernet/spec) of the consent id, the conversation id and the expiry.
+Why Fernet rather than a signed readable token (our earlier ``base64(JSON).HMAC``, itsdangerous, a JWT): a link seen
+by someone else (a screenshot, the browser history) must not tell them the conversation id, since the widget's
+``/webhooks/rest/pending?sender=`` is only as private as that id; signing alone leaves the payload readable.
+``cryptography`` is already a dependency and well kept; we write no cipher code. The ticket is also single-use in
+effect: ``/authorize`` and ``/callback`` act only on a consent that is still pending, and the callback ends that.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ import hmac
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from cryptography.fernet import Fernet, InvalidToken
 
 from assistant.errors import InvalidInputError
 
@@ -62,32 +69,37 @@ class Ticket:
     expires_at: float
 
 
-def _b64(b: bytes) -> str:
-    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+def _fernet(key: bytes) -> Fernet:
+    """The Fernet cipher of a ticket key of any length (its own subkey, HMAC-SHA256 of a fixed label: Fernet wants 32 bytes)."""
+    return Fernet(base64.urlsafe_b64encode(hmac.new(key, b"assistant-mydata-ticket-fernet-v1", hashlib.sha256).digest()))
+
+
+_NOT_VALID = "the MyData consent link is not valid: open it again from the conversation"
 
 
 def sign(t: Ticket, key: bytes) -> str:
-    """``<base64url(JSON)>.<base64url(HMAC-SHA256)>``."""
-    body = _b64(json.dumps({"c": t.consent_id, "s": t.sender_id, "e": int(t.expires_at)}, separators=(",", ":")).encode())
-    return body + "." + _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
+    """The opaque ticket of ``t``: a Fernet token without its ``=`` padding (URL-safe characters ``[A-Za-z0-9_-]``).
+
+    Each call gives a different token (random IV); none holds the ids in a decodable form without ``key``.
+    """
+    body = json.dumps({"c": t.consent_id, "s": t.sender_id, "e": int(t.expires_at)}, separators=(",", ":")).encode()
+    return _fernet(key).encrypt(body).decode().rstrip("=")
 
 
 def verify(token: str, key: bytes, now: float) -> Ticket:
-    """The ticket if its signature is ours and it has not expired.
+    """The ticket if it was made with ``key``, is unaltered and has not expired at ``now`` (epoch s).
 
     Raises:
-        InvalidInputError: malformed or forged (the message never echoes the token).
+        InvalidInputError: malformed, altered or made with another key (the message never echoes the token).
         ExpiredTicketError: expired (an :class:`InvalidInputError`).
     """
-    body, _, mac = (token or "").partition(".")
-    good = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
-    if not body or not hmac.compare_digest(mac, good):
-        raise InvalidInputError("the MyData consent link is not valid: open it again from the conversation")
+    token = (token or "").strip()
     try:
-        d = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        raw = _fernet(key).decrypt(token + "=" * (-len(token) % 4))
+        d = json.loads(raw)
         t = Ticket(str(d["c"]), str(d["s"]), float(d["e"]))
-    except (ValueError, KeyError, TypeError):
-        raise InvalidInputError("the MyData consent link is not valid: open it again from the conversation") from None
+    except (InvalidToken, ValueError, KeyError, TypeError):
+        raise InvalidInputError(_NOT_VALID) from None
     if now >= t.expires_at:
         raise ExpiredTicketError("the MyData consent link has expired: ask for MyData again in the conversation")
     return t

@@ -1,4 +1,5 @@
-"""Committed side-effect records (``tracker_effects``) are purged after the configured retention; undelivered ones stay.
+"""Committed side-effect records (``tracker_effects``) are purged after the configured retention; undelivered ones
+only once their conversation has been idle as long; processed message ids after the channels' redelivery window.
 
 Real stores: a SQLite file and a database on the session's throwaway PostgreSQL (``db_url``).
 """
@@ -14,7 +15,7 @@ from sqlalchemy import inspect
 
 from assistant.errors import InvalidConfigError
 from assistant.settings import Settings
-from assistant.stores.trackers import DEFAULT_EFFECTS_RETENTION_S, SQLTrackerStore, make_tracker_store
+from assistant.stores.trackers import DEFAULT_EFFECTS_RETENTION_S, REDELIVERY_WINDOW_S, SQLTrackerStore, make_tracker_store
 
 SENDER = "citizen-9"
 
@@ -40,10 +41,12 @@ def test_purge_deletes_committed_rows_older_than_the_retention_only(db_url: str)
     assert store.purge_effects(now=t_recorded + 50) == 0  # younger than the retention: kept
     commit(store, effect("fx-new", "m3"))
     assert kept(store) == [("fx-new", True), ("fx-old", True), ("fx-pending", False)]
-    # 101 s after the first two were recorded (fx-new too, a few ms later: so it is aged by now + 101 as well)
-    assert store.purge_effects(now=time.time() + 101) == 2
-    assert kept(store) == [("fx-pending", False)]  # an effect not yet delivered is never purged
-    assert store.pending_effects(SENDER)[0]["key"] == "fx-pending"
+    # 101 s after the first two were recorded (fx-new too, a few ms later: so it is aged by now + 101 as well);
+    # the conversation stored its last turn (fx-new) just before: alive at now + 99, idle at now + 101
+    assert store.purge(now=time.time() + 99).committed_effects == 0
+    counts = store.purge(now=time.time() + 101)
+    assert (counts.committed_effects, counts.undelivered_effects) == (2, 1)
+    assert kept(store) == [] and store.pending_effects(SENDER) == []
 
 
 def test_a_save_with_effects_purges_once_the_interval_has_passed(db_url: str) -> None:
@@ -90,3 +93,68 @@ def test_the_retention_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert Settings.model_fields["effects_retention_s"].default == DEFAULT_EFFECTS_RETENTION_S  # one default
     with pytest.raises(InvalidConfigError):
         SQLTrackerStore("sqlite://", effects_retention=0)
+
+
+def _age_rows(store: SQLTrackerStore, table: str, seconds: float) -> None:
+    """Move every row of ``table`` ``seconds`` into the past (as if recorded then)."""
+    from sqlalchemy import text
+
+    with store.engine.begin() as conn:
+        conn.execute(text(f"UPDATE {table} SET created_at = created_at - :s"), {"s": seconds})
+
+
+def test_undelivered_effects_wait_while_their_conversation_is_alive(db_url: str) -> None:
+    store = SQLTrackerStore(db_url, effects_retention=100.0, purge_interval=3600.0)
+    store.record_effect(SENDER, "fx-lost", turn_id="m1", action_name="action_submit", result={"events": [], "responses": []})
+    store.record_effect("never-stored", "fx-orphan", turn_id="m1", action_name="action_submit",
+                        result={"events": [], "responses": []})  # a conversation whose first turn was never saved
+    _age_rows(store, "tracker_effects", 500)  # both recorded 500 s ago
+    store.append(SENDER, [{"event": "action", "name": "action_listen"}])  # SENDER stored a turn just now: alive
+    counts = store.purge()
+    assert (counts.committed_effects, counts.undelivered_effects, counts.processed_messages) == (0, 1, 0)
+    assert store.pending_effects("never-stored") == []
+    assert [e["key"] for e in store.pending_effects(SENDER)] == ["fx-lost"]  # still delivered at its next turn
+    # the conversation never comes back: once its last turn is older than the retention, the effect goes too
+    assert store.purge(now=time.time() + 101).undelivered_effects == 1
+    assert store.pending_effects(SENDER) == []
+
+
+def test_processed_message_ids_outlive_the_redelivery_window(db_url: str) -> None:
+    store = SQLTrackerStore(db_url, effects_retention=100.0, purge_interval=3600.0)
+    store.append(SENDER, [{"event": "user", "text": "안녕하세요"}], message_id="m-1", reply={"messages": ["hi"]})
+    t = time.time()
+    # the effects' retention (100 s) has long passed, but a channel may still redeliver m-1 for 7 days
+    assert store.purge(now=t + 101).processed_messages == 0
+    assert store.purge(now=t + REDELIVERY_WINDOW_S - 60).processed_messages == 0
+    assert store.reply_for(SENDER, "m-1") == {"messages": ["hi"]}
+    assert store.purge(now=t + REDELIVERY_WINDOW_S + 1).processed_messages == 1
+    assert store.reply_for(SENDER, "m-1") is None
+    assert len(store.load(SENDER)) == 1  # the conversation's events are not touched
+
+
+def test_a_longer_retention_keeps_processed_ids_longer(db_url: str) -> None:
+    store = SQLTrackerStore(db_url, effects_retention=REDELIVERY_WINDOW_S * 2, purge_interval=3600.0)
+    store.append(SENDER, [{"event": "user", "text": "hi"}], message_id="m-1", reply={"messages": []})
+    t = time.time()
+    assert store.purge(now=t + REDELIVERY_WINDOW_S * 2 - 60).processed_messages == 0
+    assert store.purge(now=t + REDELIVERY_WINDOW_S * 2 + 1).processed_messages == 1
+
+
+def test_a_save_with_a_message_id_runs_the_purge(db_url: str) -> None:
+    store = SQLTrackerStore(db_url, effects_retention=100.0, purge_interval=0.01)
+    store.append("old", [{"event": "user", "text": "hi"}], message_id="m-old", reply={"messages": []})
+    _age_rows(store, "tracker_processed_messages", REDELIVERY_WINDOW_S + 10)
+    time.sleep(0.02)
+    store.append(SENDER, [{"event": "user", "text": "hi"}], message_id="m-new", reply={"messages": []})  # no effects
+    assert store.reply_for("old", "m-old") is None and store.reply_for(SENDER, "m-new") == {"messages": []}
+
+
+def test_processed_purge_index_made_on_older_tables(db_url: str) -> None:
+    from sqlalchemy import text
+
+    first = SQLTrackerStore(db_url)
+    with first.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_tracker_processed_messages_created"))
+    first.db.dispose()
+    again = SQLTrackerStore(db_url)
+    assert "ix_tracker_processed_messages_created" in {ix["name"] for ix in inspect(again.engine).get_indexes("tracker_processed_messages")}

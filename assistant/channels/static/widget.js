@@ -57,7 +57,9 @@
       errorBadResponse: '서버 응답을 이해하지 못했어요. 잠시 후 다시 시도해 주세요.',
       noReply: '답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.',
       handoffWaiting: '상담원에게 전달했어요. 답변을 기다리고 있어요.',
-      retrying: '연결이 불안정해요. 다시 보내는 중이에요…'
+      retrying: '연결이 불안정해요. 다시 보내는 중이에요…',
+      count: '{n} / {max}자',
+      countFull: '{max}자까지 보낼 수 있어요. 나눠서 보내 주세요.'
     },
     en: {
       title: 'Government services assistant',
@@ -83,7 +85,9 @@
       errorBadResponse: 'The server sent a response that could not be read. Please try again shortly.',
       noReply: 'No answer came back. Please try rephrasing your question.',
       handoffWaiting: 'Your message has been passed to a counsellor. Waiting for their reply.',
-      retrying: 'The connection is unstable. Sending again…'
+      retrying: 'The connection is unstable. Sending again…',
+      count: '{n} / {max} characters',
+      countFull: 'Messages can be up to {max} characters. Please send the rest separately.'
     }
   };
 
@@ -104,11 +108,14 @@
   var POLL_FAST_MS = 3000;           // while a link opened from the chat may finish something
   var POLL_FAST_FOR_MS = 600000;
   var RETRY_STATUS = { 429: true, 502: true, 504: true };
+  // the counter under the text box shows from this share of the limit on (the limit is the text box's maxlength,
+  // which the server sets from its max_message_chars setting: one source)
+  var COUNT_FROM = 0.9;
   var DATE_RE = /^(\d{4}-\d{2}-\d{2})/;
   // RFC 3986 characters only, so Korean text right after a link is not part of it
   var URL_RE = /https?:\/\/[A-Za-z0-9\-._~:\/?#\[\]@!$&()*+,;=%]+/g;
 
-  var root, log, form, input, sendButton, toggle, typing;
+  var root, log, form, input, sendButton, toggle, typing, counter;
   var lang = 'ko';
   var pending = false;
   var sender = null;
@@ -550,7 +557,15 @@
     var retries = 0;
     var followUps = 0;
     var holdingShown = false;
+    var holdingNodes = [];  // the holding reply on screen: the answer (or an error) replaces it
     var retryNotice = null;
+
+    function dropHolding() {
+      for (var k = 0; k < holdingNodes.length; k++) {
+        if (holdingNodes[k].parentNode) holdingNodes[k].parentNode.removeChild(holdingNodes[k]);
+      }
+      holdingNodes = [];
+    }
 
     function again(delays, n) {
       var delay = delays[Math.min(n, delays.length - 1)];
@@ -567,24 +582,31 @@
             var later = again(RETRY_DELAYS_MS, retries++);
             if (later) return later;
           }
+          dropHolding();
           addError('errorServer', errorDetail(result.body));
           return;
         }
         var body = result.body;
         if (!Array.isArray(body)) {
+          dropHolding();
           addError('errorBadResponse');
           return;
         }
         if (isHolding(body)) {
           if (!holdingShown) {
-            for (var h = 0; h < body.length; h++) addBotMessage(body[h]);
+            for (var h = 0; h < body.length; h++) {
+              var node = addBotMessage(body[h]);
+              if (node) holdingNodes.push(node);
+            }
             holdingShown = true;
           }
           var next = again(FOLLOW_UP_DELAYS_MS, followUps++);
           if (next) return next;
+          dropHolding();
           addError('errorTimeout');
           return;
         }
+        dropHolding();
         var shown = 0;
         for (var i = 0; i < body.length; i++) {
           if (addBotMessage(body[i])) {
@@ -603,6 +625,7 @@
           if (later) return later;
         }
         if (retryNotice && retryNotice.parentNode) retryNotice.parentNode.removeChild(retryNotice);
+        dropHolding();
         addError(err && err.message === 'timeout' ? 'errorTimeout' : 'errorNetwork');
       });
     }
@@ -724,7 +747,25 @@
     if (send(value)) {
       input.value = '';
       autosize();
+      updateCount();
     }
+  }
+
+  /** The character counter near the limit (the text box's maxlength, from the server's setting). */
+  function updateCount() {
+    if (!counter) return;
+    var max = input.maxLength;
+    var n = input.value.length;
+    if (!(max > 0) || n < Math.floor(max * COUNT_FROM)) {
+      counter.hidden = true;
+      counter.removeAttribute('data-i18n');
+      counter.textContent = '';
+      return;
+    }
+    counter.hidden = false;
+    counter.classList.toggle('full', n >= max);
+    var fmt = function (x) { return x.toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-US'); };
+    localise(counter, n >= max ? 'countFull' : 'count', { n: fmt(n), max: fmt(max) });
   }
 
   function autosize() {
@@ -744,6 +785,7 @@
     sendButton = document.getElementById('chat-send');
     toggle = document.getElementById('lang-toggle');
     typing = document.getElementById('chat-typing');
+    counter = document.getElementById('chat-count');
     if (!root || !log || !form || !input || !sendButton || !toggle || !typing) return;
 
     useLocal = root.getAttribute('data-storage') === 'local';
@@ -771,11 +813,13 @@
     });
 
     input.addEventListener('input', autosize);
+    input.addEventListener('input', updateCount);
 
     toggle.addEventListener('click', function () {
       var next = lang === 'ko' ? 'en' : 'ko';
       storageSet(LANG_KEY, next);
       applyLanguage(next);
+      updateCount();  // the numbers' format follows the language
     });
 
     // A link opened from a bot message (the MyData consent step) may continue the conversation: poll faster.
