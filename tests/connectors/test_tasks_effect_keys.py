@@ -62,7 +62,9 @@ def catalogue() -> list[Document]:
 @dataclass
 class Recorder:
     """ASGI middleware in front of the task back end: the ``Idempotency-Key`` of every ``POST /applications``, and
-    ``after_submit`` run once right after the back end answered one (the database goes away there)."""
+    ``after_submit`` run once after the back end has handled one but before the last byte of its answer is sent
+    (the database goes away there). Run after the answer was sent, it raced the engine: on a quiet machine the
+    engine saved the turn before ``pg_ctl stop`` had finished."""
 
     app: Any
     keys: list[str | None] = field(default_factory=list)
@@ -73,10 +75,18 @@ class Recorder:
         if submit:
             headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
             self.keys.append(headers.get("idempotency-key"))
-        await self.app(scope, receive, send)
-        if submit and self.after_submit is not None:
-            hook, self.after_submit = self.after_submit, None
-            hook()
+        if not submit:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_after_hook(message: Any) -> None:
+            last = message["type"] == "http.response.body" and not message.get("more_body", False)
+            if last and self.after_submit is not None:
+                hook, self.after_submit = self.after_submit, None
+                hook()
+            await send(message)
+
+        await self.app(scope, receive, send_after_hook)
 
 
 @dataclass
