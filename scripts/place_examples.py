@@ -5,7 +5,8 @@ Generated from the same tables as ``intents/regions.yml`` (:data:`connectors.eli
 
 * ``inform`` examples that are a place and nothing else, in Korean and English, one 시·도 and one of its 시·군·구
   each (the 시·군·구 at the 시·도's own index, so the whole list is covered in turn): "부산", "부산 금정구", "Busan",
-  "Geumjeong-gu, Busan". Without them a bare "Busan" was read as a greeting and "Seongnam-si" as goodbye
+  "Geumjeong-gu" (in English each alone: "Haeundae-gu, Busan" as an example pulled "I live in Haeundae-gu, Busan.
+  What benefits can I get?" towards inform). Without them a bare "Busan" was read as a greeting and "Seongnam-si" as goodbye
   (fresh-user test s7, defect 12), and the form's own example answer "부산 해운대구" as out_of_scope (defect 2).
 * a ``region`` lookup and synonyms for "<시·도> <구>" where the 구 has a two-syllable name that several 시·도 have
   (북구, 남구, 동구, 서구): ``intents/regions.yml`` leaves these out in Korean (they are also common words: 서구 "the
@@ -73,7 +74,24 @@ def inform_examples() -> list[str]:
             gu = districts[i % len(districts)]
             # a 구 that is a place only after its 시·도 (북구) is one entity with it, as the lookup below reads it
             ko.append(f"[{short} {gu}](region)" if f"{sido} {gu}" in pairs else f"[{short}](region) [{gu}](region)")
-            en.append(f"[{english_place_name(gu)}](region), [{english}](region)")
+            en.append(f"[{english_place_name(gu)}](region)")
+    return ko + en
+
+
+#: A place said with the general question is that question, not an answer (the counterweight of the place-only
+#: ``inform`` examples: with them alone "I was born on …, I live in Haeundae-gu, Busan. What benefits can I get?" was
+#: read as inform). Templates alternate over the 시·도 in table order.
+QUESTION_TEMPLATES_KO = ("[{place}](region)에 사는데 받을 수 있는 혜택이 뭐가 있나요?", "[{place}](region) 주민인데 받을 수 있는 지원이 있나요?")
+QUESTION_TEMPLATES_EN = ("I live in [{place}](region). What benefits can I get?",
+                         "What support can I get as someone living in [{place}](region)?")
+
+
+def question_examples() -> list[str]:
+    """``check_eligibility`` examples that name a place (every other 시·도, Korean then English)."""
+    from connectors.eligibility.regions import SIDO
+
+    ko = [QUESTION_TEMPLATES_KO[(i // 2) % 2].format(place=_short(s)) for i, s in enumerate(SIDO) if i % 2 == 0]
+    en = [QUESTION_TEMPLATES_EN[(i // 2) % 2].format(place=_english(s)) for i, s in enumerate(SIDO) if i % 2 == 1]
     return ko + en
 
 
@@ -97,6 +115,8 @@ def render() -> str:
     """The file's text."""
     lines = [HEADER.rstrip("\n"), "- intent: inform", "  examples: |"]
     lines += [f"    - {e}" for e in inform_examples()]
+    lines += ["- intent: check_eligibility", "  examples: |"]
+    lines += [f"    - {e}" for e in question_examples()]
     entries = district_entries()
     lines += ["- lookup: region", "  examples: |"]
     lines += [f"    - {name}" for names in entries.values() for name in names]
