@@ -74,6 +74,7 @@ from assistant.nlu.stories import (
 from assistant.nlu.yaml_io import LineDict, Reporter, load_yaml_file, to_plain, yaml_files
 
 if TYPE_CHECKING:
+    from assistant.dialogue.executors import ActionExecutor
     from assistant.dialogue.processor import MessageProcessor
     from assistant.knowledge.embedder import Embedder
     from assistant.settings import Settings
@@ -749,8 +750,36 @@ def build_test_processor(settings: Settings, embedder: Embedder, workdir: Path, 
         nlu.entities.warm_up()
         router = Router(settings, embedder, nlu, router.retriever, router.composer, proj.domain)
     run_settings = settings.model_copy(update={"home": workdir, "intents_dir": project_dir, "handoff_url": None,
-                                               "tracker_store_url": None, "lock_store_url": None})
-    return build_processor(run_settings, router, SQLTrackerStore(f"sqlite:///{workdir / 'trackers.db'}"), make_lock_store(None))
+                                               "tracker_store_url": None, "lock_store_url": None, "connector_actions": ""})
+    return build_processor(run_settings, router, SQLTrackerStore(f"sqlite:///{workdir / 'trackers.db'}"), make_lock_store(None),
+                           executor=_connector_executor(settings, workdir, project_dir))
+
+
+def _connector_executor(settings: Settings, workdir: Path, project_dir: Path) -> ActionExecutor | None:
+    """The connector actions of a test-story run: they read the home's catalogue (the eligibility conditions,
+    the application checklists) as the served assistant does, and keep what they write (applications, alert
+    subscriptions, consents, proactive messages, the applicant key) under ``workdir``.
+
+    With the whole home moved to ``workdir`` (as before) the eligibility form found no catalogue and ended at
+    once on every home, so the project's own eligibility story failed on the gov24 home (fresh-user test s7,
+    defect 6). Custom actions the connectors do not serve go to ``ASSISTANT_ACTION_ENDPOINT_URL`` as usual.
+    """
+    import secrets
+
+    from assistant.dialogue.sdk import SdkActionExecutor, load_actions
+
+    fallback: ActionExecutor | None = None
+    if settings.action_endpoint_url:
+        from assistant.dialogue.action_server import ActionServerClient
+
+        fallback = ActionServerClient.from_settings(settings)
+    state = settings.model_copy(update={
+        "intents_dir": project_dir, "handoff_url": None, "tracker_store_url": None, "lock_store_url": None,
+        "tasks_db_url": f"sqlite:///{workdir / 'tasks.db'}", "alerts_db_url": f"sqlite:///{workdir / 'alerts.db'}",
+        "mydata_db_url": f"sqlite:///{workdir / 'mydata.db'}", "outbox_db_url": f"sqlite:///{workdir / 'outbox.db'}",
+        "tasks_applicant_secret": settings.tasks_applicant_secret or secrets.token_hex(32)})
+    actions = load_actions(settings.connector_action_modules, state)
+    return SdkActionExecutor(actions, fallback=fallback) if actions else fallback
 
 
 def run_e2e(path: Path, settings: Settings, embedder: Embedder, project: Path | None = None,

@@ -37,7 +37,7 @@ from assistant.nlu.tokenizer import Tokenizer
 #: Anything else that is a noun (or an English content word) says what kind of help is meant.
 GENERAL_KO = frozenset({
     "제", "저", "나", "내", "우리", "저희", "본인", "것", "거", "게", "뭐", "무엇", "무슨", "어떤", "수", "종류", "등", "때",
-    "혜택", "지원", "지원금", "서비스", "제도", "정책", "도움", "복지", "급여", "수당", "정부", "국가", "나라", "대상",
+    "혜택", "지원", "지원금", "보조금", "장려금", "지원책", "사업", "돈", "서비스", "제도", "정책", "도움", "복지", "급여", "수당", "정부", "국가", "나라", "대상",
     "자격", "조건", "확인", "신청", "가능", "여부", "받", "있", "되", "하", "알", "싶", "궁금", "경우", "요즘", "현재",
     "어머니", "아버지", "엄마", "아빠", "부모", "부모님", "아이", "자녀", "아들", "딸", "애", "배우자", "남편", "아내",
     "가족", "할머니", "할아버지", "시어머니", "시아버지", "장모", "장인", "사람", "분", "집", "가구", "세대",
@@ -50,6 +50,8 @@ GENERAL_EN = frozenset({
     "might", "do", "does", "did", "i", "me", "my", "we", "us", "our", "you", "your", "the", "a", "an", "for", "to",
     "of", "in", "on", "at", "and", "or", "with", "get", "got", "receive", "claim", "qualify", "eligible",
     "eligibility", "entitled", "apply", "benefit", "benefits", "help", "support", "supports", "service", "services",
+    "allowance", "allowances", "grant", "grants", "subsidy", "subsidies", "assistance", "financial", "aid", "welfare",
+    "money", "payment", "payments",
     "programme", "programmes", "program", "programs", "government", "public", "available", "please", "tell", "know",
     "want", "like", "check", "kind", "kinds", "sort", "type", "types", "mother", "father", "mom", "mum", "dad",
     "parent", "parents", "child", "children", "kid", "kids", "son", "daughter", "wife", "husband", "spouse",
@@ -102,6 +104,15 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     return out
 
 
+def named_benefit(glossary: Glossary, text: str) -> tuple[str, frozenset[str]] | None:
+    """:meth:`Glossary.named_service`, less the glossary's generic words for help: its "grant"/"subsidy" entries give
+    지원금 and 보조금, which end like benefit names but name none ("제가 받을 수 있는 지원금이 있나요?" is the general
+    question, as "…지원이 있나요?" is: fresh-user test s7, defect 8). A name that is one of :data:`GENERAL_KO` is no
+    name; "출산지원금" still is."""
+    named = glossary.named_service(text)
+    return None if named is None or named[0] in GENERAL_KO else named
+
+
 class EligibilityRoute:
     """The predicate of the ``check_eligibility → eligibility_form`` task route (see the module docstring).
 
@@ -123,7 +134,7 @@ class EligibilityRoute:
 
     def describes_service(self, text: str, entities: list[dict[str, Any]]) -> bool:
         """Whether ``text`` names an indexed document, a glossary benefit, or describes a kind of help."""
-        return bool(self.services(text) or self.glossary.named_service(text) or topic_terms(text, entities, self.tokenizer))
+        return bool(self.services(text) or named_benefit(self.glossary, text) or topic_terms(text, entities, self.tokenizer))
 
     def __call__(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """True: start the questionnaire; False: let the documents answer."""
@@ -144,7 +155,7 @@ class EligibilityRoute:
             return True
         if self.services(text):
             return False
-        return bool(self.glossary.named_service(text)) or not topic_terms(text, entities, self.tokenizer)
+        return bool(named_benefit(self.glossary, text)) or not topic_terms(text, entities, self.tokenizer)
 
     def offer_check(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """Whether a documents answer to this message should offer the eligibility check (a button): the

@@ -66,6 +66,7 @@ from assistant.dialogue.events import (
     SlotSet,
     UserUttered,
 )
+from assistant.dialogue.responses import render_response
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.dialogue.validators import ValidatorRegistry
 from assistant.nlu.domain import Domain, FormDef, SlotMapping
@@ -144,7 +145,8 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
     if form is not None and msg.intent_name in form.ignored_intents:
         return []
     if form is not None and digression_threshold is not None and msg.intent_name == "out_of_scope" \
-            and float((msg.intent or {}).get("confidence") or 0.0) >= digression_threshold:
+            and float((msg.intent or {}).get("confidence") or 0.0) >= digression_threshold \
+            and not is_bare_answer(tracker, domain):
         return []
     out: list[Event] = []
     for name, slot in domain.slots.items():
@@ -158,6 +160,29 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
                     out.append(SlotSet(name, value))
                 break
     return out
+
+
+def is_bare_answer(tracker: DialogueStateTracker, domain: Domain, min_cover: float = 0.5) -> bool:
+    """Whether the latest message is mostly a value for the slot the form asks for: an entity that one of the
+    requested slot's ``from_entity`` mappings reads covers more than ``min_cover`` of the message's letters and
+    digits, and the message asks nothing (no "?").
+
+    "부산 해운대구" or "부산 해운대구에 살아요" at the region question is an answer even when the NLU reads it as
+    ``out_of_scope`` 0.78 (fresh-user test s7, defect 2: the form's own example was refused); "오늘 서울 날씨
+    어때요?" (a question that names a place) and "서울 날씨 알려줘" (the place is a third of it) are not.
+    """
+    msg = tracker.latest_message
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    slot = domain.slots.get(str(requested)) if requested else None
+    text = (msg.text if msg else None) or ""
+    if slot is None or not text or "?" in text or "？" in text:
+        return False
+    wanted = {m.entity for m in slot.mappings if m.type == "from_entity" and m.entity}
+    spans = [(int(e["start"]), int(e["end"])) for e in tracker.latest_entities
+             if e.get("entity") in wanted and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    covered = {i for a, b in spans for i in range(a, b) if i < len(text) and text[i].isalnum()}
+    letters = sum(ch.isalnum() for ch in text)
+    return letters > 0 and len(covered) / letters > min_cover
 
 
 def implicit_slot_events(domain: Domain, entities: list[dict[str, Any]]) -> list[Event]:
@@ -334,7 +359,25 @@ class FormAction:
             if not activating and before is not None and before != verdict.value and e.name != requested \
                     and context.has_response(corrected):
                 out.append(context.utter(tracker, corrected, value=verdict.value))
+            elif kept := self._kept_elsewhere(tracker, context, changed, e.name, before, verdict.value, requested, activating):
+                out.append(kept)
         return out, invalid
+
+    def _kept_elsewhere(self, tracker: DialogueStateTracker, context: TurnContext, changed: list[SlotSet], slot: str,
+                        before: Any, value: Any, requested: Any, activating: bool) -> BotUttered | None:
+        """What is said when the message answered another question than the one asked ("67세예요" at the region
+        question): the value is kept (``utter_kept_<slot>``, else ``utter_slot_kept``), and the question that is
+        asked again does not look as if the answer was ignored (fresh-user test s7, defect 11). None when the
+        requested slot got a value this turn (the form moves on, which shows it), for a new value of a slot given
+        before (a correction says so), at activation, and in a domain without either response."""
+        if activating or not requested or slot == requested or before is not None \
+                or any(c.name == requested and c.value is not None for c in changed):
+            return None
+        name = _pick(context, f"utter_kept_{slot}", "utter_slot_kept")
+        if not context.has_response(name):
+            return None
+        return render_response(context.domain, name, language=context.language, channel=context.channel,
+                               slots={**tracker.slots, slot: value}, value=value)
 
     def _custom_validation(self, domain: Domain) -> str | None:
         name = f"validate_{self.name}"

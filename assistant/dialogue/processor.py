@@ -56,6 +56,7 @@ from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.policies import PolicyEnsemble
 from assistant.dialogue.responses import message_from_json, message_to_json, to_bot_message
 from assistant.dialogue.tracker import DialogueStateTracker, EventVerbosity, SessionConfig, load_tracker, save_tracker
+from assistant.dialogue.typed_buttons import typed_button_parse
 from assistant.errors import (
     ConcurrentUpdateError,
     DuplicateMessageError,
@@ -337,6 +338,7 @@ class MessageProcessor:
             if text:
                 vector = self.embedder.embed_queries([query])[0]
                 parse = self.nlu.parse(message.text or "", vector=vector, language=language).to_rasa()
+                parse = self._typed_button(tracker, message.text or "", parse)
             else:
                 parse = {"intent": {}, "entities": [], "intent_ranking": []}
         parse["language"] = language
@@ -347,6 +349,13 @@ class MessageProcessor:
         if self._language_slot(language) and tracker.get_slot("language") != language:
             tracker.update(SlotSet("language", language))
         return context, user
+
+    def _typed_button(self, tracker: DialogueStateTracker, text: str, parse: dict[str, Any]) -> dict[str, Any]:
+        """A button's words typed under it are that button (:mod:`assistant.dialogue.typed_buttons`)."""
+        tokenizer = getattr(self.nlu, "tokenizer", None)
+        if tokenizer is None:
+            return parse
+        return typed_button_parse(text, tracker.events, tokenizer, parse, self._payload)
 
     def _language_slot(self, language: str) -> bool:
         """Whether the domain's ``language`` slot is the conversation's language (ours to fill): its mappings are

@@ -180,9 +180,10 @@ def named_missing_service(text: str, client: EligibilityBackend) -> str | None:
     list of service names the project keeps in both languages); the service is missing when no catalogue title holds
     the name or any of its synonyms (``client.find``).
     """
+    from assistant.dialogue.eligibility_route import named_benefit
     from assistant.knowledge.glossary import default_glossary
 
-    named = default_glossary().named_service(text)
+    named = named_benefit(default_glossary(), text)  # 지원금/보조금 alone name no service (fresh-user test s7, defect 8)
     if named is None:
         return None
     name, synonyms = named

@@ -301,8 +301,29 @@ def test_cli_json_shape_reports_and_exit_code(bundled_settings, monkeypatch, cap
     assert cmd_test_e2e(build_parser().parse_args(args)) == 0
 
 
-def test_bundled_test_stories_pass(processor, bundled_settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    out = run_e2e(BUNDLED_STORIES, bundled_settings, embedder, processor=processor)
-    assert out["stories"] == len(load_test_stories(BUNDLED_STORIES)) >= 7
+QUESTIONNAIRE_STORY = Path(__file__).parent / "stories" / "eligibility_questionnaire.yml"
+
+
+@pytest.mark.parametrize("path", [BUNDLED_STORIES, QUESTIONNAIRE_STORY], ids=["bundled", "questionnaire"])
+def test_bundled_test_stories_pass(processor, bundled_settings, embedder, path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = run_e2e(path, bundled_settings, embedder, processor=processor)
+    assert out["stories"] == len(load_test_stories(path)) >= (6 if path == BUNDLED_STORIES else 1)
     assert out["failed"] == [], out["failed"]
     assert out["action_accuracy"] == out["intent_accuracy"] == 1.0
+
+
+def test_a_story_run_reads_the_home_s_catalogue_and_keeps_its_writes_in_the_workdir(bundled_settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Fresh-user test s7, defect 6: with the whole home moved to the run's workdir the eligibility form found no
+    catalogue on any home. The connector actions now read the home (its document store) and write under workdir."""
+    import connectors.eligibility.service as elig
+    from assistant.dialogue.e2e import _connector_executor
+
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    settings = bundled_settings.model_copy(update={"home": home, "eligibility_url": None, "tasks_applicant_secret": None})
+    elig._SHARED.clear()
+    executor = _connector_executor(settings, work, settings.intents_dir)
+    assert executor is not None
+    assert list(elig._SHARED) == [(str(home.resolve()), f"sqlite:///{home / 'assistant.db'}")]
+    assert not (home / "tasks_applicant.secret").exists() and sorted(p.name for p in home.iterdir()) == []

@@ -1,0 +1,137 @@
+"""A button's words typed as text answer the question that shows the button.
+
+Citizens often type what a button says instead of pressing it: "네, 취소할게요" under "…신청을 취소할까요?"
+(buttons ``네, 취소할게요`` → ``/affirm``, ``아니요`` → ``/deny``). The NLU reads such a text on its own and
+finds the verb: ``cancel`` 0.83 ("stop what we're doing"), so the application stayed and the citizen was told
+nothing had been submitted (fresh-user test s7, defect 1). :func:`typed_button_parse` reads the message as the
+button instead, when the bot's last turn showed buttons with intent payloads (``/intent`` or
+``/intent{"entity": …}``, as :mod:`assistant.dialogue.processor` parses them):
+
+* the message, normalised (NFKC, case folded, without spaces and punctuation), equals a button's title,
+  normalised the same way: "네 취소할게요", "Yes, cancel it!" → that button's payload;
+* or it starts with a clear yes (no) and restates the question: a content term of the rest of the message
+  (nouns, verb stems and Latin words, from :class:`~assistant.nlu.tokenizer.KoreanTokenizer`) is one of the
+  asking sentences' (those ending in "?") or the yes (no) button's title ("네 취소해 주세요": 취소 is in "신청을 취소할까요?"; "yes please stop
+  them": ``stop`` is in "Yes, stop them") → the ``/affirm`` (``/deny``) button; not when the rest is negated
+  ("네, 취소하지 마세요") or asks something ("네, 그런데 취소하면 환불되나요?").
+
+Anything else is left to the NLU. We write this matcher ourselves: it compares the message with the buttons
+the conversation itself just showed, which no NLU library sees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from assistant.dialogue.events import BotUttered, Event, UserUttered
+from assistant.nlu.entities.negation import negations
+from assistant.nlu.tokenizer import Token, Tokenizer, lexical_terms
+
+#: Clear yes / no words a message may start with (Korean and English), normalised as :func:`normalised_title`.
+YES_WORDS = ("네", "예", "응", "그래", "좋아요", "좋아", "yes", "yeah", "yep", "sure", "ok", "okay")
+NO_WORDS = ("아니요", "아니오", "아뇨", "아니", "no", "nope")
+#: The payload intents that a yes and a no stand for.
+YES_INTENT, NO_INTENT = "affirm", "deny"
+_PAYLOAD = re.compile(r"^/([A-Za-z0-9_\-.]+)(\{.*\})?$", re.S)
+#: Words that say nothing about the action ("please", "주세요" is an ending, not a term).
+_FILLER = frozenset({"please", "yes", "no", "sure", "ok", "okay", "yeah", "yep", "nope", "them", "it", "that", "go", "ahead",
+                     "네", "예", "응", "그래", "좋", "아니", "부탁", "그냥"})
+
+
+def normalised_title(text: str) -> str:
+    """``text`` without case, width, spaces and punctuation (NFKC, ``casefold``): "네, 취소할게요!" → "네취소할게요"."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def last_buttons(events: Sequence[Event]) -> tuple[BotUttered | None, list[dict[str, Any]]]:
+    """The bot's last message of the previous turn that has buttons with intent payloads, and those buttons.
+
+    Looks only at the events after the latest user message (the turn that just asked): a question asked
+    turns ago is no longer pending. ``(None, [])`` when there is none.
+    """
+    for e in reversed(events):
+        if isinstance(e, UserUttered):
+            break
+        if isinstance(e, BotUttered):
+            buttons = [b for b in e.data.get("buttons") or []
+                       if isinstance(b, dict) and _PAYLOAD.match(str(b.get("payload") or "").strip())]
+            if buttons:
+                return e, buttons
+    return None, []
+
+
+def asked_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that ask (end with "?"): what a yes or no answers. The rest of a message (a
+    consent notice, a checklist) is not restated by a yes: "네, 근데 등본만요" under a long notice is no yes."""
+    return [m.strip() for m in re.findall(r"[^.?!？\n]*[?？]", text) if m.strip()]
+
+
+def _starts_with(norm_words: list[str], words: Sequence[str]) -> bool:
+    return bool(norm_words) and norm_words[0] in words
+
+
+def _terms(tokens: list[Token]) -> set[str]:
+    return {t for t in lexical_terms(tokens) if t not in _FILLER}
+
+
+def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> dict[str, Any] | None:
+    """The button that ``text`` stands for (see the module docstring), or None.
+
+    Args:
+        text: the user's message as typed.
+        events: the conversation's events before this message.
+        tokenizer: a :class:`~assistant.nlu.tokenizer.KoreanTokenizer` (content terms and negation cues).
+
+    Returns:
+        The button's dict (``title``, ``payload``), or None when the message is not one of the buttons.
+    """
+    said, buttons = last_buttons(events)
+    if said is None or not text.strip():
+        return None
+    typed = normalised_title(text)
+    for b in buttons:
+        if typed and typed == normalised_title(str(b.get("title") or "")):
+            return b
+    words = [normalised_title(w) for w in re.split(r"[\s,.!~]+", unicodedata.normalize("NFKC", text)) if normalised_title(w)]
+    for clear, intent in ((YES_WORDS, YES_INTENT), (NO_WORDS, NO_INTENT)):
+        button = next((b for b in buttons if str(b.get("payload") or "").strip().split("{")[0] == f"/{intent}"), None)
+        if button is None or not _starts_with(words, clear):
+            continue
+        first = re.search(r"[\s,.!~]", text.strip())
+        rest = text.strip()[first.end():] if first else ""
+        if not rest.strip() or "?" in rest:
+            return None  # a bare yes is the NLU's (affirm); a question after it is answered as a question
+        tokens = tokenizer.tokenize(rest)
+        if intent == YES_INTENT and negations(rest, tokens):
+            return None  # "네, 취소하지 마세요": not a plain yes
+        question = _terms(tokenizer.tokenize(" ".join([*asked_sentences(said.text or ""), str(button.get("title") or "")])))
+        return button if _terms(tokens) & question else None
+    return None
+
+
+def typed_button_parse(text: str, events: Sequence[Event], tokenizer: Tokenizer,
+                       nlu_parse: dict[str, Any], payload_parse: Any) -> dict[str, Any]:
+    """``nlu_parse`` replaced by the parse of the button ``text`` stands for, when it stands for one.
+
+    Args:
+        text: the user's message.
+        events: the conversation's events before it.
+        tokenizer: see :func:`typed_button`.
+        nlu_parse: the NLU's Rasa-format parse of ``text``.
+        payload_parse: ``callable(payload) -> parse | None``: the processor's parser of button payloads.
+
+    Returns:
+        The payload's parse (intent confidence 1.0) with ``typed_button`` (the title) and ``nlu_intent`` (what
+        the NLU read) added, or ``nlu_parse`` unchanged.
+    """
+    button = typed_button(text, events, tokenizer)
+    if button is None:
+        return nlu_parse
+    parse = payload_parse(str(button.get("payload") or "").strip())
+    if not isinstance(parse, dict):
+        return nlu_parse
+    return {**parse, "text": text, "typed_button": str(button.get("title") or ""), "nlu_intent": nlu_parse.get("intent")}
