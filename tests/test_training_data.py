@@ -354,12 +354,17 @@ def test_stories_and_rules(tmp_path: Path) -> None:
 
 def test_bundled_project_loads() -> None:
     p = load_project(ROOT / "intents")
-    raw = yaml.safe_load((ROOT / "intents" / "nlu.yml").read_text(encoding="utf-8"))
     plain = re.compile(r"\[([^\]]+)\]\([^)]*\)")  # our data uses only the [text](entity) form
-    expected = [
-        (plain.sub(r"\1", line[2:].strip()), b["intent"])
-        for b in raw["nlu"] if "intent" in b for line in b["examples"].splitlines() if line.strip().startswith("- ")
-    ]
+    expected = []
+    # every data file of the folder in name order (nlu.yml, then the generated places.yml …; tests/ is not data)
+    for path in sorted((ROOT / "intents").glob("*.yml")):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        expected += [
+            (plain.sub(r"\1", line[2:].strip()), b["intent"])
+            for b in raw.get("nlu") or [] if "intent" in b for line in b["examples"].splitlines()
+            if line.strip().startswith("- ")
+        ]
+    assert ("서울", "inform") in expected  # intents/places.yml is read too
     assert [(e.text, e.intent) for e in p.nlu.examples] == expected
     assert len(p.rules) == len(yaml.safe_load((ROOT / "intents" / "rules.yml").read_text(encoding="utf-8"))["rules"])
     assert p.domain.intents and p.nlu.examples[0].source == f"{ROOT / 'intents' / 'nlu.yml'}:{line_no(ROOT / 'intents' / 'nlu.yml', '- ' + expected[0][0])}"
