@@ -39,6 +39,7 @@ import json
 import logging
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -445,7 +446,8 @@ def _comparable(text: str | None) -> str:
 def turn_key(store: TrackerStore, sender_id: str, text: str | None) -> str:
     """The id of a turn whose message has no channel message id: ``"turn-"`` + 40 hex digits of SHA-256 over the
     conversation id, its stored event count, the last stored event's ``event`` and ``timestamp``, and the message's
-    text as stored (:func:`_comparable`: spaces normalised, personal data masked, as :func:`check_redelivery` compares).
+    text as stored (:func:`_comparable`: personal data masked, as :func:`check_redelivery` compares), in Unicode NFC
+    (a keyboard may send decomposed Hangul) with runs of spaces as one.
 
     The turn id makes the idempotency keys of the turn's custom action calls
     (:func:`assistant.dialogue.effects.effect_key`), which a back end honours (the task service stores one
@@ -479,7 +481,8 @@ def turn_key(store: TrackerStore, sender_id: str, text: str | None) -> str:
     n = store.count(sender_id)
     last = store.load(sender_id, after_seq=n - 1)[:1] if n else []
     head = last[0] if last else {}
-    raw = "\0".join((sender_id, str(n), str(head.get("event") or ""), repr(head.get("timestamp")), _comparable(text)))
+    said = " ".join(unicodedata.normalize("NFC", _comparable(text)).split())
+    raw = "\0".join((sender_id, str(n), str(head.get("event") or ""), repr(head.get("timestamp")), said))
     return "turn-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
 
 

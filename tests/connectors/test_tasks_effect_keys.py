@@ -351,6 +351,27 @@ def test_a_message_without_id_resent_after_the_database_went_away_submits_once(
     assert stored_key == backend.recorder.keys[0] and receipts_said(store) == [receipt]
 
 
+def test_a_trigger_repeated_after_the_database_went_away_submits_once(
+        tmp_path: Path, db_url: str, backend: Backend, catalogue: list[Document], request: pytest.FixtureRequest) -> None:
+    """``trigger_intent`` (``POST /conversations/{id}/trigger_intent``) has no message id either: the caller's repeat
+    of the same intent and entities against the same stored conversation is the same turn."""
+    store = FaultyStore(db_url)
+    engine = make_engine(tmp_path, store, backend, catalogue)
+    offer_without_id(engine)
+    go_away, come_back = outage(db_url, request)
+    backend.recorder.after_submit = go_away
+    try:
+        with pytest.raises(StoreUnavailableError):  # the API answers 503 (assistant.server)
+            engine.trigger_intent(SENDER, "affirm")
+    finally:
+        come_back()
+    again = engine.trigger_intent(SENDER, "affirm")
+    assert again.error is None and responses(again) == ["utter_task_submitted"], [m.text for m in again.messages]
+    assert len(backend.recorder.keys) == 2 and len(set(backend.recorder.keys)) == 1
+    (receipt, _), = backend.applications()
+    assert receipts_said(store) == [receipt]
+
+
 def test_a_message_without_id_resent_after_a_failed_save_reuses_the_recorded_result(
         tmp_path: Path, db_url: str, backend: Backend, catalogue: list[Document]) -> None:
     """The result was recorded, the save failed at the commit: the re-sent message's turn has the same key, finds the
