@@ -462,7 +462,7 @@ def turn_key(store: TrackerStore, sender_id: str, text: str | None) -> str:
     between the failed turn and the re-send (a pushed alert, a handoff's resume) makes the re-send a new turn.
 
     Args:
-        store: the tracker store (read: the event count and the last event; the caller holds the conversation lock).
+        store: the tracker store (read: its last event and sequence number; the caller holds the conversation lock).
         sender_id: the conversation id. text: the message's text (``None`` as empty).
 
     Raises:
@@ -478,9 +478,7 @@ def turn_key(store: TrackerStore, sender_id: str, text: str | None) -> str:
         >>> turn_key(store, "u1", "네") == first
         False
     """
-    n = store.count(sender_id)
-    last = store.load(sender_id, after_seq=n - 1)[:1] if n else []
-    head = last[0] if last else {}
+    n, head = store.last_event(sender_id) or (0, {})
     said = " ".join(unicodedata.normalize("NFC", _comparable(text)).split())
     raw = "\0".join((sender_id, str(n), str(head.get("event") or ""), repr(head.get("timestamp")), said))
     return "turn-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]

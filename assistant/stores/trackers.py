@@ -190,6 +190,10 @@ class TrackerStore(Protocol):
         """Number of stored events (the last sequence number)."""
         ...
 
+    def last_event(self, sender_id: str) -> tuple[int, dict[str, Any]] | None:
+        """``(sequence number, event)`` of the last stored event; ``None`` if there is none."""
+        ...
+
     def append(
         self,
         sender_id: str,
@@ -357,6 +361,18 @@ class SQLTrackerStore:
         with self._read("counting", sender_id) as conn:
             n = conn.execute(select(conversations.c.last_seq).where(conversations.c.conversation_id == sender_id)).scalar()
         return int(n or 0)
+
+    def last_event(self, sender_id: str) -> tuple[int, dict[str, Any]] | None:
+        """``(seq, event)`` of the conversation's last stored event (one indexed read); ``None`` for an unknown one.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        _check_id(sender_id, "sender_id")
+        with self._read("reading the last event of", sender_id) as conn:
+            row = conn.execute(select(events_table.c.seq, events_table.c.data).where(events_table.c.conversation_id == sender_id)
+                               .order_by(events_table.c.seq.desc()).limit(1)).first()
+        return None if row is None else (int(row.seq), json.loads(row.data))
 
     def conversation_ids(self) -> list[str]:
         """Every conversation id with stored events, sorted."""

@@ -54,3 +54,12 @@ def test_a_store_that_cannot_be_reached_raises_store_unavailable() -> None:
     store.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none", connect_args={"connect_timeout": 1})
     with pytest.raises(StoreUnavailableError):
         turn_key(store, "c1", "네")
+
+
+def test_the_last_event_is_read_in_one_query(db_url: str) -> None:
+    store = SQLTrackerStore(db_url)
+    assert store.last_event("c1") is None
+    store.append("c1", [{"event": "user", "text": "a", "timestamp": 1.0}, {"event": "bot", "text": "b", "timestamp": 2.0}])
+    store.append("c2", [{"event": "restart", "timestamp": 3.0}])
+    assert store.last_event("c1") == (2, store.load("c1")[-1]) and store.last_event("c1")[1]["text"] == "b"  # type: ignore[index]
+    assert store.last_event("c2") == (1, {"event": "restart", "timestamp": 3.0})
