@@ -97,10 +97,11 @@ class Settings(BaseSettings):
         lock_max_hold_s: longest a turn keeps renewing its Redis lock (``ASSISTANT_LOCK_MAX_HOLD_S``, default 120):
             a turn stuck longer lets it lapse.
         effects_retention_s: seconds a committed side-effect record (``tracker_effects``, the custom action
-            results journalled by :mod:`assistant.dialogue.effects`) is kept after it was recorded
+            results journalled by :mod:`assistant.dialogue.effects`) is kept after its turn was stored (committed)
             (``ASSISTANT_EFFECTS_RETENTION_S``, default 7 days): an audit trail only, since a retried turn is
             answered from its recorded reply. Purged at most every ``retention / 10`` (≤ 1 h) after a save with
-            effects; effects not yet delivered are never purged.
+            effects; effects not yet delivered only once their conversation has been idle as long
+            (:class:`assistant.stores.trackers.SQLTrackerStore`).
         max_reasks: how many times a form re-asks a slot after invalid answers before it explains
             the expected format and offers to stop or talk to a person (case C05).
         max_actions_per_turn: actions one turn may run before the engine stops and listens.

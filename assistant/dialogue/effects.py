@@ -8,8 +8,9 @@ channel redelivers the message id, or the engine redoes it on the new state) and
 second time nor lose it. Every custom action call of a turn goes through one :class:`EffectJournal`:
 
 1. the call gets a key, :func:`effect_key` of (conversation, turn id, call index in the turn, action name): the
-   turn id is the channel's message id (else one the engine chose for this delivery, kept across redos), so a
-   retry of the same turn gives the same call the same key. The action receives it (``tracker.idempotency_key``
+   turn id is the channel's message id (else :func:`assistant.dialogue.processor.turn_key` of the message's text
+   and the stored conversation, kept across redos), so a retry of the same turn, or the citizen's re-send of a
+   message without id whose turn was never stored, gives the same call the same key. The action receives it (``tracker.idempotency_key``
    in-process, ``"idempotency_key"`` in the tracker JSON and the ``Idempotency-Key`` header over HTTP) and can
    give it to a back end that does one thing per key (the task back end does, per submission key);
 2. before calling, the journal looks the key up in the store's outbox (``tracker_effects``): a result recorded

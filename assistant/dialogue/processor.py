@@ -20,7 +20,11 @@
    crash or a redone turn: its call has an idempotency key per (conversation,
    turn, call), its result is recorded as soon as it returns and reused by a
    retry of the turn, and an effect whose turn never came back is delivered at
-   the start of the conversation's next turn.
+   the start of the conversation's next turn. The turn is the channel's message
+   id; a message without one gets :func:`turn_key` of its text and the stored
+   conversation, so the citizen's re-send of a message whose turn was never
+   stored is the same turn (same keys), and the same words after it was stored
+   are a new one.
 
 A failing action is logged with the conversation id and stack; the turn's
 events after the user message are dropped, the user gets ``utter_turn_failed``
@@ -30,11 +34,12 @@ same polite message (nothing can be stored then; the log says so).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import time
-import uuid
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -178,13 +183,14 @@ class MessageProcessor:
     def handle_message(self, message: UserMessage) -> Turn:
         """Process one message (see the module docstring). Never raises for store or action failures."""
         mid = _message_id(message)
-        # the turn's id, the same for every redo below: the channel's message id, else one chosen for this delivery
-        turn_id = mid if mid is not None else f"turn-{uuid.uuid4().hex}"
         try:
             if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
                 check_redelivery(self.tracker_store, message, mid)
                 return Turn.from_reply(stored)
             with self.lock_store.lock(message.sender_id):
+                # the turn's id, the same for every redo below: the channel's message id, else the turn key of the
+                # message and the stored conversation (a re-send of a message whose turn was never stored gets it again)
+                turn_id = mid if mid is not None else turn_key(self.tracker_store, message.sender_id, message.text)
                 for attempt in range(1 + _REDO_ON_CONFLICT):
                     if mid is not None and (stored := self.tracker_store.reply_for(message.sender_id, mid)) is not None:
                         check_redelivery(self.tracker_store, message, mid)
@@ -216,7 +222,9 @@ class MessageProcessor:
             raise InvalidInputError(f"intent {intent!r} is not in the domain; known: {', '.join(self.domain.intents)}")
         parse = _payload_parse(intent, entities or {}, f"/{intent}")
         with self.lock_store.lock(sender_id):
-            return self._turn(UserMessage(sender_id, f"/{intent}", channel, {}), None, parse, f"turn-{uuid.uuid4().hex}")
+            # a trigger repeated against the same stored conversation (its first turn was never stored) is that turn again
+            key = turn_key(self.tracker_store, sender_id, f"/{intent}" + json.dumps(entities or {}, sort_keys=True, ensure_ascii=False))
+            return self._turn(UserMessage(sender_id, f"/{intent}", channel, {}), None, parse, key)
 
     def append_user_message(self, sender_id: str, text: str, channel: str = "rest") -> dict[str, Any]:
         """Log a user message without predicting (Rasa's ``POST /conversations/{id}/messages``); returns the tracker state."""
@@ -433,6 +441,47 @@ def _comparable(text: str | None) -> str:
     from assistant.stores.masking import mask_text
 
     return mask_text(normalize_spaces(text or "").strip())
+
+
+def turn_key(store: TrackerStore, sender_id: str, text: str | None) -> str:
+    """The id of a turn whose message has no channel message id: ``"turn-"`` + 40 hex digits of SHA-256 over the
+    conversation id, its stored event count, the last stored event's ``event`` and ``timestamp``, and the message's
+    text as stored (:func:`_comparable`: personal data masked, as :func:`check_redelivery` compares), in Unicode NFC
+    (a keyboard may send decomposed Hangul) with runs of spaces as one.
+
+    The turn id makes the idempotency keys of the turn's custom action calls
+    (:func:`assistant.dialogue.effects.effect_key`), which a back end honours (the task service stores one
+    application per key). A channel without message ids gives nothing to tell a re-send from a new message, so the
+    conversation's stored state stands in: a turn that was never stored (the database went away before or at the
+    save) leaves the state as it was, and the citizen's re-send of the same message gets the same key, so the back
+    end does the effect once and the recorded result, if any, is reused; once a turn is stored, the state has moved,
+    so the same words said again (a second application on purpose) are a new turn with new keys. A redo on a
+    conflict keeps the id chosen before it (:meth:`MessageProcessor.handle_message`).
+
+    Limits: a message differing only in masked personal data (two phone numbers) counts as the same; anything stored
+    between the failed turn and the re-send (a pushed alert, a handoff's resume) makes the re-send a new turn.
+
+    Args:
+        store: the tracker store (read: its last event and sequence number; the caller holds the conversation lock).
+        sender_id: the conversation id. text: the message's text (``None`` as empty).
+
+    Raises:
+        StoreUnavailableError: the database cannot be reached (the turn could not run either).
+
+    Example:
+        >>> from assistant.stores.trackers import SQLTrackerStore
+        >>> store = SQLTrackerStore("sqlite://")
+        >>> turn_key(store, "u1", "네 ") == turn_key(store, "u1", "네")
+        True
+        >>> first = turn_key(store, "u1", "네")
+        >>> _ = store.append("u1", [{"event": "user", "text": "네", "timestamp": 1.0}])
+        >>> turn_key(store, "u1", "네") == first
+        False
+    """
+    n, head = store.last_event(sender_id) or (0, {})
+    said = " ".join(unicodedata.normalize("NFC", _comparable(text)).split())
+    raw = "\0".join((sender_id, str(n), str(head.get("event") or ""), repr(head.get("timestamp")), said))
+    return "turn-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:40]
 
 
 def check_redelivery(store: TrackerStore, message: UserMessage, mid: str) -> None:

@@ -27,7 +27,10 @@ Tables (prefixed ``tracker_`` so they can share a database with other stores):
 Retention (:meth:`SQLTrackerStore.purge`, run at most once per ``purge_interval`` after a save
 with effects or a message id; ``ASSISTANT_EFFECTS_RETENTION_S``, default 7 days):
 
-* committed ``tracker_effects`` rows: deleted ``effects_retention`` seconds after they were recorded;
+* committed ``tracker_effects`` rows: deleted ``effects_retention`` seconds after they were committed
+  (``committed_at``, the save of the turn that delivered them; an effect delivered a day after it was recorded
+  is kept the full retention from its delivery). Rows committed before that column existed (a store made by an
+  older version: the column is added when the store opens it) are counted from the first purge that sees them;
 * undelivered (uncommitted) ones: deleted when older than ``effects_retention`` *and* their
   conversation has had no stored turn for ``effects_retention`` (or never had one): a conversation
   that never comes back. The action's side effect itself happened in its back end (which keeps
@@ -78,6 +81,7 @@ from sqlalchemy import (
     Table,
     Text,
     delete,
+    func,
     insert,
     select,
     update,
@@ -147,10 +151,16 @@ effects_table = Table(
     Column("result", Text, nullable=False),
     Column("committed", Boolean, nullable=False),
     Column("created_at", Double, nullable=False),
+    # when the turn's save committed it (epoch s); NULL while undelivered. Added after the first release: stores made
+    # before it get the column from SQLTrackerStore._add_missing_columns and their committed rows a time at the next purge
+    Column("committed_at", Double, nullable=True),
     PrimaryKeyConstraint("conversation_id", "effect_key", name="pk_tracker_effects"),
 )
-#: the purge's ``DELETE ... WHERE committed AND created_at < :cutoff`` reads this, not the whole table
+#: the purge's ``DELETE ... WHERE NOT committed AND created_at < :cutoff`` (undelivered effects) reads this
 effects_purge_index = Index("ix_tracker_effects_committed_created", effects_table.c.committed, effects_table.c.created_at)
+#: the purge's ``DELETE ... WHERE committed AND committed_at < :cutoff`` and its stamping of committed rows without
+#: ``committed_at`` (``WHERE committed AND committed_at IS NULL``) read this, not the whole table
+effects_committed_at_index = Index("ix_tracker_effects_committed_at", effects_table.c.committed, effects_table.c.committed_at)
 #: the purge's ``DELETE ... WHERE created_at < :cutoff`` on processed message ids
 processed_purge_index = Index("ix_tracker_processed_messages_created", processed_messages.c.created_at)
 
@@ -178,6 +188,10 @@ class TrackerStore(Protocol):
 
     def count(self, sender_id: str) -> int:
         """Number of stored events (the last sequence number)."""
+        ...
+
+    def last_event(self, sender_id: str) -> tuple[int, dict[str, Any]] | None:
+        """``(sequence number, event)`` of the last stored event; ``None`` if there is none."""
         ...
 
     def append(
@@ -229,7 +243,7 @@ class SQLTrackerStore:
         pool_size: PostgreSQL connections kept open (plus as many again on demand).
         connect_timeout: seconds before an unreachable database raises
             :class:`StoreUnavailableError` (PostgreSQL; SQLite waits this long for a busy file).
-        effects_retention: seconds a committed ``tracker_effects`` row is kept after it was recorded
+        effects_retention: seconds a committed ``tracker_effects`` row is kept after it was committed
             (``settings.effects_retention_s``, default 7 days); ``None`` keeps them. Committed rows are needed by
             nothing once their turn is stored (a retry of that turn is answered from its recorded reply): they are
             an audit trail. Uncommitted rows (effects not yet delivered) are purged only once their conversation has
@@ -267,12 +281,46 @@ class SQLTrackerStore:
             min(effects_retention / 10, MAX_PURGE_INTERVAL_S) if effects_retention is not None else MAX_PURGE_INTERVAL_S)
         self._next_purge = 0.0  # time.monotonic() after which the next save with effects purges
         self._purging = threading.Lock()
-        for index in (effects_purge_index, processed_purge_index):
+        self._add_missing_columns()
+        for index in (effects_purge_index, effects_committed_at_index, processed_purge_index):
             with self.db.errors("creating the purge indexes"):  # tables made by an older version lack them
                 try:
                     index.create(self.engine, checkfirst=True)
                 except (IntegrityError, ProgrammingError):  # another worker created it at the same moment
                     index.create(self.engine, checkfirst=True)
+
+    def _add_missing_columns(self) -> None:
+        """Add the columns a table made by an older version of this store lacks (``tracker_effects.committed_at``).
+
+        ``metadata.create_all`` makes missing tables, never missing columns. One nullable column needs no migration
+        framework (Alembic would add a version table and scripts for a single ``ALTER TABLE ... ADD COLUMN``); the
+        rows it leaves NULL are handled where the column is read (:meth:`purge`). Several workers starting at once:
+        PostgreSQL's ``ADD COLUMN IF NOT EXISTS`` (9.6+); SQLite has no such clause, so a "duplicate column" from a
+        worker that added it first is read as done.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import OperationalError
+
+        for table, column in ((effects_table, effects_table.c.committed_at),):
+            with self.db.errors("reading the table's columns"):
+                have = {c["name"] for c in inspect(self.engine).get_columns(table.name)}
+            if column.name in have:
+                continue
+            kind = column.type.compile(dialect=self.engine.dialect)
+            exists = "" if self.is_sqlite else "IF NOT EXISTS "
+            ddl = f"ALTER TABLE {table.name} ADD COLUMN {exists}{column.name} {kind}"
+            try:
+                with self.engine.begin() as conn:
+                    conn.exec_driver_sql(ddl)
+            except OperationalError as e:
+                if "duplicate column" not in str(e.orig).lower():
+                    with self.db.errors(f"adding column {table.name}.{column.name}"):
+                        raise
+            logger.info("added column %s.%s (a table made by an older version)", table.name, column.name,
+                        extra={"stage": "store"})
 
     @property
     def engine(self) -> Engine:
@@ -313,6 +361,18 @@ class SQLTrackerStore:
         with self._read("counting", sender_id) as conn:
             n = conn.execute(select(conversations.c.last_seq).where(conversations.c.conversation_id == sender_id)).scalar()
         return int(n or 0)
+
+    def last_event(self, sender_id: str) -> tuple[int, dict[str, Any]] | None:
+        """``(seq, event)`` of the conversation's last stored event (one indexed read); ``None`` for an unknown one.
+
+        Raises:
+            StoreUnavailableError: the database cannot be reached.
+        """
+        _check_id(sender_id, "sender_id")
+        with self._read("reading the last event of", sender_id) as conn:
+            row = conn.execute(select(events_table.c.seq, events_table.c.data).where(events_table.c.conversation_id == sender_id)
+                               .order_by(events_table.c.seq.desc()).limit(1)).first()
+        return None if row is None else (int(row.seq), json.loads(row.data))
 
     def conversation_ids(self) -> list[str]:
         """Every conversation id with stored events, sorted."""
@@ -466,11 +526,13 @@ class SQLTrackerStore:
                         insert(processed_messages).values(conversation_id=sender_id, message_id=message_id, reply=reply_json, created_at=now)
                     )
                 for e in effect_rows:
+                    # committed_at: the first commit's time (a row committed before keeps its own)
                     marked = conn.execute(update(effects_table)
                                           .where(effects_table.c.conversation_id == sender_id, effects_table.c.effect_key == e["effect_key"])
-                                          .values(committed=True))
+                                          .values(committed=True, committed_at=func.coalesce(effects_table.c.committed_at, now)))
                     if marked.rowcount == 0:
-                        conn.execute(insert(effects_table).values(conversation_id=sender_id, committed=True, created_at=now, **e))
+                        conn.execute(insert(effects_table).values(conversation_id=sender_id, committed=True, created_at=now,
+                                                                  committed_at=now, **e))
                 for turn_id, answer in (delivered or {}).items():
                     done = conn.execute(select(processed_messages.c.message_id).where(
                         processed_messages.c.conversation_id == sender_id, processed_messages.c.message_id == turn_id)).first()
@@ -508,10 +570,11 @@ class SQLTrackerStore:
         return True
 
     def purge(self, now: float | None = None) -> PurgeCounts:
-        """Delete what the retention rules of the module doc let go, in one transaction: committed effects older than
-        ``effects_retention``; undelivered effects older than it whose conversation has stored no turn for as long
-        (or never did); processed message ids older than ``max(effects_retention, REDELIVERY_WINDOW_S)``. Nothing
-        with ``effects_retention=None``.
+        """Delete what the retention rules of the module doc let go, in one transaction: committed effects whose turn
+        was stored (``committed_at``) more than ``effects_retention`` ago; undelivered effects older than it whose
+        conversation has stored no turn for as long (or never did); processed message ids older than
+        ``max(effects_retention, REDELIVERY_WINDOW_S)``. Nothing with ``effects_retention=None``. Committed rows
+        without ``committed_at`` (made before the column existed) get ``now`` first.
 
         Args:
             now: the time to age rows against (epoch seconds; default: now).
@@ -531,7 +594,11 @@ class SQLTrackerStore:
         alive = select(conversations.c.conversation_id).where(conversations.c.conversation_id == fx.conversation_id,
                                                               conversations.c.updated_at >= cutoff).exists()
         with self.db.write("purging old effects and message ids", None) as conn:
-            committed = conn.execute(delete(effects_table).where(fx.committed.is_(True), fx.created_at < cutoff)).rowcount
+            # a committed row without its commit time (committed by a version before the column, or by an older worker
+            # still running during an upgrade) was committed no later than now: counted from now, so it is kept at
+            # least the retention after its commit
+            conn.execute(update(effects_table).where(fx.committed.is_(True), fx.committed_at.is_(None)).values(committed_at=now))
+            committed = conn.execute(delete(effects_table).where(fx.committed.is_(True), fx.committed_at < cutoff)).rowcount
             undelivered = conn.execute(delete(effects_table).where(fx.committed.is_(False), fx.created_at < cutoff,
                                                                    ~alive)).rowcount
             processed = conn.execute(delete(processed_messages).where(
@@ -581,13 +648,14 @@ class SQLTrackerStore:
                  "created_at": r.created_at} for r in rows]
 
     def effects(self, sender_id: str) -> list[dict[str, Any]]:
-        """Every recorded effect of the conversation, oldest first, with ``committed`` (for audits and tests)."""
+        """Every recorded effect of the conversation, oldest first, with ``committed``, ``created_at`` (recorded) and
+        ``committed_at`` (its turn stored; ``None`` while undelivered), times in epoch seconds (for audits and tests)."""
         _check_id(sender_id, "sender_id")
         with self._read("reading effects", sender_id) as conn:
             rows = conn.execute(select(effects_table).where(effects_table.c.conversation_id == sender_id)
                                 .order_by(effects_table.c.created_at, effects_table.c.effect_key)).all()
         return [{"key": r.effect_key, "turn_id": r.turn_id, "action_name": r.action_name, "result": json.loads(r.result),
-                 "committed": bool(r.committed), "created_at": r.created_at} for r in rows]
+                 "committed": bool(r.committed), "created_at": r.created_at, "committed_at": r.committed_at} for r in rows]
 
     def record_reply(self, sender_id: str, message_id: str, reply: Any) -> bool:
         """Record the reply sent for ``message_id`` without appending events.

@@ -54,7 +54,8 @@ Idempotency (one application per intent to apply, across a failed save, a crash 
 attempt submits with the engine's key of this action call (``tracker.idempotency_key``: in-process, or
 ``"idempotency_key"`` in the action-server request; :func:`assistant.dialogue.effects.effect_key` of
 conversation, turn, call index and action), which a retry of the same turn (the channel's redelivery, the
-engine's redo on a conflict) gives the same call again; the client sends it as the ``Idempotency-Key`` header
+engine's redo on a conflict, the citizen's re-send of a message without id whose turn was never stored:
+:func:`assistant.dialogue.processor.turn_key`) gives the same call again; the client sends it as the ``Idempotency-Key`` header
 (and in the body), and the back end stores one application per key. Only a caller that gives no key (a Rasa
 server, which has none) falls back to :func:`connectors.tasks.dialogue.idempotency_key` of applicant, service
 and the confirming message's id.

@@ -7,7 +7,9 @@ back end's HTTP service on uvicorn over an application store, and the tracker st
 on the session's throwaway PostgreSQL (``db_url``); the engine runs the project's own domain and rules with the real
 task actions (messages are payloads, so no trained NLU is needed). The turn's save is broken three ways: it fails at
 the commit, the database goes away while the back end is called (not even the action's result is recorded), and a
-turn without a message id is redone on a conflict after its result could not be recorded.
+turn without a message id is redone on a conflict after its result could not be recorded. Without message ids, the
+citizen re-sends the message after the first two (one application), and says the same words again after the first
+application was stored (a second one, on purpose).
 """
 
 from __future__ import annotations
@@ -185,6 +187,26 @@ def receipts_said(store: SQLTrackerStore) -> list[str]:
             if (found := re.findall(r"TK-\d{8}-[0-9A-Z]{8}", e.get("text") or ""))]
 
 
+def outage(db_url: str, request: pytest.FixtureRequest) -> tuple[Callable[[], None], Callable[[], None]]:
+    """``(go_away, come_back)`` for the tracker store's database: SQLite, another connection holds the file's
+    write lock (every write here fails); PostgreSQL, the whole server stops (and starts again)."""
+    if not db_url.startswith("sqlite"):
+        server = request.getfixturevalue("pg_server")
+        return server.stop, server.start
+    path = db_url.removeprefix("sqlite:///")
+    holder: list[sqlite3.Connection] = []
+
+    def go_away() -> None:
+        conn = sqlite3.connect(path, timeout=0.1, isolation_level=None, check_same_thread=False)
+        conn.execute("BEGIN EXCLUSIVE")
+        holder.append(conn)
+
+    def come_back() -> None:
+        holder.pop().execute("ROLLBACK")
+
+    return go_away, come_back
+
+
 def offer(engine: MessageProcessor) -> None:
     shown = say(engine, "/apply_service" + json.dumps({"service_id": NK}), "m-apply")
     assert responses(shown) == ["utter_task_checklist"], [m.text for m in shown.messages]
@@ -213,21 +235,7 @@ def test_when_the_database_goes_away_during_the_submission_the_retry_sends_the_s
     store = FaultyStore(db_url)
     engine = make_engine(tmp_path, store, backend, catalogue)
     offer(engine)
-    holder: list[sqlite3.Connection] = []
-    if db_url.startswith("sqlite"):
-        path = db_url.removeprefix("sqlite:///")
-
-        def go_away() -> None:  # another connection takes the tracker file's write lock: every write here fails
-            conn = sqlite3.connect(path, timeout=0.1, isolation_level=None, check_same_thread=False)
-            conn.execute("BEGIN EXCLUSIVE")
-            holder.append(conn)
-
-        def come_back() -> None:
-            holder.pop().execute("ROLLBACK")
-    else:  # the whole server stops: the application was committed just before
-        server = request.getfixturevalue("pg_server")
-        go_away, come_back = server.stop, server.start
-
+    go_away, come_back = outage(db_url, request)
     backend.recorder.after_submit = go_away
     try:
         assert say(engine, "/affirm", "m-yes").error == "store_unavailable"
@@ -312,3 +320,86 @@ def test_the_back_end_takes_the_key_from_the_header(backend: Backend) -> None:
     assert (differ.status_code, differ.json()["error"]) == (400, "invalid_input")
     assert (missing.status_code, missing.json()["error"]) == (400, "invalid_input")
     assert backend.store.count() == 1
+
+
+def offer_without_id(engine: MessageProcessor) -> None:
+    shown = say(engine, "/apply_service" + json.dumps({"service_id": NK}))
+    assert responses(shown) == ["utter_task_checklist"], [m.text for m in shown.messages]
+
+
+def test_a_message_without_id_resent_after_the_database_went_away_submits_once(
+        tmp_path: Path, db_url: str, backend: Backend, catalogue: list[Document], request: pytest.FixtureRequest) -> None:
+    """A channel without message ids; the database goes away while the back end stores the application (not even
+    the action's result is recorded, the turn is not stored); the citizen sends the same yes again. The re-sent
+    message meets the same stored conversation, so it gets the same turn key and the back end the same key: one
+    application. (With a fresh turn id per delivery the back end stored a second one.)"""
+    store = FaultyStore(db_url)
+    engine = make_engine(tmp_path, store, backend, catalogue)
+    offer_without_id(engine)
+    stored = store.count(SENDER)
+    go_away, come_back = outage(db_url, request)
+    backend.recorder.after_submit = go_away
+    try:
+        assert say(engine, "/affirm").error == "store_unavailable"
+    finally:
+        come_back()
+    assert store.count(SENDER) == stored and store.pending_effects(SENDER) == []  # nothing of the turn was stored
+    again = say(engine, " /affirm ")  # the same message (spaces are not part of it)
+    assert again.error is None and responses(again) == ["utter_task_submitted"], [m.text for m in again.messages]
+    assert len(backend.recorder.keys) == 2 and len(set(backend.recorder.keys)) == 1  # called twice, the same key ...
+    (receipt, stored_key), = backend.applications()  # ... one application
+    assert stored_key == backend.recorder.keys[0] and receipts_said(store) == [receipt]
+
+
+def test_a_trigger_repeated_after_the_database_went_away_submits_once(
+        tmp_path: Path, db_url: str, backend: Backend, catalogue: list[Document], request: pytest.FixtureRequest) -> None:
+    """``trigger_intent`` (``POST /conversations/{id}/trigger_intent``) has no message id either: the caller's repeat
+    of the same intent and entities against the same stored conversation is the same turn."""
+    store = FaultyStore(db_url)
+    engine = make_engine(tmp_path, store, backend, catalogue)
+    offer_without_id(engine)
+    go_away, come_back = outage(db_url, request)
+    backend.recorder.after_submit = go_away
+    try:
+        with pytest.raises(StoreUnavailableError):  # the API answers 503 (assistant.server)
+            engine.trigger_intent(SENDER, "affirm")
+    finally:
+        come_back()
+    again = engine.trigger_intent(SENDER, "affirm")
+    assert again.error is None and responses(again) == ["utter_task_submitted"], [m.text for m in again.messages]
+    assert len(backend.recorder.keys) == 2 and len(set(backend.recorder.keys)) == 1
+    (receipt, _), = backend.applications()
+    assert receipts_said(store) == [receipt]
+
+
+def test_a_message_without_id_resent_after_a_failed_save_reuses_the_recorded_result(
+        tmp_path: Path, db_url: str, backend: Backend, catalogue: list[Document]) -> None:
+    """The result was recorded, the save failed at the commit: the re-sent message's turn has the same key, finds the
+    recorded result and does not call the back end again (nor delivers that result a second time as undelivered)."""
+    store = FaultyStore(db_url)
+    engine = make_engine(tmp_path, store, backend, catalogue)
+    offer_without_id(engine)
+    store.save_fault = StoreUnavailableError("the database went away at the commit")
+    assert say(engine, "/affirm").error == "store_unavailable"
+    assert len(store.pending_effects(SENDER)) == 1
+    again = say(engine, "/affirm")
+    assert again.error is None and responses(again) == ["utter_task_submitted"], [m.text for m in again.messages]
+    assert len(backend.recorder.keys) == 1 and store.pending_effects(SENDER) == []
+    (receipt, _), = backend.applications()
+    assert receipts_said(store) == [receipt]
+
+
+def test_a_deliberate_second_identical_application_is_made(
+        tmp_path: Path, db_url: str, backend: Backend, catalogue: list[Document]) -> None:
+    """The same two messages again after the first application was stored: the stored conversation has changed, so
+    the second yes is a new intent to apply (a new key, a second application), not a re-send."""
+    store = FaultyStore(db_url)
+    engine = make_engine(tmp_path, store, backend, catalogue)
+    for _ in range(2):
+        offer_without_id(engine)
+        done = say(engine, "/affirm")
+        assert responses(done) == ["utter_task_submitted"], [m.text for m in done.messages]
+    keys = backend.recorder.keys
+    assert len(keys) == 2 and keys[0] != keys[1]
+    assert sorted(k for _, k in backend.applications()) == sorted(keys)
+    assert receipts_said(store) == [r for r, _ in sorted(backend.applications(), key=lambda a: keys.index(a[1]))]

@@ -15,7 +15,13 @@ from sqlalchemy import inspect
 
 from assistant.errors import InvalidConfigError
 from assistant.settings import Settings
-from assistant.stores.trackers import DEFAULT_EFFECTS_RETENTION_S, REDELIVERY_WINDOW_S, SQLTrackerStore, make_tracker_store
+from assistant.stores.trackers import (
+    DEFAULT_EFFECTS_RETENTION_S,
+    REDELIVERY_WINDOW_S,
+    PurgeCounts,
+    SQLTrackerStore,
+    make_tracker_store,
+)
 
 SENDER = "citizen-9"
 
@@ -158,3 +164,103 @@ def test_processed_purge_index_made_on_older_tables(db_url: str) -> None:
     first.db.dispose()
     again = SQLTrackerStore(db_url)
     assert "ix_tracker_processed_messages_created" in {ix["name"] for ix in inspect(again.engine).get_indexes("tracker_processed_messages")}
+
+
+def test_retention_counts_from_the_commit_not_from_the_record(db_url: str) -> None:
+    """An effect recorded long before its turn was stored (a turn that never came back, delivered by the
+    conversation's next turn) is kept the whole retention after that delivery: it was purged at once before."""
+    store = SQLTrackerStore(db_url, effects_retention=100.0, purge_interval=3600.0)
+    store.record_effect(SENDER, "fx-late", turn_id="m1", action_name="action_submit", result={"events": [], "responses": []})
+    _age_rows(store, "tracker_effects", 500)  # recorded 500 s ago; its turn's save failed
+    before = time.time()
+    commit(store, {**effect("fx-late", "m1"), "recovered": True})  # delivered (committed) by the next turn now
+    after = time.time()
+    (row,) = store.effects(SENDER)
+    assert row["committed"] and before <= row["committed_at"] <= after
+    assert row["created_at"] <= before - 500  # the recording time is kept as it was
+    assert store.purge(now=before + 99).committed_effects == 0  # 599 s after recording, 99 s after commit: kept
+    assert kept(store) == [("fx-late", True)]
+    assert store.purge(now=after + 101).committed_effects == 1
+    assert kept(store) == []
+
+
+def test_a_second_commit_of_an_effect_keeps_its_first_commit_time(db_url: str) -> None:
+    store = SQLTrackerStore(db_url, effects_retention=100.0, purge_interval=3600.0)
+    commit(store, effect("fx-1", "m1"))
+    (first,) = store.effects(SENDER)
+    with store.engine.begin() as conn:  # committed 50 s ago
+        from sqlalchemy import text
+
+        conn.execute(text("UPDATE tracker_effects SET committed_at = committed_at - 50"))
+    commit(store, effect("fx-1", "m1"))  # the same effect in a later save (a redone turn reusing the result)
+    (again,) = store.effects(SENDER)
+    assert again["committed_at"] == pytest.approx(first["committed_at"] - 50)
+
+
+def _old_schema(url: str) -> None:
+    """``tracker_effects`` as the store made it before ``committed_at`` existed (written out: the previous version)."""
+    from sqlalchemy import Boolean, Column, Double, Index, MetaData, PrimaryKeyConstraint, String, Table, Text, create_engine
+
+    md = MetaData()
+    old = Table("tracker_effects", md,
+                Column("conversation_id", String(255), nullable=False), Column("effect_key", String(255), nullable=False),
+                Column("turn_id", String(255), nullable=False), Column("action_name", String(255), nullable=False),
+                Column("result", Text, nullable=False), Column("committed", Boolean, nullable=False),
+                Column("created_at", Double, nullable=False),
+                PrimaryKeyConstraint("conversation_id", "effect_key", name="pk_tracker_effects"))
+    Index("ix_tracker_effects_committed_created", old.c.committed, old.c.created_at)
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    md.create_all(engine)
+    now = time.time()
+    with engine.begin() as conn:
+        conn.execute(old.insert(), [
+            {"conversation_id": SENDER, "effect_key": "fx-old", "turn_id": "m1", "action_name": "action_submit",
+             "result": '{"events": [], "responses": []}', "committed": True, "created_at": now - 1000},
+            {"conversation_id": SENDER, "effect_key": "fx-pending", "turn_id": "m2", "action_name": "action_submit",
+             "result": '{"events": [], "responses": []}', "committed": False, "created_at": now - 10}])
+    engine.dispose()
+
+
+def test_a_store_made_by_an_older_version_gets_the_commit_time_column(db_url: str) -> None:
+    _old_schema(db_url)
+    store = SQLTrackerStore(db_url, effects_retention=100.0, purge_interval=3600.0)
+    assert "committed_at" in {c["name"] for c in inspect(store.engine).get_columns("tracker_effects")}
+    assert "ix_tracker_effects_committed_at" in {ix["name"] for ix in inspect(store.engine).get_indexes("tracker_effects")}
+    rows = {e["key"]: e for e in store.effects(SENDER)}
+    assert (rows["fx-old"]["committed_at"], rows["fx-pending"]["committed_at"]) == (None, None)  # rows kept as they were
+    # the old committed row was recorded 1,000 s ago; when it was committed is unknown (no later than now): it is
+    # counted from the first purge that sees it, never purged before the retention has passed after its commit
+    t = time.time()
+    store.append(SENDER, [{"event": "action", "name": "action_listen"}])  # the conversation is alive
+    assert store.purge(now=t).committed_effects == 0
+    assert store.effects(SENDER)[0]["committed_at"] == t
+    commit(store, effect("fx-new", "m3"))  # the upgraded table takes new commits with their time
+    assert [e["committed_at"] is not None for e in store.effects(SENDER) if e["key"] == "fx-new"] == [True]
+    assert store.purge(now=t + 99) == PurgeCounts(0, 0, 0)  # fx-old 1,099 s after recording: kept
+    store.db.dispose()
+    again = SQLTrackerStore(db_url, effects_retention=100.0)  # opening an upgraded store again changes nothing
+    assert kept(again) == [("fx-new", True), ("fx-old", True), ("fx-pending", False)]
+    # fx-new was committed a few ms after t: at t + 101 both committed rows and the idle conversation's pending one go
+    assert again.purge(now=time.time() + 101) == PurgeCounts(2, 1, 0)
+
+
+def test_two_workers_upgrading_at_once_both_start(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second worker read the old columns, then the first added the column: its ALTER finds it there
+    (SQLite: "duplicate column", read as done; PostgreSQL: ``IF NOT EXISTS``)."""
+    import sqlalchemy
+
+    _old_schema(db_url)
+    first = SQLTrackerStore(db_url)
+    real = sqlalchemy.inspect
+
+    class StaleColumns:
+        def __init__(self, engine: Any) -> None:
+            self.real = real(engine)
+
+        def get_columns(self, table: str) -> list[dict[str, Any]]:
+            return [c for c in self.real.get_columns(table) if c["name"] != "committed_at"]
+
+    monkeypatch.setattr(sqlalchemy, "inspect", StaleColumns)
+    first._add_missing_columns()  # what the second worker runs: no error
+    monkeypatch.undo()
+    assert [c["name"] for c in inspect(first.engine).get_columns("tracker_effects")].count("committed_at") == 1
