@@ -119,6 +119,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dir_source(path: Path, knowledge_dir: Path) -> str:
+    """The source name of ``import dir PATH`` without ``--source``.
+
+    The bundled corpus folder (``settings.knowledge_dir``, where knowledge/README.md tells agencies to add documents)
+    keeps the source it is imported under at first start (``bundled``): named ``dir:<abs path>`` it became a second
+    source that took the bundled documents over, and the absolute path of one machine was recorded in the index.
+    Any other folder is ``dir:<abs path>``.
+    """
+    from assistant.app_state import BUNDLED_SOURCE
+
+    resolved = path.resolve()
+    return BUNDLED_SOURCE if resolved == knowledge_dir.resolve() else f"dir:{resolved}"
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from assistant.knowledge.embedder import make_embedder
     from assistant.knowledge.ingest import import_documents
@@ -128,7 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.kind == "gov24":
         docs, source = load_gov24(args.path), "gov24"
     else:
-        source = args.source or f"dir:{args.path.resolve()}"
+        source = args.source or _dir_source(args.path, settings.knowledge_dir)
         docs = list(load_directory(args.path, source=source))
     rep = import_documents(settings, source, docs, make_embedder(settings.embedder, settings.embed_threads), progress=not args.quiet)
     print(
@@ -341,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = ksub.add_parser("import", help="import documents (replaces the source's previous import)")
     imp.add_argument("kind", choices=["gov24", "dir"])
     imp.add_argument("path", type=Path)
-    imp.add_argument("--source", default=None, help="source name for 'dir' (default: dir:<abs path>)")
+    imp.add_argument("--source", default=None, help="source name for 'dir' (default: bundled for the bundled corpus folder, else dir:<abs path>)")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(func=cmd_import)
     st = ksub.add_parser("status", help="show the index and its sources")

@@ -74,3 +74,23 @@ def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "assistant", "knowledge", "status"], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2
     assert r.stderr.startswith("error: invalid setting: ASSISTANT_LOG_FORMAT")
+
+
+def test_import_dir_of_the_bundled_folder_keeps_the_bundled_source(tmp_path: Path) -> None:
+    # knowledge/README.md tells agencies to add a file and run `assistant knowledge import dir knowledge/`: the folder the
+    # first start imports as "bundled" must stay that source, not become a second one named by this machine's path.
+    corpus, other = tmp_path / "knowledge", tmp_path / "agency-docs"
+    for folder, title in ((corpus, "청년 월세 지원"), (other, "에너지바우처")):
+        folder.mkdir()
+        (folder / "doc.md").write_text(f"---\ntitle: {title}\nagency: 국토교통부\n---\n\n## 지원 대상\n\n만 19~34세 청년\n",
+                                       encoding="utf-8")
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home"), "ASSISTANT_KNOWLEDGE_DIR": str(corpus)}
+
+    def cli(*args: str) -> str:
+        r = subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
+                           timeout=300, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    assert "from bundled (" in cli("knowledge", "import", "dir", "knowledge", "--quiet")  # relative, as the README writes it
+    assert f"from dir:{other.resolve()} (" in cli("knowledge", "import", "dir", str(other), "--quiet")

@@ -613,7 +613,7 @@ class ActionCheckEligibility:
         buttons = [{"title": (f"Apply: {r.service_name}" if lang == "en" else f"신청하기: {r.service_name}"),
                     "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]]
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
-                                 json_message={"citations": [_citation(r) for r in top], "abstained": False,
+                                 json_message={"citations": [_citation(r, lang) for r in top], "abstained": False,
                                                "eligibility": {"eligible": len(eligible), "unknown": len(unknown),
                                                                "catalogue_version": report.catalogue_version}})
         return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
@@ -645,7 +645,7 @@ class ActionCheckEligibility:
         buttons = [] if r.status == "not_eligible" else [
             {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
         dispatcher.utter_message(text=text, buttons=buttons,
-                                 json_message={"citations": [_citation(r)], "abstained": False,
+                                 json_message={"citations": [_citation(r, lang)], "abstained": False,
                                                "eligibility": {"service_id": r.service_id, "status": r.status}})
         if r.status == "not_eligible":
             return []
@@ -775,10 +775,16 @@ def _line(r: ServiceResult, lang: str) -> str:
     return f"{r.service_name}{why}{_caution_text(r, lang)} {_source_line(r, lang)}"
 
 
-def _citation(r: ServiceResult) -> dict[str, Any]:
+#: The section a result's citation names: the catalogue's coded support conditions (its ``supportConditions`` view),
+#: in the citizen's language like every other section a citation shows (the widget prints it on the source card).
+CONDITIONS_SECTION = {"ko": "지원 조건", "en": "Support conditions"}
+
+
+def _citation(r: ServiceResult, lang: str) -> dict[str, Any]:
     s = _source(r)
     return {"doc_id": r.service_id, "title": r.service_name, "agency": s.get("agency", ""), "url": s.get("url", ""),
-            "section": "supportConditions", "updated_at": "", "legal_basis": s.get("legal_basis", [])}
+            "section": CONDITIONS_SECTION.get(lang, CONDITIONS_SECTION["ko"]), "updated_at": "",
+            "legal_basis": s.get("legal_basis", [])}
 
 
 _FACT_LABELS = {

@@ -92,6 +92,8 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
     names = {r.service_id: r for r in Evaluation(catalogue, facts).results() if r.status == "eligible"}
     cites = final.custom["citations"]
     assert len(cites) == 5 and all(c["doc_id"] in names and c["url"].startswith("http") for c in cites)
+    # the widget prints it on the source card: in the conversation's language, not the API view's name
+    assert {c["section"] for c in cites} == {"지원 조건" if lang == "ko" else "Support conditions"}
     for c in cites:  # every listed service cites its page, and its reasons are the conditions it meets
         assert names[c["doc_id"]].service_name in (final.text or "") and c["url"] in (final.text or "")
     assert [b["payload"] for b in final.buttons][0].startswith("/apply_service")
@@ -178,6 +180,7 @@ def test_one_named_service_asks_only_what_it_needs(gov24_settings, gov24_router,
     final = turn.messages[-1]
     assert final.custom["eligibility"] == {"service_id": sid, "status": verdict.status}
     assert (final.text or "").startswith("에너지바우처") and final.custom["citations"][0]["url"] in (final.text or "")
+    assert final.custom["citations"][0]["section"] == "지원 조건"
 
 
 @pytest.mark.parametrize(("text", "entities", "expected"), [

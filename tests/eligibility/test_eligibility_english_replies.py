@@ -89,3 +89,13 @@ def test_one_service_answers_in_english_print_no_hangul(action: ActionCheckEligi
 def test_a_local_agency_is_named_in_english() -> None:
     assert english_agency("경기도 성남시") == "Gyeonggi-do Seongnam-si" and english_agency("서울특별시") == "Seoul"
     assert english_agency("보건복지부") == "보건복지부"  # no English form in the catalogue: kept, cited as written
+
+
+@pytest.mark.parametrize(("lang", "section"), [("en", "Support conditions"), ("ko", "지원 조건")])
+def test_result_citations_name_the_conditions_section_in_the_citizens_language(action: ActionCheckEligibility,
+                                                                              lang: str, section: str) -> None:
+    # The widget prints a citation's section on its source card: the API view's name ("supportConditions") was shown.
+    d = CollectingDispatcher()
+    action.run(d, ProtocolTracker({"sender_id": lang, "slots": {**PEOPLE[0], "language": lang}}), {})
+    sections = {c["section"] for m in d.messages for c in m["custom"].get("citations", [])}
+    assert sections == {section}
