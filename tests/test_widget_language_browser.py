@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser import SharedChromium
 
 pytestmark = [pytest.mark.integration]
 
@@ -25,8 +26,6 @@ expect = sync_api.expect
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Route
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 STATIC = Path(__file__).resolve().parent.parent / "assistant" / "channels" / "static"
 ORIGIN = "http://widget.test"
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -62,15 +61,16 @@ class FakeServer:
 
 
 @pytest.fixture()
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser(chromium: SharedChromium) -> Iterator[Any]:
+    """The shared headless Chromium (tests/browser.py); the browser contexts a test opened are closed after it."""
+    shared = chromium.browser()
+    before = set(shared.contexts)
+    try:
+        yield shared
+    finally:
+        for context in shared.contexts:
+            if context not in before:
+                context.close()
 
 
 def _open(browser: Any, server: FakeServer) -> tuple[Page, list[str]]:
@@ -100,9 +100,9 @@ def _click(page: Page, server: FakeServer, title: str) -> dict[str, Any]:
     return server.bodies[-1]
 
 
-def test_button_payload_sends_no_language_and_labels_follow_the_message(chromium: Any) -> None:
+def test_button_payload_sends_no_language_and_labels_follow_the_message(browser: Any) -> None:
     server = FakeServer([EN_REPLY, KO_REPLY])
-    page, errors = _open(chromium, server)
+    page, errors = _open(browser, server)
     expect(page.locator("html")).to_have_attribute("lang", "ko")  # the interface opened in Korean
 
     first = _type(page, server, "How do I apply for the energy voucher?")
@@ -124,9 +124,9 @@ def test_button_payload_sends_no_language_and_labels_follow_the_message(chromium
     assert icon == [200, "image/svg+xml"]
 
 
-def test_explicit_choice_goes_with_typed_text_only(chromium: Any) -> None:
+def test_explicit_choice_goes_with_typed_text_only(browser: Any) -> None:
     server = FakeServer([EN_REPLY, KO_REPLY])
-    page, errors = _open(chromium, server)
+    page, errors = _open(browser, server)
     page.click("#lang-toggle")  # the citizen chooses English
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -143,12 +143,12 @@ def test_explicit_choice_goes_with_typed_text_only(chromium: Any) -> None:
     assert errors == []
 
 
-def test_interface_follows_the_conversation_language_once_answered(chromium: Any) -> None:
+def test_interface_follows_the_conversation_language_once_answered(browser: Any) -> None:
     """Fresh-user report item 14: the labels followed only the browser's language (English labels around Korean
     replies in an en-US browser). Without a toggle choice, the interface takes the latest reply's language, also
     after a reload; a toggle choice still wins."""
     server = FakeServer([EN_REPLY, KO_REPLY])
-    page, errors = _open(chromium, server)
+    page, errors = _open(browser, server)
     expect(page.locator("html")).to_have_attribute("lang", "ko")
     expect(page.locator("#chat-input")).to_have_attribute("placeholder", "궁금한 정부 서비스를 물어보세요")
 
@@ -169,9 +169,9 @@ def test_interface_follows_the_conversation_language_once_answered(chromium: Any
     assert errors == []
 
 
-def test_toggle_choice_wins_over_the_reply_language(chromium: Any) -> None:
+def test_toggle_choice_wins_over_the_reply_language(browser: Any) -> None:
     server = FakeServer([KO_REPLY])
-    page, errors = _open(chromium, server)
+    page, errors = _open(browser, server)
     page.click("#lang-toggle")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     _type(page, server, "에너지바우처")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from browser import SharedChromium
 from live_server import LiveServer
 
 from assistant.server.app import create_app
@@ -21,40 +21,26 @@ from assistant.settings import Settings
 
 pytestmark = [pytest.mark.integration]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 LIMIT = 120  # a limit other than the default 4000: the widget must take it from the server
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 expect = sync_api.expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Page, Route
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
+def base_url(chromium: SharedChromium, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(home=tmp_path_factory.mktemp("home"), max_message_chars=LIMIT, mydata_sweep_interval=0)
     app = create_app(settings, router=object(), processor=object())  # the page and static files only
     with LiveServer(app) as live:
         yield live.url
 
 
-@pytest.fixture(scope="module")
-def browser(base_url: str) -> Iterator[Browser]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture()
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(locale="ko-KR")
+def page(chromium: SharedChromium, base_url: str) -> Iterator[Page]:
+    context = chromium.browser().new_context(locale="ko-KR")
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     errors: list[str] = []

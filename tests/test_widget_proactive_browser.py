@@ -5,7 +5,8 @@ served by uvicorn on a free port (tests/live_server.py), with the holding reply 
 is wrapped so that a test can make it slow (3 s, a slow back end as in case C06) and count its runs. The MyData
 consent step runs against the sandbox provider this app mounts, in a second tab, as a citizen would.
 
-Run apart from tests/server/ (Playwright's event loop and those tests' loops do not mix in one process).
+The shared headless Chromium of tests/browser.py (closed before any test that does not use it: Playwright's event
+loop and other tests' loops do not mix in one process).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from browser import SharedChromium
 from dbservers import free_port
 from live_server import LiveServer
 
@@ -28,9 +29,6 @@ from assistant.server.app import create_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 WEBHOOK = "/webhooks/rest/webhook"
 PENDING = "/webhooks/rest/pending"
 SLOW_S = 3.0
@@ -41,7 +39,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 expect = sync_api.expect
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request
+    from playwright.sync_api import Page, Request
 
 
 class SlowKnowledge:
@@ -60,10 +58,9 @@ class SlowKnowledge:
 
 
 @pytest.fixture(scope="module")
-def served(bundled_settings, bundled_router, make_processor, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """(base URL, app, SlowKnowledge): the real app on a free port; MyData goes to the sandbox it mounts."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found; install it with `apt-get install -y chromium`")
+def served(chromium, bundled_settings, bundled_router, make_processor, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """(base URL, app, SlowKnowledge): the real app on a free port; MyData goes to the sandbox it mounts
+    (``chromium`` first: it skips without a browser before the server starts)."""
     port = free_port()
     home = tmp_path_factory.mktemp("widget-proactive-home")
     for name in ("index", "nlu"):  # the trained artefacts; the databases start empty
@@ -79,19 +76,9 @@ def served(bundled_settings, bundled_router, make_processor, tmp_path_factory): 
         yield live.url, app, slow
 
 
-@pytest.fixture(scope="module")
-def browser(served: Any) -> Iterator[Browser]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture()
-def page(browser: Browser, served: Any) -> Iterator[Page]:
-    context = browser.new_context(locale="ko-KR", viewport={"width": 360, "height": 740})
+def page(chromium: SharedChromium, served: Any) -> Iterator[Page]:
+    context = chromium.browser().new_context(locale="ko-KR", viewport={"width": 360, "height": 740})
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     errors: list[str] = []

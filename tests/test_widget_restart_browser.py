@@ -1,5 +1,5 @@
 """The widget's ``/restart`` in a real headless Chromium against the real server (the fixtures of
-tests/test_widget_browser.py): the reply says the conversation starts over (``utter_restart`` of
+tests/test_widget_browser.py and tests/conftest.py's ``server_url``): the reply says the conversation starts over (``utter_restart`` of
 intents/domain.yml, in the conversation's language), what the citizen told is forgotten (the region chosen for a
 regional programme is asked again), and the next question is answered as a fresh one, in the same conversation
 (same sender)."""
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-from tests.test_widget_browser import REPLY_TIMEOUT_MS, _ask, browser, expect, page, server_url  # noqa: F401 (fixtures)
+from tests.test_widget_browser import REPLY_TIMEOUT_MS, _ask, expect, page  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
