@@ -159,7 +159,7 @@ import datetime as dt
 import logging
 import threading
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import bm25s
@@ -174,6 +174,7 @@ from assistant.knowledge.embedder import Embedder
 from assistant.knowledge.glossary import Glossary, default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
+from assistant.knowledge.region_preference import Place, RegionReader, preference
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
@@ -212,6 +213,16 @@ class RetrieverConfig:
         ranker_path: the learned ranker's JSON (default: the packaged ``learned_ranker.json``).
         lexical_second_translated: ``lexical_second`` for a query whose lexical terms come from the glossary
             (an English question on Korean documents; measured below).
+        w_region_match, w_region_other: when the question names a place (read by
+            :class:`~assistant.knowledge.region_preference.RegionReader`, which tells 예산군 from 예산 "budget") or the
+            caller gives the citizen's region: added to the score of that region's documents, and taken from the
+            score of other regions' documents (national documents unchanged), after the rerank stage.
+        rerank_language_slots: when the fused candidates mix languages (the bundled corpus has English pages and
+            Korean ones), the rerank stage only reorders the documents in the query's language among the places
+            the fusion gave them, instead of adding its overlap to their scores: character-bigram overlap of an
+            English question with any English page is high (common English bigrams), so the added score lifted
+            every English page above a better Korean document ("Is there rent support for young people?" ranked
+            six English pages above 안양 청년 월세 지원). A single-language pool (the catalogue) is unchanged.
     """
 
     mode: Mode = "hybrid"
@@ -231,6 +242,9 @@ class RetrieverConfig:
     rerank: Literal["overlap", "learned"] = "overlap"
     lexical_second_translated: float = 0.6
     ranker_path: str | None = None
+    w_region_match: float = 0.0
+    w_region_other: float = 0.0
+    rerank_language_slots: bool = True
 
 
 @dataclass(frozen=True)
@@ -382,6 +396,7 @@ class _Loaded:
         self.chunk_doc = [c.doc_id for c in index.chunks]
         self.masks: dict[RetrievalFilters, _Mask] = {}
         self.reranker = CharOverlapReranker(index)
+        self.regions = RegionReader(d.agency for d in index.docs.values())
         self.features = RankFeatures(list(index.doc_order), [(c.doc_id, c.section, c.text) for c in index.chunks],
                                      {d: i.title for d, i in index.docs.items()}, {d: i.agency for d, i in index.docs.items()})
 
@@ -458,6 +473,7 @@ class RetrievalResult:
         translations: each matched English phrase with its Korean lexical terms.
         hits: documents, best first.
         lexical_weight: the lexical weight actually used for this query.
+        places: the places the ranking preferred (the question's, else the caller's ``region``; ``()`` for none).
         index: the index the hits come from (the composer quotes from the same one after a reload).
     """
 
@@ -472,6 +488,7 @@ class RetrievalResult:
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
     index: KnowledgeIndex | None = field(default=None, repr=False, compare=False)
+    places: tuple[Place, ...] = ()
 
 
 @dataclass
@@ -509,6 +526,7 @@ class _Fusion:
     w_lex: float
     view: _View
     gate: _View
+    places: tuple[Place, ...] = ()
 
 
 class Retriever(Protocol):
@@ -668,7 +686,7 @@ class HybridRetriever:
         return {int(ix.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0], strict=True) if j >= 0}
 
     def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None,
-            filters: RetrievalFilters | None = None) -> RetrievalResult:
+            filters: RetrievalFilters | None = None, region: str | None = None) -> RetrievalResult:
         """Retrieve the ``k`` best documents for ``query``.
 
         Args:
@@ -676,6 +694,9 @@ class HybridRetriever:
             k: number of documents to return.
             query_vector: a precomputed query embedding ``(dim,)`` (the NLU's), to embed once per turn.
             filters: restrict the documents (default: ``default_filters``; ``RetrievalFilters()`` for none).
+            region: where the citizen lives, as the conversation knows it ("경기도 안양시", "안양"), or None. A place
+                the question itself names wins over it. That region's documents and national ones rank before
+                other regions' (``w_region_match`` / ``w_region_other``).
 
         Returns:
             A :class:`RetrievalResult`; ``hits`` may be empty (always when no document passes the filters).
@@ -684,6 +705,8 @@ class HybridRetriever:
             InvalidConfigError: ``config.rerank`` is ``learned`` and the ranker file cannot be read.
         """
         f = self._fuse(query, query_vector, filters)
+        if not f.places and region and region.strip():
+            f = replace(f, places=f.loaded.regions.read(region, None, guard=False))
         return self._rank(f, k)
 
     def rank_features(self, query: str, query_vector: np.ndarray | None = None,
@@ -706,7 +729,9 @@ class HybridRetriever:
             filters = self.default_filters
         mask = self._mask(ld, filters) if filters is not None and filters.active else None
         language = detect_language(query)
-        terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
+        tokens = self.tokenizer.tokenize(query[:2000])
+        terms = lexical_terms(tokens)
+        places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         if language == "en":
@@ -747,7 +772,7 @@ class HybridRetriever:
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
         gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
-                       view, gate)
+                       view, gate, places)
 
     def _doc_lexical(self, ld: _Loaded, lex: dict[int, float], whole: dict[str, float], second: float) -> dict[str, float]:
         """Each document's raw lexical score: its best chunk's BM25 (plus ``second`` x its second best), mixed with
@@ -808,6 +833,12 @@ class HybridRetriever:
         head = sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d))[: self.config.rerank_depth]
         return [d for d in head if f.loaded.index.docs[d].language == f.language]
 
+    def _mixed_pool(self, f: _Fusion) -> bool:
+        """Whether the ``rerank_depth`` best fused documents include one in another language than the query's."""
+        docs = f.loaded.index.docs
+        pool = sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d))[: self.config.rerank_depth]
+        return any(docs[d].language != f.language for d in pool)
+
     def _rank_matrix(self, f: _Fusion, head: list[str]) -> np.ndarray:
         """Features (:data:`~assistant.knowledge.ranker.FEATURES`) of the ``head`` documents."""
         order = {d: i + 1 for i, d in enumerate(sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d)))}
@@ -846,6 +877,14 @@ class HybridRetriever:
                 overlap = ld.reranker.scores(f.query, head)
                 for d, v in overlap.items():
                     score[d] = fused[d] + cfg.w_field_overlap * v
+                if cfg.rerank_language_slots and self._mixed_pool(f):
+                    slots = sorted((fused[d] for d in head), reverse=True)
+                    for v, d in zip(slots, sorted(head, key=lambda d: (-score[d], d)), strict=True):
+                        score[d] = v
+        if f.places and (cfg.w_region_match or cfg.w_region_other):
+            for d in score:
+                pref = preference(ix.docs[d].agency, f.places)
+                score[d] += cfg.w_region_match if pref == 2 else -cfg.w_region_other if pref == 0 else 0.0
         ranked: list[str] = []
         alternates: dict[str, list[DocInfo]] = {}
         by_service: dict[str, str] = {}
@@ -900,4 +939,5 @@ class HybridRetriever:
             translated_terms=tuple(f.translated),
             translations=tuple(f.translations),
             index=ix,
+            places=f.places,
         )
