@@ -305,6 +305,14 @@ def region_match(agency: str, where: str) -> int:
     return len(hits)
 
 
+def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
+    """The question's terms a document holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`)
+    as one of the catalogue's terms for it ("낳" is covered by a document that says 출산)."""
+    covered = set(result.terms) & doc_terms
+    covered.update(term for term, catalogue in result.expansions if set(catalogue) & doc_terms)
+    return covered
+
+
 class AnswerComposer:
     """Builds grounded answers from a :class:`RetrievalResult`.
 
@@ -353,7 +361,8 @@ class AnswerComposer:
 
         Signals: ``p_oos``; ``dense`` (top cosine); ``agree`` (1 when the top
         document is in both retrievers' top 5); ``overlap`` (share of the
-        query's content terms in the top document, or -1 for an English query
+        query's content terms in the top document, a colloquial term counting when
+        one of its catalogue terms is there (:func:`covered_terms`), or -1 for an English query
         on a Korean document where terms cannot overlap); ``margin`` (fused
         score of the top document minus the best fused score of the other hits,
         before the rerank stage).
@@ -367,7 +376,7 @@ class AnswerComposer:
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on
         elif result.language == top.doc.language:
-            overlap = len(terms & doc_terms) / len(terms)
+            overlap = len(covered_terms(result, doc_terms)) / len(terms)
         elif result.translations:
             # share of the question's own words whose glossary translation occurs in the document
             covered: set[str] = set()
