@@ -167,6 +167,8 @@ unchanged; Korean citizen R@1 / R@5 / MRR .851 / .970 / .902 → .881 / .970 / .
 (bench/life_event_questions.yaml, 22, written before the run) .773 / .909 / .839 → .864 / 1.000 / .917; English sets
 unchanged. Expanding with whole terms only (no syllable bigrams of the compounds): Korean citizen MRR .918, life
 events .907 (not kept).
+The same for the English glossary's translations (whole Korean terms only, so "youth" → 청소년 does not also search
+청소 and 소년): English twins R@5 / MRR .836 / .707 → .791 / .697, English citizen R@5 1.000 → .867 (not kept).
 
 Session 8, mixed-language rerank (``rerank_language_slots``): on the bundled corpus (English pages and Korean ones)
 the overlap added to English pages only put them all above Korean documents; "Is there rent support for young
