@@ -1,7 +1,8 @@
 """How well the answerability gate separates answerable from unanswerable questions.
 
-In-corpus: bench/citizen_questions.yaml (each has the services that answer it)
-and its English twins (bench/citizen_questions_en_twins.yaml).
+In-corpus: bench/citizen_questions.yaml (each has the services that answer it),
+its English twins (bench/citizen_questions_en_twins.yaml) and the colloquial
+life-event questions (bench/life_event_questions.yaml, kind ``life_event``).
 Out-of-corpus: tests/data/out_of_corpus.yaml (Korean and English chatter and
 off-topic requests) plus CLINC150's ``oos_test`` (1,000 real out-of-scope
 English queries; ../shared/data/clinc150).
@@ -170,6 +171,9 @@ def run_one(router: Router, clinc: Path, decisions: list[dict[str, object]] | No
     twins = ROOT / "bench" / "citizen_questions_en_twins.yaml"
     if twins.exists():
         pos += [{**q, "kind": "en_twin"} for q in yaml.safe_load(twins.read_text(encoding="utf-8"))["questions"]]
+    life = ROOT / "bench" / "life_event_questions.yaml"
+    if life.exists():
+        pos += [{**q, "kind": "life_event"} for q in yaml.safe_load(life.read_text(encoding="utf-8"))["questions"]]
     neg = [(q, "team") for q in yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]]
     if clinc.exists():
         neg += [(row[0], "clinc_oos") for row in json.loads(clinc.read_text(encoding="utf-8"))["oos_test"]]

@@ -9,6 +9,11 @@ Sets:
 * en_twins_of_ko: bench/citizen_questions_en_twins.yaml, an English twin of
   every Korean citizen question, written without sight of the glossary, to
   compare English with Korean on the same needs (citizen_ko_only).
+* life_events: bench/life_event_questions.yaml, colloquial Korean life-event
+  questions (애 낳으면 돈 주나요, 이사비, 결혼, 퇴직, 사망 …), written before they were run.
+
+``--config KEY=VALUE`` (repeatable) changes a field of the measured RetrieverConfig (e.g.
+``--config w_region_other=0.2``), so a variant is measured by the same script as the shipped one.
 
 For BM25 only, dense only, hybrid without the rerank stage (hybrid_norr), hybrid with the learned rerank stage
 of assistant/knowledge/ranker.py (hybrid_learned, opt-in) and hybrid (the shipped configuration: the
@@ -25,7 +30,7 @@ the citizen questions (``query_embedding`` in the JSON).
 Usage:
     python bench/retrieval_gov24.py [--data ../shared/data/gov24_benefits] [--json PATH] [--home DIR]
                                     [--query-cache /tmp/retrieval-queries.npz] [--ranker RANKER.json]
-                                    [--misses /tmp/known-item-misses.json]
+                                    [--misses /tmp/known-item-misses.json] [--config KEY=VALUE ...]
 """
 
 from __future__ import annotations
@@ -167,12 +172,40 @@ def foreign_sources(index: KnowledgeIndex) -> dict[str, int]:
     return counts
 
 
+def config_overrides(items: list[str]) -> dict[str, object]:
+    """``["w_region_other=0.2", "rerank=overlap"]`` → ``{"w_region_other": 0.2, "rerank": "overlap"}`` (values read as
+    int, then float, then kept as text).
+
+    Raises:
+        SystemExit: an item without ``=`` or a key that is not a RetrieverConfig field.
+    """
+    fields = RetrieverConfig.__dataclass_fields__
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or key not in fields:
+            raise SystemExit(f"--config {item!r}: expected KEY=VALUE with KEY one of {', '.join(fields)}")
+        value: object = raw
+        for cast in (int, float):
+            try:
+                value = cast(raw)
+                break
+            except ValueError:
+                continue
+        out[key] = value
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "gov24_benefits")
     ap.add_argument("--questions", type=Path, default=ROOT / "bench" / "citizen_questions.yaml")
     ap.add_argument("--twins", type=Path, default=ROOT / "bench" / "citizen_questions_en_twins.yaml",
                     help="English twins of the Korean citizen questions, written independently of the system")
+    ap.add_argument("--life-events", type=Path, default=ROOT / "bench" / "life_event_questions.yaml",
+                    help="colloquial life-event questions (bench/life_event_questions.yaml)")
+    ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a RetrieverConfig field for every variant (repeatable)")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "retrieval_gov24.json")
     ap.add_argument("--home", type=Path, default=None, help="reuse an ASSISTANT_HOME (embedding cache) between runs")
     ap.add_argument("--query-cache", type=Path, default=None, help="an .npz file that keeps the query embeddings between runs")
@@ -203,10 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     known = known_item_set(args.data)
     citizen = citizen_set(args.questions) if args.questions.exists() else []
     twins = citizen_set(args.twins) if args.twins.exists() else []
-    base = RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None)
+    life = citizen_set(args.life_events) if args.life_events.exists() else []
+    base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))
     vectors = None
     if args.query_cache is not None:
-        texts = [q for q, _ in known] + [q for q, _, _ in citizen] + [q for q, _, _ in twins]
+        texts = [q for q, _ in known] + [q for q, _, _ in citizen] + [q for q, _, _ in twins] + [q for q, _, _ in life]
         vectors = cached_query_vectors(args.query_cache, embedder, texts)
     results: dict[str, object] = {
         "import": {
@@ -255,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
             entry["citizen_ko_only"] = evaluate(retr, [(q, r) for q, r, k in citizen if k != "english"], vectors)
         if twins:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins], vectors)
+        if life:
+            entry["life_events"] = evaluate(retr, [(q, r) for q, r, _ in life], vectors)
         results["modes"][mode] = entry  # type: ignore[index]
         if mode == "hybrid" and args.misses is not None:
             misses = miss_report(retr, known, vectors)

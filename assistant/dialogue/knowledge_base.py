@@ -41,8 +41,9 @@ class RetrievalKnowledge:
 
     def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None) -> Answer:
         """The composed answer for ``text`` (``vector``: its embedding, if known; ``region``: where the citizen
-        lives, if known, see :meth:`AnswerComposer.run`)."""
-        result = self.retriever.run(text, k=self.top_k, query_vector=vector)
+        lives, if known: the retriever ranks that region's and national programmes first, and the composer picks
+        the region's variant, see :meth:`HybridRetriever.run` and :meth:`AnswerComposer.run`)."""
+        result = self.retriever.run(text, k=self.top_k, query_vector=vector, region=region)
         return self.composer.run(result, p_oos=p_oos, region=region)
 
 

@@ -290,6 +290,40 @@ def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocH
     return (regional, national) if len(regional) >= 2 else ([], [])
 
 
+def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP,
+                       share: float = VARIANT_SCORE_SHARE) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
+    """A programme run by several local governments among the strong hits: ``(anchor, regional, national)``.
+
+    The strong hits are those among the first ``top`` that score at least ``share`` of the first one. Each strong hit in
+    rank order is tried as the anchor: its programme's variants (:func:`programme_core`) among the strong hits, one per
+    region, best first, and the national ones; the first anchor whose programme at least two regions run is returned
+    (the anchor is the best-ranked hit of that programme). ``(None, [], [])`` when no strong hit's programme is run by
+    two regions. Unlike :func:`regional_variants` (the top hit's programme only), a question whose top hit is another
+    programme ("출산 지원" answered first with a national benefit, then three regions' 출산장려금) still finds the
+    regional one.
+    """
+    if not hits:
+        return None, [], []
+    strong = [h for h in hits[:top] if h.score >= share * hits[0].score]
+    for anchor in strong:
+        core = programme_core(anchor.doc.title, anchor.doc.agency)
+        regional: list[DocHit] = []
+        national: list[DocHit] = []
+        seen: set[tuple[str, ...]] = set()
+        for h in strong:
+            if not _same_programme(core, programme_core(h.doc.title, h.doc.agency)):
+                continue
+            regions = agency_regions(h.doc.agency)
+            if not regions:
+                national.append(h)
+            elif regions not in seen:
+                seen.add(regions)
+                regional.append(h)
+        if len(regional) >= 2:
+            return anchor, regional, national
+    return None, [], []
+
+
 def region_match(agency: str, where: str) -> int:
     """How well a place the citizen named (``where``: "경기도 안양시", "안양", "서울특별시 중구") matches an agency's
     region: the number of its parts named (0: none, or another 시·도 is named)."""
@@ -303,6 +337,14 @@ def region_match(agency: str, where: str) -> int:
             and not any(n in squashed for n in _region_names(province)):
         return 0  # "부산 중구" is not 서울특별시 중구
     return len(hits)
+
+
+def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
+    """The question's terms a document holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`)
+    as one of the catalogue's terms for it ("낳" is covered by a document that says 출산)."""
+    covered = set(result.terms) & doc_terms
+    covered.update(term for term, catalogue in result.expansions if set(catalogue) & doc_terms)
+    return covered
 
 
 class AnswerComposer:
@@ -353,7 +395,8 @@ class AnswerComposer:
 
         Signals: ``p_oos``; ``dense`` (top cosine); ``agree`` (1 when the top
         document is in both retrievers' top 5); ``overlap`` (share of the
-        query's content terms in the top document, or -1 for an English query
+        query's content terms in the top document, a colloquial term counting when
+        one of its catalogue terms is there (:func:`covered_terms`), or -1 for an English query
         on a Korean document where terms cannot overlap); ``margin`` (fused
         score of the top document minus the best fused score of the other hits,
         before the rerank stage).
@@ -367,7 +410,7 @@ class AnswerComposer:
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on
         elif result.language == top.doc.language:
-            overlap = len(terms & doc_terms) / len(terms)
+            overlap = len(covered_terms(result, doc_terms)) / len(terms)
         elif result.translations:
             # share of the question's own words whose glossary translation occurs in the document
             covered: set[str] = set()
@@ -425,8 +468,8 @@ class AnswerComposer:
             result: the retrieval result.
             p_oos: the intent classifier's out_of_scope probability.
             region: where the citizen lives, as they or the conversation said it ("경기도 안양시", "안양"), or None
-                (unknown). When the best documents are one programme run by several local governments
-                (:func:`regional_variants`): with ``region`` (or a region the question itself names), the programme of that region is answered (its 시·군·구
+                (unknown). When the strong hits hold one programme run by several local governments
+                (:func:`regional_programme`): with ``region`` (or a region the question itself names), the programme of that region is answered (its 시·군·구
                 before its 시·도), the other matching and national variants are listed and cited after it, and
                 when no variant is that region's the answer says so and lists the regions that run it; without
                 it, the answer carries ``programme`` and ``regions`` so that the caller can ask first.
@@ -435,10 +478,10 @@ class AnswerComposer:
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
-        regional, national = regional_variants(result.hits)
-        if not regional:
+        anchor, regional, national = regional_programme(result.hits)
+        if anchor is None:
             return self._compose(result, lang, score, signals, result.hits[0], [])
-        top = result.hits[0]
+        top = anchor
         if not region and any(region_match(h.doc.agency, result.query) for h in regional):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")
         programme = re.sub(r"\s+", " ", programme_core_title(top.doc.title, top.doc.agency)).strip() or top.doc.title
@@ -448,6 +491,9 @@ class AnswerComposer:
             return replace(answer, programme=programme, regions=choices)
         ranked = sorted((h for h in regional if region_match(h.doc.agency, region) > 0),
                         key=lambda h: -region_match(h.doc.agency, region))
+        if not ranked and not national and anchor is not result.hits[0]:
+            # a secondary programme the region does not run: the top hit stays the answer
+            return self._compose(result, lang, score, signals, result.hits[0], [])
         if ranked or national:
             chosen = (ranked or national)[0]
             return self._compose(result, lang, score, signals, chosen, [h for h in ranked + national if h is not chosen])

@@ -138,3 +138,63 @@ def default_glossary() -> Glossary:
     if not DEFAULT_GLOSSARY.exists():
         return Glossary({})
     return Glossary.load(DEFAULT_GLOSSARY)
+
+
+DEFAULT_COLLOQUIAL = Path(__file__).resolve().parent / "glossary_ko_colloquial.yaml"
+
+
+class ColloquialGlossary:
+    """Colloquial Korean words mapped to the terms the catalogue uses for the same thing (query expansion with a
+    thesaurus, the dictionary counterpart of :class:`Glossary` within one language).
+
+    A citizen asks "애 낳으면 돈 주나요"; the catalogue writes 출산장려금, 출생아, 자녀: no morpheme of the question
+    occurs in the documents that answer it, so BM25 finds pig farming (모돈) and the answerability overlap is 0. Keys
+    are content morphemes as :func:`~assistant.nlu.tokenizer.lexical_terms` gives them (verb stems without endings:
+    낳, 잘리, 돌아가), so every inflection of a word matches ("낳으면", "낳았는데").
+
+    Example:
+        >>> g = ColloquialGlossary({"낳": ["출산", "출생"], "돈": ["지원금"]})
+        >>> g.expand(["애", "낳", "돈", "주"])
+        [('낳', ('출산', '출생')), ('돈', ('지원금',))]
+    """
+
+    def __init__(self, terms: dict[str, list[str]]) -> None:
+        self.terms = {k.strip(): tuple(v) for k, v in terms.items()}
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_COLLOQUIAL) -> ColloquialGlossary:
+        """Read a colloquial glossary YAML file (``terms: {morpheme: [catalogue terms]}``).
+
+        Raises:
+            InvalidConfigError: missing file, bad YAML, a key given twice, or a value that is not a non-empty list of
+                strings.
+        """
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}  # noqa: S506 (a SafeLoader)
+        except (OSError, yaml.YAMLError) as e:
+            raise InvalidConfigError(f"{path}: cannot read the colloquial glossary: {e}") from e
+        terms = data.get("terms") if isinstance(data, dict) else None
+        if not isinstance(terms, dict):
+            raise InvalidConfigError(f"{path}: expected 'terms:' mapping colloquial words to lists of catalogue terms")
+        for k, v in terms.items():
+            if not isinstance(v, list) or not v or not all(isinstance(x, str) and x.strip() for x in v):
+                raise InvalidConfigError(f"{path}: the value of {k!r} must be a non-empty list of strings")
+        return cls({str(k): v for k, v in terms.items()})
+
+    def expand(self, terms: list[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """The query's terms that the glossary holds, each once in order, with their catalogue terms."""
+        out: list[tuple[str, tuple[str, ...]]] = []
+        seen: set[str] = set()
+        for t in terms:
+            if t in self.terms and t not in seen:
+                seen.add(t)
+                out.append((t, self.terms[t]))
+        return out
+
+
+@lru_cache(maxsize=4)
+def default_colloquial() -> ColloquialGlossary:
+    """The bundled colloquial glossary (empty when the file is absent)."""
+    if not DEFAULT_COLLOQUIAL.exists():
+        return ColloquialGlossary({})
+    return ColloquialGlossary.load(DEFAULT_COLLOQUIAL)

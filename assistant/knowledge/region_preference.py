@@ -1,0 +1,192 @@
+"""The region a question names, read as a place only where it is one, and the ranking preference it gives.
+
+A citizen who says where they live ("서울에서 임신하면 …", "충남 예산군 청년 …", or the conversation's ``region``
+slot) wants that region's programmes and the national ones, not another local government's copy of the same
+programme. The catalogue's local programmes are run by an agency named "<시·도> [<시·군·구>]" ("충청남도 예산군");
+the places a question can name are read from those agency names (the index is the gazetteer) plus the usual short
+names of the 시·도 (서울, 충남, 경기 …).
+
+Many short place names are also common words: 예산 (budget / 예산군), 고령 (elderly / 고령군), 장수 (longevity / 장수군),
+경기 (economy, a match / 경기도), 부여 (grant / 부여군), 광주 (광주광역시, and 경기도 광주시). The rule that decides
+whether a word of the question names a place (:meth:`RegionReader.read`), in order:
+
+1. A name written with its administrative suffix names a place: an official 시·도 name ("서울특별시", "충청남도"),
+   a 시·도's short name ending in 시 or 도 ("서울시", "강원도") or a 시·군·구 name in full ("예산군", "고령군", "중구",
+   "광주시").
+2. A shorter form (a 시·군·구 without its 시/군/구, or a 시·도's short name: "예산", "고령", "서울", "경기") names
+   a place only where it is read as one:
+
+   a. Kiwi (kiwipiepy's morphological analysis) tags it as a proper noun (``NNP``) in the question: "충남 예산 청년"
+      and "함양 주민" are tagged NNP, "예산 지원 사업", "고령 어르신", "장수 수당" are tagged NNG (common noun);
+   b. or a particle or word of place or residence follows it: 에, 에서, 에 살/사는/거주, 사는, 살아, 거주, 쪽, 지역,
+      주민, 시민, 군민, 구민, 도민 ("고령에 살아요", "예산에 사는 청년", which Kiwi tags NNG);
+   c. or its 시·도 is named next to it ("충남 예산", "경남 고성").
+
+   The word must start a word (no Hangul before it): "고령자" and "장수풍뎅이" are no places.
+3. A 시·군·구 name several 시·도 have ("중구", "남구", "고성", "광주시") names every one of them unless a 시·도 is
+   named too ("부산 중구" → 부산광역시 중구 only). The short name "광주" is the former 광주광역시 (now
+   전남광주통합특별시); 경기도 광주시 is read when 경기 is named with it or the 시 is written ("광주시").
+
+Own code rather than a library: no package reads Korean administrative names against this catalogue's agencies;
+the eligibility connector has a reader of its own (connectors/eligibility/regions.py) but the engine never imports
+connectors (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.nlu.tokenizer import Token
+
+#: Official 시·도 names as the catalogue's agencies write them → their usual short names.
+SIDO_SHORT: dict[str, tuple[str, ...]] = {
+    "서울특별시": ("서울", "서울시"),
+    "부산광역시": ("부산", "부산시"),
+    "대구광역시": ("대구", "대구시"),
+    "인천광역시": ("인천", "인천시"),
+    "대전광역시": ("대전", "대전시"),
+    "울산광역시": ("울산", "울산시"),
+    "세종특별자치시": ("세종", "세종시"),
+    "경기도": ("경기",),
+    "강원특별자치도": ("강원", "강원도"),
+    "충청북도": ("충북",),
+    "충청남도": ("충남",),
+    "전북특별자치도": ("전북", "전라북도"),
+    "전남광주통합특별시": ("전남", "전라남도", "광주", "광주광역시", "광주시", "전남광주"),
+    "경상북도": ("경북",),
+    "경상남도": ("경남",),
+    "제주특별자치도": ("제주", "제주도"),
+}
+_SGG_SUFFIXES = ("시", "군", "구")
+#: what may follow a short name that reads it as a place (rule 2b)
+_PLACE_AFTER = re.compile(r"^(?:\s*에\s*(?:서|살|사|거주|있)|\s*에(?![가-힣])|\s*(?:사는|살아|살고|거주|쪽|지역|주민|시민|군민|구민|도민))")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+@dataclass(frozen=True, order=True)
+class Place:
+    """A local government: ``sido`` (official 시·도 name) and ``sigungu`` (its 시·군·구, or None for the 시·도 itself)."""
+
+    sido: str
+    sigungu: str | None = None
+
+    def __str__(self) -> str:
+        return self.sido if self.sigungu is None else f"{self.sido} {self.sigungu}"
+
+
+def agency_place(agency: str) -> Place | None:
+    """The local government an agency name is ("충청남도 예산군" → ``Place("충청남도", "예산군")``), or None for a
+    ministry, a national body, an education office or a foundation ("보건복지부", "서울특별시교육청").
+
+    >>> agency_place("충청남도 예산군"), agency_place("경기도"), agency_place("보건복지부")
+    (Place(sido='충청남도', sigungu='예산군'), Place(sido='경기도', sigungu=None), None)
+    """
+    words = agency.split()
+    if not words or words[0] not in SIDO_SHORT:
+        return None
+    if len(words) == 1:
+        return Place(words[0])
+    if len(words) == 2 and len(words[1]) >= 2 and words[1].endswith(_SGG_SUFFIXES) and _HANGUL.fullmatch(words[1][-1]):
+        return Place(words[0], words[1])
+    return None
+
+
+def compatible(doc: Place, named: Place) -> bool:
+    """Whether a document of ``doc`` serves a citizen of ``named``: the same 시·도, and the same 시·군·구 when both
+    name one (a 시·도's programme serves every 시·군·구 in it; a citizen who named only the 시·도 may live in any)."""
+    return doc.sido == named.sido and (doc.sigungu is None or named.sigungu is None or doc.sigungu == named.sigungu)
+
+
+@dataclass
+class _Name:
+    """One way of writing a place: the places it may name, whether it is written in full (rule 1), and whether it is
+    first of all a 시·도's short name (rule 3: "광주" is 전남광주통합특별시 unless 경기 is named with it)."""
+
+    places: set[Place]
+    full: bool
+    sido_first: bool
+
+
+class RegionReader:
+    """Reads the places a question names (see the module docstring for the rule).
+
+    Args:
+        agencies: the agency names of the index's documents (the 시·군·구 that run a programme).
+
+    Example:
+        >>> r = RegionReader(["충청남도 예산군", "경상북도 고령군", "서울특별시 중구", "부산광역시 중구"])
+        >>> r.read("예산군 청년 지원", []), r.read("부산 중구 청년", [])
+        ((Place(sido='충청남도', sigungu='예산군'),), (Place(sido='부산광역시', sigungu='중구'),))
+    """
+
+    def __init__(self, agencies: Iterable[str]) -> None:
+        names: dict[str, _Name] = {}
+        for sido, shorts in SIDO_SHORT.items():
+            names[sido] = _Name({Place(sido)}, True, True)
+            for s in shorts:
+                names[s] = _Name({Place(sido)}, s.endswith(("시", "도")), True)  # "서울시", "강원도": written as a place
+        districts = sorted({p for a in agencies if (p := agency_place(a)) is not None and p.sigungu is not None})
+        for p in districts:
+            assert p.sigungu is not None
+            for word, full in ((p.sigungu, True), (p.sigungu[:-1], False)):
+                if len(word) < 2:
+                    continue
+                if word in names:
+                    n = names[word]
+                    n.places.add(p)
+                    n.full = n.full and full
+                else:
+                    names[word] = _Name({p}, full, False)
+        self._names = names
+        self._pattern = re.compile(r"(?<![가-힣])(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")")
+
+    def read(self, text: str, tokens: list[Token] | None, guard: bool = True) -> tuple[Place, ...]:
+        """The places ``text`` names: 시·군·구 first, then 시·도 (each sorted by name).
+
+        Args:
+            text: the question (only its first 500 characters are read).
+            tokens: Kiwi tokens of ``text`` (offsets into it; rule 2a). None or ``[]``: rule 2a is not used.
+            guard: False when ``text`` is known to be a place (a ``region`` slot's value): every name counts.
+
+        Returns:
+            The places named; a 시·도 is left out when one of its 시·군·구 is named. ``()`` when none.
+        """
+        text = text[:500]
+        proper = [(t.start, t.end) for t in tokens or () if t.tag == "NNP"]
+        spans = [(m.start(1), m.end(1), self._names[m.group(1)]) for m in self._pattern.finditer(text)]
+
+        def reads_as_place(start: int, end: int, name: _Name, sidos: set[str]) -> bool:
+            if not guard or name.full:
+                return True
+            if any(s <= start and end <= e for s, e in proper) or _PLACE_AFTER.match(text[end:]) is not None:
+                return True
+            return any(p.sido in sidos for p in name.places if p.sigungu is not None)
+
+        # the 시·도 first (rule 2c needs them), then every name
+        sido_spans = [(s, e, n) for s, e, n in spans if n.sido_first and reads_as_place(s, e, n, set())]
+        sidos = {p.sido for _s, _e, n in sido_spans for p in n.places if p.sigungu is None}
+        accepted = [n for s, e, n in spans if reads_as_place(s, e, n, sidos)]
+        out: set[Place] = set()
+        for n in accepted:
+            places = set(n.places)
+            others = {p.sido for m in accepted if m is not n and m.sido_first for p in m.places if p.sigungu is None}
+            if others and not (n.sido_first and len(places) == 1):
+                places = {p for p in places if p.sido in others} or (places if n.full else set())
+            elif n.sido_first and not n.full:
+                places = {p for p in places if p.sigungu is None}  # "광주" alone: the 시·도 (rule 3)
+            out |= places
+        out = {p for p in out if p.sigungu is not None or not any(d.sido == p.sido and d.sigungu for d in out)}
+        return tuple(sorted(out, key=lambda p: (p.sigungu is None, p.sido, p.sigungu or "")))
+
+
+def preference(agency: str, places: tuple[Place, ...]) -> int:
+    """How a document of ``agency`` suits a citizen of ``places``: 2 it is that region's (:func:`compatible`), 1 it is
+    national (not a local government), 0 it is another region's; 1 for every document when ``places`` is empty."""
+    if not places:
+        return 1
+    p = agency_place(agency)
+    if p is None:
+        return 1
+    return 2 if any(compatible(p, n) for n in places) else 0
