@@ -8,7 +8,9 @@ the statistical model, and the duckling-like values are normalised); a
 candidate overlapping an already kept span is dropped, so a range ("2~3일", "2-3 days":
 :mod:`assistant.nlu.entities.ranges`) wins over the single value inside it. Then Rasa's synonym
 rule: an entity whose text is a synonym variant gets the canonical value; a value with a bound word ("3년 이상",
-"at least 3 years") becomes an open interval (:mod:`~assistant.nlu.entities.open_ranges`); and values with 약/about
+"at least 3 years") becomes an open interval (:mod:`~assistant.nlu.entities.open_ranges`); an English count of years
+whose sentence is about age ("65 years or older", "aged over 65 years") is an ``age``, not a ``duration``
+(:mod:`~assistant.nlu.entities.age_context`); and values with 약/about
 or 정도/쯤 are flagged approximate (:func:`~assistant.nlu.entities.ranges.mark_approximate`).
 
 Example:
@@ -33,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
-from assistant.nlu.entities import dates, numbers, open_ranges, pii, ranges
+from assistant.nlu.entities import age_context, dates, numbers, open_ranges, pii, ranges
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
@@ -272,7 +274,10 @@ class EntityPipeline:
                     found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
-        kept = ranges.mark_approximate(text, open_ranges.open_intervals(text, tokens, self._resolve(text, cands)))
+        kept = open_ranges.open_intervals(text, tokens, self._resolve(text, cands))
+        if numbers.AGE in dims:
+            kept = age_context.ages_in_context(text, kept)
+        kept = ranges.mark_approximate(text, kept)
         try:
             negs = tuple(negations(safe_text(text), tokens))
         except Exception as e:  # noqa: BLE001
