@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
 from assistant.nlu.entities import age_context, dates, numbers, open_ranges, pii, ranges
-from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
+from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DEFAULT_MAX_TOTAL_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
@@ -66,7 +66,9 @@ class EntityPipelineConfig(BaseModel):
             for impossible dates) or ``"duckling"`` (Rasa's DucklingEntityExtractor's:
             an instant, Duckling's span; :mod:`assistant.nlu.entities.duckling_time`).
         phone_region: region for phone numbers without a country code.
-        max_analysed_chars: longest text given to Kiwi and the CRF (windowed beyond).
+        max_analysed_chars: longest text given to Kiwi in one call (a longer message is analysed window by window).
+        max_total_analysed_chars: most characters of one message analysed in all (beyond: its first and last
+            halves of this many; :func:`~assistant.nlu.entities.base.analyse`).
         regex_timeout_s: time limit for one user regex on one message.
         crf: CRF hyper-parameters.
     """
@@ -80,6 +82,7 @@ class EntityPipelineConfig(BaseModel):
     time_format: Literal["iso", "duckling"] = "iso"
     phone_region: str = "KR"
     max_analysed_chars: int = Field(default=DEFAULT_MAX_ANALYSED_CHARS, ge=16)
+    max_total_analysed_chars: int = Field(default=DEFAULT_MAX_TOTAL_ANALYSED_CHARS, ge=16)
     regex_timeout_s: float = Field(default=0.05, gt=0)
     crf_c1: float = Field(default=CrfConfig.c1, ge=0)
     crf_c2: float = Field(default=CrfConfig.c2, ge=0)
@@ -258,7 +261,7 @@ class EntityPipeline:
             tokens: the message's tokens if the caller already has them (offsets into ``text``).
         """
         if tokens is None:
-            tokens = analyse(self.tokenizer, text, self.config.max_analysed_chars) if text.strip() else []
+            tokens = analyse(self.tokenizer, text, self.config.max_analysed_chars, self.config.max_total_analysed_chars) if text.strip() else []
         dims = set(self.config.duckling_dimensions) | ({dates.INVALID_TIME} if dates.TIME in self.config.duckling_dimensions else set())
         cands: list[tuple[int, EntitySpan]] = []
         for rank, (name, extractors) in enumerate(self._extractors()):
