@@ -14,14 +14,20 @@ Values (the same for the Korean and the English names):
   not guessed; the form completes it from a 시·도 given before or asks. Two-syllable ones are Korean words too
   (서구 "the West", 남구, 북구, 동구), so in Korean only 중구 (listed before) and the longer names are entries;
   in English all are ("Seo-gu");
-* 경기도 광주시 is left out: "광주" is the former 광주광역시 (as in the region reader).
+* 경기도 광주시 is left out: "광주" is the former 광주광역시 (as in the region reader);
+* a 일반구 (:data:`connectors.eligibility.regions.GENERAL_GU`: 분당구, 덕양구, "Bundang-gu") → ``"<시·도> <시>
+  <일반구>"`` (``"경기도 성남시 분당구"``), the value the eligibility form keeps as it is
+  (:func:`connectors.eligibility.regions.general_gu_value`; its region conditions read the city); its stem said
+  alone (``GENERAL_GU_STEMS``: "분당", "일산") → that value, or the city's where the stem starts two 일반구
+  ("일산" → ``"경기도 고양시"``); after its city ("성남시 분당구", "성남 분당구") it is one entity. 포항's 남구 and 북구 are also 광역시 자치구 names: they stay bare ("남구", "Nam-gu"),
+  and the form asks which 시·도 (경상북도 → 경상북도 포항시 남구).
 
 English forms of each spelling: the name alone when its stem has two syllables or more ("Suwon", "Mapo"),
 "<Name>-<unit>", "<Name> <unit>", "<Name><unit>" with the unit romanised (si, gun, gu), and "<Name> City /
 County / District". A spelling that also names a 시·도 ("Jeju": 제주특별자치도) or another 시·군·구 is left out.
 
-The 시·도 (the values :file:`intents/nlu.yml` gives them: "서울특별시", "광주광역시", "전라남도" …) get their English
-spellings here too, Revised Romanization and McCune–Reischauer (:data:`SIDO_NLU`): "Busan", "Pusan", "Pusan
+The 시·도 (the values :file:`intents/nlu.yml` gives them, the official names of the connector's ``SIDO``: "서울특별시",
+"전남광주통합특별시" for 광주 and 전남 since their 2026 merger …) get their English spellings here too, Revised Romanization and McCune–Reischauer (:data:`SIDO_NLU`): "Busan", "Pusan", "Pusan
 Metropolitan City"; "Gyeonggi-do", "Kyŏnggi", "Kyonggi Province"; "North Chungcheong", "Ch'ungch'ŏng-bukto",
 "Chungbuk", "Ch'ungbuk". An MR spelling is written as MR writes it (breves, apostrophes: "Inch'ŏn") and in plain
 letters ("Inchon"); the NLU's matching key ignores diacritics and the kind of apostrophe, so "Inch’on" and
@@ -49,8 +55,10 @@ def _key(text: str) -> str:
     return str(key(text))
 
 
-#: The NLU's 시·도 values (intents/nlu.yml) → (Korean stem, kind, short name for a 도 named after its half).
-#: kind: "city" (특별시, 광역시, 특별자치시), "province" (도, 특별자치도), "north"/"south" (…북도, …남도).
+#: The 시·도 names whose English spellings are written → (Korean stem, kind, short name for a 도 named after its
+#: half). kind: "city" (특별시, 광역시, 특별자치시), "province" (도, 특별자치도), "north"/"south" (…북도, …남도).
+#: The former 광주광역시 and 전라남도 are spelled as before ("Gwangju", "South Jeolla"), and their spellings name
+#: the merged 전남광주통합특별시 (:func:`sido_value`).
 SIDO_NLU: dict[str, tuple[str, str, str]] = {
     "서울특별시": ("서울", "city", ""), "부산광역시": ("부산", "city", ""), "대구광역시": ("대구", "city", ""),
     "인천광역시": ("인천", "city", ""), "광주광역시": ("광주", "city", ""), "대전광역시": ("대전", "city", ""),
@@ -60,6 +68,17 @@ SIDO_NLU: dict[str, tuple[str, str, str]] = {
     "경상남도": ("경상", "south", "경남"), "제주특별자치도": ("제주", "province", ""),
 }  # fmt: skip
 _CITY_WORDS = {"특별시": "Special City", "광역시": "Metropolitan City", "특별자치시": "Special Self-Governing City"}
+
+
+def sido_value(name: str) -> str:
+    """The NLU's value for a 시·도 name of :data:`SIDO_NLU`: the official name the eligibility connector reads
+    (:data:`connectors.eligibility.regions.SIDO`; "광주광역시", "전라남도" → "전남광주통합특별시")."""
+    from connectors.eligibility.regions import SIDO, SIDO_ALIASES
+
+    value = SIDO_ALIASES.get(name, name)
+    if value not in SIDO:
+        raise ValueError(f"{name!r} is no 시·도 of connectors/eligibility/regions.py")
+    return value
 
 
 def _mr_forms(stem: str) -> list[str]:
@@ -110,31 +129,30 @@ def _nlu_region_keys() -> set[str]:
         if item.get("lookup") == "region":
             region_values |= {x.strip()[2:] for x in item["examples"].splitlines() if x.strip().startswith("- ")}
     for item in data.get("nlu", []):
-        if "synonym" in item and item["synonym"] in region_values | set(SIDO_NLU):
+        if "synonym" in item and item["synonym"] in region_values | set(SIDO_NLU) | {sido_value(n) for n in SIDO_NLU}:
             keys |= {entry_key(x.strip()[2:]) for x in item["examples"].splitlines() if x.strip().startswith("- ")}
     return keys | {entry_key(v) for v in region_values}
 
 
 def sido_synonyms() -> dict[str, list[str]]:
-    """NLU 시·도 value → its English spellings not already in nlu.yml, each unique by matching key."""
+    """NLU 시·도 value (:func:`sido_value`) → its English spellings not already in nlu.yml, each unique by matching key."""
     from assistant.nlu.entities.lookup import entry_key
 
     seen = _nlu_region_keys()
     out: dict[str, list[str]] = {}
-    for value in SIDO_NLU:
-        kept: list[str] = []
-        for spelling in sido_spellings(value):
+    for name in SIDO_NLU:
+        kept = out.setdefault(sido_value(name), [])
+        for spelling in sido_spellings(name):
             k = entry_key(spelling)
             if k not in seen:
                 seen.add(k)
                 kept.append(spelling)
-        out[value] = kept
     return out
 
 
 def values() -> dict[str, str]:
-    """시·군·구 name → the region value (see the module docstring); 경기도 광주시 left out."""
-    from connectors.eligibility.regions import SIGUNGU
+    """시·군·구 or 일반구 name → the region value (see the module docstring); 경기도 광주시 left out."""
+    from connectors.eligibility.regions import GENERAL_GU, SIGUNGU
 
     where: dict[str, list[str]] = {}
     for sido, names in SIGUNGU.items():
@@ -145,6 +163,26 @@ def values() -> dict[str, str]:
         if name == "광주시":
             continue
         out[name] = f"{sidos[0]} {name}" if len(sidos) == 1 else name
+    cities: dict[str, list[tuple[str, str]]] = {}
+    for (sido, city), gus in GENERAL_GU.items():
+        for gu in gus:
+            cities.setdefault(gu, []).append((sido, city))
+    for gu, where_gu in sorted(cities.items()):
+        if gu not in where and len(where_gu) == 1:  # 남구, 북구 (포항) stay the 자치구 names: asked which
+            out[gu] = f"{where_gu[0][0]} {where_gu[0][1]} {gu}"
+    return out
+
+
+def general_gu_stems() -> dict[str, str]:
+    """Stem of a 일반구 said alone (:data:`connectors.eligibility.regions.GENERAL_GU_STEMS`: "분당", "일산") → the
+    region value: the 일반구's ("경기도 성남시 분당구") when the stem starts one 일반구 of its city, else the city's
+    ("일산" → "경기도 고양시": 일산동구 or 일산서구)."""
+    from connectors.eligibility.regions import GENERAL_GU, GENERAL_GU_STEMS
+
+    out: dict[str, str] = {}
+    for stem, (sido, city) in GENERAL_GU_STEMS.items():
+        gus = [g for g in GENERAL_GU[(sido, city)] if g.startswith(stem)]
+        out[stem] = f"{sido} {city} {gus[0]}" if len(gus) == 1 else f"{sido} {city}"
     return out
 
 
@@ -181,12 +219,20 @@ def synonyms() -> dict[str, list[str]]:
         short_ambiguous = value == name and len(name) == 2 and name not in _KO_SHORT_AMBIGUOUS_KEPT
         if name != value and not short_ambiguous:
             variants.append(name)
+        if value.count(" ") == 2:  # a 일반구 after its city: "성남시 분당구", "성남 분당구" (one entity, not two)
+            city = value.split()[1]
+            variants += [f"{city} {name}", f"{city[:-1]} {name}"]
+        # the reader reads a 일반구's spelling as its city ("Bundang-gu" → 경기도 성남시)
+        reads_as = name if value.count(" ") < 2 else value.split()[1]
         for spelling in english(name):
             hits = keys.get(_key(spelling), frozenset())
             # the reader must read this spelling as this name, and as nothing else (a 시·도, another 시·군·구)
-            if hits and all(sigungu == name for _, sigungu in hits):
+            if hits and all(sigungu == reads_as for _, sigungu in hits):
                 variants.append(spelling)
         out[value] = variants
+    for stem, value in general_gu_stems().items():
+        if value in out and stem not in out[value]:
+            out[value].append(stem)
     return out
 
 

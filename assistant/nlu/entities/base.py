@@ -5,7 +5,7 @@
   ``repr``/``str`` never show the text or value (resident registration and
   phone numbers must not reach logs).
 * :func:`safe_text`: a same-length copy of a message that Kiwi accepts.
-* :func:`analyse`: tokens for a message, windowed when it is very long.
+* :func:`analyse`: tokens for a message, window by window when it is long (:func:`windows`).
 * Morpheme-boundary helpers: :func:`boundaries`, :func:`trim_span`; :func:`fold` (same-length matching key).
 * :class:`DisjointSpans`: the spans kept by a longest-first overlap rule.
 
@@ -39,10 +39,14 @@ _TRAILING_FUNCTION_PREFIXES = ("J", "E", "XSV", "XSA", "XSM", "VCP", "SF", "SP",
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
-#: Longest text handed to Kiwi and the CRF in one message (characters). Longer
-#: messages are analysed in two windows, head and tail (questions usually come
-#: last); see :func:`analyse`.
+#: Longest text handed to Kiwi in one call (characters). A longer message is cut into windows of at most this
+#: size, at a space where there is one, and every window is analysed; see :func:`analyse`.
 DEFAULT_MAX_ANALYSED_CHARS = 1000
+#: Most characters of one message analysed in all (5 x the server's default ``max_message_chars``, 4,000): beyond
+#: it, the first and last halves of this many are analysed and the middle is not (the cost bound of a turn).
+DEFAULT_MAX_TOTAL_ANALYSED_CHARS = 20_000
+#: Where a window may end: after white space (a word is never cut where the window has a space in its second half).
+_SPACES = frozenset(" \t\n\r\u3000\u00a0")
 
 
 class EntityExtractor(Protocol):
@@ -123,20 +127,52 @@ def safe_text(text: str) -> str:
     return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
-def analyse(tokenizer: KoreanTokenizer, text: str, max_chars: int = DEFAULT_MAX_ANALYSED_CHARS) -> list[Token]:
-    """Tokens of ``text`` with offsets into ``text``; windowed when it is long.
+def windows(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` windows covering ``text`` (no gap, no overlap), each at most ``max_chars`` long.
 
-    Kiwi's time grows with length and worse on unbroken runs (20,000 Hangul
-    syllables without a space took 0.76 s here). A message longer than
-    ``max_chars`` is therefore analysed as two windows, its first and last
-    ``max_chars // 2`` characters, and a warning is logged (length only, never
-    the text). Extractors that need tokens see nothing in the middle; the
-    regex-based PII detectors still scan the whole message.
+    A window ends after the last white space of its second half when there is one, so no word is cut in two
+    (an unbroken run longer than half a window is cut at the limit).
+
+    Raises:
+        InvalidInputError: ``max_chars`` < 2.
+    """
+    if max_chars < 2:
+        from assistant.errors import InvalidInputError
+
+        raise InvalidInputError(f"max_chars must be >= 2, got {max_chars}")
+    out: list[tuple[int, int]] = []
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + max_chars)
+        if end < n:
+            cut = next((i + 1 for i in range(end - 1, start + max_chars // 2 - 1, -1) if text[i] in _SPACES), None)
+            end = cut if cut is not None else end
+        out.append((start, end))
+        start = end
+    return out
+
+
+def analyse(
+    tokenizer: KoreanTokenizer,
+    text: str,
+    max_chars: int = DEFAULT_MAX_ANALYSED_CHARS,
+    max_total_chars: int = DEFAULT_MAX_TOTAL_ANALYSED_CHARS,
+) -> list[Token]:
+    """Tokens of ``text`` with offsets into ``text``; a long message is analysed window by window.
+
+    Kiwi's time grows faster than the length on unbroken runs (20,000 Hangul syllables without a space took
+    0.76 s here), so no call gets more than ``max_chars`` characters: a longer message is cut into consecutive
+    windows (:func:`windows`, at spaces) and each is tokenised, so extractors that need tokens see the WHOLE
+    message (until session 8 only a head and a tail window were read, and a place, age or amount in the middle
+    of a long message was lost). The total is bounded too: beyond ``max_total_chars`` only the first and last
+    ``max_total_chars // 2`` characters are analysed (windowed the same way), and a warning is logged (lengths
+    only, never the text); the regex-based PII detectors still scan the whole message.
 
     Args:
         tokenizer: the shared tokenizer (thread-safe).
         text: the original message.
-        max_chars: the most characters analysed (>= 2).
+        max_chars: the most characters in one tokeniser call (>= 2).
+        max_total_chars: the most characters analysed in all (>= ``max_chars``).
 
     Returns:
         Tokens in text order; offsets index ``text``.
@@ -144,15 +180,20 @@ def analyse(tokenizer: KoreanTokenizer, text: str, max_chars: int = DEFAULT_MAX_
     clean = safe_text(text)
     if len(clean) <= max_chars:
         return tokenizer.tokenize(clean)
-    half = max(1, max_chars // 2)
-    logger.warning(
-        "long message analysed in windows",
-        extra={"stage": "nlu.entities", "chars": len(text), "analysed_chars": 2 * half},
-    )
-    head = tokenizer.tokenize(clean[:half])
-    tail_start = len(clean) - half
-    tail = [Token(t.text, t.tag, t.start + tail_start, t.end + tail_start) for t in tokenizer.tokenize(clean[tail_start:])]
-    return head + tail
+    parts = [(0, len(clean))]
+    if len(clean) > max(max_total_chars, max_chars):
+        half = max(max_total_chars, max_chars) // 2
+        parts = [(0, half), (len(clean) - half, len(clean))]
+        logger.warning(
+            "long message analysed in windows",
+            extra={"stage": "nlu.entities", "chars": len(text), "analysed_chars": 2 * half},
+        )
+    tokens: list[Token] = []
+    for lo, hi in parts:
+        for start, end in windows(clean[lo:hi], max_chars):
+            off = lo + start
+            tokens += [Token(t.text, t.tag, t.start + off, t.end + off) for t in tokenizer.tokenize(clean[off : lo + end])]
+    return tokens
 
 
 def boundaries(tokens: list[Token]) -> tuple[set[int], set[int]]:

@@ -54,10 +54,17 @@ _EN_KIN = (
 )
 #: English cues before a number that make it an age: "I'm 70", "I am 70", "aged 70", "at the age of 70",
 #: "my age is 66", "my mother is 82", "my son's 4".
-_EN_AGE_BEFORE = re.compile(
+EN_AGE_CUE = (
     r"\b(?:i\s*['’]?\s*m|i\s+am|i\s+turned|i\s*['’]?\s*ll\s+be|i\s+will\s+be|(?:he|she)\s*['’]?\s*s|"
     r"(?:he|she)\s+is|turning|turned|aged?|age\s*:|(?:my|his|her|our|their)\s+age\s+is|at\s+the\s+age\s+of|"
-    r"(?:my|his|her|our|their)\s+(?:" + _EN_KIN + r")\s*(?:['’]\s*s|\s+is|\s+turned|\s+will\s+be))\s*$"
+    r"(?:my|his|her|our|their)\s+(?:" + _EN_KIN + r")\s*(?:['’]\s*s|\s+is|\s+turned|\s+will\s+be))"
+)
+_EN_AGE_BEFORE = re.compile(EN_AGE_CUE + r"\s*$")
+#: The same cues with a bound word before the number ("aged over 65", "I'm under 19", "he is at least 70"): an
+#: age, whose span starts at the number so that :mod:`~assistant.nlu.entities.open_ranges` makes it an interval.
+_EN_AGE_BEFORE_BOUND = re.compile(
+    EN_AGE_CUE + r"\s+(?:over|under|above|below|at\s+least|at\s+most|more\s+than|less\s+than|older\s+than|"
+    r"younger\s+than|no\s+more\s+than|no\s+less\s+than|not\s+more\s+than|not\s+less\s+than|up\s+to)\s+$"
 )
 #: English cues after a number: "70 years old", "70-year-old", "70 years of age", "70 yo".
 _EN_AGE_AFTER = re.compile(r"\s*-?\s*(?:(?:years?|yrs?)(?:\s+|-)old\b|(?:years?|yrs?)\s+of\s+age\b|y\s*/\s*o\b|y\.o\.|yo\b)")
@@ -241,6 +248,7 @@ class NumberExtractor:
             after = _EN_AGE_AFTER.match(key[end:])
             before = re.search(r"\bkrw\s*$|[₩￦]\s*$", key[:start])
             cue = _EN_AGE_BEFORE.search(key[:start])
+            bounded_cue = cue is None and _EN_AGE_BEFORE_BOUND.search(key[max(0, start - 80) : start]) is not None
             if after:
                 entity, end = AGE, end + after.end()
             elif before:
@@ -249,6 +257,8 @@ class NumberExtractor:
                 entity = AGE
                 if cue.group(0).strip().startswith("age"):
                     start = cue.start()  # "aged 65" is the entity's text, as before
+            elif bounded_cue and not _NOT_AGE_AFTER.match(key[end:]):
+                entity = AGE  # "aged over 65": the bound word before the number makes it an interval (open_ranges)
         info = None
         if entity == AGE:
             valid = 0 <= value <= MAX_AGE and float(value).is_integer()

@@ -8,7 +8,9 @@ the statistical model, and the duckling-like values are normalised); a
 candidate overlapping an already kept span is dropped, so a range ("2~3일", "2-3 days":
 :mod:`assistant.nlu.entities.ranges`) wins over the single value inside it. Then Rasa's synonym
 rule: an entity whose text is a synonym variant gets the canonical value; a value with a bound word ("3년 이상",
-"at least 3 years") becomes an open interval (:mod:`~assistant.nlu.entities.open_ranges`); and values with 약/about
+"at least 3 years") becomes an open interval (:mod:`~assistant.nlu.entities.open_ranges`); an English count of years
+whose sentence is about age ("65 years or older", "aged over 65 years") is an ``age``, not a ``duration``
+(:mod:`~assistant.nlu.entities.age_context`); and values with 약/about
 or 정도/쯤 are flagged approximate (:func:`~assistant.nlu.entities.ranges.mark_approximate`).
 
 Example:
@@ -33,8 +35,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
-from assistant.nlu.entities import dates, numbers, open_ranges, pii, ranges
-from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
+from assistant.nlu.entities import age_context, dates, numbers, open_ranges, pii, ranges
+from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DEFAULT_MAX_TOTAL_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
@@ -64,7 +66,9 @@ class EntityPipelineConfig(BaseModel):
             for impossible dates) or ``"duckling"`` (Rasa's DucklingEntityExtractor's:
             an instant, Duckling's span; :mod:`assistant.nlu.entities.duckling_time`).
         phone_region: region for phone numbers without a country code.
-        max_analysed_chars: longest text given to Kiwi and the CRF (windowed beyond).
+        max_analysed_chars: longest text given to Kiwi in one call (a longer message is analysed window by window).
+        max_total_analysed_chars: most characters of one message analysed in all (beyond: its first and last
+            halves of this many; :func:`~assistant.nlu.entities.base.analyse`).
         regex_timeout_s: time limit for one user regex on one message.
         crf: CRF hyper-parameters.
     """
@@ -78,6 +82,7 @@ class EntityPipelineConfig(BaseModel):
     time_format: Literal["iso", "duckling"] = "iso"
     phone_region: str = "KR"
     max_analysed_chars: int = Field(default=DEFAULT_MAX_ANALYSED_CHARS, ge=16)
+    max_total_analysed_chars: int = Field(default=DEFAULT_MAX_TOTAL_ANALYSED_CHARS, ge=16)
     regex_timeout_s: float = Field(default=0.05, gt=0)
     crf_c1: float = Field(default=CrfConfig.c1, ge=0)
     crf_c2: float = Field(default=CrfConfig.c2, ge=0)
@@ -256,7 +261,7 @@ class EntityPipeline:
             tokens: the message's tokens if the caller already has them (offsets into ``text``).
         """
         if tokens is None:
-            tokens = analyse(self.tokenizer, text, self.config.max_analysed_chars) if text.strip() else []
+            tokens = analyse(self.tokenizer, text, self.config.max_analysed_chars, self.config.max_total_analysed_chars) if text.strip() else []
         dims = set(self.config.duckling_dimensions) | ({dates.INVALID_TIME} if dates.TIME in self.config.duckling_dimensions else set())
         cands: list[tuple[int, EntitySpan]] = []
         for rank, (name, extractors) in enumerate(self._extractors()):
@@ -272,7 +277,10 @@ class EntityPipeline:
                     found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
-        kept = ranges.mark_approximate(text, open_ranges.open_intervals(text, tokens, self._resolve(text, cands)))
+        kept = open_ranges.open_intervals(text, tokens, self._resolve(text, cands))
+        if numbers.AGE in dims:
+            kept = age_context.ages_in_context(text, kept)
+        kept = ranges.mark_approximate(text, kept)
         try:
             negs = tuple(negations(safe_text(text), tokens))
         except Exception as e:  # noqa: BLE001
