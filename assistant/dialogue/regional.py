@@ -21,7 +21,7 @@ from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.knowledge.composer import region_match
+from assistant.regions import region_match
 
 #: the question waiting for the citizen's region: ``{"query": str, "regions": [labels]}``
 PENDING_SLOT = "programme_region_pending"
