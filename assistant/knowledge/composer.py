@@ -34,6 +34,7 @@ from assistant.regions import (
     LOCAL_SUFFIXES,
     PROVINCE_STEMS,
     agency_regions,
+    place_for_language,
     programme_core,
     programme_core_title,
     region_match,
@@ -401,7 +402,8 @@ class AnswerComposer:
             return self._compose(result, lang, score, signals, chosen, [h for h in ranked + national if h is not chosen])
         docs = [self._pick_doc(result, h) for h in regional]
         listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
-        text = (f"I have no '{programme}' run in {region} in my documents. These regions run one:\n{listed}" if lang == "en"
+        text = (f"I have no '{programme}' run in {place_for_language(region, lang)} in my documents. These regions run one:\n{listed}"
+                if lang == "en"
                 else f"{region}에서 운영하는 '{programme}'은(는) 제가 가진 자료에 없어요. 자료에 있는 지역의 서비스예요:\n{listed}")
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 
