@@ -24,22 +24,18 @@ expected. :class:`ConfirmationPolicy` (before the rule policy) handles what the 
 A bare stop ("취소", "cancel", "그만") is read by what is waiting for it (a rule written for it always wins, e.g.
 "취소" at the consent withdrawal question keeps the consent):
 
-=============================================== ===================================================================
-state                                           reading
-=============================================== ===================================================================
-a yes/no question whose own verb the stop word  unclear: it may be a yes ("신청을 취소할까요?" "취소") or a stop, and
-repeats ("…취소할까요?" ← "취소", "Shall I      the yes cannot be undone, so ``utter_unclear_stop`` says so and the
-cancel …?" ← "cancel")                          question is asked again with its buttons (:data:`CONFIRM_AGAIN`);
-                                                the same word again right after is a no (the rules' ``deny`` action:
-                                                "신청은 취소하지 않았어요")
-any other yes/no question (apply: "이대로        stop: ``utter_cancelled`` (nothing was submitted)
-접수할까요?")
-the programme-region question                   the question is dropped (:mod:`assistant.dialogue.regional`)
-nothing pending, an application made in this     that application: the action the rules run on
-conversation (slot :data:`RECEIPT_SLOT`)          :data:`CANCEL_TASK_INTENT`, which names it and asks yes/no first
-                                                (never "nothing was submitted" when something was)
-nothing pending, nothing made                    ``utter_nothing_in_progress``
-=============================================== ===================================================================
+* a yes/no question whose own verb the stop word repeats ("…신청을 취소할까요?" ← "취소", "Shall I cancel …?" ←
+  "cancel"): unclear, it may be a yes or a stop and the yes cannot be undone, so ``utter_unclear_stop`` says so and
+  the question is asked again with its buttons (:data:`CONFIRM_AGAIN`); the same word again right after is a no
+  (the rules' ``deny`` action: "신청은 취소하지 않았어요");
+* any other yes/no question ("이대로 신청을 접수할까요?", or "그만" at the cancel question): a stop,
+  ``utter_cancelled`` (nothing was submitted); but when this conversation made an application (slot
+  :data:`RECEIPT_SLOT`), the rules' ``deny`` action, which says what was not done ("nothing was submitted" would be
+  false);
+* the programme-region question: the question is dropped (:mod:`assistant.dialogue.regional`);
+* nothing pending, an application made in this conversation: that application, by the action the rules run on
+  :data:`CANCEL_TASK_INTENT`, which names it and asks yes/no first;
+* nothing pending, nothing made: ``utter_nothing_in_progress``.
 """
 
 from __future__ import annotations
@@ -251,6 +247,8 @@ class ConfirmationPolicy:
                     return Prediction(deny, self.name, conf)
             else:
                 return Prediction(CONFIRM_AGAIN, self.name, conf)
+        if tracker.get_slot(RECEIPT_SLOT) and (deny := _deny_action(self.rules, asking)) is not None:
+            return Prediction(deny, self.name, conf)  # an application exists: not "nothing was submitted", but what was not done
         if context.has_response("utter_cancelled"):
             return Prediction("utter_cancelled", self.name, conf)
         return None

@@ -153,3 +153,24 @@ def test_a_stop_at_the_apply_question_still_says_nothing_was_submitted(engine: A
     say(SAY["ko"]["apply"].format(title=title))
     t = say("취소")
     assert responses(t) == ["utter_cancelled"] and NOTHING_SUBMITTED[0] in t.messages[0].text and store.count() == before
+
+
+@pytest.mark.parametrize(("lang", "stop"), [("ko", "그만"), ("en", "stop")])
+def test_another_stop_word_at_the_cancel_question_says_it_was_not_cancelled(engine: Any, lang: str, stop: str) -> None:
+    """Not the question's own verb: a stop, and the reply says what was not done (never "nothing was submitted")."""
+    say, store, title = engine
+    receipt = _submitted(say, store, title, lang)
+    say(SAY[lang]["cancel_app"])
+    t = say(stop)
+    assert responses(t) == ["utter_task_not_cancelled"] and receipt in t.messages[0].text, [m.text for m in t.messages]
+    assert store.get(receipt).state == "submitted"
+
+
+def test_a_stop_at_a_second_apply_question_names_what_was_not_submitted(engine: Any) -> None:
+    say, store, title = engine
+    _submitted(say, store, title, "ko")
+    before = store.count()
+    say(SAY["ko"]["apply"].format(title=title))
+    t = say("취소")
+    assert responses(t) == ["utter_task_not_submitted"] and title in t.messages[0].text, [m.text for m in t.messages]
+    assert not any(n in t.messages[0].text for n in NOTHING_SUBMITTED) and store.count() == before
