@@ -29,6 +29,32 @@ from assistant.knowledge.retriever import RetrievalFilters, request_filters
 
 CHANNEL = "rest"
 
+#: The least raw body cap (bytes) of a webhook request: a larger body is refused with 413 before it is parsed.
+#: Well above what a message within the default 4,000 characters takes (48 KB at worst), so that a message over
+#: that limit is told its length in characters, however its JSON is written (a pasted 15,018-character text sent
+#: ASCII-escaped is 90 KB: refused for its 15,018 characters, not its bytes).
+MIN_BODY_BYTES = 256 * 1024
+#: The most bytes one character of the message can take in a JSON body: an astral character (an emoji) written
+#: ASCII-escaped as a UTF-16 surrogate pair, ``"\ud83d\ude00"`` (RFC 8259 §7). Hangul escaped is 6 (``"\uac00"``),
+#: UTF-8 3.
+ESCAPED_BYTES_PER_CHAR = 12
+#: Room for the rest of the body (sender ≤ 200 characters, message_id ≤ 255, metadata) at that worst escaping.
+BODY_OVERHEAD_BYTES = 16 * 1024
+
+
+def max_body_bytes(max_message_chars: int) -> int:
+    """The raw body cap of a request whose message may have ``max_message_chars`` characters (code points).
+
+    The message's limit is measured on the decoded message (characters, ``settings.max_message_chars``); the raw
+    cap only guards the parser, so it is large enough for any message within that limit however the client's JSON
+    writes it (UTF-8, or ASCII with ``\\uXXXX`` escapes as Python's ``json.dumps`` does by default): at least
+    :data:`MIN_BODY_BYTES`, else ``max_message_chars × ESCAPED_BYTES_PER_CHAR + BODY_OVERHEAD_BYTES``.
+
+    >>> max_body_bytes(4000), max_body_bytes(30000)
+    (262144, 376384)
+    """
+    return max(MIN_BODY_BYTES, max_message_chars * ESCAPED_BYTES_PER_CHAR + BODY_OVERHEAD_BYTES)
+
 
 class RestMessage(BaseModel):
     """The webhook's request body."""

@@ -44,6 +44,7 @@ from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
 from assistant.knowledge.composer import Answer
 from assistant.nlu.domain import Domain
+from assistant.regions import place_for_language
 
 logger = logging.getLogger(__name__)
 
@@ -122,16 +123,18 @@ class ActionAnswerFromKnowledge:
 
     @staticmethod
     def _ask_region(tracker: DialogueStateTracker, context: TurnContext, answer: Answer) -> BotUttered:
-        """``utter_ask_programme_region`` with one button per region (citing each region's programme)."""
+        """``utter_ask_programme_region`` with one button per region (citing each region's programme); in English the
+        regions are named in English (the button's payload keeps the Korean label, the value)."""
         from assistant.dialogue import regional
 
         labels = [r for r, _c in answer.regions]
+        shown = [place_for_language(label, context.language) for label in labels]  # "Gyeonggi-do Anyang-si" in English
         custom = {"citations": [c.__dict__ for _r, c in answer.regions], "abstained": False, "language": context.language,
                   "regions": labels}
         asked = context.utter(tracker, regional.ASK_RESPONSE, custom=custom, programme=answer.programme,
-                              regions=", ".join(labels))
-        buttons = [{"title": label, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}
-                   for label in labels]
+                              regions=", ".join(shown))
+        buttons = [{"title": title, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}
+                   for label, title in zip(labels, shown, strict=True)]
         return BotUttered(asked.text, {**asked.data, "buttons": buttons})
 
 

@@ -20,15 +20,32 @@ expected. :class:`ConfirmationPolicy` (before the rule policy) handles what the 
   ``affirm`` / ``deny`` / ``cancel`` with nothing pending get ``utter_nothing_to_confirm`` /
   ``utter_nothing_in_progress`` (when the domain has them), so a stray "네" never sounds as if something was done;
   so does a yes right after something was done on a yes (a submission) that asked nothing again.
+
+A bare stop ("취소", "cancel", "그만") is read by what is waiting for it (a rule written for it always wins, e.g.
+"취소" at the consent withdrawal question keeps the consent):
+
+* a yes/no question whose own verb the stop word repeats ("…신청을 취소할까요?" ← "취소", "Shall I cancel …?" ←
+  "cancel"): unclear, it may be a yes or a stop and the yes cannot be undone, so ``utter_unclear_stop`` says so and
+  the question is asked again with its buttons (:data:`CONFIRM_AGAIN`); the same word again right after is a no
+  (the rules' ``deny`` action: "신청은 취소하지 않았어요");
+* any other yes/no question ("이대로 신청을 접수할까요?", or "그만" at the cancel question): a stop,
+  ``utter_cancelled`` (nothing was submitted); but when this conversation made an application (slot
+  :data:`RECEIPT_SLOT`), the rules' ``deny`` action, which says what was not done ("nothing was submitted" would be
+  false);
+* the programme-region question: the question is dropped (:mod:`assistant.dialogue.regional`);
+* nothing pending, an application made in this conversation: that application, by the action the rules run on
+  :data:`CANCEL_TASK_INTENT`, which names it and asks yes/no first;
+* nothing pending, nothing made: ``utter_nothing_in_progress``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
-from assistant.dialogue.events import ACTION_LISTEN_NAME, ActionExecuted, BotUttered, Event
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ActionExecuted, BotUttered, Event, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.rules import CONFIRM_AGAIN, conversation_tokens, match_rules
 from assistant.dialogue.tracker import DialogueStateTracker
@@ -42,6 +59,72 @@ QUESTION_INTENTS = frozenset({"ask_service_info", "check_eligibility"})
 PUSHED_INTENTS = frozenset({"alerts_new"})
 #: Replies to a yes / no / stop when no confirmation is pending (used only when the domain defines them).
 NOTHING_PENDING = {"affirm": "utter_nothing_to_confirm", "deny": "utter_nothing_to_confirm", "cancel": "utter_nothing_in_progress"}
+#: Said before the question is asked again when a stop word repeats the question's own verb (see the table above).
+UNCLEAR_STOP = "utter_unclear_stop"
+#: The slot that holds the receipt of an application made in this conversation (the task connector's), and the
+#: intent whose rule cancels one: a bare stop with nothing pending then means that application.
+RECEIPT_SLOT = "last_receipt"
+CANCEL_TASK_INTENT = "cancel_application"
+#: Endings of a bare Korean stop word ("취소요", "취소해 주세요", "그만할게요") and English filler around one
+#: ("cancel it please").
+_KO_ENDINGS = re.compile(r"(?:해\s*주세요|해\s*줘요|해\s*줘|해\s*주십시오|할게요|할래요|합니다|하세요|해요|할게|해|요)$")
+_EN_FILLERS = frozenset({"please", "it", "that", "this", "the", "one", "just", "ok", "okay", "yes", "then"})
+
+
+def echoed_stop_word(message: str, question: str) -> str | None:
+    """The stop word of ``message`` when the message is that word alone (with a polite ending or filler) and
+    ``question`` uses it: "취소" (or "취소해 주세요") at "…신청을 취소할까요?", "cancel" at "Shall I cancel application
+    …?"; else None ("취소" at "이대로 신청을 접수할까요?", "stop asking me" anywhere).
+
+    >>> echoed_stop_word("취소", "접수번호 A-1 신청을 취소할까요?"), echoed_stop_word("취소", "이대로 접수할까요?")
+    ('취소', None)
+    >>> echoed_stop_word("Cancel it, please.", "Shall I cancel application A-1?")
+    'cancel'
+    """
+    text = re.sub(r"[\s.!?~,…]+", " ", message).strip()
+    if re.search(r"[가-힣]", text):
+        stem = _KO_ENDINGS.sub("", text.replace(" ", ""))
+        if len(stem) >= 2 and re.fullmatch(r"[가-힣]+", stem) and stem in question.replace(" ", ""):
+            return stem
+        return None
+    words = [w for w in text.lower().split() if w not in _EN_FILLERS]
+    if len(words) == 1 and re.fullmatch(r"[a-z]{3,}", words[0]) and words[0] in re.findall(r"[a-z]+", question.lower()):
+        return words[0]
+    return None
+
+
+def _deny_action(rules: list[Rule], asking: str) -> str | None:
+    """The action some rule runs on a ``deny`` right after ``asking`` (``action_task_declined``), or None."""
+    for rule in rules:
+        steps = [x for x in rule.steps if isinstance(x, ActionStep | IntentStep | OrStep)]
+        for a, b, c in zip(steps, steps[1:], steps[2:], strict=False):
+            if isinstance(a, ActionStep) and a.action == asking and "deny" in _intents(b) and isinstance(c, ActionStep) \
+                    and c.action:
+                return c.action
+    return None
+
+
+def _intent_action(rules: list[Rule], intent: str) -> str | None:
+    """The action a two-step rule runs on ``intent`` (``cancel_application`` → ``action_prepare_cancellation``)."""
+    for rule in rules:
+        steps = [x for x in rule.steps if isinstance(x, ActionStep | IntentStep | OrStep)]
+        if len(steps) == 2 and not rule.condition and intent in _intents(steps[0]) \
+                and isinstance(steps[1], ActionStep) and steps[1].action:
+            return steps[1].action
+    return None
+
+
+def _previous_bot(tracker: DialogueStateTracker) -> BotUttered | None:
+    """The assistant's last message before the latest user message."""
+    seen_user = False
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and isinstance(e, BotUttered):
+            return e
+    return None
 
 
 def _intents(step: object) -> set[str]:
@@ -133,8 +216,11 @@ class ConfirmationPolicy:
                 return None  # a rule written for this answer after that action
             if pending and intent in QUESTION_INTENTS:
                 return Prediction("action_answer_from_knowledge", self.name, conf)
-            if pending and intent == "cancel" and context.has_response("utter_cancelled"):
-                return Prediction("utter_cancelled", self.name, conf)
+            if pending and intent == "cancel":
+                return self._stop_at_question(tracker, context, toks[-2].index, toks[-2].name, conf)
+            if not pending and intent == "cancel" and tracker.get_slot(RECEIPT_SLOT) \
+                    and (action := _intent_action(self.rules, CANCEL_TASK_INTENT)) is not None:
+                return Prediction(action, self.name, conf)  # the application made here is what can be cancelled
             if not pending and intent in NOTHING_PENDING and context.has_response(NOTHING_PENDING[intent]):
                 return Prediction(NOTHING_PENDING[intent], self.name, conf)
             return None
@@ -144,6 +230,27 @@ class ConfirmationPolicy:
             if m is not None and m.length >= 3:
                 return None  # e.g. the MyData offer's own "asked again" rule
             return Prediction(CONFIRM_AGAIN, self.name)
+        return None
+
+    def _stop_at_question(self, tracker: DialogueStateTracker, context: TurnContext, index: int, asking: str,
+                          conf: float) -> Prediction | None:
+        """A stop word right after the yes/no question of ``asking`` (executed at ``events[index]``): see the table
+        in the module docstring."""
+        asked = asked_message(tracker.applied_events(), index)
+        message = tracker.latest_message.text if tracker.latest_message is not None else ""
+        if asked is not None and echoed_stop_word(message or "", asked.text or "") is not None \
+                and context.has_response(UNCLEAR_STOP):
+            before = _previous_bot(tracker)
+            if before is not None and (before.data.get("custom") or {}).get("unclear_stop"):
+                deny = _deny_action(self.rules, asking)  # the same word again: the safe reading, a no
+                if deny is not None:
+                    return Prediction(deny, self.name, conf)
+            else:
+                return Prediction(CONFIRM_AGAIN, self.name, conf)
+        if tracker.get_slot(RECEIPT_SLOT) and (deny := _deny_action(self.rules, asking)) is not None:
+            return Prediction(deny, self.name, conf)  # an application exists: not "nothing was submitted", but what was not done
+        if context.has_response("utter_cancelled"):
+            return Prediction("utter_cancelled", self.name, conf)
         return None
 
     @staticmethod
@@ -165,13 +272,21 @@ class ActionConfirmAgain:
     name = CONFIRM_AGAIN
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
-        """One ``bot`` event (none when the confirming action said nothing)."""
+        """One ``bot`` event (none when the confirming action said nothing); right after a stop word that repeats the
+        question's verb (:func:`echoed_stop_word`), ``utter_unclear_stop`` first and the question marked
+        ``custom.unclear_stop``."""
         events = tracker.applied_events()
         toks = conversation_tokens(events, context.settings.intent_threshold)
-        asking = next((t for t in reversed(toks[:-2]) if t.kind == "action"), None)
+        direct = bool(toks) and toks[-1].kind == "intent"  # asked again on the user's own turn (an unclear stop)
+        asking = next((t for t in reversed(toks[:-1] if direct else toks[:-2]) if t.kind == "action"), None)
         said = asked_message(events, asking.index) if asking is not None else None
         if said is None:
             return []
+        if direct:
+            message = tracker.latest_message.text if tracker.latest_message is not None else ""
+            word = echoed_stop_word(message or "", said.text or "") or (message or "").strip()
+            custom = {**(said.data.get("custom") or {}), "repeated": True, "unclear_stop": True}
+            return [context.utter(tracker, UNCLEAR_STOP, word=word), BotUttered(said.text, {**said.data, "custom": custom})]
         if len(toks) >= 2 and toks[-2].name in PUSHED_INTENTS \
                 and not any(isinstance(e, BotUttered) for e in events[toks[-2].index + 1:]):
             return []  # the push told nothing (already told): the question is still the last thing said

@@ -83,7 +83,7 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
         ['연탄', '값']
     """
     # the questionnaire's own reader of places (one list of 시·도/시·군·구 for both; imported here, where it is used)
-    from connectors.eligibility.regions import place_spans
+    from assistant.regions import place_spans
 
     spans = [(e["start"], e["end"]) for e in entities
              if e.get("entity") in PERSON_ENTITIES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]

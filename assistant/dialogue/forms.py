@@ -70,6 +70,7 @@ from assistant.dialogue.responses import render_response
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.dialogue.validators import ValidatorRegistry
 from assistant.nlu.domain import Domain, FormDef, SlotMapping
+from assistant.regions import place_for_language
 
 logger = logging.getLogger(__name__)
 
@@ -276,7 +277,7 @@ class FormAction:
                 return planned
             if unfilled and choice is _NO_CHOICE and not any(isinstance(e, SlotSet) for e in planned):
                 return [ActionExecutionRejected(self.name)]  # validate_<form> filled nothing either (Rasa)
-            events += planned
+            events = _restate_corrections(events, planned, tracker, context) + planned
         elif not activating and requested and self._custom_validation(domain):
             choice = requested  # an invalid answer, or back from a digression: the slot validate_<form> chose is asked again
         return events + self._next(tracker, context, events, invalid, requested, choice)
@@ -358,7 +359,8 @@ class FormAction:
             corrected = _pick(context, f"utter_corrected_{e.name}", "utter_slot_corrected")
             if not activating and before is not None and before != verdict.value and e.name != requested \
                     and context.has_response(corrected):
-                out.append(context.utter(tracker, corrected, value=verdict.value))
+                out.append(context.utter(tracker, corrected, custom={CORRECTED_SLOT: e.name},
+                                         value=shown_value(context, e.name, verdict.value)))
             elif kept := self._kept_elsewhere(tracker, context, changed, e.name, before, verdict.value, requested, activating):
                 out.append(kept)
         return out, invalid
@@ -377,7 +379,8 @@ class FormAction:
         if not context.has_response(name):
             return None
         return render_response(context.domain, name, language=context.language, channel=context.channel,
-                               slots={**tracker.slots, slot: value}, value=value)
+                               slots={**tracker.slots, slot: value}, custom={CORRECTED_SLOT: slot},
+                               value=shown_value(context, slot, value))
 
     def _custom_validation(self, domain: Domain) -> str | None:
         name = f"validate_{self.name}"
@@ -488,6 +491,46 @@ class FormAction:
         took = any(isinstance(e, SlotSet) and e.value is not None and (e.name == requested or requested not in required
                                                                         and e.name in required) for e in kept)
         return plan if took or follow_up else None
+
+
+#: Entities whose values are places ("부산광역시 해운대구"): a slot filled from one says its value as a place.
+PLACE_ENTITIES = frozenset({"region", "programme_region"})
+
+
+def shown_value(context: TurnContext, slot: str, value: Any) -> Any:
+    """A slot's value as a reply in the conversation's language says it: a place slot's (one mapped from a
+    :data:`PLACE_ENTITIES` entity, or named like one) in English names in English ("부산광역시 해운대구" → "Busan
+    Haeundae-gu": :func:`~assistant.regions.place_for_language`); any other value, or Korean, unchanged. The slot
+    keeps its value (the eligibility connector reads the Korean names)."""
+    if not isinstance(value, str) or context.language != "en":
+        return value
+    definition = context.domain.slots.get(slot)
+    mapped = {m.entity for m in definition.mappings} if definition is not None else set()
+    if slot in PLACE_ENTITIES or mapped & PLACE_ENTITIES:
+        return place_for_language(value, context.language)
+    return value
+
+
+#: ``custom`` key of a correction or kept-value message (``utter_slot_corrected``, ``utter_kept_<slot>``): its slot.
+CORRECTED_SLOT = "corrected_slot"
+
+
+def _restate_corrections(events: list[Event], planned: list[Event], tracker: DialogueStateTracker,
+                         context: TurnContext) -> list[Event]:
+    """``events`` with each correction (or kept-value) message said again with the value ``validate_<form>``
+    (``planned``) set last for its slot: "부산 중구" is read as 중구 first and completed to 부산광역시 중구 by the form's validation, and "I live
+    in Gangnam-gu, Seoul" as 서울특별시 first; the message names what the slot holds, not the partial reading."""
+    final = {e.name: e.value for e in planned if isinstance(e, SlotSet)}
+    out: list[Event] = []
+    for e in events:
+        slot = (e.data.get("custom") or {}).get(CORRECTED_SLOT) if isinstance(e, BotUttered) else None
+        if isinstance(e, BotUttered) and slot in final and final[slot] is not None:
+            response = str((e.data.get("custom") or {}).get("response"))
+            e = render_response(context.domain, response, language=context.language, channel=context.channel,
+                                slots={**tracker.slots, slot: final[slot]}, custom={CORRECTED_SLOT: slot},
+                                value=shown_value(context, slot, final[slot]))
+        out.append(e)
+    return out
 
 
 def _pick(context: TurnContext, specific: str, generic: str) -> str:

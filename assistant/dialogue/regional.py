@@ -5,7 +5,7 @@ governments' versions of one programme). Quoting the first would answer for a re
 so when the composer reports regional variants (:attr:`Answer.regions`) and the conversation knows no region,
 :class:`~assistant.dialogue.builtin_actions.ActionAnswerFromKnowledge` asks ``utter_ask_programme_region`` (one
 button per region, payload ``/inform{"programme_region": "<region>"}``) and keeps the question in
-:data:`PENDING_SLOT`. The reply — a button, the region typed ("안양이요", "경기도 안양시에 살아요"), or another region
+:data:`PENDING_SLOT`. The reply — a button, the region typed ("안양이요", "경기도 안양시에 살아요", "I live in Anyang"), or another region
 the NLU knows ("부산 살아요") — is caught by :class:`RegionFollowUpPolicy` (whatever its intent: a bare place name
 reads as anything), and the question is answered for that region (its programme, with the province's and the
 national ones listed and cited; or, when none is that region's, saying so). The region chosen is kept in
@@ -15,13 +15,14 @@ in later answers. A reply that names no region drops the pending question and is
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.knowledge.composer import region_match
+from assistant.regions import read_place, region_match
 
 #: the question waiting for the citizen's region: ``{"query": str, "regions": [labels]}``
 PENDING_SLOT = "programme_region_pending"
@@ -30,7 +31,10 @@ REGION_SLOT = "programme_region"
 #: the entity a region button carries
 REGION_ENTITY = "programme_region"
 ASK_RESPONSE = "utter_ask_programme_region"
+#: said when the citizen stops at that question ("취소", "cancel"): the question is dropped
+DROPPED_RESPONSE = "utter_region_question_dropped"
 _FACT_SLOTS = (REGION_SLOT, "region_district", "region")
+_HANGUL = re.compile(r"[가-힣]")
 
 
 def known_region(tracker: DialogueStateTracker) -> str | None:
@@ -67,7 +71,9 @@ def pending_question(tracker: DialogueStateTracker) -> dict[str, Any] | None:
 
 def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str | None:
     """The region the latest message names: a region button's value, else the best-matching region offered
-    (its label), else a region entity the NLU found (a region not offered), else None."""
+    (its label), else, for a reply without Hangul, the place its English name names (:func:`~assistant.regions.
+    read_place`: "I live in Anyang", "Okcheon-gun"; the offered label it matches, or the area as Korean text), else
+    a region entity the NLU found (a region not offered), else None."""
     message = tracker.latest_message
     if message is None:
         return None
@@ -76,13 +82,23 @@ def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str 
             return str(e["value"]).strip()
     text = message.text or ""
     offered = [str(r) for r in pending.get("regions") or [] if isinstance(r, str)]
-    scored = sorted(((region_match(label, text), -i, label) for i, label in enumerate(offered)), reverse=True)
-    if scored and scored[0][0] > 0:
-        return scored[0][2]
+    best = _best_offered(offered, text)
+    if best is not None:
+        return best
+    if not _HANGUL.search(text) and (place := read_place(text)) is not None:
+        # typed in English ("I live in Anyang", "Okcheon-gun"): the romanised name read as its Korean area
+        return _best_offered(offered, str(place)) or str(place)
     for e in message.entities:
         if e.get("entity") == "region" and isinstance(e.get("value"), str) and e["value"].strip():
             return str(e["value"]).strip()
     return None
+
+
+def _best_offered(offered: list[str], where: str) -> str | None:
+    """The offered region label that ``where`` matches best (:func:`~assistant.regions.region_match`; the first
+    offered on a tie), or None when it matches none."""
+    scored = sorted(((region_match(label, where), -i, label) for i, label in enumerate(offered)), reverse=True)
+    return scored[0][2] if scored and scored[0][0] > 0 else None
 
 
 class RegionFollowUpPolicy:
@@ -92,10 +108,18 @@ class RegionFollowUpPolicy:
     name = "RegionFollowUpPolicy"
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
-        """``action_answer_from_knowledge`` or None."""
+        """``action_answer_from_knowledge``, :data:`DROPPED_RESPONSE` (a confident ``cancel``: the question is
+        dropped, not "nothing was submitted"), or None."""
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
             return None
         pending = pending_question(tracker)
-        if pending is None or named_region(tracker, pending) is None:
+        if pending is None:
             return None
-        return Prediction("action_answer_from_knowledge", self.name, 1.0)
+        if named_region(tracker, pending) is not None:
+            return Prediction("action_answer_from_knowledge", self.name, 1.0)
+        intent = (tracker.latest_message.intent or {}) if tracker.latest_message is not None else {}
+        confidence = float(intent.get("confidence") or 0.0)
+        if intent.get("name") == "cancel" and confidence >= context.settings.intent_threshold \
+                and context.has_response(DROPPED_RESPONSE):
+            return Prediction(DROPPED_RESPONSE, self.name, confidence)
+        return None

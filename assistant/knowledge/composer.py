@@ -30,6 +30,16 @@ from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+from assistant.regions import (
+    LOCAL_SUFFIXES,
+    PROVINCE_STEMS,
+    agency_regions,
+    place_for_language,
+    programme_core,
+    programme_core_title,
+    region_match,
+    region_names,
+)
 
 EXCERPT_CHARS = 320
 GATE_FILE = Path(__file__).with_name("answerability_gate.json")
@@ -204,60 +214,14 @@ def _excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
 
 
 # --- regional variants of one programme ------------------------------------------------------------------------
-# Our own small parser: an agency name of the catalogue is "<시·도> [<시·군·구>]" for a local government
-# ("충청북도 옥천군", "경기도") and a ministry's or a body's name otherwise; no library reads these names.
-_LOCAL_SUFFIXES = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
-_PROVINCE_SHORT = {"충청북도": "충북", "충청남도": "충남", "전라북도": "전북", "전라남도": "전남", "경상북도": "경북",
-                   "경상남도": "경남", "전북특별자치도": "전북", "강원특별자치도": "강원", "제주특별자치도": "제주"}
-_PROVINCES = ("서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "경기", "강원", "충북", "충남", "충청북",
-              "충청남", "전북", "전남", "전라북", "전라남", "경북", "경남", "경상북", "경상남", "제주")
-_GENERIC_TAIL = re.compile(r"(?:지원사업|지원금|지원|사업|지급|안내|서비스|제도)+$")
+# Agency names and places are parsed by assistant.regions (one reading for the composer, the dialogue and the
+# eligibility connector); the names below stay importable from here.
+_LOCAL_SUFFIXES = LOCAL_SUFFIXES
+_PROVINCES = tuple(sorted(PROVINCE_STEMS))
+_region_names = region_names
 #: how far below the top document a variant may rank and still count (share of the top score, among the top 5)
 VARIANT_SCORE_SHARE = 0.7
 VARIANT_TOP = 5
-
-
-def agency_regions(agency: str) -> tuple[str, ...]:
-    """The local-government parts of an agency name, widest first (``("충청북도", "옥천군")``); ``()`` for a
-    ministry or any other body ("국토교통부", "고양시청소년재단").
-
-    >>> agency_regions("충청북도 옥천군"), agency_regions("국토교통부"), agency_regions("경기도")
-    (('충청북도', '옥천군'), (), ('경기도',))
-    """
-    parts = agency.split()
-    if not parts or not all(re.fullmatch(r"[가-힣]{2,}", w) and w.endswith(_LOCAL_SUFFIXES) for w in parts):
-        return ()
-    return tuple(parts)
-
-
-def _region_names(part: str) -> set[str]:
-    """A region's names: itself, its stem ("옥천군" → "옥천") and a province's short name ("충청북도" → "충북")."""
-    names = {part}
-    for suffix in _LOCAL_SUFFIXES:
-        if part.endswith(suffix) and len(part) - len(suffix) >= 2:
-            names.add(part[: -len(suffix)])
-            break
-    if part in _PROVINCE_SHORT:
-        names.add(_PROVINCE_SHORT[part])
-    return names
-
-
-def programme_core(title: str, agency: str) -> str:
-    """The programme a title names without its region and generic words, spaces and punctuation:
-    "안양 청년 월세 지원" (경기도 안양시) and "청년 월세 지원" (충청북도 옥천군) are both ``"청년월세"``."""
-    text = re.sub(r"\([^)]*\)", " ", title)
-    for name in sorted({n for part in agency_regions(agency) for n in _region_names(part)}, key=len, reverse=True):
-        text = text.replace(name, " ")
-    core = re.sub(r"[\W_]+", "", text).lower()
-    return _GENERIC_TAIL.sub("", core) or core
-
-
-def programme_core_title(title: str, agency: str) -> str:
-    """The title without its region's names and parenthesised parts ("안양 청년 월세 지원" → "청년 월세 지원")."""
-    text = re.sub(r"\([^)]*\)", " ", title)
-    for name in sorted({n for part in agency_regions(agency) for n in _region_names(part)}, key=len, reverse=True):
-        text = text.replace(name, " ")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _same_programme(a: str, b: str) -> bool:
@@ -322,21 +286,6 @@ def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP,
         if len(regional) >= 2:
             return anchor, regional, national
     return None, [], []
-
-
-def region_match(agency: str, where: str) -> int:
-    """How well a place the citizen named (``where``: "경기도 안양시", "안양", "서울특별시 중구") matches an agency's
-    region: the number of its parts named (0: none, or another 시·도 is named)."""
-    squashed = re.sub(r"\s+", "", where)
-    parts = agency_regions(agency)
-    if not parts or not squashed:
-        return 0
-    hits = [p for p in parts if any(n in squashed for n in _region_names(p))]
-    province = parts[0] if parts[0].endswith(("도", "특별시", "광역시", "특별자치시")) else None
-    if province is not None and province not in hits and any(pv in squashed for pv in _PROVINCES) \
-            and not any(n in squashed for n in _region_names(province)):
-        return 0  # "부산 중구" is not 서울특별시 중구
-    return len(hits)
 
 
 def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
@@ -499,7 +448,8 @@ class AnswerComposer:
             return self._compose(result, lang, score, signals, chosen, [h for h in ranked + national if h is not chosen])
         docs = [self._pick_doc(result, h) for h in regional]
         listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
-        text = (f"I have no '{programme}' run in {region} in my documents. These regions run one:\n{listed}" if lang == "en"
+        text = (f"I have no '{programme}' run in {place_for_language(region, lang)} in my documents. These regions run one:\n{listed}"
+                if lang == "en"
                 else f"{region}에서 운영하는 '{programme}'은(는) 제가 가진 자료에 없어요. 자료에 있는 지역의 서비스예요:\n{listed}")
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 

@@ -37,7 +37,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.channels.proactive import PendingChannel, ProactiveChannels
-from assistant.channels.rest import CHANNEL, RestMessage, render, to_user_message
+from assistant.channels.rest import CHANNEL, MIN_BODY_BYTES, RestMessage, max_body_bytes, render, to_user_message
 from assistant.errors import AssistantError, InvalidInputError, MessageIdConflictError
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.server.errors import HttpError
@@ -48,8 +48,9 @@ from assistant.stores.outbox import MAX_FETCH
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "channels" / "static"
-#: Request bodies above this many bytes are refused with 413 before parsing.
-MAX_BODY_BYTES = 64 * 1024
+#: Request bodies above this many bytes are refused with 413 before parsing (more when ``max_message_chars`` needs
+#: it: :func:`~assistant.channels.rest.max_body_bytes`).
+MAX_BODY_BYTES = MIN_BODY_BYTES
 
 
 def widget_html(max_message_chars: int) -> str:
@@ -76,12 +77,12 @@ M = TypeVar("M", bound=BaseModel)
 def _parse_json_body(raw: bytes, content_type: str, model: type[M], text_field: str, max_chars: int, example: str) -> M:
     if "application/json" not in content_type.lower():
         raise HttpError(415, f"content type must be application/json, got {content_type or 'none'!r}")
-    if len(raw) > MAX_BODY_BYTES:
+    if len(raw) > (limit := max_body_bytes(max_chars)):
         # a citizen meets this by pasting a long text, like the character limit below: the same polite, bilingual words
         raise HttpError(
             413,
-            f"메시지가 너무 길어요(요청 {len(raw)}바이트, 최대 {MAX_BODY_BYTES}바이트). 질문을 짧게 줄여 다시 보내 주세요. / "
-            f"The message is too long: the request is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}. "
+            f"메시지가 너무 길어요(요청 {len(raw)}바이트, 최대 {limit}바이트). 질문을 짧게 줄여 다시 보내 주세요. / "
+            f"The message is too long: the request is {len(raw)} bytes; the limit is {limit}. "
             "Please send a shorter message.",
         )
     try:

@@ -183,7 +183,7 @@ def test_english_question_asks_in_english_and_a_button_answers_for_that_region(f
     m = asked.messages[0]
     assert "Where do you live" in m.text and m.custom["language"] == "en"
     assert set(m.custom["regions"]) <= set(REGIONAL.values()) and len(m.custom["regions"]) >= 2
-    button = next(b for b in m.buttons if b["title"] == "경기도 안양시")
+    button = next(b for b in m.buttons if "경기도 안양시" in b["payload"])  # titled in English: Gyeonggi-do Anyang-si
     answered = say(p, button["payload"])
     a = answered.messages[0]
     assert a.custom["citations"][0]["doc_id"] == "R-ANY" and a.custom["language"] == "en"
@@ -245,6 +245,6 @@ def test_real_catalogue_english_asks_in_english_then_a_button_answers(gov24_sett
     p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
     asked = say(p, "Is there monthly rent support for young people?")
     assert responses(asked) == ["utter_ask_programme_region"] and "Where do you live" in asked.messages[0].text
-    button = next(b for b in asked.messages[0].buttons if b["title"] == "경기도 안양시")
+    button = next(b for b in asked.messages[0].buttons if "경기도 안양시" in b["payload"])
     m = say(p, button["payload"]).messages[0]
     assert m.custom["language"] == "en" and m.custom["citations"][0]["agency"] == "경기도 안양시"

@@ -1,0 +1,198 @@
+"""Places, read one way everywhere: agency names, a citizen's words (Korean or English), and names for replies.
+
+The names themselves (the 시·도, their short and former forms, the 시·군·구 of each, 일반구, and their romanised
+English spellings) live in the eligibility connector's tables, :mod:`connectors.eligibility.regions` and
+:mod:`connectors.eligibility.regions_en`: they are the source of truth, derived from the catalogue snapshot, and
+this module only reads them (a table is data, not connector behaviour: the engine still loads the connector's
+actions by name). What used to be parsed apart in the answer composer (an agency's regions, a region's names, the
+provinces), in the regional follow-up of the dialogue and in the eligibility connector is parsed here:
+
+* :func:`agency_regions`: the local-government parts of an agency name (:func:`~connectors.eligibility.regions.
+  agency_area`, the connector's rule);
+* :func:`region_names`: every name a region is written with (itself, its stem, its short and former forms);
+* :func:`region_match`: how many parts of an agency's region a place the citizen named matches;
+* :func:`programme_core` / :func:`programme_core_title`: a programme's title without its region's names;
+* :func:`read_place`: the place a short reply names, Korean (:func:`~connectors.eligibility.regions.
+  places_in_text`) or English (:func:`~connectors.eligibility.regions_en.find_english_region`);
+* :func:`place_for_language`: a place (or an agency's region) as a reply in that language writes it.
+
+Own code, not a library: no library reads Korean agency names or the romanised place names of Korea's local
+governments (the romanisation itself is ``koroman`` / ``ko-pron``, inside the connector's tables).
+"""
+
+from __future__ import annotations
+
+import re
+
+from connectors.eligibility.regions import (
+    SIDO,
+    SIDO_ALIASES,
+    SIDO_INDEX,
+    Area,
+    agency_area,
+    normalise_region,
+    place_spans,
+    places_in_text,
+)
+from connectors.eligibility.regions_en import english_place_name, find_english_region, normalise_english_region
+
+#: Endings of a local government's name (a 시·도's first: "통합특별시" before "특별시"), longest first.
+LOCAL_SUFFIXES = ("통합특별시", "특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
+_SIDO_SUFFIXES = ("통합특별시", "특별자치시", "특별자치도", "특별시", "광역시", "도", "시")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+def _stem(name: str, suffixes: tuple[str, ...] = LOCAL_SUFFIXES) -> str:
+    """``name`` without its unit ("옥천군" → "옥천", "전남광주통합특별시" → "전남광주"); itself when the stem would be
+    shorter than two syllables ("중구")."""
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name
+
+
+def official_sido(name: str) -> str | None:
+    """The official 시·도 name of ``name`` (official, short or former: "충북", "전라남도", "광주광역시"), else ``None``.
+
+    >>> official_sido("충북"), official_sido("전라남도"), official_sido("옥천군")
+    ('충청북도', '전남광주통합특별시', None)
+    """
+    official = SIDO_ALIASES.get(name, name)
+    return official if official in SIDO_INDEX else None
+
+
+#: Official 시·도 name → every name it is written with (official, short and former forms, and their stems).
+SIDO_NAMES: dict[str, frozenset[str]] = {
+    sido: frozenset({sido, _stem(sido, _SIDO_SUFFIXES)}
+                    | {n for alias, target in SIDO_ALIASES.items() if target == sido for n in (alias, _stem(alias, _SIDO_SUFFIXES))})
+    for sido in SIDO
+}
+#: The stems of every 시·도 name ("서울", "충청북", "전남", "광주" …): a place text that holds one names a 시·도.
+PROVINCE_STEMS: frozenset[str] = frozenset(
+    _stem(n, _SIDO_SUFFIXES) for n in (*SIDO, *SIDO_ALIASES) if len(_stem(n, _SIDO_SUFFIXES)) >= 2)
+
+
+def agency_regions(agency: str) -> tuple[str, ...]:
+    """The local-government parts of an agency name, widest first (``("충청북도", "옥천군")``); ``()`` for a
+    ministry or any other body ("국토교통부", "고양시청소년재단", "서울특별시교육청").
+
+    The rule is the eligibility connector's (:func:`~connectors.eligibility.regions.agency_area`: an official 시·도
+    name, optionally one 시·군·구), so an answer and an eligibility verdict read one agency the same way.
+
+    >>> agency_regions("충청북도 옥천군"), agency_regions("국토교통부"), agency_regions("경기도")
+    (('충청북도', '옥천군'), (), ('경기도',))
+    """
+    area = agency_area(agency)
+    if area is None:
+        return ()
+    return (area.sido,) if area.sigungu is None else (area.sido, area.sigungu)
+
+
+def region_names(part: str) -> frozenset[str]:
+    """Every name one region (a part of :func:`agency_regions`) is written with: itself, its stem ("옥천군" →
+    "옥천"), and for a 시·도 its short and former forms ("충청북도" → "충북", "충청북"; "전남광주통합특별시" → "전남",
+    "광주", "전라남도" …: :data:`~connectors.eligibility.regions.SIDO_ALIASES`).
+
+    >>> sorted(region_names("옥천군")), sorted(region_names("충청북도"))
+    (['옥천', '옥천군'], ['충북', '충청북', '충청북도'])
+    """
+    sido = official_sido(part)
+    if sido is not None:
+        return SIDO_NAMES[sido] | {part}
+    stem = _stem(part)
+    return frozenset({part, stem})
+
+
+def _strip_region(title: str, agency: str) -> str:
+    text = re.sub(r"\([^)]*\)", " ", title)
+    for name in sorted({n for part in agency_regions(agency) for n in region_names(part)}, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return text
+
+
+_GENERIC_TAIL = re.compile(r"(?:지원사업|지원금|지원|사업|지급|안내|서비스|제도)+$")
+
+
+def programme_core(title: str, agency: str) -> str:
+    """The programme a title names without its region and generic words, spaces and punctuation:
+    "안양 청년 월세 지원" (경기도 안양시) and "청년 월세 지원" (충청북도 옥천군) are both ``"청년월세"``.
+
+    >>> programme_core("안양 청년 월세 지원", "경기도 안양시"), programme_core("청년월세 지원사업", "부산광역시 중구")
+    ('청년월세', '청년월세')
+    """
+    core = re.sub(r"[\W_]+", "", _strip_region(title, agency)).lower()
+    return _GENERIC_TAIL.sub("", core) or core
+
+
+def programme_core_title(title: str, agency: str) -> str:
+    """The title without its region's names and parenthesised parts ("안양 청년 월세 지원" → "청년 월세 지원")."""
+    return re.sub(r"\s+", " ", _strip_region(title, agency)).strip()
+
+
+def region_match(agency: str, where: str) -> int:
+    """How well a place the citizen named (``where``: "경기도 안양시", "안양", "서울특별시 중구", "충북 옥천") matches an
+    agency's region: the number of its parts (:func:`agency_regions`) named by any of their names
+    (:func:`region_names`), or 0 when none is, or when another 시·도 is named ("부산 중구" is not 서울특별시 중구).
+
+    A part is named when any of its names occurs in ``where`` with its spaces removed (a place is often run
+    together: "충북옥천군"). Which 시·도 ``where`` means is the connector's reading
+    (:func:`~connectors.eligibility.regions.places_in_text`: "광주 북구" is 전남광주통합특별시's, "경기 광주시" is 경기도's);
+    where it reads nothing (run-together text), a 시·도 name other than the agency's is enough for no match.
+
+    >>> region_match("경기도 안양시", "안양이요"), region_match("서울특별시 중구", "부산 중구"), region_match("국토교통부", "안양")
+    (1, 0, 0)
+    """
+    squashed = re.sub(r"\s+", "", where)
+    parts = agency_regions(agency)
+    if not parts or not squashed:
+        return 0
+    hits = [p for p in parts if any(n in squashed for n in region_names(p))]
+    province = official_sido(parts[0])
+    if province is None:
+        return len(hits)
+    areas = places_in_text(where)
+    if areas:  # the connector's reading of the place: another 시·도 ("부산 중구", "경기 광주시" for 전남광주) is no match
+        return len(hits) if any(a.sido == province for a in areas) else 0
+    # run-together text the reader does not split ("부산중구"): a 시·도 named that is not the agency's
+    if parts[0] not in hits and any(pv in squashed for pv in PROVINCE_STEMS):
+        return 0
+    return len(hits)
+
+
+def read_place(text: str) -> Area | None:
+    """The one place a short reply names, Korean ("안양이요", "충북 옥천군에 살아요") or English ("I live in Anyang",
+    "Okcheon-gun", "Seongnam, Gyeonggi-do"), else ``None`` (none named, or several: a bare "중구").
+
+    Korean is read by :func:`~connectors.eligibility.regions.places_in_text`, text without Hangul by
+    :func:`~connectors.eligibility.regions_en.find_english_region` (Revised Romanization and McCune–Reischauer
+    spellings, derived from the same tables).
+
+    >>> read_place("I live in Anyang"), read_place("옥천군이요")
+    (Area(sido='경기도', sigungu='안양시'), Area(sido='충청북도', sigungu='옥천군'))
+    """
+    if _HANGUL.search(text):
+        areas = places_in_text(text)
+        return areas[0] if len(areas) == 1 else None
+    return find_english_region(text)
+
+
+def place_for_language(place: str, language: str) -> str:
+    """A place (or a region label such as "경기도 안양시") as a reply in ``language`` writes it: unchanged in Korean,
+    the Revised Romanization with its units in English ("부산광역시" → "Busan", "경기도 안양시" → "Gyeonggi-do
+    Anyang-si": :func:`~connectors.eligibility.regions_en.english_place_name`). Text that is not a place name is
+    returned unchanged (a service's or an agency's own name has no English form to give).
+
+    >>> place_for_language("부산광역시", "en"), place_for_language("경기도 안양시", "en"), place_for_language("부산광역시", "ko")
+    ('Busan', 'Gyeonggi-do Anyang-si', '부산광역시')
+    """
+    if language != "en" or not _HANGUL.search(place):
+        return place
+    words = place.split()
+    known = all(official_sido(w) is not None or w.endswith(("시", "군", "구")) for w in words)
+    return english_place_name(place) if words and known else place
+
+
+__all__ = ["LOCAL_SUFFIXES", "PROVINCE_STEMS", "SIDO", "SIDO_ALIASES", "SIDO_NAMES", "Area", "agency_area", "agency_regions",
+           "english_place_name", "find_english_region", "normalise_english_region", "normalise_region", "official_sido",
+           "place_for_language", "place_spans", "places_in_text", "programme_core", "programme_core_title", "read_place",
+           "region_match", "region_names"]

@@ -1,0 +1,106 @@
+"""assistant/regions.py: places read one way for the composer, the dialogue and the eligibility connector.
+
+Expected values are written out by hand from the official names (행정안전부 행정구역; the catalogue's agency names),
+not computed with the module's own helpers; the catalogue sweep compares with the connector's own rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import regions
+from assistant.knowledge import composer
+from connectors.eligibility.regions import Area, agency_area
+from shared_paths import GOV24_DIR
+
+
+def test_the_composer_names_are_the_shared_functions() -> None:
+    for name in ("agency_regions", "programme_core", "programme_core_title", "region_match"):
+        assert getattr(composer, name) is getattr(regions, name)
+    assert composer._region_names is regions.region_names
+
+
+@pytest.mark.parametrize(("agency", "parts"), [
+    ("충청북도 옥천군", ("충청북도", "옥천군")), ("경기도", ("경기도",)), ("전남광주통합특별시 북구", ("전남광주통합특별시", "북구")),
+    ("국토교통부", ()), ("고양시청소년재단", ()), ("서울특별시교육청", ()), ("재단법인종로복지재단", ()), ("", ()),
+])
+def test_agency_regions(agency: str, parts: tuple[str, ...]) -> None:
+    assert regions.agency_regions(agency) == parts
+
+
+def test_every_catalogue_agency_is_read_as_the_eligibility_connector_reads_it() -> None:
+    path = GOV24_DIR / "gov24_serviceList_snapshot.json"
+    if not path.exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    rows = rows.get("data", rows) if isinstance(rows, dict) else rows
+    agencies = {str(r.get("소관기관명") or "") for r in rows}
+    local = 0
+    for agency in agencies:
+        area = agency_area(agency)
+        expected = () if area is None else tuple(p for p in (area.sido, area.sigungu) if p)
+        assert regions.agency_regions(agency) == expected, agency
+        local += area is not None
+    assert local > 200  # the snapshot's 시·도 and 시·군·구 (222 시·군·구 agencies)
+
+
+@pytest.mark.parametrize(("part", "names"), [
+    ("옥천군", {"옥천군", "옥천"}),
+    ("중구", {"중구"}),  # a one-syllable stem is no name of its own
+    ("충청북도", {"충청북도", "충청북", "충북"}),
+    ("서울특별시", {"서울특별시", "서울", "서울시"}),
+    ("전북특별자치도", {"전북특별자치도", "전북", "전라북도", "전라북"}),
+    ("전남광주통합특별시", {"전남광주통합특별시", "전남광주", "전남", "전라남도", "전라남", "광주", "광주광역시"}),
+])
+def test_region_names(part: str, names: set[str]) -> None:
+    assert regions.region_names(part) == names
+
+
+@pytest.mark.parametrize(("agency", "where", "expected"), [
+    ("경기도 안양시", "안양이요", 1), ("경기도 안양시", "경기도 안양시에 살아요", 2), ("충청북도 옥천군", "충북 옥천", 2),
+    ("충청북도 옥천군", "충북옥천군", 2),
+    ("서울특별시 중구", "부산 중구", 0), ("서울특별시 중구", "부산중구", 0), ("부산광역시 중구", "부산 중구", 2),
+    ("경기도", "경기도 안양시", 1), ("국토교통부", "안양", 0), ("경기도 안양시", "", 0),
+    # the 2026 merger: 광주광역시 and 전라남도 are 전남광주통합특별시, so their old and short names name it
+    ("전남광주통합특별시 여수시", "전남 여수", 2), ("전남광주통합특별시 순천시", "전라남도 순천시", 2),
+    ("전남광주통합특별시 북구", "광주 북구", 2), ("전남광주통합특별시 북구", "광주광역시 북구에 살아요", 2),
+    # 광주 alone is the former 광주광역시; with 경기 it is 경기도 광주시
+    ("전남광주통합특별시 북구", "경기 광주시", 0), ("경기도 광주시", "경기 광주시", 2), ("경기도 광주시", "광주 북구", 0),
+    ("경기도", "경기 광주시", 1),
+])
+def test_region_match(agency: str, where: str, expected: int) -> None:
+    assert regions.region_match(agency, where) == expected
+
+
+@pytest.mark.parametrize(("title", "agency", "core", "core_title"), [
+    ("안양 청년 월세 지원", "경기도 안양시", "청년월세", "청년 월세 지원"),
+    ("청년월세 지원사업", "부산광역시 중구", "청년월세", "청년월세 지원사업"),
+    ("(창원시) 출산축하금(시민1주년 축하금)", "경상남도 창원시", "출산축하금", "출산축하금"),
+    ("광주 북구 아빠 육아휴직 장려금 지원", "전남광주통합특별시 북구", "아빠육아휴직장려금", "아빠 육아휴직 장려금 지원"),
+    ("서울시 난임부부 시술비 지원", "서울특별시", "난임부부시술비", "난임부부 시술비 지원"),
+    ("청년월세 특별지원", "국토교통부", "청년월세특별", "청년월세 특별지원"),
+])
+def test_programme_core(title: str, agency: str, core: str, core_title: str) -> None:
+    assert regions.programme_core(title, agency) == core
+    assert regions.programme_core_title(title, agency) == core_title
+
+
+@pytest.mark.parametrize(("text", "area"), [
+    ("안양이요", Area("경기도", "안양시")), ("충북 옥천군에 살아요", Area("충청북도", "옥천군")), ("부산", Area("부산광역시", None)),
+    ("I live in Anyang", Area("경기도", "안양시")), ("Anyang", Area("경기도", "안양시")), ("Okcheon-gun", Area("충청북도", "옥천군")),
+    ("Seongnam, Gyeonggi-do", Area("경기도", "성남시")), ("I live in Busan.", Area("부산광역시", None)),
+    ("중구", None), ("Jung-gu", None),  # several 시·도 have one: not guessed
+    ("청년 월세 지원", None), ("Is there rent support for young people?", None), ("", None),
+])
+def test_read_place(text: str, area: Area | None) -> None:
+    assert regions.read_place(text) == area
+
+
+@pytest.mark.parametrize(("place", "language", "expected"), [
+    ("부산광역시", "en", "Busan"), ("경기도 안양시", "en", "Gyeonggi-do Anyang-si"), ("충청북도 옥천군", "en", "Chungcheongbuk-do Okcheon-gun"),
+    ("서울특별시 중구", "en", "Seoul Jung-gu"), ("부산광역시", "ko", "부산광역시"), ("Busan", "en", "Busan"),
+    ("국토교통부", "en", "국토교통부"),  # an agency's own name: no English form here
+])
+def test_place_for_language(place: str, language: str, expected: str) -> None:
+    assert regions.place_for_language(place, language) == expected
