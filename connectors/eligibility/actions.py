@@ -11,6 +11,12 @@
   a 시·군·구 alone ("수원", "강남구", "Gangnam-gu") gives its 시·도; one that several 시·도 have ("중구") is asked
   about ("어느 시·도의 중구인가요?", :data:`ASK_SIDO`), never counted as an invalid answer. At activation the opening
   message's birth date and stated sex are taken too (:func:`_opening_facts`).
+* ``action_ask_target_groups`` — the group question (:data:`GROUPS_SLOT`, s8 item 1): services whose own 지원대상 text
+  restricts them to a group (예술인, 구직자, 임차인 …; :mod:`connectors.eligibility.text_groups`) need the fact
+  ``target_groups``. It is counted by the same fewest-questions rule, but only for services where "none of these"
+  would decide (:func:`group_no_decides`); the question shows one button per group those services need, the most
+  needed first (:func:`offered_groups`, at most :data:`MAX_OFFERED`), then "해당 없음" (every offered group false) and
+  "모르겠어요" (skipped: unknown). Typed answers name groups in Korean or English (:func:`groups_answer`).
 * ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
   the most conditions met; a service whose own 지원대상/선정기준 text names only groups the facts contradict,
   e.g. 소상공인 for a child, goes last and says why: :func:`rank_key`) with the conditions that decided them and their citation (gov.kr page,
@@ -130,12 +136,66 @@ def deciding_missing(r: ServiceResult) -> tuple[str, ...]:
     """
     from connectors.eligibility.statuses import BY_NAME
 
+    missing = r.missing
+    if GROUPS_SLOT in missing and not group_no_decides(r):  # "해당 없음" would leave it unknown: not worth a question
+        missing = tuple(m for m in missing if m != GROUPS_SLOT)
     status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" and "open" in str(c.value).split("|")
                     for n in str(c.value).split("|") if n in BY_NAME}
     if not status_facts:
-        return r.missing
+        return missing
     coded = {m for c in r.decided_by if c.code != "STATUS" for m in _facts_of(c)}
-    return tuple(m for m in r.missing if m not in status_facts or m in coded)
+    return tuple(m for m in missing if m not in status_facts or m in coded)
+
+
+#: The fact (and form slot) of the groups a service's own text restricts it to (:mod:`connectors.eligibility.text_groups`):
+#: ``{"artist": true, "job_seeker": false}``, asked as one multiple-choice question (``action_ask_target_groups``).
+GROUPS_SLOT = "target_groups"
+#: The groups that question offers (set by the form's planner when it chooses :data:`GROUPS_SLOT`): "해당 없음" makes
+#: each of them false.
+OFFERED_SLOT = "target_groups_offered"
+#: The most group buttons the question shows (the groups the most remaining services need first).
+MAX_OFFERED = 6
+
+
+def _group_parts(r: ServiceResult) -> list[str] | None:
+    c = next((c for c in r.decided_by if c.code == "GROUP"), None)
+    return None if c is None else str(c.value).split("|")
+
+
+def group_no_decides(r: ServiceResult) -> bool:
+    """Whether "none of these" for the groups of ``r``'s ``GROUP`` condition would decide it (``not_eligible``): the
+    text names no way in the table cannot read (no ``open`` in the condition's value), and any age way in is already
+    known not to hold (``age`` is not missing). The GROUP condition is an AND common to every pathway, so its failure
+    rules the service out whatever else is unknown."""
+    parts = _group_parts(r)
+    if parts is None or "open" in parts:
+        return False
+    return not (any(p.startswith("age:") for p in parts) and "age" in r.missing)
+
+
+def offered_groups(unknown: list[ServiceResult], facts: Mapping[str, Any], limit: int = MAX_OFFERED) -> list[str]:
+    """The groups to offer at the group question: those of the ``GROUP`` conditions a "no" decides
+    (:func:`group_no_decides`) that ``facts`` leave unknown, the most needed first (then the lexicon's order), at most
+    ``limit``.
+
+    Example:
+        >>> from connectors.eligibility.evaluator import Condition, ServiceResult
+        >>> def svc(value): return ServiceResult("S", "s", "unknown", (Condition("GROUP", "", "", value),), ("target_groups",), ())
+        >>> offered_groups([svc("artist"), svc("job_seeker|artist"), svc("tenant|open")], {"age": 30})
+        ['artist', 'job_seeker']
+    """
+    from collections import Counter
+
+    from connectors.eligibility.facts import Facts
+    from connectors.eligibility.text_groups import LEXICON_NAMES, UNKNOWN, group_states
+
+    states = group_states(Facts.model_validate(dict(facts)))
+    counts: Counter[str] = Counter()
+    for r in unknown:
+        if GROUPS_SLOT in r.missing and group_no_decides(r):
+            counts.update(p for p in _group_parts(r) or [] if p in states and states[p][0] == UNKNOWN)
+    ranked = sorted(counts, key=lambda g: (-counts[g], LEXICON_NAMES.index(g)))
+    return ranked[:limit]
 
 
 def _facts_of(c: Any) -> tuple[str, ...]:
@@ -468,6 +528,67 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
     return None, None
 
 
+#: The entity a group button's payload carries: ``/inform{"target_group": "artist"}``.
+GROUP_ENTITY = "target_group"
+
+
+def groups_answer(tracker: ProtocolTracker) -> dict[str, bool] | None:
+    """The answer to the group question (:data:`GROUPS_SLOT`) as ``{group: bool}``, or None when the message gives none.
+
+    * a group button (``/inform{"target_group": "artist"}``) or words naming groups ("예술인이고 구직 중이에요",
+      "I'm a job seeker", :func:`~connectors.eligibility.text_groups.groups_answered`): those groups, true (false
+      where the words deny one: "학생은 아니에요"); the other groups offered stay unknown (a citizen who presses one
+      button may belong to another group too: never assumed);
+    * "해당 없음" / "None of these" (the button sends ``/deny``; "아니요", "없어요", "none" typed): every group the
+      question offered (:data:`OFFERED_SLOT`) is false — the known-empty set, which rules out the services that
+      only those groups may get;
+    * "모르겠어요" never reaches here: the form skips the slot (``dont_know``), leaving it unknown.
+    """
+    from connectors.eligibility.text_groups import LEXICON_NAMES, NONE_OF_THESE, groups_answered
+
+    picked = [str(v) for v in tracker.get_latest_entity_values(GROUP_ENTITY) if v in LEXICON_NAMES]
+    if picked:
+        return dict.fromkeys(picked, True)
+    text = tracker.latest_text()
+    said = {} if text.startswith("/") else groups_answered(text)
+    if said:
+        return said
+    offered = [str(g) for g in tracker.get_slot(OFFERED_SLOT) or [] if g in LEXICON_NAMES]
+    if offered and (tracker.get_intent_of_latest_message() == "deny" or NONE_OF_THESE.search(text)):
+        return dict.fromkeys(offered, False)
+    return None
+
+
+#: The group question's own buttons after the groups' (Korean, English).
+_NONE_BUTTON = {"ko": "해당 없음", "en": "None of these"}
+_DONT_KNOW_BUTTON = {"ko": "모르겠어요", "en": "I don't know"}
+
+
+class ActionAskTargetGroups:
+    """``action_ask_target_groups``: the group question, one button per group the form's planner offered
+    (:data:`OFFERED_SLOT`), then "해당 없음" (``/deny``: all of them false) and "모르겠어요" (``/dont_know``: unknown).
+    The text is the domain's ``utter_ask_target_groups`` (language and beneficiary variants) with ``{groups}``, the
+    groups' labels (:attr:`~connectors.eligibility.text_groups.LexGroup.ko` / ``en``)."""
+
+    def name(self) -> str:
+        """``action_ask_target_groups``."""
+        return "action_ask_" + GROUPS_SLOT
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        """One message; no events."""
+        from connectors.eligibility.text_groups import BY_NAME
+
+        lang = _language(tracker)
+        offered = [BY_NAME[str(g)] for g in tracker.get_slot(OFFERED_SLOT) or [] if str(g) in BY_NAME]
+        labels = [g.en if lang == "en" else g.ko for g in offered]
+        buttons = [{"title": label[:1].upper() + label[1:], "payload": f'/inform{{"{GROUP_ENTITY}": "{g.name}"}}'}
+                   for g, label in zip(offered, labels, strict=True)]
+        buttons += [{"title": _NONE_BUTTON[lang], "payload": "/deny"}, {"title": _DONT_KNOW_BUTTON[lang], "payload": "/dont_know"}]
+        dispatcher.utter_message(response="utter_ask_" + GROUPS_SLOT, buttons=buttons,
+                                 groups=("; " if lang == "en" else ", ").join(labels))
+        return []
+
+
 class ValidateEligibilityForm:
     """``validate_eligibility_form``: chooses the next question (see the module docstring).
 
@@ -508,6 +629,10 @@ class ValidateEligibilityForm:
             slots[DISTRICT_SLOT] = None
             events.append(slot_set(DISTRICT_SLOT, None))
             events.append(slot_set(DISTRICT_SLOT_EN, None))
+        if not activating and tracker.get_slot("requested_slot") == GROUPS_SLOT and slots.get(GROUPS_SLOT) is None \
+                and (answer := groups_answer(tracker)) is not None:
+            slots[GROUPS_SLOT] = answer
+            events.append(slot_set(GROUPS_SLOT, answer))
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _opening_facts(tracker, slots)
@@ -541,6 +666,8 @@ class ValidateEligibilityForm:
         done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
         logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
                                                     "next_slot": None if done else best, "unknown": len(unknown)})
+        if best == GROUPS_SLOT and not done:  # the question's buttons: the groups the remaining services need
+            events.append(slot_set(OFFERED_SLOT, offered_groups(unknown, conversation_facts(slots))))
         if district is not None and not done:
             best = ASK_SIDO
         return [*events, slot_set("requested_slot", None if done else best)]
@@ -838,6 +965,11 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
         parts.append(f"income {pct}% of median" if lang == "en" else f"중위소득 {pct}%")
     flags = [k for k, v in facts.items() if v is True]
     parts += [_fact_label(k, lang).removesuffix(" 여부") for k in flags]
+    groups = facts.get(GROUPS_SLOT) or {}
+    if any(groups.values()):
+        from connectors.eligibility.text_groups import BY_NAME
+
+        parts += [BY_NAME[g].en if lang == "en" else BY_NAME[g].ko for g, v in groups.items() if v and g in BY_NAME]
     return ", ".join(parts) if parts else ("no facts yet" if lang == "en" else "알려 주신 정보 없음")
 
 
@@ -854,10 +986,12 @@ def actions(settings: Settings) -> list[SdkAction]:
         from connectors.eligibility.service import shared_service
 
         local = LocalEligibilityClient(shared_service(settings))
-        return [ValidateEligibilityForm(local, settings.eligibility_max_questions), ActionCheckEligibility(local)]
+        return [ValidateEligibilityForm(local, settings.eligibility_max_questions), ActionCheckEligibility(local),
+                ActionAskTargetGroups()]
     client = EligibilityClient.from_settings(settings)
     # Planning is optional (without it the form just stops asking): one attempt, so a slow service costs one timeout.
     planner = EligibilityClient(client.base_url, settings.connector_timeout, 1,
                                 breaker=breaker_for(client.base_url, settings.connector_breaker_failures,
                                                     settings.connector_breaker_reset))
-    return [ValidateEligibilityForm(planner, settings.eligibility_max_questions), ActionCheckEligibility(client)]
+    return [ValidateEligibilityForm(planner, settings.eligibility_max_questions), ActionCheckEligibility(client),
+            ActionAskTargetGroups()]

@@ -89,7 +89,9 @@ class Facts(BaseModel):
         None, description="not a JA code: groups a service's 지원대상/선정기준 text restricts it to that the beneficiary is "
         "confirmed to belong to (true) or not (false), by name (connectors.eligibility.text_groups.LEXICON: "
         + ", ".join(LEXICON_NAMES) + "), e.g. {\"artist\": true, \"military\": false}; decides the GROUP condition "
-        "first, before the facts that record a group (fisher, student_level …)")
+        "first, before the facts that record a group (fisher, student_level …). The questionnaire asks it as one 'which of "
+        "these groups' question (connectors.eligibility.actions.ActionAskTargetGroups): a group chosen is true, "
+        "'해당 없음' makes every group offered false, the others stay unknown")
     region: str | None = Field(
         None, max_length=60,
         description="where the beneficiary lives (거주지): the official 시·도 name, optionally followed by the "

@@ -13,7 +13,12 @@ How a text is read (kept simple and conservative; why not a model: the 1,097 tex
 item names who the service is for, and a keyword table can be read, tested and corrected by a caseworker):
 
 * remark lines (``※ …``, ``* …``) are dropped; the text is split into items at bullets (○ □ ■ • ㅇ - 1.) and lines;
-  items with fewer than 4 Hangul letters, and headers ("사업대상", "지원 대상 :") are skipped;
+  items with fewer than 4 Hangul letters, and headers ("사업대상", "지원 대상 :") are skipped; so are (s8) labels of
+  what, when or how much ("사업기간:", "지원내용:", "지급물품:"), rate headings ("사용료 50% 감면", "100분의 80 감면")
+  and lead-ins ("다음 각 목의 감면자", "① 내지 ③를 충족하는 사람"); a label of who ("지원대상 : …") is cut off its item;
+* an age first ("65세 이상 노인") restricts only when later items name groups and every item is read: it is then one
+  way in among them ("65세 이상 노인 / 장애인 / 다자녀 부모"; not 유아학비's "3~5세 유아 … 추가지원: 저소득층 유아"); an age group beside a group in one item, with its ages written ("청년 및
+  신혼부부(18세 ~ 39세)"), is a way in too;
 * the **first item** decides whether the text restricts: it must name a group of :data:`LEXICON` and not the
   general public (:data:`_GENERAL`: 누구나, 일반 국민, 주민, 구민, 사용자, 이용객 …); a text whose any item says
   everyone (:data:`_GENERAL_STRONG`: 누구나, 일반 국민, 모든 국민 …) or starts with "개인, …" gives no restriction;
@@ -28,7 +33,7 @@ item names who the service is for, and a keyword table can be read, tested and c
 The lexicon below was written from the 지원대상 wording of the services the report's personas were told "fit", then
 checked over the catalogue snapshot (``python bench/eligibility_ranking.py --text-groups``): of the 241 services a
 person may apply for whose codes restrict by age at most (where the text is all that says who), 78 read as restricted
-to a group, 64 as for the general public, and 99 are not read (a heading, an age, a place, a circumstance outside the
+to a group, 64 as for the general public, and 99 were not read (95 since s8 skips headings, labels and lead-ins) (a heading, an age, a place, a circumstance outside the
 lexicon: the report lists their first words); 160 rows carry the condition in all (where no JA code already stands
 for the group and no named status applies). Where the codes stand for a group (장애인 as JA0328 …, ``GROUP_CODES`` in
 :mod:`~connectors.eligibility.catalogue`) or the named statuses apply (STATUS), those decide and the text adds nothing.
@@ -173,7 +178,18 @@ _GENERAL_WEAK = re.compile(r"(?<![가-힣])개인(?!\s*(?:사업|한정|신용))
 #: "개인" first in a list ("개인, 중소·중견기업 …", "개인 또는 단체"): individuals in general are one way in.
 _GENERAL_LEAD = re.compile(r"^개인\s*(?:[,·ㆍ]|또는|및|이나)")
 #: a lead-in that announces the list below ("아래의 한가지 기준을 충족하는 …", "이용대상자는 다음 각호와 같다"): not an item.
-_LEAD_IN = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:각\s*호|한\s*가지|어느\s*하나|기준|요건|조건|사항)|다음\s*(?:각\s*호)?(?:와|과)\s*같")
+_LEAD_IN = re.compile(r"(?:아래|다음)(?:의|과|와)?\s*(?:각\s*[호목]|한\s*가지|어느\s*하나|기준|요건|조건|사항)|다음\s*(?:각\s*[호목])?(?:와|과)\s*같|"
+                      r"[①-⑳1-9]\s*(?:내지|부터|~|-)\s*[①-⑳1-9]\S*\s*(?:를|을)?\s*(?:모두\s*)?충족")
+#: A label that names who before its content ("지원대상 : 3~5세 유아", "사업대상: 관내 …"): the content is the item.
+_WHO_LABEL = re.compile(r"^\s*(?:(?:지원|사업|수혜|신청|이용|감면|할인)\s*)?대상(?:자)?\s*[:：]\s*|^\s*(?:지원|자격|신청)\s*요건\s*[:：]\s*")
+#: A label whose content says what, when or how much, not who ("사업기간:", "지원내용:", "지급물품:"): not an item.
+_WHAT_LABEL = re.compile(r"^\s*(?:사업|지원|신청|접수|운영)?\s*(?:기간|규모|내용|금액|물품|방법|절차|일정|장소|시간|예산)\s*[:：]|"
+                         r"^\s*지급\s*(?:물품|금액|내용)\s*[:：]")
+#: A heading that gives a rate ("사용료 50% 감면", "100분의 80 감면", "체육시설 이용료 감면(50%)"): names a part, not who.
+_RATE = re.compile(r"(?:\d+\s*%|100\s*분의\s*\d+|\d+\s*천?\s*원)")
+_RATE_WORD = re.compile(r"감면|할인|면제")
+#: Alternatives within one item ("청년 및 신혼부부", "노인, 장애인").
+_AND_OR = re.compile(r"\s(?:및|또는|이나)\s|[,·ㆍ/]")
 _REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
 _ITEM_SPLIT = re.compile(r"(?:(?:^|\n)\s*(?:ㅇ|-|\d+\.|[①-⑳]))|[○■□•◦▶\n]")
 _HEADER = re.compile(r"^\s*[<\[(]?\s*(?:지원\s*대상|사업\s*대상|선정\s*기준|신청\s*자격|대상자?|자격\s*요건)\s*[>\])]?\s*[:：]?\s*$")
@@ -207,13 +223,19 @@ class Restriction:
         return ", ".join(BY_NAME[g].en for g in self.groups)
 
 
+def _rate_heading(item: str) -> bool:
+    """"사용료 50% 감면", "100분의 80 감면": a rate and a discount word, no group, no age, short."""
+    return (len(item) <= 40 and _RATE.search(item) is not None and _RATE_WORD.search(item) is not None
+            and not groups_named(item) and not _AGE.search(item) and not _AGE_RANGE.search(item))
+
+
 def _items(text: str) -> list[str]:
     text = _REMARK.sub("", text)
     out = []
     for raw in _ITEM_SPLIT.split(text):
-        item = raw.strip()
+        item = _WHO_LABEL.sub("", raw.strip(), count=1).strip()
         if (len(re.findall(r"[가-힣]", item)) < 4 or _HEADER.match(item) or _LEAD_IN.search(item)
-                or _BRACKETED.match(item)):
+                or _BRACKETED.match(item) or _WHAT_LABEL.match(item) or _rate_heading(item)):
             continue
         out.append(item)
     return out
@@ -257,7 +279,11 @@ def restriction_in(text: str) -> Restriction | None:
     if not items:
         return None
     first = groups_named(items[0])
-    if not first or _GENERAL.search(items[0]):
+    if _GENERAL.search(items[0]):
+        return None
+    if not first and not (_ages(items[0]) + _age_groups(items[0]) and len(items) > 1
+                          and any(groups_named(i) for i in items[1:])):
+        # an age first ("65세 이상 노인") restricts only as one of listed ways in ("장애인", "다자녀 부모" after it)
         return None
     groups: dict[str, None] = {}
     ages: list[tuple[int, int]] = []
@@ -272,10 +298,16 @@ def restriction_in(text: str) -> Restriction | None:
             is_open |= not found
             continue
         groups.update(dict.fromkeys(named))
+        if named and _age_groups(item) and _AND_OR.search(item) and (said := _ages(item)):
+            # "청년 및 신혼부부(18세 ~ 39세)": the age group, with its ages written, is a way in; not "가정폭력 피해자 및
+            # 동반 아동" (the victim's children: no age written)
+            ages.extend(said)
         if not named:  # an item without a group is a way in by age ("만 65세 이상인 사람", "청년"), or one not read
             found = _ages(item) + _age_groups(item)
             ages.extend(found)
             is_open |= not found
+    if not first and is_open:  # an age first reads as one way in only in a list the table reads whole
+        return None
     ordered = tuple(g.name for g in LEXICON if g.name in groups)
     return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open)
 
@@ -329,11 +361,60 @@ def group_states(facts: Facts) -> dict[str, tuple[int, tuple[str, ...]]]:
     return {g.name: group_state(g.name, facts) for g in LEXICON}
 
 
+#: English words an answer to the questionnaire's group question names a group with ("I'm an artist", "job seeker"):
+#: :data:`LEXICON`'s patterns are the catalogue's Korean wording, so they read Korean answers only.
+ANSWER_EN: dict[str, re.Pattern[str]] = {name: re.compile(p, re.IGNORECASE) for name, p in {
+    "rescuer": r"\brescu", "military": r"\bsoldier|\bmilitary|\barmy\b|\bnavy\b|conscript|service\s*(?:member|man|woman)",
+    "artist": r"\bartist", "fishery": r"\bfisher|\bfishing\b|\bfisheries\b|aquaculture",
+    "farming": r"\bfarm|\blivestock|\bforest(?:er|ry)", "electricity": r"electricity|high[- ]voltage|\bkepco\b",
+    "student": r"\bstudent|\benrolled\b|\bat (?:school|university|college)\b",
+    "worker": r"\bemployee|\bemployed\b|\bworker|\bteacher|\bstaff\b",
+    "job_seeker": r"job[- ]?seek|\bunemploy|looking for (?:a )?(?:job|work)|out of work",
+    "tenant": r"\btenant|\brenter|\brent(?:ing)?\b|\blease", "owner": r"(?:home|house|property|land)\s*owner|landlord|"
+    r"own (?:a|my|the) (?:house|home|building|land|flat|apartment)",
+    "vehicle": r"\bcar\b|\bvehicle|\bdriver", "business": r"business|self[- ]employed|shop\s*owner|\bstart-?up|entrepreneur",
+    "victim": r"\bvictim|\bdisaster", "debtor": r"\bdebt|\bloans?\b|\bcredit\b|bankrupt", "heir": r"\bheir|inherit|guardian|bereaved",
+    "patient": r"\bpatient|\bill\b|illness|disease|diagnos", "disabled": r"disab",
+    "veteran": r"\bveteran|national merit", "low_income": r"basic livelihood|welfare recipient|near[- ]poverty|low[- ]income",
+    "pregnancy": r"pregnan|gave birth|\bexpecting\b", "single_parent": r"single[- ]parent|grandparent",
+    "multicultural": r"multicultural|immigra|\bmigrant|refugee", "defector": r"defector|north korea",
+    "multi_child": r"(?:three|3) or more children|many children|multi[- ]child", "homeless": r"homeless|no home\b",
+    "newlywed": r"newly\s*wed|just married|getting married", "women": r"\bwoman\b|\bfemale\b",
+}.items()}
+#: Where an answer's clauses part: "예술인이고 구직자예요", "예술인은 아니고 구직자예요", "artist, but not a student".
+_CLAUSE = re.compile(r"(?<=[가-힣])(?:고|며|지만|는데|인데)\s+|[,.;/·]|\b(?:and|but)\b", re.IGNORECASE)
+#: A clause that denies what it names ("학생은 아니에요", "장애는 없어요", "not a student").
+_DENIED = re.compile(r"아니|않|없|(?<![가-힣])안\s|(?<![가-힣])못\s|\bnot\b|n't\b|\bno\b|\bnever\b|\bneither\b|\bnor\b",
+                     re.IGNORECASE)
+#: "None of these" said in words ("해당 없음", "해당 사항이 없어요", "none of them").
+NONE_OF_THESE = re.compile(r"해당\s*(?:사항|되는\s*것)?\s*(?:이|은|는)?\s*(?:없|안)|아무\s*것도|아무데도|^\s*없(?:어요|습니다|음|다)|"
+                           r"\bnone\b|\bneither\b|\bnothing\b|\bnot any\b", re.IGNORECASE)
+
+
+def groups_answered(text: str) -> dict[str, bool]:
+    """The :data:`LEXICON` groups an answer names, each true, or false when its clause denies it (Korean by the
+    lexicon's own patterns, English by :data:`ANSWER_EN`); ``{}`` when it names none.
+
+    Examples:
+        >>> groups_answered("예술인이고 구직 중이에요")
+        {'artist': True, 'job_seeker': True}
+        >>> groups_answered("I'm not a student, but I'm a job seeker")
+        {'student': False, 'job_seeker': True}
+    """
+    out: dict[str, bool] = {}
+    for clause in _CLAUSE.split(text):
+        named = [g.name for g in LEXICON if g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)]
+        denied = _DENIED.search(clause) is not None
+        for name in named:
+            out[name] = out.get(name, False) or not denied
+    return out
+
+
 def restriction_json(r: Restriction) -> dict[str, Any]:
     """``{"groups", "ages", "open"}`` (for debugging and the bench)."""
     return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open}
 
 
-__all__ = ["BY_NAME", "CONFIRM_FACT", "LEXICON", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+__all__ = ["ANSWER_EN", "BY_NAME", "CONFIRM_FACT", "LEXICON", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
            "groups_named",
            "restriction_in", "restriction_json", "restriction_state"]

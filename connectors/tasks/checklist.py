@@ -22,7 +22,16 @@ record type                documents (as the catalogue spells them)          not
 ``health_insurance``       건강보험 자격득실 확인서, 건강보험자격득실확인서    건강보험증, 건강보험료 납부확인서
 ``income``                 소득금액증명(원)                                   소득확인증명서 (a 홈택스 form),
                                                                              원천징수영수증
+``recipient_certificate``  (국민)기초생활(보장)수급자 증명서, 수급자증명서,     기초연금·장애인연금 수급자 증명서,
+                           기초수급자증명서, 수급권자 증명서,                 사회보장수급증명서, 비수급자 확인서,
+                           기초생활수급자격 증명서                            "기초생활수급자 및 차상위계층 증명서"
+``near_poverty_certificate`` 차상위계층 확인서/증명서, 차상위 확인서,          차상위본인부담경감증명서, "차상위계층"
+                           차상위계층 대상 증명서                             alone (a status, not a document)
 =========================  ================================================  =============================
+
+The name must *start* with the certificate (after a case such as "차상위 계층인 경우" or "… -"): a document
+listed only inside another's parentheses ("증빙서류(장애인등록증, 수급자증명서 등)") is not marked, as for the
+other records; "A 또는 B" is marked with the first alternative MyData supplies.
 """
 
 from __future__ import annotations
@@ -42,6 +51,16 @@ MYDATA_DOCUMENTS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("resident_registration", re.compile(r"주민등록(?:표)?(?:등본|등[·ㆍ.,]?초본|등\(초\)본)"), "주민등록표 등본"),
     ("health_insurance", re.compile(r"건강보험(?:료)?자격득실"), "건강보험 자격득실 확인서"),
     ("income", re.compile(r"소득금액증명"), "소득금액증명"),
+    # The name starts with the certificate (spaces removed): a 국민기초생활 보장법 수급자 증명서 however the agency
+    # shortens it (기초생활수급자 증명서, 기초수급자증명서, 수급권자 증명서, 기초생활수급자격 증명서); not 기초연금·장애인연금
+    # 수급자 증명서 (other laws' benefits), 사회보장수급증명서, 비수급자 확인서, nor "기초생활수급자 및 차상위계층 증명서"
+    # (which of the two depends on the person: neither is marked); after a case and a dash ("기초생활수급자 - 수급자증명서").
+    ("recipient_certificate", re.compile(r"^(?:.*[-–])?(?:국민)?(?:기초(?:생활)?(?:보장)?)?수급(?:권)?자(?:격)?증[명면]"),
+     "수급자 증명서"),
+    # 차상위계층 확인서 (also 차상위계층 증명서, 차상위 확인서, 차상위계층 대상 증명서), optionally after the case it is for
+    # ("차상위 계층인 경우 차상위계층 확인서"); not 차상위 본인부담경감 증명서 (a health-insurance certificate).
+    ("near_poverty_certificate", re.compile(r"^(?:.*(?:경우|시))?차상위(?:계층)?(?:대상)?(?:확인서|증명서|확인|증명)"),
+     "차상위계층 확인서"),
 )
 #: The record types the MyData connector is expected to fetch (its own list wins when given).
 MYDATA_RECORD_TYPES: tuple[str, ...] = tuple(r for r, _, _ in MYDATA_DOCUMENTS)

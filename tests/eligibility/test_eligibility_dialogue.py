@@ -55,6 +55,12 @@ def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, An
     # where the text names a way no fact decides (value "…|open"): a "no" there decides nothing
     named = [{n for c in r.decided_by if c.code == "STATUS" and str(c.value).endswith("|open") for n in str(c.value).split("|")}
              for r in unknown]
+    # target_groups counts where "none of these" would decide: the text's GROUP names no way in it cannot read ("open")
+    # and no age way in while the age is unknown
+    for r, n in zip(unknown, named, strict=True):
+        group = next((str(c.value).split("|") for c in r.decided_by if c.code == "GROUP"), [])
+        if "open" in group or any(g.startswith("age:") for g in group) and "age" in r.missing:
+            n.add("target_groups")
     scores = {s: sum(fact_name(s) in r.missing and fact_name(s) not in n for r, n in zip(unknown, named, strict=True))
               for s in askable}
     best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)
