@@ -18,9 +18,9 @@ the same syllables (일이 많아요, 이사, 오늘, 사이, "one or two") are 
 are is then for the detectors to decide (a real birth date for an RRN, a numbering plan for a phone, Luhn for a card),
 so a long run that is no personal data is left alone too.
 
-A Korean run that ends in 이 glued to a following word after a syllable with a final consonant is read as the copula
-(…오육칠팔이고, …일이삼사오육칠이에요: 팔/칠 end in a consonant, so 이 is "is", not the digit 2). After a vowel the copula
-drops its 이 (…삼사예요), so there 이 stays a digit.
+A Korean run that ends in 이 followed by a copula ending (이에요, 이고, 이다 …) after a syllable with a final consonant
+or a space is read as the copula (…오육칠팔이고, …일이삼사오육칠이에요: 팔/칠 end in a consonant, so 이 is "is", not the
+digit 2). After a vowel the copula drops its 이 (…삼사예요), and before other endings (…오사삼이로) 이 is the digit 2.
 
 Why our own reader: the Korean number parsers on PyPI read positional numerals (삼백이십 = 320), not digit strings, and
 give no offsets; this is a closed list of eleven syllables and ten words.
@@ -50,6 +50,9 @@ _EN_RUN = re.compile(r"\b" + _EN_WORD + "(?:" + _EN_SEP + _EN_WORD + ")*", re.IG
 _EN_TOKEN = re.compile(r"(?:(double|triple)[ \t]+)?(" + "|".join(sorted(_EN, key=len, reverse=True)) + r")\b|(-|dash)",
                        re.IGNORECASE)
 _REPEAT = {"double": 2, "triple": 3}
+#: What follows the copula 이 (이에요, 이고, 이다, 이며, 이라서, 이니까, 이었어요, 이야, 이지만, 이면); not 이로, 이랑, 이요, 이예요,
+#: after which 이 is the digit 2 ("오사삼이로" = 5432 + 로).
+_COPULA = re.compile(r"에요|에용|었|고|다|며|라|니|야|지만|면")
 
 
 @dataclass(frozen=True)
@@ -95,9 +98,9 @@ def _korean_runs(text: str) -> list[SpokenRun]:
             else:
                 pos += 1
         end = m.end()
-        # …팔이고 / …칠이에요: 이 after a final consonant, glued to the next word, is the copula
-        if (len(pieces) >= 2 and text[end - 1] == "이" and end < len(text) and "가" <= text[end] <= "힣"
-                and _has_final_consonant(text[end - 2])):
+        # …팔이고 / …칠이에요 / …육칠 이에요: 이 before a copula ending, after a final consonant or a space, is "is"
+        if (len(pieces) >= 2 and text[end - 1] == "이" and _COPULA.match(text, end)
+                and (_has_final_consonant(text[end - 2]) or text[end - 2] not in _KO)):
             pieces.pop()
             end -= 1
         while pieces and pieces[-1][0] == "-":
