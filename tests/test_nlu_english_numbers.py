@@ -52,9 +52,10 @@ ENTITIES = [
     ("I'm seventy", [("age", 70, "seventy")]),
     ("I am sixty seven years old", [("age", 67, "sixty seven years old")]),
     ("my mother is eighty-two", [("age", 82, "eighty-two")]),
-    ("fifty percent", [("number", 50, "fifty")]),
+    ("fifty percent", [("number", 50, "fifty percent")]),
+    ("about forty-five per cent of the median", [("number", 45, "forty-five per cent")]),
     ("about fifty thousand won", [("amount-of-money", 50_000, "fifty thousand won")]),
-    ("I'm seventy percent sure", [("number", 70, "seventy")]),  # a unit after it: not an age
+    ("I'm seventy percent sure", [("number", 70, "seventy percent")]),  # a unit after it: not an age
 ]
 
 

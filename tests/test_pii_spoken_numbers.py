@@ -89,3 +89,13 @@ def test_the_tracker_store_keeps_no_spoken_number() -> None:
     assert user["text"] == "제 전화번호는 <phone>이에요"
     entity = user["parse_data"]["entities"][0]
     assert entity["value"] == entity["text"] == "<phone>" == user["text"][entity["start"] : entity["end"]]
+
+
+def test_a_spoken_number_echoed_as_digits_in_the_same_write_is_masked() -> None:
+    text = "연락처는 공일공 구팔칠육 오사삼이예요"
+    masked = mask_events([{"event": "user", "text": text, "parse_data": {"text": text, "entities": []}},
+                          {"event": "slot", "name": "contact_phone", "value": "01098765432"},
+                          {"event": "bot", "text": "010-9876-5432로 알려 드릴게요. 공일공 구팔칠육 오사삼이 맞죠?"}])
+    assert masked[0]["text"] == "연락처는 <phone>예요"
+    assert masked[1]["value"] == "<phone>"
+    assert masked[2]["text"] == "<phone>로 알려 드릴게요. <phone> 맞죠?"

@@ -59,6 +59,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.nlu.pii import PiiSpan, find_personal_data, find_pii, parse_birth_date
+from assistant.nlu.spoken_digits import digit_view
 from assistant.nlu.system_ids import system_id_spans
 
 __all__ = ["ALWAYS_MASKED_IN_BOT_TEXT", "VERBATIM_KEYS", "mask_event", "mask_events", "mask_reply", "mask_text", "user_pii"]
@@ -210,12 +211,18 @@ def _user_masker(pii: Sequence[tuple[str, str]]) -> Masker:
 
 
 def user_pii(events: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """The personal data users gave in ``events`` (``user`` events' text): ``(kind, raw text)`` pairs, longest first."""
+    """The personal data users gave in ``events`` (``user`` events' text): ``(kind, raw text)`` pairs, longest first;
+    a number read aloud is there as said and as digits (an entity's value, a slot)."""
     found: set[tuple[str, str]] = set()
     for ev in events:
         text = ev.get("text") if isinstance(ev, Mapping) and ev.get("event") == "user" else None
         if isinstance(text, str):
-            found.update((s.kind, text[s.start : s.end]) for s in find_personal_data(text))
+            for s in find_personal_data(text):
+                raw = text[s.start : s.end]
+                found.add((s.kind, raw))
+                written = digit_view(raw).text  # read aloud ("공일공 일이삼사 …"): echoed as digits too
+                if written != raw:
+                    found.add((s.kind, written))
     return sorted(found, key=lambda p: (-len(p[1]), p))
 
 

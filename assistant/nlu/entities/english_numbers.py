@@ -4,7 +4,8 @@ A phone channel's speech-to-text writes what the caller says, so "I'm sixty seve
 (:func:`english_numbers`) finds cardinal numbers from zero to the billions with their offsets; the extractor
 (:class:`EnglishNumberExtractor`) gives them to the same rules as digits (:class:`NumberExtractor`), so they become
 ``age`` ("I'm seventy", "sixty seven years old"), ``amount-of-money`` ("fifty thousand won") or ``number`` entities
-("fifty percent" → 50, which the income question reads like "50 percent").
+("fifty percent" → 50, the span taking in "percent" so that the words are the whole answer to the income
+question).
 
 A year is read in pairs ("nineteen eighty five" → 1985). Not numbers: a lone "one" or "a" ("no one", "this one", "a form": a pronoun or an article far more often than a
 quantity; "one" with a unit after it, "one percent", "one year old", still is), and digits read one by one ("one
@@ -18,11 +19,12 @@ English cardinals are a closed grammar of 32 words (the rules of Duckling's ``Nu
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from assistant.nlu.entities.base import fold
-from assistant.nlu.entities.numbers import NumberExtractor
+from assistant.nlu.entities.numbers import NUMBER, NumberExtractor
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
@@ -39,6 +41,8 @@ _JOIN = re.compile(r"\s*-?\s*")
 _UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s*cent|years?|yrs?|won|krw|dollars?|months?|weeks?|days?|times?)\b", re.I)
 #: Between two numbers that could not join: only a space, comma or hyphen, so they are digits read one by one.
 _DIGIT_GAP = re.compile(r"[\s,\-]*")
+#: A percent sign or word after a number, which the ``number`` entity's span takes in ("fifty percent").
+_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s*cent\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -196,5 +200,9 @@ class EnglishNumberExtractor(NumberExtractor):
         for n in english_numbers(text):
             i = next((k for k, t in enumerate(tokens) if t.end > n.start), len(tokens))
             j = next((k for k, t in enumerate(tokens) if t.start >= n.end), len(tokens))
-            out.append(self._classify(text, fold(text), tokens, i, j, n.start, n.end, n.value))
+            span = self._classify(text, fold(text), tokens, i, j, n.start, n.end, n.value)
+            percent = _PERCENT_AFTER.match(text, span.end) if span.entity == NUMBER else None
+            if percent:  # "fifty percent" is the whole answer to the income question, not a number and a word
+                span = dataclasses.replace(span, end=percent.end(), text=text[span.start : percent.end()])
+            out.append(span)
         return out
