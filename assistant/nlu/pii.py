@@ -36,6 +36,14 @@ Detected kinds (label used in the mask):
 A district or city on its own (강남구, 부산) is not masked: it is a slot the
 assistant needs and identifies no one.
 
+Identifiers the assistant issues (receipt numbers ``TK-20261130-78532JB4``, any id with a prefix of
+:data:`assistant.nlu.system_ids.SYSTEM_ID_PREFIXES`) are never personal data: every detector here leaves them
+alone, whatever their digits look like (``exempt_system_ids=False`` is for the id generator's own check).
+
+Numbers read aloud digit by digit (a phone channel's transcript: "공일공 일이삼사 오육칠팔", "팔오공일공일 다시
+일이삼사오육칠", "oh one oh one two three …") are read as digits (:mod:`assistant.nlu.spoken_digits`) and the
+same detectors run over them; a span found there covers the spoken words.
+
 Why our own patterns: Microsoft Presidio, the well-kept option, needs a spaCy
 model fetched from a hub and has no recognisers for Korean formats; these are
 fixed formats that regular expressions describe exactly, with check digits
@@ -49,16 +57,42 @@ One detector per kind for the whole product: :func:`find_phone_numbers` and
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import phonenumbers
 
+from assistant.nlu.spoken_digits import digit_view
+from assistant.nlu.system_ids import overlaps_system_id, system_id_spans
+
 __all__ = ["IIN_LENGTHS", "PhoneMatch", "PiiSpan", "RrnMatch", "find_birth_dates", "find_personal_data", "find_phone_numbers",
            "find_pii", "find_rrns", "is_card_number", "is_rrn", "mask_pii", "parse_birth_date", "PiiMaskingFormatter"]
+
+_Match = TypeVar("_Match", "RrnMatch", "PhoneMatch", "PiiSpan")
+
+
+def _with_spoken(text: str, finder: Callable[[str], list[_Match]], exempt_system_ids: bool) -> list[_Match]:
+    """``finder``'s matches in ``text``, plus those in its spoken digits (:func:`digit_view`, mapped back onto the
+    words), less any inside a system id (unless ``exempt_system_ids`` is False); in text order."""
+    found = finder(text)
+    view = digit_view(text)
+    if view.runs:
+        for m in finder(view.text):
+            start, end = view.original_span(m.start, m.end)
+            if view.touches_run(start, end) and not any(start < f.end and f.start < end for f in found):
+                found.append(dataclasses.replace(m, start=start, end=end))
+        found.sort(key=lambda m: m.start)
+    if exempt_system_ids:
+        ids = system_id_spans(text)
+        if ids:
+            found = [m for m in found if not overlaps_system_id(ids, m.start, m.end)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -172,16 +206,24 @@ def _phone_key(text: str) -> str:
     return key
 
 
-def find_rrns(text: str) -> list[RrnMatch]:
+def find_rrns(text: str, *, exempt_system_ids: bool = True) -> list[RrnMatch]:
     """Resident (and foreigner) registration numbers in ``text``: ``YYMMDD-GNNNNNN``.
 
     Separators: none, a space, a hyphen or dash, or a hyphen between spaces; full-width
-    digits count. The birth date must exist (:func:`is_rrn`). Used by log masking and by
-    the ``rrn`` entity.
+    digits count, and so do digits read aloud ("팔오공일공일 다시 일이삼사오육칠"). The birth date
+    must exist (:func:`is_rrn`). Used by log masking and by the ``rrn`` entity.
+
+    Args:
+        text: any string.
+        exempt_system_ids: leave numbers inside the assistant's own ids alone (see the module doc).
 
     Returns:
         Matches in text order with offsets into ``text``.
     """
+    return _with_spoken(text, _rrns_written, exempt_system_ids)
+
+
+def _rrns_written(text: str) -> list[RrnMatch]:
     key = _key(text)
     out = []
     for m in _RRN.finditer(key):
@@ -191,17 +233,18 @@ def find_rrns(text: str) -> list[RrnMatch]:
     return out
 
 
-def find_phone_numbers(text: str, region: str = "KR") -> list[PhoneMatch]:
+def find_phone_numbers(text: str, region: str = "KR", *, exempt_system_ids: bool = True) -> list[PhoneMatch]:
     """Phone numbers in ``text`` by libphonenumber's rules (``phonenumbers.PhoneNumberMatcher``, leniency VALID).
 
     The one phone detector of the product: log masking (:func:`find_pii`, personal numbers
     only) and the ``phone-number`` entity use it. Full-width digits count; ASCII letters next
-    to a number do not hide it (see ``_KEY``).
+    to a number do not hide it (see ``_KEY``); digits read aloud ("공일공 일이삼사 오육칠팔") count.
 
     Args:
         text: any string; time is linear in its length (matcher tries are bounded by
             libphonenumber's default of 65,535).
         region: ISO 3166-1 alpha-2 region for numbers written without a country code.
+        exempt_system_ids: leave numbers inside the assistant's own ids alone (see the module doc).
 
     Returns:
         Matches in text order.
@@ -210,6 +253,10 @@ def find_phone_numbers(text: str, region: str = "KR") -> list[PhoneMatch]:
         >>> [(m.value, m.personal) for m in find_phone_numbers("전화 010-1234-5678 또는 1588-1234")]
         [('01012345678', True), ('15881234', False)]
     """
+    return _with_spoken(text, functools.partial(_phones_written, region=region), exempt_system_ids)
+
+
+def _phones_written(text: str, region: str) -> list[PhoneMatch]:
     key = _phone_key(text)
     if not _DIGIT_RUN.search(key):
         return []
@@ -301,38 +348,58 @@ def _inside_number_chain(text: str, span: PiiSpan) -> bool:
     return (start, end) != (span.start, span.end)
 
 
-def find_pii(text: str) -> list[PiiSpan]:
+def find_pii(text: str, *, exempt_system_ids: bool = True) -> list[PiiSpan]:
     """Personal-data spans in ``text``, sorted, non-overlapping (earlier kinds in the table win ties).
 
     Args:
         text: any string (no length limit; linear-time patterns).
+        exempt_system_ids: leave the assistant's own ids alone (see the module doc); False only for the check an id
+            generator makes that what it issues reads as no personal data at all.
 
     Returns:
-        Spans with offsets into ``text`` (``text[s.start:s.end]`` is the personal data).
+        Spans with offsets into ``text`` (``text[s.start:s.end]`` is the personal data; digits read aloud are
+        covered by their words).
     """
     # one turn's text is read by the NLU's PII extractor, the reply's entity filter and the tracker store's
     # masking: the phone matcher dominates, so the spans of recent texts are kept (a pure function of the text)
-    return list(_find_pii(text)) if len(text) <= _CACHED_CHARS else _scan(text)
+    if len(text) <= _CACHED_CHARS:
+        return list(_find_pii(text, exempt_system_ids))
+    return _scan(text, exempt_system_ids)
 
 
 _CACHED_CHARS = 4000  # the longest message a turn analyses; longer texts (log lines of documents) are not kept
 
 
 @functools.lru_cache(maxsize=1024)
-def _find_pii(text: str) -> tuple[PiiSpan, ...]:
-    return tuple(_scan(text))
+def _find_pii(text: str, exempt_system_ids: bool) -> tuple[PiiSpan, ...]:
+    return tuple(_scan(text, exempt_system_ids))
 
 
-def _scan(text: str) -> list[PiiSpan]:
+def _scan(text: str, exempt_system_ids: bool) -> list[PiiSpan]:
+    found = _with_spoken(text, _scan_written, exempt_system_ids)
+    # Resolve overlaps: earliest start, then longest, then table order (already the append order).
+    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    out: list[PiiSpan] = []
+    for s in found:
+        if out and s.start < out[-1].end:
+            if s.end > out[-1].end and s.kind == out[-1].kind:
+                out[-1] = PiiSpan(s.kind, out[-1].start, s.end)
+            continue
+        out.append(s)
+    return out
+
+
+def _scan_written(text: str) -> list[PiiSpan]:
+    """Every kind's spans in ``text`` as written (overlapping; in the table's order within a start)."""
     found: list[PiiSpan] = []
-    for r in find_rrns(text):
+    for r in _rrns_written(text):
         found.append(PiiSpan("rrn", r.start, r.end))
     luhn_only: list[PiiSpan] = []  # Luhn-valid in a card's grouping, but no issuer issues that length or prefix
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and _luhn_ok(digits):
             (found if is_card_number(digits) else luhn_only).append(PiiSpan("card", m.start(), m.end()))
-    for p in find_phone_numbers(text):
+    for p in _phones_written(text, "KR"):
         if p.personal:
             found.append(PiiSpan("phone", p.start, p.end))
     for m in _ACCOUNT_GROUPS.finditer(text):
@@ -350,16 +417,8 @@ def _scan(text: str) -> list[PiiSpan]:
             if any(c.isdigit() for c in m.group()):
                 found.append(PiiSpan("address", m.start(), m.end()))
     found = [f for f in found if f.kind not in _NUMBER_KINDS or not (_inside_identifier(text, f) or _inside_number_chain(text, f))]
-    # Resolve overlaps: earliest start, then longest, then table order (already the append order).
-    found.sort(key=lambda s: (s.start, -(s.end - s.start)))
-    out: list[PiiSpan] = []
-    for s in found:
-        if out and s.start < out[-1].end:
-            if s.end > out[-1].end and s.kind == out[-1].kind:
-                out[-1] = PiiSpan(s.kind, out[-1].start, s.end)
-            continue
-        out.append(s)
-    return out
+    found.sort(key=lambda s: s.start)  # stable: the table's order stays within a start
+    return found
 
 
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
@@ -401,18 +460,22 @@ def _date_of(m: re.Match[str], today: dt.date) -> dt.date | None:
     return d if d <= today else None
 
 
-def find_birth_dates(text: str, today: dt.date | None = None) -> list[PiiSpan]:
+def find_birth_dates(text: str, today: dt.date | None = None, *, exempt_system_ids: bool = True) -> list[PiiSpan]:
     """Dates of birth in ``text``: a real date not after ``today`` beside a word for birth (see the module table).
 
     Returns:
         ``birthdate`` spans (the date only: ``1958년 3월 2일`` of ``1958년 3월 2일생``), sorted, non-overlapping. Any
-        other date (``2025년 3월 2일부터``, a deadline) is not one.
+        other date (``2025년 3월 2일부터``, a deadline) is not one, nor a date inside one of the assistant's own ids
+        (unless ``exempt_system_ids`` is False).
     """
     today = today or dt.date.today()
     found: list[PiiSpan] = []
+    ids = system_id_spans(text) if exempt_system_ids else []
     for rx, cue_before_only in _DATES:
         for m in rx.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found) or _date_of(m, today) is None:
+                continue
+            if ids and overlaps_system_id(ids, m.start(), m.end()):
                 continue
             if _BIRTH_BEFORE.search(text, max(0, m.start() - 40), m.start()) or (
                     not cue_before_only and _BIRTH_AFTER.match(text, m.end())):
@@ -420,11 +483,13 @@ def find_birth_dates(text: str, today: dt.date | None = None) -> list[PiiSpan]:
     return sorted(found, key=lambda s: s.start)
 
 
-def find_personal_data(text: str) -> list[PiiSpan]:
+def find_personal_data(text: str, *, exempt_system_ids: bool = True) -> list[PiiSpan]:
     """What is masked at rest and in logs: :func:`find_pii`'s spans and dates of birth (:func:`find_birth_dates`),
-    sorted and non-overlapping (a :func:`find_pii` span wins an overlap: ``생년월일 900101-1234567`` is an rrn)."""
-    spans = find_pii(text)
-    births = [b for b in find_birth_dates(text) if not any(b.start < s.end and s.start < b.end for s in spans)]
+    sorted and non-overlapping (a :func:`find_pii` span wins an overlap: ``생년월일 900101-1234567`` is an rrn).
+    ``exempt_system_ids``: as for :func:`find_pii`."""
+    spans = find_pii(text, exempt_system_ids=exempt_system_ids)
+    births = [b for b in find_birth_dates(text, exempt_system_ids=exempt_system_ids)
+              if not any(b.start < s.end and s.start < b.end for s in spans)]
     return sorted([*spans, *births], key=lambda s: s.start) if births else spans
 
 

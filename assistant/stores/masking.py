@@ -13,9 +13,13 @@ What is masked, per event (Rasa's event JSON):
 
 * ``user``: ``text`` and ``parse_data.text`` with every span :func:`find_personal_data` finds. Entities keep pointing at the
   right words: their ``start`` / ``end`` are moved to the masked text (an entity overlapping personal data points
-  at its mask), and their ``value`` becomes the masked text of its span (``<phone>``), or the value masked on its
-  own when it has no offsets (a ``/intent{"entity": ...}`` payload). Other string fields (``metadata`` ...) are
-  masked as text.
+  at its mask), and every field of such an entity that could hold the data reads as the mask: ``value`` and
+  ``text`` become the masked text of its span (``<birthdate>``), and each string or number in ``additional_info``
+  (a time entity's ``"1985-01-01T00:00:00.000+09:00"``) becomes that mask too (the names of its format, ``unit``,
+  ``grain`` and ``type``, stay). An entity without offsets (a ``/intent{"entity": ...}`` payload) has its strings
+  masked on their own. Every other string of the event (``metadata``, an entity's fields ...) is masked as text
+  and also where it echoes the personal data of the same message in another form (``1985-01-01`` for
+  ``1985년 1월 1일``, ``01012345678`` for ``010-1234-5678``).
 * ``bot``: text, buttons and custom data written by the assistant. Answers quote agencies' public phone numbers and
   office addresses from the service catalogue (``02-6222-6060`` on a ministry's page), which no pattern tells from
   a citizen's, so bot text masks (a) what is personal by nature: ``rrn``, ``card`` and ``account`` numbers, and
@@ -55,6 +59,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.nlu.pii import PiiSpan, find_personal_data, find_pii, parse_birth_date
+from assistant.nlu.spoken_digits import digit_view
+from assistant.nlu.system_ids import system_id_spans
 
 __all__ = ["ALWAYS_MASKED_IN_BOT_TEXT", "VERBATIM_KEYS", "mask_event", "mask_events", "mask_reply", "mask_text", "user_pii"]
 
@@ -130,23 +136,47 @@ def _walk(value: Any, mask: Masker) -> Any:
     return value
 
 
-def _mask_entity(entity: Any, text: str | None, masked: str, edits: Sequence[tuple[int, int, int, int]]) -> Any:
+#: Keys of an entity's ``additional_info`` that name a format (Duckling's ``grain``, ``type``; our ``unit``), kept
+#: when the entity's data is masked.
+_FORMAT_KEYS = frozenset({"unit", "grain", "type"})
+
+
+def _as_mask(value: Any, token: str) -> Any:
+    """``value`` with every string and number (not a boolean) replaced by ``token``, except under :data:`_FORMAT_KEYS`."""
+    if isinstance(value, str) or isinstance(value, int | float) and not isinstance(value, bool):
+        return token
+    if isinstance(value, Mapping):
+        return {k: (v if k in _FORMAT_KEYS else _as_mask(v, token)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_mask(v, token) for v in value]
+    return value
+
+
+def _mask_entity(entity: Any, text: str | None, masked: str, edits: Sequence[tuple[int, int, int, int]],
+                 mask: Masker = mask_text) -> Any:
     if not isinstance(entity, Mapping):
-        return _walk(entity, mask_text)
-    out = _walk(entity, mask_text)
+        return _walk(entity, mask)
+    out = _walk(entity, mask)
     start, end = entity.get("start"), entity.get("end")
     if text is None or not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or not 0 <= start <= end:
         return out
     new_start, new_end = _moved(start, edits, False), _moved(end, edits, True)
     out["start"], out["end"] = new_start, new_end
     if any(old_start < end and start < old_end for old_start, old_end, _, _ in edits):
-        out["value"] = masked[new_start:new_end]  # the value was (part of) personal data: it reads as the mask
+        # the entity was (part of) personal data: every field that could hold it reads as the mask
+        token = masked[new_start:new_end]
+        for key, value in out.items():
+            if key in ("value", "text"):
+                out[key] = token
+            elif key not in VERBATIM_KEYS and key not in ("start", "end"):
+                out[key] = _as_mask(value, token)
     return out
 
 
 def _mask_user(event: Mapping[str, Any]) -> dict[str, Any]:
     text = event.get("text")
     masked, edits = _apply(text, find_personal_data(text)) if isinstance(text, str) else ("", [])
+    mask_text_and_echoes = _user_masker(user_pii([event]))
     out: dict[str, Any] = {}
     for key, value in event.items():
         if key == "text" and isinstance(value, str):
@@ -156,26 +186,43 @@ def _mask_user(event: Mapping[str, Any]) -> dict[str, Any]:
             for pk, pv in value.items():
                 if pk == "entities" and isinstance(pv, list):
                     # offsets are into the message text; parse_data.text is that text (Rasa), masked the same way
-                    parse[pk] = [_mask_entity(e, text if isinstance(text, str) else None, masked, edits) for e in pv]
+                    parse[pk] = [_mask_entity(e, text if isinstance(text, str) else None, masked, edits,
+                                              mask_text_and_echoes) for e in pv]
+                elif pk == "text" and isinstance(pv, str) and pv == text:
+                    parse[pk] = masked
                 elif pk in VERBATIM_KEYS:
                     parse[pk] = pv
                 else:
-                    parse[pk] = _walk(pv, mask_text)
+                    parse[pk] = _walk(pv, mask_text_and_echoes)
             out[key] = parse
         elif key in VERBATIM_KEYS:
             out[key] = value
         else:
-            out[key] = _walk(value, mask_text)
+            out[key] = _walk(value, mask_text_and_echoes)
     return out
 
 
+def _user_masker(pii: Sequence[tuple[str, str]]) -> Masker:
+    """:func:`mask_text`, then the echoes of the message's own personal data ``pii`` (:func:`_echoes`)."""
+    if not pii:
+        return mask_text
+    echo = _echoes(pii)
+    return lambda text: echo(mask_text(text))
+
+
 def user_pii(events: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
-    """The personal data users gave in ``events`` (``user`` events' text): ``(kind, raw text)`` pairs, longest first."""
+    """The personal data users gave in ``events`` (``user`` events' text): ``(kind, raw text)`` pairs, longest first;
+    a number read aloud is there as said and as digits (an entity's value, a slot)."""
     found: set[tuple[str, str]] = set()
     for ev in events:
         text = ev.get("text") if isinstance(ev, Mapping) and ev.get("event") == "user" else None
         if isinstance(text, str):
-            found.update((s.kind, text[s.start : s.end]) for s in find_personal_data(text))
+            for s in find_personal_data(text):
+                raw = text[s.start : s.end]
+                found.add((s.kind, raw))
+                written = digit_view(raw).text  # read aloud ("공일공 일이삼사 …"): echoed as digits too
+                if written != raw:
+                    found.add((s.kind, written))
     return sorted(found, key=lambda p: (-len(p[1]), p))
 
 
@@ -202,15 +249,34 @@ def _echo_pattern(raw: str, kind: str = "") -> str:
     return re.escape(raw)
 
 
-def _bot_masker(pii: Sequence[tuple[str, str]]) -> Masker:
+def _echoes(pii: Sequence[tuple[str, str]]) -> Masker:
+    """A masker of the echoes of ``pii`` (:func:`_echo_pattern`); the assistant's own ids (receipt numbers,
+    :mod:`assistant.nlu.system_ids`) are left as they are, whatever digits they share with the user's data."""
     echoes = [(re.compile(_echo_pattern(raw, kind)), f"<{kind}>") for kind, raw in pii]
 
-    def mask(text: str) -> str:
+    def sub(text: str) -> str:
         for rx, token in echoes:
             text = rx.sub(token, text)
-        return _mask_always(text)
+        return text
+
+    def mask(text: str) -> str:
+        if not echoes:
+            return text
+        ids = system_id_spans(text)
+        if not ids:
+            return sub(text)
+        parts, pos = [], 0
+        for start, end in ids:
+            parts += [sub(text[pos:start]), text[start:end]]
+            pos = end
+        return "".join([*parts, sub(text[pos:])])
 
     return mask
+
+
+def _bot_masker(pii: Sequence[tuple[str, str]]) -> Masker:
+    echo = _echoes(pii)
+    return lambda text: _mask_always(echo(text))
 
 
 @functools.lru_cache(maxsize=512)

@@ -25,7 +25,8 @@ Moves are compare-and-set (``UPDATE ... WHERE state = :seen``), so two concurren
 Receipt numbers: ``TK-YYYYMMDD-XXXXXXXX``: the submission date in Korea (Asia/Seoul, UTC+9, the date the
 status reply shows: :func:`connectors.tasks.dialogue.kst_date`) and 8 characters of Crockford base32
 (``0-9A-Z`` without I, L, O, U: nothing to misread on a phone) drawn from :mod:`secrets` (40 bits). The
-primary key makes them unique; a collision is redrawn.
+primary key makes them unique; a collision is redrawn, and so is a draw the personal-data detectors would read as a
+number (:func:`new_receipt`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from assistant.errors import InvalidInputError
+from assistant.nlu.pii import find_personal_data
 from assistant.stores.database import Database
 
 State = Literal["submitted", "in_review", "approved", "rejected", "cancelled"]
@@ -157,11 +159,37 @@ def _iso(t: float) -> str:
 SEOUL = timezone(timedelta(hours=9), "KST")
 
 
+#: Where a receipt is shown, as the PII detectors are asked about it in :func:`new_receipt`: alone, in the Korean
+#: reply, inside an English sentence and in a URL path (the cancel call), upper and lower case.
+_RECEIPT_CONTEXTS = ("{r}", "접수번호는 {r}예요", "Your receipt number is {r}.", "/applications/{r}/cancel", "{lower}")
+
+
+def _token() -> str:
+    """Eight Crockford base32 characters from :mod:`secrets` (tests replace this to force a draw)."""
+    return "".join(secrets.choice(CROCKFORD) for _ in range(8))
+
+
+def reads_as_personal_data(receipt: str) -> bool:
+    """Whether any personal-data detector (:func:`assistant.nlu.pii.find_personal_data`, system ids *not* exempted)
+    finds something in ``receipt`` where it is shown (:data:`_RECEIPT_CONTEXTS`)."""
+    return any(find_personal_data(c.format(r=receipt, lower=receipt.lower()), exempt_system_ids=False)
+               for c in _RECEIPT_CONTEXTS)
+
+
 def new_receipt(now: float | None = None) -> str:
     """A fresh receipt number ``TK-YYYYMMDD-XXXXXXXX`` (see the module docstring); the date is Korea's
-    (Asia/Seoul) at ``now`` (seconds since the epoch; default the current time)."""
+    (Asia/Seoul) at ``now`` (seconds since the epoch; default the current time).
+
+    A draw whose digits any personal-data detector reads as a card, phone, account or resident number
+    (:func:`reads_as_personal_data`; about 0.04 % of draws, e.g. ``TK-20261130-78532JB4``: ``20261130-78532`` passes
+    a card's Luhn check) is drawn again, so no receipt is masked even where the detectors do not know it is an id
+    (they do: :mod:`assistant.nlu.system_ids`).
+    """
     day = datetime.fromtimestamp(time.time() if now is None else now, SEOUL).strftime("%Y%m%d")
-    return f"TK-{day}-" + "".join(secrets.choice(CROCKFORD) for _ in range(8))
+    while True:
+        receipt = f"TK-{day}-{_token()}"
+        if not reads_as_personal_data(receipt):
+            return receipt
 
 
 def request_hash(service_id: str, facts: dict[str, Any], checklist: list[dict[str, Any]]) -> str:

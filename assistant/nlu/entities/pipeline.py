@@ -39,6 +39,7 @@ from assistant.nlu.entities import age_context, dates, numbers, open_ranges, pii
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DEFAULT_MAX_TOTAL_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
+from assistant.nlu.entities.english_numbers import EnglishNumberExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
 from assistant.nlu.entities.negation import Negation, negations
 from assistant.nlu.entities.regexes import RegexEntityExtractor
@@ -174,6 +175,7 @@ class EntityPipeline:
         self._duckling = []
         if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE}:
             self._duckling.append(numbers.NumberExtractor())
+            self._duckling.append(EnglishNumberExtractor())  # "sixty seven", "I'm seventy" (s8 fresh #7)
         if dims & {dates.TIME, dates.DURATION}:
             kind = DucklingTimeExtractor if self.config.time_format == "duckling" else dates.DateExtractor
             self._duckling.append(kind(self.config.timezone, self._now, self.config.prefer_dates))
