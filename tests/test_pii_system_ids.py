@@ -88,6 +88,9 @@ def test_personal_data_next_to_a_receipt_is_still_masked() -> None:
     assert mask_pii(text) == "TK-20261130-78532JB4 신청했고 연락처는 <phone>, 주민번호 <rrn>이에요"
     # a chain longer than any id the assistant issues is not one (its numbers are left to the detectors' own rules)
     assert system_id_spans("TK-880514-1357913-010-9753-1864") == []
+    # only the issued shape is exempt: a resident number written after the prefix is still masked
+    assert system_id_spans("TK-880514-1357913") == [] and mask_pii("TK-880514-1357913") == "TK-<rrn>"
+    assert system_id_spans("TK-20261130-78532JB4-010-9753-1864") == []
     assert system_id_spans("XTK-20261130-78532JB4") == [] and system_id_spans("1TK-20261130-78532JB4") == []
 
 

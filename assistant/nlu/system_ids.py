@@ -7,10 +7,10 @@ citizen's only handle on the application: the reply shows ``TK-<card>JB4`` and a
 every detector of :mod:`assistant.nlu.pii` leaves a system id alone (:func:`system_id_spans`), and the id generator
 never issues one that a detector would read as personal data anyway (:func:`connectors.tasks.store.new_receipt`).
 
-A system id is one of :data:`SYSTEM_ID_PREFIXES`, a hyphen, and one to three groups of letters and digits joined by
-hyphens (at most 16 characters each), in any letter case, not touching another letter, digit or hyphenated group on
-either side. ``TK-20261130-78532JB4`` and ``tk-20261130-78532jb4`` are; ``TK-850101-1234567-010-1234-5678`` (a chain
-longer than any id the assistant issues) is not, and its numbers are masked as usual.
+A system id is the exact shape the assistant issues: a prefix of :data:`SYSTEM_ID_PREFIXES`, a hyphen, an 8-digit
+date, a hyphen and 8 letters or digits (``TK-20261130-78532JB4``), in any letter case, not touching another letter,
+digit or hyphenated group on either side. Nothing looser: a citizen who writes ``TK-850101-1234567`` (a resident
+number after the prefix) or ``TK-20261130-78532JB4-010-1234-5678`` still has the numbers masked.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ SYSTEM_ID_PREFIXES = ("TK",)
 
 #: One system id (see the module docstring).
 SYSTEM_ID = re.compile(
-    r"(?<![0-9A-Za-z-])(?:" + "|".join(SYSTEM_ID_PREFIXES) + r")-[0-9A-Za-z]{1,16}(?:-[0-9A-Za-z]{1,16}){0,2}"
+    r"(?<![0-9A-Za-z-])(?:" + "|".join(SYSTEM_ID_PREFIXES) + r")-[0-9]{8}-[0-9A-Za-z]{8}"
     r"(?![0-9A-Za-z])(?!-[0-9A-Za-z])",
     re.IGNORECASE,
 )
