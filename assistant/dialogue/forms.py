@@ -27,7 +27,12 @@ Repair, on top of Rasa:
   the form; an unsure goodbye that answers nothing too): :meth:`FormAction._extracted_answer`.
 * correction: a slot the user had given while this form was already running gets
   a new (valid) value → ``utter_slot_corrected`` (never at activation: a new
-  question that names another place is not a correction).
+  question that names another place is not a correction). A correction changes only the slot it names: a number
+  it holds ("sorry, my age is 68 not 67", "no, I'm actually 68" at the income question) never fills the requested
+  slot, which is asked again (:mod:`assistant.dialogue.corrections`).
+* understood: a value stored as more than was typed ("분당구" → 경기도 성남시 분당구) is said back with the next
+  question (``utter_understood_<slot>``); several entities of one place give its most specific reading
+  (:mod:`assistant.dialogue.understood`).
 * skip (intent ``skip``): a slot listed as skippable is recorded in the
   ``skipped_slots`` slot and the form moves on; otherwise it explains.
 * don't know (intent ``dont_know``): a skippable slot is skipped with a short
@@ -57,6 +62,8 @@ from typing import Any
 
 from assistant.dialogue.actions import ActionRegistry, TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
+from assistant.dialogue.corrections import repair_correction
+from assistant.dialogue.understood import differs_from_typed, most_specific, said_values
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
     ActionExecutionRejected,
@@ -119,7 +126,9 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
         ]
         if not values:
             return None
-        return values if list_slot else values[-1]  # Rasa: the last matching entity fills a non-list slot
+        # Rasa: the last matching entity fills a non-list slot; one place read at several levels ("Seoul Gangnam-gu":
+        # 서울특별시, 서울특별시 강남구) gives its most specific reading, whatever the order (fresh-user test s8, defect 9)
+        return values if list_slot else most_specific(values)
     if m.type == "from_intent":
         return m.value
     if m.type == "from_text":
@@ -241,6 +250,9 @@ class FormAction:
             intent, conf = top_intent(tracker)
             confident = conf >= context.settings.intent_threshold
             changed = [e for e in _events_since_user(tracker) if isinstance(e, SlotSet) and e.name in self.form.required_slots]
+            if not activating and (repair := self._correction(tracker, domain, requested, changed)) is not None:
+                undo, changed = repair  # a number of a correction fills the slot it belongs to, not the one asked
+                events += undo
             if not activating and intent in ("skip", "dont_know") and confident and not changed:
                 unknown = intent == "dont_know"
                 if requested in self.skippable:
@@ -280,7 +292,30 @@ class FormAction:
             events = _restate_corrections(events, planned, tracker, context) + planned
         elif not activating and requested and self._custom_validation(domain):
             choice = requested  # an invalid answer, or back from a digression: the slot validate_<form> chose is asked again
+        if after_user and not activating and invalid is None:
+            events += self._understood(tracker, context, events)
         return events + self._next(tracker, context, events, invalid, requested, choice)
+
+    def _understood(self, tracker: DialogueStateTracker, context: TurnContext, events: list[Event]) -> list[Event]:
+        """``utter_understood_<slot>`` for each form slot this message gave a value that says more than was typed
+        ("분당구" → "경기도 성남시 분당구로 알아들었어요."; "Haeundae-gu" → "Got it: Haeundae-gu, Busan."), unless a
+        message of this turn already says it (kept, corrected): fresh-user test s8, defect 9."""
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        said = {str((e.data.get("custom") or {}).get("response")) for e in events if isinstance(e, BotUttered)}
+        values: dict[str, Any] = {}
+        for e in [*_events_since_user(tracker), *events]:
+            if isinstance(e, SlotSet) and e.name in self.form.required_slots:
+                values[e.name] = e.value
+        out: list[Event] = []
+        previous = self._previous_values(tracker)
+        for slot, value in values.items():
+            name = f"utter_understood_{slot}"
+            if not isinstance(value, str) or not context.has_response(name) or value == previous.get(slot) \
+                    or {f"utter_kept_{slot}", f"utter_corrected_{slot}", "utter_slot_kept", "utter_slot_corrected"} & said:
+                continue
+            if differs_from_typed(text, value, english=context.language == "en"):
+                out.append(context.utter(tracker, name, **said_values(slot, value)))
+        return out
 
     def _next(self, tracker: DialogueStateTracker, context: TurnContext, events: list[Event],
               invalid: tuple[str, str] | None, requested: Any, choice: Any = _NO_CHOICE) -> list[Event]:
@@ -360,7 +395,7 @@ class FormAction:
             if not activating and before is not None and before != verdict.value and e.name != requested \
                     and context.has_response(corrected):
                 out.append(context.utter(tracker, corrected, custom={CORRECTED_SLOT: e.name},
-                                         value=shown_value(context, e.name, verdict.value)))
+                                         **_said(context, e.name, verdict.value)))
             elif kept := self._kept_elsewhere(tracker, context, changed, e.name, before, verdict.value, requested, activating):
                 out.append(kept)
         return out, invalid
@@ -381,6 +416,19 @@ class FormAction:
         return render_response(context.domain, name, language=context.language, channel=context.channel,
                                slots={**tracker.slots, slot: value}, custom={CORRECTED_SLOT: slot},
                                value=shown_value(context, slot, value))
+
+    def _correction(self, tracker: DialogueStateTracker, domain: Domain, requested: Any,
+                    changed: list[SlotSet]) -> tuple[list[Event], list[SlotSet]] | None:
+        """:func:`~assistant.dialogue.corrections.repair_correction` for this form: "sorry, my age is 68 not 67" or
+        "no, I'm actually 68" at the income question changes the age only (fresh-user test s8, defect 1)."""
+        msg = tracker.latest_message
+        if msg is None or not requested:
+            return None
+        required = list(self.form.required_slots)
+        previous = self._previous_values(tracker)
+        numeric = {s for s in required if (d := domain.slots.get(s)) is not None and d.type == "float"}
+        return repair_correction(msg.text or "", list(tracker.latest_entities), changed, str(requested), previous,
+                                 required, numeric, _last_answered(tracker, required))
 
     def _custom_validation(self, domain: Domain) -> str | None:
         name = f"validate_{self.name}"
@@ -528,9 +576,27 @@ def _restate_corrections(events: list[Event], planned: list[Event], tracker: Dia
             response = str((e.data.get("custom") or {}).get("response"))
             e = render_response(context.domain, response, language=context.language, channel=context.channel,
                                 slots={**tracker.slots, slot: final[slot]}, custom={CORRECTED_SLOT: slot},
-                                value=shown_value(context, slot, final[slot]))
+                                **_said(context, slot, final[slot]))
         out.append(e)
     return out
+
+
+def _said(context: TurnContext, slot: str, value: Any) -> dict[str, Any]:
+    """The placeholders of a message that names ``value`` of ``slot``: ``value`` as the conversation's language says
+    it (:func:`shown_value`) and ``value_en`` (a place in English: :func:`~assistant.dialogue.understood.said_values`),
+    which the English correction and understood-place responses use."""
+    return {**said_values(slot, value), "value": shown_value(context, slot, value)}
+
+
+def _last_answered(tracker: DialogueStateTracker, slots: list[str]) -> str | None:
+    """The slot of ``slots`` that got a value last before the latest user message, or None."""
+    seen_user = False
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, UserUttered):
+            seen_user = True
+        elif seen_user and isinstance(e, SlotSet) and e.name in slots and e.value is not None:
+            return e.name
+    return None
 
 
 def _pick(context: TurnContext, specific: str, generic: str) -> str:

@@ -217,10 +217,35 @@ class TaskPolicy:
             return None
         for action, when in self.routes.get(intent, []):
             if action == tracker.active_loop_name:
-                continue  # the form rejected this turn as a digression: the question is answered, not the form restarted
+                # the form rejected this turn as a digression. A question that would start this very form again
+                # ("제가 받을 수 있는 혜택이 뭐가 있나요?" asked twice) is what the form is doing: say so; the form then asks
+                # its question again (fresh-user test s8, defect 8). Another question is answered, not the form restarted.
+                in_progress = _form_in_progress_response(action, context)
+                if in_progress is not None and (when is None or when(tracker, context)):
+                    return Prediction(in_progress, self.name, top_intent(tracker)[1])
+                continue
             if when is None or when(tracker, context):
                 return Prediction(action, self.name, top_intent(tracker)[1])
         return None
+
+
+def _form_in_progress_response(form: str, context: TurnContext) -> str | None:
+    """``utter_form_in_progress_<form>``, else ``utter_form_in_progress``, when the domain has it, else None."""
+    for name in (f"utter_form_in_progress_{form}", "utter_form_in_progress"):
+        if context.has_response(name):
+            return name
+    return None
+
+
+def _not_restarting(pred: Prediction, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:
+    """A rule or story that would start the active form again right after it rejected the message (the question that
+    started it, asked again) says that the form is doing it (``utter_form_in_progress[_<form>]``), as
+    :class:`TaskPolicy` does; the form then asks its question again. Other predictions are returned as they are."""
+    loop = tracker.active_loop
+    if loop is None or not loop.rejected or pred.action != loop.name or not _after_user(tracker):
+        return pred
+    name = _form_in_progress_response(loop.name, context)
+    return Prediction(name, pred.policy, pred.confidence) if name is not None else pred
 
 
 def names_no_service(tracker: DialogueStateTracker, context: TurnContext) -> bool:
@@ -334,7 +359,7 @@ class PolicyEnsemble:
         for p in self.policies:
             pred = p.predict(tracker, context)
             if pred is not None:
-                return pred
+                return _not_restarting(pred, tracker, context)
         return Prediction(ACTION_LISTEN_NAME, "none")  # pragma: no cover - FallbackPolicy always predicts
 
     def _guarded(self, pred: Prediction, tracker: DialogueStateTracker, context: TurnContext) -> Prediction:

@@ -1,0 +1,61 @@
+"""Saying back what a form understood, and choosing among several entities of one slot.
+
+* :func:`most_specific`: a message with several values for one slot that refine each other ("Seoul Gangnam-gu" →
+  ``["서울특별시", "서울특별시 강남구"]``; "Gangnam-gu, Seoul" in the other order) fills the slot with the most specific
+  one; values that do not refine each other keep Rasa's rule (the last one).
+* :func:`differs_from_typed`: whether the value stored for an answer says more than, or other than, what was typed
+  ("분당구" stored as "경기도 성남시 분당구"; "Haeundae-gu" as "부산광역시 해운대구"): then the form says what it
+  understood (``utter_understood_<slot>``) with the next question (fresh-user test s8, defect 9).
+* :func:`said_values`: the placeholders such a message fills: ``{value}`` as stored and ``{value_en}``, a place
+  written in English ("Bundang-gu, Seongnam-si, Gyeonggi-do", :func:`english_place`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: Slots that hold a Korean place name (``{value_en}`` is its English writing).
+PLACE_SLOTS = frozenset({"region"})
+_WORD = re.compile(r"[0-9A-Za-z가-힣]+")
+_HANGUL = re.compile(r"[가-힣]")
+
+
+def most_specific(values: list[Any]) -> Any:
+    """The most specific of ``values`` when each one's words begin the longest one's words (one place read at
+    several levels: ``["서울특별시", "서울특별시 강남구"]`` → ``"서울특별시 강남구"``), else the last (Rasa's rule for a
+    slot that holds one value). ``values`` must not be empty."""
+    texts = [v for v in values if isinstance(v, str) and v.strip()]
+    if len(texts) != len(values) or len(values) < 2:
+        return values[-1]
+    longest = max(texts, key=lambda v: len(v.split()))
+    words = longest.split()
+    if all(words[: len(v.split())] == v.split() for v in texts):
+        return longest
+    return values[-1]
+
+
+def english_place(korean: str) -> str:
+    """A Korean place name written as an English address: the smallest unit first, commas between
+    ("경기도 성남시 분당구" → "Bundang-gu, Seongnam-si, Gyeonggi-do"; "부산광역시 해운대구" → "Haeundae-gu, Busan").
+    Each word is romanised by :func:`connectors.eligibility.regions_en.english_place_name` (Revised Romanization,
+    its unit after a hyphen)."""
+    from connectors.eligibility.regions_en import english_place_name
+
+    return ", ".join(reversed([english_place_name(w) for w in korean.split()]))
+
+
+def said_values(slot: str, value: Any) -> dict[str, Any]:
+    """The placeholders of a message that says ``value`` of ``slot``: ``value`` and ``value_en`` (a place in
+    English for :data:`PLACE_SLOTS`, else the value itself)."""
+    english = english_place(value) if slot in PLACE_SLOTS and isinstance(value, str) and _HANGUL.search(value) else value
+    return {"value": value, "value_en": english}
+
+
+def differs_from_typed(typed: str, stored: str, english: bool) -> bool:
+    """Whether ``stored`` (in English when ``english``: the :func:`english_place` writing) has a word that ``typed``
+    does not (case, punctuation and order aside): "분당구" vs "경기도 성남시 분당구" → True, "Haeundae-gu, Busan" vs
+    "Haeundae-gu, Busan" → False, "서울특별시 강남구" typed as stored → False."""
+    said = {w.lower() for w in _WORD.findall(typed)}
+    shown = english_place(stored) if english and _HANGUL.search(stored) else stored
+    return any(not any(w.lower() in t for t in said) for w in _WORD.findall(shown))  # "해운대구" in "해운대구에"
