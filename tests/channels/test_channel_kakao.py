@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
-import httpx
 import pytest
 from conftest import KAKAO_SECRET, rest_reply
 from fastapi import FastAPI
@@ -158,9 +156,8 @@ def test_callback_url_host_policy() -> None:
 @pytest.mark.parametrize("utterance", ["", "   "])
 def test_blank_utterance_is_answered(client: TestClient, utterance: str) -> None:
     r = client.post(URL, json=skill_request(utterance, "k-6"), headers=HEADERS)
-    assert r.status_code in (200, 422)
-    if r.status_code == 200:
-        assert texts(r.json())
+    assert r.status_code == 200  # Kakao shows any error to the citizen: the engine answers a blank message
+    assert texts(r.json()) and all(t.strip() for t in texts(r.json()))
 
 
 def test_bad_payload_is_422(client: TestClient) -> None:
@@ -168,5 +165,3 @@ def test_bad_payload_is_422(client: TestClient) -> None:
     assert r.status_code == 422 and "user" in r.json()["detail"]
     assert client.post(URL, content=b"{not json", headers={**HEADERS, "content-type": "application/json"}).status_code == 400
 
-
-_ = asyncio, httpx
