@@ -9,10 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.server.app import create_app
-
-KAKAO_SECRET = "kakao-skill-secret-0123456789"
-TWILIO_TOKEN = "twilio-auth-token-abcdef"
-TELEGRAM_SECRET = "telegram_secret-token_0123456789"
+from channel_helpers import KAKAO_SECRET, TELEGRAM_SECRET, TWILIO_TOKEN
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +24,3 @@ def client(channel_settings: Any, bundled_router: Any) -> Iterator[TestClient]:
     """The real app (lifespan run) over the bundled router, every channel configured."""
     with TestClient(create_app(channel_settings, router=bundled_router)) as c:
         yield c
-
-
-def rest_reply(client: TestClient, sender: str, text: str) -> list[dict[str, Any]]:
-    """What the REST channel answers ``text`` in a fresh conversation ``sender`` (the reference rendering)."""
-    r = client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
-    assert r.status_code == 200, r.text
-    out: list[dict[str, Any]] = r.json()
-    return out

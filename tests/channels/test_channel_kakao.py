@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import pytest
-from conftest import KAKAO_SECRET, rest_reply
+from channel_helpers import KAKAO_SECRET, rest_reply
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from live_server import LiveServer

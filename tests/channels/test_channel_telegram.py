@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import TELEGRAM_SECRET, rest_reply
+from channel_helpers import TELEGRAM_SECRET, rest_reply
 from fastapi.testclient import TestClient
 
 from assistant.channels import telegram

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import TWILIO_TOKEN, rest_reply
+from channel_helpers import TWILIO_TOKEN, rest_reply
 from fastapi.testclient import TestClient
 
 from assistant.channels import voice
