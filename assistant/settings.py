@@ -144,6 +144,19 @@ class Settings(BaseSettings):
             conversations are POSTed there, one per message in the REST shape (Rasa's ``callback`` channel),
             within :attr:`alert_callback_hosts`; undelivered ones wait for the widget instead
             (:mod:`assistant.channels.proactive`).
+        kakao_skill_secret: turns on the KakaoTalk skill route ``/webhooks/kakao/webhook``
+            (``ASSISTANT_KAKAO_SKILL_SECRET``); Open Builder must send it in the ``X-Skill-Secret`` header (the
+            skill's header setting) or as ``?secret=`` in the skill URL. None: no Kakao route.
+        kakao_callback_hosts: hosts a Kakao ``callbackUrl`` may point at (``ASSISTANT_KAKAO_CALLBACK_HOSTS``, comma
+            separated, ``*`` wildcards; default ``*.kakao.com``): a slow turn's answer is POSTed there.
+        twilio_auth_token: turns on the phone route ``/webhooks/voice/webhook`` (``ASSISTANT_TWILIO_AUTH_TOKEN``):
+            the Twilio account's auth token, which signs every request (``X-Twilio-Signature``).
+        voice_public_url: scheme, host (and path prefix) Twilio calls, when a proxy or tunnel sits in front
+            (``ASSISTANT_VOICE_PUBLIC_URL``, e.g. ``https://assistant.example.go.kr``): the signature covers the URL.
+        voice_language: the phone's language before the conversation has one (``ko`` / ``en``).
+        telegram_secret_token: turns on the Telegram route ``/webhooks/telegram/webhook``
+            (``ASSISTANT_TELEGRAM_SECRET_TOKEN``): the ``secret_token`` given to ``setWebhook``, checked in
+            ``X-Telegram-Bot-Api-Secret-Token``.
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -217,6 +230,20 @@ class Settings(BaseSettings):
     outbox_ttl: float = Field(default=7 * 24 * 3600.0, gt=0)
     proactive_callback_url: str | None = None
     turn_queue_max: int = Field(default=8, ge=1)
+    kakao_skill_secret: str | None = Field(default=None, min_length=16)
+    kakao_callback_hosts: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["*.kakao.com"])
+    twilio_auth_token: str | None = Field(default=None, min_length=1)
+    voice_public_url: str | None = None
+    voice_language: Literal["ko", "en"] = "ko"
+    telegram_secret_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+
+    @field_validator("kakao_callback_hosts", mode="before")
+    @classmethod
+    def _split_callback_hosts(cls, value: object) -> object:
+        """``"a.kakao.com, *.b.kakao.com"`` (the environment's form) → a list."""
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
+        return value
 
     @property
     def db_url(self) -> str:

@@ -6,6 +6,8 @@ Endpoints:
     ``POST /webhooks/rest/webhook`` Rasa's REST channel;
     ``GET /webhooks/rest/pending?sender=&after=`` proactive messages waiting for the widget
     (:mod:`assistant.channels.proactive`);
+    ``POST /webhooks/{kakao,voice,telegram}/webhook`` the messaging and phone channels, when configured
+    (:mod:`assistant.channels.webhooks`);
     ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language);
     ``/conversations/{id}/...`` Rasa's conversation API and the handoff release
     (admin token, see :mod:`assistant.server.conversations`).
@@ -226,6 +228,10 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         return JSONResponse(render(body.sender, turn.messages))
 
     app.state.turn_scheduler = lambda: _turns()
+    # KakaoTalk, phone (Twilio) and Telegram webhooks, each only when its secret is configured (assistant.channels.webhooks)
+    from assistant.channels.webhooks import create_router as create_channel_router
+
+    app.include_router(create_channel_router(settings, lambda: _turns(), lambda: app.state.processor.domain))
     proactive_lock = threading.Lock()
 
     def _proactive() -> ProactiveChannels:

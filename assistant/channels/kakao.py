@@ -1,0 +1,165 @@
+"""The KakaoTalk channel: a Kakao i Open Builder skill server (``POST /webhooks/kakao/webhook``).
+
+Request (Open Builder's SkillPayload; Kakao docs "응답 타입별 JSON 포맷", https://i.kakao.com/docs/skill-response-format):
+``{"intent": {...}, "userRequest": {"utterance": str, "user": {"id": str, "type": ...}, "lang"?, "callbackUrl"?,
+"block": {...}}, "action": {"clientExtra"?: object, ...}, "bot": {...}}``. What is read: ``userRequest.utterance``
+(the citizen's message), ``userRequest.user.id`` (the bot user key: the conversation is ``kakao:<id>``),
+``userRequest.lang`` (``en`` prefers English), ``userRequest.callbackUrl`` (present when the block allows
+callbacks, the AI chatbot callback) and ``action.clientExtra.payload`` (the button payload we put on a quick reply).
+
+Response (SkillResponse version 2.0): ``{"version": "2.0", "template": {"outputs": [{"simpleText": {"text"}}],
+"quickReplies": [{"label", "action": "message", "messageText", "extra"}]}}``. Kakao's limits are kept:
+at most :data:`MAX_OUTPUTS` outputs, :data:`MAX_TEXT` characters per simpleText (the answer is split between
+outputs at sentence breaks, and the last one cut with "…" when even that is not enough), at most
+:data:`MAX_QUICK_REPLIES` quick replies with labels of at most :data:`MAX_LABEL` characters. A quick reply sends its
+button's title as the citizen's visible message and the button's payload in ``extra`` (read back from
+``action.clientExtra``), so ``/inform{"sex": "male"}`` reaches the engine as the payload while the chat shows "남성".
+Citations become a short ``출처: <title> <url>`` line (``Source:`` in English).
+
+Message id: Kakao's skill request carries no id of its own (``userRequest.block`` names the block, not the
+message), and Open Builder does not redeliver a skill request (a skill that misses the 5 s timeout shows the
+citizen an error; the citizen's next message is a new request). So each request gets a fresh id
+(:func:`message_id`): the hash of ``callbackUrl`` when there is one (one per request), else a random one; it keeps
+the request's turn exactly once and lets a slow turn be answered with the holding reply.
+
+Kakao's 5-second timeout: the route waits at most :data:`ANSWER_WITHIN` seconds for the turn; a slower turn is
+answered with the engine's holding reply (``utter_please_wait``). With ``callbackUrl`` the reply says
+``"useCallback": true`` and the turn's answer is POSTed to the callback URL when it is ready (Kakao's callback,
+valid for one minute); without one, the citizen sees the holding reply and the answer is stored (the
+conversation goes on from it at the next message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.channels.common import citations_of, language_of, source_line, split_text
+from assistant.dialogue.messages import BotMessage, UserMessage
+
+CHANNEL = "kakao"
+#: Characters of one simpleText (Kakao: "최대 1000자").
+MAX_TEXT = 1000
+#: Outputs (speech bubbles) of one skill response (Kakao: 1..3).
+MAX_OUTPUTS = 3
+#: Quick replies of one skill response (Kakao: at most 10).
+MAX_QUICK_REPLIES = 10
+#: Characters of a quick reply's label (Kakao: 14; longer labels are cut).
+MAX_LABEL = 14
+#: Seconds the route waits for a turn before the holding reply: under Kakao's 5 s skill timeout with room for the
+#: network and rendering.
+ANSWER_WITHIN = 3.5
+
+
+class KakaoUser(BaseModel):
+    """``userRequest.user``."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str = Field(min_length=1, max_length=200)
+
+
+class KakaoUserRequest(BaseModel):
+    """``userRequest``: the utterance and who said it."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    utterance: str
+    user: KakaoUser
+    lang: str | None = None
+    callback_url: str | None = Field(default=None, alias="callbackUrl")
+
+
+class KakaoAction(BaseModel):
+    """``action``: the skill that runs; ``clientExtra`` is what a button or quick reply passed along."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    client_extra: dict[str, Any] | None = Field(default=None, alias="clientExtra")
+
+
+class SkillRequest(BaseModel):
+    """Open Builder's SkillPayload (the fields this channel reads)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    user_request: KakaoUserRequest = Field(alias="userRequest")
+    action: KakaoAction = Field(default_factory=KakaoAction)
+
+
+def message_id(body: SkillRequest) -> str:
+    """This request's message id: ``kakao-<sha256(callbackUrl)[:32]>`` when Kakao sent a callback URL (one per
+    request), else ``kakao-<uuid4>`` (see the module docstring: Kakao has no message id and does not redeliver)."""
+    url = body.user_request.callback_url
+    if url:
+        return "kakao-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+    return f"kakao-{uuid.uuid4().hex}"
+
+
+def sender_id(body: SkillRequest) -> str:
+    """The conversation id: ``kakao:<user id>`` (Kakao's bot user key, not a phone number or a name)."""
+    return f"{CHANNEL}:{body.user_request.user.id}"
+
+
+def to_user_message(body: SkillRequest, mid: str) -> UserMessage:
+    """The engine's message for a skill request: the quick reply's payload (``action.clientExtra.payload``) when
+    the citizen tapped one of ours, else the utterance; ``metadata`` has ``message_id`` and, for
+    ``userRequest.lang == "en"``, ``language``."""
+    extra = body.action.client_extra or {}
+    payload = extra.get("payload")
+    text = payload if isinstance(payload, str) and payload.strip() else body.user_request.utterance
+    metadata: dict[str, Any] = {"message_id": mid}
+    if (body.user_request.lang or "").lower().startswith("en"):
+        metadata["language"] = "en"
+    return UserMessage(sender_id(body), text, CHANNEL, metadata)
+
+
+def _outputs(messages: tuple[BotMessage, ...], language: str) -> list[dict[str, Any]]:
+    texts = [m.text.strip() for m in messages if m.text and m.text.strip()]
+    line = source_line(citations_of(messages), language)
+    if line:
+        texts.append(line)
+    # one text, split at paragraph / sentence breaks into bubbles; the last bubble cut when three are not enough
+    pieces = split_text("\n\n".join(texts), MAX_TEXT) if texts else []
+    if len(pieces) > MAX_OUTPUTS:
+        last = "\n\n".join(pieces[MAX_OUTPUTS - 1:])
+        pieces = pieces[: MAX_OUTPUTS - 1] + [last[: MAX_TEXT - 1].rstrip() + "…"]
+    return [{"simpleText": {"text": p}} for p in pieces]
+
+
+def _quick_replies(messages: tuple[BotMessage, ...]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        for b in m.buttons:
+            title = str(b.get("title") or b.get("payload") or "").strip()
+            if not title:
+                continue
+            label = title if len(title) <= MAX_LABEL else title[: MAX_LABEL - 1] + "…"
+            reply: dict[str, Any] = {"label": label, "action": "message", "messageText": title}
+            payload = str(b.get("payload") or "")
+            if payload and payload != title:
+                reply["extra"] = {"payload": payload}
+            out.append(reply)
+    return out[:MAX_QUICK_REPLIES]
+
+
+def render(messages: tuple[BotMessage, ...]) -> dict[str, Any]:
+    """The engine's replies as a SkillResponse 2.0 (see the module docstring for the limits kept).
+
+    Returns:
+        ``{"version": "2.0", "template": {"outputs": [...], "quickReplies"?: [...]}}``. Kakao refuses an empty
+        ``outputs``, so a turn without text (a person has the conversation) gets one ``"…"`` bubble.
+    """
+    language = language_of(messages)
+    outputs = _outputs(messages, language) or [{"simpleText": {"text": "…"}}]
+    template: dict[str, Any] = {"outputs": outputs}
+    quick = _quick_replies(messages)
+    if quick:
+        template["quickReplies"] = quick
+    return {"version": "2.0", "template": template}
+
+
+def callback_ack(holding: tuple[BotMessage, ...]) -> dict[str, Any]:
+    """The immediate answer of a request whose turn will be POSTed to its ``callbackUrl``:
+    ``{"version": "2.0", "useCallback": true, "data": {"text": <holding reply>}}`` (Kakao shows the block's waiting
+    message; ``data.text`` is the holding reply for a block that prints it)."""
+    return {"version": "2.0", "useCallback": True, "data": {"text": "\n".join(m.text for m in holding)}}

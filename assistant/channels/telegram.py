@@ -1,0 +1,145 @@
+"""The Telegram channel: Bot API webhook updates (``POST /webhooks/telegram/webhook``).
+
+Request: an ``Update`` (Telegram Bot API, "Getting updates" / "Update"): ``{"update_id": int, "message"?:
+{"message_id", "chat": {"id"}, "from"?: {"language_code"?}, "text"?}, "callback_query"?: {"id", "from",
+"message"?: {"chat": {"id"}}, "data"?}}``. A ``message`` with ``text`` is the citizen's message; a
+``callback_query`` (a tap on an inline keyboard button) carries the button's ``callback_data``, which is the
+button's payload, as the next message. Other updates (edits, stickers, channel posts) are acknowledged and ignored.
+
+The secret: ``setWebhook``'s ``secret_token`` comes back in every request's ``X-Telegram-Bot-Api-Secret-Token``
+header; a request without the configured one is refused (Bot API, "setWebhook").
+
+Reply: Telegram lets a webhook answer with one Bot API method call in the response body ("Making requests when
+getting updates"): ``{"method": "sendMessage", "chat_id", "text", "reply_markup"?: {"inline_keyboard":
+[[{"text", "callback_data"}], ...]}}``. All of a turn's messages go into that one ``sendMessage`` (paragraphs),
+with a ``출처:`` / ``Source:`` line for citations, cut at :data:`MAX_TEXT` characters (Telegram's limit is 4096).
+A button's ``callback_data`` is its payload when that fits Telegram's 64 bytes, else its title (read by the NLU
+like typed text).
+
+Message id: ``update_id`` (Telegram's own, unique per update and repeated when Telegram redelivers), so a
+redelivered update is the same turn. The conversation is ``telegram:<chat id>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.channels.common import citations_of, language_of, source_line
+from assistant.dialogue.messages import BotMessage, UserMessage
+
+CHANNEL = "telegram"
+#: Characters of one sendMessage text (Telegram: 4096 after entity parsing).
+MAX_TEXT = 4096
+#: Bytes of a button's callback_data (Telegram: 1-64 bytes).
+MAX_CALLBACK_DATA = 64
+#: Buttons per row of the inline keyboard.
+ROW = 2
+
+
+class TelegramChat(BaseModel):
+    """``Chat`` (only its id)."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: int
+
+
+class TelegramUser(BaseModel):
+    """``User`` (only the language the app is set to)."""
+
+    model_config = ConfigDict(extra="ignore")
+    language_code: str | None = None
+
+
+class TelegramMessage(BaseModel):
+    """``Message``."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    message_id: int
+    chat: TelegramChat
+    from_user: TelegramUser | None = Field(default=None, alias="from")
+    text: str | None = None
+
+
+class TelegramCallbackQuery(BaseModel):
+    """``CallbackQuery``: a tap on an inline keyboard button."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    id: str
+    from_user: TelegramUser | None = Field(default=None, alias="from")
+    message: TelegramMessage | None = None
+    data: str | None = None
+
+
+class Update(BaseModel):
+    """``Update`` (the fields this channel reads)."""
+
+    model_config = ConfigDict(extra="ignore")
+    update_id: int
+    message: TelegramMessage | None = None
+    callback_query: TelegramCallbackQuery | None = None
+
+
+def to_user_message(update: Update) -> UserMessage | None:
+    """The engine's message for ``update``, or ``None`` for an update with no text to answer (an edit, a photo,
+    a callback query without data or without its message's chat).
+
+    ``metadata``: ``message_id`` ``tg-<update_id>``; ``language`` ``en`` when the user's app is set to English.
+    """
+    if update.message is not None and update.message.text and update.message.text.strip():
+        chat, text, user = update.message.chat.id, update.message.text, update.message.from_user
+    elif (q := update.callback_query) is not None and q.data and q.message is not None:
+        chat, text, user = q.message.chat.id, q.data, q.from_user
+    else:
+        return None
+    metadata: dict[str, Any] = {"message_id": f"tg-{update.update_id}"}
+    if user is not None and (user.language_code or "").lower().startswith("en"):
+        metadata["language"] = "en"
+    return UserMessage(f"{CHANNEL}:{chat}", text, CHANNEL, metadata)
+
+
+def chat_id_of(sender_id: str) -> int:
+    """The chat id of a conversation id ``telegram:<chat id>``.
+
+    Raises:
+        ValueError: not a Telegram conversation id.
+    """
+    prefix, _, chat = sender_id.partition(":")
+    if prefix != CHANNEL or not chat.lstrip("-").isdigit():
+        raise ValueError(f"not a telegram conversation id: {sender_id!r}")
+    return int(chat)
+
+
+def _callback_data(title: str, payload: str) -> str:
+    if payload and len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA:
+        return payload
+    data = title.encode("utf-8")[:MAX_CALLBACK_DATA].decode("utf-8", errors="ignore")
+    return data or "?"
+
+
+def render(chat_id: int, messages: tuple[BotMessage, ...]) -> dict[str, Any]:
+    """The turn's replies as one ``sendMessage`` method call for the webhook response (see the module docstring).
+
+    Returns:
+        ``{"method": "sendMessage", "chat_id", "text", "reply_markup"?}``; a turn without text (a person has the
+        conversation) gives ``{}`` (nothing to send: the webhook answers 200 with an empty object).
+    """
+    texts = [m.text.strip() for m in messages if m.text and m.text.strip()]
+    line = source_line(citations_of(messages), language_of(messages))
+    if line:
+        texts.append(line)
+    if not texts:
+        return {}
+    text = "\n\n".join(texts)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1].rstrip() + "…"
+    out: dict[str, Any] = {"method": "sendMessage", "chat_id": chat_id, "text": text}
+    buttons = [b for m in messages for b in m.buttons if str(b.get("title") or b.get("payload") or "").strip()]
+    if buttons:
+        keys = []
+        for b in buttons:
+            title = str(b.get("title") or b.get("payload")).strip()
+            keys.append({"text": title, "callback_data": _callback_data(title, str(b.get("payload") or "").strip())})
+        out["reply_markup"] = {"inline_keyboard": [keys[i:i + ROW] for i in range(0, len(keys), ROW)]}
+    return out

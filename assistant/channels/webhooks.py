@@ -1,0 +1,222 @@
+"""HTTP routes of the messaging and phone channels: ``POST /webhooks/{kakao,voice,telegram}/webhook``.
+
+Each route exists only when its channel is configured (:func:`create_router`): KakaoTalk with
+``ASSISTANT_KAKAO_SKILL_SECRET``, the phone (Twilio) with ``ASSISTANT_TWILIO_AUTH_TOKEN``, Telegram with
+``ASSISTANT_TELEGRAM_SECRET_TOKEN``; a request without the channel's secret (or signature) is refused with 401 /
+403 before anything is parsed. A route turns the platform's request into a
+:class:`~assistant.dialogue.messages.UserMessage` with the platform's message id and runs the same turn as the
+REST channel (the server's :class:`~assistant.server.turns.TurnScheduler`: per-conversation queue, exactly once
+per message id, holding reply for a slow turn), then renders the replies in the platform's format (the adapters:
+:mod:`~assistant.channels.kakao`, :mod:`~assistant.channels.voice`, :mod:`~assistant.channels.telegram`).
+
+Logs name the channel, the conversation and the stage, never the text; the caller's phone number only as its
+last two digits. (Lines also go through the masking log formatter, :mod:`assistant.logging_config`.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ValidationError
+
+from assistant.channels import kakao, telegram, voice
+from assistant.channels.common import same_secret
+from assistant.dialogue.holding import holding_turn, is_holding
+from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.server.errors import HttpError
+
+logger = logging.getLogger(__name__)
+#: Request bodies above this many bytes are refused with 413 (as the REST channel's).
+MAX_BODY_BYTES = 64 * 1024
+#: Seconds a Kakao callback stays usable (Kakao: one minute).
+KAKAO_CALLBACK_WITHIN = 55.0
+_TOO_LONG = {"ko": "메시지가 너무 길어요({n}자, 최대 {limit}자). 질문을 짧게 줄여 다시 보내 주세요.",
+             "en": "The message has {n} characters; the limit is {limit}. Please send a shorter message."}
+
+
+def _json_body(raw: bytes, model: type[BaseModel]) -> Any:
+    if len(raw) > MAX_BODY_BYTES:
+        raise HttpError(413, f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "body"
+        raise HttpError(422 if first["type"] != "json_invalid" else 400, f"{where}: {first['msg']}") from e
+
+
+def _too_long(message: UserMessage, limit: int) -> tuple[BotMessage, ...] | None:
+    """A polite bilingual refusal when the message is over ``limit`` characters, else None."""
+    n = len(message.text)
+    if n <= limit:
+        return None
+    lang = "en" if message.metadata.get("language") == "en" else "ko"
+    return (BotMessage(_TOO_LONG[lang].format(n=n, limit=limit), (), {"language": lang, "citations": []}),)
+
+
+def callback_allowed(url: str, hosts: list[str]) -> bool:
+    """Whether a Kakao ``callbackUrl`` may be POSTed to: ``https`` (or ``http`` to a loopback host) and a host that
+    matches one of ``hosts`` (``*.kakao.com`` style wildcards). The URL comes in the request, so it is never
+    followed to a host the deployment did not allow."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host or parts.scheme not in ("https", "http"):
+        return False
+    if parts.scheme == "http" and host not in ("127.0.0.1", "localhost", "::1"):
+        return False
+    return any(fnmatch.fnmatchcase(host, h.lower()) for h in hosts)
+
+
+def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], Any]) -> APIRouter:
+    """The configured channels' webhook routes.
+
+    Args:
+        settings: :class:`~assistant.settings.Settings` (``kakao_skill_secret``, ``kakao_callback_hosts``,
+            ``twilio_auth_token``, ``voice_public_url``, ``telegram_secret_token``, ``max_message_chars``).
+        turns: the server's turn scheduler (``handle(UserMessage) -> Turn``), looked up per request.
+        domain: the engine's domain (for the holding reply), looked up per request.
+
+    Returns:
+        A router with one route per configured channel (none when nothing is configured).
+    """
+    router = APIRouter()
+    background: set[asyncio.Task[None]] = set()
+
+    def keep(coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    if settings.kakao_skill_secret:
+        secret: str = settings.kakao_skill_secret
+
+        @router.post("/webhooks/kakao/webhook")
+        async def kakao_webhook(request: Request) -> JSONResponse:
+            """A Kakao i Open Builder skill request → SkillResponse 2.0 (:mod:`assistant.channels.kakao`)."""
+            given = request.headers.get("x-skill-secret") or request.query_params.get("secret")
+            if not same_secret(given, secret):
+                raise HttpError(401, "missing or wrong skill secret (X-Skill-Secret header)")
+            body: kakao.SkillRequest = _json_body(await request.body(), kakao.SkillRequest)
+            mid = kakao.message_id(body)
+            message = kakao.to_user_message(body, mid)
+            refused = _too_long(message, settings.max_message_chars)
+            if refused is not None:
+                return JSONResponse(kakao.render(refused))
+            task = asyncio.ensure_future(turns().handle(message))
+            try:
+                turn = await asyncio.wait_for(asyncio.shield(task), kakao.ANSWER_WITHIN)
+                messages = turn.messages
+            except TimeoutError:
+                messages = holding_turn(domain(), message, mid).messages
+            logger.info("kakao turn", extra={"conversation_id": message.sender_id, "channel": kakao.CHANNEL,
+                                             "stage": "channel", "holding": is_holding(messages)})
+            if not is_holding(messages):
+                return JSONResponse(kakao.render(messages))
+            url = body.user_request.callback_url
+            if url and callback_allowed(url, settings.kakao_callback_hosts):
+                keep(_kakao_callback(url, message, task, turns))
+                return JSONResponse(kakao.callback_ack(messages))
+            task.add_done_callback(_retrieved)
+            return JSONResponse(kakao.render(messages))
+
+    if settings.twilio_auth_token:
+        token: str = settings.twilio_auth_token
+
+        @router.post("/webhooks/voice/webhook")
+        async def voice_webhook(request: Request) -> Response:
+            """A Twilio Voice request (form-encoded) → TwiML (:mod:`assistant.channels.voice`)."""
+            raw = await request.body()
+            if len(raw) > MAX_BODY_BYTES:
+                raise HttpError(413, f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+            form = await request.form()
+            params = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+            url = voice.public_url(str(request.url), settings.voice_public_url)
+            if not voice.valid_signature(url, params, token, request.headers.get("x-twilio-signature")):
+                raise HttpError(403, "missing or wrong X-Twilio-Signature")
+            fields = dict(params)
+            query = dict(request.query_params)
+            turn_no, lang, _options = voice.call_state(query)
+            language = lang or settings.voice_language
+            try:
+                message = voice.to_user_message(fields, query)
+            except ValueError as e:
+                if not fields.get("CallSid"):
+                    raise HttpError(422, str(e)) from e
+                again = BotMessage("다시 말씀해 주세요." if language == "ko" else "Please say that again.")
+                return _twiml(voice.render((again,), language, url, turn_no - 1))
+            logger.info("voice turn", extra={"conversation_id": message.sender_id, "channel": voice.CHANNEL,
+                                             "stage": "channel", "caller": voice.caller_for_logs(fields.get("From"))})
+            refused = _too_long(message, settings.max_message_chars)
+            if refused is not None:
+                return _twiml(voice.render(refused, language, url, turn_no))
+            turn = await turns().handle(message)
+            if is_holding(turn.messages):
+                return _twiml(voice.render(turn.messages, language, url, turn_no, holding=True, said=message.text))
+            spoken = turn.language if turn.language in voice.LOCALES else language
+            return _twiml(voice.render(turn.messages, spoken, url, turn_no))
+
+    if settings.telegram_secret_token:
+        tg_secret: str = settings.telegram_secret_token
+
+        @router.post("/webhooks/telegram/webhook")
+        async def telegram_webhook(request: Request) -> JSONResponse:
+            """A Telegram Bot API update → a ``sendMessage`` in the response (:mod:`assistant.channels.telegram`)."""
+            if not same_secret(request.headers.get("x-telegram-bot-api-secret-token"), tg_secret):
+                raise HttpError(401, "missing or wrong X-Telegram-Bot-Api-Secret-Token")
+            update: telegram.Update = _json_body(await request.body(), telegram.Update)
+            message = telegram.to_user_message(update)
+            if message is None:
+                return JSONResponse({})
+            chat = telegram.chat_id_of(message.sender_id)
+            refused = _too_long(message, settings.max_message_chars)
+            if refused is not None:
+                return JSONResponse(telegram.render(chat, refused))
+            turn = await turns().handle(message)
+            logger.info("telegram turn", extra={"conversation_id": message.sender_id, "channel": telegram.CHANNEL,
+                                                "stage": "channel", "holding": is_holding(turn.messages)})
+            return JSONResponse(telegram.render(chat, turn.messages))
+
+    return router
+
+
+def _twiml(xml: str) -> Response:
+    return Response(xml, media_type="application/xml")
+
+
+def _retrieved(task: asyncio.Future[Any]) -> None:
+    """Read a background turn's outcome so a failure is logged once (the scheduler logs it) and never as
+    'exception was never retrieved'."""
+    if not task.cancelled():
+        task.exception()
+
+
+async def _kakao_callback(url: str, message: UserMessage, first: asyncio.Future[Any], turns: Callable[[], Any]) -> None:
+    """Wait for the held turn's answer (redelivering its message id, which joins the running turn or gets the stored
+    answer) and POST it, as a SkillResponse, to Kakao's callback URL; within :data:`KAKAO_CALLBACK_WITHIN` s."""
+    import httpx
+
+    deadline = time.monotonic() + KAKAO_CALLBACK_WITHIN
+    try:
+        turn = await asyncio.wait_for(asyncio.shield(first), KAKAO_CALLBACK_WITHIN)
+        while is_holding(turn.messages) and time.monotonic() < deadline:
+            turn = await turns().handle(message)
+        if is_holding(turn.messages):
+            raise TimeoutError("the turn did not finish within the callback's minute")
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            r = await client.post(url, content=json.dumps(kakao.render(turn.messages), ensure_ascii=False).encode("utf-8"),
+                                  headers={"Content-Type": "application/json"})
+            r.raise_for_status()
+        logger.info("kakao callback sent", extra={"conversation_id": message.sender_id, "channel": kakao.CHANNEL,
+                                                  "stage": "channel"})
+    except Exception as e:  # noqa: BLE001 - a background task: log (without text or URL) and end
+        logger.error("kakao callback failed: %s", type(e).__name__, extra={"conversation_id": message.sender_id,
+                                                                          "channel": kakao.CHANNEL, "stage": "channel"})
