@@ -25,7 +25,18 @@ Each failed story gets a cause (:func:`assistant.dialogue.e2e.failure_cause`): `
 stubbed run a failure right after a stubbed custom action is ``custom action effects`` (the real
 action would have set slots or chosen the next step); a story that expects a form to be done
 with no user turn answering it is ``form turns not in story`` (``rasa test`` scores it on the
-story's own events: see the ``forced`` run).
+story's own events: see the ``forced`` run). A misread intent whose label the peer's own training data
+never gives the message's word pairs, while it gives them to the intent we read, is ``intent label
+without training support`` (:func:`assistant.dialogue.e2e.label_without_support`): ``rasa test``
+parses each test-story user message with the trained NLU and scores its intent against the story's
+(https://rasa.com/docs/rasa/testing-your-assistant, "Writing Test Stories"; ``rasa.core.test``
+records a mismatch as ``WronglyClassifiedUserUtterance``), and Rasa's NLU learns an intent only from
+that intent's examples, so the peer's own run has nothing to predict the label from either. Sara's
+three intent misreads are this one kind: "rasa open source" (alone or with "first"), the answer to
+``utter_ask_which_product``, labelled ``how_to_get_started``; "open source" is in 52 ``faq``
+examples and in none of the 211 ``how_to_get_started`` ones, and the 12 product-name-only examples are
+all ``enter_data``. We read ``faq``. (Sara's ``config.yml`` is not in ../shared/data, so its pipeline
+cannot be run to confirm what Rasa itself would read.)
 
 Prints a table and the failure breakdown; writes ``bench/results/e2e_peers.json`` (counts,
 accuracies, failures by kind and by cause with the custom actions named, engine failures by
@@ -69,6 +80,8 @@ from assistant.dialogue.executors import ActionResult  # noqa: E402
 from assistant.dialogue.tracker import DialogueStateTracker  # noqa: E402
 from assistant.knowledge.embedder import make_embedder  # noqa: E402
 from assistant.nlu.domain import Domain  # noqa: E402
+from assistant.nlu.project import load_project  # noqa: E402
+from assistant.nlu.types import TrainingExample  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 SHARED = Path(os.environ.get("ASSISTANT_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -88,7 +101,7 @@ class StubActions:
 
 
 def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], stubbed: bool,
-               forms: set[str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+               forms: set[str], examples: list[TrainingExample]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Failures by cause (custom actions named, engine failures by kind), and per failed story its cause."""
     causes: Counter[str] = Counter()
     actions: Counter[str] = Counter()
@@ -97,7 +110,7 @@ def _breakdown(stories: list[TestStory], report: E2EReport, custom: set[str], st
     for t, r in zip(stories, report.results, strict=True):
         if r.passed or r.divergence is None:
             continue
-        cause = failure_cause(t, r, custom, stubbed, forms)
+        cause = failure_cause(t, r, custom, stubbed, forms, examples)
         causes[cause] += 1
         if cause == CUSTOM_ACTION:
             actions[str(missing_custom_action(r.divergence))] += 1
@@ -147,9 +160,10 @@ def main() -> None:
         a, b, f = plain.to_json(), stubbed.to_json(), forced.to_json()
         custom = set(processor.domain.actions) - set(processor.registry.names())
         forms = set(processor.domain.forms)
-        causes, plain_causes = _breakdown(stories, plain, custom, False, forms)
-        stub_causes, stub_story_causes = _breakdown(stories, stubbed, custom, True, forms)
-        forced_causes, forced_story_causes = _breakdown(stories, forced, custom, False, forms)
+        examples = load_project(project or settings.intents_dir).nlu.examples
+        causes, plain_causes = _breakdown(stories, plain, custom, False, forms, examples)
+        stub_causes, stub_story_causes = _breakdown(stories, stubbed, custom, True, forms, examples)
+        forced_causes, forced_story_causes = _breakdown(stories, forced, custom, False, forms, examples)
         only_server = [p.name for p, s in zip(plain.results, stubbed.results, strict=True)
                        if not p.passed and s.passed and p.divergence is not None and _no_server(p.divergence.reason)]
         server_first = sum(1 for p in plain.results if p.divergence is not None and _no_server(p.divergence.reason))

@@ -77,12 +77,13 @@ if TYPE_CHECKING:
     from assistant.dialogue.executors import ActionExecutor
     from assistant.dialogue.processor import MessageProcessor
     from assistant.knowledge.embedder import Embedder
+    from assistant.nlu.types import TrainingExample
     from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CUSTOM_ACTION", "CUSTOM_ACTION_EFFECTS", "ENGINE", "FORM_TURNS", "Divergence", "E2EReport", "StoryResult", "TestStory",
-           "build_test_processor", "effects_action", "failure_cause", "load_test_stories", "missing_custom_action", "run_e2e", "run_stories",
+__all__ = ["CUSTOM_ACTION", "CUSTOM_ACTION_EFFECTS", "ENGINE", "FORM_TURNS", "UNSUPPORTED_LABEL", "Divergence", "E2EReport", "StoryResult", "TestStory",
+           "build_test_processor", "effects_action", "failure_cause", "label_without_support", "load_test_stories", "missing_custom_action", "run_e2e", "run_stories",
            "write_failed_stories"]
 
 FAILED_STORIES_FILE = "failed_test_stories.yml"
@@ -242,6 +243,8 @@ CUSTOM_ACTION = "custom action"
 CUSTOM_ACTION_EFFECTS = "custom action effects"
 ENGINE = "engine"
 FORM_TURNS = "form turns not in story"
+UNSUPPORTED_LABEL = "intent label without training support"
+_WORD = re.compile(r"\w+")
 _NO_SERVER = re.compile(r"no action server configured for action '([^']+)'")
 
 
@@ -252,7 +255,7 @@ def missing_custom_action(divergence: Divergence) -> str | None:
 
 
 def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collection[str], stubbed: bool = False,
-                  forms: Collection[str] = ()) -> str:
+                  forms: Collection[str] = (), examples: Sequence[TrainingExample] = ()) -> str:
     """Why a story failed: :data:`CUSTOM_ACTION`, :data:`CUSTOM_ACTION_EFFECTS`, :data:`FORM_TURNS` or :data:`ENGINE`.
 
     * ``custom action``: the engine ran the action the story expects (or a form whose
@@ -273,6 +276,9 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
       activation are not in the story, so a rule conditioned on the form being active (Rasa's
       submit rule) cannot apply, in Rasa's RulePolicy either (its rule states must match the
       conversation's, ``_does_rule_match_state``); only a generalising policy (TEDPolicy) could guess;
+    * ``intent label without training support`` (needs ``examples``, the project's NLU training
+      data): a misread intent where the training data itself points to our reading; see
+      :func:`label_without_support`;
     * ``engine``: anything else (a wrong intent, entity, action, slot or loop of ours).
 
     Raises:
@@ -291,7 +297,42 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
         return FORM_TURNS
     if stubbed and d.kind in ("slot", "action", "active_loop") and effects_action(test, result, custom_actions, forms):
         return CUSTOM_ACTION_EFFECTS
+    if d.kind == "intent" and examples and label_without_support(test, result, examples):
+        return UNSUPPORTED_LABEL
     return ENGINE
+
+
+def _bigrams(text: str) -> set[tuple[str, str]]:
+    words = _WORD.findall(text.casefold())
+    return set(zip(words, words[1:], strict=False))
+
+
+def label_without_support(test: TestStory, result: StoryResult, examples: Sequence[TrainingExample]) -> bool:
+    """True when ``result`` diverged on an intent the project's training data does not support for that message.
+
+    The message (the story's ``user`` text at the divergence) has at least one word pair (casefolded
+    ``\\w+`` bigram); no training example of the expected intent shares any of them, and some example of
+    the intent we predicted does. Retrieval intents count by their base name (``faq/x`` is ``faq``), as
+    the story's intent is. Such a label is learnt from nowhere: any classifier trained on these examples,
+    Rasa's (CountVectorsFeaturizer + DIETClassifier) included, gets the phrase's evidence only from the
+    predicted intent's examples. Example: Sara's tests label "rasa open source" ``how_to_get_started``;
+    "open source" is in 52 ``faq`` examples and in no ``how_to_get_started`` one. A message of one
+    word, or a misread whose expected intent does share a word pair with it, stays the engine's.
+    """
+    d = result.divergence
+    if d is None or d.kind != "intent" or not 0 <= d.step < len(test.story.steps):
+        return False
+    step = test.story.steps[d.step]
+    if not isinstance(step, IntentStep) or step.user is None or step.user.startswith("/"):
+        return False
+    pairs = _bigrams(step.user)
+    if not pairs:
+        return False
+    expected, predicted = str(d.expected).split("/")[0], str(d.predicted).split("/")[0]
+    by_intent: dict[str, set[tuple[str, str]]] = {}
+    for ex in examples:
+        by_intent.setdefault(ex.intent.split("/")[0], set()).update(_bigrams(ex.text))
+    return not pairs & by_intent.get(expected, set()) and bool(pairs & by_intent.get(predicted, set()))
 
 
 def effects_action(test: TestStory, result: StoryResult, custom_actions: Collection[str],
