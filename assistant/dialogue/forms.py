@@ -118,6 +118,8 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
         ]
         if not values:
             return None
+        if m.entity in PLACE_ENTITIES and not list_slot:  # "Yongsan-gu, Seoul": 서울특별시 is part of 서울특별시 용산구
+            values = [v for v in values if not any(less_specific_place(v, w) for w in values)]
         return values if list_slot else values[-1]  # Rasa: the last matching entity fills a non-list slot
     if m.type == "from_intent":
         return m.value
@@ -156,10 +158,25 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
                 continue
             value = _mapped_value(m, tracker, slot.type == "list")
             if value is not None:
-                if value != tracker.get_slot(name):
+                current = tracker.get_slot(name)
+                if value != current and not (m.entity in PLACE_ENTITIES and less_specific_place(value, current)):
                     out.append(SlotSet(name, value))
                 break
     return out
+
+
+#: entities whose values are places written from the widest part down ("서울특별시 용산구")
+PLACE_ENTITIES = frozenset({"region"})
+
+
+def less_specific_place(new: Any, known: Any) -> bool:
+    """Whether place ``new`` is a wider part of the place ``known`` ("서울특별시" of "서울특별시 용산구"): then the known,
+    more specific place is kept, and nothing is said (the citizen did not correct it, "서울에서 임신하면 …" after
+    "서울 용산구에 살아요"). Both are canonical region values, widest part first, parts separated by spaces."""
+    if not isinstance(new, str) or not isinstance(known, str):
+        return False
+    wide, narrow = new.split(), known.split()
+    return 0 < len(wide) < len(narrow) and narrow[:len(wide)] == wide
 
 
 def is_bare_answer(tracker: DialogueStateTracker, domain: Domain, min_cover: float = 0.5) -> bool:
