@@ -19,12 +19,7 @@ import pytest
 from assistant.dialogue.forms import less_specific_place
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.knowledge.composer import AnswerComposer
-from assistant.knowledge.documents import Document, Section
-from assistant.knowledge.index import load_index
 from assistant.knowledge.ingest import import_documents
-from assistant.knowledge.retriever import HybridRetriever
-from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.settings import Settings
 
 
@@ -72,43 +67,20 @@ def test_inside_the_form_a_wider_place_is_no_correction_but_another_place_is(mak
     assert p.load("s-where").get_slot("region") == "부산광역시" and "부산광역시" in texts(moved)
 
 
-# --- the missing-variant sentence (composer, our own fixture text) -------------------------------------------------
+# --- the missing-variant sentence (composer) ------------------------------------------------------------------------
 
-def _doc(doc_id: str, title: str, agency: str, who: str) -> Document:
-    return Document(doc_id, title, agency, f"https://www.gov.kr/portal/rcvfvrSvc/dtlEx/{doc_id}", "ko", "2026-01-01", "gov24",
-                    (Section("지원대상", who), Section("지원내용", "친환경농산물 꾸러미 월 1회 제공")), {"service_id": doc_id})
+@pytest.mark.parametrize(("lang", "named"), [("ko", True), ("ko", False), ("en", True), ("en", False)])
+def test_the_missing_variant_sentence_never_says_the_region_runs_it(lang: str, named: bool) -> None:
+    from assistant.knowledge.composer import missing_variant_text
 
-
-PRODUCE = [_doc("P-GN", "임산부 친환경농산물 지원", "경상남도", "경상남도에 사는 임산부"),
-           _doc("P-JB", "전북 임산부 친환경농산물 지원", "전북특별자치도", "전북에 사는 임산부")]
-
-
-@pytest.fixture(scope="module")
-def produce(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> tuple[HybridRetriever, AnswerComposer]:
-    s = Settings(home=tmp_path_factory.mktemp("produce"))
-    import_documents(s, "gov24", PRODUCE, embedder, progress=False)
-    idx = load_index(s.index_dir)
-    tok = KoreanTokenizer()
-    return HybridRetriever(idx, embedder, tok), AnswerComposer(idx, tok, threshold=0.0)
-
-
-@pytest.mark.parametrize(("query", "named", "lang"), [
-    ("임산부 지원 뭐 있어요?", False, "ko"), ("임산부 친환경농산물 지원 받을 수 있나요?", True, "ko"),
-    ("What support is there for pregnant women?", False, "en"),
-])
-def test_the_missing_variant_sentence_never_says_the_region_runs_it(produce: tuple[HybridRetriever, AnswerComposer],
-                                                                    query: str, named: bool, lang: str) -> None:
-    retriever, composer = produce
-    answer = composer.run(retriever.run(query, k=10), region="서울특별시 용산구")
-    assert not answer.abstained and {c.doc_id for c in answer.citations} == {"P-GN", "P-JB"}, answer.text
-    first = answer.text.splitlines()[0]
-    assert "서울특별시 용산구에서 운영하는 '" not in first and "run in 서울특별시 용산구" not in first
+    text = missing_variant_text(lang, "임산부 친환경농산물 지원", "서울특별시 용산구", "경상남도, 전북특별자치도", named)
+    assert "서울특별시 용산구에서 운영하는 '" not in text and "run in 서울특별시 용산구" not in text
     if lang == "en":
-        assert first.startswith("I found nothing on this for 서울특별시 용산구"), first
+        assert ("only as run by 경상남도, 전북특별자치도" in text) if named else text.startswith("I found nothing on this for 서울특별시 용산구")
     elif named:
-        assert "경상남도, 전북특별자치도에서 운영하는 것만 있고" in first and "서울특별시 용산구에서 운영하는 것은 없어요" in first
+        assert "경상남도, 전북특별자치도에서 운영하는 것만 있고" in text and "서울특별시 용산구에서 운영하는 것은 없어요" in text
     else:
-        assert first.startswith("제가 가진 자료에서 서울특별시 용산구의 관련 서비스는 찾지 못했어요"), first
+        assert text.startswith("제가 가진 자료에서 서울특별시 용산구의 관련 서비스는 찾지 못했어요")
 
 
 # --- a home with real catalogue records ----------------------------------------------------------------------------
