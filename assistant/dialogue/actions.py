@@ -88,6 +88,10 @@ class TurnContext:
     services: ServiceNames | None = None
     handoff: HandoffSink | None = None
     query: str | None = None
+    #: the service name (as its title writes it) the message is nothing but (:class:`~assistant.dialogue.bare_title.BareTitlePolicy`): the
+    #: knowledge answer reads it instead of the message, and the message's out_of_scope probability is not held
+    #: against it ("에너지 바우쳐요" reads as out_of_scope 0.8); None for any other message
+    named_title: str | None = None
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 

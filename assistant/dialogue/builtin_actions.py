@@ -97,9 +97,11 @@ class ActionAnswerFromKnowledge:
             events.append(SlotSet(regional.REGION_SLOT, where))
             answer = context.answer(str(pending["query"]), 0.0, region=where, earlier=True)
         else:
-            text = context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
+            text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
-            answer = context.answer(text, intent_probability(tracker, "out_of_scope"), region=region)
+            p_oos = 0.0 if context.named_title else intent_probability(tracker, "out_of_scope")
+            # a bare title is retrieved as the title: the message's own embedding (a typo's) is not the title's
+            answer = context.answer(text, p_oos, region=region, earlier=bool(context.named_title))
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": text, "regions": [r for r, _c in answer.regions]}),
@@ -114,6 +116,9 @@ class ActionAnswerFromKnowledge:
                 data["buttons"] = [{"title": title, "payload": "/check_eligibility"}]
                 custom["offers"] = ["check_eligibility"]
             return [*events, BotUttered(answer.text, data)]
+        missing = _named_missing(tracker, context)
+        if missing is not None:
+            return [*events, missing]
         intent, conf = top_intent(tracker)
         confident = intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold
         name = "utter_no_answer" if confident else "utter_out_of_scope"
@@ -136,6 +141,18 @@ class ActionAnswerFromKnowledge:
         buttons = [{"title": title, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}
                    for label, title in zip(labels, shown, strict=True)]
         return BotUttered(asked.text, {**asked.data, "buttons": buttons})
+
+
+def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:
+    """``utter_service_not_in_documents`` for a message that is nothing but a benefit's name the documents do not
+    answer ("국민내일배움카드"; :func:`assistant.dialogue.bare_title.missing_benefit_name`), when the domain has it;
+    else None (call it only once the answer abstained)."""
+    from assistant.dialogue.bare_title import MISSING_RESPONSE, missing_benefit_name
+
+    name = missing_benefit_name((tracker.latest_message.text if tracker.latest_message else None) or "")
+    if name is None or not context.has_response(MISSING_RESPONSE):
+        return None
+    return context.utter(tracker, MISSING_RESPONSE, custom={"abstained": True, "missing_service": name}, service=name)
 
 
 class ActionRestart:

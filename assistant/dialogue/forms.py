@@ -126,6 +126,8 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
         ]
         if not values:
             return None
+        if m.entity in PLACE_ENTITIES and not list_slot:  # "Yongsan-gu, Seoul": 서울특별시 is part of 서울특별시 용산구
+            values = [v for v in values if not any(less_specific_place(v, w) for w in values)]
         # Rasa: the last matching entity fills a non-list slot; one place read at several levels ("Seoul Gangnam-gu":
         # 서울특별시, 서울특별시 강남구) gives its most specific reading, whatever the order (fresh-user test s8, defect 9)
         return values if list_slot else most_specific(values)
@@ -166,10 +168,21 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
                 continue
             value = _mapped_value(m, tracker, slot.type == "list")
             if value is not None:
-                if value != tracker.get_slot(name):
+                current = tracker.get_slot(name)
+                if value != current and not (m.entity in PLACE_ENTITIES and less_specific_place(value, current)):
                     out.append(SlotSet(name, value))
                 break
     return out
+
+
+def less_specific_place(new: Any, known: Any) -> bool:
+    """Whether place ``new`` is a wider part of the place ``known`` ("서울특별시" of "서울특별시 용산구"): then the known,
+    more specific place is kept, and nothing is said (the citizen did not correct it, "서울에서 임신하면 …" after
+    "서울 용산구에 살아요"). Both are canonical region values, widest part first, parts separated by spaces."""
+    if not isinstance(new, str) or not isinstance(known, str):
+        return False
+    wide, narrow = new.split(), known.split()
+    return 0 < len(wide) < len(narrow) and narrow[:len(wide)] == wide
 
 
 def is_bare_answer(tracker: DialogueStateTracker, domain: Domain, min_cover: float = 0.5) -> bool:
@@ -541,7 +554,8 @@ class FormAction:
         return plan if took or follow_up else None
 
 
-#: Entities whose values are places ("부산광역시 해운대구"): a slot filled from one says its value as a place.
+#: Entities whose values are places, written from the widest part down ("부산광역시 해운대구"): a slot filled from one
+#: says its value as a place, and a wider place than the one known keeps the known one (:func:`less_specific_place`).
 PLACE_ENTITIES = frozenset({"region", "programme_region"})
 
 

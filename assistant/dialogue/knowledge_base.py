@@ -21,6 +21,7 @@ from assistant.knowledge.retriever import HybridRetriever
 MIN_NAME_CHARS = 3
 _SQUASH = re.compile(r"[\W_]+", re.UNICODE)
 _PAREN = re.compile(r"\(([^()]*)\)")
+_KOREAN_TAIL = re.compile(r"\s*\([^()]*[가-힣][^()]*\)\s*$")
 
 
 def _squash(text: str) -> str:
@@ -57,13 +58,17 @@ class ServiceTitleMatcher:
 
     def __init__(self, titles: Iterable[str]) -> None:
         self._names: dict[str, str] = {}
+        self._written: dict[str, str] = {}  # a name's key → the name as the title writes it
         for title in titles:
-            variants = {title, _PAREN.sub("", title), *_PAREN.findall(title)}
+            # an English page's title ends with its Korean name in parentheses: the English part alone names it too
+            variants = {title, _PAREN.sub("", title), *_PAREN.findall(title), _KOREAN_TAIL.sub("", title)}
             for v in variants:
                 key = _squash(v)
                 if len(key) >= MIN_NAME_CHARS:
                     self._names.setdefault(key, title)
+                    self._written.setdefault(key, v.strip())
         self._keys = sorted(self._names, key=len, reverse=True)
+        self._by_length: dict[int, list[str]] | None = None
 
     @property
     def empty(self) -> bool:
@@ -80,6 +85,95 @@ class ServiceTitleMatcher:
             if k in squashed and self._names[k] not in out:
                 out.append(self._names[k])
         return out
+
+    def named_alone(self, text: str) -> str | None:
+        """The title a message that is (nearly) nothing but a service's name names, or None.
+
+        The message, less a polite ending ("에너지바우처요", "청년월세 이요?", :func:`bare_name`), must equal a name
+        exactly (spacing, punctuation and case ignored) or be a close typo of exactly one title's name
+        (:func:`close_typo`: one syllable or letter changed, dropped or added, in a name of at least
+        :data:`MIN_TYPO_CHARS` characters; a Hangul syllable swapped for one that shares two of its three jamo).
+
+        Example:
+            >>> ServiceTitleMatcher(["Energy voucher (에너지바우처)"]).named_alone("에너지 바우쳐요")
+            'Energy voucher (에너지바우처)'
+        """
+        match = self.match_alone(text)
+        return match[0] if match is not None else None
+
+    def match_alone(self, text: str) -> tuple[str, str] | None:
+        """``(title, name)`` for a bare name (see :meth:`named_alone`): ``name`` is the title's name the message
+        typed, as the title writes it ("Energy voucher" for "energy vouchr", "에너지바우처" for "에너지바우쳐요")."""
+        key = self._alone_key(text)
+        return (self._names[key], self._written[key]) if key is not None else None
+
+    def _alone_key(self, text: str) -> str | None:
+        whole = _squash(text or "")
+        if whole in self._names:  # a name that itself ends like a polite ending
+            return whole
+        bare = bare_name(text)
+        if len(bare) < MIN_NAME_CHARS:
+            return None
+        if bare in self._names:
+            return bare
+        if len(bare) < MIN_TYPO_CHARS:
+            return None
+        if self._by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for k in self._keys:
+                by_length.setdefault(len(k), []).append(k)
+            self._by_length = by_length
+        found = {k for n in (len(bare) - 1, len(bare), len(bare) + 1)
+                 for k in self._by_length.get(n, ()) if len(k) >= MIN_TYPO_CHARS and close_typo(bare, k)}
+        if len({self._names[k] for k in found}) != 1:
+            return None  # none, or two titles as close: not a typo of either
+        return min(found)
+
+
+#: the shortest name a typo of which is still read as that name ("에너지바우쳐" → 에너지바우처; "연탄쿤" is no 연탄쿠폰)
+MIN_TYPO_CHARS = 4
+#: polite endings after a bare name: "에너지바우처요", "청년월세이요", "…이에요", "…은요?", "…please"
+_POLITE_END = re.compile(r"(?:이에요|예요|입니다|이요|은요|는요|요|please|pls)$")
+
+
+def bare_name(text: str) -> str:
+    """``text`` squashed (no spaces, punctuation or case) less one polite ending ("에너지 바우쳐요?" → "에너지바우쳐")."""
+    return _POLITE_END.sub("", _squash(text or ""))
+
+
+def _jamo(ch: str) -> tuple[int, int, int] | None:
+    """(initial, medial, final) jamo indices of a precomposed Hangul syllable (Unicode §3.12), else None."""
+    code = ord(ch) - 0xAC00
+    if not 0 <= code < 11172:
+        return None
+    return code // 588, (code % 588) // 28, code % 28
+
+
+def _near_letter(a: str, b: str) -> bool:
+    """Two different characters a one-character typo may swap: Hangul syllables sharing two of their three jamo
+    ("처"/"쳐"), or two letters/digits outside Hangul."""
+    ja, jb = _jamo(a), _jamo(b)
+    if ja is None or jb is None:
+        return ja is None and jb is None
+    return sum(x == y for x, y in zip(ja, jb, strict=True)) >= 2
+
+
+def close_typo(typed: str, name: str) -> bool:
+    """Whether ``typed`` is ``name`` with one character changed (:func:`_near_letter`), dropped or added.
+
+    Own code rather than a fuzzy-matching library: the one rule that matters here is jamo-aware
+    (a syllable swap counts only when the syllables share two jamo), which edit-distance libraries do not offer.
+    """
+    if typed == name:
+        return True
+    if len(typed) == len(name):
+        diffs = [(a, b) for a, b in zip(typed, name, strict=True) if a != b]
+        return len(diffs) == 1 and _near_letter(*diffs[0])
+    short, long_ = sorted((typed, name), key=len)
+    if len(long_) - len(short) != 1:
+        return False
+    i = next((j for j, (a, b) in enumerate(zip(short, long_, strict=False)) if a != b), len(short))
+    return short[i:] == long_[i + 1:]
 
 
 class IndexTitleMatcher:
@@ -115,3 +209,11 @@ class IndexTitleMatcher:
     def find(self, text: str) -> list[str]:
         """Titles named in ``text`` (see :meth:`ServiceTitleMatcher.find`)."""
         return self.matcher.find(text)
+
+    def named_alone(self, text: str) -> str | None:
+        """The title a bare service name names (see :meth:`ServiceTitleMatcher.named_alone`)."""
+        return self.matcher.named_alone(text)
+
+    def match_alone(self, text: str) -> tuple[str, str] | None:
+        """``(title, name)`` for a bare service name (see :meth:`ServiceTitleMatcher.match_alone`)."""
+        return self.matcher.match_alone(text)

@@ -8,6 +8,8 @@
    (unless a rule conditioned on the form ends there or waits for the user, or a story
    memorised what follows, as in Rasa).
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
+   Then :class:`~assistant.dialogue.bare_title.BareTitlePolicy`: a service's title typed alone (or a close typo of
+   one) read as a low-information intent → ``action_answer_from_knowledge`` for that service.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
    Then :class:`SideEffectGuardPolicy`: an action with side effects on an intent below
@@ -337,9 +339,10 @@ class PolicyEnsemble:
         memo = MemoizationPolicy(lookup)
         from assistant.dialogue.confirmation import ConfirmationPolicy
         from assistant.dialogue.regional import RegionFollowUpPolicy
+        from assistant.dialogue.bare_title import BareTitlePolicy
 
         self.policies: list[Policy] = [
-            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), BareTitlePolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]

@@ -229,6 +229,25 @@ def _same_programme(a: str, b: str) -> bool:
     return len(short) >= 3 and short in long_
 
 
+def missing_variant_text(lang: str, programme: str, region: str, others: str, named: bool) -> str:
+    """The sentence before the list of other regions' variants when none is the citizen's ``region``.
+
+    ``named``: the question named the programme ("청년 월세 지원 있나요?"): the documents have it only as run by
+    ``others``, and say nothing of one in ``region`` (never that ``region`` runs one: the documents cannot tell).
+    Otherwise the question asked about a kind of help ("임산부 지원 뭐 있어요?") and its best documents are other
+    regions' programmes: the answer says that nothing for ``region`` was found and that these are other regions'.
+    """
+    if named:
+        return (f"My documents have '{programme}' only as run by {others}; they have nothing on one in {region}. "
+                "These are the ones they have:" if lang == "en"
+                else f"제가 가진 자료에는 '{programme}'을(를) {others}에서 운영하는 것만 있고, {region}에서 운영하는 것은 "
+                     "없어요. 자료에 있는 서비스예요:")
+    return (f"I found nothing on this for {region} in my documents. Related services run by other regions "
+            "(often only for their own residents):" if lang == "en"
+            else f"제가 가진 자료에서 {region}의 관련 서비스는 찾지 못했어요. 다른 지역에서 운영하는 관련 서비스예요"
+                 "(그 지역 주민만 받을 수 있는 경우가 많아요):")
+
+
 def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocHit]]:
     """The top document's programme as run by several local governments: ``(regional, national)`` hits among
     the top :data:`VARIANT_TOP` scoring at least :data:`VARIANT_SCORE_SHARE` of the top one, whose titles name
@@ -448,9 +467,9 @@ class AnswerComposer:
             return self._compose(result, lang, score, signals, chosen, [h for h in ranked + national if h is not chosen])
         docs = [self._pick_doc(result, h) for h in regional]
         listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
-        text = (f"I have no '{programme}' run in {place_for_language(region, lang)} in my documents. These regions run one:\n{listed}"
-                if lang == "en"
-                else f"{region}에서 운영하는 '{programme}'은(는) 제가 가진 자료에 없어요. 자료에 있는 지역의 서비스예요:\n{listed}")
+        named = programme_core(top.doc.title, top.doc.agency) in re.sub(r"[\W_]+", "", result.query).lower()
+        others = ", ".join(dict.fromkeys(place_for_language(" ".join(agency_regions(d.agency)), lang) for d in docs))
+        text = missing_variant_text(lang, programme, place_for_language(region, lang), others, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 
     def _compose(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,

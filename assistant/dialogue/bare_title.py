@@ -1,0 +1,71 @@
+"""A service's name typed alone: "에너지바우처", "에너지 바우쳐요" (a typo), "Energy voucher".
+
+A bare name is no sentence, so the intent classifier reads it as anything: ``inform`` at 0.36, ``out_of_scope`` at
+0.8 for a typo. :class:`BareTitlePolicy` answers it as the question "what is <service>?" when the message is
+(nearly) just one title of the index (:meth:`~assistant.dialogue.knowledge_base.ServiceTitleMatcher.named_alone`:
+exact, spacing-insensitive, a close typo, with a polite ending), no form is asking for a slot, and the top intent
+is a low-information one (``inform``, ``out_of_scope``, ``nlu_fallback``, ``ask_service_info``) or unsure: it sets
+the turn's retrieval query to the title and chooses ``action_answer_from_knowledge``, which answers that service
+(overview, cited). A confident task intent (``check_eligibility``, ``apply_service``, ``greet`` …) keeps its route.
+
+A bare benefit name the documents do not hold ("국민내일배움카드": no such title, and retrieval abstains) is told as
+such (:func:`missing_benefit_name`, ``utter_service_not_in_documents``) rather than "nothing found".
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.builtin_actions import intent_probability, top_intent
+from assistant.dialogue.events import ACTION_LISTEN_NAME
+from assistant.dialogue.knowledge_base import bare_name
+from assistant.dialogue.policies import Prediction
+from assistant.dialogue.tracker import DialogueStateTracker
+
+#: intents a bare name is read as without saying anything else (a bare name wins over them at any confidence)
+LOW_INFORMATION_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback", "ask_service_info"})
+#: the response that says a named benefit is not in the documents (``{service}``)
+MISSING_RESPONSE = "utter_service_not_in_documents"
+#: the words a benefit's proper name ends with (Korean: one word; English: the last of at most four words)
+_BENEFIT_HEAD_KO = re.compile(r"^[가-힣A-Za-z0-9]{2,}(?:카드|수당|급여|바우처|지원금|장려금|연금|쿠폰|보조금|이용권|상품권|축하금|대출|적금|통장)$")
+_BENEFIT_HEAD_EN = re.compile(r"^(?:[a-z0-9'-]+ ){1,3}(?:card|allowance|voucher|pension|grant|subsidy|benefit|loan)s?$", re.I)
+_POLITE_TAIL = re.compile(r"\s*(?:이에요|예요|입니다|이요|은요|는요|요|,?\s*please)?\s*[?.!~]*\s*$")
+
+
+def missing_benefit_name(text: str) -> str | None:
+    """The benefit a message names when it is nothing but a benefit's proper name ("국민내일배움카드요",
+    "Youth Tomorrow Card"), as typed less the polite ending; else None. Whether the documents hold it is the
+    caller's business (call it only after retrieval abstained)."""
+    name = _POLITE_TAIL.sub("", (text or "").strip())
+    if _BENEFIT_HEAD_KO.match(name) or _BENEFIT_HEAD_EN.match(name):
+        return name
+    return None
+
+
+class BareTitlePolicy:
+    """A service's title typed alone → ``action_answer_from_knowledge`` for that title (module docstring).
+
+    Uses ``context.services.match_alone`` (an :class:`~assistant.dialogue.knowledge_base.IndexTitleMatcher`);
+    with service finders that lack it the policy never predicts."""
+
+    name = "BareTitlePolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` (with ``context.named_title`` set for a title), or None."""
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
+            return None
+        match_alone = getattr(context.services, "match_alone", None)
+        text = tracker.latest_message.text if tracker.latest_message else None
+        if match_alone is None or not text or len(bare_name(text)) > 60:
+            return None
+        intent, conf = top_intent(tracker)
+        if intent not in LOW_INFORMATION_INTENTS and conf >= context.settings.intent_threshold:
+            return None
+        match = match_alone(text)
+        if not (isinstance(match, tuple) and len(match) == 2):
+            # a benefit's name the index has no title for ("Tomorrow learning card", out_of_scope 0.6): the documents
+            # answer it, or the answer says that they do not hold it (utter_service_not_in_documents)
+            return Prediction("action_answer_from_knowledge", self.name, conf) if missing_benefit_name(text) else None
+        context.named_title = str(match[1])
+        return Prediction("action_answer_from_knowledge", self.name, max(conf, 1.0 - intent_probability(tracker, "out_of_scope")))

@@ -1,0 +1,132 @@
+"""A service's name typed alone ("에너지바우처", "에너지 바우쳐요", "Energy voucher") is answered with that service, cited
+first (assistant/dialogue/bare_title.py, ServiceTitleMatcher.named_alone); a bare benefit name the documents lack
+("국민내일배움카드") is said to be missing, not "nothing found"; chatter and off-topic requests stay declined.
+
+The sweep takes every title of the bundled corpus (Korean; English where the page is English), typed alone and with a
+one-syllable typo made by a rule (:func:`typo`), through the engine."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.dialogue.knowledge_base import ServiceTitleMatcher, bare_name, close_typo
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+
+ROOT = Path(__file__).resolve().parents[2]
+#: a vowel and the one next to it on the 2-set keyboard, or a y-glide away (ㅓ→ㅕ, ㅏ→ㅑ, ㅗ→ㅛ, ㅜ→ㅠ, ㅐ→ㅔ ...)
+_VOWEL_SLIP = {4: 6, 6: 4, 0: 2, 2: 0, 8: 12, 12: 8, 13: 17, 17: 13, 1: 5, 5: 1, 20: 18, 18: 20}
+
+
+def typo(name: str) -> str | None:
+    """``name`` with the vowel of its last Hangul syllable that has a slip (:data:`_VOWEL_SLIP`) swapped
+    ("에너지바우처" → "에너지바우쳐"); None when no syllable has one."""
+    chars = list(name)
+    for i in range(len(chars) - 1, -1, -1):
+        code = ord(chars[i]) - 0xAC00
+        if 0 <= code < 11172 and (code % 588) // 28 in _VOWEL_SLIP:
+            medial = (code % 588) // 28
+            chars[i] = chr(0xAC00 + code - medial * 28 + _VOWEL_SLIP[medial] * 28)
+            return "".join(chars)
+    return None
+
+
+def say(p: MessageProcessor, text: str, sender: str = "bare") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def cited_titles(turn: Turn) -> list[str]:
+    return [str(c["title"]) for m in turn.messages for c in m.custom.get("citations") or []]
+
+
+@pytest.fixture(scope="module")
+def titles(bundled_router: Any) -> list[tuple[str, str]]:
+    """(title, language) of every bundled page (the titles a citizen can type)."""
+    docs = bundled_router.retriever.index.docs.values()
+    return sorted({(d.title, d.language) for d in docs})
+
+
+# --- the matcher -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("typed", "name", "close"), [
+    ("에너지바우쳐", "에너지바우처", True), ("에너지바우", "에너지바우처", True), ("에너지바우처처", "에너지바우처", True),
+    ("energyvouchr", "energyvoucher", True), ("에너지바우감", "에너지바우처", False),  # 처/감 share no jamo
+    ("에너바우쳐", "에너지바우처", False), ("연탄쿠폰", "연탄쿠폰", True),
+])
+def test_close_typo(typed: str, name: str, close: bool) -> None:
+    assert close_typo(typed, name) is close
+
+
+def test_named_alone_reads_spacing_endings_and_typos_but_not_sentences_or_ambiguity() -> None:
+    m = ServiceTitleMatcher(["Energy voucher (에너지바우처)", "연탄쿠폰", "청년 월세 지원", "청년 전세 지원"])
+    assert bare_name("에너지 바우쳐요?") == "에너지바우쳐"
+    assert m.named_alone("에너지 바우쳐요") == "Energy voucher (에너지바우처)"
+    assert m.named_alone("energy voucher please") == "Energy voucher (에너지바우처)"
+    assert m.named_alone("연탄쿠폰이요") == "연탄쿠폰"
+    assert m.named_alone("에너지바우처 신청 방법") is None  # a sentence: retrieval's business
+    assert m.named_alone("청년 저세 지원") == "청년 전세 지원"  # 저/전 share ㅈ and ㅓ; 저/월 share nothing
+    assert m.named_alone("청년 감세 지원") is None  # 감 is near neither 월 nor 전
+    assert m.named_alone("청년 월세 지언") == "청년 월세 지원"
+    assert ServiceTitleMatcher(["가나다라", "가나다마"]).named_alone("가나다바") is None  # as close to two titles
+
+
+def test_no_out_of_corpus_question_reads_as_a_bare_title(titles: list[tuple[str, str]]) -> None:
+    m = ServiceTitleMatcher(t for t, _lang in titles)
+    questions = yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]
+    assert len(questions) >= 20
+    assert [q for q in questions if m.named_alone(q) is not None] == []
+
+
+# --- through the engine, every bundled title -----------------------------------------------------------------------
+
+def test_every_bundled_title_typed_alone_is_answered_with_it_cited_first(make_processor: Any,
+                                                                         titles: list[tuple[str, str]]) -> None:
+    p = make_processor()
+    typed: list[tuple[str, str]] = []
+    for title, lang in titles:
+        # an English page's title ends with its Korean name: a citizen writing English types the English part
+        typed.append((re.sub(r"\s*\([^()]*[가-힣][^()]*\)\s*$", "", title) if lang == "en" else title, title))
+        slip = typo(title) if lang == "ko" else None
+        if slip is not None and len(bare_name(slip)) >= 4:
+            typed.append((slip + "요", title))
+    assert len(titles) >= 40 and len(typed) >= 70
+    wrong = []
+    for i, (text, title) in enumerate(typed):
+        turn = say(p, text, f"sweep-{i}")
+        cited = cited_titles(turn)
+        if not cited or cited[0] != title and not (turn.messages[0].custom.get("regions") and title in cited):
+            wrong.append((text, title, cited[:2], turn.intent.get("name"), turn.messages[0].text[:60]))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+@pytest.mark.parametrize(("text", "title"), [("에너지바우쳐", "에너지바우처"), ("에너지 바우쳐요", "에너지바우처"),
+                                             ("Energy vouchr", "Energy voucher (")])
+def test_a_typo_read_as_out_of_scope_is_still_the_service(make_processor: Any, titles: list[tuple[str, str]],
+                                                          text: str, title: str) -> None:
+    expected = next(t for t, _lang in titles if t == title or t.startswith(title))
+    turn = say(make_processor(), text)
+    assert cited_titles(turn)[:1] == [expected], [m.text for m in turn.messages]
+    assert turn.messages[0].custom.get("abstained") is False
+
+
+@pytest.mark.parametrize("text", ["비트코인 지금 사도 돼요?", "ㅋㅋㅋㅋㅋ", "에너지", "바우처요", "what's the weather", "asdfgh"])
+def test_nonsense_and_off_topic_stay_declined(make_processor: Any, text: str) -> None:
+    turn = say(make_processor(), text)
+    assert not cited_titles(turn), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize(("text", "lang", "name"), [("국민내일배움카드", "ko", "국민내일배움카드"),
+                                                    ("국민내일배움카드요?", "ko", "국민내일배움카드"),
+                                                    ("Tomorrow learning card", "en", "Tomorrow learning card")])
+def test_a_bare_benefit_name_not_in_the_documents_is_said_to_be_missing(make_processor: Any, text: str, lang: str,
+                                                                        name: str) -> None:
+    turn = say(make_processor(), text)
+    m = turn.messages[-1]
+    assert m.custom.get("response") == "utter_service_not_in_documents", [x.text for x in turn.messages]
+    assert f"'{name}'" in m.text and m.custom["abstained"] is True and m.custom["missing_service"] == name
+    assert ("documents I have" in m.text) if lang == "en" else ("자료에 없어서" in m.text)
