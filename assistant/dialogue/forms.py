@@ -62,7 +62,7 @@ from typing import Any
 
 from assistant.dialogue.actions import ActionRegistry, TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
-from assistant.dialogue.corrections import repair_correction
+from assistant.dialogue.corrections import is_correction, repair_correction
 from assistant.dialogue.understood import differs_from_typed, most_specific, said_values
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
@@ -169,7 +169,8 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
             value = _mapped_value(m, tracker, slot.type == "list")
             if value is not None:
                 current = tracker.get_slot(name)
-                if value != current and not (m.entity in PLACE_ENTITIES and less_specific_place(value, current)):
+                if value != current and not (m.entity in PLACE_ENTITIES and less_specific_place(value, current)
+                                             and not is_correction(msg.text or "")):
                     out.append(SlotSet(name, value))
                 break
     return out
@@ -178,7 +179,9 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
 def less_specific_place(new: Any, known: Any) -> bool:
     """Whether place ``new`` is a wider part of the place ``known`` ("서울특별시" of "서울특별시 용산구"): then the known,
     more specific place is kept, and nothing is said (the citizen did not correct it, "서울에서 임신하면 …" after
-    "서울 용산구에 살아요"). Both are canonical region values, widest part first, parts separated by spaces."""
+    "서울 용산구에 살아요"); a message that says it corrects ("아니요, 부산에 살아요": :func:`~assistant.dialogue.
+    corrections.is_correction`) sets the wider place. Both are canonical region values, widest part first, parts
+    separated by spaces."""
     if not isinstance(new, str) or not isinstance(known, str):
         return False
     wide, narrow = new.split(), known.split()

@@ -52,10 +52,26 @@ def said_values(slot: str, value: Any) -> dict[str, Any]:
     return {"value": value, "value_en": english}
 
 
+#: Administrative units an official place name ends with: "서울" typed is "서울특별시" stored, nothing new said.
+_UNITS = ("특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
+
+
+def _typed(word: str, said: set[str]) -> bool:
+    """Whether a stored ``word`` was typed: inside a typed word ("해운대구" in "해운대구에"), or its stem before an
+    administrative unit begins one ("서울특별시" for "서울에", "부산광역시" for "부산": the official form of the same
+    name; "성남시" is not typed in "분당구", nor "전남광주통합특별시" in "광주")."""
+    w = word.lower()
+    if any(w in t for t in said):
+        return True
+    stem = next((w[: -len(u)] for u in _UNITS if w.endswith(u) and len(w) - len(u) >= 2), None)
+    return stem is not None and any(t.startswith(stem) for t in said)
+
+
 def differs_from_typed(typed: str, stored: str, english: bool) -> bool:
     """Whether ``stored`` (in English when ``english``: the :func:`english_place` writing) has a word that ``typed``
-    does not (case, punctuation and order aside): "분당구" vs "경기도 성남시 분당구" → True, "Haeundae-gu, Busan" vs
-    "Haeundae-gu, Busan" → False, "서울특별시 강남구" typed as stored → False."""
+    does not (case, punctuation and order aside; a name typed without its unit, 서울 for 서울특별시, is typed):
+    "분당구" vs "경기도 성남시 분당구" → True, "Haeundae-gu, Busan" vs "Haeundae-gu, Busan" → False, "부산 해운대구" vs
+    "부산광역시 해운대구" → False, "광주 북구" vs "전남광주통합특별시 북구" → True."""
     said = {w.lower() for w in _WORD.findall(typed)}
     shown = english_place(stored) if english and _HANGUL.search(stored) else stored
-    return any(not any(w.lower() in t for t in said) for w in _WORD.findall(shown))  # "해운대구" in "해운대구에"
+    return any(not _typed(w, said) for w in _WORD.findall(shown))

@@ -326,7 +326,9 @@ def test_cancel_stops_while_cancel_application_cancels(conv: MessageProcessor, b
     receipt = _apply(conv, NK, "m-1")
     say(conv, f"/apply_service{json.dumps({'service_id': MIHONMO})}")
     stop = say(conv, "취소")
-    assert responses(stop) == ["utter_cancelled"] and backend.store.get(receipt).state == "submitted"
+    # "취소" at the apply question, with an application on record: the question's "no" (nothing submitted), and the
+    # earlier application is not cancelled (the reading of a bare stop word: assistant/dialogue/confirmation.py)
+    assert responses(stop) == ["utter_task_not_submitted"] and backend.store.get(receipt).state == "submitted"
     assert backend.store.count() == 1
     assert responses(say(conv, "신청한 거 취소해 주세요")) == ["utter_task_confirm_cancel"]
 

@@ -70,8 +70,9 @@ def test_a_corrected_place_is_said_in_english_and_in_full(make_processor: Any) -
     for text in (GENERAL, "I'm 34", "Haeundae-gu, Busan"):
         say(p, text, "s-fix")
     t = say(p, "Actually I live in Gangnam-gu, Seoul", "s-fix")
-    corrected = next(m for m in t.messages if m.custom.get("response") == "utter_slot_corrected")
-    assert corrected.text == "Got it, I've changed that to Seoul Gangnam-gu.", [m.text for m in t.messages]
+    # the domain's own message for the region (utter_corrected_region) names the place in English, in full
+    corrected = next(m for m in t.messages if m.custom.get("response") == "utter_corrected_region")
+    assert corrected.text == "Got it, I've changed where you live to Gangnam-gu, Seoul.", [m.text for m in t.messages]
     assert p.load("s-fix").get_slot("region") == "서울특별시 강남구"  # the value stays Korean (the connector reads it)
 
 
@@ -87,5 +88,5 @@ def test_korean_corrections_keep_korean_names(make_processor: Any) -> None:
     for text in ("제가 받을 수 있는 지원이 있나요?", "34세예요", "부산 해운대구"):
         say(p, text, "s-ko")
     t = say(p, "아니요, 서울 강남구에 살아요", "s-ko")
-    texts = [m.text for m in t.messages if m.custom.get("response") == "utter_slot_corrected"]
-    assert texts == ["알겠어요, 서울특별시 강남구로 고쳤어요."], [m.text for m in t.messages]
+    texts = [m.text for m in t.messages if m.custom.get("response") == "utter_corrected_region"]
+    assert texts == ["알겠어요, 사시는 곳을 서울특별시 강남구로 고쳤어요."], [m.text for m in t.messages]

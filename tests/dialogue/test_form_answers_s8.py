@@ -174,7 +174,6 @@ def test_the_starting_question_asked_again_says_it_is_being_checked(processor, l
 
 @pytest.mark.parametrize(("lang", "typed", "stored", "said"), [
     ("ko", "분당구", "경기도 성남시 분당구", "경기도 성남시 분당구로 알아들었어요."),
-    ("ko", "부산 해운대구", "부산광역시 해운대구", "부산광역시 해운대구로 알아들었어요."),
     ("en", "Haeundae-gu", "부산광역시 해운대구", "Got it: Haeundae-gu, Busan."),
 ])
 def test_a_place_answer_stored_as_more_is_said_back(processor, lang: str, typed: str, stored: str, said: str) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +183,8 @@ def test_a_place_answer_stored_as_more_is_said_back(processor, lang: str, typed:
     assert t.messages[0].text == said and responses(t)[0] == "utter_understood_region", [m.text for m in t.messages]
 
 
-@pytest.mark.parametrize(("lang", "typed"), [("ko", "부산광역시 해운대구"), ("ko", "부산광역시 해운대구에 살아요"), ("en", "Haeundae-gu, Busan")])
+@pytest.mark.parametrize(("lang", "typed"), [("ko", "부산광역시 해운대구"), ("ko", "부산광역시 해운대구에 살아요"), ("en", "Haeundae-gu, Busan"),
+                                             ("ko", "부산 해운대구"), ("ko", "부산 해운대구에 살아요")])  # 부산 is 부산광역시
 def test_a_place_answer_stored_as_typed_is_not_said_back(processor, lang: str, typed: str) -> None:  # type: ignore[no-untyped-def]
     _asking(processor, "region", lang)
     t = say(processor, typed)
@@ -210,3 +210,8 @@ def test_most_specific_and_english_place() -> None:
     assert differs_from_typed("분당구", "경기도 성남시 분당구", english=False)
     assert not differs_from_typed("Busan", "부산광역시", english=True)
     assert differs_from_typed("Bundang-gu", "경기도 성남시 분당구", english=True)
+    # a name typed without its unit is the same name: nothing new to say back; another name is
+    assert not differs_from_typed("서울에 살아요", "서울특별시", english=False)
+    assert not differs_from_typed("부산 해운대구", "부산광역시 해운대구", english=False)
+    assert differs_from_typed("광주 북구", "전남광주통합특별시 북구", english=False)
+    assert differs_from_typed("분당", "경기도 성남시 분당구", english=False)
