@@ -307,6 +307,19 @@ def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP,
     return None, [], []
 
 
+def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[DocHit]:
+    """The national versions (an agency with no region: a ministry, a national body) of the first hit's programme
+    among the first ``top`` hits, when the first hit is a local government's: cited after it. With the citizen's
+    region known, the other regions' variants rank lower (the retriever's region preference), so no two regions make
+    the programme regional here, yet the national programme of the same name still concerns the citizen (안양's 청년
+    월세 지원, then the ministry's)."""
+    if not hits or not agency_regions(hits[0].doc.agency):
+        return []
+    core = programme_core(hits[0].doc.title, hits[0].doc.agency)
+    return [h for h in hits[1:top] if not agency_regions(h.doc.agency)
+            and _same_programme(core, programme_core(h.doc.title, h.doc.agency))]
+
+
 def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
     """The question's terms a document holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`)
     as one of the catalogue's terms for it ("낳" is covered by a document that says 출산)."""
@@ -448,7 +461,7 @@ class AnswerComposer:
             return Answer("", lang, (), True, score, signals)
         anchor, regional, national = regional_programme(result.hits)
         if anchor is None:
-            return self._compose(result, lang, score, signals, result.hits[0], [])
+            return self._compose(result, lang, score, signals, result.hits[0], national_variants(result.hits))
         top = anchor
         if not region and any(region_match(h.doc.agency, result.query) for h in regional):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")

@@ -121,14 +121,21 @@ class _Decoy:
         self.app.mount("/connectors/eligibility", app)
 
 
+def _form_and_check(found: list[Any]) -> tuple[ValidateEligibilityForm, ActionCheckEligibility]:
+    """The two actions that call the eligibility service, among all the connector's actions (the group question too)."""
+    forms = [a for a in found if isinstance(a, ValidateEligibilityForm)]
+    checks = [a for a in found if isinstance(a, ActionCheckEligibility)]
+    assert len(forms) == 1 and len(checks) == 1, found
+    return forms[0], checks[0]
+
+
 def test_actions_without_url_check_in_process(tmp_path: Path) -> None:
     decoy = _Decoy()
     with LiveServer(decoy.app) as srv:
         port = int(srv.url.rsplit(":", 1)[1].split("/")[0])
         settings = Settings(home=tmp_path / "home", port=port)  # nothing imported; no eligibility_url
         assert settings.eligibility_url is None
-        form, check = actions(settings)
-        assert isinstance(form, ValidateEligibilityForm) and isinstance(check, ActionCheckEligibility)
+        form, check = _form_and_check(actions(settings))
         assert isinstance(check.client, LocalEligibilityClient) and isinstance(form.client, LocalEligibilityClient)
         # one catalogue in the process: the embedded HTTP app of `assistant serve` and the actions share it
         assert check.client.service is form.client.service is shared_service(settings)
@@ -142,8 +149,8 @@ def test_actions_without_url_check_in_process(tmp_path: Path) -> None:
 
 def test_actions_with_url_use_http(tmp_path: Path, live: LiveServer) -> None:
     settings = Settings(home=tmp_path / "home", eligibility_url=live.url)
-    form, check = actions(settings)
-    assert isinstance(check, ActionCheckEligibility) and isinstance(check.client, EligibilityClient)
+    form, check = _form_and_check(actions(settings))
+    assert isinstance(check.client, EligibilityClient)
     assert check.client.base_url == live.url
     d = CollectingDispatcher()
     check.run(d, ProtocolTracker({"sender_id": "u", "slots": {"age": 4}}), {})
