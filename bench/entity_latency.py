@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     stages: dict[str, list[float]] = {k: [] for k in ("tokenize", "regex", "lookup", "numbers", "dates", "pii", "ranges", "crf", "negation")}
     # stage names by extractor class, so a new built-in extractor adds a stage instead of breaking the bench
     kinds = {"NumberExtractor": "numbers", "DateExtractor": "dates", "DucklingTimeExtractor": "dates",
-             "PiiExtractor": "pii", "RangeExtractor": "ranges"}
+             "PiiExtractor": "pii", "RangeExtractor": "ranges",
+             "EnglishNumberExtractor": "english_numbers"}
     duck = {kinds.get(type(e).__name__, type(e).__name__): e for e in pipe.duckling_extractors}
     for name in duck:
         stages.setdefault(name, [])

@@ -20,7 +20,8 @@ def test_one_round_times_every_builtin_extractor(tmp_path: Path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     builtin = {type(e).__name__ for e in EntityPipeline().duckling_extractors}
     names = {"NumberExtractor": "numbers", "DateExtractor": "dates", "DucklingTimeExtractor": "dates",
-             "PiiExtractor": "pii", "RangeExtractor": "ranges"}
+             "PiiExtractor": "pii", "RangeExtractor": "ranges",
+             "EnglishNumberExtractor": "english_numbers"}
     expected = {names[n] for n in builtin} | {"tokenize", "regex", "lookup", "crf", "negation"}
     assert set(result["stages"]) == expected
     for row in [result["total"], *result["stages"].values()]:
