@@ -39,6 +39,27 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금)$")
 
 
+def _read_terms(path: Path, what: str, mapping: str, non_empty: bool) -> dict[str, list[str]]:
+    """The ``terms:`` mapping of a glossary YAML file (both glossaries share this reading): ``{key: [strings]}``.
+
+    Raises:
+        InvalidConfigError: missing file, bad YAML, a key given twice, no ``terms:`` mapping, or a value that is not a
+            list of strings (``non_empty``: a non-empty list of non-blank strings).
+    """
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}  # noqa: S506 (a SafeLoader)
+    except (OSError, yaml.YAMLError) as e:
+        raise InvalidConfigError(f"{path}: cannot read the {what}: {e}") from e
+    terms = data.get("terms") if isinstance(data, dict) else None
+    if not isinstance(terms, dict):
+        raise InvalidConfigError(f"{path}: expected 'terms:' mapping {mapping}")
+    for k, v in terms.items():
+        ok = isinstance(v, list) and all(isinstance(x, str) and (x.strip() or not non_empty) for x in v)
+        if not ok or (non_empty and not v):
+            raise InvalidConfigError(f"{path}: the value of {k!r} must be a {'non-empty ' if non_empty else ''}list of strings")
+    return {str(k): v for k, v in terms.items()}
+
+
 class Glossary:
     """English words and phrases mapped to Korean search terms.
 
@@ -59,17 +80,7 @@ class Glossary:
             InvalidConfigError: missing file, bad YAML, an English phrase given twice, or a value that is not a list of
                 strings.
         """
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}  # noqa: S506 (a SafeLoader)
-        except (OSError, yaml.YAMLError) as e:
-            raise InvalidConfigError(f"{path}: cannot read the glossary: {e}") from e
-        terms = data.get("terms") if isinstance(data, dict) else None
-        if not isinstance(terms, dict):
-            raise InvalidConfigError(f"{path}: expected 'terms:' mapping English phrases to lists of Korean terms")
-        for k, v in terms.items():
-            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-                raise InvalidConfigError(f"{path}: the value of {k!r} must be a list of strings")
-        return cls({str(k): v for k, v in terms.items()})
+        return cls(_read_terms(path, "glossary", "English phrases to lists of Korean terms", non_empty=False))
 
     def matches(self, text: str) -> list[tuple[str, list[str]]]:
         """The glossary phrases found in ``text`` (longest first, left to right) with their Korean terms."""
@@ -169,17 +180,7 @@ class ColloquialGlossary:
             InvalidConfigError: missing file, bad YAML, a key given twice, or a value that is not a non-empty list of
                 strings.
         """
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}  # noqa: S506 (a SafeLoader)
-        except (OSError, yaml.YAMLError) as e:
-            raise InvalidConfigError(f"{path}: cannot read the colloquial glossary: {e}") from e
-        terms = data.get("terms") if isinstance(data, dict) else None
-        if not isinstance(terms, dict):
-            raise InvalidConfigError(f"{path}: expected 'terms:' mapping colloquial words to lists of catalogue terms")
-        for k, v in terms.items():
-            if not isinstance(v, list) or not v or not all(isinstance(x, str) and x.strip() for x in v):
-                raise InvalidConfigError(f"{path}: the value of {k!r} must be a non-empty list of strings")
-        return cls({str(k): v for k, v in terms.items()})
+        return cls(_read_terms(path, "colloquial glossary", "colloquial words to lists of catalogue terms", non_empty=True))
 
     def expand(self, terms: list[str]) -> list[tuple[str, tuple[str, ...]]]:
         """The query's terms that the glossary holds, each once in order, with their catalogue terms."""
