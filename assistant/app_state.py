@@ -9,12 +9,15 @@ trained parts into a :class:`~assistant.dialogue.router.Router`;
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.router import Router
+from assistant.errors import InvalidConfigError
 
 if TYPE_CHECKING:
     from assistant.dialogue.actions import ActionExecutor
@@ -29,7 +32,7 @@ from assistant.knowledge.loaders import load_directory
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.tokenizer import KoreanTokenizer
-from assistant.nlu.project import load_project
+from assistant.nlu.project import Project, load_project
 from assistant.nlu.training_data import Domain
 from assistant.settings import Settings
 
@@ -52,10 +55,59 @@ def train_nlu(settings: Settings, embedder: Embedder, project: Path | None = Non
         InvalidConfigError: the training data is malformed or has fewer than two intents.
     """
     root = project or settings.intents_dir
+    loaded = load_project(root)
     # training embeddings are cached under the home (used by the optional MlpIntentClassifier head)
-    pipeline, stats = NluPipeline.train(load_project(root), embedder, cache_dir=settings.home / "cache" / "embeddings")
+    pipeline, stats = NluPipeline.train(loaded, embedder, cache_dir=settings.home / "cache" / "embeddings")
     pipeline.save(settings.nlu_dir)
+    (settings.nlu_dir / TRAINING_DATA_FILE).write_text(json.dumps(training_fingerprint(loaded), ensure_ascii=False, indent=1),
+                                                       encoding="utf-8")
     return stats
+
+
+#: Written beside the trained NLU: which project's files, with which content, it was trained on.
+TRAINING_DATA_FILE = "training_data.json"
+
+
+def training_fingerprint(project: Project) -> dict[str, Any]:
+    """What a model was trained on: ``{"project": absolute folder, "files": [paths relative to it], "sha256": hex}``.
+
+    The digest covers every YAML file :func:`~assistant.nlu.project.load_project` read (their relative paths and
+    bytes, in order), so any edit to the training data, responses, rules or config changes it; nothing else does
+    (a test-stories folder the loader skips, file times).
+    """
+    root = project.root.resolve()
+    digest = hashlib.sha256()
+    names = []
+    for f in project.files:
+        name = f.resolve().relative_to(root).as_posix() if f.resolve().is_relative_to(root) else f.resolve().as_posix()
+        names.append(name)
+        digest.update(name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return {"project": str(root), "files": names, "sha256": digest.hexdigest()}
+
+
+def training_data_status(settings: Settings) -> tuple[str, Path | None]:
+    """Whether the NLU in ``settings.nlu_dir`` was trained on the training data as it is now.
+
+    Returns:
+        ``(status, project)``: ``"current"``; ``"changed"`` (the project it was trained on has other content now);
+        ``"unknown"`` (no record: trained by a version before the record existed, or the record is unreadable);
+        ``"missing"`` (no trained NLU). ``project`` is the recorded project folder (None when there is no record).
+    """
+    if not (settings.nlu_dir / "pipeline.json").exists():
+        return "missing", None
+    try:
+        recorded = json.loads((settings.nlu_dir / TRAINING_DATA_FILE).read_text(encoding="utf-8"))
+        project = Path(recorded["project"])
+        sha = str(recorded["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown", None
+    if not project.is_dir():
+        return "unknown", project
+    try:
+        now = training_fingerprint(load_project(project))["sha256"]
+    except InvalidConfigError:
+        return "changed", project
+    return ("current" if now == sha else "changed"), project
 
 
 def import_bundled(settings: Settings, embedder: Embedder, progress: bool = True) -> ImportReport:
@@ -65,14 +117,28 @@ def import_bundled(settings: Settings, embedder: Embedder, progress: bool = True
 
 
 def ensure_ready(settings: Settings, embedder: Embedder, progress: bool = True) -> None:
-    """Import the bundled corpus and train the NLU if this home has neither."""
+    """Import the bundled corpus and train the NLU if this home has neither; retrain the NLU when it was trained on
+    the bundled ``intents/`` and those files changed since (an upgrade, an edited domain). A model trained on another
+    project (``assistant train --project``) is never replaced here: a change there, or a model without a record of
+    its training data, is logged as a warning (see :func:`training_data_status`)."""
     settings.home.mkdir(parents=True, exist_ok=True)
     if current_version(settings.index_dir) is None:
         print(f"first start in {settings.home}: importing the bundled corpus from {settings.knowledge_dir} ...", file=sys.stderr)
         import_bundled(settings, embedder, progress)
-    if not (settings.nlu_dir / "pipeline.json").exists():
+    status, project = training_data_status(settings)
+    if status == "missing":
         print(f"first start in {settings.home}: training the intent classifier on {settings.intents_dir} ...", file=sys.stderr)
         train_nlu(settings, embedder)
+    elif status == "changed" and project == settings.intents_dir.resolve():
+        print(f"the training data in {settings.intents_dir} changed since the NLU in {settings.nlu_dir} was trained: "
+              "retraining ...", file=sys.stderr)
+        train_nlu(settings, embedder)
+    elif status == "changed":
+        logger.warning("the NLU in %s was trained on %s, whose files changed since; run 'assistant train --project %s'",
+                       settings.nlu_dir, project, project)
+    elif status == "unknown":
+        logger.warning("the NLU in %s has no record of its training data (trained by an older version?); "
+                       "run 'assistant train' if %s changed since", settings.nlu_dir, settings.intents_dir)
 
 
 def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:

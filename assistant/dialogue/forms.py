@@ -63,6 +63,7 @@ from typing import Any
 from assistant.dialogue.actions import ActionRegistry, TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
 from assistant.dialogue.corrections import is_correction, repair_correction
+from assistant.dialogue.definitions import defined_slot, definition_citation
 from assistant.dialogue.understood import differs_from_typed, most_specific, said_values
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
@@ -266,6 +267,11 @@ class FormAction:
             intent, conf = top_intent(tracker)
             confident = conf >= context.settings.intent_threshold
             changed = [e for e in _events_since_user(tracker) if isinstance(e, SlotSet) and e.name in self.form.required_slots]
+            if not activating and requested and not changed and (meaning := self._definition(tracker, context, requested)):
+                # "중위소득이 뭔데요?": the term is defined (cited), the same question asked again; no answer was given,
+                # none was wrong (assistant/dialogue/definitions.py)
+                choice_again = requested if self._custom_validation(domain) else _NO_CHOICE
+                return events + meaning + self._next(tracker, context, events, None, requested, choice_again)
             if not activating and (repair := self._correction(tracker, domain, requested, changed)) is not None:
                 undo, changed = repair  # a number of a correction fills the slot it belongs to, not the one asked
                 events += undo
@@ -311,6 +317,16 @@ class FormAction:
         if after_user and not activating and invalid is None:
             events += self._understood(tracker, context, events)
         return events + self._next(tracker, context, events, invalid, requested, choice)
+
+    def _definition(self, tracker: DialogueStateTracker, context: TurnContext, requested: Any) -> list[Event]:
+        """``[utter_define_<slot>]`` with its law cited when the message asks what a form term means (see
+        :func:`~assistant.dialogue.definitions.defined_slot`), else ``[]``."""
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        slot = defined_slot(text, str(requested) if requested else None,
+                            lambda name: name in self.form.required_slots and context.has_response(f"utter_define_{name}"))
+        if slot is None:
+            return []
+        return [context.utter(tracker, f"utter_define_{slot}", custom={"citations": definition_citation(slot), "defined": slot})]
 
     def _understood(self, tracker: DialogueStateTracker, context: TurnContext, events: list[Event]) -> list[Event]:
         """``utter_understood_<slot>`` for each form slot this message gave a value that says more than was typed

@@ -49,7 +49,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.dialogue.actions import TurnContext
-from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, intent_probability, top_intent
+from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, intent_probability, top_intent
+from assistant.dialogue.definitions import defined_slot
 from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.forms import ANSWERABLE_SMALL_TALK
 from assistant.dialogue.rules import match_rules
@@ -95,6 +96,15 @@ class Policy(Protocol):
         ...
 
 
+def _asks_form_term(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+    """Whether the latest message asks what a term of the active form's question means and the domain defines it
+    (``utter_define_<slot>``; :func:`~assistant.dialogue.definitions.defined_slot`)."""
+    text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    return defined_slot(text, str(requested) if requested else None,
+                        lambda name: context.has_response(f"utter_define_{name}")) is not None
+
+
 def _confident(tracker: DialogueStateTracker, context: TurnContext) -> str | None:
     name, conf = top_intent(tracker)
     return name if conf >= context.settings.intent_threshold else None
@@ -129,6 +139,8 @@ class FormPolicy:
             # An unsure goodbye may be an answer the form reads itself ("Uijeongbu-si" as goodbye 0.52): the form
             # tries it first and rejects the turn when it answers nothing; then the goodbye stops the form.
             unsure = intent in ANSWERABLE_SMALL_TALK and top_intent(tracker)[1] < context.settings.form_answer_intent_threshold
+            if intent == "repeat" and not loop.rejected and _asks_form_term(tracker, context):
+                return Prediction(loop.name, self.name)  # "무슨 말이에요?" / "what does that mean?": the form defines its term
             if intent in FORM_REPAIRS and (loop.rejected or not answered and not unsure):
                 return Prediction(FORM_REPAIRS[intent], self.name)
             # Rasa's unhappy-path rules: a rule conditioned on this form that starts with the user's intent

@@ -1,0 +1,112 @@
+"""What a form's question means: "중위소득이 뭔데요?" at the income question is a question about the question.
+
+A citizen asked for "가구 소득이 기준 중위소득의 몇 % 정도인가요?" often does not know the term; before this module the
+form read "중위소득이 뭔데요?" as a wrong answer ("0에서 1000 사이의 퍼센트로 알려 주세요", fresh-user test s9). Now, while
+a form waits for a slot, a message that asks what a term means is answered with that term's definition, cited to the
+law that defines it, and the same question is asked again; it is not counted as an invalid answer.
+
+The rule (:func:`defined_slot`):
+
+* the message asks for a meaning: a Korean cue (뭐예요, 뭔데요, 뭔가요, 뭐죠, 무슨 뜻, 무슨 말, 뜻이, 의미, 어떤 거, 어떻게 알아,
+  어떻게 확인 …) or an English one (what is/what's/what are, what does … mean, meaning of, what counts as, how do I know
+  / find out, define/explain);
+* and either it names one of a slot's terms (:data:`TERMS`: "중위소득", "median income", "차상위", "국가유공자" …) — that
+  slot is defined, whichever slot is being asked — or it names nothing but a pointing word ("그게 뭔데요?", "what does
+  that mean?") — the slot being asked is defined.
+
+A meaning question about anything else ("기초연금이 뭐예요?") is not a term of the form: it goes on as a digression
+(answered from the documents, then the question again). The definition is the domain's ``utter_define_<slot>``
+(so a project changes the words); without it nothing here applies. Each definition cites the article that defines
+the term (:data:`SOURCES`), in the citation shape of knowledge answers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: A slot's terms, Korean and English, as a citizen would write them (matched in the message without spaces,
+#: case-folded). Only slots with a definition in law are listed.
+TERMS: dict[str, tuple[str, ...]] = {
+    "income_pct": ("중위소득", "기준중위", "소득인정액", "medianincome", "incomepercentage", "percentageofthemedian"),
+    "near_poverty": ("차상위", "nearpoverty", "near-poverty", "secondlowest"),
+    "welfare_recipient": ("기초생활수급", "수급자", "수급권자", "basiclivelihood", "welfarerecipient", "livelihoodsecurity"),
+    "disabled": ("장애인등록", "등록장애", "장애인", "장애", "disability", "disabled"),
+    "veteran": ("국가유공자", "보훈", "유공자", "nationalmerit", "veteran"),
+    "single_parent_family": ("한부모", "조손가족", "singleparent", "single-parent", "grandparent-grandchild"),
+    "farmer": ("농업인", "농민", "farmer", "farming"),
+}
+
+#: The law that defines each term (law.go.kr; article as of 2026). Cited with the definition.
+SOURCES: dict[str, dict[str, str]] = {
+    "income_pct": {"title": "국민기초생활 보장법", "section": "제2조 제11호 (기준 중위소득)",
+                   "url": "https://www.law.go.kr/법령/국민기초생활보장법"},
+    "near_poverty": {"title": "국민기초생활 보장법", "section": "제2조 제10호 (차상위계층), 시행령 제3조",
+                     "url": "https://www.law.go.kr/법령/국민기초생활보장법"},
+    "welfare_recipient": {"title": "국민기초생활 보장법", "section": "제2조 제2호 (수급자)",
+                          "url": "https://www.law.go.kr/법령/국민기초생활보장법"},
+    "disabled": {"title": "장애인복지법", "section": "제32조 (장애인 등록)", "url": "https://www.law.go.kr/법령/장애인복지법"},
+    "veteran": {"title": "국가유공자 등 예우 및 지원에 관한 법률", "section": "제4조 (적용 대상 국가유공자)",
+                "url": "https://www.law.go.kr/법령/국가유공자등예우및지원에관한법률"},
+    "single_parent_family": {"title": "한부모가족지원법", "section": "제4조 (정의)", "url": "https://www.law.go.kr/법령/한부모가족지원법"},
+    "farmer": {"title": "농업·농촌 및 식품산업 기본법", "section": "제3조 제2호 (농업인), 시행령 제3조",
+               "url": "https://www.law.go.kr/법령/농업ㆍ농촌및식품산업기본법"},
+}
+
+_KO_CUES = re.compile(r"(뭐예요|뭐에요|뭔데|뭔가요|뭐죠|뭐지|뭐야|뭘까|무엇|무슨\s*뜻|무슨\s*말|뜻이|뜻은|뜻인|의미|어떤\s*거|어떤\s*건|"
+                      r"어떻게\s*알|어떻게\s*확인|어떻게\s*계산|뭘\s*말|뭐를\s*말|뭘\s*뜻)")
+_EN_CUES = re.compile(r"\b(what\s+is|what's|whats|what\s+are|what\s+does|what\s+do\s+you\s+mean|meaning|mean\b|means\b|"
+                      r"what\s+counts|how\s+do\s+i\s+(know|find|check|work)|how\s+can\s+i\s+(know|find|check)|define|explain)",
+                      re.IGNORECASE)
+#: Words that point at the question just asked ("그게 뭔데요?", "what does that mean?").
+_POINTING = re.compile(r"(그게|그건|그거|그것|이게|이건|이거|이것|저게|저건|거기|그\s*말|이\s*말|\bthat\b|\bthis\b|\bit\b|\bthe\b|"
+                       r"\bterm\b|\bword\b|\bquestion\b|\bexactly\b|\bplease\b|\bsorry\b|\bum+\b|\bso\b|\bmean\b|\bdoes\b)",
+                       re.IGNORECASE)
+#: What is left of a pointing question once the cue and pointing words are gone: particles, endings, punctuation.
+_RESIDUE = re.compile(r"[\s?!.,~…·'\"]+|이에요|예요|에요|인가요|인데요|이지요|이죠|이야|[요죠가이은는을를야]|"
+                      r"대체|도대체|혹시|근데|그런데|저기|음+|어+")
+
+
+def asks_meaning(text: str) -> bool:
+    """Whether ``text`` asks what something means (the cue lists above)."""
+    return bool(_KO_CUES.search(text) or _EN_CUES.search(text))
+
+
+def named_slot(text: str) -> str | None:
+    """The slot one of whose :data:`TERMS` the text names (the longest term found), else None."""
+    squeezed = re.sub(r"\s+", "", text).casefold()
+    found = [(len(term), slot) for slot, terms in TERMS.items() for term in terms if term in squeezed]
+    return max(found)[1] if found else None
+
+
+def _only_pointing(text: str) -> bool:
+    rest = _EN_CUES.sub(" ", _KO_CUES.sub(" ", text))
+    rest = _POINTING.sub(" ", rest)
+    return not _RESIDUE.sub("", rest).strip()
+
+
+def defined_slot(text: str, requested: str | None, has_definition: Any) -> str | None:
+    """The slot whose definition answers ``text`` while the form asks for ``requested``, else None.
+
+    Args:
+        text: the citizen's message. requested: the slot being asked (None: none).
+        has_definition: ``slot -> bool``, whether the domain has ``utter_define_<slot>``.
+
+    Returns:
+        the named term's slot, or ``requested`` for a pointing question ("그게 뭔데요?"), when it has a definition.
+    """
+    if not text or not asks_meaning(text):
+        return None
+    slot = named_slot(text)
+    if slot is None and requested is not None and _only_pointing(text):
+        slot = requested
+    return slot if slot is not None and has_definition(slot) else None
+
+
+def definition_citation(slot: str) -> list[dict[str, Any]]:
+    """The citation of ``slot``'s definition (:data:`SOURCES`) in the knowledge answers' shape, or ``[]``."""
+    src = SOURCES.get(slot)
+    if src is None:
+        return []
+    return [{"doc_id": f"law:{src['title']}:{src['section']}", "title": src["title"], "agency": "법제처 국가법령정보센터",
+             "url": src["url"], "section": src["section"], "updated_at": None}]
