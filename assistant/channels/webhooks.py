@@ -161,6 +161,7 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             url = body.user_request.callback_url
             if url and callback_allowed(url, settings.kakao_callback_hosts):
                 keep(_kakao_callback(url, message, task, turns))
+                keep(after_turn(message, False))  # only what earlier pushes kept
                 return JSONResponse(kakao.callback_ack(messages))
             task.add_done_callback(_retrieved)
             keep(after_turn(message, True, task))  # pushed through the Event API when configured

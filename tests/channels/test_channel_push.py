@@ -295,6 +295,24 @@ class TestKakao:
                                     "user": [{"type": "botUserKey", "id": "botuserkey-81"}]}
             assert pending(client, "kakao:botuserkey-81") == []
 
+    def test_slow_turn_without_callback_url_is_pushed_through_the_event_api(
+            self, tmp_path: Path, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> None:
+        from channel_helpers import KAKAO_SECRET
+
+        monkeypatch.setattr(kakao, "ANSWER_WITHIN", 0.2)  # Kakao's 3.5 s, shortened so the test stays fast
+        engine = Engine(delay=1.0)
+        settings = settings_for(tmp_path, platform, holding_reply_after=0.2, kakao_skill_secret=KAKAO_SECRET)
+        app = create_app(settings, router=object(), processor=engine)
+        skill = {"userRequest": {"utterance": "청년 월세", "user": {"id": "uk-31", "type": "botUserKey"}},
+                 "action": {}, "intent": {}, "bot": {}}
+        with TestClient(app) as client:
+            r = client.post("/webhooks/kakao/webhook", json=skill, headers={"X-Skill-Secret": KAKAO_SECRET})
+            assert r.json()["template"]["outputs"] == [{"simpleText": {"text": HOLDING_KO}}]
+            [call] = platform.wait_for("kakao", None, 1)
+            assert call["body"]["event"]["data"] == {"text": "답: 청년 월세"}
+            assert call["body"]["user"] == [{"type": "botUserKey", "id": "uk-31"}]
+            assert engine.handled == ["청년 월세"]
+
     @pytest.mark.parametrize("mode,attempts", [("down", 2), ("refuse", 1)])
     def test_kakao_failure_keeps_the_messages(self, tmp_path: Path, platform: FakePlatform, mode: str, attempts: int,
                                               caplog: pytest.LogCaptureFixture) -> None:
