@@ -244,8 +244,8 @@ class PushChannel:
 class KeptChannel(PendingChannel):
     """A channel that cannot push (the phone: the caller's number is never stored, see
     :mod:`~assistant.channels.voice`): its proactive messages are kept in the outbox, and each keeping is logged as a
-    warning naming why, so none is dropped silently. They expire with the outbox's ``ttl`` unless an operator reads
-    them (``GET /webhooks/rest/pending?sender=voice:<CallSid>``).
+    warning naming why, so none is dropped silently. They expire with the outbox's ``ttl`` (the widget's pending route
+    does not serve a registered channel's ids; an operator reads them in the outbox database).
 
     Args:
         outbox: where they are kept.

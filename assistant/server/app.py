@@ -269,7 +269,13 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         "cursor", "more"}``; the next call's ``after=cursor`` acknowledges them. Only as private as the sender id."""
         if any(ord(ch) < 32 for ch in sender) or not sender.strip():
             raise HttpError(422, "sender must be a non-empty printable id")
-        channel: Any = (await run_in_threadpool(_proactive)).get(CHANNEL)
+        channels = await run_in_threadpool(_proactive)
+        prefix, colon, _rest = sender.partition(":")
+        if colon and prefix != CHANNEL and channels.registered(prefix) is not None:
+            # a messaging app's or the phone's conversation: its messages are pushed there (or kept for it), and its
+            # id (a Telegram chat id is the user's id) is too guessable to guard them here
+            raise HttpError(404, f"proactive messages of {prefix} conversations go to {prefix}, not to this route")
+        channel: Any = channels.get(CHANNEL)
         while not isinstance(channel, PendingChannel) and getattr(channel, "fallback", None) is not None:
             channel = channel.fallback  # a callback channel keeps what it could not deliver in its fallback
         if not isinstance(channel, PendingChannel) or not hasattr(channel.outbox, "fetch"):

@@ -193,7 +193,10 @@ def deliver_alert(app: Any, client: TestClient, channel: str, sender: str) -> tu
 
 
 def pending(client: TestClient, sender: str) -> list[str]:
-    return [m["text"] for m in client.get(PENDING, params={"sender": sender}).json()["messages"]]
+    """The texts kept in the outbox for ``sender`` (read from the store: the widget's route refuses the messaging
+    apps' and the phone's conversations)."""
+    store = client.app.state.proactive_channels().get("rest").outbox  # type: ignore[attr-defined]
+    return [m["text"] for m in store.fetch(sender).messages]
 
 
 def message_update(update_id: int, chat: int, text: str) -> dict[str, Any]:
@@ -267,6 +270,18 @@ class TestTelegram:
             while pending(client, "telegram:90051234") and time.monotonic() < deadline:
                 time.sleep(0.02)
             assert pending(client, "telegram:90051234") == []  # acknowledged once pushed
+
+    def test_the_widgets_route_does_not_serve_pushed_channels(self, tmp_path: Path, platform: FakePlatform) -> None:
+        app = create_app(settings_for(tmp_path, platform), router=object(), processor=Engine())
+        platform.mode = "down"
+        with TestClient(app) as client:
+            app.state.proactive_channels().send("telegram", "telegram:9010", [BotMessage("알림")])
+            assert pending(client, "telegram:9010") == ["알림"]
+            for sender in ("telegram:9010", "kakao:uk-1", "voice:CA1"):
+                r = client.get(PENDING, params={"sender": sender})
+                assert r.status_code == 404 and sender.split(":")[0] in r.json()["detail"]
+            assert pending(client, "telegram:9010") == ["알림"]  # still kept: the route neither read nor acknowledged it
+            assert client.get(PENDING, params={"sender": "web:1"}).status_code == 200  # other ids: the widget's
 
     def test_refused_push_is_not_retried_and_is_kept(self, tmp_path: Path, platform: FakePlatform) -> None:
         app = create_app(settings_for(tmp_path, platform), router=object(), processor=Engine())
