@@ -401,3 +401,23 @@ class TestClients:
 
         with pytest.raises(ConnectorUnavailable):
             PushChannel("telegram", Down()).send("telegram:1", [BotMessage("x")])
+
+
+def test_real_engine_mydata_continuation_of_a_telegram_conversation_is_pushed(
+        tmp_path: Path, platform: FakePlatform, bundled_settings: Settings, bundled_router: Any) -> None:
+    """The trained engine: a conversation that spoke on Telegram gets the MyData callback's continuation (here the
+    citizen declined at the provider: ``mydata_denied``) by ``sendMessage`` to its chat, found from its tracker."""
+    settings = bundled_settings.model_copy(update={
+        "telegram_secret_token": TELEGRAM_SECRET, "telegram_bot_token": BOT_TOKEN, "telegram_api_url": platform.server.url,
+        "outbox_db_url": f"sqlite:///{tmp_path / 'outbox.db'}", "connector_retries": 1})
+    app = create_app(settings, router=bundled_router)
+    with TestClient(app) as client:
+        first = client.post(TG_URL, json=message_update(61, 9061, "안녕하세요"), headers=TG_HEADERS).json()
+        assert first["chat_id"] == 9061 and first["text"]
+        texts = client.portal.call(anyio.to_thread.run_sync, app.state.continue_conversation, "telegram:9061",
+                                   "mydata_denied")
+        assert texts and all(texts)
+        [call] = platform.wait_for("telegram", "sendMessage", 1)
+        assert call["body"]["chat_id"] == 9061 and call["body"]["text"] == "\n\n".join(t.strip() for t in texts)
+        tracker = app.state.processor.load("telegram:9061")
+        assert tracker.get_latest_input_channel() == "telegram"
