@@ -157,6 +157,19 @@ class Settings(BaseSettings):
         telegram_secret_token: turns on the Telegram route ``/webhooks/telegram/webhook``
             (``ASSISTANT_TELEGRAM_SECRET_TOKEN``): the ``secret_token`` given to ``setWebhook``, checked in
             ``X-Telegram-Bot-Api-Secret-Token``.
+        telegram_bot_token: turns on Telegram push (``ASSISTANT_TELEGRAM_BOT_TOKEN``, the token from @BotFather):
+            proactive messages of Telegram conversations, the answer of a turn that finished after its holding
+            reply, and ``answerCallbackQuery`` for button taps go through the Bot API
+            (:mod:`assistant.channels.telegram`). None: they wait in the outbox (no push).
+        telegram_api_url: the Bot API's base URL (``ASSISTANT_TELEGRAM_API_URL``, default ``https://api.telegram.org``).
+        kakao_bot_id, kakao_rest_api_key, kakao_event_name: all three turn on KakaoTalk push through Open Builder's
+            Event API (``ASSISTANT_KAKAO_BOT_ID``: the bot's id, ending with ``!`` for a development channel;
+            ``ASSISTANT_KAKAO_REST_API_KEY``: the linked Kakao Developers app's REST API key;
+            ``ASSISTANT_KAKAO_EVENT_NAME``: the event name set on the block that shows ``event.data.text``);
+            see :mod:`assistant.channels.kakao`. Any missing: no push (the outbox keeps the messages).
+        kakao_event_user_type: the Event API's user id type (``botUserKey`` default: the skill request's user id).
+        kakao_event_api_url: the Event API's base URL (``ASSISTANT_KAKAO_EVENT_API_URL``, default
+            ``https://bot-api.kakao.com``).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -236,6 +249,13 @@ class Settings(BaseSettings):
     voice_public_url: str | None = None
     voice_language: Literal["ko", "en"] = "ko"
     telegram_secret_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+    telegram_bot_token: str | None = Field(default=None, pattern=r"^[0-9]{1,20}:[A-Za-z0-9_-]{20,200}$")
+    telegram_api_url: str = "https://api.telegram.org"
+    kakao_bot_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9]{1,64}!?$")
+    kakao_rest_api_key: str | None = Field(default=None, min_length=8)
+    kakao_event_name: str | None = Field(default=None, min_length=1, max_length=100)
+    kakao_event_user_type: Literal["botUserKey", "appUserId", "plusfriendUserKey"] = "botUserKey"
+    kakao_event_api_url: str = "https://bot-api.kakao.com"
 
     @field_validator("kakao_callback_hosts", mode="before")
     @classmethod

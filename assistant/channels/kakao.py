@@ -26,7 +26,18 @@ Kakao's 5-second timeout: the route waits at most :data:`ANSWER_WITHIN` seconds 
 answered with the engine's holding reply (``utter_please_wait``). With ``callbackUrl`` the reply says
 ``"useCallback": true`` and the turn's answer is POSTed to the callback URL when it is ready (Kakao's callback,
 valid for one minute); without one, the citizen sees the holding reply and the answer is stored (the
-conversation goes on from it at the next message).
+conversation goes on from it at the next message), or, with the Event API configured, pushed.
+
+Push (Kakao i Open Builder's Event API, "Event API" in Kakao's chatbot guide): with ``ASSISTANT_KAKAO_BOT_ID``,
+``ASSISTANT_KAKAO_REST_API_KEY`` and ``ASSISTANT_KAKAO_EVENT_NAME`` set, :class:`KakaoEventApi` asks Kakao to run the
+bot's event block for one user: ``POST <api>/v2/bots/<bot id>/talk`` with the header ``Authorization: KakaoAK <REST
+API key>`` and ``{"event": {"name": <event name>, "data": {"text": ...}}, "user": [{"type": "botUserKey", "id":
+<user id>}]}``; Kakao answers ``{"taskId", "status": "SUCCESS" | "FAIL" | "ERROR", "message"?}`` (the task's
+outcome per user is at ``GET /v1/tasks/<taskId>``). A development channel's bot id ends with ``!``. The block's
+text is the bot's, so the message travels as the event's data: ``text`` (the answer with its source line and the
+buttons as a numbered list, at most :data:`MAX_TEXT` characters); the operator's event block must show it (see
+README, "Channels"). The conversation's user id is the skill request's ``userRequest.user.id``, a ``botUserKey``.
+Kakao bills each Event API message.
 """
 
 from __future__ import annotations
@@ -35,12 +46,18 @@ import hashlib
 import uuid
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.channels.common import citations_of, language_of, source_line, split_text
 from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.errors import ConnectorError, InvalidInputError
 
 CHANNEL = "kakao"
+#: The Event API's base URL (``ASSISTANT_KAKAO_EVENT_API_URL`` points elsewhere: a test's fake).
+EVENT_API_URL = "https://bot-api.kakao.com"
+#: Kinds of user id the Event API takes (``user[].type``).
+USER_ID_TYPES = ("botUserKey", "appUserId", "plusfriendUserKey")
 #: Characters of one simpleText (Kakao: "최대 1000자").
 MAX_TEXT = 1000
 #: Outputs (speech bubbles) of one skill response (Kakao: 1..3).
@@ -163,3 +180,113 @@ def callback_ack(holding: tuple[BotMessage, ...]) -> dict[str, Any]:
     ``{"version": "2.0", "useCallback": true, "data": {"text": <holding reply>}}`` (Kakao shows the block's waiting
     message; ``data.text`` is the holding reply for a block that prints it)."""
     return {"version": "2.0", "useCallback": True, "data": {"text": "\n".join(m.text for m in holding)}}
+
+
+def event_text(messages: tuple[BotMessage, ...]) -> str:
+    """The text an event block shows for ``messages``: their texts, the source line, the buttons as numbered
+    options (``1. 남성`` …: a reply with the title is read like typed text), cut at :data:`MAX_TEXT` characters."""
+    language = language_of(messages)
+    texts = [m.text.strip() for m in messages if m.text and m.text.strip()]
+    titles = [str(b.get("title") or b.get("payload") or "").strip() for m in messages for b in m.buttons]
+    titles = [t for t in titles if t]
+    if titles:
+        texts.append("\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1)))
+    line = source_line(citations_of(messages), language)
+    if line:
+        texts.append(line)
+    text = "\n\n".join(texts)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+
+
+class KakaoEventApi:
+    """Kakao i Open Builder's Event API: runs the bot's event block for one user (see the module docstring).
+
+    Args:
+        bot_id: the bot's id (a development channel's ends with ``!``).
+        rest_api_key: the REST API key of the Kakao Developers app linked to the bot.
+        event_name: the event name set on the block (Open Builder: block → … → 이벤트 설정).
+        user_type: ``botUserKey`` (the skill request's ``userRequest.user.id``; default), ``appUserId`` or
+            ``plusfriendUserKey``.
+        base_url: the API's base URL (default :data:`EVENT_API_URL`).
+        timeout: seconds per attempt. retries: attempts in all (≥ 1). backoff: first wait in seconds.
+        transport: an httpx transport (tests).
+
+    Raises:
+        InvalidInputError: an empty bot id, key or event name, or an unknown ``user_type``.
+    """
+
+    def __init__(self, bot_id: str, rest_api_key: str, event_name: str, user_type: str = "botUserKey",
+                 base_url: str = EVENT_API_URL, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        from connectors.resilience import ResilientHttp
+
+        if not (bot_id and rest_api_key and event_name):
+            raise InvalidInputError("the Kakao Event API needs a bot id, a REST API key and an event name")
+        if user_type not in USER_ID_TYPES:
+            raise InvalidInputError(f"Kakao user id type must be one of {', '.join(USER_ID_TYPES)}, got {user_type!r}")
+        self.bot_id, self.event_name, self.user_type = bot_id, event_name, user_type
+        self._key = rest_api_key
+        self._http = ResilientHttp("Kakao Event API", base_url, timeout, retries, backoff, transport)
+        self.base_url = self._http.base_url
+
+    def send(self, user_id: str, data: dict[str, Any]) -> str:
+        """Run the event block for ``user_id`` with ``data`` (the event's ``data``); returns Kakao's ``taskId``.
+
+        Raises:
+            ConnectorTimeout, ConnectorUnavailable: no answer / 5xx / 429 after the retries, or the breaker is open.
+            InvalidInputError: Kakao refused the request (4xx: a wrong key, bot id or body).
+            ConnectorError: status ``FAIL`` / ``ERROR``, or an answer that is not the Event API's JSON.
+        """
+        from urllib.parse import quote
+
+        from connectors.resilience import ServerError, json_body
+
+        where = f"Kakao Event API at {self.base_url}"
+
+        def interpret(r: httpx.Response) -> str:
+            if r.status_code >= 500 or r.status_code == 429:
+                raise ServerError(r.status_code, "event")
+            body = json_body(r, where)
+            if not isinstance(body, dict):
+                raise ConnectorError(f"{where} answered {r.status_code} with JSON that is not an object")
+            if r.status_code >= 400:
+                raise InvalidInputError(f"{where} refused the event (HTTP {r.status_code}: "
+                                        f"{str(body.get('message') or body.get('msg') or '')[:200]})")
+            if body.get("status") != "SUCCESS":
+                raise ConnectorError(f"{where} did not take the event (status {str(body.get('status'))[:20]!r}: "
+                                     f"{str(body.get('message') or '')[:200]})")
+            return str(body.get("taskId") or "")
+
+        body = {"event": {"name": self.event_name, "data": data}, "user": [{"type": self.user_type, "id": user_id}]}
+        return self._http.request("POST", f"/v2/bots/{quote(self.bot_id, safe='!')}/talk", interpret, json=body,
+                                  headers={"Authorization": f"KakaoAK {self._key}"})
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+
+class KakaoPusher:
+    """Proactive messages of ``kakao:<user id>`` conversations as Event API requests (a
+    :class:`~assistant.channels.proactive.Pusher`): one event per batch, ``data.text`` = :func:`event_text`.
+
+    Args:
+        api: the Event API client.
+    """
+
+    def __init__(self, api: KakaoEventApi) -> None:
+        self.api = api
+
+    def push(self, recipient_id: str, messages: tuple[BotMessage, ...]) -> None:
+        """Send ``messages`` to the conversation's user; nothing for messages without text or buttons.
+
+        Raises:
+            InvalidInputError: not a Kakao conversation id, or Kakao refused the request.
+            ConnectorError: not delivered (see :meth:`KakaoEventApi.send`).
+        """
+        prefix, _, user = recipient_id.partition(":")
+        if prefix != CHANNEL or not user:
+            raise InvalidInputError(f"not a kakao conversation id: {recipient_id!r}")
+        text = event_text(messages)
+        if text:
+            self.api.send(user, {"text": text})

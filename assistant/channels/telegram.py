@@ -18,18 +18,33 @@ like typed text).
 
 Message id: ``update_id`` (Telegram's own, unique per update and repeated when Telegram redelivers), so a
 redelivered update is the same turn. The conversation is ``telegram:<chat id>``.
+
+Push (with a bot token, ``ASSISTANT_TELEGRAM_BOT_TOKEN``): :class:`TelegramBotApi` calls the Bot API's methods
+(``POST <api>/bot<token>/<method>`` with a JSON body; answers ``{"ok": true, "result"}`` or ``{"ok": false,
+"error_code", "description"}``; Bot API, "Making requests") with a timeout, bounded retries with backoff and a circuit
+breaker (:class:`~connectors.resilience.ResilientHttp`). :class:`TelegramPusher` sends proactive messages (benefit
+alerts, the MyData callback's continuation, the answer of a turn that finished after its holding reply) as one
+``sendMessage`` each, rendered as the webhook's reply (:func:`render`), and answers a button tap with
+``answerCallbackQuery`` (Telegram shows a progress indicator on the button until it is answered). The token is part
+of the URL path, so it never appears in errors or logs (they name the API's base URL only). Without a token there is
+no push: proactive messages of Telegram conversations wait in the outbox, and a slow turn's answer is stored and
+given at the conversation's next message.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.channels.common import citations_of, language_of, source_line
 from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.errors import ConnectorError, InvalidInputError
 
 CHANNEL = "telegram"
+#: The Bot API's base URL (``ASSISTANT_TELEGRAM_API_URL`` points elsewhere: a local Bot API server, a test's fake).
+API_URL = "https://api.telegram.org"
 #: Characters of one sendMessage text (Telegram: 4096 after entity parsing).
 MAX_TEXT = 4096
 #: Bytes of a button's callback_data (Telegram: 1-64 bytes).
@@ -143,3 +158,94 @@ def render(chat_id: int, messages: tuple[BotMessage, ...]) -> dict[str, Any]:
             keys.append({"text": title, "callback_data": _callback_data(title, str(b.get("payload") or "").strip())})
         out["reply_markup"] = {"inline_keyboard": [keys[i:i + ROW] for i in range(0, len(keys), ROW)]}
     return out
+
+
+class TelegramBotApi:
+    """Calls Bot API methods with a timeout, bounded retries with backoff and a circuit breaker.
+
+    A 5xx answer, a 429 (flood control), a timeout or a transport error is retried (``retries`` attempts in all);
+    another 4xx (a chat that blocked the bot, a bad request) is not retried and raises
+    :class:`~assistant.errors.InvalidInputError` with Telegram's ``description``.
+
+    Args:
+        token: the bot token from @BotFather (``<bot id>:<secret>``).
+        base_url: the API's base URL (default :data:`API_URL`).
+        timeout: seconds per attempt. retries: attempts in all (≥ 1). backoff: first wait in seconds.
+        transport: an httpx transport (tests).
+
+    Raises:
+        InvalidInputError: ``retries`` < 1 or ``timeout`` ≤ 0.
+    """
+
+    def __init__(self, token: str, base_url: str = API_URL, timeout: float = 5.0, retries: int = 3, backoff: float = 0.2,
+                 transport: httpx.BaseTransport | None = None) -> None:
+        from connectors.resilience import ResilientHttp
+
+        self._token = token
+        self._http = ResilientHttp("Telegram Bot API", base_url, timeout, retries, backoff, transport)
+        self.base_url = self._http.base_url
+
+    def call(self, method: str, payload: dict[str, Any]) -> Any:
+        """``method`` with ``payload`` (JSON); returns the answer's ``result``.
+
+        Raises:
+            ConnectorTimeout, ConnectorUnavailable: no answer / 5xx / 429 after the retries, or the breaker is open.
+            InvalidInputError: Telegram refused the call (4xx other than 429).
+            ConnectorError: an answer that is not the Bot API's JSON.
+        """
+        from connectors.resilience import ServerError, json_body
+
+        where = f"Telegram Bot API at {self.base_url} ({method})"
+
+        def interpret(r: httpx.Response) -> Any:
+            if r.status_code >= 500 or r.status_code == 429:
+                raise ServerError(r.status_code, method)
+            body = json_body(r, where)
+            if not isinstance(body, dict):
+                raise ConnectorError(f"{where} answered {r.status_code} with JSON that is not an object")
+            if r.status_code >= 400 or body.get("ok") is not True:
+                description = str(body.get("description") or "")[:200]
+                raise InvalidInputError(f"{where} refused the call (HTTP {r.status_code}: {description})")
+            return body.get("result")
+
+        return self._http.request("POST", f"/bot{self._token}/{method}", interpret, json=payload)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+
+class TelegramPusher:
+    """Proactive messages of ``telegram:<chat id>`` conversations as ``sendMessage`` calls (a
+    :class:`~assistant.channels.proactive.Pusher`), and answers to button taps.
+
+    Args:
+        api: the Bot API client.
+    """
+
+    def __init__(self, api: TelegramBotApi) -> None:
+        self.api = api
+
+    def push(self, recipient_id: str, messages: tuple[BotMessage, ...]) -> None:
+        """One ``sendMessage`` with the messages rendered as the webhook's reply (:func:`render`); nothing for
+        messages without text.
+
+        Raises:
+            InvalidInputError: ``recipient_id`` is not a Telegram conversation id, or Telegram refused the message.
+            ConnectorError: not delivered (see :meth:`TelegramBotApi.call`).
+        """
+        try:
+            chat = chat_id_of(recipient_id)
+        except ValueError as e:
+            raise InvalidInputError(str(e)) from e
+        call = render(chat, messages)
+        if call:
+            self.api.call(str(call.pop("method")), call)
+
+    def answer_callback_query(self, callback_query_id: str) -> None:
+        """``answerCallbackQuery``: ends the button's progress indicator (no notification text).
+
+        Raises:
+            AssistantError: not answered (see :meth:`TelegramBotApi.call`).
+        """
+        self.api.call("answerCallbackQuery", {"callback_query_id": callback_query_id})

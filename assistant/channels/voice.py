@@ -30,6 +30,12 @@ token, of the full URL Twilio called followed by each POST parameter's name and 
 whole REST client (aiohttp, requests, PyJWT) for a few lines of ``hmac``. Personal data: the caller's number
 (``From``) is never put in the conversation's metadata and is logged only masked; the conversation is the call
 (``voice:<CallSid>``), so no phone number becomes a conversation id.
+
+No proactive messages: since the number is never stored, nothing can call or text the caller back, and a new call is
+a new conversation. A proactive message for a ``voice:`` conversation (a benefit alert subscribed on the phone, a
+MyData consent finished on the web page the call pointed to) is kept in the outbox by a
+:class:`~assistant.channels.proactive.KeptChannel` with a logged warning (:data:`NO_PUSH_REASON`), never dropped
+silently; it expires with the outbox's ``ttl``.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ from assistant.channels.common import citations_of, same_secret
 from assistant.dialogue.messages import BotMessage, UserMessage
 
 CHANNEL = "voice"
+#: Why the phone has no proactive messages (logged when one is kept).
+NO_PUSH_REASON = "the caller's number is never stored, so no call or text can reach the caller"
 #: Options read out per turn: one key each (1..9).
 MAX_OPTIONS = 9
 #: Twilio's speech-recognition / text-to-speech language per conversation language.

@@ -9,6 +9,13 @@ REST channel (the server's :class:`~assistant.server.turns.TurnScheduler`: per-c
 per message id, holding reply for a slow turn), then renders the replies in the platform's format (the adapters:
 :mod:`~assistant.channels.kakao`, :mod:`~assistant.channels.voice`, :mod:`~assistant.channels.telegram`).
 
+Push (when the platform's API is configured, :func:`assistant.server.app.build_proactive_channels`): a Telegram
+turn answered with the holding reply has its answer pushed with ``sendMessage`` when it is ready (so does a KakaoTalk
+turn without a ``callbackUrl``, through the Event API); a button tap is answered with ``answerCallbackQuery``; and
+messages kept because an earlier push failed are pushed again after the conversation's next message
+(:meth:`~assistant.channels.proactive.PushChannel.redeliver`). Without it, the held answer is stored and the
+conversation goes on from it at the next message.
+
 Logs name the channel, the conversation and the stage, never the text; the caller's phone number only as its
 last two digits. (Lines also go through the masking log formatter, :mod:`assistant.logging_config`.)
 """
@@ -25,11 +32,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from assistant.channels import kakao, telegram, voice
 from assistant.channels.common import same_secret
+from assistant.channels.proactive import PushChannel, masked_id
 from assistant.dialogue.holding import holding_turn, is_holding
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.server.errors import HttpError
@@ -39,6 +48,8 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 #: Seconds a Kakao callback stays usable (Kakao: one minute).
 KAKAO_CALLBACK_WITHIN = 55.0
+#: Seconds a held turn's answer is waited for before it is pushed (past that, it stays stored for the next message).
+LATE_ANSWER_WITHIN = 300.0
 _TOO_LONG = {"ko": "메시지가 너무 길어요({n}자, 최대 {limit}자). 질문을 짧게 줄여 다시 보내 주세요.",
              "en": "The message has {n} characters; the limit is {limit}. Please send a shorter message."}
 
@@ -76,7 +87,8 @@ def callback_allowed(url: str, hosts: list[str]) -> bool:
     return any(fnmatch.fnmatchcase(host, h.lower()) for h in hosts)
 
 
-def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], Any]) -> APIRouter:
+def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], Any],
+                  proactive: Callable[[], Any] | None = None) -> APIRouter:
     """The configured channels' webhook routes.
 
     Args:
@@ -84,6 +96,9 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             ``twilio_auth_token``, ``voice_public_url``, ``telegram_secret_token``, ``max_message_chars``).
         turns: the server's turn scheduler (``handle(UserMessage) -> Turn``), looked up per request.
         domain: the engine's domain (for the holding reply), looked up per request.
+        proactive: the server's :class:`~assistant.channels.proactive.ProactiveChannels` (called from a worker
+            thread, it may open the outbox); a channel registered there as a
+            :class:`~assistant.channels.proactive.PushChannel` pushes late answers and kept messages. ``None``: no push.
 
     Returns:
         A router with one route per configured channel (none when nothing is configured).
@@ -95,6 +110,27 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
         task = asyncio.get_running_loop().create_task(coro)
         background.add(task)
         task.add_done_callback(background.discard)
+
+    async def push_channel(name: str) -> PushChannel | None:
+        if proactive is None:
+            return None
+        channels = await run_in_threadpool(proactive)
+        channel = channels.registered(name)
+        return channel if isinstance(channel, PushChannel) else None
+
+    async def after_turn(message: UserMessage, held: bool, first: asyncio.Future[Any] | None = None) -> None:
+        """Push a held turn's answer, then what earlier pushes could not deliver (background, logged)."""
+        channel = await push_channel(message.channel)
+        if channel is None:
+            return
+        if held:
+            await _push_late(message, channel, turns, first)
+        try:
+            await run_in_threadpool(channel.redeliver, message.sender_id)
+        except Exception as e:  # noqa: BLE001 - a background task: they stay kept; log (without text) and end
+            logger.error("%s redelivery failed (%s): messages stay kept", message.channel, type(e).__name__,
+                         extra={"conversation_id": masked_id(message.sender_id), "channel": message.channel,
+                                "stage": "proactive"})
 
     if settings.kakao_skill_secret:
         secret: str = settings.kakao_skill_secret
@@ -120,12 +156,15 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             logger.info("kakao turn", extra={"conversation_id": message.sender_id, "channel": kakao.CHANNEL,
                                              "stage": "channel", "holding": is_holding(messages)})
             if not is_holding(messages):
+                keep(after_turn(message, False))
                 return JSONResponse(kakao.render(messages))
             url = body.user_request.callback_url
             if url and callback_allowed(url, settings.kakao_callback_hosts):
                 keep(_kakao_callback(url, message, task, turns))
+                keep(after_turn(message, False))  # only what earlier pushes kept
                 return JSONResponse(kakao.callback_ack(messages))
             task.add_done_callback(_retrieved)
+            keep(after_turn(message, True, task))  # pushed through the Event API when configured
             return JSONResponse(kakao.render(messages))
 
     if settings.twilio_auth_token:
@@ -180,9 +219,13 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             refused = _too_long(message, settings.max_message_chars)
             if refused is not None:
                 return JSONResponse(telegram.render(chat, refused))
+            if update.callback_query is not None and update.message is None:
+                keep(_answer_callback(update.callback_query.id, message, push_channel))
             turn = await turns().handle(message)
+            held = is_holding(turn.messages)
             logger.info("telegram turn", extra={"conversation_id": message.sender_id, "channel": telegram.CHANNEL,
-                                                "stage": "channel", "holding": is_holding(turn.messages)})
+                                                "stage": "channel", "holding": held})
+            keep(after_turn(message, held))  # a held answer is pushed with sendMessage when the bot token is set
             return JSONResponse(telegram.render(chat, turn.messages))
 
     return router
@@ -197,6 +240,40 @@ def _retrieved(task: asyncio.Future[Any]) -> None:
     'exception was never retrieved'."""
     if not task.cancelled():
         task.exception()
+
+
+async def _push_late(message: UserMessage, channel: PushChannel, turns: Callable[[], Any],
+                     first: asyncio.Future[Any] | None = None) -> None:
+    """Wait (at most :data:`LATE_ANSWER_WITHIN` s) for the answer of a turn that got the holding reply, by
+    redelivering its message id (which joins the running turn or gets the stored answer), and push it through
+    ``channel`` (kept in the outbox when the push fails)."""
+    deadline = time.monotonic() + LATE_ANSWER_WITHIN
+    extra = {"conversation_id": masked_id(message.sender_id), "channel": message.channel, "stage": "proactive"}
+    try:
+        turn = await asyncio.wait_for(asyncio.shield(first), LATE_ANSWER_WITHIN) if first is not None else None
+        while (turn is None or is_holding(turn.messages)) and time.monotonic() < deadline:
+            turn = await turns().handle(message)
+        if turn is None or is_holding(turn.messages):
+            raise TimeoutError(f"the turn did not finish within {LATE_ANSWER_WITHIN:g} s")
+        await run_in_threadpool(channel.send, message.sender_id, turn.messages)
+        logger.info("%s late answer sent or kept", message.channel, extra=extra)
+    except Exception as e:  # noqa: BLE001 - a background task: log (without text) and end; the answer stays stored
+        logger.error("%s late answer not pushed (%s): it stays stored for the next message", message.channel,
+                     type(e).__name__, extra=extra)
+
+
+async def _answer_callback(callback_query_id: str, message: UserMessage,
+                           push_channel: Callable[[str], Coroutine[Any, Any, PushChannel | None]]) -> None:
+    """``answerCallbackQuery`` for a button tap (Telegram shows a progress indicator until it is answered)."""
+    channel = await push_channel(telegram.CHANNEL)
+    pusher = getattr(channel, "pusher", None)
+    if not isinstance(pusher, telegram.TelegramPusher):
+        return
+    try:
+        await run_in_threadpool(pusher.answer_callback_query, callback_query_id)
+    except Exception as e:  # noqa: BLE001 - a background task: the tap's answer still comes; log and end
+        logger.warning("telegram answerCallbackQuery failed (%s)", type(e).__name__, extra={
+            "conversation_id": masked_id(message.sender_id), "channel": telegram.CHANNEL, "stage": "channel"})
 
 
 async def _kakao_callback(url: str, message: UserMessage, first: asyncio.Future[Any], turns: Callable[[], Any]) -> None:

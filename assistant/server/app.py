@@ -122,13 +122,29 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
 def build_proactive_channels(settings: Settings) -> ProactiveChannels:
     """The deployment's proactive channels: ``rest`` keeps messages in the outbox (``outbox_db_url``, default SQLite
     ``<home>/outbox.db``) for the widget, or, with ``proactive_callback_url``, POSTs them there (callback-host policy
-    of the alert callbacks) and keeps only the undelivered ones."""
+    of the alert callbacks) and keeps only the undelivered ones. ``telegram`` pushes through the Bot API with
+    ``telegram_bot_token``, ``kakao`` through Open Builder's Event API with ``kakao_bot_id``, ``kakao_rest_api_key``
+    and ``kakao_event_name`` (both keep what they could not push in the outbox and push it at the conversation's next
+    message); ``voice`` keeps its messages with a warning (the caller's number is never stored). A channel without
+    its settings is not registered: its messages wait in the outbox (the default)."""
+    from assistant.channels import kakao, telegram, voice
+    from assistant.channels.proactive import KeptChannel, ProactiveChannel, PushChannel
     from assistant.stores.outbox import OutboxStore
 
-    pending = PendingChannel(OutboxStore(settings.outbox_db_url or f"sqlite:///{settings.home / 'outbox.db'}",
-                                         settings.outbox_ttl))
+    box = OutboxStore(settings.outbox_db_url or f"sqlite:///{settings.home / 'outbox.db'}", settings.outbox_ttl)
+    pending = PendingChannel(box)
+    channels: list[ProactiveChannel] = [KeptChannel(box, voice.CHANNEL, voice.NO_PUSH_REASON)]
+    if settings.telegram_bot_token:
+        api = telegram.TelegramBotApi(settings.telegram_bot_token, settings.telegram_api_url, settings.connector_timeout,
+                                      settings.connector_retries)
+        channels.append(PushChannel(telegram.CHANNEL, telegram.TelegramPusher(api), PendingChannel(box, telegram.CHANNEL)))
+    if settings.kakao_bot_id and settings.kakao_rest_api_key and settings.kakao_event_name:
+        event_api = kakao.KakaoEventApi(settings.kakao_bot_id, settings.kakao_rest_api_key, settings.kakao_event_name,
+                                        settings.kakao_event_user_type, settings.kakao_event_api_url,
+                                        settings.connector_timeout, settings.connector_retries)
+        channels.append(PushChannel(kakao.CHANNEL, kakao.KakaoPusher(event_api), PendingChannel(box, kakao.CHANNEL)))
     if not settings.proactive_callback_url:
-        return ProactiveChannels([pending])
+        return ProactiveChannels([pending, *channels])
     from assistant.channels.proactive import CallbackChannel
     from connectors.alerts.callbacks import CallbackPolicy
     from connectors.alerts.notifiers import RestCallbackNotifier
@@ -136,7 +152,7 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
     poster = RestCallbackNotifier(settings.connector_timeout, settings.connector_retries,
                                   policy=CallbackPolicy.from_settings(settings))
     poster.validate_address(settings.proactive_callback_url)
-    return ProactiveChannels([CallbackChannel(settings.proactive_callback_url, poster, fallback=pending)])
+    return ProactiveChannels([CallbackChannel(settings.proactive_callback_url, poster, fallback=pending), *channels])
 
 
 def create_app(settings: Settings | None = None, router: Any = None, processor: Any = None) -> FastAPI:
@@ -231,7 +247,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     # KakaoTalk, phone (Twilio) and Telegram webhooks, each only when its secret is configured (assistant.channels.webhooks)
     from assistant.channels.webhooks import create_router as create_channel_router
 
-    app.include_router(create_channel_router(settings, lambda: _turns(), lambda: app.state.processor.domain))
+    app.include_router(create_channel_router(settings, lambda: _turns(), lambda: app.state.processor.domain,
+                                             proactive=lambda: _proactive()))
     proactive_lock = threading.Lock()
 
     def _proactive() -> ProactiveChannels:
@@ -252,7 +269,13 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         "cursor", "more"}``; the next call's ``after=cursor`` acknowledges them. Only as private as the sender id."""
         if any(ord(ch) < 32 for ch in sender) or not sender.strip():
             raise HttpError(422, "sender must be a non-empty printable id")
-        channel: Any = (await run_in_threadpool(_proactive)).get(CHANNEL)
+        channels = await run_in_threadpool(_proactive)
+        prefix, colon, _rest = sender.partition(":")
+        if colon and prefix != CHANNEL and channels.registered(prefix) is not None:
+            # a messaging app's or the phone's conversation: its messages are pushed there (or kept for it), and its
+            # id (a Telegram chat id is the user's id) is too guessable to guard them here
+            raise HttpError(404, f"proactive messages of {prefix} conversations go to {prefix}, not to this route")
+        channel: Any = channels.get(CHANNEL)
         while not isinstance(channel, PendingChannel) and getattr(channel, "fallback", None) is not None:
             channel = channel.fallback  # a callback channel keeps what it could not deliver in its fallback
         if not isinstance(channel, PendingChannel) or not hasattr(channel.outbox, "fetch"):
@@ -371,9 +394,18 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     app.state.proactive_turn = proactive_turn  # what benefit alerts call (connectors.alerts.conversation)
 
+    def channel_of(sender_id: str) -> str:
+        """The channel the conversation last spoke on (its tracker's ``latest_input_channel``), else ``rest``."""
+        try:
+            channel = app.state.processor.load(sender_id).get_latest_input_channel()
+        except (AttributeError, AssistantError):  # an engine without trackers, or the store is down
+            return CHANNEL
+        return str(channel) if channel else CHANNEL
+
     def continue_conversation(sender_id: str, intent: str) -> list[str]:
-        # the callback page shows the texts too, even when the outbox is down
-        return [m.text for m in proactive_turn(sender_id, intent, keep_going=True)]
+        # the callback page shows the texts too, even when the outbox is down; a Telegram or KakaoTalk conversation's
+        # continuation goes to its own channel (pushed there when configured)
+        return [m.text for m in proactive_turn(sender_id, intent, channel_of(sender_id), keep_going=True)]
 
     app.state.continue_conversation = continue_conversation  # what /mydata/callback calls (tests call it too)
     app.include_router(create_flow_router(mydata, secret_key(settings), continue_conversation,
