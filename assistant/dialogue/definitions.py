@@ -14,6 +14,9 @@ The rule (:func:`defined_slot`):
   slot is defined, whichever slot is being asked — or it names nothing but a pointing word ("그게 뭔데요?", "what does
   that mean?") — the slot being asked is defined.
 
+A question about why the form asks ("왜 물어보세요?", "um, what's this for?") is answered with the domain's
+``utter_why_asked`` and the same question again (:func:`asks_why`).
+
 A meaning question about anything else ("기초연금이 뭐예요?") is not a term of the form: it goes on as a digression
 (answered from the documents, then the question again). The definition is the domain's ``utter_define_<slot>``
 (so a project changes the words); without it nothing here applies. Each definition cites the article that defines
@@ -65,6 +68,17 @@ _POINTING = re.compile(r"(그게|그건|그거|그것|이게|이건|이거|이�
 #: What is left of a pointing question once the cue and pointing words are gone: particles, endings, punctuation.
 _RESIDUE = re.compile(r"[\s?!.,~…·'\"]+|이에요|예요|에요|인가요|인데요|이지요|이죠|이야|[요죠가이은는을를야]|"
                       r"대체|도대체|혹시|근데|그런데|저기|음+|어+")
+
+
+_WHY = re.compile(r"(왜\s*물어|왜\s*필요|왜\s*알아야|왜\s*묻|이걸\s*왜|그걸\s*왜|그건\s*왜|뭐에\s*쓰|어디에\s*쓰|어디\s*쓰|"
+                  r"\bwhat'?s\s+(this|that|it)\s+for\b|\bwhat\s+is\s+(this|that|it)\s+for\b|\bwhy\s+do\s+you\s+(need|ask|want)|"
+                  r"\bwhy\s+are\s+you\s+asking|\bwhy\s+does\s+(it|that|this)\s+matter|\bwhat\s+for\b|\bwhy\s+(that|this)\s+question)",
+                  re.IGNORECASE)
+
+
+def asks_why(text: str) -> bool:
+    """Whether ``text`` asks why the question is asked ("왜 물어보세요?", "what's this for?")."""
+    return bool(text and _WHY.search(text))
 
 
 def asks_meaning(text: str) -> bool:

@@ -63,7 +63,7 @@ from typing import Any
 from assistant.dialogue.actions import ActionRegistry, TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
 from assistant.dialogue.corrections import is_correction, repair_correction
-from assistant.dialogue.definitions import defined_slot, definition_citation
+from assistant.dialogue.definitions import asks_why, defined_slot, definition_citation
 from assistant.dialogue.understood import differs_from_typed, most_specific, said_values
 from assistant.dialogue.events import (
     ACTION_LISTEN_NAME,
@@ -320,13 +320,16 @@ class FormAction:
 
     def _definition(self, tracker: DialogueStateTracker, context: TurnContext, requested: Any) -> list[Event]:
         """``[utter_define_<slot>]`` with its law cited when the message asks what a form term means (see
-        :func:`~assistant.dialogue.definitions.defined_slot`), else ``[]``."""
+        :func:`~assistant.dialogue.definitions.defined_slot`), ``[utter_why_asked]`` when it asks why the form asks,
+        else ``[]``."""
         text = (tracker.latest_message.text if tracker.latest_message else None) or ""
         slot = defined_slot(text, str(requested) if requested else None,
                             lambda name: name in self.form.required_slots and context.has_response(f"utter_define_{name}"))
-        if slot is None:
-            return []
-        return [context.utter(tracker, f"utter_define_{slot}", custom={"citations": definition_citation(slot), "defined": slot})]
+        if slot is not None:
+            return [context.utter(tracker, f"utter_define_{slot}", custom={"citations": definition_citation(slot), "defined": slot})]
+        if asks_why(text) and context.has_response("utter_why_asked"):
+            return [context.utter(tracker, "utter_why_asked")]
+        return []
 
     def _understood(self, tracker: DialogueStateTracker, context: TurnContext, events: list[Event]) -> list[Event]:
         """``utter_understood_<slot>`` for each form slot this message gave a value that says more than was typed

@@ -50,7 +50,7 @@ from typing import Protocol
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, intent_probability, top_intent
-from assistant.dialogue.definitions import defined_slot
+from assistant.dialogue.definitions import asks_why, defined_slot
 from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.forms import ANSWERABLE_SMALL_TALK
 from assistant.dialogue.rules import match_rules
@@ -102,7 +102,8 @@ def _asks_form_term(tracker: DialogueStateTracker, context: TurnContext) -> bool
     text = (tracker.latest_message.text if tracker.latest_message else None) or ""
     requested = tracker.get_slot(REQUESTED_SLOT)
     return defined_slot(text, str(requested) if requested else None,
-                        lambda name: context.has_response(f"utter_define_{name}")) is not None
+                        lambda name: context.has_response(f"utter_define_{name}")) is not None or \
+        asks_why(text) and context.has_response("utter_why_asked")
 
 
 def _confident(tracker: DialogueStateTracker, context: TurnContext) -> str | None:

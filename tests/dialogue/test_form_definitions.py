@@ -102,3 +102,45 @@ def test_a_question_about_a_service_is_still_a_digression(processor: MessageProc
     say(processor, REGION["ko"], "def-svc")
     t = say(processor, "연탄값 지원이 뭐예요?", "def-svc")
     assert responses(t) == ["action_answer_from_knowledge", "utter_ask_income_pct"], [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("왜 물어보세요?", True), ("그걸 왜 알아야 해요", True), ("이거 어디에 쓰는 거예요?", True),
+    ("um, what's this for?", True), ("why do you need my income?", True), ("Why are you asking?", True),
+    ("왜 안 돼요?", False), ("what is the energy voucher for seniors", False), ("67세예요", False), ("", False),
+])
+def test_why_questions(text: str, expected: bool) -> None:
+    from assistant.dialogue.definitions import asks_why
+
+    assert asks_why(text) is expected
+
+
+@pytest.mark.parametrize(("lang", "question"), [("ko", "왜 물어보세요?"), ("en", "um, what's this for?")])
+def test_why_the_form_asks_is_said_then_the_question_again(processor: MessageProcessor, lang: str, question: str) -> None:
+    sender = f"why-{lang}"
+    say(processor, START[lang], sender)
+    say(processor, AGE[lang], sender)
+    t = say(processor, question, sender)
+    assert responses(t) == ["utter_why_asked", "utter_ask_region"], [m.text for m in t.messages]
+    assert not any(m.custom.get("form_invalid") for m in t.messages)
+
+
+@pytest.mark.parametrize(("name", "language", "beneficiary", "said"), [
+    ("utter_corrected_age", "en", "child", "Got it, I've changed your child's age to 5."),
+    ("utter_corrected_age", "en", "parent", "Got it, I've changed your parent's age to 5."),
+    ("utter_corrected_age", "en", None, "Got it, I've changed your age to 5."),
+    ("utter_corrected_age", "ko", "child", "알겠어요, 자녀분 나이를 5세로 고쳤어요."),
+    ("utter_corrected_age", "ko", "spouse", "알겠어요, 배우자분 나이를 5세로 고쳤어요."),
+    ("utter_corrected_age", "ko", None, "알겠어요, 나이를 5세로 고쳤어요."),
+    ("utter_kept_age", "en", "child", "Noted: your child's age is 5."),
+    ("utter_kept_age", "ko", "parent", "부모님 나이는 5세로 기억할게요."),
+])
+def test_a_corrected_or_kept_age_names_whose_age_it_is(bundled_settings: Any, name: str, language: str,
+                                                      beneficiary: str | None, said: str) -> None:
+    """"my son is 4" … "actually he just turned 5" was answered "changed your age to 5" (fresh-user s9)."""
+    from assistant.dialogue.responses import render_response
+    from assistant.nlu.training_data import Domain
+
+    domain = Domain.load(bundled_settings.intents_dir / "domain.yml")
+    event = render_response(domain, name, language=language, slots={"beneficiary": beneficiary, "language": language}, value=5)
+    assert event.text == said
