@@ -17,11 +17,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
+from urllib.parse import quote
 
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
+from assistant.errors import AssistantError, ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
 
 T = TypeVar("T")
 BreakerState = Literal["closed", "open", "half-open"]
@@ -281,6 +282,31 @@ __all__ = ["CircuitBreaker", "CircuitOpenError", "ResilientHttp", "ServerError",
 
 
 C = TypeVar("C", bound="ConnectorClient")
+
+
+def path_segment(value: object, not_found: type[AssistantError] = InvalidInputError, what: str = "id") -> str:
+    """``value`` as one URL path segment of a connector request (percent-encoded, nothing left unescaped).
+
+    Ids in connector paths come from citizens (a typed ``/apply_service{"service_id": ...}`` payload, a receipt
+    number, a REST sender id): an id that is not one segment must never reach another path of the back end
+    (``"../../etc"`` made the tasks client GET ``/connectors/etc``, fresh-user test s9). Starlette and most servers
+    decode ``%2F`` before routing, so escaping alone is not enough: such ids are refused.
+
+    Args:
+        value: the id. not_found: the error raised for an id that cannot exist (e.g. the client's own
+            "no such service"), so callers' usual handling applies. what: the id's name in the message.
+
+    Returns:
+        the percent-encoded segment (``urllib.parse.quote(..., safe="")``).
+
+    Raises:
+        not_found: empty, ``.`` or ``..``, or containing ``/``, ``\\``, ``?``, ``#`` or a control character.
+    """
+    text = str(value)
+    if not text.strip() or text in (".", "..") or any(ch in text for ch in "/\\?#") or \
+            any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise not_found(f"no such {what}: {text[:40]!r}")
+    return quote(text, safe="")
 
 
 class ConnectorClient:

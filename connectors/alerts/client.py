@@ -25,7 +25,7 @@ import httpx
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.alerts.store import SubscriptionNotFoundError
-from connectors.resilience import ConnectorClient, ServerError, json_body
+from connectors.resilience import ConnectorClient, ServerError, json_body, path_segment
 
 
 class AlertsClient(ConnectorClient):
@@ -99,7 +99,7 @@ class AlertsClient(ConnectorClient):
             ConnectorError: the service is unreachable or answered something else.
         """
         try:
-            out = self._http.request("GET", f"/subscriptions/{subscriber_id}", self._interpret, headers=self._headers())
+            out = self._http.request("GET", f"/subscriptions/{path_segment(subscriber_id, what='subscriber')}", self._interpret, headers=self._headers())
         except SubscriptionNotFoundError:
             return False
         if not isinstance(out, dict):
@@ -112,7 +112,7 @@ class AlertsClient(ConnectorClient):
         Returns:
             Whether there was one to delete.
         """
-        out = self._http.request("DELETE", f"/subscriptions/{subscriber_id}", self._interpret, headers=self._headers())
+        out = self._http.request("DELETE", f"/subscriptions/{path_segment(subscriber_id, what='subscriber')}", self._interpret, headers=self._headers())
         if not isinstance(out, dict) or not isinstance(out.get("deleted"), bool):
             raise ConnectorError(f"alerts service at {self.base_url} answered DELETE with an unexpected shape")
         return bool(out["deleted"])
@@ -124,7 +124,7 @@ class AlertsClient(ConnectorClient):
             Notification payloads, oldest first: ``{"type": "new_eligible_services", "services": [{"service_id",
             "service_name", "sources": [{"title", "url", "agency", "legal_basis"}]}], "catalogue_version", "id", ...}``.
         """
-        out = self._http.request("GET", f"/alerts/{subscriber_id}/pending", self._interpret, headers=self._headers())
+        out = self._http.request("GET", f"/alerts/{path_segment(subscriber_id, what='subscriber')}/pending", self._interpret, headers=self._headers())
         if not isinstance(out, list) or not all(isinstance(n, dict) for n in out):
             raise ConnectorError(f"alerts service at {self.base_url} answered /pending with an unexpected shape")
         return out
@@ -135,7 +135,7 @@ class AlertsClient(ConnectorClient):
         Returns:
             Notification payloads, oldest first, each with its ``id`` and delivery ``attempts``.
         """
-        out = self._http.request("GET", f"/alerts/{subscriber_id}/pending", self._interpret, headers=self._headers(),
+        out = self._http.request("GET", f"/alerts/{path_segment(subscriber_id, what='subscriber')}/pending", self._interpret, headers=self._headers(),
                                  params={"claim": "false"})
         if not isinstance(out, list) or not all(isinstance(n, dict) and isinstance(n.get("id"), int) for n in out):
             raise ConnectorError(f"alerts service at {self.base_url} answered /pending with an unexpected shape")
@@ -147,7 +147,7 @@ class AlertsClient(ConnectorClient):
         Returns:
             The ids this call moved.
         """
-        out = self._http.request("POST", f"/alerts/{subscriber_id}/delivered", self._interpret, headers=self._headers(),
+        out = self._http.request("POST", f"/alerts/{path_segment(subscriber_id, what='subscriber')}/delivered", self._interpret, headers=self._headers(),
                                  json={"ids": list(ids)})
         moved = out.get("delivered") if isinstance(out, dict) else None
         if not isinstance(moved, list) or not all(isinstance(i, int) for i in moved):

@@ -25,7 +25,7 @@ import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from assistant.errors import ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
-from connectors.resilience import CircuitBreaker, CircuitOpenError
+from connectors.resilience import CircuitBreaker, CircuitOpenError, path_segment
 from connectors.mydata.scopes import ConsentError
 
 logger = logging.getLogger(__name__)
@@ -226,7 +226,7 @@ class MyDataProviderClient:
             ConnectorTimeout, ConnectorUnavailable, ConnectorError: as for every call.
         """
         def attempt() -> dict[str, Any]:
-            r = self._http.get(f"/records/{scope}", headers={"Authorization": f"Bearer {token}"})
+            r = self._http.get(f"/records/{path_segment(scope, ConsentError, 'record type')}", headers={"Authorization": f"Bearer {token}"})
             return self._json(r, f"the {scope} record")
 
         result: dict[str, Any] = self._call(f"the {scope} record", attempt, (httpx.TransportError, _Retryable))

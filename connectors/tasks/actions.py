@@ -281,7 +281,7 @@ class PrepareApplication(_TaskAction):
         try:
             with self.ctx.client_factory() as client:
                 checklist = client.checklist(service.service_id)
-        except UnknownServiceError:
+        except (UnknownServiceError, InvalidInputError):  # not in the catalogue, or refused as an id (e.g. a typed payload)
             page = _listed_url(t, service.service_id)
             if page:  # checked by the eligibility service, but this task back end cannot take it: say where to apply
                 t.say("utter_task_apply_elsewhere", service_name=service.name or _listed_name(t, service.service_id), url=page)

@@ -31,7 +31,7 @@ from assistant.errors import ConnectorError, InvalidInputError
 from assistant.settings import Settings
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.eligibility.facts import Facts
-from connectors.resilience import ConnectorClient, ServerError, json_body
+from connectors.resilience import ConnectorClient, ServerError, json_body, path_segment
 from connectors.tasks.auth import APPLICANT_KEY_HEADER
 from connectors.tasks.checklist import RequiredDocument
 from connectors.tasks.store import ApplicationNotFoundError, IdempotencyConflictError, InvalidTransitionError
@@ -160,7 +160,7 @@ class TasksClient(ConnectorClient):
             ConnectorTimeout, ConnectorUnavailable, ConnectorError: as :meth:`submit`.
         """
         params = {"applicant_id": applicant_id} if applicant_id is not None else None
-        return self._receipt(self._http.request("GET", f"/applications/{receipt}", self._interpret, params=params,
+        return self._receipt(self._http.request("GET", f"/applications/{path_segment(receipt, ApplicationNotFoundError, 'receipt')}", self._interpret, params=params,
                                                 headers=self._headers(applicant_key)))
 
     def list(self, applicant_id: str | None = None, *, applicant_key: str | None = None) -> list[Receipt]:
@@ -182,7 +182,7 @@ class TasksClient(ConnectorClient):
         body: dict[str, Any] = {"reason": reason}
         if applicant_id is not None:
             body["applicant_id"] = applicant_id
-        return self._receipt(self._http.request("POST", f"/applications/{receipt}/cancel", self._interpret, json=body,
+        return self._receipt(self._http.request("POST", f"/applications/{path_segment(receipt, ApplicationNotFoundError, 'receipt')}/cancel", self._interpret, json=body,
                                                 headers=self._headers(applicant_key)))
 
     def withdraw_consent(self, consent_id: str, applicant_id: str | None = None, reason: str = "revoked", *,
@@ -221,7 +221,7 @@ class TasksClient(ConnectorClient):
             UnknownServiceError: the service is not in the catalogue.
         """
         params = {"records": list(records)} if records is not None else None
-        out = self._http.request("GET", f"/checklist/{service_id}", self._interpret, params=params)
+        out = self._http.request("GET", f"/checklist/{path_segment(service_id, UnknownServiceError, 'service in the catalogue')}", self._interpret, params=params)
         if not isinstance(out, dict) or not isinstance(out.get("documents"), list):
             raise ConnectorError(f"tasks service at {self.base_url} answered /checklist with an unexpected shape")
         return out

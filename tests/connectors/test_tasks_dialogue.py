@@ -494,3 +494,33 @@ def test_no_example_without_a_catalogue() -> None:
     from connectors.tasks.dialogue import ServiceNames
 
     assert ServiceNames(None).example() is None and _example(None, "ko") == "" and _example(None, "en") == ""
+
+
+# --- ids typed by the citizen never leave their path segment (fresh-user test s9) ---------------------------
+
+@pytest.mark.parametrize("typed", ["../../etc", "..", ".", "a/b", "x?y=1", "a#b", "a\\b", "%2e%2e/x", " "])
+def test_a_typed_service_id_that_is_not_one_segment_is_an_unknown_service(conv: MessageProcessor, backend: Backend,
+                                                                         typed: str) -> None:
+    t = say(conv, f"/apply_service{json.dumps({'service_id': typed})}", sender=f"seg-{typed!r}")
+    assert responses(t) == ["utter_task_unknown_service"], text(t)
+    assert backend.store.count() == 0
+
+
+def test_the_clients_refuse_such_ids_before_sending(backend: Backend) -> None:
+    from connectors.resilience import path_segment
+    from connectors.tasks.client import TasksClient
+    from connectors.eligibility.catalogue import UnknownServiceError
+    from connectors.tasks.store import ApplicationNotFoundError
+
+    assert path_segment("TK-20261130-AB12CD34") == "TK-20261130-AB12CD34"
+    assert path_segment("rest:a b") == "rest%3Aa%20b"
+    assert path_segment("%2e%2e") == "%252e%252e"  # decoded once by the server: the literal text, not a dot segment
+    with TasksClient(backend.url, timeout=2.0, retries=1) as client:
+        with pytest.raises(UnknownServiceError, match="no such service"):
+            client.checklist("../../etc")
+        with pytest.raises(ApplicationNotFoundError, match="no such receipt"):
+            client.status("../applications")
+        with pytest.raises(ApplicationNotFoundError):
+            client.cancel("a/b", applicant_id="x")
+        with pytest.raises(UnknownServiceError):  # one segment, escaped, and answered by the real back end
+            client.checklist("%2e%2e")
