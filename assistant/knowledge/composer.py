@@ -35,6 +35,7 @@ from assistant.regions import (
     PROVINCE_STEMS,
     agency_regions,
     place_for_language,
+    places_for_language,
     programme_core,
     programme_core_title,
     region_match,
@@ -481,7 +482,7 @@ class AnswerComposer:
         docs = [self._pick_doc(result, h) for h in regional]
         listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
         named = programme_core(top.doc.title, top.doc.agency) in re.sub(r"[\W_]+", "", result.query).lower()
-        others = ", ".join(dict.fromkeys(place_for_language(" ".join(agency_regions(d.agency)), lang) for d in docs))
+        others = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
         text = missing_variant_text(lang, programme, place_for_language(region, lang), others, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 
