@@ -178,12 +178,13 @@ def read_place(text: str) -> Area | None:
 
 def place_for_language(place: str, language: str) -> str:
     """A place (or a region label such as "경기도 안양시") as a reply in ``language`` writes it: unchanged in Korean,
-    the Revised Romanization with its units in English ("부산광역시" → "Busan", "경기도 안양시" → "Gyeonggi-do
-    Anyang-si": :func:`~connectors.eligibility.regions_en.english_place_name`). Text that is not a place name is
+    the Revised Romanization with its units in English, smallest unit first ("부산광역시" → "Busan", "경기도 안양시" →
+    "Anyang-si, Gyeonggi-do": :func:`~connectors.eligibility.regions_en.english_place_name`, the one writer of an
+    English place). Text that is not a place name is
     returned unchanged (a service's or an agency's own name has no English form to give).
 
     >>> place_for_language("부산광역시", "en"), place_for_language("경기도 안양시", "en"), place_for_language("부산광역시", "ko")
-    ('Busan', 'Gyeonggi-do Anyang-si', '부산광역시')
+    ('Busan', 'Anyang-si, Gyeonggi-do', '부산광역시')
     """
     if language != "en" or not _HANGUL.search(place):
         return place
@@ -192,7 +193,19 @@ def place_for_language(place: str, language: str) -> str:
     return english_place_name(place) if words and known else place
 
 
+def places_for_language(places: list[str] | tuple[str, ...], language: str) -> str:
+    """Several places (or agencies' regions) as one reply in ``language`` lists them: each by
+    :func:`place_for_language`, repeated ones once, joined with ", " in Korean and "; " in English (an English place
+    has commas of its own: "Anyang-si, Gyeonggi-do; Okcheon-gun, Chungcheongbuk-do").
+
+    >>> places_for_language(["경기도 안양시", "충청북도 옥천군"], "en"), places_for_language(["경기도 안양시", "부산광역시"], "ko")
+    ('Anyang-si, Gyeonggi-do; Okcheon-gun, Chungcheongbuk-do', '경기도 안양시, 부산광역시')
+    """
+    shown = dict.fromkeys(place_for_language(p, language) for p in places)
+    return ("; " if language == "en" else ", ").join(shown)
+
+
 __all__ = ["LOCAL_SUFFIXES", "PROVINCE_STEMS", "SIDO", "SIDO_ALIASES", "SIDO_NAMES", "Area", "agency_area", "agency_regions",
            "english_place_name", "find_english_region", "normalise_english_region", "normalise_region", "official_sido",
-           "place_for_language", "place_spans", "places_in_text", "programme_core", "programme_core_title", "read_place",
+           "place_for_language", "place_spans", "places_for_language", "places_in_text", "programme_core", "programme_core_title", "read_place",
            "region_match", "region_names"]

@@ -98,8 +98,8 @@ def test_read_place(text: str, area: Area | None) -> None:
 
 
 @pytest.mark.parametrize(("place", "language", "expected"), [
-    ("부산광역시", "en", "Busan"), ("경기도 안양시", "en", "Gyeonggi-do Anyang-si"), ("충청북도 옥천군", "en", "Chungcheongbuk-do Okcheon-gun"),
-    ("서울특별시 중구", "en", "Seoul Jung-gu"), ("부산광역시", "ko", "부산광역시"), ("Busan", "en", "Busan"),
+    ("부산광역시", "en", "Busan"), ("경기도 안양시", "en", "Anyang-si, Gyeonggi-do"), ("충청북도 옥천군", "en", "Okcheon-gun, Chungcheongbuk-do"),
+    ("서울특별시 중구", "en", "Jung-gu, Seoul"), ("부산광역시", "ko", "부산광역시"), ("Busan", "en", "Busan"),
     ("국토교통부", "en", "국토교통부"),  # an agency's own name: no English form here
 ])
 def test_place_for_language(place: str, language: str, expected: str) -> None:

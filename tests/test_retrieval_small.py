@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 
 import pytest
 
@@ -79,3 +80,38 @@ def test_glossary_gives_english_queries_korean_terms(parts) -> None:  # type: ig
 def test_glossary_phrases_match_longest_first() -> None:
     g = Glossary({"energy": ["에너지"], "energy voucher": ["에너지바우처"], "voucher": ["바우처"]})
     assert g.translate("the Energy Voucher, and a voucher") == ["에너지바우처", "바우처"]
+
+
+# --- an English answer quoting the Korean catalogue says so once, in English, above the quotes (task s9-fix item 5) ---
+
+@pytest.fixture(scope="module")
+def catalogue_only(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[no-untyped-def]
+    """The Korean catalogue records alone: an English question can only be answered by quoting Korean text."""
+    s = Settings(home=tmp_path_factory.mktemp("small-ko"))
+    import_documents(s, "gov24", _docs()[0], embedder, progress=False)
+    idx = load_index(s.index_dir)
+    tok = KoreanTokenizer()
+    glossary = Glossary({"heating": ["난방", "난방비"], "energy voucher": ["에너지바우처"], "briquette": ["연탄"]})
+    return HybridRetriever(idx, embedder, tok, glossary=glossary), AnswerComposer(idx, tok, threshold=0.0)
+
+
+def test_an_english_answer_quoting_korean_text_says_it_once_above_the_quotes(catalogue_only) -> None:  # type: ignore[no-untyped-def]
+    from assistant.knowledge.composer import KOREAN_QUOTE_NOTE
+
+    retriever, composer = catalogue_only
+    ans = composer.run(retriever.run("Who can get the energy voucher for heating?", k=5))
+    assert ans.language == "en" and ans.citations[0].doc_id == "B1"
+    assert "[Who is eligible]" in ans.text and "생계급여" in ans.text.split("[", 1)[1]  # Korean under an English heading
+    assert ans.text.count(KOREAN_QUOTE_NOTE) == 1
+    assert ans.text.index(KOREAN_QUOTE_NOTE) < ans.text.index("\n[")  # above the first quoted section
+    assert not re.search(r"[가-힣]", KOREAN_QUOTE_NOTE)
+    korean = composer.run(retriever.run("에너지바우처 누가 받을 수 있어요?", k=5))
+    assert korean.citations[0].doc_id == "B1" and KOREAN_QUOTE_NOTE not in korean.text
+
+
+def test_no_note_over_english_quotes(parts) -> None:  # type: ignore[no-untyped-def]
+    from assistant.knowledge.composer import KOREAN_QUOTE_NOTE
+
+    retriever, composer = parts
+    ans = composer.run(retriever.run("Who can get the energy voucher for heating?", k=5))
+    assert ans.citations[0].doc_id == "svc-B1-en" and KOREAN_QUOTE_NOTE not in ans.text

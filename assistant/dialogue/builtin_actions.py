@@ -44,7 +44,7 @@ from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
 from assistant.knowledge.composer import Answer
 from assistant.nlu.domain import Domain
-from assistant.regions import place_for_language
+from assistant.regions import place_for_language, places_for_language
 
 logger = logging.getLogger(__name__)
 
@@ -133,11 +133,11 @@ class ActionAnswerFromKnowledge:
         from assistant.dialogue import regional
 
         labels = [r for r, _c in answer.regions]
-        shown = [place_for_language(label, context.language) for label in labels]  # "Gyeonggi-do Anyang-si" in English
+        shown = [place_for_language(label, context.language) for label in labels]  # "Anyang-si, Gyeonggi-do" in English
         custom = {"citations": [c.__dict__ for _r, c in answer.regions], "abstained": False, "language": context.language,
                   "regions": labels}
         asked = context.utter(tracker, regional.ASK_RESPONSE, custom=custom, programme=answer.programme,
-                              regions=", ".join(shown))
+                              regions=places_for_language(labels, context.language))
         buttons = [{"title": title, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}
                    for label, title in zip(labels, shown, strict=True)]
         return BotUttered(asked.text, {**asked.data, "buttons": buttons})

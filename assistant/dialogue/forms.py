@@ -583,8 +583,8 @@ PLACE_ENTITIES = frozenset({"region", "programme_region"})
 
 def shown_value(context: TurnContext, slot: str, value: Any) -> Any:
     """A slot's value as a reply in the conversation's language says it: a place slot's (one mapped from a
-    :data:`PLACE_ENTITIES` entity, or named like one) in English names in English ("부산광역시 해운대구" → "Busan
-    Haeundae-gu": :func:`~assistant.regions.place_for_language`); any other value, or Korean, unchanged. The slot
+    :data:`PLACE_ENTITIES` entity, or named like one) in English names in English ("부산광역시 해운대구" → "Haeundae-gu,
+    Busan": :func:`~assistant.regions.place_for_language`); any other value, or Korean, unchanged. The slot
     keeps its value (the eligibility connector reads the Korean names)."""
     if not isinstance(value, str) or context.language != "en":
         return value

@@ -7,13 +7,16 @@
   ("분당구" stored as "경기도 성남시 분당구"; "Haeundae-gu" as "부산광역시 해운대구"): then the form says what it
   understood (``utter_understood_<slot>``) with the next question (fresh-user test s8, defect 9).
 * :func:`said_values`: the placeholders such a message fills: ``{value}`` as stored and ``{value_en}``, a place
-  written in English ("Bundang-gu, Seongnam-si, Gyeonggi-do", :func:`english_place`).
+  written in English ("Bundang-gu, Seongnam-si, Gyeonggi-do", :func:`assistant.regions.place_for_language`, the one
+  writer of an English place).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from assistant.regions import place_for_language
 
 #: Slots that hold a Korean place name (``{value_en}`` is its English writing).
 PLACE_SLOTS = frozenset({"region"})
@@ -35,20 +38,10 @@ def most_specific(values: list[Any]) -> Any:
     return values[-1]
 
 
-def english_place(korean: str) -> str:
-    """A Korean place name written as an English address: the smallest unit first, commas between
-    ("경기도 성남시 분당구" → "Bundang-gu, Seongnam-si, Gyeonggi-do"; "부산광역시 해운대구" → "Haeundae-gu, Busan").
-    Each word is romanised by :func:`connectors.eligibility.regions_en.english_place_name` (Revised Romanization,
-    its unit after a hyphen)."""
-    from connectors.eligibility.regions_en import english_place_name
-
-    return ", ".join(reversed([english_place_name(w) for w in korean.split()]))
-
-
 def said_values(slot: str, value: Any) -> dict[str, Any]:
     """The placeholders of a message that says ``value`` of ``slot``: ``value`` and ``value_en`` (a place in
     English for :data:`PLACE_SLOTS`, else the value itself)."""
-    english = english_place(value) if slot in PLACE_SLOTS and isinstance(value, str) and _HANGUL.search(value) else value
+    english = place_for_language(value, "en") if slot in PLACE_SLOTS and isinstance(value, str) and _HANGUL.search(value) else value
     return {"value": value, "value_en": english}
 
 
@@ -68,10 +61,10 @@ def _typed(word: str, said: set[str]) -> bool:
 
 
 def differs_from_typed(typed: str, stored: str, english: bool) -> bool:
-    """Whether ``stored`` (in English when ``english``: the :func:`english_place` writing) has a word that ``typed``
+    """Whether ``stored`` (in English when ``english``: :func:`~assistant.regions.place_for_language`) has a word that ``typed``
     does not (case, punctuation and order aside; a name typed without its unit, 서울 for 서울특별시, is typed):
     "분당구" vs "경기도 성남시 분당구" → True, "Haeundae-gu, Busan" vs "Haeundae-gu, Busan" → False, "부산 해운대구" vs
     "부산광역시 해운대구" → False, "광주 북구" vs "전남광주통합특별시 북구" → True."""
     said = {w.lower() for w in _WORD.findall(typed)}
-    shown = english_place(stored) if english and _HANGUL.search(stored) else stored
+    shown = place_for_language(stored, "en") if english and _HANGUL.search(stored) else stored
     return any(not _typed(w, said) for w in _WORD.findall(shown))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from assistant.regions import (
     PROVINCE_STEMS,
     agency_regions,
     place_for_language,
+    places_for_language,
     programme_core,
     programme_core_title,
     region_match,
@@ -227,6 +229,17 @@ VARIANT_TOP = 5
 def _same_programme(a: str, b: str) -> bool:
     short, long_ = sorted((a, b), key=len)
     return len(short) >= 3 and short in long_
+
+
+#: Said once, above the quotes, when an English answer quotes Korean text (the catalogue is in Korean only).
+KOREAN_QUOTE_NOTE = "The official service catalogue has this service in Korean only, so the parts below are quoted in Korean."
+_HANGUL = re.compile(r"[가-힣]")
+
+
+def quoted_in_korean(quotes: Iterable[str]) -> bool:
+    """Whether any of an answer's quoted excerpts is written in Korean (has Hangul): then an English answer says so
+    once, in English, above them (:data:`KOREAN_QUOTE_NOTE`; fresh-user s8: English headings over Korean text)."""
+    return any(_HANGUL.search(q) for q in quotes)
 
 
 def missing_variant_text(lang: str, programme: str, region: str, others: str, named: bool) -> str:
@@ -481,7 +494,7 @@ class AnswerComposer:
         docs = [self._pick_doc(result, h) for h in regional]
         listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
         named = programme_core(top.doc.title, top.doc.agency) in re.sub(r"[\W_]+", "", result.query).lower()
-        others = ", ".join(dict.fromkeys(place_for_language(" ".join(agency_regions(d.agency)), lang) for d in docs))
+        others = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
         text = missing_variant_text(lang, programme, place_for_language(region, lang), others, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 
@@ -507,8 +520,8 @@ class AnswerComposer:
         head = _HEADINGS[lang]
         if lang == "en":
             lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title]
-            if doc.language != "en":
-                lines.append("(Quoted from the official Korean service catalogue.)")
+            if quoted_in_korean(text for _a, _n, text in parts):
+                lines.append(KOREAN_QUOTE_NOTE)
         else:
             lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + " 안내예요."]
         if (missing := self.missing_service(result.query)) is not None:

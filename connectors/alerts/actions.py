@@ -64,6 +64,7 @@ from assistant.dialogue.responses import fill_template
 from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
+from assistant.regions import place_for_language
 from connectors.alerts.client import AlertsClient
 from connectors.alerts.conversation import CHANNEL as CONVERSATION_CHANNEL
 from connectors.alerts.conversation import TOLD_SLOT, seal_address, told_before
@@ -108,7 +109,8 @@ def subscriber_id_for(secret: bytes, sender_id: str) -> str:
 def format_facts(facts: dict[str, Any], language: str) -> str:
     """One ``- label: value`` line per fact, in the conversation's language, as a citizen reads them: the sex
     as 남성/여성 (male/female), the income as a whole percentage (``249.912`` → ``250``; the stored fact is
-    unchanged), flags as 예/아니요 (yes/no)."""
+    unchanged), flags as 예/아니요 (yes/no), the place in English in English
+    (:func:`assistant.regions.place_for_language`)."""
     w = _WORDS[language]
 
     def value(k: str, v: Any) -> str:
@@ -118,6 +120,8 @@ def format_facts(facts: dict[str, Any], language: str) -> str:
             return _SEX[language][str(v)]
         if k == "income_pct_median" and isinstance(v, int | float):
             return f"{round(v):d}"
+        if k == "region" and isinstance(v, str):
+            return place_for_language(v, language)  # "Haeundae-gu, Busan" in English, as every reply writes a place
         return f"{v:g}" if isinstance(v, float) else str(v)
 
     return "\n".join(f"- {_fact_label(k, language)}: {value(k, v)}" for k, v in sorted(facts.items()))

@@ -810,7 +810,7 @@ def _source(r: ServiceResult) -> dict[str, Any]:
 
 def english_agency(agency: str) -> str:
     """A managing agency as an English reply names it: a local government in English ("경기도 성남시" →
-    "Gyeonggi-do Seongnam-si", :func:`~connectors.eligibility.regions_en.english_place_name`); any other agency
+    "Seongnam-si, Gyeonggi-do", :func:`~connectors.eligibility.regions_en.english_place_name`); any other agency
     (a ministry, a public corporation: the catalogue has no English name for them) as the catalogue writes it."""
     from connectors.eligibility.regions import agency_area
     from connectors.eligibility.regions_en import english_place_name
@@ -959,7 +959,7 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
     if facts.get("region"):
         from connectors.eligibility.regions_en import english_place_name
 
-        parts.append(english_place_name(str(facts["region"])) if lang == "en" else str(facts["region"]))
+        parts.append(f"living in {english_place_name(str(facts['region']))}" if lang == "en" else str(facts["region"]))
     if facts.get("income_pct_median") is not None:
         pct = f"{facts['income_pct_median']:g}"
         parts.append(f"income {pct}% of median" if lang == "en" else f"중위소득 {pct}%")

@@ -204,7 +204,7 @@ _APPLICANT_CONDITIONS = {
 
 def region_condition(area: Area, from_text: bool = False, inferred: bool = False, elsewhere_open: bool = False) -> Condition:
     """The ``REGION`` condition of a service limited to ``area`` (value: the area, e.g. ``"경기도 성남시"``; the English
-    meaning names it as English writes it, ``"resident of Gyeonggi-do Seongnam-si"``).
+    meaning names it as English writes it, ``"resident of Seongnam-si, Gyeonggi-do"``).
 
     ``from_text``: the area was read from the service's 지원대상/선정기준 text
     (:func:`~connectors.eligibility.regions.text_area`), not from its managing agency; the meaning says so.
@@ -214,7 +214,7 @@ def region_condition(area: Area, from_text: bool = False, inferred: bool = False
     """
     from connectors.eligibility.regions_en import english_place_name
 
-    en = english_place_name(str(area))  # an English reply prints no Hangul (s7 item 4): "Busan Haeundae-gu"
+    en = english_place_name(str(area))  # an English reply prints no Hangul (s7 item 4): "Haeundae-gu, Busan"
     if inferred:
         ko = f"거주지: {area} (소관기관 소재지에서 추정)"
         en = f"resident of {en} (inferred from where the managing agency is)"

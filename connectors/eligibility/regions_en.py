@@ -296,12 +296,16 @@ _METRO_ENDINGS = ("통합특별시", "특별자치시", "특별자치도", "특�
 
 
 def english_place_name(korean: str) -> str:
-    """A Korean place name as English writes it: Revised Romanization of each word, its unit after a hyphen.
+    """A Korean place name as English writes it: Revised Romanization of each word, its unit after a hyphen, the
+    smallest unit first with commas between, as an English address is written ("경기도 성남시 분당구" →
+    "Bundang-gu, Seongnam-si, Gyeonggi-do").
 
     Metropolitan and special names drop their ending; other units keep theirs as RR does on road signs
-    ("중구" → "Jung-gu", "수원시" → "Suwon-si", "경기도 성남시" → "Gyeonggi-do Seongnam-si", "부산광역시 해운대구" →
-    "Busan Haeundae-gu"). A word without a known unit is romanised whole. Used where an English reply names a place
-    the citizen gave (the 시·도 follow-up question), so that it does not print Hangul.
+    ("중구" → "Jung-gu", "수원시" → "Suwon-si", "경기도 성남시" → "Seongnam-si, Gyeonggi-do", "부산광역시 해운대구" →
+    "Haeundae-gu, Busan"). A word without a known unit is romanised whole. The one writer of a place in an English
+    reply (the form's messages, the eligibility results and conditions, the regional follow-up, the knowledge
+    answers: through :func:`assistant.regions.place_for_language`), so that a place reads the same everywhere and
+    no reply prints Hangul. A list of such places is joined with "; " (:func:`assistant.regions.places_for_language`).
 
     Source: Ministry of Culture, Sports and Tourism, Romanization of Korean (2000), art. 5 (administrative units
     after a hyphen: 도 do, 시 si, 군 gun, 구 gu).
@@ -324,7 +328,7 @@ def english_place_name(korean: str) -> str:
             words.append(f"{romanise(word[:-1]).capitalize()}-{_UNITS[word[-1]]}")
         else:
             words.append(romanise(word).capitalize())
-    return " ".join(words)
+    return ", ".join(reversed(words))
 
 __all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "english_general_gu", "english_place_name", "find_english_region",
            "normalise_english_region", "romanise", "romanise_mr", "table"]

@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
 from connectors.tasks.checklist import ChecklistSource
+from connectors.tasks.document_names import document_name
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,9 @@ def checklist_items(documents: Sequence[Mapping[str, Any]]) -> list[dict[str, An
 def format_checklist(documents: Sequence[Mapping[str, Any]], url: str, language: str) -> tuple[str, str]:
     """The checklist as reply text: ``(lines, to_bring)``.
 
+    Document names are the catalogue's; in English the ones :func:`connectors.tasks.document_names.document_name`
+    knows in English, the rest in Korean marked "(in Korean)".
+
     ``lines``: one ``- `` line per document (``[case] name (note) — MyData / attached from MyData / office
     checks``), at most :data:`MAX_SHOWN_DOCUMENTS` then the count of the rest with ``url``; ``to_bring``: the
     documents the citizen prepares (neither MyData-suppliable nor checked by the office), comma-separated, or
@@ -148,10 +152,10 @@ def format_checklist(documents: Sequence[Mapping[str, Any]], url: str, language:
             mark = f" — {w['mydata_withdrawn']}"
         else:
             mark = f" — {w['mydata']}" if d.get("mydata_record") else ""
-        lines.append(f"- {case}{d.get('name', '')}{note}{mark}")
+        lines.append(f"- {case}{document_name(d, language)}{note}{mark}")
     if len(documents) > MAX_SHOWN_DOCUMENTS:
         lines.append("- " + w["more"].format(n=len(documents) - MAX_SHOWN_DOCUMENTS, url=url))
-    bring = list(dict.fromkeys(str(d.get("name")) for d in documents
+    bring = list(dict.fromkeys(document_name(d, language) for d in documents
                                if not d.get("official_check") and not d.get("mydata_record")))
     return "\n".join(lines), ", ".join(bring) if bring else w["nothing"]
 

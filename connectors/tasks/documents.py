@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.errors import AssistantError
+from connectors.tasks.document_names import document_name
 
 if TYPE_CHECKING:
     from assistant.settings import Settings
@@ -174,7 +175,8 @@ def documents_summary(items: Iterable[Mapping[str, Any]], language: str) -> str:
     """What happens to the MyData-suppliable documents, as reply lines (``""`` when there are none).
 
     One line per state, e.g. ``"- 주민등록등본, 소득금액증명원: 공공 마이데이터로 첨부했어요(동의 1a2b3c4d)"``; the
-    consent is named by the first 8 characters of its id (enough to find it in the consent list).
+    consent is named by the first 8 characters of its id (enough to find it in the consent list). In English the
+    documents are named by :func:`connectors.tasks.document_names.document_name`.
     """
     w = words(language)
     attached: dict[str, list[str]] = {}
@@ -182,7 +184,7 @@ def documents_summary(items: Iterable[Mapping[str, Any]], language: str) -> str:
     for i in items:
         if not i.get("mydata_record"):
             continue
-        name = str(i.get("name", ""))
+        name = document_name(i, language)
         if i.get("provided") == "mydata" and i.get("consent_id"):
             attached.setdefault(str(i["consent_id"]), []).append(name)
         elif i.get("provided") == "withdrawn":

@@ -290,8 +290,9 @@ def test_english_flow(conv: MessageProcessor, backend: Backend) -> None:
     assert which.language == "en" and responses(which) == ["utter_task_ask_service_name"]
     assert "Which service" in text(which) and "below" not in text(which) and not which.messages[0].buttons
     shown = say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
-    assert "To prepare yourself: 경영체 등록증" in text(shown)
-    assert "- 주민등록등본 — available through Public MyData" in text(shown).splitlines()
+    # the documents named in English where their kind is known, else in Korean marked so (task s9-fix item 2)
+    assert "To prepare yourself: 경영체 등록증 (in Korean)" in text(shown)
+    assert "- resident registration certificate (household) — available through Public MyData" in text(shown).splitlines()
     done = say(conv, "/affirm", message_id="e-1")
     receipt = receipt_of(done)
     assert f"Your receipt number is {receipt}" in text(done) and backend.store.count() == 1

@@ -61,9 +61,11 @@ class TestWhichConsent:
         # attaching again without the consent takes the document back
         assert attach_documents(out, [], 50.0)[0] == item("주민등록등본", "resident_registration")
         summary = documents_summary(out, "en")
-        assert summary.splitlines() == ["- 주민등록등본: attached from Public MyData (consent c1)",
-                                        "- 소득금액증명원: can be attached from Public MyData if you consent "
+        # in English the records by their English names (connectors/mydata/scopes.py), in Korean as the catalogue has them
+        assert summary.splitlines() == ["- resident registration certificate (household): attached from Public MyData (consent c1)",
+                                        "- certificate of income amount: can be attached from Public MyData if you consent "
                                         "(otherwise please prepare them yourself)"]
+        assert documents_summary(out, "ko").splitlines()[0].startswith("- 주민등록등본: ")
         assert documents_summary([item("통장사본")], "ko") == ""
 
     def test_lapsed_consents(self) -> None:

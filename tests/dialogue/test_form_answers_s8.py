@@ -19,7 +19,8 @@ from assistant.dialogue.corrections import is_correction, named_number_slot, rep
 from assistant.dialogue.events import SlotSet
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.dialogue.understood import differs_from_typed, english_place, most_specific
+from assistant.dialogue.understood import differs_from_typed, most_specific
+from assistant.regions import place_for_language
 
 GENERAL = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
 AGE = {"ko": "34세예요", "en": "I'm 34"}
@@ -205,8 +206,8 @@ def test_most_specific_and_english_place() -> None:
     assert most_specific(["서울특별시 강남구", "서울특별시"]) == "서울특별시 강남구"
     assert most_specific(["서울특별시", "부산광역시"]) == "부산광역시"  # two places: Rasa's rule, the last
     assert most_specific([34, 35]) == 35
-    assert english_place("경기도 성남시 분당구") == "Bundang-gu, Seongnam-si, Gyeonggi-do"
-    assert english_place("부산광역시 해운대구") == "Haeundae-gu, Busan"
+    assert place_for_language("경기도 성남시 분당구", "en") == "Bundang-gu, Seongnam-si, Gyeonggi-do"
+    assert place_for_language("부산광역시 해운대구", "en") == "Haeundae-gu, Busan"
     assert differs_from_typed("분당구", "경기도 성남시 분당구", english=False)
     assert not differs_from_typed("Busan", "부산광역시", english=True)
     assert differs_from_typed("Bundang-gu", "경기도 성남시 분당구", english=True)

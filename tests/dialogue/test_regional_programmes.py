@@ -13,7 +13,7 @@ import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.knowledge.composer import AnswerComposer, agency_regions, programme_core, region_match
+from assistant.knowledge.composer import KOREAN_QUOTE_NOTE, AnswerComposer, agency_regions, programme_core, region_match
 from assistant.knowledge.documents import Document, Section
 from assistant.knowledge.index import load_index
 from assistant.knowledge.ingest import import_documents
@@ -183,11 +183,11 @@ def test_english_question_asks_in_english_and_a_button_answers_for_that_region(f
     m = asked.messages[0]
     assert "Where do you live" in m.text and m.custom["language"] == "en"
     assert set(m.custom["regions"]) <= set(REGIONAL.values()) and len(m.custom["regions"]) >= 2
-    button = next(b for b in m.buttons if "경기도 안양시" in b["payload"])  # titled in English: Gyeonggi-do Anyang-si
+    button = next(b for b in m.buttons if "경기도 안양시" in b["payload"])  # titled in English: Anyang-si, Gyeonggi-do
     answered = say(p, button["payload"])
     a = answered.messages[0]
     assert a.custom["citations"][0]["doc_id"] == "R-ANY" and a.custom["language"] == "en"
-    assert "[Who is eligible]" in a.text and "(Quoted from the official Korean service catalogue.)" in a.text
+    assert "[Who is eligible]" in a.text and a.text.count(KOREAN_QUOTE_NOTE) == 1  # the quotes are Korean: said once
     assert "N-MOL" in {c["doc_id"] for c in a.custom["citations"]}  # the national programme, cited
 
 

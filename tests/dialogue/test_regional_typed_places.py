@@ -96,14 +96,14 @@ def test_the_english_question_names_the_regions_in_english(engine: MessageProces
     say the regions in English and carry the Korean label as the value."""
     m = say(engine, QUESTIONS["en"], sender).messages[0]
     labels = m.custom["regions"]
-    english = {"충청북도 옥천군": "Chungcheongbuk-do Okcheon-gun", "경기도 안양시": "Gyeonggi-do Anyang-si",
-               "부산광역시 중구": "Busan Jung-gu"}
+    english = {"충청북도 옥천군": "Okcheon-gun, Chungcheongbuk-do", "경기도 안양시": "Anyang-si, Gyeonggi-do",
+               "부산광역시 중구": "Jung-gu, Busan"}
     assert [b["title"] for b in m.buttons] == [english[label] for label in labels]
     assert [b["payload"] for b in m.buttons] == ["/inform" + json.dumps({"programme_region": label}, ensure_ascii=False)
                                                  for label in labels]
     programme = re.search(r"'([^']+)'", m.text)
     assert programme is not None and not HANGUL.search(m.text.replace(programme.group(1), "")), m.text
-    assert all(english[label] in m.text for label in labels)
+    assert "; ".join(english[label] for label in labels) in m.text  # one place's commas, "; " between places
 
 
 @pytest.mark.parametrize(("lang", "stop"), [("ko", "취소"), ("en", "cancel")])

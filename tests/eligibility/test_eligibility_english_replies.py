@@ -70,8 +70,8 @@ def test_result_lists_in_english_print_no_hangul(action: ActionCheckEligibility,
 
 def test_the_facts_echoed_name_the_place_in_english(action: ActionCheckEligibility) -> None:
     text = _reply(action, PEOPLE[0])
-    assert "Busan Haeundae-gu" in text and "부산" not in text
-    assert "Gyeonggi-do Seongnam-si Bundang-gu" in _reply(action, PEOPLE[2])
+    assert "living in Haeundae-gu, Busan" in text and "부산" not in text
+    assert "living in Bundang-gu, Seongnam-si, Gyeonggi-do" in _reply(action, PEOPLE[2])
 
 
 def test_one_service_answers_in_english_print_no_hangul(action: ActionCheckEligibility, gov24_catalogue: Catalogue) -> None:
@@ -87,7 +87,7 @@ def test_one_service_answers_in_english_print_no_hangul(action: ActionCheckEligi
 
 
 def test_a_local_agency_is_named_in_english() -> None:
-    assert english_agency("경기도 성남시") == "Gyeonggi-do Seongnam-si" and english_agency("서울특별시") == "Seoul"
+    assert english_agency("경기도 성남시") == "Seongnam-si, Gyeonggi-do" and english_agency("서울특별시") == "Seoul"
     assert english_agency("보건복지부") == "보건복지부"  # no English form in the catalogue: kept, cited as written
 
 

@@ -377,7 +377,7 @@ def test_place_spans_are_the_names_places_in_text_reads(text: str, names: list[s
 @pytest.mark.parametrize(("korean", "english"), [
     # official English names (road signs, government sites), not computed by the function under test
     ("중구", "Jung-gu"), ("강서구", "Gangseo-gu"), ("수원시", "Suwon-si"), ("고성군", "Goseong-gun"),
-    ("경기도 성남시", "Gyeonggi-do Seongnam-si"), ("부산광역시 해운대구", "Busan Haeundae-gu"), ("제주특별자치도", "Jeju"),
+    ("경기도 성남시", "Seongnam-si, Gyeonggi-do"), ("부산광역시 해운대구", "Haeundae-gu, Busan"), ("제주특별자치도", "Jeju"),
     ("세종특별자치시", "Sejong"), ("서울특별시", "Seoul"), ("Jung-gu", "Jung-gu"),
 ])
 def test_english_place_name(korean: str, english: str) -> None:

@@ -249,7 +249,7 @@ def test_http_schema_documents_region_and_refuses_unknown_regions() -> None:
     (r,) = ok.json()["results"]
     assert r["status"] == "eligible" and r["decided_by"][-1] == {
         "code": "REGION", "meaning": "거주지: 경기도 성남시 (소관기관 기준)",
-        "meaning_en": "resident of Gyeonggi-do Seongnam-si (from the managing agency)", "value": "경기도 성남시"}
+        "meaning_en": "resident of Seongnam-si, Gyeonggi-do (from the managing agency)", "value": "경기도 성남시"}
     bad = client.post("/check", json={"facts": {"region": "평양"}})
     assert bad.status_code == 422 and "서울특별시" in json.dumps(bad.json(), ensure_ascii=False)
 

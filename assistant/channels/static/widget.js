@@ -50,6 +50,7 @@
       you: '나:',
       bot: '도우미:',
       choices: '선택지',
+      choicesAnswered: '이미 답한 선택지',
       errorServer: '죄송해요, 요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요.',
       errorDetail: '죄송해요, 요청을 처리하지 못했어요: {detail}',
       errorNetwork: '서버에 연결하지 못했어요. 인터넷 연결을 확인하고 다시 시도해 주세요.',
@@ -78,6 +79,7 @@
       you: 'You:',
       bot: 'Assistant:',
       choices: 'Options',
+      choicesAnswered: 'Options already answered',
       errorServer: 'Sorry, something went wrong while handling your request. Please try again shortly.',
       errorDetail: 'Sorry, your request could not be handled: {detail}',
       errorNetwork: 'Could not reach the server. Please check your connection and try again.',
@@ -416,13 +418,40 @@
       var button = el('button', 'bot-button', title || payload);
       button.type = 'button';
       button.disabled = pending;
-      (function (p, label) {
-        button.addEventListener('click', function () { send(p, label, true); });
-      })(payload, title || payload);
+      (function (p, label, self) {
+        self.addEventListener('click', function () {
+          // an answered message's buttons stay readable but do nothing (aria-disabled keeps them focusable)
+          if (self.getAttribute('aria-disabled') === 'true') return;
+          if (send(p, label, true)) {
+            self.classList.add('chosen');
+            self.setAttribute('aria-pressed', 'true');
+            retireButtons(group);
+          }
+        });
+      })(payload, title || payload, button);
       group.appendChild(button);
       count++;
     }
     return count ? group : null;
+  }
+
+  /**
+   * Retire the buttons of ``only`` (one message's group), or of every message on screen: a message's choices are
+   * answered once one of them was clicked or a newer bot message came (clicking an old "아니요" would answer a
+   * question no longer asked). They stay on screen and in the tab order, readable, with aria-disabled; a click does
+   * nothing.
+   */
+  function retireButtons(only) {
+    var groups = only ? [only] : log.querySelectorAll('.msg-buttons');
+    for (var g = 0; g < groups.length; g++) {
+      var group = groups[g];
+      if (group.classList.contains('answered')) continue;
+      group.classList.add('answered');
+      group.setAttribute('data-i18n-aria-label', 'choicesAnswered');
+      group.setAttribute('aria-label', t('choicesAnswered'));
+      var buttons = group.querySelectorAll('.bot-button');
+      for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute('aria-disabled', 'true');
+    }
   }
 
   /**
@@ -594,6 +623,7 @@
         }
         if (isHolding(body)) {
           if (!holdingShown) {
+            if (body.length) retireButtons(null);
             for (var h = 0; h < body.length; h++) {
               var node = addBotMessage(body[h]);
               if (node) holdingNodes.push(node);
@@ -607,6 +637,7 @@
           return;
         }
         dropHolding();
+        if (body.length) retireButtons(null);
         var shown = 0;
         for (var i = 0; i < body.length; i++) {
           if (addBotMessage(body[i])) {
@@ -694,6 +725,7 @@
       }).then(function (body) {
         if (!body || typeof body !== 'object' || !Array.isArray(body.messages)) return;
         var shown = 0;
+        if (body.messages.length) retireButtons(null);
         for (var i = 0; i < body.messages.length; i++) {
           if (addBotMessage(body.messages[i], 'proactive')) shown++;
         }
