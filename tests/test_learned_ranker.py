@@ -57,8 +57,11 @@ def _model(tmp_path: Path, weights: dict[str, float]) -> Path:
 
 
 def test_region_names_of_local_and_central_agencies() -> None:
-    assert region_names("경기도 수원시") == [("경기도", "경기"), ("수원시", "수원")]
-    assert region_names("서울특별시 중구") == [("서울특별시", "서울"), ("중구",)]  # a one-character short form is dropped
+    assert region_names("경기도 수원시") == [{"경기도", "경기"}, {"수원시", "수원"}]
+    assert region_names("서울특별시 중구") == [{"서울특별시", "서울", "서울시"}, {"중구"}]  # never the one-syllable 중
+    # the 시·도's short and former names are the ones assistant/regions.py reads (전남, 광주 for the merged 시·도)
+    assert {"전남", "광주", "전라남도"} <= region_names("전남광주통합특별시 구례군")[0]
+    assert region_names("전남광주통합특별시 구례군")[1] == {"구례군", "구례"}
     assert region_names("교육부") == [] and region_names("") == []
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,8 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
 from assistant.errors import InvalidConfigError
+from assistant.regions import agency_regions
+from assistant.regions import region_names as place_names
 
 RANKER_FILE = Path(__file__).with_name("learned_ranker.json")
 
@@ -65,8 +66,6 @@ FEATURES = (
 _SEGMENT = "\x1e"
 #: Field groups with features of their own (catalogue section names); other sections count only in the best-field columns.
 FIELD_GROUPS = {"purpose": ("서비스목적요약", "서비스목적"), "target": ("지원대상",), "content": ("지원내용",)}
-_REGION_SUFFIX = re.compile(r"(특별자치시|특별자치도|특별시|광역시|자치구|도|시|군|구)$")
-_PROVINCE = re.compile(r"(특별자치시|특별자치도|특별시|광역시|도)$")
 
 
 def _bigrams(text: str) -> set[str]:
@@ -78,22 +77,15 @@ def _bigrams(text: str) -> set[str]:
     return out
 
 
-def region_names(agency: str) -> list[tuple[str, ...]]:
-    """The region names of a local government's agency, widest first, each with its short form.
+def region_names(agency: str) -> list[frozenset[str]]:
+    """The region names of a local government's agency, widest first: for each part of
+    :func:`assistant.regions.agency_regions` (the one reading of an agency's places), every name it is written with
+    (:func:`assistant.regions.region_names`: itself, its stem, a 시·도's short and former forms).
 
-    ``"경기도 수원시"`` → ``[("경기도", "경기"), ("수원시", "수원")]``; a central agency (``"교육부"``) → ``[]``.
-    A short form of one character (``중구`` → ``중``) is dropped (it would match anywhere).
+    ``"경기도 수원시"`` → ``[{"경기도", "경기"}, {"수원시", "수원"}]``; a central agency (``"교육부"``) → ``[]``.
+    A one-syllable stem is never a name (``중구`` is written only ``중구``: ``중`` would match anywhere).
     """
-    words = agency.split()
-    if not words or not _PROVINCE.search(words[0]):
-        return []
-    out: list[tuple[str, ...]] = []
-    for w in words:
-        if not _REGION_SUFFIX.search(w):
-            break
-        short = _REGION_SUFFIX.sub("", w)
-        out.append((w, short) if len(short) >= 2 else (w,))
-    return out
+    return [place_names(part) for part in agency_regions(agency)]
 
 
 @dataclass(frozen=True)

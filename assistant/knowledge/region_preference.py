@@ -27,9 +27,9 @@ whether a word of the question names a place (:meth:`RegionReader.read`), in ord
    named too ("부산 중구" → 부산광역시 중구 only). The short name "광주" is the former 광주광역시 (now
    전남광주통합특별시); 경기도 광주시 is read when 경기 is named with it or the 시 is written ("광주시").
 
-Own code rather than a library: no package reads Korean administrative names against this catalogue's agencies;
-the eligibility connector has a reader of its own (connectors/eligibility/regions.py) but the engine never imports
-connectors (DESIGN.md).
+Own code rather than a library: no package reads Korean administrative names against this catalogue's agencies.
+The names and the reading of an agency are :mod:`assistant.regions`' (one reading of places for answers, eligibility
+and ranking); this module adds only the rule above for free text, where a short name is often a common word.
 """
 
 from __future__ import annotations
@@ -39,30 +39,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.nlu.tokenizer import Token
+from assistant.regions import SIDO, SIDO_ALIASES, agency_regions, official_sido
 
-#: Official 시·도 names as the catalogue's agencies write them → their usual short names.
+#: Official 시·도 names as the catalogue's agencies write them → their usual short and former names: the aliases of
+#: :mod:`assistant.regions` (the one table of place names), plus "광주시", which a citizen of the former 광주광역시
+#: writes as often as one of 경기도 광주시 (rule 3 reads it as either unless a 시·도 is named with it).
 SIDO_SHORT: dict[str, tuple[str, ...]] = {
-    "서울특별시": ("서울", "서울시"),
-    "부산광역시": ("부산", "부산시"),
-    "대구광역시": ("대구", "대구시"),
-    "인천광역시": ("인천", "인천시"),
-    "대전광역시": ("대전", "대전시"),
-    "울산광역시": ("울산", "울산시"),
-    "세종특별자치시": ("세종", "세종시"),
-    "경기도": ("경기",),
-    "강원특별자치도": ("강원", "강원도"),
-    "충청북도": ("충북",),
-    "충청남도": ("충남",),
-    "전북특별자치도": ("전북", "전라북도"),
-    "전남광주통합특별시": ("전남", "전라남도", "광주", "광주광역시", "광주시", "전남광주"),
-    "경상북도": ("경북",),
-    "경상남도": ("경남",),
-    "제주특별자치도": ("제주", "제주도"),
+    sido: tuple(alias for alias, target in SIDO_ALIASES.items() if target == sido) + (("광주시",) if sido == official_sido("광주") else ())
+    for sido in SIDO
 }
-_SGG_SUFFIXES = ("시", "군", "구")
 #: what may follow a short name that reads it as a place (rule 2b)
 _PLACE_AFTER = re.compile(r"^(?:\s*에\s*(?:서|살|사|거주|있)|\s*에(?![가-힣])|\s*(?:사는|살아|살고|거주|쪽|지역|주민|시민|군민|구민|도민))")
-_HANGUL = re.compile(r"[가-힣]")
 
 
 @dataclass(frozen=True, order=True)
@@ -78,19 +65,16 @@ class Place:
 
 def agency_place(agency: str) -> Place | None:
     """The local government an agency name is ("충청남도 예산군" → ``Place("충청남도", "예산군")``), or None for a
-    ministry, a national body, an education office or a foundation ("보건복지부", "서울특별시교육청").
+    ministry, a national body, an education office or a foundation ("보건복지부", "서울특별시교육청"): the reading of
+    :func:`assistant.regions.agency_regions`, which answers and eligibility verdicts use too.
 
     >>> agency_place("충청남도 예산군"), agency_place("경기도"), agency_place("보건복지부")
     (Place(sido='충청남도', sigungu='예산군'), Place(sido='경기도', sigungu=None), None)
     """
-    words = agency.split()
-    if not words or words[0] not in SIDO_SHORT:
+    parts = agency_regions(agency)
+    if not parts:
         return None
-    if len(words) == 1:
-        return Place(words[0])
-    if len(words) == 2 and len(words[1]) >= 2 and words[1].endswith(_SGG_SUFFIXES) and _HANGUL.fullmatch(words[1][-1]):
-        return Place(words[0], words[1])
-    return None
+    return Place(parts[0], parts[1] if len(parts) > 1 else None)
 
 
 def compatible(doc: Place, named: Place) -> bool:
