@@ -157,6 +157,21 @@ class Settings(BaseSettings):
         telegram_secret_token: turns on the Telegram route ``/webhooks/telegram/webhook``
             (``ASSISTANT_TELEGRAM_SECRET_TOKEN``): the ``secret_token`` given to ``setWebhook``, checked in
             ``X-Telegram-Bot-Api-Secret-Token``.
+        slack_signing_secret, slack_bot_token: together turn on the Slack route ``/webhooks/slack/webhook``
+            (``ASSISTANT_SLACK_SIGNING_SECRET``: the app's signing secret, checked in ``X-Slack-Signature``;
+            ``ASSISTANT_SLACK_BOT_TOKEN``: the ``xoxb-`` token replies are posted with); one without the other is
+            a configuration error.
+        slack_api_url: the Slack Web API's base (``ASSISTANT_SLACK_API_URL``, default ``https://slack.com/api``).
+        whatsapp_app_secret, whatsapp_verify_token, whatsapp_access_token, whatsapp_phone_number_id: together turn
+            on the WhatsApp Cloud API route ``/webhooks/whatsapp/webhook`` (``ASSISTANT_WHATSAPP_APP_SECRET``: signs
+            ``X-Hub-Signature-256``; ``..._VERIFY_TOKEN``: the webhook's verify token; ``..._ACCESS_TOKEN``: sends
+            the replies; ``..._PHONE_NUMBER_ID``: the business number they come from); some without the others is a
+            configuration error.
+        whatsapp_api_url: the Graph API's base with its version (``ASSISTANT_WHATSAPP_API_URL``, default
+            ``https://graph.facebook.com/v21.0``).
+        whatsapp_id_key: the secret the conversation ids are derived from (``ASSISTANT_WHATSAPP_ID_KEY``; default
+            the deployment secret, :func:`connectors.tasks.auth.deployment_secret`): changing it starts new
+            conversations for every WhatsApp user (:mod:`assistant.channels.whatsapp`).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -236,6 +251,15 @@ class Settings(BaseSettings):
     voice_public_url: str | None = None
     voice_language: Literal["ko", "en"] = "ko"
     telegram_secret_token: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{16,256}$")
+    slack_signing_secret: str | None = Field(default=None, min_length=1)
+    slack_bot_token: str | None = Field(default=None, min_length=1)
+    slack_api_url: str = "https://slack.com/api"
+    whatsapp_app_secret: str | None = Field(default=None, min_length=1)
+    whatsapp_verify_token: str | None = Field(default=None, min_length=1)
+    whatsapp_access_token: str | None = Field(default=None, min_length=1)
+    whatsapp_phone_number_id: str | None = Field(default=None, pattern=r"^[0-9]{1,32}$")
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_id_key: str | None = Field(default=None, min_length=16)
 
     @field_validator("kakao_callback_hosts", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ Endpoints:
     ``POST /webhooks/rest/webhook`` Rasa's REST channel;
     ``GET /webhooks/rest/pending?sender=&after=`` proactive messages waiting for the widget
     (:mod:`assistant.channels.proactive`);
-    ``POST /webhooks/{kakao,voice,telegram}/webhook`` the messaging and phone channels, when configured
+    ``POST /webhooks/{kakao,voice,telegram,slack,whatsapp}/webhook`` the messaging and phone channels, when configured
     (:mod:`assistant.channels.webhooks`);
     ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language);
     ``/conversations/{id}/...`` Rasa's conversation API and the handoff release
@@ -127,8 +127,11 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
 
     pending = PendingChannel(OutboxStore(settings.outbox_db_url or f"sqlite:///{settings.home / 'outbox.db'}",
                                          settings.outbox_ttl))
+    from assistant.channels.webhooks import push_channels
+
+    pushed = push_channels(settings, fallback=pending)  # Slack and WhatsApp, when configured
     if not settings.proactive_callback_url:
-        return ProactiveChannels([pending])
+        return ProactiveChannels([pending, *pushed])
     from assistant.channels.proactive import CallbackChannel
     from connectors.alerts.callbacks import CallbackPolicy
     from connectors.alerts.notifiers import RestCallbackNotifier
@@ -136,7 +139,7 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
     poster = RestCallbackNotifier(settings.connector_timeout, settings.connector_retries,
                                   policy=CallbackPolicy.from_settings(settings))
     poster.validate_address(settings.proactive_callback_url)
-    return ProactiveChannels([CallbackChannel(settings.proactive_callback_url, poster, fallback=pending)])
+    return ProactiveChannels([CallbackChannel(settings.proactive_callback_url, poster, fallback=pending), *pushed])
 
 
 def create_app(settings: Settings | None = None, router: Any = None, processor: Any = None) -> FastAPI:
