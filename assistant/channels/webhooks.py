@@ -406,12 +406,13 @@ def _whatsapp_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
             raise HttpError(403, "missing or wrong X-Hub-Signature-256")
         note: whatsapp.Notification = _json_body(raw, whatsapp.Notification)
         for phone_number_id, item in whatsapp.messages_of(note):
+            if whatsapp.text_of(item) is None:
+                continue  # not a message to answer (an image, a location ...): it does not touch the options either
+            if not seen.add(f"wa-{item.id}"):  # before reading it: a redelivery must not consume the numbered options
+                logger.info("whatsapp redelivery acknowledged", extra={"channel": whatsapp.CHANNEL, "stage": "channel"})
+                continue
             message = whatsapp.to_user_message(item, cipher, options)
             if message is None:
-                continue
-            if not seen.add(message.metadata["message_id"]):
-                logger.info("whatsapp redelivery acknowledged", extra={"conversation_id": message.sender_id,
-                                                                       "channel": whatsapp.CHANNEL, "stage": "channel"})
                 continue
             keep(deliver(message, turns, _whatsapp_sender(api, options, message.sender_id, item.from_,
                                                           phone_number_id), settings.max_message_chars))

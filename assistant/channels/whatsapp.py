@@ -203,7 +203,8 @@ class Notification(BaseModel):
 
 class OptionMemory:
     """The numbered options last sent to each conversation (bounded, oldest dropped), so a reply ``2`` is the
-    second option's payload. Per process and lost at a restart: then ``2`` reaches the engine as typed text.
+    second option's payload, for the citizen's next message only. Per process and lost at a restart: then ``2``
+    reaches the engine as typed text.
 
     Args:
         size: conversations remembered.
@@ -221,10 +222,11 @@ class OptionMemory:
             while len(self._options) > self.size:
                 self._options.popitem(last=False)
 
-    def pick(self, sender_id: str, text: str) -> str | None:
-        """The payload of option ``text`` (``"2"``, ``" 2. "``) of the conversation's list, else ``None``."""
+    def take(self, sender_id: str, text: str) -> str | None:
+        """The payload of option ``text`` (``"2"``, ``" 2. "``) of the conversation's list, else ``None``; the list
+        is forgotten either way (it answers only the message right after it: a later "2" is typed text)."""
         number = text.strip().rstrip(".)번").strip()
-        options = self._options.get(sender_id)
+        options = self._options.pop(sender_id, None)
         if not options or not number.isdigit() or not 1 <= int(number) <= len(options):
             return None
         return options[int(number) - 1]
@@ -258,15 +260,17 @@ def to_user_message(message: WaMessage, cipher: PhoneCipher, options: OptionMemo
     """The engine's message for one WhatsApp message, or ``None`` when it has no text to answer.
 
     The conversation id is :meth:`PhoneCipher.conversation_id` of the sender (never the number itself); a number
-    answering a numbered list becomes the option's payload (``options``). ``metadata``: ``message_id``
+    answering a numbered list becomes the option's payload (``options``, which forget the list at any next message). ``metadata``: ``message_id``
     ``wa-<wamid>``.
     """
     text = text_of(message)
     if text is None or not text.strip():
         return None
     sender = cipher.conversation_id(message.from_)
-    if message.type == "text" and options is not None and (payload := options.pick(sender, text)) is not None:
-        text = payload
+    if options is not None:
+        payload = options.take(sender, text) if message.type == "text" else None
+        if payload is not None:
+            text = payload
     return UserMessage(sender, text, CHANNEL, {"message_id": f"wa-{message.id}"})
 
 

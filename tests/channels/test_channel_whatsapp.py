@@ -183,9 +183,13 @@ def test_numbered_options_of_a_proactive_message_and_the_platform_down(wa_client
     channels.send("whatsapp", sid, [BotMessage("새로운 혜택이 있어요.", buttons)])
     alert = sent_to(fake, wa_id)[0]
     assert body_text(alert) == "새로운 혜택이 있어요.\n\n1. 선택 1\n2. 선택 2\n3. 선택 3\n4. 선택 4\n번호로 답해 주세요."
-    post(wa_client, notification(wa_id, "wamid.pick", text("2")))
+    pick = notification(wa_id, "wamid.pick", text("2"))
+    post(wa_client, pick)
     expected = rest_reply(wa_client, "ref-w4", "/greet")[0]["text"]
     assert body_text(sent_to(fake, wa_id, 2)[1]) == expected
+    post(wa_client, pick)  # redelivered: acknowledged, no second reply
+    time.sleep(0.5)
+    assert len(sent_to(fake, wa_id)) == 2
     fake.fail = True
     try:
         channels.send("whatsapp", sid, [BotMessage("두 번째 알림")])
@@ -229,10 +233,13 @@ def test_conversation_ids_are_keyed_and_stable() -> None:
 
 def test_option_memory() -> None:
     memory = whatsapp.OptionMemory(size=1)
-    memory.remember("a", ["/x", "/y"])
-    assert memory.pick("a", " 2. ") == "/y" and memory.pick("a", "2번") == "/y" and memory.pick("a", "3") is None
-    memory.remember("b", ["/z"])
-    assert memory.pick("a", "1") is None and memory.pick("b", "1") == "/z"
+    for answer, payload in ((" 2. ", "/y"), ("2번", "/y"), ("1)", "/x"), ("3", None), ("네", None)):
+        memory.remember("a", ["/x", "/y"])
+        assert memory.take("a", answer) == payload
+        assert memory.take("a", "1") is None  # the list answered only that message
+    memory.remember("a", ["/x"])
+    memory.remember("b", ["/z"])  # size 1: a's list is dropped
+    assert memory.take("a", "1") is None and memory.take("b", "1") == "/z"
 
 
 def test_partly_configured_whatsapp_is_a_configuration_error(channel_settings: Any, bundled_router: Any) -> None:
