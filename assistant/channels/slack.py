@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import re
 import time
 from collections.abc import Mapping, Sequence
@@ -46,6 +47,7 @@ from assistant.channels.common import citations_of, language_of, same_secret, sp
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.errors import AssistantError, ConnectorError, InvalidInputError
 
+logger = logging.getLogger(__name__)
 CHANNEL = "slack"
 #: Seconds a request's timestamp may be away from now (Slack's recommendation: five minutes).
 MAX_SKEW = 300
@@ -324,20 +326,32 @@ class SlackChannel:
     def __init__(self, api: SlackApi, fallback: Any = None) -> None:
         self.api, self.fallback = api, fallback
 
+    def push(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
+        """Post ``messages`` to ``recipient_id``'s channel now (no fallback).
+
+        Raises:
+            InvalidInputError: ``recipient_id`` is not a Slack conversation id, or Slack refused the message.
+            ConnectorTimeout, ConnectorUnavailable: Slack could not be reached.
+        """
+        _team, channel, _user = parse_conversation_id(recipient_id)
+        body = render(channel, messages)
+        if body is not None:
+            self.api.post_message(body)
+
     def send(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
-        """Post ``messages`` to ``recipient_id``'s channel.
+        """:meth:`push`; when that fails, log the error (conversation id and error type) and keep the messages in
+        ``fallback``.
 
         Raises:
             InvalidInputError: ``recipient_id`` is not a Slack conversation id.
             AssistantError: not delivered and no fallback (or the fallback's own error).
         """
-        _team, channel, _user = parse_conversation_id(recipient_id)
-        body = render(channel, messages)
-        if body is None:
-            return
+        parse_conversation_id(recipient_id)
         try:
-            self.api.post_message(body)
-        except AssistantError:
+            self.push(recipient_id, messages)
+        except AssistantError as e:
+            logger.error("slack push failed: %s", type(e).__name__, extra={
+                "conversation_id": recipient_id, "channel": CHANNEL, "stage": "proactive", "kept": self.fallback is not None})
             if self.fallback is None:
                 raise
             self.fallback.send(recipient_id, messages)

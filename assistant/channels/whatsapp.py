@@ -35,6 +35,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -46,6 +47,7 @@ from assistant.channels.common import citations_of, language_of, same_secret, so
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.errors import AssistantError, ConnectorError, InvalidConfigError, InvalidInputError
 
+logger = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
 #: Characters of a text message's body (Cloud API: 4096).
 MAX_TEXT = 4096
@@ -398,21 +400,33 @@ class WhatsAppChannel:
                  fallback: Any = None) -> None:
         self.api, self.cipher, self.options, self.fallback = api, cipher, options, fallback
 
+    def push(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
+        """Send ``messages`` to the conversation's number now, in order (no fallback), and remember its options.
+
+        Raises:
+            InvalidInputError: not a WhatsApp conversation id of this deployment, or Meta refused a message.
+            ConnectorTimeout, ConnectorUnavailable: the Cloud API could not be reached.
+        """
+        bodies, options = render(self.cipher.wa_id(recipient_id), messages)
+        for body in bodies:
+            self.api.send(body)
+        if self.options is not None and bodies:
+            self.options.remember(recipient_id, options)
+
     def send(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
-        """Send ``messages`` to the conversation's number, in order.
+        """:meth:`push`; when that fails, log the error (conversation id and error type, never the number) and keep
+        the messages in ``fallback`` (all of them: a message sent before the failure may come again).
 
         Raises:
             InvalidInputError: not a WhatsApp conversation id of this deployment.
             AssistantError: not delivered and no fallback (or the fallback's own error).
         """
-        bodies, options = render(self.cipher.wa_id(recipient_id), messages)
+        self.cipher.wa_id(recipient_id)
         try:
-            for body in bodies:
-                self.api.send(body)
-        except AssistantError:
+            self.push(recipient_id, messages)
+        except AssistantError as e:
+            logger.error("whatsapp push failed: %s", type(e).__name__, extra={
+                "conversation_id": recipient_id, "channel": CHANNEL, "stage": "proactive", "kept": self.fallback is not None})
             if self.fallback is None:
                 raise
             self.fallback.send(recipient_id, messages)
-            return
-        if self.options is not None and bodies:
-            self.options.remember(recipient_id, options)

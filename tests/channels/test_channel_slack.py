@@ -179,7 +179,8 @@ def test_bot_own_edited_and_other_events_are_acknowledged_and_ignored(slack_clie
     assert r.status_code == 422 and "event.type" in r.json()["detail"]
 
 
-def test_proactive_messages_are_posted_and_kept_when_slack_is_down(slack_client: TestClient, fake: FakePlatform) -> None:
+def test_proactive_messages_are_posted_and_kept_when_slack_is_down(slack_client: TestClient, fake: FakePlatform,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
     channels = slack_client.app.state.proactive_channels()  # type: ignore[attr-defined]
     sid = slack.conversation_id(TEAM, "D0PUSH", "U0CHOI")
     channels.send("slack", sid, [BotMessage("새로운 혜택이 있어요: 에너지바우처", ({"title": "자세히", "payload": "/affirm"},))])
@@ -193,6 +194,8 @@ def test_proactive_messages_are_posted_and_kept_when_slack_is_down(slack_client:
         fake.fail = False
     kept = channels.get("rest").outbox.fetch(sid).messages
     assert [m["text"] for m in kept] == ["두 번째 알림"]
+    failed = [r for r in caplog.records if r.getMessage() == "slack push failed: ConnectorUnavailable"]
+    assert len(failed) == 1 and getattr(failed[0], "conversation_id", None) == sid
     with pytest.raises(InvalidInputError):
         channels.send("slack", "telegram:501", [BotMessage("x")])
 

@@ -175,7 +175,8 @@ def test_statuses_and_other_types_are_acknowledged(wa_client: TestClient, fake: 
     assert r.status_code == 422 and "object" in r.json()["detail"]
 
 
-def test_numbered_options_of_a_proactive_message_and_the_platform_down(wa_client: TestClient, fake: FakePlatform) -> None:
+def test_numbered_options_of_a_proactive_message_and_the_platform_down(wa_client: TestClient, fake: FakePlatform,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
     wa_id = "821044445555"
     sid = cipher().conversation_id(wa_id)
     channels = wa_client.app.state.proactive_channels()  # type: ignore[attr-defined]
@@ -196,6 +197,9 @@ def test_numbered_options_of_a_proactive_message_and_the_platform_down(wa_client
     finally:
         fake.fail = False
     assert [m["text"] for m in channels.get("rest").outbox.fetch(sid).messages] == ["두 번째 알림"]
+    failed = [r for r in caplog.records if r.getMessage() == "whatsapp push failed: ConnectorUnavailable"]
+    assert len(failed) == 1 and getattr(failed[0], "conversation_id", None) == sid
+    assert not any(wa_id in r.getMessage() or wa_id in str(r.__dict__) for r in caplog.records)
     with pytest.raises(InvalidInputError):
         channels.send("whatsapp", "whatsapp:" + sid.split(":")[1][:-2] + "AA", [BotMessage("x")])
 
