@@ -170,6 +170,21 @@ class Settings(BaseSettings):
         kakao_event_user_type: the Event API's user id type (``botUserKey`` default: the skill request's user id).
         kakao_event_api_url: the Event API's base URL (``ASSISTANT_KAKAO_EVENT_API_URL``, default
             ``https://bot-api.kakao.com``).
+        slack_signing_secret, slack_bot_token: together turn on the Slack route ``/webhooks/slack/webhook``
+            (``ASSISTANT_SLACK_SIGNING_SECRET``: the app's signing secret, checked in ``X-Slack-Signature``;
+            ``ASSISTANT_SLACK_BOT_TOKEN``: the ``xoxb-`` token replies are posted with); one without the other is
+            a configuration error.
+        slack_api_url: the Slack Web API's base (``ASSISTANT_SLACK_API_URL``, default ``https://slack.com/api``).
+        whatsapp_app_secret, whatsapp_verify_token, whatsapp_access_token, whatsapp_phone_number_id: together turn
+            on the WhatsApp Cloud API route ``/webhooks/whatsapp/webhook`` (``ASSISTANT_WHATSAPP_APP_SECRET``: signs
+            ``X-Hub-Signature-256``; ``..._VERIFY_TOKEN``: the webhook's verify token; ``..._ACCESS_TOKEN``: sends
+            the replies; ``..._PHONE_NUMBER_ID``: the business number they come from); some without the others is a
+            configuration error.
+        whatsapp_api_url: the Graph API's base with its version (``ASSISTANT_WHATSAPP_API_URL``, default
+            ``https://graph.facebook.com/v21.0``).
+        whatsapp_id_key: the secret the conversation ids are derived from (``ASSISTANT_WHATSAPP_ID_KEY``; default
+            the deployment secret, :func:`connectors.tasks.auth.deployment_secret`): changing it starts new
+            conversations for every WhatsApp user (:mod:`assistant.channels.whatsapp`).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -256,6 +271,15 @@ class Settings(BaseSettings):
     kakao_event_name: str | None = Field(default=None, min_length=1, max_length=100)
     kakao_event_user_type: Literal["botUserKey", "appUserId", "plusfriendUserKey"] = "botUserKey"
     kakao_event_api_url: str = "https://bot-api.kakao.com"
+    slack_signing_secret: str | None = Field(default=None, min_length=1)
+    slack_bot_token: str | None = Field(default=None, min_length=1)
+    slack_api_url: str = "https://slack.com/api"
+    whatsapp_app_secret: str | None = Field(default=None, min_length=1)
+    whatsapp_verify_token: str | None = Field(default=None, min_length=1)
+    whatsapp_access_token: str | None = Field(default=None, min_length=1)
+    whatsapp_phone_number_id: str | None = Field(default=None, pattern=r"^[0-9]{1,32}$")
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_id_key: str | None = Field(default=None, min_length=16)
 
     @field_validator("kakao_callback_hosts", mode="before")
     @classmethod

@@ -1,13 +1,17 @@
-"""HTTP routes of the messaging and phone channels: ``POST /webhooks/{kakao,voice,telegram}/webhook``.
+"""HTTP routes of the messaging and phone channels: ``POST /webhooks/{kakao,voice,telegram,slack,whatsapp}/webhook``.
 
 Each route exists only when its channel is configured (:func:`create_router`): KakaoTalk with
 ``ASSISTANT_KAKAO_SKILL_SECRET``, the phone (Twilio) with ``ASSISTANT_TWILIO_AUTH_TOKEN``, Telegram with
-``ASSISTANT_TELEGRAM_SECRET_TOKEN``; a request without the channel's secret (or signature) is refused with 401 /
+``ASSISTANT_TELEGRAM_SECRET_TOKEN``, Slack with ``ASSISTANT_SLACK_SIGNING_SECRET`` and ``ASSISTANT_SLACK_BOT_TOKEN``,
+WhatsApp with ``ASSISTANT_WHATSAPP_{APP_SECRET,VERIFY_TOKEN,ACCESS_TOKEN,PHONE_NUMBER_ID}``; a request without the channel's secret (or signature) is refused with 401 /
 403 before anything is parsed. A route turns the platform's request into a
 :class:`~assistant.dialogue.messages.UserMessage` with the platform's message id and runs the same turn as the
 REST channel (the server's :class:`~assistant.server.turns.TurnScheduler`: per-conversation queue, exactly once
 per message id, holding reply for a slow turn), then renders the replies in the platform's format (the adapters:
 :mod:`~assistant.channels.kakao`, :mod:`~assistant.channels.voice`, :mod:`~assistant.channels.telegram`).
+Slack and WhatsApp answer 200 at once and send the replies through the platform's API when the turn is done
+(:func:`deliver`), so a platform's short timeout never cuts a turn and its redelivery of an unanswered request is
+rare; a redelivered message id is acknowledged without a second reply (:class:`RecentIds`).
 
 Push (when the platform's API is configured, :func:`assistant.server.app.build_proactive_channels`): a Telegram
 turn answered with the holding reply has its answer pushed with ``sendMessage`` when it is ready (so does a KakaoTalk
@@ -28,19 +32,21 @@ import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from collections import OrderedDict
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ValidationError
 
-from assistant.channels import kakao, telegram, voice
+from assistant.channels import kakao, slack, telegram, voice, whatsapp
 from assistant.channels.common import same_secret
 from assistant.channels.proactive import PushChannel, masked_id
 from assistant.dialogue.holding import holding_turn, is_holding
 from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.errors import InvalidConfigError
 from assistant.server.errors import HttpError
 
 logger = logging.getLogger(__name__)
@@ -228,6 +234,9 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             keep(after_turn(message, held))  # a held answer is pushed with sendMessage when the bot token is set
             return JSONResponse(telegram.render(chat, turn.messages))
 
+    # Slack and WhatsApp push every reply; what an earlier push could not deliver goes out at the next message
+    _slack_routes(router, settings, turns, keep, lambda m: after_turn(m, False))
+    _whatsapp_routes(router, settings, turns, keep, lambda m: after_turn(m, False))
     return router
 
 
@@ -297,3 +306,233 @@ async def _kakao_callback(url: str, message: UserMessage, first: asyncio.Future[
     except Exception as e:  # noqa: BLE001 - a background task: log (without text or URL) and end
         logger.error("kakao callback failed: %s", type(e).__name__, extra={"conversation_id": message.sender_id,
                                                                           "channel": kakao.CHANNEL, "stage": "channel"})
+
+
+#: Seconds a Slack / WhatsApp reply may wait for its turn (holding replies included) before it is given up.
+PUSH_WITHIN = 300.0
+
+
+class RecentIds:
+    """The message ids seen lately (bounded, oldest forgotten): a platform's redelivery of a request already taken
+    is acknowledged without a second reply. Per process; across workers and restarts the engine's exactly-once by
+    message id still keeps the turn from running twice (a reply may then be sent again).
+
+    Args:
+        size: ids remembered.
+
+    Example:
+        >>> seen = RecentIds(2)
+        >>> seen.add("a"), seen.add("a"), seen.add("b"), seen.add("c"), seen.add("a")
+        (True, False, True, True, True)
+    """
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._ids: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, key: str) -> bool:
+        """Remember ``key``; ``False`` when it was already there."""
+        if key in self._ids:
+            self._ids.move_to_end(key)
+            return False
+        self._ids[key] = None
+        while len(self._ids) > self.size:
+            self._ids.popitem(last=False)
+        return True
+
+
+async def deliver(message: UserMessage, turns: Callable[[], Any], send: Callable[[tuple[BotMessage, ...]], None],
+                  limit: int) -> None:
+    """Run ``message``'s turn and ``send`` its replies (in a worker thread: the platform APIs are blocking calls):
+    a slow turn's holding reply first, once, then its answer when the turn is done (redelivering the message id,
+    which joins the running turn); at most :data:`PUSH_WITHIN` s. A failure is logged (channel, conversation, error
+    type; never the text or the platform's ids) and ends the delivery."""
+    channel = message.channel
+    try:
+        refused = _too_long(message, limit)
+        if refused is not None:
+            await run_in_threadpool(send, refused)
+            return
+        deadline = time.monotonic() + PUSH_WITHIN
+        turn = await turns().handle(message)
+        if is_holding(turn.messages):
+            await run_in_threadpool(send, tuple(turn.messages))
+            while is_holding(turn.messages) and time.monotonic() < deadline:
+                turn = await turns().handle(message)
+            if is_holding(turn.messages):
+                raise TimeoutError(f"the turn did not finish within {PUSH_WITHIN:g} s")
+        await run_in_threadpool(send, tuple(turn.messages))
+        logger.info(f"{channel} reply sent", extra={"conversation_id": message.sender_id, "channel": channel,
+                                                    "stage": "channel"})
+    except Exception as e:  # noqa: BLE001 - a background task: log (without text) and end
+        logger.error("%s reply failed: %s", channel, type(e).__name__, extra={
+            "conversation_id": message.sender_id, "channel": channel, "stage": "channel"})
+
+
+def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
+                  keep: Callable[[Coroutine[Any, Any, None]], None],
+                  kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None) -> None:
+    """``POST /webhooks/slack/webhook`` (Events API and interactivity) when Slack is configured; ``kept(message)``
+    pushes what earlier pushes to that conversation could not deliver."""
+    secret, token = settings.slack_signing_secret, settings.slack_bot_token
+    if not secret and not token:
+        return
+    if not secret or not token:
+        raise InvalidConfigError("Slack needs both ASSISTANT_SLACK_SIGNING_SECRET and ASSISTANT_SLACK_BOT_TOKEN "
+                                 f"(only {'the signing secret' if secret else 'the bot token'} is set)")
+    api = slack.SlackApi(token, settings.slack_api_url, settings.connector_timeout, settings.connector_retries)
+    seen = RecentIds()
+
+    @router.post("/webhooks/slack/webhook")
+    async def slack_webhook(request: Request) -> Response:
+        """An Events API request or an interactivity payload → 200 at once; the reply via ``chat.postMessage``
+        (:mod:`assistant.channels.slack`)."""
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            raise HttpError(413, f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+        if not slack.valid_signature(secret, request.headers.get("x-slack-request-timestamp"),
+                                     request.headers.get("x-slack-signature"), raw):
+            raise HttpError(401, "missing, wrong or stale X-Slack-Signature / X-Slack-Request-Timestamp")
+        thread_ts: str | None = None
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            try:
+                payload = parse_qs(raw.decode("utf-8")).get("payload")
+            except UnicodeDecodeError as e:
+                raise HttpError(400, "the form is not UTF-8") from e
+            if not payload:
+                raise HttpError(422, "payload: an interactivity request carries a payload form field")
+            message = slack.action_message(_json_body(payload[0].encode("utf-8"), slack.ActionPayload))
+        else:
+            envelope: slack.EventEnvelope = _json_body(raw, slack.EventEnvelope)
+            if envelope.type == "url_verification":
+                return JSONResponse({"challenge": envelope.challenge or ""})
+            message = slack.to_user_message(envelope)
+            thread_ts = message.metadata.get("thread_ts") if message is not None else None
+        if message is None:
+            return Response(status_code=200)
+        if not seen.add(f"{message.sender_id}|{message.metadata['message_id']}"):
+            logger.info("slack redelivery acknowledged", extra={"conversation_id": message.sender_id,
+                                                                "channel": slack.CHANNEL, "stage": "channel",
+                                                                "retry": request.headers.get("x-slack-retry-num")})
+            return Response(status_code=200)
+        _team, channel_id, _user = slack.parse_conversation_id(message.sender_id)
+
+        def send(messages: tuple[BotMessage, ...]) -> None:
+            body = slack.render(channel_id, messages, thread_ts)
+            if body is not None:
+                api.post_message(body)
+
+        keep(deliver(message, turns, send, settings.max_message_chars))
+        if kept is not None:
+            keep(kept(message))
+        return Response(status_code=200)
+
+
+#: The numbered options sent per WhatsApp business number, shared by its route and its proactive channel.
+_WA_OPTIONS: dict[str, whatsapp.OptionMemory] = {}
+
+
+def whatsapp_cipher(settings: Any) -> whatsapp.PhoneCipher:
+    """The conversation ids' cipher: keyed by ``whatsapp_id_key``, else by the deployment secret (the one the
+    task back end and the alert addresses use, :func:`connectors.tasks.auth.deployment_secret`)."""
+    if settings.whatsapp_id_key:
+        secret = settings.whatsapp_id_key.encode("utf-8")
+    else:
+        from connectors.tasks.auth import deployment_secret
+
+        secret = deployment_secret(settings)
+    return whatsapp.PhoneCipher(whatsapp.conversation_key(secret))
+
+
+def _whatsapp_config(settings: Any) -> tuple[str, str, str, str] | None:
+    names = ("whatsapp_app_secret", "whatsapp_verify_token", "whatsapp_access_token", "whatsapp_phone_number_id")
+    values = [getattr(settings, n) for n in names]
+    if not any(values):
+        return None
+    missing = [f"ASSISTANT_{n.upper()}" for n, v in zip(names, values, strict=True) if not v]
+    if missing:
+        raise InvalidConfigError(f"WhatsApp is partly configured: set {', '.join(missing)} too (or none of them)")
+    return values[0], values[1], values[2], values[3]
+
+
+def _whatsapp_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
+                     keep: Callable[[Coroutine[Any, Any, None]], None],
+                     kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None) -> None:
+    """``GET`` (verification) and ``POST`` (notifications) ``/webhooks/whatsapp/webhook`` when WhatsApp is configured;
+    ``kept(message)`` pushes what earlier pushes to that conversation could not deliver."""
+    config = _whatsapp_config(settings)
+    if config is None:
+        return
+    app_secret, verify_token, access_token, number_id = config
+    api = whatsapp.WhatsAppApi(access_token, number_id, settings.whatsapp_api_url, settings.connector_timeout,
+                               settings.connector_retries)
+    cipher = whatsapp_cipher(settings)
+    options = _WA_OPTIONS.setdefault(number_id, whatsapp.OptionMemory())
+    seen = RecentIds()
+
+    @router.get("/webhooks/whatsapp/webhook")
+    async def whatsapp_verify(request: Request) -> PlainTextResponse:
+        """Meta's subscription check: ``hub.challenge`` back when ``hub.verify_token`` is ours."""
+        q = request.query_params
+        if q.get("hub.mode") != "subscribe" or not same_secret(q.get("hub.verify_token"), verify_token):
+            raise HttpError(403, "wrong hub.mode or hub.verify_token")
+        return PlainTextResponse(q.get("hub.challenge") or "")
+
+    @router.post("/webhooks/whatsapp/webhook")
+    async def whatsapp_webhook(request: Request) -> Response:
+        """A Cloud API notification → 200 at once; each message's reply via ``POST /<phone-number-id>/messages``
+        (:mod:`assistant.channels.whatsapp`)."""
+        raw = await request.body()
+        if len(raw) > MAX_BODY_BYTES:
+            raise HttpError(413, f"request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES}")
+        if not whatsapp.valid_signature(app_secret, request.headers.get("x-hub-signature-256"), raw):
+            raise HttpError(403, "missing or wrong X-Hub-Signature-256")
+        note: whatsapp.Notification = _json_body(raw, whatsapp.Notification)
+        for phone_number_id, item in whatsapp.messages_of(note):
+            if whatsapp.text_of(item) is None:
+                continue  # not a message to answer (an image, a location ...): it does not touch the options either
+            if not seen.add(f"wa-{item.id}"):  # before reading it: a redelivery must not consume the numbered options
+                logger.info("whatsapp redelivery acknowledged", extra={"channel": whatsapp.CHANNEL, "stage": "channel"})
+                continue
+            message = whatsapp.to_user_message(item, cipher, options)
+            if message is None:
+                continue
+            keep(deliver(message, turns, _whatsapp_sender(api, options, message.sender_id, item.from_,
+                                                          phone_number_id), settings.max_message_chars))
+            if kept is not None:
+                keep(kept(message))
+        return Response(status_code=200)
+
+
+def _whatsapp_sender(api: whatsapp.WhatsAppApi, options: whatsapp.OptionMemory, sender_id: str, wa_id: str,
+                     phone_number_id: str | None) -> Callable[[tuple[BotMessage, ...]], None]:
+    """Sends a turn's replies to ``wa_id`` (held only in this closure, for this delivery) and remembers its options."""
+
+    def send(messages: tuple[BotMessage, ...]) -> None:
+        bodies, listed = whatsapp.render(wa_id, messages)
+        for body in bodies:
+            api.send(body, phone_number_id)
+        if bodies:
+            options.remember(sender_id, listed)
+
+    return send
+
+
+def push_channels(settings: Any, fallback: Any = None) -> list[Any]:
+    """The proactive channels of the configured Slack and WhatsApp apps (:class:`~assistant.channels.slack.SlackChannel`,
+    :class:`~assistant.channels.whatsapp.WhatsAppChannel`), each handing what it cannot deliver to ``fallback``.
+
+    Raises:
+        InvalidConfigError: a channel is partly configured.
+    """
+    out: list[Any] = []
+    if settings.slack_signing_secret and settings.slack_bot_token:
+        out.append(slack.SlackChannel(slack.SlackApi(settings.slack_bot_token, settings.slack_api_url,
+                                                     settings.connector_timeout, settings.connector_retries), fallback))
+    config = _whatsapp_config(settings)
+    if config is not None:
+        api = whatsapp.WhatsAppApi(config[2], config[3], settings.whatsapp_api_url, settings.connector_timeout,
+                                   settings.connector_retries)
+        out.append(whatsapp.WhatsAppChannel(api, whatsapp_cipher(settings),
+                                            _WA_OPTIONS.setdefault(config[3], whatsapp.OptionMemory()), fallback))
+    return out

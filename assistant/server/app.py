@@ -6,7 +6,7 @@ Endpoints:
     ``POST /webhooks/rest/webhook`` Rasa's REST channel;
     ``GET /webhooks/rest/pending?sender=&after=`` proactive messages waiting for the widget
     (:mod:`assistant.channels.proactive`);
-    ``POST /webhooks/{kakao,voice,telegram}/webhook`` the messaging and phone channels, when configured
+    ``POST /webhooks/{kakao,voice,telegram,slack,whatsapp}/webhook`` the messaging and phone channels, when configured
     (:mod:`assistant.channels.webhooks`);
     ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language);
     ``/conversations/{id}/...`` Rasa's conversation API and the handoff release
@@ -143,6 +143,11 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
                                         settings.kakao_event_user_type, settings.kakao_event_api_url,
                                         settings.connector_timeout, settings.connector_retries)
         channels.append(PushChannel(kakao.CHANNEL, kakao.KakaoPusher(event_api), PendingChannel(box, kakao.CHANNEL)))
+    from assistant.channels.webhooks import push_channels
+
+    for pusher in push_channels(settings):  # Slack and WhatsApp, when configured: push() raises when not delivered,
+        # so the PushChannel keeps the messages in their own outbox and pushes them at the conversation's next message
+        channels.append(PushChannel(pusher.name, pusher, PendingChannel(box, pusher.name)))
     if not settings.proactive_callback_url:
         return ProactiveChannels([pending, *channels])
     from assistant.channels.proactive import CallbackChannel
