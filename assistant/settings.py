@@ -170,6 +170,11 @@ class Settings(BaseSettings):
         kakao_event_user_type: the Event API's user id type (``botUserKey`` default: the skill request's user id).
         kakao_event_api_url: the Event API's base URL (``ASSISTANT_KAKAO_EVENT_API_URL``, default
             ``https://bot-api.kakao.com``).
+        kakao_answer_within: seconds the Kakao route waits for a turn before the holding reply
+            (``ASSISTANT_KAKAO_ANSWER_WITHIN``, default 4.0: Kakao waits 5 s for a skill, the rest is for the network).
+        telegram_answer_within: seconds the Telegram route waits for a turn before the holding reply
+            (``ASSISTANT_TELEGRAM_ANSWER_WITHIN``, default 25: Telegram waits far longer for a webhook's answer, and
+            redelivers the update, which joins the running turn, when it gives up).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -256,6 +261,8 @@ class Settings(BaseSettings):
     kakao_event_name: str | None = Field(default=None, min_length=1, max_length=100)
     kakao_event_user_type: Literal["botUserKey", "appUserId", "plusfriendUserKey"] = "botUserKey"
     kakao_event_api_url: str = "https://bot-api.kakao.com"
+    kakao_answer_within: float = Field(default=4.0, gt=0, lt=5)
+    telegram_answer_within: float = Field(default=25.0, gt=0, le=55)
 
     @field_validator("kakao_callback_hosts", mode="before")
     @classmethod

@@ -27,8 +27,8 @@ alerts, the MyData callback's continuation, the answer of a turn that finished a
 ``sendMessage`` each, rendered as the webhook's reply (:func:`render`), and answers a button tap with
 ``answerCallbackQuery`` (Telegram shows a progress indicator on the button until it is answered). The token is part
 of the URL path, so it never appears in errors or logs (they name the API's base URL only). Without a token there is
-no push: proactive messages of Telegram conversations wait in the outbox, and a slow turn's answer is stored and
-given at the conversation's next message.
+no push: proactive messages of Telegram conversations and a slow turn's answer are kept in the outbox and sent in
+front of the conversation's next reply (the holding reply says so).
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 #: Buttons per row of the inline keyboard.
 ROW = 2
+#: Why a deployment without a bot token cannot push (logged when a message is kept).
+NO_PUSH_REASON = "no bot token (ASSISTANT_TELEGRAM_BOT_TOKEN): kept for the conversation's next reply"
 
 
 class TelegramChat(BaseModel):
