@@ -251,7 +251,11 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             if is_holding(turn.messages):
                 return _twiml(voice.render(turn.messages, language, url, turn_no, holding=True, said=message.text))
             spoken = turn.language if turn.language in voice.LOCALES else language
-            return _twiml(voice.render(turn.messages, spoken, url, turn_no))
+            messages = turn.messages
+            if (number := voice.keyed_number(fields, query)) is not None:  # read back a number keyed at a question
+                note = voice.digits_readback(number, turn.events, spoken)
+                messages = (BotMessage(note, (), {"language": spoken}), *messages)
+            return _twiml(voice.render(messages, spoken, url, turn_no))
 
     if settings.telegram_secret_token:
         tg_secret: str = settings.telegram_secret_token
