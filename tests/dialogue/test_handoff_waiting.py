@@ -57,3 +57,37 @@ def test_english_and_a_second_handoff_answer_the_first_message_again(make_proces
     assert len(entries) == 2
     assert [t["text"] for t in entries[0]["transcript"]][-2:] == ["hello? is anyone there?", "hello??"]
     assert entries[1]["transcript"][-1]["text"] == "still there?"
+
+
+def test_messages_after_handoff_are_posted_to_the_handoff_endpoint(make_processor: Any, tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from assistant.dialogue.handoff import HttpHandoff
+
+    received: list[dict[str, Any]] = []
+
+    class Sink(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server API
+            received.append(json.loads(self.rfile.read(int(self.headers["content-length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        p = make_processor(home=tmp_path)
+        p.context_defaults["handoff"] = HttpHandoff(f"http://127.0.0.1:{server.server_port}/handoff", timeout=2)
+        say(p, "상담원 연결해 주세요", "hk3")
+        assert say(p, f"제 번호는 {PHONE}예요", "hk3") == [WAITING["ko"]]
+        assert say(p, "여보세요?", "hk3") == []
+    finally:
+        server.shutdown()
+    assert [(r["type"], r["conversation_id"]) for r in received] == [("handoff", "hk3"), ("message", "hk3"),
+                                                                      ("message", "hk3")]
+    assert [r["text"] for r in received[1:]] == [mask_pii(f"제 번호는 {PHONE}예요"), "여보세요?"]
+    assert PHONE not in json.dumps(received, ensure_ascii=False)
+    assert not queue_path(tmp_path).exists()  # all went to the endpoint
