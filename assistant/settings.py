@@ -185,6 +185,11 @@ class Settings(BaseSettings):
         whatsapp_id_key: the secret the conversation ids are derived from (``ASSISTANT_WHATSAPP_ID_KEY``; default
             the deployment secret, :func:`connectors.tasks.auth.deployment_secret`): changing it starts new
             conversations for every WhatsApp user (:mod:`assistant.channels.whatsapp`).
+        kakao_answer_within: seconds the Kakao route waits for a turn before the holding reply
+            (``ASSISTANT_KAKAO_ANSWER_WITHIN``, default 4.0: Kakao waits 5 s for a skill, the rest is for the network).
+        telegram_answer_within: seconds the Telegram route waits for a turn before the holding reply
+            (``ASSISTANT_TELEGRAM_ANSWER_WITHIN``, default 25: Telegram waits far longer for a webhook's answer, and
+            redelivers the update, which joins the running turn, when it gives up).
     """
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
@@ -280,6 +285,8 @@ class Settings(BaseSettings):
     whatsapp_phone_number_id: str | None = Field(default=None, pattern=r"^[0-9]{1,32}$")
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_id_key: str | None = Field(default=None, min_length=16)
+    kakao_answer_within: float = Field(default=4.0, gt=0, lt=5)
+    telegram_answer_within: float = Field(default=25.0, gt=0, le=55)
 
     @field_validator("kakao_callback_hosts", mode="before")
     @classmethod

@@ -15,6 +15,13 @@ from typing import Any
 
 from assistant.dialogue.messages import BotMessage
 
+#: The holding reply of a channel that cannot push (no bot token / Event API, no Kakao callback): the answer is kept
+#: and comes in front of the conversation's next reply, so the citizen is told to send a message.
+NEXT_MESSAGE_HOLDING = {
+    "ko": "답변을 준비하는 데 시간이 조금 걸리고 있어요. 잠시 뒤 아무 메시지나 보내 주시면 그 답장 앞에 답변을 함께 보내 드릴게요.",
+    "en": "The answer is taking a little longer. Send me any message in a moment and the answer will come with my reply.",
+}
+
 
 def same_secret(given: str | None, expected: str) -> bool:
     """Whether ``given`` equals ``expected``, compared in constant time (no timing hint about the secret).
@@ -107,3 +114,33 @@ def language_of(messages: Iterable[BotMessage], default: str = "ko") -> str:
         if lang in ("ko", "en"):
             language = str(lang)
     return language
+
+
+def next_message_holding(messages: Sequence[BotMessage]) -> tuple[BotMessage, ...]:
+    """A holding reply (``custom.pending``) of a channel that cannot push, reworded to say the answer comes with
+    the next message (:data:`NEXT_MESSAGE_HOLDING`, in the holding reply's ``custom.language``); other messages
+    unchanged.
+
+    Example:
+        >>> next_message_holding([BotMessage("잠시만요", (), {"pending": True, "language": "en"})])[0].text
+        'The answer is taking a little longer. Send me any message in a moment and the answer will come with my reply.'
+    """
+    out = []
+    for m in messages:
+        if m.custom.get("pending") is True:
+            lang = "en" if m.custom.get("language") == "en" else "ko"
+            m = BotMessage(NEXT_MESSAGE_HOLDING[lang], m.buttons, {**m.custom, "response": "next_message_holding"})
+        out.append(m)
+    return tuple(out)
+
+
+def kept_in_front(kept: Sequence[BotMessage], messages: Sequence[BotMessage]) -> tuple[BotMessage, ...]:
+    """``kept`` (messages that could not be sent when they were made: a late answer, an alert), oldest first, in front
+    of this turn's ``messages``; the kept ones lose their buttons (they answered an earlier question, and the
+    platform shows one set of buttons: this turn's).
+
+    Example:
+        >>> [m.text for m in kept_in_front([BotMessage("앞", ({"title": "예", "payload": "/affirm"},))], [BotMessage("뒤")])]
+        ['앞', '뒤']
+    """
+    return (*(BotMessage(m.text, (), dict(m.custom)) for m in kept), *messages)

@@ -22,11 +22,12 @@ citizen an error; the citizen's next message is a new request). So each request 
 (:func:`message_id`): the hash of ``callbackUrl`` when there is one (one per request), else a random one; it keeps
 the request's turn exactly once and lets a slow turn be answered with the holding reply.
 
-Kakao's 5-second timeout: the route waits at most :data:`ANSWER_WITHIN` seconds for the turn; a slower turn is
-answered with the engine's holding reply (``utter_please_wait``). With ``callbackUrl`` the reply says
-``"useCallback": true`` and the turn's answer is POSTed to the callback URL when it is ready (Kakao's callback,
-valid for one minute); without one, the citizen sees the holding reply and the answer is stored (the
-conversation goes on from it at the next message), or, with the Event API configured, pushed.
+Kakao's 5-second timeout: the route waits at most ``ASSISTANT_KAKAO_ANSWER_WITHIN`` seconds (default 4) for the
+turn; a slower turn is answered with the engine's holding reply (``utter_please_wait``). With ``callbackUrl`` the
+reply says ``"useCallback": true`` and the turn's answer is POSTed to the callback URL when it is ready (Kakao's
+callback, valid for one minute); without one, with the Event API configured, the answer is pushed; else the
+holding reply says the answer comes with the next message, and the answer is kept and sent in front of the
+conversation's next reply.
 
 Push (Kakao i Open Builder's Event API, "Event API" in Kakao's chatbot guide): with ``ASSISTANT_KAKAO_BOT_ID``,
 ``ASSISTANT_KAKAO_REST_API_KEY`` and ``ASSISTANT_KAKAO_EVENT_NAME`` set, :class:`KakaoEventApi` asks Kakao to run the
@@ -66,9 +67,8 @@ MAX_OUTPUTS = 3
 MAX_QUICK_REPLIES = 10
 #: Characters of a quick reply's label (Kakao: 14; longer labels are cut).
 MAX_LABEL = 14
-#: Seconds the route waits for a turn before the holding reply: under Kakao's 5 s skill timeout with room for the
-#: network and rendering.
-ANSWER_WITHIN = 3.5
+#: Why a deployment without the Event API cannot push (logged when a message is kept).
+NO_PUSH_REASON = "no Event API (ASSISTANT_KAKAO_BOT_ID, _REST_API_KEY, _EVENT_NAME): kept for the conversation's next reply"
 
 
 class KakaoUser(BaseModel):

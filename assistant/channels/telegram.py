@@ -17,7 +17,10 @@ A button's ``callback_data`` is its payload when that fits Telegram's 64 bytes, 
 like typed text).
 
 Message id: ``update_id`` (Telegram's own, unique per update and repeated when Telegram redelivers), so a
-redelivered update is the same turn. The conversation is ``telegram:<chat id>``.
+redelivered update is the same turn. The conversation is ``telegram:<chat id>`` in a private chat and
+``telegram:<chat id>:<user id>`` in a group or supergroup (each member answers their own questions; replies and
+pushes go to the group's chat). The commands ``/start`` (every chat's first message, also with a deep-link payload)
+and ``/help`` are the greeting (:func:`command_payload`).
 
 Push (with a bot token, ``ASSISTANT_TELEGRAM_BOT_TOKEN``): :class:`TelegramBotApi` calls the Bot API's methods
 (``POST <api>/bot<token>/<method>`` with a JSON body; answers ``{"ok": true, "result"}`` or ``{"ok": false,
@@ -27,12 +30,13 @@ alerts, the MyData callback's continuation, the answer of a turn that finished a
 ``sendMessage`` each, rendered as the webhook's reply (:func:`render`), and answers a button tap with
 ``answerCallbackQuery`` (Telegram shows a progress indicator on the button until it is answered). The token is part
 of the URL path, so it never appears in errors or logs (they name the API's base URL only). Without a token there is
-no push: proactive messages of Telegram conversations wait in the outbox, and a slow turn's answer is stored and
-given at the conversation's next message.
+no push: proactive messages of Telegram conversations and a slow turn's answer are kept in the outbox and sent in
+front of the conversation's next reply (the holding reply says so).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -51,19 +55,29 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 #: Buttons per row of the inline keyboard.
 ROW = 2
+#: Chat types whose members each have their own conversation (``telegram:<chat id>:<user id>``).
+GROUP_CHATS = ("group", "supergroup")
+#: Bot commands (Bot API, "Commands": every bot is expected to answer /start and /help) and the payload each is
+#: (the greeting says what the assistant does, so it is the help too).
+COMMANDS = {"start": "/greet", "help": "/greet"}
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?$", re.DOTALL)
+#: Why a deployment without a bot token cannot push (logged when a message is kept).
+NO_PUSH_REASON = "no bot token (ASSISTANT_TELEGRAM_BOT_TOKEN): kept for the conversation's next reply"
 
 
 class TelegramChat(BaseModel):
-    """``Chat`` (only its id)."""
+    """``Chat``: its id and type (``private``, ``group``, ``supergroup``, ``channel``)."""
 
     model_config = ConfigDict(extra="ignore")
     id: int
+    type: str | None = None
 
 
 class TelegramUser(BaseModel):
-    """``User`` (only the language the app is set to)."""
+    """``User``: its id (per person, the same in every chat) and the language the app is set to."""
 
     model_config = ConfigDict(extra="ignore")
+    id: int | None = None
     language_code: str | None = None
 
 
@@ -96,32 +110,60 @@ class Update(BaseModel):
     callback_query: TelegramCallbackQuery | None = None
 
 
+def command_payload(text: str) -> str | None:
+    """The payload of a bot command Telegram users send (:data:`COMMANDS`): ``/start`` (the first message of every
+    chat, also ``/start <deep-link payload>``) and ``/help``, with or without ``@<bot name>`` (in groups); ``None``
+    for anything else (other ``/...`` text is the engine's payload syntax, as a button sends it).
+
+    Example:
+        >>> command_payload("/start"), command_payload("/start@GovHelpBot ref-42"), command_payload("/help")
+        ('/greet', '/greet', '/greet')
+        >>> command_payload("/affirm"), command_payload("start") is None
+        (None, True)
+    """
+    m = _COMMAND.match(text.strip())
+    return COMMANDS.get(m.group(1).lower()) if m else None
+
+
+def conversation_id(chat: TelegramChat, user: TelegramUser | None) -> str:
+    """The conversation id: ``telegram:<chat id>`` for a private chat, ``telegram:<chat id>:<user id>`` in a group
+    or supergroup (each member has their own conversation: their answers are not another member's slots)."""
+    if chat.type in GROUP_CHATS and user is not None and user.id is not None:
+        return f"{CHANNEL}:{chat.id}:{user.id}"
+    return f"{CHANNEL}:{chat.id}"
+
+
 def to_user_message(update: Update) -> UserMessage | None:
     """The engine's message for ``update``, or ``None`` for an update with no text to answer (an edit, a photo,
     a callback query without data or without its message's chat).
 
-    ``metadata``: ``message_id`` ``tg-<update_id>``; ``language`` ``en`` when the user's app is set to English.
+    The text ``/start`` (with a deep-link payload or a bot name) and ``/help`` become the greeting's payload
+    (:func:`command_payload`); a button's ``callback_data`` is taken as it is. The conversation is
+    :func:`conversation_id`. ``metadata``: ``message_id`` ``tg-<update_id>``; ``language`` ``en`` when the user's app
+    is set to English.
     """
     if update.message is not None and update.message.text and update.message.text.strip():
-        chat, text, user = update.message.chat.id, update.message.text, update.message.from_user
+        chat, text, user = update.message.chat, update.message.text, update.message.from_user
+        text = command_payload(text) or text
     elif (q := update.callback_query) is not None and q.data and q.message is not None:
-        chat, text, user = q.message.chat.id, q.data, q.from_user
+        chat, text, user = q.message.chat, q.data, q.from_user
     else:
         return None
     metadata: dict[str, Any] = {"message_id": f"tg-{update.update_id}"}
     if user is not None and (user.language_code or "").lower().startswith("en"):
         metadata["language"] = "en"
-    return UserMessage(f"{CHANNEL}:{chat}", text, CHANNEL, metadata)
+    return UserMessage(conversation_id(chat, user), text, CHANNEL, metadata)
 
 
 def chat_id_of(sender_id: str) -> int:
-    """The chat id of a conversation id ``telegram:<chat id>``.
+    """The chat id of a conversation id ``telegram:<chat id>`` or ``telegram:<chat id>:<user id>`` (a group member).
 
     Raises:
         ValueError: not a Telegram conversation id.
     """
-    prefix, _, chat = sender_id.partition(":")
-    if prefix != CHANNEL or not chat.lstrip("-").isdigit():
+    prefix, _, rest = sender_id.partition(":")
+    chat, _, user = rest.partition(":")
+    if prefix != CHANNEL or not chat.lstrip("-").isdigit() or (user and not user.isdigit()):
         raise ValueError(f"not a telegram conversation id: {sender_id!r}")
     return int(chat)
 

@@ -59,8 +59,24 @@ NO_PUSH_REASON = "the caller's number is never stored, so no call or text can re
 MAX_OPTIONS = 9
 #: Twilio's speech-recognition / text-to-speech language per conversation language.
 LOCALES = {"ko": "ko-KR", "en": "en-US"}
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# a URL stops at brackets, quotes and Hangul ("복지로(www.bokjiro.go.kr)에서" keeps ")에서"); bare domains of the
+# usual endings too ("bokjiro.go.kr")
+_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#@!$&*+,;=%]*[A-Za-z0-9/_~#=%-]"
+                  r"|\b(?:[A-Za-z0-9-]+\.)+(?:go\.kr|or\.kr|co\.kr|ac\.kr|kr|com|org|net|gov)\b"
+                  r"(?:/[A-Za-z0-9\-._~/?#@!$&*+,;=%]*)?", re.IGNORECASE)
 _MARKUP = re.compile(r"[*_#`>|]+")
+#: Bullet marks anywhere in a text (each starts an item: a sentence of its own when spoken).
+_BULLETS = re.compile(r"\s*[○●◦•∙※■□◆◇▶▷►▸◎❍➢✓✔◈◉▪▫☞❖]+\s*|\s+[·ㆍ]\s+")
+#: Marks that are bullets only at a line's start ("·" and "-" are also words' separators, "3-4월", "신청·접수").
+_LINE_BULLET = re.compile(r"^(?:[·ㆍ]+|[-–—+](?=\s))\s*")
+#: A written source line, or its tail (the sources are spoken once, as agency and title).
+_SOURCE_LINE = re.compile(r"(?:^|\s)(?:출처|[Ss]ources?)\s*[:：].*$")
+#: Headings in square or lenticular brackets ("[신청 방법]", "【지원 내용】"): said as a sentence of their own.
+_HEADING = re.compile(r"[\[【〔]\s*([^\[\]【】〔〕\n]{1,60}?)\s*[\]】〕]")
+#: Quoting brackets ("「국민기초생활 보장법」", "<지원대상>"): their words are said, the marks are not.
+_QUOTES = re.compile(r"[「」『』《》〈〉<>\[\]【】〔〕]")
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,.;:/]*\s*\)|\[\s*\]")
+_SENTENCE_END = ".?!。…"
 _GOODBYE = {"ko": "말씀이 없으셔서 전화를 끊겠습니다. 이용해 주셔서 감사합니다.",
             "en": "I didn't hear anything, so I'll end the call now. Thank you for calling."}
 _PICK = {"ko": "원하시는 번호를 누르시거나 말씀해 주세요.", "en": "Press the number you want, or say it."}
@@ -149,10 +165,98 @@ def to_user_message(form: Mapping[str, str], query: Mapping[str, str]) -> UserMe
 
 
 def spoken_text(text: str) -> str:
-    """``text`` for text-to-speech: no URLs, no markdown marks, one line."""
-    t = _URL.sub("", text)
-    t = _MARKUP.sub(" ", t)
-    return re.sub(r"\s+", " ", t).strip()
+    """``text`` cleaned for text-to-speech (Korean and English), one line: URLs and bare web addresses removed
+    with the brackets they leave empty ("복지로(www.bokjiro.go.kr)에서" → "복지로에서") and any bracket left
+    unclosed; written source lines ("출처: …", "Source: …") dropped (:func:`spoken_sources` says the sources once);
+    bullets (○ ● ※ ■ □ ▶ …, "·" and "-" at a line's start, "·" between spaces) dropped, each item and each line a
+    sentence of its own ("신청·접수" stays); headings in square / lenticular brackets said as a sentence
+    ("[신청 방법]" → "신청 방법."); quoting brackets and markdown marks dropped; " : " → ": ".
+
+    Example:
+        >>> spoken_text("[신청 방법]\\n○온라인 신청 : 복지로(www.bokjiro.go.kr)에서 신청 가능\\n출처: (최종 수정 2026-05-07)")
+        '신청 방법. 온라인 신청: 복지로에서 신청 가능.'
+    """
+    t = _URL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    t = _BULLETS.sub("\n", t)
+    lines = []
+    for raw in t.split("\n"):
+        line = _SOURCE_LINE.sub("", _LINE_BULLET.sub("", raw.strip()))
+        if not line.strip():
+            continue
+        line = _HEADING.sub(lambda m: f"\n{m.group(1)}\n", line)
+        for part in line.split("\n"):
+            part = _clean_part(part)
+            if part:
+                lines.append(part if part[-1] in _SENTENCE_END or part[-1] == ":" else part + ".")
+    return re.sub(r"\s+", " ", " ".join(lines)).strip()
+
+
+def _clean_part(part: str) -> str:
+    p = _MARKUP.sub(" ", _QUOTES.sub(" ", part))
+    while True:  # "( )" left by a removed URL; again for nested ones
+        q = _EMPTY_BRACKETS.sub("", p)
+        if q == p:
+            break
+        p = q
+    if p.count("(") > p.count(")"):  # an opening bracket whose closing one went with a URL
+        p = _drop_unclosed(p)
+    p = re.sub(r"\s+([,.?!:;)])", r"\1", p)
+    p = re.sub(r"\(\s+", "(", p)
+    p = re.sub(r"\s*:\s*", ": ", p)
+    return re.sub(r"\s+", " ", p).strip(" ,;")
+
+
+def _drop_unclosed(text: str) -> str:
+    depth_at: list[int] = []
+    drop: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth_at.append(i)
+        elif ch == ")" and depth_at:
+            depth_at.pop()
+    drop.update(depth_at)
+    return "".join(ch for i, ch in enumerate(text) if i not in drop)
+
+
+#: Slots of the engine's own bookkeeping, never read back.
+_INTERNAL_SLOTS = ("requested_slot", "skipped_slots", "language")
+
+
+def keyed_number(form: Mapping[str, str], query: Mapping[str, str]) -> str | None:
+    """The number the caller keyed in at a question without options (``Digits`` that pick none of ``o1..o9``, and
+    no speech), or ``None``."""
+    digits = (form.get("Digits") or "").strip()
+    if not digits or (form.get("SpeechResult") or "").strip():
+        return None
+    return None if digits in call_state(query)[2] else digits
+
+
+def digits_readback(digits: str, events: Sequence[Mapping[str, Any]], language: str) -> str:
+    """What the caller hears first after keying ``digits`` at a question without options: the value stored from them
+    (a ``slot`` event of this turn whose value is that number: "3(으)로 기록했어요." / "I've recorded 3."), else what
+    was pressed ("3을 누르셨어요." / "You pressed 3."), so a number keyed by mistake is noticed at once.
+
+    Example:
+        >>> digits_readback("3", [{"event": "slot", "name": "income_pct", "value": 3}], "ko")
+        '3으로 기록했어요.'
+        >>> digits_readback("15", [], "en")
+        'You pressed 15.'
+    """
+    def is_it(value: Any) -> bool:
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, (int, float)):
+            return float(value) == float(digits)
+        return str(value).strip() == digits
+
+    stored = any(e.get("event") == "slot" and e.get("name") not in _INTERNAL_SLOTS and is_it(e.get("value"))
+                 for e in events)
+    if language == "en":
+        return f"I've recorded {digits}." if stored else f"You pressed {digits}."
+    # the particle after the number as it is read: 0 (영, 십, 백 …), 3 (삼), 6 (육) end in a consonant other than ㄹ
+    if stored:
+        return f"{digits}{'으로' if digits[-1] in '036' else '로'} 기록했어요."
+    return f"{digits}{'을' if digits[-1] in '013678' else '를'} 누르셨어요."
 
 
 def spoken_sources(citations: Sequence[dict[str, Any]], language: str, limit: int = 2) -> str:

@@ -17,8 +17,14 @@ Push (when the platform's API is configured, :func:`assistant.server.app.build_p
 turn answered with the holding reply has its answer pushed with ``sendMessage`` when it is ready (so does a KakaoTalk
 turn without a ``callbackUrl``, through the Event API); a button tap is answered with ``answerCallbackQuery``; and
 messages kept because an earlier push failed are pushed again after the conversation's next message
-(:meth:`~assistant.channels.proactive.PushChannel.redeliver`). Without it, the held answer is stored and the
-conversation goes on from it at the next message.
+(:meth:`~assistant.channels.proactive.PushChannel.redeliver`). Without it (no bot token, no Event API and no Kakao
+``callbackUrl``), the holding reply says the answer comes with the next message, the answer is kept in the outbox when
+it is ready, and the conversation's next reply on that channel starts with it (with anything else kept: alerts, the
+MyData continuation), in order and once.
+
+Each channel waits as long as its platform lets a webhook take (``ASSISTANT_KAKAO_ANSWER_WITHIN``, 4 s of Kakao's
+5 s; ``ASSISTANT_TELEGRAM_ANSWER_WITHIN``, 25 s) before the holding reply, not the REST channel's
+``ASSISTANT_HOLDING_REPLY_AFTER``.
 
 Logs name the channel, the conversation and the stage, never the text; the caller's phone number only as its
 last two digits. (Lines also go through the masking log formatter, :mod:`assistant.logging_config`.)
@@ -30,9 +36,10 @@ import asyncio
 import fnmatch
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable, Coroutine
 from collections import OrderedDict
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,9 +49,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from assistant.channels import kakao, slack, telegram, voice, whatsapp
-from assistant.channels.common import same_secret
-from assistant.channels.proactive import PushChannel, masked_id
-from assistant.dialogue.holding import holding_turn, is_holding
+from assistant.channels.common import kept_in_front, next_message_holding, same_secret
+from assistant.channels.proactive import PendingChannel, PushChannel, bot_message_of, masked_id
+from assistant.dialogue.holding import is_holding
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.errors import InvalidConfigError
 from assistant.server.errors import HttpError
@@ -54,8 +61,15 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 #: Seconds a Kakao callback stays usable (Kakao: one minute).
 KAKAO_CALLBACK_WITHIN = 55.0
-#: Seconds a held turn's answer is waited for before it is pushed (past that, it stays stored for the next message).
+#: Seconds a held turn's answer is waited for before it is pushed or kept (past that, it stays stored in the
+#: conversation only).
 LATE_ANSWER_WITHIN = 300.0
+#: Seconds the next reply waits for a held turn's answer to be kept (that turn has finished: it ran first).
+KEPT_WAIT = 2.0
+#: Seconds a finished held turn's answer waits before it is kept (a redelivery joined to the turn answers it).
+REDELIVERY_GRACE = 0.2
+#: (conversation, message id) pairs remembered as answered in a reply (the oldest forgotten first).
+ANSWERED_KEPT = 10_000
 _TOO_LONG = {"ko": "메시지가 너무 길어요({n}자, 최대 {limit}자). 질문을 짧게 줄여 다시 보내 주세요.",
              "en": "The message has {n} characters; the limit is {limit}. Please send a shorter message."}
 
@@ -101,7 +115,7 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
         settings: :class:`~assistant.settings.Settings` (``kakao_skill_secret``, ``kakao_callback_hosts``,
             ``twilio_auth_token``, ``voice_public_url``, ``telegram_secret_token``, ``max_message_chars``).
         turns: the server's turn scheduler (``handle(UserMessage) -> Turn``), looked up per request.
-        domain: the engine's domain (for the holding reply), looked up per request.
+        domain: the engine's domain, looked up per request (the holding reply itself comes from ``turns``).
         proactive: the server's :class:`~assistant.channels.proactive.ProactiveChannels` (called from a worker
             thread, it may open the outbox); a channel registered there as a
             :class:`~assistant.channels.proactive.PushChannel` pushes late answers and kept messages. ``None``: no push.
@@ -117,12 +131,56 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
         background.add(task)
         task.add_done_callback(background.discard)
 
-    async def push_channel(name: str) -> PushChannel | None:
+    #: conversations' late answers being waited for to be kept (no push), by conversation id
+    keepers: dict[str, set[asyncio.Task[None]]] = {}
+    #: (conversation, message id) of turns answered in a webhook's reply after all (a redelivery): not kept again
+    answered: OrderedDict[tuple[str, str], None] = OrderedDict()
+
+    async def registered(name: str) -> Any:
         if proactive is None:
             return None
         channels = await run_in_threadpool(proactive)
-        channel = channels.registered(name)
+        return channels.registered(name)
+
+    async def push_channel(name: str) -> PushChannel | None:
+        channel = await registered(name)
         return channel if isinstance(channel, PushChannel) else None
+
+    async def reply_of(message: UserMessage, messages: tuple[BotMessage, ...], held: bool) -> tuple[BotMessage, ...]:
+        """The webhook's reply: with push, ``messages`` (the late answer and kept messages are pushed in the
+        background); without it (a :class:`~assistant.channels.proactive.PendingChannel` registered for the channel),
+        the kept messages in front of ``messages``, taken once, and a held turn's answer waited for and kept for
+        the next reply (the holding text says so)."""
+        channel = await registered(message.channel)
+        if isinstance(channel, PushChannel) or not isinstance(channel, PendingChannel) \
+                or not hasattr(channel.outbox, "fetch"):
+            keep(after_turn(message, held))  # a held answer is pushed when the platform's API is set
+            return messages
+        sender, mid = message.sender_id, str(message.metadata.get("message_id") or "")
+        if held:
+            earlier = [t for t in keepers.get(sender, ()) if not t.done()]  # kept first: the answers stay in order
+            keeper = asyncio.get_running_loop().create_task(_keep_late(message, channel, turns, answered, earlier))
+            keepers.setdefault(sender, set()).add(keeper)
+            keeper.add_done_callback(lambda t: _forget(keepers, sender, t))
+            messages = next_message_holding(messages)
+        else:
+            answered[(sender, mid)] = None
+            while len(answered) > ANSWERED_KEPT:
+                answered.popitem(last=False)
+            waiting = [t for t in keepers.get(sender, ()) if not t.done()]
+            if waiting:  # this turn ran after the held one: its answer is being kept right now
+                await asyncio.wait(waiting, timeout=KEPT_WAIT)
+        try:
+            kept = await run_in_threadpool(take_kept, channel.outbox, sender)
+        except Exception as e:  # noqa: BLE001 - the outbox is down: answer without them (they stay kept)
+            logger.error("%s kept messages not read (%s)", message.channel, type(e).__name__,
+                         extra={"conversation_id": masked_id(sender), "channel": message.channel, "stage": "proactive"})
+            return messages
+        if kept:
+            logger.info("%s kept messages sent in front of the reply", message.channel, extra={
+                "conversation_id": masked_id(sender), "channel": message.channel, "stage": "proactive",
+                "messages": len(kept)})
+        return kept_in_front(kept, messages)
 
     async def after_turn(message: UserMessage, held: bool, first: asyncio.Future[Any] | None = None) -> None:
         """Push a held turn's answer, then what earlier pushes could not deliver (background, logged)."""
@@ -153,25 +211,16 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             refused = _too_long(message, settings.max_message_chars)
             if refused is not None:
                 return JSONResponse(kakao.render(refused))
-            task = asyncio.ensure_future(turns().handle(message))
-            try:
-                turn = await asyncio.wait_for(asyncio.shield(task), kakao.ANSWER_WITHIN)
-                messages = turn.messages
-            except TimeoutError:
-                messages = holding_turn(domain(), message, mid).messages
+            turn = await turns().handle(message, settings.kakao_answer_within)
+            held = is_holding(turn.messages)
             logger.info("kakao turn", extra={"conversation_id": message.sender_id, "channel": kakao.CHANNEL,
-                                             "stage": "channel", "holding": is_holding(messages)})
-            if not is_holding(messages):
-                keep(after_turn(message, False))
-                return JSONResponse(kakao.render(messages))
+                                             "stage": "channel", "holding": held})
             url = body.user_request.callback_url
-            if url and callback_allowed(url, settings.kakao_callback_hosts):
-                keep(_kakao_callback(url, message, task, turns))
+            if held and url and callback_allowed(url, settings.kakao_callback_hosts):
+                keep(_kakao_callback(url, message, turns))
                 keep(after_turn(message, False))  # only what earlier pushes kept
-                return JSONResponse(kakao.callback_ack(messages))
-            task.add_done_callback(_retrieved)
-            keep(after_turn(message, True, task))  # pushed through the Event API when configured
-            return JSONResponse(kakao.render(messages))
+                return JSONResponse(kakao.callback_ack(turn.messages))
+            return JSONResponse(kakao.render(await reply_of(message, turn.messages, held)))
 
     if settings.twilio_auth_token:
         token: str = settings.twilio_auth_token
@@ -207,7 +256,11 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             if is_holding(turn.messages):
                 return _twiml(voice.render(turn.messages, language, url, turn_no, holding=True, said=message.text))
             spoken = turn.language if turn.language in voice.LOCALES else language
-            return _twiml(voice.render(turn.messages, spoken, url, turn_no))
+            messages = turn.messages
+            if (number := voice.keyed_number(fields, query)) is not None:  # read back a number keyed at a question
+                note = voice.digits_readback(number, turn.events, spoken)
+                messages = (BotMessage(note, (), {"language": spoken}), *messages)
+            return _twiml(voice.render(messages, spoken, url, turn_no))
 
     if settings.telegram_secret_token:
         tg_secret: str = settings.telegram_secret_token
@@ -227,12 +280,11 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
                 return JSONResponse(telegram.render(chat, refused))
             if update.callback_query is not None and update.message is None:
                 keep(_answer_callback(update.callback_query.id, message, push_channel))
-            turn = await turns().handle(message)
+            turn = await turns().handle(message, settings.telegram_answer_within)
             held = is_holding(turn.messages)
             logger.info("telegram turn", extra={"conversation_id": message.sender_id, "channel": telegram.CHANNEL,
                                                 "stage": "channel", "holding": held})
-            keep(after_turn(message, held))  # a held answer is pushed with sendMessage when the bot token is set
-            return JSONResponse(telegram.render(chat, turn.messages))
+            return JSONResponse(telegram.render(chat, await reply_of(message, turn.messages, held)))
 
     # Slack and WhatsApp push every reply; what an earlier push could not deliver goes out at the next message
     _slack_routes(router, settings, turns, keep, lambda m: after_turn(m, False))
@@ -242,13 +294,6 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
 
 def _twiml(xml: str) -> Response:
     return Response(xml, media_type="application/xml")
-
-
-def _retrieved(task: asyncio.Future[Any]) -> None:
-    """Read a background turn's outcome so a failure is logged once (the scheduler logs it) and never as
-    'exception was never retrieved'."""
-    if not task.cancelled():
-        task.exception()
 
 
 async def _push_late(message: UserMessage, channel: PushChannel, turns: Callable[[], Any],
@@ -285,16 +330,13 @@ async def _answer_callback(callback_query_id: str, message: UserMessage,
             "conversation_id": masked_id(message.sender_id), "channel": telegram.CHANNEL, "stage": "channel"})
 
 
-async def _kakao_callback(url: str, message: UserMessage, first: asyncio.Future[Any], turns: Callable[[], Any]) -> None:
+async def _kakao_callback(url: str, message: UserMessage, turns: Callable[[], Any]) -> None:
     """Wait for the held turn's answer (redelivering its message id, which joins the running turn or gets the stored
     answer) and POST it, as a SkillResponse, to Kakao's callback URL; within :data:`KAKAO_CALLBACK_WITHIN` s."""
     import httpx
 
-    deadline = time.monotonic() + KAKAO_CALLBACK_WITHIN
     try:
-        turn = await asyncio.wait_for(asyncio.shield(first), KAKAO_CALLBACK_WITHIN)
-        while is_holding(turn.messages) and time.monotonic() < deadline:
-            turn = await turns().handle(message)
+        turn = await turns().handle(message, KAKAO_CALLBACK_WITHIN)
         if is_holding(turn.messages):
             raise TimeoutError("the turn did not finish within the callback's minute")
         async with httpx.AsyncClient(timeout=10.0) as client:
@@ -536,3 +578,52 @@ def push_channels(settings: Any, fallback: Any = None) -> list[Any]:
         out.append(whatsapp.WhatsAppChannel(api, whatsapp_cipher(settings),
                                             _WA_OPTIONS.setdefault(config[3], whatsapp.OptionMemory()), fallback))
     return out
+
+
+async def _keep_late(message: UserMessage, channel: PendingChannel, turns: Callable[[], Any],
+                     answered: Mapping[tuple[str, str], None], earlier: list[asyncio.Task[None]]) -> None:
+    """Wait (at most :data:`LATE_ANSWER_WITHIN` s) for the answer of a turn that got the holding reply on a channel
+    that cannot push, and keep it in ``channel``'s outbox for the conversation's next reply (after the ``earlier``
+    held answers of the conversation), unless a redelivery of the message got it in its own reply meanwhile
+    (``answered``)."""
+    extra = {"conversation_id": masked_id(message.sender_id), "channel": message.channel, "stage": "proactive"}
+    try:
+        turn = await turns().handle(message, LATE_ANSWER_WITHIN)
+        if is_holding(turn.messages):
+            raise TimeoutError(f"the turn did not finish within {LATE_ANSWER_WITHIN:g} s")
+        await asyncio.sleep(REDELIVERY_GRACE)  # a redelivery that joined the same turn answers it: keep nothing then
+        if earlier:
+            await asyncio.wait(earlier, timeout=LATE_ANSWER_WITHIN)
+        if (message.sender_id, str(message.metadata.get("message_id") or "")) in answered:
+            return
+        await run_in_threadpool(channel.send, message.sender_id, turn.messages)
+        logger.info("%s late answer kept for the next reply", message.channel, extra=extra)
+    except Exception as e:  # noqa: BLE001 - a background task: log (without text) and end; the answer stays stored
+        logger.error("%s late answer not kept (%s): it stays stored in the conversation", message.channel,
+                     type(e).__name__, extra=extra)
+
+
+def _forget(keepers: dict[str, set[asyncio.Task[None]]], sender: str, task: asyncio.Task[None]) -> None:
+    tasks = keepers.get(sender)
+    if tasks is not None:
+        tasks.discard(task)
+        if not tasks:
+            del keepers[sender]
+
+
+_TAKE_LOCK = threading.Lock()
+
+
+def take_kept(outbox: Any, recipient_id: str) -> list[BotMessage]:
+    """The messages kept in ``outbox`` for ``recipient_id`` (oldest first, one page), acknowledged as they are taken,
+    so each is given once (under a lock: two webhook requests of one conversation never both take them).
+
+    Raises:
+        StoreUnavailableError: the outbox's database is down (nothing taken).
+    """
+    with _TAKE_LOCK:
+        page = outbox.fetch(recipient_id)
+        if not page.messages:
+            return []
+        outbox.fetch(recipient_id, page.cursor, 1)  # the next cursor acknowledges (deletes) what was taken
+    return [bot_message_of(m) for m in page.messages]

@@ -38,7 +38,14 @@ from assistant.dialogue.events import (
     UserUttered,
     UserUtteranceReverted,
 )
-from assistant.dialogue.handoff import FileHandoffQueue, handoff_record
+from assistant.dialogue.handoff import (
+    WAITING_RESPONSE,
+    FileHandoffQueue,
+    handoff_record,
+    message_record,
+    since_handoff,
+    waiting_text,
+)
 from assistant.dialogue.rules import NLU_FALLBACK
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
@@ -311,6 +318,26 @@ class ActionHandoff:
         # so that after /resume the citizen is not asked its old question out of the blue
         stop = [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)] if tracker.active_loop_name else []
         return [said, *stop, HandoffRequested(target, reason), ConversationPaused()]
+
+    def while_paused(self, tracker: DialogueStateTracker, context: TurnContext) -> list[Event]:
+        """A message that came while the conversation waits for the person (paused): it goes to the handoff sink as
+        a ``message`` record (PII masked, :func:`~assistant.dialogue.handoff.message_record`); the first one after
+        the handoff is answered once with ``utter_handoff_waiting`` (or the built-in
+        :func:`~assistant.dialogue.handoff.waiting_text`), later ones get no answer (the bot stays silent).
+
+        Returns:
+            ``[BotUttered]`` for the first message after the handoff, else ``[]``.
+        """
+        record = message_record(tracker)
+        if record is not None:
+            self._deliver(record, context, tracker.sender_id)
+        users, _ = since_handoff(tracker)
+        if users != 1:
+            return []
+        custom = {"response": WAITING_RESPONSE, "language": context.language, "citations": []}
+        if context.has_response(WAITING_RESPONSE):
+            return [context.utter(tracker, WAITING_RESPONSE, custom)]
+        return [BotUttered(waiting_text(context.language), {"custom": custom})]
 
     def _deliver(self, record: dict[str, Any], context: TurnContext, sender_id: str) -> str | None:
         sinks = [s for s in (context.handoff, self.fallback_queue) if s is not None]

@@ -9,6 +9,13 @@
 * :class:`HttpHandoff`: POSTs the same JSON to ``ASSISTANT_HANDOFF_URL`` (httpx,
   with the connector timeout); a failure raises
   :class:`~assistant.errors.ConnectorUnavailable` and the action falls back to the queue.
+
+A handoff record has ``"type": "handoff"``. While the conversation waits for the person (paused), each later message
+of the citizen goes to the same sink as a ``"type": "message"`` record (:func:`message_record`: the conversation id,
+the handoff it follows, the text PII masked as the transcript), so the agent sees what the citizen added;
+:meth:`FileHandoffQueue.entries` folds them into their handoff's transcript. The bot stays silent, except that the
+first message after the handoff is answered once with :func:`waiting_text` (the domain's ``utter_handoff_waiting``
+when it has one).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from assistant.dialogue.events import BotUttered, UserUttered
+from assistant.dialogue.events import BotUttered, ConversationPaused, HandoffRequested, UserUttered
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import ConnectorUnavailable
 from assistant.nlu.pii import mask_pii
@@ -38,10 +45,51 @@ def transcript(tracker: DialogueStateTracker, limit: int = 50) -> list[dict[str,
     return out[-limit:]
 
 
+#: The domain response that answers the first message after a handoff (optional: :data:`WAITING` otherwise).
+WAITING_RESPONSE = "utter_handoff_waiting"
+#: The built-in text of the first answer after a handoff, by language.
+WAITING = {
+    "ko": "상담원 연결을 기다리고 있어요. 남기신 메시지는 상담원에게 전달되니, 상담원이 대화를 이어받을 때까지 잠시만 기다려 주세요.",
+    "en": "You're waiting for an agent. Your messages are passed on to them; please wait until they pick up the conversation.",
+}
+
+
+def waiting_text(language: str) -> str:
+    """:data:`WAITING` in ``language`` (Korean for any other)."""
+    return WAITING["en" if language == "en" else "ko"]
+
+
+def since_handoff(tracker: DialogueStateTracker) -> tuple[int, float | None]:
+    """How many user messages the conversation has since its latest pause (the handoff), and the timestamp of
+    that handoff's ``handoff`` event (``None`` when there is none)."""
+    users = 0
+    for e in reversed(tracker.events):
+        if isinstance(e, ConversationPaused):
+            break
+        if isinstance(e, UserUttered):
+            users += 1
+    at = next((e.timestamp for e in reversed(tracker.events) if isinstance(e, HandoffRequested)), None)
+    return users, at
+
+
+def message_record(tracker: DialogueStateTracker) -> dict[str, Any] | None:
+    """The conversation's latest user message as a record for the handoff sink: ``{"type": "message",
+    "conversation_id", "handoff_at" (the ``handoff`` event's timestamp, or None), "role": "user", "text" (PII
+    masked), "timestamp"}``; ``None`` when it has no user message with text."""
+    for e in reversed(tracker.events):
+        if isinstance(e, UserUttered):
+            if e.text is None:
+                return None
+            return {"type": "message", "conversation_id": tracker.sender_id, "handoff_at": since_handoff(tracker)[1],
+                    "role": "user", "text": mask_pii(e.text), "timestamp": e.timestamp}
+    return None
+
+
 def handoff_record(tracker: DialogueStateTracker, reason: str, language: str) -> dict[str, Any]:
     """``{"conversation_id", "reason", "language", "requested_at", "slots", "transcript"}`` (slots' text masked)."""
     slots = {k: (mask_pii(v) if isinstance(v, str) else v) for k, v in tracker.slots.items() if v is not None}
     return {
+        "type": "handoff",
         "conversation_id": tracker.sender_id,
         "reason": reason,
         "language": language,
@@ -85,6 +133,23 @@ class FileHandoffQueue:
         if not self.path.exists():
             return []
         return [json.loads(x) for x in self.path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The handoff records, oldest first, each with the citizen's later messages (``"type": "message"``
+        lines) appended to its ``transcript`` (``{"role": "user", "text", "timestamp"}``): a message joins the
+        latest earlier handoff of its conversation. Messages whose handoff is not in the file are left out."""
+        out: list[dict[str, Any]] = []
+        latest: dict[str, dict[str, Any]] = {}
+        for record in self.read():
+            if record.get("type") == "message":
+                entry = latest.get(str(record.get("conversation_id")))
+                if entry is not None:
+                    entry["transcript"].append({k: record.get(k) for k in ("role", "text", "timestamp")})
+                continue
+            entry = dict(record, transcript=list(record.get("transcript") or []))
+            latest[str(record.get("conversation_id"))] = entry
+            out.append(entry)
+        return out
 
 
 class HttpHandoff:

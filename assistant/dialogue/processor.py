@@ -284,6 +284,7 @@ class MessageProcessor:
                 error = "turn_failed"
         else:
             error = None
+            self._while_paused(tracker, context)
         if not any(isinstance(e, ActionExecuted) and e.action_name == ACTION_LISTEN_NAME for e in tracker.events[turn_start:]):
             tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
         extra = {"intent": user.intent, "language": context.language, "entities": reply_entities(user.text, user.entities)}
@@ -305,6 +306,20 @@ class MessageProcessor:
                      extra={"conversation_id": message.sender_id, "channel": message.channel, "stage": "processor",
                             "intent": user.intent_name})
         return turn
+
+    def _while_paused(self, tracker: DialogueStateTracker, context: TurnContext) -> None:
+        """A message to a handed-off conversation: the handoff action forwards it to the agent's queue and answers
+        the first one once (:meth:`~assistant.dialogue.builtin_actions.ActionHandoff.while_paused`); a failure is
+        logged and the turn stays silent."""
+        follow = getattr(self.registry.get("action_handoff", self.domain), "while_paused", None)
+        if follow is None:
+            return
+        try:
+            for event in follow(tracker, context):
+                tracker.update(event)
+        except Exception:  # noqa: BLE001 - forwarding is best effort: the message is in the tracker either way
+            logger.exception("message after handoff not forwarded", extra={"conversation_id": tracker.sender_id,
+                                                                            "stage": "handoff"})
 
     def _deliver_undelivered(self, tracker: DialogueStateTracker, journal: EffectJournal,
                              message: UserMessage) -> tuple[BotMessage, ...]:

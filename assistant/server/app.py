@@ -125,8 +125,8 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
     of the alert callbacks) and keeps only the undelivered ones. ``telegram`` pushes through the Bot API with
     ``telegram_bot_token``, ``kakao`` through Open Builder's Event API with ``kakao_bot_id``, ``kakao_rest_api_key``
     and ``kakao_event_name`` (both keep what they could not push in the outbox and push it at the conversation's next
-    message); ``voice`` keeps its messages with a warning (the caller's number is never stored). A channel without
-    its settings is not registered: its messages wait in the outbox (the default)."""
+    message); without those settings they keep their messages, which the conversation's next reply on that channel
+    carries in front; ``voice`` keeps its messages with a warning (the caller's number is never stored)."""
     from assistant.channels import kakao, telegram, voice
     from assistant.channels.proactive import KeptChannel, ProactiveChannel, PushChannel
     from assistant.stores.outbox import OutboxStore
@@ -138,11 +138,15 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
         api = telegram.TelegramBotApi(settings.telegram_bot_token, settings.telegram_api_url, settings.connector_timeout,
                                       settings.connector_retries)
         channels.append(PushChannel(telegram.CHANNEL, telegram.TelegramPusher(api), PendingChannel(box, telegram.CHANNEL)))
+    else:  # kept, and given in front of the conversation's next reply (assistant.channels.webhooks)
+        channels.append(KeptChannel(box, telegram.CHANNEL, telegram.NO_PUSH_REASON))
     if settings.kakao_bot_id and settings.kakao_rest_api_key and settings.kakao_event_name:
         event_api = kakao.KakaoEventApi(settings.kakao_bot_id, settings.kakao_rest_api_key, settings.kakao_event_name,
                                         settings.kakao_event_user_type, settings.kakao_event_api_url,
                                         settings.connector_timeout, settings.connector_retries)
         channels.append(PushChannel(kakao.CHANNEL, kakao.KakaoPusher(event_api), PendingChannel(box, kakao.CHANNEL)))
+    else:
+        channels.append(KeptChannel(box, kakao.CHANNEL, kakao.NO_PUSH_REASON))
     from assistant.channels.webhooks import push_channels
 
     for pusher in push_channels(settings):  # Slack and WhatsApp, when configured: push() raises when not delivered,

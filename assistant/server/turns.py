@@ -101,8 +101,11 @@ class TurnScheduler:
         #: button's payload ("/deny" has no language of its own) speaks the conversation's language
         self._languages: OrderedDict[str, str] = OrderedDict()
 
-    async def handle(self, message: UserMessage) -> Turn:
+    async def handle(self, message: UserMessage, hold_after: float | None = None) -> Turn:
         """The reply to one delivery: the turn's answer, a stored one, or the holding reply.
+
+        ``hold_after``: this delivery's own wait in seconds before the holding reply (a channel's budget: Kakao's
+        skill timeout, Telegram's webhook), instead of the scheduler's ``hold_after``; ``0`` waits however long.
 
         Raises:
             HttpError: 429 with ``Retry-After`` when ``queue_max`` turns of the conversation are already running or
@@ -124,10 +127,11 @@ class TurnScheduler:
                                                                     "channel": message.channel, "stage": "server"})
         if mid is None:  # a task too: a client that goes away must not release the queue while its turn still runs
             return await asyncio.shield(task)
-        if self.hold_after <= 0:
+        wait = self.hold_after if hold_after is None else hold_after
+        if wait <= 0:
             return await asyncio.shield(task)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), self.hold_after)
+            return await asyncio.wait_for(asyncio.shield(task), wait)
         except TimeoutError:
             logger.info("turn still running: holding reply", extra={"conversation_id": message.sender_id,
                                                                     "channel": message.channel, "stage": "server"})

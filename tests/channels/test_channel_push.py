@@ -231,7 +231,7 @@ class TestTelegram:
     def test_slow_turn_gets_the_holding_reply_and_its_answer_is_pushed(self, tmp_path: Path,
                                                                       platform: FakePlatform) -> None:
         engine = Engine(delay=1.0)
-        app = create_app(settings_for(tmp_path, platform, holding_reply_after=0.2), router=object(), processor=engine)
+        app = create_app(settings_for(tmp_path, platform, telegram_answer_within=0.2), router=object(), processor=engine)
         with TestClient(app) as client:
             r = client.post(TG_URL, json=message_update(31, 9003, "기초연금 자격"), headers=TG_HEADERS)
             assert r.status_code == 200 and r.json() == {"method": "sendMessage", "chat_id": 9003, "text": HOLDING_KO}
@@ -311,12 +311,11 @@ class TestKakao:
             assert pending(client, "kakao:botuserkey-81") == []
 
     def test_slow_turn_without_callback_url_is_pushed_through_the_event_api(
-            self, tmp_path: Path, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> None:
+            self, tmp_path: Path, platform: FakePlatform) -> None:
         from channel_helpers import KAKAO_SECRET
 
-        monkeypatch.setattr(kakao, "ANSWER_WITHIN", 0.2)  # Kakao's 3.5 s, shortened so the test stays fast
-        engine = Engine(delay=1.0)
-        settings = settings_for(tmp_path, platform, holding_reply_after=0.2, kakao_skill_secret=KAKAO_SECRET)
+        engine = Engine(delay=1.0)  # Kakao's 4 s, shortened so the test stays fast
+        settings = settings_for(tmp_path, platform, kakao_answer_within=0.2, kakao_skill_secret=KAKAO_SECRET)
         app = create_app(settings, router=object(), processor=engine)
         skill = {"userRequest": {"utterance": "청년 월세", "user": {"id": "uk-31", "type": "botUserKey"}},
                  "action": {}, "intent": {}, "bot": {}}

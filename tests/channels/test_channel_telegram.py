@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from channel_helpers import TELEGRAM_SECRET, rest_reply
 from fastapi.testclient import TestClient
 
@@ -88,3 +89,63 @@ def test_render_long_payload_and_text() -> None:
     assert keys == [{"text": "종로구", "callback_data": "종로구"}, {"text": "예", "callback_data": "/affirm"}]
     assert all(len(k["callback_data"].encode()) <= telegram.MAX_CALLBACK_DATA for k in keys)
     assert telegram.render(77, ()) == {}
+
+
+def _greeting(language: str) -> str:
+    """``utter_greet`` as the bundled domain file writes it (read here, not through the engine)."""
+    import yaml
+
+    from shared_paths import ROOT
+
+    variants = yaml.safe_load((ROOT / "intents" / "domain.yml").read_text(encoding="utf-8"))["responses"]["utter_greet"]
+    [text] = [v["text"] for v in variants if ("condition" in v) == (language == "en")]
+    return str(text)
+
+
+def test_start_and_help_commands_are_the_greeting_not_a_cancel(client: TestClient) -> None:
+    # /start is every Telegram user's first message (fresh-user s9: it was read as "cancel")
+    for i, (text, language) in enumerate([("/start", "ko"), ("/start ref-42", "ko"), ("/start@GovHelpBot", "ko"),
+                                          ("/help", "ko"), ("/start", "en"), ("/help@GovHelpBot", "en")]):
+        chat = 520 + i
+        out = client.post(URL, json=message_update(20 + i, chat, text, language), headers=HEADERS).json()
+        assert out["chat_id"] == chat and out["text"] == _greeting(language), text
+        tracker = client.app.state.processor.load(f"telegram:{chat}")  # type: ignore[attr-defined]
+        [user] = [e for e in tracker.events if type(e).__name__ == "UserUttered"]
+        assert user.intent_name == "greet"
+
+
+def test_group_members_each_have_their_own_conversation(client: TestClient) -> None:
+    group = -1001234567890
+
+    def in_group(update_id: int, user: int, text: str) -> dict[str, Any]:
+        return {"update_id": update_id, "message": {
+            "message_id": update_id, "date": 1764496800, "text": text,
+            "from": {"id": user, "is_bot": False, "first_name": "민수", "language_code": "ko"},
+            "chat": {"id": group, "type": "supergroup", "title": "동네 모임"}}}
+
+    first = client.post(URL, json=in_group(40, 7101, "저는 67세예요"), headers=HEADERS).json()
+    second = client.post(URL, json=in_group(41, 7102, "안녕하세요"), headers=HEADERS).json()
+    assert first["chat_id"] == group and second["chat_id"] == group  # replies go to the group
+    load = client.app.state.processor.load  # type: ignore[attr-defined]
+    texts = {sender: [e.text for e in load(sender).events if type(e).__name__ == "UserUttered"]
+             for sender in (f"telegram:{group}:7101", f"telegram:{group}:7102", f"telegram:{group}")}
+    assert texts == {f"telegram:{group}:7101": ["저는 67세예요"], f"telegram:{group}:7102": ["안녕하세요"],
+                     f"telegram:{group}": []}
+    assert telegram.chat_id_of(f"telegram:{group}:7101") == group
+    tap = callback_update(42, 7102, "/affirm")
+    tap["callback_query"]["message"]["chat"] = {"id": group, "type": "supergroup"}
+    tap["callback_query"]["from"]["id"] = 7102
+    msg = telegram.to_user_message(telegram.Update.model_validate(tap))
+    assert msg is not None and msg.sender_id == f"telegram:{group}:7102" and msg.text == "/affirm"
+
+
+def test_commands_and_conversation_ids() -> None:
+    assert [telegram.command_payload(t) for t in ("/start", "/START", "/start  deep_link-1", "/help@Bot_1 x")] \
+        == ["/greet"] * 4
+    assert [telegram.command_payload(t) for t in ("/affirm", "/inform{\"age\": 3}", "start", "/starting", "")] \
+        == [None] * 5
+    private = telegram.to_user_message(telegram.Update.model_validate(message_update(9, 555, "/start")))
+    assert private is not None and (private.sender_id, private.text) == ("telegram:555", "/greet")
+    for bad in ("telegram:12:ab", "kakao:12", "telegram:x"):
+        with pytest.raises(ValueError, match="not a telegram conversation id"):
+            telegram.chat_id_of(bad)

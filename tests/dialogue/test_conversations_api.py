@@ -38,7 +38,9 @@ def test_tracker_messages_trigger_story_and_resume(bundled_settings, bundled_rou
 
         c.post(URL, json={"sender": "h1", "message": "상담원 연결해 주세요"})
         assert c.get("/conversations/h1/tracker").json()["paused"] is True
-        assert c.post(URL, json={"sender": "h1", "message": "여보세요?"}).json() == []  # silent while a person has it
+        waiting = c.post(URL, json={"sender": "h1", "message": "여보세요?"}).json()  # answered once (s9) ...
+        assert [m["custom"]["response"] for m in waiting] == ["utter_handoff_waiting"]
+        assert c.post(URL, json={"sender": "h1", "message": "여보세요??"}).json() == []  # ... then silent while a person has it
         assert c.post("/conversations/h1/resume").json()["paused"] is False
         assert c.post(URL, json={"sender": "h1", "message": "안녕하세요"}).json()[0]["custom"]["response"] == "utter_greet"
 

@@ -643,7 +643,8 @@
           if (addBotMessage(body[i])) {
             shown++;
             var c = body[i].custom;
-            if (c && c.response === 'utter_handoff') storageSet(HANDOFF_KEY, '1');
+            // the handoff, or the one answer to the first message after it: still with a person
+            if (c && (c.response === 'utter_handoff' || c.response === 'utter_handoff_waiting')) storageSet(HANDOFF_KEY, '1');
             else storageRemove(HANDOFF_KEY);  // the assistant speaks again: the conversation was resumed
           }
         }
