@@ -15,6 +15,7 @@ from fake_platform import FakePlatform
 from fastapi.testclient import TestClient
 
 from assistant.channels import slack
+from assistant.channels.proactive import masked_id
 from assistant.dialogue.messages import BotMessage
 from assistant.errors import InvalidConfigError, InvalidInputError
 from assistant.server.app import create_app
@@ -194,10 +195,12 @@ def test_proactive_messages_are_posted_and_kept_when_slack_is_down(slack_client:
         fake.fail = False
     kept = channels.get("rest").outbox.fetch(sid).messages
     assert [m["text"] for m in kept] == ["두 번째 알림"]
-    failed = [r for r in caplog.records if r.getMessage() == "slack push failed: ConnectorUnavailable"]
-    assert len(failed) == 1 and getattr(failed[0], "conversation_id", None) == sid
-    with pytest.raises(InvalidInputError):
-        channels.send("slack", "telegram:501", [BotMessage("x")])
+    # registered as a PushChannel (assistant/server/app.py): kept in the outbox, logged with the id masked
+    failed = [r for r in caplog.records if r.getMessage().startswith("slack push failed (ConnectorUnavailable)")]
+    assert len(failed) == 1 and getattr(failed[0], "conversation_id", None) == masked_id(sid)
+    channels.send("slack", "telegram:501", [BotMessage("x")])  # not a Slack conversation: never posted, kept, logged
+    assert [m["text"] for m in channels.get("rest").outbox.fetch("telegram:501").messages] == ["x"]
+    assert [r for r in caplog.records if r.getMessage().startswith("slack push failed (InvalidInputError)")]
 
 
 def test_render_limits_and_escaping() -> None:

@@ -16,6 +16,7 @@ from fake_platform import FakePlatform
 from fastapi.testclient import TestClient
 
 from assistant.channels import whatsapp
+from assistant.channels.proactive import masked_id
 from assistant.dialogue.messages import BotMessage
 from assistant.errors import InvalidConfigError, InvalidInputError
 from assistant.server.app import create_app
@@ -197,11 +198,15 @@ def test_numbered_options_of_a_proactive_message_and_the_platform_down(wa_client
     finally:
         fake.fail = False
     assert [m["text"] for m in channels.get("rest").outbox.fetch(sid).messages] == ["두 번째 알림"]
-    failed = [r for r in caplog.records if r.getMessage() == "whatsapp push failed: ConnectorUnavailable"]
-    assert len(failed) == 1 and getattr(failed[0], "conversation_id", None) == sid
+    # registered as a PushChannel (assistant/server/app.py): kept in the outbox, logged with the id masked
+    failed = [r for r in caplog.records if r.getMessage().startswith("whatsapp push failed (ConnectorUnavailable)")]
+    assert len(failed) == 1 and getattr(failed[0], "conversation_id", None) == masked_id(sid)
     assert not any(wa_id in r.getMessage() or wa_id in str(r.__dict__) for r in caplog.records)
-    with pytest.raises(InvalidInputError):
-        channels.send("whatsapp", "whatsapp:" + sid.split(":")[1][:-2] + "AA", [BotMessage("x")])
+    forged = "whatsapp:" + sid.split(":")[1][:-2] + "AA"  # not an id this server made: never sent, kept and logged
+    channels.send("whatsapp", forged, [BotMessage("x")])
+    assert [m["text"] for m in channels.get("rest").outbox.fetch(forged).messages] == ["x"]
+    assert [r for r in caplog.records if r.getMessage().startswith("whatsapp push failed (InvalidInputError)")]
+    assert len(sent_to(fake, wa_id)) == 2
 
 
 def test_render_buttons_text_limits() -> None:
