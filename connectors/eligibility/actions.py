@@ -118,9 +118,30 @@ def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Status facts the group question answers (:data:`GROUPS_SLOT`): group → (fact, value when chosen or ``None`` to leave
+#: it unknown, value for "해당 없음"). Choosing "사업자·소상공인" does not say which kind (예비창업자, 영업중, 폐업예정자).
+GROUP_STATUS_FACTS: dict[str, tuple[str, Any, Any]] = {
+    "electricity": ("high_voltage_customer", True, False),
+    "business": ("business_status", None, "none"),
+}
+
+
 def conversation_facts(slots: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`facts_from_slots` plus :data:`CONVERSATION_FACTS` (what a check in the conversation sends)."""
-    return {**CONVERSATION_FACTS, **facts_from_slots(slots)}
+    """:func:`facts_from_slots` plus :data:`CONVERSATION_FACTS` (what a check in the conversation sends), plus the
+    status facts the group question answered (:data:`GROUP_STATUS_FACTS`: 고압 전기 고객 → ``high_voltage_customer``,
+    사업자 → ``business_status``), unless a slot already holds them.
+
+    Example:
+        >>> conversation_facts({"target_groups": {"electricity": True, "business": False}})["high_voltage_customer"]
+        True
+    """
+    facts = {**CONVERSATION_FACTS, **facts_from_slots(slots)}
+    answered = facts.get(GROUPS_SLOT) or {}
+    for group, (fact, yes, no) in GROUP_STATUS_FACTS.items():
+        value = yes if answered.get(group) is True else no if answered.get(group) is False else None
+        if value is not None and fact not in facts:
+            facts[fact] = value
+    return facts
 
 
 def _language(tracker: ProtocolTracker) -> str:

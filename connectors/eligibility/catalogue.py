@@ -39,6 +39,7 @@ from connectors.eligibility.status_ways import OtherWay, ways_in
 from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
 from connectors.eligibility.text_groups import Restriction, restriction_in
+from connectors.eligibility.who_text import WhoCheck, who_check
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,10 @@ class ServiceInfo:
         agency_type: 소관기관유형 (``"지방공기업"``, ``"시군구"`` …; ``""`` when not known): a local public body's area is
             inferred from its name (:data:`LOCAL_BODY_TYPES`).
         beyond_area: its text opens it beyond its agency's area (:data:`BEYOND_AREA`: the whole country, or those who
-            study or work there too): no area is inferred from the agency's name.
+            study or work there too): the area inferred from a local public body's name is then one to confirm for a
+            person living elsewhere (``Catalogue.area_soft``), not a limit.
+        who: the who-phrase of its 지원대상 text when that says more than "anyone of that age (living there)"
+            (:func:`~connectors.eligibility.who_text.who_check`); the condition ``CHECK`` where the codes say only an age.
     """
 
     service_id: str
@@ -126,6 +130,7 @@ class ServiceInfo:
     restriction: Restriction | None = None
     agency_type: str = ""
     beyond_area: bool = False
+    who: WhoCheck | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
@@ -188,6 +193,9 @@ class Catalogue:
         restrictions, restriction_id: the distinct text restrictions (:attr:`ServiceInfo.restriction`) and, per row,
             its position; -1 for none, or where the row's restricting JA codes stand for one of its groups
             (:data:`GROUP_CODES`: the codes decide), or where its named statuses apply (``status_bits``: STATUS decides).
+        who_checks, who_id: the distinct who-phrases to check (:attr:`ServiceInfo.who`) and, per row, its position; -1
+            unless the row's codes say only an age (the individual pathway open, the age range the one individual group
+            that restricts) and no text group, named status or applicant kind applies: the condition ``CHECK``.
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -296,10 +304,13 @@ class Catalogue:
             if area is None and svc.text_area is not None:
                 area = svc.text_area
                 self.area_from_text[row] = True
-            if area is None and svc.agency_type in LOCAL_BODY_TYPES and not svc.beyond_area:
+            if area is None and svc.agency_type in LOCAL_BODY_TYPES:
+                # a text open beyond the area ("전국민 누구나", "거주 또는 재학") still has the body's area: where the
+                # facility or the programme is (고양국제꽃박람회's book café is in 고양시); living elsewhere is to confirm
                 area = agency_locality(svc.agency)
                 self.area_inferred[row] = area is not None
-                self.area_soft[row] = area is not None and _FACILITY_DISCOUNT.search(svc.title) is not None
+                self.area_soft[row] = area is not None and (svc.beyond_area
+                                                            or _FACILITY_DISCOUNT.search(svc.title) is not None)
             if area is None:
                 continue
             if area not in self.area_index:
@@ -308,6 +319,20 @@ class Catalogue:
             self.area_id[row] = self.area_index[area]
             self.area_sido[row] = SIDO_INDEX[area.sido]
             self.area_sigungu[row] = area.sigungu is not None
+        #: ``[(position in areas, area)]`` of the areas that list a few 시·군·구 (:meth:`Area.districts`)
+        self.listed_areas: list[tuple[int, Area]] = [(i, a) for i, a in enumerate(self.areas) if len(a.districts()) > 1]
+        # the who-phrase (CHECK) where the codes say only an age: the individual pathway open, age the one individual
+        # group that restricts, and no text group, named status or applicant kind deciding who
+        individual = [k for k, name in enumerate(GROUP_ORDER) if name == "age" or GROUP_BY_NAME[name].pathway == "individual"]
+        only_age = self.age_restricted & (self.restrict_matrix[:, individual].sum(axis=1) == 1)
+        age_only = present["individual"] & only_age & (self.restriction_id < 0) & (self.status_bits == 0) & (self.applicant == 0)
+        windex: dict[WhoCheck, int] = {}
+        self.who_id = np.full(n, -1, dtype=np.int32)
+        for row in np.flatnonzero(age_only).tolist():
+            who = services[row].who
+            if who is not None:
+                self.who_id[row] = windex.setdefault(who, len(windex))
+        self.who_checks: list[WhoCheck] = list(windex)
         # Rows with the same coded conditions get the same verdict for any person: number them once so
         # an evaluation explains each distinct row once (455 distinct rows among the 1,097 services).
         unmapped_id = np.zeros(n, dtype=np.uint64)
@@ -371,7 +396,8 @@ class Catalogue:
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), ways_in(text), restriction_in(text),
-                                        str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None), cond))
+                                        str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None,
+                                        who_check(target or text, d.title)), cond))
         return cls.from_records(records, version)
 
     @classmethod

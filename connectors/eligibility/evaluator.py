@@ -37,6 +37,12 @@ no area from its agency or its text is limited to the area its name carries (목
 condition's meaning says "소관기관 소재지에서 추정". For a facility's fee reduction (``area_soft``) a residence elsewhere
 leaves it ``unknown`` (to confirm whether non-residents may use it), with no fact missing.
 
+Who to check (not a JA code; :mod:`connectors.eligibility.who_text`, fresh-user report s8 defect 3): a service whose
+codes say only an age while its 지원대상 text names a narrower circle (장병 인권상담: "장병, 군무원, 일반 국민"; 학점은행제
+상담: "학점은행제를 이용하고자 하거나 …"; 유아학비: "유치원에 다니는 3~5세 유아") is one more AND group, ``CHECK``:
+``unknown`` with the phrase to check in its meaning ("확인 필요: 지원대상 '…'"), ``target_groups`` missing when the phrase
+names a group of the lexicon; held when the citizen confirmed such a group (``target_groups``); never ``not_eligible``.
+
 Named status (not a JA code; :mod:`connectors.eligibility.statuses`): where the codes leave room for it, the
 국가유공자, 기초생활수급자, 차상위 or 대한민국명장 its text names is one more AND group common to every pathway,
 ``STATUS``: held when the person is known to hold one of them; ``not_eligible`` when every named status is known
@@ -71,6 +77,7 @@ from connectors.eligibility.status_ways import OtherWay, status_state
 from connectors.eligibility.statuses import held_bits, names_of
 from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
 from connectors.eligibility.text_groups import Restriction, group_states, restriction_state
+from connectors.eligibility.who_text import CHECK, WhoCheck, check_state
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -171,6 +178,23 @@ def group_condition(r: Restriction, state: int) -> Condition:
     return Condition(GROUP, f"대상: {ko} (지원대상 문구 기준)", f"for {en} (from the eligibility text)", value)
 
 
+def who_condition(w: WhoCheck, state: int) -> Condition:
+    """The ``CHECK`` condition of a who-phrase (:mod:`connectors.eligibility.who_text`); value: the phrase. ``state``:
+    held (the citizen confirmed a group it names) or to confirm."""
+    if state == YES:
+        return Condition(CHECK, f"지원대상: '{w.phrase}' (지원대상 문구 기준, 해당)",
+                         "who it is for: as its eligibility text says (you belong to a group it names)", w.phrase)
+    return Condition(CHECK, f"확인 필요: 지원대상 '{w.phrase}' (코드로는 나이만 정해져 있어요)",
+                     "to confirm: who it is for, as its eligibility text says (only an age range is coded): "
+                     + (", ".join(_group_en(g) for g in w.groups) or "read the text cited"), w.phrase)
+
+
+def _group_en(name: str) -> str:
+    from connectors.eligibility.text_groups import BY_NAME
+
+    return BY_NAME[name].en
+
+
 def status_condition(bits: int, held: bool, ways: tuple[OtherWay, ...] = (), failed: bool = False) -> Condition:
     """The ``STATUS`` condition of the statuses ``bits`` (:data:`~connectors.eligibility.statuses.STATUSES` mask).
 
@@ -210,16 +234,21 @@ def region_condition(area: Area, from_text: bool = False, inferred: bool = False
     (:func:`~connectors.eligibility.regions.text_area`), not from its managing agency; the meaning says so.
     ``inferred``: the area was inferred from the name of the local public body that runs it (``Catalogue.area_inferred``:
     목포시의료원 → 목포시); ``elsewhere_open``: the person lives elsewhere and the service is a facility's fee
-    reduction, so whether non-residents may use it is to confirm.
+    reduction or its text opens it beyond the area (``"전국민 누구나"``, ``"거주 또는 재학"``), so whether people living
+    elsewhere qualify is to confirm.
     """
     from connectors.eligibility.regions_en import english_place_name
 
-    en = english_place_name(str(area))  # an English reply prints no Hangul (s7 item 4): "Haeundae-gu, Busan"
+    # an English reply prints no Hangul (s7 item 4), smallest unit first: "Haeundae-gu, Busan"; an area of a few
+    # listed 시·군·구: each of them, then the 시·도 ("Yeongyang-gun, Bonghwa-gun, …, Gyeongsangbuk-do")
+    listed = area.districts() if area.sigungu else []
+    en = (", ".join(english_place_name(d) for d in listed) + ", " + english_place_name(area.sido) if len(listed) > 1
+          else english_place_name(str(area)))
     if inferred:
         ko = f"거주지: {area} (소관기관 소재지에서 추정)"
         en = f"resident of {en} (inferred from where the managing agency is)"
         if elsewhere_open:
-            ko, en = ko + ", 다른 지역 주민도 이용할 수 있는지 확인 필요", en + "; to confirm whether non-residents may use it"
+            ko, en = ko + ", 다른 지역 주민도 대상인지 확인 필요", en + "; to confirm whether people living elsewhere qualify"
         return Condition(REGION, ko, en, str(area))
     if from_text:
         return Condition(REGION, f"거주지: {area} (지원대상 문구 기준)",
@@ -310,7 +339,12 @@ class Evaluation:
         for row in with_ways.tolist():
             self.groups["status"][row] = status_state(self._held, int(named[row]), self._open,
                                                       cat.status_ways[cat.status_ways_id[row]], facts)
-        extra = np.minimum(np.minimum(np.minimum(region, applicant), self.groups["status"]), self.groups["text"])
+        # who the text is for where the codes say only an age (who_text): one more AND group, never NOT
+        self._who = [check_state(w, facts) for w in cat.who_checks]
+        wstates = np.asarray([s for s, _m in self._who] + [YES], dtype=np.int8)
+        self.groups["who"] = wstates[cat.who_id]  # -1 (no check) picks the last: YES
+        extra = np.minimum(np.minimum(np.minimum(np.minimum(region, applicant), self.groups["status"]), self.groups["text"]),
+                           self.groups["who"])
         self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
         self.status = np.minimum(status, extra)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
@@ -325,19 +359,23 @@ class Evaluation:
         if area.sigungu is None:
             inside = np.where(cat.area_sigungu, UNKNOWN, YES)
         else:
-            inside = np.where(~cat.area_sigungu | (cat.area_id == cat.area_index.get(area, -2)), YES, NOT)
+            # the person's own 시·군·구, and the areas that list it among a few (Area.districts: 안동의료원's five 군)
+            ids = [cat.area_index.get(area, -2)] + [i for i, a in cat.listed_areas
+                                                    if a.sido == area.sido and area.sigungu in a.districts()]
+            inside = np.where(~cat.area_sigungu | np.isin(cat.area_id, ids), YES, NOT)
         return np.where(restricted & ~same_sido, NOT, np.where(restricted, inside, YES)).astype(np.int8)
 
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
                      area_id: int, rstate: int, akind: int = 0, kind: int = 0, astate: int = 2,
                      sbits: int = 0, sstate: int = 2, ways_id: int = 0, rid: int = -1,
-                     tstate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+                     tstate: int = 2, wid: int = -1, wstate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
         """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``; ``akind``: 1 the
         area is from the text, 2 inferred from a local public body's name, 4 a facility's fee reduction among those),
         the applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status), the named-status group
         (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status; ``ways_id``: ``Catalogue.status_ways_id``) and
-        the text group (``rid``: ``Catalogue.restriction_id``; ``tstate`` its status)."""
-        state = min(state0, rstate, astate, sstate, tstate)
+        the text group (``rid``: ``Catalogue.restriction_id``; ``tstate`` its status) and the who-phrase (``wid``:
+        ``Catalogue.who_id``; ``wstate`` its status)."""
+        state = min(state0, rstate, astate, sstate, tstate, wstate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
         if sbits and sstate == state:
             held = sbits & self._held if sstate == YES else 0
@@ -354,6 +392,9 @@ class Evaluation:
         if rid >= 0 and tstate == state:
             decided = decided + (group_condition(self.catalogue.restrictions[rid], tstate),)
             missing = missing + self._restriction[rid][1]
+        if wid >= 0 and wstate == state:
+            decided = decided + (who_condition(self.catalogue.who_checks[wid], wstate),)
+            missing = missing + tuple(m for m in self._who[wid][1] if m not in missing)
         if area_id >= 0 and rstate == state:
             key = ("region", area_id, rstate, akind)
             if key not in self._cache:
@@ -427,7 +468,8 @@ class Evaluation:
                                  int(self._area_kind()[row]), int(self.catalogue.applicant[row]),
                                  int(self.groups["applicant"][row]), int(self.catalogue.status_bits[row]),
                                  int(self.groups["status"][row]), int(self.catalogue.status_ways_id[row]),
-                                 int(self.catalogue.restriction_id[row]), int(self.groups["text"][row]))
+                                 int(self.catalogue.restriction_id[row]), int(self.groups["text"][row]),
+                                 int(self.catalogue.who_id[row]), int(self.groups["who"][row]))
 
     def _area_kind(self) -> np.ndarray:
         """``int64[n]``: 1 area from the text, 2 inferred from a local public body's name, 4 a facility's fee reduction."""
@@ -459,16 +501,17 @@ class Evaluation:
                 * (len(cat.restrictions) + 1) + cat.restriction_id[rows].astype(np.int64) + 1)
         # the status group's state varies by row where the text names other ways in (status_ways)
         pair = (pair * len(cat.status_ways) + cat.status_ways_id[rows].astype(np.int64)) * 3 + self.groups["status"][rows]
+        pair = pair * (len(cat.who_checks) + 1) + cat.who_id[rows].astype(np.int64) + 1
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
         prow = rows[pfirst]
         combined = [
-            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst, w, ri, ts)
-            for s, s0, a, rs, t, k, ast, sb, sst, w, ri, ts in zip(
+            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws)
+            for s, s0, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws in zip(
                 sig[pfirst].tolist(), self.conditions_status[prow].tolist(), cat.area_id[prow].tolist(),
                 self.groups["region"][prow].tolist(), akind[prow].tolist(), cat.applicant[prow].tolist(),
                 self.groups["applicant"][prow].tolist(), cat.status_bits[prow].tolist(), self.groups["status"][prow].tolist(),
                 cat.status_ways_id[prow].tolist(), cat.restriction_id[prow].tolist(), self.groups["text"][prow].tolist(),
-                strict=True)
+                cat.who_id[prow].tolist(), self.groups["who"][prow].tolist(), strict=True)
         ]
         services, sources = cat.services, cat.sources
         out = []
@@ -505,5 +548,5 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
     return Evaluation(catalogue, facts).results(rows)
 
 
-__all__ = ["APPLICANT", "BIT", "GROUP", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status",
-           "evaluate", "group_condition", "region_condition", "status_condition"]
+__all__ = ["APPLICANT", "BIT", "CHECK", "GROUP", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status",
+           "evaluate", "group_condition", "region_condition", "status_condition", "who_condition"]

@@ -66,6 +66,12 @@ class Facts(BaseModel):
     master_craftsman: bool | None = Field(
         None, description="not a JA code: a certified 대한민국명장 (숙련기술장려법; STATUS condition, read from the service's "
         "text, as welfare_recipient)")
+    high_voltage_customer: bool | None = Field(
+        None, description="not a JA code: a 고압 전기 고객 — takes electricity from 한국전력 at high voltage (고압 계약) or owns "
+        "the transformer and electrical installation (수전설비). Decides the 'electricity' way in of the GROUP condition "
+        "(connectors.eligibility.text_groups; 고효율 변압기 지원 …): true holds it, false rules such a service out when no "
+        "other way in its text remains open. The questionnaire's group question sets it: choosing '전기 고객·설비 "
+        "소유자' gives true, '해당 없음' when that group was offered gives false (target_groups.electricity alike)")
     multicultural_family: bool | None = Field(None, description="JA0401 다문화가족")
     north_korean_defector: bool | None = Field(None, description="JA0402 북한이탈주민")
     single_parent_family: bool | None = Field(None, description="JA0403 한부모가정/조손가정 (single-parent or grandparent-grandchild)")
@@ -76,7 +82,10 @@ class Facts(BaseModel):
     extended_family: bool | None = Field(None, description="JA0414 확대가족")
     business_status: BusinessStatus | None = Field(
         None, description="small business (소상공인): JA1101 pre_founder 예비창업자, JA1102 operating 영업중, "
-        "JA1103 closing 생계곤란/폐업예정자; 'none' = runs no business")
+        "JA1103 closing 생계곤란/폐업예정자; 'none' = runs no business. Also the 'business' way in (사업자·소상공인) of the GROUP "
+        "condition read from a service's text: any value but 'none' holds it, 'none' (with organization_type 'none') rules it "
+        "out. The questionnaire's group question sets 'none' when '해당 없음' answers an offered '사업자·소상공인' (choosing it "
+        "leaves the kind of business to ask)")
     business_industry: BusinessIndustry | None = Field(
         None, description="JA1201 restaurant 음식점업, JA1202 manufacturing 제조업, JA1299 other 기타업종")
     organization_type: OrganizationType | None = Field(

@@ -134,7 +134,10 @@ class Area(NamedTuple):
 
     Attributes:
         sido: official 시·도 name (one of :data:`SIDO`).
-        sigungu: the 시·군·구 name, or ``None`` for the whole 시·도 (or when not known).
+        sigungu: the 시·군·구 name, or ``None`` for the whole 시·도 (or when not known); for a service limited to the
+            residents of a few 시·군·구 of one 시·도 (경상북도안동의료원's "영양, 봉화, 고령, 성주, 청송군 거주 임산부",
+            :func:`~connectors.eligibility.regions_local.local_agency_area`), their names joined with ``"·"``
+            (:meth:`districts`); a person's area is always one 시·군·구.
     """
 
     sido: str
@@ -142,6 +145,15 @@ class Area(NamedTuple):
 
     def __str__(self) -> str:
         return self.sido if self.sigungu is None else f"{self.sido} {self.sigungu}"
+
+    def districts(self) -> tuple[str, ...]:
+        """The 시·군·구 the area covers: ``()`` for a whole 시·도, one name, or the listed few.
+
+        Example:
+            >>> Area("경상북도", "영양군·청송군").districts(), Area("경상북도", None).districts()
+            (('영양군', '청송군'), ())
+        """
+        return () if self.sigungu is None else tuple(self.sigungu.split("·"))
 
 
 def _is_sigungu(word: str) -> bool:

@@ -18,7 +18,8 @@ own area without naming it, read by hand over the 118 services of these agencies
   등록기준지 및 주소지를 2년이상 두고 있는 군민"``, ``"주민등록이 화성시에"``), unless a school or a site there
   qualifies too (``"영등포구 소재, 거주"``, ``"(거주 또는 재학)"``);
 * the first condition lists several 시·군·구 of the agency's 시·도 before a word of residence (``"영양, 봉화, 고령,
-  성주, 청송군 거주 임산부"``, 경상북도안동의료원): their 시·도 (one area per service), :func:`_listed_areas`;
+  성주, 청송군 거주 임산부"``, 경상북도안동의료원): those 시·군·구 (an :class:`Area` whose ``sigungu`` joins them with
+  ``"·"``; since s9 a service holds the listed few, not their whole 시·도), :func:`_listed_areas`;
 * the title is a 거주자우선주차 (residents' priority parking: on-street spaces allotted to the residents of the
   시·군·구 by its ordinance under 주차장법 제10조), whatever the groups listed.
 
@@ -198,23 +199,27 @@ def _listed_areas(item: str, sido: str) -> Area | None:
     경상북도안동의료원 programme "영양, 봉화, 고령, 성주, 청송군 거주 임산부": five 군, none of them 안동).
 
     Every listed word must be a 시·군·구 (or its stem) of ``sido`` and none may be followed by 소재 or 재학 (a
-    site or a school there qualifies too). Returns the one 시·군·구 when the list names one, else the whole 시·도:
-    the evaluator keeps one area per service, so residents of other 시·도 are ruled out, while a resident of
-    another 시·군 of the same 시·도 is not (the region condition's value says the 시·도, the citation the list).
+    site or a school there qualifies too). Returns the listed 시·군·구 in the list's order, joined with ``"·"``
+    (:meth:`Area.districts`): residents of other 시·도, and of the other 시·군 of the same 시·도 (안동시 itself), are
+    ruled out; a resident whose 시·군·구 is not known is asked for it.
+
+    Example:
+        >>> _listed_areas("영양, 봉화, 고령, 성주, 청송군 거주 임산부", "경상북도")
+        Area(sido='경상북도', sigungu='영양군·봉화군·고령군·성주군·청송군')
     """
     for m in _LISTED.finditer(item):
         if _SCHOOL_OR_SITE.search(item[m.end() - 2:m.end() + 25]):
             continue
         words = [w.strip() for w in re.split(r"[,·ㆍ]", m.group(1)) if w.strip()]
-        areas: set[Area] = set()
+        areas: dict[Area, None] = {}
         for w in words:
             found = {a for a in _SGG_BY_WORD.get(w, ()) if a.sido == sido}
             if len(found) != 1:
-                areas = set()
+                areas = {}
                 break
-            areas |= found
+            areas.update(dict.fromkeys(found))
         if len(areas) >= 2:
-            return Area(sido, None)
+            return Area(sido, "·".join(str(a.sigungu) for a in areas))
     return None
 
 

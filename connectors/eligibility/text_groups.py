@@ -26,7 +26,8 @@ item names who the service is for, and a keyword table can be read, tested and c
   plus the age ranges of items that name an age and no group ("만 65세 이상인 사람"), plus the age groups of
   :mod:`~connectors.eligibility.target_groups` named by such an item ("○ 경로우대자 : 65세 이상 노인"); within an item
   that names a group the age words qualify it ("65세 이상 독거노인 중 의료급여수급자": a 수급자 of that age), they are
-  not another way in; an item that names none of these (a detail, an unread way in, residents or users in general:
+  not another way in; an item that only states an income or assets limit ("기준중위소득 120% 이하", :data:`_CRITERION`)
+  is a criterion on every way in and is skipped (s9: 예술활동준비금 was open only by it); an item that names none of these (a detail, an unread way in, residents or users in general:
   "65세 이상 서대문 구민" counts by its age) makes the restriction *open*: known facts then never rule the person out
   (``unknown``, not ``not_eligible``).
 
@@ -120,7 +121,7 @@ LEXICON: tuple[LexGroup, ...] = (
     LexGroup("farming", re.compile(r"농업인|농업경영체|농업|농가|농촌|농민|축산|임업인|임업|귀농|귀촌|영농|산림경영"), "농업인·축산·임업",
              "farmers, livestock farmers and foresters", _flag("farmer", "livestock_farmer", "forester")),
     LexGroup("electricity", re.compile(r"고객|전기\s*(?:설비|사용|수용)|변압기|전력\s*(?:사용|수요)"), "전기 고객·설비 소유자",
-             "electricity customers and owners of electrical installations"),
+             "electricity customers and owners of electrical installations", _flag("high_voltage_customer")),
     LexGroup("student", re.compile(r"학생|재학|대학원생|학교\s*내|휴학|졸업\s*예정|교육생|수강생|연수생"), "학생", "students", _student),
     LexGroup("worker", re.compile(r"근로자|직장인|재직자|재직\s*중|종사자|노동자|종업원|피보험자|교사|교원|강사|근무자|사원|직원"),
              "근로자·재직자", "employees", _flag("employed")),
@@ -189,6 +190,9 @@ _WHAT_LABEL = re.compile(r"^\s*(?:사업|지원|신청|접수|운영)?\s*(?:기�
 _RATE = re.compile(r"(?:\d+\s*%|100\s*분의\s*\d+|\d+\s*천?\s*원)")
 _RATE_WORD = re.compile(r"감면|할인|면제")
 #: Alternatives within one item ("청년 및 신혼부부", "노인, 장애인").
+#: An income or assets limit ("기준중위소득 120% 이하", "소득인정액이 …"): a criterion every way in must meet (the
+#: coded income band and the citizen's income decide it), not a way in of its own (예술활동준비금, s9).
+_CRITERION = re.compile(r"중위\s*소득|소득\s*인정액|소득\s*(?:기준|수준|금액)|재산\s*(?:기준|가액|금액)|건강\s*보험료")
 _AND_OR = re.compile(r"\s(?:및|또는|이나)\s|[,·ㆍ/]")
 _REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
 _ITEM_SPLIT = re.compile(r"(?:(?:^|\n)\s*(?:ㅇ|-|\d+\.|[①-⑳]))|[○■□•◦▶\n]")
@@ -292,6 +296,8 @@ def restriction_in(text: str) -> Restriction | None:
         named = groups_named(item)
         if _GENERAL_STRONG.search(item) or _GENERAL_LEAD.match(item):
             return None
+        if first and not named and _CRITERION.search(item) and not _ages(item) + _age_groups(item):
+            continue  # "기준중위소득 120% 이하": a limit on every way in, not one more way in
         if not named and (_GENERAL.search(item) or _GENERAL_WEAK.search(item)):
             found = _ages(item)  # "65세 이상 서대문 구민": a way in by age (the residence is the region's business)
             ages.extend(found)

@@ -29,9 +29,10 @@ record type                documents (as the catalogue spells them)          not
                            차상위계층 대상 증명서                             alone (a status, not a document)
 =========================  ================================================  =============================
 
-The name must *start* with the certificate (after a case such as "차상위 계층인 경우" or "… -"): a document
-listed only inside another's parentheses ("증빙서류(장애인등록증, 수급자증명서 등)") is not marked, as for the
-other records; "A 또는 B" is marked with the first alternative MyData supplies.
+The name must *start* with the certificate (after a case such as "차상위 계층인 경우" or "… -"); "A 또는 B" is
+marked with the first alternative MyData supplies. Since s9 a certificate named inside another item's parentheses
+("증빙서류(장애인등록증, 수급자증명서 등)", "재직증명서(또는 건강보험자격득실확인서)") marks that item with its record
+(:func:`note_record`: the note's first part that names one and ends with it), so MyData can supply the proof.
 """
 
 from __future__ import annotations
@@ -149,6 +150,36 @@ def mydata_record_for(name: str, available_records: Iterable[str] = MYDATA_RECOR
     for record, pattern, _ in MYDATA_DOCUMENTS:
         if record in available and pattern.search(compact):
             return record
+    return None
+
+
+#: Where a parenthesised note lists documents: commas, semicolons and the words for "or".
+#: What may follow the certificate's name in a note part: its last syllable(s), a quantity, "지참", "(추가)제출 필요".
+_NOTE_TAIL = re.compile(r"(?:서|원|본|명서|명원|확인서|증명서|증명원|자료)?(?:\d+부)?(?:을|를)?(?:지참|(?:추가)?제출)?(?:필요)?")
+_NOTE_SPLIT = re.compile(r"[,、;；/]|\s(?:또는|혹은|or)\s|^(?:또는|혹은)\s")
+
+
+def note_record(note: str, available_records: Iterable[str] = MYDATA_RECORD_TYPES) -> str | None:
+    """The MyData record a certificate named inside an item's parentheses supplies (s9): ``"증빙서류(주민등록등본,
+    가족관계증명서 등)"``, ``"재직증명서(또는 건강보험자격득실확인서)"``, ``"2자녀 가정(수급자 증명서 추가제출 필요)"``.
+
+    Each note part (split at commas, semicolons and 또는/혹은; a remark after " - " dropped) must name the certificate
+    as :func:`mydata_record_for` reads a name and end like a document, or say it is to be brought or submitted
+    (지참, 제출); not a description of people ("주민등록등본 및 건강보험증 상 등재된 인원") nor "기초생활수급 및 차상위
+    증명서" (which of the two depends on the person, as for a name). The first such record, in the note's order.
+
+    Example:
+        >>> note_record("주민등록등본, 가족관계증명서 등"), note_record("주민등록등본 및 건강보험증 상 등재된 인원")
+        ('resident_registration', None)
+    """
+    available = set(available_records)
+    for part in _NOTE_SPLIT.split(note):
+        compact = re.sub(r"\s+", "", re.split(r"\s[-–]\s", part)[0]).strip(".")
+        compact = re.sub(r"등$", "", compact)
+        for record, pattern, _ in MYDATA_DOCUMENTS:
+            m = pattern.search(compact)
+            if record in available and m is not None and _NOTE_TAIL.fullmatch(compact[m.end():]):
+                return record
     return None
 
 
@@ -310,6 +341,8 @@ def parse_required_documents(text: str | None, available_records: Iterable[str] 
                     continue
                 seen.add((name, applies_to, group))
                 record = next((r for r in (mydata_record_for(a, available) for a in (alts or (name,))) if r), None)
+                if record is None and note:  # a certificate inside the item's parentheses (증빙서류(수급자 증명서 …))
+                    record = note_record(note, available)
                 out.append(RequiredDocument(name, note, applies_to, group, official,
                                             alts if len(alts) > 1 else (), record))
     return out

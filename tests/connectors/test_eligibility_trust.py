@@ -188,6 +188,9 @@ REPORT = {  # the report's people, as the conversation sends them (applying as a
     "adult": {"age": 35, "organization_type": "none"},
     "elder": {"age": 67, "region": "부산광역시 해운대구", "organization_type": "none"},
 }
+#: The services the s8 fresh-user report found listed as eligible for a Busan 67-year-old on their age alone: 장병
+#: 인권상담, 한식진흥, 한문 고전 자문, 학점은행제 상담, 고양꽃전시관 북카페 (the last a 고양시 body's facility).
+S8_NARROW = {"129000000009", "154300005020", "B55214300001", "B55288100001", "O00046800001"}
 #: This file's own reading of "a text that names a restrictive status" (remark lines dropped).
 RESTRICTIVE = re.compile(r"국가유공자|기초생활수급자|기초수급자|수급권자|차상위|대한민국명장")
 
@@ -204,9 +207,13 @@ def test_report_people_are_offered_nothing_decided_by_nothing(catalogue: Catalog
     elder = {r.service_id: r for r in evaluate(catalogue, Facts(**REPORT["elder"]), ["B49000700206", "B41000200012"])}
     master, transformer = elder["B49000700206"], elder["B41000200012"]  # 계속종사장려금 (명장), 고효율 변압기
     assert master.status == "unknown" and master.missing == ("master_craftsman",)
+    offered = 0
     for name, facts in REPORT.items():
         eligible = sorted((r for r in evaluate(catalogue, Facts(**facts)) if r.status == "eligible"), key=rank_key)
-        assert eligible, name
+        # s9 (fresh-user report s8 defect 3): the services whose codes say only an age while their text names a
+        # narrower circle are "to check" (CHECK), so a person known by age and region alone is offered few or none
+        assert not {r.service_id for r in eligible} & S8_NARROW, name
+        offered += len(eligible)
         top = eligible[:5]
         # services decided by something specific come first: no broad-age-only service ranks above one (with the text
         # groups, s7-fixb, the eligible lists are short, so the top 5 may hold both kinds)
@@ -214,6 +221,7 @@ def test_report_people_are_offered_nothing_decided_by_nothing(catalogue: Catalog
         first_broad = next((i for i, n in enumerate(spec) if n == 0), len(spec))
         assert all(n == 0 for n in spec[first_broad:]), (name, spec)
         assert transformer.service_id not in {r.service_id for r in top} or name == "child", name
+    assert offered  # the elder is still offered the rail discount for over-65s (its text says no more than the age)
 
 
 def test_energy_voucher_is_to_confirm_not_a_firm_yes(catalogue: Catalogue) -> None:
@@ -241,7 +249,9 @@ def test_sweep_no_eligible_without_a_deciding_condition(catalogue: Catalogue, te
             elif specific_conditions(r) == 0 and RESTRICTIVE.search(remark.sub("", texts[r.service_id])) \
                     and "해당하지 않" not in texts[r.service_id]:
                 failures.append(f"{facts}: {r.service_id} {r.service_name} eligible on a broad age, text names a status")
-    assert checked > 200  # the grid does reach eligible services (fewer since s7-fixb: a text group is to confirm)
+    # the grid does reach eligible services (fewer since s7-fixb: a text group is to confirm; 60 since s9: an age-only
+    # service whose text names a narrower circle is to check, CHECK)
+    assert checked > 40
     assert not failures, f"{len(failures)} failures, e.g.:\n" + "\n".join(failures[:10])
 
 

@@ -2,12 +2,15 @@
 real catalogue (skips when ../shared/data is absent).
 
 * A list of 시·군·구 before a word of residence ("영양, 봉화, 고령, 성주, 청송군 거주 임산부", 경상북도안동의료원):
-  the region is their 시·도 (one area per service; the list is in the cited text). Every such service of a local
-  agency is found by an independent reading of the list here, and each gets its 시·도.
+  the region is those 시·군·구 (since s9; before, one area per service gave their whole 시·도, so a resident of 안동시
+  or 포항시 was not ruled out). Every such service of a local agency is found by an independent reading of the list
+  here, and each gets its districts; a resident of a listed 군 meets it, of another 시·군 of the 시·도 does not.
 * Decided: living there OR studying / being sited there ("영등포구 소재, 거주", "세종시 초·중·고등학생(거주 또는
-  재학)") applies no region condition: a child who lives elsewhere but goes to school there qualifies, and the facts
-  hold no school location, so the residence fact cannot rule anyone out. Each such service is checked to carry no
-  region, and a resident of another 시·도 is not ruled out by region.
+  재학)") never rules anyone out by region: a child who lives elsewhere but goes to school there qualifies, and the facts
+  hold no school location. Since s9 (fresh-user report s8 defect 3: a Busan resident was "eligible" for 고양시's book
+  café and 세종시's scholarships) such a service of a local public body keeps its body's area as one to confirm
+  (``area_soft``): a resident there meets it, a resident of another 시·도 is ``unknown`` with the REGION condition saying
+  to confirm (never ``not_eligible`` by region), and an unknown region leaves it to ask.
 """
 
 from __future__ import annotations
@@ -46,14 +49,19 @@ def first_item(doc: Any) -> str:
 
 def listed_sido(item: str) -> str | None:
     """An independent reading: two or more comma-separated words, each a 시·군·구 (full name, or the name less its
-    last syllable) of one and the same 시·도, right before 거주/주소/주민등록; that 시·도."""
+    last syllable) of one and the same 시·도, right before 거주/주소/주민등록; that 시·도 and the full names, as
+    ``"경상북도 영양군·봉화군"``."""
     m = re.search(r"((?:[가-힣]+\s*,\s*)+[가-힣]+)\s*(?:에\s*)?(?:거주|주소|주민등록)", item)
     if m is None:
         return None
     words = [w.strip() for w in m.group(1).split(",")]
     homes = [{sido for sido, names in SIGUNGU.items() if any(w in (n, n[:-1]) for n in names)} for w in words]
     common = set.intersection(*homes) if homes and all(homes) else set()
-    return next(iter(common)) if len(words) >= 2 and len(common) == 1 else None
+    if len(words) < 2 or len(common) != 1:
+        return None
+    sido = next(iter(common))
+    full = [next(n for n in SIGUNGU[sido] if w in (n, n[:-1])) for w in words]
+    return f"{sido} {'·'.join(full)}"
 
 
 def area_of(cat: Catalogue, sid: str) -> str | None:
@@ -67,7 +75,7 @@ def test_a_list_of_districts_before_a_word_of_residence_limits_to_their_province
     expected = {sid: sido for sid, d in docs.items()
                 if agency_area(d.agency) is None and agency_locality(d.agency) is not None
                 and (sido := listed_sido(first_item(d))) is not None and sid in cat.index}
-    assert ANDONG_OBSTETRICS in expected and expected[ANDONG_OBSTETRICS] == "경상북도"
+    assert ANDONG_OBSTETRICS in expected and expected[ANDONG_OBSTETRICS] == "경상북도 영양군·봉화군·고령군·성주군·청송군"
     assert {sid: area_of(cat, sid) for sid in expected} == expected
     service = EligibilityService(CatalogueSource.fixed(cat))
     pregnant = {"age": 31, "sex": "female", "pregnant": True}
@@ -75,6 +83,13 @@ def test_a_list_of_districts_before_a_word_of_residence_limits_to_their_province
     assert seoul.status == "not_eligible" and [c.code for c in seoul.decided_by] == [REGION]
     [cheongsong] = service.check(Facts(region="경상북도 청송군", **pregnant), [ANDONG_OBSTETRICS])
     assert cheongsong.status in ("eligible", "unknown") and "region" not in cheongsong.missing
+    assert REGION not in [c.code for c in cheongsong.decided_by if cheongsong.status != "eligible"]
+    for elsewhere in ("경상북도 안동시", "경상북도 포항시"):  # the hospital's own city and another: not listed
+        [r] = service.check(Facts(region=elsewhere, **pregnant), [ANDONG_OBSTETRICS])
+        assert r.status == "not_eligible" and [c.code for c in r.decided_by] == [REGION], elsewhere
+        assert "영양군·봉화군·고령군·성주군·청송군" in r.decided_by[0].meaning
+    [province] = service.check(Facts(region="경상북도", **pregnant), [ANDONG_OBSTETRICS])
+    assert province.status == "unknown" and "region" in province.missing  # which 시·군 is to ask
 
 
 def test_residence_or_school_or_site_applies_no_region(catalogue: tuple[Catalogue, dict[str, Any]]) -> None:
@@ -82,10 +97,20 @@ def test_residence_or_school_or_site_applies_no_region(catalogue: tuple[Catalogu
     either = {sid for sid, d in docs.items() if agency_area(d.agency) is None and sid in cat.index
               and re.search(r"거주\s*또는\s*재학|재학\s*또는\s*거주|소재\s*,\s*거주", first_item(d))}
     assert {"O00087300006", "O00088400001", "O00088400011"} <= either  # 영등포문화재단; 세종 scholarships
-    assert {sid: area_of(cat, sid) for sid in either} == dict.fromkeys(either)
+    homes = {sid: agency_locality(docs[sid].agency) for sid in either}
+    assert {sid: area_of(cat, sid) for sid in either} == {sid: str(a) for sid, a in homes.items()}
+    assert all(cat.area_soft[cat.index[sid]] for sid in either)
     service = EligibilityService(CatalogueSource.fixed(cat))
     for r in service.check(Facts(region="부산광역시", age=12), sorted(either)):
-        assert REGION not in [c.code for c in r.decided_by], r.service_id
+        assert r.status != "not_eligible", r.service_id
+        region = [c for c in r.decided_by if c.code == REGION]
+        assert not region or "확인 필요" in region[0].meaning, r.service_id
+        assert "region" not in r.missing
+    for sid in sorted(either):
+        [inside] = service.check(Facts(region=str(homes[sid]), age=12), [sid])
+        assert REGION not in [c.code for c in inside.decided_by if inside.status != "eligible"], sid
+        [nowhere] = service.check(Facts(age=12), [sid])
+        assert nowhere.status == "unknown" and "region" in nowhere.missing, sid
 
 
 VICTIM_SERVICES = {  # read by hand: the first item of 지원대상 names victims only

@@ -18,20 +18,20 @@ from connectors.tasks.checklist import build_checklist, mydata_record_for, parse
 GOV24_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "gov24_benefits"
 R, N = "recipient_certificate", "near_poverty_certificate"
 
-#: service id → the status records its own document names carry (read by hand; {} = none: a certificate only
-#: inside another item's parentheses, a status without a document, another law's benefit, or "수급자 및 차상위계층
-#: 증명서", which names both).
+#: service id → the status records its own document names carry (read by hand; {} = none: a status without a
+#: document, another law's benefit, or "수급자 및 차상위계층 증명서", which names both). Since s9 a certificate inside
+#: another item's parentheses marks that item with the first record its note names (checklist.note_record).
 EXPECTED: dict[str, set[str]] = {
     "135200000090": {R},  # 신분증, 장애인 복지카드, 기초생활수급자증명서
     "135200005034": set(),  # ③ 기초생활수급자 및 차상위계층 증명서 1부 (names both)
     "179038700004": set(),  # 기초생활보장수급자 및 차상위 계층 자격확인 서류 구비 (a sentence, both)
-    "301000000140": set(),  # 대상자 증빙자료(수급자 증명서, 차상위계층 확인서, …) (in parentheses)
+    "301000000140": {R},  # 대상자 증빙자료(수급자 증명서, 차상위계층 확인서, …) (in parentheses: the first, since s9)
     "303000000112": set(),  # 생계 의료급여 수급자 자격확인 후 지급여부 결정함 (not a document)
     "304000000134": {R},  # …, 수급자 증명서 등 기타 증빙서류
-    "312000000117": set(),  # 증빙서류(장애인등록증, 기초수급자증명서, …) (in parentheses)
+    "312000000117": {R},  # 증빙서류(장애인등록증, 기초수급자증명서, …) (in parentheses: the first record named)
     "320000000111": set(),  # *주거급여, 차상위 자격이 없을 시 자격 신청 필수 (a remark)
     "338000000400": set(),  # 기초생활수급권자의 건강생활비 차감내역 지원할 경우, … 통장사본 (a case)
-    "345000000108": set(),  # 2자녀 가정(수급자 증명서 추가제출 필요) (in parentheses)
+    "345000000108": {R},  # 2자녀 가정(수급자 증명서 추가제출 필요) (in parentheses: to submit)
     "358000000120": set(),  # 11. 사회보장수급증명서 (another certificate)
     "382000000174": set(),  # 연금수급권자 확인서 (a pension)
     "414000000107": {R},  # -기초생활수급자격 증명서
@@ -40,16 +40,16 @@ EXPECTED: dict[str, set[str]] = {
     "429000000646": {N},  # 기초연금 수급자 증명서, 장애인 연금 수급자 증명서 (other laws) // 차상위 확인서 사본
     "457000000112": set(),  # … 수급자 또는 차상위 계층임을 증빙할 수 있는 자료 (any proof)
     "476000000135": {N},  # 차상위계층 증명서
-    "482000000138": set(),  # 각 해당 가정별 증명 서류(한부모가족 증명서, 수급자 증명서, …) (in parentheses)
+    "482000000138": {R},  # 각 해당 가정별 증명 서류(한부모가족 증명서, 수급자 증명서, …) (in parentheses)
     "484000000400": {R, N},  # 기초생활보장수급자 증명서 // 차상위계층 증명서 (and the statuses as headers)
     "511000000144": set(),  # 수급권자임을 증명할 수 있는 서류 사본 (any proof)
     "522000000109": {R},  # - 수급자증명서
     "540000000123": set(),  # 보조금 수급 자격 책정 (not a document)
     "541000000123": set(),  # 동의서 수급 대상자 개인별 (a consent form)
-    "553000000583": set(),  # 자격증명서(장애인등록증, 국민기초생활보장 수급자 증명서) (in parentheses)
-    "567000000102": set(),  # 자격증명 서류(기초생활수급 및 차상위 증명서) (in parentheses)
+    "553000000583": {R},  # 자격증명서(장애인등록증, 국민기초생활보장 수급자 증명서) (in parentheses)
+    "567000000102": set(),  # 자격증명 서류(기초생활수급 및 차상위 증명서) (in parentheses, names both: neither)
     "626000000647": set(),  # 비수급자 확인서
-    "626000000659": set(),  # 증빙서류(주민등록등본, 수급자증명서 - …) (in parentheses)
+    "626000000659": set(),  # 증빙서류(주민등록등본, 수급자증명서 - …) (in parentheses: the first named, 등본, marks it)
     "641000000124": {R},  # ③ 국민기초생활수급자 증명서
     "641000000802": {R},  # 기초생활수급자 등 : 수급권자 증명서
     "645000000147": {R},  # - 국민기초생활수급자증명서
@@ -61,13 +61,13 @@ EXPECTED: dict[str, set[str]] = {
     "O00002700007": {R},  # 신청인 제출서류 : …, 기초생활수급자 증명서, …
     "O00007100009": set(),  # *65세 이상의 노인/…/국민기초수급자/…: 주민등록증 등 (a remark)
     "O00009200001": {R},  # 4. 국민기초생활수급자 증명서
-    "O00011000008": set(),  # 신분증 및 증빙서류(…, 기초생활수급자증명서 등) (in parentheses)
+    "O00011000008": set(),  # 신분증 및 증빙서류(…, 주민등록등본, …, 기초생활수급자증명서 등) (the first named: 등본)
     "O00018400001": set(),  # 국민기초생활수급자를 증빙할 수 있는 서류 (any proof)
     "O00023100009": {R},  # ○ 기초생활수급자 - 수급자증명서(매달 제출)
     "O00049300006": {R, N},  # 4자녀 : 기초생활수급자 증명서 // 5자녀 이상 : …, 차상위계층 증명서, … 중 택 1
-    "O00054100001": set(),  # 우선선발계층의 경우 증빙서류(가족관계증명서 수급자증명서 …) (in parentheses)
+    "O00054100001": set(),  # 우선선발계층의 경우 증빙서류(가족관계증명서 수급자증명서 …) (one run of words, not a list)
     "O00058400005": set(),  # 법정 수급자, 차상위계층, 한부모가정 증명서 중 해당되는 서류 (statuses listed)
-    "O00084400005": set(),  # 각 취약계층에 따른 증빙서류(수급자증명서, 차상위본인부담경감증명서, …) (in parentheses)
+    "O00084400005": {R},  # 각 취약계층에 따른 증빙서류(수급자증명서, 차상위본인부담경감증명서, …) (in parentheses)
     "PTR000051505": {R},  # …, 수급자 증명(해당자), …
     "SD0000019989": set(),  # 의료급여 수급자 : 국민기초생활보장법에 의한 증명서류 (any proof)
     "WII000001290": {R},  # 기초생활수급자 또는 차상위계층 : 수급자증명서 또는 차상위계층 대상 증명서 (alternatives)
@@ -105,6 +105,20 @@ def test_status_records_over_the_real_catalogue(documents) -> None:  # type: ign
 ])
 def test_names(name: str, record: str | None) -> None:
     assert mydata_record_for(name) == record
+
+
+@pytest.mark.parametrize("text, names, records", [
+    ("- 대상자 증빙자료(수급자 증명서, 차상위계층 확인서, 한부모가족 증명서 등)", ["대상자 증빙자료"], [R]),
+    ("- 재직증명서(또는 건강보험자격득실확인서; 근로자인 경우)", ["재직증명서"], ["health_insurance"]),
+    ("- 유족확인서류(주민등록등본, 가족관계증명서, 제적등본 등)", ["유족확인서류"], ["resident_registration"]),
+    ("- 2자녀 가정(수급자 증명서 추가제출 필요)", ["2자녀 가정"], [R]),
+    ("- 개인정보 및 활용동의서(주민등록등본 및 건강보험증 상 등재된 인원)", ["개인정보 및 활용동의서"], [None]),
+    ("- 자격증명 서류(기초생활수급 및 차상위 증명서)", ["자격증명 서류"], [None]),
+    ("- 통장사본(본인 명의)", ["통장사본"], [None]),
+])
+def test_a_certificate_inside_another_items_parentheses(text: str, names: list[str], records: list[str | None]) -> None:
+    docs = parse_required_documents(text)
+    assert [d.name for d in docs] == names and [d.mydata_record for d in docs] == records
 
 
 def test_a_record_mydata_cannot_fetch_is_not_marked() -> None:

@@ -97,7 +97,10 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
     assert final.custom["eligibility"]["eligible"] == statuses["eligible"]
     names = {r.service_id: r for r in Evaluation(catalogue, facts).results() if r.status == "eligible"}
     cites = final.custom["citations"]
-    assert len(cites) == 5 and all(c["doc_id"] in names and c["url"].startswith("http") for c in cites)
+    # the top 5 (since s9 an age-only service whose text names a narrower circle is to check, CHECK, so a Busan
+    # woman of 67 known by these four facts has fewer than 5 firm ones)
+    assert names and len(cites) == min(5, len(names))
+    assert all(c["doc_id"] in names and c["url"].startswith("http") for c in cites)
     # the widget prints it on the source card: in the conversation's language, not the API view's name
     assert {c["section"] for c in cites} == {"지원 조건" if lang == "ko" else "Support conditions"}
     for c in cites:  # every listed service cites its page, and its reasons are the conditions it meets

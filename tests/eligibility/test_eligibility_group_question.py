@@ -213,7 +213,8 @@ def _run_cli(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
 
 
 #: 서울문화재단 예술기반지원 (지원대상 "예술인(단체)") and 예술활동준비금 (예술인; its 선정기준 item "기준중위소득 120% 이하"
-#: names no group, which the reading keeps as a way in it cannot decide: open).
+#: is an income limit on every way in, not a way in of its own: since s9 the restriction is closed, so a known
+#: non-artist is ruled out there too).
 ARTS, ARTS_OPEN = "O00083200001", "999000000038"
 
 
@@ -245,7 +246,8 @@ def test_cli_decides_by_target_groups(arts_home: Path, tmp_path: Path) -> None:
     no = _cli(arts_home, tmp_path, {"target_groups": {"artist": False}})
     assert no[ARTS]["status"] == "not_eligible"
     assert [c["code"] for c in no[ARTS]["decided_by"]] == [GROUP] and "해당하지 않음" in no[ARTS]["decided_by"][0]["meaning"]
-    assert no[ARTS_OPEN]["status"] == "unknown"  # its text names a way in no table reads: a "no" never rules it out
+    assert no[ARTS_OPEN]["status"] == "not_eligible"  # the income line is a criterion, not another way in (s9)
+    assert [c["code"] for c in no[ARTS_OPEN]["decided_by"]] == [GROUP]
     yes = _cli(arts_home, tmp_path, {"target_groups": {"artist": True}})
     assert yes[ARTS]["status"] != "not_eligible"
     assert GROUP not in {c["code"] for c in yes[ARTS]["decided_by"] if yes[ARTS]["status"] == "unknown"}

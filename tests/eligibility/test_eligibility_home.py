@@ -59,7 +59,9 @@ def test_cli_json_from_the_imported_home(small_home: Settings, tmp_path: Path) -
     assert len(out) == len(SMALL_IDS) and all(set(x) == KEYS for x in out)
     assert {x["service_id"] for x in out} == set(SMALL_IDS)
     kids = next(x for x in out if x["service_id"] == "000000465790")
-    assert kids["status"] == "eligible" and [c["code"] for c in kids["decided_by"]] == ["JA0110", "JA0111"]
+    # 유아학비: the age meets its codes (3–5); attending a kindergarten, which its 지원대상 requires, is to check (s9, CHECK)
+    assert kids["status"] == "unknown" and [c["code"] for c in kids["decided_by"]] == ["CHECK"]
+    assert "유치원에 다니는" in kids["decided_by"][0]["meaning"] and kids["missing"] == []
     assert kids["sources"][0]["legal_basis"][0] == "유아교육법(제24조)"
     one = run_cli(["eligibility", "check", "--facts", str(facts), "--service", "322000000125", "--json"], small_home.home)
     assert one.returncode == 0, one.stderr
@@ -76,21 +78,21 @@ def test_embedded_mount_and_client_default_url(small_home: Settings) -> None:
         with EligibilityClient.from_settings(settings) as client:
             assert client.health()["services"] == len(SMALL_IDS)
             (r,) = client.check(Facts(age=4), ["000000465790"]).results
-            assert r.status == "eligible"
+            assert r.status == "unknown" and [c.code for c in r.decided_by] == ["CHECK"]  # the age met, the rest to check
         assert TestClient(create_app(small_home, router=object(), processor=object())).get("/connectors/eligibility/openapi.json").status_code == 200
 
 
 def test_reimport_changes_the_conditions(small_home: Settings, gov24_dir: Path, tmp_path: Path, embedder: Any) -> None:
     service = EligibilityService(CatalogueSource.from_home(small_home))
     (before,) = service.check(Facts(age=4), ["000000465790"])
-    assert before.status == "eligible"
+    assert before.status == "unknown" and [c.code for c in before.decided_by] == ["CHECK"]  # the age met (s9: CHECK)
     assert service.catalogue() is service.catalogue()  # read from the store once, not per request
     edited = write_subset(gov24_dir, tmp_path / "cat2", SMALL_IDS, edit={"000000465790": {"JA0110": 6, "JA0111": 7}})
     _import(small_home, edited, embedder)
     (after,) = service.check(Facts(age=4), ["000000465790"])
     assert after.status == "not_eligible" and [c.value for c in after.decided_by] == [6, 7]
     _import(small_home, write_subset(gov24_dir, tmp_path / "cat3", SMALL_IDS), embedder)  # leave the home as it was
-    assert service.check(Facts(age=4), ["000000465790"])[0].status == "eligible"
+    assert [c.code for c in service.check(Facts(age=4), ["000000465790"])[0].decided_by] == ["CHECK"]
 
 
 def test_home_without_catalogue_is_a_clear_error(tmp_path: Path) -> None:

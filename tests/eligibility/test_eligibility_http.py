@@ -115,7 +115,9 @@ def test_health_codes_and_openapi(client: EligibilityClient, live: LiveServer) -
     schema = httpx.get(f"{live.url}/openapi.json").json()
     assert "/check" in schema["paths"]
     props = schema["components"]["schemas"]["Facts"]["properties"]
-    assert {"age", "sex", "income_pct_median", "disabled", "veteran", "pregnant", "student_level"} <= set(props)
+    assert {"age", "sex", "income_pct_median", "disabled", "veteran", "pregnant", "student_level", "high_voltage_customer",
+            "business_status"} <= set(props)
+    assert "고압" in props["high_voltage_customer"]["description"] and "GROUP" in props["business_status"]["description"]
     assert all(p.get("description") for p in props.values())
 
 

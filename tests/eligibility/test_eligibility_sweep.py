@@ -6,7 +6,11 @@ condition named (REGION for the region). A service whose 지원대상 text restr
 (지방공기업, 지방출자·출연기관, 교육청 by the raw 소관기관유형) with no other area is limited to the area of its name:
 another 시·도 breaks it (``unknown`` for a facility's fee reduction: non-residents may use it). Where nothing coded restricts (no condition to break), the
 satisfying person is not eligible on nothing: unknown with the reason NONE, or eligible through the named
-status its text requires (STATUS; the satisfying person holds every named status).
+status its text requires (STATUS; the satisfying person holds every named status). A service whose codes say only an
+age while its 지원대상 text names a narrower circle (:mod:`connectors.eligibility.who_text`, condition CHECK, fresh-user
+report s8 defect 3) gets a person confirmed to belong to every lexicon group the phrase names; where it names none, no
+fact establishes it, and the satisfying person is ``unknown`` with CHECK the one open condition (breaking a condition
+still gives ``not_eligible``).
 
 The synthetic people are computed from the raw supportConditions JSON with this file's own reading of
 the codes (below), not from the evaluator's arrays; the region from the raw serviceList's 소관기관유형
@@ -166,8 +170,9 @@ def _plan_codes(row: dict[str, Any]) -> Plan:
 def _text_homes(cat: Catalogue) -> dict[str, tuple[str, str | None]]:
     """서비스ID → (시·도, 시·군·구) for services whose area comes from their 지원대상 text or, for a local public body,
     its name (``area_inferred``)."""
-    out = {s.service_id: (s.text_area.sido, s.text_area.sigungu) for i, s in enumerate(cat.services)
-           if cat.area_from_text[i] and s.text_area is not None}
+    # an area listing a few 시·군·구 (안동의료원's five 군): the person lives in the first of them
+    out = {s.service_id: (s.text_area.sido, s.text_area.districts()[0] if s.text_area.sigungu else None)
+           for i, s in enumerate(cat.services) if cat.area_from_text[i] and s.text_area is not None}
     for i in np.flatnonzero(cat.area_inferred):
         area = cat.areas[cat.area_id[i]]
         out[cat.services[i].service_id] = (area.sido, area.sigungu)
@@ -175,9 +180,12 @@ def _text_homes(cat: Catalogue) -> dict[str, tuple[str, str | None]]:
 
 
 def _groups(cat: Catalogue) -> dict[str, tuple[str, ...]]:
-    """서비스ID → the groups its text restricts it to (``ServiceInfo.restriction``)."""
-    return {cat.services[i].service_id: cat.restrictions[cat.restriction_id[i]].groups
-            for i in np.flatnonzero(cat.restriction_id >= 0)}
+    """서비스ID → the groups its text restricts it to (``ServiceInfo.restriction``), or that its who-phrase names
+    (``ServiceInfo.who``, where the codes say only an age: CHECK)."""
+    out = {cat.services[i].service_id: cat.restrictions[cat.restriction_id[i]].groups
+           for i in np.flatnonzero(cat.restriction_id >= 0)}
+    out.update({cat.services[i].service_id: cat.who_checks[cat.who_id[i]].groups for i in np.flatnonzero(cat.who_id >= 0)})
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +222,8 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     groups = _groups(gov24_catalogue)
     soft = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_soft)}
     inferred = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_inferred)}
+    to_check = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.who_id >= 0)
+                if not gov24_catalogue.who_checks[gov24_catalogue.who_id[i]].groups}
     for row in rows:
         sid = row["서비스ID"]
         base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid), groups.get(sid, ()))
@@ -227,6 +237,9 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
                                                                     "master_craftsman")}
             if judge(without, sid)[0] != "unknown":  # no status known: nothing decides it
                 failures.append(f"{sid} {row['서비스명']}: nothing coded restricts and no status known, not unknown")
+        elif sid in to_check:  # the text names a circle no fact establishes: the phrase is to check
+            if (status, named) != ("unknown", {"CHECK"}):
+                failures.append(f"{sid} {row['서비스명']}: age-only service with a phrase to check judged {status} by {sorted(named)}")
         elif status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
         for what, change, codes in breaks:
@@ -253,6 +266,7 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     # the local public bodies of the raw listing (소관기관유형) whose area comes from their name only
     bodies = {r["서비스ID"] for r in listings.values() if r["소관기관유형"] in ("지방공기업", "지방출자_출연기관", "교육청")}
     assert inferred <= bodies and len(inferred) >= 60 and soft <= inferred
+    assert 30 <= len(to_check) <= 80  # s9: 62 age-only services whose text names a circle, 54 of them no lexicon group
 
 
 def test_nothing_known_is_never_not_eligible(rows: list[dict[str, Any]], listings: dict[str, dict[str, Any]],

@@ -1,0 +1,165 @@
+"""Who a service is for, when its codes say nothing but an age (issue #5, fresh-user report s8 defect 3).
+
+Some services code only an age range (18–120, 19–120 …) while their 지원대상 text is for a narrower circle the codes
+do not stand for and :mod:`connectors.eligibility.text_groups` does not read as a restriction: 장병 인권상담 지원
+("장병, 군무원, 일반 국민"), 한식진흥 ("한식관련 전문 교육기관, 한식을 전공하는 학생 …"), 한문 고전 자문 ("… 자문을 필요로
+하는 국민 누구나"), 학점은행제 상담 ("학점은행제를 이용하고자 하거나, 이용하고 있는 모든 국민"), 유아학비 ("유치원에 다니는
+3~5세 유아"). A person of the right age "met every condition" of each. The evaluator makes such a text one more AND
+condition, ``CHECK``: ``unknown`` with the text's who-phrase to check, unless the citizen confirmed a group the phrase
+names (``target_groups``; :func:`check_state`); never ``not_eligible`` (the phrase is read, not understood).
+
+How the phrase is read (a residue test, conservative in the direction of "to check"; why not a model: the texts are
+short, the vocabulary of "anyone" is small, and a caseworker can read and correct a word list):
+
+* the 지원대상 text's first item (the items of :mod:`~connectors.eligibility.text_groups`: remarks, headers and labels
+  of what, when or how much dropped; a label of who cut off), with law citations (「노인복지법」에 따른, 노인복지법에 정한),
+  numbers and dates removed;
+* the words of "anyone living there of that age" are removed: places (시·도, 시·군·구 and their stems, 관내, 지역 …),
+  residence (거주, 주민등록, 주소 …), the general public (국민, 주민, 구민, 누구나, 모든, 사용자, 구매자 …), ages (만, 세,
+  이상, 출생자 …) and the age groups (노인, 어르신, 아동, 청년 …), with particles;
+* the item is general when one of its alternatives (split at 및, 또는, commas) leaves no word of two syllables or more
+  ("동대문구 거주 만 4세이상 주민", "0~18세, 만65세이상, 임산부, 장애인, 관내지역주민 등"); otherwise the phrase
+  is to check;
+* the title counts as well: a title naming a group of :data:`~connectors.eligibility.text_groups.LEXICON` ("장병 인권상담
+  지원", "청년 사업자 임대료 지원", "신혼부부 전입 이사비용 지원", "미취학‧학업중단학생 학습지원") is to check unless an
+  item says everyone (:data:`~connectors.eligibility.text_groups._GENERAL_STRONG`: 누구나, 일반 국민 …) without naming
+  a group ("장병, 군무원, 일반 국민" names one: the soldiers' service, which the public may also use);
+* an item that only restates the title before the content ("HPV 국가예방접종 지원사업") is skipped, as are headings
+  ("수혜대상"); an item that says everyone (누구나 …) anywhere in the text makes it general ("거제 시민 누구나").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from connectors.eligibility.regions import SIDO, SIDO_ALIASES, SIGUNGU
+from connectors.eligibility.text_groups import _GENERAL_STRONG, UNKNOWN, YES, _items, groups_named
+
+if TYPE_CHECKING:
+    from connectors.eligibility.facts import Facts
+
+#: The code of the condition in results (not a JA code).
+CHECK = "CHECK"
+_MAX_PHRASE = 90
+_HEADING = re.compile(r"^[\w\s]{2,16}(?:대상자?|자격|기준|요건)\s*[:：]?$")
+
+_PLACES = sorted({*SIDO, *SIDO_ALIASES, *(n for names in SIGUNGU.values() for n in names),
+                  *(n[:-1] for names in SIGUNGU.values() for n in names if len(n) >= 3)}, key=len, reverse=True)
+_LAW = re.compile(r"[「『][^」』]*[」』]\s*(?:제\s*\d+\s*조[^\s,]*)?\s*(?:에\s*)?(?:따른|정한|의한|규정된|해당하는)?|"
+                  r"[가-힣]+법(?:률)?\s*(?:제\s*\d+\s*조[^\s,]*)?\s*(?:에\s*|상\s*)?(?:따른|정한|의한|규정된)")
+_NUMBERS = re.compile(r"[\d.~∼\-]+")
+#: "체험가능연령 :", "나이 기준 :": a label of the age or of who before its content.
+_LABEL = re.compile(r"^[가-힣\s]{0,12}(?:연령|나이|대상자?|자격)\s*(?:기준)?\s*[:：]")
+#: the words of "anyone living there of that age", longest first where one contains another (module docstring).
+_GENERAL_WORDS = re.compile("|".join([
+    r"대한민국\s*국적", r"대한민국", r"국내", r"관내외?", r"관외", r"관할", r"지역\s*사회", r"지역", r"[도시군구]내",
+    r"거주민", r"거주자", r"거주", r"주민\s*등록(?:상|지)?", r"주소지?", r"등록", r"두고", r"두며", r"있는", r"있으며", r"있고",
+    r"현재", r"기준", r"신청일", r"공고일", r"이전", r"이후", r"계속", r"실제", r"생활", r"하는", r"하고", r"하며",
+    r"전\s*국민", r"국민", r"주민", r"시민", r"구민", r"군민", r"도민", r"지역민", r"누구나", r"누구든지", r"모든", r"모두",
+    r"전체", r"일반인", r"일반", r"개인", r"내국인", r"사람", r"대상자", r"대상", r"이용자", r"사용자", r"이용객", r"관람객",
+    r"방문객", r"승객", r"구매자", r"희망자", r"신청자", r"신청", r"희망", r"이용\s*가능", r"발급", r"가능", r"지원", r"제공", r"지급",
+    r"등본", r"생년월일", r"회원\s*가입\s*시?", r"상품권", r"페이(?![가-힣])", r"사랑", r"카드", r"부터", r"하여", r"하신", r"취학\s*전", r"미취학", r"가정", r"가구", r"세대",
+    r"출생자", r"출생한", r"출생", r"연령", r"나이", r"이상", r"이하", r"미만", r"초과", r"넘는", r"넘은", r"해당",
+    r"어르신", r"노인", r"고령자", r"노령자", r"영유아", r"유아", r"영아", r"아동", r"어린이", r"청소년", r"청년", r"성인",
+    r"신생아", r"중장년", r"장년", r"노년", r"남녀", r"가구원", r"세대원", r"본인",
+]))
+#: two-syllable particles and endings left once the words are gone ("이상이면" → "이면").
+_FUNCTION = frozenset({"에게", "에서", "으로", "이면", "이며", "이고", "이나", "이든", "까지", "부터", "에는", "또는", "경우", "으며",
+                       "이어야", "이어", "인자", "로서", "로써", "에도", "이라면", "라면", "된자", "하여", "하거나", "이거나",
+                       "합니다", "됩니다", "있음", "가능한", "가능함", "되어", "되어있는", "인", "등"})
+_ALTERNATIVES = re.compile(r"\s(?:및|또는|이나)\s|[,·ㆍ/]|\s등(?:\s|$)")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+#: a label of one part before its content ("장수수당 : 1935년 …"): the content is the item.
+_PART_LABEL = re.compile(r"^[가-힣\s]{2,12}[:：]\s*")
+
+
+@dataclass(frozen=True)
+class WhoCheck:
+    """The who-phrase of a service's text to check (:func:`who_check`).
+
+    Attributes:
+        phrase: the first 지원대상 item (or the title), shortened to 90 characters.
+        groups: :data:`~connectors.eligibility.text_groups.LEXICON` groups the phrase or the title names: the
+            citizen confirming one of them (``target_groups``) settles the check.
+    """
+
+    phrase: str
+    groups: tuple[str, ...] = ()
+
+
+def _residue(part: str) -> list[str]:
+    """The words of ``part`` that say more than "anyone living there of that age" (two syllables or more)."""
+    part = _LAW.sub(" ", part)
+    part = _NUMBERS.sub(" ", part)
+    for place in _PLACES:
+        if place in part:
+            part = part.replace(place, " ")
+    part = _GENERAL_WORDS.sub(" ", part)
+    part = re.sub(r"(?<![가-힣])(?:만|세|년|월|일|생|자|분|중|등|및|또는|이|가|은|는|을|를|의|에|로|와|과|도)(?![가-힣])", " ", part)
+    return [w for w in re.findall(r"[가-힣]{2,}", part) if w not in _FUNCTION and not re.fullmatch(r"(?:세|년|월|일)+", w)]
+
+
+def is_general(item: str) -> bool:
+    """Whether one 지원대상 item says no more than "anyone (living there, of that age)": one of its alternatives leaves
+    no residue.
+
+    Examples:
+        >>> is_general("동대문구 거주 만 4세이상 주민"), is_general("0~18세(영유아,청소년), 만65세이상, 임산부, 관내지역주민 등")
+        (True, True)
+        >>> is_general("학점은행제를 이용하고자 하거나, 이용하고 있는 모든 국민")
+        False
+    """
+    item = _PART_LABEL.sub("", _LABEL.sub("", item.strip()))
+    if not _residue(item):
+        return True
+    return any(p.strip() and not _residue(p) for p in _ALTERNATIVES.split(_PARENS.sub(" ", _LAW.sub(" ", item))))
+
+
+def who_check(target: str, title: str) -> WhoCheck | None:
+    """The who-phrase to check of a service whose codes say only an age (module docstring), or ``None`` when its text
+    says no more than "anyone of that age (living there)".
+
+    Args:
+        target: the 지원대상 text (the 선정기준 when that is empty); title: 서비스명.
+
+    Examples:
+        >>> who_check("○ 장병, 군무원, 일반 국민", "장병 인권상담 지원")
+        WhoCheck(phrase='장병 인권상담 지원 (장병, 군무원, 일반 국민)', groups=('military',))
+        >>> who_check("노인복지법에 정한 만 65세 이상 노인", "철도 공공할인 서비스(경로)") is None
+        True
+    """
+    title_words = set(re.findall(r"[가-힣]{2,}", title))
+    read = [i for i in _items(target) if not _HEADING.match(i)]
+    # a heading that restates the title before the content ("HPV 국가예방접종 지원사업", "농산물 가공 교육"); kept when
+    # it is all the text says ("가정위탁아동" under "가정위탁아동 양육보조금 지원")
+    items = [i for i in read if not ((words := _residue(i)) and all(any(w in t or t in w for t in title_words) for w in words))]
+    items = items or read[:1]
+    first = items[0] if items else ""
+    by_title = groups_named(title)
+    if any(_GENERAL_STRONG.search(i) and is_general(i) and not (by_title and groups_named(i)) for i in items):
+        return None  # "거제 시민 누구나" as one of the ways in; not "장병, 군무원, 일반 국민" under "장병 인권상담 지원"
+    if not first or (is_general(first) and not by_title):
+        return None
+    phrase = re.sub(r"\s+", " ", first if not is_general(first) else f"{title} ({first})").strip()
+    if len(phrase) > _MAX_PHRASE:
+        phrase = phrase[:_MAX_PHRASE - 1].rstrip() + "…"
+    return WhoCheck(phrase, tuple(dict.fromkeys((*by_title, *groups_named(first)))))
+
+
+def check_state(check: WhoCheck, facts: Facts) -> tuple[int, tuple[str, ...]]:
+    """``(state, missing)``: eligible when the citizen confirmed a group the phrase names (``facts.target_groups``:
+    the questionnaire's group question, or the API); else unknown, missing ``target_groups`` when the phrase names one
+    (the citizen can confirm it), nothing otherwise (the phrase says what to check).
+
+    Only an explicit confirmation counts, not the facts that record a group coarsely (``employed`` for "한식 종사자",
+    ``student_level`` for "한식을 전공하는 학생"): the phrase is narrower than the lexicon's group.
+    """
+    told = facts.target_groups or {}
+    if any(told.get(g) is True for g in check.groups):
+        return YES, ()
+    return UNKNOWN, (("target_groups",) if check.groups else ())
+
+
+__all__ = ["CHECK", "WhoCheck", "check_state", "is_general", "who_check"]
