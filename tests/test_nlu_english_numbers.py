@@ -1,6 +1,6 @@
 """English numbers written in words (s8 fresh-user defect 7: "sixty seven", "I'm seventy", "fifty percent").
 
-Table tests of the reader and of the entities it feeds (age, amount, number for the income percentage), the
+Table tests of the reader and of the entities it feeds (age, amount, percentage for the income), the
 entity pipeline end to end, and an English form conversation over the bundled NLU that fills the age from
 "I'm sixty seven" and the income from "fifty percent".
 """
@@ -52,10 +52,10 @@ ENTITIES = [
     ("I'm seventy", [("age", 70, "seventy")]),
     ("I am sixty seven years old", [("age", 67, "sixty seven years old")]),
     ("my mother is eighty-two", [("age", 82, "eighty-two")]),
-    ("fifty percent", [("number", 50, "fifty percent")]),
-    ("about forty-five per cent of the median", [("number", 45, "forty-five per cent")]),
+    ("fifty percent", [("percentage", 50, "fifty percent")]),
+    ("about forty-five per cent of the median", [("percentage", 45, "forty-five per cent")]),
     ("about fifty thousand won", [("amount-of-money", 50_000, "fifty thousand won")]),
-    ("I'm seventy percent sure", [("number", 70, "seventy percent")]),  # a unit after it: not an age
+    ("I'm seventy percent sure", [("percentage", 70, "seventy percent")]),  # a unit after it: not an age
 ]
 
 

@@ -42,6 +42,26 @@ SLOT_CUES: dict[str, re.Pattern[str]] = {
 NUMBER_ENTITY = "number"
 
 
+#: Words that quote an old value beside the new one: "60% not 50%", "60, instead of 50", "60%예요 50% 말고요",
+#: "50%가 아니라 60%" (the value they mark is the one being replaced).
+_OLD_BEFORE = re.compile(r"(?:\bnot|\binstead\s+of|\brather\s+than)\s+$", re.IGNORECASE)
+_OLD_AFTER = re.compile(r"\s*(?:(?:이|가)?\s*)?(?:말고|아니고|아니라|아닌|대신)")
+
+
+def quoted_old_values(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The entities of ``text`` that a correction quotes as the old value ("60% not 50%" → the 50% entity; "60%예요
+    50% 말고요", "50%가 아니라 60%"), by the words right before ("not", "instead of", "rather than") or after (말고,
+    아니고, 아니라, 대신) their span. ``entities`` are Rasa-shaped (``start``/``end`` offsets into ``text``)."""
+    out = []
+    for e in entities:
+        start, end = e.get("start"), e.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if _OLD_BEFORE.search(text[max(0, start - 16) : start]) or _OLD_AFTER.match(text, end):
+            out.append(e)
+    return out
+
+
 def is_correction(text: str) -> bool:
     """Whether ``text`` says that something said before was wrong ("아니요", "잘못 말했어요", "sorry", "actually")."""
     return bool(CORRECTION_CUES.search(text or ""))

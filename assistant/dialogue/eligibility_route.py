@@ -64,7 +64,7 @@ GENERAL_EN = frozenset({
 #: Parts of speech that say what a message is about (kiwipiepy: common and proper nouns, roots, Latin words).
 TOPIC_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})
 #: Entities that describe the person, not the help (removed before looking for a topic).
-PERSON_ENTITIES = frozenset({"age", "sex", "beneficiary", "region", "income_pct", "resident", "number", "time"})
+PERSON_ENTITIES = frozenset({"age", "sex", "beneficiary", "region", "income_pct", "percentage", "resident", "number", "time"})
 
 
 def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer) -> list[str]:

@@ -34,7 +34,10 @@ Repair, on top of Rasa:
   question (``utter_understood_<slot>``); several entities of one place give its most specific reading
   (:mod:`assistant.dialogue.understood`).
 * skip (intent ``skip``): a slot listed as skippable is recorded in the
-  ``skipped_slots`` slot and the form moves on; otherwise it explains.
+  ``skipped_slots`` slot and the form moves on; otherwise it explains. A message that holds a value for another
+  slot of the form is never a skip, whatever the intent: a new value is stored (and said: ``utter_kept_<slot>``),
+  one the slot already holds is acknowledged the same way, and the question is asked again ("Bundang-gu" at the
+  age question; ``FormAction._offered_again``).
 * don't know (intent ``dont_know``): a skippable slot is skipped with a short
   acknowledgement (``utter_dont_know_skipped``); a required one is explained
   (``utter_dont_know_<slot>``, else ``utter_dont_know_required``: why it is needed,
@@ -62,7 +65,7 @@ from typing import Any
 
 from assistant.dialogue.actions import ActionRegistry, TurnContext
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
-from assistant.dialogue.corrections import is_correction, repair_correction
+from assistant.dialogue.corrections import is_correction, quoted_old_values, repair_correction
 from assistant.dialogue.definitions import asks_why, defined_slot, definition_citation
 from assistant.dialogue.understood import differs_from_typed, most_specific, said_values
 from assistant.dialogue.events import (
@@ -121,12 +124,16 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
     if (m.intent and intent not in m.intent) or (intent in m.not_intent):
         return None
     if m.type == "from_entity":
-        values = [
-            e.get("value") for e in tracker.latest_entities
+        found = [
+            e for e in tracker.latest_entities
             if e.get("entity") == m.entity and (m.role is None or e.get("role") == m.role) and (m.group is None or e.get("group") == m.group)
         ]
-        if not values:
+        if not found:
             return None
+        if len(found) > 1 and not list_slot:  # "60% not 50%": the quoted old value is not the answer
+            old = quoted_old_values(msg.text or "", found)
+            found = [e for e in found if e not in old] or found
+        values = [e.get("value") for e in found]
         if m.entity in PLACE_ENTITIES and not list_slot:  # "Yongsan-gu, Seoul": 서울특별시 is part of 서울특별시 용산구
             values = [v for v in values if not any(less_specific_place(v, w) for w in values)]
         # Rasa: the last matching entity fills a non-list slot; one place read at several levels ("Seoul Gangnam-gu":
@@ -190,8 +197,9 @@ def less_specific_place(new: Any, known: Any) -> bool:
 
 
 def is_bare_answer(tracker: DialogueStateTracker, domain: Domain, min_cover: float = 0.5) -> bool:
-    """Whether the latest message is mostly a value for the slot the form asks for: an entity that one of the
-    requested slot's ``from_entity`` mappings reads covers more than ``min_cover`` of the message's letters and
+    """Whether the latest message is mostly a value for the slot the form asks for, or for another of the form's
+    slots ("Bundang-gu" at the age question: an answer to the region question, fresh-user test s9): an entity that
+    one of those slots' ``from_entity`` mappings reads covers more than ``min_cover`` of the message's letters and
     digits, and the message asks nothing (no "?").
 
     "부산 해운대구" or "부산 해운대구에 살아요" at the region question is an answer even when the NLU reads it as
@@ -204,7 +212,10 @@ def is_bare_answer(tracker: DialogueStateTracker, domain: Domain, min_cover: flo
     text = (msg.text if msg else None) or ""
     if slot is None or not text or "?" in text or "？" in text:
         return False
-    wanted = {m.entity for m in slot.mappings if m.type == "from_entity" and m.entity}
+    form = domain.forms.get(tracker.active_loop_name or "")
+    slots = [slot, *(d for n in (form.required_slots if form else ()) if (d := domain.slots.get(n)) is not None)]
+    wanted = {m.entity for d in slots for m in d.mappings if m.type == "from_entity" and m.entity
+              and (d is slot or _condition_holds(m, tracker))}
     spans = [(int(e["start"]), int(e["end"])) for e in tracker.latest_entities
              if e.get("entity") in wanted and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
     covered = {i for a, b in spans for i in range(a, b) if i < len(text) and text[i].isalnum()}
@@ -275,7 +286,10 @@ class FormAction:
             if not activating and (repair := self._correction(tracker, domain, requested, changed)) is not None:
                 undo, changed = repair  # a number of a correction fills the slot it belongs to, not the one asked
                 events += undo
-            if not activating and intent in ("skip", "dont_know") and confident and not changed:
+            # values this message gives for other slots of the form that already hold them ("Bundang-gu" at the age
+            # question from a citizen whose region is known): no slot event, but an answer all the same
+            offered = {} if activating or changed else self._offered_again(tracker, domain, requested)
+            if not activating and intent in ("skip", "dont_know") and confident and not changed and not offered:
                 unknown = intent == "dont_know"
                 if requested in self.skippable:
                     skipped = list(tracker.get_slot(SKIPPED_SLOTS) or [])
@@ -293,6 +307,8 @@ class FormAction:
                 events += validated
             elif not activating and requested and (taken := self._extracted_answer(tracker, domain, context, intent, conf)):
                 answered = taken  # validate_<form> read the answer from the message itself (see _extracted_answer)
+            elif offered and not self._is_digression(tracker, context, intent, conf):  # said again: acknowledged, and the question asked again (neither a skip nor an invalid answer)
+                events += [ack for slot, value in offered.items() if (ack := self._acknowledge(tracker, context, slot, value))]
             elif not activating and requested:
                 response = _invalid_response(context, requested)
                 if response is None and not self._custom_validation(domain) or \
@@ -451,6 +467,40 @@ class FormAction:
         return render_response(context.domain, name, language=context.language, channel=context.channel,
                                slots={**tracker.slots, slot: value}, custom={CORRECTED_SLOT: slot},
                                value=shown_value(context, slot, value))
+
+    def _offered_again(self, tracker: DialogueStateTracker, domain: Domain, requested: Any) -> dict[str, Any]:
+        """The form's slots other than ``requested`` whose mappings read a value from the latest message that the slot
+        already holds (so :func:`extract_slots` set nothing): ``{slot: value}``.
+
+        A value of another slot's type given at a question is an answer to that slot whatever the intent says: a new
+        one is stored (a slot event, then ``utter_kept_<slot>``), and one the slot already holds is acknowledged here,
+        never read as a skip ("Bundang-gu" at the age question was classified ``skip``: fresh-user test s9) nor as an
+        invalid answer to the question asked."""
+        if tracker.latest_message is None or not requested:
+            return {}
+        out: dict[str, Any] = {}
+        for name in self.form.required_slots:
+            slot = domain.slots.get(name)
+            if name == requested or slot is None or tracker.get_slot(name) is None:
+                continue
+            for m in slot.mappings:
+                if m.type != "from_entity" or not _condition_holds(m, tracker):
+                    continue
+                value = _mapped_value(m, tracker, slot.type == "list")
+                if value is not None:
+                    if value == tracker.get_slot(name) or m.entity in PLACE_ENTITIES and less_specific_place(value, tracker.get_slot(name)):
+                        out[name] = tracker.get_slot(name)
+                    break
+        return out
+
+    def _acknowledge(self, tracker: DialogueStateTracker, context: TurnContext, slot: str, value: Any) -> BotUttered | None:
+        """``utter_kept_<slot>`` (else ``utter_slot_kept``) for a value said again at another slot's question; None in a
+        domain without either."""
+        name = _pick(context, f"utter_kept_{slot}", "utter_slot_kept")
+        if not context.has_response(name):
+            return None
+        return render_response(context.domain, name, language=context.language, channel=context.channel,
+                               slots=tracker.slots, custom={CORRECTED_SLOT: slot}, value=shown_value(context, slot, value))
 
     def _correction(self, tracker: DialogueStateTracker, domain: Domain, requested: Any,
                     changed: list[SlotSet]) -> tuple[list[Event], list[SlotSet]] | None:

@@ -100,7 +100,14 @@ def validate_age(value: Any, slot: SlotDef | None = None, today: dt.date | None 
 
 
 def validate_float(value: Any, slot: SlotDef | None) -> Validation:
-    """A number within the slot's ``min_value``..``max_value`` (no bounds when the slot has none)."""
+    """A number within the slot's ``min_value``..``max_value`` (no bounds when the slot has none).
+
+    An interval from the NLU ("40~50%", "between 60 and 70": ``{"from", "to"}``) is rejected with reason
+    ``"a_range"``, as for the age (:func:`validate_age`): neither bound is taken, and the form asks for one number
+    (``utter_invalid_<slot>_a_range`` where the domain has it).
+    """
+    if isinstance(value, dict) and ("from" in value or "to" in value):
+        return Validation(False, reason="a_range")
     n = _number(value)
     if n is None:
         return Validation(False, reason="not_a_number")

@@ -22,8 +22,12 @@ Detected kinds (label used in the mask):
 ``email``       e-mail addresses.
 ``birthdate``   a date of birth: a full date (1958년 3월 2일, 58년 3월 2일,
                 1958-03-02, 1958.3.2, 580302, 19580302, 2 March 1958,
-                March 2, 1958) beside a word for birth (생년월일, 생일, 출생,
-                ``…일생``, 태어난, born, birth, DOB). Personal data under PIPA
+                March 2, 1958, 1958 March 2) beside a word for birth (생년월일,
+                생일, 출생, ``…일생``, 태어난, born, birth, DOB); also read
+                aloud ("팔오년 일월 일일생", "천구백팔십오년 …", "born nineteen
+                eighty five january first", "생년월일 팔오공일공일":
+                :func:`~assistant.nlu.spoken_digits.spoken_date_view`, the
+                same rule). Personal data under PIPA
                 (개인정보 보호법 §2: information that identifies a person in
                 combination). Only :func:`find_personal_data` (masking at
                 rest and in logs) reports it: the NLU reads birth dates to
@@ -68,7 +72,7 @@ from typing import TypeVar
 
 import phonenumbers
 
-from assistant.nlu.spoken_digits import digit_view
+from assistant.nlu.spoken_digits import digit_view, spoken_date_view
 from assistant.nlu.system_ids import overlaps_system_id, system_id_spans
 
 __all__ = ["IIN_LENGTHS", "PhoneMatch", "PiiSpan", "RrnMatch", "find_birth_dates", "find_personal_data", "find_phone_numbers",
@@ -428,6 +432,7 @@ _DATES = (  # (pattern, needs a cue before it: a bare 6- or 8-digit number is a 
     (re.compile(_D + r"(?P<y>\d{4})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})\.?" + _ND), False),
     (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _ND, re.I), False),
     (re.compile(r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _ND, re.I), False),
+    (re.compile(_D + r"(?P<y>\d{4}),?\s+" + _MON + r"\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\b" + _ND, re.I), False),
     (re.compile(_D + r"(?P<y>\d{4}|\d{2})(?P<m>\d{2})(?P<d>\d{2})" + _ND), True),
 )
 #: A word for birth before the date (at most 12 other characters between, no digit): 생년월일은 …, born on …
@@ -469,8 +474,20 @@ def find_birth_dates(text: str, today: dt.date | None = None, *, exempt_system_i
         (unless ``exempt_system_ids`` is False).
     """
     today = today or dt.date.today()
-    found: list[PiiSpan] = []
     ids = system_id_spans(text) if exempt_system_ids else []
+    found = _birth_dates_written(text, today, ids)
+    view = spoken_date_view(text)  # read aloud: "팔오년 일월 일일생", "born nineteen eighty five january first"
+    if view.runs:
+        for b in _birth_dates_written(view.text, today, []):
+            start, end = view.original_span(b.start, b.end)
+            if view.touches_run(start, end) and not any(start < f.end and f.start < end for f in found) and not (
+                    ids and overlaps_system_id(ids, start, end)):
+                found.append(PiiSpan("birthdate", start, end))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _birth_dates_written(text: str, today: dt.date, ids: list[tuple[int, int]]) -> list[PiiSpan]:
+    found: list[PiiSpan] = []
     for rx, cue_before_only in _DATES:
         for m in rx.finditer(text):
             if any(m.start() < s.end and s.start < m.end() for s in found) or _date_of(m, today) is None:
@@ -480,7 +497,7 @@ def find_birth_dates(text: str, today: dt.date | None = None, *, exempt_system_i
             if _BIRTH_BEFORE.search(text, max(0, m.start() - 40), m.start()) or (
                     not cue_before_only and _BIRTH_AFTER.match(text, m.end())):
                 found.append(PiiSpan("birthdate", m.start(), m.end()))
-    return sorted(found, key=lambda s: s.start)
+    return found
 
 
 def find_personal_data(text: str, *, exempt_system_ids: bool = True) -> list[PiiSpan]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MIN_DIGITS", "DigitView", "SpokenRun", "digit_view", "spoken_runs"]
+__all__ = ["MIN_DIGITS", "DigitView", "SpokenRun", "digit_view", "spoken_date_view", "spoken_runs"]
 
 #: The fewest digits a run needs to be read as a number (a Korean local phone number without area code has 7).
 MIN_DIGITS = 7
@@ -128,8 +128,11 @@ def _english_runs(text: str) -> list[SpokenRun]:
     return out
 
 
-def spoken_runs(text: str) -> list[SpokenRun]:
-    """Runs of spoken digits in ``text`` with at least :data:`MIN_DIGITS` digits, in text order, non-overlapping.
+def spoken_runs(text: str, min_digits: int = MIN_DIGITS) -> list[SpokenRun]:
+    """Runs of spoken digits in ``text`` with at least ``min_digits`` digits, in text order, non-overlapping.
+
+    ``min_digits`` is :data:`MIN_DIGITS` for every detector; the birth-date detector alone asks for 6 (a ``YYMMDD``
+    date read aloud, "팔오공일공일"), and it takes such a run only beside a word for birth.
 
     Example:
         >>> [r.digits for r in spoken_runs("제 번호는 공일공 일이삼사 오육칠팔이고 일이 많아요")]
@@ -137,7 +140,7 @@ def spoken_runs(text: str) -> list[SpokenRun]:
     """
     if not text:
         return []
-    runs = [r for r in (*_korean_runs(text), *_english_runs(text)) if sum(p != "-" for p, _, _ in r.pieces) >= MIN_DIGITS]
+    runs = [r for r in (*_korean_runs(text), *_english_runs(text)) if sum(p != "-" for p, _, _ in r.pieces) >= min_digits]
     runs.sort(key=lambda r: r.start)
     out: list[SpokenRun] = []
     for r in runs:
@@ -169,8 +172,8 @@ class DigitView:
         return any(start < r.end and r.start < end for r in self.runs)
 
 
-def digit_view(text: str) -> DigitView:
-    """:class:`DigitView` of ``text``: spoken runs (:func:`spoken_runs`) replaced by their digits.
+def digit_view(text: str, min_digits: int = MIN_DIGITS) -> DigitView:
+    """:class:`DigitView` of ``text``: spoken runs (:func:`spoken_runs` with ``min_digits``) replaced by their digits.
 
     Example:
         >>> v = digit_view("주민번호는 팔오공일공일 다시 일이삼사오육칠이에요")
@@ -179,7 +182,11 @@ def digit_view(text: str) -> DigitView:
         >>> v.original_span(6, 20)
         (6, 23)
     """
-    runs = spoken_runs(text)
+    return _view(text, spoken_runs(text, min_digits))
+
+
+def _view(text: str, runs: list[SpokenRun]) -> DigitView:
+    """``text`` with ``runs`` (sorted, non-overlapping) written as their pieces, and the offset maps back."""
     if not runs:
         return DigitView(text, (), (), ())  # nothing to map back (original_span is only asked about a run)
     starts: list[int] = []
@@ -199,3 +206,91 @@ def digit_view(text: str) -> DigitView:
     starts.extend(range(pos, len(text)))
     ends.extend(range(pos + 1, len(text) + 1))
     return DigitView("".join(parts), tuple(runs), tuple(starts), tuple(ends))
+
+
+# --- dates read aloud ---------------------------------------------------------------------------------------------
+
+_KO_NUMERAL = "[공영일이삼사오육륙칠팔구십백천]"
+#: A date in Korean numerals: "팔오년 일월 일일", "천구백팔십오년 십이월 삼십일일", "팔십오 년 1월 1일" (each part words or
+#: digits; at least one part in words).
+_KO_DATE = re.compile(
+    r"(?P<y>" + _KO_NUMERAL + r"{2,7}|\d{2}|\d{4})\s*년\s*(?P<m>" + _KO_NUMERAL + r"{1,3}|\d{1,2})\s*월\s*"
+    r"(?P<d>" + _KO_NUMERAL + r"{1,4}|\d{1,2})\s*일"
+)
+_ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+    "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split())}
+_EN_ORDINAL = re.compile(
+    r"\b(?:(?P<tens>twenty|thirty)[\s-]?(?P<unit>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)|"
+    r"(?P<word>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r"|thirtieth))\b", re.IGNORECASE)
+_MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+
+
+def _korean_part(surface: str, year: bool) -> str | None:
+    """A date part in Korean numerals as digits: a year read digit by digit ("팔오" → "85", "일구팔오" → "1985") or
+    as a number ("팔십오" → "85", "천구백팔십오" → "1985"); a month or day as a number ("십이" → "12", "일" → "1")."""
+    if surface.isdigit():
+        return surface
+    if year and len(surface) in (2, 4) and all(ch in _KO for ch in surface):
+        return "".join(_KO[ch] for ch in surface)
+    from assistant.nlu.entities.numbers import parse_korean_number  # a leaf module: imported where it is used
+
+    value = parse_korean_number(surface)
+    if value is None or not float(value).is_integer() or value < 0:
+        return None
+    return str(int(value)).zfill(2) if year and value < 100 else str(int(value))
+
+
+def _korean_date_runs(text: str) -> list[SpokenRun]:
+    out: list[SpokenRun] = []
+    for m in _KO_DATE.finditer(text):
+        if all(m.group(g).isdigit() for g in ("y", "m", "d")):
+            continue  # written digits: the detectors read them as they are
+        parts = [(_korean_part(m.group(g), g == "y"), m.start(g), m.end(g)) for g in ("y", "m", "d")]
+        if any(p is None for p, _, _ in parts):
+            continue
+        for written, s, e in parts:
+            assert written is not None
+            out.append(SpokenRun(s, e, tuple((ch, s, e) for ch in written)))
+    return out
+
+
+def _english_date_runs(text: str) -> list[SpokenRun]:
+    """Cardinals ("nineteen eighty five" → 1985) and ordinals ("first", "twenty-third") of a text that names a month."""
+    if not _MONTH_WORD.search(text):
+        return []
+    from assistant.nlu.entities.english_numbers import english_numbers  # a leaf module: imported where it is used
+
+    out: list[SpokenRun] = []
+    for m in _EN_ORDINAL.finditer(text):  # first: "twenty-fifth" is no cardinal "twenty"
+        value = (20 if m.group("tens").lower() == "twenty" else 30) + _ORDINALS[m.group("unit").lower()] \
+            if m.group("tens") else 30 if m.group("word").lower() == "thirtieth" else _ORDINALS[m.group("word").lower()]
+        out.append(SpokenRun(m.start(), m.end(), tuple((ch, m.start(), m.end()) for ch in str(value))))
+    for n in english_numbers(text):
+        if isinstance(n.value, int) and 0 < n.value <= 2100 and not any(n.start < r.end and r.start < n.end for r in out):
+            out.append(SpokenRun(n.start, n.end, tuple((ch, n.start, n.end) for ch in str(n.value))))
+    return out
+
+
+def spoken_date_view(text: str) -> DigitView:
+    """``text`` with a date read aloud written in digits, for the birth-date detector (:func:`assistant.nlu.pii.
+    find_birth_dates`): Korean numeral dates ("팔오년 일월 일일" → "85년 1월 1일", "천구백팔십오년 …" → "1985년 …"),
+    English number and ordinal words in a text that names a month ("nineteen eighty five january first" → "1985
+    january 1"), and digits read one by one from 6 on ("팔오공일공일" → "850101", a ``YYMMDD`` date).
+
+    Whether such a view holds a birth date is the detector's rule (a real date beside a word for birth), as for
+    written dates: an ordinary number read aloud stays what it is (fewer than :data:`MIN_DIGITS` digits are never
+    rewritten for the other detectors).
+
+    Example:
+        >>> spoken_date_view("팔오년 일월 일일생").text
+        '85년 1월 1일생'
+    """
+    runs = [*_korean_date_runs(text), *_english_date_runs(text)]
+    runs += [r for r in spoken_runs(text, 6) if not any(r.start < o.end and o.start < r.end for o in runs)]
+    runs.sort(key=lambda r: r.start)
+    kept: list[SpokenRun] = []
+    for r in runs:
+        if not kept or r.start >= kept[-1].end:
+            kept.append(r)
+    return _view(text, kept)

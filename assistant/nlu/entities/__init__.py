@@ -17,14 +17,14 @@ from assistant.nlu.entities.crf import CRFEntityExtractor, CrfConfig, annotation
 from assistant.nlu.entities.dates import DURATION, INVALID_TIME, TIME, DateExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor
 from assistant.nlu.entities.negation import Negation, negated_spans, negations
-from assistant.nlu.entities.numbers import AGE, MONEY, NUMBER, NumberExtractor, parse_korean_number
+from assistant.nlu.entities.numbers import AGE, MONEY, NUMBER, PERCENT, NumberExtractor, parse_korean_number
 from assistant.nlu.entities.pii import PHONE, RRN, PiiExtractor
 from assistant.nlu.entities.pipeline import EntityPipeline, EntityPipelineConfig, EntityResult
 from assistant.nlu.entities.ranges import RangeExtractor, mark_approximate
 from assistant.nlu.entities.regexes import RegexEntityExtractor
 
 __all__ = [
-    "AGE", "DURATION", "INVALID_TIME", "MONEY", "NUMBER", "PHONE", "RRN", "TIME",
+    "AGE", "DURATION", "INVALID_TIME", "MONEY", "NUMBER", "PERCENT", "PHONE", "RRN", "TIME",
     "CRFEntityExtractor", "CrfConfig", "DateExtractor", "EntityPipeline", "EntityPipelineConfig", "EntityResult",
     "LookupEntityExtractor", "Negation", "NumberExtractor", "PiiEntitySpan", "PiiExtractor", "RangeExtractor",
     "RegexEntityExtractor", "annotation_problems", "mark_approximate", "negated_spans", "negations", "parse_korean_number",

@@ -4,8 +4,8 @@ A phone channel's speech-to-text writes what the caller says, so "I'm sixty seve
 (:func:`english_numbers`) finds cardinal numbers from zero to the billions with their offsets; the extractor
 (:class:`EnglishNumberExtractor`) gives them to the same rules as digits (:class:`NumberExtractor`), so they become
 ``age`` ("I'm seventy", "sixty seven years old"), ``amount-of-money`` ("fifty thousand won") or ``number`` entities
-("fifty percent" → 50, the span taking in "percent" so that the words are the whole answer to the income
-question).
+(a ``percentage`` for "fifty percent": value 50, the span taking in "percent", as for "50%"). A decimal is read with
+"point" and its digits one by one ("one point five million won" → 1,500,000 won, "two point five percent" → 2.5).
 
 A year is read in pairs ("nineteen eighty five" → 1985). Not numbers: a lone "one" or "a" ("no one", "this one", "a form": a pronoun or an article far more often than a
 quantity; "one" with a unit after it, "one percent", "one year old", still is), and digits read one by one ("one
@@ -19,12 +19,11 @@ English cardinals are a closed grammar of 32 words (the rules of Duckling's ``Nu
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
 from assistant.nlu.entities.base import fold
-from assistant.nlu.entities.numbers import NUMBER, NumberExtractor
+from assistant.nlu.entities.numbers import NumberExtractor
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan
 
@@ -41,17 +40,17 @@ _JOIN = re.compile(r"\s*-?\s*")
 _UNIT_AFTER = re.compile(r"\s*(?:%|percent|per\s*cent|years?|yrs?|won|krw|dollars?|months?|weeks?|days?|times?)\b", re.I)
 #: Between two numbers that could not join: only a space, comma or hyphen, so they are digits read one by one.
 _DIGIT_GAP = re.compile(r"[\s,\-]*")
-#: A percent sign or word after a number, which the ``number`` entity's span takes in ("fifty percent").
-_PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s*cent\b)", re.I)
+#: "point" and the digits of a decimal fraction, one word each ("one point five", "three point two five").
+_POINT = re.compile(r"\s+point((?:\s+(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)(?![A-Za-z]))+)", re.I)
 
 
 @dataclass(frozen=True)
 class EnglishNumber:
-    """A number written in English words: ``text[start:end]`` and its value (int)."""
+    """A number written in English words: ``text[start:end]`` and its value (int; float with "point")."""
 
     start: int
     end: int
-    value: int
+    value: int | float
 
 
 def _kind(word: str) -> str | None:
@@ -138,7 +137,10 @@ def english_numbers(text: str) -> list[EnglishNumber]:
             i += 1
             continue
         value, j, used = parsed
-        found.append((EnglishNumber(words[i][1], words[j - 1][2], value), used))  # "a hundred": "a" is in the span
+        number = EnglishNumber(words[i][1], words[j - 1][2], value)  # "a hundred": "a" is in the span
+        if value < 1000 and (point := _POINT.match(text, number.end)) is not None:
+            number, j, used = _decimal(text, words, number, point, j, used)
+        found.append((number, used))
         i = j
     found = _years(text, found)
     out: list[EnglishNumber] = []
@@ -151,6 +153,21 @@ def english_numbers(text: str) -> list[EnglishNumber]:
             continue  # "one two three four": digits read one by one
         out.append(n)
     return out
+
+
+def _decimal(text: str, words: list[tuple[str, int, int]], whole: EnglishNumber, point: re.Match[str], j: int,
+             used: int) -> tuple[EnglishNumber, int, int]:
+    """``whole`` with the decimal fraction "point five" (digits one word each) and an optional scale after it ("one
+    point five million" = 1,500,000): the number, the index of the word after it and the words used."""
+    digits = "".join(str(_UNITS.get(w.lower(), 0)) for w in point.group(1).split())  # "oh" is 0
+    value: int | float = float(f"{whole.value}.{digits}")
+    end = point.end()
+    k = next((n for n in range(j, len(words)) if words[n][1] >= end), len(words))
+    used += 1 + len(point.group(1).split())
+    if k < len(words) and words[k][0] in _SCALES and _JOIN.fullmatch(text, end, words[k][1]):
+        value, end, k, used = value * _SCALES[words[k][0]], words[k][2], k + 1, used + 1
+    value = round(value, 9)
+    return EnglishNumber(whole.start, end, int(value) if float(value).is_integer() else value), k, used
 
 
 def _years(text: str, found: list[tuple[EnglishNumber, int]]) -> list[tuple[EnglishNumber, int]]:
@@ -200,9 +217,5 @@ class EnglishNumberExtractor(NumberExtractor):
         for n in english_numbers(text):
             i = next((k for k, t in enumerate(tokens) if t.end > n.start), len(tokens))
             j = next((k for k, t in enumerate(tokens) if t.start >= n.end), len(tokens))
-            span = self._classify(text, fold(text), tokens, i, j, n.start, n.end, n.value)
-            percent = _PERCENT_AFTER.match(text, span.end) if span.entity == NUMBER else None
-            if percent:  # "fifty percent" is the whole answer to the income question, not a number and a word
-                span = dataclasses.replace(span, end=percent.end(), text=text[span.start : percent.end()])
-            out.append(span)
+            out.append(self._classify(text, fold(text), tokens, i, j, n.start, n.end, n.value))
         return out

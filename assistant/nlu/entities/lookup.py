@@ -18,6 +18,7 @@ lines and linear in the message times the longest entry).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,6 +39,30 @@ def entry_key(entry: str) -> str:
     """The matching key of a lookup entry or synonym: folded (see :func:`fold`), spaces collapsed."""
     return " ".join(fold(entry).split())
 
+
+
+#: The last syllable of a Korean administrative area's name (시·도 / 시·군·구 / 읍·면·동 / 리).
+_ADMIN_SUFFIXES = frozenset("구시군동읍면리도")
+#: What may follow such a name to the end of its word: a particle, then the copula's or a polite ending ("동탄구요",
+#: "영덕군요", "흥덕구고요", "장안구인데요", "세종특별자치시요", "강남구에서요").
+_ADMIN_TAIL = re.compile(
+    r"(?:에서|에게|에|으로|로|은|는|이|가|을|를|도|만|의|과|와|이랑|랑|하고)?"
+    r"(?:이에요|예요|에요|이요|요|인데요|인데|이고요|고요|이고|고|입니다|이라서|라서|이라고|라고|이야|야|이죠|죠|인가요|"
+    r"이니까|니까|이면|면|이면요|면요)?"
+)
+
+
+def _admin_name_then_ending(key: str, end: int) -> bool:
+    """Whether a Hangul entry ending at ``end`` with an administrative suffix is followed, to the end of its word, by
+    particles and endings only. Kiwi does not always cut there: it reads "동탄구요" as 동탄 + 구요 (an ending),
+    "흥덕구고요" or "영덕군요" as one unknown noun and "장안구인데요" with 구이 (grilled food), so the morpheme-end test
+    alone loses these names; the closed list of what a name may be followed by decides instead."""
+    if not 0 < end < len(key) or key[end - 1] not in _ADMIN_SUFFIXES:
+        return False
+    stop = end
+    while stop < len(key) and is_hangul(key[stop]):
+        stop += 1
+    return stop > end and _ADMIN_TAIL.fullmatch(key, end, stop) is not None
 
 
 def _is_latin_word(ch: str) -> bool:
@@ -124,7 +149,7 @@ class LookupEntityExtractor:
                 latin_end = _is_latin_word(key[end - 1])
                 if latin_end and end < len(key) and _is_latin_word(key[end]):
                     continue
-                if not latin_end and end not in ends:
+                if not latin_end and end not in ends and not _admin_name_then_ending(key, end):
                     continue
                 found.append(
                     EntitySpan(entity=entity, start=s, end=end, text=text[s:end], value=value, extractor=self.name, confidence=1.0)

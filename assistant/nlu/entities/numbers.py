@@ -27,6 +27,11 @@ from assistant.nlu.types import EntitySpan
 NUMBER = "number"
 MONEY = "amount-of-money"
 AGE = "age"
+#: A number with a percent sign or word ("50%", "50 percent", "오십 퍼센트", "50프로"): value the number (50, not 0.5),
+#: ``additional_info`` ``{"value": 50, "unit": "percent"}``. Duckling has no such dimension (it gives a ``number``
+#: over "50" and leaves the sign); the income question asks for a percentage of the median income, so the unit is
+#: part of the answer and the entity's span.
+PERCENT = "percentage"
 EXTRACTOR = "duckling-like"
 #: Oldest plausible age (years). An age expression above it ("200살") is still an ``age`` entity (the person
 #: said it was an age), flagged ``additional_info["valid"] = False``; the dialogue's age validator then answers
@@ -75,6 +80,15 @@ _NOT_AGE_AFTER = re.compile(
     r"hours?|hrs?|days?|weeks?|months?|times|degrees?|th|st|nd|rd|k)\b|(?:years?|yrs?)\s+(?:older|younger|ago|later|before|after)\b)"
 )
 _MONEY_COUNTERS = frozenset({"원"})
+#: A percent sign or word right after a number (on the folded text: "％" is "%"): %, percent, per cent, pct, 퍼센트,
+#: 프로 (spoken Korean for percent: "50프로"; not the 프로 of 프로그램, 프로젝트, 프로필 ...).
+PERCENT_AFTER = re.compile(
+    r"\s*(?:%|퍼센트|프로(?!그|젝|필|세|모|포|듀|야|게|축|농|페|레|토|판|파)|"
+    r"(?:percent|per\s*-?\s*cent|pct)(?![a-z]))"
+)
+#: An English scale word after digits: "1.5 million won", "2 billion".
+_EN_SCALE_AFTER = re.compile(r"\s+(?P<w>thousand|million|billion)(?![a-z])")
+_EN_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 
 
 def _as_number(x: float) -> int | float:
@@ -224,6 +238,11 @@ class NumberExtractor:
                 end -= 1
             value = parse_korean_number(text[start:end])
             if value is not None:
+                scale = _EN_SCALE_AFTER.match(key, end) if text[start:end].isascii() else None
+                if scale is not None:  # "1.5 million won": digits with an English scale word
+                    value = _as_number(round(value * _EN_SCALES[scale.group("w")], 6))
+                    end = scale.end()
+                    j = next((k for k in range(j, len(tokens)) if tokens[k].start >= end), len(tokens))
                 out.append(self._classify(text, key, tokens, i, j, start, end, value))
             i = j
         return out
@@ -233,6 +252,10 @@ class NumberExtractor:
     ) -> EntitySpan:
         nxt = _next_word(tokens, j, text, end)
         entity = NUMBER
+        percent = PERCENT_AFTER.match(key, end)
+        if percent is not None:
+            return EntitySpan(PERCENT, start, percent.end(), text[start : percent.end()], value, extractor=self.name,
+                              confidence=1.0, additional_info={"value": value, "unit": "percent"})
         if nxt is not None and nxt.text in _MONEY_COUNTERS and nxt.tag.startswith("NN"):
             entity, end, value = MONEY, nxt.end, round(value)
         elif nxt is not None and nxt.tag == "SL" and nxt.text in ("won", "krw"):

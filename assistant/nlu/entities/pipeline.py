@@ -49,7 +49,7 @@ from assistant.nlu.types import EntitySpan, NluTrainingData
 logger = logging.getLogger(__name__)
 
 EXTRACTOR_NAMES = ("regex", "lookup", "duckling", "crf")
-DUCKLING_DIMENSIONS = (numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, dates.DURATION, pii.PHONE, pii.RRN)
+DUCKLING_DIMENSIONS = (numbers.NUMBER, numbers.MONEY, numbers.AGE, numbers.PERCENT, dates.TIME, dates.DURATION, pii.PHONE, pii.RRN)
 _FORMAT_VERSION = 1
 _CONFIG_FILE = "entities.json"
 _CRF_FILE = "crf.pkl"
@@ -61,7 +61,8 @@ class EntityPipelineConfig(BaseModel):
     Attributes:
         extractors: extractors to run, in priority order (see the overlap rule).
         duckling_dimensions: which built-in entities to produce (``invalid-time``
-            comes with ``time``).
+            comes with ``time``, ``percentage`` with ``number``: a model saved before percentages existed lists
+            ``number`` only, and "50%" must not lose its number).
         timezone: IANA zone for relative dates; prefer_dates: month-day without year.
         time_format: ``"iso"`` (ours: a value at the expression's grain, ``invalid-time``
             for impossible dates) or ``"duckling"`` (Rasa's DucklingEntityExtractor's:
@@ -173,7 +174,7 @@ class EntityPipeline:
     def _build_duckling(self) -> None:
         dims = set(self.config.duckling_dimensions)
         self._duckling = []
-        if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE}:
+        if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE, numbers.PERCENT}:
             self._duckling.append(numbers.NumberExtractor())
             self._duckling.append(EnglishNumberExtractor())  # "sixty seven", "I'm seventy" (s8 fresh #7)
         if dims & {dates.TIME, dates.DURATION}:
@@ -181,7 +182,7 @@ class EntityPipeline:
             self._duckling.append(kind(self.config.timezone, self._now, self.config.prefer_dates))
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
-        if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE, dates.TIME, dates.DURATION}:
+        if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE, numbers.PERCENT, dates.TIME, dates.DURATION}:
             clock = dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates)
             self._duckling.append(ranges.RangeExtractor(clock.reference, clock if dates.TIME in dims else None))
 
@@ -265,6 +266,7 @@ class EntityPipeline:
         if tokens is None:
             tokens = analyse(self.tokenizer, text, self.config.max_analysed_chars, self.config.max_total_analysed_chars) if text.strip() else []
         dims = set(self.config.duckling_dimensions) | ({dates.INVALID_TIME} if dates.TIME in self.config.duckling_dimensions else set())
+        dims |= {numbers.PERCENT} if numbers.NUMBER in dims else set()
         cands: list[tuple[int, EntitySpan]] = []
         for rank, (name, extractors) in enumerate(self._extractors()):
             for ext in extractors:

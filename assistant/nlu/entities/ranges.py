@@ -25,6 +25,15 @@ Forms (each side a numeral in digits, Sino-Korean or native Korean, or English w
   ("이삼일", "삼사 년", "오륙십만 원"); a money side takes the other's 만/억 ("3~5만원" is 30,000 to 50,000).
 * English "A-B <unit>", "A to B <unit>", "A or B <unit>", "between A and B <unit>", "from A to B <unit>",
   "a few"/"several" <unit>; "in"/"after" before or "ago"/"later"/"from now" after make it a time.
+* Percentages: "40~50%", "40에서 50퍼센트", "40~50프로", "40-50 percent", "about forty to fifty percent", "between 40
+  and 50%": a ``percentage`` interval (``unit`` ``"percent"``), read like the money and count ranges.
+* Without a unit, only where a word says it is a range: "between 60 and 70", "60에서 70 사이" are a ``number``
+  interval (a bare "40~50" or "60 70" stays two numbers).
+
+What a range yields: both ends, always (``{"from": 40, "to": 50}``); no slot takes one end of it. The dialogue's
+validators reject an interval for a one-value slot with reason ``a_range`` (the age, and any ``float`` slot: the
+income percentage), and the form asks for one number with ``utter_invalid_<slot>_a_range``: either end could be
+wrong, and the eligibility rules compare one value with a threshold.
 * Clock times: "오후 2~3시", "오전 11시~오후 1시", "11:30-13:00", "10시 반부터 12시까지", "between 2 and 3pm",
   "from 11am to 1pm", "11~1시": a ``time`` interval of two instants (:mod:`~assistant.nlu.entities.clock_ranges`).
 * Open intervals ("3년 이상", "65세 미만", "100만원 이하", "at least 3 years") are made from the single value beside
@@ -59,6 +68,8 @@ _KO_DURATION_UNITS = {"년": "year", "해": "year", "개월": "month", "달": "m
 _KO_COUNTERS = ("명", "개", "번", "회", "장", "건", "가구", "곳", "권", "배", "층", "등급", "차례", "마리", "채")
 _KO_AGE = ("살", "세")
 _KO_MONEY = ("원",)
+#: Percent units ("40~50%", "40에서 50퍼센트", "40~50프로"): a ``percentage`` interval.
+_KO_PERCENT = ("%", "퍼센트", "프로")
 #: Units native numerals count (한두 시간, 두세 달, 서너 번), not minutes, seconds or days.
 _NATIVE_OK = frozenset({"시간", "주", "주일", "달", "개월", "해", "살", *_KO_COUNTERS})
 _NATIVE_PAIRS = {"한두": (1, 2), "두세": (2, 3), "두서너": (2, 4), "서너": (3, 4), "세네": (3, 4), "너덧": (4, 5),
@@ -75,7 +86,7 @@ _SU_UNITS = frozenset({"년", "개월", "일", "시간", "주일"})
 #: 몇 before these units only ("몇 분" is also "how many people", "몇 살" a question, "몇 일" is written 며칠).
 _MYEOT_UNITS = frozenset({"년", "해", "개월", "달", "주", "주일", "시간", "초"})
 
-_KO_ALL_UNITS = sorted([*_KO_DURATION_UNITS, *_KO_COUNTERS, *_KO_AGE, *_KO_MONEY], key=len, reverse=True)
+_KO_ALL_UNITS = sorted([*_KO_DURATION_UNITS, *_KO_COUNTERS, *_KO_AGE, *_KO_MONEY, *_KO_PERCENT], key=len, reverse=True)
 _UNIT = "(?:" + "|".join(_KO_ALL_UNITS) + ")"
 _NATIVE_NUM = r"(?:열|스물|서른|마흔|쉰)?(?:한|두|세|네|석|넉|다섯|여섯|일곱|여덟|아홉)|열|스무|스물|서른|마흔|쉰"
 _NUM = (r"(?<![\d.,일이삼사오육륙칠팔구십백천만억])(?:\d[\d,]*(?:\.\d+)?(?:\s?[십백천])?|[일이삼사오육륙칠팔구십백천]+|"
@@ -103,12 +114,19 @@ _KO_NEXT_OK = frozenset({*_KO_LATER, *_KO_MARKERS, "정도", "쯤", "가량", "�
 
 _EN_NUM = durations._EN_NUM  # noqa: SLF001 - one English numeral grammar for durations and ranges
 _EN_GROUPED = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])|"  # 30,000
-_EN_UNITS = r"(?P<u>years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|won|krw)\b"
+_EN_UNITS = (r"(?P<u>(?:years?|yrs?|months?|weeks?|wks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?|won|krw|percent|"
+             r"per\s*-?\s*cent|pct)\b|%)")
+#: English percent units (on the folded text).
+_EN_PERCENT = re.compile(r"%|percent|per\s*-?\s*cent|pct")
 _EN_RANGE = re.compile(
     r"\b(?:(?P<pre>between|from)\s+)?(?P<a>" + _EN_GROUPED + _EN_NUM + r")(?:\s+(?P<au>years?|months?|weeks?|days?|hours?|minutes?))?"
     r"\s*(?P<sep>-|–|—|~|\bto\b|\bor\b|\band\b)\s*(?P<b>" + _EN_GROUPED + _EN_NUM + r")[\s-]*" + _EN_UNITS
 )  # fmt: skip
 _EN_VAGUE = re.compile(r"\b(?P<q>a\s+few|few|several)\s+" + _EN_UNITS)
+#: "between 60 and 70" with no unit after it: a ``number`` interval ("between" says it is one; a bare "60-70" is not).
+_EN_BETWEEN = re.compile(r"\bbetween\s+(?P<a>" + _EN_GROUPED + _EN_NUM + r")\s+and\s+(?P<b>" + _EN_GROUPED + _EN_NUM + r")(?![\w.,%])")
+#: "60에서 70 사이", "60~70 사이": a ``number`` interval (사이 says it is one, as "between" does).
+_KO_BETWEEN = re.compile(r"(?P<a>" + _NUM + r")\s*(?:에서|[~∼～〜\-–—])\s*(?P<b>" + _NUM + r")\s*사이")
 _EN_BEFORE = re.compile(r"\b(?P<w>in|after)\s+$")
 _EN_AFTER = re.compile(r"\s+(?:(?P<ago>ago)|from\s+now|later|hence)\b")
 _MONTH_BEFORE = re.compile(r"\d{1,2}\s*월\s*$")
@@ -149,6 +167,8 @@ def _unit_kind(unit: str) -> str:
         return numbers.MONEY
     if unit in _KO_AGE:
         return numbers.AGE
+    if unit in _KO_PERCENT or _EN_PERCENT.fullmatch(unit):
+        return numbers.PERCENT
     if unit[:1].isascii():
         return "duration"
     return numbers.NUMBER
@@ -226,6 +246,9 @@ class RangeExtractor:
             cands.extend(self._ko_yeo(key, toks, m))
         for m in _EN_RANGE.finditer(key):
             cands.extend(self._en_range(key, m))
+        for rx in (_EN_BETWEEN, _KO_BETWEEN):
+            for m in rx.finditer(key):
+                cands.extend(self._between(key, toks, m))
         for m in _EN_VAGUE.finditer(key):
             unit = _en_unit(m.group("u")) if m.group("u") not in ("won", "krw") else None
             if unit is not None:
@@ -285,6 +308,9 @@ class RangeExtractor:
             return []
         kind = _unit_kind(unit)
         a_s, b_s = m.group("a"), m.group("b")
+        if kind == numbers.PERCENT:
+            a, b = _number(a_s), _number(b_s)
+            return [] if a is None or b is None else [(m.start(), end, _Bounds(kind, a, b, "percent"), 0)]
         if kind == numbers.MONEY or kind == numbers.NUMBER:
             b = _number(b_s)
             a = _number(a_s)
@@ -392,12 +418,25 @@ class RangeExtractor:
         unit = m.group("u")
         if unit in ("won", "krw"):
             return [(m.start(), m.end(), _Bounds(numbers.MONEY, a, b, "KRW"), 0)]
+        if _EN_PERCENT.fullmatch(unit):
+            return [] if m.group("au") else [(m.start(), m.end(), _Bounds(numbers.PERCENT, a, b, "percent"), 0)]
         if _en_unit(unit) == "year" and m.group("au") is None and (old := durations._EN_NOT_AFTER.match(key, m.end())):  # noqa: SLF001
             return [(m.start(), old.end(), _Bounds(numbers.AGE, a, b, "year"), 0)]  # "60-65 years old"
         common = _common([(a, _en_unit(m.group("au") or unit))], [(b, _en_unit(unit))])
         if common is None:
             return []
         return [(m.start(), m.end(), _Bounds("duration", common[0], common[1], common[2]), 0)]
+
+    def _between(self, key: str, toks: durations._Tokens, m: re.Match[str]) -> list[tuple[int, int, _Bounds, int]]:  # noqa: SLF001
+        """"between 60 and 70", "60에서 70 사이": a ``number`` interval (a longer range with a unit wins the overlap)."""
+        a, b = _number(m.group("a").replace(",", "")), _number(m.group("b").replace(",", ""))
+        if a is None or b is None:
+            return []
+        if any(is_hangul(c) for c in m.group(0)) and not (
+                self._words_ok(toks, m.start("a"), m.end("a"), m.group("a")) and self._words_ok(toks, m.start("b"), m.end("b"), m.group("b"))
+                and self._clean(key, toks, m.start(), m.end())):
+            return []
+        return [(m.start(), m.end(), _Bounds(numbers.NUMBER, a, b, None), 0)]
 
     # --- clock times ------------------------------------------------------------------------------------
 
@@ -491,7 +530,7 @@ def mark_approximate(text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
     return out
 
 
-_SINGLE_KINDS = frozenset({"duration", numbers.MONEY, numbers.AGE, numbers.NUMBER})
+_SINGLE_KINDS = frozenset({"duration", numbers.MONEY, numbers.AGE, numbers.NUMBER, numbers.PERCENT})
 
 
 def _approximate(key: str, sp: EntitySpan) -> bool:
