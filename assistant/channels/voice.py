@@ -74,7 +74,7 @@ _SOURCE_LINE = re.compile(r"(?:^|\s)(?:출처|[Ss]ources?)\s*[:：].*$")
 #: Headings in square or lenticular brackets ("[신청 방법]", "【지원 내용】"): said as a sentence of their own.
 _HEADING = re.compile(r"[\[【〔]\s*([^\[\]【】〔〕\n]{1,60}?)\s*[\]】〕]")
 #: Quoting brackets ("「국민기초생활 보장법」", "<지원대상>"): their words are said, the marks are not.
-_QUOTES = re.compile(r"[「」『』《》〈〉<>\[\]【】〔〕]")
+_QUOTES = re.compile(r"[「」『』《》〈〉\[\]【】〔〕]")  # not ASCII < >: comparisons ("소득 < 50%"), read as they are
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,.;:/]*\s*\)|\[\s*\]")
 _SENTENCE_END = ".?!。…"
 _GOODBYE = {"ko": "말씀이 없으셔서 전화를 끊겠습니다. 이용해 주셔서 감사합니다.",

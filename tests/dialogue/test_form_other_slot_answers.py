@@ -101,8 +101,9 @@ def test_a_percentage_at_the_age_question_is_the_income_never_the_age(processor,
 @pytest.mark.parametrize(("lang", "answer"), [("ko", "40~50%"), ("en", "about forty to fifty percent")])
 def test_a_percentage_range_at_the_income_question_asks_for_one_number(processor, lang: str, answer: str) -> None:  # type: ignore[no-untyped-def]
     say(processor, GENERAL[lang])
-    say(processor, AGE[lang])
-    say(processor, "Bundang-gu" if lang == "en" else "분당구")
+    # a 67-year-old in Seoul: the engine catalogue (tests/engine_catalogue.py) still has services that need the income
+    say(processor, "I am 67 years old" if lang == "en" else "67세예요")
+    say(processor, "I live in Seoul" if lang == "en" else "서울에 살아요")
     assert slots(processor)["requested_slot"] == "income_pct"
     t = say(processor, answer)
     assert slots(processor)["income_pct"] is None and slots(processor)["requested_slot"] == "income_pct"
