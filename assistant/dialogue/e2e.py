@@ -270,12 +270,11 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
     * ``form turns not in story``: the story expects a form (one of ``forms``) to be done
       (``active_loop: null``, ``requested_slot: null``) with no user turn answering its questions;
       ``rasa test`` scores that on the story's own events, a real run asks the questions
-      (see :mod:`assistant.dialogue.e2e_forced` for Rasa's reading). Also, in either reading, a
-      wrong action right after ``- action: <form>`` / ``- active_loop: null`` where the story
-      never activates the form (no ``- active_loop: <form>``): the form's questions and its
-      activation are not in the story, so a rule conditioned on the form being active (Rasa's
-      submit rule) cannot apply, in Rasa's RulePolicy either (its rule states must match the
-      conversation's, ``_does_rule_match_state``); only a generalising policy (TEDPolicy) could guess;
+      (see :mod:`assistant.dialogue.e2e_forced` for Rasa's reading). A wrong action right after
+      ``- action: <form>`` / ``- active_loop: null`` is the engine's in either reading: Rasa's
+      RulePolicy predicts the submit rule's next action there even when the story never activated
+      the form (checked with Rasa 3.6.20 on Sara's "Playground form" story), and so does
+      :mod:`assistant.dialogue.rules`;
     * ``intent label without training support`` (needs ``examples``, the project's NLU training
       data): a misread intent where the training data itself points to our reading; see
       :func:`label_without_support`;
@@ -292,8 +291,6 @@ def failure_cause(test: TestStory, result: StoryResult, custom_actions: Collecti
         return CUSTOM_ACTION
     if d.kind == "active_loop" and d.expected is None and d.predicted in forms or \
             d.kind == "slot" and d.expected == {REQUESTED_SLOT: None} and d.predicted.get(REQUESTED_SLOT) is not None:
-        return FORM_TURNS
-    if d.kind == "action" and _form_done_without_activation(test.story.steps[: d.step], forms):
         return FORM_TURNS
     if stubbed and d.kind in ("slot", "action", "active_loop") and effects_action(test, result, custom_actions, forms):
         return CUSTOM_ACTION_EFFECTS
@@ -316,7 +313,8 @@ def label_without_support(test: TestStory, result: StoryResult, examples: Sequen
     the story's intent is. Such a label is learnt from nowhere: any classifier trained on these examples,
     Rasa's (CountVectorsFeaturizer + DIETClassifier) included, gets the phrase's evidence only from the
     predicted intent's examples. Example: Sara's tests label "rasa open source" ``how_to_get_started``;
-    "open source" is in 52 ``faq`` examples and in no ``how_to_get_started`` one. A message of one
+    "open source" is in 52 ``faq`` examples and in no ``how_to_get_started`` one; Rasa 3.6.20 with Sara's pipeline
+    (``bench/rasa_sara_check.sh``) reads it ``faq`` at confidence 1.00, as we do. A message of one
     word, or a misread whose expected intent does share a word pair with it, stays the engine's.
     """
     d = result.divergence
@@ -350,16 +348,6 @@ def effects_action(test: TestStory, result: StoryResult, custom_actions: Collect
     loop = next((s.name for s in reversed(before) if isinstance(s, ActiveLoopStep)), None)
     validate = f"validate_{loop}" if loop in forms else None
     return validate if validate in custom_actions else None
-
-
-def _form_done_without_activation(before: Sequence[Step], forms: Collection[str]) -> bool:
-    """True when ``before`` ends with ``- action: <form>`` then ``- active_loop: null`` (slot steps aside) and the
-    story never wrote ``- active_loop: <form>``."""
-    steps = [s for s in before if not isinstance(s, SlotWasSetStep)]
-    if len(steps) < 2 or not (isinstance(steps[-1], ActiveLoopStep) and steps[-1].name is None):
-        return False
-    form = steps[-2].action if isinstance(steps[-2], ActionStep) else None
-    return form in forms and not any(isinstance(s, ActiveLoopStep) and s.name == form for s in steps)
 
 
 # --- running ----------------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ longest match wins, then the one with more conditions (Rasa prefers the more
 specific rule); remaining ties go to the first rule in the file. ``conversation_start`` rules match only at the start.
 A rule that starts with a state step before its first action (``- active_loop: null`` then
 ``- action: submit``) predicts that action right after the action that brought the state about.
+A rule that starts with an action and its own ``active_loop`` step (``- action: f``, ``- active_loop: null``)
+no longer checks its condition's loop once the conversation recorded that change (Rasa's rule keys; see
+:func:`_live_condition`).
 A user message below ``intent_threshold`` reads as ``nlu_fallback`` (Rasa's
 FallbackClassifier), so rules never fire on a guess. A user turn closed by ``action_confirm_again`` (a question
 answered while a confirmation was pending) is not read at all.
@@ -197,7 +200,8 @@ def match_rules(rules: list[Rule], tracker: DialogueStateTracker, intent_thresho
             if not all(_check(c, events[s.index + 1 : end], cur if j == k - 1 else None)
                        for j, (t, s, end) in enumerate(zip(toks[:k], tail, ends, strict=True)) for c in t.checks):
                 continue
-            if not _condition_holds(rule.condition + lead, events, tail[0].index, events[tail[0].index + 1 : ends[0]]):
+            first_gap = events[tail[0].index + 1 : ends[0]]
+            if not _condition_holds(_live_condition(rule, toks[0], first_gap) + lead, events, tail[0].index, first_gap):
                 continue
             if k == len(toks):
                 if toks[-1].kind != "action":
@@ -214,6 +218,25 @@ def match_rules(rules: list[Rule], tracker: DialogueStateTracker, intent_thresho
             if action is not None:
                 best = RuleMatch(action, rule.name, 0, len(rule.condition) + len(lead), False, _condition_loops(rule))
     return best
+
+
+def _live_condition(rule: Rule, first: _Tok, first_gap: list[Event]) -> tuple[Step, ...]:
+    """The rule's ``condition`` as Rasa's RulePolicy still checks it after the rule's first token.
+
+    Rasa keys a rule by the states from its first step on; a condition is part of a state only while no step of the
+    rule has replaced it. A rule that starts with an action followed by its own ``- active_loop: ...`` (Rasa's
+    "submit" rule: ``condition: active_loop: f``, ``- action: f``, ``- active_loop: null``, ``- action: submit``)
+    is stored as ``[{prev_action: f, active_loop: should_not_be_set}] -> submit``: the condition's loop is in none
+    of its states (read from the lookup of a RulePolicy trained by Rasa 3.6.20 on Sara's rules), so the submit
+    follows ``f`` ending even where the loop was never recorded active (a test story that writes the form as
+    ``- action: f`` / ``- active_loop: null``, replayed as ``rasa test`` does). Here that holds only when the
+    conversation recorded the loop change right after the action (an ``ActiveLoop`` event in ``first_gap``, which
+    the rule's own step then matched); otherwise the condition's loop must hold where the rule starts.
+    """
+    if first.kind == "action" and any(isinstance(c, ActiveLoopStep) for c in first.checks) and any(
+            isinstance(e, ActiveLoop) for e in first_gap):
+        return tuple(c for c in rule.condition if not isinstance(c, ActiveLoopStep))
+    return rule.condition
 
 
 def _condition_loops(rule: Rule) -> frozenset[str]:
