@@ -321,8 +321,10 @@ _DISTRICT = re.compile(r"\s*([가-힣]{2,5}[시군]|[가-힣]{1,5}구)(?=$|[^가
 
 def _with_district(tracker: ProtocolTracker, sido: str) -> Any:
     """"경기도 성남시에 살아요": the 시·군·구 written right after the 시·도 entity (the region lookup lists
-    시·도 names, not the 226 시·군·구), else the 시·도 alone."""
-    from connectors.eligibility.regions import normalise_region
+    시·도 names, not the 226 시·군·구), else the 시·도 alone. Written without its 시/군/구 ("서울 강남", "부산 해운대에
+    살아요"), the one place of that 시·도 the rest of the message names by its stem
+    (:func:`~connectors.eligibility.regions.places_in_text`) completes it (fresh-user s9: "서울 강남" kept only 서울특별시)."""
+    from connectors.eligibility.regions import normalise_region, places_in_text
 
     text = tracker.latest_text()
     for e in tracker.latest_message.get("entities") or []:
@@ -334,6 +336,9 @@ def _with_district(tracker: ProtocolTracker, sido: str) -> Any:
                 return normalise_region(f"{sido} {m.group(1)}")
             except ValueError:
                 return sido
+        within = [a for a in places_in_text(text[e["end"]:]) if a.sido == sido and a.sigungu]
+        if len(within) == 1:
+            return within[0]
     return sido
 
 

@@ -30,6 +30,7 @@ from connectors.mydata.actions import actions as mydata_actions
 from connectors.mydata.api import create_flow_router
 from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.sandbox import SandboxState
+from connectors.mydata.scopes import SCOPES
 from connectors.mydata.ticket import citizen_ref, secret_key
 from connectors.tasks.actions import TaskContext, make_actions
 from connectors.tasks.checklist import ChecklistSource
@@ -258,5 +259,6 @@ def test_english(make_chat: Any, connector: MyDataConnector, nk_documents: dict[
     done = chat.say("/affirm", "en")
     cid = connector.list_consents(citizen_ref(chat.sender, secret_key(chat.settings)))[-1].id
     assert f"attached from Public MyData (consent {cid[:8]})" in done[0].text
-    for name in nk_documents:
-        assert name in done[0].text.split("Public MyData documents:")[1]
+    listed = done[0].text.split("Public MyData documents:")[1]
+    for record in nk_documents.values():  # an English reply names them in English (the MyData records' own names)
+        assert SCOPES[record].document_en in listed, listed
