@@ -239,6 +239,18 @@ def json_body(r: httpx.Response, where: str) -> Any:
         raise ConnectorError(f"{where} answered {r.status_code} with non-JSON") from e
 
 
+def platform_json(r: httpx.Response, where: str) -> Any:
+    """A messaging platform's answer (Telegram, Kakao, Slack, WhatsApp): :class:`ServerError` (retried) for 429 and
+    5xx, else its JSON (:func:`json_body`); the caller reads the platform's own refusal shape.
+
+    Raises:
+        ServerError: rate limited or a server error. ConnectorError: not JSON.
+    """
+    if r.status_code == 429 or r.status_code >= 500:
+        raise ServerError(r.status_code, f"{where}: {'rate limited' if r.status_code == 429 else 'server error'}")
+    return json_body(r, where)
+
+
 
 
 #: What the assistant says when a back end fails (Korean and English); every variant offers a handoff.

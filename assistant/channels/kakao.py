@@ -239,14 +239,12 @@ class KakaoEventApi:
         """
         from urllib.parse import quote
 
-        from connectors.resilience import ServerError, json_body
+        from connectors.resilience import platform_json
 
         where = f"Kakao Event API at {self.base_url}"
 
         def interpret(r: httpx.Response) -> str:
-            if r.status_code >= 500 or r.status_code == 429:
-                raise ServerError(r.status_code, "event")
-            body = json_body(r, where)
+            body = platform_json(r, where)
             if not isinstance(body, dict):
                 raise ConnectorError(f"{where} answered {r.status_code} with JSON that is not an object")
             if r.status_code >= 400:

@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.channels.common import citations_of, language_of, same_secret, split_text
 from assistant.dialogue.messages import BotMessage, UserMessage
-from assistant.errors import AssistantError, ConnectorError, InvalidInputError
+from assistant.errors import AssistantError, InvalidInputError
 
 logger = logging.getLogger(__name__)
 CHANNEL = "slack"
@@ -290,15 +290,10 @@ class SlackApi:
                 ``invalid_auth`` ...); not retried.
             ConnectorTimeout, ConnectorUnavailable: Slack did not answer (after the retries).
         """
-        from connectors.resilience import ServerError
+        from connectors.resilience import platform_json
 
         def interpret(r: httpx.Response) -> dict[str, Any]:
-            if r.status_code == 429 or r.status_code >= 500:
-                raise ServerError(r.status_code, "rate limited" if r.status_code == 429 else "server error")
-            try:
-                data = r.json()
-            except ValueError as e:
-                raise ConnectorError(f"Slack API answered {r.status_code} with non-JSON") from e
+            data = platform_json(r, "Slack API")
             if not isinstance(data, dict) or not data.get("ok"):
                 error = data.get("error") if isinstance(data, dict) else None
                 raise InvalidInputError(f"Slack refused chat.postMessage: {error or r.status_code}")

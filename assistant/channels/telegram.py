@@ -235,14 +235,12 @@ class TelegramBotApi:
             InvalidInputError: Telegram refused the call (4xx other than 429).
             ConnectorError: an answer that is not the Bot API's JSON.
         """
-        from connectors.resilience import ServerError, json_body
+        from connectors.resilience import platform_json
 
         where = f"Telegram Bot API at {self.base_url} ({method})"
 
         def interpret(r: httpx.Response) -> Any:
-            if r.status_code >= 500 or r.status_code == 429:
-                raise ServerError(r.status_code, method)
-            body = json_body(r, where)
+            body = platform_json(r, where)
             if not isinstance(body, dict):
                 raise ConnectorError(f"{where} answered {r.status_code} with JSON that is not an object")
             if r.status_code >= 400 or body.get("ok") is not True:

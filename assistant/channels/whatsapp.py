@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.channels.common import citations_of, language_of, same_secret, source_line, split_text
 from assistant.dialogue.messages import BotMessage, UserMessage
-from assistant.errors import AssistantError, ConnectorError, InvalidConfigError, InvalidInputError
+from assistant.errors import AssistantError, InvalidConfigError, InvalidInputError
 
 logger = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
@@ -357,15 +357,10 @@ class WhatsAppApi:
                 window); not retried.
             ConnectorTimeout, ConnectorUnavailable: no answer (after the retries).
         """
-        from connectors.resilience import ServerError
+        from connectors.resilience import platform_json
 
         def interpret(r: httpx.Response) -> dict[str, Any]:
-            if r.status_code == 429 or r.status_code >= 500:
-                raise ServerError(r.status_code, "rate limited" if r.status_code == 429 else "server error")
-            try:
-                data = r.json()
-            except ValueError as e:
-                raise ConnectorError(f"WhatsApp Cloud API answered {r.status_code} with non-JSON") from e
+            data = platform_json(r, "WhatsApp Cloud API")
             if r.status_code >= 400 or not isinstance(data, dict):
                 err = data.get("error", {}) if isinstance(data, dict) else {}
                 code = err.get("code") if isinstance(err, dict) else None
