@@ -29,11 +29,15 @@ ABSTAINING_RESPONSES = frozenset(
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: A Korean particle written after a placeholder in both forms ("{value}(으)로", "{name}을/를"): the
 #: form that fits the filled value's last syllable is kept (see :func:`josa`).
-_PARTICLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(\(으\)로|\(이\)|을/를|를/을|이/가|가/이|은/는|는/은|과/와|와/과)")
+#: A closing quote or bracket between the placeholder and its particle ("'{programme}'은(는)") is kept as written.
+#: Both ways Korean writers give the two forms are read: with a slash (은/는) and with parentheses (은(는)).
+_PARTICLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}(['\"’”」』]?)"
+                       r"(\(으\)로|\(이\)|을/를|를/을|이/가|가/이|은/는|는/은|과/와|와/과|은\(는\)|이\(가\)|을\(를\)|과\(와\))")
 #: (with 받침, without): the two forms of each particle.
 _PARTICLE_FORMS = {"(으)로": ("으로", "로"), "(이)": ("이", ""), "을/를": ("을", "를"), "를/을": ("을", "를"),
                    "이/가": ("이", "가"), "가/이": ("이", "가"), "은/는": ("은", "는"), "는/은": ("은", "는"),
-                   "과/와": ("과", "와"), "와/과": ("과", "와")}
+                   "과/와": ("과", "와"), "와/과": ("과", "와"),
+                   "은(는)": ("은", "는"), "이(가)": ("이", "가"), "을(를)": ("을", "를"), "과(와)": ("과", "와")}
 #: How a trailing digit is read in Korean: its final consonant (종성 index of Unicode Hangul, 0 = none, 8 = ㄹ).
 #: 0 영, 1 일, 2 이, 3 삼, 4 사, 5 오, 6 육, 7 칠, 8 팔, 9 구; 십 ㅂ, 백 ㄱ, 천 ㄴ, 만 ㄴ.
 _DIGIT_FINAL = {"0": 21, "1": 8, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8, "9": 0}
@@ -67,7 +71,8 @@ def _final_consonant(word: str) -> int | None:
 def josa(word: str, particle: str) -> str:
     """``word`` followed by the form of ``particle`` that fits how it ends.
 
-    ``particle`` is one of ``(으)로``, ``(이)``, ``을/를``, ``이/가``, ``은/는``, ``과/와`` (either order).
+    ``particle`` is one of ``(으)로``, ``(이)``, ``을/를``, ``이/가``, ``은/는``, ``과/와`` (either order), or the
+    parenthesised forms ``은(는)``, ``이(가)``, ``을(를)``, ``과(와)``.
     Rule (한글 맞춤법, 조사의 이형태): a final consonant (받침) takes the first form, no 받침 the second;
     ``(으)로`` is 로 after no 받침 *and* after ㄹ ("67로" read 육십칠로, "서울로", "부산으로"). A word whose
     ending cannot be read (Latin letters) keeps both forms as written.
@@ -79,13 +84,24 @@ def josa(word: str, particle: str) -> str:
     Raises:
         KeyError: ``particle`` is not one of the forms above.
     """
+    return word + particle_after(word, particle)
+
+
+def particle_after(word: str, particle: str) -> str:
+    """The form of ``particle`` that fits how ``word`` ends, alone (for a word quoted or bracketed before it:
+    "'출산지원금'" + ``particle_after("출산지원금", "을/를")`` → "'출산지원금'을"); see :func:`josa` for the forms and
+    the rule. A word whose ending cannot be read gets ``particle`` as written.
+
+    Raises:
+        KeyError: ``particle`` is not one of :func:`josa`'s forms.
+    """
     with_final, without = _PARTICLE_FORMS[particle]
     final = _final_consonant(word)
     if final is None:
-        return word + particle
+        return particle
     if particle == "(으)로":
-        return word + ("로" if final in (0, 8) else "으로")
-    return word + (with_final if final else without)
+        return "로" if final in (0, 8) else "으로"
+    return with_final if final else without
 
 
 def fill_template(text: str, values: Mapping[str, Any]) -> str:
@@ -102,8 +118,11 @@ def fill_template(text: str, values: Mapping[str, Any]) -> str:
     def sub(m: re.Match[str]) -> str:
         return value(m.group(1)) if m.group(1) in values else m.group(0)
 
-    def particle(m: re.Match[str]) -> str:  # "{value}(으)로" → "67로", "부산광역시로"
-        return josa(value(m.group(1)), m.group(2)) if m.group(1) in values else m.group(0)
+    def particle(m: re.Match[str]) -> str:  # "{value}(으)로" → "67로", "'{programme}'은(는)" → "'출산지원금'은"
+        if m.group(1) not in values:
+            return m.group(0)
+        filled = value(m.group(1))
+        return filled + m.group(2) + particle_after(filled, m.group(3))
 
     return _PLACEHOLDER.sub(sub, _PARTICLE.sub(particle, text))
 

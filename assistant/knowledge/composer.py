@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
@@ -253,7 +254,7 @@ def missing_variant_text(lang: str, programme: str, region: str, others: str, na
     if named:
         return (f"My documents have '{programme}' only as run by {others}; they have nothing on one in {region}. "
                 "These are the ones they have:" if lang == "en"
-                else f"제가 가진 자료에는 '{programme}'을(를) {others}에서 운영하는 것만 있고, {region}에서 운영하는 것은 "
+                else f"제가 가진 자료에는 '{programme}'{particle_after(programme, '을/를')} {others}에서 운영하는 것만 있고, {region}에서 운영하는 것은 "
                      "없어요. 자료에 있는 서비스예요:")
     return (f"I found nothing on this for {region} in my documents. Related services run by other regions "
             "(often only for their own residents):" if lang == "en"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -183,6 +184,29 @@ class EligibilityService:
                                  {s.title: s.service_id for s in reversed(cat.services)})
             _cat, matcher, ids = self._matcher
         return [{"service_id": ids[t], "title": t} for t in matcher.find(text)[:limit]]
+
+
+    def warm(self) -> dict[str, float]:
+        """Do once what the first requests would: load the catalogue, build the service-name matcher of
+        :meth:`find` and evaluate one person over the whole catalogue. The standalone service runs this before it
+        opens its port (fresh-user s10 #7: under load its first ``/services/find`` took longer than the assistant's
+        connector timeout, and the citizen's first eligibility question failed although ``/health`` was ok).
+
+        Returns:
+            seconds per step, ``{"catalogue", "find", "check"}``.
+
+        Raises:
+            ModelNotFoundError: the source holds no catalogue.
+        """
+        from assistant.server.warmup import WARM_UP_FACTS, WARM_UP_KO
+
+        steps: dict[str, float] = {}
+        for name, step in (("catalogue", self.catalogue), ("find", lambda: self.find(WARM_UP_KO)),
+                           ("check", lambda: self.run(Facts(**WARM_UP_FACTS)))):
+            t0 = time.perf_counter()
+            step()
+            steps[name] = round(time.perf_counter() - t0, 3)
+        return steps
 
 
 _SHARED: dict[tuple[str, str], EligibilityService] = {}

@@ -6,6 +6,7 @@ The bundled engine catalogue (tests/engine_catalogue.py) makes the form ask age,
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -262,3 +263,39 @@ def test_income_question_asks_about_the_person_the_form_is_about(processor, lang
     assert phrase in text
     if beneficiary != "self":
         assert "your household" not in text and not text.startswith("가구 소득")
+
+
+@pytest.mark.parametrize(("template", "value", "expected"), [
+    # 철도 공공할인 서비스(경로): read "…경로", no 받침 → 는 (fresh-user s10 #10 saw "은(는)" in a reply)
+    ("{service_name}은(는) 여기서 신청을 접수할 수 없어요.", "철도 공공할인 서비스(경로)",
+     "철도 공공할인 서비스(경로)는 여기서 신청을 접수할 수 없어요."),
+    ("{service_name}은(는) 목록에 없어요.", "기초연금", "기초연금은 목록에 없어요."),
+    ("{x}이(가) 있어요", "청년월세", "청년월세가 있어요"), ("{x}을(를) 찾았어요", "주거급여", "주거급여를 찾았어요"),
+    ("{x}과(와) 같아요", "서울", "서울과 같아요"),
+    # a closing quote between the placeholder and its particle stays where it is written
+    ("'{programme}'은(는) 지역마다 달라요", "출산지원금", "'출산지원금'은 지역마다 달라요"),
+    ("“{programme}”을/를 찾았어요", "첫만남이용권", "“첫만남이용권”을 찾았어요"),
+])
+def test_parenthesised_and_quoted_particles_are_resolved(template: str, value: str, expected: str) -> None:
+    name = template[template.index("{") + 1:template.index("}")]
+    assert fill_template(template, {name: value}) == expected
+
+
+def test_no_korean_response_leaves_a_particle_for_the_reader_to_choose() -> None:
+    """Every "{placeholder}" followed by a two-form particle in the domain's Korean responses is one that filling
+    resolves: after filling each placeholder with a Hangul word, no "은(는)", "은/는", "(으)로", … is left."""
+    from pathlib import Path
+
+    import yaml
+
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "intents" / "domain.yml").read_text(encoding="utf-8"))
+    two_forms = re.compile(r"은\(는\)|는\(은\)|이\(가\)|을\(를\)|과\(와\)|\(으\)로|은/는|이/가|을/를|과/와")
+    left = []
+    for name, variants in domain["responses"].items():
+        for variant in variants:
+            text = str(variant.get("text", ""))
+            names = set(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", text))
+            filled = fill_template(text, {n: "서비스" for n in names})
+            if two_forms.search(filled):
+                left.append((name, text))
+    assert left == []

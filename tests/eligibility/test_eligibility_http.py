@@ -208,3 +208,49 @@ def test_dir_source_loads_once_and_follows_file_changes(tmp_path: Path) -> None:
     os.utime(conds, ns=(conds.stat().st_atime_ns, conds.stat().st_mtime_ns + 10**9))
     assert service.check(Facts(age=4))[0].status == "not_eligible"
     assert service.catalogue() is not first
+
+
+def test_warm_loads_the_catalogue_builds_the_name_matcher_and_checks_once() -> None:
+    """What the standalone service does before it opens its port (fresh-user s10 #7: a cold first request outlasted the
+    assistant's connector timeout): afterwards the catalogue and the name matcher are built, and they are the ones
+    later requests use (not rebuilt)."""
+    service = EligibilityService(CatalogueSource.fixed(CATALOGUE))
+    assert service._catalogue is None and service._matcher is None
+    steps = service.warm()
+    assert set(steps) == {"catalogue", "find", "check"} and all(v >= 0 for v in steps.values())
+    assert service._catalogue is CATALOGUE
+    matcher = service._matcher
+    assert matcher is not None and matcher[0] is CATALOGUE
+    assert service.find("서비스 KIDS 받을 수 있나요?") == [{"service_id": "KIDS", "title": "서비스 KIDS"}]
+    assert service._matcher is matcher
+
+
+def test_the_standalone_service_starts_without_a_catalogue(tmp_path: Path) -> None:
+    """An empty home is not a start failure: the process serves (and follows a later import); /health says why not ready."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ASSISTANT_HOME": str(tmp_path / "home")}
+    proc = subprocess.Popen([sys.executable, "-m", "connectors.eligibility", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the service did not open its port"
+                time.sleep(0.2)
+        assert r.status_code == 503 and "assistant knowledge import gov24" in r.json()["detail"]
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "no catalogue yet" in out
