@@ -256,11 +256,14 @@ def task_result(body: Any, user_id: str = "") -> TaskResult:
     """
     if not isinstance(body, dict):
         raise ConnectorError("the Kakao Event API's task result is not a JSON object")
-    fail = body.get("fail") if isinstance(body.get("fail"), dict) else {}
-    items = fail.get("list") if isinstance(fail.get("list"), list) else []
+    raw_fail = body.get("fail")
+    fail: dict[str, Any] = raw_fail if isinstance(raw_fail, dict) else {}
+    raw_items = fail.get("list")
+    items: list[Any] = raw_items if isinstance(raw_items, list) else []
     errors = []
     for item in items:
-        err = item.get("errorMsg") if isinstance(item, dict) and isinstance(item.get("errorMsg"), dict) else {}
+        raw_err = item.get("errorMsg") if isinstance(item, dict) else None
+        err: dict[str, Any] = raw_err if isinstance(raw_err, dict) else {}
         msg = str(err.get("msg") or "")[:200]
         if user_id:
             msg = msg.replace(user_id, "…")
