@@ -444,6 +444,17 @@ async def deliver(message: UserMessage, turns: Callable[[], Any], send: Callable
             "conversation_id": message.sender_id, "channel": channel, "stage": "channel"})
 
 
+async def _in_order(first: Coroutine[Any, Any, None] | None, then: Coroutine[Any, Any, None]) -> None:
+    """``first`` (the messages kept for the conversation, pushed again: an alert that waited for the citizen's reply),
+    then ``then`` (the reply), so the kept messages arrive in front of the reply. Both log their own failures."""
+    try:
+        if first is not None:
+            await first
+    except Exception as e:  # noqa: BLE001 - a background task: the reply goes out anyway; they stay kept
+        logger.error("kept messages not pushed (%s)", type(e).__name__, extra={"stage": "proactive"})
+    await then
+
+
 def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
                   keep: Callable[[Coroutine[Any, Any, None]], None],
                   kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None,
@@ -499,9 +510,8 @@ def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
             if body is not None:
                 api.post_message(body)
 
-        keep(deliver(message, turns, send, settings.max_message_chars))
-        if kept is not None:
-            keep(kept(message))
+        keep(_in_order(kept(message) if kept is not None else None,
+                       deliver(message, turns, send, settings.max_message_chars)))
         return Response(status_code=200)
 
 
@@ -581,10 +591,9 @@ def _whatsapp_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
             message = whatsapp.to_user_message(item, cipher, options)
             if message is None:
                 continue
-            keep(deliver(message, turns, _whatsapp_sender(api, options, message.sender_id, item.from_,
-                                                          phone_number_id), settings.max_message_chars))
-            if kept is not None:
-                keep(kept(message))
+            keep(_in_order(kept(message) if kept is not None else None,
+                           deliver(message, turns, _whatsapp_sender(api, options, message.sender_id, item.from_,
+                                                                    phone_number_id), settings.max_message_chars)))
         return Response(status_code=200)
 
 
