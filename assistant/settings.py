@@ -185,6 +185,25 @@ class Settings(BaseSettings):
         whatsapp_id_key: the secret the conversation ids are derived from (``ASSISTANT_WHATSAPP_ID_KEY``; default
             the deployment secret, :func:`connectors.tasks.auth.deployment_secret`): changing it starts new
             conversations for every WhatsApp user (:mod:`assistant.channels.whatsapp`).
+        whatsapp_template_name: an approved WhatsApp message template (``ASSISTANT_WHATSAPP_TEMPLATE_NAME``, e.g.
+            ``assistant_new_notice``) whose body has exactly one variable ``{{1}}``. Meta delivers free-form messages
+            only within 24 hours of the citizen's last message; a proactive message later than that (known from the
+            stored time of the conversation's last inbound message, or from Meta's refusal code 131047) is kept and
+            this template goes out instead, once until the citizen replies, with a short notice as ``{{1}}``
+            ("새 알림이 있어요 …" / "You have a new notice …"); the kept messages are delivered when the citizen
+            replies (:mod:`assistant.channels.whatsapp`). None: no template (such messages wait in the outbox).
+        whatsapp_template_languages: the template's Meta language code per reply language
+            (``ASSISTANT_WHATSAPP_TEMPLATE_LANGUAGES``, default ``ko=ko,en=en``; e.g. ``ko=ko,en=en_US``): the
+            template must be approved in each. A language without a code uses the first one listed.
+        kakao_event_result_within: seconds a KakaoTalk Event API push waits for the per-user result
+            (``GET /v1/tasks/<taskId>``; ``ASSISTANT_KAKAO_EVENT_RESULT_WITHIN``, default 5, 0 = do not look it up): a
+            user whose delivery Kakao reports failed gets the messages kept for the conversation's next message; a
+            result still unknown then counts as delivered (logged as a warning).
+        channel_state_db_url: database of what the messaging channels share between workers and restarts
+            (``ASSISTANT_CHANNEL_STATE_DB_URL``): Slack's and WhatsApp's message ids already answered (a platform's
+            redelivery to another worker gets no second reply) and WhatsApp conversations' last inbound time;
+            default: the outbox's database (:attr:`outbox_db_url`, else SQLite ``<home>/outbox.db``;
+            :mod:`assistant.stores.channel_state`). Every worker must use the same one.
         kakao_answer_within: seconds the Kakao route waits for a turn before the holding reply
             (``ASSISTANT_KAKAO_ANSWER_WITHIN``, default 4.0: Kakao waits 5 s for a skill, the rest is for the network).
         telegram_answer_within: seconds the Telegram route waits for a turn before the holding reply
@@ -285,8 +304,32 @@ class Settings(BaseSettings):
     whatsapp_phone_number_id: str | None = Field(default=None, pattern=r"^[0-9]{1,32}$")
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_id_key: str | None = Field(default=None, min_length=16)
+    whatsapp_template_name: str | None = Field(default=None, pattern=r"^[a-z0-9_]{1,512}$")
+    whatsapp_template_languages: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=lambda: {"ko": "ko", "en": "en"})
+    kakao_event_result_within: float = Field(default=5.0, ge=0, le=60)
+    channel_state_db_url: str | None = None
     kakao_answer_within: float = Field(default=4.0, gt=0, lt=5)
     telegram_answer_within: float = Field(default=25.0, gt=0, le=55)
+
+    @field_validator("whatsapp_template_languages", mode="before")
+    @classmethod
+    def _split_template_languages(cls, value: object) -> object:
+        """``"ko=ko,en=en_US"`` (the environment's form) → ``{"ko": "ko", "en": "en_US"}``.
+
+        Raises:
+            ValueError: an item without ``=``, or a language other than ``ko`` / ``en``.
+        """
+        if isinstance(value, str):
+            pairs = [p.strip() for p in value.split(",") if p.strip()]
+            if any("=" not in p for p in pairs):
+                raise ValueError("write the template languages as ko=<Meta language code>,en=<Meta language code>")
+            value = {k.strip(): v.strip() for k, v in (p.split("=", 1) for p in pairs)}
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - {"ko", "en"})
+            if unknown or not value or not all(isinstance(v, str) and v for v in value.values()):
+                raise ValueError(f"template languages are keyed by ko / en with a non-empty Meta code each, got {value!r}")
+        return value
 
     @field_validator("kakao_callback_hosts", mode="before")
     @classmethod

@@ -33,8 +33,17 @@ Push (Kakao i Open Builder's Event API, "Event API" in Kakao's chatbot guide): w
 ``ASSISTANT_KAKAO_REST_API_KEY`` and ``ASSISTANT_KAKAO_EVENT_NAME`` set, :class:`KakaoEventApi` asks Kakao to run the
 bot's event block for one user: ``POST <api>/v2/bots/<bot id>/talk`` with the header ``Authorization: KakaoAK <REST
 API key>`` and ``{"event": {"name": <event name>, "data": {"text": ...}}, "user": [{"type": "botUserKey", "id":
-<user id>}]}``; Kakao answers ``{"taskId", "status": "SUCCESS" | "FAIL" | "ERROR", "message"?}`` (the task's
-outcome per user is at ``GET /v1/tasks/<taskId>``). A development channel's bot id ends with ``!``. The block's
+<user id>}]}``; Kakao answers ``{"taskId", "status": "SUCCESS" | "FAIL" | "ERROR", "message"?}``. That answer only
+says Kakao took the request: each user's delivery succeeds or fails on its own, and the outcome is looked up with
+``GET <api>/v1/tasks/<taskId>`` (same ``Authorization``), which answers ``{"taskId", "status": "ALL SUCCESS" |
+"<n> FAIL", "allRequestCount", "successCount", "userKeyResolvingFailCount"?, "fail": {"count", "list": [{"userId",
+"reqUserType", "createdAt", "errorMsg": {"errorType", "msg"}}]}}`` (Kakao's chatbot guide, "Event API 결과 조회" /
+"메시지 발송 성공, 실패 결과 조회"; an unknown user id counts in ``fail.count`` with an empty ``list``).
+:class:`KakaoPusher` sends one user per request and waits up to ``ASSISTANT_KAKAO_EVENT_RESULT_WITHIN`` seconds for
+that result (:meth:`KakaoEventApi.wait_result`): a failed delivery raises :class:`KakaoDeliveryFailed`, so the
+messages are kept (outbox) and pushed at the conversation's next message like any failed push; a result still
+unknown by then counts as delivered, with a warning (keeping it would risk a second, billed, delivery). Logs and
+errors never carry the user id. A development channel's bot id ends with ``!``. The block's
 text is the bot's, so the message travels as the event's data: ``text`` (the answer with its source line and the
 buttons as a numbered list, at most :data:`MAX_TEXT` characters); the operator's event block must show it (see
 README, "Channels"). The conversation's user id is the skill request's ``userRequest.user.id``, a ``botUserKey``.
@@ -44,16 +53,21 @@ Kakao bills each Event API message.
 from __future__ import annotations
 
 import hashlib
+import logging
+import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.channels.common import citations_of, language_of, source_line, split_text
+from assistant.channels.proactive import masked_id
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.errors import ConnectorError, InvalidInputError
 
+logger = logging.getLogger(__name__)
 CHANNEL = "kakao"
 #: The Event API's base URL (``ASSISTANT_KAKAO_EVENT_API_URL`` points elsewhere: a test's fake).
 EVENT_API_URL = "https://bot-api.kakao.com"
@@ -198,6 +212,67 @@ def event_text(messages: tuple[BotMessage, ...]) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
 
 
+class KakaoDeliveryFailed(ConnectorError):
+    """Kakao took the Event API request, but its task result says the user's delivery failed."""
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """An Event API task's outcome (``GET /v1/tasks/<taskId>``).
+
+    Attributes:
+        status: Kakao's summary (``ALL SUCCESS``, ``1 FAIL`` ...).
+        requested: ``allRequestCount``; succeeded: ``successCount``; failed: ``fail.count``.
+        errors: ``(errorType, msg)`` of each failed user (never the user id).
+    """
+
+    status: str
+    requested: int
+    succeeded: int
+    failed: int
+    errors: tuple[tuple[str, str], ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every requested user has an outcome."""
+        return self.requested > 0 and self.succeeded + self.failed >= self.requested
+
+
+def _count(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def task_result(body: Any, user_id: str = "") -> TaskResult:
+    """Read a task result answer (see the module docstring); ``user_id`` is removed from Kakao's error texts.
+
+    Raises:
+        ConnectorError: not a JSON object.
+
+    Example:
+        >>> r = task_result({"taskId": "t", "status": "1 FAIL", "allRequestCount": 1, "successCount": 0,
+        ...                  "fail": {"count": 1, "list": [{"userId": "u1", "errorMsg": {"errorType": 201, "msg": "x"}}]}})
+        >>> r.complete, r.failed, r.errors
+        (True, 1, (('201', 'x'),))
+    """
+    if not isinstance(body, dict):
+        raise ConnectorError("the Kakao Event API's task result is not a JSON object")
+    raw_fail = body.get("fail")
+    fail: dict[str, Any] = raw_fail if isinstance(raw_fail, dict) else {}
+    raw_items = fail.get("list")
+    items: list[Any] = raw_items if isinstance(raw_items, list) else []
+    errors = []
+    for item in items:
+        raw_err = item.get("errorMsg") if isinstance(item, dict) else None
+        err: dict[str, Any] = raw_err if isinstance(raw_err, dict) else {}
+        msg = str(err.get("msg") or "")[:200]
+        if user_id:
+            msg = msg.replace(user_id, "…")
+        errors.append((str(err.get("errorType") or "")[:20], msg))
+    failed = max(_count(fail.get("count")), len(items))
+    return TaskResult(str(body.get("status") or "")[:40], _count(body.get("allRequestCount")),
+                      _count(body.get("successCount")), failed, tuple(errors))
+
+
 class KakaoEventApi:
     """Kakao i Open Builder's Event API: runs the bot's event block for one user (see the module docstring).
 
@@ -259,6 +334,48 @@ class KakaoEventApi:
         return self._http.request("POST", f"/v2/bots/{quote(self.bot_id, safe='!')}/talk", interpret, json=body,
                                   headers={"Authorization": f"KakaoAK {self._key}"})
 
+    def result(self, task_id: str, user_id: str = "") -> TaskResult | None:
+        """The task's outcome (``GET /v1/tasks/<taskId>``); ``None`` while Kakao does not know the task yet (404).
+
+        Raises:
+            ConnectorTimeout, ConnectorUnavailable: no answer / 5xx / 429 after the retries.
+            InvalidInputError: Kakao refused the lookup (another 4xx: a wrong key).
+            ConnectorError: an answer that is not the task result's JSON.
+        """
+        from urllib.parse import quote
+
+        from connectors.resilience import platform_json
+
+        where = f"Kakao Event API at {self.base_url}"
+
+        def interpret(r: httpx.Response) -> TaskResult | None:
+            if r.status_code == 404:
+                return None
+            body = platform_json(r, where)
+            if r.status_code >= 400:
+                raise InvalidInputError(f"{where} refused the task result lookup (HTTP {r.status_code})")
+            return task_result(body, user_id)
+
+        return self._http.request("GET", f"/v1/tasks/{quote(task_id, safe='')}", interpret,
+                                  headers={"Authorization": f"KakaoAK {self._key}"})
+
+    def wait_result(self, task_id: str, within: float, user_id: str = "", interval: float = 0.25) -> TaskResult | None:
+        """:meth:`result` until it is complete, at most ``within`` seconds (one lookup at least); ``None`` when it
+        is still unknown then (or the lookup failed: logged as a warning)."""
+        deadline = time.monotonic() + within
+        while True:
+            try:
+                got = self.result(task_id, user_id)
+            except (ConnectorError, InvalidInputError) as e:
+                logger.warning("kakao event task result not read (%s)", type(e).__name__,
+                               extra={"channel": CHANNEL, "stage": "proactive"})
+                return None
+            if got is not None and got.complete:
+                return got
+            if time.monotonic() + interval > deadline:
+                return None
+            time.sleep(interval)
+
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
@@ -270,21 +387,37 @@ class KakaoPusher:
 
     Args:
         api: the Event API client.
+        result_within: seconds to wait for the user's delivery result (:meth:`KakaoEventApi.wait_result`); 0: take
+            Kakao's acceptance of the request as delivered.
     """
 
-    def __init__(self, api: KakaoEventApi) -> None:
+    def __init__(self, api: KakaoEventApi, result_within: float = 5.0) -> None:
         self.api = api
+        self.result_within = result_within
 
     def push(self, recipient_id: str, messages: tuple[BotMessage, ...]) -> None:
         """Send ``messages`` to the conversation's user; nothing for messages without text or buttons.
 
         Raises:
             InvalidInputError: not a Kakao conversation id, or Kakao refused the request.
+            KakaoDeliveryFailed: the task result says this user's delivery failed.
             ConnectorError: not delivered (see :meth:`KakaoEventApi.send`).
         """
         prefix, _, user = recipient_id.partition(":")
         if prefix != CHANNEL or not user:
-            raise InvalidInputError(f"not a kakao conversation id: {recipient_id!r}")
+            raise InvalidInputError("not a kakao conversation id")
         text = event_text(messages)
-        if text:
-            self.api.send(user, {"text": text})
+        if not text:
+            return
+        task = self.api.send(user, {"text": text})
+        if self.result_within <= 0 or not task:
+            return
+        result = self.api.wait_result(task, self.result_within, user)
+        if result is None:
+            logger.warning("kakao event delivery result unknown after %.1f s: counted as delivered", self.result_within,
+                           extra={"conversation_id": masked_id(recipient_id), "channel": CHANNEL, "stage": "proactive"})
+            return
+        if result.failed or result.succeeded < 1:
+            reasons = "; ".join(f"errorType {t}: {m}" for t, m in result.errors) or "no reason given"
+            raise KakaoDeliveryFailed(f"Kakao Event API task {task[:64]} reports the user's delivery failed "
+                                      f"(status {result.status!r}: {reasons})")

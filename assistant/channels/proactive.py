@@ -163,6 +163,12 @@ def bot_message_of(item: Mapping[str, Any]) -> BotMessage:
     return BotMessage(str(item.get("text") or ""), buttons, dict(custom) if isinstance(custom, Mapping) else {})
 
 
+class PushDeferred(AssistantError):
+    """A :class:`Pusher` did not deliver the messages now but told the citizen there is something waiting (WhatsApp
+    outside its 24-hour window: a re-engagement template went out instead): the messages are kept and go out at the
+    conversation's next message. Not a failure of the platform (logged as info, not as an error)."""
+
+
 class Pusher(Protocol):
     """One messaging platform's way to deliver bot messages now (its HTTP API)."""
 
@@ -198,7 +204,8 @@ class PushChannel:
         self.name, self.pusher, self.fallback = name, pusher, fallback
 
     def send(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
-        """Push ``messages``; when that fails, keep them in the fallback's outbox (logged as an error).
+        """Push ``messages``; when that fails, keep them in the fallback's outbox (logged as an error); when the pusher
+        defers them (:class:`PushDeferred`), keep them too (logged as info).
 
         Raises:
             AssistantError: not pushed and no fallback, or the fallback's own error (e.g. the outbox is down).
@@ -207,6 +214,13 @@ class PushChannel:
             return
         try:
             self.pusher.push(recipient_id, tuple(messages))
+        except PushDeferred as e:
+            if self.fallback is None:
+                raise
+            self.fallback.send(recipient_id, messages)
+            logger.info("%s messages kept for the conversation's next message: %s", self.name, e,
+                        extra={"conversation_id": masked_id(recipient_id), "channel": self.name, "stage": "proactive",
+                               "messages": len(messages)})
         except AssistantError as e:
             logger.error("%s push failed (%s): %s", self.name, type(e).__name__,
                          "messages kept in the outbox" if self.fallback is not None else "messages not kept",

@@ -11,7 +11,8 @@ per message id, holding reply for a slow turn), then renders the replies in the 
 :mod:`~assistant.channels.kakao`, :mod:`~assistant.channels.voice`, :mod:`~assistant.channels.telegram`).
 Slack and WhatsApp answer 200 at once and send the replies through the platform's API when the turn is done
 (:func:`deliver`), so a platform's short timeout never cuts a turn and its redelivery of an unanswered request is
-rare; a redelivered message id is acknowledged without a second reply (:class:`RecentIds`).
+rare; a redelivered message id is acknowledged without a second reply (:class:`RecentIds`: a per-process cache in
+front of the shared channel state, so also when the redelivery reaches another worker or a restarted server).
 
 Push (when the platform's API is configured, :func:`assistant.server.app.build_proactive_channels`): a Telegram
 turn answered with the holding reply has its answer pushed with ``sendMessage`` when it is ready (so does a KakaoTalk
@@ -34,13 +35,14 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
+import hashlib
 import json
 import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Coroutine, Mapping
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
@@ -53,7 +55,7 @@ from assistant.channels.common import kept_in_front, next_message_holding, same_
 from assistant.channels.proactive import PendingChannel, PushChannel, bot_message_of, masked_id
 from assistant.dialogue.holding import is_holding
 from assistant.dialogue.messages import BotMessage, UserMessage
-from assistant.errors import InvalidConfigError
+from assistant.errors import AssistantError, InvalidConfigError
 from assistant.server.errors import HttpError
 
 logger = logging.getLogger(__name__)
@@ -108,7 +110,7 @@ def callback_allowed(url: str, hosts: list[str]) -> bool:
 
 
 def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], Any],
-                  proactive: Callable[[], Any] | None = None) -> APIRouter:
+                  proactive: Callable[[], Any] | None = None, channel_state: Callable[[], Any] | None = None) -> APIRouter:
     """The configured channels' webhook routes.
 
     Args:
@@ -119,6 +121,9 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
         proactive: the server's :class:`~assistant.channels.proactive.ProactiveChannels` (called from a worker
             thread, it may open the outbox); a channel registered there as a
             :class:`~assistant.channels.proactive.PushChannel` pushes late answers and kept messages. ``None``: no push.
+        channel_state: returns the store every worker shares (called from a worker thread, it may open it;
+            :class:`~assistant.stores.channel_state.ChannelStateStore`): Slack's and WhatsApp's message ids already
+            taken (:class:`RecentIds`) and the WhatsApp conversations' last inbound time. ``None``: per process only.
 
     Returns:
         A router with one route per configured channel (none when nothing is configured).
@@ -287,8 +292,8 @@ def create_router(settings: Any, turns: Callable[[], Any], domain: Callable[[], 
             return JSONResponse(telegram.render(chat, await reply_of(message, turn.messages, held)))
 
     # Slack and WhatsApp push every reply; what an earlier push could not deliver goes out at the next message
-    _slack_routes(router, settings, turns, keep, lambda m: after_turn(m, False))
-    _whatsapp_routes(router, settings, turns, keep, lambda m: after_turn(m, False))
+    _slack_routes(router, settings, turns, keep, lambda m: after_turn(m, False), channel_state)
+    _whatsapp_routes(router, settings, turns, keep, lambda m: after_turn(m, False), channel_state)
     return router
 
 
@@ -354,13 +359,25 @@ async def _kakao_callback(url: str, message: UserMessage, turns: Callable[[], An
 PUSH_WITHIN = 300.0
 
 
+class SeenIds(Protocol):
+    """The message ids every worker has seen (:class:`~assistant.stores.channel_state.ChannelStateStore`, wired in by
+    the server: channels do not touch stores)."""
+
+    def first_seen(self, key: str) -> bool:
+        """Record ``key``; ``True`` only for the first caller in any process."""
+        ...
+
+
 class RecentIds:
-    """The message ids seen lately (bounded, oldest forgotten): a platform's redelivery of a request already taken
-    is acknowledged without a second reply. Per process; across workers and restarts the engine's exactly-once by
-    message id still keeps the turn from running twice (a reply may then be sent again).
+    """The message ids seen lately: a platform's redelivery of a request already taken is acknowledged without a
+    second reply. An in-process cache (bounded, oldest forgotten) in front of ``shared``, the ids every worker has
+    seen (kept across restarts), so a redelivery that reaches another worker, or this one after a restart, is
+    recognised too. When the shared store is down the cache alone decides (logged; the engine's exactly-once by message
+    id still keeps the turn from running twice, and a reply may then be sent again).
 
     Args:
-        size: ids remembered.
+        size: ids remembered in process.
+        shared: returns the shared store (looked up on first use; ``None``: in process only).
 
     Example:
         >>> seen = RecentIds(2)
@@ -368,19 +385,35 @@ class RecentIds:
         (True, False, True, True, True)
     """
 
-    def __init__(self, size: int = 50_000) -> None:
+    def __init__(self, size: int = 50_000, shared: Callable[[], SeenIds | None] | None = None) -> None:
         self.size = size
+        self.shared = shared
         self._ids: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
 
     def add(self, key: str) -> bool:
-        """Remember ``key``; ``False`` when it was already there."""
-        if key in self._ids:
-            self._ids.move_to_end(key)
-            return False
-        self._ids[key] = None
-        while len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
+        """Remember ``key``; ``False`` when it was already seen (here, or by any worker sharing the store). A blocking
+        call when there is a shared store (run it in a worker thread)."""
+        with self._lock:
+            if key in self._ids:
+                self._ids.move_to_end(key)
+                return False
+        first = True
+        store = self.shared() if self.shared is not None else None
+        if store is not None:
+            stored = key if len(key) <= 200 else "sha256:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+            try:
+                first = store.first_seen(stored)
+            except AssistantError as e:  # the shared store is down: the in-process cache decides alone
+                logger.warning("shared message id store unavailable (%s): deduplicating in this process only",
+                               type(e).__name__, extra={"stage": "channel"})
+        with self._lock:
+            if key in self._ids:  # another request of this process took it meanwhile
+                return False
+            self._ids[key] = None
+            while len(self._ids) > self.size:
+                self._ids.popitem(last=False)
+        return first
 
 
 async def deliver(message: UserMessage, turns: Callable[[], Any], send: Callable[[tuple[BotMessage, ...]], None],
@@ -411,11 +444,24 @@ async def deliver(message: UserMessage, turns: Callable[[], Any], send: Callable
             "conversation_id": message.sender_id, "channel": channel, "stage": "channel"})
 
 
+async def _in_order(first: Coroutine[Any, Any, None] | None, then: Coroutine[Any, Any, None]) -> None:
+    """``first`` (the messages kept for the conversation, pushed again: an alert that waited for the citizen's reply),
+    then ``then`` (the reply), so the kept messages arrive in front of the reply. Both log their own failures."""
+    try:
+        if first is not None:
+            await first
+    except Exception as e:  # noqa: BLE001 - a background task: the reply goes out anyway; they stay kept
+        logger.error("kept messages not pushed (%s)", type(e).__name__, extra={"stage": "proactive"})
+    await then
+
+
 def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
                   keep: Callable[[Coroutine[Any, Any, None]], None],
-                  kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None) -> None:
+                  kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None,
+                  channel_state: Callable[[], Any] | None = None) -> None:
     """``POST /webhooks/slack/webhook`` (Events API and interactivity) when Slack is configured; ``kept(message)``
-    pushes what earlier pushes to that conversation could not deliver."""
+    pushes what earlier pushes to that conversation could not deliver; ``channel_state`` (the shared store) tells
+    redeliveries seen by other workers."""
     secret, token = settings.slack_signing_secret, settings.slack_bot_token
     if not secret and not token:
         return
@@ -423,7 +469,7 @@ def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
         raise InvalidConfigError("Slack needs both ASSISTANT_SLACK_SIGNING_SECRET and ASSISTANT_SLACK_BOT_TOKEN "
                                  f"(only {'the signing secret' if secret else 'the bot token'} is set)")
     api = slack.SlackApi(token, settings.slack_api_url, settings.connector_timeout, settings.connector_retries)
-    seen = RecentIds()
+    seen = RecentIds(shared=channel_state)
 
     @router.post("/webhooks/slack/webhook")
     async def slack_webhook(request: Request) -> Response:
@@ -452,7 +498,7 @@ def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
             thread_ts = message.metadata.get("thread_ts") if message is not None else None
         if message is None:
             return Response(status_code=200)
-        if not seen.add(f"{message.sender_id}|{message.metadata['message_id']}"):
+        if not await run_in_threadpool(seen.add, f"{message.sender_id}|{message.metadata['message_id']}"):
             logger.info("slack redelivery acknowledged", extra={"conversation_id": message.sender_id,
                                                                 "channel": slack.CHANNEL, "stage": "channel",
                                                                 "retry": request.headers.get("x-slack-retry-num")})
@@ -464,9 +510,8 @@ def _slack_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
             if body is not None:
                 api.post_message(body)
 
-        keep(deliver(message, turns, send, settings.max_message_chars))
-        if kept is not None:
-            keep(kept(message))
+        keep(_in_order(kept(message) if kept is not None else None,
+                       deliver(message, turns, send, settings.max_message_chars)))
         return Response(status_code=200)
 
 
@@ -499,9 +544,12 @@ def _whatsapp_config(settings: Any) -> tuple[str, str, str, str] | None:
 
 def _whatsapp_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
                      keep: Callable[[Coroutine[Any, Any, None]], None],
-                     kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None) -> None:
+                     kept: Callable[[UserMessage], Coroutine[Any, Any, None]] | None = None,
+                     channel_state: Callable[[], Any] | None = None) -> None:
     """``GET`` (verification) and ``POST`` (notifications) ``/webhooks/whatsapp/webhook`` when WhatsApp is configured;
-    ``kept(message)`` pushes what earlier pushes to that conversation could not deliver."""
+    ``kept(message)`` pushes what earlier pushes to that conversation could not deliver; ``channel_state`` (the
+    shared store) tells redeliveries seen by other workers and keeps each conversation's last inbound time (the
+    24-hour window of :class:`~assistant.channels.whatsapp.WhatsAppChannel`)."""
     config = _whatsapp_config(settings)
     if config is None:
         return
@@ -510,7 +558,7 @@ def _whatsapp_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
                                settings.connector_retries)
     cipher = whatsapp_cipher(settings)
     options = _WA_OPTIONS.setdefault(number_id, whatsapp.OptionMemory())
-    seen = RecentIds()
+    seen = RecentIds(shared=channel_state)
 
     @router.get("/webhooks/whatsapp/webhook")
     async def whatsapp_verify(request: Request) -> PlainTextResponse:
@@ -531,19 +579,35 @@ def _whatsapp_routes(router: APIRouter, settings: Any, turns: Callable[[], Any],
             raise HttpError(403, "missing or wrong X-Hub-Signature-256")
         note: whatsapp.Notification = _json_body(raw, whatsapp.Notification)
         for phone_number_id, item in whatsapp.messages_of(note):
+            # any message from the citizen (an image too) opens Meta's 24-hour window: recorded before its reply and
+            # before kept messages are pushed again
+            await run_in_threadpool(_record_inbound, channel_state, cipher.conversation_id(item.from_),
+                                    whatsapp.sent_at(item))
             if whatsapp.text_of(item) is None:
                 continue  # not a message to answer (an image, a location ...): it does not touch the options either
-            if not seen.add(f"wa-{item.id}"):  # before reading it: a redelivery must not consume the numbered options
+            if not await run_in_threadpool(seen.add, f"wa-{item.id}"):  # before reading it: a redelivery must not consume the numbered options
                 logger.info("whatsapp redelivery acknowledged", extra={"channel": whatsapp.CHANNEL, "stage": "channel"})
                 continue
             message = whatsapp.to_user_message(item, cipher, options)
             if message is None:
                 continue
-            keep(deliver(message, turns, _whatsapp_sender(api, options, message.sender_id, item.from_,
-                                                          phone_number_id), settings.max_message_chars))
-            if kept is not None:
-                keep(kept(message))
+            keep(_in_order(kept(message) if kept is not None else None,
+                           deliver(message, turns, _whatsapp_sender(api, options, message.sender_id, item.from_,
+                                                                    phone_number_id), settings.max_message_chars)))
         return Response(status_code=200)
+
+
+def _record_inbound(channel_state: Callable[[], Any] | None, sender_id: str, at: float) -> None:
+    """Store the conversation's last inbound time (a store outage is logged: the push then learns the window from
+    Meta's refusal)."""
+    store = channel_state() if channel_state is not None else None
+    if store is None:
+        return
+    try:
+        store.record_inbound(sender_id, at)
+    except AssistantError as e:
+        logger.warning("whatsapp inbound time not stored (%s)", type(e).__name__,
+                       extra={"conversation_id": masked_id(sender_id), "channel": whatsapp.CHANNEL, "stage": "channel"})
 
 
 def _whatsapp_sender(api: whatsapp.WhatsAppApi, options: whatsapp.OptionMemory, sender_id: str, wa_id: str,
@@ -560,9 +624,11 @@ def _whatsapp_sender(api: whatsapp.WhatsAppApi, options: whatsapp.OptionMemory, 
     return send
 
 
-def push_channels(settings: Any, fallback: Any = None) -> list[Any]:
+def push_channels(settings: Any, fallback: Any = None, channel_state: Any = None) -> list[Any]:
     """The proactive channels of the configured Slack and WhatsApp apps (:class:`~assistant.channels.slack.SlackChannel`,
     :class:`~assistant.channels.whatsapp.WhatsAppChannel`), each handing what it cannot deliver to ``fallback``.
+    WhatsApp sends the re-engagement template ``whatsapp_template_name`` outside the 24-hour window, which it reads
+    from ``channel_state`` (the shared store's conversation windows; ``None``: from Meta's refusal only).
 
     Raises:
         InvalidConfigError: a channel is partly configured.
@@ -575,8 +641,11 @@ def push_channels(settings: Any, fallback: Any = None) -> list[Any]:
     if config is not None:
         api = whatsapp.WhatsAppApi(config[2], config[3], settings.whatsapp_api_url, settings.connector_timeout,
                                    settings.connector_retries)
+        name = getattr(settings, "whatsapp_template_name", None)
+        template = whatsapp.Template(name, dict(settings.whatsapp_template_languages)) if name else None
         out.append(whatsapp.WhatsAppChannel(api, whatsapp_cipher(settings),
-                                            _WA_OPTIONS.setdefault(config[3], whatsapp.OptionMemory()), fallback))
+                                            _WA_OPTIONS.setdefault(config[3], whatsapp.OptionMemory()), fallback,
+                                            template, channel_state))
     return out
 
 

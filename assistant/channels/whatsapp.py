@@ -22,6 +22,11 @@ else as a numbered list the citizen answers with the number (:class:`OptionMemor
 
 Message id: ``wa-<wamid>`` (Meta's id of the message, the same when it redelivers), so each message is one turn.
 
+The 24-hour window (Cloud API: free-form messages reach the citizen only within 24 hours of their last message):
+the route stores each conversation's last inbound time (the message's ``timestamp``; :func:`sent_at`), and a
+proactive message later than that goes as the deployment's approved template instead (:func:`template_body`,
+:class:`WhatsAppChannel`), while the message itself waits for the citizen's reply.
+
 Personal data: the citizen's WhatsApp id (``wa_id``, the phone number) is never logged, stored or put in the
 conversation id in clear. The conversation id is ``whatsapp:<token>`` where the token is the number under a keyed,
 deterministic encryption (AES-SIV, RFC 5297, key from :func:`conversation_key`): like a keyed hash it is stable
@@ -36,14 +41,17 @@ import binascii
 import hashlib
 import hmac
 import logging
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.channels.common import citations_of, language_of, same_secret, source_line, split_text
+from assistant.channels.proactive import PushDeferred
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.errors import AssistantError, InvalidConfigError, InvalidInputError
 
@@ -60,9 +68,26 @@ MAX_BODY = 1024
 #: Options of a numbered list (one or two digits to type back).
 MAX_OPTIONS = 20
 DEFAULT_API_URL = "https://graph.facebook.com/v21.0"
+#: Seconds after the citizen's last message during which Meta delivers free-form messages (the customer service
+#: window, Cloud API "Send messages": 24 hours).
+SERVICE_WINDOW = 24 * 3600.0
+#: Seconds before the window's end from which a proactive message goes as a template already (clock skew, a slow send).
+WINDOW_MARGIN = 120.0
+#: Meta's error code for a free-form message outside the window ("Re-engagement message": more than 24 hours have
+#: passed since the recipient last replied).
+REENGAGEMENT_CODE = 131047
+#: The re-engagement template's one body parameter (``{{1}}``) per language. A template parameter may not hold a
+#: newline, a tab or more than four spaces in a row (Cloud API, template parameters), so each is one line.
+NOTICE = {"ko": "새 알림이 있어요. 이 메시지에 답장해 주시면 알림 내용을 보내 드릴게요.",
+          "en": "You have a new notice. Reply to this message and we will send it to you."}
 _CHOOSE = {"ko": "번호로 답해 주세요.", "en": "Reply with a number."}
 _PICK = {"ko": "선택해 주세요.", "en": "Please choose."}
 _AD = b"whatsapp conversation id v1"
+
+
+class WindowClosed(InvalidInputError):
+    """Meta refused a free-form message because the customer service window is closed (error code
+    :data:`REENGAGEMENT_CODE`): only a template message reaches the citizen now."""
 
 
 def signature(app_secret: str, body: bytes) -> str:
@@ -167,6 +192,7 @@ class WaMessage(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
     from_: str = Field(alias="from", min_length=1, max_length=32)
     id: str = Field(min_length=1, max_length=512)
+    timestamp: str = ""
     type: str = ""
     text: _Body | None = None
     interactive: _Interactive | None = None
@@ -242,6 +268,33 @@ def messages_of(note: Notification) -> list[tuple[str | None, WaMessage]]:
 def note_changes(entry: _Entry) -> list[_Change]:
     """The ``messages`` changes of an entry."""
     return [c for c in entry.changes if c.field in ("messages", "")]
+
+
+def sent_at(message: WaMessage, now: float | None = None) -> float:
+    """When the citizen sent ``message``: its ``timestamp`` (Unix seconds, as Meta sends it), never later than
+    ``now``; ``now`` when it has none."""
+    now = time.time() if now is None else now
+    try:
+        return min(float(int(message.timestamp)), now)
+    except ValueError:
+        return now
+
+
+def template_body(to: str, name: str, language_code: str, notice: str) -> dict[str, Any]:
+    """A template message (Cloud API, ``POST /<phone-number-id>/messages`` with ``type: template``): the approved
+    template ``name`` in ``language_code`` with ``notice`` as its one body parameter.
+
+    Returns:
+        ``{"messaging_product": "whatsapp", "recipient_type": "individual", "to", "type": "template", "template":
+        {"name", "language": {"code"}, "components": [{"type": "body", "parameters": [{"type": "text", "text"}]}]}}``.
+
+    Example:
+        >>> template_body("8210", "assistant_notice", "ko", "새 알림")["template"]["components"]
+        [{'type': 'body', 'parameters': [{'type': 'text', 'text': '새 알림'}]}]
+    """
+    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "template",
+            "template": {"name": name, "language": {"code": language_code},
+                         "components": [{"type": "body", "parameters": [{"type": "text", "text": notice}]}]}}
 
 
 def text_of(message: WaMessage) -> str | None:
@@ -353,8 +406,8 @@ class WhatsAppApi:
             Meta's answer (``{"messaging_product", "contacts", "messages": [{"id"}]}``).
 
         Raises:
-            InvalidInputError: Meta refused it (4xx other than 429, e.g. outside the 24-hour customer service
-                window); not retried.
+            WindowClosed: Meta refused it as outside the 24-hour customer service window (code 131047); not retried.
+            InvalidInputError: Meta refused it (another 4xx than 429); not retried.
             ConnectorTimeout, ConnectorUnavailable: no answer (after the retries).
         """
         from connectors.resilience import platform_json
@@ -364,6 +417,9 @@ class WhatsAppApi:
             if r.status_code >= 400 or not isinstance(data, dict):
                 err = data.get("error", {}) if isinstance(data, dict) else {}
                 code = err.get("code") if isinstance(err, dict) else None
+                if code == REENGAGEMENT_CODE:
+                    raise WindowClosed(f"WhatsApp Cloud API refused the message: HTTP {r.status_code}, code {code} "
+                                       "(outside the 24-hour customer service window)")
                 raise InvalidInputError(f"WhatsApp Cloud API refused the message: HTTP {r.status_code}, code {code}")
             return data
 
@@ -376,41 +432,121 @@ class WhatsAppApi:
         self.http.close()
 
 
+class Windows(Protocol):
+    """Where the conversations' times are kept across workers and restarts
+    (:class:`~assistant.stores.channel_state.ChannelStateStore`; the server wires it in)."""
+
+    def window(self, conversation_id: str) -> Any:
+        """``.inbound_at`` (the citizen's last message) and ``.notice_at`` (the last template), Unix seconds or None."""
+        ...
+
+    def record_notice(self, conversation_id: str, at: float) -> None:
+        """A re-engagement template went to the conversation at ``at``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Template:
+    """The deployment's approved re-engagement template (settings ``whatsapp_template_name`` and
+    ``whatsapp_template_languages``).
+
+    Attributes:
+        name: the template's name at Meta.
+        languages: Meta's language code per reply language (``{"ko": "ko", "en": "en_US"}``); a reply language
+            without one uses the first.
+    """
+
+    name: str
+    languages: Mapping[str, str]
+
+    def body(self, to: str, language: str) -> dict[str, Any]:
+        """The template message to ``to`` (a wa_id) with :data:`NOTICE` in ``language`` (``ko`` / ``en``)."""
+        code = self.languages.get(language) or next(iter(self.languages.values()))
+        lang = language if language in self.languages else next(iter(self.languages))
+        return template_body(to, self.name, code, NOTICE.get(lang, NOTICE["ko"]))
+
+
 class WhatsAppChannel:
     """Proactive messages (alerts, MyData callbacks, a slow turn's answer) to a WhatsApp conversation
-    (:class:`~assistant.channels.proactive.ProactiveChannel`): the number comes back from the conversation id
-    (:class:`PhoneCipher`). Meta delivers free-form messages only within 24 hours of the citizen's last message;
-    later ones are refused (a template message would be needed) and go to ``fallback``.
+    (a :class:`~assistant.channels.proactive.Pusher`): the number comes back from the conversation id
+    (:class:`PhoneCipher`).
+
+    Meta delivers free-form messages only within 24 hours of the citizen's last message (:data:`SERVICE_WINDOW`).
+    With a ``template`` configured, a message later than that goes as the template instead (its one parameter a short
+    :data:`NOTICE`), and the messages themselves are kept (:class:`~assistant.channels.proactive.PushDeferred`) for
+    the conversation's next message, which opens the window again. The window is known from ``windows`` (the time of
+    the conversation's last inbound message, stored by the webhook route) and, when that is missing or wrong, from
+    Meta's refusal (code :data:`REENGAGEMENT_CODE`). One template per conversation until the citizen replies: a
+    second message meanwhile is kept without another template. Without a template, such messages are refused by
+    Meta and kept as for any failure.
 
     Args:
         api: the Cloud API client.
         cipher: the conversation ids' cipher.
         options: where numbered options are remembered (the route's).
-        fallback: where undelivered messages go (the outbox); ``None``: the error propagates.
+        fallback: where undelivered messages go (the outbox) when :meth:`send` is used; ``None``: the error propagates.
+        template: the approved re-engagement template; ``None``: none configured.
+        windows: the conversations' stored times; ``None``: only Meta's refusal tells the window is closed.
+        clock: the time now (Unix seconds; tests).
     """
 
     name = CHANNEL
 
     def __init__(self, api: WhatsAppApi, cipher: PhoneCipher, options: OptionMemory | None = None,
-                 fallback: Any = None) -> None:
+                 fallback: Any = None, template: Template | None = None, windows: Windows | None = None,
+                 clock: Any = time.time) -> None:
         self.api, self.cipher, self.options, self.fallback = api, cipher, options, fallback
+        self.template, self.windows, self.clock = template, windows, clock
 
     def push(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
-        """Send ``messages`` to the conversation's number now, in order (no fallback), and remember its options.
+        """Send ``messages`` to the conversation's number now, in order (no fallback), and remember its options;
+        outside the window, send the template instead (see the class docstring).
 
         Raises:
+            PushDeferred: outside the window: the template went out (or had already gone out since the citizen's
+                last message); the caller keeps the messages.
+            WindowClosed: outside the window and no template configured.
             InvalidInputError: not a WhatsApp conversation id of this deployment, or Meta refused a message.
             ConnectorTimeout, ConnectorUnavailable: the Cloud API could not be reached.
+            StoreUnavailableError: the stored windows could not be read.
         """
-        bodies, options = render(self.cipher.wa_id(recipient_id), messages)
-        for body in bodies:
-            self.api.send(body)
-        if self.options is not None and bodies:
+        wa_id = self.cipher.wa_id(recipient_id)
+        bodies, options = render(wa_id, messages)
+        if not bodies:
+            return
+        if self.template is not None and self._closed(recipient_id):
+            self._re_engage(recipient_id, wa_id, messages)
+        try:
+            for body in bodies:
+                self.api.send(body)
+        except WindowClosed:
+            if self.template is None:
+                raise
+            self._re_engage(recipient_id, wa_id, messages)
+        if self.options is not None:
             self.options.remember(recipient_id, options)
 
+    def _closed(self, recipient_id: str) -> bool:
+        if self.windows is None:
+            return False
+        inbound = self.windows.window(recipient_id).inbound_at
+        return inbound is not None and self.clock() - inbound >= SERVICE_WINDOW - WINDOW_MARGIN
+
+    def _re_engage(self, recipient_id: str, wa_id: str, messages: Sequence[BotMessage]) -> None:
+        """Send the template (once since the citizen's last message) and defer the messages."""
+        assert self.template is not None
+        if self.windows is not None:
+            seen = self.windows.window(recipient_id)
+            if seen.notice_at is not None and (seen.inbound_at is None or seen.notice_at >= seen.inbound_at):
+                raise PushDeferred("outside WhatsApp's 24-hour window; the re-engagement template was already sent")
+        self.api.send(self.template.body(wa_id, language_of(messages)))
+        if self.windows is not None:
+            self.windows.record_notice(recipient_id, self.clock())
+        raise PushDeferred("outside WhatsApp's 24-hour window; re-engagement template sent")
+
     def send(self, recipient_id: str, messages: Sequence[BotMessage]) -> None:
-        """:meth:`push`; when that fails, log the error (conversation id and error type, never the number) and keep
-        the messages in ``fallback`` (all of them: a message sent before the failure may come again).
+        """:meth:`push`; when that fails or is deferred, log it (conversation id and error type, never the number)
+        and keep the messages in ``fallback`` (all of them: a message sent before the failure may come again).
 
         Raises:
             InvalidInputError: not a WhatsApp conversation id of this deployment.

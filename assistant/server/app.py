@@ -119,14 +119,21 @@ def _parse_webhook_body(raw: bytes, content_type: str, max_chars: int) -> RestMe
     return _parse_json_body(raw, content_type, RestMessage, "message", max_chars, '{"sender": "id", "message": "text"}')
 
 
-def build_proactive_channels(settings: Settings) -> ProactiveChannels:
+def channel_state_url(settings: Settings) -> str:
+    """The database the messaging channels share between workers (``channel_state_db_url``, else the outbox's)."""
+    return settings.channel_state_db_url or settings.outbox_db_url or f"sqlite:///{settings.home / 'outbox.db'}"
+
+
+def build_proactive_channels(settings: Settings, channel_state: Any = None) -> ProactiveChannels:
     """The deployment's proactive channels: ``rest`` keeps messages in the outbox (``outbox_db_url``, default SQLite
     ``<home>/outbox.db``) for the widget, or, with ``proactive_callback_url``, POSTs them there (callback-host policy
     of the alert callbacks) and keeps only the undelivered ones. ``telegram`` pushes through the Bot API with
     ``telegram_bot_token``, ``kakao`` through Open Builder's Event API with ``kakao_bot_id``, ``kakao_rest_api_key``
     and ``kakao_event_name`` (both keep what they could not push in the outbox and push it at the conversation's next
     message); without those settings they keep their messages, which the conversation's next reply on that channel
-    carries in front; ``voice`` keeps its messages with a warning (the caller's number is never stored)."""
+    carries in front; ``voice`` keeps its messages with a warning (the caller's number is never stored). ``whatsapp``
+    reads its conversations' 24-hour windows from ``channel_state()`` (the shared
+    :class:`~assistant.stores.channel_state.ChannelStateStore`, opened only when WhatsApp is configured)."""
     from assistant.channels import kakao, telegram, voice
     from assistant.channels.proactive import KeptChannel, ProactiveChannel, PushChannel
     from assistant.stores.outbox import OutboxStore
@@ -144,13 +151,15 @@ def build_proactive_channels(settings: Settings) -> ProactiveChannels:
         event_api = kakao.KakaoEventApi(settings.kakao_bot_id, settings.kakao_rest_api_key, settings.kakao_event_name,
                                         settings.kakao_event_user_type, settings.kakao_event_api_url,
                                         settings.connector_timeout, settings.connector_retries)
-        channels.append(PushChannel(kakao.CHANNEL, kakao.KakaoPusher(event_api), PendingChannel(box, kakao.CHANNEL)))
+        channels.append(PushChannel(kakao.CHANNEL, kakao.KakaoPusher(event_api, settings.kakao_event_result_within), PendingChannel(box, kakao.CHANNEL)))
     else:
         channels.append(KeptChannel(box, kakao.CHANNEL, kakao.NO_PUSH_REASON))
     from assistant.channels.webhooks import push_channels
 
-    for pusher in push_channels(settings):  # Slack and WhatsApp, when configured: push() raises when not delivered,
-        # so the PushChannel keeps the messages in their own outbox and pushes them at the conversation's next message
+    state = channel_state() if channel_state is not None and settings.whatsapp_phone_number_id else None
+    # Slack and WhatsApp, when configured: push() raises when not delivered (or defers: WhatsApp's template),
+    # so the PushChannel keeps the messages in their own outbox and pushes them at the conversation's next message
+    for pusher in push_channels(settings, channel_state=state):
         channels.append(PushChannel(pusher.name, pusher, PendingChannel(box, pusher.name)))
     if not settings.proactive_callback_url:
         return ProactiveChannels([pending, *channels])
@@ -217,6 +226,7 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     app.state.settings = settings
     app.state.turns = None
     app.state.proactive = None  # ProactiveChannels, built on first use (tests may set their own)
+    app.state.channel_state = None  # ChannelStateStore, opened on first use
     app.include_router(conversations_router)
 
     @app.exception_handler(HttpError)
@@ -257,14 +267,24 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
     from assistant.channels.webhooks import create_router as create_channel_router
 
     app.include_router(create_channel_router(settings, lambda: _turns(), lambda: app.state.processor.domain,
-                                             proactive=lambda: _proactive()))
+                                             proactive=lambda: _proactive(), channel_state=lambda: _channel_state()))
     proactive_lock = threading.Lock()
+    state_lock = threading.Lock()
+
+    def _channel_state() -> Any:
+        # the store the channels share between workers (seen message ids, WhatsApp windows): opened on first use
+        from assistant.stores.channel_state import ChannelStateStore
+
+        with state_lock:
+            if app.state.channel_state is None:
+                app.state.channel_state = ChannelStateStore(channel_state_url(settings))
+            return app.state.channel_state
 
     def _proactive() -> ProactiveChannels:
         # built once, on first use (creating the outbox's tables is I/O): see assistant.channels.proactive
         with proactive_lock:
             if app.state.proactive is None:
-                app.state.proactive = build_proactive_channels(settings)
+                app.state.proactive = build_proactive_channels(settings, _channel_state)
             channels: ProactiveChannels = app.state.proactive
             return channels
 

@@ -1,6 +1,7 @@
 """A tiny fake of the Slack Web API and the WhatsApp Cloud (Graph) API, served for real by the channel tests
 (``LiveServer``): it records every request it receives and answers as the platform does; ``fail`` makes it answer
-503 (the platform down). Import it by name (``from fake_platform import FakePlatform``)."""
+503 (the platform down); a WhatsApp id in ``closed`` has its 24-hour customer service window closed: a free-form
+message to it is refused as Meta does (HTTP 400, error code 131047; kept in ``refused``), a template is accepted. Import it by name (``from fake_platform import FakePlatform``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class FakePlatform:
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, dict[str, Any]]] = []
         self.fail = False
+        self.closed: set[str] = set()
+        self.refused: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         app = FastAPI()
 
@@ -38,6 +41,14 @@ class FakePlatform:
             body = await request.json()
             if self.fail:
                 return JSONResponse({"error": {"message": "down", "code": 2}}, status_code=503)
+            if body.get("to") in self.closed and body.get("type") != "template":
+                with self._lock:
+                    self.refused.append(body)
+                return JSONResponse({"error": {
+                    "message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047,
+                    "error_data": {"messaging_product": "whatsapp", "details": "Message failed to send because more "
+                                   "than 24 hours have passed since the customer last replied to this number."},
+                    "fbtrace_id": "AbCdEf123"}}, status_code=400)
             self._record(request, body)
             return JSONResponse({"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"),
                                  "wa_id": body.get("to")}], "messages": [{"id": f"wamid.out{len(self.requests)}"}]})

@@ -50,13 +50,18 @@ ALERT_TEXT = "새로 받을 수 있는 혜택: 어르신 난방비 지원"
 
 
 class FakePlatform:
-    """A real HTTP server recording requests: ``/bot<token>/<method>`` (Telegram) and ``/v2/bots/<id>/talk``
-    (Kakao). ``mode``: ``ok``; ``down`` (HTTP 500); ``refuse`` (Telegram 403 / Kakao status FAIL)."""
+    """A real HTTP server recording requests: ``/bot<token>/<method>`` (Telegram), ``/v2/bots/<id>/talk`` and
+    ``/v1/tasks/<taskId>`` (Kakao). ``mode``: ``ok``; ``down`` (HTTP 500); ``refuse`` (Telegram 403 / Kakao status
+    FAIL). ``task_mode``, the Kakao task result (the shapes of Kakao's chatbot guide, "메시지 발송 성공, 실패 결과
+    조회"): ``ok`` (ALL SUCCESS); ``failed`` (the user's delivery failed, with its error); ``unknown_user`` (the user
+    id did not resolve: counted, not listed); ``pending`` (no outcome yet, ever); ``missing`` (404 twice, then ok)."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.mode = "ok"
-        self.lock = threading.Lock()
+        self.task_mode = "ok"
+        self.tasks: dict[str, str] = {}  # taskId -> the user id it was sent to
+        self.lock = threading.RLock()
         app = FastAPI()
 
         @app.post("/bot{token}/{method}")
@@ -81,12 +86,33 @@ class FakePlatform:
                 return JSONResponse({"message": "server error"}, status_code=503)
             if self.mode == "refuse":
                 return JSONResponse({"taskId": "t-x", "status": "FAIL", "message": "no such event"})
-            return JSONResponse({"taskId": f"t-{len(self.requests)}", "status": "SUCCESS"})
+            task = f"t-{len(self.requests)}"
+            self.tasks[task] = body["user"][0]["id"]
+            return JSONResponse({"taskId": task, "status": "SUCCESS", "timestamp": int(time.time() * 1000)})
+
+        @app.get("/v1/tasks/{task_id}")
+        async def task_result(task_id: str, request: Request) -> JSONResponse:
+            with self.lock:
+                self.requests.append({"api": "kakao-task", "task": task_id, "auth": request.headers.get("authorization")})
+                lookups = len(self.calls("kakao-task"))
+            if task_id not in self.tasks or (self.task_mode == "missing" and lookups <= 2):
+                return JSONResponse({"message": "task not found"}, status_code=404)
+            done = {"taskId": task_id, "allRequestCount": 1}
+            if self.task_mode in ("ok", "missing"):
+                return JSONResponse({**done, "status": "ALL SUCCESS", "successCount": 1, "fail": {"count": 0, "list": []}})
+            if self.task_mode == "pending":
+                return JSONResponse({**done, "status": "", "successCount": 0, "fail": {"count": 0, "list": []}})
+            if self.task_mode == "unknown_user":
+                return JSONResponse({**done, "status": "1 FAIL", "successCount": 0, "userKeyResolvingFailCount": 1,
+                                     "fail": {"count": 1, "list": []}})
+            return JSONResponse({**done, "status": "1 FAIL", "successCount": 0, "fail": {"count": 1, "list": [{
+                "userId": self.tasks[task_id], "reqUserType": "botUserKey", "createdAt": int(time.time()),
+                "errorMsg": {"errorType": 201, "msg": "Bot skill server responded with an HTTP error."}}]}})
 
         self.server = LiveServer(app)
 
     def calls(self, api: str, method: str | None = None) -> list[dict[str, Any]]:
-        with self.lock:
+        with self.lock:  # reentrant: the task route counts under it
             return [r for r in self.requests if r["api"] == api and (method is None or r.get("method") == method)]
 
     def wait_for(self, api: str, method: str | None, n: int, within: float = 10.0) -> list[dict[str, Any]]:
@@ -107,7 +133,9 @@ def platform() -> Iterator[FakePlatform]:
 def _reset(platform: FakePlatform) -> None:
     with platform.lock:
         platform.requests.clear()
+        platform.tasks.clear()
     platform.mode = "ok"
+    platform.task_mode = "ok"
 
 
 class NoResponses:
@@ -337,6 +365,66 @@ class TestKakao:
             assert len(platform.calls("kakao")) == attempts
             assert pending(client, "kakao:userkey-5678") == [ALERT_TEXT]
             assert [r.conversation_id for r in caplog.records if "push failed" in r.getMessage()] == ["kakao:…5678"]  # type: ignore[attr-defined]
+
+    def test_delivered_alert_looks_up_the_users_result_once(self, tmp_path: Path, platform: FakePlatform) -> None:
+        app = create_app(settings_for(tmp_path, platform), router=object(), processor=Engine())
+        with TestClient(app) as client:
+            assert deliver_alert(app, client, "kakao", "kakao:botuserkey-82") == (1, 0, 0)
+            [sent] = platform.calls("kakao")
+            [lookup] = platform.calls("kakao-task")
+            assert lookup["task"] in platform.tasks and lookup["auth"] == f"KakaoAK {KAKAO_KEY}"
+            assert pending(client, "kakao:botuserkey-82") == []
+
+    @pytest.mark.parametrize("task_mode", ["failed", "unknown_user"])
+    def test_users_failed_delivery_keeps_the_messages(self, tmp_path: Path, platform: FakePlatform, task_mode: str,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+        user = "botuserkey-0123456789"
+        app = create_app(settings_for(tmp_path, platform), router=object(), processor=Engine())
+        platform.task_mode = task_mode
+        with TestClient(app) as client, caplog.at_level(logging.DEBUG):
+            assert deliver_alert(app, client, "kakao", f"kakao:{user}") == (1, 0, 0)  # Kakao took the request ...
+            assert len(platform.calls("kakao")) == 1 and len(platform.calls("kakao-task")) == 1
+            assert pending(client, f"kakao:{user}") == [ALERT_TEXT]  # ... but the user's delivery failed: kept
+            failed = [r for r in caplog.records if r.getMessage() == "kakao push failed (KakaoDeliveryFailed): "
+                                                                     "messages kept in the outbox"]
+            assert [r.conversation_id for r in failed] == ["kakao:…6789"]  # type: ignore[attr-defined]
+            assert not any(user in r.getMessage() or user in str(r.__dict__) for r in caplog.records)
+            # kept like any failed push: pushed at the conversation's next message once Kakao delivers again
+            platform.task_mode = "ok"
+            channel = client.app.state.proactive_channels().get("kakao")  # type: ignore[attr-defined]
+            assert channel.redeliver(f"kakao:{user}") == 1 and pending(client, f"kakao:{user}") == []
+
+    def test_result_not_known_in_time_counts_as_delivered_with_a_warning(
+            self, tmp_path: Path, platform: FakePlatform, caplog: pytest.LogCaptureFixture) -> None:
+        app = create_app(settings_for(tmp_path, platform, kakao_event_result_within=0.6), router=object(),
+                         processor=Engine())
+        platform.task_mode = "pending"
+        with TestClient(app) as client, caplog.at_level(logging.WARNING, logger="assistant.channels.kakao"):
+            assert deliver_alert(app, client, "kakao", "kakao:userkey-4321") == (1, 0, 0)
+            assert 2 <= len(platform.calls("kakao-task")) <= 4  # looked up every 0.25 s for 0.6 s
+            assert pending(client, "kakao:userkey-4321") == []
+            [warning] = [r for r in caplog.records if "result unknown" in r.getMessage()]
+            assert warning.conversation_id == "kakao:…4321"  # type: ignore[attr-defined]
+
+    def test_task_not_found_yet_is_asked_again(self, tmp_path: Path, platform: FakePlatform) -> None:
+        app = create_app(settings_for(tmp_path, platform), router=object(), processor=Engine())
+        platform.task_mode = "missing"
+        with TestClient(app) as client:
+            assert deliver_alert(app, client, "kakao", "kakao:userkey-77") == (1, 0, 0)
+            assert len(platform.calls("kakao-task")) == 3 and pending(client, "kakao:userkey-77") == []
+
+    def test_task_result_shapes(self) -> None:
+        # the two documented failure examples: an unresolvable user id (counted, not listed) and a skill error
+        unresolved = kakao.task_result({"taskId": "bf46", "status": "1 FAIL", "allRequestCount": 2, "successCount": 1,
+                                        "userKeyResolvingFailCount": 1, "fail": {"count": 1, "list": []}})
+        assert (unresolved.complete, unresolved.succeeded, unresolved.failed, unresolved.errors) == (True, 1, 1, ())
+        body = {"taskId": "861f", "status": "1 FAIL", "allRequestCount": 1, "successCount": 0,
+                "fail": {"count": 1, "list": [{"userId": "u-9", "reqUserType": "botUserKey",
+                                               "errorMsg": {"errorType": 201, "msg": "u-9: skill server error"}}]}}
+        skill = kakao.task_result(body, "u-9")  # the user id is taken out of Kakao's text
+        assert (skill.complete, skill.failed, skill.errors) == (True, 1, (("201", "…: skill server error"),))
+        assert kakao.task_result({"allRequestCount": 1, "successCount": 0, "fail": {}}).complete is False
+        assert kakao.task_result({"allRequestCount": 0}).complete is False
 
     def test_event_text_lists_buttons_and_sources_within_the_limit(self) -> None:
         msgs = (BotMessage("성별을 알려 주세요.", ({"title": "남성", "payload": "/m"}, {"title": "여성", "payload": "/f"}),
