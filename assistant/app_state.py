@@ -194,6 +194,7 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     from assistant.dialogue.knowledge_base import IndexTitleMatcher, RetrievalKnowledge
     from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy
     from assistant.dialogue.processor import MessageProcessor
+    from assistant.dialogue.after_form import ActionCorrectAfterForm
     from assistant.dialogue.validators import ValidatorRegistry
     from assistant.stores.locks import make_lock_store
     from assistant.stores.trackers import make_tracker_store
@@ -215,6 +216,7 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
     validators = ValidatorRegistry()
     for form in domain.forms.values():
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
+    registry.register(ActionCorrectAfterForm(validators), replace=True)  # a correction after a form's result
     tasks = TaskPolicy()
     if "eligibility_form" in domain.forms:
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue

@@ -223,6 +223,43 @@ def test_clean_project_has_no_issues(tmp_path: Path, checker: BoundaryChecker) -
     assert validate_project(tmp_path, checker) == []
 
 
+@pytest.mark.parametrize(("example", "fix"), [
+    ("소득은 중위소득 [50](income_pct)%예요", "[50%](percentage)"),
+    ("my income is [45](income_pct) percent of the median", "[45 percent](percentage)"),
+    ("[40](income_pct)퍼센트 이하", "[40퍼센트](percentage)"),
+    ("I'm [70](income_pct)% sure", "[70%](percentage)"),
+    ("저는 [67](income_pct)세예요", "[67세](age)"),  # an age, longer than the annotation
+    ("budget [5](amount)만원", "[5만원](amount-of-money)"),
+    ("우리 아이 [4](age)살이에요", "[4살](age)"),  # the same name, a shorter span
+])  # fmt: skip
+def test_an_annotation_a_builtin_entity_overlaps_is_a_warning_with_its_span(tmp_path: Path, checker: BoundaryChecker,
+                                                                           example: str, fix: str) -> None:
+    """Issue 3 (s10): ``[50](income_pct)%`` beside the built-in ``percentage`` "50%" is never predicted as written (the
+    longer built-in span wins the overlap): a warning that names the built-in entity's span and name."""
+    entity = re.search(r"\]\((\w+)\)", example).group(1)  # type: ignore[union-attr]
+    write(tmp_path / "domain.yml", f"version: '3.1'\nintents:\n- inform\nentities:\n- {entity}\n")
+    write(tmp_path / "data" / "nlu.yml", f"nlu:\n- intent: inform\n  examples: |\n    - {example}\n")
+    (issue,) = find(validate_project(tmp_path, checker), "annotation-builtin-span")
+    assert issue.level == "warning" and issue.fix is not None and fix in issue.fix, issue
+    assert issue.source is not None and issue.source.endswith("nlu.yml:4")  # the example's line
+
+
+@pytest.mark.parametrize("example", [
+    "소득은 중위소득 [50%](percentage)예요",  # the built-in span and name
+    "my income is [45 percent](percentage) of the median",
+    "저는 [67세](age)예요",
+    "I'm [70](age)",
+    "[만 65세](age)입니다",
+    "Is my [7 year old](age) eligible?",
+])  # fmt: skip
+def test_annotations_that_agree_with_the_builtin_entities_are_clean(tmp_path: Path, checker: BoundaryChecker,
+                                                                    example: str) -> None:
+    entity = re.search(r"\]\((\w+)\)", example).group(1)  # type: ignore[union-attr]
+    write(tmp_path / "domain.yml", f"version: '3.1'\nintents:\n- inform\nentities:\n- {entity}\n")
+    write(tmp_path / "data" / "nlu.yml", f"nlu:\n- intent: inform\n  examples: |\n    - {example}\n")
+    assert find(validate_project(tmp_path, checker), "annotation-builtin-span") == []
+
+
 def test_cli_exit_status_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["data", "validate", "--project", str(project), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)

@@ -389,7 +389,9 @@ class ActionClarify:
 
 def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue | None = None) -> None:
     """Register every built-in action on ``registry``."""
+    from assistant.dialogue.after_form import ActionCorrectAfterForm
     from assistant.dialogue.confirmation import ActionConfirmAgain
+    from assistant.dialogue.validators import ValidatorRegistry
     from assistant.dialogue.side_effects import ActionConfirmSideEffect, ActionSideEffectDeclined
 
     for action in (
@@ -406,5 +408,6 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionConfirmSideEffect(),
         ActionSideEffectDeclined(),
         ActionConfirmAgain(),
+        ActionCorrectAfterForm(ValidatorRegistry()),  # the forms' own registry replaces it (assistant.app_state)
     ):
         registry.register(action, replace=True)

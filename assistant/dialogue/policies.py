@@ -8,6 +8,8 @@
    (unless a rule conditioned on the form ends there or waits for the user, or a story
    memorised what follows, as in Rasa).
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
+   Then :class:`~assistant.dialogue.after_form.CorrectionAfterFormPolicy`: right after a form's result, a message
+   with a new value for one of its slots ("sorry, I meant 40 percent") changes it and the result is given again.
    Then :class:`~assistant.dialogue.bare_title.BareTitlePolicy`: a service's title typed alone (or a close typo of
    one) read as a low-information intent → ``action_answer_from_knowledge`` for that service.
 2. :class:`ClarifyPolicy`: the two top intents are within
@@ -49,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.after_form import CorrectionAfterFormPolicy
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, intent_probability, top_intent
 from assistant.dialogue.definitions import asks_why, defined_slot
 from assistant.dialogue.events import ACTION_LISTEN_NAME
@@ -355,7 +358,7 @@ class PolicyEnsemble:
         from assistant.dialogue.bare_title import BareTitlePolicy
 
         self.policies: list[Policy] = [
-            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), BareTitlePolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), BareTitlePolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]

@@ -81,7 +81,11 @@ def validate_age(value: Any, slot: SlotDef | None = None, today: dt.date | None 
         ``"future_birth_date"`` or ``"a_range"`` when rejected. ``"a_range"`` is an age interval from the NLU
         ("65세 이상", "between 60 and 70": a Duckling-shaped ``{"from", "to"}``): no one value is taken from it
         (either bound could be wrong), so the form asks for the age itself with its own message.
+        ``"birth_year_only"``: the two ages a year of birth allows ("58년생": ``{"from": 67, "to": 68, "from_birth":
+        "year"}``, :mod:`assistant.nlu.entities.birth_ages`); the form asks for the age or the full date of birth.
     """
+    if isinstance(value, dict) and value.get("from_birth") == "year":
+        return Validation(False, reason="birth_year_only")
     if isinstance(value, dict) and ("from" in value or "to" in value):
         return Validation(False, reason="a_range")
     if isinstance(value, str) and _ISO_DATE.match(value.strip()):

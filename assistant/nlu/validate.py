@@ -1,7 +1,8 @@
 """``assistant data validate``: problems in a Rasa project, each with file, line and a fix.
 
 Checks (errors unless marked *warning*): YAML syntax and duplicate keys;
-annotation syntax and boundaries (:mod:`assistant.nlu.boundaries`); entities,
+annotation syntax and boundaries (:mod:`assistant.nlu.boundaries`); annotations that a built-in entity
+overlaps and always wins over (*warning*: ``[50](income_pct)%`` beside the ``percentage`` "50%"); entities,
 roles (*warning*), intents, slots, actions and loops used but not declared in
 the domain; intents without examples or examples of undeclared intents
 (*warning*); the same example under two intents; responses used by rules,
@@ -68,6 +69,40 @@ def _check_annotations(project: Project, reporter: Reporter, checker: BoundaryCh
             good = _render(ex.text, problem.start, problem.end, lo, hi, markup)
             reporter.error("annotation-boundary", f"intent {ex.intent!r}, example {ex.text!r}: annotation {bad!r}: {problem.reason}",
                            ex.source, f"write {good} instead of {bad}")
+
+
+def _check_builtin_spans(project: Project, reporter: Reporter, checker: BoundaryChecker) -> None:
+    """*Warning* ``annotation-builtin-span``: an annotation that a built-in entity (numbers, percentages, money, ages,
+    dates: the ``duckling`` extractors) overlaps with another span or name, at least as long. The pipeline keeps the
+    longer span, the built-in one on a tie (:mod:`assistant.nlu.entities.pipeline`), so such an annotation is never
+    predicted as written and ``assistant test nlu`` counts the built-in extraction as wrong: ``[50](income_pct)%``
+    beside the ``percentage`` "50%". Rasa's convention for a pretrained extractor's dimension is to map the slot from
+    it (``from_entity: amount-of-money``) and, where it is annotated, to annotate its whole surface (Duckling's span
+    includes the unit, "$50"); the fix says so."""
+    from assistant.nlu.entities.pipeline import EntityPipeline, EntityPipelineConfig
+
+    builtin: EntityPipeline | None = None
+    for ex in project.nlu.examples:
+        if not ex.entities:
+            continue
+        if builtin is None:
+            builtin = EntityPipeline(EntityPipelineConfig(extractors=["duckling"]))
+        found = builtin.extract(ex.text, checker.tokenize(ex.text))
+        for span in ex.entities:
+            for b in found:
+                if b.end <= span.start or span.end <= b.start or (b.start, b.end, b.entity) == (span.start, span.end, span.entity):
+                    continue
+                if b.end - b.start < span.end - span.start:
+                    continue
+                lo, hi = min(span.start, b.start), max(span.end, b.end)
+                bad = _render(ex.text, span.start, span.end, lo, hi, _markup(span))
+                good = _render(ex.text, b.start, b.end, lo, hi, f"({b.entity})")
+                reporter.warning("annotation-builtin-span",
+                                 f"intent {ex.intent!r}, example {ex.text!r}: annotation {bad!r} overlaps the built-in "
+                                 f"{b.entity!r} entity {b.text!r}, which the pipeline keeps instead (the longer span, or "
+                                 "the built-in one on a tie): the annotation is never predicted as written",
+                                 ex.source, f"write {good} and map the slot from_entity {b.entity!r}")
+                break
 
 
 def _check_declarations(project: Project, reporter: Reporter) -> None:
@@ -247,7 +282,9 @@ def validate_project(root: Path, checker: BoundaryChecker | None = None) -> list
     """
     reporter = Reporter(collect=True)
     project = load_project(root, reporter)
-    _check_annotations(project, reporter, checker or BoundaryChecker())
+    checker = checker or BoundaryChecker()
+    _check_annotations(project, reporter, checker)
+    _check_builtin_spans(project, reporter, checker)
     _check_declarations(project, reporter)
     _check_duplicates(project, reporter)
     _check_dialogue(project, reporter)

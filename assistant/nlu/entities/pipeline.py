@@ -35,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
-from assistant.nlu.entities import age_context, dates, numbers, open_ranges, pii, ranges
+from assistant.nlu.entities import age_context, birth_ages, dates, numbers, open_ranges, pii, ranges
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DEFAULT_MAX_TOTAL_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
@@ -165,6 +165,8 @@ class EntityPipeline:
         self._duckling: list[EntityExtractor] = []
         self._resources: dict[str, Any] = {"regexes": {}, "regex_entities": [], "lookups": {}, "synonyms": {}}
         self._lookup_entities: frozenset[str] | None = None
+        #: the reference time (the conversation's current date in ``config.timezone``): relative dates, birth ages
+        self._clock = dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates)
         self._build_duckling()
 
     def _crf_config(self) -> CrfConfig:
@@ -183,7 +185,7 @@ class EntityPipeline:
         if dims & {pii.PHONE, pii.RRN}:
             self._duckling.append(pii.PiiExtractor(self.config.phone_region))
         if dims & {numbers.NUMBER, numbers.MONEY, numbers.AGE, numbers.PERCENT, dates.TIME, dates.DURATION}:
-            clock = dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates)
+            clock = self._clock
             self._duckling.append(ranges.RangeExtractor(clock.reference, clock if dates.TIME in dims else None))
 
     @property
@@ -284,6 +286,7 @@ class EntityPipeline:
         kept = open_ranges.open_intervals(text, tokens, self._resolve(text, cands))
         if numbers.AGE in dims:
             kept = age_context.ages_in_context(text, kept)
+            kept = birth_ages.with_birth_ages(text, kept, self._clock.today())  # "58년생", "born in 1958": an age
         kept = ranges.mark_approximate(text, kept)
         try:
             negs = tuple(negations(safe_text(text), tokens))

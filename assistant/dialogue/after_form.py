@@ -1,0 +1,205 @@
+"""Corrections right after a form's result: "sorry, I meant 40 percent", "actually I'm 45", "아 40%요", "아니 45살이에요".
+
+Inside a form a correction changes the slot it names (:mod:`assistant.dialogue.corrections`). Once the form has ended
+and its result was given (the action that ran right after the form deactivated: the bundled ``action_check_eligibility``
+of the rule "Check eligibility when the eligibility form is complete"), the same message used to get "무엇을 도와
+드릴까요?" (the rule for an ``inform`` outside a form) and the result was never given again: the citizen had to start
+over. Now a message that holds a new value for one of the ended form's slots, told apart by the value's kind, not by
+a slot name the citizen would have to know, changes that slot and the result is given again:
+
+* the kind is the entity: a slot of the form takes the message's entities that one of its ``from_entity`` mappings
+  reads *without* a ``requested_slot`` condition (``percentage`` and ``income_pct`` → the income, ``age`` → the age,
+  ``region`` → where the citizen lives). A bare ``number`` is mapped only while its question is asked, so "sorry, I
+  meant 40" names no kind and changes nothing;
+* the message is such an answer: the mapping's own ``intent`` filter holds (an ``inform``: "아 40%요"), or the message
+  says it corrects something (:func:`~assistant.dialogue.corrections.is_correction`: "sorry", "actually", "아니");
+  "오늘 부산 날씨 어때요?" after the result changes nothing;
+* the value differs from the slot's value before the message and its validator accepts it (the same validators as
+  the form's); an old value quoted beside the new one ("60% not 50%") is not taken.
+
+:class:`ActionCorrectAfterForm` sets the slots and says so (``utter_corrected_<slot>``, else ``utter_slot_corrected``);
+:class:`CorrectionAfterFormPolicy` runs it, then the form's result action again, then waits. An invalid value is
+answered with the form's validation message (``utter_invalid_<slot>[_<reason>]``) and the result is not repeated.
+
+Why our own rule: Rasa has no notion of a result to redo after a form; a story per slot and kind would be needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.corrections import is_correction, quoted_old_values
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ActionExecuted, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.dialogue.validators import ValidatorRegistry
+from assistant.nlu.domain import Domain
+
+#: The built-in action that applies such a correction.
+CORRECT_AFTER_FORM = "action_correct_after_form"
+_SKIPPED = frozenset({ACTION_LISTEN_NAME, "action_extract_slots", "action_session_start"})
+
+
+@dataclass(frozen=True)
+class FinishedForm:
+    """The form whose result was the last thing said before the latest user message.
+
+    Attributes:
+        form: the form's name.
+        result_action: the action that ran right after the form ended (its result), to run again.
+    """
+
+    form: str
+    result_action: str
+
+
+def finished_form(tracker: DialogueStateTracker, domain: Domain) -> FinishedForm | None:
+    """The form whose result action is the last action before the latest user message, or None.
+
+    The result action is the first action after the form deactivated (``active_loop: null`` right after the form's
+    own action); corrections in between (:data:`CORRECT_AFTER_FORM` and the result again) keep it the form's result.
+    """
+    events = tracker.applied_events()
+    users = [i for i, e in enumerate(events) if isinstance(e, UserUttered)]
+    if not users:
+        return None
+    actions = [(i, e.action_name) for i, e in enumerate(events[: users[-1]])
+               if isinstance(e, ActionExecuted) and e.action_name and e.action_name not in _SKIPPED]
+    if not actions:
+        return None
+    result = actions[-1][1]
+    for k in range(len(actions) - 1, -1, -1):
+        i, name = actions[k]
+        if name in (result, CORRECT_AFTER_FORM):
+            continue
+        return None if name not in domain.forms else _ended_then(events, actions, k, name, result)
+    return None
+
+
+def _ended_then(events: list[Event], actions: list[tuple[int, str]], k: int, form: str, result: str) -> FinishedForm | None:
+    """``form`` (the action at ``actions[k]``) deactivated there and ``result`` ran next."""
+    i = actions[k][0]
+    nxt = actions[k + 1][0]
+    ended = any(isinstance(e, ActiveLoop) and e.name is None for e in events[i:nxt])
+    return FinishedForm(form, result) if ended and actions[k + 1][1] == result and result not in (form, CORRECT_AFTER_FORM) else None
+
+
+def _values_before(tracker: DialogueStateTracker) -> dict[str, Any]:
+    """Slot values before the latest user message."""
+    values: dict[str, Any] = {}
+    snapshot: dict[str, Any] = {}
+    for e in tracker.applied_events():
+        if isinstance(e, UserUttered):
+            snapshot = dict(values)
+        elif isinstance(e, SlotSet):
+            values[e.name] = e.value
+    return snapshot
+
+
+def _kind_slot(domain: Domain, slots: tuple[str, ...], entity: dict[str, Any], intent: str | None,
+               correcting: bool) -> str | None:
+    """The one slot of ``slots`` that a ``from_entity`` mapping without a ``requested_slot`` condition fills from
+    ``entity`` (by name, role and group) for this message, or None (none, or several)."""
+    found = []
+    for name in slots:
+        slot = domain.slots.get(name)
+        for m in slot.mappings if slot is not None else ():
+            if m.type != "from_entity" or m.entity != entity.get("entity"):
+                continue
+            if any("requested_slot" in c for c in m.conditions):
+                continue  # a bare number is this slot's only while its question is asked
+            if m.role is not None and m.role != entity.get("role") or m.group is not None and m.group != entity.get("group"):
+                continue
+            if not correcting and (m.intent and intent not in m.intent or intent in m.not_intent):
+                continue
+            found.append(name)
+            break
+    return found[0] if len(found) == 1 else None
+
+
+def corrections_after_form(tracker: DialogueStateTracker, domain: Domain) -> tuple[FinishedForm, list[tuple[str, Any]]] | None:
+    """The ended form and the ``(slot, value)`` pairs the latest message corrects (see the module docstring; values
+    as the NLU gave them, not yet validated), or None when the message is no such correction."""
+    msg = tracker.latest_message
+    if msg is None or tracker.active_loop is not None:
+        return None
+    done = finished_form(tracker, domain)
+    if done is None or done.form not in domain.forms:
+        return None
+    text = msg.text or ""
+    entities = [e for e in tracker.latest_entities if isinstance(e, dict)]
+    old = {id(e) for e in quoted_old_values(text, entities)}
+    correcting = is_correction(text)
+    before = _values_before(tracker)
+    fixes: dict[str, Any] = {}
+    for e in entities:
+        if id(e) in old or e.get("value") is None:
+            continue
+        slot = _kind_slot(domain, domain.forms[done.form].required_slots, e, msg.intent_name, correcting)
+        if slot is not None and slot not in fixes and e.get("value") != before.get(slot):
+            fixes[slot] = e.get("value")
+    return (done, list(fixes.items())) if fixes else None
+
+
+class ActionCorrectAfterForm:
+    """:data:`CORRECT_AFTER_FORM`: set the corrected slots (validated as the form validates them) and say so.
+
+    Args:
+        validators: the forms' validator registry (the same one as the :class:`~assistant.dialogue.forms.FormAction`s).
+    """
+
+    name = CORRECT_AFTER_FORM
+
+    def __init__(self, validators: ValidatorRegistry) -> None:
+        self.validators = validators
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """``slot`` events and one ``utter_corrected_<slot>`` per valid value; an ``utter_invalid_<slot>…`` (and the
+        slot's value before the message) for the first invalid one."""
+        from assistant.dialogue.forms import CORRECTED_SLOT, _invalid_response, _pick, _said
+
+        found = corrections_after_form(tracker, domain)
+        if found is None:
+            return []
+        done, fixes = found
+        before = _values_before(tracker)
+        out: list[Event] = []
+        invalid: BotUttered | None = None
+        for slot, value in fixes:
+            verdict = self.validators.get(done.form, slot, domain.slots.get(slot))(value, domain.slots.get(slot))
+            if not verdict.ok:
+                out.append(SlotSet(slot, before.get(slot)))  # a mapping may have set it from this message
+                response = _invalid_response(context, slot, verdict.reason)
+                if invalid is None and response is not None:
+                    invalid = context.utter(tracker, response)
+                continue
+            out.append(SlotSet(slot, verdict.value))
+            said = _pick(context, f"utter_corrected_{slot}", "utter_slot_corrected")
+            if context.has_response(said):
+                out.append(context.utter(tracker, said, custom={CORRECTED_SLOT: slot}, **_said(context, slot, verdict.value)))
+        return [*out, invalid] if invalid is not None else out
+
+
+class CorrectionAfterFormPolicy:
+    """Right after a form's result: a correction (:func:`corrections_after_form`) → :data:`CORRECT_AFTER_FORM`; after
+    it, the form's result action again when a slot changed, else wait."""
+
+    name = "CorrectionAfterFormPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Any:
+        """A :class:`~assistant.dialogue.policies.Prediction`, or None to let the next policy decide."""
+        from assistant.dialogue.policies import Prediction
+
+        latest = tracker.latest_action_name
+        if latest == ACTION_LISTEN_NAME:
+            return Prediction(CORRECT_AFTER_FORM, self.name) if corrections_after_form(tracker, context.domain) else None
+        if latest != CORRECT_AFTER_FORM:
+            return None
+        events = tracker.applied_events()
+        last = max(i for i, e in enumerate(events) if isinstance(e, ActionExecuted) and e.action_name == CORRECT_AFTER_FORM)
+        changed = any(isinstance(e, SlotSet) for e in events[last + 1 :]) and \
+            not any(isinstance(e, BotUttered) and (e.data.get("custom") or {}).get("response", "").startswith("utter_invalid_")
+                    for e in events[last + 1 :])
+        done = finished_form(tracker, context.domain)
+        return Prediction(done.result_action if changed and done is not None else ACTION_LISTEN_NAME, self.name)
