@@ -41,6 +41,7 @@ from assistant.regions import (
     places_for_language,
     programme_core,
     programme_core_title,
+    read_place,
     region_match,
     region_names,
 )
@@ -477,7 +478,8 @@ class AnswerComposer:
         name = next((by_key[k] for k in ASPECT_SECTIONS["eligibility"] if k in by_key), next(iter(sections), TITLE_SECTION))
         return Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
 
-    def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None) -> Answer:
+    def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None,
+            judged: RetrievalResult | None = None) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True).
 
         Args:
@@ -489,25 +491,33 @@ class AnswerComposer:
                 before its 시·도), the other matching and national variants are listed and cited after it, and
                 when no variant is that region's the answer says so and lists the regions that run it; without
                 it, the answer carries ``programme`` and ``regions`` so that the caller can ask first.
+            judged: the retrieval whose top document the answerability gate judges, when not ``result``: the same
+                question retrieved without the citizen's region (whether a question has an answer does not depend on
+                where the citizen lives; the region's preference moves other regions' documents down, and with them
+                the signals the gate was fitted on).
         """
-        score, signals = self.answerability(result, p_oos)
+        score, signals = self.answerability(judged or result, p_oos)
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
         kind = self.subjects.same_kind(result)
-        anchor, regional, national = regional_programme(result.hits, kind=kind)
+        named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
+        anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)
         first = result.hits[0]
+        given = bool(region)
         if not region and result.places:
             region = " ".join(str(p) for p in result.places)  # the question names where ("대구 수성구 사는데 …")
         if not region and any(region_match(h.doc.agency, result.query) for h in regional):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")
         if region:
-            return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None)
+            return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given)
         if anchor is None:
             return self._compose(result, lang, score, signals, first, national_variants(result.hits))
-        if not agency_regions(first.doc.agency) and (first is anchor or first in national):
-            # a national service answers the question as well as the regions' versions: it is the answer, and the
-            # regions' versions are listed after it, each with its place (for their own residents)
+        if named_alike[0] is None and not agency_regions(first.doc.agency) and (first is anchor or first in national):
+            # a national service answers the question as well as the regions' versions of that kind of help: it is
+            # the answer, and the regions' versions are listed after it, each with its place (for their own
+            # residents). (A national version of one programme under one name, 국토교통부's 청년월세 before the
+            # regions' 청년 월세 지원, still asks the region first, as before: the answer then cites it.)
             return self._compose(result, lang, score, signals, first, national[1:], regional=regional)
         programme = self._programme_name(result, anchor, kind)
         answer = self._compose(result, lang, score, signals, anchor, [])
@@ -532,35 +542,41 @@ class AnswerComposer:
                    for h in result.hits[:VARIANT_TOP] if h is not anchor and kind(anchor, h))
 
     def _for_region(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], region: str,
-                    lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool) -> Answer:
+                    lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool, given: bool) -> Answer:
         """The answer for a citizen of ``region`` (the conversation's, or the places the question names).
 
         ``lead`` is the best hit of the kind of help asked about (the regional programme's anchor, ``grouped``, else
-        the top hit, which answers as today when it is national or the region's).
+        the top hit, which answers as today when it is national or the region's); ``given``: ``region`` is the
+        conversation's (else it is what the question names).
         Among the retrieved documents of that kind (``lead`` and every hit ``kind(lead, hit)`` holds): the region's own
         programme answers (its 시·군·구's before its 시·도's), with the others of the region and the national ones
         cited after it; without one, a national one answers, after a sentence saying that none is the region's;
         without either, the answer says so and lists the other regions' versions, each naming its place. Never
         another region's programme as the answer.
         """
-        if grouped is False and (not agency_regions(lead.doc.agency) or self._serves(result, lead.doc.agency, region)):
-            return self._compose(result, lang, score, signals, lead, national_variants(result.hits))
         core = programme_core(lead.doc.title, lead.doc.agency)
         same = [h for h in result.hits
                 if h is lead or kind(lead, h) or _same_programme(core, programme_core(h.doc.title, h.doc.agency))]
         theirs = sorted((h for h in same if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)),
                         key=lambda h: -region_match(h.doc.agency, region))
         national = [h for h in same if not agency_regions(h.doc.agency)]
+        others = [h for h in same if agency_regions(h.doc.agency) and h not in theirs]
+        lead_national = not agency_regions(lead.doc.agency)
+        if not grouped and (lead_national or self._serves(result, lead.doc.agency, region)) and (theirs or not others):
+            return self._compose(result, lang, score, signals, lead, national_variants(result.hits))
         if theirs:
             return self._compose(result, lang, score, signals, theirs[0], theirs[1:] + national)
-        if not agency_regions(lead.doc.agency):
-            return self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead])
+        if lead_national:  # other regions run this kind of help, the citizen's region none: said first
+            answer = self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead])
+            programme = self._programme_name(result, lead, kind)
+            place = place_for_language(self._place_label(result, region, given), lang)
+            return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text, programme=programme)
         first = result.hits[0]
         if not national and first is not lead and (not agency_regions(first.doc.agency)
                                                    or self._serves(result, first.doc.agency, region)):
             return self._compose(result, lang, score, signals, first, [])  # a secondary programme the region does not run
         programme = self._programme_name(result, lead, kind)
-        place = place_for_language(", ".join(str(p) for p in result.places) or region, lang)
+        place = place_for_language(self._place_label(result, region, given), lang)
         if national:
             answer = self._compose(result, lang, score, signals, national[0], national[1:])
             return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text,
@@ -575,9 +591,19 @@ class AnswerComposer:
         listed = "\n".join(f"- {d.title} ({place_for_language(d.agency, lang)}): {d.url}" for d in docs)
         named = self._shared_name(result, lead, kind) \
             and programme_core(lead.doc.title, lead.doc.agency) in re.sub(r"[\W_]+", "", result.query).lower()
-        others = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
-        text = missing_variant_text(lang, programme, place, others, named) + "\n" + listed
+        run_by = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
+        text = missing_variant_text(lang, programme, place, run_by, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
+
+    @staticmethod
+    def _place_label(result: RetrievalResult, region: str, given: bool) -> str:
+        """Where the citizen lives, as the answer names it: the one place the conversation's region or the question
+        names (:func:`read_place`, every 시·군·구: "대구 수성구" is 대구광역시 수성구 even where no document of the index
+        is its), else the places the retrieval preferred, else ``region`` as given."""
+        area = read_place(region if given else result.query)
+        if area is not None and (given or any(p.sido == area.sido for p in result.places)):
+            return str(area)
+        return ", ".join(str(p) for p in result.places) or region
 
     @staticmethod
     def _serves(result: RetrievalResult, agency: str, region: str) -> bool:

@@ -207,3 +207,35 @@ def test_one_places_programme_asked_by_name_is_answered(composer: AnswerComposer
     # another region's hit that shares no subject word with it groups nothing: no region question
     answer = composer.run(result("건강이음 신청 방법", [DALSEONG, HAEUNDAE], docs, tok, reader))
     assert answer.regions == () and cited(answer)[0] == DALSEONG
+
+
+@pytest.mark.parametrize("ranked", [[NATIONAL, GANGSEO, YONGIN], [NATIONAL, GANGSEO]])
+def test_the_conversations_region_with_none_is_said_before_the_national_one(ranked: list[tuple[str, str]],
+                                                                           composer: AnswerComposer, docs: Any,
+                                                                           tok: KoreanTokenizer, reader: RegionReader) -> None:
+    # the region from the conversation (slot or the reply to the region question); 수성구 named in full even where
+    # the index's agencies would read only 대구광역시
+    region = "대구광역시 수성구"
+    answer = composer.run(result(QUESTION, ranked, docs, tok, reader, region), region=region)
+    assert answer.text.startswith("제가 가진 자료에는 대구광역시 수성구에서 운영하는 '출산' 관련 서비스가 없어요."), answer.text
+    assert cited(answer)[0] == NATIONAL and not {GANGSEO, YONGIN} & set(cited(answer))
+
+
+def english(question: str, ranked: list[tuple[str, str]], docs: Any, reader: RegionReader,
+            region: str | None = None) -> RetrievalResult:
+    """An English question's result: its words and their glossary translation as the retriever gives them."""
+    hits = tuple(DocHit(_info(docs[key]), 1.0 - 0.05 * i, 0.8, 10.0, i + 1, i + 1, ()) for i, key in enumerate(ranked))
+    places = reader.read(region, None, guard=False) if region else ()
+    return RetrievalResult(question, "en", ("childbirth", "grant"), ("childbirth", "grant"), hits, 0.5,
+                           translations=(("childbirth", ("출산",)),), places=places)
+
+
+def test_english_offers_the_regions_and_says_a_region_has_none_in_english(composer: AnswerComposer, docs: Any,
+                                                                         reader: RegionReader) -> None:
+    q = "How much is the childbirth grant?"
+    asked = composer.run(english(q, [GANGSEO, YONGIN, YUSEONG], docs, reader))
+    assert [label for label, _c in asked.regions] == ["부산광역시 강서구", "경기도 용인시", "대전광역시 유성구"]
+    region = "대구광역시 수성구"
+    answer = composer.run(english(q, [GANGSEO, YONGIN, NATIONAL], docs, reader, region), region=region)
+    assert answer.language == "en" and cited(answer)[0] == NATIONAL
+    assert answer.text.startswith("I found no '출산' service run by Suseong-gu, Daegu in my documents."), answer.text
