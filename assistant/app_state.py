@@ -230,7 +230,8 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         catalogue = IndexTitleMatcher(router.retriever, source="gov24")
         every_title = IndexTitleMatcher(router.retriever)
         route = EligibilityRoute(every_title.find, catalogue.find, router.retriever.glossary, router.retriever.tokenizer,
-                                 lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty)
+                                 lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty,
+                                 titles_hold=every_title.holds_any)
         tasks.register("check_eligibility", "eligibility_form", route)
         registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
     ensemble = PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold)

@@ -17,8 +17,9 @@ The questionnaire starts only when all of these hold:
    or the catalogue (source ``gov24``) is imported; without it a message that names or describes a service
    is answered from the documents (a general one still gets the questionnaire's honest "cannot check here");
 4. the message names a catalogue service (its coded conditions decide it), or names no indexed document
-   and either names a benefit the glossary knows (the questionnaire says it is not in the catalogue and looks
-   for others) or describes no particular kind of help (:func:`topic_terms` is empty).
+   and either names a benefit the glossary knows that no indexed title holds (the questionnaire says it is not in
+   the catalogue and looks for others; "출산지원금", which many local governments' titles hold, is answered from
+   their documents) or describes no particular kind of help (:func:`topic_terms` is empty).
 """
 
 from __future__ import annotations
@@ -122,15 +123,20 @@ class EligibilityRoute:
         glossary: benefit names (:meth:`Glossary.named_service`).
         tokenizer: for :func:`topic_terms`.
         has_data: whether eligibility data exists now (an eligibility URL, or a catalogue imported).
+        titles_hold: whether an indexed document's title holds one of these benefit names (within it: "출산지원금
+            지원" holds 출산지원금); a benefit the documents hold is answered from them (its regional versions, the
+            region asked or said), not by the questionnaire's "not in the catalogue". None: no such check.
     """
 
     def __init__(self, services: Callable[[str], list[str]], catalogue: Callable[[str], list[str]], glossary: Glossary,
-                 tokenizer: Tokenizer, has_data: Callable[[], bool]) -> None:
+                 tokenizer: Tokenizer, has_data: Callable[[], bool],
+                 titles_hold: Callable[[frozenset[str]], bool] | None = None) -> None:
         self.services = services
         self.catalogue = catalogue
         self.glossary = glossary
         self.tokenizer = tokenizer
         self.has_data = has_data
+        self.titles_hold = titles_hold
 
     def describes_service(self, text: str, entities: list[dict[str, Any]]) -> bool:
         """Whether ``text`` names an indexed document, a glossary benefit, or describes a kind of help."""
@@ -155,7 +161,10 @@ class EligibilityRoute:
             return True
         if self.services(text):
             return False
-        return bool(named_benefit(self.glossary, text)) or not topic_terms(text, entities, self.tokenizer)
+        named = named_benefit(self.glossary, text)
+        if named is not None and (self.titles_hold is None or not self.titles_hold(named[1])):
+            return True  # a benefit the documents lack: the questionnaire says so and looks for others
+        return not topic_terms(text, entities, self.tokenizer)
 
     def offer_check(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """Whether a documents answer to this message should offer the eligibility check (a button): the

@@ -45,7 +45,9 @@ class RetrievalKnowledge:
         lives, if known: the retriever ranks that region's and national programmes first, and the composer picks
         the region's variant, see :meth:`HybridRetriever.run` and :meth:`AnswerComposer.run`)."""
         result = self.retriever.run(text, k=self.top_k, query_vector=vector, region=region)
-        return self.composer.run(result, p_oos=p_oos, region=region)
+        # whether the question has an answer is judged without the region's preference (AnswerComposer.run, judged)
+        judged = self.retriever.run(text, k=self.top_k, query_vector=vector) if region else None
+        return self.composer.run(result, p_oos=p_oos, region=region, judged=judged)
 
 
 class ServiceTitleMatcher:
@@ -85,6 +87,12 @@ class ServiceTitleMatcher:
             if k in squashed and self._names[k] not in out:
                 out.append(self._names[k])
         return out
+
+    def holds_any(self, names: frozenset[str]) -> bool:
+        """Whether any title holds one of ``names`` within it (spacing, punctuation and case ignored): "출산지원금
+        지원" holds 출산지원금, which :meth:`find` does not find in a message that names only 출산지원금."""
+        wanted = [k for n in names if len(k := _squash(n)) >= MIN_NAME_CHARS]
+        return any(w in k for w in wanted for k in self._keys)
 
     def named_alone(self, text: str) -> str | None:
         """The title a message that is (nearly) nothing but a service's name names, or None.
@@ -213,6 +221,10 @@ class IndexTitleMatcher:
     def named_alone(self, text: str) -> str | None:
         """The title a bare service name names (see :meth:`ServiceTitleMatcher.named_alone`)."""
         return self.matcher.named_alone(text)
+
+    def holds_any(self, names: frozenset[str]) -> bool:
+        """Whether a title holds one of ``names`` (see :meth:`ServiceTitleMatcher.holds_any`)."""
+        return self.matcher.holds_any(names)
 
     def match_alone(self, text: str) -> tuple[str, str] | None:
         """``(title, name)`` for a bare service name (see :meth:`ServiceTitleMatcher.match_alone`)."""

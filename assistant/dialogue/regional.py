@@ -15,7 +15,6 @@ in later answers. A reply that names no region drops the pending question and is
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from assistant.dialogue.actions import TurnContext
@@ -34,7 +33,6 @@ ASK_RESPONSE = "utter_ask_programme_region"
 #: said when the citizen stops at that question ("취소", "cancel"): the question is dropped
 DROPPED_RESPONSE = "utter_region_question_dropped"
 _FACT_SLOTS = (REGION_SLOT, "region_district", "region")
-_HANGUL = re.compile(r"[가-힣]")
 
 
 def known_region(tracker: DialogueStateTracker) -> str | None:
@@ -70,10 +68,10 @@ def pending_question(tracker: DialogueStateTracker) -> dict[str, Any] | None:
 
 
 def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str | None:
-    """The region the latest message names: a region button's value, else the best-matching region offered
-    (its label), else, for a reply without Hangul, the place its English name names (:func:`~assistant.regions.
-    read_place`: "I live in Anyang", "Okcheon-gun"; the offered label it matches, or the area as Korean text), else
-    a region entity the NLU found (a region not offered), else None."""
+    """The region the latest message names: a region button's value, else the one place the reply names
+    (:func:`~assistant.regions.read_place`: "I live in Anyang", "Okcheon-gun", "대구 수성구요", "부산 수영구 살아요"; as
+    Korean text, the offered label when it is that place), else the best-matching region offered (its label), else a
+    region entity the NLU found (a region not offered), else None."""
     message = tracker.latest_message
     if message is None:
         return None
@@ -82,12 +80,14 @@ def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str 
             return str(e["value"]).strip()
     text = message.text or ""
     offered = [str(r) for r in pending.get("regions") or [] if isinstance(r, str)]
+    if (place := read_place(text)) is not None:
+        # one place named, in English ("I live in Anyang", "Okcheon-gun": the romanised name read as its Korean area)
+        # or in Korean with its 시·군·구 ("대구 수성구요": 대구광역시 수성구, not only the region entity's 대구광역시); an
+        # offered region only when it is that place ("부산 수영구" is not the offered 부산광역시 강서구)
+        return next((label for label in offered if label == str(place)), str(place))
     best = _best_offered(offered, text)
     if best is not None:
         return best
-    if not _HANGUL.search(text) and (place := read_place(text)) is not None:
-        # typed in English ("I live in Anyang", "Okcheon-gun"): the romanised name read as its Korean area
-        return _best_offered(offered, str(place)) or str(place)
     for e in message.entities:
         if e.get("entity") == "region" and isinstance(e.get("value"), str) and e["value"].strip():
             return str(e["value"]).strip()

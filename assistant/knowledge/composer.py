@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +30,9 @@ from assistant.knowledge.documents import Chunk
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.knowledge.chunking import TITLE_SECTION
+from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.knowledge.subject import TitleSubjects
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.regions import (
     LOCAL_SUFFIXES,
@@ -40,6 +42,7 @@ from assistant.regions import (
     places_for_language,
     programme_core,
     programme_core_title,
+    read_place,
     region_match,
     region_names,
 )
@@ -262,6 +265,18 @@ def missing_variant_text(lang: str, programme: str, region: str, others: str, na
                  "(그 지역 주민만 받을 수 있는 경우가 많아요):")
 
 
+def none_in_region_text(lang: str, programme: str, region: str) -> str:
+    """The sentence before a national service answering a citizen of ``region`` whose region runs none of the
+    documents' versions of ``programme`` (the kind of help asked about: "출산", "청년 월세 지원"): it names the
+    place and says that what follows is national, never that ``region`` has no such programme at all (the documents
+    cannot tell)."""
+    if lang == "en":
+        return (f"I found no '{programme}' service run by {region} in my documents. "
+                "This one is national (open to residents of every region):")
+    return (f"제가 가진 자료에는 {region}에서 운영하는 '{programme}' 관련 서비스가 없어요. "
+            "전국 어디에 살든 받을 수 있는 서비스를 안내해 드릴게요:")
+
+
 def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocHit]]:
     """The top document's programme as run by several local governments: ``(regional, national)`` hits among
     the top :data:`VARIANT_TOP` scoring at least :data:`VARIANT_SCORE_SHARE` of the top one, whose titles name
@@ -287,8 +302,9 @@ def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocH
     return (regional, national) if len(regional) >= 2 else ([], [])
 
 
-def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP,
-                       share: float = VARIANT_SCORE_SHARE) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
+def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP, share: float = VARIANT_SCORE_SHARE,
+                       kind: Callable[[DocHit, DocHit], bool] | None = None,
+                       ) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
     """A programme run by several local governments among the strong hits: ``(anchor, regional, national)``.
 
     The strong hits are those among the first ``top`` that score at least ``share`` of the first one. Each strong hit in
@@ -298,6 +314,10 @@ def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP,
     two regions. Unlike :func:`regional_variants` (the top hit's programme only), a question whose top hit is another
     programme ("출산 지원" answered first with a national benefit, then three regions' 출산장려금) still finds the
     regional one.
+
+    ``kind(anchor, hit)``: whether ``hit`` is the same kind of help as ``anchor`` although its title names the programme
+    otherwise (출산지원금, 출산장려금 and 출산축하금 are each one 시·군·구's answer to "출산지원금 얼마 받아요?"; see
+    :meth:`AnswerComposer.same_kind`); without it only titles that name the same programme count.
     """
     if not hits:
         return None, [], []
@@ -308,7 +328,8 @@ def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP,
         national: list[DocHit] = []
         seen: set[tuple[str, ...]] = set()
         for h in strong:
-            if not _same_programme(core, programme_core(h.doc.title, h.doc.agency)):
+            if not (h is anchor or _same_programme(core, programme_core(h.doc.title, h.doc.agency))
+                    or (kind is not None and kind(anchor, h))):
                 continue
             regions = agency_regions(h.doc.agency)
             if not regions:
@@ -357,6 +378,8 @@ class AnswerComposer:
         self.tokenizer = tokenizer
         self.threshold = threshold
         self.oos_threshold = oos_threshold
+        #: the question's subject in service titles (regional versions of one kind of help)
+        self.subjects = TitleSubjects()
         self._use_index(index)
         self.gate = AnswerabilityGate.load()
 
@@ -456,7 +479,8 @@ class AnswerComposer:
         name = next((by_key[k] for k in ASPECT_SECTIONS["eligibility"] if k in by_key), next(iter(sections), TITLE_SECTION))
         return Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
 
-    def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None) -> Answer:
+    def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None,
+            judged: RetrievalResult | None = None) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True).
 
         Args:
@@ -468,43 +492,140 @@ class AnswerComposer:
                 before its 시·도), the other matching and national variants are listed and cited after it, and
                 when no variant is that region's the answer says so and lists the regions that run it; without
                 it, the answer carries ``programme`` and ``regions`` so that the caller can ask first.
+            judged: the retrieval whose top document the answerability gate judges, when not ``result``: the same
+                question retrieved without the citizen's region (whether a question has an answer does not depend on
+                where the citizen lives; the region's preference moves other regions' documents down, and with them
+                the signals the gate was fitted on).
         """
-        score, signals = self.answerability(result, p_oos)
+        score, signals = self.answerability(judged or result, p_oos)
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
-        anchor, regional, national = regional_programme(result.hits)
-        if anchor is None:
-            return self._compose(result, lang, score, signals, result.hits[0], national_variants(result.hits))
-        top = anchor
+        kind = self.subjects.same_kind(result)
+        named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
+        anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)
+        first = result.hits[0]
+        given = bool(region)
+        if not region and result.places:
+            region = " ".join(str(p) for p in result.places)  # the question names where ("대구 수성구 사는데 …")
         if not region and any(region_match(h.doc.agency, result.query) for h in regional):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")
-        programme = re.sub(r"\s+", " ", programme_core_title(top.doc.title, top.doc.agency)).strip() or top.doc.title
-        if not region:
-            answer = self._compose(result, lang, score, signals, top, [])
-            choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
-            return replace(answer, programme=programme, regions=choices)
-        ranked = sorted((h for h in regional if region_match(h.doc.agency, region) > 0),
+        if region:
+            return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given)
+        if anchor is None:
+            return self._compose(result, lang, score, signals, first, national_variants(result.hits))
+        if named_alike[0] is None and not agency_regions(first.doc.agency) and (first is anchor or first in national):
+            # a national service answers the question as well as the regions' versions of that kind of help: it is
+            # the answer, and the regions' versions are listed after it, each with its place (for their own
+            # residents). (A national version of one programme under one name, 국토교통부's 청년월세 before the
+            # regions' 청년 월세 지원, still asks the region first, as before: the answer then cites it.)
+            return self._compose(result, lang, score, signals, first, national[1:], regional=regional)
+        programme = self._programme_name(result, anchor, kind)
+        answer = self._compose(result, lang, score, signals, anchor, [])
+        choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
+        return replace(answer, programme=programme, regions=choices)
+
+    def _programme_name(self, result: RetrievalResult, anchor: DocHit, kind: Callable[[DocHit, DocHit], bool]) -> str:
+        """How the answer names the kind of help: the anchor's title without its region ("청년 월세 지원") when the
+        regions' versions share it (:meth:`_shared_name`), else the question's subject in the anchor's title ("출산")."""
+        title = re.sub(r"\s+", " ", programme_core_title(anchor.doc.title, anchor.doc.agency)).strip() or anchor.doc.title
+        subject = self.subjects.subject(result, anchor.doc.title)
+        if self._shared_name(result, anchor, kind) or not subject:
+            return title
+        return " ".join(sorted(subject, key=anchor.doc.title.find))
+
+    @staticmethod
+    def _shared_name(result: RetrievalResult, anchor: DocHit, kind: Callable[[DocHit, DocHit], bool]) -> bool:
+        """Whether every version of the anchor's kind of help among the first hits names the programme as the anchor
+        does (:func:`programme_core`: 청년 월세 지원 everywhere), rather than each its own way (출산지원금, 출산장려금)."""
+        core = programme_core(anchor.doc.title, anchor.doc.agency)
+        return all(_same_programme(core, programme_core(h.doc.title, h.doc.agency))
+                   for h in result.hits[:VARIANT_TOP] if h is not anchor and kind(anchor, h))
+
+    def _for_region(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], region: str,
+                    lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool, given: bool) -> Answer:
+        """The answer for a citizen of ``region`` (the conversation's, or the places the question names).
+
+        ``lead`` is the best hit of the kind of help asked about (the regional programme's anchor, ``grouped``, else
+        the top hit, which answers as today when it is national or the region's); ``given``: ``region`` is the
+        conversation's (else it is what the question names).
+        Among the retrieved documents of that kind (``lead`` and every hit ``kind(lead, hit)`` holds): the region's own
+        programme answers (its 시·군·구's before its 시·도's), with the others of the region and the national ones
+        cited after it; without one, a national one answers, after a sentence saying that none is the region's;
+        without either, the answer says so and lists the other regions' versions, each naming its place. Never
+        another region's programme as the answer.
+        """
+        core = programme_core(lead.doc.title, lead.doc.agency)
+        same = [h for h in result.hits
+                if h is lead or kind(lead, h) or _same_programme(core, programme_core(h.doc.title, h.doc.agency))]
+        theirs = sorted((h for h in same if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)),
                         key=lambda h: -region_match(h.doc.agency, region))
-        if not ranked and not national and anchor is not result.hits[0]:
-            # a secondary programme the region does not run: the top hit stays the answer
-            return self._compose(result, lang, score, signals, result.hits[0], [])
-        if ranked or national:
-            chosen = (ranked or national)[0]
-            return self._compose(result, lang, score, signals, chosen, [h for h in ranked + national if h is not chosen])
-        docs = [self._pick_doc(result, h) for h in regional]
-        listed = "\n".join(f"- {d.title} ({d.agency}): {d.url}" for d in docs)
-        named = programme_core(top.doc.title, top.doc.agency) in re.sub(r"[\W_]+", "", result.query).lower()
-        others = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
-        text = missing_variant_text(lang, programme, place_for_language(region, lang), others, named) + "\n" + listed
+        national = [h for h in same if not agency_regions(h.doc.agency)]
+        others = [h for h in same if agency_regions(h.doc.agency) and h not in theirs]
+        lead_national = not agency_regions(lead.doc.agency)
+        if not grouped and (lead_national or self._serves(result, lead.doc.agency, region)) and (theirs or not others):
+            return self._compose(result, lang, score, signals, lead, national_variants(result.hits))
+        if theirs:
+            return self._compose(result, lang, score, signals, theirs[0], theirs[1:] + national)
+        if lead_national:  # other regions run this kind of help, the citizen's region none: said first
+            answer = self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead])
+            programme = self._programme_name(result, lead, kind)
+            place = place_for_language(self._place_label(result, region, given), lang)
+            return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text, programme=programme)
+        first = result.hits[0]
+        if not national and first is not lead and (not agency_regions(first.doc.agency)
+                                                   or self._serves(result, first.doc.agency, region)):
+            return self._compose(result, lang, score, signals, first, [])  # a secondary programme the region does not run
+        programme = self._programme_name(result, lead, kind)
+        place = place_for_language(self._place_label(result, region, given), lang)
+        if national:
+            answer = self._compose(result, lang, score, signals, national[0], national[1:])
+            return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text,
+                           programme=programme)
+        seen: set[tuple[str, ...]] = set()
+        docs = []
+        for h in same:
+            if (where := agency_regions(h.doc.agency)) and where not in seen:
+                seen.add(where)
+                docs.append(self._pick_doc(result, h))
+        docs = docs[:VARIANT_TOP]
+        listed = "\n".join(f"- {d.title} ({place_for_language(d.agency, lang)}): {d.url}" for d in docs)
+        named = self._shared_name(result, lead, kind) \
+            and programme_core(lead.doc.title, lead.doc.agency) in re.sub(r"[\W_]+", "", result.query).lower()
+        run_by = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
+        text = missing_variant_text(lang, programme, place, run_by, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 
+    @staticmethod
+    def _place_label(result: RetrievalResult, region: str, given: bool) -> str:
+        """Where the citizen lives, as the answer names it: the one place the conversation's region or the question
+        names (:func:`read_place`, every 시·군·구: "대구 수성구" is 대구광역시 수성구 even where no document of the index
+        is its), else the places the retrieval preferred, else ``region`` as given."""
+        area = read_place(region if given else result.query)
+        if area is not None and (given or any(p.sido == area.sido for p in result.places)):
+            return str(area)
+        return ", ".join(str(p) for p in result.places) or region
+
+    @staticmethod
+    def _serves(result: RetrievalResult, agency: str, region: str) -> bool:
+        """Whether a local government's programme (``agency``) is the citizen's: read against the places the
+        retrieval preferred (the question's, else the conversation's region, :attr:`RetrievalResult.places`) when
+        there are any, else against ``region``'s words (:func:`region_match`). A 시·군·구's programme is the citizen's
+        only when their 시·군·구 is that one: a citizen who named only the 시·도 is not told that one of its 시·군·구's
+        programmes is theirs."""
+        if result.places:
+            doc = agency_place(agency)
+            return doc is not None and any(compatible(doc, p) and (doc.sigungu is None or p.sigungu is not None)
+                                           for p in result.places)
+        return region_match(agency, region) > 0
+
     def _compose(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
-                 also: list[DocHit]) -> Answer:
+                 also: list[DocHit], regional: list[DocHit] | None = None) -> Answer:
         """The answer quoted from ``hit``'s document, then ``also`` (other variants of its programme) listed and
-        cited at their eligibility sections."""
+        cited at their eligibility sections, then ``regional`` (local governments' versions of the same kind of help,
+        beside a national answer) under a heading that says they are each for their own region's residents, each
+        line naming its place."""
         doc = self._pick_doc(result, hit)
-        """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True)."""
         sections = self._sections(doc)
         by_key = {_key(name): name for name in sections}
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
@@ -539,4 +660,10 @@ class AnswerComposer:
             lines.append("\n[" + ("Related services" if lang == "en" else "함께 확인할 서비스") + "]")
             lines += [f"- {d.title} ({d.agency}): {d.url}" for d in others]
             citations += [self._cite(d) for d in others]
+        if regional:
+            local = [self._pick_doc(result, h) for h in regional]
+            lines.append("\n[" + ("Run by local governments, usually for their own residents only" if lang == "en"
+                                   else "지역에서 운영하는 서비스(대개 그 지역 주민만 받을 수 있어요)") + "]")
+            lines += [f"- {d.title} ({place_for_language(' '.join(agency_regions(d.agency)), lang)}): {d.url}" for d in local]
+            citations += [self._cite(d) for d in local]
         return Answer("\n".join(lines), lang, tuple(citations), False, score, signals)

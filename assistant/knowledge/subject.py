@@ -1,0 +1,95 @@
+"""What a question asks about, read in service titles: the kind of help several regions' programmes have in common.
+
+The catalogue holds one programme under many names, one per local government: "출산지원금 얼마 받을 수 있어요?" is
+answered by 부산광역시 강서구's "출산지원금 지원", 대전광역시 유성구's "출산장려금 지원" and 경상남도 거창군's "출산축하금
+지원" alike, and by no title that names the programme as the question does. The question's *subject* in a title is
+the question's words that the title holds, less the words that name no programme (:data:`GENERIC_TERMS`: 지원, 지원금,
+신청, 얼마 …) and the places the question names: "출산" for each of the three. Two titles are the same kind of help
+for the question when the second holds the first one's subject (:meth:`TitleSubjects.same_kind`), so the answer can
+see that the best documents are different regions' versions of one kind of help and ask where the citizen lives
+instead of answering with one region's.
+
+A question's words are read as the retriever read them (:class:`~assistant.knowledge.retriever.RetrievalResult`):
+a Korean term as written or as one of the catalogue terms of its colloquial expansion ("낳" → 출산), an English
+phrase as its glossary translation ("childbirth" → 출산); a title is read as text. Own code: the words are the
+retriever's, the comparison is substring inclusion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.regions import region_names
+
+#: Words of a question or a title that say what kind of thing a service is (money, a programme, how to apply), not
+#: which programme: left out of a subject. ("원금" is the bigram the tokenizer also gives for 지원금.)
+GENERIC_TERMS = frozenset({
+    "지원", "지원금", "원금", "지원사업", "사업", "서비스", "신청", "안내", "제도", "지급", "혜택", "얼마", "금액", "방법",
+    "대상", "자격", "운영", "정보", "프로그램", "정책", "support", "service", "services", "benefit", "programme",
+})
+#: A subject word has at least this many characters (one syllable is a particle or a stray morpheme: 사, 데, 주).
+MIN_SUBJECT_CHARS = 2
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def asked_terms(result: RetrievalResult) -> list[frozenset[str]]:
+    """Each word the question asked with, as the catalogue may write it: a Korean term (not a part of a longer one
+    of the question) with the catalogue terms of its colloquial expansion (:attr:`RetrievalResult.expansions`), an
+    English phrase as its Korean translation (:attr:`RetrievalResult.translations`); one set of alternatives per word."""
+    if result.translations:
+        return [frozenset(korean) for _phrase, korean in result.translations]
+    expanded = dict(result.expansions)
+    # a compound's parts are words of the question only with it ("건강이음" gives 건강, 강이, 이음 too): a title that
+    # holds a part alone ("건강관리") is not about the compound
+    whole = [t for t in result.terms if not any(t != u and t in u for u in result.terms)]
+    return [frozenset({t, *expanded.get(t, ())}) for t in whole]
+
+
+class TitleSubjects:
+    """The question's subject in service titles (see the module docstring).
+
+    The question's words are the retriever's (:func:`asked_terms`); a title is read as text.
+
+    Example:
+        >>> subjects = TitleSubjects()
+        >>> subjects.subject(result_for("출산지원금 얼마 받을 수 있어요?"), "출산장려금 지원")  # doctest: +SKIP
+        frozenset({'출산'})
+    """
+
+    @staticmethod
+    def _squashed(title: str) -> str:
+        return _NOT_WORD.sub("", title).lower()
+
+    def holds(self, title: str, words: frozenset[str]) -> bool:
+        """Whether ``title`` holds every one of ``words`` (spaces and punctuation ignored: "청년월세" holds 월세)."""
+        text = self._squashed(title)
+        return all(w in text for w in words)
+
+    def subject(self, result: RetrievalResult, title: str) -> frozenset[str]:
+        """The question's words ``title`` holds (spaces and punctuation ignored), less :data:`GENERIC_TERMS`, words
+        shorter than :data:`MIN_SUBJECT_CHARS`, words inside the names of the places the question named
+        (:attr:`RetrievalResult.places`: 수성구, and its fragment 성구), and each word inside a longer one kept
+        ("장애" and "애인" inside "장애인"). Empty when none is left.
+
+        The title is read as text, not as its tokens: a title alone is tokenised otherwise than the same words in
+        a question ("건강이음" alone is 건강 + 잇, in "건강이음 신청 방법" it is 건강이음)."""
+        text = self._squashed(title)
+        places = {n for p in result.places for part in (p.sido, p.sigungu) if part for n in region_names(part)}
+        found = {t.lower() for options in asked_terms(result) for t in options if t.lower() in text}
+        found = {t for t in found if t not in GENERIC_TERMS and len(t) >= MIN_SUBJECT_CHARS
+                 and not any(t in n for n in places)}
+        return frozenset(t for t in found if not any(t != u and t in u for u in found))
+
+    def same_kind(self, result: RetrievalResult) -> Callable[[DocHit, DocHit], bool]:
+        """``kind(anchor, hit)``: whether ``hit``'s title holds every word of the question's subject in ``anchor``'s
+        title (False when that subject is empty: a title that holds nothing of the question groups nothing)."""
+        subjects: dict[str, frozenset[str]] = {}
+
+        def kind(anchor: DocHit, hit: DocHit) -> bool:
+            title = anchor.doc.title
+            if title not in subjects:
+                subjects[title] = self.subject(result, title)
+            return bool(subjects[title]) and self.holds(hit.doc.title, subjects[title])
+        return kind

@@ -1,0 +1,120 @@
+"""Regional programmes asked without a region, through the engine (issue 2, s10): "출산지원금 얼마 받을 수 있어요?".
+
+A small home of real catalogue records (../shared/data/gov24_benefits, read at test time; skipped without it): three
+local governments' 출산 programmes under three names, 부산광역시 수영구's, and 보건복지부's national 임신·출산 service. The
+engine asks where the citizen lives (Korean and English), then answers for the region: its own programme, or, for a
+region that runs none (대구광역시 수성구: no 출산 title in the catalogue), says so by name and gives the national one.
+The real ranking over all 1,097 services is checked by the slow tests at the end (the session's catalogue home).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+from assistant.knowledge.ingest import import_documents
+from assistant.settings import Settings
+from shared_paths import GOV24_DIR
+
+LOCAL_TYPES = {"시군구", "광역시도"}
+PICK = {("출산지원금 지원", "부산광역시 강서구"), ("용인시 출산지원금 지원", "경기도 용인시"), ("출산장려금 지원", "대전광역시 유성구"),
+        ("출산장려금 지원", "부산광역시 수영구"), ("건강보험 임신·출산 진료비 지원", "보건복지부"),
+        ("에너지바우처", "기후에너지환경부"), ("연탄쿠폰", "산업통상부")}
+
+
+def catalogue_rows() -> list[dict[str, Any]]:
+    path = GOV24_DIR / "gov24_serviceList_snapshot.json"
+    if not path.exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    return list(json.loads(path.read_text(encoding="utf-8"))["data"])
+
+
+@pytest.fixture(scope="module")
+def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
+    """The bundled NLU over the picked catalogue records (the answerability gate answers everything: it is fitted on
+    whole corpora, not on seven documents; this tests the conversation)."""
+    from assistant.app_state import build_processor, load_router
+    from assistant.knowledge.loaders import load_gov24
+    from assistant.stores.trackers import SQLTrackerStore
+
+    catalogue_rows()
+    docs = [d for d in load_gov24(GOV24_DIR) if (d.title, d.agency) in PICK]
+    assert len(docs) >= 5, [(d.title, d.agency) for d in docs]
+    settings = bundled_settings.model_copy(update={"home": tmp_path_factory.mktemp("kind") / "home", "abstain_threshold": 0.0})
+    shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
+    import_documents(settings, "gov24", docs, embedder, progress=False)
+    return build_processor(settings, load_router(settings, embedder), SQLTrackerStore("sqlite://"), None)
+
+
+def say(p: MessageProcessor, text: str, sender: str) -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def responses(turn: Turn) -> list[str | None]:
+    return [m.custom.get("response") for m in turn.messages]
+
+
+def birth_local() -> set[str]:
+    """The local governments that run a service whose title holds 출산, read off the catalogue rows."""
+    return {r["소관기관명"] for r in catalogue_rows() if "출산" in r["서비스명"] and r["소관기관유형"] in LOCAL_TYPES}
+
+
+@pytest.mark.parametrize(("lang", "question", "marker"), [
+    ("ko", "출산지원금 얼마 받을 수 있어요?", "어느 지역(시·군·구)에 사세요?"),
+    ("en", "How much is the childbirth grant?", "Where do you live"),
+])
+def test_asked_without_a_region_the_region_is_asked(engine: MessageProcessor, lang: str, question: str, marker: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    asked = say(engine, question, request.node.name)
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    m = asked.messages[0]
+    assert marker in m.text and m.custom["language"] == lang
+    assert len(m.custom["regions"]) >= 2 and set(m.custom["regions"]) <= birth_local()
+    assert {c["agency"] for c in m.custom["citations"]} <= birth_local()  # each region's programme cited
+
+
+def test_a_region_with_none_is_named_and_the_national_one_answers(engine: MessageProcessor) -> None:
+    assert "대구광역시 수성구" not in birth_local()
+    say(engine, "출산지원금 얼마 받을 수 있어요?", "suseong")
+    m = say(engine, "대구 수성구요", "suseong").messages[0]
+    assert m.custom.get("response") == "action_answer_from_knowledge", m.text
+    assert m.text.startswith("제가 가진 자료에는 대구광역시 수성구에서 운영하는 '출산' 관련 서비스가 없어요."), m.text
+    cited = [c["agency"] for c in m.custom["citations"]]
+    assert cited[0] == "보건복지부" and not set(cited) & birth_local()
+
+
+def test_english_a_region_with_none_is_named_in_english(engine: MessageProcessor) -> None:
+    say(engine, "How much is the childbirth grant?", "suseong-en")
+    m = say(engine, "I live in Suseong-gu, Daegu", "suseong-en").messages[0]
+    assert m.text.startswith("I found no '출산' service run by Suseong-gu, Daegu in my documents."), m.text
+    assert m.custom["citations"][0]["agency"] == "보건복지부"
+
+
+def test_a_region_that_runs_one_gets_its_own(engine: MessageProcessor) -> None:
+    assert "부산광역시 수영구" in birth_local()
+    say(engine, "출산지원금 얼마 받을 수 있어요?", "suyeong")
+    m = say(engine, "부산 수영구 살아요", "suyeong").messages[0]
+    cited = [c["agency"] for c in m.custom["citations"]]
+    assert cited[0] == "부산광역시 수영구" and not (set(cited) & birth_local()) - {"부산광역시 수영구"}, m.text
+
+
+# --- the real catalogue (all 1,097 services; the session's one import) -------------------------------------------
+
+@pytest.mark.slow
+def test_real_catalogue_birth_grant_asks_then_names_a_region_with_none(gov24_settings: Settings, gov24_router: Any) -> None:
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
+    asked = say(p, "출산지원금 얼마 받을 수 있어요?", "real")
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    assert len(asked.messages[0].custom["regions"]) >= 2 and set(asked.messages[0].custom["regions"]) <= birth_local()
+    m = say(p, "대구 수성구요", "real").messages[0]
+    assert "대구광역시 수성구" in m.text.splitlines()[0], m.text
+    first = m.custom["citations"][0]["agency"]
+    assert first not in birth_local()  # never another region's programme as the answer

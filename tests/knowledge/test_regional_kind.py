@@ -1,0 +1,241 @@
+"""Regional programmes of different places asked without a region (issue 2, s10): "출산지원금 얼마 받을 수 있어요?".
+
+The catalogue holds one kind of help under many names, one per local government (출산지원금, 출산장려금, 출산축하금 …).
+The composer must not answer with one region's programme as if it were the citizen's: without a region it offers the
+regions (the caller asks where the citizen lives), a national service that ranks first still answers (the regions'
+versions listed after it, each naming its place), and with a region it answers that region's programme, or says
+plainly that the region has none and gives the national one, or lists the other regions' versions as theirs.
+
+The documents are real catalogue records (../shared/data/gov24_benefits, read at test time; skipped without it); the
+ranking of each row is given by hand (this tests what the composer does with a ranking, not the ranking itself: the
+real retrieval is checked in tests/dialogue/test_regional_kind_engine.py). Expected regions and services are read
+off the catalogue's serviceList rows (서비스명, 소관기관명, 소관기관유형) independently of the composer's reading.
+"""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from assistant.knowledge.chunking import chunk_document
+from assistant.knowledge.composer import Answer, AnswerComposer
+from assistant.knowledge.documents import Document
+from assistant.knowledge.index import DocInfo
+from assistant.knowledge.region_preference import RegionReader
+from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.knowledge.subject import TitleSubjects
+from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+from shared_paths import GOV24_DIR
+
+LOCAL_TYPES = {"시군구", "광역시도"}  # the catalogue's 소관기관유형 of a local government
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, Any]]:
+    path = GOV24_DIR / "gov24_serviceList_snapshot.json"
+    if not path.exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data["data"])
+
+
+def row(rows: list[dict[str, Any]], title: str, agency: str) -> dict[str, Any]:
+    (found,) = [r for r in rows if " ".join(r["서비스명"].split()) == title and r["소관기관명"] == agency]
+    return found
+
+
+@pytest.fixture(scope="module")
+def docs(rows: list[dict[str, Any]]) -> dict[tuple[str, str], Document]:
+    from assistant.knowledge.loaders import load_gov24
+
+    return {(" ".join(d.title.split()), d.agency): d for d in load_gov24(GOV24_DIR)}
+
+
+@pytest.fixture(scope="module")
+def tok() -> KoreanTokenizer:
+    return KoreanTokenizer()
+
+
+@pytest.fixture(scope="module")
+def composer(docs: dict[tuple[str, str], Document], tok: KoreanTokenizer) -> AnswerComposer:
+    """The composer over the catalogue's documents (their chunks as the index holds them; no vectors: the ranking
+    is given by each test). Threshold 0: the answerability gate is not under test."""
+    chunks = [c for d in docs.values() for c in chunk_document(d)]
+    index = SimpleNamespace(chunks=chunks, docs={d.doc_id: _info(d) for d in docs.values()}, version="test")
+    return AnswerComposer(index, tok, threshold=0.0)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def reader(docs: dict[tuple[str, str], Document]) -> RegionReader:
+    return RegionReader(d.agency for d in docs.values())
+
+
+def _info(d: Document) -> DocInfo:
+    return DocInfo(d.doc_id, d.title, d.agency, d.url, d.language, d.updated_at, d.source, d.doc_id)
+
+
+# the services the rows rank (title, agency), as the catalogue writes them
+GANGSEO = ("출산지원금 지원", "부산광역시 강서구")
+YONGIN = ("용인시 출산지원금 지원", "경기도 용인시")
+YUSEONG = ("출산장려금 지원", "대전광역시 유성구")
+SUYEONG = ("출산장려금 지원", "부산광역시 수영구")
+EUNPYEONG = ("장애인가정 출산지원금 지원", "서울특별시 은평구")
+SEOUL_LEAVE = ("1인 자영업자, 프리랜서 등 출산휴가급여(임산부, 배우자)", "서울특별시")  # titles with spaces collapsed
+NATIONAL = ("건강보험 임신·출산 진료비 지원", "보건복지부")
+DALSEONG = ("건강이음", "대구광역시 달성군")
+HAEUNDAE = ("해운대구 임산부 건강관리 지원", "부산광역시 해운대구")
+
+
+def result(question: str, ranked: list[tuple[str, str]], docs: dict[tuple[str, str], Document], tok: KoreanTokenizer,
+           reader: RegionReader, region: str | None = None) -> RetrievalResult:
+    """A retrieval result for ``question`` with ``ranked`` in that order (scores 1.0, 0.95, …): terms and the places
+    read as the retriever reads them (the question's places, else the caller's region)."""
+    tokens = tok.tokenize(question)
+    places = reader.read(question, tokens) or (reader.read(region, None, guard=False) if region else ())
+    hits = tuple(DocHit(_info(docs[key]), 1.0 - 0.05 * i, 0.8, 10.0, i + 1, i + 1, ()) for i, key in enumerate(ranked))
+    terms = tuple(dict.fromkeys(lexical_terms(tokens)))
+    return RetrievalResult(question, "ko", terms, terms, hits, 0.5, places=places)
+
+
+def cited(answer: Answer) -> list[tuple[str, str]]:
+    return [(c.title, c.agency) for c in answer.citations]
+
+
+def local(rows: list[dict[str, Any]], key: tuple[str, str]) -> bool:
+    """Whether the catalogue lists the service as a local government's (its 소관기관유형)."""
+    return row(rows, key[0], key[1])["소관기관유형"] in LOCAL_TYPES
+
+
+QUESTION = "출산지원금 얼마 받을 수 있어요?"
+
+
+def test_the_rows_are_what_the_catalogue_says(rows: list[dict[str, Any]]) -> None:
+    """The premise, from the catalogue rows: many local governments run a 출산 programme under different names,
+    대구광역시 수성구 runs none, 부산광역시 수영구 runs one, and 보건복지부's is national."""
+    birth_local = {r["소관기관명"] for r in rows if "출산" in r["서비스명"] and r["소관기관유형"] in LOCAL_TYPES}
+    assert len(birth_local) >= 25  # 31 local governments in this sample
+    assert {r["서비스명"].strip() for r in rows if "출산" in r["서비스명"] and r["소관기관유형"] in LOCAL_TYPES} >= {
+        "출산지원금 지원", "출산장려금 지원", "출산축하금 지원"}
+    assert "대구광역시 수성구" not in birth_local and "부산광역시 수영구" in birth_local
+    for key in (GANGSEO, YONGIN, YUSEONG, SUYEONG, EUNPYEONG, SEOUL_LEAVE):
+        assert local(rows, key), key
+    assert row(rows, *NATIONAL)["소관기관유형"] == "중앙행정기관"
+
+
+@pytest.mark.parametrize(("question", "title", "subject"), [
+    (QUESTION, "출산장려금 지원", {"출산"}),
+    (QUESTION, "(창원시) 출산축하금(시민1주년 축하금)", {"출산"}),
+    ("장애인 출산지원금 있나요", "장애인가정 출산지원금 지원", {"장애인", "출산"}),
+    ("청년 월세 지원 있나요?", "청년월세 지원사업", {"청년", "월세"}),
+    ("저 대구 수성구 사는데 출산지원금 있어요?", "출산지원금 지원", {"출산"}),  # the place is no subject
+    ("지원금 얼마예요?", "출산지원금 지원", set()),  # only generic words: nothing groups
+    ("건강이음 신청 방법", "건강이음", {"건강이음"}),  # the title alone tokenises as 건강 + 잇: read as text
+    ("건강이음 신청 방법", "해운대구 임산부 건강관리 지원", set()),  # 건강 is a part of the question's 건강이음 only
+    ("유성구 출산장려금", "유성구 출산장려금 지원", {"출산", "장려금"}),  # the place and its fragment 성구 are no subject
+])
+def test_subject_is_the_questions_words_a_title_holds(question: str, title: str, subject: set[str], tok: KoreanTokenizer,
+                                                      reader: RegionReader, docs: dict[tuple[str, str], Document]) -> None:
+    r = result(question, [], docs, tok, reader)
+    assert TitleSubjects().subject(r, title) == subject
+
+
+def test_without_a_region_different_regions_programmes_offer_the_regions(composer: AnswerComposer, docs: Any,
+                                                                         tok: KoreanTokenizer, reader: RegionReader) -> None:
+    answer = composer.run(result(QUESTION, [GANGSEO, YONGIN, YUSEONG, NATIONAL], docs, tok, reader))
+    # each offered region with its own programme cited (the caller asks where the citizen lives)
+    assert [(label, (c.title, c.agency)) for label, c in answer.regions] == [
+        ("부산광역시 강서구", GANGSEO), ("경기도 용인시", YONGIN), ("대전광역시 유성구", YUSEONG)]
+    assert answer.programme == "출산"
+
+
+def test_without_a_region_a_national_service_ranked_first_answers(composer: AnswerComposer, docs: Any,
+                                                                  tok: KoreanTokenizer, reader: RegionReader) -> None:
+    answer = composer.run(result(QUESTION, [NATIONAL, GANGSEO, YONGIN, YUSEONG], docs, tok, reader))
+    assert answer.regions == () and cited(answer)[0] == NATIONAL
+    assert answer.text.startswith("건강보험 임신·출산 진료비 지원 (보건복지부) 안내예요.")
+    # the regions' versions after it, under a heading that says whose they are, each line naming its place
+    head, _, listed = answer.text.partition("[지역에서 운영하는 서비스(대개 그 지역 주민만 받을 수 있어요)]")
+    assert listed, answer.text
+    for title, agency in (GANGSEO, YONGIN, YUSEONG):
+        assert f"- {title} ({agency}): " in listed and (title, agency) in cited(answer)
+
+
+def test_a_region_with_none_gets_the_national_one_said_plainly(composer: AnswerComposer, docs: Any,
+                                                               tok: KoreanTokenizer, reader: RegionReader) -> None:
+    q = "저 대구 수성구 사는데 출산지원금 있어요?"
+    answer = composer.run(result(q, [GANGSEO, YONGIN, YUSEONG, NATIONAL], docs, tok, reader))
+    assert answer.text.startswith("제가 가진 자료에는 대구광역시 수성구에서 운영하는 '출산' 관련 서비스가 없어요."), answer.text
+    assert cited(answer)[0] == NATIONAL and not {GANGSEO, YONGIN, YUSEONG} & set(cited(answer))
+    assert answer.regions == ()
+
+
+def test_a_region_with_none_and_no_national_one_lists_the_others_as_theirs(composer: AnswerComposer, docs: Any,
+                                                                           tok: KoreanTokenizer, reader: RegionReader) -> None:
+    q = "저 대구 수성구 사는데 출산지원금 있어요?"
+    answer = composer.run(result(q, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader))
+    first = answer.text.splitlines()[0]
+    assert "대구광역시 수성구" in first and "다른 지역" in first and "안내예요" not in answer.text
+    for title, agency in (GANGSEO, YONGIN, YUSEONG):
+        assert f"- {title} ({agency}): " in answer.text
+    assert cited(answer) == [GANGSEO, YONGIN, YUSEONG]
+
+
+@pytest.mark.parametrize("where", [("부산 수영구 사는데 출산지원금 있어요?", None), (QUESTION, "부산광역시 수영구")])
+def test_a_region_that_runs_one_gets_its_own_even_ranked_lower(where: tuple[str, str | None], composer: AnswerComposer,
+                                                               docs: Any, tok: KoreanTokenizer, reader: RegionReader) -> None:
+    q, region = where
+    answer = composer.run(result(q, [GANGSEO, YONGIN, NATIONAL, SUYEONG], docs, tok, reader, region), region=region)
+    assert cited(answer)[0] == SUYEONG and answer.text.startswith("출산장려금 지원 (부산광역시 수영구) 안내예요.")
+    assert not {GANGSEO, YONGIN} & set(cited(answer)) and NATIONAL in cited(answer)
+
+
+def test_a_province_alone_is_not_told_a_districts_programme_is_theirs(composer: AnswerComposer, docs: Any,
+                                                                      tok: KoreanTokenizer, reader: RegionReader) -> None:
+    # 서울 named: 은평구's programme is for 은평구's residents; the city's own programme serves every 구
+    answer = composer.run(result("서울 사는데 출산지원금 있어요?", [EUNPYEONG, GANGSEO, NATIONAL], docs, tok, reader))
+    assert cited(answer)[0] == NATIONAL and EUNPYEONG not in cited(answer)
+    assert answer.text.startswith("제가 가진 자료에는 서울특별시에서 운영하는 '출산' 관련 서비스가 없어요.")
+    answer = composer.run(result("서울 사는데 출산지원금 있어요?", [EUNPYEONG, GANGSEO, SEOUL_LEAVE, NATIONAL], docs, tok, reader))
+    assert cited(answer)[0] == SEOUL_LEAVE and EUNPYEONG not in cited(answer)
+
+
+def test_one_places_programme_asked_by_name_is_answered(composer: AnswerComposer, docs: Any, tok: KoreanTokenizer,
+                                                        reader: RegionReader) -> None:
+    # another region's hit that shares no subject word with it groups nothing: no region question
+    answer = composer.run(result("건강이음 신청 방법", [DALSEONG, HAEUNDAE], docs, tok, reader))
+    assert answer.regions == () and cited(answer)[0] == DALSEONG
+
+
+@pytest.mark.parametrize("ranked", [[NATIONAL, GANGSEO, YONGIN], [NATIONAL, GANGSEO]])
+def test_the_conversations_region_with_none_is_said_before_the_national_one(ranked: list[tuple[str, str]],
+                                                                           composer: AnswerComposer, docs: Any,
+                                                                           tok: KoreanTokenizer, reader: RegionReader) -> None:
+    # the region from the conversation (slot or the reply to the region question); 수성구 named in full even where
+    # the index's agencies would read only 대구광역시
+    region = "대구광역시 수성구"
+    answer = composer.run(result(QUESTION, ranked, docs, tok, reader, region), region=region)
+    assert answer.text.startswith("제가 가진 자료에는 대구광역시 수성구에서 운영하는 '출산' 관련 서비스가 없어요."), answer.text
+    assert cited(answer)[0] == NATIONAL and not {GANGSEO, YONGIN} & set(cited(answer))
+
+
+def english(question: str, ranked: list[tuple[str, str]], docs: Any, reader: RegionReader,
+            region: str | None = None) -> RetrievalResult:
+    """An English question's result: its words and their glossary translation as the retriever gives them."""
+    hits = tuple(DocHit(_info(docs[key]), 1.0 - 0.05 * i, 0.8, 10.0, i + 1, i + 1, ()) for i, key in enumerate(ranked))
+    places = reader.read(region, None, guard=False) if region else ()
+    return RetrievalResult(question, "en", ("childbirth", "grant"), ("childbirth", "grant"), hits, 0.5,
+                           translations=(("childbirth", ("출산",)),), places=places)
+
+
+def test_english_offers_the_regions_and_says_a_region_has_none_in_english(composer: AnswerComposer, docs: Any,
+                                                                         reader: RegionReader) -> None:
+    q = "How much is the childbirth grant?"
+    asked = composer.run(english(q, [GANGSEO, YONGIN, YUSEONG], docs, reader))
+    assert [label for label, _c in asked.regions] == ["부산광역시 강서구", "경기도 용인시", "대전광역시 유성구"]
+    region = "대구광역시 수성구"
+    answer = composer.run(english(q, [GANGSEO, YONGIN, NATIONAL], docs, reader, region), region=region)
+    assert answer.language == "en" and cited(answer)[0] == NATIONAL
+    assert answer.text.startswith("I found no '출산' service run by Suseong-gu, Daegu in my documents."), answer.text
