@@ -32,6 +32,7 @@ from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary
+from assistant.nlu.household import lives_alone_spans
 from assistant.nlu.tokenizer import Tokenizer
 
 #: Words of a general "what can I get" question: who asks, for whom, and the words for help itself.
@@ -58,6 +59,7 @@ GENERAL_EN = frozenset({
     "parent", "parents", "child", "children", "kid", "kids", "son", "daughter", "wife", "husband", "spouse",
     "family", "household", "live", "living", "lives", "old", "year", "years", "aged", "age", "someone", "person",
     "people", "now", "currently", "also", "too", "if", "as", "im", "i'm", "it", "this", "that", "who", "how",
+    "he", "she", "her", "his", "him", "they", "them", "their", "alone", "own",
     # facts about the person ("I was born on 1958-03-02, I'm a woman", "my resident number is …")
     "was", "were", "been", "born", "birth", "birthday", "date", "woman", "man", "female", "male", "resident",
     "registration", "number",
@@ -71,10 +73,12 @@ PERSON_ENTITIES = frozenset({"age", "sex", "beneficiary", "region", "income_pct"
 def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer) -> list[str]:
     """The words of ``text`` that say which kind of help is meant (empty for a general question).
 
-    Tokens inside the spans of :data:`PERSON_ENTITIES` entities (``start``/``end`` offsets into ``text``) and of
+    Tokens inside the spans of :data:`PERSON_ENTITIES` entities (``start``/``end`` offsets into ``text``), of
     the place names the questionnaire reads where the NLU has no region entity ("수원에 사는": a 시·군·구 stem,
-    :func:`connectors.eligibility.regions.place_spans`) are left out; of the rest, nouns, roots and Latin words not
-    in :data:`GENERAL_KO` / :data:`GENERAL_EN` are kept.
+    :func:`connectors.eligibility.regions.place_spans`) and of a household described as living alone ("혼자
+    사시는데", "독거", "lives alone": :func:`assistant.nlu.household.lives_alone_spans`, a fact about the person the
+    questionnaire reads) are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
+    :data:`GENERAL_EN` are kept.
 
     Example:
         >>> from assistant.nlu.tokenizer import KoreanTokenizer
@@ -82,6 +86,8 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
         []
         >>> topic_terms("연탄값 지원되나요", [], KoreanTokenizer())
         ['연탄', '값']
+        >>> topic_terms("엄마가 혼자 사시는데 받을 수 있는 거 있어요?", [], KoreanTokenizer())
+        []
     """
     # the questionnaire's own reader of places (one list of 시·도/시·군·구 for both; imported here, where it is used)
     from assistant.regions import place_spans
@@ -89,6 +95,7 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     spans = [(e["start"], e["end"]) for e in entities
              if e.get("entity") in PERSON_ENTITIES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
     spans += place_spans(text)
+    spans += lives_alone_spans(text)
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)

@@ -67,6 +67,10 @@ ERROR_SLOT = "eligibility_error"
 SLOT_TO_FACT = {"income_pct": "income_pct_median"}
 #: How many eligible services the reply lists.
 TOP_N = 5
+#: Fact slots the form never asks but reads from what the citizen says, on any turn of the form ("엄마가 대구에 혼자
+#: 사시는데": JA0404 1인가구, :func:`assistant.nlu.household.lives_alone`); cleared with the asked facts when the
+#: person the questions are about changes.
+SAID_FACT_SLOTS = ("single_person_household",)
 #: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
 #: the reply says so ("개인 기준").
 CONVERSATION_FACTS: dict[str, Any] = {"organization_type": "none"}
@@ -304,7 +308,7 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
     events: list[dict[str, Any]] = []
     if who != before:
-        for s in form_slots:
+        for s in [*form_slots, *SAID_FACT_SLOTS]:
             if fact_name(s) and s not in just_set and slots.get(s) is not None:
                 slots[s] = None
                 events.append(slot_set(s, None))
@@ -476,6 +480,25 @@ def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict
         slots["sex"] = _SEX_VALUE[(m.group("ko") or m.group("en")).lower()]
         events.append(slot_set("sex", slots["sex"]))
     return events
+
+
+def _said_facts(tracker: ProtocolTracker, slots: dict[str, Any], domain: dict[str, Any]) -> list[dict[str, Any]]:
+    """On any turn of the form: the household the latest message describes ("혼자 사세요", "독거", "lives alone" →
+    ``single_person_household`` True; "혼자 사시는 건 아니에요" → False; :func:`assistant.nlu.household.lives_alone`),
+    when the domain declares the slot and the message says something new.
+
+    Updates ``slots`` in place; returns the events.
+    """
+    from assistant.dialogue.sdk import slot_set
+    from assistant.nlu.household import lives_alone
+
+    if "single_person_household" not in (domain.get("slots") or {}):
+        return []
+    alone = lives_alone(tracker.latest_text())
+    if alone is None or slots.get("single_person_household") == alone:
+        return []
+    slots["single_person_household"] = alone
+    return [slot_set("single_person_household", alone)]
 
 
 #: The 시·군·구 name said alone at the region question that several 시·도 have ("중구", "강서구"): held until the
@@ -662,6 +685,7 @@ class ValidateEligibilityForm:
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _opening_facts(tracker, slots)
+        events += _said_facts(tracker, slots, domain)
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:
@@ -944,6 +968,7 @@ _FACT_LABELS = {
     "ko": {"age": "나이", "sex": "성별", "income_pct_median": "소득(중위소득 대비 %)", "region": "사는 곳(시·군·구까지)", "disabled": "장애 여부",
            "veteran": "국가보훈대상 여부", "farmer": "농업인 여부", "pregnant": "임신 여부", "student_level": "학생 여부",
            "single_parent_family": "한부모가정 여부", "multi_child_household": "다자녀가구 여부", "job_seeker": "구직 중인지",
+           "single_person_household": "혼자 사는지(1인 가구)",
            "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
            "organization_type": "단체·기업 여부", "organization_industry": "업종",
            "welfare_recipient": "기초생활보장 수급 여부(생계·의료·주거·교육급여)", "near_poverty": "차상위계층 여부",
@@ -951,7 +976,7 @@ _FACT_LABELS = {
     "en": {"income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
-           "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
+           "single_person_household": "living alone (single-person household)", "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
            "organization_type": "organisation", "organization_industry": "industry",
            "welfare_recipient": "basic livelihood security benefits", "near_poverty": "near-poverty status",
            "master_craftsman": "master craftsman certification",

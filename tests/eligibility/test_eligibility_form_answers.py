@@ -342,6 +342,10 @@ def test_a_district_named_like_a_sido_short_form_is_still_a_district() -> None:
     "생년월일은 1990-05-01 이에요. 받을 수 있는 혜택이 있나요?",
     "주민번호 650312-2345678 이에요. 받을 수 있는 혜택이 뭐가 있나요? 67세이고 서울 살아요",
     "I was born on 1958-03-02 and I'm a woman. What benefits can I get?",
+    # living alone is a fact about the person (s10 issue 2, item 1), however it is said
+    "우리 엄마 80세고 대구에 혼자 사시는데 뭐 받을 수 있어요?", "아버지가 혼자 계세요. 받을 수 있는 혜택 있나요?",
+    "저 혼자 살아요 받을 수 있는 지원 뭐 있어요", "독거노인인데 받을 수 있는 거 있어요?",
+    "My mother lives alone. What can she get?",
 ])
 def test_facts_about_the_person_are_no_topic(text: str) -> None:
     from assistant.dialogue.eligibility_route import topic_terms
