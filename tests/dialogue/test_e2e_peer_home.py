@@ -84,15 +84,17 @@ def test_peer_run_on_a_fresh_home_imports_and_trains_nothing(peer: Path, tmp_pat
     assert not home.exists() or sorted(p.name for p in home.iterdir()) == []  # no index, no NLU, no document store
 
 
-def test_peer_without_knowledge_abstains_instead_of_answering_from_government_documents(
-        peer: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_peer_without_knowledge_has_no_knowledge_base(peer: Path, tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """No index in the peer's home: the engine has no knowledge base and no service names (knowledge questions
+    abstain), instead of the government corpus imported for it."""
     work = tmp_path / "work"
     work.mkdir()
-    engine = build_test_processor(Settings(home=tmp_path / "peer-home"), embedder, work, peer)
+    home = tmp_path / "peer-home"
+    engine = build_test_processor(Settings(home=home), embedder, work, peer)
+    assert engine.context_defaults["knowledge"] is None and engine.context_defaults["services"] is None
     turn = engine.handle_message(UserMessage("p1", "How do I apply for the energy voucher?", "rest", {}))
-    citations = [c for m in turn.messages for c in (m.custom.get("citations") or [])]
-    assert citations == []  # no document to cite: the peer has none
-    assert not any("gov.kr" in m.text or "에너지바우처" in m.text for m in turn.messages)
+    assert not [c for m in turn.messages for c in (m.custom.get("citations") or [])]
+    assert not home.exists()
 
 
 def test_peer_with_its_own_knowledge_uses_it(peer: Path, tmp_path: Path, embedder, bundled_settings) -> None:  # type: ignore[no-untyped-def]
@@ -104,6 +106,8 @@ def test_peer_with_its_own_knowledge_uses_it(peer: Path, tmp_path: Path, embedde
     work = tmp_path / "work"
     work.mkdir()
     engine = build_test_processor(Settings(home=home), embedder, work, peer)
-    turn = engine.handle_message(UserMessage("p2", "에너지바우처 신청 방법", "rest", {}))
-    assert any(m.custom.get("citations") for m in turn.messages)
+    knowledge = engine.context_defaults["knowledge"]
+    assert knowledge is not None
+    answer = knowledge.answer("에너지바우처 신청 방법", None, 0.0)
+    assert not answer.abstained and answer.citations
     assert sorted(p.name for p in (home / "index").iterdir()) == before and not (home / "nlu").exists()
