@@ -172,7 +172,19 @@ BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct", "sex", "disabl
 
 def build_processor(settings: Settings, router: Router, tracker_store: TrackerStore | None = None,
                     lock_store: LockStore | None = None, executor: ActionExecutor | None = None) -> MessageProcessor:
-    """The conversation engine over a loaded router's parts (NLU, retrieval, composer).
+    """The conversation engine over a loaded router's parts (NLU, retrieval, composer): :func:`build_engine`."""
+    return build_engine(settings, router.nlu, router.embedder, router.retriever, router.composer, tracker_store,
+                        lock_store, executor)
+
+
+def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retriever: HybridRetriever | None,
+                 composer: AnswerComposer | None, tracker_store: TrackerStore | None = None,
+                 lock_store: LockStore | None = None, executor: ActionExecutor | None = None) -> MessageProcessor:
+    """The conversation engine over an NLU and, when the project has knowledge, its retriever and composer.
+
+    Without a retriever (``None``: a project with no knowledge, e.g. a peer Rasa project's test stories) knowledge
+    questions abstain, no service names are known and the document-based routes of the bundled domain (the
+    eligibility route's service matching, applying from documents) are not set up.
 
     Reads the domain and rules from ``settings.intents_dir``; the tracker store and the lock
     store come from ``settings.tracker_store_url`` / ``settings.lock_store_url`` unless given.
@@ -218,7 +230,7 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
     registry.register(ActionCorrectAfterForm(validators), replace=True)  # a correction after a form's result
     tasks = TaskPolicy()
-    if "eligibility_form" in domain.forms:
+    if "eligibility_form" in domain.forms and retriever is not None:
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
         # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents. Both title
         # matchers follow the retriever's index, so a service imported while serving is known at once.
@@ -227,27 +239,27 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
         from assistant.dialogue.builtin_actions import ActionAnswerFromKnowledge
         from assistant.dialogue.eligibility_route import EligibilityRoute
 
-        catalogue = IndexTitleMatcher(router.retriever, source="gov24")
-        every_title = IndexTitleMatcher(router.retriever)
-        route = EligibilityRoute(every_title.find, catalogue.find, router.retriever.glossary, router.retriever.tokenizer,
+        catalogue = IndexTitleMatcher(retriever, source="gov24")
+        every_title = IndexTitleMatcher(retriever)
+        route = EligibilityRoute(every_title.find, catalogue.find, retriever.glossary, retriever.tokenizer,
                                  lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty,
                                  titles_hold=every_title.holds_any)
         tasks.register("check_eligibility", "eligibility_form", route)
         registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
     ensemble = PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold)
-    if "apply_service" in domain.intents:
+    if "apply_service" in domain.intents and retriever is not None:
         # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how
         from assistant.dialogue.eligibility_route import ApplyFromDocumentsPolicy
 
-        gov24 = IndexTitleMatcher(router.retriever, source="gov24")
+        gov24 = IndexTitleMatcher(retriever, source="gov24")
         ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), ApplyFromDocumentsPolicy(
-            IndexTitleMatcher(router.retriever).find, gov24.find, lambda: bool(settings.tasks_url) or not gov24.matcher.empty))
+            IndexTitleMatcher(retriever).find, gov24.find, lambda: bool(settings.tasks_url) or not gov24.matcher.empty))
     return MessageProcessor(
-        settings, domain, router.nlu, router.embedder, ensemble,
+        settings, domain, nlu, embedder, ensemble,
         registry,
         tracker_store or make_tracker_store(settings.tracker_store_url, settings.home, effects_retention=settings.effects_retention_s),
         lock_store or make_lock_store(settings.lock_store_url, lease=settings.lock_lease_s, ttl=settings.lock_max_hold_s),
-        knowledge=RetrievalKnowledge(router.retriever, router.composer, settings.top_k),
-        services=IndexTitleMatcher(router.retriever),
+        knowledge=RetrievalKnowledge(retriever, composer, settings.top_k) if retriever is not None and composer is not None else None,
+        services=IndexTitleMatcher(retriever) if retriever is not None else None,
         handoff=HttpHandoff(settings.handoff_url, settings.connector_timeout) if settings.handoff_url else queue,
     )

@@ -36,12 +36,16 @@ import json
 import sys
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from assistant.errors import AssistantError, InvalidInputError
 from assistant.logging_config import configure_logging
 from assistant.settings import get_settings
+
+if TYPE_CHECKING:
+    from assistant.knowledge.ingest import ImportReport
 
 
 def _processor(progress: bool = True, filters=None):  # type: ignore[no-untyped-def]
@@ -145,12 +149,34 @@ def cmd_import(args: argparse.Namespace) -> int:
         source = args.source or _dir_source(args.path, settings.knowledge_dir)
         docs = list(load_directory(args.path, source=source))
     rep = import_documents(settings, source, docs, make_embedder(settings.embedder, settings.embed_threads), progress=not args.quiet)
-    print(
-        f"imported {rep.documents} documents from {source} ({rep.changed} new or changed, {rep.removed} removed); "
-        f"index: {rep.chunks} chunks, {rep.embedded} embedded now, {rep.cached} from cache; {rep.seconds:.1f} s"
-        + (f", {rep.chunks_per_second:.1f} chunks/s" if rep.embedded else "")
-    )
+    print(import_summary(rep))
     return 0
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def import_summary(rep: ImportReport) -> str:
+    """The line ``knowledge import`` prints: this source's documents and chunks first, then the whole index's (other
+    sources' chunks are in it too), then the vectors computed and reused (distinct texts of every source).
+
+    Fresh-user s10 #5: "imported 1 documents from dir:… ; index: 146 chunks, 2 embedded now, 48 from cache" read
+    as if the source had 146 chunks and 48 cached vectors (they were the catalogue's), and its rate counted the
+    model's loading.
+
+    Example:
+        >>> from assistant.knowledge.ingest import ImportReport
+        >>> print(import_summary(ImportReport("gov24", 12, 12, 0, 146, 50, 0, 3.0, 2.0, "v", 0, 144, 48, 13, 2)))
+        imported 12 documents from gov24 (12 new or changed, 0 removed): 144 chunks, 48 of them embedded; the index now holds 146 chunks of 13 documents from 2 sources; vectors: 50 computed now, 0 reused from the cache; 3.0 s (25.0 texts/s embedding)
+    """
+    skipped = f", {_n(rep.retracted_skipped, 'retracted document')} left out" if rep.retracted_skipped else ""
+    rate = f" ({rep.chunks_per_second:.1f} texts/s embedding)" if rep.embedded and rep.embed_seconds > 0 else ""
+    return (f"imported {_n(rep.documents, 'document')} from {rep.source} ({rep.changed:,} new or changed, "
+            f"{rep.removed:,} removed{skipped}): {_n(rep.source_chunks, 'chunk')}, {rep.source_dense:,} of them embedded; "
+            f"the index now holds {_n(rep.chunks, 'chunk')} of {_n(rep.index_documents, 'document')} from "
+            f"{_n(rep.index_sources, 'source')}; vectors: {rep.embedded:,} computed now, {rep.cached:,} reused from the "
+            f"cache; {rep.seconds:.1f} s{rate}")
 
 
 def cmd_retract(args: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ from connectors.eligibility.regions import (
     place_spans,
     places_in_text,
 )
-from connectors.eligibility.regions_en import english_place_name, find_english_region, normalise_english_region
+from connectors.eligibility.regions_en import english_place_name, find_english_region, names_places_only, normalise_english_region
 
 #: Endings of a local government's name (a 시·도's first: "통합특별시" before "특별시"), longest first.
 LOCAL_SUFFIXES = ("통합특별시", "특별자치시", "특별자치도", "특별시", "광역시", "도", "시", "군", "구")
@@ -176,6 +176,30 @@ def read_place(text: str) -> Area | None:
     return find_english_region(text)
 
 
+def only_place_names(text: str) -> bool:
+    """Whether ``text`` is nothing but place names ("Haeundae", "Bundang-gu, Seongnam", "해운대구", "부산 해운대구"),
+    the kind of answer that says where the citizen lives and nothing about the language they speak: a Korean
+    conversation answered "Haeundae" at the region question stays Korean (fresh-user s10 #3), an English one
+    answered "해운대구" stays English. Korean is read by :func:`~connectors.eligibility.regions.place_spans` (every
+    letter inside a place name: "해운대구요" is Korean), text without Hangul by
+    :func:`~connectors.eligibility.regions_en.normalise_english_region` (every word a place name: "I live in
+    Haeundae" is English; "Jung-gu", which several 시·도 have, is a place name too:
+    :func:`~connectors.eligibility.regions_en.names_places_only`).
+
+    >>> only_place_names("Haeundae"), only_place_names("부산 해운대구"), only_place_names("해운대구요"), only_place_names("I live in Busan")
+    (True, True, False, False)
+    """
+    text = text.strip()
+    if not re.search(r"[A-Za-z가-힣]", text):
+        return False
+    if _HANGUL.search(text):
+        inside: set[int] = set()
+        for start, end in place_spans(text):
+            inside.update(range(start, end))
+        return all(i in inside for i, ch in enumerate(text) if ch.isalpha())
+    return names_places_only(text)
+
+
 def place_for_language(place: str, language: str) -> str:
     """A place (or a region label such as "경기도 안양시") as a reply in ``language`` writes it: unchanged in Korean,
     the Revised Romanization with its units in English, smallest unit first ("부산광역시" → "Busan", "경기도 안양시" →
@@ -206,6 +230,6 @@ def places_for_language(places: list[str] | tuple[str, ...], language: str) -> s
 
 
 __all__ = ["LOCAL_SUFFIXES", "PROVINCE_STEMS", "SIDO", "SIDO_ALIASES", "SIDO_NAMES", "Area", "agency_area", "agency_regions",
-           "english_place_name", "find_english_region", "normalise_english_region", "normalise_region", "official_sido",
+           "english_place_name", "find_english_region", "normalise_english_region", "normalise_region", "official_sido", "only_place_names",
            "place_for_language", "place_spans", "places_for_language", "places_in_text", "programme_core", "programme_core_title", "read_place",
            "region_match", "region_names"]

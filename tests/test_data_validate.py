@@ -289,12 +289,15 @@ def test_real_projects_report_checkable_problems(name: str, checker: BoundaryChe
         path, line = issue.source.rsplit(":", 1)
         assert 1 <= int(line) <= len(Path(path).read_text(encoding="utf-8").splitlines())
     for issue in find(issues, "example-conflict"):  # each conflict is verified on the files' lines
-        places = re.findall(r"(\S+) \((\S+):(\d+)\)", issue.message)
+        groups = re.findall(r"(\S+) \(([^)]*:\d+)\)", issue.message.split(" intents: ", 1)[1])
+        intents = [g[0] for g in groups]
+        assert len(intents) == len(set(intents)) >= 2  # each intent named once
         texts = set()
-        for _intent, path, line in places:
-            raw = Path(path).read_text(encoding="utf-8").splitlines()[int(line) - 1].strip()[2:]
-            texts.add(" ".join(parse_example(raw).text.casefold().split()))
-        assert len(texts) == 1 and len({p[0] for p in places}) >= 2
+        for _intent, places in groups:
+            for path, line in re.findall(r"(\S+):(\d+)", places):
+                raw = Path(path).read_text(encoding="utf-8").splitlines()[int(line) - 1].strip()[2:]
+                texts.add(" ".join(parse_example(raw).text.casefold().split()))
+        assert len(texts) == 1
 
 
 NAUGHTY = [
@@ -316,3 +319,43 @@ def test_naughty_strings_keep_offsets_and_never_crash(checker: BoundaryChecker, 
     problem = checker.check(parsed.text, span)
     if problem is not None:
         assert 0 <= problem.start < problem.end <= len(parsed.text)
+
+
+def test_conflict_names_each_intent_once_with_its_lines(tmp_path: Path, checker: BoundaryChecker) -> None:
+    """An example three times under one intent (two case variants) and once under another: one error naming each
+    intent once, each with its own lines, and the choice in the fix (fresh-user s10 #6: the intent was repeated per
+    line and the message said "2 intents" over four entries)."""
+    write(tmp_path / "domain.yml", "version: '3.1'\nintents:\n- enter_data\n- nlu_info\nresponses:\n  utter_x:\n  - text: x\n")
+    nlu = write(tmp_path / "data" / "nlu.yml", """
+        nlu:
+        - intent: enter_data
+          examples: |
+            - Rasa NLU
+            - rasa nlu
+            - I build bots
+            - rasa  NLU
+        - intent: nlu_info
+          examples: |
+            - what is nlu
+            - rasa nlu
+        """)
+    (issue,) = find(validate_project(tmp_path, checker), "example-conflict")
+    lines = {t.strip()[2:]: [] for t in nlu.read_text(encoding="utf-8").splitlines()}
+    for n, t in enumerate(nlu.read_text(encoding="utf-8").splitlines(), 1):
+        lines[t.strip()[2:]].append(n)
+    enter = sorted(lines["Rasa NLU"] + lines["rasa nlu"][:1] + lines["rasa  NLU"])  # lines 4, 5, 7
+    info = lines["rasa nlu"][1:]  # line 11
+    assert (enter, info) == ([4, 5, 7], [11])  # the file as written (checked by hand)
+    assert issue.message == (f"example 'Rasa NLU' (also written 'rasa NLU', 'rasa nlu') is under 2 intents: "
+                             f"enter_data ({nlu}:4, {nlu}:5, {nlu}:7); nlu_info ({nlu}:11)")
+    assert issue.source == f"{nlu}:4"
+    assert issue.fix == "keep 'Rasa NLU' under the one intent it means (enter_data or nlu_info); delete or reword it at the other intents' lines"
+    assert not find(validate_project(tmp_path, checker), "example-duplicate")  # reported once, as the conflict
+
+
+def test_duplicate_fix_names_the_lines_to_delete(tmp_path: Path, checker: BoundaryChecker) -> None:
+    write(tmp_path / "domain.yml", "version: '3.1'\nintents:\n- greet\nresponses:\n  utter_x:\n  - text: x\n")
+    nlu = write(tmp_path / "data" / "nlu.yml", "nlu:\n- intent: greet\n  examples: |\n    - 안녕\n    - hi\n    - 안녕\n    - 안녕\n")
+    (issue,) = find(validate_project(tmp_path, checker), "example-duplicate")
+    assert issue.message == f"example '안녕' appears 3 times under 'greet': {nlu}:4, {nlu}:6, {nlu}:7"
+    assert issue.fix == f"keep the first ({nlu}:4); delete the repeats at {nlu}:6, {nlu}:7"

@@ -68,3 +68,23 @@ def test_two_homes_do_not_interfere(tmp_path: Path, embedder) -> None:  # type: 
     import_documents(b, "t", [_doc(2)], embedder, progress=False)
     assert sorted(load_index(a.index_dir).docs) == ["d1"]
     assert sorted(load_index(b.index_dir).docs) == ["d2"]
+
+
+def test_import_summary_counts_this_source_apart_from_the_index(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Fresh-user s10 #5: the summary printed the whole index's chunks and the other sources' cached vectors as if
+    they were the source's. Each _doc is a title chunk and two short sections of one chunk each: three chunks, all
+    embedded (chunking.py: the title, and the first two pieces of each section of a non-gov24 document); the
+    embedded texts carry the title ("서비스 1" …), so no two are the same (counted by hand below)."""
+    from assistant.cli import import_summary
+
+    s = Settings(home=tmp_path)
+    a = import_documents(s, "a", [_doc(1), _doc(2), _doc(3)], embedder, progress=False)
+    assert (a.documents, a.source_chunks, a.source_dense, a.chunks, a.index_documents, a.index_sources) == (3, 9, 9, 9, 3, 1)
+    assert (a.embedded, a.cached) == (9, 0)
+    b = import_documents(s, "b", [_doc(4)], embedder, progress=False)
+    assert (b.documents, b.source_chunks, b.source_dense, b.chunks, b.index_documents, b.index_sources) == (1, 3, 3, 12, 4, 2)
+    assert (b.embedded, b.cached) == (3, 9)  # the index is rebuilt: source a's nine vectors come from the cache
+    line = import_summary(b)
+    assert line.startswith("imported 1 document from b (1 new or changed, 0 removed): 3 chunks, 3 of them embedded; "
+                           "the index now holds 12 chunks of 4 documents from 2 sources; vectors: 3 computed now, "
+                           "9 reused from the cache; ")

@@ -30,10 +30,24 @@ class TestCondense:
 @pytest.mark.parametrize(
     ("text", "lang"),
     [("에너지바우처 신청", "ko"), ("How do I apply?", "en"), ("HPV 예방접종 무료인가요", "ko"), ("ㅋㅋㅋ", "ko"),
-     ("👍", "ko"), ("12345", "ko"), ("I live in 서울, can I apply for this benefit program?", "en"), ("漢字", "ko")],
+     ("👍", "ko"), ("12345", "ko"), ("I live in 서울, can I apply for this benefit program?", "en"), ("漢字", "ko"),
+     # fresh-user s10 #1: words, not letters, decide (4 Hangul syllables outweighed 11 Latin letters)
+     ("I'm 67 and live in 해운대구", "en"), ("My mother is 80 and lives in 대구 수성구", "en"),
+     ("What about 해운대구 출산지원금?", "en"),  # as many words each: an English function word decides
+     ("Hi 안녕하세요", "ko"),                     # a tie without one: the default
+     ("KTX 할인 받을 수 있나요", "ko"), ("LH 청년 전세임대 신청 방법", "ko"), ("저는 Seoul에 살아요", "ko"),
+     ("Seoul 강남구 살아요", "ko"), ("청년월세 how to apply?", "en")],
 )
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize(("text", "default", "lang"), [
+    ("OK", "en", "en"), ("OK", "ko", "ko"), ("KTX", "en", "en"),  # acronyms alone: no language of their own
+    ("Hi 안녕하세요", "en", "en"), ("What about 해운대구 출산지원금?", "ko", "en"), ("12345", "en", "en"),
+])
+def test_detect_language_default_for_no_language(text: str, default: str, lang: str) -> None:
+    assert detect_language(text, default=default) == lang  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -104,3 +104,38 @@ def test_read_place(text: str, area: Area | None) -> None:
 ])
 def test_place_for_language(place: str, language: str, expected: str) -> None:
     assert regions.place_for_language(place, language) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Haeundae", True), ("Haeundae-gu", True), ("Bundang-gu, Seongnam", True), ("Jung-gu", True), ("Busan.", True),
+    ("부산 해운대구", True), ("해운대구", True), ("분당", True),
+    ("해운대구요", False), ("I live in Busan", False), ("yes", False), ("123", False), ("", False), ("soul", False),
+])
+def test_only_place_names(text: str, expected: bool) -> None:
+    """Fresh-user s10 #3: a reply that is only a place name says nothing about the conversation's language."""
+    assert regions.only_place_names(text) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # fresh-user s10 #2: a 일반구 said without its unit kept only its city (행정구역: 성남시 분당구, 용인시 수지구 …)
+    ("I live in Bundang", "경기도 성남시 분당구"), ("Bundang", "경기도 성남시 분당구"), ("Suji", "경기도 용인시 수지구"),
+    ("Dongtan", "경기도 화성시 동탄구"), ("Jinhae", "경상남도 창원시 진해구"), ("Deogyang-gu", "경기도 고양시 덕양구"),
+    ("I live in Ilsan", "경기도 고양시"), ("Masan", "경상남도 창원시"),  # 일산동구/일산서구, 마산합포구/마산회원구: the city
+    ("I live in Seongnam", "경기도 성남시"),
+])
+def test_english_general_gu_with_or_without_its_unit(text: str, expected: str) -> None:
+    from connectors.eligibility.regions_en import english_general_gu, find_english_region
+
+    area = find_english_region(text)
+    assert area is not None and english_general_gu(area, text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("분당 살아요", "경기도 성남시 분당구"), ("분당에 살아요", "경기도 성남시 분당구"), ("수지요", "경기도 용인시 수지구"),
+    ("동탄 살아요", "경기도 화성시 동탄구"), ("일산이요", "경기도 고양시"), ("성남 살아요", "경기도 성남시"),
+])
+def test_korean_general_gu_stem(text: str, expected: str) -> None:
+    from connectors.eligibility.regions import general_gu_place, places_in_text
+
+    (area,) = places_in_text(text)
+    assert general_gu_place(area, text) == expected

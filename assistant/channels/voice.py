@@ -9,8 +9,8 @@ number's voice URL) has neither: the assistant greets (``/greet``).
 Reply (TwiML): ``<Response><Gather input="speech dtmf" language="ko-KR" action="<this URL>?turn=N..."
 method="POST" speechTimeout="auto"><Say language="ko-KR">…</Say></Gather><Say>(goodbye)</Say><Hangup/></Response>``:
 the answer is spoken inside the ``<Gather>`` so the caller can answer at once and the call goes on; a caller who says
-nothing hears the goodbye. Rendering for the ear: URLs are not read out; citations are spoken as the agency and
-title (``출처는 <agency>의 <title>입니다.``); buttons are read as numbered options (``1번, 남성. 2번, 여성.``) and a
+nothing hears the goodbye. Rendering for the ear: a URL is said as its site, once ("gov.kr"), never spelled out;
+citations are spoken as the agency and title (``출처는 <agency>의 <title>입니다.``); buttons are read as numbered options (``1번, 남성. 2번, 여성.``) and a
 key (DTMF) picks one. The language of ``<Gather>`` and ``<Say>`` is the conversation's (``ko-KR`` / ``en-US``).
 
 State per call without a store: the ``action`` URL of each ``<Gather>`` carries the call's turn counter
@@ -165,8 +165,9 @@ def to_user_message(form: Mapping[str, str], query: Mapping[str, str]) -> UserMe
 
 
 def spoken_text(text: str) -> str:
-    """``text`` cleaned for text-to-speech (Korean and English), one line: URLs and bare web addresses removed
-    with the brackets they leave empty ("복지로(www.bokjiro.go.kr)에서" → "복지로에서") and any bracket left
+    """``text`` cleaned for text-to-speech (Korean and English), one line: a URL or bare web address said as its
+    site, once ("Apply online at www.bokjiro.go.kr" → "Apply online at bokjiro.go.kr", :func:`_spoken_urls`), or
+    removed with the brackets it leaves empty ("복지로(www.bokjiro.go.kr)에서" → "복지로에서") and any bracket left
     unclosed; written source lines ("출처: …", "Source: …") dropped (:func:`spoken_sources` says the sources once);
     bullets (○ ● ※ ■ □ ▶ …, "·" and "-" at a line's start, "·" between spaces) dropped, each item and each line a
     sentence of its own ("신청·접수" stays); headings in square / lenticular brackets said as a sentence
@@ -176,7 +177,7 @@ def spoken_text(text: str) -> str:
         >>> spoken_text("[신청 방법]\\n○온라인 신청 : 복지로(www.bokjiro.go.kr)에서 신청 가능\\n출처: (최종 수정 2026-05-07)")
         '신청 방법. 온라인 신청: 복지로에서 신청 가능.'
     """
-    t = _URL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    t = _spoken_urls(text.replace("\r\n", "\n").replace("\r", "\n"))
     t = _BULLETS.sub("\n", t)
     lines = []
     for raw in t.split("\n"):
@@ -189,6 +190,40 @@ def spoken_text(text: str) -> str:
             if part:
                 lines.append(part if part[-1] in _SENTENCE_END or part[-1] == ":" else part + ".")
     return re.sub(r"\s+", " ", " ".join(lines)).strip()
+
+
+def _site(url: str) -> str | None:
+    """The site a URL is on, as it can be said ("https://www.gov.kr/portal/x" → ``"gov.kr"``, "www.bokjiro.go.kr" →
+    ``"bokjiro.go.kr"``), or None for an address that means nothing to a caller (an IP address, localhost)."""
+    host = urlsplit(url if "://" in url else "http://" + url).hostname or ""
+    host = host.removeprefix("www.")
+    if "." not in host or re.fullmatch(r"[\d.]+", host):
+        return None
+    return host
+
+
+def _spoken_urls(text: str) -> str:
+    """URLs as the ear takes them: the site alone where the URL is a word of the sentence ("Apply online at
+    https://www.bokjiro.go.kr/x, or …" → "Apply online at bokjiro.go.kr, or …"; "…, apply on its official page:
+    https://www.gov.kr/portal/…" → "… page: gov.kr"), said once per text (a list of links on one site says it once);
+    dropped where it only repeats the name before it in brackets ("복지로(www.bokjiro.go.kr)에서" → "복지로()에서",
+    whose empty brackets :func:`_clean_part` removes), where the site was said already, and where it means nothing
+    to a caller (a local address: then a colon left before it goes too). Fresh-user s10 #8: a removed URL left
+    "Apply online at, or …" and "…official page:" spoken."""
+    said: set[str] = set()
+
+    def one(m: re.Match[str]) -> str:
+        before, after = text[:m.start()].rstrip(" "), text[m.end():].lstrip(" ")
+        if before.endswith("(") and after.startswith(")"):
+            return ""
+        site = _site(m.group())
+        if site is None or site in said:
+            return ""
+        said.add(site)
+        return site
+
+    t = _URL.sub(one, text)
+    return re.sub(r"\s*:[ \t]*(?=\n|$)", "", t)  # "…(within 10 minutes): <local link>" → "…(within 10 minutes)"
 
 
 def _clean_part(part: str) -> str:

@@ -76,7 +76,10 @@ from assistant.nlu.yaml_io import LineDict, Reporter, load_yaml_file, to_plain, 
 if TYPE_CHECKING:
     from assistant.dialogue.executors import ActionExecutor
     from assistant.dialogue.processor import MessageProcessor
+    from assistant.knowledge.composer import AnswerComposer
     from assistant.knowledge.embedder import Embedder
+    from assistant.knowledge.retriever import HybridRetriever
+    from assistant.nlu.pipeline import NluPipeline
     from assistant.nlu.types import TrainingExample
     from assistant.settings import Settings
 
@@ -751,37 +754,74 @@ def _comment(text: str) -> str:
 def build_test_processor(settings: Settings, embedder: Embedder, workdir: Path, project: Path | None = None) -> MessageProcessor:
     """A conversation engine for test stories: the real one, with throwaway state under ``workdir``.
 
-    Retrieval and the composer come from ``settings.home`` (prepared with
-    :func:`~assistant.app_state.ensure_ready` on first use, as ``assistant ask`` does). With
-    ``project`` (a Rasa project folder other than ``settings.intents_dir``) the NLU is trained on it
-    in memory and its domain and rules are used. Conversations go to a SQLite tracker store in
-    ``workdir``, locks are in memory, and handoffs go to a file queue in ``workdir`` (never to
-    ``ASSISTANT_HANDOFF_URL``); custom actions go to ``ASSISTANT_ACTION_ENDPOINT_URL`` as usual.
+    For the assistant's own project (``settings.intents_dir``), retrieval and the composer come from
+    ``settings.home`` (prepared with :func:`~assistant.app_state.ensure_ready` on first use, as ``assistant ask``
+    does). With ``project`` (a Rasa project folder other than ``settings.intents_dir``: a peer project) the NLU is
+    trained on it in memory and its domain and rules are used, and the home is only read: its knowledge index when
+    it has one (the peer's own documents, ``assistant knowledge import dir``), else no knowledge at all (knowledge
+    questions abstain). The government corpus is never imported for a peer project, nor the bundled NLU trained
+    into its home (fresh-user s10 #7). Conversations go to a SQLite tracker store in ``workdir``, locks are in
+    memory, and handoffs go to a file queue in ``workdir`` (never to ``ASSISTANT_HANDOFF_URL``); custom actions go
+    to ``ASSISTANT_ACTION_ENDPOINT_URL`` as usual.
 
     Raises:
         InvalidConfigError: a malformed project.
         ModelNotFoundError: the home's index was built with another embedder.
     """
-    from assistant.app_state import build_processor, ensure_ready, load_router
-    from assistant.dialogue.router import Router
-    from assistant.nlu.pipeline import NluPipeline
-    from assistant.nlu.project import load_project
-    from assistant.nlu.tokenizer import KoreanTokenizer
+    from assistant.app_state import build_engine, ensure_ready, load_router
     from assistant.stores.locks import make_lock_store
     from assistant.stores.trackers import SQLTrackerStore
 
-    ensure_ready(settings, embedder, progress=False)
-    router = load_router(settings, embedder)
     project_dir = project or settings.intents_dir
-    if project is not None and project.resolve() != settings.intents_dir.resolve():
-        proj = load_project(project)
-        nlu, _ = NluPipeline.train(proj, embedder, KoreanTokenizer())
-        nlu.entities.warm_up()
-        router = Router(settings, embedder, nlu, router.retriever, router.composer, proj.domain)
     run_settings = settings.model_copy(update={"home": workdir, "intents_dir": project_dir, "handoff_url": None,
                                                "tracker_store_url": None, "lock_store_url": None, "connector_actions": ""})
-    return build_processor(run_settings, router, SQLTrackerStore(f"sqlite:///{workdir / 'trackers.db'}"), make_lock_store(None),
-                           executor=_connector_executor(settings, workdir, project_dir))
+    trackers, locks = SQLTrackerStore(f"sqlite:///{workdir / 'trackers.db'}"), make_lock_store(None)
+    executor = _connector_executor(settings, workdir, project_dir)
+    if project is None or project.resolve() == settings.intents_dir.resolve():
+        ensure_ready(settings, embedder, progress=False)
+        router = load_router(settings, embedder)
+        return build_engine(run_settings, router.nlu, embedder, router.retriever, router.composer, trackers, locks, executor)
+    nlu = _peer_nlu(project, embedder)
+    retriever, composer = _home_knowledge(settings, embedder)
+    return build_engine(run_settings, nlu, embedder, retriever, composer, trackers, locks, executor)
+
+
+def _peer_nlu(project: Path, embedder: Embedder) -> NluPipeline:
+    """The NLU of a peer project, trained in memory (nothing is written).
+
+    Raises:
+        InvalidConfigError: a malformed project.
+    """
+    from assistant.nlu.pipeline import NluPipeline
+    from assistant.nlu.project import load_project
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    nlu, _ = NluPipeline.train(load_project(project), embedder, KoreanTokenizer())
+    nlu.entities.warm_up()
+    return nlu
+
+
+def _home_knowledge(settings: Settings, embedder: Embedder) -> tuple[HybridRetriever | None, AnswerComposer | None]:
+    """The retriever and composer of the home's knowledge index, or ``(None, None)`` when the home has none.
+
+    Raises:
+        ModelNotFoundError: the index was built with another embedder.
+    """
+    from assistant.errors import ModelNotFoundError
+    from assistant.knowledge.composer import AnswerComposer
+    from assistant.knowledge.index import current_version, load_index
+    from assistant.knowledge.retriever import HybridRetriever
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    if current_version(settings.index_dir) is None:
+        return None, None
+    index = load_index(settings.index_dir)
+    if index.embedder_name != embedder.name:
+        raise ModelNotFoundError(f"the index was built with {index.embedder_name}, not {embedder.name}; re-import the knowledge")
+    tokenizer = KoreanTokenizer()
+    retriever = HybridRetriever(index, embedder, tokenizer)
+    retriever.warm_up()
+    return retriever, AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
 
 
 def _connector_executor(settings: Settings, workdir: Path, project_dir: Path) -> ActionExecutor | None:

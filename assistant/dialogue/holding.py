@@ -19,9 +19,9 @@ from typing import Any, Literal
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.processor import Turn
 from assistant.dialogue.responses import render_response, to_bot_message
+from assistant.dialogue.understood import turn_language
 from assistant.errors import InvalidConfigError
 from assistant.nlu.domain import Domain
-from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import normalize_spaces
 
 #: The domain response sent while a turn is still running.
@@ -59,7 +59,7 @@ def holding_turn(domain: Domain, message: UserMessage, message_id: str | None, c
     if (message.text or "").startswith("/"):
         language = conversation or preferred or "ko"
     else:
-        language = detect_language(normalize_spaces(message.text or ""), default=preferred or conversation or "ko")
+        language = turn_language(normalize_spaces(message.text or ""), conversation, preferred or conversation or "ko")
     custom: dict[str, Any] = {"pending": True, "message_id": message_id}
     try:
         event = render_response(domain, HOLDING_RESPONSE, language=language, channel=message.channel,

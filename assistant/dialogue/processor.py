@@ -62,6 +62,7 @@ from assistant.dialogue.policies import PolicyEnsemble
 from assistant.dialogue.responses import message_from_json, message_to_json, to_bot_message
 from assistant.dialogue.tracker import DialogueStateTracker, EventVerbosity, SessionConfig, load_tracker, save_tracker
 from assistant.dialogue.typed_buttons import typed_button_parse
+from assistant.dialogue.understood import turn_language
 from assistant.errors import (
     ConcurrentUpdateError,
     DuplicateMessageError,
@@ -351,7 +352,7 @@ class MessageProcessor:
             parse = self._payload(text)
         # a button's payload ("/cancel") says nothing about the language: keep the conversation's, even over the
         # page's metadata.language (a Korean page sends "ko" with a button of an English conversation)
-        language = (conversation or default) if parse is not None else detect_language(text, default=default)
+        language = (conversation or default) if parse is not None else turn_language(text, conversation, default)
         query = condense(text, MAX_QUERY_CHARS) if len(text) > MAX_QUERY_CHARS else text
         if len(text) > MAX_QUERY_CHARS:
             logger.warning("long message condensed", extra={"conversation_id": message.sender_id, "channel": message.channel,

@@ -9,14 +9,17 @@
 * :func:`said_values`: the placeholders such a message fills: ``{value}`` as stored and ``{value_en}``, a place
   written in English ("Bundang-gu, Seongnam-si, Gyeonggi-do", :func:`assistant.regions.place_for_language`, the one
   writer of an English place).
+* :func:`turn_language`: the language of a typed message in its conversation (a place name alone keeps the
+  conversation's).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
-from assistant.regions import place_for_language
+from assistant.nlu.language import detect_language
+from assistant.regions import only_place_names, place_for_language
 
 #: Slots that hold a Korean place name (``{value_en}`` is its English writing).
 PLACE_SLOTS = frozenset({"region"})
@@ -68,3 +71,26 @@ def differs_from_typed(typed: str, stored: str, english: bool) -> bool:
     said = {w.lower() for w in _WORD.findall(typed)}
     shown = place_for_language(stored, "en") if english and _HANGUL.search(stored) else stored
     return any(not _typed(w, said) for w in _WORD.findall(shown))
+
+
+def turn_language(text: str, conversation: Literal["ko", "en"] | None, default: Literal["ko", "en"]) -> Literal["ko", "en"]:
+    """The language of a typed message (not a button's payload) in its conversation.
+
+    A message that is nothing but place names (:func:`assistant.regions.only_place_names`: "Haeundae" at a Korean
+    conversation's region question, "해운대구" in an English one) keeps the conversation's language: the name
+    says where, not which language (fresh-user s10 #3: "Haeundae" switched a Korean conversation to English).
+    Any other text speaks for itself (:func:`~assistant.nlu.language.detect_language`, ``default`` for text of
+    no language or an undecided mix).
+
+    Args:
+        text: the message, spaces normalised.
+        conversation: the conversation's language so far (None for a new conversation: then the text decides).
+        default: the page's ``metadata.language``, else the conversation's, else ``"ko"``.
+
+    Example:
+        >>> turn_language("Haeundae", "ko", "ko"), turn_language("Haeundae", None, "ko"), turn_language("Busan please", "ko", "ko")
+        ('ko', 'en', 'en')
+    """
+    if conversation is not None and only_place_names(text):
+        return conversation
+    return detect_language(text, default=default)

@@ -47,10 +47,13 @@ class ImportReport:
         source: the source replaced.
         documents: documents of this source now in the index.
         changed: documents added or changed; removed: documents dropped.
-        chunks: chunks in the whole index; embedded: distinct texts embedded now;
-        cached: distinct texts whose vectors came from the cache; seconds: wall time of the import;
-        chunks_per_second: embedded chunks per second of embedding time;
-        retracted_skipped: documents left out because they were retracted from this source.
+        chunks: chunks in the whole index (every source); embedded: distinct texts embedded now (any source's);
+        cached: distinct texts whose vectors came from the cache (any source's); seconds: wall time of the import;
+        chunks_per_second: embedded texts per second of embedding time (the model's loading not counted);
+        retracted_skipped: documents left out because they were retracted from this source;
+        source_chunks: this source's chunks; source_dense: those of them that are embedded (the others are
+        searched by their words only: :func:`~assistant.knowledge.chunking.chunk_document`);
+        index_documents, index_sources: documents and sources in the whole index.
     """
 
     source: str
@@ -64,6 +67,10 @@ class ImportReport:
     embed_seconds: float
     version: str
     retracted_skipped: int = 0
+    source_chunks: int = 0
+    source_dense: int = 0
+    index_documents: int = 0
+    index_sources: int = 0
 
     @property
     def chunks_per_second(self) -> float:
@@ -78,9 +85,10 @@ def _embed_all(
     cached = store.cached_embeddings(embedder.name, list(set(keys)))
     todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
     reused = len(cached)
+    if todo:
+        embedder.warm_up()  # loading the model is not embedding time (the import's rate is texts per second of embedding)
     t0 = time.perf_counter()
     if todo:
-        embedder.warm_up()
         bar = tqdm(total=len(todo), desc="embedding chunks", unit="chunk", disable=not progress)
         for start in range(0, len(todo), EMBED_BATCH):
             part = todo[start : start + EMBED_BATCH]
@@ -109,9 +117,10 @@ def tokenizer_name() -> str:
 
 def _build(
     settings: Settings, all_docs: list[Document], embedder: Embedder, tokenizer: KoreanTokenizer, progress: bool, store: DocumentStore
-) -> tuple[str, int, int, int, float]:
+) -> tuple[str, int, int, int, float, dict[str, tuple[int, int]]]:
     """Chunk, embed (cache first) and tokenize (previous version's terms first) ``all_docs`` and write a new,
-    not yet active, index version. Returns ``(version, chunks, embedded, reused, embed_seconds)``."""
+    not yet active, index version. Returns ``(version, chunks, embedded, reused, embed_seconds, per_source)``,
+    ``per_source``: source → (its chunks, those of them that are embedded)."""
     chunks: list[Chunk] = []
     owners: list[Document] = []
     for d in all_docs:
@@ -127,7 +136,11 @@ def _build(
     terms = [previous[k] if k in previous else lexical_terms(tokenizer.tokenize(t)) for k, t in zip(keys, texts, strict=True)]
     version = build_index(settings.index_dir, all_docs, chunks, terms, vectors, np.asarray(dense_idx, dtype=np.int64), embedder.name,
                           lexical_keys=keys, tokenizer_name=tok_name)
-    return version, len(chunks), embedded, reused, embed_s
+    per_source: dict[str, tuple[int, int]] = {}
+    for d, c in zip(owners, chunks, strict=True):
+        n, dense = per_source.get(d.source, (0, 0))
+        per_source[d.source] = (n + 1, dense + int(c.dense))
+    return version, len(chunks), embedded, reused, embed_s, per_source
 
 
 @dataclass(frozen=True)
@@ -197,7 +210,7 @@ def retract_documents(
         if built_with != embedder.name:
             raise InvalidConfigError(f"the index was built with {built_with}, not {embedder.name}; retract with the same embedder")
     remaining = [d for d in store.all_documents() if not (d.source == source and d.doc_id in drop)]
-    version, n_chunks, embedded, _reused, _s = _build(settings, remaining, embedder, tokenizer, False, store)
+    version, n_chunks, embedded, _reused, _s, _per_source = _build(settings, remaining, embedder, tokenizer, False, store)
     try:
         removed = store.retract(source, wanted or None, when=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     except Exception:
@@ -243,7 +256,7 @@ def import_documents(
     new_ids = {d.doc_id for d in docs}
     kept = [d for d in store.all_documents() if d.source != source and d.doc_id not in new_ids]
     all_docs = kept + list(docs)
-    version, n_chunks, embedded, reused, embed_s = _build(settings, all_docs, embedder, tokenizer, progress, store)
+    version, n_chunks, embedded, reused, embed_s, per_source = _build(settings, all_docs, embedder, tokenizer, progress, store)
     try:
         changed, removed = store.replace_source(source, docs)
     except Exception:
@@ -262,6 +275,10 @@ def import_documents(
         embed_seconds=embed_s,
         version=version,
         retracted_skipped=skipped,
+        source_chunks=per_source.get(source, (0, 0))[0],
+        source_dense=per_source.get(source, (0, 0))[1],
+        index_documents=len(all_docs),
+        index_sources=len({d.source for d in all_docs}),
     )
     logger.info("knowledge import finished", extra={"stage": "import", "source": source, "documents": len(docs)})
     return report

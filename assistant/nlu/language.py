@@ -1,13 +1,22 @@
 """Language detection for Korean and English messages.
 
 Own code rather than a library (langdetect, fastText lid): the assistant only
-needs to tell Korean from English, and a script count does that exactly and in
-microseconds, with no model to ship. Hangul in the message decides Korean
-(citizens mix English words into Korean, rarely the reverse).
+needs to tell Korean from English, and a count of words by script does that in
+microseconds, with no model to ship (a language identifier trained on sentences
+reads a two-word mixed message no better, and would be one more model).
+
+Words, not letters, are counted: one Korean word (a place, a service name,
+"해운대구", "기초연금") written inside an English sentence is one word against
+the sentence's several, where counting letters made its Hangul syllables
+outweigh the English ("I'm 67 and live in 해운대구" read as Korean: 4 syllables
+against 11 letters passed the old 20 % share). Citizens also write English terms
+inside Korean ("HPV 예방접종 무료인가요", "KTX 할인"): an acronym (two or more
+capitals) counts for neither language.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Language = Literal["ko", "en"]
@@ -22,31 +31,59 @@ def _is_hangul(ch: str) -> bool:
     )
 
 
+#: English function words: a message with as many English as Korean words is English when one of these is among
+#: them ("What about 해운대구 출산지원금?"); English nouns in a Korean message ("Hi 안녕하세요") are not.
+ENGLISH_FUNCTION_WORDS = frozenset({
+    "i", "i'm", "im", "i've", "i'd", "my", "me", "we", "our", "you", "your", "he", "she", "his", "her", "they", "their",
+    "it", "is", "are", "am", "was", "were", "be", "do", "does", "did", "can", "could", "will", "would", "should",
+    "may", "the", "a", "an", "this", "that", "what", "which", "who", "how", "when", "where", "why", "there", "in",
+    "on", "at", "for", "to", "of", "from", "with", "about", "and", "or", "but", "not", "if", "live", "lives",
+})
+_WORD = re.compile(r"[A-Za-z'’\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]+")
+_ACRONYM = re.compile(r"[A-Z]{2,}s?")
+
+
 def detect_language(text: str, default: Language = "ko") -> Language:
-    """Return ``"ko"`` or ``"en"`` for a message.
+    """Return ``"ko"`` or ``"en"`` for a message: the language of more of its words.
+
+    A word is a run of Latin letters (with in-word apostrophes: "I'm") or of Hangul; a word with any Hangul is
+    Korean ("Seoul에"). Acronyms ("HPV", "KTX", "LHs") count for neither language (see the module docstring).
 
     Args:
-        text: the user message, any length.
-        default: returned when the text has no letters at all (emoji, digits).
+        text: the user message, any length (the first 2,000 characters are read).
+        default: returned when the text has no letters at all (emoji, digits), and when it has as many Korean as
+            English words and none of them is an English function word (:data:`ENGLISH_FUNCTION_WORDS`): the
+            caller passes the conversation's or the page's language.
 
     Returns:
-        ``"ko"`` when Hangul makes up at least 20 % of the letters, ``"en"``
-        when there are Latin letters and less Hangul, else ``default``.
+        ``"ko"`` when more words are Korean, ``"en"`` when more are English; on a tie ``"en"`` when an English
+        function word is among them, else ``default``. Only acronyms among Latin words and no Hangul: ``default``.
 
     Example:
         >>> detect_language("에너지바우처 신청 방법")
         'ko'
         >>> detect_language("How do I apply for the energy voucher?")
         'en'
+        >>> detect_language("I'm 67 and live in 해운대구")
+        'en'
+        >>> detect_language("HPV 예방접종 무료인가요")
+        'ko'
     """
-    hangul = latin = 0
-    for ch in text[:2000]:
-        if _is_hangul(ch):
-            hangul += 1
-        elif ch.isascii() and ch.isalpha():
-            latin += 1
-    if hangul == 0 and latin == 0:
-        return default
-    if hangul >= 0.2 * (hangul + latin):
+    korean = english = 0
+    function_word = False
+    for m in _WORD.finditer(text[:2000]):
+        word = m.group().strip("'’")
+        if not word:
+            continue
+        if any(_is_hangul(ch) for ch in word):
+            korean += 1
+        elif not _ACRONYM.fullmatch(word):
+            english += 1
+            function_word = function_word or word.lower().replace("’", "'") in ENGLISH_FUNCTION_WORDS
+    if korean > english:
         return "ko"
-    return "en"
+    if english > korean:
+        return "en"
+    if korean and function_word:
+        return "en"
+    return default

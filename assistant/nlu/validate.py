@@ -138,25 +138,38 @@ def _check_declarations(project: Project, reporter: Reporter) -> None:
 
 def _check_duplicates(project: Project, reporter: Reporter) -> None:
     """Conflicts: the same text (case and spacing ignored, as a lower-casing featurizer sees it) under two
-    intents. Repeats: the exact same text twice under one intent (case variants are often deliberate)."""
+    intents, reported once with each intent named once and each of its places (``file:line``) listed after it,
+    and a fix naming the intents to choose from ("rasa nlu" three times under enter_data and once under nlu_info
+    was "under 2 intents: enter_data (…), enter_data (…), enter_data (…), nlu_info (…)", fresh-user s10 #6).
+    Repeats: the exact same text twice under one intent (case variants are
+    often deliberate)."""
     seen: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
     for ex in project.nlu.examples:
         spaced = " ".join(ex.text.split())
         seen[spaced.casefold()].append((ex.intent, spaced, ex.source))
-    for key, where in seen.items():
-        intents = {i for i, _, _ in where}
-        if len(intents) > 1:
-            places = ", ".join(f"{i} ({s})" for i, _, s in where)
-            reporter.error("example-conflict", f"example {key!r} is under {len(intents)} intents: {places}", where[0][2],
-                           "keep it under the one intent it means; delete or reword the others")
+    for where in seen.values():
+        by_intent: dict[str, list[str | None]] = defaultdict(list)
+        for intent, _, src in where:
+            by_intent[intent].append(src)
+        text = where[0][1]
+        if len(by_intent) > 1:
+            places = "; ".join(f"{i} ({', '.join(str(s) for s in srcs)})" for i, srcs in by_intent.items())
+            variants = sorted({t for _, t, _ in where} - {text})
+            also = f" (also written {', '.join(map(repr, variants))})" if variants else ""
+            fix = (f"keep {text!r} under the one intent it means ({' or '.join(by_intent)}); delete or reword it at the "
+                   "other intents' lines")
+            reporter.error("example-conflict", f"example {text!r}{also} is under {len(by_intent)} intents: {places}",
+                           where[0][2], fix)
             continue
         exact: dict[str, list[str | None]] = defaultdict(list)
         for _, spaced, src in where:
             exact[spaced].append(src)
-        for text, srcs in exact.items():
+        for spaced, srcs in exact.items():
             if len(srcs) > 1:
-                reporter.warning("example-duplicate", f"example {text!r} appears {len(srcs)} times under {where[0][0]!r}: "
-                                 + ", ".join(str(s) for s in srcs), srcs[1], "delete the repeats")
+                reporter.warning("example-duplicate", f"example {spaced!r} appears {len(srcs)} times under {where[0][0]!r}: "
+                                 + ", ".join(str(s) for s in srcs), srcs[1],
+                                 f"keep the first ({srcs[0]}); delete the repeat{'s' * (len(srcs) > 2)} at "
+                                 + ", ".join(str(s) for s in srcs[1:]))
 
 
 def _walk(steps: tuple[Step, ...]) -> list[Step]:

@@ -10,7 +10,8 @@
   ``settings.eligibility_max_questions`` questions. Where the citizen lives is read whole (:func:`_place_answer`):
   a 시·군·구 alone ("수원", "강남구", "Gangnam-gu") gives its 시·도; one that several 시·도 have ("중구") is asked
   about ("어느 시·도의 중구인가요?", :data:`ASK_SIDO`), never counted as an invalid answer. At activation the opening
-  message's birth date and stated sex are taken too (:func:`_opening_facts`).
+  message's birth date and stated sex are taken too, and a family member's sex from the word for them ("우리 아들",
+  "my mother": :func:`_opening_facts`).
 * ``action_ask_target_groups`` — the group question (:data:`GROUPS_SLOT`, s8 item 1): services whose own 지원대상 text
   restricts them to a group (예술인, 구직자, 임차인 …; :mod:`connectors.eligibility.text_groups`) need the fact
   ``target_groups``. It is counted by the same fewest-questions rule, but only for services where "none of these"
@@ -450,12 +451,44 @@ _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|
                           re.IGNORECASE)
 
 
+#: Words for a family member that say the member's sex: the beneficiary's ``sex`` fact when the question is about them
+#: ("우리 아들", "어머니", "my mother": fresh-user s10 #4 kept only "child" / "parent"). The beneficiary entity's
+#: words (the ``beneficiary`` lookup of intents/nlu.yml; "my son" is read by its last word).
+KIN_SEX: dict[str, str] = {
+    **dict.fromkeys(("아들", "아버지", "아버님", "아빠", "남편", "할아버지", "시아버지", "장인", "son", "father", "dad",
+                     "husband", "grandfather", "grandpa"), "male"),
+    **dict.fromkeys(("딸", "어머니", "어머님", "엄마", "아내", "와이프", "할머니", "시어머니", "장모", "daughter", "mother",
+                     "mom", "mum", "wife", "grandmother", "grandma"), "female"),
+}
+
+
+def beneficiary_sex(tracker: ProtocolTracker) -> str | None:
+    """The sex the latest message's family-member words say (:data:`KIN_SEX`: "우리 아들" → ``"male"``, "my mother"
+    → ``"female"``), from the ``beneficiary`` entities' own text; None when they say none ("우리 아이", "부모님")
+    or disagree ("아들과 딸")."""
+    text = tracker.latest_text()
+    said: set[str] = set()
+    for e in tracker.latest_message.get("entities") or []:
+        start, end = e.get("start"), e.get("end")
+        if e.get("entity") != "beneficiary" or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        words = text[start:end].lower().split()
+        sex = KIN_SEX.get(words[-1]) if words else None
+        if sex is None:
+            return None  # a member of no stated sex said too ("아이와 엄마"): whom the facts describe is unclear
+        said.add(sex)
+    return said.pop() if len(said) == 1 else None
+
+
 def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict[str, Any]]:
     """At activation: the facts the opening message states that no slot mapping took ("저는 1958년 3월 2일생 여성이고
     부산 해운대구에 살아요. 받을 수 있는 혜택이 뭐가 있나요?"): a birth date (a ``time`` entity read as one by
     :data:`_BORN_AFTER` / :data:`_BORN_BEFORE`) → ``age`` in completed years
-    (:func:`assistant.dialogue.validators.validate_age`), a stated sex (:data:`_SEX_STATED`) → ``sex``. The age
-    mapping takes a date only while the form asks the age: elsewhere a date is not a birth date unless it says so.
+    (:func:`assistant.dialogue.validators.validate_age`); for a question about a family member, the sex their word
+    says (:func:`beneficiary_sex`: "우리 아들", "my mother"; over the speaker's "저는 남자인데"), else a stated sex
+    (:data:`_SEX_STATED`) → ``sex``. The age mapping takes a date only while the form asks the age: elsewhere a
+    date is not a birth date unless it says so. Runs after :func:`_switch_beneficiary` (``slots["beneficiary"]``
+    is this question's person).
 
     Updates ``slots`` in place; returns the events.
     """
@@ -476,7 +509,13 @@ def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict
                 slots["age"] = verdict.value
                 events.append(slot_set("age", verdict.value))
                 break
-    if slots.get("sex") is None and (m := _SEX_STATED.search(text)):
+    kin = beneficiary_sex(tracker)
+    if kin is not None and (slots.get("beneficiary") or "self") != "self":
+        # the member's own word decides their sex, over "저는 남자인데 …" (the speaker's) or a sex entity of the message
+        if slots.get("sex") != kin:
+            slots["sex"] = kin
+            events.append(slot_set("sex", kin))
+    elif slots.get("sex") is None and (m := _SEX_STATED.search(text)):
         slots["sex"] = _SEX_VALUE[(m.group("ko") or m.group("en")).lower()]
         events.append(slot_set("sex", slots["sex"]))
     return events

@@ -254,9 +254,9 @@ SIGUNGU_BY_WORD["광주시"] = SIGUNGU_BY_WORD["광주시"] | {Area("전남광�
 _PLACE_WORDS = sorted({*SIGUNGU_BY_WORD, *SIDO, *SIDO_ALIASES}, key=len, reverse=True)
 #: a place name that starts a word and ends it, or is followed by a particle or a word of residence
 #: ("수원이요", "강남구에 살아요", "부산 해운대구요"); "고령자" is not 고령군.
-_PLACE_IN_TEXT = re.compile(
-    r"(?<![가-힣])(" + "|".join(map(re.escape, _PLACE_WORDS)) + r")"
-    r"(?=$|[^가-힣]|에|은|는|이|요|로|으로|예요|입니다|살|쪽|인데|이고|이며)")
+#: what may follow a place name: the end, a non-Hangul letter, a particle or a word of residence
+_AFTER_PLACE = r"(?=$|[^가-힣]|에|은|는|이|요|로|으로|예요|입니다|살|쪽|인데|이고|이며)"
+_PLACE_IN_TEXT = re.compile(r"(?<![가-힣])(" + "|".join(map(re.escape, _PLACE_WORDS)) + r")" + _AFTER_PLACE)
 
 
 def places_in_text(text: str) -> tuple[Area, ...]:
@@ -301,14 +301,21 @@ def places_in_text(text: str) -> tuple[Area, ...]:
 
 def general_gu_place(area: Area, text: str) -> str:
     """``area`` as text, with the 일반구 of its city that ``text`` names ("분당구에 살아요", area 경기도 성남시 →
-    ``"경기도 성남시 분당구"``); ``str(area)`` when the text names none (or ``area`` is not a city with 일반구).
+    ``"경기도 성남시 분당구"``), in full or by the stem people use for it alone (:data:`GENERAL_GU_STEMS`: "분당에
+    살아요", "수지요"; a stem that names several 일반구, "일산" of 일산동구 and 일산서구, keeps the city);
+    ``str(area)`` when the text names none (or ``area`` is not a city with 일반구).
 
     Example:
         >>> general_gu_place(Area("경기도", "성남시"), "분당구요"), general_gu_place(Area("경기도", "성남시"), "성남")
         ('경기도 성남시 분당구', '경기도 성남시')
+        >>> general_gu_place(Area("경기도", "성남시"), "분당 살아요"), general_gu_place(Area("경기도", "고양시"), "일산이요")
+        ('경기도 성남시 분당구', '경기도 고양시')
     """
     for gu in GENERAL_GU.get((area.sido, area.sigungu or ""), ()):
         if re.search(rf"(?<![가-힣]){gu}", text):
+            return f"{area} {gu}"
+    for gu in GENERAL_GU.get((area.sido, area.sigungu or ""), ()):  # its stem alone, as people say it: "분당 살아요"
+        if GENERAL_GU_STEMS.get(gu[:-1]) == (area.sido, area.sigungu) and re.search(rf"(?<![가-힣]){gu[:-1]}{_AFTER_PLACE}", text):
             return f"{area} {gu}"
     return str(area)
 

@@ -42,7 +42,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from connectors.eligibility.regions import GENERAL_GU, SIDO, SIDO_ALIASES, SIGUNGU, Area
+from connectors.eligibility.regions import GENERAL_GU, GENERAL_GU_STEMS, SIDO, SIDO_ALIASES, SIGUNGU, Area
 
 #: Names the romaniser gets wrong, with the RR spelling (see the module docstring).
 EXCEPTIONS: dict[str, str] = {"밀양": "miryang", "덕양": "deogyang"}
@@ -154,17 +154,24 @@ def _general_gu_keys(gu: str) -> Iterable[str]:
 
 
 def english_general_gu(area: Area, text: str) -> str:
-    """``area`` as text with the 일반구 of its city that the English ``text`` names ("I live in Bundang-gu" →
-    ``"경기도 성남시 분당구"``); ``str(area)`` when it names none.
+    """``area`` as text with the 일반구 of its city that the English ``text`` names, with its unit or without
+    ("I live in Bundang-gu", "I live in Bundang" → ``"경기도 성남시 분당구"``: fresh-user s10 #2 dropped the 구 said
+    without its unit); ``str(area)`` when it names none ("Ilsan", of 일산동구 and 일산서구, is 고양시 only).
 
     Example:
         >>> english_general_gu(Area("경기도", "성남시"), "I live in Bundang-gu, Seongnam")
         '경기도 성남시 분당구'
+        >>> english_general_gu(Area("경기도", "성남시"), "I live in Bundang"), english_general_gu(Area("경기도", "고양시"), "Ilsan")
+        ('경기도 성남시 분당구', '경기도 고양시')
     """
     words = [_key(w) for w in re.split(r"[\s,;/]+", _fold(text)) if w]
     joined = {a + b for a, b in zip(words, words[1:], strict=False)} | set(words)
-    for gu in GENERAL_GU.get((area.sido, area.sigungu or ""), ()):
+    gus = GENERAL_GU.get((area.sido, area.sigungu or ""), ())
+    for gu in gus:
         if any(k in joined for k in _general_gu_keys(gu) if k.endswith(("gu", "district"))):
+            return f"{area} {gu}"
+    for gu in gus:  # its name alone ("I live in Bundang", "Suji"), as its unit-less key reads it (table())
+        if len(gu) >= 3 and any(k in words for k in _spellings(gu[:-1])):
             return f"{area} {gu}"
     return str(area)
 
@@ -192,6 +199,9 @@ def table() -> dict[str, frozenset[Candidate]]:
                 continue
             for k in _general_gu_keys(gu):
                 out.setdefault(k, set()).add((sido, city))
+    for stem, (sido, city) in GENERAL_GU_STEMS.items():  # the names people use for parts of a city: Ilsan, Dongtan
+        for k in _spellings(stem):
+            out.setdefault(k, set()).add((sido, city))
     for w in _IGNORED:
         out.setdefault(_key(w), set()).add(("", None))
     return {k: frozenset(v) for k, v in out.items()}
@@ -218,6 +228,26 @@ def _spans(words: list[str], keys: dict[str, frozenset[Candidate]]) -> list[froz
                 return None
             out.append(frozenset({("?gu", None)}))
     return out
+
+
+def names_places_only(text: str) -> bool:
+    """Whether every word of ``text`` is part of a place name the reader knows (``"Haeundae"``, ``"Jung-gu"``,
+    ``"Bundang-gu, Seongnam"``), even when the names do not fit together or name several places (``"Jung-gu"``
+    alone is in seven 시·도): what :func:`normalise_english_region` would read, before it resolves anything.
+
+    Example:
+        >>> names_places_only("Jung-gu"), names_places_only("Haeundae"), names_places_only("I live in Busan")
+        (True, True, False)
+    """
+    keys = table()
+    found = False
+    for part in re.split(r"[,;/]", _fold(text)):
+        words = re.findall(r"[a-z]+", part.lower())
+        spans = _spans(words, keys)
+        if spans is None:
+            return False
+        found = found or any(s != frozenset({("", None)}) for s in spans)
+    return found
 
 
 def normalise_english_region(text: str) -> Area:
@@ -330,7 +360,7 @@ def english_place_name(korean: str) -> str:
             words.append(romanise(word).capitalize())
     return ", ".join(reversed(words))
 
-__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "english_general_gu", "english_place_name", "find_english_region",
+__all__ = ["EXCEPTIONS", "MR_NOT_PLACES", "english_general_gu", "english_place_name", "find_english_region", "names_places_only",
            "normalise_english_region", "romanise", "romanise_mr", "table"]
 
 

@@ -1,5 +1,5 @@
 """The phone's text for the ear (fresh-user s9: bracket headings, bullets, "출처:" lines and the debris of cut URLs
-were spoken) and the read-back of a number keyed at a question without options ("3" at the income question)."""
+were spoken; s10: a URL cut out of a sentence left "Apply online at, or …", now said as its site) and the read-back of a number keyed at a question without options ("3" at the income question)."""
 
 from __future__ import annotations
 
@@ -28,16 +28,26 @@ SPEECH = [
     ("【지원 대상】\r\n● 만 65세 이상\r\n※ 소득인정액이 선정기준액 이하\r\n- 신청·접수: 3-4월",
      "지원 대상. 만 65세 이상. 소득인정액이 선정기준액 이하. 신청·접수: 3-4월."),
     ("□ 오프라인 : 읍면동 행정복지센터 방문 신청 · 온라인 : bokjiro.go.kr 참고",
-     "오프라인: 읍면동 행정복지센터 방문 신청. 온라인: 참고."),
+     "오프라인: 읍면동 행정복지센터 방문 신청. 온라인: bokjiro.go.kr 참고."),
     ("「국민기초생활 보장법」 제2조에 따라 기준 중위소득 (만 65세 이상) 의 30% 이하입니다.",
      "국민기초생활 보장법 제2조에 따라 기준 중위소득 (만 65세 이상) 의 30% 이하입니다."),
     ("**Who can apply**\n- You must be 65 or over\n• Live in Korea (see https://www.gov.kr/portal/x).\n"
-     "Source: Basic Pension https://www.gov.kr/x", "Who can apply. You must be 65 or over. Live in Korea (see)."),
+     "Source: Basic Pension https://www.gov.kr/x", "Who can apply. You must be 65 or over. Live in Korea (see gov.kr)."),
     ("[How to apply]\nApply online at www.bokjiro.go.kr, or at your community centre.\nSources: 복지로",
-     "How to apply. Apply online at, or at your community centre."),
+     "How to apply. Apply online at bokjiro.go.kr, or at your community centre."),
     ("기초연금은 만 65세 이상 어르신께 드려요. 궁금한 점이 있으세요?", "기초연금은 만 65세 이상 어르신께 드려요. 궁금한 점이 있으세요?"),
     ("Is there anything else?", "Is there anything else?"),
     ("1. 첫째 서류\n2. 둘째 서류", "1. 첫째 서류. 2. 둘째 서류."),
+    # fresh-user s10 #8: a URL that is a word of the sentence is said as its site, once; a local link goes with its colon
+    ("You can apply on its official page: https://www.gov.kr/portal/rcvfvrSvc/dtlEx/PTR000050431",
+     "You can apply on its official page: gov.kr."),
+    ("공식 안내 페이지에서 신청해 주세요: https://www.gov.kr/portal/rcvfvrSvc/dtlEx/PTR000050431",
+     "공식 안내 페이지에서 신청해 주세요: gov.kr."),
+    ("- Energy voucher (Ministry): https://www.gov.kr/a\n- Basic Pension (Ministry): https://www.gov.kr/b",
+     "Energy voucher (Ministry): gov.kr. Basic Pension (Ministry)."),
+    ("Confirm it is you (within 10 minutes): http://127.0.0.1:8000/mydata/authorize?t=1\nThen I will continue here.",
+     "Confirm it is you (within 10 minutes). Then I will continue here."),
+    ("See the page at gov.kr/portal/rcvfvrSvc for details.", "See the page at gov.kr for details."),
 ]
 
 
