@@ -318,6 +318,9 @@ class RetrieverConfig:
     rerank_language_slots: bool = True
     colloquial: bool = True
     expansion_scoring: Literal["best", "sum"] = "best"
+    w_dense_translated: float = 0.0
+    w_sibling_overlap: float = 0.0
+    sibling_similarity: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -449,6 +452,23 @@ class CharOverlapReranker:
             sub = self._matrix[[self._row[d] for d in known]][:, cols]
             for d, v in zip(known, sub @ weights, strict=True):
                 out[d] = float(v) / total
+        return out
+
+    def similarity(self, doc_ids: list[str]) -> np.ndarray:
+        """Pairwise Jaccard similarity ``(n, n)`` of the documents' distinct character-bigram sets (0 for an id
+        not in the index; the diagonal is 1 for a known document)."""
+        self.warm_up()
+        assert self._matrix is not None
+        n = len(doc_ids)
+        out = np.zeros((n, n))
+        known = [i for i, d in enumerate(doc_ids) if d in self._row]
+        if not known:
+            return out
+        sub = self._matrix[[self._row[doc_ids[i]] for i in known]].astype(np.float64)
+        inter = np.asarray((sub @ sub.T).todense())
+        size = np.diag(inter)
+        union = size[:, None] + size[None, :] - inter
+        out[np.ix_(known, known)] = np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
         return out
 
 
@@ -862,6 +882,8 @@ class HybridRetriever:
         if cfg.mode != "bm25" and not (mask is not None and not mask.chunks.any()):
             if query_vector is None:
                 query_vector = self.embedder.embed_queries([query])[0]
+            if translated and cfg.w_dense_translated > 0:
+                query_vector = self._translated_vector(query_vector, self.glossary.translate(query[:2000]))
             dense = self._dense(ix, query_vector, mask.dense_ids if mask else None)
         if cfg.mode == "hybrid":
             w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
@@ -886,6 +908,13 @@ class HybridRetriever:
         gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
                        view, gate, places, tuple(expansions))
+
+    def _translated_vector(self, query_vector: np.ndarray, korean: list[str]) -> np.ndarray:
+        """The dense query for an English question with glossary translations: its own vector plus
+        ``w_dense_translated`` x the vector of its Korean terms written as one query, renormalised."""
+        kvec = self.embedder.embed_queries([" ".join(korean)])[0]
+        v = np.asarray(query_vector, dtype=np.float32) + self.config.w_dense_translated * np.asarray(kvec, dtype=np.float32)
+        return v / max(float(np.linalg.norm(v)), 1e-12)
 
     def _doc_lexical(self, ld: _Loaded, lex: dict[int, float], whole: dict[str, float], second: float) -> dict[str, float]:
         """Each document's raw lexical score: its best chunk's BM25 (plus ``second`` x its second best), mixed with
@@ -967,6 +996,18 @@ class HybridRetriever:
         }
         return f.loaded.features.matrix(f.query, head, signals)
 
+    def _sibling_contrast(self, ld: _Loaded, overlap: dict[str, float]) -> dict[str, float]:
+        """Each head document's overlap minus the mean overlap of its sibling group (itself and the head documents whose
+        bigram sets it shares at least ``sibling_similarity`` of, Jaccard), 0 for a document without siblings."""
+        head = list(overlap)
+        sim = ld.reranker.similarity(head)
+        out: dict[str, float] = {}
+        for i, d in enumerate(head):
+            group = [head[j] for j in np.flatnonzero(sim[i] >= self.config.sibling_similarity)]
+            if len(group) > 1:
+                out[d] = overlap[d] - sum(overlap[g] for g in group) / len(group)
+        return out
+
     def _rank(self, f: _Fusion, k: int) -> RetrievalResult:
         """The rerank stage and the hits: at most ``k`` documents, one per service."""
         cfg = self.config
@@ -990,6 +1031,9 @@ class HybridRetriever:
                 overlap = ld.reranker.scores(f.query, head)
                 for d, v in overlap.items():
                     score[d] = fused[d] + cfg.w_field_overlap * v
+                if cfg.w_sibling_overlap > 0 and len(overlap) > 1:
+                    for d, v in self._sibling_contrast(ld, overlap).items():
+                        score[d] += cfg.w_sibling_overlap * v
                 if cfg.rerank_language_slots and self._mixed_pool(f):
                     slots = sorted((fused[d] for d in head), reverse=True)
                     for v, d in zip(slots, sorted(head, key=lambda d: (-score[d], d)), strict=True):
