@@ -294,6 +294,16 @@ class RetrieverConfig:
             once, as its best-scoring way of saying it (itself or one catalogue word); ``sum`` adds every catalogue
             term as a term of its own (one word "돈" searched as 11 terms: 지원금, 지원, 원금, 장려금 …), which let the
             expansion outweigh the question's own words (measured in the module docstring).
+        w_dense_translated: for an English question the glossary translates (:class:`~assistant.knowledge.glossary.
+            Glossary`), the dense query is its own vector plus this weight times the vector of its Korean terms
+            written as one query (``" ".join(glossary.translate(q))``), renormalised: query translation for the dense
+            search as well as the lexical one. One more query embedding per translated question. 0: off.
+        w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
+            least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
+            documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
+            the mean overlap of that group, itself included): among near-identical documents, whose fused scores
+            differ by little more than chance, the one that says more of the question's own words moves up. Documents
+            without such siblings are unchanged. 0: off.
     """
 
     mode: Mode = "hybrid"
