@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
-from assistant.knowledge.chunking import chunk_document
+from assistant.knowledge.chunking import chunk_document, dense_text
 from assistant.knowledge.documents import Document, Section
 from assistant.knowledge.index import load_index
 from assistant.knowledge.ingest import import_documents
@@ -196,3 +197,31 @@ def test_sibling_overlap_decides_among_copies_of_one_programme(settings: Setting
     assert max(korean, key=lambda d: hits[d].score) == "R2"
     if "E1" in hits:
         assert hits["E1"].score == pytest.approx(hits["E1"].fused)  # another language: no overlap, no siblings
+
+
+def test_translated_dense_query_adds_the_glossary_translations_vector(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """``w_dense_translated``: an English question's dense query is normalise(v(q) + w v(Korean terms)); each Korean
+    hit's dense score is then its best chunk's cosine with that vector (the chunks re-embedded here)."""
+    from assistant.knowledge.glossary import Glossary
+
+    index = load_index(settings.index_dir)
+    glossary = Glossary({"rent": ["월세"], "young people": ["청년"]})
+    q = "rent support for young people"
+    cfg = RetrieverConfig(w_dense_translated=0.5, dense_second=0.0)
+    retriever = HybridRetriever(index, embedder, KoreanTokenizer(), cfg, glossary=glossary)
+    v = embedder.embed_queries([q])[0] + 0.5 * embedder.embed_queries(["월세 청년"])[0]
+    v = v / math.sqrt(float(v @ v))
+    def passages(doc_id: str) -> np.ndarray:  # the vectors the index holds: dense_text of the dense chunks
+        doc = next(d for d in CORPUS if d.doc_id == doc_id)
+        return embedder.embed_passages([dense_text(doc, c) for c in chunk_document(doc) if c.dense])
+
+    res = retriever.run(q, k=5)
+    assert res.translated_terms and res.language == "en"
+    korean = [h for h in res.hits if h.doc.language == "ko"]
+    assert {h.doc.doc_id for h in korean} == {"R1", "R2", "R3"}
+    for h in korean:
+        assert h.dense == pytest.approx(float(max(passages(h.doc.doc_id) @ v)), abs=1e-5)
+    plain = HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, w_dense_translated=0.0), glossary=glossary).run(q, k=5)
+    own = embedder.embed_queries([q])[0]
+    for h in (h for h in plain.hits if h.doc.language == "ko"):
+        assert h.dense == pytest.approx(float(max(passages(h.doc.doc_id) @ own)), abs=1e-5)
