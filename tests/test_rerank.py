@@ -225,3 +225,15 @@ def test_translated_dense_query_adds_the_glossary_translations_vector(settings: 
     own = embedder.embed_queries([q])[0]
     for h in (h for h in plain.hits if h.doc.language == "ko"):
         assert h.dense == pytest.approx(float(max(passages(h.doc.doc_id) @ own)), abs=1e-5)
+
+
+def test_title_siblings_are_other_agencies_copies_of_the_title(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """``sibling_by="title"``: R1-R3 share the title "청년 월세 지원" (Dice 1) under three agencies, so each is the others'
+    sibling; the score adds w x (overlap - the three's mean overlap)."""
+    index = load_index(settings.index_dir)
+    q = "청년에게 월세 월 30만원 최대 10개월 지원"
+    cfg = RetrieverConfig(w_sibling_overlap=2.0, sibling_by="title", sibling_similarity=0.99, rerank_language_slots=False)
+    hits = {h.doc.doc_id: h for h in HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run(q, k=5).hits}
+    mean = sum(hits[d].field_overlap for d in ("R1", "R2", "R3")) / 3
+    for d in ("R1", "R2", "R3"):
+        assert hits[d].score == pytest.approx(hits[d].fused + hits[d].field_overlap + 2.0 * (hits[d].field_overlap - mean))
