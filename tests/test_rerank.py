@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
-from assistant.knowledge.chunking import chunk_document
+from assistant.knowledge.chunking import chunk_document, dense_text
 from assistant.knowledge.documents import Document, Section
 from assistant.knowledge.index import load_index
 from assistant.knowledge.ingest import import_documents
@@ -157,3 +158,82 @@ def test_answerability_signals_ignore_the_second_chunk(settings: Settings, embed
     s2, s1 = composer.answerability(res_second)[1], composer.answerability(res_plain)[1]
     for name in ("bm25", "agree", "margin", "dense", "overlap"):
         assert s2[name] == pytest.approx(s1[name]), name
+
+
+def _doc_bigrams(doc_id: str) -> set[str]:
+    doc = next(d for d in CORPUS if d.doc_id == doc_id)
+    return set().union(*(_bigrams(c.text) for c in chunk_document(doc)))
+
+
+def test_similarity_is_the_jaccard_of_the_documents_bigram_sets(settings: Settings) -> None:
+    rr = CharOverlapReranker(load_index(settings.index_dir))
+    ids = ["R1", "R2", "R3", "E1", "missing"]
+    sim = rr.similarity(ids)
+    for i, a in enumerate(ids[:4]):
+        for j, b in enumerate(ids[:4]):
+            ga, gb = _doc_bigrams(a), _doc_bigrams(b)
+            assert sim[i, j] == pytest.approx(len(ga & gb) / len(ga | gb), rel=1e-9), (a, b)
+    assert (sim[4] == 0).all() and (sim[:, 4] == 0).all()
+    assert min(sim[0, 1], sim[0, 2], sim[1, 2]) > 0.6 > 0.05 > sim[0, 3]  # one programme's copies are alike; English is not
+
+
+def test_sibling_overlap_decides_among_copies_of_one_programme(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """With ``w_sibling_overlap`` each head document gains w x (its overlap - the mean overlap of its siblings, the head
+    documents at least ``sibling_similarity`` alike): computed here from the hits' own overlaps and the Jaccard of the
+    documents' bigram sets, and the copy that says the question's amount first."""
+    index = load_index(settings.index_dir)
+    q = "청년에게 월세 월 30만원 최대 10개월 지원"
+    cfg = RetrieverConfig(w_sibling_overlap=2.0, sibling_similarity=0.5, rerank_language_slots=False)
+    hits = {h.doc.doc_id: h for h in HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run(q, k=5).hits}
+    korean = [d for d in ("R1", "R2", "R3") if d in hits]
+    assert korean == ["R1", "R2", "R3"]
+    for d in korean:
+        group = [e for e in korean
+                 if len(_doc_bigrams(d) & _doc_bigrams(e)) / len(_doc_bigrams(d) | _doc_bigrams(e)) >= 0.5]
+        assert len(group) == 3  # the three copies of one programme are each other's siblings
+        mean = sum(hits[e].field_overlap for e in group) / len(group)
+        expected = hits[d].fused + cfg.w_field_overlap * hits[d].field_overlap + 2.0 * (hits[d].field_overlap - mean)
+        assert hits[d].score == pytest.approx(expected)
+    assert max(korean, key=lambda d: hits[d].score) == "R2"
+    if "E1" in hits:
+        assert hits["E1"].score == pytest.approx(hits["E1"].fused)  # another language: no overlap, no siblings
+
+
+def test_translated_dense_query_adds_the_glossary_translations_vector(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """``w_dense_translated``: an English question's dense query is normalise(v(q) + w v(Korean terms)); each Korean
+    hit's dense score is then its best chunk's cosine with that vector (the chunks re-embedded here)."""
+    from assistant.knowledge.glossary import Glossary
+
+    index = load_index(settings.index_dir)
+    glossary = Glossary({"rent": ["월세"], "young people": ["청년"]})
+    q = "rent support for young people"
+    cfg = RetrieverConfig(w_dense_translated=0.5, dense_second=0.0)
+    retriever = HybridRetriever(index, embedder, KoreanTokenizer(), cfg, glossary=glossary)
+    v = embedder.embed_queries([q])[0] + 0.5 * embedder.embed_queries(["월세 청년"])[0]
+    v = v / math.sqrt(float(v @ v))
+    def passages(doc_id: str) -> np.ndarray:  # the vectors the index holds: dense_text of the dense chunks
+        doc = next(d for d in CORPUS if d.doc_id == doc_id)
+        return embedder.embed_passages([dense_text(doc, c) for c in chunk_document(doc) if c.dense])
+
+    res = retriever.run(q, k=5)
+    assert res.translated_terms and res.language == "en"
+    korean = [h for h in res.hits if h.doc.language == "ko"]
+    assert {h.doc.doc_id for h in korean} == {"R1", "R2", "R3"}
+    for h in korean:
+        assert h.dense == pytest.approx(float(max(passages(h.doc.doc_id) @ v)), abs=1e-5)
+    plain = HybridRetriever(index, embedder, KoreanTokenizer(), replace(cfg, w_dense_translated=0.0), glossary=glossary).run(q, k=5)
+    own = embedder.embed_queries([q])[0]
+    for h in (h for h in plain.hits if h.doc.language == "ko"):
+        assert h.dense == pytest.approx(float(max(passages(h.doc.doc_id) @ own)), abs=1e-5)
+
+
+def test_title_siblings_are_other_agencies_copies_of_the_title(settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    """``sibling_by="title"``: R1-R3 share the title "청년 월세 지원" (Dice 1) under three agencies, so each is the others'
+    sibling; the score adds w x (overlap - the three's mean overlap)."""
+    index = load_index(settings.index_dir)
+    q = "청년에게 월세 월 30만원 최대 10개월 지원"
+    cfg = RetrieverConfig(w_sibling_overlap=2.0, sibling_by="title", sibling_similarity=0.99, rerank_language_slots=False)
+    hits = {h.doc.doc_id: h for h in HybridRetriever(index, embedder, KoreanTokenizer(), cfg).run(q, k=5).hits}
+    mean = sum(hits[d].field_overlap for d in ("R1", "R2", "R3")) / 3
+    for d in ("R1", "R2", "R3"):
+        assert hits[d].score == pytest.approx(hits[d].fused + hits[d].field_overlap + 2.0 * (hits[d].field_overlap - mean))
