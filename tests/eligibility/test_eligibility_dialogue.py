@@ -6,6 +6,7 @@ expected questions and counts are computed here directly from the catalogue with
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -59,7 +60,8 @@ def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, An
     # and no age way in while the age is unknown
     for r, n in zip(unknown, named, strict=True):
         group = next((str(c.value).split("|") for c in r.decided_by if c.code == "GROUP"), [])
-        if "open" in group or any(g.startswith("age:") for g in group) and "age" in r.missing:
+        if "open" in group or any(g.startswith("specific:") for g in group) \
+                or any(g.startswith("age:") for g in group) and "age" in r.missing:
             n.add("target_groups")
     scores = {s: sum(fact_name(s) in r.missing and fact_name(s) not in n for r, n in zip(unknown, named, strict=True))
               for s in askable}
@@ -92,9 +94,24 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
     assert tracker["active_loop"] == {} and {k: tracker["slots"][k] for k in slots} == slots
     final = turn.messages[-1]
     facts = Facts.model_validate(conversation_facts(slots))
-    statuses = Counter(r.status for r in Evaluation(catalogue, facts).results())
-    assert f"{statuses['eligible']}" in (final.text or "") and f"{statuses['unknown']}" in (final.text or "")
+    results = Evaluation(catalogue, facts).results()
+    statuses = Counter(r.status for r in results)
+    # "to check" (s10): unknown only because the service's own text names who it is for (CHECK, GROUP), nothing to ask
+    to_check = [r for r in results if r.status == "unknown" and r.decided_by
+                and {c.code for c in r.decided_by} <= {"CHECK", "GROUP"} and set(r.missing) <= {"target_groups"}]
+    rest = statuses["unknown"] - len(to_check)
+    assert to_check and final.custom["eligibility"]["to_check"] == len(to_check)
+    assert final.custom["eligibility"]["unknown"] == rest
+    assert f"{statuses['eligible']}" in (final.text or "") and f"{rest}" in (final.text or "")
     assert final.custom["eligibility"]["eligible"] == statuses["eligible"]
+    text = final.text or ""
+    for r in to_check[:3]:  # named apart, each with what to check: the who-phrase of its text (Korean) or its groups
+        line = next(x for x in text.splitlines() if x.startswith(f"- {r.service_name}"))
+        check = next(c for c in r.decided_by if c.code in ("CHECK", "GROUP"))
+        if lang == "ko":
+            assert (f"'{check.value}'" if check.code == "CHECK" else "확인할 내용: ") in line
+        else:
+            assert "to check: " in line and not re.search(r"[가-힣]", line.replace(r.service_name, "").split("[Source")[0])
     names = {r.service_id: r for r in Evaluation(catalogue, facts).results() if r.status == "eligible"}
     cites = final.custom["citations"]
     # the top 5 (since s9 an age-only service whose text names a narrower circle is to check, CHECK, so a Busan
