@@ -63,7 +63,14 @@ def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, An
         if "open" in group or any(g.startswith("specific:") for g in group) \
                 or any(g.startswith("age:") for g in group) and "age" in r.missing:
             n.add("target_groups")
-    scores = {s: sum(fact_name(s) in r.missing and fact_name(s) not in n for r, n in zip(unknown, named, strict=True))
+    # 고압 전기 고객 and 사업자 have no question of their own: the group question answers them (s10), so a service
+    # missing one counts for target_groups
+    status_facts = {"high_voltage_customer", "business_status"}
+    missing = [set(r.missing) | ({"target_groups"} if status_facts & set(r.missing) else set()) for r in unknown]
+    for m, n in zip(missing, named, strict=True):
+        if status_facts & m:
+            n.discard("target_groups")
+    scores = {s: sum(fact_name(s) in m and fact_name(s) not in n for m, n in zip(missing, named, strict=True))
               for s in askable}
     best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)
     return None if best is None or scores[best] == 0 else best
