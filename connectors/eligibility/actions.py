@@ -16,11 +16,15 @@
   ``target_groups``. It is counted by the same fewest-questions rule, but only for services where "none of these"
   would decide (:func:`group_no_decides`); the question shows one button per group those services need, the most
   needed first (:func:`offered_groups`, at most :data:`MAX_OFFERED`), then "해당 없음" (every offered group false) and
-  "모르겠어요" (skipped: unknown). Typed answers name groups in Korean or English (:func:`groups_answer`).
+  "모르겠어요" (skipped: unknown). Typed answers name groups in Korean or English (:func:`groups_answer`). Two groups
+  also answer a status fact that has no question of its own (:data:`GROUP_STATUS_FACTS`: 전기 고객 → ``high_voltage_customer``,
+  사업자 → ``business_status``); a service missing one of them counts for the group question and has its group offered.
 * ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
   the most conditions met; a service whose own 지원대상/선정기준 text names only groups the facts contradict,
   e.g. 소상공인 for a child, goes last and says why: :func:`rank_key`) with the conditions that decided them and their citation (gov.kr page,
-  agency, legal basis), says how many are still unknown and which facts would decide them, and sets
+  agency, legal basis), then the "to check" services apart (s10: unknown only because their own 지원대상 text names who
+  they are for, ``CHECK`` or ``GROUP``, with what to check: :func:`to_check_only`, :func:`check_what`), says how many
+  are still unknown and which facts would decide them, and sets
   ``eligible_services`` for the apply flow. For one service it gives its verdict and reasons.
 
 English replies print no Hangul (s7 item 4) except what has no English form: service names (서비스명), agency

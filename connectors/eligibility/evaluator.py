@@ -30,7 +30,10 @@ Text group (not a JA code; :mod:`connectors.eligibility.text_groups`, fresh-user
 is one more AND group common to every pathway, ``GROUP``: held when a fact confirms one of the text's ways in
 (``target_groups``, or the fact that records the group: ``fisher``, ``student_level`` …, or an age the text names),
 ``not_eligible`` only when known facts rule out every way in, else ``unknown`` with ``target_groups`` (and the facts
-that would decide) missing; the condition's meaning says "확인 필요: 예술인 대상 (지원대상 문구 기준)".
+that would decide) missing; the condition's meaning says "확인 필요: 예술인 대상 (지원대상 문구 기준)". A fact that records
+a group coarsely (``employed``, ``disabled``, ``fisher`` …) decides it only where the text names the group as the fact
+does (s10: "근로자", "등록 장애인"); a narrowed naming ("재직기간 1년 이상 사립학교 퇴직 교직원", "장애인활동지원사") is
+``Restriction.specific``: unknown until ``target_groups`` confirms it, never ruled out, and the meaning quotes it.
 
 Inferred region (``Catalogue.area_inferred``): a local public body's service (지방공기업, 지방출자·출연기관, 교육청) with
 no area from its agency or its text is limited to the area its name carries (목포시의료원 → 목포시); the REGION

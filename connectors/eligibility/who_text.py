@@ -25,7 +25,11 @@ short, the vocabulary of "anyone" is small, and a caseworker can read and correc
   item says everyone (:data:`~connectors.eligibility.text_groups._GENERAL_STRONG`: 누구나, 일반 국민 …) without naming
   a group ("장병, 군무원, 일반 국민" names one: the soldiers' service, which the public may also use);
 * an item that only restates the title before the content ("HPV 국가예방접종 지원사업") is skipped, as are headings
-  ("수혜대상"); an item that says everyone (누구나 …) anywhere in the text makes it general ("거제 시민 누구나").
+  ("수혜대상"); an item that says everyone (누구나 …) anywhere in the text makes it general ("거제 시민 누구나");
+* (s10) getting, buying or not yet having had the service's own subject is not a circle: a title word as the object of
+  such a verb ("수돗물을 공급받는 가정" under 우리집 수돗물 안심 확인제, "… 폐렴구균 … 백신을 접종하지 않은 성인") and the words of
+  having a benefit ("할인된 비용으로 상품권을 구매하는 간접 혜택") leave no residue; wanting, needing or using it
+  ("학점은행제를 이용하고자", "자문을 필요로 하는") still names a circle of the interested to check (fresh-user report s8).
 """
 
 from __future__ import annotations
