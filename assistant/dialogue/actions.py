@@ -253,7 +253,9 @@ def result_events(result: ActionResult, tracker: DialogueStateTracker, context: 
             # Rasa fills the response's {placeholders} from the utter_message keyword arguments
             # (rasa_sdk sends them as extra keys of the response dict), then from the slots.
             kwargs = {k: v for k, v in r.items() if k not in _RESPONSE_KEYS and v is not None}
-            event = context.utter(tracker, name, **kwargs)
+            # what the action put in the message's custom (citations of the text it filled in) is kept
+            action_custom = r.get("custom") if isinstance(r.get("custom"), dict) else None
+            event = context.utter(tracker, name, custom=action_custom or None, **kwargs)
             if r.get("buttons"):  # Rasa appends the action's buttons to the response's own
                 event = BotUttered(event.text, {**event.data, "buttons": [*(event.data.get("buttons") or []),
                                                                          *copy.deepcopy(r["buttons"])]})

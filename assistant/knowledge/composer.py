@@ -113,12 +113,16 @@ class AnswerabilityGate:
         )
         return 1.0 / (1.0 + math.exp(-z))
 
-#: Section-name keys (lower-case, no spaces) that answer each aspect of a question.
+#: Section-name keys (lower-case, no spaces) that answer each aspect of a question, the first present one quoted.
+#: Overview: serviceDetail's 서비스목적 before serviceList's 서비스목적요약 when a record has both: the summary is the
+#: one found copied from another service (fresh-user s10 #20: 129000000009 장병 인권상담 지원's summary describes
+#: 병역명문가 benefits; its 서비스목적 is right). Period: 신청기한, asked by "언제 / 기간 / deadline" (s10 #18).
 ASPECT_SECTIONS: dict[str, tuple[str, ...]] = {
-    "overview": ("서비스목적요약", "서비스목적", "개요", "overview"),
+    "overview": ("서비스목적", "서비스목적요약", "개요", "overview"),
     "eligibility": ("지원대상", "선정기준", "whoiseligible", "eligibility"),
     "benefit": ("지원내용", "whatyouget"),
     "apply": ("신청방법", "신청기한", "접수기관", "howtoapply"),
+    "period": ("신청기한", "applicationperiod", "deadline"),
     "documents": ("구비서류", "requireddocuments"),
     "contact": ("문의처", "문의", "contact"),
 }
@@ -126,12 +130,15 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "apply": ("신청", "어디", "방법", "접수", "apply", "application", "where", "how"),
     "benefit": ("얼마", "금액", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover"),
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "받", "eligible", "qualify", "who", "age"),
+    "period": ("기간", "기한", "언제", "마감", "when", "deadline", "until", "period"),
     "documents": ("서류", "준비", "document", "documents", "paperwork"),
     "contact": ("전화", "문의", "연락", "phone", "contact", "call"),
 }
 _HEADINGS = {
-    "ko": {"overview": "개요", "eligibility": "지원 대상", "benefit": "지원 내용", "apply": "신청 방법", "documents": "구비 서류", "contact": "문의"},
-    "en": {"overview": "Overview", "eligibility": "Who is eligible", "benefit": "What you get", "apply": "How to apply", "documents": "Required documents", "contact": "Contact"},
+    "ko": {"overview": "개요", "eligibility": "지원 대상", "benefit": "지원 내용", "apply": "신청 방법", "period": "신청 기한",
+           "documents": "구비 서류", "contact": "문의"},
+    "en": {"overview": "Overview", "eligibility": "Who is eligible", "benefit": "What you get", "apply": "How to apply",
+           "period": "Application period", "documents": "Required documents", "contact": "Contact"},
 }
 
 
@@ -202,7 +209,10 @@ def _aspects(terms: tuple[str, ...], query: str) -> list[str]:
         found.append("eligibility")
     if not found:
         return ["overview", "eligibility", "benefit", "apply"]
-    order = ["eligibility", "benefit", "apply", "documents", "contact"]
+    if "period" in found:
+        # the period is asked about applying; a document without a 신청기한 field states it under how to apply
+        found = [a for a in found if a != "apply"] + ["apply"]
+    order = ["period", "eligibility", "benefit", "apply", "documents", "contact"]
     found = sorted(set(found), key=order.index)
     if found == ["eligibility"]:
         found.append("apply")
@@ -631,7 +641,7 @@ class AnswerComposer:
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
         for aspect in _aspects(result.terms, result.query):
             for key in ASPECT_SECTIONS[aspect]:
-                if key in by_key:
+                if key in by_key and all(by_key[key] != name for _a, name, _t in parts):  # each section quoted once
                     name = by_key[key]
                     parts.append((aspect, name, _excerpt(sections[name])))
                     break

@@ -174,10 +174,12 @@ class _Turn:
         self.applicant = applicant_id_for_key(self.key)
         self.w = words(self.language)
 
-    def say(self, response: str, *, buttons: list[dict[str, str]] | None = None, **values: Any) -> None:
+    def say(self, response: str, *, buttons: list[dict[str, str]] | None = None,
+            citations: list[dict[str, str]] | None = None, **values: Any) -> None:
         """Send domain response ``response`` filled with ``values``; extra ``buttons`` follow its own (the engine
-        appends them, as Rasa does)."""
-        self.dispatcher.utter_message(response=response, buttons=buttons, **values)
+        appends them, as Rasa does); ``citations`` (catalogue text the reply quotes) go in its ``custom``."""
+        self.dispatcher.utter_message(response=response, buttons=buttons,
+                                      json_message={"citations": citations} if citations else None, **values)
 
     def fail(self, exc: ConnectorError, retry: str | None = None) -> None:
         """The polite failure reply with a handoff button (and ``retry`` as a "try again" payload)."""
@@ -298,9 +300,19 @@ class PrepareApplication(_TaskAction):
         offer = [{"title": document_words(t.language)["offer"], "payload": "/use_mydata"}] \
             if self.ctx.consents is not None and needed_records(items) else []
         t.say("utter_task_checklist", buttons=offer, service_name=name, documents=lines, to_bring=bring,
-              mydata=_mydata_block(items, t.language))
+              mydata=_mydata_block(items, t.language),
+              citations=[_checklist_citation(self.ctx, service.service_id, name, str(checklist.get("url") or ""))])
         return [slot_set(PENDING_SLOT, {"kind": "apply", "service_id": service.service_id, "service_name": name,
                                         "checklist": items})]
+
+
+def _checklist_citation(ctx: TaskContext, service_id: str, name: str, url: str) -> dict[str, str]:
+    """The citation of a checklist: the service's 구비서류 field, which the checklist quotes (fresh-user s10 #21: it
+    was sent with no citation while every other catalogue answer cites the service). Agency and date come from the
+    catalogue record when it can be read (``""`` otherwise); keys as :class:`assistant.knowledge.composer.Citation`."""
+    doc = ctx.services.documents().get(service_id)
+    return {"doc_id": service_id, "title": getattr(doc, "title", "") or name, "agency": getattr(doc, "agency", ""),
+            "url": url or getattr(doc, "url", ""), "section": "구비서류", "updated_at": getattr(doc, "updated_at", "")}
 
 
 def _attached(ctx: TaskContext, t: _Turn, items: list[dict[str, Any]]) -> list[dict[str, Any]]:

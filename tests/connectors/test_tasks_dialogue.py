@@ -120,6 +120,25 @@ def receipt_of(turn: Turn) -> str:
 # --- apply --------------------------------------------------------------------------------------------
 
 
+#: (service id, agency, updated) read by hand off gov24_serviceList_snapshot.json (소관기관명, 수정일시)
+CITED = [(MIHONMO, "강원특별자치도 강릉시", "2026-05-07"), (NK, "충청남도 천안시", "2026-05-08")]
+
+
+@pytest.mark.parametrize(("service_id", "agency", "updated"), CITED)
+@pytest.mark.parametrize(("ask", "language"), [("{} 신청할래요", "ko"), ("{} 신청하고 싶어요", "ko"), ("I want to apply for {}", "en")])
+def test_the_checklist_cites_the_service_it_quotes(conv: MessageProcessor, catalogue: list[Document], service_id: str,
+                                                   agency: str, updated: str, ask: str, language: str) -> None:
+    """Fresh-user s10 #21: the checklist quotes the catalogue's 구비서류, so it cites the service there (it had none)."""
+    title = next(d.title for d in catalogue if d.doc_id == service_id)
+    shown = say(conv, ask.format(title), f"cite-{service_id}-{language}")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    [message] = shown.messages
+    assert message.custom["citations"] == [{"doc_id": service_id, "title": title, "agency": agency,
+                                            "url": f"https://www.gov.kr/portal/rcvfvrSvc/dtlEx/{service_id}",
+                                            "section": "구비서류", "updated_at": updated}]
+    assert message.custom["abstained"] is False
+
+
 def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: MessageProcessor, backend: Backend,
                                                                       catalogue: list[Document]) -> None:
     title = next(d.title for d in catalogue if d.doc_id == MIHONMO)
