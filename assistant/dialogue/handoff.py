@@ -73,19 +73,27 @@ ENDED = {
     "ko": "상담원 연결을 취소했어요. 다시 도우미와 대화하실 수 있어요. 무엇을 도와드릴까요?",
     "en": "I've cancelled the request for an agent. You're talking to the assistant again: how can I help?",
 }
-#: What a citizen says to stop waiting for an agent, Korean and English (matched on the whole message, spaces and
-#: final punctuation ignored): the request's cancellation or a wish to talk to the assistant again. The cancel
-#: words alone ("취소", "cancel") count too: while waiting there is nothing else for them to cancel.
+#: What a citizen says to stop waiting for an agent, Korean and English, matched on the whole message (Korean with
+#: its spaces removed, final punctuation ignored): the request's cancellation or a wish to talk to the assistant again.
+#: The cancel words alone ("취소", "그만", "cancel") count too: while waiting there is nothing else for them to cancel;
+#: "신청 취소하고 싶어요" or "cancel my application" do not (they are for the agent).
+_KO_ENDING = r"(?:요|할게요?|할래요?|할게여|해요?|해줘|해주세요|해 ?주세요|합니다|하고싶어요?|하고싶은데요?|하기|됐어요|돼요|주세요)?"
 _END_WAIT = re.compile(
-    r"^(?:(?:상담원|상담사|상담|연결|상담원연결|상담사연결)(?:요청)?(?:을|를)?(?:취소|그만|안할래|안 ?할게|필요없)"
-    r"|(?:그냥)?(?:취소|그만)(?:할게|할래|해|해줘|해주세요|합니다)?"
-    r"|(?:그냥|다시)?(?:도우미|챗봇|봇|상담봇)(?:랑|과|하고|와|한테)?(?:다시)?(?:대화|얘기|이야기|물어)"
-    r"|(?:never ?mind|cancel|stop waiting|forget it)"
-    r"|(?:please )?cancel (?:the |my )?(?:agent|handoff|request|human|person)(?: request)?"
-    r"|(?:i want to |let me |can i )?(?:talk|go|get) (?:back )?to the (?:assistant|bot|chatbot)(?: again)?"
-    r"|back to the (?:assistant|bot|chatbot)"
-    r"|i don'?t (?:need|want) (?:an? )?(?:agent|human|person)(?: anymore| any more)?"
-    r").*$"
+    r"(?:(?:상담원|상담사|상담|상담원연결|상담사연결|연결)(?:요청)?(?:은|을|를)?(?:취소|그만|안할래요?|안할게요?|필요없어요?|안해도돼요?)"
+    + _KO_ENDING
+    + r"|(?:그냥|그럼)?(?:취소|그만)" + _KO_ENDING
+    + r"|(?:그냥|다시)?(?:도우미|챗봇|봇|상담봇)(?:랑|이랑|과|하고|와|한테)?(?:다시)?(?:대화|얘기|이야기)(?:할래요?|할게요?|하고싶어요?|해요?|하기|"
+      r"할래|하고싶은데요?)?"
+    + r"|(?:ok(?:ay)?,? )?(?:never ?mind|cancel|stop waiting|forget it)(?:,? (?:please|thanks))?"
+    + r"|(?:please )?cancel (?:the |my )?(?:agent|handoff|human|person|agent request|request for an? (?:agent|person|human))"
+      r"(?:,? please)?"
+    + r"|(?:i want to |i'd like to |let me |can i |please )?(?:talk|go|get|chat|speak) (?:back )?(?:to|with) the "
+      r"(?:assistant|bot|chatbot)(?: again)?(?:,? please)?"
+    + r"|(?:back to the (?:assistant|bot|chatbot))(?:,? please)?"
+    + r"|i don'?t (?:need|want) (?:an? )?(?:agent|human|person)(?: anymore| any more)?"
+    + r"|상담원연결취소/도우미와다시대화|cancel the agent / talk to the assistant again"  # the button's titles, typed or
+    # sent back as text by a channel that returns a quick reply's label
+    + r"|/end_handoff.*)"
 )
 
 
@@ -101,13 +109,12 @@ def ends_wait(text: str | None) -> bool:
     Example:
         >>> ends_wait("상담원 연결 취소할게요"), ends_wait("Talk to the assistant again"), ends_wait("아직이에요?")
         (True, True, False)
+        >>> ends_wait("신청 취소하고 싶어요"), ends_wait("cancel my application")  # for the agent, not the wait
+        (False, False)
     """
-    t = (text or "").strip()
-    if t.startswith(END_PAYLOAD):
-        return True
-    t = re.sub(r"[\s.!?~。]+$", "", t.lower())
-    compact = t.replace(" ", "") if re.search(r"[가-힣]", t) else t
-    return bool(_END_WAIT.match(compact)) and len(compact) <= 40
+    t = re.sub(r"[\s.!?~。]+$", "", (text or "").strip().lower())
+    compact = t.replace(" ", "") if re.search(r"[가-힣]", t) else re.sub(r"\s+", " ", t)
+    return _END_WAIT.fullmatch(compact) is not None
 
 
 def agent_joined(tracker: DialogueStateTracker) -> bool:

@@ -40,7 +40,9 @@ def responses(turn: Any) -> list[Any]:
     ("챗봇이랑 다시 얘기할래요", True), ("/end_handoff", True), ("Cancel the agent", True),
     ("I want to talk to the assistant again", True), ("never mind", True), ("back to the bot, please", True),
     ("아직이에요?", False), ("여보세요?", False), ("기초연금 신청이 거절됐어요", False), ("hello? is anyone there?", False),
-    ("What benefits can I get?", False), ("신청 취소하고 싶어요", False),
+    ("What benefits can I get?", False), ("신청 취소하고 싶어요", False), ("cancel my application please", False),
+    ("취소된 신청 문의드려요", False), ("그만두고 싶은 일이 있어요", False), ("취소", True), ("cancel", True),
+    ("상담원 연결 취소 / 도우미와 다시 대화", True), ("Cancel the agent / talk to the assistant again", True),
 ])
 def test_what_ends_the_wait(text: str, ends: bool) -> None:
     assert ends_wait(text) is ends
