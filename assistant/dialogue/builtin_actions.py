@@ -30,6 +30,7 @@ from assistant.dialogue.events import (
     ActiveLoop,
     BotUttered,
     ConversationPaused,
+    ConversationResumed,
     Event,
     HandoffRequested,
     Restarted,
@@ -39,8 +40,14 @@ from assistant.dialogue.events import (
     UserUtteranceReverted,
 )
 from assistant.dialogue.handoff import (
+    ENDED,
+    ENDED_RESPONSE,
+    STILL_WAITING,
+    STILL_WAITING_RESPONSE,
     WAITING_RESPONSE,
     FileHandoffQueue,
+    agent_joined,
+    ends_wait,
     handoff_record,
     message_record,
     since_handoff,
@@ -295,8 +302,8 @@ class ActionHandoff:
 
     The masked transcript goes to ``context.handoff`` (HTTP endpoint or queue
     file); when that fails it is appended to the fallback queue and the error
-    is logged with the conversation id. The bot stays silent until a
-    ``resume`` event (``POST /conversations/{id}/resume``).
+    is logged with the conversation id. The conversation stays paused until a
+    ``resume`` event (``POST /conversations/{id}/resume``, or the citizen's own "상담원 연결 취소": :meth:`while_paused`).
     """
 
     name = "action_handoff"
@@ -321,23 +328,39 @@ class ActionHandoff:
 
     def while_paused(self, tracker: DialogueStateTracker, context: TurnContext) -> list[Event]:
         """A message that came while the conversation waits for the person (paused): it goes to the handoff sink as
-        a ``message`` record (PII masked, :func:`~assistant.dialogue.handoff.message_record`); the first one after
-        the handoff is answered once with ``utter_handoff_waiting`` (or the built-in
-        :func:`~assistant.dialogue.handoff.waiting_text`), later ones get no answer (the bot stays silent).
+        a ``message`` record (PII masked, :func:`~assistant.dialogue.handoff.message_record`). A message that asks to
+        stop waiting (:func:`~assistant.dialogue.handoff.ends_wait`) resumes the conversation with
+        ``utter_handoff_ended``. Until an agent has spoken (:func:`~assistant.dialogue.handoff.agent_joined`) every
+        other message is answered, so the citizen never gets an empty reply: the first after the handoff with
+        ``utter_handoff_waiting`` (or :func:`~assistant.dialogue.handoff.waiting_text`), later ones with
+        ``utter_handoff_still_waiting``; both say how to come back. After an agent spoke the bot stays silent.
 
         Returns:
-            ``[BotUttered]`` for the first message after the handoff, else ``[]``.
+            ``[ConversationResumed, BotUttered]`` to end the wait, ``[BotUttered]`` while waiting, ``[]`` once an
+            agent has the conversation.
         """
         record = message_record(tracker)
         if record is not None:
             self._deliver(record, context, tracker.sender_id)
-        users, _ = since_handoff(tracker)
-        if users != 1:
+        custom: dict[str, Any] = {"language": context.language, "citations": []}
+        lang = "en" if context.language == "en" else "ko"
+        if ends_wait(tracker.latest_message.text if tracker.latest_message else None):
+            return [ConversationResumed(), self._say(tracker, context, ENDED_RESPONSE, ENDED[lang], custom)]
+        if agent_joined(tracker):
             return []
-        custom = {"response": WAITING_RESPONSE, "language": context.language, "citations": []}
-        if context.has_response(WAITING_RESPONSE):
-            return [context.utter(tracker, WAITING_RESPONSE, custom)]
-        return [BotUttered(waiting_text(context.language), {"custom": custom})]
+        users, _ = since_handoff(tracker)
+        if users == 1:
+            return [self._say(tracker, context, WAITING_RESPONSE, waiting_text(context.language), custom)]
+        return [self._say(tracker, context, STILL_WAITING_RESPONSE, STILL_WAITING[lang], custom)]
+
+    @staticmethod
+    def _say(tracker: DialogueStateTracker, context: TurnContext, name: str, default: str,
+             custom: dict[str, Any]) -> BotUttered:
+        """Response ``name`` when the domain has it, else ``default`` (a peer Rasa project's domain)."""
+        custom = {**custom, "response": name}
+        if context.has_response(name):
+            return context.utter(tracker, name, custom)
+        return BotUttered(default, {"custom": custom})
 
     def _deliver(self, record: dict[str, Any], context: TurnContext, sender_id: str) -> str | None:
         sinks = [s for s in (context.handoff, self.fallback_queue) if s is not None]

@@ -13,14 +13,17 @@
 A handoff record has ``"type": "handoff"``. While the conversation waits for the person (paused), each later message
 of the citizen goes to the same sink as a ``"type": "message"`` record (:func:`message_record`: the conversation id,
 the handoff it follows, the text PII masked as the transcript), so the agent sees what the citizen added;
-:meth:`FileHandoffQueue.entries` folds them into their handoff's transcript. The bot stays silent, except that the
-first message after the handoff is answered once with :func:`waiting_text` (the domain's ``utter_handoff_waiting``
-when it has one).
+:meth:`FileHandoffQueue.entries` folds them into their handoff's transcript. Until an agent speaks (an ``agent`` event)
+every message is answered, so a widget with no agent never shows nothing: the first one with :func:`waiting_text` (the
+domain's ``utter_handoff_waiting`` when it has one), later ones with :data:`STILL_WAITING`; both say how to come back,
+and a message that asks for it (:func:`ends_wait`: "상담원 연결 취소", "talk to the assistant again", the
+:data:`END_PAYLOAD` button) ends the wait (``resume``). Once an agent has spoken the bot stays silent.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -28,7 +31,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from assistant.dialogue.events import BotUttered, ConversationPaused, HandoffRequested, UserUttered
+from assistant.dialogue.events import AgentUttered, BotUttered, ConversationPaused, HandoffRequested, UserUttered
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import ConnectorUnavailable
 from assistant.nlu.pii import mask_pii
@@ -47,16 +50,82 @@ def transcript(tracker: DialogueStateTracker, limit: int = 50) -> list[dict[str,
 
 #: The domain response that answers the first message after a handoff (optional: :data:`WAITING` otherwise).
 WAITING_RESPONSE = "utter_handoff_waiting"
-#: The built-in text of the first answer after a handoff, by language.
+#: The domain response that answers each later message while no agent has picked up (optional: :data:`STILL_WAITING`).
+STILL_WAITING_RESPONSE = "utter_handoff_still_waiting"
+#: The domain response said when the citizen ends the wait (optional: :data:`ENDED`).
+ENDED_RESPONSE = "utter_handoff_ended"
+#: The payload of the "talk to the assistant again" button (an intent with no examples: a button only).
+END_PAYLOAD = "/end_handoff"
+#: The built-in text of the first answer after a handoff, by language (it says how to come back).
 WAITING = {
-    "ko": "상담원 연결을 기다리고 있어요. 남기신 메시지는 상담원에게 전달되니, 상담원이 대화를 이어받을 때까지 잠시만 기다려 주세요.",
-    "en": "You're waiting for an agent. Your messages are passed on to them; please wait until they pick up the conversation.",
+    "ko": "상담원 연결을 기다리고 있어요. 남기신 메시지는 상담원에게 전달돼요. 기다리지 않고 도우미와 다시 대화하려면 "
+          "'상담원 연결 취소'라고 말씀해 주세요.",
+    "en": "You're waiting for an agent. Your messages are passed on to them. To stop waiting and talk to the assistant "
+          "again, say 'cancel the agent'.",
 }
+#: The built-in answer to later messages while no agent has picked up, by language.
+STILL_WAITING = {
+    "ko": "메시지를 상담원에게 전달했어요. 아직 상담원을 기다리는 중이에요. 도우미와 다시 대화하려면 '상담원 연결 취소'라고 말씀해 주세요.",
+    "en": "I've passed your message on; you're still waiting for an agent. To talk to the assistant again, say 'cancel the agent'.",
+}
+#: The built-in answer when the citizen ends the wait, by language.
+ENDED = {
+    "ko": "상담원 연결을 취소했어요. 다시 도우미와 대화하실 수 있어요. 무엇을 도와드릴까요?",
+    "en": "I've cancelled the request for an agent. You're talking to the assistant again: how can I help?",
+}
+#: What a citizen says to stop waiting for an agent, Korean and English, matched on the whole message (Korean with
+#: its spaces removed, final punctuation ignored): the request's cancellation or a wish to talk to the assistant again.
+#: The cancel words alone ("취소", "그만", "cancel") count too: while waiting there is nothing else for them to cancel;
+#: "신청 취소하고 싶어요" or "cancel my application" do not (they are for the agent).
+_KO_ENDING = r"(?:요|할게요?|할래요?|할게여|해요?|해줘|해주세요|해 ?주세요|합니다|하고싶어요?|하고싶은데요?|하기|됐어요|돼요|주세요)?"
+_END_WAIT = re.compile(
+    r"(?:(?:상담원|상담사|상담|상담원연결|상담사연결|연결)(?:요청)?(?:은|을|를)?(?:취소|그만|안할래요?|안할게요?|필요없어요?|안해도돼요?)"
+    + _KO_ENDING
+    + r"|(?:그냥|그럼)?(?:취소|그만)" + _KO_ENDING
+    + r"|(?:그냥|다시)?(?:도우미|챗봇|봇|상담봇)(?:랑|이랑|과|하고|와|한테)?(?:다시)?(?:대화|얘기|이야기)(?:할래요?|할게요?|하고싶어요?|해요?|하기|"
+      r"할래|하고싶은데요?)?"
+    + r"|(?:ok(?:ay)?,? )?(?:never ?mind|cancel|stop waiting|forget it)(?:,? (?:please|thanks))?"
+    + r"|(?:please )?cancel (?:the |my )?(?:agent|handoff|human|person|agent request|request for an? (?:agent|person|human))"
+      r"(?:,? please)?"
+    + r"|(?:i want to |i'd like to |let me |can i |please )?(?:talk|go|get|chat|speak) (?:back )?(?:to|with) the "
+      r"(?:assistant|bot|chatbot)(?: again)?(?:,? please)?"
+    + r"|(?:back to the (?:assistant|bot|chatbot))(?:,? please)?"
+    + r"|i don'?t (?:need|want) (?:an? )?(?:agent|human|person)(?: anymore| any more)?"
+    + r"|상담원연결취소/도우미와다시대화|cancel the agent / talk to the assistant again"  # the button's titles, typed or
+    # sent back as text by a channel that returns a quick reply's label
+    + r"|/end_handoff.*)"
+)
 
 
 def waiting_text(language: str) -> str:
     """:data:`WAITING` in ``language`` (Korean for any other)."""
     return WAITING["en" if language == "en" else "ko"]
+
+
+def ends_wait(text: str | None) -> bool:
+    """Whether ``text`` asks to stop waiting for an agent: the :data:`END_PAYLOAD` button, or a phrase of
+    :data:`_END_WAIT` ("상담원 연결 취소", "도우미와 다시 대화할래요", "cancel the agent", "back to the assistant").
+
+    Example:
+        >>> ends_wait("상담원 연결 취소할게요"), ends_wait("Talk to the assistant again"), ends_wait("아직이에요?")
+        (True, True, False)
+        >>> ends_wait("신청 취소하고 싶어요"), ends_wait("cancel my application")  # for the agent, not the wait
+        (False, False)
+    """
+    t = re.sub(r"[\s.!?~。]+$", "", (text or "").strip().lower())
+    compact = t.replace(" ", "") if re.search(r"[가-힣]", t) else re.sub(r"\s+", " ", t)
+    return _END_WAIT.fullmatch(compact) is not None
+
+
+def agent_joined(tracker: DialogueStateTracker) -> bool:
+    """Whether a human agent has spoken (an ``agent`` event) since the conversation's latest pause: then the agent
+    has the conversation and the bot says nothing."""
+    for e in reversed(tracker.events):
+        if isinstance(e, ConversationPaused):
+            return False
+        if isinstance(e, AgentUttered):
+            return True
+    return False
 
 
 def since_handoff(tracker: DialogueStateTracker) -> tuple[int, float | None]:

@@ -292,6 +292,41 @@ def named_missing_service(text: str, client: EligibilityBackend) -> str | None:
     return None if any(client.find(n, limit=1) for n in sorted(synonyms)) else name
 
 
+#: The payload of the button under a documents answer that offers the check (``ActionAnswerFromKnowledge``).
+OFFER_PAYLOAD = "/check_eligibility"
+
+
+def service_text(tracker: ProtocolTracker) -> str:
+    """The text that names the service this check is about: the latest message, except for the offer's button
+    (:data:`OFFER_PAYLOAD`, which names nothing): then the titles cited by the answer that offered it (the latest bot
+    message whose ``custom.offers`` holds ``check_eligibility``), so "받을 수 있는지 확인하기" under the answer about
+    에너지바우처 checks 에너지바우처, not the whole catalogue (fresh-user s10 #11). Empty when that answer is not found.
+    """
+    text = tracker.latest_text()
+    if text.strip() != OFFER_PAYLOAD:
+        return text
+    for e in reversed(tracker.events):
+        custom = ((e.get("data") or {}).get("custom") or {}) if e.get("event") == "bot" else {}
+        if "check_eligibility" in (custom.get("offers") or []):
+            return " ".join(str(c.get("title") or "") for c in (custom.get("citations") or [])[:1])
+    return ""
+
+
+def _introduction(tracker: ProtocolTracker, domain: dict[str, Any], slots: Mapping[str, Any]) -> str | None:
+    """The response that opens the questionnaire, or None: ``utter_eligibility_offer_mydata`` (the questions, and
+    the offer to fill the facts from Public MyData) when the facts are the citizen's own (``beneficiary`` self),
+    the domain has the MyData dialogue and it was not offered in this conversation yet; else
+    ``utter_eligibility_intro`` (the questions only) when the domain has it. MyData fetches the citizen's own
+    records, so it is never offered for a mother's or a child's facts (fresh-user s10 #9)."""
+    responses = domain.get("responses") or {}
+    intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
+    own = str(slots.get("beneficiary") or "self") == "self"
+    if own and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") and not _mydata_offered(tracker) \
+            and "utter_eligibility_offer_mydata" in responses:
+        return "utter_eligibility_offer_mydata"
+    return "utter_eligibility_intro" if "utter_eligibility_intro" in responses and not _mydata_offered(tracker) else None
+
+
 def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
     """Whether the form was activated after the latest user message, and the slots asked since its activation."""
     loop_at = user_at = -1
@@ -745,10 +780,11 @@ class ValidateEligibilityForm:
         missing = None
         try:
             if activating:
-                found = self.client.find(tracker.latest_text(), limit=1)
+                asked_about = service_text(tracker)
+                found = self.client.find(asked_about, limit=1)
                 target = found[0]["service_id"] if found else None
                 events.append(slot_set(TARGET_SLOT, target))
-                missing = named_missing_service(tracker.latest_text(), self.client) if target is None else None
+                missing = named_missing_service(asked_about, self.client) if target is None else None
             report = self.client.check(conversation_facts(slots), [target] if target else None, ["eligible", "unknown"])
         except AssistantError as e:  # no more questions: action_check_eligibility apologises and offers a person
             logger.warning("eligibility service unavailable while planning the form",
@@ -759,10 +795,6 @@ class ValidateEligibilityForm:
         if missing:  # a service the catalogue lacks: say so, then look for what the catalogue has (the general
             # questionnaire), rather than list other services later as if they were the one asked about
             dispatcher.utter_message(response="utter_eligibility_not_in_catalogue_other", service_name=missing)
-        intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
-        if activating and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") \
-                and not _mydata_offered(tracker) and "utter_eligibility_offer_mydata" in (domain.get("responses") or {}):
-            dispatcher.utter_message(response="utter_eligibility_offer_mydata")
         skipped = set(tracker.get_slot("skipped_slots") or [])
         askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped
                    and not _implausible(s, slots)]
@@ -771,6 +803,10 @@ class ValidateEligibilityForm:
         done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
         logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
                                                     "next_slot": None if done else best, "unknown": len(unknown)})
+        if activating and not done:  # the introduction promises questions: only when one follows (s10 nit)
+            intro = _introduction(tracker, domain, slots)
+            if intro is not None:
+                dispatcher.utter_message(response=intro)
         if best == GROUPS_SLOT and not done:  # the question's buttons: the groups the remaining services need
             events.append(slot_set(OFFERED_SLOT, offered_groups(unknown, conversation_facts(slots))))
         if district is not None and not done:

@@ -89,7 +89,7 @@ from connectors.tasks.documents import (
 )
 from connectors.tasks.documents import words as document_words
 from connectors.shared import knowledge_retriever
-from connectors.tasks.service_search import KnowledgeSearch, ServiceSearch
+from connectors.tasks.service_search import KnowledgeSearch, ServiceSearch, requested_name
 from connectors.tasks.dialogue import (
     ServiceNames,
     ServiceRef,
@@ -273,6 +273,10 @@ class PrepareApplication(_TaskAction):
         """See the module docstring."""
         service = self._service(t)
         if isinstance(service, list):
+            named = requested_name(t.tracker.latest_text()) if not service else None
+            if named is not None:  # a name was given but no service here has it: say so, never ask for it again
+                t.say("utter_task_cannot_apply_here", service_name=named)
+                return [slot_set(PENDING_SLOT, None)]
             buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name or s.service_id,
                         "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
                        for s in service[:MAX_BUTTONS]]

@@ -17,6 +17,7 @@ the citizen confirms before anything is submitted; several: the citizen chooses.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -133,3 +134,37 @@ def load_retriever(settings: Any) -> KnowledgeSearch:
     retriever = HybridRetriever(index, embedder, KoreanTokenizer())
     retriever.warm_up()
     return retriever
+
+
+#: The request around a service's name ("… 신청할래요", "… 신청하고 싶어요", "I want to apply for …"): removed to leave
+#: the name. Korean: the object particle, then 신청/접수 and any ending; English: the lead-in up to "apply for".
+_KO_REQUEST = re.compile(r"\s*(?:을|를)?\s*(?:좀\s*)?(?:신청|접수)\s*(?:[가-힣\s]{0,12})[.!?~]*\s*$")
+_EN_REQUEST = re.compile(r"^\s*(?:(?:hi|hello|please)[,!]?\s+)?(?:i(?:'d| would)? (?:like|want|wanna|need) to |can i |could i |"
+                         r"how (?:do|can) i |let me |i wanna |please )?(?:apply|register|sign up)(?: for| to)?\s+(?:the |a |an )?",
+                         re.IGNORECASE)
+#: What is left when the message named no service ("신청할래요", "서비스 신청하고 싶어요", "I want to apply").
+_NO_NAME = frozenset({"", "서비스", "그거", "이거", "저거", "그 서비스", "이 서비스", "지원", "혜택", "it", "this", "that",
+                      "something", "a service", "the service", "service", "benefit", "benefits"})
+
+
+def requested_name(text: str) -> str | None:
+    """The service name a request to apply gives, when it gives one: "미혼모 의료비 지원 신청할래요" → "미혼모 의료비
+    지원", "I want to apply for the energy voucher" → "energy voucher"; ``None`` for a request that names nothing
+    ("신청하고 싶어요", "I want to apply", a button payload) or no request at all (the text is not "… 신청 …" /
+    "apply for …"). Used when no catalogue service matched, to say that *this* service cannot be applied for here
+    instead of asking for a name already given (fresh-user s10 #2).
+
+    Example:
+        >>> requested_name("미혼모 의료비 지원 신청할래요"), requested_name("신청할래요"), requested_name("Apply for the energy voucher")
+        ('미혼모 의료비 지원', None, 'energy voucher')
+    """
+    t = text.strip()
+    if not t or t.startswith("/"):
+        return None
+    ko = _KO_REQUEST.sub("", t)
+    name = ko if ko != t else _EN_REQUEST.sub("", t)
+    if name == t:
+        return None
+    name = name.strip(" .,!?~'\"").strip()
+    name = re.sub(r"(?:을|를)$", "", name).strip()
+    return None if name.lower() in _NO_NAME or len(name) < 2 or len(name) > 60 else name

@@ -40,7 +40,10 @@ def test_tracker_messages_trigger_story_and_resume(bundled_settings, bundled_rou
         assert c.get("/conversations/h1/tracker").json()["paused"] is True
         waiting = c.post(URL, json={"sender": "h1", "message": "여보세요?"}).json()  # answered once (s9) ...
         assert [m["custom"]["response"] for m in waiting] == ["utter_handoff_waiting"]
-        assert c.post(URL, json={"sender": "h1", "message": "여보세요??"}).json() == []  # ... then silent while a person has it
+        still = c.post(URL, json={"sender": "h1", "message": "여보세요??"}).json()  # ... and again while nobody picked up (s10 #5)
+        assert [m["custom"]["response"] for m in still] == ["utter_handoff_still_waiting"]
+        assert [set(m) >= {"recipient_id", "text", "buttons"} for m in still] == [True]  # Rasa's REST shape
+        assert [b["payload"] for b in still[0]["buttons"]] == ["/end_handoff"]
         assert c.post("/conversations/h1/resume").json()["paused"] is False
         assert c.post(URL, json={"sender": "h1", "message": "안녕하세요"}).json()[0]["custom"]["response"] == "utter_greet"
 

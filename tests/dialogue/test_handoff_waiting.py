@@ -1,6 +1,7 @@
 """After a handoff the citizen's later messages reach the agent (appended to the handoff's queue entry, PII masked as
 the transcript) and the first one is answered once with "상담원 연결을 기다리고 있어요 …" / "You're waiting for an
-agent…"; the rest get no answer (fresh-user s9: they reached nobody and got no reply). Real engine, real queue file."""
+agent…", the later ones with a shorter "still waiting" (fresh-user s9: they reached nobody and got no reply; s10 #5: an
+empty reply list with no way back), both saying how to come back. Real engine, real queue file."""
 
 from __future__ import annotations
 
@@ -19,15 +20,21 @@ def say(p: Any, text: str, sender: str) -> list[str]:
     return [m.text for m in p.handle_message(UserMessage(sender, text, "rest", {})).messages]
 
 
+def said(p: Any, name: str, lang: str) -> list[str]:
+    """The domain's response ``name`` in ``lang``, as the one reply."""
+    return [p.domain.response(name, lang)["text"]]
+
+
 def test_messages_after_handoff_reach_the_queue_and_the_first_is_answered_once(make_processor: Any, tmp_path: Path) -> None:
     p = make_processor(home=tmp_path)
     assert say(p, "상담원 연결해 주세요", "hk1")  # utter_handoff
     assert p.tracker_state("hk1")["paused"] is True
     detail = f"제 주민번호는 {RRN}이고 연락처는 {PHONE}입니다. 기초연금 신청이 거절됐어요"
-    assert say(p, detail, "hk1") == [WAITING["ko"]]
-    assert WAITING["ko"].startswith("상담원 연결을 기다리고 있어요")
-    assert say(p, "여보세요?", "hk1") == []  # silent again
-    assert say(p, "아직이에요?", "hk1") == []
+    assert say(p, detail, "hk1") == said(p, "utter_handoff_waiting", "ko")
+    assert said(p, "utter_handoff_waiting", "ko")[0].startswith("상담원 연결을 기다리고 있어요")
+    assert WAITING["ko"].startswith("상담원 연결을 기다리고 있어요")  # the built-in text (a domain without the response)
+    assert say(p, "여보세요?", "hk1") == said(p, "utter_handoff_still_waiting", "ko")  # never an empty reply
+    assert say(p, "아직이에요?", "hk1") == said(p, "utter_handoff_still_waiting", "ko")
     assert p.tracker_state("hk1")["paused"] is True
 
     raw = queue_path(tmp_path).read_text(encoding="utf-8")
@@ -47,12 +54,13 @@ def test_english_and_a_second_handoff_answer_the_first_message_again(make_proces
     p = make_processor(home=tmp_path)
     say(p, "I want to talk to a human agent", "hk2")
     assert p.tracker_state("hk2")["paused"] is True
-    assert say(p, "hello? is anyone there?", "hk2") == [WAITING["en"]]
+    assert say(p, "hello? is anyone there?", "hk2") == said(p, "utter_handoff_waiting", "en")
+    assert said(p, "utter_handoff_waiting", "en")[0].startswith("You're waiting for an agent")
     assert WAITING["en"].startswith("You're waiting for an agent")
-    assert say(p, "hello??", "hk2") == []
+    assert say(p, "hello??", "hk2") == said(p, "utter_handoff_still_waiting", "en")
     p.resume("hk2")
     say(p, "I want to talk to a human agent", "hk2")
-    assert say(p, "still there?", "hk2") == [WAITING["en"]]  # once per handoff
+    assert say(p, "still there?", "hk2") == said(p, "utter_handoff_waiting", "en")  # once per handoff
     entries = FileHandoffQueue(queue_path(tmp_path)).entries()
     assert len(entries) == 2
     assert [t["text"] for t in entries[0]["transcript"]][-2:] == ["hello? is anyone there?", "hello??"]
@@ -82,8 +90,8 @@ def test_messages_after_handoff_are_posted_to_the_handoff_endpoint(make_processo
         p = make_processor(home=tmp_path)
         p.context_defaults["handoff"] = HttpHandoff(f"http://127.0.0.1:{server.server_port}/handoff", timeout=2)
         say(p, "상담원 연결해 주세요", "hk3")
-        assert say(p, f"제 번호는 {PHONE}예요", "hk3") == [WAITING["ko"]]
-        assert say(p, "여보세요?", "hk3") == []
+        assert say(p, f"제 번호는 {PHONE}예요", "hk3") == said(p, "utter_handoff_waiting", "ko")
+        assert say(p, "여보세요?", "hk3") == said(p, "utter_handoff_still_waiting", "ko")
     finally:
         server.shutdown()
     assert [(r["type"], r["conversation_id"]) for r in received] == [("handoff", "hk3"), ("message", "hk3"),
