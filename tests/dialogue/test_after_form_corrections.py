@@ -95,7 +95,8 @@ def test_two_corrections_in_a_row_each_answer_again(processor: MessageProcessor)
 @pytest.mark.parametrize(("lang", "text"), [
     ("en", "sorry, I meant 40"),  # a bare number has no kind: nothing is guessed
     pytest.param("ko", "오늘 부산 날씨 어때요?", marks=pytest.mark.xfail(strict=True, reason=(
-        "s10: failed in the last run under load, cause not yet read (the place or the answer changed); open"))),
+        "s10: the region slot becomes 부산광역시 (the place of a weather question is taken as where the citizen "
+        "lives); whether by the inform slot mapping or by the after-form correction is not yet read; open"))),
     ("en", "thanks"),
 ])  # fmt: skip
 def test_what_is_no_correction_changes_nothing(processor: MessageProcessor, lang: str, text: str) -> None:
@@ -125,8 +126,6 @@ def _age_in_seoul_today(born: dt.date) -> int:
 
 @pytest.mark.parametrize(("lang", "text"), [("ko", "1958년 3월 2일생이에요"), ("ko", "천구백오십팔년 삼월 이일생이에요"),
                                             ("en", "I was born on March 2, 1958")])
-@pytest.mark.xfail(strict=True, reason="s10: the age is right, but '1958' is still somewhere in the stored events "
-                   "(which field not yet found); open")
 def test_a_birth_date_at_the_age_question_is_the_age_and_never_stored(make_processor: Any, lang: str, text: str) -> None:
     store = SQLTrackerStore("sqlite://")
     p = make_processor(tracker_store=store)
@@ -135,7 +134,8 @@ def test_a_birth_date_at_the_age_question_is_the_age_and_never_stored(make_proce
     say(p, text)
     s = slots(p)
     assert s["age"] == _age_in_seoul_today(dt.date(1958, 3, 2)) and s["requested_slot"] == "region", s
-    stored = json.dumps(store.load("s1"), ensure_ascii=False)
+    # what the citizen said and what was derived from it (the bot's own question gives "1958년 3월 2일생" as an example)
+    stored = json.dumps([e for e in store.load("s1") if e.get("event") != "bot"], ensure_ascii=False)
     for raw in ("1958", "3월 2일", "March 2", "03-02", "삼월 이일"):
         assert raw not in stored, (raw, stored[max(0, stored.find(raw) - 300) : stored.find(raw) + 100])
 
