@@ -100,7 +100,8 @@ def _values_before(tracker: DialogueStateTracker) -> dict[str, Any]:
 def _kind_slot(domain: Domain, slots: tuple[str, ...], entity: dict[str, Any], intent: str | None,
                correcting: bool) -> str | None:
     """The one slot of ``slots`` that a ``from_entity`` mapping without a ``requested_slot`` condition fills from
-    ``entity`` (by name, role and group) for this message, or None (none, or several)."""
+    ``entity`` (by name, role and group) for this message, or None (none, or several). A mapping conditioned on the
+    form's loop (any intent while the form asks) counts only when the message says it corrects (``correcting``)."""
     found = []
     for name in slots:
         slot = domain.slots.get(name)
@@ -109,6 +110,10 @@ def _kind_slot(domain: Domain, slots: tuple[str, ...], entity: dict[str, Any], i
                 continue
             if any("requested_slot" in c for c in m.conditions):
                 continue  # a bare number is this slot's only while its question is asked
+            if any("active_loop" in c for c in m.conditions) and not correcting:
+                # written for answers while the form asks (any intent): after it, only for a message that says it
+                # corrects; else "오늘 부산 날씨 어때요?" would move where the citizen lives
+                continue
             if m.role is not None and m.role != entity.get("role") or m.group is not None and m.group != entity.get("group"):
                 continue
             if not correcting and (m.intent and intent not in m.intent or intent in m.not_intent):
