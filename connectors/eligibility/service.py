@@ -202,7 +202,7 @@ class EligibilityService:
 
         steps: dict[str, float] = {}
         for name, step in (("catalogue", self.catalogue), ("find", lambda: self.find(WARM_UP_KO)),
-                           ("check", lambda: self.run(Facts(**WARM_UP_FACTS)))):
+                           ("check", lambda: self.run(Facts.model_validate(WARM_UP_FACTS)))):
             t0 = time.perf_counter()
             step()
             steps[name] = round(time.perf_counter() - t0, 3)

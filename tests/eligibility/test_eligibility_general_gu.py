@@ -70,7 +70,7 @@ def test_a_general_gu_in_english(sido: str, city: str, gu: str) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("분당구", "경기도 성남시 분당구"), ("덕양구에 살아요", "경기도 고양시 덕양구"), ("수지구요", "경기도 용인시 수지구"),
-    ("상당구", "충청북도 청주시 상당구"), ("분당에 살아요", "경기도 성남시"), ("마산이요", "경상남도 창원시"),
+    ("상당구", "충청북도 청주시 상당구"), ("분당에 살아요", "경기도 성남시 분당구"), ("마산이요", "경상남도 창원시"),
 ])
 def test_hand_read_examples(text: str, expected: str) -> None:
     (area,) = places_in_text(text)
