@@ -85,18 +85,6 @@ def _ended_then(events: list[Event], actions: list[tuple[int, str]], k: int, for
     return FinishedForm(form, result) if ended and actions[k + 1][1] == result and result not in (form, CORRECT_AFTER_FORM) else None
 
 
-def _values_before(tracker: DialogueStateTracker) -> dict[str, Any]:
-    """Slot values before the latest user message."""
-    values: dict[str, Any] = {}
-    snapshot: dict[str, Any] = {}
-    for e in tracker.applied_events():
-        if isinstance(e, UserUttered):
-            snapshot = dict(values)
-        elif isinstance(e, SlotSet):
-            values[e.name] = e.value
-    return snapshot
-
-
 def _kind_slot(domain: Domain, slots: tuple[str, ...], entity: dict[str, Any], intent: str | None,
                correcting: bool) -> str | None:
     """The one slot of ``slots`` that a ``from_entity`` mapping without a ``requested_slot`` condition fills from
@@ -136,7 +124,7 @@ def corrections_after_form(tracker: DialogueStateTracker, domain: Domain) -> tup
     entities = [e for e in tracker.latest_entities if isinstance(e, dict)]
     old = {id(e) for e in quoted_old_values(text, entities)}
     correcting = is_correction(text)
-    before = _values_before(tracker)
+    before = tracker.slots_before_latest_message()
     fixes: dict[str, Any] = {}
     for e in entities:
         if id(e) in old or e.get("value") is None:
@@ -168,7 +156,7 @@ class ActionCorrectAfterForm:
         if found is None:
             return []
         done, fixes = found
-        before = _values_before(tracker)
+        before = tracker.slots_before_latest_message()
         out: list[Event] = []
         invalid: BotUttered | None = None
         for slot, value in fixes:

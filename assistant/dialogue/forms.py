@@ -358,7 +358,7 @@ class FormAction:
             if isinstance(e, SlotSet) and e.name in self.form.required_slots:
                 values[e.name] = e.value
         out: list[Event] = []
-        previous = self._previous_values(tracker)
+        previous = tracker.slots_before_latest_message()
         for slot, value in values.items():
             name = f"utter_understood_{slot}"
             if not isinstance(value, str) or not context.has_response(name) or value == previous.get(slot) \
@@ -428,7 +428,7 @@ class FormAction:
 
     def _validate(self, changed: list[SlotSet], tracker: DialogueStateTracker, domain: Domain, context: TurnContext,
                   requested: Any, activating: bool = False) -> tuple[list[Event], tuple[str, str] | None]:
-        previous = self._previous_values(tracker)
+        previous = tracker.slots_before_latest_message()
         out: list[Event] = []
         invalid: tuple[str, str] | None = None
         for e in changed:
@@ -510,7 +510,7 @@ class FormAction:
         if msg is None or not requested:
             return None
         required = list(self.form.required_slots)
-        previous = self._previous_values(tracker)
+        previous = tracker.slots_before_latest_message()
         numeric = {s for s in required if (d := domain.slots.get(s)) is not None and d.type == "float"}
         return repair_correction(msg.text or "", list(tracker.latest_entities), changed, str(requested), previous,
                                  required, numeric, _last_answered(tracker, required))
@@ -560,17 +560,6 @@ class FormAction:
                     if isinstance(e, BotUttered) else e for e in kept]
             choice = slot
         return kept, choice, None
-
-    def _previous_values(self, tracker: DialogueStateTracker) -> dict[str, Any]:
-        """Slot values before the latest user message (what a rejected value falls back to)."""
-        values: dict[str, Any] = {}
-        snapshot: dict[str, Any] = {}
-        for e in tracker.applied_events():
-            if isinstance(e, UserUttered):
-                snapshot = dict(values)
-            elif isinstance(e, SlotSet):
-                values[e.name] = e.value
-        return snapshot
 
     # --- helpers --------------------------------------------------------------------------------------
 

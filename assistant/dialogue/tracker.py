@@ -339,6 +339,18 @@ class DialogueStateTracker:
         """Events after the latest ``restart``, including reverted ones."""
         return self.events[self.idx_after_latest_restart() :]
 
+    def slots_before_latest_message(self) -> dict[str, Any]:
+        """Slot values set by the applied events before the latest user message (``{slot: value}``; a slot never set
+        is absent): what a rejected or corrected value falls back to or is compared with."""
+        values: dict[str, Any] = {}
+        snapshot: dict[str, Any] = {}
+        for e in self.applied_events():
+            if isinstance(e, UserUttered):
+                snapshot = dict(values)
+            elif isinstance(e, SlotSet):
+                values[e.name] = e.value
+        return snapshot
+
     def applied_events(self) -> list[Event]:
         """Events that make up the current state: since the latest restart or session
         start, without the turns undone by ``rewind`` and ``undo``.
