@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assistant.nlu.language import detect_language
 from assistant.nlu.preprocess import condense
@@ -36,10 +38,28 @@ class TestCondense:
      ("What about 해운대구 출산지원금?", "en"),  # as many words each: an English function word decides
      ("Hi 안녕하세요", "ko"),                     # a tie without one: the default
      ("KTX 할인 받을 수 있나요", "ko"), ("LH 청년 전세임대 신청 방법", "ko"), ("저는 Seoul에 살아요", "ko"),
-     ("Seoul 강남구 살아요", "ko"), ("청년월세 how to apply?", "en")],
+     ("Seoul 강남구 살아요", "ko"), ("청년월세 how to apply?", "en"),
+     # CI s10: a receipt's letters read as English words ("TK", "V", "P", "E" against 취소해 주세요)
+     ("TK-20261201-7V6P51E1 취소해 주세요", "ko"), ("TK-20261201-ABCDEFGH 취소", "ko"), ("COVID-19 백신", "ko"),
+     ("What is the status of TK-20261201-ABCD1234", "en"), ("I was born on the 3rd", "en"),
+     ("Call me at 10am", "en")],
 )
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # the receipt alphabet of connectors/tasks/store.py, restated
+
+
+@given(code=st.text(_CROCKFORD, min_size=8, max_size=8), lower=st.booleans(),
+       korean=st.sampled_from(["취소해 주세요", "취소", "상태 알려줘", "어떻게 됐어요?"]),
+       english=st.sampled_from(["cancel it please", "what is the status?", "has it been approved"]))
+def test_a_receipt_number_never_decides_the_language(code: str, lower: bool, korean: str, english: str) -> None:
+    receipt = f"TK-20261201-{code.lower() if lower else code}"
+    assert detect_language(f"{receipt} {korean}") == "ko"
+    assert detect_language(f"{korean} {receipt}", default="en") == "ko"
+    assert detect_language(f"{receipt} {english}") == "en"
+    assert detect_language(receipt, default="en") == "en" and detect_language(receipt) == "ko"
 
 
 @pytest.mark.parametrize(("text", "default", "lang"), [

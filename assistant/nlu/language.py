@@ -12,6 +12,12 @@ outweigh the English ("I'm 67 and live in 해운대구" read as Korean: 4 syllab
 against 11 letters passed the old 20 % share). Citizens also write English terms
 inside Korean ("HPV 예방접종 무료인가요", "KTX 할인"): an acronym (two or more
 capitals) counts for neither language.
+
+Codes count for neither language either: a receipt or case number quoted in a Korean message
+("TK-20261201-7V6P51E1 취소해 주세요") is a run of letters mixed with digits, and its letters read as four English
+words (TK, V, P, E) outweighed the Korean ones, so the reply came in English whenever the random part held enough
+letters (CI, session 10). A whitespace token with both a digit and a Latin letter is a code unless it is a number
+with a short lowercase suffix ("3rd", "10am", "20s"), which is English.
 """
 
 from __future__ import annotations
@@ -41,13 +47,32 @@ ENGLISH_FUNCTION_WORDS = frozenset({
 })
 _WORD = re.compile(r"[A-Za-z'’\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]+")
 _ACRONYM = re.compile(r"[A-Z]{2,}s?")
+#: A whitespace-delimited token holding both a digit and a Latin letter: a code (receipt, case, model number).
+_CODE = re.compile(r"\S*(?:\d\S*[A-Za-z]|[A-Za-z]\S*\d)\S*")
+#: ... unless it is a number with a short lowercase English suffix: ordinals, times, decades, units ("3rd", "10am").
+_NUMBER_WITH_SUFFIX = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s|km|kg|m|h)")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _without_codes(text: str) -> str:
+    """``text`` with the Latin letters of its codes blanked (a code's Hangul, as in "TK-…-1234로", still counts)."""
+
+    def blank(m: re.Match[str]) -> str:
+        core = m.group().strip(".,!?;:()[]{}\"'’“”")
+        if _NUMBER_WITH_SUFFIX.fullmatch(core):
+            return m.group()
+        return _LATIN.sub(" ", m.group())
+
+    return _CODE.sub(blank, text)
 
 
 def detect_language(text: str, default: Language = "ko") -> Language:
     """Return ``"ko"`` or ``"en"`` for a message: the language of more of its words.
 
     A word is a run of Latin letters (with in-word apostrophes: "I'm") or of Hangul; a word with any Hangul is
-    Korean ("Seoul에"). Acronyms ("HPV", "KTX", "LHs") count for neither language (see the module docstring).
+    Korean ("Seoul에"). Acronyms ("HPV", "KTX", "LHs") and codes
+    (a token with both digits and Latin letters, "TK-20261201-7V6P51E1", but not "3rd" or "10am") count for neither
+    language (see the module docstring).
 
     Args:
         text: the user message, any length (the first 2,000 characters are read).
@@ -68,10 +93,12 @@ def detect_language(text: str, default: Language = "ko") -> Language:
         'en'
         >>> detect_language("HPV 예방접종 무료인가요")
         'ko'
+        >>> detect_language("TK-20261201-7V6P51E1 취소해 주세요")
+        'ko'
     """
     korean = english = 0
     function_word = False
-    for m in _WORD.finditer(text[:2000]):
+    for m in _WORD.finditer(_without_codes(text[:2000])):
         word = m.group().strip("'’")
         if not word:
             continue
