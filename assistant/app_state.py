@@ -225,7 +225,7 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
     registry = ActionRegistry(executor)
     queue = FileHandoffQueue(queue_path(settings.home))
     register_builtins(registry, queue)
-    validators = ValidatorRegistry()
+    validators = ValidatorRegistry(today=nlu.entities.today)  # the NLU's clock: one "today" per conversation
     for form in domain.forms.values():
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
     registry.register(ActionCorrectAfterForm(validators), replace=True)  # a correction after a form's result

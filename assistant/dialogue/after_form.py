@@ -9,8 +9,10 @@ a slot name the citizen would have to know, changes that slot and the result is 
 
 * the kind is the entity: a slot of the form takes the message's entities that one of its ``from_entity`` mappings
   reads *without* a ``requested_slot`` condition (``percentage`` and ``income_pct`` → the income, ``age`` → the age,
-  ``region`` → where the citizen lives). A bare ``number`` is mapped only while its question is asked, so "sorry, I
-  meant 40" names no kind and changes nothing;
+  ``region`` → where the citizen lives). A bare ``number`` is mapped only while its question is asked, so it names
+  no kind by itself: "sorry, I meant 40" corrects the value the citizen's previous message gave ("actually I'm 45"
+  → the age; "60%" → the income), when that message gave one value of a slot that reads a bare number at its
+  question; else it changes nothing (was: read as ``repeat``, the answer repeated with the old age);
 * the message is such an answer: the mapping's own ``intent`` filter holds (an ``inform``: "아 40%요"), or the message
   says it corrects something (:func:`~assistant.dialogue.corrections.is_correction`: "sorry", "actually", "아니");
   "오늘 부산 날씨 어때요?" after the result changes nothing;
@@ -132,7 +134,47 @@ def corrections_after_form(tracker: DialogueStateTracker, domain: Domain) -> tup
         slot = _kind_slot(domain, domain.forms[done.form].required_slots, e, msg.intent_name, correcting)
         if slot is not None and slot not in fixes and e.get("value") != before.get(slot):
             fixes[slot] = e.get("value")
+    if not fixes and correcting:
+        fixes.update(_bare_number_fix(tracker, domain, done.form, [e for e in entities if id(e) not in old], before))
     return (done, list(fixes.items())) if fixes else None
+
+
+def _just_given(tracker: DialogueStateTracker, slots: tuple[str, ...]) -> str | None:
+    """The one slot of ``slots`` that the user message before the latest one gave a value (a ``slot`` event with a
+    value other than the one before it, between that message and the latest), or None (none, or several)."""
+    events = tracker.applied_events()
+    users = [i for i, e in enumerate(events) if isinstance(e, UserUttered)]
+    if len(users) < 2:
+        return None
+    values: dict[str, Any] = {}
+    for e in events[: users[-2]]:
+        if isinstance(e, SlotSet):
+            values[e.name] = e.value
+    given: set[str] = set()
+    for e in events[users[-2] : users[-1]]:
+        if isinstance(e, SlotSet) and e.name in slots:
+            if e.value is not None and e.value != values.get(e.name):
+                given.add(e.name)
+            values[e.name] = e.value
+    return given.pop() if len(given) == 1 else None
+
+
+def _bare_number_fix(tracker: DialogueStateTracker, domain: Domain, form: str, entities: list[dict[str, Any]],
+                     before: dict[str, Any]) -> dict[str, Any]:
+    """A bare number that says it corrects ("sorry, I meant 40", "아니 40이요") and is the message's only value: the
+    slot the previous message gave (:func:`_just_given`: "actually I'm 45" → the age; "60%" → the income), when that
+    slot reads a bare number at its own question (a ``number`` mapping conditioned on ``requested_slot``); else
+    nothing. The number is of the kind of the value it replaces, as the citizen's "I meant" says."""
+    values = [e for e in entities if e.get("value") is not None]
+    if len(values) != 1 or values[0].get("entity") != "number":
+        return {}
+    slot = _just_given(tracker, domain.forms[form].required_slots)
+    definition = domain.slots.get(slot) if slot is not None else None
+    if slot is None or definition is None or values[0]["value"] == before.get(slot):
+        return {}
+    reads_number = any(m.type == "from_entity" and m.entity == "number"
+                       and any(c.get("requested_slot") == slot for c in m.conditions) for m in definition.mappings)
+    return {slot: values[0]["value"]} if reads_number else {}
 
 
 class ActionCorrectAfterForm:

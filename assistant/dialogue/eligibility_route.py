@@ -42,7 +42,8 @@ GENERAL_KO = frozenset({
     "혜택", "지원", "지원금", "보조금", "장려금", "지원책", "사업", "돈", "서비스", "제도", "정책", "도움", "복지", "급여", "수당", "정부", "국가", "나라", "대상",
     "자격", "조건", "확인", "신청", "가능", "여부", "받", "있", "되", "하", "알", "싶", "궁금", "경우", "요즘", "현재",
     "어머니", "아버지", "엄마", "아빠", "부모", "부모님", "아이", "자녀", "아들", "딸", "애", "배우자", "남편", "아내",
-    "가족", "할머니", "할아버지", "시어머니", "시아버지", "장모", "장인", "사람", "분", "집", "가구", "세대",
+    "가족", "할머니", "할아버지", "조부모", "어머님", "아버님", "할머님", "할아버님", "외할머니", "외할아버지",
+    "시어머니", "시아버지", "장모", "장인", "사람", "분", "집", "가구", "세대",
     "살", "사", "거주", "세", "나이", "남자", "여자", "남성", "여성", "시", "도", "구", "군", "동", "읍", "면",
     # facts about the person the questionnaire reads or warns about ("생년월일은 1990-05-01", "주민번호 …")
     "생년월일", "생일", "출생", "생", "년", "월", "일", "주민", "등록", "번호", "주민번호", "주민등록번호",
@@ -57,6 +58,7 @@ GENERAL_EN = frozenset({
     "programme", "programmes", "program", "programs", "government", "public", "available", "please", "tell", "know",
     "want", "like", "check", "kind", "kinds", "sort", "type", "types", "mother", "father", "mom", "mum", "dad",
     "parent", "parents", "child", "children", "kid", "kids", "son", "daughter", "wife", "husband", "spouse",
+    "grandmother", "grandfather", "grandma", "grandpa", "grandparent", "grandparents", "in-law",
     "family", "household", "live", "living", "lives", "old", "year", "years", "aged", "age", "someone", "person",
     "people", "now", "currently", "also", "too", "if", "as", "im", "i'm", "it", "this", "that", "who", "how",
     "he", "she", "her", "his", "him", "they", "them", "their", "alone", "own",

@@ -6,7 +6,10 @@ Built-ins, chosen by :meth:`ValidatorRegistry.get` when nothing is registered
 for the form and slot:
 
 * ``age`` slots: :func:`validate_age` (the ``age`` entity, a bare number, or a
-  birth date as ISO ``YYYY-MM-DD`` turned into 만 나이; 0 ≤ age ≤ 125).
+  birth date as ISO ``YYYY-MM-DD`` turned into 만 나이; 0 ≤ age ≤ 125) on the registry's date: the NLU's clock
+  (the conversation's current date in Asia/Seoul), never the machine's local date (s11 #4: a date typed at the age
+  question without a birth word was read against the server's date, a day behind Seoul's between 15:00 and 24:00
+  UTC, and against the real date where the NLU ran on a fixed clock).
 * ``float`` slots: a number within the slot's ``min_value``/``max_value``.
 * ``categorical`` slots: one of ``values`` (case-insensitive; the declared spelling is kept).
 * other types: any non-empty value.
@@ -23,9 +26,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from assistant.nlu.domain import SlotDef
 
+#: The time zone whose date is "today" when no clock is given: the entity pipeline's default
+#: (:class:`assistant.nlu.entities.pipeline.EntityPipelineConfig` ``timezone``).
+DEFAULT_TIMEZONE = "Asia/Seoul"
 #: Oldest age accepted (years); the oldest documented person lived to 122.
 MAX_AGE = 125
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*$")
@@ -61,7 +68,8 @@ def _whole(x: float) -> int | float:
 
 
 def age_from_birth_date(iso: str, today: dt.date | None = None) -> int | None:
-    """만 나이 (completed years) on ``today`` for a birth date ``YYYY-MM-DD``; None if the date does not exist."""
+    """만 나이 (completed years) on ``today`` (default: the current date in :data:`DEFAULT_TIMEZONE`) for a birth date
+    ``YYYY-MM-DD``; None if the date does not exist."""
     m = _ISO_DATE.match(iso.strip())
     if not m:
         return None
@@ -69,7 +77,7 @@ def age_from_birth_date(iso: str, today: dt.date | None = None) -> int | None:
         born = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
-    today = today or dt.date.today()
+    today = today or dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
@@ -144,15 +152,26 @@ _BY_TYPE: dict[str, Validator] = {"float": validate_float, "categorical": valida
 class ValidatorRegistry:
     """Validators per ``(form, slot)``, per slot name, with built-ins by slot type.
 
+    Args:
+        today: the conversation's current date, read at each validation (the engine passes its NLU's clock,
+            :meth:`assistant.nlu.entities.pipeline.EntityPipeline.today`, so a birth date gives the same age at the
+            age question as in an opening message); None: the current date in :data:`DEFAULT_TIMEZONE`.
+
     Example:
-        >>> reg = ValidatorRegistry()
+        >>> reg = ValidatorRegistry(today=lambda: dt.date(2026, 12, 1))
         >>> reg.get("eligibility_form", "age", None)("67", None).value
         67
+        >>> reg.get("eligibility_form", "age", None)("1958-12-01", None).value
+        68
     """
 
-    def __init__(self) -> None:
+    def __init__(self, today: Callable[[], dt.date] | None = None) -> None:
+        self._today = today
         self._by_form_slot: dict[tuple[str, str], Validator] = {}
-        self._by_slot: dict[str, Validator] = {"age": validate_age}
+        self._by_slot: dict[str, Validator] = {"age": self._age}
+
+    def _age(self, value: Any, slot: SlotDef | None) -> Validation:
+        return validate_age(value, slot, self._today() if self._today is not None else None)
 
     def register(self, slot: str, validator: Validator, form: str | None = None) -> None:
         """Use ``validator`` for ``slot`` (in ``form`` only, when given)."""

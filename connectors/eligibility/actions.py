@@ -31,7 +31,7 @@ names other than local governments (ministries, public corporations: :func:`engl
 
 Facts come from slots named as :class:`~connectors.eligibility.facts.Facts` fields (``income_pct`` is
 ``income_pct_median``); a slot that is not set is an unknown fact, never assumed. The slot
-``beneficiary`` (``self``, ``child``, ``parent``, ``spouse``) says whom the facts describe.
+``beneficiary`` (``self``, ``child``, ``parent``, ``grandparent``, ``spouse``) says whom the facts describe.
 When the eligibility service is down the form stops asking (questions it cannot use would waste the
 citizen's time) and the result is a polite failure with a handoff offer
 (:func:`connectors.resilience.failure_reply`); the facts already given stay in the slots.
@@ -83,8 +83,9 @@ CAVEAT = {
 }
 
 _BENEFICIARY = {
-    "ko": {"self": "본인", "child": "자녀", "parent": "부모님", "spouse": "배우자"},
-    "en": {"self": "you", "child": "your child", "parent": "your parent", "spouse": "your spouse"},
+    "ko": {"self": "본인", "child": "자녀", "parent": "부모님", "grandparent": "조부모님", "spouse": "배우자"},
+    "en": {"self": "you", "child": "your child", "parent": "your parent", "grandparent": "your grandparent",
+           "spouse": "your spouse"},
 }
 _SEX = {"ko": {"male": "남성", "female": "여성"}, "en": {"male": "male", "female": "female"}}
 
@@ -480,6 +481,11 @@ _SEX_STATED = re.compile(
     r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?P<en>woman|man|female|male)\b", re.IGNORECASE)
 _SEX_VALUE = {"여성": "female", "여자": "female", "남성": "male", "남자": "male",
               "woman": "female", "female": "female", "man": "male", "male": "male"}
+#: The speaker's own sex ("저는 남자인데", "전 68세 여성이고", "I'm a man"): a fact about the citizen, never about the
+#: family member a question is about ("저는 남자인데 부모님이 …": s11 #2 gave the parent the speaker's sex).
+_SELF_SEX = re.compile(
+    r"(?<![가-힣])(?:저는|전|저도|나는|난|나도|제가|내가|본인은)\s*[^,.!?\n]{0,15}?(?:여성|여자|남성|남자)"
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?:woman|man|female|male)\b", re.IGNORECASE)
 #: A date that is a birth date: "…생" / "…에 태어났" right after it, or "born", "birth", "생년월일" just before.
 _BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
 _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",
@@ -490,10 +496,12 @@ _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|
 #: ("우리 아들", "어머니", "my mother": fresh-user s10 #4 kept only "child" / "parent"). The beneficiary entity's
 #: words (the ``beneficiary`` lookup of intents/nlu.yml; "my son" is read by its last word).
 KIN_SEX: dict[str, str] = {
-    **dict.fromkeys(("아들", "아버지", "아버님", "아빠", "남편", "할아버지", "시아버지", "장인", "son", "father", "dad",
-                     "husband", "grandfather", "grandpa"), "male"),
-    **dict.fromkeys(("딸", "어머니", "어머님", "엄마", "아내", "와이프", "할머니", "시어머니", "장모", "daughter", "mother",
-                     "mom", "mum", "wife", "grandmother", "grandma"), "female"),
+    **dict.fromkeys(("아들", "아버지", "아버님", "아빠", "남편", "할아버지", "할아버님", "외할아버지", "친할아버지",
+                     "시아버지", "시아버님", "장인", "장인어른", "son", "father", "dad", "husband", "grandfather",
+                     "grandpa", "father-in-law"), "male"),
+    **dict.fromkeys(("딸", "어머니", "어머님", "엄마", "아내", "와이프", "할머니", "할머님", "외할머니", "친할머니",
+                     "시어머니", "시어머님", "장모", "장모님", "친정엄마", "친정어머니", "daughter", "mother", "mom", "mum",
+                     "wife", "grandmother", "grandma", "mother-in-law"), "female"),
 }
 
 
@@ -521,7 +529,8 @@ def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict
     :data:`_BORN_AFTER` / :data:`_BORN_BEFORE`) → ``age`` in completed years
     (:func:`assistant.dialogue.validators.validate_age`); for a question about a family member, the sex their word
     says (:func:`beneficiary_sex`: "우리 아들", "my mother"; over the speaker's "저는 남자인데"), else a stated sex
-    (:data:`_SEX_STATED`) → ``sex``. The age mapping takes a date only while the form asks the age: elsewhere a
+    (:data:`_SEX_STATED`) → ``sex``; for a member of no stated sex ("부모님"), the speaker's own sex
+    (:data:`_SELF_SEX`: "저는 남자인데 부모님이 …") is not theirs: a ``sex`` the slot mapping took from it is undone. The age mapping takes a date only while the form asks the age: elsewhere a
     date is not a birth date unless it says so. Runs after :func:`_switch_beneficiary` (``slots["beneficiary"]``
     is this question's person).
 
@@ -545,15 +554,44 @@ def _opening_facts(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict
                 events.append(slot_set("age", verdict.value))
                 break
     kin = beneficiary_sex(tracker)
-    if kin is not None and (slots.get("beneficiary") or "self") != "self":
+    member = (slots.get("beneficiary") or "self") != "self"
+    speaker = [m.span() for m in _SELF_SEX.finditer(text)] if member else []
+    if kin is not None and member:
         # the member's own word decides their sex, over "저는 남자인데 …" (the speaker's) or a sex entity of the message
         if slots.get("sex") != kin:
             slots["sex"] = kin
             events.append(slot_set("sex", kin))
-    elif slots.get("sex") is None and (m := _SEX_STATED.search(text)):
+    elif speaker and slots.get("sex") is not None and _said_sex_is_speakers(tracker, speaker):
+        # "저는 남자인데 부모님이 …": the sex entity the slot mapping took is the speaker's, not the parent's
+        previous = _sex_before(tracker, str(slots.get("beneficiary")))
+        if slots.get("sex") != previous:
+            slots["sex"] = previous
+            events.append(slot_set("sex", previous))
+    elif slots.get("sex") is None and (m := _SEX_STATED.search(text)) \
+            and not any(a <= m.start() < b for a, b in speaker):
         slots["sex"] = _SEX_VALUE[(m.group("ko") or m.group("en")).lower()]
         events.append(slot_set("sex", slots["sex"]))
     return events
+
+
+def _said_sex_is_speakers(tracker: ProtocolTracker, speaker: list[tuple[int, int]]) -> bool:
+    """Whether the latest message's ``sex`` entities all lie in the speaker's statements about themself (``speaker``:
+    :data:`_SELF_SEX` spans), and there is one."""
+    said = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "sex"]
+    return bool(said) and all(isinstance(e.get("start"), int) and any(a <= e["start"] < b for a, b in speaker)
+                              for e in said)
+
+
+def _sex_before(tracker: ProtocolTracker, who: str) -> str | None:
+    """The ``sex`` slot's value before the latest user message when it was ``who``'s (the ``beneficiary`` slot then
+    was ``who``), else None: what the member's sex falls back to when the message said only the speaker's."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    values: dict[str, Any] = {}
+    for e in tracker.events[:last_user]:
+        if e.get("event") == "slot" and e.get("name") in ("sex", "beneficiary"):
+            values[str(e["name"])] = e.get("value")
+    sex = values.get("sex")
+    return str(sex) if sex is not None and (values.get("beneficiary") or "self") == who else None
 
 
 def _said_facts(tracker: ProtocolTracker, slots: dict[str, Any], domain: dict[str, Any]) -> list[dict[str, Any]]:

@@ -92,8 +92,41 @@ def test_two_corrections_in_a_row_each_answer_again(processor: MessageProcessor)
     assert slots(processor)["age"] == 45 and slots(processor)["income_pct"] == 40
 
 
+@pytest.mark.parametrize(("lang", "fix"), [("en", "sorry, I meant 70"), ("ko", "아니요, 70이요")])
+def test_a_bare_number_corrects_the_age_just_given(processor: MessageProcessor, lang: str, fix: str) -> None:
+    """s11 #3: "sorry, I meant 40" right after an age correction was read as ``repeat`` and the answer for the old age
+    was repeated. 70 in Seoul at 40% fits T-SENIOR (65-120, Seoul, ≤ 50%): 1 service; at 45 none."""
+    answered(processor, lang, "40%")
+    assert eligible_count(say(processor, "actually I'm 45" if lang == "en" else "아니 45살이에요")) == 0
+    t = say(processor, fix)
+    s = slots(processor)
+    assert s["age"] == 70 and s["income_pct"] == 40 and s["region"] == "서울특별시", s
+    assert responses(t)[0] == "utter_corrected_age" and "70" in (t.messages[0].text or ""), [m.text for m in t.messages]
+    assert eligible_count(t) == 1, [m.text for m in t.messages]
+    assert not any(m.custom.get("repeated") for m in t.messages), [m.text for m in t.messages]
+
+
+def test_a_bare_number_corrects_the_income_just_given(processor: MessageProcessor) -> None:
+    """The same kind for the last answer of the form: after "60%" (0 services), "sorry, I meant 40" is 40%: 1."""
+    answered(processor, "en", "60%")
+    t = say(processor, "sorry, I meant 40")
+    assert slots(processor)["income_pct"] == 40 and slots(processor)["age"] == 67, slots(processor)
+    assert responses(t)[0] == "utter_corrected_income_pct", [m.text for m in t.messages]
+    assert eligible_count(t) == 1, [m.text for m in t.messages]
+
+
+def test_a_bare_number_after_a_message_that_gave_no_value_changes_nothing(processor: MessageProcessor) -> None:
+    """Which value "I meant 40" replaces is the one the previous message gave: after "thanks" there is none."""
+    answered(processor, "en", "60%")
+    say(processor, "thanks")
+    before = slots(processor)
+    t = say(processor, "sorry, I meant 40")
+    after = slots(processor)
+    assert {k: after[k] for k in ("age", "region", "income_pct")} == {k: before[k] for k in ("age", "region", "income_pct")}
+    assert not any(r and str(r).startswith("utter_corrected") for r in responses(t)), responses(t)
+
+
 @pytest.mark.parametrize(("lang", "text"), [
-    ("en", "sorry, I meant 40"),  # a bare number has no kind: nothing is guessed
     ("ko", "오늘 부산 날씨 어때요?"),  # the form-loop mapping takes a region of any intent: not after the form
     ("en", "thanks"),
 ])  # fmt: skip
@@ -104,7 +137,7 @@ def test_what_is_no_correction_changes_nothing(processor: MessageProcessor, lang
     after = slots(processor)
     assert {k: after[k] for k in ("age", "region", "income_pct")} == {k: before[k] for k in ("age", "region", "income_pct")}
     assert "utter_corrected_income_pct" not in responses(t)
-    # not answered again for other facts ("sorry, I meant 40" reads as ``repeat`` and repeats the answer as it was)
+    # not answered again for other facts
     assert all(m.custom.get("repeated") for m in t.messages if "eligibility" in m.custom), [m.text for m in t.messages]
 
 

@@ -35,6 +35,21 @@ def test_family_member_word_sets_their_sex(processor: MessageProcessor, message:
     assert (state["beneficiary"], state["sex"]) == (beneficiary, sex)
 
 
+@pytest.mark.parametrize(("message", "beneficiary", "sex"), [
+    ("저는 남자인데 부모님이 받을 수 있는 혜택이 뭐가 있나요?", "parent", None),  # s11 #2: was the parent "male"
+    ("전 68세 여성이고 부모님이 받을 수 있는 혜택 있나요?", "parent", None),
+    ("I'm a woman. What benefits can my parents get?", "parent", None),
+    ("저는 남자인데 받을 수 있는 혜택이 뭐가 있나요?", "self", "male"),  # about the speaker: their own sex
+    ("I'm a woman. What benefits can I get?", "self", "female"),
+])
+def test_the_speakers_own_sex_is_not_the_members(processor: MessageProcessor, message: str, beneficiary: str,
+                                                  sex: str | None) -> None:
+    sender = f"kin-speaker-{message}"
+    say(processor, message, sender)
+    state = slots(processor, sender)
+    assert (state["beneficiary"], state["sex"]) == (beneficiary, sex)
+
+
 @pytest.mark.parametrize("message", ["우리 아이가 받을 수 있는 혜택이 뭐가 있나요?", "부모님이 받을 수 있는 혜택 있나요?"])
 def test_a_word_of_no_sex_sets_none(processor: MessageProcessor, message: str) -> None:
     sender = f"kin-none-{message}"

@@ -99,3 +99,23 @@ def test_unchanged_value_sets_nothing() -> None:
 def test_an_age_interval_is_rejected_as_a_range_never_reduced_to_one_bound(value: dict[str, int | None]) -> None:
     verdict = validate_age(value)
     assert (verdict.ok, verdict.reason, verdict.value) == (False, "a_range", None)
+
+
+def test_registry_reads_the_age_on_its_clock() -> None:
+    """s11 #4: the form's age validator read a birth date against the machine's date. On the registry's clock
+    (2030-03-02): born 1958-03-02 → 72 (birthday that day), born 1958-03-03 → 71; computed by hand."""
+    reg = ValidatorRegistry(today=lambda: dt.date(2030, 3, 2))
+    age = reg.get("eligibility_form", "age", None)
+    assert (age("1958-03-02", None).value, age("1958-03-03", None).value) == (72, 71)
+    assert age("2030-03-03", None).reason == "future_birth_date"
+
+
+def test_the_default_today_is_seouls_date_not_the_machines() -> None:
+    """Without a clock, "today" is the date in Asia/Seoul (the NLU's default zone): someone whose birthday is Seoul's
+    today has had it, whatever the machine's zone or the UTC hour (UTC is a day behind from 15:00 to 24:00)."""
+    from zoneinfo import ZoneInfo
+
+    seoul = dt.datetime.now(ZoneInfo("Asia/Seoul")).date()
+    born = seoul.replace(year=seoul.year - 60) if (seoul.month, seoul.day) != (2, 29) else dt.date(seoul.year - 60, 3, 1)
+    assert validate_age(born.isoformat()).value == 60
+    assert ValidatorRegistry().get("f", "age", None)(born.isoformat(), None).value == 60

@@ -169,6 +169,12 @@ class EntityPipeline:
         self._clock = dates.DateExtractor(self.config.timezone, self._now, self.config.prefer_dates)
         self._build_duckling()
 
+    def today(self) -> dt.date:
+        """The conversation's current date: the reference time's date in ``config.timezone`` (Asia/Seoul by default),
+        on the clock given as ``now`` (the machine's clock when None). Relative dates, birth ages and the form's age
+        validator (:class:`assistant.dialogue.validators.ValidatorRegistry`) all read this one date."""
+        return self._clock.today()
+
     def _crf_config(self) -> CrfConfig:
         c = self.config
         return CrfConfig(c.crf_c1, c.crf_c2, c.crf_max_iterations, c.crf_min_confidence)
