@@ -146,7 +146,7 @@ LEXICON: tuple[LexGroup, ...] = (
     LexGroup("debtor", re.compile(r"채무자|채무|연체|신용(?:평점|등급|불량|회복)|파산|회생|대출\s*(?:이용|받은|차주)|학자금\s*대출"),
              "채무자·신용 취약자", "debtors and people with low credit"),
     LexGroup("heir", re.compile(r"상속|후견인|사망자|유족|유가족"), "상속인·후견인·유족", "heirs, guardians and bereaved families"),
-    LexGroup("patient", re.compile(r"환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
+    LexGroup("patient", re.compile(r"(?<![상전차])환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
              "patients", _flag("ill")),
     LexGroup("disabled", re.compile(r"장애"), "장애인", "people with a disability", _flag("disabled")),
     LexGroup("veteran", re.compile(r"유공자|보훈|참전|고엽제|제대군인"), "국가유공자·보훈대상자", "veterans and national merit recipients",
@@ -181,7 +181,7 @@ _PLAIN_WORDS: dict[str, str] = {
     "patient": r"환자|질환자|질병자",
     "disabled": r"(?:등록\s*)?장애인",
     "veteran": r"국가\s*유공자|(?:국가\s*)?보훈\s*대상자|독립\s*유공자|참전\s*유공자|유공자",
-    "low_income": r"(?:국민\s*)?기초\s*(?:생활\s*)?(?:보장\s*)?수급(?:자|권자|가구)|(?:법정\s*)?차상위\s*(?:계층)?|"
+    "low_income": r"(?:국민\s*)?기초\s*(?:생활\s*)?(?:보장\s*)?수급(?:자|권자|가구)?|(?:법정\s*)?차상위\s*(?:계층)?|"
                   r"저소득\s*(?:층|가구|가정|주민)?|(?:생계|의료|주거|교육)\s*급여\s*수급(?:자|권자|가구)|수급자|수급권자",
     "single_parent": r"(?:법정\s*)?한부모\s*(?:가족|가정|가구)?|조손\s*(?:가족|가정|가구)?",
     "multicultural": r"다문화\s*(?:가족|가정|가구)?|결혼\s*이민자",
@@ -248,12 +248,16 @@ class Restriction:
             (:func:`names_plainly` false: "재직기간 1년 이상 사립학교 퇴직 교직원" for ``worker``): the fact is coarser than
             the text, so it decides nothing; only the citizen confirming the group (``target_groups``) holds it, and
             nothing rules it out (:func:`restriction_state`). ``phrase``: the first such item, at most 60 characters.
+        within: the groups of ``specific`` that every item narrows as a part of the group the fact records ("의료급여
+            수급자 중 관내 전입자": some of the recipients, :func:`names_within`): the fact's "no" (or the citizen's)
+            rules that way in out; its "yes" still decides nothing (s11).
     """
 
     groups: tuple[str, ...]
     ages: tuple[tuple[int, int], ...] = ()
     open: bool = False
     specific: tuple[tuple[str, str], ...] = ()
+    within: tuple[str, ...] = ()
 
     def ko(self) -> str:
         """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``; a narrowed group as its text writes it
@@ -300,9 +304,12 @@ def _age_groups(item: str) -> list[tuple[int, int]]:
 
 
 #: Words that say no more about who than the plain word does: a law's phrasing (에 따른, 등록된), the household (세대,
-#: 가구, 가족 …), proof (증명서, 카드 소지자), a rate (이용료의 100분의 10 감면); and, for the groups a household fact
+#: 가구, 가족 …), proof (증명서, 확인증, 다둥이행복카드 소지자, "국가보훈처장이 발행한 국가유공자증서를 소지한자": s11, the
+#: document that shows one belongs to the group narrows nothing), a rate (이용료의 100분의 10 감면); and, for the groups a household fact
 #: records, its children or parents ("다자녀 가정의 자녀", "한부모가족 아동").
-_PLAIN_EXTRA = re.compile(r"따른|따라|의한|등록된|등록한|해당하는|해당|세대주|세대|가구|가정|가족|계층|본인|증명서|확인서|소지자|"
+_PLAIN_EXTRA = re.compile(r"따른|따라|의한|등록된|등록한|해당하는|해당|세대주|세대|가구|가정|가족|계층|본인|"
+                          r"(?:[가-힣]+(?:이|가)\s*)?(?:발행|발급)(?:한|된|받은)|증명서|확인서|확인증|증서를?|수첩|등본|초본|신분증|"
+                          r"[가-힣]{0,4}\s*카드|소지(?:자|한\s*자|한\s*사람|시)?|"
                           r"복지\s*카드|카드|경우|이용료|사용료|감면|할인|분의|우선|포함|자격(?:을|이)?\s*갖춘|자격|명")
 _HOUSEHOLD_EXTRA = re.compile(r"자녀|아동|부모|보호\s*대상자|독거")
 #: A group's own subject matter, which describes what the service does for the group, not a narrower circle: the
@@ -352,6 +359,39 @@ def names_plainly(name: str, item: str) -> bool:
     return False
 
 
+#: "X 중 …" after a group's plain word (brackets are taken out first): the item names some of that group.
+_AMONG = re.compile(r"^\s*중(?![가-힣])")
+
+
+def names_within(name: str, item: str) -> bool:
+    """Whether ``item`` names a part of the group ``name`` as its fact records it: one alternative has the group's
+    plain word (:attr:`LexGroup.plain`) with nothing but an age or a place before it, then "중" ("65세 이상 의료급여
+    수급권자 중 틀니 시술을 완료한 자", "기초생활수급자(생계, 의료) 중 관내 전입자"), and denies nothing. Then whoever the
+    fact says is not in the group is not in the item either; "기초연금 수급자 중 …" (another benefit before the word)
+    is no part of it.
+
+    Examples:
+        >>> names_within("low_income", "기초생활수급자(생계, 의료) 중 관내 전입자")
+        True
+        >>> names_within("low_income", "목포시에 주민등록을 둔 기초연금 수급자 중 만 70세 이상 노인")
+        False
+        >>> names_within("disabled", "장애인활동지원사")
+        False
+    """
+    from connectors.eligibility.who_text import _LAW, _residue
+
+    group = BY_NAME[name]
+    if group.plain is None:
+        return False
+    for part in _PART_SPLIT.split(_PARENS_INNER.sub(" ", _LAW.sub(" ", item))):  # "수급자(생계, 의료) 중": one part
+        if _DENIES.search(part):
+            continue
+        for m in group.plain.finditer(part):
+            if _AMONG.match(part[m.end():]) and not _residue(part[:m.start()]):
+                return True
+    return False
+
+
 def groups_named(item: str) -> tuple[str, ...]:
     """The :data:`LEXICON` groups one item names, in lexicon order.
 
@@ -367,7 +407,7 @@ def restriction_in(text: str) -> Restriction | None:
 
     Examples:
         >>> restriction_in("○ 경기도 의사상자 등록자")
-        Restriction(groups=('rescuer',), ages=(), open=False, specific=())
+        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=())
         >>> restriction_in("재직기간 1년 이상 사립학교 퇴직 교직원").specific
         (('worker', '재직기간 1년 이상 사립학교 퇴직 교직원'),)
         >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
@@ -385,6 +425,7 @@ def restriction_in(text: str) -> Restriction | None:
         return None
     groups: dict[str, None] = {}
     narrowed: dict[str, str] = {}
+    within: dict[str, bool] = {}
     ages: list[tuple[int, int]] = []
     is_open = False
     for item in items:
@@ -403,6 +444,7 @@ def restriction_in(text: str) -> Restriction | None:
                 groups[g] = None
             else:
                 narrowed.setdefault(g, item)
+                within[g] = within.get(g, True) and names_within(g, item)
         if named and _age_groups(item) and _AND_OR.search(item) and (said := _ages(item)):
             # "청년 및 신혼부부(18세 ~ 39세)": the age group, with its ages written, is a way in; not "가정폭력 피해자 및
             # 동반 아동" (the victim's children: no age written)
@@ -415,7 +457,8 @@ def restriction_in(text: str) -> Restriction | None:
         return None
     ordered = tuple(g.name for g in LEXICON if g.name in groups)
     specific = tuple((g.name, _short(narrowed[g.name])) for g in LEXICON if g.name in narrowed and g.name not in groups)
-    return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open, specific)
+    return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open, specific,
+                       tuple(g for g, _phrase in specific if within[g]))
 
 
 def _short(item: str, limit: int = 60) -> str:
@@ -439,7 +482,8 @@ def restriction_state(r: Restriction, facts: Facts,
     holding the age); not eligible when every way in is known not to and the restriction is not ``open``; else
     unknown, missing the facts that would decide (``target_groups`` always among them: the citizen can confirm).
     A narrowed group (:attr:`Restriction.specific`) fits only when ``target_groups`` confirms it: the facts that
-    record the group coarsely (``employed`` for "사립학교 퇴직 교직원") neither hold it nor rule it out.
+    record the group coarsely (``employed`` for "사립학교 퇴직 교직원") neither hold it nor rule it out, except that a
+    "no" rules out a part of the group (:attr:`Restriction.within`: "의료급여수급자 중 …").
     ``known``: :func:`group_states` of ``facts``, when the caller judges many restrictions for one person.
 
     Example:
@@ -451,9 +495,12 @@ def restriction_state(r: Restriction, facts: Facts,
     states: list[int] = []
     missing: list[str] = []
     told = facts.target_groups or {}
-    for g, _phrase in r.specific:  # a narrowed group: only the citizen's confirmation holds it, nothing rules it out
+    for g, _phrase in r.specific:  # a narrowed group: only the citizen's confirmation holds it
         if told.get(g) is True:
             return YES, ()
+        if g in r.within and (known[g] if known is not None else group_state(g, facts))[0] == NOT:
+            states.append(NOT)  # "수급자 중 …" for someone known not to be a recipient: a part of the group rules out
+            continue
         states.append(UNKNOWN)
         missing.append(CONFIRM_FACT)
     for g in r.groups:
@@ -538,11 +585,11 @@ def groups_answered(text: str) -> dict[str, bool]:
 
 
 def restriction_json(r: Restriction) -> dict[str, Any]:
-    """``{"groups", "ages", "open", "specific"}`` (for debugging and the bench)."""
+    """``{"groups", "ages", "open", "specific", "within"}`` (for debugging and the bench)."""
     return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open,
-            "specific": [list(x) for x in r.specific]}
+            "specific": [list(x) for x in r.specific], "within": list(r.within)}
 
 
 __all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "LEXICON", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
-           "groups_named", "names_plainly",
+           "groups_named", "names_plainly", "names_within",
            "restriction_in", "restriction_json", "restriction_state"]
