@@ -17,11 +17,15 @@
   ``target_groups``. It is counted by the same fewest-questions rule, but only for services where "none of these"
   would decide (:func:`group_no_decides`); the question shows one button per group those services need, the most
   needed first (:func:`offered_groups`, at most :data:`MAX_OFFERED`), then "해당 없음" (every offered group false) and
-  "모르겠어요" (skipped: unknown). Typed answers name groups in Korean or English (:func:`groups_answer`).
+  "모르겠어요" (skipped: unknown). Typed answers name groups in Korean or English (:func:`groups_answer`). Two groups
+  also answer a status fact that has no question of its own (:data:`GROUP_STATUS_FACTS`: 전기 고객 → ``high_voltage_customer``,
+  사업자 → ``business_status``); a service missing one of them counts for the group question and has its group offered.
 * ``action_check_eligibility`` — runs after the form: lists the eligible services (most specific first:
   the most conditions met; a service whose own 지원대상/선정기준 text names only groups the facts contradict,
   e.g. 소상공인 for a child, goes last and says why: :func:`rank_key`) with the conditions that decided them and their citation (gov.kr page,
-  agency, legal basis), says how many are still unknown and which facts would decide them, and sets
+  agency, legal basis), then the "to check" services apart (s10: unknown only because their own 지원대상 text names who
+  they are for, ``CHECK`` or ``GROUP``, with what to check: :func:`to_check_only`, :func:`check_what`), says how many
+  are still unknown and which facts would decide them, and sets
   ``eligible_services`` for the apply flow. For one service it gives its verdict and reasons.
 
 English replies print no Hangul (s7 item 4) except what has no English form: service names (서비스명), agency
@@ -132,6 +136,10 @@ GROUP_STATUS_FACTS: dict[str, tuple[str, Any, Any]] = {
 }
 
 
+#: The group whose answer sets each of those status facts.
+_STATUS_FACT_GROUP: dict[str, str] = {fact: group for group, (fact, _yes, _no) in GROUP_STATUS_FACTS.items()}
+
+
 def conversation_facts(slots: Mapping[str, Any]) -> dict[str, Any]:
     """:func:`facts_from_slots` plus :data:`CONVERSATION_FACTS` (what a check in the conversation sends), plus the
     status facts the group question answered (:data:`GROUP_STATUS_FACTS`: 고압 전기 고객 → ``high_voltage_customer``,
@@ -166,6 +174,10 @@ def deciding_missing(r: ServiceResult) -> tuple[str, ...]:
     missing = r.missing
     if GROUPS_SLOT in missing and not group_no_decides(r):  # "해당 없음" would leave it unknown: not worth a question
         missing = tuple(m for m in missing if m != GROUPS_SLOT)
+    if GROUPS_SLOT not in missing and any(m in _STATUS_FACT_GROUP for m in missing):
+        # 고압 전기 고객, 사업자: no question of their own; the group question answers them (GROUP_STATUS_FACTS), so a
+        # service that misses one (an APPLICANT, the business codes JA1101–JA1103) counts for the group question
+        missing = (*missing, GROUPS_SLOT)
     status_facts = {BY_NAME[n].fact for c in r.decided_by if c.code == "STATUS" and "open" in str(c.value).split("|")
                     for n in str(c.value).split("|") if n in BY_NAME}
     if not status_facts:
@@ -195,15 +207,16 @@ def group_no_decides(r: ServiceResult) -> bool:
     known not to hold (``age`` is not missing). The GROUP condition is an AND common to every pathway, so its failure
     rules the service out whatever else is unknown."""
     parts = _group_parts(r)
-    if parts is None or "open" in parts:
-        return False
+    if parts is None or "open" in parts or any(p.startswith("specific:") for p in parts):
+        return False  # a way in no known fact rules out: an unread one, or a group its text narrows
     return not (any(p.startswith("age:") for p in parts) and "age" in r.missing)
 
 
 def offered_groups(unknown: list[ServiceResult], facts: Mapping[str, Any], limit: int = MAX_OFFERED) -> list[str]:
     """The groups to offer at the group question: those of the ``GROUP`` conditions a "no" decides
-    (:func:`group_no_decides`) that ``facts`` leave unknown, the most needed first (then the lexicon's order), at most
-    ``limit``.
+    (:func:`group_no_decides`) that ``facts`` leave unknown, and the groups whose answer sets a status fact a service
+    misses (:data:`GROUP_STATUS_FACTS`: ``business`` for ``business_status``, ``electricity`` for
+    ``high_voltage_customer``), the most needed first (then the lexicon's order), at most ``limit``.
 
     Example:
         >>> from connectors.eligibility.evaluator import Condition, ServiceResult
@@ -221,6 +234,9 @@ def offered_groups(unknown: list[ServiceResult], facts: Mapping[str, Any], limit
     for r in unknown:
         if GROUPS_SLOT in r.missing and group_no_decides(r):
             counts.update(p for p in _group_parts(r) or [] if p in states and states[p][0] == UNKNOWN)
+        # a status fact the group question answers (사업자 for an APPLICANT or the business codes): offer its group
+        counts.update({_STATUS_FACT_GROUP[m] for m in r.missing if m in _STATUS_FACT_GROUP
+                       and states[_STATUS_FACT_GROUP[m]][0] == UNKNOWN and not _group_parts(r)})
     ranked = sorted(counts, key=lambda g: (-counts[g], LEXICON_NAMES.index(g)))
     return ranked[:limit]
 
@@ -881,7 +897,8 @@ class ActionCheckEligibility:
         if target:
             return self._one(dispatcher, report.results[0], known, lang)
         eligible = sorted((r for r in report.results if r.status == "eligible"), key=rank_key)
-        unknown = [r for r in report.results if r.status == "unknown"]
+        to_check = [r for r in report.results if to_check_only(r)]
+        unknown = [r for r in report.results if r.status == "unknown" and not to_check_only(r)]
         top = eligible[:TOP_N]
         if lang == "en":
             lines = [f"Based on what you told me ({known}; as a person, not an organisation), "
@@ -893,6 +910,14 @@ class ActionCheckEligibility:
             lines = [lines[0].split(":")[0].rstrip(". ") + (". None fits yet." if lang == "en" else ". 아직 조건이 모두 맞는 서비스는 없어요.")]
         for i, r in enumerate(top, 1):
             lines.append(f"{i}. {_line(r, lang)}")
+        if to_check:
+            lines.append(f"To check ({len(to_check)}): they fit what you told me, but their eligibility text names who they "
+                         "are for; read it to see whether that is you:" if lang == "en" else
+                         f"확인이 필요한 서비스도 {len(to_check)}개 있어요. 말씀해 주신 조건은 맞지만, 지원대상 설명에 정해진 대상이 "
+                         "있어 해당하시는지 직접 확인해 주세요:")
+            lines += [f"- {_check_line(r, lang)}" for r in to_check[:TOP_CHECK]]
+            if len(to_check) > TOP_CHECK:
+                lines.append(f"  … and {len(to_check) - TOP_CHECK} more" if lang == "en" else f"  … 외 {len(to_check) - TOP_CHECK}개")
         if unknown:
             askable = {fact_name(s) for s in _form_slots(domain) if not _implausible(s, tracker.slots)} - {None}
             missing = _top_missing(unknown, lang, askable)
@@ -905,6 +930,7 @@ class ActionCheckEligibility:
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
                                  json_message={"citations": [_citation(r, lang) for r in top], "abstained": False,
                                                "eligibility": {"eligible": len(eligible), "unknown": len(unknown),
+                                                               "to_check": len(to_check),
                                                                "catalogue_version": report.catalogue_version}})
         return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
 
@@ -940,6 +966,67 @@ class ActionCheckEligibility:
         if r.status == "not_eligible":
             return []
         return [slot_set(ELIGIBLE_SLOT, [_listed(r)])]
+
+
+#: How many "to check" services the list names (:func:`to_check_only`).
+TOP_CHECK = 3
+#: The conditions that make a service "to check": its own text names who it is for beyond the codes (``CHECK``,
+#: :mod:`connectors.eligibility.who_text`) or a group (``GROUP``, :mod:`connectors.eligibility.text_groups`).
+_TEXT_CONDITIONS = frozenset({"CHECK", "GROUP"})
+
+
+def to_check_only(r: ServiceResult) -> bool:
+    """Whether ``r`` is unknown only because its own 지원대상 text names who it is for (``CHECK`` or ``GROUP``, no
+    other open condition and no fact missing but ``target_groups``): every fact the conversation gave fits, and the
+    citizen reads the text to know. The list names these apart from the eligible ones and from those that need facts.
+
+    Example:
+        >>> from connectors.eligibility.evaluator import Condition, ServiceResult
+        >>> check = Condition("CHECK", "확인 필요: 지원대상 '장병'", "to confirm", "장병")
+        >>> to_check_only(ServiceResult("S", "s", "unknown", (check,), ("target_groups",), ()))
+        True
+        >>> to_check_only(ServiceResult("S", "s", "unknown", (check, Condition("REGION", "", "", "")), ("region",), ()))
+        False
+    """
+    return (r.status == "unknown" and bool(r.decided_by) and all(c.code in _TEXT_CONDITIONS for c in r.decided_by)
+            and all(m == GROUPS_SLOT for m in r.missing))
+
+
+_TO_CONFIRM = re.compile(r"^(?:확인 필요|to confirm)\s*:\s*")
+_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 나이만 정해져 있어요|from the eligibility text)\)\s*$")
+
+
+def check_what(r: ServiceResult, lang: str) -> str:
+    """What to check for a "to check" service (:func:`to_check_only`), from its text conditions: the who-phrase of
+    ``CHECK`` ("지원대상 '장병, 군무원, 일반 국민'") or the group of ``GROUP`` ("'재직기간 1년 이상 사립학교 퇴직 교직원' 대상");
+    in English the groups the phrase names, never its Korean words (English replies print no Hangul but names).
+
+    Example:
+        >>> from connectors.eligibility.evaluator import Condition, ServiceResult
+        >>> c = Condition("CHECK", "확인 필요: 지원대상 '장병' (코드로는 나이만 정해져 있어요)",
+        ...               "to confirm: who it is for, as its eligibility text says (only an age range is coded): soldiers", "장병")
+        >>> r = ServiceResult("S", "s", "unknown", (c,), (), ())
+        >>> check_what(r, "ko"), check_what(r, "en")
+        ("지원대상 '장병'", 'who it is for: soldiers')
+    """
+    out = []
+    for c in r.decided_by:
+        if c.code not in _TEXT_CONDITIONS:
+            continue
+        if lang != "en":
+            out.append(_TRAILER_NOTE.sub("", _TO_CONFIRM.sub("", str(c.meaning))))
+        elif c.code == "CHECK":
+            named = str(c.meaning_en).rpartition("): ")[2] if "): " in str(c.meaning_en) else ""
+            out.append("who it is for: " + (named if named and named != "read the text cited" else "as its text says"))
+        else:
+            out.append(_TRAILER_NOTE.sub("", _TO_CONFIRM.sub("", str(c.meaning_en))))
+    return "; ".join(out)
+
+
+def _check_line(r: ServiceResult, lang: str) -> str:
+    what = check_what(r, lang)
+    label = " — to check: " if lang == "en" else " — 확인할 내용: "
+    return f"{r.service_name}{label + what if what else ''} {_source_line(r, lang)}"
 
 
 def _shown(c: Any) -> bool:
@@ -1085,14 +1172,15 @@ _FACT_LABELS = {
            "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
            "organization_type": "단체·기업 여부", "organization_industry": "업종",
            "welfare_recipient": "기초생활보장 수급 여부(생계·의료·주거·교육급여)", "near_poverty": "차상위계층 여부",
-           "master_craftsman": "대한민국명장 여부", "target_groups": "서비스가 정한 대상(지원대상 문구)에 해당하는지"},
+           "master_craftsman": "대한민국명장 여부", "high_voltage_customer": "고압 전기 고객 여부",
+           "target_groups": "서비스가 정한 대상(지원대상 문구)에 해당하는지"},
     "en": {"income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
            "single_person_household": "living alone (single-person household)", "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
            "organization_type": "organisation", "organization_industry": "industry",
            "welfare_recipient": "basic livelihood security benefits", "near_poverty": "near-poverty status",
-           "master_craftsman": "master craftsman certification",
+           "master_craftsman": "master craftsman certification", "high_voltage_customer": "high-voltage electricity customer",
            "target_groups": "whether you belong to the group the service is for (from its eligibility text)"},
 }
 
@@ -1127,9 +1215,10 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
     if facts.get("income_pct_median") is not None:
         pct = f"{facts['income_pct_median']:g}"
         parts.append(f"income {pct}% of median" if lang == "en" else f"중위소득 {pct}%")
-    flags = [k for k, v in facts.items() if v is True]
-    parts += [_fact_label(k, lang).removesuffix(" 여부") for k in flags]
     groups = facts.get(GROUPS_SLOT) or {}
+    # a status fact the group question set is said once, as its group ("전기 고객·설비 소유자")
+    flags = [k for k, v in facts.items() if v is True and not groups.get(_STATUS_FACT_GROUP.get(k, ""))]
+    parts += [_fact_label(k, lang).removesuffix(" 여부") for k in flags]
     if any(groups.values()):
         from connectors.eligibility.text_groups import BY_NAME
 

@@ -351,7 +351,7 @@ class Catalogue:
     def _coded(self, row: int, r: Restriction) -> bool:
         """Whether a JA code that restricts ``row`` already stands for one of the groups of ``r`` (장애인 coded as
         JA0328, 여성 as JA0102 …): the coded condition then decides who, and the text adds nothing."""
-        for g in r.groups:
+        for g in (*r.groups, *(g for g, _p in r.specific)):
             for code in GROUP_CODES.get(g, ()):
                 group = CODE_BY_NAME[code].group
                 if int(self.y[row]) >> BIT[code] & 1 and self.restricts[group][row]:

@@ -30,7 +30,10 @@ Text group (not a JA code; :mod:`connectors.eligibility.text_groups`, fresh-user
 is one more AND group common to every pathway, ``GROUP``: held when a fact confirms one of the text's ways in
 (``target_groups``, or the fact that records the group: ``fisher``, ``student_level`` …, or an age the text names),
 ``not_eligible`` only when known facts rule out every way in, else ``unknown`` with ``target_groups`` (and the facts
-that would decide) missing; the condition's meaning says "확인 필요: 예술인 대상 (지원대상 문구 기준)".
+that would decide) missing; the condition's meaning says "확인 필요: 예술인 대상 (지원대상 문구 기준)". A fact that records
+a group coarsely (``employed``, ``disabled``, ``fisher`` …) decides it only where the text names the group as the fact
+does (s10: "근로자", "등록 장애인"); a narrowed naming ("재직기간 1년 이상 사립학교 퇴직 교직원", "장애인활동지원사") is
+``Restriction.specific``: unknown until ``target_groups`` confirms it, never ruled out, and the meaning quotes it.
 
 Inferred region (``Catalogue.area_inferred``): a local public body's service (지방공기업, 지방출자·출연기관, 교육청) with
 no area from its agency or its text is limited to the area its name carries (목포시의료원 → 목포시); the REGION
@@ -163,13 +166,16 @@ GROUP = "GROUP"
 
 def group_condition(r: Restriction, state: int) -> Condition:
     """The ``GROUP`` condition of a text restriction (:mod:`connectors.eligibility.text_groups`); value: the group
-    names ``"|"``-separated (age ranges of the ways in as ``"age:65-200"``; ``"open"`` last when an item names a way
-    in the table does not read, so that known facts never rule the person out: :attr:`Restriction.open`)."""
+    names ``"|"``-separated (age ranges of the ways in as ``"age:65-200"``; a group its text narrows beyond what the
+    fact records as ``"specific:worker"``, :attr:`Restriction.specific`, quoted in the Korean meaning; ``"open"`` last
+    when an item names a way in the table does not read, so that known facts never rule the person out:
+    :attr:`Restriction.open`)."""
     ages = " 또는 ".join(f"만 {lo}세~{hi}세" if hi < 200 else f"만 {lo}세 이상" for lo, hi in r.ages)
     ages_en = " or ".join(f"age {lo}–{hi}" if hi < 200 else f"age {lo} or over" for lo, hi in r.ages)
     ko = " 또는 ".join(x for x in (r.ko(), ages) if x)
     en = " or ".join(x for x in (r.en(), ages_en) if x)
-    value = "|".join([*r.groups, *(f"age:{lo}-{hi}" for lo, hi in r.ages), *(("open",) if r.open else ())])
+    value = "|".join([*r.groups, *(f"age:{lo}-{hi}" for lo, hi in r.ages), *(f"specific:{g}" for g, _p in r.specific),
+                      *(("open",) if r.open else ())])
     if state == UNKNOWN:
         return Condition(GROUP, f"확인 필요: {ko} 대상 (지원대상 문구 기준)", f"to confirm: for {en} (from the eligibility text)", value)
     if state == NOT:

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # facts.py validates its ``target_groups`` keys against LEXICON_NAMES: import only for typing
@@ -101,6 +101,10 @@ class LexGroup:
         ko, en: labels ("예술인", "artists").
         fit: ``facts -> (state, facts still missing)`` from the facts that record the group, if any (``_none``: no
             fact records it; ``target_groups`` alone confirms it).
+        plain: for a group a fact records (``fit``), the words that name the group as that fact does (근로자, 직장인
+            for ``employed``; 기초생활수급자, 차상위계층 for ``welfare_recipient``/``near_poverty``): an item that names
+            the group otherwise, or with a qualifier ("사립학교 퇴직 교직원", "장애인활동지원사", "수산물 수출 관련 개인"),
+            names a narrower circle the fact does not establish (:func:`names_plainly`).
     """
 
     name: str
@@ -108,6 +112,7 @@ class LexGroup:
     ko: str
     en: str
     fit: Callable[[Facts], tuple[int, tuple[str, ...]]] = _none
+    plain: re.Pattern[str] | None = None
 
 
 # Written from the 지원대상 wording of the snapshot (see the module docstring). Order matters only for display.
@@ -141,7 +146,7 @@ LEXICON: tuple[LexGroup, ...] = (
     LexGroup("debtor", re.compile(r"채무자|채무|연체|신용(?:평점|등급|불량|회복)|파산|회생|대출\s*(?:이용|받은|차주)|학자금\s*대출"),
              "채무자·신용 취약자", "debtors and people with low credit"),
     LexGroup("heir", re.compile(r"상속|후견인|사망자|유족|유가족"), "상속인·후견인·유족", "heirs, guardians and bereaved families"),
-    LexGroup("patient", re.compile(r"환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
+    LexGroup("patient", re.compile(r"(?<![상전차])환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
              "patients", _flag("ill")),
     LexGroup("disabled", re.compile(r"장애"), "장애인", "people with a disability", _flag("disabled")),
     LexGroup("veteran", re.compile(r"유공자|보훈|참전|고엽제|제대군인"), "국가유공자·보훈대상자", "veterans and national merit recipients",
@@ -161,6 +166,33 @@ LEXICON: tuple[LexGroup, ...] = (
              "newlyweds"),
     LexGroup("women", re.compile(r"여성(?!\s*가족부)|(?<![가-힣])여자"), "여성", "women", _women),
 )
+#: The words that name a group as the fact that records it does (:attr:`LexGroup.plain`), for the groups a fact
+#: records; each starts a word (not "낙농가", "장애인활동지원사" is cut off by :func:`names_plainly`'s residue). Written
+#: from the snapshot's 지원대상 wording of the 158 restrictions that name such a group (session 10, issue #5).
+_PLAIN_WORDS: dict[str, str] = {
+    "fishery": r"어업인|어가|어민",
+    "farming": r"농업인|농업경영체|농가|농민|축산\s*(?:농가|업인|인)|임업인",
+    # high_voltage_customer is defined as a 고압 customer or the owner of the receiving installation
+    "electricity": r"고압\s*(?:전기\s*)?(?:고객|수전|수용가)|수전\s*설비",
+    "student": r"(?:초등|중등|고등|대|대학|대학원|초중고|초·중·고)?(?:학생|재학생)|재학\s*중인\s*(?:자|사람|학생)",
+    "worker": r"근로자|직장인|재직자|노동자|임금\s*근로자",
+    "job_seeker": r"구직자|미취업자|실업자|실직자|구직\s*중인\s*(?:자|사람)",
+    "business": r"소상공인|자영업자|개인\s*사업자|사업자|예비\s*창업자|창업자|중소기업|기업체|법인",
+    "patient": r"환자|질환자|질병자",
+    "disabled": r"(?:등록\s*)?장애인",
+    "veteran": r"국가\s*유공자|(?:국가\s*)?보훈\s*대상자|독립\s*유공자|참전\s*유공자|유공자",
+    "low_income": r"(?:국민\s*)?기초\s*(?:생활\s*)?(?:보장\s*)?수급(?:자|권자|가구)?|(?:법정\s*)?차상위\s*(?:계층)?|"
+                  r"저소득\s*(?:층|가구|가정|주민)?|(?:생계|의료|주거|교육)\s*급여\s*수급(?:자|권자|가구)|수급자|수급권자",
+    "single_parent": r"(?:법정\s*)?한부모\s*(?:가족|가정|가구)?|조손\s*(?:가족|가정|가구)?",
+    "multicultural": r"다문화\s*(?:가족|가정|가구)?|결혼\s*이민자",
+    "defector": r"북한\s*이탈\s*주민|새터민|탈북민",
+    "multi_child": r"다자녀\s*(?:가족|가정|가구)?|다둥이\s*(?:가족|가정|가구)?",
+    "pregnancy": r"임산부|임신부|임부|산모|출산\s*가정",
+    "women": r"여성|여자",
+    "homeless": r"무주택\s*(?:세대|가구|자)?",
+}
+LEXICON = tuple(replace(g, plain=re.compile(r"(?<![가-힣])(?:" + _PLAIN_WORDS[g.name] + ")")) if g.name in _PLAIN_WORDS else g
+                for g in LEXICON)
 BY_NAME: dict[str, LexGroup] = {g.name: g for g in LEXICON}
 LEXICON_NAMES: tuple[str, ...] = tuple(BY_NAME)
 
@@ -212,19 +244,30 @@ class Restriction:
         ages: ``(lo, hi)`` inclusive age ranges of items that name an age and no group, and of the age groups of
             :data:`~connectors.eligibility.target_groups.GROUPS` an item names (청년 15–39 …).
         open: an item names none of these (a way in the table does not read): known facts never rule out.
+        specific: ``(group, phrase)`` for the groups a fact records that every item naming them narrows
+            (:func:`names_plainly` false: "재직기간 1년 이상 사립학교 퇴직 교직원" for ``worker``): the fact is coarser than
+            the text, so it decides nothing; only the citizen confirming the group (``target_groups``) holds it, and
+            nothing rules it out (:func:`restriction_state`). ``phrase``: the first such item, at most 60 characters.
+        within: the groups of ``specific`` that every item narrows as a part of the group the fact records ("의료급여
+            수급자 중 관내 전입자": some of the recipients, :func:`names_within`): the fact's "no" (or the citizen's)
+            rules that way in out; its "yes" still decides nothing (s11).
     """
 
     groups: tuple[str, ...]
     ages: tuple[tuple[int, int], ...] = ()
     open: bool = False
+    specific: tuple[tuple[str, str], ...] = ()
+    within: tuple[str, ...] = ()
 
     def ko(self) -> str:
-        """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``."""
-        return ", ".join(BY_NAME[g].ko for g in self.groups)
+        """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``; a narrowed group as its text writes it
+        (``"'재직기간 1년 이상 사립학교 퇴직 교직원'"``)."""
+        return ", ".join([*(BY_NAME[g].ko for g in self.groups), *(f"'{phrase}'" for _g, phrase in self.specific)])
 
     def en(self) -> str:
-        """The groups in English."""
-        return ", ".join(BY_NAME[g].en for g in self.groups)
+        """The groups in English; a narrowed group as ``"employees of the kind its text names"`` (no Hangul)."""
+        return ", ".join([*(BY_NAME[g].en for g in self.groups),
+                          *(f"{BY_NAME[g].en} of the kind its text names" for g, _p in self.specific)])
 
 
 def _rate_heading(item: str) -> bool:
@@ -260,6 +303,95 @@ def _age_groups(item: str) -> list[tuple[int, int]]:
     return [bands[g.name] for g in AGE_NAMED if g.name in bands and g.pattern.search(item)]
 
 
+#: Words that say no more about who than the plain word does: a law's phrasing (에 따른, 등록된), the household (세대,
+#: 가구, 가족 …), proof (증명서, 확인증, 다둥이행복카드 소지자, "국가보훈처장이 발행한 국가유공자증서를 소지한자": s11, the
+#: document that shows one belongs to the group narrows nothing), a rate (이용료의 100분의 10 감면); and, for the groups a household fact
+#: records, its children or parents ("다자녀 가정의 자녀", "한부모가족 아동").
+_PLAIN_EXTRA = re.compile(r"따른|따라|의한|등록된|등록한|해당하는|해당|세대주|세대|가구|가정|가족|계층|본인|"
+                          r"(?:[가-힣]+(?:이|가)\s*)?(?:발행|발급)(?:한|된|받은)|증명서|확인서|확인증|증서를?|수첩|등본|초본|신분증|"
+                          r"[가-힣]{0,4}\s*카드|소지(?:자|한\s*자|한\s*사람|시)?|"
+                          r"복지\s*카드|카드|경우|이용료|사용료|감면|할인|분의|우선|포함|자격(?:을|이)?\s*갖춘|자격|명")
+_HOUSEHOLD_EXTRA = re.compile(r"자녀|아동|부모|보호\s*대상자|독거")
+#: A group's own subject matter, which describes what the service does for the group, not a narrower circle: the
+#: high-voltage customer's transformer ("고압고객용 일반 변압기를 … 고효율 변압기로 교체하는 고객").
+_GROUP_EXTRA: dict[str, re.Pattern[str]] = {"electricity": re.compile(r"변압기|교체|고효율|정격\s*전압|용량|고객|설비")}
+_HOUSEHOLD = frozenset({"low_income", "single_parent", "multicultural", "multi_child", "defector", "homeless"})
+#: A part that denies what it names ("사업자 등록 사실 여부가 없는 자", "기초생활수급자가 아닌"): not the group.
+_DENIES = re.compile(r"없는|아닌|아니|제외|않은|않는")
+_PART_SPLIT = re.compile(r"\s(?:및|또는|이나|혹은)\s|[,·ㆍ/]|\s등(?:\s|$)")
+_PARENS_INNER = re.compile(r"\(([^()]*)\)|（([^（）]*)）|\[([^\[\]]*)\]")
+
+
+def names_plainly(name: str, item: str) -> bool:
+    """Whether ``item`` names the group ``name`` as the fact that records it does (:attr:`LexGroup.plain`), so that
+    fact establishes (or rules out) the item's way in; always true for a group no fact records.
+
+    Read by alternative (split at 및, 또는, commas; a bracket's list is read too): one alternative names it plainly when
+    it has a plain word, denies nothing, and nothing is left once its plain words, the words of anyone
+    of an age living there (:func:`~connectors.eligibility.who_text._residue`: places, ages, 국민, 거주 …) and the
+    law's and household's wording (:data:`_PLAIN_EXTRA`) are removed. Why a residue and not a list of narrow words:
+    the narrowing words are open-ended (사립학교, 퇴직, 활동지원사, 수출, 낙농가 …), the general ones are few.
+
+    Examples:
+        >>> names_plainly("worker", "중소기업 근로자"), names_plainly("worker", "재직기간 1년 이상 사립학교 퇴직 교직원")
+        (False, False)
+        >>> names_plainly("low_income", "65세 이상 기초생활수급자, 차상위계층 등"), names_plainly("disabled", "장애인활동지원사")
+        (True, False)
+    """
+    from connectors.eligibility.who_text import _LAW, _residue
+
+    group = BY_NAME[name]
+    if group.plain is None:
+        return True
+    item = _LAW.sub(" ", item)
+    inner = [x for m in _PARENS_INNER.finditer(item) for x in _PART_SPLIT.split(next(g for g in m.groups() if g is not None))]
+    parts = [p for p in _PART_SPLIT.split(_PARENS_INNER.sub(" ", item)) + inner if p.strip()]
+    for part in parts:
+        if not group.plain.search(part) or _DENIES.search(part):
+            continue
+        rest = _PLAIN_EXTRA.sub(" ", group.plain.sub(" ", part))
+        if name in _HOUSEHOLD:  # a household's fact holds for its members: "다자녀 가정의 자녀", "독거노인 가구 중 수급자"
+            rest = _HOUSEHOLD_EXTRA.sub(" ", rest)
+        if name in _GROUP_EXTRA:
+            rest = _GROUP_EXTRA[name].sub(" ", rest)
+        if not _residue(rest):
+            return True
+    return False
+
+
+#: "X 중 …" after a group's plain word (brackets are taken out first): the item names some of that group.
+_AMONG = re.compile(r"^\s*중(?![가-힣])")
+
+
+def names_within(name: str, item: str) -> bool:
+    """Whether ``item`` names a part of the group ``name`` as its fact records it: one alternative has the group's
+    plain word (:attr:`LexGroup.plain`) with nothing but an age or a place before it, then "중" ("65세 이상 의료급여
+    수급권자 중 틀니 시술을 완료한 자", "기초생활수급자(생계, 의료) 중 관내 전입자"), and denies nothing. Then whoever the
+    fact says is not in the group is not in the item either; "기초연금 수급자 중 …" (another benefit before the word)
+    is no part of it.
+
+    Examples:
+        >>> names_within("low_income", "기초생활수급자(생계, 의료) 중 관내 전입자")
+        True
+        >>> names_within("low_income", "목포시에 주민등록을 둔 기초연금 수급자 중 만 70세 이상 노인")
+        False
+        >>> names_within("disabled", "장애인활동지원사")
+        False
+    """
+    from connectors.eligibility.who_text import _LAW, _residue
+
+    group = BY_NAME[name]
+    if group.plain is None:
+        return False
+    for part in _PART_SPLIT.split(_PARENS_INNER.sub(" ", _LAW.sub(" ", item))):  # "수급자(생계, 의료) 중": one part
+        if _DENIES.search(part):
+            continue
+        for m in group.plain.finditer(part):
+            if _AMONG.match(part[m.end():]) and not _residue(part[:m.start()]):
+                return True
+    return False
+
+
 def groups_named(item: str) -> tuple[str, ...]:
     """The :data:`LEXICON` groups one item names, in lexicon order.
 
@@ -275,7 +407,9 @@ def restriction_in(text: str) -> Restriction | None:
 
     Examples:
         >>> restriction_in("○ 경기도 의사상자 등록자")
-        Restriction(groups=('rescuer',), ages=(), open=False)
+        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=())
+        >>> restriction_in("재직기간 1년 이상 사립학교 퇴직 교직원").specific
+        (('worker', '재직기간 1년 이상 사립학교 퇴직 교직원'),)
         >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
         (True, True)
     """
@@ -290,6 +424,8 @@ def restriction_in(text: str) -> Restriction | None:
         # an age first ("65세 이상 노인") restricts only as one of listed ways in ("장애인", "다자녀 부모" after it)
         return None
     groups: dict[str, None] = {}
+    narrowed: dict[str, str] = {}
+    within: dict[str, bool] = {}
     ages: list[tuple[int, int]] = []
     is_open = False
     for item in items:
@@ -303,7 +439,12 @@ def restriction_in(text: str) -> Restriction | None:
             ages.extend(found)
             is_open |= not found
             continue
-        groups.update(dict.fromkeys(named))
+        for g in named:  # a group a fact records, named with a qualifier: the fact is coarser than the text
+            if names_plainly(g, item):
+                groups[g] = None
+            else:
+                narrowed.setdefault(g, item)
+                within[g] = within.get(g, True) and names_within(g, item)
         if named and _age_groups(item) and _AND_OR.search(item) and (said := _ages(item)):
             # "청년 및 신혼부부(18세 ~ 39세)": the age group, with its ages written, is a way in; not "가정폭력 피해자 및
             # 동반 아동" (the victim's children: no age written)
@@ -315,7 +456,14 @@ def restriction_in(text: str) -> Restriction | None:
     if not first and is_open:  # an age first reads as one way in only in a list the table reads whole
         return None
     ordered = tuple(g.name for g in LEXICON if g.name in groups)
-    return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open)
+    specific = tuple((g.name, _short(narrowed[g.name])) for g in LEXICON if g.name in narrowed and g.name not in groups)
+    return Restriction(ordered, tuple(dict.fromkeys(ages)), is_open, specific,
+                       tuple(g for g, _phrase in specific if within[g]))
+
+
+def _short(item: str, limit: int = 60) -> str:
+    item = re.sub(r"\s+", " ", item).strip()
+    return item if len(item) <= limit else item[:limit - 1].rstrip() + "…"
 
 
 def group_state(name: str, facts: Facts) -> tuple[int, tuple[str, ...]]:
@@ -333,6 +481,9 @@ def restriction_state(r: Restriction, facts: Facts,
     """``(state, missing)`` of a restriction for ``facts``: eligible when one way in fits (a group, or an age range
     holding the age); not eligible when every way in is known not to and the restriction is not ``open``; else
     unknown, missing the facts that would decide (``target_groups`` always among them: the citizen can confirm).
+    A narrowed group (:attr:`Restriction.specific`) fits only when ``target_groups`` confirms it: the facts that
+    record the group coarsely (``employed`` for "사립학교 퇴직 교직원") neither hold it nor rule it out, except that a
+    "no" rules out a part of the group (:attr:`Restriction.within`: "의료급여수급자 중 …").
     ``known``: :func:`group_states` of ``facts``, when the caller judges many restrictions for one person.
 
     Example:
@@ -343,6 +494,15 @@ def restriction_state(r: Restriction, facts: Facts,
     """
     states: list[int] = []
     missing: list[str] = []
+    told = facts.target_groups or {}
+    for g, _phrase in r.specific:  # a narrowed group: only the citizen's confirmation holds it
+        if told.get(g) is True:
+            return YES, ()
+        if g in r.within and (known[g] if known is not None else group_state(g, facts))[0] == NOT:
+            states.append(NOT)  # "수급자 중 …" for someone known not to be a recipient: a part of the group rules out
+            continue
+        states.append(UNKNOWN)
+        missing.append(CONFIRM_FACT)
     for g in r.groups:
         s, m = known[g] if known is not None else group_state(g, facts)
         if s == YES:
@@ -378,7 +538,8 @@ ANSWER_EN: dict[str, re.Pattern[str]] = {name: re.compile(p, re.IGNORECASE) for 
     "job_seeker": r"job[- ]?seek|\bunemploy|looking for (?:a )?(?:job|work)|out of work",
     "tenant": r"\btenant|\brenter|\brent(?:ing)?\b|\blease", "owner": r"(?:home|house|property|land)\s*owner|landlord|"
     r"own (?:a|my|the) (?:house|home|building|land|flat|apartment)",
-    "vehicle": r"\bcar\b|\bvehicle|\bdriver", "business": r"business|self[- ]employed|shop\s*owner|\bstart-?up|entrepreneur",
+    "vehicle": r"\bcar\b|\bvehicle|\bdriver", "business": r"business|self[- ]employed|shop\s*owner|\bstart-?up|entrepreneur|"
+    r"\b(?:run|own|have)\s+(?:a|my|our)\s+(?:\w+\s+)?(?:shop|store|restaurant|caf[eé]|company|firm)\b|sole\s+trader|freelanc",
     "victim": r"\bvictim|\bdisaster", "debtor": r"\bdebt|\bloans?\b|\bcredit\b|bankrupt", "heir": r"\bheir|inherit|guardian|bereaved",
     "patient": r"\bpatient|\bill\b|illness|disease|diagnos", "disabled": r"disab",
     "veteran": r"\bveteran|national merit", "low_income": r"basic livelihood|welfare recipient|near[- ]poverty|low[- ]income",
@@ -386,6 +547,12 @@ ANSWER_EN: dict[str, re.Pattern[str]] = {name: re.compile(p, re.IGNORECASE) for 
     "multicultural": r"multicultural|immigra|\bmigrant|refugee", "defector": r"defector|north korea",
     "multi_child": r"(?:three|3) or more children|many children|multi[- ]child", "homeless": r"homeless|no home\b",
     "newlywed": r"newly\s*wed|just married|getting married", "women": r"\bwoman\b|\bfemale\b",
+}.items()}
+#: Korean words an answer names a group with beyond the catalogue's wording (:data:`LEXICON` reads the catalogue, where
+#: "가게" or "한전" would name no group): "가게를 운영해요", "식당을 해요", "한전 고압으로 받아요".
+ANSWER_KO: dict[str, re.Pattern[str]] = {name: re.compile(p) for name, p in {
+    "business": r"가게|식당|장사|매장|사장|영업\s*(?:중|하고)|사업\s*(?:을|은|는)?\s*(?:안\s*)?(?:해|하고|하는|운영)|사업체|회사\s*(?:를|을)?\s*운영",
+    "electricity": r"고압|한전|한국전력|수전\s*설비|특고압",
 }.items()}
 #: Where an answer's clauses part: "예술인이고 구직자예요", "예술인은 아니고 구직자예요", "artist, but not a student".
 _CLAUSE = re.compile(r"(?<=[가-힣])(?:고|며|지만|는데|인데)\s+|[,.;/·]|\b(?:and|but)\b", re.IGNORECASE)
@@ -399,7 +566,7 @@ NONE_OF_THESE = re.compile(r"해당\s*(?:사항|되는\s*것)?\s*(?:이|은|는)
 
 def groups_answered(text: str) -> dict[str, bool]:
     """The :data:`LEXICON` groups an answer names, each true, or false when its clause denies it (Korean by the
-    lexicon's own patterns, English by :data:`ANSWER_EN`); ``{}`` when it names none.
+    lexicon's own patterns and :data:`ANSWER_KO`, English by :data:`ANSWER_EN`); ``{}`` when it names none.
 
     Examples:
         >>> groups_answered("예술인이고 구직 중이에요")
@@ -409,7 +576,8 @@ def groups_answered(text: str) -> dict[str, bool]:
     """
     out: dict[str, bool] = {}
     for clause in _CLAUSE.split(text):
-        named = [g.name for g in LEXICON if g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)]
+        named = [g.name for g in LEXICON if g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)
+                 or (g.name in ANSWER_KO and ANSWER_KO[g.name].search(clause))]
         denied = _DENIED.search(clause) is not None
         for name in named:
             out[name] = out.get(name, False) or not denied
@@ -417,10 +585,11 @@ def groups_answered(text: str) -> dict[str, bool]:
 
 
 def restriction_json(r: Restriction) -> dict[str, Any]:
-    """``{"groups", "ages", "open"}`` (for debugging and the bench)."""
-    return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open}
+    """``{"groups", "ages", "open", "specific", "within"}`` (for debugging and the bench)."""
+    return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open,
+            "specific": [list(x) for x in r.specific], "within": list(r.within)}
 
 
-__all__ = ["ANSWER_EN", "BY_NAME", "CONFIRM_FACT", "LEXICON", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
-           "groups_named",
+__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "LEXICON", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+           "groups_named", "names_plainly", "names_within",
            "restriction_in", "restriction_json", "restriction_state"]

@@ -25,7 +25,11 @@ short, the vocabulary of "anyone" is small, and a caseworker can read and correc
   item says everyone (:data:`~connectors.eligibility.text_groups._GENERAL_STRONG`: 누구나, 일반 국민 …) without naming
   a group ("장병, 군무원, 일반 국민" names one: the soldiers' service, which the public may also use);
 * an item that only restates the title before the content ("HPV 국가예방접종 지원사업") is skipped, as are headings
-  ("수혜대상"); an item that says everyone (누구나 …) anywhere in the text makes it general ("거제 시민 누구나").
+  ("수혜대상"); an item that says everyone (누구나 …) anywhere in the text makes it general ("거제 시민 누구나");
+* (s10) getting, buying or not yet having had the service's own subject is not a circle: a title word as the object of
+  such a verb ("수돗물을 공급받는 가정" under 우리집 수돗물 안심 확인제, "… 폐렴구균 … 백신을 접종하지 않은 성인") and the words of
+  having a benefit ("할인된 비용으로 상품권을 구매하는 간접 혜택") leave no residue; wanting, needing or using it
+  ("학점은행제를 이용하고자", "자문을 필요로 하는") still names a circle of the interested to check (fresh-user report s8).
 """
 
 from __future__ import annotations
@@ -89,21 +93,48 @@ class WhoCheck:
     groups: tuple[str, ...] = ()
 
 
-def _residue(part: str) -> list[str]:
-    """The words of ``part`` that say more than "anyone living there of that age" (two syllables or more)."""
+#: Words of what a benefit is and how it is had (s10: "할인된 비용으로 상품권을 구매하는 간접 혜택", "수돗물을 공급받는
+#: 가정"): getting or buying what the service gives says nothing about who may have it (wanting or using it may: see
+#: :data:`_USE_VERB`).
+_BENEFIT_WORDS = re.compile(r"혜택|할인(?:된|받는)?|비용|구매|구입|공급\s*받는|공급|받는|받고|간접|직접")
+
+
+#: Getting, buying, or not yet having had something (its object before it: "수돗물을 공급받는", "… 백신(PPSV23)을 접종하지
+#: 않은"). Wanting, needing or using it ("학점은행제를 이용하고자", "자문을 필요로 하는") is not among them: the fresh-user
+#: report s8 found those listed as "eligible" on the age alone, a circle of the interested the citizen should check.
+_USE_VERB = r"(?:공급\s*받|구매\s*하|구입\s*하|받(?!지)|(?:접종|투약|지원)\s*(?:을|를)?\s*(?:하지|받지)\s*않|받지\s*않)"
+
+
+def _title_words(title: str) -> tuple[str, ...]:
+    """The title's words of two syllables or more that are not general (``"우리집 수돗물 안심 확인제 지원"`` →
+    ``("우리집", "수돗물", "안심", "확인제")``): a phrase that names them restates what the service is."""
+    return tuple(w for w in re.findall(r"[가-힣]{2,}", _GENERAL_WORDS.sub(" ", title)) if w not in _FUNCTION)
+
+
+def _residue(part: str, title: tuple[str, ...] = ()) -> list[str]:
+    """The words of ``part`` that say more than "anyone living there of that age" (two syllables or more); with
+    ``title`` (:func:`_title_words`), also a title word as the object of getting or using it (``"수돗물을 공급받는"``
+    under "우리집 수돗물 안심 확인제 지원": who gets the service's own subject, not a circle; a title word alone stays,
+    as in "가정위탁아동" under "가정위탁아동 양육보조금 지원") and the words of having a benefit (:data:`_BENEFIT_WORDS`)."""
     part = _LAW.sub(" ", part)
     part = _NUMBERS.sub(" ", part)
     for place in _PLACES:
         if place in part:
             part = part.replace(place, " ")
+    if title:  # "수돗물을 공급받는", "학점은행제를 이용하고자": getting or using the service's own subject
+        part = re.sub(r"(?:" + "|".join(map(re.escape, title)) + r")[^,·ㆍ]{0,25}?(?:을|를)\s*" + _USE_VERB, " ", part)
     part = _GENERAL_WORDS.sub(" ", part)
+    if title:
+        part = _BENEFIT_WORDS.sub(" ", part)
     part = re.sub(r"(?<![가-힣])(?:만|세|년|월|일|생|자|분|중|등|및|또는|이|가|은|는|을|를|의|에|로|와|과|도)(?![가-힣])", " ", part)
     return [w for w in re.findall(r"[가-힣]{2,}", part) if w not in _FUNCTION and not re.fullmatch(r"(?:세|년|월|일)+", w)]
 
 
-def is_general(item: str) -> bool:
+def is_general(item: str, title: str = "") -> bool:
     """Whether one 지원대상 item says no more than "anyone (living there, of that age)": one of its alternatives leaves
-    no residue.
+    no residue. With the service's ``title``, an item that only restates what the service is and that one gets or uses
+    it ("수돗물을 공급받는 가정" under "우리집 수돗물 안심 확인제 지원", "할인된 비용으로 상품권을 구매하는 간접 혜택" under
+    "지역화폐(동작사랑상품권)") is general too (session 10: such texts add nothing beyond the coded conditions).
 
     Examples:
         >>> is_general("동대문구 거주 만 4세이상 주민"), is_general("0~18세(영유아,청소년), 만65세이상, 임산부, 관내지역주민 등")
@@ -112,9 +143,10 @@ def is_general(item: str) -> bool:
         False
     """
     item = _PART_LABEL.sub("", _LABEL.sub("", item.strip()))
-    if not _residue(item):
+    words = _title_words(title) if title else ()
+    if not _residue(item, words):
         return True
-    return any(p.strip() and not _residue(p) for p in _ALTERNATIVES.split(_PARENS.sub(" ", _LAW.sub(" ", item))))
+    return any(p.strip() and not _residue(p, words) for p in _ALTERNATIVES.split(_PARENS.sub(" ", _LAW.sub(" ", item))))
 
 
 def who_check(target: str, title: str) -> WhoCheck | None:
@@ -138,11 +170,11 @@ def who_check(target: str, title: str) -> WhoCheck | None:
     items = items or read[:1]
     first = items[0] if items else ""
     by_title = groups_named(title)
-    if any(_GENERAL_STRONG.search(i) and is_general(i) and not (by_title and groups_named(i)) for i in items):
+    if any(_GENERAL_STRONG.search(i) and is_general(i, title) and not (by_title and groups_named(i)) for i in items):
         return None  # "거제 시민 누구나" as one of the ways in; not "장병, 군무원, 일반 국민" under "장병 인권상담 지원"
-    if not first or (is_general(first) and not by_title):
+    if not first or (is_general(first, title) and not by_title):
         return None
-    phrase = re.sub(r"\s+", " ", first if not is_general(first) else f"{title} ({first})").strip()
+    phrase = re.sub(r"\s+", " ", first if not is_general(first, title) else f"{title} ({first})").strip()
     if len(phrase) > _MAX_PHRASE:
         phrase = phrase[:_MAX_PHRASE - 1].rstrip() + "…"
     return WhoCheck(phrase, tuple(dict.fromkeys((*by_title, *groups_named(first)))))

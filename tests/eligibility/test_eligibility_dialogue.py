@@ -6,6 +6,7 @@ expected questions and counts are computed here directly from the catalogue with
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -59,9 +60,17 @@ def expected_next(catalogue: Catalogue, p: MessageProcessor, slots: dict[str, An
     # and no age way in while the age is unknown
     for r, n in zip(unknown, named, strict=True):
         group = next((str(c.value).split("|") for c in r.decided_by if c.code == "GROUP"), [])
-        if "open" in group or any(g.startswith("age:") for g in group) and "age" in r.missing:
+        if "open" in group or any(g.startswith("specific:") for g in group) \
+                or any(g.startswith("age:") for g in group) and "age" in r.missing:
             n.add("target_groups")
-    scores = {s: sum(fact_name(s) in r.missing and fact_name(s) not in n for r, n in zip(unknown, named, strict=True))
+    # 고압 전기 고객 and 사업자 have no question of their own: the group question answers them (s10), so a service
+    # missing one counts for target_groups
+    status_facts = {"high_voltage_customer", "business_status"}
+    missing = [set(r.missing) | ({"target_groups"} if status_facts & set(r.missing) else set()) for r in unknown]
+    for m, n in zip(missing, named, strict=True):
+        if status_facts & m:
+            n.discard("target_groups")
+    scores = {s: sum(fact_name(s) in m and fact_name(s) not in n for m, n in zip(missing, named, strict=True))
               for s in askable}
     best = max(askable, key=lambda s: (scores[s], -form_slots.index(s)), default=None)
     return None if best is None or scores[best] == 0 else best
@@ -85,16 +94,34 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
         assert want is not None
         assert responses(turn)[-1] == f"utter_ask_{want}", (asked, responses(turn))
         asked.append(want)
+        offered = p.tracker_state("e1")["slots"].get("target_groups_offered") or []
         turn = say(p, ANSWERS[lang].get(want, "아니요" if lang == "ko" else "no"))
-        slots[want] = VALUES.get(want, False)
+        # "no" to the group question: every group it offered is false (s10: 사업자 is offered for the services whose
+        # 지원대상 names only businesses, which miss business_status)
+        slots[want] = dict.fromkeys(offered, False) if want == "target_groups" else VALUES.get(want, False)
     assert asked[:2] == ["region", "age"]  # this catalogue's most decisive facts: 785 services are local, 707 code an age
     tracker = p.tracker_state("e1")
     assert tracker["active_loop"] == {} and {k: tracker["slots"][k] for k in slots} == slots
     final = turn.messages[-1]
     facts = Facts.model_validate(conversation_facts(slots))
-    statuses = Counter(r.status for r in Evaluation(catalogue, facts).results())
-    assert f"{statuses['eligible']}" in (final.text or "") and f"{statuses['unknown']}" in (final.text or "")
+    results = Evaluation(catalogue, facts).results()
+    statuses = Counter(r.status for r in results)
+    # "to check" (s10): unknown only because the service's own text names who it is for (CHECK, GROUP), nothing to ask
+    to_check = [r for r in results if r.status == "unknown" and r.decided_by
+                and {c.code for c in r.decided_by} <= {"CHECK", "GROUP"} and set(r.missing) <= {"target_groups"}]
+    rest = statuses["unknown"] - len(to_check)
+    assert to_check and final.custom["eligibility"]["to_check"] == len(to_check)
+    assert final.custom["eligibility"]["unknown"] == rest
+    assert f"{statuses['eligible']}" in (final.text or "") and f"{rest}" in (final.text or "")
     assert final.custom["eligibility"]["eligible"] == statuses["eligible"]
+    text = final.text or ""
+    for r in to_check[:3]:  # named apart, each with what to check: the who-phrase of its text (Korean) or its groups
+        line = next(x for x in text.splitlines() if x.startswith(f"- {r.service_name}"))
+        check = next(c for c in r.decided_by if c.code in ("CHECK", "GROUP"))
+        if lang == "ko":
+            assert (f"'{check.value}'" if check.code == "CHECK" else "확인할 내용: ") in line
+        else:
+            assert "to check: " in line and not re.search(r"[가-힣]", line.replace(r.service_name, "").split("[Source")[0])
     names = {r.service_id: r for r in Evaluation(catalogue, facts).results() if r.status == "eligible"}
     cites = final.custom["citations"]
     # the top 5 (since s9 an age-only service whose text names a narrower circle is to check, CHECK, so a Busan

@@ -68,11 +68,12 @@ def start(p: MessageProcessor, lang: str, sender: str) -> Turn:
     return say(p, AGE[lang], sender)
 
 
-def finished(p: MessageProcessor, turn: Turn, sender: str) -> tuple[int, int]:
-    """The form ended with the verdicts: ``(eligible, unknown)``."""
+def finished(p: MessageProcessor, turn: Turn, sender: str) -> tuple[int, int, int]:
+    """The form ended with the verdicts: ``(eligible, unknown, to_check)``; "to check" (s10): unknown only because
+    the service's own text names who it is for (GROUP), nothing left to ask, listed apart with what to check."""
     assert p.tracker_state(sender)["active_loop"] == {}, [m.text for m in turn.messages]
     counts = turn.messages[-1].custom["eligibility"]
-    return counts["eligible"], counts["unknown"]
+    return counts["eligible"], counts["unknown"], counts["to_check"]
 
 
 def asked(turn: Turn) -> str | None:
@@ -111,8 +112,8 @@ def test_none_of_these_rules_out_what_only_those_groups_get(make_processor, grou
     slots = p.tracker_state(sender)["slots"]
     assert slots["target_groups"] == {"artist": False, "military": False, "tenant": False}
     # SENIOR eligible; ART, ART_OR_SOLDIER, RENT ruled out by the known-empty set; OPEN stays unknown (a way in no
-    # table reads), never ruled out
-    assert finished(p, turn, sender) == (1, 1)
+    # table reads), never ruled out: no fact left to ask, so it is listed "to check"
+    assert finished(p, turn, sender) == (1, 0, 1)
 
 
 @pytest.mark.parametrize("lang, answer, groups, eligible", [
@@ -141,7 +142,10 @@ def test_dont_know_leaves_the_groups_unknown(make_processor, group_url: str, lan
     turn = say(p, dont_know, sender)
     slots = p.tracker_state(sender)["slots"]
     assert slots["target_groups"] is None and "target_groups" in (slots.get("skipped_slots") or [])
-    assert finished(p, turn, sender) == (1, 4)
+    # SENIOR eligible; the four group services unknown on their group alone: listed "to check", none needs a fact
+    assert finished(p, turn, sender) == (1, 0, 4)
+    text = turn.messages[-1].text or ""
+    assert ("확인이 필요한 서비스도 4개" if lang == "ko" else "To check (4)") in text
 
 
 def test_an_answer_that_names_no_group_is_asked_again(make_processor, group_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 and its region is eligible, and one that breaks exactly one condition is not eligible with that
 condition named (REGION for the region). A service whose 지원대상 text restricts it to a group
 (:mod:`connectors.eligibility.text_groups`, condition GROUP) gets a person confirmed to belong to it
-(``target_groups``); the per-group checks are in test_eligibility_text_groups.py. A local public body's service
+(``target_groups``), including a group its text names more narrowly than a fact records it (s10: a coarse fact
+never establishes "사립학교 퇴직 교직원"); the per-group checks are in test_eligibility_text_groups.py. A local public body's service
 (지방공기업, 지방출자·출연기관, 교육청 by the raw 소관기관유형) with no other area is limited to the area of its name:
 another 시·도 breaks it (``unknown`` for a facility's fee reduction: non-residents may use it). Where nothing coded restricts (no condition to break), the
 satisfying person is not eligible on nothing: unknown with the reason NONE, or eligible through the named
@@ -182,8 +183,12 @@ def _text_homes(cat: Catalogue) -> dict[str, tuple[str, str | None]]:
 def _groups(cat: Catalogue) -> dict[str, tuple[str, ...]]:
     """서비스ID → the groups its text restricts it to (``ServiceInfo.restriction``), or that its who-phrase names
     (``ServiceInfo.who``, where the codes say only an age: CHECK)."""
-    out = {cat.services[i].service_id: cat.restrictions[cat.restriction_id[i]].groups
-           for i in np.flatnonzero(cat.restriction_id >= 0)}
+    out: dict[str, tuple[str, ...]] = {}
+    for i in np.flatnonzero(cat.restriction_id >= 0):
+        # the groups a way in names plainly, and those its text narrows (``Restriction.specific``: "재직기간 1년 이상
+        # 사립학교 퇴직 교직원" for worker): the citizen confirms the group; no coarse fact (employed) holds it (s10)
+        r = cat.restrictions[cat.restriction_id[i]]
+        out[cat.services[i].service_id] = (*r.groups, *(g for g, _phrase in r.specific))
     out.update({cat.services[i].service_id: cat.who_checks[cat.who_id[i]].groups for i in np.flatnonzero(cat.who_id >= 0)})
     return out
 

@@ -14,25 +14,36 @@ from connectors.eligibility.facts import Facts, parse_facts
 from connectors.eligibility.text_groups import LEXICON, LEXICON_NAMES, Restriction, restriction_in
 from assistant.errors import InvalidInputError
 
-# Hand-read 지원대상 texts of the catalogue (services the report's personas were told "fit") → the groups.
+# Hand-read 지원대상 texts of the catalogue (services the report's personas were told "fit") → the groups named as
+# the fact records them, and those named more narrowly (s10: a fisher is not thereby "수산물 수출 관련 개인", a student
+# not a "또래상담자": only the citizen's confirmation holds these).
 READ = [
-    ("○ 경기도 의사상자 등록자", ("rescuer",)),
-    ("ㅇ 학자금대출을 받은 군 복무자\n - 병역법 제16조에 따른 현역병", ("military", "debtor")),
-    ("「예술인 복지법」제2조에 따른 예술인", ("artist",)),
-    ("수산물 수출 관련 개인 또는 단체", ("fishery",)),
-    ("○ 고압고객용 일반 변압기를 고효율 변압기로 교체하는 고객", ("electricity",)),
-    ("초등, 중등, 고등학교 내 또래상담자", ("student",)),
-    ("<소규모 발굴조사 지원사업>\n○ 단독주택으로서 대지면적 792㎡ 이하", ("owner",)),
+    ("○ 경기도 의사상자 등록자", ("rescuer",), ()),
+    ("ㅇ 학자금대출을 받은 군 복무자\n - 병역법 제16조에 따른 현역병", ("military", "debtor"), ()),
+    ("「예술인 복지법」제2조에 따른 예술인", ("artist",), ()),
+    ("수산물 수출 관련 개인 또는 단체", (), ("fishery",)),
+    ("○ 고압고객용 일반 변압기를 고효율 변압기로 교체하는 고객", ("electricity",), ()),
+    ("초등, 중등, 고등학교 내 또래상담자", (), ("student",)),
+    ("<소규모 발굴조사 지원사업>\n○ 단독주택으로서 대지면적 792㎡ 이하", ("owner",), ()),
+    # s11: the proof of belonging narrows nothing; "상환자" (a repayer) and "전환자" name no patient
+    ("○ 국가유공자 : 국가보훈처장이 발행한 국가유공자증서를 소지한자\n○ 다둥이 : 다둥이행복카드 소지자(세자녀)",
+     ("veteran", "multi_child"), ()),
+    ("○ 기초생활수급증명서", ("low_income",), ()),
+    ("○ 65세이상 기초생활수급자 및 차상위 건강보험 전환자", ("low_income",), ()),
+    ("○ 분할상환약정을 유지한 성실상환자 중 학자금 대출 연체자", ("debtor",), ()),
+    # the group's relatives, or the group's word inside another job, are a narrower (other) circle
+    ("○ 국가유공자와 독립유공자 유족 또는 가족", ("heir",), ("veteran",)),
+    ("○ 장애인활동지원사", (), ("disabled",)),
 ]
 GENERAL = ["○ 장병, 군무원, 일반 국민", "전국민 누구나", "학점은행제를 이용하고자 하거나, 이용하고 있는 모든 국민",
            "○ 개인, 중소·중견기업, 공공기관 또는 비영리 법인·단체", "노인복지법에 정한 만 65세 이상 노인",
            "신분증 및 경로우대증에 생년월일이 만 65세 이상인 회원", "○ 성남사랑상품권 사용자"]
 
 
-@pytest.mark.parametrize(("text", "groups"), READ)
-def test_a_text_restricted_to_a_group_names_it(text: str, groups: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(("text", "groups", "narrowed"), READ)
+def test_a_text_restricted_to_a_group_names_it(text: str, groups: tuple[str, ...], narrowed: tuple[str, ...]) -> None:
     r = restriction_in(text)
-    assert r is not None and r.groups == groups
+    assert r is not None and r.groups == groups and tuple(g for g, _phrase in r.specific) == narrowed
 
 
 @pytest.mark.parametrize("text", GENERAL)
@@ -116,8 +127,8 @@ OUTSIDE: dict[str, dict[str, Any]] = {  # facts that record not being in the gro
 def test_each_group_in_is_not_decided_against_and_outside_is_not_eligible(
         group: str, by_group: dict[str, list[int]], gov24_catalogue: Catalogue) -> None:
     """In the group (confirmed): GROUP holds and never decides against. Outside it (its own facts say no, every other
-    group denied): never eligible; not_eligible naming GROUP where no age or unread way in is left; unknown facts:
-    the GROUP stays to confirm."""
+    group denied): never eligible; not_eligible naming GROUP where no age, unread way in or narrowed group
+    (``Restriction.specific``, s10) is left; unknown facts: the GROUP stays to confirm."""
     rows = by_group[group]
     if not rows:
         pytest.skip(f"no service of the snapshot restricts to {group} outside its coded conditions")
@@ -134,7 +145,37 @@ def test_each_group_in_is_not_decided_against_and_outside_is_not_eligible(
         assert not (status == "not_eligible" and "GROUP" in {c.code for c in decided}), cat.services[row].title
         status, decided, _missing = outside.explain(row)
         assert status != "eligible", cat.services[row].title
-        if not r.ages and not r.open:
+        if any(g not in r.within for g, _p in r.specific):
+            # another way in names a group more narrowly than its fact ("장애인활동지원사"), not as a part of it
+            # ("수급자 중 관내 전입자", ``within``): no "no" rules it out
+            assert status == "unknown" and "GROUP" in {c.code for c in decided}, (group, cat.services[row].title)
+        elif not r.ages and not r.open:
             assert status == "not_eligible" and "GROUP" in {c.code for c in decided}, (group, cat.services[row].title)
         status, decided, missing = unknown.explain(row)
         assert status == "unknown" and "GROUP" in {c.code for c in decided} and "target_groups" in missing
+
+
+@pytest.mark.parametrize(("text", "within"), [
+    ("○ 기초생활수급자(생계, 의료) 중 관내 전입자", ("low_income",)),  # some of the recipients
+    ("부산진구 거주 65세 이상 의료급여수급자 중 당해 검진대상자", ("low_income",)),  # an age and a place before: still a part
+    ("목포시에 주민등록을 둔 기초연금 수급자 중 만 70세 이상 노인", ()),  # 기초연금 is another benefit
+    ("○ 장애인활동지원사", ()),  # the care workers, not some of the disabled
+    ("재직기간 1년 이상 사립학교 퇴직 교직원", ()),
+])
+def test_a_part_of_a_group_is_read_as_within_it(text: str, within: tuple[str, ...]) -> None:
+    r = restriction_in(text)
+    assert r is not None and not r.groups and r.within == within
+
+
+def test_a_no_rules_out_a_part_of_the_group_a_yes_does_not_hold_it() -> None:
+    """"수급자 중 관내 전입자": not a recipient (nor near poverty) → not eligible; a recipient → still to confirm; the
+    citizen confirming the group → eligible. A narrowed group that is no part ("장애인활동지원사") is never ruled out."""
+    part = _one(restriction_in("○ 기초생활수급자(생계, 의료) 중 관내 전입자"))
+    status, decided, _ = Evaluation(part, Facts(age=40, welfare_recipient=False, near_poverty=False)).explain(0)
+    assert status == "not_eligible" and [c.code for c in decided] == ["GROUP"]
+    status, _decided, missing = Evaluation(part, Facts(age=40, welfare_recipient=True)).explain(0)
+    assert status == "unknown" and missing == ("target_groups",)
+    assert Evaluation(part, Facts(age=40, target_groups={"low_income": False})).explain(0)[0] == "not_eligible"
+    assert Evaluation(part, Facts(age=40, target_groups={"low_income": True})).explain(0)[0] == "eligible"
+    other = _one(restriction_in("○ 장애인활동지원사"))
+    assert Evaluation(other, Facts(age=40, disabled=False, target_groups={"disabled": False})).explain(0)[0] == "unknown"

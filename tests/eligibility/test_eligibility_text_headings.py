@@ -44,12 +44,16 @@ def test_an_age_alone_still_restricts_nothing(text: str) -> None:
     assert restriction_in(text) is None
 
 
-#: service id → (the groups named as ways in, open), read by hand from its 지원대상/선정기준.
+#: service id → (the groups named as ways in, open, the groups named more narrowly than their fact: s10), read by
+#: hand from its 지원대상/선정기준.
 READ_NOW = {
-    "338000000419": ({"newlywed"}, True),  # 사업기간 label skipped; 청년 및 신혼부부(18~39세); "가구당 최대 …" not read
-    "477000000134": ({"low_income", "pregnancy", "women"}, False),  # 12세 이하, 산모의 영유아, HPV 여성 청소년 …, 65세 이상
-    "630000000669": ({"disabled", "multi_child"}, False),  # 65세 이상 노인 / 장애인 / 다자녀 부모
-    "O00020700003": ({"disabled", "veteran", "multi_child"}, True),  # rate heading skipped; 국가유공자, 부산시민, … 장애인
+    "338000000419": ({"newlywed"}, True, set()),  # 사업기간 label skipped; 청년 및 신혼부부(18~39세); "가구당 최대 …" not read
+    # 12세 이하; HPV: 12~17세 여성 청소년 (women) and "18~26세 저소득층 여성" (low income narrowed by age and sex);
+    # "B형 간염 … 양성 산모로부터 출생한 영유아" (the infants, not pregnancy as the fact records it); 65세 이상
+    "477000000134": ({"women"}, False, {"low_income", "pregnancy"}),
+    "630000000669": ({"disabled", "multi_child"}, False, set()),  # 65세 이상 노인 / 장애인 / 다자녀 부모
+    # rate heading skipped; 국가유공자, 부산시민, … 장애인(본인), "다자녀 가족할인[… 확인증 또는 등본+신분증)" (proof: plain)
+    "O00020700003": ({"disabled", "veteran", "multi_child"}, True, set()),
 }
 
 
@@ -67,7 +71,7 @@ def test_the_texts_read_now(texts) -> None:  # type: ignore[no-untyped-def]
     got = {}
     for sid in READ_NOW:
         r = restriction_in(by_id[sid])
-        got[sid] = None if r is None else (set(r.groups), r.open)
+        got[sid] = None if r is None else (set(r.groups), r.open, {g for g, _phrase in r.specific})
     assert got == READ_NOW
 
 
