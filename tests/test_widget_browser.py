@@ -12,7 +12,6 @@ Playwright's own browser downloads are not used.
 from __future__ import annotations
 
 import json
-import urllib.request
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -292,41 +291,82 @@ def _type_and_wait(pg: Page, text: str) -> dict:
     return json.loads(request_info.value.post_data or "{}")
 
 
-@pytest.mark.xfail(strict=True, reason="s10-flow: during a handoff with no agent every message now gets a reply with a "
-                   "way back (was silence + the widget's notice); this browser test still expects the silence: rewrite it "
-                   "for the new replies (closing note s10, Next)")
-def test_handoff_silence_shows_a_calm_waiting_status(page: Page, server_url: str) -> None:
-    """Fresh-user report item 5: while a person has the conversation the bot is silent after its one answer to the
-    first message (the webhook answers []); the widget says the message went to a counsellor instead of "no answer
-    came back, rephrase", and after the conversation is resumed an empty reply is again "no answer"."""
-    body = _ask(page, "상담원 연결해 주세요")
-    handoff = page.locator(".msg.bot").last.locator(".msg-text")
-    expect(handoff).to_contain_text("상담원에게 연결해 드릴게요")
-    bots = page.locator(".msg.bot").count()
+#: What the citizen sees while waiting for a counsellor (intents/domain.yml, written out here as read on the page).
+CANCEL_BUTTON = "상담원 연결 취소 / 도우미와 다시 대화"
+WAITING_REPLY = ("상담원 연결을 기다리고 있어요. 남기신 메시지는 상담원에게 전달돼요. 기다리지 않고 도우미와 다시 대화하려면 아래 "
+                 "버튼을 누르거나 '상담원 연결 취소'라고 말씀해 주세요.")
+STILL_WAITING_REPLY = ("메시지를 상담원에게 전달했어요. 아직 상담원을 기다리는 중이에요. 도우미와 다시 대화하려면 아래 버튼을 누르거나 "
+                       "'상담원 연결 취소'라고 말씀해 주세요.")
+HANDOFF_NOTICE = "상담원에게 전달했어요. 답변을 기다리고 있어요."
+NO_REPLY_NOTICE = "답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요."
 
-    # the first message after the handoff is answered once by the assistant (s9), the next ones are silent
+
+def _empty_replies(pg: Page) -> None:
+    """From now on the webhook answers ``[]`` (what the server answers once a counsellor has spoken: the bot is
+    silent; the counsellor's replies reach the citizen through the counsellor's own system)."""
+    pg.route("**" + WEBHOOK_PATH, lambda route: route.fulfill(status=200, content_type="application/json", body="[]"))
+
+
+def test_handoff_silence_shows_a_calm_waiting_status(page: Page, server_url: str) -> None:
+    """While a conversation waits for a counsellor (s10-flow) every message is answered with where it went and a
+    way back (a "상담원 연결 취소 / 도우미와 다시 대화" button): first "상담원 연결을 기다리고 있어요 …", then "메시지를
+    상담원에게 전달했어요 …", never "no answer came back, rephrase"; once a counsellor has the conversation the bot is
+    silent and the widget says the message went to the counsellor (also after the still-waiting reply, and after a
+    reload); "상담원 연결 취소" ends the wait, and then an empty reply is again "no answer"."""
+    _ask(page, "상담원 연결해 주세요")
+    bot = page.locator(".msg.bot")
+    expect(bot.last.locator(".msg-text")).to_contain_text("상담원에게 연결해 드릴게요")
+    expect(bot.last.locator("button.bot-button")).to_have_text(CANCEL_BUTTON)
+    bots = bot.count()
+
+    # the first message after the handoff: the waiting reply with the way back
     _type_and_wait(page, "여보세요? 아직 기다려야 하나요?")
-    expect(page.locator(".msg.bot")).to_have_count(bots + 1, timeout=REPLY_TIMEOUT_MS)
-    expect(page.locator(".msg.bot").last.locator(".msg-text")).to_contain_text("상담원 연결을 기다리고 있어요")
-    for n, text in enumerate(["언제쯤 연결되나요?", "아직 멀었나요?"], start=1):
+    expect(bot).to_have_count(bots + 1, timeout=REPLY_TIMEOUT_MS)
+    expect(bot.last.locator(".msg-text")).to_have_text(WAITING_REPLY)
+    expect(bot.last.locator("button.bot-button")).to_have_text(CANCEL_BUTTON)
+    # each later one: the still-waiting reply, once per message, each with the button (the latest one live)
+    for n, text in enumerate(["언제쯤 연결되나요?", "아직 멀었나요?"], start=2):
         _type_and_wait(page, text)
-        expect(page.locator(".msg.notice.handoff")).to_have_count(n, timeout=REPLY_TIMEOUT_MS)
-        expect(page.locator(".msg.notice.handoff").last).to_have_text("상담원에게 전달했어요. 답변을 기다리고 있어요.")
-    assert page.locator(".msg.bot").count() == bots + 1  # the bot said nothing else itself
-    assert "답변을 받지 못했어요" not in " ".join(page.locator(".msg.notice").all_inner_texts())
+        expect(bot).to_have_count(bots + n, timeout=REPLY_TIMEOUT_MS)
+        expect(bot.last.locator(".msg-text")).to_have_text(STILL_WAITING_REPLY)
+        expect(bot.last.locator("button.bot-button")).to_have_text(CANCEL_BUTTON)
+        expect(bot.last.locator("button.bot-button")).not_to_have_attribute("aria-disabled", "true")
+    assert page.locator(".msg.notice").count() == 0  # no "no answer" and no status notice: the bot said where it went
+
+    # a counsellor has the conversation (the bot is silent: []): the widget says the message went to them, calmly
+    _empty_replies(page)
+    _type_and_wait(page, "상담원님 계세요?")
+    expect(page.locator(".msg.notice.handoff")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator(".msg.notice.handoff").last).to_have_text(HANDOFF_NOTICE)
+    assert bot.count() == bots + 3
+    assert NO_REPLY_NOTICE not in " ".join(page.locator(".msg.notice").all_inner_texts())
 
     # the status survives a reload (same tab: same conversation)
     page.reload()
     page.wait_for_selector("#chat[data-ready='true']", state="attached")
+    _empty_replies(page)
     _type_and_wait(page, "아직인가요?")
     expect(page.locator(".msg.notice.handoff")).to_have_count(1, timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator(".msg.notice.handoff").last).to_have_text(HANDOFF_NOTICE)
 
-    # the counsellor hands the conversation back: the assistant answers again and the handoff status is over
-    request = urllib.request.Request(f"{server_url}/conversations/{body['sender']}/resume", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local URL)
-        assert response.status == 200
-    _ask(page, "에너지바우처 신청 방법이 뭐예요?")
-    page.route("**" + WEBHOOK_PATH, lambda route: route.fulfill(status=200, content_type="application/json", body="[]"))
+    # the reloaded page shows no earlier messages (no button): the citizen says the words the replies gave, to the
+    # real server again; the assistant has the conversation and says so
+    page.unroute("**" + WEBHOOK_PATH)
+    _ask(page, "상담원 연결 취소")
+    expect(page.locator(".msg.bot").last.locator(".msg-text")).to_have_text(
+        "상담원 연결을 취소했어요. 다시 도우미와 대화하실 수 있어요. 무엇을 도와드릴까요?", timeout=REPLY_TIMEOUT_MS)
+    expect(page.locator("#chat-send")).to_be_enabled(timeout=REPLY_TIMEOUT_MS)
+    # no longer with a person: an empty reply is "no answer" again, not the counsellor's status
+    _empty_replies(page)
     _type_and_wait(page, "테스트")
-    expect(page.locator(".msg.notice").last).to_have_text("답변을 받지 못했어요. 질문을 바꿔서 다시 물어봐 주세요.")
+    expect(page.locator(".msg.notice").last).to_have_text(NO_REPLY_NOTICE)
     expect(page.locator(".msg.notice.handoff")).to_have_count(1)
+
+    # the button of the handoff reply ends the wait the same way
+    page.unroute("**" + WEBHOOK_PATH)
+    _ask(page, "상담원 연결해 주세요")
+    with page.expect_request(lambda r: r.url.endswith(WEBHOOK_PATH) and r.method == "POST") as request_info:
+        page.locator(".msg.bot").last.locator("button.bot-button", has_text=CANCEL_BUTTON).click()
+    assert json.loads(request_info.value.post_data or "{}")["message"] == "/end_handoff"
+    expect(page.locator(".msg.bot").last.locator(".msg-text")).to_have_text(
+        "상담원 연결을 취소했어요. 다시 도우미와 대화하실 수 있어요. 무엇을 도와드릴까요?", timeout=REPLY_TIMEOUT_MS)

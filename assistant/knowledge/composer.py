@@ -250,6 +250,22 @@ KOREAN_QUOTE_NOTE = "The official service catalogue has this service in Korean o
 _HANGUL = re.compile(r"[가-힣]")
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z]")
+
+
+def in_script(term: str, language: str) -> bool:
+    """Whether a lexical term is written in ``language``'s script ("ko": it has Hangul; "en": Latin letters and no
+    Hangul): the question's words a document in that language can hold as written, whatever the question's language.
+
+    Example:
+        >>> in_script("월세", "ko"), in_script("월세", "en"), in_script("rent", "en"), in_script("2026", "ko")
+        (True, False, True, False)
+    """
+    if _HANGUL.search(term):
+        return language == "ko"
+    return language == "en" and bool(_LATIN_WORD.search(term))
+
+
 def quoted_in_korean(quotes: Iterable[str]) -> bool:
     """Whether any of an answer's quoted excerpts is written in Korean (has Hangul): then an English answer says so
     once, in English, above them (:data:`KOREAN_QUOTE_NOTE`; fresh-user s8: English headings over Korean text)."""
@@ -424,10 +440,12 @@ class AnswerComposer:
         Signals: ``p_oos``; ``dense`` (top cosine); ``agree`` (1 when the top
         document is in both retrievers' top 5); ``overlap`` (share of the
         query's content terms in the top document, a colloquial term counting when
-        one of its catalogue terms is there (:func:`covered_terms`), or -1 for an English query
-        on a Korean document where terms cannot overlap); ``margin`` (fused
-        score of the top document minus the best fused score of the other hits,
-        before the rerank stage).
+        one of its catalogue terms is there (:func:`covered_terms`); across languages a term in the
+        document's script (:func:`in_script`: a Korean title in Hangul in an English question) counts as
+        written and an English phrase by its glossary translation; -1 when neither kind is in the question,
+        so terms cannot overlap); ``margin`` (fused score of the top document minus the best fused score of
+        the other hits, before the rerank stage); ``translated`` (1 when a glossary translation was the
+        cross-language evidence).
         """
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
@@ -439,9 +457,10 @@ class AnswerComposer:
             overlap = 0.0  # nothing in the question to ground an answer on
         elif result.language == top.doc.language:
             overlap = len(covered_terms(result, doc_terms)) / len(terms)
-        elif result.translations:
-            # share of the question's own words whose glossary translation occurs in the document
-            covered: set[str] = set()
+        elif result.translations or any(in_script(t, top.doc.language) for t in terms):
+            # the question's words in the document's own script count as written ("Can I get the 청년 월세 지원?": an
+            # English question naming a Korean title in Hangul), the others by their glossary translation
+            covered = covered_terms(result, doc_terms)
             for phrase, korean in result.translations:
                 if set(korean) & doc_terms:
                     covered.update(phrase.split())
@@ -453,7 +472,9 @@ class AnswerComposer:
         # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
         # negative when the rerank lifted it past documents the fusion preferred
         margin = top.gate_fused - max((h.gate_fused for h in result.hits[1:]), default=0.0)
-        translated = 1.0 if (result.language != top.doc.language and overlap >= 0) else 0.0
+        # a glossary translation was the lexical evidence (a question whose words are in the document's script is read
+        # as written, like one in the document's language)
+        translated = 1.0 if (result.language != top.doc.language and result.translations) else 0.0
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
                    "translated": translated}
         return self.gate.probability(signals), signals

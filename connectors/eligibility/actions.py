@@ -281,7 +281,8 @@ def named_missing_service(text: str, client: EligibilityBackend) -> str | None:
 
     The names come from the knowledge glossary (:meth:`assistant.knowledge.glossary.Glossary.named_service`: the one
     list of service names the project keeps in both languages); the service is missing when no catalogue title holds
-    the name or any of its synonyms (``client.find``).
+    the name or any of its synonyms (``client.holding``: "출산지원금 지원" holds 출산지원금; ``client.find`` looks the
+    other way, for a title inside the text, and found no title inside the bare name "출산지원금").
     """
     from assistant.dialogue.eligibility_route import named_benefit
     from assistant.knowledge.glossary import default_glossary
@@ -290,7 +291,7 @@ def named_missing_service(text: str, client: EligibilityBackend) -> str | None:
     if named is None:
         return None
     name, synonyms = named
-    return None if any(client.find(n, limit=1) for n in sorted(synonyms)) else name
+    return None if any(client.holding(n, limit=1) for n in sorted(synonyms)) else name
 
 
 #: The payload of the button under a documents answer that offers the check (``ActionAnswerFromKnowledge``).

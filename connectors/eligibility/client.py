@@ -118,6 +118,17 @@ class EligibilityClient(ConnectorClient):
             raise ConnectorError(f"eligibility service at {self.base_url} answered /services/find with an unexpected shape")
         return [{"service_id": str(d["service_id"]), "title": str(d.get("title", ""))} for d in out]
 
+    def holding(self, name: str, limit: int = 5) -> list[dict[str, str]]:
+        """``POST /services/holding``: services whose title holds ``name`` (``[{"service_id", "title"}]``).
+
+        Raises:
+            ConnectorTimeout, ConnectorUnavailable, ConnectorError: as for :meth:`check`.
+        """
+        out = self._request("POST", "/services/holding", {"name": name[:200], "limit": limit})
+        if not isinstance(out, list) or not all(isinstance(d, dict) and "service_id" in d for d in out):
+            raise ConnectorError(f"eligibility service at {self.base_url} answered /services/holding with an unexpected shape")
+        return [{"service_id": str(d["service_id"]), "title": str(d.get("title", ""))} for d in out]
+
     def check(self, facts: Facts | Mapping[str, Any], service_ids: list[str] | None = None,
               statuses: list[str] | None = None) -> EligibilityReport:
         """``POST /check``: judge ``facts`` against ``service_ids`` (default all).
@@ -183,6 +194,10 @@ class LocalEligibilityClient:
     def find(self, text: str, limit: int = 5) -> list[dict[str, str]]:
         """Services named in ``text`` (``[{"service_id", "title"}]``, longest name first), as ``/services/find``."""
         return self.service.find(text[:2000], limit)
+
+    def holding(self, name: str, limit: int = 5) -> list[dict[str, str]]:
+        """Services whose title holds ``name`` (spaces ignored), as ``/services/holding``."""
+        return self.service.holding(name[:200], limit)
 
     def check(self, facts: Facts | Mapping[str, Any], service_ids: list[str] | None = None,
               statuses: list[str] | None = None) -> EligibilityReport:

@@ -6,6 +6,9 @@ Endpoints (relative to where it is mounted; ``assistant serve`` mounts it at ``/
   ``{"catalogue_version", "counts", "results": [{"service_id", "service_name", "status", "decided_by",
   "missing", "sources"}]}``; ``counts`` covers the services checked (``service_ids`` or the whole catalogue);
   an unknown field is refused with 422.
+* ``POST /services/find`` ``{"text", "limit"?}`` → ``[{"service_id", "title"}]``: the services a message names.
+* ``POST /services/holding`` ``{"name", "limit"?}`` → ``[{"service_id", "title"}]``: the services whose title holds
+  a benefit's name ("출산지원금" → 출산지원금 지원 …).
 * ``GET /codes`` the JA code table (code, group, pathway, Korean and English meaning, fact).
 * ``GET /health`` ``{"status", "services", "catalogue_version", "unmapped_codes"}``.
 
@@ -16,7 +19,9 @@ a catalogue JSON folder when started with ``--gov24-dir``.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -185,6 +190,21 @@ class EligibilityService:
             _cat, matcher, ids = self._matcher
         return [{"service_id": ids[t], "title": t} for t in matcher.find(text)[:limit]]
 
+    def holding(self, name: str, limit: int = 5) -> list[dict[str, str]]:
+        """Services whose title holds ``name`` (spaces ignored): "출산지원금" → 출산지원금 지원, 용인시 출산지원금 지원 …,
+        in catalogue order. The other direction of :meth:`find` (the name in a title, not a title in a message): what
+        says whether the catalogue has a benefit a citizen named (the composer's
+        :meth:`~assistant.knowledge.composer.AnswerComposer.missing_service` reads document titles the same way).
+
+        Returns:
+            up to ``limit`` ``{"service_id", "title"}``; ``[]`` for a blank name.
+        """
+        key = re.sub(r"\s+", "", name)
+        if not key:
+            return []
+        cat = self.catalogue_or_empty()
+        found = (s for s in cat.services if key in re.sub(r"\s+", "", s.title))
+        return [{"service_id": s.service_id, "title": s.title} for s in itertools.islice(found, limit)]
 
     def warm(self) -> dict[str, float]:
         """Do once what the first requests would: load the catalogue, build the service-name matcher of
@@ -278,6 +298,15 @@ class FindRequest(BaseModel):
     limit: int = Field(5, ge=1, le=50)
 
 
+class HoldingRequest(BaseModel):
+    """A benefit name to look for inside service titles (unknown fields are refused with 422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(..., max_length=200, description="a benefit's name, e.g. 출산지원금")
+    limit: int = Field(5, ge=1, le=50)
+
+
 class FoundService(BaseModel):
     """A service named in the message."""
 
@@ -338,6 +367,11 @@ def create_app(settings: Settings | None = None, service: EligibilityService | N
     async def find(req: FindRequest) -> list[dict[str, str]]:
         """Services named in a message (e.g. "에너지바우처 받을 수 있나요?"), longest name first."""
         return await run_in_threadpool(service.find, req.text, req.limit)
+
+    @app.post("/services/holding", response_model=list[FoundService])
+    async def holding(req: HoldingRequest) -> list[dict[str, str]]:
+        """Services whose title holds a benefit's name (e.g. "출산지원금" → 출산지원금 지원), catalogue order."""
+        return await run_in_threadpool(service.holding, req.name, req.limit)
 
     @app.post("/check", response_model=CheckResponse)
     async def check(req: CheckRequest) -> Response:

@@ -5,6 +5,7 @@ answered from the documents states who is eligible first, cited: for every servi
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -34,32 +35,40 @@ def services() -> list[tuple[str, str, str]]:
 
 
 SERVICES = services()
+#: Korean and English, and an English question naming the service by its Korean title in Hangul (what a citizen copies
+#: from a Korean page; "Can I get the 청년 월세 지원?" abstained after the s10 merge: language by words made it English,
+#: and the gate read its Hangul words as having no lexical evidence on a Korean document)
 CASES = [(sid, "ko", f"{ko} 받을 수 있나요?") for sid, ko, _en in SERVICES] + \
-        [(sid, "en", f"Can I get the {en}?") for sid, _ko, en in SERVICES]
+        [(sid, "en", f"Can I get the {en}?") for sid, _ko, en in SERVICES] + \
+        [(sid, "en-hangul", f"Can I get the {ko}?") for sid, ko, en in SERVICES if en != ko]
 
 
 def test_the_corpus_has_its_services() -> None:
     assert len(SERVICES) >= 30 and all(is_eligibility_question(q) for _s, _l, q in CASES)
 
 
-#: Seen failing in the s10 merge's CI run (after s10-region / s10-nits / s10-wrong): "Can I get the 청년 월세 지원?" (a
-#: regional programme with no English document) is abstained; cause not yet read. Open (closing note, Next 1).
-ABSTAINED_S10 = {("443000000661", "en")}
+#: Kiwi reads a Hangul compound after English words as one noun ("Can I get the 난임부부 …" → 난임부부 NNG, split into
+#: bigrams 난임/임부/부부 by lexical_terms) where it reads 난임 + 부부 alone: BM25 then ranks 서울시 난임부부 시술비 지원 (a
+#: regional copy) above the national one. Open (s11-fix report): tokenise a Hangul run in a mixed question on its own.
+KIWI_CONTEXT = {("SME000000100", "en-hangul")}
 
 
 @pytest.mark.parametrize(("service_id", "lang", "question"), [
-    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason="s10 merge: abstained, cause not yet read"))
-    if (c[0], c[1]) in ABSTAINED_S10 else c for c in CASES], ids=[f"{c[0]}-{c[1]}" for c in CASES])
+    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason="Kiwi reads 난임부부 after English words as one noun"))
+    if (c[0], c[1]) in KIWI_CONTEXT else c for c in CASES], ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_can_i_get_a_service_is_answered_with_who_is_eligible_first(make_processor: Any, service_id: str, lang: str,
                                                                      question: str) -> None:
     p = make_processor()
     turn = p.handle_message(UserMessage("s-elig", question, "rest", {}))
     if turn.messages and turn.messages[0].custom.get("response") == "utter_ask_programme_region":
         # a programme several regions run (tests/dialogue/test_regional_programmes.py): asked where the citizen
-        # lives first; the answer for this service's own region states who is eligible first
+        # lives first; the answer for this service's own region states who is eligible first (the button whose
+        # region, in its payload as the catalogue writes it, is in the agency of this service's citation; its title is
+        # in the reply's language: "Okcheon-gun, Chungcheongbuk-do")
+        agency = next(c["agency"] for c in turn.messages[0].custom["citations"]
+                      if c["doc_id"].startswith(f"svc-{service_id}"))
         button = next(b for b in turn.messages[0].buttons
-                      if any(c["doc_id"].startswith(f"svc-{service_id}") for c in turn.messages[0].custom["citations"]
-                             if b["title"] in c["agency"]))
+                      if json.loads(b["payload"].removeprefix("/inform"))["programme_region"] in agency)
         turn = p.handle_message(UserMessage("s-elig", button["payload"], "rest", {}))
     cited = [m for m in turn.messages if m.custom.get("citations")]
     assert cited, (question, [m.text for m in turn.messages])
@@ -67,7 +76,7 @@ def test_can_i_get_a_service_is_answered_with_who_is_eligible_first(make_process
     assert first["doc_id"] in {f"svc-{service_id}", f"svc-{service_id}-en"}, (question, first)
     assert first["section"].replace(" ", "").lower() in ELIGIBILITY_KEYS, (question, first)
     # the eligibility excerpt is the first part of the text, under the template's heading in the reply's language
-    heading = {"ko": "[지원 대상]", "en": "[Who is eligible]"}[cited[0].custom.get("language", lang)]
+    heading = {"ko": "[지원 대상]", "en": "[Who is eligible]"}[cited[0].custom.get("language", lang[:2])]
     assert heading in cited[0].text and cited[0].text.index(heading) == min(
         i for i in (cited[0].text.find(h) for h in ("[지원 대상]", "[Who is eligible]", "[지원 내용]", "[What you get]",
                                                     "[신청 방법]", "[How to apply]", "[개요]", "[Overview]")) if i >= 0)

@@ -162,6 +162,9 @@ def test_actions_with_url_use_http(tmp_path: Path, live: LiveServer) -> None:
 NAMED = Catalogue.from_records([
     (_svc("EV", "에너지바우처"), {"JA0110": 65, "JA0111": 120}),
     (_svc("KIDS", "유아학비 지원"), {"JA0110": 3, "JA0111": 5}),
+    # a benefit the catalogue has only inside regional titles (출산지원금 지원, 출산장려금 지원: issue #2, s10-region)
+    (_svc("YONGIN", "용인시 출산지원금 지원"), {"JA0101": "Y"}),
+    (_svc("SUYEONG", "출산장려금 지원"), {"JA0101": "Y"}),
 ], version="named-1")
 
 
@@ -175,6 +178,9 @@ def _activation(text: str) -> ProtocolTracker:
     ("아동수당 얼마 받을 수 있어요?", "아동수당"),
     ("실업급여 받을 수 있을까요", "실업급여"),
     ("에너지바우처 받을 수 있나요?", None),  # in the catalogue
+    # held inside titles ("용인시 출산지원금 지원"): not missing (was said missing: the check looked for a title inside
+    # the bare name "출산지원금", the other way round)
+    ("출산지원금 얼마 받을 수 있어요?", None), ("출산장려금 받을 수 있나요?", None),
     ("제가 받을 수 있는 혜택이 뭐가 있나요?", None),  # no service named: the general questionnaire
 ])
 def test_a_named_service_missing_from_the_catalogue_is_said_missing(text: str, missing: str | None) -> None:
@@ -212,3 +218,42 @@ def test_with_no_catalogue_no_service_is_said_missing(tmp_path: Path) -> None:
     d = CollectingDispatcher()
     events = ValidateEligibilityForm(client, 5).run(d, _activation("기초연금 받을 수 있나요?"), domain)
     assert d.messages == [] and [e["value"] for e in events if e.get("name") == "requested_slot"] == [None]
+
+
+def test_holding_finds_the_titles_that_hold_a_name_in_process_and_over_http() -> None:
+    service = EligibilityService(CatalogueSource.fixed(NAMED))
+    want = [{"service_id": "YONGIN", "title": "용인시 출산지원금 지원"}]
+    assert LocalEligibilityClient(service).holding("출산지원금") == want
+    assert LocalEligibilityClient(service).holding("출산 지원금") == want  # spaces ignored
+    assert LocalEligibilityClient(service).holding("기초연금") == [] and LocalEligibilityClient(service).holding(" ") == []
+    with LiveServer(create_app(service=service)) as srv, EligibilityClient(srv.url, timeout=5.0, retries=1) as http:
+        assert http.holding("출산지원금") == want
+        assert http.holding("지원", limit=2) == [{"service_id": "KIDS", "title": "유아학비 지원"}, want[0]]
+        refused = httpx.post(f"{srv.url}/services/holding", json={"name": "출산지원금", "nope": 1}, timeout=5.0)
+        assert refused.status_code == 422
+
+
+def test_real_catalogue_birth_grant_is_not_said_missing() -> None:
+    """On the real catalogue (../shared/data/gov24_benefits; skipped without it): the titles that hold 출산지원금 are
+    read off the serviceList rows here, and the form opened by "출산지원금 받을 수 있나요?" does not say it is missing."""
+    import json
+
+    import yaml
+    from tests.shared_paths import GOV24_DIR
+
+    from connectors.eligibility.actions import named_missing_service
+
+    path = GOV24_DIR / "gov24_serviceList_snapshot.json"
+    if not path.exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR}")
+    rows = json.loads(path.read_text(encoding="utf-8"))["data"]
+    holding = {r["서비스ID"] for r in rows if "출산지원금" in r["서비스명"].replace(" ", "")}
+    assert {"336000000200", "405000000655"} <= holding  # 부산광역시 강서구's and 용인시's, read by hand
+    client = LocalEligibilityClient(EligibilityService(CatalogueSource.from_gov24_dir(GOV24_DIR)))
+    assert {d["service_id"] for d in client.holding("출산지원금", limit=50)} == holding
+    assert named_missing_service("출산지원금 받을 수 있나요?", client) is None
+    assert named_missing_service("기초연금 받을 수 있나요?", client) == "기초연금"  # no title holds it
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "intents" / "domain.yml").read_text("utf-8"))
+    d = CollectingDispatcher()
+    ValidateEligibilityForm(client, 5).run(d, _activation("출산지원금 받을 수 있나요?"), domain)
+    assert all(m.get("response") != "utter_eligibility_not_in_catalogue_other" for m in d.messages), d.messages

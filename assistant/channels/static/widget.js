@@ -99,9 +99,13 @@
   var INFLIGHT_MAX_AGE_MS = 600000;
   var LANG_KEY = 'assistant.lang';  // the citizen's explicit choice with the toggle
   var REPLY_LANG_KEY = 'assistant.replyLang';  // the language of the assistant's latest reply
-  // set while the conversation is with a person (the handoff reply, custom.response 'utter_handoff'): the bot is
-  // silent (the webhook answers []) until the conversation is resumed, so an empty reply is expected then
+  // set while the conversation is with a person (the handoff reply, custom.response 'utter_handoff', and the
+  // answers while nobody has picked up, HANDOFF_RESPONSES): once an agent has spoken the bot is silent (the webhook
+  // answers []) until the conversation is resumed, so an empty reply is expected then
   var HANDOFF_KEY = 'assistant.handoff';
+  // the assistant's replies while the conversation waits for a person (assistant/dialogue/handoff.py); any other
+  // reply (utter_handoff_ended included) means the assistant has the conversation again
+  var HANDOFF_RESPONSES = {utter_handoff: 1, utter_handoff_waiting: 1, utter_handoff_still_waiting: 1};
   var REQUEST_TIMEOUT_MS = 45000;    // one delivery attempt
   var TURN_DEADLINE_MS = 180000;     // a message, retries and holding follow-ups together
   var RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];  // network errors, timeouts, 429/502/504
@@ -643,8 +647,8 @@
           if (addBotMessage(body[i])) {
             shown++;
             var c = body[i].custom;
-            // the handoff, or the one answer to the first message after it: still with a person
-            if (c && (c.response === 'utter_handoff' || c.response === 'utter_handoff_waiting')) storageSet(HANDOFF_KEY, '1');
+            // the handoff, or an answer while waiting for the person: still with a person
+            if (c && HANDOFF_RESPONSES.hasOwnProperty(c.response)) storageSet(HANDOFF_KEY, '1');
             else storageRemove(HANDOFF_KEY);  // the assistant speaks again: the conversation was resumed
           }
         }
