@@ -62,10 +62,11 @@ def test_person_entities_are_not_a_topic() -> None:
     assert topic_terms(text, ents, KoreanTokenizer()) == []
 
 
-def test_an_unsure_can_i_get_question_is_answered_with_citations_and_the_check_offered(processor) -> None:  # type: ignore[no-untyped-def]
+def test_a_can_i_get_question_about_one_kind_of_help_is_answered_with_citations_and_the_check_offered(processor) -> None:  # type: ignore[no-untyped-def]
+    # Its topic words decide, not the classifier's confidence (under the .6 action threshold before s11-nlu's annotations, .62 after: either way an
+    # answer from the documents with the check offered, never the questionnaire straight away).
     t = say(processor, "연탄값 지원되나요")
     assert t.intent["name"] == "check_eligibility"
-    assert float(t.intent["confidence"]) < processor.settings.action_intent_threshold  # unsure: not a task
     assert responses(t) == ["action_answer_from_knowledge"] and loop(processor) is None
     m = t.messages[0]
     assert any("연탄" in c["title"] for c in m.custom["citations"]), m.custom["citations"]
