@@ -255,7 +255,7 @@ from assistant.errors import InvalidInputError, ModelNotFoundError
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
-from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary
+from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary, stated_age_terms
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
@@ -325,6 +325,12 @@ class RetrieverConfig:
             without such siblings are unchanged. ``sibling_by``: ``text`` (the documents' bigram sets, Jaccard) or
             ``title`` (the titles' bigrams without parenthesised parts, Dice, other agencies only). 0: off (measured in
             the module docstring: not shipped).
+        place_words_lexical: whether the words of a Korean question that name a place (read by
+            :meth:`~assistant.knowledge.region_preference.RegionReader.spans`, the rule that gives the region
+            preference) are also BM25 terms. False (shipped): the preference carries the place, and the place's
+            words count for the topic only when the question has no other content words; with them, "저 서울
+            관악구 사는 26살인데 월세 지원" searched 관악구 + 관악 + 악구 beside 월세, and every page of 관악구 (a
+            health-insurance programme) outranked every 청년 월세 page (s10 issue 2, item 3).
     """
 
     mode: Mode = "hybrid"
@@ -353,6 +359,7 @@ class RetrieverConfig:
     w_sibling_overlap: float = 0.0
     sibling_similarity: float = 0.6
     sibling_by: Literal["text", "title"] = "text"
+    place_words_lexical: bool = False
 
 
 @dataclass(frozen=True)
@@ -881,6 +888,10 @@ class HybridRetriever:
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
         places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
+        if places and language == "ko" and not cfg.place_words_lexical:
+            spans = ld.regions.spans(query[:2000], tokens)
+            topic = lexical_terms([t for t in tokens if not any(t.start < e and s < t.end for s, e in spans)])
+            terms = topic or terms  # a question that is nothing but a place still searches for it
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         if language == "en":
@@ -892,13 +903,22 @@ class HybridRetriever:
         expansions: list[tuple[str, tuple[str, ...]]] = []
         groups: list[list[tuple[str, ...]]] = []
         if language == "ko" and cfg.colloquial:
-            for term, catalogue in self.colloquial.expand(terms):
+            said = self.colloquial.expand(terms, [(t.text, t.tag) for t in tokens])
+            # a stated age is the citizen's word for the catalogue's age group ("26살" → 청년, "70세" → 노인, 어르신)
+            ages = stated_age_terms(query[:2000])
+            for term, catalogue in [*said, *ages]:
                 if cfg.expansion_scoring == "best":
                     # each catalogue word read on its own (read together, "출생아 다자녀" splits as 출생 + 아, 다 + 자녀);
-                    # a word Kiwi reads as no content term alone (아이: an interjection) stands for itself
-                    alternatives = [tuple(lexical_terms(self.tokenizer.tokenize(word))) or (word,) for word in catalogue]
+                    # a word Kiwi reads as no content term alone (아이: an interjection) stands for itself. Without the
+                    # syllable bigrams of a long word: 어르신 read as 어르신 + 어르 + 르신 outscored the citizen's own
+                    # 노인 three times over, so "노인 일자리" preferred any page about 어르신 (s10 issue 2, item 2)
+                    alternatives = [tuple(lexical_terms(self.tokenizer.tokenize(word), bigrams=False)) or (word,)
+                                    for word in catalogue]
                     eterms = tuple(dict.fromkeys(t for alt in alternatives for t in alt))
-                    groups.extend([(term,), *alternatives] for _ in range(terms.count(term)))  # once per time it is said
+                    if (term, catalogue) in ages:  # the age itself is no word to search for: its group's words are
+                        groups.append(alternatives)
+                    else:
+                        groups.extend([(term,), *alternatives] for _ in range(terms.count(term)))  # once per time it is said
                 else:
                     eterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(catalogue))))
                 expansions.append((term, eterms))
