@@ -921,7 +921,10 @@ class HybridRetriever:
                         groups.extend([(term,), *alternatives] for _ in range(terms.count(term)))  # once per time it is said
                 else:
                     eterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(catalogue))))
-                expansions.append((term, eterms))
+                if (term, catalogue) in ages:  # each word of the age ("26", "살") is what a page of 청년 covers
+                    expansions.extend((t, eterms) for t in dict.fromkeys(lexical_terms(self.tokenizer.tokenize(term))))
+                else:
+                    expansions.append((term, eterms))
                 expanded.extend(eterms)
         search_terms = terms + translated + expanded
         known = [t for t in search_terms if t in ix.vocabulary]
@@ -931,6 +934,9 @@ class HybridRetriever:
             # each colloquial word counts as one word of the question: its best-scoring way of saying it (the word
             # itself or one catalogue word, whose pieces add up as a written word's do), not every synonym summed
             grouped = {g[0][0] for g in groups}
+            # nor the syllable bigrams of a grouped word (어르신's 어르, 르신): they weighed the citizen's 어르신 over the
+            # catalogue's 노인 for it, as the bigrams of a synonym did
+            grouped |= {w[i : i + 2] for w in grouped if len(w) >= 3 for i in range(len(w) - 1)}
             plain = [t for t in terms + translated if t in ix.vocabulary and t not in grouped]
             kgroups = [[k for alt in g if (k := tuple(t for t in alt if t in ix.vocabulary))] for g in groups]
         else:

@@ -65,3 +65,15 @@ def test_lexical_terms_without_bigrams() -> None:
     tokens = KoreanTokenizer().tokenize("어르신 일자리")
     assert lexical_terms(tokens) == ["어르신", "어르", "르신", "일자리", "일자", "자리"]
     assert lexical_terms(tokens, bigrams=False) == ["어르신", "일자리"]
+
+
+def test_the_answerability_overlap_counts_the_words_of_an_age_covered_by_its_group() -> None:
+    """The gate's overlap (covered terms / the question's terms) reads the age's own words, never a share above 1."""
+    from assistant.knowledge.composer import covered_terms
+    from assistant.knowledge.retriever import RetrievalResult
+
+    terms = ("26", "살", "월세", "지원")
+    result = RetrievalResult("26살 월세 지원", "ko", terms, terms, (), 0.5,
+                             expansions=(("26", ("청년",)), ("살", ("청년",))))
+    assert covered_terms(result, frozenset({"청년", "월세", "지원"})) == {"26", "살", "월세", "지원"}
+    assert covered_terms(result, frozenset({"월세"})) == {"월세"}
