@@ -126,6 +126,11 @@ ASPECT_SECTIONS: dict[str, tuple[str, ...]] = {
     "documents": ("구비서류", "requireddocuments"),
     "contact": ("문의처", "문의", "contact"),
 }
+#: Sections whose words do not count in the answerability overlap: the papers a citizen brings (구비서류, "Required
+#: documents") name other services' documents (주민등록표 등본, 가족관계증명서, certificates), not what the service is
+#: about, so "How do I get a copy of my resident registration certificate?" overlapped the infertility treatment page on
+#: resident / registration / copy / certificate and was answered with it (s10 fresh user, issue 2 item 1).
+OVERLAP_LEFT_OUT = frozenset(ASPECT_SECTIONS["documents"])
 _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "apply": ("신청", "어디", "방법", "접수", "apply", "application", "where", "how"),
     "benefit": ("얼마", "금액", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover"),
@@ -409,9 +414,12 @@ class AnswerComposer:
             self._use_index(result.index)
 
     def _terms_of(self, doc_id: str) -> frozenset[str]:
+        """The content terms of a document for the answerability overlap: its title and every section except the
+        list of papers to bring (:data:`OVERLAP_LEFT_OUT`)."""
         if doc_id not in self._doc_terms:
             doc = self.index.docs[doc_id]
-            text = doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, []))
+            text = doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, [])
+                                                 if _key(c.section) not in OVERLAP_LEFT_OUT)
             self._doc_terms[doc_id] = frozenset(lexical_terms(self.tokenizer.tokenize(text)))
         return self._doc_terms[doc_id]
 

@@ -331,6 +331,15 @@ class RetrieverConfig:
             words count for the topic only when the question has no other content words; with them, "저 서울
             관악구 사는 26살인데 월세 지원" searched 관악구 + 관악 + 악구 beside 월세, and every page of 관악구 (a
             health-insurance programme) outranked every 청년 월세 page (s10 issue 2, item 3).
+        place_words_overlap: whether the words that name a place count in the overlap rerank stage
+            (:class:`CharOverlapReranker`) of a Korean question. False: the stage reads the question without them
+            (unless it is nothing but a place), so a page of the named region does not gain the overlap of its own
+            name on top of the region preference ("관악구 청년 월세": 관악 청년 1인 가구 건강검진 overlapped 0.511, more
+            than 청년 월세 지원's 0.451, through 관악 alone).
+        region_topic_band: the region's bonus (``w_region_match``) scaled by how topical the page is: in full for a
+            page whose score (after the rerank stage) is the best's, falling linearly to nothing for one this far
+            below it, so a page of the named region on another topic cannot climb over on-topic pages of other
+            regions by the bonus alone. 0: the bonus in full for every page of the region (the session 8 rule).
     """
 
     mode: Mode = "hybrid"
@@ -360,6 +369,8 @@ class RetrieverConfig:
     sibling_similarity: float = 0.6
     sibling_by: Literal["text", "title"] = "text"
     place_words_lexical: bool = False
+    region_topic_band: float = 0.0
+    place_words_overlap: bool = True
 
 
 @dataclass(frozen=True)
@@ -669,6 +680,9 @@ class _Fusion:
     gate: _View
     places: tuple[Place, ...] = ()
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the text the overlap rerank stage reads: the query without the words that name a place
+    #: (``RetrieverConfig.place_words_overlap``)
+    rerank_query: str = ""
 
 
 class Retriever(Protocol):
@@ -888,10 +902,14 @@ class HybridRetriever:
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
         places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
-        if places and language == "ko" and not cfg.place_words_lexical:
+        rerank_query = query
+        if places and language == "ko" and not (cfg.place_words_lexical and cfg.place_words_overlap):
             spans = ld.regions.spans(query[:2000], tokens)
             topic = lexical_terms([t for t in tokens if not any(t.start < e and s < t.end for s, e in spans)])
-            terms = topic or terms  # a question that is nothing but a place still searches for it
+            if topic and not cfg.place_words_lexical:
+                terms = topic  # a question that is nothing but a place still searches for it
+            if topic and not cfg.place_words_overlap:
+                rerank_query = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(query))
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         if language == "en":
@@ -972,7 +990,7 @@ class HybridRetriever:
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
         gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
-                       view, gate, places, tuple(expansions))
+                       view, gate, places, tuple(expansions), rerank_query)
 
     def _translated_vector(self, query_vector: np.ndarray, korean: list[str]) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
@@ -1099,7 +1117,7 @@ class HybridRetriever:
                 for v, d in zip(values, sorted(head, key=lambda d: (-learned[d], d)), strict=True):
                     score[d] = v
             else:
-                overlap = ld.reranker.scores(f.query, head)
+                overlap = ld.reranker.scores(f.rerank_query or f.query, head)
                 for d, v in overlap.items():
                     score[d] = fused[d] + cfg.w_field_overlap * v
                 if cfg.w_sibling_overlap > 0 and len(overlap) > 1:
@@ -1110,9 +1128,16 @@ class HybridRetriever:
                     for v, d in zip(slots, sorted(head, key=lambda d: (-score[d], d)), strict=True):
                         score[d] = v
         if f.places and (cfg.w_region_match or cfg.w_region_other):
+            best = max(score.values(), default=0.0)
+            band = cfg.region_topic_band
             for d in score:
                 pref = preference(ix.docs[d].agency, f.places)
-                score[d] += cfg.w_region_match if pref == 2 else -cfg.w_region_other if pref == 0 else 0.0
+                if pref == 2:
+                    # the region's bonus in full for a page as topical as the best, none for one ``band`` below it
+                    topical = min(1.0, max(0.0, (score[d] - best + band) / band)) if band > 0 else 1.0
+                    score[d] += cfg.w_region_match * topical
+                elif pref == 0:
+                    score[d] -= cfg.w_region_other
         ranked: list[str] = []
         alternates: dict[str, list[DocInfo]] = {}
         by_service: dict[str, str] = {}
