@@ -336,6 +336,14 @@ class RetrieverConfig:
             (unless it is nothing but a place), so a page of the named region does not gain the overlap of its own
             name on top of the region preference ("관악구 청년 월세": 관악 청년 1인 가구 건강검진 overlapped 0.511, more
             than 청년 월세 지원's 0.451, through 관악 alone).
+        synonym_bigrams: whether a colloquial word's catalogue words (its alternatives in the ``best`` scoring) also
+            search for their syllable bigrams, as a written compound does. True (shipped): without them (s10-route's
+            rule) "애기가 안 생겨서 시험관 하는데 지원 되나요" lost its 난임 programme from the top 10 (rank 4 → none:
+            체외수정 no longer matched through 체외/수정), for one sub-catalogue phrasing gained ("혼자 사시는 어르신"
+            finds 어르신 봉양수당 through 어르/르신).
+        grouped_word_bigrams: whether the syllable bigrams of a colloquial word the glossary groups (어르신 → 어르,
+            르신) still count as plain terms beside its group. False (shipped): they weighed the citizen's 어르신 over
+            the catalogue's 노인 for it.
         region_topic_band: the region's bonus (``w_region_match``) scaled by how topical the page is: in full for a
             page whose score (after the rerank stage) is the best's, falling linearly to nothing for one this far
             below it, so a page of the named region on another topic cannot climb over on-topic pages of other
@@ -369,8 +377,10 @@ class RetrieverConfig:
     sibling_similarity: float = 0.6
     sibling_by: Literal["text", "title"] = "text"
     place_words_lexical: bool = False
-    region_topic_band: float = 0.0
-    place_words_overlap: bool = True
+    region_topic_band: float = 0.4
+    place_words_overlap: bool = False
+    synonym_bigrams: bool = True
+    grouped_word_bigrams: bool = False
 
 
 @dataclass(frozen=True)
@@ -930,7 +940,7 @@ class HybridRetriever:
                     # a word Kiwi reads as no content term alone (아이: an interjection) stands for itself. Without the
                     # syllable bigrams of a long word: 어르신 read as 어르신 + 어르 + 르신 outscored the citizen's own
                     # 노인 three times over, so "노인 일자리" preferred any page about 어르신 (s10 issue 2, item 2)
-                    alternatives = [tuple(lexical_terms(self.tokenizer.tokenize(word), bigrams=False)) or (word,)
+                    alternatives = [tuple(lexical_terms(self.tokenizer.tokenize(word), bigrams=cfg.synonym_bigrams)) or (word,)
                                     for word in catalogue]
                     eterms = tuple(dict.fromkeys(t for alt in alternatives for t in alt))
                     if (term, catalogue) in ages:  # the age itself is no word to search for: its group's words are
@@ -954,7 +964,8 @@ class HybridRetriever:
             grouped = {g[0][0] for g in groups}
             # nor the syllable bigrams of a grouped word (어르신's 어르, 르신): they weighed the citizen's 어르신 over the
             # catalogue's 노인 for it, as the bigrams of a synonym did
-            grouped |= {w[i : i + 2] for w in grouped if len(w) >= 3 for i in range(len(w) - 1)}
+            if not cfg.grouped_word_bigrams:
+                grouped |= {w[i : i + 2] for w in grouped if len(w) >= 3 for i in range(len(w) - 1)}
             plain = [t for t in terms + translated if t in ix.vocabulary and t not in grouped]
             kgroups = [[k for alt in g if (k := tuple(t for t in alt if t in ix.vocabulary))] for g in groups]
         else:
