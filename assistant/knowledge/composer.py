@@ -371,9 +371,10 @@ def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[
 
 
 def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
-    """The question's terms a document holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`)
-    as one of the catalogue's terms for it ("낳" is covered by a document that says 출산)."""
-    covered = set(result.terms) & doc_terms
+    """The question's terms (every word said, place words included: :attr:`RetrievalResult.said_terms`) a document
+    holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`) as one of the catalogue's terms for
+    it ("낳" is covered by a document that says 출산)."""
+    covered = set(result.said_terms or result.terms) & doc_terms
     covered.update(term for term, catalogue in result.expansions if set(catalogue) & doc_terms)
     return covered
 
@@ -441,7 +442,7 @@ class AnswerComposer:
             return 0.0, {"p_oos": p_oos}
         self._follow(result)
         top = result.hits[0]
-        terms = set(result.terms)
+        terms = set(result.said_terms or result.terms)  # every word said, as the gate was fitted (place words too)
         doc_terms = self._terms_of(top.doc.doc_id)
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on

@@ -344,6 +344,15 @@ class RetrieverConfig:
         grouped_word_bigrams: whether the syllable bigrams of a colloquial word the glossary groups (어르신 → 어르,
             르신) still count as plain terms beside its group. False (shipped): they weighed the citizen's 어르신 over
             the catalogue's 노인 for it.
+        gate_grouped_word_bigrams: whether the answerability gate's lexical signals (``DocHit.gate_lexical``,
+            ``gate_lexical_rank``, ``gate_fused``) count a grouped word's syllable bigrams, as the gate was fitted, when
+            the ranking does not (``grouped_word_bigrams=False``). True (shipped): without them "쌍둥이 임신했는데 받을 수
+            있는 혜택 있어요?" and "탈북해서 … 병원비 도와주는 데 있나요?" kept their right page first yet abstained
+            (bench/abstention.py, s12).
+        gate_place_words: whether the gate's lexical signals and its overlap (``RetrievalResult.said_terms``) count
+            the place words the ranking leaves out (``place_words_lexical=False``) when the top page is run by the
+            named place (preference 2). True (shipped): "서울에서 임신하면 받을 수 있는 거 뭐 있어요" answers with
+            서울특별시's page again; a page of another region is judged without them (the #12 and 관악 questions).
         region_topic_band: the region's bonus (``w_region_match``) scaled by how topical the page is: in full for a
             page whose score (after the rerank stage) is the best's, falling linearly to nothing for one this far
             below it, so a page of the named region on another topic cannot climb over on-topic pages of other
@@ -381,6 +390,8 @@ class RetrieverConfig:
     place_words_overlap: bool = False
     synonym_bigrams: bool = True
     grouped_word_bigrams: bool = False
+    gate_place_words: bool = True
+    gate_grouped_word_bigrams: bool = True
 
 
 @dataclass(frozen=True)
@@ -635,6 +646,9 @@ class RetrievalResult:
         lexical_weight: the lexical weight actually used for this query.
         places: the places the ranking preferred (the question's, else the caller's ``region``; ``()`` for none).
         expansions: each colloquial term of a Korean question with the catalogue terms it also searched for.
+        said_terms: every content term of the question, the words that name a place included; ``terms`` leaves those
+            out when the region preference carries them (``RetrieverConfig.place_words_lexical``). The answerability
+            overlap reads these (the gate was fitted on them). ``()``: the same as ``terms``.
         index: the index the hits come from (the composer quotes from the same one after a reload).
     """
 
@@ -651,6 +665,7 @@ class RetrievalResult:
     index: KnowledgeIndex | None = field(default=None, repr=False, compare=False)
     places: tuple[Place, ...] = ()
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    said_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -693,6 +708,10 @@ class _Fusion:
     #: the text the overlap rerank stage reads: the query without the words that name a place
     #: (``RetrieverConfig.place_words_overlap``)
     rerank_query: str = ""
+    #: every content term of the question, place words included (``terms`` may leave them to the region preference)
+    said_terms: tuple[str, ...] = ()
+    #: the gate's fusion of ``said_terms`` when they differ from ``terms``: read when the top page is the named place's
+    gate_placed: _View | None = None
 
 
 class Retriever(Protocol):
@@ -911,6 +930,7 @@ class HybridRetriever:
         language = detect_language(query)
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
+        said_terms = list(terms)  # every word the citizen said: the gate's, when the top page is the place's (below)
         places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
         rerank_query = query
         if places and language == "ko" and not (cfg.place_words_lexical and cfg.place_words_overlap):
@@ -999,9 +1019,55 @@ class HybridRetriever:
         view = self._score(doc_dense, doc_lex, w_dense, w_lex)
         # The answerability gate was fitted on best-chunk lexical scores: when a second chunk counts for the ranking,
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
-        gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
+        # It was also fitted on the lexical search of each word with its syllable bigrams, and of every word said: the
+        # ranking's own choices must not move its signals, or a question keeps its right page yet loses the evidence.
+        # A grouped word's bigrams (grouped_word_bigrams=False, a ranking choice) count for the gate as they were:
+        # "쌍둥이 임신했는데 받을 수 있는 혜택 있어요?" kept 439000000860 first, but without 쌍둥/둥이 its best-chunk
+        # BM25 fell 16.1 → 8.6, it left the lexical top 5, and the question abstained (gate 0.71 → 0.29).
+        grouped_gate = cfg.gate_grouped_word_bigrams and bool(groups) and not cfg.grouped_word_bigrams
+        if grouped_gate:
+            gate = self._gate_view(ld, mask, terms, translated, expanded, groups, kgroups, doc_dense, w_dense, True)
+        else:
+            gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
+        # The place words left to the region preference (place_words_lexical=False) count for the gate when the top
+        # page is that place's (chosen in _rank): the page holds the place's name, as the fitted gate saw it ("서울에서
+        # 임신하면 받을 수 있는 거" on 서울특별시's page: 임신 alone gave gate 0.31, with 서울 0.60). A page of another
+        # region is judged on the topic alone: the place words would only count against it, and the composer then says
+        # the citizen's region has none ("부산 해운대구 사는데 청년 월세 지원" → 옥천's 청년 월세 지원, gate 0.46; with
+        # 해운대구's words 0.24, abstained).
+        placed = None
+        if cfg.gate_place_words and said_terms != terms:
+            placed = self._gate_view(ld, mask, said_terms, translated, expanded, groups, kgroups, doc_dense, w_dense,
+                                     cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
-                       view, gate, places, tuple(expansions), rerank_query)
+                       view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed)
+
+    def _gate_view(self, ld: _Loaded, mask: _Mask | None, terms: list[str], translated: list[str], expanded: list[str],
+                   groups: list[list[tuple[str, ...]]], kgroups: list[list[tuple[str, ...]]], doc_dense: dict[str, float],
+                   w_dense: float, grouped_bigrams: bool) -> _View:
+        """The fusion the answerability gate reads: best-chunk BM25 of ``terms`` (with their syllable bigrams, a
+        grouped colloquial word counting once through its best way of saying it, ``kgroups``; its own bigrams count
+        too when ``grouped_bigrams``) fused with the dense scores, the lexical weight scaled by the share of ``terms``
+        the index knows (as :meth:`_fuse` does)."""
+        cfg, ix = self.config, ld.index
+        if cfg.expansion_scoring == "best" and groups:
+            heads = {g[0][0] for g in groups}
+            if not grouped_bigrams:
+                heads |= {w[i : i + 2] for w in heads if len(w) >= 3 for i in range(len(w) - 1)}
+            plain = [t for t in terms + translated if t in ix.vocabulary and t not in heads]
+        else:
+            plain = [t for t in terms + translated + expanded if t in ix.vocabulary]
+        kg = kgroups if cfg.expansion_scoring == "best" else []
+        lex = self._lexical(plain, ix.bm25, mask.chunks if mask else None, kg) if cfg.mode != "dense" else {}
+        docs = self._lexical(plain, ix.bm25_docs, mask.docs if mask else None, kg) if cfg.mode != "dense" else {}
+        whole = {ix.doc_order[i]: s for i, s in docs.items()}
+        known = [t for t in terms + translated + expanded if t in ix.vocabulary]
+        coverage = min(len(set(known)) / len(set(terms)), 1.0) if terms else 0.0
+        if cfg.mode == "hybrid":
+            w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
+        else:
+            w_lex = 1.0 if cfg.mode == "bm25" else 0.0
+        return self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
 
     def _translated_vector(self, query_vector: np.ndarray, korean: list[str]) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
@@ -1168,6 +1234,10 @@ class HybridRetriever:
             rows_of.setdefault(ld.chunk_doc[r], set()).add(r)
         hits = []
         top_bm25, w_lex, w_dense = f.view.top_bm25, f.w_lex, f.w_dense
+        gate: _View = f.gate
+        said: tuple[str, ...] = ()
+        if f.gate_placed is not None and ranked and preference(ix.docs[ranked[0]].agency, f.places) == 2:
+            gate, said = f.gate_placed, f.said_terms  # the top page is the named place's (see _fuse)
         for d in ranked:
             rows = rows_of.get(d, set())
             sc = sorted(
@@ -1187,9 +1257,9 @@ class HybridRetriever:
                     fused=fused[d],
                     field_overlap=overlap.get(d, 0.0),
                     learned=learned.get(d, 0.0),
-                    gate_lexical=f.gate.doc_lex.get(d, 0.0),
-                    gate_lexical_rank=f.gate.l_rank.get(d, 0),
-                    gate_fused=f.gate.fused[d],
+                    gate_lexical=gate.doc_lex.get(d, 0.0),
+                    gate_lexical_rank=gate.l_rank.get(d, 0),
+                    gate_fused=gate.fused.get(d, 0.0),
                 )
             )
         return RetrievalResult(
@@ -1205,4 +1275,5 @@ class HybridRetriever:
             index=ix,
             places=f.places,
             expansions=f.expansions,
+            said_terms=said,
         )
