@@ -1190,7 +1190,9 @@ class HybridRetriever:
                 learned = dict(zip(head, load_ranker(cfg.ranker_path).scores(x).tolist(), strict=True))
                 # The head keeps the set of scores the overlap stage gives it (so its place against documents in
                 # another language is unchanged); the learned ranker decides which document gets which.
-                values = sorted((fused[d] + cfg.w_field_overlap * overlap[d] for d in head), reverse=True)
+                # (the overlap stage's own scores: it reads the question without its place words, place_words_overlap)
+                stage = ld.reranker.scores(f.rerank_query, head) if f.rerank_query and f.rerank_query != f.query else overlap
+                values = sorted((fused[d] + cfg.w_field_overlap * stage[d] for d in head), reverse=True)
                 for v, d in zip(values, sorted(head, key=lambda d: (-learned[d], d)), strict=True):
                     score[d] = v
             else:
