@@ -126,6 +126,11 @@ ASPECT_SECTIONS: dict[str, tuple[str, ...]] = {
     "documents": ("구비서류", "requireddocuments"),
     "contact": ("문의처", "문의", "contact"),
 }
+#: Sections whose words do not count in the answerability overlap: the papers a citizen brings (구비서류, "Required
+#: documents") name other services' documents (주민등록표 등본, 가족관계증명서, certificates), not what the service is
+#: about, so "How do I get a copy of my resident registration certificate?" overlapped the infertility treatment page on
+#: resident / registration / copy / certificate and was answered with it (s10 fresh user, issue 2 item 1).
+OVERLAP_LEFT_OUT = frozenset(ASPECT_SECTIONS["documents"])
 _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "apply": ("신청", "어디", "방법", "접수", "apply", "application", "where", "how"),
     "benefit": ("얼마", "금액", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover"),
@@ -382,9 +387,10 @@ def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[
 
 
 def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
-    """The question's terms a document holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`)
-    as one of the catalogue's terms for it ("낳" is covered by a document that says 출산)."""
-    covered = set(result.terms) & doc_terms
+    """The question's terms (every word said, place words included: :attr:`RetrievalResult.said_terms`) a document
+    holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`) as one of the catalogue's terms for
+    it ("낳" is covered by a document that says 출산)."""
+    covered = set(result.said_terms or result.terms) & doc_terms
     covered.update(term for term, catalogue in result.expansions if set(catalogue) & doc_terms)
     return covered
 
@@ -425,9 +431,12 @@ class AnswerComposer:
             self._use_index(result.index)
 
     def _terms_of(self, doc_id: str) -> frozenset[str]:
+        """The content terms of a document for the answerability overlap: its title and every section except the
+        list of papers to bring (:data:`OVERLAP_LEFT_OUT`)."""
         if doc_id not in self._doc_terms:
             doc = self.index.docs[doc_id]
-            text = doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, []))
+            text = doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, [])
+                                                 if _key(c.section) not in OVERLAP_LEFT_OUT)
             self._doc_terms[doc_id] = frozenset(lexical_terms(self.tokenizer.tokenize(text)))
         return self._doc_terms[doc_id]
 
@@ -451,7 +460,7 @@ class AnswerComposer:
             return 0.0, {"p_oos": p_oos}
         self._follow(result)
         top = result.hits[0]
-        terms = set(result.terms)
+        terms = set(result.said_terms or result.terms)  # every word said, as the gate was fitted (place words too)
         doc_terms = self._terms_of(top.doc.doc_id)
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on

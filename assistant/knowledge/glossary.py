@@ -171,6 +171,8 @@ class ColloquialGlossary:
 
     def __init__(self, terms: dict[str, list[str]]) -> None:
         self.terms = {k.strip(): tuple(v) for k, v in terms.items()}
+        # "일/NNG": the morpheme 일 only where Kiwi reads it as that part of speech (일 "work", not the 일 of a date)
+        self.tagged = {tuple(k.split("/", 1)): v for k, v in self.terms.items() if "/" in k}
 
     @classmethod
     def load(cls, path: Path = DEFAULT_COLLOQUIAL) -> ColloquialGlossary:
@@ -182,15 +184,63 @@ class ColloquialGlossary:
         """
         return cls(_read_terms(path, "colloquial glossary", "colloquial words to lists of catalogue terms", non_empty=True))
 
-    def expand(self, terms: list[str]) -> list[tuple[str, tuple[str, ...]]]:
-        """The query's terms that the glossary holds, each once in order, with their catalogue terms."""
+    def expand(self, terms: list[str], tagged: list[tuple[str, str]] | None = None) -> list[tuple[str, tuple[str, ...]]]:
+        """The query's terms that the glossary holds, each once in order, with their catalogue terms.
+
+        A key written ``morpheme/TAG`` ("일/NNG") matches only a ``(morpheme, tag)`` pair of ``tagged`` (the query's
+        tokens as Kiwi tagged them); it is returned as the morpheme alone.
+
+        Example:
+            >>> g = ColloquialGlossary({"일/NNG": ["일자리"]})
+            >>> g.expand(["일"], [("일", "NNG")]), g.expand(["2", "일"], [("2", "SN"), ("일", "NNB")])
+            ([('일', ('일자리',))], [])
+        """
         out: list[tuple[str, tuple[str, ...]]] = []
         seen: set[str] = set()
+        pairs = set(tagged or ())
         for t in terms:
-            if t in self.terms and t not in seen:
+            if t in seen:
+                continue
+            found = self.terms.get(t) if "/" not in t else None
+            if found is None and self.tagged:
+                found = next((v for (form, tag), v in self.tagged.items() if form == t and (form, tag) in pairs), None)
+            if found is not None:
                 seen.add(t)
-                out.append((t, self.terms[t]))
+                out.append((t, found))
         return out
+
+
+#: A stated age ("80세", "26살", "만 65세", "70대") in a Korean question. Not an age followed by 미만/이하/까지 (a bound,
+#: "19세 미만"), and not a number inside a longer one.
+_STATED_AGE = re.compile(r"(?<![\d.])(\d{1,3})\s*(세|살|대)(?!\s*(?:미만|이하|까지))")
+#: Age bands the catalogue names a group by (source: 청년기본법 제3조 제1호, 청년 = 19세 이상 34세 이하; 노인복지법 and
+#: 기초연금법 제3조, 65세 이상 = 노인, 어르신): ``(lowest, highest, catalogue words)``.
+AGE_GROUPS: tuple[tuple[int, int, tuple[str, ...]], ...] = (
+    (19, 34, ("청년",)),
+    (65, 130, ("노인", "어르신")),
+)
+
+
+def stated_age_terms(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The catalogue's words for the age groups the ages stated in ``text`` fall in: ``[(the age as written, words)]``,
+    each group once. A decade ("70대") counts when the whole decade is in the group ("20대" is 청년, "30대" is not).
+
+    A citizen says "저 26살인데 월세 지원" or "아버지가 일을 하고 싶어하세요 (70세)"; the catalogue says 청년 월세, 노인일자리.
+
+    Example:
+        >>> stated_age_terms("서울 사는 26살인데 월세 지원"), stated_age_terms("우리 엄마 80세고 70대 아빠")
+        ([('26살', ('청년',))], [('80세', ('노인', '어르신'))])
+        >>> stated_age_terms("19세 미만 아동"), stated_age_terms("4살 아이")
+        ([], [])
+    """
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for m in _STATED_AGE.finditer(text):
+        age = int(m.group(1))
+        low, high = (age, age + 9) if m.group(2) == "대" else (age, age)
+        for lo, hi, words in AGE_GROUPS:
+            if lo <= low and high <= hi and all(words != w for _said, w in out):
+                out.append((m.group(0).replace(" ", ""), words))
+    return out
 
 
 @lru_cache(maxsize=4)

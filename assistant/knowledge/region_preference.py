@@ -137,6 +137,30 @@ class RegionReader:
         Returns:
             The places named; a 시·도 is left out when one of its 시·군·구 is named. ``()`` when none.
         """
+        accepted = [n for _s, _e, n in self._accepted(text, tokens, guard)]
+        out: set[Place] = set()
+        for n in accepted:
+            places = set(n.places)
+            others = {p.sido for m in accepted if m is not n and m.sido_first for p in m.places if p.sigungu is None}
+            if others and not (n.sido_first and len(places) == 1):
+                places = {p for p in places if p.sido in others} or (places if n.full else set())
+            elif n.sido_first and not n.full:
+                places = {p for p in places if p.sigungu is None}  # "광주" alone: the 시·도 (rule 3)
+            out |= places
+        out = {p for p in out if p.sigungu is not None or not any(d.sido == p.sido and d.sigungu for d in out)}
+        return tuple(sorted(out, key=lambda p: (p.sigungu is None, p.sido, p.sigungu or "")))
+
+    def spans(self, text: str, tokens: list[Token] | None) -> list[tuple[int, int]]:
+        """The ``(start, end)`` offsets of the words of ``text`` that :meth:`read` reads as places (the same rule).
+
+        Example:
+            >>> RegionReader(["서울특별시 관악구"]).spans("서울특별시 관악구 사는 26살인데 월세 지원", [])
+            [(0, 5), (6, 9)]
+        """
+        return [(s, e) for s, e, _n in self._accepted(text, tokens, True)]
+
+    def _accepted(self, text: str, tokens: list[Token] | None, guard: bool) -> list[tuple[int, int, _Name]]:
+        """The names of ``text[:500]`` read as places (rules 1 and 2), with their offsets."""
         text = text[:500]
         proper = [(t.start, t.end) for t in tokens or () if t.tag == "NNP"]
         spans = [(m.start(1), m.end(1), self._names[m.group(1)]) for m in self._pattern.finditer(text)]
@@ -151,18 +175,7 @@ class RegionReader:
         # the 시·도 first (rule 2c needs them), then every name
         sido_spans = [(s, e, n) for s, e, n in spans if n.sido_first and reads_as_place(s, e, n, set())]
         sidos = {p.sido for _s, _e, n in sido_spans for p in n.places if p.sigungu is None}
-        accepted = [n for s, e, n in spans if reads_as_place(s, e, n, sidos)]
-        out: set[Place] = set()
-        for n in accepted:
-            places = set(n.places)
-            others = {p.sido for m in accepted if m is not n and m.sido_first for p in m.places if p.sigungu is None}
-            if others and not (n.sido_first and len(places) == 1):
-                places = {p for p in places if p.sido in others} or (places if n.full else set())
-            elif n.sido_first and not n.full:
-                places = {p for p in places if p.sigungu is None}  # "광주" alone: the 시·도 (rule 3)
-            out |= places
-        out = {p for p in out if p.sigungu is not None or not any(d.sido == p.sido and d.sigungu for d in out)}
-        return tuple(sorted(out, key=lambda p: (p.sigungu is None, p.sido, p.sigungu or "")))
+        return [(s, e, n) for s, e, n in spans if reads_as_place(s, e, n, sidos)]
 
 
 def preference(agency: str, places: tuple[Place, ...]) -> int:

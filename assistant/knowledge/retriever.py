@@ -255,7 +255,7 @@ from assistant.errors import InvalidInputError, ModelNotFoundError
 
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
-from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary
+from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary, stated_age_terms
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
@@ -325,6 +325,38 @@ class RetrieverConfig:
             without such siblings are unchanged. ``sibling_by``: ``text`` (the documents' bigram sets, Jaccard) or
             ``title`` (the titles' bigrams without parenthesised parts, Dice, other agencies only). 0: off (measured in
             the module docstring: not shipped).
+        place_words_lexical: whether the words of a Korean question that name a place (read by
+            :meth:`~assistant.knowledge.region_preference.RegionReader.spans`, the rule that gives the region
+            preference) are also BM25 terms. False (shipped): the preference carries the place, and the place's
+            words count for the topic only when the question has no other content words; with them, "저 서울
+            관악구 사는 26살인데 월세 지원" searched 관악구 + 관악 + 악구 beside 월세, and every page of 관악구 (a
+            health-insurance programme) outranked every 청년 월세 page (s10 issue 2, item 3).
+        place_words_overlap: whether the words that name a place count in the overlap rerank stage
+            (:class:`CharOverlapReranker`) of a Korean question. False: the stage reads the question without them
+            (unless it is nothing but a place), so a page of the named region does not gain the overlap of its own
+            name on top of the region preference ("관악구 청년 월세": 관악 청년 1인 가구 건강검진 overlapped 0.511, more
+            than 청년 월세 지원's 0.451, through 관악 alone).
+        synonym_bigrams: whether a colloquial word's catalogue words (its alternatives in the ``best`` scoring) also
+            search for their syllable bigrams, as a written compound does. True (shipped): without them (s10-route's
+            rule) "애기가 안 생겨서 시험관 하는데 지원 되나요" lost its 난임 programme from the top 10 (rank 4 → none:
+            체외수정 no longer matched through 체외/수정), for one sub-catalogue phrasing gained ("혼자 사시는 어르신"
+            finds 어르신 봉양수당 through 어르/르신).
+        grouped_word_bigrams: whether the syllable bigrams of a colloquial word the glossary groups (어르신 → 어르,
+            르신) still count as plain terms beside its group. False (shipped): they weighed the citizen's 어르신 over
+            the catalogue's 노인 for it.
+        gate_grouped_word_bigrams: whether the answerability gate's lexical signals (``DocHit.gate_lexical``,
+            ``gate_lexical_rank``, ``gate_fused``) count a grouped word's syllable bigrams, as the gate was fitted, when
+            the ranking does not (``grouped_word_bigrams=False``). True (shipped): without them "쌍둥이 임신했는데 받을 수
+            있는 혜택 있어요?" and "탈북해서 … 병원비 도와주는 데 있나요?" kept their right page first yet abstained
+            (bench/abstention.py, s12).
+        gate_place_words: whether the gate's lexical signals and its overlap (``RetrievalResult.said_terms``) count
+            the place words the ranking leaves out (``place_words_lexical=False``) when the top page is run by the
+            named place (preference 2). True (shipped): "서울에서 임신하면 받을 수 있는 거 뭐 있어요" answers with
+            서울특별시's page again; a page of another region is judged without them (the #12 and 관악 questions).
+        region_topic_band: the region's bonus (``w_region_match``) scaled by how topical the page is: in full for a
+            page whose score (after the rerank stage) is the best's, falling linearly to nothing for one this far
+            below it, so a page of the named region on another topic cannot climb over on-topic pages of other
+            regions by the bonus alone. 0: the bonus in full for every page of the region (the session 8 rule).
     """
 
     mode: Mode = "hybrid"
@@ -353,6 +385,13 @@ class RetrieverConfig:
     w_sibling_overlap: float = 0.0
     sibling_similarity: float = 0.6
     sibling_by: Literal["text", "title"] = "text"
+    place_words_lexical: bool = False
+    region_topic_band: float = 0.4
+    place_words_overlap: bool = False
+    synonym_bigrams: bool = True
+    grouped_word_bigrams: bool = False
+    gate_place_words: bool = True
+    gate_grouped_word_bigrams: bool = True
 
 
 @dataclass(frozen=True)
@@ -607,6 +646,9 @@ class RetrievalResult:
         lexical_weight: the lexical weight actually used for this query.
         places: the places the ranking preferred (the question's, else the caller's ``region``; ``()`` for none).
         expansions: each colloquial term of a Korean question with the catalogue terms it also searched for.
+        said_terms: every content term of the question, the words that name a place included; ``terms`` leaves those
+            out when the region preference carries them (``RetrieverConfig.place_words_lexical``). The answerability
+            overlap reads these (the gate was fitted on them). ``()``: the same as ``terms``.
         index: the index the hits come from (the composer quotes from the same one after a reload).
     """
 
@@ -623,6 +665,7 @@ class RetrievalResult:
     index: KnowledgeIndex | None = field(default=None, repr=False, compare=False)
     places: tuple[Place, ...] = ()
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    said_terms: tuple[str, ...] = ()
 
 
 @dataclass
@@ -662,6 +705,13 @@ class _Fusion:
     gate: _View
     places: tuple[Place, ...] = ()
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the text the overlap rerank stage reads: the query without the words that name a place
+    #: (``RetrieverConfig.place_words_overlap``)
+    rerank_query: str = ""
+    #: every content term of the question, place words included (``terms`` may leave them to the region preference)
+    said_terms: tuple[str, ...] = ()
+    #: the gate's fusion of ``said_terms`` when they differ from ``terms``: read when the top page is the named place's
+    gate_placed: _View | None = None
 
 
 class Retriever(Protocol):
@@ -880,7 +930,16 @@ class HybridRetriever:
         language = detect_language(query)
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
+        said_terms = list(terms)  # every word the citizen said: the gate's, when the top page is the place's (below)
         places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
+        rerank_query = query
+        if places and language == "ko" and not (cfg.place_words_lexical and cfg.place_words_overlap):
+            spans = ld.regions.spans(query[:2000], tokens)
+            topic = lexical_terms([t for t in tokens if not any(t.start < e and s < t.end for s, e in spans)])
+            if topic and not cfg.place_words_lexical:
+                terms = topic  # a question that is nothing but a place still searches for it
+            if topic and not cfg.place_words_overlap:
+                rerank_query = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(query))
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         if language == "en":
@@ -892,16 +951,28 @@ class HybridRetriever:
         expansions: list[tuple[str, tuple[str, ...]]] = []
         groups: list[list[tuple[str, ...]]] = []
         if language == "ko" and cfg.colloquial:
-            for term, catalogue in self.colloquial.expand(terms):
+            said = self.colloquial.expand(terms, [(t.text, t.tag) for t in tokens])
+            # a stated age is the citizen's word for the catalogue's age group ("26살" → 청년, "70세" → 노인, 어르신)
+            ages = stated_age_terms(query[:2000])
+            for term, catalogue in [*said, *ages]:
                 if cfg.expansion_scoring == "best":
                     # each catalogue word read on its own (read together, "출생아 다자녀" splits as 출생 + 아, 다 + 자녀);
-                    # a word Kiwi reads as no content term alone (아이: an interjection) stands for itself
-                    alternatives = [tuple(lexical_terms(self.tokenizer.tokenize(word))) or (word,) for word in catalogue]
+                    # a word Kiwi reads as no content term alone (아이: an interjection) stands for itself. Without the
+                    # syllable bigrams of a long word: 어르신 read as 어르신 + 어르 + 르신 outscored the citizen's own
+                    # 노인 three times over, so "노인 일자리" preferred any page about 어르신 (s10 issue 2, item 2)
+                    alternatives = [tuple(lexical_terms(self.tokenizer.tokenize(word), bigrams=cfg.synonym_bigrams)) or (word,)
+                                    for word in catalogue]
                     eterms = tuple(dict.fromkeys(t for alt in alternatives for t in alt))
-                    groups.extend([(term,), *alternatives] for _ in range(terms.count(term)))  # once per time it is said
+                    if (term, catalogue) in ages:  # the age itself is no word to search for: its group's words are
+                        groups.append(alternatives)
+                    else:
+                        groups.extend([(term,), *alternatives] for _ in range(terms.count(term)))  # once per time it is said
                 else:
                     eterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(catalogue))))
-                expansions.append((term, eterms))
+                if (term, catalogue) in ages:  # each word of the age ("26", "살") is what a page of 청년 covers
+                    expansions.extend((t, eterms) for t in dict.fromkeys(lexical_terms(self.tokenizer.tokenize(term))))
+                else:
+                    expansions.append((term, eterms))
                 expanded.extend(eterms)
         search_terms = terms + translated + expanded
         known = [t for t in search_terms if t in ix.vocabulary]
@@ -911,6 +982,10 @@ class HybridRetriever:
             # each colloquial word counts as one word of the question: its best-scoring way of saying it (the word
             # itself or one catalogue word, whose pieces add up as a written word's do), not every synonym summed
             grouped = {g[0][0] for g in groups}
+            # nor the syllable bigrams of a grouped word (어르신's 어르, 르신): they weighed the citizen's 어르신 over the
+            # catalogue's 노인 for it, as the bigrams of a synonym did
+            if not cfg.grouped_word_bigrams:
+                grouped |= {w[i : i + 2] for w in grouped if len(w) >= 3 for i in range(len(w) - 1)}
             plain = [t for t in terms + translated if t in ix.vocabulary and t not in grouped]
             kgroups = [[k for alt in g if (k := tuple(t for t in alt if t in ix.vocabulary))] for g in groups]
         else:
@@ -944,9 +1019,55 @@ class HybridRetriever:
         view = self._score(doc_dense, doc_lex, w_dense, w_lex)
         # The answerability gate was fitted on best-chunk lexical scores: when a second chunk counts for the ranking,
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
-        gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
+        # It was also fitted on the lexical search of each word with its syllable bigrams, and of every word said: the
+        # ranking's own choices must not move its signals, or a question keeps its right page yet loses the evidence.
+        # A grouped word's bigrams (grouped_word_bigrams=False, a ranking choice) count for the gate as they were:
+        # "쌍둥이 임신했는데 받을 수 있는 혜택 있어요?" kept 439000000860 first, but without 쌍둥/둥이 its best-chunk
+        # BM25 fell 16.1 → 8.6, it left the lexical top 5, and the question abstained (gate 0.71 → 0.29).
+        grouped_gate = cfg.gate_grouped_word_bigrams and bool(groups) and not cfg.grouped_word_bigrams
+        if grouped_gate:
+            gate = self._gate_view(ld, mask, terms, translated, expanded, groups, kgroups, doc_dense, w_dense, True)
+        else:
+            gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
+        # The place words left to the region preference (place_words_lexical=False) count for the gate when the top
+        # page is that place's (chosen in _rank): the page holds the place's name, as the fitted gate saw it ("서울에서
+        # 임신하면 받을 수 있는 거" on 서울특별시's page: 임신 alone gave gate 0.31, with 서울 0.60). A page of another
+        # region is judged on the topic alone: the place words would only count against it, and the composer then says
+        # the citizen's region has none ("부산 해운대구 사는데 청년 월세 지원" → 옥천's 청년 월세 지원, gate 0.46; with
+        # 해운대구's words 0.24, abstained).
+        placed = None
+        if cfg.gate_place_words and said_terms != terms:
+            placed = self._gate_view(ld, mask, said_terms, translated, expanded, groups, kgroups, doc_dense, w_dense,
+                                     cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
-                       view, gate, places, tuple(expansions))
+                       view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed)
+
+    def _gate_view(self, ld: _Loaded, mask: _Mask | None, terms: list[str], translated: list[str], expanded: list[str],
+                   groups: list[list[tuple[str, ...]]], kgroups: list[list[tuple[str, ...]]], doc_dense: dict[str, float],
+                   w_dense: float, grouped_bigrams: bool) -> _View:
+        """The fusion the answerability gate reads: best-chunk BM25 of ``terms`` (with their syllable bigrams, a
+        grouped colloquial word counting once through its best way of saying it, ``kgroups``; its own bigrams count
+        too when ``grouped_bigrams``) fused with the dense scores, the lexical weight scaled by the share of ``terms``
+        the index knows (as :meth:`_fuse` does)."""
+        cfg, ix = self.config, ld.index
+        if cfg.expansion_scoring == "best" and groups:
+            heads = {g[0][0] for g in groups}
+            if not grouped_bigrams:
+                heads |= {w[i : i + 2] for w in heads if len(w) >= 3 for i in range(len(w) - 1)}
+            plain = [t for t in terms + translated if t in ix.vocabulary and t not in heads]
+        else:
+            plain = [t for t in terms + translated + expanded if t in ix.vocabulary]
+        kg = kgroups if cfg.expansion_scoring == "best" else []
+        lex = self._lexical(plain, ix.bm25, mask.chunks if mask else None, kg) if cfg.mode != "dense" else {}
+        docs = self._lexical(plain, ix.bm25_docs, mask.docs if mask else None, kg) if cfg.mode != "dense" else {}
+        whole = {ix.doc_order[i]: s for i, s in docs.items()}
+        known = [t for t in terms + translated + expanded if t in ix.vocabulary]
+        coverage = min(len(set(known)) / len(set(terms)), 1.0) if terms else 0.0
+        if cfg.mode == "hybrid":
+            w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
+        else:
+            w_lex = 1.0 if cfg.mode == "bm25" else 0.0
+        return self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
 
     def _translated_vector(self, query_vector: np.ndarray, korean: list[str]) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
@@ -1069,11 +1190,13 @@ class HybridRetriever:
                 learned = dict(zip(head, load_ranker(cfg.ranker_path).scores(x).tolist(), strict=True))
                 # The head keeps the set of scores the overlap stage gives it (so its place against documents in
                 # another language is unchanged); the learned ranker decides which document gets which.
-                values = sorted((fused[d] + cfg.w_field_overlap * overlap[d] for d in head), reverse=True)
+                # (the overlap stage's own scores: it reads the question without its place words, place_words_overlap)
+                stage = ld.reranker.scores(f.rerank_query, head) if f.rerank_query and f.rerank_query != f.query else overlap
+                values = sorted((fused[d] + cfg.w_field_overlap * stage[d] for d in head), reverse=True)
                 for v, d in zip(values, sorted(head, key=lambda d: (-learned[d], d)), strict=True):
                     score[d] = v
             else:
-                overlap = ld.reranker.scores(f.query, head)
+                overlap = ld.reranker.scores(f.rerank_query or f.query, head)
                 for d, v in overlap.items():
                     score[d] = fused[d] + cfg.w_field_overlap * v
                 if cfg.w_sibling_overlap > 0 and len(overlap) > 1:
@@ -1084,9 +1207,16 @@ class HybridRetriever:
                     for v, d in zip(slots, sorted(head, key=lambda d: (-score[d], d)), strict=True):
                         score[d] = v
         if f.places and (cfg.w_region_match or cfg.w_region_other):
+            best = max(score.values(), default=0.0)
+            band = cfg.region_topic_band
             for d in score:
                 pref = preference(ix.docs[d].agency, f.places)
-                score[d] += cfg.w_region_match if pref == 2 else -cfg.w_region_other if pref == 0 else 0.0
+                if pref == 2:
+                    # the region's bonus in full for a page as topical as the best, none for one ``band`` below it
+                    topical = min(1.0, max(0.0, (score[d] - best + band) / band)) if band > 0 else 1.0
+                    score[d] += cfg.w_region_match * topical
+                elif pref == 0:
+                    score[d] -= cfg.w_region_other
         ranked: list[str] = []
         alternates: dict[str, list[DocInfo]] = {}
         by_service: dict[str, str] = {}
@@ -1106,6 +1236,10 @@ class HybridRetriever:
             rows_of.setdefault(ld.chunk_doc[r], set()).add(r)
         hits = []
         top_bm25, w_lex, w_dense = f.view.top_bm25, f.w_lex, f.w_dense
+        gate: _View = f.gate
+        said: tuple[str, ...] = ()
+        if f.gate_placed is not None and ranked and preference(ix.docs[ranked[0]].agency, f.places) == 2:
+            gate, said = f.gate_placed, f.said_terms  # the top page is the named place's (see _fuse)
         for d in ranked:
             rows = rows_of.get(d, set())
             sc = sorted(
@@ -1125,9 +1259,9 @@ class HybridRetriever:
                     fused=fused[d],
                     field_overlap=overlap.get(d, 0.0),
                     learned=learned.get(d, 0.0),
-                    gate_lexical=f.gate.doc_lex.get(d, 0.0),
-                    gate_lexical_rank=f.gate.l_rank.get(d, 0),
-                    gate_fused=f.gate.fused[d],
+                    gate_lexical=gate.doc_lex.get(d, 0.0),
+                    gate_lexical_rank=gate.l_rank.get(d, 0),
+                    gate_fused=gate.fused.get(d, 0.0),
                 )
             )
         return RetrievalResult(
@@ -1143,4 +1277,5 @@ class HybridRetriever:
             index=ix,
             places=f.places,
             expansions=f.expansions,
+            said_terms=said,
         )

@@ -124,13 +124,14 @@ class KoreanTokenizer:
         return [self.tokenize(t) for t in texts]
 
 
-def lexical_terms(tokens: list[Token]) -> list[str]:
+def lexical_terms(tokens: list[Token], bigrams: bool = True) -> list[str]:
     """Content terms of a token list, for BM25 and term overlap.
 
     Keeps nouns, stems, roots, Latin words and numbers; drops particles,
     endings, punctuation and stop words. Compound nouns of three or more
     syllables also contribute their syllable bigrams, so an unsplit compound
-    or a typo ("에너지바우쳐신청") still shares terms with the right document.
+    or a typo ("에너지바우쳐신청") still shares terms with the right document
+    (``bigrams=False``: without them, e.g. for a synonym that must weigh what the word it stands for weighs).
 
     Returns:
         Terms in order, with repeats (BM25 counts term frequency).
@@ -148,6 +149,6 @@ def lexical_terms(tokens: list[Token]) -> list[str]:
         if form in _STOP_FORMS:
             continue
         terms.append(form)
-        if t.tag in ("NNG", "NNP") and len(form) >= 3:
+        if bigrams and t.tag in ("NNG", "NNP") and len(form) >= 3:
             terms.extend(form[i : i + 2] for i in range(len(form) - 1))
     return terms
