@@ -72,9 +72,9 @@ ERROR_SLOT = "eligibility_error"
 SLOT_TO_FACT = {"income_pct": "income_pct_median"}
 #: How many eligible services the reply lists.
 TOP_N = 5
-#: Fact slots the form never asks but reads from what the citizen says, on any turn of the form ("엄마가 대구에 혼자
-#: 사시는데": JA0404 1인가구, :func:`assistant.nlu.household.lives_alone`); cleared with the asked facts when the
-#: person the questions are about changes.
+#: Fact slots the form reads from what the citizen says, on any turn of the form ("엄마가 대구에 혼자 사시는데": JA0404
+#: 1인가구, :func:`assistant.nlu.household.lives_alone`; since s12 also asked, where the domain's form lists it, when it
+#: would decide a remaining service); cleared with the asked facts when the person the questions are about changes.
 SAID_FACT_SLOTS = ("single_person_household",)
 #: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
 #: the reply says so ("개인 기준").
@@ -263,9 +263,9 @@ def _form_slots(domain: dict[str, Any]) -> list[str]:
 
 
 #: Questions not asked about a child under 15 (a parent asking for a 4-year-old is not asked whether the child
-#: is a veteran or farms); the facts stay unknown, never assumed.
+#: is a veteran or farms, or lives alone); the facts stay unknown, never assumed.
 ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester",
-                        "master_craftsman"})
+                        "master_craftsman", "single_person_household"})
 CHILD_BELOW = 15
 
 
