@@ -32,7 +32,7 @@ from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary
-from assistant.nlu.household import lives_alone_spans
+from assistant.nlu.household import lives_alone_spans, single_parent_spans, speaker_kin_spans
 from assistant.nlu.tokenizer import Tokenizer
 
 #: Words of a general "what can I get" question: who asks, for whom, and the words for help itself.
@@ -79,7 +79,8 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     the place names the questionnaire reads where the NLU has no region entity ("수원에 사는": a 시·군·구 stem,
     :func:`connectors.eligibility.regions.place_spans`) and of a household described as living alone ("혼자
     사시는데", "독거", "lives alone": :func:`assistant.nlu.household.lives_alone_spans`, a fact about the person the
-    questionnaire reads) are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
+    questionnaire reads), of a single parent speaking of themself ("싱글맘이에요", "I'm a single mom":
+    :func:`~assistant.nlu.household.single_parent_spans`, :func:`~assistant.nlu.household.speaker_kin_spans`) are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
     :data:`GENERAL_EN` are kept.
 
     Example:
@@ -98,6 +99,7 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
              if e.get("entity") in PERSON_ENTITIES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
     spans += place_spans(text)
     spans += lives_alone_spans(text)
+    spans += single_parent_spans(text) + speaker_kin_spans(text)  # "싱글맘이에요", "I'm a single mom" (s12 #4)
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)

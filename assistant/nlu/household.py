@@ -57,3 +57,51 @@ def lives_alone(text: str) -> bool | None:
                       or _DENIED_BEFORE.search(text[max(0, m.start() - 12):m.start()]))
         return not denied
     return None
+
+
+#: A family word that names the speaker's own role, not someone the question is about (s12 #4: s11 made "mom" a
+#: parent word, and "I'm a single mom" became a question about the citizen's mother): "single mom", "I'm a mom",
+#: "as a working dad", "싱글맘", "저는 싱글 엄마예요", "저는 애 엄마인데". "my single mom" is still the mother.
+_SPEAKER_KIN = re.compile(
+    r"(?<!my )\b(?:single|lone|solo)[\s-]+(?:mom|mum|mother|dad|father|parent)s?\b"
+    r"|\b(?:I'?m|I\s+am|as)\s+an?\s+(?:[a-z-]+\s+){0,2}(?:mom|mum|mother|dad|father|parent)\b"
+    r"|싱글\s*(?:맘|대디|파파|엄마|아빠)"
+    r"|(?<![가-힣])(?:저는|전|제가|나는|난|본인은)\s+(?:[가-힣]+\s+){0,2}(?:엄마|아빠|어머니|아버지)"
+    r"(?=\s*(?:예요|에요|이에요|인데|이고|고|입니다|라서|이라서|이며))",
+    re.IGNORECASE)
+#: The citizen saying their household is a single-parent one (한부모, JA0403 ``single_parent_family``), as a statement
+#: ("싱글맘이에요", "한부모 가정인데", "미혼모인데요", "I'm a single mom", "we're a single-parent family"); a question
+#: about a service for single parents ("한부모가족 지원 받을 수 있나요?") says nothing about the citizen.
+_SINGLE_PARENT_SAID = re.compile(
+    r"(?:싱글\s*(?:맘|대디|파파|엄마|아빠)|미혼\s*[모부]|한\s*부모(?:\s*(?:가정|가족|가구))?)"
+    r"\s*(?:예요|에요|이에요|인데|이고|고|입니다|이라서|라서|이라|이며)"
+    r"|\b(?:I'?m|I\s+am)\s+an?\s+(?:single|lone|solo)[\s-]+(?:mom|mum|mother|dad|father|parent)\b"
+    r"|\b(?:we'?re|we\s+are)\s+an?\s+(?:single|lone)[\s-]+parent\s+(?:family|household)\b",
+    re.IGNORECASE)
+
+
+def speaker_kin_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of ``text`` where a family word names the speaker (:data:`_SPEAKER_KIN`): a
+    ``beneficiary`` entity inside one is no one the question is about.
+
+    Example:
+        >>> speaker_kin_spans("I'm a single mom. What can my son get?")
+        [(0, 16)]
+    """
+    return [m.span() for m in _SPEAKER_KIN.finditer(text)]
+
+
+def single_parent_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans where ``text`` says the citizen's household is a single-parent one
+    (:data:`_SINGLE_PARENT_SAID`): a fact about the person, not the kind of help asked about."""
+    return [m.span() for m in _SINGLE_PARENT_SAID.finditer(text)]
+
+
+def single_parent_said(text: str) -> bool:
+    """Whether ``text`` says the citizen's household is a single-parent one (:data:`_SINGLE_PARENT_SAID`).
+
+    Example:
+        >>> single_parent_said("싱글맘이에요"), single_parent_said("한부모가족 지원 받을 수 있나요?")
+        (True, False)
+    """
+    return _SINGLE_PARENT_SAID.search(text) is not None

@@ -72,9 +72,9 @@ ERROR_SLOT = "eligibility_error"
 SLOT_TO_FACT = {"income_pct": "income_pct_median"}
 #: How many eligible services the reply lists.
 TOP_N = 5
-#: Fact slots the form never asks but reads from what the citizen says, on any turn of the form ("엄마가 대구에 혼자
-#: 사시는데": JA0404 1인가구, :func:`assistant.nlu.household.lives_alone`); cleared with the asked facts when the
-#: person the questions are about changes.
+#: Fact slots the form reads from what the citizen says, on any turn of the form ("엄마가 대구에 혼자 사시는데": JA0404
+#: 1인가구, :func:`assistant.nlu.household.lives_alone`; since s12 also asked, where the domain's form lists it, when it
+#: would decide a remaining service); cleared with the asked facts when the person the questions are about changes.
 SAID_FACT_SLOTS = ("single_person_household",)
 #: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
 #: the reply says so ("개인 기준").
@@ -263,9 +263,9 @@ def _form_slots(domain: dict[str, Any]) -> list[str]:
 
 
 #: Questions not asked about a child under 15 (a parent asking for a 4-year-old is not asked whether the child
-#: is a veteran or farms); the facts stay unknown, never assumed.
+#: is a veteran or farms, or lives alone); the facts stay unknown, never assumed.
 ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester",
-                        "master_craftsman"})
+                        "master_craftsman", "single_person_household"})
 CHILD_BELOW = 15
 
 
@@ -352,7 +352,7 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     """
     from assistant.dialogue.sdk import slot_set
 
-    said = list(tracker.get_latest_entity_values("beneficiary"))
+    said = [e.get("value") for e in _member_entities(tracker) if e.get("value")]  # not "I'm a single mom" (s12 #4)
     who = str(said[0]) if said else "self"
     last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
     before = "self"
@@ -522,15 +522,33 @@ KIN_SEX: dict[str, str] = {
 }
 
 
+def _member_entities(tracker: ProtocolTracker) -> list[dict[str, Any]]:
+    """The latest message's ``beneficiary`` entities that name someone other than the speaker (not inside
+    :func:`assistant.nlu.household.speaker_kin_spans`: "I'm a single mom" names no mother, s12 #4)."""
+    from assistant.nlu.household import speaker_kin_spans
+
+    text = tracker.latest_text()
+    own = speaker_kin_spans(text)
+    out = []
+    for e in tracker.latest_message.get("entities") or []:
+        start, end = e.get("start"), e.get("end")
+        if e.get("entity") != "beneficiary":
+            continue
+        if isinstance(start, int) and isinstance(end, int) and any(s <= start and end <= t for s, t in own):
+            continue
+        out.append(e)
+    return out
+
+
 def beneficiary_sex(tracker: ProtocolTracker) -> str | None:
     """The sex the latest message's family-member words say (:data:`KIN_SEX`: "우리 아들" → ``"male"``, "my mother"
     → ``"female"``), from the ``beneficiary`` entities' own text; None when they say none ("우리 아이", "부모님")
     or disagree ("아들과 딸")."""
     text = tracker.latest_text()
     said: set[str] = set()
-    for e in tracker.latest_message.get("entities") or []:
+    for e in _member_entities(tracker):
         start, end = e.get("start"), e.get("end")
-        if e.get("entity") != "beneficiary" or not isinstance(start, int) or not isinstance(end, int):
+        if not isinstance(start, int) or not isinstance(end, int):
             continue
         words = text[start:end].lower().split()
         sex = KIN_SEX.get(words[-1]) if words else None
@@ -614,20 +632,30 @@ def _sex_before(tracker: ProtocolTracker, who: str) -> str | None:
 def _said_facts(tracker: ProtocolTracker, slots: dict[str, Any], domain: dict[str, Any]) -> list[dict[str, Any]]:
     """On any turn of the form: the household the latest message describes ("혼자 사세요", "독거", "lives alone" →
     ``single_person_household`` True; "혼자 사시는 건 아니에요" → False; :func:`assistant.nlu.household.lives_alone`),
-    when the domain declares the slot and the message says something new.
+    when the domain declares the slot and the message says something new; a single parent speaking of themself
+    ("싱글맘이에요", "I'm a single mom": :func:`assistant.nlu.household.single_parent_said`) → ``single_parent_family`` True when the questions
+    are about the citizen or their child (the same household) and it is not answered yet.
 
     Updates ``slots`` in place; returns the events.
     """
     from assistant.dialogue.sdk import slot_set
-    from assistant.nlu.household import lives_alone
+    from assistant.nlu.household import lives_alone, single_parent_said
 
-    if "single_person_household" not in (domain.get("slots") or {}):
-        return []
-    alone = lives_alone(tracker.latest_text())
+    events: list[dict[str, Any]] = []
+    declared = domain.get("slots") or {}
+    text = tracker.latest_text()
+    # "싱글맘이에요", "I'm a single mom": the citizen's household, so the citizen's or their child's (s12 #4)
+    if "single_parent_family" in declared and slots.get("single_parent_family") is None and single_parent_said(text) \
+            and str(slots.get("beneficiary") or "self") in ("self", "child"):
+        slots["single_parent_family"] = True
+        events.append(slot_set("single_parent_family", True))
+    if "single_person_household" not in declared:
+        return events
+    alone = lives_alone(text)
     if alone is None or slots.get("single_person_household") == alone:
-        return []
+        return events
     slots["single_person_household"] = alone
-    return [slot_set("single_person_household", alone)]
+    return [*events, slot_set("single_person_household", alone)]
 
 
 #: The 시·군·구 name said alone at the region question that several 시·도 have ("중구", "강서구"): held until the

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.statuses import STATUSES, statuses_in
+from connectors.eligibility.text_groups import DISABILITY, names_disability
 
 #: Remark and proviso lines ("※ …", "- 단, …") name exceptions and extras, not who the service is for.
 _REMARK = re.compile(r"^\s*(?:[※*☞]|[-·ㆍ]?\s*단\s*[,，]).*$", re.MULTILINE)
@@ -102,7 +103,7 @@ class OtherWay:
 OPEN = OtherWay("open", "그 밖의 대상", "others the text names")
 #: Decidable groups: (pattern, fact, Korean and English label). Age: "NN세 이상", or 65 for 노인/경로/어르신.
 _DECIDABLE: tuple[tuple[re.Pattern[str], str, str, str], ...] = (
-    (re.compile(r"장애"), "disabled", "장애인", "registered disability"),
+    (DISABILITY, "disabled", "장애인", "registered disability"),  # not 비장애, 무장애 … (names_disability)
     (re.compile(r"한부모|조손"), "single_parent_family", "한부모·조손가족", "single-parent family"),
     (re.compile(r"다자녀|다둥이|[두세2-9]\s*자녀|자녀를?\s*[2-9두세]\s*명|[두세]\s*명\s*이상의\s*자녀"), "multi_child_household",
      "다자녀가구", "household with several children"),
@@ -130,6 +131,8 @@ def _decidable(piece: str) -> OtherWay | None:
     for pattern, fact, k, e in _DECIDABLE:
         if pattern.search(piece) and fact not in (f for f, _ in tests):
             if fact == "single_parent_family" and "사회복지" in piece:
+                continue
+            if fact == "disabled" and not names_disability(piece):  # "비장애 형제자매": no disability (s12 #2)
                 continue
             tests.append((fact, True))
             ko.append(k)

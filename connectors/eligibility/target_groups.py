@@ -44,13 +44,14 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from connectors.eligibility.facts import Facts
+from connectors.eligibility.text_groups import DISABILITY
 
 Fit = Literal["fits", "contradicts", "unknown", "not_asked"]
 
 _CARER = re.compile(r"양육|부모|보호자|자녀|가구|가정|세대|부양")
 #: Words for other groups or for everyone: when the text names one of them, the service may be for the person
 #: through it, so no caution is given (the table above does not judge those groups).
-_OTHERS = re.compile(r"장애|유공자|보훈|다자녀|임산부|임신|수급자|차상위|한부모|다문화|누구나|개인|일반인|(?<![가-힣])일반(?![가-힣])")
+_OTHERS = re.compile(DISABILITY.pattern + r"|유공자|보훈|다자녀|임산부|임신|수급자|차상위|한부모|다문화|누구나|개인|일반인|(?<![가-힣])일반(?![가-힣])")
 #: A remark line (``※ 소상공인 추가 지원 …``) names extras and exceptions, not who the service is for.
 _REMARK = re.compile(r"^\s*[※*☞].*$", re.MULTILINE)
 

@@ -54,6 +54,29 @@ State = Literal[0, 1, 2]  # not_eligible, unknown, eligible (as the evaluator's 
 NOT, UNKNOWN, YES = 0, 1, 2
 #: The fact a person confirms (or denies) belonging to a text group with: ``{"artist": true, "military": false}``.
 CONFIRM_FACT = "target_groups"
+#: "장애" as the name of a disability (장애인, 발달장애, 장애아동, 장애정도가 심한 …), not inside the words that say
+#: there is none or that mean something else (s12 #2: "비장애아동" of VOU000009000 read as a disabled group):
+#: 비장애 (non-disabled), 무장애 (barrier-free: 무장애 편의시설), 장애(가) 없는, 장애물 (an obstacle), 장애 유무·여부
+#: (whether or not, "장애 유무와 관계없이").
+DISABILITY = re.compile(r"(?<![비무])장애(?!물|\s*(?:가|는|를|이)?\s*없|\s*(?:유무|여부))")
+#: A phrase saying the person has no disability ("12세 미만 비장애아동", "비장애인이에요", "장애가 없는 형제자매"): where
+#: an item (or an answer's clause) says it, any other 장애 in it qualifies someone else ("장애 부모의 … 비장애아동":
+#: the parent), so it names no disabled group; in an answer it denies the group.
+NO_DISABILITY = re.compile(r"비\s*장애|장애\s*(?:가|는|이)?\s*없|\bnon-?\s?disabled\b|\bwithout\s+(?:a\s+|any\s+)?disabilit",
+                           re.IGNORECASE)
+
+
+def names_disability(text: str) -> bool:
+    """Whether ``text`` names a disability of the person it describes (:data:`DISABILITY`, and no
+    :data:`NO_DISABILITY` phrase: "장애 부모의 12세 미만 비장애아동" is about a child without one).
+
+    Examples:
+        >>> names_disability("만 18세 이상 발달장애인"), names_disability("장애 부모의 12세 미만 비장애아동")
+        (True, False)
+        >>> names_disability("무장애 편의시설 설치"), names_disability("장애 유무와 관계없이 누구나")
+        (False, False)
+    """
+    return DISABILITY.search(text) is not None and NO_DISABILITY.search(text) is None
 
 
 def _flag(*names: str) -> Callable[[Facts], tuple[int, tuple[str, ...]]]:
@@ -148,7 +171,7 @@ LEXICON: tuple[LexGroup, ...] = (
     LexGroup("heir", re.compile(r"상속|후견인|사망자|유족|유가족"), "상속인·후견인·유족", "heirs, guardians and bereaved families"),
     LexGroup("patient", re.compile(r"(?<![상전차])환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
              "patients", _flag("ill")),
-    LexGroup("disabled", re.compile(r"장애"), "장애인", "people with a disability", _flag("disabled")),
+    LexGroup("disabled", DISABILITY, "장애인", "people with a disability", _flag("disabled")),
     LexGroup("veteran", re.compile(r"유공자|보훈|참전|고엽제|제대군인"), "국가유공자·보훈대상자", "veterans and national merit recipients",
              _flag("veteran")),
     LexGroup("low_income", re.compile(r"수급자|수급권자|차상위|저소득|기초생활|의료급여|생계급여|주거급여"), "기초생활수급자·차상위·저소득",
@@ -288,6 +311,29 @@ def _items(text: str) -> list[str]:
     return out
 
 
+#: "장애 부모 : 한쪽 부모가 … 등록 장애인": a term, then what it means.
+_DEFINES = re.compile(r"^\s*([가-힣][가-힣\s]{1,15}?)\s*[:：]\s*\S")
+
+
+def _defining_nothing(items: list[str]) -> list[str]:
+    """``items`` without those that define a term an earlier item used (VOU000009000: "장애 부모의 12세 미만
+    비장애아동" then "장애 부모 : 한쪽 부모가 … 등록 장애인"): a definition says what the term means, not one more way
+    in (the parent's disability is no group of the child's).
+
+    Example:
+        >>> _defining_nothing(["장애 부모의 12세 미만 비장애아동", "장애 부모 : 한쪽 부모가 등록 장애인", "한부모 가족"])
+        ['장애 부모의 12세 미만 비장애아동', '한부모 가족']
+    """
+    out: list[str] = []
+    for item in items:
+        m = _DEFINES.match(item)
+        term = re.sub(r"\s+", "", m.group(1)) if m else ""
+        if term and any(term in re.sub(r"\s+", "", earlier) for earlier in out):
+            continue
+        out.append(item)
+    return out
+
+
 def _ages(item: str) -> list[tuple[int, int]]:
     out = [(int(a), int(b)) for a, b in _AGE_RANGE.findall(item)]
     for n, kind in _AGE.findall(item):
@@ -399,7 +445,7 @@ def groups_named(item: str) -> tuple[str, ...]:
         >>> groups_named("학자금대출을 받은 군 복무자")
         ('military', 'debtor')
     """
-    return tuple(g.name for g in LEXICON if g.pattern.search(item))
+    return tuple(g.name for g in LEXICON if g.pattern.search(item) and (g.name != "disabled" or names_disability(item)))
 
 
 def restriction_in(text: str) -> Restriction | None:
@@ -413,7 +459,7 @@ def restriction_in(text: str) -> Restriction | None:
         >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
         (True, True)
     """
-    items = _items(text)
+    items = _defining_nothing(_items(text))
     if not items:
         return None
     first = groups_named(items[0])
@@ -541,7 +587,7 @@ ANSWER_EN: dict[str, re.Pattern[str]] = {name: re.compile(p, re.IGNORECASE) for 
     "vehicle": r"\bcar\b|\bvehicle|\bdriver", "business": r"business|self[- ]employed|shop\s*owner|\bstart-?up|entrepreneur|"
     r"\b(?:run|own|have)\s+(?:a|my|our)\s+(?:\w+\s+)?(?:shop|store|restaurant|caf[eé]|company|firm)\b|sole\s+trader|freelanc",
     "victim": r"\bvictim|\bdisaster", "debtor": r"\bdebt|\bloans?\b|\bcredit\b|bankrupt", "heir": r"\bheir|inherit|guardian|bereaved",
-    "patient": r"\bpatient|\bill\b|illness|disease|diagnos", "disabled": r"disab",
+    "patient": r"\bpatient|\bill\b|illness|disease|diagnos", "disabled": r"(?<!non-)(?<!non)\bdisab",
     "veteran": r"\bveteran|national merit", "low_income": r"basic livelihood|welfare recipient|near[- ]poverty|low[- ]income",
     "pregnancy": r"pregnan|gave birth|\bexpecting\b", "single_parent": r"single[- ]parent|grandparent",
     "multicultural": r"multicultural|immigra|\bmigrant|refugee", "defector": r"defector|north korea",
@@ -581,6 +627,8 @@ def groups_answered(text: str) -> dict[str, bool]:
         denied = _DENIED.search(clause) is not None
         for name in named:
             out[name] = out.get(name, False) or not denied
+        if NO_DISABILITY.search(clause) and "disabled" not in out:  # "비장애인이에요": no disability, said as a fact
+            out["disabled"] = False
     return out
 
 
@@ -590,6 +638,6 @@ def restriction_json(r: Restriction) -> dict[str, Any]:
             "specific": [list(x) for x in r.specific], "within": list(r.within)}
 
 
-__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "LEXICON", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "LEXICON", "NO_DISABILITY", "names_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
            "groups_named", "names_plainly", "names_within",
            "restriction_in", "restriction_json", "restriction_state"]

@@ -19,6 +19,12 @@ The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
   ``mydata_household`` and ``mydata_consent_id``, says which facts came from which record (no values), and
   resumes a paused form (or, with an application on offer, shows its checklist again:
   ``action_prepare_application``).
+* the citizen's records describe the citizen only: while the questions are about someone else (the eligibility
+  form's ``beneficiary`` slot: parent, child, grandparent, spouse …), ``action_offer_mydata`` offers nothing and says
+  so (``utter_mydata_not_for_member``), and ``action_fetch_mydata`` fetches nothing under an eligibility-check consent
+  granted before the questions turned to that person (the consent is withdrawn, ``utter_mydata_fetch_not_for_member``);
+  a paused form continues either way (s12 #1; the activation offer checks the same: ``connectors.eligibility.actions``).
+  An application on offer (``task_pending``) asks for the applicant's documents: not affected.
 * ``deny`` / ``cancel`` / ``mydata_denied`` → ``action_decline_mydata`` (the pending consent is withdrawn;
   nothing was fetched). Anything else → ``action_mydata_ask_again`` once, then ``action_mydata_drop``.
 * ``list_consents`` → ``action_list_consents``; ``revoke_consent`` → ``action_revoke_consent`` (asks to confirm)
@@ -190,6 +196,25 @@ class _Action(ContextAction[MyDataDialogue]):
         return self.ctx
 
 
+#: Whom the eligibility questions are about (``beneficiary`` slot of connectors/eligibility/actions.py) and how the
+#: replies name someone other than the citizen (Korean, English).
+BENEFICIARY = "beneficiary"
+MEMBER_NAMES = {"child": ("자녀분", "your child"), "parent": ("부모님", "your parent"),
+                "grandparent": ("조부모님", "your grandparent"), "spouse": ("배우자분", "your spouse")}
+OTHER_PERSON = ("그분", "the person you're asking about")
+
+
+def member_asked_about(tracker: ProtocolTracker) -> str | None:
+    """Whom the eligibility questions are about when it is not the citizen (the ``beneficiary`` slot's value:
+    ``"parent"``, ``"child"`` …), else None (``self`` or not set). The citizen's MyData records do not describe them."""
+    who = tracker.get_slot(BENEFICIARY)
+    return str(who) if who not in (None, "", "self") else None
+
+
+def _member_label(who: str, en: bool) -> str:
+    return MEMBER_NAMES.get(who, OTHER_PERSON)[1 if en else 0]
+
+
 def _application_on_offer(tracker: ProtocolTracker) -> dict[str, Any] | None:
     """The application the task actions have on offer (``task_pending`` of kind ``apply``), if any."""
     pending = tracker.get_slot(TASK_PENDING)
@@ -217,6 +242,13 @@ class OfferMyData(_Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         self.d.withdraw_pending(tracker)
         scopes, purpose = _what_to_ask(tracker)
+        member = member_asked_about(tracker) if purpose == PURPOSE else None
+        if member is not None:  # the citizen's records say nothing about the mother: no consent asked, the form goes on
+            dispatcher.utter_message(response="utter_mydata_not_for_member", who=_member_label(member, _en(tracker)))
+            logger.info("mydata not offered: the questions are about someone else", extra={"stage": "mydata"})
+            events = [slot_set(PENDING, None)] if tracker.get_slot(PENDING) else []
+            form = tracker.active_loop_name
+            return events + ([followup_action(form)] if form else [])  # the form asks its question again
         c = self.d.connector.request_consent(self.d.ref(tracker), scopes, purpose,
                                              dt.timedelta(days=self.d.settings.mydata_consent_days), actor="conversation")
         dispatcher.utter_message(response="utter_mydata_offer", notice=c.notice_en if _en(tracker) else c.notice_ko)
@@ -260,6 +292,12 @@ class FetchMyData(_Action):
         c = conn.store.get_consent(cid) if cid else None
         if c is None or c.citizen_ref != self.d.ref(tracker):
             dispatcher.utter_message(response="utter_mydata_fetch_refused")
+            return [slot_set(PENDING, None), *self.d.resume(tracker, domain)]
+        member = member_asked_about(tracker) if c.purpose == PURPOSE else None
+        if member is not None:  # granted for the citizen's own check; the questions are now about someone else
+            conn.revoke(c.id, actor="conversation")  # nothing fetched; a consent nothing will use is not left active
+            dispatcher.utter_message(response="utter_mydata_fetch_not_for_member", who=_member_label(member, _en(tracker)))
+            logger.info("mydata not fetched: the questions are about someone else", extra={"stage": "mydata", "consent_id": c.id})
             return [slot_set(PENDING, None), *self.d.resume(tracker, domain)]
         try:
             # once per key: a retry of this turn (its save failed) reads what the first fetch kept

@@ -66,8 +66,33 @@ def test_denied_living_alone_rules_out_the_single_household_service(make_process
     assert custom.get("eligibility", {}).get("eligible") == 1 and cited == ["T-OLD"], custom
 
 
-def test_unsaid_household_leaves_the_service_to_confirm(make_processor, household_url: str) -> None:  # type: ignore[no-untyped-def]
-    slots, custom, cited = _check(make_processor, household_url, "우리 엄마 80세고 대구에 사시는데 뭐 받을 수 있어요?", "unsaid")
-    assert slots["single_person_household"] is None
-    assert custom.get("eligibility", {}).get("eligible") == 1 and custom["eligibility"].get("unknown") == 1, custom
-    assert cited[0] == "T-OLD"
+@pytest.mark.parametrize(("opening", "question", "answer", "eligible"), [
+    ("우리 엄마 80세고 대구에 사시는데 뭐 받을 수 있어요?", "부모님은 혼자 사시나요?", "네", {"T-ALONE", "T-OLD"}),
+    ("우리 엄마 80세고 대구에 사시는데 뭐 받을 수 있어요?", "부모님은 혼자 사시나요?", "아니요", {"T-OLD"}),
+    ("우리 엄마 80세고 대구에 사시는데 뭐 받을 수 있어요?", "부모님은 혼자 사시나요?", "네 혼자 사세요", {"T-ALONE", "T-OLD"}),
+    ("My mother is 80 and lives in Daegu. What benefits can she get?", "Does your parent live alone", "yes",
+     {"T-ALONE", "T-OLD"}),
+    ("My mother is 80 and lives in Daegu. What benefits can she get?", "Does your parent live alone", "no", {"T-OLD"}),
+])
+def test_unsaid_household_is_asked_where_it_decides(make_processor, household_url: str, opening: str,  # type: ignore[no-untyped-def]
+                                                    question: str, answer: str, eligible: set[str]) -> None:
+    """s12 #3: T-ALONE (JA0404) is decided by living alone only: the form asks it, in the beneficiary's words."""
+    p = make_processor(eligibility_url=household_url)
+    sender = f"unsaid-{opening}-{answer}"
+    turn = p.handle_message(UserMessage(sender, opening, "rest", {}))
+    slots = p.tracker_state(sender)["slots"]
+    assert (slots["age"], slots["region"], slots["requested_slot"]) == (80, "대구광역시", "single_person_household"), slots
+    assert question in (turn.messages[-1].text or ""), [m.text for m in turn.messages]
+    turn = p.handle_message(UserMessage(sender, answer, "rest", {}))
+    last = turn.messages[-1].custom
+    assert p.tracker_state(sender)["slots"]["single_person_household"] is (len(eligible) == 2)
+    assert last.get("eligibility", {}).get("eligible") == len(eligible), [m.text for m in turn.messages]
+    assert {c.get("doc_id") for c in last.get("citations") or []} == eligible
+
+
+def test_living_alone_is_not_asked_where_it_decides_nothing(make_processor, household_url: str) -> None:  # type: ignore[no-untyped-def]
+    """At 60 both services are ruled out by age (65 and over): whether she lives alone decides nothing, so it is
+    not asked and the answer follows at once."""
+    slots, custom, _cited = _check(make_processor, household_url, "우리 엄마 60세고 대구에 사시는데 뭐 받을 수 있어요?", "young")
+    assert slots["requested_slot"] is None and slots["single_person_household"] is None
+    assert custom.get("eligibility", {}).get("eligible") == 0, custom

@@ -399,6 +399,55 @@ class TestCallbackIsBound:
         assert chat.stats()["token_requests"] == 0 and connector.get_consent(cid).status(T0) == "pending"
 
 
+class TestSomeoneElse:
+    """s12 #1: the citizen's MyData records describe the citizen, not the mother the questions are about. Written by
+    hand: the form about a parent asks "부모님의 만 나이" / "How old is your parent" (the domain's parent variants)."""
+
+    @pytest.mark.parametrize(("lang", "opening", "ask", "said", "question"), [
+        ("ko", "어머니가 받을 수 있는 혜택이 뭐가 있나요?", "마이데이터로 불러와 주세요", "부모님의 정보는 채울 수 없어요", "부모님의 만 나이"),
+        ("en", "What benefits can my mother get?", "use MyData", "they don't describe your parent", "How old is your parent"),
+    ])
+    def test_no_offer_for_a_parent_and_the_form_goes_on(self, make_chat: Any, connector: MyDataConnector,
+                                                        lang: str, opening: str, ask: str, said: str,
+                                                        question: str) -> None:
+        chat = make_chat(f"conv-mother-{lang}")
+        chat.say(opening, lang)
+        assert (chat.slot("beneficiary"), chat.slot("requested_slot")) == ("parent", "age")
+        replies = [m.text or "" for m in chat.say(ask, lang)]
+        assert any(said in t for t in replies), replies
+        assert not any("주민등록표 등본" in t or "resident registration certificate" in t for t in replies), replies
+        assert chat.slot("mydata_pending_consent") is None and connector.list_consents() == []
+        assert chat.p.load(chat.sender).active_loop_name == "eligibility_form"
+        assert question in replies[-1], replies  # the form asks its question again
+        chat.say("82", lang)  # and takes the answer
+        assert chat.slot("age") == 82
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+
+    @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "said"), [
+        ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "마이데이터로 불러와 주세요", "어머니가 받을 수 있는 혜택이 뭐가 있나요?",
+         "아무것도 가져오지 않고"),
+        ("en", "What benefits can I get?", "use MyData", "What benefits can my mother get?", "I fetched nothing"),
+    ])
+    def test_a_consent_granted_for_me_fetches_nothing_for_my_mother(self, make_chat: Any, connector: MyDataConnector,
+                                                                    lang: str, mine: str, ask: str, mother: str,
+                                                                    said: str) -> None:
+        chat = make_chat(f"conv-switch-{lang}")
+        chat.say(mine, lang)
+        chat.say(ask, lang)
+        cid = chat.slot("mydata_pending_consent")
+        assert cid
+        link = chat.say("/affirm", lang)
+        chat.say(mother, lang)  # before finishing at the provider, the citizen asks about the mother
+        assert chat.slot("beneficiary") == "parent"
+        page = chat.authenticate(link[0].text)
+        assert page.status_code == 200
+        assert said in page.text, page.text
+        # the sandbox citizen is 35 (test_yes_fetches_once_and_fills_slots): never the mother's age
+        assert chat.slot("age") is None and chat.slot("income_pct") is None and chat.slot("mydata_household") is None
+        assert chat.stats()["record_requests"] == 0
+        assert connector.get_consent(cid).status(T0) == "revoked" and connector.store.count_records(cid) == 0
+
+
 def test_no_personal_data_in_messages_events_or_logs(make_chat: Any, connector: MyDataConnector,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

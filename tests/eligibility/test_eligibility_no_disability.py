@@ -1,0 +1,86 @@
+"""s12 #2: "장애" inside words that say there is no disability (비장애, 장애가 없는), or that mean something else (무장애
+편의시설: barrier-free; 장애물: an obstacle; 장애 유무: whether or not), names no disabled group: not in the text groups
+(condition GROUP), not in the other ways in beside a status (STATUS), not in a citizen's answer.
+
+Expected values are read by hand from the texts: VOU000009000 언어발달지원 is for "장애 부모의 12세 미만 비장애아동"
+(children *without* a disability whose parent has one; the next line defines 장애 부모), so a disability is no way in
+for the child the question is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from elig_helpers import FILES, raw_rows
+
+from connectors.eligibility.catalogue import Catalogue
+from connectors.eligibility.evaluator import Evaluation
+from connectors.eligibility.facts import Facts
+from connectors.eligibility.status_ways import ways_in
+from connectors.eligibility.text_groups import groups_answered, groups_named, restriction_in
+
+
+@pytest.mark.parametrize(("item", "disabled"), [
+    ("만18세이상 발달장애인", True),
+    ("장애정도가 심한 장애인", True),
+    ("만 6세 미만 발달장애(지연)영유아", True),
+    ("중증장애아동", True),
+    ("장애 부모의 12세 미만 비장애아동으로 기준 중위소득 120% 이하의 가구", False),
+    ("비장애 형제자매", False),
+    ("장애가 없는 형제자매", False),
+    ("장애 유무와 관계없이 관내 청소년", False),
+    ("무장애 편의시설을 설치하려는 시설", False),
+    ("장애물 없는 생활환경 인증 건축물", False),
+])
+def test_only_a_disability_of_the_person_names_the_group(item: str, disabled: bool) -> None:
+    assert ("disabled" in groups_named(item)) is disabled
+
+
+@pytest.fixture(scope="module")
+def details(gov24_dir: Path) -> dict[str, dict[str, str]]:
+    return {r["서비스ID"]: r for r in raw_rows(gov24_dir, FILES[1])}
+
+
+def test_vou000009000_is_not_restricted_to_people_with_a_disability(details: dict[str, dict[str, str]]) -> None:
+    """The real text: its first item is about non-disabled children, its "장애 부모 : …" line defines the parent."""
+    text = details["VOU000009000"]["지원대상"]
+    assert "비장애아동" in text and "장애 부모 :" in text  # the snapshot's wording this test reads
+    assert restriction_in(text) is None
+
+
+def test_vou000009000_has_no_disability_condition(gov24_catalogue: Catalogue) -> None:
+    """A 10-year-old in Seoul at 50 % of the median income meets its codes (JA0110-0111: ages 0-11, JA0201: income
+    0-50 %); whether the child has a disability, no GROUP condition about one is shown or decides."""
+    for disabled in (None, False, True):
+        facts = Facts(age=10, region="서울특별시", income_pct_median=50, disabled=disabled)
+        result = next(r for r in Evaluation(gov24_catalogue, facts).results() if r.service_id == "VOU000009000")
+        assert result.status == "eligible"
+        assert not [c for c in result.decided_by if c.code == "GROUP"], result.decided_by
+
+
+def test_barrier_free_does_not_name_a_disability_but_a_disabled_household_still_does(
+        details: dict[str, dict[str, str]]) -> None:
+    """314000000114: "중증 장애인 가정에 … 무장애 편의시설 설치": the 장애인 가정 names the group (narrowed: a household
+    with a person with a severe disability), 무장애 alone would not."""
+    text = details["314000000114"]["지원대상"]
+    r = restriction_in(text)
+    assert r is not None and "disabled" in dict(r.specific)
+    without = restriction_in(text.replace("중증 장애인 가정에", "가정에"))
+    assert without is None or ("disabled" not in dict(without.specific) and "disabled" not in without.groups)
+
+
+def test_a_non_disabled_way_beside_a_status_is_not_a_disability() -> None:
+    """Beside 기초생활수급자, "비장애인 형제자매" is a way in no fact decides (open), not "장애인"."""
+    assert [w.key for w in ways_in("○ 기초생활수급자\n○ 비장애인 형제자매")] == ["open"]
+    assert [w.key for w in ways_in("○ 기초생활수급자\n○ 장애인")] == ["disabled"]
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("비장애인이에요", {"disabled": False}),
+    ("장애는 없어요", {"disabled": False}),
+    ("I'm non-disabled", {"disabled": False}),
+    ("장애인이에요", {"disabled": True}),
+    ("I have a disability", {"disabled": True}),
+])
+def test_an_answer_saying_no_disability_denies_the_group(text: str, answer: dict[str, bool]) -> None:
+    assert groups_answered(text) == answer
