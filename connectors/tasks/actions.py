@@ -366,7 +366,7 @@ class SubmitApplication(_TaskAction):
             t.fail(e, retry="/affirm")  # the retry sends exactly this request again (same key, facts and documents)
             return [slot_set(PENDING_SLOT, {**pending, "key": key, "facts": facts, "checklist": items})]
         logger.info("application submitted", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
-                                                     "service_id": sid, "created": receipt.created})
+                                                     "service_id": sid, "newly_stored": receipt.created})
         t.say("utter_task_submitted", receipt=receipt.receipt, service_name=receipt.service_name or pending.get("service_name"),
               mydata=_mydata_block(list(receipt.checklist), t.language))
         return [slot_set(LAST_RECEIPT_SLOT, receipt.receipt), slot_set(PENDING_SLOT, None)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -198,6 +199,21 @@ def test_a_confirmation_redelivered_after_a_lost_turn_is_one_application(
     assert responses(other) == ["utter_task_checklist"]
     say(p, "/affirm", message_id="m-8")
     assert backend.store.count() == 2
+
+
+def test_a_submission_with_every_log_level_on_is_logged(conv: MessageProcessor, backend: Backend,
+                                                                     caplog: pytest.LogCaptureFixture) -> None:
+    """With DEBUG on (``assistant serve --verbose``) the submission's log line used ``extra={"created": ...}``, a
+    LogRecord attribute, so the logger raised KeyError and the citizen got the turn-failed apology (found when xdist
+    ran this after a test that enabled DEBUG)."""
+    caplog.set_level(logging.DEBUG)
+    say(conv, f"/apply_service{json.dumps({'service_id': NK})}")
+    done = say(conv, "/affirm")
+    receipt = receipt_of(done)
+    assert responses(done) == ["utter_task_submitted"] and backend.store.count() == 1
+    [record] = [r for r in caplog.records if r.getMessage() == "application submitted"]
+    assert record.newly_stored is True and record.service_id == NK  # type: ignore[attr-defined]
+    assert receipt not in record.getMessage()
 
 
 def test_a_no_submits_nothing(conv: MessageProcessor, backend: Backend) -> None:
