@@ -202,7 +202,7 @@ def test_a_confirmation_redelivered_after_a_lost_turn_is_one_application(
 
 
 def test_a_submission_with_every_log_level_on_is_logged(conv: MessageProcessor, backend: Backend,
-                                                                     caplog: pytest.LogCaptureFixture) -> None:
+                                                        caplog: pytest.LogCaptureFixture) -> None:
     """With DEBUG on (``assistant serve --verbose``) the submission's log line used ``extra={"created": ...}``, a
     LogRecord attribute, so the logger raised KeyError and the citizen got the turn-failed apology (found when xdist
     ran this after a test that enabled DEBUG)."""
