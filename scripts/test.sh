@@ -8,6 +8,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# pytest-xdist drops pytest's "file or directory not found" for a wrong path (no message, nothing run), so the paths
+# given are checked here first.
+for arg in "$@"; do
+  case "$arg" in
+    -*) ;;
+    tests*|*.py|*.py::*)
+      [ -e "${arg%%::*}" ] || { echo "test.sh: no such test path: ${arg%%::*}" >&2; exit 4; } ;;
+  esac
+done
 workers=${ASSISTANT_TEST_WORKERS:-auto}
 parallel=()
 [ "$workers" = 0 ] || parallel=(-n "$workers" --dist loadfile)
