@@ -315,7 +315,9 @@ def test_c06_a_back_end_that_takes_5_s_is_called_once_and_answers(make_processor
         started = _time.monotonic()
         turn = say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender="c06")
         took = _time.monotonic() - started
-    assert calls == ["/services/find", "/check"] and 5 <= took < 8  # one check, waited for
+    # One check, waited for (no retry: the calls say so; no upper bound on the time, which a loaded machine stretches:
+    # CI at load 12 took 8.99 s for this turn).
+    assert calls == ["/services/find", "/check"] and took >= 5
     assert responses(turn)[-1] == "utter_ask_region"  # the most decisive question, not an apology
 
 
