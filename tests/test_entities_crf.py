@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+import sklearn_crfsuite
 
 from assistant.errors import ModelNotFoundError
 from assistant.nlu.entities import CRFEntityExtractor, annotation_problems, trim_span
@@ -110,3 +119,65 @@ class TestCrf:
         assert any("morpheme" in p for p in annotation_problems(misaligned, TOK.tokenize("강남구에서")))
         ext = CRFEntityExtractor()
         assert ext.train([bad, *EXAMPLES], TOK)["annotations_trimmed"] == 1
+
+
+class TestNoTempFiles:
+    """sklearn_crfsuite wrote the model to a ``model*.crfsuite`` temp file on fit and on every unpickling and deleted it
+    only at garbage collection: each killed server or test worker left one (about 100 of 75 KB in /tmp, s13). Now
+    nothing is left in the temp dir while the model is in use, so a killed process leaves nothing either."""
+
+    TEXTS = ("대전으로 이사 가요", "노원구에서 가족관계증명서 떼고 싶어요", "감사합니다")
+
+    @pytest.fixture
+    def tmpdir_(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        tmp = tmp_path / "tmp"
+        tmp.mkdir()
+        monkeypatch.setenv("TMPDIR", str(tmp))
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # gettempdir() caches its first answer
+        return tmp
+
+    def test_training_saving_loading_and_predicting_leave_no_file(self, tmpdir_: Path, tmp_path: Path) -> None:
+        ext = CRFEntityExtractor()
+        ext.train(EXAMPLES, TOK)
+        ext.save(tmp_path / "model" / "crf.pkl")
+        loaded = CRFEntityExtractor.load(tmp_path / "model" / "crf.pkl")
+        got = [loaded.extract(t, TOK.tokenize(t)) for t in self.TEXTS]
+        assert got == [ext.extract(t, TOK.tokenize(t)) for t in self.TEXTS]
+        assert [s.text for s in got[0]] == ["대전"]  # it does predict
+        assert sorted(tmpdir_.iterdir()) == []  # checked while both models are alive: a kill now leaves nothing
+        assert sorted(p.name for p in (tmp_path / "model").iterdir()) == ["crf.pkl"]
+
+    def test_a_killed_process_that_loaded_and_used_the_model_leaves_no_file(self, crf: CRFEntityExtractor, tmpdir_: Path,
+                                                                           tmp_path: Path) -> None:
+        crf.save(tmp_path / "crf.pkl")
+        tokens = {t: [asdict(x) for x in TOK.tokenize(t)] for t in self.TEXTS}
+        (tmp_path / "tokens.json").write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
+        script = (
+            "import json, os, signal, sys\n"
+            "from pathlib import Path\n"
+            "from assistant.nlu.entities import CRFEntityExtractor\n"
+            "from assistant.nlu.tokenizer import Token\n"
+            "crf = CRFEntityExtractor.load(Path(sys.argv[1]))\n"
+            "for text, toks in json.loads(Path(sys.argv[2]).read_text(encoding='utf-8')).items():\n"
+            "    print([s.text for s in crf.extract(text, [Token(**t) for t in toks])], flush=True)\n"
+            "os.kill(os.getpid(), signal.SIGKILL)\n"
+        )
+        env = {**os.environ, "TMPDIR": str(tmpdir_)}
+        done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "crf.pkl"), str(tmp_path / "tokens.json")],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == -signal.SIGKILL, done.stderr
+        assert done.stdout.splitlines()[0] == "['대전']"
+        assert sorted(tmpdir_.iterdir()) == []
+
+    def test_a_model_saved_before_s13_loads_and_its_temp_file_is_removed(self, crf: CRFEntityExtractor, tmpdir_: Path,
+                                                                         tmp_path: Path) -> None:
+        old = sklearn_crfsuite.CRF()  # format 1 pickled the sklearn_crfsuite object, whose file holds the model
+        old.modelfile.ensure_name()
+        Path(old.modelfile.name).write_bytes(crf._model or b"")
+        blob = {"version": 1, "config": asdict(crf.config), "entity_types": crf.entity_types, "crf": old}
+        (tmp_path / "crf.pkl").write_bytes(pickle.dumps(blob))
+        old.modelfile.cleanup()
+        assert sorted(tmpdir_.iterdir()) == []
+        loaded = CRFEntityExtractor.load(tmp_path / "crf.pkl")
+        assert [loaded.extract(t, TOK.tokenize(t)) for t in self.TEXTS] == [crf.extract(t, TOK.tokenize(t)) for t in self.TEXTS]
+        assert sorted(tmpdir_.iterdir()) == []

@@ -107,3 +107,36 @@ def test_model_parse_endpoint(bundled_router, bundled_settings) -> None:  # type
     for bad, status in (({"text": ""}, 422), ({"txt": "x"}, 422), ({"text": "x" * 5000}, 413)):
         assert client.post("/model/parse", json=bad).status_code == status
     assert client.post("/model/parse", content=b"{", headers={"content-type": "application/json"}).status_code == 400
+
+
+def test_model_parse_shape_in_english_and_its_out_of_scope_block(bundled_router, bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    client = TestClient(create_app(bundled_settings, bundled_router))
+    text = "I am 68 years old and live in Busan"
+    body = client.post("/model/parse", json={"text": text}).json()
+    assert body["language"] == "en" and body["text"] == text
+    assert set(body["intent"]) == {"name", "confidence"} and all(set(r) == {"name", "confidence"} for r in body["intent_ranking"])
+    assert abs(sum(r["confidence"] for r in body["intent_ranking"]) - 1.0) < 1e-3  # calibrated probabilities
+    for e in body["entities"]:
+        assert {"entity", "start", "end", "value", "extractor"} <= set(e) and text[e["start"] : e["end"]] == e["text"]
+    assert ("age", 68, "68 years old") in {(e["entity"], e["value"], e["text"]) for e in body["entities"]}
+    oos = body["out_of_scope"]
+    threshold = bundled_router.nlu.classifier.oos_threshold
+    assert set(oos) == {"rejected", "score", "threshold"} and oos["threshold"] == round(threshold, 6)
+    assert oos["rejected"] == (oos["score"] >= oos["threshold"] or body["intent"]["name"] == "out_of_scope")
+
+
+def test_the_out_of_scope_threshold_is_configuration(bundled_settings, embedder, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """ASSISTANT_NLU_OOS_THRESHOLD replaces the threshold chosen at training: 0 rejects every message, 1 none by score."""
+    from assistant.app_state import load_router
+    from assistant.settings import Settings
+
+    text = "기초연금 받을 수 있나요?"
+    seen = {}
+    for value in ("0", "1"):
+        monkeypatch.setenv("ASSISTANT_NLU_OOS_THRESHOLD", value)
+        settings = Settings(home=bundled_settings.home, eligibility_url=bundled_settings.eligibility_url)
+        assert settings.nlu_oos_threshold == float(value)
+        body = TestClient(create_app(settings, load_router(settings, embedder))).post("/model/parse", json={"text": text}).json()
+        assert body["out_of_scope"]["threshold"] == float(value)
+        seen[value] = body["out_of_scope"]["rejected"]
+    assert seen == {"0": True, "1": False}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.nlu.tokenizer import KoreanTokenizer, Token, normalize_spaces
+from assistant.nlu.tokenizer import KoreanTokenizer, Token, normalize_spaces, script_views
 from assistant.nlu.types import EntitySpan
 
 __all__ = ["BoundaryChecker", "BoundaryProblem"]
@@ -63,10 +63,15 @@ class _ForcingTokenizer(KoreanTokenizer):
 
     def analyze_forced(self, text: str, start: int, end: int) -> tuple[list[Token], float]:
         """Tokens of ``text`` with ``text[start:end]`` kept as one token, and how much less likely
-        that analysis is than kiwipiepy's own (log-score difference, >= 0 when worse)."""
+        that analysis is than kiwipiepy's own (log-score difference, >= 0 when worse). A mixed-script text is
+        analysed in its Korean view (:func:`~assistant.nlu.tokenizer.script_views`), as the plain tokens are (the
+        edges checked here lie in words that hold Hangul), unless the span covers a Latin word."""
         self.warm_up()
         assert self._kiwi is not None
         clean = normalize_spaces(text)
+        views = script_views(clean)
+        if views and views[0][start:end] == clean[start:end]:  # a span over a Latin word: the whole text
+            clean = views[0]
         with self._lock:
             free = self._kiwi.analyze(clean, top_n=1)[0]
             forced = self._kiwi.analyze(clean, top_n=1, pretokenized=[(start, end)])[0]

@@ -26,6 +26,11 @@ _EN_STOP = frozenset(
     "what how can could would should will with from about there any get have has as if so".split()
 )
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
+#: Hangul syllables and jamo (compatibility, extended A/B).
+_HANGUL_RE = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]")
+#: Latin letters: ASCII, Latin-1 and Extended-A/B (McCune–Reischauer ŏ, ŭ), Extended Additional, full-width.
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff\uff21-\uff3a\uff41-\uff5a]")
+_NON_SPACE_RE = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -73,11 +78,50 @@ def normalize_spaces(text: str) -> str:
     return "".join(out)
 
 
+def script_views(text: str) -> tuple[str, str] | None:
+    """The Korean and the Latin part of a mixed-script text, each as long as ``text`` (the rest blanked).
+
+    Kiwi reads Hangul differently after Latin words: in "Can I get the 난임부부 시술비 지원?" it takes 난임부부 as one
+    noun and in "What is 난임부부 시술비?" 시술비 too, where the Korean phrase alone gives 난임 + 부부, 시술 + 비 (kiwipiepy
+    0.24). So a mixed text is analysed as two texts of its own length: the Korean view keeps every space-separated
+    word that holds Hangul or no Latin letter (a particle attached to a Latin word, "KTX를", stays Korean; so do
+    digits, Hanja and punctuation on their own) and blanks the Latin words, so Korean words keep their Korean
+    context ("저는 IVF 시술 받았어요" → "저는 ... 시술 받았어요"); the Latin view holds only the Latin words. Blanks
+    are spaces, so offsets into either view are offsets into ``text``.
+
+    Args:
+        text: text whose whitespace is plain spaces (:func:`normalize_spaces`).
+
+    Returns:
+        ``(korean_view, latin_view)``, or None when ``text`` is not mixed (no Hangul word or no Latin word): it is
+        analysed whole.
+
+    Example:
+        >>> script_views("Can I get the 난임부부?")
+        ('              난임부부?', 'Can I get the      ')
+    """
+    if not _HANGUL_RE.search(text) or not _LATIN_RE.search(text):
+        return None
+    korean = list(text)
+    latin = [" "] * len(text)
+    any_latin = False
+    for m in _NON_SPACE_RE.finditer(text):
+        word = m.group()
+        if _LATIN_RE.search(word) and not _HANGUL_RE.search(word):
+            any_latin = True
+            korean[m.start() : m.end()] = " " * len(word)
+            latin[m.start() : m.end()] = word
+    return ("".join(korean), "".join(latin)) if any_latin else None
+
+
 class KoreanTokenizer:
     """Korean and mixed-language tokenizer over kiwipiepy.
 
     Kiwi splits run-together Hangul ("기초연금신청자격" → 기초/연금/신청/자격)
-    and tags Latin words ``SL``, so one tokenizer serves both languages.
+    and tags Latin words ``SL``, so one tokenizer serves both languages. In a
+    text mixing Hangul words and Latin words the two are analysed apart
+    (:func:`script_views`), so a Korean term reads the same inside an English
+    sentence as in a Korean one.
     The Kiwi model loads lazily in :meth:`warm_up` (about 1 s).
 
     Example:
@@ -111,10 +155,11 @@ class KoreanTokenizer:
         if not text.strip():
             return []
         clean = normalize_spaces(text)
+        views = script_views(clean)
         tokens = []
         with self._lock:  # one Kiwi instance serves all request threads; thread safety is not documented
-            analysed = self._kiwi.tokenize(clean)
-        for t in analysed:
+            analysed = [t for v in views or (clean,) if v.strip() for t in self._kiwi.tokenize(v)]
+        for t in sorted(analysed, key=lambda t: t.start) if views else analysed:
             form = t.form.lower() if t.tag == "SL" else t.form
             tokens.append(Token(form, t.tag, t.start, t.start + t.len))
         return tokens

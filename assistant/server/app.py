@@ -8,7 +8,10 @@ Endpoints:
     (:mod:`assistant.channels.proactive`);
     ``POST /webhooks/{kakao,voice,telegram,slack,whatsapp}/webhook`` the messaging and phone channels, when configured
     (:mod:`assistant.channels.webhooks`);
-    ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language);
+    ``POST /model/parse`` Rasa's NLU parse (intent, ranking, entities, language), plus ``out_of_scope``: the
+    classifier's out-of-scope ``score``, its ``threshold`` (chosen on held-out data at training, or
+    ``ASSISTANT_NLU_OOS_THRESHOLD``) and whether the message is ``rejected`` (score at or above it, or the explicit
+    out_of_scope intent first);
     ``/conversations/{id}/...`` Rasa's conversation API and the handoff release
     (admin token, see :mod:`assistant.server.conversations`).
 
@@ -323,12 +326,15 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
 
     @app.post("/model/parse")
     async def model_parse(request: Request) -> JSONResponse:
-        """Rasa's ``/model/parse``: intent, intent_ranking, entities (with offsets), plus language."""
+        """Rasa's ``/model/parse``: intent, intent_ranking, entities (with offsets), plus language and out_of_scope."""
         raw = await request.body()
         body = _parse_json_body(raw, request.headers.get("content-type", ""), ParseRequest, "text", settings.max_message_chars,
                                 '{"text": "message"}')
-        parsed = await run_in_threadpool(app.state.router.nlu.parse, body.text)
-        return JSONResponse(parsed.to_rasa())
+        nlu = app.state.router.nlu
+        parsed = await run_in_threadpool(nlu.parse, body.text)
+        oos = {"rejected": bool(parsed.nlu.is_out_of_scope), "score": round(float(parsed.nlu.oos_score), 6),
+               "threshold": round(float(nlu.classifier.oos_threshold), 6)}
+        return JSONResponse({**parsed.to_rasa(), "out_of_scope": oos})
 
     @app.get("/", include_in_schema=False)
     async def widget() -> HTMLResponse:

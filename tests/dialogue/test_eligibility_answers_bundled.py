@@ -47,15 +47,11 @@ def test_the_corpus_has_its_services() -> None:
     assert len(SERVICES) >= 30 and all(is_eligibility_question(q) for _s, _l, q in CASES)
 
 
-#: Kiwi reads a Hangul compound after English words as one noun ("Can I get the 난임부부 …" → 난임부부 NNG, split into
-#: bigrams 난임/임부/부부 by lexical_terms) where it reads 난임 + 부부 alone: BM25 then ranks 서울시 난임부부 시술비 지원 (a
-#: regional copy) above the national one. Open (s11-fix report): tokenise a Hangul run in a mixed question on its own.
-KIWI_CONTEXT = {("SME000000100", "en-hangul")}
-
-
-@pytest.mark.parametrize(("service_id", "lang", "question"), [
-    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason="Kiwi reads 난임부부 after English words as one noun"))
-    if (c[0], c[1]) in KIWI_CONTEXT else c for c in CASES], ids=[f"{c[0]}-{c[1]}" for c in CASES])
+#: "Can I get the 난임부부 시술비 지원?" was a strict xfail until s13: Kiwi read 난임부부 after English words as one noun
+#: (split into the bigrams 난임/임부/부부 by lexical_terms) and BM25 ranked 서울시 난임부부 시술비 지원 (a regional copy)
+#: above the national one; a mixed-script text's Hangul words are now analysed apart from its Latin words
+#: (assistant.nlu.tokenizer.script_views, tests/test_tokenizer_mixed_scripts.py).
+@pytest.mark.parametrize(("service_id", "lang", "question"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_can_i_get_a_service_is_answered_with_who_is_eligible_first(make_processor: Any, service_id: str, lang: str,
                                                                      question: str) -> None:
     p = make_processor()

@@ -17,18 +17,27 @@ Annotations are trimmed of trailing particles and endings before training
 (see :func:`~assistant.nlu.entities.base.trim_span`) and reported by
 :func:`annotation_problems`, so a "[강남구에서](district)" slip does not teach
 the model to swallow particles; predictions are trimmed the same way.
+
+The model lives in memory: ``sklearn_crfsuite.CRF`` keeps it in a ``model*.crfsuite`` temp file from fit and from
+every unpickling, removed only when the object is garbage-collected, so each killed server or test worker left one
+behind (about 100 of 75 KB in /tmp, s13). CRFsuite's trainer needs a file, so fit writes into a temporary directory
+removed as soon as the model's bytes are read; tagging opens those bytes with ``pycrfsuite.Tagger.open_inmemory``
+and the saved artifact holds them, so loading and predicting write no file.
 """
 
 from __future__ import annotations
 
 import logging
 import pickle
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import pycrfsuite
 import sklearn_crfsuite
 
 from assistant.errors import ModelNotFoundError
@@ -40,7 +49,8 @@ logger = logging.getLogger(__name__)
 
 #: Returns, for each token, the names of the regexes / lookup entities that cover it.
 FlagFunction = Callable[[str, list[Token]], list[set[str]]]
-_FORMAT_VERSION = 1
+#: 2: the model's CRFsuite bytes (1 pickled a ``sklearn_crfsuite.CRF``, which writes a temp file when unpickled)
+_FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -205,13 +215,24 @@ class CRFEntityExtractor:
     def __init__(self, config: CrfConfig | None = None, flags: FlagFunction | None = None) -> None:
         self.config = config or CrfConfig()
         self.flags = flags
-        self._crf: sklearn_crfsuite.CRF | None = None
+        self._model: bytes | None = None
+        self._tagger: pycrfsuite.Tagger | None = None
+        self._tag_lock = threading.Lock()  # a Tagger holds the sequence it was last given: one at a time
         self.entity_types: list[str] = []
 
     @property
     def trained(self) -> bool:
         """True once :meth:`train` found annotations (or a trained model was loaded)."""
-        return self._crf is not None
+        return self._model is not None
+
+    def _use(self, model: bytes | None) -> None:
+        """Tag with the CRFsuite model ``model`` (its file's bytes; None: untrained), opened in memory."""
+        self._model = model
+        self._tagger = None
+        if model is not None:
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(model)
+            self._tagger = tagger
 
     def _features(self, text: str, tokens: list[Token]) -> list[dict[str, Any]]:
         flags = self.flags(text, tokens) if self.flags else [set() for _ in tokens]
@@ -243,33 +264,38 @@ class CRFEntityExtractor:
             y.append(bilou_labels(tokens, spans))
         self.entity_types = sorted({e.entity for ex in examples for e in ex.entities})
         if n_entities == 0:
-            self._crf = None
+            self._use(None)
             return {"examples": len(X), "entities": 0, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
-        crf = sklearn_crfsuite.CRF(
-            algorithm="lbfgs",
-            c1=self.config.c1,
-            c2=self.config.c2,
-            max_iterations=self.config.max_iterations,
-            all_possible_transitions=True,
-        )
-        crf.fit(X, y)
-        self._crf = crf
+        with tempfile.TemporaryDirectory(prefix="crf-train-") as work:  # removed on return and on any exception
+            model_file = Path(work) / "model.crfsuite"
+            crf = sklearn_crfsuite.CRF(
+                algorithm="lbfgs",
+                c1=self.config.c1,
+                c2=self.config.c2,
+                max_iterations=self.config.max_iterations,
+                all_possible_transitions=True,
+                model_filename=str(model_file),  # an own file: the CRF object never makes a temp file of its own
+            )
+            crf.fit(X, y)
+            self._use(model_file.read_bytes())
         if trimmed:
             logger.warning("entity annotations trimmed of particles/endings", extra={"stage": "nlu.entities", "count": trimmed})
         return {"examples": len(X), "entities": n_entities, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
 
     def extract(self, text: str, tokens: list[Token]) -> list[EntitySpan]:
         """Predicted entities (``extractor="crf"``, ``confidence`` = mean marginal of the entity's labels)."""
-        if self._crf is None or not tokens:
+        if self._tagger is None or not tokens:
             return []
         feats = self._features(text, tokens)
-        labels = list(self._crf.predict_single(feats))
-        if all(lab == "O" for lab in labels):
-            return []
-        marginals = self._crf.predict_marginals_single(feats)
+        with self._tag_lock:
+            labels = list(self._tagger.tag(feats))
+            if all(lab == "O" for lab in labels):
+                return []
+            # each chosen label's marginal in the sequence just tagged (sklearn_crfsuite's predict_marginals_single)
+            marginals = [self._tagger.marginal(lab, i) for i, lab in enumerate(labels)]
         out = []
         for first, last, entity in decode_bilou(labels):
-            conf = sum(marginals[i][labels[i]] for i in range(first, last + 1)) / (last - first + 1)
+            conf = sum(marginals[first : last + 1]) / (last - first + 1)
             if conf < self.config.min_confidence:
                 continue
             group = tokens[first : last + 1]
@@ -283,7 +309,7 @@ class CRFEntityExtractor:
     def save(self, path: Path) -> None:
         """Write the model to ``path`` (a pickle of our own artifact: load only files you wrote)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        blob = {"version": _FORMAT_VERSION, "config": asdict(self.config), "entity_types": self.entity_types, "crf": self._crf}
+        blob = {"version": _FORMAT_VERSION, "config": asdict(self.config), "entity_types": self.entity_types, "model": self._model}
         tmp = path.with_suffix(path.suffix + ".tmp")
         with tmp.open("wb") as f:
             pickle.dump(blob, f)
@@ -300,9 +326,17 @@ class CRFEntityExtractor:
             raise ModelNotFoundError(f"CRF entity model not found at {path} (run `assistant train`)")
         with path.open("rb") as f:
             blob = pickle.load(f)  # noqa: S301 - our own artifact
-        if not isinstance(blob, dict) or blob.get("version") != _FORMAT_VERSION:
+        if not isinstance(blob, dict) or blob.get("version") not in (1, _FORMAT_VERSION):
             raise ModelNotFoundError(f"{path} is not a CRF entity model of format {_FORMAT_VERSION}; retrain")
         ext = cls(CrfConfig(**blob["config"]), flags)
-        ext._crf = blob["crf"]
+        if blob["version"] == 1:  # a home trained before s13: its CRF object just wrote a temp file; take the bytes
+            old = blob["crf"]
+            model = None
+            if old is not None:
+                model = Path(old.modelfile.name).read_bytes()
+                old.modelfile.cleanup()
+            ext._use(model)
+        else:
+            ext._use(blob["model"])
         ext.entity_types = list(blob["entity_types"])
         return ext
