@@ -31,7 +31,7 @@ from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.knowledge.glossary import Glossary
+from assistant.knowledge.glossary import Glossary, default_colloquial
 from assistant.nlu.household import lives_alone_spans, single_parent_spans, speaker_kin_spans
 from assistant.nlu.tokenizer import Tokenizer
 
@@ -81,7 +81,10 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     사시는데", "독거", "lives alone": :func:`assistant.nlu.household.lives_alone_spans`, a fact about the person the
     questionnaire reads), of a single parent speaking of themself ("싱글맘이에요", "I'm a single mom":
     :func:`~assistant.nlu.household.single_parent_spans`, :func:`~assistant.nlu.household.speaker_kin_spans`) are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
-    :data:`GENERAL_EN` are kept.
+    :data:`GENERAL_EN` are kept, and so is a verb that is an everyday word for a life event in the colloquial glossary
+    (:func:`~assistant.knowledge.glossary.default_colloquial`: 낳 "give birth", 키우 "raise", 잘리 "be fired"): "애
+    낳으면 지원금 있어요?" asks about 출산 support, not which benefits fit the speaker (s13: its only nouns, 애 and
+    지원금, are general words, and the questionnaire started).
 
     Example:
         >>> from assistant.nlu.tokenizer import KoreanTokenizer
@@ -91,6 +94,8 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
         ['연탄', '값']
         >>> topic_terms("엄마가 혼자 사시는데 받을 수 있는 거 있어요?", [], KoreanTokenizer())
         []
+        >>> topic_terms("애 낳으면 지원금 있어요?", [], KoreanTokenizer())
+        ['낳']
     """
     # the questionnaire's own reader of places (one list of 시·도/시·군·구 for both; imported here, where it is used)
     from assistant.regions import place_spans
@@ -103,8 +108,13 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)
+    everyday = default_colloquial().terms
     for t in tokenizer.tokenize(text):
-        if t.tag not in TOPIC_TAGS or any(t.start < end and start < t.end for start, end in spans):
+        if any(t.start < end and start < t.end for start, end in spans):
+            continue
+        if t.tag not in TOPIC_TAGS:
+            if t.tag.startswith("V") and t.text in everyday and t.text not in GENERAL_KO:
+                out.append(t.text)  # an everyday verb for a life event ("낳으면", "키우는데", "잘렸는데")
             continue
         word = t.text.lower().strip("'.")  # Kiwi keeps a sentence's full stop on a Latin word ("busan.")
         if t.tag == "SL":

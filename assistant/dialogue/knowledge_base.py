@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from assistant.knowledge.composer import Answer, AnswerComposer
-from assistant.knowledge.retriever import HybridRetriever
+from assistant.knowledge.retriever import DocHit, HybridRetriever
 
 MIN_NAME_CHARS = 3
 _SQUASH = re.compile(r"[\W_]+", re.UNICODE)
@@ -47,7 +47,10 @@ class RetrievalKnowledge:
         result = self.retriever.run(text, k=self.top_k, query_vector=vector, region=region)
         # whether the question has an answer is judged without the region's preference (AnswerComposer.run, judged)
         judged = self.retriever.run(text, k=self.top_k, query_vector=vector) if region else None
-        return self.composer.run(result, p_oos=p_oos, region=region, judged=judged)
+
+        def wider() -> tuple[DocHit, ...]:  # asked by the composer only when other regions' versions fill the hits
+            return self.retriever.region_and_national(text, result.places, k=self.top_k, query_vector=vector)
+        return self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider)
 
 
 class ServiceTitleMatcher:

@@ -164,7 +164,8 @@ class Router:
             return TurnResult((self.respond("utter_out_of_scope", language, {**custom, **FALLBACK}),), language, nlu, None, "utter_out_of_scope", timings)
 
         result = self.retriever.run(text, k=self.settings.top_k, query_vector=vector)
-        answer = self.composer.run(result, p_oos=p_oos)
+        answer = self.composer.run(result, p_oos=p_oos, wider_search=lambda: self.retriever.region_and_national(
+            text, result.places, k=self.settings.top_k, query_vector=vector))
         timings["total"] = (time.perf_counter() - t0) * 1000
         if not answer.abstained:
             msg = BotMessage(

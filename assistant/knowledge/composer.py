@@ -520,7 +520,7 @@ class AnswerComposer:
         return Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
 
     def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None,
-            judged: RetrievalResult | None = None) -> Answer:
+            judged: RetrievalResult | None = None, wider_search: Callable[[], tuple[DocHit, ...]] | None = None) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True).
 
         Args:
@@ -536,6 +536,13 @@ class AnswerComposer:
                 question retrieved without the citizen's region (whether a question has an answer does not depend on
                 where the citizen lives; the region's preference moves other regions' documents down, and with them
                 the signals the gate was fitted on).
+            wider_search: the same question retrieved among the citizen's region's documents and the national ones
+                only (:meth:`~assistant.knowledge.retriever.HybridRetriever.region_and_national`), called only when
+                the answer is for a region, other regions run the kind of help asked about and no hit is the region's:
+                whether the region runs it, or else the nation, is then read from it before the answer says the region
+                has none (the ranked hits can be all other regions' versions: "출산지원금 얼마 받을 수 있어요?" for
+                대구광역시 수성구 ranks 건강보험 임신·출산 진료비 지원 44th, and for 부산광역시 수영구 its own 출산장려금
+                지원 below five other regions').
         """
         score, signals = self.answerability(judged or result, p_oos)
         lang = result.language if result.language in _HEADINGS else "ko"
@@ -551,7 +558,8 @@ class AnswerComposer:
         if not region and any(region_match(h.doc.agency, result.query) for h in regional):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")
         if region:
-            return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given)
+            return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
+                                    wider_search)
         if anchor is None:
             return self._compose(result, lang, score, signals, first, national_variants(result.hits))
         if named_alike[0] is None and not agency_regions(first.doc.agency) and (first is anchor or first in national):
@@ -583,12 +591,14 @@ class AnswerComposer:
                    for h in result.hits[:VARIANT_TOP] if h is not anchor and kind(anchor, h))
 
     def _for_region(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], region: str,
-                    lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool, given: bool) -> Answer:
+                    lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool, given: bool,
+                    wider_search: Callable[[], tuple[DocHit, ...]] | None = None) -> Answer:
         """The answer for a citizen of ``region`` (the conversation's, or the places the question names).
 
         ``lead`` is the best hit of the kind of help asked about (the regional programme's anchor, ``grouped``, else
         the top hit, which answers as today when it is national or the region's); ``given``: ``region`` is the
-        conversation's (else it is what the question names).
+        conversation's (else it is what the question names); ``wider_search``: the question retrieved among the region's
+        and the national documents (see :meth:`run`), asked when no hit of the kind is the region's and others' are.
         Among the retrieved documents of that kind (``lead`` and every hit ``kind(lead, hit)`` holds): the region's own
         programme answers (its 시·군·구's before its 시·도's), with the others of the region and the national ones
         cited after it; without one, a national one answers, after a sentence saying that none is the region's;
@@ -602,6 +612,14 @@ class AnswerComposer:
                         key=lambda h: -region_match(h.doc.agency, region))
         national = [h for h in same if not agency_regions(h.doc.agency)]
         others = [h for h in same if agency_regions(h.doc.agency) and h not in theirs]
+        if not theirs and others and wider_search is not None:
+            # other regions' versions fill the hits: the region's own, or the nation's, may rank below them
+            held = {h.doc.doc_id for h in same}
+            more = [h for h in wider_search() if h.doc.doc_id not in held
+                    and (kind(lead, h) or _same_programme(core, programme_core(h.doc.title, h.doc.agency)))]
+            theirs = sorted((h for h in more if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)),
+                            key=lambda h: -region_match(h.doc.agency, region))
+            national += [h for h in more if not agency_regions(h.doc.agency)]
         lead_national = not agency_regions(lead.doc.agency)
         if not grouped and (lead_national or self._serves(result, lead.doc.agency, region)) and (theirs or not others):
             return self._compose(result, lang, score, signals, lead, national_variants(result.hits))

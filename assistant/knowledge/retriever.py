@@ -261,6 +261,7 @@ from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+from assistant.regions import agency_regions
 
 logger = logging.getLogger(__name__)
 
@@ -405,6 +406,8 @@ class RetrievalFilters:
         language: when set (``ko``/``en``), only documents in that language.
         on_date: ISO date ``YYYY-MM-DD``; when set, only documents in effect that day
             (``effective_from <= on_date <= effective_to``, a missing bound is open).
+        national: only documents whose agency names no region (a ministry, a national body:
+            :func:`~assistant.regions.agency_regions` is empty), the services open to residents of every region.
 
     Raises:
         InvalidInputError: ``on_date`` is not an ISO date, an agency is blank, or the language is not ``ko``/``en``.
@@ -413,6 +416,7 @@ class RetrievalFilters:
     agencies: tuple[str, ...] = ()
     language: str | None = None
     on_date: str | None = None
+    national: bool = False
 
     def __post_init__(self) -> None:
         clean = tuple(" ".join(a.split()) for a in self.agencies)
@@ -431,7 +435,7 @@ class RetrievalFilters:
     @property
     def active(self) -> bool:
         """True when the filters exclude anything at all."""
-        return bool(self.agencies) or self.language is not None or self.on_date is not None
+        return bool(self.agencies) or self.language is not None or self.on_date is not None or self.national
 
     def allows(self, doc: DocInfo) -> bool:
         """Whether ``doc`` passes every filter."""
@@ -440,6 +444,8 @@ class RetrievalFilters:
             if not any(agency == a or agency.startswith(a + " ") for a in self.agencies):
                 return False
         if self.language is not None and doc.language != self.language:
+            return False
+        if self.national and agency_regions(doc.agency):
             return False
         if self.on_date is not None:
             if doc.effective_from and doc.effective_from[:10] > self.on_date:
@@ -907,6 +913,25 @@ class HybridRetriever:
         if not f.places and region and region.strip():
             f = replace(f, places=f.loaded.regions.read(region, None, guard=False))
         return self._rank(f, k)
+
+    def region_and_national(self, query: str, places: tuple[Place, ...], k: int = 10,
+                            query_vector: np.ndarray | None = None) -> tuple[DocHit, ...]:
+        """The best documents for ``query`` among those of ``places``' 시·도 (the 시·도's own and its 시·군·구's: up to
+        ``4 * k``, the 시·도 holds many 시·군·구) and then among the national ones (:attr:`RetrievalFilters.national`,
+        up to ``k``), each search within the filters :meth:`run` would apply (the request's, else ``default_filters``;
+        the region's search is left out when those already name agencies).
+
+        For the composer to tell whether the citizen's region, or the nation, runs the kind of help asked about when
+        the ranked hits do not show it: "출산지원금 얼마 받을 수 있어요?" ranks other regions' 출산 programmes first,
+        부산광역시 수영구's 출산장려금 지원 and 보건복지부's 건강보험 임신·출산 진료비 지원 far below (see
+        :meth:`~assistant.knowledge.composer.AnswerComposer.run`, ``wider_search``). Each document once."""
+        base = request_filters.get() or self.default_filters or RetrievalFilters()
+        found: list[DocHit] = []
+        sidos = tuple(dict.fromkeys(p.sido for p in places))
+        if sidos and not base.agencies:
+            found += self.run(query, k=4 * k, query_vector=query_vector, filters=replace(base, agencies=sidos)).hits
+        found += self.run(query, k=k, query_vector=query_vector, filters=replace(base, national=True)).hits
+        return tuple({h.doc.doc_id: h for h in reversed(found)}[d] for d in dict.fromkeys(h.doc.doc_id for h in found))
 
     def rank_features(self, query: str, query_vector: np.ndarray | None = None,
                       filters: RetrievalFilters | None = None) -> tuple[list[str], np.ndarray]:

@@ -50,6 +50,9 @@ def loop(p: MessageProcessor, sender: str = "s1") -> str | None:
     ("What benefits could my mother get?", []),
     ("연탄값 지원되나요", ["연탄", "값"]),
     ("Is there any help with heating costs for elderly people?", ["heating", "costs", "elderly"]),
+    # an everyday verb for a life event is the topic (s13): 낳 "give birth", 키우 "raise"; 애 and 지원금 stay general
+    ("애 낳으면 지원금 있어요?", ["낳"]),
+    ("애 키우는데 받을 수 있는 거 있어요?", ["키우"]),
 ])
 def test_topic_terms_tell_a_general_question_from_one_about_a_kind_of_help(text: str, expected: list[str]) -> None:
     assert topic_terms(text, [], KoreanTokenizer()) == expected

@@ -239,3 +239,82 @@ def test_english_offers_the_regions_and_says_a_region_has_none_in_english(compos
     answer = composer.run(english(q, [GANGSEO, YONGIN, NATIONAL], docs, reader, region), region=region)
     assert answer.language == "en" and cited(answer)[0] == NATIONAL
     assert answer.text.startswith("I found no '출산' service run by Suseong-gu, Daegu in my documents."), answer.text
+
+
+# --- the region's own or the national versions ranked below the hits (the real catalogue, s13) ----------------------
+# "출산지원금 얼마 받을 수 있어요?" on the whole catalogue: the first hits are all other regions' 출산 programmes; for
+# 대구광역시 수성구 건강보험 임신·출산 진료비 지원 ranks 44th, and 부산광역시 수영구's own 출산장려금 지원 is not among the
+# first five for a 수영구 citizen. The composer then asks the region's and the national documents (wider_search).
+TEEN = ("청소년산모 임신·출산 의료비 지원", "보건복지부")
+VOUCHER = ("에너지바우처", "기후에너지환경부")
+
+
+class WiderSearch:
+    """The region's-and-national retrieval the caller hands the composer (``wider_search``), giving ``ranked``'s hits;
+    counts its calls."""
+
+    def __init__(self, ranked: list[tuple[str, str]], docs: Any, tok: KoreanTokenizer, reader: RegionReader) -> None:
+        self.calls = 0
+        self.hits = result(QUESTION, ranked, docs, tok, reader).hits
+
+    def __call__(self) -> tuple[DocHit, ...]:
+        self.calls += 1
+        return self.hits
+
+
+def test_the_wider_ones_are_what_the_catalogue_says(rows: list[dict[str, Any]]) -> None:
+    for key in (NATIONAL, TEEN, VOUCHER):
+        assert row(rows, *key)["소관기관유형"] == "중앙행정기관", key
+    assert row(rows, *SUYEONG)["소관기관명"] == "부산광역시 수영구" and "출산" in row(rows, *SUYEONG)["서비스명"]
+
+
+@pytest.mark.parametrize(("question", "region"), [(QUESTION, "대구광역시 수성구"), ("저 대구 수성구 사는데 출산지원금 있어요?", None)])
+def test_a_region_with_none_gets_the_national_one_ranked_below_the_hits(question: str, region: str | None,
+                                                                        composer: AnswerComposer, docs: Any,
+                                                                        tok: KoreanTokenizer, reader: RegionReader) -> None:
+    # asked then "대구 수성구요" (the conversation's region), or the question naming the place itself: the same answer
+    hits = result(question, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader, region)
+    search = WiderSearch([NATIONAL, VOUCHER, TEEN], docs, tok, reader)
+    answer = composer.run(hits, region=region, wider_search=search)
+    assert search.calls == 1
+    assert answer.text.startswith("제가 가진 자료에는 대구광역시 수성구에서 운영하는 '출산' 관련 서비스가 없어요. "
+                                  "전국 어디에 살든 받을 수 있는 서비스를 안내해 드릴게요:\n"
+                                  "건강보험 임신·출산 진료비 지원 (보건복지부) 안내예요."), answer.text
+    # the national versions of the kind (출산 in the title) only: not another kind of national help, no other region's
+    assert cited(answer)[0] == NATIONAL and TEEN in cited(answer)
+    assert not {GANGSEO, YONGIN, YUSEONG, VOUCHER} & set(cited(answer)) and answer.regions == ()
+
+
+@pytest.mark.parametrize(("question", "region"), [(QUESTION, "부산광역시 수영구"), ("부산 수영구 사는데 출산지원금 있어요?", None)])
+def test_a_region_that_runs_one_ranked_below_the_hits_gets_its_own(question: str, region: str | None,
+                                                                   composer: AnswerComposer, docs: Any,
+                                                                   tok: KoreanTokenizer, reader: RegionReader) -> None:
+    # never "수영구 runs none" while the catalogue holds its 출산장려금 지원: the wider search finds it
+    search = WiderSearch([NATIONAL, SUYEONG], docs, tok, reader)
+    answer = composer.run(result(question, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader, region), region=region,
+                          wider_search=search)
+    assert search.calls == 1 and cited(answer)[0] == SUYEONG, answer.text
+    assert answer.text.startswith("출산장려금 지원 (부산광역시 수영구) 안내예요.") and NATIONAL in cited(answer)
+    assert not {GANGSEO, YONGIN, YUSEONG} & set(cited(answer))
+
+
+def test_no_wider_one_of_the_kind_still_lists_the_others_as_theirs(composer: AnswerComposer, docs: Any,
+                                                                  tok: KoreanTokenizer, reader: RegionReader) -> None:
+    q = "저 대구 수성구 사는데 출산지원금 있어요?"
+    search = WiderSearch([VOUCHER], docs, tok, reader)
+    answer = composer.run(result(q, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader), wider_search=search)
+    assert search.calls == 1 and cited(answer) == [GANGSEO, YONGIN, YUSEONG]
+    assert "다른 지역" in answer.text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "ranked", "region"), [
+    ("부산 수영구 사는데 출산지원금 있어요?", [GANGSEO, YONGIN, SUYEONG], None),  # the region's own among the hits
+    (QUESTION, [GANGSEO, YONGIN, YUSEONG], None),  # no region: the regions are offered
+    (QUESTION, [NATIONAL], "대구광역시 수성구"),  # no other region's version: nothing to claim
+])
+def test_the_wider_search_is_not_asked_when_the_hits_answer(question: str, ranked: list[tuple[str, str]],
+                                                             region: str | None, composer: AnswerComposer, docs: Any,
+                                                             tok: KoreanTokenizer, reader: RegionReader) -> None:
+    search = WiderSearch([TEEN], docs, tok, reader)
+    answer = composer.run(result(question, ranked, docs, tok, reader, region), region=region, wider_search=search)
+    assert search.calls == 0 and TEEN not in cited(answer) and not answer.abstained
