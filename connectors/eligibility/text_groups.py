@@ -274,6 +274,10 @@ class Restriction:
         within: the groups of ``specific`` that every item narrows as a part of the group the fact records ("의료급여
             수급자 중 관내 전입자": some of the recipients, :func:`names_within`): the fact's "no" (or the citizen's)
             rules that way in out; its "yes" still decides nothing (s11).
+        without: groups the text requires the person *not* to belong to, on every way in (s13 #1: VOU000009000
+            언어발달지원 is for "장애 부모의 12세 미만 비장애아동", children without a disability: ``("disabled",)``): a
+            fact or answer that holds one rules the service out (:func:`restriction_state`); ``quote`` is the item
+            that says so (at most 60 characters), shown as the condition's meaning.
     """
 
     groups: tuple[str, ...]
@@ -281,16 +285,45 @@ class Restriction:
     open: bool = False
     specific: tuple[tuple[str, str], ...] = ()
     within: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+    quote: str = ""
 
     def ko(self) -> str:
         """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``; a narrowed group as its text writes it
-        (``"'재직기간 1년 이상 사립학교 퇴직 교직원'"``)."""
-        return ", ".join([*(BY_NAME[g].ko for g in self.groups), *(f"'{phrase}'" for _g, phrase in self.specific)])
+        (``"'재직기간 1년 이상 사립학교 퇴직 교직원'"``); a requirement of :attr:`without` as its item writes it."""
+        return ", ".join([*(BY_NAME[g].ko for g in self.groups), *(f"'{phrase}'" for _g, phrase in self.specific),
+                          *((f"'{self.quote}'",) if self.quote else ())])
 
     def en(self) -> str:
-        """The groups in English; a narrowed group as ``"employees of the kind its text names"`` (no Hangul)."""
+        """The groups in English; a narrowed group as ``"employees of the kind its text names"``; a requirement of
+        :attr:`without` as ``"the people its text names (without a disability)"`` (no Hangul)."""
         return ", ".join([*(BY_NAME[g].en for g in self.groups),
-                          *(f"{BY_NAME[g].en} of the kind its text names" for g, _p in self.specific)])
+                          *(f"{BY_NAME[g].en} of the kind its text names" for g, _p in self.specific),
+                          *((f"the people its text names ({' and '.join(_WITHOUT_EN[g] for g in self.without)})",)
+                            if self.without else ())])
+
+
+#: How a requirement of :attr:`Restriction.without` reads in English.
+_WITHOUT_EN = {"disabled": "without a disability"}
+
+
+def _without_disability(items: list[str]) -> Restriction | None:
+    """The restriction of a text whose first item is for people *without* a disability and no item names any group
+    (VOU000009000: "장애 부모의 12세 미만 비장애아동으로 …"): having no disability is a requirement on the person
+    (:attr:`Restriction.without`), and the rest of the item (a disabled parent: a household member's disability, which
+    no fact records) is a way in no fact decides (``open``). Where another item names a group ("○ 기초생활수급자 ○
+    비장애인 형제자매") the 비장애 item is one alternative, not a requirement on every way in: ``None`` (read as before).
+
+    Example:
+        >>> r = _without_disability(["장애 부모의 12세 미만 비장애아동으로 기준 중위소득 120% 이하의 가구"])
+        >>> r.without, r.open, r.groups
+        (('disabled',), True, ())
+        >>> _without_disability(["기초생활수급자", "비장애인 형제자매"]) is None
+        True
+    """
+    if not items or not NO_DISABILITY.search(items[0]) or any(groups_named(i) for i in items):
+        return None
+    return Restriction((), (), True, without=("disabled",), quote=_short(items[0]))
 
 
 def _rate_heading(item: str) -> bool:
@@ -453,7 +486,7 @@ def restriction_in(text: str) -> Restriction | None:
 
     Examples:
         >>> restriction_in("○ 경기도 의사상자 등록자")
-        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=())
+        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=(), without=(), quote='')
         >>> restriction_in("재직기간 1년 이상 사립학교 퇴직 교직원").specific
         (('worker', '재직기간 1년 이상 사립학교 퇴직 교직원'),)
         >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
@@ -462,6 +495,8 @@ def restriction_in(text: str) -> Restriction | None:
     items = _defining_nothing(_items(text))
     if not items:
         return None
+    if (lacking := _without_disability(items)) is not None:
+        return lacking
     first = groups_named(items[0])
     if _GENERAL.search(items[0]):
         return None
@@ -541,6 +576,11 @@ def restriction_state(r: Restriction, facts: Facts,
     states: list[int] = []
     missing: list[str] = []
     told = facts.target_groups or {}
+    for g in r.without:  # "비장애아동": the person must not belong to the group
+        s, m = known[g] if known is not None else group_state(g, facts)
+        if s == YES:
+            return NOT, ()
+        missing.extend(x for x in m if x != CONFIRM_FACT)
     for g, _phrase in r.specific:  # a narrowed group: only the citizen's confirmation holds it
         if told.get(g) is True:
             return YES, ()
@@ -633,9 +673,9 @@ def groups_answered(text: str) -> dict[str, bool]:
 
 
 def restriction_json(r: Restriction) -> dict[str, Any]:
-    """``{"groups", "ages", "open", "specific", "within"}`` (for debugging and the bench)."""
+    """``{"groups", "ages", "open", "specific", "within", "without"}`` (for debugging and the bench)."""
     return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open,
-            "specific": [list(x) for x in r.specific], "within": list(r.within)}
+            "specific": [list(x) for x in r.specific], "within": list(r.within), "without": list(r.without)}
 
 
 __all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "LEXICON", "NO_DISABILITY", "names_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
