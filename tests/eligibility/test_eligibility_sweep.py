@@ -229,6 +229,11 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     inferred = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_inferred)}
     to_check = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.who_id >= 0)
                 if not gov24_catalogue.who_checks[gov24_catalogue.who_id[i]].groups}
+    # a text whose only way in no fact records, with a requirement on the person (s13 #1, VOU000009000: "장애 부모의
+    # 12세 미만 비장애아동"; the parent's disability is no fact of the child's): to confirm, whoever asks
+    unreadable = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.restriction_id >= 0)
+                  if (r := gov24_catalogue.restrictions[gov24_catalogue.restriction_id[i]]).without
+                  and not (r.groups or r.ages or r.specific)}
     for row in rows:
         sid = row["서비스ID"]
         base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid), groups.get(sid, ()))
@@ -245,6 +250,9 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
         elif sid in to_check:  # the text names a circle no fact establishes: the phrase is to check
             if (status, named) != ("unknown", {"CHECK"}):
                 failures.append(f"{sid} {row['서비스명']}: age-only service with a phrase to check judged {status} by {sorted(named)}")
+        elif sid in unreadable:
+            if (status, named) != ("unknown", {"GROUP"}):
+                failures.append(f"{sid} {row['서비스명']}: a way in no fact records judged {status} by {sorted(named)}")
         elif status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
         for what, change, codes in breaks:
