@@ -76,6 +76,9 @@ TOP_N = 5
 #: 1인가구, :func:`assistant.nlu.household.lives_alone`; since s12 also asked, where the domain's form lists it, when it
 #: would decide a remaining service); cleared with the asked facts when the person the questions are about changes.
 SAID_FACT_SLOTS = ("single_person_household",)
+#: The slot where the MyData connector keeps what it filled for the citizen (``{slot: value}``,
+#: ``connectors.mydata.actions.FILLED``; named here, not imported: a connector does not import another).
+MYDATA_FILLED_SLOT = "mydata_filled_slots"
 #: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
 #: the reply says so ("개인 기준").
 CONVERSATION_FACTS: dict[str, Any] = {"organization_type": "none"}
@@ -347,6 +350,10 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
 def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: dict[str, Any]) -> list[dict[str, Any]]:
     """At activation: whom this question is about (``beneficiary`` entity, else ``self``); when that person changed,
     the facts given for the previous one are cleared (a child's age is not the parent's), except those said just now.
+    Back to the citizen (``self``), the facts Public MyData filled for them (:data:`MYDATA_FILLED_SLOT`, kept by the
+    MyData connector until the consent is withdrawn) come back where nothing was said for them just now (s13 #3:
+    "어머니는요?" … "다시 제 거 확인해 주세요" left the citizen's own records cleared, so the form asked again what
+    MyData had filled); nothing said for someone else is kept.
 
     Updates ``slots`` in place; returns the events.
     """
@@ -362,10 +369,15 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
     events: list[dict[str, Any]] = []
     if who != before:
+        own = tracker.get_slot(MYDATA_FILLED_SLOT) if who == "self" else None
+        own = own if isinstance(own, dict) else {}
         for s in [*form_slots, *SAID_FACT_SLOTS]:
-            if fact_name(s) and s not in just_set and slots.get(s) is not None:
-                slots[s] = None
-                events.append(slot_set(s, None))
+            if not fact_name(s) or s in just_set:
+                continue
+            value = own.get(s)
+            if slots.get(s) != value:
+                slots[s] = value
+                events.append(slot_set(s, value))
     if slots.get("beneficiary") != who:
         slots["beneficiary"] = who
         events.append(slot_set("beneficiary", who))

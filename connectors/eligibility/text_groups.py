@@ -66,6 +66,31 @@ NO_DISABILITY = re.compile(r"비\s*장애|장애\s*(?:가|는|이)?\s*없|\bnon-
                            re.IGNORECASE)
 
 
+#: A household or a family member with a disability, not the person's own (s13 #2: "장애인 가정이에요", "우리 집이 장애인
+#: 가정", "가족 중에 장애인이 있어요", "a household with a disabled member"): no fact of :class:`Facts` records a household
+#: member's disability, so such words are not the person's ``disabled`` (nor a "no": they say nothing of the person).
+HOUSEHOLD_DISABILITY = re.compile(
+    r"장애(?:인|아)?\s*(?:이\s*있는\s*)?(?:가정|가구|가족|세대|식구)|(?:가족|식구|가구원|집)\s*(?:중|에)\s*(?:에\s*)?장애|"
+    r"장애\s*(?:인\s*)?(?:부모|자녀)|"
+    r"\b(?:household|family|home)\s+(?:with|that has|that includes)\s+(?:a\s+|an\s+|one\s+|some\s+)?(?:\w+\s+)?disab|"
+    r"\bdisabled\s+(?:family|household)\s+members?\b|\b(?:family|household)\s+members?\s+(?:with\s+a\s+disab|(?:is|are)\s+disabled)|"
+    r"\b(?:disabled\s+(?:parent|child|son|daughter)s?|(?:parent|child|son|daughter)s?\s+with\s+(?:a\s+)?disabilit)",
+    re.IGNORECASE)
+
+
+def names_household_disability(text: str) -> bool:
+    """Whether ``text`` speaks of a household or family member's disability (:data:`HOUSEHOLD_DISABILITY`), not of
+    the person's own.
+
+    Examples:
+        >>> names_household_disability("장애인 가정이에요"), names_household_disability("a household with a disabled member")
+        (True, True)
+        >>> names_household_disability("장애인이에요"), names_household_disability("I have a disability")
+        (False, False)
+    """
+    return HOUSEHOLD_DISABILITY.search(text) is not None
+
+
 def names_disability(text: str) -> bool:
     """Whether ``text`` names a disability of the person it describes (:data:`DISABILITY`, and no
     :data:`NO_DISABILITY` phrase: "장애 부모의 12세 미만 비장애아동" is about a child without one).
@@ -662,12 +687,13 @@ def groups_answered(text: str) -> dict[str, bool]:
     """
     out: dict[str, bool] = {}
     for clause in _CLAUSE.split(text):
-        named = [g.name for g in LEXICON if g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)
-                 or (g.name in ANSWER_KO and ANSWER_KO[g.name].search(clause))]
+        household = names_household_disability(clause)  # "장애인 가정이에요": a member's disability, not the person's
+        named = [g.name for g in LEXICON if (g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)
+                 or (g.name in ANSWER_KO and ANSWER_KO[g.name].search(clause))) and not (g.name == "disabled" and household)]
         denied = _DENIED.search(clause) is not None
         for name in named:
             out[name] = out.get(name, False) or not denied
-        if NO_DISABILITY.search(clause) and "disabled" not in out:  # "비장애인이에요": no disability, said as a fact
+        if NO_DISABILITY.search(clause) and "disabled" not in out and not household:  # "비장애인이에요": no disability, said as a fact
             out["disabled"] = False
     return out
 
@@ -678,6 +704,7 @@ def restriction_json(r: Restriction) -> dict[str, Any]:
             "specific": [list(x) for x in r.specific], "within": list(r.within), "without": list(r.without)}
 
 
-__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "LEXICON", "NO_DISABILITY", "names_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "HOUSEHOLD_DISABILITY", "LEXICON", "NO_DISABILITY",
+           "names_disability", "names_household_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
            "groups_named", "names_plainly", "names_within",
            "restriction_in", "restriction_json", "restriction_state"]

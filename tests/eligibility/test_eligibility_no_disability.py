@@ -109,3 +109,31 @@ def test_a_non_disabled_way_beside_a_status_is_not_a_disability() -> None:
 ])
 def test_an_answer_saying_no_disability_denies_the_group(text: str, answer: dict[str, bool]) -> None:
     assert groups_answered(text) == answer
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    # s13 #2: a household or family member's disability is not the person's own (no fact records it)
+    ("장애인 가정이에요", {}),
+    ("우리 집이 장애인 가정이에요", {}),
+    ("가족 중에 장애인이 있어요", {}),
+    ("장애 부모 가정이에요", {}),
+    ("We are a household with a disabled member", {}),
+    ("a family with a disabled child", {}),
+    ("장애인 가정이고 구직 중이에요", {"job_seeker": True}),  # the other group said is still read
+    ("저는 장애인이고 장애인 가정이에요", {"disabled": True}),  # the person's own, said in its clause
+    ("I am disabled", {"disabled": True}),
+])
+def test_a_household_members_disability_is_not_the_persons(text: str, answer: dict[str, bool]) -> None:
+    assert groups_answered(text) == answer
+
+
+@pytest.mark.parametrize("text", ["장애인 가정이에요", "We are a household with a disabled member"])
+def test_the_group_question_answered_with_a_disabled_household_sets_no_disability(text: str) -> None:
+    """At the group question offering 장애인 and 예술인, "장애인 가정이에요" names no group of the person: the answer
+    is not {"disabled": True} (before s13 it was, and the services for 장애인 counted the citizen in)."""
+    from assistant.dialogue.sdk import ProtocolTracker
+    from connectors.eligibility.actions import GROUPS_SLOT, OFFERED_SLOT, groups_answer
+
+    t = ProtocolTracker({"slots": {"requested_slot": GROUPS_SLOT, OFFERED_SLOT: ["disabled", "artist"]}, "events": [],
+                         "latest_message": {"text": text, "entities": [], "intent": {"name": "inform", "confidence": 0.9}}})
+    assert groups_answer(t) is None
