@@ -272,9 +272,34 @@ ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed
 CHILD_BELOW = 15
 
 
-def _implausible(slot: str, slots: Mapping[str, Any]) -> bool:
+#: Whom a pregnancy question makes no sense about (s13 #5: "부모님은 현재 임신 중인가요?", "Is your grandparent
+#: pregnant"): a parent or grandparent of the citizen, a man, or anyone from :data:`PREGNANCY_ABOVE` years; the fact
+#: stays unknown, never assumed false.
+NOT_PREGNANT_WHO = frozenset({"parent", "grandparent"})
+PREGNANCY_ABOVE = 60
+
+
+def implausible(slot: str, slots: Mapping[str, Any]) -> bool:
+    """Whether the form's question for ``slot`` makes no sense about the person ``slots`` describe, so it is not
+    asked: an adult's question (:data:`ADULT_ONLY`) about a child under :data:`CHILD_BELOW`; the pregnancy question
+    about a parent or grandparent (``beneficiary``), a man (``sex``) or someone :data:`PREGNANCY_ABOVE` or older.
+
+    Examples:
+        >>> implausible("pregnant", {"beneficiary": "parent"}), implausible("pregnant", {"sex": "male"})
+        (True, True)
+        >>> implausible("pregnant", {"beneficiary": "self", "sex": "female", "age": 31}), implausible("veteran", {"age": 4})
+        (False, True)
+    """
     age = slots.get("age")
-    return slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW
+    if slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW:
+        return True
+    if slot == "pregnant":
+        return (slots.get("beneficiary") in NOT_PREGNANT_WHO or slots.get("sex") == "male"
+                or (isinstance(age, (int, float)) and age >= PREGNANCY_ABOVE))
+    return False
+
+
+_implausible = implausible
 
 
 #: How a benefit's name ends (…연금, …수당, …급여, …바우처 …): a glossary term with one of these names a service.
