@@ -76,6 +76,23 @@ TOP_N = 5
 #: 1인가구, :func:`assistant.nlu.household.lives_alone`; since s12 also asked, where the domain's form lists it, when it
 #: would decide a remaining service); cleared with the asked facts when the person the questions are about changes.
 SAID_FACT_SLOTS = ("single_person_household",)
+#: The reply when the disability question is answered with a household member's disability (s13 #2).
+HOUSEHOLD_DISABILITY_RESPONSE = "utter_disabled_household_not_own"
+
+
+def household_disability_answer(tracker: ProtocolTracker, slots: Mapping[str, Any]) -> bool:
+    """Whether the answer to the disability question (``requested_slot`` ``disabled``) that set it true speaks of a
+    household or family member's disability ("장애인 가정이에요", "We're a household with a disabled member":
+    :func:`~connectors.eligibility.text_groups.names_household_disability`) and not of the person's own (the same
+    message saying "저는 장애인이고 …" keeps it): no fact records a member's disability, so the answer is not the
+    person's ``disabled`` (s13 #2)."""
+    from connectors.eligibility.text_groups import groups_answered, names_household_disability
+
+    text = tracker.latest_text()
+    return (slots.get("disabled") is True and tracker.get_slot("requested_slot") == "disabled"
+            and names_household_disability(text) and groups_answered(text).get("disabled") is not True)
+
+
 #: The slot where the MyData connector keeps what it filled for the citizen (``{slot: value}``,
 #: ``connectors.mydata.actions.FILLED``; named here, not imported: a connector does not import another).
 MYDATA_FILLED_SLOT = "mydata_filled_slots"
@@ -880,6 +897,11 @@ class ValidateEligibilityForm:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _opening_facts(tracker, slots)
         events += _said_facts(tracker, slots, domain)
+        if not activating and household_disability_answer(tracker, slots):
+            # "장애인 가정이에요" at the disability question: not the person's disability (s13 #2); asked again
+            slots["disabled"] = None
+            events.append(slot_set("disabled", None))
+            dispatcher.utter_message(response=HOUSEHOLD_DISABILITY_RESPONSE)
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:

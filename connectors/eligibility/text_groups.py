@@ -587,9 +587,11 @@ def restriction_state(r: Restriction, facts: Facts,
     """``(state, missing)`` of a restriction for ``facts``: eligible when one way in fits (a group, or an age range
     holding the age); not eligible when every way in is known not to and the restriction is not ``open``; else
     unknown, missing the facts that would decide (``target_groups`` always among them: the citizen can confirm).
-    A narrowed group (:attr:`Restriction.specific`) fits only when ``target_groups`` confirms it: the facts that
-    record the group coarsely (``employed`` for "사립학교 퇴직 교직원") neither hold it nor rule it out, except that a
-    "no" rules out a part of the group (:attr:`Restriction.within`: "의료급여수급자 중 …").
+    A narrowed group (:attr:`Restriction.specific`) is never held by a fact or an answer: the facts that record the
+    group coarsely (``employed`` for "사립학교 퇴직 교직원", ``fisher`` for "수산물 수출 관련 개인") and the citizen's
+    confirming the broad group (``target_groups``: "근로자·재직자", "어업인·수산업") say less than its phrase, so it
+    stays to confirm (s13 #6; before, ``target_groups`` held it); a "no" rules out a part of the group
+    (:attr:`Restriction.within`: "의료급여수급자 중 …").
     ``known``: :func:`group_states` of ``facts``, when the caller judges many restrictions for one person.
 
     Example:
@@ -600,15 +602,12 @@ def restriction_state(r: Restriction, facts: Facts,
     """
     states: list[int] = []
     missing: list[str] = []
-    told = facts.target_groups or {}
     for g in r.without:  # "비장애아동": the person must not belong to the group
         s, m = known[g] if known is not None else group_state(g, facts)
         if s == YES:
             return NOT, ()
         missing.extend(x for x in m if x != CONFIRM_FACT)
-    for g, _phrase in r.specific:  # a narrowed group: only the citizen's confirmation holds it
-        if told.get(g) is True:
-            return YES, ()
+    for g, _phrase in r.specific:  # a narrowed group: nothing coarser than its phrase holds it (s13 #6)
         if g in r.within and (known[g] if known is not None else group_state(g, facts))[0] == NOT:
             states.append(NOT)  # "수급자 중 …" for someone known not to be a recipient: a part of the group rules out
             continue

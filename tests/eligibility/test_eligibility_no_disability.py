@@ -137,3 +137,22 @@ def test_the_group_question_answered_with_a_disabled_household_sets_no_disabilit
     t = ProtocolTracker({"slots": {"requested_slot": GROUPS_SLOT, OFFERED_SLOT: ["disabled", "artist"]}, "events": [],
                          "latest_message": {"text": text, "entities": [], "intent": {"name": "inform", "confidence": 0.9}}})
     assert groups_answer(t) is None
+
+
+@pytest.mark.parametrize(("text", "undone"), [
+    ("장애인 가정이에요", True),
+    ("우리 집이 장애인 가정이라서요", True),
+    ("We're a household with a disabled member", True),
+    ("네", False),
+    ("Yes", False),
+    ("저는 장애인이고 장애인 가정이에요", False),  # the person's own, said too
+])
+def test_a_disabled_household_answering_the_disability_question_is_undone(text: str, undone: bool) -> None:
+    """s13 #2: at "장애인으로 등록되어 있나요?", an answer read as yes that speaks of a household member's disability is
+    not the person's: the form undoes it (disabled back to unknown, utter_disabled_household_not_own, asked again)."""
+    from assistant.dialogue.sdk import ProtocolTracker
+    from connectors.eligibility.actions import household_disability_answer
+
+    slots = {"requested_slot": "disabled", "disabled": True}
+    t = ProtocolTracker({"slots": slots, "events": [], "latest_message": {"text": text, "entities": []}})
+    assert household_disability_answer(t, slots) is undone

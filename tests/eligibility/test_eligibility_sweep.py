@@ -230,10 +230,10 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     to_check = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.who_id >= 0)
                 if not gov24_catalogue.who_checks[gov24_catalogue.who_id[i]].groups}
     # a text whose only way in no fact records, with a requirement on the person (s13 #1, VOU000009000: "장애 부모의
-    # 12세 미만 비장애아동"; the parent's disability is no fact of the child's): to confirm, whoever asks
+    # 12세 미만 비장애아동"; the parent's disability is no fact of the child's), or that names its groups only more
+    # narrowly than a fact or an answer records them (s13 #6: "사립학교 퇴직 교직원"): to confirm, whoever asks
     unreadable = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.restriction_id >= 0)
-                  if (r := gov24_catalogue.restrictions[gov24_catalogue.restriction_id[i]]).without
-                  and not (r.groups or r.ages or r.specific)}
+                  if not ((r := gov24_catalogue.restrictions[gov24_catalogue.restriction_id[i]]).groups or r.ages)}
     for row in rows:
         sid = row["서비스ID"]
         base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid), groups.get(sid, ()))
