@@ -411,9 +411,11 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
     events: list[dict[str, Any]] = []
     if who != before:
-        own = tracker.get_slot(MYDATA_FILLED_SLOT) if who == "self" else None
-        own = own if isinstance(own, dict) else {}
-        for s in [*form_slots, *SAID_FACT_SLOTS]:
+        filled = tracker.get_slot(MYDATA_FILLED_SLOT)
+        filled = filled if isinstance(filled, dict) else {}
+        own = filled if who == "self" else {}
+        # MyData fills facts the form never asks (employed): cleared too, or the citizen's would be the mother's
+        for s in dict.fromkeys([*form_slots, *SAID_FACT_SLOTS, *filled]):
             if not fact_name(s) or s in just_set:
                 continue
             value = own.get(s)
