@@ -450,9 +450,9 @@ class TestSomeoneElse:
 
     @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "age", "back"), [
         ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "마이데이터로 불러와 주세요", "어머니가 받을 수 있는 혜택이 뭐가 있나요?", "82",
-         "다시 제가 받을 수 있는 혜택을 확인해 주세요"),
+         "제가 받을 수 있는 혜택이 뭐가 있나요?"),
         ("en", "What benefits can I get?", "use MyData", "What benefits can my mother get?", "82",
-         "Now check what I can get again"),
+         "What benefits can I get?"),
     ])
     def test_my_mydata_facts_come_back_after_asking_about_my_mother(
             self, make_chat: Any, lang: str, mine: str, ask: str, mother: str, age: str, back: str) -> None:
