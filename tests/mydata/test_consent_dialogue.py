@@ -454,6 +454,9 @@ class TestSomeoneElse:
         ("en", "What benefits can I get?", "use MyData", "What benefits can my mother get?", "82",
          "What benefits can I get?"),
     ])
+    @pytest.mark.xfail(strict=True, reason="s13: while the mother's form is active, the citizen's own opening question "
+                       "does not switch the questions back to the citizen (beneficiary stays parent); the restore in "
+                       "_switch_beneficiary runs only at an activation. Remove this mark once the switch back happens.")
     def test_my_mydata_facts_come_back_after_asking_about_my_mother(
             self, make_chat: Any, lang: str, mine: str, ask: str, mother: str, age: str, back: str) -> None:
         """s13 #3: the round trip me → mother → me. The sandbox citizen's records (35, female, 직장 가입, the income
