@@ -29,7 +29,8 @@ import re
 from typing import Any
 
 #: A slot's terms, Korean and English, as a citizen would write them (matched in the message without spaces,
-#: case-folded). Only slots with a definition in law are listed.
+#: case-folded). The slots with a definition in law, and (s13 #4) the household terms the form asks about, whose
+#: definition says what its question means (no law defines them for every programme: no :data:`SOURCES` entry).
 TERMS: dict[str, tuple[str, ...]] = {
     "income_pct": ("중위소득", "기준중위", "소득인정액", "medianincome", "incomepercentage", "percentageofthemedian"),
     "near_poverty": ("차상위", "nearpoverty", "near-poverty", "secondlowest"),
@@ -38,6 +39,12 @@ TERMS: dict[str, tuple[str, ...]] = {
     "veteran": ("국가유공자", "보훈", "유공자", "nationalmerit", "veteran"),
     "single_parent_family": ("한부모", "조손가족", "singleparent", "single-parent", "grandparent-grandchild"),
     "farmer": ("농업인", "농민", "farmer", "farming"),
+    # s13 #4: the other form questions' terms ("1인 가구가 뭐예요?" at the living-alone question got no definition)
+    "single_person_household": ("1인가구", "일인가구", "1인세대", "혼자사는", "독거", "single-personhousehold",
+                                "singlepersonhousehold", "one-personhousehold", "livingalone", "livealone", "livesalone"),
+    "multi_child_household": ("다자녀", "다둥이", "multi-child", "multichild", "manychildren"),
+    "master_craftsman": ("대한민국명장", "명장", "mastercraftsman"),
+    "age": ("만나이", "만으로", "internationalage", "koreanage"),
 }
 
 #: The law that defines each term (law.go.kr; article as of 2026). Cited with the definition.
@@ -54,6 +61,11 @@ SOURCES: dict[str, dict[str, str]] = {
     "single_parent_family": {"title": "한부모가족지원법", "section": "제4조 (정의)", "url": "https://www.law.go.kr/법령/한부모가족지원법"},
     "farmer": {"title": "농업·농촌 및 식품산업 기본법", "section": "제3조 제2호 (농업인), 시행령 제3조",
                "url": "https://www.law.go.kr/법령/농업ㆍ농촌및식품산업기본법"},
+    "master_craftsman": {"title": "숙련기술장려법", "section": "제11조 (대한민국명장의 선정 등)",
+                         "url": "https://www.law.go.kr/법령/숙련기술장려법"},
+    "age": {"title": "민법", "section": "제158조 (나이의 계산과 표시)", "url": "https://www.law.go.kr/법령/민법"},
+    # single_person_household, multi_child_household: no one law defines them for every programme (each programme's
+    # conditions do), so their definitions cite nothing and say what the form's question means
 }
 
 _KO_CUES = re.compile(r"(뭐예요|뭐에요|뭔데|뭔가요|뭐죠|뭐지|뭐야|뭘까|무엇|무슨\s*뜻|무슨\s*말|뜻이|뜻은|뜻인|의미|어떤\s*거|어떤\s*건|"

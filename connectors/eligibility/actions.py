@@ -76,6 +76,26 @@ TOP_N = 5
 #: 1인가구, :func:`assistant.nlu.household.lives_alone`; since s12 also asked, where the domain's form lists it, when it
 #: would decide a remaining service); cleared with the asked facts when the person the questions are about changes.
 SAID_FACT_SLOTS = ("single_person_household",)
+#: The reply when the disability question is answered with a household member's disability (s13 #2).
+HOUSEHOLD_DISABILITY_RESPONSE = "utter_disabled_household_not_own"
+
+
+def household_disability_answer(tracker: ProtocolTracker, slots: Mapping[str, Any]) -> bool:
+    """Whether the answer to the disability question (``requested_slot`` ``disabled``) that set it true speaks of a
+    household or family member's disability ("장애인 가정이에요", "We're a household with a disabled member":
+    :func:`~connectors.eligibility.text_groups.names_household_disability`) and not of the person's own (the same
+    message saying "저는 장애인이고 …" keeps it): no fact records a member's disability, so the answer is not the
+    person's ``disabled`` (s13 #2)."""
+    from connectors.eligibility.text_groups import groups_answered, names_household_disability
+
+    text = tracker.latest_text()
+    return (slots.get("disabled") is True and tracker.get_slot("requested_slot") == "disabled"
+            and names_household_disability(text) and groups_answered(text).get("disabled") is not True)
+
+
+#: The slot where the MyData connector keeps what it filled for the citizen (``{slot: value}``,
+#: ``connectors.mydata.actions.FILLED``; named here, not imported: a connector does not import another).
+MYDATA_FILLED_SLOT = "mydata_filled_slots"
 #: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
 #: the reply says so ("개인 기준").
 CONVERSATION_FACTS: dict[str, Any] = {"organization_type": "none"}
@@ -269,9 +289,34 @@ ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed
 CHILD_BELOW = 15
 
 
-def _implausible(slot: str, slots: Mapping[str, Any]) -> bool:
+#: Whom a pregnancy question makes no sense about (s13 #5: "부모님은 현재 임신 중인가요?", "Is your grandparent
+#: pregnant"): a parent or grandparent of the citizen, a man, or anyone from :data:`PREGNANCY_ABOVE` years; the fact
+#: stays unknown, never assumed false.
+NOT_PREGNANT_WHO = frozenset({"parent", "grandparent"})
+PREGNANCY_ABOVE = 60
+
+
+def implausible(slot: str, slots: Mapping[str, Any]) -> bool:
+    """Whether the form's question for ``slot`` makes no sense about the person ``slots`` describe, so it is not
+    asked: an adult's question (:data:`ADULT_ONLY`) about a child under :data:`CHILD_BELOW`; the pregnancy question
+    about a parent or grandparent (``beneficiary``), a man (``sex``) or someone :data:`PREGNANCY_ABOVE` or older.
+
+    Examples:
+        >>> implausible("pregnant", {"beneficiary": "parent"}), implausible("pregnant", {"sex": "male"})
+        (True, True)
+        >>> implausible("pregnant", {"beneficiary": "self", "sex": "female", "age": 31}), implausible("veteran", {"age": 4})
+        (False, True)
+    """
     age = slots.get("age")
-    return slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW
+    if slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW:
+        return True
+    if slot == "pregnant":
+        return (slots.get("beneficiary") in NOT_PREGNANT_WHO or slots.get("sex") == "male"
+                or (isinstance(age, (int, float)) and age >= PREGNANCY_ABOVE))
+    return False
+
+
+_implausible = implausible
 
 
 #: How a benefit's name ends (…연금, …수당, …급여, …바우처 …): a glossary term with one of these names a service.
@@ -347,6 +392,10 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
 def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: dict[str, Any]) -> list[dict[str, Any]]:
     """At activation: whom this question is about (``beneficiary`` entity, else ``self``); when that person changed,
     the facts given for the previous one are cleared (a child's age is not the parent's), except those said just now.
+    Back to the citizen (``self``), the facts Public MyData filled for them (:data:`MYDATA_FILLED_SLOT`, kept by the
+    MyData connector until the consent is withdrawn) come back where nothing was said for them just now (s13 #3:
+    "어머니는요?" … "다시 제 거 확인해 주세요" left the citizen's own records cleared, so the form asked again what
+    MyData had filled); nothing said for someone else is kept.
 
     Updates ``slots`` in place; returns the events.
     """
@@ -362,10 +411,17 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
     events: list[dict[str, Any]] = []
     if who != before:
-        for s in [*form_slots, *SAID_FACT_SLOTS]:
-            if fact_name(s) and s not in just_set and slots.get(s) is not None:
-                slots[s] = None
-                events.append(slot_set(s, None))
+        filled = tracker.get_slot(MYDATA_FILLED_SLOT)
+        filled = filled if isinstance(filled, dict) else {}
+        own = filled if who == "self" else {}
+        # MyData fills facts the form never asks (employed): cleared too, or the citizen's would be the mother's
+        for s in dict.fromkeys([*form_slots, *SAID_FACT_SLOTS, *filled]):
+            if not fact_name(s) or s in just_set:
+                continue
+            value = own.get(s)
+            if slots.get(s) != value:
+                slots[s] = value
+                events.append(slot_set(s, value))
     if slots.get("beneficiary") != who:
         slots["beneficiary"] = who
         events.append(slot_set("beneficiary", who))
@@ -843,6 +899,11 @@ class ValidateEligibilityForm:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _opening_facts(tracker, slots)
         events += _said_facts(tracker, slots, domain)
+        if not activating and household_disability_answer(tracker, slots):
+            # "장애인 가정이에요" at the disability question: not the person's disability (s13 #2); asked again
+            slots["disabled"] = None
+            events.append(slot_set("disabled", None))
+            dispatcher.utter_message(response=HOUSEHOLD_DISABILITY_RESPONSE)
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:

@@ -66,6 +66,31 @@ NO_DISABILITY = re.compile(r"비\s*장애|장애\s*(?:가|는|이)?\s*없|\bnon-
                            re.IGNORECASE)
 
 
+#: A household or a family member with a disability, not the person's own (s13 #2: "장애인 가정이에요", "우리 집이 장애인
+#: 가정", "가족 중에 장애인이 있어요", "a household with a disabled member"): no fact of :class:`Facts` records a household
+#: member's disability, so such words are not the person's ``disabled`` (nor a "no": they say nothing of the person).
+HOUSEHOLD_DISABILITY = re.compile(
+    r"장애(?:인|아)?\s*(?:이\s*있는\s*)?(?:가정|가구|가족|세대|식구)|(?:가족|식구|가구원|집)\s*(?:중|에)\s*(?:에\s*)?장애|"
+    r"장애\s*(?:인\s*)?(?:부모|자녀)|"
+    r"\b(?:household|family|home)\s+(?:with|that has|that includes)\s+(?:a\s+|an\s+|one\s+|some\s+)?(?:\w+\s+)?disab|"
+    r"\bdisabled\s+(?:family|household)\s+members?\b|\b(?:family|household)\s+members?\s+(?:with\s+a\s+disab|(?:is|are)\s+disabled)|"
+    r"\b(?:disabled\s+(?:parent|child|son|daughter)s?|(?:parent|child|son|daughter)s?\s+with\s+(?:a\s+)?disabilit)",
+    re.IGNORECASE)
+
+
+def names_household_disability(text: str) -> bool:
+    """Whether ``text`` speaks of a household or family member's disability (:data:`HOUSEHOLD_DISABILITY`), not of
+    the person's own.
+
+    Examples:
+        >>> names_household_disability("장애인 가정이에요"), names_household_disability("a household with a disabled member")
+        (True, True)
+        >>> names_household_disability("장애인이에요"), names_household_disability("I have a disability")
+        (False, False)
+    """
+    return HOUSEHOLD_DISABILITY.search(text) is not None
+
+
 def names_disability(text: str) -> bool:
     """Whether ``text`` names a disability of the person it describes (:data:`DISABILITY`, and no
     :data:`NO_DISABILITY` phrase: "장애 부모의 12세 미만 비장애아동" is about a child without one).
@@ -274,6 +299,10 @@ class Restriction:
         within: the groups of ``specific`` that every item narrows as a part of the group the fact records ("의료급여
             수급자 중 관내 전입자": some of the recipients, :func:`names_within`): the fact's "no" (or the citizen's)
             rules that way in out; its "yes" still decides nothing (s11).
+        without: groups the text requires the person *not* to belong to, on every way in (s13 #1: VOU000009000
+            언어발달지원 is for "장애 부모의 12세 미만 비장애아동", children without a disability: ``("disabled",)``): a
+            fact or answer that holds one rules the service out (:func:`restriction_state`); ``quote`` is the item
+            that says so (at most 60 characters), shown as the condition's meaning.
     """
 
     groups: tuple[str, ...]
@@ -281,16 +310,45 @@ class Restriction:
     open: bool = False
     specific: tuple[tuple[str, str], ...] = ()
     within: tuple[str, ...] = ()
+    without: tuple[str, ...] = ()
+    quote: str = ""
 
     def ko(self) -> str:
         """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``; a narrowed group as its text writes it
-        (``"'재직기간 1년 이상 사립학교 퇴직 교직원'"``)."""
-        return ", ".join([*(BY_NAME[g].ko for g in self.groups), *(f"'{phrase}'" for _g, phrase in self.specific)])
+        (``"'재직기간 1년 이상 사립학교 퇴직 교직원'"``); a requirement of :attr:`without` as its item writes it."""
+        return ", ".join([*(BY_NAME[g].ko for g in self.groups), *(f"'{phrase}'" for _g, phrase in self.specific),
+                          *((f"'{self.quote}'",) if self.quote else ())])
 
     def en(self) -> str:
-        """The groups in English; a narrowed group as ``"employees of the kind its text names"`` (no Hangul)."""
+        """The groups in English; a narrowed group as ``"employees of the kind its text names"``; a requirement of
+        :attr:`without` as ``"the people its text names (without a disability)"`` (no Hangul)."""
         return ", ".join([*(BY_NAME[g].en for g in self.groups),
-                          *(f"{BY_NAME[g].en} of the kind its text names" for g, _p in self.specific)])
+                          *(f"{BY_NAME[g].en} of the kind its text names" for g, _p in self.specific),
+                          *((f"the people its text names ({' and '.join(_WITHOUT_EN[g] for g in self.without)})",)
+                            if self.without else ())])
+
+
+#: How a requirement of :attr:`Restriction.without` reads in English.
+_WITHOUT_EN = {"disabled": "without a disability"}
+
+
+def _without_disability(items: list[str]) -> Restriction | None:
+    """The restriction of a text whose first item is for people *without* a disability and no item names any group
+    (VOU000009000: "장애 부모의 12세 미만 비장애아동으로 …"): having no disability is a requirement on the person
+    (:attr:`Restriction.without`), and the rest of the item (a disabled parent: a household member's disability, which
+    no fact records) is a way in no fact decides (``open``). Where another item names a group ("○ 기초생활수급자 ○
+    비장애인 형제자매") the 비장애 item is one alternative, not a requirement on every way in: ``None`` (read as before).
+
+    Example:
+        >>> r = _without_disability(["장애 부모의 12세 미만 비장애아동으로 기준 중위소득 120% 이하의 가구"])
+        >>> r.without, r.open, r.groups
+        (('disabled',), True, ())
+        >>> _without_disability(["기초생활수급자", "비장애인 형제자매"]) is None
+        True
+    """
+    if not items or not NO_DISABILITY.search(items[0]) or any(groups_named(i) for i in items):
+        return None
+    return Restriction((), (), True, without=("disabled",), quote=_short(items[0]))
 
 
 def _rate_heading(item: str) -> bool:
@@ -453,7 +511,7 @@ def restriction_in(text: str) -> Restriction | None:
 
     Examples:
         >>> restriction_in("○ 경기도 의사상자 등록자")
-        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=())
+        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=(), without=(), quote='')
         >>> restriction_in("재직기간 1년 이상 사립학교 퇴직 교직원").specific
         (('worker', '재직기간 1년 이상 사립학교 퇴직 교직원'),)
         >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
@@ -462,6 +520,8 @@ def restriction_in(text: str) -> Restriction | None:
     items = _defining_nothing(_items(text))
     if not items:
         return None
+    if (lacking := _without_disability(items)) is not None:
+        return lacking
     first = groups_named(items[0])
     if _GENERAL.search(items[0]):
         return None
@@ -527,9 +587,11 @@ def restriction_state(r: Restriction, facts: Facts,
     """``(state, missing)`` of a restriction for ``facts``: eligible when one way in fits (a group, or an age range
     holding the age); not eligible when every way in is known not to and the restriction is not ``open``; else
     unknown, missing the facts that would decide (``target_groups`` always among them: the citizen can confirm).
-    A narrowed group (:attr:`Restriction.specific`) fits only when ``target_groups`` confirms it: the facts that
-    record the group coarsely (``employed`` for "사립학교 퇴직 교직원") neither hold it nor rule it out, except that a
-    "no" rules out a part of the group (:attr:`Restriction.within`: "의료급여수급자 중 …").
+    A narrowed group (:attr:`Restriction.specific`) is never held by a fact or an answer: the facts that record the
+    group coarsely (``employed`` for "사립학교 퇴직 교직원", ``fisher`` for "수산물 수출 관련 개인") and the citizen's
+    confirming the broad group (``target_groups``: "근로자·재직자", "어업인·수산업") say less than its phrase, so it
+    stays to confirm (s13 #6; before, ``target_groups`` held it); a "no" rules out a part of the group
+    (:attr:`Restriction.within`: "의료급여수급자 중 …").
     ``known``: :func:`group_states` of ``facts``, when the caller judges many restrictions for one person.
 
     Example:
@@ -540,10 +602,12 @@ def restriction_state(r: Restriction, facts: Facts,
     """
     states: list[int] = []
     missing: list[str] = []
-    told = facts.target_groups or {}
-    for g, _phrase in r.specific:  # a narrowed group: only the citizen's confirmation holds it
-        if told.get(g) is True:
-            return YES, ()
+    for g in r.without:  # "비장애아동": the person must not belong to the group
+        s, m = known[g] if known is not None else group_state(g, facts)
+        if s == YES:
+            return NOT, ()
+        missing.extend(x for x in m if x != CONFIRM_FACT)
+    for g, _phrase in r.specific:  # a narrowed group: nothing coarser than its phrase holds it (s13 #6)
         if g in r.within and (known[g] if known is not None else group_state(g, facts))[0] == NOT:
             states.append(NOT)  # "수급자 중 …" for someone known not to be a recipient: a part of the group rules out
             continue
@@ -622,22 +686,24 @@ def groups_answered(text: str) -> dict[str, bool]:
     """
     out: dict[str, bool] = {}
     for clause in _CLAUSE.split(text):
-        named = [g.name for g in LEXICON if g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)
-                 or (g.name in ANSWER_KO and ANSWER_KO[g.name].search(clause))]
+        household = names_household_disability(clause)  # "장애인 가정이에요": a member's disability, not the person's
+        named = [g.name for g in LEXICON if (g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)
+                 or (g.name in ANSWER_KO and ANSWER_KO[g.name].search(clause))) and not (g.name == "disabled" and household)]
         denied = _DENIED.search(clause) is not None
         for name in named:
             out[name] = out.get(name, False) or not denied
-        if NO_DISABILITY.search(clause) and "disabled" not in out:  # "비장애인이에요": no disability, said as a fact
+        if NO_DISABILITY.search(clause) and "disabled" not in out and not household:  # "비장애인이에요": no disability, said as a fact
             out["disabled"] = False
     return out
 
 
 def restriction_json(r: Restriction) -> dict[str, Any]:
-    """``{"groups", "ages", "open", "specific", "within"}`` (for debugging and the bench)."""
+    """``{"groups", "ages", "open", "specific", "within", "without"}`` (for debugging and the bench)."""
     return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open,
-            "specific": [list(x) for x in r.specific], "within": list(r.within)}
+            "specific": [list(x) for x in r.specific], "within": list(r.within), "without": list(r.without)}
 
 
-__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "LEXICON", "NO_DISABILITY", "names_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "HOUSEHOLD_DISABILITY", "LEXICON", "NO_DISABILITY",
+           "names_disability", "names_household_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
            "groups_named", "names_plainly", "names_within",
            "restriction_in", "restriction_json", "restriction_state"]

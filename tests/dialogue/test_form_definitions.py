@@ -49,11 +49,13 @@ def test_every_defined_slot_has_its_law_and_a_response_in_both_languages(bundled
     from assistant.nlu.training_data import Domain
 
     domain = Domain.load(bundled_settings.intents_dir / "domain.yml")
-    assert set(SOURCES) == set(TERMS)
+    # s13 #4: 1인 가구 and 다자녀 are defined by each programme's conditions, not by one law: defined, no citation
+    unsourced = {"single_person_household", "multi_child_household"}
+    assert set(SOURCES) == set(TERMS) - unsourced
     for slot in TERMS:
         assert slot in domain.forms["eligibility_form"].required_slots
         variants = domain.response_variants[f"utter_define_{slot}"]
-        assert len(variants) == 2 and SOURCES[slot]["url"].startswith("https://www.law.go.kr/")
+        assert len(variants) == 2 and (slot in unsourced or SOURCES[slot]["url"].startswith("https://www.law.go.kr/"))
 
 
 def say(p: MessageProcessor, text: str, sender: str) -> Turn:

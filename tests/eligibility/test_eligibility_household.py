@@ -96,3 +96,25 @@ def test_living_alone_is_not_asked_where_it_decides_nothing(make_processor, hous
     slots, custom, _cited = _check(make_processor, household_url, "우리 엄마 60세고 대구에 사시는데 뭐 받을 수 있어요?", "young")
     assert slots["requested_slot"] is None and slots["single_person_household"] is None
     assert custom.get("eligibility", {}).get("eligible") == 0, custom
+
+
+@pytest.mark.parametrize(("opening", "ask", "definition", "question"), [
+    ("우리 엄마 80세고 대구에 사시는데 뭐 받을 수 있어요?", "1인 가구가 뭐예요?", "주민등록표 등본에 세대원이 본인 한 사람뿐이면",
+     "부모님은 혼자 사시나요?"),
+    ("My mother is 80 and lives in Daegu. What benefits can she get?", "What counts as a single-person household?",
+     "the household has no one else", "Does your parent live alone"),
+])
+def test_what_living_alone_means_is_answered_then_asked_again(make_processor, household_url: str, opening: str,  # type: ignore[no-untyped-def]
+                                                              ask: str, definition: str, question: str) -> None:
+    """s13 #4: "1인 가구가 뭐예요?" at the living-alone question got no definition (the form read it as an answer it
+    could not take); now the domain's utter_define_single_person_household answers, and the question comes again."""
+    p = make_processor(eligibility_url=household_url)
+    sender = f"define-alone-{opening}"
+    p.handle_message(UserMessage(sender, opening, "rest", {}))
+    assert p.tracker_state(sender)["slots"]["requested_slot"] == "single_person_household"
+    turn = p.handle_message(UserMessage(sender, ask, "rest", {}))
+    texts = [m.text or "" for m in turn.messages]
+    assert any(definition in t for t in texts), texts
+    assert question in texts[-1], texts
+    slots = p.tracker_state(sender)["slots"]
+    assert (slots["requested_slot"], slots["single_person_household"]) == ("single_person_household", None)

@@ -41,21 +41,46 @@ def details(gov24_dir: Path) -> dict[str, dict[str, str]]:
     return {r["서비스ID"]: r for r in raw_rows(gov24_dir, FILES[1])}
 
 
-def test_vou000009000_is_not_restricted_to_people_with_a_disability(details: dict[str, dict[str, str]]) -> None:
-    """The real text: its first item is about non-disabled children, its "장애 부모 : …" line defines the parent."""
+def test_vou000009000_requires_no_disability_and_a_way_in_no_fact_records(details: dict[str, dict[str, str]]) -> None:
+    """The real text: its first item is about non-disabled children (s13 #1: having no disability is a requirement on
+    the child, not nothing), its "장애 부모 : …" line defines the parent (a household member's disability: no fact of
+    the child records it, so that part is a way in to confirm: open)."""
     text = details["VOU000009000"]["지원대상"]
     assert "비장애아동" in text and "장애 부모 :" in text  # the snapshot's wording this test reads
-    assert restriction_in(text) is None
+    r = restriction_in(text)
+    assert r is not None
+    assert (r.groups, r.ages, r.open, r.specific, r.without) == ((), (), True, (), ("disabled",))
+    assert r.quote == "장애 부모의 12세 미만 비장애아동으로 기준 중위소득 120% 이하의 가구"
 
 
-def test_vou000009000_has_no_disability_condition(gov24_catalogue: Catalogue) -> None:
+@pytest.mark.parametrize(("disabled", "told", "status"), [
+    (True, None, "not_eligible"),   # a disabled child: "비장애아동" rules it out
+    (None, True, "not_eligible"),   # the group question's answer "장애인" (target_groups) alike
+    (False, None, "unknown"),       # no disability: the disabled parent is still to confirm
+    (None, None, "unknown"),
+])
+def test_vou000009000_rules_out_a_disabled_child_and_leaves_the_others_to_confirm(
+        gov24_catalogue: Catalogue, disabled: bool | None, told: bool | None, status: str) -> None:
     """A 10-year-old in Seoul at 50 % of the median income meets its codes (JA0110-0111: ages 0-11, JA0201: income
-    0-50 %); whether the child has a disability, no GROUP condition about one is shown or decides."""
-    for disabled in (None, False, True):
-        facts = Facts(age=10, region="서울특별시", income_pct_median=50, disabled=disabled)
-        result = next(r for r in Evaluation(gov24_catalogue, facts).results() if r.service_id == "VOU000009000")
-        assert result.status == "eligible"
-        assert not [c for c in result.decided_by if c.code == "GROUP"], result.decided_by
+    0-50 %). The text asks for a child *without* a disability of a disabled parent: a disabled child is not eligible
+    (GROUP decides it), any other child is to confirm (the parent's disability is no fact of the child's)."""
+    facts = Facts(age=10, region="서울특별시", income_pct_median=50, disabled=disabled,
+                  target_groups=None if told is None else {"disabled": told})
+    result = next(r for r in Evaluation(gov24_catalogue, facts).results() if r.service_id == "VOU000009000")
+    assert result.status == status
+    group = [c for c in result.decided_by if c.code == "GROUP"]
+    assert len(group) == 1 and group[0].value == "without:disabled|open"
+    assert "비장애아동" in group[0].meaning and "without a disability" in group[0].meaning_en
+    if status == "unknown":
+        assert ("disabled" in result.missing) is (disabled is None and told is None)
+
+
+def test_a_non_disabled_alternative_is_no_requirement_on_every_way_in() -> None:
+    """"○ 기초생활수급자 ○ 비장애인 형제자매": two ways in; a disabled 수급자 still gets in (no ``without``)."""
+    r = restriction_in("○ 기초생활수급자\n○ 비장애인 형제자매")
+    assert r is not None and r.without == () and r.groups == ("low_income",) and r.open
+    one = restriction_in("○ 만 18세 미만 비장애 형제자매")
+    assert one is not None and one.without == ("disabled",)
 
 
 def test_barrier_free_does_not_name_a_disability_but_a_disabled_household_still_does(
@@ -84,3 +109,50 @@ def test_a_non_disabled_way_beside_a_status_is_not_a_disability() -> None:
 ])
 def test_an_answer_saying_no_disability_denies_the_group(text: str, answer: dict[str, bool]) -> None:
     assert groups_answered(text) == answer
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    # s13 #2: a household or family member's disability is not the person's own (no fact records it)
+    ("장애인 가정이에요", {}),
+    ("우리 집이 장애인 가정이에요", {}),
+    ("가족 중에 장애인이 있어요", {}),
+    ("장애 부모 가정이에요", {}),
+    ("We are a household with a disabled member", {}),
+    ("a family with a disabled child", {}),
+    ("장애인 가정이고 구직 중이에요", {"job_seeker": True}),  # the other group said is still read
+    ("저는 장애인이고 장애인 가정이에요", {"disabled": True}),  # the person's own, said in its clause
+    ("I am disabled", {"disabled": True}),
+])
+def test_a_household_members_disability_is_not_the_persons(text: str, answer: dict[str, bool]) -> None:
+    assert groups_answered(text) == answer
+
+
+@pytest.mark.parametrize("text", ["장애인 가정이에요", "We are a household with a disabled member"])
+def test_the_group_question_answered_with_a_disabled_household_sets_no_disability(text: str) -> None:
+    """At the group question offering 장애인 and 예술인, "장애인 가정이에요" names no group of the person: the answer
+    is not {"disabled": True} (before s13 it was, and the services for 장애인 counted the citizen in)."""
+    from assistant.dialogue.sdk import ProtocolTracker
+    from connectors.eligibility.actions import GROUPS_SLOT, OFFERED_SLOT, groups_answer
+
+    t = ProtocolTracker({"slots": {"requested_slot": GROUPS_SLOT, OFFERED_SLOT: ["disabled", "artist"]}, "events": [],
+                         "latest_message": {"text": text, "entities": [], "intent": {"name": "inform", "confidence": 0.9}}})
+    assert groups_answer(t) is None
+
+
+@pytest.mark.parametrize(("text", "undone"), [
+    ("장애인 가정이에요", True),
+    ("우리 집이 장애인 가정이라서요", True),
+    ("We're a household with a disabled member", True),
+    ("네", False),
+    ("Yes", False),
+    ("저는 장애인이고 장애인 가정이에요", False),  # the person's own, said too
+])
+def test_a_disabled_household_answering_the_disability_question_is_undone(text: str, undone: bool) -> None:
+    """s13 #2: at "장애인으로 등록되어 있나요?", an answer read as yes that speaks of a household member's disability is
+    not the person's: the form undoes it (disabled back to unknown, utter_disabled_household_not_own, asked again)."""
+    from assistant.dialogue.sdk import ProtocolTracker
+    from connectors.eligibility.actions import household_disability_answer
+
+    slots = {"requested_slot": "disabled", "disabled": True}
+    t = ProtocolTracker({"slots": slots, "events": [], "latest_message": {"text": text, "entities": []}})
+    assert household_disability_answer(t, slots) is undone

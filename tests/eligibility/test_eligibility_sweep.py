@@ -229,6 +229,11 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     inferred = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_inferred)}
     to_check = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.who_id >= 0)
                 if not gov24_catalogue.who_checks[gov24_catalogue.who_id[i]].groups}
+    # a text whose only way in no fact records, with a requirement on the person (s13 #1, VOU000009000: "장애 부모의
+    # 12세 미만 비장애아동"; the parent's disability is no fact of the child's), or that names its groups only more
+    # narrowly than a fact or an answer records them (s13 #6: "사립학교 퇴직 교직원"): to confirm, whoever asks
+    unreadable = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.restriction_id >= 0)
+                  if not ((r := gov24_catalogue.restrictions[gov24_catalogue.restriction_id[i]]).groups or r.ages)}
     for row in rows:
         sid = row["서비스ID"]
         base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid), groups.get(sid, ()))
@@ -236,7 +241,9 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
         if not _plan_codes(row)[1]:  # nothing coded restricts: decided by a named status or by nothing
             vacuous += 1
             by_status = status == "eligible" and "STATUS" in named and named <= {"STATUS", "REGION", "APPLICANT", "GROUP"}
-            if not (by_status or (status, named) == ("unknown", {"NONE"})):
+            # (s13 #6) a text naming its groups only narrowly adds its GROUP to confirm
+            if not (by_status or (status, named) == ("unknown", {"NONE"})
+                    or (sid in unreadable and (status, named) == ("unknown", {"GROUP", "NONE"}))):
                 failures.append(f"{sid} {row['서비스명']}: nothing coded restricts, judged {status} by {sorted(named)}")
             without = {k: v for k, v in base.items() if k not in ("veteran", "welfare_recipient", "near_poverty",
                                                                     "master_craftsman")}
@@ -245,6 +252,9 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
         elif sid in to_check:  # the text names a circle no fact establishes: the phrase is to check
             if (status, named) != ("unknown", {"CHECK"}):
                 failures.append(f"{sid} {row['서비스명']}: age-only service with a phrase to check judged {status} by {sorted(named)}")
+        elif sid in unreadable:
+            if (status, named) != ("unknown", {"GROUP"}):
+                failures.append(f"{sid} {row['서비스명']}: a way in no fact records judged {status} by {sorted(named)}")
         elif status != "eligible":
             failures.append(f"{sid} {row['서비스명']}: satisfying person judged {status}")
         for what, change, codes in breaks:

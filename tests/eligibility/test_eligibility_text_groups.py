@@ -168,14 +168,41 @@ def test_a_part_of_a_group_is_read_as_within_it(text: str, within: tuple[str, ..
 
 
 def test_a_no_rules_out_a_part_of_the_group_a_yes_does_not_hold_it() -> None:
-    """"수급자 중 관내 전입자": not a recipient (nor near poverty) → not eligible; a recipient → still to confirm; the
-    citizen confirming the group → eligible. A narrowed group that is no part ("장애인활동지원사") is never ruled out."""
+    """"수급자 중 관내 전입자": not a recipient (nor near poverty) → not eligible; a recipient, or the citizen
+    confirming the group → still to confirm (s13 #6). A narrowed group that is no part ("장애인활동지원사") is never ruled out."""
     part = _one(restriction_in("○ 기초생활수급자(생계, 의료) 중 관내 전입자"))
     status, decided, _ = Evaluation(part, Facts(age=40, welfare_recipient=False, near_poverty=False)).explain(0)
     assert status == "not_eligible" and [c.code for c in decided] == ["GROUP"]
     status, _decided, missing = Evaluation(part, Facts(age=40, welfare_recipient=True)).explain(0)
     assert status == "unknown" and missing == ("target_groups",)
     assert Evaluation(part, Facts(age=40, target_groups={"low_income": False})).explain(0)[0] == "not_eligible"
-    assert Evaluation(part, Facts(age=40, target_groups={"low_income": True})).explain(0)[0] == "eligible"
+    # the citizen confirming the broad group says no more than the fact: still to confirm (s13 #6; was eligible)
+    assert Evaluation(part, Facts(age=40, target_groups={"low_income": True})).explain(0)[0] == "unknown"
     other = _one(restriction_in("○ 장애인활동지원사"))
     assert Evaluation(other, Facts(age=40, disabled=False, target_groups={"disabled": False})).explain(0)[0] == "unknown"
+
+
+@pytest.mark.parametrize(("sid", "group", "coarse"), [
+    # real services whose text names an occupation more narrowly than the fact or the lexicon group records it
+    ("B55263500011", "worker", {"employed": True}),  # 사립학교 교직원 퇴직수당: "재직기간 1년 이상 사립학교 퇴직 교직원"
+    ("537000000137", "worker", {"employed": True}),  # 민간보육교사 명절휴가비: "정부미지원 어린이집 보육교사 …"
+    ("B55396800001", "fishery", {"fisher": True}),  # 어촌체험휴양마을 보험가입 지원: "전국어촌체험휴양마을"
+    ("119200000130", "fishery", {"fisher": True}),  # 리스크안전망 구축: "수산물 수출 관련 개인 또는 단체"
+    ("476100000033", "farming", {"farmer": True}),  # 원유 항생제 검사키트 지원: "임실군 관내 낙농가(착유농가)"
+    ("644000000849", "farming", {"farmer": True}),  # 청년자립형 스마트팜: "영농기반이 부족한 신규 창업 청년농업인"
+])
+def test_a_coarse_fact_or_answer_leaves_a_narrowed_occupation_to_confirm(
+        gov24_catalogue: Catalogue, sid: str, group: str, coarse: dict[str, Any]) -> None:
+    """s13 #6: the GROUP condition of a service whose text names a narrower circle than the fact (employed, fisher,
+    farmer) or the group question's answer (근로자·재직자, 어업인·수산업, 농업인·축산·임업: ``target_groups``) is to
+    confirm for either, never held (before s13 the answer held it: GROUP eligible). Read by hand from each text."""
+    cat = gov24_catalogue
+    row = cat.index[sid]
+    r = cat.restrictions[cat.restriction_id[row]]
+    assert group in dict(r.specific) and group not in r.groups  # the text names the group narrowly only
+    for facts in (Facts(**coarse), Facts(target_groups={group: True}), Facts(**coarse, target_groups={group: True})):
+        ev = Evaluation(cat, facts)
+        assert ev.groups["text"][row] == 1, (sid, facts)
+        status, decided, _missing = ev.explain(row)
+        group_meanings = [c.meaning for c in decided if c.code == "GROUP"]
+        assert status == "unknown" and group_meanings and group_meanings[0].startswith("확인 필요"), (sid, facts, decided)

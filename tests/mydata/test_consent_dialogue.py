@@ -448,6 +448,39 @@ class TestSomeoneElse:
         assert connector.get_consent(cid).status(T0) == "revoked" and connector.store.count_records(cid) == 0
 
 
+    @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "age", "back"), [
+        ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "마이데이터로 불러와 주세요", "어머니가 받을 수 있는 혜택이 뭐가 있나요?", "82",
+         "제가 받을 수 있는 혜택이 뭐가 있나요?"),
+        ("en", "What benefits can I get?", "use MyData", "What benefits can my mother get?", "82",
+         "What benefits can I get?"),
+    ])
+    @pytest.mark.xfail(strict=True, reason="s13: while the mother's form is active, the citizen's own opening question "
+                       "does not switch the questions back to the citizen (beneficiary stays parent); the restore in "
+                       "_switch_beneficiary runs only at an activation. Remove this mark once the switch back happens.")
+    def test_my_mydata_facts_come_back_after_asking_about_my_mother(
+            self, make_chat: Any, lang: str, mine: str, ask: str, mother: str, age: str, back: str) -> None:
+        """s13 #3: the round trip me → mother → me. The sandbox citizen's records (35, female, 직장 가입, the income
+        test_yes_fetches_once_and_fills_slots computes) fill the citizen's facts; the mother's questions start empty and
+        her age (82) is hers; back to the citizen, the MyData facts are the citizen's again and 82 is not."""
+        chat = make_chat(f"conv-roundtrip-{lang}")
+        chat.say(mine, lang)
+        _offer_and_grant(chat, ask, lang)
+        me = CITIZENS["sandbox-01"]
+        income = sum(a for items in me.incomes.values() for _, a in items) / 12 / MEDIAN_2026_4 * 100
+        mine_now = {"age": 35, "sex": "female", "employed": True, "income_pct": pytest.approx(income)}
+        assert {k: chat.slot(k) for k in mine_now} == mine_now
+        chat.say(mother, lang)
+        assert chat.slot("beneficiary") == "parent"
+        # none of the citizen's facts is hers (employed: filled by MyData, no question of the form, leaked before s13);
+        # her sex is her word's ("어머니", "mother")
+        assert {k: chat.slot(k) for k in mine_now} == {**dict.fromkeys(mine_now), "sex": "female"}
+        chat.say(age, lang)
+        assert chat.slot("age") == 82
+        chat.say(back, lang)
+        assert chat.slot("beneficiary") == "self"
+        assert {k: chat.slot(k) for k in mine_now} == mine_now  # the citizen's own records, not the mother's 82
+
+
 def test_no_personal_data_in_messages_events_or_logs(make_chat: Any, connector: MyDataConnector,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
