@@ -10,7 +10,8 @@ from assistant.dialogue.messages import UserMessage
 from assistant.knowledge.glossary import Glossary
 
 GLOSSARY = Glossary({"unemployment benefit": ["구직급여", "실업급여"], "basic pension": ["기초연금"],
-                     "energy voucher": ["에너지바우처"], "heating": ["난방"]})
+                     "energy voucher": ["에너지바우처"], "heating": ["난방"], "grant": ["지원금", "보조금"],
+                     "voucher": ["바우처"], "scholarship": ["장학금"], "birth grant": ["출산지원금", "출산장려금"]})
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -19,6 +20,14 @@ GLOSSARY = Glossary({"unemployment benefit": ["구직급여", "실업급여"], "
     ("How do I apply for unemployment benefit?", "구직급여"),
     ("기초연금이랑 에너지바우처 둘 다 되나요", "에너지바우처"),  # the longest name first
     ("난방비 지원 있나요", None),  # 난방 is not a benefit's name
+    # the bare endings are the general words for help, not names (s13: "'지원금' 서비스는 … 없어요")
+    ("애 낳으면 지원금 있어요?", None),
+    ("제가 받을 수 있는 보조금이 있나요", None),
+    ("바우처 뭐 있어요", None),
+    ("장학금 받을 수 있나요", None),
+    ("Is there a grant for me?", None),
+    ("출산지원금 얼마예요", "출산지원금"),  # a name that holds one is still a name
+    ("How much is the birth grant?", "출산지원금"),
     ("안녕하세요", None),
 ])
 def test_named_service(text: str, name: str | None) -> None:
@@ -49,6 +58,9 @@ def test_the_composer_says_which_named_service_is_missing(bundled_router) -> Non
     assert composer.missing_service("에너지바우처 신청 방법") is None  # the bundled corpus has it
     assert composer.missing_service("조기재취업수당 받고 싶어요") is None
     assert composer.missing_service("오늘 날씨 어때요") is None
+    # general words for help name nothing, in the shipped glossary too (its grant/subsidy/money entries give 지원금)
+    for text in ("애 낳으면 지원금 있어요?", "보조금 받을 수 있나요", "Do I get money if I have a baby?", "Any grants for me?"):
+        assert composer.missing_service(text) is None, text
 
 
 def test_a_service_the_documents_have_gets_no_such_note(bundled_router) -> None:  # type: ignore[no-untyped-def]

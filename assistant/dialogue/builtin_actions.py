@@ -159,11 +159,18 @@ class ActionAnswerFromKnowledge:
 
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:
     """``utter_service_not_in_documents`` for a message that is nothing but a benefit's name the documents do not
-    answer ("국민내일배움카드"; :func:`assistant.dialogue.bare_title.missing_benefit_name`), when the domain has it;
-    else None (call it only once the answer abstained)."""
+    answer ("국민내일배움카드"; :func:`assistant.dialogue.bare_title.missing_benefit_name`), or a question that names
+    a benefit no document title holds under any of its glossary names ("기초연금 신청 자격이 어떻게 되나요?" where the
+    documents have no 기초연금: :meth:`~assistant.knowledge.composer.AnswerComposer.missing_service`, the composer's
+    own reading when it answers with a related service), when the domain has it; else None (call it only once the
+    answer abstained: the citizen learns that this benefit is not covered, not only that nothing was found)."""
     from assistant.dialogue.bare_title import MISSING_RESPONSE, missing_benefit_name
 
-    name = missing_benefit_name((tracker.latest_message.text if tracker.latest_message else None) or "")
+    text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    name = missing_benefit_name(text)
+    composer = getattr(context.knowledge, "composer", None)
+    if name is None and composer is not None and not context.named_title:
+        name = composer.missing_service(text)
     if name is None or not context.has_response(MISSING_RESPONSE):
         return None
     return context.utter(tracker, MISSING_RESPONSE, custom={"abstained": True, "missing_service": name}, service=name)

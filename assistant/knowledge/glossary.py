@@ -101,7 +101,8 @@ class Glossary:
     def named_service(self, text: str) -> tuple[str, frozenset[str]] | None:
         """The benefit the message names by a glossary name, or ``None``.
 
-        Korean names (terms of at least 3 characters ending like a benefit, :data:`SERVICE_NAME_END`) are found in
+        Korean names (terms of at least 3 characters ending like a benefit, :data:`SERVICE_NAME_END`, and more than
+        that ending alone: 지원금 or 바우처 by itself names no benefit) are found in
         ``text`` without spaces, longest first; English phrases through :meth:`matches`. Returns ``(the name as
         written or its first Korean term, every Korean benefit name the glossary gives with it)``: the synonyms
         (실업급여 comes with 구직급여), so a caller can tell whether its documents have the benefit under any name.
@@ -129,7 +130,9 @@ class Glossary:
         if not hasattr(self, "_groups"):
             groups: dict[str, set[str]] = {}
             for korean in self.terms.values():
-                names = {t for t in korean if len(t) >= 3 and SERVICE_NAME_END.search(t)}
+                # a bare ending (지원금, 보조금, 바우처, 장학금) is the general word for help, not a benefit's name:
+                # "애 낳으면 지원금 있어요?" named no service, yet the answer began "'지원금' 서비스는 … 없어요" (s13)
+                names = {t for t in korean if len(t) >= 3 and SERVICE_NAME_END.search(t) and not SERVICE_NAME_END.fullmatch(t)}
                 for n in names:
                     groups.setdefault(n, set()).update(names)
             self._groups = {k: frozenset(v) for k, v in groups.items()}
