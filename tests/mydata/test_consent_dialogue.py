@@ -399,6 +399,14 @@ class TestCallbackIsBound:
         assert chat.stats()["token_requests"] == 0 and connector.get_consent(cid).status(T0) == "pending"
 
 
+#: me → mother → me, in both languages (s13 #3)
+ROUND_TRIP = [
+    ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "마이데이터로 불러와 주세요", "어머니가 받을 수 있는 혜택이 뭐가 있나요?", "82",
+     "제가 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("en", "What benefits can I get?", "use MyData", "What benefits can my mother get?", "82", "What benefits can I get?"),
+]
+
+
 class TestSomeoneElse:
     """s12 #1: the citizen's MyData records describe the citizen, not the mother the questions are about. Written by
     hand: the form about a parent asks "부모님의 만 나이" / "How old is your parent" (the domain's parent variants)."""
@@ -448,12 +456,23 @@ class TestSomeoneElse:
         assert connector.get_consent(cid).status(T0) == "revoked" and connector.store.count_records(cid) == 0
 
 
-    @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "age", "back"), [
-        ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "마이데이터로 불러와 주세요", "어머니가 받을 수 있는 혜택이 뭐가 있나요?", "82",
-         "제가 받을 수 있는 혜택이 뭐가 있나요?"),
-        ("en", "What benefits can I get?", "use MyData", "What benefits can my mother get?", "82",
-         "What benefits can I get?"),
-    ])
+    @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "age", "back"), ROUND_TRIP)
+    def test_my_mydata_facts_are_not_my_mothers(self, make_chat: Any, lang: str, mine: str, ask: str, mother: str,
+                                                age: str, back: str) -> None:
+        """s13 #3, the part that works: after the citizen's MyData filled their facts, questions about the mother start
+        from none of them (``employed``, filled by MyData and asked by no question of the form, leaked before s13)."""
+        chat = make_chat(f"conv-mother-{lang}")
+        chat.say(mine, lang)
+        _offer_and_grant(chat, ask, lang)
+        assert chat.slot("employed") is True and chat.slot("age") == 35  # the sandbox citizen's records
+        chat.say(mother, lang)
+        assert chat.slot("beneficiary") == "parent"
+        assert {k: chat.slot(k) for k in ("age", "employed", "income_pct", "sex")} == {
+            "age": None, "employed": None, "income_pct": None, "sex": "female"}  # her sex is her word's ("어머니")
+        chat.say(age, lang)
+        assert chat.slot("age") == 82 and chat.slot("employed") is None
+
+    @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "age", "back"), ROUND_TRIP)
     @pytest.mark.xfail(strict=True, reason="s13: while the mother's form is active, the citizen's own opening question "
                        "does not switch the questions back to the citizen (beneficiary stays parent); the restore in "
                        "_switch_beneficiary runs only at an activation. Remove this mark once the switch back happens.")
