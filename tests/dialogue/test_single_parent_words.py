@@ -17,6 +17,13 @@ def say(p: MessageProcessor, text: str, sender: str) -> list[Any]:
     return list(p.handle_message(UserMessage(sender, text, "rest", {})).messages)
 
 
+def slots_after(processor: MessageProcessor, message: str, conversation: str) -> dict[str, Any]:
+    """The slots after ``message`` opens a conversation of its own (``conversation``-``message``)."""
+    sender = f"{conversation}-{message}"
+    say(processor, message, sender)
+    return dict(processor.tracker_state(sender)["slots"])
+
+
 @pytest.mark.parametrize(("message", "beneficiary"), [
     ("싱글맘이에요. 받을 수 있는 혜택이 뭐가 있나요?", "self"),
     ("저는 싱글대디인데 받을 수 있는 지원이 있나요?", "self"),
@@ -25,9 +32,7 @@ def say(p: MessageProcessor, text: str, sender: str) -> list[Any]:
     ("I'm a single mom. What benefits can my son get?", "child"),
 ])
 def test_a_single_parent_speaks_of_themself(processor: MessageProcessor, message: str, beneficiary: str) -> None:
-    sender = f"single-{message}"
-    say(processor, message, sender)
-    slots = processor.tracker_state(sender)["slots"]
+    slots = slots_after(processor, message, "single")
     assert (slots["beneficiary"], slots["single_parent_family"]) == (beneficiary, True), slots
     assert slots["requested_slot"] != "single_parent_family"
 
@@ -37,9 +42,7 @@ def test_a_single_parent_speaks_of_themself(processor: MessageProcessor, message
     ("엄마가 받을 수 있는 혜택이 뭐가 있나요?", "parent"),
 ])
 def test_a_mother_asked_about_is_still_a_parent(processor: MessageProcessor, message: str, beneficiary: str) -> None:
-    sender = f"mother-{message}"
-    say(processor, message, sender)
-    slots = processor.tracker_state(sender)["slots"]
+    slots = slots_after(processor, message, "mother")
     assert (slots["beneficiary"], slots["single_parent_family"]) == (beneficiary, None), slots
 
 
