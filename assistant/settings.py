@@ -39,8 +39,8 @@ class Settings(BaseSettings):
         consent_affirm_threshold: the least ``affirm`` probability accepted as a yes to a consent or a
             confirmation (MyData consent, alert subscription, application submit/cancel); a less confident
             affirm (an emoji, "음…") is asked once more for a clear yes. Button payloads (``/affirm``) are certain.
-        oos_threshold: at or above this out_of_scope probability the router
-            answers with the out-of-scope response.
+        oos_threshold: at or above this probability of the explicit ``out_of_scope`` intent the conversation
+            answers with the out-of-scope response (:mod:`assistant.dialogue.oos`).
         abstain_threshold: minimum answerability probability (0..1, the fitted gate in
             ``assistant/knowledge/answerability_gate.json``) for the composer to answer from
             documents; below it the assistant abstains.
@@ -85,8 +85,11 @@ class Settings(BaseSettings):
         mydata_state_secret: key that signs the consent step's link and cookie and pseudonymises
             conversation ids into consent ``citizen_ref`` s (``ASSISTANT_MYDATA_STATE_SECRET``); default:
             derived from ``mydata_client_secret``. Set it in production (same value on every worker).
-        nlu_oos_threshold: overrides the intent classifier's out-of-scope score
-            threshold (0..1) chosen on held-out data at training; None keeps it.
+        nlu_oos_threshold: overrides the intent classifier's out-of-scope score threshold (0..1,
+            ``ASSISTANT_NLU_OOS_THRESHOLD``); None keeps the one chosen on held-out data at training (``oos_threshold``
+            in the model's ``meta.json``). The conversation turns a message away when its score (``1 -`` the best
+            in-scope probability) reaches it and its top intent is no knowledge question (:mod:`assistant.dialogue.oos`);
+            ``/model/parse`` and ``assistant test nlu`` report it.
         tracker_store_url: SQLAlchemy URL of the tracker store (``ASSISTANT_TRACKER_STORE_URL``,
             e.g. ``postgresql://user:pw@db/assistant``); default SQLite ``<home>/trackers.db``.
         lock_store_url: ``redis://host:6379/0`` for several workers (``ASSISTANT_LOCK_STORE_URL``);

@@ -29,7 +29,8 @@
 7. :class:`KnowledgePolicy`: knowledge questions (``KNOWLEDGE_INTENTS``) and
    unconfident messages with words → ``action_answer_from_knowledge``.
 8. :class:`FallbackPolicy`: empty → ``utter_empty_message``; out of scope
-   (``settings.oos_threshold``) → ``utter_out_of_scope``; else
+   (:func:`assistant.dialogue.oos.rejected`: the explicit class at ``settings.oos_threshold``, or the trained
+   score threshold for a message that is no knowledge question) → ``utter_out_of_scope``; else
    ``action_default_fallback``; after any other action → ``action_listen``.
 
 Whatever policy (or a ``followup``) chose it, an action of :data:`SIDE_EFFECT_ACTIONS` chosen on a latest message
@@ -50,9 +51,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assistant.dialogue import oos
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.after_form import CorrectionAfterFormPolicy
-from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, intent_probability, top_intent
+from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS, REQUESTED_SLOT, top_intent
 from assistant.dialogue.definitions import asks_why, defined_slot
 from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.forms import ANSWERABLE_SMALL_TALK
@@ -282,7 +284,7 @@ class KnowledgePolicy:
         if not _after_user(tracker):
             return None
         text = (tracker.latest_message.text if tracker.latest_message else None) or ""
-        if not any(ch.isalnum() for ch in text) or intent_probability(tracker, "out_of_scope") >= context.settings.oos_threshold:
+        if not any(ch.isalnum() for ch in text) or oos.rejected(tracker, context.settings):
             return None
         name, conf = top_intent(tracker)
         if name in KNOWLEDGE_INTENTS or conf < context.settings.intent_threshold:
@@ -303,7 +305,7 @@ class FallbackPolicy:
         # our responses only where the domain defines them (a peer Rasa project falls back as Rasa does)
         if not text.strip() and context.has_response("utter_empty_message"):
             return Prediction("utter_empty_message", self.name)
-        if any(ch.isalnum() for ch in text) and intent_probability(tracker, "out_of_scope") >= context.settings.oos_threshold \
+        if any(ch.isalnum() for ch in text) and oos.rejected(tracker, context.settings) \
                 and context.has_response("utter_out_of_scope"):
             return Prediction("utter_out_of_scope", self.name)
         return Prediction("action_default_fallback", self.name)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.dialogue.messages import BotMessage, UserMessage
+from assistant.dialogue.oos import rejects
 from assistant.knowledge.composer import Answer, AnswerComposer
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.knowledge.retriever import HybridRetriever
@@ -160,7 +161,7 @@ class Router:
             # emoji or punctuation only: nothing to look up; ask rather than guess
             return TurnResult((self.respond("utter_ask_rephrase", language, {**custom, **FALLBACK}),), language, nlu, None, "utter_ask_rephrase", timings)
         p_oos = nlu.probability("out_of_scope")
-        if p_oos >= self.settings.oos_threshold:
+        if rejects(intent.name, p_oos, nlu.oos_score, nlu.oos_threshold, self.settings):
             return TurnResult((self.respond("utter_out_of_scope", language, {**custom, **FALLBACK}),), language, nlu, None, "utter_out_of_scope", timings)
 
         result = self.retriever.run(text, k=self.settings.top_k, query_vector=vector)

@@ -117,6 +117,8 @@ class NluResult:
         oos_score: 0..1, higher = more likely out of scope (1 - best in-scope probability, or the
             learned head's probability with ``oos_score="learned"``).
         is_out_of_scope: the out-of-scope intent ranks first or ``oos_score`` reached the threshold.
+        oos_threshold: the classifier's threshold on ``oos_score`` when it read the message (chosen on held-out
+            data at training, or ``ASSISTANT_NLU_OOS_THRESHOLD``); above 1 when it rejects nothing by score.
     """
 
     text: str
@@ -125,6 +127,7 @@ class NluResult:
     ranking: tuple[IntentPrediction, ...]
     oos_score: float = 0.0
     is_out_of_scope: bool = False
+    oos_threshold: float = 1.0 + 1e-7
 
     def probability(self, name: str) -> float:
         """Probability of intent ``name`` (0 when unknown)."""
@@ -457,7 +460,7 @@ class IntentClassifier:
         """The :class:`NluResult` of one message (embedded here when ``vector`` is None)."""
         vec = self.embedder.embed_queries([text]) if vector is None else vector.reshape(1, -1)
         d = self.decide_vectors(vec, [text])[0]
-        return NluResult(text, language, d.ranking[0], d.ranking, d.oos_score, d.is_out_of_scope)
+        return NluResult(text, language, d.ranking[0], d.ranking, d.oos_score, d.is_out_of_scope, self.oos_threshold)
 
     # ---- persistence ----------------------------------------------------------------------
     def save(self, directory: Path) -> None:

@@ -85,8 +85,12 @@ class ParsedMessage:
     timings_ms: dict[str, float]
 
     def to_rasa(self) -> dict[str, Any]:
-        """Rasa's ``/model/parse`` shape plus ``language`` (and ``negated_intent`` when set).
+        """Rasa's ``/model/parse`` shape plus ``language``, ``out_of_scope`` (and ``negated_intent`` when set).
 
+        ``out_of_scope`` is the classifier's reading: ``{"rejected", "score", "threshold"}`` (the score 0..1, the
+        threshold chosen on held-out data at training or configured by ``ASSISTANT_NLU_OOS_THRESHOLD``; rejected:
+        the score reached it or the explicit ``out_of_scope`` intent is first). ``intent`` stays the top intent
+        (not Rasa's ``nlu_fallback``): the conversation decides with :func:`assistant.dialogue.oos.rejected`.
         Retrieval intents (``faq/ask_x``) are folded into their base intent with a ``response_selector``
         (see :mod:`assistant.nlu.response_selector`).
         """
@@ -98,6 +102,8 @@ class ParsedMessage:
             "intent_ranking": [{"name": n, "confidence": round(c, 6)} for n, c in ranking],
             "entities": [e.to_json() for e in self.entities],
             "language": self.nlu.language,
+            "out_of_scope": {"rejected": bool(self.nlu.is_out_of_scope), "score": round(float(self.nlu.oos_score), 6),
+                             "threshold": round(float(self.nlu.oos_threshold), 6)},
         }
         if selector is not None:  # retrieval intents (faq/ask_x): Rasa's ResponseSelector output
             out["response_selector"] = selector

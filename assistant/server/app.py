@@ -330,11 +330,8 @@ def create_app(settings: Settings | None = None, router: Any = None, processor: 
         raw = await request.body()
         body = _parse_json_body(raw, request.headers.get("content-type", ""), ParseRequest, "text", settings.max_message_chars,
                                 '{"text": "message"}')
-        nlu = app.state.router.nlu
-        parsed = await run_in_threadpool(nlu.parse, body.text)
-        oos = {"rejected": bool(parsed.nlu.is_out_of_scope), "score": round(float(parsed.nlu.oos_score), 6),
-               "threshold": round(float(nlu.classifier.oos_threshold), 6)}
-        return JSONResponse({**parsed.to_rasa(), "out_of_scope": oos})
+        parsed = await run_in_threadpool(app.state.router.nlu.parse, body.text)
+        return JSONResponse(parsed.to_rasa())
 
     @app.get("/", include_in_schema=False)
     async def widget() -> HTMLResponse:
