@@ -181,3 +181,36 @@ class TestNoTempFiles:
         loaded = CRFEntityExtractor.load(tmp_path / "crf.pkl")
         assert [loaded.extract(t, TOK.tokenize(t)) for t in self.TEXTS] == [crf.extract(t, TOK.tokenize(t)) for t in self.TEXTS]
         assert sorted(tmpdir_.iterdir()) == []
+
+
+#: English frames around a Korean phrase (as tests/test_tokenizer_mixed_scripts.py frames them)
+FRAMES = [("Can I get the ", "?"), ("What is ", " exactly?"), ("I said ", " and my mom agreed"), ("Tell me about ", ""),
+          ("", " please"), ("Please check ", " for me. Thanks!"), ("Ｃａｎ I get ", "?"), ("Pusan ", " Ch'ŏngju")]
+
+
+class TestMixedScripts:
+    """A Korean phrase inside English text is labelled as the phrase alone is: the Korean words form their own chain
+    (features of their Korean neighbours, transitions from the chain's start). Before session 14 the English
+    neighbours lost 강남구 in "Can I get the 강남구 주민이에요?" and in five more frames, and 서울 in
+    "Pusan 서울에서 왔어요 Ch'ŏngju" (7 of these 48 framed phrases)."""
+
+    @pytest.mark.parametrize(("phrase", "entity", "surface"), [
+        ("대전으로 이사 가요", "city", "대전"), ("세종에서 이사 왔어요", "city", "세종"), ("강서구에서 신청할게요", "district", "강서구"),
+        ("강남구 주민이에요", "district", "강남구"), ("서울에서 왔어요", "city", "서울"), ("광주로 이사했어요", "city", "광주"),
+    ])
+    @pytest.mark.parametrize(("before", "after"), FRAMES)
+    def test_a_korean_phrase_in_an_english_frame(self, crf: CRFEntityExtractor, phrase: str, entity: str, surface: str,
+                                                 before: str, after: str) -> None:
+        text = before + phrase + after
+        start = len(before) + phrase.index(surface)
+        spans = crf.extract(text, TOK.tokenize(text))
+        inside = [(s.entity, s.text, s.start, s.end) for s in spans if s.end > len(before) and s.start < len(before) + len(phrase)]
+        assert inside == [(entity, surface, start, start + len(surface))], spans
+        assert all(text[s.start : s.end] == s.text for s in spans)
+
+    def test_training_counts_examples_not_chains(self) -> None:
+        """A mixed example is learnt as two chains; the report still counts it once."""
+        extra = [TrainingExample("I live in 마포구 now", "inform", (EntitySpan("district", 10, 13, "마포구"),)),
+                 TrainingExample("We moved to 마포구 last year", "inform", (EntitySpan("district", 12, 15, "마포구"),))]
+        report = CRFEntityExtractor().train([*EXAMPLES, *extra], TOK)
+        assert (report["examples"], report["entities"]) == (len(EXAMPLES) + 2, sum(len(e.entities) for e in EXAMPLES) + 2)

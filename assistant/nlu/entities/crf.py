@@ -13,6 +13,13 @@ two letters, prefixes and suffixes of 1–2 characters, digits, script
 (Hangul/Han/Latin/digit/other), whether a space precedes it, and flags for
 regex and lookup-table matches covering it.
 
+Mixed-script text is labelled as two chains, one per script view (:func:`~assistant.nlu.tokenizer.script_views`):
+the Korean words in order, and the English words in order, in training and in prediction. A Korean word's context
+(its neighbours' features, and the chain's transitions into it) is then the Korean words around it, as when the
+Korean phrase stands alone: before session 14, "Can I get the 강남구 주민이에요?" lost the district 강남구 that
+"강남구 주민이에요" gives (7 of 56 Korean phrases in English frames lost or changed an entity). An entity written
+across both scripts in one span is not learnt (none in the bundled data or the two Rasa demos).
+
 Annotations are trimmed of trailing particles and endings before training
 (see :func:`~assistant.nlu.entities.base.trim_span`) and reported by
 :func:`annotation_problems`, so a "[강남구에서](district)" slip does not teach
@@ -42,7 +49,7 @@ import sklearn_crfsuite
 
 from assistant.errors import ModelNotFoundError
 from assistant.nlu.entities.base import is_function_tag, trim_span
-from assistant.nlu.tokenizer import KoreanTokenizer, Token
+from assistant.nlu.tokenizer import KoreanTokenizer, Token, script_views
 from assistant.nlu.types import EntitySpan, TrainingExample
 
 logger = logging.getLogger(__name__)
@@ -81,6 +88,19 @@ def _script(form: str) -> str:
     if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0002ffff" or "\uf900" <= ch <= "\ufaff":
         return "han"
     return "other"
+
+
+def script_chains(text: str, tokens: list[Token]) -> list[list[int]]:
+    """The token indexes of each chain the CRF labels: all of them, or for a text that mixes Hangul and Latin words
+    (:func:`~assistant.nlu.tokenizer.script_views`) the tokens of the Korean view and those of the Latin view, each in
+    order (empty chains left out)."""
+    views = script_views(text)
+    if views is None:
+        return [list(range(len(tokens)))] if tokens else []
+    latin = views[1]
+    is_latin = [t.start < len(latin) and not latin[t.start].isspace() for t in tokens]
+    chains = [[i for i, x in enumerate(is_latin) if not x], [i for i, x in enumerate(is_latin) if x]]
+    return [c for c in chains if c]
 
 
 def token_features(text: str, tokens: list[Token], flags: list[set[str]]) -> list[dict[str, Any]]:
@@ -234,9 +254,14 @@ class CRFEntityExtractor:
             tagger.open_inmemory(model)
             self._tagger = tagger
 
-    def _features(self, text: str, tokens: list[Token]) -> list[dict[str, Any]]:
+    def _chains(self, text: str, tokens: list[Token]) -> list[tuple[list[Token], list[dict[str, Any]]]]:
+        """Each chain's tokens and their features (flags are matched on the whole text)."""
         flags = self.flags(text, tokens) if self.flags else [set() for _ in tokens]
-        return token_features(text, tokens, flags)
+        out = []
+        for chain in script_chains(text, tokens):
+            toks = [tokens[i] for i in chain]
+            out.append((toks, token_features(text, toks, [flags[i] for i in chain])))
+        return out
 
     def train(self, examples: Sequence[TrainingExample], tokenizer: KoreanTokenizer) -> dict[str, Any]:
         """Fit on the examples' annotations (examples without entities teach ``O``).
@@ -249,6 +274,7 @@ class CRFEntityExtractor:
         X, y = [], []
         trimmed = 0
         n_entities = 0
+        n_examples = 0
         for ex in examples:
             tokens = tokenizer.tokenize(ex.text)
             if not tokens:
@@ -260,12 +286,14 @@ class CRFEntityExtractor:
                 if t_end > s:
                     spans.append((s, t_end, e.entity))
                     n_entities += 1
-            X.append(self._features(ex.text, tokens))
-            y.append(bilou_labels(tokens, spans))
+            n_examples += 1
+            for toks, feats in self._chains(ex.text, tokens):
+                X.append(feats)
+                y.append(bilou_labels(toks, spans))
         self.entity_types = sorted({e.entity for ex in examples for e in ex.entities})
         if n_entities == 0:
             self._use(None)
-            return {"examples": len(X), "entities": 0, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
+            return {"examples": n_examples, "entities": 0, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
         with tempfile.TemporaryDirectory(prefix="crf-train-") as work:  # removed on return and on any exception
             model_file = Path(work) / "model.crfsuite"
             crf = sklearn_crfsuite.CRF(
@@ -280,13 +308,20 @@ class CRFEntityExtractor:
             self._use(model_file.read_bytes())
         if trimmed:
             logger.warning("entity annotations trimmed of particles/endings", extra={"stage": "nlu.entities", "count": trimmed})
-        return {"examples": len(X), "entities": n_entities, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
+        return {"examples": n_examples, "entities": n_entities, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
 
     def extract(self, text: str, tokens: list[Token]) -> list[EntitySpan]:
         """Predicted entities (``extractor="crf"``, ``confidence`` = mean marginal of the entity's labels)."""
         if self._tagger is None or not tokens:
             return []
-        feats = self._features(text, tokens)
+        out = []
+        for toks, feats in self._chains(text, tokens):
+            out.extend(self._extract_chain(text, tokens, toks, feats))
+        return sorted(out, key=lambda e: (e.start, e.end))
+
+    def _extract_chain(self, text: str, tokens: list[Token], chain: list[Token], feats: list[dict[str, Any]]) -> list[EntitySpan]:
+        """The entities of one chain (``chain``: its tokens; ``tokens``: the whole text's, for trimming)."""
+        assert self._tagger is not None
         with self._tag_lock:
             labels = list(self._tagger.tag(feats))
             if all(lab == "O" for lab in labels):
@@ -298,7 +333,7 @@ class CRFEntityExtractor:
             conf = sum(marginals[first : last + 1]) / (last - first + 1)
             if conf < self.config.min_confidence:
                 continue
-            group = tokens[first : last + 1]
+            group = chain[first : last + 1]
             if all(is_function_tag(t.tag) for t in group):
                 continue
             s, e = trim_span(text, min(t.start for t in group), max(t.end for t in group), tokens)
