@@ -75,9 +75,10 @@ def test_financial_demo_trained_unchanged_reads_its_test_stories(embedder, tmp_p
 
     Measured (session 14, load 8-9): all 28 right, the 9 unseen right; the floors leave room for two misreads of the
     whole and one of the unseen. Session 13's attempt (train, then read back the 578 training examples one message
-    at a time) ran past 20 minutes at load 15: training itself took 91 s at load 8-9 (embedding 38 s, the six
-    logistic regressions of calibration 35 s, the CRF 17 s), but every single-message parse embeds alone (0.36 s a
-    message at that load, against about 15 ms quiet), so the read-back is embedded here in one batch."""
+    at a time) ran past 20 minutes at load 15. Profiled in session 14 at load 8-9: training took 91 s (embedding
+    38 s, the six logistic regressions of calibration 35 s, the CRF 17 s), but a single-message parse took 0.49 s, 0.36 s
+    of it embedding the message alone (about 15 ms quiet): 578 of them are about 5 minutes at that load and grow with
+    it, the likely cause. The read-back here is embedded in one batch."""
     from assistant.app_state import train_nlu
     from assistant.nlu.pipeline import NluPipeline
     from assistant.settings import Settings
