@@ -204,7 +204,7 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
     from assistant.dialogue.forms import FormAction
     from assistant.dialogue.handoff import FileHandoffQueue, HttpHandoff, queue_path
     from assistant.dialogue.knowledge_base import IndexTitleMatcher, RetrievalKnowledge
-    from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy
+    from assistant.dialogue.policies import PolicyEnsemble, TaskPolicy, TaskPredicate
     from assistant.dialogue.processor import MessageProcessor
     from assistant.dialogue.after_form import ActionCorrectAfterForm
     from assistant.dialogue.validators import ValidatorRegistry
@@ -226,10 +226,8 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
     queue = FileHandoffQueue(queue_path(settings.home))
     register_builtins(registry, queue)
     validators = ValidatorRegistry(today=nlu.entities.today)  # the NLU's clock: one "today" per conversation
-    for form in domain.forms.values():
-        registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ())), replace=True)
-    registry.register(ActionCorrectAfterForm(validators), replace=True)  # a correction after a form's result
     tasks = TaskPolicy()
+    restarts: dict[str, TaskPredicate] = {}
     if "eligibility_form" in domain.forms and retriever is not None:
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
         # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents. Both title
@@ -245,7 +243,14 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
                                  lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty,
                                  titles_hold=every_title.holds_any)
         tasks.register("check_eligibility", "eligibility_form", route)
+        # "제가 받을 수 있는 혜택이 뭐가 있나요?" while the questions are about the mother: asked from the start for the
+        # citizen (s14 #1), as the opening question would
+        restarts["eligibility_form"] = route.switches_person
         registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
+    for form in domain.forms.values():
+        registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ()),
+                                     restarts.get(form.name)), replace=True)
+    registry.register(ActionCorrectAfterForm(validators), replace=True)  # a correction after a form's result
     ensemble = PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold)
     if "apply_service" in domain.intents and retriever is not None:
         # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how

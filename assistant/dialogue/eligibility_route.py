@@ -135,6 +135,41 @@ def named_benefit(glossary: Glossary, text: str) -> tuple[str, frozenset[str]] |
     return None if named is None or named[0] in GENERAL_KO else named
 
 
+#: The slot that says whom the questionnaire's facts describe (``self``, ``child``, ``parent``, ``grandparent``,
+#: ``spouse``; the domain's ``beneficiary``).
+BENEFICIARY_SLOT = "beneficiary"
+
+
+def person_asked_about(tracker: DialogueStateTracker) -> str:
+    """Whom the latest message asks about: its first ``beneficiary`` entity's value that names someone other than
+    the speaker (not inside :func:`~assistant.nlu.household.speaker_kin_spans`: "I'm a single mom" names no
+    mother), else ``"self"``. The eligibility connector reads the person the same way at the form's activation."""
+    text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    own = speaker_kin_spans(text)
+    for e in tracker.latest_entities:
+        start, end = e.get("start"), e.get("end")
+        if e.get("entity") != BENEFICIARY_SLOT or not e.get("value"):
+            continue
+        if isinstance(start, int) and isinstance(end, int) and any(s <= start and end <= t for s, t in own):
+            continue
+        return str(e["value"])
+    return "self"
+
+
+def beneficiary_before(tracker: DialogueStateTracker) -> str:
+    """The ``beneficiary`` slot as it was before the latest user message (``"self"`` when never set): the slot's
+    entity mapping may already have set it from this message."""
+    from assistant.dialogue.events import SlotSet, UserUttered
+
+    events = tracker.applied_events()
+    last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=len(events))
+    value: Any = None
+    for e in events[:last_user]:
+        if isinstance(e, SlotSet) and e.name == BENEFICIARY_SLOT:
+            value = e.value
+    return str(value or "self")
+
+
 class EligibilityRoute:
     """The predicate of the ``check_eligibility → eligibility_form`` task route (see the module docstring).
 
@@ -186,6 +221,18 @@ class EligibilityRoute:
         if named is not None and (self.titles_hold is None or not self.titles_hold(named[1])):
             return True  # a benefit the documents lack: the questionnaire says so and looks for others
         return not topic_terms(text, entities, self.tokenizer)
+
+    def switches_person(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
+        """While the questionnaire runs: whether the latest message starts it anew (this route holds, for a
+        ``check_eligibility`` message) about someone other than the person its questions were about
+        (:func:`person_asked_about` against the ``beneficiary`` slot before the message): "제가 받을 수 있는 혜택이
+        뭐가 있나요?" while it asks about the mother, "What can my mother get?" while it asks about the citizen. The
+        form then starts again (:class:`~assistant.dialogue.forms.FormAction`'s ``restart_when``), so the facts are
+        those of the person now asked about (s14 #1: the question was answered "지금 그걸 확인하고 있어요" and the
+        mother's questions went on). The same question about the same person is not a switch."""
+        if top_intent(tracker)[0] != "check_eligibility" or not self(tracker, context):
+            return False
+        return person_asked_about(tracker) != beneficiary_before(tracker)
 
     def offer_check(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """Whether a documents answer to this message should offer the eligibility check (a button): the

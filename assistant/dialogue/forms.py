@@ -21,6 +21,9 @@ Repair, on top of Rasa:
   the turn (``action_execution_rejected``); another policy answers; the form then
   re-asks the same slot. A digression is not an invalid answer: it never counts
   toward the re-ask limit. A message that fills the slot ("40%") is an answer.
+* switch of person: the form's ``restart_when`` predicate (the bundled eligibility form's: the opening question
+  asked about someone other than the person the questions are about) starts the form again, as at its activation,
+  before any answer is read from the message (:meth:`FormAction.run`).
 * answer over small talk: a message no mapping filled that ``validate_<form>`` reads as a value for the
   requested slot ("수원", "Uijeongbu-si" at the region question) is an answer, unless it is a confident question
   or a greeting/thanks/goodbye at ``settings.form_answer_intent_threshold`` or above (a real "bye" still stops
@@ -60,7 +63,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from assistant.dialogue.actions import ActionRegistry, TurnContext
@@ -251,22 +254,31 @@ class FormAction:
         validators: in-process validators.
         registry: to find a ``validate_<form>`` custom action.
         skippable: required slots the user may skip.
+        restart_when: whether the latest message asks this running form's question anew, about someone else
+            (``(tracker, context) -> bool``; the bundled eligibility form's:
+            :meth:`~assistant.dialogue.eligibility_route.EligibilityRoute.switches_person`): the form then starts
+            again, as at its activation, instead of reading an answer or rejecting the turn. None: never.
     """
 
     def __init__(self, form: FormDef, validators: ValidatorRegistry, registry: ActionRegistry,
-                 skippable: Iterable[str] = ()) -> None:
+                 skippable: Iterable[str] = (),
+                 restart_when: Callable[[DialogueStateTracker, TurnContext], bool] | None = None) -> None:
         self.form = form
         self.name = form.name
         self.validators = validators
         self.registry = registry
         self.skippable = frozenset(skippable)
+        self.restart_when = restart_when
 
     # --- the turn -------------------------------------------------------------------------------------
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """The form's events for this step (see the module docstring)."""
-        activating = tracker.active_loop_name != self.name
         after_user = tracker.latest_action_name == ACTION_LISTEN_NAME
+        # a switch of person ("제가 받을 수 있는 혜택이 뭐가 있나요?" while the form asks about the mother) starts the
+        # form again: activated anew (an ``active_loop`` event after the message), so validate_<form> starts over
+        activating = tracker.active_loop_name != self.name or (
+            after_user and self.restart_when is not None and self.restart_when(tracker, context))
         requested = None if activating else tracker.get_slot(REQUESTED_SLOT)
         events: list[Event] = [ActiveLoop(self.name)] if activating else []
         if activating and tracker.get_slot(SKIPPED_SLOTS):

@@ -96,6 +96,9 @@ def household_disability_answer(tracker: ProtocolTracker, slots: Mapping[str, An
 #: The slot where the MyData connector keeps what it filled for the citizen (``{slot: value}``,
 #: ``connectors.mydata.actions.FILLED``; named here, not imported: a connector does not import another).
 MYDATA_FILLED_SLOT = "mydata_filled_slots"
+#: Where the facts given for each person the questions were about are put aside while the questions are about
+#: someone else (``{beneficiary: {slot: value}}``; :func:`_switch_beneficiary`).
+PERSON_FACTS_SLOT = "facts_by_person"
 #: Facts assumed by the conversation itself: a citizen chatting applies as a person, not for an organisation;
 #: the reply says so ("개인 기준").
 CONVERSATION_FACTS: dict[str, Any] = {"organization_type": "none"}
@@ -389,13 +392,27 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
     return loop_at > user_at, asked
 
 
+def _slots_before(tracker: ProtocolTracker, last_user: int) -> dict[str, Any]:
+    """The slots as the events before index ``last_user`` (the latest user message) left them."""
+    out: dict[str, Any] = {}
+    for e in tracker.events[:last_user]:
+        if e.get("event") == "slot" and e.get("name"):
+            out[str(e["name"])] = e.get("value")
+        elif e.get("event") == "restart":
+            out = {}
+    return out
+
+
 def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: dict[str, Any]) -> list[dict[str, Any]]:
     """At activation: whom this question is about (``beneficiary`` entity, else ``self``); when that person changed,
-    the facts given for the previous one are cleared (a child's age is not the parent's), except those said just now.
-    Back to the citizen (``self``), the facts Public MyData filled for them (:data:`MYDATA_FILLED_SLOT`, kept by the
-    MyData connector until the consent is withdrawn) come back where nothing was said for them just now (s13 #3:
-    "어머니는요?" … "다시 제 거 확인해 주세요" left the citizen's own records cleared, so the form asked again what
-    MyData had filled); nothing said for someone else is kept.
+    the facts given for the previous one are put aside (:data:`PERSON_FACTS_SLOT`, by person) and the new person's
+    are those given for them earlier in the conversation, else none (a child's age is not the parent's), except
+    those said just now. Back to the citizen (``self``), the facts Public MyData filled for them
+    (:data:`MYDATA_FILLED_SLOT`, kept by the MyData connector until the consent is withdrawn) come back too, under
+    what the citizen typed or corrected (s13 #3, s14 #1: "어머니는요?" … "다시 제 거 확인해 주세요" left the citizen's
+    own records cleared, and then what they had typed, so the form asked again; a MyData value the citizen had
+    corrected came back as MyData's). MyData's own values are never put aside: revoking the consent removes them
+    (:data:`MYDATA_FILLED_SLOT` is cleared), whoever the questions are about then.
 
     Updates ``slots`` in place; returns the events.
     """
@@ -404,24 +421,32 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     said = [e.get("value") for e in _member_entities(tracker) if e.get("value")]  # not "I'm a single mom" (s12 #4)
     who = str(said[0]) if said else "self"
     last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
-    before = "self"
-    for e in tracker.events[:last_user]:
-        if e.get("event") == "slot" and e.get("name") == "beneficiary":
-            before = e.get("value") or "self"
+    earlier = _slots_before(tracker, max(last_user, 0))
+    before = str(earlier.get("beneficiary") or "self")
     just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
     events: list[dict[str, Any]] = []
     if who != before:
         filled = tracker.get_slot(MYDATA_FILLED_SLOT)
         filled = filled if isinstance(filled, dict) else {}
-        own = filled if who == "self" else {}
         # MyData fills facts the form never asks (employed): cleared too, or the citizen's would be the mother's
-        for s in dict.fromkeys([*form_slots, *SAID_FACT_SLOTS, *filled]):
-            if not fact_name(s) or s in just_set:
+        names = [s for s in dict.fromkeys([*form_slots, *SAID_FACT_SLOTS, *filled]) if fact_name(s)]
+        kept = tracker.get_slot(PERSON_FACTS_SLOT)
+        kept = {k: dict(v) for k, v in kept.items() if isinstance(v, dict)} if isinstance(kept, dict) else {}
+        theirs = filled if before == "self" else {}
+        kept[before] = {s: earlier[s] for s in names
+                        if earlier.get(s) is not None and not (s in theirs and theirs[s] == earlier[s])}
+        given = kept.pop(who, {})
+        own = filled if who == "self" else {}
+        for s in names:
+            if s in just_set:
                 continue
-            value = own.get(s)
+            value = given.get(s, own.get(s))
             if slots.get(s) != value:
                 slots[s] = value
                 events.append(slot_set(s, value))
+        kept = {k: v for k, v in kept.items() if v}
+        if kept != (tracker.get_slot(PERSON_FACTS_SLOT) or {}):
+            events.append(slot_set(PERSON_FACTS_SLOT, kept or None))
     if slots.get("beneficiary") != who:
         slots["beneficiary"] = who
         events.append(slot_set("beneficiary", who))

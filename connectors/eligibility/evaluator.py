@@ -168,7 +168,8 @@ def group_condition(r: Restriction, state: int) -> Condition:
     """The ``GROUP`` condition of a text restriction (:mod:`connectors.eligibility.text_groups`); value: the group
     names ``"|"``-separated (age ranges of the ways in as ``"age:65-200"``; a group its text narrows beyond what the
     fact records as ``"specific:worker"``, :attr:`Restriction.specific`, quoted in the Korean meaning; a group the
-    person must not belong to as ``"without:disabled"``, :attr:`Restriction.without`; ``"open"`` last
+    person must not belong to as ``"without:disabled"``, :attr:`Restriction.without`; a group required on every way in
+    as ``"requires:disabled_family"``, :attr:`Restriction.requires`; ``"open"`` last
     when an item names a way in the table does not read, so that known facts never rule the person out:
     :attr:`Restriction.open`)."""
     ages = " 또는 ".join(f"만 {lo}세~{hi}세" if hi < 200 else f"만 {lo}세 이상" for lo, hi in r.ages)
@@ -176,7 +177,8 @@ def group_condition(r: Restriction, state: int) -> Condition:
     ko = " 또는 ".join(x for x in (r.ko(), ages) if x)
     en = " or ".join(x for x in (r.en(), ages_en) if x)
     value = "|".join([*r.groups, *(f"age:{lo}-{hi}" for lo, hi in r.ages), *(f"specific:{g}" for g, _p in r.specific),
-                      *(f"without:{g}" for g in r.without), *(("open",) if r.open else ())])
+                      *(f"without:{g}" for g in r.without), *(f"requires:{g}" for g in r.requires),
+                      *(("open",) if r.open else ())])
     if state == UNKNOWN:
         return Condition(GROUP, f"확인 필요: {ko} 대상 (지원대상 문구 기준)", f"to confirm: for {en} (from the eligibility text)", value)
     if state == NOT:

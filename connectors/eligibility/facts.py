@@ -53,6 +53,14 @@ class Facts(BaseModel):
     employed: bool | None = Field(None, description="JA0326 근로자/직장인: an employee")
     job_seeker: bool | None = Field(None, description="JA0327 구직자/실업자: looking for work / unemployed")
     disabled: bool | None = Field(None, description="JA0328 장애인: registered disability")
+    household_disabled: bool | None = Field(
+        None, description="not a JA code: a member of the person's household (주민등록표상 같은 세대: a spouse, parent or "
+        "child living with them) is a registered disabled person (장애인복지법 제32조). The person's own disability is "
+        "`disabled`. Decides, with `disabled`, the 'disabled_family' way in of the GROUP condition "
+        "(connectors.eligibility.text_groups): the 장애인가정 출산지원금 texts ask for a 장애인가정, e.g. 311000000106 "
+        "\"장애인가정 중 … 출산한 등록 여성장애인 또는 남성장애인의 배우자\", 481000000108 \"장애인가정 : 신생아의 부 또는 모가 "
+        "「장애인복지법」제32조에 따라 등록한 장애인으로서 주민등록을 같이하는 세대\": true (or disabled true) holds it; false "
+        "with disabled false rules such a service out")
     veteran: bool | None = Field(None, description="JA0329 국가보훈대상자: veteran or national merit recipient")
     ill: bool | None = Field(None, description="JA0330 질병/질환자: has an illness or disease")
     welfare_recipient: bool | None = Field(

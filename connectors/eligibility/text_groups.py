@@ -78,6 +78,23 @@ HOUSEHOLD_DISABILITY = re.compile(
     re.IGNORECASE)
 
 
+#: A catalogue text's words for a household with a registered disabled member (the 장애인가정 출산지원금 texts:
+#: "장애인가정", "장애인 세대", "남성장애인의 배우자", "신생아의 부 또는 모가 … 등록한 장애인"; not "장애인 세대주", the person
+#: themself): the ``disabled_family`` group, held by the person's own disability or a household member's
+#: (``household_disabled``), so "장애인" inside these words is not the person's own ``disabled`` group (s14 #2).
+HOUSEHOLD_WAY = re.compile(r"장애인\s*(?:가정|가구|세대)(?!\s*주)|장애인의\s*배우자|장애\s*부모\s*가정|"
+                           r"(?<![가-힣])(?:부|모)\s*(?:또는|나|·)\s*(?:부|모)\s*가[^○\n]{0,40}?장애인")
+#: A household phrase narrowed by the kind of disability ("중증 장애인 가정", "장애정도가 심한 장애인 세대"): not the plain
+#: requirement :func:`restriction_in` reads from a first item.
+_NARROWED_HOUSEHOLD = re.compile(r"(?:중증|심한|발달|정신|뇌병변|시각|청각)\s*장애인\s*(?:가정|가구|세대)")
+
+
+#: The groups a first item naming a 장애인가정 may name beside it and still be read as that requirement alone
+#: (:func:`restriction_in`): 311000000106's "… 출산한 등록 여성장애인 또는 남성장애인의 배우자" names the birth (coded as
+#: JA0303, which decides it) and the mother with her own disability (a way into ``disabled_family`` too).
+_HOUSEHOLD_ITEM_GROUPS = frozenset({"disabled", "disabled_family", "pregnancy", "women"})
+
+
 def names_household_disability(text: str) -> bool:
     """Whether ``text`` speaks of a household or family member's disability (:data:`HOUSEHOLD_DISABILITY`), not of
     the person's own.
@@ -102,6 +119,18 @@ def names_disability(text: str) -> bool:
         (False, False)
     """
     return DISABILITY.search(text) is not None and NO_DISABILITY.search(text) is None
+
+
+def names_own_disability(item: str) -> bool:
+    """:func:`names_disability`, outside the words for a household with a disabled member (:data:`HOUSEHOLD_WAY`):
+    "거주하는 장애인 가정" names the ``disabled_family`` group only; "등록 여성장애인 또는 남성장애인의 배우자" also names the
+    person's own disability (여성장애인).
+
+    Example:
+        >>> names_own_disability("해남군에 거주하는 장애인 가정"), names_own_disability("등록 여성장애인 또는 남성장애인의 배우자")
+        (False, True)
+    """
+    return names_disability(HOUSEHOLD_WAY.sub(" ", item))
 
 
 def _flag(*names: str) -> Callable[[Facts], tuple[int, tuple[str, ...]]]:
@@ -197,6 +226,8 @@ LEXICON: tuple[LexGroup, ...] = (
     LexGroup("patient", re.compile(r"(?<![상전차])환자|질환|진단을?\s*받은|치료(?:가|를)?\s*(?:필요|받는|중)|난임|희귀|중증|치매"), "환자",
              "patients", _flag("ill")),
     LexGroup("disabled", DISABILITY, "장애인", "people with a disability", _flag("disabled")),
+    LexGroup("disabled_family", HOUSEHOLD_WAY, "장애인 가정(세대원 중 등록 장애인)",
+             "households with a registered disabled member", _flag("disabled", "household_disabled")),
     LexGroup("veteran", re.compile(r"유공자|보훈|참전|고엽제|제대군인"), "국가유공자·보훈대상자", "veterans and national merit recipients",
              _flag("veteran")),
     LexGroup("low_income", re.compile(r"수급자|수급권자|차상위|저소득|기초생활|의료급여|생계급여|주거급여"), "기초생활수급자·차상위·저소득",
@@ -228,6 +259,7 @@ _PLAIN_WORDS: dict[str, str] = {
     "business": r"소상공인|자영업자|개인\s*사업자|사업자|예비\s*창업자|창업자|중소기업|기업체|법인",
     "patient": r"환자|질환자|질병자",
     "disabled": r"(?:등록\s*)?장애인",
+    "disabled_family": r"장애인\s*(?:가정|가구|세대)",
     "veteran": r"국가\s*유공자|(?:국가\s*)?보훈\s*대상자|독립\s*유공자|참전\s*유공자|유공자",
     "low_income": r"(?:국민\s*)?기초\s*(?:생활\s*)?(?:보장\s*)?수급(?:자|권자|가구)?|(?:법정\s*)?차상위\s*(?:계층)?|"
                   r"저소득\s*(?:층|가구|가정|주민)?|(?:생계|의료|주거|교육)\s*급여\s*수급(?:자|권자|가구)|수급자|수급권자",
@@ -303,6 +335,9 @@ class Restriction:
             언어발달지원 is for "장애 부모의 12세 미만 비장애아동", children without a disability: ``("disabled",)``): a
             fact or answer that holds one rules the service out (:func:`restriction_state`); ``quote`` is the item
             that says so (at most 60 characters), shown as the condition's meaning.
+        requires: groups the person must belong to on every way in (s14 #2: the 장애인가정 출산지원금 texts, whose first
+            item names a 장애인가정: ``("disabled_family",)``, held by ``disabled`` or ``household_disabled``); a fact or
+            answer that rules one out rules the service out; ``quote`` is that item.
     """
 
     groups: tuple[str, ...]
@@ -312,6 +347,7 @@ class Restriction:
     within: tuple[str, ...] = ()
     without: tuple[str, ...] = ()
     quote: str = ""
+    requires: tuple[str, ...] = ()
 
     def ko(self) -> str:
         """The groups in Korean, ``"예술인, 군인·장병·군 복무자"``; a narrowed group as its text writes it
@@ -325,7 +361,9 @@ class Restriction:
         return ", ".join([*(BY_NAME[g].en for g in self.groups),
                           *(f"{BY_NAME[g].en} of the kind its text names" for g, _p in self.specific),
                           *((f"the people its text names ({' and '.join(_WITHOUT_EN[g] for g in self.without)})",)
-                            if self.without else ())])
+                            if self.without else ()),
+                          *((f"the people its text names ({' and '.join(BY_NAME[g].en for g in self.requires)})",)
+                            if self.requires else ())])
 
 
 #: How a requirement of :attr:`Restriction.without` reads in English.
@@ -503,7 +541,7 @@ def groups_named(item: str) -> tuple[str, ...]:
         >>> groups_named("학자금대출을 받은 군 복무자")
         ('military', 'debtor')
     """
-    return tuple(g.name for g in LEXICON if g.pattern.search(item) and (g.name != "disabled" or names_disability(item)))
+    return tuple(g.name for g in LEXICON if g.pattern.search(item) and (g.name != "disabled" or names_own_disability(item)))
 
 
 def restriction_in(text: str) -> Restriction | None:
@@ -511,7 +549,7 @@ def restriction_in(text: str) -> Restriction | None:
 
     Examples:
         >>> restriction_in("○ 경기도 의사상자 등록자")
-        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=(), without=(), quote='')
+        Restriction(groups=('rescuer',), ages=(), open=False, specific=(), within=(), without=(), quote='', requires=())
         >>> restriction_in("재직기간 1년 이상 사립학교 퇴직 교직원").specific
         (('worker', '재직기간 1년 이상 사립학교 퇴직 교직원'),)
         >>> restriction_in("○ 장병, 군무원, 일반 국민") is None, restriction_in("만 65세 이상 노인") is None
@@ -522,6 +560,11 @@ def restriction_in(text: str) -> Restriction | None:
         return None
     if (lacking := _without_disability(items)) is not None:
         return lacking
+    if HOUSEHOLD_WAY.search(items[0]) and not _NARROWED_HOUSEHOLD.search(items[0]) and not _GENERAL.search(items[0]) \
+            and set(groups_named(items[0])) <= _HOUSEHOLD_ITEM_GROUPS:
+        # "…에 거주하는 장애인 가정": for households with a disabled member: a requirement on the person, held by their
+        # own or a member's disability (s14 #2); not where the item lists other ways in ("노인세대, 장애인세대, 한부모 가족")
+        return Restriction((), requires=("disabled_family",), quote=_short(items[0]))
     first = groups_named(items[0])
     if _GENERAL.search(items[0]):
         return None
@@ -600,6 +643,25 @@ def restriction_state(r: Restriction, facts: Facts,
         >>> restriction_state(r, Facts()), restriction_state(r, Facts(target_groups={"artist": True}))
         ((1, ('target_groups',)), (2, ()))
     """
+    held = True
+    needed: list[str] = []
+    for g in r.requires:  # "장애인 가정": the person must belong to the group, on every way in (s14 #2)
+        s, m = known[g] if known is not None else group_state(g, facts)
+        if s == NOT:
+            return NOT, ()
+        held &= s == YES
+        needed.extend(m)
+    if r.requires and not (r.groups or r.ages or r.specific or r.open):
+        return (YES, ()) if held else (UNKNOWN, tuple(dict.fromkeys(needed)))
+    state, missing_ = _ways_state(r, facts, known)
+    if state == YES and not held:
+        return UNKNOWN, tuple(dict.fromkeys(needed))
+    return state, tuple(dict.fromkeys([*missing_, *needed])) if state == UNKNOWN else missing_
+
+
+def _ways_state(r: Restriction, facts: Facts,
+                known: Mapping[str, tuple[int, tuple[str, ...]]] | None) -> tuple[int, tuple[str, ...]]:
+    """:func:`restriction_state` of the ways in, apart from :attr:`Restriction.requires`."""
     states: list[int] = []
     missing: list[str] = []
     for g in r.without:  # "비장애아동": the person must not belong to the group
@@ -652,6 +714,7 @@ ANSWER_EN: dict[str, re.Pattern[str]] = {name: re.compile(p, re.IGNORECASE) for 
     r"\b(?:run|own|have)\s+(?:a|my|our)\s+(?:\w+\s+)?(?:shop|store|restaurant|caf[eé]|company|firm)\b|sole\s+trader|freelanc",
     "victim": r"\bvictim|\bdisaster", "debtor": r"\bdebt|\bloans?\b|\bcredit\b|bankrupt", "heir": r"\bheir|inherit|guardian|bereaved",
     "patient": r"\bpatient|\bill\b|illness|disease|diagnos", "disabled": r"(?<!non-)(?<!non)\bdisab",
+    "disabled_family": HOUSEHOLD_DISABILITY.pattern,
     "veteran": r"\bveteran|national merit", "low_income": r"basic livelihood|welfare recipient|near[- ]poverty|low[- ]income",
     "pregnancy": r"pregnan|gave birth|\bexpecting\b", "single_parent": r"single[- ]parent|grandparent",
     "multicultural": r"multicultural|immigra|\bmigrant|refugee", "defector": r"defector|north korea",
@@ -689,6 +752,8 @@ def groups_answered(text: str) -> dict[str, bool]:
         household = names_household_disability(clause)  # "장애인 가정이에요": a member's disability, not the person's
         named = [g.name for g in LEXICON if (g.pattern.search(clause) or ANSWER_EN[g.name].search(clause)
                  or (g.name in ANSWER_KO and ANSWER_KO[g.name].search(clause))) and not (g.name == "disabled" and household)]
+        if household and "disabled_family" not in named:  # the household's way in (s14 #2)
+            named.append("disabled_family")
         denied = _DENIED.search(clause) is not None
         for name in named:
             out[name] = out.get(name, False) or not denied
@@ -698,12 +763,13 @@ def groups_answered(text: str) -> dict[str, bool]:
 
 
 def restriction_json(r: Restriction) -> dict[str, Any]:
-    """``{"groups", "ages", "open", "specific", "within", "without"}`` (for debugging and the bench)."""
+    """``{"groups", "ages", "open", "specific", "within", "without", "requires"}`` (for debugging and the bench)."""
     return {"groups": list(r.groups), "ages": [list(a) for a in r.ages], "open": r.open,
-            "specific": [list(x) for x in r.specific], "within": list(r.within), "without": list(r.without)}
+            "specific": [list(x) for x in r.specific], "within": list(r.within), "without": list(r.without),
+            "requires": list(r.requires)}
 
 
-__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "HOUSEHOLD_DISABILITY", "LEXICON", "NO_DISABILITY",
-           "names_disability", "names_household_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
+__all__ = ["ANSWER_EN", "ANSWER_KO", "BY_NAME", "CONFIRM_FACT", "DISABILITY", "HOUSEHOLD_DISABILITY", "HOUSEHOLD_WAY", "LEXICON",
+           "NO_DISABILITY", "names_disability", "names_own_disability", "names_household_disability", "NONE_OF_THESE", "groups_answered", "LEXICON_NAMES", "LexGroup", "Restriction", "group_state", "group_states",
            "groups_named", "names_plainly", "names_within",
            "restriction_in", "restriction_json", "restriction_state"]

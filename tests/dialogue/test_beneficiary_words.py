@@ -90,3 +90,46 @@ def test_the_answer_says_whom_it_is_for(processor: MessageProcessor, lang: str, 
     assert turn is not None and processor.tracker_state(sender)["slots"]["requested_slot"] is None
     texts = " ".join(m.text or "" for m in turn.messages)
     assert said in texts, texts
+
+
+@pytest.mark.parametrize(("lang", "mine", "mother", "back"), [
+    ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "어머니가 받을 수 있는 혜택이 뭐가 있나요?", "제가 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("en", "What benefits can I get?", "What benefits can my mother get?", "What benefits can I get?"),
+])
+def test_a_switch_of_person_while_the_questions_run_keeps_each_persons_answers(
+        processor: MessageProcessor, lang: str, mine: str, mother: str, back: str) -> None:
+    """s14 #1: the opening question about someone else, asked while the questions are still running, starts them
+    again for that person (each way), and what was typed for each person comes back when the questions return to
+    them. Before s14 the question about the citizen, asked during the mother's questions, got "지금 그걸 확인하고
+    있어요" and her questions went on; and the citizen's answers were cleared on the round trip, so asked again."""
+    sender = f"switch-{lang}"
+
+    def slots(*names: str) -> dict[str, Any]:
+        state = processor.tracker_state(sender)["slots"]
+        return {n: state[n] for n in names}
+
+    say(processor, mine, sender)
+    say(processor, "40", sender)
+    assert slots("beneficiary", "age", "requested_slot") == {"beneficiary": "self", "age": 40, "requested_slot": "region"}
+    say(processor, mother, sender)  # while the citizen's region is asked
+    assert slots("beneficiary", "age", "requested_slot") == {"beneficiary": "parent", "age": None, "requested_slot": "age"}
+    say(processor, "82", sender)
+    assert slots("beneficiary", "age", "requested_slot") == {"beneficiary": "parent", "age": 82, "requested_slot": "region"}
+    say(processor, back, sender)  # while the mother's region is asked
+    assert slots("beneficiary", "age", "requested_slot") == {"beneficiary": "self", "age": 40, "requested_slot": "region"}
+    say(processor, mother, sender)
+    assert slots("beneficiary", "age", "requested_slot") == {"beneficiary": "parent", "age": 82, "requested_slot": "region"}
+
+
+@pytest.mark.parametrize(("lang", "mine"), [("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?"), ("en", "What benefits can I get?")])
+def test_the_same_question_about_the_same_person_does_not_start_again(processor: MessageProcessor, lang: str,
+                                                                     mine: str) -> None:
+    """Asked again about the same person while the questions run, the opening question is no switch: the answers stay
+    and the question waiting is asked again (s8 defect 8's "지금 그걸 확인하고 있어요")."""
+    sender = f"same-{lang}"
+    say(processor, mine, sender)
+    say(processor, "40", sender)
+    asked = processor.tracker_state(sender)["slots"]["requested_slot"]
+    say(processor, mine, sender)
+    state = processor.tracker_state(sender)["slots"]
+    assert (state["beneficiary"], state["age"], state["requested_slot"]) == ("self", 40, asked)

@@ -85,11 +85,13 @@ def test_a_non_disabled_alternative_is_no_requirement_on_every_way_in() -> None:
 
 def test_barrier_free_does_not_name_a_disability_but_a_disabled_household_still_does(
         details: dict[str, dict[str, str]]) -> None:
-    """314000000114: "중증 장애인 가정에 … 무장애 편의시설 설치": the 장애인 가정 names the group (narrowed: a household
-    with a person with a severe disability), 무장애 alone would not."""
+    """314000000114: "중증 장애인 가정에 … 무장애 편의시설 설치": the 장애인 가정 names the household group (s14 #2:
+    ``disabled_family``, not the person's own ``disabled``; narrowed: a household with a person with a severe
+    disability, so no fact holds it), 무장애 alone would not."""
     text = details["314000000114"]["지원대상"]
     r = restriction_in(text)
-    assert r is not None and "disabled" in dict(r.specific)
+    assert r is not None and "disabled_family" in dict(r.specific) and not r.requires
+    assert "disabled" not in dict(r.specific) and "disabled" not in r.groups
     without = restriction_in(text.replace("중증 장애인 가정에", "가정에"))
     assert without is None or ("disabled" not in dict(without.specific) and "disabled" not in without.groups)
 
@@ -112,15 +114,17 @@ def test_an_answer_saying_no_disability_denies_the_group(text: str, answer: dict
 
 
 @pytest.mark.parametrize(("text", "answer"), [
-    # s13 #2: a household or family member's disability is not the person's own (no fact records it)
-    ("장애인 가정이에요", {}),
-    ("우리 집이 장애인 가정이에요", {}),
-    ("가족 중에 장애인이 있어요", {}),
-    ("장애 부모 가정이에요", {}),
-    ("We are a household with a disabled member", {}),
-    ("a family with a disabled child", {}),
-    ("장애인 가정이고 구직 중이에요", {"job_seeker": True}),  # the other group said is still read
-    ("저는 장애인이고 장애인 가정이에요", {"disabled": True}),  # the person's own, said in its clause
+    # s13 #2: a household or family member's disability is not the person's own; s14 #2: it is the household's way
+    # in (disabled_family: the 장애인가정 출산지원금 services)
+    ("장애인 가정이에요", {"disabled_family": True}),
+    ("우리 집이 장애인 가정이에요", {"disabled_family": True}),
+    ("가족 중에 장애인이 있어요", {"disabled_family": True}),
+    ("장애 부모 가정이에요", {"disabled_family": True}),
+    ("We are a household with a disabled member", {"disabled_family": True}),
+    ("a family with a disabled child", {"disabled_family": True}),
+    ("장애인 가정은 아니에요", {"disabled_family": False}),
+    ("장애인 가정이고 구직 중이에요", {"disabled_family": True, "job_seeker": True}),  # the other group said is still read
+    ("저는 장애인이고 장애인 가정이에요", {"disabled": True, "disabled_family": True}),  # the person's own, in its clause
     ("I am disabled", {"disabled": True}),
 ])
 def test_a_household_members_disability_is_not_the_persons(text: str, answer: dict[str, bool]) -> None:
@@ -136,7 +140,7 @@ def test_the_group_question_answered_with_a_disabled_household_sets_no_disabilit
 
     t = ProtocolTracker({"slots": {"requested_slot": GROUPS_SLOT, OFFERED_SLOT: ["disabled", "artist"]}, "events": [],
                          "latest_message": {"text": text, "entities": [], "intent": {"name": "inform", "confidence": 0.9}}})
-    assert groups_answer(t) is None
+    assert (groups_answer(t) or {}).get("disabled") is not True
 
 
 @pytest.mark.parametrize(("text", "undone"), [
@@ -156,3 +160,59 @@ def test_a_disabled_household_answering_the_disability_question_is_undone(text: 
     slots = {"requested_slot": "disabled", "disabled": True}
     t = ProtocolTracker({"slots": slots, "events": [], "latest_message": {"text": text, "entities": []}})
     assert household_disability_answer(t, slots) is undone
+
+
+#: The four 장애인가정 출산지원금 services (s14 #2), each with a place its region condition holds (its agency's, by hand:
+#: 은평구, 여수시, 해남군, 울산광역시) and the text's words that ask for a household with a disabled member.
+DISABLED_FAMILY_BIRTH = [
+    ("311000000106", "서울특별시 은평구", "남성장애인의 배우자"),
+    ("481000000108", "전라남도 여수시", "신생아의 부 또는 모가"),
+    ("493000000305", "전라남도 해남군", "장애인 가정"),
+    ("631000000119", "울산광역시", "출생아의 부 또는 모가"),
+]
+
+
+@pytest.mark.parametrize(("sid", "region", "words"), DISABLED_FAMILY_BIRTH)
+def test_a_disabled_household_is_a_requirement_of_the_birth_grants(details: dict[str, dict[str, str]], sid: str,
+                                                                  region: str, words: str) -> None:
+    """s14 #2: the texts ask for a 장애인가정 (the newborn's father or mother a registered disabled person): one
+    requirement (``disabled_family``), held by the person's own disability or a household member's; not the person's
+    own ``disabled`` group (before s14: 481000000108 read it so, the three others named nothing the codes did not)."""
+    text = details[sid]["지원대상"]
+    assert words in text  # the snapshot's wording this test reads
+    r = restriction_in(text)
+    assert r is not None and r.requires == ("disabled_family",)
+    assert (r.groups, r.ages, r.specific, r.open) == ((), (), (), False)
+
+
+@pytest.mark.parametrize(("sid", "region", "words"), DISABLED_FAMILY_BIRTH)
+@pytest.mark.parametrize(("disabled", "household", "told", "status"), [
+    (False, True, None, "eligible"),        # a mother whose husband is disabled (311000000106: "남성장애인의 배우자")
+    (True, None, None, "eligible"),          # a disabled mother ("등록 여성장애인")
+    (False, False, None, "not_eligible"),    # no one in the household is disabled
+    (False, None, None, "unknown"),          # before s14: eligible (311, 493, 631) or to confirm by target_groups
+    (None, None, True, "eligible"),          # the group question's "장애인 가정" (target_groups.disabled_family)
+    (None, None, False, "not_eligible"),
+])
+def test_the_birth_grants_of_a_disabled_household(gov24_catalogue: Catalogue, sid: str, region: str, words: str,
+                                                  disabled: bool | None, household: bool | None, told: bool | None,
+                                                  status: str) -> None:
+    """A 33-year-old woman who just gave birth (JA0303 출산/입양, the services' code), living where the service is."""
+    facts = Facts(age=33, sex="female", region=region, income_pct_median=80, recent_birth_or_adoption=True,
+                  disabled=disabled, household_disabled=household,
+                  target_groups=None if told is None else {"disabled_family": told})
+    result = next(r for r in Evaluation(gov24_catalogue, facts).results() if r.service_id == sid)
+    assert result.status == status, result
+    group = [c for c in result.decided_by if c.code == "GROUP"]
+    assert [c.value for c in group] == ["requires:disabled_family"]
+    if status == "unknown":
+        assert "household_disabled" in result.missing and "disabled" not in result.missing
+        assert "households with a registered disabled member" in group[0].meaning_en
+
+
+def test_a_list_of_households_is_ways_in_not_a_requirement(details: dict[str, dict[str, str]]) -> None:
+    """547000000143 "노인세대, 장애인세대, 한부모 가족": 장애인세대 is one way in beside the others (``disabled_family``
+    among the groups), not a requirement on every way in."""
+    r = restriction_in(details["547000000143"]["지원대상"])
+    assert r is not None and not r.requires and {"disabled_family", "single_parent"} <= set(r.groups)
+    assert "disabled" not in r.groups

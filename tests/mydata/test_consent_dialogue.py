@@ -473,14 +473,13 @@ class TestSomeoneElse:
         assert chat.slot("age") == 82 and chat.slot("employed") is None
 
     @pytest.mark.parametrize(("lang", "mine", "ask", "mother", "age", "back"), ROUND_TRIP)
-    @pytest.mark.xfail(strict=True, reason="s13: while the mother's form is active, the citizen's own opening question "
-                       "does not switch the questions back to the citizen (beneficiary stays parent); the restore in "
-                       "_switch_beneficiary runs only at an activation. Remove this mark once the switch back happens.")
     def test_my_mydata_facts_come_back_after_asking_about_my_mother(
             self, make_chat: Any, lang: str, mine: str, ask: str, mother: str, age: str, back: str) -> None:
         """s13 #3: the round trip me → mother → me. The sandbox citizen's records (35, female, 직장 가입, the income
         test_yes_fetches_once_and_fills_slots computes) fill the citizen's facts; the mother's questions start empty and
-        her age (82) is hers; back to the citizen, the MyData facts are the citizen's again and 82 is not."""
+        her age (82) is hers; back to the citizen, the MyData facts are the citizen's again and 82 is not. The question
+        back to the citizen comes while the mother's questions are still running (the region is asked): before s14 it
+        was answered "지금 그걸 확인하고 있어요" and the mother's questions went on (beneficiary stayed parent)."""
         chat = make_chat(f"conv-roundtrip-{lang}")
         chat.say(mine, lang)
         _offer_and_grant(chat, ask, lang)
@@ -495,9 +494,47 @@ class TestSomeoneElse:
         assert {k: chat.slot(k) for k in mine_now} == {**dict.fromkeys(mine_now), "sex": "female"}
         chat.say(age, lang)
         assert chat.slot("age") == 82
+        assert chat.p.load(chat.sender).active_loop_name == "eligibility_form"  # her questions go on
         chat.say(back, lang)
         assert chat.slot("beneficiary") == "self"
         assert {k: chat.slot(k) for k in mine_now} == mine_now  # the citizen's own records, not the mother's 82
+
+    @pytest.mark.parametrize(("lang", "mine", "correct", "mother", "back"), [
+        ("ko", "부산에 사는데 제가 받을 수 있는 혜택이 뭐가 있나요?", "제 나이는 36살이에요", "어머니가 받을 수 있는 혜택이 뭐가 있나요?",
+         "제가 받을 수 있는 혜택이 뭐가 있나요?"),
+        ("en", "I live in Busan. What benefits can I get?", "Actually I'm 36", "What benefits can my mother get?",
+         "What benefits can I get?"),
+    ])
+    def test_what_i_typed_and_corrected_comes_back_after_asking_about_my_mother(
+            self, make_chat: Any, lang: str, mine: str, correct: str, mother: str, back: str) -> None:
+        """s14 #1: facts the citizen typed (부산, in the opening) and a MyData value they corrected (MyData's age 35 → 36,
+        said after the result) are theirs on the round trip me → mother → me → mother: before s14 the typed region was
+        cleared and asked again, and the corrected age came back as MyData's 35. The mother's own answers (82, 대구)
+        come back when the questions turn to her again."""
+        chat = make_chat(f"conv-typed-{lang}")
+        chat.say(mine, lang)
+        assert chat.slot("region") == "부산광역시"
+        _offer_and_grant(chat, "use MyData" if lang == "en" else "마이데이터로 불러와 주세요", lang)
+        assert chat.slot("age") == 35  # the sandbox citizen's records (test_yes_fetches_once_and_fills_slots)
+        chat.say(correct, lang)
+        assert chat.slot("age") == 36
+        me = CITIZENS["sandbox-01"]
+        income = sum(a for items in me.incomes.values() for _, a in items) / 12 / MEDIAN_2026_4 * 100
+        mine_now = {"age": 36, "region": "부산광역시", "sex": "female", "employed": True, "income_pct": pytest.approx(income)}
+        assert {k: chat.slot(k) for k in mine_now} == mine_now
+        chat.say(mother, lang)
+        assert chat.slot("beneficiary") == "parent"
+        assert {k: chat.slot(k) for k in mine_now} == {**dict.fromkeys(mine_now), "sex": "female"}
+        chat.say("82", lang)
+        chat.say("Daegu" if lang == "en" else "대구", lang)
+        hers = {"age": 82, "region": "대구광역시"}
+        assert {k: chat.slot(k) for k in hers} == hers
+        chat.say(back, lang)
+        assert chat.slot("beneficiary") == "self"
+        assert {k: chat.slot(k) for k in mine_now} == mine_now  # typed, corrected and MyData's: all the citizen's
+        chat.say(mother, lang)
+        assert chat.slot("beneficiary") == "parent"
+        assert {k: chat.slot(k) for k in (*hers, "employed", "income_pct")} == {**hers, "employed": None, "income_pct": None}
 
 
 def test_no_personal_data_in_messages_events_or_logs(make_chat: Any, connector: MyDataConnector,
