@@ -83,3 +83,22 @@ def test_the_offered_button_starts_the_check(engine: MessageProcessor) -> None:
     turn = say(engine, "/check_eligibility", "press")
     assert "utter_no_answer" not in [m.custom.get("response") for m in turn.messages]
     assert "utter_no_answer_offer_check" not in [m.custom.get("response") for m in turn.messages]
+
+
+# --- the real catalogue (all 1,097 services; the session's one import) -------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["애 키우는데 받을 수 있는 거 있어요?", "I'm raising a kid, is there any support?"])
+def test_real_catalogue_everyday_child_raising_is_no_dead_end(gov24_settings: Settings, gov24_router: Any,
+                                                              question: str) -> None:
+    """On the whole catalogue the gate trusts no document for these (s14: utter_no_answer before); the reply is the
+    check offered (or, should the ranking change, an answer or the region question), never the dead end."""
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
+    turn = say(p, question, "real")
+    got = [m.custom.get("response") for m in turn.messages]
+    assert got in (["utter_no_answer_offer_check"], ["action_answer_from_knowledge"], ["utter_ask_programme_region"]), got
+    if got == ["utter_no_answer_offer_check"]:
+        assert [b["payload"] for b in turn.messages[0].buttons] == ["/check_eligibility"]
