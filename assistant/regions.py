@@ -88,7 +88,8 @@ def agency_regions(agency: str) -> tuple[str, ...]:
     own body (s14): an education office ("서울특별시교육청" → 서울특별시), a local foundation, enterprise or hospital
     ("대구의료원" → 대구광역시, "강원특별자치도영월의료원" → 강원특별자치도 영월군, "재단법인종로복지재단" → 서울특별시
     종로구), read by :func:`~connectors.eligibility.regions_local.agency_locality`, unless the name marks a national body
-    (:data:`_NATIONAL_NAME`). So a national-only search, the answer's "national" programmes and the region preference
+    (:data:`_NATIONAL_NAME`) or it is a local government's form the connector refuses ("경기도 성남시 분당구"). So a
+    national-only search, the answer's "national" programmes and the region preference
     never count a 시·도's education office or a city's foundation as the nation's. (Whether such a service is *limited*
     to that region's residents is the eligibility connector's question, read from its text:
     :func:`~connectors.eligibility.regions_local.local_agency_area`; here it is whose programme it is.)
@@ -99,7 +100,10 @@ def agency_regions(agency: str) -> tuple[str, ...]:
     (('경기도',), ('대구광역시',), ())
     """
     area = agency_area(agency)
-    if area is None and not _NATIONAL_NAME.search(agency):
+    words = agency.split()
+    # a local government's form the connector refuses ("경기도 성남시 분당구": a 시·도 word, then more than one
+    # 시·군·구) stays unread; a body's name is one word after its 재단법인/(재) prefix
+    if area is None and not _NATIONAL_NAME.search(agency) and not (len(words) > 1 and words[0] in SIDO_INDEX):
         area = agency_locality(agency)
     if area is None:
         return ()
