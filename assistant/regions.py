@@ -7,8 +7,9 @@ this module only reads them (a table is data, not connector behaviour: the engin
 actions by name). What used to be parsed apart in the answer composer (an agency's regions, a region's names, the
 provinces), in the regional follow-up of the dialogue and in the eligibility connector is parsed here:
 
-* :func:`agency_regions`: the local-government parts of an agency name (:func:`~connectors.eligibility.regions.
-  agency_area`, the connector's rule);
+* :func:`agency_regions`: the region an agency name belongs to (a local government by :func:`~connectors.eligibility.
+  regions.agency_area`, the connector's rule; an education office, local foundation or hospital by the place its
+  name starts with);
 * :func:`region_names`: every name a region is written with (itself, its stem, its short and former forms);
 * :func:`region_match`: how many parts of an agency's region a place the citizen named matches;
 * :func:`programme_core` / :func:`programme_core_title`: a programme's title without its region's names;
@@ -34,6 +35,7 @@ from connectors.eligibility.regions import (
     place_spans,
     places_in_text,
 )
+from connectors.eligibility.regions_local import agency_locality
 from connectors.eligibility.regions_en import english_place_name, find_english_region, names_places_only, normalise_english_region
 
 #: Endings of a local government's name (a 시·도's first: "통합특별시" before "특별시"), longest first.
@@ -72,17 +74,37 @@ PROVINCE_STEMS: frozenset[str] = frozenset(
     _stem(n, _SIDO_SUFFIXES) for n in (*SIDO, *SIDO_ALIASES) if len(_stem(n, _SIDO_SUFFIXES)) >= 2)
 
 
-def agency_regions(agency: str) -> tuple[str, ...]:
-    """The local-government parts of an agency name, widest first (``("충청북도", "옥천군")``); ``()`` for a
-    ministry or any other body ("국토교통부", "고양시청소년재단", "서울특별시교육청").
+#: A name that marks a national body although it starts with a place: "서울올림픽기념국민체육진흥공단" (named after
+#: the Seoul Olympics), "인천국제공항공사" (the country's airport), "한국…", "국립…" (소관기관유형 공공기관 in the catalogue).
+_NATIONAL_NAME = re.compile(r"국민|국립|국가|공항|^한국|^대한")
 
-    The rule is the eligibility connector's (:func:`~connectors.eligibility.regions.agency_area`: an official 시·도
-    name, optionally one 시·군·구), so an answer and an eligibility verdict read one agency the same way.
+
+def agency_regions(agency: str) -> tuple[str, ...]:
+    """The region an agency belongs to, widest first (``("충청북도", "옥천군")``); ``()`` for a ministry or any other
+    national body ("국토교통부", "한국장학재단", "인천국제공항공사").
+
+    A local government is read by the eligibility connector's rule (:func:`~connectors.eligibility.regions.agency_area`:
+    an official 시·도 name, optionally one 시·군·구). Any other agency whose name starts with a place is that place's
+    own body (s14): an education office ("서울특별시교육청" → 서울특별시), a local foundation, enterprise or hospital
+    ("대구의료원" → 대구광역시, "강원특별자치도영월의료원" → 강원특별자치도 영월군, "재단법인종로복지재단" → 서울특별시
+    종로구), read by :func:`~connectors.eligibility.regions_local.agency_locality`, unless the name marks a national body
+    (:data:`_NATIONAL_NAME`) or it is a local government's form the connector refuses ("경기도 성남시 분당구"). So a
+    national-only search, the answer's "national" programmes and the region preference
+    never count a 시·도's education office or a city's foundation as the nation's. (Whether such a service is *limited*
+    to that region's residents is the eligibility connector's question, read from its text:
+    :func:`~connectors.eligibility.regions_local.local_agency_area`; here it is whose programme it is.)
 
     >>> agency_regions("충청북도 옥천군"), agency_regions("국토교통부"), agency_regions("경기도")
     (('충청북도', '옥천군'), (), ('경기도',))
+    >>> agency_regions("경기도교육청"), agency_regions("대구의료원"), agency_regions("인천국제공항공사")
+    (('경기도',), ('대구광역시',), ())
     """
     area = agency_area(agency)
+    words = agency.split()
+    # a local government's form the connector refuses ("경기도 성남시 분당구": a 시·도 word, then more than one
+    # 시·군·구) stays unread; a body's name is one word after its 재단법인/(재) prefix
+    if area is None and not _NATIONAL_NAME.search(agency) and not (len(words) > 1 and words[0] in SIDO_INDEX):
+        area = agency_locality(agency)
     if area is None:
         return ()
     return (area.sido,) if area.sigungu is None else (area.sido, area.sigungu)

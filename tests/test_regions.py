@@ -23,26 +23,66 @@ def test_the_composer_names_are_the_shared_functions() -> None:
 
 @pytest.mark.parametrize(("agency", "parts"), [
     ("충청북도 옥천군", ("충청북도", "옥천군")), ("경기도", ("경기도",)), ("전남광주통합특별시 북구", ("전남광주통합특별시", "북구")),
-    ("국토교통부", ()), ("고양시청소년재단", ()), ("서울특별시교육청", ()), ("재단법인종로복지재단", ()), ("", ()),
+    ("국토교통부", ()), ("", ()),
+    # an education office, a local foundation, enterprise or hospital is its place's own body (s14: they were read as
+    # naming no region, so a national-only search and the answer counted them as the nation's)
+    ("고양시청소년재단", ("경기도", "고양시")), ("서울특별시교육청", ("서울특별시",)), ("경기도교육청", ("경기도",)),
+    ("재단법인종로복지재단", ("서울특별시", "종로구")), ("대구의료원", ("대구광역시",)),
+    ("강원특별자치도영월의료원", ("강원특별자치도", "영월군")), ("(재)달성교육재단", ("대구광역시", "달성군")),
+    ("전남광주통합특별시교육청", ("전남광주통합특별시",)), ("부산시설공단", ("부산광역시",)),
+    # national bodies, although the name starts with a place
+    ("인천국제공항공사", ()), ("서울올림픽기념국민체육진흥공단", ()), ("한국장학재단", ()),
 ])
 def test_agency_regions(agency: str, parts: tuple[str, ...]) -> None:
     assert regions.agency_regions(agency) == parts
 
 
-def test_every_catalogue_agency_is_read_as_the_eligibility_connector_reads_it() -> None:
+def catalogue_rows() -> list[dict[str, str]]:
     path = GOV24_DIR / "gov24_serviceList_snapshot.json"
     if not path.exists():
         pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
     rows = json.loads(path.read_text(encoding="utf-8"))
-    rows = rows.get("data", rows) if isinstance(rows, dict) else rows
-    agencies = {str(r.get("소관기관명") or "") for r in rows}
+    return list(rows.get("data", rows) if isinstance(rows, dict) else rows)
+
+
+def test_every_catalogue_agency_is_read_as_the_eligibility_connector_reads_it() -> None:
+    """A local government (시·도, 시·군·구) is read by the connector's rule, part for part."""
+    agencies = {str(r.get("소관기관명") or "") for r in catalogue_rows()}
     local = 0
     for agency in agencies:
         area = agency_area(agency)
-        expected = () if area is None else tuple(p for p in (area.sido, area.sigungu) if p)
-        assert regions.agency_regions(agency) == expected, agency
+        if area is not None:
+            assert regions.agency_regions(agency) == tuple(p for p in (area.sido, area.sigungu) if p), agency
         local += area is not None
     assert local > 200  # the snapshot's 시·도 and 시·군·구 (222 시·군·구 agencies)
+
+
+#: the catalogue's own kinds of agency (serviceList 소관기관유형): national ones and every other
+NATIONAL_TYPES = {"중앙행정기관", "공공기관"}
+LOCAL_TYPES = {"광역시도", "시군구", "교육청", "지방공기업", "지방출자_출연기관"}
+
+
+def test_an_agency_names_a_region_exactly_when_the_catalogue_calls_it_local() -> None:
+    """Every service's 소관기관명 is read as naming a region exactly when its 소관기관유형 is a local one; counted by
+    hand from the snapshot: 26 services of 교육청, 59 of 지방공기업 and 59 of 지방출자_출연기관 were read as national
+    before s14 (168 services are 중앙행정기관 or 공공기관)."""
+    rows = catalogue_rows()
+    assert {r["소관기관유형"] for r in rows} == NATIONAL_TYPES | LOCAL_TYPES
+    wrong = [(r["소관기관명"], r["소관기관유형"]) for r in rows
+             if bool(regions.agency_regions(r["소관기관명"])) != (r["소관기관유형"] in LOCAL_TYPES)]
+    assert wrong == []
+    kinds = [r["소관기관유형"] for r in rows if agency_area(r["소관기관명"]) is None and regions.agency_regions(r["소관기관명"])]
+    assert (kinds.count("교육청"), kinds.count("지방공기업"), kinds.count("지방출자_출연기관"), len(kinds)) == (26, 59, 59, 144)
+    assert sum(r["소관기관유형"] in NATIONAL_TYPES for r in rows) == 168
+
+
+def test_an_education_office_is_its_province() -> None:
+    """Each 교육청 of the snapshot is its 시·도's (the 시·도 its name starts with, from the official list)."""
+    offices = {r["소관기관명"] for r in catalogue_rows() if r["소관기관유형"] == "교육청"}
+    assert len(offices) == 16
+    for office in offices:
+        (sido,) = [s for s in regions.SIDO if office == s + "교육청"]
+        assert regions.agency_regions(office) == (sido,)
 
 
 @pytest.mark.parametrize(("part", "names"), [

@@ -98,10 +98,18 @@ def test_filters_combine_and_an_empty_selection_returns_nothing(home: Settings, 
 def test_national_filter_keeps_only_agencies_that_name_no_region(home: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
     r = _retriever(home, embedder)
     got = set(_ids(r, "어린이집 보육료 지원", RetrievalFilters(national=True)))
-    # 보건복지부 is a ministry; 서울특별시 종로구, 서울특별시 and 강원특별자치도 are local governments. (서울특별시교육청 is
-    # read as naming no region by the agency reader, assistant.regions.agency_regions: allowed or not, never required.)
-    assert "S1" in got and not got & {"S2", "S4", "S5"}
+    # 보건복지부 is a ministry; 서울특별시 종로구, 서울특별시 and 강원특별자치도 are local governments, and 서울특별시교육청
+    # is 서울특별시's education office (s14: it was read as naming no region, and so kept as national)
+    assert "S1" in got and not got & {"S2", "S3", "S4", "S5"}
     assert RetrievalFilters(national=True).active and not RetrievalFilters().active
+
+
+def test_provinces_filter_keeps_every_body_of_the_province(home: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    r = _retriever(home, embedder)
+    got = set(_ids(r, "어린이집 보육료 지원", RetrievalFilters(provinces=("서울특별시",))))
+    # 서울특별시 종로구 (S2), 서울특별시 (S4) and 서울특별시교육청 (S3) are 서울특별시's; 보건복지부 and 강원특별자치도 are not
+    assert got == {"S2", "S3", "S4"}
+    assert RetrievalFilters(provinces=("서울특별시",)).active
 
 
 def test_region_and_national_reads_the_places_province_and_the_nation(home: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
@@ -109,8 +117,8 @@ def test_region_and_national_reads_the_places_province_and_the_nation(home: Sett
 
     r = _retriever(home, embedder)
     got = [h.doc.doc_id for h in r.region_and_national("어린이집 보육료 지원", (Place("서울특별시", "종로구"),), k=5)]
-    # 종로구's, 서울특별시's own and the ministry's; never 강원특별자치도's; each document once
-    assert {"S1", "S2", "S4"} <= set(got) and "S5" not in got and len(got) == len(set(got))
+    # 종로구's, 서울특별시's own, its education office's and the ministry's; never 강원특별자치도's; each document once
+    assert {"S1", "S2", "S3", "S4"} <= set(got) and "S5" not in got and len(got) == len(set(got))
 
 
 def test_default_filters_apply_when_run_gets_none(home: Settings, embedder) -> None:  # type: ignore[no-untyped-def]

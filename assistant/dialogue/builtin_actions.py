@@ -83,11 +83,18 @@ def intent_probability(tracker: DialogueStateTracker, name: str) -> float:
     return 0.0
 
 
+#: The reply when the documents answer no question about a kind of help that the eligibility check could still answer
+#: ("애 키우는데 받을 수 있는 거 있어요?" with no document the gate trusts): says so and offers the check.
+OFFER_CHECK_RESPONSE = "utter_no_answer_offer_check"
+
+
 class ActionAnswerFromKnowledge:
     """Answer the latest message from documents, or abstain.
 
     Abstaining sends ``utter_no_answer`` when the intent was a confident
-    knowledge question, else ``utter_out_of_scope`` (the first router's rule).
+    knowledge question, else ``utter_out_of_scope`` (the first router's rule); a confident question whose answer would
+    have offered the eligibility check (``offer_check``: check_eligibility about a kind of help) gets
+    :data:`OFFER_CHECK_RESPONSE` with the check's button instead of the dead end.
     """
 
     name = "action_answer_from_knowledge"
@@ -135,10 +142,23 @@ class ActionAnswerFromKnowledge:
             return [*events, missing]
         intent, conf = top_intent(tracker)
         confident = intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold
+        if confident and self.offer_check is not None and context.has_response(OFFER_CHECK_RESPONSE) \
+                and context.has_response("utter_clarify_check_eligibility") and self.offer_check(tracker, context):
+            # "애 키우는데 받을 수 있는 거 있어요?": a kind of help the route left to the documents (s14); when none
+            # answers, the eligibility check still can: offered, not a dead end
+            return [*events, self._offer_check(tracker, context)]
         name = "utter_no_answer" if confident else "utter_out_of_scope"
         if not context.has_response(name):  # a domain without our responses (a peer Rasa project)
             return [*events, *ActionDefaultFallback().run(tracker, domain, context)]
         return [*events, context.utter(tracker, name)]
+
+    @staticmethod
+    def _offer_check(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered:
+        """:data:`OFFER_CHECK_RESPONSE` with the button that starts the eligibility check (``/check_eligibility``,
+        titled by ``utter_clarify_check_eligibility``); ``custom.abstained`` stays True (no document answered)."""
+        title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"
+        said = context.utter(tracker, OFFER_CHECK_RESPONSE, custom={"offers": ["check_eligibility"]})
+        return BotUttered(said.text, {**said.data, "buttons": [{"title": title, "payload": "/check_eligibility"}]})
 
     @staticmethod
     def _ask_region(tracker: DialogueStateTracker, context: TurnContext, answer: Answer) -> BotUttered:

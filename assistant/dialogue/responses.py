@@ -24,7 +24,7 @@ from assistant.nlu.domain import Domain
 #: Responses that answer nothing from documents: their ``custom.abstained`` is True.
 ABSTAINING_RESPONSES = frozenset(
     {"utter_ask_rephrase", "utter_out_of_scope", "utter_no_answer", "utter_empty_message", "utter_message_too_long", "utter_turn_failed",
-     "utter_service_not_in_documents"}
+     "utter_service_not_in_documents", "utter_no_answer_offer_check"}
 )
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 #: A Korean particle written after a placeholder in both forms ("{value}(으)로", "{name}을/를"): the

@@ -64,9 +64,9 @@ class Place:
 
 
 def agency_place(agency: str) -> Place | None:
-    """The local government an agency name is ("충청남도 예산군" → ``Place("충청남도", "예산군")``), or None for a
-    ministry, a national body, an education office or a foundation ("보건복지부", "서울특별시교육청"): the reading of
-    :func:`assistant.regions.agency_regions`, which answers and eligibility verdicts use too.
+    """The local government an agency name is or belongs to ("충청남도 예산군" → ``Place("충청남도", "예산군")``;
+    "서울특별시교육청" → ``Place("서울특별시")``), or None for a ministry or a national body ("보건복지부"): the reading of
+    :func:`assistant.regions.agency_regions`, which the answers use too.
 
     >>> agency_place("충청남도 예산군"), agency_place("경기도"), agency_place("보건복지부")
     (Place(sido='충청남도', sigungu='예산군'), Place(sido='경기도', sigungu=None), None)

@@ -408,6 +408,10 @@ class RetrievalFilters:
             (``effective_from <= on_date <= effective_to``, a missing bound is open).
         national: only documents whose agency names no region (a ministry, a national body:
             :func:`~assistant.regions.agency_regions` is empty), the services open to residents of every region.
+        provinces: when not empty, only documents of a body of one of these 시·도 (official names): the first part of
+            :func:`~assistant.regions.agency_regions` is one of them: the 시·도's own, its 시·군·구's, and its education
+            office's, foundations' and hospitals' ("서울특별시교육청", "재단법인종로복지재단"), which an ``agencies``
+            prefix does not reach.
 
     Raises:
         InvalidInputError: ``on_date`` is not an ISO date, an agency is blank, or the language is not ``ko``/``en``.
@@ -417,6 +421,7 @@ class RetrievalFilters:
     language: str | None = None
     on_date: str | None = None
     national: bool = False
+    provinces: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         clean = tuple(" ".join(a.split()) for a in self.agencies)
@@ -435,7 +440,8 @@ class RetrievalFilters:
     @property
     def active(self) -> bool:
         """True when the filters exclude anything at all."""
-        return bool(self.agencies) or self.language is not None or self.on_date is not None or self.national
+        return bool(self.agencies) or self.language is not None or self.on_date is not None or self.national \
+            or bool(self.provinces)
 
     def allows(self, doc: DocInfo) -> bool:
         """Whether ``doc`` passes every filter."""
@@ -446,6 +452,8 @@ class RetrievalFilters:
         if self.language is not None and doc.language != self.language:
             return False
         if self.national and agency_regions(doc.agency):
+            return False
+        if self.provinces and agency_regions(doc.agency)[:1] not in tuple((p,) for p in self.provinces):
             return False
         if self.on_date is not None:
             if doc.effective_from and doc.effective_from[:10] > self.on_date:
@@ -916,8 +924,8 @@ class HybridRetriever:
 
     def region_and_national(self, query: str, places: tuple[Place, ...], k: int = 10,
                             query_vector: np.ndarray | None = None) -> tuple[DocHit, ...]:
-        """The best documents for ``query`` among those of ``places``' 시·도 (the 시·도's own and its 시·군·구's: up to
-        ``4 * k``, the 시·도 holds many 시·군·구) and then among the national ones (:attr:`RetrievalFilters.national`,
+        """The best documents for ``query`` among those of ``places``' 시·도 (the 시·도's own, its 시·군·구's and its
+        other bodies', :attr:`RetrievalFilters.provinces`: up to ``4 * k``, the 시·도 holds many 시·군·구) and then among the national ones (:attr:`RetrievalFilters.national`,
         up to ``k``), each search within the filters :meth:`run` would apply (the request's, else ``default_filters``;
         the region's search is left out when those already name agencies).
 
@@ -929,7 +937,7 @@ class HybridRetriever:
         found: list[DocHit] = []
         sidos = tuple(dict.fromkeys(p.sido for p in places))
         if sidos and not base.agencies:
-            found += self.run(query, k=4 * k, query_vector=query_vector, filters=replace(base, agencies=sidos)).hits
+            found += self.run(query, k=4 * k, query_vector=query_vector, filters=replace(base, provinces=sidos)).hits
         found += self.run(query, k=k, query_vector=query_vector, filters=replace(base, national=True)).hits
         return tuple({h.doc.doc_id: h for h in reversed(found)}[d] for d in dict.fromkeys(h.doc.doc_id for h in found))
 

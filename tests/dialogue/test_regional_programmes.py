@@ -50,7 +50,8 @@ def small(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> tuple[Hybr
 
 
 @pytest.mark.parametrize(("agency", "parts"), [
-    ("충청북도 옥천군", ("충청북도", "옥천군")), ("경기도", ("경기도",)), ("국토교통부", ()), ("고양시청소년재단", ()),
+    ("충청북도 옥천군", ("충청북도", "옥천군")), ("경기도", ("경기도",)), ("국토교통부", ()),
+    ("고양시청소년재단", ("경기도", "고양시")),  # a city's foundation is its city's (s14: it was read as national)
     ("전북특별자치도 순창군", ("전북특별자치도", "순창군")),
 ])
 def test_agency_regions(agency: str, parts: tuple[str, ...]) -> None:

@@ -82,8 +82,10 @@ def test_a_slot_value_is_a_place_without_the_guard(reader: RegionReader) -> None
 
 @pytest.mark.parametrize(
     ("agency", "place"),
-    [("충청남도 예산군", YESAN), ("서울특별시", Place("서울특별시")), ("보건복지부", None), ("서울특별시교육청", None),
-     ("재단법인종로복지재단", None), ("경기도 성남시 분당구", None)],
+    [("충청남도 예산군", YESAN), ("서울특별시", Place("서울특별시")), ("보건복지부", None),
+     # an education office and a local foundation are their place's bodies (s14; they were None, read as national)
+     ("서울특별시교육청", Place("서울특별시")), ("재단법인종로복지재단", Place("서울특별시", "종로구")),
+     ("경기도 성남시 분당구", None)],
 )
 def test_agency_place(agency: str, place: Place | None) -> None:
     assert agency_place(agency) == place
