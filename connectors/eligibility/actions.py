@@ -1288,8 +1288,10 @@ _FACT_LABELS = {
            "organization_type": "단체·기업 여부", "organization_industry": "업종",
            "welfare_recipient": "기초생활보장 수급 여부(생계·의료·주거·교육급여)", "near_poverty": "차상위계층 여부",
            "master_craftsman": "대한민국명장 여부", "high_voltage_customer": "고압 전기 고객 여부",
+           "household_disabled": "장애인 가정(같은 세대에 등록 장애인) 여부", "business_industry": "사업 업종",
            "target_groups": "서비스가 정한 대상(지원대상 문구)에 해당하는지"},
-    "en": {"income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
+    "en": {"age": "age", "sex": "sex", "household_disabled": "a registered disabled member in your household",
+           "business_industry": "business industry", "income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
            "single_person_household": "living alone (single-person household)", "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
@@ -1301,9 +1303,18 @@ _FACT_LABELS = {
 
 
 def _fact_label(name: str, lang: str) -> str:
-    if lang == "en":
-        return _FACT_LABELS["en"].get(name, name.replace("_", " "))
-    return _FACT_LABELS["ko"].get(name, name)
+    """A fact's name as a citizen reads it in ``lang`` ("ko"/"en"): the table above, else the meaning of the
+    fact's yes/no JA code (``employed`` → "근로자/직장인" / "employee"); the raw name only for a name no
+    :class:`~connectors.eligibility.facts.Facts` field has (tests/eligibility/test_fact_labels.py holds every field)."""
+    table = _FACT_LABELS["en" if lang == "en" else "ko"]
+    if name in table:
+        return table[name]
+    from connectors.eligibility.codes import CODES
+
+    code = next((c for c in CODES if c.fact == name and c.value is True), None)
+    if code is not None:
+        return code.en if lang == "en" else code.ko
+    return name.replace("_", " ") if lang == "en" else name
 
 
 def _top_missing(unknown: list[ServiceResult], lang: str, allowed: set[str | None], n: int = 3) -> str:
