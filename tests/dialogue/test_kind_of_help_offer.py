@@ -12,15 +12,14 @@ the gate's cut at 1.0 so that every retrieval abstains: this tests the turn afte
 
 from __future__ import annotations
 
-import shutil
 from typing import Any
 
 import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.knowledge.ingest import import_documents
 from assistant.settings import Settings
+from picked_catalogue import picked_documents, processor_over
 from shared_paths import GOV24_DIR
 
 PICK = {("출산지원금 지원", "부산광역시 강서구"), ("출산양육지원금 지원", "경상북도 성주군"), ("아이돌봄 서비스", "성평등가족부"),
@@ -31,18 +30,11 @@ PICK = {("출산지원금 지원", "부산광역시 강서구"), ("출산양육�
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
     """The bundled NLU over the picked catalogue records (a gov24 import: eligibility data exists), every answer
     abstaining (``abstain_threshold`` 1.0: the gate's probability is below 1)."""
-    from assistant.app_state import build_processor, load_router
-    from assistant.knowledge.loaders import load_gov24
-    from assistant.stores.trackers import SQLTrackerStore
-
     if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
         pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
-    docs = [d for d in load_gov24(GOV24_DIR) if (d.title, d.agency) in PICK]
+    docs = picked_documents(PICK)
     assert len(docs) == len(PICK), [(d.title, d.agency) for d in docs]
-    settings = bundled_settings.model_copy(update={"home": tmp_path_factory.mktemp("offer") / "home", "abstain_threshold": 1.0})
-    shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
-    import_documents(settings, "gov24", docs, embedder, progress=False)
-    return build_processor(settings, load_router(settings, embedder), SQLTrackerStore("sqlite://"), None)
+    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("offer") / "home", docs, 1.0)
 
 
 def say(p: MessageProcessor, text: str, sender: str) -> Turn:

@@ -10,15 +10,14 @@ The real ranking over all 1,097 services is checked by the slow tests at the end
 from __future__ import annotations
 
 import json
-import shutil
 from typing import Any
 
 import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.knowledge.ingest import import_documents
 from assistant.settings import Settings
+from picked_catalogue import picked_documents, processor_over
 from shared_paths import GOV24_DIR
 
 LOCAL_TYPES = {"시군구", "광역시도"}
@@ -38,17 +37,10 @@ def catalogue_rows() -> list[dict[str, Any]]:
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
     """The bundled NLU over the picked catalogue records (the answerability gate answers everything: it is fitted on
     whole corpora, not on seven documents; this tests the conversation)."""
-    from assistant.app_state import build_processor, load_router
-    from assistant.knowledge.loaders import load_gov24
-    from assistant.stores.trackers import SQLTrackerStore
-
     catalogue_rows()
-    docs = [d for d in load_gov24(GOV24_DIR) if (d.title, d.agency) in PICK]
+    docs = picked_documents(PICK)
     assert len(docs) >= 5, [(d.title, d.agency) for d in docs]
-    settings = bundled_settings.model_copy(update={"home": tmp_path_factory.mktemp("kind") / "home", "abstain_threshold": 0.0})
-    shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
-    import_documents(settings, "gov24", docs, embedder, progress=False)
-    return build_processor(settings, load_router(settings, embedder), SQLTrackerStore("sqlite://"), None)
+    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("kind") / "home", docs, 0.0)
 
 
 def say(p: MessageProcessor, text: str, sender: str) -> Turn:
