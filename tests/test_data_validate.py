@@ -359,3 +359,60 @@ def test_duplicate_fix_names_the_lines_to_delete(tmp_path: Path, checker: Bounda
     (issue,) = find(validate_project(tmp_path, checker), "example-duplicate")
     assert issue.message == f"example '안녕' appears 3 times under 'greet': {nlu}:4, {nlu}:6, {nlu}:7"
     assert issue.fix == f"keep the first ({nlu}:4); delete the repeats at {nlu}:6, {nlu}:7"
+
+
+BUTTONS_DOMAIN = """version: '3.1'
+intents:
+- affirm
+- deny
+slots:
+  language:
+    type: categorical
+    values: [ko, en]
+    mappings: [{type: custom}]
+  beneficiary:
+    type: categorical
+    values: [self, parent]
+    mappings: [{type: custom}]
+responses:
+  utter_ask_disabled:
+  - condition:
+    - type: slot
+      name: beneficiary
+      value: parent
+    text: 부모님은 장애인으로 등록되어 있나요?
+  - condition:
+    - type: slot
+      name: language
+      value: en
+    text: Do you have a registered disability?
+    buttons:
+    - title: "Yes"
+      payload: /affirm
+    - title: "No"
+      payload: /deny
+  - text: 장애인으로 등록되어 있으신가요?
+    buttons:
+    - title: 예
+      payload: /affirm
+    - title: 아니요
+      payload: /deny
+  - text: 장애인으로 등록되어 있으신가요?
+    channel: telegram
+"""
+
+
+def test_a_variant_without_its_siblings_buttons_is_a_warning_at_its_line(tmp_path: Path, checker: BoundaryChecker) -> None:
+    """s15: the parent variants of eight yes/no questions had no buttons while every other variant had 예/아니요.
+    The channel variant is compared only with other telegram variants (none), so it is not flagged."""
+    domain = write(tmp_path / "domain.yml", BUTTONS_DOMAIN)
+    write(tmp_path / "data" / "nlu.yml", "nlu:\n- intent: affirm\n  examples: |\n    - 네\n- intent: deny\n  examples: |\n    - 아니요\n")
+    got = find(validate_project(tmp_path, checker), "response-buttons")
+    assert [i.level for i in got] == ["warning"], [i.format() for i in got]
+    parent_variant = line_no(domain, "  - condition:")  # the first variant, the parent one
+    assert got[0].source in (f"{domain}:{parent_variant}", f"{domain}:{parent_variant + 4}")
+    assert "utter_ask_disabled" in got[0].message and "/affirm" in got[0].message and got[0].fix
+
+
+def test_bundled_responses_offer_the_same_buttons_in_every_variant(checker: BoundaryChecker) -> None:
+    assert [i.format() for i in find(validate_project(ROOT / "intents", checker), "response-buttons")] == []

@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.nlu.boundaries import BoundaryChecker
-from assistant.nlu.domain import MAPPING_TYPES, SLOT_TYPES, SlotMapping
+from assistant.nlu.domain import MAPPING_TYPES, SLOT_TYPES, ResponseVariant, SlotMapping
 from assistant.nlu.project import Project, load_project
 from assistant.nlu.stories import ActionStep, ActiveLoopStep, IntentStep, OrStep, SlotWasSetStep, Step
 from assistant.nlu.types import EntitySpan
@@ -278,6 +279,29 @@ def _check_slots_forms(project: Project, reporter: Reporter) -> None:
                 if c.get("type", "slot") == "slot" and str(c.get("name")) not in d.slots:
                     reporter.error("response-condition", f"response {name!r}: condition on slot {c.get('name')!r}, not declared in the domain",
                                    v.source, "declare the slot or fix the condition's name")
+        _check_response_buttons(reporter, name, variants)
+
+
+def _check_response_buttons(reporter: Reporter, name: str, variants: Sequence[ResponseVariant]) -> None:
+    """Warn about a variant that offers other buttons than its siblings (same channel).
+
+    A conditional variant (for a language, or for whom a question is about) that lacks the buttons the others offer
+    makes the same question answerable by a click in one case and not in another; seen in s15 on the parent variants
+    of eight yes/no questions. Variants for a named channel are compared only with variants for that channel.
+    """
+    by_channel: dict[str | None, list[ResponseVariant]] = {}
+    for v in variants:
+        by_channel.setdefault(v.channel, []).append(v)
+    for group in by_channel.values():
+        payloads = [tuple(str(b.get("payload")) for b in (v.data.get("buttons") or []) if isinstance(b, dict)) for v in group]
+        if len(set(payloads)) <= 1:
+            continue
+        common = max(set(payloads), key=payloads.count)
+        for v, p in zip(group, payloads, strict=True):
+            if p != common:
+                reporter.warning("response-buttons", f"response {name!r}: this variant offers buttons {list(p)} where the "
+                                 f"other variants offer {list(common)}", v.source,
+                                 "give every variant of the response the same buttons (titles in its own language)")
 
 
 def validate_project(root: Path, checker: BoundaryChecker | None = None) -> list[Issue]:
