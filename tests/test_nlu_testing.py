@@ -56,10 +56,19 @@ def _tiny_project(root: Path) -> Path:
 
 
 def test_cross_validation(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    out = evaluate_project(_tiny_project(tmp_path / "p"), embedder, cross_validation=2)
+    out = evaluate_project(_tiny_project(tmp_path / "p"), embedder, cross_validation=2, out_dir=tmp_path / "r")
+    report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
+    assert report["pooled"]["n"] == 24 and [f["n"] for f in report["folds"]] == [12, 12]
+    assert sum(map(sum, report["pooled"]["confusion"])) == 24
     assert out["k"] == 2 and len(out["folds"]) == 2
     mean = sum(f["intent_accuracy"] for f in out["folds"]) / 2
     assert out["intent_accuracy"] == pytest.approx(mean)
+    # s15-fresh F7: per-intent figures pool every fold's held-out predictions (8 examples per intent in the file,
+    # each held out once), not the last fold's 4
+    assert {k: v["support"] for k, v in out["per_intent"].items() if v["support"]} == {"greet": 8, "goodbye": 8, "ask_fee": 8}
+    assert out["pooled"]["n"] == 24
+    right = round(out["pooled"]["intent_accuracy"] * 24)
+    assert right == pytest.approx(sum(f["intent_accuracy"] * 12 for f in out["folds"]))  # 12 held out per fold
     with pytest.raises(InvalidInputError, match="fewer than 9 examples"):
         evaluate_project(tmp_path / "p", embedder, cross_validation=9)
     with pytest.raises(InvalidInputError, match="either --nlu"):

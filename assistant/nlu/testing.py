@@ -22,6 +22,7 @@ which types were excluded (``entity_types_excluded``) and how many predictions t
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,28 +68,57 @@ def scored_entities(
     return kept, excluded
 
 
-def _report(
+@dataclass
+class _Predictions:
+    """Gold and predicted labels of held-out examples, in the argument order of ``report_from_predictions``."""
+
+    texts: list[str] = field(default_factory=list)
+    gold: list[str] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+    confidence: list[float] = field(default_factory=list)
+    entity_pairs: list[tuple[list[EntitySpan], list[EntitySpan]]] = field(default_factory=list)
+    top_labels: list[str] = field(default_factory=list)
+    oos_label: str | None = None
+
+    def extend(self, other: _Predictions) -> None:
+        """Append another fold's predictions (each example is held out in exactly one fold)."""
+        self.texts += other.texts
+        self.gold += other.gold
+        self.predicted += other.predicted
+        self.confidence += other.confidence
+        self.entity_pairs += other.entity_pairs
+        self.top_labels += other.top_labels
+        self.oos_label = self.oos_label or other.oos_label
+
+    def report(self) -> ClassificationReport:
+        """The classification report over every prediction held."""
+        oos = self.oos_label
+        return report_from_predictions(
+            self.texts, self.gold, self.predicted, self.confidence,
+            oos_label=oos if oos in set(self.gold) | set(self.predicted) else None,
+            entity_pairs=self.entity_pairs, top_labels=self.top_labels,
+        )
+
+
+def _predict(
     pipeline: NluPipeline, examples: list[TrainingExample], entity_types: set[str], annotated_types: set[str]
-) -> tuple[ClassificationReport, dict[str, int]]:
-    """The report on ``examples``, and the count of predictions left out per excluded entity type."""
+) -> tuple[_Predictions, dict[str, int]]:
+    """The pipeline's predictions on ``examples``, and the count of predictions left out per excluded entity type."""
     texts = [e.text for e in examples]
     vectors = pipeline.embedder.embed_queries(texts)
     parsed = [pipeline.parse(t, vector=v) for t, v in zip(texts, vectors, strict=True)]
     oos = pipeline.classifier.oos_label
-    predicted = [oos if p.nlu.is_out_of_scope and oos else p.nlu.intent.name for p in parsed]
-    pairs = []
+    out = _Predictions(texts=texts, gold=[e.intent for e in examples],
+                       predicted=[oos if p.nlu.is_out_of_scope and oos else p.nlu.intent.name for p in parsed],
+                       confidence=[p.nlu.intent.confidence for p in parsed], top_labels=[p.nlu.intent.name for p in parsed],
+                       oos_label=oos)
     excluded: dict[str, int] = {}
     for e, p in zip(examples, parsed, strict=True):
         kept, left_out = scored_entities(list(p.entities), entity_types, annotated_types)
         for s in left_out:
             excluded[s.entity] = excluded.get(s.entity, 0) + 1
-        pairs.append((list(e.entities), kept))
-    rep = report_from_predictions(
-        texts, [e.intent for e in examples], predicted, [p.nlu.intent.confidence for p in parsed],
-        oos_label=oos if oos in {e.intent for e in examples} | set(predicted) else None,
-        entity_pairs=pairs, top_labels=[p.nlu.intent.name for p in parsed],
-    )
-    return rep, excluded
+        out.entity_pairs.append((list(e.entities), kept))
+    return out, excluded
 
 
 def _excluded_json(counts: dict[str, int]) -> dict[str, Any]:
@@ -158,9 +188,11 @@ def evaluate_project(
             raise InvalidInputError(f"{nlu_file}: no test examples")
         pipeline, _ = NluPipeline.train(project, embedder, tokenizer)
         test_types = {e.entity for ex in test for e in ex.entities}
-        rep, excluded = _report(pipeline, test, entity_types | test_types, project.nlu.entity_types | test_types)
+        predictions, excluded = _predict(pipeline, test, entity_types | test_types, project.nlu.entity_types | test_types)
+        rep = predictions.report()
         result = {**_summary(rep), **_excluded_json(excluded)}
         reports = [rep]
+        pooled = rep
     else:
         from collections import Counter
 
@@ -176,23 +208,34 @@ def evaluate_project(
         folds = []
         reports = []
         excluded = {}
+        held_out = _Predictions()
         y = [e.intent for e in examples]
         for tr, te in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y):
             pipeline, _ = NluPipeline.train(_subset(project, [examples[i] for i in tr]), embedder, tokenizer)
-            rep, fold_excluded = _report(pipeline, [examples[i] for i in te], entity_types, project.nlu.entity_types)
+            fold_predictions, fold_excluded = _predict(pipeline, [examples[i] for i in te], entity_types, project.nlu.entity_types)
             for k_, n_ in fold_excluded.items():
                 excluded[k_] = excluded.get(k_, 0) + n_
+            held_out.extend(fold_predictions)
+            rep = fold_predictions.report()
             reports.append(rep)
             folds.append(_summary(rep))
         keys = ("intent_accuracy", "intent_macro_f1", "entity_f1", "calibration_ece")
         result = {key: (float(np.mean([f[key] for f in folds])) if all(f[key] is not None for f in folds) else None) for key in keys}
-        result["per_intent"] = folds[-1]["per_intent"]
+        # Per-intent figures, worst confusions and the confusion matrix pool every fold's held-out predictions (each
+        # example is predicted once, by the model that did not train on it), as Rasa's cross-validation reports do;
+        # before s15 they came from the last fold alone while the headline figures were fold means (s15-fresh F7).
+        pooled = held_out.report()
+        pooled_summary = _summary(pooled)
+        result["per_intent"] = pooled_summary["per_intent"]
+        result["worst_confusions"] = pooled_summary["worst_confusions"]
+        result["pooled"] = {key: pooled_summary[key] for key in (*keys, "n")}
         result["folds"] = [{key: f[key] for key in keys} for f in folds]
         result["k"] = k
         result.update(_excluded_json(excluded))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "report.json").write_text(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-        plot_confusion_matrix(reports[-1].labels, reports[-1].confusion, out_dir / "confusion_matrix.png", title=str(project_dir))
+        body: Any = [r.to_json() for r in reports] if len(reports) == 1 else {"pooled": pooled.to_json(), "folds": [r.to_json() for r in reports]}
+        (out_dir / "report.json").write_text(json.dumps(body, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        plot_confusion_matrix(pooled.labels, pooled.confusion, out_dir / "confusion_matrix.png", title=str(project_dir))
         result["report_dir"] = str(out_dir)
     return result
