@@ -18,9 +18,11 @@ import sklearn_crfsuite
 from assistant.errors import ModelNotFoundError
 from assistant.nlu.entities import CRFEntityExtractor, annotation_problems, trim_span
 from assistant.nlu.entities.crf import bilou_labels, decode_bilou
+from assistant.nlu.project import load_project
 from assistant.nlu.tokenizer import Token
 from assistant.nlu.types import EntitySpan, TrainingExample
 from entity_examples import ANNOTATED, EXAMPLES, TOK, parse_annotated
+from shared_paths import ROOT
 
 
 
@@ -70,11 +72,42 @@ class TestTrim:
             (" 부산 ", "부산"),
             ("할래요", "할래요"),  # a fused syllable (하 + ᆯ래) is never split
             ("에서", ""),  # nothing but a particle
+            ("50%", "50%"),  # s15-fresh F5: a unit sign written onto its number is part of it
+            ("45％", "45％"),
+            ("36.5℃", "36.5℃"),
+            ("50 %", "50"),  # a sign apart from the number is punctuation
+            ("50%에서", "50%"),
         ],
     )
     def test_trim_span(self, text: str, kept: str) -> None:
         s, e = trim_span(text, 0, len(text), TOK.tokenize(text))
         assert text[s:e] == kept
+
+    @pytest.mark.parametrize(
+        "text, span, kept",
+        [
+            # Kiwi reads "do." as one token: the annotation ends inside it, and the hyphen before it stays (s15-fresh F5)
+            ("I live in Chungcheongbuk-do. What benefits can I get?", "Chungcheongbuk-do", "Chungcheongbuk-do"),
+            ("I live in Gyeongsangbuk-do. What benefits can I get?", "Gyeongsangbuk-do", "Gyeongsangbuk-do"),
+            ("my income is about 45% of the median", "45%", "45%"),
+            ("강남구에서 살아요", "강남구에서", "강남구"),
+        ],
+    )
+    def test_trim_span_inside_a_sentence(self, text: str, span: str, kept: str) -> None:
+        start = text.index(span)
+        s, e = trim_span(text, start, start + len(span), TOK.tokenize(text))
+        assert text[s:e] == kept
+
+    def test_bundled_annotations_need_no_trimming(self) -> None:
+        """The bundled training data is written at morpheme boundaries (data validate: 0 errors), so the CRF trims
+        nothing from it; the four '%' and '-do' annotations were trimmed before s15, with a warning at every training."""
+        project = load_project(ROOT / "intents")
+        changed = []
+        for ex in project.nlu.examples:
+            if ex.entities:
+                tokens = TOK.tokenize(ex.text)
+                changed += [(ex.text, e.value) for e in ex.entities if trim_span(ex.text, e.start, e.end, tokens) != (e.start, e.end)]
+        assert changed == []
 
 
 class TestCrf:

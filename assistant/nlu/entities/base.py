@@ -39,6 +39,10 @@ _TRAILING_FUNCTION_PREFIXES = ("J", "E", "XSV", "XSA", "XSM", "VCP", "SF", "SP",
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
+#: Unit signs Kiwi tags SW (symbol) that belong to the number they follow without a space ("50%" is the percentage,
+#: not "50" plus punctuation); :func:`trim_span` keeps them.
+_UNIT_SIGNS = frozenset({"%", "％", "‰", "℃", "°"})
+
 #: Longest text handed to Kiwi in one call (characters). A longer message is cut into windows of at most this
 #: size, at a space where there is one, and every window is analysed; see :func:`analyse`.
 DEFAULT_MAX_ANALYSED_CHARS = 1000
@@ -218,12 +222,15 @@ def trim_span(text: str, start: int, end: int, tokens: list[Token]) -> tuple[int
     Returns:
         The trimmed ``(start, end)``; ``(start, start)`` when nothing is left.
     """
-    inside = [t for t in tokens if t.start >= start and t.end <= end and t.end > t.start]
-    content = [t for t in inside if not is_function_tag(t.tag)]
+    # tokens the span overlaps: one that straddles an edge ("Chungcheongbuk-do." is Kiwi's "do." as one token) is content
+    # cut by the annotation, never a reason to cut the function morpheme before it (s15-fresh F5: "-do" was trimmed off)
+    inside = [t for t in tokens if t.start < end and t.end > start and t.end > t.start]
+    number_ends = {t.end for t in tokens if t.tag == "SN"}
+    content = [t for t in inside if not is_function_tag(t.tag) or (t.text in _UNIT_SIGNS and t.start in number_ends)]
     if inside and content:
         first = min(t.start for t in content)
         last_content_start = max(t.start for t in content)
-        cut = [t.start for t in inside if is_function_tag(t.tag) and t.start > last_content_start]
+        cut = [t.start for t in inside if t not in content and t.start > last_content_start]
         new_end = min(cut) if cut else end
         new_end = max(new_end, max(t.end for t in content if t.start == last_content_start))
         start, end = max(start, first), min(end, new_end)
