@@ -392,10 +392,12 @@ def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: floa
     부산광역시 영도구's and 강서구's 출산지원금 (the question's 키우 → 양육 is in the first title only, so
     :func:`regional_programme` groups nothing). The first hit is a local government's, the question does not name
     its programme (:func:`names_programme`: "건강이음 신청 방법" is 달성군's, asked by name), and the strong hits (the
-    first ``top`` scoring at least ``share`` of the first) are at least two regions' programmes: ``regional`` one hit
+    first ``top`` scoring at least ``share`` of the first) are at least two regions' programmes, and the question names
+    no place (:func:`read_place`; where the retrieval read none, an English one: "We live in Incheon"): ``regional`` one hit
     per region, best first, ``national`` the strong hits of agencies that name no region."""
     hits = result.hits
-    if not hits or not agency_regions(hits[0].doc.agency) or names_programme(result, hits[0]):
+    if not hits or not agency_regions(hits[0].doc.agency) or names_programme(result, hits[0]) \
+            or read_place(result.query) is not None:  # a place the question names ("We live in Incheon …")
         return None, [], []
     strong = [h for h in hits[:top] if h.score >= share * hits[0].score]
     regional: list[DocHit] = []
