@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.router import Router
@@ -177,6 +178,35 @@ def build_processor(settings: Settings, router: Router, tracker_store: TrackerSt
                         lock_store, executor)
 
 
+def eligibility_data(settings: Settings, catalogue_indexed: Callable[[], bool]) -> Callable[[], bool]:
+    """Whether the eligibility check can answer here now: an eligibility service is configured
+    (``settings.eligibility_url``), or the catalogue is imported (``catalogue_indexed()``: its titles are in the
+    index) and its conditions are in the document store the embedded check reads
+    (:meth:`connectors.eligibility.service.CatalogueSource.from_home`: ``<home>/assistant.db``'s gov24 documents).
+
+    A home whose index holds the catalogue without that store (an index copied alone) cannot check: offering the
+    check there led to "아직 이곳에서는 자격 확인을 할 수 없어요" after the citizen accepted (s14). The store is read
+    once per index version (an import changes both)."""
+    known: dict[str, bool] = {}
+
+    def present() -> bool:
+        if settings.eligibility_url:
+            return True
+        if not catalogue_indexed():
+            return False
+        path = settings.home / "assistant.db"
+        if not path.exists():  # not created here: the store is the import's
+            return False
+        stamp = current_version(settings.index_dir) or ""
+        if stamp not in known:
+            from assistant.stores.documents import DocumentStore
+
+            known.clear()
+            known[stamp] = DocumentStore(settings.db_url).sources().get("gov24", 0) > 0
+        return known[stamp]
+    return present
+
+
 def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retriever: HybridRetriever | None,
                  composer: AnswerComposer | None, tracker_store: TrackerStore | None = None,
                  lock_store: LockStore | None = None, executor: ActionExecutor | None = None) -> MessageProcessor:
@@ -240,7 +270,7 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
         catalogue = IndexTitleMatcher(retriever, source="gov24")
         every_title = IndexTitleMatcher(retriever)
         route = EligibilityRoute(every_title.find, catalogue.find, retriever.glossary, retriever.tokenizer,
-                                 lambda: bool(settings.eligibility_url) or not catalogue.matcher.empty,
+                                 eligibility_data(settings, lambda: not catalogue.matcher.empty),
                                  titles_hold=every_title.holds_any)
         tasks.register("check_eligibility", "eligibility_form", route)
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" while the questions are about the mother: asked from the start for the

@@ -33,6 +33,7 @@ from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import TitleSubjects
+from assistant.knowledge.target_groups import open_first
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.regions import (
     LOCAL_SUFFIXES,
@@ -373,6 +374,45 @@ def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP, share: 
     return None, [], []
 
 
+def names_programme(result: RetrievalResult, hit: DocHit) -> bool:
+    """Whether the question names ``hit``'s programme: its title without region and generic words
+    (:func:`programme_core`: "서울런", "건강이음") is in the question, spaces and punctuation ignored (an English
+    question: in its glossary translations)."""
+    core = programme_core(hit.doc.title, hit.doc.agency)
+    said = result.query + "".join(k for _p, korean in result.translations for k in korean)
+    return len(core) >= 2 and core in re.sub(r"[\W_]+", "", said).lower()
+
+
+def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: float = VARIANT_SCORE_SHARE,
+                    ) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
+    """Different local governments' programmes lead the strong hits of a question that names none of them:
+    ``(first, regional, national)``, else ``(None, [], [])``.
+
+    The kind of help no title names alike: "애 키우는데 지원금 있나요?" ranks 경상북도 성주군's 출산양육지원금, then
+    부산광역시 영도구's and 강서구's 출산지원금 (the question's 키우 → 양육 is in the first title only, so
+    :func:`regional_programme` groups nothing). The first hit is a local government's, the question does not name
+    its programme (:func:`names_programme`: "건강이음 신청 방법" is 달성군's, asked by name), and the strong hits (the
+    first ``top`` scoring at least ``share`` of the first) are at least two regions' programmes, and the question names
+    no place (:func:`read_place`; where the retrieval read none, an English one: "We live in Incheon"): ``regional`` one hit
+    per region, best first, ``national`` the strong hits of agencies that name no region."""
+    hits = result.hits
+    if not hits or not agency_regions(hits[0].doc.agency) or names_programme(result, hits[0]) \
+            or read_place(result.query) is not None:  # a place the question names ("We live in Incheon …")
+        return None, [], []
+    strong = [h for h in hits[:top] if h.score >= share * hits[0].score]
+    regional: list[DocHit] = []
+    national: list[DocHit] = []
+    seen: set[tuple[str, ...]] = set()
+    for h in strong:
+        regions = agency_regions(h.doc.agency)
+        if not regions:
+            national.append(h)
+        elif regions not in seen:
+            seen.add(regions)
+            regional.append(h)
+    return (hits[0], regional, national) if len(regional) >= 2 else (None, [], [])
+
+
 def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[DocHit]:
     """The national versions (an agency with no region: a ministry, a national body) of the first hit's programme
     among the first ``top`` hits, when the first hit is a local government's: cited after it. With the citizen's
@@ -561,7 +601,20 @@ class AnswerComposer:
             return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
                                     wider_search)
         if anchor is None:
-            return self._compose(result, lang, score, signals, first, national_variants(result.hits))
+            spread, regional, national = regional_spread(result)
+            if spread is None:
+                return self._compose(result, lang, score, signals, first, national_variants(result.hits))
+            # no title names the kind of help alike, yet several regions' programmes lead: never one region's as the
+            # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
+            # else the caller asks where the citizen lives
+            if national:
+                national = open_first(national, result)
+                return self._compose(result, lang, score, signals, national[0], national[1:], regional=regional)
+            subject = self.subjects.subject(result, spread.doc.title)
+            programme = " ".join(sorted(subject, key=spread.doc.title.find)) or self._programme_name(result, spread, kind)
+            answer = self._compose(result, lang, score, signals, spread, [])
+            choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
+            return replace(answer, programme=programme, regions=choices)
         if named_alike[0] is None and not agency_regions(first.doc.agency) and (first is anchor or first in national):
             # a national service answers the question as well as the regions' versions of that kind of help: it is
             # the answer, and the regions' versions are listed after it, each with its place (for their own
@@ -587,8 +640,10 @@ class AnswerComposer:
         """Whether every version of the anchor's kind of help among the first hits names the programme as the anchor
         does (:func:`programme_core`: 청년 월세 지원 everywhere), rather than each its own way (출산지원금, 출산장려금)."""
         core = programme_core(anchor.doc.title, anchor.doc.agency)
-        return all(_same_programme(core, programme_core(h.doc.title, h.doc.agency))
-                   for h in result.hits[:VARIANT_TOP] if h is not anchor and kind(anchor, h))
+        alike = [h for h in result.hits[:VARIANT_TOP] if h is not anchor and kind(anchor, h)]
+        # no other version among them: nothing is shared (the question's subject names the kind: "양육", not one
+        # region's "출산양육지원금 지원")
+        return bool(alike) and all(_same_programme(core, programme_core(h.doc.title, h.doc.agency)) for h in alike)
 
     def _for_region(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], region: str,
                     lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool, given: bool,
@@ -620,6 +675,9 @@ class AnswerComposer:
             theirs = sorted((h for h in more if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)),
                             key=lambda h: -region_match(h.doc.agency, region))
             national += [h for h in more if not agency_regions(h.doc.agency)]
+        # a service for a narrow group the question does not name (예술인ㆍ노무제공자 출산전후급여등) leads over none
+        # open to everyone of the kind (건강보험 임신·출산 진료비 지원); the ranking decides within each part
+        theirs, national = open_first(theirs, result), open_first(national, result)
         lead_national = not agency_regions(lead.doc.agency)
         if not grouped and (lead_national or self._serves(result, lead.doc.agency, region)) and (theirs or not others):
             return self._compose(result, lang, score, signals, lead, national_variants(result.hits))

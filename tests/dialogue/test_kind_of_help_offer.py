@@ -70,11 +70,67 @@ def test_other_questions_still_abstain_without_the_offer(engine: MessageProcesso
 
 
 def test_the_offered_button_starts_the_check(engine: MessageProcessor) -> None:
-    """The button's payload is the route's own "/check_eligibility" (the questionnaire, not the documents again)."""
+    """The button's payload is the route's own "/check_eligibility" (the questionnaire, not the documents again), and
+    the check can run here (the home's store holds the catalogue's conditions): not "자격 확인을 할 수 없어요"."""
     say(engine, "애 키우는데 받을 수 있는 거 있어요?", "press")
     turn = say(engine, "/check_eligibility", "press")
-    assert "utter_no_answer" not in [m.custom.get("response") for m in turn.messages]
-    assert "utter_no_answer_offer_check" not in [m.custom.get("response") for m in turn.messages]
+    got = [m.custom.get("response") for m in turn.messages]
+    assert "utter_no_answer" not in got and "utter_no_answer_offer_check" not in got
+    assert "utter_eligibility_no_catalogue" not in got, [m.text for m in turn.messages]
+
+
+# --- homes where the check cannot run (s15 item 3): nothing offers it ---------------------------------------------
+
+def own_home(bundled_settings: Settings, embedder: Any, home: Any, store: bool) -> MessageProcessor:
+    """The picked records imported into ``home`` with no eligibility service configured: the embedded check reads
+    the catalogue's conditions from ``<home>/assistant.db`` (CatalogueSource.from_home). ``store`` False: that store
+    is removed (an index copied alone, as /tmp/s14-rank-home), so the check cannot run there."""
+    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    p = processor_over(bundled_settings.model_copy(update={"eligibility_url": None}), embedder, home,
+                       picked_documents(PICK), 1.0)
+    if not store:
+        for name in ("assistant.db", "assistant.db-wal", "assistant.db-shm"):
+            (home / name).unlink(missing_ok=True)
+    return p
+
+
+def test_a_home_with_the_catalogue_in_its_store_offers_a_check_that_runs(
+        bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    p = own_home(bundled_settings, embedder, tmp_path_factory.mktemp("stored") / "home", store=True)
+    turn = say(p, "애 키우는데 받을 수 있는 거 있어요?", "stored")
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_no_answer_offer_check"]
+    pressed = say(p, "/check_eligibility", "stored")
+    assert "utter_eligibility_no_catalogue" not in [m.custom.get("response") for m in pressed.messages], \
+        [m.text for m in pressed.messages]
+
+
+def test_a_home_whose_store_lacks_the_catalogue_offers_no_check(
+        bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Before: the offer, then "/check_eligibility" → utter_eligibility_no_catalogue ("아직 이곳에서는 자격 확인을 할 수
+    없어요"). Now the dead end it is (utter_no_answer, no button), and a general question gets the honest reply."""
+    from assistant.errors import ModelNotFoundError
+    from connectors.eligibility.service import CatalogueSource
+
+    storeless = own_home(bundled_settings, embedder, tmp_path_factory.mktemp("storeless") / "home", store=False)
+    with pytest.raises(ModelNotFoundError):  # the premise: the embedded check has nothing to read there
+        CatalogueSource.from_home(storeless.settings).load("")
+    turn = say(storeless, "애 키우는데 받을 수 있는 거 있어요?", "storeless")
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_no_answer"], [m.text for m in turn.messages]
+    assert not turn.messages[0].buttons
+    general = say(storeless, "제가 받을 수 있는 혜택이 뭐가 있나요?", "storeless-general")
+    assert [m.custom.get("response") for m in general.messages] == ["utter_eligibility_no_catalogue"]
+
+
+def test_the_bundled_corpus_home_offers_no_check(make_processor: Any) -> None:
+    """``./scripts/run.sh``'s home (the bundled corpus only, no catalogue): no check offered, in either language."""
+    p = make_processor(eligibility_url=None)  # the session's engine has a test eligibility service; run.sh's has none
+    for i, question in enumerate(["애 키우는데 받을 수 있는 거 있어요?", "I'm raising a kid, is there any support?",
+                                  "기초연금 받을 수 있나요?"]):
+        turn = say(p, question, f"bundled-{i}")
+        for m in turn.messages:
+            assert m.custom.get("response") != "utter_no_answer_offer_check", m.text
+            assert "/check_eligibility" not in [b.get("payload") for b in m.buttons or []], m.text
 
 
 # --- the real catalogue (all 1,097 services; the session's one import) -------------------------------------------

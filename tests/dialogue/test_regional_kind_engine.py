@@ -75,6 +75,27 @@ def test_asked_without_a_region_the_region_is_asked(engine: MessageProcessor, la
     assert {c["agency"] for c in m.custom["citations"]} <= birth_local()  # each region's programme cited
 
 
+@pytest.mark.parametrize(("lang", "question"), [
+    # s15 item 1: a kind of help whose regional versions no title names alike ("애 키우는데 …": 키우 → 양육, in no
+    # 출산 title) was answered with the first region's programme as the citizen's
+    ("ko", "애 키우는데 지원금 있나요?"),
+    ("ko", "아이 키우면 돈 나와요?"),
+    ("en", "Is there any money for raising kids?"),
+])
+def test_a_kind_named_alike_by_no_title_is_never_one_regions_answer(engine: MessageProcessor, lang: str, question: str,
+                                                                    request: pytest.FixtureRequest) -> None:
+    turn = say(engine, question, request.node.name)
+    m = turn.messages[0]
+    assert m.custom["language"] == lang
+    cited = [c["agency"] for c in m.custom.get("citations", [])]
+    if responses(turn) == ["utter_ask_programme_region"]:  # the region asked, each region's programme cited
+        assert len(m.custom["regions"]) >= 2 and set(m.custom["regions"]) <= birth_local()
+        assert set(cited) <= birth_local()
+    else:  # or a national service leads (no region of its own), the regions' listed after it
+        assert responses(turn) == ["action_answer_from_knowledge"], m.text
+        assert cited and cited[0] not in birth_local() and " " not in cited[0], m.text
+
+
 def test_a_region_with_none_is_named_and_the_national_one_answers(engine: MessageProcessor) -> None:
     assert "대구광역시 수성구" not in birth_local()
     say(engine, "출산지원금 얼마 받을 수 있어요?", "suseong")

@@ -15,6 +15,7 @@ off the catalogue's serviceList rows (서비스명, 소관기관명, 소관기�
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -318,3 +319,105 @@ def test_the_wider_search_is_not_asked_when_the_hits_answer(question: str, ranke
     search = WiderSearch([TEEN], docs, tok, reader)
     answer = composer.run(result(question, ranked, docs, tok, reader, region), region=region, wider_search=search)
     assert search.calls == 0 and TEEN not in cited(answer) and not answer.abstained
+
+
+# --- a kind of help no title names alike, asked without a region (s15 item 1) ---------------------------------------
+# "애 키우는데 지원금 있나요?" on the catalogue ranks 경상북도 성주군's 출산양육지원금 지원, then 부산광역시 영도구's and
+# 강서구's 출산지원금: the question's 키우 → 양육 is in the first title only, so no subject groups them, and the first
+# region's programme was the answer, as if it were the citizen's.
+SEONGJU = ("출산양육지원금 지원", "경상북도 성주군")
+YEONGDO = ("출산지원금 및 출산축하용품 지원", "부산광역시 영도구")
+ARTIST = ("예술인ㆍ노무제공자 출산전후급여등", "고용노동부")
+DISABLED_CHILD = ("장애아가족 양육 지원", "보건복지부")
+
+
+def test_the_kind_rows_are_what_the_catalogue_says(rows: list[dict[str, Any]]) -> None:
+    for key in (SEONGJU, YEONGDO, GANGSEO):
+        assert local(rows, key), key
+    for key in (ARTIST, NATIONAL, TEEN, DISABLED_CHILD):
+        assert row(rows, *key)["소관기관유형"] == "중앙행정기관", key
+
+
+def colloquial(question: str, ranked: list[tuple[str, str]], docs: Any, tok: KoreanTokenizer, reader: RegionReader,
+               expansions: tuple[tuple[str, tuple[str, ...]], ...] = (("키우", ("양육", "육아")),)) -> RetrievalResult:
+    """A Korean question's result with its colloquial expansions as the retriever gives them (키우 → 양육, 육아)."""
+    return replace(result(question, ranked, docs, tok, reader), expansions=expansions)
+
+
+@pytest.mark.parametrize("question", ["애 키우는데 지원금 있나요?", "아이 키우면 돈 나와요?", "애 키우는 집 지원금 뭐 있어요?"])
+def test_different_regions_kinds_not_named_alike_offer_the_regions(question: str, composer: AnswerComposer, docs: Any,
+                                                                    tok: KoreanTokenizer, reader: RegionReader) -> None:
+    answer = composer.run(colloquial(question, [SEONGJU, YEONGDO, GANGSEO], docs, tok, reader))
+    # never one region's programme as the answer: the regions are offered (the caller asks where the citizen lives)
+    assert [(label, (c.title, c.agency)) for label, c in answer.regions] == [
+        ("경상북도 성주군", SEONGJU), ("부산광역시 영도구", YEONGDO), ("부산광역시 강서구", GANGSEO)]
+    assert answer.programme == "양육"  # the question's word in the first title, not 성주군's own name
+
+
+def test_english_kind_not_named_alike_offers_the_regions(composer: AnswerComposer, docs: Any, reader: RegionReader) -> None:
+    hits = english("Is there any money for raising kids?", [SEONGJU, YEONGDO, GANGSEO], docs, reader).hits
+    r = RetrievalResult("Is there any money for raising kids?", "en", ("raising", "kids", "money"),
+                        ("raising", "kids", "money"), hits, 0.5, translations=(("raising", ("양육", "육아")),))
+    answer = composer.run(r)
+    assert [label for label, _c in answer.regions] == ["경상북도 성주군", "부산광역시 영도구", "부산광역시 강서구"]
+
+
+def test_a_national_one_among_them_leads_and_the_regions_are_listed_as_theirs(composer: AnswerComposer, docs: Any,
+                                                                            tok: KoreanTokenizer,
+                                                                            reader: RegionReader) -> None:
+    answer = composer.run(colloquial("애 키우는데 지원금 있나요?", [SEONGJU, YEONGDO, NATIONAL, GANGSEO], docs, tok, reader))
+    assert answer.regions == () and cited(answer)[0] == NATIONAL
+    _, _, listed = answer.text.partition("[지역에서 운영하는 서비스(대개 그 지역 주민만 받을 수 있어요)]")
+    for title, agency in (SEONGJU, YEONGDO, GANGSEO):
+        assert f"- {title} ({agency}): " in listed
+
+
+def test_one_regions_programme_alone_is_still_answered(composer: AnswerComposer, docs: Any,
+                                                       tok: KoreanTokenizer, reader: RegionReader) -> None:
+    # (a programme asked by name is answered: test_one_places_programme_asked_by_name_is_answered); the other regions' programmes are weak (below 70% of the first one's score): nothing spreads
+    weak = colloquial("애 키우는데 지원금 있나요?", [SEONGJU, YEONGDO], docs, tok, reader)
+    weak = replace(weak, hits=(weak.hits[0], replace(weak.hits[1], score=0.5)))
+    assert composer.run(weak).regions == () and cited(composer.run(weak))[0] == SEONGJU
+
+
+# --- a narrow group's service does not lead for a question that does not name the group (s15 item 2) -------------
+# "출산지원금 얼마 받을 수 있어요?" for 대구광역시 수성구 (no 출산 programme of its own): the national search ranks
+# 고용노동부's 예술인ㆍ노무제공자 출산전후급여등 (insured artists and platform workers only) first.
+
+@pytest.mark.parametrize(("title", "question", "group"), [
+    ("예술인ㆍ노무제공자 출산전후급여등", "출산지원금 얼마 받을 수 있어요?", "예술인"),
+    ("예술인ㆍ노무제공자 출산전후급여등", "저 프리랜서 예술인인데 출산하면 지원금 있어요?", None),  # the group is named
+    ("장애아가족 양육 지원", "애 키우는데 지원금 있나요?", "장애"),
+    ("장애아가족 양육 지원", "장애 있는 아이 키우는데 지원 있나요?", None),
+    ("청소년산모 임신·출산 의료비 지원", "출산지원금 얼마 받을 수 있어요?", "청소년산모"),
+    ("청소년산모 임신·출산 의료비 지원", "17살인데 임신했어요 청소년 지원 있나요?", None),
+    ("국가보훈대상자 자녀 등 양육지원", "Is there any money for raising kids?", "보훈"),
+    ("건강보험 임신·출산 진료비 지원", "출산지원금 얼마 받을 수 있어요?", None),  # open to every insured pregnancy
+    ("출산양육지원금 지원", "애 키우는데 지원금 있나요?", None),
+])
+def test_narrow_group_is_a_group_the_title_names_and_the_question_does_not(title: str, question: str,
+                                                                          group: str | None) -> None:
+    from assistant.knowledge.target_groups import narrow_group
+
+    assert narrow_group(title, question.replace(" ", "")) == group
+
+
+@pytest.mark.parametrize("region", ["대구광역시 수성구", None])
+def test_a_narrow_groups_national_service_does_not_lead(region: str | None, composer: AnswerComposer, docs: Any,
+                                                        tok: KoreanTokenizer, reader: RegionReader) -> None:
+    q = QUESTION if region else "저 대구 수성구 사는데 출산지원금 있어요?"
+    wider = WiderSearch([ARTIST, NATIONAL, TEEN], docs, tok, reader)
+    answer = composer.run(result(q, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader, region), region=region,
+                          wider_search=wider)
+    assert answer.text.startswith("제가 가진 자료에는 대구광역시 수성구에서 운영하는 '출산' 관련 서비스가 없어요."), answer.text
+    # the service open to every insured pregnancy leads; the narrow ones follow, in the ranking's order
+    assert [c for c in cited(answer) if c in (ARTIST, NATIONAL, TEEN)][0] == NATIONAL
+    assert cited(answer).index(ARTIST) < cited(answer).index(TEEN)
+
+
+def test_a_narrow_groups_service_leads_when_the_question_names_the_group(composer: AnswerComposer, docs: Any,
+                                                                         tok: KoreanTokenizer, reader: RegionReader) -> None:
+    q = "저 대구 수성구 사는 예술인인데 출산지원금 있어요?"
+    wider = WiderSearch([ARTIST, NATIONAL, TEEN], docs, tok, reader)
+    answer = composer.run(result(q, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader), wider_search=wider)
+    assert cited(answer)[0] == ARTIST, answer.text

@@ -1,0 +1,98 @@
+"""Services for a narrow group of people, and which of several candidate services leads an answer.
+
+"출산지원금 얼마 받을 수 있어요?" asked for a region that runs no 출산 programme is answered with a national one; the
+national search ranks 고용노동부's "예술인ㆍ노무제공자 출산전후급여등" (insured artists and platform workers only) above
+보건복지부's "건강보험 임신·출산 진료비 지원" (every insured pregnancy): the embedding of the question sits nearest its
+text, and no catalogue field says how wide a service's target group is (its supportConditions flags are alike). A
+service whose title names a group of people by occupation, status or condition (:data:`NARROW_GROUPS`) is for that
+group only; when the question does not name the group, such a service should not lead over one open to everyone of
+the kind asked about (:func:`open_first`). Only the title is read: a 지원대상 passage names groups as priorities or
+exceptions as often as restrictions ("장애인, 다자녀 가구 우선"), so reading it would mark general services narrow.
+
+Own code: a word list and a stable sort (no library models who a service is for).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TypeVar
+
+from assistant.knowledge.retriever import DocHit, RetrievalResult
+
+#: Title words naming a narrow group of people, each with the words a question names the group by (Korean, as the
+#: question or its glossary translation writes them). Occupations (예술인, 어업인, 농업인, 군인 …), statuses (보훈,
+#: 북한이탈주민, 입양 …) and conditions (장애); not life stages (청년, 노인, 임산부), which most questions about a
+#: kind of help leave open and most services of the kind share.
+NARROW_GROUPS: dict[str, tuple[str, ...]] = {
+    "예술인": ("예술인", "예술", "artist"),
+    "노무제공자": ("노무제공자", "노무제공", "특수고용", "플랫폼", "배달", "대리운전"),
+    "어업인": ("어업인", "어업", "어민", "어부", "어선", "fisher"),
+    "농업인": ("농업인", "농업", "농민", "농사", "농부", "농가", "귀농", "farmer", "farming"),
+    "임업인": ("임업인", "임업"),
+    "군인": ("군인", "장병", "병사", "군복무", "입대", "soldier", "military"),
+    "장병": ("장병", "군인", "병사", "군복무", "soldier", "military"),
+    "선원": ("선원", "sailor", "seafarer"),
+    "장애": ("장애", "disabled", "disability"),
+    "보훈": ("보훈", "유공자", "veteran"),
+    "유공자": ("유공자", "보훈", "veteran"),
+    "청소년산모": ("청소년산모", "청소년", "미성년", "10대", "teen", "teenage"),
+    "한부모": ("한부모", "미혼모", "미혼부", "싱글맘", "싱글대디", "single"),
+    "미혼모": ("미혼모", "한부모", "single"),
+    "다문화": ("다문화", "결혼이민", "multicultural"),
+    "외국인": ("외국인", "이주", "foreigner", "foreign"),
+    "북한이탈": ("북한이탈", "탈북", "새터민", "defector"),
+    "입양": ("입양", "adopt", "adoption", "adopted"),
+    "소상공인": ("소상공인", "자영업", "가게", "사장", "business"),
+    "자영업자": ("자영업", "소상공인", "가게", "business", "selfemployed"),
+    "프리랜서": ("프리랜서", "freelance", "freelancer"),
+}
+_NOT_WORD = re.compile(r"[\W_]+")
+
+H = TypeVar("H", bound=DocHit)
+
+
+def _squashed(text: str) -> str:
+    return _NOT_WORD.sub("", text).lower()
+
+
+def asked_words(result: RetrievalResult) -> str:
+    """The question as the groups are looked for in it: its text, its terms with their colloquial expansions and
+    its English phrases' glossary translations, spaces and punctuation removed, lower-cased."""
+    parts = [result.query, *result.terms, *result.said_terms]
+    parts += [w for _t, catalogue in result.expansions for w in catalogue]
+    parts += [w for _p, korean in result.translations for w in korean]
+    return _squashed(" ".join(parts))
+
+
+def narrow_group(title: str, asked: str) -> str | None:
+    """The narrow group ``title`` names that the question (``asked``, as :func:`asked_words` gives it) does not, or
+    None (no group named, or the question names it, or one of them when the title names several: "장애인
+    출산지원금" is asked for 장애인가정 출산지원금).
+
+    >>> narrow_group("예술인ㆍ노무제공자 출산전후급여등", "출산지원금얼마받을수있어요")
+    '예술인'
+    >>> narrow_group("예술인ㆍ노무제공자 출산전후급여등", "프리랜서예술인인데출산하면")
+    >>> narrow_group("건강보험 임신·출산 진료비 지원", "출산지원금얼마받을수있어요")
+    """
+    text = _squashed(title)
+    named = [group for group in NARROW_GROUPS if group in text]
+    # a title naming several groups is for each of them ("예술인ㆍ노무제공자"): the question naming one is enough
+    if any(w in asked for group in named for w in NARROW_GROUPS[group]):
+        return None
+    return named[0] if named else None
+
+
+def open_first(hits: Sequence[H], result: RetrievalResult) -> list[H]:
+    """``hits`` with those whose title names a narrow group the question does not (:func:`narrow_group`) after the
+    others, each part in its given order (a stable sort: the ranking decides within each).
+
+    Args:
+        hits: candidate services for one answer's lead, best first (national versions of the kind asked about).
+        result: the question's retrieval (its words, expansions and translations).
+
+    Returns:
+        The same hits, reordered.
+    """
+    asked = asked_words(result)
+    return sorted(hits, key=lambda h: narrow_group(h.doc.title, asked) is not None)
