@@ -32,7 +32,7 @@ from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary, default_colloquial
-from assistant.nlu.household import lives_alone_spans, single_parent_spans, speaker_kin_spans
+from assistant.nlu.household import household_disability_spans, lives_alone_spans, single_parent_spans, speaker_kin_spans
 from assistant.nlu.tokenizer import Tokenizer
 
 #: Words of a general "what can I get" question: who asks, for whom, and the words for help itself.
@@ -80,7 +80,11 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     :func:`connectors.eligibility.regions.place_spans`) and of a household described as living alone ("혼자
     사시는데", "독거", "lives alone": :func:`assistant.nlu.household.lives_alone_spans`, a fact about the person the
     questionnaire reads), of a single parent speaking of themself ("싱글맘이에요", "I'm a single mom":
-    :func:`~assistant.nlu.household.single_parent_spans`, :func:`~assistant.nlu.household.speaker_kin_spans`) are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
+    :func:`~assistant.nlu.household.single_parent_spans`, :func:`~assistant.nlu.household.speaker_kin_spans`) and of
+    a household said to have a disabled member ("장애인 가정이에요", "우리 집이 장애인 가정인데", "남편이 장애인이에요", "We
+    are a family with a disabled member": :func:`~assistant.nlu.household.household_disability_spans`, s15; the
+    questionnaire reads it as ``household_disabled``; "장애인 가정 지원 받을 수 있나요?" still names a kind of help)
+    are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
     :data:`GENERAL_EN` are kept, and so is a verb that is an everyday word for a life event in the colloquial glossary
     (:func:`~assistant.knowledge.glossary.default_colloquial`: 낳 "give birth", 키우 "raise", 잘리 "be fired"): "애
     낳으면 지원금 있어요?" asks about 출산 support, not which benefits fit the speaker (s13: its only nouns, 애 and
@@ -96,6 +100,8 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
         []
         >>> topic_terms("애 낳으면 지원금 있어요?", [], KoreanTokenizer())
         ['낳']
+        >>> topic_terms("장애인 가정이에요. 받을 수 있는 혜택이 뭐가 있나요?", [], KoreanTokenizer())
+        []
     """
     # the questionnaire's own reader of places (one list of 시·도/시·군·구 for both; imported here, where it is used)
     from assistant.regions import place_spans
@@ -105,6 +111,7 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     spans += place_spans(text)
     spans += lives_alone_spans(text)
     spans += single_parent_spans(text) + speaker_kin_spans(text)  # "싱글맘이에요", "I'm a single mom" (s12 #4)
+    spans += household_disability_spans(text)  # "장애인 가정이에요", "We are a family with a disabled member" (s15)
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)

@@ -606,9 +606,11 @@ class FormAction:
 
         The rule: while the form waits for a slot, a message that ``validate_<form>`` takes as its value — it sets
         the requested slot (or, while a follow-up question outside the required slots is asked, a required slot)
-        to a value, or asks such a follow-up ("어느 시·도의 중구인가요?") — is an answer, whatever a small-talk
-        intent (:data:`ANSWERABLE_SMALL_TALK`) below ``settings.form_answer_intent_threshold`` says ("Uijeongbu-si"
-        read as goodbye 0.52). Not tried for a confident question (:data:`QUESTION_DIGRESSIONS` at
+        to a value, or sets another required slot that was not known yet (s15: "장애인 가정이에요" at the disability
+        question gives ``household_disabled``, and the disability is asked again; before, the message was "not
+        understood" and what it said was dropped), or asks such a follow-up ("어느 시·도의 중구인가요?") — is an
+        answer, whatever a small-talk intent (:data:`ANSWERABLE_SMALL_TALK`) below
+        ``settings.form_answer_intent_threshold`` says ("Uijeongbu-si" read as goodbye 0.52). Not tried for a confident question (:data:`QUESTION_DIGRESSIONS` at
         ``settings.intent_threshold``: it is answered, then the form asks again), nor for small talk at or above
         that threshold (a real "고마워요" or "bye").
         """
@@ -622,8 +624,9 @@ class FormAction:
         plan = self._plan(tracker, domain, context, [])
         kept, choice, _ = plan
         follow_up = choice is not _NO_CHOICE and choice is not None and choice not in required
-        took = any(isinstance(e, SlotSet) and e.value is not None and (e.name == requested or requested not in required
-                                                                        and e.name in required) for e in kept)
+        known = tracker.slots
+        took = any(isinstance(e, SlotSet) and e.value is not None and (e.name == requested or e.name in required and (
+            requested not in required or known.get(e.name) is None)) for e in kept)
         return plan if took or follow_up else None
 
 

@@ -105,3 +105,96 @@ def single_parent_said(text: str) -> bool:
         (True, False)
     """
     return _SINGLE_PARENT_SAID.search(text) is not None
+
+
+#: A household or a family member with a disability, not the person's own (s13 #2: "장애인 가정이에요", "우리 집이 장애인
+#: 가정", "가족 중에 장애인이 있어요", "a household with a disabled member"; s15: a member named, "남편이 장애인이에요", "my
+#: husband is disabled"). The eligibility facts record it as ``household_disabled`` (a registered disabled member of the
+#: person's household), never as the person's own ``disabled``; the catalogue's own wording for such households is
+#: :data:`connectors.eligibility.text_groups.HOUSEHOLD_WAY`.
+_MEMBER_KO = (r"남편|아내|와이프|배우자|아이|애|자녀|아들|딸|엄마|아빠|어머니|어머님|아버지|아버님|부모님?|시어머니|시아버지|"
+              r"장모님?|장인|할머니|할아버지|형|오빠|누나|언니|남동생|여동생|동생|형제|자매")
+_MEMBER_EN = (r"husband|wife|spouse|partner|son|daughter|child|kid|mother|mom|mum|father|dad|parent|brother|sister|"
+              r"grandmother|grandfather|grandma|grandpa")
+#: A member of the household named with a disability: "남편이 장애인이에요", "아이가 장애가 있어요", "my son has a disability".
+MEMBER_DISABLED = re.compile(
+    rf"(?<![가-힣])(?P<ko>{_MEMBER_KO})(?:분)?\s*(?:이|가|은|는|께서|도)\s+(?:[가-힣]+\s+)?(?:등록\s*)?(?:중증\s*)?"
+    r"(?<!비)장애(?=인|가|를|\s*판정|\s*등급|\s*\d\s*급|\s*있)"
+    rf"|\bmy\s+(?P<en>{_MEMBER_EN})s?\s+(?:is|has|are|have)\s+(?:got\s+)?(?:an?\s+)?(?:registered\s+)?disab",
+    re.IGNORECASE)
+HOUSEHOLD_DISABILITY = re.compile(
+    r"장애(?:인|아)?\s*(?:이\s*있는\s*)?(?:가정|가구|가족|세대|식구)|(?:가족|식구|가구원|집)\s*(?:중|에)\s*(?:에\s*)?장애|"
+    r"장애\s*(?:인\s*)?(?:부모|자녀)|"
+    r"\b(?:household|family|home)\s+(?:with|that has|that includes)\s+(?:a\s+|an\s+|one\s+|some\s+)?(?:\w+\s+)?disab|"
+    r"\bdisabled\s+(?:family|household)\s+members?\b|\b(?:family|household)\s+members?\s+(?:with\s+a\s+disab|(?:is|are)\s+disabled)|"
+    r"\b(?:disabled\s+(?:parent|child|son|daughter)s?|(?:parent|child|son|daughter)s?\s+with\s+(?:a\s+)?disabilit)|"
+    + MEMBER_DISABLED.pattern,
+    re.IGNORECASE)
+#: Whom a member word names, as the eligibility questions' ``beneficiary`` values (``sibling``: no such value).
+_MEMBER_WHO = {
+    **dict.fromkeys(("남편", "아내", "와이프", "배우자", "husband", "wife", "spouse", "partner"), "spouse"),
+    **dict.fromkeys(("아이", "애", "자녀", "아들", "딸", "son", "daughter", "child", "kid"), "child"),
+    **dict.fromkeys(("엄마", "아빠", "어머니", "어머님", "아버지", "아버님", "부모", "부모님", "시어머니", "시아버지", "장모",
+                     "장모님", "장인", "mother", "mom", "mum", "father", "dad", "parent"), "parent"),
+    **dict.fromkeys(("할머니", "할아버지", "grandmother", "grandfather", "grandma", "grandpa"), "grandparent"),
+}
+#: A Korean statement's ending right after the household words ("장애인 가정이에요", "장애인 가정인데"): the citizen
+#: describes their household; "장애인 가정 지원 받을 수 있나요?" asks about a kind of help.
+_STATED_KO = re.compile(r"^\s*(?:이에요|예요|에요|이고|이며|인데|입니다|이라서|라서|이라|이거든|이요|이니까)")
+#: An English statement before the household words ("We are a family with …", "our household has …", "I live in …").
+_STATED_EN = re.compile(r"\b(?:we'?re|we\s+are|i'?m\s+(?:in|from)|i\s+am\s+(?:in|from)|i\s+live\s+in|our\s+(?:family|household|home)"
+                        r"|my\s+(?:family|household|home))\b[^.?!]{0,12}$", re.IGNORECASE)
+#: The rest of an English household phrase after the words matched ("disab" + "led member", "led family members").
+_EN_TAIL = re.compile(r"[a-z]*(?:\s+(?:family\s+|household\s+)?(?:member|person|people|relative)s?)?", re.IGNORECASE)
+
+
+def disabled_member(text: str) -> str | None:
+    """Whom the first household member named with a disability in ``text`` is (:data:`MEMBER_DISABLED`), as a
+    ``beneficiary`` value (``"spouse"`` for "남편이 장애인이에요", ``"child"`` for "my son has a disability"; ``"sibling"``
+    for a brother or sister), or None when no member is named so.
+
+    Example:
+        >>> disabled_member("남편이 장애인이에요"), disabled_member("my son has a disability"), disabled_member("장애인이에요")
+        ('spouse', 'child', None)
+    """
+    m = MEMBER_DISABLED.search(text or "")
+    if m is None:
+        return None
+    word = (m.group("ko") or m.group("en") or "").lower()
+    return _MEMBER_WHO.get(word, "sibling")
+
+
+def household_disability_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans where ``text`` states that the citizen's household has a disabled member: a member
+    named with a disability ("남편이 장애인이에요", "my husband is disabled"), or the household words
+    (:data:`HOUSEHOLD_DISABILITY`) said as a statement ("장애인 가정이에요", "우리 집이 장애인 가정인데", "We are a family
+    with a disabled member"): a fact about the person, not the kind of help asked about ("장애인 가정 지원 받을 수
+    있나요?" names none). English spans run to the end of the phrase ("… disabled member").
+
+    Example:
+        >>> household_disability_spans("장애인 가정이에요. 받을 수 있는 혜택이 뭐가 있나요?")
+        [(0, 6)]
+        >>> household_disability_spans("장애인 가정 지원 받을 수 있나요?")
+        []
+    """
+    text = text or ""
+    out: list[tuple[int, int]] = []
+    for m in HOUSEHOLD_DISABILITY.finditer(text):
+        start, end = m.span()
+        member = m.group("ko") is not None or m.group("en") is not None
+        if not (member or _STATED_KO.match(text[end:]) or _STATED_EN.search(text[max(0, start - 40):start])):
+            continue
+        if re.search(r"[A-Za-z]$", m.group()):
+            end += len(_EN_TAIL.match(text, end).group())  # type: ignore[union-attr]  # always matches (may be empty)
+        out.append((start, end))
+    return out
+
+
+def household_disability_said(text: str) -> bool:
+    """Whether ``text`` states that the citizen's household has a disabled member (:func:`household_disability_spans`).
+
+    Example:
+        >>> household_disability_said("우리 집이 장애인 가정인데 받을 수 있는 거 있어요?"), household_disability_said("장애인이에요")
+        (True, False)
+    """
+    return bool(household_disability_spans(text))

@@ -76,21 +76,90 @@ TOP_N = 5
 #: 1인가구, :func:`assistant.nlu.household.lives_alone`; since s12 also asked, where the domain's form lists it, when it
 #: would decide a remaining service); cleared with the asked facts when the person the questions are about changes.
 SAID_FACT_SLOTS = ("single_person_household",)
-#: The reply when the disability question is answered with a household member's disability (s13 #2).
+#: The reply when the disability question is answered with a household member's disability (s13 #2; s15: the answer
+#: is recorded as ``household_disabled``, then the person's own disability is asked again).
 HOUSEHOLD_DISABILITY_RESPONSE = "utter_disabled_household_not_own"
+#: The fact (and form slot) of a registered disabled member of the person's household (s14 #2, asked since s15).
+HOUSEHOLD_DISABLED_SLOT = "household_disabled"
 
 
-def household_disability_answer(tracker: ProtocolTracker, slots: Mapping[str, Any]) -> bool:
-    """Whether the answer to the disability question (``requested_slot`` ``disabled``) that set it true speaks of a
-    household or family member's disability ("장애인 가정이에요", "We're a household with a disabled member":
-    :func:`~connectors.eligibility.text_groups.names_household_disability`) and not of the person's own (the same
-    message saying "저는 장애인이고 …" keeps it): no fact records a member's disability, so the answer is not the
-    person's ``disabled`` (s13 #2)."""
+def _household_words(tracker: ProtocolTracker, person: str) -> bool:
+    """Whether the latest message speaks of a household or family member's disability
+    (:func:`~connectors.eligibility.text_groups.names_household_disability`), not of ``person``, whom the questions
+    are about (a ``beneficiary`` value): a member named with a disability who is that person ("남편이 장애인이에요"
+    while the questions are about the spouse) is their own; so is a message that says the person's own too ("저는
+    장애인이고 …")."""
+    from assistant.nlu.household import disabled_member
     from connectors.eligibility.text_groups import groups_answered, names_household_disability
 
     text = tracker.latest_text()
-    return (slots.get("disabled") is True and tracker.get_slot("requested_slot") == "disabled"
-            and names_household_disability(text) and groups_answered(text).get("disabled") is not True)
+    if text.startswith("/") or not names_household_disability(text):
+        return False
+    if disabled_member(text) == person:
+        return False
+    return groups_answered(text).get("disabled") is not True
+
+
+def _beneficiary_before(tracker: ProtocolTracker) -> str:
+    """The ``beneficiary`` slot before the latest user message (``"self"`` when unset): a family word in an answer
+    ("남편이 장애인이에요") sets the slot through its entity mapping, but only a new opening question switches person."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=0)
+    return str(_slots_before(tracker, last_user).get("beneficiary") or "self")
+
+
+def household_disability_answer(tracker: ProtocolTracker, slots: Mapping[str, Any]) -> bool:
+    """Whether the answer to the disability question (``requested_slot`` ``disabled``) speaks of a household or family
+    member's disability ("장애인 가정이에요", "남편이 장애인이에요", "We're a household with a disabled member":
+    :func:`_household_words`) and not of the person's own (the ``beneficiary`` before the message, else in
+    ``slots``): the answer is not the person's ``disabled`` (s13 #2), it is ``household_disabled`` (s15)."""
+    person = _beneficiary_before(tracker) if tracker.events else str(slots.get("beneficiary") or "self")
+    return tracker.get_slot("requested_slot") == "disabled" and _household_words(tracker, person)
+
+
+def _household_disability(tracker: ProtocolTracker, slots: dict[str, Any], domain: dict[str, Any], activating: bool,
+                          dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    """``household_disabled`` from what the citizen says (when the domain declares the slot), s15:
+
+    * at activation, an opening that states it ("장애인 가정이에요. 받을 수 있는 혜택이 뭐가 있나요?", "우리 집이 장애인
+      가정인데 …", "We are a family with a disabled member": :func:`assistant.nlu.household.household_disability_said`)
+      → true;
+    * at the disability question, an answer about a household member's (:func:`household_disability_answer`) → its
+      value (true; false where it denies: "장애인 가정은 아니에요"); the person's own ``disabled``, which an affirm
+      or deny intent of that message set, is undone (asked again), with :data:`HOUSEHOLD_DISABILITY_RESPONSE`;
+    * at the household question, an answer in words ("남편이 장애인이에요") → its value.
+
+    A member named who is the person the questions are about ("남편이 장애인이에요" about the spouse) is that person's
+    own disability, not the household's. Updates ``slots`` in place; returns the events.
+    """
+    from assistant.dialogue.sdk import slot_set
+    from assistant.nlu.household import household_disability_said
+    from connectors.eligibility.text_groups import groups_answered
+
+    if HOUSEHOLD_DISABLED_SLOT not in (domain.get("slots") or {}):
+        return []
+    text = tracker.latest_text()
+    requested = None if activating else tracker.get_slot("requested_slot")
+    person = str(slots.get("beneficiary") or "self") if activating else _beneficiary_before(tracker)
+    if activating:
+        said = household_disability_said(text) and _household_words(tracker, person)
+    else:
+        said = requested in ("disabled", HOUSEHOLD_DISABLED_SLOT) and _household_words(tracker, person)
+    if not said:
+        return []
+    value = groups_answered(text).get("disabled_family", True)
+    events: list[dict[str, Any]] = []
+    if slots.get("beneficiary") != person:  # "남편이 장애인이에요" at the question: still about the same person
+        slots["beneficiary"] = person
+        events.append(slot_set("beneficiary", person))
+    if slots.get(HOUSEHOLD_DISABLED_SLOT) != value:
+        slots[HOUSEHOLD_DISABLED_SLOT] = value
+        events.append(slot_set(HOUSEHOLD_DISABLED_SLOT, value))
+    if requested == "disabled":
+        if slots.get("disabled") is not None:  # an affirm/deny of this message: not the person's own disability
+            slots["disabled"] = None
+            events.append(slot_set("disabled", None))
+        dispatcher.utter_message(response=HOUSEHOLD_DISABILITY_RESPONSE)
+    return events
 
 
 #: The slot where the MyData connector keeps what it filled for the citizen (``{slot: value}``,
@@ -367,14 +436,35 @@ def _introduction(tracker: ProtocolTracker, domain: dict[str, Any], slots: Mappi
     the offer to fill the facts from Public MyData) when the facts are the citizen's own (``beneficiary`` self),
     the domain has the MyData dialogue and it was not offered in this conversation yet; else
     ``utter_eligibility_intro`` (the questions only) when the domain has it. MyData fetches the citizen's own
-    records, so it is never offered for a mother's or a child's facts (fresh-user s10 #9)."""
+    records, so it is never offered for a mother's or a child's facts (fresh-user s10 #9). None as well once either was
+    said in this conversation (:func:`_introduced`, s15)."""
     responses = domain.get("responses") or {}
+    if _introduced(tracker):
+        return None
     intents = {i if isinstance(i, str) else next(iter(i), "") for i in domain.get("intents") or []}
     own = str(slots.get("beneficiary") or "self") == "self"
     if own and "use_mydata" in intents and not tracker.get_slot("mydata_consent_id") and not _mydata_offered(tracker) \
             and "utter_eligibility_offer_mydata" in responses:
         return "utter_eligibility_offer_mydata"
     return "utter_eligibility_intro" if "utter_eligibility_intro" in responses and not _mydata_offered(tracker) else None
+
+
+#: The responses that open the questionnaire (:func:`_introduction`).
+INTRODUCTIONS = ("utter_eligibility_offer_mydata", "utter_eligibility_intro")
+
+
+def _introduced(tracker: ProtocolTracker) -> bool:
+    """Whether one of :data:`INTRODUCTIONS` was said in this conversation (since its latest ``restart`` or
+    ``session_started``): the questionnaire introduces itself once; started again (another person asked about, the
+    citizen again, a new question) it goes straight to its question (s14: the introduction, with its MyData offer,
+    came at every restart)."""
+    said = False
+    for e in tracker.events:
+        if e.get("event") in ("restart", "session_started"):
+            said = False
+        elif e.get("event") == "bot" and ((e.get("data") or {}).get("custom") or {}).get("response") in INTRODUCTIONS:
+            said = True
+    return said
 
 
 def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
@@ -924,11 +1014,8 @@ class ValidateEligibilityForm:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _opening_facts(tracker, slots)
         events += _said_facts(tracker, slots, domain)
-        if not activating and household_disability_answer(tracker, slots):
-            # "장애인 가정이에요" at the disability question: not the person's disability (s13 #2); asked again
-            slots["disabled"] = None
-            events.append(slot_set("disabled", None))
-            dispatcher.utter_message(response=HOUSEHOLD_DISABILITY_RESPONSE)
+        # "장애인 가정이에요" in the opening or at the disability question: household_disabled, not the person's (s15)
+        events += _household_disability(tracker, slots, domain, activating, dispatcher)
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:

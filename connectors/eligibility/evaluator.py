@@ -195,7 +195,7 @@ def who_condition(w: WhoCheck, state: int) -> Condition:
                          "who it is for: as its eligibility text says (you belong to a group it names)", w.phrase)
     return Condition(CHECK, f"확인 필요: 지원대상 '{w.phrase}' (코드로는 나이만 정해져 있어요)",
                      "to confirm: who it is for, as its eligibility text says (only an age range is coded): "
-                     + (", ".join(_group_en(g) for g in w.groups) or "read the text cited"), w.phrase)
+                     + (", ".join(_group_en(g) for g in (*w.groups, *w.narrowed)) or "read the text cited"), w.phrase)
 
 
 def _group_en(name: str) -> str:

@@ -47,6 +47,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.nlu.household import HOUSEHOLD_DISABILITY as _HOUSEHOLD_DISABILITY
+
 if TYPE_CHECKING:  # facts.py validates its ``target_groups`` keys against LEXICON_NAMES: import only for typing
     from connectors.eligibility.facts import Facts
 
@@ -69,13 +71,7 @@ NO_DISABILITY = re.compile(r"비\s*장애|장애\s*(?:가|는|이)?\s*없|\bnon-
 #: A household or a family member with a disability, not the person's own (s13 #2: "장애인 가정이에요", "우리 집이 장애인
 #: 가정", "가족 중에 장애인이 있어요", "a household with a disabled member"): no fact of :class:`Facts` records a household
 #: member's disability, so such words are not the person's ``disabled`` (nor a "no": they say nothing of the person).
-HOUSEHOLD_DISABILITY = re.compile(
-    r"장애(?:인|아)?\s*(?:이\s*있는\s*)?(?:가정|가구|가족|세대|식구)|(?:가족|식구|가구원|집)\s*(?:중|에)\s*(?:에\s*)?장애|"
-    r"장애\s*(?:인\s*)?(?:부모|자녀)|"
-    r"\b(?:household|family|home)\s+(?:with|that has|that includes)\s+(?:a\s+|an\s+|one\s+|some\s+)?(?:\w+\s+)?disab|"
-    r"\bdisabled\s+(?:family|household)\s+members?\b|\b(?:family|household)\s+members?\s+(?:with\s+a\s+disab|(?:is|are)\s+disabled)|"
-    r"\b(?:disabled\s+(?:parent|child|son|daughter)s?|(?:parent|child|son|daughter)s?\s+with\s+(?:a\s+)?disabilit)",
-    re.IGNORECASE)
+HOUSEHOLD_DISABILITY = _HOUSEHOLD_DISABILITY  # one pattern for the answers and the route (s15: moved, members named too)
 
 
 #: A catalogue text's words for a household with a registered disabled member (the 장애인가정 출산지원금 texts:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from connectors.eligibility.regions import SIDO, SIDO_ALIASES, SIGUNGU
-from connectors.eligibility.text_groups import _GENERAL_STRONG, UNKNOWN, YES, _items, groups_named
+from connectors.eligibility.text_groups import _GENERAL_STRONG, UNKNOWN, YES, _items, groups_named, names_plainly
 
 if TYPE_CHECKING:
     from connectors.eligibility.facts import Facts
@@ -85,12 +85,18 @@ class WhoCheck:
 
     Attributes:
         phrase: the first 지원대상 item (or the title), shortened to 90 characters.
-        groups: :data:`~connectors.eligibility.text_groups.LEXICON` groups the phrase or the title names: the
-            citizen confirming one of them (``target_groups``) settles the check.
+        groups: :data:`~connectors.eligibility.text_groups.LEXICON` groups the phrase names plainly
+            (:func:`~connectors.eligibility.text_groups.names_plainly`), or the title names and the phrase does not:
+            the citizen confirming one of them (``target_groups``) settles the check.
+        narrowed: groups the phrase names only more narrowly than the group ("한식을 전공하는 학생" for ``student``,
+            "셰프 등 한식 종사자" for ``worker``): confirming the broad group says less than the phrase, so it settles
+            nothing (s15; as :attr:`~connectors.eligibility.text_groups.Restriction.specific` for the GROUP condition
+            since s13 #6); named in the condition's English meaning only.
     """
 
     phrase: str
     groups: tuple[str, ...] = ()
+    narrowed: tuple[str, ...] = ()
 
 
 #: Words of what a benefit is and how it is had (s10: "할인된 비용으로 상품권을 구매하는 간접 혜택", "수돗물을 공급받는
@@ -158,7 +164,7 @@ def who_check(target: str, title: str) -> WhoCheck | None:
 
     Examples:
         >>> who_check("○ 장병, 군무원, 일반 국민", "장병 인권상담 지원")
-        WhoCheck(phrase='장병 인권상담 지원 (장병, 군무원, 일반 국민)', groups=('military',))
+        WhoCheck(phrase='장병 인권상담 지원 (장병, 군무원, 일반 국민)', groups=('military',), narrowed=())
         >>> who_check("노인복지법에 정한 만 65세 이상 노인", "철도 공공할인 서비스(경로)") is None
         True
     """
@@ -177,16 +183,27 @@ def who_check(target: str, title: str) -> WhoCheck | None:
     phrase = re.sub(r"\s+", " ", first if not is_general(first, title) else f"{title} ({first})").strip()
     if len(phrase) > _MAX_PHRASE:
         phrase = phrase[:_MAX_PHRASE - 1].rstrip() + "…"
-    return WhoCheck(phrase, tuple(dict.fromkeys((*by_title, *groups_named(first)))))
+    named = groups_named(first)
+    # a group the first item names only with a qualifier ("한식을 전공하는 학생"): the broad group does not hold it (s15)
+    narrowed = tuple(g for g in named if not names_plainly(g, first))
+    plain = tuple(dict.fromkeys(g for g in (*by_title, *named) if g not in narrowed))
+    return WhoCheck(phrase, plain, narrowed)
 
 
 def check_state(check: WhoCheck, facts: Facts) -> tuple[int, tuple[str, ...]]:
-    """``(state, missing)``: eligible when the citizen confirmed a group the phrase names (``facts.target_groups``:
-    the questionnaire's group question, or the API); else unknown, missing ``target_groups`` when the phrase names one
-    (the citizen can confirm it), nothing otherwise (the phrase says what to check).
+    """``(state, missing)``: eligible when the citizen confirmed a group the phrase names plainly (:attr:`WhoCheck.groups`;
+    ``facts.target_groups``: the questionnaire's group question, or the API); else unknown, missing ``target_groups``
+    when the phrase names such a group (the citizen can confirm it), nothing otherwise (the phrase says what to check).
 
-    Only an explicit confirmation counts, not the facts that record a group coarsely (``employed`` for "한식 종사자",
-    ``student_level`` for "한식을 전공하는 학생"): the phrase is narrower than the lexicon's group.
+    Only an explicit confirmation counts, not the facts that record a group coarsely; and a confirmation of a group the
+    phrase names only narrowly (:attr:`WhoCheck.narrowed`: "학생" for "한식을 전공하는 학생", "근로자" for "셰프 등 한식
+    종사자") settles nothing either (s15, s13 #6's kind for CHECK): the phrase is narrower than the lexicon's group.
+
+    Example:
+        >>> from connectors.eligibility.facts import Facts
+        >>> w = WhoCheck("한식을 전공하는 학생", (), ("student",))
+        >>> check_state(w, Facts(target_groups={"student": True}))
+        (1, ())
     """
     told = facts.target_groups or {}
     if any(told.get(g) is True for g in check.groups):

@@ -133,3 +133,29 @@ def test_the_same_question_about_the_same_person_does_not_start_again(processor:
     say(processor, mine, sender)
     state = processor.tracker_state(sender)["slots"]
     assert (state["beneficiary"], state["age"], state["requested_slot"]) == ("self", 40, asked)
+
+
+@pytest.mark.parametrize(("lang", "mine", "age", "mother"), [
+    ("ko", "제가 받을 수 있는 혜택이 뭐가 있나요?", "40", "어머니가 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("en", "What benefits can I get?", "40", "What benefits can my mother get?"),
+])
+def test_the_introduction_is_said_once_per_conversation(processor: MessageProcessor, lang: str, mine: str, age: str,
+                                                        mother: str) -> None:
+    """s15 (s14 "seen, not fixed"): the questionnaire introduces itself (with the MyData offer, for the citizen) on
+    its first start only; started again for the mother, then for the citizen, it goes straight to its question.
+    Before, each restart said it again: utter_eligibility_intro for the mother, the MyData offer again for the
+    citizen."""
+    sender = f"intro-once-{lang}"
+    intros = {"utter_eligibility_offer_mydata", "utter_eligibility_intro"}
+
+    def said(t: Turn) -> list[Any]:
+        return [m.custom.get("response") for m in t.messages]
+
+    first = say(processor, mine, sender)
+    assert said(first) == ["utter_eligibility_offer_mydata", "utter_ask_age"], said(first)
+    say(processor, age, sender)
+    for text, who in ((mother, "parent"), (mine, "self"), (mother, "parent")):
+        t = say(processor, text, sender)
+        slots = processor.tracker_state(sender)["slots"]
+        assert slots["beneficiary"] == who and slots["requested_slot"] is not None, slots
+        assert not intros & set(said(t)), said(t)

@@ -23,8 +23,9 @@ from connectors.eligibility.who_text import CHECK, WhoCheck, is_general, who_che
 WHO_TABLE = [
     # narrow: a circle no JA code stands for
     ("○ 장병, 군무원, 일반 국민", "장병 인권상담 지원", "장병, 군무원", ("military",)),
+    # s15: its 학생 and 종사자 are narrowed (한식을 전공하는, 셰프 등 한식): no group a confirmation settles (see below)
     ("한식관련 전문 교육기관, 한식을 전공하는 학생 및 예비 종사자, 셰프 등 한식 종사자, 기타 한식에 관심있는 국민 등",
-     "한식진흥 및 음식관광활성화", "한식관련 전문 교육기관", ("student", "worker")),
+     "한식진흥 및 음식관광활성화", "한식관련 전문 교육기관", ()),
     ("원문 번역, 원문 탈초, 이체자 판독, 한자 어휘 등 한문·한자와 관련된 다양한 궁금증에 대해 자문을 필요로 하는 국민 누구나 가능.",
      "한문 고전 자문 서비스", "자문을 필요로 하는", ()),
     ("학점은행제를 이용하고자 하거나, 이용하고 있는 모든 국민", "학점은행제 상담 서비스", "학점은행제를", ()),
@@ -172,3 +173,38 @@ def test_high_voltage_customer_and_business_are_status_facts() -> None:
 def test_who_check_value_type() -> None:
     w = who_check("○ 가정위탁아동", "가정위탁아동 양육보조금 지원")
     assert isinstance(w, WhoCheck) and w.phrase == "가정위탁아동" and w.groups == ()
+
+
+#: s15 (s13 #6's kind, for CHECK): real services whose who-phrase names a group only more narrowly than the group
+#: (read by hand from the 지원대상 text), a person their codes fit, and the broad group confirmed at the group question.
+#: Before, the confirmation held the phrase (CHECK "해당", the service eligible); a broad "학생" says less than "한식을
+#: 전공하는 학생", "사업자" less than "사업장 소재지가 중구 관내에 있는 청년사업자".
+NARROWED_WHO = [
+    ("154300005020", "한식을 전공하는 학생", ("student", "worker"),
+     {"age": 30, "region": "서울특별시", "business_status": "operating", "business_industry": "restaurant"}),
+    ("341000000312", "사업장 소재지가 중구 관내에 있는 청년사업자", ("business",),
+     {"age": 30, "region": "대구광역시 중구", "business_status": "operating", "business_industry": "restaurant"}),
+    ("348000000434", "강사수당", ("worker",), {"age": 30, "region": "대구광역시 달성군"}),
+]
+
+
+@pytest.mark.parametrize(("sid", "words", "narrowed", "facts"), NARROWED_WHO, ids=[t[0] for t in NARROWED_WHO])
+def test_a_broad_answer_does_not_hold_a_narrowed_who_phrase(gov24_catalogue: Catalogue, sid: str, words: str,
+                                                           narrowed: tuple[str, ...], facts: dict[str, object]) -> None:
+    from connectors.eligibility.evaluator import Evaluation
+
+    i = gov24_catalogue.index[sid]
+    who = gov24_catalogue.who_checks[gov24_catalogue.who_id[i]]
+    assert words in who.phrase and who.narrowed == narrowed and not set(narrowed) & set(who.groups)
+    told = Facts(**facts, target_groups=dict.fromkeys(narrowed, True))  # type: ignore[arg-type]
+    status, decided, missing = Evaluation(gov24_catalogue, told).explain(i)
+    check = [c for c in decided if c.code == CHECK]
+    assert status == "unknown" and len(check) == 1 and check[0].meaning.startswith("확인 필요"), (status, decided)
+    assert "target_groups" not in missing  # no answer to the group question would settle it: not asked for it
+    assert all(g in check[0].meaning_en or _en(g) in check[0].meaning_en for g in narrowed)
+
+
+def _en(group: str) -> str:
+    from connectors.eligibility.text_groups import BY_NAME
+
+    return BY_NAME[group].en
