@@ -247,3 +247,54 @@ class TestMixedScripts:
                  TrainingExample("We moved to 마포구 last year", "inform", (EntitySpan("district", 12, 15, "마포구"),))]
         report = CRFEntityExtractor().train([*EXAMPLES, *extra], TOK)
         assert (report["examples"], report["entities"]) == (len(EXAMPLES) + 2, sum(len(e.entities) for e in EXAMPLES) + 2)
+
+
+class TestLatinAcronyms:
+    """An entity is predicted only in the letter scripts its annotations were written in. The ~30 training examples
+    annotate cities, districts and documents in Hangul only; before session 15 the CRF read the Latin acronym at the
+    start of "KTX로 대전에 가요" as a city (and KB, SH the same way: a word before 로/에서 opening the sentence, like
+    "부산으로 이사 가요")."""
+
+    @pytest.mark.parametrize(("text", "acronym"), [
+        ("KTX로 대전에 가요", "KTX"), ("SRT로 부산에 가요", "SRT"), ("KB에서 대출 받았어요", "KB"), ("SH로 이사 가요", "SH"),
+        ("LH 임대주택 신청하려고요", "LH"), ("HPV 주사 맞으러 가요", "HPV"), ("대전에서 KTX로 가요", "KTX"),
+        ("GTX로 출근해요", "GTX"), ("IBK에서 서류 떼요", "IBK"), ("SH에서 이사 왔어요", "SH"),
+    ])
+    def test_a_latin_acronym_is_no_hangul_trained_entity(self, crf: CRFEntityExtractor, text: str, acronym: str) -> None:
+        at = text.index(acronym)
+        spans = crf.extract(text, TOK.tokenize(text))
+        assert [s for s in spans if s.start < at + len(acronym) and s.end > at] == [], spans
+
+    @pytest.mark.parametrize(("text", "expected"), [
+        ("SRT로 부산에 가요", [("city", "부산", 5, 7)]), ("대전에서 KTX로 가요", [("city", "대전", 0, 2)]),
+    ])
+    def test_the_hangul_city_beside_it_is_kept(self, crf: CRFEntityExtractor, text: str, expected: list[tuple[str, str, int, int]]) -> None:
+        assert [(s.entity, s.text, s.start, s.end) for s in crf.extract(text, TOK.tokenize(text))] == expected
+
+    def test_training_records_each_entitys_letter_scripts(self, crf: CRFEntityExtractor) -> None:
+        # every annotation in entity_examples.ANNOTATED is Hangul
+        assert crf.entity_scripts == {"city": ["hangul"], "district": ["hangul"], "document": ["hangul"]}
+
+    def test_an_entity_annotated_in_latin_is_still_learnt(self) -> None:
+        extra = [parse_annotated(line) for line in
+                 ("[KTX](vehicle)로 가요", "[SRT](vehicle) 타고 왔어요", "[ITX](vehicle)로 출근해요", "내일 [KTX](vehicle) 예매했어요")]
+        ext = CRFEntityExtractor()
+        ext.train([*EXAMPLES, *extra], TOK)
+        assert ext.entity_scripts["vehicle"] == ["latin"]
+        for text, surface in (("KTX로 대전에 가요", "KTX"), ("GTX 타고 왔어요", "GTX")):  # GTX: never annotated
+            got = [(s.entity, s.text) for s in ext.extract(text, TOK.tokenize(text)) if s.entity == "vehicle"]
+            assert got == [("vehicle", surface)]
+
+    def test_the_record_survives_save_and_a_model_without_it_is_not_filtered(self, crf: CRFEntityExtractor,
+                                                                              tmp_path: Path) -> None:
+        crf.save(tmp_path / "crf.pkl")
+        assert CRFEntityExtractor.load(tmp_path / "crf.pkl").entity_scripts == crf.entity_scripts
+        blob = pickle.loads((tmp_path / "crf.pkl").read_bytes())
+        del blob["entity_scripts"]  # a model saved before session 15
+        (tmp_path / "old.pkl").write_bytes(pickle.dumps(blob))
+        old = CRFEntityExtractor.load(tmp_path / "old.pkl")
+        assert old.entity_scripts == {}
+        # the same chain labels, unfiltered: the CRF's own weights still read SH as a city, so the record is what drops it
+        text = "SH로 이사 가요"
+        assert [(s.entity, s.text) for s in old.extract(text, TOK.tokenize(text))] == [("city", "SH")]
+        assert crf.extract(text, TOK.tokenize(text)) == []

@@ -20,6 +20,14 @@ Korean phrase stands alone: before session 14, "Can I get the 강남구 주민�
 "강남구 주민이에요" gives (7 of 56 Korean phrases in English frames lost or changed an entity). An entity written
 across both scripts in one span is not learnt (none in the bundled data or the two Rasa demos).
 
+An entity is only predicted in the scripts its annotations were written in: training records, per entity, the
+letter scripts (Hangul, Latin, Han) of its annotated tokens, and a predicted span holding a token of another letter
+script is dropped. Without it a CRF that saw cities only in Hangul read the Latin acronym at the start of "KTX로
+대전에 가요" as a city (and SH, KB, SRT the same way: a word before 로/에서 at the start of a chain looks like the
+training set's "부산으로 이사 가요"); no feature weight for Latin tokens can be learnt from Hangul-only annotations, so
+the constraint is structural. Digits and other symbols are not letter scripts ("2동" stays possible). A model saved
+before session 15 has no such record and is not filtered.
+
 Annotations are trimmed of trailing particles and endings before training
 (see :func:`~assistant.nlu.entities.base.trim_span`) and reported by
 :func:`annotation_problems`, so a "[강남구에서](district)" slip does not teach
@@ -88,6 +96,15 @@ def _script(form: str) -> str:
     if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\U00020000" <= ch <= "\U0002ffff" or "\uf900" <= ch <= "\ufaff":
         return "han"
     return "other"
+
+
+#: The scripts :attr:`CRFEntityExtractor.entity_scripts` records (digits and symbols are not letter scripts).
+LETTER_SCRIPTS = frozenset({"hangul", "latin", "han"})
+
+
+def letter_scripts(tokens: Sequence[Token]) -> set[str]:
+    """The letter scripts (:data:`LETTER_SCRIPTS`) of the first character of each token's form."""
+    return {s for t in tokens if (s := _script(t.text)) in LETTER_SCRIPTS}
 
 
 def script_chains(text: str, tokens: list[Token]) -> list[list[int]]:
@@ -239,6 +256,8 @@ class CRFEntityExtractor:
         self._tagger: pycrfsuite.Tagger | None = None
         self._tag_lock = threading.Lock()  # a Tagger holds the sequence it was last given: one at a time
         self.entity_types: list[str] = []
+        #: entity -> the letter scripts its training annotations were written in (empty: not filtered, older model)
+        self.entity_scripts: dict[str, list[str]] = {}
 
     @property
     def trained(self) -> bool:
@@ -275,6 +294,7 @@ class CRFEntityExtractor:
         trimmed = 0
         n_entities = 0
         n_examples = 0
+        scripts: dict[str, set[str]] = {}
         for ex in examples:
             tokens = tokenizer.tokenize(ex.text)
             if not tokens:
@@ -286,11 +306,14 @@ class CRFEntityExtractor:
                 if t_end > s:
                     spans.append((s, t_end, e.entity))
                     n_entities += 1
+                    inside = [t for t in tokens if t.start >= s and t.end <= t_end]
+                    scripts.setdefault(e.entity, set()).update(letter_scripts(inside))
             n_examples += 1
             for toks, feats in self._chains(ex.text, tokens):
                 X.append(feats)
                 y.append(bilou_labels(toks, spans))
         self.entity_types = sorted({e.entity for ex in examples for e in ex.entities})
+        self.entity_scripts = {k: sorted(v) for k, v in sorted(scripts.items())}
         if n_entities == 0:
             self._use(None)
             return {"examples": n_examples, "entities": 0, "annotations_trimmed": trimmed, "seconds": time.perf_counter() - t0}
@@ -336,6 +359,8 @@ class CRFEntityExtractor:
             group = chain[first : last + 1]
             if all(is_function_tag(t.tag) for t in group):
                 continue
+            if self.entity_scripts and not letter_scripts(group) <= set(self.entity_scripts.get(entity, ())):
+                continue  # a script this entity was never annotated in (module docstring)
             s, e = trim_span(text, min(t.start for t in group), max(t.end for t in group), tokens)
             if e > s:
                 out.append(EntitySpan(entity, s, e, text[s:e], extractor=self.name, confidence=round(float(conf), 4)))
@@ -344,7 +369,8 @@ class CRFEntityExtractor:
     def save(self, path: Path) -> None:
         """Write the model to ``path`` (a pickle of our own artifact: load only files you wrote)."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        blob = {"version": _FORMAT_VERSION, "config": asdict(self.config), "entity_types": self.entity_types, "model": self._model}
+        blob = {"version": _FORMAT_VERSION, "config": asdict(self.config), "entity_types": self.entity_types,
+                "entity_scripts": self.entity_scripts, "model": self._model}
         tmp = path.with_suffix(path.suffix + ".tmp")
         with tmp.open("wb") as f:
             pickle.dump(blob, f)
@@ -374,4 +400,5 @@ class CRFEntityExtractor:
         else:
             ext._use(blob["model"])
         ext.entity_types = list(blob["entity_types"])
+        ext.entity_scripts = {str(k): list(v) for k, v in blob.get("entity_scripts", {}).items()}
         return ext
