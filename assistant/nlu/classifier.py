@@ -74,6 +74,7 @@ text on the shared 2 cores: neither is worth a feature.
 from __future__ import annotations
 
 import json
+import math
 import pickle
 import time
 from collections import Counter
@@ -86,6 +87,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
+from scipy.stats import binomtest, norm
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -167,7 +169,20 @@ class IntentClassifierConfig(BaseModel):
         c: inverse L2 regularisation of logistic regression.
         lexical, embedding_weight, char_ngrams, word_ngrams: see :class:`~assistant.nlu.features.Featurizer`.
         oos_label: the out-of-scope intent's name.
-        target_oos_recall: the threshold is the highest whose held-out out-of-scope recall reaches this.
+        threshold_rule: how the out-of-scope threshold is chosen on held-out data (a message is rejected when its
+            score is ``>=`` the threshold, or when ``oos_label`` ranks first):
+            ``oos_recall`` (default): the highest threshold whose held-out out-of-scope recall reaches
+            ``target_oos_recall`` (:func:`choose_threshold`). When the explicit class alone reaches the target, no
+            message is rejected by score (the threshold is above 1).
+            ``in_scope_rejection``: the lowest threshold (most rejection) whose held-out share of in-scope messages
+            rejected (by the class or by the score) stays at most ``max_in_scope_rejected`` with one-sided
+            confidence ``in_scope_confidence`` (Wilson score upper bound; Wilson 1927, JASA 22:209, through
+            :func:`threshold_for_in_scope_accuracy` with every in-scope message counted as kept-right): it bounds
+            what rejection costs the in-scope side and needs no out-of-scope held-out data. When the class alone
+            already rejects more than that, no message is rejected by score.
+        target_oos_recall: the ``oos_recall`` rule's target.
+        max_in_scope_rejected, in_scope_confidence: the ``in_scope_rejection`` rule's ceiling and confidence
+            (0.5: the point estimate itself).
         calibration_folds: k of the stratified k-fold used for calibration when no validation data is given.
         max_iter: solver iterations.
         oos_score: ``"max_probability"`` (``1 - max`` in-scope probability) or ``"learned"``
@@ -184,7 +199,10 @@ class IntentClassifierConfig(BaseModel):
     char_ngrams: tuple[int, int] = (2, 4)
     word_ngrams: tuple[int, int] | None = (1, 2)
     oos_label: str = "out_of_scope"
+    threshold_rule: Literal["oos_recall", "in_scope_rejection"] = "oos_recall"
     target_oos_recall: Annotated[float, Field(ge=0, le=1)] = 0.85
+    max_in_scope_rejected: Annotated[float, Field(ge=0, lt=1)] = 0.02
+    in_scope_confidence: Annotated[float, Field(ge=0.5, lt=1)] = 0.95
     calibration_folds: Annotated[int, Field(ge=2)] = 5
     max_iter: Annotated[int, Field(ge=10)] = 3000
     oos_score: Literal["max_probability", "learned"] = "max_probability"
@@ -226,6 +244,62 @@ def choose_threshold(oos_scores_in: np.ndarray, oos_scores_oos: np.ndarray, targ
     if need <= 0:
         return 1.0 + 1e-7
     return float(s[need - 1])
+
+
+def threshold_for_in_scope_accuracy(
+    scores: np.ndarray, correct: np.ndarray, min_accuracy: float, confidence: float, new_sample: int | None = None
+) -> float | None:
+    """The lowest out-of-scope threshold whose in-scope accuracy on held-out messages is at least ``min_accuracy``
+    with one-sided ``confidence``.
+
+    A message is rejected when its score is ``>=`` the threshold, and a rejected in-scope message counts as wrong,
+    so the accuracy at threshold ``t`` is ``#{correct and score < t} / n``. The rule takes the smallest count ``k``
+    of kept correct messages whose Wilson score lower bound (Wilson 1927, "Probable inference, the law of
+    succession, and statistical inference", JASA 22:209; two-sided level ``2 * confidence - 1``, as
+    :meth:`scipy.stats.BinomTestResult.proportion_ci` computes it) is ``>= min_accuracy``, and returns the threshold
+    just above the ``k``-th lowest score of a correct message.
+
+    Args:
+        scores: ``(n,)`` out-of-scope scores of the held-out IN-SCOPE messages.
+        correct: ``(n,)`` bool, the top intent is the gold one (an in-scope message the out-of-scope intent ranks
+            first is not correct).
+        min_accuracy: the floor, in (0, 1]. confidence: one-sided, in [0.5, 1) (0.5: the point estimate ``k / n``).
+        new_sample: None: bound the population accuracy. ``m``: bound the accuracy that a new sample of ``m``
+            messages will measure (one-sided prediction bound): the normal deviate ``z`` of ``confidence`` becomes
+            ``z * sqrt(1 + n/m)``, as the difference of two independent proportions' estimates has variance
+            ``p(1-p)(1/n + 1/m)``; the Wilson bound is then taken at that deviate's confidence.
+
+    Returns:
+        The threshold, or None when no threshold reaches the floor (even rejecting nothing by score).
+
+    Raises:
+        InvalidInputError: shapes disagree, or ``min_accuracy`` / ``confidence`` / ``new_sample`` out of range.
+    """
+    scores, correct = np.asarray(scores, dtype=np.float64), np.asarray(correct, dtype=bool)
+    if scores.shape != correct.shape or scores.ndim != 1:
+        raise InvalidInputError(f"{scores.shape} scores for {correct.shape} correctness flags")
+    if not 0 < min_accuracy <= 1 or not 0.5 <= confidence < 1:
+        raise InvalidInputError(f"min_accuracy {min_accuracy} must be in (0, 1] and confidence {confidence} in [0.5, 1)")
+    if new_sample is not None and new_sample < 1:
+        raise InvalidInputError(f"new_sample must be a positive number of messages, got {new_sample}")
+    n = len(scores)
+    if new_sample is not None and n:
+        confidence = float(norm.cdf(norm.ppf(confidence) * math.sqrt(1 + n / new_sample)))
+    kept = np.sort(scores[correct])
+
+    def bound(k: int) -> float:
+        return float(binomtest(k, n).proportion_ci(confidence_level=2 * confidence - 1, method="wilson").low)
+
+    if n == 0 or bound(len(kept)) < min_accuracy:
+        return None
+    lo, hi = 1, len(kept)  # the bound grows with k: the smallest k reaching the floor, by bisection
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if bound(mid) >= min_accuracy:
+            hi = mid
+        else:
+            lo = mid + 1
+    return float(np.nextafter(kept[lo - 1], np.inf))
 
 
 class IntentClassifier:
@@ -391,12 +465,21 @@ class IntentClassifier:
         # a message the out-of-scope intent ranks first is rejected anyway: it counts as recalled
         forced = probs.argmax(1) == oos_i
         s_oos = np.where(forced[is_oos], 1.0, score[is_oos])
-        self.oos_threshold = choose_threshold(score[~is_oos], s_oos, self.config.target_oos_recall)
+        cfg = self.config
+        if cfg.threshold_rule == "in_scope_rejection":
+            # every in-scope message counts as right, so the bound is on the share kept (1 - the share rejected)
+            thr = threshold_for_in_scope_accuracy(score[~is_oos], ~forced[~is_oos], 1.0 - cfg.max_in_scope_rejected,
+                                                  cfg.in_scope_confidence) if (~is_oos).any() else None
+            self.oos_threshold = 1.0 + 1e-7 if thr is None else min(thr, 1.0 + 1e-7)
+        else:
+            self.oos_threshold = choose_threshold(score[~is_oos], s_oos, cfg.target_oos_recall)
         rejected = forced | (score >= self.oos_threshold)
         top = probs.argmax(1)
         return {
             "n": int(len(held_y)),
             "n_oos": int(is_oos.sum()),
+            "rule": cfg.threshold_rule,
+            "in_scope_rejected": float(np.mean(rejected[~is_oos])) if (~is_oos).any() else None,
             "in_scope_accuracy": float(np.mean((top[~is_oos] == held_y[~is_oos]) & ~rejected[~is_oos])) if (~is_oos).any() else None,
             "oos_recall": float(np.mean(rejected[is_oos])) if is_oos.any() else None,
         }

@@ -82,7 +82,13 @@ from sklearn.pipeline import FeatureUnion
 
 from assistant.errors import InvalidConfigError, InvalidInputError, ModelNotFoundError
 from assistant.knowledge.embedder import Embedder, make_embedder
-from assistant.nlu.classifier import IntentClassifier, IntentClassifierConfig, IntentDecision, fit_temperature
+from assistant.nlu.classifier import (
+    IntentClassifier,
+    IntentClassifierConfig,
+    IntentDecision,
+    fit_temperature,
+    threshold_for_in_scope_accuracy,
+)
 from assistant.nlu.embedding_cache import EmbeddingCache
 from assistant.nlu.mlp_head import (
     MlpIntentClassifierConfig,
@@ -93,15 +99,15 @@ from assistant.nlu.mlp_head import (
     predict_features,
     predict_logits,
     tfidf_features,
-    threshold_for_in_scope_accuracy,
     train_network,
 )
 from assistant.nlu.types import TrainingExample
 
 __all__ = [
-    "COMPONENT", "EXTRA", "MlpIntentClassifier", "MlpIntentClassifierConfig", "build_network", "heldout_metrics",
-    "holdout_split", "intent_classifier_for", "mlp_config_from_project", "operating_threshold", "predict_features",
-    "predict_logits", "require_extra", "threshold_for_in_scope_accuracy", "train_network",
+    "COMPONENT", "DEFAULT_COMPONENT", "EXTRA", "MlpIntentClassifier", "MlpIntentClassifierConfig", "build_network",
+    "classifier_config_from_project", "heldout_metrics", "holdout_split", "intent_classifier_for", "mlp_config_from_project",
+    "operating_threshold", "predict_features", "predict_logits", "require_extra", "threshold_for_in_scope_accuracy",
+    "train_network",
 ]
 
 #: The pipeline component's name in ``config.yml``.
@@ -147,25 +153,55 @@ def _importable(module: str) -> bool:
     return True
 
 
+#: The default classifier's name in a project's ``config.yml`` pipeline; its options are
+#: :class:`~assistant.nlu.classifier.IntentClassifierConfig`'s fields (``threshold_rule``, ``target_oos_recall``,
+#: ``max_in_scope_rejected``, ``in_scope_confidence``, ``c``, ...). Without the entry the defaults apply.
+DEFAULT_COMPONENT = "IntentClassifier"
+
+
+def _component_options(config: Mapping[str, Any], name: str) -> dict[str, Any] | None:
+    """The options of the ``pipeline`` entry named ``name`` (without ``name``), or None when there is none.
+
+    Raises:
+        InvalidConfigError: the pipeline names it more than once.
+    """
+    pipeline = config.get("pipeline") or []
+    entries = [c for c in pipeline if isinstance(c, Mapping) and c.get("name") == name]
+    if not entries:
+        return None
+    if len(entries) > 1:
+        raise InvalidConfigError(f"config.yml names {name} {len(entries)} times; keep one")
+    return {k: v for k, v in entries[0].items() if k != "name"}
+
+
+def _validated(model: Any, name: str, options: dict[str, Any]) -> Any:
+    try:
+        return model(**options)
+    except ValidationError as e:
+        valid = ", ".join(model.model_fields)
+        raise InvalidConfigError(f"bad {name} options in config.yml: {e.errors()[0]['loc']}: {e.errors()[0]['msg']}; "
+                                 f"valid keys: {valid}") from e
+
+
 def mlp_config_from_project(config: Mapping[str, Any]) -> MlpIntentClassifierConfig | None:
     """The head's config from a project's ``config.yml`` (its ``pipeline`` entry named :data:`COMPONENT`), or None.
 
     Raises:
         InvalidConfigError: the entry has an unknown key or a bad value (the message lists the valid keys).
     """
-    pipeline = config.get("pipeline") or []
-    entries = [c for c in pipeline if isinstance(c, Mapping) and c.get("name") == COMPONENT]
-    if not entries:
-        return None
-    if len(entries) > 1:
-        raise InvalidConfigError(f"config.yml names {COMPONENT} {len(entries)} times; keep one")
-    options = {k: v for k, v in entries[0].items() if k != "name"}
-    try:
-        return MlpIntentClassifierConfig(**options)
-    except ValidationError as e:
-        valid = ", ".join(MlpIntentClassifierConfig.model_fields)
-        raise InvalidConfigError(f"bad {COMPONENT} options in config.yml: {e.errors()[0]['loc']}: {e.errors()[0]['msg']}; "
-                                 f"valid keys: {valid}") from e
+    options = _component_options(config, COMPONENT)
+    return None if options is None else _validated(MlpIntentClassifierConfig, COMPONENT, options)
+
+
+def classifier_config_from_project(config: Mapping[str, Any]) -> IntentClassifierConfig | None:
+    """The default classifier's config from a project's ``config.yml`` (its ``pipeline`` entry named
+    :data:`DEFAULT_COMPONENT`), or None when there is no such entry.
+
+    Raises:
+        InvalidConfigError: the entry has an unknown key or a bad value (the message lists the valid keys).
+    """
+    options = _component_options(config, DEFAULT_COMPONENT)
+    return None if options is None else _validated(IntentClassifierConfig, DEFAULT_COMPONENT, options)
 
 
 class MlpIntentClassifier(IntentClassifier):
@@ -349,6 +385,7 @@ class MlpIntentClassifier(IntentClassifier):
         return {
             **heldout,
             "rule": rule,
+            "in_scope_rejected": float(np.mean(rejected[~is_oos])) if (~is_oos).any() else None,
             "in_scope_accuracy": float(np.mean(correct[~is_oos] & ~rejected[~is_oos])) if (~is_oos).any() else None,
             "oos_recall": float(np.mean(rejected[is_oos])) if is_oos.any() else None,
         }
@@ -492,14 +529,18 @@ class MlpIntentClassifier(IntentClassifier):
 
 def intent_classifier_for(config: Mapping[str, Any], embedder: Embedder, cache_dir: Path | None = None) -> IntentClassifier:
     """The intent classifier a project's ``config.yml`` asks for: :class:`MlpIntentClassifier` when its pipeline
-    names :data:`COMPONENT`, else the default :class:`~assistant.nlu.classifier.IntentClassifier`.
+    names :data:`COMPONENT`, else the default :class:`~assistant.nlu.classifier.IntentClassifier` (with the options
+    of its :data:`DEFAULT_COMPONENT` entry when there is one).
 
     Raises:
-        InvalidConfigError: bad options, or the ``heads`` extra is missing.
+        InvalidConfigError: bad options, both classifiers named, or the ``heads`` extra is missing.
     """
     mlp = mlp_config_from_project(config)
+    default = classifier_config_from_project(config)
+    if mlp is not None and default is not None:
+        raise InvalidConfigError(f"config.yml names both {COMPONENT} and {DEFAULT_COMPONENT}; keep one intent classifier")
     if mlp is None:
-        return IntentClassifier(embedder)
+        return IntentClassifier(embedder, default)
     return MlpIntentClassifier(embedder, mlp, cache_dir)
 
 

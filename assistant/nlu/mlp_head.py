@@ -19,12 +19,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse
 from scipy.special import softmax
-from scipy.stats import binomtest, norm
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, make_union
 
-from assistant.errors import InvalidInputError
-from assistant.nlu.classifier import choose_threshold
+from assistant.nlu.classifier import choose_threshold, threshold_for_in_scope_accuracy
 
 logger = logging.getLogger(__name__)
 
@@ -122,62 +120,6 @@ class MlpIntentClassifierConfig(BaseModel):
     ensemble: Annotated[int, Field(ge=1)] = 3
     seed: int = 0
     threads: Annotated[int, Field(ge=1)] | None = 1
-
-def threshold_for_in_scope_accuracy(
-    scores: np.ndarray, correct: np.ndarray, min_accuracy: float, confidence: float, new_sample: int | None = None
-) -> float | None:
-    """The lowest out-of-scope threshold whose in-scope accuracy on held-out messages is at least ``min_accuracy``
-    with one-sided ``confidence``.
-
-    A message is rejected when its score is ``>=`` the threshold, and a rejected in-scope message counts as wrong,
-    so the accuracy at threshold ``t`` is ``#{correct and score < t} / n``. The rule takes the smallest count ``k``
-    of kept correct messages whose Wilson score lower bound (Wilson 1927, "Probable inference, the law of
-    succession, and statistical inference", JASA 22:209; two-sided level ``2 * confidence - 1``, as
-    :meth:`scipy.stats.BinomTestResult.proportion_ci` computes it) is ``>= min_accuracy``, and returns the threshold
-    just above the ``k``-th lowest score of a correct message.
-
-    Args:
-        scores: ``(n,)`` out-of-scope scores of the held-out IN-SCOPE messages.
-        correct: ``(n,)`` bool, the top intent is the gold one (an in-scope message the out-of-scope intent ranks
-            first is not correct).
-        min_accuracy: the floor, in (0, 1]. confidence: one-sided, in [0.5, 1) (0.5: the point estimate ``k / n``).
-        new_sample: None: bound the population accuracy. ``m``: bound the accuracy that a new sample of ``m``
-            messages will measure (one-sided prediction bound): the normal deviate ``z`` of ``confidence`` becomes
-            ``z * sqrt(1 + n/m)``, as the difference of two independent proportions' estimates has variance
-            ``p(1-p)(1/n + 1/m)``; the Wilson bound is then taken at that deviate's confidence.
-
-    Returns:
-        The threshold, or None when no threshold reaches the floor (even rejecting nothing by score).
-
-    Raises:
-        InvalidInputError: shapes disagree, or ``min_accuracy`` / ``confidence`` / ``new_sample`` out of range.
-    """
-    scores, correct = np.asarray(scores, dtype=np.float64), np.asarray(correct, dtype=bool)
-    if scores.shape != correct.shape or scores.ndim != 1:
-        raise InvalidInputError(f"{scores.shape} scores for {correct.shape} correctness flags")
-    if not 0 < min_accuracy <= 1 or not 0.5 <= confidence < 1:
-        raise InvalidInputError(f"min_accuracy {min_accuracy} must be in (0, 1] and confidence {confidence} in [0.5, 1)")
-    if new_sample is not None and new_sample < 1:
-        raise InvalidInputError(f"new_sample must be a positive number of messages, got {new_sample}")
-    n = len(scores)
-    if new_sample is not None and n:
-        confidence = float(norm.cdf(norm.ppf(confidence) * math.sqrt(1 + n / new_sample)))
-    kept = np.sort(scores[correct])
-
-    def bound(k: int) -> float:
-        return float(binomtest(k, n).proportion_ci(confidence_level=2 * confidence - 1, method="wilson").low)
-
-    if n == 0 or bound(len(kept)) < min_accuracy:
-        return None
-    lo, hi = 1, len(kept)  # the bound grows with k: the smallest k reaching the floor, by bisection
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if bound(mid) >= min_accuracy:
-            hi = mid
-        else:
-            lo = mid + 1
-    return float(np.nextafter(kept[lo - 1], np.inf))
-
 
 def operating_threshold(
     cfg: MlpIntentClassifierConfig, scores_in: np.ndarray, correct_in: np.ndarray, scores_oos: np.ndarray
