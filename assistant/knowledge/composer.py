@@ -319,19 +319,24 @@ def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocH
         return [], []
     top = hits[0]
     core = programme_core(top.doc.title, top.doc.agency)
+    regional, national = _by_region(h for h in hits[:VARIANT_TOP] if h.score >= VARIANT_SCORE_SHARE * top.score
+                                    and _same_programme(core, programme_core(h.doc.title, h.doc.agency)))
+    return (regional, national) if len(regional) >= 2 else ([], [])
+
+
+def _by_region(hits: Iterable[DocHit]) -> tuple[list[DocHit], list[DocHit]]:
+    """``(regional, national)``: the first hit of each region, in order, and the hits of agencies that name no region."""
     regional: list[DocHit] = []
     national: list[DocHit] = []
     seen: set[tuple[str, ...]] = set()
-    for h in hits[:VARIANT_TOP]:
-        if h.score < VARIANT_SCORE_SHARE * top.score or not _same_programme(core, programme_core(h.doc.title, h.doc.agency)):
-            continue
+    for h in hits:
         regions = agency_regions(h.doc.agency)
         if not regions:
             national.append(h)
         elif regions not in seen:
             seen.add(regions)
             regional.append(h)
-    return (regional, national) if len(regional) >= 2 else ([], [])
+    return regional, national
 
 
 def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP, share: float = VARIANT_SCORE_SHARE,
@@ -399,17 +404,7 @@ def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: floa
     if not hits or not agency_regions(hits[0].doc.agency) or names_programme(result, hits[0]) \
             or read_place(result.query) is not None:  # a place the question names ("We live in Incheon …")
         return None, [], []
-    strong = [h for h in hits[:top] if h.score >= share * hits[0].score]
-    regional: list[DocHit] = []
-    national: list[DocHit] = []
-    seen: set[tuple[str, ...]] = set()
-    for h in strong:
-        regions = agency_regions(h.doc.agency)
-        if not regions:
-            national.append(h)
-        elif regions not in seen:
-            seen.add(regions)
-            regional.append(h)
+    regional, national = _by_region(h for h in hits[:top] if h.score >= share * hits[0].score)
     return (hits[0], regional, national) if len(regional) >= 2 else (None, [], [])
 
 
