@@ -420,37 +420,114 @@ def cross_validate(
     }
 
 
+#: Up to this many intents the plot shows them all; beyond it, only the intents in a confusion (s15-fresh F8: Sara's
+#: 59 intents were one dark diagonal cell and near-white elsewhere).
+PLOT_ALL_UP_TO = 30
+#: The most intents one plot shows (those in the most confused examples first), so that labels stay legible.
+PLOT_MAX_LABELS = 60
+#: Inches per cell and around the grid (labels, colour bar, title) of the confusion plot, at :data:`PLOT_DPI`.
+PLOT_CELL_INCHES = 0.42
+PLOT_MARGIN_INCHES = 3.2
+PLOT_DPI = 100
+
+
+@dataclass(frozen=True)
+class ConfusionView:
+    """What :func:`plot_confusion_matrix` draws.
+
+    Attributes:
+        labels: the intents shown, in the report's label order (rows gold, columns predicted).
+        counts: ``(k, k)`` counts of the shown rows and columns.
+        shares: ``counts`` divided by each gold intent's whole row (all its examples, also those predicted as an
+            intent not shown), so a cell is the share of that gold intent's examples; 0 for an intent with none.
+        hidden: how many intents are left out (no confusion, or beyond :data:`PLOT_MAX_LABELS`).
+    """
+
+    labels: list[str]
+    counts: np.ndarray
+    shares: np.ndarray
+    hidden: int
+
+
+def confusion_view(labels: Sequence[str], confusion: Sequence[Sequence[int]] | np.ndarray,
+                   all_up_to: int = PLOT_ALL_UP_TO, max_labels: int = PLOT_MAX_LABELS) -> ConfusionView:
+    """The part of a confusion matrix worth plotting, row-normalised.
+
+    Up to ``all_up_to`` intents all are kept. Beyond it only the intents in at least one confusion (as the gold or
+    the predicted intent of a wrong prediction) are kept; when more than ``max_labels`` are, those with the most
+    wrongly predicted examples (as gold plus as predicted) are kept, ties in label order.
+
+    Args:
+        labels: the matrix's labels (``n``).
+        confusion: ``(n, n)`` counts, rows gold, columns predicted.
+
+    Raises:
+        InvalidInputError: the matrix is not ``n`` by ``n``.
+    """
+    n = len(labels)
+    cm = np.asarray(confusion, dtype=float) if n else np.zeros((0, 0))
+    if cm.shape != (n, n):
+        raise InvalidInputError(f"a confusion matrix of {n} labels must be {n}x{n}, got {cm.shape}")
+    row_sums = cm.sum(axis=1)
+    if n <= all_up_to:
+        keep = list(range(n))
+    else:
+        off = cm - np.diag(np.diag(cm))
+        wrong = off.sum(axis=1) + off.sum(axis=0)
+        confused = [i for i in range(n) if wrong[i] > 0]
+        if len(confused) > max_labels:
+            confused = sorted(sorted(confused, key=lambda i: -wrong[i])[:max_labels])
+        keep = confused
+    counts = cm[np.ix_(keep, keep)]
+    shares = counts / np.maximum(row_sums[keep][:, None], 1.0)  # a row with no examples is all zeros either way
+    return ConfusionView([labels[i] for i in keep], counts, shares, n - len(keep))
+
+
 def plot_confusion_matrix(labels: Sequence[str], confusion: Sequence[Sequence[int]] | np.ndarray, path: Path, title: str = "") -> Path:
-    """Write a PNG heat map of the confusion matrix (rows gold, columns predicted; matplotlib Agg backend)."""
+    """Write a PNG heat map of the confusion matrix (rows gold, columns predicted; matplotlib Agg backend).
+
+    The colour is each cell's share of its gold intent's examples (row-normalised, 0 to 1), so a small intent's
+    confusions show as clearly as a large one's; every non-zero cell carries its count. The intents shown are
+    :func:`confusion_view`'s (all up to :data:`PLOT_ALL_UP_TO`, else those in a confusion; the title says how many
+    were left out). The figure is square, :data:`PLOT_CELL_INCHES` per intent plus :data:`PLOT_MARGIN_INCHES`, at
+    :data:`PLOT_DPI`: ``round(dpi * (margin + cell * k))`` pixels a side for ``k`` intents shown, so the labels
+    keep a legible 8-point font however many intents a project has.
+
+    Returns:
+        ``path``.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    cm = np.asarray(confusion, dtype=float)
-    n = len(labels)
-    size = min(4 + 0.25 * n, 40)
-    fig, ax = plt.subplots(figsize=(size, size))
+    view = confusion_view(labels, confusion)
+    k = len(view.labels)
+    side = PLOT_MARGIN_INCHES + PLOT_CELL_INCHES * k
+    fig, ax = plt.subplots(figsize=(side, side))
     try:
-        ax.imshow(cm, cmap="Blues")
-        ticks = range(n)
-        fontsize = max(3, min(10, int(400 / max(n, 1))))
-        ax.set_xticks(list(ticks), labels=list(labels), rotation=90, fontsize=fontsize)
-        ax.set_yticks(list(ticks), labels=list(labels), fontsize=fontsize)
+        image = ax.imshow(view.shares if k else np.zeros((1, 1)), cmap="Blues", vmin=0.0, vmax=1.0)
+        bar = fig.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
+        bar.set_label("share of the gold intent's examples", fontsize=8)
+        ticks = list(range(k))
+        ax.set_xticks(ticks, labels=view.labels, rotation=90, fontsize=8)
+        ax.set_yticks(ticks, labels=view.labels, fontsize=8)
         ax.set_xlabel("predicted")
         ax.set_ylabel("gold")
-        if n <= 30:
-            peak = cm.max() if cm.size else 0
-            for i in range(n):
-                for j in range(n):
-                    if cm[i, j]:
-                        ax.text(j, i, str(int(cm[i, j])), ha="center", va="center", fontsize=8,
-                                color="white" if cm[i, j] > peak / 2 else "black")
-        if title:
-            ax.set_title(title)
+        for i in range(k):
+            for j in range(k):
+                if view.counts[i, j]:
+                    ax.text(j, i, str(int(view.counts[i, j])), ha="center", va="center", fontsize=7,
+                            color="white" if view.shares[i, j] > 0.5 else "black")
+        heading = title
+        if view.hidden:
+            note = f"{k} of {k + view.hidden} intents: those in a confusion"
+            heading = f"{title}\n{note}" if title else note
+        if heading:
+            ax.set_title(heading, fontsize=9)
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=100)
+        fig.savefig(path, dpi=PLOT_DPI)
     finally:
         plt.close(fig)
     return path
