@@ -151,3 +151,46 @@ def test_the_first_router_uses_the_same_rule(bundled_router, bundled_settings) -
         assert turn.answer is not None  # the documents were asked
     finally:
         bundled_router.settings = bundled_settings
+
+
+#: Real service questions (bench/citizen_questions.yaml and its English twins; never training data) the explicit
+#: out_of_scope class took (p >= 0.5) before session 15: the bundled ask_service_info examples all named a programme,
+#: and none told a situation and asked whether any help exists.
+ONCE_TURNED_AWAY = [
+    ("헤어진 남친이 제 사진이랑 영상을 인터넷에 퍼뜨렸어요. 지우는 거 도와주는 곳 있나요?", "ko"),
+    ("화물차 운전하는데 밤에 고속도로 타면 통행료 깎아준다던데 어떻게 받아요?", "ko"),
+    ("중1딸래미 자궁경부암주사 무료로맞을수잇나요", "ko"),
+    ("성동구 사는데 집 안 미세먼지가 걱정돼요. 공기 상태 재보는 기계 빌려주나요?", "ko"),
+    ("대전 사는 66살인데 지하철 공짜로 타려면 카드 어디서 만들어요?", "ko"),
+    ("My ex-boyfriend spread my photos and videos on the internet. Is there anywhere that can help me get them deleted?", "en"),
+    ("My company hasn't paid my wages for three months and I've run out of money to live on. Is there anywhere I can "
+     "borrow money at a low rate?", "en"),
+    ("I drive a truck, and I heard expressway tolls are discounted if you drive at night. How do I get that?", "en"),
+    ("i use a coal briquete boiler is there help with briquette costs", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), ONCE_TURNED_AWAY)
+def test_a_service_question_told_as_a_situation_goes_to_the_documents(make_processor, text: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor()
+    parse, p_oos, _score = _reading(p, text)
+    assert p_oos < 0.5 and parse["intent"]["name"] in {"ask_service_info", "check_eligibility", "apply_service"}, \
+        parse["intent_ranking"][:3]
+    p.handle_message(UserMessage(f"svc-{lang}", text, "rest", {"language": lang}))
+    assert _actions(p, f"svc-{lang}")[:1] == ["action_answer_from_knowledge"]
+
+
+@pytest.mark.parametrize(("text", "lang", "region"), [
+    ("다음주 금요일에 부산으로 이사 가요", "ko", "부산광역시"),  # case C01's second message
+    ("I'm moving to Busan next Friday", "en", "부산광역시"),
+])
+def test_a_move_told_outside_a_form_is_a_fact_not_out_of_scope(make_processor, text: str, lang: str, region: str) -> None:  # type: ignore[no-untyped-def]
+    """Before session 15 the out_of_scope class read C01's "다음주 금요일에 부산으로 이사 가요" and the reply was
+    utter_out_of_scope; a fact told outside a form is offered help (intents/rules.yml), with its place and date read."""
+    p = make_processor()
+    parse, p_oos, _score = _reading(p, text)
+    assert parse["intent"]["name"] == "inform" and p_oos < 0.5, parse["intent_ranking"][:3]
+    assert {(e["entity"], e["value"]) for e in parse["entities"] if e["entity"] == "region"} == {("region", region)}
+    assert any(e["entity"] == "time" for e in parse["entities"]), parse["entities"]
+    turn = p.handle_message(UserMessage(f"move-{lang}", text, "rest", {"language": lang}))
+    assert _responses(turn) == ["utter_how_can_i_help"]
