@@ -14,8 +14,10 @@ Commands::
                                                 remove documents (all of SOURCE when no id) from the store and the
                                                 indexes without a re-import; --restore lets a re-import bring ids back
     assistant data validate [--project DIR] [--json]   check Rasa-format training data and domain
-    assistant test nlu [--project DIR] (--nlu FILE | --cross-validation N) [--json]
-                                                intent and entity metrics, confusion matrix, calibration
+    assistant test nlu [--project DIR] (--nlu FILE [--retrain] | --cross-validation N) [--json]
+                                                intent and entity metrics, confusion matrix, calibration; --nlu
+                                                tests the NLU trained on DIR under ASSISTANT_HOME when DIR is
+                                                unchanged since (else, or with --retrain, trains one in memory)
     assistant test e2e PATH [--project DIR] [--json] [--fail-on-failure] [--forced]
                                                 run Rasa test stories through the dialogue engine
     assistant eligibility check --facts F.json [--service ID] [--json] [--url URL]
@@ -46,6 +48,7 @@ from assistant.settings import get_settings
 
 if TYPE_CHECKING:
     from assistant.knowledge.ingest import ImportReport
+    from assistant.settings import Settings
 
 
 def _processor(progress: bool = True, filters=None):  # type: ignore[no-untyped-def]
@@ -305,17 +308,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _model_to_test(settings: Settings, project: Path, retrain: bool) -> tuple[Path | None, str]:
+    """Which NLU ``assistant test nlu --nlu FILE`` tests: the trained one under ``settings.nlu_dir`` when it was
+    trained on ``project`` as it is now (:func:`assistant.app_state.training_data_status`: the same folder and the
+    same content digest), as ``rasa test nlu`` tests the trained model; else None (train in memory). Returns the
+    folder (or None) and why, for the output (s15-fresh F6: it always retrained, 17 min for Sara under load)."""
+    from assistant.app_state import training_data_status
+
+    if retrain:
+        return None, "--retrain: trained in memory"
+    status, recorded = training_data_status(settings)
+    where = settings.nlu_dir
+    if status == "missing":
+        return None, f"no trained NLU in {where}: trained in memory"
+    if recorded is None:
+        return None, f"the NLU in {where} has no record of its training data: trained in memory"
+    if recorded.resolve() != project.resolve():
+        return None, f"the NLU in {where} was trained on {recorded}, not on {project.resolve()}: trained in memory"
+    if status != "current":
+        return None, f"{project.resolve()} changed since the NLU in {where} was trained: trained in memory"
+    return where, f"the NLU in {where}, trained on {recorded} as it is now"
+
+
 def cmd_test_nlu(args: argparse.Namespace) -> int:
     from assistant.knowledge.embedder import make_embedder
     from assistant.nlu.testing import evaluate_project
 
     settings = get_settings()
     out_dir = args.out or settings.home / "results" / "nlu"
-    result = evaluate_project(args.project or settings.intents_dir, make_embedder(settings.embedder, settings.embed_threads),
-                      args.nlu, args.cross_validation, out_dir)
+    project = args.project or settings.intents_dir
+    trained, note = (None, "") if args.nlu is None else _model_to_test(settings, project, args.retrain)
+    result = evaluate_project(project, make_embedder(settings.embedder, settings.embed_threads),
+                              args.nlu, args.cross_validation, out_dir, trained_model=trained, model_note=note)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
+    print(f"model: {result['model']['reason']}")
     ent = result["entity_f1"]
     print(f"intent accuracy {result['intent_accuracy']:.3f}  macro F1 {result['intent_macro_f1']:.3f}  "
           f"entity F1 {'-' if ent is None else f'{ent:.3f}'}  ECE {result['calibration_ece']:.3f}")
@@ -406,6 +434,8 @@ def build_parser() -> argparse.ArgumentParser:
     tn.add_argument("--cross-validation", type=int, default=None, metavar="N", help="stratified N-fold cross-validation instead")
     tn.add_argument("--out", type=Path, default=None, help="report folder (default: $ASSISTANT_HOME/results/nlu)")
     tn.add_argument("--json", action="store_true", help="print one JSON object")
+    tn.add_argument("--retrain", action="store_true",
+                    help="with --nlu: train in memory even when a model trained on this project as it is now exists")
     tn.set_defaults(func=cmd_test_nlu)
     t2 = tsub.add_parser("e2e", help="run Rasa end-to-end test stories through the dialogue engine")
     t2.add_argument("path", type=Path, help="a test-story file (Rasa 3.x 'stories:') or a folder of them")

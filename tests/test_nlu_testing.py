@@ -85,3 +85,93 @@ def test_cli_json_shape_and_errors(bundled_settings, tmp_path: Path) -> None:  #
     assert {"intent_accuracy", "intent_macro_f1", "entity_f1", "per_intent", "calibration_ece"} <= set(out)
     bad = subprocess.run([*run, "--cross-validation", "3", "--nlu", str(HELDOUT)], capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and bad.stderr.startswith("error: give either --nlu")
+
+
+# --- s15-fresh F6: `test nlu --nlu` tests the trained model ------------------------------------------------------
+
+
+def test_cli_tests_the_model_trained_on_the_same_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """`assistant train --project P` then `assistant test nlu --project P --nlu F` tests that model (it retrained
+    from scratch before: a second 17-minute wait for Sara); an edit to P, another project, or --retrain trains one in
+    memory (that path: the next test), and the output says which."""
+    from assistant import cli
+    from assistant.nlu.pipeline import NluPipeline
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("ASSISTANT_HOME", str(home))
+    project = _tiny_project(tmp_path / "p")
+    heldout = project / "data" / "nlu.yml"
+    assert cli.main(["train", "--project", str(project)]) == 0
+    nlu_dir = home / "nlu"
+    assert (nlu_dir / "pipeline.json").exists()
+    capsys.readouterr()
+
+    trainings: list[int] = []
+    real_train = NluPipeline.train
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        trainings.append(1)
+        return real_train(*args, **kwargs)
+
+    monkeypatch.setattr(NluPipeline, "train", staticmethod(counted))
+
+    def test_nlu(*extra: str, proj: Path = project) -> dict:  # type: ignore[type-arg]
+        assert cli.main(["test", "nlu", "--project", str(proj), "--nlu", str(heldout), "--out", str(tmp_path / "o"),
+                         "--json", *extra]) == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    used = test_nlu()
+    assert trainings == [] and used["model"]["used"] == "trained" and used["model"]["path"] == str(nlu_dir)
+    assert str(project.resolve()) in used["model"]["reason"]
+    # the figures are the saved model's: its own parse of every held-out example, counted here
+    saved = NluPipeline.load(nlu_dir, cli_embedder())
+    from assistant.nlu.training_data import load_training_data
+
+    examples = load_training_data([heldout]).examples
+    read = [saved.parse(e.text).nlu for e in examples]
+    right = sum(("out_of_scope" if r.is_out_of_scope else r.intent.name) == e.intent for r, e in zip(read, examples, strict=True))
+    assert used["intent_accuracy"] == pytest.approx(right / len(examples))
+
+    # which model, without running the evaluation again: another folder with the same files is not what the model
+    # was trained on; an edit to the project makes it stale; undoing the edit makes it current again
+    from assistant.settings import get_settings
+
+    other = _tiny_project(tmp_path / "q")
+    assert cli._model_to_test(get_settings(), other, retrain=False) == (
+        None, f"the NLU in {nlu_dir} was trained on {project.resolve()}, not on {other.resolve()}: trained in memory")
+    original = heldout.read_text(encoding="utf-8")
+    heldout.write_text(original + "    - 요금이 얼마죠\n", encoding="utf-8")  # the project's training data changed
+    assert cli._model_to_test(get_settings(), project, retrain=False) == (
+        None, f"{project.resolve()} changed since the NLU in {nlu_dir} was trained: trained in memory")
+    heldout.write_text(original, encoding="utf-8")
+    assert cli._model_to_test(get_settings(), project, retrain=False)[0] == nlu_dir
+    assert cli._model_to_test(get_settings(), project, retrain=True) == (None, "--retrain: trained in memory")
+    assert trainings == []
+
+    # the text output names the model too
+    assert cli.main(["test", "nlu", "--project", str(project), "--nlu", str(heldout), "--out", str(tmp_path / "o")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"model: the NLU in {nlu_dir}, trained on {project.resolve()} as it is now"
+
+
+def test_without_a_trained_model_it_trains_one_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant import cli
+
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "empty-home"))
+    project = _tiny_project(tmp_path / "p")
+    assert cli.main(["test", "nlu", "--project", str(project), "--nlu", str(project / "data" / "nlu.yml"),
+                     "--out", str(tmp_path / "o"), "--json"]) == 0
+    model = json.loads(capsys.readouterr().out)["model"]
+    assert model == {"used": "trained_in_memory", "path": None,
+                     "reason": f"no trained NLU in {tmp_path / 'empty-home' / 'nlu'}: trained in memory"}
+    assert not (tmp_path / "empty-home" / "nlu").exists()  # trained in memory, nothing saved
+
+
+def cli_embedder():  # type: ignore[no-untyped-def]
+    """The embedder the CLI makes from the settings (the same weights the saved model was trained with)."""
+    from assistant.knowledge.embedder import make_embedder
+    from assistant.settings import get_settings
+
+    s = get_settings()
+    return make_embedder(s.embedder, s.embed_threads)

@@ -155,6 +155,8 @@ def evaluate_project(
     cross_validation: int | None = None,
     out_dir: Path | None = None,
     seed: int = 0,
+    trained_model: Path | None = None,
+    model_note: str = "",
 ) -> dict[str, Any]:
     """Evaluate the NLU of the project at ``project_dir``.
 
@@ -167,14 +169,20 @@ def evaluate_project(
         out_dir: where to write ``report.json`` (everything, incl. confusion matrix, misclassified
             examples, reliability bins) and ``confusion_matrix.png``; nothing written when None.
         seed: fold shuffling seed.
+        trained_model: with ``nlu_file``, a trained NLU folder (``NluPipeline.save``'s) to test instead of training
+            one on the project in memory; the caller checks that it was trained on this project as it is now (the
+            CLI: :func:`assistant.app_state.training_data_status`). None: train in memory.
+        model_note: why this model (kept in ``result["model"]["reason"]``).
 
     Returns:
-        ``{"intent_accuracy", "intent_macro_f1", "entity_f1", "per_intent", "calibration_ece", ...}``;
-        with cross-validation these are means over folds plus ``"folds"``.
+        ``{"intent_accuracy", "intent_macro_f1", "entity_f1", "per_intent", "calibration_ece", "model", ...}``;
+        with cross-validation these are means over folds plus ``"folds"``. ``model`` says which model was tested:
+        ``{"used": "trained" | "trained_in_memory" | "cross_validation", "path": folder or None, "reason": ...}``.
 
     Raises:
         InvalidInputError: both or neither of ``nlu_file`` / ``cross_validation`` given, k < 2,
-            an intent with fewer than k examples, or an empty test file.
+            an intent with fewer than k examples, an empty test file, or ``trained_model`` with cross-validation.
+        ModelNotFoundError: ``trained_model`` holds no trained NLU.
         InvalidConfigError: malformed project or test data (with file:line).
     """
     if (nlu_file is None) == (cross_validation is None):
@@ -186,11 +194,17 @@ def evaluate_project(
         test = load_training_data([nlu_file]).examples
         if not test:
             raise InvalidInputError(f"{nlu_file}: no test examples")
-        pipeline, _ = NluPipeline.train(project, embedder, tokenizer)
+        model: dict[str, str | None]
+        if trained_model is not None:
+            pipeline = NluPipeline.load(trained_model, embedder, tokenizer)
+            model = {"used": "trained", "path": str(trained_model), "reason": model_note}
+        else:
+            pipeline, _ = NluPipeline.train(project, embedder, tokenizer)
+            model = {"used": "trained_in_memory", "path": None, "reason": model_note}
         test_types = {e.entity for ex in test for e in ex.entities}
         predictions, excluded = _predict(pipeline, test, entity_types | test_types, project.nlu.entity_types | test_types)
         rep = predictions.report()
-        result = {**_summary(rep), **_excluded_json(excluded)}
+        result = {**_summary(rep), **_excluded_json(excluded), "model": model}
         reports = [rep]
         pooled = rep
     else:
@@ -199,6 +213,8 @@ def evaluate_project(
         from sklearn.model_selection import StratifiedKFold
 
         k = int(cross_validation or 0)
+        if trained_model is not None:
+            raise InvalidInputError("cross-validation trains a model per fold: a trained model cannot be tested by it")
         examples = project.nlu.examples
         if k < 2:
             raise InvalidInputError(f"cross-validation needs at least 2 folds, got {k}")
@@ -231,6 +247,7 @@ def evaluate_project(
         result["pooled"] = {key: pooled_summary[key] for key in (*keys, "n")}
         result["folds"] = [{key: f[key] for key in keys} for f in folds]
         result["k"] = k
+        result["model"] = {"used": "cross_validation", "path": None, "reason": f"{k} models trained in memory, one per fold"}
         result.update(_excluded_json(excluded))
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
