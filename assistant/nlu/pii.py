@@ -75,7 +75,7 @@ import phonenumbers
 from assistant.nlu.spoken_digits import digit_view, spoken_date_view
 from assistant.nlu.system_ids import overlaps_system_id, system_id_spans
 
-__all__ = ["IIN_LENGTHS", "PhoneMatch", "PiiSpan", "RrnMatch", "find_birth_dates", "find_personal_data", "find_phone_numbers",
+__all__ = ["IIN_LENGTHS", "NUMBER_KINDS", "PhoneMatch", "PiiSpan", "RrnMatch", "find_birth_dates", "find_personal_data", "find_phone_numbers",
            "find_pii", "find_rrns", "is_card_number", "is_rrn", "mask_pii", "parse_birth_date", "PiiMaskingFormatter"]
 
 _Match = TypeVar("_Match", "RrnMatch", "PhoneMatch", "PiiSpan")
@@ -318,7 +318,10 @@ def is_card_number(digits: str) -> bool:
     return any(lo <= digits[: len(lo)] <= hi and len(digits) in lengths for (lo, hi), lengths in IIN_LENGTHS)
 
 
-_NUMBER_KINDS = frozenset({"rrn", "card", "phone", "account"})
+#: The kinds that are a personal number (the rest are an e-mail, an address, a birth date): no digit inside one is a
+#: count, an amount or an age (the entity stage drops any other entity overlapping one: s15-fresh F4).
+NUMBER_KINDS = frozenset({"rrn", "card", "phone", "account"})
+_NUMBER_KINDS = NUMBER_KINDS
 _ID_TOKEN = re.compile(r"[0-9A-Za-z_-]+")
 _NON_HEX_LETTER = re.compile(r"[G-Zg-z]")
 

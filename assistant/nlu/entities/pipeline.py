@@ -43,6 +43,7 @@ from assistant.nlu.entities.english_numbers import EnglishNumberExtractor
 from assistant.nlu.entities.lookup import LookupEntityExtractor, entry_key
 from assistant.nlu.entities.negation import Negation, negations
 from assistant.nlu.entities.regexes import RegexEntityExtractor
+from assistant.nlu.pii import NUMBER_KINDS, find_pii
 from assistant.nlu.tokenizer import KoreanTokenizer, Token
 from assistant.nlu.types import EntitySpan, NluTrainingData
 
@@ -118,6 +119,24 @@ class EntityPipelineConfig(BaseModel):
             return cls(**(values or {}))
         except ValidationError as e:
             raise InvalidConfigError(f"entity pipeline config: {e}") from e
+
+
+def personal_numbers(text: str) -> list[tuple[int, int]]:
+    """Spans of the personal numbers in ``text``: card, account, phone and resident registration numbers exactly as
+    log masking finds them (:func:`assistant.nlu.pii.find_pii`, kinds :data:`~assistant.nlu.pii.NUMBER_KINDS`)."""
+    return [(s.start, s.end) for s in find_pii(text) if s.kind in NUMBER_KINDS]
+
+
+def inside_personal_number(span: EntitySpan, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` is some other entity overlapping a personal number (``spans``: :func:`personal_numbers`).
+
+    The digits of a card, account, phone or registration number are no age, amount, count or date: the CRF read
+    "4111 1111 1111 1111" after "my card is" as an ``age`` (s15-fresh F4), and the value would have spoilt a valid
+    age said in the same message. The ``phone-number`` and ``rrn`` entities themselves (``PiiEntitySpan``) stay.
+    """
+    if isinstance(span, PiiEntitySpan):
+        return False
+    return any(span.start < e and s < span.end for s, e in spans)
 
 
 @dataclass(frozen=True)
@@ -289,11 +308,13 @@ class EntityPipeline:
                     found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
+        numbers_ = personal_numbers(text)
+        cands = [(r, f) for r, f in cands if not inside_personal_number(f, numbers_)]
         kept = open_ranges.open_intervals(text, tokens, self._resolve(text, cands))
         if numbers.AGE in dims:
             kept = age_context.ages_in_context(text, kept)
             kept = birth_ages.with_birth_ages(text, kept, self._clock.today())  # "58년생", "born in 1958": an age
-        kept = ranges.mark_approximate(text, kept)
+        kept = ranges.mark_approximate(text, [f for f in kept if not inside_personal_number(f, numbers_)])
         try:
             negs = tuple(negations(safe_text(text), tokens))
         except Exception as e:  # noqa: BLE001
