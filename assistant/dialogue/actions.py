@@ -92,6 +92,10 @@ class TurnContext:
     #: knowledge answer reads it instead of the message, and the message's out_of_scope probability is not held
     #: against it ("에너지 바우쳐요" reads as out_of_scope 0.8); None for any other message
     named_title: str | None = None
+    #: the service (its title) a short follow-up question is about (:class:`~assistant.dialogue.service_followup.
+    #: ServiceFollowUpPolicy`): ``query`` then holds the title and the message, answered without the message's
+    #: out_of_scope probability ("How much is it?" reads as out_of_scope); None for any other message
+    about_service: str | None = None
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 

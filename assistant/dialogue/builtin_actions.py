@@ -120,9 +120,10 @@ class ActionAnswerFromKnowledge:
         else:
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
-            p_oos = 0.0 if context.named_title else intent_probability(tracker, "out_of_scope")
-            # a bare title is retrieved as the title: the message's own embedding (a typo's) is not the title's
-            answer = context.answer(text, p_oos, region=region, earlier=bool(context.named_title))
+            p_oos = 0.0 if context.named_title or context.about_service else intent_probability(tracker, "out_of_scope")
+            # a bare title is retrieved as the title, a follow-up with its service's title: the message's own embedding
+            # (a typo's, the follow-up's alone) is not the query's
+            answer = context.answer(text, p_oos, region=region, earlier=bool(context.named_title or context.about_service))
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": text, "regions": [r for r, _c in answer.regions]}),

@@ -358,9 +358,11 @@ class PolicyEnsemble:
         from assistant.dialogue.confirmation import ConfirmationPolicy
         from assistant.dialogue.regional import RegionFollowUpPolicy
         from assistant.dialogue.bare_title import BareTitlePolicy
+        from assistant.dialogue.service_followup import ServiceFollowUpPolicy
 
         self.policies: list[Policy] = [
-            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), BareTitlePolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), BareTitlePolicy(),
+            ServiceFollowUpPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]

@@ -34,6 +34,7 @@ from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import TitleSubjects
 from assistant.knowledge.target_groups import open_first
+from assistant.knowledge.topic import holds_topic
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.regions import (
     LOCAL_SUFFIXES,
@@ -456,6 +457,7 @@ class AnswerComposer:
             doc_chunks.setdefault(c.doc_id, []).append(c)
         self._doc_chunks = doc_chunks
         self._doc_terms: dict[str, frozenset[str]] = {}
+        self._doc_text: dict[str, str] = {}
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
         self.index = index
 
@@ -475,6 +477,16 @@ class AnswerComposer:
             self._doc_terms[doc_id] = frozenset(lexical_terms(self.tokenizer.tokenize(text)))
         return self._doc_terms[doc_id]
 
+    def _text_of(self, doc_id: str) -> str:
+        """The text :meth:`_terms_of` reads (title and sections but the papers to bring), lower-cased, without
+        whitespace (:func:`~assistant.knowledge.topic.holds_topic`)."""
+        if doc_id not in self._doc_text:
+            doc = self.index.docs[doc_id]
+            text = doc.title + "".join(c.text for c in self._doc_chunks.get(doc_id, [])
+                                       if _key(c.section) not in OVERLAP_LEFT_OUT)
+            self._doc_text[doc_id] = re.sub(r"\s+", "", text).lower()
+        return self._doc_text[doc_id]
+
     def answerability(self, result: RetrievalResult, p_oos: float = 0.0) -> tuple[float, dict[str, float]]:
         """Probability (0..1) that the top document answers the query, and the signals behind it.
 
@@ -489,7 +501,9 @@ class AnswerComposer:
         written and an English phrase by its glossary translation; -1 when neither kind is in the question,
         so terms cannot overlap); ``margin`` (fused score of the top document minus the best fused score of
         the other hits, before the rerank stage); ``translated`` (1 when a glossary translation was the
-        cross-language evidence).
+        cross-language evidence). When the top page is the named place's and the place's words count
+        (``result.said_terms``), it must also hold the question's topic (:func:`~assistant.knowledge.topic.holds_topic`),
+        else the probability is 0 (signal ``topic`` 0).
         """
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
@@ -521,6 +535,12 @@ class AnswerComposer:
         translated = 1.0 if (result.language != top.doc.language and result.translations) else 0.0
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
                    "translated": translated}
+        if result.said_terms and not holds_topic(result.topic, doc_terms, self._text_of(top.doc.doc_id), result.expansions,
+                                                 result.topic_words):
+            # the named place's page holds the place's words, not what is asked about: no answer, however many of the
+            # question's words the place gives it ("서울시 강남구에서 주민등록등본 발급" on 서울시 난임부부 시술비 지원)
+            signals["topic"] = 0.0
+            return 0.0, signals
         return self.gate.probability(signals), signals
 
     def _sections(self, doc: DocInfo) -> dict[str, str]:

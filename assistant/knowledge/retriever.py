@@ -259,6 +259,7 @@ from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_c
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
+from assistant.knowledge.topic import topic_compounds
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.regions import agency_regions
@@ -663,6 +664,10 @@ class RetrievalResult:
         said_terms: every content term of the question, the words that name a place included; ``terms`` leaves those
             out when the region preference carries them (``RetrieverConfig.place_words_lexical``). The answerability
             overlap reads these (the gate was fitted on them). ``()``: the same as ``terms``.
+        topic, topic_words: set with ``said_terms`` (the top page is the named place's and the gate counts the place
+            words): the question's topic compounds outside the place words (:func:`~assistant.knowledge.topic.
+            topic_compounds`) and its other content terms there; the page must hold the topic
+            (:func:`~assistant.knowledge.topic.holds_topic`) for the place words to make it an answer.
         index: the index the hits come from (the composer quotes from the same one after a reload).
     """
 
@@ -680,6 +685,8 @@ class RetrievalResult:
     places: tuple[Place, ...] = ()
     expansions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     said_terms: tuple[str, ...] = ()
+    topic: tuple[tuple[str, ...], ...] = ()
+    topic_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -726,6 +733,9 @@ class _Fusion:
     said_terms: tuple[str, ...] = ()
     #: the gate's fusion of ``said_terms`` when they differ from ``terms``: read when the top page is the named place's
     gate_placed: _View | None = None
+    #: the question's topic compounds and its other topic words (outside the place words; RetrievalResult.topic)
+    topic: tuple[tuple[str, ...], ...] = ()
+    topic_words: tuple[str, ...] = ()
 
 
 class Retriever(Protocol):
@@ -964,11 +974,18 @@ class HybridRetriever:
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
         said_terms = list(terms)  # every word the citizen said: the gate's, when the top page is the place's (below)
+        compounds: tuple[tuple[str, ...], ...] = ()
+        topic_words: tuple[str, ...] = ()
         places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
         rerank_query = query
         if places and language == "ko" and not (cfg.place_words_lexical and cfg.place_words_overlap):
             spans = ld.regions.spans(query[:2000], tokens)
-            topic = lexical_terms([t for t in tokens if not any(t.start < e and s < t.end for s, e in spans)])
+            unplaced = [t for t in tokens if not any(t.start < e and s < t.end for s, e in spans)]
+            topic = lexical_terms(unplaced)
+            # what the question asks about, for the named place's own page (see RetrievalResult.topic)
+            compounds = topic_compounds(tokens, spans)
+            in_compounds = {p for c in compounds for p in c}
+            topic_words = tuple(t for t in dict.fromkeys(lexical_terms(unplaced, bigrams=False)) if t not in in_compounds)
             if topic and not cfg.place_words_lexical:
                 terms = topic  # a question that is nothing but a place still searches for it
             if topic and not cfg.place_words_overlap:
@@ -1073,7 +1090,8 @@ class HybridRetriever:
             placed = self._gate_view(ld, mask, said_terms, translated, expanded, groups, kgroups, doc_dense, w_dense,
                                      cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
-                       view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed)
+                       view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed, compounds,
+                       topic_words)
 
     def _gate_view(self, ld: _Loaded, mask: _Mask | None, terms: list[str], translated: list[str], expanded: list[str],
                    groups: list[list[tuple[str, ...]]], kgroups: list[list[tuple[str, ...]]], doc_dense: dict[str, float],
@@ -1271,8 +1289,11 @@ class HybridRetriever:
         top_bm25, w_lex, w_dense = f.view.top_bm25, f.w_lex, f.w_dense
         gate: _View = f.gate
         said: tuple[str, ...] = ()
+        topic: tuple[tuple[str, ...], ...] = ()
+        topic_words: tuple[str, ...] = ()
         if f.gate_placed is not None and ranked and preference(ix.docs[ranked[0]].agency, f.places) == 2:
             gate, said = f.gate_placed, f.said_terms  # the top page is the named place's (see _fuse)
+            topic, topic_words = f.topic, f.topic_words
         for d in ranked:
             rows = rows_of.get(d, set())
             sc = sorted(
@@ -1311,4 +1332,6 @@ class HybridRetriever:
             places=f.places,
             expansions=f.expansions,
             said_terms=said,
+            topic=topic,
+            topic_words=topic_words,
         )

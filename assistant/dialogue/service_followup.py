@@ -1,0 +1,133 @@
+"""A short follow-up about the service just answered: "구비서류는 뭐예요?", "Who is eligible?".
+
+After "에너지바우처 신청 방법" is answered, "구비서류는 뭐예요?" names no service, so retrieval found nothing and the
+assistant said it did not know; "Who is eligible?" (check_eligibility) started the general eligibility questionnaire
+(or, without eligibility data, said it cannot check here). A citizen asking that means the service the conversation
+is about. :class:`ServiceFollowUpPolicy` catches such a message right after the user spoke, outside a form: it asks
+about an aspect of a service (:func:`asked_aspects`: documents, how and where to apply, the deadline, who is eligible,
+how much, whom to contact; Korean and English), names no service and no other kind of help (no indexed title, no
+glossary benefit, no topic word besides the aspect's: :func:`~assistant.dialogue.eligibility_route.topic_terms`), is
+not the general "what can I get" question, and a recent answer of the conversation cited a service
+(:func:`last_answered_service`: the first citation of the latest documents answer, within the last
+:data:`RECENT_TURNS` user turns). It then sets the turn's retrieval query to that service's title followed by the
+message and chooses ``action_answer_from_knowledge``: the composer answers the aspect from that service's section
+(지원대상/선정기준 for eligibility, 구비서류 for documents …), cited.
+
+Own code: cue patterns and a walk over the tracker's events (no library reads Korean follow-up questions).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.builtin_actions import top_intent
+from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Restarted, SessionStarted, UserUttered
+from assistant.dialogue.policies import Prediction
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.knowledge.glossary import default_glossary
+
+#: How many user turns back (the follow-up not counted) a documents answer's service is still what the
+#: conversation is about.
+RECENT_TURNS = 3
+#: Longer messages are questions of their own, not follow-ups.
+MAX_CHARS = 60
+#: Intents a follow-up is read as (a confident task or small-talk intent keeps its route).
+FOLLOW_UP_INTENTS = frozenset({"ask_service_info", "check_eligibility", "apply_service", "inform", "out_of_scope",
+                               "nlu_fallback"})
+
+_ASPECTS: dict[str, re.Pattern[str]] = {
+    "documents": re.compile(r"서류|준비물|챙겨|가져가|\bdocuments?\b|\bpaperwork\b|\bbring\b", re.I),
+    "apply": re.compile(r"신청\s*(?:방법|은|는|하려면|하면|어떻게|어디|해요|하나요)|어떻게\s*신청|어디서|어디에서|어디로|접수"
+                        r"|\bapply\b|\bapplication\b", re.I),
+    "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
+    "eligibility": re.compile(r"자격|대상|누가|누구|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)"
+                              r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
+    "benefit": re.compile(r"얼마|금액|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b"
+                          r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
+    "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
+}
+#: The general question (which benefits fit me), not one about the service at hand; or a request for the eligibility
+#: check itself ("자격 확인해 주세요", "Check my eligibility"), which the questionnaire answers.
+_GENERAL = re.compile(r"받을\s*수\s*있는\s*(?:혜택|지원|서비스|게|거|것)|뭐가\s*있|무슨\s*(?:혜택|지원)|어떤\s*(?:혜택|지원|서비스)|혜택"
+                      r"|확인해\s*(?:주|줘|봐|볼)|조회|\bcheck\b"
+                      r"|\bwhat\s+(?:benefits|help|support|services)\b|\bany\s+(?:benefits|help|support)\b"
+                      r"|\banything\s+(?:i|we)\s+can\b|\bwhich\s+(?:benefits|services)\b", re.I)
+#: The words of the aspects themselves: not a topic of their own (:func:`~assistant.dialogue.eligibility_route.topic_terms`
+#: keeps them).
+ASPECT_WORDS = frozenset(
+    "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
+    "조건 기준 선정 신청서 "
+    "documents document paperwork need needed bring required requirements apply application where when deadline "
+    "eligible much amount contact phone call number until pay cover give who".split()
+)
+
+
+def asked_aspects(text: str) -> list[str]:
+    """The aspects of a service ``text`` asks about (``documents``, ``apply``, ``period``, ``eligibility``, ``benefit``,
+    ``contact``), in that order; empty when it asks none or is the general "what can I get" question.
+
+    >>> asked_aspects("구비서류는 뭐예요?"), asked_aspects("Who is eligible?"), asked_aspects("How much is it?")
+    (['documents'], ['eligibility'], ['benefit'])
+    >>> asked_aspects("제가 받을 수 있는 혜택이 뭐가 있나요?"), asked_aspects("안녕하세요")
+    ([], [])
+    """
+    if _GENERAL.search(text):
+        return []
+    return [name for name, cue in _ASPECTS.items() if cue.search(text)]
+
+
+def last_answered_service(tracker: DialogueStateTracker, turns: int = RECENT_TURNS) -> str | None:
+    """The title of the service the conversation's latest documents answer cited first (a bot message of
+    ``action_answer_from_knowledge`` with citations), when it came within the last ``turns`` user turns before the
+    latest message; None otherwise (or after a restart or a new session)."""
+    seen_users = 0
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, (Restarted, SessionStarted)):
+            return None
+        if isinstance(e, UserUttered):
+            seen_users += 1
+            if seen_users > turns + 1:  # the latest message is the follow-up itself
+                return None
+        elif isinstance(e, BotUttered) and seen_users >= 1:
+            custom: dict[str, Any] = e.data.get("custom") or {}
+            citations = custom.get("citations") or []
+            if custom.get("response") == "action_answer_from_knowledge" and citations and not custom.get("regions"):
+                title = citations[0].get("title") if isinstance(citations[0], dict) else None
+                return str(title) if title else None
+    return None
+
+
+class ServiceFollowUpPolicy:
+    """A short question about an aspect of the service just answered → ``action_answer_from_knowledge`` about that
+    service (module docstring). Needs ``context.knowledge`` with a composer (its tokenizer) and ``context.services``."""
+
+    name = "ServiceFollowUpPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` (``context.query`` set to the service's title and the message,
+        ``context.about_service`` to the title), or None."""
+        from assistant.dialogue.eligibility_route import named_benefit, topic_terms
+
+        message = tracker.latest_message
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None or message is None:
+            return None
+        text = (message.text or "").strip()
+        if not text or text.startswith("/") or len(text) > MAX_CHARS or not asked_aspects(text):
+            return None
+        intent, conf = top_intent(tracker)
+        if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold:
+            return None
+        tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+        find = getattr(context.services, "find", None)
+        if tokenizer is None or find is None or find(text) or named_benefit(default_glossary(), text) is not None:
+            return None
+        if any(t not in ASPECT_WORDS for t in topic_terms(text, list(message.entities), tokenizer)):
+            return None  # another kind of help ("청년 월세 서류는요?"): a question of its own
+        title = last_answered_service(tracker)
+        if title is None:
+            return None
+        context.about_service = title
+        context.query = f"{title} {text}"
+        return Prediction("action_answer_from_knowledge", self.name, 1.0)

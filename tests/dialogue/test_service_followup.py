@@ -1,0 +1,107 @@
+"""A short follow-up about the service just answered is answered about that service (s16 F1; service_followup.py).
+
+Before: after "에너지바우처 신청 방법", "구비서류는 뭐예요?" got utter_no_answer, and after "How do I apply for the energy
+voucher?", "Who is eligible?" got the eligibility questionnaire's "I can't check eligibility here yet" (the bundled
+home has no eligibility data; with it, the general questionnaire started). The expected sections and sentences are
+read off knowledge/ko/energy-voucher.md and knowledge/en/energy-voucher.md in the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+from assistant.dialogue.service_followup import asked_aspects
+
+ROOT = Path(__file__).resolve().parents[2]
+VOUCHER_KO = "svc-B55353000001"
+VOUCHER_EN = "svc-B55353000001-en"
+INFERTILITY_KO = "svc-SME000000100"
+
+
+def section(name: str, lang: str, heading: str) -> str:
+    """The first line of a section of a bundled page (read off the Markdown file)."""
+    text = (ROOT / "knowledge" / lang / name).read_text(encoding="utf-8")
+    body = re.split(r"^## ", text, flags=re.M)
+    part = next(s for s in body if s.startswith(heading))
+    return part.split("\n", 1)[1].strip().splitlines()[0].lstrip("- ").strip()
+
+
+def say(p: MessageProcessor, sender: str, text: str) -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def cited(turn: Turn) -> list[dict[str, Any]]:
+    """The citations of the turn's messages, in order."""
+    return [c for m in turn.messages for c in m.custom.get("citations") or []]
+
+
+def test_korean_follow_ups_are_about_the_service_just_answered(make_processor: Any) -> None:
+    p = make_processor()
+    first = say(p, "fu-ko", "에너지바우처 신청 방법")
+    assert cited(first)[0]["doc_id"] == VOUCHER_KO  # the premise
+    papers = say(p, "fu-ko", "구비서류는 뭐예요?")
+    assert cited(papers)[0]["doc_id"] == VOUCHER_KO and cited(papers)[0]["section"] == "구비 서류"
+    # "- 공통: 에너지이용권 발급 신청서(읍면동에 비치), …": the page's 구비 서류
+    assert section("energy-voucher.md", "ko", "구비 서류")[:20] in papers.messages[-1].text
+    who = say(p, "fu-ko", "누가 받을 수 있어요?")
+    assert cited(who)[0]["doc_id"] == VOUCHER_KO and cited(who)[0]["section"] == "지원 대상"
+    assert section("energy-voucher.md", "ko", "지원 대상") in who.messages[-1].text
+    assert who.messages[-1].custom.get("response") == "action_answer_from_knowledge"
+    when = say(p, "fu-ko", "언제까지 신청해요?")
+    assert cited(when)[0]["doc_id"] == VOUCHER_KO and "2025.12.31" in when.messages[-1].text
+
+
+def test_english_who_is_eligible_answers_from_the_service_not_the_questionnaire(make_processor: Any) -> None:
+    p = make_processor()
+    first = say(p, "fu-en", "How do I apply for the energy voucher?")
+    assert cited(first)[0]["doc_id"] == VOUCHER_EN
+    who = say(p, "fu-en", "Who is eligible?")
+    custom = who.messages[-1].custom
+    assert custom.get("response") == "action_answer_from_knowledge", who.messages[-1].text
+    assert cited(who)[0]["doc_id"] == VOUCHER_EN and cited(who)[0]["section"] == "Who is eligible"
+    assert section("energy-voucher.md", "en", "Who is eligible") in who.messages[-1].text
+    docs = say(p, "fu-en", "What documents do I need?")
+    assert cited(docs)[0]["doc_id"] == VOUCHER_EN and cited(docs)[0]["section"] == "Required documents"
+    much = say(p, "fu-en", "How much is it?")
+    assert cited(much)[0]["doc_id"] == VOUCHER_EN and "295,200" in much.messages[-1].text
+
+
+def test_without_an_earlier_answer_the_follow_up_is_not_guessed(make_processor: Any) -> None:
+    p = make_processor()
+    turn = say(p, "fu-none", "구비서류는 뭐예요?")
+    assert cited(turn) == [] and turn.messages[-1].custom.get("response") == "utter_no_answer"
+
+
+def test_the_general_question_and_another_service_keep_their_route(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, "fu-other", "에너지바우처 신청 방법")
+    general = say(p, "fu-other", "제가 받을 수 있는 혜택이 뭐가 있나요?")
+    assert all(c["doc_id"] != VOUCHER_KO for c in cited(general))
+    other = say(p, "fu-other", "난임 시술비 지원 서류는요?")  # names another kind of help: a question of its own
+    assert cited(other) and cited(other)[0]["doc_id"] == INFERTILITY_KO, [m.text[:80] for m in other.messages]
+
+
+@pytest.mark.parametrize(("text", "aspects"), [
+    ("구비서류는 뭐예요?", ["documents"]),
+    ("신청은 어디서 해요?", ["apply"]),
+    ("언제까지예요?", ["period"]),
+    ("자격이 어떻게 돼요?", ["eligibility"]),
+    ("얼마 받아요?", ["benefit"]),
+    ("문의는 어디로 해요?", ["apply", "contact"]),
+    ("Who is eligible?", ["eligibility"]),
+    ("What documents do I need?", ["documents"]),
+    ("What's the deadline?", ["period"]),
+    ("How much is it?", ["benefit"]),
+    ("제가 받을 수 있는 혜택이 뭐가 있나요?", []),
+    ("자격 확인해 주세요", []),
+    ("Check my eligibility", []),
+    ("안녕하세요", []),
+])
+def test_asked_aspects(text: str, aspects: list[str]) -> None:
+    assert asked_aspects(text) == aspects
