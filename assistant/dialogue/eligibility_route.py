@@ -160,8 +160,19 @@ def person_asked_about(tracker: DialogueStateTracker) -> str:
     mother, and "남편이 장애인인데 받을 수 있는 혜택 있어요?" asks about the citizen, whose household has a disabled
     member), else ``"self"``. The eligibility connector reads the person the same way at the form's activation."""
     text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    return asked_about(text, tracker.latest_entities)
+
+
+def asked_about(text: str, entities: list[dict[str, Any]]) -> str:
+    """:func:`person_asked_about` for a message's ``text`` and its ``entities`` (dicts with ``entity``, ``value``,
+    ``start``, ``end``).
+
+    Example:
+        >>> asked_about("남편이 장애인인데 받을 수 있는 혜택 있어요?", [{"entity": "beneficiary", "value": "spouse", "start": 0, "end": 2}])
+        'self'
+    """
     own = not_asked_about_spans(text)
-    for e in tracker.latest_entities:
+    for e in entities:
         start, end = e.get("start"), e.get("end")
         if e.get("entity") != BENEFICIARY_SLOT or not e.get("value"):
             continue
