@@ -166,7 +166,7 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
 
 #: Skippable slots of the bundled forms (the rest must be answered).
 BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct", "sex", "disabled", "household_disabled", "veteran", "farmer", "pregnant",
-                                          "single_parent_family", "single_person_household", "multi_child_household", "job_seeker",
+                                          "recent_birth_or_adoption", "single_parent_family", "single_person_household", "multi_child_household", "job_seeker",
                                           "welfare_recipient", "near_poverty", "master_craftsman",
                                           "target_groups")}
 

@@ -45,6 +45,11 @@ TERMS: dict[str, tuple[str, ...]] = {
     "multi_child_household": ("다자녀", "다둥이", "multi-child", "multichild", "manychildren"),
     "master_craftsman": ("대한민국명장", "명장", "mastercraftsman"),
     "age": ("만나이", "만으로", "internationalage", "koreanage"),
+    # s16: "장애인 가정이 뭐예요?" at the household question got the person's own disability (장애인 is in its terms); the
+    # longer household terms win (named_slot takes the longest term found)
+    "household_disabled": ("장애인가정", "장애인가족", "장애인가구", "장애인세대", "장애가정", "familywithadisab",
+                           "householdwithadisab", "disabledmember", "disabledfamilymember", "disabledhousehold",
+                           "disabledfamily"),
 }
 
 #: The law that defines each term (law.go.kr; article as of 2026). Cited with the definition.
@@ -64,6 +69,11 @@ SOURCES: dict[str, dict[str, str]] = {
     "master_craftsman": {"title": "숙련기술장려법", "section": "제11조 (대한민국명장의 선정 등)",
                          "url": "https://www.law.go.kr/법령/숙련기술장려법"},
     "age": {"title": "민법", "section": "제158조 (나이의 계산과 표시)", "url": "https://www.law.go.kr/법령/민법"},
+    # no law defines 장애인 가정 itself; the definition says what the question means (a registered disabled person in
+    # the same household) and cites the articles that define 장애인 and its registration. The bundled corpus does not
+    # define the term (s16: no document holds 장애인 가정 / 장애인가정).
+    "household_disabled": {"title": "장애인복지법", "section": "제2조 (장애인의 정의), 제32조 (장애인 등록)",
+                           "url": "https://www.law.go.kr/법령/장애인복지법"},
     # single_person_household, multi_child_household: no one law defines them for every programme (each programme's
     # conditions do), so their definitions cite nothing and say what the form's question means
 }

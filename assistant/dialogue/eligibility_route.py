@@ -24,6 +24,7 @@ The questionnaire starts only when all of these hold:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +33,13 @@ from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary, default_colloquial
-from assistant.nlu.household import household_disability_spans, lives_alone_spans, single_parent_spans, speaker_kin_spans
+from assistant.nlu.household import (
+    household_disability_spans,
+    lives_alone_spans,
+    not_asked_about_spans,
+    single_parent_spans,
+    speaker_kin_spans,
+)
 from assistant.nlu.tokenizer import Tokenizer
 
 #: Words of a general "what can I get" question: who asks, for whom, and the words for help itself.
@@ -149,11 +156,23 @@ BENEFICIARY_SLOT = "beneficiary"
 
 def person_asked_about(tracker: DialogueStateTracker) -> str:
     """Whom the latest message asks about: its first ``beneficiary`` entity's value that names someone other than
-    the speaker (not inside :func:`~assistant.nlu.household.speaker_kin_spans`: "I'm a single mom" names no
-    mother), else ``"self"``. The eligibility connector reads the person the same way at the form's activation."""
+    the speaker (not inside :func:`~assistant.nlu.household.not_asked_about_spans`: "I'm a single mom" names no
+    mother, and "남편이 장애인인데 받을 수 있는 혜택 있어요?" asks about the citizen, whose household has a disabled
+    member), else ``"self"``. The eligibility connector reads the person the same way at the form's activation."""
     text = (tracker.latest_message.text if tracker.latest_message else None) or ""
-    own = speaker_kin_spans(text)
-    for e in tracker.latest_entities:
+    return asked_about(text, tracker.latest_entities)
+
+
+def asked_about(text: str, entities: list[dict[str, Any]]) -> str:
+    """:func:`person_asked_about` for a message's ``text`` and its ``entities`` (dicts with ``entity``, ``value``,
+    ``start``, ``end``).
+
+    Example:
+        >>> asked_about("남편이 장애인인데 받을 수 있는 혜택 있어요?", [{"entity": "beneficiary", "value": "spouse", "start": 0, "end": 2}])
+        'self'
+    """
+    own = not_asked_about_spans(text)
+    for e in entities:
         start, end = e.get("start"), e.get("end")
         if e.get("entity") != BENEFICIARY_SLOT or not e.get("value"):
             continue
@@ -175,6 +194,43 @@ def beneficiary_before(tracker: DialogueStateTracker) -> str:
         if isinstance(e, SlotSet) and e.name == BENEFICIARY_SLOT:
             value = e.value
     return str(value or "self")
+
+
+#: Entities of a fact about a person that an answer may state of a family member ("어머니 나이는 82세예요", "my mother
+#: is 82", "엄마는 대구에 사세요"): the citizen has started talking about that member (:func:`member_stating_fact`).
+PERSON_FACT_ENTITIES = frozenset({"age", "sex", "region"})
+#: Right after a family word, a particle that makes the member a companion, an object or a recipient, not whose fact
+#: follows: "아이랑 부산에 살아요", "남편하고 같이", "엄마와", "아이를 키우는데", "남편한테".
+_KO_NOT_WHOSE = re.compile(r"^\s*(?:님|분)?\s*(?:이랑|랑|하고|와|과|한테|에게|께|을|를|이나|나)(?![가-힣])")
+#: Before an English family word: "with my mother", "for my son", "and my wife"; after it: "my kid and I".
+_EN_NOT_WHOSE_BEFORE = re.compile(r"\b(?:with|for|to|and|&)\s+$", re.IGNORECASE)
+_EN_NOT_WHOSE_AFTER = re.compile(r"^\s*(?:and|&)\s+(?:I|me|we|us)\b", re.IGNORECASE)
+
+
+def member_stating_fact(tracker: DialogueStateTracker) -> str | None:
+    """The family member (a ``beneficiary`` value) whose age, sex or place the latest message states, or None: a
+    ``beneficiary`` entity outside :func:`~assistant.nlu.household.not_asked_about_spans`, not a companion, object or
+    recipient (:data:`_KO_NOT_WHOSE`: "아이랑 부산에 살아요"; "with my mother", "my kid and I"), followed by an entity
+    of :data:`PERSON_FACT_ENTITIES` ("어머니 나이는 82세예요", "엄마는 대구에 사세요", "my mother is 82").
+
+    s16: a family word in an answer is the answer of the person the form asks about, unless the citizen clearly
+    starts talking about someone else, which stating that member's own age, sex or place does.
+    """
+    message = tracker.latest_message
+    text = (message.text if message else None) or ""
+    entities = tracker.latest_entities
+    own = not_asked_about_spans(text)
+    facts = [int(e["start"]) for e in entities if e.get("entity") in PERSON_FACT_ENTITIES and isinstance(e.get("start"), int)]
+    for e in entities:
+        start, end = e.get("start"), e.get("end")
+        if e.get("entity") != BENEFICIARY_SLOT or not e.get("value") or not isinstance(start, int) or not isinstance(end, int):
+            continue
+        if any(s <= start and end <= t for s, t in own) or _KO_NOT_WHOSE.match(text[end:]) \
+                or _EN_NOT_WHOSE_BEFORE.search(text[max(0, start - 8):start]) or _EN_NOT_WHOSE_AFTER.match(text[end:]):
+            continue
+        if any(f >= end for f in facts):
+            return str(e["value"])
+    return None
 
 
 class EligibilityRoute:
@@ -236,10 +292,16 @@ class EligibilityRoute:
         뭐가 있나요?" while it asks about the mother, "What can my mother get?" while it asks about the citizen. The
         form then starts again (:class:`~assistant.dialogue.forms.FormAction`'s ``restart_when``), so the facts are
         those of the person now asked about (s14 #1: the question was answered "지금 그걸 확인하고 있어요" and the
-        mother's questions went on). The same question about the same person is not a switch."""
-        if top_intent(tracker)[0] != "check_eligibility" or not self(tracker, context):
-            return False
-        return person_asked_about(tracker) != beneficiary_before(tracker)
+        mother's questions went on). The same question about the same person is not a switch.
+
+        An answer that states another family member's age, sex or place (:func:`member_stating_fact`: "어머니 나이는
+        82세예요" while the citizen's age is asked) is a switch too (s16): the citizen has started talking about them,
+        and their fact is kept for them. Any other family word in an answer ("아이랑 부산에 살아요") is not: the answer
+        is the person's the questions are about."""
+        if top_intent(tracker)[0] == "check_eligibility" and self(tracker, context):
+            return person_asked_about(tracker) != beneficiary_before(tracker)
+        member = member_stating_fact(tracker)
+        return member is not None and member != beneficiary_before(tracker)
 
     def offer_check(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """Whether a documents answer to this message should offer the eligibility check (a button): the

@@ -164,6 +164,49 @@ def disabled_member(text: str) -> str | None:
     return _MEMBER_WHO.get(word, "sibling")
 
 
+#: The member named with a disability is also named as whom the benefits are for: an English pronoun that receives
+#: ("… what can he get?", "is she eligible", "anything for him?") or a Korean one ("그분이 받을 수 있는", "그 사람한테").
+#: A second mention of the member's own word ("남편이 장애인인데 남편이 받을 수 있는 거") needs no pattern: it is a
+#: ``beneficiary`` entity of its own, outside the statement.
+_MEMBER_RECEIVES = re.compile(
+    r"\b(?:can|could|would|does|do|will|is|are)\s+(?:he|she)\b|\b(?:he|she)\s+(?:can|could|may|might|would|get|gets|"
+    r"receive|receives|claim|claims|qualif|is\s+(?:eligible|entitled))|\bfor\s+(?:him|her)\b(?!\s+(?:and|&)\s+me)"
+    r"|그\s*(?:분|사람)\s*(?:이|께서|한테|에게|은|는|도)", re.IGNORECASE)
+
+
+def member_statement_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of ``text`` that state a household member's disability (:data:`MEMBER_DISABLED`:
+    "남편이 장애인인데", "My husband is disabled") when the message does not also name that member as whom the
+    benefits are for (:data:`_MEMBER_RECEIVES`). A ``beneficiary`` entity inside one is no one the question is about:
+    "남편이 장애인인데 받을 수 있는 혜택 있어요?" asks about the citizen, whose household has a disabled member
+    (s16: the first family word made it a question about the spouse); "남편이 장애인인데 남편이 받을 수 있는 거" and
+    "My husband is disabled, what can he get?" ask about the spouse (their second mention, or the pronoun).
+
+    Example:
+        >>> member_statement_spans("남편이 장애인인데 받을 수 있는 혜택 있어요?")
+        [(0, 6)]
+        >>> member_statement_spans("My husband is disabled, what can he get?")
+        []
+    """
+    text = text or ""
+    if _MEMBER_RECEIVES.search(text):
+        return []
+    return [m.span() for m in MEMBER_DISABLED.finditer(text)]
+
+
+def not_asked_about_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` where a family word names no one the question is about: the speaker's own role
+    (:func:`speaker_kin_spans`, "I'm a single mom") or a member whose disability is stated as a fact of the citizen's
+    household (:func:`member_statement_spans`). The eligibility route and the form's connector read whom a message
+    asks about from the ``beneficiary`` entities outside these spans (one reading for both).
+
+    Example:
+        >>> not_asked_about_spans("I'm a single mom. My son is disabled, what can we get?")
+        [(0, 16), (18, 33)]
+    """
+    return sorted(speaker_kin_spans(text) + member_statement_spans(text))
+
+
 def household_disability_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans where ``text`` states that the citizen's household has a disabled member: a member
     named with a disability ("남편이 장애인이에요", "my husband is disabled"), or the household words

@@ -129,10 +129,13 @@ def _household_disability(tracker: ProtocolTracker, slots: dict[str, Any], domai
     * at the household question, an answer in words ("남편이 장애인이에요") → its value.
 
     A member named who is the person the questions are about ("남편이 장애인이에요" about the spouse) is that person's
-    own disability, not the household's. Updates ``slots`` in place; returns the events.
+    own disability, not the household's: at activation ("남편이 장애인인데 남편이 받을 수 있는 거 있어요?", "My husband
+    is disabled, what can he get?") their ``disabled`` is true (s16). An opening that names a member with a disability
+    and asks what the citizen (or "we") can get is about the citizen (:func:`_member_entities`), so it lands in the
+    first case. Updates ``slots`` in place; returns the events.
     """
     from assistant.dialogue.sdk import slot_set
-    from assistant.nlu.household import household_disability_said
+    from assistant.nlu.household import disabled_member, household_disability_said
     from connectors.eligibility.text_groups import groups_answered
 
     if HOUSEHOLD_DISABLED_SLOT not in (domain.get("slots") or {}):
@@ -140,6 +143,10 @@ def _household_disability(tracker: ProtocolTracker, slots: dict[str, Any], domai
     text = tracker.latest_text()
     requested = None if activating else tracker.get_slot("requested_slot")
     person = str(slots.get("beneficiary") or "self") if activating else _beneficiary_before(tracker)
+    if activating and person != "self" and disabled_member(text) == person and slots.get("disabled") is None:
+        # "남편이 장애인인데 남편이 받을 수 있는 거 있어요?": the spouse asked about is disabled themself (s16)
+        slots["disabled"] = True
+        return [slot_set("disabled", True)]
     if activating:
         said = household_disability_said(text) and _household_words(tracker, person)
     else:
@@ -357,7 +364,7 @@ def _form_slots(domain: dict[str, Any]) -> list[str]:
 #: Questions not asked about a child under 15 (a parent asking for a 4-year-old is not asked whether the child
 #: is a veteran or farms, or lives alone); the facts stay unknown, never assumed.
 ADULT_ONLY = frozenset({"veteran", "farmer", "pregnant", "job_seeker", "employed", "fisher", "livestock_farmer", "forester",
-                        "master_craftsman", "single_person_household"})
+                        "master_craftsman", "single_person_household", "recent_birth_or_adoption"})
 CHILD_BELOW = 15
 
 
@@ -366,24 +373,31 @@ CHILD_BELOW = 15
 #: stays unknown, never assumed false.
 NOT_PREGNANT_WHO = frozenset({"parent", "grandparent"})
 PREGNANCY_ABOVE = 60
+#: Questions asked only where a pregnancy makes sense (the same people as :data:`NOT_PREGNANT_WHO` and
+#: :data:`PREGNANCY_ABOVE`): the pregnancy itself, and a birth or adoption in the last 12 months (JA0303, s16: "어머님이
+#: 최근 1년 안에 출산하셨나요?" is as absurd); a man may answer the birth one (his spouse's).
+PREGNANCY_LIKE = frozenset({"pregnant", "recent_birth_or_adoption"})
 
 
 def implausible(slot: str, slots: Mapping[str, Any]) -> bool:
     """Whether the form's question for ``slot`` makes no sense about the person ``slots`` describe, so it is not
     asked: an adult's question (:data:`ADULT_ONLY`) about a child under :data:`CHILD_BELOW`; the pregnancy question
-    about a parent or grandparent (``beneficiary``), a man (``sex``) or someone :data:`PREGNANCY_ABOVE` or older.
+    about a parent or grandparent (``beneficiary``), a man (``sex``) or someone :data:`PREGNANCY_ABOVE` or older;
+    the birth-or-adoption question (:data:`PREGNANCY_LIKE`) about the same people but a man.
 
     Examples:
         >>> implausible("pregnant", {"beneficiary": "parent"}), implausible("pregnant", {"sex": "male"})
         (True, True)
         >>> implausible("pregnant", {"beneficiary": "self", "sex": "female", "age": 31}), implausible("veteran", {"age": 4})
         (False, True)
+        >>> implausible("recent_birth_or_adoption", {"sex": "male", "age": 35}), implausible("recent_birth_or_adoption", {"beneficiary": "parent"})
+        (False, True)
     """
     age = slots.get("age")
     if slot in ADULT_ONLY and isinstance(age, (int, float)) and age < CHILD_BELOW:
         return True
-    if slot == "pregnant":
-        return (slots.get("beneficiary") in NOT_PREGNANT_WHO or slots.get("sex") == "male"
+    if slot in PREGNANCY_LIKE:
+        return (slots.get("beneficiary") in NOT_PREGNANT_WHO or (slot == "pregnant" and slots.get("sex") == "male")
                 or (isinstance(age, (int, float)) and age >= PREGNANCY_ABOVE))
     return False
 
@@ -480,6 +494,15 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
         if e.get("event") == "slot" and e.get("name") == "requested_slot" and e.get("value") and e["value"] not in asked:
             asked.append(str(e["value"]))
     return loop_at > user_at, asked
+
+
+def _restarted_by_answer(tracker: ProtocolTracker) -> bool:
+    """Whether the form, running before the latest message (a question was waiting: ``requested_slot`` set), starts
+    again on an answer, not on an eligibility question: one that states another family member's age, sex or place
+    (:func:`assistant.dialogue.eligibility_route.member_stating_fact`, s16)."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=0)
+    return bool(_slots_before(tracker, last_user).get("requested_slot")) \
+        and tracker.get_intent_of_latest_message() != "check_eligibility"
 
 
 def _slots_before(tracker: ProtocolTracker, last_user: int) -> dict[str, Any]:
@@ -695,11 +718,12 @@ KIN_SEX: dict[str, str] = {
 
 def _member_entities(tracker: ProtocolTracker) -> list[dict[str, Any]]:
     """The latest message's ``beneficiary`` entities that name someone other than the speaker (not inside
-    :func:`assistant.nlu.household.speaker_kin_spans`: "I'm a single mom" names no mother, s12 #4)."""
-    from assistant.nlu.household import speaker_kin_spans
+    :func:`assistant.nlu.household.not_asked_about_spans`: "I'm a single mom" names no mother, s12 #4; "남편이
+    장애인인데 받을 수 있는 혜택 있어요?" asks about the citizen, whose household has a disabled member, s16)."""
+    from assistant.nlu.household import not_asked_about_spans
 
     text = tracker.latest_text()
-    own = speaker_kin_spans(text)
+    own = not_asked_about_spans(text)
     out = []
     for e in tracker.latest_message.get("entities") or []:
         start, end = e.get("start"), e.get("end")
@@ -1022,7 +1046,8 @@ class ValidateEligibilityForm:
             if activating:
                 asked_about = service_text(tracker)
                 found = self.client.find(asked_about, limit=1)
-                target = found[0]["service_id"] if found else None
+                # started again by an answer about someone else ("어머니 나이는 82세예요", s16): the same service
+                target = found[0]["service_id"] if found else target if _restarted_by_answer(tracker) else None
                 events.append(slot_set(TARGET_SLOT, target))
                 missing = named_missing_service(asked_about, self.client) if target is None else None
             report = self.client.check(conversation_facts(slots), [target] if target else None, ["eligible", "unknown"])
@@ -1369,6 +1394,7 @@ def _citation(r: ServiceResult, lang: str) -> dict[str, Any]:
 _FACT_LABELS = {
     "ko": {"age": "나이", "sex": "성별", "income_pct_median": "소득(중위소득 대비 %)", "region": "사는 곳(시·군·구까지)", "disabled": "장애 여부",
            "veteran": "국가보훈대상 여부", "farmer": "농업인 여부", "pregnant": "임신 여부", "student_level": "학생 여부",
+           "recent_birth_or_adoption": "최근 1년 안 출산·입양 여부",
            "single_parent_family": "한부모가정 여부", "multi_child_household": "다자녀가구 여부", "job_seeker": "구직 중인지",
            "single_person_household": "혼자 사는지(1인 가구)",
            "livestock_farmer": "축산업 종사 여부", "fisher": "어업인 여부", "ill": "질병 여부", "business_status": "사업 운영 여부",
@@ -1380,6 +1406,7 @@ _FACT_LABELS = {
     "en": {"age": "age", "sex": "sex", "household_disabled": "a registered disabled member in your household",
            "business_industry": "business industry", "income_pct_median": "income (% of median)", "region": "where you live (down to the city/district)", "disabled": "disability",
            "veteran": "veteran status", "farmer": "farming", "student_level": "student status",
+           "recent_birth_or_adoption": "a birth or adoption in the last 12 months",
            "single_parent_family": "single-parent family", "multi_child_household": "three or more children",
            "single_person_household": "living alone (single-person household)", "job_seeker": "job seeking", "livestock_farmer": "livestock farming", "business_status": "running a business",
            "organization_type": "organisation", "organization_industry": "industry",

@@ -32,6 +32,11 @@ ALL = set(TERMS)
     ("What counts as a single-parent family?", "age", "single_parent_family"),
     ("국가유공자는 무슨 뜻이에요?", "age", "veteran"),
     ("농업인 기준이 뭐죠?", "age", "farmer"),
+    # s16: the household's terms are longer than 장애인 (the person's own): they win, whichever question is asked
+    ("장애인 가정이 뭐예요?", "household_disabled", "household_disabled"),
+    ("장애인 가족이 무슨 뜻이에요?", "disabled", "household_disabled"),
+    ("What counts as a family with a disabled member?", "household_disabled", "household_disabled"),
+    ("장애인이 뭐예요?", "household_disabled", "disabled"),
     # not a question about a term of the form
     ("기초연금이 뭐예요?", "income_pct", None),          # a service: a digression for the documents
     ("What is the energy voucher?", "income_pct", None),
