@@ -106,10 +106,15 @@ QUESTION_DIGRESSIONS = KNOWLEDGE_INTENTS | frozenset({
 
 
 def _condition_holds(m: SlotMapping, tracker: DialogueStateTracker) -> bool:
+    """Whether one of the mapping's ``conditions`` holds: ``active_loop: NAME`` while that form is active,
+    ``active_loop: null`` while no form is (Rasa 3's reading: the condition's loop equals the tracker's), and
+    ``requested_slot`` as asked; a condition without ``active_loop`` holds whichever form is active."""
     if not m.conditions:
         return True
     for c in m.conditions:
         loop = c.get("active_loop")
+        if "active_loop" in c and loop is None and tracker.active_loop_name is not None:
+            continue
         if loop is not None and loop != tracker.active_loop_name:
             continue
         req = c.get("requested_slot")
