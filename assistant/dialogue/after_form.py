@@ -216,6 +216,37 @@ class ActionCorrectAfterForm:
         return [*out, invalid] if invalid is not None else out
 
 
+def asks_for_other_help(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+    """Whether the latest message is a question or request of its own rather than a correction: its intent is not
+    ``inform``, does not say it corrects (:func:`~assistant.dialogue.corrections.is_correction`: "sorry", "actually",
+    "아니") and names a service (``context.services``), a benefit of the glossary, or a kind of help (a topic
+    word: :func:`~assistant.dialogue.eligibility_route.topic_terms`).
+
+    "저 67살인데 기초연금 받을 수 있나요?" or "Can I get help with kindergarten fees for my 4 year old?" right after the
+    general questionnaire's result holds an age, so it used to be read as a correction: "나이를 67세로 고쳤어요" and the
+    same result again, and the question about 기초연금 was never answered (session 17, found on the README's first
+    command, where the result is "eligibility cannot be checked here"). Such a message keeps its own route; the age it
+    gives is still taken by the slot's mappings. "아니 45살이에요", "sorry, I meant 40 percent" and "45살인데 다시 보여
+    주세요" (no topic) stay corrections.
+    """
+    from assistant.dialogue.builtin_actions import top_intent
+    from assistant.dialogue.eligibility_route import named_benefit, topic_terms
+    from assistant.knowledge.glossary import default_glossary
+
+    message = tracker.latest_message
+    if message is None:
+        return False
+    intent, _ = top_intent(tracker)
+    text = message.text or ""
+    if intent == "inform" or is_correction(text):
+        return False
+    find = getattr(context.services, "find", None)
+    if find is not None and find(text) or named_benefit(default_glossary(), text) is not None:
+        return True
+    tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+    return tokenizer is not None and bool(topic_terms(text, list(message.entities), tokenizer))
+
+
 class CorrectionAfterFormPolicy:
     """Right after a form's result: a correction (:func:`corrections_after_form`) → :data:`CORRECT_AFTER_FORM`; after
     it, the form's result action again when a slot changed, else wait."""
@@ -228,6 +259,8 @@ class CorrectionAfterFormPolicy:
 
         latest = tracker.latest_action_name
         if latest == ACTION_LISTEN_NAME:
+            if asks_for_other_help(tracker, context):
+                return None
             return Prediction(CORRECT_AFTER_FORM, self.name) if corrections_after_form(tracker, context.domain) else None
         if latest != CORRECT_AFTER_FORM:
             return None
