@@ -96,6 +96,10 @@ class TurnContext:
     #: ServiceFollowUpPolicy`): ``query`` then holds the title and the message, answered without the message's
     #: out_of_scope probability ("How much is it?" reads as out_of_scope); None for any other message
     about_service: str | None = None
+    #: a short question about an aspect of the programme whose region is being asked ("구비서류는요?":
+    #: :class:`~assistant.dialogue.regional.RegionFollowUpPolicy`): the knowledge action asks the region again and
+    #: joins it to the pending question; None for any other message
+    region_aspect: str | None = None
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 

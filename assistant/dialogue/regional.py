@@ -10,7 +10,11 @@ the NLU knows ("부산 살아요") — is caught by :class:`RegionFollowUpPolicy
 reads as anything), and the question is answered for that region (its programme, with the province's and the
 national ones listed and cited; or, when none is that region's, saying so). The region chosen is kept in
 :data:`REGION_SLOT`, and with the ``region`` / ``region_district`` slots it ranks that region's programmes first
-in later answers. A reply that names no region drops the pending question and is handled as usual.
+in later answers. A short question about an aspect of the programme instead of a region ("구비서류는요?", "what documents do I need?":
+:func:`~assistant.dialogue.service_followup.is_aspect_follow_up`) is joined to the pending question, which is asked
+again (session 17: it was answered "찾지 못했어요", the programme it meant being the one awaiting a region), so the
+region's answer gives that aspect. Any other reply that names no region drops the pending question and is handled as
+usual.
 """
 
 from __future__ import annotations
@@ -116,6 +120,14 @@ class RegionFollowUpPolicy:
         if pending is None:
             return None
         if named_region(tracker, pending) is not None:
+            return Prediction("action_answer_from_knowledge", self.name, 1.0)
+        from assistant.dialogue.service_followup import is_aspect_follow_up
+
+        if is_aspect_follow_up(tracker, context):
+            # "구비서류는요?" while the region is asked: the programme's documents differ by region, so the question
+            # (now with the aspect) is asked again; the region's answer then gives that aspect
+            message = tracker.latest_message
+            context.region_aspect = ((message.text if message else "") or "").strip()
             return Prediction("action_answer_from_knowledge", self.name, 1.0)
         intent = (tracker.latest_message.intent or {}) if tracker.latest_message is not None else {}
         confidence = float(intent.get("confidence") or 0.0)

@@ -108,26 +108,38 @@ class ServiceFollowUpPolicy:
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """``action_answer_from_knowledge`` (``context.query`` set to the service's title and the message,
         ``context.about_service`` to the title), or None."""
-        from assistant.dialogue.eligibility_route import named_benefit, topic_terms
-
-        message = tracker.latest_message
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None or message is None:
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
             return None
-        text = (message.text or "").strip()
-        if not text or text.startswith("/") or len(text) > MAX_CHARS or not asked_aspects(text):
+        if not is_aspect_follow_up(tracker, context):
             return None
-        intent, conf = top_intent(tracker)
-        if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold:
-            return None
-        tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
-        find = getattr(context.services, "find", None)
-        if tokenizer is None or find is None or find(text) or named_benefit(default_glossary(), text) is not None:
-            return None
-        if any(t not in ASPECT_WORDS for t in topic_terms(text, list(message.entities), tokenizer)):
-            return None  # another kind of help ("청년 월세 서류는요?"): a question of its own
         title = last_answered_service(tracker)
         if title is None:
             return None
+        text = (tracker.latest_message.text or "").strip() if tracker.latest_message is not None else ""
         context.about_service = title
         context.query = f"{title} {text}"
         return Prediction("action_answer_from_knowledge", self.name, 1.0)
+
+
+def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+    """Whether the latest message is a short question about an aspect of a service that names none (module docstring:
+    an aspect asked, at most :data:`MAX_CHARS` characters, a follow-up intent or an unconfident one, no indexed title,
+    no glossary benefit, no topic word besides the aspect's). Needs ``context.knowledge`` with a composer (its
+    tokenizer) and ``context.services``; False without them."""
+    from assistant.dialogue.eligibility_route import named_benefit, topic_terms
+
+    message = tracker.latest_message
+    if message is None:
+        return False
+    text = (message.text or "").strip()
+    if not text or text.startswith("/") or len(text) > MAX_CHARS or not asked_aspects(text):
+        return False
+    intent, conf = top_intent(tracker)
+    if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold:
+        return False
+    tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+    find = getattr(context.services, "find", None)
+    if tokenizer is None or find is None or find(text) or named_benefit(default_glossary(), text) is not None:
+        return False
+    # another kind of help ("청년 월세 서류는요?") is a question of its own
+    return all(t in ASPECT_WORDS for t in topic_terms(text, list(message.entities), tokenizer))

@@ -19,15 +19,22 @@ from assistant.knowledge.ingest import import_documents
 from assistant.settings import Settings
 
 
-def _doc(doc_id: str, title: str, agency: str, who: str, what: str) -> Document:
+def _doc(doc_id: str, title: str, agency: str, who: str, what: str, papers: str | None = None) -> Document:
+    sections = (Section("지원대상", who), Section("지원내용", what), Section("신청방법", "주민센터 방문 또는 온라인 신청"))
+    if papers is not None:
+        sections += (Section("구비서류", papers),)
     return Document(doc_id, title, agency, f"https://www.gov.kr/portal/rcvfvrSvc/dtlEx/{doc_id}", "ko", "2026-01-01", "gov24",
-                    (Section("지원대상", who), Section("지원내용", what), Section("신청방법", "주민센터 방문 또는 온라인 신청")),
-                    {"service_id": doc_id})
+                    sections, {"service_id": doc_id})
 
+
+#: each region's own documents (구비서류), told apart by a word only that region's list holds
+PAPERS = {"T-OKC": "옥천군 청년 월세 신청서, 임대차계약서 사본", "T-ANY": "안양시 월세 지원 신청서, 월세 이체 내역, 통장 사본"}
 
 CORPUS = [
-    _doc("T-OKC", "청년 월세 지원", "충청북도 옥천군", "옥천군에 주민등록을 둔 19~39세 무주택 청년", "월세 월 최대 10만원 지원"),
-    _doc("T-ANY", "안양 청년 월세 지원", "경기도 안양시", "안양시에 사는 35~39세 무주택 청년 가구", "월 임차료 최대 20만원 지원"),
+    _doc("T-OKC", "청년 월세 지원", "충청북도 옥천군", "옥천군에 주민등록을 둔 19~39세 무주택 청년", "월세 월 최대 10만원 지원",
+         PAPERS["T-OKC"]),
+    _doc("T-ANY", "안양 청년 월세 지원", "경기도 안양시", "안양시에 사는 35~39세 무주택 청년 가구", "월 임차료 최대 20만원 지원",
+         PAPERS["T-ANY"]),
     _doc("T-BSJ", "청년월세 지원사업", "부산광역시 중구", "부산 중구에 사는 19~34세 무주택 청년", "월세 월 최대 15만원 지원"),
     _doc("T-MOL", "청년월세 특별지원", "국토교통부", "부모와 따로 사는 19~34세 무주택 청년", "실제 월세 월 최대 20만원, 최장 24개월"),
     _doc("T-GGP", "경기도 산후조리비 지원", "경기도", "경기도에 사는 출산 가정", "산후조리비 50만원 지역화폐"),
@@ -114,3 +121,25 @@ def test_a_stop_at_the_region_question_drops_it(engine: MessageProcessor, sender
     assert ("제출" not in t.messages[0].text) and ("submitted" not in t.messages[0].text)
     later = say(engine, "Anyang" if lang == "en" else "안양이요", sender)  # no longer an answer to the question
     assert engine.load(sender).get_slot("programme_region") is None, [m.text for m in later.messages]
+
+
+@pytest.mark.parametrize(("lang", "aspect", "place", "doc_id"), [
+    ("ko", "구비서류는요?", "안양이요", "T-ANY"),
+    ("ko", "필요한 서류는 뭐예요?", "옥천군에 살아요", "T-OKC"),
+    ("en", "what documents do I need?", "Anyang", "T-ANY"),
+])
+def test_an_aspect_asked_at_the_region_question_is_answered_for_the_region(engine: MessageProcessor, sender: str, lang: str,
+                                                                            aspect: str, place: str, doc_id: str) -> None:
+    """Session 17: "구비서류는요?" while the region was asked got "찾지 못했어요" (the follow-up knew no service: the
+    latest answer was the region question). The question is asked again, with the aspect joined to it, and the
+    region's answer gives that region's documents (its own list, not the other region's)."""
+    assert responses(say(engine, QUESTIONS[lang], sender)) == ["utter_ask_programme_region"]
+    again = say(engine, aspect, sender)
+    assert responses(again) == ["utter_ask_programme_region"], [m.text for m in again.messages]
+    answered = say(engine, place, sender)
+    assert responses(answered) == ["action_answer_from_knowledge"], [m.text for m in answered.messages]
+    m = answered.messages[0]
+    assert m.custom["citations"][0]["doc_id"] == doc_id, m.custom["citations"]
+    other = next(k for k in PAPERS if k != doc_id)
+    own_word, other_word = PAPERS[doc_id].split()[0], PAPERS[other].split()[0]
+    assert own_word in m.text and other_word not in m.text, m.text
