@@ -43,12 +43,14 @@ citizen's time) and the result is a polite failure with a handoff offer
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError, ConnectorUnavailable
+from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
 from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
@@ -1086,8 +1088,10 @@ class ActionCheckEligibility:
         client: the eligibility service's client.
     """
 
-    def __init__(self, client: EligibilityBackend) -> None:
+    def __init__(self, client: EligibilityBackend, today: Clock = today_in_seoul) -> None:
         self.client = client
+        #: the clock a service's application period is read against (an ended one is said to be ended, F9)
+        self.today = today
 
     def name(self) -> str:
         """``action_check_eligibility``."""
@@ -1121,8 +1125,9 @@ class ActionCheckEligibility:
 
         place = general_gu_value(str(tracker.get_slot("region") or ""))  # the 일반구 said is echoed (the fact is its 시)
         known = _describe_facts({**facts, "region": place} if place else facts, tracker.get_slot("beneficiary"), lang)
+        today = self.today()
         if target:
-            return self._one(dispatcher, report.results[0], known, lang)
+            return self._one(dispatcher, report.results[0], known, lang, today)
         eligible = sorted((r for r in report.results if r.status == "eligible"), key=rank_key)
         to_check = [r for r in report.results if to_check_only(r)]
         unknown = [r for r in report.results if r.status == "unknown" and not to_check_only(r)]
@@ -1136,7 +1141,7 @@ class ActionCheckEligibility:
         if not top:
             lines = [lines[0].split(":")[0].rstrip(". ") + (". None fits yet." if lang == "en" else ". 아직 조건이 모두 맞는 서비스는 없어요.")]
         for i, r in enumerate(top, 1):
-            lines.append(f"{i}. {_line(r, lang)}")
+            lines.append(f"{i}. {_line(r, lang, today)}")
         if to_check:
             lines.append(f"To check ({len(to_check)}): they fit what you told me, but their eligibility text names who they "
                          "are for; read it to see whether that is you:" if lang == "en" else
@@ -1161,7 +1166,8 @@ class ActionCheckEligibility:
                                                                "catalogue_version": report.catalogue_version}})
         return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
 
-    def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str) -> list[dict[str, Any]]:
+    def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str,
+             today: dt.date) -> list[dict[str, Any]]:
         from assistant.dialogue.sdk import slot_set
 
         reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
@@ -1184,6 +1190,8 @@ class ActionCheckEligibility:
         if r.decided_by and r.decided_by[0].code == "NONE":
             text += (" The catalogue has no coded conditions for it: read its target group and selection criteria."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
+        if r.status != "not_eligible" and (note := period_note(r, lang, today)):
+            text += " " + note
         text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
         buttons = [] if r.status == "not_eligible" else [
             {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
@@ -1373,10 +1381,17 @@ def _caution_text(r: ServiceResult, lang: str) -> str:
     return out
 
 
-def _line(r: ServiceResult, lang: str) -> str:
+def period_note(r: ServiceResult, lang: str, today: dt.date) -> str:
+    """The sentence that says ``r``'s application period (its citation's ``application_period``, the catalogue's
+    신청기한) ended before ``today``, else ``""`` (:func:`~assistant.knowledge.periods.ended_note`)."""
+    return ended_note(parse_period(str(_source(r).get("application_period") or "")), today, lang)
+
+
+def _line(r: ServiceResult, lang: str, today: dt.date | None = None) -> str:
     reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
     why = (f" — meets: {reasons}" if lang == "en" else f" — 충족: {reasons}") if reasons else ""
-    return f"{r.service_name}{why}{_caution_text(r, lang)} {_source_line(r, lang)}"
+    note = period_note(r, lang, today or today_in_seoul())
+    return f"{r.service_name}{why}{_caution_text(r, lang)}{' — ' + note if note else ''} {_source_line(r, lang)}"
 
 
 #: The section a result's citation names: the catalogue's coded support conditions (its ``supportConditions`` view),
