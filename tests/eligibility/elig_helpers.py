@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -35,3 +37,16 @@ def write_subset(src: Path, dst: Path, ids: tuple[str, ...], edit: dict[str, dic
                 r.update(edit.get(r["서비스ID"], {}))
         (dst / name).write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
     return dst
+
+
+@contextmanager
+def subset_service(src: Path, dst: Path, ids: tuple[str, ...]) -> Iterator[str]:
+    """A real eligibility service (uvicorn, :class:`tests.live_server.LiveServer`) over the records of ``ids`` copied
+    from the catalogue folder ``src`` into ``dst`` (:func:`write_subset`); yields its base URL."""
+    from connectors.eligibility.catalogue import Catalogue
+    from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
+    from tests.live_server import LiveServer
+
+    cat = Catalogue.from_gov24_dir(write_subset(src, dst, ids))
+    with LiveServer(create_app(service=EligibilityService(CatalogueSource.fixed(cat)))) as live:
+        yield live.url
