@@ -689,16 +689,21 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
 
 #: A sex stated about the person in a sentence ("1958년생 여성이고", "남자인데", "I'm a woman"): the word with a copula
 #: or, in English, after "I am" / "I'm"; a word used as a group's name ("여성 창업 지원") is not read.
+#: Words an English speaker may put between "I'm a" and their sex: an age ("33-year-old", "33 year old", "67"), a
+#: few plain adjectives ("single", "retired"). s17: "I'm a 33-year-old woman" gave no sex where "33살 여성이에요" did, so
+#: the English twin of a Korean conversation was asked one question more.
+_EN_BEFORE_SEX = (r"(?:(?:\d{1,3}(?:[\s-]*(?:years?|yrs?)[\s-]*old)?|young|old|elderly|single|retired|working|pregnant|"
+                  r"disabled|unemployed)[\s,]+){0,3}")
 _SEX_STATED = re.compile(
     r"(?<![가-힣])(?P<ko>여성|여자|남성|남자)(?=\s*(?:이고|이며|이에요|예요|입니다|인데|이구요|이요|이니까|이라서))"
-    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?P<en>woman|man|female|male)\b", re.IGNORECASE)
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?" + _EN_BEFORE_SEX + r"(?P<en>woman|man|female|male)\b", re.IGNORECASE)
 _SEX_VALUE = {"여성": "female", "여자": "female", "남성": "male", "남자": "male",
               "woman": "female", "female": "female", "man": "male", "male": "male"}
 #: The speaker's own sex ("저는 남자인데", "전 68세 여성이고", "I'm a man"): a fact about the citizen, never about the
 #: family member a question is about ("저는 남자인데 부모님이 …": s11 #2 gave the parent the speaker's sex).
 _SELF_SEX = re.compile(
     r"(?<![가-힣])(?:저는|전|저도|나는|난|나도|제가|내가|본인은)\s*[^,.!?\n]{0,15}?(?:여성|여자|남성|남자)"
-    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?:woman|man|female|male)\b", re.IGNORECASE)
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?" + _EN_BEFORE_SEX + r"(?:woman|man|female|male)\b", re.IGNORECASE)
 #: A date that is a birth date: "…생" / "…에 태어났" right after it, or "born", "birth", "생년월일" just before.
 _BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
 _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",

@@ -356,3 +356,18 @@ def test_the_same_conversation_asks_the_same_facts_in_both_languages(make_proces
     assert ko_facts == en_facts, (ko_facts, en_facts)
     if korean.startswith("은평구"):  # age, place and sex said: three questions, the birth the last
         assert ko == ["disabled", "household_disabled", "recent_birth_or_adoption"], ko
+
+
+@pytest.mark.parametrize(("text", "sex"), [
+    ("I'm a 33-year-old woman living in Eunpyeong-gu, Seoul.", "woman"),  # s17: no sex read, one question more
+    ("I am a 67 year old man", "man"),
+    ("I'm a retired man", "man"),
+    ("I'm a woman", "woman"),
+    ("I'm married to a man", None),  # the speaker's spouse, not the speaker
+    ("I'm a single mom", None),
+])
+def test_an_english_speaker_states_their_sex_as_a_korean_one_does(text: str, sex: str | None) -> None:
+    from connectors.eligibility.actions import _SEX_STATED
+
+    m = _SEX_STATED.search(text)
+    assert (m.group("en") if m else None) == sex

@@ -7,19 +7,15 @@ the services carry real 신청기한 texts of ../shared/data/gov24_benefits, and
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 import pytest
-from elig_helpers import GOV24_DIR  # type: ignore[import-not-found]
+from elig_helpers import GOV24_DIR, CatalogueClient  # type: ignore[import-not-found]
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.sdk import ProtocolTracker
 from connectors.eligibility.actions import TARGET_SLOT, ActionCheckEligibility
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo
-from connectors.eligibility.client import EligibilityReport
-from connectors.eligibility.evaluator import evaluate
-from connectors.eligibility.facts import Facts
 
 ELDER = {"JA0110": 65, "JA0111": 120}
 CAT = Catalogue.from_records([
@@ -33,21 +29,11 @@ CAT = Catalogue.from_records([
 TODAY = dt.date(2026, 12, 1)
 
 
-class LocalClient:
-    """``EligibilityClient.check`` over :data:`CAT` in process."""
-
-    def check(self, facts: dict[str, Any], service_ids: list[str] | None = None,
-              statuses: list[str] | None = None) -> EligibilityReport:
-        res = evaluate(CAT, Facts.model_validate(facts), service_ids)
-        if statuses:
-            res = [r for r in res if r.status in statuses]
-        counts = Counter(r.status for r in evaluate(CAT, Facts.model_validate(facts)))
-        return EligibilityReport("test", {k: counts[k] for k in ("eligible", "not_eligible", "unknown")}, res)
 
 
 def _answer(slots: dict[str, Any], today: dt.date = TODAY) -> str:
     d = CollectingDispatcher()
-    ActionCheckEligibility(LocalClient(), today=lambda: today).run(  # type: ignore[arg-type]
+    ActionCheckEligibility(CatalogueClient(CAT), today=lambda: today).run(  # type: ignore[arg-type]
         d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})
     assert len(d.messages) == 1
     return str(d.messages[0]["text"])
