@@ -161,8 +161,8 @@ def parse_period(text: str | None) -> Period:
             ends.append(end)
             spans.append((m.start(), m.end(), end[0].year))
     for mm in _MONTH_AFTER.finditer(text):
-        before = [year for start, stop, year in spans if stop <= mm.start()]
-        if before and not any(start <= mm.start() < stop for start, stop, _y in spans):
+        before = [year for _a, b, year in spans if b <= mm.start()]
+        if before and not any(a <= mm.start() < b for a, b, _y in spans):
             found = _last_day(before[-1], int(mm.group(1)), None)
             if found is not None:
                 ends.append(found)
@@ -171,8 +171,8 @@ def parse_period(text: str | None) -> Period:
     always = _ALWAYS_OPEN.search(text) is not None
     if not ends:
         return Period(text, always_open=always)
-    end, grain = max(ends)
-    return Period(text, end, grain, always)
+    last, grain = max(ends)
+    return Period(text, last, grain, always)
 
 
 def ended_note(period: Period, today: dt.date, language: str) -> str:

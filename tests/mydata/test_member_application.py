@@ -17,6 +17,8 @@ from assistant.knowledge.documents import Document, Section
 from connectors.mydata.consent import MyDataConnector
 from connectors.mydata.ticket import citizen_ref, secret_key
 
+# the fixtures of test_application_documents.py, used here with this module's own ``catalogue`` (pytest resolves a
+# fixture's dependencies by name in the requesting module)
 from test_application_documents import NK, apply, make_chat, tasks_backend  # type: ignore[import-not-found]  # noqa: F401
 
 FIRST_MEETING = "T-FIRST-MEETING"
@@ -46,7 +48,7 @@ def _buttons(messages: list[Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("ask", [f"우리 아이 {TITLE} 신청할래요", f"I want to apply for {TITLE} for my child"])
-def test_no_mydata_offer_when_applying_for_a_child(make_chat: Any, connector: MyDataConnector, ask: str) -> None:
+def test_no_mydata_offer_when_applying_for_a_child(make_chat: Any, connector: MyDataConnector, ask: str) -> None:  # noqa: F811
     chat = make_chat(f"conv-child-{ask[:2]}")
     shown = chat.say(ask)
     assert chat.slot("beneficiary") == "child", chat.texts
@@ -62,7 +64,7 @@ def test_no_mydata_offer_when_applying_for_a_child(make_chat: Any, connector: My
     assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
 
 
-def test_the_citizens_own_application_still_gets_the_offer(make_chat: Any) -> None:
+def test_the_citizens_own_application_still_gets_the_offer(make_chat: Any) -> None:  # noqa: F811
     """The control: applying for themselves, the same flow offers MyData (the documents are the citizen's)."""
     chat = make_chat("conv-self")
     shown = apply(chat, NK)
