@@ -250,8 +250,11 @@ class OfferMyData(_Action):
         # application: no consent asked, the form (or the application) goes on
         member = member_asked_about(tracker)
         if member is not None:
-            dispatcher.utter_message(response="utter_mydata_not_for_member" if purpose == PURPOSE
-                                     else "utter_mydata_not_for_member_application", who=_member_label(member, _en(tracker)))
+            # an application on offer for the member has no MyData documents left (connectors.tasks.actions), so its
+            # purpose reads as the eligibility one: the application's wording all the same
+            applying = purpose != PURPOSE or _application_on_offer(tracker) is not None
+            dispatcher.utter_message(response="utter_mydata_not_for_member_application" if applying
+                                     else "utter_mydata_not_for_member", who=_member_label(member, _en(tracker)))
             logger.info("mydata not offered: the questions are about someone else", extra={"stage": "mydata"})
             events = [slot_set(PENDING, None)] if tracker.get_slot(PENDING) else []
             form = tracker.active_loop_name

@@ -60,7 +60,9 @@ def test_no_mydata_offer_when_applying_for_a_child(make_chat: Any, connector: My
     said = chat.say("/use_mydata")
     assert chat.slot("mydata_pending_consent") is None, [m.text for m in said]
     assert connector.list_consents(citizen_ref(chat.sender, secret_key(chat.settings))) == []
-    assert "본인의 기록만" in said[0].text or "only fetch your own records" in said[0].text, said[0].text
+    # the application's wording, not the eligibility check's ("… carry on with the check")
+    assert "신청 서류로 첨부하지 않을게요" in said[0].text or "won't attach anything from it to this application" in said[0].text, \
+        said[0].text
     assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
 
 
