@@ -452,6 +452,7 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
     from assistant.dialogue.confirmation import ActionConfirmAgain
     from assistant.dialogue.validators import ValidatorRegistry
     from assistant.dialogue.side_effects import ActionConfirmSideEffect, ActionSideEffectDeclined
+    from assistant.dialogue.term_definition import ActionDefineTerm
 
     for action in (
         ActionListen(),
@@ -464,6 +465,7 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionHandoff(fallback_queue),
         ActionRepeat(),
         ActionClarify(),
+        ActionDefineTerm(),
         ActionConfirmSideEffect(),
         ActionSideEffectDeclined(),
         ActionConfirmAgain(),

@@ -146,3 +146,37 @@ def definition_citation(slot: str) -> list[dict[str, Any]]:
         return []
     return [{"doc_id": f"law:{src['title']}:{src['section']}", "title": src["title"], "agency": "법제처 국가법령정보센터",
              "url": src["url"], "section": src["section"], "updated_at": None}]
+
+
+# --- outside a form (s17) ----------------------------------------------------------------------------------------
+#: Form terms defined outside a form too: household terms that no document defines, so a bare "what is it?" went to
+#: the documents and got an unrelated service ("장애인 가정이 뭐예요?", s16). Other terms (중위소득, 차상위, 한부모 …)
+#: stay with the documents outside a form, which hold the services that use them.
+DEFINED_OUTSIDE_FORMS: frozenset[str] = frozenset({"household_disabled"})
+#: English fillers that may be all that is left beside the term ("what is *a* …", "what does … *mean*").
+_FILLERS = re.compile(r"(?:an?|as|the|mean|means|exactly|please|so)*")
+
+
+def bare_term_question(text: str) -> str | None:
+    """The slot (:data:`DEFINED_OUTSIDE_FORMS`) whose term alone ``text`` asks the meaning of, else None:
+    "장애인 가정이 뭐예요?", "장애인가정이 무슨 뜻이에요?", "What is a family with a disabled member?" →
+    ``household_disabled``; "장애인 가정 지원이 뭐예요?" (a kind of help) → None.
+
+    Example:
+        >>> bare_term_question("장애인 가정이 뭐예요?"), bare_term_question("장애인 가정 지원이 뭐예요?")
+        ('household_disabled', None)
+    """
+    if not text or not asks_meaning(text):
+        return None
+    slot = named_slot(text)
+    if slot not in DEFINED_OUTSIDE_FORMS:
+        return None
+    squeezed = re.sub(r"\s+", "", _EN_CUES.sub(" ", _KO_CUES.sub(" ", text))).casefold()
+    term = max((t for t in TERMS[slot] if t in squeezed), key=len, default=None)
+    if term is None:
+        return None
+    i = squeezed.index(term)
+    # the rest of an English phrase ("familywithadisab" + "ledmember", "householdwithadisab" + "ility")
+    tail = re.match(r"(?:led|ility|ilities)?(?:family|household)?(?:members?|persons?|people|relatives?)?", squeezed[i + len(term):])
+    pieces = (squeezed[:i], squeezed[i + len(term) + (tail.end() if tail else 0):])
+    return slot if all(_FILLERS.fullmatch(_RESIDUE.sub("", piece)) for piece in pieces) else None

@@ -36,6 +36,7 @@ from assistant.knowledge.glossary import Glossary, default_colloquial
 from assistant.nlu.household import (
     household_disability_spans,
     lives_alone_spans,
+    dependant_disability_member,
     not_asked_about_spans,
     single_parent_spans,
     speaker_kin_spans,
@@ -208,7 +209,9 @@ _EN_NOT_WHOSE_AFTER = re.compile(r"^\s*(?:and|&)\s+(?:I|me|we|us)\b", re.IGNOREC
 
 
 def member_stating_fact(tracker: DialogueStateTracker) -> str | None:
-    """The family member (a ``beneficiary`` value) whose age, sex or place the latest message states, or None: a
+    """The family member (a ``beneficiary`` value) whose age, sex, place or (for a dependant: a child, a parent, a
+    grandparent, :func:`~assistant.nlu.household.dependant_disability_member`) disability the latest message states,
+    or None: a
     ``beneficiary`` entity outside :func:`~assistant.nlu.household.not_asked_about_spans`, not a companion, object or
     recipient (:data:`_KO_NOT_WHOSE`: "아이랑 부산에 살아요"; "with my mother", "my kid and I"), followed by an entity
     of :data:`PERSON_FACT_ENTITIES` ("어머니 나이는 82세예요", "엄마는 대구에 사세요", "my mother is 82").
@@ -230,7 +233,8 @@ def member_stating_fact(tracker: DialogueStateTracker) -> str | None:
             continue
         if any(f >= end for f in facts):
             return str(e["value"])
-    return None
+    # a dependant's disability stated as theirs ("아이가 장애가 있어요", "My son has a disability"): their own fact (s17)
+    return dependant_disability_member(text)
 
 
 class EligibilityRoute:

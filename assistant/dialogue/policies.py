@@ -359,10 +359,11 @@ class PolicyEnsemble:
         from assistant.dialogue.regional import RegionFollowUpPolicy
         from assistant.dialogue.bare_title import BareTitlePolicy
         from assistant.dialogue.service_followup import ServiceFollowUpPolicy
+        from assistant.dialogue.term_definition import TermDefinitionPolicy
 
         self.policies: list[Policy] = [
             RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), BareTitlePolicy(),
-            ServiceFollowUpPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]

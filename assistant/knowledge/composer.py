@@ -29,6 +29,7 @@ from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
+from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -128,6 +129,8 @@ ASPECT_SECTIONS: dict[str, tuple[str, ...]] = {
     "documents": ("구비서류", "requireddocuments"),
     "contact": ("문의처", "문의", "contact"),
 }
+#: Section keys that state an application period: when quoted, an ended one is said to be ended (F9).
+PERIOD_SECTIONS = frozenset(ASPECT_SECTIONS["period"])
 #: Sections whose words do not count in the answerability overlap: the papers a citizen brings (구비서류, "Required
 #: documents") name other services' documents (주민등록표 등본, 가족관계증명서, certificates), not what the service is
 #: about, so "How do I get a copy of my resident registration certificate?" overlapped the infertility treatment page on
@@ -442,8 +445,12 @@ class AnswerComposer:
         oos_threshold: an out_of_scope probability at or above this abstains.
     """
 
-    def __init__(self, index: KnowledgeIndex, tokenizer: KoreanTokenizer, threshold: float = 0.5, oos_threshold: float = 0.5) -> None:
+    def __init__(self, index: KnowledgeIndex, tokenizer: KoreanTokenizer, threshold: float = 0.5, oos_threshold: float = 0.5,
+                 today: Clock = today_in_seoul) -> None:
         self.tokenizer = tokenizer
+        #: the clock an application period (신청기한) is read against: a quoted period that has ended is said to be
+        #: ended (:func:`~assistant.knowledge.periods.ended_note`)
+        self.today = today
         self.threshold = threshold
         self.oos_threshold = oos_threshold
         #: the question's subject in service titles (regional versions of one kind of help)
@@ -780,8 +787,10 @@ class AnswerComposer:
         if (missing := self.missing_service(result.query)) is not None:
             lines.insert(0, f"I have no service called '{missing}' in my documents; this is a related one." if lang == "en"
                          else f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.")
-        for aspect, _name, text in parts:
+        for aspect, name, text in parts:
             lines.append(f"\n[{head[aspect]}]\n{text}")
+            if _key(name) in PERIOD_SECTIONS and (note := ended_note(parse_period(sections[name]), self.today(), lang)):
+                lines.append(note)  # a window that has ended is never quoted as if open (F9)
         updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
         source_label = "Source" if lang == "en" else "출처"
         lines.append(f"\n{source_label}: {doc.url}{updated}")

@@ -174,24 +174,62 @@ _MEMBER_RECEIVES = re.compile(
     r"|그\s*(?:분|사람)\s*(?:이|께서|한테|에게|은|는|도)", re.IGNORECASE)
 
 
+#: The citizen named as whom the benefits are for: "제가 받을 수 있는", "저희가", "우리가", "본인", "what can I/we get",
+#: "for me / us", "am I eligible".
+_CITIZEN_RECEIVES = re.compile(
+    r"제가|저는|저도|저희가|저희도|우리가|우리도|본인|"
+    r"\b(?:can|could|would|do|will|am|are|should)\s+(?:i|we)\b|\b(?:i|we)\s+(?:can|could|may|might|get|receive|claim|qualify|"
+    r"apply)\b|\bfor\s+(?:me|us)\b", re.IGNORECASE)
+#: Members whose own benefits the catalogue codes by their age (a child's, an elder's): a statement of their disability
+#: is about them, unless the message names the citizen as whom the benefits are for (:data:`_CITIZEN_RECEIVES`).
+DEPENDANTS = frozenset({"child", "parent", "grandparent"})
+
+
 def member_statement_spans(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans of ``text`` that state a household member's disability (:data:`MEMBER_DISABLED`:
-    "남편이 장애인인데", "My husband is disabled") when the message does not also name that member as whom the
-    benefits are for (:data:`_MEMBER_RECEIVES`). A ``beneficiary`` entity inside one is no one the question is about:
-    "남편이 장애인인데 받을 수 있는 혜택 있어요?" asks about the citizen, whose household has a disabled member
-    (s16: the first family word made it a question about the spouse); "남편이 장애인인데 남편이 받을 수 있는 거" and
-    "My husband is disabled, what can he get?" ask about the spouse (their second mention, or the pronoun).
+    "남편이 장애인인데", "My husband is disabled") as a fact of the citizen's household, not of whom the question is
+    about. A ``beneficiary`` entity inside one is no one the question is about: "남편이 장애인인데 받을 수 있는 혜택
+    있어요?" asks about the citizen, whose household has a disabled member (s16: the first family word made it a
+    question about the spouse). None when the message also names that member as whom the benefits are for
+    (:data:`_MEMBER_RECEIVES`: "남편이 장애인인데 남편이 받을 수 있는 거", "My husband is disabled, what can he get?").
+
+    A dependant's disability (:data:`DEPENDANTS`: "아이가 장애가 있어요", "어머니가 장애가 있으세요", "My son has a
+    disability") is about that member (s17: it was read as the citizen's question, so a disabled child's services,
+    coded by the child's age, were checked against the parent's), unless the message names the citizen as whom the
+    benefits are for (:data:`_CITIZEN_RECEIVES`: "아이가 장애가 있는데 제가 받을 수 있는 거", "My son is disabled,
+    what can we get?").
 
     Example:
         >>> member_statement_spans("남편이 장애인인데 받을 수 있는 혜택 있어요?")
         [(0, 6)]
         >>> member_statement_spans("My husband is disabled, what can he get?")
         []
+        >>> member_statement_spans("아이가 장애가 있어요. 받을 수 있는 지원은?"), member_statement_spans("My son is disabled, what can we get?")
+        ([], [(0, 15)])
     """
     text = text or ""
     if _MEMBER_RECEIVES.search(text):
         return []
-    return [m.span() for m in MEMBER_DISABLED.finditer(text)]
+    citizen = _CITIZEN_RECEIVES.search(text) is not None
+    return [m.span() for m in MEMBER_DISABLED.finditer(text)
+            if citizen or _MEMBER_WHO.get((m.group("ko") or m.group("en") or "").lower()) not in DEPENDANTS]
+
+
+def dependant_disability_member(text: str) -> str | None:
+    """The dependant (:data:`DEPENDANTS`, a ``beneficiary`` value) whose disability ``text`` states as a fact about
+    them rather than the citizen's household (:func:`member_statement_spans` leaves it out), or None.
+
+    Example:
+        >>> dependant_disability_member("아이가 장애가 있어요"), dependant_disability_member("남편이 장애인이에요")
+        ('child', None)
+    """
+    text = text or ""
+    statements = member_statement_spans(text)
+    for m in MEMBER_DISABLED.finditer(text):
+        who = _MEMBER_WHO.get((m.group("ko") or m.group("en") or "").lower())
+        if who in DEPENDANTS and m.span() not in statements:
+            return who
+    return None
 
 
 def not_asked_about_spans(text: str) -> list[tuple[int, int]]:

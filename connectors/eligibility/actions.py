@@ -43,12 +43,14 @@ citizen's time) and the result is a polite failure with a handoff offer
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError, ConnectorUnavailable
+from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
 from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
@@ -687,16 +689,21 @@ def _usable_region(tracker: ProtocolTracker) -> str | None:
 
 #: A sex stated about the person in a sentence ("1958년생 여성이고", "남자인데", "I'm a woman"): the word with a copula
 #: or, in English, after "I am" / "I'm"; a word used as a group's name ("여성 창업 지원") is not read.
+#: Words an English speaker may put between "I'm a" and their sex: an age ("33-year-old", "33 year old", "67"), a
+#: few plain adjectives ("single", "retired"). s17: "I'm a 33-year-old woman" gave no sex where "33살 여성이에요" did, so
+#: the English twin of a Korean conversation was asked one question more.
+_EN_BEFORE_SEX = (r"(?:(?:\d{1,3}(?:[\s-]*(?:years?|yrs?)[\s-]*old)?|young|old|elderly|single|retired|working|pregnant|"
+                  r"disabled|unemployed)[\s,]+){0,3}")
 _SEX_STATED = re.compile(
     r"(?<![가-힣])(?P<ko>여성|여자|남성|남자)(?=\s*(?:이고|이며|이에요|예요|입니다|인데|이구요|이요|이니까|이라서))"
-    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?P<en>woman|man|female|male)\b", re.IGNORECASE)
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?" + _EN_BEFORE_SEX + r"(?P<en>woman|man|female|male)\b", re.IGNORECASE)
 _SEX_VALUE = {"여성": "female", "여자": "female", "남성": "male", "남자": "male",
               "woman": "female", "female": "female", "man": "male", "male": "male"}
 #: The speaker's own sex ("저는 남자인데", "전 68세 여성이고", "I'm a man"): a fact about the citizen, never about the
 #: family member a question is about ("저는 남자인데 부모님이 …": s11 #2 gave the parent the speaker's sex).
 _SELF_SEX = re.compile(
     r"(?<![가-힣])(?:저는|전|저도|나는|난|나도|제가|내가|본인은)\s*[^,.!?\n]{0,15}?(?:여성|여자|남성|남자)"
-    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?(?:woman|man|female|male)\b", re.IGNORECASE)
+    r"|\bI(?:\s+am|'m)\s+(?:an?\s+)?" + _EN_BEFORE_SEX + r"(?:woman|man|female|male)\b", re.IGNORECASE)
 #: A date that is a birth date: "…생" / "…에 태어났" right after it, or "born", "birth", "생년월일" just before.
 _BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
 _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",
@@ -1086,8 +1093,10 @@ class ActionCheckEligibility:
         client: the eligibility service's client.
     """
 
-    def __init__(self, client: EligibilityBackend) -> None:
+    def __init__(self, client: EligibilityBackend, today: Clock = today_in_seoul) -> None:
         self.client = client
+        #: the clock a service's application period is read against (an ended one is said to be ended, F9)
+        self.today = today
 
     def name(self) -> str:
         """``action_check_eligibility``."""
@@ -1121,8 +1130,9 @@ class ActionCheckEligibility:
 
         place = general_gu_value(str(tracker.get_slot("region") or ""))  # the 일반구 said is echoed (the fact is its 시)
         known = _describe_facts({**facts, "region": place} if place else facts, tracker.get_slot("beneficiary"), lang)
+        today = self.today()
         if target:
-            return self._one(dispatcher, report.results[0], known, lang)
+            return self._one(dispatcher, report.results[0], known, lang, today)
         eligible = sorted((r for r in report.results if r.status == "eligible"), key=rank_key)
         to_check = [r for r in report.results if to_check_only(r)]
         unknown = [r for r in report.results if r.status == "unknown" and not to_check_only(r)]
@@ -1136,7 +1146,7 @@ class ActionCheckEligibility:
         if not top:
             lines = [lines[0].split(":")[0].rstrip(". ") + (". None fits yet." if lang == "en" else ". 아직 조건이 모두 맞는 서비스는 없어요.")]
         for i, r in enumerate(top, 1):
-            lines.append(f"{i}. {_line(r, lang)}")
+            lines.append(f"{i}. {_line(r, lang, today)}")
         if to_check:
             lines.append(f"To check ({len(to_check)}): they fit what you told me, but their eligibility text names who they "
                          "are for; read it to see whether that is you:" if lang == "en" else
@@ -1161,7 +1171,8 @@ class ActionCheckEligibility:
                                                                "catalogue_version": report.catalogue_version}})
         return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
 
-    def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str) -> list[dict[str, Any]]:
+    def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str,
+             today: dt.date) -> list[dict[str, Any]]:
         from assistant.dialogue.sdk import slot_set
 
         reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
@@ -1184,6 +1195,8 @@ class ActionCheckEligibility:
         if r.decided_by and r.decided_by[0].code == "NONE":
             text += (" The catalogue has no coded conditions for it: read its target group and selection criteria."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
+        if r.status != "not_eligible" and (note := period_note(r, lang, today)):
+            text += " " + note
         text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
         buttons = [] if r.status == "not_eligible" else [
             {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
@@ -1373,10 +1386,17 @@ def _caution_text(r: ServiceResult, lang: str) -> str:
     return out
 
 
-def _line(r: ServiceResult, lang: str) -> str:
+def period_note(r: ServiceResult, lang: str, today: dt.date) -> str:
+    """The sentence that says ``r``'s application period (its citation's ``application_period``, the catalogue's
+    신청기한) ended before ``today``, else ``""`` (:func:`~assistant.knowledge.periods.ended_note`)."""
+    return ended_note(parse_period(str(_source(r).get("application_period") or "")), today, lang)
+
+
+def _line(r: ServiceResult, lang: str, today: dt.date | None = None) -> str:
     reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
     why = (f" — meets: {reasons}" if lang == "en" else f" — 충족: {reasons}") if reasons else ""
-    return f"{r.service_name}{why}{_caution_text(r, lang)} {_source_line(r, lang)}"
+    note = period_note(r, lang, today or today_in_seoul())
+    return f"{r.service_name}{why}{_caution_text(r, lang)}{' — ' + note if note else ''} {_source_line(r, lang)}"
 
 
 #: The section a result's citation names: the catalogue's coded support conditions (its ``supportConditions`` view),

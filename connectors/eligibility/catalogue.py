@@ -115,6 +115,8 @@ class ServiceInfo:
             person living elsewhere (``Catalogue.area_soft``), not a limit.
         who: the who-phrase of its 지원대상 text when that says more than "anyone of that age (living there)"
             (:func:`~connectors.eligibility.who_text.who_check`); the condition ``CHECK`` where the codes say only an age.
+        application_period: its 신청기한 as the catalogue writes it (``""`` when none): part of the citation, so a
+            list or an apply flow can say that a window has ended (:func:`~assistant.knowledge.periods.parse_period`).
     """
 
     service_id: str
@@ -131,11 +133,12 @@ class ServiceInfo:
     agency_type: str = ""
     beyond_area: bool = False
     who: WhoCheck | None = None
+    application_period: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """``{"service_id", "title", "url", "agency", "legal_basis": [...]}``."""
+        """``{"service_id", "title", "url", "agency", "legal_basis": [...], "application_period"}``."""
         return {"service_id": self.service_id, "title": self.title, "url": self.url, "agency": self.agency,
-                "legal_basis": list(self.legal_basis)}
+                "legal_basis": list(self.legal_basis), "application_period": self.application_period}
 
 
 def _is_yes(value: Any) -> bool:
@@ -394,10 +397,11 @@ class Catalogue:
             text = "\n".join(sec.text for sec in d.sections if sec.name in ("지원대상", "선정기준"))
             area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
+            period = "\n".join(sec.text for sec in d.sections if sec.name == "신청기한")
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), ways_in(text), restriction_in(text),
                                         str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None,
-                                        who_check(target or text, d.title)), cond))
+                                        who_check(target or text, d.title), period), cond))
         return cls.from_records(records, version)
 
     @classmethod

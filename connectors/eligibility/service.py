@@ -275,6 +275,8 @@ class SourceModel(BaseModel):
     url: str = Field(description="the service's page on gov.kr (상세조회URL)")
     agency: str
     legal_basis: list[str] = Field(description="laws and articles from the catalogue's 법령 field")
+    application_period: str = Field("", description="the catalogue's 신청기한 (application period) as written; "
+                                    "'' when it has none")
 
 
 class ResultModel(BaseModel):

@@ -211,8 +211,12 @@ def member_asked_about(tracker: ProtocolTracker) -> str | None:
     return str(who) if who not in (None, "", "self") else None
 
 
-def _member_label(who: str, en: bool) -> str:
+def member_label(who: str, en: bool) -> str:
+    """How a reply names the household member ``who`` (a ``beneficiary`` value): "자녀분" / "your child" …"""
     return MEMBER_NAMES.get(who, OTHER_PERSON)[1 if en else 0]
+
+
+_member_label = member_label
 
 
 def _application_on_offer(tracker: ProtocolTracker) -> dict[str, Any] | None:
@@ -242,9 +246,15 @@ class OfferMyData(_Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         self.d.withdraw_pending(tracker)
         scopes, purpose = _what_to_ask(tracker)
-        member = member_asked_about(tracker) if purpose == PURPOSE else None
-        if member is not None:  # the citizen's records say nothing about the mother: no consent asked, the form goes on
-            dispatcher.utter_message(response="utter_mydata_not_for_member", who=_member_label(member, _en(tracker)))
+        # the citizen's records say nothing about the mother, nor are they the child's documents for the child's
+        # application: no consent asked, the form (or the application) goes on
+        member = member_asked_about(tracker)
+        if member is not None:
+            # an application on offer for the member has no MyData documents left (connectors.tasks.actions), so its
+            # purpose reads as the eligibility one: the application's wording all the same
+            applying = purpose != PURPOSE or _application_on_offer(tracker) is not None
+            dispatcher.utter_message(response="utter_mydata_not_for_member_application" if applying
+                                     else "utter_mydata_not_for_member", who=_member_label(member, _en(tracker)))
             logger.info("mydata not offered: the questions are about someone else", extra={"stage": "mydata"})
             events = [slot_set(PENDING, None)] if tracker.get_slot(PENDING) else []
             form = tracker.active_loop_name

@@ -63,6 +63,7 @@ and the confirming message's id.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -72,7 +73,9 @@ from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
 from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
+from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
 from connectors.consent import unclear_yes
+from connectors.mydata.actions import member_asked_about, member_label
 from connectors.eligibility.catalogue import UnknownServiceError
 from connectors.resilience import failure_reply
 from connectors.tasks.checklist import ChecklistSource
@@ -133,6 +136,7 @@ class TaskContext:
         consents: the conversation's MyData consents (default: the MyData connector's consent store,
             :class:`~connectors.tasks.documents.MyDataConsents`); ``None`` with ``mydata=False``: no MyData.
         mydata: whether documents may be attached from MyData at all.
+        today: the clock (default: today in Asia/Seoul, :func:`~assistant.knowledge.periods.today_in_seoul`).
         retriever: the knowledge retriever that finds the service an English request names
             (:mod:`connectors.tasks.service_search`; default: :func:`connectors.shared.knowledge_retriever`, the
             engine's in ``assistant serve``).
@@ -140,8 +144,11 @@ class TaskContext:
 
     def __init__(self, settings: Settings, client_factory: Callable[[], TasksClient] | None = None,
                  catalogue: ChecklistSource | None = None, consents: ConsentView | None = None,
-                 mydata: bool = True, retriever: KnowledgeSearch | None = None) -> None:
+                 mydata: bool = True, retriever: KnowledgeSearch | None = None, today: Clock = today_in_seoul) -> None:
         self.settings = settings
+        #: the clock a service's application period (신청기한) is read against: an ended one is said before the
+        #: citizen is asked to submit (F9)
+        self.today = today
         self.client_factory = client_factory or (lambda: TasksClient.from_settings(settings))
         self._secret: bytes | None = None
         self.consents: ConsentView | None = (consents or MyDataConsents(settings)) if mydata else None
@@ -299,15 +306,34 @@ class PrepareApplication(_TaskAction):
             return [slot_set(PENDING_SLOT, None)]
         documents = [d for d in checklist["documents"] if isinstance(d, dict)]
         name = str(checklist.get("service_name") or service.name or service.service_id)
+        member = member_asked_about(t.tracker)
         items = _attached(self.ctx, t, checklist_items(documents))
         lines, bring = format_checklist(items, str(checklist.get("url") or ""), t.language)
         offer = [{"title": document_words(t.language)["offer"], "payload": "/use_mydata"}] \
             if self.ctx.consents is not None and needed_records(items) else []
         t.say("utter_task_checklist", buttons=offer, service_name=name, documents=lines, to_bring=bring,
-              mydata=_mydata_block(items, t.language),
+              mydata=_mydata_block(items, t.language) if member is None else _not_for_member(member, t.language),
+              period=period_block(str(checklist.get("application_period") or ""), self.ctx.today(), t.language),
               citations=[_checklist_citation(self.ctx, service.service_id, name, str(checklist.get("url") or ""))])
         return [slot_set(PENDING_SLOT, {"kind": "apply", "service_id": service.service_id, "service_name": name,
                                         "checklist": items})]
+
+
+def period_block(period: str, today: dt.date, language: str) -> str:
+    """The lines of the apply question that say the service's application period (``period``, its 신청기한) ended
+    before ``today``, after a blank line: asked before anything is submitted, so a yes is given knowing it
+    (:func:`~assistant.knowledge.periods.ended_note`); ``""`` when it has not ended or cannot be told.
+
+    Example:
+        >>> period_block("2024.3.1~2024.3.31", dt.date(2026, 12, 1), "ko").strip().startswith("신청 기간이 지났습니다 (2024.3.31까지).")
+        True
+    """
+    note = ended_note(parse_period(period), today, language)
+    if not note:
+        return ""
+    if language == "en":
+        return f"\n\n{note} An application now may not be accepted: check with the office that receives it first."
+    return f"\n\n{note} 지금 접수해도 받아 주지 않을 수 있으니 접수기관에 먼저 확인해 보세요."
 
 
 def _checklist_citation(ctx: TaskContext, service_id: str, name: str, url: str) -> dict[str, str]:
@@ -321,9 +347,24 @@ def _checklist_citation(ctx: TaskContext, service_id: str, name: str, url: str) 
 
 def _attached(ctx: TaskContext, t: _Turn, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``items`` with the documents a live MyData consent of this conversation covers marked as supplied under it
-    (none when MyData is off or its consent store cannot be read)."""
+    (none when MyData is off or its consent store cannot be read). For a household member's application
+    (:func:`~connectors.mydata.actions.member_asked_about`: "우리 아이 … 신청할래요") no document is MyData's: the
+    citizen's records are not the member's, so each is one to bring (no ``mydata_record``, no consent)."""
+    if member_asked_about(t.tracker) is not None:
+        return [{k: v for k, v in i.items() if k != "consent_id"}
+                | {"mydata_record": None, "provided": "pending" if i.get("provided") == "mydata" else i.get("provided")}
+                for i in items]
     live = live_consents(ctx.consents, t.tracker.sender_id)
     return attach_documents(items, *(live or ([], 0.0)))
+
+
+def _not_for_member(member: str, language: str) -> str:
+    """The line of a checklist for a household member's application (``member``: the ``beneficiary`` slot's value,
+    ``"child"`` …): Public MyData fetches the citizen's own records, which are not the member's, so it is not offered."""
+    who = member_label(member, language == "en")
+    if language == "en":
+        return f"\n\nPublic MyData can only fetch your own records, not {who}'s, so these documents are to be prepared yourself."
+    return f"\n\n공공 마이데이터로는 본인의 기록만 불러올 수 있어서 {who}의 신청 서류는 직접 준비해 주세요."
 
 
 def _mydata_block(items: list[dict[str, Any]], language: str) -> str:

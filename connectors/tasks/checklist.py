@@ -119,6 +119,7 @@ class Checklist:
         documents: the parsed items in catalogue order.
         source_text: the 구비서류 field as published (for display and citation).
         how_to_apply: the 신청방법 field; office: the 접수기관 field (``""`` when absent).
+        application_period: the 신청기한 field (``""`` when absent): the apply flow says when it has ended (F9).
     """
 
     service_id: str
@@ -129,13 +130,15 @@ class Checklist:
     how_to_apply: str = ""
     office: str = ""
     mydata_records: tuple[str, ...] = field(default=())
+    application_period: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "service_name", "url", "documents": [...], "mydata_records", "source_text",
-        "how_to_apply", "office"}``; ``mydata_records`` are the record types MyData could supply."""
+        "how_to_apply", "office", "application_period"}``; ``mydata_records`` are the record types MyData could supply."""
         return {"service_id": self.service_id, "service_name": self.service_name, "url": self.url,
                 "documents": [d.to_json() for d in self.documents], "mydata_records": list(self.mydata_records),
-                "source_text": self.source_text, "how_to_apply": self.how_to_apply, "office": self.office}
+                "source_text": self.source_text, "how_to_apply": self.how_to_apply, "office": self.office,
+                "application_period": self.application_period}
 
 
 def mydata_record_for(name: str, available_records: Iterable[str] = MYDATA_RECORD_TYPES) -> str | None:
@@ -354,7 +357,7 @@ def build_checklist(doc: Document, available_records: Iterable[str] = MYDATA_REC
     docs = tuple(parse_required_documents(sections.get("구비서류"), available_records))
     records = tuple(dict.fromkeys(d.mydata_record for d in docs if d.mydata_record))
     return Checklist(doc.doc_id, doc.title, doc.url, docs, sections.get("구비서류", ""),
-                     sections.get("신청방법", ""), sections.get("접수기관", ""), records)
+                     sections.get("신청방법", ""), sections.get("접수기관", ""), records, sections.get("신청기한", ""))
 
 
 class ChecklistSource:

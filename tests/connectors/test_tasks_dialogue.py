@@ -5,6 +5,7 @@ isolation between conversations, English, and a back end that is down, slow or a
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import socket
@@ -73,13 +74,15 @@ def backend(catalogue: list[Document], tmp_path: Path) -> Iterator[Backend]:
 
 
 def _processor(bundled_settings: Settings, bundled_router: Any, catalogue: list[Document], url: str,
-               tracker_store: SQLTrackerStore | None = None, **overrides: Any) -> MessageProcessor:
+               tracker_store: SQLTrackerStore | None = None, today: dt.date | None = None,
+               **overrides: Any) -> MessageProcessor:
     from assistant.app_state import build_processor
 
     settings = bundled_settings.model_copy(update={"connector_actions": "", "tasks_url": url, "connector_timeout": 2.0,
                                                    "tasks_applicant_secret": SECRET,
                                                    "connector_retries": 2, **overrides})
-    executor = SdkActionExecutor(make_actions(TaskContext(settings, catalogue=ChecklistSource.fixed(catalogue))))
+    clock = {} if today is None else {"today": lambda: today}
+    executor = SdkActionExecutor(make_actions(TaskContext(settings, catalogue=ChecklistSource.fixed(catalogue), **clock)))
     return build_processor(settings, bundled_router, tracker_store or SQLTrackerStore("sqlite://"), executor=executor)
 
 
@@ -169,6 +172,31 @@ def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: Messa
 
     again = say(conv, "/affirm", message_id="m-yes")  # the channel redelivers the confirming message
     assert again.replayed and receipt_of(again) == receipt and backend.store.count() == 1
+
+
+BRIQUETTE = "145000000111"  # 연탄쿠폰: 신청기한 "2023.07.11~2023.08.25" (gov24_serviceDetail_snapshot.json)
+
+
+@pytest.mark.parametrize(("language", "note"), [
+    ("ko", "신청 기간이 지났습니다 (2023.8.25까지)."), ("en", "The application period ended on 25 August 2023.")])
+def test_applying_to_an_ended_window_says_so_before_the_question(bundled_settings: Settings, bundled_router: Any,
+                                                                 catalogue: list[Document], backend: Backend,
+                                                                 language: str, note: str) -> None:
+    """F9: the apply flow never submits to an ended window without saying so: the note comes with the checklist,
+    before the yes/no question, and nothing is stored before the yes."""
+    p = _processor(bundled_settings, bundled_router, catalogue, backend.url, today=dt.date(2026, 12, 1))
+    set_slots(p, "late", language=language)
+    shown = say(p, f"/apply_service{json.dumps({'service_id': BRIQUETTE})}", "late")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    body = text(shown)
+    question = "Shall I submit the application?" if language == "en" else "이대로 신청을 접수할까요?"
+    assert note in body and body.index(note) < body.index(question), body
+    assert backend.store.count() == 0
+
+    within = _processor(bundled_settings, bundled_router, catalogue, backend.url, today=dt.date(2023, 8, 25))
+    set_slots(within, "early", language=language)
+    open_ = text(say(within, f"/apply_service{json.dumps({'service_id': BRIQUETTE})}", "early"))
+    assert question in open_ and "지났습니다" not in open_ and "period ended" not in open_, open_
 
 
 class FailingOnce(SQLTrackerStore):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from elig_helpers import FILES, GOV24_DIR
+from elig_helpers import FILES, GOV24_DIR, subset_service
 
 from connectors.eligibility.catalogue import Catalogue
 
@@ -22,3 +23,12 @@ def gov24_dir() -> Path:
 def gov24_catalogue(gov24_dir: Path) -> Catalogue:
     """The real catalogue's conditions, built straight from the JSON (no import, no embeddings)."""
     return Catalogue.from_gov24_dir(gov24_dir)
+
+
+@pytest.fixture(scope="module")
+def subset_url(request: pytest.FixtureRequest, gov24_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A live eligibility service over the test module's ``IDS`` (a few real catalogue services), started once per
+    module (:func:`elig_helpers.subset_service`)."""
+    ids = tuple(request.module.IDS)
+    with subset_service(gov24_dir, tmp_path_factory.mktemp("cat-subset"), ids) as url:
+        yield url

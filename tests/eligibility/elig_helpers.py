@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -35,3 +37,39 @@ def write_subset(src: Path, dst: Path, ids: tuple[str, ...], edit: dict[str, dic
                 r.update(edit.get(r["서비스ID"], {}))
         (dst / name).write_text(json.dumps({"data": rows}, ensure_ascii=False), encoding="utf-8")
     return dst
+
+
+@contextmanager
+def subset_service(src: Path, dst: Path, ids: tuple[str, ...]) -> Iterator[str]:
+    """A real eligibility service (uvicorn, :class:`tests.live_server.LiveServer`) over the records of ``ids`` copied
+    from the catalogue folder ``src`` into ``dst`` (:func:`write_subset`); yields its base URL."""
+    from connectors.eligibility.catalogue import Catalogue
+    from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
+    from tests.live_server import LiveServer
+
+    cat = Catalogue.from_gov24_dir(write_subset(src, dst, ids))
+    with LiveServer(create_app(service=EligibilityService(CatalogueSource.fixed(cat)))) as live:
+        yield live.url
+
+
+class CatalogueClient:
+    """``EligibilityClient.check`` in process over a :class:`~connectors.eligibility.catalogue.Catalogue` with the real
+    evaluator (the verdicts are computed, not scripted): for driving the eligibility actions without a server."""
+
+    def __init__(self, catalogue: object) -> None:
+        self.catalogue = catalogue
+
+    def check(self, facts: dict[str, object], service_ids: list[str] | None = None,
+              statuses: list[str] | None = None) -> object:
+        """The report ``EligibilityClient.check`` would give (counts over every service, results filtered)."""
+        from collections import Counter
+
+        from connectors.eligibility.client import EligibilityReport
+        from connectors.eligibility.evaluator import evaluate
+        from connectors.eligibility.facts import Facts
+
+        res = evaluate(self.catalogue, Facts.model_validate(facts), service_ids)  # type: ignore[arg-type]
+        if statuses:
+            res = [r for r in res if r.status in statuses]
+        counts = Counter(r.status for r in evaluate(self.catalogue, Facts.model_validate(facts)))  # type: ignore[arg-type]
+        return EligibilityReport("test", {k: counts[k] for k in ("eligible", "not_eligible", "unknown")}, res)

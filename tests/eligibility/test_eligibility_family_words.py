@@ -22,31 +22,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from elig_helpers import write_subset
 
 from assistant.dialogue.eligibility_route import asked_about
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.nlu.household import household_disability_said
-from connectors.eligibility.catalogue import Catalogue
-from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
-from tests.live_server import LiveServer
 
 IDS = ("311000000106", "481000000108", "493000000305", "631000000119")
 YES = {"ko": "네", "en": "yes"}
 NO = {"ko": "아니요", "en": "no"}
-
-
-@pytest.fixture(scope="module")
-def births_url(gov24_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    cat = Catalogue.from_gov24_dir(write_subset(gov24_dir, tmp_path_factory.mktemp("cat-s16-births"), IDS))
-    with LiveServer(create_app(service=EligibilityService(CatalogueSource.fixed(cat)))) as live:
-        yield live.url
 
 
 def say(p: MessageProcessor, text: str, sender: str) -> Turn:
@@ -79,12 +66,17 @@ def _entities(router: Any, text: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize(("word", "particle", "kind"), KINDS_KO)
 def test_a_korean_opening_naming_a_disabled_member_is_about_the_citizen(bundled_router: Any, word: str, particle: str,
                                                                         kind: str) -> None:
-    """The NLU finds the member (a ``beneficiary`` entity of its kind); the statement of their disability makes it no one
-    the question is about, unless the member is named again as who would receive ("X가 받을 수 있는 거")."""
+    """The NLU finds the member (a ``beneficiary`` entity of its kind); the statement of a spouse's disability makes it
+    no one the question is about, unless the member is named again as who would receive ("X가 받을 수 있는 거"). A
+    dependant's (a child's, a parent's) is about them (s17: "아이가 장애인인데 받을 수 있는 혜택" is the child's
+    question, their services coded by the child's age), unless the citizen is named as who would receive ("제가")."""
     statement = f"{word}{particle} 장애인인데 받을 수 있는 혜택 있어요?"
     ents = _entities(bundled_router, statement)
     assert [e["value"] for e in ents if e["entity"] == "beneficiary"] == [kind], ents
-    assert (asked_about(statement, ents), household_disability_said(statement)) == ("self", True)
+    expected = kind if kind in ("child", "parent") else "self"
+    assert (asked_about(statement, ents), household_disability_said(statement)) == (expected, True)
+    for_citizen = f"{word}{particle} 장애인인데 제가 받을 수 있는 혜택 있어요?"
+    assert asked_about(for_citizen, _entities(bundled_router, for_citizen)) == "self"
     for_member = f"{word}{particle} 장애인인데 {word}{particle} 받을 수 있는 거 있어요?"
     assert asked_about(for_member, _entities(bundled_router, for_member)) == kind
 
@@ -106,12 +98,12 @@ def test_an_english_opening_naming_a_disabled_member_is_about_the_citizen(bundle
     ("ko", "남편이 장애인인데 남편이 받을 수 있는 거 있어요?", "spouse", None, True, "배우자분의 만 나이"),
     ("en", "My husband is disabled, what can he get?", "spouse", None, True, "How old is your spouse"),
 ])
-def test_the_opening_starts_the_questions_about_the_right_person(make_processor, births_url: str, lang: str,  # type: ignore[no-untyped-def]
+def test_the_opening_starts_the_questions_about_the_right_person(make_processor, subset_url: str, lang: str,  # type: ignore[no-untyped-def]
                                                                  opening: str, who: str, household: bool | None,
                                                                  disabled: bool | None, asks: str) -> None:
     """Before s16 all four asked "배우자분의 만 나이가 어떻게 되나요?" / "How old is your spouse", household_disabled unset
     and the spouse's disability unset."""
-    p = make_processor(eligibility_url=births_url)
+    p = make_processor(eligibility_url=subset_url)
     sender = f"opening-{opening}"
     turn = say(p, opening, sender)
     state = slots(p, sender, "beneficiary", "household_disabled", "disabled", "requested_slot")
@@ -186,13 +178,13 @@ ANSWERS_EN = {"age": "33", "region": "Eunpyeong-gu, Seoul", "sex": "female", "di
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize(("birth", "eligible"), [(True, 1), (False, 0)])
-def test_the_birth_is_asked_and_decides_the_birth_grants(make_processor, births_url: str, lang: str,  # type: ignore[no-untyped-def]
+def test_the_birth_is_asked_and_decides_the_birth_grants(make_processor, subset_url: str, lang: str,  # type: ignore[no-untyped-def]
                                                          birth: bool, eligible: int) -> None:
     """A woman in 은평구 (33, not disabled herself, a disabled member in her household) is asked the birth last: "yes"
     makes 311000000106 eligible, "no" rules it out (nothing left to confirm). Before s16 the form never asked it and the
     service stayed "could fit" (unknown 1). English answers each question (eight at most here: the default five would
     stop before the birth, as it would for any sixth fact)."""
-    p = make_processor(eligibility_url=births_url, eligibility_max_questions=8)
+    p = make_processor(eligibility_url=subset_url, eligibility_max_questions=8)
     sender = f"birth-{lang}-{birth}"
     turn = say(p, OPENING[lang], sender)
     answers = ANSWERS_EN if lang == "en" else {"disabled": NO["ko"], "household_disabled": YES["ko"]}
@@ -212,10 +204,10 @@ def test_the_birth_is_asked_and_decides_the_birth_grants(make_processor, births_
     assert ("장애인가정 출산지원금 지원" in (turn.messages[-1].text or "")) is birth
 
 
-def test_the_birth_is_not_asked_about_a_mother(make_processor, births_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_birth_is_not_asked_about_a_mother(make_processor, subset_url: str) -> None:  # type: ignore[no-untyped-def]
     """Nor about a parent (as the pregnancy question is not): 어머니 33세 in 은평구 is asked her disability and household,
     never a birth."""
-    p = make_processor(eligibility_url=births_url)
+    p = make_processor(eligibility_url=subset_url)
     sender = "birth-mother"
     say(p, "은평구에 사시는 어머니가 받을 수 있는 혜택이 뭐가 있나요?", sender)
     seen = []
@@ -234,10 +226,10 @@ def test_the_birth_is_not_asked_about_a_mother(make_processor, births_url: str) 
     ("ko", "장애인 가정이 뭐예요?", "장애인복지법 제32조에 따라 등록한 장애인이 있는 가정"),
     ("en", "What counts as a family with a disabled member?", "registered as a person with a disability under Article 32"),
 ])
-def test_the_household_term_is_defined_at_its_question(make_processor, births_url: str, lang: str, question: str,  # type: ignore[no-untyped-def]
+def test_the_household_term_is_defined_at_its_question(make_processor, subset_url: str, lang: str, question: str,  # type: ignore[no-untyped-def]
                                                        said: str) -> None:
     """Before s16 "장애인 가정이 뭐예요?" got utter_define_disabled (the person's own registration)."""
-    p = make_processor(eligibility_url=births_url, eligibility_max_questions=8)
+    p = make_processor(eligibility_url=subset_url, eligibility_max_questions=8)
     sender = f"define-{lang}"
     say(p, OPENING[lang], sender)
     answers = ANSWERS_EN if lang == "en" else {}
@@ -253,3 +245,129 @@ def test_the_household_term_is_defined_at_its_question(make_processor, births_ur
     assert said in (turn.messages[0].text or "")
     cited = [(c["title"], c["section"]) for c in turn.messages[0].custom["citations"]]
     assert cited == [("장애인복지법", "제2조 (장애인의 정의), 제32조 (장애인 등록)")]
+
+
+@pytest.mark.parametrize(("lang", "question", "said"), [
+    ("ko", "장애인 가정이 뭐예요?", "장애인복지법 제32조에 따라 등록한 장애인이 있는 가정"),
+    ("ko", "장애인가정이 무슨 뜻이에요?", "장애인복지법 제32조에 따라 등록한 장애인이 있는 가정"),
+    ("en", "What counts as a family with a disabled member?", "registered as a person with a disability under Article 32"),
+])
+def test_the_household_term_is_defined_outside_the_form_too(processor: MessageProcessor, lang: str, question: str,
+                                                            said: str) -> None:
+    """s17: outside the form the same question went to the documents (none defines the term); now the form's own
+    definition answers, with the same citation, and no form starts."""
+    sender = f"define-outside-{question}"
+    turn = say(processor, question, sender)
+    assert responses(turn) == ["utter_define_household_disabled"], [m.text for m in turn.messages]
+    assert said in (turn.messages[0].text or "")
+    cited = [(c["title"], c["section"]) for c in turn.messages[0].custom["citations"]]
+    assert cited == [("장애인복지법", "제2조 (장애인의 정의), 제32조 (장애인 등록)")]
+    assert not processor.tracker_state(sender)["active_loop"]
+
+
+@pytest.mark.parametrize("question", ["장애인 가정 지원이 뭐예요?", "장애인 가정 출산지원금이 뭐예요?", "장애인이 뭐예요?"])
+def test_a_question_about_help_or_another_term_is_no_household_definition(processor: MessageProcessor, question: str) -> None:
+    turn = say(processor, question, f"define-not-{question}")
+    assert "utter_define_household_disabled" not in responses(turn), responses(turn)
+
+
+# --- 5. a dependant's disability (s17) -----------------------------------------------------------------------------
+# "아이가 장애가 있어요" states the child's own disability: the questions are about the child (whose services the
+# catalogue codes by the child's age) and the child's ``disabled`` is set, never the citizen's. Before s17 an opening
+# asked about the citizen (household_disabled set) and an answer at another question was dropped or read as the
+# citizen's household.
+
+@pytest.mark.parametrize(("opening", "who", "asks"), [
+    ("아이가 장애가 있어요. 받을 수 있는 지원은?", "child", "자녀분"),
+    ("어머니가 장애가 있으세요. 받을 수 있는 혜택이 뭐가 있나요?", "parent", "부모님"),
+    ("My son has a disability. What benefits can he get?", "child", "your child"),
+])
+def test_an_opening_stating_a_dependants_disability_asks_about_them(make_processor, subset_url: str, opening: str,  # type: ignore[no-untyped-def]
+                                                                    who: str, asks: str) -> None:
+    p = make_processor(eligibility_url=subset_url)
+    sender = f"dependant-{opening}"
+    turn = say(p, opening, sender)
+    assert p.tracker_state(sender)["active_loop"].get("name") == "eligibility_form", responses(turn)
+    state = slots(p, sender, "beneficiary", "disabled", "household_disabled", "requested_slot", "facts_by_person")
+    assert state == {"beneficiary": who, "disabled": True, "household_disabled": None, "requested_slot": "age",
+                     "facts_by_person": None}, state
+    assert asks in (turn.messages[-1].text or ""), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize(("opening", "answer", "who"), [
+    ("제가 받을 수 있는 혜택이 뭐가 있나요?", "아이가 장애가 있어요", "child"),
+    ("제가 받을 수 있는 혜택이 뭐가 있나요?", "어머니가 장애가 있으세요", "parent"),
+    ("What benefits can I get?", "My son has a disability", "child"),
+])
+def test_an_answer_stating_a_dependants_disability_turns_to_them(processor: MessageProcessor, opening: str, answer: str,
+                                                                 who: str) -> None:
+    """Asked the citizen's region (their age said), the citizen says their child is disabled: the questions start again
+    about the child, who is disabled; the citizen's age is put aside for them and their own disability is not set."""
+    sender = f"dependant-answer-{answer}"
+    say(processor, opening, sender)
+    say(processor, "40", sender)
+    assert slots(processor, sender, "requested_slot") == {"requested_slot": "region"}
+    say(processor, answer, sender)
+    state = slots(processor, sender, "beneficiary", "disabled", "age", "facts_by_person")
+    assert state == {"beneficiary": who, "disabled": True, "age": None, "facts_by_person": {"self": {"age": 40}}}, state
+    say(processor, opening, sender)  # back to the citizen: their age back, their own disability never set
+    assert slots(processor, sender, "beneficiary", "age", "disabled") == {"beneficiary": "self", "age": 40, "disabled": None}
+
+
+# --- 6. the same questions in both languages (s17) ----------------------------------------------------------------
+# s16 noted that English conversations asked five questions before the birth one where Korean asked fewer. The reason
+# was the conversations, not the language: the Korean opening said age, place and sex ("은평구에 사는 33살 여성이에요"),
+# the English one nothing ("What benefits can I get?"), so English spent the five questions of a run
+# (``eligibility_max_questions``) on those three first. The same conversation asks the same facts in the same order.
+
+TWINS = [
+    ("은평구에 사는 33살 여성이에요. 받을 수 있는 혜택이 뭐가 있나요?",
+     "I'm a 33-year-old woman living in Eunpyeong-gu, Seoul. What benefits can I get?"),
+    ("제가 받을 수 있는 혜택이 뭐가 있나요?", "What benefits can I get?"),
+]
+TWIN_ANSWERS = {
+    "ko": {"age": "33", "region": "은평구", "sex": "여성", "disabled": "아니요", "household_disabled": "네",
+           "recent_birth_or_adoption": "네"},
+    "en": {"age": "33", "region": "Eunpyeong-gu, Seoul", "sex": "female", "disabled": "no", "household_disabled": "yes",
+           "recent_birth_or_adoption": "yes"},
+}
+
+
+def _asked(p: MessageProcessor, lang: str, opening: str, sender: str) -> tuple[list[str], dict[str, Any]]:
+    """The facts the form asks, in order, each answered from :data:`TWIN_ANSWERS`; and the facts at the end."""
+    say(p, opening, sender)
+    asked: list[str] = []
+    for _ in range(8):
+        slot = slots(p, sender, "requested_slot")["requested_slot"]
+        if slot is None:
+            break
+        asked.append(slot)
+        say(p, TWIN_ANSWERS[lang][slot], sender)
+    return asked, slots(p, sender, "age", "region", "sex", "disabled", "household_disabled", "recent_birth_or_adoption")
+
+
+@pytest.mark.parametrize(("korean", "english"), TWINS)
+def test_the_same_conversation_asks_the_same_facts_in_both_languages(make_processor, subset_url: str, korean: str,  # type: ignore[no-untyped-def]
+                                                                     english: str) -> None:
+    p = make_processor(eligibility_url=subset_url)
+    ko, ko_facts = _asked(p, "ko", korean, f"twin-ko-{korean}")
+    en, en_facts = _asked(p, "en", english, f"twin-en-{english}")
+    assert ko == en, (ko, en)
+    assert ko_facts == en_facts, (ko_facts, en_facts)
+    if korean.startswith("은평구"):  # age, place and sex said: three questions, the birth the last
+        assert ko == ["disabled", "household_disabled", "recent_birth_or_adoption"], ko
+
+
+@pytest.mark.parametrize(("text", "sex"), [
+    ("I'm a 33-year-old woman living in Eunpyeong-gu, Seoul.", "woman"),  # s17: no sex read, one question more
+    ("I am a 67 year old man", "man"),
+    ("I'm a retired man", "man"),
+    ("I'm a woman", "woman"),
+    ("I'm married to a man", None),  # the speaker's spouse, not the speaker
+    ("I'm a single mom", None),
+])
+def test_an_english_speaker_states_their_sex_as_a_korean_one_does(text: str, sex: str | None) -> None:
+    from connectors.eligibility.actions import _SEX_STATED
+
+    m = _SEX_STATED.search(text)
+    assert (m.group("en") if m else None) == sex

@@ -19,19 +19,13 @@ ruled out by JA0102, so nothing about the household is asked. Since s16 the form
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from elig_helpers import write_subset
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.nlu.household import disabled_member, household_disability_said
-from connectors.eligibility.catalogue import Catalogue
-from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app
-from tests.live_server import LiveServer
 
 IDS = ("311000000106", "631000000119")
 OPENING = {"ko": "은평구에 사는 33살 여성이에요. 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
@@ -43,11 +37,6 @@ HOUSEHOLD_QUESTION = {"ko": "같은 세대(주민등록상)의 가족 중에 장
                       "en": "Is anyone in your household"}
 
 
-@pytest.fixture(scope="module")
-def household_url(gov24_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    cat = Catalogue.from_gov24_dir(write_subset(gov24_dir, tmp_path_factory.mktemp("cat-s15-household"), IDS))
-    with LiveServer(create_app(service=EligibilityService(CatalogueSource.fixed(cat)))) as live:
-        yield live.url
 
 
 def say(p: MessageProcessor, text: str, sender: str) -> Turn:
@@ -88,12 +77,12 @@ def verdict(turn: Turn) -> dict[str, int]:
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 @pytest.mark.parametrize(("member", "unknown"), [(True, 1), (False, 0)])
-def test_the_household_is_asked_after_the_persons_own_disability(make_processor, household_url: str, lang: str,  # type: ignore[no-untyped-def]
+def test_the_household_is_asked_after_the_persons_own_disability(make_processor, subset_url: str, lang: str,  # type: ignore[no-untyped-def]
                                                                  member: bool, unknown: int) -> None:
     """A woman who is not disabled herself is asked whether someone in her household is: a disabled husband keeps
     311000000106 (only the birth left to confirm); no disabled member rules it out. Before s15 the form never asked
     it, and the service stayed "could fit" for everyone."""
-    p = make_processor(eligibility_url=household_url)
+    p = make_processor(eligibility_url=subset_url)
     sender = f"household-{lang}-{member}"
     to_question(p, lang, sender)
     turn = say(p, NO[lang], sender)
@@ -108,10 +97,10 @@ def test_the_household_is_asked_after_the_persons_own_disability(make_processor,
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
-def test_the_household_is_not_asked_where_the_persons_own_disability_holds(make_processor, household_url: str,  # type: ignore[no-untyped-def]
+def test_the_household_is_not_asked_where_the_persons_own_disability_holds(make_processor, subset_url: str,  # type: ignore[no-untyped-def]
                                                                            lang: str) -> None:
     """A disabled mother ("등록 여성장애인") holds the 장애인가정 way in herself: nothing about the household is asked."""
-    p = make_processor(eligibility_url=household_url)
+    p = make_processor(eligibility_url=subset_url)
     sender = f"own-{lang}"
     to_question(p, lang, sender)
     turn = skip_birth(p, sender, say(p, YES[lang], sender))
@@ -123,10 +112,10 @@ def test_the_household_is_not_asked_where_the_persons_own_disability_holds(make_
 @pytest.mark.parametrize(("opening", "sex"), [
     ("은평구에 사는 33살 남성이에요. 받을 수 있는 혜택이 뭐가 있나요?", "male"),
 ])
-def test_the_household_is_not_asked_where_it_decides_nothing(make_processor, household_url: str, opening: str,  # type: ignore[no-untyped-def]
+def test_the_household_is_not_asked_where_it_decides_nothing(make_processor, subset_url: str, opening: str,  # type: ignore[no-untyped-def]
                                                               sex: str) -> None:
     """A man is ruled out of both by JA0102 (women): neither his disability nor his household is asked."""
-    p = make_processor(eligibility_url=household_url)
+    p = make_processor(eligibility_url=subset_url)
     turn = say(p, opening, "man")
     state = slots(p, "man")
     assert (state["sex"], state["requested_slot"], state["household_disabled"]) == (sex, None, None), state
@@ -139,14 +128,14 @@ def test_the_household_is_not_asked_where_it_decides_nothing(make_processor, hou
     ("en", "We are a family with a disabled member"),
     ("en", "My husband is disabled"),
 ])
-def test_a_household_answer_at_the_disability_question_is_the_household(make_processor, household_url: str,  # type: ignore[no-untyped-def]
+def test_a_household_answer_at_the_disability_question_is_the_household(make_processor, subset_url: str,  # type: ignore[no-untyped-def]
                                                                         lang: str, answer: str) -> None:
     """s13 #2 undid "장애인 가정이에요" as the person's own disability but recorded nothing; the NLU reads these answers
     as inform, so the form said "그 답변은 알아듣지 못했어요" and dropped them, and "남편이 …" turned the questions to the
     spouse ("배우자분은 장애인으로 등록되어 있나요?"). Now: household_disabled true, the person's own disability left
     unknown (it is not the answer), about the same person. The household holds 311000000106's only group way in, so
     her own disability decides nothing left and is not asked again: the verdict follows (the birth to confirm)."""
-    p = make_processor(eligibility_url=household_url)
+    p = make_processor(eligibility_url=subset_url)
     sender = f"answer-{answer}"
     to_question(p, lang, sender)
     turn = say(p, answer, sender)
@@ -164,11 +153,11 @@ def test_a_household_answer_at_the_disability_question_is_the_household(make_pro
     ("ko", "우리 집이 장애인 가정인데 받을 수 있는 거 있어요?"),
     ("en", "We are a family with a disabled member. What benefits can we get?"),
 ])
-def test_an_opening_stating_a_disabled_household_starts_the_questions_with_it(make_processor, household_url: str,  # type: ignore[no-untyped-def]
+def test_an_opening_stating_a_disabled_household_starts_the_questions_with_it(make_processor, subset_url: str,  # type: ignore[no-untyped-def]
                                                                               lang: str, opening: str) -> None:
     """s13/s14: these openings went to the documents (the route took 장애인, 가정 for the kind of help). Now the
     questionnaire starts with household_disabled known, and the household is not asked."""
-    p = make_processor(eligibility_url=household_url)
+    p = make_processor(eligibility_url=subset_url)
     sender = f"opening-{opening}"
     turn = say(p, opening, sender)
     state = slots(p, sender)
@@ -187,8 +176,8 @@ def test_an_opening_stating_a_disabled_household_starts_the_questions_with_it(ma
 
 
 def test_a_question_about_help_for_disabled_households_still_goes_to_the_documents(make_processor,  # type: ignore[no-untyped-def]
-                                                                                    household_url: str) -> None:
-    p = make_processor(eligibility_url=household_url)
+                                                                                    subset_url: str) -> None:
+    p = make_processor(eligibility_url=subset_url)
     turn = say(p, "장애인 가정 지원 받을 수 있나요?", "topic")
     assert responses(turn)[0] == "action_answer_from_knowledge"
     assert not p.tracker_state("topic")["active_loop"]

@@ -6,16 +6,15 @@ scripted; the caveat is checked on every verdict (eligible, not eligible, unknow
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import pytest
+from elig_helpers import CatalogueClient  # type: ignore[import-not-found]
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.sdk import ProtocolTracker
 from connectors.eligibility.actions import TARGET_SLOT, ActionCheckEligibility
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo
-from connectors.eligibility.client import EligibilityReport
 from connectors.eligibility.evaluator import evaluate
 from connectors.eligibility.facts import Facts
 
@@ -29,21 +28,11 @@ CAVEAT_KO = "조건 코드로만 확인한 결과예요. 신청 전에 각 서�
 CAVEAT_EN = "These checks use the catalogue's coded conditions only: read each service's eligibility details before applying."
 
 
-class LocalClient:
-    """``EligibilityClient.check`` over :data:`CAT` in process."""
-
-    def check(self, facts: dict[str, Any], service_ids: list[str] | None = None,
-              statuses: list[str] | None = None) -> EligibilityReport:
-        res = evaluate(CAT, Facts.model_validate(facts), service_ids)
-        if statuses:
-            res = [r for r in res if r.status in statuses]
-        counts = Counter(r.status for r in evaluate(CAT, Facts.model_validate(facts)))
-        return EligibilityReport("test", {k: counts[k] for k in ("eligible", "not_eligible", "unknown")}, res)
 
 
 def _answer(slots: dict[str, Any]) -> str:
     d = CollectingDispatcher()
-    ActionCheckEligibility(LocalClient()).run(d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})  # type: ignore[arg-type]
+    ActionCheckEligibility(CatalogueClient(CAT)).run(d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})  # type: ignore[arg-type]
     assert len(d.messages) == 1
     return str(d.messages[0]["text"])
 

@@ -7,6 +7,8 @@ whole catalogue).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
 
@@ -39,7 +41,8 @@ def answer(tmp_path_factory: pytest.TempPathFactory, embedder):  # type: ignore[
     retriever = HybridRetriever(index, embedder, tokenizer)
     composer = AnswerComposer(index, tokenizer, threshold=0.0)  # which fields are quoted, not whether to answer
 
-    def ask(question: str):  # type: ignore[no-untyped-def]
+    def ask(question: str, today: dt.date = dt.date(2026, 12, 1)):  # type: ignore[no-untyped-def]
+        composer.today = lambda: today  # the clock the application period is read against (pinned)
         return composer.run(retriever.run(question, k=4))
 
     return ask
@@ -77,3 +80,32 @@ def test_the_overview_quotes_the_detail_purpose_not_the_list_summary(answer, que
     assert "병역명문가" not in out.text  # serviceList 서비스목적요약 (another service's)
     assert "서비스목적" in [c.section for c in out.citations]
 
+
+
+# F9: a quoted application period whose end is before today (Asia/Seoul) is said to be ended; the ends were read by
+# hand off the records' 신청기한 (에너지바우처 "2025.6.9(월) ~ 2025.12.31(수)", 연탄쿠폰 "2023.07.11~2023.08.25").
+@pytest.mark.parametrize(
+    ("question", "today", "note"),
+    [
+        ("에너지바우처 신청기간이 언제예요", dt.date(2026, 12, 1), "신청 기간이 지났습니다 (2025.12.31까지)."),
+        ("에너지바우처 신청기간이 언제예요", dt.date(2026, 1, 1), "신청 기간이 지났습니다 (2025.12.31까지)."),
+        ("에너지바우처 신청기간이 언제예요", dt.date(2025, 12, 31), None),  # its last day: still open
+        ("에너지바우처 신청기간이 언제예요", dt.date(2025, 7, 1), None),
+        ("연탄쿠폰 신청 기간", dt.date(2026, 12, 1), "신청 기간이 지났습니다 (2023.8.25까지)."),
+        ("연탄쿠폰 신청 기간", dt.date(2023, 8, 1), None),
+        ("When is the application period for the energy voucher?", dt.date(2026, 12, 1),
+         "The application period ended on 31 December 2025."),
+        ("유치원 학비 지원 언제 신청하나요", dt.date(2026, 12, 1), None),  # 상시신청: never ends
+    ],
+)
+def test_a_quoted_period_that_has_ended_is_said_to_have_ended(answer, question: str, today: dt.date,  # type: ignore[no-untyped-def]
+                                                               note: str | None) -> None:
+    out = answer(question, today)
+    assert not out.abstained and "신청기한" in [c.section for c in out.citations], out.text
+    if note is None:
+        assert "지났습니다" not in out.text and "period ended" not in out.text, out.text
+    else:
+        assert note in out.text, out.text
+        lines = out.text.splitlines()
+        quoted = next(i for i, line in enumerate(lines) if line.startswith("[") and ("기한" in line or "period" in line))
+        assert note in "\n".join(lines[quoted:quoted + 4])  # said with the quoted period, not elsewhere

@@ -1,0 +1,192 @@
+"""Application periods (신청기한) of catalogue services: when a window ends, and whether it has ended.
+
+The catalogue's 신청기한 field is free text: "상시신청", "매년 1~2월", "2024.3.1~2024.3.31", "2026.3.1. ~ 12.6
+(예산소진시 사업종료)", "'26. 3. 18. ~ 4. 6. / 2차: '26. 4. 30. ~ 5. 29.", "2025-12~2026-12", "2026년 3월 ~ 12월
+(예정)". Only a window dated with a year can end: :func:`parse_period` finds every dated window in the text and
+keeps the latest end; a text without a year ("매년 1~2월", "연중", "4월~11월") recurs or is not dated and never
+ends. A text that also says applications are always open ("상시", "연중", "수시": "2026년 1월 중(※ 취약계층: 상시 신청
+가능)") is not read as ended either: the answer must not tell a citizen who may still apply that they cannot.
+
+Why our own grammar rather than a date library: ``dateparser`` parses single dates, not ranges, so the end of
+"2026.3.1. ~ 12.6" (its year is the start's) or "2026. 1. ~ 12." (a month, so the 31st) is lost, and it shifts
+impossible dates to real ones (see :mod:`assistant.nlu.entities.dates`, which found the same for the dialogue's
+dates). The conversation's own date grammar resolves a date without a year towards today, which is wrong for a
+catalogue window ("4월~11월" is every year, not this one). The month's last day comes from :mod:`calendar`.
+
+"Today" is the calendar day in Asia/Seoul (the catalogue's dates are Korean dates): :func:`today_in_seoul`; callers
+take a ``today`` callable (a clock) so tests pin it.
+
+Example:
+    >>> p = parse_period("2024.3.1~2024.3.31")
+    >>> p.end, p.status(dt.date(2026, 12, 1))
+    (datetime.date(2024, 3, 31), 'ended')
+    >>> ended_note(p, dt.date(2026, 12, 1), "ko")
+    '신청 기간이 지났습니다 (2024.3.31까지).'
+    >>> parse_period("매년 1~2월").status(dt.date(2026, 12, 1))
+    'unknown'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+#: The catalogue's zone: its dates are Korean calendar days.
+SEOUL = ZoneInfo("Asia/Seoul")
+
+#: What a clock gives: today's date.
+Clock = Callable[[], dt.date]
+
+PeriodStatus = Literal["ended", "open", "unknown"]
+Grain = Literal["day", "month", "year"]
+
+#: Words that say applications are (also) always open: such a text is never read as ended.
+_ALWAYS_OPEN = re.compile(r"상시|연중|수시")
+#: A year: four digits from 2000, or an apostrophe and two digits ('26, ’26).
+_YEAR = r"(?:(?P<{0}>20\d\d)|[’'‘](?P<{0}2>\d\d))"
+#: One end of a window: a year (optional on the end side), a month, a day (optional), with the catalogue's
+#: separators ("2026.3.1.", "2026. 3. 1.", "2026-03-01", "2026년 3월 1일", "2025-3.", "2026. 3월", "3. 6.(금)").
+#: A "2026-1학기" (a term) is no month.
+_SEP = r"\s*(?:[.\-/]|년)\s*"
+
+
+def _side(name: str, year_optional: bool) -> str:
+    year = _YEAR.format(f"{name}y")
+    year = f"(?:{year}{_SEP})" + ("?" if year_optional else "")
+    return (rf"{year}(?P<{name}m>1[0-2]|0?[1-9])(?!\d|\s*학기)\s*(?:월|[.\-/])?"
+            rf"(?:\s*(?P<{name}d>3[01]|[12]\d|0?[1-9])(?!\d)\s*(?:일|\.)?)?(?:\s*\([월화수목금토일]\))?")
+
+
+#: A dated window: a start with its year, then optionally "~" and an end (its year optional: the start's).
+_WINDOW = re.compile(_side("a", False) + r"(?:\s*[~∼〜－–-]\s*" + _side("b", True) + ")?")
+#: A month without a year after a dated window ("2026년 1월(상반기), 7월(하반기)", "2025년 5월 초 ~ 6월 중순"): that
+#: window's year.
+_MONTH_AFTER = re.compile(r"(?<![\d.\-/])(1[0-2]|0?[1-9])\s*월")
+#: A year alone ("2026년 예정"): the window is that year.
+_YEAR_ALONE = re.compile(r"(?<!\d)(20\d\d)\s*년(?!\s*\d)")
+
+
+@dataclass(frozen=True)
+class Period:
+    """An application period as the catalogue states it.
+
+    Attributes:
+        text: the 신청기한 text as written.
+        end: the last day of its latest dated window (inclusive), ``None`` when it has none.
+        grain: how precisely the end is written (``"day"``, ``"month"``: the month's last day, ``"year"``: 31 December).
+        always_open: the text also says applications are always open (상시, 연중, 수시).
+    """
+
+    text: str
+    end: dt.date | None = None
+    grain: Grain = "day"
+    always_open: bool = False
+
+    def status(self, today: dt.date) -> PeriodStatus:
+        """``"ended"`` when its end is before ``today`` (and the text does not say it is always open), ``"open"``
+        when its end is ``today`` or later, else ``"unknown"`` (no dated window: recurring or not dated)."""
+        if self.end is None or self.always_open:
+            return "unknown"
+        return "ended" if self.end < today else "open"
+
+    def end_label(self, language: str) -> str:
+        """The end as the answer writes it, at its grain: ``2024.3.31`` / ``2025.11`` / ``2026`` (Korean),
+        ``31 March 2024`` / ``November 2025`` / ``2026`` (English)."""
+        if self.end is None:
+            return ""
+        e = self.end
+        if language == "en":
+            month = calendar.month_name[e.month]
+            return {"day": f"{e.day} {month} {e.year}", "month": f"{month} {e.year}", "year": str(e.year)}[self.grain]
+        return {"day": f"{e.year}.{e.month}.{e.day}", "month": f"{e.year}.{e.month}", "year": str(e.year)}[self.grain]
+
+
+def today_in_seoul() -> dt.date:
+    """Today's date in Asia/Seoul (the default clock)."""
+    return dt.datetime.now(SEOUL).date()
+
+
+def _year(m: re.Match[str], side: str) -> int | None:
+    if m.group(f"{side}y"):
+        return int(m.group(f"{side}y"))
+    if m.group(f"{side}y2"):
+        return 2000 + int(m.group(f"{side}y2"))
+    return None
+
+
+def _last_day(year: int, month: int, day: str | None) -> tuple[dt.date, Grain] | None:
+    if day is None:
+        return dt.date(year, month, calendar.monthrange(year, month)[1]), "month"
+    try:
+        return dt.date(year, month, int(day)), "day"
+    except ValueError:  # a day the month does not have: no end rather than a shifted one
+        return None
+
+
+def parse_period(text: str | None) -> Period:
+    """Read the end of a 신청기한 text (see the module's docstring for what counts).
+
+    Args:
+        text: the field as the catalogue writes it (``None`` or empty: no period).
+
+    Returns:
+        a :class:`Period`; ``end`` is the latest end of its dated windows (``None`` without one).
+
+    Example:
+        >>> parse_period("2026.3.1. ~ 12.6 (예산소진시 사업종료)").end
+        datetime.date(2026, 12, 6)
+        >>> parse_period("2026. 1. ~ 12.").end, parse_period("2025-12~2026-12").grain
+        (datetime.date(2026, 12, 31), 'month')
+    """
+    text = text or ""
+    ends: list[tuple[dt.date, Grain]] = []
+    spans: list[tuple[int, int, int]] = []  # (start, end, the window's last year)
+    for m in _WINDOW.finditer(text):
+        start_year = _year(m, "a")
+        assert start_year is not None  # the start's year is required by the pattern
+        if m.group("bm"):
+            year = _year(m, "b") or start_year
+            end = _last_day(year, int(m.group("bm")), m.group("bd"))
+            start = _last_day(start_year, int(m.group("am")), m.group("ad"))
+            if end is not None and start is not None and _year(m, "b") is None and end[0] < start[0]:
+                end = _last_day(year + 1, int(m.group("bm")), m.group("bd"))  # "2025.12.17 ~ 1.9": the next year's
+        else:
+            end = _last_day(start_year, int(m.group("am")), m.group("ad"))
+        if end is not None:
+            ends.append(end)
+            spans.append((m.start(), m.end(), end[0].year))
+    for mm in _MONTH_AFTER.finditer(text):
+        before = [year for _a, b, year in spans if b <= mm.start()]
+        if before and not any(a <= mm.start() < b for a, b, _y in spans):
+            found = _last_day(before[-1], int(mm.group(1)), None)
+            if found is not None:
+                ends.append(found)
+    if not ends:
+        ends = [(dt.date(int(y), 12, 31), "year") for y in _YEAR_ALONE.findall(text)]
+    always = _ALWAYS_OPEN.search(text) is not None
+    if not ends:
+        return Period(text, always_open=always)
+    last, grain = max(ends)
+    return Period(text, last, grain, always)
+
+
+def ended_note(period: Period, today: dt.date, language: str) -> str:
+    """The sentence that says a period has ended, or ``""`` when it has not (or cannot be told).
+
+    Korean: ``신청 기간이 지났습니다 (2024.3.31까지).``; English: ``The application period ended on 31 March 2024.``
+    (``ended in November 2025`` for a month, ``ended in 2025`` for a year).
+    """
+    if period.status(today) != "ended":
+        return ""
+    label = period.end_label(language)
+    if language == "en":
+        return f"The application period ended {'on' if period.grain == 'day' else 'in'} {label}."
+    return f"신청 기간이 지났습니다 ({label}까지)."
+
+
+__all__ = ["Clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "parse_period", "today_in_seoul"]

@@ -1,0 +1,77 @@
+"""The eligibility answers say when a service's application period has ended (F9).
+
+A stand-in client evaluates a small catalogue with the real evaluator (as test_eligibility_single_answer.py does);
+the services carry real 신청기한 texts of ../shared/data/gov24_benefits, and the clock is pinned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from elig_helpers import GOV24_DIR, CatalogueClient  # type: ignore[import-not-found]
+
+from assistant.dialogue.executors import CollectingDispatcher
+from assistant.dialogue.sdk import ProtocolTracker
+from connectors.eligibility.actions import TARGET_SLOT, ActionCheckEligibility
+from connectors.eligibility.catalogue import Catalogue, ServiceInfo
+
+ELDER = {"JA0110": 65, "JA0111": 120}
+CAT = Catalogue.from_records([
+    # 에너지바우처's and 연탄쿠폰's real 신청기한; 유아학비's "상시신청"
+    (ServiceInfo("VOUCHER", "에너지바우처", "https://www.gov.kr/x", "기후에너지환경부", (),
+                 application_period="2025.6.9(월) ~ 2025.12.31(수)"), ELDER),
+    (ServiceInfo("BRIQUETTE", "연탄쿠폰", "https://www.gov.kr/y", "산업통상자원부", (),
+                 application_period="2023.07.11~2023.08.25"), ELDER),
+    (ServiceInfo("ALWAYS", "노인 상시 지원", "https://www.gov.kr/z", "보건복지부", (), application_period="상시신청"), ELDER),
+])
+TODAY = dt.date(2026, 12, 1)
+
+
+
+
+def _answer(slots: dict[str, Any], today: dt.date = TODAY) -> str:
+    d = CollectingDispatcher()
+    ActionCheckEligibility(CatalogueClient(CAT), today=lambda: today).run(  # type: ignore[arg-type]
+        d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})
+    assert len(d.messages) == 1
+    return str(d.messages[0]["text"])
+
+
+def _listed(text: str, name: str) -> str:
+    return next(line for line in text.splitlines() if line.split(". ", 1)[-1].startswith(name))
+
+
+@pytest.mark.parametrize(("lang", "voucher", "briquette"), [
+    ("ko", "신청 기간이 지났습니다 (2025.12.31까지).", "신청 기간이 지났습니다 (2023.8.25까지)."),
+    ("en", "The application period ended on 31 December 2025.", "The application period ended on 25 August 2023."),
+])
+def test_the_list_marks_each_ended_period_on_its_own_line(lang: str, voucher: str, briquette: str) -> None:
+    text = _answer({"age": 70, "language": lang})
+    assert voucher in _listed(text, "에너지바우처") and briquette in _listed(text, "연탄쿠폰")
+    always = _listed(text, "노인 상시 지원")
+    assert "지났습니다" not in always and "ended" not in always
+
+
+def test_a_window_still_open_is_not_marked() -> None:
+    text = _answer({"age": 70, "language": "ko"}, today=dt.date(2025, 12, 31))  # the voucher's last day
+    assert "지났습니다" not in _listed(text, "에너지바우처")
+    assert "신청 기간이 지났습니다 (2023.8.25까지)." in _listed(text, "연탄쿠폰")
+
+
+@pytest.mark.parametrize(("lang", "note"), [("ko", "신청 기간이 지났습니다 (2025.12.31까지)."),
+                                            ("en", "The application period ended on 31 December 2025.")])
+def test_the_one_service_answer_says_the_period_ended(lang: str, note: str) -> None:
+    assert note in _answer({TARGET_SLOT: "VOUCHER", "age": 70, "language": lang})
+    # not eligible: the period is beside the point, the verdict is the answer
+    assert note not in _answer({TARGET_SLOT: "VOUCHER", "age": 40, "language": lang})
+
+
+def test_the_catalogue_carries_the_real_period_into_the_citation() -> None:
+    if not (GOV24_DIR / "gov24_serviceDetail_snapshot.json").exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    cat = Catalogue.from_gov24_dir(GOV24_DIR)
+    voucher = cat.sources[cat.index["B55353000001"]]  # 에너지바우처
+    assert voucher["application_period"] == "2025.6.9(월) ~ 2025.12.31(수)"
+    assert cat.sources[cat.index["000000465790"]]["application_period"] == "상시신청"  # 유아학비 (누리과정) 지원
