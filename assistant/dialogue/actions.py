@@ -96,6 +96,10 @@ class TurnContext:
     #: ServiceFollowUpPolicy`): ``query`` then holds the title and the message, answered without the message's
     #: out_of_scope probability ("How much is it?" reads as out_of_scope); None for any other message
     about_service: str | None = None
+    #: a fact inside a question or request outside a form (:class:`~assistant.dialogue.fact_question.FactQuestionPolicy`):
+    #: the knowledge answer treats it as a knowledge question (an abstention says the documents lack it, not that it is
+    #: out of scope)
+    fact_question: bool = False
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 

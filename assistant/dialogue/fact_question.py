@@ -8,7 +8,8 @@ form gets an offer of help" answered "어떤 점을 도와드릴까요?" and dro
 ``inform`` and the message has the form of a question or request (:func:`asks_or_requests`: a question mark, a
 question word, "…고 싶어요", "…려면", "…나요/…까요", "…수 있…", "알려 주세요", "how/can/where …", "I want/need to …").
 Where the rules would offer help (or no rule applies) it chooses ``action_answer_from_knowledge``, which answers the message from the documents (cited, or abstains) with
-the place taken into account as any question's. A statement of the fact alone ("강남구에 살아요", "부산이에요",
+the place taken into account as any question's; when they do not answer it, the reply is ``utter_no_answer`` (the
+documents lack it), as for a knowledge question, not ``utter_out_of_scope``. A statement of the fact alone ("강남구에 살아요", "부산이에요",
 "I live in Busan") keeps the offer of help.
 
 Own code: a few cue patterns (no library tells a Korean question or request from a statement by its ending).
@@ -84,4 +85,5 @@ class FactQuestionPolicy:
             ruled = self.rules.predict(tracker, context)
             if ruled is not None and ruled.action != OFFER_OF_HELP:
                 return None
+        context.fact_question = True  # an abstention then says the documents lack it (utter_no_answer), not out of scope
         return Prediction(ANSWER_ACTION, self.name, confidence)

@@ -178,7 +178,9 @@ class Router:
             )
             return TurnResult((msg,), language, nlu, answer, "action_answer_from_knowledge", timings)
         # Abstain: a question about services we have no document for, or chatter.
-        name = "utter_no_answer" if intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold else "utter_out_of_scope"
+        knowledge = (intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold) \
+            or (intent.name == FACT_INTENT and asks_or_requests(text))
+        name = "utter_no_answer" if knowledge else "utter_out_of_scope"
         return TurnResult(
             (self.respond(name, language, {**custom, **FALLBACK}),), language, nlu, answer, name, timings
         )
