@@ -100,6 +100,10 @@ class TurnContext:
     #: :class:`~assistant.dialogue.regional.RegionFollowUpPolicy`): the knowledge action asks the region again and
     #: joins it to the pending question; None for any other message
     region_aspect: str | None = None
+    #: a fact inside a question or request outside a form (:class:`~assistant.dialogue.fact_question.FactQuestionPolicy`):
+    #: the knowledge answer treats it as a knowledge question (an abstention says the documents lack it, not that it is
+    #: out of scope)
+    fact_question: bool = False
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 

@@ -150,7 +150,7 @@ class ActionAnswerFromKnowledge:
         if missing is not None:
             return [*events, missing]
         intent, conf = top_intent(tracker)
-        confident = intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold
+        confident = (intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold) or context.fact_question
         if confident and self.offer_check is not None and context.has_response(OFFER_CHECK_RESPONSE) \
                 and context.has_response("utter_clarify_check_eligibility") and self.offer_check(tracker, context):
             # "애 키우는데 받을 수 있는 거 있어요?": a kind of help the route left to the documents (s14); when none

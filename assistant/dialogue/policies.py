@@ -17,7 +17,9 @@
    Then :class:`SideEffectGuardPolicy`: an action with side effects on an intent below
    ``settings.action_intent_threshold`` → a fallback; then
    :class:`~assistant.dialogue.confirmation.ConfirmationPolicy`: a question while a confirmation is pending is
-   answered and the confirmation asked again; a yes or a stop with nothing pending says so.
+   answered and the confirmation asked again; a yes or a stop with nothing pending says so. Then
+   :class:`~assistant.dialogue.fact_question.FactQuestionPolicy`: outside a form, an ``inform`` that asks or requests
+   something ("강남구에서 전입신고 하고 싶어요") → ``action_answer_from_knowledge`` (not the offer of help).
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
 4. :class:`~assistant.dialogue.memoization.MemoizationPolicy`: the project's stories, as Rasa's
    MemoizationPolicy reads them (exact last ``max_history`` states).
@@ -360,11 +362,12 @@ class PolicyEnsemble:
         from assistant.dialogue.bare_title import BareTitlePolicy
         from assistant.dialogue.service_followup import ServiceFollowUpPolicy
         from assistant.dialogue.term_definition import TermDefinitionPolicy
+        from assistant.dialogue.fact_question import FactQuestionPolicy
 
         self.policies: list[Policy] = [
             RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), BareTitlePolicy(),
             ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
-            self.rule_policy, memo, self.tasks,
+            FactQuestionPolicy(self.rule_policy), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 

@@ -17,6 +17,7 @@ from typing import Any
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.oos import rejects
 from assistant.knowledge.composer import Answer, AnswerComposer
+from assistant.dialogue.fact_question import FACT_INTENT, asks_or_requests
 from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.classifier import IntentPrediction, NluResult
@@ -154,7 +155,8 @@ class Router:
             "entities": [e.to_json() for e in parsed.entities if e.entity not in PII_ENTITIES],
         }
 
-        if intent.name in SMALL_TALK and intent.confidence >= self.settings.intent_threshold:
+        if intent.name in SMALL_TALK and intent.confidence >= self.settings.intent_threshold \
+                and not (intent.name == FACT_INTENT and asks_or_requests(text)):  # a fact inside a question: answer it
             action = SMALL_TALK[intent.name]
             return TurnResult((self.respond(action, language, {**custom, **SMALL_TALK_CUSTOM}),), language, nlu, None, action, timings)
         if not any(ch.isalnum() for ch in text):
@@ -176,7 +178,9 @@ class Router:
             )
             return TurnResult((msg,), language, nlu, answer, "action_answer_from_knowledge", timings)
         # Abstain: a question about services we have no document for, or chatter.
-        name = "utter_no_answer" if intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold else "utter_out_of_scope"
+        knowledge = (intent.name in KNOWLEDGE_INTENTS and intent.confidence >= self.settings.intent_threshold) \
+            or (intent.name == FACT_INTENT and asks_or_requests(text))
+        name = "utter_no_answer" if knowledge else "utter_out_of_scope"
         return TurnResult(
             (self.respond(name, language, {**custom, **FALLBACK}),), language, nlu, answer, name, timings
         )

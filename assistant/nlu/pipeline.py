@@ -57,6 +57,34 @@ NEGATABLE_INTENTS: dict[str, tuple[str, frozenset[str]]] = {
 }
 #: probability share an action intent keeps when its words are negated.
 NEGATED_KEEP = 0.15
+#: A document asked for with a verb of issuing (F10): "등본 떼고 싶어요", "초본 좀 떼 주세요" (떼다: to have a certificate
+#: issued) were read as ``cancel`` at 0.8, others as ``revoke_consent``, ``use_mydata``, ``out_of_scope`` or ``inform`` —
+#: the sentence encoder puts 떼다 near 그만두다/취소. A message with a ``document`` entity and one of these Kiwi
+#: ``(lemma, tag)`` pairs (the tag without Kiwi's ``-R``/``-I`` (ir)regular-verb suffix; for English, lower-cased
+#: words) asks how to get that document.
+ISSUING_WORDS: frozenset[tuple[str, str]] = frozenset({
+    ("떼", "VV"), ("때", "VV"),  # 떼다 and its common misspelling 때다 ("등본 때고 싶어요")
+    ("발급", "NNG"), ("재발급", "NNG"), ("뽑", "VV"), ("출력", "NNG"), ("받", "VV"),
+})
+ISSUING_WORDS_EN = frozenset({"get", "issue", "issued", "reissue", "print", "obtain", "copy", "copies"})
+#: the entity that names an administrative document (the lookup of intents/nlu.yml, case C01)
+DOCUMENT_ENTITY = "document"
+#: what a document request means when the classifier puts it elsewhere
+DOCUMENT_REQUEST_INTENT = "ask_service_info"
+#: intents a document request may also mean, each with the words that must be there for it (None: always; Korean
+#: words as parts of the text, English ones as tokens):
+#: "등본 떼서 기초연금 신청할래요" applies, "등본 떼면 기초연금 받을 수 있나요" asks about eligibility (the classifier
+#: reads it so at 0.99), "등본 마이데이터로
+#: 불러와 주세요" is MyData. Without those words, "등본 떼 주실 수 있나요" is no eligibility question and "소득금액증명
+#: 떼려고요" no MyData request. Any other top intent (cancel, cancel_application, revoke_consent, skip, inform,
+#: out_of_scope …) gives its probability to :data:`DOCUMENT_REQUEST_INTENT`.
+DOCUMENT_REQUEST_ALSO: dict[str, frozenset[str] | None] = {
+    DOCUMENT_REQUEST_INTENT: None,
+    "human_handoff": None,
+    "apply_service": NEGATABLE_INTENTS["apply_service"][1],
+    "check_eligibility": frozenset({"자격", "대상", "조건", "받을 수", "받을수", "eligible", "eligibility", "qualify"}),
+    "use_mydata": frozenset({"마이데이터", "mydata", "불러", "가져", "조회", "fetch", "pull", "import", "load"}),
+}
 #: The intent of a message that is nothing but a card, account or resident registration number
 #: (:func:`~assistant.nlu.preprocess.sensitive_number_only`), when the project has it: a fact, as a phone number
 #: alone is. Its classifier reading is a low-confidence draw over unrelated intents.
@@ -130,6 +158,43 @@ def _negate_ranking(
     probs[opposite] += moved
     out = tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence))
     return out, top
+
+
+def _document_request_ranking(
+    ranking: tuple[IntentPrediction, ...], result: EntityResult, text: str, tokenizer: KoreanTokenizer
+) -> tuple[tuple[IntentPrediction, ...], bool]:
+    """The ranking of a document request (:data:`ISSUING_WORDS`): every intent ranked above the first one the request
+    may mean (:data:`DOCUMENT_REQUEST_ALSO`) gives its whole probability to :data:`DOCUMENT_REQUEST_INTENT`.
+
+    Returns:
+        ``(ranking, changed)``; unchanged when the message names no document, has no word of issuing, the top intent
+        is one it may mean, or the project has no :data:`DOCUMENT_REQUEST_INTENT`.
+    """
+    probs = {p.name: p.confidence for p in ranking}
+    if DOCUMENT_REQUEST_INTENT not in probs or not any(e.entity == DOCUMENT_ENTITY for e in result.entities):
+        return ranking, False
+    tokens = analyse(tokenizer, text)
+    forms = {t.text.lower() for t in tokens}
+    if not any((t.text, t.tag.split("-")[0]) in ISSUING_WORDS or (t.tag == "SL" and t.text.lower() in ISSUING_WORDS_EN) for t in tokens):
+        return ranking, False
+    lowered = text.lower()
+
+    def may_mean(name: str) -> bool:
+        if name not in DOCUMENT_REQUEST_ALSO:
+            return False
+        words = DOCUMENT_REQUEST_ALSO[name]
+        return words is None or bool(words & forms) or any(w in lowered for w in words if not w.isascii())
+
+    moved = False
+    for p in ranking:
+        if may_mean(p.name):
+            break
+        probs[DOCUMENT_REQUEST_INTENT] += probs[p.name]
+        probs[p.name] = 0.0
+        moved = True
+    if not moved:
+        return ranking, False
+    return tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence)), True
 
 
 def _personal_number_reading(nlu: NluResult) -> NluResult:
@@ -276,6 +341,9 @@ class NluPipeline:
         ranking, negated = _negate_ranking(nlu.ranking, ents, text or "", self.tokenizer)
         if negated:
             nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking)
+        ranking, document_request = _document_request_ranking(nlu.ranking, ents, text or "", self.tokenizer)
+        if document_request:  # a document the domain names, asked for: in scope whatever the score said
+            nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking, is_out_of_scope=ranking[0].name == "out_of_scope")
         if PERSONAL_NUMBER_INTENT in self.classifier.labels and sensitive_number_only(clean) is not None:
             nlu = _personal_number_reading(nlu)
         entities = tuple(_boolean_facts(list(ents.entities), ents))

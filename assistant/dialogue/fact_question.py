@@ -1,0 +1,89 @@
+"""A fact said inside a question or request, outside a form: "강남구에서 전입신고 하고 싶어요".
+
+The intent classifier reads a message with a place (or another fact) as ``inform`` when the place weighs more than the
+rest: "강남구에서 전입신고 하고 싶어요" → ``inform`` 0.55, "마포구에서 받고 싶어요" → ``inform`` 0.41 (F10's second part).
+Inside a form that is right (the form takes the place as its slot). Outside one, the rule "A yes, no or fact outside a
+form gets an offer of help" answered "어떤 점을 도와드릴까요?" and dropped the question the citizen had just asked.
+:class:`FactQuestionPolicy` catches such a message right after the user spoke, with no form active: its top intent is
+``inform`` and the message has the form of a question or request (:func:`asks_or_requests`: a question mark, a
+question word, "…고 싶어요", "…려면", "…나요/…까요", "…수 있…", "알려 주세요", "how/can/where …", "I want/need to …").
+Where the rules would offer help (or no rule applies) it chooses ``action_answer_from_knowledge``, which answers the message from the documents (cited, or abstains) with
+the place taken into account as any question's; when they do not answer it, the reply is ``utter_no_answer`` (the
+documents lack it), as for a knowledge question, not ``utter_out_of_scope``. A statement of the fact alone ("강남구에 살아요", "부산이에요",
+"I live in Busan") keeps the offer of help.
+
+Own code: a few cue patterns (no library tells a Korean question or request from a statement by its ending).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.builtin_actions import top_intent
+from assistant.dialogue.events import ACTION_LISTEN_NAME
+from assistant.dialogue.policies import Prediction
+from assistant.dialogue.tracker import DialogueStateTracker
+
+#: the intent this policy re-reads
+FACT_INTENT = "inform"
+#: what a fact inside a question or request is answered with
+ANSWER_ACTION = "action_answer_from_knowledge"
+
+_KO = re.compile(
+    r"[?？]"
+    r"|어떻게|어케|어떡|어디|언제|얼마|무엇|뭐|뭔|뭘|왜|어느|몇|누가|누구"  # question words
+    r"|싶(?:어|은|습|다|네)"  # …고 싶어요 / 싶은데 / 싶습니다
+    r"|(?:나요|까요?|는지요?)\s*[.!~]*\s*$"  # question endings: 되나요, 할까요, 받는지요
+    r"|려면|으려면|수\s*있(?:나|어|을|는|습)|가능(?:한가|할까|해요|하나|한지)|알려|방법|는\s*법"
+)
+_EN = re.compile(
+    r"\?|^\s*(?:how|where|when|what|which|who|why|can|could|may|do|does|is|are|should|would|will)\b"
+    r"|\b(?:i|we)\s*(?:want|need|would\s+like|'d\s+like|wish)\s+to\b|\bhow\s+(?:do|can|to)\b|\btell\s+me\b",
+    re.I,
+)
+
+
+def asks_or_requests(text: str) -> bool:
+    """Whether ``text`` has the form of a question or a request (Korean or English cue patterns; see the module
+    docstring), as opposed to a bare statement ("강남구에 살아요", "I live in Busan")."""
+    text = (text or "").strip()
+    return bool(text) and bool(_KO.search(text) or _EN.search(text))
+
+
+#: the reply to a fact outside a form that this policy replaces (the bundled rule "A yes, no or fact outside a form
+#: gets an offer of help")
+OFFER_OF_HELP = "utter_how_can_i_help"
+
+
+class FactQuestionPolicy:
+    """An ``inform`` that asks or requests something, with no form active → ``action_answer_from_knowledge``.
+
+    Args:
+        rules: the ensemble's rule policy, when given the policy acts only where the rules would answer
+            :data:`OFFER_OF_HELP`; a rule that waits for something else (the MyData offer's "asked once more") keeps
+            the turn.
+    """
+
+    name = "FactQuestionPolicy"
+
+    def __init__(self, rules: Any = None) -> None:
+        self.rules = rules
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` for such a message (module docstring), else None."""
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
+            return None
+        message = tracker.latest_message
+        if message is None or not message.text or message.text.lstrip().startswith("/"):  # a button's payload
+            return None
+        intent, confidence = top_intent(tracker)
+        if intent != FACT_INTENT or not asks_or_requests(message.text):
+            return None
+        if self.rules is not None:
+            ruled = self.rules.predict(tracker, context)
+            if ruled is not None and ruled.action != OFFER_OF_HELP:
+                return None
+        context.fact_question = True  # an abstention then says the documents lack it (utter_no_answer), not out of scope
+        return Prediction(ANSWER_ACTION, self.name, confidence)

@@ -1,0 +1,109 @@
+"""A fact said inside a question or request, with no form active, is answered, not met with "how can I help?" (F10's
+second part, s17; assistant/dialogue/fact_question.py).
+
+"강남구에서 전입신고 하고 싶어요" was read as ``inform`` (0.55) and the rule for a fact outside a form replied
+"알겠어요. 어떤 점을 도와드릴까요?", dropping the question. The expected form of each message (question/request or
+statement) is written by hand; the engine runs on the bundled home.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.fact_question import asks_or_requests
+from assistant.dialogue.messages import UserMessage
+
+QUESTIONS = [
+    "강남구에서 전입신고 하고 싶어요", "마포구에서 받고 싶어요", "부산에서 여권 발급 받을 수 있나요", "강남구 주민센터 어디예요",
+    "서울에서 전입신고 어떻게 해요", "광주 북구에서 주거급여 신청 되나요?", "대구 사는데 에너지바우처 받을 수 있나요",
+    "성남시에서 청년기본소득 신청하려면", "강남구에서 할 수 있는 거 알려주세요", "수원 사는데 뭐 받을 수 있어요",
+    "I live in Busan, how do I apply for housing benefit?", "Can I get help in Gangnam-gu", "I want to apply in Seoul",
+]
+STATEMENTS = [
+    "강남구", "강남구요", "강남구에 살아요", "서울 강남구에 살아요", "부산이에요", "저는 대전에 살아요", "부산 해운대구",
+    "65세예요", "I live in Busan", "Seoul", "Gangnam-gu, Seoul",
+]
+
+
+@pytest.mark.parametrize("text", QUESTIONS)
+def test_questions_and_requests_are_told_apart(text: str) -> None:
+    assert asks_or_requests(text)
+
+
+@pytest.mark.parametrize("text", [*STATEMENTS, ""])
+def test_statements_are_not_questions(text: str) -> None:
+    assert not asks_or_requests(text)
+
+
+def _actions(turn: Any) -> list[str]:
+    return [e["name"] for e in turn.events if e.get("event") == "action"]
+
+
+@pytest.mark.parametrize("text", QUESTIONS[:6])
+def test_a_question_with_a_place_is_answered_outside_a_form(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage("fact-q", text, "rest", {}))
+    responses = [m.custom.get("response") for m in turn.messages]
+    assert "utter_how_can_i_help" not in responses, (turn.intent, responses)
+    if turn.intent["name"] == "inform":  # the classifier's reading varies by retrain; when it is inform, the policy answers
+        assert "action_answer_from_knowledge" in _actions(turn), _actions(turn)
+        # answered from the documents, or told that they lack it: never "out of scope" (it asks about a service)
+        assert "utter_out_of_scope" not in responses, responses
+
+
+@pytest.mark.parametrize("text", ["강남구에 살아요", "부산이에요", "I live in Busan"])
+def test_a_bare_fact_outside_a_form_still_gets_the_offer_of_help(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage("fact-s", text, "rest", {}))
+    assert turn.intent["name"] == "inform"
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_how_can_i_help"]
+
+
+def test_the_router_answers_it_too(bundled_router: Any) -> None:
+    turn = bundled_router.handle(UserMessage("fact-r", "강남구에서 전입신고 하고 싶어요", "rest", {}))
+    assert turn.action not in ("utter_how_can_i_help", "utter_out_of_scope"), turn.action
+    assert bundled_router.handle(UserMessage("fact-r", "강남구에 살아요", "rest", {})).action == "utter_how_can_i_help"
+
+
+# --- the policy on a given tracker (no model) ----------------------------------------------------------------------
+
+def _tracker(text: str, intent: str = "inform", loop: str | None = None) -> Any:
+    from assistant.dialogue.events import ActionExecuted, SessionStarted, UserUttered
+    from assistant.dialogue.tracker import DialogueStateTracker
+
+    t = DialogueStateTracker("unit")
+    t.update_with_events([ActionExecuted("action_session_start", timestamp=1.0), SessionStarted(timestamp=1.0),
+                          ActionExecuted("action_listen", timestamp=1.0),
+                          UserUttered(text, {"intent": {"name": intent, "confidence": 0.9}}, "rest", "m1", timestamp=2.0)])
+    if loop is not None:
+        t.active_loop = loop  # type: ignore[misc]
+    return t
+
+
+class _Rules:
+    def __init__(self, action: str | None) -> None:
+        self.action = action
+
+    def predict(self, tracker: Any, context: Any) -> Any:
+        from assistant.dialogue.policies import Prediction
+
+        return Prediction(self.action, "RulePolicy") if self.action else None
+
+
+@pytest.mark.parametrize(("text", "intent", "ruled", "expected"), [
+    ("강남구에서 전입신고 하고 싶어요", "inform", "utter_how_can_i_help", "action_answer_from_knowledge"),
+    ("강남구에서 전입신고 하고 싶어요", "inform", None, "action_answer_from_knowledge"),
+    ("강남구에서 전입신고 하고 싶어요", "inform", "action_mydata_ask_again", None),  # a rule waiting for an answer keeps it
+    ("강남구에 살아요", "inform", "utter_how_can_i_help", None),  # a statement: the offer of help stays
+    ("강남구에서 전입신고 하고 싶어요", "ask_service_info", None, None),  # not inform: other policies' business
+    ("/inform{\"region\": \"강남구\"}", "inform", "utter_how_can_i_help", None),  # a button's payload
+])
+def test_the_policy_replaces_only_the_offer_of_help(text: str, intent: str, ruled: str | None, expected: str | None) -> None:
+    from assistant.dialogue.actions import TurnContext
+    from assistant.dialogue.fact_question import FactQuestionPolicy
+    from assistant.nlu.domain import Domain
+    from assistant.settings import Settings
+
+    context = TurnContext(Settings(), Domain())
+    pred = FactQuestionPolicy(_Rules(ruled)).predict(_tracker(text, intent), context)
+    assert (pred.action if pred else None) == expected
