@@ -1172,7 +1172,7 @@ class ActionCheckEligibility:
         return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
 
     def _one(self, dispatcher: CollectingDispatcher, r: ServiceResult, known: str, lang: str,
-             today: dt.date) -> list[dict[str, Any]]:
+             today: dt.date | None = None) -> list[dict[str, Any]]:
         from assistant.dialogue.sdk import slot_set
 
         reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
@@ -1195,7 +1195,7 @@ class ActionCheckEligibility:
         if r.decided_by and r.decided_by[0].code == "NONE":
             text += (" The catalogue has no coded conditions for it: read its target group and selection criteria."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
-        if r.status != "not_eligible" and (note := period_note(r, lang, today)):
+        if r.status != "not_eligible" and (note := period_note(r, lang, today or self.today())):
             text += " " + note
         text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
         buttons = [] if r.status == "not_eligible" else [
