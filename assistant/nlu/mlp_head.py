@@ -44,6 +44,11 @@ class MlpIntentClassifierConfig(BaseModel):
             out-of-scope recall 0.953 / 0.751), the held-out operating point best at epoch 10 (0.951 / 0.774),
             epoch 20 gives 0.950 / 0.807 (``bench/nlu_clinc150.py --head mlp``).
         batch_size, lr, weight_decay, sparse_lr: optimisation (AdamW on dense weights, SparseAdam on n-grams).
+            ``sparse_lr`` 0.0025 (session 18; was 0.005): on CLINC150's validation set (one network, seed 0) it raised
+            closed-set accuracy 0.9663 -> 0.9700, lowered the calibrated NLL 0.148 -> 0.134 and raised oos_val recall at
+            the shipped rule 0.88 -> 0.93 (0.001 gave the same; 30 epochs, hidden 2048 or label smoothing 0 / 0.2 did
+            worse: ``bench/nlu_clinc150_sweep.py``); on test, ensembles 0-2, 3-5, 6-8 then met in-scope accuracy 0.95
+            and out-of-scope recall 0.80 on every run (``bench/nlu_clinc150.py --head mlp``).
         label_smoothing: of the cross-entropy. outlier_exposure: weight of the uniform in-scope target
             on out-of-scope examples (0 turns it off).
         oos_label, oos_score: the out-of-scope intent and score (``entropy``: the calibrated distribution's entropy
@@ -106,7 +111,7 @@ class MlpIntentClassifierConfig(BaseModel):
     batch_size: Annotated[int, Field(ge=1)] = 128
     lr: Annotated[float, Field(gt=0)] = 2e-3
     weight_decay: Annotated[float, Field(ge=0)] = 1e-4
-    sparse_lr: Annotated[float, Field(gt=0)] = 5e-3
+    sparse_lr: Annotated[float, Field(gt=0)] = 2.5e-3
     label_smoothing: Annotated[float, Field(ge=0, lt=1)] = 0.1
     outlier_exposure: Annotated[float, Field(ge=0)] = 0.5
     oos_label: str = "out_of_scope"
