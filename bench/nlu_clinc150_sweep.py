@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,7 @@ def run_config(options: dict[str, Any], seed: int, data: dict[str, Any], home: P
     clf = MlpIntentClassifier(data["embedder"], cfg, home / "cache" / "embeddings")
     for enc in clf.encoders:  # the classifier's cache from the benchmark's (same encoder, same texts)
         if enc is not data["embedder"]:
-            for split, rows in data["raw"].items():
+            for rows in data["raw"].values():
                 texts = [t for t, _ in rows]
                 clf.cache.put(enc.name, texts, cached_embeddings(enc, texts, data["cache"]))  # type: ignore[union-attr]
     val = data["val"] + data["oos_val"]
