@@ -70,7 +70,7 @@ into OOS recall (+0.026 to +0.052); run 1's in-scope accuracy rose 0.9496 -> 0.9
 fell by 1 message. Times at that load: fit 297-331 s per run, train_seconds 884-918 (the embedding of 18,200 texts
 counted at the rate measured under load, 587 s); the change adds no computation (same networks, epochs and batches),
 so session 7/17's quiet figure, about 320 s from scratch, still holds (not re-measured quiet). The TF-IDF baseline was
-skipped in this run (``baseline`` is empty; its figures are unchanged: 0.923 / 0.284 and 0.893 / 0.843).
+skipped in this run and trained afterwards on the same splits (``baseline_note``): 0.923 / 0.284 and 0.893 / 0.843, unchanged.
 
 How the MLP head's operating rule was chosen (session 8; it replaces session 7's, below). Defaults:
 ``oos_score: entropy_centroid`` (the entropy plus the cosine distance of the hidden features to the nearest
