@@ -383,7 +383,7 @@ class RetrieverConfig:
     rerank_language_slots: bool = True
     colloquial: bool = True
     expansion_scoring: Literal["best", "sum"] = "best"
-    w_dense_translated: float = 0.0
+    w_dense_translated: float = 0.5
     w_sibling_overlap: float = 0.0
     sibling_similarity: float = 0.6
     sibling_by: Literal["text", "title"] = "text"
