@@ -13,8 +13,13 @@ Reports 5-fold cross-validated AUROC and, per home at the chosen cut point, answ
 recall beside the previous gate's figures (read from the signals' stored score), then fits on all rows and
 writes assistant/knowledge/answerability_gate.json (+ bench/results/answerability_gate.json).
 
+``--language en`` fits the English questions' gate on the English rows alone (English twins, the English citizen
+questions and out-of-corpus ones, CLINC150) and writes assistant/knowledge/answerability_gate_en.json
+(+ bench/results/answerability_gate_en.json); the Korean gate (every other row) is left as it is, so its decisions do
+not move. Without it, every row is fitted (the Korean gate).
+
 Usage:
-    python bench/fit_answerability_gate.py --home NAME=DIR [--home NAME=DIR ...] [--threshold 0.4]
+    python bench/fit_answerability_gate.py --home NAME=DIR [--home NAME=DIR ...] [--threshold 0.4] [--language en]
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.app_state import load_router  # noqa: E402
-from assistant.knowledge.composer import FEATURES, GATE_FILE, gate_features  # noqa: E402
+from assistant.knowledge.composer import FEATURES, GATE_FILE, GATE_FILES_BY_LANGUAGE, gate_features  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 
@@ -66,7 +71,8 @@ def rows_for(home: Path, clinc: Path | None = None) -> list[dict[str, object]]:
             continue
         score, signals = router.composer.answerability(res, p_oos)
         top = res.hits[0].doc
-        out.append({"text": text, "rel": (top.service_id or top.doc_id) in relevant, "signals": signals, "score": score, "kind": kind})
+        out.append({"text": text, "rel": (top.service_id or top.doc_id) in relevant, "signals": signals, "score": score, "kind": kind,
+                    "language": res.language})
     return out
 
 
@@ -75,8 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", action="append", required=True, help="NAME=DIR of a home with an index and a trained NLU")
     ap.add_argument("--threshold", type=float, default=0.4)
     ap.add_argument("--c", type=float, default=1.0, help="inverse L2 strength")
-    ap.add_argument("--out", type=Path, default=GATE_FILE)
-    ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "answerability_gate.json")
+    ap.add_argument("--language", default=None, choices=sorted(GATE_FILES_BY_LANGUAGE),
+                    help="fit the gate of this question language on its rows alone (default: every row, the Korean gate)")
+    ap.add_argument("--out", type=Path, default=None, help="default: the language's gate file (package data)")
+    ap.add_argument("--json", type=Path, default=None, help="default: bench/results/answerability_gate[_LANG].json")
     ap.add_argument("--rows-cache", type=Path, default=None, help="reuse/write the computed signals here (refits in seconds)")
     ap.add_argument("--clinc", type=Path, default=ROOT.parent / "shared" / "data" / "clinc150" / "data_full.json",
                     help="CLINC150 data_full.json: oos_train + oos_val become negatives ('none' to leave them out)")
@@ -95,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
             rows += [{**x, "home": name} for x in r]
         if args.rows_cache:
             args.rows_cache.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    if args.out is None:
+        args.out = GATE_FILES_BY_LANGUAGE[args.language] if args.language else GATE_FILE
+    if args.json is None:
+        args.json = ROOT / "bench" / "results" / f"answerability_gate{'_' + args.language if args.language else ''}.json"
+    if args.language:
+        rows = [r for r in rows if r.get("language") == args.language]
+        homes = {h: sum(1 for r in rows if r["home"] == h) for h in homes}
     raw = np.array([gate_features(r["signals"]) for r in rows])  # type: ignore[arg-type]
     mean, scale = raw.mean(axis=0), raw.std(axis=0)
     scale[scale == 0] = 1.0
@@ -106,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     strata = [f"{a}{b}" for a, b in zip(y, home, strict=True)]
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(X, strata):
         p[te] = LogisticRegression(C=args.c, max_iter=5000).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
-    report: dict[str, object] = {"threshold": args.threshold, "rows": len(y), "positives": int(y.sum()), "homes": {}}
+    report: dict[str, object] = {"language": args.language or "all", "threshold": args.threshold, "rows": len(y), "positives": int(y.sum()), "homes": {}}
     clinc_row = np.array([r.get("kind") == "clinc" for r in rows])
     print(f"{'home':6} {'gate':14} {'AUROC':>6} {'answered':>8} {'right':>5} {'wrong':>5} {'of them CLINC':>13} {'recall':>6}")
     for h in homes:
@@ -131,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "meta": {"fitted": dt.date.today().isoformat(), "script": "bench/fit_answerability_gate.py", "C": args.c,
                  "data": "bench/citizen_questions.yaml + en twins (positive = relevant top document), tests/data/out_of_corpus.yaml"
                          + ("" if str(args.clinc) == "none" else ", CLINC150 oos_train + oos_val (negatives)"),
+                 "language": args.language or "all (the gate of every language without its own)",
                  "homes": homes, "cross_validated": report["homes"], "threshold": args.threshold},
     }
     args.out.write_text(json.dumps(blob, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -52,6 +52,10 @@ from assistant.regions import (
 
 EXCERPT_CHARS = 320
 GATE_FILE = Path(__file__).with_name("answerability_gate.json")
+#: The gate of English questions, fitted on English rows only (bench/fit_answerability_gate.py --language en): an
+#: English question's dense search mixes in its glossary translation (RetrieverConfig.w_dense_translated), whose
+#: cosines run higher for every English question, answerable or not, so the Korean gate must not read them.
+GATE_FILES_BY_LANGUAGE: dict[str, Path] = {"en": Path(__file__).with_name("answerability_gate_en.json")}
 
 
 def gate_features(signals: dict[str, float]) -> list[float]:
@@ -456,7 +460,11 @@ class AnswerComposer:
         #: the question's subject in service titles (regional versions of one kind of help)
         self.subjects = TitleSubjects()
         self._use_index(index)
+        #: the gate of a question in any language without a gate of its own (Korean)
         self.gate = AnswerabilityGate.load()
+        #: a gate per question language (:data:`GATE_FILES_BY_LANGUAGE`), fitted on that language's questions only, so
+        #: that refitting one never moves another language's decisions
+        self.gates: dict[str, AnswerabilityGate] = {lang: AnswerabilityGate.load(path) for lang, path in GATE_FILES_BY_LANGUAGE.items()}
 
     def _use_index(self, index: KnowledgeIndex) -> None:
         doc_chunks: dict[str, list[Chunk]] = {}
@@ -498,7 +506,9 @@ class AnswerComposer:
         """Probability (0..1) that the top document answers the query, and the signals behind it.
 
         The signals are combined by :class:`AnswerabilityGate` (logistic regression fitted on labelled
-        questions by ``bench/fit_answerability_gate.py``).
+        questions by ``bench/fit_answerability_gate.py``): the question language's own gate (:meth:`gate_for`; English
+        questions are ranked with their glossary translation mixed into the dense query, so their gate is fitted on
+        English rows alone), else the Korean one.
 
         Signals: ``p_oos``; ``dense`` (top cosine); ``agree`` (1 when the top
         document is in both retrievers' top 5); ``overlap`` (share of the
@@ -548,7 +558,11 @@ class AnswerComposer:
             # question's words the place gives it ("서울시 강남구에서 주민등록등본 발급" on 서울시 난임부부 시술비 지원)
             signals["topic"] = 0.0
             return 0.0, signals
-        return self.gate.probability(signals), signals
+        return self.gate_for(result.language).probability(signals), signals
+
+    def gate_for(self, language: str) -> AnswerabilityGate:
+        """The answerability gate of a question in ``language`` (its own when fitted, else the Korean one)."""
+        return self.gates.get(language, self.gate)
 
     def _sections(self, doc: DocInfo) -> dict[str, str]:
         out: dict[str, str] = {}

@@ -225,6 +225,12 @@ twins .612 / .836 / .710 → .701 / .881 / .784; Korean questions never take thi
 default yet: the answerability gate was fitted on the plain dense scores, and bench/abstention.py (English twins,
 CLINC150 out-of-scope) was not rerun with it.
 
+Session 18, ``w_dense_translated`` 0.5 shipped with a gate of its own for English questions
+(assistant/knowledge/answerability_gate_en.json, ``bench/fit_answerability_gate.py --language en``, fitted on the
+English rows' mixed-vector signals alone): the Korean gate and every Korean question's retrieval are unchanged. s17
+kept one gate and fed it the question's own-vector signals (AUROC .972 → .942 on bench/abstention.py); s16 refitted
+the one gate on every row and moved Korean decisions. Figures: bench/results/abstention.json and the s18 report.
+
 Session 8, mixed-language rerank (``rerank_language_slots``): on the bundled corpus (English pages and Korean ones)
 the overlap added to English pages only put them all above Korean documents; "Is there rent support for young
 people?" now answers with 안양 청년 월세 지원 (was: six English pages first). The catalogue is one language: unchanged.
@@ -318,7 +324,9 @@ class RetrieverConfig:
         w_dense_translated: for an English question the glossary translates (:class:`~assistant.knowledge.glossary.
             Glossary`), the dense query is its own vector plus this weight times the vector of its Korean terms
             written as one query (``" ".join(glossary.translate(q))``), renormalised: query translation for the dense
-            search as well as the lexical one. One more query embedding per translated question. 0: off.
+            search as well as the lexical one. One more query embedding per translated question. 0: off. Shipped 0.5
+            (s18) with English questions' own answerability gate (:data:`~assistant.knowledge.composer.GATE_FILES_BY_LANGUAGE`),
+            fitted on these mixed signals.
         w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
             least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
             documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
@@ -383,7 +391,7 @@ class RetrieverConfig:
     rerank_language_slots: bool = True
     colloquial: bool = True
     expansion_scoring: Literal["best", "sum"] = "best"
-    w_dense_translated: float = 0.0
+    w_dense_translated: float = 0.5
     w_sibling_overlap: float = 0.0
     sibling_similarity: float = 0.6
     sibling_by: Literal["text", "title"] = "text"

@@ -161,6 +161,46 @@ def test_korean_question_asks_the_region_then_answers_for_it(make_processor: Any
     assert again.messages[0].custom["citations"][0]["doc_id"] == RENT["경기도 안양시"]
 
 
+#: The youth-rent question as citizens ask it, each with its Korean twin: either language must ask where the citizen
+#: lives (the bundled corpus has 옥천군's and 안양시's pages and English pages of other services, which an English
+#: question's words also match: s17 saw "How do I apply for the youth rent support?" answered with 안양's page at once
+#: and "Is there monthly rent support for young people?" abstain, while their Korean twins asked the region).
+RENT_TWINS = [
+    ("How do I apply for the youth rent support?", "청년 월세 지원 신청은 어떻게 해요?"),
+    ("Is there monthly rent support for young people?", "청년 월세 지원 있나요?"),
+    ("Can young people get help with their monthly rent?", "청년들 월세 도움 받을 수 있어요?"),
+]
+
+
+#: Known fault (s18), strict: on the bundled corpus these two rank the English page of 청년내일저축계좌 (Youth Tomorrow
+#: Savings: "young people", "monthly", "help") first, above 옥천군's and 안양시's pages (fused 1.098 against 0.991 and
+#: 0.966; 1.100 against 1.059 and 1.053), and the English gate rightly doubts that page (0.28, 0.18): the words of a glossary
+#: phrase count one by one on an English page ("monthly" without "rent"), while a Korean page counts the phrase's
+#: translation. Their Korean twins rank the rent pages first and ask.
+RANKED_BELOW_AN_ENGLISH_PAGE = {"Is there monthly rent support for young people?", "Can young people get help with their monthly rent?"}
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="an English page of another service ranks first (s18 report)"))
+    if t in RANKED_BELOW_AN_ENGLISH_PAGE else t for pair in RENT_TWINS for t in pair])
+def test_the_rent_question_asks_the_region_in_either_language(make_processor: Any, text: str) -> None:
+    p = make_processor()
+    english = text.isascii()
+    asked = say(p, text)
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    m = asked.messages[0]
+    assert m.custom["language"] == ("en" if english else "ko")
+    assert set(m.custom["regions"]) == set(RENT)
+    assert {c["doc_id"] for c in m.custom["citations"]} == set(RENT.values())
+    assert ("Where do you live" in m.text) == english
+    button = next(b for b in m.buttons if "경기도 안양시" in b["payload"])
+    answered = say(p, button["payload"])
+    assert responses(answered) == ["action_answer_from_knowledge"], [x.text for x in answered.messages]
+    cites = answered.messages[0].custom["citations"]
+    assert cites[0]["doc_id"] == RENT["경기도 안양시"] and RENT["충청북도 옥천군"] not in {c["doc_id"] for c in cites}
+    assert answered.messages[0].custom["language"] == ("en" if english else "ko")
+
+
 @pytest.fixture
 def fixture_engine(bundled_settings: Settings, embedder: Any, tmp_path: Any) -> MessageProcessor:
     """The engine with the bundled NLU over the fixture corpus (English retrieval finds its youth-rent pages through
