@@ -138,6 +138,8 @@ _MEMBER_WHO = {
                      "장모님", "장인", "mother", "mom", "mum", "father", "dad", "parent"), "parent"),
     **dict.fromkeys(("할머니", "할아버지", "grandmother", "grandfather", "grandma", "grandpa"), "grandparent"),
 }
+#: The same table, public: :mod:`assistant.nlu.entities.member_ages` reads a member named after its age with it.
+MEMBER_WHO = _MEMBER_WHO
 #: A Korean statement's ending right after the household words ("장애인 가정이에요", "장애인 가정인데"): the citizen
 #: describes their household; "장애인 가정 지원 받을 수 있나요?" asks about a kind of help.
 _STATED_KO = re.compile(r"^\s*(?:이에요|예요|에요|이고|이며|인데|입니다|이라서|라서|이라|이거든|이요|이니까)")
