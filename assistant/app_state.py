@@ -31,6 +31,7 @@ from assistant.knowledge.index import current_version, load_index
 from assistant.knowledge.ingest import ImportReport, import_documents
 from assistant.knowledge.loaders import load_directory
 from assistant.knowledge.retriever import HybridRetriever
+from assistant.knowledge.periods import clock
 from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.nlu.project import Project, load_project
@@ -157,7 +158,8 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
         raise ModelNotFoundError(f"the index was built with {index.embedder_name}, not {embedder.name}; re-import the knowledge")
     retriever = HybridRetriever(index, embedder, tokenizer)
     retriever.warm_up()
-    composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
+    composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold,
+                              today=clock(settings.period_today))
     nlu = NluPipeline.load(settings.nlu_dir, embedder, tokenizer, oos_threshold=settings.nlu_oos_threshold)
     nlu.entities.warm_up()
     domain = Domain.load(settings.intents_dir / "domain.yml")

@@ -168,6 +168,11 @@ def today_in_seoul() -> dt.date:
     return dt.datetime.now(SEOUL).date()
 
 
+def clock(day: dt.date | None) -> Clock:
+    """A clock that gives ``day``, or :func:`today_in_seoul` when ``day`` is None (``Settings.period_today``)."""
+    return today_in_seoul if day is None else (lambda: day)
+
+
 def _year(m: re.Match[str], side: str) -> int | None:
     if m.group(f"{side}y"):
         return int(m.group(f"{side}y"))
@@ -286,4 +291,4 @@ def ended_note(period: Period, today: dt.date, language: str) -> str:
     return f"신청 기간이 지났습니다 ({label}까지)."
 
 
-__all__ = ["Clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "labelled_periods", "parse_period", "today_in_seoul"]
+__all__ = ["Clock", "clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "labelled_periods", "parse_period", "today_in_seoul"]

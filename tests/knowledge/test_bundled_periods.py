@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from shared_paths import PINNED_TODAY  # type: ignore[import-not-found]
 
 from assistant.dialogue.messages import UserMessage
 
@@ -70,3 +71,8 @@ def test_an_ended_period_on_a_bundled_page_is_said_to_have_ended(ask, question: 
 def test_an_always_open_period_gets_no_ended_sentence(ask, question: str) -> None:  # type: ignore[no-untyped-def]
     out = ask(question, dt.date(2026, 12, 1))
     assert ("상시" in out or "any time" in out) and "지났습니다" not in out and "period ended" not in out, out
+
+
+def test_the_loaded_router_reads_periods_on_the_settings_day(bundled_router, bundled_settings) -> None:  # type: ignore[no-untyped-def]
+    """load_router gives the composer ``Settings.period_today``'s clock (the tests pin it: tests/conftest.py)."""
+    assert bundled_settings.period_today == PINNED_TODAY and bundled_router.composer.today() == PINNED_TODAY
