@@ -115,7 +115,11 @@ def _english_ends(text: str) -> list[tuple[dt.date, Grain]]:
         if year is None and not joined:
             prev = None
             continue
-        y = int(year) if year is not None else prev[0].year  # type: ignore[union-attr]  # joined: prev is set
+        if year is not None:
+            y = int(year)
+        else:
+            assert prev is not None  # joined: a previous date opened the window
+            y = prev[0].year
         found = _last_day(y, number, day)
         if found is not None and year is None and prev is not None and found[0] < prev[0]:
             found = _last_day(y + 1, number, day)
