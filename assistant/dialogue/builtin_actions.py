@@ -453,6 +453,7 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
     from assistant.dialogue.validators import ValidatorRegistry
     from assistant.dialogue.side_effects import ActionConfirmSideEffect, ActionSideEffectDeclined
     from assistant.dialogue.term_definition import ActionDefineTerm
+    from assistant.dialogue.whose_benefits import ActionAskWhoseBenefits
 
     for action in (
         ActionListen(),
@@ -466,6 +467,7 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionRepeat(),
         ActionClarify(),
         ActionDefineTerm(),
+        ActionAskWhoseBenefits(),
         ActionConfirmSideEffect(),
         ActionSideEffectDeclined(),
         ActionConfirmAgain(),

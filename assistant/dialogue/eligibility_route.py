@@ -34,6 +34,7 @@ from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary, default_colloquial
 from assistant.nlu.household import (
+    child_statement_spans,
     household_disability_spans,
     lives_alone_spans,
     dependant_disability_member,
@@ -120,6 +121,7 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     spans += lives_alone_spans(text)
     spans += single_parent_spans(text) + speaker_kin_spans(text)  # "싱글맘이에요", "I'm a single mom" (s12 #4)
     spans += household_disability_spans(text)  # "장애인 가정이에요", "We are a family with a disabled member" (s15)
+    spans += child_statement_spans(text)  # "아이가 있는데", "I have two kids": a household fact, not a kind of help (s18)
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)

@@ -29,7 +29,7 @@ from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
-from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
+from assistant.knowledge.periods import Clock, ended_note, labelled_periods, parse_period, today_in_seoul
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -771,6 +771,16 @@ class AnswerComposer:
                                            for p in result.places)
         return region_match(agency, region) > 0
 
+    def _ended(self, name: str, section: str, quoted: str, lang: str) -> str:
+        """The sentence that says an application period quoted from section ``name`` has ended, or ``""``: the whole
+        section when it is a period field (신청기한), else each labelled period line of the ``quoted`` text ("- 신청기한:
+        …", "- Application period: …" inside 신청 방법, as the bundled pages write it), the latest end counting."""
+        periods = [parse_period(section)] if _key(name) in PERIOD_SECTIONS else labelled_periods(quoted)
+        notes = [(p.end, note) for p in periods if (note := ended_note(p, self.today(), lang)) and p.end is not None]
+        if len(notes) != len(periods):  # one of the quoted periods is open or cannot be told: no ended sentence
+            return ""
+        return max(notes)[1] if notes else ""
+
     def _compose(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
                  also: list[DocHit], regional: list[DocHit] | None = None) -> Answer:
         """The answer quoted from ``hit``'s document, then ``also`` (other variants of its programme) listed and
@@ -803,7 +813,7 @@ class AnswerComposer:
                          else f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.")
         for aspect, name, text in parts:
             lines.append(f"\n[{head[aspect]}]\n{text}")
-            if _key(name) in PERIOD_SECTIONS and (note := ended_note(parse_period(sections[name]), self.today(), lang)):
+            if note := self._ended(name, sections[name], text, lang):
                 lines.append(note)  # a window that has ended is never quoted as if open (F9)
         updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
         source_label = "Source" if lang == "en" else "출처"

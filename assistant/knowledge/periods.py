@@ -13,6 +13,16 @@ impossible dates to real ones (see :mod:`assistant.nlu.entities.dates`, which fo
 dates). The conversation's own date grammar resolves a date without a year towards today, which is wrong for a
 catalogue window ("4월~11월" is every year, not this one). The month's last day comes from :mod:`calendar`.
 
+English pages write dates in words, day-month-year or month-day-year ("9 June 2025 – 31 December 2025", "June 9 –
+December 31, 2025", "9–31 December 2025", "June – November 2025"): the same rules apply (a window needs a year to
+end; a yearless end takes the start's year). Why not a library for these either: ``daterangeparser`` (last release
+2019) and ``datefinder`` fill a missing year from the current one, which would make a yearly window ("Deadline: 31
+December") end every year; ``dateparser`` reads no ranges (above). Month names come from :mod:`calendar`.
+
+Bundled Markdown pages state the period as a labelled line inside another section ("- 신청기한: …", "- 신청기간(카탈로그
+기재 기준): …", "- Application period listed in the catalogue: …", "- Deadline: …"): :func:`labelled_periods` finds those
+lines in any text, so an answer that quotes them can say the window has ended.
+
 "Today" is the calendar day in Asia/Seoul (the catalogue's dates are Korean dates): :func:`today_in_seoul`; callers
 take a ``today`` callable (a clock) so tests pin it.
 
@@ -46,7 +56,7 @@ PeriodStatus = Literal["ended", "open", "unknown"]
 Grain = Literal["day", "month", "year"]
 
 #: Words that say applications are (also) always open: such a text is never read as ended.
-_ALWAYS_OPEN = re.compile(r"상시|연중|수시")
+_ALWAYS_OPEN = re.compile(r"상시|연중|수시|any ?time|all year|year[- ]round", re.IGNORECASE)
 #: A year: four digits from 2000, or an apostrophe and two digits ('26, ’26).
 _YEAR = r"(?:(?P<{0}>20\d\d)|[’'‘](?P<{0}2>\d\d))"
 #: One end of a window: a year (optional on the end side), a month, a day (optional), with the catalogue's
@@ -69,6 +79,57 @@ _WINDOW = re.compile(_side("a", False) + r"(?:\s*[~∼〜－–-]\s*" + _side("b
 _MONTH_AFTER = re.compile(r"(?<![\d.\-/])(1[0-2]|0?[1-9])\s*월")
 #: A year alone ("2026년 예정"): the window is that year.
 _YEAR_ALONE = re.compile(r"(?<!\d)(20\d\d)\s*년(?!\s*\d)")
+
+
+_MONTH_NAMES = {name: i for i in range(1, 13)
+                for name in (calendar.month_name[i], calendar.month_abbr[i], "Sept" if i == 9 else calendar.month_abbr[i])}
+#: An English month name, capitalised ("may" is a verb, "May" the month), full or abbreviated ("Sept.", "Dec").
+_EN_MONTH = "(?:" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\b\.?"
+_ORD = r"(?:st|nd|rd|th)?"
+#: One English date: "9 June 2025", "9th of June, 2025", "June 9, 2025", "June 9–30, 2025" (the second day is the end),
+#: "June 2025", "June" (a month alone: a year may come from the window's other side).
+_EN_DATE = re.compile(
+    rf"(?<![\w])(?P<d>3[01]|[12]\d|0?[1-9]){_ORD}\s+(?:of\s+)?(?P<m>{_EN_MONTH}),?(?:\s+(?P<y>20\d\d))?(?!\d)"
+    rf"|(?P<m2>{_EN_MONTH})\s+(?P<d2>3[01]|[12]\d|0?[1-9]){_ORD}(?:\s*[–—-]\s*(?P<d2b>3[01]|[12]\d|0?[1-9]){_ORD})?"
+    rf"(?!\d)(?:,?\s+(?P<y2>20\d\d))?(?!\d)"
+    rf"|(?P<m3>{_EN_MONTH})(?:,?\s+(?P<y3>20\d\d))?(?!\d)")
+#: What may stand between the two sides of an English window.
+_EN_TO = re.compile(r"\s*(?:[~∼〜–—-]|to|until|till|through|thru)\s*", re.IGNORECASE)
+
+
+def _english_ends(text: str) -> list[tuple[dt.date, Grain]]:
+    """The ends of the English-dated windows of ``text``: every English date with a year, and a yearless one that
+    closes a window opened by a dated one ("June 9, 2025 – December 31": the start's year, or the next year's when
+    it would come before the start). A yearless date with no dated start never ends (a yearly window)."""
+    ends: list[tuple[dt.date, Grain]] = []
+    prev: tuple[dt.date, int] | None = None  # the previous date (its first day) and where it ended in the text
+    for m in _EN_DATE.finditer(text):
+        if m.group("m"):
+            month, day, year = m.group("m"), m.group("d"), m.group("y")
+        elif m.group("m2"):
+            month, day, year = m.group("m2"), m.group("d2b") or m.group("d2"), m.group("y2")
+        else:
+            month, day, year = m.group("m3"), None, m.group("y3")
+        number = _MONTH_NAMES[month.rstrip(".")]
+        joined = prev is not None and _EN_TO.fullmatch(text[prev[1]:m.start()]) is not None
+        if year is None and not joined:
+            prev = None
+            continue
+        if year is not None:
+            y = int(year)
+        else:
+            assert prev is not None  # joined: a previous date opened the window
+            y = prev[0].year
+        found = _last_day(y, number, day)
+        if found is not None and year is None and prev is not None and found[0] < prev[0]:
+            found = _last_day(y + 1, number, day)
+        if found is None:
+            prev = None
+            continue
+        ends.append(found)
+        first = found[0].replace(day=1) if found[1] == "month" else found[0]
+        prev = (first, m.end())
+    return ends
 
 
 @dataclass(frozen=True)
@@ -109,6 +170,11 @@ class Period:
 def today_in_seoul() -> dt.date:
     """Today's date in Asia/Seoul (the default clock)."""
     return dt.datetime.now(SEOUL).date()
+
+
+def clock(day: dt.date | None) -> Clock:
+    """A clock that gives ``day``, or :func:`today_in_seoul` when ``day`` is None (``Settings.period_today``)."""
+    return today_in_seoul if day is None else (lambda: day)
 
 
 def _year(m: re.Match[str], side: str) -> int | None:
@@ -166,6 +232,7 @@ def parse_period(text: str | None) -> Period:
             found = _last_day(before[-1], int(mm.group(1)), None)
             if found is not None:
                 ends.append(found)
+    ends += _english_ends(text)
     if not ends:
         ends = [(dt.date(int(y), 12, 31), "year") for y in _YEAR_ALONE.findall(text)]
     always = _ALWAYS_OPEN.search(text) is not None
@@ -173,6 +240,45 @@ def parse_period(text: str | None) -> Period:
         return Period(text, always_open=always)
     last, grain = max(ends)
     return Period(text, last, grain, always)
+
+
+#: A labelled period line: an optional list bullet, a label (신청기한, 신청기간, 접수기간, 모집기간, "Application
+#: period", "Application deadline", "Deadline"), at most 40 more characters before a colon ("(카탈로그 기재 기준)",
+#: " listed in the catalogue"), the value; a label with no colon takes the more indented lines below it as its value
+#: ("- 신청기한" then "  - 첫 출산축하금: …").
+_LABELLED = re.compile(
+    r"^(?P<indent>[ \t]*)(?:[-*•·]\s*)?(?:(?:신청|접수|모집)\s*(?:기한|기간)|[Aa]pplication\s+(?:period|deadline)s?"
+    r"|[Dd]eadlines?)(?:[^:\n]{0,40}:[ \t]*(?P<value>.*)|[ \t]*$)", re.MULTILINE)
+
+
+def labelled_periods(text: str) -> list[Period]:
+    r"""The application periods stated as labelled lines in ``text`` (a quoted section of a page), in order.
+
+    Example:
+        >>> [p.end for p in labelled_periods("- 방문: 주민센터\n- 신청기한(카탈로그 기재 기준): 2025.6.9.(월) ~ 2025.12.31.(수).")]
+        [datetime.date(2025, 12, 31)]
+        >>> [p.end for p in labelled_periods("- Application period listed in the catalogue: 9 June 2025 – 31 December 2025.")]
+        [datetime.date(2025, 12, 31)]
+        >>> labelled_periods("2025년도 사용기간(2025.7.1. ~ 2026.5.25.)")  # a period of use, not of application
+        []
+    """
+    found: list[Period] = []
+    lines = text.splitlines()
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for m in _LABELLED.finditer(text):
+        value = m.group("value")
+        if value is None:  # the label alone: its value is the more indented lines below it
+            row = offsets.index(m.start()) if m.start() in offsets else -1
+            below: list[str] = []
+            for line in lines[row + 1:] if row >= 0 else []:
+                if len(line) - len(line.lstrip()) <= len(m.group("indent")) or not line.strip():
+                    break
+                below.append(line.strip())
+            value = "\n".join(below)
+        found.append(parse_period(value))
+    return found
 
 
 def ended_note(period: Period, today: dt.date, language: str) -> str:
@@ -189,4 +295,4 @@ def ended_note(period: Period, today: dt.date, language: str) -> str:
     return f"신청 기간이 지났습니다 ({label}까지)."
 
 
-__all__ = ["Clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "parse_period", "today_in_seoul"]
+__all__ = ["Clock", "clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "labelled_periods", "parse_period", "today_in_seoul"]

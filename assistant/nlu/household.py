@@ -138,6 +138,8 @@ _MEMBER_WHO = {
                      "장모님", "장인", "mother", "mom", "mum", "father", "dad", "parent"), "parent"),
     **dict.fromkeys(("할머니", "할아버지", "grandmother", "grandfather", "grandma", "grandpa"), "grandparent"),
 }
+#: The same table, public: :mod:`assistant.nlu.entities.member_ages` reads a member named after its age with it.
+MEMBER_WHO = _MEMBER_WHO
 #: A Korean statement's ending right after the household words ("장애인 가정이에요", "장애인 가정인데"): the citizen
 #: describes their household; "장애인 가정 지원 받을 수 있나요?" asks about a kind of help.
 _STATED_KO = re.compile(r"^\s*(?:이에요|예요|에요|이고|이며|인데|입니다|이라서|라서|이라|이거든|이요|이니까)")
@@ -180,6 +182,20 @@ _CITIZEN_RECEIVES = re.compile(
     r"제가|저는|저도|저희가|저희도|우리가|우리도|본인|"
     r"\b(?:can|could|would|do|will|am|are|should)\s+(?:i|we)\b|\b(?:i|we)\s+(?:can|could|may|might|get|receive|claim|qualify|"
     r"apply)\b|\bfor\s+(?:me|us)\b", re.IGNORECASE)
+
+
+def citizen_receives(text: str) -> bool:
+    """Whether ``text`` names the citizen (or "we") as whom the benefits are for ("제가 받을 수 있는", "what can I
+    get", "for us"; :data:`_CITIZEN_RECEIVES`)."""
+    return _CITIZEN_RECEIVES.search(text or "") is not None
+
+
+def member_receives(text: str) -> bool:
+    """Whether ``text`` names a family member by a pronoun as whom the benefits are for ("what can he get", "그분이
+    받을 수 있는"; :data:`_MEMBER_RECEIVES`)."""
+    return _MEMBER_RECEIVES.search(text or "") is not None
+
+
 #: Members whose own benefits the catalogue codes by their age (a child's, an elder's): a statement of their disability
 #: is about them, unless the message names the citizen as whom the benefits are for (:data:`_CITIZEN_RECEIVES`).
 DEPENDANTS = frozenset({"child", "parent", "grandparent"})
@@ -232,17 +248,51 @@ def dependant_disability_member(text: str) -> str | None:
     return None
 
 
+#: A statement that the citizen has a child: a child word with 이/가 (or none) and a count, then 있다 ("아이가 있는데",
+#: "자녀가 둘 있어요", "애가 3명 있어요"); in English "I/we have (got) …" with a child word ("I have a 4 year old son",
+#: "We have two kids"). Raising one ("아이 키우는데") is left to the glossary's life-event verbs: a kind of help
+#: (:func:`assistant.dialogue.eligibility_route.topic_terms`).
+HAS_CHILD = re.compile(
+    r"(?<![가-힣])(?:아이|애|자녀|아들|딸|자식|아기)(?:가|이)?\s*(?:(?:한|두|세|네|하나|둘|셋|넷|\d+)\s*(?:명|명이|이)?\s*)?"
+    r"있"
+    r"|\b(?:i|we)\s*(?:have|'ve|’ve|have\s+got|'ve\s+got|’ve\s+got)"
+    r"\s+(?:(?:a|an|one|two|three|four|\d+|little|young|small|newborn|(?:\d+|one|two|three)[- ](?:year|month)s?[- ]old)\s+)*"
+    r"(?:child|children|kid|kids|son|sons|daughter|daughters|baby|babies|toddler|toddlers)\b",
+    re.IGNORECASE)
+
+
+def child_statement_spans(text: str) -> list[tuple[int, int]]:
+    """Every span of ``text`` that states the citizen has a child (:data:`HAS_CHILD`), whoever receives: a fact of the
+    household, never a kind of help (:func:`assistant.dialogue.eligibility_route.topic_terms`)."""
+    return [m.span() for m in HAS_CHILD.finditer(text or "")]
+
+
+def has_child_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that state the citizen has or raises a child (:data:`HAS_CHILD`): a fact of the
+    citizen's household, not whom a question is about (:func:`not_asked_about_spans`), unless the message names the
+    child as receiving by a pronoun ("I have a son, what can he get?": :func:`member_receives`, then none).
+
+    Example:
+        >>> has_child_spans("아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?"), has_child_spans("I have a son, what can he get?")
+        ([(0, 5)], [])
+    """
+    text = text or ""
+    return [] if member_receives(text) else child_statement_spans(text)
+
+
 def not_asked_about_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` where a family word names no one the question is about: the speaker's own role
-    (:func:`speaker_kin_spans`, "I'm a single mom") or a member whose disability is stated as a fact of the citizen's
-    household (:func:`member_statement_spans`). The eligibility route and the form's connector read whom a message
+    (:func:`speaker_kin_spans`, "I'm a single mom"), a member whose disability is stated as a fact of the citizen's
+    household (:func:`member_statement_spans`), or a child the citizen says they have (:func:`has_child_spans`, s18:
+    "아이가 있는데 제가 받을 수 있는 …" is about the citizen; with no one named the assistant asks whose benefits,
+    :mod:`assistant.dialogue.whose_benefits`). The eligibility route and the form's connector read whom a message
     asks about from the ``beneficiary`` entities outside these spans (one reading for both).
 
     Example:
         >>> not_asked_about_spans("I'm a single mom. My son is disabled, what can we get?")
         [(0, 16), (18, 33)]
     """
-    return sorted(speaker_kin_spans(text) + member_statement_spans(text))
+    return sorted(speaker_kin_spans(text) + member_statement_spans(text) + has_child_spans(text))
 
 
 def household_disability_spans(text: str) -> list[tuple[int, int]]:

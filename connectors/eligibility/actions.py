@@ -50,7 +50,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError, ConnectorUnavailable
-from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
+from assistant.knowledge.periods import Clock, clock, ended_note, parse_period, today_in_seoul
 from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
@@ -1499,12 +1499,14 @@ def actions(settings: Settings) -> list[SdkAction]:
         from connectors.eligibility.service import shared_service
 
         local = LocalEligibilityClient(shared_service(settings))
-        return [ValidateEligibilityForm(local, settings.eligibility_max_questions), ActionCheckEligibility(local),
+        return [ValidateEligibilityForm(local, settings.eligibility_max_questions),
+                ActionCheckEligibility(local, clock(settings.period_today)),
                 ActionAskTargetGroups()]
     client = EligibilityClient.from_settings(settings)
     # Planning is optional (without it the form just stops asking): one attempt, so a slow service costs one timeout.
     planner = EligibilityClient(client.base_url, settings.connector_timeout, 1,
                                 breaker=breaker_for(client.base_url, settings.connector_breaker_failures,
                                                     settings.connector_breaker_reset))
-    return [ValidateEligibilityForm(planner, settings.eligibility_max_questions), ActionCheckEligibility(client),
+    return [ValidateEligibilityForm(planner, settings.eligibility_max_questions),
+            ActionCheckEligibility(client, clock(settings.period_today)),
             ActionAskTargetGroups()]

@@ -73,7 +73,7 @@ from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.knowledge_base import ServiceTitleMatcher
 from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
-from assistant.knowledge.periods import Clock, ended_note, parse_period, today_in_seoul
+from assistant.knowledge.periods import Clock, clock, ended_note, parse_period
 from connectors.consent import unclear_yes
 from connectors.mydata.actions import member_asked_about, member_label
 from connectors.eligibility.catalogue import UnknownServiceError
@@ -136,7 +136,8 @@ class TaskContext:
         consents: the conversation's MyData consents (default: the MyData connector's consent store,
             :class:`~connectors.tasks.documents.MyDataConsents`); ``None`` with ``mydata=False``: no MyData.
         mydata: whether documents may be attached from MyData at all.
-        today: the clock (default: today in Asia/Seoul, :func:`~assistant.knowledge.periods.today_in_seoul`).
+        today: the clock (default: ``settings.period_today`` when set, else today in Asia/Seoul,
+            :func:`~assistant.knowledge.periods.today_in_seoul`).
         retriever: the knowledge retriever that finds the service an English request names
             (:mod:`connectors.tasks.service_search`; default: :func:`connectors.shared.knowledge_retriever`, the
             engine's in ``assistant serve``).
@@ -144,11 +145,11 @@ class TaskContext:
 
     def __init__(self, settings: Settings, client_factory: Callable[[], TasksClient] | None = None,
                  catalogue: ChecklistSource | None = None, consents: ConsentView | None = None,
-                 mydata: bool = True, retriever: KnowledgeSearch | None = None, today: Clock = today_in_seoul) -> None:
+                 mydata: bool = True, retriever: KnowledgeSearch | None = None, today: Clock | None = None) -> None:
         self.settings = settings
         #: the clock a service's application period (신청기한) is read against: an ended one is said before the
         #: citizen is asked to submit (F9)
-        self.today = today
+        self.today = today if today is not None else clock(settings.period_today)
         self.client_factory = client_factory or (lambda: TasksClient.from_settings(settings))
         self._secret: bytes | None = None
         self.consents: ConsentView | None = (consents or MyDataConsents(settings)) if mydata else None

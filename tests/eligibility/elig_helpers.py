@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from shared_paths import PINNED_TODAY  # noqa: F401 - re-exported: the eligibility tests' clock
+
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 import pytest
+from elig_helpers import PINNED_TODAY  # type: ignore[import-not-found]
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.sdk import ProtocolTracker
@@ -50,7 +51,8 @@ def _stripped(text: str, allowed: list[str]) -> str:
 
 @pytest.fixture(scope="module")
 def action(gov24_catalogue: Catalogue) -> ActionCheckEligibility:
-    return ActionCheckEligibility(LocalEligibilityClient(EligibilityService(CatalogueSource.fixed(gov24_catalogue))))
+    return ActionCheckEligibility(LocalEligibilityClient(EligibilityService(CatalogueSource.fixed(gov24_catalogue))),
+                                  today=lambda: PINNED_TODAY)
 
 
 def _reply(action: ActionCheckEligibility, slots: dict[str, Any]) -> str:

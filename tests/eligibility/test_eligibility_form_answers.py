@@ -388,3 +388,38 @@ def test_english_place_name(korean: str, english: str) -> None:
     from connectors.eligibility.regions_en import english_place_name
 
     assert english_place_name(korean) == english
+
+
+# --- s18 item 2: an age that names the member ("my 4 year old", "my 80-year-old mother") -------------------------
+# English puts the age before the family word or leaves the word out; before, such a message had an ``age`` and no
+# ``beneficiary``, so the age was the citizen's (the questionnaire asked about "you" with age 4). The Korean twins say
+# the same; the member and age are the sentences' meaning, written by hand.
+MEMBER_AGES = [
+    ("What benefits can my 4 year old get?", "child", 4),
+    ("What benefits can my 4-year-old get?", "child", 4),
+    ("What benefits can my 10 year old daughter get?", "child", 10),
+    ("What benefits are there for my 7 yo?", "child", 7),
+    ("What benefits can my 80-year-old mother get?", "parent", 80),
+    ("우리 아이 4살인데 받을 수 있는 혜택이 뭐가 있나요?", "child", 4),
+    ("우리 4살짜리가 받을 수 있는 혜택이 뭐가 있나요?", "child", 4),
+    ("80세 어머니가 받으실 수 있는 혜택이 뭐가 있을까요?", "parent", 80),
+]
+
+
+@pytest.mark.parametrize(("text", "who", "age"), MEMBER_AGES)
+def test_an_age_that_names_the_member_is_the_members(processor, text: str, who: str, age: int) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, text, "member-age")
+    got = slots(processor, "member-age")
+    assert (got["beneficiary"], got["age"]) == (who, age), (responses(t), t.messages[-1].text)
+    assert "utter_ask_age" not in responses(t)  # the age was said: not asked again
+    said = {"child": ("your child", "자녀"), "parent": ("your parent", "부모")}[who]
+    assert any(w in (t.messages[-1].text or "") for w in said), t.messages[-1].text  # the question names the member
+
+
+@pytest.mark.parametrize("text", ["My 4 year old car broke down, what benefits can I get?", "I'm 40. What benefits can I get?",
+                                  "What benefits can my 80 year old get?"])
+def test_an_age_with_no_member_stays_the_citizens_or_no_ones(processor, text: str) -> None:  # type: ignore[no-untyped-def]
+    """A thing's age, the citizen's own age, and a "my 80 year old" with no noun (an adult: no one for sure) name no
+    family member."""
+    say(processor, text, "no-member")
+    assert slots(processor, "no-member")["beneficiary"] in (None, "self")

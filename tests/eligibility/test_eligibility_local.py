@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from elig_helpers import PINNED_TODAY  # type: ignore[import-not-found]
 from live_server import LiveServer  # type: ignore[import-not-found]
 
 from assistant.dialogue.executors import CollectingDispatcher
@@ -196,7 +197,7 @@ def test_a_named_service_missing_from_the_catalogue_is_said_missing(text: str, m
     asked = [e["value"] for e in events if e.get("name") == "requested_slot"]
     target = [e["value"] for e in events if e.get("name") == "eligibility_service_id"]
     d2 = CollectingDispatcher()
-    ActionCheckEligibility(client).run(d2, _activation(text), domain)
+    ActionCheckEligibility(client, today=lambda: PINNED_TODAY).run(d2, _activation(text), domain)
     said = [(m.get("response"), m.get("service_name")) for m in d.messages]
     if missing:  # said first, then the general questionnaire goes on (no service targeted)
         assert said[0] == ("utter_eligibility_not_in_catalogue_other", missing)

@@ -75,3 +75,27 @@ def test_the_catalogue_carries_the_real_period_into_the_citation() -> None:
     voucher = cat.sources[cat.index["B55353000001"]]  # 에너지바우처
     assert voucher["application_period"] == "2025.6.9(월) ~ 2025.12.31(수)"
     assert cat.sources[cat.index["000000465790"]]["application_period"] == "상시신청"  # 유아학비 (누리과정) 지원
+
+
+# s18 item 3: one setting pins the day for every reader of an application period (Settings.period_today), so the
+# tests, which set it (tests/conftest.py, PINNED_TODAY), give the same texts next year.
+@pytest.mark.parametrize("day", [dt.date(2025, 7, 1), dt.date(2027, 3, 2)])
+def test_the_settings_day_is_the_clock_of_the_list_the_apply_flow_and_the_answers(tmp_path, day: dt.date) -> None:  # type: ignore[no-untyped-def]
+    from assistant.settings import Settings
+    from connectors.eligibility.actions import actions
+    from connectors.tasks.actions import TaskContext
+
+    settings = Settings(home=tmp_path, eligibility_url="http://127.0.0.1:9/eligibility", period_today=day)
+    check = next(a for a in actions(settings) if isinstance(a, ActionCheckEligibility))
+    assert check.today() == day and TaskContext(settings, mydata=False).today() == day
+    unset = Settings(home=tmp_path, eligibility_url="http://127.0.0.1:9/eligibility")
+    from assistant.knowledge.periods import today_in_seoul
+
+    assert next(a for a in actions(unset) if isinstance(a, ActionCheckEligibility)).today() == today_in_seoul()
+    # the list line of a service whose window ended on 2025-12-31 follows the day: open before, ended after
+    check.client = CatalogueClient(CAT)
+    d = CollectingDispatcher()
+    check.run(d, ProtocolTracker({"sender_id": "s", "slots": {"age": 67, "language": "ko"}}), {})  # type: ignore[arg-type]
+    line = _listed(str(d.messages[0]["text"]), "에너지바우처")
+    assert ("신청 기간이 지났습니다 (2025.12.31까지)." in line) == (day > dt.date(2025, 12, 31)), line
+

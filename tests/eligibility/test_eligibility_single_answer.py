@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from elig_helpers import CatalogueClient  # type: ignore[import-not-found]
+from elig_helpers import PINNED_TODAY, CatalogueClient  # type: ignore[import-not-found]
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.sdk import ProtocolTracker
@@ -32,7 +32,7 @@ CAVEAT_EN = "These checks use the catalogue's coded conditions only: read each s
 
 def _answer(slots: dict[str, Any]) -> str:
     d = CollectingDispatcher()
-    ActionCheckEligibility(CatalogueClient(CAT)).run(d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})  # type: ignore[arg-type]
+    ActionCheckEligibility(CatalogueClient(CAT), today=lambda: PINNED_TODAY).run(d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})  # type: ignore[arg-type]
     assert len(d.messages) == 1
     return str(d.messages[0]["text"])
 

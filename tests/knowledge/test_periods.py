@@ -13,7 +13,7 @@ import json
 import pytest
 from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
 
-from assistant.knowledge.periods import Period, ended_note, parse_period, today_in_seoul
+from assistant.knowledge.periods import Period, ended_note, labelled_periods, parse_period, today_in_seoul
 
 TODAY = dt.date(2026, 12, 1)  # pinned: the day this table's statuses were worked out for
 
@@ -117,3 +117,71 @@ def test_every_period_of_the_table_is_a_real_catalogue_value() -> None:
     values = {r.get("신청기한") for r in json.loads(path.read_text(encoding="utf-8"))["data"]}
     assert [text for text, _e, _s in PERIODS if text not in values] == []
     assert isinstance(parse_period(next(iter(values - {None}))), Period)
+
+
+# English dates (the bundled English pages: knowledge/en/*.md write "9 June 2025 – 31 December 2025"). Each end was
+# worked out by hand: the same rules as the Korean texts (a yearless end takes the start's year, or the next year's
+# when it would come before the start; a month alone ends on its last day; a window with no year never ends).
+ENGLISH: list[tuple[str, dt.date | None, str]] = [
+    ("9 June 2025 – 31 December 2025", dt.date(2025, 12, 31), "day"),  # knowledge/en/energy-voucher.md
+    ("4 May 2026 – 20 May 2026.", dt.date(2026, 5, 20), "day"),  # knowledge/en/youth-tomorrow-savings.md
+    ("June 9, 2025 – December 31, 2025", dt.date(2025, 12, 31), "day"),  # month-day-year
+    ("June 9, 2025 – December 31", dt.date(2025, 12, 31), "day"),  # the end takes the start's year
+    ("9 June – 31 December 2025", dt.date(2025, 12, 31), "day"),  # the year written once, at the end
+    ("9–31 December 2025", dt.date(2025, 12, 31), "day"),
+    ("June 9–30, 2025", dt.date(2025, 6, 30), "day"),  # the second day closes the window
+    ("December 1, 2025 to January 9", dt.date(2026, 1, 9), "day"),  # across the new year
+    ("from 9th of June 2025 until 31st December 2025", dt.date(2025, 12, 31), "day"),
+    ("Sept. 3, 2025", dt.date(2025, 9, 3), "day"),
+    ("June – November 2025", dt.date(2025, 11, 30), "month"),
+    ("June 2025 - February", dt.date(2026, 2, 28), "month"),
+    ("Deadline: 31 December", None, "day"),  # no year: every year's window
+    ("you may apply in May", None, "day"),  # "may" is no month
+    ("30 February 2026", None, "day"),  # impossible: no end rather than a shifted one
+]
+
+
+@pytest.mark.parametrize(("text", "end", "grain"), ENGLISH)
+def test_english_dates_and_ranges(text: str, end: dt.date | None, grain: str) -> None:
+    period = parse_period(text)
+    assert (period.end, period.grain if end else "day") == (end, grain)
+    if end is not None:
+        assert period.status(end) == "open" and period.status(end + dt.timedelta(days=1)) == "ended"
+
+
+@pytest.mark.parametrize("text", ["any time.", "Anytime", "all year round", "year-round, 2025–2026 budget"])
+def test_an_english_always_open_text_never_ends(text: str) -> None:
+    assert parse_period(text).status(TODAY) == "unknown"
+
+
+# Labelled period lines inside another section, as the bundled Markdown pages write them (lines copied from
+# knowledge/ko/*.md and knowledge/en/*.md; the test below checks each is there).
+LABELLED: list[tuple[str, str, list[dt.date | None]]] = [
+    ("ko/energy-voucher.md", "- 신청기한(카탈로그 기재 기준): 2025.6.9.(월) ~ 2025.12.31.(수). 해마다 일정이 바뀔 수 있으니 해당 연도 공고를 확인하세요.",
+     [dt.date(2025, 12, 31)]),
+    ("ko/briquette-coupon.md", "- 신청기간(카탈로그 기재 기준): 2023.07.11. ~ 2023.08.25. 최신 일정은 읍면동 행정복지센터나 담당 기관에 확인하세요.",
+     [dt.date(2023, 8, 25)]),
+    ("ko/anyang-youth-rent.md", "- 신청기간(카탈로그 기재 기준): 2025.1.31. ~ 2025.11.28. 올해 일정은 안양시 공고를 확인하세요.",
+     [dt.date(2025, 11, 28)]),
+    ("ko/lifelong-learning-voucher.md",
+     "- 신청기간(카탈로그 기재 기준): 2025년 3월 ~ 11월. 모집 규모에 따라 연장되거나 일찍 마감될 수 있으니 해당 연도 공고를 확인하세요.",
+     [dt.date(2025, 11, 30)]),
+    ("ko/student-loan-general.md", "- 신청기간: 2026년 1학기는 2026.1.5. ~ 2026.5.20.", [dt.date(2026, 5, 20)]),
+    ("ko/okcheon-youth-rent.md", "- 신청기간: 매년 3~4월(옥천군 홈페이지 공고 확인)", [None]),
+    ("ko/nuri-kindergarten-fee.md", "- 신청기한: 상시", [None]),
+    ("ko/changwon-birth-congratulation.md", "- 신청기한\n  - 첫 출산축하금: 출생신고일부터 1년 안", [None]),
+    ("en/energy-voucher.md", "- Application period listed in the catalogue: 9 June 2025 – 31 December 2025. Check the "
+     "current year's notice, as dates change.", [dt.date(2025, 12, 31)]),
+    ("en/youth-tomorrow-savings.md", "- Application period: 4 May 2026 – 20 May 2026.", [dt.date(2026, 5, 20)]),
+    ("en/childcare-idolbom.md", "- Deadline: any time.", [None]),
+    ("ko/energy-voucher.md", "2025년도 사용기간(2025.7.1. ~ 2026.5.25.) 안에서 여름·겨울 구분 없이 자유롭게 쓸 수 있습니다.",
+     []),  # a period of use, not of application: no label
+]
+
+
+@pytest.mark.parametrize(("page", "text", "ends"), LABELLED)
+def test_labelled_period_lines_of_the_bundled_pages(page: str, text: str, ends: list[dt.date | None]) -> None:
+    from pathlib import Path
+
+    assert text in (Path(__file__).resolve().parents[2] / "knowledge" / page).read_text(encoding="utf-8")
+    assert [p.end for p in labelled_periods("- 방문: 주민센터\n" + text + "\n- 온라인: 복지로")] == ends

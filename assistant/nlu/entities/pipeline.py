@@ -35,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assistant.errors import InvalidConfigError, ModelNotFoundError
-from assistant.nlu.entities import age_context, birth_ages, dates, numbers, open_ranges, pii, ranges
+from assistant.nlu.entities import age_context, birth_ages, dates, member_ages, numbers, open_ranges, pii, ranges
 from assistant.nlu.entities.base import DEFAULT_MAX_ANALYSED_CHARS, DEFAULT_MAX_TOTAL_ANALYSED_CHARS, DisjointSpans, EntityExtractor, PiiEntitySpan, analyse, safe_text
 from assistant.nlu.entities.crf import CrfConfig, CRFEntityExtractor
 from assistant.nlu.entities.duckling_time import DucklingTimeExtractor
@@ -314,6 +314,8 @@ class EntityPipeline:
         if numbers.AGE in dims:
             kept = age_context.ages_in_context(text, kept)
             kept = birth_ages.with_birth_ages(text, kept, self._clock.today())  # "58년생", "born in 1958": an age
+            if member_ages.BENEFICIARY in self._resources["lookups"]:  # "my 4 year old": the age is a child's
+                kept = member_ages.with_member_of_age(text, kept)
         kept = ranges.mark_approximate(text, [f for f in kept if not inside_personal_number(f, numbers_)])
         try:
             negs = tuple(negations(safe_text(text), tokens))
