@@ -251,11 +251,14 @@ def dependant_disability_member(text: str) -> str | None:
 #: A statement that the citizen has a child: a child word with 이/가 (or none) and a count, then 있다 ("아이가 있는데",
 #: "자녀가 둘 있어요", "애가 3명 있어요"); in English "I/we have (got) …" with a child word ("I have a 4 year old son",
 #: "We have two kids"). Raising one ("아이 키우는데") is left to the glossary's life-event verbs: a kind of help
-#: (:func:`assistant.dialogue.eligibility_route.topic_terms`).
+#: (:func:`assistant.dialogue.eligibility_route.topic_terms`). "if/when/once/after/before I have a baby" is a birth to
+#: come (the glossary's "have a baby" → 출산: "Do I get money if I have a baby?" asks about 출산 support), not a child
+#: the citizen has.
 HAS_CHILD = re.compile(
     r"(?<![가-힣])(?:아이|애|자녀|아들|딸|자식|아기)(?:가|이)?\s*(?:(?:한|두|세|네|하나|둘|셋|넷|\d+)\s*(?:명|명이|이)?\s*)?"
     r"있"
-    r"|\b(?:i|we)\s*(?:have|'ve|’ve|have\s+got|'ve\s+got|’ve\s+got)"
+    r"|(?<!\bif\s)(?<!\bwhen\s)(?<!\bonce\s)(?<!\bafter\s)(?<!\bbefore\s)(?<!\buntil\s)"
+    r"\b(?:i|we)\s*(?:have|'ve|’ve|have\s+got|'ve\s+got|’ve\s+got)"
     r"\s+(?:(?:a|an|one|two|three|four|\d+|little|young|small|newborn|(?:\d+|one|two|three)[- ](?:year|month)s?[- ]old)\s+)*"
     r"(?:child|children|kid|kids|son|sons|daughter|daughters|baby|babies|toddler|toddlers)\b",
     re.IGNORECASE)

@@ -41,6 +41,20 @@ def test_whose_benefits_is_unclear_only_when_no_one_is_named(text: str, words: t
     assert whose_unclear(text, entities) is unclear, has_child_spans(text)
 
 
+@pytest.mark.parametrize(("text", "has_child"), [
+    # a birth to come ("have a baby" is the glossary's 출산) is no child the citizen has: the regional childbirth
+    # question must reach the 출산 programmes (tests/dialogue/test_regional_kind_engine.py), not the questionnaire
+    ("Do I get money if I have a baby?", False),
+    ("What do we get when we have a child?", False),
+    ("Once I have a baby can I get leave?", False),
+    ("If we have kids, is there support?", False),
+    ("I have a baby. What can I get?", True),
+    ("We have two kids", True),
+])
+def test_a_birth_to_come_is_not_a_child_the_citizen_has(text: str, has_child: bool) -> None:
+    assert bool(has_child_spans(text)) is has_child
+
+
 def say(p: MessageProcessor, text: str, sender: str, language: str | None = None) -> Turn:
     return p.handle_message(UserMessage(sender, text, "rest", {"language": language} if language else {}))
 
