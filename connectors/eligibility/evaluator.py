@@ -58,7 +58,9 @@ known false.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -93,6 +95,13 @@ _PATHWAY_GROUPS: tuple[tuple[int, ...], ...] = tuple(
           or (n != "age" and next(g for g in GROUPS if g.name == n).pathway == p))
     for p in PATHWAYS
 )
+
+#: Group columns in the order :meth:`Evaluation._explain` visits them (pathway by pathway), and each column's pathway.
+_EXPLAIN_ORDER: list[int] = [g for groups in _PATHWAY_GROUPS for g in groups]
+assert sorted(_EXPLAIN_ORDER) == list(range(len(_GROUP_ORDER)))  # each group in exactly one pathway
+_GROUP_PATHWAY: list[int] = [next(p for p, groups in enumerate(_PATHWAY_GROUPS) if g in groups)
+                             for g in range(len(_GROUP_ORDER))]
+_EXPLAIN_BITS = np.asarray([1 << j for j in range(len(_EXPLAIN_ORDER))], dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +158,10 @@ class ServiceResult:
                 "sources": list(self.sources), "cautions": [c.to_json() for c in self.cautions]}
 
 
+#: ``__set__`` of each :class:`ServiceResult` slot, in field order (a fast path that builds it without ``__init__``).
+_RESULT_SLOTS = tuple(getattr(ServiceResult, f.name).__set__ for f in fields(ServiceResult))
+assert tuple(f.name for f in fields(ServiceResult)) == ("service_id", "service_name", "status", "decided_by", "missing",
+                                                        "sources", "cautions")
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
 _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요",
                            "no coded conditions: read its target group and selection criteria", "-")
@@ -269,6 +282,35 @@ def _bits(value: int) -> list[int]:
     return [i for i in range(len(CODES)) if value >> i & 1]
 
 
+class _Shared:
+    """What every evaluation of one catalogue shares (issue 5: built per call it was a fifth of the time for 10,970
+    services, and its garbage made the collector run more): ``conditions``, the facts-independent conditions
+    (``REGION``, ``GROUP``, ``CHECK``, ``STATUS``) keyed by what they are built from (a :class:`Condition` is immutable,
+    so results may share it; two threads filling it at once at worst build one twice, equal), and ``sources``, each
+    row's ``sources`` tuple (its one citation dict, ``Catalogue.sources``)."""
+
+    __slots__ = ("conditions", "sources", "__weakref__")
+
+    def __init__(self, cat: Catalogue) -> None:
+        self.conditions: dict[tuple[Any, ...], Condition] = {}
+        self.sources: list[tuple[dict[str, Any], ...]] = [(s,) for s in cat.sources]
+
+
+_SHARED: weakref.WeakKeyDictionary[Catalogue, _Shared] = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared(cat: Catalogue) -> _Shared:
+    """The catalogue's :class:`_Shared` parts, built on first use."""
+    shared = _SHARED.get(cat)
+    if shared is None:
+        with _SHARED_LOCK:
+            shared = _SHARED.get(cat)
+            if shared is None:
+                shared = _SHARED[cat] = _Shared(cat)
+    return shared
+
+
 class Evaluation:
     """The statuses of every service for one person (the vectorised part), with explanations on demand.
 
@@ -357,6 +399,10 @@ class Evaluation:
         self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
         self.status = np.minimum(status, extra)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
+        # conditions that depend on the catalogue and a group's state only (not on other facts): built once per
+        # catalogue and shared by every evaluation (issue 5: formatting them per call was a fifth of the time)
+        self._shared = _shared(cat)
+        self._conditions = self._shared.conditions
 
     @staticmethod
     def _region(cat: Catalogue, area: Area | None) -> np.ndarray:
@@ -386,10 +432,14 @@ class Evaluation:
         ``Catalogue.who_id``; ``wstate`` its status)."""
         state = min(state0, rstate, astate, sstate, tstate, wstate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
+        shared = self._conditions
         if sbits and sstate == state:
             held = sbits & self._held if sstate == YES else 0
             ways = self.catalogue.status_ways[ways_id]
-            decided = decided + (status_condition(held or sbits, bool(held), () if held else ways, sstate == NOT),)
+            key: tuple[Any, ...] = ("status", held or sbits, bool(held), -1 if held else ways_id, sstate == NOT)
+            if (cond := shared.get(key)) is None:
+                cond = shared[key] = status_condition(held or sbits, bool(held), () if held else ways, sstate == NOT)
+            decided = decided + (cond,)
             if sstate == UNKNOWN:
                 missing = missing + tuple(dict.fromkeys(
                     [s.fact for s in names_of(sbits & self._open)]
@@ -399,18 +449,26 @@ class Evaluation:
             decided = decided + (_APPLICANT_CONDITIONS[APPLICANT_KINDS[kind - 1]],)
             missing = missing + (self._applicant_missing[kind] if astate == UNKNOWN else ())
         if rid >= 0 and tstate == state:
-            decided = decided + (group_condition(self.catalogue.restrictions[rid], tstate),)
+            key = ("group", rid, tstate)
+            if (cond := shared.get(key)) is None:
+                cond = shared[key] = group_condition(self.catalogue.restrictions[rid], tstate)
+            decided = decided + (cond,)
             missing = missing + self._restriction[rid][1]
         if wid >= 0 and wstate == state:
-            decided = decided + (who_condition(self.catalogue.who_checks[wid], wstate),)
+            key = ("who", wid, wstate)
+            if (cond := shared.get(key)) is None:
+                cond = shared[key] = who_condition(self.catalogue.who_checks[wid], wstate)
+            decided = decided + (cond,)
             missing = missing + tuple(m for m in self._who[wid][1] if m not in missing)
         if area_id >= 0 and rstate == state:
             key = ("region", area_id, rstate, akind)
             if key not in self._cache:
                 elsewhere = bool(akind & 4) and rstate == UNKNOWN and self.facts.region is not None
-                self._cache[key] = ((region_condition(self.catalogue.areas[area_id], bool(akind & 1), bool(akind & 2),
-                                                      elsewhere),),
-                                    ("region",) if rstate == UNKNOWN and not elsewhere else ())
+                ckey = ("region", area_id, bool(akind & 1), bool(akind & 2), elsewhere)
+                if (cond := shared.get(ckey)) is None:
+                    cond = shared[ckey] = region_condition(self.catalogue.areas[area_id], bool(akind & 1),
+                                                           bool(akind & 2), elsewhere)
+                self._cache[key] = ((cond,), ("region",) if rstate == UNKNOWN and not elsewhere else ())
             conds, miss = self._cache[key]
             decided, missing = decided + conds, missing + miss
         return _NAMES[state], decided, missing
@@ -460,6 +518,45 @@ class Evaluation:
         # each code belongs to one group and each group to one pathway, so ``decided`` has no repeats
         return _NAMES[state], tuple(decided), tuple(dict.fromkeys(missing))
 
+    def _explain_rows(self, sigs: np.ndarray, reps: np.ndarray) -> dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]]:
+        """``{signature: _explain(row)}`` for the rows ``reps`` (one per signature ``sigs``), equal to :meth:`_explain`
+        row by row (tests/eligibility/test_eligibility_results_fast.py): which groups explain a row (restricting, in the
+        row's state, in a pathway open to it and in that state) is one array operation here, a bit mask per row in
+        :meth:`_explain`'s order (pathway by pathway), instead of Python loops over pathways and groups (issue 5)."""
+        cat = self.catalogue
+        state = self.conditions_status[reps]
+        gmat = np.stack([self.groups[n][reps] for n in _GROUP_ORDER], axis=1)
+        pmat = np.stack([self._conditions_pathways[p][reps] for p in PATHWAYS], axis=1)
+        same = state[:, None]
+        contrib = (cat.restrict_matrix[reps] & (gmat == same) & (pmat[:, _GROUP_PATHWAY] == same)
+                   & cat.pathway_matrix[reps][:, _GROUP_PATHWAY])
+        masks = contrib[:, _EXPLAIN_ORDER].astype(np.int64) @ _EXPLAIN_BITS
+        nc = cat.no_conditions[reps] | self.vacuous[reps]
+        unmapped = cat.unmapped
+        group_explain, names = self._group_explain, _NAMES
+        by_mask: dict[int, tuple[str, ...]] = {}
+        memo: dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]] = {}
+        for s, row, st, mask, y, lo, hi, none in zip(sigs.tolist(), reps.tolist(), state.tolist(), masks.tolist(),
+                                                     cat.y[reps].tolist(), cat.age_lo[reps].tolist(),
+                                                     cat.age_hi[reps].tolist(), nc.tolist(), strict=True):
+            if none:
+                memo[s] = (names[st], (_NO_CONDITIONS,), ())
+                continue
+            groups = by_mask.get(mask)
+            if groups is None:
+                groups = by_mask[mask] = tuple(_GROUP_ORDER[_EXPLAIN_ORDER[j]] for j in range(len(_EXPLAIN_ORDER))
+                                               if mask >> j & 1)
+            decided: list[Condition] = []
+            missing: list[str] = []
+            for group in groups:
+                conds, miss = group_explain(group, y, lo, hi, st)
+                decided.extend(conds)
+                missing.extend(miss)
+            if st == UNKNOWN and row in unmapped:
+                decided.extend(Condition(c, "매핑되지 않은 조건 코드", "unmapped condition code", "Y") for c in unmapped[row])
+            memo[s] = (names[st], tuple(decided), tuple(dict.fromkeys(missing)) if missing else ())
+        return memo
+
     def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
         cat = self.catalogue
         gmat = np.stack([self.groups[n][rows] for n in _GROUP_ORDER], axis=1)
@@ -496,13 +593,7 @@ class Evaluation:
         rows = np.arange(len(cat)) if rows is None else np.asarray(rows, dtype=np.int64)
         sig = cat.signature[rows]
         uniq, first = np.unique(sig, return_index=True)
-        reps = rows[first]
-        y, lo, hi, st, g, r, ps, pr, nc = self._matrices(reps)
-        unmapped = cat.unmapped
-        memo = {
-            s: self._explain(y[k], lo[k], hi[k], st[k], g[k], r[k], ps[k], pr[k], unmapped.get(row, ()), nc[k])
-            for k, (s, row) in enumerate(zip(uniq.tolist(), reps.tolist(), strict=True))
-        }
+        memo = self._explain_rows(uniq, rows[first])
         # the region, applicant and status part: one combination per distinct (signature, area, applicant, statuses)
         akind = self._area_kind()
         pair = (((((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 8 + akind[rows])
@@ -522,9 +613,13 @@ class Evaluation:
                 cat.status_ways_id[prow].tolist(), cat.restriction_id[prow].tolist(), self.groups["text"][prow].tolist(),
                 cat.who_id[prow].tolist(), self.groups["who"][prow].tolist(), strict=True)
         ]
-        services, sources = cat.services, cat.sources
+        services, sources = cat.services, self._shared.sources
         out = []
         warned: dict[tuple[str, ...], tuple[Caution, ...]] = {}
+        # ServiceResult's generated __init__ sets each field through object.__setattr__ (frozen): a third of the time
+        # for 10,970 rows (issue 5); the slot descriptors set the same fields directly, with nothing else to run
+        new = ServiceResult.__new__
+        set_id, set_name, set_status, set_decided, set_missing, set_sources, set_cautions = _RESULT_SLOTS
         for row, k in zip(rows.tolist(), pinv.reshape(-1).tolist(), strict=True):
             status, decided, missing = combined[k]
             svc = services[row]
@@ -533,7 +628,15 @@ class Evaluation:
                 if svc.target_groups not in warned:
                     warned[svc.target_groups] = cautions(svc.target_groups, self.facts)
                 hint = warned[svc.target_groups]
-            out.append(ServiceResult(svc.service_id, svc.title, status, decided, missing, (sources[row],), hint))
+            result = new(ServiceResult)
+            set_id(result, svc.service_id)
+            set_name(result, svc.title)
+            set_status(result, status)
+            set_decided(result, decided)
+            set_missing(result, missing)
+            set_sources(result, sources[row])
+            set_cautions(result, hint)
+            out.append(result)
         return out
 
     def result(self, row: int) -> ServiceResult:
