@@ -122,20 +122,13 @@ class FakePlatform:
         return got
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def platform() -> Iterator[FakePlatform]:
+    """A fresh platform (its own port) per test: a request of an earlier test that its client gave up on (a connector
+    timeout on a loaded machine) reaches the earlier test's server, never this test's call counts or task ids."""
     fake = FakePlatform()
     with fake.server:
         yield fake
-
-
-@pytest.fixture(autouse=True)
-def _reset(platform: FakePlatform) -> None:
-    with platform.lock:
-        platform.requests.clear()
-        platform.tasks.clear()
-    platform.mode = "ok"
-    platform.task_mode = "ok"
 
 
 class NoResponses:
@@ -200,7 +193,7 @@ class Engine:
 
 def settings_for(tmp_path: Path, platform: FakePlatform, **extra: Any) -> Settings:
     values: dict[str, Any] = {"home": tmp_path, "tasks_applicant_secret": SECRET, "connector_retries": 2,
-                              "connector_timeout": 2.0, "telegram_secret_token": TELEGRAM_SECRET,
+                              "connector_timeout": 10.0, "telegram_secret_token": TELEGRAM_SECRET,
                               "telegram_bot_token": BOT_TOKEN, "telegram_api_url": platform.server.url,
                               "kakao_bot_id": KAKAO_BOT, "kakao_rest_api_key": KAKAO_KEY, "kakao_event_name": KAKAO_EVENT,
                               "kakao_event_api_url": platform.server.url, "mydata_sweep_interval": 0}

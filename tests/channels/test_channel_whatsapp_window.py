@@ -31,17 +31,12 @@ TEMPLATE = "assistant_new_notice"
 DAY = 24 * 3600
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def fake() -> Iterator[FakePlatform]:
+    """A fresh sandbox (its own port) per test: a request of an earlier test that its client gave up on (a connector
+    timeout on a loaded machine) reaches the earlier test's sandbox, never this test's records."""
     with FakePlatform() as f:
         yield f
-
-
-@pytest.fixture(autouse=True)
-def _reset(fake: FakePlatform) -> None:
-    fake.requests.clear()
-    fake.refused.clear()
-    fake.closed.clear()
 
 
 def settings(home: Path, fake: FakePlatform, **extra: Any) -> Settings:
@@ -50,7 +45,7 @@ def settings(home: Path, fake: FakePlatform, **extra: Any) -> Settings:
         "whatsapp_app_secret": APP_SECRET, "whatsapp_verify_token": "verify-token-abc",
         "whatsapp_access_token": "EAAG-access-token", "whatsapp_phone_number_id": NUMBER_ID,
         "whatsapp_api_url": fake.url + "/v21.0", "whatsapp_id_key": ID_KEY, "connector_retries": 1,
-        "connector_timeout": 2.0, "whatsapp_template_name": TEMPLATE,
+        "connector_timeout": 10.0, "whatsapp_template_name": TEMPLATE,
         "whatsapp_template_languages": "ko=ko,en=en_US"}
     values.update(extra)
     return Settings(**values)
