@@ -183,12 +183,18 @@ def foreign_sources(index: KnowledgeIndex) -> dict[str, int]:
     return counts
 
 
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
 def config_overrides(items: list[str]) -> dict[str, object]:
-    """``["w_region_other=0.2", "rerank=overlap"]`` → ``{"w_region_other": 0.2, "rerank": "overlap"}`` (values read as
-    int, then float, then kept as text).
+    """``["w_region_other=0.2", "rerank=overlap", "colloquial=false"]`` → ``{"w_region_other": 0.2, "rerank": "overlap",
+    "colloquial": False}`` (a boolean field's value read as true/false, yes/no, on/off or 1/0; other values as int, then
+    float, then kept as text). Before session 19 every value went through int/float/text, so ``colloquial=False`` gave
+    the text ``"False"``, which is true: the variant measured was the shipped one.
 
     Raises:
-        SystemExit: an item without ``=`` or a key that is not a RetrieverConfig field.
+        SystemExit: an item without ``=``, a key that is not a RetrieverConfig field, or a boolean field given another
+            value.
     """
     fields = RetrieverConfig.__dataclass_fields__
     out: dict[str, object] = {}
@@ -196,6 +202,12 @@ def config_overrides(items: list[str]) -> dict[str, object]:
         key, sep, raw = item.partition("=")
         if not sep or key not in fields:
             raise SystemExit(f"--config {item!r}: expected KEY=VALUE with KEY one of {', '.join(fields)}")
+        if isinstance(fields[key].default, bool):
+            flag = raw.strip().lower()
+            if flag not in _BOOLEANS:
+                raise SystemExit(f"--config {item!r}: {key} is true or false (one of {', '.join(sorted(_BOOLEANS))})")
+            out[key] = _BOOLEANS[flag]
+            continue
         value: object = raw
         for cast in (int, float):
             try:
