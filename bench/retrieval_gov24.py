@@ -4,6 +4,10 @@ Sets:
 * known-item: query = serviceList 서비스목적요약 where it has ≥ 12 characters,
   differs from 서비스명 and is not '상동'; target = that 서비스ID. The index is
   built WITHOUT the 서비스목적요약 field, so the query text is not in the index.
+  Split (session 19, fixed before any per-half figure was looked at): ``known_item_dev`` and
+  ``known_item_test`` are the queries whose ``sha256("s19-split:" + query text)`` starts with a hex digit
+  below / at least 8 (:func:`split_of`; a query text shared by several services falls in one half). Every
+  setting is chosen on dev; test is reported beside it, never tuned on. ``known_item`` is both halves.
 * citizen: bench/citizen_questions.yaml (colloquial, typo, English, regional
   questions written by the team; relevant = the services that answer them).
 * en_twins_of_ko: bench/citizen_questions_en_twins.yaml, an English twin of
@@ -36,6 +40,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -68,6 +73,12 @@ def known_item_set(data: Path) -> list[tuple[str, set[str]]]:
         if len(q) >= 12 and q != clean_field(r.get("서비스명")) and q != "상동":
             out.append((q, {clean_field(r["서비스ID"])}))
     return out
+
+
+def split_of(query: str) -> str:
+    """``"dev"`` or ``"test"``: the known-item half of ``query`` (sha256 of ``"s19-split:" + query``, first hex digit
+    below 8 → dev). Seeded by the fixed prefix, independent of the catalogue's row order."""
+    return "dev" if int(hashlib.sha256(("s19-split:" + query).encode("utf-8")).hexdigest()[0], 16) < 8 else "test"
 
 
 def citizen_set(path: Path) -> list[tuple[str, set[str], str]]:
@@ -157,7 +168,7 @@ def miss_report(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
             cause = "target_outside_top10"
         else:
             cause = "other_programme"
-        out.append({"query": q, "rank": rank, "cause": cause, "target": {"id": target.doc_id, "title": target.title, "agency": target.agency},
+        out.append({"query": q, "split": split_of(q), "rank": rank, "cause": cause, "target": {"id": target.doc_id, "title": target.title, "agency": target.agency},
                     "winner": {"id": top.doc_id, "title": top.title, "agency": top.agency},
                     "query_terms": list(res.terms)})
     return out
@@ -172,12 +183,18 @@ def foreign_sources(index: KnowledgeIndex) -> dict[str, int]:
     return counts
 
 
+_BOOLEANS = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
 def config_overrides(items: list[str]) -> dict[str, object]:
-    """``["w_region_other=0.2", "rerank=overlap"]`` → ``{"w_region_other": 0.2, "rerank": "overlap"}`` (values read as
-    int, then float, then kept as text).
+    """``["w_region_other=0.2", "rerank=overlap", "colloquial=false"]`` → ``{"w_region_other": 0.2, "rerank": "overlap",
+    "colloquial": False}`` (a boolean field's value read as true/false, yes/no, on/off or 1/0; other values as int, then
+    float, then kept as text). Before session 19 every value went through int/float/text, so ``colloquial=False`` gave
+    the text ``"False"``, which is true: the variant measured was the shipped one.
 
     Raises:
-        SystemExit: an item without ``=`` or a key that is not a RetrieverConfig field.
+        SystemExit: an item without ``=``, a key that is not a RetrieverConfig field, or a boolean field given another
+            value.
     """
     fields = RetrieverConfig.__dataclass_fields__
     out: dict[str, object] = {}
@@ -185,6 +202,12 @@ def config_overrides(items: list[str]) -> dict[str, object]:
         key, sep, raw = item.partition("=")
         if not sep or key not in fields:
             raise SystemExit(f"--config {item!r}: expected KEY=VALUE with KEY one of {', '.join(fields)}")
+        if isinstance(fields[key].default, bool):
+            flag = raw.strip().lower()
+            if flag not in _BOOLEANS:
+                raise SystemExit(f"--config {item!r}: {key} is true or false (one of {', '.join(sorted(_BOOLEANS))})")
+            out[key] = _BOOLEANS[flag]
+            continue
         value: object = raw
         for cast in (int, float):
             try:
@@ -282,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         retr.warm_up()
         retr.run("워밍업 질문", k=10)
         entry = {"known_item": evaluate(retr, known, vectors)}
+        for half in ("dev", "test"):
+            entry[f"known_item_{half}"] = evaluate(retr, [(q, r) for q, r in known if split_of(q) == half], vectors)
         if citizen:
             entry["citizen"] = evaluate(retr, [(q, r) for q, r, _ in citizen], vectors)
             for kind in sorted({k for _, _, k in citizen}):
