@@ -18,14 +18,15 @@ from connectors.eligibility.actions import TARGET_SLOT, ActionCheckEligibility
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo
 
 ELDER = {"JA0110": 65, "JA0111": 120}
-CAT = Catalogue.from_records([
+RECORDS = [
     # 에너지바우처's and 연탄쿠폰's real 신청기한; 유아학비's "상시신청"
     (ServiceInfo("VOUCHER", "에너지바우처", "https://www.gov.kr/x", "기후에너지환경부", (),
                  application_period="2025.6.9(월) ~ 2025.12.31(수)"), ELDER),
     (ServiceInfo("BRIQUETTE", "연탄쿠폰", "https://www.gov.kr/y", "산업통상자원부", (),
                  application_period="2023.07.11~2023.08.25"), ELDER),
     (ServiceInfo("ALWAYS", "노인 상시 지원", "https://www.gov.kr/z", "보건복지부", (), application_period="상시신청"), ELDER),
-])
+]
+CAT = Catalogue.from_records(RECORDS)
 TODAY = dt.date(2026, 12, 1)
 
 
@@ -150,11 +151,7 @@ def test_the_one_service_answer_cites_the_period_section() -> None:
 
 RANKED = Catalogue.from_records([
     # one condition each (the same age range), so only the periods and the names order them
-    (ServiceInfo("VOUCHER", "에너지바우처", "https://www.gov.kr/x", "기후에너지환경부", (),
-                 application_period="2025.6.9(월) ~ 2025.12.31(수)"), ELDER),
-    (ServiceInfo("BRIQUETTE", "연탄쿠폰", "https://www.gov.kr/y", "산업통상자원부", (),
-                 application_period="2023.07.11~2023.08.25"), ELDER),
-    (ServiceInfo("ALWAYS", "노인 상시 지원", "https://www.gov.kr/z", "보건복지부", (), application_period="상시신청"), ELDER),
+    *RECORDS,
     (ServiceInfo("LATER", "힘내라 어르신 지원", "https://www.gov.kr/w", "보건복지부", (),
                  application_period="2026.1.2 ~ 2027.3.31"), ELDER),
     (ServiceInfo("NONE", "어르신 교통비", "https://www.gov.kr/v", "보건복지부", ()), ELDER),
