@@ -65,6 +65,10 @@ class Settings(BaseSettings):
             their expected texts do not change as windows close).
         eligibility_max_questions: most questions one run of the eligibility form asks over the
             whole catalogue (it asks the most decisive fact first; ``ASSISTANT_ELIGIBILITY_MAX_QUESTIONS``).
+        eligibility_freeze_heap: the in-process eligibility service (:func:`~connectors.eligibility.service.
+            shared_service`, what ``assistant serve`` mounts) freezes the heap after each catalogue load, so the cyclic
+            collector stops rescanning it on every check (``ASSISTANT_ELIGIBILITY_FREEZE_HEAP``; default on; issue 5:
+            the p95 of a whole-catalogue check, :func:`~connectors.eligibility.service.settle_heap`).
         action_timeout: seconds to wait for one action-server answer (the action's run time included).
         action_retries: attempts per action call (1 = no retry); only requests that never reached
             the server are retried, since a custom action may not be safe to run twice
@@ -245,6 +249,7 @@ class Settings(BaseSettings):
     connector_actions: str = ("connectors.eligibility.actions,connectors.mydata.actions,connectors.tasks.actions,"
                               "connectors.alerts.actions")
     eligibility_max_questions: int = Field(default=5, ge=1)
+    eligibility_freeze_heap: bool = True
     period_today: dt.date | None = None
     action_timeout: float = 10.0
     action_retries: int = 3

@@ -4,6 +4,10 @@ Measures, per person profile and repeated:
 
 * ``statuses``: the vectorised part (every service's status, counts);
 * ``results``: statuses plus a :class:`ServiceResult` (decided_by, missing, sources) for every service;
+  ``EligibilityService.check`` as the serving processes build it (``freeze_heap=True``: the heap is collected and
+  frozen after the catalogue loads, :func:`~connectors.eligibility.service.settle_heap`; ``--no-freeze`` measures
+  a library caller's service, which leaves the collector alone); the full (generation-2) collections that ran
+  during the stage are counted;
 * ``http``: ``POST /check`` for the whole catalogue through :class:`EligibilityClient` to the service on a
   loopback uvicorn (JSON both ways).
 
@@ -14,12 +18,13 @@ Two profiles give a region (시·도 only, and 시·도 + 시·군·구), so the
 governments' services is exercised in all three ways (unknown, 시·도 only, full).
 
 Usage:
-    python bench/eligibility.py [--gov24-dir DIR] [--rounds 30] [--json PATH]
+    python bench/eligibility.py [--gov24-dir DIR] [--rounds 30] [--no-http] [--no-freeze] [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import socket
@@ -35,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from connectors.eligibility.catalogue import Catalogue  # noqa: E402
 from connectors.eligibility.client import EligibilityClient  # noqa: E402
-from connectors.eligibility.evaluator import Evaluation, evaluate  # noqa: E402
+from connectors.eligibility.evaluator import Evaluation  # noqa: E402
 from connectors.eligibility.facts import Facts  # noqa: E402
 from connectors.eligibility.service import CatalogueSource, EligibilityService, create_app  # noqa: E402
 
@@ -76,24 +81,46 @@ def tiled(cat: Catalogue, times: int) -> Catalogue:
     return Catalogue.from_records(records, version=f"{cat.version}x{times}")
 
 
-def timings(fn, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+def timings(fn, rounds: int, cpu: list[float] | None = None) -> list[float]:  # type: ignore[no-untyped-def]
+    """Wall-clock ms of ``rounds`` calls after one warm call; the process's CPU ms of each call appended to ``cpu``
+    (on a shared machine the wall time also counts the time other processes held the cores)."""
     fn()  # warm
     out = []
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         fn()
         out.append((time.perf_counter() - t0) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - c0) * 1000)
     return out
 
 
-def stats(ms: list[float]) -> dict[str, float]:
+def stats(ms: list[float], cpu: list[float] | None = None) -> dict[str, float]:
     a = np.asarray(ms)
-    return {"p50_ms": round(float(np.percentile(a, 50)), 3), "p95_ms": round(float(np.percentile(a, 95)), 3),
-            "max_ms": round(float(a.max()), 3), "n": len(ms)}
+    out = {"p50_ms": round(float(np.percentile(a, 50)), 3), "p95_ms": round(float(np.percentile(a, 95)), 3),
+           "max_ms": round(float(a.max()), 3), "n": len(ms)}
+    if cpu:
+        out |= {"cpu_p50_ms": round(float(np.percentile(cpu, 50)), 3), "cpu_p95_ms": round(float(np.percentile(cpu, 95)), 3)}
+    return out
 
 
-def measure(cat: Catalogue, rounds: int, http: bool) -> dict[str, dict[str, float]]:
+class FullCollections:
+    """Counts the cyclic collector's full (generation-2) collections while installed (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            self.n += 1
+
+
+def measure(cat: Catalogue, rounds: int, http: bool, freeze: bool = True) -> dict[str, dict[str, float]]:
+    """p50/p95/max per stage over :data:`PROFILES`, through one :class:`EligibilityService` over ``cat`` (loaded, and
+    with ``freeze`` its heap settled, before the first timing), as the serving processes run it."""
     all_ms: dict[str, list[float]] = {"statuses": [], "results": [], "http": []}
+    service = EligibilityService(CatalogueSource.fixed(cat), freeze_heap=freeze)
+    service.catalogue()  # the load (and the freeze) happen here, as at a service's first request or warm-up
     server = None
     if http:
         import uvicorn
@@ -101,21 +128,27 @@ def measure(cat: Catalogue, rounds: int, http: bool) -> dict[str, dict[str, floa
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(service=EligibilityService(CatalogueSource.fixed(cat))),
+        server = uvicorn.Server(uvicorn.Config(create_app(service=service),
                                                host="127.0.0.1", port=port, log_level="warning"))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.02)
         client = EligibilityClient(f"http://127.0.0.1:{port}", timeout=30)
+    full = FullCollections()
+    cpu: list[float] = []
     for facts in PROFILES.values():
-        all_ms["statuses"] += timings(lambda f=facts: Evaluation(cat, f).counts(), rounds)
-        all_ms["results"] += timings(lambda f=facts: evaluate(cat, f), rounds)
+        all_ms["statuses"] += timings(lambda f=facts: service.evaluation(f).counts(), rounds)
+        gc.callbacks.append(full)
+        all_ms["results"] += timings(lambda f=facts: service.check(f), rounds, cpu)
+        gc.callbacks.remove(full)
         if http:
             all_ms["http"] += timings(lambda f=facts: client.check(f), max(3, rounds // 3))
     if server is not None:
         client.close()
         server.should_exit = True
-    return {k: stats(v) for k, v in all_ms.items() if v}
+    out: dict[str, dict[str, float]] = {k: stats(v, cpu if k == "results" else None) for k, v in all_ms.items() if v}
+    out["results"]["full_collections"] = full.n
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gov24-dir", type=Path, default=default_dir)
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--no-http", action="store_true", help="skip the HTTP round trip")
+    ap.add_argument("--no-freeze", action="store_true", help="a service that does not freeze the heap after loading")
     ap.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "eligibility.json")
     args = ap.parse_args(argv)
 
@@ -131,21 +165,26 @@ def main(argv: list[str] | None = None) -> int:
     cat = Catalogue.from_gov24_dir(args.gov24_dir)
     load_s = time.perf_counter() - t0
     big = tiled(cat, 10)
-    real = measure(cat, args.rounds, not args.no_http)
-    full = measure(big, max(5, args.rounds // 3), not args.no_http)
+    real = measure(cat, args.rounds, not args.no_http, not args.no_freeze)
+    full = measure(big, max(5, args.rounds // 3), not args.no_http, not args.no_freeze)
     scale = FULL_CATALOGUE / len(cat)
     extrapolated = {k: {m: round(v[m] * scale, 3) for m in ("p50_ms", "p95_ms")} for k, v in real.items()}
     counts = {name: Evaluation(cat, f).counts() for name, f in PROFILES.items()}
 
     print(f"catalogue: {len(cat)} services ({int((cat.area_id >= 0).sum())} limited to a region) from {args.gov24_dir} "
           f"(conditions loaded in {load_s * 1000:.0f} ms); "
-          f"profiles: {len(PROFILES)}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
+          f"profiles: {len(PROFILES)}; cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}; "
+          f"heap frozen after load: {not args.no_freeze}")
     print(f"{'stage':10} {'services':>9} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9}   linear x{scale:.2f} p50/p95")
     for stage in real:
         r, f, e = real[stage], full[stage], extrapolated[stage]
         print(f"{stage:10} {len(cat):>9} {r['p50_ms']:>9.2f} {r['p95_ms']:>9.2f} {r['max_ms']:>9.2f}")
         print(f"{stage:10} {len(big):>9} {f['p50_ms']:>9.2f} {f['p95_ms']:>9.2f} {f['max_ms']:>9.2f}   "
               f"{e['p50_ms']:.2f} / {e['p95_ms']:.2f}")
+    print(f"full collections during 'results': {real['results']['full_collections']} ({len(cat)} services), "
+          f"{full['results']['full_collections']} ({len(big)} services); 'results' CPU time p50/p95: "
+          f"{real['results']['cpu_p50_ms']:.2f}/{real['results']['cpu_p95_ms']:.2f} ms ({len(cat)}), "
+          f"{full['results']['cpu_p50_ms']:.2f}/{full['results']['cpu_p95_ms']:.2f} ms ({len(big)})")
     print("statuses per profile (1,097 services):")
     for name, c in counts.items():
         print(f"  {name:20} {c}")
@@ -153,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "catalogue_services": len(cat), "region_services": int((cat.area_id >= 0).sum()), "tiled_services": len(big), "full_catalogue_services": FULL_CATALOGUE,
         "conditions_load_ms": round(load_s * 1000, 1), "rounds": args.rounds, "profiles": list(PROFILES),
         "cpu_count": os.cpu_count(), "load_average_1_5_15": [round(x, 2) for x in os.getloadavg()], "catalogue": real, "tiled_10x": full, "linear_extrapolation_10974": extrapolated,
-        "target_ms": 50, "statuses_per_profile": counts,
+        "target_ms": 50, "statuses_per_profile": counts, "freeze_heap": not args.no_freeze,
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -254,6 +254,7 @@ def dependant_disability_member(text: str) -> str | None:
 #: (:func:`assistant.dialogue.eligibility_route.topic_terms`). "if/when/once/after/before I have a baby" is a birth to
 #: come (the glossary's "have a baby" → 출산: "Do I get money if I have a baby?" asks about 출산 support), not a child
 #: the citizen has.
+HAS_CHILD_WORDS = r"아이|애|자녀|아들|딸|자식|아기|\b(?:child|children|kids?|sons?|daughters?|bab(?:y|ies)|toddlers?)\b"
 HAS_CHILD = re.compile(
     r"(?<![가-힣])(?:아이|애|자녀|아들|딸|자식|아기)(?:가|이)?\s*(?:(?:한|두|세|네|하나|둘|셋|넷|\d+)\s*(?:명|명이|이)?\s*)?"
     r"있"
@@ -262,6 +263,54 @@ HAS_CHILD = re.compile(
     r"\s+(?:(?:a|an|one|two|three|four|\d+|little|young|small|newborn|(?:\d+|one|two|three)[- ](?:year|month)s?[- ]old)\s+)*"
     r"(?:child|children|kid|kids|son|sons|daughter|daughters|baby|babies|toddler|toddlers)\b",
     re.IGNORECASE)
+
+
+#: Family words for a parent, grandparent or spouse, Korean (longest first: "시어머니" before "어머니") and English.
+_ELDER_SPOUSE_KO = (r"시어머님|시어머니|시아버님|시아버지|어머님|어머니|아버님|아버지|엄마|아빠|부모님|부모|장모님|장모|장인|"
+                    r"할머님|할머니|할아버님|할아버지|남편|아내|와이프|배우자")
+_ELDER_SPOUSE_EN = r"mother|mom|mum|father|dad|parents?|grandmother|grandma|grandfather|grandpa|husband|wife|spouse"
+_OLD_EN = r"(?:elderly|old|aging|ageing|older|aged|\d+[- ]years?[- ]old)"
+#: A statement that the citizen has, lives with or cares for a parent, grandparent or spouse (s19): "어머니가 계신데",
+#: "남편이 있어요", "부모님을 모시고 있는데", "어머니가 80세이신데"; "My mother is 80", "I have an elderly mother", "I live
+#: with my father". Like :data:`HAS_CHILD`, a fact of the household that names no one as receiving; "if/when I have"
+#: is left out.
+HAS_ELDER_OR_SPOUSE = re.compile(
+    rf"(?<![가-힣])(?:{_ELDER_SPOUSE_KO})(?:"
+    r"(?:께서|가|이|은|는|도)?\s*(?:(?:만\s*)?\d+\s*(?:세|살)\s*(?:이신데|인데|이세요|이셔요|이에요|예요|이십니다|입니다|이시고|이고|"
+    r"이셔서|이라서)|(?:한\s*분\s*)?(?:계시|계신|계셔|계세|있))"
+    r"|(?:을|를)?\s*모시)"
+    rf"|\bmy\s+(?:{_OLD_EN}\s+)?(?:{_ELDER_SPOUSE_EN})\s+(?:is|turned|just\s+turned)\s+(?:over\s+)?"
+    r"(?:\d+|sixty|seventy|eighty|ninety)(?:-\w+)?(?:\s+years?\s+old)?\b"
+    r"|(?<!\bif\s)(?<!\bwhen\s)(?<!\bonce\s)(?<!\bafter\s)(?<!\bbefore\s)(?<!\buntil\s)"
+    r"\b(?:i|we)\s*(?:have|'ve|’ve|have\s+got|'ve\s+got|’ve\s+got)\s+(?:an?\s+)?(?:" + _OLD_EN + r"\s+)*"
+    rf"(?:{_ELDER_SPOUSE_EN})\b"
+    rf"|\b(?:i|we)\s+(?:live\s+with|take\s+care\s+of|care\s+for|look\s+after)\s+(?:my|our)\s+(?:{_OLD_EN}\s+)?"
+    rf"(?:{_ELDER_SPOUSE_EN})\b",
+    re.IGNORECASE)
+_MEMBER_WORD = re.compile(rf"{_ELDER_SPOUSE_KO}|\b(?:{_ELDER_SPOUSE_EN})\b|{HAS_CHILD_WORDS}", re.IGNORECASE)
+
+
+def member_statements(text: str) -> list[tuple[int, int, str, str]]:
+    """Every statement in ``text`` that the citizen has a child (:data:`HAS_CHILD`) or a parent, grandparent or
+    spouse (:data:`HAS_ELDER_OR_SPOUSE`), as ``(start, end, who, word)``: ``who`` a ``beneficiary`` value
+    (``child``, ``parent``, ``grandparent``, ``spouse``), ``word`` the family word as written; in text order.
+    Whoever receives (the caller reads that: :func:`citizen_receives`, :func:`member_receives`).
+
+    Example:
+        >>> member_statements("어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?")
+        [(0, 7, 'parent', '어머니')]
+        >>> member_statements("My mother is 80. What benefits are there?"), member_statements("4살 아이가 있는데")
+        ([(0, 15, 'parent', 'mother')], [(3, 8, 'child', '아이')])
+    """
+    text = text or ""
+    found = []
+    for m in [*HAS_CHILD.finditer(text), *HAS_ELDER_OR_SPOUSE.finditer(text)]:
+        words = _MEMBER_WORD.findall(m.group(0))
+        word = words[-1] if m.re is HAS_ELDER_OR_SPOUSE and m.group(0)[:2].lower() in ("i ", "we") else words[0] if words else ""
+        key = word.lower().rstrip("s") if word.lower() in ("parents", "kids", "sons", "daughters") else word.lower()
+        who = "child" if m.re is HAS_CHILD else _MEMBER_WHO.get(key, _MEMBER_WHO.get(key.removesuffix("님"), "parent"))
+        found.append((m.start(), m.end(), who, word))
+    return sorted(found)
 
 
 def child_statement_spans(text: str) -> list[tuple[int, int]]:

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     settings = get_settings()
     source = CatalogueSource.from_gov24_dir(args.gov24_dir) if args.gov24_dir else CatalogueSource.from_home(settings)
-    service = EligibilityService(source)
+    service = EligibilityService(source, freeze_heap=True)  # a serving process: settle the heap after each load
     # Warm before the port opens: a request that arrives is answered at full speed, never by a cold process that
     # the assistant's connector timeout gives up on.
     print(f"eligibility service: warming up over {source.describe} …", flush=True)

@@ -1133,7 +1133,7 @@ class ActionCheckEligibility:
         today = self.today()
         if target:
             return self._one(dispatcher, report.results[0], known, lang, today)
-        eligible = sorted((r for r in report.results if r.status == "eligible"), key=rank_key)
+        eligible = sorted((r for r in report.results if r.status == "eligible"), key=lambda r: rank_key(r, today))
         to_check = [r for r in report.results if to_check_only(r)]
         unknown = [r for r in report.results if r.status == "unknown" and not to_check_only(r)]
         top = eligible[:TOP_N]
@@ -1165,7 +1165,8 @@ class ActionCheckEligibility:
         buttons = [{"title": (f"Apply: {r.service_name}" if lang == "en" else f"신청하기: {r.service_name}"),
                     "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]]
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
-                                 json_message={"citations": [_citation(r, lang) for r in top], "abstained": False,
+                                 json_message={"citations": [c for r in top for c in _citations(r, lang, today)],
+                                               "abstained": False,
                                                "eligibility": {"eligible": len(eligible), "unknown": len(unknown),
                                                                "to_check": len(to_check),
                                                                "catalogue_version": report.catalogue_version}})
@@ -1195,13 +1196,16 @@ class ActionCheckEligibility:
         if r.decided_by and r.decided_by[0].code == "NONE":
             text += (" The catalogue has no coded conditions for it: read its target group and selection criteria."
                      if lang == "en" else " 이 서비스는 코드화된 조건이 없어요. 지원대상과 선정기준을 확인해 주세요.")
-        if r.status != "not_eligible" and (note := period_note(r, lang, today or self.today())):
-            text += " " + note
+        today = today or self.today()
+        note = period_note(r, lang, today) if r.status != "not_eligible" else ""
+        if note:
+            text += " " + note + " " + period_cited(lang)
         text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
         buttons = [] if r.status == "not_eligible" else [
             {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
         dispatcher.utter_message(text=text, buttons=buttons,
-                                 json_message={"citations": [_citation(r, lang)], "abstained": False,
+                                 json_message={"citations": [_citation(r, lang)] + ([_period_citation(r)] if note else []),
+                                               "abstained": False,
                                                "eligibility": {"service_id": r.service_id, "status": r.status}})
         if r.status == "not_eligible":
             return []
@@ -1359,12 +1363,14 @@ def specific_conditions(r: ServiceResult) -> int:
     return len(groups)
 
 
-def rank_key(r: ServiceResult) -> tuple[int, int, str]:
+def rank_key(r: ServiceResult, today: dt.date | None = None) -> tuple[int, int, int, str]:
     """The listing's order: services whose own 지원대상/선정기준 text names only groups the facts contradict
-    (``r.cautions``) last; then the most distinct conditions met first (:func:`specific_conditions`: an age pair is
-    one condition and a broad age range none, so "19 or over" alone never outranks services decided by several
-    conditions); then by name."""
-    return (1 if r.cautions else 0, -specific_conditions(r), r.service_name)
+    (``r.cautions``) last; within each, a service whose application period ended before ``today`` below the open
+    ones (:func:`period_ended`; ``None``: periods not read); then the most distinct conditions met first
+    (:func:`specific_conditions`: an age pair is one condition and a broad age range none, so "19 or over" alone never
+    outranks services decided by several conditions); then by name."""
+    ended = 1 if today is not None and period_ended(r, today) else 0
+    return (1 if r.cautions else 0, ended, -specific_conditions(r), r.service_name)
 
 
 def _caution_text(r: ServiceResult, lang: str) -> str:
@@ -1392,16 +1398,52 @@ def period_note(r: ServiceResult, lang: str, today: dt.date) -> str:
     return ended_note(parse_period(str(_source(r).get("application_period") or "")), today, lang)
 
 
+def period_ended(r: ServiceResult, today: dt.date) -> bool:
+    """Whether ``r``'s application period (its citation's ``application_period``) ended before ``today``: the list
+    says so on its line (:func:`period_note`) and ranks it below the open ones (:func:`rank_key`)."""
+    return bool(period_note(r, "ko", today))
+
+
+def period_cited(lang: str) -> str:
+    """What the ended-period sentence cites, right after it: the service page's 신청기한 section (the citation
+    :func:`_period_citation`), as the knowledge answers cite a quoted 신청기한. English names it in English (English
+    replies print no Hangul but names); the citation's ``section`` is the page's own section name in both.
+
+    Example:
+        >>> period_cited("ko"), period_cited("en")
+        ('[출처: 신청기한]', '[Source: its application period]')
+    """
+    from connectors.eligibility.catalogue import PERIOD_SECTION
+
+    return "[Source: its application period]" if lang == "en" else f"[출처: {PERIOD_SECTION}]"
+
+
 def _line(r: ServiceResult, lang: str, today: dt.date | None = None) -> str:
     reasons = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
     why = (f" — meets: {reasons}" if lang == "en" else f" — 충족: {reasons}") if reasons else ""
     note = period_note(r, lang, today or today_in_seoul())
-    return f"{r.service_name}{why}{_caution_text(r, lang)}{' — ' + note if note else ''} {_source_line(r, lang)}"
+    cited = f" — {note} {period_cited(lang)}" if note else ""
+    return f"{r.service_name}{why}{_caution_text(r, lang)}{cited} {_source_line(r, lang)}"
 
 
 #: The section a result's citation names: the catalogue's coded support conditions (its ``supportConditions`` view),
 #: in the citizen's language like every other section a citation shows (the widget prints it on the source card).
 CONDITIONS_SECTION = {"ko": "지원 조건", "en": "Support conditions"}
+
+
+def _period_citation(r: ServiceResult) -> dict[str, Any]:
+    """The citation of the ended-period sentence: the service page's 신청기한 section (:data:`PERIOD_SECTION`, where
+    ``application_period`` was read), keys as :class:`assistant.knowledge.composer.Citation`."""
+    from connectors.eligibility.catalogue import PERIOD_SECTION
+
+    s = _source(r)
+    return {"doc_id": r.service_id, "title": r.service_name, "agency": s.get("agency", ""), "url": s.get("url", ""),
+            "section": PERIOD_SECTION, "updated_at": "", "legal_basis": s.get("legal_basis", [])}
+
+
+def _citations(r: ServiceResult, lang: str, today: dt.date) -> list[dict[str, Any]]:
+    """A listed service's citations: its support conditions, and its 신청기한 when its line says the period ended."""
+    return [_citation(r, lang)] + ([_period_citation(r)] if period_ended(r, today) else [])
 
 
 def _citation(r: ServiceResult, lang: str) -> dict[str, Any]:

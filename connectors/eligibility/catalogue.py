@@ -82,6 +82,12 @@ class UnknownServiceError(InvalidInputError, LookupError):
     """A requested 서비스ID is not in the catalogue."""
 
 
+
+#: The catalogue page's section that states its application period (gov24's 신청기한 field, a section of the imported
+#: document): ``ServiceInfo.application_period`` is read from it, and an answer that says the period ended cites it
+#: there, as the knowledge answers cite a quoted 신청기한 (``assistant.knowledge.composer.ASPECT_SECTIONS["period"]``).
+PERIOD_SECTION = "신청기한"
+
 @dataclass(frozen=True)
 class ServiceInfo:
     """What a result cites: the service, its page on gov.kr and its legal basis.
@@ -397,7 +403,7 @@ class Catalogue:
             text = "\n".join(sec.text for sec in d.sections if sec.name in ("지원대상", "선정기준"))
             area = text_area(text, d.title) or local_agency_area(text, d.title, d.agency) or title_area(text, d.title, d.agency)
             target = "\n".join(sec.text for sec in d.sections if sec.name == "지원대상")
-            period = "\n".join(sec.text for sec in d.sections if sec.name == "신청기한")
+            period = "\n".join(sec.text for sec in d.sections if sec.name == PERIOD_SECTION)
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), ways_in(text), restriction_in(text),
                                         str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None,

@@ -165,6 +165,7 @@ assert tuple(f.name for f in fields(ServiceResult)) == ("service_id", "service_n
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
 _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요",
                            "no coded conditions: read its target group and selection criteria", "-")
+_ONLY_NO_CONDITIONS = (_NO_CONDITIONS,)
 #: The code of the region condition in results (not a JA code).
 REGION = "REGION"
 #: The code of the applicant condition in results (not a JA code): only an organisation (or a business) applies.
@@ -278,6 +279,20 @@ def region_condition(area: Area, from_text: bool = False, inferred: bool = False
     return Condition(REGION, f"거주지: {area} (소관기관 기준)", f"resident of {en} (from the managing agency)", str(area))
 
 
+#: Most tuples :meth:`Evaluation._pooled` keeps per catalogue before it starts over (a few thousand recur per person;
+#: the bound keeps a long-running service's pool from growing with every new combination of facts).
+_POOL_LIMIT = 200_000
+_UNMAPPED_CONDITIONS: dict[str, Condition] = {}
+
+
+def _unmapped_condition(code: str) -> Condition:
+    """The condition of a code the table does not map (one object per code, shared by every result)."""
+    cond = _UNMAPPED_CONDITIONS.get(code)
+    if cond is None:
+        cond = _UNMAPPED_CONDITIONS.setdefault(code, Condition(code, "매핑되지 않은 조건 코드", "unmapped condition code", "Y"))
+    return cond
+
+
 def _bits(value: int) -> list[int]:
     return [i for i in range(len(CODES)) if value >> i & 1]
 
@@ -289,15 +304,27 @@ class _Shared:
     so results may share it; two threads filling it at once at worst build one twice, equal), and ``sources``, each
     row's ``sources`` tuple (its one citation dict, ``Catalogue.sources``)."""
 
-    __slots__ = ("conditions", "sources", "__weakref__")
+    __slots__ = ("ages", "conditions", "pool", "sources", "__weakref__")
 
     def __init__(self, cat: Catalogue) -> None:
         self.conditions: dict[tuple[Any, ...], Condition] = {}
         self.sources: list[tuple[dict[str, Any], ...]] = [(s,) for s in cat.sources]
+        #: (from, to) → the JA0110/JA0111 pair of an age range
+        self.ages: dict[tuple[int, int], tuple[Condition, ...]] = {}
+        #: the ``decided_by`` and ``missing`` tuples results share (:meth:`Evaluation._pooled`)
+        self.pool: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 _SHARED: weakref.WeakKeyDictionary[Catalogue, _Shared] = weakref.WeakKeyDictionary()
 _SHARED_LOCK = threading.Lock()
+
+
+def prepare(catalogue: Catalogue) -> None:
+    """Build now what every evaluation of ``catalogue`` shares (each row's ``sources`` tuple), which the first
+    evaluation would otherwise build: a service that freezes its heap after loading a catalogue
+    (:class:`~connectors.eligibility.service.EligibilityService`, ``freeze_heap``) calls it first, so those objects are
+    frozen with the catalogue rather than scanned by every full collection after."""
+    _shared(catalogue)
 
 
 def _shared(cat: Catalogue) -> _Shared:
@@ -471,7 +498,25 @@ class Evaluation:
                 self._cache[key] = ((cond,), ("region",) if rstate == UNKNOWN and not elsewhere else ())
             conds, miss = self._cache[key]
             decided, missing = decided + conds, missing + miss
-        return _NAMES[state], decided, missing
+        name = _NAMES[state]
+        if decided is explained[1] and missing is explained[2] and explained[0] == name:
+            return explained  # nothing added: the same triple, not one more object per row for the collector (issue 5)
+        return (name, *self._pooled(decided, missing))
+
+    def _pooled(self, decided: tuple[Condition, ...], missing: tuple[str, ...]) -> tuple[tuple[Condition, ...], tuple[str, ...]]:
+        """``decided`` and ``missing`` as the catalogue's pool already holds them (equal tuples; the pool keeps the first
+        one built): the tuples of one call over 10,970 services were ~15k of the ~28k objects it left for the cyclic
+        collector (issue 5), and the same few thousand recur call after call. ``decided`` is keyed by its conditions'
+        identities (every :class:`Condition` in a result is a long-lived shared one, and the pooled tuple keeps them
+        alive, so an identity is never reused while its key is there); the pool is emptied past :data:`_POOL_LIMIT`."""
+        pool = self._shared.pool
+        if len(pool) > _POOL_LIMIT:
+            pool.clear()
+        if decided:
+            decided = pool.setdefault(tuple(map(id, decided)), decided)
+        if missing:
+            missing = pool.setdefault(missing, missing)
+        return decided, missing
 
     def counts(self, rows: np.ndarray | None = None) -> dict[str, int]:
         """``{"eligible": n, "not_eligible": n, "unknown": n}`` over ``rows`` (default: the whole catalogue)."""
@@ -482,9 +527,13 @@ class Evaluation:
         if group == "age":
             key: tuple[Any, ...] = ("age", lo, hi, state)
             if key not in self._cache:
-                conds: tuple[Condition, ...] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
-                                                Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
-                self._cache[key] = (conds, ("age",) if state == UNKNOWN else ())
+                # the pair depends on the catalogue's range only: shared by every evaluation (issue 5: built per call
+                # they were 1,700 of the ~21k objects a call over 10,970 services left for the collector to scan)
+                pair = self._shared.ages.get((lo, hi))
+                if pair is None:
+                    pair = self._shared.ages[(lo, hi)] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
+                                                          Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
+                self._cache[key] = (pair, ("age",) if state == UNKNOWN else ())
             return self._cache[key]
         yg = yrow & _MASKS[group]
         key = (group, yg, state)
@@ -514,7 +563,7 @@ class Evaluation:
                     decided.extend(conds)
                     missing.extend(miss)
         if unmapped and state == UNKNOWN:
-            decided.extend(Condition(c, "매핑되지 않은 조건 코드", "unmapped condition code", "Y") for c in unmapped)
+            decided.extend(_unmapped_condition(c) for c in unmapped)
         # each code belongs to one group and each group to one pathway, so ``decided`` has no repeats
         return _NAMES[state], tuple(decided), tuple(dict.fromkeys(missing))
 
@@ -540,7 +589,7 @@ class Evaluation:
                                                      cat.y[reps].tolist(), cat.age_lo[reps].tolist(),
                                                      cat.age_hi[reps].tolist(), nc.tolist(), strict=True):
             if none:
-                memo[s] = (names[st], (_NO_CONDITIONS,), ())
+                memo[s] = (names[st], _ONLY_NO_CONDITIONS, ())
                 continue
             groups = by_mask.get(mask)
             if groups is None:
@@ -553,8 +602,8 @@ class Evaluation:
                 decided.extend(conds)
                 missing.extend(miss)
             if st == UNKNOWN and row in unmapped:
-                decided.extend(Condition(c, "매핑되지 않은 조건 코드", "unmapped condition code", "Y") for c in unmapped[row])
-            memo[s] = (names[st], tuple(decided), tuple(dict.fromkeys(missing)) if missing else ())
+                decided.extend(_unmapped_condition(c) for c in unmapped[row])
+            memo[s] = (names[st], *self._pooled(tuple(decided), tuple(dict.fromkeys(missing)) if missing else ()))
         return memo
 
     def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
@@ -661,4 +710,4 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
 
 
 __all__ = ["APPLICANT", "BIT", "CHECK", "GROUP", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status",
-           "evaluate", "group_condition", "region_condition", "status_condition", "who_condition"]
+           "evaluate", "group_condition", "prepare", "region_condition", "status_condition", "who_condition"]

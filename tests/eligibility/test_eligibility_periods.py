@@ -18,14 +18,15 @@ from connectors.eligibility.actions import TARGET_SLOT, ActionCheckEligibility
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo
 
 ELDER = {"JA0110": 65, "JA0111": 120}
-CAT = Catalogue.from_records([
+RECORDS = [
     # 에너지바우처's and 연탄쿠폰's real 신청기한; 유아학비's "상시신청"
     (ServiceInfo("VOUCHER", "에너지바우처", "https://www.gov.kr/x", "기후에너지환경부", (),
                  application_period="2025.6.9(월) ~ 2025.12.31(수)"), ELDER),
     (ServiceInfo("BRIQUETTE", "연탄쿠폰", "https://www.gov.kr/y", "산업통상자원부", (),
                  application_period="2023.07.11~2023.08.25"), ELDER),
     (ServiceInfo("ALWAYS", "노인 상시 지원", "https://www.gov.kr/z", "보건복지부", (), application_period="상시신청"), ELDER),
-])
+]
+CAT = Catalogue.from_records(RECORDS)
 TODAY = dt.date(2026, 12, 1)
 
 
@@ -99,3 +100,86 @@ def test_the_settings_day_is_the_clock_of_the_list_the_apply_flow_and_the_answer
     line = _listed(str(d.messages[0]["text"]), "에너지바우처")
     assert ("신청 기간이 지났습니다 (2025.12.31까지)." in line) == (day > dt.date(2025, 12, 31)), line
 
+
+
+# s19 (issue 5): the ended-period sentence cites the page's 신청기한 section, and ended windows rank below open ones.
+
+
+def _message(slots: dict[str, Any], cat: Catalogue = CAT, today: dt.date = TODAY) -> dict[str, Any]:
+    d = CollectingDispatcher()
+    ActionCheckEligibility(CatalogueClient(cat), today=lambda: today).run(  # type: ignore[arg-type]
+        d, ProtocolTracker({"sender_id": "s", "slots": slots}), {})
+    assert len(d.messages) == 1
+    return d.messages[0]
+
+
+def _citations(message: dict[str, Any]) -> list[dict[str, Any]]:
+    custom = message.get("custom") or message.get("json_message") or {}
+    return list(custom["citations"])
+
+
+@pytest.mark.parametrize(("lang", "cited"), [("ko", "[출처: 신청기한]"), ("en", "[Source: its application period]")])
+def test_the_ended_sentence_cites_the_period_section(lang: str, cited: str) -> None:
+    message = _message({"age": 70, "language": lang})
+    text = str(message["text"])
+    for name, end in (("에너지바우처", "2025.12.31" if lang == "ko" else "31 December 2025"),
+                      ("연탄쿠폰", "2023.8.25" if lang == "ko" else "25 August 2023")):
+        line = _listed(text, name)
+        note_at = line.index(end)
+        # the citation follows the sentence, before the service's own source line
+        assert note_at < line.index(cited) < line.index("[출처: " if lang == "ko" else "[Source: ", line.index(cited) + 1)
+    assert cited not in _listed(text, "노인 상시 지원")
+    by_section = {(c["doc_id"], c["section"]) for c in _citations(message)}
+    assert ("VOUCHER", "신청기한") in by_section and ("BRIQUETTE", "신청기한") in by_section
+    assert ("ALWAYS", "신청기한") not in by_section
+    # every listed service still cites its support conditions
+    conditions = "지원 조건" if lang == "ko" else "Support conditions"
+    assert {("VOUCHER", conditions), ("BRIQUETTE", conditions), ("ALWAYS", conditions)} <= by_section
+    # the period citation names the same page as the service's
+    voucher = [c for c in _citations(message) if c["doc_id"] == "VOUCHER"]
+    assert {c["url"] for c in voucher} == {"https://www.gov.kr/x"} and {c["agency"] for c in voucher} == {"기후에너지환경부"}
+
+
+def test_the_one_service_answer_cites_the_period_section() -> None:
+    message = _message({TARGET_SLOT: "VOUCHER", "age": 70, "language": "ko"})
+    assert "신청 기간이 지났습니다 (2025.12.31까지). [출처: 신청기한]" in str(message["text"])
+    assert [c["section"] for c in _citations(message)] == ["지원 조건", "신청기한"]
+    # a window still open: no period citation
+    message = _message({TARGET_SLOT: "VOUCHER", "age": 70, "language": "ko"}, today=dt.date(2025, 12, 31))
+    assert [c["section"] for c in _citations(message)] == ["지원 조건"]
+
+
+RANKED = Catalogue.from_records([
+    # one condition each (the same age range), so only the periods and the names order them
+    *RECORDS,
+    (ServiceInfo("LATER", "힘내라 어르신 지원", "https://www.gov.kr/w", "보건복지부", (),
+                 application_period="2026.1.2 ~ 2027.3.31"), ELDER),
+    (ServiceInfo("NONE", "어르신 교통비", "https://www.gov.kr/v", "보건복지부", ()), ELDER),
+])
+
+
+def _order(today: dt.date) -> list[str]:
+    text = str(_message({"age": 70, "language": "ko"}, RANKED, today)["text"])
+    listed = [line.split(". ", 1)[1] for line in text.splitlines() if line[:1].isdigit() and ". " in line]
+    return [line.split(" — ")[0] for line in listed]
+
+
+def test_ended_windows_rank_below_open_ones() -> None:
+    # 2026-12-01: 에너지바우처 (2025.12.31) and 연탄쿠폰 (2023.8.25) have ended; the three others are open or unknown
+    # (상시, until 2027.3.31, none written). By name alone (가나다) the ended ones would be 2nd and 4th.
+    assert _order(TODAY) == ["노인 상시 지원", "어르신 교통비", "힘내라 어르신 지원", "에너지바우처", "연탄쿠폰"]
+    # 2025-12-31, the voucher's last day: only 연탄쿠폰 has ended
+    assert _order(dt.date(2025, 12, 31)) == ["노인 상시 지원", "어르신 교통비", "에너지바우처", "힘내라 어르신 지원", "연탄쿠폰"]
+
+
+def test_the_rank_key_without_a_day_reads_no_period() -> None:
+    from connectors.eligibility.actions import rank_key
+    from connectors.eligibility.evaluator import evaluate
+    from connectors.eligibility.facts import Facts
+
+    results = evaluate(RANKED, Facts(age=70))
+    assert [r.service_name for r in sorted(results, key=rank_key)] == \
+        ["노인 상시 지원", "어르신 교통비", "에너지바우처", "연탄쿠폰", "힘내라 어르신 지원"]
+    # with the day, the two ended windows go last
+    ended = [r.service_name for r in sorted(results, key=lambda r: rank_key(r, TODAY))]
+    assert ended[-2:] == ["에너지바우처", "연탄쿠폰"]

@@ -111,3 +111,113 @@ def test_subset_in_the_order_asked(gov24_catalogue: Catalogue) -> None:
     every = {r.service_id: r for r in evaluate(gov24_catalogue, facts)}
     assert evaluate(gov24_catalogue, facts, ids) == [every[i] for i in ids]
     assert evaluate(gov24_catalogue, facts, []) == []
+
+
+# s19 (issue 5, the p95): a check leaves fewer objects for the cyclic collector (decided_by / missing tuples pooled per
+# catalogue, age and unmapped conditions shared), and a serving process freezes its heap after the catalogue loads.
+
+
+def _left_alive(fn):  # type: ignore[no-untyped-def]
+    """``(value, objects the collector tracks that fn() left alive, by type name)``, with the collector paused."""
+    import collections
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        before = {id(o) for o in gc.get_objects()}
+        value = fn()
+        new = collections.Counter(type(o).__name__ for o in gc.get_objects() if id(o) not in before)
+    finally:
+        gc.enable()
+    return value, new
+
+
+def test_a_repeated_check_leaves_about_one_object_per_service() -> None:
+    cat = _synthetic(600, seed=11)
+    facts = PROFILES["pregnant woman"]
+    first, _ = _left_alive(lambda: Evaluation(cat, facts).results())
+    again, new = _left_alive(lambda: Evaluation(cat, facts).results())
+    assert [(r.status, r.decided_by, r.missing) for r in again] == [(r.status, r.decided_by, r.missing) for r in first]
+    # the second call shares the first one's tuples: every decided_by and missing is the same object
+    assert all(a.decided_by is b.decided_by and a.missing is b.missing for a, b in zip(first, again, strict=True))
+    assert new["ServiceResult"] == len(cat) and new["Condition"] == 0
+    # what else it leaves: the result list, the Evaluation and its few dicts (no tuple per row)
+    assert sum(new.values()) - len(cat) < 40, new
+
+
+def test_a_small_pool_starts_over_and_results_stay_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import connectors.eligibility.evaluator as evaluator
+
+    cat = _synthetic()
+    want = {name: _row_by_row(cat, f) for name, f in PROFILES.items()}
+    monkeypatch.setattr(evaluator, "_POOL_LIMIT", 5)
+    for _ in range(2):
+        for name, f in PROFILES.items():
+            assert _batch(cat, f) == want[name]
+    assert len(evaluator._shared(cat).pool) <= 5 + 2 * len(cat)  # emptied once past the bound, never kept growing
+
+
+@pytest.fixture()
+def unfrozen():  # type: ignore[no-untyped-def]
+    import gc
+
+    gc.unfreeze()
+    yield
+    gc.unfreeze()  # the rest of the test run keeps an ordinary heap
+
+
+def test_a_serving_service_freezes_the_heap_after_each_load(unfrozen) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from connectors.eligibility.service import CatalogueSource, EligibilityService
+
+    stamp = ["v1"]
+    built: list[Catalogue] = []
+
+    def load(s: str) -> Catalogue:
+        built.append(_synthetic(50, seed=len(built)))
+        return built[-1]
+
+    def tracked(obj: object) -> bool:
+        return any(o is obj for o in gc.get_objects())  # the permanent generation is not listed
+
+    library = EligibilityService(CatalogueSource(load, lambda: stamp[0], "test"))
+    cat = library.catalogue()
+    assert gc.get_freeze_count() == 0 and tracked(cat.services[0])
+
+    serving = EligibilityService(CatalogueSource(load, lambda: stamp[0], "test"), freeze_heap=True)
+    cat = serving.catalogue()
+    assert gc.get_freeze_count() > 0 and not tracked(cat.services[0])
+    # what every evaluation shares was built before the freeze (each row's sources tuple)
+    import connectors.eligibility.evaluator as evaluator
+
+    assert not tracked(evaluator._shared(cat).sources[0])
+    # a check's results are ordinary objects, collected as usual
+    result = serving.check(Facts(age=30))[0]
+    assert tracked(result)
+    # a re-import (new stamp) loads again and freezes the new catalogue; the old one is released, not kept frozen
+    import weakref
+
+    old = weakref.ref(cat)
+    del cat, result
+    stamp[0] = "v2"
+    new = serving.catalogue()
+    assert new is built[-1] and not tracked(new.services[0])
+    built.clear()
+    gc.unfreeze()
+    gc.collect()
+    assert old() is None
+
+
+def test_the_serving_processes_freeze_and_a_setting_turns_it_off(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.settings import Settings
+    from connectors.eligibility.service import _SHARED, shared_service
+
+    on = shared_service(Settings(home=tmp_path / "on"))
+    off = shared_service(Settings(home=tmp_path / "off", eligibility_freeze_heap=False))
+    try:
+        assert on.freeze_heap and not off.freeze_heap
+    finally:
+        for key in [k for k in _SHARED if k[0].startswith(str(tmp_path))]:
+            del _SHARED[key]

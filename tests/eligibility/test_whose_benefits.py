@@ -100,3 +100,132 @@ def test_an_opening_that_names_the_person_is_not_asked(processor, text: str, who
     assert RESPONSE not in [m.custom.get("response") for m in t.messages]
     state = slots(processor, "named")
     assert (state["beneficiary"] or "self") == who and state["requested_slot"] is not None, [m.text for m in t.messages]
+
+
+# --- s19: a parent, grandparent or spouse too, and the facts the opening stated travel with the member's button -------
+
+def _said(text: str, *found: tuple[str, str, int | float]) -> list[dict[str, Any]]:
+    """Entities at the words of ``text``: ``(entity, said, value)`` each (where the NLU puts them)."""
+    return [{"entity": kind, "value": value, "start": text.index(said), "end": text.index(said) + len(said)}
+            for kind, said, value in found]
+
+
+@pytest.mark.parametrize(("text", "found", "members"), [
+    ("어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", [("beneficiary", "어머니", "parent")], [("parent", "어머니", None)]),
+    ("80세 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", [("age", "80세", 80), ("beneficiary", "어머니", "parent")],
+     [("parent", "어머니", 80)]),
+    ("어머니가 80세이신데 받을 수 있는 혜택이 뭐가 있나요?", [("beneficiary", "어머니", "parent"), ("age", "80세", 80)],
+     [("parent", "어머니", 80)]),
+    ("남편이 있는데 받을 수 있는 혜택이 뭐가 있나요?", [("beneficiary", "남편", "spouse")], [("spouse", "남편", None)]),
+    ("부모님을 모시고 있는데 받을 수 있는 혜택이 있나요?", [("beneficiary", "부모님", "parent")], [("parent", "부모님", None)]),
+    ("할머니께서 계신데 받을 수 있는 지원이 있나요?", [], [("grandparent", "할머니", None)]),
+    ("My mother is 80. What benefits are there?", [("beneficiary", "My mother", "parent"), ("age", "80", 80)],
+     [("parent", "mother", 80)]),
+    ("I live with my father. What benefits are there?", [("beneficiary", "father", "parent")], [("parent", "father", None)]),
+    ("4살 아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?", [("age", "4살", 4), ("beneficiary", "아이", "child")],
+     [("child", "아이", 4)]),
+    ("4살짜리 아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?", [("age", "4살", 4), ("beneficiary", "아이", "child")],
+     [("child", "아이", 4)]),
+    ("I have a 4 year old son, which benefits are there?", [("age", "4 year old", 4), ("beneficiary", "son", "child")],
+     [("child", "son", 4)]),
+    # an age that is not next to the member is not theirs: "35살인데" is the citizen's
+    ("35살인데 아이가 있어요. 받을 수 있는 혜택이 뭐가 있나요?", [("age", "35살", 35), ("beneficiary", "아이", "child")],
+     [("child", "아이", None)]),
+    # two members, each with the age said next to them
+    ("4살 아이가 있고 80세 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?",
+     [("age", "4살", 4), ("beneficiary", "아이", "child"), ("age", "80세", 80), ("beneficiary", "어머니", "parent")],
+     [("child", "아이", 4), ("parent", "어머니", 80)]),
+    # the person named: no question
+    ("My mother is 80, what can she get?", [("beneficiary", "My mother", "parent"), ("age", "80", 80)], []),
+    ("어머니가 80세인데 대구에서 혼자 지내세요. 받으실 수 있는 혜택이 있나요?",
+     [("beneficiary", "어머니", "parent"), ("age", "80세", 80)], []),  # 받으실: said of her, never of oneself
+    ("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", [("beneficiary", "어머니", "parent")], []),
+    ("어머니가 받을 수 있는 혜택이 뭐가 있나요?", [("beneficiary", "어머니", "parent")], []),  # no statement of having
+    ("아버지가 혼자 계세요. 받을 수 있는 혜택 있나요?", [("beneficiary", "아버지", "parent")], []),  # his living alone
+    ("If I have a husband, can I get anything?", [], []),
+])
+def test_who_an_unclear_opening_states_and_the_age_it_gives_them(text: str, found: list[tuple[str, str, Any]],
+                                                                  members: list[tuple[str, str, int | None]]) -> None:
+    from assistant.dialogue.whose_benefits import unclear_members
+
+    got = unclear_members(text, _said(text, *found))
+    assert [(m.who, m.word, m.age) for m in got] == members
+
+
+def _buttons(turn: Turn) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The question's buttons by the person they choose: ``{who: (title, payload entities)}``."""
+    last = turn.messages[-1]
+    assert last.custom.get("response") == RESPONSE, [m.text for m in turn.messages]
+    out = {}
+    for b in last.buttons:
+        assert b["payload"].startswith("/check_eligibility{")
+        entities = json.loads(b["payload"][b["payload"].index("{"):])
+        out[entities["beneficiary"]] = (b["title"], entities)
+    return out
+
+
+AGED_OPENINGS = [
+    # (language, opening, member, the member's button title, age, a word of the question, the member's age question)
+    ("ko", "4살 아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?", "child", "아이", 4, "아이가 받는 혜택", "자녀분의 만 나이"),
+    ("en", "I have a 4 year old son, which benefits are there?", "child", "My child", 4, "benefits for your child",
+     "How old is your child"),
+    ("ko", "어머니가 80세이신데 받을 수 있는 혜택이 뭐가 있나요?", "parent", "어머니", 80, "어머니가 받는 혜택",
+     "부모님의 만 나이"),
+    ("en", "My mother is 80. What benefits are there?", "parent", "My mother", 80, "benefits for your mother",
+     "How old is your parent"),
+]
+
+
+@pytest.mark.parametrize(("lang", "opening", "who", "title", "age", "question", "age_question"), AGED_OPENINGS)
+def test_the_members_button_carries_the_age_the_opening_gave(processor, lang: str, opening: str, who: str,  # type: ignore[no-untyped-def]
+                                                              title: str, age: int, question: str,
+                                                              age_question: str) -> None:
+    sender = f"aged-{who}-{lang}"
+    t = say(processor, opening, sender)
+    assert question in (t.messages[-1].text or "")
+    choices = _buttons(t)
+    assert choices == {"self": ("Me" if lang == "en" else "본인", {"beneficiary": "self"}),
+                       who: (title, {"beneficiary": who, "age": age})}
+    state = slots(processor, sender)
+    assert state["beneficiary"] is None and state["age"] is None  # the number was the member's, not the citizen's
+    t = say(processor, "/check_eligibility" + json.dumps(choices[who][1], ensure_ascii=False), sender)
+    state = slots(processor, sender)
+    assert (state["beneficiary"], state["age"]) == (who, age), [m.text for m in t.messages]
+    # the questions go on (or the list comes) without the age asked again, and nothing is put aside as the citizen's
+    assert state["requested_slot"] != "age" and not state.get("facts_by_person"), state
+    assert age_question not in " ".join(m.text or "" for m in t.messages), [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize(("lang", "opening", "who", "title", "age", "question", "age_question"), AGED_OPENINGS)
+def test_me_after_an_opening_with_a_members_age_does_not_take_it(processor, lang: str, opening: str, who: str,  # type: ignore[no-untyped-def]
+                                                                  title: str, age: int, question: str,
+                                                                  age_question: str) -> None:
+    sender = f"aged-self-{who}-{lang}"
+    choices = _buttons(say(processor, opening, sender))
+    t = say(processor, "/check_eligibility" + json.dumps(choices["self"][1]), sender)
+    state = slots(processor, sender)
+    # before: 본인 checked the catalogue for a citizen of 4 (the child's age)
+    assert state["beneficiary"] == "self" and state["age"] is None and state["requested_slot"] == "age", \
+        [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize(("lang", "opening", "who", "title", "asked"), [
+    ("ko", "어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "parent", "어머니", "부모님의 만 나이"),
+    ("ko", "남편이 있는데 받을 수 있는 혜택이 뭐가 있나요?", "spouse", "남편", "배우자분의 만 나이"),
+    ("en", "I live with my father. What benefits are there?", "parent", "My father", "How old is your parent"),
+])
+def test_a_parent_or_spouse_opening_asks_whose_benefits(processor, lang: str, opening: str, who: str, title: str,  # type: ignore[no-untyped-def]
+                                                        asked: str) -> None:
+    sender = f"member-{who}-{lang}"
+    choices = _buttons(say(processor, opening, sender))
+    assert choices == {"self": ("Me" if lang == "en" else "본인", {"beneficiary": "self"}), who: (title, {"beneficiary": who})}
+    t = say(processor, "/check_eligibility" + json.dumps(choices[who][1]), sender)
+    assert slots(processor, sender)["beneficiary"] == who
+    assert asked in (t.messages[-1].text or ""), [m.text for m in t.messages]
+
+
+def test_an_opening_naming_the_mother_as_receiving_goes_to_her_questions(processor) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, "My mother is 80, what can she get?", "she-gets")
+    assert RESPONSE not in [m.custom.get("response") for m in t.messages]
+    state = slots(processor, "she-gets")
+    assert (state["beneficiary"], state["age"]) == ("parent", 80) and state["requested_slot"] not in (None, "age")
