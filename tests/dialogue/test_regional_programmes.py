@@ -196,6 +196,46 @@ def test_the_rent_question_asks_the_region_in_either_language(make_processor: An
     assert answered.messages[0].custom["language"] == ("en" if english else "ko")
 
 
+def bundled_birth() -> dict[str, str]:
+    """The bundled pages of a local government's 출산 programme (category 임신·출산, a regional agency, 출산 or
+    산후 in the title): region label → doc id, read from their front matter."""
+    from pathlib import Path
+
+    import yaml
+
+    out: dict[str, str] = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "knowledge/ko").glob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+        regions = agency_regions(str(meta["agency"]))
+        if regions and meta.get("category") == "임신·출산" and ("출산" in meta["title"] or "산후" in meta["title"]):
+            out[" ".join(regions)] = str(meta["doc_id"])
+    return out
+
+
+BIRTH = bundled_birth()
+
+
+#: Known gap (s19 report), strict: on run.sh's home the English twin abstains. Its hits: the English page of the
+#: national 건강보험 임신·출산 진료비 지원 first (fused 0.88: dense rank 1, "baby" and its Korean title's 출산), 창원시 and
+#: 경기도 below 0.7 of it; the English gate gives 0.31 (that page, overlap 0.5, no translation). The Korean twin ranks
+#: 창원시 (돈 → 축하금) and 경기도 (아기, 출산, 신생아) first. The English glossary's "money" is [지원금] where 돈 is
+#: [지원금, 장려금, 축하금, 수당, 지원], and "have a baby" takes "baby" into 출산; with "money" as 돈 the question ranks
+#: 창원시 first but 경기도 at 0.43 of it (the English lexical weight 0.7 and second chunk 0.6 favour 창원's one-topic
+#: page), so it would answer 창원's programme as the citizen's: not done.
+@pytest.mark.parametrize("text", [
+    "아기 낳으면 돈 주나요?",
+    pytest.param("Do I get money if I have a baby?", marks=pytest.mark.xfail(strict=True, reason="s19 report: abstains")),
+])
+def test_the_birth_question_asks_the_region_in_either_language(make_processor: Any, text: str) -> None:
+    assert set(BIRTH) == {"경상남도 창원시", "경기도"}
+    asked = say(make_processor(), text, "s-birth")
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    m = asked.messages[0]
+    assert m.custom["language"] == ("en" if text.isascii() else "ko")
+    assert set(m.custom["regions"]) == set(BIRTH)
+    assert {c["doc_id"] for c in m.custom["citations"]} == set(BIRTH.values())
+
+
 @pytest.fixture
 def fixture_engine(bundled_settings: Settings, embedder: Any, tmp_path: Any) -> MessageProcessor:
     """The engine with the bundled NLU over the fixture corpus (English retrieval finds its youth-rent pages through
