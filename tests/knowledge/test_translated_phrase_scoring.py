@@ -4,8 +4,9 @@ The fault (s18 report): on a pool of Korean and English pages (the bundled corpu
 of a glossary phrase one by one ("monthly" of "monthly rent" without "rent", "young" + "people"), while a Korean
 page scored the phrase's translation: "Is there monthly rent support for young people?" ranked the English page of
 청년내일저축계좌 (monthly savings for young people) above the two youth-rent pages and abstained. Now each phrase is a
-group of alternatives (:attr:`RetrieverConfig.translated_scoring` ``best``): its English words, on a row that holds
-all of them (:class:`AllWords`), or one Korean translation.
+group of alternatives (:attr:`RetrieverConfig.translated_scoring`): its English words, on a row that holds all of
+them (:class:`AllWords`), or its Korean translation (``phrase``, shipped: all its Korean terms summed, as before;
+``best``: one Korean word at a time).
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ def test_all_words_scores_only_where_every_word_is(retriever: HybridRetriever) -
     assert loose and all(v == pytest.approx(bm25.get_scores(["monthly"])[row], rel=1e-5) for row, v in loose.items())
 
 
-def test_each_phrase_counts_once_by_its_best_alternative(retriever: HybridRetriever) -> None:
-    best = retriever.run(QUESTION, k=3)
+@pytest.mark.parametrize("scoring", ["phrase", "best"])
+def test_each_phrase_counts_once_by_its_best_alternative(retriever: HybridRetriever, scoring: str) -> None:
+    best = HybridRetriever(retriever.index, retriever.embedder, retriever.tokenizer,
+                           replace(BM25, translated_scoring=scoring), glossary=GLOSSARY).run(QUESTION, k=3)
     assert [p for p, _k in best.translations] == ["monthly rent", "support", "young people"]
     assert best.hits[0].doc.doc_id == "RENT", [(h.doc.doc_id, h.lexical) for h in best.hits]
     lexical = {h.doc.doc_id: h.lexical for h in best.hits}
@@ -82,6 +85,17 @@ def test_the_gate_reads_the_lexical_signals_it_was_fitted_on(retriever: HybridRe
     summed = HybridRetriever(retriever.index, retriever.embedder, retriever.tokenizer,
                              replace(BM25, translated_scoring="sum"), glossary=GLOSSARY).run(QUESTION, k=3)
     assert best == pytest.approx({h.doc.doc_id: h.gate_lexical for h in summed.hits}, rel=1e-6)
+
+
+def test_phrase_scoring_keeps_a_korean_pages_translation_summed(retriever: HybridRetriever) -> None:
+    """``phrase`` scores a Korean page by the whole translation, as ``sum`` did: the rent page's lexical score is the
+    same under both (it holds none of the English words), while ``best`` counts one Korean word per phrase."""
+    def lexical(scoring: str) -> float:
+        r = HybridRetriever(retriever.index, retriever.embedder, retriever.tokenizer,
+                            replace(BM25, translated_scoring=scoring), glossary=Glossary({"youth rent": ["청년", "월세"]}))
+        return next(h.lexical for h in r.run("youth rent", k=3).hits if h.doc.doc_id == "RENT")
+    assert lexical("phrase") == pytest.approx(lexical("sum"), rel=1e-6)
+    assert lexical("best") < lexical("sum")
 
 
 def test_korean_questions_do_not_take_this_path(retriever: HybridRetriever) -> None:
