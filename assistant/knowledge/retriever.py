@@ -363,6 +363,18 @@ class RetrieverConfig:
             the place words the ranking leaves out (``place_words_lexical=False``) when the top page is run by the
             named place (preference 2). True (shipped): "서울에서 임신하면 받을 수 있는 거 뭐 있어요" answers with
             서울특별시's page again; a page of another region is judged without them (the #12 and 관악 questions).
+        translated_scoring: how BM25 scores an English question's glossary phrases (:meth:`Glossary.matches`):
+            ``phrase`` (shipped, s19) counts each matched phrase once, as the better of its own English words (only
+            on a row that holds every one of them) and its Korean translation (all its Korean terms summed, as
+            before); ``best`` also takes one Korean word of the translation at a time (each word's pieces adding up,
+            as a colloquial word's catalogue words do): on the catalogue it shrank a right top page's lead, so a
+            second region's page came within the composer's variant share and three English twins cited another
+            region's page (bench/abstention.py, s19 report). ``sum`` (before s19)
+            adds the English words one by one and every Korean term as terms of their own: on the bundled corpus (35
+            Korean and 10 English pages) an English page then scored "monthly" of "monthly rent" without "rent"
+            (청년내일저축계좌's English page ranked first for "Is there monthly rent support for young people?"),
+            and 출산 + 출생 summed for "have a baby" beside the English page's own "baby". Korean questions never take
+            this path.
         region_topic_band: the region's bonus (``w_region_match``) scaled by how topical the page is: in full for a
             page whose score (after the rerank stage) is the best's, falling linearly to nothing for one this far
             below it, so a page of the named region on another topic cannot climb over on-topic pages of other
@@ -402,6 +414,31 @@ class RetrieverConfig:
     grouped_word_bigrams: bool = False
     gate_place_words: bool = True
     gate_grouped_word_bigrams: bool = True
+    translated_scoring: Literal["best", "phrase", "sum"] = "phrase"
+
+
+class AllWords(tuple[str, ...]):
+    """An alternative of a BM25 term group (:meth:`HybridRetriever._lexical`) that counts only on a row holding every
+    one of its terms: a multi-word phrase ("monthly rent"), which one of its words alone does not say."""
+
+    __slots__ = ()
+
+
+def _known_alternative(alt: tuple[str, ...], vocabulary: Any) -> tuple[str, ...]:
+    """``alt`` restricted to the index's vocabulary; an :class:`AllWords` with a word no row holds matches nothing
+    (empty)."""
+    if isinstance(alt, AllWords):
+        return alt if all(t in vocabulary for t in alt) else ()
+    return tuple(t for t in alt if t in vocabulary)
+
+
+def _alternative_scores(model: bm25s.BM25, alt: tuple[str, ...]) -> np.ndarray:
+    """BM25 scores ``(n_rows,)`` of one group alternative: its terms summed, and for an :class:`AllWords` of several
+    terms only on the rows where each of them scores."""
+    if isinstance(alt, AllWords) and len(alt) > 1:
+        per_term = np.stack([model.get_scores([t]) for t in alt])
+        return np.where((per_term > 0).all(axis=0), per_term.sum(axis=0), 0.0)
+    return np.asarray(model.get_scores(list(alt)))
 
 
 @dataclass(frozen=True)
@@ -883,15 +920,16 @@ class HybridRetriever:
         """BM25 scores of the best rows for terms already filtered to the vocabulary (rows outside ``allowed`` score 0).
 
         ``groups``: words of the question that may be said several ways (a colloquial word and the catalogue's words
-        for it), each a list of alternatives (each a tuple of vocabulary terms, summed); a group adds, per row, the
-        score of its best alternative (a disjunction scored by its best member, as a dis-max query does).
+        for it), each a list of alternatives (each a tuple of vocabulary terms, summed; an :class:`AllWords` scores
+        only on rows that hold all its terms); a group adds, per row, the score of its best alternative (a
+        disjunction scored by its best member, as a dis-max query does).
         """
         groups = [g for g in groups or [] if g]
         if not known and not groups:
             return {}
         scores = model.get_scores(known) if known else None
         for g in groups:
-            best = np.max(np.stack([model.get_scores(list(alt)) for alt in g]), axis=0)
+            best = np.max(np.stack([_alternative_scores(model, alt) for alt in g]), axis=0)
             scores = best if scores is None else scores + best
         assert scores is not None
         if allowed is not None:
@@ -1000,11 +1038,19 @@ class HybridRetriever:
                 rerank_query = "".join(" " if any(s <= i < e for s, e in spans) else ch for i, ch in enumerate(query))
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
+        phrase_groups: list[list[tuple[str, ...]]] = []  # translated_scoring="best": one group per glossary phrase
         if language == "en":
             for phrase, korean in self.glossary.matches(query[:2000]):
                 kterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(korean))))
                 translations.append((phrase, kterms))
                 translated.extend(kterms)
+                if cfg.translated_scoring != "sum":
+                    # the phrase as the citizen said it (every one of its words on one row: "monthly" alone is no
+                    # "monthly rent"), or one of its Korean words (its pieces adding up, as a written word's do)
+                    own = AllWords(t for t in lexical_terms(self.tokenizer.tokenize(phrase)) if t in terms)
+                    korean_alternatives = ([tuple(lexical_terms(self.tokenizer.tokenize(w))) or (w,) for w in korean]
+                                           if cfg.translated_scoring == "best" else [kterms] if kterms else [])
+                    phrase_groups.append([own, *korean_alternatives] if own else korean_alternatives)
         expanded: list[str] = []
         expansions: list[tuple[str, tuple[str, ...]]] = []
         groups: list[list[tuple[str, ...]]] = []
@@ -1046,6 +1092,12 @@ class HybridRetriever:
                 grouped |= {w[i : i + 2] for w in grouped if len(w) >= 3 for i in range(len(w) - 1)}
             plain = [t for t in terms + translated if t in ix.vocabulary and t not in grouped]
             kgroups = [[k for alt in g if (k := tuple(t for t in alt if t in ix.vocabulary))] for g in groups]
+        elif phrase_groups:
+            # each glossary phrase of an English question counts once, by its best way of saying it (see
+            # RetrieverConfig.translated_scoring); the question's other words count as said
+            in_phrases = {t for g in phrase_groups for alt in g for t in alt}
+            plain = [t for t in terms + translated if t in ix.vocabulary and t not in in_phrases]
+            kgroups = [[k for alt in g if (k := _known_alternative(alt, ix.vocabulary))] for g in phrase_groups]
         else:
             plain, kgroups = known, []
         lex = self._lexical(plain, ix.bm25, mask.chunks if mask else None, kgroups) if cfg.mode != "dense" else {}
@@ -1085,6 +1137,10 @@ class HybridRetriever:
         grouped_gate = cfg.gate_grouped_word_bigrams and bool(groups) and not cfg.grouped_word_bigrams
         if grouped_gate:
             gate = self._gate_view(ld, mask, terms, translated, expanded, groups, kgroups, doc_dense, w_dense, True)
+        elif phrase_groups:
+            # the English gate was fitted on every translated term and English word summed (translated_scoring
+            # "sum"): it reads them so, best chunk only, whatever page the phrase scoring puts first
+            gate = self._gate_view(ld, mask, terms, translated, expanded, [], [], doc_dense, w_dense, True)
         else:
             gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
         # The place words left to the region preference (place_words_lexical=False) count for the gate when the top
