@@ -11,7 +11,9 @@ on the same catalogue (the shared conditions).
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import random
+from pathlib import Path
 
 import pytest
 
@@ -20,22 +22,23 @@ from connectors.eligibility.codes import AGE_FROM, AGE_TO, CODES
 from connectors.eligibility.evaluator import Evaluation, ServiceResult, evaluate
 from connectors.eligibility.facts import Facts
 
-PROFILES = {
-    "nothing known": Facts(),
-    "4-year-old": Facts(age=4),
-    "pregnant woman": Facts(age=31, sex="female", income_pct_median=85, pregnant=True, employed=True),
-    "elder living alone": Facts(age=78, sex="male", income_pct_median=40, single_person_household=True, disabled=False,
-                                veteran=True, homeless_household=True, region="부산광역시"),
+ROOT = Path(__file__).resolve().parents[2]
+
+def _bench_profiles() -> dict[str, Facts]:
+    """The person profiles of ``bench/eligibility.py`` (loaded from its file under its own module name: ``eligibility``
+    alone would be this test package)."""
+    spec = importlib.util.spec_from_file_location("bench_eligibility", ROOT / "bench" / "eligibility.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return dict(bench.PROFILES)
+
+
+# the bench's profiles, plus two that only this test needs (a school-age welfare recipient, an organisation)
+PROFILES = _bench_profiles() | {
     "recipient student": Facts(age=17, student_level="high", welfare_recipient=True, near_poverty=False,
                                region="서울특별시 강남구"),
     "organisation": Facts(organization_type="social_welfare_facility", business_status="none", region="전라남도 목포시"),
-    "everything known": Facts(age=40, sex="female", income_pct_median=120, preparing_pregnancy=False, pregnant=False,
-                              recent_birth_or_adoption=False, farmer=False, fisher=False, livestock_farmer=False,
-                              forester=False, student_level="none", employed=True, job_seeker=False, disabled=False,
-                              veteran=False, ill=False, multicultural_family=False, north_korean_defector=False,
-                              single_parent_family=False, single_person_household=False, multi_child_household=True,
-                              homeless_household=False, new_resident=False, extended_family=False,
-                              business_status="none", organization_type="none", region="경기도 성남시"),
 }
 
 
