@@ -53,3 +53,31 @@ def test_other_fields_keep_number_and_text_values() -> None:
 def test_a_wrong_item_is_refused(item: str) -> None:
     with pytest.raises(SystemExit):
         bench.config_overrides([item])
+
+
+def test_identical_summaries_widen_each_rows_relevant_set_and_keep_the_rows() -> None:
+    pairs = [("재난 피해 보상", {"A"}), ("청년 월세", {"B"}), ("재난 피해 보상", {"C"}), ("재난 피해 보상", {"D"})]
+    out = bench.same_text_relevant(pairs)
+    assert [q for q, _ in out] == [q for q, _ in pairs]
+    assert [r for _, r in out] == [{"A", "C", "D"}, {"B"}, {"A", "C", "D"}, {"A", "C", "D"}]
+    assert pairs[0][1] == {"A"}  # the strict rows are not changed in place
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "gov24_benefits"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared/data/gov24_benefits is absent")
+def test_the_catalogues_shared_summaries_are_counted_from_the_raw_list() -> None:
+    # independent count: read serviceList directly and apply the query rule by hand
+    import json
+    from collections import Counter
+
+    rows = json.loads((SHARED / bench.GOV24_FILES["list"]).read_text(encoding="utf-8"))["data"]
+    texts = []
+    for r in rows:
+        q = " ".join(str(r.get("서비스목적요약") or "").split())
+        if len(q) >= 12 and q != " ".join(str(r.get("서비스명") or "").split()) and q != "상동":
+            texts.append(q)
+    shared = {t: n for t, n in Counter(texts).items() if n > 1}
+    widened = [r for _, r in bench.same_text_relevant(bench.known_item_set(SHARED)) if len(r) > 1]
+    assert len(widened) == sum(shared.values())
