@@ -110,7 +110,7 @@ _EXPLAIN_BITS = np.asarray([1 << j for j in range(len(_EXPLAIN_ORDER))], dtype=n
 _EXPLAIN_FLAG_MASKS = np.asarray([0 if _GROUP_ORDER[g] == "age" else group_mask(_GROUP_ORDER[g]) for g in _EXPLAIN_ORDER],
                                  dtype=np.uint64)
 _AGE_MISSING = ("age",)
-
+_AGE_COLUMN = _GROUP_ORDER.index("age")
 
 @dataclass(frozen=True, slots=True)
 class Condition:
@@ -172,6 +172,9 @@ assert tuple(f.name for f in fields(ServiceResult)) == ("service_id", "service_n
                                                         "sources", "cautions")
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
+#: The flag condition and the fact of each code, by its bit.
+_FLAG_BY_BIT = tuple(_FLAG_COND[c.code] for c in CODES)
+_FACT_BY_BIT = tuple(c.fact for c in CODES)
 _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요",
                            "no coded conditions: read its target group and selection criteria", "-")
 _ONLY_NO_CONDITIONS = (_NO_CONDITIONS,)
@@ -330,7 +333,44 @@ def _mixed_radix(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
 
 
 def _bits(value: int) -> list[int]:
-    return [i for i in range(len(CODES)) if value >> i & 1]
+    """The positions of the set bits of ``value``, lowest first (one step per set bit, not per code).
+
+    Example:
+        >>> _bits(0b101001)
+        [0, 3, 5]
+    """
+    out = []
+    while value:
+        low = value & -value
+        out.append(low.bit_length() - 1)
+        value ^= low
+    return out
+
+
+_ALL_BITS = 2**64 - 1
+#: The codes of the groups :meth:`Evaluation._explain` visits before the age range (sex, income, personal, household).
+_BEFORE_AGE = sum(group_mask(_GROUP_ORDER[g]) for g in _EXPLAIN_ORDER[:_EXPLAIN_ORDER.index(_AGE_COLUMN)])
+# the explain order is the codes' bit order (each group's codes above the previous group's): what _flag_part relies on
+_FLAG_COLUMNS = [g for g in _EXPLAIN_ORDER if g != _AGE_COLUMN]
+assert all(max(_bits(group_mask(_GROUP_ORDER[a]))) < min(_bits(group_mask(_GROUP_ORDER[b])))
+           for a, b in zip(_FLAG_COLUMNS, _FLAG_COLUMNS[1:], strict=False))
+
+
+def _flag_part(shown: int, still_open: int) -> tuple[tuple[Condition, ...], tuple[Condition, ...], tuple[str, ...], tuple[str, ...]]:
+    """The flag groups' part of a code explanation (:meth:`Evaluation._explain_rows`): ``(before, after,
+    missing_before, missing_after)``: the conditions of the codes ``shown`` before and after the age range's place
+    (:data:`_BEFORE_AGE`), in bit order, and the facts of the codes ``still_open`` (deduplicated, ``after`` without
+    those of ``before``; ``age`` is no code's fact, so it goes between them unchanged).
+
+    Example:
+        >>> b, a, mb, ma = _flag_part(1 << BIT["JA0101"] | 1 << BIT["JA2101"], 0)
+        >>> [c.code for c in b], [c.code for c in a], mb, ma
+        (['JA0101'], ['JA2101'], (), ())
+    """
+    return (tuple(_FLAG_BY_BIT[i] for i in _bits(shown & _BEFORE_AGE)),
+            tuple(_FLAG_BY_BIT[i] for i in _bits(shown & ~_BEFORE_AGE)),
+            (before := tuple(dict.fromkeys(_FACT_BY_BIT[i] for i in _bits(still_open & _BEFORE_AGE)))),
+            tuple(f for f in dict.fromkeys(_FACT_BY_BIT[i] for i in _bits(still_open & ~_BEFORE_AGE)) if f not in before))
 
 
 class _Shared:
@@ -579,11 +619,11 @@ class Evaluation:
         key = (group, yg, state)
         if key not in self._cache:
             shown = yg & self.true_bits if state == YES else yg
-            conds = tuple(_FLAG_COND[CODES[i].code] for i in _bits(shown))
+            conds = tuple(_FLAG_BY_BIT[i] for i in _bits(shown))
             missing: tuple[str, ...] = ()
             if state == UNKNOWN:
                 open_bits = yg & ~self.true_bits & ~self.false_bits
-                missing = tuple(dict.fromkeys(CODES[i].fact for i in _bits(open_bits)))
+                missing = tuple(dict.fromkeys(_FACT_BY_BIT[i] for i in _bits(open_bits)))
             self._cache[key] = (conds, missing)
         return self._cache[key]
 
@@ -607,16 +647,21 @@ class Evaluation:
         # each code belongs to one group and each group to one pathway, so ``decided`` has no repeats
         return _NAMES[state], tuple(decided), tuple(dict.fromkeys(missing))
 
-    def _explain_rows(self, sigs: np.ndarray, reps: np.ndarray) -> dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]]:
+    def _explain_rows(self, sigs: np.ndarray, reps: np.ndarray,
+                      alone: set[int] | None = None) -> dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]]:
         """``{signature: _explain(row)}`` for the rows ``reps`` (one per signature ``sigs``), equal to :meth:`_explain`
         row by row (tests/eligibility/test_eligibility_results_fast.py): which groups explain a row (restricting, in the
         row's state, in a pathway open to it and in that state) is one array operation here, a bit mask per row in
         :meth:`_explain`'s order (pathway by pathway), instead of Python loops over pathways and groups (issue 5).
 
-        The flag groups' part of an explanation depends on the row's state, that mask and the row's codes in those
-        groups only, so it is built once per distinct ``(state, mask, codes)`` in this call (:meth:`_flag_part`); the
-        age range, where it explains, is put in at its place between them (its pair of conditions is shared per
-        catalogue), and unmapped codes after. The decided and missing tuples are pooled (:meth:`_pooled`)."""
+        That order is the codes' bit order with the age range between the household and the business groups
+        (:data:`_BEFORE_AGE`), so the flag groups' conditions are the codes shown (of the explaining groups: all of
+        them, or for ``eligible`` those the facts hold) in bit order, and their missing facts those of the codes still
+        open; both are arrays here, and the Python part runs once per distinct pair of them in this call
+        (:func:`_flag_part`). The age range's pair of conditions (shared per catalogue) goes between the two halves, and
+        unmapped codes after. The decided and missing tuples are pooled (:meth:`_pooled`), except, when ``alone`` is
+        given, those of a signature not in it: :meth:`results` then only concatenates them with an extra part and pools
+        the concatenation."""
         cat = self.catalogue
         state = self.conditions_status[reps]
         gmat = np.stack([self.groups[n][reps] for n in _GROUP_ORDER], axis=1)
@@ -625,73 +670,44 @@ class Evaluation:
         contrib = (cat.restrict_matrix[reps] & (gmat == same) & (pmat[:, _GROUP_PATHWAY] == same)
                    & cat.pathway_matrix[reps][:, _GROUP_PATHWAY])
         ordered = contrib[:, _EXPLAIN_ORDER]
-        masks = ordered.astype(np.int64) @ _EXPLAIN_BITS
         # the codes of the flag groups that explain the row (group masks are disjoint bits, so the sum is their union)
         codes = cat.y[reps] & (ordered.astype(np.uint64) @ _EXPLAIN_FLAG_MASKS)
+        shown = np.where(state == YES, codes & np.uint64(self.true_bits), codes)
+        still_open = np.where(state == UNKNOWN, codes & np.uint64(~(self.true_bits | self.false_bits) & _ALL_BITS), 0)
+        with_age = ordered[:, _EXPLAIN_ORDER.index(_AGE_COLUMN)]
         nc = cat.no_conditions[reps] | self.vacuous[reps]
         unmapped, ages, pool = cat.unmapped, self._shared.ages, self._shared.pool
-        names, flag_part = _NAMES, self._flag_part
-        parts: dict[tuple[int, int, int], tuple[Any, ...]] = {}
+        names = _NAMES
+        parts: dict[tuple[int, int], tuple[tuple[Condition, ...], tuple[Condition, ...], tuple[str, ...], tuple[str, ...]]] = {}
         memo: dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]] = {}
-        for s, row, st, mask, y, lo, hi, none in zip(sigs.tolist(), reps.tolist(), state.tolist(), masks.tolist(),
-                                                     codes.tolist(), cat.age_lo[reps].tolist(),
-                                                     cat.age_hi[reps].tolist(), nc.tolist(), strict=True):
+        for s, row, st, show, opened, aged, lo, hi, none in zip(
+                sigs.tolist(), reps.tolist(), state.tolist(), shown.tolist(), still_open.tolist(), with_age.tolist(),
+                cat.age_lo[reps].tolist(), cat.age_hi[reps].tolist(), nc.tolist(), strict=True):
             if none:
                 memo[s] = (names[st], _ONLY_NO_CONDITIONS, ())
                 continue
-            part = parts.get((st, mask, y))
+            part = parts.get((show, opened))
             if part is None:
-                part = parts[(st, mask, y)] = flag_part(st, mask, y)
-            with_age, before, after, miss_before, miss_after, whole = part
-            odd = st == UNKNOWN and row in unmapped
-            if not with_age and not odd:
-                memo[s] = whole  # the flag groups alone: the same pooled triple for every such row of this call
-                continue
-            decided, missing = before + after, miss_before + miss_after
-            if with_age:
+                part = parts[(show, opened)] = _flag_part(show, opened)
+            before, after, miss_before, miss_after = part
+            if aged:
                 pair = ages.get((lo, hi))
                 if pair is None:
                     pair = ages[(lo, hi)] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
                                              Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
                 decided = before + pair + after
-                if st == UNKNOWN:
-                    missing = miss_before + _AGE_MISSING + miss_after
-            if odd:
+                missing = miss_before + _AGE_MISSING + miss_after if st == UNKNOWN else miss_before + miss_after
+            else:
+                decided, missing = before + after, miss_before + miss_after
+            if st == UNKNOWN and row in unmapped:
                 decided = decided + tuple(_unmapped_condition(c) for c in unmapped[row])
-            if decided:
-                decided = pool.setdefault(tuple(map(id, decided)), decided)
-            if missing:
-                missing = pool.setdefault(missing, missing)
+            if alone is None or s in alone:
+                if decided:
+                    decided = pool.setdefault(tuple(map(id, decided)), decided)
+                if missing:
+                    missing = pool.setdefault(missing, missing)
             memo[s] = (names[st], decided, missing)
         return memo
-
-    def _flag_part(self, state: int, mask: int, codes: int) -> tuple[Any, ...]:
-        """The flag groups' part of a code explanation (:meth:`_explain_rows`): ``(with_age, before, after,
-        missing_before, missing_after, whole)``: whether the age range explains too (bit of ``mask``), the conditions of
-        the groups before and after it in :meth:`_explain`'s order, their missing facts (deduplicated, ``after``
-        without those of ``before``; ``age`` is no code's fact, so it goes between them unchanged), and the pooled
-        ``(status, decided_by, missing)`` of the flag groups alone."""
-        before: list[Condition] = []
-        after: list[Condition] = []
-        miss: list[str] = []
-        with_age = False
-        n_before = 0
-        for j in range(len(_EXPLAIN_ORDER)):
-            if not mask >> j & 1:
-                continue
-            group = _GROUP_ORDER[_EXPLAIN_ORDER[j]]
-            if group == "age":
-                with_age, n_before = True, len(miss)
-                continue
-            conds, m = self._group_explain(group, codes, 0, 0, state)
-            (after if with_age else before).extend(conds)
-            miss.extend(m)
-        if not with_age:
-            n_before = len(miss)
-        miss_before = tuple(dict.fromkeys(miss[:n_before]))
-        miss_after = tuple(m for m in dict.fromkeys(miss) if m not in miss_before)
-        whole = (_NAMES[state], *self._pooled(tuple(before + after), miss_before + miss_after))
-        return with_age, tuple(before), tuple(after), miss_before, miss_after, whole
 
     def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
         cat = self.catalogue
@@ -734,16 +750,19 @@ class Evaluation:
         rows = np.arange(len(cat)) if rows is None else np.asarray(rows, dtype=np.int64)
         if not len(rows):
             return []
+        pool = self._shared.pool
+        if len(pool) > _POOL_LIMIT:  # checked once per call here: a call adds at most a few tuples per row
+            pool.clear()
         state = self.status[rows]
         keep = self.conditions_status[rows] == state  # the JA-code part stays (else a lower extra group decided)
         xid, xparts = self._extra_parts(rows, state)
         sig = np.where(keep, cat.signature[rows], -1)
         kept = np.flatnonzero(keep)
         uniq, first = np.unique(sig[kept], return_index=True)
-        memo = self._explain_rows(uniq, rows[kept[first]])
+        alone = set(np.unique(sig[keep & (xid < 0)]).tolist())  # signatures some row takes as they are
+        memo = self._explain_rows(uniq, rows[kept[first]], alone)
         pair = (sig + 1) * (len(xparts) + 1) + (xid + 1)
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
-        pooled = self._pooled
         combined: list[tuple[Status, tuple[Condition, ...], tuple[str, ...]]] = []
         for s, x in zip(sig[pfirst].tolist(), xid[pfirst].tolist(), strict=True):
             if x < 0:  # no extra group decides: the code part as it is
@@ -752,7 +771,10 @@ class Evaluation:
                 combined.append(xparts[x])
             else:
                 code, extra = memo[s], xparts[x]
-                combined.append((extra[0], *pooled(code[1] + extra[1], code[2] + extra[2])))
+                decided, missing = code[1] + extra[1], code[2] + extra[2]
+                if missing:
+                    missing = pool.setdefault(missing, missing)
+                combined.append((extra[0], pool.setdefault(tuple(map(id, decided)), decided), missing))
         return self._build(rows, [combined[k] for k in pinv.reshape(-1).tolist()])
 
     def _extra_parts(self, rows: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, list[tuple[Status, tuple[Condition, ...], tuple[str, ...]]]]:
