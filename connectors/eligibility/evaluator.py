@@ -61,9 +61,9 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import deque
+from dataclasses import dataclass, fields
 from itertools import repeat
 from operator import itemgetter
-from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
