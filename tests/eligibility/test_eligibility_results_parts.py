@@ -10,29 +10,18 @@ have (the bench's perturbed tiling: every copy's codes paired with another servi
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
+from elig_helpers import bench_eligibility  # type: ignore[import-not-found]
 
 from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.codes import BIT, CODES
 from connectors.eligibility.evaluator import Evaluation, _bits, _flag_part, _mixed_radix, evaluate
 from connectors.eligibility.facts import Facts
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _bench():  # type: ignore[no-untyped-def]
-    """bench/eligibility.py, loaded from its file under its own module name."""
-    spec = importlib.util.spec_from_file_location("bench_eligibility_parts", ROOT / "bench" / "eligibility.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return bench
 
 
 def test_bits_are_the_set_bits_lowest_first() -> None:
@@ -75,7 +64,7 @@ def test_flag_part_splits_at_the_age_range_and_lists_each_fact_once() -> None:
 
 @pytest.fixture(scope="module")
 def perturbed(gov24_dir) -> Catalogue:  # type: ignore[no-untyped-def]
-    return _bench().tiled(Catalogue.from_gov24_dir(gov24_dir), 3, perturbed=True)
+    return bench_eligibility().tiled(Catalogue.from_gov24_dir(gov24_dir), 3, perturbed=True)
 
 
 PEOPLE = {
@@ -100,7 +89,7 @@ def test_results_equal_row_by_row_on_the_perturbed_tiling(name: str, perturbed: 
 
 
 def test_perturbed_tiling_keeps_the_codes_and_moves_the_pages(gov24_dir) -> None:  # type: ignore[no-untyped-def]
-    bench = _bench()
+    bench = bench_eligibility()
     cat = Catalogue.from_gov24_dir(gov24_dir)
     n = len(cat)
     big = bench.tiled(cat, 3, perturbed=True)
@@ -117,7 +106,7 @@ def test_perturbed_tiling_keeps_the_codes_and_moves_the_pages(gov24_dir) -> None
 
 
 def test_results_sha256_hashes_every_result_in_order(gov24_catalogue: Catalogue) -> None:
-    bench = _bench()
+    bench = bench_eligibility()
     a = evaluate(gov24_catalogue, Facts(age=4))
     b = evaluate(gov24_catalogue, Facts())
     want = hashlib.sha256()
