@@ -60,7 +60,10 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import deque
 from dataclasses import dataclass, fields
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, Literal
 
 import numpy as np
@@ -102,7 +105,12 @@ assert sorted(_EXPLAIN_ORDER) == list(range(len(_GROUP_ORDER)))  # each group in
 _GROUP_PATHWAY: list[int] = [next(p for p, groups in enumerate(_PATHWAY_GROUPS) if g in groups)
                              for g in range(len(_GROUP_ORDER))]
 _EXPLAIN_BITS = np.asarray([1 << j for j in range(len(_EXPLAIN_ORDER))], dtype=np.int64)
-
+#: Each column of :data:`_EXPLAIN_ORDER`'s code mask (0 for the age range): a row's contributing columns times this is
+#: the union of their codes' bits.
+_EXPLAIN_FLAG_MASKS = np.asarray([0 if _GROUP_ORDER[g] == "age" else group_mask(_GROUP_ORDER[g]) for g in _EXPLAIN_ORDER],
+                                 dtype=np.uint64)
+_AGE_MISSING = ("age",)
+_AGE_COLUMN = _GROUP_ORDER.index("age")
 
 @dataclass(frozen=True, slots=True)
 class Condition:
@@ -162,7 +170,11 @@ class ServiceResult:
 _RESULT_SLOTS = tuple(getattr(ServiceResult, f.name).__set__ for f in fields(ServiceResult))
 assert tuple(f.name for f in fields(ServiceResult)) == ("service_id", "service_name", "status", "decided_by", "missing",
                                                         "sources", "cautions")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 _FLAG_COND = {c.code: Condition(c.code, c.ko, c.en, "Y") for c in CODES}
+#: The flag condition and the fact of each code, by its bit.
+_FLAG_BY_BIT = tuple(_FLAG_COND[c.code] for c in CODES)
+_FACT_BY_BIT = tuple(c.fact for c in CODES)
 _NO_CONDITIONS = Condition("NONE", "조건 코드 없음: 지원대상·선정기준을 확인하세요",
                            "no coded conditions: read its target group and selection criteria", "-")
 _ONLY_NO_CONDITIONS = (_NO_CONDITIONS,)
@@ -293,8 +305,72 @@ def _unmapped_condition(code: str) -> Condition:
     return cond
 
 
+#: The facts a who-phrase can leave missing (:func:`~connectors.eligibility.who_text.check_state`): none is a JA code's
+#: fact nor ``age``, so :meth:`Evaluation.results` may put the code part's missing facts before the who-phrase's without
+#: deduplicating them against each other (what :meth:`Evaluation._with_region` would do).
+_WHO_MISSING = frozenset({"target_groups"})
+assert not _WHO_MISSING & ({c.fact for c in CODES} | {"age"})
+
+
+def _mixed_radix(columns: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """One ``int64`` per row that is equal exactly where every column is: ``columns`` are ``(values, radix)`` with
+    ``0 <= values < radix``, combined as digits of a mixed-radix number; where the number could pass ``2**62`` the
+    digits so far are first renumbered densely (:func:`numpy.unique`), so it never overflows.
+
+    Example:
+        >>> _mixed_radix([(np.array([1, 1, 0]), 2), (np.array([2, 2, 2]), 3)]).tolist()
+        [5, 5, 2]
+    """
+    key, span = np.zeros(len(columns[0][0]), dtype=np.int64), 1
+    for values, radix in columns:
+        radix = max(int(radix), 1)
+        if span * radix >= 1 << 62:
+            uniq, inv = np.unique(key, return_inverse=True)
+            key, span = inv.reshape(-1).astype(np.int64), len(uniq)
+        key = key * radix + values
+        span *= radix
+    return key
+
+
 def _bits(value: int) -> list[int]:
-    return [i for i in range(len(CODES)) if value >> i & 1]
+    """The positions of the set bits of ``value``, lowest first (one step per set bit, not per code).
+
+    Example:
+        >>> _bits(0b101001)
+        [0, 3, 5]
+    """
+    out = []
+    while value:
+        low = value & -value
+        out.append(low.bit_length() - 1)
+        value ^= low
+    return out
+
+
+_ALL_BITS = 2**64 - 1
+#: The codes of the groups :meth:`Evaluation._explain` visits before the age range (sex, income, personal, household).
+_BEFORE_AGE = sum(group_mask(_GROUP_ORDER[g]) for g in _EXPLAIN_ORDER[:_EXPLAIN_ORDER.index(_AGE_COLUMN)])
+# the explain order is the codes' bit order (each group's codes above the previous group's): what _flag_part relies on
+_FLAG_COLUMNS = [g for g in _EXPLAIN_ORDER if g != _AGE_COLUMN]
+assert all(max(_bits(group_mask(_GROUP_ORDER[a]))) < min(_bits(group_mask(_GROUP_ORDER[b])))
+           for a, b in zip(_FLAG_COLUMNS, _FLAG_COLUMNS[1:], strict=False))
+
+
+def _flag_part(shown: int, still_open: int) -> tuple[tuple[Condition, ...], tuple[Condition, ...], tuple[str, ...], tuple[str, ...]]:
+    """The flag groups' part of a code explanation (:meth:`Evaluation._explain_rows`): ``(before, after,
+    missing_before, missing_after)``: the conditions of the codes ``shown`` before and after the age range's place
+    (:data:`_BEFORE_AGE`), in bit order, and the facts of the codes ``still_open`` (deduplicated, ``after`` without
+    those of ``before``; ``age`` is no code's fact, so it goes between them unchanged).
+
+    Example:
+        >>> b, a, mb, ma = _flag_part(1 << BIT["JA0101"] | 1 << BIT["JA2101"], 0)
+        >>> [c.code for c in b], [c.code for c in a], mb, ma
+        (['JA0101'], ['JA2101'], (), ())
+    """
+    return (tuple(_FLAG_BY_BIT[i] for i in _bits(shown & _BEFORE_AGE)),
+            tuple(_FLAG_BY_BIT[i] for i in _bits(shown & ~_BEFORE_AGE)),
+            (before := tuple(dict.fromkeys(_FACT_BY_BIT[i] for i in _bits(still_open & _BEFORE_AGE)))),
+            tuple(f for f in dict.fromkeys(_FACT_BY_BIT[i] for i in _bits(still_open & ~_BEFORE_AGE)) if f not in before))
 
 
 class _Shared:
@@ -304,11 +380,15 @@ class _Shared:
     so results may share it; two threads filling it at once at worst build one twice, equal), and ``sources``, each
     row's ``sources`` tuple (its one citation dict, ``Catalogue.sources``)."""
 
-    __slots__ = ("ages", "conditions", "pool", "sources", "__weakref__")
+    __slots__ = ("ages", "conditions", "has_target_groups", "ids", "names", "pool", "sources", "__weakref__")
 
     def __init__(self, cat: Catalogue) -> None:
         self.conditions: dict[tuple[Any, ...], Condition] = {}
         self.sources: list[tuple[dict[str, Any], ...]] = [(s,) for s in cat.sources]
+        #: each row's service id and name, and whether its text names target groups (``ServiceInfo.target_groups``)
+        self.ids: list[str] = [s.service_id for s in cat.services]
+        self.names: list[str] = [s.title for s in cat.services]
+        self.has_target_groups = np.asarray([bool(s.target_groups) for s in cat.services], dtype=bool).reshape(len(cat))
         #: (from, to) → the JA0110/JA0111 pair of an age range
         self.ages: dict[tuple[int, int], tuple[Condition, ...]] = {}
         #: the ``decided_by`` and ``missing`` tuples results share (:meth:`Evaluation._pooled`)
@@ -539,11 +619,11 @@ class Evaluation:
         key = (group, yg, state)
         if key not in self._cache:
             shown = yg & self.true_bits if state == YES else yg
-            conds = tuple(_FLAG_COND[CODES[i].code] for i in _bits(shown))
+            conds = tuple(_FLAG_BY_BIT[i] for i in _bits(shown))
             missing: tuple[str, ...] = ()
             if state == UNKNOWN:
                 open_bits = yg & ~self.true_bits & ~self.false_bits
-                missing = tuple(dict.fromkeys(CODES[i].fact for i in _bits(open_bits)))
+                missing = tuple(dict.fromkeys(_FACT_BY_BIT[i] for i in _bits(open_bits)))
             self._cache[key] = (conds, missing)
         return self._cache[key]
 
@@ -567,11 +647,21 @@ class Evaluation:
         # each code belongs to one group and each group to one pathway, so ``decided`` has no repeats
         return _NAMES[state], tuple(decided), tuple(dict.fromkeys(missing))
 
-    def _explain_rows(self, sigs: np.ndarray, reps: np.ndarray) -> dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]]:
+    def _explain_rows(self, sigs: np.ndarray, reps: np.ndarray,
+                      alone: set[int] | None = None) -> dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]]:
         """``{signature: _explain(row)}`` for the rows ``reps`` (one per signature ``sigs``), equal to :meth:`_explain`
         row by row (tests/eligibility/test_eligibility_results_fast.py): which groups explain a row (restricting, in the
         row's state, in a pathway open to it and in that state) is one array operation here, a bit mask per row in
-        :meth:`_explain`'s order (pathway by pathway), instead of Python loops over pathways and groups (issue 5)."""
+        :meth:`_explain`'s order (pathway by pathway), instead of Python loops over pathways and groups (issue 5).
+
+        That order is the codes' bit order with the age range between the household and the business groups
+        (:data:`_BEFORE_AGE`), so the flag groups' conditions are the codes shown (of the explaining groups: all of
+        them, or for ``eligible`` those the facts hold) in bit order, and their missing facts those of the codes still
+        open; both are arrays here, and the Python part runs once per distinct pair of them in this call
+        (:func:`_flag_part`). The age range's pair of conditions (shared per catalogue) goes between the two halves, and
+        unmapped codes after. The decided and missing tuples are pooled (:meth:`_pooled`), except, when ``alone`` is
+        given, those of a signature not in it: :meth:`results` then only concatenates them with an extra part and pools
+        the concatenation."""
         cat = self.catalogue
         state = self.conditions_status[reps]
         gmat = np.stack([self.groups[n][reps] for n in _GROUP_ORDER], axis=1)
@@ -579,31 +669,44 @@ class Evaluation:
         same = state[:, None]
         contrib = (cat.restrict_matrix[reps] & (gmat == same) & (pmat[:, _GROUP_PATHWAY] == same)
                    & cat.pathway_matrix[reps][:, _GROUP_PATHWAY])
-        masks = contrib[:, _EXPLAIN_ORDER].astype(np.int64) @ _EXPLAIN_BITS
+        ordered = contrib[:, _EXPLAIN_ORDER]
+        # the codes of the flag groups that explain the row (group masks are disjoint bits, so the sum is their union)
+        codes = cat.y[reps] & (ordered.astype(np.uint64) @ _EXPLAIN_FLAG_MASKS)
+        shown = np.where(state == YES, codes & np.uint64(self.true_bits), codes)
+        still_open = np.where(state == UNKNOWN, codes & np.uint64(~(self.true_bits | self.false_bits) & _ALL_BITS), 0)
+        with_age = ordered[:, _EXPLAIN_ORDER.index(_AGE_COLUMN)]
         nc = cat.no_conditions[reps] | self.vacuous[reps]
-        unmapped = cat.unmapped
-        group_explain, names = self._group_explain, _NAMES
-        by_mask: dict[int, tuple[str, ...]] = {}
+        unmapped, ages, pool = cat.unmapped, self._shared.ages, self._shared.pool
+        names = _NAMES
+        parts: dict[tuple[int, int], tuple[tuple[Condition, ...], tuple[Condition, ...], tuple[str, ...], tuple[str, ...]]] = {}
         memo: dict[int, tuple[Status, tuple[Condition, ...], tuple[str, ...]]] = {}
-        for s, row, st, mask, y, lo, hi, none in zip(sigs.tolist(), reps.tolist(), state.tolist(), masks.tolist(),
-                                                     cat.y[reps].tolist(), cat.age_lo[reps].tolist(),
-                                                     cat.age_hi[reps].tolist(), nc.tolist(), strict=True):
+        for s, row, st, show, opened, aged, lo, hi, none in zip(
+                sigs.tolist(), reps.tolist(), state.tolist(), shown.tolist(), still_open.tolist(), with_age.tolist(),
+                cat.age_lo[reps].tolist(), cat.age_hi[reps].tolist(), nc.tolist(), strict=True):
             if none:
                 memo[s] = (names[st], _ONLY_NO_CONDITIONS, ())
                 continue
-            groups = by_mask.get(mask)
-            if groups is None:
-                groups = by_mask[mask] = tuple(_GROUP_ORDER[_EXPLAIN_ORDER[j]] for j in range(len(_EXPLAIN_ORDER))
-                                               if mask >> j & 1)
-            decided: list[Condition] = []
-            missing: list[str] = []
-            for group in groups:
-                conds, miss = group_explain(group, y, lo, hi, st)
-                decided.extend(conds)
-                missing.extend(miss)
+            part = parts.get((show, opened))
+            if part is None:
+                part = parts[(show, opened)] = _flag_part(show, opened)
+            before, after, miss_before, miss_after = part
+            if aged:
+                pair = ages.get((lo, hi))
+                if pair is None:
+                    pair = ages[(lo, hi)] = (Condition(AGE_FROM, *AGE_MEANINGS[AGE_FROM], lo),
+                                             Condition(AGE_TO, *AGE_MEANINGS[AGE_TO], hi))
+                decided = before + pair + after
+                missing = miss_before + _AGE_MISSING + miss_after if st == UNKNOWN else miss_before + miss_after
+            else:
+                decided, missing = before + after, miss_before + miss_after
             if st == UNKNOWN and row in unmapped:
-                decided.extend(_unmapped_condition(c) for c in unmapped[row])
-            memo[s] = (names[st], *self._pooled(tuple(decided), tuple(dict.fromkeys(missing)) if missing else ()))
+                decided = decided + tuple(_unmapped_condition(c) for c in unmapped[row])
+            if alone is None or s in alone:
+                if decided:
+                    decided = pool.setdefault(tuple(map(id, decided)), decided)
+                if missing:
+                    missing = pool.setdefault(missing, missing)
+            memo[s] = (names[st], decided, missing)
         return memo
 
     def _matrices(self, rows: np.ndarray) -> tuple[list[Any], ...]:
@@ -635,57 +738,112 @@ class Evaluation:
     def results(self, rows: np.ndarray | None = None) -> list[ServiceResult]:
         """:class:`ServiceResult` for ``rows`` (default: every service), in that order.
 
-        Each distinct set of coded conditions (``Catalogue.signature``) is explained once per call, and
-        each distinct (conditions, area) pair combined once.
+        A row's explanation is its JA-code part (the signature's, :meth:`_explain_rows`; dropped when another group
+        sets a lower status) followed by its extra groups' part (status, applicant, text group, who-phrase, region:
+        :meth:`_with_region`). Within one call each part is built once: the code part once per distinct signature
+        whose rows keep it, the extra part once per distinct combination of the extra groups that decide (a few
+        hundred: there are only so many areas, statuses and texts), and their concatenation once per distinct pair.
+        Every memo is per call and keyed by what the facts make of the conditions, so a catalogue whose rows are all
+        different pays no more than one step per row (issue 5). Equal, row by row, to :meth:`explain`.
         """
         cat = self.catalogue
         rows = np.arange(len(cat)) if rows is None else np.asarray(rows, dtype=np.int64)
-        sig = cat.signature[rows]
-        uniq, first = np.unique(sig, return_index=True)
-        memo = self._explain_rows(uniq, rows[first])
-        # the region, applicant and status part: one combination per distinct (signature, area, applicant, statuses)
-        akind = self._area_kind()
-        pair = (((((sig * (len(cat.areas) + 1) + (cat.area_id[rows].astype(np.int64) + 1)) * 8 + akind[rows])
-                  * (len(APPLICANT_KINDS) + 1) + cat.applicant[rows]) * 256 + cat.status_bits[rows].astype(np.int64))
-                * (len(cat.restrictions) + 1) + cat.restriction_id[rows].astype(np.int64) + 1)
-        # the status group's state varies by row where the text names other ways in (status_ways)
-        pair = (pair * len(cat.status_ways) + cat.status_ways_id[rows].astype(np.int64)) * 3 + self.groups["status"][rows]
-        pair = pair * (len(cat.who_checks) + 1) + cat.who_id[rows].astype(np.int64) + 1
+        if not len(rows):
+            return []
+        pool = self._shared.pool
+        if len(pool) > _POOL_LIMIT:  # checked once per call here: a call adds at most a few tuples per row
+            pool.clear()
+        state = self.status[rows]
+        keep = self.conditions_status[rows] == state  # the JA-code part stays (else a lower extra group decided)
+        xid, xparts = self._extra_parts(rows, state)
+        sig = np.where(keep, cat.signature[rows], -1)
+        kept = np.flatnonzero(keep)
+        uniq, first = np.unique(sig[kept], return_index=True)
+        alone = set(np.unique(sig[keep & (xid < 0)]).tolist())  # signatures some row takes as they are
+        memo = self._explain_rows(uniq, rows[kept[first]], alone)
+        pair = (sig + 1) * (len(xparts) + 1) + (xid + 1)
         _, pfirst, pinv = np.unique(pair, return_index=True, return_inverse=True)
-        prow = rows[pfirst]
-        combined = [
-            self._with_region(memo[s], s0, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws)
-            for s, s0, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws in zip(
-                sig[pfirst].tolist(), self.conditions_status[prow].tolist(), cat.area_id[prow].tolist(),
-                self.groups["region"][prow].tolist(), akind[prow].tolist(), cat.applicant[prow].tolist(),
-                self.groups["applicant"][prow].tolist(), cat.status_bits[prow].tolist(), self.groups["status"][prow].tolist(),
-                cat.status_ways_id[prow].tolist(), cat.restriction_id[prow].tolist(), self.groups["text"][prow].tolist(),
-                cat.who_id[prow].tolist(), self.groups["who"][prow].tolist(), strict=True)
+        combined: list[tuple[Status, tuple[Condition, ...], tuple[str, ...]]] = []
+        for s, x in zip(sig[pfirst].tolist(), xid[pfirst].tolist(), strict=True):
+            if x < 0:  # no extra group decides: the code part as it is
+                combined.append(memo[s])
+            elif s < 0:  # an extra group decides alone
+                combined.append(xparts[x])
+            else:
+                code, extra = memo[s], xparts[x]
+                decided, missing = code[1] + extra[1], code[2] + extra[2]
+                if missing:
+                    missing = pool.setdefault(missing, missing)
+                combined.append((extra[0], pool.setdefault(tuple(map(id, decided)), decided), missing))
+        return self._build(rows, [combined[k] for k in pinv.reshape(-1).tolist()])
+
+    def _extra_parts(self, rows: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, list[tuple[Status, tuple[Condition, ...], tuple[str, ...]]]]:
+        """``(xid, parts)``: for each row of ``rows`` (final status ``state``), the index in ``parts`` of the
+        ``(status, decided_by, missing)`` its extra groups (named status, applicant, text group, who-phrase, region)
+        add, or -1 where none of them is in the row's status; ``parts`` has one entry per distinct combination of the
+        groups that are, built by :meth:`_with_region` over an empty code part. Exact to prepend the code part: the
+        only missing fact deduplicated across parts is the who-phrase's ``target_groups`` (:data:`_WHO_MISSING`), which
+        no JA code's fact is, and a row with a who-phrase has no other extra group before it."""
+        cat, groups = self.catalogue, self.groups
+        sbits = cat.status_bits[rows].astype(np.int64)
+        sstate, astate = groups["status"][rows], groups["applicant"][rows]
+        tstate, wstate, rstate = groups["text"][rows], groups["who"][rows], groups["region"][rows]
+        kind = cat.applicant[rows].astype(np.int64)
+        rid, wid = cat.restriction_id[rows].astype(np.int64), cat.who_id[rows].astype(np.int64)
+        area, ways = cat.area_id[rows].astype(np.int64), cat.status_ways_id[rows].astype(np.int64)
+        akind = self._area_kind()[rows]
+        c_s, c_a = (sbits != 0) & (sstate == state), (kind != 0) & (astate == state)
+        c_t, c_w, c_r = (rid >= 0) & (tstate == state), (wid >= 0) & (wstate == state), (area >= 0) & (rstate == state)
+        any_extra = c_s | c_a | c_t | c_w | c_r
+        key = _mixed_radix([(state.astype(np.int64), 3), (np.where(c_s, sbits, 0), 256),
+                            (np.where(c_s, ways, 0), len(cat.status_ways)), (np.where(c_a, kind, 0), len(APPLICANT_KINDS) + 1),
+                            (np.where(c_t, rid + 1, 0), len(cat.restrictions) + 1), (np.where(c_w, wid + 1, 0), len(cat.who_checks) + 1),
+                            (np.where(c_r, area + 1, 0), len(cat.areas) + 1), (np.where(c_r, akind, 0), 8)])
+        sub = np.flatnonzero(any_extra)
+        xid = np.full(len(rows), -1, dtype=np.int64)
+        if not len(sub):
+            return xid, []
+        _, xfirst, xinv = np.unique(key[sub], return_index=True, return_inverse=True)
+        xid[sub] = xinv.reshape(-1)
+        at = sub[xfirst]
+        parts = [
+            self._with_region((_NAMES[st], (), ()), st, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws)
+            for st, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws in zip(
+                state[at].tolist(), area[at].tolist(), rstate[at].tolist(), akind[at].tolist(), kind[at].tolist(),
+                astate[at].tolist(), sbits[at].tolist(), sstate[at].tolist(), ways[at].tolist(), rid[at].tolist(),
+                tstate[at].tolist(), wid[at].tolist(), wstate[at].tolist(), strict=True)
         ]
-        services, sources = cat.services, self._shared.sources
-        out = []
-        warned: dict[tuple[str, ...], tuple[Caution, ...]] = {}
-        # ServiceResult's generated __init__ sets each field through object.__setattr__ (frozen): a third of the time
-        # for 10,970 rows (issue 5); the slot descriptors set the same fields directly, with nothing else to run
-        new = ServiceResult.__new__
+        return xid, parts
+
+    def _build(self, rows: np.ndarray, triples: list[tuple[Status, tuple[Condition, ...], tuple[str, ...]]]) -> list[ServiceResult]:
+        """One :class:`ServiceResult` per row of ``rows`` from its ``(status, decided_by, missing)`` triple, plus the
+        row's id, name, sources and (eligible rows only) cautions. Built field by field with :func:`map` over the slot
+        descriptors, so the per-row work runs in C rather than in a Python loop (issue 5: the loop over 10,970 rows
+        was a quarter of a whole-catalogue check); the result is the same objects ``ServiceResult(...)`` builds."""
+        shared = self._shared
+        n = len(triples)
+        if len(rows) == len(self.catalogue) and n and rows[0] == 0 and rows[-1] == n - 1 and bool((np.diff(rows) == 1).all()):
+            ids, names, sources = shared.ids, shared.names, shared.sources
+        else:
+            pick = rows.tolist()
+            ids = [shared.ids[r] for r in pick]
+            names = [shared.names[r] for r in pick]
+            sources = [shared.sources[r] for r in pick]
+        out = list(map(ServiceResult.__new__, repeat(ServiceResult, n)))
         set_id, set_name, set_status, set_decided, set_missing, set_sources, set_cautions = _RESULT_SLOTS
-        for row, k in zip(rows.tolist(), pinv.reshape(-1).tolist(), strict=True):
-            status, decided, missing = combined[k]
-            svc = services[row]
-            hint: tuple[Caution, ...] = ()
-            if status == "eligible" and svc.target_groups:
-                if svc.target_groups not in warned:
-                    warned[svc.target_groups] = cautions(svc.target_groups, self.facts)
-                hint = warned[svc.target_groups]
-            result = new(ServiceResult)
-            set_id(result, svc.service_id)
-            set_name(result, svc.title)
-            set_status(result, status)
-            set_decided(result, decided)
-            set_missing(result, missing)
-            set_sources(result, sources[row])
-            set_cautions(result, hint)
-            out.append(result)
+        for setter, values in ((set_id, ids), (set_name, names), (set_status, map(_FIRST, triples)),
+                               (set_decided, map(_SECOND, triples)), (set_missing, map(_THIRD, triples)),
+                               (set_sources, sources), (set_cautions, repeat(()))):
+            deque(map(setter, out, values), 0)
+        # cautions: only for an eligible row whose text names groups (a few hundred), one per distinct set of groups
+        warned: dict[tuple[str, ...], tuple[Caution, ...]] = {}
+        services = self.catalogue.services
+        for k in np.flatnonzero(shared.has_target_groups[rows] & (self.status[rows] == YES)).tolist():
+            groups = services[int(rows[k])].target_groups
+            hint = warned.get(groups)
+            if hint is None:
+                hint = warned[groups] = cautions(groups, self.facts)
+            set_cautions(out[k], hint)
         return out
 
     def result(self, row: int) -> ServiceResult:

@@ -21,6 +21,22 @@ FILES = ("gov24_serviceList_snapshot.json", "gov24_serviceDetail_snapshot.json",
 SMALL_IDS = ("000000465790", "322000000125", "135200000103", "328000000120", "149200000030")
 
 
+def bench_eligibility():  # type: ignore[no-untyped-def]
+    """``bench/eligibility.py`` as a module (its person profiles, ``tiled``, ``results_sha256``), loaded from its file
+    under its own name: ``eligibility`` alone would be this test package."""
+    import importlib.util
+    import sys
+
+    name = "bench_eligibility"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "eligibility.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return sys.modules[name]
+
+
 def raw_rows(root: Path, name: str) -> list[dict]:  # type: ignore[type-arg]
     """The ``data`` records of one catalogue file."""
     rows: list[dict] = json.loads((root / name).read_text(encoding="utf-8"))["data"]  # type: ignore[type-arg]

@@ -11,27 +11,20 @@ on the same catalogue (the shared conditions).
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import random
-from pathlib import Path
 
 import pytest
+from elig_helpers import bench_eligibility  # type: ignore[import-not-found]
 
 from connectors.eligibility.catalogue import Catalogue, ServiceInfo
 from connectors.eligibility.codes import AGE_FROM, AGE_TO, CODES
 from connectors.eligibility.evaluator import Evaluation, ServiceResult, evaluate
 from connectors.eligibility.facts import Facts
 
-ROOT = Path(__file__).resolve().parents[2]
 
 def _bench_profiles() -> dict[str, Facts]:
-    """The person profiles of ``bench/eligibility.py`` (loaded from its file under its own module name: ``eligibility``
-    alone would be this test package)."""
-    spec = importlib.util.spec_from_file_location("bench_eligibility", ROOT / "bench" / "eligibility.py")
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    return dict(bench.PROFILES)
+    """The person profiles of ``bench/eligibility.py``."""
+    return dict(bench_eligibility().PROFILES)
 
 
 # the bench's profiles, plus two that only this test needs (a school-age welfare recipient, an organisation)
