@@ -51,6 +51,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError, ConnectorUnavailable
 from assistant.knowledge.periods import Clock, clock, ended_note, parse_period, today_in_seoul
+# KIN_SEX, the words for a family member that say the member's sex (fresh-user s10 #4), lives with the other family-word
+# tables since s20 (the whose-benefits buttons read it too); re-exported here, where callers and tests import it
+from assistant.nlu.household import KIN_SEX
 from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
@@ -708,19 +711,6 @@ _SELF_SEX = re.compile(
 _BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
 _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",
                           re.IGNORECASE)
-
-
-#: Words for a family member that say the member's sex: the beneficiary's ``sex`` fact when the question is about them
-#: ("우리 아들", "어머니", "my mother": fresh-user s10 #4 kept only "child" / "parent"). The beneficiary entity's
-#: words (the ``beneficiary`` lookup of intents/nlu.yml; "my son" is read by its last word).
-KIN_SEX: dict[str, str] = {
-    **dict.fromkeys(("아들", "아버지", "아버님", "아빠", "남편", "할아버지", "할아버님", "외할아버지", "친할아버지",
-                     "시아버지", "시아버님", "장인", "장인어른", "son", "father", "dad", "husband", "grandfather",
-                     "grandpa", "father-in-law"), "male"),
-    **dict.fromkeys(("딸", "어머니", "어머님", "엄마", "아내", "와이프", "할머니", "할머님", "외할머니", "친할머니",
-                     "시어머니", "시어머님", "장모", "장모님", "친정엄마", "친정어머니", "daughter", "mother", "mom", "mum",
-                     "wife", "grandmother", "grandma", "mother-in-law"), "female"),
-}
 
 
 def _member_entities(tracker: ProtocolTracker) -> list[dict[str, Any]]:
