@@ -54,6 +54,7 @@ from assistant.dialogue.events import ACTION_LISTEN_NAME, Event, SlotSet
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.household import (  # noqa: F401 (has_child_spans: re-exported, s18)
+    HONOURED_RECEIVES,
     MEMBER_WHO,
     citizen_receives,
     has_child_spans,
@@ -65,8 +66,8 @@ from assistant.nlu.household import (  # noqa: F401 (has_child_spans: re-exporte
 RESPONSE = "utter_ask_whose_benefits"
 ACTION_NAME = "action_ask_whose_benefits"
 INTENT = "check_eligibility"
-#: The honorific of receiving ("받으실 수 있는", "받으시는"): said of an elder the citizen speaks of, never of oneself.
-_HONOURED_RECEIVES = re.compile(r"받으(?:실|시)")
+#: The honorific of receiving ("받으실 수 있는"): said of an elder the citizen speaks of, never of oneself.
+_HONOURED_RECEIVES = HONOURED_RECEIVES
 #: What may stand between an age and the family word it describes ("4살 아이", "4살짜리 아이", "80세 된 어머니").
 _AGE_BEFORE = re.compile(r"\s*(?:짜리|배기|된|먹은)?\s*")
 #: English names of the members (button titles and the question), by ``beneficiary`` value, when the word said is Korean.
@@ -243,6 +244,22 @@ def unclear_members(text: str, entities: list[dict[str, Any]]) -> list[Member]:
             continue
         if not any(s <= start and end <= t for s, t, _w, _x in statements):
             return []  # a family word outside the statement: whom the question is about
+    return stated_members(text, entities, statements)
+
+
+def stated_members(text: str, entities: list[dict[str, Any]],
+                   statements: list[tuple[int, int, str, str]] | None = None) -> list[Member]:
+    """The members ``text`` states the citizen has (:func:`~assistant.nlu.household.member_statements`), each with
+    the facts the message gives them (age, sex, region; :class:`Member`), whoever the message names as receiving:
+    :func:`unclear_members` when no one is named, and the facts kept for the member when the citizen is ("어머니가
+    80세이신데 제가 받을 수 있는 …": the 80 is the mother's, not the citizen's; s20).
+
+    Example:
+        >>> stated_members("어머니가 80세이신데 제가 받을 수 있는 혜택이 있나요?", [{"entity": "age", "value": 80, "start": 5, "end": 8}])
+        [Member(who='parent', word='어머니', age=80, sex='female', region=None)]
+    """
+    text = text or ""
+    statements = member_statements(text) if statements is None else statements
     ages: dict[int, int] = {}
     for e in entities:
         start, end, value = e.get("start"), e.get("end"), e.get("value")

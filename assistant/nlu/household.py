@@ -368,19 +368,44 @@ def has_child_spans(text: str) -> list[tuple[int, int]]:
     return [] if member_receives(text) else child_statement_spans(text)
 
 
+#: The honorific of receiving ("받으실 수 있는", "받으시는"): said of an elder the citizen speaks of, never of oneself.
+HONOURED_RECEIVES = re.compile(r"받으(?:실|시)")
+
+
+def citizen_named_over_member_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that state the citizen has a parent, grandparent or spouse (:data:`HAS_ELDER_OR_SPOUSE`)
+    when the message names the citizen as whom the benefits are for and not the member (:func:`citizen_receives`, and
+    neither :func:`member_receives` nor :data:`HONOURED_RECEIVES`): "어머니가 계신데 **제가** 받을 수 있는 혜택이 뭐가
+    있나요?" is about the citizen (s20: the questions followed the mother's family word). Without the citizen named,
+    none: "my mother is 82", typed as an answer during the questionnaire, still switches to her (s16).
+
+    Example:
+        >>> citizen_named_over_member_spans("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?")
+        [(0, 7)]
+        >>> citizen_named_over_member_spans("my mother is 82"), citizen_named_over_member_spans("My mother is 80, what can she get?")
+        ([], [])
+    """
+    text = text or ""
+    if not citizen_receives(text) or member_receives(text) or HONOURED_RECEIVES.search(text):
+        return []
+    return [m.span() for m in HAS_ELDER_OR_SPOUSE.finditer(text)]
+
+
 def not_asked_about_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` where a family word names no one the question is about: the speaker's own role
     (:func:`speaker_kin_spans`, "I'm a single mom"), a member whose disability is stated as a fact of the citizen's
-    household (:func:`member_statement_spans`), or a child the citizen says they have (:func:`has_child_spans`, s18:
+    household (:func:`member_statement_spans`), a child the citizen says they have (:func:`has_child_spans`, s18:
     "아이가 있는데 제가 받을 수 있는 …" is about the citizen; with no one named the assistant asks whose benefits,
-    :mod:`assistant.dialogue.whose_benefits`). The eligibility route and the form's connector read whom a message
+    :mod:`assistant.dialogue.whose_benefits`), or a parent or spouse the citizen says they have in a message that
+    names the citizen as receiving (:func:`citizen_named_over_member_spans`, s20). The eligibility route and the form's connector read whom a message
     asks about from the ``beneficiary`` entities outside these spans (one reading for both).
 
     Example:
         >>> not_asked_about_spans("I'm a single mom. My son is disabled, what can we get?")
         [(0, 16), (18, 33)]
     """
-    return sorted(speaker_kin_spans(text) + member_statement_spans(text) + has_child_spans(text))
+    return sorted(speaker_kin_spans(text) + member_statement_spans(text) + has_child_spans(text)
+                  + citizen_named_over_member_spans(text))
 
 
 def household_disability_spans(text: str) -> list[tuple[int, int]]:

@@ -433,3 +433,45 @@ def test_other_typed_answers_are_not_read_as_a_choice(typed: str) -> None:
 
     # "아빠" names a parent, but not the mother whose button is shown; the rest are no choice at all
     assert typed_choice(typed, buttons([Member("parent", "어머니", 80, "female")], "ko")) is None
+
+
+# --- s20: a member stated, the citizen named as receiving: the questions are the citizen's; the member's facts are kept
+# for the member --------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "member_kept"), [
+    ("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", None),
+    ("남편이 있는데 제가 받을 수 있는 혜택이 뭐가 있나요?", None),
+    ("어머니가 80세이신데 제가 받을 수 있는 혜택이 뭐가 있나요?", ("parent", {"age": 80})),
+    ("My mother is 80. What can I get?", ("parent", {"age": 80})),
+    ("부산에 사시는 어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", ("parent", {"region": "부산광역시"})),
+])
+def test_an_opening_naming_the_citizen_asks_the_citizens_questions(processor, text: str,  # type: ignore[no-untyped-def]
+                                                                  member_kept: tuple[str, dict[str, Any]] | None) -> None:
+    # before s20: the citizen was named (no whose-benefits question) but the questions followed the mother's word, and
+    # her 80 was the age checked
+    sender = f"citizen-named-{text}"
+    t = say(processor, text, sender)
+    assert RESPONSE not in _responses(t)
+    state = slots(processor, sender)
+    assert state["beneficiary"] == "self" and state["requested_slot"] in ("age", "region"), [m.text for m in t.messages]
+    kept = state.get("facts_by_person") or {}
+    if member_kept is None:
+        assert not kept
+    else:
+        who, facts = member_kept
+        assert kept == {who: facts}
+        assert all(state[name] is None for name in facts)  # not the citizen's
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", [(0, 7)]),
+    ("My mother is 80. What can I get?", [(0, 15)]),
+    ("my mother is 82", []),  # an answer during the questionnaire: still about her (s16)
+    ("어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", []),  # no one named: the whose-benefits question
+    ("어머니가 80세인데 제가 모시고 살아요. 어머니가 받으실 수 있는 혜택이 있나요?", []),  # 받으실: said of her
+])
+def test_a_member_statement_names_no_one_asked_about_only_when_the_citizen_is_named(text: str,
+                                                                                   spans: list[tuple[int, int]]) -> None:
+    from assistant.nlu.household import citizen_named_over_member_spans
+
+    assert citizen_named_over_member_spans(text) == spans
