@@ -188,18 +188,24 @@ def asked_about(text: str, entities: list[dict[str, Any]]) -> str:
     return "self"
 
 
-def beneficiary_before(tracker: DialogueStateTracker) -> str:
-    """The ``beneficiary`` slot as it was before the latest user message (``"self"`` when never set): the slot's
-    entity mapping may already have set it from this message."""
+def slot_before(tracker: DialogueStateTracker, name: str) -> Any:
+    """The slot ``name`` as it was before the latest user message (None when never set): the slot mappings may
+    already have set it from this message."""
     from assistant.dialogue.events import SlotSet, UserUttered
 
     events = tracker.applied_events()
     last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=len(events))
     value: Any = None
     for e in events[:last_user]:
-        if isinstance(e, SlotSet) and e.name == BENEFICIARY_SLOT:
+        if isinstance(e, SlotSet) and e.name == name:
             value = e.value
-    return str(value or "self")
+    return value
+
+
+def beneficiary_before(tracker: DialogueStateTracker) -> str:
+    """The ``beneficiary`` slot as it was before the latest user message (``"self"`` when never set): the slot's
+    entity mapping may already have set it from this message."""
+    return str(slot_before(tracker, BENEFICIARY_SLOT) or "self")
 
 
 #: Entities of a fact about a person that an answer may state of a family member ("어머니 나이는 82세예요", "my mother

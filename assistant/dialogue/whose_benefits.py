@@ -50,6 +50,7 @@ from typing import Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
+from assistant.dialogue.eligibility_route import slot_before
 from assistant.dialogue.events import ACTION_LISTEN_NAME, Event, SlotSet
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
@@ -414,20 +415,6 @@ class ActionAskWhoseBenefits:
             if tracker.get_slot("region") != before:
                 events.append(SlotSet("region", before))
         return events
-
-
-def slot_before(tracker: DialogueStateTracker, name: str) -> Any:
-    """The slot ``name`` as it was before the latest user message (None when never set): the slot mappings may have
-    set it from that message."""
-    from assistant.dialogue.events import UserUttered
-
-    events = tracker.applied_events()
-    last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=len(events))
-    value: Any = None
-    for e in events[:last_user]:
-        if isinstance(e, SlotSet) and e.name == name:
-            value = e.value
-    return value
 
 
 # --- A typed answer to the question (s20) ------------------------------------------------------------------------------
