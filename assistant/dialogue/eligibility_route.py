@@ -34,10 +34,10 @@ from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import Glossary, default_colloquial
 from assistant.nlu.household import (
-    child_statement_spans,
     household_disability_spans,
     lives_alone_spans,
     dependant_disability_member,
+    member_statements,
     not_asked_about_spans,
     single_parent_spans,
     speaker_kin_spans,
@@ -121,7 +121,10 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     spans += lives_alone_spans(text)
     spans += single_parent_spans(text) + speaker_kin_spans(text)  # "싱글맘이에요", "I'm a single mom" (s12 #4)
     spans += household_disability_spans(text)  # "장애인 가정이에요", "We are a family with a disabled member" (s15)
-    spans += child_statement_spans(text)  # "아이가 있는데", "I have two kids": a household fact, not a kind of help (s18)
+    # "아이가 있는데", "I have two kids" (s18), "연로하신 어머니가 계신데", "I have an elderly mother", "I take care of my
+    # father" (s20): a statement of the household, not a kind of help (before s20 only the child's were left out, and
+    # "elderly", "연로", "care" sent the opening to the documents, so whose benefits was never asked)
+    spans += [(start, end) for start, end, _who, _word in member_statements(text)]
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)
@@ -185,18 +188,24 @@ def asked_about(text: str, entities: list[dict[str, Any]]) -> str:
     return "self"
 
 
-def beneficiary_before(tracker: DialogueStateTracker) -> str:
-    """The ``beneficiary`` slot as it was before the latest user message (``"self"`` when never set): the slot's
-    entity mapping may already have set it from this message."""
+def slot_before(tracker: DialogueStateTracker, name: str) -> Any:
+    """The slot ``name`` as it was before the latest user message (None when never set): the slot mappings may
+    already have set it from this message."""
     from assistant.dialogue.events import SlotSet, UserUttered
 
     events = tracker.applied_events()
     last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=len(events))
     value: Any = None
     for e in events[:last_user]:
-        if isinstance(e, SlotSet) and e.name == BENEFICIARY_SLOT:
+        if isinstance(e, SlotSet) and e.name == name:
             value = e.value
-    return str(value or "self")
+    return value
+
+
+def beneficiary_before(tracker: DialogueStateTracker) -> str:
+    """The ``beneficiary`` slot as it was before the latest user message (``"self"`` when never set): the slot's
+    entity mapping may already have set it from this message."""
+    return str(slot_before(tracker, BENEFICIARY_SLOT) or "self")
 
 
 #: Entities of a fact about a person that an answer may state of a family member ("어머니 나이는 82세예요", "my mother
@@ -277,8 +286,10 @@ class EligibilityRoute:
         if top_intent(tracker)[1] < context.settings.action_intent_threshold:
             return False
         text = message.text or ""
-        if text.startswith("/"):
-            return True  # a button (the offer below): the questionnaire was asked for
+        if text.startswith("/") or (message.parse_data or {}).get("typed_button"):
+            # a button (the offer below), or its words typed under it (:mod:`~assistant.dialogue.typed_buttons`: "my
+            # mom" under the whose-benefits question, s20): the questionnaire was asked for
+            return True
         entities = list(message.entities)
         if not self.has_data():
             return not self.describes_service(text, entities)

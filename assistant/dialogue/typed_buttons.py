@@ -15,6 +15,9 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
   them": ``stop`` is in "Yes, stop them") → the ``/affirm`` (``/deny``) button; not when the rest is negated
   ("네, 취소하지 마세요") or asks something ("네, 그런데 취소하면 환불되나요?").
 
+* or the buttons are the whose-benefits question's (본인 / 어머니 …) and the message names one of them in other words:
+  "어머니요", "엄마", "제 거요", "저요", "me", "my mom" (:func:`~assistant.dialogue.whose_benefits.typed_choice`, s20).
+
 Anything else is left to the NLU. We write this matcher ourselves: it compares the message with the buttons
 the conversation itself just showed, which no NLU library sees.
 """
@@ -96,6 +99,11 @@ def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> di
     for b in buttons:
         if typed and typed == normalised_title(str(b.get("title") or "")):
             return b
+    from assistant.dialogue.whose_benefits import typed_choice  # here: whose_benefits imports the dialogue's core
+
+    chosen = typed_choice(text, buttons)  # "어머니요", "제 거요", "my mother" under the whose-benefits question (s20)
+    if chosen is not None:
+        return chosen
     words = [normalised_title(w) for w in re.split(r"[\s,.!~]+", unicodedata.normalize("NFKC", text)) if normalised_title(w)]
     for clear, intent in ((YES_WORDS, YES_INTENT), (NO_WORDS, NO_INTENT)):
         button = next((b for b in buttons if str(b.get("payload") or "").strip().split("{")[0] == f"/{intent}"), None)

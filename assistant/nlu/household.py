@@ -138,6 +138,33 @@ _MEMBER_WHO = {
                      "장모님", "장인", "mother", "mom", "mum", "father", "dad", "parent"), "parent"),
     **dict.fromkeys(("할머니", "할아버지", "grandmother", "grandfather", "grandma", "grandpa"), "grandparent"),
 }
+#: Words for a family member that say the member's sex: the member's ``sex`` fact when the facts are about them
+#: ("우리 아들", "어머니", "my mother": fresh-user s10 #4 kept only "child" / "parent"; the eligibility form reads a
+#: ``beneficiary`` entity's last word with it, :func:`connectors.eligibility.actions.beneficiary_sex`, and s20's
+#: whose-benefits buttons the member's word, :func:`kin_sex`). Words of no sex (아이, 자녀, 부모님, child, parents) are
+#: absent.
+KIN_SEX: dict[str, str] = {
+    **dict.fromkeys(("아들", "아버지", "아버님", "아빠", "남편", "할아버지", "할아버님", "외할아버지", "친할아버지",
+                     "시아버지", "시아버님", "장인", "장인어른", "son", "father", "dad", "husband", "grandfather",
+                     "grandpa", "father-in-law"), "male"),
+    **dict.fromkeys(("딸", "어머니", "어머님", "엄마", "아내", "와이프", "할머니", "할머님", "외할머니", "친할머니",
+                     "시어머니", "시어머님", "장모", "장모님", "친정엄마", "친정어머니", "daughter", "mother", "mom", "mum",
+                     "wife", "grandmother", "grandma", "mother-in-law"), "female"),
+}
+
+
+def kin_sex(word: str) -> str | None:
+    """The sex a family word says (:data:`KIN_SEX`; an English plural as its singular: "sons" → ``"male"``), else None
+    ("아이", "부모님", "kids").
+
+    Example:
+        >>> kin_sex("어머니"), kin_sex("Sons"), kin_sex("부모님")
+        ('female', 'male', None)
+    """
+    w = (word or "").strip().lower()
+    return KIN_SEX.get(w) or (KIN_SEX.get(w[:-1]) if w.endswith("s") and w.isascii() else None)
+
+
 #: The same table, public: :mod:`assistant.nlu.entities.member_ages` reads a member named after its age with it.
 MEMBER_WHO = _MEMBER_WHO
 #: A Korean statement's ending right after the household words ("장애인 가정이에요", "장애인 가정인데"): the citizen
@@ -269,18 +296,27 @@ HAS_CHILD = re.compile(
 _ELDER_SPOUSE_KO = (r"시어머님|시어머니|시아버님|시아버지|어머님|어머니|아버님|아버지|엄마|아빠|부모님|부모|장모님|장모|장인|"
                     r"할머님|할머니|할아버님|할아버지|남편|아내|와이프|배우자")
 _ELDER_SPOUSE_EN = r"mother|mom|mum|father|dad|parents?|grandmother|grandma|grandfather|grandpa|husband|wife|spouse"
-_OLD_EN = r"(?:elderly|old|aging|ageing|older|aged|\d+[- ]years?[- ]old)"
+_OLD_EN = r"(?:elderly|old|aging|ageing|older|aged|senior|frail|\d+[- ]years?[- ]old)"
+#: Korean words that say a parent, grandparent or spouse is old (s20): before the family word, as a modifier ("연로하신
+#: 어머니", "나이 드신 아버지", "연세가 많으신 어머니", "고령의 부모님", "늙으신 아버지"), and after it, as what is said of
+#: them ("어머니가 연로하신데", "아버지가 연세가 많으셔서", "어머니가 고령이신데"). They describe the member, the way
+#: "elderly" does in "I have an elderly mother", not a kind of help (:func:`member_statements`, whose spans the
+#: eligibility route leaves out of the topic).
+_OLD_BEFORE_KO = (r"(?:(?:연로|노쇠|연만)하신|(?:나이|연세)\s*(?:가|이)?\s*(?:드신|많으신|높으신|지긋하신)|고령(?:이신|의)|늙으신)\s*")
+_OLD_AFTER_KO = (r"(?:연로|노쇠|연만)하(?:시|신|셔)|(?:나이|연세)\s*(?:가|이|는|도)?\s*(?:드|많으|높으|지긋하)(?:시|신|셔)"
+                 r"|고령이(?:시|신|셔)|늙으(?:시|신|셔)")
 #: A statement that the citizen has, lives with or cares for a parent, grandparent or spouse (s19): "어머니가 계신데",
 #: "남편이 있어요", "부모님을 모시고 있는데", "어머니가 80세이신데"; "My mother is 80", "I have an elderly mother", "I live
 #: with my father". Like :data:`HAS_CHILD`, a fact of the household that names no one as receiving; "if/when I have"
 #: is left out.
 HAS_ELDER_OR_SPOUSE = re.compile(
-    rf"(?<![가-힣])(?:{_ELDER_SPOUSE_KO})(?:"
+    rf"(?<![가-힣])(?:{_OLD_BEFORE_KO})?(?:{_ELDER_SPOUSE_KO})(?:"
     r"(?:께서|가|이|은|는|도)?\s*(?:(?:만\s*)?\d+\s*(?:세|살)\s*(?:이신데|인데|이세요|이셔요|이에요|예요|이십니다|입니다|이시고|이고|"
-    r"이셔서|이라서)|(?:한\s*분\s*)?(?:계시|계신|계셔|계세|있))"
+    r"이셔서|이라서)|(?:한\s*분\s*)?(?:계시|계신|계셔|계세|있)|" + _OLD_AFTER_KO + ")"
     r"|(?:을|를)?\s*모시)"
     rf"|\bmy\s+(?:{_OLD_EN}\s+)?(?:{_ELDER_SPOUSE_EN})\s+(?:is|turned|just\s+turned)\s+(?:over\s+)?"
     r"(?:\d+|sixty|seventy|eighty|ninety)(?:-\w+)?(?:\s+years?\s+old)?\b"
+    rf"|\bmy\s+(?:{_ELDER_SPOUSE_EN})\s+is\s+(?:(?:very|quite|getting|rather)\s+)?(?:elderly|old|aging|ageing|frail)\b"
     r"|(?<!\bif\s)(?<!\bwhen\s)(?<!\bonce\s)(?<!\bafter\s)(?<!\bbefore\s)(?<!\buntil\s)"
     r"\b(?:i|we)\s*(?:have|'ve|’ve|have\s+got|'ve\s+got|’ve\s+got)\s+(?:an?\s+)?(?:" + _OLD_EN + r"\s+)*"
     rf"(?:{_ELDER_SPOUSE_EN})\b"
@@ -332,19 +368,44 @@ def has_child_spans(text: str) -> list[tuple[int, int]]:
     return [] if member_receives(text) else child_statement_spans(text)
 
 
+#: The honorific of receiving ("받으실 수 있는", "받으시는"): said of an elder the citizen speaks of, never of oneself.
+HONOURED_RECEIVES = re.compile(r"받으(?:실|시)")
+
+
+def citizen_named_over_member_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that state the citizen has a parent, grandparent or spouse (:data:`HAS_ELDER_OR_SPOUSE`)
+    when the message names the citizen as whom the benefits are for and not the member (:func:`citizen_receives`, and
+    neither :func:`member_receives` nor :data:`HONOURED_RECEIVES`): "어머니가 계신데 **제가** 받을 수 있는 혜택이 뭐가
+    있나요?" is about the citizen (s20: the questions followed the mother's family word). Without the citizen named,
+    none: "my mother is 82", typed as an answer during the questionnaire, still switches to her (s16).
+
+    Example:
+        >>> citizen_named_over_member_spans("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?")
+        [(0, 7)]
+        >>> citizen_named_over_member_spans("my mother is 82"), citizen_named_over_member_spans("My mother is 80, what can she get?")
+        ([], [])
+    """
+    text = text or ""
+    if not citizen_receives(text) or member_receives(text) or HONOURED_RECEIVES.search(text):
+        return []
+    return [m.span() for m in HAS_ELDER_OR_SPOUSE.finditer(text)]
+
+
 def not_asked_about_spans(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` where a family word names no one the question is about: the speaker's own role
     (:func:`speaker_kin_spans`, "I'm a single mom"), a member whose disability is stated as a fact of the citizen's
-    household (:func:`member_statement_spans`), or a child the citizen says they have (:func:`has_child_spans`, s18:
+    household (:func:`member_statement_spans`), a child the citizen says they have (:func:`has_child_spans`, s18:
     "아이가 있는데 제가 받을 수 있는 …" is about the citizen; with no one named the assistant asks whose benefits,
-    :mod:`assistant.dialogue.whose_benefits`). The eligibility route and the form's connector read whom a message
+    :mod:`assistant.dialogue.whose_benefits`), or a parent or spouse the citizen says they have in a message that
+    names the citizen as receiving (:func:`citizen_named_over_member_spans`, s20). The eligibility route and the form's connector read whom a message
     asks about from the ``beneficiary`` entities outside these spans (one reading for both).
 
     Example:
         >>> not_asked_about_spans("I'm a single mom. My son is disabled, what can we get?")
         [(0, 16), (18, 33)]
     """
-    return sorted(speaker_kin_spans(text) + member_statement_spans(text) + has_child_spans(text))
+    return sorted(speaker_kin_spans(text) + member_statement_spans(text) + has_child_spans(text)
+                  + citizen_named_over_member_spans(text))
 
 
 def household_disability_spans(text: str) -> list[tuple[int, int]]:

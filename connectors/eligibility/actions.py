@@ -51,6 +51,9 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError, ConnectorError, ConnectorUnavailable
 from assistant.knowledge.periods import Clock, clock, ended_note, parse_period, today_in_seoul
+# KIN_SEX, the words for a family member that say the member's sex (fresh-user s10 #4), lives with the other family-word
+# tables since s20 (the whose-benefits buttons read it too); re-exported here, where callers and tests import it
+from assistant.nlu.household import KIN_SEX
 from connectors.eligibility.facts import FACT_NAMES
 
 if TYPE_CHECKING:
@@ -568,6 +571,49 @@ def _switch_beneficiary(tracker: ProtocolTracker, form_slots: list[str], slots: 
     return events
 
 
+def _members_facts_aside(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """At activation about the citizen: the facts the message states of a member the citizen has are the member's,
+    not the citizen's (s20: "어머니가 80세이신데 제가 받을 수 있는 혜택이 뭐가 있나요?" is about the citizen, and the 80
+    the ``age`` mapping took is the mother's). Each such fact (the member's age, and a place said only for the member:
+    :func:`assistant.dialogue.whose_benefits.stated_members`, :func:`~assistant.dialogue.whose_benefits.opening_places`)
+    that a slot took from this message goes back to the slot's value before it, and is kept for the member
+    (:data:`PERSON_FACTS_SLOT`), as the facts of a person the questions are not about are. Runs after
+    :func:`_switch_beneficiary` (``slots["beneficiary"]`` is this question's person).
+
+    Updates ``slots`` in place; returns the events.
+    """
+    from assistant.dialogue.sdk import slot_set
+    from assistant.dialogue.whose_benefits import opening_places, stated_members
+
+    if (slots.get("beneficiary") or "self") != "self":
+        return []
+    text = tracker.latest_text()
+    entities = list(tracker.latest_message.get("entities") or [])
+    members = stated_members(text, entities)
+    if not members:
+        return []
+    places = opening_places(text, entities)
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    earlier = _slots_before(tracker, max(last_user, 0))
+    just_set = {e.get("name") for e in tracker.events[last_user + 1:] if e.get("event") == "slot"}
+    kept = tracker.get_slot(PERSON_FACTS_SLOT)
+    kept = {k: dict(v) for k, v in kept.items() if isinstance(v, dict)} if isinstance(kept, dict) else {}
+    events: list[dict[str, Any]] = []
+    for m in members:
+        own_place = m.region if m.region is not None and m.region in places.members.values() else None
+        for name, value in (("age", m.age), ("region", own_place)):
+            if value is None or name not in just_set or slots.get(name) is None:
+                continue
+            if (float(slots[name]) != float(value)) if name == "age" else (str(slots[name]) != str(value)):
+                continue
+            kept.setdefault(m.who, {})[name] = slots[name]
+            slots[name] = earlier.get(name)
+            events.append(slot_set(name, slots[name]))
+    if events:
+        events.append(slot_set(PERSON_FACTS_SLOT, kept))
+    return events
+
+
 #: A 시·군·구 name right after the 시·도: 2+ letters before 시/군 ("성남시", "가평군"; not "도시"), 1+ before 구 ("중구"),
 #: then a particle, a space or the end.
 _DISTRICT = re.compile(r"\s*([가-힣]{2,5}[시군]|[가-힣]{1,5}구)(?=$|[^가-힣]|에|은|는|이|요|로|으로|에서)")
@@ -708,19 +754,6 @@ _SELF_SEX = re.compile(
 _BORN_AFTER = re.compile(r"^\s*(?:년\s*)?(?:생|에\s*태어)")
 _BORN_BEFORE = re.compile(r"(?:born(?:\s+on|\s+in)?|birth(?:\s*date)?(?:\s+is)?|date of birth(?:\s+is)?|생년월일(?:은|는|이)?)\s*:?\s*$",
                           re.IGNORECASE)
-
-
-#: Words for a family member that say the member's sex: the beneficiary's ``sex`` fact when the question is about them
-#: ("우리 아들", "어머니", "my mother": fresh-user s10 #4 kept only "child" / "parent"). The beneficiary entity's
-#: words (the ``beneficiary`` lookup of intents/nlu.yml; "my son" is read by its last word).
-KIN_SEX: dict[str, str] = {
-    **dict.fromkeys(("아들", "아버지", "아버님", "아빠", "남편", "할아버지", "할아버님", "외할아버지", "친할아버지",
-                     "시아버지", "시아버님", "장인", "장인어른", "son", "father", "dad", "husband", "grandfather",
-                     "grandpa", "father-in-law"), "male"),
-    **dict.fromkeys(("딸", "어머니", "어머님", "엄마", "아내", "와이프", "할머니", "할머님", "외할머니", "친할머니",
-                     "시어머니", "시어머님", "장모", "장모님", "친정엄마", "친정어머니", "daughter", "mother", "mom", "mum",
-                     "wife", "grandmother", "grandma", "mother-in-law"), "female"),
-}
 
 
 def _member_entities(tracker: ProtocolTracker) -> list[dict[str, Any]]:
@@ -1043,6 +1076,7 @@ class ValidateEligibilityForm:
             events.append(slot_set(GROUPS_SLOT, answer))
         if activating:
             events += _switch_beneficiary(tracker, form_slots, slots)
+            events += _members_facts_aside(tracker, slots)
             events += _opening_facts(tracker, slots)
         events += _said_facts(tracker, slots, domain)
         # "장애인 가정이에요" in the opening or at the disability question: household_disabled, not the person's (s15)

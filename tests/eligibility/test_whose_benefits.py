@@ -84,7 +84,9 @@ def test_an_unclear_opening_asks_whose_benefits_and_the_button_decides(processor
     assert state["requested_slot"] is None and state["beneficiary"] in (None, "self")  # nothing decided, no question yet
     t = say(processor, payloads[who], sender)
     state = slots(processor, sender)
-    assert state["beneficiary"] == who and state["requested_slot"] is not None, [m.text for m in t.messages]
+    assert state["beneficiary"] == who, [m.text for m in t.messages]
+    assert state["requested_slot"] is not None or "유형" in " ".join(m.text or "" for m in t.messages) \
+        or any("eligibility" in str(m.custom.get("response")) for m in t.messages), [m.text for m in t.messages]
     asked = t.messages[-1].text or ""
     assert (child_word in asked) == (who == "child"), asked  # the question names the child only when about the child
 
@@ -174,6 +176,13 @@ AGED_OPENINGS = [
     ("en", "My mother is 80. What benefits are there?", "parent", "My mother", 80, "benefits for your mother",
      "How old is your parent"),
 ]
+#: The sex each opening's family word says (s20: it travels with the member's button): 아이 none, son male, mother female.
+AGED_SEX = {"4살 아이가": None, "I have a 4 year old son": "male", "어머니가 80세이신데": "female", "My mother is 80": "female"}
+
+
+def _sex_of(opening: str) -> dict[str, str]:
+    sex = next(v for k, v in AGED_SEX.items() if opening.startswith(k))
+    return {"sex": sex} if sex else {}
 
 
 @pytest.mark.parametrize(("lang", "opening", "who", "title", "age", "question", "age_question"), AGED_OPENINGS)
@@ -185,7 +194,7 @@ def test_the_members_button_carries_the_age_the_opening_gave(processor, lang: st
     assert question in (t.messages[-1].text or "")
     choices = _buttons(t)
     assert choices == {"self": ("Me" if lang == "en" else "본인", {"beneficiary": "self"}),
-                       who: (title, {"beneficiary": who, "age": age})}
+                       who: (title, {"beneficiary": who, "age": age} | _sex_of(opening))}
     state = slots(processor, sender)
     assert state["beneficiary"] is None and state["age"] is None  # the number was the member's, not the citizen's
     t = say(processor, "/check_eligibility" + json.dumps(choices[who][1], ensure_ascii=False), sender)
@@ -209,16 +218,17 @@ def test_me_after_an_opening_with_a_members_age_does_not_take_it(processor, lang
         [m.text for m in t.messages]
 
 
-@pytest.mark.parametrize(("lang", "opening", "who", "title", "asked"), [
-    ("ko", "어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "parent", "어머니", "부모님의 만 나이"),
-    ("ko", "남편이 있는데 받을 수 있는 혜택이 뭐가 있나요?", "spouse", "남편", "배우자분의 만 나이"),
-    ("en", "I live with my father. What benefits are there?", "parent", "My father", "How old is your parent"),
+@pytest.mark.parametrize(("lang", "opening", "who", "title", "asked", "sex"), [
+    ("ko", "어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "parent", "어머니", "부모님의 만 나이", "female"),
+    ("ko", "남편이 있는데 받을 수 있는 혜택이 뭐가 있나요?", "spouse", "남편", "배우자분의 만 나이", "male"),
+    ("en", "I live with my father. What benefits are there?", "parent", "My father", "How old is your parent", "male"),
 ])
 def test_a_parent_or_spouse_opening_asks_whose_benefits(processor, lang: str, opening: str, who: str, title: str,  # type: ignore[no-untyped-def]
-                                                        asked: str) -> None:
+                                                        asked: str, sex: str) -> None:
     sender = f"member-{who}-{lang}"
     choices = _buttons(say(processor, opening, sender))
-    assert choices == {"self": ("Me" if lang == "en" else "본인", {"beneficiary": "self"}), who: (title, {"beneficiary": who})}
+    assert choices == {"self": ("Me" if lang == "en" else "본인", {"beneficiary": "self"}),
+                       who: (title, {"beneficiary": who, "sex": sex})}
     t = say(processor, "/check_eligibility" + json.dumps(choices[who][1]), sender)
     assert slots(processor, sender)["beneficiary"] == who
     assert asked in (t.messages[-1].text or ""), [m.text for m in t.messages]
@@ -229,3 +239,239 @@ def test_an_opening_naming_the_mother_as_receiving_goes_to_her_questions(process
     assert RESPONSE not in [m.custom.get("response") for m in t.messages]
     state = slots(processor, "she-gets")
     assert (state["beneficiary"], state["age"]) == ("parent", 80) and state["requested_slot"] not in (None, "age")
+
+
+# --- s20: an opening that describes the member ("elderly", "연로하신") is asked too; the member's sex and place travel
+# with their button, not with 본인's; a typed answer picks the same branch as the button --------------------------------
+
+def _responses(turn: Turn) -> list[Any]:
+    return [m.custom.get("response") for m in turn.messages]
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    # the words that describe the member are part of the statement (a household fact), not a kind of help
+    ("I have an elderly mother. What benefits are there?", ("elderly", "mother")),
+    ("연로하신 어머니가 계신데 어떤 혜택이 있나요?", ("연로하신", "어머니")),
+    ("나이 드신 아버지가 계신데 받을 수 있는 혜택이 있나요?", ("나이 드신", "아버지")),
+    ("고령의 어머니를 모시고 있는데 어떤 혜택이 있나요?", ("고령의", "어머니")),
+    ("어머니가 연세가 많으신데 받을 수 있는 혜택이 있나요?", ("어머니", "연세가 많으신")),
+    ("I take care of my father. What benefits are there?", ("take care", "father")),
+    ("My mother is elderly. What benefits are there?", ("mother", "elderly")),
+])
+def test_words_describing_the_member_are_in_the_statement_not_a_topic(text: str, words: tuple[str, ...]) -> None:
+    from assistant.dialogue.eligibility_route import topic_terms
+    from assistant.nlu.household import member_statements
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    found = member_statements(text)
+    assert len(found) == 1 and found[0][2] == "parent", found
+    start, end = found[0][:2]
+    assert all(start <= text.index(w) and text.index(w) + len(w) <= end for w in words), (found, text[start:end])
+    assert topic_terms(text, [], KoreanTokenizer()) == []
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("어머니 치매 검사 지원 있나요?", "치매"),  # no statement: a kind of help, about the mother
+    ("연로하신 어머니가 계신데 치매 검사 지원 있나요?", "치매"),  # a statement and a kind of help
+    ("What benefits are there for elderly people?", "elderly"),  # "elderly" outside a statement is still a topic
+])
+def test_a_kind_of_help_named_beside_the_member_is_still_a_topic(text: str, topic: str) -> None:
+    from assistant.dialogue.eligibility_route import topic_terms
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    assert topic in topic_terms(text, [], KoreanTokenizer())
+
+
+@pytest.mark.parametrize(("lang", "opening", "title"), [
+    ("en", "I have an elderly mother. What benefits are there?", "My mother"),
+    ("ko", "연로하신 어머니가 계신데 어떤 혜택이 있나요?", "어머니"),
+    ("ko", "어머니가 연세가 많으신데 받을 수 있는 혜택이 있나요?", "어머니"),
+    ("en", "I take care of my father. What benefits are there?", "My father"),
+])
+def test_an_opening_describing_an_elder_asks_whose_benefits(processor, lang: str, opening: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    # before s20: "elderly" / "연로" / "care" counted as a kind of help, and the documents answered (no question)
+    sender = f"elder-{opening}"
+    choices = _buttons(say(processor, opening, sender))
+    assert choices["self"][0] == ("Me" if lang == "en" else "본인") and choices["parent"][0] == title
+    state = slots(processor, sender)
+    assert state["requested_slot"] is None and state["beneficiary"] is None
+
+
+def test_a_kind_of_help_for_the_mother_still_goes_to_the_documents(processor) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, "어머니 치매 검사 지원 있나요?", "dementia")
+    assert RESPONSE not in _responses(t)
+    assert slots(processor, "dementia")["requested_slot"] is None  # no questionnaire: the documents answer
+
+
+@pytest.mark.parametrize(("text", "found", "members"), [
+    # (opening, entities where the NLU puts them, [(who, sex, region)])
+    ("부산에 사시는 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", [("region", "부산", "부산광역시")],
+     [("parent", "female", "부산광역시")]),
+    ("부산 해운대구에 사시는 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?",
+     [("region", "부산", "부산광역시"), ("region", "해운대구", "부산광역시 해운대구")], [("parent", "female", "부산광역시 해운대구")]),
+    ("80세 아버지가 계신데 대구에 사세요. 받을 수 있는 혜택이 뭐가 있나요?", [("age", "80세", 80), ("region", "대구", "대구광역시")],
+     [("parent", "male", "대구광역시")]),  # 사세요: said of him
+    ("I have a mother who lives in Busan. What benefits are there?", [("region", "Busan", "부산광역시")],
+     [("parent", "female", "부산광역시")]),
+    ("My mother is 80 and lives in Busan. What benefits are there?", [("age", "80", 80), ("region", "Busan", "부산광역시")],
+     [("parent", "female", "부산광역시")]),
+    ("I have an elderly mother. She lives in Busan. What benefits are there?", [("region", "Busan", "부산광역시")],
+     [("parent", "female", "부산광역시")]),
+    # the household's place is the member's too
+    ("저희는 부산에 살아요. 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", [("region", "부산", "부산광역시")],
+     [("parent", "female", "부산광역시")]),
+    ("We live in Busan. I have an elderly father. What benefits are there?", [("region", "Busan", "부산광역시")],
+     [("parent", "male", "부산광역시")]),
+    ("I live with my father in Busan. What benefits are there?", [("region", "Busan", "부산광역시")],
+     [("parent", "male", "부산광역시")]),
+    # the citizen's own place is not the member's
+    ("I live in Seoul and I have an elderly mother. What benefits are there?", [("region", "Seoul", "서울특별시")],
+     [("parent", "female", None)]),
+    # family words of no sex; a son, a wife
+    ("부모님을 모시고 있는데 받을 수 있는 혜택이 있나요?", [], [("parent", None, None)]),
+    ("아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?", [], [("child", None, None)]),
+    ("아들이 있는데 받을 수 있는 혜택이 뭐가 있나요?", [], [("child", "male", None)]),
+    ("I have a wife. What benefits are there?", [], [("spouse", "female", None)]),
+    ("We have two kids. What benefits are there?", [], [("child", None, None)]),
+])
+def test_the_member_gets_the_sex_their_word_says_and_the_place_said_for_them(
+        text: str, found: list[tuple[str, str, Any]], members: list[tuple[str, str | None, str | None]]) -> None:
+    from assistant.dialogue.whose_benefits import unclear_members
+
+    got = unclear_members(text, _said(text, *found))
+    assert [(m.who, m.sex, m.region) for m in got] == members
+
+
+@pytest.mark.parametrize(("text", "found", "household", "citizen"), [
+    ("저희는 부산에 살아요. 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", [("region", "부산", "부산광역시")], "부산광역시", None),
+    ("부산에서 부모님을 모시고 있는데 받을 수 있는 혜택이 있나요?", [("region", "부산", "부산광역시")], "부산광역시", None),
+    ("부산에 사시는 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", [("region", "부산", "부산광역시")], None, None),
+    ("I live in Seoul and I have an elderly mother. What benefits are there?", [("region", "Seoul", "서울특별시")], None,
+     "서울특별시"),
+])
+def test_whose_a_place_of_the_opening_is(text: str, found: list[tuple[str, str, Any]], household: str | None,
+                                         citizen: str | None) -> None:
+    from assistant.dialogue.whose_benefits import opening_places
+
+    places = opening_places(text, _said(text, *found))
+    assert (places.household, places.citizen) == (household, citizen)
+
+
+PLACED_OPENINGS = [
+    # (language, opening, the member's payload, the citizen's payload)
+    ("ko", "부산에 사시는 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?",
+     {"beneficiary": "parent", "sex": "female", "region": "부산광역시"}, {"beneficiary": "self"}),
+    ("en", "I have an elderly mother who lives in Busan. What benefits are there?",
+     {"beneficiary": "parent", "sex": "female", "region": "부산광역시"}, {"beneficiary": "self"}),
+    # the household's place goes with both
+    ("ko", "저희는 부산에 살아요. 아버지가 계신데 받을 수 있는 혜택이 뭐가 있나요?",
+     {"beneficiary": "parent", "sex": "male", "region": "부산광역시"}, {"beneficiary": "self", "region": "부산광역시"}),
+    ("en", "We live in Busan. I have an elderly father. What benefits are there?",
+     {"beneficiary": "parent", "sex": "male", "region": "부산광역시"}, {"beneficiary": "self", "region": "부산광역시"}),
+]
+
+
+@pytest.mark.parametrize(("lang", "opening", "member", "own"), PLACED_OPENINGS)
+def test_the_members_sex_and_place_go_with_their_button_and_are_not_asked(processor, lang: str, opening: str,  # type: ignore[no-untyped-def]
+                                                                          member: dict[str, Any],
+                                                                          own: dict[str, Any]) -> None:
+    sender = f"placed-member-{opening}"
+    choices = _buttons(say(processor, opening, sender))
+    assert (choices["parent"][1], choices["self"][1]) == (member, own)
+    # nothing decided before the choice: the opening's place is not left in the region slot (each button carries it)
+    assert slots(processor, sender)["region"] is None
+    t = say(processor, "/check_eligibility" + json.dumps(member, ensure_ascii=False), sender)
+    state = slots(processor, sender)
+    assert (state["beneficiary"], state["sex"], state["region"]) == ("parent", member["sex"], member["region"])
+    assert state["requested_slot"] not in ("sex", "region"), [m.text for m in t.messages]
+    # before: the opening's place was put aside as the citizen's and the mother's region asked again
+    assert not state.get("facts_by_person"), state
+
+
+@pytest.mark.parametrize(("lang", "opening", "member", "own"), PLACED_OPENINGS)
+def test_me_does_not_take_the_members_sex_or_place(processor, lang: str, opening: str, member: dict[str, Any],  # type: ignore[no-untyped-def]
+                                                   own: dict[str, Any]) -> None:
+    sender = f"placed-self-{opening}"
+    choices = _buttons(say(processor, opening, sender))
+    t = say(processor, "/check_eligibility" + json.dumps(choices["self"][1], ensure_ascii=False), sender)
+    state = slots(processor, sender)
+    # before: 본인 checked a citizen living in the mother's Busan; the household's Busan is the citizen's too
+    assert (state["beneficiary"], state["sex"], state["region"]) == ("self", None, own.get("region")), \
+        [m.text for m in t.messages]
+    assert state["requested_slot"] == "age"
+
+
+@pytest.mark.parametrize(("lang", "opening", "typed", "who"), [
+    ("ko", "80세 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "어머니요", "parent"),
+    ("ko", "80세 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "엄마", "parent"),
+    ("ko", "80세 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "제 거요", "self"),
+    ("ko", "80세 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", "저요", "self"),
+    ("ko", "4살 아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?", "우리 아이요", "child"),
+    ("en", "My mother is 80. What benefits are there?", "me", "self"),
+    ("en", "My mother is 80. What benefits are there?", "my mom", "parent"),
+    ("en", "My mother is 80. What benefits are there?", "for my mother please", "parent"),
+    ("en", "My mother is 80. What benefits are there?", "myself", "self"),
+])
+def test_a_typed_answer_to_whose_benefits_picks_the_buttons_branch(processor, lang: str, opening: str, typed: str,  # type: ignore[no-untyped-def]
+                                                                   who: str) -> None:
+    # before s20: only a button's exact title was its button; "어머니요", "제 거요", "myself" were ordinary messages
+    typed_sender, button_sender = f"typed-{opening}-{typed}", f"pressed-{opening}-{typed}"
+    choices = _buttons(say(processor, opening, typed_sender))
+    _buttons(say(processor, opening, button_sender))
+    t = say(processor, typed, typed_sender)
+    say(processor, "/check_eligibility" + json.dumps(choices[who][1], ensure_ascii=False), button_sender)
+    assert RESPONSE not in _responses(t)
+    facts = ("beneficiary", "age", "sex", "region", "requested_slot", "facts_by_person")
+    typed_state, pressed = slots(processor, typed_sender), slots(processor, button_sender)
+    assert typed_state["beneficiary"] == who, [m.text for m in t.messages]
+    assert {k: typed_state.get(k) for k in facts} == {k: pressed.get(k) for k in facts}
+
+
+@pytest.mark.parametrize("typed", ["아빠", "어머니 연세가 82세예요 그런데 신청은 어디서 해요?", "네"])
+def test_other_typed_answers_are_not_read_as_a_choice(typed: str) -> None:
+    from assistant.dialogue.whose_benefits import Member, buttons, typed_choice
+
+    # "아빠" names a parent, but not the mother whose button is shown; the rest are no choice at all
+    assert typed_choice(typed, buttons([Member("parent", "어머니", 80, "female")], "ko")) is None
+
+
+# --- s20: a member stated, the citizen named as receiving: the questions are the citizen's; the member's facts are kept
+# for the member --------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "member_kept"), [
+    ("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", None),
+    ("남편이 있는데 제가 받을 수 있는 혜택이 뭐가 있나요?", None),
+    ("어머니가 80세이신데 제가 받을 수 있는 혜택이 뭐가 있나요?", ("parent", {"age": 80})),
+    ("My mother is 80. What can I get?", ("parent", {"age": 80})),
+    ("부산에 사시는 어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", ("parent", {"region": "부산광역시"})),
+])
+def test_an_opening_naming_the_citizen_asks_the_citizens_questions(processor, text: str,  # type: ignore[no-untyped-def]
+                                                                  member_kept: tuple[str, dict[str, Any]] | None) -> None:
+    # before s20: the citizen was named (no whose-benefits question) but the questions followed the mother's word, and
+    # her 80 was the age checked
+    sender = f"citizen-named-{text}"
+    t = say(processor, text, sender)
+    assert RESPONSE not in _responses(t)
+    state = slots(processor, sender)
+    assert state["beneficiary"] == "self" and state["requested_slot"] in ("age", "region"), [m.text for m in t.messages]
+    kept = state.get("facts_by_person") or {}
+    if member_kept is None:
+        assert not kept
+    else:
+        who, facts = member_kept
+        assert kept == {who: facts}
+        assert all(state[name] is None for name in facts)  # not the citizen's
+
+
+@pytest.mark.parametrize(("text", "spans"), [
+    ("어머니가 계신데 제가 받을 수 있는 혜택이 뭐가 있나요?", [(0, 7)]),
+    ("My mother is 80. What can I get?", [(0, 15)]),
+    ("my mother is 82", []),  # an answer during the questionnaire: still about her (s16)
+    ("어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?", []),  # no one named: the whose-benefits question
+    ("어머니가 80세인데 제가 모시고 살아요. 어머니가 받으실 수 있는 혜택이 있나요?", []),  # 받으실: said of her
+])
+def test_a_member_statement_names_no_one_asked_about_only_when_the_citizen_is_named(text: str,
+                                                                                   spans: list[tuple[int, int]]) -> None:
+    from assistant.nlu.household import citizen_named_over_member_spans
+
+    assert citizen_named_over_member_spans(text) == spans
