@@ -66,6 +66,8 @@ from assistant.nlu.household import (  # noqa: F401 (has_child_spans: re-exporte
 
 RESPONSE = "utter_ask_whose_benefits"
 ACTION_NAME = "action_ask_whose_benefits"
+#: said instead of the question where no eligibility data exists (the questionnaire's own reply there)
+NO_DATA = "utter_eligibility_no_catalogue"
 INTENT = "check_eligibility"
 #: The honorific of receiving ("받으실 수 있는"): said of an elder the citizen speaks of, never of oneself.
 _HONOURED_RECEIVES = HONOURED_RECEIVES
@@ -358,7 +360,8 @@ class WhoseBenefitsPolicy:
 
     Args:
         route: whether the eligibility questionnaire would start for the message (the ``check_eligibility`` task
-            route, :class:`~assistant.dialogue.eligibility_route.EligibilityRoute`).
+            route, :class:`~assistant.dialogue.eligibility_route.EligibilityRoute`); its ``has_data()`` says whether
+            eligibility data exists here (without it :data:`NO_DATA` is said instead of the question).
     """
 
     name = "WhoseBenefitsPolicy"
@@ -378,6 +381,12 @@ class WhoseBenefitsPolicy:
             return None
         if not self.route(tracker, context):
             return None
+        if not self.route.has_data() and context.has_response(NO_DATA):
+            # no eligibility data here (run.sh's bundled home): whichever button were pressed, the questionnaire could
+            # only say so, so it says so now instead of asking for nothing; not through the questionnaire either,
+            # which would first check the member's facts as the citizen's ("4살 아이가 있는데 …": "나이로 알아듣지
+            # 못했어요" and the citizen's age asked, s20)
+            return Prediction(NO_DATA, self.name, 1.0)
         return Prediction(ACTION_NAME, self.name, 1.0)
 
 

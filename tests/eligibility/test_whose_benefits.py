@@ -475,3 +475,22 @@ def test_a_member_statement_names_no_one_asked_about_only_when_the_citizen_is_na
     from assistant.nlu.household import citizen_named_over_member_spans
 
     assert citizen_named_over_member_spans(text) == spans
+
+
+# --- a home without eligibility data (run.sh's bundled corpus): no question whose answer leads nowhere (s20) ----------
+
+@pytest.mark.parametrize(("lang", "opening"), [
+    ("ko", "부산에 사시는 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("ko", "4살 아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("en", "I have an elderly mother. What benefits are there?"),
+])
+def test_without_eligibility_data_an_opening_about_a_member_says_so_at_once(make_processor, lang: str,  # type: ignore[no-untyped-def]
+                                                                           opening: str) -> None:
+    """Before (fresh ./scripts/run.sh home, s20 probe): the whose-benefits buttons, then whichever was pressed
+    answered utter_eligibility_no_catalogue; the citizen's choice was asked for nothing. Now the same reply as
+    "제가 받을 수 있는 혜택이 뭐가 있나요?" gets there, at once."""
+    p = make_processor(eligibility_url=None)  # the session's engine has a test eligibility service; run.sh's has none
+    turn = say(p, opening, f"nodata-{lang}-{len(opening)}", lang)
+    assert _responses(turn) == ["utter_eligibility_no_catalogue"], [m.text for m in turn.messages]
+    assert not any(m.buttons for m in turn.messages)
+    assert p.tracker_state(f"nodata-{lang}-{len(opening)}")["active_loop"] == {}
