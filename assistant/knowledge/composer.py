@@ -517,9 +517,8 @@ class AnswerComposer:
         document's script (:func:`in_script`: a Korean title in Hangul in an English question) counts as
         written and an English phrase by its glossary translation; -1 when neither kind is in the question,
         so terms cannot overlap); ``margin`` (fused score of the top document minus the best fused score of
-        the other hits, before the rerank stage); ``translated`` (1 when the bilingual glossary translated the
-        question, whether the top page is the service's English page or its Korean record; before s20 only the
-        latter counted). When the top page is the named place's and the place's words count
+        the other hits, before the rerank stage); ``translated`` (1 when a glossary translation was the
+        cross-language evidence). When the top page is the named place's and the place's words count
         (``result.said_terms``), it must also hold the question's topic (:func:`~assistant.knowledge.topic.holds_topic`),
         else the probability is 0 (signal ``topic`` 0).
         """
@@ -548,14 +547,9 @@ class AnswerComposer:
         # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
         # negative when the rerank lifted it past documents the fusion preferred
         margin = top.gate_fused - max((h.gate_fused for h in result.hits[1:]), default=0.0)
-        # the glossary read the question (an English question whose phrases were also searched in Korean), whichever
-        # page of the service ranks first: on a pool with English pages (the bundled corpus), the English page of the
-        # same service often leads its Korean record, and the signal then read 0 like a question the glossary does not
-        # know (chatter, CLINC150's out-of-scope queries), so "Do I get money if I have a baby?" abstained on the English
-        # page of 건강보험 임신·출산 진료비 지원 (0.29; the same signals with 1 here gave 0.64). The English gate is refitted
-        # on the signal so read (s20); Korean questions have no glossary translations: 0 for them, as the Korean gate
-        # was fitted
-        translated = 1.0 if result.translations else 0.0
+        # a glossary translation was the lexical evidence (a question whose words are in the document's script is read
+        # as written, like one in the document's language)
+        translated = 1.0 if (result.language != top.doc.language and result.translations) else 0.0
         signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
                    "translated": translated}
         if result.said_terms and not holds_topic(result.topic, doc_terms, self._text_of(top.doc.doc_id), result.expansions,

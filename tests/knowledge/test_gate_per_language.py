@@ -63,38 +63,3 @@ def test_a_korean_question_never_reads_the_english_gate(bundled_router: Any) -> 
     assert composer.gate_for("ko") is composer.gate
     assert composer.gate_for("ja") is composer.gate  # a language without a gate of its own: the Korean one
     assert composer.gate_for("en") is not composer.gate
-
-
-def test_the_glossary_signal_does_not_depend_on_which_page_of_the_service_ranks_first(bundled_router: Any) -> None:
-    """s20: ``translated`` is 1 when the glossary translated an English question, whether the service's English page or
-    its Korean record ranks first. It was 1 for the Korean record only, so an English-page top read like a question the
-    glossary does not know, and "Do I get money if I have a baby?" abstained on the English page of 건강보험 임신·출산
-    진료비 지원 (0.29)."""
-    from dataclasses import replace
-
-    router = bundled_router
-    result = router.retriever.run("Do I get money if I have a baby?", k=5)
-    top = result.hits[0]
-    assert result.translations and top.doc.language == "en"
-    korean = next(d for d in top.alternates if d.language == "ko")  # the same service's Korean record
-    as_korean = replace(result, hits=(replace(top, doc=korean, alternates=(top.doc,)), *result.hits[1:]))
-    _, on_english = router.composer.answerability(result, 0.0)
-    _, on_korean = router.composer.answerability(as_korean, 0.0)
-    assert on_english["translated"] == on_korean["translated"] == 1.0
-
-
-@pytest.mark.parametrize("text", ["Do I get money if I have a baby?", "How much is the childbirth grant?"])
-def test_an_english_question_on_an_english_page_of_a_bundled_service_is_answered(bundled_router: Any, text: str) -> None:
-    """The kind fixed in s20: the English page of a bundled service ranks first and the English gate answers."""
-    router = bundled_router
-    result = router.retriever.run(text, k=5)
-    assert result.hits[0].doc.language == "en" and result.hits[0].doc.service_id == "SD0000007672"
-    answer = router.composer.run(result, 0.0)
-    assert not answer.abstained and answer.score >= router.composer.threshold
-    assert answer.citations and answer.citations[0].doc_id.endswith("-en")
-
-
-def test_a_korean_question_has_no_glossary_signal(bundled_router: Any) -> None:
-    result = bundled_router.retriever.run("아기 낳으면 돈 주나요?", k=5)
-    assert not result.translations
-    assert bundled_router.composer.answerability(result, 0.0)[1]["translated"] == 0.0
