@@ -1,7 +1,8 @@
 """Timeouts, bounded retries and circuit breakers for the connectors' HTTP clients.
 
 Every connector call goes through :class:`ResilientHttp`: one ``httpx`` request per attempt with a timeout,
-bounded attempts with exponential backoff (tenacity) on transport errors, timeouts and 5xx answers, all inside
+bounded attempts with exponential backoff (tenacity) on transport errors, timeouts and 5xx answers (a request that is
+not idempotent only where the failure proves it was not handled: :mod:`assistant.http_retry`), all inside
 a :class:`CircuitBreaker` shared by every client of the same back end (:func:`breaker_for`). Failures become
 :class:`~assistant.errors.ConnectorTimeout`, :class:`~assistant.errors.ConnectorUnavailable` (with
 :class:`CircuitOpenError` when the breaker fails fast) or :class:`~assistant.errors.ConnectorError` (an answer
@@ -20,9 +21,10 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import quote
 
 import httpx
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from assistant.errors import AssistantError, ConnectorError, ConnectorTimeout, ConnectorUnavailable, InvalidInputError
+from assistant.http_retry import is_idempotent, safe_to_resend
 
 T = TypeVar("T")
 BreakerState = Literal["closed", "open", "half-open"]
@@ -191,12 +193,21 @@ class ResilientHttp:
         self.http.close()
 
     def request(self, method: str, path: str, interpret: Callable[[httpx.Response], T], *,
-                json: Any = None, params: Any = None, headers: Mapping[str, str] | None = None) -> T:
+                json: Any = None, params: Any = None, headers: Mapping[str, str] | None = None,
+                idempotent: bool | None = None) -> T:
         """Send one logical request; ``interpret`` turns an answer into the result or raises.
 
-        ``interpret`` raises :class:`ServerError` for an answer worth retrying (5xx), an
+        ``interpret`` raises :class:`ServerError` for an answer worth retrying (5xx, 429), an
         :class:`~assistant.errors.InvalidInputError` (or subclass) for a refusal, :class:`ConnectorError`
-        for garbage. Transport errors and timeouts are retried.
+        for garbage. Which failures are retried is :func:`assistant.http_retry.safe_to_resend`'s rule (RFC 9110
+        §9.2.2): an idempotent request after any transport error, timeout or :class:`ServerError`; any other only
+        when it never reached the back end or was answered 429/503, so a push or a submission is not done twice
+        after a read timeout.
+
+        Args:
+            idempotent: whether the request may be sent twice; ``None``: by its method and ``Idempotency-Key``
+                header (:func:`assistant.http_retry.is_idempotent`). Say ``True`` for a look-up sent as POST,
+                ``False`` for a GET with an effect.
 
         Raises:
             ConnectorTimeout: every attempt timed out (or the last did).
@@ -204,28 +215,37 @@ class ResilientHttp:
                 when the breaker is open (nothing was sent).
             ConnectorError, InvalidInputError: from ``interpret``.
         """
+        resendable = is_idempotent(method, headers) if idempotent is None else idempotent
+        sent = [0]  # attempts made, for the error message
 
         def attempt() -> T:
+            sent[0] += 1
             return interpret(self.http.request(method, path, json=json, params=params, headers=headers))
 
         def retried() -> T:
             retrying = Retrying(
                 stop=stop_after_attempt(self.retries),
                 wait=wait_exponential(multiplier=self.backoff, max=2.0),
-                retry=retry_if_exception_type((httpx.TransportError, ServerError)),
+                retry=retry_if_exception(lambda e: isinstance(e, (httpx.TransportError, ServerError)) and safe_to_resend(
+                    e, resendable, e.status if isinstance(e, ServerError) else None)),
                 reraise=True,
             )
             return retrying(attempt)
 
         where = f"{self.name} service at {self.base_url}"
+
+        def tries() -> str:
+            return f"{sent[0]} attempt{'s' if sent[0] != 1 else ''}" + (
+                "" if resendable or sent[0] >= self.retries else "; not sent again: it may have been handled")
+
         try:
             return self.breaker.call(retried)
         except httpx.TimeoutException as e:
-            raise ConnectorTimeout(f"{where} did not answer within {self.timeout} s ({self.retries} attempts)") from e
+            raise ConnectorTimeout(f"{where} did not answer within {self.timeout} s ({tries()})") from e
         except httpx.TransportError as e:
-            raise ConnectorUnavailable(f"{where} is unreachable ({type(e).__name__}, {self.retries} attempts)") from e
+            raise ConnectorUnavailable(f"{where} is unreachable ({type(e).__name__}, {tries()})") from e
         except ServerError as e:
-            raise ConnectorUnavailable(f"{where} failed ({e}; {self.retries} attempts)") from e
+            raise ConnectorUnavailable(f"{where} failed ({e}; {tries()})") from e
         except CircuitOpenError as e:
             raise CircuitOpenError(f"{where} is failing: {_open_reason(self.breaker.fail_max, e.retry_in)}",
                                    e.retry_in) from e

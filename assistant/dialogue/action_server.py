@@ -62,6 +62,7 @@ from assistant.dialogue.executors import (
 )
 from assistant.dialogue.tracker import DialogueStateTracker, EventVerbosity
 from assistant.errors import InvalidConfigError, InvalidInputError
+from assistant.http_retry import NOT_SENT, safe_to_resend
 from assistant.nlu.domain import Domain
 from assistant.nlu.domain_dict import domain_as_dict
 from assistant.settings import Settings
@@ -74,8 +75,6 @@ logger = logging.getLogger(__name__)
 #: compares major.minor with its own and warns when they differ.
 RASA_VERSION = "3.6.21"
 
-#: Transport errors raised before a byte of the request reached the server.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 _MAX_DETAIL = 200
 
 
@@ -203,10 +202,9 @@ class _Base:
     def _retry_kwargs(self, name: str, sender_id: str) -> dict[str, Any]:
         idempotent = name in self.idempotent
 
-        def retry_on(e: BaseException) -> bool:
-            if isinstance(e, _NOT_SENT) or (isinstance(e, _ServerStatus) and e.status == 503):
-                return True
-            return idempotent and isinstance(e, (httpx.TransportError, _ServerStatus))
+        def retry_on(e: BaseException) -> bool:  # only 5xx become _ServerStatus, so of the answers only 503 is resent
+            return isinstance(e, (httpx.TransportError, _ServerStatus)) and safe_to_resend(
+                e, idempotent, e.status if isinstance(e, _ServerStatus) else None)
 
         def log_retry(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
@@ -227,7 +225,7 @@ class _Base:
         tries = f"{self.retries} attempt{'s' if self.retries > 1 else ''} allowed"
         out: ActionError
         if isinstance(e, httpx.TimeoutException):
-            maybe_ran = "" if isinstance(e, _NOT_SENT) else "; the action may have run"
+            maybe_ran = "" if isinstance(e, NOT_SENT) else "; the action may have run"
             out = ActionServerTimeout(f"action server at {self.url} did not answer action {name!r} within {self.timeout:g} s "
                                       f"({type(e).__name__}, {tries}{maybe_ran})", **ctx)
         elif isinstance(e, httpx.TransportError):

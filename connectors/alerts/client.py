@@ -124,7 +124,9 @@ class AlertsClient(ConnectorClient):
             Notification payloads, oldest first: ``{"type": "new_eligible_services", "services": [{"service_id",
             "service_name", "sources": [{"title", "url", "agency", "legal_basis"}]}], "catalogue_version", "id", ...}``.
         """
-        out = self._http.request("GET", f"/alerts/{path_segment(subscriber_id, what='subscriber')}/pending", self._interpret, headers=self._headers())
+        # not idempotent although a GET: sent again after a lost answer, what the first one claimed would be lost
+        out = self._http.request("GET", f"/alerts/{path_segment(subscriber_id, what='subscriber')}/pending", self._interpret, headers=self._headers(),
+                                 idempotent=False)
         if not isinstance(out, list) or not all(isinstance(n, dict) for n in out):
             raise ConnectorError(f"alerts service at {self.base_url} answered /pending with an unexpected shape")
         return out
@@ -148,7 +150,7 @@ class AlertsClient(ConnectorClient):
             The ids this call moved.
         """
         out = self._http.request("POST", f"/alerts/{path_segment(subscriber_id, what='subscriber')}/delivered", self._interpret, headers=self._headers(),
-                                 json={"ids": list(ids)})
+                                 json={"ids": list(ids)}, idempotent=True)
         moved = out.get("delivered") if isinstance(out, dict) else None
         if not isinstance(moved, list) or not all(isinstance(i, int) for i in moved):
             raise ConnectorError(f"alerts service at {self.base_url} answered /delivered with an unexpected shape")

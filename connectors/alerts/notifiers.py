@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import httpx
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from assistant.errors import ConnectorError, InvalidInputError
+from assistant.http_retry import safe_to_resend
 from connectors.alerts.callbacks import CallbackNotAllowedError, CallbackPolicy
 
 
@@ -60,9 +61,12 @@ class RestCallbackNotifier:
     and again before every delivery; the request goes to the address that was checked (no second DNS
     look-up), redirects are not followed.
 
-    A 2xx answer is a delivery; transport errors, timeouts and 5xx answers are retried ``retries`` times with
-    exponential backoff (tenacity) within one run, then reported as :class:`DeliveryError`; a 4xx is not
-    retried within the run.
+    A 2xx answer is a delivery. A failure that proves the callback did not get the notification (no connection,
+    a 503 or 429 answer) is retried ``retries`` times with exponential backoff (tenacity) within one run; one after
+    which it may have got it (a read timeout, a 500/502/504) is not sent again within the run, so a subscriber's
+    system is not told twice in a second (RFC 9110 §9.2.2, :mod:`assistant.http_retry`). Either way the run reports
+    :class:`DeliveryError` and the engine retries on a later run (at least once; payloads carry their id for
+    de-duplication). A 4xx is not retried within the run.
 
     Args:
         timeout: seconds per attempt.
@@ -108,20 +112,30 @@ class RestCallbackNotifier:
         url, headers, extensions = target.pinned()
 
         class _Retryable(Exception):
-            pass
+            def __init__(self, status: int) -> None:
+                super().__init__(f"HTTP {status}")
+                self.status = status
+
+        sent = [0]
 
         def attempt() -> None:
+            sent[0] += 1
             r = self._http.post(url, json=dict(payload), headers=headers, extensions=extensions)
-            if r.status_code >= 500:
-                raise _Retryable(f"HTTP {r.status_code}")
+            if r.status_code >= 500 or r.status_code == 429:
+                raise _Retryable(r.status_code)
             if r.status_code >= 400:
                 raise DeliveryError(f"callback at {host} refused the notification (HTTP {r.status_code})")
 
+        def resend(e: BaseException) -> bool:
+            return isinstance(e, (httpx.TransportError, _Retryable)) and safe_to_resend(
+                e, idempotent=False, status=e.status if isinstance(e, _Retryable) else None)
+
         try:
             Retrying(stop=stop_after_attempt(self.retries), wait=wait_exponential(multiplier=self.backoff, max=2.0),
-                     retry=retry_if_exception_type((httpx.TransportError, _Retryable)), reraise=True)(attempt)
+                     retry=retry_if_exception(resend), reraise=True)(attempt)
         except (httpx.TransportError, _Retryable) as e:
-            raise DeliveryError(f"callback at {host} failed ({type(e).__name__}: {e}; {self.retries} attempts)") from e
+            raise DeliveryError(f"callback at {host} failed ({type(e).__name__}: {e}; "
+                                f"{sent[0]} attempt{'s' if sent[0] != 1 else ''})") from e
 
 
 class WidgetInboxNotifier:

@@ -94,7 +94,8 @@ class EligibilityClient(ConnectorClient):
         return payload
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self._http.request(method, path, self._interpret, json=body)
+        # every call of this service is a look-up (its POSTs carry facts in the body, never an effect): safe to resend
+        return self._http.request(method, path, self._interpret, json=body, idempotent=True)
 
     def health(self) -> dict[str, Any]:
         """``GET /health``.

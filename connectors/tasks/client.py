@@ -183,7 +183,7 @@ class TasksClient(ConnectorClient):
         if applicant_id is not None:
             body["applicant_id"] = applicant_id
         return self._receipt(self._http.request("POST", f"/applications/{path_segment(receipt, ApplicationNotFoundError, 'receipt')}/cancel", self._interpret, json=body,
-                                                headers=self._headers(applicant_key)))
+                                                headers=self._headers(applicant_key), idempotent=True))
 
     def withdraw_consent(self, consent_id: str, applicant_id: str | None = None, reason: str = "revoked", *,
                          applicant_key: str | None = None) -> builtins.list[Receipt]:
@@ -206,7 +206,7 @@ class TasksClient(ConnectorClient):
         if applicant_id is not None:
             body["applicant_id"] = applicant_id
         out = self._http.request("POST", "/consent-withdrawals", self._interpret, json=body,
-                                 headers=self._headers(applicant_key))
+                                 headers=self._headers(applicant_key), idempotent=True)
         if not isinstance(out, dict) or not isinstance(out.get("applications"), list):
             raise ConnectorError(f"tasks service at {self.base_url} answered /consent-withdrawals with an unexpected shape")
         return [self._receipt(o) for o in out["applications"]]

@@ -31,7 +31,7 @@ from assistant.dialogue.events import UserUttered
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.processor import Turn
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.errors import ConnectorUnavailable, InvalidConfigError, InvalidInputError
+from assistant.errors import ConnectorTimeout, ConnectorUnavailable, InvalidConfigError, InvalidInputError
 from assistant.server.app import create_app
 from assistant.settings import Settings
 from connectors.alerts.conversation import seal_address
@@ -51,8 +51,9 @@ ALERT_TEXT = "새로 받을 수 있는 혜택: 어르신 난방비 지원"
 
 class FakePlatform:
     """A real HTTP server recording requests: ``/bot<token>/<method>`` (Telegram), ``/v2/bots/<id>/talk`` and
-    ``/v1/tasks/<taskId>`` (Kakao). ``mode``: ``ok``; ``down`` (HTTP 500); ``refuse`` (Telegram 403 / Kakao status
-    FAIL). ``task_mode``, the Kakao task result (the shapes of Kakao's chatbot guide, "메시지 발송 성공, 실패 결과
+    ``/v1/tasks/<taskId>`` (Kakao). ``mode``: ``ok``; ``down`` (HTTP 500, Kakao 503); ``busy`` (HTTP 503: not
+    handled, so worth sending again); ``slow`` (Telegram answers after 1.5 s: the message was handled, the answer is late);
+    ``refuse`` (Telegram 403 / Kakao status FAIL). ``task_mode``, the Kakao task result (the shapes of Kakao's chatbot guide, "메시지 발송 성공, 실패 결과
     조회"): ``ok`` (ALL SUCCESS); ``failed`` (the user's delivery failed, with its error); ``unknown_user`` (the user
     id did not resolve: counted, not listed); ``pending`` (no outcome yet, ever); ``missing`` (404 twice, then ok)."""
 
@@ -71,6 +72,10 @@ class FakePlatform:
                 self.requests.append({"api": "telegram", "token": token, "method": method, "body": body})
             if self.mode == "down":
                 return JSONResponse({"ok": False, "error_code": 500, "description": "Internal"}, status_code=500)
+            if self.mode == "busy":
+                return JSONResponse({"ok": False, "error_code": 503, "description": "Service Unavailable"}, status_code=503)
+            if self.mode == "slow":
+                await anyio.sleep(1.5)
             if self.mode == "refuse":
                 return JSONResponse({"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"},
                                     status_code=403)
@@ -274,7 +279,7 @@ class TestTelegram:
     def test_platform_down_keeps_the_messages_logs_masked_and_pushes_them_at_the_next_message(
             self, tmp_path: Path, platform: FakePlatform, caplog: pytest.LogCaptureFixture) -> None:
         app = create_app(settings_for(tmp_path, platform), router=object(), processor=Engine())
-        platform.mode = "down"
+        platform.mode = "busy"  # 503: not handled, so sent again
         with TestClient(app) as client, caplog.at_level(logging.ERROR, logger="assistant.channels.proactive"):
             assert deliver_alert(app, client, "telegram", "telegram:90051234") == (1, 0, 0)
             assert len(platform.calls("telegram", "sendMessage")) == 2  # connector_retries attempts, then kept
@@ -449,12 +454,24 @@ class TestPhone:
 
 
 class TestClients:
-    def test_bot_api_retries_server_errors_and_never_shows_the_token(self, platform: FakePlatform) -> None:
-        platform.mode = "down"
+    def test_bot_api_retries_unavailable_and_never_shows_the_token(self, platform: FakePlatform) -> None:
+        platform.mode = "busy"
         api = telegram.TelegramBotApi(BOT_TOKEN, platform.server.url + "/", timeout=2.0, retries=3, backoff=0.01)
         with pytest.raises(ConnectorUnavailable) as caught:
             telegram.TelegramPusher(api).push("telegram:5", (BotMessage("x"),))
         assert len(platform.calls("telegram")) == 3 and BOT_TOKEN not in str(caught.value)
+
+    @pytest.mark.parametrize(("mode", "error"), [("down", ConnectorUnavailable), ("slow", ConnectorTimeout)])
+    def test_a_push_that_may_have_been_delivered_is_sent_once(self, platform: FakePlatform, mode: str,
+                                                              error: type[Exception]) -> None:
+        """A 500 or a late answer: the platform may have shown the message, so it is not sent again at once (RFC 9110
+        §9.2.2); the proactive layer keeps it for the next message instead. Before: 3 copies on a citizen's phone."""
+        platform.mode = mode
+        api = telegram.TelegramBotApi(BOT_TOKEN, platform.server.url + "/", timeout=0.5, retries=3, backoff=0.01)
+        with pytest.raises(error, match="1 attempt; not sent again: it may have been handled") as caught:
+            telegram.TelegramPusher(api).push("telegram:5", (BotMessage("x"),))
+        assert BOT_TOKEN not in str(caught.value)
+        assert len(platform.calls("telegram", "sendMessage")) == 1
 
     def test_unreachable_bot_api_is_an_error_of_the_push(self) -> None:
         api = telegram.TelegramBotApi(BOT_TOKEN, f"http://127.0.0.1:{free_port()}", timeout=1.0, retries=1)
