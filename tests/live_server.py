@@ -52,3 +52,42 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class LateAnswers:
+    """ASGI wrapper: the first ``times`` requests of ``method`` to ``path`` (or, with ``prefix``, any path under it)
+    are handled by the real app (their effect happens), then their answers are held back ``delay`` s: past a
+    client's timeout, the "did it arrive?" case of a retry.
+
+    Attributes:
+        hits: every request that matched. slowed: how many of them were held back.
+    """
+
+    def __init__(self, app: Any, method: str, path: str, delay: float = 1.5, times: int = 1, prefix: bool = False) -> None:
+        self.app, self.method, self.path, self.delay = app, method, path, delay
+        self.times, self.prefix = times, prefix
+        self.hits = self.slowed = 0
+
+    def _matches(self, scope: Any) -> bool:
+        path = scope.get("path", "")
+        return scope["type"] == "http" and scope["method"] == self.method and (
+            path.startswith(self.path) if self.prefix else path == self.path)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        import asyncio
+
+        if not self._matches(scope):
+            await self.app(scope, receive, send)
+            return
+        self.hits += 1
+        if self.slowed >= self.times:
+            await self.app(scope, receive, send)
+            return
+        self.slowed += 1
+
+        async def late(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(self.delay)
+            await send(message)
+
+        await self.app(scope, receive, late)

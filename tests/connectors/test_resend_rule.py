@@ -17,7 +17,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from live_server import LiveServer  # type: ignore[import-not-found]
+from live_server import LateAnswers, LiveServer  # type: ignore[import-not-found]
 
 from assistant.errors import ConnectorTimeout
 from assistant.http_retry import is_idempotent, safe_to_resend
@@ -74,29 +74,6 @@ def test_idempotent_by_method_and_key(method: str, headers: dict[str, str] | Non
 
 # --- over real back ends -------------------------------------------------------------------------------------------
 
-class LateOnce:
-    """ASGI wrapper: the first request of ``method`` whose path starts with ``prefix`` is handled by the real app
-    (its effect happens), then its answer is held back ``delay`` s, past the client's timeout; ``hits`` counts
-    every such request."""
-
-    def __init__(self, app: Any, method: str, prefix: str, delay: float = 1.5) -> None:
-        self.app, self.method, self.prefix, self.delay = app, method, prefix, delay
-        self.hits = 0
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == self.method and scope["path"].startswith(self.prefix):
-            self.hits += 1
-            if self.hits == 1:
-                async def late_send(message: Any) -> None:
-                    if message["type"] == "http.response.start":
-                        await asyncio.sleep(self.delay)
-                    await send(message)
-
-                await self.app(scope, receive, late_send)
-                return
-        await self.app(scope, receive, send)
-
-
 def _catalogue(version: str, services: list[str]) -> Catalogue:
     """Services open to anyone aged 60 or more."""
     return Catalogue.from_records(
@@ -125,7 +102,7 @@ CONSENT = {"granted": True, "text": "새로 받을 수 있는 혜택이 생기�
 
 def test_an_inbox_read_whose_answer_was_lost_is_an_error_not_an_empty_inbox(alerts: tuple[AlertEngine, Holder]) -> None:
     engine, holder = alerts
-    app = LateOnce(create_alerts_app(engine=engine), "GET", "/alerts/w1/pending")
+    app = LateAnswers(create_alerts_app(engine=engine), "GET", "/alerts/w1/pending")
     with LiveServer(app) as live, AlertsClient(live.url, timeout=0.5, retries=3, backoff=0.01,
                                                breaker=CircuitBreaker("alerts-test")) as client:
         r = httpx.post(f"{live.url}/subscriptions", json={"subscriber_id": "w1", "channel": "widget", "address": "w1",
@@ -143,7 +120,7 @@ def test_an_inbox_read_whose_answer_was_lost_is_an_error_not_an_empty_inbox(aler
 
 def test_a_look_up_sent_as_post_is_resent_after_a_late_answer(tmp_path: Any) -> None:
     holder = Holder()
-    app = LateOnce(create_eligibility_app(service=EligibilityService(holder.source())), "POST", "/check")
+    app = LateAnswers(create_eligibility_app(service=EligibilityService(holder.source())), "POST", "/check")
     with LiveServer(app) as live, EligibilityClient(live.url, timeout=0.5, retries=3, backoff=0.01,
                                                     breaker=CircuitBreaker("elig-test")) as client:
         report = client.check({"age": 70})
@@ -154,7 +131,8 @@ def test_a_look_up_sent_as_post_is_resent_after_a_late_answer(tmp_path: Any) -> 
 def test_a_cancellation_is_resent_and_a_submission_by_key_gives_one_application(db_url: str) -> None:
     store = ApplicationStore(db_url)
     try:
-        app = LateOnce(create_tasks_app(store=store, checklists=ChecklistSource.fixed([])), "POST", "/applications/")
+        app = LateAnswers(create_tasks_app(store=store, checklists=ChecklistSource.fixed([])), "POST", "/applications/",
+                          prefix=True)
         with LiveServer(app) as live, TasksClient(live.url, timeout=0.5, retries=3, backoff=0.01,
                                                   breaker=CircuitBreaker("tasks-test")) as client:
             r = client.submit("S1", "u1", {"age": 70}, [], "conv-9:S1")

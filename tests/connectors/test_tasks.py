@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import LiveServer  # type: ignore[import-not-found]
+from live_server import LateAnswers, LiveServer  # type: ignore[import-not-found]
 from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
@@ -120,26 +120,6 @@ def test_receipts_are_unique_and_well_formed() -> None:
 # --- HTTP: real uvicorn, TasksClient ---------------------------------------------------------------
 
 
-class SlowOnce:
-    """ASGI wrapper: the first POST /applications is processed (stored), then answered too late."""
-
-    def __init__(self, app: FastAPI, delay: float) -> None:
-        self.app, self.delay, self.slowed = app, delay, 0
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/applications" and not self.slowed:
-            self.slowed += 1
-
-            async def late_send(message: Any) -> None:
-                if message["type"] == "http.response.start":
-                    await asyncio.sleep(self.delay)
-                await send(message)
-
-            await self.app(scope, receive, late_send)
-            return
-        await self.app(scope, receive, send)
-
-
 @pytest.fixture
 def tasks_app(db_url: str) -> Iterator[tuple[FastAPI, ApplicationStore]]:
     store = ApplicationStore(db_url)
@@ -178,7 +158,7 @@ def test_http_submit_status_cancel_list(tasks_app: tuple[FastAPI, ApplicationSto
 
 def test_retry_after_timeout_creates_one_application(tasks_app: tuple[FastAPI, ApplicationStore]) -> None:
     app, store = tasks_app
-    slow = SlowOnce(app, delay=1.5)
+    slow = LateAnswers(app, "POST", "/applications", delay=1.5)
     with LiveServer(slow) as live, TasksClient(live.url, timeout=0.5, retries=3, backoff=0.01,
                                                 breaker=CircuitBreaker("t")) as c:
         r = c.submit("S1", "u1", FACTS, [], "conv-1:S1")

@@ -4,7 +4,6 @@ isolation between conversations, English, and a back end that is down, slow or a
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -16,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from live_server import LiveServer  # type: ignore[import-not-found]
+from live_server import LateAnswers, LiveServer  # type: ignore[import-not-found]
 from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse
@@ -431,30 +430,11 @@ def test_back_end_down_is_a_polite_reply_with_a_handoff_offer(bundled_settings: 
     assert slot(p, "task_pending") is None
 
 
-class SlowSubmit:
-    """ASGI wrapper: POST /applications is stored but answered after ``delay`` s, ``times`` times."""
-
-    def __init__(self, app: FastAPI, delay: float, times: int) -> None:
-        self.app, self.delay, self.times = app, delay, times
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/applications" and self.times:
-            self.times -= 1
-
-            async def late(message: Any) -> None:
-                if message["type"] == "http.response.start":
-                    await asyncio.sleep(self.delay)
-                await send(message)
-
-            await self.app(scope, receive, late)
-            return
-        await self.app(scope, receive, send)
-
-
 def test_slow_back_end_then_try_again_is_still_one_application(bundled_settings: Settings, bundled_router: Any,
                                                                catalogue: list[Document], tmp_path: Path) -> None:
     store = ApplicationStore(f"sqlite:///{tmp_path / 'slow.db'}")
-    slow = SlowSubmit(create_app(store=store, checklists=ChecklistSource.fixed(catalogue)), delay=1.5, times=2)
+    slow = LateAnswers(create_app(store=store, checklists=ChecklistSource.fixed(catalogue)), "POST", "/applications",
+                       delay=1.5, times=2)
     with LiveServer(slow) as live:
         p = _processor(bundled_settings, bundled_router, catalogue, live.url, connector_timeout=0.5, connector_retries=2)
         say(p, f"/apply_service{json.dumps({'service_id': NK})}")
@@ -471,7 +451,8 @@ def test_slow_back_end_then_try_again_is_still_one_application(bundled_settings:
 def test_giving_up_after_a_failed_attempt_does_not_claim_nothing_was_sent(
         bundled_settings: Settings, bundled_router: Any, catalogue: list[Document], tmp_path: Path) -> None:
     store = ApplicationStore(f"sqlite:///{tmp_path / 'slow.db'}")
-    slow = SlowSubmit(create_app(store=store, checklists=ChecklistSource.fixed(catalogue)), delay=1.5, times=2)
+    slow = LateAnswers(create_app(store=store, checklists=ChecklistSource.fixed(catalogue)), "POST", "/applications",
+                       delay=1.5, times=2)
     with LiveServer(slow) as live:
         p = _processor(bundled_settings, bundled_router, catalogue, live.url, connector_timeout=0.5, connector_retries=2)
         say(p, f"/apply_service{json.dumps({'service_id': NK})}")
