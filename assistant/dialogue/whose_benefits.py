@@ -356,7 +356,8 @@ def buttons(members: list[Member], lang: str, own_region: str | None = None) -> 
 
 class WhoseBenefitsPolicy:
     """An opening about benefits that says the citizen has a child and names no one to receive → the question
-    :data:`RESPONSE` with the 본인 / 아이 buttons (module docstring).
+    :data:`RESPONSE` with the 본인 / 아이 buttons (module docstring). Where no eligibility data exists, any opening that
+    would start the questionnaire → :data:`NO_DATA` at once.
 
     Args:
         route: whether the eligibility questionnaire would start for the message (the ``check_eligibility`` task
@@ -377,16 +378,17 @@ class WhoseBenefitsPolicy:
         text = ((message.text if message else None) or "").strip()
         if not text or text.startswith("/") or not context.has_response(RESPONSE):
             return None
-        if top_intent(tracker)[0] != INTENT or not whose_unclear(text, list(tracker.latest_entities)):
+        if top_intent(tracker)[0] != INTENT:
             return None
-        if not self.route(tracker, context):
-            return None
-        if not self.route.has_data() and context.has_response(NO_DATA):
-            # no eligibility data here (run.sh's bundled home): whichever button were pressed, the questionnaire could
-            # only say so, so it says so now instead of asking for nothing; not through the questionnaire either,
-            # which would first check the member's facts as the citizen's ("4살 아이가 있는데 …": "나이로 알아듣지
-            # 못했어요" and the citizen's age asked, s20)
+        if not self.route.has_data() and context.has_response(NO_DATA) and self.route(tracker, context):
+            # no eligibility data here (run.sh's bundled home): the questionnaire could only say so, so it is said now,
+            # for any opening that would start it. Not the whose-benefits question (whichever button were pressed, it
+            # would lead here), not the questionnaire either, which first checks the opening's facts: "4살 아이가
+            # 있는데 …" (the member's age read as the citizen's, s20) and "저는 200살인데 …" (s21) got "나이로
+            # 알아듣지 못했어요" and the age asked for a check that cannot run
             return Prediction(NO_DATA, self.name, 1.0)
+        if not whose_unclear(text, list(tracker.latest_entities)) or not self.route(tracker, context):
+            return None
         return Prediction(ACTION_NAME, self.name, 1.0)
 
 

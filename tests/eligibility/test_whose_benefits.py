@@ -483,8 +483,10 @@ def test_a_member_statement_names_no_one_asked_about_only_when_the_citizen_is_na
     ("ko", "부산에 사시는 어머니가 계신데 받을 수 있는 혜택이 뭐가 있나요?"),
     ("ko", "4살 아이가 있는데 받을 수 있는 혜택이 뭐가 있나요?"),
     ("en", "I have an elderly mother. What benefits are there?"),
+    ("ko", "저는 200살인데 받을 수 있는 혜택이 뭐가 있나요?"),
+    ("en", "I'm 200 years old. What benefits can I get?"),
 ])
-def test_without_eligibility_data_an_opening_about_a_member_says_so_at_once(make_processor, lang: str,  # type: ignore[no-untyped-def]
+def test_without_eligibility_data_an_opening_says_so_at_once(make_processor, lang: str,  # type: ignore[no-untyped-def]
                                                                            opening: str) -> None:
     """Before (fresh ./scripts/run.sh home, s20 probe): the whose-benefits buttons, then whichever was pressed
     answered utter_eligibility_no_catalogue; the citizen's choice was asked for nothing. Now the same reply as
