@@ -380,13 +380,13 @@ class WhoseBenefitsPolicy:
             return None
         if top_intent(tracker)[0] != INTENT:
             return None
-        if not self.route.has_data() and context.has_response(NO_DATA) and self.route(tracker, context):
+        if not self.route.has_data() and context.has_response(NO_DATA):
             # no eligibility data here (run.sh's bundled home): the questionnaire could only say so, so it is said now,
-            # for any opening that would start it. Not the whose-benefits question (whichever button were pressed, it
-            # would lead here), not the questionnaire either, which first checks the opening's facts: "4살 아이가
-            # 있는데 …" (the member's age read as the citizen's, s20) and "저는 200살인데 …" (s21) got "나이로
-            # 알아듣지 못했어요" and the age asked for a check that cannot run
-            return Prediction(NO_DATA, self.name, 1.0)
+            # for any opening that would start it (else the documents answer). Not the whose-benefits question
+            # (whichever button were pressed, it would lead here), not the questionnaire either, which first checks
+            # the opening's facts: "4살 아이가 있는데 …" (the member's age read as the citizen's, s20) and "저는
+            # 200살인데 …" (s21) got "나이로 알아듣지 못했어요" and the age asked for a check that cannot run
+            return Prediction(NO_DATA, self.name, 1.0) if self.route(tracker, context) else None
         if not whose_unclear(text, list(tracker.latest_entities)) or not self.route(tracker, context):
             return None
         return Prediction(ACTION_NAME, self.name, 1.0)

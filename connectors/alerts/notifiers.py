@@ -17,6 +17,7 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.http_retry import safe_to_resend
 from connectors.alerts.callbacks import CallbackNotAllowedError, CallbackPolicy
+from connectors.resilience import ServerError
 
 
 class DeliveryError(ConnectorError):
@@ -111,29 +112,24 @@ class RestCallbackNotifier:
         host = target.host
         url, headers, extensions = target.pinned()
 
-        class _Retryable(Exception):
-            def __init__(self, status: int) -> None:
-                super().__init__(f"HTTP {status}")
-                self.status = status
-
         sent = [0]
 
         def attempt() -> None:
             sent[0] += 1
             r = self._http.post(url, json=dict(payload), headers=headers, extensions=extensions)
             if r.status_code >= 500 or r.status_code == 429:
-                raise _Retryable(r.status_code)
+                raise ServerError(r.status_code, "callback answer")
             if r.status_code >= 400:
                 raise DeliveryError(f"callback at {host} refused the notification (HTTP {r.status_code})")
 
         def resend(e: BaseException) -> bool:
-            return isinstance(e, (httpx.TransportError, _Retryable)) and safe_to_resend(
-                e, idempotent=False, status=e.status if isinstance(e, _Retryable) else None)
+            return isinstance(e, (httpx.TransportError, ServerError)) and safe_to_resend(
+                e, idempotent=False, status=e.status if isinstance(e, ServerError) else None)
 
         try:
             Retrying(stop=stop_after_attempt(self.retries), wait=wait_exponential(multiplier=self.backoff, max=2.0),
                      retry=retry_if_exception(resend), reraise=True)(attempt)
-        except (httpx.TransportError, _Retryable) as e:
+        except (httpx.TransportError, ServerError) as e:
             raise DeliveryError(f"callback at {host} failed ({type(e).__name__}: {e}; "
                                 f"{sent[0]} attempt{'s' if sent[0] != 1 else ''})") from e
 
