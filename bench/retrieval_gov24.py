@@ -140,8 +140,8 @@ def compare_pairs(pairs: list[tuple[str, int, int]]) -> dict[str, Any]:
     """Paired English/Korean comparison. ``pairs``: (id, English rank, Korean rank), a rank being the 1-based position
     of the first relevant service in the top 10 and 0 when none is there (ranked below every rank in the top 10).
     Returns ``n``, ``english_worse`` / ``equal`` / ``english_better`` (pair counts), ``mrr@10_en`` / ``mrr@10_ko``
-    (each side's MRR@10 on these pairs) and ``english_worse_pairs`` ([{id, en_rank, ko_rank}], a rank beyond 10 as
-    None)."""
+    (each side's MRR@10 on these pairs), ``pairs`` (every pair as {id, en_rank, ko_rank}, a rank beyond 10 as None)
+    and ``english_worse_pairs`` (those of ``pairs`` where English ranks worse)."""
     def key(rank: int) -> int:
         return rank if rank else 11
 
@@ -154,6 +154,7 @@ def compare_pairs(pairs: list[tuple[str, int, int]]) -> dict[str, Any]:
         "english_better": sum(key(e) < key(k) for _, e, k in pairs),
         "mrr@10_en": sum(1 / e for _, e, _ in pairs if e) / n,
         "mrr@10_ko": sum(1 / k for _, _, k in pairs if k) / n,
+        "pairs": [{"id": i, "en_rank": e or None, "ko_rank": k or None} for i, e, k in pairs],
         "english_worse_pairs": [{"id": i, "en_rank": e or None, "ko_rank": k or None} for i, e, k in worse],
     }
 

@@ -101,6 +101,8 @@ def test_pairs_compare_ranks_with_a_miss_below_every_rank() -> None:
     assert c["mrr@10_en"] == pytest.approx((1 + 1 / 2 + 1 / 5) / 5)
     assert c["mrr@10_ko"] == pytest.approx((1 + 1 / 3 + 1 / 2) / 5)
     assert c["english_worse_pairs"] == [{"id": "b", "en_rank": None, "ko_rank": 3}, {"id": "e", "en_rank": 5, "ko_rank": 2}]
+    assert [(p["id"], p["en_rank"], p["ko_rank"]) for p in c["pairs"]] == [
+        ("a", 1, 1), ("b", None, 3), ("c", 2, None), ("d", None, None), ("e", 5, 2)]
 
 
 ROWS = [
@@ -139,3 +141,4 @@ def test_the_run_reports_the_twins_by_kind_and_the_pairs_agree_with_the_rows(tmp
     assert c["mrr@10_en"] == pytest.approx(rows["en_heldout"]["mrr@10"])
     assert c["mrr@10_ko"] == pytest.approx(rows["ko_heldout_twins"]["mrr@10"])
     assert len(c["english_worse_pairs"]) == c["english_worse"]
+    assert [p["id"] for p in c["pairs"]] == ["e1", "e2", "e3"]
