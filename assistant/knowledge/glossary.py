@@ -10,7 +10,9 @@ phrases of up to four words are matched longest first.
 A phrase written in its base form also matches its inflections ("start a business" matches "started my business",
 "child" matches "children"): the question's words are lemmatised (simplemma's English dictionary, shipped inside its
 PyPI package, MIT licence), a determiner (a, the, my, their …) matches any other determiner, and "own" after a
-determiner is passed over ("started my own company"). Only the question's
+determiner is passed over ("started my own company"). A word alone is read through its lemma only as a noun's
+plural or possessive ("children", "daughter's"): a verb form alone ("working" → "work", 일자리) is too weak a cue.
+Only the question's
 side is lemmatised: a glossary phrase written inflected ("aids", "glasses", "minors", "screening") matches only as
 written, so its sense never reaches its base word ("hearing aid" is no 에이즈, "a minor injury" no 미성년자). Two kinds
 of inflection are never read as their base: comparatives and superlatives ("older" is no "old": 노인 for "my older
@@ -98,6 +100,18 @@ def _read_terms(path: Path, what: str, mapping: str, non_empty: bool) -> dict[st
     return {str(k): v for k, v in terms.items()}
 
 
+def noun_inflection(word: str, base: str) -> bool:
+    """Whether ``word`` reads as a plural or possessive of the noun ``base`` (its :func:`lemma`): ``-s``, ``-es``,
+    ``-ies``, ``'s``, ``s'`` endings, and the plurals in ``-men`` and ``-ren`` (women, children). A verb form
+    (``-ing``, ``-ed``, an irregular past such as "lent") is not.
+
+    Example:
+        >>> [noun_inflection(w, lemma(w)) for w in ("babies", "children", "women", "daughter's", "working", "lent")]
+        [True, True, True, True, False, False]
+    """
+    return word != base and (word.endswith(("s", "'s", "s'")) or word.endswith(("men", "ren")) and base.endswith(("man", "child")))
+
+
 class Glossary:
     """English words and phrases mapped to Korean search terms.
 
@@ -142,7 +156,14 @@ class Glossary:
 
     def _shape_match(self, words: list[str]) -> list[str] | None:
         """The Korean terms of the glossary phrase that ``words`` say in another form, or ``None``: each word as
-        written or as its :func:`lemma`, a determiner as any determiner; the question's words as written first."""
+        written or as its :func:`lemma`, a determiner as any determiner; the question's words as written first. A
+        word alone is read through its lemma only when it is a noun's plural or possessive (:func:`noun_inflection`):
+        a verb form alone is too weak a cue ("I'm in my late 20s, working, and ..." searched 일자리 through "work"
+        and lost its savings account page, 1st → 7th on the English twins); inside a phrase the other words give
+        the sense ("lost my job", "gave birth")."""
+        if len(words) == 1:
+            w = words[0]
+            return self._shapes.get((lemma(w),)) if lemma(w) != w and noun_inflection(w, lemma(w)) else None
         options = [((_DET,) if w in DETERMINERS else (w, lemma(w)) if lemma(w) != w else (w,)) for w in words]
         shapes: list[tuple[str, ...]] = [()]
         for opts in options:

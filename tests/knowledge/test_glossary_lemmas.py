@@ -132,3 +132,25 @@ def test_exact_must_name_glossary_phrases(tmp_path: Path) -> None:
 def test_own_after_a_determiner_is_passed_over_and_kept_in_the_phrase() -> None:
     assert TOY.matches("I want to start my own business") == [("start my own business", ["창업"])]
     assert TOY.matches("on my own") == []
+
+
+@pytest.mark.parametrize("text", ["I'm in my late 20s, working, and rent a flat", "my son is registered as disabled",
+                                  "money he lent to a friend", "I worked in a mine"])
+def test_a_verb_form_alone_is_not_read_as_its_base(text: str) -> None:
+    g = Glossary({"work": ["일자리"], "register": ["등록"], "lend": ["대여"]})
+    assert g.matches(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("grants for babies", [("babies", ["영아"])]),
+    ("my daughter's school", [("daughter's", ["자녀"])]),
+    ("three children", [("children", ["아동"])]),
+    ("support for women", [("women", ["여성"])]),
+])
+def test_a_noun_plural_or_possessive_alone_is_read_as_its_base(text: str, expected: list[tuple[str, list[str]]]) -> None:
+    g = Glossary({"baby": ["영아"], "daughter": ["자녀"], "child": ["아동"], "woman": ["여성"]})
+    assert g.matches(text) == expected
+
+
+def test_bundled_glossary_reads_no_job_into_working() -> None:
+    assert "일자리" not in default_glossary().translate("I'm in my late 20s, working, and I don't own a home")
