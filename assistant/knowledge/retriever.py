@@ -266,7 +266,8 @@ vectors (an ``IDSelectorBatch``), so a narrow filter still gets full candidate
 lists.
 
 Session 22, English questions (bench/retrieval_gov24.py on a copy of the s22 bench home and query cache; hybrid R@1 /
-R@5 / MRR@10). The glossary now matches phrases over lemmas (:mod:`~assistant.knowledge.glossary`): English twins,
+R@5 / MRR@10). Both measured here and shipped OFF (opt-in), for what the abstention run showed (below). Glossary
+phrases matched over lemmas (:mod:`~assistant.knowledge.glossary`, ``lemmas=True``): English twins,
 English citizen and the blind held-out set unchanged (.925 / .970 / .950; 1.000 / 1.000 / 1.000; .717 / .870 / .786),
 with 151 inflected entries fewer; a first version that also read a verb form alone through its lemma cost one twin
 ("working" → 일자리: 1st → 7th). ``w_lex_english`` (the ranking's lexical weight for a question read as English; the
@@ -275,6 +276,12 @@ None (0.7) .959, 0.5 .966, 0.4 .967, 0.3 .948, 0.2 .933, 0.1 .892, 0 (dense orde
 0.5 is shipped, the best setting under which neither set drops (0.4 moves an English citizen question from 1st to 2nd).
 Held-out, reported only, never chosen on: .717 / .870 / .786 → .739 / .870 / .797 at 0.5 (0.4: .792, 0.3: .804,
 0: .774). Korean questions are not read as English: known-item, Korean citizen and life events unchanged.
+Why neither ships (bench/abstention.py, both on, main's gates, catalogue home): CLINC150 oos_test answered 9 → 11/1000
+(lemmas: "lawyers", "scholarships" now translate, and the English gate was fitted on phrase-as-written features), and
+English twins answered correctly 45 → 41/67 although more rank first: with ``w_lex_english`` the ranking's first page
+and the page the gate's fusion (still ``w_lex_translated``) reads can differ, and the answer cited the gate's (4 twins
+whose ranking was right cited another page). Next: one fusion for ranking and gate, and the English gate refitted on
+it (and on lemma features), then an abstention run.
 """
 
 from __future__ import annotations
@@ -331,8 +338,8 @@ class RetrieverConfig:
         w_lex_english: the lexical weight of the ranking fusion for a question read as English (``detect_language``),
             in place of ``w_lex_translated`` / ``w_lex`` (scaled by the vocabulary coverage as they are); the
             answerability gate's fusion keeps those weights, on which the English gate was fitted. ``None``: as they
-            are. A Korean question is never affected. Shipped 0.5 (s22), chosen on the English twins and the English
-            citizen questions (measured in the module docstring).
+            are. A Korean question is never affected. Shipped ``None`` (off): 0.5, chosen on the English twins and the
+            English citizen questions, ranks better but the answer cites the gate fusion's page (module docstring).
         w_field_overlap: weight of the rerank stage's whole-query overlap
             (:class:`CharOverlapReranker`, 0..1) added to the fused score of the
             ``rerank_depth`` best documents in the query's language (0: no rerank).
@@ -432,7 +439,7 @@ class RetrieverConfig:
     dense_second: float = 0.3
     dense_floor_rank: int = 30
     w_lex_translated: float = 0.7
-    w_lex_english: float | None = 0.5
+    w_lex_english: float | None = None
     w_field_overlap: float = 1.0
     rerank_depth: int = 30
     lexical_second: float = 0.0
