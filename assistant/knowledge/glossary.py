@@ -6,6 +6,27 @@ retrieval without a machine-translation model (Ballesteros & Croft 1997,
 information retrieval", SIGIR). The glossary is a YAML file the operator can
 extend (``glossary_en_ko.yaml``: ``terms: {english phrase: [korean terms]}``);
 phrases of up to four words are matched longest first.
+
+Lemma matching (s22, opt-in: ``Glossary(..., lemmas=True)``, ``Glossary.load(path, lemmas=True)``,
+``default_glossary(lemmas=True)``; off by default, see below): a phrase written in its base form also matches its
+inflections ("start a business" matches "started my business", "child" matches "children"): the question's words are lemmatised (simplemma's English dictionary, shipped inside its
+PyPI package, MIT licence), a determiner (a, the, my, their …) matches any other determiner, and "own" after a
+determiner is passed over ("started my own company"). A word alone is read through its lemma only as a noun's
+plural or possessive ("children", "daughter's"): a verb form alone ("working" → "work", 일자리) is too weak a cue.
+Only the question's
+side is lemmatised: a glossary phrase written inflected ("aids", "glasses", "minors", "screening") matches only as
+written, so its sense never reaches its base word ("hearing aid" is no 에이즈, "a minor injury" no 미성년자). Two kinds
+of inflection are never read as their base: comparatives and superlatives ("older" is no "old": 노인 for "my older
+brother" was a real fault, s21) and the words of the glossary's ``exact:`` list, whose inflections mean something
+else ("trained" is no "train", 철도; "booked" no "book", 도서).
+
+Why it is off by default (measured s22, bench/retrieval_gov24.py and bench/abstention.py on the 1,097-service catalogue):
+retrieval of the English sets does not move (twins, English citizen and the blind held-out set, hybrid, identical),
+but more English words now translate ("lawyers" → 변호사, "scholarships" → 장학금), so the English answerability gate,
+fitted on phrase-as-written features, answers more out-of-scope English: CLINC150 oos_test answered 9 → 11/1000 with
+it (and the ranking weight ``w_lex_english`` 0.5, also opt-in). Turning it on needs the English gate refitted on its
+features (bench/fit_answerability_gate.py --language en) and an abstention run; with it on, the glossary's 151
+inflected copies ("gave birth", "had a baby", "started my company" …) become redundant.
 """
 
 from __future__ import annotations
@@ -14,6 +35,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import simplemma
 import yaml
 
 from assistant.errors import InvalidConfigError
@@ -35,6 +57,33 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 MAX_PHRASE_WORDS = 4
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+#: words that stand for one another inside a glossary phrase ("started my company" = "started a company")
+DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "that"})
+_DET = "<det>"
+#: irregular comparatives and superlatives (simplemma reads "elder" as "old", "better" as "good")
+_IRREGULAR_DEGREE = frozenset({"elder", "eldest", "better", "best", "worse", "worst", "more", "most", "less", "least",
+                               "further", "furthest", "farther", "farthest"})
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The English lemma of one lower-case ``word`` ("started" → "start", "children" → "child", "gave" → "give"), or
+    the word itself when it is a comparative or superlative ("older", "younger", "elder", "best": a different meaning
+    from the base for a glossary, "my older brother" is not "old") or not in simplemma's dictionary.
+
+    Deterministic and offline: simplemma's English dictionary ships inside its PyPI package (MIT licence); about 1 µs
+    a word once loaded (the first call loads it, about 0.4 s).
+
+    Example:
+        >>> [lemma(w) for w in ("started", "companies", "had", "older", "elder", "children's")]
+        ['start', 'company', 'have', 'older', 'elder', 'child']
+    """
+    if word in _IRREGULAR_DEGREE:
+        return word
+    base = simplemma.lemmatize(word, lang="en").lower()
+    if base != word and word.endswith(("er", "est")):
+        return word  # a comparative or superlative ("older", "lowest"), or a noun simplemma reads as one
+    return base
 #: how the Korean name of a benefit ends (기초연금, 아동수당, 실업급여, 에너지바우처, 근로장려금 …)
 SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금)$")
 
@@ -60,6 +109,18 @@ def _read_terms(path: Path, what: str, mapping: str, non_empty: bool) -> dict[st
     return {str(k): v for k, v in terms.items()}
 
 
+def noun_inflection(word: str, base: str) -> bool:
+    """Whether ``word`` reads as a plural or possessive of the noun ``base`` (its :func:`lemma`): ``-s``, ``-es``,
+    ``-ies``, ``'s``, ``s'`` endings, and the plurals in ``-men`` and ``-ren`` (women, children). A verb form
+    (``-ing``, ``-ed``, an irregular past such as "lent") is not.
+
+    Example:
+        >>> [noun_inflection(w, lemma(w)) for w in ("babies", "children", "women", "daughter's", "working", "lent")]
+        [True, True, True, True, False, False]
+    """
+    return word != base and (word.endswith(("s", "'s", "s'")) or word.endswith(("men", "ren")) and base.endswith(("man", "child")))
+
+
 class Glossary:
     """English words and phrases mapped to Korean search terms.
 
@@ -69,29 +130,88 @@ class Glossary:
         ['에너지바우처', '난방']
     """
 
-    def __init__(self, terms: dict[str, list[str]]) -> None:
+    def __init__(self, terms: dict[str, list[str]], exact: frozenset[str] | set[str] = frozenset(),
+                 lemmas: bool = False) -> None:
+        """``terms``: ``{English phrase: [Korean terms]}``; ``exact``: phrases matched only as written, never through
+        the lemma of a question's word (their inflections mean something else: "trained" is no "train"); ``lemmas``:
+        match phrases over lemmas and determiners as well (module docstring; off: phrases match only as written)."""
+        self.lemmas = lemmas
         self.terms = {k.lower().strip(): list(v) for k, v in terms.items()}
+        self.exact = frozenset(k.lower().strip() for k in exact)
+        # each phrase as a tuple of words, its determiners one placeholder; the first phrase of a shape wins (file
+        # order), so a later "started my company" never changes what "started a company" gave
+        self._shapes: dict[tuple[str, ...], list[str]] = {}
+        for k, v in self.terms.items():
+            if k not in self.exact:
+                self._shapes.setdefault(tuple(_DET if w in DETERMINERS else w for w in k.split()), list(v))
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_GLOSSARY) -> Glossary:
-        """Read a glossary YAML file.
+    def load(cls, path: Path = DEFAULT_GLOSSARY, lemmas: bool = False) -> Glossary:
+        """Read a glossary YAML file (``terms:`` and an optional ``exact:`` list of phrases matched only as written).
 
         Raises:
-            InvalidConfigError: missing file, bad YAML, an English phrase given twice, or a value that is not a list of
-                strings.
+            InvalidConfigError: missing file, bad YAML, an English phrase given twice, a value that is not a list of
+                strings, or an ``exact:`` phrase that is not a glossary phrase.
         """
-        return cls(_read_terms(path, "glossary", "English phrases to lists of Korean terms", non_empty=False))
+        terms = _read_terms(path, "glossary", "English phrases to lists of Korean terms", non_empty=False)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:  # pragma: no cover - _read_terms read the same file
+            raise InvalidConfigError(f"{path}: cannot read the glossary: {e}") from e
+        exact = data.get("exact") or []
+        if not isinstance(exact, list) or not all(isinstance(x, str) for x in exact):
+            raise InvalidConfigError(f"{path}: 'exact:' must be a list of glossary phrases")
+        unknown = [x for x in exact if x.lower().strip() not in {k.lower().strip() for k in terms}]
+        if unknown:
+            raise InvalidConfigError(f"{path}: 'exact:' names phrases the glossary lacks: {unknown}")
+        return cls(terms, frozenset(exact), lemmas=lemmas)
+
+    def _shape_match(self, words: list[str]) -> list[str] | None:
+        """The Korean terms of the glossary phrase that ``words`` say in another form, or ``None``: each word as
+        written or as its :func:`lemma`, a determiner as any determiner; the question's words as written first. A
+        word alone is read through its lemma only when it is a noun's plural or possessive (:func:`noun_inflection`):
+        a verb form alone is too weak a cue ("I'm in my late 20s, working, and ..." searched 일자리 through "work"
+        and lost its savings account page, 1st → 7th on the English twins); inside a phrase the other words give
+        the sense ("lost my job", "gave birth")."""
+        if len(words) == 1:
+            w = words[0]
+            return self._shapes.get((lemma(w),)) if lemma(w) != w and noun_inflection(w, lemma(w)) else None
+        options = [((_DET,) if w in DETERMINERS else (w, lemma(w)) if lemma(w) != w else (w,)) for w in words]
+        shapes: list[tuple[str, ...]] = [()]
+        for opts in options:
+            shapes = [s + (o,) for s in shapes for o in opts]
+        for shape in shapes:
+            if shape in self._shapes:
+                return self._shapes[shape]
+        return None
 
     def matches(self, text: str) -> list[tuple[str, list[str]]]:
-        """The glossary phrases found in ``text`` (longest first, left to right) with their Korean terms."""
-        words = _WORD.findall(text.lower().replace("’", "'"))
+        """The glossary phrases found in ``text`` (longest first, left to right) with their Korean terms.
+
+        Returns ``[(the phrase as the text says it, Korean terms)]``. At each place, the longest span that says a
+        glossary phrase wins: as written, else (with ``lemmas``) through lemmas and determiners (see the module
+        docstring). Deterministic; about 2-16 dictionary look-ups per span.
+
+        Example:
+            >>> g = Glossary({"start a business": ["창업"], "child": ["아동"]}, lemmas=True)
+            >>> g.matches("I started my business and have two children")
+            [('started my business', ['창업']), ('children', ['아동'])]
+            >>> Glossary(g.terms).matches("I started my business and have two children")
+            []
+        """
+        said = _WORD.findall(text.lower().replace("’", "'"))
+        # "own" after a determiner says nothing a phrase needs ("started my own company" = "started my company")
+        at = [j for j, w in enumerate(said) if not (self.lemmas and w == "own" and j and said[j - 1] in DETERMINERS)]
+        words = [said[j] for j in at]
         found: list[tuple[str, list[str]]] = []
         i = 0
         while i < len(words):
             for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
-                phrase = " ".join(words[i : i + n])
-                if phrase in self.terms:
-                    found.append((phrase, self.terms[phrase]))
+                korean = self.terms.get(" ".join(words[i : i + n]))
+                if korean is None and self.lemmas:
+                    korean = self._shape_match(words[i : i + n])
+                if korean is not None:
+                    found.append((" ".join(said[at[i] : at[i + n - 1] + 1]), korean))
                     i += n
                     break
             else:
@@ -109,8 +229,9 @@ class Glossary:
 
         Example:
             >>> g = Glossary({"unemployment benefit": ["구직급여", "실업급여"]})
-            >>> g.named_service("실업급여 신청 방법")
-            ('실업급여', frozenset({'구직급여', '실업급여'}))
+            >>> name, names = g.named_service("실업급여 신청 방법")
+            >>> name, sorted(names)
+            ('실업급여', ['구직급여', '실업급여'])
             >>> g.named_service("How do I get unemployment benefit?")[0]
             '구직급여'
         """
@@ -147,11 +268,11 @@ class Glossary:
 
 
 @lru_cache(maxsize=4)
-def default_glossary() -> Glossary:
-    """The bundled glossary (empty when the file is absent)."""
+def default_glossary(lemmas: bool = False) -> Glossary:
+    """The bundled glossary (empty when the file is absent); ``lemmas``: see :class:`Glossary` (off by default)."""
     if not DEFAULT_GLOSSARY.exists():
         return Glossary({})
-    return Glossary.load(DEFAULT_GLOSSARY)
+    return Glossary.load(DEFAULT_GLOSSARY, lemmas=lemmas)
 
 
 DEFAULT_COLLOQUIAL = Path(__file__).resolve().parent / "glossary_ko_colloquial.yaml"

@@ -264,6 +264,24 @@ applied inside both searches, not to their results: BM25 scores of other
 documents are zeroed before the top-n cut and FAISS searches only the allowed
 vectors (an ``IDSelectorBatch``), so a narrow filter still gets full candidate
 lists.
+
+Session 22, English questions (bench/retrieval_gov24.py on a copy of the s22 bench home and query cache; hybrid R@1 /
+R@5 / MRR@10). Both measured here and shipped OFF (opt-in), for what the abstention run showed (below). Glossary
+phrases matched over lemmas (:mod:`~assistant.knowledge.glossary`, ``lemmas=True``): English twins,
+English citizen and the blind held-out set unchanged (.925 / .970 / .950; 1.000 / 1.000 / 1.000; .717 / .870 / .786),
+with 151 inflected entries fewer; a first version that also read a verb form alone through its lemma cost one twin
+("working" → 일자리: 1st → 7th). ``w_lex_english`` (the ranking's lexical weight for a question read as English; the
+gate's fusion keeps ``w_lex_translated`` 0.7), chosen on the twins + English citizen questions (67 + 15; MRR of both):
+None (0.7) .959, 0.5 .966, 0.4 .967, 0.3 .948, 0.2 .933, 0.1 .892, 0 (dense order) .829. 0.4 and 0.5 are one query apart;
+0.5 is shipped, the best setting under which neither set drops (0.4 moves an English citizen question from 1st to 2nd).
+Held-out, reported only, never chosen on: .717 / .870 / .786 → .739 / .870 / .797 at 0.5 (0.4: .792, 0.3: .804,
+0: .774). Korean questions are not read as English: known-item, Korean citizen and life events unchanged.
+Why neither ships (bench/abstention.py, both on, main's gates, catalogue home): CLINC150 oos_test answered 9 → 11/1000
+(lemmas: "lawyers", "scholarships" now translate, and the English gate was fitted on phrase-as-written features), and
+English twins answered correctly 45 → 41/67 although more rank first: with ``w_lex_english`` the ranking's first page
+and the page the gate's fusion (still ``w_lex_translated``) reads can differ, and the answer cited the gate's (4 twins
+whose ranking was right cited another page). Next: one fusion for ranking and gate, and the English gate refitted on
+it (and on lemma features), then an abstention run.
 """
 
 from __future__ import annotations
@@ -317,6 +335,11 @@ class RetrieverConfig:
         dense_floor_rank: the dense score of the document at this rank maps to 0.
         w_lex_translated: the lexical weight when the query's terms come from
             the bilingual glossary (an English question on Korean documents).
+        w_lex_english: the lexical weight of the ranking fusion for a question read as English (``detect_language``),
+            in place of ``w_lex_translated`` / ``w_lex`` (scaled by the vocabulary coverage as they are); the
+            answerability gate's fusion keeps those weights, on which the English gate was fitted. ``None``: as they
+            are. A Korean question is never affected. Shipped ``None`` (off): 0.5, chosen on the English twins and the
+            English citizen questions, ranks better but the answer cites the gate fusion's page (module docstring).
         w_field_overlap: weight of the rerank stage's whole-query overlap
             (:class:`CharOverlapReranker`, 0..1) added to the fused score of the
             ``rerank_depth`` best documents in the query's language (0: no rerank).
@@ -416,6 +439,7 @@ class RetrieverConfig:
     dense_second: float = 0.3
     dense_floor_rank: int = 30
     w_lex_translated: float = 0.7
+    w_lex_english: float | None = None
     w_field_overlap: float = 1.0
     rerank_depth: int = 30
     lexical_second: float = 0.0
@@ -1138,6 +1162,10 @@ class HybridRetriever:
         else:
             w_lex = 1.0 if cfg.mode == "bm25" else 0.0
         w_dense = cfg.w_dense if cfg.mode != "bm25" else 0.0
+        # an English question's ranking leans on dense (RetrieverConfig.w_lex_english); the gate views below keep the
+        # weights the English gate was fitted on
+        w_lex_rank = cfg.w_lex_english * coverage if (cfg.mode == "hybrid" and language == "en"
+                                                      and cfg.w_lex_english is not None) else w_lex
 
         doc_dense: dict[str, float] = {}
         per_doc: dict[str, list[float]] = {}
@@ -1150,7 +1178,7 @@ class HybridRetriever:
         whole = {ix.doc_order[i]: s for i, s in lex_docs.items()}
         lexical_second = cfg.lexical_second_translated if translated else cfg.lexical_second
         doc_lex = self._doc_lexical(ld, lex, whole, lexical_second)
-        view = self._score(doc_dense, doc_lex, w_dense, w_lex)
+        view = self._score(doc_dense, doc_lex, w_dense, w_lex_rank)
         # The answerability gate was fitted on best-chunk lexical scores: when a second chunk counts for the ranking,
         # the gate still reads the fusion as it was (same documents, best-chunk BM25; see DocHit.gate_lexical).
         # It was also fitted on the lexical search of each word with its syllable bigrams, and of every word said: the
@@ -1166,7 +1194,8 @@ class HybridRetriever:
             # "sum"): it reads them so, best chunk only, whatever page the phrase scoring puts first
             gate = self._gate_view(ld, mask, terms, translated, expanded, [], [], doc_dense, w_dense, True)
         else:
-            gate = view if lexical_second == 0 else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
+            gate = (view if lexical_second == 0 and w_lex_rank == w_lex
+                    else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex))
         # The place words left to the region preference (place_words_lexical=False) count for the gate when the top
         # page is that place's (chosen in _rank): the page holds the place's name, as the fitted gate saw it ("서울에서
         # 임신하면 받을 수 있는 거" on 서울특별시's page: 임신 alone gave gate 0.31, with 서울 0.60). A page of another
@@ -1177,7 +1206,7 @@ class HybridRetriever:
         if cfg.gate_place_words and said_terms != terms:
             placed = self._gate_view(ld, mask, said_terms, translated, expanded, groups, kgroups, doc_dense, w_dense,
                                      cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
-        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex,
+        return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex_rank,
                        view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed, compounds,
                        topic_words)
 
