@@ -22,7 +22,7 @@ from assistant.knowledge.composer import FEATURES, GATE_FILE, GATE_FILES_BY_LANG
 def _by_hand(path: Any, signals: dict[str, float]) -> float:
     """σ(w·(x - mean)/scale + b) read straight from the fitted file (not through AnswerabilityGate)."""
     blob = json.loads(path.read_text(encoding="utf-8"))
-    x = gate_features(signals)
+    x = gate_features(signals, blob["features"])
     z = blob["bias"] + sum(w * (v - m) / s for w, v, m, s in zip(blob["weights"], x, blob["mean"], blob["scale"], strict=True))
     return 1 / (1 + math.exp(-z))
 
@@ -30,7 +30,7 @@ def _by_hand(path: Any, signals: dict[str, float]) -> float:
 def test_the_english_gate_is_its_own_fit_on_the_same_features() -> None:
     path = GATE_FILES_BY_LANGUAGE["en"]
     blob = json.loads(path.read_text(encoding="utf-8"))
-    assert tuple(blob["features"]) == FEATURES and blob["meta"]["language"] == "en"
+    assert set(blob["features"]) <= set(FEATURES) and blob["meta"]["language"] == "en"
     korean = json.loads(GATE_FILE.read_text(encoding="utf-8"))
     assert blob["weights"] != korean["weights"]  # a separate fit, not a copy
     assert AnswerabilityGate.load(path).weights == tuple(blob["weights"])
