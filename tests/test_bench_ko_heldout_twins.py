@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 from shared_paths import GOV24_DIR, ROOT
+from tiny_catalogue import write_tiny_catalogue
 
-from assistant.knowledge.loaders import GOV24_FILES
 
 sys.path.insert(0, str(ROOT / "bench"))
 bench = importlib.import_module("retrieval_gov24")
@@ -105,20 +105,8 @@ def test_pairs_compare_ranks_with_a_miss_below_every_rank() -> None:
         ("a", 1, 1), ("b", None, 3), ("c", 2, None), ("d", None, None), ("e", 5, 2)]
 
 
-ROWS = [
-    {"서비스ID": "T0001", "서비스명": "청년 월세 지원", "서비스목적요약": "청년의 월세 부담을 덜어 줍니다",
-     "지원대상": "만 19~34세 무주택 청년", "소관기관명": "국토교통부"},
-    {"서비스ID": "T0002", "서비스명": "에너지바우처", "서비스목적요약": "취약계층의 냉난방비를 지원합니다",
-     "지원대상": "기초생활수급 가구", "소관기관명": "산업통상자원부"},
-    {"서비스ID": "T0003", "서비스명": "첫만남이용권", "서비스목적요약": "출생 아동에게 바우처를 지급합니다",
-     "지원대상": "출생 신고된 아동", "소관기관명": "보건복지부"},
-]
-
-
 def test_the_run_reports_the_twins_by_kind_and_the_pairs_agree_with_the_rows(tmp_path: Path) -> None:
-    data = tmp_path / "gov24"
-    data.mkdir()
-    (data / GOV24_FILES["list"]).write_text(json.dumps({"data": ROWS}, ensure_ascii=False), encoding="utf-8")
+    data = write_tiny_catalogue(tmp_path / "gov24")
     en = _write(tmp_path / "en.yaml", EN + [
         {"id": "e3", "text": "money when a baby is born", "language": "en", "kind": "colloquial", "relevant": ["T0003"]}])
     ko = _write(tmp_path / "ko.yaml", [
