@@ -19,6 +19,10 @@ Sets:
   every Korean citizen question, written without sight of the glossary, to
   compare English with Korean on the same needs (citizen_ko_only).
   The glossary was extended (s21) by reading which twins missed, so these rows flatter English: see en_heldout.
+* en_dev: bench/citizen_questions_en_dev.yaml (s23), 66 new English citizen questions written blind, the same way as
+  en_heldout, on services outside every other set, committed before any measurement. English settings (glossary,
+  weights, gates) are chosen on it so that en_heldout stays blind. Reported whole and by kind (``en_dev_colloquial`` /
+  ``_named`` / ``_regional``).
 * en_heldout: bench/citizen_questions_en_heldout.yaml, 46 English citizen questions written blind (s21) on services
   outside the other sets, committed before any measurement; keep them out of glossary and tuning work, or they stop
   measuring anything. Reported whole and by kind (``en_heldout_colloquial`` / ``_named`` / ``_regional``).
@@ -300,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, default=ROOT / "bench" / "citizen_questions.yaml")
     ap.add_argument("--twins", type=Path, default=ROOT / "bench" / "citizen_questions_en_twins.yaml",
                     help="English twins of the Korean citizen questions, written independently of the system")
+    ap.add_argument("--en-dev", type=Path, default=ROOT / "bench" / "citizen_questions_en_dev.yaml",
+                    help="English citizen questions written blind (s23) to choose English settings on")
     ap.add_argument("--heldout", type=Path, default=ROOT / "bench" / "citizen_questions_en_heldout.yaml",
                     help="English citizen questions written blind, never used for tuning")
     ap.add_argument("--ko-heldout-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_heldout_twins.yaml",
@@ -339,13 +345,14 @@ def main(argv: list[str] | None = None) -> int:
     citizen = citizen_set(args.questions) if args.questions.exists() else []
     twins = citizen_set(args.twins) if args.twins.exists() else []
     life = citizen_set(args.life_events) if args.life_events.exists() else []
+    en_dev = citizen_set(args.en_dev) if args.en_dev.exists() else []
     heldout = citizen_set(args.heldout) if args.heldout.exists() else []
     pairs = heldout_pairs(args.heldout, args.ko_heldout_twins) if heldout and args.ko_heldout_twins.exists() else []
     base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))
     vectors = None
     if args.query_cache is not None:
         texts = [q for q, _ in known] + [q for q, _, _ in citizen] + [q for q, _, _ in twins] + [q for q, _, _ in life]
-        texts += [q for q, _, _ in heldout] + [ko for _, _, ko, _, _ in pairs]
+        texts += [q for q, _, _ in en_dev] + [q for q, _, _ in heldout] + [ko for _, _, ko, _, _ in pairs]
         vectors = cached_query_vectors(args.query_cache, embedder, texts)
     results: dict[str, object] = {
         "import": {
@@ -404,6 +411,10 @@ def main(argv: list[str] | None = None) -> int:
             entry["citizen_ko_only"] = evaluate(retr, [(q, r) for q, r, k in citizen if k != "english"], vectors)
         if twins:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins], vectors)
+        if en_dev:
+            entry["en_dev"] = evaluate(retr, [(q, r) for q, r, _ in en_dev], vectors)
+            for kind in sorted({k for _, _, k in en_dev}):
+                entry[f"en_dev_{kind}"] = evaluate(retr, [(q, r) for q, r, k in en_dev if k == kind], vectors)
         if heldout:
             entry["en_heldout"] = evaluate(retr, [(q, r) for q, r, _ in heldout], vectors)
             for kind in sorted({k for _, _, k in heldout}):

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from shared_paths import GOV24_DIR, ROOT
+from shared_paths import ROOT
+from test_bench_heldout_set import catalogue_ids
 from tiny_catalogue import write_tiny_catalogue
 
 
@@ -48,11 +49,7 @@ def test_each_twin_is_korean_text() -> None:
 
 
 def test_every_relevant_service_is_in_the_catalogue() -> None:
-    path = GOV24_DIR / "gov24_serviceList_snapshot.json"
-    if not path.exists():
-        pytest.skip(f"the real catalogue is absent ({path}); see ../shared/data/SOURCES.md")
-    ids = {str(r["서비스ID"]).strip() for r in json.loads(path.read_text(encoding="utf-8"))["data"]}
-    assert sorted({str(s) for q in _questions(TWINS) for s in q["relevant"]} - ids) == []
+    assert sorted({str(s) for q in _questions(TWINS) for s in q["relevant"]} - catalogue_ids()) == []
 
 
 def test_the_bench_pairs_the_real_files_in_the_english_order() -> None:
