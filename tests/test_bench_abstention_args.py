@@ -1,0 +1,32 @@
+"""``bench/abstention.py``'s own plumbing: which sets are reported only, and ``--config`` read as the retrieval
+benchmark reads it (a bad key stops the run before any model loads)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+from shared_paths import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+abstention = importlib.import_module("abstention")
+
+
+def test_the_dev_and_blind_sets_are_reported_only_and_their_files_exist() -> None:
+    assert set(abstention.REPORTED_ONLY) == {"en_dev", "en_heldout", "ko_heldout_twins"}
+    assert abstention.BLIND == {"en_heldout", "ko_heldout_twins"}  # en_dev is tuned on, so it is not blind
+    for name in abstention.REPORTED_ONLY.values():
+        assert (ROOT / "bench" / name).is_file(), name
+
+
+def test_a_config_key_that_is_no_retriever_setting_stops_the_run_before_loading(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="expected KEY=VALUE"):
+        abstention.main(["--home", str(tmp_path / "none"), "--config", "w_lex_englsh=0.5"])
+    assert not (tmp_path / "none").exists()  # nothing was built or loaded
+
+
+def test_config_values_are_typed_as_the_retrieval_benchmark_types_them() -> None:
+    assert abstention.config_overrides(["w_lex_english=0.5", "colloquial=off"]) == {"w_lex_english": 0.5,
+                                                                                   "colloquial": False}
