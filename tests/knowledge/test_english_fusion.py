@@ -85,3 +85,16 @@ def test_the_gate_reads_the_fusion_it_was_fitted_on(parts, question: str) -> Non
     before = {h.doc.doc_id: (h.gate_fused, h.gate_lexical) for h in _retriever(parts, w_lex_english=None).run(question, k=4).hits}
     after = {h.doc.doc_id: (h.gate_fused, h.gate_lexical) for h in _retriever(parts, w_lex_english=0.1).run(question, k=4).hits}
     assert after == before
+
+
+def test_the_shipped_configuration_ranks_english_with_w_lex_english(parts) -> None:  # type: ignore[no-untyped-def]
+    """s23: 0.5 ships (chosen on bench/citizen_questions_en_dev.yaml); the default retriever ranks as 0.5 does, not as
+    the fusion before it (``None``: the translated weight 0.7)."""
+    assert RetrieverConfig().w_lex_english == 0.5
+    idx, embedder, tok = parts
+    shipped = HybridRetriever(idx, embedder, tok, glossary=GLOSSARY)
+    moved = 0
+    for question in ENGLISH:
+        assert _ranking(shipped.run(question, k=4)) == _ranking(_retriever(parts, w_lex_english=0.5).run(question, k=4))
+        moved += _ranking(shipped.run(question, k=4)) != _ranking(_retriever(parts, w_lex_english=None).run(question, k=4))
+    assert moved >= 1  # the setting reaches the English ranking's scores
