@@ -295,6 +295,11 @@ Answers (bench/abstention.py, catalogue home, ``--config w_lex_english=0.5`` aga
 7 → 10: one ranks another page first, two keep the right page first but the answer cites another region's programme,
 because :data:`~assistant.knowledge.composer.VARIANT_SCORE_SHARE` reads the ranking's scores, which lie closer
 together at the lower lexical weight).
+Then the glossary's paraphrases (s23: about 1,200 more English ways of saying what it already mapped, written without
+sight of any question set): dev .682 / .818 / .745 → .758 / .879 / .810, blind held-out .739 / .870 / .795 → .783 /
+.891 / .833, twins .933 → .933, English citizen 1.0. Answers: CLINC oos_test 9 → 8/1000, team 0/30, non-English
+decisions identical; answered correctly dev 31 → 39/66 (wrong 14 → 11), held-out 28 → 33/46 (wrong 8 → 8), twins
+42 → 46/67 (wrong 10 → 8).
 """
 
 from __future__ import annotations
