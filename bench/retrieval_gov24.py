@@ -212,6 +212,16 @@ def evaluate(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
     }
 
 
+def whole_and_by_kind(retriever: HybridRetriever, name: str, questions: list[tuple[str, set[str], str]],
+                      vectors: dict[str, np.ndarray] | None) -> dict[str, dict[str, Any]]:
+    """``{name: figures of every question, name_<kind>: figures of that kind's, ...}`` (kinds sorted) for
+    ``(text, relevant, kind)`` questions, each figure set as :func:`evaluate` returns it."""
+    out = {name: evaluate(retriever, [(q, r) for q, r, _ in questions], vectors)}
+    for kind in sorted({k for _, _, k in questions}):
+        out[f"{name}_{kind}"] = evaluate(retriever, [(q, r) for q, r, k in questions if k == kind], vectors)
+    return out
+
+
 def _title_bigrams(title: str) -> set[str]:
     t = re.sub(r"\(.*?\)|[^가-힣A-Za-z0-9]", "", title)
     return {t[i : i + 2] for i in range(len(t) - 1)}
@@ -407,20 +417,14 @@ def main(argv: list[str] | None = None) -> int:
             entry[f"known_item_same_text_{half}"] = evaluate(retr, [(q, r) for q, r in same if split_of(q) == half],
                                                              vectors)
         if citizen:
-            entry["citizen"] = evaluate(retr, [(q, r) for q, r, _ in citizen], vectors)
-            for kind in sorted({k for _, _, k in citizen}):
-                entry[f"citizen_{kind}"] = evaluate(retr, [(q, r) for q, r, k in citizen if k == kind], vectors)
+            entry.update(whole_and_by_kind(retr, "citizen", citizen, vectors))
             entry["citizen_ko_only"] = evaluate(retr, [(q, r) for q, r, k in citizen if k != "english"], vectors)
         if twins:
             entry["en_twins_of_ko"] = evaluate(retr, [(q, r) for q, r, _ in twins], vectors)
         if en_dev:
-            entry["en_dev"] = evaluate(retr, [(q, r) for q, r, _ in en_dev], vectors)
-            for kind in sorted({k for _, _, k in en_dev}):
-                entry[f"en_dev_{kind}"] = evaluate(retr, [(q, r) for q, r, k in en_dev if k == kind], vectors)
+            entry.update(whole_and_by_kind(retr, "en_dev", en_dev, vectors))
         if heldout:
-            entry["en_heldout"] = evaluate(retr, [(q, r) for q, r, _ in heldout], vectors)
-            for kind in sorted({k for _, _, k in heldout}):
-                entry[f"en_heldout_{kind}"] = evaluate(retr, [(q, r) for q, r, k in heldout if k == kind], vectors)
+            entry.update(whole_and_by_kind(retr, "en_heldout", heldout, vectors))
         if pairs:
             en_ranks: list[int] = []
             ko_ranks: list[int] = []

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from shared_paths import ROOT
-from test_bench_heldout_set import _questions, catalogue_ids
+from question_sets import catalogue_ids
+from question_sets import questions as _questions
 from tiny_catalogue import write_tiny_catalogue
 
 sys.path.insert(0, str(ROOT / "bench"))

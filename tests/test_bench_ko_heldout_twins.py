@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from shared_paths import ROOT
-from test_bench_heldout_set import catalogue_ids
+from question_sets import catalogue_ids
 from tiny_catalogue import write_tiny_catalogue
 
 
