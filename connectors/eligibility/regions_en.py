@@ -207,14 +207,34 @@ def table() -> dict[str, frozenset[Candidate]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _spans(words: list[str], keys: dict[str, frozenset[Candidate]]) -> list[frozenset[Candidate]] | None:
+@functools.cache
+def _unit_words() -> frozenset[str]:
+    """The words of the units' English and romanised forms, and of North/South ("province", "metropolitan", "gu",
+    "do", "teukbyeolsi"): what joins a place name written as several words."""
+    phrases = [w for _u, words in _SIDO_UNITS for w in words] + [w for ws in _SIGUNGU_UNITS.values() for w in ws]
+    romanised = [_key(romanise(u)) for u, _w in _SIDO_UNITS] + [_key(romanise(u)) for u in _SIGUNGU_UNITS]
+    return frozenset(_key(w) for p in phrases for w in p.split()) | frozenset(romanised) | {"north", "south", "do"}
+
+
+def _spans(words: list[str], keys: dict[str, frozenset[Candidate]],
+           written: list[int] | None = None) -> list[frozenset[Candidate]] | None:
     """The longest key runs of one comma part, left to right; an unknown ``<name>-gu`` (a 일반구 such as
-    Bundang-gu) reads as ``{("?gu", None)}``; ``None`` when any other word is not a key."""
+    Bundang-gu) reads as ``{("?gu", None)}``; ``None`` when any other word is not a key.
+
+    ``written`` (inside a sentence): for each word, the index of the space-separated word of the text it is part of
+    ("Jung-gu" is one, "Busan Metropolitan City" three). A run over several of them is then read only when one of its
+    words is a key by itself or a word of a unit (:func:`_unit_words`: "*Busan* Metropolitan City", "*North*
+    Chungcheong", "Jung *District*"): "from now on" joins two English words into ``nowon`` (노원구), and a name's
+    syllables written apart ("Hae undae") cannot be told from such words inside a sentence (a reply that is only a
+    place still reads them)."""
     out: list[frozenset[Candidate]] = []
     i = 0
     while i < len(words):
         for j in range(len(words), i, -1):
             hit = keys.get("".join(words[i:j]))
+            if hit is not None and written is not None and written[i] != written[j - 1] \
+                    and not any(w in keys or w in _unit_words() for w in words[i:j]):
+                hit = None
             if hit is not None:
                 out.append(hit)
                 i = j
@@ -250,11 +270,13 @@ def names_places_only(text: str) -> bool:
     return found
 
 
-def normalise_english_region(text: str) -> Area:
+def normalise_english_region(text: str, in_sentence: bool = False) -> Area:
     """Read an English (romanised) place of residence (see the module docstring for what is accepted).
 
     Args:
         text: e.g. ``"Seongnam, Gyeonggi-do"``, ``"Gangnam-gu, Seoul"``, ``"Busan"``.
+        in_sentence: ``text`` is a run of words from a sentence (:func:`find_english_region`): words written apart
+            join into one name only when one of them is a name by itself (see :func:`_spans`).
 
     Returns:
         The :class:`~connectors.eligibility.regions.Area` the Korean names give.
@@ -270,8 +292,10 @@ def normalise_english_region(text: str) -> Area:
     keys = table()
     spans: list[frozenset[Candidate]] = []
     for part in re.split(r"[,;/]", _fold(text)):
-        words = re.findall(r"[a-z]+", part.lower())
-        found = _spans(words, keys)
+        matches = list(re.finditer(r"[a-z]+", part.lower()))
+        words = [m.group() for m in matches]
+        written = [len(re.findall(r"\s+", part[: m.start()].lstrip())) for m in matches] if in_sentence else None
+        found = _spans(words, keys, written)
         if found is None:
             raise ValueError("region: not a 시·도 or 시·군·구 name in English (e.g. 'Seongnam, Gyeonggi-do', "
                              "'Gangnam-gu, Seoul', 'Busan'), nor a Korean one")
@@ -387,7 +411,7 @@ def find_english_region(text: str) -> Area | None:
             if not re.search(r"[A-Za-z]", chunk):
                 continue
             try:
-                return normalise_english_region(chunk)
+                return normalise_english_region(chunk, in_sentence=True)
             except ValueError:
                 continue
     return None

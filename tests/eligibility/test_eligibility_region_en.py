@@ -116,3 +116,57 @@ def test_mccune_reischauer_english_words_are_not_places() -> None:
     assert find_english_region("bless my soul") is None
     assert str(find_english_region("My father lives in Taegu now")) == "대구광역시"
     assert str(find_english_region("I live in Suwŏn, Kyŏnggi Province.")) == "경기도 수원시"
+
+
+@pytest.mark.parametrize(("sentence", "place"), [
+    ("please give me your responses only in french from now on", None),  # now + on is not 노원구 (CLINC150 train)
+    ("I live in Hae undae", None),  # syllables written apart: English words inside a sentence
+    ("I live in North Chungcheong", "충청북도"),
+    ("my dad lives in Gangnam District, Seoul", "서울특별시 강남구"),
+    ("We moved to Jung District, Daegu last year", "대구광역시 중구"),
+    ("she is in Daegu Jung gu", "대구광역시 중구"),
+    ("Gyeonggi do Suwon si is where I live", "경기도 수원시"),
+    ("Busan Metropolitan City helps", "부산광역시"),
+])
+def test_a_sentence_joins_words_written_apart_only_through_a_name_or_a_unit(sentence: str, place: str | None) -> None:
+    """Inside a sentence, ordinary English words run together are no place (s24: "from now on" read as Nowon); a
+    name written with its unit or its North/South as separate words still is."""
+    from connectors.eligibility.regions_en import find_english_region
+
+    found = find_english_region(sentence)
+    assert (str(found) if found else None) == place
+
+
+def test_a_reply_that_is_only_a_place_still_joins_its_syllables() -> None:
+    assert normalise_region("Hae undae") == normalise_region("부산광역시 해운대구")
+
+
+def test_english_chatter_names_a_place_only_in_a_word_that_is_one() -> None:
+    """Over every CLINC150 and banking77 question, a place is read only where one word of the sentence (as written
+    between spaces, punctuation dropped) is a key of that place by itself: no place is made of English words."""
+    import csv
+    import json
+    import re
+
+    from connectors.eligibility.regions_en import find_english_region, table
+    from shared_paths import SHARED_DATA  # type: ignore[import-not-found]
+
+    clinc, banking = SHARED_DATA / "clinc150" / "data_full.json", SHARED_DATA / "banking77"
+    if not clinc.is_file() or not banking.is_dir():
+        pytest.skip(f"CLINC150/banking77 not found under {SHARED_DATA} (see ../shared/data/SOURCES.md)")
+    data = json.loads(clinc.read_text(encoding="utf-8"))
+    questions = [q for part in data.values() for q, _intent in part]
+    for f in sorted(banking.glob("*.csv")):
+        with f.open(encoding="utf-8") as fh:
+            questions += [row[0] for row in csv.reader(fh)][1:]
+    assert len(questions) > 30_000
+    keys = table()
+    read = 0
+    for q in questions:
+        area = find_english_region(q)
+        if area is None:
+            continue
+        read += 1
+        words = {re.sub(r"[^a-z]", "", w.lower()) for w in q.split()}
+        assert any((area.sido, area.sigungu) in keys.get(w, ()) or (area.sido, None) in keys.get(w, ()) for w in words), q
+    assert read >= 1  # "in seoul, what things can i do"
