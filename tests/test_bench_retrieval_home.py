@@ -34,3 +34,27 @@ def test_a_home_with_another_source_is_refused_and_a_clean_one_is_measured(tmp_p
     known = result["modes"]["bm25"]["known_item"]
     assert known["n"] == len(ROWS)  # one query per service: its 서비스목적요약
     assert known["recall@10"] == 1.0  # three documents: every one is in the top 10
+
+
+def test_the_citizen_sets_are_measured_on_the_index_the_cli_import_builds(tmp_path: Path) -> None:
+    """Known-item on the index without 서비스목적요약; every other set on the served one, which holds it (s24): a question
+    whose words only a summary has is found (BM25 finds nothing for it on the known-item index)."""
+    data = write_tiny_catalogue(tmp_path / "gov24")
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        "questions:\n"
+        "  - {id: q1, text: 냉난방비, language: ko, kind: colloquial, relevant: [T0002]}\n"  # T0002's summary only
+        "  - {id: q2, text: 부담, language: ko, kind: colloquial, relevant: [T0001]}\n",  # T0001's summary only
+        encoding="utf-8")
+    assert all(q["text"] in r["서비스목적요약"] and q["text"] not in r["서비스명"] + r["지원대상"]
+               for q, r in zip([{"text": "냉난방비"}, {"text": "부담"}], [ROWS[1], ROWS[0]], strict=True))
+    out = tmp_path / "r.json"
+    absent = str(tmp_path / "absent.yaml")
+    assert bench.main(["--data", str(data), "--modes", "bm25", "--json", str(out), "--home", str(tmp_path / "home"),
+                       "--questions", str(questions), "--twins", absent, "--en-dev", absent, "--heldout", absent,
+                       "--life-events", absent]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["import_full"]["chunks"] > result["import"]["chunks"]  # the summaries' chunks
+    assert result["import_full"]["embedded_chunks"] == result["import_full"]["chunks"] - result["import"]["chunks"]
+    assert result["modes"]["bm25"]["citizen"]["recall@1"] == 1.0
+    assert result["modes"]["bm25"]["known_item"]["n"] == len(ROWS)
