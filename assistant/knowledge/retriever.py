@@ -300,6 +300,16 @@ sight of any question set): dev .682 / .818 / .745 → .758 / .879 / .810, blind
 .891 / .833, twins .933 → .933, English citizen 1.0. Answers: CLINC oos_test 9 → 8/1000, team 0/30, non-English
 decisions identical; answered correctly dev 31 → 39/66 (wrong 14 → 11), held-out 28 → 33/46 (wrong 8 → 8), twins
 42 → 46/67 (wrong 10 → 8).
+
+Session 24, ``english_places`` (shipped): an English question's place is read in English
+(:func:`~connectors.eligibility.regions_en.find_english_region`) when the Korean reader finds none, so the region
+preference and the answer's region ("is run by several local governments … where do you live?" when the question
+said Gangneung) see it. Retrieval, hybrid R@1 / R@5 / MRR@10 on the CLI-built index: dev .758 / .879 / .810 unchanged
+(its two regional misses already ranked first; their answers cited another region), twins .933 → .936, English citizen
+1.0, blind held-out .783 / .891 / .833 → .804 / .913 / .850. Answers (bench/abstention.py, ``--config
+english_places=false`` against the default): CLINC oos_test 8 → 8/1000, team 0/30, every non-English decision
+identical; answered correctly dev 39 → 41/66 (wrong 11 → 9), blind held-out 33 → 34/46 (wrong 8 → 6), twins 46 → 49/67
+(wrong 8 → 4), English citizen 14 → 15/15.
 """
 
 from __future__ import annotations
@@ -328,7 +338,7 @@ from assistant.knowledge.region_preference import Place, RegionReader, preferenc
 from assistant.knowledge.topic import topic_compounds
 from assistant.nlu.language import detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
-from assistant.regions import agency_regions
+from assistant.regions import agency_regions, find_english_region
 
 logger = logging.getLogger(__name__)
 
@@ -374,6 +384,9 @@ class RetrieverConfig:
             :class:`~assistant.knowledge.region_preference.RegionReader`, which tells 예산군 from 예산 "budget") or the
             caller gives the citizen's region: added to the score of that region's documents, and taken from the
             score of other regions' documents (national documents unchanged), after the rerank stage.
+        english_places: whether an English question's places count too, read in English
+            (:func:`~connectors.eligibility.regions_en.find_english_region`: "in Gangneung" → 강원특별자치도 강릉시)
+            where the Korean reader finds none; off, an English question named no place (measured below).
         rerank_language_slots: when the fused candidates mix languages (the bundled corpus has English pages and
             Korean ones), the rerank stage only reorders the documents in the query's language among the places
             the fusion gave them, instead of adding its overlap to their scores: character-bigram overlap of an
@@ -466,6 +479,7 @@ class RetrieverConfig:
     ranker_path: str | None = None
     w_region_match: float = 0.2
     w_region_other: float = 0.2
+    english_places: bool = True
     rerank_language_slots: bool = True
     colloquial: bool = True
     expansion_scoring: Literal["best", "sum"] = "best"
@@ -1089,6 +1103,9 @@ class HybridRetriever:
         compounds: tuple[tuple[str, ...], ...] = ()
         topic_words: tuple[str, ...] = ()
         places = ld.regions.read(query[:2000], tokens) if cfg.w_region_match or cfg.w_region_other else ()
+        if not places and language == "en" and cfg.english_places and (cfg.w_region_match or cfg.w_region_other):
+            area = find_english_region(query[:2000])
+            places = (Place(area.sido, area.sigungu),) if area is not None else ()
         rerank_query = query
         if places and language == "ko" and not (cfg.place_words_lexical and cfg.place_words_overlap):
             spans = ld.regions.spans(query[:2000], tokens)

@@ -72,3 +72,19 @@ def test_a_region_word_read_as_a_common_word_prefers_nothing(retriever: HybridRe
     plain = replace(retriever.config, w_region_match=0.0, w_region_other=0.0)
     other = HybridRetriever(retriever.index, retriever.embedder, retriever.tokenizer, config=plain, glossary=retriever.glossary)
     assert [h.doc.doc_id for h in res.hits] == _ids(other, "예산 범위에서 청년 월세 지원 해주나요?")
+
+
+def test_an_english_question_names_its_place_in_english(retriever: HybridRetriever) -> None:
+    """s24: the Korean reader reads no romanised name; an English question's place is read in English."""
+    res = retriever.run("I live in Yesan, South Chungcheong. Is there rent support for young people?", k=6)
+    assert res.places == (Place("충청남도", "예산군"),)
+    assert [h.doc.doc_id for h in res.hits if h.doc.language == "ko"][:2] == ["R3", "R4"]
+    res = retriever.run("My son lives in Anyang. Rent support for young people?", k=6)
+    assert (res.places, [h.doc.doc_id for h in res.hits if h.doc.language == "ko"][:2]) == ((Place("경기도", "안양시"),), ["R2", "R4"])
+
+
+def test_english_words_that_only_sound_like_a_place_name_none(retriever: HybridRetriever) -> None:
+    assert retriever.run("From now on, is there rent support for young people?", k=6).places == ()  # now + on ≠ 노원구
+    off = replace(retriever.config, english_places=False)
+    other = HybridRetriever(retriever.index, retriever.embedder, retriever.tokenizer, config=off, glossary=retriever.glossary)
+    assert other.run("I live in Yesan, South Chungcheong. Rent support for young people?", k=6).places == ()
