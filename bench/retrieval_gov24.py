@@ -65,6 +65,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import tempfile
@@ -387,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
             "note": "embedding cache was warm" if rep.embedded == 0 else "cold embedding cache",
         },
         "modes": {},
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],  # latency is only comparable on a quiet machine
         "latency_note": ("query vectors from --query-cache: latency is retrieval given the query vector"
                          if vectors is not None else "latency includes embedding the query"),
     }
@@ -477,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"ko {c['mrr@10_ko']:.3f}")
             print("  English worse (id en_rank/ko_rank, None = beyond 10): " + ", ".join(
                 f"{p['id']} {p['en_rank']}/{p['ko_rank']}" for p in c["english_worse_pairs"]))
+    results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["config"] = {k: getattr(base, k) for k in base.__dataclass_fields__}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
