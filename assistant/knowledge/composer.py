@@ -562,8 +562,8 @@ class AnswerComposer:
         document's script (:func:`in_script`: a Korean title in Hangul in an English question) counts as
         written and an English phrase by its glossary translation; -1 when neither kind is in the question,
         so terms cannot overlap); ``margin`` (fused score of the top document minus the best fused score of
-        the other hits, before the rerank stage); ``translated`` (1 when a glossary translation was the
-        cross-language evidence); ``names_top`` (1 when an English phrase of the question names the top page by a
+        the other hits, before the rerank stage); ``translated`` (1 when a glossary translation, or an English
+        question's words in the document's script, were the cross-language evidence); ``names_top`` (1 when an English phrase of the question names the top page by a
         glossary word in its title, :func:`names_top`). When the top page is the named place's and the place's words count
         (``result.said_terms``), it must also hold the question's topic (:func:`~assistant.knowledge.topic.holds_topic`),
         else the probability is 0 (signal ``topic`` 0).
@@ -593,9 +593,11 @@ class AnswerComposer:
         # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
         # negative when the rerank lifted it past documents the fusion preferred
         margin = top.gate_fused - max((h.gate_fused for h in result.hits[1:]), default=0.0)
-        # a glossary translation was the lexical evidence (a question whose words are in the document's script is read
-        # as written, like one in the document's language)
-        translated = 1.0 if (result.language != top.doc.language and result.translations) else 0.0
+        # cross-language lexical evidence: a glossary translation, or (an English question) its own words in the
+        # document's script ("Can I get the 청년 월세 지원?": a Korean title copied in Hangul is as good as a translated
+        # one; s24, the refitted English gate weighs this signal more and abstained on it)
+        in_doc_script = result.language == "en" and any(in_script(t, top.doc.language) for t in terms)
+        translated = 1.0 if (result.language != top.doc.language and (result.translations or in_doc_script)) else 0.0
         # an English phrase of the question names the top page: one of its glossary words is in the page's title
         # ("have a baby" → 출산 in (창원시) 출산축하금, or in an English page's title that keeps the Korean name)
         glossary = default_glossary()

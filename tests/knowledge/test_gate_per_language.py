@@ -63,3 +63,19 @@ def test_a_korean_question_never_reads_the_english_gate(bundled_router: Any) -> 
     assert composer.gate_for("ko") is composer.gate
     assert composer.gate_for("ja") is composer.gate  # a language without a gate of its own: the Korean one
     assert composer.gate_for("en") is not composer.gate
+
+
+
+@pytest.mark.parametrize(("text", "top_language", "translated"), [
+    ("Can I get the 청년 월세 지원?", "ko", 1.0),  # a Korean title copied in Hangul: its own words are the evidence
+    ("Is there monthly rent support for young people?", "ko", 1.0),  # the glossary's translation is
+    ("What is the capital of France?", "en", 0.0),  # an English page: no language crossed
+])
+def test_an_english_questions_hangul_words_count_as_cross_language_evidence(bundled_router: Any, text: str,
+                                                                            top_language: str, translated: float) -> None:
+    """s24: the refitted English gate weighs ``translated`` more; read as 0 for a question whose Hangul words name a
+    Korean page, it abstained on "Can I get the 청년 월세 지원?" (tests/dialogue/test_eligibility_answers_bundled.py)."""
+    result = bundled_router.retriever.run(text, k=5)
+    assert (result.language, result.hits[0].doc.language) == ("en", top_language)
+    _score, signals = bundled_router.composer.answerability(result, 0.0)
+    assert signals["translated"] == translated
