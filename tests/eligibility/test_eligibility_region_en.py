@@ -170,3 +170,41 @@ def test_english_chatter_names_a_place_only_in_a_word_that_is_one() -> None:
         words = {re.sub(r"[^a-z]", "", w.lower()) for w in q.split()}
         assert any((area.sido, area.sigungu) in keys.get(w, ()) or (area.sido, None) in keys.get(w, ()) for w in words), q
     assert read >= 1  # "in seoul, what things can i do"
+
+
+def _every_run_read(text: str):
+    """find_english_region without its filter: every run of up to six words, longest first, read by
+    normalise_english_region (the reference the filtered search must agree with)."""
+    import re
+
+    from connectors.eligibility.regions_en import normalise_english_region
+
+    words = text[:300].split()
+    for size in range(min(6, len(words)), 0, -1):
+        for i in range(len(words) - size + 1):
+            chunk = " ".join(words[i:i + size]).strip(" .!?\"'()")
+            if re.search(r"[A-Za-z]", chunk):
+                try:
+                    return normalise_english_region(chunk, in_sentence=True)
+                except ValueError:
+                    continue
+    return None
+
+
+@pytest.mark.parametrize("name", [
+    "Seongnam, Gyeonggi-do", "Gangnam-gu, Seoul", "Haeundae", "Jung-gu, Daegu", "Bundang-gu", "North Chungcheong",
+    "Inch'ŏn", "Suwon City", "Nam-gu, Pohang", "Busan Metropolitan City", "Hae undae", "Ilsan", "Dongtan",
+    "Mapo gu", "Xyzabc-gu, Seoul", "Gyeonggi do Suwon si", "Jeju-do", "Sejong",
+])
+def test_the_word_filter_never_changes_what_a_sentence_names(name: str) -> None:
+    """Skipping runs with a word no place name contains (s25, 7x faster over CLINC150) reads the same place as
+    reading every run, wherever the name stands in a sentence."""
+    from connectors.eligibility.regions_en import find_english_region
+
+    chatter = ["how do i apply for the child allowance", "my mother moved last year and needs help with rent",
+               "can you tell me from now on what benefits i get", "what is the deadline"]
+    for sentence in chatter:
+        words = sentence.split()
+        for i in range(len(words) + 1):
+            text = " ".join([*words[:i], "in", name, *words[i:]])
+            assert find_english_region(text) == _every_run_read(text), text
