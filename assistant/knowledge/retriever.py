@@ -1194,10 +1194,9 @@ class HybridRetriever:
         lex_docs = self._lexical(plain, ix.bm25_docs, mask.docs if mask else None, kgroups) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
         if cfg.mode != "bm25" and not (mask is not None and not mask.chunks.any()):
-            if query_vector is None:
-                query_vector = self.embedder.embed_queries([query])[0]
-            if translated and cfg.w_dense_translated > 0:
-                query_vector = self._translated_vector(query_vector, self.glossary.translate(query[:2000]))
+            query_vector, kvec = self._query_embeddings(query, query_vector, bool(translated))
+            if kvec is not None:
+                query_vector = self._translated_vector(query_vector, kvec)
             dense = self._dense(ix, query_vector, mask.dense_ids if mask else None)
         if cfg.mode == "hybrid":
             w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
@@ -1279,10 +1278,24 @@ class HybridRetriever:
             w_lex = 1.0 if cfg.mode == "bm25" else 0.0
         return self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
 
-    def _translated_vector(self, query_vector: np.ndarray, korean: list[str]) -> np.ndarray:
+    def _query_embeddings(self, query: str, query_vector: np.ndarray | None,
+                          translated: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """``(query vector, translation vector or None)`` for the dense search of ``query``: the query's own vector
+        (``query_vector``, else embedded) and, when the glossary ``translated`` the (English) question and
+        ``w_dense_translated`` > 0, the vector of its Korean terms written as one query. What is to embed is
+        embedded in one batch (the encoder's batch gives each row the vector it gives alone)."""
+        texts = [query] if query_vector is None else []
+        korean = self.glossary.translate(query[:2000]) if translated and self.config.w_dense_translated > 0 else []
+        if korean:
+            texts.append(" ".join(korean))
+        rows = self.embedder.embed_queries(texts) if texts else np.zeros((0, 0), dtype=np.float32)
+        if query_vector is None:
+            return rows[0], (rows[1] if len(rows) > 1 else None)
+        return query_vector, (rows[0] if len(rows) else None)
+
+    def _translated_vector(self, query_vector: np.ndarray, kvec: np.ndarray) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
-        ``w_dense_translated`` x the vector of its Korean terms written as one query, renormalised."""
-        kvec = self.embedder.embed_queries([" ".join(korean)])[0]
+        ``w_dense_translated`` x ``kvec``, the vector of its Korean terms written as one query, renormalised."""
         v = np.asarray(query_vector, dtype=np.float32) + self.config.w_dense_translated * np.asarray(kvec, dtype=np.float32)
         return v / max(float(np.linalg.norm(v)), 1e-12)
 
