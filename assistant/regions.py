@@ -23,6 +23,7 @@ governments (the romanisation itself is ``koroman`` / ``ko-pron``, inside the co
 
 from __future__ import annotations
 
+import functools
 import re
 
 from connectors.eligibility.regions import (
@@ -79,6 +80,7 @@ PROVINCE_STEMS: frozenset[str] = frozenset(
 _NATIONAL_NAME = re.compile(r"국민|국립|국가|공항|^한국|^대한")
 
 
+@functools.lru_cache(maxsize=8192)  # pure; the retriever reads it for each candidate of each query (~23 calls a query)
 def agency_regions(agency: str) -> tuple[str, ...]:
     """The region an agency belongs to, widest first (``("충청북도", "옥천군")``); ``()`` for a ministry or any other
     national body ("국토교통부", "한국장학재단", "인천국제공항공사").
