@@ -55,7 +55,8 @@ def test_the_citizen_sets_are_measured_on_the_index_the_cli_import_builds(tmp_pa
                        "--life-events", absent]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["import_full"]["chunks"] > result["import"]["chunks"]  # the summaries' chunks
-    assert result["import_full"]["embedded_chunks"] == result["import_full"]["chunks"] - result["import"]["chunks"]
+    # the summaries are searched by BM25 only (s25: no purpose field gets an embedding): nothing new to embed
+    assert result["import_full"]["embedded_chunks"] == 0
     assert result["modes"]["bm25"]["citizen"]["recall@1"] == 1.0
     assert result["modes"]["bm25"]["known_item"]["n"] == len(ROWS)
     # the host's load beside the latency figures (s24: a run beside a test suite tripled the p95)

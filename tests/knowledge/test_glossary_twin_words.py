@@ -185,8 +185,14 @@ def test_a_twin_ranks_its_service_first(catalogue: HybridRetriever, question: st
     assert hits[0].doc.doc_id == service, [h.doc.title for h in hits]
 
 
-@pytest.mark.parametrize(("question", "service", "phrases", "negatives"), CATALOGUE_CASES,
-                         ids=[service for _q, service, _p, _n in CATALOGUE_CASES])
+#: Cases the retriever now ranks first even without their phrases: the screen reader, divorce lawyer and tap water
+#: questions since s25 (the purpose fields no longer have dense rows of their own; the negatives' had outranked them).
+FOUND_WITHOUT_PHRASES = {"GMO000000010", "B27000100040", "148000000014"}
+
+
+@pytest.mark.parametrize(("question", "service", "phrases", "negatives"),
+                         [c for c in CATALOGUE_CASES if c[1] not in FOUND_WITHOUT_PHRASES],
+                         ids=[service for _q, service, _p, _n in CATALOGUE_CASES if service not in FOUND_WITHOUT_PHRASES])
 def test_without_the_new_phrases_a_negative_led(catalogue: HybridRetriever, question: str, service: str,
                                                 phrases: list[str], negatives: list[str]) -> None:
     """The same pool without the phrases the edit added: the fault the test above guards against."""
@@ -194,3 +200,14 @@ def test_without_the_new_phrases_a_negative_led(catalogue: HybridRetriever, ques
     before = HybridRetriever(catalogue.index, catalogue.embedder, catalogue.tokenizer, config=catalogue.config,
                              glossary=Glossary(terms))
     assert before.run(question, k=5).hits[0].doc.doc_id != service
+
+
+@pytest.mark.parametrize(("question", "service", "phrases", "negatives"),
+                         [c for c in CATALOGUE_CASES if c[1] in FOUND_WITHOUT_PHRASES], ids=sorted(FOUND_WITHOUT_PHRASES))
+def test_some_twins_rank_their_service_first_without_the_phrases_too(catalogue: HybridRetriever, question: str,
+                                                                      service: str, phrases: list[str],
+                                                                      negatives: list[str]) -> None:
+    terms = {k: v for k, v in default_glossary().terms.items() if k not in phrases}
+    before = HybridRetriever(catalogue.index, catalogue.embedder, catalogue.tokenizer, config=catalogue.config,
+                             glossary=Glossary(terms))
+    assert before.run(question, k=5).hits[0].doc.doc_id == service
