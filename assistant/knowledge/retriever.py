@@ -879,6 +879,10 @@ class Retriever(Protocol):
         ...
 
 
+#: Translation vectors a retriever keeps (:meth:`HybridRetriever._query_embeddings`); 384 float32 each (~1.5 KB).
+TRANSLATION_VECTOR_CACHE = 1024
+
+
 class HybridRetriever:
     """BM25 + FAISS retriever over a :class:`KnowledgeIndex`.
 
@@ -921,6 +925,9 @@ class HybridRetriever:
         self._stamp = pointer_stamp(index.home) if index.home is not None else None
         self._reload_lock = threading.Lock()
         self._warm = False
+        # the translation's vector by its text, oldest first: one turn runs an English question up to four times (the
+        # region's ranking, the judged one, the region's and the nation's wider search), each embedding it (13 ms)
+        self._translation_vectors: dict[str, np.ndarray] = {}
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -1283,15 +1290,23 @@ class HybridRetriever:
         """``(query vector, translation vector or None)`` for the dense search of ``query``: the query's own vector
         (``query_vector``, else embedded) and, when the glossary ``translated`` the (English) question and
         ``w_dense_translated`` > 0, the vector of its Korean terms written as one query. What is to embed is
-        embedded in one batch (the encoder's batch gives each row the vector it gives alone)."""
+        embedded in one batch (the encoder's batch gives each row the vector it gives alone); the translation's vector
+        is kept by its text (the last :data:`TRANSLATION_VECTOR_CACHE` embedded), so the same question run again
+        embeds at most itself."""
         texts = [query] if query_vector is None else []
         korean = self.glossary.translate(query[:2000]) if translated and self.config.w_dense_translated > 0 else []
-        if korean:
-            texts.append(" ".join(korean))
+        ktext = " ".join(korean)
+        kvec = self._translation_vectors.get(ktext) if korean else None
+        if korean and kvec is None:
+            texts.append(ktext)
         rows = self.embedder.embed_queries(texts) if texts else np.zeros((0, 0), dtype=np.float32)
-        if query_vector is None:
-            return rows[0], (rows[1] if len(rows) > 1 else None)
-        return query_vector, (rows[0] if len(rows) else None)
+        if korean and kvec is None:
+            kvec = rows[-1]
+            with self._reload_lock:
+                self._translation_vectors[ktext] = kvec
+                while len(self._translation_vectors) > TRANSLATION_VECTOR_CACHE:
+                    self._translation_vectors.pop(next(iter(self._translation_vectors)))
+        return (rows[0] if query_vector is None else query_vector), kvec
 
     def _translated_vector(self, query_vector: np.ndarray, kvec: np.ndarray) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
