@@ -86,11 +86,14 @@ def warm_up(settings: Settings, router: Any) -> dict[str, float]:
         router: the loaded :class:`~assistant.dialogue.router.Router` (``nlu``, ``retriever``).
 
     Returns:
-        ``{"parse": s, "retrieval": s, "eligibility": s, "turn": s}``.
+        ``{"parse": s, "retrieval": s, "answer_terms": s, "eligibility": s, "turn": s}`` (``answer_terms`` when the
+        router has a composer).
     """
     steps: dict[str, float] = {}
     _timed(steps, "parse", lambda: (router.nlu.parse(WARM_UP_KO), router.nlu.parse(WARM_UP_EN)))
     _timed(steps, "retrieval", lambda: router.retriever.run(WARM_UP_KO, k=5))
+    if getattr(router, "composer", None) is not None:
+        _timed(steps, "answer_terms", router.composer.warm_up)
     _timed(steps, "eligibility", lambda: _eligibility(settings))
     _timed(steps, "turn", lambda: _turn(settings, router))
     logger.info("warm-up done", extra={"stage": "warm_up", **{f"{k}_s": v for k, v in steps.items()}})

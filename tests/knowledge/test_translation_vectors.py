@@ -1,6 +1,7 @@
 """An English question's translation vector (s25): embedded with the question in one batch, kept by its text, so a
 turn that runs the same question several times (the region's ranking, the judged one, the wider searches) embeds the
-translation once, and every run ranks exactly as with a fresh embedding."""
+translation once, and every run ranks exactly as with a fresh embedding; and the composer's document terms, read at
+warm-up."""
 
 from __future__ import annotations
 
@@ -77,3 +78,16 @@ def test_a_korean_question_embeds_itself_only_and_the_cache_is_bounded(index, em
     for q in ["rent help", "heating help", "young people help"]:
         r.run(q, k=3)
     assert list(r._translation_vectors) == ["난방 난방비", "청년"]  # the two most recent, "월세" dropped first
+
+
+def test_the_composer_reads_every_documents_terms_at_warm_up(index) -> None:  # type: ignore[no-untyped-def]
+    """AnswerComposer.warm_up analyses every document once (s25: the first question citing a catalogue page paid
+    ~10 ms for it), with the terms the lazy reading gives."""
+    from assistant.knowledge.composer import AnswerComposer
+
+    warm = AnswerComposer(index, KoreanTokenizer())
+    warm.warm_up()
+    assert set(warm._doc_terms) == {"A1", "A2", "A3"}
+    lazy = AnswerComposer(index, KoreanTokenizer())
+    assert {d: lazy._terms_of(d) for d in ("A1", "A2", "A3")} == warm._doc_terms
+    assert {"월세", "청년"} <= warm._doc_terms["A1"]

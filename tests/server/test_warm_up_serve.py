@@ -77,7 +77,7 @@ def test_health_ready_only_after_warm_up_and_first_turn_within_the_holding_delay
             pytest.fail("server not ready after 300 s:\n" + log_path.read_text(errors="replace")[-3000:])
         t_ready = time.perf_counter() - t_start
         steps = health["warm_up_s"]
-        assert set(steps) == {"parse", "retrieval", "eligibility", "turn"}
+        assert set(steps) == {"parse", "retrieval", "answer_terms", "eligibility", "turn"}
         assert all(v >= 0 for v in steps.values()), steps  # every step ran without error
         # the first turn after ready: a delivery with a message id is answered, or held, within the configured delay
         elapsed, reply = _post(base + "/webhooks/rest/webhook",
