@@ -33,6 +33,27 @@ SWEEP = [
 ]
 
 
+def leaked_forms(forms: list[str], body: str) -> list[str]:
+    """The forms found in ``body``; a form that starts or ends with a digit counts only where no digit flanks it.
+
+    A float timestamp is no birth year: ``"timestamp":1796287965.0701985`` holds the digits ``1985`` (CI stop 27 failed
+    on exactly that), while ``"1985-01-01"`` or ``1985년`` is the year itself.
+    """
+    def pattern(form: str) -> str:
+        head = r"(?<!\d)" if form[:1].isdigit() else ""
+        tail = r"(?!\d)" if form[-1:].isdigit() else ""
+        return head + re.escape(form) + tail
+    return [f for f in forms if re.search(pattern(f), body)]
+
+
+def test_a_timestamp_holding_the_digits_is_no_leak_but_the_value_is() -> None:
+    body = '{"timestamp":1796287965.0701985,"id":801097531864}'
+    assert leaked_forms(["1985", "1097531864", "세종대로"], body) == []
+    assert leaked_forms(["1985", "01-01"], '{"value":"1985-01-01T00:00:00"}') == ["1985", "01-01"]
+    assert leaked_forms(["1985", "1월 1일"], "생년월일은 1985년 1월 1일이에요") == ["1985", "1월 1일"]
+    assert leaked_forms(["hong.gildong77"], "mail hong.gildong77@example.org") == ["hong.gildong77"]
+
+
 def _leaves(value: Any, key: str = "") -> list[tuple[str, Any]]:
     if isinstance(value, dict):
         return [leaf for k, v in value.items() for leaf in _leaves(v, k)]
@@ -87,7 +108,7 @@ def test_tracker_api_serves_no_personal_data(make_processor: Any, bundled_settin
         tracker = c.get("/conversations/h1/tracker", params={"include_events": "ALL"})
     assert tracker.status_code == 200
     body = tracker.text
-    assert [f for f in forms if f in body] == [], body
+    assert leaked_forms(forms, body) == [], body
     users = [e for e in tracker.json()["events"] if e["event"] == "user"]
     assert f"<{kind}>" in users[-1]["text"]
     latest = tracker.json()["latest_message"]
