@@ -210,9 +210,14 @@ def evaluate(retriever: HybridRetriever, queries: list[tuple[str, set[str]]],
         "recall@5": r5 / n,
         "recall@10": r10 / n,
         "mrr@10": mrr / n,
-        "latency_ms_p50": float(np.percentile(lat, 50)) if lat else 0.0,
-        "latency_ms_p95": float(np.percentile(lat, 95)) if lat else 0.0,
+        **latency_figures(lat),
     }
+
+
+def latency_figures(lat: list[float]) -> dict[str, float]:
+    """``{"latency_ms_p50", "latency_ms_p95"}`` of latencies in ms (0.0 for none)."""
+    return {"latency_ms_p50": float(np.percentile(lat, 50)) if lat else 0.0,
+            "latency_ms_p95": float(np.percentile(lat, 95)) if lat else 0.0}
 
 
 def latency_with_embedding(retriever: HybridRetriever, queries: list[str]) -> dict[str, float]:
@@ -224,8 +229,7 @@ def latency_with_embedding(retriever: HybridRetriever, queries: list[str]) -> di
         t0 = time.perf_counter()
         retriever.run(q, k=10)
         lat.append((time.perf_counter() - t0) * 1000)
-    return {"n": len(lat), "latency_ms_p50": float(np.percentile(lat, 50)) if lat else 0.0,
-            "latency_ms_p95": float(np.percentile(lat, 95)) if lat else 0.0}
+    return {"n": len(lat), **latency_figures(lat)}
 
 
 def whole_and_by_kind(retriever: HybridRetriever, name: str, questions: list[tuple[str, set[str], str]],
@@ -414,8 +418,7 @@ def main(argv: list[str] | None = None) -> int:
             embedder.embed_queries([q])
             embed_lat.append((time.perf_counter() - t0) * 1000)
         if embed_lat:
-            results["query_embedding"] = {"n": len(embed_lat), "latency_ms_p50": float(np.percentile(embed_lat, 50)),
-                                          "latency_ms_p95": float(np.percentile(embed_lat, 95))}
+            results["query_embedding"] = {"n": len(embed_lat), **latency_figures(embed_lat)}
             print(f"query embedding alone: p50 {np.percentile(embed_lat, 50):.1f} ms, p95 {np.percentile(embed_lat, 95):.1f} ms")
     print(f"import: {rep.documents} docs, {rep.chunks} chunks, {rep.embedded} embedded in {rep.embed_seconds:.1f} s "
           f"({rep.chunks_per_second:.1f} chunks/s), total {rep.seconds:.1f} s; re-import unchanged {rep2.seconds:.1f} s")

@@ -1136,8 +1136,10 @@ class HybridRetriever:
         translated: list[str] = []
         translations: list[tuple[str, tuple[str, ...]]] = []
         phrase_groups: list[list[tuple[str, ...]]] = []  # translated_scoring="best": one group per glossary phrase
+        korean_words: list[str] = []  # the glossary's Korean words, in order, once each (Glossary.translate)
         if language == "en":
             for phrase, korean in self.glossary.matches(query[:2000]):
+                korean_words.extend(t for t in korean if t not in korean_words)
                 kterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(korean))))
                 translations.append((phrase, kterms))
                 translated.extend(kterms)
@@ -1201,7 +1203,7 @@ class HybridRetriever:
         lex_docs = self._lexical(plain, ix.bm25_docs, mask.docs if mask else None, kgroups) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
         if cfg.mode != "bm25" and not (mask is not None and not mask.chunks.any()):
-            query_vector, kvec = self._query_embeddings(query, query_vector, bool(translated))
+            query_vector, kvec = self._query_embeddings(query, query_vector, korean_words if translated else [])
             if kvec is not None:
                 query_vector = self._translated_vector(query_vector, kvec)
             dense = self._dense(ix, query_vector, mask.dense_ids if mask else None)
@@ -1286,15 +1288,16 @@ class HybridRetriever:
         return self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex)
 
     def _query_embeddings(self, query: str, query_vector: np.ndarray | None,
-                          translated: bool) -> tuple[np.ndarray, np.ndarray | None]:
+                          korean: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
         """``(query vector, translation vector or None)`` for the dense search of ``query``: the query's own vector
-        (``query_vector``, else embedded) and, when the glossary ``translated`` the (English) question and
-        ``w_dense_translated`` > 0, the vector of its Korean terms written as one query. What is to embed is
+        (``query_vector``, else embedded) and, when the glossary translated the (English) question into ``korean``
+        (:meth:`Glossary.translate`'s words; empty when it did not) and ``w_dense_translated`` > 0, the vector of those
+        words written as one query. What is to embed is
         embedded in one batch (the encoder's batch gives each row the vector it gives alone); the translation's vector
         is kept by its text (the last :data:`TRANSLATION_VECTOR_CACHE` embedded), so the same question run again
         embeds at most itself."""
         texts = [query] if query_vector is None else []
-        korean = self.glossary.translate(query[:2000]) if translated and self.config.w_dense_translated > 0 else []
+        korean = korean if self.config.w_dense_translated > 0 else []
         ktext = " ".join(korean)
         kvec = self._translation_vectors.get(ktext) if korean else None
         if korean and kvec is None:
