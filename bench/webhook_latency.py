@@ -3,7 +3,9 @@
 Starts ``assistant serve`` as a real process on a free port with the given
 ``ASSISTANT_HOME`` (import the catalogue there first for the catalogue
 figure), sends each question of bench/citizen_questions.yaml plus small talk
-and out-of-corpus questions, repeated, and reports p50/p95/max in ms.
+and out-of-corpus questions, repeated, and reports p50/p95/max in ms. Each question opens a conversation of its
+own, under a sender id unique to the run: a second run on the same home had sent into the first run's conversations
+(the same ids), so every turn loaded and matched rules over their growing history.
 Writes JSON (default bench/results/webhook_latency.json).
 
 Usage:
@@ -19,6 +21,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -43,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     questions = [q["text"] for q in yaml.safe_load((ROOT / "bench" / "citizen_questions.yaml").read_text(encoding="utf-8"))["questions"]]
     questions += yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]
     questions += ["안녕하세요", "감사합니다", "Hello", "상담원 연결해 주세요"]
+    run = uuid.uuid4().hex[:8]  # sender ids of this run only
     port = free_port()
     env = {**os.environ, "ASSISTANT_HOME": str(args.home)}
     proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port)], env=env,
@@ -63,12 +67,12 @@ def main(argv: list[str] | None = None) -> int:
                 time.sleep(0.5)
             health = client.get("/health").json()
             for q in questions[:10]:  # warm-up
-                client.post("/webhooks/rest/webhook", json={"sender": "warm", "message": q})
+                client.post("/webhooks/rest/webhook", json={"sender": f"warm-{run}", "message": q})
             lat: list[float] = []
             for r in range(args.rounds):
                 for i, q in enumerate(questions):
                     t0 = time.perf_counter()
-                    resp = client.post("/webhooks/rest/webhook", json={"sender": f"b{r}-{i}", "message": q})
+                    resp = client.post("/webhooks/rest/webhook", json={"sender": f"b{run}-{r}-{i}", "message": q})
                     lat.append((time.perf_counter() - t0) * 1000)
                     assert resp.status_code == 200, resp.text
     finally:

@@ -58,7 +58,26 @@ class _Seen:
     text: str | None = None
 
 
-def _rule_tokens(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], list[_Tok]]:
+#: ``id(steps) → (steps, lead, tokens)``: a rule's tokens, read once (the policy matched every rule each turn and read
+#: each rule's steps again every time, ~2 ms a turn on the bundled rules). The entry keeps ``steps`` alive and is used
+#: only while it is the same object, so an id reused by another tuple never reads a stale entry.
+_TOKENS: dict[int, tuple[tuple[Step, ...], tuple[Step, ...], tuple[_Tok, ...]]] = {}
+_TOKENS_MAX = 4096
+
+
+def _rule_tokens(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], tuple[_Tok, ...]]:
+    """``(the state steps before the first token, the tokens)`` of a rule's ``steps`` (cached by identity)."""
+    hit = _TOKENS.get(id(steps))
+    if hit is not None and hit[0] is steps:
+        return hit[1], hit[2]
+    lead, toks = _read_tokens(steps)
+    if len(_TOKENS) >= _TOKENS_MAX:  # rules of many reloaded models: start again rather than grow
+        _TOKENS.clear()
+    _TOKENS[id(steps)] = (steps, lead, toks)
+    return lead, toks
+
+
+def _read_tokens(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], tuple[_Tok, ...]]:
     lead: list[Step] = []
     toks: list[_Tok] = []
     for s in steps:
@@ -75,7 +94,7 @@ def _rule_tokens(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], list[_Tok]]
                 toks[-1] = _Tok(last.kind, last.names, last.entities, (*last.checks, s), last.text)
             else:
                 lead.append(s)
-    return tuple(lead), toks
+    return tuple(lead), tuple(toks)
 
 
 def conversation_tokens(events: list[Event], intent_threshold: float) -> list[_Seen]:
@@ -243,7 +262,7 @@ def _condition_loops(rule: Rule) -> frozenset[str]:
     return frozenset(c.name for c in rule.condition if isinstance(c, ActiveLoopStep) and c.name)
 
 
-def _lead_state_match(rule: Rule, lead: tuple[Step, ...], toks: list[_Tok], events: list[Event], seen: list[_Seen]) -> str | None:
+def _lead_state_match(rule: Rule, lead: tuple[Step, ...], toks: tuple[_Tok, ...], events: list[Event], seen: list[_Seen]) -> str | None:
     """A rule that starts with a state (``- active_loop: null`` / ``- slot_was_set``) before its first action
     (Rasa: "when the form is done, submit"): its first action, when the latest action just brought that
     state about and the rule's condition held where that action started. Lowest precedence (no token matched)."""

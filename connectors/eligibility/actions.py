@@ -46,6 +46,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -328,8 +329,6 @@ def offered_groups(unknown: list[ServiceResult], facts: Mapping[str, Any], limit
         >>> offered_groups([svc("artist"), svc("job_seeker|artist"), svc("tenant|open")], {"age": 30})
         ['artist', 'job_seeker']
     """
-    from collections import Counter
-
     from connectors.eligibility.facts import Facts
     from connectors.eligibility.text_groups import LEXICON_NAMES, UNKNOWN, group_states
 
@@ -356,8 +355,12 @@ def _facts_of(c: Any) -> tuple[str, ...]:
 
 def most_decisive(unknown: list[ServiceResult], askable: list[str]) -> str | None:
     """The slot whose fact the most ``unknown`` services are missing (:func:`deciding_missing`; the first in
-    ``askable`` order on a tie), or None when no askable fact would decide any of them."""
-    scores = {s: sum(1 for r in unknown if fact_name(s) in deciding_missing(r)) for s in askable}
+    ``askable`` order on a tie), or None when no askable fact would decide any of them.
+
+    Each service's deciding facts are read once (they do not depend on the slot): read per slot and service, the
+    choice cost ~100 ms a turn over the catalogue's ~1,000 unknown services and 7 askable slots."""
+    counts = Counter(m for r in unknown for m in set(deciding_missing(r)))
+    scores = {s: counts[name] if (name := fact_name(s)) is not None else 0 for s in askable}
     best = max(askable, key=lambda s: (scores[s], -askable.index(s)), default=None)
     return best if best is not None and scores[best] > 0 else None
 
@@ -1529,8 +1532,6 @@ def _fact_label(name: str, lang: str) -> str:
 
 def _top_missing(unknown: list[ServiceResult], lang: str, allowed: set[str | None], n: int = 3) -> str:
     """The ``n`` facts the most unknown services miss, among those the conversation can ask (``allowed``)."""
-    from collections import Counter
-
     counts = Counter(m for r in unknown for m in deciding_missing(r) if m in allowed)
     return ", ".join(_fact_label(m, lang) for m, _c in counts.most_common(n))
 
