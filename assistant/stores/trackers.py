@@ -183,7 +183,9 @@ class TrackerStore(Protocol):
     """Where conversations' events live. Events are Rasa event dicts, in order."""
 
     def load(self, sender_id: str, after_seq: int = 0) -> list[dict[str, Any]]:
-        """Events with sequence number > ``after_seq`` (1-based), oldest first; ``[]`` if unknown."""
+        """Events with sequence number > ``after_seq`` (1-based), oldest first; ``[]`` if unknown. The dicts are new
+        on every call and the caller owns them (:func:`~assistant.dialogue.tracker.load_tracker` adopts them into
+        its events without copying)."""
         ...
 
     def count(self, sender_id: str) -> int:
