@@ -14,31 +14,18 @@ out (test below).
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from assistant.knowledge.glossary import DEFAULT_GLOSSARY, default_glossary
+from assistant.knowledge.glossary import default_glossary
+from glossary_blocks import block_keys, catalogue_text
 from shared_paths import GOV24_DIR
 
 
 def s23_phrases() -> list[str]:
-    """The keys written in the file's s23 blocks: from a ``# s23: paraphrases`` comment to the next comment line that
-    follows an entry."""
-    keys: list[str] = []
-    inside = entries_seen = False
-    for line in DEFAULT_GLOSSARY.read_text(encoding="utf-8").splitlines():
-        text = line.strip()
-        if text.startswith("# s23: paraphrases"):
-            inside, entries_seen = True, False
-        elif text.startswith("#"):
-            if inside and entries_seen:
-                inside = False
-        elif inside and ":" in text:
-            entries_seen = True
-            keys.append(text.split(":", 1)[0].strip().strip('"').lower())
-    return keys
+    """The keys written in the file's s23 blocks (comment "# s23: paraphrases")."""
+    return block_keys("# s23: paraphrases")
 
 
 def test_the_s23_blocks_are_found_and_loaded() -> None:
@@ -120,13 +107,9 @@ def test_a_generic_word_stays_untranslated(word: str) -> None:
 def test_the_s23_terms_are_catalogue_words() -> None:
     """Every Korean term an s23 phrase gives occurs in the catalogue's text (serviceList and serviceDetail fields), so
     each can match a page."""
-    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+    catalogue = catalogue_text()
+    if catalogue is None:
         pytest.skip(f"real catalogue not found at {GOV24_DIR}")
-    text = []
-    for name in ("gov24_serviceList_snapshot.json", "gov24_serviceDetail_snapshot.json"):
-        rows = json.loads((GOV24_DIR / name).read_text(encoding="utf-8"))["data"]
-        text += [v for r in rows for v in r.values() if isinstance(v, str)]
-    catalogue = "\n".join(text)
     terms = default_glossary().terms
     missing = {k: t for k in s23_phrases() for t in terms[k] if t not in catalogue}
     assert not missing, missing

@@ -16,31 +16,20 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 
 import pytest
 
-from assistant.knowledge.glossary import DEFAULT_GLOSSARY, default_glossary
+from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import load_index
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.tokenizer import KoreanTokenizer
+from glossary_blocks import block_keys, catalogue_text
 from shared_paths import GOV24_DIR, SHARED_DATA
 
 
 def s26_phrases() -> list[str]:
-    """The keys of the file's ``# s26:`` block: from that comment to the next line that is no entry or comment."""
-    keys: list[str] = []
-    inside = False
-    for line in DEFAULT_GLOSSARY.read_text(encoding="utf-8").splitlines():
-        if line.strip().startswith("# s26:"):
-            inside = True
-        elif inside and line.startswith("  #"):
-            continue
-        elif inside and re.match(r"  \S[^:]*: \[", line):
-            keys.append(line.split(":", 1)[0].strip().lower())
-        elif inside:
-            break
-    return keys
+    """The keys of the file's ``# s26:`` block."""
+    return block_keys("# s26:")
 
 
 def korean(text: str) -> set[str]:
@@ -119,13 +108,9 @@ def test_the_s26_keys_stay_quiet_on_english_chatter() -> None:
 
 def test_the_s26_terms_are_catalogue_words() -> None:
     """Every Korean term an s26 phrase gives occurs in the catalogue's text, so each can match a page."""
-    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+    catalogue = catalogue_text()
+    if catalogue is None:
         pytest.skip(f"real catalogue not found at {GOV24_DIR}")
-    text = []
-    for name in ("gov24_serviceList_snapshot.json", "gov24_serviceDetail_snapshot.json"):
-        rows = json.loads((GOV24_DIR / name).read_text(encoding="utf-8"))["data"]
-        text += [v for r in rows for v in r.values() if isinstance(v, str)]
-    catalogue = "\n".join(text)
     terms = default_glossary().terms
     missing = {k: t for k in s26_phrases() for t in terms[k] if t not in catalogue}
     assert not missing, missing
