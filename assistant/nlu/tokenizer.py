@@ -162,11 +162,46 @@ class KoreanTokenizer:
         for t in sorted(analysed, key=lambda t: t.start) if views else analysed:
             form = t.form.lower() if t.tag == "SL" else t.form
             tokens.append(Token(form, t.tag, t.start, t.start + t.len))
-        return tokens
+        return mend_final_periods(tokens)
 
     def tokenize_many(self, texts: list[str]) -> list[list[Token]]:
         """Tokenize a batch (same result as calling :meth:`tokenize` on each)."""
         return [self.tokenize(t) for t in texts]
+
+
+def mend_final_periods(tokens: list[Token]) -> list[Token]:
+    """Kiwi's tokens with a sentence's full stop taken off the Latin word or number it ends on.
+
+    kiwipiepy (0.24) reads a Latin word followed by a full stop as an abbreviation and often splits it in two:
+    "over the winter." gives ``win`` + ``ter.``, "expensive." ``expe`` + ``nsive.``, "benefits." ``benef`` + ``its.``,
+    and "65." is one number ``65.``; followed by "?", "!" or "," the same words come out whole. So an English
+    question's last word never matched the glossary's or the catalogue's spelling of it. Here touching Latin pieces
+    are joined again (Kiwi gives two ``SL`` tokens with no gap only in this case) and a final "." comes off a Latin
+    word or number as its own ``SF`` token, unless the word is a dotted abbreviation ("U.S.", "a.m.", "e.g."), whose
+    other dots show it.
+
+    Args:
+        tokens: tokens in text order, offsets into one text (as :meth:`KoreanTokenizer.tokenize` builds them).
+
+    Returns:
+        The mended tokens, offsets still into the same text (``text[start:end]`` is each token's surface).
+    """
+    joined: list[Token] = []
+    for t in tokens:
+        prev = joined[-1] if joined else None
+        if t.tag == "SL" and prev is not None and prev.tag == "SL" and prev.end == t.start:
+            joined[-1] = Token(prev.text + t.text, "SL", prev.start, t.end)
+        else:
+            joined.append(t)
+    out: list[Token] = []
+    for t in joined:
+        body = t.text[:-1]
+        if t.tag in ("SL", "SN") and t.text.endswith(".") and body and "." not in body:
+            out.append(Token(body, t.tag, t.start, t.end - 1))
+            out.append(Token(".", "SF", t.end - 1, t.end))
+        else:
+            out.append(t)
+    return out
 
 
 def lexical_terms(tokens: list[Token], bigrams: bool = True) -> list[str]:
