@@ -36,6 +36,10 @@ Sets:
   (:func:`compare_pairs`): per pair, the rank of the first relevant service for English and for Korean, the counts of
   pairs where English is worse / equal / better and each side's MRR@10 on the same pairs. **Never tune on it**, as
   for en_heldout: its misses are diagnosis, not glossary or settings material.
+* en_dev2 / ko_dev2_twins: bench/citizen_questions_en_dev2.yaml and bench/citizen_questions_ko_dev2_twins.yaml (s27),
+  60 English questions and their Korean twins written blind together (no glossary, no system output, no run) on
+  services outside every other set: a dev set of pairs, to find what kind of question English loses on without
+  reading the held-out pairs. Reported like the held-out pairs (``dev2_pairs``); English settings may be chosen on it.
 * life_events: bench/life_event_questions.yaml, colloquial Korean life-event
   questions (애 낳으면 돈 주나요, 이사비, 결혼, 퇴직, 사망 …), written before they were run.
 
@@ -349,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="English citizen questions written blind, never used for tuning")
     ap.add_argument("--ko-heldout-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_heldout_twins.yaml",
                     help="Korean twins of the held-out English questions, written blind, never used for tuning")
+    ap.add_argument("--en-dev2", type=Path, default=ROOT / "bench" / "citizen_questions_en_dev2.yaml",
+                    help="English dev questions written blind together with their Korean twins (s27)")
+    ap.add_argument("--ko-dev2-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_dev2_twins.yaml",
+                    help="Korean twins of --en-dev2")
     ap.add_argument("--life-events", type=Path, default=ROOT / "bench" / "life_event_questions.yaml",
                     help="colloquial life-event questions (bench/life_event_questions.yaml)")
     ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
@@ -387,11 +395,18 @@ def main(argv: list[str] | None = None) -> int:
     en_dev = citizen_set(args.en_dev) if args.en_dev.exists() else []
     heldout = citizen_set(args.heldout) if args.heldout.exists() else []
     pairs = heldout_pairs(args.heldout, args.ko_heldout_twins) if heldout and args.ko_heldout_twins.exists() else []
+    dev2 = (heldout_pairs(args.en_dev2, args.ko_dev2_twins)
+            if args.en_dev2.exists() and args.ko_dev2_twins.exists() else [])
+    # paired sets: (results key, English rows' name, Korean rows' name, pairs)
+    paired = [(key, en_name, ko_name, ps) for key, en_name, ko_name, ps in
+              (("heldout_pairs", "en_heldout", "ko_heldout_twins", pairs), ("dev2_pairs", "en_dev2", "ko_dev2_twins", dev2))
+              if ps]
     base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))
     vectors = None
     if args.query_cache is not None:
         texts = [q for q, _ in known] + [q for q, _, _ in citizen] + [q for q, _, _ in twins] + [q for q, _, _ in life]
-        texts += [q for q, _, _ in en_dev] + [q for q, _, _ in heldout] + [ko for _, _, ko, _, _ in pairs]
+        texts += [q for q, _, _ in en_dev] + [q for q, _, _ in heldout]
+        texts += [t for *_, ps in paired for _, en, ko, _, _ in ps for t in (en, ko)]
         vectors = cached_query_vectors(args.query_cache, embedder, texts)
     results: dict[str, object] = {
         "import": {
@@ -425,10 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     header = f"{'set':<26} {'mode':<14} {'n':>4} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7} {'p50ms':>7} {'p95ms':>7}"
     print(header)
     print("-" * len(header))
-    pair_results: dict[str, dict[str, Any]] = {}
+    pair_results: dict[str, dict[str, dict[str, Any]]] = {key: {} for key, *_ in paired}
     with_embedding: dict[str, dict[str, float]] = {}
-    if pairs:
-        results["heldout_pairs"] = pair_results
+    results.update(pair_results)
     variants = {"bm25": replace(base, mode="bm25"), "dense": replace(base, mode="dense"),
                 "hybrid_norr": replace(base, w_field_overlap=0.0), "hybrid_learned": replace(base, rerank="learned"), "hybrid": base}
     modes = [m for m in variants if m in args.modes.split(",")]
@@ -479,16 +493,17 @@ def main(argv: list[str] | None = None) -> int:
             entry.update(whole_and_by_kind(retr, "en_dev", en_dev, vectors))
         if heldout:
             entry.update(whole_and_by_kind(retr, "en_heldout", heldout, vectors))
-        if pairs:
+        for key, en_name, ko_name, ps in paired:
             en_ranks: list[int] = []
             ko_ranks: list[int] = []
-            entry["ko_heldout_twins"] = evaluate(retr, [(ko, r) for _, _, ko, r, _ in pairs], vectors, ko_ranks)
-            for kind in sorted({k for *_, k in pairs}):
-                entry[f"ko_heldout_twins_{kind}"] = evaluate(retr, [(ko, r) for _, _, ko, r, k in pairs if k == kind],
-                                                             vectors)
-            evaluate(retr, [(en, r) for _, en, _, r, _ in pairs], vectors, en_ranks)
-            ids = [i for i, *_ in pairs]
-            pair_results[mode] = compare_pairs(list(zip(ids, en_ranks, ko_ranks, strict=True)))
+            if en_name not in entry:
+                entry.update(whole_and_by_kind(retr, en_name, [(en, r, k) for _, en, _, r, k in ps], vectors))
+            entry[ko_name] = evaluate(retr, [(ko, r) for _, _, ko, r, _ in ps], vectors, ko_ranks)
+            for kind in sorted({k for *_, k in ps}):
+                entry[f"{ko_name}_{kind}"] = evaluate(retr, [(ko, r) for _, _, ko, r, k in ps if k == kind], vectors)
+            evaluate(retr, [(en, r) for _, en, _, r, _ in ps], vectors, en_ranks)
+            ids = [i for i, *_ in ps]
+            pair_results[key][mode] = compare_pairs(list(zip(ids, en_ranks, ko_ranks, strict=True)))
         if life:
             entry["life_events"] = evaluate(retr, [(q, r) for q, r, _ in life], vectors)
         if mode == "hybrid" and vectors is not None:
@@ -496,9 +511,9 @@ def main(argv: list[str] | None = None) -> int:
             with_embedding["en_dev"] = latency_with_embedding(retr, [q for q, _, _ in en_dev])
         results["modes"][mode].update(entry)  # type: ignore[index]
         print_rows(entry, mode)
-        if pairs:
-            c = pair_results[mode]
-            print(f"{'heldout_pairs en vs ko':<26} {mode:<14} {c['n']:>4} English worse {c['english_worse']}, "
+        for key, *_ in paired:
+            c = pair_results[key][mode]
+            print(f"{key + ' en vs ko':<26} {mode:<14} {c['n']:>4} English worse {c['english_worse']}, "
                   f"equal {c['equal']}, better {c['english_better']}; MRR@10 en {c['mrr@10_en']:.3f}, "
                   f"ko {c['mrr@10_ko']:.3f}")
             print("  English worse (id en_rank/ko_rank, None = beyond 10): " + ", ".join(
