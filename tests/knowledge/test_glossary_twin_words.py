@@ -185,9 +185,11 @@ def test_a_twin_ranks_its_service_first(catalogue: HybridRetriever, question: st
     assert hits[0].doc.doc_id == service, [h.doc.title for h in hits]
 
 
-#: Cases the retriever now ranks first even without their phrases: the screen reader, divorce lawyer and tap water
-#: questions since s25 (the purpose fields no longer have dense rows of their own; the negatives' had outranked them).
-FOUND_WITHOUT_PHRASES = {"GMO000000010", "B27000100040", "148000000014"}
+#: Cases the retriever now ranks first even without their phrases: the tap water question since s25 (the purpose
+#: fields no longer have dense rows of their own; the negatives' had outranked them). The screen reader and divorce
+#: lawyer questions were too from s25 to s27; since the last word of an English sentence is read as itself (s27,
+#: assistant.nlu.tokenizer.mend_final_periods) a negative leads them again without their phrases.
+FOUND_WITHOUT_PHRASES = {"148000000014"}
 
 
 @pytest.mark.parametrize(("question", "service", "phrases", "negatives"),
@@ -203,7 +205,8 @@ def test_without_the_new_phrases_a_negative_led(catalogue: HybridRetriever, ques
 
 
 @pytest.mark.parametrize(("question", "service", "phrases", "negatives"),
-                         [c for c in CATALOGUE_CASES if c[1] in FOUND_WITHOUT_PHRASES], ids=sorted(FOUND_WITHOUT_PHRASES))
+                         [c for c in CATALOGUE_CASES if c[1] in FOUND_WITHOUT_PHRASES],
+                         ids=[service for _q, service, _p, _n in CATALOGUE_CASES if service in FOUND_WITHOUT_PHRASES])
 def test_some_twins_rank_their_service_first_without_the_phrases_too(catalogue: HybridRetriever, question: str,
                                                                       service: str, phrases: list[str],
                                                                       negatives: list[str]) -> None:
