@@ -1,13 +1,14 @@
-"""Helpers of the glossary tests: the keys of one dated block of assistant/knowledge/glossary_en_ko.yaml, and the
-real catalogue's text (import this module by name, as ``shared_paths``)."""
+"""Helpers of the glossary tests: the keys of one dated block of assistant/knowledge/glossary_en_ko.yaml, the real
+catalogue's text and English chatter that is no measured set (import this module by name, as ``shared_paths``)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from functools import lru_cache
 
 from assistant.knowledge.glossary import DEFAULT_GLOSSARY
-from shared_paths import GOV24_DIR
+from shared_paths import GOV24_DIR, SHARED_DATA
 
 
 def block_keys(marker: str) -> list[str]:
@@ -39,3 +40,20 @@ def catalogue_text() -> str | None:
         rows = json.loads((GOV24_DIR / name).read_text(encoding="utf-8"))["data"]
         text += [v for r in rows for v in r.values() if isinstance(v, str)]
     return "\n".join(text)
+
+
+@lru_cache(maxsize=1)
+def english_chatter() -> tuple[str, ...] | None:
+    """CLINC150's train, val, oos_train and oos_val questions and banking77's train questions (no set the retrieval or
+    abstention figures are measured on): where a new glossary key fires in another sense, it is left out. ``None``
+    when either dataset is absent under ``SHARED_DATA``."""
+    clinc = SHARED_DATA / "clinc150" / "data_full.json"
+    banking = sorted((SHARED_DATA / "banking77").glob("*train*"))
+    if not clinc.exists() or not banking:
+        return None
+    data = json.loads(clinc.read_text(encoding="utf-8"))
+    texts = [t for split in ("train", "val", "oos_train", "oos_val") for t, _ in data[split]]
+    for path in banking:
+        with path.open(encoding="utf-8") as f:
+            texts += [row[0] for row in csv.reader(f) if row]
+    return tuple(texts)

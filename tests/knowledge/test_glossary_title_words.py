@@ -14,16 +14,13 @@ cheesecake factory", "travel abroad", "my list of chores", "get the courier").
 
 from __future__ import annotations
 
-import csv
-import json
-
 import pytest
 
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import load_index
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.tokenizer import KoreanTokenizer
-from glossary_blocks import block_keys, catalogue_text
+from glossary_blocks import block_keys, catalogue_text, english_chatter
 from shared_paths import GOV24_DIR, SHARED_DATA
 
 
@@ -91,15 +88,9 @@ def test_the_s26_keys_stay_quiet_on_english_chatter() -> None:
     """On CLINC150's train, val, oos_train and oos_val and banking77's train questions (no measured set), only two s26
     keys fire: "housework" (a to-do list's housework is still housework) and "old house" ("my old house", a former
     home: the phrase now gives 주택 and 노후 where "old" and "house" gave 노인 and 주택 before)."""
-    clinc = SHARED_DATA / "clinc150" / "data_full.json"
-    banking = sorted((SHARED_DATA / "banking77").glob("*train*"))
-    if not clinc.exists() or not banking:
+    texts = english_chatter()
+    if texts is None:
         pytest.skip(f"CLINC150 or banking77 not found under {SHARED_DATA}")
-    data = json.loads(clinc.read_text(encoding="utf-8"))
-    texts = [t for split in ("train", "val", "oos_train", "oos_val") for t, _ in data[split]]
-    for path in banking:
-        with path.open(encoding="utf-8") as f:
-            texts += [row[0] for row in csv.reader(f) if row]
     keys = set(s26_phrases())
     fired = {p for t in texts for p, _ in default_glossary().matches(t) if p in keys}
     assert len(texts) > 25_000
