@@ -7,7 +7,9 @@ import csv
 import json
 from functools import lru_cache
 
-from assistant.knowledge.glossary import DEFAULT_GLOSSARY
+import pytest
+
+from assistant.knowledge.glossary import DEFAULT_GLOSSARY, default_glossary
 from shared_paths import GOV24_DIR, SHARED_DATA
 
 
@@ -57,3 +59,29 @@ def english_chatter() -> tuple[str, ...] | None:
         with path.open(encoding="utf-8") as f:
             texts += [row[0] for row in csv.reader(f) if row]
     return tuple(texts)
+
+
+def korean_terms(text: str) -> set[str]:
+    """Every Korean term the bundled glossary gives for ``text``."""
+    return {t for _, terms in default_glossary().matches(text) for t in terms}
+
+
+def keys_fired_on_chatter(keys: list[str]) -> set[str]:
+    """Those of ``keys`` that match some question of :func:`english_chatter` (skips the calling test when the chatter
+    datasets are absent)."""
+    texts = english_chatter()
+    if texts is None:
+        pytest.skip(f"CLINC150 or banking77 not found under {SHARED_DATA}")
+    assert len(texts) > 25_000
+    wanted = set(keys)
+    return {p for t in texts for p, _ in default_glossary().matches(t) if p in wanted}
+
+
+def terms_missing_from_catalogue(keys: list[str]) -> dict[str, str]:
+    """Key → a Korean term it gives that the catalogue's text never holds (skips the calling test when the real
+    catalogue is absent)."""
+    catalogue = catalogue_text()
+    if catalogue is None:
+        pytest.skip(f"real catalogue not found at {GOV24_DIR}")
+    terms = default_glossary().terms
+    return {k: t for k in keys for t in terms[k] if t not in catalogue}

@@ -16,13 +16,10 @@ from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import load_index
 from assistant.knowledge.retriever import HybridRetriever
 from assistant.nlu.tokenizer import KoreanTokenizer
-from glossary_blocks import block_keys, catalogue_text, english_chatter
-from shared_paths import GOV24_DIR, SHARED_DATA
+from glossary_blocks import block_keys, keys_fired_on_chatter, korean_terms, terms_missing_from_catalogue
 
 
-def korean(text: str) -> set[str]:
-    """Every Korean term the glossary gives for ``text``."""
-    return {t for _, terms in default_glossary().matches(text) for t in terms}
+korean = korean_terms
 
 
 def test_the_s27_block_is_found_and_loaded() -> None:
@@ -62,20 +59,12 @@ def test_a_word_with_another_everyday_sense_stays_untranslated(word: str) -> Non
 
 
 def test_the_s27_keys_stay_quiet_on_english_chatter() -> None:
-    texts = english_chatter()
-    if texts is None:
-        pytest.skip(f"CLINC150 or banking77 not found under {SHARED_DATA}")
-    keys = set(block_keys("# s27:"))
-    fired = {p for t in texts for p, _ in default_glossary().matches(t) if p in keys}
+    fired = keys_fired_on_chatter(block_keys("# s27:"))
     assert not fired, fired
 
 
 def test_the_s27_terms_are_catalogue_words() -> None:
-    catalogue = catalogue_text()
-    if catalogue is None:
-        pytest.skip(f"real catalogue not found at {GOV24_DIR}")
-    terms = default_glossary().terms
-    missing = {k: t for k in block_keys("# s27:") for t in terms[k] if t not in catalogue}
+    missing = terms_missing_from_catalogue(block_keys("# s27:"))
     assert not missing, missing
 
 
