@@ -40,6 +40,11 @@ Sets:
   60 English questions and their Korean twins written blind together (no glossary, no system output, no run) on
   services outside every other set: a dev set of pairs, to find what kind of question English loses on without
   reading the held-out pairs. Reported like the held-out pairs (``dev2_pairs``); English settings may be chosen on it.
+* en_heldout2 / ko_heldout2_twins: bench/citizen_questions_en_heldout2.yaml and
+  bench/citizen_questions_ko_heldout2_twins.yaml (s28), 60 more pairs written blind together, like dev2, on services
+  outside all eight other sets, committed before any measurement: a second held-out set of pairs, to measure the
+  English settings chosen on dev2 without bias. Reported like the other pairs (``heldout2_pairs``). **Never tune on
+  it**: read the totals only.
 * life_events: bench/life_event_questions.yaml, colloquial Korean life-event
   questions (애 낳으면 돈 주나요, 이사비, 결혼, 퇴직, 사망 …), written before they were run.
 
@@ -357,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="English dev questions written blind together with their Korean twins (s27)")
     ap.add_argument("--ko-dev2-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_dev2_twins.yaml",
                     help="Korean twins of --en-dev2")
+    ap.add_argument("--en-heldout2", type=Path, default=ROOT / "bench" / "citizen_questions_en_heldout2.yaml",
+                    help="English held-out questions written blind together with their Korean twins (s28), never tuned on")
+    ap.add_argument("--ko-heldout2-twins", type=Path,
+                    default=ROOT / "bench" / "citizen_questions_ko_heldout2_twins.yaml", help="Korean twins of --en-heldout2")
     ap.add_argument("--life-events", type=Path, default=ROOT / "bench" / "life_event_questions.yaml",
                     help="colloquial life-event questions (bench/life_event_questions.yaml)")
     ap.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
@@ -397,9 +406,12 @@ def main(argv: list[str] | None = None) -> int:
     pairs = heldout_pairs(args.heldout, args.ko_heldout_twins) if heldout and args.ko_heldout_twins.exists() else []
     dev2 = (heldout_pairs(args.en_dev2, args.ko_dev2_twins)
             if args.en_dev2.exists() and args.ko_dev2_twins.exists() else [])
+    heldout2 = (heldout_pairs(args.en_heldout2, args.ko_heldout2_twins)
+                if args.en_heldout2.exists() and args.ko_heldout2_twins.exists() else [])
     # paired sets: (results key, English rows' name, Korean rows' name, pairs)
     paired = [(key, en_name, ko_name, ps) for key, en_name, ko_name, ps in
-              (("heldout_pairs", "en_heldout", "ko_heldout_twins", pairs), ("dev2_pairs", "en_dev2", "ko_dev2_twins", dev2))
+              (("heldout_pairs", "en_heldout", "ko_heldout_twins", pairs), ("dev2_pairs", "en_dev2", "ko_dev2_twins", dev2),
+               ("heldout2_pairs", "en_heldout2", "ko_heldout2_twins", heldout2))
               if ps]
     base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))
     vectors = None
