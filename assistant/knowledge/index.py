@@ -14,9 +14,11 @@ A new version is fully written before ``CURRENT`` points at it
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -122,7 +124,7 @@ def build_index(
         IndexBuildError: writing failed; nothing was changed.
     """
     home_index.mkdir(parents=True, exist_ok=True)
-    version = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    version = new_version_name(home_index)
     tmp = home_index / f".building-{version}"
     try:
         tmp.mkdir()
@@ -179,6 +181,43 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise IndexBuildError(f"building the index failed, the previous index is kept: {e}") from e
     return version
+
+
+def new_version_name(home_index: Path, now_ns: int | None = None) -> str:
+    """A name for the next index version that sorts (as a string) after the active one's.
+
+    Names are ``YYYYmmdd-HHMMSS-<nanoseconds, 9 digits>-<pid>`` in UTC: later builds sort later, which is how a
+    running :class:`~assistant.knowledge.composer.AnswerComposer` tells the index a result came from is newer than
+    its own (``result.index.version > self.index.version``). Before session 28 the name was the local second, the pid
+    and ``monotonic_ns() % 10**6``, which wraps every millisecond: two builds in one second sorted in either order, and
+    a composer could stay on the older index and fail on a document only the newer one holds (a flaky
+    tests/test_knowledge_live.py). A clock that went back (or a CURRENT written by a faster clock) is stepped over: the
+    name is at least one nanosecond after the active version's.
+
+    Args:
+        home_index: the ``index/`` directory (its ``CURRENT`` is read, if any).
+        now_ns: the time in ns since the epoch (default: ``time.time_ns()``).
+
+    Returns:
+        the new version's name.
+    """
+    now = time.time_ns() if now_ns is None else now_ns
+    active = current_version(home_index)
+    if active is not None:
+        now = max(now, _version_ns(active) + 1)
+    seconds, ns = divmod(now, 10**9)
+    return time.strftime("%Y%m%d-%H%M%S", time.gmtime(seconds)) + f"-{ns:09d}-{os.getpid()}"
+
+
+def _version_ns(version: str) -> int:
+    """The build time a version name records, in ns since the epoch (0 for a name this cannot read). A name of the
+    older form (second, pid, ...) gives the last nanosecond of its second: a new name in that second would sort before
+    it ("-000…" < "-<pid>")."""
+    m = re.fullmatch(r"(\d{8}-\d{6})(?:-(\d{9})-\d+)?(?:-.*)?", version)
+    if m is None:
+        return 0
+    seconds = calendar.timegm(time.strptime(m.group(1), "%Y%m%d-%H%M%S"))
+    return seconds * 10**9 + (int(m.group(2)) if m.group(2) else 10**9 - 1)
 
 
 def activate_version(home_index: Path, version: str) -> None:
