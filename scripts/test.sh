@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install, then run the default test suite (tests marked slow left out: the real catalogue's import, the browser and
-# multi-process server tests; `./scripts/test.sh -m slow` runs those, and .ci/run runs both). Extra arguments go to pytest
-# (a later -m replaces the default one).
+# Install, then run the default test suite, kept under 15 minutes on 2 cores (tests marked slow left out: the real
+# catalogue's import and the tests that need it, the browser and multi-process server tests, the longest test files;
+# `./scripts/test.sh -m slow` runs those, and .ci/run runs both). Extra arguments go to pytest (a later -m replaces the
+# default one).
 # Tests that need ../shared/data or /usr/bin/chromium skip with the reason when those are absent.
 # The tests run on every core (pytest-xdist, one test file per worker at a time: a file's module fixtures are built
 # once); ASSISTANT_TEST_WORKERS=0 runs them in this one process (a debugger, -x on the first failure in order).

@@ -211,3 +211,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     as the main thread's running loop, which breaks tests that run asyncio (see tests/browser.py)."""
     if _SHARED_CHROMIUM.running and "chromium" not in getattr(item, "fixturenames", ()):
         _SHARED_CHROMIUM.close()
+
+
+_CATALOGUE_FIXTURES = frozenset({"gov24_settings", "gov24_router"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that needs the real catalogue's home (the ``gov24_settings`` fixture, directly or
+    through another fixture): the session's import of the 1,097 services costs about 150 s of CPU before such a test's
+    first assertion, so the default suite (``-m "not slow"``) leaves them to ``./scripts/test.sh -m slow``, which CI
+    runs too. ``tryfirst``: the marks must be on before ``-m`` deselects
+    (https://docs.pytest.org/en/stable/example/markers.html#marking-platform-specific-tests-with-pytest)."""
+    for item in items:
+        if _CATALOGUE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

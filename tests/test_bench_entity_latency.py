@@ -3,12 +3,18 @@ extractor, ranges, was added: the stage names were a fixed tuple zipped strictly
 
 from __future__ import annotations
 
+import pytest
+
 import importlib
 import json
 import sys
 from pathlib import Path
 
 from assistant.nlu.entities.pipeline import EntityPipeline
+
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 105 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 bench = importlib.import_module("entity_latency")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from pathlib import Path
 
 import pytest
 from question_sets import catalogue_ids, questions

@@ -4,6 +4,8 @@ those pages rank beside the catalogue's and change every figure (session 8's fir
 
 from __future__ import annotations
 
+import pytest
+
 import importlib
 import json
 import sys
@@ -16,6 +18,10 @@ from assistant.knowledge.loaders import load_gov24
 from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.settings import Settings
 from tiny_catalogue import ROWS, write_tiny_catalogue
+
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 34 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 bench = importlib.import_module("retrieval_gov24")

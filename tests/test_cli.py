@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 62 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 KEYS = {"text", "language", "intent", "citations", "abstained"}
 
 

@@ -21,6 +21,10 @@ from assistant.nlu.tokenizer import KoreanTokenizer, Token
 from assistant.nlu.types import EntitySpan, NluTrainingData
 from entity_examples import EXAMPLES, TOK
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 49 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 REF = dt.datetime(2026, 11, 25, 10, 0)
 NAUGHTY = Path(__file__).parent / "data" / "naughty_strings.txt"
 DATA = NluTrainingData(

@@ -18,6 +18,10 @@ from assistant.nlu.pii import find_pii
 from assistant.nlu.preprocess import without_personal_data
 from assistant.nlu.tokenizer import normalize_spaces
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 132 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 QUESTIONS = {
     "ko": ["주거급여 받을 수 있나요?", "에너지바우처 신청 방법이 뭐예요?", "기초연금 신청할래요", "상담원 연결해 주세요"],
     "en": ["Can I get housing benefit?", "How do I apply for the energy voucher?", "I want to talk to a person",

@@ -14,6 +14,10 @@ from shared_paths import ROOT
 from assistant.errors import InvalidInputError
 from assistant.nlu.testing import evaluate_project
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 26 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
 
 

@@ -12,6 +12,10 @@ from assistant.dialogue.messages import UserMessage
 from assistant.nlu.pii import find_pii
 from assistant.nlu.preprocess import without_personal_data
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 185 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("주거급여 받을 수 있나요?", "주거급여 받을 수 있나요?"),  # nothing personal: unchanged

@@ -21,6 +21,10 @@ from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.settings import Settings
 from assistant.stores.documents import DocumentStore
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 36 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 
 def _doc(doc_id: str, title: str, agency: str, target: str, benefit: str, **meta: str) -> Document:
     return Document(doc_id, title, agency, f"https://www.gov.kr/portal/rcvfvrSvc/dtlEx/{doc_id}", "ko", "2026-01-01", "gov24",

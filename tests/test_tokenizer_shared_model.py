@@ -43,4 +43,4 @@ def test_many_threads_over_many_tokenizers_agree_with_one() -> None:
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(run, jobs))
-    assert all(g == alone[text] for g, (_, text) in zip(got, jobs))
+    assert all(g == alone[text] for g, (_, text) in zip(got, jobs, strict=True))

@@ -38,6 +38,10 @@ from connectors.alerts.store import AlertStore
 from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.service import CatalogueSource, EligibilityService
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 21 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 SENDER = "visitor-jung"
 SECRET = "alerts-delivery-secret-" + "d" * 40
 TOKEN = "admin-token-for-alert-delivery-tests"

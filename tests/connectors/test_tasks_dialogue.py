@@ -34,6 +34,10 @@ from connectors.tasks.dialogue import applicant_id_for
 from connectors.tasks.service import create_app
 from connectors.tasks.store import ApplicationStore
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 45 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 MIHONMO = "420000000161"  # 미혼모 의료비 지원: cases (공통/산전관리비/분만비) and an office-checked 주민등록등본
 NK = "449000000114"  # 벼 이삭(NK)비료 지원: 주민등록등본, 소득금액증명원(…), 경영체 등록증
 MYDATA_KO = "공공 마이데이터로 받을 수 있어요"

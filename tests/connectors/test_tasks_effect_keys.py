@@ -45,6 +45,10 @@ from connectors.tasks.dialogue import applicant_id_for
 from connectors.tasks.service import create_app
 from connectors.tasks.store import ApplicationStore
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 21 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 NK = "449000000114"  # 벼 이삭(NK)비료 지원 (a service of the real catalogue)
 SENDER = "citizen-7"
 SECRET = "test-secret-" + "s" * 40

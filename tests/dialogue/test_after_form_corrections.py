@@ -25,6 +25,10 @@ from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.stores.trackers import SQLTrackerStore
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 53 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 START = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
 AGE = {"ko": "67세예요", "en": "I'm 67"}
 PLACE = {"ko": "서울", "en": "Seoul"}

@@ -26,6 +26,10 @@ from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.server.app import create_app
 from assistant.stores.masking import mask_reply, mask_text
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 45 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 URL = "/webhooks/rest/webhook"
 GENERAL = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
 

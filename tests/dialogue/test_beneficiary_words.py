@@ -15,6 +15,10 @@ import pytest
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 116 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 PARENT_KO = ["어머님", "아버님", "엄마 아빠", "친정엄마", "친정어머니", "시어머니", "시어머님", "시아버지", "시아버님", "시부모님",
              "장모님", "장모", "장인어른", "엄마", "아빠", "어머니", "아버지", "부모님"]
 GRAND_KO = ["할머니", "할아버지", "할머님", "할아버님", "외할머니", "외할아버지", "친할머니", "친할아버지", "조부모님"]

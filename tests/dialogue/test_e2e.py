@@ -31,6 +31,10 @@ from assistant.errors import InvalidConfigError, InvalidInputError
 from assistant.nlu.project import load_project
 from assistant.nlu.stories import ActionStep, IntentStep
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 24 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 BUNDLED_STORIES = ROOT / "intents" / "tests" / "test_stories.yml"
 
 

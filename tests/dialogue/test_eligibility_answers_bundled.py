@@ -16,6 +16,10 @@ import yaml
 from assistant.dialogue.messages import UserMessage
 from assistant.knowledge.composer import ASPECT_SECTIONS, is_eligibility_question
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 135 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 ELIGIBILITY_KEYS = set(ASPECT_SECTIONS["eligibility"])
 

@@ -16,6 +16,10 @@ import pytest
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 40 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 HANGUL = re.compile(r"[가-힣]")
 GLOSSES = ("만 나이", "중위소득")  # Korean terms an English question explains in brackets on purpose
 GENERAL = "What benefits can I get?"

@@ -20,6 +20,10 @@ from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.knowledge.glossary import default_glossary
 from assistant.nlu.tokenizer import KoreanTokenizer
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 43 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 GENERAL = {"ko": "제가 받을 수 있는 지원이 있나요?", "en": "What benefits can I get?"}
 
 

@@ -22,6 +22,10 @@ from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.dialogue.understood import differs_from_typed, most_specific
 from assistant.regions import place_for_language
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 105 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 GENERAL = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
 AGE = {"ko": "34세예요", "en": "I'm 34"}
 #: (typed, stored): a place answer that keeps the form asking (a Busan resident of 34 may get T-YOUTH: income decides)

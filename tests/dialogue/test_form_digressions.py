@@ -15,6 +15,10 @@ from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.dialogue.responses import fill_template, josa
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 89 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 START = {"ko": "제가 받을 수 있는 지원이 있나요?", "en": "What benefits can I get?"}
 AGE = {"ko": "67세예요", "en": "I am 67 years old"}
 REGION = {"ko": "서울에 살아요", "en": "I live in Seoul"}

@@ -11,6 +11,10 @@ import pytest
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 50 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 START = {"ko": "제가 받을 수 있는 지원이 있나요?", "en": "What benefits can I get?"}
 
 

@@ -22,6 +22,10 @@ from connectors.eligibility.service import CatalogueSource, EligibilityService, 
 from tests.live_server import LiveServer
 from tests.shared_paths import GOV24_DIR
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 42 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,10 @@ from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.nlu.household import household_disability_said
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 121 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 IDS = ("311000000106", "481000000108", "493000000305", "631000000119")
 YES = {"ko": "네", "en": "yes"}
 NO = {"ko": "아니요", "en": "no"}

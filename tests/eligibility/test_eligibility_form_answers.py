@@ -18,6 +18,10 @@ from assistant.dialogue.processor import MessageProcessor, Turn
 from connectors.eligibility.regions import GENERAL_GU, SIDO, SIGUNGU, Area, normalise_region, place_spans, places_in_text
 from connectors.eligibility.regions_en import romanise
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 128 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 START = {"ko": "제가 받을 수 있는 혜택이 뭐가 있나요?", "en": "What benefits can I get?"}
 AGE = {"ko": "67세예요", "en": "I am 67 years old"}
 #: What an answer to the form's question is not.

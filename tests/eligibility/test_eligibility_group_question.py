@@ -29,6 +29,10 @@ from connectors.eligibility.service import CatalogueSource, EligibilityService, 
 from connectors.eligibility.text_groups import Restriction, groups_answered
 from tests.live_server import LiveServer
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 53 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 BROAD = {"JA0110": 0, "JA0111": 120}
 ADULT = {"JA0110": 19, "JA0111": 120}
 ART, ART_OR_SOLDIER, RENT, OPEN, SENIOR = "G-ART", "G-ARTMIL", "G-RENT", "G-OPEN", "G-SENIOR"

@@ -16,6 +16,10 @@ from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 from assistant.dialogue.whose_benefits import RESPONSE, has_child_spans, whose_unclear
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 60 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 
 def _entities(text: str, *words: str) -> list[dict[str, Any]]:
     """A ``beneficiary`` entity at each of ``words`` in ``text`` (where the lookup puts them)."""

@@ -26,6 +26,10 @@ from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.settings import Settings
 from shared_paths import GOV24_DIR
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 20 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 OLDER_JOBS = "519000000102"
 YOUTH_RENT = {"443000000661", "383000000113"}
 LIVING_ALONE = {"541000000109", "414000000107", "492000000116", "316000000111", "647000000124", "627000000116"}

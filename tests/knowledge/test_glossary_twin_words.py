@@ -29,6 +29,10 @@ from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.settings import Settings
 from shared_paths import GOV24_DIR
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 41 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 
 def korean(text: str) -> dict[str, list[str]]:
     """``{phrase: its Korean terms}`` of the glossary phrases found in ``text``."""

@@ -39,6 +39,10 @@ from connectors.mydata.sandbox import SandboxState
 from connectors.mydata.scopes import ConsentError
 from connectors.mydata.ticket import Ticket, secret_key, sign
 
+#: In the slow suite (./scripts/test.sh -m slow; CI runs it too): 45 s of test time in the default
+#: suite's 2-worker run of session 28, which keeps under 15 minutes without it.
+pytestmark = pytest.mark.slow
+
 REPO_INTENTS = Path(__file__).resolve().parents[2] / "intents"
 #: The fact slots the lead adds to the domain for the eligibility form (simulated in a copy of intents/).
 LEAD_SLOTS = {"sex": {"type": "categorical", "values": ["male", "female"]},
