@@ -403,16 +403,13 @@ def main(argv: list[str] | None = None) -> int:
     life = citizen_set(args.life_events) if args.life_events.exists() else []
     en_dev = citizen_set(args.en_dev) if args.en_dev.exists() else []
     heldout = citizen_set(args.heldout) if args.heldout.exists() else []
-    pairs = heldout_pairs(args.heldout, args.ko_heldout_twins) if heldout and args.ko_heldout_twins.exists() else []
-    dev2 = (heldout_pairs(args.en_dev2, args.ko_dev2_twins)
-            if args.en_dev2.exists() and args.ko_dev2_twins.exists() else [])
-    heldout2 = (heldout_pairs(args.en_heldout2, args.ko_heldout2_twins)
-                if args.en_heldout2.exists() and args.ko_heldout2_twins.exists() else [])
-    # paired sets: (results key, English rows' name, Korean rows' name, pairs)
-    paired = [(key, en_name, ko_name, ps) for key, en_name, ko_name, ps in
-              (("heldout_pairs", "en_heldout", "ko_heldout_twins", pairs), ("dev2_pairs", "en_dev2", "ko_dev2_twins", dev2),
-               ("heldout2_pairs", "en_heldout2", "ko_heldout2_twins", heldout2))
-              if ps]
+    # paired sets: (results key, English rows' name, Korean rows' name, pairs), each where both files exist
+    paired = [(key, en_name, ko_name, heldout_pairs(en_path, ko_path)) for key, en_name, ko_name, en_path, ko_path in
+              (("heldout_pairs", "en_heldout", "ko_heldout_twins", args.heldout, args.ko_heldout_twins),
+               ("dev2_pairs", "en_dev2", "ko_dev2_twins", args.en_dev2, args.ko_dev2_twins),
+               ("heldout2_pairs", "en_heldout2", "ko_heldout2_twins", args.en_heldout2, args.ko_heldout2_twins))
+              if en_path.exists() and ko_path.exists()]
+    paired = [p for p in paired if p[3]]
     base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))
     vectors = None
     if args.query_cache is not None:

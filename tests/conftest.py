@@ -11,9 +11,10 @@ from pathlib import Path
 
 from worker_threads import worker_threads
 
-if worker_threads() is not None:
-    os.environ.setdefault("OMP_NUM_THREADS", str(worker_threads()))
-    os.environ.setdefault("ASSISTANT_EMBED_THREADS", str(worker_threads()))
+_THREADS = worker_threads()
+if _THREADS is not None:
+    os.environ.setdefault("OMP_NUM_THREADS", str(_THREADS))
+    os.environ.setdefault("ASSISTANT_EMBED_THREADS", str(_THREADS))
 
 import pytest
 from filelock import FileLock

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from shared_paths import ROOT
-from question_sets import catalogue_ids
+from question_sets import assert_twins_of_same_need, catalogue_ids, korean_text
 from tiny_catalogue import write_tiny_catalogue
 
 
@@ -30,22 +29,12 @@ def _questions(path: Path) -> list[dict]:
 
 
 def test_one_korean_twin_per_held_out_question_of_the_same_need() -> None:
-    en = {q["id"]: q for q in _questions(HELDOUT)}
-    ko = _questions(TWINS)
-    assert sorted(q["twin_of"] for q in ko) == sorted(en)  # every held-out id once, no other
-    assert len({q["id"] for q in ko}) == len(ko) and len({q["text"] for q in ko}) == len(ko)
-    for q in ko:
-        twin = en[q["twin_of"]]
-        assert q["id"] == f"{q['twin_of']}-ko"
-        assert q["language"] == "ko" and q["kind"] == twin["kind"], q["id"]
-        assert [str(s) for s in q["relevant"]] == [str(s) for s in twin["relevant"]], q["id"]
+    assert_twins_of_same_need(_questions(HELDOUT), _questions(TWINS))
 
 
 def test_each_twin_is_korean_text() -> None:
     for q in _questions(TWINS):
-        hangul = len(re.findall(r"[가-힣]", q["text"]))
-        latin = len(re.findall(r"[A-Za-z]", q["text"]))
-        assert hangul >= 10 and hangul > 3 * latin, (q["id"], q["text"])
+        assert korean_text(q["text"]), (q["id"], q["text"])
 
 
 def test_every_relevant_service_is_in_the_catalogue() -> None:
