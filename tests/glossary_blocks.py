@@ -9,13 +9,14 @@ from functools import lru_cache
 
 import pytest
 
-from assistant.knowledge.glossary import DEFAULT_GLOSSARY, default_glossary
+from assistant.knowledge.glossary import DEFAULT_GLOSSARY, default_glossary, phrase_words
 from shared_paths import GOV24_DIR, SHARED_DATA
 
 
 def block_keys(marker: str) -> list[str]:
     """The keys written in the file's blocks that start with the comment ``marker`` (e.g. ``"# s23: paraphrases"``):
-    from that comment to the next comment line that follows an entry; a block may appear several times."""
+    from that comment to the next comment line that follows an entry; a block may appear several times. Each key as
+    :class:`~assistant.knowledge.glossary.Glossary` keeps it (:func:`~assistant.knowledge.glossary.phrase_words`)."""
     keys: list[str] = []
     inside = entries_seen = False
     for line in DEFAULT_GLOSSARY.read_text(encoding="utf-8").splitlines():
@@ -27,7 +28,7 @@ def block_keys(marker: str) -> list[str]:
                 inside = False
         elif inside and ":" in text:
             entries_seen = True
-            keys.append(text.split(":", 1)[0].strip().strip('"').lower())
+            keys.append(phrase_words(text.split(":", 1)[0].strip().strip('"')))  # as the glossary keeps it
     return keys
 
 

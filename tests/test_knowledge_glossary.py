@@ -26,6 +26,31 @@ def test_distinct_phrases_load_with_their_terms(tmp_path: Path) -> None:
     assert g.translate("help with heating costs") == ["난방비", "난방"]
 
 
+@pytest.mark.parametrize(("phrase", "question", "read_as"), [
+    ("c-section", "I had a C-section last year", "c section"),
+    ("k-12", "schools from K-12", "k 12"),
+    ("after-school class", "an after-school class for my son", "after school class"),
+    ("co-payment", "my co-payment at the clinic", "co payment"),
+])
+def test_a_hyphenated_phrase_matches_as_a_question_says_it(phrase: str, question: str, read_as: str) -> None:
+    """A question is read into words split at hyphens, so a phrase written with one never matched (s29: 164 of the
+    catalogue-noun block's phrases were such); the glossary keeps each phrase as it reads a question."""
+    g = Glossary({phrase: ["용어"]})
+    assert list(g.terms) == [read_as]
+    assert [p for p, _ in g.matches(question)] == [read_as]
+
+
+def test_two_spellings_read_as_one_phrase_are_an_error_naming_both(tmp_path: Path) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text("terms:\n  low income: [저소득]\n  rent: [월세]\n  low-income: [저소득층]\n", encoding="utf-8")
+    with pytest.raises(InvalidConfigError, match="'low income' and 'low-income' are read as the same words"):
+        Glossary.load(path)
+
+
+def test_in_code_the_first_of_two_spellings_wins() -> None:
+    assert Glossary({"low income": ["저소득"], "Low-Income": ["저소득층"]}).terms == {"low income": ["저소득"]}
+
+
 def test_bundled_glossary_has_each_phrase_once_and_lists_of_korean_terms() -> None:
     raw = yaml.safe_load(DEFAULT_GLOSSARY.read_text(encoding="utf-8"))["terms"]  # the lenient reader, for comparison
     g = Glossary.load(DEFAULT_GLOSSARY)  # raises on a duplicate

@@ -57,6 +57,20 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 MAX_PHRASE_WORDS = 4
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` as phrases are matched: lower case, split at anything but letters, digits and an
+    apostrophe inside a word (so hyphens and slashes split)."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def phrase_words(phrase: str) -> str:
+    """A glossary phrase as the words a question is read into, joined by single spaces ("C-section" → "c section",
+    "k-12" → "k 12"); empty when it has no word."""
+    return " ".join(_words(phrase))
+
+
 #: words that stand for one another inside a glossary phrase ("started my company" = "started a company")
 DETERMINERS = frozenset({"a", "an", "the", "my", "your", "his", "her", "its", "our", "their", "this", "that"})
 _DET = "<det>"
@@ -136,8 +150,15 @@ class Glossary:
         the lemma of a question's word (their inflections mean something else: "trained" is no "train"); ``lemmas``:
         match phrases over lemmas and determiners as well (module docstring; off: phrases match only as written)."""
         self.lemmas = lemmas
-        self.terms = {k.lower().strip(): list(v) for k, v in terms.items()}
-        self.exact = frozenset(k.lower().strip() for k in exact)
+        # a phrase is kept as the words a question is read into (:func:`phrase_words`): "c-section" is "c section",
+        # as "I had a c-section" is read, so a hyphenated phrase matches (it never did as written); where two
+        # phrases read the same, the first in file order wins, as for shapes below
+        self.terms: dict[str, list[str]] = {}
+        for k, v in terms.items():
+            key = phrase_words(k)
+            if key and key not in self.terms:
+                self.terms[key] = list(v)
+        self.exact = frozenset(phrase_words(k) for k in exact)
         # each phrase as a tuple of words, its determiners one placeholder; the first phrase of a shape wins (file
         # order), so a later "started my company" never changes what "started a company" gave
         self._shapes: dict[tuple[str, ...], list[str]] = {}
@@ -150,10 +171,17 @@ class Glossary:
         """Read a glossary YAML file (``terms:`` and an optional ``exact:`` list of phrases matched only as written).
 
         Raises:
-            InvalidConfigError: missing file, bad YAML, an English phrase given twice, a value that is not a list of
-                strings, or an ``exact:`` phrase that is not a glossary phrase.
+            InvalidConfigError: missing file, bad YAML, an English phrase given twice (also as two spellings read as the
+                same words, "low income" and "low-income"), a value that is not a list of strings, or an ``exact:``
+                phrase that is not a glossary phrase.
         """
         terms = _read_terms(path, "glossary", "English phrases to lists of Korean terms", non_empty=False)
+        read_as: dict[str, str] = {}
+        for k in terms:
+            other = read_as.setdefault(phrase_words(k), k)
+            if other != k:
+                raise InvalidConfigError(f"{path}: the phrases {other!r} and {k!r} are read as the same words "
+                                         f"({phrase_words(k)!r}): give it once")
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as e:  # pragma: no cover - _read_terms read the same file
@@ -161,7 +189,7 @@ class Glossary:
         exact = data.get("exact") or []
         if not isinstance(exact, list) or not all(isinstance(x, str) for x in exact):
             raise InvalidConfigError(f"{path}: 'exact:' must be a list of glossary phrases")
-        unknown = [x for x in exact if x.lower().strip() not in {k.lower().strip() for k in terms}]
+        unknown = [x for x in exact if phrase_words(x) not in {phrase_words(k) for k in terms}]
         if unknown:
             raise InvalidConfigError(f"{path}: 'exact:' names phrases the glossary lacks: {unknown}")
         return cls(terms, frozenset(exact), lemmas=lemmas)
@@ -199,7 +227,7 @@ class Glossary:
             >>> Glossary(g.terms).matches("I started my business and have two children")
             []
         """
-        said = _WORD.findall(text.lower().replace("’", "'"))
+        said = _words(text)
         # "own" after a determiner says nothing a phrase needs ("started my own company" = "started my company")
         at = [j for j, w in enumerate(said) if not (self.lemmas and w == "own" and j and said[j - 1] in DETERMINERS)]
         words = [said[j] for j in at]
