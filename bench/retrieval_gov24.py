@@ -45,6 +45,10 @@ Sets:
   outside all eight other sets, committed before any measurement: a second held-out set of pairs, to measure the
   English settings chosen on dev2 without bias. Reported like the other pairs (``heldout2_pairs``). **Never tune on
   it**: read the totals only.
+* en_dev3 / ko_dev3_twins: bench/citizen_questions_en_dev3.yaml and bench/citizen_questions_ko_dev3_twins.yaml (s29),
+  60 more pairs written blind together, like dev2, on services outside all ten other sets: a fresh dev set of pairs
+  (dev2's misses were read and mended, so it no longer shows what English loses on). Reported like the other pairs
+  (``dev3_pairs``); English settings may be chosen on it.
 * life_events: bench/life_event_questions.yaml, colloquial Korean life-event
   questions (애 낳으면 돈 주나요, 이사비, 결혼, 퇴직, 사망 …), written before they were run.
 
@@ -362,6 +366,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="English dev questions written blind together with their Korean twins (s27)")
     ap.add_argument("--ko-dev2-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_dev2_twins.yaml",
                     help="Korean twins of --en-dev2")
+    ap.add_argument("--en-dev3", type=Path, default=ROOT / "bench" / "citizen_questions_en_dev3.yaml",
+                    help="English dev set 3 (pairs with --ko-dev3-twins)")
+    ap.add_argument("--ko-dev3-twins", type=Path, default=ROOT / "bench" / "citizen_questions_ko_dev3_twins.yaml",
+                    help="Korean twins of --en-dev3")
     ap.add_argument("--en-heldout2", type=Path, default=ROOT / "bench" / "citizen_questions_en_heldout2.yaml",
                     help="English held-out questions written blind together with their Korean twins (s28), never tuned on")
     ap.add_argument("--ko-heldout2-twins", type=Path,
@@ -407,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     paired = [(key, en_name, ko_name, heldout_pairs(en_path, ko_path)) for key, en_name, ko_name, en_path, ko_path in
               (("heldout_pairs", "en_heldout", "ko_heldout_twins", args.heldout, args.ko_heldout_twins),
                ("dev2_pairs", "en_dev2", "ko_dev2_twins", args.en_dev2, args.ko_dev2_twins),
-               ("heldout2_pairs", "en_heldout2", "ko_heldout2_twins", args.en_heldout2, args.ko_heldout2_twins))
+               ("heldout2_pairs", "en_heldout2", "ko_heldout2_twins", args.en_heldout2, args.ko_heldout2_twins),
+               ("dev3_pairs", "en_dev3", "ko_dev3_twins", args.en_dev3, args.ko_dev3_twins))
               if en_path.exists() and ko_path.exists()]
     paired = [p for p in paired if p[3]]
     base = replace(RetrieverConfig(ranker_path=str(args.ranker) if args.ranker else None), **config_overrides(args.config))

@@ -1,5 +1,6 @@
 """The question sets written as English/Korean pairs in one blind sitting (bench/citizen_questions_en_dev2.yaml with
-_ko_dev2_twins.yaml, s27; bench/citizen_questions_en_heldout2.yaml with _ko_heldout2_twins.yaml, s28): every English
+_ko_dev2_twins.yaml, s27; bench/citizen_questions_en_heldout2.yaml with _ko_heldout2_twins.yaml, s28;
+bench/citizen_questions_en_dev3.yaml with _ko_dev3_twins.yaml, s29): every English
 question has one Korean twin of the same need, each side is in its language, every service is real, and no service of
 a pair set is in any other bench set (what makes a held-out set measure anything)."""
 
@@ -18,7 +19,8 @@ bench = importlib.import_module("retrieval_gov24")
 
 BENCH = ROOT / "bench"
 PAIRED = {"dev2": ("citizen_questions_en_dev2.yaml", "citizen_questions_ko_dev2_twins.yaml"),
-          "heldout2": ("citizen_questions_en_heldout2.yaml", "citizen_questions_ko_heldout2_twins.yaml")}
+          "heldout2": ("citizen_questions_en_heldout2.yaml", "citizen_questions_ko_heldout2_twins.yaml"),
+          "dev3": ("citizen_questions_en_dev3.yaml", "citizen_questions_ko_dev3_twins.yaml")}
 KINDS = {"colloquial", "named", "regional"}
 
 
@@ -46,7 +48,7 @@ def test_no_service_of_a_pair_set_is_in_another_bench_set(name: str) -> None:
     own = set(PAIRED[name])
     mine = {str(s) for f in own for q in questions(BENCH / f) for s in q["relevant"]}
     others = sorted(p for p in BENCH.glob("*questions*.yaml") if p.name not in own)
-    assert len(others) >= 8
+    assert len(others) >= 10
     for path in others:
         theirs = {str(s) for q in questions(path) for s in q.get("relevant", [])}
         assert sorted(mine & theirs) == [], path.name
