@@ -51,6 +51,23 @@ def test_in_code_the_first_of_two_spellings_wins() -> None:
     assert Glossary({"low income": ["저소득"], "Low-Income": ["저소득층"]}).terms == {"low income": ["저소득"]}
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("help paying for feed additives", "feed additives"),
+    ("my daughters' school", "daughters"),
+    ("apple trees", "apple trees"),
+])
+def test_with_plurals_a_phrase_matches_with_its_last_word_in_the_plural(question: str, said: str) -> None:
+    terms = {"feed additive": ["사료첨가제"], "daughter": ["딸"], "apple tree": ["사과나무"]}
+    assert [p for p, _ in Glossary(terms, plurals=True).matches(question)] == [said]
+    assert Glossary(terms).matches(question) == []  # off by default
+
+
+@pytest.mark.parametrize("question", ["we hired a feed additive expert last year", "a book of books", "two booked rooms"])
+def test_plurals_never_read_a_verb_form_nor_an_exact_phrase(question: str) -> None:
+    g = Glossary({"hire": ["채용"], "book": ["도서"]}, exact={"book"}, plurals=True)
+    assert [p for p, _ in g.matches(question) if p != "book"] == []
+
+
 def test_bundled_glossary_has_each_phrase_once_and_lists_of_korean_terms() -> None:
     raw = yaml.safe_load(DEFAULT_GLOSSARY.read_text(encoding="utf-8"))["terms"]  # the lenient reader, for comparison
     g = Glossary.load(DEFAULT_GLOSSARY)  # raises on a duplicate

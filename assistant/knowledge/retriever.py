@@ -339,6 +339,7 @@ from assistant.errors import InvalidInputError, ModelNotFoundError
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
 from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary, stated_age_terms
+from assistant.knowledge.language_shift import load_language_shift
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
@@ -422,6 +423,17 @@ class RetrieverConfig:
             search as well as the lexical one. One more query embedding per translated question. 0: off. Shipped 0.5
             (s18) with English questions' own answerability gate (:data:`~assistant.knowledge.composer.GATE_FILES_BY_LANGUAGE`),
             fitted on these mixed signals.
+        w_language_shift, language_shift_path: an English question's own query vector, before it is mixed with its
+            translation's, moves by ``-w_language_shift`` x the English → Korean direction of the embedder's query
+            space (:mod:`assistant.knowledge.language_shift`: the glossary's English phrases' mean vector minus their
+            Korean terms', ``bench/fit_language_shift.py``), renormalised; a shift fitted for another embedder is not
+            applied (logged once). 0: off (shipped: the answerability gate for English questions was fitted on the
+            unshifted vectors, and a shift moves out-of-corpus English as well). Measured in s29 on the catalogue
+            home with the s29 glossary, hybrid MRR@10 at 0 / 0.5 / 1: en_dev .910 / .922 / .927, en_dev2 .822 / .828 /
+            .832, English twins .963 / .955 / .948, the fresh en_dev3 .688 / .700 / .727, English citizen 1.000 /
+            .967 / .967 (one of 15 falls to second). Answers at 1 with the unrefitted gate (bench/abstention.py):
+            CLINC150 oos_test answered 9 → 31 of 1,000, AUROC .992 → .986; English answered correctly: en_dev .758 →
+            .803, twins .791 → .806, English citizen 15 → 14 of 15. Korean questions never take this path.
         w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
             least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
             documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
@@ -513,6 +525,8 @@ class RetrieverConfig:
     gate_grouped_word_bigrams: bool = True
     translated_scoring: Literal["best", "phrase", "sum"] = "phrase"
     english_coverage_phrases: int = 0
+    w_language_shift: float = 0.0
+    language_shift_path: str | None = None
 
 
 class AllWords(tuple[str, ...]):
@@ -939,6 +953,7 @@ class HybridRetriever:
         # the translation's vector by its text, oldest first: one turn runs an English question up to four times (the
         # region's ranking, the judged one, the region's and the nation's wider search), each embedding it (13 ms)
         self._translation_vectors: dict[str, np.ndarray] = {}
+        self._shift_warned = False  # the language shift was fitted for another embedder (logged once)
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -1215,6 +1230,8 @@ class HybridRetriever:
         dense: dict[int, float] = {}
         if cfg.mode != "bm25" and not (mask is not None and not mask.chunks.any()):
             query_vector, kvec = self._query_embeddings(query, query_vector, korean_words if translated else [])
+            if language == "en" and cfg.w_language_shift > 0:
+                query_vector = self._language_shifted(query_vector)
             if kvec is not None:
                 query_vector = self._translated_vector(query_vector, kvec)
             dense = self._dense(ix, query_vector, mask.dense_ids if mask else None)
@@ -1326,6 +1343,18 @@ class HybridRetriever:
                 while len(self._translation_vectors) > TRANSLATION_VECTOR_CACHE:
                     self._translation_vectors.pop(next(iter(self._translation_vectors)))
         return (rows[0] if query_vector is None else query_vector), kvec
+
+    def _language_shifted(self, query_vector: np.ndarray) -> np.ndarray:
+        """An English question's vector moved toward the Korean side (``w_language_shift``); unchanged when the shift
+        was fitted for another embedder."""
+        shift = load_language_shift(self.config.language_shift_path)
+        if shift.embedder != self.embedder.name:
+            if not self._shift_warned:
+                self._shift_warned = True
+                logger.warning("language shift not applied: fitted for another embedder",
+                               extra={"fitted_for": shift.embedder, "embedder": self.embedder.name})
+            return query_vector
+        return shift.apply(query_vector, self.config.w_language_shift)
 
     def _translated_vector(self, query_vector: np.ndarray, kvec: np.ndarray) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
