@@ -433,7 +433,10 @@ class RetrieverConfig:
             .832, English twins .963 / .955 / .948, the fresh en_dev3 .688 / .700 / .727, English citizen 1.000 /
             .967 / .967 (one of 15 falls to second). Answers at 1 with the unrefitted gate (bench/abstention.py):
             CLINC150 oos_test answered 9 → 31 of 1,000, AUROC .992 → .986; English answered correctly: en_dev .758 →
-            .803, twins .791 → .806, English citizen 15 → 14 of 15. Korean questions never take this path.
+            .803, twins .791 → .806, English citizen 15 → 14 of 15. With the English gate refitted on the shifted
+            signals (``bench/fit_answerability_gate.py --language en --hold-clinc``, same features): CLINC150 9 → 13,
+            twins correct .791 → .776, English citizen 15 → 13, en_dev .758 → .773: no better than the shipped pair.
+            Korean questions never take this path.
         w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
             least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
             documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
