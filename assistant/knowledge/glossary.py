@@ -195,7 +195,7 @@ class Glossary:
         exact = data.get("exact") or []
         if not isinstance(exact, list) or not all(isinstance(x, str) for x in exact):
             raise InvalidConfigError(f"{path}: 'exact:' must be a list of glossary phrases")
-        unknown = [x for x in exact if phrase_words(x) not in {phrase_words(k) for k in terms}]
+        unknown = [x for x in exact if phrase_words(x) not in read_as]
         if unknown:
             raise InvalidConfigError(f"{path}: 'exact:' names phrases the glossary lacks: {unknown}")
         return cls(terms, frozenset(exact), lemmas=lemmas)

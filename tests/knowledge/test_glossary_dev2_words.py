@@ -13,9 +13,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.knowledge.glossary import default_glossary
-from assistant.knowledge.index import load_index
 from assistant.knowledge.retriever import HybridRetriever
-from assistant.nlu.tokenizer import KoreanTokenizer
 from glossary_blocks import block_keys, keys_fired_on_chatter, korean_terms, terms_missing_from_catalogue
 
 
@@ -69,8 +67,8 @@ def test_the_s27_terms_are_catalogue_words() -> None:
 
 
 @pytest.fixture(scope="module")
-def catalogue(gov24_settings, embedder) -> HybridRetriever:  # type: ignore[no-untyped-def]
-    return HybridRetriever(load_index(gov24_settings.index_dir), embedder, KoreanTokenizer())
+def catalogue(gov24_retriever: HybridRetriever) -> HybridRetriever:
+    return gov24_retriever
 
 
 # questions written for this test (not from a benchmark set); the answers are the catalogue's services whose
