@@ -596,7 +596,10 @@ class AnswerComposer:
         else:
             overlap = -1.0  # cross-language without a translation: no lexical evidence either way
         # the lexical side as the gate was fitted on it (best BM25 chunk; see DocHit.gate_lexical)
-        agree = 1.0 if (0 < top.dense_rank <= 5 and 0 < top.gate_lexical_rank <= 5) else 0.0
+        # the dense side as the gate was fitted on it (before the language map; see DocHit.gate_dense)
+        top_dense = top.gate_dense if top.gate_dense is not None else top.dense
+        dense_rank = top.gate_dense_rank if top.gate_dense_rank is not None else top.dense_rank
+        agree = 1.0 if (0 < dense_rank <= 5 and 0 < top.gate_lexical_rank <= 5) else 0.0
         # the fusion stage's lead (what the gate was fitted on): unchanged when the rerank keeps the top document,
         # negative when the rerank lifted it past documents the fusion preferred
         margin = top.gate_fused - max((h.gate_fused for h in result.hits[1:]), default=0.0)
@@ -610,7 +613,7 @@ class AnswerComposer:
         glossary = default_glossary()
         named = result.language == "en" and names_top(
             ((phrase, glossary.terms.get(phrase, korean)) for phrase, korean in result.translations), top.doc.title)
-        signals = {"p_oos": p_oos, "dense": top.dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
+        signals = {"p_oos": p_oos, "dense": top_dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
                    "translated": translated, "names_top": 1.0 if named else 0.0}
         if result.said_terms and not holds_topic(result.topic, doc_terms, self._text_of(top.doc.doc_id), result.expansions,
                                                  result.topic_words):

