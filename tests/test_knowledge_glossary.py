@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from assistant.errors import InvalidConfigError
-from assistant.knowledge.glossary import DEFAULT_GLOSSARY, MAX_PHRASE_WORDS, Glossary
+from assistant.knowledge.glossary import DEFAULT_GLOSSARY, MAX_PHRASE_WORDS, Glossary, suffix_free
 
 
 def test_a_phrase_given_twice_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -66,6 +66,35 @@ def test_with_plurals_a_phrase_matches_with_its_last_word_in_the_plural(question
 def test_plurals_never_read_a_verb_form_nor_an_exact_phrase(question: str) -> None:
     g = Glossary({"hire": ["채용"], "book": ["도서"]}, exact={"book"}, plurals=True)
     assert [p for p, _ in g.matches(question) if p != "book"] == []
+
+
+FREE = Glossary({"free": ["무료"], "free meals": ["무상급식"], "pesticide": ["농약"], "fee": ["수수료"],
+                 "barrier free": ["무장애"], "rice": ["쌀"]})
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # "-free" after a thing that is no price: without it, never free of charge (s30, dev3's pesticide-free rice); the
+    # thing's Korean terms take 무 ("without"), as the catalogue writes 무농약
+    ("Who sells pesticide-free rice?", [("pesticide free", ["무농약"]), ("rice", ["쌀"])]),
+    ("gluten-free meals at school", []),
+    ("Smoke‑free flats", []),  # a non-breaking hyphen joins them as well
+    # a price word before it, or "free" standing alone: free of charge
+    ("Are the ATMs fee-free?", [("fee", ["수수료"]), ("free", ["무료"])]),
+    ("Is the rice free?", [("rice", ["쌀"]), ("free", ["무료"])]),
+    ("free meals for pesticide farmers", [("free meals", ["무상급식"]), ("pesticide", ["농약"])]),
+    ("pesticide - free", [("pesticide", ["농약"]), ("free", ["무료"])]),  # written apart: two words
+    # a glossary phrase that holds the whole compound still matches from its first word
+    ("a barrier-free home", [("barrier free", ["무장애"])]),
+])
+def test_free_as_a_compounds_suffix_is_not_free_of_charge(question: str, said: list) -> None:
+    assert FREE.matches(question) == said
+
+
+def test_suffix_free_gives_the_word_indexes_of_each_such_free() -> None:
+    text = "Gluten-free or sugar-free meals? toll-free lines are free, and fee-FREE too"
+    # words: gluten free or sugar free meals toll free lines are free and fee free too
+    assert sorted(suffix_free(text)) == [1, 4]
+    assert suffix_free("") == frozenset() and suffix_free("free-range eggs") == frozenset()
 
 
 def test_bundled_glossary_has_each_phrase_once_and_lists_of_korean_terms() -> None:

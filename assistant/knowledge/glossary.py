@@ -65,6 +65,37 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
+#: the words before "-free" that make it "free of charge" ("fee-free", "toll-free", "rent-free"); after any other word
+#: "-free" means "without it" ("pesticide-free" rice, "smoke-free", "gluten-free"), not 무료 (see :func:`suffix_free`)
+PRICE_WORDS = frozenset({"fee", "fees", "cost", "costs", "charge", "charges", "toll", "tolls", "rent", "tuition", "fare",
+                         "fares", "price", "payment", "payments", "commission", "admission", "postage", "ticket",
+                         "subscription", "royalty", "premium", "premiums", "interest", "tax", "duty", "levy"})
+
+
+def suffix_free(text: str) -> frozenset[int]:
+    """The indexes (in :func:`_words`'s list) of each "free" written as the suffix of a compound whose first word is
+    no price ("pesticide-free", "smoke-free", "gluten-free": without pesticide, smoke, gluten), whose "free" does not
+    mean free of charge. A "free" after a price word ("fee-free", "toll-free") or standing alone ("free school meals")
+    is not one.
+
+    Example:
+        >>> text = "Is pesticide-free rice sold free of charge? Are toll-free calls fee-free?"
+        >>> [_words(text)[j] for j in sorted(suffix_free(text))], sorted(suffix_free(text))
+        (['free'], [2])
+    """
+    lowered = text.lower().replace("’", "'")
+    spans = list(_WORD.finditer(lowered))
+    out = set()
+    for j, m in enumerate(spans):
+        if m.group() != "free" or not j:
+            continue
+        before = spans[j - 1]
+        joined = before.end() + 1 == m.start() and lowered[before.end()] in "-‐‑–"
+        if joined and before.group() not in PRICE_WORDS:
+            out.add(j)
+    return frozenset(out)
+
+
 def phrase_words(phrase: str) -> str:
     """A glossary phrase as the words a question is read into, joined by single spaces ("C-section" → "c section",
     "k-12" → "k 12"); empty when it has no word."""
@@ -236,7 +267,9 @@ class Glossary:
 
         Returns ``[(the phrase as the text says it, Korean terms)]``. At each place, the longest span that says a
         glossary phrase wins: as written, else (with ``lemmas``) through lemmas and determiners (see the module
-        docstring). Deterministic; about 2-16 dictionary look-ups per span.
+        docstring). No phrase starts at the "free" of a compound such as "pesticide-free" (:func:`suffix_free`): it
+        means "without", not free of charge, and the phrase before it is read as the compound, each Korean term
+        with the prefix 무 ("without": pesticide 농약 → "pesticide free" 무농약, the catalogue's word). Deterministic; about 2-16 dictionary look-ups per span.
 
         Example:
             >>> g = Glossary({"start a business": ["창업"], "child": ["아동"]}, lemmas=True)
@@ -249,9 +282,19 @@ class Glossary:
         # "own" after a determiner says nothing a phrase needs ("started my own company" = "started my company")
         at = [j for j, w in enumerate(said) if not (self.lemmas and w == "own" and j and said[j - 1] in DETERMINERS)]
         words = [said[j] for j in at]
+        # no phrase starts at the "free" of "pesticide-free" ("without pesticide", not 무료; see suffix_free): the
+        # phrase just before it becomes the compound, each Korean term with 무 ("without") before it (농약 → 무농약)
+        without = suffix_free(text) if "free" in words else frozenset()
         found: list[tuple[str, list[str]]] = []
+        last_end = -1  # the index in ``said`` of the last word of the last phrase found
         i = 0
         while i < len(words):
+            if at[i] in without:
+                if found and last_end == at[i] - 1:
+                    phrase, korean = found[-1]
+                    found[-1] = (f"{phrase} free", [f"무{k}" for k in korean])
+                i += 1
+                continue
             for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
                 korean = self.terms.get(" ".join(words[i : i + n]))
                 if korean is None and self.plurals:
@@ -260,6 +303,7 @@ class Glossary:
                     korean = self._shape_match(words[i : i + n])
                 if korean is not None:
                     found.append((" ".join(said[at[i] : at[i + n - 1] + 1]), korean))
+                    last_end = at[i + n - 1]
                     i += n
                     break
             else:
