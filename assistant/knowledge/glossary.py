@@ -291,8 +291,8 @@ class Glossary:
         while i < len(words):
             if at[i] in without:
                 if found and last_end == at[i] - 1:
-                    phrase, korean = found[-1]
-                    found[-1] = (f"{phrase} free", [f"무{k}" for k in korean])
+                    before, its_terms = found[-1]
+                    found[-1] = (f"{before} free", [f"무{k}" for k in its_terms])
                 i += 1
                 continue
             for n in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
