@@ -946,6 +946,8 @@ class _Fusion:
     #: each document's best dense score from the question's vector before the language map moved it (None: not moved);
     #: the gate views are built on it (RetrieverConfig.w_language_map)
     gate_doc_dense: dict[str, float] | None = None
+    #: chunk row → cosine of that unmapped search (None: not moved), for the unmapped fusion (HybridRetriever._without_map)
+    unmapped_dense: dict[int, float] | None = None
 
 
 class Retriever(Protocol):
@@ -1151,17 +1153,35 @@ class HybridRetriever:
                 and detect_language(query) == "en":
             if query_vector is None:  # embedded once for both rankings
                 query_vector = self.embedder.embed_queries([query])[0]
-            plain = self._ranked(query, k, query_vector, filters, region, language_map=False)
-            return with_top(plain, self._ranked(query, k, query_vector, filters, region, language_map=True))
-        return self._ranked(query, k, query_vector, filters, region)
+            mapped = self._fused(query, query_vector, filters, region)
+            # the unmapped fusion shares the mapped one's lexical stage and unmapped dense search (the gate's)
+            plain = (self._without_map(mapped) if mapped.unmapped_dense is not None
+                     else self._fused(query, query_vector, filters, region, language_map=False))
+            return with_top(self._rank(plain, k), self._rank(mapped, k))
+        return self._rank(self._fused(query, query_vector, filters, region), k)
 
-    def _ranked(self, query: str, k: int, query_vector: np.ndarray | None, filters: RetrievalFilters | None,
-                region: str | None, language_map: bool = True) -> RetrievalResult:
-        """:meth:`run`'s fusion and rank stages (``language_map``: see :meth:`_fuse`)."""
+    def _fused(self, query: str, query_vector: np.ndarray | None, filters: RetrievalFilters | None,
+               region: str | None, language_map: bool = True) -> _Fusion:
+        """:meth:`run`'s fusion stage, the conversation's ``region`` standing in when the question names no place
+        (``language_map``: see :meth:`_fuse`)."""
         f = self._fuse(query, query_vector, filters, language_map)
         if not f.places and region and region.strip():
             f = replace(f, places=f.loaded.regions.read(region, None, guard=False))
-        return self._rank(f, k)
+        return f
+
+    def _without_map(self, f: _Fusion) -> _Fusion:
+        """The fusion ``_fuse(..., language_map=False)`` gives, built from a fusion the language map moved
+        (``f.unmapped_dense`` set): the same lexical stage, the unmapped dense search in place of the mapped one, the
+        ranking view fused again on it; the gate views were already built on it and stay.
+
+        Raises:
+            ValueError: ``f`` holds no unmapped dense search (the map did not move it, or ``gate_unmapped`` is off).
+        """
+        if f.unmapped_dense is None or f.gate_doc_dense is None:
+            raise ValueError("this fusion holds no unmapped dense search")
+        return replace(f, dense=f.unmapped_dense, doc_dense=f.gate_doc_dense,
+                       view=self._score(f.gate_doc_dense, f.view.doc_lex, f.w_dense, f.w_lex),
+                       gate_doc_dense=None, unmapped_dense=None)
 
     def region_and_national(self, query: str, places: tuple[Place, ...], k: int = 10,
                             query_vector: np.ndarray | None = None) -> tuple[DocHit, ...]:
@@ -1361,7 +1381,7 @@ class HybridRetriever:
                                      cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex_rank,
                        view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed, compounds,
-                       topic_words, gate_doc_dense if gate_dense is not None else None)
+                       topic_words, gate_doc_dense if gate_dense is not None else None, gate_dense)
 
     def _doc_dense(self, ld: _Loaded, dense: dict[int, float]) -> dict[str, float]:
         """Each document's dense score from its chunks' (``dense``: chunk row → cosine): its best chunk's cosine, moved

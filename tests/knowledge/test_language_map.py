@@ -196,3 +196,29 @@ def test_the_top_scope_ranks_the_first_hit_mapped_and_the_rest_unmapped(two_serv
     korean = "혼자 사는 청년 월세 지원 있어요?"
     on = HybridRetriever(index, embedder, KoreanTokenizer(), replace(RetrieverConfig(), w_language_map=1.0)).run(korean, k=2)
     assert [(h.doc.doc_id, h.score) for h in on.hits] == [(h.doc.doc_id, h.score) for h in _hits(two_service_index, embedder, korean)]
+
+
+@pytest.mark.parametrize("question", ["Is there rent support for young people?",
+                                      "My daughter has period pain, is there help with clinic costs in Hwaseong?",
+                                      "Who can get the energy voucher?",
+                                      "Can I get help with kindergarten fees for my four-year-old?"])
+def test_the_top_scope_shares_one_lexical_stage_and_ranks_as_two_separate_runs(bundled_router, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The top scope's unmapped ranking is rebuilt from the mapped fusion's lexical stage and unmapped dense search
+    (HybridRetriever._without_map); it must rank exactly as a retriever without the map, and its first hit exactly
+    as the map-everything scope, on the bundled corpus of English and Korean pages."""
+    base: HybridRetriever = bundled_router.retriever
+    vector = base.embedder.embed_queries([question])[0]
+
+    def run(**config: object):  # type: ignore[no-untyped-def]
+        retriever = HybridRetriever(base.index, base.embedder, base.tokenizer, replace(base.config, **config),
+                                    glossary=base.glossary)
+        return retriever.run(question, k=5, query_vector=vector)
+
+    shared = run(w_language_map=1.0, language_map_scope="top")
+    expected = with_top(run(w_language_map=0.0), run(w_language_map=1.0, language_map_scope="all"))
+
+    def seen(result):  # type: ignore[no-untyped-def]
+        return [(h.doc.doc_id, round(h.score, 9), round(h.gate_fused, 9), h.gate_lexical_rank,
+                 None if h.gate_dense is None else round(h.gate_dense, 9)) for h in result.hits]
+
+    assert seen(shared) == seen(expected)
