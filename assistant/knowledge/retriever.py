@@ -460,9 +460,20 @@ class RetrieverConfig:
             vector (the figures above); ``top`` (default) takes only the first hit from the mapped ranking and the rest
             from the unmapped one (:func:`with_top`), so the composer groups the hits it was tuned on and the gate reads
             the unmapped signals: hybrid MRR@10 en_dev .952, en_dev2 .857, twins .963, en_dev3 .742, English citizen
-            .967; answered correctly en_twin .791, en_dev .803, English citizen 14/15, CLINC150 9 (s30, a harness before
-            this option; measure again before turning it on). One more fusion per English question (the embedding is
-            shared).
+            .967; answered correctly en_twin .791, en_dev .803, English citizen 14/15, CLINC150 9; wrong answers (a
+            service cited that is not the question's) en_dev 8 → 4, en_heldout 6 → 3. On the bundled corpus (35
+            services, English pages beside Korean ones; s31), where most of these questions have no answer, the top
+            scope gains one right answer (en_twin) but answers 5 more unanswerable English questions wrongly (en_dev
+            20 → 22, en_heldout 8 → 10, en_twin 14 → 15): the mapped first hit differs from the unmapped one, and the
+            gate, fitted on the unmapped first hits, reads the new page's signals (a Hwaseong period-pain question:
+            the unmapped first hit, an English page, had a negative margin and abstained; the mapped first, 초·중·고
+            교육비 지원, leads the gate's fusion and was answered). The English gate refitted on the top scope's signals
+            (both homes, ``--hold-clinc``) cuts wrong answers everywhere (catalogue en_dev 8 → 4, en_heldout 6 → 2,
+            twins 5 → 4; bundled en_dev 20 → 16, en_heldout 10 → 5, twins 24 → 18) but answers fewer right on the
+            catalogue (en_twin .791 → .761, en_dev 50 → 49 of 66, English citizen 14/15; CLINC 7), so the scope is
+            still off. The unmapped ranking reuses the mapped fusion's lexical stage (:meth:`HybridRetriever.
+            _without_map`): one more dense search and rank stage per English question, the embedding shared.
+            :meth:`HybridRetriever.rank_features` reads the mapped fusion (the ``all`` scope).
         w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
             least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
             documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
