@@ -111,7 +111,7 @@ class ActionAnswerFromKnowledge:
 
         events: list[Event] = []
         pending = regional.pending_question(tracker)
-        where = regional.named_region(tracker, pending) if pending is not None else None
+        where = regional.answered_region(tracker, context, pending) if pending is not None else None
         if tracker.get_slot(regional.PENDING_SLOT) is not None:
             events.append(SlotSet(regional.PENDING_SLOT, None))
         if pending is not None and where is None and context.region_aspect:
@@ -124,7 +124,7 @@ class ActionAnswerFromKnowledge:
                         self._ask_region(tracker, context, again)]
         if pending is not None and where is not None:  # the reply to "어느 지역에 사세요?": the question, for there
             events.append(SlotSet(regional.REGION_SLOT, where))
-            answer = context.answer(str(pending["query"]), 0.0, region=where, earlier=True)
+            answer = context.answer(regional.question_for_region(tracker, pending), 0.0, region=where, earlier=True)
         else:
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)

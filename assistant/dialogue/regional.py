@@ -8,7 +8,9 @@ button per region, payload ``/inform{"programme_region": "<region>"}``) and keep
 :data:`PENDING_SLOT`. The reply — a button, the region typed ("안양이요", "경기도 안양시에 살아요", "I live in Anyang"), or another region
 the NLU knows ("부산 살아요") — is caught by :class:`RegionFollowUpPolicy` (whatever its intent: a bare place name
 reads as anything), and the question is answered for that region (its programme, with the province's and the
-national ones listed and cited; or, when none is that region's, saying so). The region chosen is kept in
+national ones listed and cited; or, when none is that region's, saying so). A reply that names a place but, beyond
+it, a kind of help of its own ("오늘 서울 날씨 어때요?", "서울에 에너지바우처 있나요?": :func:`own_topic`) is a question
+of its own, not where the citizen lives: the pending question is dropped and the message handled as usual. The region chosen is kept in
 :data:`REGION_SLOT`, and with the ``region`` / ``region_district`` slots it ranks that region's programmes first
 in later answers. A short question about an aspect of the programme instead of a region ("구비서류는요?", "what documents do I need?":
 :func:`~assistant.dialogue.service_followup.is_aspect_follow_up`) is joined to the pending question, which is asked
@@ -98,6 +100,55 @@ def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str 
     return None
 
 
+def own_topic(tracker: DialogueStateTracker, context: TurnContext, pending: dict[str, Any]) -> list[str]:
+    """The words of the latest message that name a kind of help of its own: its topic words
+    (:func:`~assistant.dialogue.eligibility_route.topic_terms`: places, ages and other facts about the person left
+    out) less the aspects of a service (:data:`~assistant.dialogue.service_followup.ASPECT_WORDS`: 서류, 신청, …) and
+    less the pending question's own topic words. "오늘 서울 날씨 어때요?" → ``["날씨"]``, "서울에 에너지바우처
+    있나요?" → ``["에너지", "바우처"]``; "서울 살아요", "I live in Anyang", "안양인데 서류 뭐 필요해요?" and "안양 청년 월세
+    신청 어떻게 해요?" (after "청년 월세 지원 있나요?") → ``[]``. Empty without a tokenizer (``context.knowledge``'s
+    composer) or a message."""
+    from assistant.dialogue.eligibility_route import topic_terms
+    from assistant.dialogue.service_followup import ASPECT_WORDS
+
+    message = tracker.latest_message
+    tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+    text = ((message.text if message else None) or "").strip()
+    if message is None or tokenizer is None or not text or text.startswith("/"):
+        return []
+    asked = set(topic_terms(str(pending.get("query") or ""), [], tokenizer))
+    return [t for t in topic_terms(text, list(message.entities), tokenizer) if t not in ASPECT_WORDS and t not in asked]
+
+
+def answered_region(tracker: DialogueStateTracker, context: TurnContext, pending: dict[str, Any]) -> str | None:
+    """The region the latest message gives as the answer to the pending question (:func:`named_region`), unless the
+    message, beyond the place, names a kind of help of its own (:func:`own_topic`): then it is a question of its own,
+    not where the citizen lives (s31: "오늘 서울 날씨 어때요?" at the question was answered "서울특별시에서 운영하는 것은
+    없어요" with the youth-rent pages; "서울에 에너지바우처 있나요?" got the same, never the energy voucher). A region
+    button always answers."""
+    message = tracker.latest_message
+    if message is not None and any(e.get("entity") == REGION_ENTITY for e in message.entities):
+        return named_region(tracker, pending)
+    if own_topic(tracker, context, pending):
+        return None
+    return named_region(tracker, pending)
+
+
+def question_for_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str:
+    """The question to answer for the region the latest message gave: the pending question, with the message joined
+    to it when the message also asks about an aspect of the programme (:func:`~assistant.dialogue.service_followup.
+    asked_aspects`: "안양인데 서류 뭐 필요해요?" is answered with 안양시's documents, as "구비서류는요?" then "안양이요"
+    is; the composer picks the section from the question)."""
+    from assistant.dialogue.service_followup import asked_aspects
+
+    query = str(pending.get("query") or "")
+    message = tracker.latest_message
+    reply = ((message.text if message else None) or "").strip()
+    if reply and not reply.startswith("/") and asked_aspects(reply):
+        return f"{query} {reply}"
+    return query
+
+
 def _best_offered(offered: list[str], where: str) -> str | None:
     """The offered region label that ``where`` matches best (:func:`~assistant.regions.region_match`; the first
     offered on a tie), or None when it matches none."""
@@ -119,7 +170,7 @@ class RegionFollowUpPolicy:
         pending = pending_question(tracker)
         if pending is None:
             return None
-        if named_region(tracker, pending) is not None:
+        if answered_region(tracker, context, pending) is not None:
             return Prediction("action_answer_from_knowledge", self.name, 1.0)
         from assistant.dialogue.service_followup import is_aspect_follow_up
 

@@ -697,8 +697,9 @@ class AnswerComposer:
         if not region and any(region_match(h.doc.agency, result.query) for h in regional):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")
         if region:
+            unpreferred = (judged or result).hits[0].doc.doc_id if (judged or result).hits else None
             return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
-                                    wider_search)
+                                    wider_search, unpreferred)
         if anchor is None:
             spread, regional, national = regional_spread(result)
             if spread is None:
@@ -746,7 +747,8 @@ class AnswerComposer:
 
     def _for_region(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], region: str,
                     lead: DocHit, kind: Callable[[DocHit, DocHit], bool], grouped: bool, given: bool,
-                    wider_search: Callable[[], tuple[DocHit, ...]] | None = None) -> Answer:
+                    wider_search: Callable[[], tuple[DocHit, ...]] | None = None,
+                    unpreferred: str | None = None) -> Answer:
         """The answer for a citizen of ``region`` (the conversation's, or the places the question names).
 
         ``lead`` is the best hit of the kind of help asked about (the regional programme's anchor, ``grouped``, else
@@ -757,7 +759,11 @@ class AnswerComposer:
         programme answers (its 시·군·구's before its 시·도's), with the others of the region and the national ones
         cited after it; without one, a national one answers, after a sentence saying that none is the region's;
         without either, the answer says so and lists the other regions' versions, each naming its place. Never
-        another region's programme as the answer.
+        another region's programme as the answer. ``unpreferred``: the doc_id of the first hit of the same question
+        retrieved without the region's preference (``run``'s ``judged``), or None: a programme of another kind is
+        answered instead only when it leads there too, not when the preference lifted it by moving the other regions'
+        versions down (s32: "Is there monthly rent support for young people?" for 서울특별시 ranked the national
+        English page of 청년내일저축계좌, 0.859, above 옥천군's and 안양시's youth rent pages, 0.91 → 0.71, and answered it).
         """
         core = programme_core(lead.doc.title, lead.doc.agency)
         same = [h for h in result.hits
@@ -788,7 +794,8 @@ class AnswerComposer:
             place = place_for_language(self._place_label(result, region, given), lang)
             return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text, programme=programme)
         first = result.hits[0]
-        if not national and first is not lead and (not agency_regions(first.doc.agency)
+        led = unpreferred is None or unpreferred == first.doc.doc_id  # it led without the region's preference too
+        if not national and first is not lead and led and (not agency_regions(first.doc.agency)
                                                    or self._serves(result, first.doc.agency, region)):
             return self._compose(result, lang, score, signals, first, [])  # a secondary programme the region does not run
         programme = self._programme_name(result, lead, kind)

@@ -284,6 +284,61 @@ def test_a_reply_without_a_region_drops_the_question(make_processor: Any) -> Non
     assert p.load("s-rent").get_slot("programme_region_pending") is None
 
 
+def bundled_doc(title_part: str) -> str:
+    """The doc id of the one bundled Korean page whose title holds ``title_part`` (read from its front matter)."""
+    from pathlib import Path
+
+    import yaml
+
+    ids = [str(meta["doc_id"]) for path in sorted((Path(__file__).resolve().parents[2] / "knowledge/ko").glob("*.md"))
+           if title_part in str((meta := yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]))["title"])]
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+#: Session 31's run check: at the region question a message that names a place but asks something of its own was
+#: taken as where the citizen lives ("오늘 서울 날씨 어때요?" → "서울특별시에서 운영하는 것은 없어요" with the youth-rent
+#: pages; "서울에 에너지바우처 있나요?" the same, never the energy voucher). Each is answered as it would be anywhere.
+@pytest.mark.parametrize(("question", "reply", "expected"), [
+    (QUESTION, "오늘 서울 날씨 어때요?", "utter_out_of_scope"),
+    (QUESTION, "부산 맛집 추천해줘", "utter_out_of_scope"),
+    ("Is there monthly rent support for young people?", "What's the weather in Seoul today?", "utter_out_of_scope"),
+    (QUESTION, "서울에 에너지바우처 있나요?", "에너지바우처"),
+    ("Is there monthly rent support for young people?", "Is there an energy voucher in Seoul?", "에너지바우처"),
+])
+def test_a_question_of_its_own_at_the_region_question_is_not_its_answer(make_processor: Any, question: str, reply: str,
+                                                                         expected: str) -> None:
+    p = make_processor()
+    assert responses(say(p, question)) == ["utter_ask_programme_region"]
+    t = say(p, reply)
+    if expected.startswith("utter_"):
+        assert responses(t) == [expected], [m.text for m in t.messages]
+    else:
+        assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+        cited = {c["doc_id"].removesuffix("-en") for c in t.messages[0].custom["citations"]}
+        assert bundled_doc(expected) in cited and not cited & set(RENT.values()), cited
+    assert p.load("s-rent").get_slot("programme_region") is None
+
+
+#: Session 32: "I live in Seoul" at the English question's region question answered 청년내일저축계좌 (Youth Tomorrow
+#: Savings Account): the region's preference moved 옥천군's and 안양시's pages down (0.91 → 0.71) below that national
+#: English page (0.859), which was answered as "a secondary programme". Neither region runs it for 서울특별시: said so,
+#: and the regions' pages listed, in either language.
+@pytest.mark.parametrize(("question", "reply", "place"), [
+    ("Is there monthly rent support for young people?", "I live in Seoul", "Seoul"),
+    (QUESTION, "서울 살아요", "서울특별시"),
+])
+def test_a_region_without_the_programme_is_told_so_in_either_language(make_processor: Any, question: str, reply: str,
+                                                                      place: str) -> None:
+    p = make_processor()
+    assert responses(say(p, question)) == ["utter_ask_programme_region"]
+    t = say(p, reply)
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    m = t.messages[0]
+    assert {c["doc_id"] for c in m.custom["citations"]} == set(RENT.values()) and place in m.text, m.text
+    assert p.load("s-rent").get_slot("programme_region") == "서울특별시"
+
+
 def test_a_region_known_earlier_is_used_without_asking(make_processor: Any) -> None:
     p = make_processor()
     say(p, "서울 살아요")  # 서울특별시: neither region runs the bundled youth-rent programmes
