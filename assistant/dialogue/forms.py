@@ -84,6 +84,7 @@ from assistant.dialogue.responses import render_response
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.dialogue.validators import ValidatorRegistry
 from assistant.nlu.domain import Domain, FormDef, SlotMapping
+from assistant.nlu.tokenizer import Tokenizer
 from assistant.regions import place_for_language
 
 logger = logging.getLogger(__name__)
@@ -154,7 +155,27 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
     return None  # custom / from_trigger_intent: filled by actions
 
 
-def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_threshold: float | None = None) -> list[Event]:
+def asks_of_its_own(tracker: DialogueStateTracker, tokenizer: Tokenizer, threshold: float) -> bool:
+    """Whether the latest message is a question of its own: a confident question (:data:`QUESTION_DIGRESSIONS` at
+    ``threshold``, the settings' ``intent_threshold``, or above) that names a kind of help
+    (:func:`~assistant.dialogue.service_followup.help_of_its_own`). While a form asks, such a message fills no slot
+    from the facts it mentions: "서울에 에너지바우처 있나요?" at the region question is about the energy voucher in
+    Seoul, not the answer 서울특별시 (s32: the form took it as the answer and ended with its verdicts; the question
+    was never answered). It fills no slot from the place it names (:func:`extract_slots`), so the form treats it as a
+    digression: answered, then the same question asked again."""
+    from assistant.dialogue.service_followup import help_of_its_own
+
+    msg = tracker.latest_message
+    text = ((msg.text if msg else None) or "").strip()
+    if msg is None or not text or text.startswith("/") or msg.intent_name not in QUESTION_DIGRESSIONS:
+        return False
+    if float((msg.intent or {}).get("confidence") or 0.0) < threshold:
+        return False
+    return bool(help_of_its_own(text, list(msg.entities), tokenizer))
+
+
+def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_threshold: float | None = None,
+                  question_threshold: float | None = None, tokenizer: Tokenizer | None = None) -> list[Event]:
     """``slot`` events for every slot a mapping fills from the latest user message.
 
     The first mapping (in domain order) that yields a value wins; a slot is set
@@ -164,7 +185,10 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
     ``form_digression_threshold``): "오늘 서울 날씨 어때요?" asked while the form waits
     must not make the citizen a Seoul resident; the form treats it as a digression
     (declined, then the same question). An unsure out_of_scope ("40%" at 0.41)
-    still fills slots: short answers are often read so.
+    still fills slots: short answers are often read so. With ``question_threshold`` and ``tokenizer``, a question
+    of its own (:func:`asks_of_its_own`: "서울에 에너지바우처 있나요?" while the form asks the region) fills no slot
+    from a place entity (:data:`PLACE_ENTITIES`); its other facts still fill theirs ("아니요, 소득은 60%예요 50%
+    말고요" names 소득, which is no kind of help, and corrects the income).
     """
     msg = tracker.latest_message
     if msg is None or msg.text is None and not msg.intent_name:
@@ -176,11 +200,14 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
             and float((msg.intent or {}).get("confidence") or 0.0) >= digression_threshold \
             and not is_bare_answer(tracker, domain):
         return []
+    # a place named in a question of its own is what the question is about, not where the citizen lives
+    no_place = form is not None and question_threshold is not None and tokenizer is not None \
+        and asks_of_its_own(tracker, tokenizer, question_threshold)
     out: list[Event] = []
     for name, slot in domain.slots.items():
         mappings = slot.mappings or (form.legacy_mappings.get(name, ()) if form else ()) or slot.fill_mappings
         for m in mappings:
-            if not _condition_holds(m, tracker):
+            if not _condition_holds(m, tracker) or no_place and m.entity in PLACE_ENTITIES:
                 continue
             value = _mapped_value(m, tracker, slot.type == "list")
             if value is not None:

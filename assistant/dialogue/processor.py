@@ -369,7 +369,8 @@ class MessageProcessor:
         user = UserUttered(message.text, parse, message.channel, mid, metadata=dict(message.metadata or {}))
         tracker.update(user)
         context = TurnContext(self.settings, self.domain, message.channel, language, vector, query=query, **self.context_defaults)
-        tracker.update_with_events(extract_slots(tracker, self.domain, self.settings.form_digression_threshold))
+        tracker.update_with_events(extract_slots(tracker, self.domain, self.settings.form_digression_threshold,
+                                                 self.settings.intent_threshold, getattr(self.nlu, "tokenizer", None)))
         if self._language_slot(language) and tracker.get_slot("language") != language:
             tracker.update(SlotSet("language", language))
         return context, user

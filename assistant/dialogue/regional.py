@@ -101,23 +101,19 @@ def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str 
 
 
 def own_topic(tracker: DialogueStateTracker, context: TurnContext, pending: dict[str, Any]) -> list[str]:
-    """The words of the latest message that name a kind of help of its own: its topic words
-    (:func:`~assistant.dialogue.eligibility_route.topic_terms`: places, ages and other facts about the person left
-    out) less the aspects of a service (:data:`~assistant.dialogue.service_followup.ASPECT_WORDS`: 서류, 신청, …) and
-    less the pending question's own topic words. "오늘 서울 날씨 어때요?" → ``["날씨"]``, "서울에 에너지바우처
-    있나요?" → ``["에너지", "바우처"]``; "서울 살아요", "I live in Anyang", "안양인데 서류 뭐 필요해요?" and "안양 청년 월세
-    신청 어떻게 해요?" (after "청년 월세 지원 있나요?") → ``[]``. Empty without a tokenizer (``context.knowledge``'s
-    composer) or a message."""
-    from assistant.dialogue.eligibility_route import topic_terms
-    from assistant.dialogue.service_followup import ASPECT_WORDS
+    """The words of the latest message that name a kind of help other than the pending question's
+    (:func:`~assistant.dialogue.service_followup.help_of_its_own`, besides the pending question): "오늘 서울 날씨
+    어때요?" → ``["날씨"]``, "서울에 에너지바우처 있나요?" → ``["에너지", "바우처"]``; "서울 살아요", "I live in Anyang",
+    "안양인데 서류 뭐 필요해요?" and "안양 청년 월세 신청 어떻게 해요?" (after "청년 월세 지원 있나요?") → ``[]``. Empty
+    without a tokenizer (``context.knowledge``'s composer) or a message, and for a button's payload."""
+    from assistant.dialogue.service_followup import help_of_its_own
 
     message = tracker.latest_message
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     text = ((message.text if message else None) or "").strip()
     if message is None or tokenizer is None or not text or text.startswith("/"):
         return []
-    asked = set(topic_terms(str(pending.get("query") or ""), [], tokenizer))
-    return [t for t in topic_terms(text, list(message.entities), tokenizer) if t not in ASPECT_WORDS and t not in asked]
+    return help_of_its_own(text, list(message.entities), tokenizer, besides=str(pending.get("query") or ""))
 
 
 def answered_region(tracker: DialogueStateTracker, context: TurnContext, pending: dict[str, Any]) -> str | None:

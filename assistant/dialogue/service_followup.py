@@ -64,6 +64,28 @@ ASPECT_WORDS = frozenset(
 )
 
 
+def help_of_its_own(text: str, entities: list[dict[str, Any]], tokenizer: Any, besides: str = "") -> list[str]:
+    """The words of ``text`` that name a kind of help: its topic words (:func:`~assistant.dialogue.eligibility_route.
+    topic_terms`: places, ages and other facts about the person left out; ``entities``: the message's, with
+    ``start``/``end``) less the aspects of a service (:data:`ASPECT_WORDS`: 서류, 신청, …) and less the topic words of
+    ``besides`` (the question being answered, when there is one).
+
+    A reply to "어디에 사세요?" that names a place is where the citizen lives only when this is empty: "오늘 서울 날씨
+    어때요?" → ``["날씨"]`` and "서울에 에너지바우처 있나요?" → ``["에너지", "바우처"]`` are questions of their own; "서울
+    살아요", "I live in Anyang" and "안양인데 서류 뭐 필요해요?" → ``[]``.
+
+    >>> from assistant.nlu.tokenizer import KoreanTokenizer
+    >>> help_of_its_own("서울에 에너지바우처 있나요?", [], KoreanTokenizer())
+    ['에너지', '바우처']
+    >>> help_of_its_own("안양 청년 월세 신청 어떻게 해요?", [], KoreanTokenizer(), besides="청년 월세 지원 있나요?")
+    []
+    """
+    from assistant.dialogue.eligibility_route import topic_terms
+
+    asked = set(topic_terms(besides, [], tokenizer)) if besides else set()
+    return [t for t in topic_terms(text, entities, tokenizer) if t not in ASPECT_WORDS and t not in asked]
+
+
 def asked_aspects(text: str) -> list[str]:
     """The aspects of a service ``text`` asks about (``documents``, ``apply``, ``period``, ``eligibility``, ``benefit``,
     ``contact``), in that order; empty when it asks none or is the general "what can I get" question.

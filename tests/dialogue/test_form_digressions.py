@@ -113,6 +113,28 @@ def test_dont_know_skips_a_skippable_slot_and_explains_a_required_one(processor,
 
 # --- item 8: a correction message only for a real correction inside the form --------------------------------
 
+#: Session 32: a question of its own that names a place, asked at the region question, was taken as the answer (the
+#: form ended with its verdicts for 서울특별시 and the energy voucher was never answered). It is a digression: answered,
+#: the region asked again, and the place it names is not the citizen's.
+@pytest.mark.parametrize(("lang", "question", "title"), [
+    ("ko", "서울에 에너지바우처 있나요?", "에너지바우처"),
+    ("en", "Is there an energy voucher in Seoul?", "에너지바우처"),
+    ("ko", "부산 청년 월세 지원 있나요?", "청년 월세"),
+])
+def test_a_question_naming_a_place_at_the_region_question_is_answered_not_taken_as_the_region(
+        processor, lang: str, question: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    say(processor, START[lang])
+    say(processor, AGE[lang])
+    assert slots(processor)["requested_slot"] == "region"
+    t = say(processor, question)
+    assert responses(t) == ["action_answer_from_knowledge", "utter_ask_region"], [m.text for m in t.messages]
+    assert any(title in c["title"] for c in t.messages[0].custom["citations"]), t.messages[0].custom["citations"]
+    s = slots(processor)
+    assert s["region"] is None and s["requested_slot"] == "region"
+    say(processor, REGION[lang])  # the answer, given now, is taken
+    assert slots(processor)["region"] == "서울특별시"
+
+
 @pytest.mark.parametrize(("lang", "again"), [("ko", "부산에 사는데 받을 수 있는 혜택이 있나요?"),
                                              ("en", "Can I get childcare support in Busan?")])
 def test_a_new_question_naming_another_place_is_not_a_correction(processor, lang: str, again: str) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.dialogue.service_followup import asked_aspects
+from assistant.dialogue.service_followup import asked_aspects, help_of_its_own
 
 ROOT = Path(__file__).resolve().parents[2]
 VOUCHER_KO = "svc-B55353000001"
@@ -105,3 +105,22 @@ def test_the_general_question_and_another_service_keep_their_route(make_processo
 ])
 def test_asked_aspects(text: str, aspects: list[str]) -> None:
     assert asked_aspects(text) == aspects
+
+
+#: A reply to "어디에 사세요?" is where the citizen lives only when it names no kind of help of its own (s32): a place
+#: with a question about something else is a question. The words are the topic words less the place, the aspects of
+#: a service and the pending question's own words.
+@pytest.mark.parametrize(("text", "besides", "words"), [
+    ("서울 살아요", "", []),
+    ("부산 해운대구에 사는데 받을 수 있는 거 있나요?", "", []),
+    ("안양인데 서류 뭐 필요해요?", "", []),
+    ("오늘 서울 날씨 어때요?", "", ["날씨"]),
+    ("서울에 에너지바우처 있나요?", "", ["에너지", "바우처"]),
+    ("부산 맛집 추천해줘", "", ["맛집", "추천"]),
+    ("안양 청년 월세 신청 어떻게 해요?", "청년 월세 지원 있나요?", []),
+    ("안양 청년 월세 신청 어떻게 해요?", "", ["청년", "월세"]),
+])
+def test_help_of_its_own(text: str, besides: str, words: list[str]) -> None:
+    from assistant.nlu.tokenizer import KoreanTokenizer
+
+    assert help_of_its_own(text, [], KoreanTokenizer(), besides=besides) == words
