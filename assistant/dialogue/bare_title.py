@@ -4,7 +4,8 @@ A bare name is no sentence, so the intent classifier reads it as anything: ``inf
 0.8 for a typo. :class:`BareTitlePolicy` answers it as the question "what is <service>?" when the message is
 (nearly) just one title of the index (:meth:`~assistant.dialogue.knowledge_base.ServiceTitleMatcher.named_alone`:
 exact, spacing-insensitive, a close typo, with a polite ending), no form is asking for a slot, and the top intent
-is a low-information one (``inform``, ``out_of_scope``, ``nlu_fallback``, ``ask_service_info``) or unsure: it sets
+is a low-information one (``inform``, ``out_of_scope``, ``nlu_fallback``, ``ask_service_info``) or unsure, or the
+title comes with a request for what it is ("에너지바우처 알려줘", "연탄쿠폰이 뭐예요?": any intent): it sets
 the turn's retrieval query to the title and chooses ``action_answer_from_knowledge``, which answers that service
 (overview, cited). A confident task intent (``check_eligibility``, ``apply_service``, ``greet`` …) keeps its route.
 
@@ -19,7 +20,7 @@ import re
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import intent_probability, top_intent
 from assistant.dialogue.events import ACTION_LISTEN_NAME
-from assistant.dialogue.knowledge_base import bare_name
+from assistant.dialogue.knowledge_base import asks_what_it_is, bare_name
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 
@@ -60,7 +61,10 @@ class BareTitlePolicy:
         if match_alone is None or not text or len(bare_name(text)) > 60:
             return None
         intent, conf = top_intent(tracker)
-        if intent not in LOW_INFORMATION_INTENTS and conf >= context.settings.intent_threshold:
+        # a title with a request for what it is ("언어발달지원 알려줘", read as human_handoff 0.9 in s32) asks about that
+        # service whatever the intent says
+        if intent not in LOW_INFORMATION_INTENTS and conf >= context.settings.intent_threshold \
+                and not (asks_what_it_is(text) and match_alone(text)):
             return None
         match = match_alone(text)
         if not (isinstance(match, tuple) and len(match) == 2):

@@ -19,6 +19,8 @@ from assistant.knowledge.composer import Answer, AnswerComposer
 from assistant.knowledge.retriever import DocHit, HybridRetriever
 
 MIN_NAME_CHARS = 3
+#: the generic end of a Korean service name, which citizens leave out ("안심상속" for 안심상속서비스)
+_GENERIC_TAIL = re.compile(r"\s*(?:서비스\s*제공|서비스|지원\s*사업|사업)$")
 _SQUASH = re.compile(r"[\W_]+", re.UNICODE)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _KOREAN_TAIL = re.compile(r"\s*\([^()]*[가-힣][^()]*\)\s*$")
@@ -67,6 +69,8 @@ class ServiceTitleMatcher:
         for title in titles:
             # an English page's title ends with its Korean name in parentheses: the English part alone names it too
             variants = {title, _PAREN.sub("", title), *_PAREN.findall(title), _KOREAN_TAIL.sub("", title)}
+            # a name without its generic tail names it too ("안심상속" for 안심상속서비스, "아이돌봄" for 아이돌봄 서비스)
+            variants |= {short for v in variants if len(_squash(short := _GENERIC_TAIL.sub("", v.strip()))) >= MIN_TYPO_CHARS}
             for v in variants:
                 key = _squash(v)
                 if len(key) >= MIN_NAME_CHARS:
@@ -122,6 +126,8 @@ class ServiceTitleMatcher:
         whole = _squash(text or "")
         if whole in self._names:  # a name that itself ends like a polite ending
             return whole
+        if (asked := _REQUEST_END.sub("", whole)) != whole and asked in self._names:  # a name ending like a particle
+            return asked
         bare = bare_name(text)
         if len(bare) < MIN_NAME_CHARS:
             return None
@@ -147,9 +153,31 @@ MIN_TYPO_CHARS = 4
 _POLITE_END = re.compile(r"(?:이에요|예요|입니다|이요|은요|는요|요|please|pls)$")
 
 
+#: a request for what a named service is, after its name (squashed: no spaces): "에너지바우처 알려줘", "… 좀 알려
+#:주세요", "…에 대해 설명해 줘", "…가 뭐예요?", "…이란?" (s32 fresh-user probe: "에너지바우처 알려줘", "연탄쿠폰 알려줘"
+#: and "안심상속 알려줘" were read as out_of_scope 0.54-0.66 and refused, while "에너지바우처 알려주세요" was answered)
+_REQUEST_END = re.compile(r"(?:(?:에대해서?|에관해서?|에대한정보)?(?:좀)?(?:알려줘요?|알려주세요|알려주실래요|알려줄래요?|설명해줘요?"
+                          r"|설명해주세요|설명좀해줘|뭐야|뭐예요|뭐에요|뭔가요|뭐죠|뭐지|란|이란))$")
+#: a particle between the name and the request ("에너지바우처가 뭐예요?"): dropped only after a request was
+_PARTICLE_END = re.compile(r"(?:이|가|은|는|을|를)$")
+
+
+def asks_what_it_is(text: str) -> bool:
+    """Whether ``text`` ends with a request for what the name before it is ("… 알려줘", "…가 뭐예요?":
+    :data:`_REQUEST_END`)."""
+    squashed = _squash(text or "")
+    return _REQUEST_END.sub("", squashed) != squashed
+
+
 def bare_name(text: str) -> str:
-    """``text`` squashed (no spaces, punctuation or case) less one polite ending ("에너지 바우쳐요?" → "에너지바우쳐")."""
-    return _POLITE_END.sub("", _squash(text or ""))
+    """``text`` squashed (no spaces, punctuation or case) less one polite ending ("에너지 바우쳐요?" → "에너지바우쳐"), or
+    less a request for what it is and the particle before it ("에너지바우처가 뭐예요?", "연탄쿠폰 좀 알려줘" →
+    "연탄쿠폰": :data:`_REQUEST_END`)."""
+    squashed = _squash(text or "")
+    asked = _REQUEST_END.sub("", squashed)
+    if asked != squashed and len(asked) >= MIN_NAME_CHARS:
+        return _PARTICLE_END.sub("", asked) if len(asked) > MIN_NAME_CHARS else asked
+    return _POLITE_END.sub("", squashed)
 
 
 def _jamo(ch: str) -> tuple[int, int, int] | None:

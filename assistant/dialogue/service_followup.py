@@ -40,11 +40,11 @@ FOLLOW_UP_INTENTS = frozenset({"ask_service_info", "check_eligibility", "apply_s
 _ASPECTS: dict[str, re.Pattern[str]] = {
     "documents": re.compile(r"서류|준비물|챙겨|가져가|\bdocuments?\b|\bpaperwork\b|\bbring\b", re.I),
     "apply": re.compile(r"신청\s*(?:방법|은|는|하려면|하면|어떻게|어디|해요|하나요)|어떻게\s*신청|어디서|어디에서|어디로|접수"
-                        r"|\bapply\b|\bapplication\b", re.I),
+                        r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b", re.I),
     "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
-    "eligibility": re.compile(r"자격|대상|누가|누구|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)"
+    "eligibility": re.compile(r"자격|대상|누가|누구|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)|몇\s*살|나이"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
-    "benefit": re.compile(r"얼마|금액|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b"
+    "benefit": re.compile(r"얼마|금액|비용|요금|가격|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
@@ -58,9 +58,9 @@ _GENERAL = re.compile(r"받을\s*수\s*있는\s*(?:혜택|지원|서비스|게|�
 #: keeps them).
 ASPECT_WORDS = frozenset(
     "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
-    "조건 기준 선정 신청서 "
+    "조건 기준 선정 신청서 비용 요금 가격 온라인 인터넷 나이 "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
-    "eligible much amount contact phone call number until pay cover give who".split()
+    "eligible much amount contact phone call number until pay cover give who cost costs fee fees online".split()
 )
 
 

@@ -186,8 +186,9 @@ PERIOD_SECTIONS = frozenset(ASPECT_SECTIONS["period"])
 #: resident / registration / copy / certificate and was answered with it (s10 fresh user, issue 2 item 1).
 OVERLAP_LEFT_OUT = frozenset(ASPECT_SECTIONS["documents"])
 _ASPECT_CUES: dict[str, tuple[str, ...]] = {
-    "apply": ("신청", "어디", "방법", "접수", "apply", "application", "where", "how"),
-    "benefit": ("얼마", "금액", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover"),
+    "apply": ("신청", "어디", "방법", "접수", "온라인", "인터넷", "apply", "application", "where", "how", "online"),
+    "benefit": ("얼마", "금액", "비용", "요금", "가격", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover",
+                "cost", "costs", "fee", "fees"),
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "받", "eligible", "qualify", "who", "age"),
     "period": ("기간", "기한", "언제", "마감", "when", "deadline", "until", "period"),
     "documents": ("서류", "준비", "document", "documents", "paperwork"),

@@ -57,6 +57,25 @@ def test_korean_follow_ups_are_about_the_service_just_answered(make_processor: A
     assert cited(when)[0]["doc_id"] == VOUCHER_KO and "2025.12.31" in when.messages[-1].text
 
 
+#: s32 fresh-user probe: "비용은요?", "온라인으로도 되나요?", "몇살까지요?" after an answer got "찾지 못했어요" or the
+#: out-of-scope reply though the page just cited says it; each is the section that says it, of that page.
+@pytest.mark.parametrize(("opening", "follow_up", "page", "heading"), [
+    ("아이돌봄 서비스 알려주세요", "비용은요?", "childcare-idolbom.md", "지원 내용"),
+    ("HPV 국가예방접종사업 알려주세요", "몇살까지요?", "hpv-vaccination.md", "지원 대상"),
+    ("안심상속서비스 알려주세요", "온라인으로도 되나요?", "safe-inheritance.md", "신청 방법"),
+])
+def test_a_cost_age_or_online_follow_up_answers_that_section(make_processor: Any, opening: str, follow_up: str, page: str,
+                                                             heading: str) -> None:
+    p = make_processor()
+    first = say(p, "fu-aspect", opening)
+    doc_id = cited(first)[0]["doc_id"]
+    meta = (ROOT / "knowledge" / "ko" / page).read_text(encoding="utf-8")
+    assert f"doc_id: {doc_id}" in meta  # the premise: the page asked for
+    t = say(p, "fu-aspect", follow_up)
+    assert cited(t)[0]["doc_id"] == doc_id and cited(t)[0]["section"] == heading, [m.text for m in t.messages]
+    assert section(page, "ko", heading) in t.messages[-1].text
+
+
 def test_english_who_is_eligible_answers_from_the_service_not_the_questionnaire(make_processor: Any) -> None:
     p = make_processor()
     first = say(p, "fu-en", "How do I apply for the energy voucher?")
@@ -102,6 +121,8 @@ def test_the_general_question_and_another_service_keep_their_route(make_processo
     ("자격 확인해 주세요", []),
     ("Check my eligibility", []),
     ("안녕하세요", []),
+    ("비용은요?", ["benefit"]), ("How much does it cost?", ["benefit"]), ("What are the fees?", ["benefit"]),
+    ("온라인으로도 되나요?", ["apply"]), ("Can I do it online?", ["apply"]), ("몇살까지요?", ["eligibility"]),
 ])
 def test_asked_aspects(text: str, aspects: list[str]) -> None:
     assert asked_aspects(text) == aspects
