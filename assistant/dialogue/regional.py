@@ -52,16 +52,32 @@ def known_region(tracker: DialogueStateTracker) -> str | None:
     return " ".join(parts) or None
 
 
+#: replies to a message that leave the region question open: small talk and out-of-scope messages in between
+#: ("ㅋㅋㅋ", "오늘 서울 날씨 어때요?") do not drop it (s32 probe: "안양이요" after them was "어떤 점을 도와드릴까요?")
+INTERRUPTIONS = frozenset({"utter_chitchat", "utter_out_of_scope", "utter_greet", "utter_thank", "utter_ask_rephrase"})
+#: how many such interrupting messages may come between the region question and the reply that answers it
+MAX_INTERRUPTIONS = 2
+
+
 def asked_just_before(tracker: DialogueStateTracker) -> bool:
-    """Whether the assistant's last message before the latest user message asked for the region."""
-    seen_user = False
+    """Whether the assistant's last message before the latest user message asked for the region, or asked it before
+    at most :data:`MAX_INTERRUPTIONS` user messages that it only answered with small talk or the out-of-scope reply
+    (:data:`INTERRUPTIONS`)."""
+    users = 0
+    replies: list[str | None] = []
     for e in reversed(tracker.applied_events()):
         if isinstance(e, UserUttered):
-            if seen_user:
+            if users and (not replies or any(r not in INTERRUPTIONS for r in replies)):
+                return False  # that message got an answer of its own (or none): the question is no longer open
+            users += 1
+            replies = []
+            if users > MAX_INTERRUPTIONS + 1:
                 return False
-            seen_user = True
-        elif seen_user and isinstance(e, BotUttered):
-            return (e.data.get("custom") or {}).get("response") == ASK_RESPONSE
+        elif users and isinstance(e, BotUttered):
+            response = (e.data.get("custom") or {}).get("response")
+            if response == ASK_RESPONSE:
+                return True
+            replies.append(response)
     return False
 
 

@@ -54,6 +54,10 @@ _GENERAL = re.compile(r"받을\s*수\s*있는\s*(?:혜택|지원|서비스|게|�
                       r"|확인해\s*(?:주|줘|봐|볼)|조회|\bcheck\b"
                       r"|\bwhat\s+(?:benefits|help|support|services)\b|\bany\s+(?:benefits|help|support)\b"
                       r"|\banything\s+(?:i|we)\s+can\b|\bwhich\s+(?:benefits|services)\b", re.I)
+#: What asks for the last message again ("다시 말해 줘", "한 번 더", "say that again", "pardon"): an aspect question
+#: without it that the classifier reads as ``repeat`` ("얼마예요?" at 0.41, s32 probe: the last answer was repeated)
+#: is a follow-up.
+_REPEAT_CUE = re.compile(r"다시|한\s*번\s*더|뭐라고|못\s*들|\bagain\b|\brepeat\b|\bpardon\b|\bsorry\?", re.I)
 #: The words of the aspects themselves: not a topic of their own (:func:`~assistant.dialogue.eligibility_route.topic_terms`
 #: keeps them).
 ASPECT_WORDS = frozenset(
@@ -157,7 +161,8 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
     if not text or text.startswith("/") or len(text) > MAX_CHARS or not asked_aspects(text):
         return False
     intent, conf = top_intent(tracker)
-    if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold:
+    if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold \
+            and not (intent == "repeat" and not _REPEAT_CUE.search(text)):
         return False
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     find = getattr(context.services, "find", None)

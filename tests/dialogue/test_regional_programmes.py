@@ -339,6 +339,30 @@ def test_a_region_without_the_programme_is_told_so_in_either_language(make_proce
     assert p.load("s-rent").get_slot("programme_region") == "서울특별시"
 
 
+#: s32 probe: small talk or an out-of-scope question between the region question and the reply dropped the question
+#: ("안양이요" then got "어떤 점을 도와드릴까요?"). Up to two such messages leave it open; a question answered in
+#: between, or a third interruption, closes it.
+@pytest.mark.parametrize(("between", "answers"), [
+    (["ㅋㅋㅋ"], True),
+    (["오늘 서울 날씨 어때요?"], True),
+    (["ㅋㅋ", "오늘 날씨 어때?"], True),
+    (["ㅋㅋ", "ㅎㅎ", "오늘 날씨 어때?"], False),
+    (["에너지바우처 알려주세요"], False),
+])
+def test_the_region_question_stays_open_through_small_talk(make_processor: Any, between: list[str], answers: bool) -> None:
+    p = make_processor()
+    assert responses(say(p, QUESTION)) == ["utter_ask_programme_region"]
+    for text in between:
+        say(p, text)
+    t = say(p, "안양이요")
+    if answers:
+        assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+        assert t.messages[0].custom["citations"][0]["doc_id"] == RENT["경기도 안양시"]
+        assert p.load("s-rent").get_slot("programme_region") == "경기도 안양시"
+    else:
+        assert p.load("s-rent").get_slot("programme_region") is None, [m.text for m in t.messages]
+
+
 def test_a_region_known_earlier_is_used_without_asking(make_processor: Any) -> None:
     p = make_processor()
     say(p, "서울 살아요")  # 서울특별시: neither region runs the bundled youth-rent programmes

@@ -63,6 +63,8 @@ def test_korean_follow_ups_are_about_the_service_just_answered(make_processor: A
     ("아이돌봄 서비스 알려주세요", "비용은요?", "childcare-idolbom.md", "지원 내용"),
     ("HPV 국가예방접종사업 알려주세요", "몇살까지요?", "hpv-vaccination.md", "지원 대상"),
     ("안심상속서비스 알려주세요", "온라인으로도 되나요?", "safe-inheritance.md", "신청 방법"),
+    # read as repeat 0.41: the last answer (신청 방법) was said again
+    ("아이돌봄 서비스 신청 방법 알려줘", "얼마예요?", "childcare-idolbom.md", "지원 내용"),
 ])
 def test_a_cost_age_or_online_follow_up_answers_that_section(make_processor: Any, opening: str, follow_up: str, page: str,
                                                              heading: str) -> None:
@@ -145,3 +147,11 @@ def test_help_of_its_own(text: str, besides: str, words: list[str]) -> None:
     from assistant.nlu.tokenizer import KoreanTokenizer
 
     assert help_of_its_own(text, [], KoreanTokenizer(), besides=besides) == words
+
+
+def test_a_request_to_repeat_still_repeats(make_processor: Any) -> None:
+    p = make_processor()
+    first = say(p, "fu-repeat", "아이돌봄 서비스 신청 방법 알려줘")
+    again = say(p, "fu-repeat", "다시 말해줘")
+    assert again.messages[-1].custom.get("repeated") is True
+    assert again.messages[-1].text == first.messages[-1].text
