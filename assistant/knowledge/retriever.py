@@ -581,7 +581,8 @@ class RetrieverConfig:
 
 
 def with_top(plain: RetrievalResult, mapped: RetrievalResult) -> RetrievalResult:
-    """``plain`` with ``mapped``'s first hit first: ``plain``'s hits follow in their order, without that document or
+    """``plain`` with ``mapped``'s first hit first, scored as ``plain``'s first (or its own ``plain`` score, if
+    higher): ``plain``'s hits follow in their order, without that document or
     another of its service (same ``service_id``), cut to ``plain``'s length, and ``plain`` kept as its
     :attr:`~RetrievalResult.unmapped` (what the answerability gate judges). ``plain`` unchanged when ``mapped`` has
     no hit (``RetrieverConfig.language_map_scope``)."""
@@ -590,7 +591,13 @@ def with_top(plain: RetrievalResult, mapped: RetrievalResult) -> RetrievalResult
     top = mapped.hits[0]
     sid = top.doc.service_id
     rest = [h for h in plain.hits if h.doc.doc_id != top.doc.doc_id and not (sid and h.doc.service_id == sid)]
-    return replace(plain, hits=(top, *rest)[: max(len(plain.hits), 1)], unmapped=plain)
+    # the first page keeps the plain run's score scale: the composer compares the other hits' scores with the first's
+    # (regional_programme's "strong" hits), and the mapped fusion's scores run higher (s32: 옥천's youth rent page at
+    # 1.0 mapped against 안양's 0.643 unmapped made 안양's no longer "strong", and the rent question was answered with
+    # 옥천's page instead of asking where the citizen lives)
+    own = next((h.score for h in plain.hits if h.doc.doc_id == top.doc.doc_id), 0.0)
+    first = replace(top, score=max(own, plain.hits[0].score if plain.hits else top.score))
+    return replace(plain, hits=(first, *rest)[: max(len(plain.hits), 1)], unmapped=plain)
 
 
 class AllWords(tuple[str, ...]):

@@ -169,6 +169,9 @@ RENT_TWINS = [
     ("How do I apply for the youth rent support?", "청년 월세 지원 신청은 어떻게 해요?"),
     ("Is there monthly rent support for young people?", "청년 월세 지원 있나요?"),
     ("Can young people get help with their monthly rent?", "청년들 월세 도움 받을 수 있어요?"),
+    # s32: with the language map on, the mapped first page kept its mapped score (1.0 against 안양's 0.643), so 안양's
+    # page was no longer a "strong" hit and 옥천's was answered at once (with_top now keeps the plain score scale)
+    ("Is there rent support for young people living alone?", "혼자 사는 청년 월세 지원 있나요?"),
 ]
 
 
