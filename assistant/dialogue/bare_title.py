@@ -63,10 +63,11 @@ class BareTitlePolicy:
         intent, conf = top_intent(tracker)
         # a title with a request for what it is ("언어발달지원 알려줘", read as human_handoff 0.9 in s32) asks about that
         # service whatever the intent says
-        if intent not in LOW_INFORMATION_INTENTS and conf >= context.settings.intent_threshold \
-                and not (asks_what_it_is(text) and match_alone(text)):
-            return None
-        match = match_alone(text)
+        match = None
+        if intent not in LOW_INFORMATION_INTENTS and conf >= context.settings.intent_threshold:
+            if not asks_what_it_is(text) or (match := match_alone(text)) is None:
+                return None
+        match = match or match_alone(text)
         if not (isinstance(match, tuple) and len(match) == 2):
             # a benefit's name the index has no title for ("Tomorrow learning card", out_of_scope 0.6): the documents
             # answer it, or the answer says that they do not hold it (utter_service_not_in_documents)

@@ -123,6 +123,18 @@ def test_a_stop_at_the_region_question_drops_it(engine: MessageProcessor, sender
     assert engine.load(sender).get_slot("programme_region") is None, [m.text for m in later.messages]
 
 
+def assert_region_documents(answered: Turn, doc_id: str) -> None:
+    """The turn answers from the documents, citing ``doc_id`` first, with that region's documents (every paper of its
+    list, none of the other region's) rather than an overview."""
+    assert responses(answered) == ["action_answer_from_knowledge"], [m.text for m in answered.messages]
+    m = answered.messages[0]
+    assert m.custom["citations"][0]["doc_id"] == doc_id, m.custom["citations"]
+    other = next(k for k in PAPERS if k != doc_id)
+    own_word, other_word = PAPERS[doc_id].split()[0], PAPERS[other].split()[0]
+    assert own_word in m.text and other_word not in m.text, m.text
+    assert all(paper in m.text for paper in PAPERS[doc_id].split(", ")), m.text  # the documents, not an overview
+
+
 @pytest.mark.parametrize(("lang", "aspect", "place", "doc_id"), [
     ("ko", "구비서류는요?", "안양이요", "T-ANY"),
     ("ko", "필요한 서류는 뭐예요?", "옥천군에 살아요", "T-OKC"),
@@ -136,14 +148,7 @@ def test_an_aspect_asked_at_the_region_question_is_answered_for_the_region(engin
     assert responses(say(engine, QUESTIONS[lang], sender)) == ["utter_ask_programme_region"]
     again = say(engine, aspect, sender)
     assert responses(again) == ["utter_ask_programme_region"], [m.text for m in again.messages]
-    answered = say(engine, place, sender)
-    assert responses(answered) == ["action_answer_from_knowledge"], [m.text for m in answered.messages]
-    m = answered.messages[0]
-    assert m.custom["citations"][0]["doc_id"] == doc_id, m.custom["citations"]
-    other = next(k for k in PAPERS if k != doc_id)
-    own_word, other_word = PAPERS[doc_id].split()[0], PAPERS[other].split()[0]
-    assert own_word in m.text and other_word not in m.text, m.text
-    assert all(paper in m.text for paper in PAPERS[doc_id].split(", ")), m.text  # the documents, not an overview
+    assert_region_documents(say(engine, place, sender), doc_id)
 
 
 @pytest.mark.parametrize(("lang", "reply", "doc_id"), [
@@ -156,12 +161,5 @@ def test_a_region_with_an_aspect_answers_that_aspect_for_the_region(engine: Mess
     """Session 32: the region and an aspect in one reply ("안양인데 서류 뭐 필요해요?") answered the programme's overview for
     the region (the aspect was dropped); the aspect is joined to the pending question, as when it is asked first."""
     assert responses(say(engine, QUESTIONS[lang], sender)) == ["utter_ask_programme_region"]
-    answered = say(engine, reply, sender)
-    assert responses(answered) == ["action_answer_from_knowledge"], [m.text for m in answered.messages]
-    m = answered.messages[0]
-    assert m.custom["citations"][0]["doc_id"] == doc_id, m.custom["citations"]
-    other = next(k for k in PAPERS if k != doc_id)
-    own_word, other_word = PAPERS[doc_id].split()[0], PAPERS[other].split()[0]
-    assert own_word in m.text and other_word not in m.text, m.text
-    assert all(paper in m.text for paper in PAPERS[doc_id].split(", ")), m.text  # the documents, not an overview
+    assert_region_documents(say(engine, reply, sender), doc_id)
     assert engine.load(sender).get_slot("programme_region") == {"T-ANY": "경기도 안양시", "T-OKC": "충청북도 옥천군"}[doc_id]
