@@ -319,6 +319,12 @@ class Glossary:
         written or its first Korean term, every Korean benefit name the glossary gives with it)``: the synonyms
         (실업급여 comes with 구직급여), so a caller can tell whether its documents have the benefit under any name.
 
+        An English phrase whose entry also gives a Korean word that is no benefit name and not part of one describes
+        a kind of help rather than naming a benefit ("rent support": 월세, 주거급여): that word counts among the
+        synonyms, so documents holding it (청년 월세 지원) have what the citizen asked for. A word inside a name is the
+        name's head, not another way of saying it ("state pension": 국민연금, 연금; 연금 alone would match 기초연금).
+        Without this, "Is there rent support …?" was answered "I have no service called '주거급여'" (s32).
+
         Example:
             >>> g = Glossary({"unemployment benefit": ["구직급여", "실업급여"]})
             >>> name, names = g.named_service("실업급여 신청 방법")
@@ -335,7 +341,8 @@ class Glossary:
         for _phrase, korean in self.matches(text):
             names = [t for t in korean if t in groups]
             if names:
-                return names[0], frozenset().union(*(groups[n] for n in names))
+                described = {t for t in korean if t not in groups and not any(t in n for n in names)}
+                return names[0], frozenset().union(*(groups[n] for n in names), described)
         return None
 
     def _service_groups(self) -> dict[str, frozenset[str]]:

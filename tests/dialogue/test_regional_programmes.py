@@ -197,6 +197,8 @@ def test_the_rent_question_asks_the_region_in_either_language(make_processor: An
     cites = answered.messages[0].custom["citations"]
     assert cites[0]["doc_id"] == RENT["경기도 안양시"] and RENT["충청북도 옥천군"] not in {c["doc_id"] for c in cites}
     assert answered.messages[0].custom["language"] == ("en" if english else "ko")
+    # "rent support" describes 월세 help, which the documents have: never "I have no service called '주거급여'" (s32)
+    assert "no service called" not in answered.messages[0].text and "자료에 없어요" not in answered.messages[0].text
 
 
 def bundled_birth() -> dict[str, str]:
