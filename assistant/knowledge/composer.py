@@ -351,6 +351,16 @@ def missing_variant_text(lang: str, programme: str, region: str, others: str, na
                  "(그 지역 주민만 받을 수 있는 경우가 많아요):")
 
 
+def inside_region_text(lang: str, programme: str, region: str, run_by: str) -> str:
+    """The sentence before a programme of ``run_by`` (시·군·구 inside the 시·도 ``region`` the citizen named, without
+    their own 시·군·구): it is for that 시·군·구's residents, and the documents have none elsewhere in ``region``."""
+    if lang == "en":
+        return (f"In {region}, my documents have '{programme}' only as run by {run_by}, for its own residents. "
+                f"If you live there, this is it; I have nothing on one elsewhere in {region}.")
+    return (f"{region}에서는 {run_by}에서 운영하는 '{programme}'{particle_after(programme, '이/가')} 있어요. 그곳 주민이 "
+            f"대상이니, 그곳에 사시면 아래 안내를 확인하세요. {region}의 다른 시·군·구에서 운영하는 것은 제가 가진 자료에 없어요.")
+
+
 def none_in_region_text(lang: str, programme: str, region: str) -> str:
     """The sentence before a national service answering a citizen of ``region`` whose region runs none of the
     documents' versions of ``programme`` (the kind of help asked about: "출산", "청년 월세 지원"): it names the
@@ -794,6 +804,16 @@ class AnswerComposer:
             return self._compose(result, lang, score, signals, lead, national_variants(result.hits))
         if theirs:
             return self._compose(result, lang, score, signals, theirs[0], theirs[1:] + national)
+        inside = [h for h in others if self._inside(result, h.doc.agency, region)]
+        if inside and not national:
+            # the citizen named only their 시·도 ("경기도요") and a 시·군·구 of it runs the programme: that one is
+            # answered, said first to be for that 시·군·구's residents, never "none in 경기도" beside 경기도 안양시 (s32)
+            programme = self._programme_name(result, lead, kind)
+            place = place_for_language(self._place_label(result, region, given), lang)
+            run_by = places_for_language(list(dict.fromkeys(" ".join(agency_regions(h.doc.agency)) for h in inside)), lang)
+            answer = self._compose(result, lang, score, signals, inside[0], inside[1:])
+            return replace(answer, text=inside_region_text(lang, programme, place, run_by) + "\n" + answer.text,
+                           programme=programme)
         if lead_national:  # other regions run this kind of help, the citizen's region none: said first
             answer = self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead])
             programme = self._programme_name(result, lead, kind)
@@ -823,6 +843,18 @@ class AnswerComposer:
         run_by = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
         text = missing_variant_text(lang, programme, place, run_by, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
+
+    @staticmethod
+    def _inside(result: RetrievalResult, agency: str, region: str) -> bool:
+        """Whether ``agency`` is a 시·군·구 inside the 시·도 the citizen named without naming their 시·군·구 (the
+        places the retrieval preferred, else ``region`` read by :func:`read_place`): a programme that may be
+        theirs, once they say where in the 시·도 they live."""
+        doc = agency_place(agency)
+        if doc is None or doc.sigungu is None:
+            return False
+        area = read_place(region)
+        named = [(p.sido, p.sigungu) for p in result.places] or ([(area.sido, area.sigungu)] if area else [])
+        return any(sido == doc.sido and sigungu is None for sido, sigungu in named)
 
     @staticmethod
     def _place_label(result: RetrievalResult, region: str, given: bool) -> str:

@@ -201,6 +201,33 @@ def test_the_rent_question_asks_the_region_in_either_language(make_processor: An
     assert "no service called" not in answered.messages[0].text and "자료에 없어요" not in answered.messages[0].text
 
 
+@pytest.mark.parametrize(("question", "reply", "label"), [
+    ("청년 월세 지원 있나요?", "경기도요", "경기도 안양시"),
+    ("청년 월세 지원 있나요?", "충청북도", "충청북도 옥천군"),
+    ("Is there monthly rent support for young people?", "Gyeonggi-do", "경기도 안양시"),
+    ("Is there monthly rent support for young people?", "I live in Chungcheongbuk-do", "충청북도 옥천군"),
+])
+def test_a_province_reply_gets_its_city_s_programme(make_processor: Any, question: str, reply: str, label: str) -> None:
+    """s32: "경기도요" at the region question was told the documents have '청년 월세 지원' only in 경기도 안양시 and
+    옥천군, "and none in 경기도": 안양시 is in 경기도. A citizen who names only their 시·도 gets the programme of the
+    시·군·구 inside it, said first to be for that place's residents, and not the other province's."""
+    p = make_processor()
+    english = question.isascii()
+    assert responses(say(p, question)) == ["utter_ask_programme_region"]
+    answered = say(p, reply)
+    assert responses(answered) == ["action_answer_from_knowledge"], [x.text for x in answered.messages]
+    m = answered.messages[0]
+    cites = {c["doc_id"] for c in m.custom["citations"]}
+    assert m.custom["citations"][0]["doc_id"] == RENT[label] and cites == {RENT[label]}
+    sido, sigungu = label.split()
+    first = m.text.split("\n")[0]
+    if english:
+        assert first.startswith("In ") and "for its own residents" in first and "nothing on one elsewhere" in first
+    else:
+        assert first.startswith(f"{sido}에서는 {label}에서 운영하는") and "자료에 없어요" in first
+    assert "운영하는 것만 있고" not in m.text and "they have nothing on one in" not in m.text
+
+
 def bundled_birth() -> dict[str, str]:
     """The bundled pages of a local government's 출산 programme (category 임신·출산, a regional agency, 출산 or
     산후 in the title): region label → doc id, read from their front matter."""
