@@ -10,6 +10,8 @@
    Cancel, goodbye (both stop the form), repeat and handoff are handled here for every form.
    Then :class:`~assistant.dialogue.after_form.CorrectionAfterFormPolicy`: right after a form's result, a message
    with a new value for one of its slots ("sorry, I meant 40 percent") changes it and the result is given again.
+   Then :class:`~assistant.dialogue.callback.CallbackPolicy`: outside a form, a request to be phoned back ("전화
+   주세요", "연락처는 010-… 연락주세요") → ``utter_no_callback`` (the assistant cannot call; 110 and the chat handoff).
    Then :class:`~assistant.dialogue.bare_title.BareTitlePolicy`: a service's title typed alone (or a close typo of
    one) read as a low-information intent → ``action_answer_from_knowledge`` for that service.
 2. :class:`ClarifyPolicy`: the two top intents are within
@@ -360,13 +362,14 @@ class PolicyEnsemble:
         from assistant.dialogue.confirmation import ConfirmationPolicy
         from assistant.dialogue.regional import RegionFollowUpPolicy
         from assistant.dialogue.bare_title import BareTitlePolicy
+        from assistant.dialogue.callback import CallbackPolicy
         from assistant.dialogue.service_followup import ServiceFollowUpPolicy
         from assistant.dialogue.term_definition import TermDefinitionPolicy
         from assistant.dialogue.fact_question import FactQuestionPolicy
 
         self.policies: list[Policy] = [
-            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), BareTitlePolicy(),
-            ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
+            BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             FactQuestionPolicy(self.rule_policy), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
