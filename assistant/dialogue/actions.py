@@ -46,9 +46,11 @@ __all__ = ["ActionExecutor", "ActionNotFoundError", "ActionRegistry", "NoActionS
 class Knowledge(Protocol):
     """Answers a question from documents (retrieval + composer)."""
 
-    def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None) -> Answer:
+    def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None,
+               language: str | None = None) -> Answer:
         """The composed answer (``abstained`` when no document answers); ``region``: where the citizen lives, when
-        known (:meth:`assistant.knowledge.composer.AnswerComposer.run`)."""
+        known; ``language``: the answer's language when not the question's (a citizen who asked for the other one,
+        :mod:`assistant.dialogue.language_switch`; :meth:`assistant.knowledge.composer.AnswerComposer.run`)."""
         ...
 
 
@@ -104,6 +106,9 @@ class TurnContext:
     #: the knowledge answer treats it as a knowledge question (an abstention says the documents lack it, not that it is
     #: out of scope)
     fact_question: bool = False
+    #: the language the knowledge answer is written in when not its question's: the earlier question answered again
+    #: in the language the citizen asked for (:mod:`assistant.dialogue.language_switch`); None: the question's
+    answer_language: str | None = None
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
 
@@ -115,10 +120,14 @@ class TurnContext:
         of the conversation (this turn's embedding is not its embedding)."""
         if self.knowledge is None:
             return None
-        key = f"{text}\x00{region or ''}\x00{earlier}"
+        key = f"{text}\x00{region or ''}\x00{earlier}\x00{self.answer_language or ''}"
         if key not in self._answers:
             vector = None if earlier else self.vector
-            self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None)
+            if self.answer_language:
+                self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None,
+                                                           language=self.answer_language)
+            else:
+                self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None)
         return self._answers[key]
 
     def utter(self, tracker: DialogueStateTracker, name: str, custom: dict[str, Any] | None = None, **values: Any) -> BotUttered:

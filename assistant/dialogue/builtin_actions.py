@@ -121,24 +121,33 @@ class ActionAnswerFromKnowledge:
             if again is not None and not again.abstained and again.regions and context.has_response(regional.ASK_RESPONSE):
                 query = f"{pending['query']} {context.region_aspect}"
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": query, "regions": [r for r, _c in again.regions]}),
-                        self._ask_region(tracker, context, again)]
+                        self._ask_region(tracker, context, again, query)]
         if pending is not None and where is not None:  # the reply to "어느 지역에 사세요?": the question, for there
             events.append(SlotSet(regional.REGION_SLOT, where))
-            answer = context.answer(regional.question_for_region(tracker, pending), 0.0, region=where, earlier=True)
+            # the question answered is the pending one: a later "English please" answers it again (custom.query)
+            asked = regional.question_for_region(tracker, pending)
+            # written in the language the citizen asked for while the region question waited ("Can you tell me in
+            # English?" before "I live in Anyang": assistant.dialogue.language_switch), else as the question was asked
+            context.answer_language = context.answer_language or pending.get("language") or None
+            answer = context.answer(asked, 0.0, region=where, earlier=True)
         else:
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
-            p_oos = 0.0 if context.named_title or context.about_service else intent_probability(tracker, "out_of_scope")
-            # a bare title is retrieved as the title, a follow-up with its service's title: the message's own embedding
-            # (a typo's, the follow-up's alone) is not the query's
-            answer = context.answer(text, p_oos, region=region, earlier=bool(context.named_title or context.about_service))
+            # a title, a follow-up's service or an earlier question answered again in another language (answer_language)
+            # is no reading of this message: its out_of_scope probability and its embedding are not the query's
+            other_text = bool(context.named_title or context.about_service or context.answer_language)
+            p_oos = 0.0 if other_text else intent_probability(tracker, "out_of_scope")
+            asked = text
+            answer = context.answer(text, p_oos, region=region, earlier=other_text)
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
-                return [*events, SlotSet(regional.PENDING_SLOT, {"query": text, "regions": [r for r, _c in answer.regions]}),
-                        self._ask_region(tracker, context, answer)]
+                waiting = {"query": text, "regions": [r for r, _c in answer.regions]}
+                if context.answer_language:
+                    waiting["language"] = context.answer_language
+                return [*events, SlotSet(regional.PENDING_SLOT, waiting), self._ask_region(tracker, context, answer, text)]
         if answer is not None and not answer.abstained:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
-                      "response": self.name}
+                      "response": self.name, "query": asked}
             data: dict[str, Any] = {"custom": custom}
             if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
                     and self.offer_check(tracker, context):
@@ -170,15 +179,16 @@ class ActionAnswerFromKnowledge:
         return BotUttered(said.text, {**said.data, "buttons": [{"title": title, "payload": "/check_eligibility"}]})
 
     @staticmethod
-    def _ask_region(tracker: DialogueStateTracker, context: TurnContext, answer: Answer) -> BotUttered:
+    def _ask_region(tracker: DialogueStateTracker, context: TurnContext, answer: Answer, query: str) -> BotUttered:
         """``utter_ask_programme_region`` with one button per region (citing each region's programme); in English the
-        regions are named in English (the button's payload keeps the Korean label, the value)."""
+        regions are named in English (the button's payload keeps the Korean label, the value). ``query``: the
+        question waiting for the region (``custom.query``)."""
         from assistant.dialogue import regional
 
         labels = [r for r, _c in answer.regions]
         shown = [place_for_language(label, context.language) for label in labels]  # "Anyang-si, Gyeonggi-do" in English
         custom = {"citations": [c.__dict__ for _r, c in answer.regions], "abstained": False, "language": context.language,
-                  "regions": labels}
+                  "regions": labels, "query": query}
         asked = context.utter(tracker, regional.ASK_RESPONSE, custom=custom, programme=answer.programme,
                               regions=places_for_language(labels, context.language))
         buttons = [{"title": title, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}

@@ -42,17 +42,19 @@ class RetrievalKnowledge:
         self.composer = composer
         self.top_k = top_k
 
-    def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None) -> Answer:
+    def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None,
+               language: str | None = None) -> Answer:
         """The composed answer for ``text`` (``vector``: its embedding, if known; ``region``: where the citizen
         lives, if known: the retriever ranks that region's and national programmes first, and the composer picks
-        the region's variant, see :meth:`HybridRetriever.run` and :meth:`AnswerComposer.run`)."""
+        the region's variant, see :meth:`HybridRetriever.run` and :meth:`AnswerComposer.run`; ``language``: the
+        answer's language when not the question's)."""
         result = self.retriever.run(text, k=self.top_k, query_vector=vector, region=region)
         # whether the question has an answer is judged without the region's preference (AnswerComposer.run, judged)
         judged = self.retriever.run(text, k=self.top_k, query_vector=vector) if region else None
 
         def wider() -> tuple[DocHit, ...]:  # asked by the composer only when other regions' versions fill the hits
             return self.retriever.region_and_national(text, result.places, k=self.top_k, query_vector=vector)
-        return self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider)
+        return self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider, language=language)
 
 
 class ServiceTitleMatcher:

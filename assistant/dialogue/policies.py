@@ -2,6 +2,8 @@
 
 :class:`PolicyEnsemble` asks, in order, and takes the first prediction:
 
+0. :class:`~assistant.dialogue.language_switch.LanguageSwitchPolicy`: outside a form, a request for the other
+   language ("English please") → the previous question answered again in it, or ``utter_language_switched``.
 1. :class:`FormPolicy`: an active form continues: right after the user spoke
    it runs the form (which may reject the turn as a digression); after a
    digression's answer it runs the form again, which re-asks the same slot
@@ -363,12 +365,13 @@ class PolicyEnsemble:
         from assistant.dialogue.regional import RegionFollowUpPolicy
         from assistant.dialogue.bare_title import BareTitlePolicy
         from assistant.dialogue.callback import CallbackPolicy
+        from assistant.dialogue.language_switch import LanguageSwitchPolicy
         from assistant.dialogue.service_followup import ServiceFollowUpPolicy
         from assistant.dialogue.term_definition import TermDefinitionPolicy
         from assistant.dialogue.fact_question import FactQuestionPolicy
 
         self.policies: list[Policy] = [
-            RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
+            LanguageSwitchPolicy(), RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
             BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             FactQuestionPolicy(self.rule_policy), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),

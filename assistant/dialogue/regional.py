@@ -82,7 +82,8 @@ def asked_just_before(tracker: DialogueStateTracker) -> bool:
 
 
 def pending_question(tracker: DialogueStateTracker) -> dict[str, Any] | None:
-    """The question waiting for a region (``{"query", "regions"}``), when the region was asked just before."""
+    """The question waiting for a region (``{"query", "regions"}``, and ``"language"`` when the citizen asked for
+    another language than the question's), when the region was asked just before."""
     pending = tracker.get_slot(PENDING_SLOT)
     if isinstance(pending, dict) and isinstance(pending.get("query"), str) and asked_just_before(tracker):
         return pending

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from assistant.nlu.language import detect_language
+from assistant.nlu.language import detect_language, requested_language
 from assistant.regions import only_place_names, place_for_language
 
 #: Slots that hold a Korean place name (``{value_en}`` is its English writing).
@@ -79,7 +79,7 @@ def turn_language(text: str, conversation: Literal["ko", "en"] | None, default: 
     A message that is nothing but place names (:func:`assistant.regions.only_place_names`: "Haeundae" at a Korean
     conversation's region question, "해운대구" in an English one) keeps the conversation's language: the name
     says where, not which language (fresh-user s10 #3: "Haeundae" switched a Korean conversation to English).
-    Any other text speaks for itself (:func:`~assistant.nlu.language.detect_language`, ``default`` for text of
+    A request for a language ("영어로 알려 주세요", "Korean please": :func:`~assistant.nlu.language.requested_language`) is in the language it asks for. Any other text speaks for itself (:func:`~assistant.nlu.language.detect_language`, ``default`` for text of
     no language or an undecided mix).
 
     Args:
@@ -93,4 +93,7 @@ def turn_language(text: str, conversation: Literal["ko", "en"] | None, default: 
     """
     if conversation is not None and only_place_names(text):
         return conversation
+    # "영어로 알려 주세요" is Korean asking for English (assistant.dialogue.language_switch)
+    if (asked := requested_language(text)) is not None:
+        return asked
     return detect_language(text, default=default)

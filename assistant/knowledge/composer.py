@@ -675,7 +675,8 @@ class AnswerComposer:
         return Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
 
     def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None,
-            judged: RetrievalResult | None = None, wider_search: Callable[[], tuple[DocHit, ...]] | None = None) -> Answer:
+            judged: RetrievalResult | None = None, wider_search: Callable[[], tuple[DocHit, ...]] | None = None,
+            language: str | None = None) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True).
 
         Args:
@@ -698,8 +699,14 @@ class AnswerComposer:
                 has none (the ranked hits can be all other regions' versions: "출산지원금 얼마 받을 수 있어요?" for
                 대구광역시 수성구 ranks 건강보험 임신·출산 진료비 지원 44th, and for 부산광역시 수영구 its own 출산장려금
                 지원 below five other regions').
+            language: the language to answer in when not the question's (``ko`` / ``en``; a citizen who asked for the
+                other language, "English please"): whether to answer is judged as the question was asked (its
+                language's gate), then the answer is written as for a question in ``language``: that language's
+                headings and sentences, and the page in that language where the service has one.
         """
         score, signals = self.answerability(judged or result, p_oos)
+        if language in _HEADINGS and language != result.language:
+            result = replace(result, language=language)
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
@@ -912,7 +919,9 @@ class AnswerComposer:
         head = _HEADINGS[lang]
         if lang == "en":
             lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title]
-            if quoted_in_korean(text for _a, _n, text in parts):
+            # an English page that writes a Korean name or term inside its English text (유아학비 누리과정) is no Korean
+            # quote: the note is for a Korean page quoted under English headings (s32: said over two English pages)
+            if doc.language != "en" and quoted_in_korean(text for _a, _n, text in parts):
                 lines.append(KOREAN_QUOTE_NOTE)
         else:
             lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + " 안내예요."]

@@ -114,3 +114,40 @@ def detect_language(text: str, default: Language = "ko") -> Language:
     if korean and function_word:
         return "en"
     return default
+
+
+_NAMES = {"english": "en", "korean": "ko", "영어": "en", "한국어": "ko", "한국말": "ko", "한글": "ko"}
+#: "English please", "in English", "Can you tell me in English?", "Could you answer in Korean, please?", "Speak
+#: English", "Do you speak English?", "English version please"
+_ENGLISH_REQUEST = re.compile(
+    r"(?:(?:can|could|would|will)\s+you\s+|do\s+you\s+|please\s+|i\s+(?:want|need|prefer)\s+(?:it\s+)?)*"
+    r"(?:(?:tell|say|explain|answer|reply|write|speak|talk|respond|show|give|repeat)(?:\s+(?:to\s+)?(?:me|it|that|this|us))?\s+)?"
+    r"(?:(?:it|that|this|the\s+answer)\s+)?(?:in\s+)?(english|korean)(?:\s+(?:language|version|answer))?(?:\s+please)?")
+#: "영어로", "영어로요", "영어로 알려 주세요", "한국어로 해 줘", "영어로 설명해 주실 수 있나요", "영어 가능해요?"
+_KOREAN_REQUEST = re.compile(
+    r"(?:혹시|좀|다시)?\s*(영어|한국어|한국말|한글)(?:로\s*(?:는|요|좀|다시)?\s*"
+    r"(?:(?:해|말해|알려|설명해|대답해|답해|안내해|바꿔|써|보여)\s*)?"
+    r"(?:주세요|주십시오|줘요|줘|주실래요|주시겠어요|줄래요|줄래|주실\s*수\s*있(?:나요|어요|을까요)|주라|요|부탁(?:해요|드려요|합니다)?)?"
+    r"|\s*(?:가능해요|가능한가요|가능하세요|돼요|되나요|되요|할\s*줄\s*아세요|하세요|해요))")
+_FILLER = re.compile(r"[\s?.!~,]+")
+
+
+def requested_language(text: str) -> Language | None:
+    """The language a message asks the assistant to speak, when it is nothing but that request, else None: the
+    turn is then in that language whatever its own words are (:mod:`assistant.dialogue.language_switch`).
+
+    >>> requested_language("English please"), requested_language("Can you tell me in English?")
+    ('en', 'en')
+    >>> requested_language("영어로 알려 주세요"), requested_language("한국어로 해 주세요"), requested_language("Korean please")
+    ('en', 'ko', 'ko')
+    >>> requested_language("How do I apply for the energy voucher?"), requested_language("영어 학원비 지원 있나요?")
+    (None, None)
+    """
+    t = _FILLER.sub(" ", (text or "").lower()).strip()
+    if not t or len(t) > 60:
+        return None
+    m = _ENGLISH_REQUEST.fullmatch(t) or _KOREAN_REQUEST.fullmatch(t)
+    if m is None:
+        return None
+    name = _NAMES[m.group(1)]
+    return "en" if name == "en" else "ko"

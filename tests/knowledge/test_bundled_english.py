@@ -43,3 +43,44 @@ def test_an_english_question_with_an_english_page_still_gets_it(bundled_router) 
     assert "en" in {d.language for d in (top.doc, *top.alternates) if d.service_id == "B55353000001"}
     quoted = bundled_router.composer._pick_doc(result)
     assert quoted.service_id == "B55353000001" and quoted.language == "en"
+
+
+def _english_pages() -> list[tuple[str, str]]:
+    """(title, service id) of every bundled English page, read from knowledge/en/*.md front matter."""
+    from pathlib import Path
+
+    import yaml
+
+    out = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "knowledge/en").glob("*.md")):
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1])
+        out.append((str(meta["title"]), str(meta.get("service_id") or meta.get("doc_id") or "")))
+    return out
+
+
+@pytest.mark.parametrize(("question", "title_start"), [
+    # s32 probe: both said "The official service catalogue has this service in Korean only" over their English page
+    # (its text writes the Korean names in parentheses, 읍면동 주민센터)
+    ("How can I get the Nuri kindergarten fee support?", "Early childhood education fee support"),
+    ("Youth tomorrow savings account eligibility", "Youth Tomorrow Savings Account"),
+    ("Who can get the energy voucher?", "Energy voucher"),
+])
+def test_an_english_page_is_not_said_to_be_korean_only(bundled_router, question: str, title_start: str) -> None:  # type: ignore[no-untyped-def]
+    from assistant.dialogue.messages import UserMessage
+    from assistant.knowledge.composer import KOREAN_QUOTE_NOTE
+
+    assert any(t.startswith(title_start) for t, _id in _english_pages())  # the bundled corpus has its English page
+    answer = bundled_router.handle(UserMessage("en-note", question, "rest", {})).answer
+    assert answer is not None and not answer.abstained and answer.citations[0].title.startswith(title_start)
+    assert KOREAN_QUOTE_NOTE not in answer.text
+
+
+def test_a_korean_page_quoted_in_english_says_so(bundled_router) -> None:  # type: ignore[no-untyped-def]
+    """The note stays where it is true: 연탄쿠폰 has no English page (knowledge/ko/briquette-coupon.md only)."""
+    from assistant.dialogue.messages import UserMessage
+    from assistant.knowledge.composer import KOREAN_QUOTE_NOTE
+
+    assert not any("연탄" in t or "riquette" in t for t, _id in _english_pages())
+    answer = bundled_router.handle(UserMessage("en-note-2", "Who can get the briquette coupon?", "rest", {})).answer
+    assert answer is not None and not answer.abstained and "연탄" in answer.citations[0].title
+    assert answer.text.count(KOREAN_QUOTE_NOTE) == 1
