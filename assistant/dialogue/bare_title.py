@@ -31,6 +31,9 @@ MISSING_RESPONSE = "utter_service_not_in_documents"
 #: the words a benefit's proper name ends with (Korean: one word; English: the last of at most four words)
 _BENEFIT_HEAD_KO = re.compile(r"^[가-힣A-Za-z0-9]{2,}(?:카드|수당|급여|바우처|지원금|장려금|연금|쿠폰|보조금|이용권|상품권|축하금|대출|적금|통장)$")
 _BENEFIT_HEAD_EN = re.compile(r"^(?:[a-z0-9'-]+ ){1,3}(?:card|allowance|voucher|pension|grant|subsidy|benefit|loan)s?$", re.I)
+#: what a short question asks about a named service, after its name (squashed): "…신청", "…얼마줘요", "…서류는요",
+#: "…대상이에요?" (a particle may come between)
+_ASPECT_TAIL = re.compile(r"(?:이|가|은|는|을|를|의)?(?:신청|얼마|금액|서류|대상|자격|기간|방법|조건|어디서|어떻게)[가-힣]{0,10}$")
 _POLITE_TAIL = re.compile(r"\s*(?:이에요|예요|입니다|이요|은요|는요|요|,?\s*please)?\s*[?.!~]*\s*$")
 
 
@@ -61,6 +64,9 @@ class BareTitlePolicy:
         if match_alone is None or not text or len(bare_name(text)) > 60:
             return None
         intent, conf = top_intent(tracker)
+        if (typed := self._typo_with_aspect(text, context)) is not None:
+            context.named_title = typed
+            return Prediction("action_answer_from_knowledge", self.name, max(conf, 1.0 - intent_probability(tracker, "out_of_scope")))
         # a title with a request for what it is ("언어발달지원 알려줘", read as human_handoff 0.9 in s32) asks about that
         # service whatever the intent says
         match = None
@@ -74,3 +80,24 @@ class BareTitlePolicy:
             return Prediction("action_answer_from_knowledge", self.name, conf) if missing_benefit_name(text) else None
         context.named_title = str(match[1])
         return Prediction("action_answer_from_knowledge", self.name, max(conf, 1.0 - intent_probability(tracker, "out_of_scope")))
+
+    @staticmethod
+    def _typo_with_aspect(text: str, context: TurnContext) -> str | None:
+        """The question a misspelt service name with a short question about it asks, written with the name as the
+        title writes it ("에너지바우쳐 얼마줘요" → "에너지바우처 얼마줘요", "에너지 바우쳐 신청" → "에너지바우처 신청"),
+        or None: the message is the name (a close typo of exactly one title's name, never the name as written, which
+        every route already finds) followed by :data:`_ASPECT_TAIL`. Any intent: the misspelt name hid the service
+        from every route (s32 probe: out_of_scope 0.64 and refused; apply_service 0.98 and "'에너지 바우쳐': 이
+        도우미에서는 신청을 받지 않는 서비스예요")."""
+        squashed = re.sub(r"[\W_]+", "", text).lower()
+        tail = _ASPECT_TAIL.search(squashed)
+        if tail is None or tail.start() == 0:
+            return None
+        head = squashed[: tail.start()]
+        find = getattr(context.services, "find", None)
+        if find is None or find(text):  # a title as written: the routes have it
+            return None
+        match = context.services.match_alone(head)  # type: ignore[union-attr]
+        if not (isinstance(match, tuple) and len(match) == 2):
+            return None
+        return f"{match[1]} {squashed[tail.start():]}"

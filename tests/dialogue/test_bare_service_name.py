@@ -195,3 +195,30 @@ def test_a_question_about_a_benefit_not_in_the_documents_says_which(make_process
     m = say(make_processor(), text).messages[-1]
     assert f"'{name}'" in m.text, m.text
     assert ("documents" in m.text) if lang == "en" else ("자료에 없" in m.text), m.text
+
+
+@pytest.mark.parametrize(("text", "title", "heading"), [
+    # s32 probe: out_of_scope 0.64 and refused; apply_service 0.98 and "'에너지 바우쳐': 이 도우미에서는 신청을 받지 않는
+    # 서비스예요"
+    ("에너지바우쳐 얼마줘요", "에너지바우처", "[지원 내용]"),
+    ("에너지 바우쳐 신청", "에너지바우처", "[신청 방법]"),
+    ("연탄쿠퐁 대상이에요?", "연탄쿠폰", "[지원 대상]"),
+    ("에너지바우쳐 서류는요?", "에너지바우처", "[구비 서류]"),
+])
+def test_a_typo_with_a_short_question_is_that_service_s_answer(make_processor: Any, text: str, title: str,
+                                                                heading: str) -> None:
+    turn = say(make_processor(), text)
+    assert [m.custom.get("response") for m in turn.messages] == ["action_answer_from_knowledge"], [m.text for m in turn.messages]
+    assert cited_titles(turn)[0].replace(" ", "").startswith(title) and heading in turn.messages[0].text
+
+
+@pytest.mark.parametrize("text", ["에너지 신청", "바우처 얼마예요", "학원 신청 방법", "주민등록등본 신청"])
+def test_no_title_typo_before_a_question_changes_nothing(make_processor: Any, text: str) -> None:
+    """Only a close typo of exactly one title counts: a general word before the question is no service's name."""
+    from assistant.dialogue.bare_title import BareTitlePolicy
+    from assistant.dialogue.actions import TurnContext
+
+    p = make_processor()
+    context = TurnContext(p.settings, p.domain, services=p.context_defaults.get("services"))
+    assert BareTitlePolicy._typo_with_aspect("에너지 바우쳐 신청", context) == "에너지바우처 신청"  # the reader works here
+    assert BareTitlePolicy._typo_with_aspect(text, context) is None
