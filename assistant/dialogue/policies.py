@@ -14,6 +14,8 @@
    with a new value for one of its slots ("sorry, I meant 40 percent") changes it and the result is given again.
    Then :class:`~assistant.dialogue.callback.CallbackPolicy`: outside a form, a request to be phoned back ("전화
    주세요", "연락처는 010-… 연락주세요") → ``utter_no_callback`` (the assistant cannot call; 110 and the chat handoff).
+   Then :class:`~assistant.dialogue.bot_challenge.BotChallengePolicy`: "너 사람이야?", "Are you a human?" →
+   ``utter_iamabot`` (never the handoff that "human" reads as).
    Then :class:`~assistant.dialogue.bare_title.BareTitlePolicy`: a service's title typed alone (or a close typo of
    one) read as a low-information intent → ``action_answer_from_knowledge`` for that service.
 2. :class:`ClarifyPolicy`: the two top intents are within
@@ -364,6 +366,7 @@ class PolicyEnsemble:
         from assistant.dialogue.confirmation import ConfirmationPolicy
         from assistant.dialogue.regional import RegionFollowUpPolicy
         from assistant.dialogue.bare_title import BareTitlePolicy
+        from assistant.dialogue.bot_challenge import BotChallengePolicy
         from assistant.dialogue.callback import CallbackPolicy
         from assistant.dialogue.language_switch import LanguageSwitchPolicy
         from assistant.dialogue.service_followup import ServiceFollowUpPolicy
@@ -372,6 +375,7 @@ class PolicyEnsemble:
 
         self.policies: list[Policy] = [
             LanguageSwitchPolicy(), RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
+            BotChallengePolicy(),
             BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             FactQuestionPolicy(self.rule_policy), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),

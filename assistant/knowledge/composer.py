@@ -51,6 +51,11 @@ from assistant.regions import (
 )
 
 EXCERPT_CHARS = 320
+#: the excerpt of a section the question itself asks about ("에너지바우처 받을 수 있나요?" → 지원 대상): long enough for
+#: the catalogue's longest eligibility lists, so a qualifying group is never cut from the part asked about (s33
+#: fresh-user probe: 에너지바우처's list stopped at "한부모가족 …", before 다자녀 가구, the citizen's own group, and "지원
+#: 대상 전부 보여주세요" got the same cut list)
+ASKED_EXCERPT_CHARS = 1500
 GATE_FILE = Path(__file__).with_name("answerability_gate.json")
 #: The gate of English questions, fitted on English rows only (bench/fit_answerability_gate.py --language en): an
 #: English question's dense search mixes in its glossary translation (RetrieverConfig.w_dense_translated), whose
@@ -262,11 +267,18 @@ def is_eligibility_question(query: str) -> bool:
     return _ELIGIBILITY_QUESTION.search(query) is not None
 
 
-def _aspects(terms: tuple[str, ...], query: str) -> list[str]:
+def _asked_aspects(terms: tuple[str, ...], query: str) -> list[str]:
+    """The aspects the question itself names (its cue words, :data:`_ASPECT_CUES`, or an eligibility question), in
+    the cues' order; empty for a question that names none ("에너지바우처 알려줘")."""
     q = query.lower()
     found = [a for a, cues in _ASPECT_CUES.items() if any(c in terms or (len(c) > 1 and c in q) for c in cues)]
     if is_eligibility_question(query) and "eligibility" not in found:
         found.append("eligibility")
+    return found
+
+
+def _aspects(terms: tuple[str, ...], query: str) -> list[str]:
+    found = _asked_aspects(terms, query)
     if not found:
         return ["overview", "eligibility", "benefit", "apply"]
     if "period" in found:
@@ -906,11 +918,13 @@ class AnswerComposer:
         sections = self._sections(doc)
         by_key = {_key(name): name for name in sections}
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
+        asked = _asked_aspects(result.terms, result.query)
         for aspect in _aspects(result.terms, result.query):
+            limit = ASKED_EXCERPT_CHARS if aspect in asked else EXCERPT_CHARS
             for key in ASPECT_SECTIONS[aspect]:
                 if key in by_key and all(by_key[key] != name for _a, name, _t in parts):  # each section quoted once
                     name = by_key[key]
-                    parts.append((aspect, name, _excerpt(sections[name])))
+                    parts.append((aspect, name, _excerpt(sections[name], limit)))
                     break
         if not parts:
             best = next((c for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION), None)

@@ -132,6 +132,17 @@ _KOREAN_REQUEST = re.compile(
 _FILLER = re.compile(r"[\s?.!~,]+")
 
 
+def short_request_key(text: str) -> str:
+    """``text`` lower-cased, each run of spaces and sentence punctuation (``?.!~,``) one space, stripped: the form
+    in which the whole-message readers of short requests (:func:`requested_language`,
+    :func:`assistant.dialogue.bot_challenge.asks_if_bot`) match their patterns.
+
+    >>> short_request_key("  English, please!! ")
+    'english please'
+    """
+    return _FILLER.sub(" ", (text or "").lower()).strip()
+
+
 def requested_language(text: str) -> Language | None:
     """The language a message asks the assistant to speak, when it is nothing but that request, else None: the
     turn is then in that language whatever its own words are (:mod:`assistant.dialogue.language_switch`).
@@ -143,7 +154,7 @@ def requested_language(text: str) -> Language | None:
     >>> requested_language("How do I apply for the energy voucher?"), requested_language("영어 학원비 지원 있나요?")
     (None, None)
     """
-    t = _FILLER.sub(" ", (text or "").lower()).strip()
+    t = short_request_key(text)
     if not t or len(t) > 60:
         return None
     m = _ENGLISH_REQUEST.fullmatch(t) or _KOREAN_REQUEST.fullmatch(t)

@@ -1,0 +1,52 @@
+""""Are you a human?" is told the assistant is a program (s33 fresh-user probe: read as human_handoff and handed to
+an agent; "너 사람이야?" refused as out of scope). See assistant/dialogue/bot_challenge.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.bot_challenge import asks_if_bot
+from assistant.dialogue.messages import UserMessage
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("너 사람이야?", True), ("사람이에요?", True), ("혹시 챗봇인가요", True), ("진짜 사람 맞아요?", True),
+    ("로봇이야?", True), ("너 누구야?", True), ("Are you a human?", True), ("are you a bot", True),
+    ("Is this a bot?", True), ("am I talking to a real person?", True), ("Are you an AI?", True), ("who are you?", True),
+    # asking for a person is the handoff, not this question
+    ("사람이랑 얘기하고 싶어요", False), ("사람 불러주세요", False), ("상담원 연결해 주세요", False),
+    ("Can I talk to a human?", False), ("I want to speak to a real person", False), ("human please", False),
+    ("에너지바우처 대상이 누구예요?", False), ("Who is eligible for the energy voucher?", False),
+])
+def test_asks_if_bot(text: str, expected: bool) -> None:
+    assert asks_if_bot(text) is expected
+
+
+@pytest.mark.parametrize(("text", "language"), [("너 사람이야?", "ko"), ("Are you a human?", "en"), ("너 누구야?", "ko")])
+def test_the_assistant_says_it_is_a_program_and_does_not_hand_off(make_processor: Any, text: str, language: str) -> None:
+    p = make_processor()
+    turn = p.handle_message(UserMessage("bot-q", text, "rest", {}))
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_iamabot"], [m.text for m in turn.messages]
+    m = turn.messages[0]
+    assert m.custom["language"] == language and "110" in m.text
+    assert ("not a person" in m.text) if language == "en" else ("사람이 아니라" in m.text)
+    assert not p.load("bot-q").paused and [b["payload"] for b in m.buttons] == ["/human_handoff"]
+    # asking for a person still hands off
+    asked = p.handle_message(UserMessage("bot-q2", "사람이랑 얘기하고 싶어요", "rest", {}))
+    assert [x.custom.get("response") for x in asked.messages] == ["utter_handoff"]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+def test_without_a_catalogue_the_benefits_question_gets_citizen_wording(make_processor: Any, language: str) -> None:
+    """s33 probe: "…조건이 정리된 서비스 목록(정부24 카탈로그)이 아직 준비되지 않았어요" is set-up wording; the citizen is
+    told what they can do instead (ask by name, 복지로's calculator, 110). (The bundled test home has the conditions,
+    so the response is rendered from the domain as the eligibility action renders it.)"""
+    from assistant.dialogue.responses import render_response
+
+    p = make_processor()
+    text = render_response(p.domain, "utter_eligibility_no_catalogue", language=language, channel="rest",
+                           slots={"language": language}).text
+    assert "bokjiro" in text and "110" in text
+    assert ("카탈로그" not in text and "준비되지" not in text) if language == "ko" else ("catalogue" not in text)

@@ -1,0 +1,53 @@
+"""A section the question asks about is quoted whole (up to ASKED_EXCERPT_CHARS), others stay short.
+
+s33 fresh-user probe: "생계급여 받고 있고 애가 셋인데 에너지바우처 받을 수 있나요?" quoted 에너지바우처's 지원 대상 cut at
+"한부모가족 …", before 다자녀 가구 (the citizen's own group) and the exclusion; "지원 대상 전부 보여주세요" got the same
+cut. The expected text is the bundled page's own section, read from knowledge/ko/energy-voucher.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.knowledge.composer import ASKED_EXCERPT_CHARS, EXCERPT_CHARS
+
+KO = Path(__file__).resolve().parents[2] / "knowledge/ko"
+
+
+def _section(page: str, heading: str) -> str:
+    """The text under ``## heading`` of a bundled page, stripped."""
+    text = (KO / page).read_text(encoding="utf-8").split("---", 2)[2]
+    m = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert m is not None, f"{page} has no '## {heading}'"
+    return m.group(1).strip()
+
+
+def test_the_page_section_is_longer_than_a_short_excerpt() -> None:
+    """The premise: 에너지바우처's 지원 대상 is cut at the short excerpt length, and fits the asked one."""
+    section = _section("energy-voucher.md", "지원 대상")
+    assert EXCERPT_CHARS < len(section) <= ASKED_EXCERPT_CHARS
+    assert "다자녀 가구" in section[EXCERPT_CHARS:]
+
+
+@pytest.mark.parametrize("question", ["생계급여 받고 있고 애가 셋인데 에너지바우처 받을 수 있나요?",
+                                      "에너지바우처 지원 대상 전부 보여주세요"])
+def test_the_eligibility_asked_about_is_quoted_whole(bundled_router, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = bundled_router.handle(UserMessage("asked-whole", question, "rest", {})).answer
+    assert answer is not None and not answer.abstained
+    assert answer.citations[0].section == "지원 대상"
+    assert _section("energy-voucher.md", "지원 대상") in answer.text
+
+
+def test_a_section_not_asked_about_stays_short(make_processor) -> None:  # type: ignore[no-untyped-def]
+    """"에너지바우처 알려줘" asks nothing in particular: each section quoted is the short excerpt."""
+    turn = make_processor().handle_message(UserMessage("asked-whole-2", "에너지바우처 알려줘", "rest", {}))
+    assert [m.custom.get("response") for m in turn.messages] == ["action_answer_from_knowledge"]
+    text = turn.messages[0].text
+    assert "[지원 대상]" in text
+    quoted = re.findall(r"\n\[[^\]]+\]\n(.*?)(?=\n\n|\Z)", text, re.S)
+    assert quoted and all(len(q) <= EXCERPT_CHARS + 2 for q in quoted)
+    assert "다자녀 가구" not in text
