@@ -196,6 +196,13 @@ class ActionAnswerFromKnowledge:
         return BotUttered(asked.text, {**asked.data, "buttons": buttons})
 
 
+#: Said after the waiting message when the citizen asks to be called back while waiting for an agent, by language.
+NO_CALL_WHILE_WAITING = {
+    "ko": "상담원은 전화가 아니라 이 대화창에서 답해 드려요. 전화 상담은 정부민원안내콜센터(국번 없이 110)로 걸어 주세요.",
+    "en": "The agent will answer here in the chat, not by phone. To talk on the phone, call the Government Call Center on 110.",
+}
+
+
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:
     """``utter_service_not_in_documents`` for a message that is nothing but a benefit's name the documents do not
     answer ("국민내일배움카드"; :func:`assistant.dialogue.bare_title.missing_benefit_name`), or a question that names
@@ -396,8 +403,15 @@ class ActionHandoff:
             return []
         users, _ = since_handoff(tracker)
         if users == 1:
-            return [self._say(tracker, context, WAITING_RESPONSE, waiting_text(context.language), custom)]
-        return [self._say(tracker, context, STILL_WAITING_RESPONSE, STILL_WAITING[lang], custom)]
+            said = self._say(tracker, context, WAITING_RESPONSE, waiting_text(context.language), custom)
+        else:
+            said = self._say(tracker, context, STILL_WAITING_RESPONSE, STILL_WAITING[lang], custom)
+        from assistant.dialogue.callback import asks_for_callback
+
+        if asks_for_callback((tracker.latest_message.text if tracker.latest_message else None) or ""):
+            # "전화 주세요" while waiting (s33 probe: only "기다리고 있어요"): the agent answers here, nobody calls
+            said = BotUttered(f"{said.text} {NO_CALL_WHILE_WAITING[lang]}", said.data)
+        return [said]
 
     @staticmethod
     def _say(tracker: DialogueStateTracker, context: TurnContext, name: str, default: str,

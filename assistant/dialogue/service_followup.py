@@ -44,7 +44,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
     "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
     "eligibility": re.compile(r"자격|대상|누가|누구|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)|몇\s*살|나이"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
-    "benefit": re.compile(r"얼마|금액|비용|요금|가격|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
+    "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
+                          r"|\bfree\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
@@ -62,9 +63,9 @@ _REPEAT_CUE = re.compile(r"다시|한\s*번\s*더|뭐라고|못\s*들|\bagain\b|
 #: keeps them).
 ASPECT_WORDS = frozenset(
     "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
-    "조건 기준 선정 신청서 비용 요금 가격 온라인 인터넷 나이 "
+    "조건 기준 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
-    "eligible much amount contact phone call number until pay cover give who cost costs fee fees online".split()
+    "eligible much amount contact phone call number until pay cover give who cost costs fee fees free online".split()
 )
 
 

@@ -192,8 +192,9 @@ PERIOD_SECTIONS = frozenset(ASPECT_SECTIONS["period"])
 OVERLAP_LEFT_OUT = frozenset(ASPECT_SECTIONS["documents"])
 _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "apply": ("신청", "어디", "방법", "접수", "온라인", "인터넷", "apply", "application", "where", "how", "online"),
-    "benefit": ("얼마", "금액", "비용", "요금", "가격", "내용", "혜택", "much", "amount", "benefit", "get", "pay", "cover",
-                "cost", "costs", "fee", "fees"),
+    # 무료/공짜/free: "…무료인가요?" asks what is paid for (s33 probe: the pneumococcal vaccine's 지원 내용 was not quoted)
+    "benefit": ("얼마", "금액", "비용", "요금", "가격", "무료", "공짜", "내용", "혜택", "much", "amount", "benefit", "get", "pay",
+                "cover", "cost", "costs", "fee", "fees", "free"),
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "받", "eligible", "qualify", "who", "age"),
     "period": ("기간", "기한", "언제", "마감", "when", "deadline", "until", "period"),
     "documents": ("서류", "준비", "document", "documents", "paperwork"),
@@ -738,7 +739,13 @@ class AnswerComposer:
         if anchor is None:
             spread, regional, national = regional_spread(result)
             if spread is None:
-                return self._compose(result, lang, score, signals, first, national_variants(result.hits))
+                same = national_variants(result.hits)
+                if same:
+                    # one region's version of a programme leads its national version and nobody said where they live:
+                    # the national one is the answer, the region's listed after it for its residents (s33 probe: "난임
+                    # 시술비 지원 받고 싶어요" answered 서울시's, for 서울 residents only, the ministry's only below it)
+                    return self._compose(result, lang, score, signals, same[0], same[1:], regional=[first])
+                return self._compose(result, lang, score, signals, first, [])
             # no title names the kind of help alike, yet several regions' programmes lead: never one region's as the
             # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
             # else the caller asks where the citizen lives

@@ -86,3 +86,19 @@ def test_other_requests_keep_their_route(make_processor: Any) -> None:
     assert asked.messages[0].custom["citations"][0]["title"].replace(" ", "").startswith("에너지바우처")
     handoff = _say(p, "c", "상담원 연결해 주세요")
     assert [m.custom.get("response") for m in handoff.messages] == ["utter_handoff"]
+
+
+@pytest.mark.parametrize(("ask", "callback", "words"), [
+    ("상담원 연결해 주세요", "전화 주세요", "전화가 아니라 이 대화창에서"),
+    ("I want to talk to a person", "Please call me back", "not by phone"),
+])
+def test_a_callback_request_while_waiting_for_an_agent_is_told_nobody_calls(make_processor: Any, ask: str,
+                                                                             callback: str, words: str) -> None:
+    """s33 probe: "전화 주세요" during a handoff got only "상담원 연결을 기다리고 있어요"."""
+    p = make_processor()
+    assert [m.custom.get("response") for m in _say(p, "w", ask).messages] == ["utter_handoff"] and p.load("w").paused
+    waiting = _say(p, "w", callback)
+    assert [m.custom.get("response") for m in waiting.messages] == ["utter_handoff_waiting"]
+    assert words in waiting.messages[0].text and "110" in waiting.messages[0].text
+    still = _say(p, "w", "아직이에요?")  # no callback asked: the waiting message alone
+    assert words not in still.messages[0].text

@@ -436,3 +436,21 @@ def test_real_catalogue_english_asks_in_english_then_a_button_answers(gov24_sett
     button = next(b for b in asked.messages[0].buttons if "경기도 안양시" in b["payload"])
     m = say(p, button["payload"]).messages[0]
     assert m.custom["language"] == "en" and m.custom["citations"][0]["agency"] == "경기도 안양시"
+
+
+#: knowledge/ko/infertility-treatment.md (보건복지부) and seoul-infertility-treatment.md (서울특별시)
+INFERTILITY_NATIONAL, INFERTILITY_SEOUL = "svc-SME000000100", "svc-611000000159"
+
+
+def test_a_national_version_answers_before_one_region_s_when_nobody_said_where(bundled_router) -> None:  # type: ignore[no-untyped-def]
+    """s33 probe: "난임 시술비 지원 받고 싶어요" answered 서울시's programme (for 서울 residents only; retrieved first,
+    1.0 against the ministry's 0.969) with the ministry's below it. Without a region, the national one answers and
+    서울시's is listed after it under the heading that says regions' services are for their residents; a citizen of
+    서울 still gets 서울시's first."""
+    anywhere = bundled_router.handle(UserMessage("inf-1", "난임 시술비 지원 받고 싶어요", "rest", {})).answer
+    assert anywhere is not None and not anywhere.abstained
+    assert anywhere.citations[0].doc_id == INFERTILITY_NATIONAL, [c.doc_id for c in anywhere.citations]
+    assert INFERTILITY_SEOUL in {c.doc_id for c in anywhere.citations}
+    assert "지역에서 운영하는 서비스" in anywhere.text and "서울시 난임부부 시술비 지원 (서울특별시)" in anywhere.text
+    seoul = bundled_router.handle(UserMessage("inf-2", "서울 사는데 난임 시술비 지원 받고 싶어요", "rest", {})).answer
+    assert seoul is not None and seoul.citations[0].doc_id == INFERTILITY_SEOUL

@@ -51,3 +51,12 @@ def test_a_section_not_asked_about_stays_short(make_processor) -> None:  # type:
     quoted = re.findall(r"\n\[[^\]]+\]\n(.*?)(?=\n\n|\Z)", text, re.S)
     assert quoted and all(len(q) <= EXCERPT_CHARS + 2 for q in quoted)
     assert "다자녀 가구" not in text
+
+
+@pytest.mark.parametrize("question", ["65세 이상 폐렴 예방접종 무료인가요?", "Is the pneumococcal vaccine free for people over 65?"])
+def test_is_it_free_quotes_what_is_paid_for(bundled_router, question: str) -> None:  # type: ignore[no-untyped-def]
+    """s33 probe: "…무료인가요?" got who qualifies and how to apply, not 지원 내용 (무료/free was no cost cue)."""
+    answer = bundled_router.handle(UserMessage("free", question, "rest", {})).answer
+    assert answer is not None and not answer.abstained
+    assert "폐렴" in answer.citations[0].title or "neumococcal" in answer.citations[0].title
+    assert any(c.section in ("지원 내용", "What you get") for c in answer.citations), [c.section for c in answer.citations]
