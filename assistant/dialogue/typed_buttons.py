@@ -15,6 +15,11 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
   them": ``stop`` is in "Yes, stop them") → the ``/affirm`` (``/deny``) button; not when the rest is negated
   ("네, 취소하지 마세요") or asks something ("네, 그런데 취소하면 환불되나요?").
 
+* or the message is a yes (the NLU's ``affirm``: "네", "yes please", "👍") to a question whose buttons hold no
+  ``/affirm`` and exactly one button other than ``/deny`` restates the question ("먼저 받을 수 있는 혜택을 확인해
+  볼까요?" over the one button "혜택 자격 확인하기" → ``/check_eligibility``): the yes presses that button. Without
+  this a yes ran the affirm rule of the turn before and was lost ("알겠어요. 어떤 점을 도와드릴까요?", case C02).
+
 * or the buttons are the whose-benefits question's (본인 / 어머니 …) and the message names one of them in other words:
   "어머니요", "엄마", "제 거요", "저요", "me", "my mom" (:func:`~assistant.dialogue.whose_benefits.typed_choice`, s20).
 
@@ -121,6 +126,34 @@ def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> di
     return None
 
 
+def _payload_intent(button: dict[str, Any]) -> str:
+    return str(button.get("payload") or "").strip().split("{")[0].lstrip("/")
+
+
+def offered_button(events: Sequence[Event], tokenizer: Tokenizer) -> dict[str, Any] | None:
+    """The one button that a yes to the bot's last question presses, or None (see the module docstring).
+
+    Args:
+        events: the conversation's events before the yes.
+        tokenizer: content terms of the asking sentences and the button titles.
+
+    Returns:
+        The button whose title shares a content term with the asking sentences (those ending in "?") when it is
+        the only such button that is not ``/deny`` and no button is ``/affirm``; None otherwise (no question, no
+        such button, two of them, or an ``/affirm`` button that the NLU's yes reaches by itself).
+    """
+    said, buttons = last_buttons(events)
+    if said is None or any(_payload_intent(b) == YES_INTENT for b in buttons):
+        return None
+    asked = asked_sentences(said.text or "")
+    if not asked:
+        return None
+    question = _terms(tokenizer.tokenize(" ".join(asked)))
+    offered = [b for b in buttons if _payload_intent(b) != NO_INTENT
+               and _terms(tokenizer.tokenize(str(b.get("title") or ""))) & question]
+    return offered[0] if len(offered) == 1 else None
+
+
 def typed_button_parse(text: str, events: Sequence[Event], tokenizer: Tokenizer,
                        nlu_parse: dict[str, Any], payload_parse: Any) -> dict[str, Any]:
     """``nlu_parse`` replaced by the parse of the button ``text`` stands for, when it stands for one.
@@ -137,6 +170,8 @@ def typed_button_parse(text: str, events: Sequence[Event], tokenizer: Tokenizer,
         the NLU read) added, or ``nlu_parse`` unchanged.
     """
     button = typed_button(text, events, tokenizer)
+    if button is None and (nlu_parse.get("intent") or {}).get("name") == YES_INTENT:
+        button = offered_button(events, tokenizer)
     if button is None:
         return nlu_parse
     parse = payload_parse(str(button.get("payload") or "").strip())

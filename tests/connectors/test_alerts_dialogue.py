@@ -126,6 +126,16 @@ def test_without_facts_it_offers_the_eligibility_check(conv: MessageProcessor, a
     assert api.store.all() == []
 
 
+@pytest.mark.parametrize("yes", ["네", "👍", "좋아요"])
+def test_a_typed_yes_to_the_eligibility_offer_starts_the_check(conv: MessageProcessor, api: Api, yes: str) -> None:
+    """Case C02: the yes was answered "알겠어요. 어떤 점을 도와드릴까요?" (the subscribe rule with nothing pending)."""
+    assert responses(say(conv, "새 혜택 알림 받고 싶어요")) == ["utter_alerts_need_facts"]
+    turn = say(conv, yes)
+    assert turn.to_json()["intent"]["name"] == "check_eligibility"
+    assert "utter_how_can_i_help" not in responses(turn), text(turn)
+    assert api.store.all() == []
+
+
 def test_yes_subscribes_then_a_catalogue_change_is_told_once_at_the_next_visit(conv: MessageProcessor, api: Api) -> None:
     with_facts(conv)
     offer = say(conv, "새로운 혜택이 생기면 알려 주세요")

@@ -18,7 +18,7 @@ import yaml
 from assistant.dialogue.events import BotUttered, Event, UserUttered
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from assistant.dialogue.typed_buttons import typed_button
+from assistant.dialogue.typed_buttons import offered_button, typed_button, typed_button_parse
 from assistant.nlu.tokenizer import KoreanTokenizer
 
 DOMAIN = Path(__file__).resolve().parents[2] / "intents" / "domain.yml"
@@ -137,6 +137,50 @@ def test_a_consent_notice_is_not_restated_by_any_word_of_it() -> None:
     assert typed_button("네, 등본만요", _asked(notice, buttons), TOKENIZER) is None
     assert (typed_button("네, 동의해요", _asked(notice, buttons), TOKENIZER) or {}).get("payload") == "/affirm"
     assert (typed_button("동의하지 않습니다.", _asked(notice, buttons), TOKENIZER) or {}).get("payload") == "/deny"
+
+
+def _response(name: str, lang: str) -> tuple[str, list[dict[str, str]]]:
+    """The text and buttons of ``name``'s English ("en") or Korean (unconditioned) variant in intents/domain.yml."""
+    for v in yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))["responses"][name]:
+        if ("condition" in v) == (lang == "en"):
+            return str(v["text"]), list(v["buttons"])
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_yes_to_an_offer_presses_its_one_button(lang: str) -> None:
+    """Case C02: "먼저 받을 수 있는 혜택을 확인해 볼까요?" over one button "혜택 자격 확인하기"."""
+    got = offered_button(_asked(*_response("utter_alerts_need_facts", lang)), TOKENIZER)
+    assert (got or {}).get("payload") == "/check_eligibility"
+
+
+@pytest.mark.parametrize(("text", "buttons"), [
+    # the button does not restate the question: a yes to "anything else?" is no handoff
+    ("다른 것도 도와드릴까요?", [{"title": "상담원 연결", "payload": "/human_handoff"}]),
+    # two buttons restate it: which one the yes means is not known
+    ("혜택을 확인해 볼까요?", [{"title": "혜택 확인", "payload": "/check_eligibility"},
+                          {"title": "혜택 알림 확인", "payload": "/subscribe_alerts"}]),
+    # a yes button: the NLU's affirm reaches it by itself
+    ("혜택을 확인해 볼까요?", [{"title": "네, 확인할게요", "payload": "/affirm"}, {"title": "혜택 확인", "payload": "/check_eligibility"}]),
+    # no question asked
+    ("혜택 자격을 확인할 수 있어요.", [{"title": "혜택 자격 확인하기", "payload": "/check_eligibility"}]),
+    # only a no restates it
+    ("확인을 그만할까요?", [{"title": "그만 확인", "payload": "/deny"}]),
+])
+def test_a_yes_presses_no_button_it_does_not_single_out(text: str, buttons: list[dict[str, str]]) -> None:
+    assert offered_button(_asked(text, buttons), TOKENIZER) is None
+
+
+def test_only_a_yes_presses_the_offered_button() -> None:
+    text, buttons = _response("utter_alerts_need_facts", "ko")
+    nlu = {"intent": {"name": "affirm", "confidence": 0.46}, "entities": []}
+
+    def payload(p: str) -> dict[str, Any]:
+        return {"intent": {"name": p.lstrip("/"), "confidence": 1.0}, "entities": []}
+
+    assert typed_button_parse("👍", _asked(text, buttons), TOKENIZER, nlu, payload)["intent"]["name"] == "check_eligibility"
+    other = {"intent": {"name": "deny", "confidence": 0.9}, "entities": []}
+    assert typed_button_parse("아니요", _asked(text, buttons), TOKENIZER, other, payload) is other
 
 
 # --- through the engine: cancelling an application with the button's words typed -------------------------------
