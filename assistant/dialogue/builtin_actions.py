@@ -149,6 +149,13 @@ class ActionAnswerFromKnowledge:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
                       "response": self.name, "query": asked}
             data: dict[str, Any] = {"custom": custom}
+            if answer.listed_regions and regional.known_region(tracker) is None and pending is None:
+                # other places' services listed for their residents: a place said next is where the citizen lives
+                # ("창원이요" after them was "어떤 점을 도와드릴까요?", s34), and the question is answered for it
+                custom["regions"] = list(answer.listed_regions)
+                events.append(SlotSet(regional.PENDING_SLOT, {"query": asked, "regions": list(answer.listed_regions),
+                                                              **({"language": context.answer_language}
+                                                                 if context.answer_language else {})}))
             if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
                     and self.offer_check(tracker, context):
                 title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"

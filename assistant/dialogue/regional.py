@@ -36,6 +36,9 @@ REGION_SLOT = "programme_region"
 #: the entity a region button carries
 REGION_ENTITY = "programme_region"
 ASK_RESPONSE = "utter_ask_programme_region"
+#: a knowledge answer (``custom.response``) that listed other places' services after it (``custom.regions``): a place
+#: said next answers it as the region question's reply would (s34: "창원이요" after 창원시's 출산축하금 was listed)
+ANSWER_RESPONSE = "action_answer_from_knowledge"
 #: said when the citizen stops at that question ("취소", "cancel"): the question is dropped
 DROPPED_RESPONSE = "utter_region_question_dropped"
 _FACT_SLOTS = (REGION_SLOT, "region_district", "region")
@@ -60,7 +63,8 @@ MAX_INTERRUPTIONS = 2
 
 
 def asked_just_before(tracker: DialogueStateTracker) -> bool:
-    """Whether the assistant's last message before the latest user message asked for the region, or asked it before
+    """Whether the assistant's last message before the latest user message asked for the region (or answered and listed
+    other places' services, :data:`ANSWER_RESPONSE`), or asked it before
     at most :data:`MAX_INTERRUPTIONS` user messages that it only answered with small talk or the out-of-scope reply
     (:data:`INTERRUPTIONS`)."""
     users = 0
@@ -74,8 +78,9 @@ def asked_just_before(tracker: DialogueStateTracker) -> bool:
             if users > MAX_INTERRUPTIONS + 1:
                 return False
         elif users and isinstance(e, BotUttered):
-            response = (e.data.get("custom") or {}).get("response")
-            if response == ASK_RESPONSE:
+            custom = e.data.get("custom") or {}
+            response = custom.get("response")
+            if response == ASK_RESPONSE or (response == ANSWER_RESPONSE and custom.get("regions")):
                 return True
             replies.append(response)
     return False

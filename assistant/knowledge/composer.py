@@ -240,6 +240,9 @@ class Answer:
     #: should ask where the citizen lives rather than show one region's programme (``text`` is still composed)
     programme: str = ""
     regions: tuple[tuple[str, Citation], ...] = ()
+    #: the places ("경상남도 창원시") of the local governments' services listed after the answer, each for its own
+    #: residents; a place the citizen then says answers the question again for it (:mod:`assistant.dialogue.regional`)
+    listed_regions: tuple[str, ...] = ()
 
 
 def _key(section: str) -> str:
@@ -311,6 +314,9 @@ _region_names = region_names
 #: how far below the top document a variant may rank and still count (share of the top score, among the top 5)
 VARIANT_SCORE_SHARE = 0.7
 VARIANT_TOP = 5
+#: How well a national service about the question's subject must score, as a share of a regional first hit whose title
+#: holds less of it, to answer before it (:meth:`AnswerComposer._national_on_subject`; s34: 0.66 for 임신·출산 진료비).
+NATIONAL_SUBJECT_SHARE = 0.5
 
 
 def _same_programme(a: str, b: str) -> bool:
@@ -745,6 +751,9 @@ class AnswerComposer:
                     # the national one is the answer, the region's listed after it for its residents (s33 probe: "난임
                     # 시술비 지원 받고 싶어요" answered 서울시's, for 서울 residents only, the ministry's only below it)
                     return self._compose(result, lang, score, signals, same[0], same[1:], regional=[first])
+                lead, regional = self._national_on_subject(result)
+                if lead is not None:
+                    return self._compose(result, lang, score, signals, lead, [], regional=regional)
                 return self._compose(result, lang, score, signals, first, [])
             # no title names the kind of help alike, yet several regions' programmes lead: never one region's as the
             # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
@@ -767,6 +776,52 @@ class AnswerComposer:
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
+
+    def _national_on_subject(self, result: RetrievalResult, top: int = VARIANT_TOP,
+                             share: float = NATIONAL_SUBJECT_SHARE) -> tuple[DocHit | None, list[DocHit]]:
+        """A national service about what was asked, below one region's service that is less so: ``(lead, regional)``.
+
+        For a question that names no place and not the first hit's programme, whose first hit is a local government's
+        service: the best national hit (an agency with no region) among the first ``top`` scoring at least ``share`` of
+        the first, whose title holds the question's subject (:meth:`TitleSubjects.subject`, not empty) and every word
+        of it that the first hit's title holds, is ``lead``; ``regional`` is the first hit and the other regions'
+        hits among the first ``top`` whose titles hold some of the subject, one per region, each for its residents.
+        ``(None, [])`` otherwise. s34 probe: "아기 낳으면 받을 수 있는 지원 있어요?" (낳 → 출산) ranked 경기도's
+        산후조리비지원 first (its text says 아기 often; its title holds nothing of 출산), and the answer gave a 경기도
+        programme to a citizen of unknown place, with 건강보험 임신·출산 진료비 지원 (every mother's) never said.
+        """
+        hits = result.hits
+        if not hits or result.places or read_place(result.query) is not None:
+            return None, []
+        national = self._subject_nationals(result, hits[0], top, share)
+        if not national:
+            return None, []
+        strong = [h for h in hits[1:top] if h.score >= share * hits[0].score]
+        regional, _ = _by_region([hits[0], *(h for h in strong if agency_regions(h.doc.agency)
+                                             and self.subjects.subject(result, h.doc.title))])
+        return national[0], regional
+
+    def _on_subject(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,
+                    share: float = NATIONAL_SUBJECT_SHARE) -> list[DocHit]:
+        """Hits about what was asked where ``lead`` is a local government's service that is less so.
+
+        Empty when ``lead``'s agency names no region or the question names ``lead``'s programme
+        (:func:`names_programme`). Else the hits other than ``lead`` among the first ``top`` scoring at least ``share``
+        of the first hit whose titles hold the question's subject (:meth:`TitleSubjects.subject`, not empty) and every
+        word of it that ``lead``'s title holds, in rank order."""
+        hits = result.hits
+        if not hits or not agency_regions(lead.doc.agency) or names_programme(result, lead):
+            return []
+        held = self.subjects.subject(result, lead.doc.title)
+        return [h for h in hits[:top] if h is not lead and h.score >= share * hits[0].score
+                and (subject := self.subjects.subject(result, h.doc.title)) and held <= subject]
+
+    def _subject_nationals(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,
+                           share: float = NATIONAL_SUBJECT_SHARE) -> list[DocHit]:
+        """The national hits (an agency with no region) of :meth:`_on_subject`, those open to everyone first
+        (:func:`open_first`)."""
+        return open_first([h for h in self._on_subject(result, lead, top, share) if not agency_regions(h.doc.agency)],
+                          result)
 
     def _programme_name(self, result: RetrievalResult, anchor: DocHit, kind: Callable[[DocHit, DocHit], bool]) -> str:
         """How the answer names the kind of help: the anchor's title without its region ("청년 월세 지원") when the
@@ -822,6 +877,22 @@ class AnswerComposer:
             theirs = sorted((h for h in more if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)),
                             key=lambda h: -region_match(h.doc.agency, region))
             national += [h for h in more if not agency_regions(h.doc.agency)]
+        if not theirs and not national and (on_subject := self._on_subject(result, lead)):
+            # another service holds the question's subject that the lead's title lacks (s34: "대전 사는데 아기 낳으면 …"
+            # was told only of 경기도산후조리비지원, never of 건강보험 임신·출산 진료비 지원): the region's own, else a
+            # national one answers
+            national = open_first([h for h in on_subject if not agency_regions(h.doc.agency)], result)
+            own = [h for h in on_subject if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)]
+            if own:
+                own = sorted(own, key=lambda h: -region_match(h.doc.agency, region))
+                return self._compose(result, lang, score, signals, own[0], own[1:] + national)
+            if national:  # named by the question's subject ('출산'), not by the lead's title ('산후조리비지원')
+                subject = self.subjects.subject(result, national[0].doc.title)
+                answer = self._compose(result, lang, score, signals, national[0], national[1:])
+                programme = " ".join(sorted(subject, key=national[0].doc.title.find))
+                place = place_for_language(self._place_label(result, region, given), lang)
+                return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text,
+                               programme=programme)
         # a service for a narrow group the question does not name (예술인ㆍ노무제공자 출산전후급여등) leads over none
         # open to everyone of the kind (건강보험 임신·출산 진료비 지원); the ranking decides within each part
         theirs, national = open_first(theirs, result), open_first(national, result)
@@ -968,4 +1039,5 @@ class AnswerComposer:
                                    else "지역에서 운영하는 서비스(대개 그 지역 주민만 받을 수 있어요)") + "]")
             lines += [f"- {d.title} ({place_for_language(' '.join(agency_regions(d.agency)), lang)}): {d.url}" for d in local]
             citations += [self._cite(d) for d in local]
-        return Answer("\n".join(lines), lang, tuple(citations), False, score, signals)
+        listed = tuple(dict.fromkeys(" ".join(agency_regions(h.doc.agency)) for h in regional or []))
+        return Answer("\n".join(lines), lang, tuple(citations), False, score, signals, listed_regions=listed)

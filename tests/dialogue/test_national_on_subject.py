@@ -1,0 +1,77 @@
+"""A national service about what was asked answers before one region's service that is less so, and a place said
+after an answer that listed other places' services answers the question for it (assistant/knowledge/composer.py
+``_on_subject``; assistant/dialogue/regional.py ``ANSWER_RESPONSE``).
+
+s34 probe on the bundled corpus: "아기 낳으면 받을 수 있는 지원 있어요?" (낳 → 출산) answered 경기도산후조리비지원 (for
+경기도 residents only) to a citizen of unknown place; "창원이요" next was "어떤 점을 도와드릴까요?"; "대전 사는데 …"
+was told only of 경기도's programme, never of 건강보험 임신·출산 진료비 지원 (every mother's). The expected documents are
+read from the bundled pages' front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+
+KO = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+
+
+def page(name: str) -> dict[str, str]:
+    """The front matter of knowledge/ko/<name>.md."""
+    return dict(yaml.safe_load((KO / f"{name}.md").read_text(encoding="utf-8").split("---", 2)[1]))
+
+
+NATIONAL = page("pregnancy-childbirth-medical-voucher")  # 건강보험 임신·출산 진료비 지원, 보건복지부
+GYEONGGI = page("gyeonggi-postpartum-care")  # 경기도산후조리비지원, 경기도
+CHANGWON = page("changwon-birth-congratulation")  # (창원시) 출산축하금, 경상남도 창원시
+QUESTION = "아기 낳으면 받을 수 있는 지원 있어요?"
+
+
+def say(p: MessageProcessor, text: str, sender: str = "birth") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest"))
+
+
+def first_cited(turn: Turn) -> str:
+    cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+    assert cited, [m.text for m in turn.messages]
+    return str(cited[0])
+
+
+def test_without_a_place_the_national_service_answers_and_the_regions_are_listed(processor: MessageProcessor) -> None:
+    turn = say(processor, QUESTION)
+    assert first_cited(turn) == NATIONAL["doc_id"]
+    text = turn.messages[0].text
+    assert text.startswith(NATIONAL["title"])
+    listed = text.split("지역에서 운영하는 서비스", 1)[1]  # each region's programme after the heading, for its residents
+    assert f"{GYEONGGI['title']} ({GYEONGGI['agency']})" in listed and f"({CHANGWON['agency']})" in listed
+    assert turn.messages[0].custom["regions"] == [GYEONGGI["agency"], CHANGWON["agency"]]
+
+
+@pytest.mark.parametrize("reply", ["창원이요", "창원 살아요", "경상남도 창원시"])
+def test_a_place_said_after_the_listed_regions_answers_for_it(processor: MessageProcessor, reply: str) -> None:
+    say(processor, QUESTION)
+    turn = say(processor, reply)
+    assert first_cited(turn) == CHANGWON["doc_id"]
+    assert NATIONAL["doc_id"] in [c["doc_id"] for c in turn.messages[0].custom["citations"]]  # cited after it
+
+
+def test_a_place_with_none_of_its_own_gets_the_national_service_said_so(processor: MessageProcessor) -> None:
+    turn = say(processor, "대전 사는데 " + QUESTION)
+    assert first_cited(turn) == NATIONAL["doc_id"]
+    assert turn.messages[0].text.startswith("제가 가진 자료에는 대전광역시에서 운영하는 '출산' 관련 서비스가 없어요.")
+    assert GYEONGGI["doc_id"] not in [c["doc_id"] for c in turn.messages[0].custom["citations"]]
+
+
+def test_a_question_of_its_own_after_the_list_is_answered_as_usual(processor: MessageProcessor) -> None:
+    say(processor, QUESTION)
+    turn = say(processor, "서울에 에너지바우처 있나요?")
+    assert "에너지바우처" in turn.messages[0].text.split("\n", 1)[0]
+
+
+def test_a_regional_programme_asked_by_its_own_words_still_answers(processor: MessageProcessor) -> None:
+    """산후조리비 is held by 경기도's title alone: no national service is about it, so 경기도's answers as before."""
+    assert first_cited(say(processor, "산후조리비 지원 받고 싶어요")) == GYEONGGI["doc_id"]
