@@ -19,9 +19,8 @@ import re
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import intent_probability, top_intent
-from assistant.dialogue.events import ACTION_LISTEN_NAME
 from assistant.dialogue.knowledge_base import asks_what_it_is, bare_name
-from assistant.dialogue.policies import Prediction
+from assistant.dialogue.policies import Prediction, message_to_read
 from assistant.dialogue.tracker import DialogueStateTracker
 
 #: intents a bare name is read as without saying anything else (a bare name wins over them at any confidence)
@@ -57,11 +56,9 @@ class BareTitlePolicy:
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """``action_answer_from_knowledge`` (with ``context.named_title`` set for a title), or None."""
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
-            return None
         match_alone = getattr(context.services, "match_alone", None)
-        text = tracker.latest_message.text if tracker.latest_message else None
-        if match_alone is None or not text or len(bare_name(text)) > 60:
+        text = message_to_read(tracker)
+        if match_alone is None or text is None or len(bare_name(text)) > 60:
             return None
         intent, conf = top_intent(tracker)
         if (typed := self._typo_with_aspect(text, context)) is not None:

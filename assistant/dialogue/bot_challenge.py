@@ -1,4 +1,5 @@
-"""Whether the assistant is a person: "너 사람이야?", "Are you a human?", "Is this a bot?" → ``utter_iamabot``.
+"""Questions about the assistant itself: whether it is a person ("너 사람이야?", "Are you a human?", "Is this a bot?"
+→ ``utter_iamabot``) and what it can do ("뭘 도와줄 수 있어?", "What can you do?" → ``utter_capabilities``).
 
 A government assistant says plainly that it is a program. Before this module, "Are you a human?" was read as
 ``human_handoff`` (its word "human") and handed the conversation to an agent, and "너 사람이야?" was refused as out of
@@ -10,6 +11,11 @@ from 0.72 to between 0.52 and 0.61, and in-scope document requests ("인감증�
 until the threshold is fitted on stable folds the question is read by the patterns below: short messages that are
 nothing but the question, in Korean or English, whatever the intent. A domain without ``utter_iamabot`` (a peer
 project) keeps its own routes.
+
+"What can you do?" was refused as out of scope ("Sorry, I can't answer that here …", s33 probe) and "뭘 도와줄 수
+있어?" started the eligibility check (``check_eligibility`` 0.63): a citizen who asks what the assistant is for is
+told (``utter_capabilities``), read by the same kind of patterns. A question about what the citizen can receive
+("어떤 도움을 받을 수 있나요?") is not one: it asks about benefits.
 """
 
 from __future__ import annotations
@@ -17,13 +23,14 @@ from __future__ import annotations
 import re
 
 from assistant.dialogue.actions import TurnContext
-from assistant.dialogue.events import ACTION_LISTEN_NAME
-from assistant.dialogue.policies import Prediction
+from assistant.dialogue.policies import Prediction, message_to_read
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.language import short_request_key
 
 #: the response that says the assistant is a program (domain.yml; a button offers a person)
 IAMABOT_RESPONSE = "utter_iamabot"
+#: the response that says what the assistant can do, with example questions (domain.yml)
+CAPABILITIES_RESPONSE = "utter_capabilities"
 _WHAT = r"(?:real\s+)?(?:human(?:\s+being)?|person|bot|robot|machine|ai|a\.i\.|computer|chat\s*bot|program|real)"
 _ENGLISH = re.compile(
     rf"(?:hey|so|wait|hello|hi|excuse me|sorry)?\s*(?:are|r)\s+(?:you|u)\s+(?:an?\s+)?{_WHAT}"
@@ -35,6 +42,36 @@ _KOREAN = re.compile(
     r"(?:사람|로봇|챗봇|인공지능|ai|기계|봇|상담원|자동\s*응답)\s*"
     r"(?:이야|이에요|예요|이세요|세요|인가요|이니|이지|야|냐|이냐|이죠|맞아요|맞나요|맞죠|이신가요|인가)"
     r"|(?:너|넌|너는|당신|당신은)\s*누구(?:야|예요|에요|세요|니|냐|신가요)")
+
+
+_YOU_EN = r"(?:you|u|this\s+(?:bot|assistant|chat\s*bot|service))"
+_CAN_EN = re.compile(
+    rf"(?:so|ok|okay|hi|hello|hey)?\s*(?:what|how)\s+(?:exactly\s+)?(?:can|could|do|will)\s+{_YOU_EN}\s+"
+    r"(?:do|help(?:\s+me)?(?:\s+with)?|assist(?:\s+me)?(?:\s+with)?|do\s+for\s+me)(?:\s+here)?(?:\s+exactly)?"
+    rf"|what\s+(?:are|r)\s+(?:your|{_YOU_EN}(?:'s|s)?)\s+(?:features|capabilities|functions)"
+    rf"|what\s+(?:are\s+)?{_YOU_EN}\s+(?:able\s+to\s+do|good\s+for|for)"
+    r"|what\s+can\s+i\s+ask(?:\s+you)?(?:\s+about)?|what\s+do\s+you\s+know")
+_CAN_KO = re.compile(
+    r"(?:너|넌|너는|당신|당신은|여기서|여기|이\s*챗봇은?|이\s*도우미는?|챗봇은?|도우미는?)?\s*(?:혹시\s*)?"
+    r"(?:뭘|뭐|무엇을|무얼|어떤\s*걸|어떤\s*것을|어떤\s*일을?|무슨\s*일을?)\s*(?:좀\s*)?"
+    r"(?:도와\s*줄|도와\s*주실|도와\s*드릴|도와줄|할|해\s*줄|해\s*주실)\s*(?:수\s*있|줄\s*알)"
+    r"(?:어|어요|나요|니|냐|으세요|습니까|는데|는지|어\s*요)?"
+    r"|(?:너는?|넌|당신은?|이?\s*챗봇은?|이?\s*도우미는?|여기는?)?\s*(?:무슨|어떤)\s*기능(?:이|들이)?\s*(?:있어|있어요|있나요|있니|있냐|돼|되나요|있습니까)"
+    r"|(?:뭐|무엇을?|뭘)\s*물어\s*(?:보면|봐도)\s*(?:돼|되나요|돼요|되니|될까요)")
+
+
+def asks_capabilities(text: str) -> bool:
+    """Whether ``text`` is nothing but the question what the assistant can do.
+
+    >>> asks_capabilities("뭘 도와줄 수 있어?"), asks_capabilities("What can you do?"), asks_capabilities("무슨 기능이 있어요?")
+    (True, True, True)
+    >>> asks_capabilities("어떤 도움을 받을 수 있나요?"), asks_capabilities("What can I get?"), asks_capabilities("뭘 받을 수 있어?")
+    (False, False, False)
+    """
+    t = short_request_key(text)
+    if not t or len(t) > 50:
+        return False
+    return bool(_CAN_EN.fullmatch(t) or _CAN_KO.fullmatch(t))
 
 
 def asks_if_bot(text: str) -> bool:
@@ -52,15 +89,18 @@ def asks_if_bot(text: str) -> bool:
 
 
 class BotChallengePolicy:
-    """The question whether the assistant is a person, outside a form → ``utter_iamabot`` (module docstring)."""
+    """A question about the assistant itself, outside a form → ``utter_iamabot`` or ``utter_capabilities`` (module
+    docstring)."""
 
     name = "BotChallengePolicy"
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
-        """``utter_iamabot`` right after such a message, else None."""
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
+        """``utter_iamabot`` or ``utter_capabilities`` right after such a message, else None."""
+        text = message_to_read(tracker)
+        if text is None:
             return None
-        text = tracker.latest_message.text if tracker.latest_message else None
-        if not text or not asks_if_bot(text) or not context.has_response(IAMABOT_RESPONSE):
-            return None
-        return Prediction(IAMABOT_RESPONSE, self.name)
+        if asks_if_bot(text) and context.has_response(IAMABOT_RESPONSE):
+            return Prediction(IAMABOT_RESPONSE, self.name)
+        if asks_capabilities(text) and context.has_response(CAPABILITIES_RESPONSE):
+            return Prediction(CAPABILITIES_RESPONSE, self.name)
+        return None

@@ -13,6 +13,9 @@ It acts outside a form, right after the citizen spoke, when the message asks to 
 010-1234-5678이에요", read as ``inform``), and the intent is one that carries no request of its own
 (:data:`CALLBACK_INTENTS`): "혜택 새로 생기면 연락 주세요" is ``subscribe_alerts``, whose alerts reach the citizen on
 their channel, and a question beside a number ("전화는 010-…이에요. 주거급여 받을 수 있나요?") is answered as asked.
+A callback request beside a service's name ("에너지바우처 문의하려고요. 전화로 연락주세요 010-…", s33 probe: only the
+no-callback reply came, the question was ignored) is answered from the documents first, and the no-callback reply
+follows the answer in the same turn.
 """
 
 from __future__ import annotations
@@ -21,12 +24,14 @@ import re
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
-from assistant.dialogue.events import ACTION_LISTEN_NAME
-from assistant.dialogue.policies import Prediction
+from assistant.dialogue.events import BotUttered, UserUttered
+from assistant.dialogue.policies import Prediction, message_to_read
 from assistant.dialogue.tracker import DialogueStateTracker
 
 #: the response that says the assistant cannot call back (domain.yml; a button sends ``/human_handoff``)
 NO_CALLBACK_RESPONSE = "utter_no_callback"
+#: the answer from the documents, after which a callback request beside the question is answered
+ANSWER_ACTION = "action_answer_from_knowledge"
 #: intents a callback request is read as without asking anything else: the handoff (which would promise a person in
 #: the chat, not a call), the statement of a fact (a number), and what the classifier makes of a request it has no
 #: intent for
@@ -75,15 +80,40 @@ class CallbackPolicy:
     name = "CallbackPolicy"
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
-        """``utter_no_callback`` when the latest message asks to be called back or only gives a number, or None."""
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
-            return None
-        text = tracker.latest_message.text if tracker.latest_message else None
-        if not text or text.startswith("/") or not context.has_response(NO_CALLBACK_RESPONSE):
+        """``utter_no_callback`` when the latest message asks to be called back or only gives a number, or after the
+        answer to a question asked beside a callback request; else None."""
+        if tracker.latest_action_name == ANSWER_ACTION:
+            return self._after_answer(tracker, context)
+        text = message_to_read(tracker)
+        if text is None or not context.has_response(NO_CALLBACK_RESPONSE):
             return None
         intent, conf = top_intent(tracker)
         if intent not in CALLBACK_INTENTS and conf >= context.settings.intent_threshold:
             return None
-        if asks_for_callback(text) or gives_own_number(text):
+        if gives_own_number(text):
+            return Prediction(NO_CALLBACK_RESPONSE, self.name, conf)
+        if asks_for_callback(text) and not names_service(text, context):
             return Prediction(NO_CALLBACK_RESPONSE, self.name, conf)
         return None
+
+    def _after_answer(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``utter_no_callback`` after ``action_answer_from_knowledge`` answered a message that also asked to be
+        called back ("에너지바우처 문의하려고요. 전화로 연락주세요 010-…": the question is answered, then the citizen is
+        told nobody will call), once per message."""
+        message = tracker.latest_message
+        text = (message.text if message else None) or ""
+        if text.startswith("/") or not asks_for_callback(text) or not context.has_response(NO_CALLBACK_RESPONSE):
+            return None
+        for e in reversed(tracker.applied_events()):
+            if isinstance(e, UserUttered):
+                break
+            if isinstance(e, BotUttered) and (e.data.get("custom") or {}).get("response") == NO_CALLBACK_RESPONSE:
+                return None
+        return Prediction(NO_CALLBACK_RESPONSE, self.name)
+
+
+def names_service(text: str, context: TurnContext) -> bool:
+    """Whether ``text`` names a service of the documents (``context.services``): a question beside the callback
+    request, answered first (s33 probe: "에너지바우처 문의하려고요. 전화로 연락주세요 010-…" got only the reply that
+    nobody calls)."""
+    return context.services is not None and bool(context.services.find(text))

@@ -21,8 +21,8 @@ the note that says so.
 from __future__ import annotations
 
 from assistant.dialogue.actions import TurnContext
-from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, UserUttered
-from assistant.dialogue.policies import Prediction
+from assistant.dialogue.events import BotUttered, UserUttered
+from assistant.dialogue.policies import Prediction, message_to_read
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.language import requested_language
 
@@ -41,10 +41,8 @@ class LanguageSwitchPolicy:
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """``action_answer_from_knowledge`` for the previous question (``context.query`` and
         ``context.answer_language`` set) or ``utter_language_switched`` right after such a message, else None."""
-        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
-            return None
-        text = tracker.latest_message.text if tracker.latest_message else None
-        if not text or requested_language(text) is None:
+        text = message_to_read(tracker)
+        if text is None or requested_language(text) is None:
             return None
         question = previous_question(tracker)
         if question is not None and context.knowledge is not None:

@@ -90,6 +90,17 @@ SIDE_EFFECT_INTENTS = frozenset({"unsubscribe_alerts", "subscribe_alerts", "canc
 AFTER_DEACTIVATION = {"cancel": "utter_cancelled", "goodbye": "utter_goodbye"}
 
 
+def message_to_read(tracker: DialogueStateTracker) -> str | None:
+    """The latest user message's text, when a whole-message reader may act on it: right after it (the last action is
+    ``action_listen``), outside a form, and typed (not empty, not a ``/intent`` button payload); else None. The
+    preamble of the policies that read a message by patterns before the NLU's routes (the language switch, the
+    callback request, the question about the assistant, a bare title)."""
+    if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
+        return None
+    text = tracker.latest_message.text if tracker.latest_message else None
+    return text if text and text.strip() and not text.startswith("/") else None
+
+
 @dataclass(frozen=True)
 class Prediction:
     """The next action, the policy that chose it, and its confidence (0..1)."""

@@ -1,5 +1,6 @@
 """"Are you a human?" is told the assistant is a program (s33 fresh-user probe: read as human_handoff and handed to
-an agent; "너 사람이야?" refused as out of scope). See assistant/dialogue/bot_challenge.py."""
+an agent; "너 사람이야?" refused as out of scope), and "What can you do?" what it can do (refused as out of scope;
+"뭘 도와줄 수 있어?" started the eligibility check). See assistant/dialogue/bot_challenge.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant.dialogue.bot_challenge import asks_if_bot
+from assistant.dialogue.bot_challenge import asks_capabilities, asks_if_bot
 from assistant.dialogue.messages import UserMessage
 
 
@@ -50,3 +51,28 @@ def test_without_a_catalogue_the_benefits_question_gets_citizen_wording(make_pro
                            slots={"language": language}).text
     assert "bokjiro" in text and "110" in text
     assert ("카탈로그" not in text and "준비되지" not in text) if language == "ko" else ("catalogue" not in text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("뭘 도와줄 수 있어?", True), ("여기서 뭘 할 수 있어요?", True), ("무엇을 도와주실 수 있나요?", True),
+    ("챗봇은 무슨 기능이 있나요?", True), ("뭐 물어봐도 돼?", True), ("What can you do?", True),
+    ("what can you help me with", True), ("How can you help?", True), ("what can I ask you?", True),
+    # what the citizen can receive or apply for is a question about benefits, not about the assistant
+    ("어떤 도움을 받을 수 있나요?", False), ("뭘 신청할 수 있어?", False), ("What benefits can you help me with?", False),
+    ("에너지바우처 뭐 할 수 있어?", False), ("What can I get?", False), ("너 사람이야?", False),
+])
+def test_asks_capabilities(text: str, expected: bool) -> None:
+    assert asks_capabilities(text) is expected
+
+
+@pytest.mark.parametrize(("text", "language"), [("what can you do?", "en"), ("뭘 도와줄 수 있어?", "ko")])
+def test_what_the_assistant_can_do_is_told(make_processor: Any, text: str, language: str) -> None:
+    p = make_processor()
+    turn = p.handle_message(UserMessage("can", text, "rest", {}))
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_capabilities"], [m.text for m in turn.messages]
+    m = turn.messages[0]
+    assert m.custom["language"] == language
+    # an example question of each kind of help it names, and that it says when it does not know
+    assert ("energy voucher" in m.text and "don't know" in m.text) if language == "en" \
+        else ("에너지바우처" in m.text and "모른다고" in m.text)
+    assert p.load("can").active_loop is None  # no eligibility questionnaire started

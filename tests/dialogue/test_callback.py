@@ -102,3 +102,20 @@ def test_a_callback_request_while_waiting_for_an_agent_is_told_nobody_calls(make
     assert words in waiting.messages[0].text and "110" in waiting.messages[0].text
     still = _say(p, "w", "아직이에요?")  # no callback asked: the waiting message alone
     assert words not in still.messages[0].text
+
+
+@pytest.mark.parametrize(("text", "language", "service"), [
+    ("에너지바우처 문의하려고요. 전화로 연락주세요 010-2345-6789", "ko", "에너지바우처"),  # s33 probe
+    ("Can you call me back about the energy voucher?", "en", "에너지바우처"),
+])
+def test_a_question_beside_a_callback_request_is_answered_then_told_nobody_calls(make_processor: Any, text: str,
+                                                                                 language: str, service: str) -> None:
+    p = make_processor()
+    turn = _say(p, "q", text)
+    said = [m.custom.get("response") for m in turn.messages]
+    assert said == ["action_answer_from_knowledge", "utter_no_callback"], [m.text for m in turn.messages]
+    cited = turn.messages[0].custom["citations"][0]
+    assert service in cited["title"].replace(" ", "")  # the English page is titled "Energy voucher (에너지바우처)"
+    assert "110" in turn.messages[1].text
+    stored = json.dumps(p.tracker_state("q")["events"], ensure_ascii=False)
+    assert "2345-6789" not in stored and "23456789" not in stored
