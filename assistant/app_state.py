@@ -170,7 +170,7 @@ def load_router(settings: Settings, embedder: Embedder | None = None) -> Router:
 BUNDLED_SKIPPABLE = {"eligibility_form": ("region", "income_pct", "sex", "disabled", "household_disabled", "veteran", "farmer", "pregnant",
                                           "recent_birth_or_adoption", "single_parent_family", "single_person_household", "multi_child_household", "job_seeker",
                                           "welfare_recipient", "near_poverty", "master_craftsman",
-                                          "target_groups")}
+                                          "target_groups", "household_size")}
 
 
 def build_processor(settings: Settings, router: Router, tracker_store: TrackerStore | None = None,

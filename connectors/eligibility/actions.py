@@ -972,6 +972,101 @@ def _place_answer(tracker: ProtocolTracker, region: str | None, activating: bool
     return None, None
 
 
+#: The follow-up question after an income in won: how many people the household has (``utter_ask_household_size``,
+#: buttons ``/inform{"household_size": n}``); not a required slot: its answer gives ``income_pct``.
+HOUSEHOLD_SLOT = "household_size"
+#: The monthly income in won waiting for the household size, and that amount as the question says it ("월 200만원").
+WON_SLOT, WON_SAID_SLOT = "income_won", "income_won_said"
+_KO_COUNTS = {"혼자": 1, "한": 1, "하나": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6,
+              "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+_EN_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_SIZE = re.compile(r"(\d{1,2})\s*(?:인|명|식구|가구원|people|persons?|members?)|(?:가구원|식구)\s*(?:은|는|이|수는)?\s*(\d{1,2})"
+                   r"|^\s*(\d{1,2})\s*(?:이요|요|이에요|예요|입니다)?\s*[.!?]?\s*$", re.IGNORECASE)
+_SIZE_WORDS = re.compile(r"(혼자|하나|한|둘|두|셋|세|넷|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|식구|사람|이서|이요|이에요|요|예요|살)"
+                         r"|(혼자)|\b(one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:people|persons|of us|members)"
+                         r"|\b(?:just\s+me|alone|only\s+me|myself)\b", re.IGNORECASE)
+
+
+def household_size_in(text: str) -> int | None:
+    """The household size a message gives at the household question, or None.
+
+    >>> household_size_in("2명이요"), household_size_in("4인 가구"), household_size_in("둘이요"), household_size_in("혼자 살아요")
+    (2, 4, 2, 1)
+    >>> household_size_in("3"), household_size_in("three people"), household_size_in("just me"), household_size_in("몰라요")
+    (3, 3, 1, None)
+    """
+    if (m := _SIZE.search(text)) is not None:
+        return int(next(g for g in m.groups() if g))
+    if (m := _SIZE_WORDS.search(text)) is not None:
+        if m.group(1) or m.group(2):
+            return _KO_COUNTS[m.group(1) or m.group(2)]
+        return _EN_COUNTS[m.group(3).lower()] if m.group(3) else 1
+    return None
+
+
+def _income_in_won(dispatcher: CollectingDispatcher, tracker: ProtocolTracker,
+                   slots: dict[str, Any]) -> tuple[list[dict[str, Any]], bool] | None:
+    """An income said in won at the income question, or the household size that converts it (module
+    :mod:`connectors.eligibility.median_income`): ``(events, ask_household)``, or None when the message is neither.
+
+    * At the income question, a message with an amount of money (the NLU's ``amount-of-money``: "한 달에 200만원",
+      "연봉 3천만원", "2 million won a month") and no percentage keeps the monthly amount (:data:`WON_SLOT`) and asks
+      how many people the household has (:data:`HOUSEHOLD_SLOT`): ``ask_household`` True.
+    * At that question, a size (a button's ``household_size``, or "2명이요", "둘이요", "혼자 살아요") sets
+      ``income_pct`` to the amount's percentage of that household's 기준 중위소득, says so with the median used
+      (``utter_income_from_won``), and the planning goes on (``ask_household`` False); no size read: the question
+      is asked again (``utter_invalid_household_size``).
+    """
+    from assistant.dialogue.sdk import slot_set
+    from connectors.eligibility.median_income import (
+        MAX_HOUSEHOLD,
+        MEDIAN_INCOME_YEAR,
+        income_percentage,
+        median_income,
+        monthly_won,
+        won_text,
+    )
+
+    requested = tracker.get_slot("requested_slot")
+    lang = _language(tracker)
+    text = tracker.latest_text() or ""
+    if requested == "income_pct" and slots.get("income_pct") is None \
+            and not list(tracker.get_latest_entity_values("percentage")):
+        amounts = [float(v) for v in tracker.get_latest_entity_values("amount-of-money")
+                   if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0]
+        if not amounts:
+            return None
+        monthly = monthly_won(amounts[0], text)
+        said = f"{won_text(monthly, lang)} a month" if lang == "en" else f"월 {won_text(monthly, lang)}"
+        if monthly != amounts[0]:  # a year's income, said with its monthly twelfth: "연 3,000만원(월 250만원)"
+            said = f"{won_text(amounts[0], lang)} a year ({said})" if lang == "en" else f"연 {won_text(amounts[0], lang)}({said})"
+        return [slot_set(WON_SLOT, monthly), slot_set(WON_SAID_SLOT, said), slot_set("requested_slot", HOUSEHOLD_SLOT)], True
+    monthly_said = slots.get(WON_SLOT)
+    if requested != HOUSEHOLD_SLOT or not isinstance(monthly_said, (int, float)):
+        return None
+    skipped = list(tracker.get_slot("skipped_slots") or [])
+    if HOUSEHOLD_SLOT in skipped:  # "모르겠어요" / "건너뛸게요" at the household question: the income is skipped with it
+        now_skipped = [*skipped, "income_pct"] if "income_pct" not in skipped else skipped
+        slots.update({WON_SLOT: None, WON_SAID_SLOT: None, "skipped_slots": now_skipped})
+        return [slot_set("skipped_slots", now_skipped),
+                slot_set(WON_SLOT, None), slot_set(WON_SAID_SLOT, None)], False
+    size: int | None = None
+    value = slots.get(HOUSEHOLD_SLOT)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+        size = int(value)
+    elif not text.startswith("/"):
+        size = household_size_in(text)
+    if size is None or not 1 <= size <= MAX_HOUSEHOLD:
+        dispatcher.utter_message(response="utter_invalid_household_size")
+        return [slot_set(HOUSEHOLD_SLOT, None), slot_set("requested_slot", HOUSEHOLD_SLOT)], True
+    pct = income_percentage(float(monthly_said), size)
+    dispatcher.utter_message(response="utter_income_from_won", income=str(slots.get(WON_SAID_SLOT) or ""), size=str(size),
+                             median=won_text(median_income(size), lang), year=str(MEDIAN_INCOME_YEAR), pct=f"{pct:g}")
+    slots.update({"income_pct": pct, WON_SLOT: None, WON_SAID_SLOT: None})
+    return [slot_set("income_pct", pct), slot_set(WON_SLOT, None), slot_set(WON_SAID_SLOT, None),
+            slot_set(HOUSEHOLD_SLOT, None)], False
+
+
 #: The entity a group button's payload carries: ``/inform{"target_group": "artist"}``.
 GROUP_ENTITY = "target_group"
 
@@ -1058,6 +1153,10 @@ class ValidateEligibilityForm:
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
         slots = dict(tracker.slots)
+        if not activating and (won := _income_in_won(dispatcher, tracker, slots)) is not None:
+            if won[1]:  # the household size is asked next (a follow-up, not a required slot)
+                return won[0]
+            events += won[0]
         region, district = _place_answer(tracker, _usable_region(tracker), activating)
         if region != slots.get("region"):
             slots["region"] = region
@@ -1104,7 +1203,7 @@ class ValidateEligibilityForm:
         if missing:  # a service the catalogue lacks: say so, then look for what the catalogue has (the general
             # questionnaire), rather than list other services later as if they were the one asked about
             dispatcher.utter_message(response="utter_eligibility_not_in_catalogue_other", service_name=missing)
-        skipped = set(tracker.get_slot("skipped_slots") or [])
+        skipped = set(slots.get("skipped_slots") or [])
         askable = [s for s in form_slots if fact_name(s) and slots.get(s) is None and s not in skipped
                    and not _implausible(s, slots)]
         unknown = [r for r in report.results if r.status == "unknown"]
