@@ -1270,19 +1270,32 @@ class ActionCheckEligibility:
         if target:
             return self._one(dispatcher, report.results[0], known, lang, today)
         eligible = sorted((r for r in report.results if r.status == "eligible"), key=lambda r: rank_key(r, today))
+        # a service whose only condition is being an adult (or none) fits everyone: listed apart, never as what the
+        # citizen's facts earned (s33 probe: a 34-year-old in 안양 at 50% was told "받으실 수 있는 서비스가 2개", 산업재산권
+        # 정보제공 수수료 감면 first, "충족: 만 19세 이상")
+        general = [r for r in eligible if specific_conditions(r) == 0]
+        fitted = [r for r in eligible if specific_conditions(r) > 0]
         to_check = [r for r in report.results if to_check_only(r)]
         unknown = [r for r in report.results if r.status == "unknown" and not to_check_only(r)]
-        top = eligible[:TOP_N]
+        top = fitted[:TOP_N]
         if lang == "en":
             lines = [f"Based on what you told me ({known}; as a person, not an organisation), "
-                     f"{len(eligible)} services in the catalogue fit. The most specific ones:"]
+                     f"{len(fitted)} services in the catalogue fit. The most specific ones:"]
         else:
-            lines = [f"말씀해 주신 내용({known}, 개인 기준)으로 확인해 보니 받으실 수 있는 서비스가 {len(eligible)}개 있어요. "
+            lines = [f"말씀해 주신 내용({known}, 개인 기준)으로 확인해 보니 받으실 수 있는 서비스가 {len(fitted)}개 있어요. "
                      "조건이 가장 잘 맞는 서비스부터 알려 드릴게요:"]
         if not top:
-            lines = [lines[0].split(":")[0].rstrip(". ") + (". None fits yet." if lang == "en" else ". 아직 조건이 모두 맞는 서비스는 없어요.")]
+            lines = [f"Based on what you told me ({known}; as a person, not an organisation), none fits yet." if lang == "en"
+                     else f"말씀해 주신 내용({known}, 개인 기준)으로 확인해 보니 아직 조건이 모두 맞는 서비스는 없어요."]
         for i, r in enumerate(top, 1):
             lines.append(f"{i}. {_line(r, lang, today)}")
+        if general:
+            names = ", ".join(f"{r.service_name} ({_source(r).get('url') or r.service_id})" for r in general[:TOP_CHECK])
+            more = len(general) - TOP_CHECK
+            lines.append((f"Open to any adult, whatever your situation ({len(general)}): {names}"
+                          + (f" and {more} more" if more > 0 else "") + ".") if lang == "en" else
+                         (f"나이 조건만 있어 성인이면 누구나 이용할 수 있는 서비스도 {len(general)}개 있어요: {names}"
+                          + (f" 외 {more}개" if more > 0 else "") + "."))
         if to_check:
             lines.append(f"To check ({len(to_check)}): they fit what you told me, but their eligibility text names who they "
                          "are for; read it to see whether that is you:" if lang == "en" else
@@ -1291,6 +1304,7 @@ class ActionCheckEligibility:
             lines += [f"- {_check_line(r, lang)}" for r in to_check[:TOP_CHECK]]
             if len(to_check) > TOP_CHECK:
                 lines.append(f"  … and {len(to_check) - TOP_CHECK} more" if lang == "en" else f"  … 외 {len(to_check) - TOP_CHECK}개")
+        missing = ""
         if unknown:
             askable = {fact_name(s) for s in _form_slots(domain) if not _implausible(s, tracker.slots)} - {None}
             missing = _top_missing(unknown, lang, askable)
@@ -1299,11 +1313,19 @@ class ActionCheckEligibility:
                          f"그 밖에 {len(unknown)}개 서비스는 아직 판단할 수 없어요" + (f". 더 필요한 정보: {missing}." if missing else "."))
         lines.append(CAVEAT[lang])
         buttons = [{"title": (f"Apply: {r.service_name}" if lang == "en" else f"신청하기: {r.service_name}"),
-                    "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]]
+                    "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'} for r in top[:3]
+                   if not period_ended(r, today)]  # never "신청하기" beside "신청 기간이 지났습니다" (s33 probe)
+        if unknown and missing:
+            # the form stopped at its question budget with facts left that decide services: a new run asks them (the
+            # known facts are kept), rather than leave "더 필요한 정보: …" as a dead end (s33 probe)
+            buttons.append({"title": "Answer a few more questions" if lang == "en" else "질문에 더 답하고 확인하기",
+                            "payload": "/check_eligibility"})
         dispatcher.utter_message(text="\n".join(lines), buttons=buttons,
-                                 json_message={"citations": [c for r in top for c in _citations(r, lang, today)],
+                                 json_message={"citations": [c for r in [*top, *general[:TOP_CHECK]]
+                                                             for c in _citations(r, lang, today)],
                                                "abstained": False,
-                                               "eligibility": {"eligible": len(eligible), "unknown": len(unknown),
+                                               "eligibility": {"eligible": len(eligible), "general": len(general),
+                                                               "unknown": len(unknown),
                                                                "to_check": len(to_check),
                                                                "catalogue_version": report.catalogue_version}})
         return [slot_set(ELIGIBLE_SLOT, [_listed(r) for r in eligible[:20]])]
@@ -1337,7 +1359,7 @@ class ActionCheckEligibility:
         if note:
             text += " " + note + " " + period_cited(lang)
         text += "\n" + CAVEAT[lang] + "\n" + _source_line(r, lang)
-        buttons = [] if r.status == "not_eligible" else [
+        buttons = [] if r.status == "not_eligible" or note else [  # no "신청하기" once the period has ended
             {"title": "Apply" if lang == "en" else "신청하기", "payload": f'/apply_service{{"service_id": "{r.service_id}"}}'}]
         dispatcher.utter_message(text=text, buttons=buttons,
                                  json_message={"citations": [_citation(r, lang)] + ([_period_citation(r)] if note else []),

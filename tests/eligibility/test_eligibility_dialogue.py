@@ -14,7 +14,7 @@ import pytest
 
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
-from connectors.eligibility.actions import FORM, conversation_facts, fact_name
+from connectors.eligibility.actions import FORM, conversation_facts, fact_name, specific_conditions
 from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.evaluator import Evaluation
 from connectors.eligibility.facts import Facts
@@ -116,8 +116,12 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
     rest = statuses["unknown"] - len(to_check)
     assert to_check and final.custom["eligibility"]["to_check"] == len(to_check)
     assert final.custom["eligibility"]["unknown"] == rest
-    assert f"{statuses['eligible']}" in (final.text or "") and f"{rest}" in (final.text or "")
+    # a service whose only condition is a broad age range is listed apart, open to any adult (s34)
+    general = [r for r in results if r.status == "eligible" and specific_conditions(r) == 0]
+    fitted = statuses["eligible"] - len(general)
+    assert (f"{fitted}개" if lang == "ko" else f"{fitted} services") in (final.text or "") and f"{rest}" in (final.text or "")
     assert final.custom["eligibility"]["eligible"] == statuses["eligible"]
+    assert final.custom["eligibility"]["general"] == len(general)
     text = final.text or ""
     for r in to_check[:3]:  # named apart, each with what to check: the who-phrase of its text (Korean) or its groups
         line = next(x for x in text.splitlines() if x.startswith(f"- {r.service_name}"))
@@ -130,7 +134,7 @@ def test_fewest_questions_first_then_verdicts_with_citations(make_processor, cat
     cites = final.custom["citations"]
     # the top 5 (since s9 an age-only service whose text names a narrower circle is to check, CHECK, so a Busan
     # woman of 67 known by these four facts has fewer than 5 firm ones)
-    assert names and len(cites) == min(5, len(names))
+    assert names and len(cites) == min(5, fitted) + min(3, len(general))
     assert all(c["doc_id"] in names and c["url"].startswith("http") for c in cites)
     # the widget prints it on the source card: in the conversation's language, not the API view's name
     assert {c["section"] for c in cites} == {"지원 조건" if lang == "ko" else "Support conditions"}

@@ -183,3 +183,15 @@ def test_the_rank_key_without_a_day_reads_no_period() -> None:
     # with the day, the two ended windows go last
     ended = [r.service_name for r in sorted(results, key=lambda r: rank_key(r, TODAY))]
     assert ended[-2:] == ["에너지바우처", "연탄쿠폰"]
+
+
+# s34: no "신청하기" beside "신청 기간이 지났습니다" (s33 probe), in the list and in the one-service answer.
+
+def test_no_apply_button_once_the_period_ended() -> None:
+    listed = _message({"age": 70, "language": "ko"})
+    # only the service still open is offered: 에너지바우처 and 연탄쿠폰 ended before TODAY
+    assert [b["payload"] for b in listed["buttons"]] == ['/apply_service{"service_id": "ALWAYS"}']
+    ended = _message({TARGET_SLOT: "VOUCHER", "age": 70, "language": "ko"})
+    assert "지났습니다" in str(ended["text"]) and not ended.get("buttons")
+    still_open = _message({TARGET_SLOT: "VOUCHER", "age": 70, "language": "ko"}, today=dt.date(2025, 12, 31))
+    assert [b["title"] for b in still_open["buttons"]] == ["신청하기"]
