@@ -106,6 +106,10 @@ class TurnContext:
     #: the knowledge answer treats it as a knowledge question (an abstention says the documents lack it, not that it is
     #: out of scope)
     fact_question: bool = False
+    #: a statement of a need restated as the question it implies (:func:`~assistant.dialogue.fact_question.
+    #: implied_question`: "아기 낳았어요" → "아기 낳았어요. 받을 수 있는 지원이 있나요?"): ``query`` then holds that
+    #: question, read with its own embedding and without the statement's out_of_scope probability
+    restated: bool = False
     #: the language the knowledge answer is written in when not its question's: the earlier question answered again
     #: in the language the citizen asked for (:mod:`assistant.dialogue.language_switch`); None: the question's
     answer_language: str | None = None

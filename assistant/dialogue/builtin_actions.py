@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -135,7 +136,7 @@ class ActionAnswerFromKnowledge:
             region = regional.known_region(tracker)
             # a title, a follow-up's service or an earlier question answered again in another language (answer_language)
             # is no reading of this message: its out_of_scope probability and its embedding are not the query's
-            other_text = bool(context.named_title or context.about_service or context.answer_language)
+            other_text = bool(context.named_title or context.about_service or context.answer_language or context.restated)
             p_oos = 0.0 if other_text else intent_probability(tracker, "out_of_scope")
             asked = text
             answer = context.answer(text, p_oos, region=region, earlier=other_text)
@@ -149,6 +150,10 @@ class ActionAnswerFromKnowledge:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
                       "response": self.name, "query": asked}
             data: dict[str, Any] = {"custom": custom}
+            if answer.region and regional.known_region(tracker) is None and says_residence(asked):
+                # the question named where the citizen lives ("… 저 옥천 살아요"): kept, so that "서류는요?" next is
+                # answered for it, not asked the region again (s34 fresh-user probe)
+                events.append(SlotSet(regional.REGION_SLOT, answer.region))
             if answer.listed_regions and regional.known_region(tracker) is None and pending is None:
                 # other places' services listed for their residents: a place said next is where the citizen lives
                 # ("창원이요" after them was "어떤 점을 도와드릴까요?", s34), and the question is answered for it
@@ -165,6 +170,10 @@ class ActionAnswerFromKnowledge:
         missing = _named_missing(tracker, context)
         if missing is not None:
             return [*events, missing]
+        if context.restated and context.has_response("utter_how_can_i_help"):
+            # a statement read as the question it implies ("다음주에 부산으로 이사 가요") that the documents do not
+            # answer: the offer of help it got before, not "찾지 못했어요" to a question the citizen never asked
+            return [*events, context.utter(tracker, "utter_how_can_i_help")]
         intent, conf = top_intent(tracker)
         confident = (intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold) or context.fact_question
         if confident and self.offer_check is not None and context.has_response(OFFER_CHECK_RESPONSE) \
@@ -208,6 +217,20 @@ NO_CALL_WHILE_WAITING = {
     "ko": "상담원은 전화가 아니라 이 대화창에서 답해 드려요. 전화 상담은 정부민원안내콜센터(국번 없이 110)로 걸어 주세요.",
     "en": "The agent will answer here in the chat, not by phone. To talk on the phone, call the Government Call Center on 110.",
 }
+
+
+#: Words that say where the speaker lives or moves to ("저 옥천 살아요", "이사왔는데 옥천으로요", "I live in Anyang"): a
+#: place in a question with one of them is where the citizen lives; "서울에 에너지바우처 있나요?" only asks about 서울.
+_RESIDENCE = re.compile(r"살아|살고|사는|삽니다|살아요|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
+
+
+def says_residence(text: str) -> bool:
+    """Whether ``text`` says where the speaker lives (:data:`_RESIDENCE`).
+
+    >>> says_residence("청년 월세 지원 신청 하고싶은데 저 옥천 살아요"), says_residence("서울에 에너지바우처 있나요?")
+    (True, False)
+    """
+    return bool(_RESIDENCE.search(text or ""))
 
 
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:

@@ -9,8 +9,9 @@ form gets an offer of help" answered "어떤 점을 도와드릴까요?" and dro
 question word, "…고 싶어요", "…려면", "…나요/…까요", "…수 있…", "알려 주세요", "how/can/where …", "I want/need to …").
 Where the rules would offer help (or no rule applies) it chooses ``action_answer_from_knowledge``, which answers the message from the documents (cited, or abstains) with
 the place taken into account as any question's; when they do not answer it, the reply is ``utter_no_answer`` (the
-documents lack it), as for a knowledge question, not ``utter_out_of_scope``. A statement of the fact alone ("강남구에 살아요", "부산이에요",
-"I live in Busan") keeps the offer of help.
+documents lack it), as for a knowledge question, not ``utter_out_of_scope``. A statement that names a kind of help or a
+life event (:func:`names_help`: "아기 낳았어요", "월세") is answered the same way. A statement of the fact alone
+("강남구에 살아요", "부산이에요", "I live in Busan") keeps the offer of help.
 
 Own code: a few cue patterns (no library tells a Korean question or request from a statement by its ending).
 """
@@ -52,6 +53,29 @@ def asks_or_requests(text: str) -> bool:
     return bool(text) and bool(_KO.search(text) or _EN.search(text))
 
 
+def names_help(text: str, entities: list[dict[str, Any]], context: TurnContext) -> bool:
+    """Whether a statement names a kind of help or a life event (:func:`~assistant.dialogue.eligibility_route.
+    topic_terms`: words beyond the places, ages and family facts the NLU or the questionnaire reads): "아기
+    낳았어요", "월세", "실직했어요" say what the citizen needs help with, and are answered from the documents (s34
+    fresh-user probe: each got "알겠어요. 어떤 점을 도와드릴까요?"); "강남구에 살아요", "34살이요" name none. False
+    without a tokenizer (``context.knowledge``'s composer)."""
+    from assistant.dialogue.eligibility_route import topic_terms
+
+    tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+    return tokenizer is not None and bool(topic_terms(text, list(entities), tokenizer))
+
+
+def implied_question(statement: str, language: str) -> str:
+    """The question a statement of a need implies, for retrieval and the answerability gate (fitted on questions: "아기
+    낳았어요" alone scores 0.40 on the bundled corpus, "아기 낳았어요. 받을 수 있는 지원이 있나요?" 0.85).
+
+    >>> implied_question("아기 낳았어요", "ko"), implied_question("I just had a baby", "en")
+    ('아기 낳았어요. 받을 수 있는 지원이 있나요?', 'I just had a baby. What support can I get?')
+    """
+    said = statement.strip().rstrip(".!~ ")
+    return f"{said}. What support can I get?" if language == "en" else f"{said}. 받을 수 있는 지원이 있나요?"
+
+
 #: the reply to a fact outside a form that this policy replaces (the bundled rule "A yes, no or fact outside a form
 #: gets an offer of help")
 OFFER_OF_HELP = "utter_how_can_i_help"
@@ -79,11 +103,14 @@ class FactQuestionPolicy:
         if message is None or not message.text or message.text.lstrip().startswith("/"):  # a button's payload
             return None
         intent, confidence = top_intent(tracker)
-        if intent != FACT_INTENT or not asks_or_requests(message.text):
+        if intent != FACT_INTENT or not (asks_or_requests(message.text) or names_help(message.text, message.entities, context)):
             return None
         if self.rules is not None:
             ruled = self.rules.predict(tracker, context)
             if ruled is not None and ruled.action != OFFER_OF_HELP:
                 return None
+        if not asks_or_requests(message.text):  # a need stated ("아기 낳았어요"): answered as the question it implies
+            context.query = implied_question(context.query or message.text, context.language)
+            context.restated = True
         context.fact_question = True  # an abstention then says the documents lack it (utter_no_answer), not out of scope
         return Prediction(ANSWER_ACTION, self.name, confidence)

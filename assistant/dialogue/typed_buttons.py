@@ -18,7 +18,9 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
 * or the message is a yes (the NLU's ``affirm``: "네", "yes please", "👍") to a question whose buttons hold no
   ``/affirm`` and exactly one button other than ``/deny`` restates the question ("먼저 받을 수 있는 혜택을 확인해
   볼까요?" over the one button "혜택 자격 확인하기" → ``/check_eligibility``): the yes presses that button. Without
-  this a yes ran the affirm rule of the turn before and was lost ("알겠어요. 어떤 점을 도와드릴까요?", case C02).
+  this a yes ran the affirm rule of the turn before and was lost ("알겠어요. 어떤 점을 도와드릴까요?", case C02). So
+  does a yes to a message that marks one button as its offer (``custom.offers``: "에너지바우처 받을 수 있나요?" is
+  answered with a button "받을 수 있는지 확인하기"; s34 probe: "네" got "지금 확인을 기다리는 요청이 없어서 …").
 
 * or the buttons are the whose-benefits question's (본인 / 어머니 …) and the message names one of them in other words:
   "어머니요", "엄마", "제 거요", "저요", "me", "my mom" (:func:`~assistant.dialogue.whose_benefits.typed_choice`, s20).
@@ -138,13 +140,19 @@ def offered_button(events: Sequence[Event], tokenizer: Tokenizer) -> dict[str, A
         tokenizer: content terms of the asking sentences and the button titles.
 
     Returns:
-        The button whose title shares a content term with the asking sentences (those ending in "?") when it is
-        the only such button that is not ``/deny`` and no button is ``/affirm``; None otherwise (no question, no
+        The one button whose payload's intent the message marks as its offer (``custom.offers``, as a knowledge
+        answer marks its eligibility-check button), else the button whose title shares a content term with the
+        asking sentences (those ending in "?") when it is
+        the only such button that is not ``/deny``, in both cases when no button is ``/affirm``; None otherwise (no question, no
         such button, two of them, or an ``/affirm`` button that the NLU's yes reaches by itself).
     """
     said, buttons = last_buttons(events)
     if said is None or any(_payload_intent(b) == YES_INTENT for b in buttons):
         return None
+    offers = {str(o) for o in (said.data.get("custom") or {}).get("offers") or []}
+    marked = [b for b in buttons if _payload_intent(b) in offers]
+    if len(marked) == 1:  # the message marks its offer (custom.offers: the answer's "받을 수 있는지 확인하기")
+        return marked[0]
     asked = asked_sentences(said.text or "")
     if not asked:
         return None

@@ -243,6 +243,10 @@ class Answer:
     #: the places ("경상남도 창원시") of the local governments' services listed after the answer, each for its own
     #: residents; a place the citizen then says answers the question again for it (:mod:`assistant.dialogue.regional`)
     listed_regions: tuple[str, ...] = ()
+    #: the place the question itself named and the answer was given for ("청년 월세 지원 … 저 옥천 살아요" →
+    #: "충청북도 옥천군"), when the conversation knew none: the caller keeps it as where the citizen lives when the
+    #: question says so (a follow-up, "서류는요?", is then answered for it, not asked the region again); empty otherwise
+    region: str = ""
 
 
 def _key(section: str) -> str:
@@ -734,14 +738,17 @@ class AnswerComposer:
         anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)
         first = result.hits[0]
         given = bool(region)
+        named = ""  # the place the question names, kept by the caller when the conversation knew none
         if not region and result.places:
-            region = " ".join(str(p) for p in result.places)  # the question names where ("대구 수성구 사는데 …")
-        if not region and any(region_match(h.doc.agency, result.query) for h in regional):
+            region = named = " ".join(str(p) for p in result.places)  # the question names where ("대구 수성구 사는데 …")
+        if not region and (matched := [h for h in regional if region_match(h.doc.agency, result.query)]):
             region = result.query  # the question names the region ("안양 청년 월세 지원 …")
+            named = " ".join(agency_regions(matched[0].doc.agency))
         if region:
             unpreferred = (judged or result).hits[0].doc.doc_id if (judged or result).hits else None
-            return self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
-                                    wider_search, unpreferred)
+            answer = self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
+                                      wider_search, unpreferred)
+            return replace(answer, region=named) if named and not answer.abstained else answer
         if anchor is None:
             spread, regional, national = regional_spread(result)
             if spread is None:
@@ -862,6 +869,13 @@ class AnswerComposer:
         versions down (s32: "Is there monthly rent support for young people?" for 서울특별시 ranked the national
         English page of 청년내일저축계좌, 0.859, above 옥천군's and 안양시's youth rent pages, 0.91 → 0.71, and answered it).
         """
+        if wider_search is not None:  # asked at most once (the region's own version, then the subject's)
+            search, found = wider_search, list[tuple[DocHit, ...]]()
+
+            def wider_search() -> tuple[DocHit, ...]:
+                if not found:
+                    found.append(search())
+                return found[0]
         core = programme_core(lead.doc.title, lead.doc.agency)
         same = [h for h in result.hits
                 if h is lead or kind(lead, h) or _same_programme(core, programme_core(h.doc.title, h.doc.agency))]
@@ -877,12 +891,20 @@ class AnswerComposer:
             theirs = sorted((h for h in more if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)),
                             key=lambda h: -region_match(h.doc.agency, region))
             national += [h for h in more if not agency_regions(h.doc.agency)]
-        if not theirs and not national and (on_subject := self._on_subject(result, lead)):
+        on_subject = self._on_subject(result, lead) if not theirs and not national else []
+        own = [h for h in on_subject if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)]
+        if on_subject and not own and wider_search is not None:
+            # the region's own service about the subject may rank below the first hits: looked for among the region's
+            # and the national documents (s34 probe: "아기가 태어났어요 …" then "창원에 살아요" was told 창원시 runs no
+            # '출산' service; its 출산축하금 ranked below the first ten)
+            lead_subject = self.subjects.subject(result, lead.doc.title)
+            own = [h for h in wider_search() if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)
+                   and (subject := self.subjects.subject(result, h.doc.title)) and lead_subject <= subject]
+        if on_subject:
             # another service holds the question's subject that the lead's title lacks (s34: "대전 사는데 아기 낳으면 …"
             # was told only of 경기도산후조리비지원, never of 건강보험 임신·출산 진료비 지원): the region's own, else a
             # national one answers
             national = open_first([h for h in on_subject if not agency_regions(h.doc.agency)], result)
-            own = [h for h in on_subject if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)]
             if own:
                 own = sorted(own, key=lambda h: -region_match(h.doc.agency, region))
                 return self._compose(result, lang, score, signals, own[0], own[1:] + national)

@@ -75,3 +75,49 @@ def test_a_question_of_its_own_after_the_list_is_answered_as_usual(processor: Me
 def test_a_regional_programme_asked_by_its_own_words_still_answers(processor: MessageProcessor) -> None:
     """산후조리비 is held by 경기도's title alone: no national service is about it, so 경기도's answers as before."""
     assert first_cited(say(processor, "산후조리비 지원 받고 싶어요")) == GYEONGGI["doc_id"]
+
+
+def test_the_region_s_own_service_is_found_below_the_first_hits(processor: MessageProcessor) -> None:
+    """s34 fresh-user probe: "아기가 태어났어요 …" then "창원에 살아요" was told 창원시 runs no '출산' service; its
+    출산축하금 ranks below the first ten for that wording and is found among 창원's and the national documents."""
+    say(processor, "아기가 태어났어요. 받을 수 있는 지원이 뭐가 있나요?")
+    turn = say(processor, "창원에 살아요")
+    assert first_cited(turn) == CHANGWON["doc_id"]
+    assert "관련 서비스가 없어요" not in turn.messages[0].text
+
+
+@pytest.mark.parametrize(("statement", "expected"), [
+    ("아기 낳았어요", NATIONAL["doc_id"]),  # a life event stated: the support for it
+    ("월세", None),  # a topic alone: the youth-rent programmes, run by two regions, ask where the citizen lives
+])
+def test_a_need_stated_is_answered_as_the_question_it_implies(processor: MessageProcessor, statement: str,
+                                                               expected: str | None) -> None:
+    """s34 fresh-user probe: "아기 낳았어요" and "월세" (inform) got "알겠어요. 어떤 점을 도와드릴까요?"."""
+    turn = say(processor, statement)
+    said = [m.custom.get("response") for m in turn.messages]
+    assert "utter_how_can_i_help" not in said, [m.text for m in turn.messages]
+    if expected is None:
+        assert said == ["utter_ask_programme_region"]
+    else:
+        assert first_cited(turn) == expected
+
+
+@pytest.mark.parametrize("statement", ["강남구에 살아요", "34살이요"])
+def test_a_fact_alone_keeps_the_offer_of_help(processor: MessageProcessor, statement: str) -> None:
+    turn = say(processor, statement)
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_how_can_i_help"]
+
+
+@pytest.mark.parametrize(("question", "follow_up"), [
+    ("청년 월세 지원 신청 하고싶은데 저 옥천 살아요", "서류는요?"),
+    ("이사왔는데 옥천으로요. 청년 월세 지원 있어요?", "그럼 서류는요?"),
+])
+def test_the_place_a_question_names_is_kept_for_the_follow_up(processor: MessageProcessor, question: str,
+                                                               follow_up: str) -> None:
+    """s34 fresh-user probe: the answer was 옥천군's, then "서류는요?" asked "어느 지역(시·군·구)에 사세요?"."""
+    doc = first_cited(say(processor, question))
+    assert doc == page("okcheon-youth-rent")["doc_id"]
+    turn = say(processor, follow_up)
+    assert [m.custom.get("response") for m in turn.messages] != ["utter_ask_programme_region"]
+    assert first_cited(turn) == doc
+    assert "구비" in turn.messages[0].text or "서류" in turn.messages[0].text

@@ -171,6 +171,16 @@ def test_a_yes_presses_no_button_it_does_not_single_out(text: str, buttons: list
     assert offered_button(_asked(text, buttons), TOKENIZER) is None
 
 
+def test_a_yes_presses_the_button_a_message_marks_as_its_offer() -> None:
+    """A knowledge answer marks its eligibility-check button (``custom.offers``); it asks no "?" question."""
+    buttons = [{"title": "받을 수 있는지 확인하기", "payload": "/check_eligibility"}]
+    events: list[Event] = [UserUttered("...", {}),
+                           BotUttered("에너지바우처 안내예요.", {"buttons": buttons, "custom": {"offers": ["check_eligibility"]}})]
+    assert (offered_button(events, TOKENIZER) or {}).get("payload") == "/check_eligibility"
+    unmarked: list[Event] = [UserUttered("...", {}), BotUttered("에너지바우처 안내예요.", {"buttons": buttons})]
+    assert offered_button(unmarked, TOKENIZER) is None
+
+
 def test_only_a_yes_presses_the_offered_button() -> None:
     text, buttons = _response("utter_alerts_need_facts", "ko")
     nlu = {"intent": {"name": "affirm", "confidence": 0.46}, "entities": []}
