@@ -29,7 +29,15 @@ from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
 from assistant.knowledge.glossary import default_glossary
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
-from assistant.knowledge.periods import Clock, ended_note, labelled_periods, parse_period, today_in_seoul
+from assistant.knowledge.periods import (
+    Clock,
+    ended_note,
+    labelled_periods,
+    parse_period,
+    today_in_seoul,
+    use_ended_note,
+    use_periods,
+)
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -1046,6 +1054,7 @@ class AnswerComposer:
             lines.append(f"\n[{head[aspect]}]\n{text}")
             if note := self._ended(name, sections[name], text, lang):
                 lines.append(note)  # a window that has ended is never quoted as if open (F9)
+            lines += [used for p in use_periods(text) if (used := use_ended_note(p, self.today(), lang))]
         updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
         source_label = "Source" if lang == "en" else "출처"
         lines.append(f"\n{source_label}: {doc.url}{updated}")

@@ -295,4 +295,36 @@ def ended_note(period: Period, today: dt.date, language: str) -> str:
     return f"신청 기간이 지났습니다 ({label}까지)."
 
 
-__all__ = ["Clock", "clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "labelled_periods", "parse_period", "today_in_seoul"]
+#: A period of use stated in a sentence: "사용기간(2025.7.1. ~ 2026.5.25.)", "the 2025 usage period (1 July 2025 – 25
+#: May 2026)": the dates in the brackets after the label.
+_USE = re.compile(r"(?:사용|이용)\s*기간\s*\((?P<ko>[^)\n]{6,60})\)|usage\s+period\s*\((?P<en>[^)\n]{6,60})\)", re.IGNORECASE)
+
+
+def use_periods(text: str) -> list[Period]:
+    """The periods of use (of a voucher, a card) stated in ``text`` with their dates in brackets, in order.
+
+    Example:
+        >>> [p.end for p in use_periods("2025년도 사용기간(2025.7.1. ~ 2026.5.25.) 안에서 … 쓸 수 있습니다.")]
+        [datetime.date(2026, 5, 25)]
+        >>> [p.end for p in use_periods("during the 2025 usage period (1 July 2025 – 25 May 2026).")]
+        [datetime.date(2026, 5, 25)]
+        >>> use_periods("- 사용 기간: 이용권이 발급된 날부터 분만예정일 후 2년까지")  # no dates: nothing to tell
+        []
+    """
+    found = [parse_period(m.group("ko") or m.group("en")) for m in _USE.finditer(text)]
+    return [p for p in found if p.end is not None]
+
+
+def use_ended_note(period: Period, today: dt.date, language: str) -> str:
+    """The sentence that says a period of use has ended, or ``""`` (s34 fresh-user probe: 에너지바우처's "2025년도
+    사용기간(2025.7.1. ~ 2026.5.25.)" was quoted in December 2026 as if it could still be used)."""
+    if period.status(today) != "ended":
+        return ""
+    label = period.end_label(language)
+    if language == "en":
+        return f"That period of use ended {'on' if period.grain == 'day' else 'in'} {label}."
+    return f"이 사용기간은 끝났습니다 ({label}까지)."
+
+
+__all__ = ["Clock", "clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "labelled_periods", "parse_period", "today_in_seoul",
+           "use_ended_note", "use_periods"]

@@ -185,3 +185,38 @@ def test_labelled_period_lines_of_the_bundled_pages(page: str, text: str, ends: 
 
     assert text in (Path(__file__).resolve().parents[2] / "knowledge" / page).read_text(encoding="utf-8")
     assert [p.end for p in labelled_periods("- 방문: 주민센터\n" + text + "\n- 온라인: 복지로")] == ends
+
+
+# s34 fresh-user probe: 에너지바우처's "2025년도 사용기간(2025.7.1. ~ 2026.5.25.)" was quoted in December 2026 as if the
+# voucher could still be used; a period of use with its dates in brackets is said to have ended.
+
+@pytest.mark.parametrize(("page", "end"), [("ko/energy-voucher.md", dt.date(2026, 5, 25)),
+                                           ("en/energy-voucher.md", dt.date(2026, 5, 25))])
+def test_the_use_periods_of_the_bundled_pages(page: str, end: dt.date) -> None:
+    from pathlib import Path
+
+    from assistant.knowledge.periods import use_periods
+
+    text = (Path(__file__).resolve().parents[2] / "knowledge" / page).read_text(encoding="utf-8")
+    assert [p.end for p in use_periods(text)] == [end]
+
+
+def test_the_use_period_note() -> None:
+    from assistant.knowledge.periods import use_ended_note, use_periods
+
+    [p] = use_periods("2025년도 사용기간(2025.7.1. ~ 2026.5.25.) 안에서 쓸 수 있습니다.")
+    assert use_ended_note(p, dt.date(2026, 5, 26), "ko") == "이 사용기간은 끝났습니다 (2026.5.25까지)."
+    assert use_ended_note(p, dt.date(2026, 5, 25), "ko") == ""  # the last day is still a day of use
+    assert use_ended_note(p, dt.date(2026, 5, 26), "en") == "That period of use ended on 25 May 2026."
+
+
+@pytest.mark.parametrize(("question", "note"), [("에너지바우처 얼마 받아요?", "이 사용기간은 끝났습니다 (2026.5.25까지)."),
+                                               ("How much is the energy voucher?", "That period of use ended on 25 May 2026.")])
+def test_an_ended_use_period_is_said_in_the_answer(processor, question: str, note: str) -> None:  # type: ignore[no-untyped-def]
+    """The bundled engine pins today at 2026-12-01 (tests/shared_paths.py PINNED_TODAY), after the period's end."""
+    from assistant.dialogue.messages import UserMessage
+
+    turn = processor.handle_message(UserMessage("use", question, "rest"))
+    lines = turn.messages[0].text.splitlines()
+    quoted = next(i for i, line in enumerate(lines) if "2026.5.25" in line or "25 May 2026" in line)
+    assert lines[quoted + 1] == note
