@@ -60,6 +60,13 @@ _CAN_KO = re.compile(
     r"|(?:뭐|무엇을?|뭘)\s*물어\s*(?:보면|봐도)\s*(?:돼|되나요|돼요|되니|될까요)")
 
 
+def _whole_message(text: str, *patterns: re.Pattern[str], limit: int = 50) -> bool:
+    """Whether ``text``, as :func:`~assistant.nlu.language.short_request_key` writes it and at most ``limit``
+    characters long, is wholly one of ``patterns``."""
+    t = short_request_key(text)
+    return bool(t) and len(t) <= limit and any(p.fullmatch(t) for p in patterns)
+
+
 def asks_capabilities(text: str) -> bool:
     """Whether ``text`` is nothing but the question what the assistant can do.
 
@@ -68,10 +75,7 @@ def asks_capabilities(text: str) -> bool:
     >>> asks_capabilities("어떤 도움을 받을 수 있나요?"), asks_capabilities("What can I get?"), asks_capabilities("뭘 받을 수 있어?")
     (False, False, False)
     """
-    t = short_request_key(text)
-    if not t or len(t) > 50:
-        return False
-    return bool(_CAN_EN.fullmatch(t) or _CAN_KO.fullmatch(t))
+    return _whole_message(text, _CAN_EN, _CAN_KO)
 
 
 def asks_if_bot(text: str) -> bool:
@@ -82,10 +86,7 @@ def asks_if_bot(text: str) -> bool:
     >>> asks_if_bot("사람이랑 얘기하고 싶어요"), asks_if_bot("Can I talk to a human?"), asks_if_bot("사람 불러주세요")
     (False, False, False)
     """
-    t = short_request_key(text)
-    if not t or len(t) > 50:
-        return False
-    return bool(_ENGLISH.fullmatch(t) or _KOREAN.fullmatch(t))
+    return _whole_message(text, _ENGLISH, _KOREAN)
 
 
 class BotChallengePolicy:

@@ -918,11 +918,8 @@ class AnswerComposer:
                 return self._compose(result, lang, score, signals, own[0], own[1:] + national)
             if national:  # named by the question's subject ('출산'), not by the lead's title ('산후조리비지원')
                 subject = self.subjects.subject(result, national[0].doc.title)
-                answer = self._compose(result, lang, score, signals, national[0], national[1:])
                 programme = " ".join(sorted(subject, key=national[0].doc.title.find))
-                place = place_for_language(self._place_label(result, region, given), lang)
-                return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text,
-                               programme=programme)
+                return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given)
         # a service for a narrow group the question does not name (예술인ㆍ노무제공자 출산전후급여등) leads over none
         # open to everyone of the kind (건강보험 임신·출산 진료비 지원); the ranking decides within each part
         theirs, national = open_first(theirs, result), open_first(national, result)
@@ -942,10 +939,8 @@ class AnswerComposer:
             return replace(answer, text=inside_region_text(lang, programme, place, run_by) + "\n" + answer.text,
                            programme=programme)
         if lead_national:  # other regions run this kind of help, the citizen's region none: said first
-            answer = self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead])
-            programme = self._programme_name(result, lead, kind)
-            place = place_for_language(self._place_label(result, region, given), lang)
-            return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text, programme=programme)
+            return self._none_here(result, lang, score, signals, lead, [h for h in national if h is not lead],
+                                   self._programme_name(result, lead, kind), region, given)
         first = result.hits[0]
         led = unpreferred is None or unpreferred == first.doc.doc_id  # it led without the region's preference too
         if not national and first is not lead and led and (not agency_regions(first.doc.agency)
@@ -954,9 +949,7 @@ class AnswerComposer:
         programme = self._programme_name(result, lead, kind)
         place = place_for_language(self._place_label(result, region, given), lang)
         if national:
-            answer = self._compose(result, lang, score, signals, national[0], national[1:])
-            return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text,
-                           programme=programme)
+            return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given)
         seen: set[tuple[str, ...]] = set()
         docs = []
         for h in same:
@@ -970,6 +963,14 @@ class AnswerComposer:
         run_by = places_for_language([" ".join(agency_regions(d.agency)) for d in docs], lang)
         text = missing_variant_text(lang, programme, place, run_by, named) + "\n" + listed
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
+
+    def _none_here(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
+                   also: list[DocHit], programme: str, region: str, given: bool) -> Answer:
+        """``hit`` (a national service) answered for a citizen of ``region`` whose region runs no version of
+        ``programme``, said first (:func:`none_in_region_text`)."""
+        answer = self._compose(result, lang, score, signals, hit, also)
+        place = place_for_language(self._place_label(result, region, given), lang)
+        return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text, programme=programme)
 
     @staticmethod
     def _inside(result: RetrievalResult, agency: str, region: str) -> bool:

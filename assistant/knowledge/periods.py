@@ -287,12 +287,7 @@ def ended_note(period: Period, today: dt.date, language: str) -> str:
     Korean: ``신청 기간이 지났습니다 (2024.3.31까지).``; English: ``The application period ended on 31 March 2024.``
     (``ended in November 2025`` for a month, ``ended in 2025`` for a year).
     """
-    if period.status(today) != "ended":
-        return ""
-    label = period.end_label(language)
-    if language == "en":
-        return f"The application period ended {'on' if period.grain == 'day' else 'in'} {label}."
-    return f"신청 기간이 지났습니다 ({label}까지)."
+    return _ended_sentence(period, today, language, "The application period", "신청 기간이 지났습니다")
 
 
 #: A period of use stated in a sentence: "사용기간(2025.7.1. ~ 2026.5.25.)", "the 2025 usage period (1 July 2025 – 25
@@ -318,12 +313,17 @@ def use_periods(text: str) -> list[Period]:
 def use_ended_note(period: Period, today: dt.date, language: str) -> str:
     """The sentence that says a period of use has ended, or ``""`` (s34 fresh-user probe: 에너지바우처's "2025년도
     사용기간(2025.7.1. ~ 2026.5.25.)" was quoted in December 2026 as if it could still be used)."""
+    return _ended_sentence(period, today, language, "That period of use", "이 사용기간은 끝났습니다")
+
+
+def _ended_sentence(period: Period, today: dt.date, language: str, english: str, korean: str) -> str:
+    """``"<english> ended on <day>."`` / ``"<korean> (<day>까지)."`` when ``period`` ended before ``today``, else ``""``."""
     if period.status(today) != "ended":
         return ""
     label = period.end_label(language)
     if language == "en":
-        return f"That period of use ended {'on' if period.grain == 'day' else 'in'} {label}."
-    return f"이 사용기간은 끝났습니다 ({label}까지)."
+        return f"{english} ended {'on' if period.grain == 'day' else 'in'} {label}."
+    return f"{korean} ({label}까지)."
 
 
 __all__ = ["Clock", "clock", "Period", "PeriodStatus", "SEOUL", "ended_note", "labelled_periods", "parse_period", "today_in_seoul",
