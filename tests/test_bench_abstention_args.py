@@ -15,7 +15,7 @@ abstention = importlib.import_module("abstention")
 
 
 def test_the_dev_and_blind_sets_are_reported_only_and_their_files_exist() -> None:
-    assert set(abstention.REPORTED_ONLY) == {"en_dev", "en_heldout", "ko_heldout_twins"}
+    assert set(abstention.REPORTED_ONLY) == {"en_dev", "en_heldout", "ko_heldout_twins", "life_event_en"}
     assert abstention.BLIND == {"en_heldout", "ko_heldout_twins"}  # en_dev is tuned on, so it is not blind
     for name in abstention.REPORTED_ONLY.values():
         assert (ROOT / "bench" / name).is_file(), name
@@ -30,3 +30,17 @@ def test_a_config_key_that_is_no_retriever_setting_stops_the_run_before_loading(
 def test_config_values_are_typed_as_the_retrieval_benchmark_types_them() -> None:
     assert abstention.config_overrides(["w_lex_english=0.5", "colloquial=off"]) == {"w_lex_english": 0.5,
                                                                                    "colloquial": False}
+
+
+def test_the_english_life_event_twins_ask_what_their_korean_questions_ask() -> None:
+    """Each English twin (s35) names its Korean question, has its relevant services exactly, and is English."""
+    import re
+
+    import yaml
+    korean = {q["id"]: q for q in yaml.safe_load((ROOT / "bench" / "life_event_questions.yaml").read_text(encoding="utf-8"))["questions"]}
+    twins = yaml.safe_load((ROOT / "bench" / "life_event_questions_en_twins.yaml").read_text(encoding="utf-8"))["questions"]
+    assert [q["twin_of"] for q in twins] == list(korean)  # one twin per question, in order
+    for q in twins:
+        assert q["id"] == f"{q['twin_of']}_en"
+        assert q["relevant"] == korean[q["twin_of"]]["relevant"] and q["kind"] == korean[q["twin_of"]]["kind"]
+        assert not re.search(r"[가-힣]", q["text"]), q["id"]

@@ -42,7 +42,7 @@ from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import TitleSubjects
-from assistant.knowledge.target_groups import open_first
+from assistant.knowledge.target_groups import group_first, open_first
 from assistant.knowledge.topic import holds_topic
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.regions import (
@@ -741,6 +741,7 @@ class AnswerComposer:
         lang = result.language if result.language in _HEADINGS else "ko"
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
+        result = replace(result, hits=tuple(group_first(result.hits, result)))  # the group the citizen names (장애 …)
         kind = self.subjects.same_kind(result)
         named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
         anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.knowledge.subject import TitleSubjects
 
 #: Title words naming a narrow group of people, each with the words a question names the group by (Korean, as the
 #: question or its glossary translation writes them). Occupations (예술인, 어업인, 농업인, 군인 …), statuses (보훈,
@@ -96,3 +97,54 @@ def open_first(hits: Sequence[H], result: RetrievalResult) -> list[H]:
     """
     asked = asked_words(result)
     return sorted(hits, key=lambda h: narrow_group(h.doc.title, asked) is not None)
+
+
+#: How well a hit whose title names the group the question names must score, as a share of the first hit's score, to
+#: lead an answer whose first hit names no group the question names (:func:`group_first`; s35: 장애아가족 양육 지원
+#: scored 0.96 of 아이돌봄 서비스 for "장애가 있는 아이를 키우고 있어요").
+GROUP_SCORE_SHARE = 0.85
+
+
+def asked_groups(asked: str) -> frozenset[str]:
+    """The groups of :data:`NARROW_GROUPS` that the question (``asked``, as :func:`asked_words` gives it) names."""
+    return frozenset(group for group, words in NARROW_GROUPS.items() if any(w in asked for w in words))
+
+
+def group_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share: float = GROUP_SCORE_SHARE) -> list[H]:
+    """``hits`` with the service for the group the question names first, when the first hit is not for that group.
+
+    A citizen who says who they are ("장애가 있는 아이를 키우고 있어요") is answered by the service for that group
+    (장애아가족 양육 지원), not by the general one the ranking put first by a hair (아이돌봄 서비스): the best hit among
+    the first ``top`` scoring at least ``share`` of the first whose title names a group of :data:`NARROW_GROUPS` the
+    question names (by any of the group's words) and holds more of the question's words than the first's title
+    (:meth:`~assistant.knowledge.subject.TitleSubjects.subject`: 양육 and 장애 against 아이) moves to the front, when
+    the first hit's title names none of the groups (예술활동준비금 names 예술인 by 예술 and stays first). Otherwise
+    ``hits`` unchanged. A title that holds what was asked and not the group stays first: "patent … fees if I'm … a
+    national merit recipient" keeps 특허료·등록료 및 수수료의 감면 (감면, 등록, 수수료) before 국가유공자 등의 종자 관련
+    수수료 면제 (국가, 수수료, 유공자), and a disabled worker's return to work keeps 산재장해인 원직장복귀지원 (s35 held-out
+    English questions, which a rule without this condition answered wrongly).
+
+    Args:
+        hits: the ranked hits, best first.
+        result: the question's retrieval (its words, expansions and translations: :func:`asked_words`).
+        top: how many of the first hits may move up; share: the least score, as a share of the first hit's (0..1).
+
+    Returns:
+        The same hits, the group's service moved to the front where one qualifies.
+    """
+    hits = list(hits)
+    groups = asked_groups(asked_words(result)) if hits else frozenset()
+    if not groups:
+        return hits
+
+    def names_group(hit: DocHit) -> bool:  # by any of the group's words: 예술활동준비금 is for 예술인
+        text = _squashed(hit.doc.title)
+        return any(w in text for g in groups for w in NARROW_GROUPS[g])
+
+    if names_group(hits[0]):
+        return hits
+    subjects = TitleSubjects()
+    held = len(subjects.subject(result, hits[0].doc.title))
+    best = next((h for h in hits[1:top] if h.score >= share * hits[0].score and names_group(h)
+                 and len(subjects.subject(result, h.doc.title)) > held), None)
+    return hits if best is None else [best, *(h for h in hits if h is not best)]
