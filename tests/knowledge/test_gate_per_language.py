@@ -69,7 +69,7 @@ def test_a_korean_question_never_reads_the_english_gate(bundled_router: Any) -> 
 @pytest.mark.parametrize(("text", "top_language", "translated"), [
     ("Can I get the 청년 월세 지원?", "ko", 1.0),  # a Korean title copied in Hangul: its own words are the evidence
     ("Is there monthly rent support for young people?", "ko", 1.0),  # the glossary's translation is
-    ("What is the capital of France?", "en", 0.0),  # an English page: no language crossed
+    ("Who won the football world cup?", "en", 0.0),  # an English page: no language crossed
 ])
 def test_an_english_questions_hangul_words_count_as_cross_language_evidence(bundled_router: Any, text: str,
                                                                             top_language: str, translated: float) -> None:
