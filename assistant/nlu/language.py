@@ -47,8 +47,12 @@ ENGLISH_FUNCTION_WORDS = frozenset({
 })
 _WORD = re.compile(r"[A-Za-z'’\u1100-\u11FF\u3130-\u318F\uAC00-\uD7A3]+")
 _ACRONYM = re.compile(r"[A-Z]{2,}s?")
-#: A whitespace-delimited token holding both a digit and a Latin letter: a code (receipt, case, model number).
-_CODE = re.compile(r"\S*(?:\d\S*[A-Za-z]|[A-Za-z]\S*\d)\S*")
+#: A whitespace-delimited token; it is a code (receipt, case, model number) when it holds both a digit and a Latin
+#: letter (:func:`_without_codes`). Tested by two linear searches, not one pattern: ``\S*(?:\d\S*[A-Za-z]|…)\S*``
+#: backtracked on a long token holding no digit (2,000 letters without a space: 16 s, blocking every conversation;
+#: s35 fresh-user probe).
+_TOKEN = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
 #: ... unless it is a number with a short lowercase English suffix: ordinals, times, decades, units ("3rd", "10am").
 _NUMBER_WITH_SUFFIX = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s|km|kg|m|h)")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -58,12 +62,15 @@ def _without_codes(text: str) -> str:
     """``text`` with the Latin letters of its codes blanked (a code's Hangul, as in "TK-…-1234로", still counts)."""
 
     def blank(m: re.Match[str]) -> str:
-        core = m.group().strip(".,!?;:()[]{}\"'’“”")
+        token = m.group()
+        if not (_DIGIT.search(token) and _LATIN.search(token)):
+            return token  # no code
+        core = token.strip(".,!?;:()[]{}\"'’“”")
         if _NUMBER_WITH_SUFFIX.fullmatch(core):
-            return m.group()
-        return _LATIN.sub(" ", m.group())
+            return token
+        return _LATIN.sub(" ", token)
 
-    return _CODE.sub(blank, text)
+    return _TOKEN.sub(blank, text)
 
 
 def detect_language(text: str, default: Language = "ko") -> Language:

@@ -37,6 +37,10 @@ EXTRACTOR = "duckling-like"
 #: said it was an age), flagged ``additional_info["valid"] = False``; the dialogue's age validator then answers
 #: that it is out of range instead of the NLU silently turning it into a plain number.
 MAX_AGE = 130
+#: Numerals at or above this are not read as numbers: past 2**53 (about 9.007e15) a float no longer holds every
+#: integer, and "1" * 400 overflowed to inf, which no tracker store can save (s35 fresh-user probe: the turn failed).
+#: 10**16 is 1경, beyond any amount of money or count a citizen gives.
+MAX_NUMBER = 10**16
 
 _SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
 _SMALL = {"십": 10, "백": 100, "천": 1000}
@@ -104,7 +108,7 @@ def parse_korean_number(surface: str) -> int | float | None:
 
     Returns:
         The value (``int`` when integral), or None when ``surface`` is not a
-        well-formed numeral ("삼삼", "만억", "열삼십").
+        well-formed numeral ("삼삼", "만억", "열삼십") or its value is :data:`MAX_NUMBER` or more.
 
     Example:
         >>> parse_korean_number("3억 5천만")
@@ -159,7 +163,10 @@ def parse_korean_number(surface: str) -> int | float | None:
                 return None
     if pos != len(s):
         return None
-    return _as_number(total + section + (cur or 0.0) + (native or 0))
+    number = total + section + (cur or 0.0) + (native or 0)
+    if not number < MAX_NUMBER:
+        return None  # a run of 16+ digits (or inf, nan) is no amount a citizen means: an id, a paste, a key held down
+    return _as_number(number)
 
 
 def _is_numeral(tokens: list[Token], i: int) -> bool:

@@ -27,6 +27,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,19 @@ def personal_numbers(text: str) -> list[tuple[int, int]]:
     """Spans of the personal numbers in ``text``: card, account, phone and resident registration numbers exactly as
     log masking finds them (:func:`assistant.nlu.pii.find_pii`, kinds :data:`~assistant.nlu.pii.NUMBER_KINDS`)."""
     return [(s.start, s.end) for s in find_pii(text) if s.kind in NUMBER_KINDS]
+
+
+def finite(value: Any) -> bool:
+    """Whether ``value`` (an entity's value or its additional info: numbers, strings, dicts, lists) holds no inf or
+    nan anywhere. An entity holding one is dropped (:meth:`EntityPipeline.parse`): JSON has no such number, so the
+    tracker store refuses the event and the turn is lost (s35: "1" * 400 read as the number inf by an extractor)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(finite(v) for v in value)
+    return True
 
 
 def inside_personal_number(span: EntitySpan, spans: list[tuple[int, int]]) -> bool:
@@ -317,6 +331,7 @@ class EntityPipeline:
             if member_ages.BENEFICIARY in self._resources["lookups"]:  # "my 4 year old": the age is a child's
                 kept = member_ages.with_member_of_age(text, kept)
         kept = ranges.mark_approximate(text, [f for f in kept if not inside_personal_number(f, numbers_)])
+        kept = [f for f in kept if finite(f.value) and finite(f.additional_info)]
         try:
             negs = tuple(negations(safe_text(text), tokens))
         except Exception as e:  # noqa: BLE001
