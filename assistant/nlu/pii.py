@@ -33,8 +33,9 @@ Detected kinds (label used in the mask):
                 rest and in logs) reports it: the NLU reads birth dates to
                 fill the age slot, so :func:`find_pii` leaves them.
 ``address``     Korean road-name (도로명) addresses with a building number,
-                lot-number (지번) addresses ``…동 123-4번지``, and English
-                street addresses (``12 High Street``).
+                lot-number (지번) addresses ``…동 123-4번지``, English
+                street addresses (``12 High Street``) and Korean road names
+                romanised (``123 Teheran-ro, Gangnam-gu``, ``Sejong-daero 45``).
 ==============  ==========================================================
 
 A district or city on its own (강남구, 부산) is not masked: it is a slot the
@@ -130,6 +131,15 @@ _ADDR_ROAD = re.compile(
 _ADDR_LOT = re.compile(r"[가-힣]+(?:동|리|가)\s*\d+(?:-\d+)?\s*번지(?:\s*\d+호)?|[가-힣]+(?:동|리|가)\s+\d+-\d+" + _ND)
 _ADDR_EN = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Place|Pl)\b\.?"
+)
+#: A Korean road-name address written in English (the official romanisation: "123 Teheran-ro", "Teheran-ro 123",
+#: "45, Sejong-daero", "Olympic-ro 43-gil 88"), with the district and city after it ("…, Gangnam-gu, Seoul"). s35
+#: probe: "I live at 123 Teheran-ro, Gangnam-gu, Seoul" was stored unmasked.
+_ROMAN_ROAD = r"[A-Z][a-z]+(?:-[A-Za-z0-9]+)*-(?:ro|daero|gil)(?:\s*\d{1,4}(?:beon)?-gil)?"
+_ROMAN_PLACE = r"(?:,?\s+[A-Z][a-z]+(?:-[a-z]+)*-(?:gu|gun|si|do|dong|eup|myeon))*(?:,?\s+(?:Seoul|Busan|Incheon|Daegu|Daejeon|Gwangju|Ulsan|Sejong)\b)?"
+_ADDR_EN_ROMAN = re.compile(
+    r"\b\d{1,5}(?:-\d{1,5})?,?\s+" + _ROMAN_ROAD + _ROMAN_PLACE
+    + r"|\b" + _ROMAN_ROAD + r",?\s+\d{1,5}(?:-\d{1,5})?\b" + _ROMAN_PLACE
 )
 
 
@@ -419,7 +429,7 @@ def _scan_written(text: str) -> list[PiiSpan]:
     found += luhn_only  # after the accounts: an account-shaped number keeps that label, any other is still masked
     for m in _EMAIL.finditer(text):
         found.append(PiiSpan("email", m.start(), m.end()))
-    for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_EN):
+    for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_EN, _ADDR_EN_ROMAN):
         for m in rx.finditer(text):
             if any(c.isdigit() for c in m.group()):
                 found.append(PiiSpan("address", m.start(), m.end()))
@@ -468,8 +478,22 @@ def _date_of(m: re.Match[str], today: dt.date) -> dt.date | None:
     return d if d <= today else None
 
 
+def _birth_date_shaped(m: re.Match[str], today: dt.date) -> bool:
+    """A real date not after ``today`` (:func:`_date_of`), or one a citizen mistyped: month 1–12, day 1–31, a year
+    not after this one ("1990년 2월 31일생": still their date of birth, and personal data, s35 probe)."""
+    if _date_of(m, today) is not None:
+        return True
+    g = m.groupdict()
+    y = int(g["y"])
+    if len(g["y"]) == 2:
+        y += 2000 if 2000 + y <= today.year else 1900
+    month = _MONTHS.get(g["mon"][:3].lower(), 0) if g.get("mon") else int(g["m"])
+    return 1 <= month <= 12 and 1 <= int(g["d"]) <= 31 and 1900 <= y <= today.year
+
+
 def find_birth_dates(text: str, today: dt.date | None = None, *, exempt_system_ids: bool = True) -> list[PiiSpan]:
-    """Dates of birth in ``text``: a real date not after ``today`` beside a word for birth (see the module table).
+    """Dates of birth in ``text``: a date not after ``today`` beside a word for birth (see the module table), real or
+    mistyped (:func:`_birth_date_shaped`: 2월 31일).
 
     Returns:
         ``birthdate`` spans (the date only: ``1958년 3월 2일`` of ``1958년 3월 2일생``), sorted, non-overlapping. Any
@@ -493,7 +517,7 @@ def _birth_dates_written(text: str, today: dt.date, ids: list[tuple[int, int]]) 
     found: list[PiiSpan] = []
     for rx, cue_before_only in _DATES:
         for m in rx.finditer(text):
-            if any(m.start() < s.end and s.start < m.end() for s in found) or _date_of(m, today) is None:
+            if any(m.start() < s.end and s.start < m.end() for s in found) or not _birth_date_shaped(m, today):
                 continue
             if ids and overlaps_system_id(ids, m.start(), m.end()):
                 continue

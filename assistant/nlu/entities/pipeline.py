@@ -128,6 +128,23 @@ def personal_numbers(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in find_pii(text) if s.kind in NUMBER_KINDS]
 
 
+#: The kinds of personal data whose digits are no entity's either (an address's building, 동 and 호 numbers, an
+#: e-mail's): a number, age, amount or date read inside one is dropped; a word without digits (강남구 in an address)
+#: stays.
+DIGITS_OF_PERSONAL_DATA = frozenset({"address", "email"})
+
+
+def personal_data_digits(text: str, span: EntitySpan, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` (an entity other than the PII ones) overlaps an address or e-mail (``spans``, found by
+    :func:`assistant.nlu.pii.find_pii`, kinds :data:`DIGITS_OF_PERSONAL_DATA`) and its own text holds a digit.
+
+    s35 probe: "주소는 서울시 강남구 테헤란로 123, 101동 202호예요" filled the ``age`` slot with "101동 202호" (the CRF's
+    age), a wrong fact and the raw flat number in the store (the address itself was masked, its fragment was not)."""
+    if isinstance(span, PiiEntitySpan) or not any(ch.isdigit() for ch in span.text):
+        return False
+    return any(span.start < e and s < span.end for s, e in spans)
+
+
 def finite(value: Any) -> bool:
     """Whether ``value`` (an entity's value or its additional info: numbers, strings, dicts, lists) holds no inf or
     nan anywhere. An entity holding one is dropped (:meth:`EntityPipeline.parse`): JSON has no such number, so the
@@ -322,15 +339,18 @@ class EntityPipeline:
                     found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
-        numbers_ = personal_numbers(text)
-        cands = [(r, f) for r, f in cands if not inside_personal_number(f, numbers_)]
+        pii_found = find_pii(text)
+        numbers_ = [(p.start, p.end) for p in pii_found if p.kind in NUMBER_KINDS]  # = personal_numbers(text)
+        places = [(p.start, p.end) for p in pii_found if p.kind in DIGITS_OF_PERSONAL_DATA]
+        cands = [(r, f) for r, f in cands if not inside_personal_number(f, numbers_) and not personal_data_digits(text, f, places)]
         kept = open_ranges.open_intervals(text, tokens, self._resolve(text, cands))
         if numbers.AGE in dims:
             kept = age_context.ages_in_context(text, kept)
             kept = birth_ages.with_birth_ages(text, kept, self._clock.today())  # "58년생", "born in 1958": an age
             if member_ages.BENEFICIARY in self._resources["lookups"]:  # "my 4 year old": the age is a child's
                 kept = member_ages.with_member_of_age(text, kept)
-        kept = ranges.mark_approximate(text, [f for f in kept if not inside_personal_number(f, numbers_)])
+        kept = ranges.mark_approximate(text, [f for f in kept if not inside_personal_number(f, numbers_)
+                                              and not personal_data_digits(text, f, places)])
         kept = [f for f in kept if finite(f.value) and finite(f.additional_info)]
         try:
             negs = tuple(negations(safe_text(text), tokens))
