@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.dialogue.messages import UserMessage
-from assistant.knowledge.glossary import Glossary
+from assistant.knowledge.glossary import Glossary, default_glossary
 
 GLOSSARY = Glossary({"unemployment benefit": ["구직급여", "실업급여"], "basic pension": ["기초연금"],
                      "energy voucher": ["에너지바우처"], "heating": ["난방"], "grant": ["지원금", "보조금"],
@@ -36,6 +36,19 @@ def test_named_service(text: str, name: str | None) -> None:
     assert (got[0] if got else None) == name
     if name in ("실업급여", "구직급여"):
         assert got is not None and got[1] == frozenset({"구직급여", "실업급여"})
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    # a rental programme is named like a benefit (s35: 국민임대 answered with 전세임대 as if it were the one asked)
+    ("국민임대주택 신청하려면 어떻게 해요?", "국민임대주택"),
+    ("국민임대 신청 방법", "국민임대"),
+    ("How do I apply for national rental housing?", "국민임대주택"),
+    ("임대주택 있어요?", None),  # the bare ending names no programme
+    ("임대 문의", None),
+])
+def test_a_rental_programme_is_named_in_the_shipped_glossary(text: str, name: str | None) -> None:
+    got = default_glossary().named_service(text)
+    assert (got[0] if got else None) == name
 
 
 @pytest.mark.slow
@@ -72,6 +85,10 @@ def test_the_composer_says_which_named_service_is_missing(bundled_router) -> Non
     assert composer.missing_service("에너지바우처 신청 방법") is None  # the bundled corpus has it
     assert composer.missing_service("조기재취업수당 받고 싶어요") is None
     assert composer.missing_service("오늘 날씨 어때요") is None
+    # no 국민임대 title among the bundled documents (only 기존주택 전세임대주택 지원사업), which has 전세임대
+    assert composer.missing_service("국민임대주택 신청하려면 어떻게 해요?") == "국민임대주택"
+    assert composer.missing_service("국민임대 신청 방법") == "국민임대"
+    assert composer.missing_service("전세임대 신청 방법") is None
     # the bundled corpus has 월세 help (청년 월세 지원) but no 주거급여: the English description is answered, the Korean
     # name is said to be missing
     assert composer.missing_service("Is there rent support for young people living alone?") is None
