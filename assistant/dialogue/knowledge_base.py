@@ -159,7 +159,9 @@ _POLITE_END = re.compile(r"(?:이에요|예요|입니다|이요|은요|는요|�
 #:주세요", "…에 대해 설명해 줘", "…가 뭐예요?", "…이란?" (s32 fresh-user probe: "에너지바우처 알려줘", "연탄쿠폰 알려줘"
 #: and "안심상속 알려줘" were read as out_of_scope 0.54-0.66 and refused, while "에너지바우처 알려주세요" was answered)
 _REQUEST_END = re.compile(r"(?:(?:에대해서?|에관해서?|에대한정보)?(?:좀)?(?:알려줘요?|알려주세요|알려주실래요|알려줄래요?|설명해줘요?"
-                          r"|설명해주세요|설명좀해줘|뭐야|뭐예요|뭐에요|뭔가요|뭐죠|뭐지|란|이란))$")
+                          r"|설명해주세요|설명좀해줘|뭐야|뭐예요|뭐에요|뭔가요|뭐죠|뭐지|뭐임|란|이란"
+                          # how it is typed in chat (s35 probe: "에너지바우쳐 머에요" was turned away as out of scope)
+                          r"|머야|머예요|머에요|머임|머지|모야|모예요|모에요|뭐얌|뭐여|머여))$")
 #: a particle between the name and the request ("에너지바우처가 뭐예요?"): dropped only after a request was
 _PARTICLE_END = re.compile(r"(?:이|가|은|는|을|를)$")
 

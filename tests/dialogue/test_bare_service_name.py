@@ -147,6 +147,11 @@ def test_every_bundled_title_asked_for_casually_is_answered_with_it_cited_first(
     ("아이돌봄 알려줘", "아이돌봄 서비스"),
     ("에너지바우쳐 알려줘", "에너지바우처"),  # a typo, read as out_of_scope 0.93
     ("연탄쿠폰에 대해 알려주세요", "연탄쿠폰"),
+    # as it is typed in chat (s35 probe: "에너지바우쳐 머에요" was read as out_of_scope 0.68 and refused)
+    ("에너지바우쳐 머에요", "에너지바우처"),
+    ("에너지 바우쳐 머에요", "에너지바우처"),
+    ("아이돌봄 모야", "아이돌봄 서비스"),
+    ("연탄쿠폰 머임", "연탄쿠폰"),
 ])
 def test_a_short_name_or_a_typo_asked_for_is_the_service(make_processor: Any, titles: list[tuple[str, str]], text: str,
                                                          expected: str) -> None:
@@ -158,6 +163,7 @@ def test_a_short_name_or_a_typo_asked_for_is_the_service(make_processor: Any, ti
 @pytest.mark.parametrize(("text", "bare"), [
     ("에너지바우처 알려줘", "에너지바우처"), ("연탄쿠폰 좀 알려주세요", "연탄쿠폰"), ("에너지바우처가 뭐예요?", "에너지바우처"),
     ("안심상속에 대해 알려줘", "안심상속"), ("청년월세란?", "청년월세"), ("에너지 바우쳐요?", "에너지바우쳐"),
+    ("에너지바우쳐 머에요", "에너지바우쳐"), ("연탄쿠폰이 모야?", "연탄쿠폰"), ("아이돌봄 뭐임", "아이돌봄"),
 ])
 def test_bare_name_drops_a_request_for_what_it_is(text: str, bare: str) -> None:
     assert bare_name(text) == bare
