@@ -24,7 +24,7 @@ from assistant.nlu.language import _without_codes, detect_language
 from assistant.nlu.tokenizer import KoreanTokenizer
 
 
-@pytest.mark.parametrize("unit", ["a", "ab", "가a", "a-", "a.b"])
+@pytest.mark.parametrize("unit", ["a", "ab", "가a", "a-", "ab-c"])
 def test_a_long_run_without_digits_is_no_code_and_is_read_at_once(unit: str) -> None:
     text = unit * (20_000 // len(unit))
     assert _without_codes(text) == text  # no digit: nothing blanked
@@ -68,3 +68,16 @@ def test_topic_terms_leave_out_the_tokens_inside_many_spans() -> None:
     text = " ".join(["30세"] * 500) + " 연탄"
     entities = [{"entity": "age", "start": i * 4, "end": i * 4 + 3} for i in range(500)]
     assert topic_terms(text, entities, KoreanTokenizer()) == ["연탄"]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("이메일은 hong.gildong@example.com 입니다", "ko"),  # s35 probe: answered in English
+    ("홈페이지는 https://www.bokjiro.go.kr 이에요", "ko"),
+    ("www.gov.kr 에서 신청하나요?", "ko"),
+    ("복지로 bokjiro.go.kr", "ko"),
+    ("My email is 김철수@example.com", "en"),
+    ("Check gov.kr please", "en"),
+    ("e.g. the U.S. is big", "en"),  # abbreviations are no domains
+])
+def test_addresses_of_mail_and_the_web_are_in_no_language(text: str, language: str) -> None:
+    assert detect_language(text) == language

@@ -13,6 +13,7 @@ against 11 letters passed the old 20 % share). Citizens also write English terms
 inside Korean ("HPV 예방접종 무료인가요", "KTX 할인"): an acronym (two or more
 capitals) counts for neither language.
 
+E-mail addresses, URLs and domains count for neither language ("이메일은 hong.gildong@example.com 입니다" is Korean).
 Codes count for neither language either: a receipt or case number quoted in a Korean message
 ("TK-20261201-7V6P51E1 취소해 주세요") is a run of letters mixed with digits, and its letters read as four English
 words (TK, V, P, E) outweighed the Korean ones, so the reply came in English whenever the random part held enough
@@ -52,6 +53,9 @@ _ACRONYM = re.compile(r"[A-Z]{2,}s?")
 #: backtracked on a long token holding no digit (2,000 letters without a space: 16 s, blocking every conversation;
 #: s35 fresh-user probe).
 _TOKEN = re.compile(r"\S+")
+#: An e-mail address, a URL or a bare domain ("hong.gildong@example.com", "https://www.bokjiro.go.kr", "gov.kr"): its
+#: letters count for neither language (s35 probe: "이메일은 hong.gildong@example.com 입니다" was answered in English).
+_ADDRESS_LIKE = re.compile(r"@|://|^www\.|^[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?:/\S*)?$")
 _DIGIT = re.compile(r"\d")
 #: ... unless it is a number with a short lowercase English suffix: ordinals, times, decades, units ("3rd", "10am").
 _NUMBER_WITH_SUFFIX = re.compile(r"\d+(?:st|nd|rd|th|am|pm|s|km|kg|m|h)")
@@ -63,9 +67,11 @@ def _without_codes(text: str) -> str:
 
     def blank(m: re.Match[str]) -> str:
         token = m.group()
+        core = token.strip(".,!?;:()[]{}\"'’“”")
+        if _ADDRESS_LIKE.search(core):
+            return _LATIN.sub(" ", token)  # an e-mail address, a URL or a domain is in no language
         if not (_DIGIT.search(token) and _LATIN.search(token)):
             return token  # no code
-        core = token.strip(".,!?;:()[]{}\"'’“”")
         if _NUMBER_WITH_SUFFIX.fullmatch(core):
             return token
         return _LATIN.sub(" ", token)
