@@ -131,7 +131,7 @@ def lemma(word: str) -> str:
     return base
 #: how the Korean name of a benefit ends (기초연금, 아동수당, 실업급여, 에너지바우처, 근로장려금 …). 임대주택 and 임대
 #: (s35): "국민임대주택 신청하려면 어떻게 해요?" was answered with 기존주택 전세임대주택 as if it were the programme asked
-#: about; a rental programme is named like a benefit (국민임대, 영구임대).
+#: about; a rental programme is named like a benefit (국민임대주택, 공공임대주택).
 SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금|임대주택|임대)$")
 
 
