@@ -1,5 +1,6 @@
 """Questions about the assistant itself: whether it is a person ("너 사람이야?", "Are you a human?", "Is this a bot?"
-→ ``utter_iamabot``) and what it can do ("뭘 도와줄 수 있어?", "What can you do?" → ``utter_capabilities``).
+→ ``utter_iamabot``) and what it can do ("뭘 도와줄 수 있어?", "What can you do?" → ``utter_capabilities``); and
+annoyance at it ("쓸모없네 ㅅㅂ", "this is useless" → ``utter_frustration``: an apology and the offer of a person).
 
 A government assistant says plainly that it is a program. Before this module, "Are you a human?" was read as
 ``human_handoff`` (its word "human") and handed the conversation to an agent, and "너 사람이야?" was refused as out of
@@ -31,6 +32,8 @@ from assistant.nlu.language import short_request_key
 IAMABOT_RESPONSE = "utter_iamabot"
 #: the response that says what the assistant can do, with example questions (domain.yml)
 CAPABILITIES_RESPONSE = "utter_capabilities"
+#: the apology, with the offer of a person, for a message that is nothing but annoyance at the assistant (domain.yml)
+FRUSTRATION_RESPONSE = "utter_frustration"
 _WHAT = r"(?:real\s+)?(?:human(?:\s+being)?|person|bot|robot|machine|ai|a\.i\.|computer|chat\s*bot|program|real)"
 _ENGLISH = re.compile(
     rf"(?:hey|so|wait|hello|hi|excuse me|sorry)?\s*(?:are|r)\s+(?:you|u)\s+(?:an?\s+)?{_WHAT}"
@@ -58,6 +61,25 @@ _CAN_KO = re.compile(
     r"(?:어|어요|나요|니|냐|으세요|습니까|는데|는지|어\s*요)?"
     r"|(?:너는?|넌|당신은?|이?\s*챗봇은?|이?\s*도우미는?|여기는?)?\s*(?:무슨|어떤)\s*기능(?:이|들이)?\s*(?:있어|있어요|있나요|있니|있냐|돼|되나요|있습니까)"
     r"|(?:뭐|무엇을?|뭘)\s*물어\s*(?:보면|봐도)\s*(?:돼|되나요|돼요|되니|될까요)")
+
+
+#: A message that is nothing but annoyance at the assistant, an insult or a swear word ("쓸모없네 ㅅㅂ", "너 진짜
+#: 멍청하다", "this is useless"): s35 probe, "쓸모없네 ㅅㅂ" got "지금 확인을 기다리는 요청이 없어서 …" and "너 진짜
+#: 멍청하다" the out-of-scope reply. A citizen this annoyed gets an apology and the offer of a person.
+_SWEAR_KO = r"(?:ㅅㅂ|ㅆㅂ|ㅂㅅ|시발|씨발|씨바|시바|썅|젠장|존나|졸라|개같|ㅈ같|좆같|빡치|빡쳐|에휴|아오|하아|후우|ㅡㅡ|-_-|;;+|ㅠ+|ㅜ+|ㅋ+|\.+|!+|\?+)"
+_FRUSTRATION_KO = re.compile(
+    r"(?:(?:아|아니|와|진짜|정말|참|하|헐|에휴)\s*)*(?:너|넌|너는|당신|이거|이건|이\s*챗봇|챗봇|이\s*도우미|도우미|여기|대답|답변|답이)?"
+    r"\s*(?:진짜|정말|완전|너무|참|되게|엄청|개|존나|졸라)?\s*"
+    r"(?:멍청|바보|쓸모\s*없|쓸데\s*없|쓰레기|답답|짜증|최악|엉망|한심|노답|구려|구리|(?:말귀를?\s*)?못\s*알아\s*듣|이상해|이상하|도움이?\s*안\s*[돼되]|소용\s*없)"
+    r"(?:하다|하네|하네요|해|해요|하다고|하냐|하니|해서|하군|한|하고|네|네요|다|야|이야|이다|이네|이냐|냐|나|나요|나네|난다|남|요|음|임|ㄷ|고|다고|어|어요|아|아요|잖아|잖아요|되네|돼|돼요|되네요|됨|지|겠어|겠네)?"
+    rf"(?:\s*{_SWEAR_KO})*"
+    rf"|(?:{_SWEAR_KO}\s*)*(?:ㅅㅂ|ㅆㅂ|시발|씨발|씨바|썅|젠장|존나|개같|ㅈ같|좆같|빡치네|빡쳐)(?:\s*{_SWEAR_KO})*")
+_FRUSTRATION_EN = re.compile(
+    r"(?:(?:ugh|omg|wow|god|man|seriously|honestly)[,!. ]*)*(?:you(?:'re|\s+are)?|u\s+r|ur|this(?:\s+(?:bot|thing|assistant|chat\s*bot))?(?:'s|\s+is)?|that(?:'s|\s+is|\s+was)?|what\s+an?)?"
+    r"\s*(?:so|really|totally|completely|absolutely|such\s+an?|an?|fucking|bloody)?\s*"
+    r"(?:useless|stupid|dumb|idiot(?:ic)?|terrible|rubbish|garbage|pathetic|worthless|trash|crap|awful|hopeless|not\s+helpful|no\s+help)"
+    r"(?:\s+(?:bot|thing|assistant|answer|machine))?(?:[.!? ]|lol|wtf)*"
+    r"|(?:wtf|ffs|this\s+sucks|you\s+suck|fuck(?:\s+(?:this|you|off))?|damn\s+it|shit)(?:[.!? ])*")
 
 
 def _whole_message(text: str, *patterns: re.Pattern[str], limit: int = 50) -> bool:
@@ -89,6 +111,18 @@ def asks_if_bot(text: str) -> bool:
     return _whole_message(text, _ENGLISH, _KOREAN)
 
 
+def expresses_frustration(text: str) -> bool:
+    """Whether ``text`` is nothing but annoyance at the assistant, an insult or a swear word (:data:`_FRUSTRATION_KO`,
+    :data:`_FRUSTRATION_EN`).
+
+    >>> expresses_frustration("쓸모없네 ㅅㅂ"), expresses_frustration("너 진짜 멍청하다"), expresses_frustration("this is useless")
+    (True, True, True)
+    >>> expresses_frustration("짜증나는데 에너지바우처 신청 어떻게 해요?"), expresses_frustration("답답해서 그런데 상담원 연결해 주세요")
+    (False, False)
+    """
+    return _whole_message(text, _FRUSTRATION_KO, _FRUSTRATION_EN)
+
+
 class BotChallengePolicy:
     """A question about the assistant itself, outside a form → ``utter_iamabot`` or ``utter_capabilities`` (module
     docstring)."""
@@ -104,4 +138,6 @@ class BotChallengePolicy:
             return Prediction(IAMABOT_RESPONSE, self.name)
         if asks_capabilities(text) and context.has_response(CAPABILITIES_RESPONSE):
             return Prediction(CAPABILITIES_RESPONSE, self.name)
+        if expresses_frustration(text) and context.has_response(FRUSTRATION_RESPONSE):
+            return Prediction(FRUSTRATION_RESPONSE, self.name)
         return None

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant.dialogue.bot_challenge import asks_capabilities, asks_if_bot
+from assistant.dialogue.bot_challenge import asks_capabilities, asks_if_bot, expresses_frustration
 from assistant.dialogue.messages import UserMessage
 
 
@@ -76,3 +76,27 @@ def test_what_the_assistant_can_do_is_told(make_processor: Any, text: str, langu
     assert ("energy voucher" in m.text and "don't know" in m.text) if language == "en" \
         else ("에너지바우처" in m.text and "모른다고" in m.text)
     assert p.load("can").active_loop is None  # no eligibility questionnaire started
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("쓸모없네 ㅅㅂ", True), ("너 진짜 멍청하다", True), ("아 짜증나", True), ("도움이 안 되네요", True), ("ㅅㅂ", True),
+    ("말귀를 못 알아듣네", True), ("this is useless", True), ("You are so stupid", True), ("wtf", True),
+    # annoyance beside a question is the question; other words that only look alike are not annoyance
+    ("짜증나는데 에너지바우처 신청 어떻게 해요?", False), ("답답해서 그런데 상담원 연결해 주세요", False),
+    ("쓰레기 분리수거 언제예요?", False), ("장애가 있어요", False), ("안 돼요", False), ("ㅋㅋㅋ", False),
+    ("감사합니다", False), ("Is this useful for students?", False),
+])
+def test_expresses_frustration(text: str, expected: bool) -> None:
+    assert expresses_frustration(text) is expected
+
+
+@pytest.mark.parametrize(("text", "language"), [("쓸모없네 ㅅㅂ", "ko"), ("너 진짜 멍청하다", "ko"), ("this is useless", "en")])
+def test_annoyance_gets_an_apology_and_the_offer_of_a_person(make_processor: Any, text: str, language: str) -> None:
+    """s35 probe: "쓸모없네 ㅅㅂ" got "지금 확인을 기다리는 요청이 없어서 …", "너 진짜 멍청하다" the out-of-scope reply."""
+    p = make_processor()
+    turn = p.handle_message(UserMessage("annoyed", text, "rest", {}))
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_frustration"], [m.text for m in turn.messages]
+    m = turn.messages[0]
+    assert m.custom["language"] == language and "110" in m.text
+    assert ("sorry" in m.text) if language == "en" else ("죄송해요" in m.text)
+    assert [b["payload"] for b in m.buttons] == ["/human_handoff"] and not p.load("annoyed").paused
