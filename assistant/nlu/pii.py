@@ -465,14 +465,20 @@ def parse_birth_date(text: str, today: dt.date | None = None) -> dt.date | None:
     return None
 
 
-def _date_of(m: re.Match[str], today: dt.date) -> dt.date | None:
+def _ymd(m: re.Match[str], today: dt.date) -> tuple[int, int, int]:
+    """``(year, month, day)`` as a date pattern of :data:`_DATES` wrote them: a two-digit year is the latest year not
+    after ``today`` (58 → 1958, 05 → 2005), a month name its number (0 when unknown)."""
     g = m.groupdict()
     y = int(g["y"])
     if len(g["y"]) == 2:
         y += 2000 if 2000 + y <= today.year else 1900
     month = _MONTHS.get(g["mon"][:3].lower(), 0) if g.get("mon") else int(g["m"])
+    return y, month, int(g["d"])
+
+
+def _date_of(m: re.Match[str], today: dt.date) -> dt.date | None:
     try:
-        d = dt.date(y, month, int(g["d"]))
+        d = dt.date(*_ymd(m, today))
     except ValueError:
         return None
     return d if d <= today else None
@@ -483,12 +489,8 @@ def _birth_date_shaped(m: re.Match[str], today: dt.date) -> bool:
     not after this one ("1990년 2월 31일생": still their date of birth, and personal data, s35 probe)."""
     if _date_of(m, today) is not None:
         return True
-    g = m.groupdict()
-    y = int(g["y"])
-    if len(g["y"]) == 2:
-        y += 2000 if 2000 + y <= today.year else 1900
-    month = _MONTHS.get(g["mon"][:3].lower(), 0) if g.get("mon") else int(g["m"])
-    return 1 <= month <= 12 and 1 <= int(g["d"]) <= 31 and 1900 <= y <= today.year
+    y, month, day = _ymd(m, today)
+    return 1 <= month <= 12 and 1 <= day <= 31 and 1900 <= y <= today.year
 
 
 def find_birth_dates(text: str, today: dt.date | None = None, *, exempt_system_ids: bool = True) -> list[PiiSpan]:
