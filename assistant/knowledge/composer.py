@@ -208,6 +208,9 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "documents": ("서류", "준비", "document", "documents", "paperwork"),
     "contact": ("전화", "문의", "연락", "phone", "contact", "call"),
 }
+#: "how much" / "how many": a question about the amount (s35 probe: "How much do I get?" after the energy voucher was
+#: answered with who is eligible, what you get and how to apply, where "얼마 받아요?" got 지원 내용 alone)
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b")
 _HEADINGS = {
     "ko": {"overview": "개요", "eligibility": "지원 대상", "benefit": "지원 내용", "apply": "신청 방법", "period": "신청 기한",
            "documents": "구비 서류", "contact": "문의"},
@@ -287,8 +290,12 @@ def _asked_aspects(terms: tuple[str, ...], query: str) -> list[str]:
     """The aspects the question itself names (its cue words, :data:`_ASPECT_CUES`, or an eligibility question), in
     the cues' order; empty for a question that names none ("에너지바우처 알려줘")."""
     q = query.lower()
+    amount = _HOW_MUCH.search(q) is not None
+    if amount:  # "How much do I get?" asks what is given: not how to apply ("how") nor who can ("do I get")
+        q = _HOW_MUCH.sub(" amount ", q)
+        terms = tuple(t for t in terms if t != "how")
     found = [a for a, cues in _ASPECT_CUES.items() if any(c in terms or (len(c) > 1 and c in q) for c in cues)]
-    if is_eligibility_question(query) and "eligibility" not in found:
+    if is_eligibility_question(query) and "eligibility" not in found and not amount:
         found.append("eligibility")
     return found
 

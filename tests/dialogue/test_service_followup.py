@@ -155,3 +155,23 @@ def test_a_request_to_repeat_still_repeats(make_processor: Any) -> None:
     again = say(p, "fu-repeat", "다시 말해줘")
     assert again.messages[-1].custom.get("repeated") is True
     assert again.messages[-1].text == first.messages[-1].text
+
+
+@pytest.mark.parametrize(("question", "sections"), [
+    ("How much do I get?", ["benefit"]), ("How much is the energy voucher?", ["benefit"]),
+    ("How many hours of childcare do I get?", ["benefit"]),
+    ("How do I apply?", ["apply"]), ("Can I get the energy voucher?", ["eligibility", "benefit"]),
+])
+def test_how_much_asks_what_is_given_only(question: str, sections: list[str]) -> None:
+    """s35 probe: "How much do I get?" was read as how to apply ("how") and who can get it ("do I get") as well."""
+    from assistant.knowledge.composer import _aspects
+
+    assert _aspects((), question) == sections
+
+
+def test_an_english_how_much_follow_up_quotes_what_you_get_alone(processor) -> None:  # type: ignore[no-untyped-def]
+    processor.handle_message(UserMessage("how-much", "What is the energy voucher?", "rest"))
+    turn = processor.handle_message(UserMessage("how-much", "How much do I get?", "rest"))
+    text = turn.messages[0].text
+    assert "[What you get]" in text and "[Who is eligible]" not in text and "[How to apply]" not in text, text
+    assert "KRW 295,200" in text  # the 1-person amount of the bundled English page
