@@ -125,7 +125,16 @@ class EntityPipelineConfig(BaseModel):
 def personal_numbers(text: str) -> list[tuple[int, int]]:
     """Spans of the personal numbers in ``text``: card, account, phone and resident registration numbers exactly as
     log masking finds them (:func:`assistant.nlu.pii.find_pii`, kinds :data:`~assistant.nlu.pii.NUMBER_KINDS`)."""
-    return [(s.start, s.end) for s in find_pii(text) if s.kind in NUMBER_KINDS]
+    return personal_spans(text)[0]
+
+
+def personal_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``(personal numbers, addresses and e-mails)`` of ``text`` from one :func:`~assistant.nlu.pii.find_pii` pass:
+    the spans of kinds :data:`~assistant.nlu.pii.NUMBER_KINDS` (:func:`personal_numbers`) and of
+    :data:`DIGITS_OF_PERSONAL_DATA` (:func:`personal_data_digits`)."""
+    found = find_pii(text)
+    return ([(p.start, p.end) for p in found if p.kind in NUMBER_KINDS],
+            [(p.start, p.end) for p in found if p.kind in DIGITS_OF_PERSONAL_DATA])
 
 
 #: The kinds of personal data whose digits are no entity's either (an address's building, 동 and 호 numbers, an
@@ -339,9 +348,7 @@ class EntityPipeline:
                     found = [f for f in found if f.entity in self._lookup_entities]
                 cands.extend((rank, f) for f in found)
         pii_spans = tuple(sorted((f for _, f in cands if isinstance(f, PiiEntitySpan)), key=lambda f: f.start))
-        pii_found = find_pii(text)
-        numbers_ = [(p.start, p.end) for p in pii_found if p.kind in NUMBER_KINDS]  # = personal_numbers(text)
-        places = [(p.start, p.end) for p in pii_found if p.kind in DIGITS_OF_PERSONAL_DATA]
+        numbers_, places = personal_spans(text)
         cands = [(r, f) for r, f in cands if not inside_personal_number(f, numbers_) and not personal_data_digits(text, f, places)]
         kept = open_ranges.open_intervals(text, tokens, self._resolve(text, cands))
         if numbers.AGE in dims:
