@@ -131,6 +131,15 @@ class ActionAnswerFromKnowledge:
             # English?" before "I live in Anyang": assistant.dialogue.language_switch), else as the question was asked
             context.answer_language = context.answer_language or pending.get("language") or None
             answer = context.answer(asked, 0.0, region=where, earlier=True)
+            same = regional.same_answer(pending, answer, where) if answer is not None else None
+            if same is not None and context.has_response(same[1]):
+                # the document that answered leads again: what it means for that place, not all of it again
+                lead, response = same
+                return [*events, context.utter(tracker, response, custom={
+                    "citations": [lead.__dict__], "abstained": False, "language": context.language,
+                    "response": response, "query": asked},
+                    region=place_for_language(where, context.language), programme=lead.title,
+                    agency=place_for_language(lead.agency, context.language))]
         else:
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
@@ -154,13 +163,17 @@ class ActionAnswerFromKnowledge:
                 # the question named where the citizen lives ("… 저 옥천 살아요"): kept, so that "서류는요?" next is
                 # answered for it, not asked the region again (s34 fresh-user probe)
                 events.append(SlotSet(regional.REGION_SLOT, answer.region))
-            if answer.listed_regions and regional.known_region(tracker) is None and pending is None:
-                # other places' services listed for their residents: a place said next is where the citizen lives
-                # ("창원이요" after them was "어떤 점을 도와드릴까요?", s34), and the question is answered for it
-                custom["regions"] = list(answer.listed_regions)
-                events.append(SlotSet(regional.PENDING_SLOT, {"query": asked, "regions": list(answer.listed_regions),
-                                                              **({"language": context.answer_language}
-                                                                 if context.answer_language else {})}))
+            if regional.known_region(tracker) is None and where is None:
+                # a place said next is where the citizen lives, and the question is answered for it: after other
+                # places' services listed for their residents ("창원이요" after them was "어떤 점을 도와드릴까요?",
+                # s34), and after any answer (s35: "서울 강남구에 살아요" after the national 난임부부 시술비 지원
+                # got the same reply, never 서울시's own programme); ``first`` is the document answered with
+                if answer.listed_regions:
+                    custom["regions"] = list(answer.listed_regions)
+                events.append(SlotSet(regional.PENDING_SLOT, {
+                    "query": asked, "regions": list(answer.listed_regions),
+                    **({"first": answer.citations[0].url} if answer.citations else {}),
+                    **({"language": context.answer_language} if context.answer_language else {})}))
             if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
                     and self.offer_check(tracker, context):
                 title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"

@@ -21,13 +21,16 @@ usual.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.regions import read_place, region_match
+from assistant.regions import agency_regions, read_place, region_match
+
+if TYPE_CHECKING:
+    from assistant.knowledge.composer import Answer, Citation
 
 #: the question waiting for the citizen's region: ``{"query": str, "regions": [labels]}``
 PENDING_SLOT = "programme_region_pending"
@@ -39,6 +42,14 @@ ASK_RESPONSE = "utter_ask_programme_region"
 #: a knowledge answer (``custom.response``) that listed other places' services after it (``custom.regions``): a place
 #: said next answers it as the region question's reply would (s34: "창원이요" after 창원시's 출산축하금 was listed)
 ANSWER_RESPONSE = "action_answer_from_knowledge"
+#: said when the place given after an answer runs no version of its own of the national service answered: the
+#: service is named again (cited), not its whole answer repeated (``{region}``, ``{programme}``: its title;
+#: :func:`same_answer`)
+SAME_ANSWER_RESPONSE = "utter_region_same_answer"
+#: said instead when that service is the place's own (``{agency}`` runs it)
+SAME_ANSWER_HERE_RESPONSE = "utter_region_same_answer_here"
+#: said instead when that service is another place's, for its residents (``{agency}``)
+SAME_ANSWER_ELSEWHERE_RESPONSE = "utter_region_same_answer_elsewhere"
 #: said when the citizen stops at that question ("취소", "cancel"): the question is dropped
 DROPPED_RESPONSE = "utter_region_question_dropped"
 _FACT_SLOTS = (REGION_SLOT, "region_district", "region")
@@ -63,8 +74,8 @@ MAX_INTERRUPTIONS = 2
 
 
 def asked_just_before(tracker: DialogueStateTracker) -> bool:
-    """Whether the assistant's last message before the latest user message asked for the region (or answered and listed
-    other places' services, :data:`ANSWER_RESPONSE`), or asked it before
+    """Whether the assistant's last message before the latest user message asked for the region (or answered from the
+    documents, :data:`ANSWER_RESPONSE`: a place said next is where the citizen lives), or asked it before
     at most :data:`MAX_INTERRUPTIONS` user messages that it only answered with small talk or the out-of-scope reply
     (:data:`INTERRUPTIONS`)."""
     users = 0
@@ -80,7 +91,7 @@ def asked_just_before(tracker: DialogueStateTracker) -> bool:
         elif users and isinstance(e, BotUttered):
             custom = e.data.get("custom") or {}
             response = custom.get("response")
-            if response == ASK_RESPONSE or (response == ANSWER_RESPONSE and custom.get("regions")):
+            if response == ASK_RESPONSE or (response == ANSWER_RESPONSE and not custom.get("abstained", True)):
                 return True
             replies.append(response)
     return False
@@ -167,6 +178,30 @@ def question_for_region(tracker: DialogueStateTracker, pending: dict[str, Any]) 
     return query
 
 
+def same_answer(pending: dict[str, Any], answer: Answer, where: str) -> tuple[Citation, str] | None:
+    """When the answer for the region the citizen gave after an answer (``where``) leads with the document that
+    answered before (``pending["first"]``, its URL): that document's citation and the response that says what it means
+    for ``where`` instead of the whole answer again:
+
+    * :data:`SAME_ANSWER_RESPONSE`: a national service (its agency names no region,
+      :func:`~assistant.regions.agency_regions`) and the region runs no version of its own in the documents
+      ("난임부부 시술비 지원 알려주세요", then "부산 살아요": 보건복지부's again, where "서울 강남구에 살아요" gets
+      서울시's own);
+    * :data:`SAME_ANSWER_HERE_RESPONSE`: a local government's service of ``where`` ("안양 청년 월세 지원", then "안양
+      살아요");
+    * :data:`SAME_ANSWER_ELSEWHERE_RESPONSE`: another place's service ("안양 청년 월세 지원", then "부산 살아요": it
+      is for 안양시's residents, not the citizen's; s36).
+
+    None when the region's answer leads with another document or abstains."""
+    first = pending.get("first")
+    if not isinstance(first, str) or answer.abstained or not answer.citations or answer.citations[0].url != first:
+        return None
+    lead = answer.citations[0]
+    if not agency_regions(lead.agency):
+        return lead, SAME_ANSWER_RESPONSE
+    return lead, (SAME_ANSWER_HERE_RESPONSE if region_match(lead.agency, where) else SAME_ANSWER_ELSEWHERE_RESPONSE)
+
+
 def _best_offered(offered: list[str], where: str) -> str | None:
     """The offered region label that ``where`` matches best (:func:`~assistant.regions.region_match`; the first
     offered on a tie), or None when it matches none."""
@@ -192,9 +227,10 @@ class RegionFollowUpPolicy:
             return Prediction("action_answer_from_knowledge", self.name, 1.0)
         from assistant.dialogue.service_followup import is_aspect_follow_up
 
-        if is_aspect_follow_up(tracker, context):
+        if pending.get("regions") and is_aspect_follow_up(tracker, context):
             # "구비서류는요?" while the region is asked: the programme's documents differ by region, so the question
-            # (now with the aspect) is asked again; the region's answer then gives that aspect
+            # (now with the aspect) is asked again; the region's answer then gives that aspect. After an answer that
+            # offered no regions it is the answered service's follow-up (assistant.dialogue.service_followup)
             message = tracker.latest_message
             context.region_aspect = ((message.text if message else "") or "").strip()
             return Prediction("action_answer_from_knowledge", self.name, 1.0)

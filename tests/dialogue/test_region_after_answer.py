@@ -1,0 +1,113 @@
+"""A place said right after an answer is where the citizen lives, and the question is answered for it (session 35's
+note, item 1: "난임부부 시술비 지원 알려주세요" then "서울 강남구에 살아요" got "어떤 점을 도와드릴까요?", never
+서울시's own programme, which the bundled corpus holds). When the region runs no version of its own, the document that
+answered is named again with what it means for that place instead of the whole answer repeated
+(assistant/dialogue/regional.py: ``same_answer``; assistant/dialogue/builtin_actions.py). Through the engine on the
+bundled corpus; the expected documents are read from the pages' front matter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+
+def doc_id(language: str, title: str) -> str:
+    """The doc id of the one bundled page of ``language`` whose title is ``title`` (its front matter)."""
+    ids = [str(meta["doc_id"]) for path in sorted((KNOWLEDGE / language).glob("*.md"))
+           if str((meta := yaml.safe_load(path.read_text(encoding="utf-8").split("---", 2)[1]))["title"]) == title]
+    assert len(ids) == 1, ids
+    return ids[0]
+
+
+def say(p: MessageProcessor, text: str, sender: str = "s-after") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def cited(turn: Turn) -> list[str]:
+    return [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+
+
+def responses(turn: Turn) -> list[str | None]:
+    return [m.custom.get("response") for m in turn.messages]
+
+
+NATIONAL = "난임부부 시술비 지원"
+SEOUL = "서울시 난임부부 시술비 지원"
+
+
+@pytest.mark.parametrize("place", ["서울 강남구에 살아요", "서울 살아요", "저 서울특별시 강남구 살아요"])
+def test_a_place_with_its_own_programme_gets_it(make_processor: Any, place: str) -> None:
+    p = make_processor()
+    first = say(p, "난임부부 시술비 지원 알려주세요")
+    assert cited(first)[0] == doc_id("ko", NATIONAL)
+    t = say(p, place)
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    assert cited(t)[0] == doc_id("ko", SEOUL) and SEOUL in t.messages[0].text
+    assert p.load("s-after").get_slot("programme_region") == "서울특별시" or \
+        str(p.load("s-after").get_slot("programme_region")).startswith("서울특별시")
+
+
+def test_a_follow_up_s_aspect_is_answered_for_the_place(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, "난임부부 시술비 지원 알려주세요")
+    follow = say(p, "어디서 신청해요?")
+    assert cited(follow)[0] == doc_id("ko", NATIONAL)
+    t = say(p, "서울 살아요")
+    m = t.messages[0]
+    assert m.custom["citations"][0]["doc_id"] == doc_id("ko", SEOUL)
+    assert "[신청 방법]" in m.text and "[지원 대상]" not in m.text, m.text  # the aspect asked, for 서울
+
+
+@pytest.mark.parametrize(("question", "place", "said", "title", "language"), [
+    ("난임부부 시술비 지원 알려주세요", "부산 살아요", "부산광역시", NATIONAL, "ko"),
+    ("에너지바우처 알려주세요", "부산 해운대구 살아요", "부산광역시 해운대구", "에너지바우처", "ko"),
+    ("What is the energy voucher?", "I live in Busan", "Busan", "Energy voucher (에너지바우처)", "en"),
+])
+def test_a_place_without_its_own_version_is_told_the_national_one_holds(
+        make_processor: Any, question: str, place: str, said: str, title: str, language: str) -> None:
+    p = make_processor()
+    assert cited(say(p, question))[0] == doc_id(language, title)
+    t = say(p, place)
+    assert responses(t) == ["utter_region_same_answer"], [m.text for m in t.messages]
+    m = t.messages[0]
+    assert cited(t) == [doc_id(language, title)] and said in m.text and title in m.text
+    assert ("national" if language == "en" else "전국") in m.text
+    assert len(m.text) < 300  # not the whole answer again
+    assert p.load("s-after").get_slot("programme_region")
+
+
+@pytest.mark.parametrize(("place", "response", "said"), [
+    ("부산 살아요", "utter_region_same_answer_elsewhere", "부산광역시"),
+    ("안양 살아요", "utter_region_same_answer_here", "경기도 안양시"),
+])
+def test_a_local_service_is_said_to_be_for_its_residents(make_processor: Any, place: str, response: str, said: str) -> None:
+    p = make_processor()
+    assert cited(say(p, "안양 청년 월세 지원 알려줘"))[0] == doc_id("ko", "안양 청년 월세 지원")
+    t = say(p, place)
+    assert responses(t) == [response], [m.text for m in t.messages]
+    text = t.messages[0].text
+    assert said in text and "안양 청년 월세 지원" in text
+    # only the other place's service is said to be missing there; never that the citizen's own place runs it
+    assert ("없어요" in text) == (response == "utter_region_same_answer_elsewhere")
+
+
+def test_a_question_of_its_own_after_an_answer_is_answered(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, "난임부부 시술비 지원 알려주세요")
+    t = say(p, "서울에 에너지바우처 있나요?")
+    assert cited(t)[0] == doc_id("ko", "에너지바우처")
+
+
+def test_an_aspect_follow_up_stays_on_the_service(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, "에너지바우처 알려주세요")
+    t = say(p, "서류는요?")
+    assert cited(t)[0] == doc_id("ko", "에너지바우처") and "[구비 서류]" in t.messages[0].text
