@@ -444,6 +444,12 @@ class ActionHandoff:
             return [ConversationResumed(), self._say(tracker, context, ENDED_RESPONSE, ENDED[lang], custom)]
         if agent_joined(tracker):
             return []
+        from assistant.dialogue.crisis import CRISIS_RESPONSE, expresses_crisis
+
+        if expresses_crisis(tracker.latest_message.text if tracker.latest_message else None) \
+                and context.has_response(CRISIS_RESPONSE):
+            # "죽고 싶어요" while waiting: the crisis lines now, not "please wait" (the message went to the agent too)
+            return [context.utter(tracker, CRISIS_RESPONSE)]
         users, _ = since_handoff(tracker)
         if users == 1:
             said = self._say(tracker, context, WAITING_RESPONSE, waiting_text(context.language), custom)
@@ -516,6 +522,7 @@ class ActionClarify:
 def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue | None = None) -> None:
     """Register every built-in action on ``registry``."""
     from assistant.dialogue.after_form import ActionCorrectAfterForm
+    from assistant.dialogue.crisis import ActionCrisis
     from assistant.dialogue.confirmation import ActionConfirmAgain
     from assistant.dialogue.validators import ValidatorRegistry
     from assistant.dialogue.side_effects import ActionConfirmSideEffect, ActionSideEffectDeclined
@@ -539,5 +546,6 @@ def register_builtins(registry: ActionRegistry, fallback_queue: FileHandoffQueue
         ActionSideEffectDeclined(),
         ActionConfirmAgain(),
         ActionCorrectAfterForm(ValidatorRegistry()),  # the forms' own registry replaces it (assistant.app_state)
+        ActionCrisis(),
     ):
         registry.register(action, replace=True)

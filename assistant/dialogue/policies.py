@@ -2,6 +2,8 @@
 
 :class:`PolicyEnsemble` asks, in order, and takes the first prediction:
 
+00. :class:`~assistant.dialogue.crisis.CrisisPolicy`: in any state, a message that speaks of suicide or self-harm →
+   ``action_crisis`` (the crisis lines; an active form is stopped).
 0. :class:`~assistant.dialogue.language_switch.LanguageSwitchPolicy`: outside a form, a request for the other
    language ("English please") → the previous question answered again in it, or ``utter_language_switched``.
 1. :class:`FormPolicy`: an active form continues: right after the user spoke
@@ -15,7 +17,9 @@
    Then :class:`~assistant.dialogue.callback.CallbackPolicy`: outside a form, a request to be phoned back ("전화
    주세요", "연락처는 010-… 연락주세요") → ``utter_no_callback`` (the assistant cannot call; 110 and the chat handoff).
    Then :class:`~assistant.dialogue.bot_challenge.BotChallengePolicy`: "너 사람이야?", "Are you a human?" →
-   ``utter_iamabot`` (never the handoff that "human" reads as).
+   ``utter_iamabot`` (never the handoff that "human" reads as). Then
+   :class:`~assistant.dialogue.crisis.HardshipPolicy`: a sudden loss of livelihood that names no service →
+   ``utter_hardship`` (where emergency welfare is asked for).
    Then :class:`~assistant.dialogue.bare_title.BareTitlePolicy`: a service's title typed alone (or a close typo of
    one) read as a low-information intent → ``action_answer_from_knowledge`` for that service.
 2. :class:`ClarifyPolicy`: the two top intents are within
@@ -384,9 +388,12 @@ class PolicyEnsemble:
         from assistant.dialogue.term_definition import TermDefinitionPolicy
         from assistant.dialogue.fact_question import FactQuestionPolicy
 
+        from assistant.dialogue.crisis import CrisisPolicy, HardshipPolicy
+
         self.policies: list[Policy] = [
+            CrisisPolicy(),
             LanguageSwitchPolicy(), RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
-            BotChallengePolicy(),
+            BotChallengePolicy(), HardshipPolicy(),
             BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             FactQuestionPolicy(self.rule_policy), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),

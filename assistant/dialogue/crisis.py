@@ -1,0 +1,145 @@
+"""A citizen in crisis: thoughts of suicide or self-harm, or a sudden loss of livelihood.
+
+Before this module, "죽고 싶어요" got "찾지 못했어요 … 서비스 이름을 넣어서 다시 질문해 주세요", "I want to kill
+myself" the English version of it, "너무 힘들어서 다 포기하고 싶어요" was read as ``cancel`` ("지금 진행 중인 것이
+없어요"), and "남편이 갑자기 죽어서 생계가 막막해요. 도와주세요" was refused as out of scope (s36 fresh-user probe). A
+public service's assistant that is told this gives the crisis lines first, in any state of the conversation:
+
+* :class:`CrisisPolicy` (first of the policies, inside a form too): a message that speaks of suicide, self-harm or
+  wanting to die (:func:`expresses_crisis`) → ``action_crisis``: ``utter_crisis`` (the crisis lines and the offer of a
+  person in the chat) and the form, if one was active, stopped (asking for the next slot after that would be cruel).
+  While the conversation waits for an agent, the handoff's waiting reply gives way to the same lines
+  (:meth:`~assistant.dialogue.builtin_actions.ActionHandoff.while_paused`).
+* :class:`HardshipPolicy` (outside forms): a sudden loss of livelihood ("생계가 막막해요", "먹을 게 없어요",
+  "당장 쫓겨나게 생겼어요") in a message that names no service (:func:`expresses_hardship`) → ``utter_hardship``:
+  where emergency welfare is asked for (보건복지상담센터 129, the 시·군·구청 and 주민센터), said as where to ask, since
+  the bundled documents do not hold the 긴급복지지원 programme itself.
+
+The numbers are the national lines (domain.yml): 자살예방상담전화 109 (보건복지부, one number for the former
+1393 and others since 2024-01-01), 정신건강위기상담전화 1577-0199, 보건복지상담센터 129, 112 and 119; in English also
+the Danuri helpline 1577-1366 (다누리콜센터, for migrants, in several languages).
+
+Own code: patterns over the message (no library reads Korean or English crisis statements offline; a classifier
+trained on our few examples would miss what a pattern list states plainly and can be reviewed line by line). The
+patterns are first-person statements of wanting to die or of self-harm, and requests for the crisis lines themselves
+("자살예방 상담 전화번호"); words that only name the topic as a service ("자살 유족 지원") and the everyday exaggeration
+"힘들어 죽겠어요" are not crises.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from assistant.dialogue.actions import TurnContext
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ActiveLoop, Event, SlotSet
+from assistant.dialogue.policies import Prediction, message_to_read
+from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.nlu.domain import Domain
+
+logger = logging.getLogger(__name__)
+
+#: the crisis lines and the offer of a person (domain.yml)
+CRISIS_RESPONSE = "utter_crisis"
+#: where emergency welfare is asked for, and the offer of a person (domain.yml)
+HARDSHIP_RESPONSE = "utter_hardship"
+CRISIS_ACTION = "action_crisis"
+
+_CRISIS_KO = re.compile(
+    r"죽고\s*싶|죽어\s*버리고\s*싶|죽어버리고\s*싶|죽고\s*만\s*싶|차라리\s*죽는\s*게|죽는\s*게\s*(?:낫|나을)|죽을\s*(?:까|래)\s*(?:봐|요|\?|$)"
+    r"|자살(?!\s*(?:예방|유족|고위험|시도자\s*지원|률|통계))|자해|극단\s*적\s*(?:인\s*)?선택|목숨\s*을?\s*끊|스스로\s*목숨"
+    r"|살고\s*싶지\s*(?:않|안)|살기\s*(?:가\s*)?싫|그만\s*살고\s*싶|더\s*(?:이상\s*)?살\s*(?:이유|자신|힘)|살\s*이유가\s*없"
+    r"|사라지고\s*싶|없어지고\s*싶|세상\s*을?\s*떠나고\s*싶|뛰어\s*내리(?:고\s*싶|려고|고\s*싶)|투신|유서"
+    r"|(?:삶|인생|생)\s*을?\s*(?:끝내|마감하)(?:고\s*싶|려|고\s*싶)|다\s*끝내고\s*싶|끝내고\s*싶어"
+    r"|(?:다|모든\s*걸|모든\s*것을?|인생을?|삶을?)\s*포기하고\s*싶"
+    r"|자살\s*예방\s*(?:상담|센터|전화|번호|핫라인)|정신\s*건강\s*위기\s*상담")  # asks for the lines themselves
+_CRISIS_EN = re.compile(
+    r"\bsuicid|\bkill(?:ing)?\s+my\s*self\b|\bend(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all)\b|\btake\s+my\s+(?:own\s+)?life\b"
+    r"|\b(?:want|wanna|going|wish)\s+(?:to\s+)?die\b|\bwant\s+to\s+be\s+dead\b|\bbetter\s+off\s+dead\b"
+    r"|\b(?:don'?t|do\s+not)\s+want\s+to\s+(?:live|be\s+alive|go\s+on)\b|\bno\s+reason\s+to\s+live\b"
+    r"|\bself[\s-]?harm|\bhurt(?:ing)?\s+my\s*self\b|\bcut(?:ting)?\s+my\s*self\b", re.I)
+_HARDSHIP_KO = re.compile(
+    r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
+    r"|먹을\s*(?:게|것이?|거)\s*없|(?:며칠째|계속|밥을?)\s*굶|굶고\s*있|당장\s*(?:생활비|돈|먹을)\S*\s*없"
+    r"|(?:집|방)에서\s*쫓겨나|쫓겨나게|길\s*에?\s*나앉|노숙\s*하게|(?:전기|가스|수도)\s*(?:가|도)?\s*끊(?:겼|길|어)|단전|단수")
+_HARDSHIP_EN = re.compile(
+    r"\b(?:can'?t|cannot)\s+afford\s+(?:food|to\s+eat|rent)\b|\bnothing\s+to\s+eat\b|\bno\s+money\s+for\s+food\b"
+    r"|\b(?:being|getting)\s+evicted\b|\bhave\s+no\s+money\s+left\b|\bno\s+food\b", re.I)
+
+
+def expresses_crisis(text: str | None) -> bool:
+    """Whether ``text`` speaks of suicide, self-harm or wanting to die (Korean or English; module docstring).
+
+    >>> expresses_crisis("죽고 싶어요"), expresses_crisis("I want to kill myself"), expresses_crisis("너무 힘들어서 다 포기하고 싶어요")
+    (True, True, True)
+    >>> expresses_crisis("더워 죽겠어요"), expresses_crisis("자살 유족 지원 있나요?"), expresses_crisis("에너지바우처 신청")
+    (False, False, False)
+    >>> expresses_crisis("자살예방센터 전화번호 알려주세요")  # the lines asked for: they are what it gives
+    True
+    """
+    return bool(text) and bool(_CRISIS_KO.search(str(text)) or _CRISIS_EN.search(str(text)))
+
+
+def expresses_hardship(text: str | None) -> bool:
+    """Whether ``text`` speaks of a sudden loss of livelihood (no food, no money to live on, eviction, utilities cut).
+
+    >>> expresses_hardship("남편이 갑자기 죽어서 생계가 막막해요"), expresses_hardship("며칠째 굶고 있어요")
+    (True, True)
+    >>> expresses_hardship("에너지바우처 신청 방법"), expresses_hardship("생계급여 기준이 뭐예요?")
+    (False, False)
+    """
+    return bool(text) and bool(_HARDSHIP_KO.search(str(text)) or _HARDSHIP_EN.search(str(text)))
+
+
+def _typed_text(tracker: DialogueStateTracker) -> str | None:
+    """The latest message's typed text right after it (the last action ``action_listen``), in a form too; None for a
+    button's payload or an empty message."""
+    if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
+        return None
+    text = tracker.latest_message.text
+    return text if text and text.strip() and not text.startswith("/") else None
+
+
+class CrisisPolicy:
+    """A message that speaks of suicide or self-harm, in any state of the conversation → ``action_crisis``."""
+
+    name = "CrisisPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_crisis`` right after such a message (when the domain has ``utter_crisis``), else None."""
+        if expresses_crisis(_typed_text(tracker)) and context.has_response(CRISIS_RESPONSE):
+            return Prediction(CRISIS_ACTION, self.name)
+        return None
+
+
+class HardshipPolicy:
+    """Outside a form, a sudden loss of livelihood told in a message that names no service → ``utter_hardship``."""
+
+    name = "HardshipPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``utter_hardship`` right after such a message, else None (a service named: "생계가 어려운데 에너지바우처
+        신청 방법 알려주세요" is answered as asked)."""
+        text = message_to_read(tracker)
+        if not expresses_hardship(text) or not context.has_response(HARDSHIP_RESPONSE):
+            return None
+        find = getattr(context.services, "find", None)
+        if find is not None and find(text):
+            return None
+        return Prediction(HARDSHIP_RESPONSE, self.name)
+
+
+class ActionCrisis:
+    """``utter_crisis``, after stopping the active form if there is one (``active_loop: null``, ``requested_slot:
+    null``); the conversation id is logged at WARNING (never the message) so that operators can follow up."""
+
+    name = CRISIS_ACTION
+
+    def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
+        """The events: the form stopped (when active), then the crisis response."""
+        logger.warning("crisis message: the crisis lines were given", extra={"conversation_id": tracker.sender_id,
+                                                                              "stage": "crisis"})
+        events: list[Event] = []
+        if tracker.active_loop_name:
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return [*events, context.utter(tracker, CRISIS_RESPONSE)]

@@ -1,0 +1,88 @@
+"""A citizen in crisis gets the crisis lines first, in any state of the conversation (s36 fresh-user probe: "죽고
+싶어요" was told to name a service, "I want to kill myself" the same in English, "너무 힘들어서 다 포기하고 싶어요"
+was read as cancel, and "남편이 갑자기 죽어서 생계가 막막해요" was refused as out of scope). assistant/dialogue/crisis.py,
+through the engine on the bundled corpus; the numbers are checked against the national lines (109: 자살예방상담전화,
+보건복지부, since 2024-01-01; 129: 보건복지상담센터)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.crisis import expresses_crisis, expresses_hardship
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+
+
+def say(p: MessageProcessor, text: str, sender: str = "c1") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def responses(turn: Turn) -> list[str | None]:
+    return [m.custom.get("response") for m in turn.messages]
+
+
+CRISIS = ["죽고 싶어요", "너무 힘들어서 다 포기하고 싶어요", "그냥 자살하고 싶다", "살기 싫어요 진짜", "사라지고 싶어",
+          "I want to kill myself", "I don't want to live anymore", "thinking about suicide", "I want to die"]
+NOT_CRISIS = ["더워 죽겠어요", "배고파 죽겠네", "자살 유족 지원 있나요?", "에너지바우처 신청 방법", "신청 취소하고 싶어요",
+              "I'm dying to know how to apply", "Can I cancel my application?", "기초생활수급자 생계급여 얼마예요?"]
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_statements_are_read(text: str) -> None:
+    assert expresses_crisis(text)
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_everyday_words_are_no_crisis(text: str) -> None:
+    assert not expresses_crisis(text) and not expresses_hardship(text)
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("죽고 싶어요", ["109", "1577-0199", "112", "119"]),
+    ("너무 힘들어서 다 포기하고 싶어요", ["109"]),
+    ("I want to kill myself", ["109", "1577-0199", "1577-1366", "112", "119"]),
+])
+def test_the_crisis_lines_come_first_with_a_person_offered(processor: Any, text: str, lines: list[str],
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="assistant.dialogue.crisis"):
+        t = say(processor, text)
+    assert responses(t) == ["utter_crisis"], [m.text for m in t.messages]
+    m = t.messages[0]
+    assert all(n in m.text for n in lines), m.text
+    assert [b["payload"] for b in m.buttons] == ["/human_handoff"]
+    # operators see that a crisis was answered, never what was said
+    records = [r for r in caplog.records if r.name == "assistant.dialogue.crisis"]
+    assert records and all(text not in r.getMessage() for r in records)
+
+
+def test_a_crisis_inside_the_questionnaire_stops_it(processor: Any) -> None:
+    say(processor, "제가 받을 수 있는 지원이 있나요?")
+    assert processor.tracker_state("c1")["active_loop"].get("name") == "eligibility_form"
+    t = say(processor, "죽고 싶어요")
+    assert responses(t) == ["utter_crisis"], [m.text for m in t.messages]  # no question asked after the lines
+    state = processor.tracker_state("c1")
+    assert not state["active_loop"].get("name") and state["slots"].get("requested_slot") is None
+
+
+def test_a_crisis_while_waiting_for_an_agent_gets_the_lines(processor: Any) -> None:
+    say(processor, "사람이랑 얘기하고 싶어요")
+    assert processor.load("c1").paused
+    t = say(processor, "죽고 싶어요")
+    assert responses(t) == ["utter_crisis"] and "109" in t.messages[0].text
+
+
+@pytest.mark.parametrize("text", ["남편이 갑자기 죽어서 생계가 막막해요. 도와주세요", "며칠째 굶고 있어요",
+                                  "월세가 밀려서 집에서 쫓겨나게 생겼어요"])
+def test_a_sudden_loss_of_livelihood_is_told_where_to_ask(processor: Any, text: str) -> None:
+    t = say(processor, text)
+    assert responses(t) == ["utter_hardship"], [m.text for m in t.messages]
+    assert "129" in t.messages[0].text and "주민센터" in t.messages[0].text
+
+
+def test_hardship_with_a_service_named_answers_the_question(processor: Any) -> None:
+    t = say(processor, "생계가 어려운데 에너지바우처 신청 방법 알려주세요")
+    assert responses(t) == ["action_answer_from_knowledge"]
+    assert t.messages[0].custom["citations"][0]["title"] == "에너지바우처"
