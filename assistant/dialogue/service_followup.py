@@ -42,7 +42,7 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
     "apply": re.compile(r"신청\s*(?:방법|은|는|하려면|하면|어떻게|어디|해요|하나요)|어떻게\s*신청|어디서|어디에서|어디로|접수"
                         r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b", re.I),
     "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
-    "eligibility": re.compile(r"자격|대상|누가|누구|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)|몇\s*살|나이"
+    "eligibility": re.compile(r"자격|대상|누가|누구|(?:소득|나이|연령|재산)\s*(?:기준|조건|제한)|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)|몇\s*살|나이"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
                           r"|\bfree\b"
@@ -63,7 +63,7 @@ _REPEAT_CUE = re.compile(r"다시|한\s*번\s*더|뭐라고|못\s*들|\bagain\b|
 #: keeps them).
 ASPECT_WORDS = frozenset(
     "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
-    "조건 기준 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 "
+    "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
     "eligible much amount contact phone call number until pay cover give who cost costs fee fees free online".split()
 )
@@ -109,6 +109,14 @@ def last_answered_service(tracker: DialogueStateTracker, turns: int = RECENT_TUR
     """The title of the service the conversation's latest documents answer cited first (a bot message of
     ``action_answer_from_knowledge`` with citations), when it came within the last ``turns`` user turns before the
     latest message; None otherwise (or after a restart or a new session)."""
+    citation = last_answered_citation(tracker, turns)
+    title = citation.get("title") if citation is not None else None
+    return str(title) if title else None
+
+
+def last_answered_citation(tracker: DialogueStateTracker, turns: int = RECENT_TURNS) -> dict[str, Any] | None:
+    """The first citation (``custom.citations[0]``: ``doc_id``, ``title`` …) of the conversation's latest documents
+    answer (:func:`last_answered_service`), or None."""
     seen_users = 0
     for e in reversed(tracker.applied_events()):
         if isinstance(e, (Restarted, SessionStarted)):
@@ -121,8 +129,7 @@ def last_answered_service(tracker: DialogueStateTracker, turns: int = RECENT_TUR
             custom: dict[str, Any] = e.data.get("custom") or {}
             citations = custom.get("citations") or []
             if custom.get("response") == "action_answer_from_knowledge" and citations and not custom.get("regions"):
-                title = citations[0].get("title") if isinstance(citations[0], dict) else None
-                return str(title) if title else None
+                return citations[0] if isinstance(citations[0], dict) else None
     return None
 
 
@@ -137,14 +144,20 @@ class ServiceFollowUpPolicy:
         ``context.about_service`` to the title), or None."""
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
             return None
-        if not is_aspect_follow_up(tracker, context):
-            return None
-        title = last_answered_service(tracker)
-        if title is None:
+        citation = last_answered_citation(tracker)
+        title = str(citation.get("title") or "") if citation is not None else ""
+        if not title:
             return None
         text = (tracker.latest_message.text or "").strip() if tracker.latest_message is not None else ""
+        if is_aspect_follow_up(tracker, context):
+            query = f"{title} {text}"
+        else:
+            detail = detail_follow_up(tracker, context, str(citation.get("doc_id") or "") if citation else "")
+            if detail is None:
+                return None
+            query = f"{title} {text}{detail}"
         context.about_service = title
-        context.query = f"{title} {text}"
+        context.query = query
         return Prediction("action_answer_from_knowledge", self.name, 1.0)
 
 
@@ -171,3 +184,69 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
         return False
     # another kind of help ("청년 월세 서류는요?") is a question of its own
     return all(t in ASPECT_WORDS for t in topic_terms(text, list(message.entities), tokenizer))
+
+
+#: A short question that leans on the one before: "KTX도 돼요?", "다태아는요?", "월 소득 400만원 3인 가구면요?",
+#: "사립이면 얼마에요?", "What about twins?" (:func:`detail_follow_up`).
+_LEANING = re.compile(
+    r"(?:은|는|이면|으면|면|도|이라도|라도)\s*요\s*\??\s*$|(?:도|인데|는데|이면|으면|면|라도)\s*(?:돼|되|될까|받|가능|할\s*수)\S*\s*\??\s*$"
+    r"|^(?:그럼|그러면|근데|그런데)\s"
+    r"|^\s*(?:and\s+)?(?:what|how)\s+about\b|\bwhat\s+if\b|\b(?:too|as\s+well|also)\s*\??\s*$", re.I)
+#: The entities that state a fact about the person asked about ("75세", "월 소득 200만원", "3인 가구"): with no topic
+#: word besides, the message asks whether the service fits that person.
+FACT_ENTITIES = frozenset({"age", "income_pct", "percentage", "number", "beneficiary", "sex", "resident"})
+#: Joined to the query of a fact about the person that asks no aspect: the composer then quotes who is eligible.
+ELIGIBILITY_CUE = " 지원 대상"
+
+
+def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext, doc_id: str) -> str | None:
+    """What to join to "<the service's title> <message>" when the latest message is a short question about a detail
+    of the service just answered (document ``doc_id``) or a fact about the person asked about it; None when it is not.
+
+    s36 fresh-user probe: after a service was answered, "KTX도 돼요?", "금리가 얼마예요?", "사립이면 얼마에요?",
+    "다태아는요?" were refused although the page held the answer, and "75세 이상도 돼요?" (운전면허 적성검사 간소화)
+    answered 65세 이상 폐렴구균, "월 소득 400만원 3인 가구면요?" (아이돌봄 서비스) 에너지바우처: read alone, their
+    words found another page. The aspect follow-up (:func:`is_aspect_follow_up`) takes only the aspects' own words.
+
+    It is one when the message is short (:data:`MAX_CHARS`), typed, of a follow-up intent or unconfident, names no
+    indexed title or glossary benefit and is not the general "what can I get" question, and either
+
+    * its topic words (:func:`help_of_its_own`) are all in the document's text (title and sections, no spaces, lower
+      case) and it asks an aspect (:func:`asked_aspects`) or leans on the question before (:data:`_LEANING`:
+      "…도 돼요?", "…는요?", "…면요?", "What about …?"): ``""`` is joined; "임신했는데 지원 있어요?" after
+      에너지바우처 asks no aspect and leans on nothing, and "오늘 날씨 어때요?" has a word the page lacks; or
+    * it has no topic word and states a fact about the person (:data:`FACT_ENTITIES`: "저 41살이에요", "저희
+      아버지가 64살이신데 맞을 수 있어요?") or leans on the question before ("둘째는요?"): :data:`ELIGIBILITY_CUE` is
+      joined when it asks no aspect and states a fact, so that who is eligible is quoted.
+
+    Needs ``context.knowledge`` with a composer (its tokenizer and document text) and ``context.services``; None
+    without them.
+    """
+    from assistant.dialogue.eligibility_route import named_benefit
+
+    message = tracker.latest_message
+    composer = getattr(context.knowledge, "composer", None)
+    tokenizer = getattr(composer, "tokenizer", None)
+    find = getattr(context.services, "find", None)
+    if message is None or tokenizer is None or find is None or composer is None or not doc_id \
+            or doc_id not in composer.index.docs:
+        return None
+    text = (message.text or "").strip()
+    if not text or text.startswith("/") or len(text) > MAX_CHARS or _GENERAL.search(text):
+        return None
+    intent, conf = top_intent(tracker)
+    if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold:
+        return None
+    if find(text) or named_benefit(default_glossary(), text) is not None:
+        return None
+    terms = help_of_its_own(text, list(message.entities), tokenizer)
+    aspects = asked_aspects(text)
+    leaning = bool(_LEANING.search(text))
+    if terms:
+        held = composer.document_text(doc_id)
+        return "" if (aspects or leaning) and all(t.lower() in held for t in terms) else None
+    fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
+    if not (fact or leaning):
+        return None
+    return ELIGIBILITY_CUE if fact and not aspects else ""
+

@@ -593,6 +593,11 @@ class AnswerComposer:
             self._doc_terms[doc_id] = frozenset(lexical_terms(self.tokenizer.tokenize(text)))
         return self._doc_terms[doc_id]
 
+    def document_text(self, doc_id: str) -> str:
+        """The document's title and sections but the papers to bring, lower-cased, without whitespace (what
+        :func:`~assistant.knowledge.topic.holds_topic` reads); KeyError for a document not in the index."""
+        return self._text_of(doc_id)
+
     def _text_of(self, doc_id: str) -> str:
         """The text :meth:`_terms_of` reads (title and sections but the papers to bring), lower-cased, without
         whitespace (:func:`~assistant.knowledge.topic.holds_topic`)."""

@@ -1,0 +1,70 @@
+"""A short question about a detail of the service just answered, or a fact about the person asked about it, is
+answered from that service's page (s36 fresh-user probe: "KTX도 돼요?", "금리가 얼마예요?", "사립이면 얼마에요?",
+"다태아는요?" were refused although the page held the answer; "75세 이상도 돼요?" after 운전면허 적성검사 간소화
+answered 65세 이상 폐렴구균, "월 소득 400만원 3인 가구면요?" after 아이돌봄 서비스 answered 에너지바우처).
+assistant/dialogue/service_followup.py: ``detail_follow_up``. Through the engine on the bundled corpus; the expected
+page is read from its front matter and the expected words from its text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor, Turn
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+
+
+def page(title: str) -> tuple[str, str]:
+    """``(doc_id, body)`` of the one bundled Korean page titled ``title``."""
+    found = []
+    for path in sorted(KNOWLEDGE.glob("*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        meta = yaml.safe_load(front)
+        if str(meta["title"]) == title:
+            found.append((str(meta["doc_id"]), body))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def say(p: MessageProcessor, text: str, sender: str = "f1") -> Turn:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
+
+
+def first_cited(turn: Turn) -> str | None:
+    cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+    return cited[0] if cited else None
+
+
+@pytest.mark.parametrize(("question", "follow_up", "title", "shown"), [
+    ("코레일 경로 할인 알려줘", "KTX도 돼요?", "철도 공공할인 서비스(경로)", "KTX"),
+    ("학자금대출 알려주세요", "금리가 얼마예요?", "일반 상환 학자금대출", "금리"),
+    ("유아학비 지원 알려줘", "사립이면 얼마에요?", "유아학비 (누리과정) 지원", "사립"),
+    ("임신 출산 진료비 지원 알려줘", "다태아는요?", "건강보험 임신·출산 진료비 지원", "다태아"),
+    ("아이돌봄 서비스 비용 얼마예요?", "월 소득 400만원 3인 가구면요?", "아이돌봄 서비스", "소득"),
+    ("운전면허 적성검사 간소화 뭐예요?", "75세 이상도 돼요?", "운전면허 적성검사 간소화 서비스 제공", "[지원 대상]"),
+    ("폐렴구균 예방접종 알려줘", "저희 아버지가 64살이신데 맞을 수 있어요?", "65세 이상 폐렴구균 국가예방접종사업",
+     "[지원 대상]"),
+    ("청년농업인 영농정착지원 알려줘", "저 41살이에요", "청년농업인 영농정착지원", "[지원 대상]"),
+    ("청년주택드림 청약통장 알려줘", "나이 제한이 있나요?", "청년주택드림 청약통장", "[지원 대상]"),
+])
+def test_a_detail_is_answered_from_the_service_just_answered(processor: Any, question: str, follow_up: str, title: str,
+                                                             shown: str) -> None:
+    doc_id, body = page(title)
+    assert shown.strip("[]") in body  # the page holds what is asked
+    assert first_cited(say(processor, question)) == doc_id
+    t = say(processor, follow_up)
+    assert first_cited(t) == doc_id, [m.text for m in t.messages]
+    assert shown in t.messages[0].text and not t.messages[0].custom.get("abstained")
+
+
+@pytest.mark.parametrize("follow_up", ["임신했는데 지원 있어요?", "오늘 날씨 어때요?", "청년 월세 지원 있나요?"])
+def test_a_question_of_its_own_is_not_read_as_a_detail(processor: Any, follow_up: str) -> None:
+    energy, _ = page("에너지바우처")
+    assert first_cited(say(processor, "에너지바우처 알려주세요")) == energy
+    t = say(processor, follow_up)
+    assert first_cited(t) != energy, [m.text for m in t.messages]
