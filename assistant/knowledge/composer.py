@@ -260,6 +260,42 @@ class Answer:
     region: str = ""
 
 
+#: A Korean word naming a savings account or a scheme ("청년도약계좌", "국민취업지원제도", "청년희망적금",
+#: "주택청약통장"), a particle or a polite ending after it: :func:`unknown_account_or_scheme`.
+_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{3,}?)(계좌|통장|제도|적금)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
+
+
+def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
+    """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
+    three syllables before 계좌, 통장, 제도 or 적금) that no title holds (``titles``: spaces removed), else None.
+
+    The glossary names only the benefits it lists (:meth:`~assistant.knowledge.glossary.Glossary.named_service`), and
+    these names end unlike a benefit (연금, 수당, 급여 …), so "청년도약계좌 금리 얼마예요?" was answered with
+    청년주택드림 청약통장 as if it were the account asked about (s36 probe). A general phrase is no name: a stem that is
+    a two-syllable word and 지원 ("출산지원제도") is left alone.
+
+    >>> titles = ["자산형성지원사업(청년내일저축계좌)", "청년주택드림청약통장"]
+    >>> unknown_account_or_scheme("청년도약계좌 금리 얼마예요?", titles), unknown_account_or_scheme("국민취업지원제도는요?", titles)
+    ('청년도약계좌', '국민취업지원제도')
+    >>> unknown_account_or_scheme("청년내일저축계좌 알려줘", titles), unknown_account_or_scheme("출산 지원제도 알려줘", titles)
+    (None, None)
+    >>> unknown_account_or_scheme("청년주택드림 청약통장", titles), unknown_account_or_scheme("출산지원제도 있나요", titles)
+    (None, None)
+    """
+    held = list(titles)
+    for word in re.findall(r"[가-힣]+", query):
+        m = _ACCOUNT_OR_SCHEME.fullmatch(word)
+        if m is None:
+            continue
+        stem, end = m.groups()
+        if stem.endswith("지원") and len(stem) - 2 < 3:
+            continue
+        name = stem + end
+        if not any(name in t for t in held):
+            return name
+    return None
+
+
 def _key(section: str) -> str:
     return section.split(">")[-1].replace(" ", "").lower()
 
@@ -701,12 +737,14 @@ class AnswerComposer:
         return min(options, key=lambda d: (d.language != result.language, d.source != "gov24", options.index(d)))
 
     def missing_service(self, query: str) -> str | None:
-        """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`) that no document title of
-        the index holds under that name or a synonym, or ``None``: the answer must then say so rather than present a
-        related service as the one asked about ("실업급여 신청 방법" answered with 조기재취업수당)."""
+        """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`; else a named savings
+        account or scheme, :func:`unknown_account_or_scheme`) that no document title of the index holds under that
+        name or a synonym, or ``None``: the answer must then say so rather than present a related service as the one
+        asked about ("실업급여 신청 방법" answered with 조기재취업수당; s36: "청년도약계좌 금리 얼마예요?" with
+        청년주택드림 청약통장, "국민취업지원제도 알려줘" with 자활근로)."""
         named = default_glossary().named_service(query)
         if named is None:
-            return None
+            return unknown_account_or_scheme(query, self._titles)
         name, synonyms = named
         return None if any(n in t for n in synonyms for t in self._titles) else name
 
