@@ -221,6 +221,10 @@ class ConfirmationPolicy:
             if not pending and intent == "cancel" and tracker.get_slot(RECEIPT_SLOT) \
                     and (action := _intent_action(self.rules, CANCEL_TASK_INTENT)) is not None:
                 return Prediction(action, self.name, conf)  # the application made here is what can be cancelled
+            if not pending and intent in NOTHING_PENDING and _asks_of_its_own(tracker, context):
+                # "아 아니다 어린이집이요", "ㄴㄴ 연탄쿠폰이요": a change of mind that names what is meant now (s36 probe:
+                # "확인을 기다리는 요청이 없어요"); it is asked about
+                return Prediction("action_answer_from_knowledge", self.name, conf)
             if not pending and intent in NOTHING_PENDING and context.has_response(NOTHING_PENDING[intent]):
                 return Prediction(NOTHING_PENDING[intent], self.name, conf)
             return None
@@ -291,3 +295,27 @@ class ActionConfirmAgain:
                 and not any(isinstance(e, BotUttered) for e in events[toks[-2].index + 1:]):
             return []  # the push told nothing (already told): the question is still the last thing said
         return [BotUttered(said.text, {**said.data, "custom": {**(said.data.get("custom") or {}), "repeated": True}})]
+
+
+def _asks_of_its_own(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+    """Whether the latest message, read as a yes or a no, also names a service (``context.services``: "ㄴㄴ
+    연탄쿠폰이요"), or a kind of help (:func:`~assistant.dialogue.service_followup.help_of_its_own`: "아 아니다
+    어린이집이요") that the documents answer (the knowledge answer for the message does not abstain: "취소", "yes" and
+    "아니 그게 아니고" have words but ask nothing the documents hold); False without a message, a tokenizer or a
+    service finder, and for a button's payload."""
+    from assistant.dialogue.builtin_actions import intent_probability
+    from assistant.dialogue.service_followup import help_of_its_own
+
+    message = tracker.latest_message
+    text = ((message.text if message else None) or "").strip()
+    tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+    find = getattr(context.services, "find", None)
+    if message is None or not text or text.startswith("/") or tokenizer is None or find is None:
+        return False
+    if find(text):
+        return True
+    if not help_of_its_own(text, list(message.entities), tokenizer):
+        return False
+    answer = context.answer(text, intent_probability(tracker, "out_of_scope"))
+    return answer is not None and not answer.abstained
+
