@@ -128,7 +128,12 @@ _ADDR_ROAD = re.compile(
     + r"|[가-힣]+대로" + _ADDR_TAIL
     + r"|[가-힣]+로\s?\d+번?길" + _ADDR_TAIL
 )
-_ADDR_LOT = re.compile(r"[가-힣]+(?:동|리|가)\s*\d+(?:-\d+)?\s*번지(?:\s*\d+호)?|[가-힣]+(?:동|리|가)\s+\d+-\d+" + _ND)
+_ADDR_UNIT = r"(?:\s*,?\s*\d{1,4}\s*동)?(?:\s*\d{1,5}\s*호)?"
+_ADDR_LOT = re.compile(r"[가-힣]+(?:동|리|가)\s*\d+(?:-\d+)?\s*번지" + _ADDR_UNIT + r"|[가-힣]+(?:동|리|가)\s+\d+-\d+" + _ND
+                       + _ADDR_UNIT)
+#: An apartment's building and unit ("101동 202호", "101동 1503호"), wherever it is written: the home itself (s36
+#: probe: after "부산광역시 해운대구 우동 1234-5" was masked, "101동 202호" stayed in the tracker, its numbers as entities).
+_ADDR_APARTMENT = re.compile(_D + r"\d{1,4}\s*동\s*\d{1,5}\s*호")
 _ADDR_EN = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Place|Pl)\b\.?"
 )
@@ -429,7 +434,7 @@ def _scan_written(text: str) -> list[PiiSpan]:
     found += luhn_only  # after the accounts: an account-shaped number keeps that label, any other is still masked
     for m in _EMAIL.finditer(text):
         found.append(PiiSpan("email", m.start(), m.end()))
-    for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_EN, _ADDR_EN_ROMAN):
+    for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_APARTMENT, _ADDR_EN, _ADDR_EN_ROMAN):
         for m in rx.finditer(text):
             if any(c.isdigit() for c in m.group()):
                 found.append(PiiSpan("address", m.start(), m.end()))
