@@ -338,10 +338,12 @@ class ApplyFromDocumentsPolicy:
     """"에너지바우처 신청할래요" where nothing can be applied for: the service's documents say how to apply.
 
     Right after the user spoke, outside a form, with ``apply_service`` at ``settings.action_intent_threshold``: when
-    the message names an indexed document (``services``) but no catalogue service (``catalogue``) and this
-    assistant has no task back end that could take it (``can_apply()`` is False: no catalogue imported and no
-    ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited) instead of the
-    application flow, which could only ask for a service name it already has. Sits before the rule policy.
+    the message names an indexed document (``services``), or the documents answer it (the knowledge answer does not
+    abstain: "전세임대 신청하고 싶어요" names 기존주택 전세임대주택 지원사업 otherwise), but no catalogue service
+    (``catalogue``) and this assistant has no task back end that could take it (``can_apply()`` is False: no catalogue
+    imported and no ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited)
+    instead of the application flow, which could only ask for a service name it already has or say it cannot take
+    it. Sits before the rule policy.
 
     Args:
         services: finds indexed document titles in a message; catalogue: finds catalogue service titles;
@@ -366,6 +368,15 @@ class ApplyFromDocumentsPolicy:
         text = tracker.latest_message.text or ""
         if intent != "apply_service" or conf < context.settings.action_intent_threshold or text.startswith("/"):
             return None
-        if self.can_apply() or self.catalogue(text) or not self.services(text):
+        if self.can_apply() or self.catalogue(text):
             return None
+        if not self.services(text):
+            # no title named as written ("전세임대 신청하고 싶어요" for 기존주택 전세임대주택 지원사업): the documents
+            # still say how to apply when they answer the message (s36 probe: "이 도우미에서는 신청을 받지 않는
+            # 서비스예요", then the question it suggested was answered); else the application flow says where to apply
+            from assistant.dialogue.builtin_actions import intent_probability
+
+            answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
+            if answer is None or answer.abstained:
+                return None
         return Prediction("action_answer_from_knowledge", self.name, conf)

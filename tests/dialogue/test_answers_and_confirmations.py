@@ -138,6 +138,20 @@ def test_without_a_catalogue_applying_for_a_named_service_says_how_from_its_docu
     assert p.tracker_state("s1")["slots"].get("task_pending") is None
 
 
+def test_without_a_catalogue_applying_by_another_name_says_how_from_its_documents(make_processor) -> None:  # type: ignore[no-untyped-def]
+    """s36 probe: "전세임대 신청하고 싶어요" (기존주택 전세임대주택 지원사업's page says how) got "이 도우미에서는 신청을
+    받지 않는 서비스예요 … '전세임대 신청 방법'이라고 물어봐 주세요"; and for a service the documents lack, that
+    suggested question only found nothing."""
+    p = make_processor(eligibility_url=None, tasks_url=None)
+    t = say(p, "전세임대 신청하고 싶어요")
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    assert t.messages[0].custom["citations"][0]["title"] == "기존주택 전세임대주택 지원사업"
+    assert "[신청 방법]" in t.messages[0].text
+    lacking = say(p, "긴급복지 지원 신청하고 싶어요", sender="s2")
+    assert responses(lacking) == ["utter_task_cannot_apply_here"], [m.text for m in lacking.messages]
+    assert "신청 방법'이라고" not in lacking.messages[0].text and "110" in lacking.messages[0].text
+
+
 # --- item 4: a question while a confirmation is pending; a yes or a stop with nothing pending -----------------
 
 MIHONMO = "420000000161"  # 미혼모 의료비 지원 in the real catalogue (its 구비서류 make the checklist)
