@@ -338,8 +338,10 @@ class ApplyFromDocumentsPolicy:
     """"에너지바우처 신청할래요" where nothing can be applied for: the service's documents say how to apply.
 
     Right after the user spoke, outside a form, with ``apply_service`` at ``settings.action_intent_threshold``: when
-    the message names an indexed document (``services``), or the documents answer it (the knowledge answer does not
-    abstain: "전세임대 신청하고 싶어요" names 기존주택 전세임대주택 지원사업 otherwise), but no catalogue service
+    the message names an indexed document (``services``), or the documents answer it with the service it names (the
+    knowledge answer does not abstain and its first document's title holds the name requested,
+    :func:`~connectors.tasks.service_search.requested_name`, spaces aside: "전세임대 신청하고 싶어요" for 기존주택
+    전세임대주택 지원사업; "미혼모 의료비 지원 신청할래요" answered with another service is not), but no catalogue service
     (``catalogue``) and this assistant has no task back end that could take it (``can_apply()`` is False: no catalogue
     imported and no ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited)
     instead of the application flow, which could only ask for a service name it already has or say it cannot take
@@ -375,8 +377,19 @@ class ApplyFromDocumentsPolicy:
             # still say how to apply when they answer the message (s36 probe: "이 도우미에서는 신청을 받지 않는
             # 서비스예요", then the question it suggested was answered); else the application flow says where to apply
             from assistant.dialogue.builtin_actions import intent_probability
+            from connectors.tasks.service_search import requested_name
 
-            answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
-            if answer is None or answer.abstained:
+            named = requested_name(text)
+            if named is None:
                 return None
+            answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
+            if answer is None or answer.abstained or not answer.citations \
+                    or _squashed(named) not in _squashed(answer.citations[0].title):
+                return None  # another service answered ("미혼모 의료비 지원" is no 청소년산모 임신·출산 의료비 지원)
         return Prediction("action_answer_from_knowledge", self.name, conf)
+
+
+def _squashed(text: str) -> str:
+    """``text`` lower-cased without whitespace or punctuation."""
+    return re.sub(r"[\W_]+", "", text).lower()
+

@@ -82,6 +82,8 @@ _END_WAIT = re.compile(
     r"(?:(?:상담원|상담사|상담|상담원연결|상담사연결|연결)(?:요청)?(?:은|을|를)?(?:취소|그만|안할래요?|안할게요?|필요없어요?|안해도돼요?)"
     + _KO_ENDING
     + r"|(?:그냥|그럼)?(?:취소|그만)" + _KO_ENDING
+    # "아니 그냥 됐어요", "이제 필요 없어요": never mind (s36 probe: the citizen stayed queued, the message forwarded)
+    + r"|(?:아니|아뇨|아니요|아니에요)?,?(?:그냥|이제|벌써)?(?:됐어요?|됐습니다|됐네요|필요없어요?|필요없습니다|안기다릴래요?)"
     + r"|(?:그냥|다시)?(?:도우미|챗봇|봇|상담봇)(?:랑|이랑|과|하고|와|한테)?(?:다시)?(?:대화|얘기|이야기)(?:할래요?|할게요?|하고싶어요?|해요?|하기|"
       r"할래|하고싶은데요?)?"
     + r"|(?:ok(?:ay)?,? )?(?:never ?mind|cancel|stop waiting|forget it)(?:,? (?:please|thanks))?"
@@ -108,6 +110,8 @@ def ends_wait(text: str | None) -> bool:
 
     Example:
         >>> ends_wait("상담원 연결 취소할게요"), ends_wait("Talk to the assistant again"), ends_wait("아직이에요?")
+        (True, True, False)
+        >>> ends_wait("아니 그냥 됐어요"), ends_wait("이제 필요 없어요"), ends_wait("신청 다 됐어요?")
         (True, True, False)
         >>> ends_wait("신청 취소하고 싶어요"), ends_wait("cancel my application")  # for the agent, not the wait
         (False, False)
