@@ -19,12 +19,18 @@ from assistant.stores.masking import mask_text
     ("강남구 역삼동 123-45, 5동 1203호", "강남구 <address>"),
     ("101동 202호예요", "<address>예요"),
     ("센텀중앙로 79, 101동 1503호", "센텀중앙로 79, <address>"),
+    # the second probe: a 번길 road address kept its building number, floor and unit; an English apartment number
+    ("경기도 안양시 동안구 평촌대로 223번길 45, 3층 301호요", "<address>요"),
+    ("평촌대로 223번길 45, 3층 301호", "<address>"),
+    ("강남구 테헤란로 123 5층", "<address>"),
+    ("I live at Apt 1203, 45 Haeundae-ro, Busan", "I live at <address>, <address>"),
 ])
 def test_the_building_and_unit_are_masked_with_the_address(text: str, masked: str) -> None:
     assert mask_text(text) == masked
 
 
-@pytest.mark.parametrize("text", ["3인 가구 월 200만원", "2동 주민센터 가요", "1호선 타고 가요", "연탄 200장"])
+@pytest.mark.parametrize("text", ["3인 가구 월 200만원", "2동 주민센터 가요", "1호선 타고 가요", "연탄 200장",
+                                  "온라인으로 1월에 신청", "3층으로 오세요", "I need 2 units of help"])
 def test_numbers_that_are_no_home_stay(text: str) -> None:
     assert [s.kind for s in find_personal_data(text)] == []
 

@@ -32,7 +32,7 @@ import logging
 import re
 
 from assistant.dialogue.actions import TurnContext
-from assistant.dialogue.events import ACTION_LISTEN_NAME, ActiveLoop, Event, SlotSet
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
 from assistant.dialogue.policies import Prediction, message_to_read
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.domain import Domain
@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 #: the crisis lines and the offer of a person (domain.yml)
 CRISIS_RESPONSE = "utter_crisis"
+#: said when the citizen declines the person the crisis lines offered: the lines stay open to them (domain.yml)
+CRISIS_DECLINED_RESPONSE = "utter_crisis_declined"
 #: where emergency welfare is asked for, and the offer of a person (domain.yml)
 HARDSHIP_RESPONSE = "utter_hardship"
 CRISIS_ACTION = "action_crisis"
@@ -52,19 +54,31 @@ _CRISIS_KO = re.compile(
     r"|사라지고\s*싶|없어지고\s*싶|세상\s*을?\s*떠나고\s*싶|뛰어\s*내리(?:고\s*싶|려고|고\s*싶)|투신|유서"
     r"|(?:삶|인생|생)\s*을?\s*(?:끝내|마감하)(?:고\s*싶|려|고\s*싶)|다\s*끝내고\s*싶|끝내고\s*싶어"
     r"|(?:다|모든\s*걸|모든\s*것을?|인생을?|삶을?)\s*포기하고\s*싶"
-    r"|자살\s*예방\s*(?:상담|센터|전화|번호|핫라인)|정신\s*건강\s*위기\s*상담")  # asks for the lines themselves
+    r"|자살\s*예방\s*(?:상담|센터|전화|번호|핫라인)|정신\s*건강\s*위기\s*상담"  # asks for the lines themselves
+    # s36 second probe: means, despair and chat spellings that said the same and got no lines
+    r"|수면제\s*(?:를|을)?\s*(?:모아|모으|잔뜩|한꺼번에)|손목\s*(?:을)?\s*긋|(?:긋고|그어\s*버리고)\s*싶|목\s*(?:을)?\s*매"
+    r"|(?:삶|인생|사는\s*게|사는\s*것이?)\s*(?:이|가|은|는)?\s*(?:의미가?\s*없|무의미|너무\s*지쳐|지긋지긋)"
+    r"|아무도\s*(?:나를?|저를?)\s*필요로\s*하지|(?:나|내가|제가)\s*없어지면|모든\s*걸\s*내려\s*놓고\s*싶"
+    r"|극단\s*적\s*(?:인\s*)?생각|죽었으면\s*좋겠|죽어\s*버릴까|죽고\s*십|죽구\s*싶|주꼬\s*싶|죽구\s*십|ㅈㄱㅅㅇ"
+    r"|(?:죽|자살하)(?:고\s*싶대|겠대|고\s*싶다고)")
 _CRISIS_EN = re.compile(
     r"\bsuicid|\bkill(?:ing)?\s+my\s*self\b|\bend(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all)\b|\btake\s+my\s+(?:own\s+)?life\b"
     r"|\b(?:want|wanna|going|wish)\s+(?:to\s+)?die\b|\bwant\s+to\s+be\s+dead\b|\bbetter\s+off\s+dead\b"
     r"|\b(?:don'?t|do\s+not)\s+want\s+to\s+(?:live|be\s+alive|go\s+on)\b|\bno\s+reason\s+to\s+live\b"
-    r"|\bself[\s-]?harm|\bhurt(?:ing)?\s+my\s*self\b|\bcut(?:ting)?\s+my\s*self\b", re.I)
+    r"|\bself[\s-]?harm|\bhurt(?:ing)?\s+my\s*self\b|\bcut(?:ting)?\s+my\s*self\b"
+    r"|\bkill(?:ing)?\s+(?:him|her|them)sel(?:f|ves)\b|\bcan'?t\s+go\s+on\b|\b(?:no|any)\s+point\s+(?:in\s+)?living\b"
+    r"|\bwant\s+to\s+disappear\b|\bnobody\s+would\s+(?:miss|care)\b|\bno\s+one\s+would\s+(?:miss|care)\b"
+    r"|\bwant\s+to\s+give\s+up\s+on\s+(?:life|everything)\b|\btired\s+of\s+(?:living|life|everything)\b"
+    r"|\boverdose\b|\bsleeping\s+pills\b", re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
     r"|먹을\s*(?:게|것이?|거)\s*없|(?:며칠째|계속|밥을?)\s*굶|굶고\s*있|당장\s*(?:생활비|돈|먹을)\S*\s*없"
     r"|(?:집|방)에서\s*쫓겨나|쫓겨나게|길\s*에?\s*나앉|노숙\s*하게|(?:전기|가스|수도)\s*(?:가|도)?\s*끊(?:겼|길|어)|단전|단수")
 _HARDSHIP_EN = re.compile(
     r"\b(?:can'?t|cannot)\s+afford\s+(?:food|to\s+eat|rent)\b|\bnothing\s+to\s+eat\b|\bno\s+money\s+for\s+food\b"
-    r"|\b(?:being|getting)\s+evicted\b|\bhave\s+no\s+money\s+left\b|\bno\s+food\b", re.I)
+    r"|\b(?:being|getting)\s+evicted\b|\bhave\s+no\s+money\s+left\b|\bno\s+food\b"
+    r"|\b(?:we|i)\s+(?:have|got)\s+no\s+money\b|\b(?:we|i)\s+(?:have|got)\s+nothing\s+to\s+live\s+on\b"
+    r"|\bcan'?t\s+pay\s+(?:the\s+)?(?:rent|bills)\b", re.I)
 
 
 def expresses_crisis(text: str | None) -> bool:
@@ -106,10 +120,34 @@ class CrisisPolicy:
     name = "CrisisPolicy"
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
-        """``action_crisis`` right after such a message (when the domain has ``utter_crisis``), else None."""
-        if expresses_crisis(_typed_text(tracker)) and context.has_response(CRISIS_RESPONSE):
+        """``action_crisis`` right after such a message (when the domain has ``utter_crisis``); right after the crisis
+        lines, a yes → ``action_handoff`` (the person they offered) and a no or thanks → :data:`CRISIS_DECLINED_RESPONSE`
+        (s36 second probe: "아니요 괜찮아요" got "확인을 기다리는 요청이 없어요"); else None."""
+        text = _typed_text(tracker)
+        if expresses_crisis(text) and context.has_response(CRISIS_RESPONSE):
             return Prediction(CRISIS_ACTION, self.name)
+        if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None \
+                or _reply_before(tracker) != CRISIS_RESPONSE:
+            return None
+        intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message is not None else None
+        if intent == "affirm":
+            return Prediction("action_handoff", self.name)
+        if intent in ("deny", "cancel", "thank", "goodbye") and context.has_response(CRISIS_DECLINED_RESPONSE):
+            return Prediction(CRISIS_DECLINED_RESPONSE, self.name)
         return None
+
+
+def _reply_before(tracker: DialogueStateTracker) -> str | None:
+    """The ``custom.response`` of the assistant's last message before the latest user message, or None."""
+    seen_user = False
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, UserUttered):
+            if seen_user:
+                return None
+            seen_user = True
+        elif seen_user and isinstance(e, BotUttered):
+            return str((e.data.get("custom") or {}).get("response") or "") or None
+    return None
 
 
 class HardshipPolicy:

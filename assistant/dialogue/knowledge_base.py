@@ -26,7 +26,9 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _KOREAN_TAIL = re.compile(r"\s*\([^()]*[가-힣][^()]*\)\s*$")
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
+    """``text`` lower-cased without whitespace, punctuation or underscores: how service names are compared
+    ("청년 월세 지원" and "청년월세지원" alike)."""
     return _SQUASH.sub("", text).lower()
 
 
@@ -72,9 +74,9 @@ class ServiceTitleMatcher:
             # an English page's title ends with its Korean name in parentheses: the English part alone names it too
             variants = {title, _PAREN.sub("", title), *_PAREN.findall(title), _KOREAN_TAIL.sub("", title)}
             # a name without its generic tail names it too ("안심상속" for 안심상속서비스, "아이돌봄" for 아이돌봄 서비스)
-            variants |= {short for v in variants if len(_squash(short := _GENERIC_TAIL.sub("", v.strip()))) >= MIN_TYPO_CHARS}
+            variants |= {short for v in variants if len(squash(short := _GENERIC_TAIL.sub("", v.strip()))) >= MIN_TYPO_CHARS}
             for v in variants:
-                key = _squash(v)
+                key = squash(v)
                 if len(key) >= MIN_NAME_CHARS:
                     self._names.setdefault(key, title)
                     self._written.setdefault(key, v.strip())
@@ -88,7 +90,7 @@ class ServiceTitleMatcher:
 
     def find(self, text: str) -> list[str]:
         """Titles named in ``text``, longest name first, each once."""
-        squashed = _squash(text or "")
+        squashed = squash(text or "")
         if not squashed:
             return []
         out: list[str] = []
@@ -100,7 +102,7 @@ class ServiceTitleMatcher:
     def holds_any(self, names: frozenset[str]) -> bool:
         """Whether any title holds one of ``names`` within it (spacing, punctuation and case ignored): "출산지원금
         지원" holds 출산지원금, which :meth:`find` does not find in a message that names only 출산지원금."""
-        wanted = [k for n in names if len(k := _squash(n)) >= MIN_NAME_CHARS]
+        wanted = [k for n in names if len(k := squash(n)) >= MIN_NAME_CHARS]
         return any(w in k for w in wanted for k in self._keys)
 
     def named_alone(self, text: str) -> str | None:
@@ -125,7 +127,7 @@ class ServiceTitleMatcher:
         return (self._names[key], self._written[key]) if key is not None else None
 
     def _alone_key(self, text: str) -> str | None:
-        whole = _squash(text or "")
+        whole = squash(text or "")
         if whole in self._names:  # a name that itself ends like a polite ending
             return whole
         if (asked := _REQUEST_END.sub("", whole)) != whole and asked in self._names:  # a name ending like a particle
@@ -169,7 +171,7 @@ _PARTICLE_END = re.compile(r"(?:이|가|은|는|을|를)$")
 def asks_what_it_is(text: str) -> bool:
     """Whether ``text`` ends with a request for what the name before it is ("… 알려줘", "…가 뭐예요?":
     :data:`_REQUEST_END`)."""
-    squashed = _squash(text or "")
+    squashed = squash(text or "")
     return _REQUEST_END.sub("", squashed) != squashed
 
 
@@ -177,7 +179,7 @@ def bare_name(text: str) -> str:
     """``text`` squashed (no spaces, punctuation or case) less one polite ending ("에너지 바우쳐요?" → "에너지바우쳐"), or
     less a request for what it is and the particle before it ("에너지바우처가 뭐예요?", "연탄쿠폰 좀 알려줘" →
     "연탄쿠폰": :data:`_REQUEST_END`)."""
-    squashed = _squash(text or "")
+    squashed = squash(text or "")
     asked = _REQUEST_END.sub("", squashed)
     if asked != squashed and len(asked) >= MIN_NAME_CHARS:
         return _PARTICLE_END.sub("", asked) if len(asked) > MIN_NAME_CHARS else asked

@@ -119,21 +119,23 @@ _CARD_CUE = re.compile(r"(?:카드|card)[^0-9\n]{0,12}$", re.I)
 _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
 _ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_ADDR_TAIL = r"\s*\d+(?:-\d+)?(?:\s*,?\s*\d+동)?(?:\s*\d+호)?"
+_ADDR_TAIL = r"\s*\d+(?:-\d+)?(?:\s*,?\s*\d+동)?(?:\s*,?\s*\d+층)?(?:\s*\d+호)?"
 # A road name needs a city/county/district word before it, or an unambiguous road form (…대로 N, …로N번길 N),
 # so that "온라인으로 1월" (a particle 으로 before a number) is not an address.
 _ADDR_ROAD = re.compile(
     r"(?:[가-힣]+(?:특별시|광역시|특별자치시|특별자치도|도|시)\s*)?(?:[가-힣]+(?:시|군|구)\s+)+"
-    r"[가-힣0-9]+(?:로|길)" + _ADDR_TAIL
-    + r"|[가-힣]+대로" + _ADDR_TAIL
+    r"[가-힣0-9]+(?:로|길)(?:\s?\d+번?길)?" + _ADDR_TAIL
+    # the 번길 form before the bare 대로 (s36 second probe: "평촌대로 223" was taken and "번길 45, 3층 301호" left raw)
     + r"|[가-힣]+로\s?\d+번?길" + _ADDR_TAIL
+    + r"|[가-힣]+대로" + _ADDR_TAIL
 )
 _ADDR_UNIT = r"(?:\s*,?\s*\d{1,4}\s*동)?(?:\s*\d{1,5}\s*호)?"
 _ADDR_LOT = re.compile(r"[가-힣]+(?:동|리|가)\s*\d+(?:-\d+)?\s*번지" + _ADDR_UNIT + r"|[가-힣]+(?:동|리|가)\s+\d+-\d+" + _ND
                        + _ADDR_UNIT)
 #: An apartment's building and unit ("101동 202호", "101동 1503호"), wherever it is written: the home itself (s36
 #: probe: after "부산광역시 해운대구 우동 1234-5" was masked, "101동 202호" stayed in the tracker, its numbers as entities).
-_ADDR_APARTMENT = re.compile(_D + r"\d{1,4}\s*동\s*\d{1,5}\s*호")
+_ADDR_APARTMENT = re.compile(_D + r"\d{1,4}\s*동\s*\d{1,5}\s*호"
+                             r"|\b(?:apt|apartment|suite|flat)\.?\s*#?\s*\d{1,5}(?:-\d{1,5})?\b", re.I)
 _ADDR_EN = re.compile(
     r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Place|Pl)\b\.?"
 )

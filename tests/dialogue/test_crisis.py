@@ -25,9 +25,15 @@ def responses(turn: Turn) -> list[str | None]:
 
 
 CRISIS = ["죽고 싶어요", "너무 힘들어서 다 포기하고 싶어요", "그냥 자살하고 싶다", "살기 싫어요 진짜", "사라지고 싶어",
-          "I want to kill myself", "I don't want to live anymore", "thinking about suicide", "I want to die"]
+          "I want to kill myself", "I don't want to live anymore", "thinking about suicide", "I want to die",
+          # the second s36 probe: means, despair, someone else's, chat spellings
+          "수면제 모아놨어요", "손목 긋고 싶어요", "삶이 의미가 없어요", "아무도 나를 필요로 하지 않아요", "모든 걸 내려놓고 싶어요",
+          "극단적인 생각이 들어요", "혼자 사는 노인인데 그냥 죽었으면 좋겠어요", "아들이 죽고 싶대요", "죽고십어", "죽어버릴까",
+          "주꼬싶어", "ㅈㄱㅅㅇ", "I can't go on anymore", "there's no point in living", "I want to disappear",
+          "my son wants to kill himself", "nobody would miss me if I was gone", "I'm so tired of everything"]
 NOT_CRISIS = ["더워 죽겠어요", "배고파 죽겠네", "자살 유족 지원 있나요?", "에너지바우처 신청 방법", "신청 취소하고 싶어요",
-              "I'm dying to know how to apply", "Can I cancel my application?", "기초생활수급자 생계급여 얼마예요?"]
+              "I'm dying to know how to apply", "Can I cancel my application?", "기초생활수급자 생계급여 얼마예요?",
+              "I'm dead tired", "this form is killing me", "I want to give up smoking, is there support?", "목요일에 가요"]
 
 
 @pytest.mark.parametrize("text", CRISIS)
@@ -86,3 +92,23 @@ def test_hardship_with_a_service_named_answers_the_question(processor: Any) -> N
     t = say(processor, "생계가 어려운데 에너지바우처 신청 방법 알려주세요")
     assert responses(t) == ["action_answer_from_knowledge"]
     assert t.messages[0].custom["citations"][0]["title"] == "에너지바우처"
+
+
+def test_declining_the_person_keeps_the_lines_open(processor: Any) -> None:
+    say(processor, "죽고 싶어요")
+    t = say(processor, "아니요 괜찮아요")
+    assert responses(t) == ["utter_crisis_declined"], [m.text for m in t.messages]
+    assert "109" in t.messages[0].text
+
+
+def test_a_yes_to_the_crisis_offer_hands_off(processor: Any) -> None:
+    say(processor, "죽고 싶어요", sender="c2")
+    say(processor, "네", sender="c2")
+    assert processor.load("c2").paused
+
+
+def test_english_hardship_is_told_where_to_ask(processor: Any) -> None:
+    t = say(processor, "My husband died and we have no money", sender="c3")
+    assert responses(t) == ["utter_hardship"], [m.text for m in t.messages]
+    assert "129" in t.messages[0].text
+
