@@ -37,6 +37,10 @@ MAX_CHARS = 60
 FOLLOW_UP_INTENTS = frozenset({"ask_service_info", "check_eligibility", "apply_service", "inform", "out_of_scope",
                                "nlu_fallback"})
 
+#: Small-talk intents an aspect question is sometimes read as ("언제까지예요?" as ``greet`` 0.42, s36 second probe: it
+#: got the greeting): with an aspect asked (:func:`asked_aspects`) the message is a follow-up all the same.
+SMALL_TALK_READINGS = frozenset({"greet", "chitchat", "thank"})
+
 _ASPECTS: dict[str, re.Pattern[str]] = {
     "documents": re.compile(r"서류|준비물|챙겨|가져가|\bdocuments?\b|\bpaperwork\b|\bbring\b", re.I),
     "apply": re.compile(r"신청\s*(?:방법|은|는|하려면|하면|어떻게|어디|해요|하나요)|어떻게\s*신청|어디서|어디에서|어디로|접수"
@@ -176,7 +180,7 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
         return False
     intent, conf = top_intent(tracker)
     if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold \
-            and not (intent == "repeat" and not _REPEAT_CUE.search(text)):
+            and not (intent == "repeat" and not _REPEAT_CUE.search(text)) and intent not in SMALL_TALK_READINGS:
         return False
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     find = getattr(context.services, "find", None)

@@ -144,7 +144,8 @@ def offered_button(events: Sequence[Event], tokenizer: Tokenizer) -> dict[str, A
         answer marks its eligibility-check button), else the button whose title shares a content term with the
         asking sentences (those ending in "?") when it is
         the only such button that is not ``/deny``, in both cases when no button is ``/affirm``; None otherwise (no question, no
-        such button, two of them, or an ``/affirm`` button that the NLU's yes reaches by itself).
+        such button, two of them, two buttons of one intent (a choice, as among regions), or an ``/affirm`` button
+        that the NLU's yes reaches by itself).
     """
     said, buttons = last_buttons(events)
     if said is None or any(_payload_intent(b) == YES_INTENT for b in buttons):
@@ -155,6 +156,12 @@ def offered_button(events: Sequence[Event], tokenizer: Tokenizer) -> dict[str, A
         return marked[0]
     asked = asked_sentences(said.text or "")
     if not asked:
+        return None
+    intents = [_payload_intent(b) for b in buttons if _payload_intent(b) != NO_INTENT]
+    if len(intents) != len(set(intents)):
+        # a choice among answers of one kind (the regions that run a programme, whose benefits): a yes chooses none
+        # of them (s36 second probe: "네" at "어느 지역에 사세요?" answered for 충청북도 옥천군, the one button whose
+        # title shared 군 with "시·군·구")
         return None
     question = _terms(tokenizer.tokenize(" ".join(asked)))
     offered = [b for b in buttons if _payload_intent(b) != NO_INTENT

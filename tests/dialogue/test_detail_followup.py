@@ -68,3 +68,11 @@ def test_a_question_of_its_own_is_not_read_as_a_detail(processor: Any, follow_up
     assert first_cited(say(processor, "에너지바우처 알려주세요")) == energy
     t = say(processor, follow_up)
     assert first_cited(t) != energy, [m.text for m in t.messages]
+
+
+def test_an_aspect_question_read_as_a_greeting_is_still_a_follow_up(processor: Any) -> None:
+    """s36 second probe: "언제까지예요?" (greet 0.42) after a service's answer got the greeting."""
+    energy, _ = page("에너지바우처")
+    say(processor, "에너지바우처 알려주세요")
+    t = say(processor, "언제까지예요?")
+    assert first_cited(t) == energy and "[신청 방법]" in t.messages[0].text, [m.text for m in t.messages]

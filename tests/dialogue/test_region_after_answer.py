@@ -111,3 +111,13 @@ def test_an_aspect_follow_up_stays_on_the_service(make_processor: Any) -> None:
     say(p, "에너지바우처 알려주세요")
     t = say(p, "서류는요?")
     assert cited(t)[0] == doc_id("ko", "에너지바우처") and "[구비 서류]" in t.messages[0].text
+
+
+def test_a_yes_at_the_region_question_chooses_no_region(make_processor: Any) -> None:
+    """s36 second probe: "네" at "어느 지역에 사세요?" answered for 충청북도 옥천군 (the one button whose title shared
+    군 with "시·군·구")."""
+    p = make_processor()
+    assert responses(say(p, "청년 월세 지원 알려줘")) == ["utter_ask_programme_region"]
+    t = say(p, "네")
+    assert not cited(t), [m.text for m in t.messages]
+    assert p.load("s-after").get_slot("programme_region") is None
