@@ -448,8 +448,10 @@ class ActionHandoff:
 
         if expresses_crisis(tracker.latest_message.text if tracker.latest_message else None) \
                 and context.has_response(CRISIS_RESPONSE):
-            # "죽고 싶어요" while waiting: the crisis lines now, not "please wait" (the message went to the agent too)
-            return [context.utter(tracker, CRISIS_RESPONSE)]
+            # "죽고 싶어요" while waiting: the crisis lines now, not "please wait" (the message went to the agent too);
+            # without the button that offers the person already being waited for
+            said = context.utter(tracker, CRISIS_RESPONSE)
+            return [BotUttered(said.text, {k: v for k, v in said.data.items() if k != "buttons"})]
         users, _ = since_handoff(tracker)
         if users == 1:
             said = self._say(tracker, context, WAITING_RESPONSE, waiting_text(context.language), custom)

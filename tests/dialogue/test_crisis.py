@@ -78,6 +78,7 @@ def test_a_crisis_while_waiting_for_an_agent_gets_the_lines(processor: Any) -> N
     assert processor.load("c1").paused
     t = say(processor, "죽고 싶어요")
     assert responses(t) == ["utter_crisis"] and "109" in t.messages[0].text
+    assert not t.messages[0].buttons  # the person is already being waited for: not offered again
 
 
 @pytest.mark.parametrize("text", ["남편이 갑자기 죽어서 생계가 막막해요. 도와주세요", "며칠째 굶고 있어요",

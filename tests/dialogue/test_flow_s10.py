@@ -45,6 +45,7 @@ def responses(turn: Any) -> list[Any]:
     ("상담원 연결 취소 / 도우미와 다시 대화", True), ("Cancel the agent / talk to the assistant again", True),
     # s36 probe: "아니 그냥 됐어요" kept the citizen queued
     ("아니 그냥 됐어요", True), ("됐어요", True), ("이제 필요 없어요", True), ("아뇨 됐습니다", True),
+    ("됐어요 그냥", True), ("안 할래요", True),
     ("신청 다 됐어요?", False), ("서류 준비 됐어요", False), ("돈이 필요 없어요?", False),
 ])
 def test_what_ends_the_wait(text: str, ends: bool) -> None:
