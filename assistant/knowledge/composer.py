@@ -265,6 +265,11 @@ class Answer:
 _ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{3,}?)(계좌|통장|제도|적금)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
 
 
+#: Last syllables that end a word with its particle (은, 는, 이, 가, 을, 를, 도, 에, 의, 로, 와, 과, 랑): such a word is
+#: not the first part of a name written with spaces.
+_PARTICLE_ENDS = frozenset("은는이가을를도에의로와과랑")
+
+
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
     three syllables before 계좌, 통장, 제도 or 적금) that no title holds (``titles``: spaces removed), else None.
@@ -281,18 +286,30 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     (None, None)
     >>> unknown_account_or_scheme("청년주택드림 청약통장", titles), unknown_account_or_scheme("출산지원제도 있나요", titles)
     (None, None)
+    >>> unknown_account_or_scheme("국민 취업 지원 제도 신청 방법", titles), unknown_account_or_scheme("내 청년 도약 계좌", titles)
+    ('국민취업지원제도', '청년도약계좌')
+    >>> unknown_account_or_scheme("청년 내일 저축 계좌", titles), unknown_account_or_scheme("청년주택드림 청약 통장", titles)
+    (None, None)
+    >>> unknown_account_or_scheme("지원금이 월급 통장에 들어오나요", titles)
     """
     held = list(titles)
-    for word in re.findall(r"[가-힣]+", query):
-        m = _ACCOUNT_OR_SCHEME.fullmatch(word)
-        if m is None:
-            continue
-        stem, end = m.groups()
-        if stem.endswith("지원") and len(stem) - 2 < 3:
-            continue
-        name = stem + end
-        if not any(name in t for t in held):
-            return name
+    words = re.findall(r"[가-힣]+", query)
+    for i, word in enumerate(words):
+        # the word alone, then joined to up to three words before it: a name written with spaces ("국민 취업 지원
+        # 제도", s36 second probe) is read as written together; the shortest join that is a name is the name asked
+        names = []
+        for start in range(i, max(-1, i - 4), -1):
+            if start < i and words[start][-1] in _PARTICLE_ENDS:
+                break  # a word with its particle ends the name ("지원금이 월급 통장에" names no 지원금이월급통장)
+            m = _ACCOUNT_OR_SCHEME.fullmatch("".join(words[start:i + 1]))
+            if m is None:
+                continue
+            stem, end = m.groups()
+            if stem.endswith("지원") and len(stem) - 2 < 3:
+                continue
+            names.append(stem + end)
+        if names and not any(name in t for name in names for t in held):
+            return names[0]
     return None
 
 
