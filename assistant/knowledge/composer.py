@@ -294,7 +294,7 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """
     held = list(titles)
     words = re.findall(r"[가-힣]+", query)
-    for i, word in enumerate(words):
+    for i in range(len(words)):
         # the word alone, then joined to up to three words before it: a name written with spaces ("국민 취업 지원
         # 제도", s36 second probe) is read as written together; the shortest join that is a name is the name asked
         names = []
