@@ -114,7 +114,7 @@ def _intent_action(rules: list[Rule], intent: str) -> str | None:
     return None
 
 
-def _previous_bot(tracker: DialogueStateTracker) -> BotUttered | None:
+def previous_bot(tracker: DialogueStateTracker) -> BotUttered | None:
     """The assistant's last message before the latest user message."""
     seen_user = False
     for e in reversed(tracker.applied_events()):
@@ -244,7 +244,7 @@ class ConfirmationPolicy:
         message = tracker.latest_message.text if tracker.latest_message is not None else ""
         if asked is not None and echoed_stop_word(message or "", asked.text or "") is not None \
                 and context.has_response(UNCLEAR_STOP):
-            before = _previous_bot(tracker)
+            before = previous_bot(tracker)
             if before is not None and (before.data.get("custom") or {}).get("unclear_stop"):
                 deny = _deny_action(self.rules, asking)  # the same word again: the safe reading, a no
                 if deny is not None:

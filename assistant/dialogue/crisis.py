@@ -32,7 +32,7 @@ import logging
 import re
 
 from assistant.dialogue.actions import TurnContext
-from assistant.dialogue.events import ACTION_LISTEN_NAME, ActiveLoop, BotUttered, Event, SlotSet, UserUttered
+from assistant.dialogue.events import ACTION_LISTEN_NAME, ActiveLoop, Event, SlotSet
 from assistant.dialogue.policies import Prediction, message_to_read
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.domain import Domain
@@ -138,16 +138,14 @@ class CrisisPolicy:
 
 
 def _reply_before(tracker: DialogueStateTracker) -> str | None:
-    """The ``custom.response`` of the assistant's last message before the latest user message, or None."""
-    seen_user = False
-    for e in reversed(tracker.applied_events()):
-        if isinstance(e, UserUttered):
-            if seen_user:
-                return None
-            seen_user = True
-        elif seen_user and isinstance(e, BotUttered):
-            return str((e.data.get("custom") or {}).get("response") or "") or None
-    return None
+    """The ``custom.response`` of the assistant's last message before the latest user message
+    (:func:`~assistant.dialogue.confirmation.previous_bot`), or None."""
+    from assistant.dialogue.confirmation import previous_bot
+
+    said = previous_bot(tracker)
+    if said is None:
+        return None
+    return str((said.data.get("custom") or {}).get("response") or "") or None
 
 
 class HardshipPolicy:
