@@ -121,9 +121,13 @@ def _left_alive(fn):  # type: ignore[no-untyped-def]
     gc.collect()
     gc.disable()
     try:
-        before = {id(o) for o in gc.get_objects()}
+        # the objects themselves stay referenced until the count is done: an object freed during fn() would
+        # otherwise free its address, a new one could take it, and an id-only set would miss it (CI, stop 37: 599/600)
+        alive_before = gc.get_objects()
+        before = {id(o) for o in alive_before}
         value = fn()
         new = collections.Counter(type(o).__name__ for o in gc.get_objects() if id(o) not in before)
+        del alive_before
     finally:
         gc.enable()
     return value, new
