@@ -115,12 +115,13 @@ class ActionAnswerFromKnowledge:
         where = regional.answered_region(tracker, context, pending) if pending is not None else None
         if tracker.get_slot(regional.PENDING_SLOT) is not None:
             events.append(SlotSet(regional.PENDING_SLOT, None))
-        if pending is not None and where is None and context.region_aspect:
+        if pending is not None and where is None and context.region_aspect is not None:
             # "구비서류는요?" at that question: the same question about the same regions, the aspect joined to it
-            # (retrieved for the pending question alone, which gave these regions; the aspect picks the section later)
+            # (retrieved for the pending question alone, which gave these regions; the aspect picks the section later);
+            # "" (a yes that names no place): the same question asked again
             again = context.answer(str(pending["query"]), 0.0, earlier=True)
             if again is not None and not again.abstained and again.regions and context.has_response(regional.ASK_RESPONSE):
-                query = f"{pending['query']} {context.region_aspect}"
+                query = f"{pending['query']} {context.region_aspect}".strip()
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": query, "regions": [r for r, _c in again.regions]}),
                         self._ask_region(tracker, context, again, query)]
         if pending is not None and where is not None:  # the reply to "어느 지역에 사세요?": the question, for there

@@ -215,6 +215,14 @@ class RegionFollowUpPolicy:
 
     name = "RegionFollowUpPolicy"
 
+    @staticmethod
+    def _asked_region(tracker: DialogueStateTracker) -> bool:
+        """Whether the assistant's message just before the latest user message was the region question itself."""
+        from assistant.dialogue.confirmation import previous_bot
+
+        bot = previous_bot(tracker)
+        return bot is not None and (bot.data.get("custom") or {}).get("response") == ASK_RESPONSE
+
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """``action_answer_from_knowledge``, :data:`DROPPED_RESPONSE` (a confident ``cancel``: the question is
         dropped, not "nothing was submitted"), or None."""
@@ -236,6 +244,12 @@ class RegionFollowUpPolicy:
             return Prediction("action_answer_from_knowledge", self.name, 1.0)
         intent = (tracker.latest_message.intent or {}) if tracker.latest_message is not None else {}
         confidence = float(intent.get("confidence") or 0.0)
+        if intent.get("name") == "affirm" and confidence >= context.settings.intent_threshold \
+                and pending.get("regions") and self._asked_region(tracker):
+            # "네" to "어느 지역(시·군·구)에 사세요?" says no place: the question is asked again, not dropped with
+            # "nothing is waiting for a confirmation" (s36 second probe)
+            context.region_aspect = ""
+            return Prediction("action_answer_from_knowledge", self.name, confidence)
         if intent.get("name") == "cancel" and confidence >= context.settings.intent_threshold \
                 and context.has_response(DROPPED_RESPONSE):
             return Prediction(DROPPED_RESPONSE, self.name, confidence)

@@ -26,7 +26,7 @@ from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Restarted, SessionStarted, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.knowledge.glossary import default_glossary
+from assistant.knowledge.glossary import default_colloquial, default_glossary
 
 #: How many user turns back (the follow-up not counted) a documents answer's service is still what the
 #: conversation is about.
@@ -195,6 +195,8 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
 _LEANING = re.compile(
     r"(?:은|는|이면|으면|면|도|이라도|라도)\s*요\s*\??\s*$|(?:도|인데|는데|이면|으면|면|라도)\s*(?:돼|되|될까|받|가능|할\s*수)\S*\s*\??\s*$"
     r"|^(?:그럼|그러면|근데|그런데)\s"
+    # one or two words, then "되나요": "ktx 되나요", "주말에도 할인돼요?" (s36 second probe: both refused)
+    r"|^\s*[\w·]{1,12}(?:\s+[\w·]{1,6})?\s*(?:돼|되나|되죠|될까|되는)[가-힣]{0,3}\s*\??\s*$"
     r"|^\s*(?:and\s+)?(?:what|how)\s+about\b|\bwhat\s+if\b|\b(?:too|as\s+well|also)\s*\??\s*$", re.I)
 #: The entities that state a fact about the person asked about ("75세", "월 소득 200만원", "3인 가구"): with no topic
 #: word besides, the message asks whether the service fits that person.
@@ -248,7 +250,10 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext, doc_id
     leaning = bool(_LEANING.search(text))
     if terms:
         held = composer.document_text(doc_id)
-        return "" if (aspects or leaning) and all(t.lower() in held for t in terms) else None
+        # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
+        said = dict(default_colloquial().expand(terms))
+        return "" if (aspects or leaning) and all(
+            t.lower() in held or any(c in held for c in said.get(t, ())) for t in terms) else None
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
     if not (fact or leaning):
         return None

@@ -51,6 +51,9 @@ def first_cited(turn: Turn) -> str | None:
      "[지원 대상]"),
     ("청년농업인 영농정착지원 알려줘", "저 41살이에요", "청년농업인 영농정착지원", "[지원 대상]"),
     ("청년주택드림 청약통장 알려줘", "나이 제한이 있나요?", "청년주택드림 청약통장", "[지원 대상]"),
+    # s36 second probe: a word then "되나요" leans on the answer too; 주말 is said 토요일·일요일 on the page
+    ("노인 교통비 할인", "ktx 되나요", "철도 공공할인 서비스(경로)", "KTX"),
+    ("노인 교통비 할인", "주말에도 할인돼요?", "철도 공공할인 서비스(경로)", "토요일"),
 ])
 def test_a_detail_is_answered_from_the_service_just_answered(processor: Any, question: str, follow_up: str, title: str,
                                                              shown: str) -> None:
