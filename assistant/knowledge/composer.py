@@ -262,7 +262,7 @@ class Answer:
 
 #: A Korean word naming a savings account or a scheme ("청년도약계좌", "국민취업지원제도", "청년희망적금",
 #: "주택청약통장"), a particle or a polite ending after it: :func:`unknown_account_or_scheme`.
-_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{3,}?)(계좌|통장|제도|적금)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
+_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{3,}?)(계좌|통장|제도|적금|카드)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
 
 
 #: Last syllables that end a word with its particle (은, 는, 이, 가, 을, 를, 도, 에, 의, 로, 와, 과, 랑): such a word is
@@ -272,7 +272,7 @@ _PARTICLE_ENDS = frozenset("은는이가을를도에의로와과랑")
 
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
-    three syllables before 계좌, 통장, 제도 or 적금) that no title holds (``titles``: spaces removed), else None.
+    three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드") that no title holds (``titles``: spaces removed), else None.
 
     The glossary names only the benefits it lists (:meth:`~assistant.knowledge.glossary.Glossary.named_service`), and
     these names end unlike a benefit (연금, 수당, 급여 …), so "청년도약계좌 금리 얼마예요?" was answered with
@@ -389,6 +389,10 @@ VARIANT_TOP = 5
 #: How well a national service about the question's subject must score, as a share of a regional first hit whose title
 #: holds less of it, to answer before it (:meth:`AnswerComposer._national_on_subject`; s34: 0.66 for 임신·출산 진료비).
 NATIONAL_SUBJECT_SHARE = 0.5
+#: How well another national service must score, as a share of the first hit, to be listed after the answer as one
+#: that answers the same kind-of-help question (:meth:`AnswerComposer.related_services`; s37: 에너지바우처 scored 0.60
+#: of 연탄쿠폰 for "난방비 지원 있나요?").
+RELATED_SHARE = 0.55
 
 
 def _same_programme(a: str, b: str) -> bool:
@@ -761,7 +765,10 @@ class AnswerComposer:
         청년주택드림 청약통장, "국민취업지원제도 알려줘" with 자활근로)."""
         named = default_glossary().named_service(query)
         if named is None:
-            return unknown_account_or_scheme(query, self._titles)
+            name = unknown_account_or_scheme(query, self._titles)
+            if name is not None and name.endswith("카드") and any(name in self._text_of(d) for d in self.index.docs):
+                return None  # a card a page describes (국민행복카드, how 임신·출산 진료비 is paid) is no missing service
+            return name
         name, synonyms = named
         return None if any(n in t for n in synonyms for t in self._titles) else name
 
@@ -837,7 +844,7 @@ class AnswerComposer:
                 lead, regional = self._national_on_subject(result)
                 if lead is not None:
                     return self._compose(result, lang, score, signals, lead, [], regional=regional)
-                return self._compose(result, lang, score, signals, first, [])
+                return self._compose(result, lang, score, signals, first, self.related_services(result, first))
             # no title names the kind of help alike, yet several regions' programmes lead: never one region's as the
             # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
             # else the caller asks where the citizen lives
@@ -859,6 +866,52 @@ class AnswerComposer:
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
+
+    def related_services(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,
+                         share: float = RELATED_SHARE) -> list[DocHit]:
+        """The other national services that answer a question asking for a kind of help as well as ``lead`` does,
+        listed after its answer (s36 second probe: "난방비 지원 있나요?" was answered with 연탄쿠폰 alone, never
+        에너지바우처, whose overview says 냉난방비 지원사업; "장애가 있는 아이를 키우는데 돌봄 지원 있나요?" with
+        아이돌봄 서비스 alone, never 장애아가족 양육 지원).
+
+        Among the first ``top`` hits after ``lead``, those of an agency that names no region (a local government's are
+        for its residents, listed by the regional rules) scoring at least ``share`` of the first hit, in rank order,
+        whose title names a group the question names (:func:`~assistant.knowledge.target_groups.title_names_group`)
+        and score at least :data:`~assistant.knowledge.target_groups.GROUP_SCORE_SHARE` of it, or, when the question
+        does not name ``lead``'s programme (:func:`names_programme`), whose title and overview (the page's first
+        section: what the service is, not the passing mentions of its conditions, where 취업 or 주거 turn up
+        everywhere) hold every topic compound of the question (:func:`~assistant.knowledge.topic.topic_compounds`,
+        each by :func:`~assistant.knowledge.topic.holds_topic`). Empty for a question with no topic compound.
+        """
+        from assistant.knowledge.target_groups import GROUP_SCORE_SHARE, asked_groups, asked_words, title_names_group
+        from assistant.knowledge.topic import topic_compounds
+
+        hits = result.hits
+        if not hits:
+            return []
+        groups = asked_groups(asked_words(result))
+        compounds = topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
+        named = names_programme(result, lead)
+        out = []
+        for h in hits[:top]:
+            if h is lead or agency_regions(h.doc.agency) or h.score < share * hits[0].score:
+                continue
+            if groups and h.score >= GROUP_SCORE_SHARE * hits[0].score and title_names_group(h.doc.title, groups) \
+                    and not title_names_group(lead.doc.title, groups):
+                out.append(h)
+                continue
+            if named or not compounds:
+                continue
+            sections = self._sections(h.doc)
+            by_key = {_key(name): text for name, text in sections.items()}
+            first_section = next((by_key[k] for k in ASPECT_SECTIONS["overview"] if k in by_key),
+                                 next(iter(sections.values()), ""))
+            overview = h.doc.title + " " + first_section
+            terms = frozenset(lexical_terms(self.tokenizer.tokenize(overview)))
+            text = re.sub(r"\s+", "", overview).lower()
+            if all(holds_topic([c], terms, text, result.expansions) for c in compounds):
+                out.append(h)
+        return out
 
     def _national_on_subject(self, result: RetrievalResult, top: int = VARIANT_TOP,
                              share: float = NATIONAL_SUBJECT_SHARE) -> tuple[DocHit | None, list[DocHit]]:

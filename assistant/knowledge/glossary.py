@@ -133,6 +133,10 @@ def lemma(word: str) -> str:
 #: (s35): "국민임대주택 신청하려면 어떻게 해요?" was answered with 기존주택 전세임대주택 as if it were the programme asked
 #: about; a rental programme is named like a benefit (국민임대주택, 공공임대주택).
 SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지원금|보조금|장학금|임대주택|임대)$")
+#: Benefits named by a word that ends unlike :data:`SERVICE_NAME_END` and is the name by itself: 보육료 (the
+#: 어린이집 fee the state pays; s36 second probe: "어린이집 보육료 지원 받을 수 있나요?" was answered with 아이돌봄
+#: 서비스 as if it were it).
+LONE_SERVICE_NAMES = frozenset({"보육료"})
 
 
 def _read_terms(path: Path, what: str, mapping: str, non_empty: bool) -> dict[str, list[str]]:
@@ -316,7 +320,7 @@ class Glossary:
         """The benefit the message names by a glossary name, or ``None``.
 
         Korean names (terms of at least 3 characters ending like a benefit, :data:`SERVICE_NAME_END`, and more than
-        that ending alone: 지원금 or 바우처 by itself names no benefit) are found in
+        that ending alone: 지원금 or 바우처 by itself names no benefit; or one of :data:`LONE_SERVICE_NAMES`) are found in
         ``text`` without spaces, longest first; English phrases through :meth:`matches`. Returns ``(the name as
         written or its first Korean term, every Korean benefit name the glossary gives with it)``: the synonyms
         (실업급여 comes with 구직급여), so a caller can tell whether its documents have the benefit under any name.
@@ -354,7 +358,8 @@ class Glossary:
             for korean in self.terms.values():
                 # a bare ending (지원금, 보조금, 바우처, 장학금) is the general word for help, not a benefit's name:
                 # "애 낳으면 지원금 있어요?" named no service, yet the answer began "'지원금' 서비스는 … 없어요" (s13)
-                names = {t for t in korean if len(t) >= 3 and SERVICE_NAME_END.search(t) and not SERVICE_NAME_END.fullmatch(t)}
+                names = {t for t in korean if (len(t) >= 3 and SERVICE_NAME_END.search(t) and not SERVICE_NAME_END.fullmatch(t))
+                         or t in LONE_SERVICE_NAMES}
                 for n in names:
                     groups.setdefault(n, set()).update(names)
             self._groups = {k: frozenset(v) for k, v in groups.items()}

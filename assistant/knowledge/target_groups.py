@@ -15,7 +15,7 @@ Own code: a word list and a stable sort (no library models who a service is for)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -110,6 +110,13 @@ def asked_groups(asked: str) -> frozenset[str]:
     return frozenset(group for group, words in NARROW_GROUPS.items() if any(w in asked for w in words))
 
 
+def title_names_group(title: str, groups: Iterable[str]) -> bool:
+    """Whether ``title`` names one of ``groups`` (keys of :data:`NARROW_GROUPS`) by any of the group's words, spaces
+    ignored: 예술활동준비금 is for 예술인, 장애아가족 양육 지원 for 장애."""
+    text = _squashed(title)
+    return any(w in text for g in groups for w in NARROW_GROUPS[g])
+
+
 def group_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share: float = GROUP_SCORE_SHARE) -> list[H]:
     """``hits`` with the service for the group the question names first, when the first hit is not for that group.
 
@@ -137,9 +144,8 @@ def group_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share:
     if not groups:
         return hits
 
-    def names_group(hit: DocHit) -> bool:  # by any of the group's words: 예술활동준비금 is for 예술인
-        text = _squashed(hit.doc.title)
-        return any(w in text for g in groups for w in NARROW_GROUPS[g])
+    def names_group(hit: DocHit) -> bool:
+        return title_names_group(hit.doc.title, groups)
 
     if names_group(hits[0]):
         return hits
