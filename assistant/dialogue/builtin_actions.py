@@ -411,9 +411,13 @@ class ActionHandoff:
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """``utter_handoff`` (an active form is deactivated: ``active_loop: null``), ``handoff``, ``pause``."""
+        from assistant.dialogue.crisis import CRISIS_HANDOFF_REASON, handoff_after_crisis
+
         intent, _ = top_intent(tracker)
         reason = self.reason if intent == "human_handoff" else (
             "repeated_invalid_input" if tracker.active_loop_name else self.reason)
+        if handoff_after_crisis(tracker):
+            reason = CRISIS_HANDOFF_REASON
         said = context.utter(tracker, "utter_handoff")
         record = handoff_record(tracker, reason, context.language)
         record["transcript"].append({"role": "bot", "text": said.text, "timestamp": said.timestamp})

@@ -137,6 +137,17 @@ class CrisisPolicy:
         return None
 
 
+#: the handoff reason recorded when the citizen takes the person the crisis lines offered (by "네" or the button), so
+#: that agents see a crisis, not an ordinary request (s36 second probe: it was queued as ``user_request``)
+CRISIS_HANDOFF_REASON = "crisis"
+
+
+def handoff_after_crisis(tracker: DialogueStateTracker) -> bool:
+    """Whether the assistant's last message before the latest user message was the crisis lines (``utter_crisis``):
+    a handoff now is the person they offered."""
+    return _reply_before(tracker) == CRISIS_RESPONSE
+
+
 def _reply_before(tracker: DialogueStateTracker) -> str | None:
     """The ``custom.response`` of the assistant's last message before the latest user message
     (:func:`~assistant.dialogue.confirmation.previous_bot`), or None."""

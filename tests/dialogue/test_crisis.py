@@ -102,10 +102,24 @@ def test_declining_the_person_keeps_the_lines_open(processor: Any) -> None:
     assert "109" in t.messages[0].text
 
 
-def test_a_yes_to_the_crisis_offer_hands_off(processor: Any) -> None:
+def handoff_reasons(processor: Any, sender: str) -> list[str | None]:
+    from assistant.dialogue.events import HandoffRequested
+
+    return [e.reason for e in processor.load(sender).events if isinstance(e, HandoffRequested)]
+
+
+@pytest.mark.parametrize("reply", ["네", "/human_handoff"])  # typed, or the offer's button
+def test_a_yes_to_the_crisis_offer_hands_off(processor: Any, reply: str) -> None:
     say(processor, "죽고 싶어요", sender="c2")
-    say(processor, "네", sender="c2")
+    say(processor, reply, sender="c2")
     assert processor.load("c2").paused
+    # queued as a crisis, not an ordinary request (s36 second probe: the button's handoff read user_request)
+    assert handoff_reasons(processor, "c2") == ["crisis"]
+
+
+def test_an_ordinary_handoff_keeps_its_reason(processor: Any) -> None:
+    say(processor, "상담원 연결해 주세요", sender="c4")
+    assert handoff_reasons(processor, "c4") == ["user_request"]
 
 
 def test_english_hardship_is_told_where_to_ask(processor: Any) -> None:
