@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from assistant.knowledge.glossary import default_colloquial
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.regions import region_names
 
@@ -39,7 +40,12 @@ def asked_terms(result: RetrievalResult) -> list[frozenset[str]]:
     of the question) with the catalogue terms of its colloquial expansion (:attr:`RetrievalResult.expansions`), an
     English phrase as its Korean translation (:attr:`RetrievalResult.translations`); one set of alternatives per word."""
     if result.translations:
-        return [frozenset(korean) for _phrase, korean in result.translations]
+        # a translation's colloquial catalogue words count as for a Korean question ("newborn baby" → 신생아, which
+        # the catalogue also says 출산: s36 probe, "What support is there for a newborn baby?" got 경기도's
+        # 산후조리비지원 alone, never 건강보험 임신·출산 진료비 지원)
+        colloquial = default_colloquial().terms
+        return [frozenset({*korean, *(c for k in korean for c in colloquial.get(k, ()))})
+                for _phrase, korean in result.translations]
     expanded = dict(result.expansions)
     # a compound's parts are words of the question only with it ("건강이음" gives 건강, 강이, 이음 too): a title that
     # holds a part alone ("건강관리") is not about the compound
