@@ -27,6 +27,7 @@ from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Restarted,
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.glossary import default_colloquial, default_glossary
+from assistant.regions import agency_regions
 
 #: How many user turns back (the follow-up not counted) a documents answer's service is still what the
 #: conversation is about.
@@ -121,20 +122,27 @@ def last_answered_service(tracker: DialogueStateTracker, turns: int = RECENT_TUR
 def last_answered_citation(tracker: DialogueStateTracker, turns: int = RECENT_TURNS) -> dict[str, Any] | None:
     """The first citation (``custom.citations[0]``: ``doc_id``, ``title`` …) of the conversation's latest documents
     answer (:func:`last_answered_service`), or None."""
+    citations = last_answered_citations(tracker, turns)
+    return citations[0] if citations else None
+
+
+def last_answered_citations(tracker: DialogueStateTracker, turns: int = RECENT_TURNS) -> list[dict[str, Any]]:
+    """Every citation of the conversation's latest documents answer (:func:`last_answered_service`), the service
+    answered first, then those listed after it; empty when there is none."""
     seen_users = 0
     for e in reversed(tracker.applied_events()):
         if isinstance(e, (Restarted, SessionStarted)):
-            return None
+            return []
         if isinstance(e, UserUttered):
             seen_users += 1
             if seen_users > turns + 1:  # the latest message is the follow-up itself
-                return None
+                return []
         elif isinstance(e, BotUttered) and seen_users >= 1:
             custom: dict[str, Any] = e.data.get("custom") or {}
             citations = custom.get("citations") or []
             if custom.get("response") == "action_answer_from_knowledge" and citations and not custom.get("regions"):
-                return citations[0] if isinstance(citations[0], dict) else None
-    return None
+                return [c for c in citations if isinstance(c, dict)] if isinstance(citations[0], dict) else []
+    return []
 
 
 class ServiceFollowUpPolicy:
@@ -148,16 +156,22 @@ class ServiceFollowUpPolicy:
         ``context.about_service`` to the title), or None."""
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None:
             return None
-        citation = last_answered_citation(tracker)
-        title = str(citation.get("title") or "") if citation is not None else ""
+        citations = last_answered_citations(tracker)
+        title = str(citations[0].get("title") or "") if citations else ""
         if not title:
             return None
         text = (tracker.latest_message.text or "").strip() if tracker.latest_message is not None else ""
         if is_aspect_follow_up(tracker, context):
             query = f"{title} {text}"
         else:
-            detail = detail_follow_up(tracker, context, str(citation.get("doc_id") or "") if citation else "")
-            if detail is None:
+            # the service answered, else a national one listed after it whose page holds what is said ("도시가스
+            # 쓰는데요" after 연탄쿠폰 with 에너지바우처 listed: s36 second probe, it was read as out of scope)
+            for citation in [citations[0], *(c for c in citations[1:] if not agency_regions(str(c.get("agency") or "")))]:
+                detail = detail_follow_up(tracker, context, str(citation.get("doc_id") or ""))
+                if detail is not None:
+                    title = str(citation.get("title") or "") or title
+                    break
+            else:
                 return None
             query = f"{title} {text}{detail}"
         context.about_service = title
@@ -195,6 +209,8 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
 _LEANING = re.compile(
     r"(?:은|는|이면|으면|면|도|이라도|라도)\s*요\s*\??\s*$|(?:도|인데|는데|이면|으면|면|라도)\s*(?:돼|되|될까|받|가능|할\s*수)\S*\s*\??\s*$"
     r"|^(?:그럼|그러면|근데|그런데)\s"
+    # a fact said of oneself against the answer: "도시가스 쓰는데요", "임신 중인데요"
+    r"|(?:는데|인데)\s*요\s*[.!~]*\s*$"
     # one or two words, then "되나요": "ktx 되나요", "주말에도 할인돼요?" (s36 second probe: both refused)
     r"|^\s*[\w·]{1,12}(?:\s+[\w·]{1,6})?\s*(?:돼|되나|되죠|될까|되는)[가-힣]{0,3}\s*\??\s*$"
     r"|^\s*(?:and\s+)?(?:what|how)\s+about\b|\bwhat\s+if\b|\b(?:too|as\s+well|also)\s*\??\s*$", re.I)

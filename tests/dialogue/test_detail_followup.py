@@ -79,3 +79,16 @@ def test_an_aspect_question_read_as_a_greeting_is_still_a_follow_up(processor: A
     say(processor, "에너지바우처 알려주세요")
     t = say(processor, "언제까지예요?")
     assert first_cited(t) == energy and "[신청 방법]" in t.messages[0].text, [m.text for m in t.messages]
+
+
+def test_a_fact_held_by_a_service_listed_after_the_answer_is_answered_from_it(processor: Any) -> None:
+    """s36 second probe: "도시가스 쓰는데요" after the 난방비 answer (연탄쿠폰, 에너지바우처 listed after it) was read
+    as out of scope; 에너지바우처's page names 도시가스, 연탄쿠폰's does not."""
+    briquette, briquette_body = page("연탄쿠폰")
+    energy, energy_body = page("에너지바우처")
+    assert "도시가스" in energy_body and "도시가스" not in briquette_body
+    first = say(processor, "난방비 지원 있나요?")
+    assert first_cited(first) == briquette
+    assert energy in [c["doc_id"] for m in first.messages for c in m.custom.get("citations", [])]
+    t = say(processor, "도시가스 쓰는데요")
+    assert first_cited(t) == energy and not t.messages[0].custom.get("abstained"), [m.text for m in t.messages]
