@@ -175,12 +175,16 @@ class ActionAnswerFromKnowledge:
                     "query": asked, "regions": list(answer.listed_regions),
                     **({"first": answer.citations[0].url} if answer.citations else {}),
                     **({"language": context.answer_language} if context.answer_language else {})}))
+            text = answer.text
+            if (judged := _age_judgement(tracker, context, answer)) is not None:
+                text = f"{judged[0]}\n{text}"
+                custom["age_fits"] = judged[1]
             if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
                     and self.offer_check(tracker, context):
                 title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"
                 data["buttons"] = [{"title": title, "payload": "/check_eligibility"}]
                 custom["offers"] = ["check_eligibility"]
-            return [*events, BotUttered(answer.text, data)]
+            return [*events, BotUttered(text, data)]
         missing = _named_missing(tracker, context)
         if missing is not None:
             return [*events, missing]
@@ -245,6 +249,34 @@ def says_residence(text: str) -> bool:
     (True, False)
     """
     return bool(_RESIDENCE.search(text or ""))
+
+
+#: said before an answer when the message states an age that the service's age rule admits / does not admit
+#: (``{age}``, ``{service}``: its title, ``{rule}``: :meth:`~assistant.knowledge.age_rule.AgeRule.describe`)
+AGE_FITS_RESPONSE = "utter_age_fits"
+AGE_DOES_NOT_FIT_RESPONSE = "utter_age_does_not_fit"
+
+
+def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: Any) -> tuple[str, bool] | None:
+    """``(the sentence, whether it fits)`` that says whether the age the latest message states ("저 41살이에요",
+    "I'm 41") fits the age rule of the service answered first, or None (no age stated, no rule read:
+    :mod:`assistant.knowledge.age_rule`; or the domain lacks the responses). s36 second probe: the rule was quoted
+    and the citizen left to compare."""
+    from assistant.knowledge.age_rule import stated_age
+
+    composer = getattr(context.knowledge, "composer", None)
+    age = stated_age((tracker.latest_message.text if tracker.latest_message else None) or "")
+    if age is None or composer is None or not answer.citations or not hasattr(composer, "age_rule_of"):
+        return None
+    rule = composer.age_rule_of(answer.citations[0].doc_id)
+    if rule is None:
+        return None
+    fits = rule.fits(age)
+    name = AGE_FITS_RESPONSE if fits else AGE_DOES_NOT_FIT_RESPONSE
+    if not context.has_response(name):
+        return None
+    said = context.utter(tracker, name, age=age, service=answer.citations[0].title, rule=rule.describe(context.language))
+    return (said.text or ""), bool(fits)
 
 
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:

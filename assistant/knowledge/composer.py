@@ -38,6 +38,7 @@ from assistant.knowledge.periods import (
     use_ended_note,
     use_periods,
 )
+from assistant.knowledge.age_rule import AgeRule
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -756,6 +757,24 @@ class AnswerComposer:
         top = hit or result.hits[0]
         options = [top.doc, *top.alternates]
         return min(options, key=lambda d: (d.language != result.language, d.source != "gov24", options.index(d)))
+
+    def age_rule_of(self, doc_id: str) -> AgeRule | None:
+        """The age rule the eligibility section of ``doc_id``'s service states for the person it serves
+        (:func:`~assistant.knowledge.age_rule.age_rule`, read on the service's Korean page: the catalogue's own
+        wording), or None (no such rule, or no such document)."""
+        from assistant.knowledge.age_rule import age_rule
+
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return None
+        if doc.language != "ko":
+            doc = next((d for d in self.index.docs.values() if d.language == "ko" and d.service_id
+                        and d.service_id == doc.service_id), None)
+            if doc is None:
+                return None
+        keys = set(ASPECT_SECTIONS["eligibility"])
+        section = "\n".join(c.text for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in keys)
+        return age_rule(section) if section else None
 
     def missing_service(self, query: str) -> str | None:
         """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`; else a named savings
