@@ -76,6 +76,35 @@ def implied_question(statement: str, language: str) -> str:
     return f"{said}. What support can I get?" if language == "en" else f"{said}. 받을 수 있는 지원이 있나요?"
 
 
+#: a statement read as out of scope that still names a need the documents are about is answered as the question it
+#: implies (:func:`states_documented_need`), replacing the rules' out-of-scope reply
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+OUT_OF_SCOPE_REPLY = "utter_out_of_scope"
+
+
+def states_documented_need(text: str, context: TurnContext) -> bool:
+    """Whether ``text`` is a statement (no question or request: :func:`asks_or_requests`) whose topic some document's
+    title and overview are about (:meth:`~assistant.knowledge.composer.AnswerComposer.offers_topic`). s36 second
+    probe: "겨울에 난방비가 너무 많이 나와요" read as out_of_scope 0.83 got the out-of-scope reply, though 연탄쿠폰 and
+    에너지바우처 are 난방비 support; "날씨가 너무 더워요" names nothing the documents are about. Korean only: an
+    English statement's words are everyday words that English overviews hold in passing (CLINC150's "sure", "i can't
+    say" were held by the bundled English pages). False without a composer."""
+    composer = getattr(context.knowledge, "composer", None)
+    offers = getattr(composer, "offers_topic", None)
+    tokenizer = getattr(composer, "tokenizer", None)
+    if not text or offers is None or tokenizer is None or context.language != "ko" or asks_or_requests(text):
+        return False
+    # a sentence, with a verb or an adjective ("…나와요", "…비싸요"): a bare word ("에너지") is a fragment, declined
+    if not any(t.tag.split("-")[0] in _PREDICATE_TAGS for t in tokenizer.tokenize(text[:2000])):
+        return False
+    return bool(offers(text))
+
+
+#: Kiwi's tags of a verb, an adjective and the suffixes that make one (공부하다, 필요하다), an irregular one's
+#: ("VA-I", 덥) by its part before the dash; not 이다 (VCP)
+_PREDICATE_TAGS = frozenset({"VV", "VA", "XSV", "XSA"})
+
+
 #: the reply to a fact outside a form that this policy replaces (the bundled rule "A yes, no or fact outside a form
 #: gets an offer of help")
 OFFER_OF_HELP = "utter_how_can_i_help"
@@ -103,11 +132,13 @@ class FactQuestionPolicy:
         if message is None or not message.text or message.text.lstrip().startswith("/"):  # a button's payload
             return None
         intent, confidence = top_intent(tracker)
-        if intent != FACT_INTENT or not (asks_or_requests(message.text) or names_help(message.text, message.entities, context)):
+        need = intent == OUT_OF_SCOPE_INTENT and states_documented_need(message.text, context)
+        if not need and (intent != FACT_INTENT
+                         or not (asks_or_requests(message.text) or names_help(message.text, message.entities, context))):
             return None
         if self.rules is not None:
             ruled = self.rules.predict(tracker, context)
-            if ruled is not None and ruled.action != OFFER_OF_HELP:
+            if ruled is not None and ruled.action not in ((OFFER_OF_HELP, OUT_OF_SCOPE_REPLY) if need else (OFFER_OF_HELP,)):
                 return None
         if not asks_or_requests(message.text):  # a need stated ("아기 낳았어요"): answered as the question it implies
             context.query = implied_question(context.query or message.text, context.language)

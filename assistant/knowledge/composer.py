@@ -625,6 +625,8 @@ class AnswerComposer:
         self._doc_chunks = doc_chunks
         self._doc_terms: dict[str, frozenset[str]] = {}
         self._doc_text: dict[str, str] = {}
+        self._overview_texts: dict[str, str] = {}  # doc_id → title and overview, squashed (offers_topic, related_services)
+        self._overview_terms: dict[str, frozenset[str]] = {}  # doc_id → their content terms
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
         self.index = index
 
@@ -921,16 +923,57 @@ class AnswerComposer:
                 continue
             if named or not compounds:
                 continue
-            sections = self._sections(h.doc)
-            by_key = {_key(name): text for name, text in sections.items()}
-            first_section = next((by_key[k] for k in ASPECT_SECTIONS["overview"] if k in by_key),
-                                 next(iter(sections.values()), ""))
-            overview = h.doc.title + " " + first_section
-            terms = frozenset(lexical_terms(self.tokenizer.tokenize(overview)))
-            text = re.sub(r"\s+", "", overview).lower()
-            if all(holds_topic([c], terms, text, result.expansions) for c in compounds):
+            if self._overview_holds(h.doc, compounds, result.expansions):
                 out.append(h)
         return out
+
+    def _overview_holds(self, doc: DocInfo, compounds: tuple[tuple[str, ...], ...],
+                        expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:
+        """Whether ``doc``'s title and overview (its 개요 / 서비스목적 section, else its first: what the service is,
+        not the passing mentions of its conditions) hold every one of ``compounds``
+        (:func:`~assistant.knowledge.topic.holds_topic` each, ``expansions`` the question's colloquial words)."""
+        text = self._overview_text(doc)
+        if doc.doc_id not in self._overview_terms:
+            self._overview_terms[doc.doc_id] = frozenset(lexical_terms(self.tokenizer.tokenize(self._overview(doc))))
+        expansions = tuple(expansions)
+        return bool(compounds) and all(holds_topic([c], self._overview_terms[doc.doc_id], text, expansions)
+                                       for c in compounds)
+
+    def _overview(self, doc: DocInfo) -> str:
+        """``doc``'s title and overview section (개요 / 서비스목적, else its first section)."""
+        sections = self._sections(doc)
+        by_key = {_key(name): text for name, text in sections.items()}
+        first = next((by_key[k] for k in ASPECT_SECTIONS["overview"] if k in by_key), next(iter(sections.values()), ""))
+        return doc.title + " " + first
+
+    def _overview_text(self, doc: DocInfo) -> str:
+        """:meth:`_overview` lower-cased without whitespace (cached per document)."""
+        if doc.doc_id not in self._overview_texts:
+            self._overview_texts[doc.doc_id] = re.sub(r"\s+", "", self._overview(doc)).lower()
+        return self._overview_texts[doc.doc_id]
+
+    def offers_topic(self, text: str) -> bool:
+        """Whether some document is about what ``text`` talks of: its topic compounds
+        (:func:`~assistant.knowledge.topic.topic_compounds`, none: False) are all held by a document's title and
+        overview (:meth:`_overview_holds`). A statement read as out of scope ("겨울에 난방비가 너무 많이 나와요": 연탄쿠폰
+        is a 난방비 지원사업) then names a need the documents may answer; "날씨가 너무 더워요" names none. Only the
+        overviews that hold a part of the first compound as text are tokenised (a whole catalogue stays cheap)."""
+        from assistant.knowledge.glossary import default_colloquial
+        from assistant.knowledge.topic import topic_compounds
+
+        tokens = self.tokenizer.tokenize(text[:2000])
+        compounds = topic_compounds(tokens)
+        if not compounds:
+            return False
+        expansions = default_colloquial().expand(lexical_terms(tokens))
+        first = compounds[0]
+        catalogue = {w for t, words in expansions if t in first for w in words}
+        for doc in self.index.docs.values():
+            squashed = self._overview_text(doc)
+            if any(p.lower() in squashed for p in first) or any(w in squashed for w in catalogue):
+                if self._overview_holds(doc, compounds, expansions):
+                    return True
+        return False
 
     def _national_on_subject(self, result: RetrievalResult, top: int = VARIANT_TOP,
                              share: float = NATIONAL_SUBJECT_SHARE) -> tuple[DocHit | None, list[DocHit]]:

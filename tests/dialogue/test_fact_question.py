@@ -107,3 +107,27 @@ def test_the_policy_replaces_only_the_offer_of_help(text: str, intent: str, rule
     context = TurnContext(Settings(), Domain())
     pred = FactQuestionPolicy(_Rules(ruled)).predict(_tracker(text, intent), context)
     assert (pred.action if pred else None) == expected
+
+
+def test_a_need_stated_and_read_as_out_of_scope_is_answered(processor: Any) -> None:
+    """s36 second probe: "겨울에 난방비가 너무 많이 나와요" (out_of_scope 0.83) got the out-of-scope reply; 연탄쿠폰's
+    overview calls it a 난방비 지원사업 and 에너지바우처's a 냉난방비 지원사업."""
+    from pathlib import Path
+
+    import yaml
+
+    ko = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+    heating = {}
+    for name in ("briquette-coupon", "energy-voucher"):
+        _, front, body = (ko / f"{name}.md").read_text(encoding="utf-8").split("---", 2)
+        assert "난방비" in body.split("## 개요", 1)[1].split("##", 1)[0]
+        heating[str(yaml.safe_load(front)["doc_id"])] = name
+    turn = processor.handle_message(UserMessage("need", "겨울에 난방비가 너무 많이 나와요", "rest"))
+    cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+    assert cited and cited[0] in heating and set(heating) <= set(cited), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["날씨가 너무 더워요", "축구 좋아해요", "오늘 기분이 좋아요"])
+def test_out_of_scope_talk_stays_out_of_scope(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage("talk", text, "rest"))
+    assert not [c for m in turn.messages for c in m.custom.get("citations", [])], [m.text for m in turn.messages]
