@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 #: a bound on both sides: "만 18세 이상 만 40세 미만", "19세 이상 39세 이하", "만 19세 ~ 34세", "35~39세"
 _RANGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세?\s*(?:(이상|초과)\s*(?:만\s*)?|[~∼]\s*(?:만\s*)?)(\d{1,3})\s*세\s*(이하|미만)?")
-#: a bound on one side: "만 65세 이상", "만 55세 이하", "19세 이하의"
-_BOUND = re.compile(r"(?:만\s*)?(\d{1,3})\s*세\s*(이상|초과|이하|미만)")
+#: a bound on one side: "만 65세 이상", "만 55세 이하", "19세 이하의" (the catalogue's 지원대상 reader,
+#: :mod:`connectors.eligibility.text_groups`, reads ages with it too)
+AGE_BOUND = re.compile(r"(?:만\s*)?(\d{1,3})\s*세\s*(이상|초과|이하|미만)")
 #: the person a bound on a top-level line must describe right after it (a particle or 인 between)
 _PERSON_AFTER = re.compile(r"^\s*(?:인|의)?\s*(?:사람|노인|어르신|청년|성인|임신부|임산부|운전자|분|국민|내국인|무주택|근로자|구직자)")
 #: a line that names the age as what it is about
@@ -85,7 +86,7 @@ def _rules_of_line(line: str, top_level: bool) -> list[AgeRule]:
         if low < high:
             out.append(AgeRule(low, m.group(2) != "초과", high, m.group(4) != "미만", m.group(0).strip()))
             taken.append(m.span())
-    for m in _BOUND.finditer(line):
+    for m in AGE_BOUND.finditer(line):
         if any(s <= m.start() < e for s, e in taken):
             continue
         if not age_line and not _PERSON_AFTER.match(line[m.end():]):

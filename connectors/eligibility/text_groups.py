@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from assistant.knowledge.age_rule import AGE_BOUND
 from assistant.nlu.household import HOUSEHOLD_DISABILITY as _HOUSEHOLD_DISABILITY
 
 if TYPE_CHECKING:  # facts.py validates its ``target_groups`` keys against LEXICON_NAMES: import only for typing
@@ -307,7 +308,7 @@ _ITEM_SPLIT = re.compile(r"(?:(?:^|\n)\s*(?:ㅇ|-|\d+\.|[①-⑳]))|[○■□�
 _HEADER = re.compile(r"^\s*[<\[(]?\s*(?:지원\s*대상|사업\s*대상|선정\s*기준|신청\s*자격|대상자?|자격\s*요건)\s*[>\])]?\s*[:：]?\s*$")
 #: a header in brackets ("<소규모 발굴조사 지원사업>", "[신청자격]"): names a part, not who.
 _BRACKETED = re.compile(r"^[<\[【〈《][^>\]】〉》]*[>\]】〉》]\s*$")
-_AGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세\s*(이상|이하|미만|초과)")
+_AGE = AGE_BOUND  # "만 65세 이상": (age, 이상|이하|미만|초과)
 _AGE_RANGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세?\s*(?:~|-|∼|부터)\s*(?:만\s*)?(\d{1,3})\s*세")
 
 
