@@ -9,6 +9,7 @@ matter; the rule's unit cases use hits built from the same pages."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,19 @@ def test_the_engine_answers_with_the_groups_service(processor: MessageProcessor,
     turn = processor.handle_message(UserMessage("group", text, "rest"))
     cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
     assert cited and cited[0] == DISABLED_CHILD["doc_id"], [m.text for m in turn.messages]
+
+
+TEEN_MOTHER = page("teen-mother-medical-cost")  # 청소년산모 임신·출산 의료비 지원
+SCHOOL = page("school-education-cost")  # 초·중·고 교육비 지원
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("고등학생인데 임신했어요", TEEN_MOTHER),  # s36 second probe: a schoolgirl's pregnancy got 초·중·고 교육비 지원
+    ("고등학생 학비 지원 있나요?", SCHOOL),  # a student's school costs: the group's title holds nothing more of it
+])
+def test_a_pregnant_schoolgirl_is_answered_with_the_teen_mothers_service(processor: MessageProcessor, text: str,
+                                                                          expected: dict[str, Any]) -> None:
+    assert "청소년" in TEEN_MOTHER["title"] and "임신" in TEEN_MOTHER["title"]
+    turn = processor.handle_message(UserMessage("teen", text, "rest"))
+    cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+    assert cited and cited[0] == expected["doc_id"], [m.text for m in turn.messages]
