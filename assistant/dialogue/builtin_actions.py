@@ -443,14 +443,17 @@ class ActionHandoff:
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """``utter_handoff`` (an active form is deactivated: ``active_loop: null``), ``handoff``, ``pause``."""
-        from assistant.dialogue.crisis import CRISIS_HANDOFF_REASON, handoff_after_crisis
+        from assistant.dialogue.crisis import CRISIS_HANDOFF_REASON, CRISIS_HANDOFF_RESPONSE, handoff_after_crisis
 
         intent, _ = top_intent(tracker)
         reason = self.reason if intent == "human_handoff" else (
             "repeated_invalid_input" if tracker.active_loop_name else self.reason)
+        response = "utter_handoff"
         if handoff_after_crisis(tracker):
             reason = CRISIS_HANDOFF_REASON
-        said = context.utter(tracker, "utter_handoff")
+            if context.has_response(CRISIS_HANDOFF_RESPONSE):
+                response = CRISIS_HANDOFF_RESPONSE  # the crisis lines stay open while waiting, not "call 110" (s37 probe)
+        said = context.utter(tracker, response)
         record = handoff_record(tracker, reason, context.language)
         record["transcript"].append({"role": "bot", "text": said.text, "timestamp": said.timestamp})
         target = self._deliver(record, context, tracker.sender_id)
@@ -481,13 +484,13 @@ class ActionHandoff:
             return [ConversationResumed(), self._say(tracker, context, ENDED_RESPONSE, ENDED[lang], custom)]
         if agent_joined(tracker):
             return []
-        from assistant.dialogue.crisis import CRISIS_RESPONSE, expresses_crisis
+        from assistant.dialogue.crisis import crisis_response
 
-        if expresses_crisis(tracker.latest_message.text if tracker.latest_message else None) \
-                and context.has_response(CRISIS_RESPONSE):
-            # "죽고 싶어요" while waiting: the crisis lines now, not "please wait" (the message went to the agent too);
-            # without the button that offers the person already being waited for
-            said = context.utter(tracker, CRISIS_RESPONSE)
+        crisis = crisis_response(tracker.latest_message.text if tracker.latest_message else None)
+        if crisis is not None and context.has_response(crisis):
+            # "죽고 싶어요" (or an emergency) while waiting: the lines now, not "please wait" (the message went to the
+            # agent too); without the button that offers the person already being waited for
+            said = context.utter(tracker, crisis)
             return [BotUttered(said.text, {k: v for k, v in said.data.items() if k != "buttons"})]
         users, _ = since_handoff(tracker)
         if users == 1:

@@ -114,6 +114,21 @@ def _intent_action(rules: list[Rule], intent: str) -> str | None:
     return None
 
 
+#: A message that offers a person in its words ("원하시면 상담원에게 연결해 드릴게요", "If you like, I can connect you to
+#: a person"): a yes to it takes the offer.
+_OFFERS_PERSON = re.compile(r"상담원에게\s*(?:도\s*)?연결해\s*드릴게요|connect\s+you\s+to\s+a\s+person", re.I)
+
+
+def offered_a_person(tracker: DialogueStateTracker) -> bool:
+    """Whether the assistant's message just before the latest user message ended by offering a person in the chat
+    (:data:`_OFFERS_PERSON` in its last sentence; "I don't know" replies do: ``utter_no_answer``,
+    ``utter_service_not_in_documents``)."""
+    said = previous_bot(tracker)
+    text = (said.text or "") if said is not None else ""
+    last = re.split(r"(?<=[.!?。])\s+|\n", text.strip())[-1] if text.strip() else ""
+    return bool(_OFFERS_PERSON.search(last))
+
+
 def previous_bot(tracker: DialogueStateTracker) -> BotUttered | None:
     """The assistant's last message before the latest user message."""
     seen_user = False
@@ -221,6 +236,10 @@ class ConfirmationPolicy:
             if not pending and intent == "cancel" and tracker.get_slot(RECEIPT_SLOT) \
                     and (action := _intent_action(self.rules, CANCEL_TASK_INTENT)) is not None:
                 return Prediction(action, self.name, conf)  # the application made here is what can be cancelled
+            if not pending and intent == "affirm" and offered_a_person(tracker):
+                # "네" to "원하시면 상담원에게 연결해 드릴게요" (s37 fresh-user probe, three times: "확인을 기다리는
+                # 요청이 없어요"): the person offered
+                return Prediction("action_handoff", self.name, conf)
             if not pending and intent in NOTHING_PENDING and _asks_of_its_own(tracker, context):
                 # "아 아니다 어린이집이요", "ㄴㄴ 연탄쿠폰이요": a change of mind that names what is meant now (s36 probe:
                 # "확인을 기다리는 요청이 없어요"); it is asked about

@@ -45,11 +45,15 @@ CRISIS_RESPONSE = "utter_crisis"
 CRISIS_DECLINED_RESPONSE = "utter_crisis_declined"
 #: where emergency welfare is asked for, and the offer of a person (domain.yml)
 HARDSHIP_RESPONSE = "utter_hardship"
+#: 112 and 119 first, then 1366 for violence and 182 for a missing child, and the offer of a person (domain.yml)
+EMERGENCY_RESPONSE = "utter_emergency"
+#: what a handoff right after either says while the citizen waits: the lines stay open (domain.yml)
+CRISIS_HANDOFF_RESPONSE = "utter_handoff_crisis"
 CRISIS_ACTION = "action_crisis"
 
 _CRISIS_KO = re.compile(
     r"죽고\s*싶|죽어\s*버리고\s*싶|죽어버리고\s*싶|죽고\s*만\s*싶|차라리\s*죽는\s*게|죽는\s*게\s*(?:낫|나을)|죽을\s*(?:까|래)\s*(?:봐|요|\?|$)"
-    r"|자살(?!\s*(?:예방|유족|고위험|시도자\s*지원|률|통계))|자해|극단\s*적\s*(?:인\s*)?선택|목숨\s*을?\s*끊|스스로\s*목숨"
+    r"|(?<!혼)자살(?!\s*(?:예방|유족|고위험|시도자\s*지원|률|통계))|자해|극단\s*적\s*(?:인\s*)?선택|목숨\s*을?\s*끊|스스로\s*목숨"
     r"|살고\s*싶지\s*(?:않|안)|살기\s*(?:가\s*)?싫|그만\s*살고\s*싶|더\s*(?:이상\s*)?살\s*(?:이유|자신|힘)|살\s*이유가\s*없"
     r"|사라지고\s*싶|없어지고\s*싶|세상\s*을?\s*떠나고\s*싶|뛰어\s*내리(?:고\s*싶|려고|고\s*싶)|투신|유서"
     r"|(?:삶|인생|생)\s*을?\s*(?:끝내|마감하)(?:고\s*싶|려|고\s*싶)|다\s*끝내고\s*싶|끝내고\s*싶어"
@@ -70,6 +74,26 @@ _CRISIS_EN = re.compile(
     r"|\bwant\s+to\s+disappear\b|\bnobody\s+would\s+(?:miss|care)\b|\bno\s+one\s+would\s+(?:miss|care)\b"
     r"|\bwant\s+to\s+give\s+up\s+on\s+(?:life|everything)\b|\btired\s+of\s+(?:living|life|everything)\b"
     r"|\boverdose\b|\bsleeping\s+pills\b", re.I)
+#: an emergency told in the first person or of one's family: a missing child, violence at home or by a partner, a
+#: collapse, a fire (s37 fresh-user probe: "아이가 실종됐어요 도와주세요" got the 실종아동 page without 112, "남편이
+#: 자꾸 때려요 무서워요" the out-of-scope reply, "할머니가 쓰러지셨어요" "어떤 점을 도와드릴까요?")
+_EMERGENCY_KO = re.compile(
+    r"(?:아이|애|아들|딸|자녀|아기|동생|손자|손녀|아버지|어머니|아빠|엄마|할머니|할아버지)\s*(?:가|이|를|을)?\s*"
+    r"(?:실종|없어졌|사라졌|안\s*(?:들어와|돌아와)|연락이?\s*(?:안|없)|잃어버)"
+    r"|(?:아이|애|아들|딸|자녀|아기)\s*(?:를|을)?\s*잃어버렸|실종\s*(?:됐|되었|신고)"
+    r"|(?:남편|아내|부인|와이프|남친|남자\s*친구|여친|애인|아빠|아버지|엄마|어머니|부모님?|오빠|형|시아버지|시어머니|전\s*남편)"
+    r"\s*(?:이|가|한테|에게|께서)?\s*(?:자꾸|또|계속|매일|맨날)?\s*(?:때려|때리|때렸|폭행|폭력|목\s*(?:을)?\s*졸|죽이겠다|죽인다고|협박)"
+    r"|(?:가정|데이트|성)\s*(?:폭력|폭행|추행)\s*(?:을|를|에)?\s*(?:당했|당하고|시달리)|맞고\s*(?:살아|있어|지내)|학대\s*(?:당하|받고|를\s*당)"
+    r"|스토킹\s*(?:을|를)?\s*(?:당하|당했)|살려\s*주세요|살려줘"
+    r"|쓰러졌|쓰러지셨|쓰러져\s*(?:있|계)|의식\s*(?:이|을)?\s*(?:없|잃)|숨\s*(?:을|이)?\s*(?:안|못)\s*쉬|심장\s*(?:이|을)?\s*멈"
+    r"|피\s*(?:를|가)\s*많이|불\s*(?:이|났)\s*(?:났|어요|다)|집에\s*불")
+_EMERGENCY_EN = re.compile(
+    r"\b(?:my|our)\s+(?:child|kid|son|daughter|baby|mother|father|mom|dad)\s+(?:is|has\s+gone|went)\s+missing\b"
+    r"|\blost\s+my\s+(?:child|kid|son|daughter|baby)\b|\bcan'?t\s+find\s+my\s+(?:child|kid|son|daughter|baby)\b"
+    r"|\b(?:husband|wife|partner|boyfriend|girlfriend|father|dad|mother|mom)\s+(?:beats|hits|hurts|abuses|kicks|chokes)\s+me\b"
+    r"|\b(?:beats|hits|hurts|abuses)\s+me\b|\bdomestic\s+(?:violence|abuse)\b|\b(?:was|been|being)\s+(?:raped|assaulted|abused)\b"
+    r"|\bcollapsed\b|\bunconscious\b|\bnot\s+breathing\b|\bheart\s+attack\b|\bhelp\s+me\s+please\b|\bhouse\s+is\s+on\s+fire\b",
+    re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
     r"|먹을\s*(?:게|것이?|거)\s*없|(?:며칠째|계속|밥을?)\s*굶|굶고\s*있|당장\s*(?:생활비|돈|먹을)\S*\s*없"
@@ -92,6 +116,30 @@ def expresses_crisis(text: str | None) -> bool:
     True
     """
     return bool(text) and bool(_CRISIS_KO.search(str(text)) or _CRISIS_EN.search(str(text)))
+
+
+def expresses_emergency(text: str | None) -> bool:
+    """Whether ``text`` tells of an emergency now: a missing child or family member, violence at home or by a partner,
+    a collapse, a fire (Korean or English). These need 112 or 119 first, not a service page.
+
+    >>> expresses_emergency("아이가 실종됐어요 도와주세요"), expresses_emergency("남편이 자꾸 때려요 무서워요")
+    (True, True)
+    >>> expresses_emergency("할머니가 쓰러지셨어요"), expresses_emergency("My husband beats me, I'm scared")
+    (True, True)
+    >>> expresses_emergency("실종아동 지원 서비스 알려줘"), expresses_emergency("혼자살아요")
+    (False, False)
+    """
+    return bool(text) and bool(_EMERGENCY_KO.search(str(text)) or _EMERGENCY_EN.search(str(text)))
+
+
+def crisis_response(text: str | None) -> str | None:
+    """The response a message in crisis gets first: :data:`CRISIS_RESPONSE` (suicide, self-harm), else
+    :data:`EMERGENCY_RESPONSE` (an emergency now), else None."""
+    if expresses_crisis(text):
+        return CRISIS_RESPONSE
+    if expresses_emergency(text):
+        return EMERGENCY_RESPONSE
+    return None
 
 
 def expresses_hardship(text: str | None) -> bool:
@@ -124,10 +172,10 @@ class CrisisPolicy:
         lines, a yes → ``action_handoff`` (the person they offered) and a no or thanks → :data:`CRISIS_DECLINED_RESPONSE`
         (s36 second probe: "아니요 괜찮아요" got "확인을 기다리는 요청이 없어요"); else None."""
         text = _typed_text(tracker)
-        if expresses_crisis(text) and context.has_response(CRISIS_RESPONSE):
+        if (response := crisis_response(text)) is not None and context.has_response(response):
             return Prediction(CRISIS_ACTION, self.name)
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None \
-                or _reply_before(tracker) != CRISIS_RESPONSE:
+                or _reply_before(tracker) not in (CRISIS_RESPONSE, EMERGENCY_RESPONSE):
             return None
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message is not None else None
         if intent == "affirm":
@@ -145,7 +193,7 @@ CRISIS_HANDOFF_REASON = "crisis"
 def handoff_after_crisis(tracker: DialogueStateTracker) -> bool:
     """Whether the assistant's last message before the latest user message was the crisis lines (``utter_crisis``):
     a handoff now is the person they offered."""
-    return _reply_before(tracker) == CRISIS_RESPONSE
+    return _reply_before(tracker) in (CRISIS_RESPONSE, EMERGENCY_RESPONSE)
 
 
 def _reply_before(tracker: DialogueStateTracker) -> str | None:
@@ -177,16 +225,17 @@ class HardshipPolicy:
 
 
 class ActionCrisis:
-    """``utter_crisis``, after stopping the active form if there is one (``active_loop: null``, ``requested_slot:
+    """``utter_crisis`` (or ``utter_emergency``: :func:`crisis_response`), after stopping the active form if there is one (``active_loop: null``, ``requested_slot:
     null``); the conversation id is logged at WARNING (never the message) so that operators can follow up."""
 
     name = CRISIS_ACTION
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """The events: the form stopped (when active), then the crisis response."""
+        response = crisis_response(_typed_text(tracker)) or CRISIS_RESPONSE
         logger.warning("crisis message: the crisis lines were given", extra={"conversation_id": tracker.sender_id,
-                                                                              "stage": "crisis"})
+                                                                              "stage": "crisis", "response": response})
         events: list[Event] = []
         if tracker.active_loop_name:
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-        return [*events, context.utter(tracker, CRISIS_RESPONSE)]
+        return [*events, context.utter(tracker, response)]

@@ -80,6 +80,14 @@ def implied_question(statement: str, language: str) -> str:
 #: implies (:func:`states_documented_need`), replacing the rules' out-of-scope reply
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 OUT_OF_SCOPE_REPLY = "utter_out_of_scope"
+#: a need for someone to do something, read as a request for an agent ("맞벌이라 아이 봐줄 사람이 필요해요" →
+#: human_handoff, s37 fresh-user probe: handed off, and the next questions held for the agent), is a need too, unless
+#: it asks for someone to talk to (:data:`_ASKS_FOR_PERSON`)
+HANDOFF_INTENT = "human_handoff"
+HANDOFF_ACTION = "action_handoff"
+_ASKS_FOR_PERSON = re.compile(
+    r"상담|직원|담당자|공무원|사람\s*(?:이랑|과|하고|한테|에게)|(?:얘기|이야기|대화|통화|연결)"
+    r"|\b(?:agent|human|person|someone\s+to\s+talk|representative|staff)\b", re.I)
 
 
 def states_documented_need(text: str, context: TurnContext) -> bool:
@@ -132,13 +140,15 @@ class FactQuestionPolicy:
         if message is None or not message.text or message.text.lstrip().startswith("/"):  # a button's payload
             return None
         intent, confidence = top_intent(tracker)
-        need = intent == OUT_OF_SCOPE_INTENT and states_documented_need(message.text, context)
+        need = (intent == OUT_OF_SCOPE_INTENT or (intent == HANDOFF_INTENT and not _ASKS_FOR_PERSON.search(message.text))) \
+            and states_documented_need(message.text, context)
         if not need and (intent != FACT_INTENT
                          or not (asks_or_requests(message.text) or names_help(message.text, message.entities, context))):
             return None
         if self.rules is not None:
             ruled = self.rules.predict(tracker, context)
-            if ruled is not None and ruled.action not in ((OFFER_OF_HELP, OUT_OF_SCOPE_REPLY) if need else (OFFER_OF_HELP,)):
+            if ruled is not None and ruled.action not in ((OFFER_OF_HELP, OUT_OF_SCOPE_REPLY, HANDOFF_ACTION) if need
+                                                          else (OFFER_OF_HELP,)):
                 return None
         if not asks_or_requests(message.text):  # a need stated ("아기 낳았어요"): answered as the question it implies
             context.query = implied_question(context.query or message.text, context.language)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from assistant.dialogue.crisis import expresses_crisis, expresses_hardship
+from assistant.dialogue.crisis import expresses_crisis, expresses_emergency, expresses_hardship
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
 
@@ -33,7 +33,9 @@ CRISIS = ["죽고 싶어요", "너무 힘들어서 다 포기하고 싶어요", 
           "my son wants to kill himself", "nobody would miss me if I was gone", "I'm so tired of everything"]
 NOT_CRISIS = ["더워 죽겠어요", "배고파 죽겠네", "자살 유족 지원 있나요?", "에너지바우처 신청 방법", "신청 취소하고 싶어요",
               "I'm dying to know how to apply", "Can I cancel my application?", "기초생활수급자 생계급여 얼마예요?",
-              "I'm dead tired", "this form is killing me", "I want to give up smoking, is there support?", "목요일에 가요"]
+              "I'm dead tired", "this form is killing me", "I want to give up smoking, is there support?", "목요일에 가요",
+              # s37 probe: 자살 inside 혼자살 ("living alone") raised the alarm
+              "혼자살아요", "기초수급자에요 혼자살고 68살이에요", "혼자살면 받을 수 있는 거 있어요?"]
 
 
 @pytest.mark.parametrize("text", CRISIS)
@@ -127,3 +129,42 @@ def test_english_hardship_is_told_where_to_ask(processor: Any) -> None:
     assert responses(t) == ["utter_hardship"], [m.text for m in t.messages]
     assert "129" in t.messages[0].text
 
+
+
+# s37 fresh-user probe: emergencies got a service page without 112, the out-of-scope reply or "어떤 점을 도와드릴까요?"
+EMERGENCY = ["아이가 실종됐어요 도와주세요", "지금 아이를 잃어버렸어요 어떡해요", "남편이 자꾸 때려요 무서워요", "할머니가 쓰러지셨어요",
+             "아버지가 숨을 안 쉬어요", "남자친구한테 맞고 있어요", "my husband beats me, I'm scared", "my son is missing",
+             "my father collapsed"]
+NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해자 지원 제도 있나요?", "아이 돌봄 서비스", "혼자살아요",
+                 "I lost my job", "my son is 5 years old", "엄마가 병원에 입원하셨어요"]
+
+
+@pytest.mark.parametrize("text", EMERGENCY)
+def test_emergencies_are_read(text: str) -> None:
+    assert expresses_emergency(text) and not expresses_crisis(text)
+
+
+@pytest.mark.parametrize("text", NOT_EMERGENCY)
+def test_services_about_emergencies_are_no_emergency(text: str) -> None:
+    assert not expresses_emergency(text)
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("아이가 실종됐어요 도와주세요", ["112", "182"]),
+    ("남편이 자꾸 때려요 무서워요", ["112", "1366"]),
+    ("할머니가 쓰러지셨어요", ["119"]),
+    ("my husband beats me, I'm scared", ["112", "1366"]),
+])
+def test_an_emergency_gets_112_and_119_first(processor: Any, text: str, lines: list[str]) -> None:
+    t = say(processor, text, sender="e1")
+    assert responses(t) == ["utter_emergency"], [m.text for m in t.messages]
+    assert all(n in t.messages[0].text for n in lines) and "112" in t.messages[0].text.splitlines()[0]  # said first
+    assert [b["payload"] for b in t.messages[0].buttons] == ["/human_handoff"]
+
+
+def test_the_person_taken_after_the_lines_keeps_them_open(processor: Any) -> None:
+    """s37 probe: "네" after the crisis lines was told to call 110 while waiting."""
+    say(processor, "죽고 싶어요", sender="e2")
+    t = say(processor, "네", sender="e2")
+    assert responses(t)[0] == "utter_handoff_crisis" and "109" in t.messages[0].text and "110" not in t.messages[0].text
+    assert handoff_reasons(processor, "e2") == ["crisis"]

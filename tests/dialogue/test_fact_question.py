@@ -131,3 +131,24 @@ def test_a_need_stated_and_read_as_out_of_scope_is_answered(processor: Any) -> N
 def test_out_of_scope_talk_stays_out_of_scope(processor: Any, text: str) -> None:
     turn = processor.handle_message(UserMessage("talk", text, "rest"))
     assert not [c for m in turn.messages for c in m.custom.get("citations", [])], [m.text for m in turn.messages]
+
+
+def test_a_need_for_someone_to_mind_the_child_is_no_request_for_an_agent(processor: Any) -> None:
+    """s37 fresh-user probe: "맞벌이라 아이 봐줄 사람이 필요해요" (human_handoff) was handed to an agent and the next
+    questions held for them; 아이돌봄 서비스 is for families whose child has no one to mind them (its overview)."""
+    from pathlib import Path
+
+    import yaml
+
+    page = (Path(__file__).resolve().parents[2] / "knowledge" / "ko" / "childcare-idolbom.md").read_text(encoding="utf-8")
+    _, front, body = page.split("---", 2)
+    assert "맞벌이" in body.split("## 개요", 1)[1].split("##", 1)[0]
+    turn = processor.handle_message(UserMessage("mind", "맞벌이라 아이 봐줄 사람이 필요해요", "rest"))
+    cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+    assert cited[:1] == [str(yaml.safe_load(front)["doc_id"])] and not processor.load("mind").paused
+
+
+@pytest.mark.parametrize("text", ["상담할 사람이 필요해요", "상담원 연결해 주세요", "사람이랑 얘기하고 싶어요"])
+def test_a_request_for_someone_to_talk_to_still_hands_off(processor: Any, text: str) -> None:
+    processor.handle_message(UserMessage("talk-to", text, "rest"))
+    assert processor.load("talk-to").paused
