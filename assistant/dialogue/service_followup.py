@@ -19,6 +19,7 @@ Own code: cue patterns and a walk over the tracker's events (no library reads Ko
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.dialogue.actions import TurnContext
@@ -166,13 +167,12 @@ class ServiceFollowUpPolicy:
         else:
             # the service answered, else a national one listed after it whose page holds what is said ("도시가스
             # 쓰는데요" after 연탄쿠폰 with 에너지바우처 listed: s36 second probe, it was read as out of scope)
-            for citation in [citations[0], *(c for c in citations[1:] if not agency_regions(str(c.get("agency") or "")))]:
-                detail = detail_follow_up(tracker, context, str(citation.get("doc_id") or ""))
-                if detail is not None:
-                    title = str(citation.get("title") or "") or title
-                    break
-            else:
+            candidates = [citations[0], *(c for c in citations[1:] if not agency_regions(str(c.get("agency") or "")))]
+            found = detail_follow_up(tracker, context, [str(c.get("doc_id") or "") for c in candidates])
+            if found is None:
                 return None
+            doc_id, detail = found
+            title = next((str(c.get("title") or "") for c in candidates if str(c.get("doc_id") or "") == doc_id), "") or title
             query = f"{title} {text}{detail}"
         context.about_service = title
         context.query = query
@@ -221,9 +221,11 @@ FACT_ENTITIES = frozenset({"age", "income_pct", "percentage", "number", "benefic
 ELIGIBILITY_CUE = " 지원 대상"
 
 
-def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext, doc_id: str) -> str | None:
-    """What to join to "<the service's title> <message>" when the latest message is a short question about a detail
-    of the service just answered (document ``doc_id``) or a fact about the person asked about it; None when it is not.
+def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
+                     doc_ids: Sequence[str]) -> tuple[str, str] | None:
+    """``(the document, what to join to "<its title> <message>")`` when the latest message is a short question about
+    a detail of a service just answered (``doc_ids``: the one answered, then those listed after it; the first that
+    fits is taken) or a fact about the person asked about it; None when it is not. The message is read once.
 
     s36 fresh-user probe: after a service was answered, "KTX도 돼요?", "금리가 얼마예요?", "사립이면 얼마에요?",
     "다태아는요?" were refused although the page held the answer, and "75세 이상도 돼요?" (운전면허 적성검사 간소화)
@@ -250,8 +252,8 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext, doc_id
     composer = getattr(context.knowledge, "composer", None)
     tokenizer = getattr(composer, "tokenizer", None)
     find = getattr(context.services, "find", None)
-    if message is None or tokenizer is None or find is None or composer is None or not doc_id \
-            or doc_id not in composer.index.docs:
+    docs = [d for d in doc_ids if d and composer is not None and d in composer.index.docs]
+    if message is None or tokenizer is None or find is None or composer is None or not docs:
         return None
     text = (message.text or "").strip()
     if not text or text.startswith("/") or len(text) > MAX_CHARS or _GENERAL.search(text):
@@ -265,13 +267,17 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext, doc_id
     aspects = asked_aspects(text)
     leaning = bool(_LEANING.search(text))
     if terms:
-        held = composer.document_text(doc_id)
+        if not (aspects or leaning):
+            return None
         # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
         said = dict(default_colloquial().expand(terms))
-        return "" if (aspects or leaning) and all(
-            t.lower() in held or any(c in held for c in said.get(t, ())) for t in terms) else None
+        for doc_id in docs:
+            held = composer.document_text(doc_id)
+            if all(t.lower() in held or any(c in held for c in said.get(t, ())) for t in terms):
+                return doc_id, ""
+        return None
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
     if not (fact or leaning):
         return None
-    return ELIGIBILITY_CUE if fact and not aspects else ""
+    return docs[0], ELIGIBILITY_CUE if fact and not aspects else ""
 

@@ -627,6 +627,7 @@ class AnswerComposer:
         self._doc_text: dict[str, str] = {}
         self._overview_texts: dict[str, str] = {}  # doc_id → title and overview, squashed (offers_topic, related_services)
         self._overview_terms: dict[str, frozenset[str]] = {}  # doc_id → their content terms
+        self._cards: frozenset[str] | None = None  # words ending 카드 in the documents (missing_service)
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
         self.index = index
 
@@ -787,11 +788,18 @@ class AnswerComposer:
         named = default_glossary().named_service(query)
         if named is None:
             name = unknown_account_or_scheme(query, self._titles)
-            if name is not None and name.endswith("카드") and any(name in self._text_of(d) for d in self.index.docs):
+            if name is not None and name.endswith("카드") and any(w.endswith(name) for w in self._described_cards()):
                 return None  # a card a page describes (국민행복카드, how 임신·출산 진료비 is paid) is no missing service
             return name
         name, synonyms = named
         return None if any(n in t for n in synonyms for t in self._titles) else name
+
+    def _described_cards(self) -> frozenset[str]:
+        """Each run of Hangul up to a 카드 in the documents' text, spaces removed ("의료비를국민행복카드": a card's
+        name ends it), read once per index from its chunks (a whole catalogue's texts are not kept for it)."""
+        if self._cards is None:
+            self._cards = frozenset(m for c in self.index.chunks for m in re.findall(r"[가-힣]*?카드", re.sub(r"\s+", "", c.text)))
+        return self._cards
 
     def _cite(self, doc: DocInfo) -> Citation:
         """A citation of ``doc`` at its eligibility section (else its first section)."""
@@ -911,8 +919,8 @@ class AnswerComposer:
         if not hits:
             return []
         groups = asked_groups(asked_words(result))
-        compounds = topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
         named = names_programme(result, lead)
+        compounds: tuple[tuple[str, ...], ...] | None = None  # read only when a hit gets that far (most answers: none)
         out = []
         for h in hits[:top]:
             if h is lead or agency_regions(h.doc.agency) or h.score < share * hits[0].score:
@@ -921,9 +929,11 @@ class AnswerComposer:
                     and not title_names_group(lead.doc.title, groups):
                 out.append(h)
                 continue
-            if named or not compounds:
+            if named:
                 continue
-            if self._overview_holds(h.doc, compounds, result.expansions):
+            if compounds is None:
+                compounds = topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
+            if compounds and self._overview_holds(h.doc, compounds, result.expansions):
                 out.append(h)
         return out
 
