@@ -98,6 +98,11 @@ class TurnContext:
     #: ServiceFollowUpPolicy`): ``query`` then holds the title and the message, answered without the message's
     #: out_of_scope probability ("How much is it?" reads as out_of_scope); None for any other message
     about_service: str | None = None
+    #: a fact about the person said after that service was answered ("저희 한부모 가정이에요", "청년인데 가능해요?"):
+    #: the document answered and, per fact, ``(the word said, its ways of being written)``; the knowledge answer then
+    #: quotes the lines of that document that speak of them (:meth:`~assistant.knowledge.composer.AnswerComposer.
+    #: lines_answer`), else answers ``query`` as before; None for any other message
+    about_facts: tuple[str, tuple[tuple[str, tuple[str, ...]], ...]] | None = None
     #: a short question about an aspect of the programme whose region is being asked ("구비서류는요?":
     #: :class:`~assistant.dialogue.regional.RegionFollowUpPolicy`): the knowledge action asks the region again and
     #: joins it to the pending question; None for any other message

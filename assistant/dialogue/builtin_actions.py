@@ -149,7 +149,7 @@ class ActionAnswerFromKnowledge:
             other_text = bool(context.named_title or context.about_service or context.answer_language or context.restated)
             p_oos = 0.0 if other_text else intent_probability(tracker, "out_of_scope")
             asked = text
-            answer = context.answer(text, p_oos, region=region, earlier=other_text)
+            answer = _fact_lines(context) or context.answer(text, p_oos, region=region, earlier=other_text)
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
                 waiting = {"query": text, "regions": [r for r, _c in answer.regions]}
@@ -277,6 +277,18 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
         return None
     said = context.utter(tracker, name, age=age, service=answer.citations[0].title, rule=rule.describe(context.language))
     return (said.text or ""), bool(fits)
+
+
+def _fact_lines(context: TurnContext) -> Any:
+    """The answer that quotes what the service just answered says of the facts the latest message states
+    (``context.about_facts``, set by :class:`~assistant.dialogue.service_followup.ServiceFollowUpPolicy`:
+    :meth:`~assistant.knowledge.composer.AnswerComposer.lines_answer`), in the language answered in; None when there
+    are none, or no line of the page speaks of them."""
+    composer = getattr(context.knowledge, "composer", None)
+    if context.about_facts is None or composer is None or not hasattr(composer, "lines_answer"):
+        return None
+    doc_id, facts = context.about_facts
+    return composer.lines_answer(doc_id, facts, context.answer_language or context.language)
 
 
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:

@@ -71,6 +71,8 @@ GENERAL_EN = frozenset({
     "family", "household", "live", "living", "lives", "old", "year", "years", "aged", "age", "someone", "person",
     "people", "now", "currently", "also", "too", "if", "as", "im", "i'm", "it", "this", "that", "who", "how",
     "he", "she", "her", "his", "him", "they", "them", "their", "alone", "own",
+    # everyday verbs and adverbs of a statement ("I use LPG", "I just had a baby": s38, "use" was read as a topic)
+    "use", "used", "using", "have", "has", "had", "having", "just", "still", "so", "then", "about",
     # facts about the person ("I was born on 1958-03-02, I'm a woman", "my resident number is …")
     "was", "were", "been", "born", "birth", "birthday", "date", "woman", "man", "female", "male", "resident",
     "registration", "number",

@@ -19,15 +19,17 @@ Own code: cue patterns and a walk over the tracker's events (no library reads Ko
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Restarted, SessionStarted, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.knowledge.fact_lines import squeezed
 from assistant.knowledge.glossary import default_colloquial, default_glossary
+from assistant.nlu.household import household_disability_spans, lives_alone_spans, single_parent_spans
 from assistant.regions import agency_regions
 
 #: How many user turns back (the follow-up not counted) a documents answer's service is still what the
@@ -171,7 +173,9 @@ class ServiceFollowUpPolicy:
             found = detail_follow_up(tracker, context, [str(c.get("doc_id") or "") for c in candidates])
             if found is None:
                 return None
-            doc_id, detail = found
+            doc_id, detail, facts = found
+            if facts:
+                context.about_facts = (doc_id, facts)
             title = next((str(c.get("title") or "") for c in candidates if str(c.get("doc_id") or "") == doc_id), "") or title
             query = f"{title} {text}{detail}"
         context.about_service = title
@@ -222,8 +226,9 @@ ELIGIBILITY_CUE = " 지원 대상"
 
 
 def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
-                     doc_ids: Sequence[str]) -> tuple[str, str] | None:
-    """``(the document, what to join to "<its title> <message>")`` when the latest message is a short question about
+                     doc_ids: Sequence[str]) -> FollowUp | None:
+    """The follow-up (:class:`FollowUp`: the document, what to join to "<its title> <message>", the facts to quote
+    its lines about) when the latest message is a short question about
     a detail of a service just answered (``doc_ids``: the one answered, then those listed after it; the first that
     fits is taken) or a fact about the person asked about it; None when it is not. The message is read once.
 
@@ -235,10 +240,14 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     It is one when the message is short (:data:`MAX_CHARS`), typed, of a follow-up intent or unconfident, names no
     indexed title or glossary benefit and is not the general "what can I get" question, and either
 
-    * its topic words (:func:`help_of_its_own`) are all in the document's text (title and sections, no spaces, lower
-      case) and it asks an aspect (:func:`asked_aspects`) or leans on the question before (:data:`_LEANING`:
-      "…도 돼요?", "…는요?", "…면요?", "What about …?"): ``""`` is joined; "임신했는데 지원 있어요?" after
-      에너지바우처 asks no aspect and leans on nothing, and "오늘 날씨 어때요?" has a word the page lacks; or
+    * its topic words (:func:`help_of_its_own`) and the facts about the person it states (:func:`said_facts`: "혼자
+      살아요", "한부모 가정이에요") are all in the document's text (title and sections, no spaces, lower case; a
+      colloquial word as the catalogue writes it, "주말" → 토요일·일요일) and it asks an aspect (:func:`asked_aspects`),
+      leans on the question before (:data:`_LEANING`: "…도 돼요?", "…는요?", "…면요?", "What about …?") or states
+      them of the speaker (:func:`states_of_oneself`: "저 혼자 살아요", "I use LPG"): ``""`` is joined, and when it
+      asks no aspect the words are the facts whose lines are quoted ("청년인데 가능해요?" → the 청년 lines of 지원
+      대상, s37: the whole answer came again, cut before them); "임신했는데 지원 있어요?" after 에너지바우처 asks no
+      aspect, leans on nothing and is a question, and "오늘 날씨 어때요?" has a word the page lacks; or
     * it has no topic word and states a fact about the person (:data:`FACT_ENTITIES`: "저 41살이에요", "저희
       아버지가 64살이신데 맞을 수 있어요?") or leans on the question before ("둘째는요?"): :data:`ELIGIBILITY_CUE` is
       joined when it asks no aspect and states a fact, so that who is eligible is quoted.
@@ -264,20 +273,85 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     if find(text) or named_benefit(default_glossary(), text) is not None:
         return None
     terms = help_of_its_own(text, list(message.entities), tokenizer)
+    facts = said_facts(text, context.language)
     aspects = asked_aspects(text)
-    leaning = bool(_LEANING.search(text))
-    if terms:
-        if not (aspects or leaning):
+    if terms or facts:
+        if aspects or _LEANING.search(text) or states_of_oneself(text, bool(facts)):
+            # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
+            said = dict(default_colloquial().expand(terms))
+            words = [(as_written(text, t), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
+                     for t in terms]
+            words += facts
+            for doc_id in docs:
+                held = composer.document_text(doc_id)
+                if all(any(w in held for w in ways) for _t, ways in words):
+                    return FollowUp(doc_id, "", () if aspects else tuple(words))
+        if terms:
             return None
-        # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
-        said = dict(default_colloquial().expand(terms))
-        for doc_id in docs:
-            held = composer.document_text(doc_id)
-            if all(t.lower() in held or any(c in held for c in said.get(t, ())) for t in terms):
-                return doc_id, ""
-        return None
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
-    if not (fact or leaning):
+    if not (fact or _LEANING.search(text)):
         return None
-    return docs[0], ELIGIBILITY_CUE if fact and not aspects else ""
+    return FollowUp(docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
 
+
+def as_written(text: str, term: str) -> str:
+    """``term`` (a topic word, lower-cased) as ``text`` writes it ("lpg" in "I use LPG" → "LPG"); ``term`` itself
+    when ``text`` does not hold it."""
+    at = text.lower().find(term)
+    return text[at:at + len(term)] if at >= 0 else term
+
+
+class FollowUp(NamedTuple):
+    """A follow-up about a service answered (:func:`detail_follow_up`)."""
+
+    #: the document it is about (the service answered, or one listed after it)
+    doc_id: str
+    #: joined to "<its title> <message>", the query answered when no lines are quoted
+    detail: str
+    #: the facts whose lines of the document are quoted, each ``(the word said, its ways of being written: lower case,
+    #: no spaces)``; empty when the message asks an aspect or states none
+    facts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+#: Facts about the person that the topic words leave out (:func:`~assistant.dialogue.eligibility_route.topic_terms`),
+#: each: its word in Korean and in English, the reader of its spans (:mod:`assistant.nlu.household`), and how pages
+#: write it (lower case, no spaces; Korean and English pages).
+PERSON_FACTS: tuple[tuple[str, str, Callable[[str], list[tuple[int, int]]], tuple[str, ...]], ...] = (
+    ("혼자", "living alone", lives_alone_spans,
+     ("1인가구", "1인세대", "독거", "혼자", "홀로", "단독가구", "single-person", "one-person", "1-person", "1person",
+      "livealone", "livesalone", "livingalone")),
+    ("한부모", "single parent", single_parent_spans,
+     ("한부모", "singleparent", "single-parent", "loneparent", "lone-parent", "one-parent")),
+    ("장애", "disability", household_disability_spans, ("장애", "disab")),
+)
+
+
+def said_facts(text: str, language: str = "ko") -> list[tuple[str, tuple[str, ...]]]:
+    """The facts about the person (:data:`PERSON_FACTS`) ``text`` states, each ``(its word in ``language``, how pages
+    write it)``.
+
+    >>> said_facts("저희 한부모 가정이에요"), said_facts("I live alone", "en")[0][0], said_facts("에너지바우처 알려줘")
+    ([('한부모', ('한부모', 'singleparent', 'single-parent', 'loneparent', 'lone-parent', 'one-parent'))], 'living alone', [])
+    """
+    return [(en if language == "en" else ko, ways) for ko, en, spans, ways in PERSON_FACTS if spans(text)]
+
+
+#: A message that speaks of the speaker or their household ("저 LPG 써요", "저희 집은 …", "I use LPG", "My son …").
+_OF_ONESELF = re.compile(r"^\s*(?:저|제가|전|저는|저도|저희|우리|나|내가|난|나는|저희\s*집|우리\s*집)(?:\s|$)"
+                         r"|^\s*(?:i|i'm|im|i've|we|we're|my|our)\b", re.I)
+#: A question, not a statement: a question mark, a question's ending or word.
+_QUESTION = re.compile(r"\?|[나까]요\s*[.!~]*\s*$|니까\s*$|는지|뭐|무엇|어떻게|어디|언제|얼마|알려|있을까|될까"
+                       r"|\b(?:what|how|where|when|which)\b|^\s*(?:can|could|is|are|do|does|will|would)\b", re.I)
+
+
+def states_of_oneself(text: str, facts: bool = False) -> bool:
+    """Whether ``text`` states something of the speaker rather than asks: it is no question (:data:`_QUESTION`) and
+    either speaks of the speaker (:data:`_OF_ONESELF`) or states a fact about the person (``facts``:
+    :func:`said_facts` found one).
+
+    >>> states_of_oneself("저 LPG 써요"), states_of_oneself("I use LPG"), states_of_oneself("저 임신했는데 지원 있어요?")
+    (True, True, False)
+    >>> states_of_oneself("청년 월세 지원 받고 싶어요"), states_of_oneself("혼자 살아요", facts=True)
+    (False, True)
+    """
+    return bool(facts or _OF_ONESELF.search(text)) and not _QUESTION.search(text)

@@ -65,6 +65,13 @@ EXCERPT_CHARS = 320
 #: fresh-user probe: 에너지바우처's list stopped at "한부모가족 …", before 다자녀 가구, the citizen's own group, and "지원
 #: 대상 전부 보여주세요" got the same cut list)
 ASKED_EXCERPT_CHARS = 1500
+#: At most this many sections are quoted in the answer to a fact said after an answer (:meth:`AnswerComposer.lines_answer`).
+FACT_SECTIONS = 3
+#: Said after the lines about a fact: they speak of it, they do not decide (by language).
+FACT_CAVEAT = {
+    "ko": "이 부분만으로 받을 수 있는지가 정해지지는 않아요. 다른 조건도 함께 맞아야 하고, 최종 판단은 담당 기관이 해요.",
+    "en": "These lines alone do not decide whether you can get it: the other conditions count too, and the agency decides.",
+}
 GATE_FILE = Path(__file__).with_name("answerability_gate.json")
 #: The gate of English questions, fitted on English rows only (bench/fit_answerability_gate.py --language en): an
 #: English question's dense search mixes in its glossary translation (RetrieverConfig.w_dense_translated), whose
@@ -778,6 +785,60 @@ class AnswerComposer:
         keys = set(ASPECT_SECTIONS["eligibility"])
         section = "\n".join(c.text for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in keys)
         return age_rule(section) if section else None
+
+    def lines_answer(self, doc_id: str, facts: Iterable[tuple[str, Iterable[str]]], lang: str) -> Answer | None:
+        """The answer to a fact about the person said after ``doc_id``'s service was answered ("저희 한부모
+        가정이에요", "청년인데 가능해요?", "I use LPG"): the lines of each of its sections that speak of one of the
+        ``facts`` (``(the word said, its ways of being written, lower-cased without spaces)``:
+        :func:`~assistant.knowledge.fact_lines.lines_about`, with what makes them readable), at most
+        :data:`FACT_SECTIONS` sections in the page's order, under a sentence naming the words and before one that
+        says these lines alone do not decide, then the source; each section quoted is cited. None when the document
+        is not in the index or no line speaks of any of them (the caller answers as before)."""
+        from assistant.knowledge.fact_lines import lines_about
+
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return None
+        stated = [(said, tuple(ways)) for said, ways in facts]
+        words = [ways for _s, ways in stated]
+        names = dict.fromkeys(c.section for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION)
+        parts = [(name, _excerpt(quoted, ASKED_EXCERPT_CHARS)) for name in names
+                 if (quoted := lines_about(self._whole_section(doc, name), words))][:FACT_SECTIONS]
+        if not parts:
+            return None
+        said = ", ".join(f"'{s}'" for s, _w in stated)
+        if lang == "en":
+            lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title, f"What it says about {said}:"]
+            if doc.language != "en" and quoted_in_korean(text for _n, text in parts):
+                lines.append(KOREAN_QUOTE_NOTE)
+        else:
+            lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + f" 안내에서 {said}에 관한 부분이에요."]
+        sections = self._sections(doc)
+        for name, text in parts:
+            lines.append(f"\n[{name.split('>')[-1].strip()}]\n{text}")
+            if note := self._ended(name, sections[name], text, lang):
+                lines.append(note)
+        lines.append("\n" + FACT_CAVEAT[lang if lang in FACT_CAVEAT else "ko"])
+        updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
+        lines.append(f"\n{'Source' if lang == 'en' else '출처'}: {doc.url}{updated}")
+        citations = tuple(Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for name, _t in parts)
+        return Answer("\n".join(lines), lang, citations, False, 1.0)
+
+    def _whole_section(self, doc: DocInfo, name: str) -> str:
+        """Section ``name`` of ``doc`` whole: its chunks joined in order, each without the lines it repeats from the
+        one before (the splitter's overlap, compared without indentation). :meth:`_sections` keeps a section's first
+        chunk only, enough for an excerpt; a fact's lines may be further down (전세임대's 지원 대상 is four chunks)."""
+        lines: list[str] = []
+        for chunk in self._doc_chunks.get(doc.doc_id, []):
+            if chunk.section != name:
+                continue
+            new = chunk.text.splitlines()
+            shared = max((n for n in range(1, min(len(new), len(lines)) + 1)
+                          if [ln.strip() for ln in lines[-n:]] == [ln.strip() for ln in new[:n]]), default=0)
+            if lines and not shared:
+                lines.append("")  # a new chunk starts a new block (its first line's indentation is not kept)
+            lines += new[shared:]
+        return "\n".join(lines)
 
     def missing_service(self, query: str) -> str | None:
         """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`; else a named savings

@@ -1,0 +1,123 @@
+"""A fact about the person said right after a service was answered is answered with the lines of its page that speak
+of it (s37 closing note, first of the harms left: "저 혼자 살아요" after 에너지바우처 and "저희 한부모 가정이에요" after
+초·중·고 교육비 got "알겠어요. 어떤 점을 도와드릴까요?"; "청년인데 가능해요?" after 전세임대 the whole answer again, its
+지원 대상 cut before the 청년 lines). assistant/dialogue/service_followup.py (``said_facts``, ``states_of_oneself``,
+``detail_follow_up``), assistant/knowledge/fact_lines.py, ``AnswerComposer.lines_answer``. Through the engine on the
+bundled corpus; the lines expected are read from the page itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.service_followup import said_facts, states_of_oneself
+from assistant.knowledge.fact_lines import lines_about
+from tests.dialogue.test_detail_followup import first_cited, page, say
+
+
+def section(body: str, name: str) -> str:
+    """The text of the section ``## name`` of a page's body."""
+    return body.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def lines_with(text: str, word: str) -> list[str]:
+    """The non-blank lines of ``text`` that hold ``word``, stripped."""
+    return [ln.strip() for ln in text.splitlines() if word in ln.replace(" ", "")]
+
+
+@pytest.mark.parametrize(("question", "fact", "title", "section_name", "word"), [
+    ("에너지바우처 알려주세요", "저 혼자 살아요", "에너지바우처", "지원 내용", "1인가구"),
+    ("초중고 교육비 지원 알려줘", "저희 한부모 가정이에요", "초·중·고 교육비 지원", "지원 대상", "한부모"),
+    ("전세임대 알려줘", "청년인데 가능해요?", "기존주택 전세임대주택 지원사업", "지원 대상", "청년"),
+    ("에너지바우처 알려주세요", "저 LPG 써요", "에너지바우처", "개요", "LPG"),
+])
+def test_a_fact_said_after_an_answer_gets_the_lines_of_its_page_about_it(
+        processor: Any, question: str, fact: str, title: str, section_name: str, word: str) -> None:
+    doc_id, body = page(title)
+    expected = lines_with(section(body, section_name), word)
+    assert expected  # the page speaks of the fact
+    assert first_cited(say(processor, question)) == doc_id
+    t = say(processor, fact)
+    reply = t.messages[0].text
+    assert first_cited(t) == doc_id and not t.messages[0].custom.get("abstained"), reply
+    missing = [line for line in expected if line not in reply]
+    # every line holding the word, but where the quote is cut at its length (…): the first ones all the same
+    assert not missing or ("…" in reply and all(line in reply for line in expected[:3])), (missing, reply)
+    assert f"[{section_name}]" in reply
+    # only what speaks of it: a top-level line of the section that does not is left out
+    others = [ln.strip() for ln in section(body, section_name).splitlines()
+              if ln.startswith("- ") and word not in ln.replace(" ", "") and ln.strip() not in reply]
+    assert all(o not in reply for o in others)
+    assert others or section_name == "개요", "the section has other lines, left out"
+
+
+def test_living_alone_quotes_the_one_person_amount_not_the_others(processor: Any) -> None:
+    doc_id, body = page("에너지바우처")
+    amounts = [ln.strip() for ln in section(body, "지원 내용").splitlines() if "인 가구" in ln]
+    one = [a for a in amounts if a.startswith("- 1인")]
+    assert len(one) == 1 and len(amounts) > 1
+    say(processor, "에너지바우처 알려주세요")
+    reply = say(processor, "저 혼자 살아요").messages[0].text
+    assert one[0] in reply
+    assert all(a not in reply for a in amounts if a != one[0])
+
+
+def test_an_english_fact_after_an_english_answer(processor: Any) -> None:
+    """"I use LPG" after the energy voucher's English answer: the English page's line naming LPG; "use" is no topic."""
+    say(processor, "energy voucher")
+    t = say(processor, "I use LPG")
+    reply = t.messages[0].text
+    assert "What it says about 'LPG'" in reply and "LPG" in reply.split("\n", 2)[2], reply
+    assert "Amount per household" not in reply  # "use" (in "can be used") no longer picks lines
+
+
+def test_a_fact_the_page_does_not_speak_of_gets_no_lines(processor: Any) -> None:
+    """전세임대's page writes a one-person household only in its income table ("| 1인 |"): no line is quoted as if it
+    spoke of living alone."""
+    _, body = page("기존주택 전세임대주택 지원사업")
+    assert "1인가구" not in body.replace(" ", "") and "혼자" not in body
+    say(processor, "전세임대 알려줘")
+    reply = say(processor, "저 혼자 살아요").messages[0].text
+    assert "에 관한 부분이에요" not in reply
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("저 혼자 살아요", ["혼자"]), ("저희 한부모 가정이에요", ["한부모"]), ("남편이 장애인이에요", ["장애"]),
+    ("에너지바우처 알려줘", []), ("혼자 사는 노인 지원 있나요?", ["혼자"]),
+])
+def test_said_facts(text: str, facts: list[str]) -> None:
+    assert [f for f, _w in said_facts(text)] == facts
+
+
+@pytest.mark.parametrize(("text", "facts", "stated"), [
+    ("저 LPG 써요", False, True), ("I use LPG", False, True), ("저 임신했는데 지원 있어요?", False, False),
+    ("청년 월세 지원 받고 싶어요", False, False), ("혼자 살아요", True, True), ("혼자 사는데 받을 수 있나요", True, False),
+    ("My son is disabled", False, True), ("What about LPG", False, False),
+])
+def test_states_of_oneself(text: str, facts: bool, stated: bool) -> None:
+    assert states_of_oneself(text, facts) is stated
+
+
+def test_lines_about_keeps_the_list_a_line_is_nested_in_and_what_is_nested_in_it() -> None:
+    text = ("요건은 다음과 같습니다.\n"
+            "- 일반: 무주택자\n"
+            "  - 1순위: 수급자, 한부모가족\n"
+            "  - 2순위: 소득 50% 이하\n"
+            "- 청년(19~39세): 대학생\n"
+            "  - 1순위: 수급자\n"
+            "\n"
+            "| 가구원 수 | 50% |\n"
+            "|---|---|\n"
+            "| 1인 | 100원 |\n"
+            "| 2인 | 200원 |")
+    assert lines_about(text, [["한부모"]]) == "요건은 다음과 같습니다.\n- 일반: 무주택자\n  - 1순위: 수급자, 한부모가족"
+    assert lines_about(text, [["청년"]]) == "요건은 다음과 같습니다.\n- 청년(19~39세): 대학생\n  - 1순위: 수급자"
+    assert lines_about(text, [["|2인|"]]) == "| 가구원 수 | 50% |\n|---|---|\n| 2인 | 200원 |"
+    assert lines_about(text, [["장애"]]) == ""
+
+
+def test_lines_about_cuts_a_long_nested_list() -> None:
+    text = "- 대상:\n" + "".join(f"  - 항목 {i}\n" for i in range(12))
+    quoted = lines_about(text, [["대상"]]).splitlines()
+    assert quoted[0] == "- 대상:" and quoted[1:-1] == [f"  - 항목 {i}" for i in range(8)] and quoted[-1] == "  …"
