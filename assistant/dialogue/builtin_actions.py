@@ -18,6 +18,7 @@ closest intents), ``action_confirm_side_effect`` and ``action_side_effect_declin
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import logging
 import re
@@ -107,7 +108,18 @@ class ActionAnswerFromKnowledge:
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """One ``bot`` event: the answer with citations, the question where the citizen lives (regional variants of
-        one programme, :mod:`assistant.dialogue.regional`), or the abstaining response; and the region slots."""
+        one programme, :mod:`assistant.dialogue.regional`), or the abstaining response; and the region slots. To a
+        message that tells of a death (:func:`tells_a_death`), whatever the reply, condolences first
+        (:data:`CONDOLENCES_RESPONSE`)."""
+        events = self._reply(tracker, domain, context)
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if tells_a_death(text) and context.has_response(CONDOLENCES_RESPONSE):
+            said = context.utter(tracker, CONDOLENCES_RESPONSE).text
+            events = [dataclasses.replace(e, text=f"{said}\n{e.text}") if isinstance(e, BotUttered) and e.text else e
+                      for e in events]
+        return events
+
+    def _reply(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         from assistant.dialogue import regional
 
         events: list[Event] = []
@@ -249,6 +261,24 @@ def says_residence(text: str) -> bool:
     (True, False)
     """
     return bool(_RESIDENCE.search(text or ""))
+
+
+#: said before the answer to a message that tells of a death ("아버지가 돌아가셨어요": :func:`tells_a_death`)
+CONDOLENCES_RESPONSE = "utter_condolences"
+#: A death told as having happened: "돌아가셨어요", "사망했어요", "별세하셨는데", "세상을 떠나셨어요", "passed away", "died";
+#: "부모님 돌아가시면 …" (if they die) and "사망자 재산 조회" tell none.
+_DEATH_TOLD = re.compile(r"돌아가셨|돌아가신\s*지|사망했|사망하셨|별세|세상을\s*떠나|떠나셨|\bpassed\s+away\b|\bdied\b"
+                         r"|\blost\s+(?:my|our)\s+(?:father|mother|dad|mom|mum|husband|wife|son|daughter|parents?|grand\w+)\b",
+                         re.I)
+
+
+def tells_a_death(text: str) -> bool:
+    """Whether ``text`` tells of a death that happened (:data:`_DEATH_TOLD`).
+
+    >>> tells_a_death("아버지가 돌아가셨어요"), tells_a_death("My mother passed away"), tells_a_death("부모님 돌아가시면 재산 조회는?")
+    (True, True, False)
+    """
+    return bool(_DEATH_TOLD.search(text or ""))
 
 
 #: said before an answer when the message states an age that the service's age rule admits / does not admit
@@ -545,13 +575,23 @@ class ActionRepeat:
     name = "action_repeat"
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
-        """Copies of those ``bot`` events, or ``utter_nothing_to_repeat`` / ``utter_ask_rephrase`` when there were none."""
+        """Copies of those ``bot`` events; when there were none, ``utter_nothing_to_repeat`` / ``utter_ask_rephrase``
+        to a message that asks to repeat (:data:`~assistant.dialogue.service_followup._REPEAT_CUE`: 다시, 뭐라고,
+        again …), and the documents' answer (:class:`ActionAnswerFromKnowledge`) to any other: nothing was said yet,
+        so a message read as ``repeat`` without asking it is a question of its own (s37 note: "아이 말이 늦어요",
+        ``repeat`` 0.47 as the first message, got "아직 드린 말씀이 없어요")."""
+        from assistant.dialogue.service_followup import asks_to_repeat
+
         users = [i for i, e in enumerate(tracker.events) if isinstance(e, UserUttered)]
         if len(users) >= 2:
             prev = [e for e in tracker.events[users[-2] + 1 : users[-1]] if isinstance(e, BotUttered)
                     and (e.data.get("custom") or {}).get("response") != "utter_pii_warning"]
             if prev:
                 return [BotUttered(e.text, {**e.data, "custom": {**(e.data.get("custom") or {}), "repeated": True}}) for e in prev]
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if text and not text.startswith("/") and not asks_to_repeat(text) and context.knowledge is not None:
+            context.fact_question = True  # a question of its own: an abstention says the documents lack it
+            return ActionAnswerFromKnowledge().run(tracker, domain, context)
         name = "utter_nothing_to_repeat" if context.has_response("utter_nothing_to_repeat") else "utter_ask_rephrase"
         return [context.utter(tracker, name)]
 

@@ -66,7 +66,20 @@ _GENERAL = re.compile(r"받을\s*수\s*있는\s*(?:혜택|지원|서비스|게|�
 #: What asks for the last message again ("다시 말해 줘", "한 번 더", "say that again", "pardon"): an aspect question
 #: without it that the classifier reads as ``repeat`` ("얼마예요?" at 0.41, s32 probe: the last answer was repeated)
 #: is a follow-up.
-_REPEAT_CUE = re.compile(r"다시|한\s*번\s*더|뭐라고|못\s*들|\bagain\b|\brepeat\b|\bpardon\b|\bsorry\?", re.I)
+_REPEAT_CUE = re.compile(r"다시|한\s*번\s*더|한\s*번만|뭐라|무슨\s*말|못\s*들|안\s*들|못\s*알아|\bagain\b|\brepeat\b|\bpardon\b"
+                        r"|\bsorry\?|\bwhat\?|\bcatch\b|\bdidn'?t\s+(?:get|hear)\b|\b(?:you\s+)?say\b|\bsaid\b"
+                        r"|^\s*(?:네|예|응|뭐|어|엥|huh|eh|what)\s*\?+\s*$", re.I)
+
+
+def asks_to_repeat(text: str) -> bool:
+    """Whether ``text`` asks for the last message again (:data:`_REPEAT_CUE`), or has no word at all ("?!").
+
+    >>> asks_to_repeat("뭐라구요?"), asks_to_repeat("다시 말해 주세요"), asks_to_repeat("Sorry, I didn't catch that")
+    (True, True, True)
+    >>> asks_to_repeat("아이 말이 늦어요"), asks_to_repeat("네?"), asks_to_repeat("네 맞아요"), asks_to_repeat("?!")
+    (False, True, False, True)
+    """
+    return bool(_REPEAT_CUE.search(text)) or not re.search(r"\w", text)
 #: The words of the aspects themselves: not a topic of their own (:func:`~assistant.dialogue.eligibility_route.topic_terms`
 #: keeps them).
 ASPECT_WORDS = frozenset(

@@ -124,9 +124,18 @@ def test_repeat_sends_the_previous_turns_messages_again(processor, lang: str, te
     assert state(processor)["slots"]["requested_slot"] == "age"  # the form is still waiting for the age
 
 
-def test_repeat_with_nothing_said_yet(processor) -> None:  # type: ignore[no-untyped-def]
-    t = say(processor, "뭐라고요?")
+@pytest.mark.parametrize("text", ["뭐라고요?", "what did you say?"])
+def test_repeat_with_nothing_said_yet(processor, text: str) -> None:  # type: ignore[no-untyped-def]
+    t = say(processor, text)
     assert responses(t) == ["utter_nothing_to_repeat"]
+
+
+def test_a_first_message_read_as_repeat_that_asks_no_repeat_is_answered_from_the_documents(processor) -> None:  # type: ignore[no-untyped-def]
+    """s37 note: "아이 말이 늦어요" (``repeat`` 0.47, the conversation's first message) got "아직 드린 말씀이
+    없어요"; with nothing said yet it is a question of its own: the documents' answer, here that they lack it."""
+    t = say(processor, "아이 말이 늦어요")
+    assert t.intent["name"] == "repeat"  # the reading this test is about
+    assert responses(t) == ["utter_no_answer"], [m.text for m in t.messages]
 
 
 class _CloseCall:

@@ -1,0 +1,57 @@
+"""A life event told in everyday Korean is answered by the page about it, and a death is met with condolences (s37
+closing note: "아버지가 돌아가셨어요" got "알겠어요. 어떤 점을 도와드릴까요?", "아버지가 돌아가셨어요. 뭘 해야 하나요?"
+and "어머니가 돌아가셨는데 재산이 얼마나 있는지 몰라요" "찾지 못했어요", though 안심상속 is the 재산조회 of "돌아가신
+분"). assistant/knowledge/composer.py ``AnswerComposer.about_told_event``; assistant/dialogue/builtin_actions.py
+``tells_a_death``. Through the engine on the bundled corpus; the page is read from its front matter and text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.builtin_actions import tells_a_death
+from tests.dialogue.test_detail_followup import first_cited, page, say
+
+INHERITANCE = "사망자 및 피후견인 재산조회 통합처리 신청(안심상속서비스)"
+CONDOLENCES = "삼가 고인의 명복을 빕니다."
+
+
+@pytest.mark.parametrize("told", [
+    "아버지가 돌아가셨어요",
+    "아버지가 돌아가셨어요. 뭘 해야 하나요?",
+    "어머니가 돌아가셨는데 재산이 얼마나 있는지 몰라요",
+])
+def test_a_death_told_gets_condolences_and_the_page_about_it(processor: Any, told: str) -> None:
+    doc_id, body = page(INHERITANCE)
+    overview = body.split("## 개요\n", 1)[1].split("\n## ", 1)[0]
+    assert "돌아가신 분" in overview  # the page is about what the citizen told
+    t = say(processor, told)
+    reply = t.messages[0].text
+    assert reply.startswith(CONDOLENCES + "\n"), reply
+    assert first_cited(t) == doc_id and not t.messages[0].custom.get("abstained"), reply
+
+
+def test_a_death_with_a_question_the_page_does_not_speak_of_abstains_with_condolences(processor: Any) -> None:
+    """장례비 is not on the 안심상속 page (nor any bundled page): no answer is made up from it."""
+    _, body = page(INHERITANCE)
+    assert "장례" not in body
+    t = say(processor, "할머니가 돌아가셨어요 장례비 지원 있나요?")
+    reply = t.messages[0].text
+    assert reply.startswith(CONDOLENCES + "\n") and t.messages[0].custom.get("abstained"), reply
+    assert first_cited(t) is None
+
+
+def test_a_question_about_a_death_that_has_not_happened_gets_no_condolences(processor: Any) -> None:
+    doc_id, _ = page(INHERITANCE)
+    t = say(processor, "부모님 돌아가시면 재산 조회 어떻게 해요?")
+    assert first_cited(t) == doc_id and CONDOLENCES not in t.messages[0].text
+
+
+@pytest.mark.parametrize(("text", "told"), [
+    ("아버지가 돌아가셨어요", True), ("어머니가 별세하셨는데요", True), ("My mother passed away last week", True),
+    ("I lost my father in May", True), ("부모님 돌아가시면 재산 조회는?", False), ("사망자 재산 조회", False),
+    ("I lost my job", False),
+])
+def test_tells_a_death(text: str, told: bool) -> None:
+    assert tells_a_death(text) is told
