@@ -103,6 +103,11 @@ class TurnContext:
     #: quotes the lines of that document that speak of them (:meth:`~assistant.knowledge.composer.AnswerComposer.
     #: lines_answer`), else answers ``query`` as before; None for any other message
     about_facts: tuple[str, tuple[tuple[str, tuple[str, ...]], ...]] | None = None
+    #: facts said after a service was answered that its page does not speak of ("저 직장인인데 되나요?" after
+    #: 에너지바우처): the document and the words said; when the documents answer the message itself, that answer
+    #: stands, else the reply says the page does not speak of them (:meth:`~assistant.knowledge.composer.
+    #: AnswerComposer.unmentioned_answer`); None for any other message
+    unmentioned: tuple[str, tuple[str, ...]] | None = None
     #: a short question about an aspect of the programme whose region is being asked ("구비서류는요?":
     #: :class:`~assistant.dialogue.regional.RegionFollowUpPolicy`): the knowledge action asks the region again and
     #: joins it to the pending question; None for any other message

@@ -162,6 +162,8 @@ class ActionAnswerFromKnowledge:
             p_oos = 0.0 if other_text else intent_probability(tracker, "out_of_scope")
             asked = text
             answer = _fact_lines(context) or context.answer(text, p_oos, region=region, earlier=other_text)
+            if (answer is None or answer.abstained) and (unmentioned := _unmentioned(context)) is not None:
+                answer = unmentioned
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
                 waiting = {"query": text, "regions": [r for r, _c in answer.regions]}
@@ -319,6 +321,17 @@ def _fact_lines(context: TurnContext) -> Any:
         return None
     doc_id, facts = context.about_facts
     return composer.lines_answer(doc_id, facts, context.answer_language or context.language)
+
+
+def _unmentioned(context: TurnContext) -> Any:
+    """The reply that the service just answered does not speak of what the latest message said of the person
+    (``context.unmentioned``, set by :class:`~assistant.dialogue.service_followup.ServiceFollowUpPolicy`), quoting who
+    is eligible (:meth:`~assistant.knowledge.composer.AnswerComposer.unmentioned_answer`); None when there is none."""
+    composer = getattr(context.knowledge, "composer", None)
+    if context.unmentioned is None or composer is None or not hasattr(composer, "unmentioned_answer"):
+        return None
+    doc_id, said = context.unmentioned
+    return composer.unmentioned_answer(doc_id, said, context.answer_language or context.language)
 
 
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:

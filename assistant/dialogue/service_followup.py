@@ -186,7 +186,10 @@ class ServiceFollowUpPolicy:
             found = detail_follow_up(tracker, context, [str(c.get("doc_id") or "") for c in candidates])
             if found is None:
                 return None
-            doc_id, detail, facts = found
+            doc_id, detail, facts, unmentioned = found
+            if unmentioned:
+                context.unmentioned = (doc_id, tuple(said for said, _ways in facts))
+                return Prediction("action_answer_from_knowledge", self.name, 1.0)
             if facts:
                 context.about_facts = (doc_id, facts)
             title = next((str(c.get("title") or "") for c in candidates if str(c.get("doc_id") or "") == doc_id), "") or title
@@ -260,7 +263,10 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
       them of the speaker (:func:`states_of_oneself`: "저 혼자 살아요", "I use LPG"): ``""`` is joined, and when it
       asks no aspect the words are the facts whose lines are quoted ("청년인데 가능해요?" → the 청년 lines of 지원
       대상, s37: the whole answer came again, cut before them); "임신했는데 지원 있어요?" after 에너지바우처 asks no
-      aspect, leans on nothing and is a question, and "오늘 날씨 어때요?" has a word the page lacks; or
+      aspect, leans on nothing and is a question, and "오늘 날씨 어때요?" has a word the page lacks. When no page
+      holds them and it asks no aspect ("저 직장인인데 되나요?" after 에너지바우처), the follow-up is ``unmentioned``:
+      the message is answered as it is, and if the documents have nothing for it, the reply says the page does not
+      speak of them; or
     * it has no topic word and states a fact about the person (:data:`FACT_ENTITIES`: "저 41살이에요", "저희
       아버지가 64살이신데 맞을 수 있어요?") or leans on the question before ("둘째는요?"): :data:`ELIGIBILITY_CUE` is
       joined when it asks no aspect and states a fact, so that who is eligible is quoted.
@@ -299,6 +305,9 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
                 held = composer.document_text(doc_id)
                 if all(any(w in held for w in ways) for _t, ways in words):
                     return FollowUp(doc_id, "", () if aspects else tuple(words))
+            if not aspects:
+                # "저 직장인인데 되나요?" after 에너지바우처, whose page never speaks of 직장인 (s37 note: "찾지 못했어요")
+                return FollowUp(docs[0], "", tuple(words), unmentioned=True)
         if terms:
             return None
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
@@ -324,6 +333,9 @@ class FollowUp(NamedTuple):
     #: the facts whose lines of the document are quoted, each ``(the word said, its ways of being written: lower case,
     #: no spaces)``; empty when the message asks an aspect or states none
     facts: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: no page cited holds the facts: the message is answered as it is, and when the documents have nothing for it,
+    #: the reply says the page does not speak of them and quotes who is eligible
+    unmentioned: bool = False
 
 
 #: Facts about the person that the topic words leave out (:func:`~assistant.dialogue.eligibility_route.topic_terms`),

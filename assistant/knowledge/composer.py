@@ -828,6 +828,33 @@ class AnswerComposer:
         citations = tuple(Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for name, _t in parts)
         return Answer("\n".join(lines), lang, citations, False, 1.0)
 
+    def unmentioned_answer(self, doc_id: str, said: Iterable[str], lang: str) -> Answer | None:
+        """The reply to a fact about the person, said after ``doc_id``'s service was answered, that its page does not
+        speak of ("저 직장인인데 되나요?" after 에너지바우처): a sentence that says no condition about ``said`` (the
+        words said) was found there, the page's whole eligibility section (who is eligible, up to
+        :data:`ASKED_EXCERPT_CHARS`), the source; cited at that section. None when the document is not in the index
+        or has no eligibility section."""
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return None
+        names = list(dict.fromkeys(c.section for c in self._doc_chunks.get(doc.doc_id, [])))
+        name = next((n for key in ASPECT_SECTIONS["eligibility"] for n in names if _key(n) == key), None)
+        if name is None:
+            return None
+        words = ", ".join(f"'{s}'" for s in said)
+        if lang == "en":
+            lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title,
+                     f"I found no condition about {words} in what it says. Who is eligible is below; the agency "
+                     "decides whether you qualify."]
+        else:
+            lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + f" 안내에서 {words}에 관한 조건은 따로 "
+                     "찾지 못했어요. 받을 수 있는지는 아래 지원 대상을 확인하시고, 최종 판단은 담당 기관이 해요."]
+        lines.append(f"\n[{name.split('>')[-1].strip()}]\n{_excerpt(self._whole_section(doc, name), ASKED_EXCERPT_CHARS)}")
+        updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
+        lines.append(f"\n{'Source' if lang == 'en' else '출처'}: {doc.url}{updated}")
+        citation = Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
+        return Answer("\n".join(lines), lang, (citation,), False, 1.0)
+
     def _whole_section(self, doc: DocInfo, name: str) -> str:
         """Section ``name`` of ``doc`` whole: its chunks joined in order, each without the lines it repeats from the
         one before (the splitter's overlap, compared without indentation). :meth:`_sections` keeps a section's first

@@ -121,3 +121,27 @@ def test_lines_about_cuts_a_long_nested_list() -> None:
     text = "- 대상:\n" + "".join(f"  - 항목 {i}\n" for i in range(12))
     quoted = lines_about(text, [["대상"]]).splitlines()
     assert quoted[0] == "- 대상:" and quoted[1:-1] == [f"  - 항목 {i}" for i in range(8)] and quoted[-1] == "  …"
+
+
+def test_a_fact_the_answered_page_never_speaks_of_is_said_so_with_who_is_eligible(processor: Any) -> None:
+    """s37 note: "저 직장인인데 되나요?" after 에너지바우처 got "찾지 못했어요"; the page never speaks of 직장인, and
+    the message alone finds nothing: the reply says so and quotes who is eligible, cited."""
+    doc_id, body = page("에너지바우처")
+    assert "직장인" not in body
+    eligible = [ln.strip() for ln in section(body, "지원 대상").splitlines() if ln.strip()][:3]
+    say(processor, "에너지바우처 알려주세요")
+    t = say(processor, "저 직장인인데 되나요?")
+    reply = t.messages[0].text
+    assert "'직장인'에 관한 조건은 따로 찾지 못했어요" in reply and not t.messages[0].custom.get("abstained"), reply
+    assert all(line in reply for line in eligible), reply
+    cited = [(c["doc_id"], c["section"]) for c in t.messages[0].custom["citations"]]
+    assert cited == [(doc_id, "지원 대상")]
+
+
+def test_a_question_of_its_own_after_an_answer_is_still_answered_by_its_own_page(processor: Any) -> None:
+    """A fact the answered page lacks but another page answers ("노인 기차 할인 되나요?" after 에너지바우처): that
+    page's answer, not "the page does not speak of it"."""
+    rail, _ = page("철도 공공할인 서비스(경로)")
+    say(processor, "에너지바우처 알려주세요")
+    t = say(processor, "노인 기차 할인도 되나요?")
+    assert first_cited(t) == rail and "찾지 못했어요" not in t.messages[0].text, [m.text for m in t.messages]
