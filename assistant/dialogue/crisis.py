@@ -61,6 +61,9 @@ _CRISIS_KO = re.compile(
     r"|자살\s*예방\s*(?:상담|센터|전화|번호|핫라인)|정신\s*건강\s*위기\s*상담"  # asks for the lines themselves
     # s36 second probe: means, despair and chat spellings that said the same and got no lines
     r"|수면제\s*(?:를|을)?\s*(?:모아|모으|잔뜩|한꺼번에)|손목\s*(?:을)?\s*긋|(?:긋고|그어\s*버리고)\s*싶|목\s*(?:을)?\s*매"
+    # s38 probe: an overdose weighed ("수면제 다 먹어버릴까 생각중") got the out-of-scope reply
+    r"|(?:수면제|수면\s*유도제|약|농약)\s*(?:를|을)?\s*(?:다|전부|모두|몽땅|한\s*통)\s*(?:먹어\s*버릴|먹어버릴|먹을까|털어\s*넣|삼킬)"
+    r"|번개탄\s*(?:을|를)?\s*(?:피울|피우려|피워|사\s*왔|샀)"
     r"|(?:삶|인생|사는\s*게|사는\s*것이?)\s*(?:이|가|은|는)?\s*(?:의미가?\s*없|무의미|너무\s*지쳐|지긋지긋)"
     r"|아무도\s*(?:나를?|저를?)\s*필요로\s*하지|(?:나|내가|제가)\s*없어지면|모든\s*걸\s*내려\s*놓고\s*싶"
     r"|극단\s*적\s*(?:인\s*)?생각|죽었으면\s*좋겠|죽어\s*버릴까|죽고\s*십|죽구\s*싶|주꼬\s*싶|죽구\s*십|ㅈㄱㅅㅇ"
@@ -80,6 +83,15 @@ _CRISIS_EN = re.compile(
 _EMERGENCY_KO = re.compile(
     r"(?:아이|애|아들|딸|자녀|아기|동생|손자|손녀|아버지|어머니|아빠|엄마|할머니|할아버지)\s*(?:가|이|를|을)?\s*"
     r"(?:실종|없어졌|사라졌|안\s*(?:들어와|돌아와)|연락이?\s*(?:안|없)|잃어버)"
+    # s38 probe: words between ("애가 놀이터에서 안보여요", "딸이 학교 끝나고 아직 집에 안왔어요 연락도 안돼요")
+    r"|(?:아이|애|아들|딸|자녀|아기|동생|손자|손녀)\s*(?:가|이)\s*[^.?!\n]{0,24}?"
+    r"(?:안\s*보여|안\s*보이|안\s*와|안\s*왔|안\s*들어와|안\s*들어왔|안\s*돌아와|안\s*돌아왔|없어졌|사라졌|연락\s*(?:이|도)?\s*(?:안|없)|못\s*찾)"
+    # fear of a partner or family member at home, and being followed (s38 probe: "남편이 술만 마시면 무서워요 집에 가기
+    # 싫어요", "남친이 계속 따라와요 무서워요" got the out-of-scope reply)
+    r"|(?:남편|아내|와이프|남친|남자\s*친구|여친|애인|전\s*남친|전\s*남편|전\s*애인|아빠|아버지|새아빠|의붓아버지)\s*(?:이|가)?"
+    r"\s*[^.?!\n]{0,20}?(?:무서워|무섭|겁나|두려워|두렵)"
+    r"|(?:남친|남자\s*친구|여친|애인|전\s*남친|전\s*남편|전\s*애인|전\s*여친|모르는\s*(?:사람|남자)|어떤\s*(?:사람|남자)|누가|누군가)"
+    r"\s*(?:이|가)?\s*[^.?!\n]{0,12}?(?:따라와|따라오|따라다니|따라다녀|쫓아와|쫓아오|쫓아다니|쫓아다녀|기다리고\s*있)"
     r"|(?:아이|애|아들|딸|자녀|아기)\s*(?:를|을)?\s*잃어버렸|실종\s*(?:됐|되었|신고)"
     r"|(?:남편|아내|부인|와이프|남친|남자\s*친구|여친|애인|아빠|아버지|엄마|어머니|부모님?|오빠|형|시아버지|시어머니|전\s*남편)"
     r"\s*(?:이|가|한테|에게|께서)?\s*(?:자꾸|또|계속|매일|맨날)?\s*(?:때려|때리|때렸|폭행|폭력|목\s*(?:을)?\s*졸|죽이겠다|죽인다고|협박)"
@@ -92,7 +104,10 @@ _EMERGENCY_EN = re.compile(
     r"|\blost\s+my\s+(?:child|kid|son|daughter|baby)\b|\bcan'?t\s+find\s+my\s+(?:child|kid|son|daughter|baby)\b"
     r"|\b(?:husband|wife|partner|boyfriend|girlfriend|father|dad|mother|mom)\s+(?:beats|hits|hurts|abuses|kicks|chokes)\s+me\b"
     r"|\b(?:beats|hits|hurts|abuses)\s+me\b|\bdomestic\s+(?:violence|abuse)\b|\b(?:was|been|being)\s+(?:raped|assaulted|abused)\b"
-    r"|\bcollapsed\b|\bunconscious\b|\bnot\s+breathing\b|\bheart\s+attack\b|\bhelp\s+me\s+please\b|\bhouse\s+is\s+on\s+fire\b",
+    r"|\bcollapsed\b|\bunconscious\b|\bnot\s+breathing\b|\bheart\s+attack\b|\bhelp\s+me\s+please\b|\bhouse\s+is\s+on\s+fire\b"
+    r"|\b(?:child|kid|son|daughter)\s+(?:hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:come|came)\s+home\b"
+    r"|\b(?:someone|somebody|a\s+man|a\s+stranger|my\s+ex)\s+(?:is|keeps)\s+(?:following|stalking)\s+me\b"
+    r"|\b(?:scared|afraid|terrified)\s+of\s+my\s+(?:husband|wife|partner|boyfriend|girlfriend|father|dad|ex)\b",
     re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"

@@ -140,8 +140,14 @@ class FactQuestionPolicy:
         if message is None or not message.text or message.text.lstrip().startswith("/"):  # a button's payload
             return None
         intent, confidence = top_intent(tracker)
+        # an event told in English ("My father passed away, what should I do?", read as out_of_scope 0.38: s38 probe)
+        # is answered from the documents as it is (the page about the event, if any, answers it: AnswerComposer.
+        # about_told_event); restated as a question of support it found the pregnancy voucher first
+        from assistant.knowledge.composer import tells_event_en
+
+        told = context.language == "en" and tells_event_en(message.text)
         need = (intent == OUT_OF_SCOPE_INTENT or (intent == HANDOFF_INTENT and not _ASKS_FOR_PERSON.search(message.text))) \
-            and states_documented_need(message.text, context)
+            and (told or states_documented_need(message.text, context))
         if not need and (intent != FACT_INTENT
                          or not (asks_or_requests(message.text) or names_help(message.text, message.entities, context))):
             return None
@@ -150,7 +156,7 @@ class FactQuestionPolicy:
             if ruled is not None and ruled.action not in ((OFFER_OF_HELP, OUT_OF_SCOPE_REPLY, HANDOFF_ACTION) if need
                                                           else (OFFER_OF_HELP,)):
                 return None
-        if not asks_or_requests(message.text):  # a need stated ("아기 낳았어요"): answered as the question it implies
+        if not asks_or_requests(message.text) and not told:  # a need stated ("아기 낳았어요"): the question it implies
             context.query = implied_question(context.query or message.text, context.language)
             context.restated = True
         context.fact_question = True  # an abstention then says the documents lack it (utter_no_answer), not out of scope

@@ -69,6 +69,22 @@ ASKED_EXCERPT_CHARS = 1500
 #: about_told_event`), when the gate gives less: above the shipped cut (0.4), so that it is answered, and below 1, so
 #: that an operator's stricter cut (``ASSISTANT_ABSTAIN_THRESHOLD``) still holds. Set by hand, not fitted.
 TOLD_EVENT_SCORE = 0.75
+#: An event told in English as having happened (:meth:`AnswerComposer._about_told_event_en`).
+_EVENT_EN = re.compile(r"\b(?:passed\s+away|died|lost\s+(?:my|our)\s+jobs?|(?:got|was|been|were)\s+(?:fired|laid\s+off)"
+                       r"|had\s+(?:a|our|my)\s+(?:baby|child)|gave\s+birth)\b", re.I)
+def tells_event_en(text: str) -> bool:
+    """Whether English ``text`` tells a life event that happened (:data:`_EVENT_EN`).
+
+    >>> tells_event_en("My father passed away, what should I do?"), tells_event_en("I lost my job"), tells_event_en("job loss")
+    (True, True, False)
+    """
+    return bool(_EVENT_EN.search(text or ""))
+
+
+#: Words of time in a Korean question that name no topic ("지난주에 돌아가셨는데": s38 probe).
+_TIME_WORDS_KO = frozenset("지난주 지난달 작년 올해 어제 그제 오늘 최근 얼마 전 주 달 해 년 월 일 며칠 방금 아까".split())
+#: Words of time in an English question that name no topic ("last week", "two months ago").
+_TIME_WORDS_EN = frozenset("last week weeks month months year years ago yesterday today recently just should".split())
 #: At most this many sections are quoted in the answer to a fact said after an answer (:meth:`AnswerComposer.lines_answer`).
 FACT_SECTIONS = 3
 #: Said after the lines about a fact: they speak of it, they do not decide (by language).
@@ -282,6 +298,10 @@ _ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{3,}?)(계좌|통장|제도|적금|�
 _PARTICLE_ENDS = frozenset("은는이가을를도에의로와과랑")
 
 
+#: Endings of a verb or an adjective (a clause: "돌아가셨는데", "몰라서", "없고"): such a word is no part of a name.
+_VERB_ENDS = re.compile(r"(?:는데|은데|인데|ㄴ데|는지|고|며|면|서|지만|니까|어요|아요|해요|에요|예요|습니다|요|다)$")
+
+
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
     three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드") that no title holds (``titles``: spaces removed), else None.
@@ -303,6 +323,7 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     >>> unknown_account_or_scheme("청년 내일 저축 계좌", titles), unknown_account_or_scheme("청년주택드림 청약 통장", titles)
     (None, None)
     >>> unknown_account_or_scheme("지원금이 월급 통장에 들어오나요", titles)
+    >>> unknown_account_or_scheme("엄마가 돌아가셨는데 은행 계좌를 몰라요", titles)
     """
     held = list(titles)
     words = re.findall(r"[가-힣]+", query)
@@ -311,8 +332,10 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
         # 제도", s36 second probe) is read as written together; the shortest join that is a name is the name asked
         names = []
         for start in range(i, max(-1, i - 4), -1):
-            if start < i and words[start][-1] in _PARTICLE_ENDS:
-                break  # a word with its particle ends the name ("지원금이 월급 통장에" names no 지원금이월급통장)
+            if start < i and (words[start][-1] in _PARTICLE_ENDS or _VERB_ENDS.search(words[start])):
+                # a word with its particle or a verb's ending ends the name ("지원금이 월급 통장에" names no
+                # 지원금이월급통장; s38 probe: "돌아가셨는데 은행 계좌를" was named '돌아가셨는데은행계좌')
+                break
             m = _ACCOUNT_OR_SCHEME.fullmatch("".join(words[start:i + 1]))
             if m is None:
                 continue
@@ -1001,7 +1024,8 @@ class AnswerComposer:
         the documents lack is :meth:`missing_service`'s), a verb of it is an everyday word for a life event in the
         colloquial glossary (돌아가 → 사망, 잘리 → 실직), the first page's title and overview hold that verb or one of
         its catalogue words, and each other thing it names (its topic compounds, a family member's word aside) is in
-        the page's text: "할머니가 돌아가셨어요 장례비 지원 있나요?" asks about 장례비, which 안심상속 does not speak of.
+        the page's text (a word of time aside): "할머니가 돌아가셨어요 장례비 지원 있나요?" asks about 장례비, which
+        안심상속 does not speak of.
         The verb tells what happened (a past ending follows it: 돌아가셨어요, 잘렸는데): "애 키우는데 받을 수 있는 거
         있어요?" tells a state, the general question the eligibility check answers (s14), and "부모님 돌아가시면 …" a
         supposition."""
@@ -1009,7 +1033,11 @@ class AnswerComposer:
         from assistant.knowledge.topic import topic_compounds
         from assistant.nlu.household import KIN_SEX, MEMBER_WHO
 
-        if result.language != "ko" or not result.hits or default_glossary().named_service(result.query) is not None:
+        if not result.hits or default_glossary().named_service(result.query) is not None:
+            return False
+        if result.language == "en":
+            return self._about_told_event_en(result)
+        if result.language != "ko":
             return False
         tokens = self.tokenizer.tokenize(result.query[:2000])
         colloquial = default_colloquial()
@@ -1023,7 +1051,31 @@ class AnswerComposer:
         expansions = colloquial.expand(lexical_terms(tokens))
         held = self._text_of(top.doc_id)
         return all(holds_topic([c], self._terms_of(top.doc_id), held, expansions) for c in topic_compounds(tokens)
-                   if not all(part in MEMBER_WHO or part in KIN_SEX for part in c))
+                   if not all(part in MEMBER_WHO or part in KIN_SEX or part in _TIME_WORDS_KO for part in c))
+
+    def _about_told_event_en(self, result: RetrievalResult) -> bool:
+        """:meth:`about_told_event` for an English question: it tells an event that happened (:data:`_EVENT_EN`:
+        "My father passed away", "I lost my job"), the glossary's translation of the event's phrase (passed away →
+        사망) is in the title and overview of the first page or of its Korean version, and each of its other words
+        (less :data:`~assistant.dialogue.eligibility_route.GENERAL_EN`, the phrase's own and words of time) is in that
+        page's English text or translates to words of its Korean text. s38: "My father passed away. What should I
+        do?" found the Safe Inheritance page first; the English gate gave it 0.015."""
+        from assistant.dialogue.eligibility_route import GENERAL_EN
+
+        told = _EVENT_EN.search(result.query)
+        if told is None:
+            return False
+        top = result.hits[0]
+        pages = [top.doc, *top.alternates]
+        phrases = [(phrase, korean) for phrase, korean in result.translations if phrase in told.group(0).lower()]
+        if not phrases or not any(w in self._overview_text(d) for d in pages for _p, korean in phrases for w in korean):
+            return False
+        said = {w for phrase, _k in phrases for w in phrase.split()}
+        held = "".join(self._text_of(d.doc_id) for d in pages)
+        translated = {w for phrase, korean in result.translations for w in phrase.split()
+                      if any(k in held for k in korean)}
+        return all(t in held or t in translated for t in result.terms
+                   if t not in GENERAL_EN and t not in said and t not in _TIME_WORDS_EN)
 
     def related_services(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,
                          share: float = RELATED_SHARE) -> list[DocHit]:

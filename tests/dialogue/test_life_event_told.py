@@ -6,13 +6,16 @@ and "어머니가 돌아가셨는데 재산이 얼마나 있는지 몰라요" "�
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from assistant.dialogue.builtin_actions import tells_a_death
 from tests.dialogue.test_detail_followup import first_cited, page, say
 
+KNOWLEDGE_EN = Path(__file__).resolve().parents[2] / "knowledge" / "en"
 INHERITANCE = "사망자 및 피후견인 재산조회 통합처리 신청(안심상속서비스)"
 CONDOLENCES = "삼가 고인의 명복을 빕니다."
 
@@ -55,3 +58,24 @@ def test_a_question_about_a_death_that_has_not_happened_gets_no_condolences(proc
 ])
 def test_tells_a_death(text: str, told: bool) -> None:
     assert tells_a_death(text) is told
+
+
+def test_a_death_told_with_words_the_page_lacks_is_no_service_name(processor: Any) -> None:
+    """s38 probe: "엄마가 지난주에 돌아가셨는데 은행 계좌를 몰라요" got "'돌아가셨는데은행계좌'라는 서비스는 … 없어서":
+    a clause joined to 은행 계좌 was read as an account's name. Condolences, and no such name."""
+    t = say(processor, "엄마가 지난주에 돌아가셨는데 은행 계좌를 몰라요")
+    reply = t.messages[0].text
+    assert reply.startswith(CONDOLENCES + "\n") and "돌아가셨는데은행" not in reply, reply
+
+
+@pytest.mark.parametrize("told", ["My father passed away, what should I do?", "My mother died last week"])
+def test_a_death_told_in_english_gets_condolences_and_the_english_page(processor: Any, told: str) -> None:
+    """s38 probe: "My father passed away, what should I do?" (out_of_scope 0.38) got "Sorry, I can't answer that
+    here"; the Safe Inheritance Service has an English page."""
+    english = [p for p in (KNOWLEDGE_EN.glob("*.md")) if "안심상속" in p.read_text(encoding="utf-8").split("---", 2)[1]]
+    assert len(english) == 1
+    doc_id = yaml.safe_load(english[0].read_text(encoding="utf-8").split("---", 2)[1])["doc_id"]
+    t = say(processor, told)
+    reply = t.messages[0].text
+    assert reply.startswith("I'm very sorry for your loss.\n"), reply
+    assert first_cited(t) == doc_id and not t.messages[0].custom.get("abstained"), reply
