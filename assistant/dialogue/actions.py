@@ -99,10 +99,11 @@ class TurnContext:
     #: out_of_scope probability ("How much is it?" reads as out_of_scope); None for any other message
     about_service: str | None = None
     #: a fact about the person said after that service was answered ("저희 한부모 가정이에요", "청년인데 가능해요?"):
-    #: the document answered and, per fact, ``(the word said, its ways of being written)``; the knowledge answer then
+    #: the document answered, per fact ``(the word said, its ways of being written)``, and whether it was asked as a
+    #: question (not stated); the knowledge answer then
     #: quotes the lines of that document that speak of them (:meth:`~assistant.knowledge.composer.AnswerComposer.
     #: lines_answer`), else answers ``query`` as before; None for any other message
-    about_facts: tuple[str, tuple[tuple[str, tuple[str, ...]], ...]] | None = None
+    about_facts: tuple[str, tuple[tuple[str, tuple[str, ...]], ...], bool] | None = None
     #: facts said after a service was answered that its page does not speak of ("저 직장인인데 되나요?" after
     #: 에너지바우처): the document and the words said; when the documents answer the message itself, that answer
     #: stands, else the reply says the page does not speak of them (:meth:`~assistant.knowledge.composer.

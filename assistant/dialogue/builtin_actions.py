@@ -311,6 +311,11 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
     return (said.text or ""), bool(fits)
 
 
+#: A list of at most this many items is quoted whole when a question about a fact names one of them
+#: (:meth:`~assistant.knowledge.composer.AnswerComposer.lines_answer`).
+WHOLE_LIST_ITEMS = 5
+
+
 def _fact_lines(context: TurnContext) -> Any:
     """The answer that quotes what the service just answered says of the facts the latest message states
     (``context.about_facts``, set by :class:`~assistant.dialogue.service_followup.ServiceFollowUpPolicy`:
@@ -319,8 +324,10 @@ def _fact_lines(context: TurnContext) -> Any:
     composer = getattr(context.knowledge, "composer", None)
     if context.about_facts is None or composer is None or not hasattr(composer, "lines_answer"):
         return None
-    doc_id, facts = context.about_facts
-    return composer.lines_answer(doc_id, facts, context.answer_language or context.language)
+    doc_id, facts, asked = context.about_facts
+    # a question ("주말에도 돼요?") brings a short list whole: the items that do not name it answer it too
+    return composer.lines_answer(doc_id, facts, context.answer_language or context.language,
+                                 whole_lists=WHOLE_LIST_ITEMS if asked else 0)
 
 
 def _unmentioned(context: TurnContext) -> Any:

@@ -191,11 +191,14 @@ class ServiceFollowUpPolicy:
                 context.unmentioned = (doc_id, tuple(said for said, _ways in facts))
                 return Prediction("action_answer_from_knowledge", self.name, 1.0)
             if facts:
-                context.about_facts = (doc_id, facts)
+                context.about_facts = (doc_id, facts, not states_of_oneself(text))
             title = next((str(c.get("title") or "") for c in candidates if str(c.get("doc_id") or "") == doc_id), "") or title
             query = f"{title} {text}{detail}"
         context.about_service = title
         context.query = query
+        # written in the message's language, whatever the title's ("서류는요?" after an English answer: s38 probe, the
+        # English title joined to it made the answer English)
+        context.answer_language = context.answer_language or context.language
         return Prediction("action_answer_from_knowledge", self.name, 1.0)
 
 
@@ -291,8 +294,11 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
         return None
     if find(text) or named_benefit(default_glossary(), text) is not None:
         return None
-    terms = help_of_its_own(text, list(message.entities), tokenizer)
     facts = said_facts(text, context.language)
+    size = household_size(text)
+    # the words that say the household's size are the fact, not a topic ("4인 가족이에요": 가족)
+    plain = text if size is None else text[:size[1][0]] + " " * (size[1][1] - size[1][0]) + text[size[1][1]:]
+    terms = help_of_its_own(plain, list(message.entities), tokenizer)
     aspects = asked_aspects(text)
     if terms or facts:
         if aspects or _LEANING.search(text) or states_of_oneself(text, bool(facts)):
@@ -300,11 +306,14 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
             said = dict(default_colloquial().expand(terms))
             words = [(as_written(text, t), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
                      for t in terms]
-            words += facts
             for doc_id in docs:
                 held = composer.document_text(doc_id)
-                if all(any(w in held for w in ways) for _t, ways in words):
-                    return FollowUp(doc_id, "", () if aspects else tuple(words))
+                stated = [f for f in facts if any(w in held for w in f[1])]
+                # the topic words must all be there; the facts too when they are all it says ("월 소득 400만원 3인
+                # 가구면요?" after 아이돌봄 asks about 소득, whatever the page says of 3인 가구)
+                if all(any(w in held for w in ways) for _t, ways in words) and (words or len(stated) == len(facts)):
+                    return FollowUp(doc_id, "", () if aspects else tuple(words + stated))
+            words += facts
             if not aspects:
                 # "저 직장인인데 되나요?" after 에너지바우처, whose page never speaks of 직장인 (s37 note: "찾지 못했어요")
                 return FollowUp(docs[0], "", tuple(words), unmentioned=True)
@@ -351,14 +360,58 @@ PERSON_FACTS: tuple[tuple[str, str, Callable[[str], list[tuple[int, int]]], tupl
 )
 
 
+_KO_COUNTS = {"한": 1, "혼자": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7,
+              "여덟": 8}
+_EN_COUNTS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+_COUNT = r"(\d{1,2}|다섯|여섯|일곱|여덟|한|두|둘|세|셋|네|넷)"
+#: How many live in the household: "4인 가족이에요", "저희 집 4식구예요", "우리집 네명이에요", "식구가 다섯이에요",
+#: "a family of four", "we are 4 people" (s38 probe: each after 에너지바우처 got another page or "알겠어요").
+HOUSEHOLD_SIZE = re.compile(
+    rf"{_COUNT}\s*(?:인\s*(?:가구|가족|세대)|식구|명\s*(?:가족|식구))"
+    rf"|(?:우리|저희)\s*(?:집|가족)\s*(?:은|는|이|도)?\s*(?:식구\s*(?:가|는)?\s*)?{_COUNT}\s*(?:명|식구|이에요|예요|이요)"
+    rf"|(?:식구|가족)\s*(?:가|는|이|은)\s*{_COUNT}\s*(?:명|이에요|예요|이요|$)"
+    r"|\bfamily\s+of\s+(\d{1,2}|one|two|three|four|five|six|seven|eight)\b"
+    r"|\b(?:we\s+are|we're|there\s+are)\s+(\d{1,2}|two|three|four|five|six|seven|eight)(?:\s+(?:of\s+us|people|in\s+(?:my|our)\s+family))\b"
+    r"|\b(\d{1,2})[- ]person\s+household\b", re.I)
+
+
+def household_size(text: str) -> tuple[int, tuple[int, int]] | None:
+    """``(how many live in the household, the span that says it)`` when ``text`` says it (:data:`HOUSEHOLD_SIZE`),
+    else None.
+
+    >>> household_size("저희 집 4식구예요")[0], household_size("우리집 네명이에요")[0], household_size("식구가 다섯이에요")[0]
+    (4, 4, 5)
+    >>> household_size("We're a family of three")[0], household_size("아이 두 명이에요"), household_size("4인 가족이에요")[0]
+    (3, None, 4)
+    """
+    m = HOUSEHOLD_SIZE.search(text)
+    if m is None:
+        return None
+    said = next(g for g in m.groups() if g)
+    n = int(said) if said.isdigit() else _KO_COUNTS.get(said) or _EN_COUNTS.get(said.lower(), 0)
+    return (n, m.span()) if 0 < n <= 20 else None
+
+
+def _household_ways(n: int) -> tuple[str, ...]:
+    """How pages write a household of ``n`` (lower case, no spaces): "4인가구", "4인세대", a table row "|4인|", and any
+    "m인이상" bound it reaches ("5인" is in "4인 이상 가구"), Korean and English."""
+    ways = [f"{n}인가구", f"{n}인세대", f"|{n}인|", f"{n}인이상", f"{n}person", f"{n}-person", f"{n}persons"]
+    ways += [f"{m}인이상" for m in range(2, n)] + [f"{m}ormore" for m in range(2, n + 1)]
+    return tuple(ways)
+
+
 def said_facts(text: str, language: str = "ko") -> list[tuple[str, tuple[str, ...]]]:
-    """The facts about the person (:data:`PERSON_FACTS`) ``text`` states, each ``(its word in ``language``, how pages
-    write it)``.
+    """The facts about the person (:data:`PERSON_FACTS`, and the household's size: :func:`household_size`) ``text``
+    states, each ``(its word in ``language``, how pages write it)``.
 
     >>> said_facts("저희 한부모 가정이에요"), said_facts("I live alone", "en")[0][0], said_facts("에너지바우처 알려줘")
     ([('한부모', ('한부모', 'singleparent', 'single-parent', 'loneparent', 'lone-parent', 'one-parent'))], 'living alone', [])
     """
-    return [(en if language == "en" else ko, ways) for ko, en, spans, ways in PERSON_FACTS if spans(text)]
+    facts = [(en if language == "en" else ko, ways) for ko, en, spans, ways in PERSON_FACTS if spans(text)]
+    if (size := household_size(text)) is not None:
+        n = size[0]
+        facts.append((f"a household of {n}" if language == "en" else f"{n}인 가구", _household_ways(n)))
+    return facts
 
 
 #: A message that speaks of the speaker or their household ("저 LPG 써요", "저희 집은 …", "I use LPG", "My son …").
@@ -369,14 +422,18 @@ _QUESTION = re.compile(r"\?|[나까]요\s*[.!~]*\s*$|니까\s*$|는지|뭐|무�
                        r"|\b(?:what|how|where|when|which)\b|^\s*(?:can|could|is|are|do|does|will|would)\b", re.I)
 
 
+#: A short statement that names what the speaker is ("차상위예요", "신혼부부예요", "수급자입니다"): said of oneself.
+_IS_SOMETHING = re.compile(r"^[\w\s·]{1,16}?(?:이에요|예요|에요|입니다|이고요|이거든요|거든요|이요)\s*[.!~]*\s*$")
+
+
 def states_of_oneself(text: str, facts: bool = False) -> bool:
     """Whether ``text`` states something of the speaker rather than asks: it is no question (:data:`_QUESTION`) and
-    either speaks of the speaker (:data:`_OF_ONESELF`) or states a fact about the person (``facts``:
-    :func:`said_facts` found one).
+    either speaks of the speaker (:data:`_OF_ONESELF`), says what the speaker is in a few words (:data:`_IS_SOMETHING`:
+    "차상위예요", "신혼부부예요") or states a fact about the person (``facts``: :func:`said_facts` found one).
 
     >>> states_of_oneself("저 LPG 써요"), states_of_oneself("I use LPG"), states_of_oneself("저 임신했는데 지원 있어요?")
     (True, True, False)
-    >>> states_of_oneself("청년 월세 지원 받고 싶어요"), states_of_oneself("혼자 살아요", facts=True)
-    (False, True)
+    >>> states_of_oneself("청년 월세 지원 받고 싶어요"), states_of_oneself("혼자 살아요", facts=True), states_of_oneself("차상위예요")
+    (False, True, True)
     """
-    return bool(facts or _OF_ONESELF.search(text)) and not _QUESTION.search(text)
+    return bool(facts or _OF_ONESELF.search(text) or _IS_SOMETHING.search(text)) and not _QUESTION.search(text)

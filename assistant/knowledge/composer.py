@@ -813,13 +813,15 @@ class AnswerComposer:
         section = "\n".join(c.text for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in keys)
         return age_rule(section) if section else None
 
-    def lines_answer(self, doc_id: str, facts: Iterable[tuple[str, Iterable[str]]], lang: str) -> Answer | None:
+    def lines_answer(self, doc_id: str, facts: Iterable[tuple[str, Iterable[str]]], lang: str,
+                     whole_lists: int = 0) -> Answer | None:
         """The answer to a fact about the person said after ``doc_id``'s service was answered ("저희 한부모
         가정이에요", "청년인데 가능해요?", "I use LPG"): the lines of each of its sections that speak of one of the
         ``facts`` (``(the word said, its ways of being written, lower-cased without spaces)``:
         :func:`~assistant.knowledge.fact_lines.lines_about`, with what makes them readable), at most
         :data:`FACT_SECTIONS` sections in the page's order, under a sentence naming the words and before one that
-        says these lines alone do not decide, then the source; each section quoted is cited. None when the document
+        says these lines alone do not decide, then the source; each section quoted is cited (``whole_lists``: a short
+        list is quoted whole, :func:`~assistant.knowledge.fact_lines.lines_about`). None when the document
         is not in the index or no line speaks of any of them (the caller answers as before)."""
         from assistant.knowledge.fact_lines import lines_about
 
@@ -830,7 +832,7 @@ class AnswerComposer:
         words = [ways for _s, ways in stated]
         names = dict.fromkeys(c.section for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION)
         parts = [(name, _excerpt(quoted, ASKED_EXCERPT_CHARS)) for name in names
-                 if (quoted := lines_about(self._whole_section(doc, name), words))][:FACT_SECTIONS]
+                 if (quoted := lines_about(self._whole_section(doc, name), words, whole_lists))][:FACT_SECTIONS]
         if not parts:
             return None
         said = ", ".join(f"'{s}'" for s, _w in stated)

@@ -41,14 +41,32 @@ def holds(line: str, words: Sequence[Sequence[str]]) -> bool:
     return any(w and w in s for ways in words for w in ways)
 
 
-def lines_about(text: str, words: Sequence[Sequence[str]]) -> str:
+def _list_items(lines: list[str], i: int) -> list[int]:
+    """The items of the list line ``i`` belongs to: the lines at its indentation, up and down from it while no blank
+    line or shallower line comes between (their nested lines not counted)."""
+    depth = _indent(lines[i])
+    items = [i]
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and lines[j].strip() and _indent(lines[j]) >= depth:
+            if _indent(lines[j]) == depth:
+                if not _BULLET.match(lines[j]):
+                    break
+                items.append(j)
+            j += step
+    return sorted(items)
+
+
+def lines_about(text: str, words: Sequence[Sequence[str]], whole_lists: int = 0) -> str:
     """The lines of ``text`` (one section of a page, Markdown) that hold one of the facts' ``words``
     (:func:`holds`), each with its context, in the page's order; ``""`` when none does.
 
     Context kept with a line: the items it is nested in (up to the top of its list); the items nested in it (at most
     :data:`MAX_NESTED`, then " …"); the sentence right before the list it belongs to, when the list follows it with
     no blank line and it is no longer than :data:`MAX_LEAD_IN` characters; for a table row, the table's header and
-    its rule.
+    its rule. With ``whole_lists``, a list item that speaks of them brings every item of its list when the list has at
+    most that many ("주말에도 돼요?" on 철도 공공할인: the KTX and 새마을호 lines say 토요일·일요일 제외, and 무궁화호's, which
+    does not name the weekend, is the one discounted on it; s38 probe).
 
     >>> page = "가구원 수에 따라 아래 금액을 줍니다.\\n- 1인 가구: 295,200원\\n- 2인 가구: 407,500원"
     >>> print(lines_about(page, [["1인가구"]]))
@@ -66,6 +84,8 @@ def lines_about(text: str, words: Sequence[Sequence[str]]) -> str:
             continue
         keep.add(i)
         depth = _indent(line)
+        if whole_lists and _BULLET.match(line) and len(items := _list_items(lines, i)) <= whole_lists:
+            keep.update(items)
         # the items it is nested in
         level = depth
         for j in range(i - 1, -1, -1):

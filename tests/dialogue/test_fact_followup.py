@@ -145,3 +145,51 @@ def test_a_question_of_its_own_after_an_answer_is_still_answered_by_its_own_page
     say(processor, "에너지바우처 알려주세요")
     t = say(processor, "노인 기차 할인도 되나요?")
     assert first_cited(t) == rail and "찾지 못했어요" not in t.messages[0].text, [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize(("fact", "size"), [("4인 가족이에요", 4), ("우리집 네명이에요", 4), ("식구가 다섯이에요", 5),
+                                            ("저희 집 2식구예요", 2)])
+def test_the_household_size_said_after_an_answer_gets_its_amount(processor: Any, fact: str, size: int) -> None:
+    """s38 probe: "4인 가족이에요" after 에너지바우처 answered 언어발달지원, "식구가 다섯이에요" got "알겠어요"; the page
+    gives an amount per household size (four and more alike)."""
+    _, body = page("에너지바우처")
+    amounts = {ln.strip() for ln in section(body, "지원 내용").splitlines() if "인" in ln and "가구:" in ln}
+    expected = next(a for a in amounts if a.startswith(f"- {size}인") or (size >= 4 and a.startswith("- 4인 이상")))
+    say(processor, "에너지바우처 알려주세요")
+    reply = say(processor, fact).messages[0].text
+    assert expected in reply and all(a not in reply for a in amounts - {expected}), reply
+    assert f"'{size}인 가구'" in reply
+
+
+@pytest.mark.parametrize(("question", "fact", "title", "word"), [
+    ("초중고 교육비 지원 알려줘", "차상위예요", "초·중·고 교육비 지원", "차상위"),
+    ("전세임대 알려줘", "신혼부부예요", "기존주택 전세임대주택 지원사업", "신혼부부"),
+])
+def test_a_few_words_saying_what_one_is_are_a_fact(processor: Any, question: str, fact: str, title: str,
+                                                   word: str) -> None:
+    """s38 probe: "차상위예요" after 교육비 answered 자활근로; "신혼부부예요" after 전세임대 quoted 지원 대상 from its
+    start, cut before the 신혼부부 line."""
+    doc_id, body = page(title)
+    expected = lines_with(section(body, "지원 대상"), word)[0]
+    say(processor, question)
+    t = say(processor, fact)
+    assert first_cited(t) == doc_id and expected in t.messages[0].text, t.messages[0].text
+
+
+def test_a_question_about_a_fact_brings_a_short_list_whole(processor: Any) -> None:
+    """s38 probe: "주말에도 돼요?" quoted the KTX and 새마을호 lines (토요일·일요일 제외) and left out 무궁화호, the
+    one discounted at weekends: a list of a few items is quoted whole when a question names one."""
+    _, body = page("철도 공공할인 서비스(경로)")
+    items = [ln.strip() for ln in section(body, "지원 내용").splitlines() if ln.startswith("- ")]
+    assert any("토요일" not in i for i in items) and any("토요일" in i for i in items)
+    say(processor, "노인 교통비 할인")
+    reply = say(processor, "주말에도 할인돼요?").messages[0].text
+    assert all(i in reply for i in items), reply
+
+
+def test_a_follow_up_is_answered_in_its_own_language(processor: Any) -> None:
+    """s38 probe: "서류는요?" after an English answer was answered in English (the English title joined to it)."""
+    say(processor, "아이돌봄 서비스 알려줘")
+    say(processor, "how much does it cost?")
+    t = say(processor, "서류는요?")
+    assert t.messages[0].custom.get("language") == "ko" and "[구비 서류]" in t.messages[0].text, t.messages[0].text
