@@ -65,6 +65,11 @@ EXCERPT_CHARS = 320
 #: fresh-user probe: 에너지바우처's list stopped at "한부모가족 …", before 다자녀 가구, the citizen's own group, and "지원
 #: 대상 전부 보여주세요" got the same cut list)
 ASKED_EXCERPT_CHARS = 1500
+#: who is eligible, quoted in an answer that asks nothing in particular ("에너지바우처 알려줘"): long enough for most
+#: pages' lists whole (s38 fresh-user probe: cut at EXCERPT_CHARS, 에너지바우처's list stopped before 소년소녀가정 and
+#: 다자녀 가구, and its English page's after "the recipient or someone in the registered household is …", no group at
+#: all: a citizen may read the cut list as not including them)
+ELIGIBILITY_EXCERPT_CHARS = 900
 #: The answerability of a question that tells a life event its first page is about (:meth:`AnswerComposer.
 #: about_told_event`), when the gate gives less: above the shipped cut (0.4), so that it is answered, and below 1, so
 #: that an operator's stricter cut (``ASSISTANT_ABSTAIN_THRESHOLD``) still holds. Set by hand, not fitted.
@@ -1405,7 +1410,8 @@ class AnswerComposer:
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
         asked = _asked_aspects(result.terms, result.query)
         for aspect in _aspects(result.terms, result.query):
-            limit = ASKED_EXCERPT_CHARS if aspect in asked else EXCERPT_CHARS
+            limit = ASKED_EXCERPT_CHARS if aspect in asked else ELIGIBILITY_EXCERPT_CHARS if aspect == "eligibility" \
+                else EXCERPT_CHARS
             for key in ASPECT_SECTIONS[aspect]:
                 if key in by_key and all(by_key[key] != name for _a, name, _t in parts):  # each section quoted once
                     name = by_key[key]

@@ -157,6 +157,8 @@ def requested_name(text: str) -> str | None:
     Example:
         >>> requested_name("미혼모 의료비 지원 신청할래요"), requested_name("신청할래요"), requested_name("Apply for the energy voucher")
         ('미혼모 의료비 지원', None, 'energy voucher')
+        >>> requested_name("홍길동 <phone> 기초연금 신청")
+        '기초연금'
     """
     t = text.strip()
     if not t or t.startswith("/"):
@@ -165,6 +167,9 @@ def requested_name(text: str) -> str | None:
     name = ko if ko != t else _EN_REQUEST.sub("", t)
     if name == t:
         return None
+    # a masked personal datum (``<phone>``, ``<rrn>`` …) and whatever comes before it (often the citizen's own name:
+    # "홍길동 <phone> 기초연금 신청", s38 probe, was told "'홍길동 <phone> 기초연금': …") are no part of the name
+    name = re.split(r"<[a-z_]+>", name)[-1]
     name = name.strip(" .,!?~'\"").strip()
     name = re.sub(r"(?:을|를)$", "", name).strip()
     return None if name.lower() in _NO_NAME or len(name) < 2 or len(name) > 60 else name

@@ -15,7 +15,7 @@ from assistant.dialogue.messages import UserMessage
 from assistant.knowledge.documents import Document
 from assistant.settings import Settings
 from connectors.tasks.checklist import ChecklistSource
-from connectors.tasks.service_search import SPECIFIC_SHARE, ServiceSearch
+from connectors.tasks.service_search import SPECIFIC_SHARE, ServiceSearch, requested_name
 
 NAMED = ("에너지바우처", "주거급여", "장기요양", "난방비")
 
@@ -114,3 +114,13 @@ def test_apply_in_english_shows_the_named_services_checklist(catalogue: dict[str
             == sorted(titles_with("주거급여"))
         assert store.count() == 0  # nothing submitted without the citizen's yes
     store.db.dispose()
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("미혼모 의료비 지원 신청할래요", "미혼모 의료비 지원"), ("신청할래요", None),
+    ("Apply for the energy voucher", "energy voucher"),
+    # s38 probe: the citizen's name and a masked phone number were told back as the service's name
+    ("홍길동 <phone> 기초연금 신청", "기초연금"), ("<rrn> 주거급여 신청하고 싶어요", "주거급여"),
+])
+def test_the_name_a_request_to_apply_gives(text: str, name: str | None) -> None:
+    assert requested_name(text) == name
