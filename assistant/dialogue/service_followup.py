@@ -300,8 +300,9 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     plain = text if size is None else text[:size[1][0]] + " " * (size[1][1] - size[1][0]) + text[size[1][1]:]
     terms = help_of_its_own(plain, list(message.entities), tokenizer)
     aspects = asked_aspects(text)
+    leaning = bool(_LEANING.search(text))
     if terms or facts:
-        if aspects or _LEANING.search(text) or states_of_oneself(text, bool(facts)):
+        if aspects or leaning or states_of_oneself(text, bool(facts)):
             # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
             said = dict(default_colloquial().expand(terms))
             words = [(as_written(text, t), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
@@ -320,7 +321,7 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
         if terms:
             return None
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
-    if not (fact or _LEANING.search(text)):
+    if not (fact or leaning):
         return None
     return FollowUp(docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
 

@@ -353,6 +353,19 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     return None
 
 
+def _named(doc: DocInfo, lang: str) -> str:
+    """How an answer names the page it quotes: "title — agency" in English, "title (agency)" in Korean."""
+    if lang == "en":
+        return f"{doc.title} — {doc.agency}" if doc.agency else doc.title
+    return f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "")
+
+
+def _source_line(doc: DocInfo, lang: str) -> str:
+    """The answer's last line: the page's address and when it was last updated."""
+    updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
+    return f"\n{'Source' if lang == 'en' else '출처'}: {doc.url}{updated}"
+
+
 def _key(section: str) -> str:
     return section.split(">")[-1].replace(" ", "").lower()
 
@@ -842,19 +855,18 @@ class AnswerComposer:
             return None
         said = ", ".join(f"'{s}'" for s, _w in stated)
         if lang == "en":
-            lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title, f"What it says about {said}:"]
+            lines = [_named(doc, lang), f"What it says about {said}:"]
             if doc.language != "en" and quoted_in_korean(text for _n, text in parts):
                 lines.append(KOREAN_QUOTE_NOTE)
         else:
-            lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + f" 안내에서 {said}에 관한 부분이에요."]
+            lines = [_named(doc, lang) + f" 안내에서 {said}에 관한 부분이에요."]
         sections = self._sections(doc)
         for name, text in parts:
             lines.append(f"\n[{name.split('>')[-1].strip()}]\n{text}")
             if note := self._ended(name, sections[name], text, lang):
                 lines.append(note)
         lines.append("\n" + FACT_CAVEAT[lang if lang in FACT_CAVEAT else "ko"])
-        updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
-        lines.append(f"\n{'Source' if lang == 'en' else '출처'}: {doc.url}{updated}")
+        lines.append(_source_line(doc, lang))
         citations = tuple(Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for name, _t in parts)
         return Answer("\n".join(lines), lang, citations, False, 1.0)
 
@@ -873,15 +885,14 @@ class AnswerComposer:
             return None
         words = ", ".join(f"'{s}'" for s in said)
         if lang == "en":
-            lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title,
+            lines = [_named(doc, lang),
                      f"I found no condition about {words} in what it says. Who is eligible is below; the agency "
                      "decides whether you qualify."]
         else:
-            lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + f" 안내에서 {words}에 관한 조건은 따로 "
+            lines = [_named(doc, lang) + f" 안내에서 {words}에 관한 조건은 따로 "
                      "찾지 못했어요. 받을 수 있는지는 아래 지원 대상을 확인하시고, 최종 판단은 담당 기관이 해요."]
         lines.append(f"\n[{name.split('>')[-1].strip()}]\n{_excerpt(self._whole_section(doc, name), ASKED_EXCERPT_CHARS)}")
-        updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
-        lines.append(f"\n{'Source' if lang == 'en' else '출처'}: {doc.url}{updated}")
+        lines.append(_source_line(doc, lang))
         citation = Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
         return Answer("\n".join(lines), lang, (citation,), False, 1.0)
 
@@ -1423,13 +1434,13 @@ class AnswerComposer:
                 parts.append(("overview", best.section, _excerpt(best.text)))
         head = _HEADINGS[lang]
         if lang == "en":
-            lines = [f"{doc.title} — {doc.agency}" if doc.agency else doc.title]
+            lines = [_named(doc, lang)]
             # an English page that writes a Korean name or term inside its English text (유아학비 누리과정) is no Korean
             # quote: the note is for a Korean page quoted under English headings (s32: said over two English pages)
             if doc.language != "en" and quoted_in_korean(text for _a, _n, text in parts):
                 lines.append(KOREAN_QUOTE_NOTE)
         else:
-            lines = [f"{doc.title}" + (f" ({doc.agency})" if doc.agency else "") + " 안내예요."]
+            lines = [_named(doc, lang) + " 안내예요."]
         if (missing := self.missing_service(result.query)) is not None:
             lines.insert(0, f"I have no service called '{missing}' in my documents; this is a related one." if lang == "en"
                          else f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.")
@@ -1438,9 +1449,7 @@ class AnswerComposer:
             if note := self._ended(name, sections[name], text, lang):
                 lines.append(note)  # a window that has ended is never quoted as if open (F9)
             lines += [used for p in use_periods(text) if (used := use_ended_note(p, self.today(), lang))]
-        updated = f" ({'updated' if lang == 'en' else '최종 수정'} {doc.updated_at})" if doc.updated_at else ""
-        source_label = "Source" if lang == "en" else "출처"
-        lines.append(f"\n{source_label}: {doc.url}{updated}")
+        lines.append(_source_line(doc, lang))
         citations = [Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for _a, name, _t in parts]
         if also:
             others = [self._pick_doc(result, h) for h in also]
