@@ -86,6 +86,11 @@ def tells_event_en(text: str) -> bool:
     return bool(_EVENT_EN.search(text or ""))
 
 
+#: The catalogue's words for the life events the colloquial glossary speaks of (birth, pregnancy, adoption, marriage,
+#: divorce, moving in, job loss, retirement, discharge from the forces, death): one of them supposed with 하다's
+#: conditional ("출산하면 뭐 받아요?", s38 probe: the gate gave 0.235 to a page titled 임신·출산) reads as
+#: :meth:`AnswerComposer.about_told_event`'s event. Other 하다 nouns (신청하면, 운전하면) tell no event.
+LIFE_EVENTS_KO = frozenset("출산 출생 임신 입양 결혼 혼인 이혼 전입 이사 실직 실업 퇴직 은퇴 전역 제대 사망".split())
 #: Words of time in a Korean question that name no topic ("지난주에 돌아가셨는데": s38 probe).
 _TIME_WORDS_KO = frozenset("지난주 지난달 작년 올해 어제 그제 오늘 최근 얼마 전 주 달 해 년 월 일 며칠 방금 아까".split())
 #: Words of time in an English question that name no topic ("last week", "two months ago").
@@ -1046,7 +1051,8 @@ class AnswerComposer:
         안심상속 does not speak of.
         The verb tells what happened (a past ending follows it: 돌아가셨어요, 잘렸는데): "애 키우는데 받을 수 있는 거
         있어요?" tells a state, the general question the eligibility check answers (s14), and "부모님 돌아가시면 …" a
-        supposition."""
+        supposition. A supposition in the catalogue's own word for a life event (:data:`LIFE_EVENTS_KO` with 하다's
+        conditional: "출산하면 뭐 받아요?") holds where the first page's title names that word (임신·출산)."""
         from assistant.knowledge.glossary import default_colloquial
         from assistant.knowledge.topic import topic_compounds
         from assistant.nlu.household import KIN_SEX, MEMBER_WHO
@@ -1064,7 +1070,11 @@ class AnswerComposer:
         events = colloquial.expand(happened)
         top = result.hits[0].doc
         about = self._overview_text(top)
-        if not any(w in about for stem, words in events for w in (stem, *words)):
+        title = re.sub(r"\s+", "", top.title)
+        # a life event supposed in its catalogue word ("출산하면 뭐 받아요?"), the first page named for it
+        supposed = [t.text for i, t in enumerate(tokens[:-2]) if t.tag == "NNG" and t.text in LIFE_EVENTS_KO
+                    and tokens[i + 1].tag == "XSV" and tokens[i + 2].text in ("면", "으면") and t.text in title]
+        if not supposed and not any(w in about for stem, words in events for w in (stem, *words)):
             return False
         expansions = colloquial.expand(lexical_terms(tokens))
         held = self._text_of(top.doc_id)
