@@ -162,6 +162,13 @@ class ActionAnswerFromKnowledge:
             p_oos = 0.0 if other_text else intent_probability(tracker, "out_of_scope")
             asked = text
             answer = _fact_lines(context) or context.answer(text, p_oos, region=region, earlier=other_text)
+            if (answer is None or answer.abstained) and context.about_facts is None and not (
+                    context.named_title or context.about_service or context.answer_language):
+                for later in _later_needs(text, context):  # the need said after a fact or an event
+                    again = context.answer(later, p_oos, region=region, earlier=True)
+                    if again is not None and not again.abstained:
+                        answer, asked = again, later
+                        break
             if (answer is None or answer.abstained) and (unmentioned := _unmentioned(context)) is not None:
                 answer = unmentioned
             if answer is not None and not answer.abstained and answer.regions and region is None \
@@ -314,6 +321,18 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
 #: A list of at most this many items is quoted whole when a question about a fact names one of them
 #: (:meth:`~assistant.knowledge.composer.AnswerComposer.lines_answer`).
 WHOLE_LIST_ITEMS = 5
+
+
+def _later_needs(text: str, context: TurnContext) -> list[str]:
+    """:func:`~assistant.dialogue.fact_question.later_sentences` of a Korean ``text``, each statement among them as
+    the question it implies (:func:`~assistant.dialogue.fact_question.implied_question`: "애들 학비가 걱정이에요");
+    ``[]`` in English, or without the composer's tokenizer."""
+    from assistant.dialogue.fact_question import asks_or_requests, implied_question, later_sentences
+
+    tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+    if tokenizer is None or context.language != "ko":
+        return []
+    return [s if asks_or_requests(s) else implied_question(s, "ko") for s in later_sentences(text, tokenizer)]
 
 
 def _fact_lines(context: TurnContext) -> Any:

@@ -76,6 +76,30 @@ def implied_question(statement: str, language: str) -> str:
     return f"{said}. What support can I get?" if language == "en" else f"{said}. 받을 수 있는 지원이 있나요?"
 
 
+#: Kiwi's tags after a final ending that start no sentence: punctuation and symbols
+_NO_SENTENCE_TAGS = frozenset({"SF", "SP", "SS", "SE", "SO", "SW"})
+
+
+def later_sentences(text: str, tokenizer: Any, most: int = 3) -> list[str]:
+    """The message less its first sentence, less its first two, …: what follows each Korean final ending (Kiwi's
+    ``EF``) that more words follow, at most ``most`` of them, longest first. A need said after a fact or an event
+    ("남편이 실직했어요 애들 학비 지원 있나요?": the whole scored 0.32 by the gate, its question alone 0.66) is read
+    from them when the whole message finds no answer (``action_answer_from_knowledge``). A connective ending
+    ("돌아가셨는데 …", ``EC``) ends no sentence: what follows it is read with it.
+
+    Args:
+        text: the message (its first 2,000 characters are read); tokenizer: the Korean tokenizer (``tokenize(text)``
+            → tokens with ``tag``, ``end``).
+    Returns:
+        the later parts, stripped of leading spaces and punctuation, in order (``[]`` for one sentence).
+    """
+    text = (text or "")[:2000]
+    tokens = tokenizer.tokenize(text)
+    cuts = [t.end for i, t in enumerate(tokens) if t.tag == "EF"
+            and any(n.tag not in _NO_SENTENCE_TAGS for n in tokens[i + 1:])]
+    return [rest for c in cuts[:most] if (rest := text[c:].lstrip(" .!?~,\n\t"))]
+
+
 #: a statement read as out of scope that still names a need the documents are about is answered as the question it
 #: implies (:func:`states_documented_need`), replacing the rules' out-of-scope reply
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -102,8 +126,10 @@ def states_documented_need(text: str, context: TurnContext) -> bool:
     tokenizer = getattr(composer, "tokenizer", None)
     if not text or offers is None or tokenizer is None or context.language != "ko" or asks_or_requests(text):
         return False
-    # a sentence, with a verb or an adjective ("…나와요", "…비싸요"): a bare word ("에너지") is a fragment, declined
-    if not any(t.tag.split("-")[0] in _PREDICATE_TAGS for t in tokenizer.tokenize(text[:2000])):
+    # a sentence, with a verb or an adjective ("…나와요", "…비싸요"), or a noun said of a subject ("학비가
+    # 걱정이에요": s38 probe, read as out_of_scope 0.63): a bare word ("에너지", "에너지예요") is a fragment, declined
+    tags = [t.tag.split("-")[0] for t in tokenizer.tokenize(text[:2000])]
+    if not any(tag in _PREDICATE_TAGS for tag in tags) and not ("JKS" in tags and "VCP" in tags):
         return False
     return bool(offers(text))
 

@@ -1067,6 +1067,9 @@ class AnswerComposer:
         colloquial = default_colloquial()
         happened = [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
                     and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
+        # a life event told in its catalogue word with 하다 ("남편이 실직했어요")
+        happened += [t.text for i, t in enumerate(tokens[:-2]) if t.tag == "NNG" and t.text in LIFE_EVENTS_KO
+                     and tokens[i + 1].tag == "XSV" and tokens[i + 2].tag == "EP" and tokens[i + 2].text in ("었", "았", "였")]
         events = colloquial.expand(happened)
         top = result.hits[0].doc
         about = self._overview_text(top)

@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from assistant.nlu.tokenizer import Token
 
 #: Words any question about a service may hold, whatever the service: they name no topic (what is asked of it: 발급,
-#: 신청, 지원, 방법, 서류, 자격, 얼마 …; what it is: 서비스, 사업, 제도, 혜택). "서울시 지원 신청" holds no topic.
+#: 신청, 지원, 방법, 서류, 자격, 얼마 …; what it is: 서비스, 사업, 제도, 혜택; the citizen's worry about it: 걱정,
+#: 고민, "애들 학비가 걱정이에요" is about 학비, s38 probe). "서울시 지원 신청" holds no topic.
 GENERIC_WORDS = frozenset(
     "지원 지원금 신청 신청서 발급 재발급 방법 서비스 사업 제도 혜택 안내 정보 문의 절차 서류 구비 구비서류 대상 자격 "
     "조건 기준 내용 기간 금액 얼마 언제 어디 무엇 경우 관련 가능 여부 필요 방문 온라인 접수 처리 확인 이용 "
-    "프로그램 정책 제공".split()
+    "프로그램 정책 제공 걱정 고민".split()
 )
 #: The tags of a noun compound's parts (common and proper nouns, numbers, Latin and Han words, roots) and of the
 #: morphemes a compound may hold between them (a prefix: 재발급; a bound noun: 70세; a noun suffix).

@@ -86,6 +86,6 @@ def test_a_birth_supposed_is_answered_by_the_page_titled_with_it(processor: Any)
     page's title holds it (건강보험 임신·출산 진료비 지원, whose 지원 내용 says what one gets)."""
     doc_id, body = page("건강보험 임신·출산 진료비 지원")
     assert "출산" in body.split("## 지원 내용\n", 1)[1].split("\n## ", 1)[0]
-    t = say(processor, "출산하면 뭐 받아요?")
+    t = say(processor, "출산하면 뭐 받아요?", sender="birth-supposed")
     assert first_cited(t) == doc_id and not t.messages[0].custom.get("abstained"), t.messages[0].text
     assert "[지원 내용]" in t.messages[0].text
