@@ -365,6 +365,13 @@ class MessageProcessor:
                 parse = self._typed_button(tracker, message.text or "", parse)
             else:
                 parse = {"intent": {}, "entities": [], "intent_ranking": []}
+        read = parse.get("intent") or {}
+        if conversation is not None and language != conversation and _ONE_LATIN_WORD.fullmatch(text) and (
+                read.get("name") in _NOT_UNDERSTOOD or float(read.get("confidence") or 0.0) < self.settings.intent_threshold):
+            # one Latin word nobody understood ("asdfqwer"; "dkssudgktpdy", 안녕하세요 typed in the other layout) says
+            # nothing of a language: the reply stays in the conversation's (s38 probe: a Korean conversation was told
+            # "Sorry, I can't answer that here")
+            language = conversation
         parse["language"] = language
         user = UserUttered(message.text, parse, message.channel, mid, metadata=dict(message.metadata or {}))
         tracker.update(user)
@@ -522,6 +529,11 @@ def check_redelivery(store: TrackerStore, message: UserMessage, mid: str) -> Non
 def _message_id(message: UserMessage) -> str | None:
     mid = (message.metadata or {}).get("message_id")
     return str(mid) if mid not in (None, "") else None
+
+
+#: one word of Latin letters, and the readings of a message nobody understood
+_ONE_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_NOT_UNDERSTOOD = frozenset({"out_of_scope", "nlu_fallback"})
 
 
 def _conversation_language(tracker: DialogueStateTracker) -> Literal["ko", "en"] | None:

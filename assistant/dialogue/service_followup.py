@@ -50,16 +50,17 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
     "apply": re.compile(r"신청\s*(?:방법|은|는|하려면|하면|어떻게|어디|해요|하나요)|어떻게\s*신청|어디서|어디에서|어디로|접수"
                         r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b", re.I),
     "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
-    "eligibility": re.compile(r"자격|대상|누가|누구|(?:소득|나이|연령|재산)\s*(?:기준|조건|제한)|받을\s*수\s*있(?:나|어|을까|는지|습)|해당\s*(?:되|돼|하)|몇\s*살|나이"
+    "eligibility": re.compile(r"자격|대상|누가|누구|(?:소득|나이|연령|재산)\s*(?:기준|조건|제한)|받을\s*수\s*있(?:나|어|을까|는지|습|는\s*(?:거|건|것)\s*(?:죠|지요|맞|[예에]요|같))|해당\s*(?:되|돼|하)|몇\s*살|나이"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
                           r"|\bfree\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
-#: The general question (which benefits fit me), not one about the service at hand; or a request for the eligibility
+#: The general question (which benefits fit me: "받을 수 있는 거 있어요?"), not one about the service at hand ("그럼
+#: 저 받을 수 있는거죠?", s38 probe: it got the general questionnaire's reply); or a request for the eligibility
 #: check itself ("자격 확인해 주세요", "Check my eligibility"), which the questionnaire answers.
-_GENERAL = re.compile(r"받을\s*수\s*있는\s*(?:혜택|지원|서비스|게|거|것)|뭐가\s*있|무슨\s*(?:혜택|지원)|어떤\s*(?:혜택|지원|서비스)|혜택"
+_GENERAL = re.compile(r"받을\s*수\s*있는\s*(?:혜택|지원|서비스|게|거(?!\s*(?:죠|지요|맞|[예에]요|야|같))|것(?!\s*(?:이죠|이지요|맞|같)))|뭐가\s*있|무슨\s*(?:혜택|지원)|어떤\s*(?:혜택|지원|서비스)|혜택"
                       r"|확인해\s*(?:주|줘|봐|볼)|조회|\bcheck\b"
                       r"|\bwhat\s+(?:benefits|help|support|services)\b|\bany\s+(?:benefits|help|support)\b"
                       r"|\banything\s+(?:i|we)\s+can\b|\bwhich\s+(?:benefits|services)\b", re.I)

@@ -94,3 +94,22 @@ def test_a_fact_held_by_a_service_listed_after_the_answer_is_answered_from_it(pr
     assert energy in [c["doc_id"] for m in first.messages for c in m.custom.get("citations", [])]
     t = say(processor, "도시가스 쓰는데요")
     assert first_cited(t) == energy and not t.messages[0].custom.get("abstained"), [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize("first", ["에너지바우처 알려줘", "저 기초수급자고 혼자 살고 75살이에요"])
+def test_asking_for_confirmation_is_about_the_service_just_answered(processor: Any, first: str) -> None:
+    """s38 probe: "그럼 저 받을 수 있는거죠?" after 에너지바우처 got the general questionnaire's "한꺼번에 확인해 드릴 수
+    없어요"; "받을 수 있는 거죠" asks about the service at hand, "받을 수 있는 거 있어요?" about any."""
+    energy, body = page("에너지바우처")
+    assert "## 지원 대상" in body
+    sender = f"confirm-{first}"
+    assert first_cited(say(processor, first, sender=sender)) == energy
+    t = say(processor, "그럼 저 받을 수 있는거죠?", sender=sender)
+    assert first_cited(t) == energy and "[지원 대상]" in t.messages[0].text, t.messages[0].text
+
+
+def test_asking_what_else_one_can_get_is_still_the_general_question(processor: Any) -> None:
+    energy, _ = page("에너지바우처")
+    assert first_cited(say(processor, "에너지바우처 알려줘", sender="confirm-general")) == energy
+    t = say(processor, "받을 수 있는 거 있어요?", sender="confirm-general")
+    assert first_cited(t) != energy, t.messages[0].text

@@ -86,3 +86,16 @@ def test_a_switch_at_the_region_question_asks_it_again_and_answers_in_that_langu
 def test_a_switch_with_nothing_before_says_so(make_processor: Any, text: str, language: str, words: str) -> None:
     turn = _say(make_processor(), text)
     assert _response(turn) == ["utter_language_switched"] and turn.language == language and words in turn.messages[0].text
+
+
+@pytest.mark.parametrize(("word", "language"), [("asdfqwer", "ko"), ("dkssudgktpdy", "ko"), ("hello", "en")])
+def test_one_latin_word_nobody_understood_keeps_the_conversations_language(processor: Any, word: str,
+                                                                          language: str) -> None:
+    """s38 probe: "asdfqwer" in a Korean conversation was refused in English. One Latin word read as out of scope
+    says nothing of a language; a word the classifier understands ("hello": greet) is in its own."""
+    sender = f"latin-{word}"
+    processor.handle_message(UserMessage(sender, "에너지바우처 알려줘", "rest", {}))
+    turn = processor.handle_message(UserMessage(sender, word, "rest", {}))
+    text = turn.messages[0].text
+    assert turn.to_json()["language"] == language
+    assert any("가" <= ch <= "힣" for ch in text) is (language == "ko"), text
