@@ -164,7 +164,12 @@ class ActionAnswerFromKnowledge:
             answer = _fact_lines(context) or context.answer(text, p_oos, region=region, earlier=other_text)
             if (answer is None or answer.abstained) and context.about_facts is None and not (
                     context.named_title or context.about_service or context.answer_language):
-                for later in _later_needs(text, context):  # the need said after a fact or an event
+                said = (tracker.latest_message.text if tracker.latest_message else None) or ""
+                # a statement as said, when the question it implies finds nothing ("엄마가 돌아가셨는데 은행 계좌를
+                # 몰라요": its page is about the event told, AnswerComposer.about_told_event), then the need said
+                # after a fact or an event
+                for later in [*([said] if context.restated and said.strip() and said != text else []),
+                              *_later_needs(said if context.restated else text, context)]:
                     again = context.answer(later, p_oos, region=region, earlier=True)
                     if again is not None and not again.abstained:
                         answer, asked = again, later
