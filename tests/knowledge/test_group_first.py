@@ -98,10 +98,13 @@ SCHOOL = page("school-education-cost")  # 초·중·고 교육비 지원
 @pytest.mark.parametrize(("text", "expected"), [
     ("고등학생인데 임신했어요", TEEN_MOTHER),  # s36 second probe: a schoolgirl's pregnancy got 초·중·고 교육비 지원
     ("고등학생 학비 지원 있나요?", SCHOOL),  # a student's school costs: the group's title holds nothing more of it
+    # s38 probe: an age in the teens names the group too (the page: 만 19세 이하); 25 does not
+    ("18살인데 임신했어요", TEEN_MOTHER),
+    ("25살인데 임신했어요", page("pregnancy-childbirth-medical-voucher")),
 ])
 def test_a_pregnant_schoolgirl_is_answered_with_the_teen_mothers_service(processor: MessageProcessor, text: str,
                                                                           expected: dict[str, Any]) -> None:
     assert "청소년" in TEEN_MOTHER["title"] and "임신" in TEEN_MOTHER["title"]
-    turn = processor.handle_message(UserMessage("teen", text, "rest"))
+    turn = processor.handle_message(UserMessage(f"teen-{text}", text, "rest"))
     cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
     assert cited and cited[0] == expected["doc_id"], [m.text for m in turn.messages]
