@@ -348,10 +348,14 @@ def _fact_lines(context: TurnContext) -> Any:
     composer = getattr(context.knowledge, "composer", None)
     if context.about_facts is None or composer is None or not hasattr(composer, "lines_answer"):
         return None
+    from assistant.dialogue.service_followup import CHILD_DISABILITY_WAYS
+
     doc_id, facts, asked = context.about_facts
-    # a question ("주말에도 돼요?") brings a short list whole: the items that do not name it answer it too
+    # a question ("주말에도 돼요?") brings a short list whole: the items that do not name it answer it too; a child's
+    # disability lists the services titled for it (장애아가족 양육 지원) after the lines
+    titled = CHILD_DISABILITY_WAYS if any(ways == CHILD_DISABILITY_WAYS for _w, ways in facts) else ()
     return composer.lines_answer(doc_id, facts, context.answer_language or context.language,
-                                 whole_lists=WHOLE_LIST_ITEMS if asked else 0)
+                                 whole_lists=WHOLE_LIST_ITEMS if asked else 0, titled=titled)
 
 
 def _unmentioned(context: TurnContext) -> Any:

@@ -29,7 +29,12 @@ from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.fact_lines import squeezed
 from assistant.knowledge.glossary import default_colloquial, default_glossary
-from assistant.nlu.household import household_disability_spans, lives_alone_spans, single_parent_spans
+from assistant.nlu.household import (
+    dependant_disability_member,
+    household_disability_spans,
+    lives_alone_spans,
+    single_parent_spans,
+)
 from assistant.regions import agency_regions
 
 #: How many user turns back (the follow-up not counted) a documents answer's service is still what the
@@ -310,7 +315,8 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
                      for t in terms]
             for doc_id in docs:
                 held = composer.document_text(doc_id)
-                stated = [f for f in facts if any(w in held for w in f[1])]
+                words = child_disability(words, text, held, context.language)
+                stated = [f for f in child_disability(facts, text, held, context.language) if any(w in held for w in f[1])]
                 # the topic words must all be there; the facts too when they are all it says ("월 소득 400만원 3인
                 # 가구면요?" after 아이돌봄 asks about 소득, whatever the page says of 3인 가구)
                 if all(any(w in held for w in ways) for _t, ways in words) and (words or len(stated) == len(facts)):
@@ -360,6 +366,36 @@ PERSON_FACTS: tuple[tuple[str, str, Callable[[str], list[tuple[int, int]]], tupl
      ("한부모", "singleparent", "single-parent", "loneparent", "lone-parent", "one-parent")),
     ("장애", "disability", household_disability_spans, ("장애", "disab")),
 )
+
+
+#: A child's disability ("저희 애 장애가 있어요": :func:`~assistant.nlu.household.dependant_disability_member` is
+#: ``child``): its word, and how pages write it (lower case, no spaces). After 아이돌봄 서비스 the s38 probe got every
+#: line that says 장애, the parents' (장애부모가정) first; a page that writes none of these keeps 장애's lines.
+CHILD_DISABILITY = ("장애 아동", "a child's disability")
+CHILD_DISABILITY_WAYS = ("장애아동", "장애아", "장애자녀", "장애가있는자녀", "장애가있는아동", "장애가있는아이",
+                         "disabledchild", "childwithadisab", "childrenwithdisab", "childwithdisab")
+
+
+#: A child word, then within two words 장애 ("저희 애 장애가 있어요", which the household reader leaves to the topic
+#: words: no particle after 애); "my son/daughter/child … disab…" in English.
+_CHILD_DISABLED = re.compile(r"(?<![가-힣])(?:애|아이|아기|자녀|아들|딸|자식)(?:가|이|는|도|도요)?\s+(?:\S+\s+){0,2}?장애"
+                             r"|\b(?:child|son|daughter|kid|baby)\b(?:\s+\S+){0,3}?\s+(?:is\s+)?disab", re.I)
+
+
+def child_disability(facts: list[tuple[str, tuple[str, ...]]], text: str, held: str,
+                     language: str = "ko") -> list[tuple[str, tuple[str, ...]]]:
+    """``facts`` (:func:`said_facts`) with the disability fact made a child's (:data:`CHILD_DISABILITY`) when ``text``
+    states a child's disability and the page (``held``: its text, lower case, no spaces) writes one of its ways;
+    else ``facts`` unchanged.
+
+    >>> child_disability([("장애", ("장애", "disab"))], "저희 애 장애가 있어요", "중증장애자녀나")
+    [('장애 아동', ('장애아동', '장애아', '장애자녀', '장애가있는자녀', '장애가있는아동', '장애가있는아이', 'disabledchild', 'childwithadisab', 'childrenwithdisab', 'childwithdisab'))]
+    """
+    if not (dependant_disability_member(text) == "child" or _CHILD_DISABLED.search(text)) \
+            or not any(w in held for w in CHILD_DISABILITY_WAYS):
+        return facts
+    said = CHILD_DISABILITY[1] if language == "en" else CHILD_DISABILITY[0]
+    return [(said, CHILD_DISABILITY_WAYS) if "장애" in ways or "disab" in ways else (word, ways) for word, ways in facts]
 
 
 _KO_COUNTS = {"한": 1, "혼자": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7,

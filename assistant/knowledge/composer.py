@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -837,7 +837,7 @@ class AnswerComposer:
         return age_rule(section) if section else None
 
     def lines_answer(self, doc_id: str, facts: Iterable[tuple[str, Iterable[str]]], lang: str,
-                     whole_lists: int = 0) -> Answer | None:
+                     whole_lists: int = 0, titled: Sequence[str] = ()) -> Answer | None:
         """The answer to a fact about the person said after ``doc_id``'s service was answered ("저희 한부모
         가정이에요", "청년인데 가능해요?", "I use LPG"): the lines of each of its sections that speak of one of the
         ``facts`` (``(the word said, its ways of being written, lower-cased without spaces)``:
@@ -845,8 +845,11 @@ class AnswerComposer:
         :data:`FACT_SECTIONS` sections in the page's order, under a sentence naming the words and before one that
         says these lines alone do not decide, then the source; each section quoted is cited (``whole_lists``: a short
         list is quoted whole, :func:`~assistant.knowledge.fact_lines.lines_about`). None when the document
-        is not in the index or no line speaks of any of them (the caller answers as before)."""
-        from assistant.knowledge.fact_lines import lines_about
+        is not in the index or no line speaks of any of them (the caller answers as before). ``titled``: ways of
+        writing the fact (lower case, no spaces) that, in another national service's title in the page's language,
+        make it listed after the source, at most :data:`VARIANT_TOP` (a child's disability after 아이돌봄 서비스 →
+        장애아가족 양육 지원, the service for it)."""
+        from assistant.knowledge.fact_lines import lines_about, squeezed
 
         doc = self.index.docs.get(doc_id)
         if doc is None:
@@ -872,8 +875,14 @@ class AnswerComposer:
                 lines.append(note)
         lines.append("\n" + FACT_CAVEAT[lang if lang in FACT_CAVEAT else "ko"])
         lines.append(_source_line(doc, lang))
-        citations = tuple(Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for name, _t in parts)
-        return Answer("\n".join(lines), lang, citations, False, 1.0)
+        citations = [Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at) for name, _t in parts]
+        others = [d for d in self.index.docs.values() if titled and d.doc_id != doc.doc_id and d.language == doc.language
+                  and not agency_regions(d.agency) and any(w in squeezed(d.title) for w in titled)][:VARIANT_TOP]
+        if others:
+            lines.append("\n[" + ("Related services" if lang == "en" else "함께 확인할 서비스") + "]")
+            lines += [f"- {d.title} ({d.agency}): {d.url}" for d in others]
+            citations += [self._cite(d) for d in others]
+        return Answer("\n".join(lines), lang, tuple(citations), False, 1.0)
 
     def unmentioned_answer(self, doc_id: str, said: Iterable[str], lang: str) -> Answer | None:
         """The reply to a fact about the person, said after ``doc_id``'s service was answered, that its page does not

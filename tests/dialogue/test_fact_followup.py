@@ -193,3 +193,32 @@ def test_a_follow_up_is_answered_in_its_own_language(processor: Any) -> None:
     say(processor, "how much does it cost?")
     t = say(processor, "서류는요?")
     assert t.messages[0].custom.get("language") == "ko" and "[구비 서류]" in t.messages[0].text, t.messages[0].text
+
+
+@pytest.mark.parametrize("fact", ["저희 애 장애가 있어요", "아이가 장애가 있어요"])
+def test_a_childs_disability_gets_the_lines_about_disabled_children_and_the_service_for_them(processor: Any,
+                                                                                            fact: str) -> None:
+    """s38 probe: after 아이돌봄 서비스 "저희 애 장애가 있어요" got every 장애 line, the parents' (장애부모가정) first,
+    and no word of 장애아가족 양육 지원."""
+    doc_id, body = page("아이돌봄 서비스")
+    family, _ = page("장애아가족 양육 지원")
+    parents = [line for line in body.splitlines() if "장애부모가정" in line]
+    children = [line.strip() for line in body.splitlines() if "장애 자녀" in line or "장애아동" in line]
+    assert parents and children
+    sender = f"child-disabled-{fact}"
+    assert first_cited(say(processor, "아이돌봄 서비스 알려줘", sender=sender)) == doc_id
+    t = say(processor, fact, sender=sender)
+    reply = t.messages[0].text
+    assert first_cited(t) == doc_id and "'장애 아동'" in reply, reply
+    assert all(line.lstrip("- ").strip() in reply for line in children if line.startswith("-")), reply
+    assert not any(line.strip().lstrip("- ") in reply for line in parents), reply
+    cited = [c["doc_id"] for m in t.messages for c in m.custom.get("citations", [])]
+    assert family in cited and "[함께 확인할 서비스]" in reply
+
+
+def test_ones_own_disability_keeps_every_disability_line(processor: Any) -> None:
+    doc_id, body = page("아이돌봄 서비스")
+    sender = "own-disability"
+    assert first_cited(say(processor, "아이돌봄 서비스 알려줘", sender=sender)) == doc_id
+    reply = say(processor, "저 장애가 있어요", sender=sender).messages[0].text
+    assert "장애부모가정" in reply and "함께 확인할 서비스" not in reply, reply
