@@ -316,6 +316,8 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
     if rule is None:
         return None
     fits = rule.fits(age)
+    if fits is None:  # a birth-date rule the age alone does not decide (it depends on the birthday)
+        return None
     name = AGE_FITS_RESPONSE if fits else AGE_DOES_NOT_FIT_RESPONSE
     if not context.has_response(name):
         return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 #: a bound on both sides: "만 18세 이상 만 40세 미만", "19세 이상 39세 이하", "만 19세 ~ 34세", "35~39세"
 _RANGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세?\s*(?:(이상|초과)\s*(?:만\s*)?|[~∼]\s*(?:만\s*)?)(\d{1,3})\s*세\s*(이하|미만)?")
@@ -69,6 +70,78 @@ class AgeRule:
         if self.high is not None:
             parts.append(f"{self.high}세 {'이하' if self.high_inclusive else '미만'}")
         return "만 " + " ".join(parts)
+
+
+#: a top-level line that serves those born by a date ("2026년 기준 1961년 12월 31일 이전에 태어난 분"): the year, month
+#: and day of the last birth date served
+_BORN_BY = re.compile(r"(?:(\d{4})\s*년\s*기준\s*)?(\d{4})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일\s*(?:이전|까지)\s*(?:에\s*)?(?:태어난|출생한)\s*"
+                      r"(?:분|사람|노인|어르신|국민)")
+
+
+@dataclass(frozen=True)
+class BirthRule:
+    """Those born on or before ``born_by`` are served (the page: "1961년 12월 31일 이전에 태어난 분"), judged against
+    an age in full years on ``today`` (the page's rule is a birth date; a citizen says an age: "저 63살이에요").
+    ``text``: the rule as the page wrote it."""
+
+    born_by: date
+    today: date
+    text: str
+
+    def fits(self, age: int) -> bool | None:
+        """Whether a person of ``age`` full years today was born by :attr:`born_by`: True when every birthday that
+        age allows is on or before it, False when none is, None when it depends on the birthday (the judgement is
+        then left to the citizen)."""
+        latest = _years_before(self.today, age)  # a birthday today: this age since today
+        earliest = _years_before(self.today, age + 1) + timedelta(days=1)  # turns age + 1 tomorrow
+        if latest <= self.born_by:
+            return True
+        if earliest > self.born_by:
+            return False
+        return None
+
+    def describe(self, language: str) -> str:
+        """The rule in words: "1961년 12월 31일 이전 출생" / "born on or before 31 December 1961"."""
+        d = self.born_by
+        if language == "en":
+            return f"born on or before {d.day} {d.strftime('%B')} {d.year}"
+        return f"{d.year}년 {d.month}월 {d.day}일 이전 출생"
+
+
+def _years_before(day: date, years: int) -> date:
+    """``day`` ``years`` years earlier (29 February → 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def birth_rule(section: str, today: date) -> BirthRule | None:
+    """The one birth-date rule an eligibility section states on its top-level lines for the person served
+    (:data:`_BORN_BY`), judged on ``today``, or None (none, several, a section of alternatives, or a date given for
+    another year than today's: "2026년 기준 …" read in 2027 says nothing of who is served then).
+
+    >>> rule = birth_rule("- 2026년 기준 1961년 12월 31일 이전에 태어난 분으로, 65세가 된 뒤 …", date(2026, 12, 5))
+    >>> rule.fits(63), rule.fits(64), rule.fits(65), rule.describe("ko")
+    (False, None, True, '1961년 12월 31일 이전 출생')
+    """
+    if _ALTERNATIVES.search(section):
+        return None
+    found = set()
+    for line in section.splitlines():
+        if line.strip() and not line[:1].isspace():
+            for m in _BORN_BY.finditer(line):
+                if m.group(1) and int(m.group(1)) != today.year:
+                    return None  # the page's date is for another year ("2026년 기준"): today's is not read from it
+                try:
+                    found.add((date(int(m.group(2)), int(m.group(3)), int(m.group(4))), m.group(0).strip()))
+                except ValueError:
+                    continue
+    dates = {d for d, _t in found}
+    if len(dates) != 1:
+        return None
+    born_by, text = sorted(found)[0]
+    return BirthRule(born_by, today, text)
 
 
 def _rules_of_line(line: str, top_level: bool) -> list[AgeRule]:

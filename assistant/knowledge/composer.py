@@ -38,7 +38,7 @@ from assistant.knowledge.periods import (
     use_ended_note,
     use_periods,
 )
-from assistant.knowledge.age_rule import AgeRule
+from assistant.knowledge.age_rule import AgeRule, BirthRule
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -818,11 +818,12 @@ class AnswerComposer:
         options = [top.doc, *top.alternates]
         return min(options, key=lambda d: (d.language != result.language, d.source != "gov24", options.index(d)))
 
-    def age_rule_of(self, doc_id: str) -> AgeRule | None:
+    def age_rule_of(self, doc_id: str) -> AgeRule | BirthRule | None:
         """The age rule the eligibility section of ``doc_id``'s service states for the person it serves
         (:func:`~assistant.knowledge.age_rule.age_rule`, read on the service's Korean page: the catalogue's own
-        wording), or None (no such rule, or no such document)."""
-        from assistant.knowledge.age_rule import age_rule
+        wording), else its birth-date rule judged today (:func:`~assistant.knowledge.age_rule.birth_rule`: 65세 이상
+        폐렴구균 serves "1961년 12월 31일 이전에 태어난 분"), or None (no such rule, or no such document)."""
+        from assistant.knowledge.age_rule import age_rule, birth_rule
 
         doc = self.index.docs.get(doc_id)
         if doc is None:
@@ -834,7 +835,7 @@ class AnswerComposer:
                 return None
         keys = set(ASPECT_SECTIONS["eligibility"])
         section = "\n".join(c.text for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in keys)
-        return age_rule(section) if section else None
+        return (age_rule(section) or birth_rule(section, self.today())) if section else None
 
     def lines_answer(self, doc_id: str, facts: Iterable[tuple[str, Iterable[str]]], lang: str,
                      whole_lists: int = 0, titled: Sequence[str] = ()) -> Answer | None:

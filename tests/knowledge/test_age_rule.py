@@ -7,6 +7,7 @@ The rules expected of the bundled pages were read off each page's 지원 대상 
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,8 @@ import pytest
 import yaml
 
 from assistant.dialogue.messages import UserMessage
-from assistant.knowledge.age_rule import AgeRule, age_rule, stated_age
+from assistant.knowledge.age_rule import AgeRule, age_rule, birth_rule, stated_age
+from assistant.knowledge.periods import today_in_seoul
 
 KO = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
 
@@ -67,8 +69,8 @@ def test_the_stated_age(text: str, age: int | None) -> None:
     assert stated_age(text) == age
 
 
-def say(p: Any, text: str) -> Any:
-    return p.handle_message(UserMessage("age", text, "rest", {}))
+def say(p: Any, text: str, sender: str = "age") -> Any:
+    return p.handle_message(UserMessage(sender, text, "rest", {}))
 
 
 def doc_id(name: str) -> str:
@@ -96,3 +98,39 @@ def test_an_age_in_the_question_is_judged_in_english(processor: Any) -> None:
 def test_a_childs_age_is_not_judged_against_the_parent(processor: Any) -> None:
     t = say(processor, "아이가 5살인데 유아학비 받을 수 있나요?")
     assert "age_fits" not in t.messages[0].custom and "나이 기준" not in t.messages[0].text
+
+
+@pytest.mark.parametrize(("today", "age", "fits"), [
+    # born by 1961-12-31, judged on 2026-12-05: 63 → born 1962-12-06 … 1963-12-05; 64 → 1961-12-06 … 1962-12-05
+    # (either side); 65 → 1960-12-06 … 1961-12-05
+    (date(2026, 12, 5), 63, False), (date(2026, 12, 5), 64, None), (date(2026, 12, 5), 65, True),
+    # on 2026-01-01: 64 → 1961-01-02 … 1962-01-01 (either side); 65 → 1960-01-02 … 1961-01-01
+    (date(2026, 1, 1), 64, None), (date(2026, 1, 1), 65, True), (date(2026, 1, 1), 63, False),
+])
+def test_a_birth_date_rule_is_judged_against_an_age(today: date, age: int, fits: bool | None) -> None:
+    """s38 probe: "저 63살이에요" after 65세 이상 폐렴구균 got no verdict: its rule is a birth date."""
+    section = eligibility("pneumococcal-vaccine-65plus")
+    assert "2026년 기준 1961년 12월 31일 이전에 태어난 분" in section
+    rule = birth_rule(section, today)
+    assert rule is not None and rule.born_by == date(1961, 12, 31)
+    assert rule.fits(age) is fits
+
+
+def test_a_birth_date_given_for_another_year_is_not_read() -> None:
+    assert birth_rule(eligibility("pneumococcal-vaccine-65plus"), date(2027, 3, 1)) is None
+    assert birth_rule(eligibility("briquette-coupon"), date(2026, 12, 5)) is None
+
+
+def test_an_age_after_the_pneumococcal_answer_is_judged_by_its_birth_date(processor: Any) -> None:
+    today = today_in_seoul()
+    readable = today.year == 2026  # the page's date is 2026년 기준
+    for age, fits in ((60, False), (70, True)):
+        sender = f"pneumo-{age}"
+        say(processor, "폐렴구균 예방접종 알려줘", sender)
+        t = say(processor, f"저 {age}살이에요", sender)
+        first = t.messages[0].text.splitlines()[0]
+        if not readable:
+            assert "age_fits" not in t.messages[0].custom, first
+            continue
+        assert f"{age}세" in first and "1961년 12월 31일 이전 출생" in first, first
+        assert t.messages[0].custom.get("age_fits") is fits, first
