@@ -292,6 +292,12 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
         from assistant.dialogue.whose_benefits import WhoseBenefitsPolicy
 
         ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), WhoseBenefitsPolicy(whose_route))
+        if "subscribe_alerts" in domain.intents:
+            # alerts need the check's facts: where no check can run, said at once (assistant/dialogue/alerts_route.py)
+            from assistant.dialogue.alerts_route import AlertsWithoutCheckPolicy
+
+            ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy),
+                                     AlertsWithoutCheckPolicy(whose_route.has_data))
     if "apply_service" in domain.intents and retriever is not None:
         # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how
         from assistant.dialogue.eligibility_route import ApplyFromDocumentsPolicy
