@@ -261,6 +261,7 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
     tasks = TaskPolicy()
     restarts: dict[str, TaskPredicate] = {}
     whose_route: TaskPredicate | None = None
+    has_eligibility_data: Callable[[], bool] | None = None  # the route's: whether a check can run here now
     if "eligibility_form" in domain.forms and retriever is not None:
         # "제가 받을 수 있는 혜택이 뭐가 있나요?" (no service named), or a service of the imported catalogue
         # ("에너지바우처 받을 수 있나요?"); any other named service is answered from its documents. Both title
@@ -280,6 +281,7 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
         # citizen (s14 #1), as the opening question would
         restarts["eligibility_form"] = route.switches_person
         whose_route = route
+        has_eligibility_data = route.has_data
         registry.register(ActionAnswerFromKnowledge(offer_check=route.offer_check), replace=True)
     for form in domain.forms.values():
         registry.register(FormAction(form, validators, registry, BUNDLED_SKIPPABLE.get(form.name, ()),
@@ -292,12 +294,11 @@ def build_engine(settings: Settings, nlu: NluPipeline, embedder: Embedder, retri
         from assistant.dialogue.whose_benefits import WhoseBenefitsPolicy
 
         ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), WhoseBenefitsPolicy(whose_route))
-        if "subscribe_alerts" in domain.intents:
-            # alerts need the check's facts: where no check can run, said at once (assistant/dialogue/alerts_route.py)
-            from assistant.dialogue.alerts_route import AlertsWithoutCheckPolicy
+    if has_eligibility_data is not None and "subscribe_alerts" in domain.intents:
+        # alerts need the check's facts: where no check can run, said at once (assistant/dialogue/alerts_route.py)
+        from assistant.dialogue.alerts_route import AlertsWithoutCheckPolicy
 
-            ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy),
-                                     AlertsWithoutCheckPolicy(whose_route.has_data))
+        ensemble.policies.insert(ensemble.policies.index(ensemble.rule_policy), AlertsWithoutCheckPolicy(has_eligibility_data))
     if "apply_service" in domain.intents and retriever is not None:
         # where nothing can be applied for (no catalogue, no task back end) a named service's documents say how
         from assistant.dialogue.eligibility_route import ApplyFromDocumentsPolicy
