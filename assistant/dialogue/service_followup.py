@@ -27,6 +27,7 @@ from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Restarted, SessionStarted, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
+from assistant.knowledge.composer import LIFE_EVENTS_KO
 from assistant.knowledge.fact_lines import squeezed
 from assistant.knowledge.glossary import default_colloquial, default_glossary
 from assistant.nlu.household import (
@@ -307,8 +308,11 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     terms = help_of_its_own(plain, list(message.entities), tokenizer)
     aspects = asked_aspects(text)
     leaning = bool(_LEANING.search(text))
+    # a life event told in the catalogue's word, with no question ("결혼한지 3년 됐어요" after 전세임대: s38 probe, the
+    # whole answer again) is said of oneself, as "저 결혼한지 3년 됐어요" is
+    told = not _QUESTION.search(text) and any(t in LIFE_EVENTS_KO for t in terms)
     if terms or facts:
-        if aspects or leaning or states_of_oneself(text, bool(facts)):
+        if aspects or leaning or told or states_of_oneself(text, bool(facts)):
             # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
             said = dict(default_colloquial().expand(terms))
             words = [(as_written(text, t), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))

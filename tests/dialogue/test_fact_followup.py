@@ -222,3 +222,18 @@ def test_ones_own_disability_keeps_every_disability_line(processor: Any) -> None
     assert first_cited(say(processor, "아이돌봄 서비스 알려줘", sender=sender)) == doc_id
     reply = say(processor, "저 장애가 있어요", sender=sender).messages[0].text
     assert "장애부모가정" in reply and "함께 확인할 서비스" not in reply, reply
+
+
+@pytest.mark.parametrize("fact", ["결혼한지 3년 됐어요", "저희 결혼한지 3년 됐어요"])
+def test_a_marriage_told_after_the_rental_answer_gets_its_newlywed_lines(processor: Any, fact: str) -> None:
+    """s38 probe: "결혼한지 3년 됐어요" after 전세임대 got "알겠어요. 어떤 점을 도와드릴까요?"; the page says 혼인 7년 이내
+    (결혼 → 혼인 in the colloquial glossary; a life event told with no question is said of oneself)."""
+    doc_id, body = page("기존주택 전세임대주택 지원사업")
+    newlyweds = lines_with(section(body, "지원 대상"), "혼인7년이내")
+    assert newlyweds
+    sender = f"married-{fact}"
+    assert first_cited(say(processor, "전세임대 알려줘", sender=sender)) == doc_id
+    t = say(processor, fact, sender=sender)
+    reply = t.messages[0].text
+    assert first_cited(t) == doc_id and "'결혼'" in reply, reply
+    assert all(line.lstrip("- ") in reply for line in newlyweds), reply
