@@ -98,7 +98,14 @@ _EMERGENCY_KO = re.compile(
     r"|(?:가정|데이트|성)\s*(?:폭력|폭행|추행)\s*(?:을|를|에)?\s*(?:당했|당하고|시달리)|맞고\s*(?:살아|있어|지내)|학대\s*(?:당하|받고|를\s*당)"
     r"|스토킹\s*(?:을|를)?\s*(?:당하|당했)|살려\s*주세요|살려줘"
     r"|쓰러졌|쓰러지셨|쓰러져\s*(?:있|계)|의식\s*(?:이|을)?\s*(?:없|잃)|숨\s*(?:을|이)?\s*(?:안|못)\s*쉬|심장\s*(?:이|을)?\s*멈"
-    r"|피\s*(?:를|가)\s*많이|불\s*(?:이|났)\s*(?:났|어요|다)|집에\s*불")
+    r"|피\s*(?:를|가)\s*많이|불\s*(?:이|났)\s*(?:났|어요|다)|집에\s*불"
+    # s39 probe: a child beaten, said with the object ("아빠가 맨날 저 때려요", "엄마가 저를 자꾸 때려요": the out-of-scope
+    # reply), and an overdose taken ("약을 한통 다 먹었어요", "수면제 왕창 먹었어요": "알겠어요" / out of scope)
+    r"|(?:남편|아내|부인|와이프|남친|남자\s*친구|여친|애인|아빠|아버지|엄마|어머니|부모님?|오빠|형|새아빠|새엄마|선생님?)"
+    r"\s*(?:이|가|께서)?\s*(?:자꾸|또|계속|매일|맨날)?\s*(?:저|나|저를|나를|절|날)\s*(?:자꾸|또|계속|매일|맨날)?\s*"
+    r"(?:때려|때리|때렸|폭행|괴롭혀|목\s*(?:을)?\s*졸)"
+    r"|(?:수면제|수면\s*유도제|약|농약|진통제|감기약|타이레놀|신경\s*안정제)\s*(?:를|을)?\s*"
+    r"(?:한\s*통|통째로?|왕창|잔뜩|한꺼번에|너무\s*많이|한\s*움큼|몽땅)\s*(?:다\s*)?(?:먹었|먹어\s*버렸|삼켰|털어\s*넣었)")
 _EMERGENCY_EN = re.compile(
     r"\b(?:my|our)\s+(?:child|kid|son|daughter|baby|mother|father|mom|dad)\s+(?:is|has\s+gone|went)\s+missing\b"
     r"|\blost\s+my\s+(?:child|kid|son|daughter|baby)\b|\bcan'?t\s+find\s+my\s+(?:child|kid|son|daughter|baby)\b"
@@ -107,11 +114,16 @@ _EMERGENCY_EN = re.compile(
     r"|\bcollapsed\b|\bunconscious\b|\bnot\s+breathing\b|\bheart\s+attack\b|\bhelp\s+me\s+please\b|\bhouse\s+is\s+on\s+fire\b"
     r"|\b(?:child|kid|son|daughter)\s+(?:hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:come|came)\s+home\b"
     r"|\b(?:someone|somebody|a\s+man|a\s+stranger|my\s+ex)\s+(?:is|keeps)\s+(?:following|stalking)\s+me\b"
-    r"|\b(?:scared|afraid|terrified)\s+of\s+my\s+(?:husband|wife|partner|boyfriend|girlfriend|father|dad|ex)\b",
+    r"|\b(?:scared|afraid|terrified)\s+of\s+my\s+(?:husband|wife|partner|boyfriend|girlfriend|father|dad|ex)\b"
+    r"|\b(?:took|taken|swallowed)\s+(?:too\s+many|a\s+lot\s+of|a\s+whole\s+bottle\s+of|all\s+(?:my|the|of\s+my))\s+"
+    r"(?:pills|tablets|medicine|meds|sleeping\s+pills)\b|\boverdosed\b",
     re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
     r"|먹을\s*(?:게|것이?|거)\s*없|(?:며칠째|계속|밥을?)\s*굶|굶고\s*있|당장\s*(?:생활비|돈|먹을)\S*\s*없"
+    # s39 probe: "며칠째 밥을 못먹었어요 돈이 하나도 없어요" got "찾지 못했어요"
+    r"|(?:며칠|이틀|사흘|몇\s*일)\s*(?:째|동안|을|이나)?\s*(?:밥\s*(?:을|도)?|아무\s*것도|끼니\s*를?)\s*(?:못|안)\s*먹"
+    r"|돈\s*(?:이|은)?\s*(?:하나도|한\s*푼도|전혀|땡전\s*한\s*푼도?)\s*없"
     r"|(?:집|방)에서\s*쫓겨나|쫓겨나게|길\s*에?\s*나앉|노숙\s*하게|(?:전기|가스|수도)\s*(?:가|도)?\s*끊(?:겼|길|어)|단전|단수")
 _HARDSHIP_EN = re.compile(
     r"\b(?:can'?t|cannot)\s+afford\s+(?:food|to\s+eat|rent)\b|\bnothing\s+to\s+eat\b|\bno\s+money\s+for\s+food\b"
