@@ -805,11 +805,12 @@ class AnswerComposer:
         return self.gates.get(language, self.gate)
 
     def _sections(self, doc: DocInfo) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for c in self._doc_chunks.get(doc.doc_id, []):
-            if c.section != TITLE_SECTION:
-                out.setdefault(c.section, c.text)
-        return out
+        """``doc``'s sections by name, in its order, each whole (:meth:`_whole_section`): an excerpt longer than a
+        section's first chunk goes on into the next, and a cut one ends with "…" (s39 fresh-user probe: the English
+        energy voucher's who-is-eligible list, asked for, stopped at its first chunk's end, "… disease …,", with no
+        mark, single-parent and multi-child households left out)."""
+        names = dict.fromkeys(c.section for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION)
+        return {name: self._whole_section(doc, name) for name in names}
 
     def _pick_doc(self, result: RetrievalResult, hit: DocHit | None = None) -> DocInfo:
         """The document to quote among ``hit`` (default: the top hit) and its alternates (same service):
@@ -913,8 +914,8 @@ class AnswerComposer:
 
     def _whole_section(self, doc: DocInfo, name: str) -> str:
         """Section ``name`` of ``doc`` whole: its chunks joined in order, each without the lines it repeats from the
-        one before (the splitter's overlap, compared without indentation). :meth:`_sections` keeps a section's first
-        chunk only, enough for an excerpt; a fact's lines may be further down (전세임대's 지원 대상 is four chunks)."""
+        one before (the splitter's overlap, compared without indentation): a fact's lines may be far down (전세임대's 지원
+        대상 is four chunks), and an excerpt may run past the first chunk."""
         lines: list[str] = []
         for chunk in self._doc_chunks.get(doc.doc_id, []):
             if chunk.section != name:
@@ -922,9 +923,18 @@ class AnswerComposer:
             new = chunk.text.splitlines()
             shared = max((n for n in range(1, min(len(new), len(lines)) + 1)
                           if [ln.strip() for ln in lines[-n:]] == [ln.strip() for ln in new[:n]]), default=0)
+            rest = new[shared:]
             if lines and not shared:
-                lines.append("")  # a new chunk starts a new block (its first line's indentation is not kept)
-            lines += new[shared:]
+                last = next((ln for ln in reversed(lines) if ln.strip()), "")
+                indent = last[:len(last) - len(last.lstrip())]
+                if rest and indent and last.lstrip().startswith("- ") and rest[0].startswith("- ") \
+                        and last.rstrip().endswith((",", "및", "또는")):
+                    # the chunk goes on with the list item the last one left open ("…, "): the splitter dropped its
+                    # first line's indentation, which the item before it gives back
+                    rest = [indent + rest[0], *rest[1:]]
+                else:
+                    lines.append("")  # a new chunk starts a new block (its first line's indentation is not kept)
+            lines += rest
         return "\n".join(lines)
 
     def missing_service(self, query: str) -> str | None:

@@ -62,3 +62,17 @@ def test_is_it_free_quotes_what_is_paid_for(bundled_router, question: str) -> No
     assert answer is not None and not answer.abstained
     assert "폐렴" in answer.citations[0].title or "neumococcal" in answer.citations[0].title
     assert any(c.section in ("지원 내용", "What you get") for c in answer.citations), [c.section for c in answer.citations]
+
+
+def test_an_english_section_longer_than_its_first_chunk_is_quoted_whole(bundled_router) -> None:  # type: ignore[no-untyped-def]
+    """s39 fresh-user probe: "can I get the energy voucher?" quoted who is eligible up to its first chunk's end ("… a
+    patient with a severe, rare or severe intractable disease …,") with no mark: single-parent, child-headed and
+    multi-child households and the exclusion were left out. The section comes whole, its items at their depth."""
+    page = (KO.parent / "en" / "energy-voucher.md").read_text(encoding="utf-8").split("---", 2)[2]
+    m = re.search(r"^## Who is eligible\s*$(.*?)(?=^## |\Z)", page, re.M | re.S)
+    assert m is not None
+    section = m.group(1).strip()
+    assert "single-parent" in section and len(section) <= ASKED_EXCERPT_CHARS
+    answer = bundled_router.handle(UserMessage("asked-whole-en", "can I get the energy voucher?", "rest", {})).answer
+    assert answer is not None and not answer.abstained and answer.language == "en"
+    assert section in answer.text, answer.text
