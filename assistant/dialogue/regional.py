@@ -235,10 +235,12 @@ class RegionFollowUpPolicy:
             return Prediction("action_answer_from_knowledge", self.name, 1.0)
         from assistant.dialogue.service_followup import is_aspect_follow_up
 
-        if pending.get("regions") and is_aspect_follow_up(tracker, context):
+        if pending.get("regions") and not pending.get("first") and is_aspect_follow_up(tracker, context):
             # "구비서류는요?" while the region is asked: the programme's documents differ by region, so the question
             # (now with the aspect) is asked again; the region's answer then gives that aspect. After an answer that
-            # offered no regions it is the answered service's follow-up (assistant.dialogue.service_followup)
+            # offered no regions, or that answered with a service ("first") and listed the regions' own after it, it
+            # is the answered service's follow-up (assistant.dialogue.service_followup; s39 probe: "서류는요?" after
+            # 건강보험 임신·출산 진료비 with 경기도's and 창원시's listed got "찾지 못했어요")
             message = tracker.latest_message
             context.region_aspect = ((message.text if message else "") or "").strip()
             return Prediction("action_answer_from_knowledge", self.name, 1.0)

@@ -163,7 +163,8 @@ def last_answered_citations(tracker: DialogueStateTracker, turns: int = RECENT_T
         elif isinstance(e, BotUttered) and seen_users >= 1:
             custom: dict[str, Any] = e.data.get("custom") or {}
             citations = custom.get("citations") or []
-            if custom.get("response") == "action_answer_from_knowledge" and citations and not custom.get("regions"):
+            # an answer that listed the regions' own services after its lead ("regions") is about its lead too
+            if custom.get("response") == "action_answer_from_knowledge" and citations:
                 return [c for c in citations if isinstance(c, dict)] if isinstance(citations[0], dict) else []
     return []
 

@@ -113,3 +113,20 @@ def test_asking_what_else_one_can_get_is_still_the_general_question(processor: A
     assert first_cited(say(processor, "에너지바우처 알려줘", sender="confirm-general")) == energy
     t = say(processor, "받을 수 있는 거 있어요?", sender="confirm-general")
     assert first_cited(t) != energy, t.messages[0].text
+
+
+@pytest.mark.parametrize(("question", "follow_up", "heading"), [
+    ("애기 낳았는데 뭐 받을수있어요?", "서류는요?", "[구비 서류]"),
+    ("애기낳았어요", "얼마 받아요?", "[지원 내용]"),
+])
+def test_an_aspect_after_an_answer_that_listed_regional_services_is_about_its_lead(processor: Any, question: str,
+                                                                                  follow_up: str, heading: str) -> None:
+    """s39 fresh-user probe: after 건강보험 임신·출산 진료비 지원 with 경기도's and 창원시's own listed below it,
+    "서류는요?" and "얼마 받아요?" got "찾지 못했어요" (read as the pending region's question)."""
+    doc_id, body = page("건강보험 임신·출산 진료비 지원")
+    assert heading.strip("[]").replace(" ", "") in body.replace(" ", "")
+    sender = f"listed-{question}"
+    first = say(processor, question, sender=sender)
+    assert first_cited(first) == doc_id and first.messages[0].custom.get("regions"), first.messages[0].text
+    t = say(processor, follow_up, sender=sender)
+    assert first_cited(t) == doc_id and heading in t.messages[0].text, t.messages[0].text
