@@ -45,7 +45,7 @@ from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import TitleSubjects
 from assistant.knowledge.target_groups import group_first, open_first
 from assistant.knowledge.topic import holds_topic
-from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+from assistant.nlu.tokenizer import KoreanTokenizer, Token, lexical_terms
 from assistant.regions import (
     LOCAL_SUFFIXES,
     PROVINCE_STEMS,
@@ -91,6 +91,13 @@ def tells_event_en(text: str) -> bool:
 #: conditional ("출산하면 뭐 받아요?", s38 probe: the gate gave 0.235 to a page titled 임신·출산) reads as
 #: :meth:`AnswerComposer.about_told_event`'s event. Other 하다 nouns (신청하면, 운전하면) tell no event.
 LIFE_EVENTS_KO = frozenset("출산 출생 임신 입양 결혼 혼인 이혼 전입 이사 실직 실업 퇴직 은퇴 전역 제대 사망".split())
+def _life_event_nouns(tokens: list[Token], endings: tuple[str, ...]) -> list[str]:
+    """The :data:`LIFE_EVENTS_KO` nouns of ``tokens`` made verbs by 하다 and followed by one of ``endings`` (a past
+    one: 실직했어요; the conditional: 출산하면), in order."""
+    return [t.text for i, t in enumerate(tokens[:-2]) if t.tag == "NNG" and t.text in LIFE_EVENTS_KO
+            and tokens[i + 1].tag == "XSV" and tokens[i + 2].text in endings]
+
+
 #: Words of time in a Korean question that name no topic ("지난주에 돌아가셨는데": s38 probe).
 _TIME_WORDS_KO = frozenset("지난주 지난달 작년 올해 어제 그제 오늘 최근 얼마 전 주 달 해 년 월 일 며칠 방금 아까".split())
 #: Words of time in an English question that name no topic ("last week", "two months ago").
@@ -1088,15 +1095,13 @@ class AnswerComposer:
         happened = [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
                     and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
         # a life event told in its catalogue word with 하다 ("남편이 실직했어요")
-        happened += [t.text for i, t in enumerate(tokens[:-2]) if t.tag == "NNG" and t.text in LIFE_EVENTS_KO
-                     and tokens[i + 1].tag == "XSV" and tokens[i + 2].tag == "EP" and tokens[i + 2].text in ("었", "았", "였")]
+        happened += _life_event_nouns(tokens, ("었", "았", "였"))
         events = colloquial.expand(happened)
         top = result.hits[0].doc
         about = self._overview_text(top)
         title = re.sub(r"\s+", "", top.title)
         # a life event supposed in its catalogue word ("출산하면 뭐 받아요?"), the first page named for it
-        supposed = [t.text for i, t in enumerate(tokens[:-2]) if t.tag == "NNG" and t.text in LIFE_EVENTS_KO
-                    and tokens[i + 1].tag == "XSV" and tokens[i + 2].text in ("면", "으면") and t.text in title]
+        supposed = [word for word in _life_event_nouns(tokens, ("면", "으면")) if word in title]
         if not supposed and not any(w in about for stem, words in events for w in (stem, *words)):
             return False
         expansions = colloquial.expand(lexical_terms(tokens))
