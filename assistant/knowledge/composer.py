@@ -1170,9 +1170,30 @@ class AnswerComposer:
                 continue
             if compounds is None:
                 compounds = topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
-            if compounds and self._overview_holds(h.doc, compounds, result.expansions):
+            if compounds and self._about_and_for(h.doc, compounds, result.expansions):
                 out.append(h)
         return out
+
+    def _about_and_for(self, doc: DocInfo, compounds: tuple[tuple[str, ...], ...],
+                       expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:
+        """Whether ``doc`` is about what the question asks and for whom it says: each of ``compounds`` is held by its
+        title and overview (:meth:`_overview_holds`), or, for who the question says it is, by its eligibility
+        section, at least one by the overview (s39 fresh-user probe: "기초생활수급자인데 겨울 난방비 너무
+        많이나와요" listed nothing beside 연탄쿠폰: 에너지바우처's overview says 겨울 and 냉난방비, its 지원 대상
+        수급자)."""
+        expansions = tuple(expansions)
+        about = [c for c in compounds if self._overview_holds(doc, (c,), expansions)]
+        if len(about) == len(compounds):
+            return True
+        if not about:
+            return False
+        names = [c.section for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in ASPECT_SECTIONS["eligibility"]]
+        if not names:
+            return False
+        section = self._whole_section(doc, names[0])
+        terms = frozenset(lexical_terms(self.tokenizer.tokenize(section[:4000])))
+        squashed = re.sub(r"\s+", "", section).lower()
+        return all(holds_topic([c], terms, squashed, expansions) for c in compounds if c not in about)
 
     def _overview_holds(self, doc: DocInfo, compounds: tuple[tuple[str, ...], ...],
                         expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:

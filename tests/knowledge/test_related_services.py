@@ -60,6 +60,8 @@ def related_block(turn: Turn) -> str:
     ("난방비 지원 있나요?", "연탄쿠폰", "에너지바우처", "냉난방비"),
     # the question names a group (장애) that 장애아가족 양육 지원's title names and 아이돌봄 서비스's does not
     ("장애가 있는 아이를 키우는데 돌봄 지원 있나요?", "아이돌봄 서비스", "장애아가족 양육 지원", "장애"),
+    # s39 probe: who the citizen is (수급자) is in 에너지바우처's 지원 대상, not its overview; 겨울 and 난방비 are there
+    ("기초생활수급자인데 겨울 난방비 너무 많이나와요", "연탄쿠폰", "에너지바우처", "냉난방비"),
 ])
 def test_another_service_for_the_kind_of_help_is_listed(processor: Any, question: str, answered: str, related: str,
                                                         because: str) -> None:
@@ -109,3 +111,12 @@ def test_a_card_no_page_describes_is_missing(processor: Any, text: str, missing:
     t = say(processor, text)
     said = " ".join(m.text for m in t.messages)
     assert (f"'{card}'" in said and "없" in said) is missing, said
+
+
+def test_a_who_word_held_only_by_the_conditions_does_not_relate_a_page_about_something_else(processor: Any) -> None:
+    """The eligibility section speaks for who; what the page is about still comes from its overview: 수급자 alone
+    ("수급자 지원 뭐 있어요?") relates no page whose overview holds nothing the question asks."""
+    _doc, url, body = page("에너지바우처")
+    assert "수급자" in body and "수급자" not in overview(body)
+    t = say(processor, "기초생활수급자인데 취업 지원 받고 싶어요")
+    assert url not in related_block(t), [m.text for m in t.messages]
