@@ -91,6 +91,29 @@ def tells_event_en(text: str) -> bool:
 #: conditional ("출산하면 뭐 받아요?", s38 probe: the gate gave 0.235 to a page titled 임신·출산) reads as
 #: :meth:`AnswerComposer.about_told_event`'s event. Other 하다 nouns (신청하면, 운전하면) tell no event.
 LIFE_EVENTS_KO = frozenset("출산 출생 임신 입양 결혼 혼인 이혼 전입 이사 실직 실업 퇴직 은퇴 전역 제대 사망".split())
+def _joined_chunks(texts: Iterable[str]) -> str:
+    """One section's chunk texts, in order, joined into its text: each without the lines it repeats from the one
+    before (the splitter's overlap, compared without indentation); a chunk that goes on with the list item the last
+    one left open ("…,") gets that item's indentation back (the splitter drops a chunk's first line's), any other
+    starts a new block."""
+    lines: list[str] = []
+    for text in texts:
+        new = text.splitlines()
+        shared = max((n for n in range(1, min(len(new), len(lines)) + 1)
+                      if [ln.strip() for ln in lines[-n:]] == [ln.strip() for ln in new[:n]]), default=0)
+        rest = new[shared:]
+        if lines and not shared:
+            last = next((ln for ln in reversed(lines) if ln.strip()), "")
+            indent = last[:len(last) - len(last.lstrip())]
+            if rest and indent and last.lstrip().startswith("- ") and rest[0].startswith("- ") \
+                    and last.rstrip().endswith((",", "및", "또는")):
+                rest = [indent + rest[0], *rest[1:]]
+            else:
+                lines.append("")
+        lines += rest
+    return "\n".join(lines)
+
+
 def _life_event_nouns(tokens: list[Token], endings: tuple[str, ...]) -> list[str]:
     """The :data:`LIFE_EVENTS_KO` nouns of ``tokens`` made verbs by 하다 and followed by one of ``endings`` (a past
     one: 실직했어요; the conditional: 출산하면), in order."""
@@ -816,8 +839,11 @@ class AnswerComposer:
         section's first chunk goes on into the next, and a cut one ends with "…" (s39 fresh-user probe: the English
         energy voucher's who-is-eligible list, asked for, stopped at its first chunk's end, "… disease …,", with no
         mark, single-parent and multi-child households left out)."""
-        names = dict.fromkeys(c.section for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION)
-        return {name: self._whole_section(doc, name) for name in names}
+        texts: dict[str, list[str]] = {}
+        for c in self._doc_chunks.get(doc.doc_id, []):  # one pass over the chunks: this is every answer's path
+            if c.section != TITLE_SECTION:
+                texts.setdefault(c.section, []).append(c.text)
+        return {name: _joined_chunks(parts) for name, parts in texts.items()}
 
     def _pick_doc(self, result: RetrievalResult, hit: DocHit | None = None) -> DocInfo:
         """The document to quote among ``hit`` (default: the top hit) and its alternates (same service):
@@ -920,29 +946,9 @@ class AnswerComposer:
         return Answer("\n".join(lines), lang, (citation,), False, 1.0)
 
     def _whole_section(self, doc: DocInfo, name: str) -> str:
-        """Section ``name`` of ``doc`` whole: its chunks joined in order, each without the lines it repeats from the
-        one before (the splitter's overlap, compared without indentation): a fact's lines may be far down (전세임대's 지원
-        대상 is four chunks), and an excerpt may run past the first chunk."""
-        lines: list[str] = []
-        for chunk in self._doc_chunks.get(doc.doc_id, []):
-            if chunk.section != name:
-                continue
-            new = chunk.text.splitlines()
-            shared = max((n for n in range(1, min(len(new), len(lines)) + 1)
-                          if [ln.strip() for ln in lines[-n:]] == [ln.strip() for ln in new[:n]]), default=0)
-            rest = new[shared:]
-            if lines and not shared:
-                last = next((ln for ln in reversed(lines) if ln.strip()), "")
-                indent = last[:len(last) - len(last.lstrip())]
-                if rest and indent and last.lstrip().startswith("- ") and rest[0].startswith("- ") \
-                        and last.rstrip().endswith((",", "및", "또는")):
-                    # the chunk goes on with the list item the last one left open ("…, "): the splitter dropped its
-                    # first line's indentation, which the item before it gives back
-                    rest = [indent + rest[0], *rest[1:]]
-                else:
-                    lines.append("")  # a new chunk starts a new block (its first line's indentation is not kept)
-            lines += rest
-        return "\n".join(lines)
+        """Section ``name`` of ``doc`` whole (:func:`_joined_chunks` of its chunks in order): a fact's lines may be far
+        down (전세임대's 지원 대상 is four chunks), and an excerpt may run past the first chunk."""
+        return _joined_chunks([c.text for c in self._doc_chunks.get(doc.doc_id, []) if c.section == name])
 
     def missing_service(self, query: str) -> str | None:
         """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`; else a named savings

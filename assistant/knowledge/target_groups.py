@@ -59,8 +59,8 @@ def _squashed(text: str) -> str:
 
 
 #: An age of 10 to 19 said in a question ("18살인데 임신했어요", "만 17세", "I'm 16", "17 years old"): the citizen is
-#: in their teens (10대), the word :data:`NARROW_GROUPS`' 청소년산모 is named by (its page: 만 19세 이하).
-TEEN_GROUP = "청소년산모"
+#: in their teens, :data:`TEEN_WORD`, a word :data:`NARROW_GROUPS` names groups by (청소년산모: its page, 만 19세 이하).
+TEEN_WORD = "10대"
 _TEEN_AGE = re.compile(r"(?<!\d)1\d\s*(?:살|세)|\b1\d\s*(?:years?\s*old|yo)\b|\bI'?m\s+1\d\b", re.I)
 
 
@@ -70,7 +70,7 @@ def asked_words(result: RetrievalResult) -> str:
     spaces and punctuation removed, lower-cased."""
     parts = [result.query, *result.terms, *result.said_terms]
     if _TEEN_AGE.search(result.query):
-        parts.append("10대")
+        parts.append(TEEN_WORD)
     parts += [w for _t, catalogue in result.expansions for w in catalogue]
     parts += [w for _p, korean in result.translations for w in korean]
     return _squashed(" ".join(parts))
@@ -161,9 +161,9 @@ def group_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share:
         return hits
     subjects = TitleSubjects()
     held = len(subjects.subject(result, hits[0].doc.title))
-    # a group named by an age alone ("18살" → 10대) is a word of the question no title writes: it counts as held
-    aged = int(bool(_TEEN_AGE.search(result.query)) and not any(w in _squashed(result.query) for w in ("10대", "청소년")))
+    # a group named by an age alone ("18살" → 10대), not by the question's own words, is a word of the question no
+    # title writes: it counts as held
+    aged = asked_groups(TEEN_WORD) - asked_groups(_squashed(result.query)) if _TEEN_AGE.search(result.query) else frozenset()
     best = next((h for h in hits[1:top] if h.score >= share * hits[0].score and names_group(h)
-                 and len(subjects.subject(result, h.doc.title)) + (aged if title_names_group(h.doc.title, (TEEN_GROUP,))
-                                                                   else 0) > held), None)
+                 and len(subjects.subject(result, h.doc.title)) + int(title_names_group(h.doc.title, aged)) > held), None)
     return hits if best is None else [best, *(h for h in hits if h is not best)]
