@@ -57,6 +57,11 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                         r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b", re.I),
     "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
     "eligibility": re.compile(r"자격|대상|누가|누구|(?:소득|나이|연령|재산)\s*(?:기준|조건|제한)|받을\s*수\s*있(?:나|어|을까|는지|습|는\s*(?:거|건|것)\s*(?:죠|지요|맞|[예에]요|같))|해당\s*(?:되|돼|하)|몇\s*살|나이"
+                              # a condition of one's own with the doubt it raises ("소득이 높은데 안되나요?", "소득이
+                              # 높으면 못 받나요?", s39 probe: "찾지 못했어요" after 장애아가족 양육 지원)
+                              r"|(?:소득|재산|수입|월급|연봉)\s*[이가은는도]?\s*(?:좀\s*|너무\s*|많이\s*)?(?:높|많|넘|있)"
+                              r"|못\s*받|\bcan\s*(?:not|'?t)\s+(?:i|we)\s+get\b|\b(?:i|we)\s+can\s*(?:not|'?t)\s+get\b"
+                              r"|\bincome\s+(?:is\s+)?(?:too\s+|quite\s+|very\s+)?(?:high|above)"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
                           r"|\bfree\b"
@@ -91,7 +96,8 @@ def asks_to_repeat(text: str) -> bool:
 #: keeps them).
 ASPECT_WORDS = frozenset(
     "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
-    "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 "
+    "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 소득 재산 수입 월급 연봉 "
+    "income incomes earn earnings salary wage wages high higher "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
     "eligible much amount contact phone call number until pay cover give who cost costs fee fees free online".split()
 )

@@ -43,7 +43,7 @@ from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import TitleSubjects
-from assistant.knowledge.target_groups import group_first, open_first
+from assistant.knowledge.target_groups import group_first, not_excluding_first, open_first
 from assistant.knowledge.topic import holds_topic
 from assistant.nlu.tokenizer import KoreanTokenizer, Token, lexical_terms
 from assistant.regions import (
@@ -271,7 +271,9 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     # 무료/공짜/free: "…무료인가요?" asks what is paid for (s33 probe: the pneumococcal vaccine's 지원 내용 was not quoted)
     "benefit": ("얼마", "금액", "비용", "요금", "가격", "무료", "공짜", "내용", "혜택", "much", "amount", "benefit", "get", "pay",
                 "cover", "cost", "costs", "fee", "fees", "free"),
-    "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "받", "eligible", "qualify", "who", "age"),
+    # one's income or wealth said with a doubt ("월급이 300 넘는데 못 받나요?", "What if my income is too high?")
+    "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "재산", "수입", "월급", "연봉", "받", "eligible", "qualify",
+                    "who", "age", "income", "salary", "earn", "earnings"),
     "period": ("기간", "기한", "언제", "마감", "when", "deadline", "until", "period"),
     "documents": ("서류", "준비", "document", "documents", "paperwork"),
     "contact": ("전화", "문의", "연락", "phone", "contact", "call"),
@@ -1017,7 +1019,9 @@ class AnswerComposer:
             score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "event": 1.0}
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
-        result = replace(result, hits=tuple(group_first(result.hits, result)))  # the group the citizen names (장애 …)
+        # a page that shuts out the group the citizen names does not lead (비장애아동), then that group's page leads
+        result = replace(result, hits=tuple(group_first(not_excluding_first(result.hits, result, lambda h: self._eligibility_text(h.doc)),
+                                                        result)))
         kind = self.subjects.same_kind(result)
         named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
         anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)
@@ -1193,13 +1197,18 @@ class AnswerComposer:
             return True
         if not about:
             return False
-        names = [c.section for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in ASPECT_SECTIONS["eligibility"]]
-        if not names:
+        section = self._eligibility_text(doc)
+        if not section:
             return False
-        section = self._whole_section(doc, names[0])
         terms = frozenset(lexical_terms(self.tokenizer.tokenize(section[:4000])))
         squashed = re.sub(r"\s+", "", section).lower()
         return all(holds_topic([c], terms, squashed, expansions) for c in compounds if c not in about)
+
+    def _eligibility_text(self, doc: DocInfo) -> str:
+        """``doc``'s whole eligibility section (지원 대상 / 선정기준 / who is eligible: the first such), "" when it has
+        none."""
+        names = [c.section for c in self._doc_chunks.get(doc.doc_id, []) if _key(c.section) in ASPECT_SECTIONS["eligibility"]]
+        return self._whole_section(doc, names[0]) if names else ""
 
     def _overview_holds(self, doc: DocInfo, compounds: tuple[tuple[str, ...], ...],
                         expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:
@@ -1474,6 +1483,20 @@ class AnswerComposer:
             return ""
         return max(notes)[1] if notes else ""
 
+    def _said_besides_title(self, result: RetrievalResult, hit: DocHit) -> tuple[tuple[str, ...], str]:
+        """``(terms, query)``: the question's terms and text without ``hit``'s title (in any of its languages) where
+        the question holds it whole, else ``result``'s own. The aspects asked are read from what the citizen said
+        about the service, not from its name: a follow-up's query is the service's title and the message ("사망자 및
+        피후견인 재산조회 통합처리 신청(안심상속서비스) 온라인으로도 되나요?"), and a title's words cue aspects of their
+        own (재산, 소득 and 세 cue who is eligible, 신청 how to apply)."""
+        titles = sorted({d.title for d in (hit.doc, *hit.alternates) if d.title}, key=len, reverse=True)
+        query = result.query
+        for title in titles:
+            query = query.replace(title, " ")
+        if query == result.query:
+            return result.terms, result.query
+        return tuple(lexical_terms(self.tokenizer.tokenize(query))), query
+
     def _compose(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
                  also: list[DocHit], regional: list[DocHit] | None = None) -> Answer:
         """The answer quoted from ``hit``'s document, then ``also`` (other variants of its programme) listed and
@@ -1484,8 +1507,9 @@ class AnswerComposer:
         sections = self._sections(doc)
         by_key = {_key(name): name for name in sections}
         parts: list[tuple[str, str, str]] = []  # (aspect, section name, excerpt)
-        asked = _asked_aspects(result.terms, result.query)
-        for aspect in _aspects(result.terms, result.query):
+        terms, query = self._said_besides_title(result, hit)
+        asked = _asked_aspects(terms, query)
+        for aspect in _aspects(terms, query):
             limit = ASKED_EXCERPT_CHARS if aspect in asked else ELIGIBILITY_EXCERPT_CHARS if aspect == "eligibility" \
                 else EXCERPT_CHARS
             for key in ASPECT_SECTIONS[aspect]:

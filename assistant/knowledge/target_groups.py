@@ -15,7 +15,7 @@ Own code: a word list and a stable sort (no library models who a service is for)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from assistant.knowledge.retriever import DocHit, RetrievalResult
@@ -107,6 +107,49 @@ def open_first(hits: Sequence[H], result: RetrievalResult) -> list[H]:
     """
     asked = asked_words(result)
     return sorted(hits, key=lambda h: narrow_group(h.doc.title, asked) is not None)
+
+
+def excluded_group(eligibility: str, groups: Iterable[str]) -> str | None:
+    """The word by which ``eligibility`` (a service's eligibility section) shuts out one of ``groups`` (keys of
+    :data:`NARROW_GROUPS` the question names), or None: the group's word written with a negating prefix, 비 in Korean
+    ("12세 미만 비장애아동": 언어발달지원 serves the non-disabled children of disabled parents), non- in English
+    ("non-disabled"); spaces, hyphens and case ignored.
+
+    >>> excluded_group("장애 부모의 12세 미만 비장애아동", {"장애"})
+    '비장애'
+    >>> excluded_group("장애인, 다자녀 가구 우선", {"장애"})
+    """
+    text = _squashed(eligibility)
+    for group in groups:
+        for word in NARROW_GROUPS[group]:
+            negated = ("비" if re.match(r"[가-힣]", word) else "non") + word
+            if negated in text:
+                return negated
+    return None
+
+
+def not_excluding_first(hits: Sequence[H], result: RetrievalResult, eligibility: Callable[[H], str],
+                        top: int = 5) -> list[H]:
+    """``hits`` with those among the first ``top`` whose eligibility section shuts out a group the question names
+    (:func:`excluded_group`) after the other first ``top``, each part in its given order; the rest unchanged.
+
+    s39 fresh-user probe: "우리애가 발달장애 판정받았어요 도움받을수있는거요" was answered with 언어발달지원 (its text says
+    장애 and 발달 often: it is for the *non-disabled* children of disabled parents) over 장애아가족 양육 지원.
+
+    Args:
+        hits: the ranked hits, best first.
+        result: the question's retrieval (:func:`asked_words`).
+        eligibility: a hit's eligibility section text ("" when it has none).
+        top: how many of the first hits are reordered.
+
+    Returns:
+        The same hits, reordered.
+    """
+    groups = asked_groups(asked_words(result)) if hits else frozenset()
+    if not groups:
+        return list(hits)
+    head = sorted(hits[:top], key=lambda h: excluded_group(eligibility(h), groups) is not None)
+    return [*head, *hits[top:]]
 
 
 #: How well a hit whose title names the group the question names must score, as a share of the first hit's score, to

@@ -1,0 +1,76 @@
+"""A page whose eligibility section shuts out the group the citizen names does not lead, and a doubt about one's
+income after an answer is a question about that service's eligibility (s39 fresh-user probe).
+
+"우리애가 발달장애 판정받았어요 도움받을수있는거요" was answered with 언어발달지원, which serves the *non-disabled*
+children of disabled parents (its 지원 대상: "비장애 아동"), over 장애아가족 양육 지원; then "소득이 높은데
+안되나요?" got "찾지 못했어요" although the page says there is no income limit. Through the engine on the bundled
+corpus; the expected pages and lines are read from the pages themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.knowledge.target_groups import excluded_group
+from tests.dialogue.test_detail_followup import first_cited, page, say
+
+LANGUAGE = "언어발달지원"
+DISABLED_CHILD = "장애아가족 양육 지원"
+VOUCHER = "에너지바우처"
+
+
+def section(body: str, heading: str) -> str:
+    """The text of ``## heading`` in a bundled page's body (up to the next heading)."""
+    after = body.split(f"## {heading}", 1)[1]
+    return after.split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize(("eligibility", "groups", "word"), [
+    ("장애 부모의 12세 미만 비장애아동", {"장애"}, "비장애"),
+    ("Children without disabilities (non-disabled) under 12", {"장애"}, "nondisabled"),
+    ("장애인, 다자녀 가구 우선", {"장애"}, None),  # a priority, not an exclusion
+    ("비장애 아동", {"농업인"}, None),  # not the group asked about
+])
+def test_excluded_group(eligibility: str, groups: set[str], word: str | None) -> None:
+    assert excluded_group(eligibility, groups) == word
+
+
+def test_the_page_that_shuts_out_a_disabled_child_does_not_lead(processor: Any) -> None:
+    language, language_body = page(LANGUAGE)
+    disabled, disabled_body = page(DISABLED_CHILD)
+    assert "비장애" in section(language_body, "지원 대상")  # the page serves non-disabled children
+    assert "장애아동" in section(disabled_body, "지원 대상")
+    t = say(processor, "우리애가 발달장애 판정받았어요 도움받을수있는거요", sender="excl-1")
+    assert first_cited(t) == disabled, t.messages[0].text
+    # the page itself is still answered when asked for by name
+    assert first_cited(say(processor, "언어발달지원 받을 수 있나요?", sender="excl-2")) == language
+
+
+@pytest.mark.parametrize("doubt", ["소득이 높은데 안되나요?", "소득이 높으면 못 받나요?"])
+def test_a_doubt_about_income_is_the_services_eligibility(processor: Any, doubt: str) -> None:
+    disabled, body = page(DISABLED_CHILD)
+    no_limit = next(line for line in section(body, "지원 대상").splitlines() if "소득" in line)
+    sender = f"excl-{doubt}"
+    say(processor, "장애가 있는 아이를 키우고 있어요", sender=sender)
+    t = say(processor, doubt, sender=sender)
+    reply = t.messages[0]
+    assert not reply.custom.get("abstained") and first_cited(t) == disabled, reply.text
+    assert no_limit.strip("- ").strip() in reply.text  # "소득에 따른 자격 제한은 없고 …"
+
+
+@pytest.mark.parametrize(("question", "doubt", "heading"), [
+    ("에너지바우처 알려줘", "월급이 300 넘는데 못 받나요?", "[지원 대상]"),
+    ("에너지바우처 알려줘", "What if my income is too high?", "[Who is eligible]"),
+])
+def test_an_income_doubt_quotes_who_is_eligible_not_the_whole_page(processor: Any, question: str, doubt: str,
+                                                                   heading: str) -> None:
+    voucher, _ = page(VOUCHER)
+    sender = f"excl-{doubt}"
+    first = say(processor, question, sender=sender).messages[0].text
+    assert "[개요]" in first  # the first answer is the whole page, overview first
+    t = say(processor, doubt, sender=sender)
+    reply = t.messages[0].text
+    assert (first_cited(t) or "").removesuffix("-en") == voucher  # the English page is the service's own
+    assert heading in reply and "[개요]" not in reply and "[Overview]" not in reply, reply
