@@ -43,7 +43,15 @@ from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import TitleSubjects
-from assistant.knowledge.target_groups import group_first, not_excluding_first, open_first
+from assistant.knowledge.target_groups import (
+    STAGE_SCORE_SHARE,
+    asked_words,
+    group_first,
+    not_excluding_first,
+    open_first,
+    unasked_stage,
+    unstaged_first,
+)
 from assistant.knowledge.topic import holds_topic
 from assistant.nlu.tokenizer import KoreanTokenizer, Token, lexical_terms
 from assistant.regions import (
@@ -65,6 +73,8 @@ EXCERPT_CHARS = 320
 #: fresh-user probe: 에너지바우처's list stopped at "한부모가족 …", before 다자녀 가구, the citizen's own group, and "지원
 #: 대상 전부 보여주세요" got the same cut list)
 ASKED_EXCERPT_CHARS = 1500
+#: The longest whom-it-is-for line of a service listed for the citizen to choose among (:meth:`AnswerComposer._for_whom`).
+WHO_LINE_CHARS = 160
 #: who is eligible, quoted in an answer that asks nothing in particular ("에너지바우처 알려줘"): long enough for most
 #: pages' lists whole (s38 fresh-user probe: cut at EXCERPT_CHARS, 에너지바우처's list stopped before 소년소녀가정 and
 #: 다자녀 가구, and its English page's after "the recipient or someone in the registered household is …", no group at
@@ -1019,9 +1029,12 @@ class AnswerComposer:
             score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "event": 1.0}
         if score < self.threshold or p_oos >= self.oos_threshold:
             return Answer("", lang, (), True, score, signals)
-        # a page that shuts out the group the citizen names does not lead (비장애아동), then that group's page leads
-        result = replace(result, hits=tuple(group_first(not_excluding_first(result.hits, result, lambda h: self._eligibility_text(h.doc)),
-                                                        result)))
+        # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
+        # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
+        hits = not_excluding_first(result.hits, result, lambda h: self._eligibility_text(h.doc))
+        result = replace(result, hits=tuple(group_first(unstaged_first(hits, result), result)))
+        if (for_whom := self._for_whom(result, lang, score, signals)) is not None:
+            return for_whom
         kind = self.subjects.same_kind(result)
         named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
         anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)
@@ -1482,6 +1495,38 @@ class AnswerComposer:
         if len(notes) != len(periods):  # one of the quoted periods is open or cannot be told: no ended sentence
             return ""
         return max(notes)[1] if notes else ""
+
+    def _for_whom(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], top: int = 5,
+                  share: float = STAGE_SCORE_SHARE) -> Answer | None:
+        """The services that answer the question, each with whom it is for, when every one is for people the question
+        does not name; None otherwise.
+
+        It is when the first hits are national services (no local government's), at least two among the first
+        ``top`` score ``share`` of the first's or more, and each one's title names a stage of life, a condition or a
+        group the question names by none of its words (:func:`~assistant.knowledge.target_groups.unasked_stage`:
+        임신·출산, 난임, 희귀질환, 의료급여 …). Quoting one of them as the answer would present a service for some
+        people as the answer for anyone (s39 fresh-user probe: "병원비 너무 비싸요 지원되는거있나요" got 건강보험
+        임신·출산 진료비 지원); the citizen is shown each with the first line of its eligibility section and asked
+        which fits. Each is cited at its eligibility section."""
+        if not result.hits or agency_regions(result.hits[0].doc.agency):
+            return None
+        asked = asked_words(result)
+        first = result.hits[0].score
+        strong = [h for h in result.hits[:top] if h.score >= share * first and not agency_regions(h.doc.agency)]
+        if len(strong) < 2 or any(unasked_stage(h.doc.title, asked) is None for h in strong):
+            return None
+        lines = ["The services I have for this are each for particular people. Here is whom each one is for; tell me "
+                 "which fits you and I'll give you the details." if lang == "en" else
+                 "찾으신 지원은 대상이 정해진 서비스들이에요. 서비스마다 누가 받을 수 있는지 적어 드릴게요. 해당하는 것을 "
+                 "알려 주시면 자세히 안내해 드릴게요."]
+        citations: list[Citation] = []
+        for hit in strong:
+            doc = self._pick_doc(result, hit)
+            who = next((line.strip().lstrip("-○•· ").strip() for line in self._eligibility_text(doc).splitlines()
+                        if line.strip().lstrip("-○•· ").strip()), "")
+            lines.append(f"\n- {_named(doc, lang)}" + (f"\n  {_excerpt(who, WHO_LINE_CHARS)}" if who else "") + f"\n  {doc.url}")
+            citations.append(self._cite(doc))
+        return Answer("\n".join(lines), lang, tuple(citations), False, score, signals)
 
     def _said_besides_title(self, result: RetrievalResult, hit: DocHit) -> tuple[tuple[str, ...], str]:
         """``(terms, query)``: the question's terms and text without ``hit``'s title (in any of its languages) where

@@ -36,6 +36,8 @@ NARROW_GROUPS: dict[str, tuple[str, ...]] = {
     "선원": ("선원", "sailor", "seafarer"),
     "장애": ("장애", "disabled", "disability"),
     "보훈": ("보훈", "유공자", "veteran"),
+    # 의료급여 is for its 수급권자 (기초생활보장 recipients and the like), whatever its title says besides
+    "의료급여": ("의료급여", "수급", "기초생활", "생계급여", "medicalaid", "welfarerecipient", "basiclivelihood"),
     "유공자": ("유공자", "보훈", "veteran"),
     "청소년산모": ("청소년산모", "청소년", "미성년", "10대", "고등학생", "중학생", "고딩", "중딩", "여고생", "여중생", "teen",
               "teenage"),
@@ -150,6 +152,68 @@ def not_excluding_first(hits: Sequence[H], result: RetrievalResult, eligibility:
         return list(hits)
     head = sorted(hits[:top], key=lambda h: excluded_group(eligibility(h), groups) is not None)
     return [*head, *hits[top:]]
+
+
+_BIRTH_WORDS = ("임신", "임산부", "임부", "산모", "출산", "출생", "분만", "아기", "애기", "신생아", "영아", "태아", "낳", "다태아",
+                "쌍둥이", "유산", "사산", "pregnan", "birth", "baby", "babies", "newborn", "twins")
+#: Title words naming a stage of life or a condition that a service is only for, each with the words a question names
+#: it by (as :data:`NARROW_GROUPS`): pregnancy and birth, infertility, rare diseases. A title naming one does not lead
+#: a question that names none, about a kind of help that others give too (:func:`unstaged_first`). Not the ages of
+#: life (청년, 노인: most services of a kind share them, and 청년 월세 is what "월세 지원" asks for).
+STAGES: dict[str, tuple[str, ...]] = {
+    "임신": _BIRTH_WORDS,
+    "출산": _BIRTH_WORDS,
+    "임산부": _BIRTH_WORDS,
+    "산모": _BIRTH_WORDS,
+    "난임": ("난임", "불임", "시험관", "인공수정", "체외수정", "시술", "ivf", "infertil"),
+    "희귀질환": ("희귀", "난치", "rare"),
+}
+#: The least score, as a share of the first hit's, of a hit that leads in its place (:func:`unstaged_first`).
+STAGE_SCORE_SHARE = 0.85
+
+
+def unasked_stage(title: str, asked: str) -> str | None:
+    """The stage of :data:`STAGES` (or group of :data:`NARROW_GROUPS`) ``title`` names that the question (``asked``,
+    as :func:`asked_words` gives it) names by none of its words, or None.
+
+    >>> unasked_stage("건강보험 임신·출산 진료비 지원", "병원비너무비싸요지원되는거있나요")
+    '임신'
+    >>> unasked_stage("건강보험 임신·출산 진료비 지원", "아기병원비지원")
+    >>> unasked_stage("의료급여 (의료급여 건강생활 유지비)", "병원비너무비싸요")
+    """
+    text = _squashed(title)
+    named = [stage for stage in STAGES if stage in text]
+    if named and not any(w in asked for stage in named for w in STAGES[stage]):
+        return named[0]
+    return narrow_group(title, asked)
+
+
+def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share: float = STAGE_SCORE_SHARE) -> list[H]:
+    """``hits`` with the first of the first ``top`` whose title names no stage or group the question leaves unnamed
+    (:func:`unasked_stage`), scoring at least ``share`` of the first hit's, moved to the front when the first hit's
+    title names one; otherwise unchanged.
+
+    s39 fresh-user probe: "병원비 너무 비싸요 지원되는거있나요" was answered with 건강보험 임신·출산 진료비 지원 (병원비
+    → 진료비), a service for pregnancy and birth only, when 의료급여 scored 0.95 of it; the others are listed after
+    the answer all the same.
+
+    Args:
+        hits: the ranked hits, best first.
+        result: the question's retrieval (:func:`asked_words`).
+        top: how many of the first hits may lead; share: the least score, as a share of the first hit's (0..1).
+
+    Returns:
+        The same hits, reordered.
+    """
+    hits = list(hits)
+    if not hits:
+        return hits
+    asked = asked_words(result)
+    if unasked_stage(hits[0].doc.title, asked) is None:
+        return hits
+    best = next((h for h in hits[1:top] if h.score >= share * hits[0].score and unasked_stage(h.doc.title, asked) is None),
+                None)
+    return hits if best is None else [best, *(h for h in hits if h is not best)]
 
 
 #: How well a hit whose title names the group the question names must score, as a share of the first hit's score, to
