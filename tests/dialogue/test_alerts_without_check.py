@@ -35,3 +35,13 @@ def test_with_eligibility_data_the_check_is_still_offered(processor: Any) -> Non
     turn = processor.handle_message(UserMessage("alerts-data", "새 혜택 알림 받고 싶어요", "rest", {}))
     assert turn.messages[0].custom.get("response") == "utter_alerts_need_facts", turn.messages[0].text
     assert any(b.get("payload") == "/check_eligibility" for b in turn.messages[0].buttons or [])
+
+
+def test_wanting_alerts_in_english_is_not_read_as_stopping_them(make_processor: Any) -> None:
+    """s38 probe: "I want benefit alerts" was read as unsubscribe_alerts (0.50) and got "Shall I stop the benefit
+    alerts …?"; it is the English refusal (the first variant, conditioned on English)."""
+    p = make_processor(eligibility_url=None)
+    turn = p.handle_message(UserMessage("alerts-en", "I want benefit alerts", "rest", {}))
+    assert turn.messages[0].text == texts(RESPONSE)[0], turn.messages[0].text
+    stop = p.handle_message(UserMessage("alerts-en-stop", "stop my benefit alerts", "rest", {}))
+    assert "stop" in stop.messages[0].text.lower()  # stopping them is still stopping them
