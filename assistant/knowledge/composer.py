@@ -1172,8 +1172,7 @@ class AnswerComposer:
         everywhere) hold every topic compound of the question (:func:`~assistant.knowledge.topic.topic_compounds`,
         each by :func:`~assistant.knowledge.topic.holds_topic`). Empty for a question with no topic compound.
         """
-        from assistant.knowledge.target_groups import GROUP_SCORE_SHARE, asked_groups, asked_words, title_names_group
-        from assistant.knowledge.topic import topic_compounds
+        from assistant.knowledge.target_groups import GROUP_SCORE_SHARE, asked_groups, title_names_group
 
         hits = result.hits
         if not hits:
@@ -1192,10 +1191,32 @@ class AnswerComposer:
             if named:
                 continue
             if compounds is None:
-                compounds = topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
-            if compounds and self._about_and_for(h.doc, compounds, result.expansions):
+                compounds = self._need_compounds(result)
+            if compounds and self._about_and_for(h.doc, compounds, (*result.expansions, *result.translations)):
                 out.append(h)
         return out
+
+    def _need_compounds(self, result: RetrievalResult) -> tuple[tuple[str, ...], ...]:
+        """The question's topic compounds (:func:`~assistant.knowledge.topic.topic_compounds`) less those that say
+        who the citizen is rather than what they need: a family member named by a word of sex (아버지, 엄마: the
+        person the help is for, :data:`~assistant.nlu.household.KIN_SEX`) and living alone ("혼자 사시는데",
+        :func:`~assistant.nlu.household.lives_alone_spans`). In English (its words are no Korean page's), the
+        phrases its glossary translated into Korean (:attr:`RetrievalResult.translations`: "heating" → 난방) whose
+        Korean words are not all generic, living alone left out: each a compound, held through its Korean words.
+
+        s39 fresh-user probe: "My dad is 80 and lives alone, he needs help with heating in winter" and its Korean twin
+        listed nothing beside 연탄쿠폰 (아버지 and 혼자 are on no page about heating), never 에너지바우처."""
+        from assistant.knowledge.topic import GENERIC_WORDS, topic_compounds
+        from assistant.nlu.household import KIN_SEX, lives_alone_spans
+
+        query = result.query[:2000]
+        alone = lives_alone_spans(query)
+        if result.language == "en":
+            return tuple((phrase,) for phrase, korean in result.translations
+                         if any(w not in GENERIC_WORDS for w in korean)
+                         and not any(s <= query.lower().find(phrase.lower()) < e for s, e in alone))
+        return tuple(c for c in topic_compounds(self.tokenizer.tokenize(query), alone)
+                     if not all(part in KIN_SEX for part in c))
 
     def _about_and_for(self, doc: DocInfo, compounds: tuple[tuple[str, ...], ...],
                        expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:

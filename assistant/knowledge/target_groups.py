@@ -111,29 +111,39 @@ def open_first(hits: Sequence[H], result: RetrievalResult) -> list[H]:
     return sorted(hits, key=lambda h: narrow_group(h.doc.title, asked) is not None)
 
 
+#: Words for a child, in a question (the person it is about) and after a negated group word in an eligibility
+#: section (비장애아동: the children it serves).
+CHILD_WORDS = ("아동", "자녀", "아이", "아기", "애기", "영유아", "아들", "딸", "child", "children", "kid", "son", "daughter")
+_CHILD_IN_QUESTION = re.compile(r"(?:아동|자녀|아이|아기|애기|영유아|아들|딸|(?<![가-힣])애|(?<=우리)애|(?<=저희)애)"
+                                r"|\b(?:child|children|kids?|sons?|daughters?|baby)\b", re.I)
+
+
 def excluded_group(eligibility: str, groups: Iterable[str]) -> str | None:
-    """The word by which ``eligibility`` (a service's eligibility section) shuts out one of ``groups`` (keys of
-    :data:`NARROW_GROUPS` the question names), or None: the group's word written with a negating prefix, 비 in Korean
-    ("12세 미만 비장애아동": 언어발달지원 serves the non-disabled children of disabled parents), non- in English
-    ("non-disabled"); spaces, hyphens and case ignored.
+    """The words by which ``eligibility`` (a service's eligibility section) shuts out the children of one of
+    ``groups`` (keys of :data:`NARROW_GROUPS` the question names), or None: the group's word written with a negating
+    prefix before a child word (:data:`CHILD_WORDS`), 비 in Korean ("12세 미만 비장애아동": 언어발달지원 serves the
+    non-disabled children of disabled parents), non- in English ("non-disabled children"); spaces, hyphens and case
+    ignored. A negated group said of others is no exclusion of a child ("비수급 차상위": 자활근로 serves both).
 
     >>> excluded_group("장애 부모의 12세 미만 비장애아동", {"장애"})
-    '비장애'
+    '비장애아동'
     >>> excluded_group("장애인, 다자녀 가구 우선", {"장애"})
     """
     text = _squashed(eligibility)
     for group in groups:
         for word in NARROW_GROUPS[group]:
             negated = ("비" if re.match(r"[가-힣]", word) else "non") + word
-            if negated in text:
-                return negated
+            for child in CHILD_WORDS:
+                if re.search(re.escape(negated) + r"\w{0,2}?" + re.escape(child), text):
+                    return negated + child
     return None
 
 
 def not_excluding_first(hits: Sequence[H], result: RetrievalResult, eligibility: Callable[[H], str],
                         top: int = 5) -> list[H]:
-    """``hits`` with those among the first ``top`` whose eligibility section shuts out a group the question names
-    (:func:`excluded_group`) after the other first ``top``, each part in its given order; the rest unchanged.
+    """``hits`` with those among the first ``top`` whose eligibility section shuts out the children of a group the
+    question names (:func:`excluded_group`) after the other first ``top``, each part in its given order, when the
+    question is about a child; the rest unchanged.
 
     s39 fresh-user probe: "우리애가 발달장애 판정받았어요 도움받을수있는거요" was answered with 언어발달지원 (its text says
     장애 and 발달 often: it is for the *non-disabled* children of disabled parents) over 장애아가족 양육 지원.
@@ -147,7 +157,7 @@ def not_excluding_first(hits: Sequence[H], result: RetrievalResult, eligibility:
     Returns:
         The same hits, reordered.
     """
-    groups = asked_groups(asked_words(result)) if hits else frozenset()
+    groups = asked_groups(asked_words(result)) if hits and _CHILD_IN_QUESTION.search(result.query) else frozenset()
     if not groups:
         return list(hits)
     head = sorted(hits[:top], key=lambda h: excluded_group(eligibility(h), groups) is not None)

@@ -28,10 +28,13 @@ def section(body: str, heading: str) -> str:
 
 
 @pytest.mark.parametrize(("eligibility", "groups", "word"), [
-    ("장애 부모의 12세 미만 비장애아동", {"장애"}, "비장애"),
-    ("Children without disabilities (non-disabled) under 12", {"장애"}, "nondisabled"),
+    ("장애 부모의 12세 미만 비장애아동", {"장애"}, "비장애아동"),
+    ("12세 미만인 비장애 아동", {"장애"}, "비장애아동"),
+    ("Non-disabled children under 12 of disabled parents", {"장애"}, "nondisabledchild"),
     ("장애인, 다자녀 가구 우선", {"장애"}, None),  # a priority, not an exclusion
     ("비장애 아동", {"농업인"}, None),  # not the group asked about
+    # a negated group said of others than a child: 자활근로 serves 수급자 and 비수급 차상위 alike
+    ("기초생활수급자, 비수급 차상위계층, 근로능력이 있는 사람", {"의료급여"}, None),
 ])
 def test_excluded_group(eligibility: str, groups: set[str], word: str | None) -> None:
     assert excluded_group(eligibility, groups) == word

@@ -62,6 +62,8 @@ def related_block(turn: Turn) -> str:
     ("장애가 있는 아이를 키우는데 돌봄 지원 있나요?", "아이돌봄 서비스", "장애아가족 양육 지원", "장애"),
     # s39 probe: who the citizen is (수급자) is in 에너지바우처's 지원 대상, not its overview; 겨울 and 난방비 are there
     ("기초생활수급자인데 겨울 난방비 너무 많이나와요", "연탄쿠폰", "에너지바우처", "냉난방비"),
+    # s39 probe: whom the help is for (아버지) and how they live (혼자) are no topic a page about heating holds
+    ("아버지가 80살이고 혼자 사시는데 겨울 난방비 지원 필요해요", "연탄쿠폰", "에너지바우처", "냉난방비"),
 ])
 def test_another_service_for_the_kind_of_help_is_listed(processor: Any, question: str, answered: str, related: str,
                                                         because: str) -> None:
@@ -120,3 +122,22 @@ def test_a_who_word_held_only_by_the_conditions_does_not_relate_a_page_about_som
     assert "수급자" in body and "수급자" not in overview(body)
     t = say(processor, "기초생활수급자인데 취업 지원 받고 싶어요")
     assert url not in related_block(t), [m.text for m in t.messages]
+    # and the service for 수급자's work leads: 자활근로's 지원 대상 says 비수급 (of others than a child), which shuts
+    # out no one the question is about (a rule that read it so put 언어발달지원 first)
+    work, _url, work_body = page("자활근로(기초, 차상위)")
+    assert "취업" in work_body or "근로" in work_body
+    assert cited(t)[0] == work, [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize("question", ["Is there help with heating costs?",
+                                      "My dad is 80 and lives alone, he needs help with heating in winter"])
+def test_an_english_question_lists_the_related_service_through_its_glossary_words(processor: Any, question: str) -> None:
+    """s39 probe: English questions listed nothing beside 연탄쿠폰 (their words are on no Korean page); the phrases the
+    glossary translated (heating → 난방) are what is asked, and 에너지바우처's overview holds them."""
+    first, _url, _body = page("연탄쿠폰")
+    other, url, body = page("에너지바우처")
+    assert "난방" in overview(body)
+    t = say(processor, question)
+    text = t.messages[0].text
+    assert cited(t)[0] == first, text
+    assert "[Related services]" in text and any(d.removesuffix("-en") == other for d in cited(t)[1:]), text
