@@ -1147,7 +1147,13 @@ class AnswerComposer:
         top = result.hits[0]
         pages = [top.doc, *top.alternates]
         phrases = [(phrase, korean) for phrase, korean in result.translations if phrase in told.group(0).lower()]
-        if not phrases or not any(w in self._overview_text(d) for d in pages for _p, korean in phrases for w in korean):
+        # the event's Korean word and the catalogue's words for it, as for a Korean question ("I just lost my job":
+        # 실직, which the pages write 실업: s39 probe, it abstained where "저 실직했어요" was answered)
+        from assistant.knowledge.glossary import default_colloquial
+
+        event_words = {w for _p, korean in phrases for w in korean}
+        event_words |= {w for _stem, words in default_colloquial().expand(sorted(event_words)) for w in words}
+        if not phrases or not any(w in self._overview_text(d) for d in pages for w in event_words):
             return False
         said = {w for phrase, _k in phrases for w in phrase.split()}
         held = "".join(self._text_of(d.doc_id) for d in pages)

@@ -230,6 +230,9 @@ def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, sha
 #: lead an answer whose first hit names no group the question names (:func:`group_first`; s35: 장애아가족 양육 지원
 #: scored 0.96 of 아이돌봄 서비스 for "장애가 있는 아이를 키우고 있어요").
 GROUP_SCORE_SHARE = 0.85
+#: The same for a title naming the group an age said in the question puts the citizen in (10대: :data:`TEEN_WORD`):
+#: any of the first hits (the age, not the ranking, says who the service is for).
+AGED_SCORE_SHARE = 0.0
 
 
 def asked_groups(asked: str) -> frozenset[str]:
@@ -281,6 +284,11 @@ def group_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share:
     # a group named by an age alone ("18살" → 10대), not by the question's own words, is a word of the question no
     # title writes: it counts as held
     aged = asked_groups(TEEN_WORD) - asked_groups(_squashed(result.query)) if _TEEN_AGE.search(result.query) else frozenset()
-    best = next((h for h in hits[1:top] if h.score >= share * hits[0].score and names_group(h)
+    # a title naming the group the citizen's age puts them in may lead from AGED_SCORE_SHARE: the age decides who
+    # the service is for, and no page writes it ("I'm 17 and pregnant", restated "… What support can I get?":
+    # 청소년산모 scored 0.55 of the general voucher's English page, s39 probe; its Korean twin ranks it first). It
+    # must still hold more of the question's words than the first (a 17-year-old's student loan stays the loan's)
+    best = next((h for h in hits[1:top] if names_group(h)
+                 and h.score >= (AGED_SCORE_SHARE if title_names_group(h.doc.title, aged) else share) * hits[0].score
                  and len(subjects.subject(result, h.doc.title)) + int(title_names_group(h.doc.title, aged)) > held), None)
     return hits if best is None else [best, *(h for h in hits if h is not best)]

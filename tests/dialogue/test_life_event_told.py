@@ -100,3 +100,15 @@ def test_an_account_question_still_finds_the_savings_account(processor: Any) -> 
     doc_id, _ = page("자산형성지원사업(청년내일저축계좌)")
     t = say(processor, "계좌 만들고 싶어요", sender="account")
     assert first_cited(t) == doc_id and not t.messages[0].custom.get("abstained"), t.messages[0].text
+
+
+@pytest.mark.parametrize(("korean", "english"), [("저 실직했어요", "I just lost my job")])
+def test_a_job_loss_told_in_english_is_answered_as_its_korean_twin(processor: Any, korean: str, english: str) -> None:
+    """s39 probe: "I just lost my job" abstained where "저 실직했어요" was answered: the glossary translates the
+    event to 실직, which the pages write 실업 (실업급여); the colloquial glossary's words for it count in English too."""
+    doc_id, body = page("조기재취업수당")
+    assert "실업" in body.split("## 개요\n", 1)[1].split("\n## ", 1)[0] and "실직" not in body
+    ko = say(processor, korean, sender="job-ko")
+    assert first_cited(ko) == doc_id, ko.messages[0].text
+    en = say(processor, english, sender="job-en")
+    assert first_cited(en) == doc_id and not en.messages[0].custom.get("abstained"), en.messages[0].text

@@ -101,6 +101,10 @@ SCHOOL = page("school-education-cost")  # 초·중·고 교육비 지원
     # s38 probe: an age in the teens names the group too (the page: 만 19세 이하); 25 does not
     ("18살인데 임신했어요", TEEN_MOTHER),
     ("25살인데 임신했어요", page("pregnancy-childbirth-medical-voucher")),
+    # s39 probe: in English the general voucher's English page scored twice the teen service; the age decides
+    ("I'm 17 and pregnant", TEEN_MOTHER),
+    # a teen's student loan stays the loan's: the teen service's title holds nothing more of the question
+    ("17살인데 학자금대출 받을 수 있나요?", page("student-loan-general")),
 ])
 def test_a_pregnant_schoolgirl_is_answered_with_the_teen_mothers_service(processor: MessageProcessor, text: str,
                                                                           expected: dict[str, Any]) -> None:
