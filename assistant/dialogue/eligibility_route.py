@@ -336,6 +336,10 @@ class EligibilityRoute:
         return intent == "check_eligibility" and "eligibility_form" in context.domain.forms and self.has_data()
 
 
+#: Words of a request to apply or to get something, no kind of help of their own (:class:`ApplyFromDocumentsPolicy`).
+_APPLY_WORDS = frozenset("신청 접수 서비스 지원 혜택 받 원하 싶 apply application service support benefit get want".split())
+
+
 class ApplyFromDocumentsPolicy:
     """"에너지바우처 신청할래요" where nothing can be applied for: the service's documents say how to apply.
 
@@ -384,7 +388,17 @@ class ApplyFromDocumentsPolicy:
 
             named = requested_name(text)
             if named is None:
-                return None
+                # not a request to apply ("월세 지원 받고 싶어요", "전세대출 받고 싶어요": wanting a kind of help, s40:
+                # the application flow asked for a service name, which the citizen cannot know): the documents answer
+                # it when they do; a message naming nothing ("신청하고 싶어요") still gets the flow's question
+                tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+                words = topic_terms(text, list(tracker.latest_message.entities), tokenizer) if tokenizer is not None else []
+                if not [w for w in words if w not in _APPLY_WORDS]:
+                    return None
+                answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
+                if answer is None or answer.abstained or not answer.citations:
+                    return None
+                return Prediction("action_answer_from_knowledge", self.name, conf)
             answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
             if answer is None or answer.abstained or not answer.citations \
                     or squash(named) not in squash(answer.citations[0].title):

@@ -223,6 +223,23 @@ class RegionFollowUpPolicy:
         bot = previous_bot(tracker)
         return bot is not None and (bot.data.get("custom") or {}).get("response") == ASK_RESPONSE
 
+    @staticmethod
+    def _states_facts_only(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+        """Whether the latest message states facts about the person (an age, a household size, living alone …:
+        :data:`~assistant.dialogue.service_followup.FACT_ENTITIES`, :func:`~assistant.nlu.household.lives_alone`)
+        and names no kind of help of its own (:func:`~assistant.dialogue.service_followup.help_of_its_own`)."""
+        from assistant.dialogue.service_followup import FACT_ENTITIES, help_of_its_own
+        from assistant.nlu.household import lives_alone
+
+        message = tracker.latest_message
+        tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+        if message is None or tokenizer is None:
+            return False
+        text = (message.text or "").strip()
+        entities = list(message.entities)
+        facts = any(e.get("entity") in FACT_ENTITIES for e in entities) or bool(lives_alone(text))
+        return facts and not text.startswith("/") and not help_of_its_own(text, entities, tokenizer)
+
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
         """``action_answer_from_knowledge``, :data:`DROPPED_RESPONSE` (a confident ``cancel``: the question is
         dropped, not "nothing was submitted"), or None."""
@@ -241,6 +258,13 @@ class RegionFollowUpPolicy:
             # offered no regions, or that answered with a service ("first") and listed the regions' own after it, it
             # is the answered service's follow-up (assistant.dialogue.service_followup; s39 probe: "서류는요?" after
             # 건강보험 임신·출산 진료비 with 경기도's and 창원시's listed got "찾지 못했어요")
+            message = tracker.latest_message
+            context.region_aspect = ((message.text if message else "") or "").strip()
+            return Prediction("action_answer_from_knowledge", self.name, 1.0)
+        if pending.get("regions") and not pending.get("first") and self._asked_region(tracker) \
+                and self._states_facts_only(tracker, context):
+            # "저 27살이에요 혼자살아요" to "어느 지역(시·군·구)에 사세요?": facts about the person, no place (s39 probe:
+            # "알겠어요. 어떤 점을 도와드릴까요?", the question lost); they are joined to the question, asked again
             message = tracker.latest_message
             context.region_aspect = ((message.text if message else "") or "").strip()
             return Prediction("action_answer_from_knowledge", self.name, 1.0)

@@ -439,10 +439,20 @@ def is_eligibility_question(query: str) -> bool:
     return _ELIGIBILITY_QUESTION.search(query) is not None
 
 
+#: "When" asked of the help itself, not of applying: "언제 할인돼요?", "언제 받아요?", "When do I get the money?" (s39
+#: probe: "언제 할인돼요? 주말도되나요" after the rail discount got 신청 방법; the days are in 지원 내용).
+_WHEN_BENEFIT = re.compile(r"언제\s*(?:부터|쯤|쯤에)?\s*(?:할인|지급|입금|나와|나오|들어와|들어오|받|쓸|써|사용|이용|적용|돼|되)"
+                           r"|\bwhen\b(?:\s+\w+){0,4}?\s+(?:get|receive|paid|use|discount\w*|valid|arrive|apply\s+to)\b")
+
+
 def _asked_aspects(terms: tuple[str, ...], query: str) -> list[str]:
     """The aspects the question itself names (its cue words, :data:`_ASPECT_CUES`, or an eligibility question), in
-    the cues' order; empty for a question that names none ("에너지바우처 알려줘")."""
+    the cues' order; empty for a question that names none ("에너지바우처 알려줘"). "When" asked of the help itself
+    (:data:`_WHEN_BENEFIT`) is about what one gets, not about applying."""
     q = query.lower()
+    if _WHEN_BENEFIT.search(q):
+        q = _WHEN_BENEFIT.sub(" 혜택 ", q)
+        terms = tuple(t for t in terms if t not in ("언제", "when"))
     amount = _HOW_MUCH.search(q) is not None
     if amount:  # "How much do I get?" asks what is given: not how to apply ("how") nor who can ("do I get")
         q = _HOW_MUCH.sub(" amount ", q)

@@ -56,6 +56,8 @@ def first_cited(turn: Turn) -> str | None:
     # s36 second probe: a word then "되나요" leans on the answer too; 주말 is said 토요일·일요일 on the page
     ("노인 교통비 할인", "ktx 되나요", "철도 공공할인 서비스(경로)", "KTX"),
     ("노인 교통비 할인", "주말에도 할인돼요?", "철도 공공할인 서비스(경로)", "토요일"),
+    # s39 probe: "언제" of the discount itself is what one gets (the days), not the application period: it got 신청 방법
+    ("코레일 경로 할인 알려줘", "언제 할인돼요? 주말도되나요", "철도 공공할인 서비스(경로)", "[지원 내용]"),
 ])
 def test_a_detail_is_answered_from_the_service_just_answered(processor: Any, question: str, follow_up: str, title: str,
                                                              shown: str) -> None:
@@ -130,3 +132,17 @@ def test_an_aspect_after_an_answer_that_listed_regional_services_is_about_its_le
     assert first_cited(first) == doc_id and first.messages[0].custom.get("regions"), first.messages[0].text
     t = say(processor, follow_up, sender=sender)
     assert first_cited(t) == doc_id and heading in t.messages[0].text, t.messages[0].text
+
+
+@pytest.mark.parametrize(("text", "aspects"), [
+    ("언제 할인돼요? 주말도되나요", ["benefit"]),
+    ("언제까지 신청해요?", ["apply", "period"]),
+    ("신청 기간이 언제예요?", ["apply", "period"]),
+    ("When can I apply?", ["apply", "period"]),
+    ("When is the discount valid?", ["benefit"]),
+])
+def test_when_of_the_help_itself_asks_what_one_gets(text: str, aspects: list[str]) -> None:
+    from assistant.knowledge.composer import _asked_aspects
+    from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
+
+    assert _asked_aspects(tuple(lexical_terms(KoreanTokenizer().tokenize(text))), text) == aspects

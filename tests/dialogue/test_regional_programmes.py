@@ -460,3 +460,28 @@ def test_a_national_version_answers_before_one_region_s_when_nobody_said_where(b
     assert "지역에서 운영하는 서비스" in anywhere.text and "서울시 난임부부 시술비 지원 (서울특별시)" in anywhere.text
     seoul = bundled_router.handle(UserMessage("inf-2", "서울 사는데 난임 시술비 지원 받고 싶어요", "rest", {})).answer
     assert seoul is not None and seoul.citations[0].doc_id == INFERTILITY_SEOUL
+
+
+@pytest.mark.parametrize("text", ["월세 지원 받고 싶어요", "청년 월세 지원 받고 싶어요"])
+def test_wanting_a_kind_of_help_is_answered_not_asked_for_a_service_name(make_processor: Any, text: str) -> None:
+    """s40: "월세 지원 받고 싶어요" (apply_service: wanting it) got the application flow's "어떤 서비스를 신청하실지 서비스
+    이름으로 알려 주세요", which the citizen cannot answer and where nothing can be applied for; the documents answer
+    it (here: the region question of the two youth-rent pages). "신청하고 싶어요" alone still asks the name."""
+    p = make_processor()
+    asked = say(p, text)
+    assert responses(asked) == ["utter_ask_programme_region"], [m.text for m in asked.messages]
+    assert "서비스 이름으로" not in asked.messages[0].text
+    plain = p.handle_message(UserMessage("s-apply-nothing", "신청하고 싶어요", "rest", {}))
+    assert plain.messages[-1].custom.get("response") in ("utter_task_ask_service_name", "utter_task_ask_service")
+
+
+def test_facts_said_to_the_region_question_ask_it_again(make_processor: Any) -> None:
+    """s39 probe: "저 27살이에요 혼자살아요" to "어느 지역(시·군·구)에 사세요?" got "알겠어요. 어떤 점을 도와드릴까요?"
+    and the question was lost; it is asked again, and the region then answers it."""
+    p = make_processor()
+    say(p, QUESTION)
+    again = say(p, "저 27살이에요 혼자살아요")
+    assert responses(again) == ["utter_ask_programme_region"], [m.text for m in again.messages]
+    assert set(again.messages[0].custom["regions"]) == set(RENT)
+    answered = say(p, "옥천 살아요")
+    assert answered.messages[0].custom["citations"][0]["doc_id"] == RENT["충청북도 옥천군"], answered.messages[0].text
