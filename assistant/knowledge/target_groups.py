@@ -88,10 +88,16 @@ def narrow_group(title: str, asked: str) -> str | None:
     >>> narrow_group("예술인ㆍ노무제공자 출산전후급여등", "프리랜서예술인인데출산하면")
     >>> narrow_group("건강보험 임신·출산 진료비 지원", "출산지원금얼마받을수있어요")
     """
+    return _unasked(title, asked, NARROW_GROUPS)
+
+
+def _unasked(title: str, asked: str, table: dict[str, tuple[str, ...]]) -> str | None:
+    """The first key of ``table`` that ``title`` names (spaces and punctuation ignored) when the question (``asked``)
+    names none of the named keys by any of their words; else None. A title naming several is for each of them
+    ("예술인ㆍ노무제공자"): the question naming one is enough."""
     text = _squashed(title)
-    named = [group for group in NARROW_GROUPS if group in text]
-    # a title naming several groups is for each of them ("예술인ㆍ노무제공자"): the question naming one is enough
-    if any(w in asked for group in named for w in NARROW_GROUPS[group]):
+    named = [key for key in table if key in text]
+    if any(w in asked for key in named for w in table[key]):
         return None
     return named[0] if named else None
 
@@ -190,12 +196,10 @@ def unasked_stage(title: str, asked: str) -> str | None:
     '임신'
     >>> unasked_stage("건강보험 임신·출산 진료비 지원", "아기병원비지원")
     >>> unasked_stage("의료급여 (의료급여 건강생활 유지비)", "병원비너무비싸요")
+    '의료급여'
+    >>> unasked_stage("에너지바우처", "난방비지원")
     """
-    text = _squashed(title)
-    named = [stage for stage in STAGES if stage in text]
-    if named and not any(w in asked for stage in named for w in STAGES[stage]):
-        return named[0]
-    return narrow_group(title, asked)
+    return _unasked(title, asked, STAGES) or narrow_group(title, asked)
 
 
 def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share: float = STAGE_SCORE_SHARE) -> list[H]:
