@@ -80,6 +80,9 @@ _CRISIS_EN = re.compile(
 #: an emergency told in the first person or of one's family: a missing child, violence at home or by a partner, a
 #: collapse, a fire (s37 fresh-user probe: "아이가 실종됐어요 도와주세요" got the 실종아동 page without 112, "남편이
 #: 자꾸 때려요 무서워요" the out-of-scope reply, "할머니가 쓰러지셨어요" "어떤 점을 도와드릴까요?")
+#: A family member, a partner, a carer or a teacher: who beats someone at home or in a relationship.
+_PERSON_KO = (r"(?:남편|아내|부인|와이프|남친|남자\s*친구|여친|여자\s*친구|애인|전\s*남친|전\s*남편|전\s*애인|아빠|아버지|엄마|어머니"
+              r"|부모님?|오빠|형|누나|언니|새아빠|새엄마|의붓아버지|의붓어머니|계부|계모|시아버지|시어머니|할아버지|할머니|삼촌|선생님?)")
 _EMERGENCY_KO = re.compile(
     r"(?:아이|애|아들|딸|자녀|아기|동생|손자|손녀|아버지|어머니|아빠|엄마|할머니|할아버지)\s*(?:가|이|를|을)?\s*"
     r"(?:실종|없어졌|사라졌|안\s*(?:들어와|돌아와)|연락이?\s*(?:안|없)|잃어버)"
@@ -105,7 +108,13 @@ _EMERGENCY_KO = re.compile(
     r"\s*(?:이|가|께서)?\s*(?:자꾸|또|계속|매일|맨날)?\s*(?:저|나|저를|나를|절|날)\s*(?:자꾸|또|계속|매일|맨날)?\s*"
     r"(?:때려|때리|때렸|폭행|괴롭혀|목\s*(?:을)?\s*졸)"
     r"|(?:수면제|수면\s*유도제|약|농약|진통제|감기약|타이레놀|신경\s*안정제)\s*(?:를|을)?\s*"
-    r"(?:한\s*통|통째로?|왕창|잔뜩|한꺼번에|너무\s*많이|한\s*움큼|몽땅)\s*(?:다\s*)?(?:먹었|먹어\s*버렸|삼켰|털어\s*넣었)")
+    r"(?:한\s*통|통째로?|왕창|잔뜩|한꺼번에|너무\s*많이|한\s*움큼|몽땅)\s*(?:다\s*)?(?:먹었|먹어\s*버렸|삼켰|털어\s*넣었)"
+    # s40 probe: violence told with other words between ("남편이 술마시고 때려서 애들이랑 집 나왔어요", "남편이 술만
+    # 마시면 때려요") or as what was suffered ("남편한테 맞았어요", "아빠한테 맞았어요"): a family member or partner,
+    # then within the clause a verb of beating; or beaten by one (한테/에게 … 맞았/맞아/맞고; 맞 alone is "correct")
+    rf"|{_PERSON_KO}\s*(?:이|가|께서|는|은)?\s*[^.?!\n]{{0,16}}?(?:때려|때리|때렸|때린|폭행|폭력\s*을?\s*휘두|목\s*(?:을)?\s*졸|발로\s*(?:차|찼))"
+    rf"|{_PERSON_KO}\s*(?:한테|에게|한테서|에게서)\s*(?:(?!주사|접종|백신|침|링거|수액)[^.?!\n\s]+\s*){{0,2}}?"
+    r"(?:맞았|맞아서|맞아요|맞고|맞는다|두들겨\s*맞|폭행\s*당|학대\s*당)")
 _EMERGENCY_EN = re.compile(
     r"\b(?:my|our)\s+(?:child|kid|son|daughter|baby|mother|father|mom|dad)\s+(?:is|has\s+gone|went)\s+missing\b"
     r"|\blost\s+my\s+(?:child|kid|son|daughter|baby)\b|\bcan'?t\s+find\s+my\s+(?:child|kid|son|daughter|baby)\b"
@@ -114,22 +123,35 @@ _EMERGENCY_EN = re.compile(
     r"|\bcollapsed\b|\bunconscious\b|\bnot\s+breathing\b|\bheart\s+attack\b|\bhelp\s+me\s+please\b|\bhouse\s+is\s+on\s+fire\b"
     r"|\b(?:child|kid|son|daughter)\s+(?:hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:come|came)\s+home\b"
     r"|\b(?:someone|somebody|a\s+man|a\s+stranger|my\s+ex)\s+(?:is|keeps)\s+(?:following|stalking)\s+me\b"
+    r"|\b(?:being|been)\s+(?:followed|stalked)\b|\b(?:beat|hit|hurt|abused)\s+me\b|\bbeaten\s+(?:up\s+)?by\s+my\b"
     r"|\b(?:scared|afraid|terrified)\s+of\s+my\s+(?:husband|wife|partner|boyfriend|girlfriend|father|dad|ex)\b"
     r"|\b(?:took|taken|swallowed)\s+(?:too\s+many|a\s+lot\s+of|a\s+whole\s+bottle\s+of|all\s+(?:my|the|of\s+my))\s+"
     r"(?:pills|tablets|medicine|meds|sleeping\s+pills)\b|\boverdosed\b",
     re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
-    r"|먹을\s*(?:게|것이?|거)\s*없|(?:며칠째|계속|밥을?)\s*굶|굶고\s*있|당장\s*(?:생활비|돈|먹을)\S*\s*없"
+    r"|먹을\s*(?:게|것이?|거)\s*없|당장\s*(?:생활비|돈|먹을)\S*\s*없"
     # s39 probe: "며칠째 밥을 못먹었어요 돈이 하나도 없어요" got "찾지 못했어요"
-    r"|(?:며칠|이틀|사흘|몇\s*일)\s*(?:째|동안|을|이나)?\s*(?:밥\s*(?:을|도)?|아무\s*것도|끼니\s*를?)\s*(?:못|안)\s*먹"
     r"|돈\s*(?:이|은)?\s*(?:하나도|한\s*푼도|전혀|땡전\s*한\s*푼도?)\s*없"
-    r"|(?:집|방)에서\s*쫓겨나|쫓겨나게|길\s*에?\s*나앉|노숙\s*하게|(?:전기|가스|수도)\s*(?:가|도)?\s*끊(?:겼|길|어)|단전|단수")
+    r"|(?:집|방)에서\s*쫓겨(?:나|났)|쫓겨나게|쫓겨났|길\s*에?\s*나앉|노숙\s*하게|(?:전기|가스|수도)\s*(?:가|도)?\s*끊(?:겼|길|어)|단전|단수"
+    # s40 probe: nowhere to sleep ("집에서 쫓겨났어요 잘 곳이 없어요", "집 나왔어요 갈데가 없어요")
+    r"|(?:갈|잘|지낼|머물|있을|살)\s*(?:데|곳|집)\s*(?:가|이|도)?\s*(?:없|하나도\s*없)"
+    )
+#: Going without food ("며칠째 굶고 있어요"; s40 probe, which got "찾지 못했어요" or "알겠어요": days said in a number,
+#: "3일째 아무것도 못 먹었어요", starving, "이틀째 굶었어요", living on nothing, "일주일째 라면 하나로 버티고 있어요"),
+#: unless by choice (:data:`_BY_CHOICE`: a diet, a fast).
+_HUNGER_KO = re.compile(
+    r"(?:\d+\s*일|며칠|이틀|사흘|나흘|일주일|몇\s*일)\s*(?:째|동안|을|이나)?\s*(?:밥\s*(?:을|도)?|아무\s*것도|끼니\s*를?)?\s*(?:못|안)\s*먹"
+    r"|굶(?:었|어요|어서|고|는|은|을|주리)(?!\s*(?:는\s*)?(?:아이들?|아동|어린이)\s*(?:돕|후원|기부))"
+    r"|(?:라면|물|빵|김치)\s*(?:하나|한\s*개|한\s*봉지|만)\s*(?:으로|로)\s*(?:버티|살|연명)")
+_BY_CHOICE = re.compile(r"다이어트|단식|금식|간헐적|살\s*(?:빼|뺄|빠)|\bdiet|\bfasting", re.I)
 _HARDSHIP_EN = re.compile(
     r"\b(?:can'?t|cannot)\s+afford\s+(?:food|to\s+eat|rent)\b|\bnothing\s+to\s+eat\b|\bno\s+money\s+for\s+food\b"
     r"|\b(?:being|getting)\s+evicted\b|\bhave\s+no\s+money\s+left\b|\bno\s+food\b"
     r"|\b(?:we|i)\s+(?:have|got)\s+no\s+money\b|\b(?:we|i)\s+(?:have|got)\s+nothing\s+to\s+live\s+on\b"
-    r"|\bcan'?t\s+pay\s+(?:the\s+)?(?:rent|bills)\b", re.I)
+    r"|\bcan'?t\s+pay\s+(?:the\s+)?(?:rent|bills)\b"
+    r"|\bhaven'?t\s+eaten\s+(?:anything\s+)?(?:in|for)\b|\bnowhere\s+to\s+(?:sleep|stay|go|live)\b|\bkicked\s+out\s+of\s+(?:my|our|the)\s+(?:home|house|flat|apartment)\b"
+    r"|\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+homeless\b", re.I)
 
 
 def expresses_crisis(text: str | None) -> bool:
@@ -177,7 +199,11 @@ def expresses_hardship(text: str | None) -> bool:
     >>> expresses_hardship("에너지바우처 신청 방법"), expresses_hardship("생계급여 기준이 뭐예요?")
     (False, False)
     """
-    return bool(text) and bool(_HARDSHIP_KO.search(str(text)) or _HARDSHIP_EN.search(str(text)))
+    if not text:
+        return False
+    said = str(text)
+    return bool(_HARDSHIP_KO.search(said) or _HARDSHIP_EN.search(said)
+                or (_HUNGER_KO.search(said) and not _BY_CHOICE.search(said)))
 
 
 def _typed_text(tracker: DialogueStateTracker) -> str | None:
