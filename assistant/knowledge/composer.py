@@ -84,6 +84,9 @@ ELIGIBILITY_EXCERPT_CHARS = 900
 #: about_told_event`), when the gate gives less: above the shipped cut (0.4), so that it is answered, and below 1, so
 #: that an operator's stricter cut (``ASSISTANT_ABSTAIN_THRESHOLD``) still holds. Set by hand, not fitted.
 TOLD_EVENT_SCORE = 0.75
+#: How many of the first hits are looked at for the page about a life event told (:meth:`AnswerComposer.run`): a
+#: family word can rank another page first ("어머니가 돌아가셨어요": 아이돌봄 서비스, then 안심상속).
+TOLD_EVENT_TOP = 3
 #: An event told in English as having happened (:meth:`AnswerComposer._about_told_event_en`).
 _EVENT_EN = re.compile(r"\b(?:passed\s+away|died|lost\s+(?:my|our)\s+jobs?|(?:got|was|been|were)\s+(?:fired|laid\s+off)"
                        r"|had\s+(?:a|our|my)\s+(?:baby|child)|gave\s+birth)\b", re.I)
@@ -1035,10 +1038,19 @@ class AnswerComposer:
         if language in _HEADINGS and language != result.language:
             result = replace(result, language=language)
         lang = result.language if result.language in _HEADINGS else "ko"
-        if score < self.threshold and self.about_told_event(judged or result):
-            score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "event": 1.0}
+        told = None  # the page about a life event the question tells, among its first hits
         if score < self.threshold or p_oos >= self.oos_threshold:
+            judged_hits = (judged or result).hits[:TOLD_EVENT_TOP]
+            told = next((h.doc.doc_id for h in judged_hits if self.about_told_event(judged or result, h)), None)
+            if told is not None:
+                score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "event": 1.0}
+        # the intent classifier's out-of-scope reading does not refuse a told event the page is about: it has no
+        # examples of life events told ("My father passed away last week. What should I do?": out_of_scope 0.60)
+        if score < self.threshold or (p_oos >= self.oos_threshold and told is None):
             return Answer("", lang, (), True, score, signals)
+        if told is not None and result.hits and result.hits[0].doc.doc_id != told:
+            # "어머니가 돌아가셨어요": 아이돌봄 서비스 (어머니) ranked above 안심상속, the page about the death told
+            result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h.doc.doc_id != told)))
         # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
         # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
         hits = not_excluding_first(result.hits, result, lambda h: self._eligibility_text(h.doc))
@@ -1096,8 +1108,9 @@ class AnswerComposer:
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
 
-    def about_told_event(self, result: RetrievalResult) -> bool:
-        """Whether ``result``'s question tells a life event in everyday Korean and its first page is about that event:
+    def about_told_event(self, result: RetrievalResult, hit: DocHit | None = None) -> bool:
+        """Whether ``result``'s question tells a life event in everyday Korean and its first page (or ``hit``) is about
+        that event:
         its answerability is then at least :data:`TOLD_EVENT_SCORE`, though the gate doubts it.
 
         s37 closing note: "아버지가 돌아가셨어요" (restated "… 받을 수 있는 지원이 있나요?") and "어머니가 돌아가셨는데 재산이
@@ -1120,7 +1133,7 @@ class AnswerComposer:
         if not result.hits or default_glossary().named_service(result.query) is not None:
             return False
         if result.language == "en":
-            return self._about_told_event_en(result)
+            return self._about_told_event_en(result, hit)
         if result.language != "ko":
             return False
         tokens = self.tokenizer.tokenize(result.query[:2000])
@@ -1130,7 +1143,7 @@ class AnswerComposer:
         # a life event told in its catalogue word with 하다 ("남편이 실직했어요")
         happened += _life_event_nouns(tokens, ("었", "았", "였"))
         events = colloquial.expand(happened)
-        top = result.hits[0].doc
+        top = (hit or result.hits[0]).doc
         about = self._overview_text(top)
         title = re.sub(r"\s+", "", top.title)
         # a life event supposed in its catalogue word ("출산하면 뭐 받아요?"), the first page named for it
@@ -1142,7 +1155,7 @@ class AnswerComposer:
         return all(holds_topic([c], self._terms_of(top.doc_id), held, expansions) for c in topic_compounds(tokens)
                    if not all(part in MEMBER_WHO or part in KIN_SEX or part in _TIME_WORDS_KO for part in c))
 
-    def _about_told_event_en(self, result: RetrievalResult) -> bool:
+    def _about_told_event_en(self, result: RetrievalResult, hit: DocHit | None = None) -> bool:
         """:meth:`about_told_event` for an English question: it tells an event that happened (:data:`_EVENT_EN`:
         "My father passed away", "I lost my job"), the glossary's translation of the event's phrase (passed away →
         사망) is in the title and overview of the first page or of its Korean version, and each of its other words
@@ -1154,7 +1167,7 @@ class AnswerComposer:
         told = _EVENT_EN.search(result.query)
         if told is None:
             return False
-        top = result.hits[0]
+        top = hit or result.hits[0]
         pages = [top.doc, *top.alternates]
         phrases = [(phrase, korean) for phrase, korean in result.translations if phrase in told.group(0).lower()]
         # the event's Korean word and the catalogue's words for it, as for a Korean question ("I just lost my job":
@@ -1167,9 +1180,12 @@ class AnswerComposer:
             return False
         said = {w for phrase, _k in phrases for w in phrase.split()}
         held = "".join(self._text_of(d.doc_id) for d in pages)
+        # an English word is held as a word of the page, not inside one ("cat" is in "application": s40, "My cat
+        # passed away" was answered with the Safe Inheritance Service); a Korean translation inside the page's text
+        words = frozenset().union(*(self._terms_of(d.doc_id) for d in pages))
         translated = {w for phrase, korean in result.translations for w in phrase.split()
-                      if any(k in held for k in korean)}
-        return all(t in held or t in translated for t in result.terms
+                      if any(k in held for k in korean if len(k) >= 2)}
+        return all(t in words or t in translated for t in result.terms
                    if t not in GENERAL_EN and t not in said and t not in _TIME_WORDS_EN)
 
     def related_services(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,

@@ -28,6 +28,9 @@ CONDOLENCES = "삼가 고인의 명복을 빕니다."
     # the colloquial glossary now gives for 은행 and 계좌; restated as a question of support it found nothing, so the
     # statement as said is answered)
     "엄마가 지난주에 돌아가셨는데 은행 계좌를 몰라요",
+    # s40 probe: 어머니 ranked 아이돌봄 서비스 first ("알겠어요. 어떤 점을 도와드릴까요?"); the page about the death told
+    # is among the first hits
+    "어머니가 어제 돌아가셨어요", "어머니가 돌아가셨어요",
 ])
 def test_a_death_told_gets_condolences_and_the_page_about_it(processor: Any, told: str) -> None:
     doc_id, body = page(INHERITANCE)
@@ -72,7 +75,9 @@ def test_a_death_told_with_words_the_page_lacks_is_no_service_name(processor: An
     assert reply.startswith(CONDOLENCES + "\n") and "돌아가셨는데은행" not in reply, reply
 
 
-@pytest.mark.parametrize("told", ["My father passed away, what should I do?", "My mother died last week"])
+@pytest.mark.parametrize("told", ["My father passed away, what should I do?", "My mother died last week",
+                                  # s40 probe: out_of_scope 0.60 refused it though the page is about the death told
+                                  "My father passed away last week. What should I do?"])
 def test_a_death_told_in_english_gets_condolences_and_the_english_page(processor: Any, told: str) -> None:
     """s38 probe: "My father passed away, what should I do?" (out_of_scope 0.38) got "Sorry, I can't answer that
     here"; the Safe Inheritance Service has an English page."""
@@ -112,3 +117,12 @@ def test_a_job_loss_told_in_english_is_answered_as_its_korean_twin(processor: An
     assert first_cited(ko) == doc_id, ko.messages[0].text
     en = say(processor, english, sender="job-en")
     assert first_cited(en) == doc_id and not en.messages[0].custom.get("abstained"), en.messages[0].text
+
+
+def test_a_pets_death_is_no_death_the_inheritance_page_is_about(processor: Any) -> None:
+    """s40: "My cat passed away last week" was answered with the Safe Inheritance Service: "cat" was found inside
+    "application"; an English word of the message is held as a word of the page."""
+    doc_id, _ = page(INHERITANCE)
+    t = say(processor, "My cat passed away last week", sender="told-cat")
+    cited = [c["doc_id"] for m in t.messages for c in m.custom.get("citations", [])]
+    assert not any(d.removesuffix("-en") == doc_id or d.startswith(doc_id) for d in cited), t.messages[-1].text
