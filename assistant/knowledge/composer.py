@@ -49,6 +49,7 @@ from assistant.knowledge.target_groups import (
     group_first,
     not_excluding_first,
     open_first,
+    shuts_out,
     unasked_stage,
     unstaged_first,
 )
@@ -1053,8 +1054,9 @@ class AnswerComposer:
             result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h.doc.doc_id != told)))
         # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
         # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
-        hits = not_excluding_first(result.hits, result, lambda h: self._eligibility_text(h.doc))
-        result = replace(result, hits=tuple(group_first(unstaged_first(hits, result), result)))
+        unfit = shuts_out(result, lambda h: self._eligibility_text(h.doc))
+        hits = not_excluding_first(result.hits, unfit)
+        result = replace(result, hits=tuple(group_first(unstaged_first(hits, result, unfit=unfit), result)))
         if (for_whom := self._for_whom(result, lang, score, signals)) is not None:
             return for_whom
         kind = self.subjects.same_kind(result)

@@ -34,7 +34,10 @@ NARROW_GROUPS: dict[str, tuple[str, ...]] = {
     "군인": ("군인", "장병", "병사", "군복무", "입대", "soldier", "military"),
     "장병": ("장병", "군인", "병사", "군복무", "soldier", "military"),
     "선원": ("선원", "sailor", "seafarer"),
-    "장애": ("장애", "disabled", "disability"),
+    # a disability named by its kind ("저희 아이가 자폐가 있어요", "child with autism": s40 probe, 찾지 못했어요 or
+    # 실종아동's page)
+    "장애": ("장애", "자폐", "다운증후군", "뇌병변", "disabled", "disability", "autism", "autistic", "downsyndrome",
+           "cerebralpalsy"),
     "보훈": ("보훈", "유공자", "veteran"),
     # 의료급여 is for its 수급권자 (기초생활보장 recipients and the like), whatever its title says besides
     "의료급여": ("의료급여", "수급", "기초생활", "생계급여", "medicalaid", "welfarerecipient", "basiclivelihood"),
@@ -145,28 +148,30 @@ def excluded_group(eligibility: str, groups: Iterable[str]) -> str | None:
     return None
 
 
-def not_excluding_first(hits: Sequence[H], result: RetrievalResult, eligibility: Callable[[H], str],
-                        top: int = 5) -> list[H]:
-    """``hits`` with those among the first ``top`` whose eligibility section shuts out the children of a group the
-    question names (:func:`excluded_group`) after the other first ``top``, each part in its given order, when the
-    question is about a child; the rest unchanged.
+def shuts_out(result: RetrievalResult, eligibility: Callable[[H], str]) -> Callable[[H], bool]:
+    """``unfit(hit)``: whether ``hit``'s eligibility section shuts out the children of a group the question names
+    (:func:`excluded_group`), the question being about a child; always False for any other question."""
+    groups = asked_groups(asked_words(result)) if _CHILD_IN_QUESTION.search(result.query) else frozenset()
+    return lambda h: bool(groups) and excluded_group(eligibility(h), groups) is not None
+
+
+def not_excluding_first(hits: Sequence[H], unfit: Callable[[H], bool], top: int = 5) -> list[H]:
+    """``hits`` with those among the first ``top`` that are ``unfit`` (:func:`shuts_out`: their eligibility section
+    shuts out the children of a group the question names) after the other first ``top``, each part in its given
+    order; the rest unchanged.
 
     s39 fresh-user probe: "우리애가 발달장애 판정받았어요 도움받을수있는거요" was answered with 언어발달지원 (its text says
     장애 and 발달 often: it is for the *non-disabled* children of disabled parents) over 장애아가족 양육 지원.
 
     Args:
         hits: the ranked hits, best first.
-        result: the question's retrieval (:func:`asked_words`).
-        eligibility: a hit's eligibility section text ("" when it has none).
+        unfit: whether a hit may not lead (:func:`shuts_out`).
         top: how many of the first hits are reordered.
 
     Returns:
         The same hits, reordered.
     """
-    groups = asked_groups(asked_words(result)) if hits and _CHILD_IN_QUESTION.search(result.query) else frozenset()
-    if not groups:
-        return list(hits)
-    head = sorted(hits[:top], key=lambda h: excluded_group(eligibility(h), groups) is not None)
+    head = sorted(hits[:top], key=unfit)
     return [*head, *hits[top:]]
 
 
@@ -183,6 +188,9 @@ STAGES: dict[str, tuple[str, ...]] = {
     "산모": _BIRTH_WORDS,
     "난임": ("난임", "불임", "시험관", "인공수정", "체외수정", "시술", "ivf", "infertil"),
     "희귀질환": ("희귀", "난치", "rare"),
+    # a child gone missing: "장애인연금 받을 수 있나요? 아들이 지적장애 2급이에요" got 실종아동 보호 및 지원 (its 지원 대상
+    # names 지적·자폐성 장애인 who went missing; s40 probe)
+    "실종": ("실종", "잃어버", "없어졌", "사라졌", "안보여", "안보이", "못찾", "missing", "lost"),
 }
 #: The least score, as a share of the first hit's, of a hit that leads in its place (:func:`unstaged_first`).
 STAGE_SCORE_SHARE = 0.85
@@ -202,10 +210,12 @@ def unasked_stage(title: str, asked: str) -> str | None:
     return _unasked(title, asked, STAGES) or narrow_group(title, asked)
 
 
-def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share: float = STAGE_SCORE_SHARE) -> list[H]:
+def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, share: float = STAGE_SCORE_SHARE,
+                   unfit: Callable[[H], bool] | None = None) -> list[H]:
     """``hits`` with the first of the first ``top`` whose title names no stage or group the question leaves unnamed
-    (:func:`unasked_stage`), scoring at least ``share`` of the first hit's, moved to the front when the first hit's
-    title names one; otherwise unchanged.
+    (:func:`unasked_stage`), scoring at least ``share`` of the first hit's (or holding some of the question's words
+    when the first hit's title holds none), moved to the front when the first hit's title names one; otherwise
+    unchanged.
 
     s39 fresh-user probe: "병원비 너무 비싸요 지원되는거있나요" was answered with 건강보험 임신·출산 진료비 지원 (병원비
     → 진료비), a service for pregnancy and birth only, when 의료급여 scored 0.95 of it; the others are listed after
@@ -215,6 +225,8 @@ def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, sha
         hits: the ranked hits, best first.
         result: the question's retrieval (:func:`asked_words`).
         top: how many of the first hits may lead; share: the least score, as a share of the first hit's (0..1).
+        unfit: hits that may not lead in its place either (a page that shuts out the citizen's child:
+            :func:`excluded_group`).
 
     Returns:
         The same hits, reordered.
@@ -225,8 +237,13 @@ def unstaged_first(hits: Sequence[H], result: RetrievalResult, top: int = 5, sha
     asked = asked_words(result)
     if unasked_stage(hits[0].doc.title, asked) is None:
         return hits
-    best = next((h for h in hits[1:top] if h.score >= share * hits[0].score and unasked_stage(h.doc.title, asked) is None),
-                None)
+    # a first title that holds nothing of the question is no lead to keep by its score: the page ranked by a mention
+    # in its text ("아들이 지적장애 2급이에요": 실종아동 보호 및 지원, for 실종된 지적·자폐성 장애인, over 장애아가족 양육
+    # 지원, whose title holds 장애; s40 probe); a hit whose title holds some of it may lead from any score
+    subjects = TitleSubjects()
+    weak = not subjects.subject(result, hits[0].doc.title)
+    best = next((h for h in hits[1:top] if unasked_stage(h.doc.title, asked) is None and not (unfit is not None and unfit(h))
+                 and (h.score >= share * hits[0].score or (weak and subjects.subject(result, h.doc.title)))), None)
     return hits if best is None else [best, *(h for h in hits if h is not best)]
 
 

@@ -77,3 +77,18 @@ def test_an_income_doubt_quotes_who_is_eligible_not_the_whole_page(processor: An
     reply = t.messages[0].text
     assert (first_cited(t) or "").removesuffix("-en") == voucher  # the English page is the service's own
     assert heading in reply and "[개요]" not in reply and "[Overview]" not in reply, reply
+
+
+@pytest.mark.parametrize("text", ["장애인연금 받을 수 있나요? 아들이 지적장애 2급이에요", "Is there support for a child with autism?"])
+def test_a_disabled_childs_parent_is_not_answered_with_the_missing_childrens_page(make_processor: Any, text: str) -> None:
+    """s40 probe (the README's main job: no eligibility data, where the questionnaire would take "장애인연금"): both
+    got 실종아동 보호 및 지원 (its 지원 대상: 실종된 지적·자폐성 장애인; its title holds nothing the question says and
+    names 실종, which it does not) or 언어발달지원 (비장애 아동); 장애아가족 양육 지원 serves them."""
+    processor = make_processor(eligibility_url=None)
+    missing, missing_body = page("실종아동 보호 및 지원")
+    disabled, _ = page(DISABLED_CHILD)
+    assert "실종" in section(missing_body, "지원 대상")
+    t = say(processor, text, sender=f"excl-{text}")
+    assert (first_cited(t) or "").removesuffix("-en") == disabled, t.messages[0].text
+    # asked by name, the missing children's page is still the answer
+    assert first_cited(say(processor, "실종아동 지원 알려줘", sender=f"excl-missing-{text}")) == missing

@@ -34,6 +34,8 @@ def who_line(body: str) -> str:
     (MEDICAL_AID, "병원비지원", "의료급여"),
     (MEDICAL_AID, "기초생활수급자인데병원비", None),
     ("에너지바우처", "병원비지원", None),
+    ("실종아동 보호 및 지원", "아들이지적장애2급이에요", "실종"),
+    ("실종아동 보호 및 지원", "아이를잃어버렸어요", None),
 ])
 def test_unasked_stage(title: str, asked: str, stage: str | None) -> None:
     assert unasked_stage(title, asked) == stage
