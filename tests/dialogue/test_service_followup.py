@@ -125,6 +125,10 @@ def test_the_general_question_and_another_service_keep_their_route(make_processo
     ("안녕하세요", []),
     ("비용은요?", ["benefit"]), ("How much does it cost?", ["benefit"]), ("What are the fees?", ["benefit"]),
     ("온라인으로도 되나요?", ["apply"]), ("Can I do it online?", ["apply"]), ("몇살까지요?", ["eligibility"]),
+    # s40 probe: the out-of-scope reply after HPV and the energy voucher
+    ("Where do I go?", ["apply"]), ("Where can I get it?", ["apply", "eligibility"]),
+    # s39/s40: a doubt about one's income is who is eligible
+    ("소득이 높은데 안되나요?", ["eligibility"]), ("What if my income is too high?", ["eligibility"]),
 ])
 def test_asked_aspects(text: str, aspects: list[str]) -> None:
     assert asked_aspects(text) == aspects
