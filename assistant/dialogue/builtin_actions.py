@@ -174,6 +174,13 @@ class ActionAnswerFromKnowledge:
                     if again is not None and not again.abstained:
                         answer, asked = again, later
                         break
+            if (answer is None or answer.abstained) and context.unmentioned is not None:
+                # what the page answered does not speak of ("교육도 받아야 돼요?" after 운전면허 적성검사 간소화 for "75세
+                # 아버지 운전면허 갱신 어떻게 해요?": s40 probe, "'교육'에 관한 조건은 따로 찾지 못했어요"): the question
+                # before it, with it, may find the page that does (고령운전자 교통안전교육)
+                joined = _with_previous_question(tracker, context)
+                if joined is not None:
+                    answer, asked = joined
             if (answer is None or answer.abstained) and (unmentioned := _unmentioned(context)) is not None:
                 answer = unmentioned
             if answer is not None and not answer.abstained and answer.regions and region is None \
@@ -367,6 +374,50 @@ def _fact_lines(context: TurnContext) -> Any:
     titled = CHILD_DISABILITY_WAYS if any(ways == CHILD_DISABILITY_WAYS for _w, ways in facts) else ()
     return composer.lines_answer(doc_id, facts, context.answer_language or context.language,
                                  whole_lists=WHOLE_LIST_ITEMS if asked else 0, titled=titled)
+
+
+#: How many hits of the previous question joined to a follow-up are looked at for a page that speaks of what the
+#: answered page does not (:func:`_with_previous_question`).
+UNMENTIONED_TOP = 3
+
+
+def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext) -> tuple[Any, str] | None:
+    """``(answer, query)`` about another page, when the latest message speaks of what the page just answered does not
+    (``context.unmentioned``) and not of the speaker: the previous turn's question joined to the message is retrieved,
+    and the first of its :data:`UNMENTIONED_TOP` hits other than that page whose text holds what the message said (its
+    words, or the catalogue's words for them) is answered for the message; else None."""
+    from assistant.dialogue import regional
+    from assistant.dialogue.language_switch import previous_question
+    from assistant.dialogue.service_followup import speaks_of_oneself
+
+    composer = getattr(context.knowledge, "composer", None)
+    before = previous_question(tracker)
+    said = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    # "저 직장인인데 되나요?" asks whether the page answered fits the speaker: it stays that page's question
+    if context.unmentioned is None or composer is None or not before or not said.strip() or speaks_of_oneself(said):
+        return None
+    retriever = getattr(context.knowledge, "retriever", None)
+    if retriever is None:
+        return None
+    from assistant.knowledge.fact_lines import squeezed
+    from assistant.knowledge.glossary import default_colloquial
+
+    doc_id, words = context.unmentioned
+    catalogue = dict(default_colloquial().expand(list(words)))
+
+    def holds(other: str) -> bool:
+        held = composer.document_text(other)
+        return all(any(squeezed(w) in held for w in (word, *catalogue.get(word, ()))) for word in words)
+
+    hits = retriever.run(f"{before} {said}", k=UNMENTIONED_TOP).hits
+    other = next((h.doc for h in hits[:UNMENTIONED_TOP] if h.doc.doc_id != doc_id and holds(h.doc.doc_id)), None)
+    if other is None:
+        return None
+    query = f"{other.title} {said}"
+    answer = context.answer(query, 0.0, region=regional.known_region(tracker), earlier=True)
+    if answer is None or answer.abstained or not answer.citations or answer.citations[0].doc_id != other.doc_id:
+        return None
+    return answer, query
 
 
 def _unmentioned(context: TurnContext) -> Any:

@@ -477,6 +477,16 @@ _QUESTION = re.compile(r"\?|[나까]요\s*[.!~]*\s*$|니까\s*$|는지|뭐|무�
 _IS_SOMETHING = re.compile(r"^[\w\s·]{1,16}?(?:이에요|예요|에요|입니다|이고요|이거든요|거든요|이요)\s*[.!~]*\s*$")
 
 
+def speaks_of_oneself(text: str) -> bool:
+    """Whether ``text`` begins with the speaker or their household ("저 직장인인데 되나요?", "I use LPG"): a question
+    whether the service fits them, not one about another service (:data:`_OF_ONESELF`).
+
+    >>> speaks_of_oneself("저 직장인인데 되나요?"), speaks_of_oneself("교육도 받아야 돼요?")
+    (True, False)
+    """
+    return bool(_OF_ONESELF.search(text))
+
+
 def states_of_oneself(text: str, facts: bool = False) -> bool:
     """Whether ``text`` states something of the speaker rather than asks: it is no question (:data:`_QUESTION`) and
     either speaks of the speaker (:data:`_OF_ONESELF`), says what the speaker is in a few words (:data:`_IS_SOMETHING`:

@@ -237,3 +237,16 @@ def test_a_marriage_told_after_the_rental_answer_gets_its_newlywed_lines(process
     reply = t.messages[0].text
     assert first_cited(t) == doc_id and "'결혼'" in reply, reply
     assert all(line.lstrip("- ") in reply for line in newlyweds), reply
+
+
+def test_what_the_page_answered_does_not_speak_of_is_found_on_the_page_that_does(processor: Any) -> None:
+    """s40 probe: "교육도 받아야 돼요?" after 운전면허 적성검사 간소화 (for "75세 아버지 운전면허 갱신 어떻게 해요?") got
+    "'교육'에 관한 조건은 따로 찾지 못했어요", though 고령운전자 교통안전교육 is about that education; the question
+    before, joined to it, finds that page. A question of the speaker ("저 직장인인데 되나요?") stays the page's own."""
+    licence, _ = page("운전면허 적성검사 간소화 서비스 제공")
+    education, body = page("고령운전자 교통안전교육 서비스 제공")
+    assert "교육" in section(body, "개요")
+    sender = "unmentioned-education"
+    assert first_cited(say(processor, "75세 아버지 운전면허 갱신 어떻게 해요?", sender)) == licence
+    t = say(processor, "교육도 받아야 돼요?", sender)
+    assert first_cited(t) == education, t.messages[0].text
