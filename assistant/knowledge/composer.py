@@ -137,6 +137,9 @@ def _life_event_nouns(tokens: list[Token], endings: tuple[str, ...]) -> list[str
 
 #: Words of time in a Korean question that name no topic ("지난주에 돌아가셨는데": s38 probe).
 _TIME_WORDS_KO = frozenset("지난주 지난달 작년 올해 어제 그제 오늘 최근 얼마 전 주 달 해 년 월 일 며칠 방금 아까".split())
+#: Where a life event happened, said with it ("남편이 회사에서 짤렸어요": s40 probe, the out-of-scope reply; the pages
+#: say 사업장, not 회사): part of the event told, no topic of its own.
+_EVENT_PLACES_KO = frozenset("회사 직장 일터 공장 가게 병원 집".split())
 #: Words of time in an English question that name no topic ("last week", "two months ago").
 _TIME_WORDS_EN = frozenset("last week weeks month months year years ago yesterday today recently just should".split())
 #: At most this many sections are quoted in the answer to a fact said after an answer (:meth:`AnswerComposer.lines_answer`).
@@ -1155,7 +1158,8 @@ class AnswerComposer:
         expansions = colloquial.expand(lexical_terms(tokens))
         held = self._text_of(top.doc_id)
         return all(holds_topic([c], self._terms_of(top.doc_id), held, expansions) for c in topic_compounds(tokens)
-                   if not all(part in MEMBER_WHO or part in KIN_SEX or part in _TIME_WORDS_KO for part in c))
+                   if not all(part in MEMBER_WHO or part in KIN_SEX or part in _TIME_WORDS_KO or part in _EVENT_PLACES_KO
+                              for part in c))
 
     def _about_told_event_en(self, result: RetrievalResult, hit: DocHit | None = None) -> bool:
         """:meth:`about_told_event` for an English question: it tells an event that happened (:data:`_EVENT_EN`:

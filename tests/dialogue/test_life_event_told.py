@@ -117,6 +117,10 @@ def test_a_job_loss_told_in_english_is_answered_as_its_korean_twin(processor: An
     assert first_cited(ko) == doc_id, ko.messages[0].text
     en = say(processor, english, sender="job-en")
     assert first_cited(en) == doc_id and not en.messages[0].custom.get("abstained"), en.messages[0].text
+    # s40 probe: the workplace said with the event is part of it (the pages say 사업장), and "어떻게 해야 되나요" after
+    # it asks what to do, no out-of-scope chatter (the out-of-scope reply)
+    fired = say(processor, "남편이 회사에서 짤렸어요 어떻게 해야 되나요", sender="job-fired")
+    assert first_cited(fired) == doc_id, fired.messages[0].text
 
 
 def test_a_pets_death_is_no_death_the_inheritance_page_is_about(processor: Any) -> None:
