@@ -351,7 +351,12 @@ class SideEffectGuardPolicy:
         name, conf = top_intent(tracker)
         if name not in SIDE_EFFECT_INTENTS or conf >= context.settings.action_intent_threshold:
             return None
-        if name in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold:
+        text = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if name in KNOWLEDGE_INTENTS and (conf >= context.settings.intent_threshold or (
+                any(ch.isalnum() for ch in text) and not text.startswith("/") and not oos.rejected(tracker, context.settings))):
+            # a question about applying, however unsure the intent ("I want to take out a student loan": apply_service
+            # 0.30, s40 probe, was asked to rephrase though its page answers it at 0.98): the documents answer or say
+            # they cannot; nothing is applied for
             return Prediction("action_answer_from_knowledge", self.name, conf)
         return FallbackPolicy().predict(tracker, context)
 

@@ -169,3 +169,17 @@ def test_the_check_button_under_an_answer_checks_that_service(make_processor: An
     assert (state["active_loop"] or {}).get("name") == "eligibility_form"
     assert state["slots"]["eligibility_service_id"] == "B55353000001"
     assert responses(started)[-1] == "utter_ask_income_pct", responses(started)
+
+
+def test_an_unsure_request_to_apply_is_answered_from_the_documents(processor: Any) -> None:
+    """s40 probe: "I want to take out a student loan" (apply_service 0.30, below the intent threshold) was asked to
+    say it another way, though 일반 상환 학자금대출 answers it; nothing is applied for on an unsure intent, the
+    documents answer instead (or say they cannot)."""
+    import yaml
+    from pathlib import Path
+
+    meta = yaml.safe_load((Path(__file__).resolve().parents[2] / "knowledge/ko/student-loan-general.md")
+                          .read_text(encoding="utf-8").split("---", 2)[1])
+    t = say(processor, "I want to take out a student loan", "a-loan")
+    cited = [c["doc_id"] for m in t.messages for c in m.custom.get("citations", [])]
+    assert cited and cited[0] == meta["doc_id"], [m.text for m in t.messages]
