@@ -99,7 +99,7 @@ def asks_to_repeat(text: str) -> bool:
 ASPECT_WORDS = frozenset(
     "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
     "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 소득 재산 수입 월급 연봉 "
-    "income incomes earn earnings salary wage wages high higher "
+    "income incomes earn earnings salary wage wages high higher borrow lend receive "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
     "eligible much amount contact phone call number until pay cover give who cost costs fee fees free online".split()
 )

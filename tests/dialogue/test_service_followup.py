@@ -65,6 +65,8 @@ def test_korean_follow_ups_are_about_the_service_just_answered(make_processor: A
     ("안심상속서비스 알려주세요", "온라인으로도 되나요?", "safe-inheritance.md", "신청 방법"),
     # read as repeat 0.41: the last answer (신청 방법) was said again
     ("아이돌봄 서비스 신청 방법 알려줘", "얼마예요?", "childcare-idolbom.md", "지원 내용"),
+    # s40 probe: out_of_scope 0.76 ("borrow" was read as a kind of help of its own); the page is Korean only
+    ("일반 상환 학자금대출 알려줘", "How much can I borrow?", "student-loan-general.md", "지원 내용"),
 ])
 def test_a_cost_age_or_online_follow_up_answers_that_section(make_processor: Any, opening: str, follow_up: str, page: str,
                                                              heading: str) -> None:
