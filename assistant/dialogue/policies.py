@@ -315,6 +315,30 @@ class KnowledgePolicy:
         return None
 
 
+class ToldEventPolicy:
+    """A life event told, read as out of scope → the documents, which judge whether a page is about it and abstain
+    when none is ("남편이 회사에서 짤렸어요 어떻게 해야 되나요": out_of_scope first at 0.44 got the out-of-scope reply,
+    s40 probe; the classifier has few examples of events told). Right after the user spoke, outside a form, typed,
+    when the message is out of scope by the conversation's rule (:func:`~assistant.dialogue.oos.rejected`) or its top
+    intent is ``out_of_scope``, and the composer reads a life event that happened in it
+    (:meth:`~assistant.knowledge.composer.AnswerComposer.tells_event`)."""
+
+    name = "ToldEventPolicy"
+
+    def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
+        """``action_answer_from_knowledge`` or None."""
+        if not _after_user(tracker) or tracker.active_loop is not None or tracker.latest_message is None:
+            return None
+        text = tracker.latest_message.text or ""
+        name, conf = top_intent(tracker)
+        if not text.strip() or text.startswith("/") or not (name == "out_of_scope" or oos.rejected(tracker, context.settings)):
+            return None
+        tells = getattr(getattr(context.knowledge, "composer", None), "tells_event", None)
+        if tells is None or not tells(text):
+            return None
+        return Prediction("action_answer_from_knowledge", self.name, conf)
+
+
 class FallbackPolicy:
     """The last word: empty / out of scope / not understood; ``action_listen`` after any action."""
 
@@ -400,7 +424,7 @@ class PolicyEnsemble:
             LanguageSwitchPolicy(), RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
             BotChallengePolicy(), HardshipPolicy(),
             BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
-            FactQuestionPolicy(self.rule_policy), self.rule_policy, memo, self.tasks,
+            FactQuestionPolicy(self.rule_policy), ToldEventPolicy(), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 

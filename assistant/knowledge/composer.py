@@ -137,9 +137,14 @@ def _life_event_nouns(tokens: list[Token], endings: tuple[str, ...]) -> list[str
 
 #: Words of time in a Korean question that name no topic ("지난주에 돌아가셨는데": s38 probe).
 _TIME_WORDS_KO = frozenset("지난주 지난달 작년 올해 어제 그제 오늘 최근 얼마 전 주 달 해 년 월 일 며칠 방금 아까".split())
-#: Where a life event happened, said with it ("남편이 회사에서 짤렸어요": s40 probe, the out-of-scope reply; the pages
-#: say 사업장, not 회사): part of the event told, no topic of its own.
-_EVENT_PLACES_KO = frozenset("회사 직장 일터 공장 가게 병원 집".split())
+#: Where a life event happened, said with it, by the event's catalogue word ("남편이 회사에서 짤렸어요": s40 probe, the
+#: out-of-scope reply; the pages say 사업장, not 회사): part of the event told, no topic of its own. Only for that
+#: event: in "출산하면 회사 쉴 수 있어요?" 회사 is what is asked about.
+_WORKPLACES_KO = frozenset("회사 직장 일터 공장 가게".split())
+_EVENT_PLACES_KO: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("실직", "실업", "해고", "퇴직"), _WORKPLACES_KO),
+    "사망": frozenset("병원 집 요양원".split()),
+}
 #: Words of time in an English question that name no topic ("last week", "two months ago").
 _TIME_WORDS_EN = frozenset("last week weeks month months year years ago yesterday today recently just should".split())
 #: At most this many sections are quoted in the answer to a fact said after an answer (:meth:`AnswerComposer.lines_answer`).
@@ -1052,6 +1057,10 @@ class AnswerComposer:
         # examples of life events told ("My father passed away last week. What should I do?": out_of_scope 0.60)
         if score < self.threshold or (p_oos >= self.oos_threshold and told is None):
             return Answer("", lang, (), True, score, signals)
+        if told is None and self.papers_only(judged or result):
+            # the question's topic is only a paper the first page asks for ("주민등록초본 떼고싶은데요": 경기도산후조리비's
+            # 구비 서류 lists 주민등록초본; s40 probe): no page here is about it
+            return Answer("", lang, (), True, score, {**signals, "papers_only": 1.0})
         if told is not None and result.hits and result.hits[0].doc.doc_id != told:
             # "어머니가 돌아가셨어요": 아이돌봄 서비스 (어머니) ranked above 안심상속, the page about the death told
             result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h.doc.doc_id != told)))
@@ -1113,6 +1122,44 @@ class AnswerComposer:
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
 
+    def papers_only(self, result: RetrievalResult) -> bool:
+        """Whether the Korean question's topic is on its first page only among the papers to bring: some topic
+        compound (:func:`~assistant.knowledge.topic.topic_compounds`) is held by the page with its 구비 서류 and none
+        without it (:meth:`_text_of` leaves the papers out). A page that asks for a 주민등록초본 is not about getting
+        one; "에너지바우처 신청할 때 신분증 필요해요?" holds 에너지바우처 outside the papers and is about its page."""
+        from assistant.knowledge.topic import holds_topic, topic_compounds
+
+        if result.language != "ko" or not result.hits:
+            return False
+        places = {n for p in result.places for part in (p.sido, p.sigungu) if part for n in region_names(part)}
+        compounds = tuple(c for c in topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
+                          if not all(any(part in n for n in places) for part in c))
+        if not compounds:
+            return False
+        doc_id = result.hits[0].doc.doc_id
+        terms, outside = self._terms_of(doc_id), self._text_of(doc_id)
+        if any(holds_topic([c], terms, outside, result.expansions) for c in compounds):
+            return False
+        papers = "".join(c.text for c in self._doc_chunks.get(doc_id, []) if _key(c.section) in OVERLAP_LEFT_OUT)
+        inside = outside + re.sub(r"\s+", "", papers).lower()
+        return any(holds_topic([c], terms, inside, result.expansions) for c in compounds)
+
+    def tells_event(self, text: str) -> bool:
+        """Whether ``text`` tells a life event that happened, before any retrieval: in English :data:`_EVENT_EN`; in
+        Korean a verb in the past whose catalogue words (the colloquial glossary) or itself are a life event's
+        (:data:`LIFE_EVENTS_KO`: 짤렸어요 → 실직, 돌아가셨어요 → 사망), or a life event's own word with 하다 in the past
+        ("실직했어요"). The documents then judge whether a page is about it (:meth:`about_told_event`)."""
+        from assistant.knowledge.glossary import default_colloquial
+
+        if _EVENT_EN.search(text or ""):
+            return True
+        tokens = self.tokenizer.tokenize((text or "")[:2000])
+        happened = [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
+                    and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
+        events = default_colloquial().expand(happened)
+        return any(w in LIFE_EVENTS_KO for stem, words in events for w in (stem, *words)) \
+            or bool(_life_event_nouns(tokens, ("었", "았", "였")))
+
     def about_told_event(self, result: RetrievalResult, hit: DocHit | None = None) -> bool:
         """Whether ``result``'s question tells a life event in everyday Korean and its first page (or ``hit``) is about
         that event:
@@ -1157,8 +1204,9 @@ class AnswerComposer:
             return False
         expansions = colloquial.expand(lexical_terms(tokens))
         held = self._text_of(top.doc_id)
+        places = frozenset().union(*(_EVENT_PLACES_KO.get(w, frozenset()) for stem, words in events for w in (stem, *words)))
         return all(holds_topic([c], self._terms_of(top.doc_id), held, expansions) for c in topic_compounds(tokens)
-                   if not all(part in MEMBER_WHO or part in KIN_SEX or part in _TIME_WORDS_KO or part in _EVENT_PLACES_KO
+                   if not all(part in MEMBER_WHO or part in KIN_SEX or part in _TIME_WORDS_KO or part in places
                               for part in c))
 
     def _about_told_event_en(self, result: RetrievalResult, hit: DocHit | None = None) -> bool:
