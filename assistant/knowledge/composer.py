@@ -128,6 +128,13 @@ def _joined_chunks(texts: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
+def _happened(tokens: list[Token]) -> list[str]:
+    """The verbs and adjectives of ``tokens`` told as having happened (a past ending, 었/았/였, right after them:
+    돌아가셨어요, 잘렸는데), as their stems."""
+    return [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
+            and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
+
+
 def _life_event_nouns(tokens: list[Token], endings: tuple[str, ...]) -> list[str]:
     """The :data:`LIFE_EVENTS_KO` nouns of ``tokens`` made verbs by 하다 and followed by one of ``endings`` (a past
     one: 실직했어요; the conditional: 출산하면), in order."""
@@ -1154,9 +1161,7 @@ class AnswerComposer:
         if _EVENT_EN.search(text or ""):
             return True
         tokens = self.tokenizer.tokenize((text or "")[:2000])
-        happened = [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
-                    and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
-        events = default_colloquial().expand(happened)
+        events = default_colloquial().expand(_happened(tokens))
         return any(w in LIFE_EVENTS_KO for stem, words in events for w in (stem, *words)) \
             or bool(_life_event_nouns(tokens, ("었", "았", "였")))
 
@@ -1190,8 +1195,7 @@ class AnswerComposer:
             return False
         tokens = self.tokenizer.tokenize(result.query[:2000])
         colloquial = default_colloquial()
-        happened = [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
-                    and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
+        happened = _happened(tokens)
         # a life event told in its catalogue word with 하다 ("남편이 실직했어요")
         happened += _life_event_nouns(tokens, ("었", "았", "였"))
         events = colloquial.expand(happened)
