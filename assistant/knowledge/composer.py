@@ -42,7 +42,7 @@ from assistant.knowledge.age_rule import AgeRule, BirthRule
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
-from assistant.knowledge.subject import TitleSubjects
+from assistant.knowledge.subject import TitleSubjects, place_names
 from assistant.knowledge.target_groups import (
     STAGE_SCORE_SHARE,
     asked_words,
@@ -757,6 +757,7 @@ class AnswerComposer:
         self._overview_terms: dict[str, frozenset[str]] = {}  # doc_id → their content terms
         self._cards: frozenset[str] | None = None  # words ending 카드 in the documents (missing_service)
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
+        self._last_tokens: tuple[str, list[Token]] | None = None  # the last question and its analysis (_query_tokens)
         self.index = index
 
     def _follow(self, result: RetrievalResult) -> None:
@@ -1129,6 +1130,18 @@ class AnswerComposer:
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
 
+    def _query_tokens(self, query: str) -> list[Token]:
+        """The Kiwi analysis of a question (its first 2,000 characters), kept for the last question asked: one answer
+        reads it for the papers rule, the told event and the related services (:meth:`papers_only`,
+        :meth:`about_told_event`, :meth:`_need_compounds`), each a Kiwi call before."""
+        text = query[:2000]
+        last = self._last_tokens
+        if last is not None and last[0] == text:
+            return last[1]
+        tokens = self.tokenizer.tokenize(text)
+        self._last_tokens = (text, tokens)  # one tuple assigned at once: safe to read from another request's thread
+        return tokens
+
     def papers_only(self, result: RetrievalResult) -> bool:
         """Whether the Korean question's topic is on its first page only among the papers to bring: some topic
         compound (:func:`~assistant.knowledge.topic.topic_compounds`) is held by the page with its 구비 서류 and none
@@ -1138,8 +1151,8 @@ class AnswerComposer:
 
         if result.language != "ko" or not result.hits:
             return False
-        places = {n for p in result.places for part in (p.sido, p.sigungu) if part for n in region_names(part)}
-        compounds = tuple(c for c in topic_compounds(self.tokenizer.tokenize(result.query[:2000]))
+        places = place_names(result)
+        compounds = tuple(c for c in topic_compounds(self._query_tokens(result.query))
                           if not all(any(part in n for n in places) for part in c))
         if not compounds:
             return False
@@ -1193,7 +1206,7 @@ class AnswerComposer:
             return self._about_told_event_en(result, hit)
         if result.language != "ko":
             return False
-        tokens = self.tokenizer.tokenize(result.query[:2000])
+        tokens = self._query_tokens(result.query)
         colloquial = default_colloquial()
         happened = _happened(tokens)
         # a life event told in its catalogue word with 하다 ("남편이 실직했어요")
@@ -1305,7 +1318,7 @@ class AnswerComposer:
             return tuple((phrase,) for phrase, korean in result.translations
                          if any(w not in GENERIC_WORDS for w in korean)
                          and not any(s <= query.lower().find(phrase.lower()) < e for s, e in alone))
-        return tuple(c for c in topic_compounds(self.tokenizer.tokenize(query), alone)
+        return tuple(c for c in topic_compounds(self._query_tokens(result.query), alone)
                      if not all(part in KIN_SEX for part in c))
 
     def _about_and_for(self, doc: DocInfo, compounds: tuple[tuple[str, ...], ...],

@@ -53,6 +53,12 @@ def asked_terms(result: RetrievalResult) -> list[frozenset[str]]:
     return [frozenset({t, *expanded.get(t, ())}) for t in whole]
 
 
+def place_names(result: RetrievalResult) -> set[str]:
+    """Every name of the places the question named (:attr:`RetrievalResult.places`: each 시·도 and 시·군·구 with its
+    short forms, :func:`~assistant.regions.region_names`): a word inside one is the place, no topic."""
+    return {n for p in result.places for part in (p.sido, p.sigungu) if part for n in region_names(part)}
+
+
 class TitleSubjects:
     """The question's subject in service titles (see the module docstring).
 
@@ -82,7 +88,7 @@ class TitleSubjects:
         The title is read as text, not as its tokens: a title alone is tokenised otherwise than the same words in
         a question ("건강이음" alone is 건강 + 잇, in "건강이음 신청 방법" it is 건강이음)."""
         text = self._squashed(title)
-        places = {n for p in result.places for part in (p.sido, p.sigungu) if part for n in region_names(part)}
+        places = place_names(result)
         found = {t.lower() for options in asked_terms(result) for t in options if t.lower() in text}
         found = {t for t in found if t not in GENERIC_TERMS and len(t) >= MIN_SUBJECT_CHARS
                  and not any(t in n for n in places)}
