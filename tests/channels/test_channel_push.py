@@ -471,7 +471,8 @@ class TestClients:
         with pytest.raises(error, match="1 attempt; not sent again: it may have been handled") as caught:
             telegram.TelegramPusher(api).push("telegram:5", (BotMessage("x"),))
         assert BOT_TOKEN not in str(caught.value)
-        assert len(platform.calls("telegram", "sendMessage")) == 1
+        # the client may give up before the platform's handler has recorded the request (a loaded host: CI s40 saw 0)
+        assert len(platform.wait_for("telegram", "sendMessage", 1)) == 1
 
     def test_unreachable_bot_api_is_an_error_of_the_push(self) -> None:
         api = telegram.TelegramBotApi(BOT_TOKEN, f"http://127.0.0.1:{free_port()}", timeout=1.0, retries=1)
