@@ -17,10 +17,11 @@ from kiwipiepy import Kiwi
 #: Kiwi (Sejong) tags kept as content terms for lexical search: nouns, verb and
 #: adjective stems, roots, foreign words, numbers, Hanja.
 CONTENT_TAGS = frozenset(
-    {"NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "SH", "MAG", "VV-R", "VA-R", "VV-I", "VA-I"}
+    {"NNG", "NNP", "NNB", "NR", "VV", "VA", "XR", "SL", "SN", "SH", "MAG", "VV-R", "VA-R", "VV-I", "VA-I"}
 )
-#: Function-like nouns and stems that carry no topic.
-_STOP_FORMS = frozenset({"수", "것", "거", "등", "때", "하", "있", "없", "되", "받", "이", "그", "저", "좀", "어떻", "어떡하"})
+#: Function-like nouns and stems that carry no topic ("데": Kiwi reads the connective ending of "구하는데", "아픈데" as
+#: 는/ETM + 데/NNB, so a colloquial question held a term no page answers to; s41, "전세 구하는데 도움 받을 수 있나요").
+_STOP_FORMS = frozenset({"수", "것", "거", "데", "등", "때", "하", "있", "없", "되", "받", "이", "그", "저", "좀", "어떻", "어떡하"})
 _EN_STOP = frozenset(
     "a an the of to for in on at by and or is are am was be do does did i me my you your we our it this that "
     "what how can could would should will with from about there any get have has as if so".split()
@@ -233,7 +234,8 @@ def lexical_terms(tokens: list[Token], bigrams: bool = True) -> list[str]:
     """Content terms of a token list, for BM25 and term overlap.
 
     Keeps nouns, stems, roots, Latin words and numbers; drops particles,
-    endings, punctuation and stop words. Compound nouns of three or more
+    endings, punctuation, stop words and pronouns (``NP``: 우리, 저희, 뭐, 울; they name no topic). "인" read as a
+    noun right after a number is the copula of "70인데" (Kiwi: 70/SN 인/NNG 데/NNB) and is dropped too. Compound nouns of three or more
     syllables also contribute their syllable bigrams, so an unsplit compound
     or a typo ("에너지바우쳐신청") still shares terms with the right document
     (``bigrams=False``: without them, e.g. for a synonym that must weigh what the word it stands for weighs).
@@ -242,10 +244,14 @@ def lexical_terms(tokens: list[Token], bigrams: bool = True) -> list[str]:
         Terms in order, with repeats (BM25 counts term frequency).
     """
     terms: list[str] = []
+    prev: Token | None = None
     for t in tokens:
+        after, prev = prev, t
         if t.tag not in CONTENT_TAGS:
             continue
         form = t.text
+        if form == "인" and after is not None and after.tag == "SN" and after.end == t.start:
+            continue
         if t.tag == "SL":
             if form in _EN_STOP or len(form) < 2:
                 continue
