@@ -16,7 +16,8 @@ public service's assistant that is told this gives the crisis lines first, in an
   the bundled documents do not hold the 긴급복지지원 programme itself.
 
 The numbers are the national lines (domain.yml): 자살예방상담전화 109 (보건복지부, one number for the former
-1393 and others since 2024-01-01), 정신건강위기상담전화 1577-0199, 보건복지상담센터 129, 112 and 119; in English also
+1393 and others since 2024-01-01), 정신건강위기상담전화 1577-0199, 보건복지상담센터 129, 112 and 119, 학교폭력
+신고센터 117 (경찰청, 24시간, 문자 #0117); in English also
 the Danuri helpline 1577-1366 (다누리콜센터, for migrants, in several languages).
 
 Own code: patterns over the message (no library reads Korean or English crisis statements offline; a classifier
@@ -67,7 +68,14 @@ _CRISIS_KO = re.compile(
     r"|(?:삶|인생|사는\s*게|사는\s*것이?)\s*(?:이|가|은|는)?\s*(?:의미가?\s*없|무의미|너무\s*지쳐|지긋지긋)"
     r"|아무도\s*(?:나를?|저를?)\s*필요로\s*하지|(?:나|내가|제가)\s*없어지면|모든\s*걸\s*내려\s*놓고\s*싶"
     r"|극단\s*적\s*(?:인\s*)?생각|죽었으면\s*좋겠|죽어\s*버릴까|죽고\s*십|죽구\s*싶|주꼬\s*싶|죽구\s*십|ㅈㄱㅅㅇ"
-    r"|(?:죽|자살하)(?:고\s*싶대|겠대|고\s*싶다고)")
+    r"|(?:죽|자살하)(?:고\s*싶대|겠대|고\s*싶다고)"
+    # s41 probe: a chat spelling ("죽고시퍼 ㅠㅠ": the out-of-scope reply), a threat ("이것도 못받으면 진짜 죽어버릴거야":
+    # "찾지 못했어요"), being better gone ("나같은 늙은이는 그냥 없어지는게 자식들한테 나을거야": "알겠어요"), low mood
+    # said of oneself ("요즘 우울해서 아무것도 못하겠어요": out of scope; the lines name 1577-0199 for it)
+    r"|죽고\s*(?:시퍼|시포|시프|싶퍼|싶포)|죽어\s*버릴\s*(?:거|꺼|래|테|겁)|죽어\s*버리겠|콱\s*죽어"
+    r"|(?:없어지는|사라지는|없어져\s*버리는|죽어\s*버리는)\s*(?:게|것이|거|편이)\s*[^.?!\n]{0,16}?(?:낫|나을|나아|좋을|편하)"
+    r"|(?:내가|제가|나\s*하나|저\s*하나)\s*(?:없으면|없는\s*게|없어야)\s*[^.?!\n]{0,16}?(?:낫|나을|나아|편하|편할|행복)"
+    r"|(?:너무|요즘|계속|매일|맨날|많이|넘)\s*우울|우울해(?:서|요|\s*죽|\s*미치)|우울하고|우울한데|우울증\s*(?:이\s*심|때문에\s*(?:너무\s*)?(?:힘들|못))")
 _CRISIS_EN = re.compile(
     r"\bsuicid|\bkill(?:ing)?\s+my\s*self\b|\bend(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all)\b|\btake\s+my\s+(?:own\s+)?life\b"
     r"|\b(?:want|wanna|going|wish)\s+(?:to\s+)?die\b|\bwant\s+to\s+be\s+dead\b|\bbetter\s+off\s+dead\b"
@@ -76,7 +84,10 @@ _CRISIS_EN = re.compile(
     r"|\bkill(?:ing)?\s+(?:him|her|them)sel(?:f|ves)\b|\bcan'?t\s+go\s+on\b|\b(?:no|any)\s+point\s+(?:in\s+)?living\b"
     r"|\bwant\s+to\s+disappear\b|\bnobody\s+would\s+(?:miss|care)\b|\bno\s+one\s+would\s+(?:miss|care)\b"
     r"|\bwant\s+to\s+give\s+up\s+on\s+(?:life|everything)\b|\btired\s+of\s+(?:living|life|everything)\b"
-    r"|\boverdose\b|\bsleeping\s+pills\b", re.I)
+    r"|\boverdose\b|\bsleeping\s+pills\b"
+    # s41 probe: "There's no point going on, everyone would be better off without me" got "Goodbye!"
+    r"|\bno\s+point\s+(?:in\s+)?(?:going\s+on|carrying\s+on|living|being\s+alive)\b|\bbetter\s+off\s+without\s+me\b"
+    r"|\b(?:i'?m|i\s+am|i\s+feel|feeling|i'?ve\s+been)\s+(?:so\s+|really\s+|very\s+|too\s+)?depressed\b", re.I)
 #: an emergency told in the first person or of one's family: a missing child, violence at home or by a partner, a
 #: collapse, a fire (s37 fresh-user probe: "아이가 실종됐어요 도와주세요" got the 실종아동 page without 112, "남편이
 #: 자꾸 때려요 무서워요" the out-of-scope reply, "할머니가 쓰러지셨어요" "어떤 점을 도와드릴까요?")
@@ -114,7 +125,18 @@ _EMERGENCY_KO = re.compile(
     # then within the clause a verb of beating; or beaten by one (한테/에게 … 맞았/맞아/맞고; 맞 alone is "correct")
     rf"|{_PERSON_KO}\s*(?:이|가|께서|는|은)?\s*[^.?!\n]{{0,16}}?(?:때려|때리|때렸|때린|폭행|폭력\s*을?\s*휘두|목\s*(?:을)?\s*졸|발로\s*(?:차|찼))"
     rf"|{_PERSON_KO}\s*(?:한테|에게|한테서|에게서)\s*(?:(?!주사|접종|백신|침|링거|수액)[^.?!\n\s]+\s*){{0,2}}?"
-    r"(?:맞았|맞아서|맞아요|맞고|맞는다|두들겨\s*맞|폭행\s*당|학대\s*당)")
+    r"(?:맞았|맞아서|맞아요|맞고|맞는다|두들겨\s*맞|폭행\s*당|학대\s*당)"
+    # s41 probe: a child bullied or beaten at school ("우리 애가 학교에서 괴롭힘을 당하고 맞고 와요": "알겠어요"), a child
+    # heard being beaten ("옆집 아이가 매일 맞는 소리가 들려요": out of scope); 117 (학교폭력) and 112 (아동학대)
+    r"|괴롭힘\s*(?:을|를)?\s*(?:당하|당했|당해|받고|받았)|왕따\s*(?:를|을)?\s*(?:당하|당했|당해)|학교\s*폭력\s*(?:을|를)?\s*(?:당하|당했|당해)"
+    r"|학폭\s*(?:을|를)?\s*(?:당하|당했|당해)|(?:학교|반|교실)\s*에서\s*[^.?!\n]{0,12}?(?:때려|때렸|괴롭혀)"
+    r"|(?:아이|애|아동|애기|아기|학생)\s*(?:가|이|를|을)?\s*[^.?!\n]{0,12}?(?:맞는\s*소리|비명)|아동\s*학대\s*(?:를|을)?\s*(?:당하|당했|같아|의심|하는\s*것\s*같)")
+#: Beaten at school said with 맞 alone ("맞고 와요", "친구들한테 맞았어요"; s41 probe), unless what was taken is a shot ("예방접종 맞고 왔어요", "학교에서
+#: 주사 맞았어요": 맞 is also an injection taken and "correct"): :data:`_NOT_BEATEN`.
+_BEATEN_AT_SCHOOL_KO = re.compile(
+    r"맞고\s*(?:와|왔|들어와|들어왔|다녀)"
+    r"|(?:친구|애들|선배|형들|언니들|누나들|일진|같은\s*반\s*(?:애|아이))\S{0,2}\s*(?:한테|에게)\s*(?:(?:또|자꾸|계속|매일|맨날|많이|심하게|엄청)\s*)?(?:맞았|맞아서|맞아요|맞고|맞는다)")
+_NOT_BEATEN = re.compile(r"주사|접종|백신|예방\s*약|링거|수액|침\s*(?:을|을\s*)?맞|독감|코로나|정답|답이|말이")
 _EMERGENCY_EN = re.compile(
     r"\b(?:my|our)\s+(?:child|kid|son|daughter|baby|mother|father|mom|dad)\s+(?:is|has\s+gone|went)\s+missing\b"
     r"|\blost\s+my\s+(?:child|kid|son|daughter|baby)\b|\bcan'?t\s+find\s+my\s+(?:child|kid|son|daughter|baby)\b"
@@ -126,7 +148,10 @@ _EMERGENCY_EN = re.compile(
     r"|\b(?:being|been)\s+(?:followed|stalked)\b|\b(?:beat|hit|hurt|abused)\s+me\b|\bbeaten\s+(?:up\s+)?by\s+my\b"
     r"|\b(?:scared|afraid|terrified)\s+of\s+my\s+(?:husband|wife|partner|boyfriend|girlfriend|father|dad|ex)\b"
     r"|\b(?:took|taken|swallowed)\s+(?:too\s+many|a\s+lot\s+of|a\s+whole\s+bottle\s+of|all\s+(?:my|the|of\s+my))\s+"
-    r"(?:pills|tablets|medicine|meds|sleeping\s+pills)\b|\boverdosed\b",
+    r"(?:pills|tablets|medicine|meds|sleeping\s+pills)\b|\boverdosed\b"
+    # s41 probe: "My son is being bullied at school and comes home with bruises" got 초·중·고 교육비 지원
+    r"|\b(?:is|was|being|been|gets?|getting)\s+bullied\b|\bcomes?\s+home\s+with\s+bruises\b|\bchild\s+abuse\b"
+    r"|\bhear\w*\s+(?:a\s+|the\s+)?(?:child|kid|baby)\w*\s+(?:being\s+)?(?:beaten|hit|screaming|crying\s+for\s+help)\b",
     re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
@@ -178,7 +203,11 @@ def expresses_emergency(text: str | None) -> bool:
     >>> expresses_emergency("실종아동 지원 서비스 알려줘"), expresses_emergency("혼자살아요")
     (False, False)
     """
-    return bool(text) and bool(_EMERGENCY_KO.search(str(text)) or _EMERGENCY_EN.search(str(text)))
+    if not text:
+        return False
+    said = str(text)
+    return bool(_EMERGENCY_KO.search(said) or _EMERGENCY_EN.search(said)
+                or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said)))
 
 
 def crisis_response(text: str | None) -> str | None:
