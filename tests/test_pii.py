@@ -29,6 +29,10 @@ CASES = [
     ("tel010-1234-5678", [("phone", "010-1234-5678")]),
     ('{"text": "신청\\n010-1234-5678"}', [("phone", "010-1234-5678")]),
     ("９００１０１-１２３４５６７", [("rrn", "９００１０１-１２３４５６７")]),
+    # s41 probe: the two parts said apart, each after a word for the number or the part
+    ("주민번호 뒷자리 1234567 알려드릴게요 앞자리는 900101", [("rrn", "1234567"), ("rrn", "900101")]),
+    ("주민등록번호 앞 6자리 900101 뒷 7자리 1234567", [("rrn", "900101"), ("rrn", "1234567")]),
+    ("my RRN is 900101 then 1234567", [("rrn", "900101"), ("rrn", "1234567")]),
     ("카드 4111 1111 1111 1111 결제", [("card", "4111 1111 1111 1111")]),
     ("card 5500-0000-0000-0004", [("card", "5500-0000-0000-0004")]),
     ("계좌 110-123-456789 로 입금", [("account", "110-123-456789")]),
@@ -57,6 +61,8 @@ CLEAN = [
     "카드 4111 1111 1111 1112 (Luhn 불일치)",
     "2025년 3월 2일부터 12월 31일까지",
     "👍🙏🇰🇷",
+    "전화번호 뒷자리 5678 이에요",  # a phone number's last four digits identify no one
+    "사업자등록번호 1234567890",  # ten digits: a business's, public
     "",
     # machine identifiers whose digits read as a number (a UUID, a catalogue service id, a hex token)
     "동의 6f21ea69-2729-4110-a1fb-b311c971aaa5 확인",

@@ -6,6 +6,10 @@ Detected kinds (label used in the mask):
 ``rrn``         주민등록번호 / 외국인등록번호: ``YYMMDD-SNNNNNN`` (hyphen,
                 space or none; month/day checked; S in 1-8). Format from the
                 주민등록법 시행규칙 별지 서식 (13 digits, 7th = sex/century).
+                Either part said alone after a word for the number or the part
+                (주민번호 뒷자리 1234567, 앞자리는 900101: six or seven digits
+                within 12 characters of 주민(등록)번호, 외국인등록번호,
+                앞자리/뒷자리, 앞번호/뒷번호, resident registration number).
 ``card``        payment card numbers, 13-19 digits in groups (4-4-4-4..,
                 Amex 4-6-5, Diners 4-6-4), Luhn-valid (ISO/IEC 7812-1
                 check digit) with a length the issuer (IIN) range allows
@@ -114,6 +118,12 @@ _ND = r"(?![0-9])"  # not followed by a digit
 
 # YYMMDD, optional separator (space and/or a hyphen or dash), 7 digits; the date is checked by is_rrn.
 _RRN = re.compile(_D + r"\d{6}\s?[-\u2010-\u2015]?\s?\d{7}" + _ND)
+#: One part of a resident registration number said alone, after a word for the number or the part (s41 probe: "주민번호
+#: 뒷자리 1234567 알려드릴게요 앞자리는 900101" was stored as typed): six digits (the birth date) or seven (the rest).
+_RRN_PART = re.compile(
+    r"(?:주민\s*(?:등록)?\s*번호|외국인\s*등록\s*번호|등록\s*번호|(?:앞|뒷|뒤)\s*(?:[67]\s*|여섯\s*|일곱\s*)?(?:자리|번호|부분)|resident\s+registration"
+    r"(?:\s+number)?|\bRRN\b)[^0-9\n]{0,12}?" + _D + r"(\d{7}|\d{6})" + _ND, re.I)
+_RRN_NEXT = re.compile(r"[^0-9\n]{0,12}?" + _D + r"(\d{7}|\d{6})" + _ND)
 _CARD = re.compile(_D + r"(?:(?:\d{4}[- ]?){3}\d{1,7}|\d{4}[- ]?\d{6}[- ]?\d{4,5})" + _ND)  # 4-4-4-4.., Amex 4-6-5, Diners 4-6-4
 _CARD_CUE = re.compile(r"(?:카드|card)[^0-9\n]{0,12}$", re.I)
 _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
@@ -418,6 +428,10 @@ def _scan_written(text: str) -> list[PiiSpan]:
     found: list[PiiSpan] = []
     for r in _rrns_written(text):
         found.append(PiiSpan("rrn", r.start, r.end))
+    for m in _RRN_PART.finditer(text):
+        found.append(PiiSpan("rrn", m.start(1), m.end(1)))
+        if (other := _RRN_NEXT.match(text, m.end(1))) is not None:  # the other part right after ("900101 then 1234567")
+            found.append(PiiSpan("rrn", other.start(1), other.end(1)))
     luhn_only: list[PiiSpan] = []  # Luhn-valid in a card's grouping, but no issuer issues that length or prefix
     for m in _CARD.finditer(text):
         digits = re.sub(r"\D", "", m.group())
