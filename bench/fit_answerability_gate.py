@@ -24,9 +24,16 @@ together) reach the threshold, nor each of :data:`HOLD_POINTS`, than under the g
 cut point is chosen on the training negatives so that a refit cannot buy in-corpus answers with out-of-scope ones
 (s21: a plain refit of the English gate raised CLINC oos_test answered 9 → 24/1000).
 
+``--dev`` adds the colloquial Korean dev sets (:data:`DEV_SETS`, 120 questions) to the rows. s41 (rows on the
+bundled corpus and the catalogue, nothing written): the shipped Korean gate answers 52 of the 120 + 82 Korean and
+English-twin rows wrongly on the bundled corpus (most dev questions have no page there) and 20 on the catalogue; a
+5-fold refit on the same features 48 / 22, with a topic-compound share signal added 43 / 20 (right answers 54 / 209
+against 55 / 207), but on the catalogue's blind Korean held-out twins (bench/abstention.py) it answered 2 of 46 fewer
+correctly, so it was not shipped.
+
 Usage:
     python bench/fit_answerability_gate.py --home NAME=DIR [--home NAME=DIR ...] [--threshold 0.4] [--language en]
-        [--features p_oos,dense,...] [--c 1.0] [--hold-clinc] [--rows-cache FILE]
+        [--features p_oos,dense,...] [--c 1.0] [--hold-clinc] [--dev] [--rows-cache FILE]
 """
 
 from __future__ import annotations
@@ -51,13 +58,21 @@ from assistant.knowledge.composer import FEATURES, GATE_FILE, GATE_FILES_BY_LANG
 from assistant.settings import Settings  # noqa: E402
 
 
-def questions(clinc: Path | None = None) -> list[tuple[str, list[str], str]]:
+#: The colloquial Korean dev sets (``--dev``): blind twins of English dev sets 2 and 3, used to choose settings, never
+#: held out (the held-out twins stay out of every fit).
+DEV_SETS = ("citizen_questions_ko_dev2_twins.yaml", "citizen_questions_ko_dev3_twins.yaml")
+
+
+def questions(clinc: Path | None = None, dev: bool = False) -> list[tuple[str, list[str], str]]:
     """(text, relevant service ids, ``team``/``clinc``) for every labelled question; out-of-corpus ones have none.
 
     ``clinc``: CLINC150's ``data_full.json``; its ``oos_train`` and ``oos_val`` queries are added as negatives.
+    ``dev``: the colloquial Korean dev sets (:data:`DEV_SETS`) are added too.
     """
     qs = yaml.safe_load((ROOT / "bench" / "citizen_questions.yaml").read_text(encoding="utf-8"))["questions"]
     qs += yaml.safe_load((ROOT / "bench" / "citizen_questions_en_twins.yaml").read_text(encoding="utf-8"))["questions"]
+    for name in DEV_SETS if dev else ():
+        qs += yaml.safe_load((ROOT / "bench" / name).read_text(encoding="utf-8"))["questions"]
     neg = yaml.safe_load((ROOT / "tests" / "data" / "out_of_corpus.yaml").read_text(encoding="utf-8"))["questions"]
     rows = [(q["text"], [str(x) for x in q.get("relevant", [])], "team") for q in qs] + [(t, [], "team") for t in neg]
     if clinc is not None and clinc.exists():
@@ -66,11 +81,11 @@ def questions(clinc: Path | None = None) -> list[tuple[str, list[str], str]]:
     return rows
 
 
-def rows_for(home: Path, clinc: Path | None = None) -> list[dict[str, object]]:
+def rows_for(home: Path, clinc: Path | None = None, dev: bool = False) -> list[dict[str, object]]:
     """Signals of each labelled question on ``home`` and whether the top document is relevant."""
     router = load_router(Settings(home=home))
     out = []
-    for text, relevant, kind in questions(clinc):
+    for text, relevant, kind in questions(clinc, dev):
         vec = router.embedder.embed_queries([text])[0]
         p_oos = router.nlu.parse(text, vector=vec).nlu.probability("out_of_scope")
         res = router.retriever.run(text, k=5, query_vector=vec)
@@ -120,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="fit the gate of this question language on its rows alone (default: every row, the Korean gate)")
     ap.add_argument("--out", type=Path, default=None, help="default: the language's gate file (package data)")
     ap.add_argument("--json", type=Path, default=None, help="default: bench/results/answerability_gate[_LANG].json")
+    ap.add_argument("--dev", action="store_true", help="fit on the colloquial Korean dev sets too (DEV_SETS)")
     ap.add_argument("--rows-cache", type=Path, default=None, help="reuse/write the computed signals here (refits in seconds)")
     ap.add_argument("--clinc", type=Path, default=ROOT.parent / "shared" / "data" / "clinc150" / "data_full.json",
                     help="CLINC150 data_full.json: oos_train + oos_val become negatives ('none' to leave them out)")
@@ -133,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for spec in args.home:
             name, _, path = spec.partition("=")
-            r = rows_for(Path(path), None if str(args.clinc) == "none" else args.clinc)
+            r = rows_for(Path(path), None if str(args.clinc) == "none" else args.clinc, args.dev)
             homes[name] = len(r)
             rows += [{**x, "home": name} for x in r]
         if args.rows_cache:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from shared_paths import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -44,3 +45,13 @@ def test_the_english_life_event_twins_ask_what_their_korean_questions_ask() -> N
         assert q["id"] == f"{q['twin_of']}_en"
         assert q["relevant"] == korean[q["twin_of"]]["relevant"] and q["kind"] == korean[q["twin_of"]]["kind"]
         assert not re.search(r"[가-힣]", q["text"]), q["id"]
+
+
+def test_the_gate_fit_adds_the_colloquial_dev_sets_only_when_asked_and_never_a_blind_one() -> None:
+    fit = importlib.import_module("fit_answerability_gate")
+    base, dev = fit.questions(None), fit.questions(None, dev=True)
+    added = [row for row in dev if row not in base]
+    expected = [q["text"] for n in fit.DEV_SETS for q in yaml.safe_load((ROOT / "bench" / n).read_text(encoding="utf-8"))["questions"]]
+    assert all(row in dev for row in base) and [text for text, _r, _k in added] == expected and len(expected) == 120
+    assert not set(fit.DEV_SETS) & set(abstention.REPORTED_ONLY.values())  # no blind or reported-only set is fitted on
+    assert all(relevant and kind == "team" for _text, relevant, kind in added)
