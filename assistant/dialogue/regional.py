@@ -276,7 +276,9 @@ class RegionFollowUpPolicy:
             # "nothing is waiting for a confirmation" (s36 second probe)
             context.region_aspect = ""
             return Prediction("action_answer_from_knowledge", self.name, confidence)
-        if intent.get("name") == "cancel" and confidence >= context.settings.intent_threshold \
+        if intent.get("name") == "cancel" and confidence >= context.settings.intent_threshold and pending.get("regions") \
                 and context.has_response(DROPPED_RESPONSE):
+            # only a region question asked can be dropped: after an answer that asked none, "그거 얼마에요" (cancel 0.36)
+            # was told "사시는 지역은 묻지 않을게요" (s41 probe)
             return Prediction(DROPPED_RESPONSE, self.name, confidence)
         return None

@@ -50,10 +50,16 @@ FOLLOW_UP_INTENTS = frozenset({"ask_service_info", "check_eligibility", "apply_s
 #: Small-talk intents an aspect question is sometimes read as ("언제까지예요?" as ``greet`` 0.42, s36 second probe: it
 #: got the greeting): with an aspect asked (:func:`asked_aspects`) the message is a follow-up all the same.
 SMALL_TALK_READINGS = frozenset({"greet", "chitchat", "thank"})
+#: Readings of a conversation's controls an aspect question gets when the classifier is unsure ("그거 얼마에요" as
+#: ``cancel`` 0.36, "어디 가서 맞아요?" as ``skip`` 0.47, s41 probe: "지금 진행 중인 것이 없어요" and "알겠어요"): below
+#: :data:`CONTROL_READING_CEILING`, with an aspect asked, the message is a follow-up all the same.
+CONTROL_READINGS = frozenset({"cancel", "skip", "deny"})
+CONTROL_READING_CEILING = 0.6
 
 _ASPECTS: dict[str, re.Pattern[str]] = {
     "documents": re.compile(r"서류|준비물|챙겨|가져가|\bdocuments?\b|\bpaperwork\b|\bbring\b", re.I),
     "apply": re.compile(r"신청\s*(?:방법|은|는|하려면|하면|어떻게|어디|해요|하나요)|어떻게\s*신청|어디서|어디에서|어디로|접수"
+                        r"|어디\s*(?:가서|가면|가야|로\s*가)"  # "어디 가서 맞아요?" (s41 probe)
                         r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b"
                         # s40 probe: "Where do I go?" after an answer got the out-of-scope reply ("어디서 맞아요?" worked)
                         r"|\bwhere\s+(?:do|can|should|would)\s+(?:i|we|you)\b|\bwhere\s+(?:is|are)\s+(?:it|the)\b", re.I),
@@ -233,7 +239,8 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
         return False
     intent, conf = top_intent(tracker)
     if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold \
-            and not (intent == "repeat" and not _REPEAT_CUE.search(text)) and intent not in SMALL_TALK_READINGS:
+            and not (intent == "repeat" and not _REPEAT_CUE.search(text)) and intent not in SMALL_TALK_READINGS \
+            and not (intent in CONTROL_READINGS and conf < CONTROL_READING_CEILING):
         return False
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     find = getattr(context.services, "find", None)

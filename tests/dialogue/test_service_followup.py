@@ -67,6 +67,9 @@ def test_korean_follow_ups_are_about_the_service_just_answered(make_processor: A
     ("아이돌봄 서비스 신청 방법 알려줘", "얼마예요?", "childcare-idolbom.md", "지원 내용"),
     # s40 probe: out_of_scope 0.76 ("borrow" was read as a kind of help of its own); the page is Korean only
     ("일반 상환 학자금대출 알려줘", "How much can I borrow?", "student-loan-general.md", "지원 내용"),
+    # s41 probe: read as cancel 0.36 ("사시는 지역은 묻지 않을게요": no region had been asked) and skip 0.47 ("알겠어요")
+    ("연탄쿠폰 알려줘", "그거 얼마에요", "briquette-coupon.md", "지원 내용"),
+    ("폐렴구균 예방접종 대상", "어디 가서 맞아요?", "pneumococcal-vaccine-65plus.md", "신청 방법"),
 ])
 def test_a_cost_age_or_online_follow_up_answers_that_section(make_processor: Any, opening: str, follow_up: str, page: str,
                                                              heading: str) -> None:
@@ -131,6 +134,7 @@ def test_the_general_question_and_another_service_keep_their_route(make_processo
     ("Where do I go?", ["apply"]), ("Where can I get it?", ["apply", "eligibility"]),
     # s39/s40: a doubt about one's income is who is eligible
     ("소득이 높은데 안되나요?", ["eligibility"]), ("What if my income is too high?", ["eligibility"]),
+    ("어디 가서 맞아요?", ["apply"]),
 ])
 def test_asked_aspects(text: str, aspects: list[str]) -> None:
     assert asked_aspects(text) == aspects
@@ -153,6 +157,13 @@ def test_help_of_its_own(text: str, besides: str, words: list[str]) -> None:
     from assistant.nlu.tokenizer import KoreanTokenizer
 
     assert help_of_its_own(text, [], KoreanTokenizer(), besides=besides) == words
+
+
+def test_a_confident_cancel_after_an_answer_is_still_a_cancel(make_processor: Any) -> None:
+    p = make_processor()
+    say(p, "fu-cancel", "연탄쿠폰 알려줘")
+    t = say(p, "fu-cancel", "취소")
+    assert not cited(t) and [m.custom.get("response") for m in t.messages] != ["utter_region_question_dropped"]
 
 
 def test_a_request_to_repeat_still_repeats(make_processor: Any) -> None:
