@@ -72,6 +72,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                               r"|\bincome\s+(?:is\s+)?(?:too\s+|quite\s+|very\s+)?(?:high|above)"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
+                          # "간병비 나와요?" (s41 probe: refused after 희귀질환자 의료비): is it paid
+                          r"|나와(?:요|\?|$)|나오(?:나요|는지|는\s*거|나|냐)"
                           r"|\bfree\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
@@ -104,11 +106,17 @@ def asks_to_repeat(text: str) -> bool:
 #: keeps them).
 ASPECT_WORDS = frozenset(
     "구비 서류 구비서류 준비물 준비 신청 방법 어디 언제 기한 마감 기간 자격 대상 누구 금액 얼마 내용 문의 전화 번호 연락처 필요 접수 "
-    "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 소득 재산 수입 월급 연봉 "
+    "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 소득 재산 수입 월급 연봉 중위 중위소득 "
+    "나오 빌리 빌려주 꾸 "  # "간병비 나와요?": what is paid; "생활비도 빌릴수있어요?" after 학자금대출 (s41 probe): how much one can borrow, as borrow and lend
     "income incomes earn earnings salary wage wages high higher borrow lend receive "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
     "eligible much amount contact phone call number until pay cover give who cost costs fee fees free online".split()
 )
+
+
+#: Words that say how near a figure is ("중위소득 100프로 정도에요", s41 probe: 정도 was a topic word, held by
+#: 장애아가족 양육 지원's "장애 정도", which then answered the income said after 아이돌봄 서비스): no topic.
+HEDGE_WORDS = frozenset("정도 가량 대략 거의 남짓 안팎 내외 쯤 약간".split())
 
 
 def help_of_its_own(text: str, entities: list[dict[str, Any]], tokenizer: Any, besides: str = "") -> list[str]:
@@ -130,7 +138,7 @@ def help_of_its_own(text: str, entities: list[dict[str, Any]], tokenizer: Any, b
     from assistant.dialogue.eligibility_route import topic_terms
 
     asked = set(topic_terms(besides, [], tokenizer)) if besides else set()
-    return [t for t in topic_terms(text, entities, tokenizer) if t not in ASPECT_WORDS and t not in asked]
+    return [t for t in topic_terms(text, entities, tokenizer) if t not in ASPECT_WORDS and t not in HEDGE_WORDS and t not in asked]
 
 
 def asked_aspects(text: str) -> list[str]:
@@ -255,6 +263,8 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
 _LEANING = re.compile(
     r"(?:은|는|이면|으면|면|도|이라도|라도)\s*요\s*\??\s*$|(?:도|인데|는데|이면|으면|면|라도)\s*(?:돼|되|될까|받|가능|할\s*수)\S*\s*\??\s*$"
     r"|^(?:그럼|그러면|근데|그런데)\s"
+    # "생활비도 빌릴수있어요?" (s41 probe: refused after 학자금대출): something too, then a verb of ability
+    r"|(?:도|라도)\s*[가-힣]{1,4}\s*수\s*(?:있|없)[가-힣]{0,4}\s*\??\s*$"
     # a fact said of oneself against the answer: "도시가스 쓰는데요", "임신 중인데요"
     r"|(?:는데|인데)\s*요\s*[.!~]*\s*$"
     # one or two words, then "되나요": "ktx 되나요", "주말에도 할인돼요?" (s36 second probe: both refused)
@@ -331,7 +341,7 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
         if aspects or leaning or told or states_of_oneself(text, bool(facts)):
             # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
             said = dict(default_colloquial().expand(terms))
-            words = [(as_written(text, t), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
+            words = [(as_written(text, t, said.get(t, ())), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
                      for t in terms]
             for doc_id in docs:
                 held = composer.document_text(doc_id)
@@ -353,11 +363,17 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     return FollowUp(docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
 
 
-def as_written(text: str, term: str) -> str:
-    """``term`` (a topic word, lower-cased) as ``text`` writes it ("lpg" in "I use LPG" → "LPG"); ``term`` itself
-    when ``text`` does not hold it."""
+def as_written(text: str, term: str, catalogue: Sequence[str] = ()) -> str:
+    """``term`` (a topic word, lower-cased) as ``text`` writes it ("lpg" in "I use LPG" → "LPG"); when ``text`` does
+    not hold it (a verb's stem: 빌리 of "빌릴수있어요"), the first of its ``catalogue`` words (대출), else ``term``.
+
+    >>> as_written("I use LPG", "lpg"), as_written("생활비도 빌릴수있어요?", "빌리", ["대출"])
+    ('LPG', '대출')
+    """
     at = text.lower().find(term)
-    return text[at:at + len(term)] if at >= 0 else term
+    if at >= 0:
+        return text[at:at + len(term)]
+    return catalogue[0] if catalogue else term
 
 
 class FollowUp(NamedTuple):

@@ -299,7 +299,9 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "apply": ("신청", "어디", "방법", "접수", "온라인", "인터넷", "apply", "application", "where", "how", "online"),
     # 무료/공짜/free: "…무료인가요?" asks what is paid for (s33 probe: the pneumococcal vaccine's 지원 내용 was not quoted)
     "benefit": ("얼마", "금액", "비용", "요금", "가격", "무료", "공짜", "내용", "혜택", "much", "amount", "benefit", "get", "pay",
-                "cover", "cost", "costs", "fee", "fees", "free"),
+                "cover", "cost", "costs", "fee", "fees", "free",
+                # "간병비 나와요?", "생활비도 빌릴수있어요?": what is paid or lent (s41 probe)
+                "나오", "빌리"),
     # one's income or wealth said with a doubt ("월급이 300 넘는데 못 받나요?", "What if my income is too high?")
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "재산", "수입", "월급", "연봉", "받", "eligible", "qualify",
                     "who", "age", "income", "salary", "earn", "earnings"),

@@ -192,3 +192,37 @@ def test_an_english_how_much_follow_up_quotes_what_you_get_alone(processor) -> N
     text = turn.messages[0].text
     assert "[What you get]" in text and "[Who is eligible]" not in text and "[How to apply]" not in text, text
     assert "KRW 295,200" in text  # the 1-person amount of the bundled English page
+
+
+#: s41 probe: refused although the page just cited says it (빌리, 나오: how much can be borrowed, what is paid: aspects)
+@pytest.mark.parametrize(("opening", "follow_up", "page", "line_word"), [
+    ("학자금대출 금리 얼마에요?", "생활비도 빌릴수있어요?", "student-loan-general.md", "생활비 대출"),
+    ("희귀질환자 의료비 지원 알려줘", "간병비 나와요?", "rare-disease-medical-cost.md", "간병비: 월"),
+])
+def test_a_colloquial_verb_follow_up_is_answered_from_the_page(make_processor: Any, opening: str, follow_up: str, page: str,
+                                                              line_word: str) -> None:
+    text = (ROOT / "knowledge" / "ko" / page).read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if line_word in x and not x.startswith("#")).lstrip("- ").strip()
+    p = make_processor()
+    first = say(p, f"fu-verb-{page}", opening)
+    doc_id = cited(first)[0]["doc_id"]
+    assert f"doc_id: {doc_id}" in text  # the premise: the page asked for
+    t = say(p, f"fu-verb-{page}", follow_up)
+    reply = t.messages[-1]
+    assert not reply.custom.get("abstained") and cited(t)[0]["doc_id"] == doc_id, reply.text
+    assert line[:40] in reply.text and "빌리" not in reply.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("income", ["중위소득 100프로 정도에요", "소득은 중위 100%쯤이에요"])
+def test_an_income_said_after_an_answer_stays_with_that_service(make_processor: Any, income: str) -> None:
+    """s41 probe: after 아이돌봄 서비스, "중위소득 100프로 정도에요" answered 장애아가족 양육 지원 (정도 read as a topic
+    word its "장애 정도" held), "소득은 중위 100%쯤이에요" got "알겠어요"."""
+    text = (ROOT / "knowledge" / "ko" / "childcare-idolbom.md").read_text(encoding="utf-8")
+    limit = next(x for x in text.splitlines() if x.lstrip("- ").startswith("소득 기준")).lstrip("- ").strip()
+    p = make_processor()
+    first = say(p, f"fu-income-{income}", "아이돌봄서비스 시간당얼마에요")
+    doc_id = cited(first)[0]["doc_id"]
+    assert f"doc_id: {doc_id}" in text
+    t = say(p, f"fu-income-{income}", income)
+    assert cited(t) and cited(t)[0]["doc_id"] == doc_id, [m.text for m in t.messages]
+    assert limit in t.messages[-1].text
