@@ -53,3 +53,21 @@ def test_a_colloquial_question_about_jeonse_is_answered(processor: Any, question
     t = say(processor, question, sender=f"colloq-{question}")
     reply = t.messages[0]
     assert not reply.custom.get("abstained") and first_cited(t) == title, reply.text
+
+
+@pytest.mark.parametrize(("question", "heading"), [
+    ("자궁경부암 예방접종 무료 대상", "[지원 대상]"),
+    ("중학생 딸 자궁경부암 백신 무료에요?", "[지원 내용]"),
+])
+def test_the_cervical_cancer_vaccine_is_the_hpv_page(processor: Any, question: str, heading: str) -> None:
+    """s41 probe: refused, the page never saying 자궁경부암; the HPV vaccine is what a citizen calls it."""
+    title, body = page("HPV 국가예방접종사업")
+    assert "자궁경부암" not in body and "HPV" in body  # the premise: only the glossary joins them
+    t = say(processor, question, sender=f"colloq-{question}")
+    reply = t.messages[0]
+    assert not reply.custom.get("abstained") and first_cited(t) == title and heading in reply.text, reply.text
+
+
+def test_a_vaccine_no_page_serves_is_still_refused(processor: Any) -> None:
+    t = say(processor, "독감 백신 무료인가요", sender="colloq-flu")
+    assert t.messages[0].custom.get("abstained"), t.messages[0].text
