@@ -74,6 +74,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
                           # "간병비 나와요?" (s41 probe: refused after 희귀질환자 의료비): is it paid
                           r"|나와(?:요|\?|$)|나오(?:나요|는지|는\s*거|나|냐)"
+                          # how often it is given ("매년 받을수있어요?", s41 probe: 예술활동준비금's 격년제 was not quoted)
+                          r"|매년|해마다|매해|또\s*받|다시\s*받|\bevery\s+year\b|\beach\s+year\b|\b(?:get|receive)\s+it\s+again\b"
                           r"|\bfree\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),

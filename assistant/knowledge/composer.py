@@ -301,7 +301,9 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "benefit": ("얼마", "금액", "비용", "요금", "가격", "무료", "공짜", "내용", "혜택", "much", "amount", "benefit", "get", "pay",
                 "cover", "cost", "costs", "fee", "fees", "free",
                 # "간병비 나와요?", "생활비도 빌릴수있어요?": what is paid or lent (s41 probe)
-                "나오", "빌리"),
+                "나오", "빌리",
+                # how often: "매년 받을수있어요?" (격년제 is said with the amount)
+                "매년", "해마다", "매해"),
     # one's income or wealth said with a doubt ("월급이 300 넘는데 못 받나요?", "What if my income is too high?")
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "재산", "수입", "월급", "연봉", "받", "eligible", "qualify",
                     "who", "age", "income", "salary", "earn", "earnings"),

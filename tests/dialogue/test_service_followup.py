@@ -135,6 +135,8 @@ def test_the_general_question_and_another_service_keep_their_route(make_processo
     # s39/s40: a doubt about one's income is who is eligible
     ("소득이 높은데 안되나요?", ["eligibility"]), ("What if my income is too high?", ["eligibility"]),
     ("어디 가서 맞아요?", ["apply"]),
+    ("매년 받을수있어요?", ["eligibility", "benefit"]), ("Can I get it every year?", ["eligibility", "benefit"]),
+    ("다시 말해 주세요", []),
 ])
 def test_asked_aspects(text: str, aspects: list[str]) -> None:
     assert asked_aspects(text) == aspects
@@ -226,3 +228,14 @@ def test_an_income_said_after_an_answer_stays_with_that_service(make_processor: 
     t = say(p, f"fu-income-{income}", income)
     assert cited(t) and cited(t)[0]["doc_id"] == doc_id, [m.text for m in t.messages]
     assert limit in t.messages[-1].text
+
+
+def test_how_often_quotes_what_is_given_with_its_frequency(make_processor: Any) -> None:
+    """s41 probe: "매년 받을수있어요?" after 예술활동준비금 quoted who is eligible and when to apply, not "격년제"."""
+    text = (ROOT / "knowledge" / "ko" / "artist-activity-grant.md").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if "격년" in x).lstrip("- ").strip()
+    p = make_processor()
+    say(p, "fu-often", "예술인 창작준비금 받고싶어요")
+    say(p, "fu-often", "얼마에요?")
+    t = say(p, "fu-often", "매년 받을수있어요?")
+    assert f"doc_id: {cited(t)[0]['doc_id']}" in text and line in t.messages[-1].text, [m.text for m in t.messages]
