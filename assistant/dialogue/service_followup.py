@@ -28,6 +28,7 @@ from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, Restarted,
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.knowledge.composer import LIFE_EVENTS_KO
+from assistant.knowledge.target_groups import aged_group_title
 from assistant.knowledge.fact_lines import squeezed
 from assistant.knowledge.glossary import default_colloquial, default_glossary
 from assistant.nlu.household import (
@@ -362,7 +363,11 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
     if not (fact or leaning):
         return None
-    return FollowUp(docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
+    # an age that puts the citizen in the group of a service listed after the answer is about that service ("저
+    # 18살인데요" after 건강보험 임신·출산 진료비 with 청소년산모 임신·출산 의료비 listed; s41 probe: the general voucher's
+    # who is eligible again)
+    aged = aged_group_title(text, ((d, composer.index.docs[d].title) for d in docs[1:]))
+    return FollowUp(aged or docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
 
 
 def as_written(text: str, term: str, catalogue: Sequence[str] = ()) -> str:

@@ -69,6 +69,22 @@ TEEN_WORD = "10대"
 _TEEN_AGE = re.compile(r"(?<!\d)1\d\s*(?:살|세)|\b1\d\s*(?:years?\s*old|yo)\b|\bI'?m\s+1\d\b", re.I)
 
 
+def aged_group_title(text: str, titles: Iterable[tuple[str, str]]) -> str | None:
+    """The key of the first of ``titles`` (``(key, title)`` pairs) whose title names the group an age in the teens said
+    in ``text`` puts the citizen in (:data:`TEEN_WORD`: 청소년산모 for "저 18살인데요"), or None (no such age, or no
+    such title).
+
+    >>> aged_group_title("저 18살인데요", [("a", "건강보험 임신·출산 진료비 지원"), ("b", "청소년산모 임신·출산 의료비 지원")])
+    'b'
+    >>> aged_group_title("저 28살인데요", [("b", "청소년산모 임신·출산 의료비 지원")]) is None
+    True
+    """
+    if not _TEEN_AGE.search(text):
+        return None
+    groups = asked_groups(TEEN_WORD)
+    return next((key for key, title in titles if title_names_group(title, groups)), None)
+
+
 def asked_words(result: RetrievalResult) -> str:
     """The question as the groups are looked for in it: its text, its terms with their colloquial expansions and
     its English phrases' glossary translations, and 10대 for an age in the teens it says (:data:`_TEEN_AGE`),

@@ -239,3 +239,16 @@ def test_how_often_quotes_what_is_given_with_its_frequency(make_processor: Any) 
     say(p, "fu-often", "얼마에요?")
     t = say(p, "fu-often", "매년 받을수있어요?")
     assert f"doc_id: {cited(t)[0]['doc_id']}" in text and line in t.messages[-1].text, [m.text for m in t.messages]
+
+
+@pytest.mark.parametrize(("age", "page"), [("저 18살인데요", "teen-mother-medical-cost.md"),
+                                           ("저 28살인데요", "pregnancy-childbirth-medical-voucher.md")])
+def test_a_teen_age_said_after_the_answer_leads_to_the_teen_service_listed(make_processor: Any, age: str, page: str) -> None:
+    """s41 probe: "저 18살인데요" after the pregnancy voucher (청소년산모 listed after it) quoted the general voucher."""
+    p = make_processor()
+    first = say(p, f"fu-teen-{age}", "임신했는데 병원비 지원 되나요?")
+    teen = (ROOT / "knowledge" / "ko" / "teen-mother-medical-cost.md").read_text(encoding="utf-8")
+    assert any(f"doc_id: {c['doc_id']}" in teen for c in cited(first)[1:])  # the premise: listed after the answer
+    t = say(p, f"fu-teen-{age}", age)
+    text = (ROOT / "knowledge" / "ko" / page).read_text(encoding="utf-8")
+    assert f"doc_id: {cited(t)[0]['doc_id']}" in text, [m.text for m in t.messages]
