@@ -417,7 +417,8 @@ def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext)
     answer = context.answer(query, 0.0, region=regional.known_region(tracker), earlier=True)
     if answer is None or answer.abstained or not answer.citations or answer.citations[0].doc_id != other.doc_id:
         return None
-    return answer, query
+    note = composer.elsewhere_note(doc_id, words, answer.language) if hasattr(composer, "elsewhere_note") else ""
+    return (dataclasses.replace(answer, text=f"{note}\n\n{answer.text}") if note else answer), query
 
 
 def _unmentioned(context: TurnContext) -> Any:

@@ -991,6 +991,20 @@ class AnswerComposer:
         citation = Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
         return Answer("\n".join(lines), lang, (citation,), False, 1.0)
 
+    def elsewhere_note(self, doc_id: str, said: Iterable[str], lang: str) -> str:
+        """The sentence before another page's answer to what ``doc_id``'s page, answered just before, does not speak
+        of (``said``: the words said): that page has no condition about them, and what follows is a related service
+        ("교육도 받아야 돼요?" after 운전면허 적성검사 간소화; s41 probe: 고령운전자 교통안전교육, for drivers of 65 and
+        over, came with no word that the page answered says nothing of training). ``""`` when the document is not in
+        the index."""
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return ""
+        words = ", ".join(f"'{s}'" for s in said)
+        if lang == "en":
+            return f"'{doc.title}' says nothing about {words}. A related service that does:"
+        return f"'{doc.title}' 안내에는 {words}에 관한 내용이 없어요. 관련된 다른 안내예요."
+
     def _whole_section(self, doc: DocInfo, name: str) -> str:
         """Section ``name`` of ``doc`` whole (:func:`_joined_chunks` of its chunks in order): a fact's lines may be far
         down (전세임대's 지원 대상 is four chunks), and an excerpt may run past the first chunk."""

@@ -250,3 +250,6 @@ def test_what_the_page_answered_does_not_speak_of_is_found_on_the_page_that_does
     assert first_cited(say(processor, "75세 아버지 운전면허 갱신 어떻게 해요?", sender)) == licence
     t = say(processor, "교육도 받아야 돼요?", sender)
     assert first_cited(t) == education, t.messages[0].text
+    # s41 probe: said first, that the page answered has nothing about it and this is another service
+    head = t.messages[0].text.split("\n")[0]
+    assert "운전면허 적성검사 간소화 서비스 제공" in head and "'교육'" in head and "고령운전자" not in head, head
