@@ -73,6 +73,8 @@ GENERAL_EN = frozenset({
     "he", "she", "her", "his", "him", "they", "them", "their", "alone", "own",
     # everyday verbs and adverbs of a statement ("I use LPG", "I just had a baby": s38, "use" was read as a topic)
     "use", "used", "using", "have", "has", "had", "having", "just", "still", "so", "then", "about",
+    # how a question asks to learn something ("How can I find out what she owned?": s41, no topic of its own)
+    "find", "out",
     # facts about the person ("I was born on 1958-03-02, I'm a woman", "my resident number is …")
     "was", "were", "been", "born", "birth", "birthday", "date", "woman", "man", "female", "male", "resident",
     "registration", "number",

@@ -344,6 +344,10 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
         if aspects or leaning or told or states_of_oneself(text, bool(facts)):
             # a colloquial word counts as held when the page says it the catalogue's way ("주말" → 토요일·일요일)
             said = dict(default_colloquial().expand(terms))
+            # an English word as the glossary translates it, for a page in Korean ("what about weekends?" after the rail
+            # discount, whose page says 토요일·일요일: s41 probe, "I found no condition about 'weekends'")
+            english = default_glossary().terms
+            said.update({t: (*said.get(t, ()), *english[t]) for t in terms if t.isascii() and t in english})
             words = [(as_written(text, t, said.get(t, ())), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
                      for t in terms]
             for doc_id in docs:

@@ -77,7 +77,10 @@ def test_a_death_told_with_words_the_page_lacks_is_no_service_name(processor: An
 
 @pytest.mark.parametrize("told", ["My father passed away, what should I do?", "My mother died last week",
                                   # s40 probe: out_of_scope 0.60 refused it though the page is about the death told
-                                  "My father passed away last week. What should I do?"])
+                                  "My father passed away last week. What should I do?",
+                                  # s41 probe: refused (find, out and owned were words the page lacks)
+                                  "My mother died yesterday. How can I find out what she owned?",
+                                  "my mom passed away last month, how can i find out what she owned?"])
 def test_a_death_told_in_english_gets_condolences_and_the_english_page(processor: Any, told: str) -> None:
     """s38 probe: "My father passed away, what should I do?" (out_of_scope 0.38) got "Sorry, I can't answer that
     here"; the Safe Inheritance Service has an English page."""
