@@ -376,10 +376,10 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
 
 def as_written(text: str, term: str, catalogue: Sequence[str] = ()) -> str:
     """``term`` (a topic word, lower-cased) as ``text`` writes it ("lpg" in "I use LPG" → "LPG"); when ``text`` does
-    not hold it (a verb's stem: 빌리 of "빌릴수있어요"), the first of its ``catalogue`` words (대출), else ``term``.
+    not hold it (a verb's stem: 키우 of "혼자 애 키워요"), the first of its ``catalogue`` words (양육), else ``term``.
 
-    >>> as_written("I use LPG", "lpg"), as_written("생활비도 빌릴수있어요?", "빌리", ["대출"])
-    ('LPG', '대출')
+    >>> as_written("I use LPG", "lpg"), as_written("혼자 애 키워요", "키우", ["양육", "육아"])
+    ('LPG', '양육')
     """
     at = text.lower().find(term)
     if at >= 0:
