@@ -261,6 +261,10 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
     return all(t in ASPECT_WORDS for t in topic_terms(text, list(message.entities), tokenizer))
 
 
+#: "it" as the service answered, with a verb of its working ("Does it work on weekends?", "Is it valid on Saturdays?":
+#: s40/s41 probes, refused): it leans on the answer, and its verb is no topic (:func:`detail_follow_up` blanks it).
+_IT_SERVICE_EN = r"^\s*(?:is|does|will|can)\s+it\s+(?:be\s+)?(?:valid|work|apply|count|cover|used?)\b"
+_IT_SERVICE = re.compile(_IT_SERVICE_EN, re.I)
 #: A short question that leans on the one before: "KTX도 돼요?", "다태아는요?", "월 소득 400만원 3인 가구면요?",
 #: "사립이면 얼마에요?", "What about twins?" (:func:`detail_follow_up`).
 _LEANING = re.compile(
@@ -272,7 +276,8 @@ _LEANING = re.compile(
     r"|(?:는데|인데)\s*요\s*[.!~]*\s*$"
     # one or two words, then "되나요": "ktx 되나요", "주말에도 할인돼요?" (s36 second probe: both refused)
     r"|^\s*[\w·]{1,12}(?:\s+[\w·]{1,6})?\s*(?:돼|되나|되죠|될까|되는)[가-힣]{0,3}\s*\??\s*$"
-    r"|^\s*(?:and\s+)?(?:what|how)\s+about\b|\bwhat\s+if\b|\b(?:too|as\s+well|also)\s*\??\s*$", re.I)
+    r"|^\s*(?:and\s+)?(?:what|how)\s+about\b|\bwhat\s+if\b|\b(?:too|as\s+well|also)\s*\??\s*$"
+    r"|" + _IT_SERVICE_EN, re.I)
 #: The entities that state a fact about the person asked about ("75세", "월 소득 200만원", "3인 가구"): with no topic
 #: word besides, the message asks whether the service fits that person.
 FACT_ENTITIES = frozenset({"age", "income_pct", "percentage", "number", "beneficiary", "sex", "resident"})
@@ -334,6 +339,7 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     size = household_size(text)
     # the words that say the household's size are the fact, not a topic ("4인 가족이에요": 가족)
     plain = text if size is None else text[:size[1][0]] + " " * (size[1][1] - size[1][0]) + text[size[1][1]:]
+    plain = _IT_SERVICE.sub(lambda m: " " * len(m.group()), plain)  # "Does it work …": the service working, no topic
     terms = help_of_its_own(plain, list(message.entities), tokenizer)
     aspects = asked_aspects(text)
     leaning = bool(_LEANING.search(text))

@@ -254,14 +254,16 @@ def test_a_teen_age_said_after_the_answer_leads_to_the_teen_service_listed(make_
     assert f"doc_id: {cited(t)[0]['doc_id']}" in text, [m.text for m in t.messages]
 
 
-def test_an_english_word_the_korean_page_says_in_its_own_words_is_quoted(make_processor: Any) -> None:
-    """s41 probe: "what about weekends?" after the rail discount got "I found no condition about 'weekends'"; the page
-    (Korean only) says 토요일·일요일 (the glossary: weekends → 주말, 토요일, 일요일)."""
+@pytest.mark.parametrize("follow_up", ["what about weekends?", "Is it valid on Saturdays?", "Does it work on weekends?"])
+def test_an_english_word_the_korean_page_says_in_its_own_words_is_quoted(make_processor: Any, follow_up: str) -> None:
+    """s41 probe: "what about weekends?" after the rail discount got "I found no condition about 'weekends'", "Is it
+    valid on Saturdays?" the out-of-scope reply (and "Does it work on weekends?" in s40); the page (Korean only) says
+    토요일·일요일 (the glossary: weekends → 주말, 토요일, 일요일)."""
     text = (ROOT / "knowledge" / "ko" / "korail-senior-discount.md").read_text(encoding="utf-8")
     line = next(x for x in text.splitlines() if "토요일" in x).lstrip("- ").strip()
     p = make_processor()
-    first = say(p, "fu-weekend", "I'm 70, do I get a discount on KTX?")
+    first = say(p, f"fu-weekend-{follow_up}", "I'm 70, do I get a discount on KTX?")
     assert f"doc_id: {cited(first)[0]['doc_id']}" in text  # the premise: the page asked for
-    t = say(p, "fu-weekend", "what about weekends?")
+    t = say(p, f"fu-weekend-{follow_up}", follow_up)
     reply = t.messages[-1].text
     assert line in reply and "no condition" not in reply, reply
