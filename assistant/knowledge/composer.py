@@ -1643,8 +1643,8 @@ class AnswerComposer:
         """The services that answer the question, each with whom it is for, when every one is for people the question
         does not name; None otherwise.
 
-        It is when the first hits are national services (no local government's), at least two among the first
-        ``top`` score ``share`` of the first's or more, and each one's title names a stage of life, a condition or a
+        It is when the first hits are national services (no local government's), those among the first ``top`` that
+        score ``share`` of the first's or more (one or more), and each one's title names a stage of life, a condition or a
         group the question names by none of its words (:func:`~assistant.knowledge.target_groups.unasked_stage`:
         임신·출산, 난임, 희귀질환, 의료급여 …). Quoting one of them as the answer would present a service for some
         people as the answer for anyone (s39 fresh-user probe: "병원비 너무 비싸요 지원되는거있나요" got 건강보험
@@ -1655,12 +1655,20 @@ class AnswerComposer:
         asked = asked_words(result)
         first = result.hits[0].score
         strong = [h for h in result.hits[:top] if h.score >= share * first and not agency_regions(h.doc.agency)]
-        if len(strong) < 2 or any(unasked_stage(h.doc.title, asked) is None for h in strong):
+        if not strong or any(unasked_stage(h.doc.title, asked) is None for h in strong):
             return None
-        lines = ["The services I have for this are each for particular people. Here is whom each one is for; tell me "
-                 "which fits you and I'll give you the details." if lang == "en" else
-                 "찾으신 지원은 대상이 정해진 서비스들이에요. 서비스마다 누가 받을 수 있는지 적어 드릴게요. 해당하는 것을 "
-                 "알려 주시면 자세히 안내해 드릴게요."]
+        if len(strong) == 1:
+            # one service, for people the question does not name ("청소년 교통비 지원": 청소년산모 임신·출산 의료비
+            # 지원 alone, s41 probe, quoted whole as if it were the answer)
+            lines = ["The service I have for this is for particular people. Here is whom it is for; tell me if it fits "
+                     "you and I'll give you the details." if lang == "en" else
+                     "찾으신 지원에 맞는 안내는 대상이 정해진 서비스뿐이에요. 누가 받을 수 있는지 적어 드릴게요. 해당하시면 "
+                     "말씀해 주세요. 자세히 안내해 드릴게요."]
+        else:
+            lines = ["The services I have for this are each for particular people. Here is whom each one is for; tell me "
+                     "which fits you and I'll give you the details." if lang == "en" else
+                     "찾으신 지원은 대상이 정해진 서비스들이에요. 서비스마다 누가 받을 수 있는지 적어 드릴게요. 해당하는 것을 "
+                     "알려 주시면 자세히 안내해 드릴게요."]
         citations: list[Citation] = []
         for hit in strong:
             doc = self._pick_doc(result, hit)

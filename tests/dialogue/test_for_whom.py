@@ -64,3 +64,14 @@ def test_a_question_that_names_the_stage_still_gets_its_service(processor: Any) 
         t = say(processor, text, sender=f"whom-{text}")
         assert first_cited(t) == pregnancy, t.messages[0].text
         assert "[" in t.messages[0].text  # the page itself is quoted (its headings)
+
+
+@pytest.mark.parametrize("question", ["청소년 교통비 지원", "버스비 지원 있나요 청소년"])
+def test_one_service_for_people_the_question_does_not_name_is_shown_with_whom_it_is_for(processor: Any, question: str) -> None:
+    """s41 probe: "청소년 교통비 지원" was answered with 청소년산모 임신·출산 의료비 지원 quoted whole, as if it were the
+    answer; it is for pregnant teenagers, which the question does not say."""
+    title, body = page("청소년산모 임신·출산 의료비 지원")
+    who = body.split("## 지원 대상", 1)[1].strip().splitlines()[0].lstrip("- ").strip()
+    t = say(processor, question, sender=f"whom-one-{question}")
+    reply = t.messages[0].text
+    assert first_cited(t) == title and who in reply and "[개요]" not in reply and "[지원 내용]" not in reply, reply
