@@ -310,13 +310,21 @@ AGE_DOES_NOT_FIT_RESPONSE = "utter_age_does_not_fit"
 
 def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: Any) -> tuple[str, bool] | None:
     """``(the sentence, whether it fits)`` that says whether the age the latest message states ("저 41살이에요",
-    "I'm 41") fits the age rule of the service answered first, or None (no age stated, no rule read:
+    "I'm 41"), or the message before when the latest leans on it ("그럼 기차 할인은?"), fits the age rule of the service
+    answered first, or None (no age stated, no rule read:
     :mod:`assistant.knowledge.age_rule`; or the domain lacks the responses). s36 second probe: the rule was quoted
     and the citizen left to compare."""
+    from assistant.dialogue.service_followup import leans_on_before
     from assistant.knowledge.age_rule import stated_age
 
     composer = getattr(context.knowledge, "composer", None)
-    age = stated_age((tracker.latest_message.text if tracker.latest_message else None) or "")
+    said = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    age = stated_age(said)
+    if age is None and leans_on_before(said):
+        # the age said in the message before, asked on about another service ("나 62살 … 받을수있는거 있음?" then "그럼
+        # 기차 할인은?": s41 probe, the rule was quoted without the verdict the same question asked at once got)
+        users = [e for e in tracker.applied_events() if isinstance(e, UserUttered)]
+        age = stated_age(users[-2].text or "") if len(users) >= 2 else None
     if age is None or composer is None or not answer.citations or not hasattr(composer, "age_rule_of"):
         return None
     rule = composer.age_rule_of(answer.citations[0].doc_id)

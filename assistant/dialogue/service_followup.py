@@ -278,6 +278,16 @@ _LEANING = re.compile(
     r"|^\s*[\w·]{1,12}(?:\s+[\w·]{1,6})?\s*(?:돼|되나|되죠|될까|되는)[가-힣]{0,3}\s*\??\s*$"
     r"|^\s*(?:and\s+)?(?:what|how)\s+about\b|\bwhat\s+if\b|\b(?:too|as\s+well|also)\s*\??\s*$"
     r"|" + _IT_SERVICE_EN, re.I)
+def leans_on_before(text: str) -> bool:
+    """Whether ``text`` is a short question that leans on the one before (:data:`_LEANING`: "그럼 기차 할인은?",
+    "KTX도 돼요?", "What about twins?").
+
+    >>> leans_on_before("그럼 기차 할인은?"), leans_on_before("What about twins?"), leans_on_before("에너지바우처 알려줘")
+    (True, True, False)
+    """
+    return bool(_LEANING.search(text))
+
+
 #: The entities that state a fact about the person asked about ("75세", "월 소득 200만원", "3인 가구"): with no topic
 #: word besides, the message asks whether the service fits that person.
 FACT_ENTITIES = frozenset({"age", "income_pct", "percentage", "number", "beneficiary", "sex", "resident"})
