@@ -318,9 +318,9 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
     from assistant.knowledge.age_rule import stated_age
 
     composer = getattr(context.knowledge, "composer", None)
-    said = (tracker.latest_message.text if tracker.latest_message else None) or ""
-    age = stated_age(said)
-    if age is None and leans_on_before(said):
+    latest = (tracker.latest_message.text if tracker.latest_message else None) or ""
+    age = stated_age(latest)
+    if age is None and leans_on_before(latest):
         # the age said in the message before, asked on about another service ("나 62살 … 받을수있는거 있음?" then "그럼
         # 기차 할인은?": s41 probe, the rule was quoted without the verdict the same question asked at once got)
         users = [e for e in tracker.applied_events() if isinstance(e, UserUttered)]
