@@ -123,6 +123,7 @@ class ActionAnswerFromKnowledge:
         from assistant.dialogue import regional
 
         events: list[Event] = []
+        elsewhere = ""  # said first when another page answers what the page answered does not speak of
         pending = regional.pending_question(tracker)
         where = regional.answered_region(tracker, context, pending) if pending is not None else None
         if tracker.get_slot(regional.PENDING_SLOT) is not None:
@@ -180,7 +181,7 @@ class ActionAnswerFromKnowledge:
                 # before it, with it, may find the page that does (고령운전자 교통안전교육)
                 joined = _with_previous_question(tracker, context)
                 if joined is not None:
-                    answer, asked = joined
+                    answer, asked, elsewhere = joined
             if (answer is None or answer.abstained) and (unmentioned := _unmentioned(context)) is not None:
                 answer = unmentioned
             if answer is not None and not answer.abstained and answer.regions and region is None \
@@ -212,6 +213,8 @@ class ActionAnswerFromKnowledge:
             if (judged := _age_judgement(tracker, context, answer)) is not None:
                 text = f"{judged[0]}\n{text}"
                 custom["age_fits"] = judged[1]
+            if elsewhere:  # before the age's verdict, which is about the other page
+                text = f"{elsewhere}\n\n{text}"
             if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
                     and self.offer_check(tracker, context):
                 title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"
@@ -389,11 +392,12 @@ def _fact_lines(context: TurnContext) -> Any:
 UNMENTIONED_TOP = 3
 
 
-def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext) -> tuple[Any, str] | None:
-    """``(answer, query)`` about another page, when the latest message speaks of what the page just answered does not
-    (``context.unmentioned``) and not of the speaker: the previous turn's question joined to the message is retrieved,
-    and the first of its :data:`UNMENTIONED_TOP` hits other than that page whose text holds what the message said (its
-    words, or the catalogue's words for them) is answered for the message; else None."""
+def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext) -> tuple[Any, str, str] | None:
+    """``(answer, query, note)`` about another page, when the latest message speaks of what the page just answered does
+    not (``context.unmentioned``) and not of the speaker (``note``, said first: that the page answered does not speak of
+    it, :meth:`~assistant.knowledge.composer.AnswerComposer.elsewhere_note`): the previous turn's question joined to
+    the message is retrieved, and the first of its :data:`UNMENTIONED_TOP` hits other than that page whose text holds
+    what the message said (its words, or the catalogue's words for them) is answered for the message; else None."""
     from assistant.dialogue import regional
     from assistant.dialogue.language_switch import previous_question
     from assistant.dialogue.service_followup import speaks_of_oneself
@@ -426,7 +430,7 @@ def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext)
     if answer is None or answer.abstained or not answer.citations or answer.citations[0].doc_id != other.doc_id:
         return None
     note = composer.elsewhere_note(doc_id, words, answer.language) if hasattr(composer, "elsewhere_note") else ""
-    return (dataclasses.replace(answer, text=f"{note}\n\n{answer.text}") if note else answer), query
+    return answer, query, note
 
 
 def _unmentioned(context: TurnContext) -> Any:
