@@ -352,7 +352,7 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     plain = _IT_SERVICE.sub(lambda m: " " * len(m.group()), plain)  # "Does it work …": the service working, no topic
     terms = help_of_its_own(plain, list(message.entities), tokenizer)
     aspects = asked_aspects(text)
-    leaning = bool(_LEANING.search(text))
+    leaning = leans_on_before(text)
     # a life event told in the catalogue's word, with no question ("결혼한지 3년 됐어요" after 전세임대: s38 probe, the
     # whole answer again) is said of oneself, as "저 결혼한지 3년 됐어요" is
     told = not _QUESTION.search(text) and any(t in LIFE_EVENTS_KO for t in terms)
