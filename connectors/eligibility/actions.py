@@ -317,17 +317,28 @@ def group_no_decides(r: ServiceResult) -> bool:
     return not (any(p.startswith("age:") for p in parts) and "age" in r.missing)
 
 
+#: Groups no child belongs to (fresh-user probe s41: a parent checking for a 4-year-old was asked whether the child runs
+#: a business or is an artist): not offered when the person is younger than :data:`CHILD_BELOW`, as
+#: :data:`ADULT_ONLY`'s questions are not asked. A child may be a student, disabled, a patient, an heir, in a
+#: single-parent, multicultural, low-income or many-children household, so those stay.
+ADULT_GROUPS = frozenset({"rescuer", "military", "artist", "fishery", "farming", "electricity", "worker", "job_seeker",
+                          "tenant", "owner", "vehicle", "business", "debtor", "pregnancy", "newlywed"})
+
+
 def offered_groups(unknown: list[ServiceResult], facts: Mapping[str, Any], limit: int = MAX_OFFERED) -> list[str]:
     """The groups to offer at the group question: those of the ``GROUP`` conditions a "no" decides
     (:func:`group_no_decides`) that ``facts`` leave unknown, and the groups whose answer sets a status fact a service
     misses (:data:`GROUP_STATUS_FACTS`: ``business`` for ``business_status``, ``electricity`` for
-    ``high_voltage_customer``), the most needed first (then the lexicon's order), at most ``limit``.
+    ``high_voltage_customer``), the most needed first (then the lexicon's order), at most ``limit``; for a child
+    (``age`` below :data:`CHILD_BELOW`) none of :data:`ADULT_GROUPS`.
 
     Example:
         >>> from connectors.eligibility.evaluator import Condition, ServiceResult
         >>> def svc(value): return ServiceResult("S", "s", "unknown", (Condition("GROUP", "", "", value),), ("target_groups",), ())
         >>> offered_groups([svc("artist"), svc("job_seeker|artist"), svc("tenant|open")], {"age": 30})
         ['artist', 'job_seeker']
+        >>> offered_groups([svc("artist"), svc("job_seeker|disabled")], {"age": 4})
+        ['disabled']
     """
     from connectors.eligibility.facts import Facts
     from connectors.eligibility.text_groups import LEXICON_NAMES, UNKNOWN, group_states
@@ -340,7 +351,9 @@ def offered_groups(unknown: list[ServiceResult], facts: Mapping[str, Any], limit
         # a status fact the group question answers (사업자 for an APPLICANT or the business codes): offer its group
         counts.update({_STATUS_FACT_GROUP[m] for m in r.missing if m in _STATUS_FACT_GROUP
                        and states[_STATUS_FACT_GROUP[m]][0] == UNKNOWN and not _group_parts(r)})
-    ranked = sorted(counts, key=lambda g: (-counts[g], LEXICON_NAMES.index(g)))
+    age = facts.get("age")
+    child = isinstance(age, (int, float)) and age < CHILD_BELOW
+    ranked = sorted((g for g in counts if not (child and g in ADULT_GROUPS)), key=lambda g: (-counts[g], LEXICON_NAMES.index(g)))
     return ranked[:limit]
 
 
@@ -1208,6 +1221,9 @@ class ValidateEligibilityForm:
                    and not _implausible(s, slots)]
         unknown = [r for r in report.results if r.status == "unknown"]
         best = most_decisive(unknown, askable)
+        offered = offered_groups(unknown, conversation_facts(slots)) if best == GROUPS_SLOT else []
+        if best == GROUPS_SLOT and not offered:  # a child: every group the services need is an adult's (s42)
+            best = most_decisive(unknown, [s for s in askable if s != GROUPS_SLOT])
         done = best is None or (not target and len(asked) >= self.max_questions and best not in asked)
         logger.info("eligibility form plan", extra={"conversation_id": tracker.sender_id, "stage": "action",
                                                     "next_slot": None if done else best, "unknown": len(unknown)})
@@ -1216,7 +1232,7 @@ class ValidateEligibilityForm:
             if intro is not None:
                 dispatcher.utter_message(response=intro)
         if best == GROUPS_SLOT and not done:  # the question's buttons: the groups the remaining services need
-            events.append(slot_set(OFFERED_SLOT, offered_groups(unknown, conversation_facts(slots))))
+            events.append(slot_set(OFFERED_SLOT, offered))
         if district is not None and not done:
             best = ASK_SIDO
         return [*events, slot_set("requested_slot", None if done else best)]
@@ -1344,7 +1360,8 @@ class ActionCheckEligibility:
         else:
             missing = ", ".join(_fact_label(m, lang) for m in r.missing)
             # what is still to confirm: the open conditions themselves (a named status from its text, the area …)
-            to_confirm = ", ".join(_meaning(c, lang) for c in r.decided_by if _shown(c))
+            # ("확인이 필요한 조건: 모두 충족해야 하는 요건 '…'", not "…: 확인 필요: …": the label says it once)
+            to_confirm = ", ".join(_TO_CONFIRM.sub("", _meaning(c, lang)) for c in r.decided_by if _shown(c))
             if lang == "en":
                 text = f"{r.service_name}: I can't tell yet" + (f"; still to confirm: {to_confirm}" if to_confirm else "") \
                     + (f"; I would need: {missing}." if missing else ".")
@@ -1395,7 +1412,7 @@ def to_check_only(r: ServiceResult) -> bool:
 
 
 _TO_CONFIRM = re.compile(r"^(?:확인 필요|to confirm)\s*:\s*")
-_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 나이만 정해져 있어요|from the eligibility text)\)\s*$")
+_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 (?:나이만|일부만) 정해져 있어요|from the eligibility text)\)\s*$")
 
 
 def check_what(r: ServiceResult, lang: str) -> str:
@@ -1411,12 +1428,16 @@ def check_what(r: ServiceResult, lang: str) -> str:
         >>> check_what(r, "ko"), check_what(r, "en")
         ("지원대상 '장병'", 'who it is for: soldiers')
     """
+    from connectors.eligibility.who_text import ALL_OF_EN
+
     out = []
     for c in r.decided_by:
         if c.code not in _TEXT_CONDITIONS:
             continue
         if lang != "en":
             out.append(_TRAILER_NOTE.sub("", _TO_CONFIRM.sub("", str(c.meaning))))
+        elif c.code == "CHECK" and ALL_OF_EN in str(c.meaning_en):
+            out.append(ALL_OF_EN)
         elif c.code == "CHECK":
             named = str(c.meaning_en).rpartition("): ")[2] if "): " in str(c.meaning_en) else ""
             out.append("who it is for: " + (named if named and named != "read the text cited" else "as its text says"))
@@ -1680,7 +1701,10 @@ def _describe_facts(facts: dict[str, Any], beneficiary: Any, lang: str) -> str:
     if any(groups.values()):
         from connectors.eligibility.text_groups import BY_NAME
 
-        parts += [BY_NAME[g].en if lang == "en" else BY_NAME[g].ko for g, v in groups.items() if v and g in BY_NAME]
+        parts += [BY_NAME[g].en if lang == "en" else BY_NAME[g].ko for g, v in groups.items() if v and g in BY_NAME
+                  and not (g == "women" and facts.get("sex") == "female")]  # the sex said already
+    # each said once: "여자" at the group question sets the sex and the group 여성 (s42: "…, 여성, 중위소득 80%, 여성")
+    parts = list(dict.fromkeys(parts))
     return ", ".join(parts) if parts else ("no facts yet" if lang == "en" else "알려 주신 정보 없음")
 
 

@@ -39,7 +39,7 @@ from connectors.eligibility.status_ways import OtherWay, ways_in
 from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
 from connectors.eligibility.text_groups import Restriction, restriction_in
-from connectors.eligibility.who_text import WhoCheck, who_check
+from connectors.eligibility.who_text import WhoCheck, all_of_check, who_check
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,8 @@ class ServiceInfo:
             (:func:`~connectors.eligibility.who_text.who_check`); the condition ``CHECK`` where the codes say only an age.
         application_period: its 신청기한 as the catalogue writes it (``""`` when none): part of the citation, so a
             list or an apply flow can say that a window has ended (:func:`~assistant.knowledge.periods.parse_period`).
+        all_of: the requirements its 지원대상/선정기준 text says must all be met
+            (:func:`~connectors.eligibility.who_text.all_of_check`), a phrase to check whatever else is coded.
     """
 
     service_id: str
@@ -140,6 +142,7 @@ class ServiceInfo:
     beyond_area: bool = False
     who: WhoCheck | None = None
     application_period: str = ""
+    all_of: WhoCheck | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...], "application_period"}``."""
@@ -204,7 +207,9 @@ class Catalogue:
             (:data:`GROUP_CODES`: the codes decide), or where its named statuses apply (``status_bits``: STATUS decides).
         who_checks, who_id: the distinct who-phrases to check (:attr:`ServiceInfo.who`) and, per row, its position; -1
             unless the row's codes say only an age (the individual pathway open, the age range the one individual group
-            that restricts) and no text group, named status or applicant kind applies: the condition ``CHECK``.
+            that restricts) and no text group, named status or applicant kind applies: the condition ``CHECK``; a row
+            whose text says its requirements must all be met (:attr:`ServiceInfo.all_of`) takes that phrase instead,
+            whatever its codes (s42: 에너지바우처's 가구원특성기준 beside the coded income and the named 수급자).
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -337,8 +342,8 @@ class Catalogue:
         age_only = present["individual"] & only_age & (self.restriction_id < 0) & (self.status_bits == 0) & (self.applicant == 0)
         windex: dict[WhoCheck, int] = {}
         self.who_id = np.full(n, -1, dtype=np.int32)
-        for row in np.flatnonzero(age_only).tolist():
-            who = services[row].who
+        for row, svc in enumerate(services):
+            who = svc.all_of or (svc.who if age_only[row] else None)
             if who is not None:
                 self.who_id[row] = windex.setdefault(who, len(windex))
         self.who_checks: list[WhoCheck] = list(windex)
@@ -407,7 +412,7 @@ class Catalogue:
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), ways_in(text), restriction_in(text),
                                         str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None,
-                                        who_check(target or text, d.title), period), cond))
+                                        who_check(target or text, d.title), period, all_of_check(text)), cond))
         return cls.from_records(records, version)
 
     @classmethod

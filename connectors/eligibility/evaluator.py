@@ -85,7 +85,7 @@ from connectors.eligibility.status_ways import OtherWay, status_state
 from connectors.eligibility.statuses import held_bits, names_of
 from connectors.eligibility.target_groups import Caution, applicant_fit, cautions
 from connectors.eligibility.text_groups import Restriction, group_states, restriction_state
-from connectors.eligibility.who_text import CHECK, WhoCheck, check_state
+from connectors.eligibility.who_text import ALL_OF_EN, CHECK, WhoCheck, check_state
 
 Status = Literal["eligible", "not_eligible", "unknown"]
 NOT, UNKNOWN, YES = np.int8(0), np.int8(1), np.int8(2)
@@ -215,10 +215,14 @@ def group_condition(r: Restriction, state: int) -> Condition:
 
 def who_condition(w: WhoCheck, state: int) -> Condition:
     """The ``CHECK`` condition of a who-phrase (:mod:`connectors.eligibility.who_text`); value: the phrase. ``state``:
-    held (the citizen confirmed a group it names) or to confirm."""
+    held (the citizen confirmed a group it names) or to confirm; an all-of phrase (:attr:`WhoCheck.all_of`) is only
+    ever to confirm."""
     if state == YES:
         return Condition(CHECK, f"지원대상: '{w.phrase}' (지원대상 문구 기준, 해당)",
                          "who it is for: as its eligibility text says (you belong to a group it names)", w.phrase)
+    if w.all_of:
+        return Condition(CHECK, f"확인 필요: 모두 충족해야 하는 요건 '{w.phrase}' (코드로는 일부만 정해져 있어요)",
+                         f"to confirm: {ALL_OF_EN} (only some of them are coded)", w.phrase)
     return Condition(CHECK, f"확인 필요: 지원대상 '{w.phrase}' (코드로는 나이만 정해져 있어요)",
                      "to confirm: who it is for, as its eligibility text says (only an age range is coded): "
                      + (", ".join(_group_en(g) for g in (*w.groups, *w.narrowed)) or "read the text cited"), w.phrase)

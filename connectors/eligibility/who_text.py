@@ -92,11 +92,14 @@ class WhoCheck:
             "셰프 등 한식 종사자" for ``worker``): confirming the broad group says less than the phrase, so it settles
             nothing (s15; as :attr:`~connectors.eligibility.text_groups.Restriction.specific` for the GROUP condition
             since s13 #6); named in the condition's English meaning only.
+        all_of: the phrase says that several requirements must all be met (:func:`all_of_check`): no confirmed group
+            settles it (:attr:`groups` is empty), so it stays to check.
     """
 
     phrase: str
     groups: tuple[str, ...] = ()
     narrowed: tuple[str, ...] = ()
+    all_of: bool = False
 
 
 #: Words of what a benefit is and how it is had (s10: "할인된 비용으로 상품권을 구매하는 간접 혜택", "수돗물을 공급받는
@@ -164,7 +167,7 @@ def who_check(target: str, title: str) -> WhoCheck | None:
 
     Examples:
         >>> who_check("○ 장병, 군무원, 일반 국민", "장병 인권상담 지원")
-        WhoCheck(phrase='장병 인권상담 지원 (장병, 군무원, 일반 국민)', groups=('military',), narrowed=())
+        WhoCheck(phrase='장병 인권상담 지원 (장병, 군무원, 일반 국민)', groups=('military',), narrowed=(), all_of=False)
         >>> who_check("노인복지법에 정한 만 65세 이상 노인", "철도 공공할인 서비스(경로)") is None
         True
     """
@@ -190,6 +193,63 @@ def who_check(target: str, title: str) -> WhoCheck | None:
     return WhoCheck(phrase, plain, narrowed)
 
 
+#: A text saying its requirements must all be met ("소득기준과 가구원특성기준을 모두 충족하는 가구", "아래 세가지 요건을
+#: 모두 충족하는 대상자", "소득·재산 기준을 동시에 충족하는 자", "①, ② 모두 해당"); not "남녀 모두 만 49세 이하" nor "부모 모두
+#: 비취업" (모두 of people, no verb of meeting).
+ALL_OF = re.compile(r"모두\s*(?:충족|해당|갖추|갖춘|갖춰|만족|구비)|(?:요건|기준|조건|자격)\s*(?:을|를)?\s*(?:모두|전부)\s*(?!만\s*\d)|"
+                    r"동시에\s*(?:충족|해당|만족)")
+#: What an all-of phrase asks, in English (its phrase is Korean): the ``CHECK`` condition's English meaning says it, and
+#: the list's "to check" line reads it back (:func:`connectors.eligibility.actions.check_what`).
+ALL_OF_EN = "every requirement its eligibility text lists, all of which must be met"
+#: How long an all-of phrase may be: the clause and the requirements after it, enough to know what to look for.
+_MAX_ALL_OF = 160
+_BULLET = re.compile(r"^[\s\u200b]*(?:[○❍■□•◦▶ㅇ〮·※*☞-]|\d+[.)]|[①-⑳]|[가-하]\.)\s*")
+#: A line that points at the requirements after it ("아래 요건을 모두 충족하는 자", "다음 세가지 조건을 모두 충족하는 자").
+_POINTS_ON = re.compile(r"아래|다음|①")
+
+
+def all_of_check(text: str) -> WhoCheck | None:
+    """The requirement a service's 지원대상/선정기준 ``text`` says must all be met (:data:`ALL_OF`), as a phrase to check,
+    or ``None`` when the text says no such thing.
+
+    Why (fresh-user report s41, C21/C22): the codes and the named statuses often stand for one of the requirements
+    only. 에너지바우처 codes 중위소득 0~50% and names 생계·의료·주거·교육급여 수급자, but its text asks "소득기준과
+    가구원특성기준을 모두 충족하는 가구" (a household member who is old, an infant, disabled …); 아이돌봄 서비스 codes the
+    child's age and income, but asks a childcare gap (맞벌이 …) too: a 40-year-old recipient and a two-parent family at home
+    were told "받으실 수 있어요". The requirements are read, not understood, so the check is never settled by a fact: the
+    service is to check, with this phrase, and never ``not_eligible`` by it.
+
+    The phrase is the line that says it (bullets dropped) and, when that line is short or points at what follows
+    ("아래 요건을 모두 충족하는 자"), the lines after it, joined with " / " and cut after the last whole line within :data:`_MAX_ALL_OF` characters. Remarks count (``※ 지원대상
+    요건①, ② 모두 충족 시 신청 가능``): they say it as plainly.
+
+    Examples:
+        >>> all_of_check("○ 소득기준과 가구원특성기준을 모두 충족하는 가구\\n- 소득기준 : 생계·의료·주거·교육급여 수급자").phrase
+        '소득기준과 가구원특성기준을 모두 충족하는 가구 / 소득기준 : 생계·의료·주거·교육급여 수급자'
+        >>> all_of_check("○ 아래 요건을 모두 충족하는 자\\n 1) 연 소득 3천만원 이하\\n 2) 관내 거주").phrase
+        '아래 요건을 모두 충족하는 자 / 연 소득 3천만원 이하 / 관내 거주'
+        >>> all_of_check("○ 혼인신고일 기준, 남녀 모두 만 49세 이하인 부부") is None
+        True
+    """
+    lines = [_BULLET.sub("", line).strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    for k, line in enumerate(lines):
+        if ALL_OF.search(line) is None:
+            continue
+        parts = [re.sub(r"\s+", " ", line)]
+        if len(parts[0]) < 40 or _POINTS_ON.search(line):
+            for after in lines[k + 1:]:
+                if sum(len(p) + 3 for p in parts) >= _MAX_ALL_OF:
+                    break
+                parts.append(re.sub(r"\s+", " ", after))
+        phrase = " / ".join(parts)
+        if len(phrase) > _MAX_ALL_OF:  # whole requirements only where one fits ("… / 노인 : 1960.12.31. 이전 출생자 / …")
+            cut = phrase.rfind(" / ", 0, _MAX_ALL_OF - 4)
+            phrase = phrase[:cut] + " / …" if cut > 0 else phrase[:_MAX_ALL_OF - 1].rstrip() + "…"
+        return WhoCheck(phrase, all_of=True)
+    return None
+
+
 def check_state(check: WhoCheck, facts: Facts) -> tuple[int, tuple[str, ...]]:
     """``(state, missing)``: eligible when the citizen confirmed a group the phrase names plainly (:attr:`WhoCheck.groups`;
     ``facts.target_groups``: the questionnaire's group question, or the API); else unknown, missing ``target_groups``
@@ -211,4 +271,4 @@ def check_state(check: WhoCheck, facts: Facts) -> tuple[int, tuple[str, ...]]:
     return UNKNOWN, (("target_groups",) if check.groups else ())
 
 
-__all__ = ["CHECK", "WhoCheck", "check_state", "is_general", "who_check"]
+__all__ = ["ALL_OF", "ALL_OF_EN", "CHECK", "WhoCheck", "all_of_check", "check_state", "is_general", "who_check"]

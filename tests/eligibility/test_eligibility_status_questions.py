@@ -136,7 +136,10 @@ def voucher_home(gov24_dir: Path, tmp_path_factory: pytest.TempPathFactory, embe
 @pytest.mark.parametrize("facts, voucher, bags", [
     ({"age": 67, "income_pct_median": 40.0, "welfare_recipient": False, "near_poverty": False},
      "not_eligible", "not_eligible"),
-    ({"age": 67, "income_pct_median": 40.0, "welfare_recipient": True, "near_poverty": False}, "eligible", "not_eligible"),
+    # 수급자 holds, but 에너지바우처's text asks "소득기준과 가구원특성기준을 모두 충족하는 가구" (a household member old,
+    # an infant, disabled …): no fact stands for that, so it is to check, never a promise (s42; was "eligible")
+    ({"age": 67, "income_pct_median": 40.0, "welfare_recipient": True, "near_poverty": False}, "unknown", "not_eligible"),
+    ({"age": 40, "income_pct_median": 40.0, "welfare_recipient": True, "near_poverty": False}, "unknown", "not_eligible"),
     ({"age": 67, "income_pct_median": 40.0}, "unknown", "unknown"),
 ])
 def test_cli_decides_by_the_status_facts(voucher_home: Path, tmp_path: Path, facts: dict[str, Any], voucher: str,
@@ -147,6 +150,10 @@ def test_cli_decides_by_the_status_facts(voucher_home: Path, tmp_path: Path, fac
     assert r.returncode == 0, r.stderr
     out = {x["service_id"]: x for x in json.loads(r.stdout)}
     assert out["B55353000001"]["status"] == voucher and out["531000000115"]["status"] == bags
+    if facts.get("welfare_recipient"):  # the status holds: the all-of requirement alone is left, to check
+        assert [c["code"] for c in out["B55353000001"]["decided_by"]] == ["CHECK"]
+        assert "가구원특성기준" in out["B55353000001"]["decided_by"][0]["meaning"] and out["B55353000001"]["missing"] == []
+        del out["B55353000001"]
     for x in out.values():
         status = next(c for c in x["decided_by"] if c["code"] == STATUS)
         if x["status"] == "not_eligible":

@@ -228,17 +228,23 @@ def test_every_service_satisfied_then_broken_one_condition_at_a_time(
     soft = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_soft)}
     inferred = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.area_inferred)}
     to_check = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.who_id >= 0)
-                if not gov24_catalogue.who_checks[gov24_catalogue.who_id[i]].groups}
+                if not (w := gov24_catalogue.who_checks[gov24_catalogue.who_id[i]]).groups and not w.all_of}
     # a text whose only way in no fact records, with a requirement on the person (s13 #1, VOU000009000: "장애 부모의
     # 12세 미만 비장애아동"; the parent's disability is no fact of the child's), or that names its groups only more
     # narrowly than a fact or an answer records them (s13 #6: "사립학교 퇴직 교직원"): to confirm, whoever asks
     unreadable = {gov24_catalogue.services[i].service_id for i in np.flatnonzero(gov24_catalogue.restriction_id >= 0)
                   if not ((r := gov24_catalogue.restrictions[gov24_catalogue.restriction_id[i]]).groups or r.ages)}
+    # a text saying its requirements must all be met (s42, who_text.all_of_check): to check whatever is coded
+    all_of = {s.service_id for s in gov24_catalogue.services if s.all_of is not None}
+    assert len(all_of) == 32  # counted on the snapshot with a plain scan of both texts for "모두 충족/해당/만족 …"
     for row in rows:
         sid = row["서비스ID"]
         base, breaks = _plan(row, listings[sid], homes, text_homes.get(sid), APPLICANT_HAND_READ.get(sid), groups.get(sid, ()))
         status, named = judge(base, sid)
-        if not _plan_codes(row)[1]:  # nothing coded restricts: decided by a named status or by nothing
+        if sid in all_of:
+            if status != "unknown" or "CHECK" not in named:
+                failures.append(f"{sid} {row['서비스명']}: requirements to meet all at once judged {status} by {sorted(named)}")
+        elif not _plan_codes(row)[1]:  # nothing coded restricts: decided by a named status or by nothing
             vacuous += 1
             by_status = status == "eligible" and "STATUS" in named and named <= {"STATUS", "REGION", "APPLICANT", "GROUP"}
             # (s13 #6) a text naming its groups only narrowly adds its GROUP to confirm

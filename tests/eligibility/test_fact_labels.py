@@ -41,3 +41,11 @@ def test_the_facts_line_of_a_korean_reply_has_no_english_fact_name() -> None:
     assert "employed" not in line and "household" not in line and "forester" not in line
     for part in ("만 36세", "다자녀가구", "근로자/직장인", "임업인", "장애인 가정(같은 세대에 등록 장애인)"):
         assert part in line, line
+
+
+@pytest.mark.parametrize(("lang", "woman"), [("ko", "여성"), ("en", "female")])
+def test_a_fact_said_twice_is_listed_once(lang: str, woman: str) -> None:
+    # fresh-user probe s42: "여자" at the group question set the sex and the group 여성; the line read
+    # "만 4세, 여성, 서울특별시 강남구, 중위소득 80%, 여성"
+    line = _describe_facts({"age": 4, "sex": "female", "target_groups": {"women": True}}, "self", lang)
+    assert line.lower().count(woman) == 1, line
