@@ -75,6 +75,12 @@ _CRISIS_KO = re.compile(
     r"|죽고\s*(?:시퍼|시포|시프|싶퍼|싶포)|죽어\s*버릴\s*(?:거|꺼|래|테|겁)|죽어\s*버리겠|콱\s*죽어"
     r"|(?:없어지는|사라지는|없어져\s*버리는|죽어\s*버리는)\s*(?:게|것이|거|편이)\s*[^.?!\n]{0,16}?(?:낫|나을|나아|좋을|편하)"
     r"|(?:내가|제가|나\s*하나|저\s*하나)\s*(?:없으면|없는\s*게|없어야)\s*[^.?!\n]{0,16}?(?:낫|나을|나아|편하|편할|행복)"
+    # s42 probe: self-harm done ("손목을 그었어요": "알겠어요"), an overdose wished ("약 다 먹어버리고 싶다": "찾지
+    # 못했어요"), standing on a roof or a bridge ("옥상에 올라와 있어요", "한강 다리 위에 있어요": "알겠어요")
+    r"|손목\s*(?:을|에)?\s*(?:그었|그어|긋었)|(?:수면제|수면\s*유도제|약|농약)\s*(?:를|을)?\s*(?:다|전부|모두|몽땅|한\s*통)\s*"
+    r"(?:먹어\s*버리고\s*싶|먹고\s*싶|삼키고\s*싶|먹어\s*버리려)"
+    r"|(?:옥상|난간|(?:한강|대교|다리|철교)\s*(?:다리|대교)?\s*위)\s*(?:에|에서|위에)?\s*(?:혼자\s*)?"
+    r"(?:올라와|올라왔|올라가\s*있|올라갔|서\s*있|와\s*있|있어요|있어|있다|있는데|왔어요)"
     r"|(?:너무|요즘|계속|매일|맨날|많이|넘)\s*우울|우울해(?:서|요|\s*죽|\s*미치)|우울하고|우울한데|우울증\s*(?:이\s*심|때문에\s*(?:너무\s*)?(?:힘들|못))")
 _CRISIS_EN = re.compile(
     r"\bsuicid|\bkill(?:ing)?\s+my\s*self\b|\bend(?:ing)?\s+(?:my\s+(?:own\s+)?life|it\s+all)\b|\btake\s+my\s+(?:own\s+)?life\b"
@@ -88,12 +94,25 @@ _CRISIS_EN = re.compile(
     # s41 probe: "There's no point going on, everyone would be better off without me" got "Goodbye!"
     r"|\bno\s+point\s+(?:in\s+)?(?:going\s+on|carrying\s+on|living|being\s+alive)\b|\bbetter\s+off\s+without\s+me\b"
     r"|\b(?:i'?m|i\s+am|i\s+feel|feeling|i'?ve\s+been)\s+(?:so\s+|really\s+|very\s+|too\s+)?depressed\b", re.I)
+#: A parent, grandparent or spouse: who may wander off with dementia.
+_ELDER_KO = r"(?:아버지|어머니|아빠|엄마|할머니|할아버지|남편|아내|부모님|시아버지|시어머니|장인|장모)"
+#: One of them not back home (s42 probe: "치매 있는 아버지가 집을 나가서 안 들어와요" got "찾지 못했어요"), an emergency only
+#: with a cue that it is one (:data:`_GONE_CUE_KO`: dementia, gone out, since yesterday …): "아버지가 아직 퇴근해서 안
+#: 들어오셨는데 대신 신청해도 돼요?" is no emergency.
+_NOT_BACK_KO = re.compile(rf"{_ELDER_KO}\s*(?:가|이|께서)?\s*[^.?!\n]{{0,24}}?"
+                          r"(?:안\s*들어오|안\s*들어와|안\s*돌아오|안\s*돌아와|못\s*찾|연락\s*(?:이|도)?\s*(?:안|없))")
+_NOT_BACK_EN = re.compile(r"\b(?:my|our)\s+(?:\w+\s+){0,2}(?:father|mother|dad|mom|mum|grandfather|grandmother|grandma|grandpa|husband|wife)\b"
+                          r"[^.?!]{0,40}?\b(?:hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:come|came)\s+(?:back|home)", re.I)
+_GONE_CUE_EN = re.compile(r"dementia|alzheimer|since\s+(?:yesterday|last\s+night|this\s+morning)|all\s+night|for\s+(?:hours|days)|wander", re.I)
+_GONE_CUE_KO = re.compile(r"치매|집\s*(?:을|에서)?\s*나가|배회|며칠|밤새|밤새도록|이틀|사흘|어제부터|아침부터|새벽에|길\s*을?\s*잃|실종")
 #: an emergency told in the first person or of one's family: a missing child, violence at home or by a partner, a
 #: collapse, a fire (s37 fresh-user probe: "아이가 실종됐어요 도와주세요" got the 실종아동 page without 112, "남편이
 #: 자꾸 때려요 무서워요" the out-of-scope reply, "할머니가 쓰러지셨어요" "어떤 점을 도와드릴까요?")
 #: A family member, a partner, a carer or a teacher: who beats someone at home or in a relationship.
 _PERSON_KO = (r"(?:남편|아내|부인|와이프|남친|남자\s*친구|여친|여자\s*친구|애인|전\s*남친|전\s*남편|전\s*애인|아빠|아버지|엄마|어머니"
-              r"|부모님?|오빠|형|누나|언니|새아빠|새엄마|의붓아버지|의붓어머니|계부|계모|시아버지|시어머니|할아버지|할머니|삼촌|선생님?)")
+              r"|부모님?|오빠|형|누나|언니|새아빠|새엄마|의붓아버지|의붓어머니|계부|계모|시아버지|시어머니|할아버지|할머니|삼촌|선생님?"
+              # s42 probe: an older person beaten by a grown child ("아들이 제 돈을 다 가져가고 때려요 저는 여든이에요")
+              r"|아들|(?<![가-힣])딸|자식|며느리|사위|손자|손녀|요양\s*보호사|간병인)")
 _EMERGENCY_KO = re.compile(
     r"(?:아이|애|아들|딸|자녀|아기|동생|손자|손녀|아버지|어머니|아빠|엄마|할머니|할아버지)\s*(?:가|이|를|을)?\s*"
     r"(?:실종|없어졌|사라졌|안\s*(?:들어와|돌아와)|연락이?\s*(?:안|없)|잃어버)"
@@ -107,6 +126,9 @@ _EMERGENCY_KO = re.compile(
     r"|(?:남친|남자\s*친구|여친|애인|전\s*남친|전\s*남편|전\s*애인|전\s*여친|모르는\s*(?:사람|남자)|어떤\s*(?:사람|남자)|누가|누군가)"
     r"\s*(?:이|가)?\s*[^.?!\n]{0,12}?(?:따라와|따라오|따라다니|따라다녀|쫓아와|쫓아오|쫓아다니|쫓아다녀|기다리고\s*있)"
     r"|(?:아이|애|아들|딸|자녀|아기)\s*(?:를|을)?\s*잃어버렸|실종\s*(?:됐|되었|신고)"
+    # s42 probe: a parent or spouse lost ("어머니가 어제부터 없어졌어요"); not home yet counts with a cue
+    # (:data:`_NOT_BACK_KO`)
+    rf"|{_ELDER_KO}\s*(?:가|이|께서)?\s*[^.?!\n]{{0,24}}?(?:길\s*을?\s*잃|없어졌|없어지셨|사라졌|사라지셨|실종)"
     r"|(?:남편|아내|부인|와이프|남친|남자\s*친구|여친|애인|아빠|아버지|엄마|어머니|부모님?|오빠|형|시아버지|시어머니|전\s*남편)"
     r"\s*(?:이|가|한테|에게|께서)?\s*(?:자꾸|또|계속|매일|맨날)?\s*(?:때려|때리|때렸|폭행|폭력|목\s*(?:을)?\s*졸|죽이겠다|죽인다고|협박)"
     r"|(?:가정|데이트|성)\s*(?:폭력|폭행|추행)\s*(?:을|를|에)?\s*(?:당했|당하고|시달리)|맞고\s*(?:살아|있어|지내)|학대\s*(?:당하|받고|를\s*당)"
@@ -151,7 +173,10 @@ _EMERGENCY_EN = re.compile(
     r"(?:pills|tablets|medicine|meds|sleeping\s+pills)\b|\boverdosed\b"
     # s41 probe: "My son is being bullied at school and comes home with bruises" got 초·중·고 교육비 지원
     r"|\b(?:is|was|being|been|gets?|getting)\s+bullied\b|\bcomes?\s+home\s+with\s+bruises\b|\bchild\s+abuse\b"
-    r"|\bhear\w*\s+(?:a\s+|the\s+)?(?:child|kid|baby)\w*\s+(?:being\s+)?(?:beaten|hit|screaming|crying\s+for\s+help)\b",
+    r"|\bhear\w*\s+(?:a\s+|the\s+)?(?:child|kid|baby)\w*\s+(?:being\s+)?(?:beaten|hit|screaming|crying\s+for\s+help)\b"
+    # s42: a parent or spouse with dementia gone from home
+    r"|\b(?:my|our)\s+(?:\w+\s+){0,2}(?:father|mother|dad|mom|mum|grandfather|grandmother|grandma|grandpa|husband|wife)\b"
+    r"[^.?!]{0,40}?\b(?:wandered\s+off|went\s+missing|is\s+missing|has\s+gone\s+missing)",
     re.I)
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
@@ -207,7 +232,9 @@ def expresses_emergency(text: str | None) -> bool:
         return False
     said = str(text)
     return bool(_EMERGENCY_KO.search(said) or _EMERGENCY_EN.search(said)
-                or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said)))
+                or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said))
+                or (_NOT_BACK_KO.search(said) and _GONE_CUE_KO.search(said))
+                or (_NOT_BACK_EN.search(said) and _GONE_CUE_EN.search(said)))
 
 
 def crisis_response(text: str | None) -> str | None:

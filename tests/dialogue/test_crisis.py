@@ -36,7 +36,9 @@ CRISIS = ["죽고 싶어요", "너무 힘들어서 다 포기하고 싶어요", 
           # s41 probe: a chat spelling, a threat, being better gone, low mood said of oneself (Korean and English)
           "죽고시퍼 ㅠㅠ", "이것도 못받으면 진짜 죽어버릴거야", "나같은 늙은이는 그냥 없어지는게 자식들한테 나을거야",
           "제가 없으면 다들 편할 거예요", "요즘 우울해서 아무것도 못하겠어요", "너무 우울해요",
-          "There's no point going on, everyone would be better off without me", "I feel so depressed"]
+          "There's no point going on, everyone would be better off without me", "I feel so depressed",
+          # s42 probe: self-harm done, an overdose wished, standing on a roof or a bridge
+          "손목을 그었어요", "약 다 먹어버리고 싶다", "수면제 다 먹고 싶어요", "옥상에 올라와 있어요", "한강 다리 위에 있어요"]
 NOT_CRISIS = ["다이어트로 굶고 있어요", "굶는 아이들 돕기 기부하고 싶어요", "3일째 약을 못 먹었어요", "더워 죽겠어요", "배고파 죽겠네", "자살 유족 지원 있나요?", "에너지바우처 신청 방법", "신청 취소하고 싶어요",
               "I'm dying to know how to apply", "Can I cancel my application?", "기초생활수급자 생계급여 얼마예요?",
               "I'm dead tired", "this form is killing me", "I want to give up smoking, is there support?", "목요일에 가요",
@@ -44,7 +46,9 @@ NOT_CRISIS = ["다이어트로 굶고 있어요", "굶는 아이들 돕기 기�
               "혼자살아요", "기초수급자에요 혼자살고 68살이에요", "혼자살면 받을 수 있는 거 있어요?",
               # s41: a service for low mood is asked about, not felt; what would be better is no person
               "우울증 치료비 지원 있나요", "우울증이 있는데 상담 지원 받을 수 있나요?", "신청서 없는 게 나을까요",
-              "서류가 없어지는 게 걱정이에요", "Is depression treatment covered?"]
+              "서류가 없어지는 게 걱정이에요", "Is depression treatment covered?",
+              # s42: a roof, a bridge, pills named with no wish to die
+              "옥상 방수 공사 지원 있나요", "옥상에 태양광 설치하고 싶어요", "다리 위 보행 안전 시설", "약 다 먹고 나서 병원 다시 가야 하나요"]
 
 
 @pytest.mark.parametrize("text", CRISIS)
@@ -170,7 +174,11 @@ EMERGENCY = ["아이가 실종됐어요 도와주세요", "지금 아이를 잃�
              # s41 probe: a child bullied or beaten at school, a child heard being beaten (Korean and English)
              "우리 애가 학교에서 괴롭힘을 당하고 맞고 와요", "옆집 아이가 매일 맞는 소리가 들려요", "애가 학교에서 맞고 왔어요",
              "반 애들한테 맞았대요", "딸이 왕따를 당하고 있어요",
-             "My son is being bullied at school and comes home with bruises", "I can hear a child being beaten next door"]
+             "My son is being bullied at school and comes home with bruises", "I can hear a child being beaten next door",
+             # s42 probe: an older person beaten by a grown child, a parent with dementia gone from home
+             "아들이 제 돈을 다 가져가고 때려요 저는 여든이에요", "며느리가 자꾸 때려요", "치매 있는 아버지가 집을 나가서 안 들어와요",
+             "어머니가 어제부터 없어지셨어요", "My dad with dementia wandered off this morning",
+             "my mother hasn't come home since yesterday, she has dementia"]
 NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해자 지원 제도 있나요?", "아이 돌봄 서비스", "혼자살아요",
                  "I lost my job", "my son is 5 years old", "엄마가 병원에 입원하셨어요",
                  "아이가 밥을 안 먹어요", "아이가 어린이집에 안 가려고 해요", "약 먹을 때 주의할 점", "아이가 무서운 꿈을 꿨대요",
@@ -180,7 +188,11 @@ NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해
                  "예방접종 맞았어요", "엄마한테 물어보니까 맞대요", "아빠한테 주사 맞았어요", "선생님한테 칭찬 받았어요",
                  # s41: shots taken at school, "correct", crying heard, services about school violence
                  "예방접종 맞고 왔어요", "독감 주사 맞고 왔어요", "학교에서 주사 맞았어요", "학교에서 배운 게 맞아요?",
-                 "친구한테 들은 게 맞아요?", "아이가 우는 소리에 잠을 못 자요", "학교폭력 예방 교육 신청", "Is bullying counselling free?"]
+                 "친구한테 들은 게 맞아요?", "아이가 우는 소리에 잠을 못 자요", "학교폭력 예방 교육 신청", "Is bullying counselling free?",
+                 # s42: a parent away or out, said with no sign of being lost; a service for dementia
+                 "아버지가 집을 나가서 혼자 사세요 주거급여 받을 수 있나요", "어머니가 요양원에 계시는데 안 들어와도 되나요",
+                 "아버지가 아직 퇴근해서 안 들어오셨는데 대신 신청해도 돼요?", "치매 어머니 돌봄 지원 있나요", "딸기 농사 지원",
+                 "my mother hasn't come back to the office form yet"]
 
 
 @pytest.mark.parametrize("text", EMERGENCY)
@@ -207,6 +219,9 @@ def test_services_about_emergencies_are_no_emergency(text: str) -> None:
     ("우리 애가 학교에서 괴롭힘을 당하고 맞고 와요", ["112", "117"]),
     ("옆집 아이가 매일 맞는 소리가 들려요", ["112"]),
     ("My son is being bullied at school and comes home with bruises", ["112", "117"]),
+    ("아들이 제 돈을 다 가져가고 때려요 저는 여든이에요", ["112", "1577-1389"]),
+    ("치매 있는 아버지가 집을 나가서 안 들어와요", ["112", "182"]),
+    ("My dad with dementia wandered off this morning", ["112", "182"]),
 ])
 def test_an_emergency_gets_112_and_119_first(processor: Any, text: str, lines: list[str]) -> None:
     t = say(processor, text, sender="e1")
