@@ -58,7 +58,9 @@ CLEAN = [
     "월 최대 40만원, 중위소득 50% 이하, 만 65세 이상",
     "보건복지상담센터 129 또는 1588-1234",
     '{"time": "2026-11-29T18:41:27.225+00:00", "peer": "10.0.185.180:56769", "latency_ms": 134.559, "id": 156359046175}',
-    "카드 4111 1111 1111 1112 (Luhn 불일치)",
+    # s42: "카드 4111 1111 1111 1112" (Luhn 불일치) left this table: a number written as a card, in four groups, is
+    # the citizen's card mistyped and is masked (test_pii_birthdates_cards); ungrouped, a Luhn failure is no card
+    "주문번호 4111111111111112 (Luhn 불일치)",
     "2025년 3월 2일부터 12월 31일까지",
     "👍🙏🇰🇷",
     "전화번호 뒷자리 5678 이에요",  # a phone number's last four digits identify no one

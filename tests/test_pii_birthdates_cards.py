@@ -36,6 +36,12 @@ BIRTHS = [
     ("date of birth: 1958-03-02", "1958-03-02", dt.date(1958, 3, 2)),
     ("DOB 1990/05/01", "1990/05/01", dt.date(1990, 5, 1)),
     ("아이가 2021년 7월 9일생이에요", "2021년 7월 9일", dt.date(2021, 7, 9)),
+    # s42 probe: a two-digit year with separators, a day or a month first (were stored as typed)
+    ("85.03.15생 여자에요 hpv 무료접종 되나요", "85.03.15", dt.date(1985, 3, 15)),
+    ("생년월일 85/03/15 인데 받을수있나요", "85/03/15", dt.date(1985, 3, 15)),
+    ("85-03-15생이에요", "85-03-15", dt.date(1985, 3, 15)),
+    ("I was born on 15/03/1985, can I get it?", "15/03/1985", dt.date(1985, 3, 15)),
+    ("born 03/15/1985", "03/15/1985", dt.date(1985, 3, 15)),
 ]
 
 # dates that are not anyone's birth date, and birth-like text that is no real date
@@ -47,6 +53,8 @@ NOT_BIRTHS = [
     "생년월일 2030년 1월 1일",  # in the future
     "서비스ID 000000465790 수정일 2026-01-29",
     "1958년에 태어났어요",  # a year alone
+    # s42: a two-digit year or a day first is a birth date only beside a word for birth
+    "25.12.31까지 신청", "신청기간 2025.06.09~2025.12.31", "31/12/2025 마감", "12/31/2025까지", "버전 1.2.3",
 ]
 
 
@@ -177,3 +185,24 @@ def test_logs_mask_birth_dates() -> None:
     err = buf.getvalue()
     assert "580302" not in err and "822463" not in err
     assert "생년월일 <birthdate>, 카드 <card>" in err
+
+
+def test_a_card_written_in_four_groups_is_a_card_whatever_its_check_digit() -> None:
+    # s42 probe: stored as typed (and read as an age by the entity model); 4518421234567890 fails Luhn (by hand:
+    # _luhn_digit gives the right last digit, which is not 0)
+    assert _luhn_digit("451842123456789") != "0"
+    text = "카드 4518 4212 3456 7890 으로 결제했어요"
+    assert [(s.kind, text[s.start:s.end]) for s in find_pii(text)] == [("card", "4518 4212 3456 7890")]
+    assert mask_pii("4518 4212 3456 7890") == "<card>"
+
+
+def test_an_address_echoed_in_a_slot_is_masked_with_the_message() -> None:
+    # s42 probe: the user's text was masked, the pending question's slot kept "… 101동 1001호" (its 10 digits in
+    # 19 letters read as a number, whose digit-run echo never matched the words between)
+    text = "사는곳 서울 강남구 테헤란로 123 101동 1001호 에요 월세지원 되나요"
+    slot = {"event": "slot", "name": "programme_region_pending", "value": {"query": text, "regions": ["경기도 안양시"]}}
+    bot = {"event": "bot", "text": "…", "data": {"custom": {"query": text}}}
+    user, slot_m, bot_m = mask_events([{"event": "user", "text": text}, slot, bot])
+    assert user["text"] == "사는곳 서울 <address> 에요 월세지원 되나요"
+    assert slot_m["value"]["query"] == user["text"] and bot_m["data"]["custom"]["query"] == user["text"]
+    assert slot_m["value"]["regions"] == ["경기도 안양시"]

@@ -14,7 +14,8 @@ Detected kinds (label used in the mask):
                 Amex 4-6-5, Diners 4-6-4), Luhn-valid (ISO/IEC 7812-1
                 check digit) with a length the issuer (IIN) range allows
                 (:data:`IIN_LENGTHS`); also any account-shaped number right
-                after a word for card (카드, card).
+                after a word for card (카드, card), and any 16 digits in four
+                groups of four with spaces (``4518 4212 3456 7890``).
 ``phone``       personal phone numbers by Google's libphonenumber rules
                 (``phonenumbers``; see :func:`find_phone_numbers`): Korean
                 mobile, landline, 070 and 050x numbers, ``+82`` and other
@@ -25,8 +26,9 @@ Detected kinds (label used in the mask):
                 word for account (계좌, 통장, 입금, account).
 ``email``       e-mail addresses.
 ``birthdate``   a date of birth: a full date (1958년 3월 2일, 58년 3월 2일,
-                1958-03-02, 1958.3.2, 580302, 19580302, 2 March 1958,
-                March 2, 1958, 1958 March 2) beside a word for birth (생년월일,
+                1958-03-02, 1958.3.2, 58.03.02, 580302, 19580302, 02/03/1958,
+                03/02/1958, 2 March 1958, March 2, 1958, 1958 March 2)
+                beside a word for birth (생년월일,
                 생일, 출생, ``…일생``, 태어난, born, birth, DOB); also read
                 aloud ("팔오년 일월 일일생", "천구백팔십오년 …", "born nineteen
                 eighty five january first", "생년월일 팔오공일공일":
@@ -125,6 +127,10 @@ _RRN_PART = re.compile(
     r"(?:\s+number)?|\bRRN\b)[^0-9\n]{0,12}?" + _D + r"(\d{7}|\d{6})" + _ND, re.I)
 _RRN_NEXT = re.compile(r"[^0-9\n]{0,12}?" + _D + r"(\d{7}|\d{6})" + _ND)
 _CARD = re.compile(_D + r"(?:(?:\d{4}[- ]?){3}\d{1,7}|\d{4}[- ]?\d{6}[- ]?\d{4,5})" + _ND)  # 4-4-4-4.., Amex 4-6-5, Diners 4-6-4
+#: Sixteen digits in four groups of four with spaces ("4518 4212 3456 7890", s42 probe): a card number as people write
+#: one, masked whether or not its check digit is right (a mistyped card is still the citizen's); with hyphens the
+#: account rule reads it (a bank's 4-4-4-4 account stays an account).
+_CARD_GROUPED = re.compile(_D + r"\d{4} \d{4} \d{4} \d{4}" + _ND)
 _CARD_CUE = re.compile(r"(?:카드|card)[^0-9\n]{0,12}$", re.I)
 _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
 _ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
@@ -448,6 +454,8 @@ def _scan_written(text: str) -> list[PiiSpan]:
     for m in _ACCOUNT_KEYWORD.finditer(text):
         found.append(PiiSpan("account", m.start(1), m.end(1)))
     found += luhn_only  # after the accounts: an account-shaped number keeps that label, any other is still masked
+    for m in _CARD_GROUPED.finditer(text):
+        found.append(PiiSpan("card", m.start(), m.end()))
     for m in _EMAIL.finditer(text):
         found.append(PiiSpan("email", m.start(), m.end()))
     for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_APARTMENT, _ADDR_EN, _ADDR_EN_ROMAN):
@@ -464,6 +472,11 @@ _MON = r"(?P<mon>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?"
 _DATES = (  # (pattern, needs a cue before it: a bare 6- or 8-digit number is a date only after a word for birth)
     (re.compile(_D + r"(?P<y>\d{4}|\d{2})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"), False),
     (re.compile(_D + r"(?P<y>\d{4})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})\.?" + _ND), False),
+    # s42 probe: a two-digit year ("85.03.15생", "생년월일 85/03/15") and a day or month first ("born on 15/03/1985",
+    # "03/15/1985"; the day first where both read, as most of the world writes it), each beside a word for birth
+    (re.compile(_D + r"(?P<y>\d{2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})\.?" + _ND), False),
+    (re.compile(_D + r"(?P<d>\d{1,2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<y>\d{4})" + _ND), False),
+    (re.compile(_D + r"(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})\s*[-./]\s*(?P<y>\d{4})" + _ND), False),
     (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>\d{4})" + _ND, re.I), False),
     (re.compile(r"\b" + _MON + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})" + _ND, re.I), False),
     (re.compile(_D + r"(?P<y>\d{4}),?\s+" + _MON + r"\s+(?:the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\b" + _ND, re.I), False),
@@ -480,9 +493,9 @@ def parse_birth_date(text: str, today: dt.date | None = None) -> dt.date | None:
     """The date ``text`` writes in one of the birth-date forms of :func:`find_birth_dates`, without needing a cue; a
     two-digit year is the latest year not after ``today`` (58 → 1958, 05 → 2005). None if no such real date."""
     for rx, _ in _DATES:
-        m = rx.search(text)
-        if m:
-            return _date_of(m, today or dt.date.today())
+        for m in rx.finditer(text):  # "03/15/1985" is no day-first date: the month-first form reads it
+            if (d := _date_of(m, today or dt.date.today())) is not None:
+                return d
     return None
 
 

@@ -237,12 +237,18 @@ def _birth_date_echo(d: dt.date) -> str:
             + rf"|\b{mon}[a-z]*\.?\s+0?{dd}(?:st|nd|rd|th)?,?\s+{y}(?![0-9]))")
 
 
+#: Kinds written in words as well as digits: echoed as written (spaces free), never as a bare run of their digits.
+_WORDED_KINDS = frozenset({"address", "email"})
+
+
 def _echo_pattern(raw: str, kind: str = "") -> str:
     """A regex for ``raw`` as the assistant might echo it: digit runs with any (or no) separators between digits;
     a date of birth in any of its written forms (:func:`_birth_date_echo`)."""
     born = parse_birth_date(raw) if kind == "birthdate" else None
     if born is not None:
         return _birth_date_echo(born)
+    if kind in _WORDED_KINDS:  # an address is words and numbers (s42: "강남구 테헤란로 123 101동 1001호" echoed whole)
+        return r"\s*".join(re.escape(part) for part in raw.split())
     digits = re.sub(r"\D", "", raw)
     if len(digits) >= 7 and len(digits) * 2 >= len(raw.replace(" ", "")):  # a number: match its digits however written
         return r"(?<![0-9])" + r"[\s\-.()]{0,3}".join(digits) + r"(?![0-9])"
