@@ -39,7 +39,7 @@ from connectors.eligibility.status_ways import OtherWay, ways_in
 from connectors.eligibility.statuses import status_bits, statuses_in
 from connectors.eligibility.target_groups import ApplicantKind, applicant_kind, groups_in
 from connectors.eligibility.text_groups import Restriction, restriction_in
-from connectors.eligibility.who_text import WhoCheck, all_of_check, who_check
+from connectors.eligibility.who_text import WhoCheck, all_of_check, says_only_income, who_check
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +161,14 @@ def _age(service_id: str, code: str, value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError) as e:
         raise LoaderError(f"service {service_id}: {code} must be a whole number of years, got {value!r}") from e
+
+
+def _income_phrase(phrase: str, title: str) -> bool:
+    """Whether a who-phrase says no more than an income limit (:func:`~connectors.eligibility.who_text.says_only_income`),
+    the title's own words aside (``"저소득층 주거급여 지원 (소득인정액이 기준중위소득 47% 이하인 가구)"``: the
+    parenthesised item)."""
+    inner = phrase[len(title) + 2:-1] if phrase.startswith(f"{title} (") and phrase.endswith(")") else phrase
+    return says_only_income(inner)
 
 
 class Catalogue:
@@ -342,8 +350,13 @@ class Catalogue:
         age_only = present["individual"] & only_age & (self.restriction_id < 0) & (self.status_bits == 0) & (self.applicant == 0)
         windex: dict[WhoCheck, int] = {}
         self.who_id = np.full(n, -1, dtype=np.int32)
+        # (s42) and where the codes add only the income band (income says how much, not who): 우리동네 복지기동대's
+        # "위기상황에 처한 가구 중 긴급복지지원법상 지원 제외자" was listed as receivable on age and income alone
+        income_only = (self.restricts["income"] & ~self.restricts["personal"] & ~self.restricts["household"]
+                       & present["individual"] & (self.restriction_id < 0) & (self.status_bits == 0) & (self.applicant == 0))
         for row, svc in enumerate(services):
-            who = svc.all_of or (svc.who if age_only[row] else None)
+            who = svc.all_of or (svc.who if age_only[row] or (income_only[row] and svc.who is not None
+                                                               and not _income_phrase(svc.who.phrase, svc.title)) else None)
             if who is not None:
                 self.who_id[row] = windex.setdefault(who, len(windex))
         self.who_checks: list[WhoCheck] = list(windex)

@@ -250,6 +250,26 @@ def all_of_check(text: str) -> WhoCheck | None:
     return None
 
 
+#: The words of an income or assets limit: where the codes carry the income band, a phrase that says no more than the
+#: limit (and "anyone of that age living there") names no circle beyond the codes.
+_INCOME_WORDS = re.compile(r"소득\s*인정액|기준\s*중위\s*소득|중위\s*소득|저\s*소득(?:층)?|소득|재산|계층|[\d.]+\s*%|퍼센트")
+
+
+def says_only_income(phrase: str) -> bool:
+    """Whether a who-phrase (:attr:`WhoCheck.phrase`) says no more than an income or assets limit beside "anyone of
+    that age living there" (no residue, :func:`_residue`, once :data:`_INCOME_WORDS` are gone; commas are no
+    alternatives here): ``"소득인정액이 기준중위소득 47%
+    이하인 가구"``, ``"기준중위소득 180% 이하 청년"``; not ``"위기상황에 처한 가구 중 … 소득재산 기준 이내 가구"``.
+
+    Examples:
+        >>> says_only_income("소득인정액이 기준중위소득 47% 이하인 가구"), says_only_income("기준중위소득 180% 이하 청년")
+        (True, True)
+        >>> says_only_income("만 65세미만의 기준중위소득 70% 이하 계층 중, 가사간병서비스가 필요한 자")
+        False
+    """
+    return not _residue(_INCOME_WORDS.sub(" ", _PART_LABEL.sub("", _LABEL.sub("", phrase.strip()))))
+
+
 def check_state(check: WhoCheck, facts: Facts) -> tuple[int, tuple[str, ...]]:
     """``(state, missing)``: eligible when the citizen confirmed a group the phrase names plainly (:attr:`WhoCheck.groups`;
     ``facts.target_groups``: the questionnaire's group question, or the API); else unknown, missing ``target_groups``
@@ -271,4 +291,4 @@ def check_state(check: WhoCheck, facts: Facts) -> tuple[int, tuple[str, ...]]:
     return UNKNOWN, (("target_groups",) if check.groups else ())
 
 
-__all__ = ["ALL_OF", "ALL_OF_EN", "CHECK", "WhoCheck", "all_of_check", "check_state", "is_general", "who_check"]
+__all__ = ["ALL_OF", "ALL_OF_EN", "CHECK", "WhoCheck", "all_of_check", "check_state", "is_general", "says_only_income", "who_check"]

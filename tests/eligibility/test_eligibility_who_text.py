@@ -104,9 +104,23 @@ def test_a_general_text_leaves_the_age_to_decide() -> None:
 
 
 def test_no_check_where_other_codes_decide() -> None:
-    # an income band restricts too: the codes say more than an age, the text is not read as CHECK
+    # a personal code restricts too (장애인, JA0328): the codes say who, the text is not read as CHECK
     cat = _one("학점은행제 상담 서비스", "학점은행제를 이용하고자 하거나, 이용하고 있는 모든 국민",
-               {**AGE_ONLY, "JA0204": None, "JA0205": None})
+               {**AGE_ONLY, "JA0328": "Y", "JA0322": None})
+    assert (cat.who_id == -1).all()
+    [r] = evaluate(cat, Facts(age=67, income_pct_median=40, disabled=True))
+    assert r.status == "eligible"
+
+
+def test_an_income_band_says_how_much_not_who() -> None:
+    # s42 probe: 우리동네 복지기동대 (income band coded) was listed as receivable on age and income alone, its text
+    # "위기상황에 처한 가구 중 긴급복지지원법상 지원 제외자 …" unread; with the band restricting, the phrase is still to check
+    banded = {**AGE_ONLY, "JA0204": None, "JA0205": None}
+    cat = _one("학점은행제 상담 서비스", "학점은행제를 이용하고자 하거나, 이용하고 있는 모든 국민", banded)
+    [r] = evaluate(cat, Facts(age=67, income_pct_median=40))
+    assert r.status == "unknown" and [c.code for c in r.decided_by] == [CHECK] and "학점은행제를" in r.decided_by[0].meaning
+    # a phrase that says no more than the band the codes carry is not to check
+    cat = _one("저소득층 주거급여 지원", "소득인정액이 기준중위소득 47% 이하인 가구", banded)
     assert (cat.who_id == -1).all()
     [r] = evaluate(cat, Facts(age=67, income_pct_median=40))
     assert r.status == "eligible"
