@@ -211,7 +211,7 @@ class ActionAnswerFromKnowledge:
                     **({"language": context.answer_language} if context.answer_language else {})}))
             text = answer.text
             if (judged := _age_judgement(tracker, context, answer)) is not None:
-                text = f"{judged[0]}\n{text}"
+                text = with_age_verdict(text, judged[0])
                 custom["age_fits"] = judged[1]
             if elsewhere:  # before the age's verdict, which is about the other page
                 text = f"{elsewhere}\n\n{text}"
@@ -309,6 +309,25 @@ def tells_a_death(text: str) -> bool:
 #: (``{age}``, ``{service}``: its title, ``{rule}``: :meth:`~assistant.knowledge.age_rule.AgeRule.describe`)
 AGE_FITS_RESPONSE = "utter_age_fits"
 AGE_DOES_NOT_FIT_RESPONSE = "utter_age_does_not_fit"
+
+
+#: The composer's note that a service named is not in the documents, first line of its answer
+#: (:meth:`~assistant.knowledge.composer.AnswerComposer.answer`).
+_MISSING_NOTE = re.compile(r"서비스는 제가 가진 자료에 없어요|^I have no service called")
+
+
+def with_age_verdict(text: str, verdict: str) -> str:
+    r"""``text`` (an answer) with the age's ``verdict`` said first, or right after the note that the benefit named is
+    not in the documents (:data:`_MISSING_NOTE`; s42 probe: "기초연금 얼마 받을수있어요 저 66세 혼자살아요" opened
+    with 66 fitting 폐렴구균 접종, the related page, before saying 기초연금 is not there).
+
+    >>> with_age_verdict("A 안내예요.", "66세는 맞아요.")
+    '66세는 맞아요.\nA 안내예요.'
+    >>> with_age_verdict("'기초연금' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.\nA 안내예요.", "66세는 맞아요.")
+    "'기초연금' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.\n66세는 맞아요.\nA 안내예요."
+    """
+    first, _, rest = text.partition("\n")
+    return f"{first}\n{verdict}\n{rest}" if _MISSING_NOTE.search(first) else f"{verdict}\n{text}"
 
 
 def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: Any) -> tuple[str, bool] | None:
@@ -417,9 +436,19 @@ def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext)
     doc_id, words = context.unmentioned
     catalogue = dict(default_colloquial().expand(list(words)))
 
+    # the other page speaks of what the question before was about too (s42 probe: "주말에도 돼요?" after 아이돌봄 found
+    # the rail discount, whose page says 토요일·일요일, as "a related service")
+    from assistant.dialogue.service_followup import help_of_its_own
+
+    tokenizer = getattr(composer, "tokenizer", None)
+    # (a compound of four syllables or more by its first two as well: 운전면허 → 운전, on 고령운전자's page as 운전자)
+    topic = [w for t in (help_of_its_own(before, [], tokenizer) if tokenizer is not None else [])
+             for w in (squeezed(t), *((t[:2],) if len(t) >= 4 else ()))]
+
     def holds(other: str) -> bool:
         held = composer.document_text(other)
-        return all(any(squeezed(w) in held for w in (word, *catalogue.get(word, ()))) for word in words)
+        return (all(any(squeezed(w) in held for w in (word, *catalogue.get(word, ()))) for word in words)
+                and (not topic or any(t in held for t in topic)))
 
     hits = retriever.run(f"{before} {said}", k=UNMENTIONED_TOP).hits
     other = next((h.doc for h in hits[:UNMENTIONED_TOP] if h.doc.doc_id != doc_id and holds(h.doc.doc_id)), None)

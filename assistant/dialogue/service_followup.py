@@ -364,7 +364,8 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
             # discount, whose page says 토요일·일요일: s41 probe, "I found no condition about 'weekends'")
             english = default_glossary().terms
             said.update({t: (*said.get(t, ()), *english[t]) for t in terms if t.isascii() and t in english})
-            words = [(as_written(text, t, said.get(t, ())), tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ()))])))
+            words = [(as_written(text, t, said.get(t, ())),
+                      tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ())), *person_stem(t)])))
                      for t in terms]
             for doc_id in docs:
                 held = composer.document_text(doc_id)
@@ -515,6 +516,23 @@ def said_facts(text: str, language: str = "ko") -> list[tuple[str, tuple[str, ..
     return facts
 
 
+#: A word for a kind of person: its stem of two syllables or more, then 권자, 자 or 인 (수급자, 수급권자, 장애인).
+_PERSON_NOUN = re.compile(r"^([가-힣]{2,}?)(?:권자|자|인)$")
+
+
+def person_stem(term: str) -> tuple[str, ...]:
+    """The stem a page may write a kind of person with (s42 probe: "저 수급자예요" after 연탄쿠폰, whose page says
+    "수급권자", got "'수급자'에 관한 조건은 따로 찾지 못했어요"; "시각장애인" where the page says "시각… 장애로 등록된"):
+    ``("수급",)`` for 수급자 and 수급권자, ``("장애",)`` for 장애인; ``()`` for a word of no such shape or a stem of one
+    syllable (노인, 개인).
+
+    >>> person_stem("수급자"), person_stem("수급권자"), person_stem("장애인"), person_stem("노인"), person_stem("LPG")
+    (('수급',), ('수급',), ('장애',), (), ())
+    """
+    m = _PERSON_NOUN.match(term)
+    return (m.group(1),) if m else ()
+
+
 #: A message that speaks of the speaker or their household ("저 LPG 써요", "저희 집은 …", "I use LPG", "My son …").
 _OF_ONESELF = re.compile(r"^\s*(?:저|제가|전|저는|저도|저희|우리|나|내가|난|나는|저희\s*집|우리\s*집)(?:\s|$)"
                          r"|^\s*(?:i|i'm|im|i've|we|we're|my|our)\b", re.I)
@@ -524,7 +542,9 @@ _QUESTION = re.compile(r"\?|[나까]요\s*[.!~]*\s*$|니까\s*$|는지|뭐|무�
 
 
 #: A short statement that names what the speaker is ("차상위예요", "신혼부부예요", "수급자입니다"): said of oneself.
-_IS_SOMETHING = re.compile(r"^[\w\s·]{1,16}?(?:이에요|예요|에요|입니다|이고요|이거든요|거든요|이요)\s*[.!~]*\s*$")
+_IS_SOMETHING = re.compile(r"^[\w\s·]{1,16}?(?:이에요|예요|에요|입니다|이고요|이거든요|거든요|이요|이여|(?<=[가-힣])여)\s*[.!~]*"
+                           # s42 probe: the speaker said last, or in dialect ("수급자여 나는", "수급자예요 나는")
+                           r"(?:\s*(?:나는|난|저는|전|내가|제가))?\s*[.!~]*\s*$")
 
 
 def speaks_of_oneself(text: str) -> bool:

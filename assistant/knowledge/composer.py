@@ -27,7 +27,7 @@ from pathlib import Path
 
 from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
-from assistant.knowledge.glossary import default_glossary
+from assistant.knowledge.glossary import default_glossary, implied_benefit
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.knowledge.periods import (
     Clock,
@@ -1015,14 +1015,18 @@ class AnswerComposer:
         account or scheme, :func:`unknown_account_or_scheme`) that no document title of the index holds under that
         name or a synonym, or ``None``: the answer must then say so rather than present a related service as the one
         asked about ("실업급여 신청 방법" answered with 조기재취업수당; s36: "청년도약계좌 금리 얼마예요?" with
-        청년주택드림 청약통장, "국민취업지원제도 알려줘" with 자활근로)."""
-        named = default_glossary().named_service(query)
+        청년주택드림 청약통장, "국민취업지원제도 알려줘" with 자활근로); a life event that implies a benefit counts as
+        naming it (:func:`~assistant.knowledge.glossary.implied_benefit`: "회사에서 짤렸어요" → 실업급여, s42)."""
+        named = default_glossary().named_service(query) or implied_benefit(query)
         if named is None:
             name = unknown_account_or_scheme(query, self._titles)
             if name is not None and name.endswith("카드") and any(w.endswith(name) for w in self._described_cards()):
                 return None  # a card a page describes (국민행복카드, how 임신·출산 진료비 is paid) is no missing service
             return name
         name, synonyms = named
+        compact = re.sub(r"\s+", "", query)
+        if any(len(t) >= 4 and t in compact for t in self._titles):
+            return None  # a document's own title is named too ("실업급여받다가 취업했는데 조기재취업수당 …": s42 probe)
         return None if any(n in t for n in synonyms for t in self._titles) else name
 
     def _described_cards(self) -> frozenset[str]:

@@ -139,6 +139,33 @@ SERVICE_NAME_END = re.compile(r"(?:연금|수당|급여|바우처|장려금|지�
 LONE_SERVICE_NAMES = frozenset({"보육료"})
 
 
+#: A life event that implies the benefit it is told for, though no name is said: losing one's job implies 실업급여
+#: (구직급여). s42 probe: "회사에서 짤렸어요ㅠㅠ 뭐 받을 수 있는거 있나요" and "I lost my job yesterday" were answered
+#: with 조기재취업수당 as if it were what they can get (it is for those already back at work). ``(pattern, name,
+#: its names)``: the names tell whether the documents have the benefit (:meth:`Glossary.named_service`'s shape).
+IMPLIED_BENEFITS: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = (
+    (re.compile(r"(?:회사|직장|일자리|알바|공장)\s*(?:에서|를|을)?\s*(?:짤렸|잘렸|짤림|잘림|쫓겨났|그만두게\s*됐)"
+                r"|(?<![가-힣])짤렸어|해고\s*(?:당했|됐|되었|통보)|실직\s*(?:했|하였|됐|당했|상태|중)|권고\s*사직"
+                r"|\b(?:lost|losing)\s+(?:my|our|his|her)\s+job\b|\b(?:got|was|been|being)\s+(?:fired|laid\s+off|let\s+go)\b"
+                r"|\bunemployed\b", re.I),
+     "실업급여", frozenset({"실업급여", "구직급여"})),
+)
+
+
+def implied_benefit(text: str) -> tuple[str, frozenset[str]] | None:
+    """The benefit a life event told in ``text`` implies (:data:`IMPLIED_BENEFITS`), as ``(name, its names)``, or None.
+
+    >>> implied_benefit("회사에서 짤렸어요ㅠㅠ 뭐 받을 수 있는거 있나요")[0], implied_benefit("I lost my job yesterday")[0]
+    ('실업급여', '실업급여')
+    >>> implied_benefit("조기재취업수당 받을 수 있나요"), implied_benefit("머리카락이 잘렸어요 미용실에서") is None
+    (None, True)
+    """
+    for pattern, name, names in IMPLIED_BENEFITS:
+        if pattern.search(text):
+            return name, names
+    return None
+
+
 def _read_terms(path: Path, what: str, mapping: str, non_empty: bool) -> dict[str, list[str]]:
     """The ``terms:`` mapping of a glossary YAML file (both glossaries share this reading): ``{key: [strings]}``.
 

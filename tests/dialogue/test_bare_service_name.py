@@ -190,7 +190,11 @@ def test_a_bare_benefit_name_not_in_the_documents_is_said_to_be_missing(make_pro
 
 @pytest.mark.parametrize(("text", "lang", "name"), [("기초연금 신청 자격이 어떻게 되나요?", "ko", "기초연금"),
                                                     ("실업급여는 어떻게 받아요?", "ko", "실업급여"),
-                                                    ("How do I apply for the basic pension?", "en", "기초연금")])
+                                                    ("How do I apply for the basic pension?", "en", "기초연금"),
+                                                    # s42 probe: a job lost implies 실업급여; 조기재취업수당 was answered
+                                                    # as if it were what one gets (it is for those back at work)
+                                                    ("회사에서 짤렸어요ㅠㅠ 뭐 받을 수 있는거 있나요", "ko", "실업급여"),
+                                                    ("I lost my job yesterday what should I do", "en", "실업급여")])
 def test_a_question_about_a_benefit_not_in_the_documents_says_which(make_processor: Any, titles: list[tuple[str, str]],
                                                                     text: str, lang: str, name: str) -> None:
     """The bundled corpus has no 기초연금 or 실업급여/구직급여 page (the glossary gives those names; no bundled title
@@ -228,3 +232,25 @@ def test_no_title_typo_before_a_question_changes_nothing(make_processor: Any, te
     context = TurnContext(p.settings, p.domain, services=p.context_defaults.get("services"))
     assert BareTitlePolicy._typo_with_aspect("에너지 바우쳐 신청", context) == "에너지바우처 신청"  # the reader works here
     assert BareTitlePolicy._typo_with_aspect(text, context) is None
+
+
+def test_a_benefit_named_beside_a_documents_own_title_is_no_missing_service(make_processor: Any) -> None:
+    """s42 probe: "실업급여받다가 취업했는데 조기재취업수당 받을 수 있나요" said 실업급여 is not in the documents before
+    answering 조기재취업수당, the service asked about."""
+    m = say(make_processor(), "실업급여받다가 취업했는데 조기재취업수당 받을 수 있나요").messages[0]
+    assert m.text.startswith("조기재취업수당") and "자료에 없" not in m.text, m.text
+
+
+
+def test_the_age_verdict_comes_after_the_note_that_the_benefit_named_is_missing(make_processor: Any) -> None:
+    """s42 probe: "기초연금 얼마 받을수있어요 저 66세 혼자살아요" opened with 66 fitting the related page's age rule,
+    before saying 기초연금 is not in the documents. The note is the composer's own first line for a missing name."""
+    from assistant.dialogue.builtin_actions import with_age_verdict
+
+    knowledge = make_processor().context_defaults["knowledge"]
+    answer = knowledge.answer("기초연금 받을 수 있는 나이 65세 어르신 대상", None, 0.0)
+    assert not answer.abstained and answer.citations  # a related page answered, under the note
+    note, _, rest = answer.text.partition("\n")
+    assert "기초연금" in note and rest
+    assert with_age_verdict(answer.text, "V").split("\n")[:2] == [note, "V"]
+    assert with_age_verdict(rest, "V").split("\n")[0] == "V"  # no note: the verdict first

@@ -253,3 +253,28 @@ def test_what_the_page_answered_does_not_speak_of_is_found_on_the_page_that_does
     # s41 probe: said first, that the page answered has nothing about it and this is another service
     head = t.messages[0].text.split("\n")[0]
     assert "운전면허 적성검사 간소화 서비스 제공" in head and "'교육'" in head and "고령운전자" not in head, head
+
+
+@pytest.mark.parametrize("fact", ["저 수급자예요", "수급자여 나는", "수급자예요 나는"])
+def test_a_kind_of_person_is_found_where_the_page_writes_its_stem(processor: Any, fact: str) -> None:
+    """s42 probe: "저 수급자예요" after 연탄쿠폰, whose 지원 대상 says "수급권자: … 수급권자", got "'수급자'에 관한 조건은 따로
+    찾지 못했어요"; "수급자여 나는" (dialect, the speaker said last) answered 산림복지서비스이용권 as a new question."""
+    doc_id, body = page("연탄쿠폰")
+    expected = lines_with(section(body, "지원 대상"), "수급권자")[0]
+    sender = f"stem-{fact}"
+    assert first_cited(say(processor, "연탄쿠폰 알려줘", sender)) == doc_id
+    t = say(processor, fact, sender)
+    text = t.messages[0].text
+    assert first_cited(t) == doc_id and expected in text and "찾지 못했어요" not in text, text
+
+
+def test_a_related_page_must_speak_of_what_the_question_before_was_about(processor: Any) -> None:
+    """s42 probe: "주말에도 돼요?" after 아이돌봄 got the rail discount (its page says 토요일·일요일) as "a related
+    service"; that page says nothing of 돌봄, so 아이돌봄's own page answers that it has nothing about 주말."""
+    care, body = page("아이돌봄 서비스")
+    assert "주말" not in body and "토요일" not in body
+    sender = "weekend-care"
+    assert first_cited(say(processor, "아이돌봄 신청했는데 대기가 너무 길어요", sender)) == care
+    t = say(processor, "주말에도 돼요?", sender)
+    text = t.messages[0].text
+    assert first_cited(t) == care and "철도" not in text and "'주말'" in text, text
