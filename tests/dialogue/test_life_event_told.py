@@ -133,3 +133,14 @@ def test_a_pets_death_is_no_death_the_inheritance_page_is_about(processor: Any) 
     t = say(processor, "My cat passed away last week", sender="told-cat")
     cited = [c["doc_id"] for m in t.messages for c in m.custom.get("citations", [])]
     assert not any(d.removesuffix("-en") == doc_id or d.startswith(doc_id) for d in cited), t.messages[-1].text
+
+
+@pytest.mark.parametrize("asked", ["both of us work, who can watch our 2 year old?", "we both work, can someone watch my baby?"])
+def test_working_parents_asking_who_watches_their_child_get_the_childcare_service(processor: Any, asked: str) -> None:
+    """s42 probe: abstained ("work" led to 자활근로; the glossary had "both parents work" but not "both of us work",
+    and no word for watching a child)."""
+    english = [p for p in KNOWLEDGE_EN.glob("*.md") if "아이돌봄 서비스" in p.read_text(encoding="utf-8").split("---", 2)[1]]
+    assert len(english) == 1
+    doc_id = yaml.safe_load(english[0].read_text(encoding="utf-8").split("---", 2)[1])["doc_id"]
+    t = say(processor, asked, sender=f"watch-{asked[:8]}")
+    assert first_cited(t) == doc_id and not t.messages[0].custom.get("abstained"), t.messages[0].text
