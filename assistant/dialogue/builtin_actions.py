@@ -157,6 +157,10 @@ class ActionAnswerFromKnowledge:
         else:
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
+            if region is None and says_residence(text) and not context.named_title:
+                region = regional.region_entity(tracker)  # "… 마포구 월드컵북로 400 살고 있어요 청년월세 돼요?"
+                if region is not None:
+                    events.append(SlotSet(regional.REGION_SLOT, region))
             # a title, a follow-up's service or an earlier question answered again in another language (answer_language)
             # is no reading of this message: its out_of_scope probability and its embedding are not the query's
             other_text = bool(context.named_title or context.about_service or context.answer_language or context.restated)

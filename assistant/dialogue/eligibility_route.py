@@ -32,7 +32,7 @@ from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.builtin_actions import top_intent
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.knowledge.glossary import Glossary, default_colloquial
+from assistant.knowledge.glossary import Glossary, default_colloquial, default_glossary
 from assistant.nlu.household import (
     household_disability_spans,
     lives_alone_spans,
@@ -399,7 +399,10 @@ class ApplyFromDocumentsPolicy:
                     return None
                 answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
                 if answer is None or answer.abstained or not answer.citations:
-                    return None
+                    # a benefit named that the documents lack ("주거급여 받고싶어요", s42 probe: asked for a service
+                    # name): the documents' reply says it is not covered (utter_service_not_in_documents)
+                    return Prediction("action_answer_from_knowledge", self.name, conf) \
+                        if named_benefit(default_glossary(), text) is not None else None
                 return Prediction("action_answer_from_knowledge", self.name, conf)
             answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
             if answer is None or answer.abstained or not answer.citations \

@@ -106,6 +106,20 @@ def pending_question(tracker: DialogueStateTracker) -> dict[str, Any] | None:
     return None
 
 
+def region_entity(tracker: DialogueStateTracker) -> str | None:
+    """The most specific region the latest message's ``region`` entities name (the longest value: "서울특별시 마포구"
+    over "서울특별시"), or None. For a message that says where the speaker lives whatever its intent: the slot
+    mapping takes a region only from some intents ("오늘 서울 날씨 어때요?" must not make a Seoul resident), and an
+    address read the message as ``ask_service_info`` (s42 probe: "서울시 마포구 월드컵북로 400 살고 있어요 청년월세
+    돼요?" was asked where the speaker lives; the classifier reads the message without the address)."""
+    message = tracker.latest_message
+    if message is None:
+        return None
+    values = [str(e["value"]).strip() for e in message.entities
+              if e.get("entity") == "region" and isinstance(e.get("value"), str) and str(e["value"]).strip()]
+    return max(values, key=len) if values else None
+
+
 def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str | None:
     """The region the latest message names: a region button's value, else the one place the reply names
     (:func:`~assistant.regions.read_place`: "I live in Anyang", "Okcheon-gun", "대구 수성구요", "부산 수영구 살아요"; as

@@ -20,6 +20,8 @@ from assistant.dialogue.messages import UserMessage
     ("사람이랑 얘기하고 싶어요", False), ("사람 불러주세요", False), ("상담원 연결해 주세요", False),
     ("Can I talk to a human?", False), ("I want to speak to a real person", False), ("human please", False),
     ("에너지바우처 대상이 누구예요?", False), ("Who is eligible for the energy voucher?", False),
+    # s42 probe: the two asked together was read as out of scope
+    ("너 사람이야 기계야", True), ("사람이에요 아니면 로봇이에요?", True), ("기계 고장났어요", False), ("사람이 필요해요", False),
 ])
 def test_asks_if_bot(text: str, expected: bool) -> None:
     assert asks_if_bot(text) is expected

@@ -411,6 +411,20 @@ def test_a_region_known_earlier_is_used_without_asking(make_processor: Any) -> N
     assert {c["doc_id"] for c in m.custom["citations"]} == set(RENT.values())
 
 
+def test_a_residence_said_with_an_address_is_used_without_asking(make_processor: Any) -> None:
+    """s42 probe: "서울시 마포구 월드컵북로 400 살고 있어요 청년월세 돼요?" was asked where the speaker lives: the classifier
+    reads the message without the address (ask_service_info), and the region slot is taken only from some intents.
+    The region entity, said with a word of living there, is where the speaker lives; the address stays masked."""
+    p = make_processor()
+    t = say(p, "서울시 마포구 월드컵북로 400 살고 있어요 청년월세 돼요?", sender="s-address")
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    m = t.messages[0]
+    assert "서울특별시 마포구에서 운영하는 것은 없어요" in m.text, m.text
+    assert {c["doc_id"] for c in m.custom["citations"]} == set(RENT.values())
+    assert p.load("s-address").get_slot("programme_region") == "서울특별시 마포구"
+    assert "월드컵북로" not in json.dumps(p.tracker_state("s-address"), ensure_ascii=False)
+
+
 # --- the real catalogue -----------------------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -473,6 +487,16 @@ def test_wanting_a_kind_of_help_is_answered_not_asked_for_a_service_name(make_pr
     assert "서비스 이름으로" not in asked.messages[0].text
     plain = p.handle_message(UserMessage("s-apply-nothing", "신청하고 싶어요", "rest", {}))
     assert plain.messages[-1].custom.get("response") in ("utter_task_ask_service_name", "utter_task_ask_service")
+
+
+def test_wanting_a_benefit_the_documents_lack_says_so(make_processor: Any) -> None:
+    """s42 probe: "주거급여 받고싶어요" (apply_service 0.78) got "어떤 서비스를 신청하실지 서비스 이름으로 알려 주세요"
+    though it named one; no bundled title holds 주거급여, so the reply says it is not covered."""
+    from tests.dialogue.test_detail_followup import KNOWLEDGE
+
+    assert not any("주거급여" in path.read_text(encoding="utf-8").split("---", 2)[1] for path in KNOWLEDGE.glob("*.md"))
+    m = say(make_processor(), "주거급여 받고싶어요", sender="s-want-missing").messages[-1]
+    assert m.custom.get("response") == "utter_service_not_in_documents" and "'주거급여'" in m.text, m.text
 
 
 def test_facts_said_to_the_region_question_ask_it_again(make_processor: Any) -> None:
