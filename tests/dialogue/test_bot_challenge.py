@@ -87,6 +87,9 @@ def test_what_the_assistant_can_do_is_told(make_processor: Any, text: str, langu
     ("짜증나는데 에너지바우처 신청 어떻게 해요?", False), ("답답해서 그런데 상담원 연결해 주세요", False),
     ("쓰레기 분리수거 언제예요?", False), ("장애가 있어요", False), ("안 돼요", False), ("ㅋㅋㅋ", False),
     ("감사합니다", False), ("Is this useful for students?", False),
+    # s42 probe: a swear first, "why so complicated"; a question about a complicated procedure is no annoyance
+    ("ㅅㅂ 왜 이렇게 복잡해", True), ("왜 이렇게 복잡해요", True), ("신청 절차가 복잡한가요?", False),
+    ("복잡한 서류 없이 신청할 수 있나요", False),
 ])
 def test_expresses_frustration(text: str, expected: bool) -> None:
     assert expresses_frustration(text) is expected
