@@ -79,6 +79,8 @@ ENDED = {
 #: "신청 취소하고 싶어요" or "cancel my application" do not (they are for the agent).
 _KO_ENDING = r"(?:요|할게요?|할래요?|할게여|해요?|해줘|해주세요|해 ?주세요|합니다|하고싶어요?|하고싶은데요?|하기|됐어요|돼요|주세요)?"
 _END_WAIT = re.compile(
+    # an interjection first ("아 그냥 취소할게요": s42 probe, still waiting)
+    r"(?:아|어|음|흠|에이|에휴|아이고)?,?"
     r"(?:(?:상담원|상담사|상담|상담원연결|상담사연결|연결)(?:요청)?(?:은|을|를)?(?:취소|그만|안할래요?|안할게요?|필요없어요?|안해도돼요?)"
     + _KO_ENDING
     + r"|(?:그냥|그럼)?(?:취소|그만)" + _KO_ENDING

@@ -10,6 +10,7 @@ Names shorter than :data:`MIN_NAME_CHARS` characters are ignored (too generic).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -43,6 +44,7 @@ class RetrievalKnowledge:
         self.retriever = retriever
         self.composer = composer
         self.top_k = top_k
+        self._titles: tuple[object, dict[str, set[str]]] | None = None  # (the index it was built for, name → titles)
 
     def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None,
                language: str | None = None) -> Answer:
@@ -53,10 +55,61 @@ class RetrievalKnowledge:
         result = self.retriever.run(text, k=self.top_k, query_vector=vector, region=region)
         # whether the question has an answer is judged without the region's preference (AnswerComposer.run, judged)
         judged = self.retriever.run(text, k=self.top_k, query_vector=vector) if region else None
+        if excluded := self.excluded_titles(text):
+            # "에너지바우처 말고 다른 난방비 지원 있어요?" (s42 probe: 에너지바우처 again): the services set aside, in
+            # either language (a page's twin shares its service id), are no answer
+            ids = {d.service_id for d in self.composer.index.docs.values() if d.title in excluded and d.service_id}
+
+            def kept(hits: tuple[DocHit, ...]) -> tuple[DocHit, ...]:
+                return tuple(h for h in hits if h.doc.title not in excluded and not (h.doc.service_id and h.doc.service_id in ids))
+            result = dataclasses.replace(result, hits=kept(result.hits))
+            if judged is not None:
+                judged = dataclasses.replace(judged, hits=kept(judged.hits))
 
         def wider() -> tuple[DocHit, ...]:  # asked by the composer only when other regions' versions fill the hits
             return self.retriever.region_and_national(text, result.places, k=self.top_k, query_vector=vector)
         return self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider, language=language)
+
+
+    def excluded_titles(self, text: str) -> frozenset[str]:
+        """The titles of the services ``text`` sets aside ("에너지바우처 말고 다른 …", "연탄쿠폰 빼고", "아이돌봄 외에",
+        "other than the energy voucher"): every title (Korean and English pages) going by the longest names found in
+        the words before such a cue (:data:`_SET_ASIDE`; :func:`title_names`: "에너지바우처", not the "바우처" inside it,
+        which 산림복지서비스이용권(바우처) goes by), or none."""
+        m = _SET_ASIDE.search(text)
+        if m is None:
+            return frozenset()
+        said = squash(m.group("named") or m.group("named_en") or "")
+        if self._titles is None or self._titles[0] is not self.composer.index:
+            names: dict[str, set[str]] = {}
+            for d in self.composer.index.docs.values():
+                for key in title_names(d.title):
+                    names.setdefault(key, set()).add(d.title)
+            self._titles = (self.composer.index, names)
+        found = [k for k in self._titles[1] if k in said]
+        longest = [k for k in found if not any(k != other and k in other for other in found)]
+        return frozenset(t for k in longest for t in self._titles[1][k])
+
+
+#: A service set aside, then what is asked instead: "X 말고", "X 빼고", "X 외에", "X 말구", "X 제외하고", "other than X",
+#: "besides X", "apart from X", "except X", "not X".
+_SET_ASIDE = re.compile(r"(?P<named>\S.{0,40}?)\s*(?:말고|말구|말곤|빼고|외에|외의|제외하고)(?![가-힣])"
+                        r"|\b(?:other\s+than|besides|apart\s+from|except(?:\s+for)?|instead\s+of)\s+(?P<named_en>.{1,60})",
+                        re.I)
+
+
+def title_names(title: str) -> dict[str, str]:
+    """The names a title goes by, ``{key (squashed): as written}``: the title, its parenthesised part and the part
+    before it (an English page's title ends with its Korean name in parentheses: the English part alone names it
+    too), and each without its generic tail ("안심상속" for 안심상속서비스, "아이돌봄" for 아이돌봄 서비스); names shorter
+    than :data:`MIN_NAME_CHARS` are none.
+
+    >>> sorted(title_names("Energy voucher (에너지바우처)"))
+    ['energyvoucher', 'energyvoucher에너지바우처', '에너지바우처']
+    """
+    variants = {title, _PAREN.sub("", title), *_PAREN.findall(title), _KOREAN_TAIL.sub("", title)}
+    variants |= {short for v in variants if len(squash(short := _GENERIC_TAIL.sub("", v.strip()))) >= MIN_TYPO_CHARS}
+    return {key: v.strip() for v in variants if len(key := squash(v)) >= MIN_NAME_CHARS}
 
 
 class ServiceTitleMatcher:
@@ -71,15 +124,9 @@ class ServiceTitleMatcher:
         self._names: dict[str, str] = {}
         self._written: dict[str, str] = {}  # a name's key → the name as the title writes it
         for title in titles:
-            # an English page's title ends with its Korean name in parentheses: the English part alone names it too
-            variants = {title, _PAREN.sub("", title), *_PAREN.findall(title), _KOREAN_TAIL.sub("", title)}
-            # a name without its generic tail names it too ("안심상속" for 안심상속서비스, "아이돌봄" for 아이돌봄 서비스)
-            variants |= {short for v in variants if len(squash(short := _GENERIC_TAIL.sub("", v.strip()))) >= MIN_TYPO_CHARS}
-            for v in variants:
-                key = squash(v)
-                if len(key) >= MIN_NAME_CHARS:
-                    self._names.setdefault(key, title)
-                    self._written.setdefault(key, v.strip())
+            for key, v in title_names(title).items():
+                self._names.setdefault(key, title)
+                self._written.setdefault(key, v)
         self._keys = sorted(self._names, key=len, reverse=True)
         self._by_length: dict[int, list[str]] | None = None
 

@@ -476,6 +476,9 @@ def _asked_aspects(terms: tuple[str, ...], query: str) -> list[str]:
     if _WHEN_BENEFIT.search(q):
         q = _WHEN_BENEFIT.sub(" 혜택 ", q)
         terms = tuple(t for t in terms if t not in ("언제", "when"))
+    if "준비금" in q:  # a grant's name (창작준비금, s42 probe: [구비 서류] alone), not 준비 (documents)
+        q = q.replace("준비금", " 금 ")
+        terms = tuple(t for t in terms if t != "준비")
     amount = _HOW_MUCH.search(q) is not None
     if amount:  # "How much do I get?" asks what is given: not how to apply ("how") nor who can ("do I get")
         q = _HOW_MUCH.sub(" amount ", q)

@@ -140,6 +140,9 @@ def test_an_aspect_after_an_answer_that_listed_regional_services_is_about_its_le
     ("신청 기간이 언제예요?", ["apply", "period"]),
     ("When can I apply?", ["apply", "period"]),
     ("When is the discount valid?", ["benefit"]),
+    # s42 probe: 준비 inside a grant's name (창작준비금) asked for the documents: [구비 서류] alone was quoted
+    ("예술인 창작준비금 300만원 주는거 맞나요", []),
+    ("창작준비금 신청하려면 뭘 준비해야 돼요?", ["apply", "documents"]),
 ])
 def test_when_of_the_help_itself_asks_what_one_gets(text: str, aspects: list[str]) -> None:
     from assistant.knowledge.composer import _asked_aspects

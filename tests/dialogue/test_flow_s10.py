@@ -47,6 +47,8 @@ def responses(turn: Any) -> list[Any]:
     ("아니 그냥 됐어요", True), ("됐어요", True), ("이제 필요 없어요", True), ("아뇨 됐습니다", True),
     ("됐어요 그냥", True), ("안 할래요", True),
     ("신청 다 됐어요?", False), ("서류 준비 됐어요", False), ("돈이 필요 없어요?", False),
+    # s42 probe: an interjection first kept the citizen waiting
+    ("아 그냥 취소할게요", True), ("어 됐어요", True), ("아 신청 취소하고 싶어요", False),
 ])
 def test_what_ends_the_wait(text: str, ends: bool) -> None:
     assert ends_wait(text) is ends
