@@ -157,6 +157,10 @@ class ActionAnswerFromKnowledge:
         else:
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
+            if region is None and context.about_service:
+                # a follow-up about a local programme answered ("저 41살인데 가능?" after 옥천군's 청년 월세 지원: s42
+                # probe, the region was asked again between the two towns' programmes): that programme's own place
+                region = _answered_programme_region(tracker, context.about_service)
             if region is None and says_residence(text) and not context.named_title:
                 region = regional.region_entity(tracker)  # "… 마포구 월드컵북로 400 살고 있어요 청년월세 돼요?"
                 if region is not None:
@@ -280,6 +284,19 @@ NO_CALL_WHILE_WAITING = {
 #: Words that say where the speaker lives or moves to ("저 옥천 살아요", "이사왔는데 옥천으로요", "I live in Anyang"): a
 #: place in a question with one of them is where the citizen lives; "서울에 에너지바우처 있나요?" only asks about 서울.
 _RESIDENCE = re.compile(r"살아|살고|사는|삽니다|살아요|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
+
+
+def _answered_programme_region(tracker: DialogueStateTracker, title: str) -> str | None:
+    """The place of the local programme titled ``title`` among the services last answered (its agency's region,
+    :func:`~assistant.regions.agency_regions`: "충청북도 옥천군"), or None (a national one, or none answered)."""
+    from assistant.dialogue.service_followup import last_answered_citations
+    from assistant.regions import agency_regions
+
+    for c in last_answered_citations(tracker):
+        if str(c.get("title") or "") == title:
+            parts = agency_regions(str(c.get("agency") or ""))
+            return " ".join(parts) or None
+    return None
 
 
 def says_residence(text: str) -> bool:

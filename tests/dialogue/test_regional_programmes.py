@@ -489,6 +489,19 @@ def test_wanting_a_kind_of_help_is_answered_not_asked_for_a_service_name(make_pr
     assert plain.messages[-1].custom.get("response") in ("utter_task_ask_service_name", "utter_task_ask_service")
 
 
+def test_a_follow_up_about_a_towns_programme_answered_keeps_that_town(make_processor: Any) -> None:
+    """s42 probe: "저 41살인데 가능?" after 옥천군's 청년 월세 지원 was answered asked the region again between the two
+    towns' programmes; it is about the programme answered (its page's age rule: 19~39세)."""
+    okcheon = RENT["충청북도 옥천군"]
+    p = make_processor()
+    first = say(p, "옥천군 청년월세 얼마 줘요", sender="s-okcheon")
+    assert first.messages[0].custom["citations"][0]["doc_id"] == okcheon, first.messages[0].text
+    t = say(p, "저 41살인데 가능?", sender="s-okcheon")
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    m = t.messages[0]
+    assert m.custom["citations"][0]["doc_id"] == okcheon and m.custom.get("age_fits") is False, m.text
+
+
 def test_wanting_a_benefit_the_documents_lack_says_so(make_processor: Any) -> None:
     """s42 probe: "주거급여 받고싶어요" (apply_service 0.78) got "어떤 서비스를 신청하실지 서비스 이름으로 알려 주세요"
     though it named one; no bundled title holds 주거급여, so the reply says it is not covered."""
