@@ -55,7 +55,7 @@ SMALL_TALK_READINGS = frozenset({"greet", "chitchat", "thank"})
 #: ``cancel`` 0.36, "어디 가서 맞아요?" as ``skip`` 0.47, s41 probe: "지금 진행 중인 것이 없어요" and "알겠어요"): below
 #: :data:`CONTROL_READING_CEILING`, with an aspect asked, the message is a follow-up all the same.
 CONTROL_READINGS = frozenset({"cancel", "skip", "deny"})
-CONTROL_READING_CEILING = 0.6
+CONTROL_READING_CEILING = 0.6  # (any confidence when asked with a question mark: "그럼 안되는거에요?", s42)
 
 _ASPECTS: dict[str, re.Pattern[str]] = {
     "documents": re.compile(r"서류|준비물|챙겨|가져가|\bdocuments?\b|\bpaperwork\b|\bbring\b", re.I),
@@ -70,6 +70,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                               # 높으면 못 받나요?", s39 probe: "찾지 못했어요" after 장애아가족 양육 지원)
                               r"|(?:소득|재산|수입|월급|연봉)\s*[이가은는도]?\s*(?:좀\s*|너무\s*|많이\s*)?(?:높|많|넘|있)"
                               r"|못\s*받|\bcan\s*(?:not|'?t)\s+(?:i|we)\s+get\b|\b(?:i|we)\s+can\s*(?:not|'?t)\s+get\b"
+                              # "그럼 안되는거에요?" after a condition was quoted (s42 probe: read as a "no" to nothing)
+                              r"|안\s*(?:되는\s*(?:거|건|것)|돼요|되나요|되죠|되는\s*건가요)\s*(?:[예에]요|이에요|죠|야|가요|인가요)?\s*\?"
                               r"|\bincome\s+(?:is\s+)?(?:too\s+|quite\s+|very\s+)?(?:high|above)"
                               r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
@@ -251,7 +253,7 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
     intent, conf = top_intent(tracker)
     if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold \
             and not (intent == "repeat" and not _REPEAT_CUE.search(text)) and intent not in SMALL_TALK_READINGS \
-            and not (intent in CONTROL_READINGS and conf < CONTROL_READING_CEILING):
+            and not (intent in CONTROL_READINGS and (conf < CONTROL_READING_CEILING or "?" in text)):
         return False
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     find = getattr(context.services, "find", None)
@@ -365,7 +367,8 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
             english = default_glossary().terms
             said.update({t: (*said.get(t, ()), *english[t]) for t in terms if t.isascii() and t in english})
             words = [(as_written(text, t, said.get(t, ())),
-                      tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ())), *person_stem(t)])))
+                      tuple(dict.fromkeys([squeezed(t), *(squeezed(c) for c in said.get(t, ())), *person_stem(t),
+                                           *PAGE_WORDS.get(t, ())])))
                      for t in terms]
             for doc_id in docs:
                 held = composer.document_text(doc_id)
@@ -518,6 +521,18 @@ def said_facts(text: str, language: str = "ko") -> list[tuple[str, tuple[str, ..
 
 #: A word for a kind of person: its stem of two syllables or more, then 권자, 자 or 인 (수급자, 수급권자, 장애인).
 _PERSON_NOUN = re.compile(r"^([가-힣]{2,}?)(?:권자|자|인)$")
+
+
+#: How pages write what a citizen says of themselves in everyday words, for a follow-up only (s42 probe: "저 농사 5년
+#: 했어요" after 청년농업인 영농정착지원, whose page says "영농 경력", and "동생이 신청해도 돼요?" after 안심상속, whose page
+#: says "3순위 형제자매", got "찾지 못했어요"). Kept out of the colloquial glossary, which retrieval reads too.
+PAGE_WORDS: dict[str, tuple[str, ...]] = {
+    "농사": ("영농", "농업"), "농사일": ("영농", "농업"), "귀농": ("영농", "농업"),
+    "동생": ("형제자매", "형제"), "형": ("형제자매", "형제"), "오빠": ("형제자매", "형제"), "누나": ("형제자매", "형제"),
+    "언니": ("형제자매", "형제"), "남동생": ("형제자매", "형제"), "여동생": ("형제자매", "형제"),
+    "손자": ("손자녀", "직계비속"), "손녀": ("손자녀", "직계비속"), "아들": ("자녀", "직계비속"), "딸": ("자녀", "직계비속"),
+    "남편": ("배우자",), "아내": ("배우자",), "와이프": ("배우자",), "부인": ("배우자",),
+}
 
 
 def person_stem(term: str) -> tuple[str, ...]:

@@ -278,3 +278,28 @@ def test_a_related_page_must_speak_of_what_the_question_before_was_about(process
     t = say(processor, "주말에도 돼요?", sender)
     text = t.messages[0].text
     assert first_cited(t) == care and "철도" not in text and "'주말'" in text, text
+
+
+@pytest.mark.parametrize(("question", "fact", "title", "word"), [
+    ("청년농업인 영농정착지원 알려줘", "저 농사 5년 했어요", "청년농업인 영농정착지원", "영농경력"),
+    ("안심상속 알려줘", "동생이 신청해도 돼요?", "사망자 및 피후견인 재산조회 통합처리 신청(안심상속서비스)", "형제자매"),
+])
+def test_an_everyday_word_is_found_as_the_page_writes_it(processor: Any, question: str, fact: str, title: str,
+                                                         word: str) -> None:
+    """s42 probe: "농사" where the page says 영농 경력 and "동생" where it says 3순위 형제자매 got "찾지 못했어요"."""
+    doc_id, body = page(title)
+    expected = lines_with(section(body, "지원 대상"), word)[0].strip().lstrip("- ").strip()
+    sender = f"page-word-{fact[:4]}"
+    say(processor, question, sender)
+    t = say(processor, fact, sender)
+    text = t.messages[0].text
+    assert first_cited(t) == doc_id and "찾지 못했어요" not in text and expected in text, text
+
+
+def test_so_is_it_not_possible_asked_after_an_answer_is_about_that_service(processor: Any) -> None:
+    """s42 probe: "그럼 안되는거에요?" (deny 0.98) got "지금 확인을 기다리는 요청이 없어서 …": a question, not a "no"."""
+    doc_id, _ = page("청년농업인 영농정착지원")
+    sender = "so-not-possible"
+    say(processor, "청년농업인 영농정착지원 알려줘", sender)
+    t = say(processor, "그럼 안되는거에요?", sender)
+    assert first_cited(t) == doc_id and "기다리는 요청이 없어서" not in t.messages[0].text, t.messages[0].text
