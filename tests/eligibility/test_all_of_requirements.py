@@ -8,8 +8,6 @@ The expected phrases below are read from the catalogue texts themselves.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from connectors.eligibility.actions import ActionCheckEligibility, check_what, to_check_only
@@ -17,6 +15,7 @@ from connectors.eligibility.catalogue import Catalogue
 from connectors.eligibility.evaluator import evaluate
 from connectors.eligibility.facts import Facts
 from connectors.eligibility.who_text import ALL_OF_EN, all_of_check
+from tests.connectors.test_eligibility_trust import _Dispatcher
 
 VOUCHER, CHILDCARE = "B55353000001", "423000000362"
 
@@ -63,14 +62,6 @@ def test_a_long_phrase_is_cut_after_a_whole_requirement(gov24_catalogue: Catalog
     phrase = gov24_catalogue.services[gov24_catalogue.index[VOUCHER]].all_of.phrase  # type: ignore[union-attr]
     assert len(phrase) <= 160 and phrase.endswith(" / …")
     assert phrase.split(" / ")[-2] == "가구원특성기준 : 주민등록표상의 수급자(본인) 또는 세대원이 다음 어느 하나에 해당하는 경우"
-
-
-class _Dispatcher:
-    def __init__(self) -> None:
-        self.messages: list[dict[str, Any]] = []
-
-    def utter_message(self, **kw: Any) -> None:
-        self.messages.append(kw)
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
