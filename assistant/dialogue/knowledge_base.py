@@ -92,7 +92,7 @@ class RetrievalKnowledge:
 
 
 #: A service set aside, then what is asked instead: "X 말고", "X 빼고", "X 외에", "X 말구", "X 제외하고", "other than X",
-#: "besides X", "apart from X", "except X", "not X".
+#: "besides X", "apart from X", "except X", "instead of X".
 _SET_ASIDE = re.compile(r"(?P<named>\S.{0,40}?)\s*(?:말고|말구|말곤|빼고|외에|외의|제외하고)(?![가-힣])"
                         r"|\b(?:other\s+than|besides|apart\s+from|except(?:\s+for)?|instead\s+of)\s+(?P<named_en>.{1,60})",
                         re.I)
