@@ -127,6 +127,24 @@ def expresses_frustration(text: str) -> bool:
     return _whole_message(text, _FRUSTRATION_KO, _FRUSTRATION_EN)
 
 
+#: Crying and nothing else ("ㅠㅠㅠㅠ", "ㅜㅜ", "흑흑", "😭", "T_T"): s42 probe, the out-of-scope reply ("그 질문은 여기서
+#: 답해 드리기 어려워요") to someone upset.
+_CRYING = re.compile(r"(?:[ㅠㅜ]+|흑+|엉엉|ㅠㅅㅠ|T_T|T\.T|ㅡㅜ|[😢😭😿🥲😞😔]+|\s|[.~!]+)+")
+SAD_RESPONSE = "utter_sad"
+
+
+def expresses_sadness(text: str) -> bool:
+    """Whether the whole message is crying: jamo, syllables or emoji of tears, at most 30 characters.
+
+    >>> expresses_sadness("ㅠㅠㅠㅠ"), expresses_sadness("흑흑 ㅜㅜ"), expresses_sadness("😭😭")
+    (True, True, True)
+    >>> expresses_sadness("신청이 안 돼요 ㅠㅠ"), expresses_sadness("ㅋㅋㅋ"), expresses_sadness("...")
+    (False, False, False)
+    """
+    t = (text or "").strip()
+    return bool(t) and len(t) <= 30 and _CRYING.fullmatch(t) is not None and re.search(r"[ㅠㅜ흑엉T😢😭😿🥲😞😔]", t) is not None
+
+
 class BotChallengePolicy:
     """A question about the assistant itself, outside a form → ``utter_iamabot`` or ``utter_capabilities`` (module
     docstring)."""
@@ -144,4 +162,6 @@ class BotChallengePolicy:
             return Prediction(CAPABILITIES_RESPONSE, self.name)
         if expresses_frustration(text) and context.has_response(FRUSTRATION_RESPONSE):
             return Prediction(FRUSTRATION_RESPONSE, self.name)
+        if expresses_sadness(text) and context.has_response(SAD_RESPONSE):
+            return Prediction(SAD_RESPONSE, self.name)
         return None

@@ -105,3 +105,22 @@ def test_annoyance_gets_an_apology_and_the_offer_of_a_person(make_processor: Any
     assert m.custom["language"] == language and "110" in m.text
     assert ("sorry" in m.text) if language == "en" else ("죄송해요" in m.text)
     assert [b["payload"] for b in m.buttons] == ["/human_handoff"] and not p.load("annoyed").paused
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ㅠㅠㅠㅠ", True), ("ㅜㅜ", True), ("흑흑 ㅠㅠ", True), ("😭😭", True), ("T_T", True),
+    ("신청이 안 돼요 ㅠㅠ", False), ("ㅋㅋㅋ", False), ("...", False), ("죽고 싶어요 ㅠㅠ", False),
+])
+def test_expresses_sadness(text: str, expected: bool) -> None:
+    from assistant.dialogue.bot_challenge import expresses_sadness
+
+    assert expresses_sadness(text) is expected
+
+
+def test_crying_alone_gets_a_kind_word_and_the_offer_of_a_person(make_processor: Any) -> None:
+    """s42 probe: "ㅠㅠㅠㅠ" got the out-of-scope reply ("그 질문은 여기서 답해 드리기 어려워요")."""
+    p = make_processor()
+    turn = p.handle_message(UserMessage("crying", "ㅠㅠㅠㅠ", "rest", {}))
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_sad"], [m.text for m in turn.messages]
+    m = turn.messages[0]
+    assert "1577-0199" in m.text and "어려워요" not in m.text and [b["payload"] for b in m.buttons] == ["/human_handoff"]
