@@ -1390,12 +1390,13 @@ class ActionCheckEligibility:
 #: How many "to check" services the list names (:func:`to_check_only`).
 TOP_CHECK = 3
 #: The conditions that make a service "to check": its own text names who it is for beyond the codes (``CHECK``,
-#: :mod:`connectors.eligibility.who_text`) or a group (``GROUP``, :mod:`connectors.eligibility.text_groups`).
-_TEXT_CONDITIONS = frozenset({"CHECK", "GROUP"})
+#: :mod:`connectors.eligibility.who_text`), a group (``GROUP``, :mod:`connectors.eligibility.text_groups`) or an income
+#: limit its codes do not agree with (``INCOME``, :mod:`connectors.eligibility.income_text`).
+_TEXT_CONDITIONS = frozenset({"CHECK", "GROUP", "INCOME"})
 
 
 def to_check_only(r: ServiceResult) -> bool:
-    """Whether ``r`` is unknown only because its own 지원대상 text names who it is for (``CHECK`` or ``GROUP``, no
+    """Whether ``r`` is unknown only because its own 지원대상 text names who it is for (``CHECK``, ``GROUP`` or ``INCOME``, no
     other open condition and no fact missing but ``target_groups``): every fact the conversation gave fits, and the
     citizen reads the text to know. The list names these apart from the eligible ones and from those that need facts.
 
@@ -1412,7 +1413,8 @@ def to_check_only(r: ServiceResult) -> bool:
 
 
 _TO_CONFIRM = re.compile(r"^(?:확인 필요|to confirm)\s*:\s*")
-_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 (?:나이만|일부만) 정해져 있어요|from the eligibility text)\)\s*$")
+_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 (?:나이만|일부만) 정해져 있어요|from the eligibility text|"
+                          r"지원대상·선정기준 문구 기준(?:, 조건 코드의 소득 구간과 달라요)?)\)\s*$")
 
 
 def check_what(r: ServiceResult, lang: str) -> str:

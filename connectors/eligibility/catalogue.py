@@ -33,6 +33,7 @@ from connectors.eligibility.codes import (
     PATHWAYS,
     group_mask,
 )
+from connectors.eligibility.income_text import IncomeLimit, income_limit
 from connectors.eligibility.regions import SIDO_INDEX, Area, agency_area, text_area
 from connectors.eligibility.regions_local import agency_locality, local_agency_area, title_area
 from connectors.eligibility.status_ways import OtherWay, ways_in
@@ -125,6 +126,8 @@ class ServiceInfo:
             list or an apply flow can say that a window has ended (:func:`~assistant.knowledge.periods.parse_period`).
         all_of: the requirements its 지원대상/선정기준 text says must all be met
             (:func:`~connectors.eligibility.who_text.all_of_check`), a phrase to check whatever else is coded.
+        income: the income limit its 지원대상/선정기준 text states (:func:`~connectors.eligibility.income_text.income_limit`):
+            the condition ``INCOME`` where it differs from the coded income bands.
     """
 
     service_id: str
@@ -143,6 +146,7 @@ class ServiceInfo:
     who: WhoCheck | None = None
     application_period: str = ""
     all_of: WhoCheck | None = None
+    income: IncomeLimit | None = None
 
     def to_json(self) -> dict[str, Any]:
         """``{"service_id", "title", "url", "agency", "legal_basis": [...], "application_period"}``."""
@@ -218,6 +222,10 @@ class Catalogue:
             that restricts) and no text group, named status or applicant kind applies: the condition ``CHECK``; a row
             whose text says its requirements must all be met (:attr:`ServiceInfo.all_of`) takes that phrase instead,
             whatever its codes (s42: 에너지바우처's 가구원특성기준 beside the coded income and the named 수급자).
+        income_limits, income_id: the distinct income limits of the texts (:attr:`ServiceInfo.income`) and, per row, its
+            position; -1 unless the individual pathway is open and the range the text accepts (its floor, if any, to its
+            limit) differs from the coded income bands' (lowest to highest; any income where no band restricts): the
+            condition ``INCOME``.
 
     Example:
         >>> cat = Catalogue.from_records([(ServiceInfo("S1", "t", "u", "a", ()), {"JA0102": "Y"})])
@@ -360,6 +368,21 @@ class Catalogue:
             if who is not None:
                 self.who_id[row] = windex.setdefault(who, len(windex))
         self.who_checks: list[WhoCheck] = list(windex)
+        # the text's income limit where it differs from the coded bands (income_text): the condition INCOME
+        low, high = np.full(n, np.inf), np.full(n, -np.inf)
+        for c in CODES:
+            if c.group == "income" and isinstance(c.value, tuple):
+                has = ((self.y >> np.uint64(BIT[c.code])) & np.uint64(1)).astype(bool)
+                low[has], high[has] = np.minimum(low[has], c.value[0]), np.maximum(high[has], c.value[1])
+        bands = [(lo, hi) if r else (-np.inf, np.inf)
+                 for lo, hi, r in zip(low.tolist(), high.tolist(), self.restricts["income"].tolist(), strict=True)]
+        iindex: dict[IncomeLimit, int] = {}
+        self.income_id = np.full(n, -1, dtype=np.int32)
+        for row, svc in enumerate(services):
+            text = svc.income
+            if text is not None and present["individual"][row] and (text.floor or -np.inf, text.limit) != bands[row]:
+                self.income_id[row] = iindex.setdefault(text, len(iindex))
+        self.income_limits: list[IncomeLimit] = list(iindex)
         # Rows with the same coded conditions get the same verdict for any person: number them once so
         # an evaluation explains each distinct row once (455 distinct rows among the 1,097 services).
         unmapped_id = np.zeros(n, dtype=np.uint64)
@@ -367,7 +390,7 @@ class Catalogue:
             unmapped_id[row] = k
         key = np.stack([self.y, self.age_lo.astype(np.int64).astype(np.uint64), self.age_hi.astype(np.int64).astype(np.uint64),
                         self.age_restricted.astype(np.uint64), self.no_conditions.astype(np.uint64), unmapped_id,
-                        (self.status_bits != 0).astype(np.uint64)], axis=1)
+                        (self.status_bits != 0).astype(np.uint64), (self.income_id + 1).astype(np.uint64)], axis=1)
         #: ``int64[n]``: rows with equal signature have identical coded (JA) conditions; the area is apart.
         self.signature = (np.unique(key, axis=0, return_inverse=True)[1].reshape(-1).astype(np.int64)
                           if n else np.zeros(0, dtype=np.int64))
@@ -425,7 +448,8 @@ class Catalogue:
             records.append((ServiceInfo(d.doc_id, d.title, d.url, d.agency, laws, groups_in(text), area,
                                         applicant_kind(target), statuses_in(text), ways_in(text), restriction_in(text),
                                         str(d.meta.get("agency_type") or ""), BEYOND_AREA.search(text) is not None,
-                                        who_check(target or text, d.title), period, all_of_check(text)), cond))
+                                        who_check(target or text, d.title), period, all_of_check(text),
+                                        income_limit(text)), cond))
         return cls.from_records(records, version)
 
     @classmethod

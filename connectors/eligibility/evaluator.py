@@ -80,6 +80,7 @@ from connectors.eligibility.codes import (
     group_mask,
 )
 from connectors.eligibility.facts import Facts
+from connectors.eligibility.income_text import IncomeLimit
 from connectors.eligibility.regions import SIDO_INDEX, Area
 from connectors.eligibility.status_ways import OtherWay, status_state
 from connectors.eligibility.statuses import held_bits, names_of
@@ -188,6 +189,23 @@ STATUS = "STATUS"
 NONE = "NONE"
 #: The code of the text-group condition in results (not a JA code): the text restricts the service to 예술인, 군 복무자 ….
 GROUP = "GROUP"
+#: The code of the text's income limit in results (not a JA code; :mod:`connectors.eligibility.income_text`).
+INCOME = "INCOME"
+_INCOME_FACT = "income_pct_median"
+
+
+def income_condition(limit: IncomeLimit, income_known: bool) -> Condition:
+    """The ``INCOME`` condition (always to confirm) of a text's income limit that differs from the coded bands; value:
+    the limit in percent of 기준 중위소득 (``"120%"``). ``income_known``: the person's income is known and the text and
+    the codes judge it differently (else the codes say nothing on income and the income is still to give)."""
+    figure = f"{limit.limit:g}%"
+    word_en = "below" if limit.strict else "or less"
+    if income_known:
+        return Condition(INCOME, f"확인 필요: 소득 기준 '{limit.phrase}' (지원대상·선정기준 문구 기준, 조건 코드의 소득 구간과 달라요)",
+                         f"to confirm: the income limit its eligibility text states, median income {figure} {word_en} "
+                         "(its coded income bands say otherwise)", figure)
+    return Condition(INCOME, f"확인 필요: 소득 기준 '{limit.phrase}' (지원대상·선정기준 문구 기준)",
+                     f"to confirm: the income limit its eligibility text states, median income {figure} {word_en}", figure)
 
 
 def group_condition(r: Restriction, state: int) -> Condition:
@@ -455,6 +473,7 @@ class Evaluation:
             inside = (cat.age_lo <= facts.age) & (facts.age <= cat.age_hi)
             age = np.where(~cat.age_restricted | inside, YES, NOT).astype(np.int8)
         self.groups["age"] = age
+        self.groups["income_text"] = self._income_text(cat, facts)
         self._conditions_pathways: dict[str, np.ndarray] = {}
         for p in PATHWAYS:
             names = [g.name for g in GROUPS if g.pathway == p] + (["age"] if p == "individual" else [])
@@ -505,8 +524,8 @@ class Evaluation:
         self._who = [check_state(w, facts) for w in cat.who_checks]
         wstates = np.asarray([s for s, _m in self._who] + [YES], dtype=np.int8)
         self.groups["who"] = wstates[cat.who_id]  # -1 (no check) picks the last: YES
-        extra = np.minimum(np.minimum(np.minimum(np.minimum(region, applicant), self.groups["status"]), self.groups["text"]),
-                           self.groups["who"])
+        extra = np.minimum.reduce([region, applicant, self.groups["status"], self.groups["text"], self.groups["who"],
+                                   self.groups["income_text"]])
         self.pathways = {p: np.minimum(v, extra) for p, v in self._conditions_pathways.items()}
         self.status = np.minimum(status, extra)
         self._cache: dict[tuple[Any, ...], tuple[tuple[Condition, ...], tuple[str, ...]]] = {}
@@ -514,6 +533,30 @@ class Evaluation:
         # catalogue and shared by every evaluation (issue 5: formatting them per call was a fifth of the time)
         self._shared = _shared(cat)
         self._conditions = self._shared.conditions
+
+    def _income_text(self, cat: Catalogue, facts: Facts) -> np.ndarray:
+        """``int8[n]`` status of the text's income limit (``INCOME``; :mod:`connectors.eligibility.income_text`): to
+        confirm where the person's known income is within one of the text's limit and the coded bands and not the other
+        (난치병 치료 후원 codes 76 % and over against its text's "80% 이하": 30 % is to confirm, not ruled out), or where
+        no band restricts and the income is unknown; else held. Where the
+        codes alone fail the income and the text's limit holds, the income group is lifted to held here (the text
+        decides it is to confirm, not ruled out): rows with such a limit have a signature of their own
+        (``Catalogue.signature``), so the explanation memo stays per signature."""
+        state = np.full(len(cat), YES, dtype=np.int8)
+        rows = np.flatnonzero(cat.income_id >= 0)
+        if not len(rows):
+            return state
+        pct = facts.income_pct_median
+        if pct is None:
+            state[rows[~cat.restricts["income"][rows]]] = UNKNOWN
+            return state
+        limits = [cat.income_limits[i] for i in cat.income_id[rows].tolist()]
+        text_ok = np.asarray([lim.within(pct) for lim in limits], dtype=bool)
+        income = self.groups["income"]
+        gap = rows[text_ok != (income[rows] == YES)]
+        income[gap] = YES
+        state[gap] = UNKNOWN
+        return state
 
     @staticmethod
     def _region(cat: Catalogue, area: Area | None) -> np.ndarray:
@@ -534,14 +577,16 @@ class Evaluation:
     def _with_region(self, explained: tuple[Status, tuple[Condition, ...], tuple[str, ...]], state0: int,
                      area_id: int, rstate: int, akind: int = 0, kind: int = 0, astate: int = 2,
                      sbits: int = 0, sstate: int = 2, ways_id: int = 0, rid: int = -1,
-                     tstate: int = 2, wid: int = -1, wstate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
+                     tstate: int = 2, wid: int = -1, wstate: int = 2,
+                     iid: int = -1, istate: int = 2) -> tuple[Status, tuple[Condition, ...], tuple[str, ...]]:
         """Combine the JA-code explanation (status ``state0``) with the region group (``rstate``; ``akind``: 1 the
         area is from the text, 2 inferred from a local public body's name, 4 a facility's fee reduction among those),
         the applicant group (``kind``: ``Catalogue.applicant``; ``astate`` its status), the named-status group
         (``sbits``: ``Catalogue.status_bits``; ``sstate`` its status; ``ways_id``: ``Catalogue.status_ways_id``) and
-        the text group (``rid``: ``Catalogue.restriction_id``; ``tstate`` its status) and the who-phrase (``wid``:
-        ``Catalogue.who_id``; ``wstate`` its status)."""
-        state = min(state0, rstate, astate, sstate, tstate, wstate)
+        the text group (``rid``: ``Catalogue.restriction_id``; ``tstate`` its status), the who-phrase (``wid``:
+        ``Catalogue.who_id``; ``wstate`` its status) and the text's income limit (``iid``: ``Catalogue.income_id``;
+        ``istate`` its status)."""
+        state = min(state0, rstate, astate, sstate, tstate, wstate, istate)
         decided, missing = (explained[1], explained[2]) if state0 == state else ((), ())
         shared = self._conditions
         if sbits and sstate == state:
@@ -571,6 +616,13 @@ class Evaluation:
                 cond = shared[key] = who_condition(self.catalogue.who_checks[wid], wstate)
             decided = decided + (cond,)
             missing = missing + tuple(m for m in self._who[wid][1] if m not in missing)
+        if iid >= 0 and istate == state == UNKNOWN:
+            known = self.facts.income_pct_median is not None
+            key = ("income", iid, known)
+            if (cond := shared.get(key)) is None:
+                cond = shared[key] = income_condition(self.catalogue.income_limits[iid], known)
+            decided = decided + (cond,)
+            missing = missing + (() if known or _INCOME_FACT in missing else (_INCOME_FACT,))
         if area_id >= 0 and rstate == state:
             key = ("region", area_id, rstate, akind)
             if key not in self._cache:
@@ -731,7 +783,8 @@ class Evaluation:
                                  int(self.groups["applicant"][row]), int(self.catalogue.status_bits[row]),
                                  int(self.groups["status"][row]), int(self.catalogue.status_ways_id[row]),
                                  int(self.catalogue.restriction_id[row]), int(self.groups["text"][row]),
-                                 int(self.catalogue.who_id[row]), int(self.groups["who"][row]))
+                                 int(self.catalogue.who_id[row]), int(self.groups["who"][row]),
+                                 int(self.catalogue.income_id[row]), int(self.groups["income_text"][row]))
 
     def _area_kind(self) -> np.ndarray:
         """``int64[n]``: 1 area from the text, 2 inferred from a local public body's name, 4 a facility's fee reduction."""
@@ -783,26 +836,31 @@ class Evaluation:
 
     def _extra_parts(self, rows: np.ndarray, state: np.ndarray) -> tuple[np.ndarray, list[tuple[Status, tuple[Condition, ...], tuple[str, ...]]]]:
         """``(xid, parts)``: for each row of ``rows`` (final status ``state``), the index in ``parts`` of the
-        ``(status, decided_by, missing)`` its extra groups (named status, applicant, text group, who-phrase, region)
-        add, or -1 where none of them is in the row's status; ``parts`` has one entry per distinct combination of the
-        groups that are, built by :meth:`_with_region` over an empty code part. Exact to prepend the code part: the
-        only missing fact deduplicated across parts is the who-phrase's ``target_groups`` (:data:`_WHO_MISSING`), which
-        no JA code's fact is, and a row with a who-phrase has no other extra group before it."""
+        ``(status, decided_by, missing)`` its extra groups (named status, applicant, text group, who-phrase, text income
+        limit, region) add, or -1 where none of them is in the row's status; ``parts`` has one entry per distinct
+        combination of the groups that are, built by :meth:`_with_region` over an empty code part. Exact to prepend the
+        code part: the only missing facts deduplicated across parts are the who-phrase's ``target_groups``
+        (:data:`_WHO_MISSING`), which no JA code's fact is, and a row with a who-phrase has no other extra group before
+        it; and the income limit's ``income_pct_median``, missing only where no income band restricts (so the code
+        part never names it)."""
         cat, groups = self.catalogue, self.groups
         sbits = cat.status_bits[rows].astype(np.int64)
         sstate, astate = groups["status"][rows], groups["applicant"][rows]
         tstate, wstate, rstate = groups["text"][rows], groups["who"][rows], groups["region"][rows]
+        iid, istate = cat.income_id[rows].astype(np.int64), groups["income_text"][rows]
         kind = cat.applicant[rows].astype(np.int64)
         rid, wid = cat.restriction_id[rows].astype(np.int64), cat.who_id[rows].astype(np.int64)
         area, ways = cat.area_id[rows].astype(np.int64), cat.status_ways_id[rows].astype(np.int64)
         akind = self._area_kind()[rows]
         c_s, c_a = (sbits != 0) & (sstate == state), (kind != 0) & (astate == state)
         c_t, c_w, c_r = (rid >= 0) & (tstate == state), (wid >= 0) & (wstate == state), (area >= 0) & (rstate == state)
-        any_extra = c_s | c_a | c_t | c_w | c_r
+        c_i = (iid >= 0) & (istate == state) & (state == UNKNOWN)
+        any_extra = c_s | c_a | c_t | c_w | c_r | c_i
         key = _mixed_radix([(state.astype(np.int64), 3), (np.where(c_s, sbits, 0), 256),
                             (np.where(c_s, ways, 0), len(cat.status_ways)), (np.where(c_a, kind, 0), len(APPLICANT_KINDS) + 1),
                             (np.where(c_t, rid + 1, 0), len(cat.restrictions) + 1), (np.where(c_w, wid + 1, 0), len(cat.who_checks) + 1),
-                            (np.where(c_r, area + 1, 0), len(cat.areas) + 1), (np.where(c_r, akind, 0), 8)])
+                            (np.where(c_r, area + 1, 0), len(cat.areas) + 1), (np.where(c_r, akind, 0), 8),
+                            (np.where(c_i, iid + 1, 0), len(cat.income_limits) + 1)])
         sub = np.flatnonzero(any_extra)
         xid = np.full(len(rows), -1, dtype=np.int64)
         if not len(sub):
@@ -811,11 +869,12 @@ class Evaluation:
         xid[sub] = xinv.reshape(-1)
         at = sub[xfirst]
         parts = [
-            self._with_region((_NAMES[st], (), ()), st, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws)
-            for st, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws in zip(
+            self._with_region((_NAMES[st], (), ()), st, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws, ii, ist)
+            for st, a, rs, t, k, ast, sb, sst, w, ri, ts, wi, ws, ii, ist in zip(
                 state[at].tolist(), area[at].tolist(), rstate[at].tolist(), akind[at].tolist(), kind[at].tolist(),
                 astate[at].tolist(), sbits[at].tolist(), sstate[at].tolist(), ways[at].tolist(), rid[at].tolist(),
-                tstate[at].tolist(), wid[at].tolist(), wstate[at].tolist(), strict=True)
+                tstate[at].tolist(), wid[at].tolist(), wstate[at].tolist(), iid[at].tolist(), istate[at].tolist(),
+                strict=True)
         ]
         return xid, parts
 
@@ -871,5 +930,5 @@ def evaluate(catalogue: Catalogue, facts: Facts, service_ids: list[str] | None =
     return Evaluation(catalogue, facts).results(rows)
 
 
-__all__ = ["APPLICANT", "BIT", "CHECK", "GROUP", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status",
-           "evaluate", "group_condition", "prepare", "region_condition", "status_condition", "who_condition"]
+__all__ = ["APPLICANT", "BIT", "CHECK", "GROUP", "INCOME", "NONE", "REGION", "STATUS", "Condition", "Evaluation", "ServiceResult", "Status",
+           "evaluate", "group_condition", "income_condition", "prepare", "region_condition", "status_condition", "who_condition"]
