@@ -90,13 +90,14 @@ PII_ENTITIES = frozenset({"rrn", "phone-number"})
 #: Intents with a built-in action (Rasa's default rules).
 DEFAULT_INTENT_ACTIONS = {"restart": "action_restart", "session_start": "action_session_start"}
 _PAYLOAD = re.compile(r"^/([A-Za-z0-9_\-]+)(\{.*\})?\s*$", re.DOTALL)
-#: said first when a citizen types a resident registration, card or account number: the assistant never needs one
-#: (MyData brings records with consent), and a chat transcript is no place for it.
+#: said first when a citizen types a resident registration, passport, driver's licence, card or account number: the
+#: assistant never needs one (MyData brings records with consent), and a chat transcript is no place for it.
 _NUMBER_WARNING = {
-    "ko": "주민등록번호·카드번호·계좌번호는 채팅에 입력하지 마세요. 상담에 필요하지 않아요.",
-    "en": "Please don't type resident registration, card or account numbers in the chat: I never need them.",
+    "ko": "주민등록번호·여권번호·운전면허번호·카드번호·계좌번호는 채팅에 입력하지 마세요. 상담에 필요하지 않아요.",
+    "en": "Please don't type resident registration, passport, driver's licence, card or account numbers in the chat: "
+          "I never need them.",
 }
-_WARNED_KINDS = frozenset({"rrn", "card", "account"})
+_WARNED_KINDS = frozenset({"rrn", "card", "account", "passport", "license"})
 #: an ``account`` span (hyphenated digit groups) warns only beside a word for an account: the same shape is a
 #: receipt ("TK-20200101-00000000"), a case number or a date range, which a citizen is asked to type
 _ACCOUNT_CUE = re.compile(r"계좌|통장|입금|은행|account|bank", re.IGNORECASE)
@@ -450,7 +451,8 @@ def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, An
 
 
 def _types_sensitive_number(text: str | None) -> bool:
-    """Whether ``text`` holds a resident registration, card or account number (:func:`assistant.nlu.pii.find_pii`;
+    """Whether ``text`` holds a resident registration, passport, licence, card or account number
+    (:func:`assistant.nlu.pii.find_pii`;
     an account number only beside a word for an account, :data:`_ACCOUNT_CUE`)."""
     from assistant.nlu.pii import find_pii
 

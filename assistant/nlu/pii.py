@@ -24,7 +24,19 @@ Detected kinds (label used in the mask):
 ``account``     bank account numbers: 3-5 digit groups joined by hyphens
                 totalling 10-16 digits, or 10-14 bare digits right after a
                 word for account (계좌, 통장, 입금, account).
-``email``       e-mail addresses.
+``passport``    여권번호: the Korean passport format since December 2021 (a
+                letter, three digits, a letter, four digits: M123A4567)
+                anywhere; the earlier one (a letter and eight digits) and
+                other countries' (one or two letters, six to nine digits)
+                after a word for passport (여권, passport).
+``license``     운전면허번호: ``NN-NN-NNNNNN-NN`` (a region number, or the
+                region's name before ``NN-NNNNNN-NN``), or twelve digits after a
+                word for a licence (면허, licence). Passport and licence numbers
+                are 고유식별정보 with the resident registration number (개인정보
+                보호법 시행령 제19조).
+``email``       e-mail addresses, also spelled out ("hong123 골뱅이 naver
+                닷컴", "hong at gmail dot com": an at-word, a domain and a
+                dot-word with a top-level domain).
 ``birthdate``   a date of birth: a full date (1958년 3월 2일, 58년 3월 2일,
                 1958-03-02, 1958.3.2, 58.03.02, 580302, 19580302, 02/03/1958,
                 03/02/1958, 2 March 1958, March 2, 1958, 1958 March 2)
@@ -135,6 +147,21 @@ _CARD_CUE = re.compile(r"(?:카드|card)[^0-9\n]{0,12}$", re.I)
 _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
 _ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+#: An e-mail address said or typed in words (s42 probe: "hong123 골뱅이 naver 닷컴" was stored as typed): an ASCII
+#: local part, an at-word, a domain (ASCII or a portal's Korean name) and one or two dot-words with a top-level domain.
+_EMAIL_SPOKEN = re.compile(
+    r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:골뱅이|앳|\bat\b)\s*"
+    r"(?:[A-Za-z0-9][A-Za-z0-9-]*|네이버|지메일|한메일|다음|카카오|네이트|야후|핫메일)"
+    r"(?:\s*(?:닷|\bdot\b|\.)\s*(?:[A-Za-z]{2,6}|컴|넷|케이알|씨오|오알지)(?![A-Za-z])){1,2}"
+    r"|(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:골뱅이|앳)\s*(?:네이버|지메일|한메일|다음|카카오|네이트)(?:\s*닷컴)?", re.I)
+#: 여권번호 (module table): the current Korean format anywhere, any format after a word for passport.
+_PASSPORT = re.compile(r"(?<![A-Za-z0-9])[MSRODG]\d{3}[A-Z]\d{4}(?![A-Za-z0-9])")
+_PASSPORT_CUED = re.compile(r"(?:여권|passport)[^0-9\n]{0,16}?(?<![A-Za-z])([A-Za-z]{1,2}\s?\d{6,9}|[A-Za-z]\d{3}[A-Za-z]\d{4})"
+                            r"(?![A-Za-z0-9])", re.I)
+#: 운전면허번호 (module table): the region's number or name, then the year, serial and check groups.
+_LICENSE = re.compile(_D + r"(?:\d{2}-|(?:서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산)\s?)"
+                      r"\d{2}-\d{6}-\d{2}" + _ND)
+_LICENSE_CUED = re.compile(r"(?:면허|licen[cs]e)[^0-9\n]{0,12}?" + _D + r"(\d{12}|\d{2}[- ]\d{2}[- ]\d{6}[- ]\d{2})" + _ND, re.I)
 _ADDR_TAIL = r"\s*\d+(?:-\d+)?(?:\s*,?\s*\d+동)?(?:\s*,?\s*\d+층)?(?:\s*\d+호)?"
 # A road name needs a city/county/district word before it, or an unambiguous road form (…대로 N, …로N번길 N),
 # so that "온라인으로 1월" (a particle 으로 before a number) is not an address.
@@ -353,8 +380,10 @@ def is_card_number(digits: str) -> bool:
 
 #: The kinds that are a personal number (the rest are an e-mail, an address, a birth date): no digit inside one is a
 #: count, an amount or an age (the entity stage drops any other entity overlapping one: s15-fresh F4).
-NUMBER_KINDS = frozenset({"rrn", "card", "phone", "account"})
-_NUMBER_KINDS = NUMBER_KINDS
+NUMBER_KINDS = frozenset({"rrn", "card", "phone", "account", "passport", "license"})
+#: The kinds a machine identifier or a longer chain of digit groups can look like (:func:`_inside_identifier`,
+#: :func:`_inside_number_chain`); a passport number has letters of its own and is found by its shape or its cue.
+_NUMBER_KINDS = NUMBER_KINDS - {"passport"}
 _ID_TOKEN = re.compile(r"[0-9A-Za-z_-]+")
 _NON_HEX_LETTER = re.compile(r"[G-Zg-z]")
 
@@ -443,6 +472,14 @@ def _scan_written(text: str) -> list[PiiSpan]:
         digits = re.sub(r"\D", "", m.group())
         if 13 <= len(digits) <= 19 and _luhn_ok(digits):
             (found if is_card_number(digits) else luhn_only).append(PiiSpan("card", m.start(), m.end()))
+    for m in _LICENSE.finditer(text):
+        found.append(PiiSpan("license", m.start(), m.end()))
+    for m in _LICENSE_CUED.finditer(text):
+        found.append(PiiSpan("license", m.start(1), m.end(1)))
+    for m in _PASSPORT.finditer(text):
+        found.append(PiiSpan("passport", m.start(), m.end()))
+    for m in _PASSPORT_CUED.finditer(text):
+        found.append(PiiSpan("passport", m.start(1), m.end(1)))
     for p in _phones_written(text, "KR"):
         if p.personal:
             found.append(PiiSpan("phone", p.start, p.end))
@@ -456,8 +493,9 @@ def _scan_written(text: str) -> list[PiiSpan]:
     found += luhn_only  # after the accounts: an account-shaped number keeps that label, any other is still masked
     for m in _CARD_GROUPED.finditer(text):
         found.append(PiiSpan("card", m.start(), m.end()))
-    for m in _EMAIL.finditer(text):
-        found.append(PiiSpan("email", m.start(), m.end()))
+    for rx in (_EMAIL, _EMAIL_SPOKEN):
+        for m in rx.finditer(text):
+            found.append(PiiSpan("email", m.start(), m.end()))
     for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_APARTMENT, _ADDR_EN, _ADDR_EN_ROMAN):
         for m in rx.finditer(text):
             if any(c.isdigit() for c in m.group()):

@@ -27,8 +27,8 @@ from assistant.nlu.pii import find_pii
 
 _SENT_END = re.compile(r"(?<=[.!?。？！])\s+|\n+")
 #: Kinds of personal data a citizen is told not to type (the dialogue's typed-number warning): resident
-#: registration, card and account numbers.
-SENSITIVE_NUMBER_KINDS = frozenset({"rrn", "card", "account"})
+#: registration, passport, driver's licence, card and account numbers.
+SENSITIVE_NUMBER_KINDS = frozenset({"rrn", "card", "account", "passport", "license"})
 
 
 def condense(text: str, limit: int) -> str:
@@ -136,7 +136,7 @@ def sensitive_number_only(text: str) -> str | None:
     A phone number alone is not one of these (it is asked for: "010-1234-5678" is ``inform`` as classified).
 
     Returns:
-        ``"rrn"``, ``"card"`` or ``"account"`` (the first span's kind), or None.
+        ``"rrn"``, ``"card"``, ``"account"``, ``"passport"`` or ``"license"`` (the first span's kind), or None.
     """
     spans = find_pii(text)
     if not spans or any(s.kind not in SENSITIVE_NUMBER_KINDS for s in spans):
