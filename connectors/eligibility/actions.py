@@ -1413,7 +1413,7 @@ def to_check_only(r: ServiceResult) -> bool:
 
 
 _TO_CONFIRM = re.compile(r"^(?:확인 필요|to confirm)\s*:\s*")
-_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 (?:나이만|일부만) 정해져 있어요|from the eligibility text|"
+_TRAILER_NOTE = re.compile(r"\s*\((?:지원대상 문구 기준|코드로는 일부만 정해져 있어요|조건 코드에는 없는 내용이에요|from the eligibility text|"
                           r"지원대상·선정기준 문구 기준(?:, 조건 코드의 소득 구간과 달라요)?)\)\s*$")
 
 
@@ -1424,8 +1424,8 @@ def check_what(r: ServiceResult, lang: str) -> str:
 
     Example:
         >>> from connectors.eligibility.evaluator import Condition, ServiceResult
-        >>> c = Condition("CHECK", "확인 필요: 지원대상 '장병' (코드로는 나이만 정해져 있어요)",
-        ...               "to confirm: who it is for, as its eligibility text says (only an age range is coded): soldiers", "장병")
+        >>> c = Condition("CHECK", "확인 필요: 지원대상 '장병' (조건 코드에는 없는 내용이에요)",
+        ...               "to confirm: who it is for, as its eligibility text says (not in its coded conditions): soldiers", "장병")
         >>> r = ServiceResult("S", "s", "unknown", (c,), (), ())
         >>> check_what(r, "ko"), check_what(r, "en")
         ("지원대상 '장병'", 'who it is for: soldiers')

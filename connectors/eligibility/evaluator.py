@@ -241,8 +241,8 @@ def who_condition(w: WhoCheck, state: int) -> Condition:
     if w.all_of:
         return Condition(CHECK, f"확인 필요: 모두 충족해야 하는 요건 '{w.phrase}' (코드로는 일부만 정해져 있어요)",
                          f"to confirm: {ALL_OF_EN} (only some of them are coded)", w.phrase)
-    return Condition(CHECK, f"확인 필요: 지원대상 '{w.phrase}' (코드로는 나이만 정해져 있어요)",
-                     "to confirm: who it is for, as its eligibility text says (only an age range is coded): "
+    return Condition(CHECK, f"확인 필요: 지원대상 '{w.phrase}' (조건 코드에는 없는 내용이에요)",
+                     "to confirm: who it is for, as its eligibility text says (not in its coded conditions): "
                      + (", ".join(_group_en(g) for g in (*w.groups, *w.narrowed)) or "read the text cited"), w.phrase)
 
 

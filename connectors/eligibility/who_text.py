@@ -77,6 +77,9 @@ _ALTERNATIVES = re.compile(r"\s(?:및|또는|이나)\s|[,·ㆍ/]|\s등(?:\s|$)")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 #: a label of one part before its content ("장수수당 : 1935년 …"): the content is the item.
 _PART_LABEL = re.compile(r"^[가-힣\s]{2,12}[:：]\s*")
+#: The label of an item that states what the codes and the region carry: age, income, assets, residence ("소 득 :",
+#: "연령기준:", "거주기준:", "(소득)").
+_CODED_LABEL = re.compile(r"^[\s(（\[]*(?:소\s*득|연\s*령|나\s*이|재\s*산|가구\s*소득|거\s*주)\s*(?:기준|요건|조건)?\s*[:：)）\]]")
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,11 @@ def who_check(target: str, title: str) -> WhoCheck | None:
     """
     title_words = set(re.findall(r"[가-힣]{2,}", title))
     read = [i for i in _items(target) if not _HEADING.match(i)]
+    # (s43) a text that lists its requirements under labels starts with the age, the income or the residence the codes
+    # carry ("소 득 : 중위소득 150%이하 / 연 령 : 만65세 이상 / … 의사 진단서·소견서 … 있는 경우"): the first other item
+    # says who; 어르신 생기발랄 was listed as receivable on age and income while it needs a doctor's note
+    while len(read) > 1 and _CODED_LABEL.match(read[0]):
+        read = read[1:]
     # a heading that restates the title before the content ("HPV 국가예방접종 지원사업", "농산물 가공 교육"); kept when
     # it is all the text says ("가정위탁아동" under "가정위탁아동 양육보조금 지원")
     items = [i for i in read if not ((words := _residue(i)) and all(any(w in t or t in w for t in title_words) for w in words))]

@@ -48,6 +48,12 @@ WHO_TABLE = [
     ("○ 수돗물을 공급받는 가정", "가정용 정수기 설치 지원", "수돗물을 공급받는", ()),
     ("다른 백신을 접종하지 않은 성인", "65세 이상 폐렴구균 국가예방접종사업", "다른 백신을", ()),
     ("○ 정신질환자 및 정신건강 고위험군\n○ 거제 시민 누구나", "정신건강사업 지원", None, ()),
+    # s43: requirements under labels: the age, income and residence lines the codes carry are passed over
+    ("○ 소 득 : 중위소득 150%이하\n○ 연 령 : 만65세 이상\n○ 선정기준\n1. 치매, 우울증, 스트레스, 자살충동 등으로 인하여 "
+     "심리상담이 필요하다는 발급일로부터 6개월 이내의 의사 진단서·소견서, 보건소장 추천이 있는 경우",
+     "지역사회서비스 투자사업(어르신 생기발랄)", "심리상담이 필요하다는", ()),
+    ("○ 연령기준: 18세 이상 ~ 65세 미만\n○ 거주기준: 신청일 기준 연제구에 6개월 이상 주민등록 되어있는 자\n"
+     "○ 자격기준➊ 신청일 기준 미취업자 ➋ 「고용24」에 구직등록한 자", "연제구 면접사진 촬영비 지원", "미취업자", ()),
 ]
 
 
@@ -82,7 +88,7 @@ def test_an_age_only_service_with_a_narrow_text_is_to_check() -> None:
     [r] = evaluate(cat, Facts(age=67, sex="female", income_pct_median=40))
     assert r.status == "unknown" and [c.code for c in r.decided_by] == [CHECK] and r.missing == ()
     assert "학점은행제를 이용하고자" in r.decided_by[0].meaning and "확인 필요" in r.decided_by[0].meaning
-    assert "only an age range is coded" in r.decided_by[0].meaning_en
+    assert "not in its coded conditions" in r.decided_by[0].meaning_en
     [young] = evaluate(cat, Facts(age=12))  # the age still rules out
     assert young.status == "not_eligible" and [c.code for c in young.decided_by] == ["JA0110", "JA0111"]
 
@@ -222,3 +228,10 @@ def _en(group: str) -> str:
     from connectors.eligibility.text_groups import BY_NAME
 
     return BY_NAME[group].en
+
+
+def test_a_doctors_note_under_labelled_requirements_is_to_check(gov24_catalogue: Catalogue) -> None:
+    """s42 §3: 어르신 생기발랄 (울산) was eligible on age and income while its 지원대상 asks for a doctor's note."""
+    [r] = evaluate(gov24_catalogue, Facts(age=70, income_pct_median=100, region="울산광역시"), ["631000000735"])
+    assert r.status == "unknown" and [c.code for c in r.decided_by] == [CHECK]
+    assert "진단서" in r.decided_by[0].meaning and "not in its coded conditions" in r.decided_by[0].meaning_en
