@@ -146,6 +146,19 @@ class ActionAnswerFromKnowledge:
             context.answer_language = context.answer_language or pending.get("language") or None
             answer = context.answer(asked, 0.0, region=where, earlier=True)
             same = regional.same_answer(pending, answer, where) if answer is not None else None
+            if same is not None and same[1] == regional.SAME_ANSWER_RESPONSE and context.has_response(regional.LOCAL_TOO_RESPONSE) \
+                    and (local := regional.local_version(context, asked, where, same[0].url)) is not None:
+                # a national service again, but the region runs a programme of its own for the question (s42 probe:
+                # "출산하면 뭐 받아요?" then "수원이요" was told 수원시 runs no version of 임신·출산 진료비, never that
+                # 경기도 pays 산후조리비): the national one named, then the region's answered
+                found = context.answer(local, 0.0, region=where, earlier=True)
+                if found is not None and not found.abstained and found.citations and found.citations[0].title == local:
+                    lead = same[0]
+                    intro = context.utter(tracker, regional.LOCAL_TOO_RESPONSE, region=place_for_language(where, context.language),
+                                          programme=lead.title, local=local)
+                    custom = {"citations": [c.__dict__ for c in found.citations] + [lead.__dict__], "abstained": False,
+                              "language": context.language, "response": regional.LOCAL_TOO_RESPONSE, "query": asked}
+                    return [*events, BotUttered(f"{intro.text}\n\n{found.text}", {"custom": custom})]
             if same is not None and context.has_response(same[1]):
                 # the document that answered leads again: what it means for that place, not all of it again
                 lead, response = same

@@ -46,6 +46,9 @@ ANSWER_RESPONSE = "action_answer_from_knowledge"
 #: service is named again (cited), not its whole answer repeated (``{region}``, ``{programme}``: its title;
 #: :func:`same_answer`)
 SAME_ANSWER_RESPONSE = "utter_region_same_answer"
+#: said instead of :data:`SAME_ANSWER_RESPONSE` when the region runs a programme of its own for the question
+#: (:func:`local_version`), whose answer follows it
+LOCAL_TOO_RESPONSE = "utter_region_local_too"
 #: said instead when that service is the place's own (``{agency}`` runs it)
 SAME_ANSWER_HERE_RESPONSE = "utter_region_same_answer_here"
 #: said instead when that service is another place's, for its residents (``{agency}``)
@@ -214,6 +217,33 @@ def same_answer(pending: dict[str, Any], answer: Answer, where: str) -> tuple[Ci
     if not agency_regions(lead.agency):
         return lead, SAME_ANSWER_RESPONSE
     return lead, (SAME_ANSWER_HERE_RESPONSE if region_match(lead.agency, where) else SAME_ANSWER_ELSEWHERE_RESPONSE)
+
+
+#: How far down the ranking, and how close to the lead's score, a programme run where the citizen lives may be to be
+#: named beside a national answer (:func:`local_version`; bundled corpus, s42 probe: "출산하면 뭐 받아요?" then "수원이요"
+#: ranks 경기도산후조리비지원 third at 0.80 of the national lead's 1.00, after 청소년산모 임신·출산 의료비 at 0.94).
+LOCAL_RANKS, LOCAL_SHARE = 3, 0.75
+
+
+def local_version(context: TurnContext, query: str, where: str, first: str) -> str | None:
+    """The title of a programme run where the citizen lives (``where``; :func:`~assistant.regions.region_match`) that
+    the retrieval of ``query`` for that region ranks among its first :data:`LOCAL_RANKS` documents, with at least
+    :data:`LOCAL_SHARE` of the lead's score and a word of the question in it (lexical score above 0), other than the
+    document answered (URL ``first``); None when there is none, or without a retriever. Said beside a national answer
+    ("출산하면 뭐 받아요?" then "수원이요": 경기도's 산후조리비 as well as the national 임신·출산 진료비), never instead
+    of it."""
+    retriever = getattr(context.knowledge, "retriever", None)
+    if retriever is None or not query.strip():
+        return None
+    hits = retriever.run(query, k=LOCAL_RANKS, region=where).hits
+    if not hits:
+        return None
+    top = hits[0].score
+    for hit in hits[:LOCAL_RANKS]:
+        doc = hit.doc
+        if doc.url != first and region_match(doc.agency, where) > 0 and hit.lexical > 0 and hit.score >= LOCAL_SHARE * top:
+            return str(doc.title)
+    return None
 
 
 def _best_offered(offered: list[str], where: str) -> str | None:

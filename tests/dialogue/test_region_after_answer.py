@@ -125,3 +125,24 @@ def test_a_yes_at_the_region_question_chooses_no_region(make_processor: Any) -> 
     assert sorted(b["title"] for b in t.messages[0].buttons) == sorted(b["title"] for b in first.messages[0].buttons)
     assert p.load("s-after").get_slot("programme_region") is None
     assert cited(say(p, "안양이요"))[0] == doc_id("ko", "안양 청년 월세 지원")
+
+
+@pytest.mark.parametrize(("question", "place", "said"), [
+    ("출산하면 뭐 받아요?", "수원이요", "경기도 수원시"),
+    ("출산하면 뭐 받아요?", "경기도 성남시 살아요", "경기도 성남시"),
+])
+def test_a_national_answer_names_the_region_s_own_programme_too(make_processor: Any, question: str, place: str,
+                                                                 said: str) -> None:
+    """s42 probe: "출산하면 뭐 받아요?" then "수원이요" was told 수원시 runs no version of the national 임신·출산 진료비,
+    never that 경기도 pays 산후조리비 (a page the bundled corpus holds, run by 경기도)."""
+    p = make_processor()
+    first = say(p, question)
+    national = cited(first)[0]
+    assert national == doc_id("ko", "건강보험 임신·출산 진료비 지원")
+    t = say(p, place)
+    assert responses(t) == ["utter_region_local_too"], [m.text for m in t.messages]
+    text = t.messages[0].text
+    local = doc_id("ko", "경기도산후조리비지원")
+    assert list(dict.fromkeys(cited(t))) == [local, national]  # each section used is cited
+    assert said in text and "경기도산후조리비지원" in text and "건강보험 임신·출산 진료비 지원" in text
+    assert "[지원 내용]" in text and "50만원" in text  # its answer follows: 출생아 1인당 50만원 상당 (the page)
