@@ -34,6 +34,7 @@ same polite message (nothing can be stored then; the log says so).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -75,7 +76,7 @@ from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.nlu.domain import Domain
 from assistant.nlu.language import detect_language
 from assistant.nlu.pipeline import NluPipeline
-from assistant.nlu.preprocess import condense
+from assistant.nlu.preprocess import condense, without_markup
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.settings import Settings
 from assistant.stores.locks import LockStore
@@ -346,6 +347,10 @@ class MessageProcessor:
 
     def _log_user(self, tracker: DialogueStateTracker, message: UserMessage, mid: str | None,
                   parse: dict[str, Any] | None) -> tuple[TurnContext, UserUttered]:
+        if parse is None and (words := without_markup(message.text or "")) != (message.text or "") and words.strip():
+            # HTML pasted or probed ("<script>alert(1)</script> 에너지바우처"): its words are the message, read and
+            # stored (s42 probe: the markup made it out of scope); markup with no words stays as sent
+            message = dataclasses.replace(message, text=words)
         text = normalize_spaces(message.text or "").strip()
         conversation = _conversation_language(tracker)
         default = _preferred(message) or conversation or "ko"

@@ -42,7 +42,7 @@ from assistant.nlu.entities.base import analyse
 from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
 from assistant.nlu.mlp_classifier import MlpIntentClassifier, intent_classifier_for
-from assistant.nlu.preprocess import condense, sensitive_number_only, without_personal_data
+from assistant.nlu.preprocess import code_only, condense, sensitive_number_only, without_personal_data
 from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
 from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
@@ -89,6 +89,9 @@ DOCUMENT_REQUEST_ALSO: dict[str, frozenset[str] | None] = {
 #: (:func:`~assistant.nlu.preprocess.sensitive_number_only`), when the project has it: a fact, as a phone number
 #: alone is. Its classifier reading is a low-confidence draw over unrelated intents.
 PERSONAL_NUMBER_INTENT = "inform"
+#: The intent of a message that is only code or markup (:func:`~assistant.nlu.preprocess.code_only`), when the project
+#: has it.
+OUT_OF_SCOPE = "out_of_scope"
 #: lookup entities whose value is a yes/no fact about the person.
 BOOLEAN_ENTITIES = frozenset({"resident"})
 
@@ -195,6 +198,14 @@ def _document_request_ranking(
     if not moved:
         return ranking, False
     return tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence)), True
+
+
+def _code_reading(nlu: NluResult) -> NluResult:
+    """``out_of_scope`` with probability 1, the other intents 0 (in their order): an SQL statement or bare markup
+    (:func:`~assistant.nlu.preprocess.code_only`) is nothing a citizen asks, whatever its embedding is near."""
+    top = IntentPrediction(OUT_OF_SCOPE, 1.0)
+    rest = tuple(IntentPrediction(p.name, 0.0) for p in nlu.ranking if p.name != OUT_OF_SCOPE)
+    return dataclasses.replace(nlu, intent=top, ranking=(top, *rest), oos_score=1.0, is_out_of_scope=True)
 
 
 def _personal_number_reading(nlu: NluResult) -> NluResult:
@@ -346,6 +357,8 @@ class NluPipeline:
             nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking, is_out_of_scope=ranking[0].name == "out_of_scope")
         if PERSONAL_NUMBER_INTENT in self.classifier.labels and sensitive_number_only(clean) is not None:
             nlu = _personal_number_reading(nlu)
+        elif OUT_OF_SCOPE in self.classifier.labels and code_only(clean):
+            nlu = _code_reading(nlu)
         entities = tuple(_boolean_facts(list(ents.entities), ents))
         timings = {"embed": (t1 - t0) * 1000, "intent": (t2 - t1) * 1000, "entities": (t3 - t2) * 1000}
         return ParsedMessage(text, nlu, entities, negated, vector, timings)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+import html
+
 from assistant.nlu.pii import find_pii
 
 _SENT_END = re.compile(r"(?<=[.!?。？！])\s+|\n+")
@@ -143,3 +145,65 @@ def sensitive_number_only(text: str) -> str | None:
         return None
     rest = "".join(text[a:b] for a, b in zip([0, *(s.end for s in spans)], [*(s.start for s in spans), len(text)], strict=True))
     return None if any(ch.isalnum() for ch in rest) else spans[0].kind
+
+
+#: A script or style element with its content, an HTML comment, and any other tag (a name of ASCII letters after "<" or
+#: "</"; "<3", "a < b", "<100만원>" and "<주거급여>" are no tags).
+_MARKUP_BLOCK = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?\s*>")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,6});")
+
+
+def without_markup(text: str) -> str:
+    """``text`` without HTML markup: script and style elements with their content, comments and tags removed, entities
+    (``&lt;``, ``&#54620;``) decoded first; spaces normalised where something was removed. A message pasted from a web
+    page, or a probe ("<script>alert(1)</script> 에너지바우처", s42 probe: answered "그 질문은 여기서 답해 드리기
+    어려워요") is read for its words. Text without markup is returned unchanged.
+
+    Why a regular expression rather than BeautifulSoup (which the HTML loader uses for documents): a chat message is
+    mostly not HTML, and an HTML parser reads "<3", "a < b" or "<100만원>" as broken markup; only well-formed tags with
+    ASCII names are removed here.
+
+    Example:
+        >>> without_markup("<script>alert(1)</script> 에너지바우처"), without_markup("<b>주거급여</b> 알려줘")
+        ('에너지바우처', '주거급여 알려줘')
+        >>> without_markup("&lt;b&gt;청년&lt;/b&gt; 월세"), without_markup("소득 <100만원> 이하 <3")
+        ('청년 월세', '소득 <100만원> 이하 <3')
+    """
+    if "<" not in text and "&" not in text:
+        return text
+    out = html.unescape(text) if _ENTITY.search(text) else text
+    stripped = _TAG.sub(" ", _MARKUP_BLOCK.sub(" ", out))
+    if stripped == text:
+        return text
+    return " ".join(stripped.split())
+
+
+#: An SQL statement or an injection probe: a statement's verb with its object ("DROP TABLE", "SELECT … FROM", "UNION
+#: SELECT", "INSERT INTO", "DELETE FROM", "UPDATE … SET"), or a comment or tautology after a quote ("'; --", "' OR 1=1").
+_SQL = re.compile(r"\b(?:drop\s+(?:table|database)|select\b.{0,80}?\bfrom|union\s+(?:all\s+)?select|insert\s+into|"
+                  r"delete\s+from|update\s+\w+\s+set|truncate\s+table|alter\s+table)\b|['\"]\s*;\s*--|"
+                  r"['\"]\s*or\s+['\"]?\d+['\"]?\s*=\s*['\"]?\d+", re.I | re.S)
+
+
+def code_only(text: str) -> bool:
+    """Whether ``text`` is an SQL statement or an injection probe with no Korean word beside it ("'; DROP TABLE users;
+    --", "SELECT * FROM benefits WHERE 1=1"), or markup with no word outside its tags and scripts
+    ("<script>alert(1)</script>"): nothing a citizen asks. The classifier read the first as
+    ``revoke_consent`` (0.77: "DROP") and the assistant answered about a MyData consent (s42 probe); the NLU reads it as
+    ``out_of_scope`` instead (:meth:`assistant.nlu.pipeline.NluPipeline.parse`). A question that quotes a word of SQL
+    ("select 버튼이 안 눌려요") is no statement.
+
+    Example:
+        >>> code_only("'; DROP TABLE users; --"), code_only("SELECT * FROM benefits WHERE 1=1")
+        (True, True)
+        >>> code_only("<script>alert(1)</script>"), code_only("<b>주거급여</b>")
+        (True, False)
+        >>> code_only("에너지바우처 select 어떻게 해요"), code_only("Can I select more than one benefit?")
+        (False, False)
+    """
+    if _MARKUP_BLOCK.search(text) or _TAG.search(text):  # markup and nothing else ("<script>alert(1)</script>")
+        rest = _TAG.sub(" ", _MARKUP_BLOCK.sub(" ", text))
+        if not re.search(r"[^\W\d_]", rest):
+            return True
+    return _SQL.search(text) is not None and re.search(r"[가-힣]", text) is None
