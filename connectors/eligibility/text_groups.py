@@ -723,6 +723,10 @@ ANSWER_EN: dict[str, re.Pattern[str]] = {name: re.compile(p, re.IGNORECASE) for 
 ANSWER_KO: dict[str, re.Pattern[str]] = {name: re.compile(p) for name, p in {
     "business": r"가게|식당|장사|매장|사장|영업\s*(?:중|하고)|사업\s*(?:을|은|는)?\s*(?:안\s*)?(?:해|하고|하는|운영)|사업체|회사\s*(?:를|을)?\s*운영",
     "electricity": r"고압|한전|한국전력|수전\s*설비|특고압",
+    # (s43) everyday words for being out of work or looking for it: "백수에요" was "알아듣지 못했어요" at the question
+    # (a word of having none, "일 없어요", would read as a denial of the group: not among them)
+    "job_seeker": r"백수|무직|실직|취준|취업\s*준비|일\s*(?:자리)?\s*(?:을|를)?\s*(?:구하|찾|잃)|직장\s*(?:을)?\s*잃",
+    "worker": r"(?:회사|직장)\s*(?:에|을|를)?\s*다(?:니|녀)(?!다가|었|던)|월급\s*(?:받|쟁이)",
 }.items()}
 #: Where an answer's clauses part: "예술인이고 구직자예요", "예술인은 아니고 구직자예요", "artist, but not a student".
 _CLAUSE = re.compile(r"(?<=[가-힣])(?:고|며|지만|는데|인데)\s+|[,.;/·]|\b(?:and|but)\b", re.IGNORECASE)

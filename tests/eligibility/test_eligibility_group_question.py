@@ -206,6 +206,11 @@ def test_a_group_a_known_fact_decides_is_not_offered() -> None:
     ("I am unemployed", {"job_seeker": True}),
     ("해당 없음", {}),
     ("none of these", {}),
+    # s43: everyday words for being out of work or in work ("백수에요" was not understood at the question)
+    ("백수에요", {"job_seeker": True}), ("무직이에요", {"job_seeker": True}), ("취준생이에요", {"job_seeker": True}),
+    ("일자리 찾고 있어요", {"job_seeker": True}), ("백수는 아니에요", {"job_seeker": False}),
+    ("회사 다녀요", {"worker": True}), ("월급 받아요", {"worker": True}),
+    ("회사 다니다가 그만뒀어요 지금 백수", {"job_seeker": True}),  # a job left is no job
 ])
 def test_groups_answered(text: str, expected: dict[str, bool]) -> None:
     assert groups_answered(text) == expected
