@@ -100,3 +100,26 @@ def test_a_service_the_documents_have_gets_no_such_note(bundled_router) -> None:
     turn = bundled_router.handle(UserMessage("missing-svc-2", "에너지바우처 신청 방법 알려주세요", "rest", {}))
     assert turn.answer is not None and not turn.answer.abstained
     assert "자료에 없어요" not in turn.answer.text and turn.answer.citations[0].title.replace(" ", "").startswith("에너지바우처")
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("자영업자인데 가게 문 닫게 생겼어요 소상공인 지원금 있나요", "소상공인 지원금"),
+    ("자영업자 대출 있어요?", "자영업자 대출"),
+    ("중소기업 정책자금 알려줘", "중소기업 정책자금"),
+    ("청년 지원금 있어요?", None),  # no business named
+    ("소상공인인데 에너지바우처 돼요?", None),  # the business is who asks, the support named is another
+])
+def test_support_for_a_business_is_named(text: str, name: str | None) -> None:
+    """s42 probe: a small business's support was answered with 조기재취업수당 (a job seeker's allowance) as if it were the
+    support asked about; no title of the bundled corpus holds 소상공인 or 자영업 (the titles are read from the pages)."""
+    from pathlib import Path
+
+    import yaml
+
+    from assistant.knowledge.composer import group_support
+
+    pages = sorted((Path(__file__).resolve().parents[1] / "knowledge" / "ko").glob("*.md"))
+    titles = ["".join(str(yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])["title"]).split()) for p in pages]
+    assert not any("소상공인" in t or "자영업" in t for t in titles)
+    assert group_support(text, titles) == name
+    assert group_support(text, [*titles, "소상공인정책자금", "자영업자고용보험", "중소기업진흥"]) is None

@@ -109,6 +109,10 @@ class TurnContext:
     #: stands, else the reply says the page does not speak of them (:meth:`~assistant.knowledge.composer.
     #: AnswerComposer.unmentioned_answer`); None for any other message
     unmentioned: tuple[str, tuple[str, ...]] | None = None
+    #: an aspect asked of a detail the service just answered does not speak of ("보증금은 얼마까지 지원돼요?" after
+    #: 전세임대): the document and the words said; ``query`` holds its title and the message, and the answer first says
+    #: the page is silent on them (:meth:`~assistant.knowledge.composer.AnswerComposer.silent_note`); None otherwise
+    silent_on: tuple[str, tuple[str, ...]] | None = None
     #: a short question about an aspect of the programme whose region is being asked ("구비서류는요?":
     #: :class:`~assistant.dialogue.regional.RegionFollowUpPolicy`): the knowledge action asks the region again and
     #: joins it to the pending question; None for any other message

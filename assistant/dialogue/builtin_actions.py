@@ -236,6 +236,11 @@ class ActionAnswerFromKnowledge:
                 custom["age_fits"] = judged[1]
             if elsewhere:  # before the age's verdict, which is about the other page
                 text = f"{elsewhere}\n\n{text}"
+            composer = getattr(context.knowledge, "composer", None)
+            if context.silent_on is not None and composer is not None and hasattr(composer, "silent_note") \
+                    and answer.citations and answer.citations[0].doc_id == context.silent_on[0]:
+                note = composer.silent_note(context.silent_on[0], context.silent_on[1], answer.language)
+                text = f"{note}\n\n{text}" if note else text
             if self.offer_check is not None and context.has_response("utter_clarify_check_eligibility") \
                     and self.offer_check(tracker, context):
                 title = context.utter(tracker, "utter_clarify_check_eligibility").text or "check_eligibility"

@@ -115,7 +115,7 @@ ASPECT_WORDS = frozenset(
     "나오 빌리 빌려주 꾸 "  # "간병비 나와요?": what is paid; "생활비도 빌릴수있어요?" after 학자금대출 (s41 probe): how much one can borrow, as borrow and lend
     "income incomes earn earnings salary wage wages high higher borrow lend receive "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
-    "eligible much amount contact phone call number until pay cover give who cost costs fee fees free online".split()
+    "eligible much amount contact phone call number until pay cover covered covers paid give who cost costs fee fees free online".split()
 )
 
 
@@ -221,7 +221,14 @@ class ServiceFollowUpPolicy:
             found = detail_follow_up(tracker, context, [str(c.get("doc_id") or "") for c in candidates])
             if found is None:
                 return None
-            doc_id, detail, facts, unmentioned = found
+            doc_id, detail, facts, unmentioned, silent = found
+            if silent:
+                # the page's own answer to the aspect, said to be silent on the detail asked
+                title = next((str(c.get("title") or "") for c in candidates if str(c.get("doc_id") or "") == doc_id), "") or title
+                context.silent_on = (doc_id, tuple(said for said, _ways in facts))
+                context.about_service, context.query = title, f"{title} {text}"
+                context.answer_language = context.answer_language or context.language
+                return Prediction("action_answer_from_knowledge", self.name, 1.0)
             if unmentioned:
                 context.unmentioned = (doc_id, tuple(said for said, _ways in facts))
                 return Prediction("action_answer_from_knowledge", self.name, 1.0)
@@ -382,6 +389,10 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
             if not aspects:
                 # "저 직장인인데 되나요?" after 에너지바우처, whose page never speaks of 직장인 (s37 note: "찾지 못했어요")
                 return FollowUp(docs[0], "", tuple(words), unmentioned=True)
+            if terms and not facts and not _titled(terms, composer):
+                # a detail of the service no title names, asked with an aspect ("보증금은 얼마까지 지원돼요?" after
+                # 전세임대, whose page never says 보증금; s42 probe: read alone it answered 청년 월세's 월 10만원)
+                return FollowUp(docs[0], "", tuple(words), silent_detail=True)
         if terms:
             return None
     fact = any(e.get("entity") in FACT_ENTITIES for e in message.entities)
@@ -392,6 +403,13 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     # who is eligible again)
     aged = aged_group_title(text, ((d, composer.index.docs[d].title) for d in docs[1:]))
     return FollowUp(aged or docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
+
+
+def _titled(terms: Sequence[str], composer: Any) -> bool:
+    """Whether a document title of ``composer``'s index holds one of ``terms`` (no spaces, lower case): "기차 할인은
+    얼마예요?" after 에너지바우처 names another service (철도 공공할인), "보증금은 얼마까지 지원돼요?" names none."""
+    titles = [squeezed(d.title) for d in composer.index.docs.values()]
+    return any(squeezed(t) in title for t in terms for title in titles)
 
 
 def as_written(text: str, term: str, catalogue: Sequence[str] = ()) -> str:
@@ -420,6 +438,9 @@ class FollowUp(NamedTuple):
     #: no page cited holds the facts: the message is answered as it is, and when the documents have nothing for it,
     #: the reply says the page does not speak of them and quotes who is eligible
     unmentioned: bool = False
+    #: (s43) an aspect asked of a detail the page does not speak of and no document title names ("보증금은 얼마까지
+    #: 지원돼요?" after 전세임대): the page's own answer to the aspect, said to be silent on the detail (``facts``)
+    silent_detail: bool = False
 
 
 #: Facts about the person that the topic words leave out (:func:`~assistant.dialogue.eligibility_route.topic_terms`),

@@ -377,6 +377,34 @@ _PARTICLE_ENDS = frozenset("은는이가을를도에의로와과랑")
 _VERB_ENDS = re.compile(r"(?:는데|은데|인데|ㄴ데|는지|고|며|면|서|지만|니까|어요|아요|해요|에요|예요|습니다|요|다)$")
 
 
+#: Support asked for a kind of business ("소상공인 지원금", "자영업자 대출", "중소기업 정책자금"): the business is who the
+#: support is for, and a page for job seekers or workers is no answer to it.
+_GROUP_SUPPORT = re.compile(r"(소상공인|자영업자?|중소기업|소기업|스타트업)\s*(?:을\s*위한\s*|들?\s*)?"
+                            r"(지원금|지원|정책\s*자금|대출|손실\s*보상|재난\s*지원금|보조금)")
+
+
+def group_support(query: str, titles: Iterable[str]) -> str | None:
+    """Support for a kind of business ``query`` asks for (:data:`_GROUP_SUPPORT`: "소상공인 지원금") when no title holds
+    the business's word (``titles``: spaces removed), as written with its support word; else None. s42 probe: "자영업자인데
+    가게 문 닫게 생겼어요 소상공인 지원금 있나요" was answered with 조기재취업수당 (a job seeker's allowance) as if it were
+    the support asked for; the bundled documents have no page for a small business.
+
+    >>> group_support("자영업자인데 가게 문 닫게 생겼어요 소상공인 지원금 있나요", ["조기재취업수당"])
+    '소상공인 지원금'
+    >>> group_support("소상공인 지원금 있나요", ["소상공인정책자금"]) is None, group_support("청년 지원금", ["조기재취업수당"]) is None
+    (True, True)
+    """
+    m = _GROUP_SUPPORT.search(query)
+    if m is None:
+        return None
+    group = m.group(1)
+    stem = group[:-1] if group.endswith("자") else group
+    if any(stem in t for t in titles):
+        return None
+    support = re.sub(r"\s+", "", m.group(2))
+    return f"{group} {support}"
+
+
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
     three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드") that no title holds (``titles``: spaces removed), else None.
@@ -1008,6 +1036,18 @@ class AnswerComposer:
             return f"'{doc.title}' says nothing about {words}. A related service that does:"
         return f"'{doc.title}' 안내에는 {words}에 관한 내용이 없어요. 관련된 다른 안내예요."
 
+    def silent_note(self, doc_id: str, said: Iterable[str], lang: str) -> str:
+        """The sentence before ``doc_id``'s own answer to an aspect asked of a detail its page does not speak of
+        (``said``: the words said; "보증금은 얼마까지 지원돼요?" after 전세임대): the page says nothing of them, what
+        follows is what it does say, and the agency can tell the rest. ``""`` when the document is not in the index."""
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return ""
+        words = ", ".join(f"'{s}'" for s in said)
+        if lang == "en":
+            return f"'{doc.title}' says nothing about {words}. Here is what it does say; its contact can tell you more:"
+        return f"'{doc.title}' 안내에는 {words}에 관한 내용이 없어요. 안내에 나온 내용은 아래와 같고, 자세한 것은 문의처에 확인해 주세요."
+
     def _whole_section(self, doc: DocInfo, name: str) -> str:
         """Section ``name`` of ``doc`` whole (:func:`_joined_chunks` of its chunks in order): a fact's lines may be far
         down (전세임대's 지원 대상 is four chunks), and an excerpt may run past the first chunk."""
@@ -1022,7 +1062,7 @@ class AnswerComposer:
         naming it (:func:`~assistant.knowledge.glossary.implied_benefit`: "회사에서 짤렸어요" → 실업급여, s42)."""
         named = default_glossary().named_service(query) or implied_benefit(query)
         if named is None:
-            name = unknown_account_or_scheme(query, self._titles)
+            name = unknown_account_or_scheme(query, self._titles) or group_support(query, self._titles)
             if name is not None and name.endswith("카드") and any(w.endswith(name) for w in self._described_cards()):
                 return None  # a card a page describes (국민행복카드, how 임신·출산 진료비 is paid) is no missing service
             return name
