@@ -96,6 +96,27 @@ def suffix_free(text: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def edit_distance(a: str, b: str) -> int:
+    """The optimal-string-alignment distance of ``a`` and ``b``: insertions, deletions, substitutions and swaps of two
+    neighbouring letters, each 1 (Damerau 1964; "vouchr" → "voucher" 1, "chidlcare" → "childcare" 1). Own code: a dozen
+    lines over words of at most twenty letters, where a fuzzy-matching library would be a dependency for one loop.
+
+    Example:
+        >>> edit_distance("vouchr", "voucher"), edit_distance("chidlcare", "childcare"), edit_distance("apply", "apple")
+        (1, 1, 1)
+    """
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        prev2, prev = prev, row
+    return prev[-1]
+
+
 def phrase_words(phrase: str) -> str:
     """A glossary phrase as the words a question is read into, joined by single spaces ("C-section" → "c section",
     "k-12" → "k 12"); empty when it has no word."""
@@ -391,6 +412,50 @@ class Glossary:
                     groups.setdefault(n, set()).update(names)
             self._groups = {k: frozenset(v) for k, v in groups.items()}
         return self._groups
+
+    def spelled(self, text: str) -> str:
+        """``text`` with each English word that no dictionary knows and the glossary does not hold replaced by the one
+        glossary word it misspells (s42 probe: "enrgy vouchr apply how" found nothing; "energy voucher apply how"
+        finds 에너지바우처): a word of four letters or more, unknown to simplemma's English dictionary (the one
+        :func:`lemma` reads), becomes the glossary word with the same first letter at the smallest edit distance
+        (:func:`edit_distance`: at most 1, or 2 for a word of eight letters or more), when exactly one is that near.
+        Any other word is left as written, so a name ("Suwon") or a word the dictionary knows ("apply", never "apple")
+        is never changed. ``text`` itself when nothing is corrected.
+
+        Example:
+            >>> g = Glossary({"energy voucher": ["에너지바우처"], "childcare": ["보육"], "apple": ["사과"]})
+            >>> g.spelled("enrgy vouchr apply how"), g.spelled("chidlcare in Suwon")
+            ('energy voucher apply how', 'childcare in Suwon')
+        """
+        by_first, vocabulary = self._vocabulary()
+        changed = False
+
+        def fix(m: re.Match[str]) -> str:
+            nonlocal changed
+            word = m.group()
+            low = word.lower()
+            if len(low) < 4 or low in vocabulary or simplemma.is_known(low, lang="en"):
+                return word
+            limit = 2 if len(low) >= 8 else 1
+            near = [(edit_distance(low, v), v) for v in by_first.get(low[0], ()) if abs(len(v) - len(low)) <= limit]
+            near = sorted((d, v) for d, v in near if d <= limit)
+            if not near or (len(near) > 1 and near[1][0] == near[0][0]):
+                return word
+            changed = True
+            return near[0][1]
+
+        out = re.sub(r"(?<![A-Za-z'])[A-Za-z]+(?![A-Za-z'])", fix, text)
+        return out if changed else text
+
+    def _vocabulary(self) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+        """The glossary phrases' words of four letters or more, by first letter and as a set (read once)."""
+        if not hasattr(self, "_vocab"):
+            words = frozenset(w for k in self.terms for w in k.split() if len(w) >= 4 and w.isalpha())
+            by_first: dict[str, list[str]] = {}
+            for w in sorted(words):
+                by_first.setdefault(w[0], []).append(w)
+            self._vocab = ({k: tuple(v) for k, v in by_first.items()}, words)
+        return self._vocab
 
     def translate(self, text: str) -> list[str]:
         """Korean terms for the English words and phrases of ``text``, in order, without repeats."""

@@ -438,6 +438,8 @@ class RetrieverConfig:
             signals (``bench/fit_answerability_gate.py --language en --hold-clinc``, same features): CLINC150 9 → 13,
             twins correct .791 → .776, English citizen 15 → 13, en_dev .758 → .773: no better than the shipped pair.
             Korean questions never take this path.
+        english_spelling: an English question's words that no dictionary knows are read as the glossary words they
+            misspell (:meth:`~assistant.knowledge.glossary.Glossary.spelled`: "enrgy vouchr" → "energy voucher", s43).
         w_language_map, language_map_path: an English question's own query vector ``q``, before it is mixed with its
             translation's, is searched as ``q + w_language_map x qW``, renormalised, where ``W`` is the orthogonal map
             of the embedder's English query space onto its Korean one fitted on the glossary's phrase pairs
@@ -576,6 +578,7 @@ class RetrieverConfig:
     language_shift_path: str | None = None
     w_language_map: float = 1.0
     language_map_path: str | None = None
+    english_spelling: bool = True
     gate_unmapped: bool = True
     language_map_scope: Literal["all", "top"] = "top"
 
@@ -1255,6 +1258,8 @@ class HybridRetriever:
             filters = self.default_filters
         mask = self._mask(ld, filters) if filters is not None and filters.active else None
         language = detect_language(query)
+        if language == "en" and cfg.english_spelling:
+            query = self.glossary.spelled(query)  # "enrgy vouchr apply how" → "energy voucher apply how" (s43)
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
         said_terms = list(terms)  # every word the citizen said: the gate's, when the top page is the place's (below)
