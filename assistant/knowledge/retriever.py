@@ -346,6 +346,7 @@ from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
 from assistant.knowledge.topic import topic_compounds
 from assistant.nlu.language import detect_language
+from assistant.nlu.preprocess import standard_reading
 from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 from assistant.regions import agency_regions, find_english_region
 
@@ -440,6 +441,8 @@ class RetrieverConfig:
             Korean questions never take this path.
         english_spelling: an English question's words that no dictionary knows are read as the glossary words they
             misspell (:meth:`~assistant.knowledge.glossary.Glossary.spelled`: "enrgy vouchr" → "energy voucher", s43).
+        standard_korean: a Korean question's regional forms are read in standard Korean
+            (:func:`~assistant.nlu.preprocess.standard_reading`: "낳으믄" → "낳으면", "있당가" → "있나요", s43).
         w_language_map, language_map_path: an English question's own query vector ``q``, before it is mixed with its
             translation's, is searched as ``q + w_language_map x qW``, renormalised, where ``W`` is the orthogonal map
             of the embedder's English query space onto its Korean one fitted on the glossary's phrase pairs
@@ -579,6 +582,7 @@ class RetrieverConfig:
     w_language_map: float = 1.0
     language_map_path: str | None = None
     english_spelling: bool = True
+    standard_korean: bool = True
     gate_unmapped: bool = True
     language_map_scope: Literal["all", "top"] = "top"
 
@@ -1260,6 +1264,8 @@ class HybridRetriever:
         language = detect_language(query)
         if language == "en" and cfg.english_spelling:
             query = self.glossary.spelled(query)  # "enrgy vouchr apply how" → "energy voucher apply how" (s43)
+        elif language == "ko" and cfg.standard_korean:
+            query = standard_reading(query, shots=False)  # "애기 낳으믄 … 있당가?" → "애기 낳으면 … 있나요?" (s43)
         tokens = self.tokenizer.tokenize(query[:2000])
         terms = lexical_terms(tokens)
         said_terms = list(terms)  # every word the citizen said: the gate's, when the top page is the place's (below)

@@ -42,7 +42,7 @@ from assistant.nlu.entities.base import analyse
 from assistant.nlu.entities.duckling_time import duckling_time_settings
 from assistant.nlu.language import detect_language
 from assistant.nlu.mlp_classifier import MlpIntentClassifier, intent_classifier_for
-from assistant.nlu.preprocess import code_only, condense, sensitive_number_only, without_personal_data
+from assistant.nlu.preprocess import code_only, condense, sensitive_number_only, standard_reading, without_personal_data
 from assistant.nlu.response_selector import fold_retrieval_intents
 from assistant.nlu.project import Project
 from assistant.nlu.tokenizer import KoreanTokenizer, normalize_spaces
@@ -334,7 +334,9 @@ class NluPipeline:
         if vector is None:
             query = condense(clean, MAX_QUERY_CHARS) if len(clean) > MAX_QUERY_CHARS else clean
             vector = self.embedder.embed_queries([query or " "])[0]
-        intent_text, intent_vector = without_personal_data(clean), vector
+        # the classifier reads the message without personal data (it trained on such copies too) and in standard
+        # Korean (its examples are), and keeps the surer of that reading and the message as written (below)
+        intent_text, intent_vector = standard_reading(without_personal_data(clean)), vector
         if intent_text != clean:
             query = condense(intent_text, MAX_QUERY_CHARS) if len(intent_text) > MAX_QUERY_CHARS else intent_text
             intent_vector = self.embedder.embed_queries([query])[0]
