@@ -133,16 +133,41 @@ _CRYING = re.compile(r"(?:[ㅠㅜ]+|흑+|엉엉|ㅠㅅㅠ|T_T|T\.T|ㅡㅜ|[😢�
 SAD_RESPONSE = "utter_sad"
 
 
+#: Feeling said of oneself, with nothing asked (s43 probe: "너무 힘들어서 눈물만 나요 ㅠㅠ" got the out-of-scope reply,
+#: "아무도 안 도와줘요" "nothing is waiting for a confirmation", "I feel hopeless" "Thanks. What would you like to
+#: know?"): tears, loneliness, hopelessness, nobody helping.
+_SAD_KO = re.compile(r"눈물(?:만|이)?\s*(?:나|흘러|멈추지|안\s*멈)|울고\s*(?:싶|있)|계속\s*울|너무\s*(?:외로|괴로|서러|슬프|슬퍼|힘들어(?:서|요|\s*죽))"
+                     r"|외로워|서러워|마음이\s*(?:너무\s*)?(?:아파|아프|무너)|아무도\s*(?:안\s*도와|도와\s*주지|도와주지|제\s*편|내\s*편|날\s*안|저를\s*안)"
+                     r"|희망이\s*(?:없|안\s*보)|지쳤어요|지쳐요")
+_SAD_EN = re.compile(r"\b(?:i\s+feel|i'?m\s+feeling|feeling|i\s+am|i'?m)\s+(?:so\s+|really\s+|very\s+|completely\s+|totally\s+)?"
+                     r"(?:hopeless|helpless|alone|lonely|sad|miserable|worthless|lost|overwhelmed)\b"
+                     r"|\bcan'?t\s+stop\s+crying\b|\bkeep\s+crying\b|\b(?:nobody|no\s+one)\s+(?:helps|cares|listens|will\s+help)\b", re.I)
+#: What makes a message about feelings a question about help ("너무 힘든데 지원 받을 수 있나요?", "I feel lonely, is there
+#: a programme for seniors?"): the documents answer it.
+_ASKS_HELP = re.compile(r"지원|신청|받을\s*수|혜택|서비스|수당|급여|바우처|어떻게|어디|뭐가\s*있|있나요|있을까요|\?"
+                        r"|\b(?:support|apply|benefit|programme|program|service|voucher|allowance|how|where|any)\b", re.I)
+
+
 def expresses_sadness(text: str) -> bool:
-    """Whether the whole message is crying: jamo, syllables or emoji of tears, at most 30 characters.
+    """Whether the whole message is crying (jamo, syllables or emoji of tears, at most 30 characters), or says how the
+    speaker feels (:data:`_SAD_KO`, :data:`_SAD_EN`: tears, loneliness, hopelessness) in at most 60 characters without
+    asking about help (:data:`_ASKS_HELP`).
 
     >>> expresses_sadness("ㅠㅠㅠㅠ"), expresses_sadness("흑흑 ㅜㅜ"), expresses_sadness("😭😭")
     (True, True, True)
+    >>> expresses_sadness("너무 힘들어서 눈물만 나요 ㅠㅠ"), expresses_sadness("아무도 안 도와줘요"), expresses_sadness("I feel hopeless")
+    (True, True, True)
     >>> expresses_sadness("신청이 안 돼요 ㅠㅠ"), expresses_sadness("ㅋㅋㅋ"), expresses_sadness("...")
     (False, False, False)
+    >>> expresses_sadness("너무 외로운데 어르신 프로그램 있나요?"), expresses_sadness("I feel lonely, is there a programme for seniors?")
+    (False, False)
     """
     t = (text or "").strip()
-    return bool(t) and len(t) <= 30 and _CRYING.fullmatch(t) is not None and re.search(r"[ㅠㅜ흑엉T😢😭😿🥲😞😔]", t) is not None
+    if not t:
+        return False
+    if len(t) <= 30 and _CRYING.fullmatch(t) is not None and re.search(r"[ㅠㅜ흑엉T😢😭😿🥲😞😔]", t) is not None:
+        return True
+    return len(t) <= 60 and bool(_SAD_KO.search(t) or _SAD_EN.search(t)) and _ASKS_HELP.search(t) is None
 
 
 class BotChallengePolicy:

@@ -100,11 +100,32 @@ _ELDER_KO = r"(?:아버지|어머니|아빠|엄마|할머니|할아버지|남편
 #: with a cue that it is one (:data:`_GONE_CUE_KO`: dementia, gone out, since yesterday …): "아버지가 아직 퇴근해서 안
 #: 들어오셨는데 대신 신청해도 돼요?" is no emergency.
 _NOT_BACK_KO = re.compile(rf"{_ELDER_KO}\s*(?:가|이|께서)?\s*[^.?!\n]{{0,24}}?"
-                          r"(?:안\s*들어오|안\s*들어와|안\s*돌아오|안\s*돌아와|못\s*찾|연락\s*(?:이|도)?\s*(?:안|없))")
+                          r"(?:안\s*들어오|안\s*들어와|안\s*돌아오|안\s*돌아와|못\s*찾|연락\s*(?:이|도)?\s*(?:안|없)"
+                          r"|전화\s*(?:를|도)?\s*(?:며칠째\s*)?안\s*받)")
 _NOT_BACK_EN = re.compile(r"\b(?:my|our)\s+(?:\w+\s+){0,2}(?:father|mother|dad|mom|mum|grandfather|grandmother|grandma|grandpa|husband|wife)\b"
                           r"[^.?!]{0,40}?\b(?:hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:come|came)\s+(?:back|home)", re.I)
 _GONE_CUE_EN = re.compile(r"dementia|alzheimer|since\s+(?:yesterday|last\s+night|this\s+morning)|all\s+night|for\s+(?:hours|days)|wander", re.I)
-_GONE_CUE_KO = re.compile(r"치매|집\s*(?:을|에서)?\s*나가|배회|며칠|밤새|밤새도록|이틀|사흘|어제부터|아침부터|새벽에|길\s*을?\s*잃|실종")
+_GONE_CUE_KO = re.compile(r"치매|집\s*(?:을|에서)?\s*나가|배회|며칠|밤새|밤새도록|이틀|사흘|어제부터|아침부터|새벽에|길\s*을?\s*잃|실종"
+                          # s43 probe: an older person living alone not answering ("혼자 사는 아버지가 전화를 안 받으세요")
+                          r"|혼자\s*(?:사는|사시는|계시는|사세요|사셔서|지내시는)|독거")
+#: A parent or grandparent with dementia gone out (s43 probe: "할머니가 치매인데 집을 나가셨어요" got "알겠어요. 어떤 점을
+#: 도와드릴까요?"): 치매 and going out or not being found, in either order; 112 and 182 at once.
+_DEMENTIA_KO = re.compile(r"치매")
+_GONE_OUT_KO = re.compile(r"나가(?:셨|셔서|서|버리|신\s*(?:뒤|후))(?!다가)|나갔(?!다가)|안\s*(?:보이|보여|들어오|들어와|돌아오|돌아와)|없어지|없어졌"
+                          r"|찾을\s*수\s*(?:가\s*)?없|못\s*찾|연락\s*(?:이|도)?\s*(?:안|없)|길\s*을?\s*잃")
+#: Someone who may have collapsed or not been seen for days where they live alone (s43 probe: "옆집 할머니가 며칠째 안
+#: 보여요 쓰러지신 것 같아요" got "찾지 못했어요"): 112 or 119 to check on them.
+_WELFARE_CHECK_KO = re.compile(
+    r"쓰러지(?:신|진)\s*(?:것|거|걸)\s*같|쓰러졌을\s*(?:까|지도|것\s*같)|쓰러져\s*계실|쓰러져\s*있을"
+    r"|(?:옆집|이웃|윗집|아랫집|앞집|혼자\s*(?:사는|사시는)|독거)\s*[^.?!\n]{0,20}?(?:며칠|이틀|사흘|나흘|몇\s*일|일주일)\s*"
+    r"(?:째|동안|이나)?\s*[^.?!\n]{0,10}?(?:안\s*(?:보여|보이|나오)|인기척|연락\s*(?:이|도)?\s*(?:안|없)|전화\s*(?:를|도)?\s*안\s*받)")
+_WELFARE_CHECK_EN = re.compile(
+    r"\b(?:neighbou?r|grand(?:mother|father|ma|pa)|(?:mother|father|mom|dad)\s+who\s+lives\s+alone)\b[^.?!]{0,60}?"
+    r"\b(?:haven'?t\s+seen|not\s+seen|no\s+sign\s+of|won'?t\s+answer|isn'?t\s+answering|not\s+answering|may\s+have\s+collapsed|might\s+have\s+collapsed)", re.I)
+#: Self-harm done now ("손목을 그었어요", "I cut my wrist"): hurt now, so the emergency reply (119 first, 109 beside it)
+#: rather than the crisis lines alone (s43 probe: 112/119 came on the fourth line).
+_HARMED_KO = re.compile(r"손목\s*(?:을|에)?\s*(?:그었|그어\s*버렸|긋었)|자해\s*(?:를\s*)?(?:했|해\s*버렸|하고\s*말았)")
+_HARMED_EN = re.compile(r"\b(?:i|i'?ve|i\s+have)\s+(?:just\s+)?(?:cut|slit|slashed)\s+(?:my\s+(?:wrists?|arms?)|myself)\b", re.I)
 #: an emergency told in the first person or of one's family: a missing child, violence at home or by a partner, a
 #: collapse, a fire (s37 fresh-user probe: "아이가 실종됐어요 도와주세요" got the 실종아동 page without 112, "남편이
 #: 자꾸 때려요 무서워요" the out-of-scope reply, "할머니가 쓰러지셨어요" "어떤 점을 도와드릴까요?")
@@ -234,12 +255,18 @@ def expresses_emergency(text: str | None) -> bool:
     return bool(_EMERGENCY_KO.search(said) or _EMERGENCY_EN.search(said)
                 or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said))
                 or (_NOT_BACK_KO.search(said) and _GONE_CUE_KO.search(said))
-                or (_NOT_BACK_EN.search(said) and _GONE_CUE_EN.search(said)))
+                or (_NOT_BACK_EN.search(said) and _GONE_CUE_EN.search(said))
+                or (re.search(_ELDER_KO, said) is not None and _DEMENTIA_KO.search(said) is not None
+                    and _GONE_OUT_KO.search(said) is not None)
+                or _WELFARE_CHECK_KO.search(said) is not None or _WELFARE_CHECK_EN.search(said) is not None
+                or _HARMED_KO.search(said) is not None or _HARMED_EN.search(said) is not None)
 
 
 def crisis_response(text: str | None) -> str | None:
     """The response a message in crisis gets first: :data:`CRISIS_RESPONSE` (suicide, self-harm), else
     :data:`EMERGENCY_RESPONSE` (an emergency now), else None."""
+    if text and (_HARMED_KO.search(str(text)) or _HARMED_EN.search(str(text))):
+        return EMERGENCY_RESPONSE  # hurt now: 119 first (the reply names 109 beside it)
     if expresses_crisis(text):
         return CRISIS_RESPONSE
     if expresses_emergency(text):
@@ -271,6 +298,14 @@ def _typed_text(tracker: DialogueStateTracker) -> str | None:
     return text if text and text.strip() and not text.startswith("/") else None
 
 
+#: Asking where to call ("어디로 연락하면 돼요?", "번호가 뭐예요?", "Who do I call?"): right after the crisis, emergency or
+#: hardship lines, what they said.
+_ASKS_WHERE_TO_CALL = re.compile(
+    r"어디(?:로|에|다)?\s*(?:연락|전화|신고|문의)|(?:연락|전화|신고|문의)\s*(?:는|은|를|을)?\s*어디|번호\s*(?:가|는|좀)?\s*(?:뭐|몇|알려)"
+    r"|몇\s*번(?:으로|에|이에요|이요)|\b(?:who|where)\s+(?:do|should|can)\s+i\s+(?:call|contact|ring)\b"
+    r"|\bwhat(?:'s|\s+is)\s+the\s+(?:phone\s+)?number\b|\bwhich\s+number\b", re.I)
+
+
 class CrisisPolicy:
     """A message that speaks of suicide or self-harm, in any state of the conversation → ``action_crisis``."""
 
@@ -283,8 +318,15 @@ class CrisisPolicy:
         text = _typed_text(tracker)
         if (response := crisis_response(text)) is not None and context.has_response(response):
             return Prediction(CRISIS_ACTION, self.name)
+        before = _reply_before(tracker)
+        if tracker.latest_action_name == ACTION_LISTEN_NAME and tracker.active_loop is None and text \
+                and before in (CRISIS_RESPONSE, EMERGENCY_RESPONSE, HARDSHIP_RESPONSE) \
+                and _ASKS_WHERE_TO_CALL.search(text) and context.has_response(before):
+            # "어디로 연락하면 돼요?" right after the lines (s43 probe: after 129 for "사흘째 굶었어요", a handoff that
+            # named only 110): the same lines again
+            return Prediction(before, self.name)
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None \
-                or _reply_before(tracker) not in (CRISIS_RESPONSE, EMERGENCY_RESPONSE):
+                or before not in (CRISIS_RESPONSE, EMERGENCY_RESPONSE):
             return None
         intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message is not None else None
         if intent == "affirm":

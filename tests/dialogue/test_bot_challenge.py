@@ -110,6 +110,12 @@ def test_annoyance_gets_an_apology_and_the_offer_of_a_person(make_processor: Any
 @pytest.mark.parametrize(("text", "expected"), [
     ("ㅠㅠㅠㅠ", True), ("ㅜㅜ", True), ("흑흑 ㅠㅠ", True), ("😭😭", True), ("T_T", True),
     ("신청이 안 돼요 ㅠㅠ", False), ("ㅋㅋㅋ", False), ("...", False), ("죽고 싶어요 ㅠㅠ", False),
+    # s43 probe: feelings said with nothing asked (the out-of-scope reply, "Thanks. What would you like to know?")
+    ("너무 힘들어서 눈물만 나요 ㅠㅠ", True), ("아무도 안 도와줘요", True), ("I feel hopeless", True),
+    ("I'm so stressed I can't stop crying", True), ("너무 외로워요", True),
+    # … and feelings with a question about help: the documents answer
+    ("너무 외로운데 어르신 프로그램 있나요?", False), ("I feel lonely, is there a programme for seniors?", False),
+    ("너무 힘들어서 지원 받고 싶어요", False),
 ])
 def test_expresses_sadness(text: str, expected: bool) -> None:
     from assistant.dialogue.bot_challenge import expresses_sadness
@@ -124,3 +130,12 @@ def test_crying_alone_gets_a_kind_word_and_the_offer_of_a_person(make_processor:
     assert [m.custom.get("response") for m in turn.messages] == ["utter_sad"], [m.text for m in turn.messages]
     m = turn.messages[0]
     assert "1577-0199" in m.text and "어려워요" not in m.text and [b["payload"] for b in m.buttons] == ["/human_handoff"]
+
+
+@pytest.mark.parametrize("text", ["너무 힘들어서 눈물만 나요 ㅠㅠ", "I feel hopeless", "I'm so stressed I can't stop crying"])
+def test_feelings_get_a_kind_word_and_the_lines(make_processor: Any, text: str) -> None:
+    """s43 probe: refused as out of scope, or thanked and moved past."""
+    p = make_processor()
+    turn = p.handle_message(UserMessage("feelings", text, "rest", {}))
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_sad"], [m.text for m in turn.messages]
+    assert "1577-0199" in turn.messages[0].text and "109" in turn.messages[0].text

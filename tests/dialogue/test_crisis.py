@@ -178,7 +178,12 @@ EMERGENCY = ["아이가 실종됐어요 도와주세요", "지금 아이를 잃�
              # s42 probe: an older person beaten by a grown child, a parent with dementia gone from home
              "아들이 제 돈을 다 가져가고 때려요 저는 여든이에요", "며느리가 자꾸 때려요", "치매 있는 아버지가 집을 나가서 안 들어와요",
              "어머니가 어제부터 없어지셨어요", "My dad with dementia wandered off this morning",
-             "my mother hasn't come home since yesterday, she has dementia"]
+             "my mother hasn't come home since yesterday, she has dementia",
+             # s43 probe: dementia and gone out said either way; someone living alone unseen, unanswering or maybe
+             # collapsed (Korean and English)
+             "할머니가 치매인데 집을 나가셨어요", "치매 있는 아버지가 나가서 안 보여요", "옆집 할머니가 며칠째 안 보여요 쓰러지신 것 같아요",
+             "혼자 사는 아버지가 전화를 안 받으세요", "My neighbour lives alone and I haven't seen her for days",
+             "My grandma lives alone and isn't answering her phone"]
 NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해자 지원 제도 있나요?", "아이 돌봄 서비스", "혼자살아요",
                  "I lost my job", "my son is 5 years old", "엄마가 병원에 입원하셨어요",
                  "아이가 밥을 안 먹어요", "아이가 어린이집에 안 가려고 해요", "약 먹을 때 주의할 점", "아이가 무서운 꿈을 꿨대요",
@@ -192,7 +197,10 @@ NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해
                  # s42: a parent away or out, said with no sign of being lost; a service for dementia
                  "아버지가 집을 나가서 혼자 사세요 주거급여 받을 수 있나요", "어머니가 요양원에 계시는데 안 들어와도 되나요",
                  "아버지가 아직 퇴근해서 안 들어오셨는데 대신 신청해도 돼요?", "치매 어머니 돌봄 지원 있나요", "딸기 농사 지원",
-                 "my mother hasn't come back to the office form yet"]
+                 "my mother hasn't come back to the office form yet",
+                 # s43: out and back again, a phone not answered with no cue, services for dementia or living alone
+                 "우리 엄마 치매인데 요양원 나가셨다가 다시 들어가려면", "아버지가 전화를 안 받으세요", "치매 검사 지원 있나요",
+                 "혼자 사는 노인인데 지원 있나요", "할머니 치매 진단비 지원"]
 
 
 @pytest.mark.parametrize("text", EMERGENCY)
@@ -223,6 +231,13 @@ def test_services_about_emergencies_are_no_emergency(text: str) -> None:
     ("아들이 제 돈을 다 가져가고 때려요 저는 여든이에요", ["112", "1577-1389"]),
     ("치매 있는 아버지가 집을 나가서 안 들어와요", ["112", "182"]),
     ("My dad with dementia wandered off this morning", ["112", "182"]),
+    ("할머니가 치매인데 집을 나가셨어요", ["112", "182"]),  # s43 probe: "어떤 점을 도와드릴까요?"
+    ("옆집 할머니가 며칠째 안 보여요 쓰러지신 것 같아요", ["112", "119", "안부 확인"]),  # s43 probe: "찾지 못했어요"
+    ("혼자 사는 아버지가 전화를 안 받으세요", ["112", "119", "안부 확인"]),  # s43 probe: a handoff and 110
+    ("My neighbour lives alone and I haven't seen her for days", ["112", "119", "check on them"]),
+    # self-harm done: hurt now, 119 first and 109 beside it (s43 probe: the crisis lines put 112/119 fourth)
+    ("손목을 그었어요", ["119", "109"]),
+    ("I cut my wrist", ["119", "109"]),
 ])
 def test_an_emergency_gets_112_and_119_first(processor: Any, text: str, lines: list[str]) -> None:
     t = say(processor, text, sender="e1")
@@ -237,3 +252,16 @@ def test_the_person_taken_after_the_lines_keeps_them_open(processor: Any) -> Non
     t = say(processor, "네", sender="e2")
     assert responses(t)[0] == "utter_handoff_crisis" and "109" in t.messages[0].text and "110" not in t.messages[0].text
     assert handoff_reasons(processor, "e2") == ["crisis"]
+
+
+@pytest.mark.parametrize(("first", "response", "number"), [
+    ("돈이 없어서 사흘째 굶었어요", "utter_hardship", "129"),
+    ("죽고 싶어요", "utter_crisis", "109"),
+    ("할머니가 치매인데 집을 나가셨어요", "utter_emergency", "182"),
+])
+def test_asking_where_to_call_after_the_lines_gets_them_again(processor: Any, first: str, response: str, number: str) -> None:
+    """s43 probe: "어디로 연락하면 돼요?" after 129 for "사흘째 굶었어요" got a handoff that named only 110."""
+    say(processor, first, sender="e-where")
+    t = say(processor, "어디로 연락하면 돼요?", sender="e-where")
+    assert responses(t) == [response], [m.text for m in t.messages]
+    assert number in t.messages[0].text

@@ -61,3 +61,18 @@ def test_a_titled_word_or_a_word_on_the_page_is_answered_plainly(make_processor:
     text = "\n".join(m.text for m in turn.messages)
     assert _titles(turn)[0] == cited
     assert ("내용이 없어요" in text) is silent
+
+
+def test_where_to_call_about_the_service_is_its_contact_not_a_person(make_processor: Any) -> None:
+    """s43 probe: "전화 문의는 어디로 해요?" after an answer read as human_handoff in ten conversations ("상담원에게 연결해
+    드릴게요"), and the next question waited for the agent. The page's 문의 line is its answer (energy-voucher.md)."""
+    assert "1600-3190" in _page("energy-voucher.md")
+    p = make_processor()
+    _say(p, "에너지바우처 알려주세요", "s-contact")
+    turn = _say(p, "전화 문의는 어디로 해요?", "s-contact")
+    assert _titles(turn)[0] == "에너지바우처" and "1600-3190" in "\n".join(m.text for m in turn.messages)
+    assert not p.load("s-contact").paused
+    nxt = _say(p, "서류는요?", "s-contact")
+    assert "[구비 서류]" in "\n".join(m.text for m in nxt.messages)
+    asked = _say(p, "상담원 연결해 주세요", "s-contact")  # a person asked for is still a handoff
+    assert p.load("s-contact").paused, [m.text for m in asked.messages]
