@@ -123,3 +123,20 @@ def test_support_for_a_business_is_named(text: str, name: str | None) -> None:
     assert not any("소상공인" in t or "자영업" in t for t in titles)
     assert group_support(text, titles) == name
     assert group_support(text, [*titles, "소상공인정책자금", "자영업자고용보험", "중소기업진흥"]) is None
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("기초생활수급자 신청하려면 뭐 필요해요?", "기초생활보장"),
+    ("장애인 활동지원 서비스 신청하려면?", "장애인활동지원"),
+    ("활동지원 본인부담금 있어요?", "장애인활동지원"),
+    ("취준생인데 돈 주는 거 없나요", "국민취업지원제도"),
+    ("기초생활수급자인데 에너지바우처 돼요?", None),  # a status held, not a benefit wanted
+    ("장애인 활동지원사 교육", None),
+])
+def test_a_need_names_the_benefit_it_is_for(text: str, name: str | None) -> None:
+    """s43 probe: these were answered with 산림복지서비스이용권 (its 지원대상 lists 기초생활수급자 and 장애인연금 수급자) or
+    조기재취업수당 as if it were the benefit asked about; the bundled corpus has none of the three."""
+    from assistant.knowledge.glossary import implied_benefit
+
+    got = implied_benefit(text)
+    assert (got[0] if got else None) == name

@@ -29,6 +29,9 @@ CASES = [
     ("my email is hong.gd at gmail dot com", [("email", "hong.gd at gmail dot com")]),
     ("메일 hongildong 앳 네이버 닷컴 으로", [("email", "hongildong 앳 네이버 닷컴")]),
     ("kim99 골뱅이 daum 닷 net", [("email", "kim99 골뱅이 daum 닷 net")]),
+    # s43 probe: the local part's dots said too ("hong" stayed raw in the tracker)
+    ("My email is hong dot gildong at gmail dot com", [("email", "hong dot gildong at gmail dot com")]),
+    ("제 메일은 kim 점 cs 골뱅이 naver 닷컴", [("email", "kim 점 cs 골뱅이 naver 닷컴")]),
 ]
 
 # words about passports, licences and mail that hold none

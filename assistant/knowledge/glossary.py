@@ -170,6 +170,17 @@ IMPLIED_BENEFITS: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = (
                 r"|\b(?:lost|losing)\s+(?:my|our|his|her)\s+job\b|\b(?:got|was|been|being)\s+(?:fired|laid\s+off|let\s+go)\b"
                 r"|\bunemployed\b", re.I),
      "실업급여", frozenset({"실업급여", "구직급여"})),
+    # s43 probe: a need that names a benefit by what it is for, answered with 산림복지서비스이용권 (its 지원대상 lists
+    # 기초생활수급자 and 장애인연금 수급자) or 조기재취업수당 as if it were the one asked about
+    (re.compile(r"(?:기초\s*생활\s*)?수급자\s*(?:신청|되려면|되고\s*싶|되는\s*법|자격\s*(?:이|은|조건))|기초\s*생활\s*(?:보장|수급)\s*(?:신청|자격|대상)"
+                r"|\bapply\s+for\s+(?:basic\s+)?(?:livelihood|welfare)\s+(?:benefit|assistance|support)", re.I),
+     "기초생활보장", frozenset({"기초생활보장", "생계급여", "기초생활수급"})),
+    (re.compile(r"(?:장애인\s*)?활동\s*지원\s*(?:서비스|급여|사)?\s*(?:신청|받|자격|대상|시간|본인\s*부담|어떻게)"
+                r"|\b(?:disability\s+)?(?:personal\s+)?(?:activity|care)\s+(?:support|assistance)\s+service\b", re.I),
+     "장애인활동지원", frozenset({"장애인활동지원", "활동지원"})),
+    (re.compile(r"(?:취준생|취업\s*준비생|취업\s*준비\s*중|구직\s*중)\S*\s*[^.?!\n]{0,16}?(?:돈|지원금|수당|지원)\s*(?:주는|받을|나오|있)"
+                r"|\bjob\s+seekers?\b[^.?!]{0,30}?\b(?:allowance|money|cash|benefit)\b", re.I),
+     "국민취업지원제도", frozenset({"국민취업지원제도", "구직촉진수당", "청년구직활동지원금"})),
 )
 
 

@@ -148,9 +148,9 @@ _ACCOUNT_GROUPS = re.compile(_D + r"\d{2,6}(?:-\d{2,8}){2,3}" + _ND)
 _ACCOUNT_KEYWORD = re.compile(r"(?:계좌|통장|입금|account)[^0-9]{0,12}?(\d{10,14})" + _ND, re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 #: An e-mail address said or typed in words (s42 probe: "hong123 골뱅이 naver 닷컴" was stored as typed): an ASCII
-#: local part, an at-word, a domain (ASCII or a portal's Korean name) and one or two dot-words with a top-level domain.
+#: local part (its dots said too: "hong dot gildong", s43 probe, where "hong" stayed raw), an at-word, a domain (ASCII or a portal's Korean name) and one or two dot-words with a top-level domain.
 _EMAIL_SPOKEN = re.compile(
-    r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:골뱅이|앳|\bat\b)\s*"
+    r"(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*(?:\s*(?:닷|\bdot\b|점)\s*[A-Za-z0-9][A-Za-z0-9._-]*)*\s*(?:골뱅이|앳|\bat\b)\s*"
     r"(?:[A-Za-z0-9][A-Za-z0-9-]*|네이버|지메일|한메일|다음|카카오|네이트|야후|핫메일)"
     r"(?:\s*(?:닷|\bdot\b|\.)\s*(?:[A-Za-z]{2,6}|컴|넷|케이알|씨오|오알지)(?![A-Za-z])){1,2}"
     r"|(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:골뱅이|앳)\s*(?:네이버|지메일|한메일|다음|카카오|네이트)(?:\s*닷컴)?", re.I)
