@@ -83,6 +83,8 @@ def at_income_question(p: MessageProcessor, lang: str, sender: str) -> None:
 @pytest.mark.parametrize(("lang", "income", "monthly", "size_answer", "size"), [
     ("ko", "한 달에 200만원", 2_000_000, "2명이요", 2),
     ("ko", "연봉 3천만원이요", 2_500_000, "혼자 살아요", 1),
+    # s43 probe: read as out_of_scope (0.51), it got the out-of-scope reply and "혼자 살아요" after it was lost
+    ("ko", "한 달에 100만원 벌어요", 1_000_000, "혼자 살아요", 1),
     ("en", "about 2 million won a month", 2_000_000, '/inform{"household_size": 3}', 3),
 ])
 def test_an_income_in_won_asks_the_household_and_sets_the_percentage(make_processor: Any, lang: str, income: str,
@@ -121,3 +123,11 @@ def test_a_percentage_is_still_taken_as_it_is(make_processor: Any) -> None:
     at_income_question(p, "ko", "won-pct")
     turn = say(p, "40%", "won-pct")
     assert slots(p, "won-pct")["income_pct"] == 40.0 and "utter_ask_household_size" not in responses(turn)
+
+
+def test_an_off_topic_question_at_the_income_question_is_still_declined(make_processor: Any) -> None:
+    p = make_processor()
+    at_income_question(p, "ko", "won-oos")
+    turn = say(p, "오늘 날씨 어때요", "won-oos")
+    assert responses(turn)[0] == "utter_out_of_scope" and responses(turn)[-1] == "utter_ask_income_pct"
+    assert slots(p, "won-oos")["income_pct"] is None
