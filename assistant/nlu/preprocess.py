@@ -222,6 +222,8 @@ _STANDARD_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p),
     (r"(?<=[가-힣])는디(?=[\s?!.,]|$)", "는데"),  # 넘었는디 → 넘었는데
     (r"(?<=[나가어해데지세되돼와봐])유(?=[\s?!.,]|$)", "요"),  # 되는가유, 나와유 → 되는가요, 나와요
     (r"(?<=[나어해데지세])예(?=[\s?!.,]|$)", "요"),  # 맞을 수 있나예, 사는데예 → 있나요, 사는데요
+    # chat spellings of 어떻게 ("신청 어캐함": check_application_status 0.61 as typed, ask_service_info 0.68 as 어떻게; s43)
+    (r"어(?:캐|케|떡케|떻케|뜨케)(?=[가-힣\s?!.,]|$)", "어떻게"),
     (r"어데", "어디"), (r"얼매나", "얼마나"), (r"할매", "할머니"), (r"할배", "할아버지"), (r"엄니", "어머니"), (r"아부지", "아버지"),
 ))
 #: A shot said for a vaccination ("폐렴주사 공짜로 맞을수있나요": out of scope 0.52 as said, 0.25 as 예방접종): for the
@@ -247,6 +249,8 @@ def standard_reading(text: str, shots: bool = True) -> str:
         ('그러면 표는 어디서 사나요', '폐렴 예방접종 공짜로 맞을수있나요')
         >>> standard_reading("기초연금 얼매나 나와유?"), standard_reading("에너지바우처 신청 방법")
         ('기초연금 얼마나 나와요?', '에너지바우처 신청 방법')
+        >>> standard_reading("기초연금 신청 어캐함")
+        '기초연금 신청 어떻게함'
     """
     out = text
     for pattern, repl in (*_STANDARD_FORMS, _SHOT) if shots else _STANDARD_FORMS:
