@@ -1028,25 +1028,25 @@ class AnswerComposer:
         ("교육도 받아야 돼요?" after 운전면허 적성검사 간소화; s41 probe: 고령운전자 교통안전교육, for drivers of 65 and
         over, came with no word that the page answered says nothing of training). ``""`` when the document is not in
         the index."""
-        doc = self.index.docs.get(doc_id)
-        if doc is None:
-            return ""
-        words = ", ".join(f"'{s}'" for s in said)
-        if lang == "en":
-            return f"'{doc.title}' says nothing about {words}. A related service that does:"
-        return f"'{doc.title}' 안내에는 {words}에 관한 내용이 없어요. 관련된 다른 안내예요."
+        return self._says_nothing(doc_id, said, lang, "A related service that does:", "관련된 다른 안내예요.")
 
     def silent_note(self, doc_id: str, said: Iterable[str], lang: str) -> str:
         """The sentence before ``doc_id``'s own answer to an aspect asked of a detail its page does not speak of
         (``said``: the words said; "보증금은 얼마까지 지원돼요?" after 전세임대): the page says nothing of them, what
         follows is what it does say, and the agency can tell the rest. ``""`` when the document is not in the index."""
+        return self._says_nothing(doc_id, said, lang, "Here is what it does say; its contact can tell you more:",
+                                  "안내에 나온 내용은 아래와 같고, 자세한 것은 문의처에 확인해 주세요.")
+
+    def _says_nothing(self, doc_id: str, said: Iterable[str], lang: str, en_then: str, ko_then: str) -> str:
+        """"'<title>' says nothing about '<word>', … " and ``en_then`` / ``ko_then`` after it; ``""`` for a document not
+        in the index."""
         doc = self.index.docs.get(doc_id)
         if doc is None:
             return ""
         words = ", ".join(f"'{s}'" for s in said)
         if lang == "en":
-            return f"'{doc.title}' says nothing about {words}. Here is what it does say; its contact can tell you more:"
-        return f"'{doc.title}' 안내에는 {words}에 관한 내용이 없어요. 안내에 나온 내용은 아래와 같고, 자세한 것은 문의처에 확인해 주세요."
+            return f"'{doc.title}' says nothing about {words}. {en_then}"
+        return f"'{doc.title}' 안내에는 {words}에 관한 내용이 없어요. {ko_then}"
 
     def _whole_section(self, doc: DocInfo, name: str) -> str:
         """Section ``name`` of ``doc`` whole (:func:`_joined_chunks` of its chunks in order): a fact's lines may be far
