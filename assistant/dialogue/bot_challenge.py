@@ -39,14 +39,17 @@ _ENGLISH = re.compile(
     rf"(?:hey|so|wait|hello|hi|excuse me|sorry)?\s*(?:are|r)\s+(?:you|u)\s+(?:an?\s+)?{_WHAT}"
     rf"|am\s+i\s+(?:talking|chatting|speaking)\s+(?:to|with)\s+(?:an?\s+)?{_WHAT}"
     rf"|is\s+(?:this|that|it)\s+(?:an?\s+)?(?:{_WHAT}|automated)"
-    r"|who\s+are\s+you|what\s+are\s+you")
+    r"|who\s+are\s+you|what\s+are\s+you"
+    # s43 probe: "who made you?" was out of scope
+    r"|who\s+(?:made|built|created|programmed|developed|runs|owns|operates)\s+(?:you|this(?:\s+(?:bot|assistant|chat\s*bot|service))?)")
 _KO_WHAT = (r"(?:사람|로봇|챗봇|인공지능|ai|기계|봇|상담원|자동\s*응답)\s*"
             r"(?:이야|이에요|예요|이세요|세요|인가요|이니|이지|야|냐|이냐|이죠|맞아요|맞나요|맞죠|이신가요|인가)")
 _KOREAN = re.compile(
     r"(?:너|넌|너는|당신|당신은|그쪽|거기|지금|혹시|이거|여기)?\s*(?:혹시\s*)?(?:진짜\s*|실제\s*)?" + _KO_WHAT
     # s42 probe: the two asked together ("너 사람이야 기계야", "사람이에요 아니면 로봇이에요?") was out of scope
     + r"(?:\s*,?\s*(?:아니면|아님|혹은)?\s*" + _KO_WHAT + r")?"
-    r"|(?:너|넌|너는|당신|당신은)\s*누구(?:야|예요|에요|세요|니|냐|신가요)")
+    r"|(?:너|넌|너는|당신|당신은)\s*누구(?:야|예요|에요|세요|니|냐|신가요)"
+    r"|(?:너|널|너를|넌|당신|당신을|이\s*챗봇|챗봇|이\s*챗봇은|챗봇은|이\s*도우미|도우미는)\s*(?:누가|어디서)\s*(?:만들었|만든|개발했|운영해|운영하)[가-힣\s]{0,8}")
 
 
 _YOU_EN = r"(?:you|u|this\s+(?:bot|assistant|chat\s*bot|service))"

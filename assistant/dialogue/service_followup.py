@@ -64,7 +64,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                         r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b"
                         # s40 probe: "Where do I go?" after an answer got the out-of-scope reply ("어디서 맞아요?" worked)
                         r"|\bwhere\s+(?:do|can|should|would)\s+(?:i|we|you)\b|\bwhere\s+(?:is|are)\s+(?:it|the)\b", re.I),
-    "period": re.compile(r"언제|기한|마감|기간|\bdeadline\b|\buntil\s+when\b|\bwhen\b", re.I),
+    # "how long?" after an answer (s43 probe: out of scope): the period the page states
+    "period": re.compile(r"언제|기한|마감|기간|얼마\s*동안|\bdeadline\b|\buntil\s+when\b|\bwhen\b|\bhow\s+long\b", re.I),
     "eligibility": re.compile(r"자격|대상|누가|누구|(?:소득|나이|연령|재산)\s*(?:기준|조건|제한)|받을\s*수\s*있(?:나|어|을까|는지|습|는\s*(?:거|건|것)\s*(?:죠|지요|맞|[예에]요|같))|해당\s*(?:되|돼|하)|몇\s*살|나이"
                               # a condition of one's own with the doubt it raises ("소득이 높은데 안되나요?", "소득이
                               # 높으면 못 받나요?", s39 probe: "찾지 못했어요" after 장애아가족 양육 지원)

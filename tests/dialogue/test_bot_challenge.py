@@ -22,6 +22,9 @@ from assistant.dialogue.messages import UserMessage
     ("에너지바우처 대상이 누구예요?", False), ("Who is eligible for the energy voucher?", False),
     # s42 probe: the two asked together was read as out of scope
     ("너 사람이야 기계야", True), ("사람이에요 아니면 로봇이에요?", True), ("기계 고장났어요", False), ("사람이 필요해요", False),
+    # s43 probe: who made it (out of scope); who made a service is no question about the assistant
+    ("who made you?", True), ("Who built this bot?", True), ("너 누가 만들었어?", True), ("이 챗봇 누가 만들었어요?", True),
+    ("누가 만든 제도예요?", False), ("에너지바우처 누가 만들었어요", False), ("Who made the energy voucher?", False),
 ])
 def test_asks_if_bot(text: str, expected: bool) -> None:
     assert asks_if_bot(text) is expected

@@ -76,3 +76,11 @@ def test_where_to_call_about_the_service_is_its_contact_not_a_person(make_proces
     assert "[구비 서류]" in "\n".join(m.text for m in nxt.messages)
     asked = _say(p, "상담원 연결해 주세요", "s-contact")  # a person asked for is still a handoff
     assert p.load("s-contact").paused, [m.text for m in asked.messages]
+
+
+def test_how_long_after_an_answer_asks_the_period_of_that_service(make_processor: Any) -> None:
+    """s43 probe: "how long?" after an English answer was out of scope."""
+    p = make_processor()
+    _say(p, "What is the energy voucher?", "s-how-long")
+    turn = _say(p, "how long?", "s-how-long")
+    assert _titles(turn) and "Energy voucher" in _titles(turn)[0], [m.text for m in turn.messages]
