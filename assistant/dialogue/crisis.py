@@ -111,6 +111,7 @@ _GONE_CUE_KO = re.compile(r"치매|집\s*(?:을|에서)?\s*나가|배회|며칠|
 #: A parent or grandparent with dementia gone out (s43 probe: "할머니가 치매인데 집을 나가셨어요" got "알겠어요. 어떤 점을
 #: 도와드릴까요?"): 치매 and going out or not being found, in either order; 112 and 182 at once.
 _DEMENTIA_KO = re.compile(r"치매")
+_ELDER_RE = re.compile(_ELDER_KO)
 _GONE_OUT_KO = re.compile(r"나가(?:셨|셔서|서|버리|신\s*(?:뒤|후))(?!다가)|나갔(?!다가)|안\s*(?:보이|보여|들어오|들어와|돌아오|돌아와)|없어지|없어졌"
                           r"|찾을\s*수\s*(?:가\s*)?없|못\s*찾|연락\s*(?:이|도)?\s*(?:안|없)|길\s*을?\s*잃")
 #: Someone who may have collapsed or not been seen for days where they live alone (s43 probe: "옆집 할머니가 며칠째 안
@@ -256,7 +257,7 @@ def expresses_emergency(text: str | None) -> bool:
                 or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said))
                 or (_NOT_BACK_KO.search(said) and _GONE_CUE_KO.search(said))
                 or (_NOT_BACK_EN.search(said) and _GONE_CUE_EN.search(said))
-                or (re.search(_ELDER_KO, said) is not None and _DEMENTIA_KO.search(said) is not None
+                or (_ELDER_RE.search(said) is not None and _DEMENTIA_KO.search(said) is not None
                     and _GONE_OUT_KO.search(said) is not None)
                 or _WELFARE_CHECK_KO.search(said) is not None or _WELFARE_CHECK_EN.search(said) is not None
                 or _HARMED_KO.search(said) is not None or _HARMED_EN.search(said) is not None)

@@ -397,7 +397,7 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
             if not aspects:
                 # "저 직장인인데 되나요?" after 에너지바우처, whose page never speaks of 직장인 (s37 note: "찾지 못했어요")
                 return FollowUp(docs[0], "", tuple(words), unmentioned=True)
-            if terms and not facts and not _titled(terms, composer):
+            if terms and not facts and not composer.title_holds(terms):
                 # a detail of the service no title names, asked with an aspect ("보증금은 얼마까지 지원돼요?" after
                 # 전세임대, whose page never says 보증금; s42 probe: read alone it answered 청년 월세's 월 10만원)
                 return FollowUp(docs[0], "", tuple(words), silent_detail=True)
@@ -411,13 +411,6 @@ def detail_follow_up(tracker: DialogueStateTracker, context: TurnContext,
     # who is eligible again)
     aged = aged_group_title(text, ((d, composer.index.docs[d].title) for d in docs[1:]))
     return FollowUp(aged or docs[0], ELIGIBILITY_CUE if fact and not aspects else "")
-
-
-def _titled(terms: Sequence[str], composer: Any) -> bool:
-    """Whether a document title of ``composer``'s index holds one of ``terms`` (no spaces, lower case): "기차 할인은
-    얼마예요?" after 에너지바우처 names another service (철도 공공할인), "보증금은 얼마까지 지원돼요?" names none."""
-    titles = [squeezed(d.title) for d in composer.index.docs.values()]
-    return any(squeezed(t) in title for t in terms for title in titles)
 
 
 def as_written(text: str, term: str, catalogue: Sequence[str] = ()) -> str:

@@ -792,6 +792,7 @@ class AnswerComposer:
         self._overview_terms: dict[str, frozenset[str]] = {}  # doc_id → their content terms
         self._cards: frozenset[str] | None = None  # words ending 카드 in the documents (missing_service)
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
+        self._titles_lower = tuple(t.lower() for t in self._titles)  # title_holds: as squeezed writes a word
         self._last_tokens: tuple[str, list[Token]] | None = None  # the last question and its analysis (_query_tokens)
         self.index = index
 
@@ -1052,6 +1053,12 @@ class AnswerComposer:
         """Section ``name`` of ``doc`` whole (:func:`_joined_chunks` of its chunks in order): a fact's lines may be far
         down (전세임대's 지원 대상 is four chunks), and an excerpt may run past the first chunk."""
         return _joined_chunks([c.text for c in self._doc_chunks.get(doc.doc_id, []) if c.section == name])
+
+    def title_holds(self, words: Iterable[str]) -> bool:
+        """Whether a document title holds one of ``words`` (compared without spaces, lower-cased): "기차 할인은
+        얼마예요?" after 에너지바우처 names another service (철도 공공할인), "보증금은 얼마까지 지원돼요?" names none."""
+        keys = [re.sub(r"\s+", "", w).lower() for w in words]
+        return any(k and k in t for k in keys for t in self._titles_lower)
 
     def missing_service(self, query: str) -> str | None:
         """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`; else a named savings
