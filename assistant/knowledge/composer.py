@@ -365,7 +365,11 @@ class Answer:
 
 #: A Korean word naming a savings account or a scheme ("청년도약계좌", "국민취업지원제도", "청년희망적금",
 #: "주택청약통장"), a particle or a polite ending after it: :func:`unknown_account_or_scheme`.
-_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{3,}?)(계좌|통장|제도|적금|카드)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
+_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{2,}?)(계좌|통장|제도|적금|카드|기본소득)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
+#: Endings of :data:`_ACCOUNT_OR_SCHEME` a two-syllable stem names a scheme with ("청년기본소득", "농민기본소득"; s43
+#: probe: "청년 기본소득 월 100만원 신청하려면요?" was asked for a region among the 청년 월세 programmes); before the
+#: others a name has at least three ("교통카드", "출산제도" are no names)
+_SHORT_STEM_ENDS = frozenset({"기본소득"})
 
 
 #: Last syllables that end a word with its particle (은, 는, 이, 가, 을, 를, 도, 에, 의, 로, 와, 과, 랑): such a word is
@@ -405,9 +409,52 @@ def group_support(query: str, titles: Iterable[str]) -> str | None:
     return f"{group} {support}"
 
 
+#: Words a missing benefit's name shares with services of every purpose, left out when a related service is looked for
+#: (:func:`related_to_missing`): who it is for (the groups of people services are named by) and what a title calls
+#: any help
+_NAME_GROUP_WORDS = ("장애인", "장애", "청년", "노인", "어르신", "아동", "임산부", "여성", "국민", "저소득", "한부모", "소상공인",
+                     "자영업자", "농업인", "어업인")
+_NAME_GENERIC_WORDS = ("지원금", "지원", "서비스", "사업", "제도", "신청", "지급", "급여", "수당")
+
+
+#: how many of the first hits are looked through for a service related to a missing benefit (:func:`related_to_missing`)
+RELATED_TO_MISSING_TOP = 5
+
+
+def related_to_missing(name: str, title: str) -> bool:
+    """Whether a service titled ``title`` may be shown as related to the benefit ``name`` the documents lack: the title
+    shares a character bigram with what the name is for, its group words and generic words left out
+    (:data:`_NAME_GROUP_WORDS`, :data:`_NAME_GENERIC_WORDS`). A name of nothing else ("장애인 지원") relates to any.
+
+    s43 probe: "장애인 활동지원 받고 싶어요" and "기초생활수급자 …" were told the benefit is missing and then given
+    산림복지서비스이용권 (its 지원대상 lists 장애인 and 기초생활수급자) as "a related service": a forest voucher for
+    someone who asked for daily-living assistance.
+
+    >>> related_to_missing("장애인활동지원", "산림복지서비스이용권(바우처) 지급"), related_to_missing("국민임대주택", "기존주택 전세임대주택 지원사업")
+    (False, True)
+    >>> related_to_missing("청년도약계좌", "청년주택드림 청약통장"), related_to_missing("청년도약계좌", "자산형성지원사업(청년내일저축계좌)")
+    (False, True)
+    >>> related_to_missing("소상공인 지원금", "자산형성지원사업(청년내일저축계좌)"), related_to_missing("실업급여", "의료급여")
+    (False, False)
+    """
+    core = re.sub(r"\s+", "", name)
+    for word in _NAME_GENERIC_WORDS:
+        core = core.replace(word, " ")
+    purpose = core
+    for word in _NAME_GROUP_WORDS:
+        purpose = purpose.replace(word, " ")
+    # a name of a group and nothing else ("소상공인 지원금") is for that group
+    wanted = {w[i:i + 2] for w in (purpose if purpose.strip() else core).split() for i in range(len(w) - 1)}
+    if not wanted:
+        return True
+    squeezed = re.sub(r"\s+", "", title)
+    return any(b in squeezed for b in wanted)
+
+
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
-    three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드") that no title holds (``titles``: spaces removed), else None.
+    three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드"; at least two before 기본소득:
+    "청년기본소득") that no title holds (``titles``: spaces removed), else None.
 
     The glossary names only the benefits it lists (:meth:`~assistant.knowledge.glossary.Glossary.named_service`), and
     these names end unlike a benefit (연금, 수당, 급여 …), so "청년도약계좌 금리 얼마예요?" was answered with
@@ -427,6 +474,10 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     (None, None)
     >>> unknown_account_or_scheme("지원금이 월급 통장에 들어오나요", titles)
     >>> unknown_account_or_scheme("엄마가 돌아가셨는데 은행 계좌를 몰라요", titles)
+    >>> unknown_account_or_scheme("청년 기본소득 월 100만원 신청하려면요?", titles), unknown_account_or_scheme("기본소득 받을 수 있나요", titles)
+    ('청년기본소득', None)
+    >>> unknown_account_or_scheme("출생기본소득 신청", ["담양군출생기본소득지원"]), unknown_account_or_scheme("교통카드 충전", titles)
+    (None, None)
     """
     held = list(titles)
     words = re.findall(r"[가-힣]+", query)
@@ -443,6 +494,8 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
             if m is None:
                 continue
             stem, end = m.groups()
+            if len(stem) < 3 and end not in _SHORT_STEM_ENDS:
+                continue
             if stem.endswith("지원") and len(stem) - 2 < 3:
                 continue
             names.append(stem + end)
@@ -1079,6 +1132,14 @@ class AnswerComposer:
             return None  # a document's own title is named too ("실업급여받다가 취업했는데 조기재취업수당 …": s42 probe)
         return None if any(n in t for n in synonyms for t in self._titles) else name
 
+    @staticmethod
+    def _missing_names(query: str, missing: str) -> frozenset[str]:
+        """The names of the missing benefit ``missing`` that ``query`` names (its glossary synonyms: 실업급여 with
+        구직급여), spaces removed; ``{missing}`` alone when the glossary gives none."""
+        named = default_glossary().named_service(query) or implied_benefit(query)
+        names = named[1] if named is not None and named[0] == missing else frozenset({missing})
+        return frozenset(re.sub(r"\s+", "", n).lower() for n in names)
+
     def _described_cards(self) -> frozenset[str]:
         """Each run of Hangul up to a 카드 in the documents' text, spaces removed ("의료비를국민행복카드": a card's
         name ends it), read once per index from its chunks (a whole catalogue's texts are not kept for it)."""
@@ -1144,6 +1205,16 @@ class AnswerComposer:
         if told is not None and result.hits and result.hits[0].doc.doc_id != told:
             # "어머니가 돌아가셨어요": 아이돌봄 서비스 (어머니) ranked above 안심상속, the page about the death told
             result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h.doc.doc_id != told)))
+        if (missing := self.missing_service(result.query)) is not None:
+            # a benefit the documents lack, named: a related service is shown after saying so only when its title is
+            # about what the benefit is for (related_to_missing) or its overview names the benefit (조기재취업수당's
+            # "실업급여(구직급여)를 받던 사람이 …"), the first such leading; else the caller says it is missing
+            names = self._missing_names(result.query, missing)
+            related = [h for h in result.hits[:RELATED_TO_MISSING_TOP] if related_to_missing(missing, h.doc.title)
+                       or any(n in self._overview_text(h.doc) for n in names)]
+            if not related:
+                return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
+            result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h is not related[0])))
         # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
         # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
         unfit = shuts_out(result, lambda h: self._eligibility_text(h.doc))
@@ -1186,6 +1257,8 @@ class AnswerComposer:
             if national:
                 national = open_first(national, result)
                 return self._compose(result, lang, score, signals, national[0], national[1:], regional=regional)
+            if self.missing_service(result.query) is not None:
+                return Answer("", lang, (), True, score, {**signals, "missing": 1.0})  # see below
             subject = self.subjects.subject(result, spread.doc.title)
             programme = " ".join(sorted(subject, key=spread.doc.title.find)) or self._programme_name(result, spread, kind)
             answer = self._compose(result, lang, score, signals, spread, [])
@@ -1197,6 +1270,10 @@ class AnswerComposer:
             # residents). (A national version of one programme under one name, 국토교통부's 청년월세 before the
             # regions' 청년 월세 지원, still asks the region first, as before: the answer then cites it.)
             return self._compose(result, lang, score, signals, first, national[1:], regional=regional)
+        if self.missing_service(result.query) is not None:
+            # a benefit the documents lack, named ("청년 기본소득 월 100만원 신청하려면요?", s43 probe): never the region
+            # asked for another programme (청년 월세 지원) as if it were that benefit; the caller says it is missing
+            return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
         programme = self._programme_name(result, anchor, kind)
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
@@ -1656,6 +1733,12 @@ class AnswerComposer:
         if doc is None or doc.sigungu is None:
             return False
         area = read_place(region)
+        if area is not None and area.sigungu is not None:
+            # the citizen named their 시·군·구, read with every 시·군·구 (:func:`read_place`): the places the retrieval
+            # preferred are read with the index's agencies only, and a corpus with no document of 수원시 reads "경기도
+            # 수원시" as 경기도 (s44: a 수원 resident was told "경기도 수원시에서는 경기도 안양시에서 운영하는 '청년 월세
+            # 지원'이 있어요")
+            return False
         named = [(p.sido, p.sigungu) for p in result.places] or ([(area.sido, area.sigungu)] if area else [])
         return any(sido == doc.sido and sigungu is None for sido, sigungu in named)
 

@@ -172,9 +172,11 @@ IMPLIED_BENEFITS: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = (
      "실업급여", frozenset({"실업급여", "구직급여"})),
     # s43 probe: a need that names a benefit by what it is for, answered with 산림복지서비스이용권 (its 지원대상 lists
     # 기초생활수급자 and 장애인연금 수급자) or 조기재취업수당 as if it were the one asked about
-    (re.compile(r"(?:기초\s*생활\s*)?수급자\s*(?:신청|되려면|되고\s*싶|되는\s*법|자격\s*(?:이|은|조건))|기초\s*생활\s*(?:보장|수급)\s*(?:신청|자격|대상)"
+    (re.compile(r"(?:기초\s*생활\s*)?수급자\s*(?:신청|되려면|되고\s*싶|되는\s*법|자격\s*(?:이|은|조건))|기초\s*생활\s*(?:보장|수급)[가-힣]{0,2}\s*(?:신청|자격|대상|받|되)"
                 r"|\bapply\s+for\s+(?:basic\s+)?(?:livelihood|welfare)\s+(?:benefit|assistance|support)", re.I),
-     "기초생활보장", frozenset({"기초생활보장", "생계급여", "기초생활수급"})),
+     # not 기초생활수급: titles name the 수급자 as whom a local service is for ("기초생활수급자 종량제 봉투 지원"), and
+     # that held the benefit as if it were there (s44 probe)
+     "기초생활보장", frozenset({"기초생활보장", "생계급여"})),
     (re.compile(r"(?:장애인\s*)?활동\s*지원\s*(?:서비스|급여|사)?\s*(?:신청|받|자격|대상|시간|본인\s*부담|어떻게)"
                 r"|\b(?:disability\s+)?(?:personal\s+)?(?:activity|care)\s+(?:support|assistance)\s+service\b", re.I),
      "장애인활동지원", frozenset({"장애인활동지원", "활동지원"})),
