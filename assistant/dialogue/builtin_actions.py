@@ -168,6 +168,8 @@ class ActionAnswerFromKnowledge:
                     region=place_for_language(where, context.language), programme=lead.title,
                     agency=place_for_language(lead.agency, context.language))]
         else:
+            if pending is None and (kept := self._residence_only(tracker, context)) is not None:
+                return [*events, *kept]
             text = context.named_title or context.query or (tracker.latest_message.text if tracker.latest_message else None) or ""
             region = regional.known_region(tracker)
             if region is None and context.about_service:
@@ -267,6 +269,27 @@ class ActionAnswerFromKnowledge:
         return [*events, context.utter(tracker, name)]
 
     @staticmethod
+    def _residence_only(tracker: DialogueStateTracker, context: TurnContext) -> list[Event] | None:
+        """The place kept and help offered for a message that only says where the citizen lives ("충청도 대전이유",
+        "저 수원 살아요": :func:`~assistant.dialogue.regional.residence_statement`), when no question waits for a region
+        and the message is no follow-up of a service; None otherwise. It was searched for as a question: "충청도
+        대전이유" was answered with another region's 청년 월세 지원 as a related service (s43 probe)."""
+        from assistant.dialogue import regional
+
+        message = tracker.latest_message
+        tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+        if message is None or tokenizer is None or context.named_title or context.about_service or context.answer_language \
+                or not context.has_response(regional.KEPT_RESPONSE) or not context.has_response("utter_how_can_i_help"):
+            return None
+        place = regional.residence_statement(message.text or "", tokenizer)
+        if place is None:
+            return None
+        kept = context.utter(tracker, regional.KEPT_RESPONSE, value=place_for_language(place, context.language))
+        if (other := _applied_elsewhere(tracker, context, place)) is not None:
+            return [SlotSet(regional.REGION_SLOT, place), SlotSet(TASK_PENDING_SLOT, None), kept, other]
+        return [SlotSet(regional.REGION_SLOT, place), kept, context.utter(tracker, "utter_how_can_i_help")]
+
+    @staticmethod
     def _offer_check(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered:
         """:data:`OFFER_CHECK_RESPONSE` with the button that starts the eligibility check (``/check_eligibility``,
         titled by ``utter_clarify_check_eligibility``); ``custom.abstained`` stays True (no document answered)."""
@@ -302,6 +325,32 @@ NO_CALL_WHILE_WAITING = {
 #: Words that say where the speaker lives or moves to ("저 옥천 살아요", "이사왔는데 옥천으로요", "I live in Anyang"): a
 #: place in a question with one of them is where the citizen lives; "서울에 에너지바우처 있나요?" only asks about 서울.
 _RESIDENCE = re.compile(r"살아|살고|사는|삽니다|살아요|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
+
+
+#: the slot of an application waiting for its yes (connectors/tasks/actions.py, ``{"kind": "apply", "service_id": …}``)
+TASK_PENDING_SLOT = "task_pending"
+#: said when an application waits for a service that the place the citizen lives in is not served by
+OTHER_REGION_RESPONSE = "utter_task_other_region"
+
+
+def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> BotUttered | None:
+    """:data:`OTHER_REGION_RESPONSE` when an application waits for its yes (:data:`TASK_PENDING_SLOT`) for a local
+    government's service that does not serve ``place``, where the citizen just said they live
+    (:func:`~assistant.knowledge.region_preference.lives_elsewhere`); else None. s44 probe: "서울 관악구요" after
+    옥천군's 청년 월세 checklist was offered help while the application still waited for a yes."""
+    from assistant.knowledge.region_preference import lives_elsewhere, service_place
+
+    pending = tracker.get_slot(TASK_PENDING_SLOT)
+    if not isinstance(pending, dict) or pending.get("kind") != "apply" or not context.has_response(OTHER_REGION_RESPONSE):
+        return None
+    index = getattr(getattr(context.knowledge, "composer", None), "index", None)
+    doc = index.docs.get(str(pending.get("service_id") or "")) if index is not None else None
+    agency = str(pending.get("agency") or getattr(doc, "agency", "") or "")
+    if lives_elsewhere(agency, {"region": place}) is None:
+        return None
+    return context.utter(tracker, OTHER_REGION_RESPONSE, service_name=str(pending.get("service_name") or getattr(doc, "title", "")),
+                         place=place_for_language(service_place(agency), context.language),
+                         region=place_for_language(place, context.language))
 
 
 def _answered_programme_region(tracker: DialogueStateTracker, title: str) -> str | None:

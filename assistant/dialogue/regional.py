@@ -21,17 +21,20 @@ usual.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.events import ACTION_LISTEN_NAME, BotUttered, UserUttered
 from assistant.dialogue.policies import Prediction
 from assistant.dialogue.tracker import DialogueStateTracker
-from assistant.regions import agency_regions, read_place, region_match
+from assistant.regions import agency_regions, only_place_names, read_place, region_match
 
 if TYPE_CHECKING:
     from assistant.knowledge.composer import Answer, Citation
 
+#: said when a message only says where the citizen lives and no question waits for it (``{value}``: the place)
+KEPT_RESPONSE = "utter_kept_region"
 #: the question waiting for the citizen's region: ``{"query": str, "regions": [labels]}``
 PENDING_SLOT = "programme_region_pending"
 #: the region the citizen chose for a regional programme ("경기도 안양시")
@@ -67,6 +70,50 @@ def known_region(tracker: DialogueStateTracker) -> str | None:
         if isinstance(value, str) and value.strip() and value.strip() not in parts:
             parts.append(value.strip())
     return " ".join(parts) or None
+
+
+#: What a message that only says where the speaker lives may hold besides the place (:func:`residence_statement`):
+#: morphemes as Kiwi reads them (살아요 → 살, 거주중 → 거주, 중), and the old province names 충청도, 경상도, 전라도, which
+#: name no one 시·도 (the place after them does)
+_RESIDENCE_WORDS = frozenset({"살", "사", "거주", "거주하", "하", "중", "있", "지금", "현재", "요즘", "시민", "주민", "도민", "군민",
+                              "구민", "쪽", "동네", "저", "제", "전", "저희", "우리", "나", "내", "여기", "충청도", "경상도",
+                              "전라도", "충청", "경상", "전라"})
+#: Kiwi tags that carry no content: particles, endings, the copula, suffixes, punctuation, interjections
+_FUNCTION_TAGS = ("J", "E", "VCP", "VCN", "XS", "SF", "SP", "SS", "SE", "SO", "SW", "IC")
+#: English said around a place that says the speaker lives there ("I live in Busan", "We're in Suwon")
+_ENGLISH_RESIDENCE = re.compile(r"^\s*(?:(?:i|we)\s*(?:'m|'re|am|are)?\s*(?:living|live|based|staying|residing|reside)?\s*(?:in|at)\s+)",
+                                re.I)
+
+
+def residence_statement(text: str, tokenizer: Any) -> str | None:
+    """The one place ``text`` says the speaker lives in when it says nothing else, or None.
+
+    "충청도 대전이유", "부산 사는데예", "저 수원 살아요", "대구 달서구 거주중입니다", "I live in Busan" → the place
+    (:func:`~assistant.regions.read_place` of the message's standard reading, :func:`~assistant.nlu.preprocess.
+    standard_reading`); "서울에서 뭐 받을 수 있어요?", "대전 날씨", a place and an age, or several places → None. Besides
+    the place a Korean message may hold only particles, endings and the words of :data:`_RESIDENCE_WORDS` (Kiwi's
+    morphemes, ``tokenizer``); an English one only "I live in" and the like before it. Such a message, with no
+    question waiting for it, is where the citizen lives, not a question to search the documents for (s43 probe:
+    "충청도 대전이유" was answered with 옥천군's 청년 월세 지원 as a related service, 이유 read as 'reason')."""
+    from connectors.eligibility.regions import place_spans
+
+    from assistant.nlu.preprocess import standard_reading
+
+    said = standard_reading((text or "").strip(), shots=False)
+    if not said or "?" in said or said.startswith("/") or (place := read_place(said)) is None:
+        return None
+    if not re.search(r"[가-힣]", said):
+        rest = _ENGLISH_RESIDENCE.sub("", said)
+        # a bare English place name says nothing of living there ("Anyang" after the region question was dropped)
+        return str(place) if rest != said and read_place(rest) == place and only_place_names(rest.strip(" .!")) else None
+    spans = place_spans(said)
+    for t in tokenizer.tokenize(said):
+        if any(s < t.end and t.start < e for s, e in spans):
+            continue
+        if t.tag.startswith(_FUNCTION_TAGS) or t.text in _RESIDENCE_WORDS:
+            continue
+        return None
+    return str(place)
 
 
 #: replies to a message that leave the region question open: small talk and out-of-scope messages in between
@@ -291,6 +338,14 @@ class RegionFollowUpPolicy:
             return None
         pending = pending_question(tracker)
         if pending is None:
+            # a message that only says where the citizen lives (:func:`residence_statement`): kept by the answer
+            # action, which offers help (the rule for a fact said outside a form offered help and lost a place the NLU
+            # did not tag: "저 수원 살아요" then "청년 월세 지원" asked the region again)
+            message = tracker.latest_message
+            tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+            if message is not None and tokenizer is not None and context.has_response(KEPT_RESPONSE) \
+                    and residence_statement(message.text or "", tokenizer) is not None:
+                return Prediction("action_answer_from_knowledge", self.name, 1.0)
             return None
         if answered_region(tracker, context, pending) is not None:
             return Prediction("action_answer_from_knowledge", self.name, 1.0)

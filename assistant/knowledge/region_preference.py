@@ -35,8 +35,9 @@ and ranking); this module adds only the rule above for free text, where a short 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from assistant.nlu.tokenizer import Token
 from assistant.regions import SIDO, SIDO_ALIASES, agency_regions, official_sido
@@ -83,6 +84,41 @@ def compatible(doc: Place, named: Place) -> bool:
     return doc.sido == named.sido and (doc.sigungu is None or named.sigungu is None or doc.sigungu == named.sigungu)
 
 
+#: the conversation's slots that say where the citizen lives (assistant.dialogue.regional), read in this order
+PLACE_SLOTS = ("programme_region", "region_district", "region")
+
+
+def service_place(agency: str) -> str:
+    """The local government that runs a service (``agency``: "충청북도 옥천군" → "충청북도 옥천군"), or ``""`` for a
+    ministry or another national body (:func:`~assistant.regions.agency_regions`)."""
+    return " ".join(agency_regions(agency or ""))
+
+
+def lives_elsewhere(agency: str, slots: Mapping[str, Any]) -> str | None:
+    """Where the conversation says the citizen lives (``slots``: the first of :data:`PLACE_SLOTS` that names a place,
+    read by :func:`~assistant.regions.read_place`) when the local government ``agency`` does not serve it: another
+    시·도, or another 시·군·구 of it when both name one (:func:`compatible`); None when it is served, the service is
+    national, or the place is unknown. s44 probe: 옥천군's 청년 월세 지원 was prepared for a citizen who then said
+    "서울 관악구요", and 강릉시's 미혼모 의료비 지원 was submitted for a citizen of 서울특별시.
+
+    >>> lives_elsewhere("충청북도 옥천군", {"programme_region": "서울특별시 관악구"}), lives_elsewhere("충청북도 옥천군", {"region": "충청북도"})
+    ('서울특별시 관악구', None)
+    >>> lives_elsewhere("보건복지부", {"region": "부산광역시"}), lives_elsewhere("충청북도 옥천군", {})
+    (None, None)
+    """
+    from assistant.regions import read_place
+
+    doc = agency_place(agency or "")
+    if doc is None:
+        return None
+    for slot in PLACE_SLOTS:
+        value = slots.get(slot)
+        area = read_place(value) if isinstance(value, str) and value.strip() else None
+        if area is not None:
+            return None if compatible(doc, Place(area.sido, area.sigungu)) else str(area)
+    return None
+
+
 @dataclass
 class _Name:
     """One way of writing a place: the places it may name, whether it is written in full (rule 1), and whether it is
@@ -101,7 +137,7 @@ class RegionReader:
 
     Example:
         >>> r = RegionReader(["충청남도 예산군", "경상북도 고령군", "서울특별시 중구", "부산광역시 중구"])
-        >>> r.read("예산군 청년 지원", []), r.read("부산 중구 청년", [])
+        >>> r.read("예산군 청년 지원", []), r.read("부산광역시 중구 청년", [])
         ((Place(sido='충청남도', sigungu='예산군'),), (Place(sido='부산광역시', sigungu='중구'),))
     """
 

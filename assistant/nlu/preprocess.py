@@ -222,6 +222,10 @@ _STANDARD_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p),
     (r"(?<=[가-힣])는디(?=[\s?!.,]|$)", "는데"),  # 넘었는디 → 넘었는데
     (r"(?<=[나가어해데지세되돼와봐])유(?=[\s?!.,]|$)", "요"),  # 되는가유, 나와유 → 되는가요, 나와요
     (r"(?<=[나어해데지세])예(?=[\s?!.,]|$)", "요"),  # 맞을 수 있나예, 사는데예 → 있나요, 사는데요
+    # the copula said last after a name ("충청도 대전이유", s43 probe: 이유 read as the noun 'reason' and searched for);
+    # not after a verb's modifier ending, where 이유 is that noun ("탈락한이유")
+    (r"(?<=[가-힣])(?<![한된는은던인운을할른간난단])이(?:유|여)(?=[\s?!.,~]*$)", "이에요"),
+    (r"(?<=[가-힣])니더(?=[\s?!.,~]|$)", "니다"),  # 창원입니더 → 창원입니다
     # chat spellings of 어떻게 ("신청 어캐함": check_application_status 0.61 as typed, ask_service_info 0.68 as 어떻게; s43)
     (r"어(?:캐|케|떡케|떻케|뜨케)(?=[가-힣\s?!.,]|$)", "어떻게"),
     (r"어데", "어디"), (r"얼매나", "얼마나"), (r"할매", "할머니"), (r"할배", "할아버지"), (r"엄니", "어머니"), (r"아부지", "아버지"),
@@ -251,6 +255,8 @@ def standard_reading(text: str, shots: bool = True) -> str:
         ('기초연금 얼마나 나와요?', '에너지바우처 신청 방법')
         >>> standard_reading("기초연금 신청 어캐함")
         '기초연금 신청 어떻게함'
+        >>> standard_reading("충청도 대전이유"), standard_reading("경상도 창원입니더"), standard_reading("탈락한이유")
+        ('충청도 대전이에요', '경상도 창원입니다', '탈락한이유')
     """
     out = text
     for pattern, repl in (*_STANDARD_FORMS, _SHOT) if shots else _STANDARD_FORMS:

@@ -66,6 +66,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -74,6 +75,7 @@ from assistant.dialogue.knowledge_base import ServiceTitleMatcher
 from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.knowledge.periods import Clock, clock, ended_note, parse_period
+from assistant.knowledge.region_preference import lives_elsewhere, service_place
 from connectors.consent import unclear_yes
 from connectors.mydata.actions import member_asked_about, member_label
 from connectors.eligibility.catalogue import UnknownServiceError
@@ -244,6 +246,13 @@ def _example(title: str | None, language: str) -> str:
     return f' (for example: "I want to apply for {title}")' if language == "en" else f' (예: "{title} 신청할래요")'
 
 
+#: said when a request to apply names a service no document's title holds (the name may be made up, or said otherwise)
+NAME_NOT_FOUND_RESPONSE = "utter_task_name_not_found"
+#: said instead of a checklist, or of submitting, when the conversation says the citizen lives where the local service
+#: is not for (:func:`lives_elsewhere`)
+OTHER_REGION_RESPONSE = "utter_task_other_region"
+
+
 class PrepareApplication(_TaskAction):
     """``action_prepare_application``: the service, its checklist, and the yes/no question."""
 
@@ -282,6 +291,19 @@ class PrepareApplication(_TaskAction):
         service = self._service(t)
         if isinstance(service, list):
             named = requested_name(t.tracker.latest_text()) if not service else None
+            if named is not None and re.search(r"[가-힣]", named):
+                # a Korean name given that no title names in full: the titles that hold it ("유아학비" → 유아학비
+                # (누리과정) 지원) are the service or the choices; none holding it, no service of the documents has
+                # that name, and it is said so, never "not taken here" as if it existed (s44 probe: "반려견 양육수당
+                # 신청하고 싶어요"); the name may be said otherwise than the title, so the exact name is asked for
+                service = self.ctx.services.holding(named)
+                if not service:
+                    t.say(NAME_NOT_FOUND_RESPONSE, service_name=named)
+                    return [slot_set(PENDING_SLOT, None)]
+                named = None
+            if isinstance(service, list) and len(service) == 1:
+                service = service[0]
+        if isinstance(service, list):
             if named is not None:  # a name was given but no service here has it: say so, never ask for it again
                 t.say("utter_task_cannot_apply_here", service_name=named)
                 return [slot_set(PENDING_SLOT, None)]
@@ -307,6 +329,11 @@ class PrepareApplication(_TaskAction):
             return [slot_set(PENDING_SLOT, None)]
         documents = [d for d in checklist["documents"] if isinstance(d, dict)]
         name = str(checklist.get("service_name") or service.name or service.service_id)
+        agency = service.agency or str(getattr(self.ctx.services.documents().get(service.service_id), "agency", "") or "")
+        if (elsewhere := lives_elsewhere(agency, t.tracker.slots)) is not None:
+            place, region = _places_said(agency, elsewhere, t.language)
+            t.say(OTHER_REGION_RESPONSE, service_name=name, place=place, region=region)
+            return [slot_set(PENDING_SLOT, None)]
         member = member_asked_about(t.tracker)
         items = _attached(self.ctx, t, checklist_items(documents))
         lines, bring = format_checklist(items, str(checklist.get("url") or ""), t.language)
@@ -314,10 +341,35 @@ class PrepareApplication(_TaskAction):
             if self.ctx.consents is not None and needed_records(items) else []
         t.say("utter_task_checklist", buttons=offer, service_name=name, documents=lines, to_bring=bring,
               mydata=_mydata_block(items, t.language) if member is None else _not_for_member(member, t.language),
-              period=period_block(str(checklist.get("application_period") or ""), self.ctx.today(), t.language),
+              period=residence_block(service_place(agency), t.language)
+              + period_block(str(checklist.get("application_period") or ""), self.ctx.today(), t.language),
               citations=[_checklist_citation(self.ctx, service.service_id, name, str(checklist.get("url") or ""))])
         return [slot_set(PENDING_SLOT, {"kind": "apply", "service_id": service.service_id, "service_name": name,
-                                        "checklist": items})]
+                                        "agency": agency, "checklist": items})]
+
+
+def _places_said(agency: str, elsewhere: str, language: str) -> tuple[str, str]:
+    """``(place, region)`` for :data:`OTHER_REGION_RESPONSE`: the service's local government and where the citizen
+    lives, written for ``language``."""
+    from assistant.regions import place_for_language
+
+    return place_for_language(service_place(agency), language), place_for_language(elsewhere, language)
+
+
+def residence_block(place: str, language: str) -> str:
+    """The lines of the apply question that say a local government's service (run by ``place``) is for its
+    residents, after a blank line, so that a yes is given knowing it; ``""`` for a national service (``place`` empty).
+
+    >>> residence_block("강원특별자치도 강릉시", "ko").strip()
+    '이 서비스는 강원특별자치도 강릉시에서 운영하며 그곳 주민이 대상이에요. 그곳에 사시는 경우에만 신청해 주세요.'
+    """
+    if not place:
+        return ""
+    if language == "en":
+        from assistant.regions import place_for_language
+
+        return f"\n\nThis service is run by {place_for_language(place, 'en')} for its residents: apply only if you live there."
+    return f"\n\n이 서비스는 {place}에서 운영하며 그곳 주민이 대상이에요. 그곳에 사시는 경우에만 신청해 주세요."
 
 
 def period_block(period: str, today: dt.date, language: str) -> str:
@@ -388,6 +440,12 @@ class SubmitApplication(_TaskAction):
         if (unsure := t.unsure(pending, DeclineTask.action_name)) is not None:
             return unsure
         sid = str(pending["service_id"])
+        agency = str(pending.get("agency") or getattr(self.ctx.services.documents().get(sid), "agency", "") or "")
+        if (elsewhere := lives_elsewhere(agency, t.tracker.slots)) is not None:
+            # where the citizen lives was said after the checklist ("서울 관악구요"): never submitted for another place
+            place, region = _places_said(agency, elsewhere, t.language)
+            t.say(OTHER_REGION_RESPONSE, service_name=pending.get("service_name"), place=place, region=region)
+            return [slot_set(PENDING_SLOT, None)]
         # a "try again" re-sends the failed attempt's key (it may have been stored); a first attempt uses the engine's
         # key of this call, the same on every retry of this turn (module docstring)
         key = str(pending.get("key") or t.tracker.idempotency_key or idempotency_key(

@@ -220,6 +220,15 @@ class ServiceNames:
         self._example = (id(docs), found)
         return found
 
+    def holding(self, name: str) -> list[ServiceRef]:
+        """The services whose title holds ``name`` (spaces ignored: "유아학비" → 유아학비 (누리과정) 지원), in the
+        catalogue's order; empty when none does or the catalogue cannot be read."""
+        wanted = re.sub(r"\s+", "", name)
+        if not wanted:
+            return []
+        return [ServiceRef(d.doc_id, d.title, d.agency) for d in self.documents().values()
+                if wanted in re.sub(r"\s+", "", d.title)]
+
     def find(self, text: str) -> list[ServiceRef]:
         """The services whose title the text names (the longest title named; several if they share it)."""
         try:

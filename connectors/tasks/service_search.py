@@ -143,7 +143,8 @@ _EN_REQUEST = re.compile(r"^\s*(?:(?:hi|hello|please)[,!]?\s+)?(?:i(?:'d| would)
                          r"how (?:do|can) i |let me |i wanna |please )?(?:apply|register|sign up)(?: for| to)?\s+(?:the |a |an )?",
                          re.IGNORECASE)
 #: What is left when the message named no service ("신청할래요", "서비스 신청하고 싶어요", "I want to apply").
-_NO_NAME = frozenset({"", "서비스", "그거", "이거", "저거", "그 서비스", "이 서비스", "지원", "혜택", "it", "this", "that",
+_NO_NAME = frozenset({"", "서비스", "그거", "이거", "저거", "그 서비스", "이 서비스", "지원", "혜택", "도움", "상담", "돈", "지원금",
+                      "it", "this", "that",
                       "something", "a service", "the service", "service", "benefit", "benefits"})
 
 
@@ -159,6 +160,8 @@ def requested_name(text: str) -> str | None:
         ('미혼모 의료비 지원', None, 'energy voucher')
         >>> requested_name("홍길동 <phone> 기초연금 신청")
         '기초연금'
+        >>> requested_name("도움 신청할래요"), requested_name("상담 신청하고 싶어요")
+        (None, None)
     """
     t = text.strip()
     if not t or t.startswith("/"):

@@ -150,7 +150,8 @@ def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: Messa
                                                                       catalogue: list[Document]) -> None:
     title = next(d.title for d in catalogue if d.doc_id == MIHONMO)
     assert [d.doc_id for d in catalogue if d.title == title] == [MIHONMO]  # the name is unambiguous
-    set_slots(conv, "c1", age=24.0, income_pct=45.0, region="서울특별시")
+    # the service is 강릉시's (its residents only): the citizen lives there (s44: this was 서울특별시, and submitted)
+    set_slots(conv, "c1", age=24.0, income_pct=45.0, region="강원특별자치도")
     shown = say(conv, f"{title} 신청할래요")
     assert responses(shown) == ["utter_task_checklist"], text(shown)
     body = text(shown)
@@ -168,7 +169,7 @@ def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: Messa
     assert backend.store.count() == 1
     app = backend.store.get(receipt, applicant_id_for("c1", SECRET.encode()))
     assert app.service_id == MIHONMO and app.service_name == title
-    assert app.facts == {"age": 24, "income_pct_median": 45.0, "region": "서울특별시"}
+    assert app.facts == {"age": 24, "income_pct_median": 45.0, "region": "강원특별자치도"}
     assert [(c["name"], c["provided"]) for c in app.checklist][-1] == ("주민등록등본", "official")
     assert {c["provided"] for c in app.checklist[:-1]} == {"pending"}
     assert slot(conv, "last_receipt") == receipt and slot(conv, "task_pending") is None
@@ -178,6 +179,46 @@ def test_apply_shows_the_checklist_and_a_yes_submits_one_application(conv: Messa
 
 
 BRIQUETTE = "145000000111"  # 연탄쿠폰: 신청기한 "2023.07.11~2023.08.25" (gov24_serviceDetail_snapshot.json)
+
+
+def test_a_local_service_says_whose_residents_it_is_for_before_the_question(conv: MessageProcessor,
+                                                                          catalogue: list[Document]) -> None:
+    """s44 probe: 미혼모 의료비 지원 (강원특별자치도 강릉시, 소관기관명) was prepared and submitted for a citizen whose
+    residence was never asked; the apply question now says whose residents it is for. A national service says none."""
+    agency = next(d.agency for d in catalogue if d.doc_id == MIHONMO)
+    assert agency == "강원특별자치도 강릉시"
+    body = text(say(conv, f"/apply_service{json.dumps({'service_id': MIHONMO})}", "res-local"))
+    note = f"이 서비스는 {agency}에서 운영하며 그곳 주민이 대상이에요."
+    assert note in body and body.index(note) < body.index("이대로 신청을 접수할까요?"), body
+    national = text(say(conv, f"/apply_service{json.dumps({'service_id': BRIQUETTE})}", "res-national"))
+    assert "이대로 신청을 접수할까요?" in national and "그곳 주민이 대상" not in national, national
+
+
+@pytest.mark.parametrize("region", ["서울특별시 관악구", "강원특별자치도 원주시"])
+def test_a_local_service_is_not_taken_for_a_citizen_of_another_place(conv: MessageProcessor, backend: Backend,
+                                                                     region: str) -> None:
+    """Another 시·도, or another 시·군·구 of the same 시·도: no checklist, nothing stored."""
+    sender = f"res-else-{region}"
+    set_slots(conv, sender, programme_region=region)
+    shown = say(conv, f"/apply_service{json.dumps({'service_id': MIHONMO})}", sender)
+    assert responses(shown) == ["utter_task_other_region"], text(shown)
+    assert "강원특별자치도 강릉시" in text(shown) and region in text(shown)
+    assert backend.store.count() == 0 and slot(conv, "task_pending", sender) is None
+
+
+def test_a_place_said_after_the_checklist_stops_the_submission(conv: MessageProcessor, backend: Backend) -> None:
+    """s44 probe: "서울 관악구요" after 옥천군's checklist was "어떤 점을 도와드릴까요?" and the application waited for a
+    yes; a yes now submits nothing for a citizen of another place."""
+    sender = "res-after"
+    shown = say(conv, f"/apply_service{json.dumps({'service_id': MIHONMO})}", sender)
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    told = say(conv, "서울 관악구요", sender)
+    assert slot(conv, "programme_region", sender) == "서울특별시 관악구"
+    assert responses(told) == ["utter_kept_region", "utter_task_other_region"], text(told)
+    assert "강원특별자치도 강릉시" in text(told) and slot(conv, "task_pending", sender) is None
+    done = say(conv, "/affirm", sender)
+    assert "utter_task_submitted" not in responses(done), text(done)
+    assert backend.store.count() == 0
 
 
 @pytest.mark.parametrize(("language", "note"), [

@@ -54,9 +54,10 @@ def test_a_question_with_a_place_is_answered_outside_a_form(processor: Any, text
 
 @pytest.mark.parametrize("text", ["강남구에 살아요", "부산이에요", "I live in Busan"])
 def test_a_bare_fact_outside_a_form_still_gets_the_offer_of_help(processor: Any, text: str) -> None:
-    turn = processor.handle_message(UserMessage("fact-s", text, "rest", {}))
+    turn = processor.handle_message(UserMessage(f"fact-s-{text}", text, "rest", {}))
     assert turn.intent["name"] == "inform"
-    assert [m.custom.get("response") for m in turn.messages] == ["utter_how_can_i_help"]
+    # s44: a place said alone is kept and said back before the offer (assistant.dialogue.regional.residence_statement)
+    assert [m.custom.get("response") for m in turn.messages] == ["utter_kept_region", "utter_how_can_i_help"]
 
 
 def test_the_router_answers_it_too(bundled_router: Any) -> None:

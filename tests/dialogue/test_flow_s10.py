@@ -123,18 +123,29 @@ def test_laughter_gets_the_same_light_reply_in_both_languages(processor: Any, te
 
 # --- #2 apply for a service named but not applicable here ---------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "name", "words"), [
-    ("미혼모 의료비 지원 신청할래요", "미혼모 의료비 지원", "이 도우미에서는 신청을 받지 않는"),
-    ("미혼모 의료비 지원을 신청하고 싶어요", "미혼모 의료비 지원", "이 도우미에서는 신청을 받지 않는"),
+@pytest.mark.parametrize(("text", "name"), [
+    ("미혼모 의료비 지원 신청할래요", "미혼모 의료비 지원"), ("미혼모 의료비 지원을 신청하고 싶어요", "미혼모 의료비 지원"),
+    # s44 probe: a made-up benefit was told "이 도우미에서는 신청을 받지 않는 서비스예요", as if it existed
+    ("반려견 양육수당 신청하고 싶어요", "반려견 양육수당"),
 ])
-def test_a_named_service_that_cannot_be_applied_for_here_is_said_by_name(processor: Any, text: str, name: str,
-                                                                        words: str) -> None:
+def test_a_named_service_that_cannot_be_applied_for_here_is_said_by_name(processor: Any, text: str, name: str) -> None:
+    """The bundled corpus has no page titled with the name (s44: it is said that no service of that name was found,
+    not "not taken here" as if the assistant knew the service; the bundled titles are read from the pages)."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    pages = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+    titles = [re.sub(r"\s+", "", str(yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])["title"]))
+              for p in pages.glob("*.md")]
+    assert not any(re.sub(r"\s+", "", name) in t for t in titles)
     t = say(processor, text, "a2")
     assert t.intent["name"] == "apply_service", t.intent
     [m] = t.messages
-    assert m.custom["response"] == "utter_task_cannot_apply_here"
-    assert f"'{name}'" in m.text and words in m.text and "https://www.gov.kr" in m.text
-    assert "서비스 이름으로" not in m.text
+    assert m.custom["response"] == "utter_task_name_not_found"
+    assert f"'{name}'" in m.text and "찾지 못했어요" in m.text and "110" in m.text
+    assert "어떤 서비스를 신청하실지" not in m.text and "신청을 받지 않는" not in m.text
 
 
 def test_a_request_naming_nothing_still_asks_for_the_name(processor: Any) -> None:

@@ -102,10 +102,12 @@ def test_a_need_stated_is_answered_as_the_question_it_implies(processor: Message
         assert first_cited(turn) == expected
 
 
-@pytest.mark.parametrize("statement", ["강남구에 살아요", "34살이요"])
-def test_a_fact_alone_keeps_the_offer_of_help(processor: MessageProcessor, statement: str) -> None:
+@pytest.mark.parametrize(("statement", "said"), [
+    # s44: a place said alone is kept and said back first (assistant.dialogue.regional.residence_statement)
+    ("강남구에 살아요", ["utter_kept_region", "utter_how_can_i_help"]), ("34살이요", ["utter_how_can_i_help"])])
+def test_a_fact_alone_keeps_the_offer_of_help(processor: MessageProcessor, statement: str, said: list[str]) -> None:
     turn = say(processor, statement)
-    assert [m.custom.get("response") for m in turn.messages] == ["utter_how_can_i_help"]
+    assert [m.custom.get("response") for m in turn.messages] == said
 
 
 @pytest.mark.parametrize(("question", "follow_up"), [

@@ -397,8 +397,9 @@ def test_the_region_question_stays_open_through_small_talk(make_processor: Any, 
         assert not {c["doc_id"] for m in t.messages for c in m.custom.get("citations", [])} & set(RENT.values())
         if between[-1] == "에너지바우처 알려주세요":
             assert responses(t) == ["utter_region_same_answer"], [m.text for m in t.messages]
-        else:
-            assert p.load("s-rent").get_slot("programme_region") is None, [m.text for m in t.messages]
+        else:  # said alone, the place is where the citizen lives (s44: kept and said back), no answer to the rent question
+            assert responses(t) == ["utter_kept_region", "utter_how_can_i_help"], [m.text for m in t.messages]
+            assert p.load("s-rent").get_slot("programme_region") == "경기도 안양시"
 
 
 def test_a_region_known_earlier_is_used_without_asking(make_processor: Any) -> None:
