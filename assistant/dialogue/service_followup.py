@@ -63,7 +63,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                         r"|어디\s*(?:가서|가면|가야|로\s*가)"  # "어디 가서 맞아요?" (s41 probe)
                         r"|온라인|인터넷|\bapply\b|\bapplication\b|\bonline\b"
                         # s40 probe: "Where do I go?" after an answer got the out-of-scope reply ("어디서 맞아요?" worked)
-                        r"|\bwhere\s+(?:do|can|should|would)\s+(?:i|we|you)\b|\bwhere\s+(?:is|are)\s+(?:it|the)\b", re.I),
+                        r"|\bwhere\s+(?:do|can|should|would)\s+(?:i|we|you)\b|\bwhere\s+(?:is|are)\s+(?:it|the)\b"
+                        r"|^\s*(?:and\s+|so\s+)?where\s*\??\s*$", re.I),
     # "how long?" after an answer (s43 probe: out of scope): the period the page states
     "period": re.compile(r"언제|기한|마감|기간|얼마\s*동안|\bdeadline\b|\buntil\s+when\b|\bwhen\b|\bhow\s+long\b", re.I),
     "eligibility": re.compile(r"자격|대상|누가|누구|(?:소득|나이|연령|재산)\s*(?:기준|조건|제한)|받을\s*수\s*있(?:나|어|을까|는지|습|는\s*(?:거|건|것)\s*(?:죠|지요|맞|[예에]요|같))|해당\s*(?:되|돼|하)|몇\s*살|나이"
@@ -81,6 +82,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                           # how often it is given ("매년 받을수있어요?", s41 probe: 예술활동준비금's 격년제 was not quoted)
                           r"|매년|해마다|매해|또\s*받|다시\s*받|\bevery\s+year\b|\beach\s+year\b|\b(?:get|receive)\s+it\s+again\b"
                           r"|\bfree\b"
+                          # how many times it is given ("몇 번까지 지원돼요?" after 난임 시술비: s44 probe, 찾지 못했어요)
+                          r"|몇\s*(?:번|회|차례)|횟수|\bhow\s+many\s+(?:times|rounds|cycles|sessions)\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
@@ -122,7 +125,9 @@ ASPECT_WORDS = frozenset(
     "나오 빌리 빌려주 꾸 "  # "간병비 나와요?": what is paid; "생활비도 빌릴수있어요?" after 학자금대출 (s41 probe): how much one can borrow, as borrow and lend
     "income incomes earn earnings salary wage wages high higher borrow lend receive "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
-    "eligible much amount contact phone call number until pay cover covered covers paid give who cost costs fee fees free online".split()
+    "eligible much amount contact phone call number until pay cover covered covers paid give who cost costs fee fees free online "
+    # "how long?", "how many times?" after an answer (s44: "says nothing about 'long'" before the period); 동안, 번, 회
+    "long many times often 동안 번 회 횟수".split()
 )
 
 
@@ -161,7 +166,12 @@ def asked_aspects(text: str) -> list[str]:
     (['documents'], ['eligibility'], ['benefit'])
     >>> asked_aspects("제가 받을 수 있는 혜택이 뭐가 있나요?"), asked_aspects("안녕하세요")
     ([], [])
+    >>> asked_aspects("어데서 맞아요?"), asked_aspects("몇 번까지 지원돼요?"), asked_aspects("where?")
+    (['apply'], ['benefit'], ['apply'])
     """
+    from assistant.nlu.preprocess import standard_reading
+
+    text = standard_reading(text, shots=False)  # "어데서 맞아요?" is "어디서 맞아요?" (s44 probe: out of scope)
     if _GENERAL.search(text):
         return []
     return [name for name, cue in _ASPECTS.items() if cue.search(text)]

@@ -107,6 +107,32 @@ def single_parent_said(text: str) -> bool:
     return _SINGLE_PARENT_SAID.search(text) is not None
 
 
+#: The person said to be (or not to be) a 기초생활보장 수급자 (국민기초생활 보장법 제2조 제2호): "기초생활수급자에요", "수급자
+#:입니다", "기초수급 받고 있어요", "I'm a basic livelihood recipient"; a question about them ("수급자도 받을 수 있나요?")
+#: says nothing of the person
+_RECIPIENT_SAID = re.compile(
+    r"(?:기초\s*생활\s*|기초\s*)?(?:수급자|수급권자)\s*(?:에요|예요|이에요|이예요|입니다|이고|인데|이라서|라서|임|이요|요|이에여)"
+    r"(?![가-힣]*\?)|기초\s*(?:생활\s*)?수급\s*(?:받고\s*있|받아요|받습니다|중이)"
+    r"|\b(?:i'?m|i\s+am|we\s+are|we'?re)\s+(?:a\s+|on\s+)?(?:basic\s+livelihood|welfare)\s*(?:recipients?|beneficiar(?:y|ies)|benefits?)\b",
+    re.IGNORECASE)
+_RECIPIENT_DENIED = re.compile(r"(?:수급자|수급권자|기초\s*수급)\s*(?:는|은|가|이)?\s*(?:아니|아닙|아녜|아냐)|\bnot\s+(?:a\s+)?(?:basic\s+livelihood|welfare)\s+recipient",
+                               re.IGNORECASE)
+
+
+def welfare_recipient_said(text: str) -> bool | None:
+    """Whether ``text`` says the person is a 기초생활보장 수급자 (True), says they are not (False), or neither (None).
+
+    Example:
+        >>> welfare_recipient_said("기초생활수급자에요"), welfare_recipient_said("수급자는 아니에요")
+        (True, False)
+        >>> welfare_recipient_said("수급자도 받을 수 있나요?"), welfare_recipient_said("기초수급 받고 있어요")
+        (None, True)
+    """
+    if _RECIPIENT_DENIED.search(text):
+        return False
+    return True if _RECIPIENT_SAID.search(text) else None
+
+
 #: A household or a family member with a disability, not the person's own (s13 #2: "장애인 가정이에요", "우리 집이 장애인
 #: 가정", "가족 중에 장애인이 있어요", "a household with a disabled member"; s15: a member named, "남편이 장애인이에요", "my
 #: husband is disabled"). The eligibility facts record it as ``household_disabled`` (a registered disabled member of the

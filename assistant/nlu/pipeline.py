@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -200,6 +201,55 @@ def _document_request_ranking(
     return tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence)), True
 
 
+#: never what a request read without its cue is read as instead: intents that ask for nothing, and those whose action
+#: changes something (a reading second to another is no request to change anything; "sorry, I meant 60 percent" has
+#: revoke_consent second to repeat)
+_NOT_A_REQUEST = frozenset({"thank", "greet", "goodbye", "affirm", "deny", "chitchat", "bot_challenge", "skip", "dont_know",
+                            "cancel", "human_handoff", "subscribe_alerts", "unsubscribe_alerts", "repeat", "revoke_consent",
+                            "use_mydata", "cancel_application", "apply_service", "list_consents", "end_handoff"})
+
+#: What a request for alerts says (news of benefits to come: 새 혜택, 생기면, 알림, 구독, "let me know", "notify"); every
+#: subscribe_alerts example of intents/nlu.yml has one (tests/test_nlu_alert_cue.py reads them)
+ALERT_CUE = re.compile(
+    r"새\s*(?:로운|로|롭게)?\s*(?:혜택|지원|서비스|정책|제도|소식)|생기면|생길\s*때|나오면|뜨면|바뀌면|열리면|시작되면|(?:면|때)\s*(?:꼭\s*)?알려"
+    r"|소식|알림|구독|공지|업데이트|문자|카톡|메일|연락\s*(?:주|줘|해)|notif|alert|subscri|let\s+me\s+know|keep\s+me"
+    r"|new\s+(?:benefit|support|programme|program|service)|something\s+new|updates?|e-?mail\s+me|text\s+me|tell\s+me\s+(?:when|if)"
+    r"|when\s+(?:a|any)\s+new|become\s+eligible", re.I)
+#: What a request for a person says (a person, an agent, a call, being put through); every human_handoff example of
+#: intents/nlu.yml has one
+HANDOFF_CUE = re.compile(
+    r"상담|사람|직원|연결|통화|전화|콜센터|담당자|공무원|주무관|바꿔|대화|얘기|이야기|말하고|로봇|기계|챗봇"
+    r"|agent|human|person|someone|representative|operator|staff|real|talk|speak|call|transfer|connect|officer|worker"
+    r"|\bbot\b|\bai\b|customer\s+service|put\s+me\s+through|help\s*desk|helpline", re.I)
+#: What a request to say the last message again says (again, 다시, 뭐라고, pardon …); every repeat example of
+#: intents/nlu.yml has one
+REPEAT_CUE = re.compile(
+    r"다시|한\s*번\s*더|한번더|또\s*말|뭐라고|뭐라구|뭐라셨|뭐라\s*하셨|못\s*들|못\s*알아|잘\s*모르겠|again|repeat|pardon"
+    r"|what\s+(?:did|was)|say\s+(?:that|it)|come\s+again|^\s*sorry\W*(?:what\W*)?$|didn'?t\s+(?:catch|get|hear)|one\s+more\s+time"
+    r"|once\s+more|\bhuh\b|\beh\b|^\s*(?:네|예|응|뭐|엥)\s*\?+\s*$|^\s*what\s*\?+\s*$|missed\s+(?:that|it)", re.I)
+#: Intents a message is read as only when it says what they ask for: without the cue, the next request's reading leads
+#: (:func:`_uncued_ranking`; "sorry, I meant 60 percent" at the income question was repeat 0.76, and the question was
+#: said again with the correction lost: s44 probe)
+CUED_INTENTS: dict[str, re.Pattern[str]] = {"subscribe_alerts": ALERT_CUE, "human_handoff": HANDOFF_CUE, "repeat": REPEAT_CUE}
+
+
+def _uncued_ranking(ranking: tuple[IntentPrediction, ...], text: str) -> tuple[tuple[IntentPrediction, ...], bool]:
+    """``ranking`` with a leading intent of :data:`CUED_INTENTS` put after the next request's reading (not
+    :data:`_NOT_A_REQUEST`; the two swap probabilities) when the message does not say what it asks for. s44 probe:
+    "받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was subscribe_alerts 0.73 and got the alerts offer, its
+    answers after it lost; "언어치료도 돼요?" after 장애아가족 양육 지원 was human_handoff 0.49 and paused the
+    conversation for an agent. True when moved."""
+    if len(ranking) < 2 or ranking[0].name not in CUED_INTENTS or CUED_INTENTS[ranking[0].name].search(text):
+        return ranking, False
+    at = next((i for i, p in enumerate(ranking) if i and p.name not in _NOT_A_REQUEST), None)
+    if at is None:
+        return ranking, False
+    first, other = ranking[0], ranking[at]
+    moved = [IntentPrediction(other.name, first.confidence), *ranking[1:at], IntentPrediction(first.name, other.confidence),
+             *ranking[at + 1:]]
+    return tuple(moved), True
+
+
 def _code_reading(nlu: NluResult) -> NluResult:
     """``out_of_scope`` with probability 1, the other intents 0 (in their order): an SQL statement or bare markup
     (:func:`~assistant.nlu.preprocess.code_only`) is nothing a citizen asks, whatever its embedding is near."""
@@ -357,6 +407,9 @@ class NluPipeline:
         ranking, document_request = _document_request_ranking(nlu.ranking, ents, text or "", self.tokenizer)
         if document_request:  # a document the domain names, asked for: in scope whatever the score said
             nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking, is_out_of_scope=ranking[0].name == "out_of_scope")
+        ranking, unasked = _uncued_ranking(nlu.ranking, clean)
+        if unasked:
+            nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking, is_out_of_scope=ranking[0].name == OUT_OF_SCOPE)
         if PERSONAL_NUMBER_INTENT in self.classifier.labels and sensitive_number_only(clean) is not None:
             nlu = _personal_number_reading(nlu)
         elif OUT_OF_SCOPE in self.classifier.labels and code_only(clean):

@@ -880,21 +880,34 @@ def _sex_before(tracker: ProtocolTracker, who: str) -> str | None:
     return str(sex) if sex is not None and (values.get("beneficiary") or "self") == who else None
 
 
-def _said_facts(tracker: ProtocolTracker, slots: dict[str, Any], domain: dict[str, Any]) -> list[dict[str, Any]]:
+def _said_facts(tracker: ProtocolTracker, slots: dict[str, Any], domain: dict[str, Any],
+                dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
     """On any turn of the form: the household the latest message describes ("혼자 사세요", "독거", "lives alone" →
     ``single_person_household`` True; "혼자 사시는 건 아니에요" → False; :func:`assistant.nlu.household.lives_alone`),
     when the domain declares the slot and the message says something new; a single parent speaking of themself
     ("싱글맘이에요", "I'm a single mom": :func:`assistant.nlu.household.single_parent_said`) → ``single_parent_family`` True when the questions
-    are about the citizen or their child (the same household) and it is not answered yet.
+    are about the citizen or their child (the same household) and it is not answered yet; the person said to be (or
+    not) a 기초생활보장 수급자 (:func:`assistant.nlu.household.welfare_recipient_said`) → ``welfare_recipient``, when
+    not known yet.
 
     Updates ``slots`` in place; returns the events.
     """
     from assistant.dialogue.sdk import slot_set
-    from assistant.nlu.household import lives_alone, single_parent_said
+    from assistant.nlu.household import lives_alone, single_parent_said, welfare_recipient_said
 
     events: list[dict[str, Any]] = []
     declared = domain.get("slots") or {}
     text = tracker.latest_text()
+    # "기초생활수급자에요" at any question (s44 probe: at the income question it was "0에서 1000 사이의 퍼센트로
+    # 알려 주세요" and the status was lost); asked as its own question, the yes/no mapping fills it
+    recipient = welfare_recipient_said(text)
+    if "welfare_recipient" in declared and recipient is not None and slots.get("welfare_recipient") is None \
+            and tracker.get_slot("requested_slot") != "welfare_recipient":
+        slots["welfare_recipient"] = recipient
+        events.append(slot_set("welfare_recipient", recipient))
+        said = "utter_kept_welfare_recipient" if recipient else "utter_kept_not_welfare_recipient"
+        if said in (domain.get("responses") or {}):
+            dispatcher.utter_message(response=said)
     # "싱글맘이에요", "I'm a single mom": the citizen's household, so the citizen's or their child's (s12 #4)
     if "single_parent_family" in declared and slots.get("single_parent_family") is None and single_parent_said(text) \
             and str(slots.get("beneficiary") or "self") in ("self", "child"):
@@ -1193,7 +1206,7 @@ class ValidateEligibilityForm:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _members_facts_aside(tracker, slots)
             events += _opening_facts(tracker, slots)
-        events += _said_facts(tracker, slots, domain)
+        events += _said_facts(tracker, slots, domain, dispatcher)
         # "장애인 가정이에요" in the opening or at the disability question: household_disabled, not the person's (s15)
         events += _household_disability(tracker, slots, domain, activating, dispatcher)
         target = tracker.get_slot(TARGET_SLOT)

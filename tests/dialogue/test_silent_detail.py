@@ -84,3 +84,5 @@ def test_how_long_after_an_answer_asks_the_period_of_that_service(make_processor
     _say(p, "What is the energy voucher?", "s-how-long")
     turn = _say(p, "how long?", "s-how-long")
     assert _titles(turn) and "Energy voucher" in _titles(turn)[0], [m.text for m in turn.messages]
+    # s44: "long" is the question's own word, not a detail the page is silent on
+    assert "says nothing about" not in turn.messages[0].text, turn.messages[0].text

@@ -131,3 +131,31 @@ def test_an_off_topic_question_at_the_income_question_is_still_declined(make_pro
     turn = say(p, "오늘 날씨 어때요", "won-oos")
     assert responses(turn)[0] == "utter_out_of_scope" and responses(turn)[-1] == "utter_ask_income_pct"
     assert slots(p, "won-oos")["income_pct"] is None
+
+
+@pytest.mark.parametrize(("lang", "said", "value", "kept"), [
+    # s44 probe: "0에서 1000 사이의 퍼센트로 알려 주세요", and the status was lost
+    ("ko", "기초생활수급자에요", True, "utter_kept_welfare_recipient"),
+    ("ko", "수급자는 아니에요", False, "utter_kept_not_welfare_recipient"),
+    ("en", "I'm a basic livelihood recipient", True, "utter_kept_welfare_recipient"),
+])
+def test_a_welfare_status_said_at_the_income_question_is_kept(make_processor: Any, lang: str, said: str, value: bool,
+                                                              kept: str) -> None:
+    p = make_processor()
+    sender = f"recipient-{lang}-{value}"
+    at_income_question(p, lang, sender)
+    turn = say(p, said, sender)
+    assert slots(p, sender)["welfare_recipient"] is value
+    assert kept in responses(turn) and "utter_invalid_income_pct" not in responses(turn), [m.text for m in turn.messages]
+    assert slots(p, sender)["income_pct"] is None
+
+
+def test_an_english_correction_of_the_income_at_a_later_question_is_taken(make_processor: Any) -> None:
+    """s44 probe: "sorry, I meant 60 percent" at the question after the income was read as repeat 0.76; the question
+    was said again and the income stayed 40% (Korean "아 60%요" was taken)."""
+    p = make_processor()
+    at_income_question(p, "en", "fix-en")
+    say(p, "40%", "fix-en")
+    assert slots(p, "fix-en")["income_pct"] == 40.0
+    turn = say(p, "sorry, I meant 60 percent", "fix-en")
+    assert slots(p, "fix-en")["income_pct"] == 60.0, [m.text for m in turn.messages]

@@ -1,0 +1,58 @@
+"""A request for alerts or for a person says so (assistant/nlu/pipeline.py ``CUED_INTENTS``, ``_uncued_ranking``):
+"받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was read as subscribe_alerts 0.73 and got the alerts offer,
+the answers after it lost; "언어치료도 돼요?" after an answer was human_handoff 0.49 and waited for an agent (s44
+probe). Read through the bundled NLU; the examples are intents/nlu.yml's own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from assistant.dialogue.messages import UserMessage
+from assistant.nlu.pipeline import ALERT_CUE, HANDOFF_CUE, REPEAT_CUE
+
+NLU = Path(__file__).resolve().parents[1] / "intents" / "nlu.yml"
+
+
+def examples(intent: str) -> list[str]:
+    data = yaml.safe_load(NLU.read_text(encoding="utf-8"))
+    block = next(b for b in data["nlu"] if b.get("intent") == intent)
+    return [line[2:].strip() for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+
+
+@pytest.mark.parametrize(("intent", "cue"), [("subscribe_alerts", ALERT_CUE), ("human_handoff", HANDOFF_CUE),
+                                             ("repeat", REPEAT_CUE)])
+def test_every_example_says_what_its_request_says(intent: str, cue: Any) -> None:
+    said = examples(intent)
+    assert len(said) >= 25
+    assert [e for e in said if not cue.search(e)] == []
+
+
+@pytest.mark.parametrize("text", ["받을 수 있는 혜택 알려줘요", "받을수있는지원금알려줘"])
+def test_tell_me_what_i_can_get_is_no_request_for_alerts(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] not in ("subscribe_alerts", "thank"), turn.intent
+    assert turn.intent["name"] == "check_eligibility", turn.intent
+
+
+@pytest.mark.parametrize("text", ["새로운 혜택 생기면 알려주세요", "정책 바뀌어서 대상이 되면 알려 주세요",
+                                  "notify me about new benefits"])
+def test_a_request_for_alerts_is_still_one(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] == "subscribe_alerts", turn.intent
+
+
+def test_a_follow_up_question_is_no_request_for_a_person(processor: Any) -> None:
+    processor.handle_message(UserMessage("cue-therapy", "우리애가 발달장애인데 돌봄 지원 있나요", "rest", {}))
+    turn = processor.handle_message(UserMessage("cue-therapy", "언어치료도 돼요?", "rest", {}))
+    assert turn.intent["name"] != "human_handoff", turn.intent
+    assert all(m.custom.get("response") != "utter_handoff" for m in turn.messages), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["상담원 연결해 주세요", "사람이랑 얘기하고 싶어요", "Can I talk to a real person?"])
+def test_a_request_for_a_person_is_still_one(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] == "human_handoff", turn.intent
