@@ -59,8 +59,11 @@ QUESTION_INTENTS = frozenset({"ask_service_info", "check_eligibility"})
 PUSHED_INTENTS = frozenset({"alerts_new"})
 #: Replies to a yes / no / stop when no confirmation is pending (used only when the domain defines them).
 NOTHING_PENDING = {"affirm": "utter_nothing_to_confirm", "deny": "utter_nothing_to_confirm", "cancel": "utter_nothing_in_progress"}
-#: Said before the question is asked again when a stop word repeats the question's own verb (see the table above).
+#: Said before the question is asked again when a stop word repeats the question's own verb (see the table above),
+#: or when the answer to it is unsure (:data:`UNSURE_INTENTS`).
 UNCLEAR_STOP = "utter_unclear_stop"
+#: Answers to a yes/no question that are neither: asked again, nothing done
+UNSURE_INTENTS = frozenset({"dont_know"})
 #: The slot that holds the receipt of an application made in this conversation (the task connector's), and the
 #: intent whose rule cancels one: a bare stop with nothing pending then means that application.
 RECEIPT_SLOT = "last_receipt"
@@ -233,6 +236,10 @@ class ConfirmationPolicy:
                 return Prediction("action_answer_from_knowledge", self.name, conf)
             if pending and intent == "cancel":
                 return self._stop_at_question(tracker, context, toks[-2].index, toks[-2].name, conf)
+            if pending and intent in UNSURE_INTENTS and context.has_response(UNCLEAR_STOP):
+                # "음.. 잘 모르겠는데" at "이대로 신청을 접수할까요?" (s44 probe: the offer of help, the application
+                # silently dropped): nothing done, said so, and the question asked again
+                return Prediction(CONFIRM_AGAIN, self.name, conf)
             if not pending and intent == "cancel" and tracker.get_slot(RECEIPT_SLOT) \
                     and (action := _intent_action(self.rules, CANCEL_TASK_INTENT)) is not None:
                 return Prediction(action, self.name, conf)  # the application made here is what can be cancelled

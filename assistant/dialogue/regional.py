@@ -170,6 +170,21 @@ def region_entity(tracker: DialogueStateTracker) -> str | None:
     return max(values, key=len) if values else None
 
 
+#: A correction that names what is meant after what is not: "창원 아니고 김해요", "창원 말고 김해", "not Changwon, Gimhae"
+_CORRECTION = re.compile(r"(?:아니고|아니라|아니구|아니요|아뇨|말고|아닌\s*데)\s*[,.]?\s*|\bnot\s+[^,.;]+[,.;]\s*(?:but\s+)?|\bI\s+meant\s+", re.I)
+
+
+def corrected_part(text: str) -> str:
+    """What a message says after a correction ("아 창원 아니고 김해요" → "김해요"; s44 probe: the place was lost,
+    "창원" and "김해" being read as two places), else ``text``.
+
+    >>> corrected_part("아 창원 아니고 김해요"), corrected_part("not Changwon, Gimhae"), corrected_part("김해요")
+    ('김해요', 'Gimhae', '김해요')
+    """
+    parts = _CORRECTION.split(text)
+    return parts[-1].strip() if len(parts) > 1 and parts[-1].strip() else text
+
+
 def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str | None:
     """The region the latest message names: a region button's value, else the one place the reply names
     (:func:`~assistant.regions.read_place`: "I live in Anyang", "Okcheon-gun", "대구 수성구요", "부산 수영구 살아요"; as
@@ -181,7 +196,7 @@ def named_region(tracker: DialogueStateTracker, pending: dict[str, Any]) -> str 
     for e in message.entities:
         if e.get("entity") == REGION_ENTITY and isinstance(e.get("value"), str) and e["value"].strip():
             return str(e["value"]).strip()
-    text = message.text or ""
+    text = corrected_part(message.text or "")
     offered = [str(r) for r in pending.get("regions") or [] if isinstance(r, str)]
     if (place := read_place(text)) is not None:
         # one place named, in English ("I live in Anyang", "Okcheon-gun": the romanised name read as its Korean area)

@@ -84,6 +84,8 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                           r"|\bfree\b"
                           # how many times it is given ("몇 번까지 지원돼요?" after 난임 시술비: s44 probe, 찾지 못했어요)
                           r"|몇\s*(?:번|회|차례)|횟수|\bhow\s+many\s+(?:times|rounds|cycles|sessions)\b"
+                          # how big a discount ("몇 프로 할인이에요?" after 철도 경로 할인: s44 probe, 찾지 못했어요)
+                          r"|몇\s*(?:프로|퍼센트|%)|할인\s*(?:율|률|폭)|\bwhat\s+(?:discount|percentage)\b|\bhow\s+big\b"
                           r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
@@ -127,7 +129,7 @@ ASPECT_WORDS = frozenset(
     "documents document paperwork need needed bring required requirements apply application where when deadline "
     "eligible much amount contact phone call number until pay cover covered covers paid give who cost costs fee fees free online "
     # "how long?", "how many times?" after an answer (s44: "says nothing about 'long'" before the period); 동안, 번, 회
-    "long many times often 동안 번 회 횟수".split()
+    "long many times often 동안 번 회 횟수 프로 퍼센트 할인율 할인률 discount percentage".split()
 )
 
 
@@ -168,6 +170,8 @@ def asked_aspects(text: str) -> list[str]:
     ([], [])
     >>> asked_aspects("어데서 맞아요?"), asked_aspects("몇 번까지 지원돼요?"), asked_aspects("where?")
     (['apply'], ['benefit'], ['apply'])
+    >>> asked_aspects("몇 프로 할인이에요?")
+    ['benefit']
     """
     from assistant.nlu.preprocess import standard_reading
 

@@ -226,6 +226,9 @@ _STANDARD_FORMS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p),
     # not after a verb's modifier ending, where 이유 is that noun ("탈락한이유")
     (r"(?<=[가-힣])(?<![한된는은던인운을할른간난단])이(?:유|여)(?=[\s?!.,~]*$)", "이에요"),
     (r"(?<=[가-힣])니더(?=[\s?!.,~]|$)", "니다"),  # 창원입니더 → 창원입니다
+    # an age said as a bare number after 나/저 ("나 70인데 기차표 할인 되나", s44 probe: "70" was a search word no page
+    # holds, and the answer was refused) → with its 세, the catalogue's age reading (glossary.stated_age_terms)
+    (r"((?:^|\s)(?:나|저|전|난|내가|제가)\s+)(\d{2,3})(?=\s*(?:이|인데|임|이야|이고|이라))", r"\1\2세"),
     # chat spellings of 어떻게 ("신청 어캐함": check_application_status 0.61 as typed, ask_service_info 0.68 as 어떻게; s43)
     (r"어(?:캐|케|떡케|떻케|뜨케)(?=[가-힣\s?!.,]|$)", "어떻게"),
     (r"어데", "어디"), (r"얼매나", "얼마나"), (r"할매", "할머니"), (r"할배", "할아버지"), (r"엄니", "어머니"), (r"아부지", "아버지"),
@@ -257,6 +260,8 @@ def standard_reading(text: str, shots: bool = True) -> str:
         '기초연금 신청 어떻게함'
         >>> standard_reading("충청도 대전이유"), standard_reading("경상도 창원입니더"), standard_reading("탈락한이유")
         ('충청도 대전이에요', '경상도 창원입니다', '탈락한이유')
+        >>> standard_reading("나 70인데 기차표 할인 되나"), standard_reading("저 100만원인데요")
+        ('나 70세인데 기차표 할인 되나', '저 100만원인데요')
     """
     out = text
     for pattern, repl in (*_STANDARD_FORMS, _SHOT) if shots else _STANDARD_FORMS:

@@ -106,6 +106,25 @@ def subscriber_id_for(secret: bytes, sender_id: str) -> str:
     return "al:" + hmac.new(secret, ("alerts:" + sender_id).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def groups_text(groups: dict[str, Any], language: str) -> str:
+    """The groups a citizen answered (``target_groups``: ``{"business": False, "artist": True}``) as they read them:
+    each by its label (:data:`connectors.eligibility.text_groups.BY_NAME`), those they belong to first.
+
+    >>> groups_text({"business": False, "artist": True}, "ko"), groups_text({"artist": False}, "en")
+    ('예술인: 예; 사업자·소상공인: 아니요', 'artists: no')
+    """
+    from connectors.eligibility.text_groups import BY_NAME
+
+    w = _WORDS[language]
+
+    def label(name: str) -> str:
+        group = BY_NAME.get(name)
+        return name if group is None else group.en if language == "en" else group.ko
+
+    ordered = sorted(groups.items(), key=lambda kv: (kv[1] is not True, kv[0]))
+    return "; ".join(f"{label(k)}: {w['yes'] if v is True else w['no'] if v is False else str(v)}" for k, v in ordered)
+
+
 def format_facts(facts: dict[str, Any], language: str) -> str:
     """One ``- label: value`` line per fact, in the conversation's language, as a citizen reads them: the sex
     as 남성/여성 (male/female), the income as a whole percentage (``249.912`` → ``250``; the stored fact is
@@ -122,6 +141,10 @@ def format_facts(facts: dict[str, Any], language: str) -> str:
             return f"{round(v):d}"
         if k == "region" and isinstance(v, str):
             return place_for_language(v, language)  # "Haeundae-gu, Busan" in English, as every reply writes a place
+        if isinstance(v, dict):
+            # the groups answered ({"business": False, …}), each by its label (s44 probe: the raw dict was shown in the
+            # text the citizen agrees to)
+            return groups_text(v, language)
         return f"{v:g}" if isinstance(v, float) else str(v)
 
     return "\n".join(f"- {_fact_label(k, language)}: {value(k, v)}" for k, v in sorted(facts.items()))

@@ -39,3 +39,17 @@ def test_alert_offer_shows_sex_words_and_a_rounded_income() -> None:
     assert "- sex: female" in en and "- income (% of median): 249" in en
     assert "- 성별: 여성" in format_facts({"sex": "female"}, "ko").splitlines()
     assert "- 소득(중위소득 대비 %): 45" in format_facts({"income_pct_median": 45.0}, "ko").splitlines()
+
+
+def test_alert_offer_shows_the_groups_answered_by_their_labels() -> None:
+    """s44 probe: the consent text showed "해당하는지: {'business': False, 'victim': False, …}", a raw Python dict. The
+    labels are the group question's own (connectors/eligibility/text_groups.py LEXICON)."""
+    from connectors.eligibility.text_groups import LEXICON
+
+    label = {g.name: g.ko for g in LEXICON}
+    line = next(x for x in format_facts({"target_groups": {"business": False, "artist": True}}, "ko").splitlines()
+                if x.startswith("- 서비스가 정한 대상"))
+    assert line.endswith(f"{label['artist']}: 예; {label['business']}: 아니요"), line
+    assert "{" not in line and "False" not in line and "'" not in line
+    en = format_facts({"target_groups": {"victim": False}}, "en")
+    assert "False" not in en and "{" not in en and next(g.en for g in LEXICON if g.name == "victim") + ": no" in en

@@ -535,6 +535,22 @@ def test_a_listed_service_this_back_end_cannot_take_points_to_its_official_page(
     assert slot(conv, "task_pending") is None
 
 
+@pytest.mark.parametrize("unsure", ["음.. 잘 모르겠는데", "모르겠어요"])
+def test_an_unsure_answer_to_the_apply_question_asks_it_again(conv: MessageProcessor, backend: Backend,
+                                                              unsure: str) -> None:
+    """s44 probe: "음.. 잘 모르겠는데" at "이대로 신청을 접수할까요?" got the offer of help and the application was
+    dropped unsaid; then "네 신청해주세요" was told nothing was waiting. Now it is said that nothing was done, and the
+    question is asked again; a yes after it submits."""
+    sender = f"unsure-{unsure}"
+    say(conv, f"/apply_service{json.dumps({'service_id': NK})}", sender)
+    again = say(conv, unsure, sender)
+    assert responses(again)[0] == "utter_unclear_stop", [m.text for m in again.messages]
+    assert "이대로 신청을 접수할까요?" in again.messages[-1].text
+    assert backend.store.count() == 0 and slot(conv, "task_pending", sender) is not None
+    done = say(conv, "/affirm", sender, message_id=f"m-{sender}")
+    assert responses(done) == ["utter_task_submitted"] and backend.store.count() == 1
+
+
 def test_an_unsure_yes_neither_submits_nor_cancels(conv: MessageProcessor, backend: Backend) -> None:
     """👍 as affirm at 0.499 (below ``consent_affirm_threshold``): asked once for a clear yes, then a no."""
     from weak_affirm import weak_affirm

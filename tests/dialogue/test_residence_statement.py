@@ -88,3 +88,11 @@ def test_a_province_alone_still_gets_the_programme_of_its_city(processor: Messag
     say(processor, "청년 월세 지원", "res-3")
     text = say(processor, "경기도요", "res-3").messages[0].text
     assert text.startswith(f"경기도에서는 {anyang}에서 운영하는"), text
+
+
+def test_a_place_corrected_after_an_answer_is_the_one_meant(processor: MessageProcessor) -> None:
+    """s44 probe: "아 창원 아니고 김해요" after 창원시's 출산축하금 was "어떤 점을 도와드릴까요?" (two places read)."""
+    say(processor, "창원에서 애 낳았는데 축하금 있어요?", "res-fix")
+    turn = say(processor, "아 창원 아니고 김해요", "res-fix")
+    assert processor.tracker_state("res-fix")["slots"]["programme_region"] == "경상남도 김해시", [m.text for m in turn.messages]
+    assert "경상남도 김해시" in turn.messages[0].text

@@ -267,3 +267,41 @@ def test_an_english_word_the_korean_page_says_in_its_own_words_is_quoted(make_pr
     t = say(p, f"fu-weekend-{follow_up}", follow_up)
     reply = t.messages[-1].text
     assert line in reply and "no condition" not in reply, reply
+
+
+def _doc_id(page: str) -> str:
+    return re.search(r"^doc_id:\s*(\S+)", (ROOT / "knowledge" / "ko" / page).read_text(encoding="utf-8"), re.M).group(1)
+
+
+def _line(page: str, holding: str) -> str:
+    text = (ROOT / "knowledge" / "ko" / page).read_text(encoding="utf-8")
+    return next(x for x in text.splitlines() if holding in x).lstrip("- ").strip()
+
+
+def test_an_age_said_as_a_bare_number_finds_the_page_and_the_discount_is_asked(make_processor: Any) -> None:
+    """s44 probe: "나 70인데 기차표 할인 되나" was refused ("70" a search word no page holds), and "몇 프로 할인이에요?"
+    after the page was too."""
+    p = make_processor()
+    first = say(p, "fu-rail", "나 70인데 기차표 할인 되나")
+    assert cited(first) and cited(first)[0]["doc_id"] == _doc_id("korail-senior-discount.md"), first.messages[0].text
+    how_much = say(p, "fu-rail", "몇 프로 할인이에요?")
+    assert _line("korail-senior-discount.md", "KTX") in how_much.messages[-1].text, how_much.messages[-1].text
+
+
+def test_how_many_times_after_an_answer_is_what_the_page_says_of_it(make_processor: Any) -> None:
+    """s44 probe: "몇 번까지 지원돼요?" after 서울시 난임부부 시술비 지원 was "찾지 못했어요"; the page says 총 25회."""
+    p = make_processor()
+    say(p, "fu-times", "애기가 안생겨서 시술비 지원 받고 싶어요")
+    say(p, "fu-times", "서울 살아요")
+    t = say(p, "fu-times", "몇 번까지 지원돼요?")
+    assert cited(t) and cited(t)[0]["doc_id"] == _doc_id("seoul-infertility-treatment.md"), t.messages[-1].text
+    assert "25회" in t.messages[-1].text
+
+
+def test_where_in_dialect_after_an_answer_is_where_to_go(make_processor: Any) -> None:
+    """s44 probe: "어데서 맞아요?" after the 폐렴구균 page was out of scope (the README says 어데 is read as 어디)."""
+    p = make_processor()
+    say(p, "fu-where", "우리 할매가 폐렴 주사 공짜로 맞을 수 있당가")
+    t = say(p, "fu-where", "어데서 맞아요?")
+    assert cited(t) and cited(t)[0]["doc_id"] == _doc_id("pneumococcal-vaccine-65plus.md"), t.messages[-1].text
+    assert not t.messages[-1].custom.get("abstained")
