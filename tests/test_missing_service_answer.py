@@ -140,3 +140,24 @@ def test_a_need_names_the_benefit_it_is_for(text: str, name: str | None) -> None
 
     got = implied_benefit(text)
     assert (got[0] if got else None) == name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "name"), [("아동수당 얼마에요", "아동수당"), ("기초연금 얼마 받아요?", "기초연금"),
+                                            ("Is there a basic pension for elderly people?", "기초연금")])
+def test_a_missing_benefit_is_not_asked_a_region_for_other_programmes(gov24_router, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """s44 probe, on the real catalogue: "아동수당 얼마에요" asked "'수당' 관련 서비스는 지역마다 …" (성남시's
+    아동수당플러스 held the name as a part of its own), "기초연금 얼마 받아요?" asked a region among 노인 이미용권's
+    versions. The catalogue has no service titled with the name as its own (checked on its titles here)."""
+    import json
+
+    from shared_paths import GOV24_DIR  # type: ignore[import-not-found]
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))
+    rows = rows["data"] if isinstance(rows, dict) else rows
+    titles = [str(r["서비스명"]).replace(" ", "") for r in rows]
+    assert not any(t == name or t.startswith(name + "지원") for t in titles)
+    assert gov24_router.composer.missing_service(text) == name
+    turn = gov24_router.handle(UserMessage("missing-region", text, "rest", {}))
+    assert turn.answer is None or not turn.answer.regions, turn.answer
+    assert all("어느 지역" not in m.text and "Which area" not in m.text for m in turn.messages)

@@ -451,6 +451,30 @@ def related_to_missing(name: str, title: str) -> bool:
     return any(b in squeezed for b in wanted)
 
 
+#: What may follow a benefit's name in a title that is that benefit's ("아이돌봄서비스", "청년월세지원사업")
+_NAME_TAILS = ("지원금", "지원사업", "지원", "지급", "사업", "서비스", "제도", "신청", "안내", "바우처", "급여", "수당")
+
+
+def holds_name(title: str, name: str) -> bool:
+    """Whether ``title`` (spaces removed) holds the benefit ``name`` as that benefit's title: the name followed by
+    nothing, a character that is not Hangul, or a generic tail (:data:`_NAME_TAILS`), not by more of another name
+    ("아동수당플러스지원" is 성남시's top-up, not 아동수당; "기초연금수급자교통비" is not 기초연금). s44 probe: "아동수당
+    얼마에요" asked for a region among the '수당' programmes, 아동수당 being held by 아동수당플러스's title.
+
+    >>> holds_name("아이돌봄서비스", "아이돌봄"), holds_name("안양청년월세지원", "청년월세"), holds_name("아동수당플러스지원", "아동수당")
+    (True, True, False)
+    >>> holds_name("유아학비(누리과정)지원", "유아학비"), holds_name("기초연금수급자교통비지원", "기초연금")
+    (True, False)
+    """
+    start = title.find(name)
+    while start >= 0:
+        rest = title[start + len(name):]
+        if not rest or not _HANGUL.match(rest[0]) or rest.startswith(_NAME_TAILS):
+            return True
+        start = title.find(name, start + 1)
+    return False
+
+
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
     three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드"; at least two before 기본소득:
@@ -1130,7 +1154,7 @@ class AnswerComposer:
         compact = re.sub(r"\s+", "", query)
         if any(len(t) >= 4 and t in compact for t in self._titles):
             return None  # a document's own title is named too ("실업급여받다가 취업했는데 조기재취업수당 …": s42 probe)
-        return None if any(n in t for n in synonyms for t in self._titles) else name
+        return None if any(holds_name(t, n) for n in synonyms for t in self._titles) else name
 
     @staticmethod
     def _missing_names(query: str, missing: str) -> frozenset[str]:
