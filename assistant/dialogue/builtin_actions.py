@@ -348,7 +348,10 @@ def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, plac
     agency = str(pending.get("agency") or getattr(doc, "agency", "") or "")
     if lives_elsewhere(agency, {"region": place}) is None:
         return None
-    return context.utter(tracker, OTHER_REGION_RESPONSE, service_name=str(pending.get("service_name") or getattr(doc, "title", "")),
+    from assistant.dialogue.confirmation import CLOSES_QUESTION
+
+    return context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True},
+                         service_name=str(pending.get("service_name") or getattr(doc, "title", "")),
                          place=place_for_language(service_place(agency), context.language),
                          region=place_for_language(place, context.language))
 

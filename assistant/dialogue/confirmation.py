@@ -255,7 +255,8 @@ class ConfirmationPolicy:
                 return Prediction(NOTHING_PENDING[intent], self.name, conf)
             return None
         if self._in_between_done(tracker, toks) and toks[-3].kind == "action" and toks[-3].name in self.confirming \
-                and asked_message(tracker.applied_events(), toks[-3].index) is not None:
+                and asked_message(tracker.applied_events(), toks[-3].index) is not None \
+                and not _closed_this_turn(tracker):
             m = match_rules(self.rules, tracker, threshold)
             if m is not None and m.length >= 3:
                 return None  # e.g. the MyData offer's own "asked again" rule
@@ -293,6 +294,21 @@ class ConfirmationPolicy:
         if latest == "action_answer_from_knowledge":
             return True
         return toks[-2].name in PUSHED_INTENTS and latest == toks[-1].name and latest != CONFIRM_AGAIN
+
+
+#: ``custom`` key of a reply that answers the pending question itself (it is dropped, and said why: an application
+#: for a place the citizen just said they do not live in); the question is then not asked again
+CLOSES_QUESTION = "closes_question"
+
+
+def _closed_this_turn(tracker: DialogueStateTracker) -> bool:
+    """Whether a reply since the latest user message closed the pending question (:data:`CLOSES_QUESTION`)."""
+    for e in reversed(tracker.applied_events()):
+        if isinstance(e, UserUttered):
+            return False
+        if isinstance(e, BotUttered) and (e.data.get("custom") or {}).get(CLOSES_QUESTION):
+            return True
+    return False
 
 
 class ActionConfirmAgain:

@@ -134,8 +134,10 @@ def test_a_first_message_read_as_repeat_that_asks_no_repeat_is_answered_from_the
     """s37 note: "아이 말이 늦어요" (``repeat`` 0.47, the conversation's first message) got "아직 드린 말씀이
     없어요"; with nothing said yet it is a question of its own: the documents' answer, here that they lack it."""
     t = say(processor, "아이 말이 늦어요")
-    assert t.intent["name"] == "repeat"  # the reading this test is about
-    assert responses(t) == ["utter_no_answer"], [m.text for m in t.messages]
+    # s44: a repeat reading without a word asking for it is no longer the message's (assistant/nlu/pipeline.py
+    # CUED_INTENTS); either way the reply is the documents' honest refusal, never "nothing to repeat"
+    assert t.intent["name"] != "repeat"
+    assert responses(t) in (["utter_no_answer"], ["utter_out_of_scope"]), [m.text for m in t.messages]
 
 
 class _CloseCall:
