@@ -423,7 +423,8 @@ RELATED_TO_MISSING_TOP = 5
 
 def related_to_missing(name: str, title: str) -> bool:
     """Whether a service titled ``title`` may be shown as related to the benefit ``name`` the documents lack: the title
-    shares a character bigram with what the name is for, its group words and generic words left out
+    shares two character bigrams (one, when that is all it has) with what the name is for, its group words and
+    generic words left out
     (:data:`_NAME_GROUP_WORDS`, :data:`_NAME_GENERIC_WORDS`). A name of nothing else ("장애인 지원") relates to any.
 
     s43 probe: "장애인 활동지원 받고 싶어요" and "기초생활수급자 …" were told the benefit is missing and then given
@@ -432,10 +433,12 @@ def related_to_missing(name: str, title: str) -> bool:
 
     >>> related_to_missing("장애인활동지원", "산림복지서비스이용권(바우처) 지급"), related_to_missing("국민임대주택", "기존주택 전세임대주택 지원사업")
     (False, True)
-    >>> related_to_missing("청년도약계좌", "청년주택드림 청약통장"), related_to_missing("청년도약계좌", "자산형성지원사업(청년내일저축계좌)")
+    >>> related_to_missing("청년도약계좌", "청년주택드림 청약통장"), related_to_missing("국민임대주택", "국민임대 주택 입주")
     (False, True)
     >>> related_to_missing("소상공인 지원금", "자산형성지원사업(청년내일저축계좌)"), related_to_missing("실업급여", "의료급여")
     (False, False)
+    >>> related_to_missing("기초연금", "기초생활보장지원"), related_to_missing("국민취업지원제도", "조기재취업수당")
+    (False, True)
     """
     core = re.sub(r"\s+", "", name)
     for word in _NAME_GENERIC_WORDS:
@@ -448,7 +451,8 @@ def related_to_missing(name: str, title: str) -> bool:
     if not wanted:
         return True
     squeezed = re.sub(r"\s+", "", title)
-    return any(b in squeezed for b in wanted)
+    # two shared bigrams at least (one when that is all the purpose has): 기초연금 shares only 기초 with 기초생활보장지원
+    return sum(b in squeezed for b in wanted) >= min(2, len(wanted))
 
 
 #: What may follow a benefit's name in a title that is that benefit's ("아이돌봄서비스", "청년월세지원사업")
@@ -1231,14 +1235,20 @@ class AnswerComposer:
             result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h.doc.doc_id != told)))
         if (missing := self.missing_service(result.query)) is not None:
             # a benefit the documents lack, named: a related service is shown after saying so only when its title is
-            # about what the benefit is for (related_to_missing) or its overview names the benefit (조기재취업수당's
-            # "실업급여(구직급여)를 받던 사람이 …"), the first such leading; else the caller says it is missing
+            # about what the benefit is for (related_to_missing), a national service's overview names the benefit
+            # (조기재취업수당's "실업급여(구직급여)를 받던 사람이 …"; a local perk for its recipients, 노인 이미용권 for
+            # 기초연금's, is no such service), or its title or overview holds what else the question asks for
+            # ("취준생인데 면접 볼 때 돈 주는 거": 면접; _need_beside), the first such leading; else the caller says it
+            # is missing
             names = self._missing_names(result.query, missing)
+            need = self._need_beside(result, missing)
             related = [h for h in result.hits[:RELATED_TO_MISSING_TOP] if related_to_missing(missing, h.doc.title)
-                       or any(n in self._overview_text(h.doc) for n in names)]
+                       or (not agency_regions(h.doc.agency) and any(n in self._overview_text(h.doc) for n in names))
+                       or any(w in re.sub(r"\s+", "", h.doc.title).lower() or w in self._overview_text(h.doc) for w in need)]
             if not related:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
             result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h is not related[0])))
+        related_ids = {h.doc.doc_id for h in related} if missing is not None else None
         # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
         # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
         unfit = shuts_out(result, lambda h: self._eligibility_text(h.doc))
@@ -1281,7 +1291,7 @@ class AnswerComposer:
             if national:
                 national = open_first(national, result)
                 return self._compose(result, lang, score, signals, national[0], national[1:], regional=regional)
-            if self.missing_service(result.query) is not None:
+            if related_ids is not None and spread.doc.doc_id not in related_ids:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})  # see below
             subject = self.subjects.subject(result, spread.doc.title)
             programme = " ".join(sorted(subject, key=spread.doc.title.find)) or self._programme_name(result, spread, kind)
@@ -1294,9 +1304,10 @@ class AnswerComposer:
             # residents). (A national version of one programme under one name, 국토교통부's 청년월세 before the
             # regions' 청년 월세 지원, still asks the region first, as before: the answer then cites it.)
             return self._compose(result, lang, score, signals, first, national[1:], regional=regional)
-        if self.missing_service(result.query) is not None:
+        if related_ids is not None and anchor.doc.doc_id not in related_ids:
             # a benefit the documents lack, named ("청년 기본소득 월 100만원 신청하려면요?", s43 probe): never the region
-            # asked for another programme (청년 월세 지원) as if it were that benefit; the caller says it is missing
+            # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
+            # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
         programme = self._programme_name(result, anchor, kind)
         answer = self._compose(result, lang, score, signals, anchor, [])
@@ -1538,6 +1549,17 @@ class AnswerComposer:
         by_key = {_key(name): text for name, text in sections.items()}
         first = next((by_key[k] for k in ASPECT_SECTIONS["overview"] if k in by_key), next(iter(sections.values()), ""))
         return doc.title + " " + first
+
+    def _need_beside(self, result: RetrievalResult, missing: str) -> tuple[str, ...]:
+        """The nouns of the question besides the missing benefit's name, the groups of people and the generic words
+        (:data:`_NAME_GROUP_WORDS`, :data:`_NAME_GENERIC_WORDS`), two syllables or more, lower-cased: what the
+        citizen needs beside the benefit they named or implied ("면접" in "취준생인데 면접 볼 때 돈 주는 거 있나요",
+        "일자리" in "… 생계급여가 나온대요. 어디서 일자리 받아요?"); an English question's Korean translations."""
+        name = re.sub(r"\s+", "", missing)
+        skip = {*_NAME_GROUP_WORDS, *_NAME_GENERIC_WORDS}
+        nouns = [t.text for t in self._query_tokens(result.query) if t.tag in ("NNG", "NNP") and len(t.text) >= 2]
+        nouns += [k for _p, ks in result.translations for k in ks if len(k) >= 2]
+        return tuple(dict.fromkeys(w.lower() for w in nouns if w not in skip and w not in name))
 
     def _overview_text(self, doc: DocInfo) -> str:
         """:meth:`_overview` lower-cased without whitespace (cached per document)."""
