@@ -286,7 +286,7 @@ class ActionAnswerFromKnowledge:
             return None
         kept = context.utter(tracker, regional.KEPT_RESPONSE, value=place_for_language(place, context.language))
         if (other := _applied_elsewhere(tracker, context, place)) is not None:
-            return [SlotSet(regional.REGION_SLOT, place), SlotSet(TASK_PENDING_SLOT, None), kept, other]
+            return [SlotSet(regional.REGION_SLOT, place), kept, *other]
         return [SlotSet(regional.REGION_SLOT, place), kept, context.utter(tracker, "utter_how_can_i_help")]
 
     @staticmethod
@@ -327,20 +327,16 @@ NO_CALL_WHILE_WAITING = {
 _RESIDENCE = re.compile(r"살아|살고|사는|삽니다|살아요|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
 
 
-#: the slot of an application waiting for its yes (connectors/tasks/actions.py, ``{"kind": "apply", "service_id": …}``)
-TASK_PENDING_SLOT = "task_pending"
-#: said when an application waits for a service that the place the citizen lives in is not served by
-OTHER_REGION_RESPONSE = "utter_task_other_region"
-
-
-def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> BotUttered | None:
-    """:data:`OTHER_REGION_RESPONSE` when an application waits for its yes (:data:`TASK_PENDING_SLOT`) for a local
-    government's service that does not serve ``place``, where the citizen just said they live
+def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> list[Event] | None:
+    """The waiting application dropped and the task connector's ``OTHER_REGION_RESPONSE`` said, when an application waits for its yes (its ``PENDING_SLOT``) for
+    a local government's service that does not serve ``place``, where the citizen just said they live
     (:func:`~assistant.knowledge.region_preference.lives_elsewhere`); else None. s44 probe: "서울 관악구요" after
     옥천군's 청년 월세 checklist was offered help while the application still waited for a yes."""
+    from assistant.dialogue.confirmation import CLOSES_QUESTION
     from assistant.knowledge.region_preference import lives_elsewhere, service_place
+    from connectors.tasks.actions import OTHER_REGION_RESPONSE, PENDING_SLOT
 
-    pending = tracker.get_slot(TASK_PENDING_SLOT)
+    pending = tracker.get_slot(PENDING_SLOT)
     if not isinstance(pending, dict) or pending.get("kind") != "apply" or not context.has_response(OTHER_REGION_RESPONSE):
         return None
     index = getattr(getattr(context.knowledge, "composer", None), "index", None)
@@ -348,12 +344,11 @@ def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, plac
     agency = str(pending.get("agency") or getattr(doc, "agency", "") or "")
     if lives_elsewhere(agency, {"region": place}) is None:
         return None
-    from assistant.dialogue.confirmation import CLOSES_QUESTION
-
-    return context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True},
+    said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True},
                          service_name=str(pending.get("service_name") or getattr(doc, "title", "")),
                          place=place_for_language(service_place(agency), context.language),
                          region=place_for_language(place, context.language))
+    return [SlotSet(PENDING_SLOT, None), said]
 
 
 def _answered_programme_region(tracker: DialogueStateTracker, title: str) -> str | None:
