@@ -412,8 +412,9 @@ def group_support(query: str, titles: Iterable[str]) -> str | None:
 #: Words a missing benefit's name shares with services of every purpose, left out when a related service is looked for
 #: (:func:`related_to_missing`): who it is for (the groups of people services are named by) and what a title calls
 #: any help
-_NAME_GROUP_WORDS = ("장애인", "장애", "청년", "노인", "어르신", "아동", "임산부", "여성", "국민", "저소득", "한부모", "소상공인",
-                     "자영업자", "농업인", "어업인")
+_NAME_GROUP_WORDS = ("장애인", "장애", "청년", "노인", "어르신", "경로", "고령", "고령자", "노령", "아동", "어린이", "아이", "자녀",
+                     "영유아", "유아", "학생", "임산부", "여성", "국민", "주민", "시민", "가구", "가정", "가족", "부부", "저소득",
+                     "한부모", "소상공인", "자영업자", "농업인", "어업인")
 _NAME_GENERIC_WORDS = ("지원금", "지원", "서비스", "사업", "제도", "신청", "지급", "급여", "수당")
 
 
@@ -1558,7 +1559,8 @@ class AnswerComposer:
         name = re.sub(r"\s+", "", missing)
         skip = {*_NAME_GROUP_WORDS, *_NAME_GENERIC_WORDS}
         nouns = [t.text for t in self._query_tokens(result.query) if t.tag in ("NNG", "NNP") and len(t.text) >= 2]
-        nouns += [k for _p, ks in result.translations for k in ks if len(k) >= 2]
+        # an English question's glossary words, whole (the retrieval's translations are cut into bigrams: 어르신 → 르신)
+        nouns += [k for _p, ks in default_glossary().matches(result.query) for k in ks if len(k) >= 2]
         return tuple(dict.fromkeys(w.lower() for w in nouns if w not in skip and w not in name))
 
     def _overview_text(self, doc: DocInfo) -> str:
