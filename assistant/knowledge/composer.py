@@ -876,6 +876,7 @@ class AnswerComposer:
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
         self._titles_lower = tuple(t.lower() for t in self._titles)  # title_holds: as squeezed writes a word
         self._last_tokens: tuple[str, list[Token]] | None = None  # the last question and its analysis (_query_tokens)
+        self._last_missing: tuple[str, str | None] | None = None  # the last question and its missing benefit
         self.index = index
 
     def _follow(self, result: RetrievalResult) -> None:
@@ -1143,6 +1144,16 @@ class AnswerComposer:
         return any(k and k in t for k in keys for t in self._titles_lower)
 
     def missing_service(self, query: str) -> str | None:
+        """:meth:`_missing_service`, kept for the last question asked: one answer reads it where it decides the lead
+        and again where it writes the note (one tuple assigned at once: safe to read from another request's thread)."""
+        last = self._last_missing
+        if last is not None and last[0] == query:
+            return last[1]
+        name = self._missing_service(query)
+        self._last_missing = (query, name)
+        return name
+
+    def _missing_service(self, query: str) -> str | None:
         """The benefit ``query`` names (by a glossary name, :meth:`Glossary.named_service`; else a named savings
         account or scheme, :func:`unknown_account_or_scheme`) that no document title of the index holds under that
         name or a synonym, or ``None``: the answer must then say so rather than present a related service as the one
