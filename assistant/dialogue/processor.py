@@ -76,7 +76,7 @@ from assistant.knowledge.embedder import MAX_QUERY_CHARS, Embedder
 from assistant.nlu.domain import Domain
 from assistant.nlu.language import detect_language
 from assistant.nlu.pipeline import NluPipeline
-from assistant.nlu.preprocess import condense, without_markup
+from assistant.nlu.preprocess import condense, search_words, without_markup
 from assistant.nlu.tokenizer import normalize_spaces
 from assistant.settings import Settings
 from assistant.stores.locks import LockStore
@@ -371,6 +371,13 @@ class MessageProcessor:
                 parse = self._typed_button(tracker, message.text or "", parse)
             else:
                 parse = {"intent": {}, "entities": [], "intent_ranking": []}
+        if (words := search_words(query)) != query:
+            # a number the citizen should not have typed, a phone number or an e-mail address, with the words naming
+            # it, is no search word (s44 probe: "계좌번호 110-… 로 지원금 받을 수 있나요" found 청년내일저축계좌 on 계좌);
+            # the NLU read the message as written (above), retrieval reads it without them
+            query = words
+            if vector is not None:
+                vector = self.embedder.embed_queries([query])[0]
         read = parse.get("intent") or {}
         if conversation is not None and language != conversation and _ONE_LATIN_WORD.fullmatch(text) and (
                 read.get("name") in _NOT_UNDERSTOOD or float(read.get("confidence") or 0.0) < self.settings.intent_threshold):

@@ -147,6 +147,57 @@ def sensitive_number_only(text: str) -> str | None:
     return None if any(ch.isalnum() for ch in rest) else spans[0].kind
 
 
+#: The kinds of personal data that say nothing of what is asked: the numbers a citizen is told not to type, a phone
+#: number and an e-mail address. A street address or a date of birth is kept: where one lives and one's age are facts a
+#: question turns on.
+_SEARCH_NOISE_KINDS = SENSITIVE_NUMBER_KINDS | {"phone", "email"}
+#: The words naming such a datum, right before it ("계좌번호 110-…", "제 카드 …", "my account number is …",
+#: "연락처는 …", "이메일: …"), with a possessive before and a particle or "is" after.
+_DATUM_LABEL = re.compile(
+    r"(?:(?:제|내|저의|나의|우리|my|our)\s*)?"
+    r"(?:주민\s*(?:등록)?\s*번호(?:\s*(?:앞|뒷)\s*(?:자리|번호))?|외국인\s*등록\s*번호|여권\s*번호|여권|(?:운전\s*)?면허\s*번호|"
+    r"(?:신용|체크)?\s*카드\s*번호|(?:신용|체크)\s*카드|카드|(?:은행\s*)?계좌\s*번호|(?:은행\s*)?계좌|통장\s*번호|통장|"
+    r"(?:휴대\s*)?(?:전화|핸드폰|휴대폰|폰)\s*번호|휴대폰|핸드폰|연락처|전화|(?:이\s*)?메일\s*(?:주소)?|"
+    r"(?:resident\s+registration|passport|driver'?s?\s+licen[cs]e|licen[cs]e|(?:credit\s+|debit\s+)?card|"
+    r"(?:bank\s+)?account|(?:mobile\s+|cell\s+)?phone|mobile|e-?mail)(?:\s+(?:number|address|no\.?))?)"
+    r"\s*(?:은|는|이|가|으로|로|:|is|=|-)?\s*$", re.I)
+
+
+def search_words(text: str) -> str:
+    """``text`` as retrieval should read it: each number a citizen is told not to type (resident registration, card,
+    account, passport, licence), each phone number and e-mail address removed, with the words naming it just before
+    it ("계좌번호", "제 카드", "my account number is").
+
+    Those words are no search words. "계좌번호 110-123-456789 로 지원금 받을 수 있나요" found
+    자산형성지원사업(청년내일저축계좌) on 계좌 (s44 probe), after the warning not to type such numbers. Street
+    addresses and dates of birth stay (where one lives and one's age decide what is answered). Spaces are normalised
+    where something was removed; ``text`` itself when it holds none of these, or when nothing with a letter would
+    remain (a message that is only a number is read by the NLU as such, :func:`sensitive_number_only`).
+
+    Example:
+        >>> search_words("계좌번호 110-123-456789 로 지원금 받을 수 있나요")
+        '로 지원금 받을 수 있나요'
+        >>> search_words("my account number is 110-123-456789, can I get the support money?")
+        ', can I get the support money?'
+        >>> search_words("서울 관악구 봉천로 12 사는데 주거급여 되나요"), search_words("110-123-456789")
+        ('서울 관악구 봉천로 12 사는데 주거급여 되나요', '110-123-456789')
+    """
+    spans = [s for s in find_pii(text) if s.kind in _SEARCH_NOISE_KINDS]
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for span in spans:
+        before = text[pos : span.start]
+        if (label := _DATUM_LABEL.search(before[-30:])) is not None:
+            before = before[: len(before) - len(label.group(0))]
+        parts.append(before)
+        pos = span.end
+    parts.append(text[pos:])
+    out = " ".join("".join(parts).split())
+    return out if any(ch.isalpha() for ch in out) else text
+
+
 #: A script or style element with its content, an HTML comment, and any other tag (a name of ASCII letters after "<" or
 #: "</"; "<3", "a < b", "<100만원>" and "<주거급여>" are no tags).
 _MARKUP_BLOCK = re.compile(r"<\s*(script|style)\b[^>]*>.*?<\s*/\s*\1\s*>|<!--.*?-->", re.I | re.S)
