@@ -56,6 +56,8 @@ GENERAL_KO = frozenset({
     "살", "사", "거주", "세", "나이", "남자", "여자", "남성", "여성", "시", "도", "구", "군", "동", "읍", "면",
     # facts about the person the questionnaire reads or warns about ("생년월일은 1990-05-01", "주민번호 …")
     "생년월일", "생일", "출생", "생", "년", "월", "일", "주민", "등록", "번호", "주민번호", "주민등록번호",
+    # how to check, asked after a refused MyData offer ("다른 방법은요?": no kind of help of its own)
+    "방법", "마이데이터",
 })
 GENERAL_EN = frozenset({
     "what", "which", "any", "anything", "there", "is", "are", "am", "be", "can", "could", "would", "should", "may",
@@ -73,8 +75,9 @@ GENERAL_EN = frozenset({
     "he", "she", "her", "his", "him", "they", "them", "their", "alone", "own",
     # everyday verbs and adverbs of a statement ("I use LPG", "I just had a baby": s38, "use" was read as a topic)
     "use", "used", "using", "have", "has", "had", "having", "just", "still", "so", "then", "about",
-    # how a question asks to learn something ("How can I find out what she owned?": s41, no topic of its own)
-    "find", "out",
+    # how a question asks to learn something ("How can I find out what she owned?": s41, no topic of its own;
+    # "is there another way?" after a refused MyData offer)
+    "find", "out", "way", "ways", "other", "another", "else", "instead", "without", "mydata",
     # facts about the person ("I was born on 1958-03-02, I'm a woman", "my resident number is …")
     "was", "were", "been", "born", "birth", "birthday", "date", "woman", "man", "female", "male", "resident",
     "registration", "number",

@@ -25,6 +25,12 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
 * or the buttons are the whose-benefits question's (본인 / 어머니 …) and the message names one of them in other words:
   "어머니요", "엄마", "제 거요", "저요", "me", "my mom" (:func:`~assistant.dialogue.whose_benefits.typed_choice`, s20).
 
+* or the message only asks how to check ("그럼 어떻게 확인해요?", "다른 방법은요?", "then how do I check?":
+  :func:`asks_how_to_check`) right after an answer that offers the eligibility check (``custom.offers``) or right
+  after a refused Public MyData offer (``utter_mydata_declined``): the check is what it asks for (s44 probe: "그럼
+  어떻게 확인해요?" after refusing MyData read as ``dont_know`` 0.54 and got "어떤 점을 도와드릴까요?"). The check
+  starts the questionnaire, or says where else to check when this assistant has no eligibility data.
+
 Anything else is left to the NLU. We write this matcher ourselves: it compares the message with the buttons
 the conversation itself just showed, which no NLU library sees.
 """
@@ -128,6 +134,60 @@ def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> di
     return None
 
 
+#: The response that says a Public MyData offer was refused (connectors/mydata): "how do I check then?" after it asks
+#: for the eligibility check.
+MYDATA_DECLINED_RESPONSE = "utter_mydata_declined"
+CHECK_PAYLOAD = "/check_eligibility"
+_HOW_TO_CHECK = (
+    re.compile(r"^(?:(?:그럼|그러면|그렇다면|그럼요|아|음|어|흠|그)\s*[,.]?\s*)*(?:(?:마이데이터|그거)?\s*없이(?:는|도)?\s*)?"
+               r"(?:제가\s*)?(?:직접\s*)?(?:어떻게|어케|어떡게|어찌|우째|어떤\s*방법으로|다른\s*방법으로)\s*(?:제가\s*)?(?:직접\s*)?"
+               r"(?:(?:확인|조회)(?:해요|하죠|하나요|하냐|해|합니까|할까요|하지요|해야\s*(?:돼요|되나요|하나요|해요|하죠)|"
+               r"할\s*수\s*있(?:어요|나요|죠|을까요)|하면\s*(?:돼요|되나요|되죠|될까요))?|"
+               r"알(?:아(?:요|죠|봐요|보죠|보나요|봐|봐야\s*(?:돼요|하나요|해요)|볼\s*수\s*있(?:어요|나요|죠)|야\s*(?:돼요|하나요|해요|하죠))|"
+               r"\s*수\s*있(?:어요|나요|죠|을까요)))\s*[?？.!~ㅠㅜ]*$"),
+    re.compile(r"^(?:(?:그럼|그러면|그렇다면)\s*)?(?:다른|딴)\s*방법(?:은|이|도)?\s*(?:요|있어요|있나요|없어요|없나요|있을까요|없을까요)?"
+               r"\s*[?？.!~]*$"),
+    re.compile(r"^(?:(?:so|then|ok|okay|well|hmm|but)[,\s]+)*how\s+(?:else\s+)?(?:do|can|could|would|should|will)\s+i\s+"
+               r"(?:check|find\s+out|know|see|tell)(?:\s+(?:it|that|then|instead|myself|else|if\s+i\s+qualify|"
+               r"without\s+(?:it|that|mydata|my\s+records)))*\s*[?.!]*$", re.I),
+    re.compile(r"^(?:(?:so|then|ok|okay|well)[,\s]+)*(?:is\s+there\s+)?(?:an|any)?\s*other\s+way(?:\s+to\s+check)?"
+               r"(?:\s+then)?\s*[?.!]*$", re.I),
+)
+
+
+def asks_how_to_check(text: str) -> bool:
+    """Whether ``text`` asks only how to check (whether one can get help), with nothing else asked: "그럼 어떻게
+    확인해요?", "어떻게 알 수 있어요?", "마이데이터 없이 어떻게 확인해요?", "다른 방법은요?", "then how do I check?",
+    "how else can I find out?", "is there another way?". "신청은 어떻게 해요?" or "에너지바우처는 어떻게 확인해요?"
+    asks something else (a step, a service) and is no such question.
+
+    Example:
+        >>> asks_how_to_check("그럼 어떻게 확인해요?"), asks_how_to_check("then how do I check?")
+        (True, True)
+        >>> asks_how_to_check("신청은 어떻게 해요?"), asks_how_to_check("에너지바우처는 어떻게 확인해요?")
+        (False, False)
+    """
+    said = " ".join(unicodedata.normalize("NFKC", text).split())
+    return any(p.match(said) for p in _HOW_TO_CHECK)
+
+
+def _how_to_check_button(text: str, events: Sequence[Event], buttons_of: Any) -> str | None:
+    """The payload that "how do I check?" stands for (:func:`asks_how_to_check`), or None: the offered eligibility
+    check's button of the answer just given, or the check itself right after a refused MyData offer."""
+    if not asks_how_to_check(text):
+        return None
+    said, buttons = buttons_of(events)
+    offers = {str(o) for o in ((said.data.get("custom") or {}).get("offers") or [])} if said is not None else set()
+    if "check_eligibility" in offers and any(_payload_intent(b) == "check_eligibility" for b in buttons):
+        return CHECK_PAYLOAD
+    for e in reversed(events):
+        if isinstance(e, UserUttered):
+            return None
+        if isinstance(e, BotUttered):
+            return CHECK_PAYLOAD if (e.data.get("custom") or {}).get("response") == MYDATA_DECLINED_RESPONSE else None
+    return None
+
+
 def _payload_intent(button: dict[str, Any]) -> str:
     return str(button.get("payload") or "").strip().split("{")[0].lstrip("/")
 
@@ -187,6 +247,8 @@ def typed_button_parse(text: str, events: Sequence[Event], tokenizer: Tokenizer,
     button = typed_button(text, events, tokenizer)
     if button is None and (nlu_parse.get("intent") or {}).get("name") == YES_INTENT:
         button = offered_button(events, tokenizer)
+    if button is None and (payload := _how_to_check_button(text, events, last_buttons)) is not None:
+        button = {"title": "", "payload": payload}
     if button is None:
         return nlu_parse
     parse = payload_parse(str(button.get("payload") or "").strip())

@@ -199,6 +199,30 @@ class TestNoGrantWithoutAClearYes:
         chat.say("/affirm")  # a later yes grants nothing
         assert chat.stats()["token_requests"] == 0 and "authorize" not in chat.texts[-1]
 
+    @pytest.mark.parametrize(("ask", "language"), [
+        ("그럼 어떻게 확인해요?", None), ("다른 방법은요?", None), ("마이데이터 없이 어떻게 알 수 있어요?", None),
+        ("then how do I check?", "en"), ("is there another way?", "en"), ("how else can I find out?", "en")])
+    def test_how_else_to_check_after_a_no_is_the_eligibility_check(self, make_chat: Any, ask: str,
+                                                                   language: str | None) -> None:
+        # s44 probe: "그럼 어떻게 확인해요?" after the no read as dont_know and got "어떤 점을 도와드릴까요?". This
+        # engine has no eligibility data, so the check says where else to check (복지로, 110)
+        chat = make_chat()
+        chat.say("fetch my records" if language else "마이데이터로 불러와 주세요", language)
+        chat.say("/deny")
+        reply = chat.say(ask, language)
+        assert [m.custom.get("response") for m in reply] == ["utter_eligibility_no_catalogue"]
+        assert "110" in reply[0].text and ("bokjiro" in reply[0].text or "복지로" in reply[0].text)
+        assert chat.p.load(chat.sender).latest_message.intent_name == "check_eligibility"
+        assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
+
+    def test_another_question_after_a_no_is_not_the_check(self, make_chat: Any) -> None:
+        chat = make_chat()
+        chat.say("마이데이터로 불러와 주세요")
+        chat.say("/deny")
+        chat.say("에너지바우처 신청은 어떻게 해요?")
+        assert chat.p.load(chat.sender).latest_message.intent_name != "check_eligibility"
+        assert "에너지바우처" in chat.texts[-1]
+
     def test_unclear_is_asked_once_then_dropped(self, make_chat: Any, connector: MyDataConnector) -> None:
         chat = make_chat()
         chat.say("마이데이터로 불러와 주세요")
