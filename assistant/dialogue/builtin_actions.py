@@ -337,8 +337,10 @@ def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, plac
     from connectors.tasks.actions import OTHER_REGION_RESPONSE, PENDING_SLOT
 
     pending = tracker.get_slot(PENDING_SLOT)
-    if not isinstance(pending, dict) or pending.get("kind") != "apply" or not context.has_response(OTHER_REGION_RESPONSE):
+    if not context.has_response(OTHER_REGION_RESPONSE):
         return None
+    if not isinstance(pending, dict) or pending.get("kind") != "apply":
+        return _chose_elsewhere(tracker, context, place)
     index = getattr(getattr(context.knowledge, "composer", None), "index", None)
     doc = index.docs.get(str(pending.get("service_id") or "")) if index is not None else None
     agency = str(pending.get("agency") or getattr(doc, "agency", "") or "")
@@ -349,6 +351,29 @@ def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, plac
                          place=place_for_language(service_place(agency), context.language),
                          region=place_for_language(place, context.language))
     return [SlotSet(PENDING_SLOT, None), said]
+
+
+def _chose_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> list[Event] | None:
+    """The task connector's ``OTHER_REGION_RESPONSE`` for every body offered, when the question just asked was which
+    of the services of one name the citizen means (``CHOOSE_PLACE_RESPONSE``, one button per body, titled "name
+    (agency)") and the place the citizen says they live in is served by none of them; else None (a place one of
+    them serves chose its button: :mod:`~assistant.dialogue.typed_buttons`)."""
+    from assistant.dialogue.confirmation import CLOSES_QUESTION, previous_bot
+    from assistant.knowledge.region_preference import lives_elsewhere, service_place
+    from connectors.tasks.actions import CHOOSE_PLACE_RESPONSE, OTHER_REGION_RESPONSE
+
+    bot = previous_bot(tracker)
+    if bot is None or (bot.data.get("custom") or {}).get("response") != CHOOSE_PLACE_RESPONSE:
+        return None
+    offered = [(t[: t.rfind("(")].strip(), t[t.rfind("(") + 1 : -1]) for b in bot.data.get("buttons") or []
+               if isinstance(b, dict) and (t := str(b.get("title") or "")).endswith(")") and "(" in t]
+    if not offered or any(lives_elsewhere(agency, {"region": place}) is None for _, agency in offered):
+        return None
+    places = ("; " if context.language == "en" else ", ").join(
+        dict.fromkeys(place_for_language(service_place(agency), context.language) for _, agency in offered))
+    said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True}, service_name=offered[0][0],
+                         place=places, region=place_for_language(place, context.language))
+    return [said]
 
 
 def _answered_programme_region(tracker: DialogueStateTracker, title: str) -> str | None:

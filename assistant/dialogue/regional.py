@@ -359,7 +359,9 @@ class RegionFollowUpPolicy:
             message = tracker.latest_message
             tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
             if message is not None and tokenizer is not None and context.has_response(KEPT_RESPONSE) \
+                    and "typed_button" not in message.parse_data \
                     and residence_statement(message.text or "", tokenizer) is not None:
+                # (not a place that chose a button: "안양이요" under the choice among services of one name)
                 return Prediction("action_answer_from_knowledge", self.name, 1.0)
             return None
         if answered_region(tracker, context, pending) is not None:

@@ -27,7 +27,7 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
 
 * or the message only asks how to check ("그럼 어떻게 확인해요?", "다른 방법은요?", "then how do I check?":
   :func:`asks_how_to_check`) right after an answer that offers the eligibility check (``custom.offers``) or right
-  after a refused Public MyData offer (``utter_mydata_declined``): the check is what it asks for (s44 probe: "그럼
+  after a refused Public MyData offer (the MyData connector's ``DECLINED_RESPONSE``): the check is what it asks for (s44 probe: "그럼
   어떻게 확인해요?" after refusing MyData read as ``dont_know`` 0.54 and got "어떤 점을 도와드릴까요?"). The check
   starts the questionnaire, or says where else to check when this assistant has no eligibility data.
 
@@ -117,6 +117,11 @@ def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> di
     chosen = typed_choice(text, buttons)  # "어머니요", "제 거요", "my mother" under the whose-benefits question (s20)
     if chosen is not None:
         return chosen
+    from connectors.tasks.actions import CHOOSE_PLACE_RESPONSE  # here: the connector imports the dialogue's core
+
+    if (said.data.get("custom") or {}).get("response") == CHOOSE_PLACE_RESPONSE:
+        # the question among services of one name run by several bodies: each button's title ends with its agency
+        return _typed_place(text, buttons, tokenizer)
     words = [normalised_title(w) for w in re.split(r"[\s,.!~]+", unicodedata.normalize("NFKC", text)) if normalised_title(w)]
     for clear, intent in ((YES_WORDS, YES_INTENT), (NO_WORDS, NO_INTENT)):
         button = next((b for b in buttons if str(b.get("payload") or "").strip().split("{")[0] == f"/{intent}"), None)
@@ -134,9 +139,6 @@ def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> di
     return None
 
 
-#: The response that says a Public MyData offer was refused (connectors/mydata): "how do I check then?" after it asks
-#: for the eligibility check.
-MYDATA_DECLINED_RESPONSE = "utter_mydata_declined"
 CHECK_PAYLOAD = "/check_eligibility"
 _HOW_TO_CHECK = (
     re.compile(r"^(?:(?:그럼|그러면|그렇다면|그럼요|아|음|어|흠|그)\s*[,.]?\s*)*(?:(?:마이데이터|그거)?\s*없이(?:는|도)?\s*)?"
@@ -180,12 +182,35 @@ def _how_to_check_button(text: str, events: Sequence[Event], buttons_of: Any) ->
     offers = {str(o) for o in ((said.data.get("custom") or {}).get("offers") or [])} if said is not None else set()
     if "check_eligibility" in offers and any(_payload_intent(b) == "check_eligibility" for b in buttons):
         return CHECK_PAYLOAD
+    from connectors.mydata.actions import DECLINED_RESPONSE  # here: the connector imports the dialogue's core
+
     for e in reversed(events):
         if isinstance(e, UserUttered):
             return None
         if isinstance(e, BotUttered):
-            return CHECK_PAYLOAD if (e.data.get("custom") or {}).get("response") == MYDATA_DECLINED_RESPONSE else None
+            return CHECK_PAYLOAD if (e.data.get("custom") or {}).get("response") == DECLINED_RESPONSE else None
     return None
+
+
+def _typed_place(text: str, buttons: list[dict[str, Any]], tokenizer: Tokenizer) -> dict[str, Any] | None:
+    """The one button, under the question which body's service of one name is meant, whose agency serves the place
+    the message says ("부산 수영구요", "안양 살아요", "Anyang"), or None (no place said, or none or several serve it)."""
+    from assistant.dialogue.regional import residence_statement
+    from assistant.knowledge.region_preference import Place, agency_place, compatible
+    from assistant.regions import only_place_names, read_place
+
+    place = residence_statement(text, tokenizer)
+    area = read_place(place) if place is not None else read_place(text) if only_place_names(text.strip(" .!?")) else None
+    if area is None:
+        return None
+    named = Place(area.sido, area.sigungu)
+    served = []
+    for b in buttons:
+        title = str(b.get("title") or "")
+        agency = title[title.rfind("(") + 1 : -1] if title.endswith(")") and "(" in title else ""
+        if (doc := agency_place(agency)) is not None and compatible(doc, named):
+            served.append(b)
+    return served[0] if len(served) == 1 else None
 
 
 def _payload_intent(button: dict[str, Any]) -> str:

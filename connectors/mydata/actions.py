@@ -71,6 +71,9 @@ CONSENT = "mydata_consent_id"
 HOUSEHOLD = "mydata_household"
 FILLED = "mydata_filled_slots"
 RESUME = "mydata_resume_form"
+#: The reply to a refused offer; "그럼 어떻게 확인해요?" right after it is the eligibility check
+#: (:func:`assistant.dialogue.typed_buttons.asks_how_to_check`).
+DECLINED_RESPONSE = "utter_mydata_declined"
 #: The task actions' slots (connectors/tasks/actions.py: the application on offer, the latest receipt) and the
 #: actions run after a grant / a revocation when the domain has them and the task actions have run in this
 #: conversation (those slots are set): the application's checklist is shown again with the documents now
@@ -358,7 +361,7 @@ class DeclineMyData(_Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         self.d.withdraw_pending(tracker)
-        dispatcher.utter_message(response="utter_mydata_declined")
+        dispatcher.utter_message(response=DECLINED_RESPONSE)
         return [slot_set(PENDING, None), *self.d.resume(tracker, domain)]
 
 

@@ -75,7 +75,7 @@ from assistant.dialogue.knowledge_base import ServiceTitleMatcher
 from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.knowledge.periods import Clock, clock, ended_note, parse_period
-from assistant.knowledge.region_preference import lives_elsewhere, service_place
+from assistant.knowledge.region_preference import PLACE_SLOTS, lives_elsewhere, service_place
 from connectors.consent import unclear_yes
 from connectors.mydata.actions import member_asked_about, member_label
 from connectors.eligibility.catalogue import UnknownServiceError
@@ -116,6 +116,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PENDING_SLOT = "task_pending"
+#: Asks which of several services of one name (each local government's own) the citizen means.
+CHOOSE_PLACE_RESPONSE = "utter_task_choose_place"
 LAST_RECEIPT_SLOT = "last_receipt"
 ELIGIBLE_SLOT = "eligible_services"
 #: States an applicant may still cancel (:data:`connectors.tasks.store.TRANSITIONS`).
@@ -280,15 +282,56 @@ class PrepareApplication(_TaskAction):
         found = self.ctx.services.find(text)
         if not found and t.language == "en":  # Korean titles: an English name is found through the retriever
             found = self.ctx.search.find(text, self.ctx.services.documents())
-        if len(found) == 1:
-            return found[0]
         if found:
-            return found
+            return self._where_run(t, found)
         return eligible[0] if len(eligible) == 1 else eligible
+
+    def _where_run(self, t: _Turn, found: list[ServiceRef]) -> ServiceRef | list[ServiceRef]:
+        """The one service the title the message names means, or the services of that name to choose among.
+
+        ``found``: the services of the title named (several when they share it). When the first is a local
+        government's, other bodies' titles may hold the same name (spaces ignored: 충청북도 옥천군's "청년 월세 지원"
+        and 경기도 안양시's "안양 청년 월세 지원"). Where the conversation knows where the citizen lives
+        (:data:`PLACE_SLOTS`), the one run there (or the first when none or several are: the other-region reply or the
+        checklist follows); otherwise every one of them, to choose from. s44 probe: "청년 월세 지원 받고 싶어요" went
+        straight to 옥천군's checklist for a citizen of unknown residence; the question answered it first asked where
+        they live.
+        """
+        named = found[0]
+        if not service_place(named.agency):
+            return named if len(found) == 1 else found
+        seen = {s.service_id for s in found}
+        same = [*found, *(s for s in self.ctx.services.holding(named.name) if s.service_id not in seen)]
+        if len(same) == 1:
+            return named
+        from assistant.regions import read_place
+
+        if any(isinstance(v := t.tracker.get_slot(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS):
+            served = [s for s in same if lives_elsewhere(s.agency, t.tracker.slots) is None]
+            return served[0] if len(served) == 1 else named
+        return same
+
+    def _choose_place(self, t: _Turn, services: list[ServiceRef]) -> list[EventDict]:
+        """Asks which of the services of one name (:meth:`_where_run`) the citizen means, one button each."""
+        from assistant.regions import place_for_language
+
+        places = ("; " if t.language == "en" else ", ").join(dict.fromkeys(place_for_language(service_place(s.agency), t.language) or s.agency
+                                         for s in services))
+        buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name,
+                    "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
+                   for s in services]
+        t.say(CHOOSE_PLACE_RESPONSE, buttons=buttons, service_name=services[0].name, places=places)
+        return [slot_set(PENDING_SLOT, None)]
 
     def step(self, t: _Turn) -> list[EventDict]:
         """See the module docstring."""
         service = self._service(t)
+        # (more than the buttons shown: a place said might be among those left out, so the plain choice is asked)
+        if isinstance(service, list) and 1 < len(service) <= MAX_BUTTONS and service_place(service[0].agency) \
+                and t.tracker.get_intent_of_latest_message() == "apply_service" \
+                and CHOOSE_PLACE_RESPONSE in (t.domain.get("responses") or {}) and len({s.agency for s in service}) == len(service) \
+                and all(re.sub(r"\s+", "", service[0].name) in re.sub(r"\s+", "", s.name) for s in service):
+            return self._choose_place(t, service)
         if isinstance(service, list):
             named = requested_name(t.tracker.latest_text()) if not service else None
             if named is not None and re.search(r"[가-힣]", named):

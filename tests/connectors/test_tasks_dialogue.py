@@ -221,6 +221,51 @@ def test_a_place_said_after_the_checklist_stops_the_submission(conv: MessageProc
     assert backend.store.count() == 0
 
 
+def _same_name(catalogue: list[Document], name: str) -> dict[str, str]:
+    """{서비스ID: agency} of the services whose title holds ``name``, spaces ignored (read off the catalogue here)."""
+    wanted = name.replace(" ", "")
+    return {d.doc_id: d.agency for d in catalogue if wanted in d.title.replace(" ", "")}
+
+
+def _payload_ids(turn: Turn) -> set[str]:
+    return {json.loads(b["payload"].split("/apply_service", 1)[1])["service_id"]
+            for m in turn.messages for b in m.buttons or [] if b["payload"].startswith("/apply_service")}
+
+
+def test_a_name_several_local_governments_run_asks_which_first(conv: MessageProcessor, backend: Backend,
+                                                               catalogue: list[Document]) -> None:
+    """s44 probe: "청년 월세 지원 받고 싶어요" went straight to 충청북도 옥천군's checklist (its title is exactly the name)
+    though 경기도 안양시 runs "안양 청년 월세 지원"; the citizen's residence was unknown. The bodies are offered first,
+    and a place said then chooses the one it serves."""
+    same = _same_name(catalogue, "청년 월세 지원")
+    assert sorted(same.values()) == ["경기도 안양시", "충청북도 옥천군"]
+    asked = say(conv, "청년 월세 지원 받고 싶어요", "one-name")
+    assert responses(asked) == ["utter_task_choose_place"], text(asked)
+    assert _payload_ids(asked) == set(same) and "충청북도 옥천군" in text(asked) and "경기도 안양시" in text(asked)
+    assert slot(conv, "task_pending", "one-name") is None
+    shown = say(conv, "안양이요", "one-name")
+    anyang = next(i for i, a in same.items() if a == "경기도 안양시")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    assert slot(conv, "task_pending", "one-name")["service_id"] == anyang
+    assert backend.store.count() == 0
+
+
+def test_a_place_none_of_them_serves_takes_nothing(conv: MessageProcessor, backend: Backend) -> None:
+    say(conv, "청년 월세 지원 받고 싶어요", "one-name-else")
+    told = say(conv, "부산 살아요", "one-name-else")
+    assert responses(told) == ["utter_kept_region", "utter_task_other_region"], text(told)
+    assert "충청북도 옥천군" in text(told) and "경기도 안양시" in text(told) and "부산광역시" in text(told)
+    assert slot(conv, "task_pending", "one-name-else") is None and backend.store.count() == 0
+
+
+def test_a_known_place_goes_to_the_service_run_there(conv: MessageProcessor, catalogue: list[Document]) -> None:
+    set_slots(conv, "one-name-known", programme_region="경기도 안양시")
+    shown = say(conv, "청년 월세 지원 신청하고 싶어요", "one-name-known")
+    anyang = next(i for i, a in _same_name(catalogue, "청년 월세 지원").items() if a == "경기도 안양시")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    assert slot(conv, "task_pending", "one-name-known")["service_id"] == anyang
+
+
 @pytest.mark.parametrize(("language", "note"), [
     ("ko", "신청 기간이 지났습니다 (2023.8.25까지)."), ("en", "The application period ended on 25 August 2023.")])
 def test_applying_to_an_ended_window_says_so_before_the_question(bundled_settings: Settings, bundled_router: Any,
