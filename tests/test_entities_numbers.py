@@ -141,3 +141,34 @@ def test_age_entity_feeds_the_dialogue_age_validator(text: str, ok: bool) -> Non
     result = validate_age(span.to_json()["value"])
     assert result.ok is ok
     assert result.reason == (None if ok else "out_of_range")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a spoken number's words said apart (speech-to-text; s44/s45 probes: "일흔 둘" was 70 and 2, "칠십 삼 세요" 3세)
+        ("일흔 둘", [(NUMBER, "일흔 둘", 70 + 2)]),
+        ("일흔 두 살", [(AGE, "일흔 두 살", 70 + 2)]),
+        ("칠십 삼 세요", [(AGE, "칠십 삼 세", 7 * 10 + 3)]),
+        ("서른 다섯", [(NUMBER, "서른 다섯", 30 + 5)]),
+        ("열 두 살", [(AGE, "열 두 살", 10 + 2)]),
+        # a day counted after tens is no digit of the number ("삼십 일 동안": 30 days)
+        ("삼십 일 동안", [(NUMBER, "삼십", 30)]),
+        # a minus before a number: an age below zero is one (the validator refuses it), not 5
+        ("-5살", [(AGE, "-5살", -5)]),
+        ("마이너스 5살", [(AGE, "마이너스 5살", -5)]),
+        # a hyphen between digits is no minus
+        ("3-5살 아이", None),
+    ],
+)
+def test_numbers_said_apart_and_below_zero(text: str, expected: list[tuple[str, str, object]] | None) -> None:
+    got = _extract(text)
+    if expected is None:
+        assert all(not (isinstance(v, (int, float)) and v < 0) for _, _, v in got), got
+    else:
+        assert got == expected
+
+
+def test_a_negative_age_is_invalid() -> None:
+    (age,) = [e for e in NumberExtractor().extract("-5살", TOK.tokenize("-5살")) if e.entity == AGE]
+    assert age.additional_info["valid"] is False

@@ -187,14 +187,31 @@ def _blank(gap: str) -> bool:
     return fold(gap).strip() == ""
 
 
+#: Native tens and units, and Sino-Korean digits, that a spoken number says apart: "일흔 둘" (72), "서른 다섯 살", "칠십 이
+#: 살" (speech-to-text writes the words apart; s44 probe: "일흔 둘" was read as 70 and 2).
+_NATIVE_TENS = frozenset({"열", "스물", "서른", "마흔", "쉰", "예순", "일흔", "여든", "아흔"})
+_NATIVE_UNITS = frozenset({"하나", "둘", "셋", "넷", "다섯", "여섯", "일곱", "여덟", "아홉", "한", "두", "세", "네"})
+_SINO_DIGITS = frozenset({"일", "이", "삼", "사", "오", "육", "칠", "팔", "구"})
+
+
 def _joinable(text: str, prev: Token, nxt: Token) -> bool:
     """May ``nxt`` continue the numeral ending with ``prev``? Adjacent, or after a space (any kind) next to a 만/억/조:
-    "3억 5천만", "5 만원" (50,000 won, not 5 and 10,000), "100\u00a0만 원"."""
+    "3억 5천만", "5 만원" (50,000 won, not 5 and 10,000), "100\u00a0만 원"; or a unit after its tens, said apart:
+    "일흔 둘", "칠십 이"."""
     if nxt.start == prev.end:
         return True
     gap = text[prev.end : nxt.start]
+    if not _blank(gap) or len(gap) > 2:
+        return False
+    if prev.text in _NATIVE_TENS and nxt.text in _NATIVE_UNITS or prev.text.endswith("십") and nxt.text in _SINO_DIGITS \
+            and nxt.tag == "NR":
+        return True
     big_side = prev.text[-1:] in _BIG or nxt.text[:1] in _BIG
-    return _blank(gap) and len(gap) <= 2 and big_side and nxt.tag in ("SN", "NR")
+    return big_side and nxt.tag in ("SN", "NR")
+
+
+#: A minus said before a number: "-5살", "마이너스 5살" (an age below zero is said to be one, not read as 5).
+_MINUS_BEFORE = re.compile(r"(?:(?<![0-9A-Za-z가-힣.])[-−–]|마이너스\s?)$")
 
 
 def _next_word(tokens: list[Token], j: int, text: str, end: int) -> Token | None:
@@ -244,6 +261,8 @@ class NumberExtractor:
             while end - start > 1 and text[end - 1] in ".,":  # Kiwi keeps a sentence's full stop on digits: "I'm 70."
                 end -= 1
             value = parse_korean_number(text[start:end])
+            if value is not None and (minus := _MINUS_BEFORE.search(text, 0, start)) is not None:
+                value, start = -value, minus.start()
             if value is not None:
                 scale = _EN_SCALE_AFTER.match(key, end) if text[start:end].isascii() else None
                 if scale is not None:  # "1.5 million won": digits with an English scale word
