@@ -57,7 +57,7 @@ GENERAL_KO = frozenset({
     # facts about the person the questionnaire reads or warns about ("생년월일은 1990-05-01", "주민번호 …")
     "생년월일", "생일", "출생", "생", "년", "월", "일", "주민", "등록", "번호", "주민번호", "주민등록번호",
     # how to check, asked after a refused MyData offer ("다른 방법은요?": no kind of help of its own)
-    "방법", "마이데이터",
+    "방법", "마이데이터", "마이", "데이터",
 })
 GENERAL_EN = frozenset({
     "what", "which", "any", "anything", "there", "is", "are", "am", "be", "can", "could", "would", "should", "may",

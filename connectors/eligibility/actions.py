@@ -517,6 +517,17 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
     return loop_at > user_at, asked
 
 
+def _resumed_this_turn(tracker: ProtocolTracker) -> bool:
+    """Whether the form was activated after the latest user message by a follow-up that resumes it after a pause (a
+    MyData offer or a withdrawal asked while it waited: ``connectors.mydata.actions``), with its question still set from
+    before. Such an activation reads nothing of the message (a yes or no to the paused question) as whom or what the
+    questions are about (s45: a no to "마이데이터 동의를 철회할까요?" while the questions were about a mother turned them
+    back to the citizen and ended the form)."""
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=-1)
+    followed = any(e.get("event") == "followup" and e.get("name") == FORM for e in tracker.events[last_user + 1:])
+    return followed and bool(_slots_before(tracker, max(last_user, 0)).get("requested_slot"))
+
+
 def _restarted_by_answer(tracker: ProtocolTracker) -> bool:
     """Whether the form, running before the latest message (a question was waiting: ``requested_slot`` set), starts
     again on an answer, not on an eligibility question: one that states another family member's age, sex or place
@@ -1202,7 +1213,8 @@ class ValidateEligibilityForm:
                 and (answer := groups_answer(tracker)) is not None:
             slots[GROUPS_SLOT] = answer
             events.append(slot_set(GROUPS_SLOT, answer))
-        if activating:
+        resumed = activating and _resumed_this_turn(tracker)
+        if activating and not resumed:
             events += _switch_beneficiary(tracker, form_slots, slots)
             events += _members_facts_aside(tracker, slots)
             events += _opening_facts(tracker, slots)
@@ -1212,7 +1224,7 @@ class ValidateEligibilityForm:
         target = tracker.get_slot(TARGET_SLOT)
         missing = None
         try:
-            if activating:
+            if activating and not resumed:
                 asked_about = service_text(tracker)
                 found = self.client.find(asked_about, limit=1)
                 # started again by an answer about someone else ("어머니 나이는 82세예요", s16): the same service

@@ -30,7 +30,9 @@ The conversation (rules in ``intents/rules.yml``, block "MyData consent"):
 * ``list_consents`` → ``action_list_consents``; ``revoke_consent`` → ``action_revoke_consent`` (asks to confirm)
   → ``affirm`` → ``action_revoke_consent_confirmed`` (the connector deletes what was fetched; the fact slots
   MyData filled are reset unless the citizen changed them since; when this conversation applied for something,
-  ``action_reconcile_mydata_documents`` follows: documents supplied under the consent are needed again).
+  ``action_reconcile_mydata_documents`` follows: documents supplied under the consent are needed again); a no →
+  ``action_keep_consent``. Asked while the eligibility form waits, the form pauses for the question and resumes
+  after the answer, asking again what the withdrawal cleared.
 
 The citizen is known to the consent store only as :func:`connectors.mydata.ticket.citizen_ref` of the
 conversation id. Messages and log lines carry no personal data: facts are named, never their values.
@@ -415,12 +417,16 @@ class RevokeConsent(_Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
         live = _revocable(self.d, tracker)
+        form = tracker.active_loop_name
         if not live:
             dispatcher.utter_message(response="utter_mydata_nothing_to_revoke")
-            return []
+            return [followup_action(form)] if form else []  # the form asks its question again
         en = _en(tracker)
         dispatcher.utter_message(response="utter_mydata_confirm_revoke", consents="\n".join(self.d.consent_line(c, en) for c in live))
-        return []
+        # a withdrawal asked while the eligibility form waits (s45 probe: "마이데이터 동의 철회할게요" at the region
+        # question was read as a place and refused, and the records stayed held): the form pauses for the answer and
+        # resumes after it, asking again what the withdrawal cleared
+        return [slot_set(RESUME, form), active_loop(None)] if form else []
 
 
 class RevokeConsentConfirmed(_Action):
@@ -441,7 +447,19 @@ class RevokeConsentConfirmed(_Action):
         dispatcher.utter_message(response="utter_mydata_revoked", deleted=deleted)
         if tracker.get_slot(LAST_RECEIPT) and RECONCILE_DOCUMENTS in (domain.get("actions") or ()):
             events.append(followup_action(RECONCILE_DOCUMENTS))  # this conversation applied: documents may be needed again
-        return events
+            return events
+        return events + self.d.resume(tracker, domain)
+
+
+class KeepConsent(_Action):
+    """``action_keep_consent``: a no to the withdrawal question: nothing is withdrawn (``utter_mydata_revoke_kept``);
+    a form paused for the question resumes."""
+
+    action_name = "action_keep_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: ProtocolTracker, domain: dict[str, Any]) -> list[EventDict]:
+        dispatcher.utter_message(response="utter_mydata_revoke_kept")
+        return self.d.resume(tracker, domain)
 
 
 def actions(settings: Settings, connector: MyDataConnector | None = None) -> list[SdkAction]:
@@ -449,5 +467,5 @@ def actions(settings: Settings, connector: MyDataConnector | None = None) -> lis
     d = MyDataDialogue(settings, connector)
     kinds: list[Callable[[MyDataDialogue], SdkAction]] = [
         OfferMyData, GrantMyData, FetchMyData, DeclineMyData, AskAgain, DropMyData, ListConsents, RevokeConsent,
-        RevokeConsentConfirmed]
+        RevokeConsentConfirmed, KeepConsent]
     return [k(d) for k in kinds]

@@ -204,14 +204,16 @@ class TestNoGrantWithoutAClearYes:
         ("then how do I check?", "en"), ("is there another way?", "en"), ("how else can I find out?", "en")])
     def test_how_else_to_check_after_a_no_is_the_eligibility_check(self, make_chat: Any, ask: str,
                                                                    language: str | None) -> None:
-        # s44 probe: "그럼 어떻게 확인해요?" after the no read as dont_know and got "어떤 점을 도와드릴까요?". This
-        # engine has no eligibility data, so the check says where else to check (복지로, 110)
+        # s44 probe: "그럼 어떻게 확인해요?" after the no read as dont_know and got "어떤 점을 도와드릴까요?"
         chat = make_chat()
         chat.say("fetch my records" if language else "마이데이터로 불러와 주세요", language)
         chat.say("/deny")
         reply = chat.say(ask, language)
-        assert [m.custom.get("response") for m in reply] == ["utter_eligibility_no_catalogue"]
-        assert "110" in reply[0].text and ("bokjiro" in reply[0].text or "복지로" in reply[0].text)
+        # where this engine has no eligibility data for the route, the check says where else to check (복지로, 110);
+        # where its eligibility actions can plan, the questionnaire starts
+        if chat.p.load(chat.sender).active_loop_name != "eligibility_form":
+            assert [m.custom.get("response") for m in reply] == ["utter_eligibility_no_catalogue"], [m.text for m in reply]
+            assert "110" in reply[0].text and ("bokjiro" in reply[0].text or "복지로" in reply[0].text)
         assert chat.p.load(chat.sender).latest_message.intent_name == "check_eligibility"
         assert chat.stats()["token_requests"] == 0 and chat.stats()["record_requests"] == 0
 
@@ -388,6 +390,40 @@ class TestListRevokeExpiry:
         chat.p.trigger_intent(chat.sender, "mydata_granted")  # a replayed callback fetches nothing either
         assert chat.stats()["record_requests"] == n and chat.slot("age") is None
         assert "철회됨" in chat.say("내가 동의한 거 보여줘")[0].text
+
+    @pytest.mark.parametrize("answer", ["/affirm", "/deny"])
+    def test_revoke_while_the_form_asks(self, make_chat: Any, connector: MyDataConnector, answer: str) -> None:
+        """s45 probe: "마이데이터 동의 철회할게요" while the eligibility form asked where the citizen lives was read as a
+        place ("사시는 곳으로 알아듣지 못했어요") and the consent stayed active. The form pauses for the withdrawal
+        question and resumes after the answer."""
+        chat = make_chat(f"conv-revoke-form-{answer[1:]}")
+        cid = _offer_and_grant(chat)
+        chat.say("어머니가 받을 수 있는 혜택 알려줘")  # the mother's facts: MyData's are the citizen's, so the form asks
+        asking = chat.p.load(chat.sender)
+        assert asking.active_loop_name == "eligibility_form", chat.texts[-2:]
+        question = asking.get_slot("requested_slot")
+        confirm = chat.say("마이데이터 동의 철회할게요")
+        assert [m.custom.get("response") for m in confirm] == ["utter_mydata_confirm_revoke"], [m.text for m in confirm]
+        assert connector.get_consent(cid).status(T0) == "active" and chat.p.load(chat.sender).active_loop_name is None
+        done = chat.say(answer)
+        responses = [m.custom.get("response") for m in done]
+        if answer == "/affirm":
+            assert responses[0] == "utter_mydata_revoked" and connector.get_consent(cid).status(T0) == "revoked"
+            assert connector.store.count_records(cid) == 0
+        else:
+            assert responses[0] == "utter_mydata_revoke_kept" and connector.get_consent(cid).status(T0) == "active"
+        resumed = chat.p.load(chat.sender)
+        assert resumed.active_loop_name == "eligibility_form" and resumed.get_slot("requested_slot") == question
+        assert resumed.get_slot("beneficiary") == "parent"  # still the mother's questions
+        assert len(done) >= 2 and f"utter_ask_{question}" in responses[1:], responses
+
+    def test_nothing_to_revoke_while_the_form_asks_asks_again(self, make_chat: Any) -> None:
+        chat = make_chat("conv-revoke-none-form")
+        chat.say("제가 받을 수 있는 혜택이 뭐가 있나요?")
+        question = chat.p.load(chat.sender).get_slot("requested_slot")
+        reply = chat.say("마이데이터 동의 철회할게요")
+        assert [m.custom.get("response") for m in reply] == ["utter_mydata_nothing_to_revoke", f"utter_ask_{question}"]
+        assert chat.p.load(chat.sender).active_loop_name == "eligibility_form"
 
     def test_revoke_not_confirmed_keeps_it(self, make_chat: Any, connector: MyDataConnector) -> None:
         chat = make_chat()
