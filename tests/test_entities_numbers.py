@@ -172,3 +172,13 @@ def test_numbers_said_apart_and_below_zero(text: str, expected: list[tuple[str, 
 def test_a_negative_age_is_invalid() -> None:
     (age,) = [e for e in NumberExtractor().extract("-5살", TOK.tokenize("-5살")) if e.entity == AGE]
     assert age.additional_info["valid"] is False
+
+
+@pytest.mark.parametrize(("text", "counted"), [
+    ("3명", "명"), ("세 명이요", "명"), ("I meant 4 kids", "kids"), ("2 times", "times"), ("가구원 4 명", "명"),
+    ("3", None), ("41이요", None), ("30분 걸려요", None),  # 분: minutes as often as people, so no count
+])
+def test_a_number_that_counts_something_says_what(text: str, counted: str | None) -> None:
+    numbers = [s for s in NumberExtractor().extract(text, TOK.tokenize(text)) if s.entity == NUMBER]
+    assert len(numbers) == 1
+    assert (numbers[0].additional_info or {}).get("counted") == counted

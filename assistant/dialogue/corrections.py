@@ -105,7 +105,8 @@ def repair_correction(text: str, entities: list[dict[str, Any]], changed: list[S
     if not requested:
         return None
     filled = next((c for c in changed if c.name == requested and c.value is not None), None)
-    numbers = [e for e in entities if e.get("entity") == NUMBER_ENTITY]
+    # a number that counts something ("I meant 4 kids": additional_info["counted"]) corrects no number slot
+    numbers = [e for e in entities if e.get("entity") == NUMBER_ENTITY and not (e.get("additional_info") or {}).get("counted")]
     if any(e.get("entity") == requested for e in entities) or not numbers:
         return None
     others = [c for c in changed if c.name != requested]

@@ -517,6 +517,48 @@ def _activated_this_turn(tracker: ProtocolTracker) -> tuple[bool, list[str]]:
     return loop_at > user_at, asked
 
 
+#: The slots a bare number answers that a counted one never does.
+_NOT_COUNTS = ("age", "income_pct")
+
+
+def _counted_answers(tracker: ProtocolTracker, slots: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The slots of :data:`_NOT_COUNTS` that the latest message set from a number that counts something (a ``number``
+    entity with ``additional_info["counted"]``, :data:`assistant.nlu.entities.numbers.COUNTED_AFTER`): "3명" at the
+    age question (s45 probe: kept as age 3 for a citizen of 41), "I
+    meant 4 kids" at the income question (kept as 4 %)), each with its value before the message."""
+    counted = [e.get("value") for e in tracker.latest_message.get("entities") or []
+               if e.get("entity") == "number" and (e.get("additional_info") or {}).get("counted")]
+    if not counted:
+        return []
+    last_user = max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=0)
+    before = _slots_before(tracker, last_user)
+    return [(s, before.get(s)) for s in _NOT_COUNTS if slots.get(s) is not None and slots.get(s) != before.get(s)
+            and any(isinstance(v, (int, float)) and float(v) == float(slots[s]) for v in counted)]
+
+
+#: What may follow a number that is the whole answer: "41", "41이요", "41입니다", "41요."
+_BARE_NUMBER_TAIL = re.compile(r"\s*(?:이요|요|입니다|이에요|예요|이예요)?\s*[.!~]*\s*$")
+
+
+def _bare_age(tracker: ProtocolTracker) -> int | None:
+    """The age a message that is nothing but a whole number from 1 to :data:`~assistant.dialogue.validators.MAX_AGE`
+    states ("41", "41이요", "일흔 둘"), or None. At the region question such a number is the age, the question that
+    comes next (s44/s45 probes: "30", "일흔 둘" and "35" there were "사시는 곳으로 알아듣지 못했어요")."""
+    from assistant.dialogue.validators import MAX_AGE
+
+    text = tracker.latest_text() or ""
+    numbers = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") == "number"]
+    if len(numbers) != 1 or not isinstance(numbers[0].get("start"), int) or not isinstance(numbers[0].get("end"), int):
+        return None
+    e = numbers[0]
+    value = e.get("value")
+    if text[: e["start"]].strip() or not _BARE_NUMBER_TAIL.fullmatch(text, e["end"]) \
+            or not isinstance(value, (int, float)) or isinstance(value, bool) or not float(value).is_integer() \
+            or not 1 <= value <= MAX_AGE:
+        return None
+    return int(value)
+
+
 def _resumed_this_turn(tracker: ProtocolTracker) -> bool:
     """Whether the form was activated after the latest user message by a follow-up that resumes it after a pause (a
     MyData offer or a withdrawal asked while it waited: ``connectors.mydata.actions``), with its question still set from
@@ -1190,6 +1232,18 @@ class ValidateEligibilityForm:
         activating, asked = _activated_this_turn(tracker)
         events: list[dict[str, Any]] = []
         slots = dict(tracker.slots)
+        if not activating:
+            for slot, before in _counted_answers(tracker, slots):  # a count is no age nor percentage: asked again
+                slots[slot] = before
+                events.append(slot_set(slot, before))
+                if f"utter_invalid_{slot}" in (domain.get("responses") or {}):
+                    dispatcher.utter_message(response=f"utter_invalid_{slot}")
+            if tracker.get_slot("requested_slot") == "region" and slots.get("age") is None and "age" in form_slots \
+                    and (age := _bare_age(tracker)) is not None:
+                slots["age"] = age  # the region is asked again below: the place is still unknown
+                events.append(slot_set("age", age))
+                if "utter_kept_age" in (domain.get("responses") or {}):
+                    dispatcher.utter_message(response="utter_kept_age", value=age)
         if not activating and (won := _income_in_won(dispatcher, tracker, slots)) is not None:
             if won[1]:  # the household size is asked next (a follow-up, not a required slot)
                 return won[0]

@@ -351,3 +351,45 @@ def test_an_off_topic_question_inside_the_form_is_declined_and_fills_nothing(  #
     slots = p.tracker_state("off")["slots"]
     assert slots["region"] is None and slots["age"] is None
     assert "utter_out_of_scope" in responses(turn) and responses(turn)[-1] == asked  # declined, then the same question
+
+
+@pytest.mark.parametrize(("lang", "answer", "age"), [("ko", "41", 41), ("ko", "일흔 둘", 70 + 2), ("ko", "41이요", 41),
+                                                     ("en", "35", 35)])
+def test_a_bare_number_at_the_region_question_is_the_age(make_processor, eligibility_url: str, lang: str, answer: str,
+                                                         age: int) -> None:  # type: ignore[no-untyped-def]
+    """s44/s45 probes: "30", "일흔 둘" and "35" at the real catalogue's first question (where the citizen lives) were
+    "사시는 곳으로 알아듣지 못했어요"; the age is the question that comes next, so the number is kept as it, said back,
+    and the region asked again."""
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=4)
+    sender = f"bare-{lang}-{age}-{len(answer)}"
+    first = say(p, "What benefits can I get?" if lang == "en" else "제가 받을 수 있는 혜택이 뭐가 있나요?", sender)
+    assert responses(first)[-1] == "utter_ask_region"
+    turn = say(p, answer, sender)
+    assert responses(turn) == ["utter_kept_age", "utter_ask_region"], [m.text for m in turn.messages]
+    assert p.tracker_state(sender)["slots"]["age"] == age and str(age) in turn.messages[0].text
+
+
+@pytest.mark.parametrize("answer", ["200", "서울 3구역", "-5살"])
+def test_other_numbers_at_the_region_question_are_no_age(make_processor, eligibility_url: str, answer: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=4)
+    sender = f"no-age-{answer}"
+    say(p, "제가 받을 수 있는 혜택이 뭐가 있나요?", sender)
+    say(p, answer, sender)
+    assert p.tracker_state(sender)["slots"]["age"] is None
+
+
+@pytest.mark.parametrize(("lang", "answers", "slot"), [
+    ("ko", ["대전", "3명"], "age"),  # s45 probe: kept as age 3
+    ("en", ["Daegu", "I'm 38", "I meant 4 kids"], "income_pct"),  # s45 probe: kept as 4 %
+])
+def test_a_counted_number_is_no_age_nor_percentage(make_processor, eligibility_url: str, lang: str, answers: list[str],
+                                                    slot: str) -> None:  # type: ignore[no-untyped-def]
+    p = make_processor(eligibility_url=eligibility_url, eligibility_max_questions=4)
+    sender = f"counted-{lang}"
+    say(p, "What benefits can I get?" if lang == "en" else "제가 받을 수 있는 혜택이 뭐가 있나요?", sender)
+    for a in answers[:-1]:
+        say(p, a, sender)
+    assert p.tracker_state(sender)["slots"]["requested_slot"] == slot
+    turn = say(p, answers[-1], sender)
+    assert p.tracker_state(sender)["slots"][slot] is None
+    assert responses(turn) == [f"utter_invalid_{slot}", f"utter_ask_{slot}"], [m.text for m in turn.messages]

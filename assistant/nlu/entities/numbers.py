@@ -210,6 +210,14 @@ def _joinable(text: str, prev: Token, nxt: Token) -> bool:
     return big_side and nxt.tag in ("SN", "NR")
 
 
+#: A word that says what a number counts, right after it ("3명", "두 분", "4 kids", "2 times"): the ``number`` entity
+#: then carries ``additional_info["counted"]`` (the word), and the dialogue never reads it as an age or a percentage
+#: (s45 probe: "3명" at the age question was kept as age 3, "I meant 4 kids" at the income question as 4 %).
+COUNTED_AFTER = re.compile(
+    r"\s*(명|인(?![가-힣])|개(?![가-힣])|가구|세대|마리|번(?![지호])|회(?![가-힣])|차례|장(?![가-힣])|권|"
+    r"채|곳|군데|kids?\b|children\b|child\b|people\b|persons?\b|members?\b|times\b|sons?\b|daughters?\b|babies\b|"
+    r"grandchildren\b)", re.I)
+
 #: A minus said before a number: "-5살", "마이너스 5살" (an age below zero is said to be one, not read as 5).
 _MINUS_BEFORE = re.compile(r"(?:(?<![0-9A-Za-z가-힣.])[-−–]|마이너스\s?)$")
 
@@ -309,6 +317,8 @@ class NumberExtractor:
             elif bounded_cue and not _NOT_AGE_AFTER.match(key[end:]):
                 entity = AGE  # "aged over 65": the bound word before the number makes it an interval (open_ranges)
         info = None
+        if entity == NUMBER and (counted := COUNTED_AFTER.match(text, end)) is not None:
+            info = {"value": value, "counted": counted.group(1).lower()}
         if entity == AGE:
             valid = 0 <= value <= MAX_AGE and float(value).is_integer()
             info = {"value": value, "unit": "year", "valid": valid}
