@@ -55,7 +55,7 @@ from assistant.dialogue.handoff import (
     since_handoff,
     waiting_text,
 )
-from assistant.dialogue.rules import NLU_FALLBACK
+from assistant.dialogue.rules import NLU_FALLBACK, REPEAT_ACTION
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
 from assistant.knowledge.composer import Answer
@@ -835,7 +835,7 @@ class ActionHandoff:
 class ActionRepeat:
     """Send again the bot messages of the previous turn (between the two latest user messages)."""
 
-    name = "action_repeat"
+    name = REPEAT_ACTION
 
     def run(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         """Copies of those ``bot`` events; when there were none, ``utter_nothing_to_repeat`` / ``utter_ask_rephrase``

@@ -37,6 +37,8 @@ NLU_FALLBACK = "nlu_fallback"
 #: Asks a pending confirmation again after a question was answered in between
 #: (:mod:`assistant.dialogue.confirmation`): the user turn it closes, and that turn's actions, are not tokens.
 CONFIRM_AGAIN = "action_confirm_again"
+#: Says the bot's last turn again ("다시 말해줘"): the dialogue's state is as before it (:func:`conversation_tokens`).
+REPEAT_ACTION = "action_repeat"
 _SKIPPED_ACTIONS = frozenset({ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME, "action_extract_slots"})
 
 
@@ -105,8 +107,10 @@ def conversation_tokens(events: list[Event], intent_threshold: float) -> list[_S
             conf = float(e.intent.get("confidence") or 0.0)
             name = e.intent_name if e.intent_name and conf >= intent_threshold else NLU_FALLBACK
             out.append(_Seen("intent", name, i, tuple(e.entities), e.text))
-        elif isinstance(e, ActionExecuted) and e.action_name == CONFIRM_AGAIN:
-            # a digression: drop its user turn and what answered it, as if the confirmation had just been asked
+        elif isinstance(e, ActionExecuted) and e.action_name in (CONFIRM_AGAIN, REPEAT_ACTION):
+            # a digression, or "다시 말해줘" that said the last turn again (s45 probe: a yes to the repeated "이대로
+            # 신청을 접수할까요?" was "기다리는 요청이 없어요"): drop its user turn and what answered it, as if the
+            # question had just been asked
             while out and out[-1].kind == "action":
                 out.pop()
             if out:

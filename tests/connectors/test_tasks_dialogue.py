@@ -342,6 +342,20 @@ def test_a_no_submits_nothing(conv: MessageProcessor, backend: Backend) -> None:
     assert backend.store.count() == 0 and slot(conv, "task_pending") is None
 
 
+@pytest.mark.parametrize(("repeat", "yes"), [("다시 말해줘", "네"), ("say that again", "yes")])
+def test_a_yes_after_the_question_is_said_again_submits(conv: MessageProcessor, backend: Backend, repeat: str,
+                                                      yes: str) -> None:
+    """s45 probe: "다시 말해줘" said the checklist and "이대로 신청을 접수할까요?" again, and the yes to it was "지금
+    확인을 기다리는 요청이 없어서 접수되거나 바뀐 것은 없어요"."""
+    sender = f"repeat-{yes}"
+    first = say(conv, f"/apply_service{json.dumps({'service_id': NK})}", sender)
+    again = say(conv, repeat, sender)
+    assert [m.text for m in again.messages] == [m.text for m in first.messages]
+    done = say(conv, yes, sender)
+    assert responses(done) == ["utter_task_submitted"], text(done)
+    assert backend.store.count() == 1
+
+
 def test_button_payload_loads_the_actions_by_name(make_processor: Any, backend: Backend,
                                                   gov24_details: dict[str, dict[str, Any]]) -> None:
     p = make_processor(connector_actions="connectors.tasks.actions", tasks_url=backend.url)
