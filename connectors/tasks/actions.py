@@ -281,10 +281,30 @@ class PrepareApplication(_TaskAction):
             return next(s for s in eligible if s.name == named[0])
         found = self.ctx.services.find(text)
         if not found and t.language == "en":  # Korean titles: an English name is found through the retriever
-            found = self.ctx.search.find(text, self.ctx.services.documents())
+            docs = self.ctx.services.documents()
+            found = self.ctx.search.find(text, docs)
+            if len(found) == 1 and service_place(found[0].agency) and not self._served(t, found[0]):
+                # an English name read through the glossary that leads to one local government's service, for a
+                # citizen not known to live there: the retrieved services are offered to choose from
+                others = [s for s in self.ctx.search.retrieved(text, docs, MAX_BUTTONS) if s.service_id != found[0].service_id]
+                choices = [found[0], *others]
+                if self._place_known(t):  # those run where the citizen lives, or nationally
+                    choices = [s for s in choices if lives_elsewhere(s.agency, t.tracker.slots) is None]
+                return choices[:MAX_BUTTONS] if len(choices) > 1 else choices[0] if choices else found[0]
         if found:
             return self._where_run(t, found)
         return eligible[0] if len(eligible) == 1 else eligible
+
+    @staticmethod
+    def _place_known(t: _Turn) -> bool:
+        """Whether the conversation says where the citizen lives (one of :data:`PLACE_SLOTS` names a place)."""
+        from assistant.regions import read_place
+
+        return any(isinstance(v := t.tracker.get_slot(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS)
+
+    def _served(self, t: _Turn, service: ServiceRef) -> bool:
+        """Whether the conversation knows the citizen lives where ``service``'s local government serves."""
+        return self._place_known(t) and lives_elsewhere(service.agency, t.tracker.slots) is None
 
     def _where_run(self, t: _Turn, found: list[ServiceRef]) -> ServiceRef | list[ServiceRef]:
         """The one service the title the message names means, or the services of that name to choose among.
@@ -304,9 +324,7 @@ class PrepareApplication(_TaskAction):
         same = [*found, *(s for s in self.ctx.services.holding(named.name) if s.service_id not in seen)]
         if len(same) == 1:
             return named
-        from assistant.regions import read_place
-
-        if any(isinstance(v := t.tracker.get_slot(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS):
+        if self._place_known(t):
             served = [s for s in same if lives_elsewhere(s.agency, t.tracker.slots) is None]
             return served[0] if len(served) == 1 else named
         return same

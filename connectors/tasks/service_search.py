@@ -99,6 +99,21 @@ class ServiceSearch:
                 return out
         return []
 
+    def retrieved(self, text: str, docs: Mapping[str, Any], limit: int) -> list[ServiceRef]:
+        """The catalogue services retrieved for ``text``, best first, at most ``limit`` (empty without a retriever):
+        the choices offered when what :meth:`find` named is one local government's service and the citizen's place
+        is not known to be served by it (s45 probe: "apply for the infertility treatment support" went to 경상북도's
+        남성 난임시술 지원, though the national 난임부부 시술비 지원 exists)."""
+        retriever = self.retriever()
+        if retriever is None or not docs or not text.strip():
+            return []
+        out: list[ServiceRef] = []
+        for hit in getattr(retriever.run(text[:2000], k=self.k), "hits", ()):
+            d = docs.get(str(hit.doc.service_id or "")) or docs.get(str(hit.doc.doc_id))
+            if d is not None and all(s.service_id != d.doc_id for s in out):
+                out.append(ServiceRef(str(d.doc_id), str(d.title), str(d.agency or "")))
+        return out[:limit]
+
     @staticmethod
     def _named(result: Any, docs: Mapping[str, Any], terms: list[str]) -> list[ServiceRef]:
         """The retrieved catalogue services whose title holds one of ``terms``, best retrieved first."""

@@ -17,7 +17,7 @@ from assistant.settings import Settings
 from connectors.tasks.checklist import ChecklistSource
 from connectors.tasks.service_search import SPECIFIC_SHARE, ServiceSearch, requested_name
 
-NAMED = ("에너지바우처", "주거급여", "장기요양", "난방비")
+NAMED = ("에너지바우처", "주거급여", "장기요양", "난방비", "난임")
 
 
 def titles_with(term: str) -> dict[str, str]:
@@ -112,6 +112,16 @@ def test_apply_in_english_shows_the_named_services_checklist(catalogue: dict[str
         assert [m.custom.get("response") for m in housing.messages] == ["utter_task_ask_service"]
         assert sorted(json.loads(b["payload"].removeprefix("/apply_service"))["service_id"] for b in housing.messages[0].buttons) \
             == sorted(titles_with("주거급여"))
+        # s45 probe: the glossary's 난임시술 names one title only, 경상북도's 남성 난임시술 지원; for a citizen whose
+        # place is unknown that local service is one choice among those retrieved, not the checklist
+        local = [i for i, t in titles_with("난임시술").items() if catalogue[i].agency == "경상북도"]
+        national = [i for i, d in catalogue.items() if "난임" in d.title and d.agency == "보건복지부"]
+        assert local and national
+        infertility = p.handle_message(UserMessage("en-3", "apply for the infertility treatment support", "rest", {}))
+        assert [m.custom.get("response") for m in infertility.messages] == ["utter_task_ask_service"], infertility.messages
+        offered = [json.loads(b["payload"].removeprefix("/apply_service"))["service_id"] for b in infertility.messages[0].buttons]
+        assert offered[0] == local[0] and set(national) & set(offered), offered
+        assert p.load("en-3").slots.get("task_pending") is None
         assert store.count() == 0  # nothing submitted without the citizen's yes
     store.db.dispose()
 
