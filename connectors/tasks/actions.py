@@ -71,7 +71,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
-from assistant.dialogue.knowledge_base import ServiceTitleMatcher
+from assistant.dialogue.knowledge_base import ServiceTitleMatcher, squash
 from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.knowledge.periods import Clock, clock, ended_note, parse_period
@@ -279,7 +279,7 @@ class PrepareApplication(_TaskAction):
         named = ServiceTitleMatcher(s.name for s in eligible if s.name).find(text)
         if named:
             return next(s for s in eligible if s.name == named[0])
-        found = self.ctx.services.find(text)
+        found = self._held_name(text, self.ctx.services.find(text))
         if not found and t.language == "en":  # Korean titles: an English name is found through the retriever
             docs = self.ctx.services.documents()
             found = self.ctx.search.find(text, docs)
@@ -294,6 +294,26 @@ class PrepareApplication(_TaskAction):
         if found:
             return self._where_run(t, found)
         return eligible[0] if len(eligible) == 1 else eligible
+
+    def _held_name(self, text: str, found: list[ServiceRef]) -> list[ServiceRef]:
+        """``found`` (the titles the message names), or the services whose titles hold the name the request gives
+        when none of ``found`` does: a title's shorter name found inside a longer word is no name of it (s45 probe:
+        "용인시 출산지원금 신청하고 싶어요" found 출산지원서비스 by its name 출산지원, inside 출산지원금, and 용인시 출산지원금
+        지원 was missed). The name is the request's words before the verb (:func:`requested_name`), else its last
+        words that a title holds ("저 부산 강서구 사는데 출산지원금" → 출산지원금)."""
+        named = requested_name(text)
+        if not named or not re.search(r"[가-힣]", named):
+            return found
+        words = named.split()
+        for i in range(len(words)):
+            name = squash(" ".join(words[i:]))
+            if len(name) < 4:
+                break
+            if any(name in squash(f.name) for f in found):
+                return found
+            if held := self.ctx.services.holding(name):
+                return held
+        return found
 
     @staticmethod
     def _place_known(t: _Turn) -> bool:

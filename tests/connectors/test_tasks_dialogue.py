@@ -342,6 +342,24 @@ def test_a_no_submits_nothing(conv: MessageProcessor, backend: Backend) -> None:
     assert backend.store.count() == 0 and slot(conv, "task_pending") is None
 
 
+def test_a_name_inside_a_longer_word_is_not_the_service_asked_for(conv: MessageProcessor, catalogue: list[Document]) -> None:
+    """s45 probe: "용인시 출산지원금 신청하고 싶어요" found 출산지원서비스 (충주시, 서산시) by its name 출산지원, inside
+    출산지원금, and was told it is not for 용인 residents; the catalogue has 용인시 출산지원금 지원."""
+    [yongin] = [d.doc_id for d in catalogue if "용인시출산지원금" in d.title.replace(" ", "")]
+    shown = say(conv, "용인시 출산지원금 신청하고 싶어요", "held-1")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    assert slot(conv, "task_pending", "held-1")["service_id"] == yongin
+
+
+def test_the_name_after_where_one_lives_is_the_service(conv: MessageProcessor, catalogue: list[Document]) -> None:
+    """The name is the request's last words a title holds ("…사는데 출산지원금"), and the place known chooses among them."""
+    [gangseo] = [d.doc_id for d in catalogue if "출산지원금" in d.title and d.agency == "부산광역시 강서구"]
+    set_slots(conv, "held-2", programme_region="부산광역시 강서구")
+    shown = say(conv, "출산지원금 신청할래요", "held-2")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    assert slot(conv, "task_pending", "held-2")["service_id"] == gangseo
+
+
 @pytest.mark.parametrize(("repeat", "yes"), [("다시 말해줘", "네"), ("say that again", "yes")])
 def test_a_yes_after_the_question_is_said_again_submits(conv: MessageProcessor, backend: Backend, repeat: str,
                                                       yes: str) -> None:
