@@ -221,7 +221,7 @@ class ActionAnswerFromKnowledge:
                 # the question named where the citizen lives ("… 저 옥천 살아요"): kept, so that "서류는요?" next is
                 # answered for it, not asked the region again (s34 fresh-user probe)
                 events.append(SlotSet(regional.REGION_SLOT, answer.region))
-            if regional.known_region(tracker) is None and where is None:
+            if (regional.known_region(tracker) is None or _district_asked(tracker, answer)) and where is None:
                 # a place said next is where the citizen lives, and the question is answered for it: after other
                 # places' services listed for their residents ("창원이요" after them was "어떤 점을 도와드릴까요?",
                 # s34), and after any answer (s35: "서울 강남구에 살아요" after the national 난임부부 시술비 지원
@@ -351,6 +351,20 @@ def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, plac
                          place=place_for_language(service_place(agency), context.language),
                          region=place_for_language(place, context.language))
     return [SlotSet(PENDING_SLOT, None), said]
+
+
+def _district_asked(tracker: DialogueStateTracker, answer: Any) -> bool:
+    """Whether ``answer`` lists 시·군·구 programmes inside the 시·도 the conversation knows as where the citizen lives, and
+    no 시·군·구 of it is known: the answer asks which one (:func:`~assistant.knowledge.composer.inside_then_national_text`),
+    and the one said next answers the question again for it."""
+    from assistant.dialogue import regional
+    from assistant.regions import read_place
+
+    known = regional.known_region(tracker)
+    area = read_place(known) if known else None
+    listed = [read_place(r) for r in answer.listed_regions]
+    return area is not None and area.sigungu is None and bool(listed) \
+        and all(a is not None and a.sido == area.sido and a.sigungu for a in listed)
 
 
 def _chose_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> list[Event] | None:

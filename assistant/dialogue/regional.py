@@ -300,10 +300,16 @@ def local_version(context: TurnContext, query: str, where: str, first: str) -> s
     hits = retriever.run(query, k=LOCAL_RANKS, region=where).hits
     if not hits:
         return None
+    from assistant.knowledge.region_preference import agency_place, lives_elsewhere
+
     top = hits[0].score
     for hit in hits[:LOCAL_RANKS]:
         doc = hit.doc
-        if doc.url != first and region_match(doc.agency, where) > 0 and hit.lexical > 0 and hit.score >= LOCAL_SHARE * top:
+        # run by a local government that serves ``where``: not another 시·군·구 of its 시·도 (s45 probe: 수영구's
+        # 출산장려금 지원 was named as 강서구's own, a word of the 시·도 matching)
+        serves = agency_place(doc.agency) is not None and lives_elsewhere(doc.agency, {"region": where}) is None
+        if doc.url != first and serves and region_match(doc.agency, where) > 0 and hit.lexical > 0 \
+                and hit.score >= LOCAL_SHARE * top:
             return str(doc.title)
     return None
 

@@ -714,6 +714,19 @@ def none_in_region_text(lang: str, programme: str, region: str) -> str:
             "전국 어디에 살든 받을 수 있는 서비스를 안내해 드릴게요:")
 
 
+def inside_then_national_text(lang: str, programme: str, region: str, run_by: str) -> str:
+    """The sentence before a national service answering a citizen who named only their 시·도 (``region``) where
+    only 시·군·구 of it (``run_by``) run a version of ``programme``, each for its own residents: they are named, the
+    citizen is asked where in ``region`` they live, and what follows is national. Never "none in ``region``" (s45 probe:
+    "부산 사는데 출산하면 뭐 받아요?" was told 부산광역시 runs no '출산' service, beside 강서구's and 수영구's)."""
+    if lang == "en":
+        return (f"In {region}, my documents have '{programme}' services run by {run_by}, each for its own residents: "
+                "tell me your city, county or district to hear about yours. This one is national (open to residents "
+                "of every region):")
+    return (f"{region}에서는 {run_by}에서 그 지역 주민을 대상으로 '{programme}' 관련 서비스를 운영해요. 사시는 시·군·구를 "
+            "알려 주시면 안내해 드릴게요. 전국 어디에 살든 받을 수 있는 서비스는 이거예요:")
+
+
 def regional_variants(hits: tuple[DocHit, ...]) -> tuple[list[DocHit], list[DocHit]]:
     """The top document's programme as run by several local governments: ``(regional, national)`` hits among
     the top :data:`VARIANT_TOP` scoring at least :data:`VARIANT_SCORE_SHARE` of the top one, whose titles name
@@ -1712,13 +1725,16 @@ class AnswerComposer:
             national += [h for h in more if not agency_regions(h.doc.agency)]
         on_subject = self._on_subject(result, lead) if not theirs and not national else []
         own = [h for h in on_subject if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)]
+        inside_subject: list[DocHit] = []
         if on_subject and not own and wider_search is not None:
             # the region's own service about the subject may rank below the first hits: looked for among the region's
             # and the national documents (s34 probe: "아기가 태어났어요 …" then "창원에 살아요" was told 창원시 runs no
             # '출산' service; its 출산축하금 ranked below the first ten)
             lead_subject = self.subjects.subject(result, lead.doc.title)
-            own = [h for h in wider_search() if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)
-                   and (subject := self.subjects.subject(result, h.doc.title)) and lead_subject <= subject]
+            about = [h for h in wider_search() if agency_regions(h.doc.agency)
+                     and (subject := self.subjects.subject(result, h.doc.title)) and lead_subject <= subject]
+            own = [h for h in about if self._serves(result, h.doc.agency, region)]
+            inside_subject = [h for h in about if self._inside(result, h.doc.agency, region)]
         if on_subject:
             # another service holds the question's subject that the lead's title lacks (s34: "대전 사는데 아기 낳으면 …"
             # was told only of 경기도산후조리비지원, never of 건강보험 임신·출산 진료비 지원): the region's own, else a
@@ -1730,7 +1746,8 @@ class AnswerComposer:
             if national:  # named by the question's subject ('출산'), not by the lead's title ('산후조리비지원')
                 subject = self.subjects.subject(result, national[0].doc.title)
                 programme = " ".join(sorted(subject, key=national[0].doc.title.find))
-                return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given)
+                return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given,
+                                       inside_subject)
         # a service for a narrow group the question does not name (예술인ㆍ노무제공자 출산전후급여등) leads over none
         # open to everyone of the kind (건강보험 임신·출산 진료비 지원); the ranking decides within each part
         theirs, national = open_first(theirs, result), open_first(national, result)
@@ -1751,7 +1768,7 @@ class AnswerComposer:
                            programme=programme)
         if lead_national:  # other regions run this kind of help, the citizen's region none: said first
             return self._none_here(result, lang, score, signals, lead, [h for h in national if h is not lead],
-                                   self._programme_name(result, lead, kind), region, given)
+                                   self._programme_name(result, lead, kind), region, given, inside)
         first = result.hits[0]
         led = unpreferred is None or unpreferred == first.doc.doc_id  # it led without the region's preference too
         if not national and first is not lead and led and (not agency_regions(first.doc.agency)
@@ -1760,7 +1777,7 @@ class AnswerComposer:
         programme = self._programme_name(result, lead, kind)
         place = place_for_language(self._place_label(result, region, given), lang)
         if national:
-            return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given)
+            return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given, inside)
         seen: set[tuple[str, ...]] = set()
         docs = []
         for h in same:
@@ -1776,11 +1793,22 @@ class AnswerComposer:
         return Answer(text, lang, tuple(self._cite(d) for d in docs), False, score, signals, programme)
 
     def _none_here(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
-                   also: list[DocHit], programme: str, region: str, given: bool) -> Answer:
+                   also: list[DocHit], programme: str, region: str, given: bool,
+                   inside: list[DocHit] | None = None) -> Answer:
         """``hit`` (a national service) answered for a citizen of ``region`` whose region runs no version of
-        ``programme``, said first (:func:`none_in_region_text`)."""
+        ``programme`` that is theirs, said first (:func:`none_in_region_text`); when 시·군·구 inside the 시·도 the
+        citizen named run one (``inside``, :meth:`_inside`), they are named instead and the citizen asked which is
+        theirs (:func:`inside_then_national_text`)."""
         answer = self._compose(result, lang, score, signals, hit, also)
         place = place_for_language(self._place_label(result, region, given), lang)
+        if inside:
+            where = [agency_place(h.doc.agency) for h in inside]
+            run_by = ", ".join(dict.fromkeys(p.sigungu for p in where if p is not None and p.sigungu)) if lang != "en" else \
+                places_for_language(list(dict.fromkeys(" ".join(agency_regions(h.doc.agency)) for h in inside)), lang)
+            note = inside_then_national_text(lang, programme, place, run_by)
+            # the 시·군·구 said next answers the question again for it (:mod:`assistant.dialogue.regional`)
+            listed = tuple(dict.fromkeys(" ".join(agency_regions(h.doc.agency)) for h in inside))
+            return replace(answer, text=note + "\n" + answer.text, programme=programme, listed_regions=listed)
         return replace(answer, text=none_in_region_text(lang, programme, place) + "\n" + answer.text, programme=programme)
 
     @staticmethod

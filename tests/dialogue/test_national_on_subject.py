@@ -123,3 +123,26 @@ def test_the_place_a_question_names_is_kept_for_the_follow_up(processor: Message
     assert [m.custom.get("response") for m in turn.messages] != ["utter_ask_programme_region"]
     assert first_cited(turn) == doc
     assert "구비" in turn.messages[0].text or "서류" in turn.messages[0].text
+
+
+@pytest.mark.parametrize(("question", "reply", "lang"), [
+    ("경남 사는데 아기 낳으면 받을 수 있는 지원 있어요?", "창원이요", "ko"),
+    ("I live in Gyeongsangnam-do. Is there support when I have a baby?", "Changwon", "en"),
+])
+def test_a_province_whose_city_runs_one_is_not_told_it_has_none(processor: MessageProcessor, question: str, reply: str,
+                                                                lang: str) -> None:
+    """s45 probe on the catalogue: "부산 사는데 출산하면 뭐 받아요?" was told 부산광역시 runs no '출산' service, beside
+    강서구's and 수영구's. A citizen who names only the 시·도 is told which 시·군·구 of it run one, asked which is theirs,
+    and answered the national service; the 시·군·구 said next answers the question for it."""
+    sender = f"province-{lang}"
+    turn = say(processor, question, sender)
+    text = turn.messages[0].text
+    assert first_cited(turn).startswith(NATIONAL["doc_id"])  # the English page's id ends with -en
+    assert "관련 서비스가 없어요" not in text and "I found no" not in text
+    city = CHANGWON["agency"].split()[-1]  # 창원시
+    if lang == "ko":
+        assert text.startswith(f"경상남도에서는 {city}에서 그 지역 주민을 대상으로 '출산' 관련 서비스를 운영해요."), text
+    else:
+        assert text.startswith("In Gyeongsangnam-do, my documents have '출산' services run by Changwon-si"), text
+    again = say(processor, reply, sender)
+    assert first_cited(again).startswith(CHANGWON["doc_id"])

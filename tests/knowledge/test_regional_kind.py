@@ -195,10 +195,13 @@ def test_a_region_that_runs_one_gets_its_own_even_ranked_lower(where: tuple[str,
 
 def test_a_province_alone_is_not_told_a_districts_programme_is_theirs(composer: AnswerComposer, docs: Any,
                                                                       tok: KoreanTokenizer, reader: RegionReader) -> None:
-    # 서울 named: 은평구's programme is for 은평구's residents; the city's own programme serves every 구
+    # 서울 named: 은평구's programme is for 은평구's residents, so the national one answers; 은평구 is named as running
+    # one and the citizen asked which 구 is theirs, never told 서울 has none (s45 probe: "부산 사는데 출산하면 뭐
+    # 받아요?" was told 부산광역시 runs no '출산' service beside 강서구's); the city's own programme serves every 구
     answer = composer.run(result("서울 사는데 출산지원금 있어요?", [EUNPYEONG, GANGSEO, NATIONAL], docs, tok, reader))
     assert cited(answer)[0] == NATIONAL and EUNPYEONG not in cited(answer)
-    assert answer.text.startswith("제가 가진 자료에는 서울특별시에서 운영하는 '출산' 관련 서비스가 없어요.")
+    assert answer.text.startswith("서울특별시에서는 은평구에서 그 지역 주민을 대상으로 '출산' 관련 서비스를 운영해요."), answer.text
+    assert answer.listed_regions == ("서울특별시 은평구",)
     answer = composer.run(result("서울 사는데 출산지원금 있어요?", [EUNPYEONG, GANGSEO, SEOUL_LEAVE, NATIONAL], docs, tok, reader))
     assert cited(answer)[0] == SEOUL_LEAVE and EUNPYEONG not in cited(answer)
 
