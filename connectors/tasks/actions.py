@@ -332,8 +332,9 @@ class PrepareApplication(_TaskAction):
         ``found``: the services of the title named (several when they share it). When the first is a local
         government's, other bodies' titles may hold the same name (spaces ignored: 충청북도 옥천군's "청년 월세 지원"
         and 경기도 안양시's "안양 청년 월세 지원"). Where the conversation knows where the citizen lives
-        (:data:`PLACE_SLOTS`), the one run there (or the first when none or several are: the other-region reply or the
-        checklist follows); otherwise every one of them, to choose from. s44 probe: "청년 월세 지원 받고 싶어요" went
+        (:data:`PLACE_SLOTS`), the one run there, or those run there to choose from (a 시·도 known and several of its
+        시·군·구 run one), or the first when none is (the other-region reply follows); otherwise every one of them, to
+        choose from. s44 probe: "청년 월세 지원 받고 싶어요" went
         straight to 옥천군's checklist for a citizen of unknown residence; the question answered it first asked where
         they live.
         """
@@ -345,8 +346,10 @@ class PrepareApplication(_TaskAction):
         if len(same) == 1:
             return named
         if self._place_known(t):
+            # the one run there; several (a 시·도 known, its 시·군·구's versions): those to choose from; none: the first
+            # (the other-region reply follows)
             served = [s for s in same if lives_elsewhere(s.agency, t.tracker.slots) is None]
-            return served[0] if len(served) == 1 else named
+            return served[0] if len(served) == 1 else served or named
         return same
 
     def _choose_place(self, t: _Turn, services: list[ServiceRef]) -> list[EventDict]:

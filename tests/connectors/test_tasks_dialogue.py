@@ -358,6 +358,12 @@ def test_the_name_after_where_one_lives_is_the_service(conv: MessageProcessor, c
     shown = say(conv, "출산지원금 신청할래요", "held-2")
     assert responses(shown) == ["utter_task_checklist"], text(shown)
     assert slot(conv, "task_pending", "held-2")["service_id"] == gangseo
+    # only the 시·도 known: its 시·군·구's versions are offered, never another 시·도's told it is not theirs
+    busan = {d.doc_id for d in catalogue if "출산지원금" in d.title and d.agency.startswith("부산광역시 ")}
+    assert len(busan) > 1
+    set_slots(conv, "held-3", programme_region="부산광역시")
+    offered = say(conv, "출산지원금 신청할래요", "held-3")
+    assert _payload_ids(offered) == busan, text(offered)
 
 
 @pytest.mark.parametrize(("repeat", "yes"), [("다시 말해줘", "네"), ("say that again", "yes")])
