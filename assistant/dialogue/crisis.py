@@ -307,6 +307,15 @@ _ASKS_WHERE_TO_CALL = re.compile(
     r"|\bwhat(?:'s|\s+is)\s+the\s+(?:phone\s+)?number\b|\bwhich\s+number\b", re.I)
 
 
+#: "What do I do?" right after the lines: "어떡해요", "어떻게 해야 돼요?", "어디로 가면 돼요", "도와주세요", "what should I
+#: do?" (s45 probe: "어떡해요" after the missing-child reply (112, 182) was "그 질문은 여기서 답해 드리기 어려워요")
+_ASKS_WHAT_NOW = re.compile(
+    r"^\s*(?:그럼|그러면|아|어|ㅠ+|ㅜ+|제발|지금)?\s*(?:어떡해|어떡하|어떻게\s*해|어떻게\s*하|어쩌|어째|어떡|어디로\s*가|어디\s*가|도와)"
+    r"[가-힣\s?？!~.ㅠㅜ]{0,12}$"
+    r"|^\s*(?:so\s+|then\s+|ok\s+)?(?:what\s+(?:do|should|can)\s+i\s+do(?:\s+now)?|what\s+now|where\s+(?:do|should)\s+i\s+go"
+    r"|help(?:\s+me)?(?:\s+please)?|please\s+help(?:\s+me)?)\s*[?!.]*\s*$", re.I)
+
+
 class CrisisPolicy:
     """A message that speaks of suicide or self-harm, in any state of the conversation → ``action_crisis``."""
 
@@ -322,9 +331,9 @@ class CrisisPolicy:
         before = _reply_before(tracker)
         if tracker.latest_action_name == ACTION_LISTEN_NAME and tracker.active_loop is None and text \
                 and before in (CRISIS_RESPONSE, EMERGENCY_RESPONSE, HARDSHIP_RESPONSE) \
-                and _ASKS_WHERE_TO_CALL.search(text) and context.has_response(before):
-            # "어디로 연락하면 돼요?" right after the lines (s43 probe: after 129 for "사흘째 굶었어요", a handoff that
-            # named only 110): the same lines again
+                and (_ASKS_WHERE_TO_CALL.search(text) or _ASKS_WHAT_NOW.search(text)) and context.has_response(before):
+            # "어디로 연락하면 돼요?" or "어떡해요" right after the lines (s43 probe: after 129 for "사흘째 굶었어요", a
+            # handoff that named only 110; s45: "어떡해요" after 112 and 182 was out of scope): the same lines again
             return Prediction(before, self.name)
         if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop is not None \
                 or before not in (CRISIS_RESPONSE, EMERGENCY_RESPONSE):

@@ -265,3 +265,36 @@ def test_asking_where_to_call_after_the_lines_gets_them_again(processor: Any, fi
     t = say(processor, "어디로 연락하면 돼요?", sender="e-where")
     assert responses(t) == [response], [m.text for m in t.messages]
     assert number in t.messages[0].text
+
+
+@pytest.mark.parametrize(("first", "then", "response", "number"), [
+    ("애가 놀이터에서 안보여요", "어떡해요", "utter_emergency", "182"),
+    ("돈이 없어서 사흘째 굶었어요", "어디로 가면 돼요", "utter_hardship", "129"),
+    ("죽고 싶어요", "어떻게 해야 돼요?", "utter_crisis", "109"),
+    ("My child is missing, I can't find him anywhere", "what should I do?", "utter_emergency", "112"),
+])
+def test_asking_what_to_do_after_the_lines_gets_them_again(processor: Any, first: str, then: str, response: str,
+                                                           number: str) -> None:
+    """s45 probe: "어떡해요" after the missing-child reply (112, 182) was "그 질문은 여기서 답해 드리기 어려워요", and
+    "어디로 가면 돼요" after the hunger reply (129) was no better."""
+    sender = f"e-now-{len(then)}"
+    first_turn = say(processor, first, sender=sender)
+    assert responses(first_turn) == [response], [m.text for m in first_turn.messages]
+    t = say(processor, then, sender=sender)
+    assert responses(t) == [response], [m.text for m in t.messages]
+    assert number in t.messages[0].text
+
+
+@pytest.mark.parametrize("text", ["어떡해요", "어떻게 해야 돼요?", "도와주세요", "what should I do?", "help me please"])
+def test_what_now_is_read(text: str) -> None:
+    from assistant.dialogue.crisis import _ASKS_WHAT_NOW
+
+    assert _ASKS_WHAT_NOW.search(text)
+
+
+@pytest.mark.parametrize("text", ["에너지바우처 어떻게 신청해요?", "어떻게 해야 에너지바우처를 받을 수 있나요 신청 방법 알려주세요",
+                                  "what should I do to apply for the energy voucher?"])
+def test_a_question_about_a_service_is_no_what_now(text: str) -> None:
+    from assistant.dialogue.crisis import _ASKS_WHAT_NOW
+
+    assert not _ASKS_WHAT_NOW.search(text)
