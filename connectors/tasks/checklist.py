@@ -300,6 +300,9 @@ def parse_required_documents(text: str | None, available_records: Iterable[str] 
     out: list[RequiredDocument] = []
     seen: set[tuple[str, str, str]] = set()
     group, official = "", False
+    # a header that names a case ("대리신청", "방문 신청 시"): the items under it are needed in that case only (s45
+    # probe: 에너지바우처's 위임장 and 대리인의 신분증 사본, under ○대리신청, were listed for every applicant to bring)
+    header_case = ""
     for raw in body.split("\n"):
         line = raw.strip()
         if not line or line[0] in "※*☞":
@@ -315,20 +318,20 @@ def parse_required_documents(text: str | None, available_records: Iterable[str] 
         m = _BRACKETED.match(line)
         if m:
             group, line = m.group(1).strip(), m.group(2).strip()
-            official = any(w in group for w in _OFFICIAL_WORDS)
+            official, header_case = any(w in group for w in _OFFICIAL_WORDS), ""
         elif "," not in line and not _DOC_END.search(line) and _CASE_HEADER.search(line) and len(line) <= 25:
             group, line = line, ""
-            official = False
+            official, header_case = False, group if "대리" in group else ""
         elif "," not in line and not line.startswith("기타") and re.search(r"서류\s*(?:\([^()]*\))?\s*[:：]?$", line) and any(w in line for w in _HEADER_WORDS):
             group, line = line.rstrip(" :："), ""
-            official = any(w in group for w in _OFFICIAL_WORDS)
+            official, header_case = any(w in group for w in _OFFICIAL_WORDS), ""
         else:
             m = _LABEL.match(line)
             if m:
                 label, line = m.group(1).strip(), m.group(2).strip()
                 if not line or any(w in label for w in ("제출", "확인", "구비")):
                     group = label
-                    official = any(w in label for w in _OFFICIAL_WORDS)
+                    official, header_case = any(w in label for w in _OFFICIAL_WORDS), ""
                 else:
                     applies_to = label
         if not line or line.replace(" ", "") in {n.replace(" ", "") for n in _NONE} or _NO_DOCS.match(line):
@@ -336,6 +339,7 @@ def parse_required_documents(text: str | None, available_records: Iterable[str] 
         m = _LEADING_CASE.match(line)
         if m and not applies_to:
             applies_to, line = m.group(1).strip(), m.group(2).strip()
+        applies_to = applies_to or header_case
         for item in _merge_fragments(_split_top(line, ",、;；")):
             for part in _split_and(item):
                 alts = tuple(a for a in (_clean_name(x)[0] for x in _split_top_words(part, r"\s+또는\s+")) if a)

@@ -43,10 +43,12 @@ _WORDS = {
     "ko": {"mydata": "공공 마이데이터로 받을 수 있어요", "mydata_attached": "공공 마이데이터로 첨부",
            "mydata_withdrawn": "마이데이터 동의 철회됨: 다시 필요해요", "official": "담당 기관이 직접 확인해요(제출 불필요)",
            "none_listed": "카탈로그에 등록된 구비서류가 없어요", "nothing": "없음", "more": "외 {n}건(전체 목록: {url})",
+           "proxy_only": "대리 신청 시에만",
            "handoff": "상담원 연결", "retry": "다시 시도", "cancel_other": "{receipt} 취소"},
     "en": {"mydata": "available through Public MyData", "mydata_attached": "attached from Public MyData",
            "mydata_withdrawn": "MyData consent withdrawn: needed again", "official": "the office checks it itself (nothing to submit)",
            "none_listed": "the catalogue lists no required documents", "nothing": "nothing", "more": "and {n} more (full list: {url})",
+           "proxy_only": "only if someone applies for you",
            "handoff": "Talk to a person", "retry": "Try again", "cancel_other": "Cancel {receipt}"},
 }
 
@@ -155,8 +157,9 @@ def format_checklist(documents: Sequence[Mapping[str, Any]], url: str, language:
         lines.append(f"- {case}{document_name(d, language)}{note}{mark}")
     if len(documents) > MAX_SHOWN_DOCUMENTS:
         lines.append("- " + w["more"].format(n=len(documents) - MAX_SHOWN_DOCUMENTS, url=url))
-    bring = list(dict.fromkeys(document_name(d, language) for d in documents
-                               if not d.get("official_check") and not d.get("mydata_record")))
+    # a document needed only when someone else applies (위임장 under ○대리신청) says so: not every applicant brings it
+    bring = list(dict.fromkeys(document_name(d, language) + (f" ({w['proxy_only']})" if "대리" in str(d.get("applies_to") or "") else "")
+                               for d in documents if not d.get("official_check") and not d.get("mydata_record")))
     return "\n".join(lines), ", ".join(bring) if bring else w["nothing"]
 
 

@@ -371,3 +371,19 @@ def test_failure_reply_is_polite_and_offers_handoff(exc: ConnectorError, kind: s
     assert out["kind"] == kind and out["handoff_offer"] is True and "http://" not in out["text"]
     assert ("상담원" in out["text"]) if language == "ko" else ("agent" in out["text"])
     assert out["retry_in"] == (12.0 if isinstance(exc, CircuitOpenError) else None)
+
+
+def test_documents_under_a_proxy_header_are_for_a_proxy_only() -> None:
+    """s45 probe: 에너지바우처's 구비서류 (as published) lists 위임장 and 대리인의 신분증 사본 under "○대리신청"; every
+    applicant was told to bring them. They apply to that case, and the list to bring says so."""
+    from connectors.tasks.dialogue import checklist_items, format_checklist
+
+    text = ("○공통서류\r\n - 에너지이용권 발급 신청서(읍면동 비치)\r\n - 전기요금고지서(여름 바우처) 또는 에너지 요금고지서(겨울 바우처)"
+            "\r\n○대리신청\r\n - 대상자(수급자) 위임장\r\n - 대리인의 신분증 사본")
+    items = parse_required_documents(text)
+    assert [(d.name, d.applies_to) for d in items] == [
+        ("에너지이용권 발급 신청서", ""), ("전기요금고지서(여름 바우처) 또는 에너지 요금고지서", ""),
+        ("대상자(수급자) 위임장", "대리신청"), ("대리인의 신분증 사본", "대리신청")]
+    _lines, bring = format_checklist(checklist_items([d.to_json() for d in items]), "https://www.gov.kr/x", "ko")
+    assert bring == ("에너지이용권 발급 신청서, 전기요금고지서(여름 바우처) 또는 에너지 요금고지서, "
+                     "대상자(수급자) 위임장 (대리 신청 시에만), 대리인의 신분증 사본 (대리 신청 시에만)")
