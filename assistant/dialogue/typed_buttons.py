@@ -31,6 +31,9 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
   어떻게 확인해요?" after refusing MyData read as ``dont_know`` 0.54 and got "어떤 점을 도와드릴까요?"). The check
   starts the questionnaire, or says where else to check when this assistant has no eligibility data.
 
+* or the buttons are the task connector's choice among services of one name run by several bodies (each titled "name
+  (agency)") and the message says a place one of them serves: "안양이요", "Anyang" (:func:`_typed_place`).
+
 Anything else is left to the NLU. We write this matcher ourselves: it compares the message with the buttons
 the conversation itself just showed, which no NLU library sees.
 """
@@ -173,12 +176,12 @@ def asks_how_to_check(text: str) -> bool:
     return any(p.match(said) for p in _HOW_TO_CHECK)
 
 
-def _how_to_check_button(text: str, events: Sequence[Event], buttons_of: Any) -> str | None:
+def _how_to_check_button(text: str, events: Sequence[Event]) -> str | None:
     """The payload that "how do I check?" stands for (:func:`asks_how_to_check`), or None: the offered eligibility
     check's button of the answer just given, or the check itself right after a refused MyData offer."""
     if not asks_how_to_check(text):
         return None
-    said, buttons = buttons_of(events)
+    said, buttons = last_buttons(events)
     offers = {str(o) for o in ((said.data.get("custom") or {}).get("offers") or [])} if said is not None else set()
     if "check_eligibility" in offers and any(_payload_intent(b) == "check_eligibility" for b in buttons):
         return CHECK_PAYLOAD
@@ -272,7 +275,7 @@ def typed_button_parse(text: str, events: Sequence[Event], tokenizer: Tokenizer,
     button = typed_button(text, events, tokenizer)
     if button is None and (nlu_parse.get("intent") or {}).get("name") == YES_INTENT:
         button = offered_button(events, tokenizer)
-    if button is None and (payload := _how_to_check_button(text, events, last_buttons)) is not None:
+    if button is None and (payload := _how_to_check_button(text, events)) is not None:
         button = {"title": "", "payload": payload}
     if button is None:
         return nlu_parse
