@@ -369,23 +369,20 @@ def _district_asked(tracker: DialogueStateTracker, answer: Any) -> bool:
 
 def _chose_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> list[Event] | None:
     """The task connector's ``OTHER_REGION_RESPONSE`` for every body offered, when the question just asked was which
-    of the services of one name the citizen means (``CHOOSE_PLACE_RESPONSE``, one button per body, titled "name
-    (agency)") and the place the citizen says they live in is served by none of them; else None (a place one of
+    of the services of one name the citizen means (``CHOOSE_PLACE_RESPONSE``, the services in its ``custom``) and the
+    place the citizen says they live in is served by none of them; else None (a place one of
     them serves chose its button: :mod:`~assistant.dialogue.typed_buttons`)."""
     from assistant.dialogue.confirmation import CLOSES_QUESTION, previous_bot
     from assistant.knowledge.region_preference import lives_elsewhere, service_place
-    from connectors.tasks.actions import CHOOSE_PLACE_RESPONSE, OTHER_REGION_RESPONSE
+    from connectors.tasks.actions import OTHER_REGION_RESPONSE, offered_services
 
     bot = previous_bot(tracker)
-    if bot is None or (bot.data.get("custom") or {}).get("response") != CHOOSE_PLACE_RESPONSE:
-        return None
-    offered = [(t[: t.rfind("(")].strip(), t[t.rfind("(") + 1 : -1]) for b in bot.data.get("buttons") or []
-               if isinstance(b, dict) and (t := str(b.get("title") or "")).endswith(")") and "(" in t]
-    if not offered or any(lives_elsewhere(agency, {"region": place}) is None for _, agency in offered):
+    offered = offered_services(bot.data.get("custom") or {}) if bot is not None else []
+    if not offered or any(lives_elsewhere(s.agency, {"region": place}) is None for s in offered):
         return None
     places = ("; " if context.language == "en" else ", ").join(
-        dict.fromkeys(place_for_language(service_place(agency), context.language) for _, agency in offered))
-    said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True}, service_name=offered[0][0],
+        dict.fromkeys(place_for_language(service_place(s.agency), context.language) for s in offered))
+    said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True}, service_name=offered[0].name,
                          place=places, region=place_for_language(place, context.language))
     return [said]
 

@@ -31,8 +31,8 @@ button instead, when the bot's last turn showed buttons with intent payloads (``
   어떻게 확인해요?" after refusing MyData read as ``dont_know`` 0.54 and got "어떤 점을 도와드릴까요?"). The check
   starts the questionnaire, or says where else to check when this assistant has no eligibility data.
 
-* or the buttons are the task connector's choice among services of one name run by several bodies (each titled "name
-  (agency)") and the message says a place one of them serves: "안양이요", "Anyang" (:func:`_typed_place`).
+* or the buttons are the task connector's choice among services of one name run by several bodies (the services in the
+  message's ``custom``) and the message says a place one of them serves: "안양이요", "Anyang" (:func:`_typed_place`).
 
 Anything else is left to the NLU. We write this matcher ourselves: it compares the message with the buttons
 the conversation itself just showed, which no NLU library sees.
@@ -120,11 +120,11 @@ def typed_button(text: str, events: Sequence[Event], tokenizer: Tokenizer) -> di
     chosen = typed_choice(text, buttons)  # "어머니요", "제 거요", "my mother" under the whose-benefits question (s20)
     if chosen is not None:
         return chosen
-    from connectors.tasks.actions import CHOOSE_PLACE_RESPONSE  # here: the connector imports the dialogue's core
+    from connectors.tasks.actions import offered_services  # here: the connector imports the dialogue's core
 
-    if (said.data.get("custom") or {}).get("response") == CHOOSE_PLACE_RESPONSE:
-        # the question among services of one name run by several bodies: each button's title ends with its agency
-        return _typed_place(text, buttons, tokenizer)
+    if offered := offered_services(said.data.get("custom") or {}):
+        # the question among services of one name run by several bodies: the place said chooses one of them
+        return _typed_place(text, offered, buttons, tokenizer)
     words = [normalised_title(w) for w in re.split(r"[\s,.!~]+", unicodedata.normalize("NFKC", text)) if normalised_title(w)]
     for clear, intent in ((YES_WORDS, YES_INTENT), (NO_WORDS, NO_INTENT)):
         button = next((b for b in buttons if str(b.get("payload") or "").strip().split("{")[0] == f"/{intent}"), None)
@@ -195,25 +195,21 @@ def _how_to_check_button(text: str, events: Sequence[Event]) -> str | None:
     return None
 
 
-def _typed_place(text: str, buttons: list[dict[str, Any]], tokenizer: Tokenizer) -> dict[str, Any] | None:
-    """The one button, under the question which body's service of one name is meant, whose agency serves the place
-    the message says ("부산 수영구요", "안양 살아요", "Anyang"), or None (no place said, or none or several serve it)."""
+def _typed_place(text: str, offered: Sequence[Any], buttons: list[dict[str, Any]], tokenizer: Tokenizer) -> dict[str, Any] | None:
+    """The one button, under the question which body's service of one name is meant (``offered``: its services, with
+    their agencies), whose service's agency serves the place the message says ("부산 수영구요", "안양 살아요",
+    "Anyang"), or None (no place said, or none or several serve it)."""
     from assistant.dialogue.regional import residence_statement
-    from assistant.knowledge.region_preference import Place, agency_place, compatible
+    from assistant.knowledge.region_preference import lives_elsewhere
     from assistant.regions import only_place_names, read_place
 
     place = residence_statement(text, tokenizer)
     area = read_place(place) if place is not None else read_place(text) if only_place_names(text.strip(" .!?")) else None
     if area is None:
         return None
-    named = Place(area.sido, area.sigungu)
-    served = []
-    for b in buttons:
-        title = str(b.get("title") or "")
-        agency = title[title.rfind("(") + 1 : -1] if title.endswith(")") and "(" in title else ""
-        if (doc := agency_place(agency)) is not None and compatible(doc, named):
-            served.append(b)
-    return served[0] if len(served) == 1 else None
+    served = {s.service_id for s in offered if lives_elsewhere(s.agency, {"region": str(area)}) is None}
+    chosen = [b for b in buttons if any(f'"{sid}"' in str(b.get("payload") or "") for sid in served)]
+    return chosen[0] if len(served) == 1 and len(chosen) == 1 else None
 
 
 def _payload_intent(button: dict[str, Any]) -> str:

@@ -118,6 +118,16 @@ logger = logging.getLogger(__name__)
 PENDING_SLOT = "task_pending"
 #: Asks which of several services of one name (each local government's own) the citizen means.
 CHOOSE_PLACE_RESPONSE = "utter_task_choose_place"
+#: ``custom`` key of that question: the services offered (``service_id``, ``name``, ``agency``), one per button.
+OFFERED_KEY = "offered_services"
+
+
+def offered_services(custom: dict[str, Any]) -> list[ServiceRef]:
+    """The services a :data:`CHOOSE_PLACE_RESPONSE` message offered (its ``custom``), or ``[]`` for any other message."""
+    if custom.get("response") != CHOOSE_PLACE_RESPONSE:
+        return []
+    return [ServiceRef(str(o["service_id"]), str(o.get("name") or ""), str(o.get("agency") or ""))
+            for o in custom.get(OFFERED_KEY) or [] if isinstance(o, dict) and o.get("service_id")]
 LAST_RECEIPT_SLOT = "last_receipt"
 ELIGIBLE_SLOT = "eligible_services"
 #: States an applicant may still cancel (:data:`connectors.tasks.store.TRANSITIONS`).
@@ -187,11 +197,12 @@ class _Turn:
         self.w = words(self.language)
 
     def say(self, response: str, *, buttons: list[dict[str, str]] | None = None,
-            citations: list[dict[str, str]] | None = None, **values: Any) -> None:
+            citations: list[dict[str, str]] | None = None, custom: dict[str, Any] | None = None, **values: Any) -> None:
         """Send domain response ``response`` filled with ``values``; extra ``buttons`` follow its own (the engine
-        appends them, as Rasa does); ``citations`` (catalogue text the reply quotes) go in its ``custom``."""
-        self.dispatcher.utter_message(response=response, buttons=buttons,
-                                      json_message={"citations": citations} if citations else None, **values)
+        appends them, as Rasa does); ``citations`` (catalogue text the reply quotes) and ``custom`` go in its
+        ``custom``."""
+        extra = {**({"citations": citations} if citations else {}), **(custom or {})}
+        self.dispatcher.utter_message(response=response, buttons=buttons, json_message=extra or None, **values)
 
     def fail(self, exc: ConnectorError, retry: str | None = None) -> None:
         """The polite failure reply with a handoff button (and ``retry`` as a "try again" payload)."""
@@ -361,7 +372,8 @@ class PrepareApplication(_TaskAction):
         buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name,
                     "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
                    for s in services]
-        t.say(CHOOSE_PLACE_RESPONSE, buttons=buttons, service_name=services[0].name, places=places)
+        t.say(CHOOSE_PLACE_RESPONSE, buttons=buttons, service_name=services[0].name, places=places,
+              custom={OFFERED_KEY: [{"service_id": s.service_id, "name": s.name, "agency": s.agency} for s in services]})
         return [slot_set(PENDING_SLOT, None)]
 
     def step(self, t: _Turn) -> list[EventDict]:
