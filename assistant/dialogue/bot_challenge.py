@@ -54,12 +54,14 @@ _KOREAN = re.compile(
 
 _YOU_EN = r"(?:you|u|this\s+(?:bot|assistant|chat\s*bot|service))"
 _CAN_EN = re.compile(
-    rf"(?:so|ok|okay|hi|hello|hey)?\s*(?:what|how)\s+(?:exactly\s+)?(?:can|could|do|will)\s+{_YOU_EN}\s+"
+    # s45 probe: "ok then what do you do?" after the out-of-scope reply was a yes to its offer of a person
+    rf"(?:(?:so|ok|okay|alright|all\s+right|right|then|well|and|but|hi|hello|hey)[,.!]?\s+)*(?:what|how)\s+(?:exactly\s+)?(?:can|could|do|will)\s+{_YOU_EN}\s+"
     r"(?:do|help(?:\s+me)?(?:\s+with)?|assist(?:\s+me)?(?:\s+with)?|do\s+for\s+me)(?:\s+here)?(?:\s+exactly)?"
     rf"|what\s+(?:are|r)\s+(?:your|{_YOU_EN}(?:'s|s)?)\s+(?:features|capabilities|functions)"
     rf"|what\s+(?:are\s+)?{_YOU_EN}\s+(?:able\s+to\s+do|good\s+for|for)"
     r"|what\s+can\s+i\s+ask(?:\s+you)?(?:\s+about)?|what\s+do\s+you\s+know")
 _CAN_KO = re.compile(
+    r"(?:(?:그럼|그러면|그래서|그래|그럼요|알겠어요|알겠어|네|아|음)\s*[,.!]?\s*)*"
     r"(?:너|넌|너는|당신|당신은|여기서|여기|이\s*챗봇은?|이\s*도우미는?|챗봇은?|도우미는?)?\s*(?:혹시\s*)?"
     r"(?:뭘|뭐|무엇을|무얼|어떤\s*걸|어떤\s*것을|어떤\s*일을?|무슨\s*일을?)\s*(?:좀\s*)?"
     r"(?:도와\s*줄|도와\s*주실|도와\s*드릴|도와줄|할|해\s*줄|해\s*주실)\s*(?:수\s*있|줄\s*알)"

@@ -119,7 +119,8 @@ def _intent_action(rules: list[Rule], intent: str) -> str | None:
 
 #: A message that offers a person in its words ("원하시면 상담원에게 연결해 드릴게요", "If you like, I can connect you to
 #: a person"): a yes to it takes the offer.
-_OFFERS_PERSON = re.compile(r"상담원에게\s*(?:도\s*)?연결해\s*드릴게요|connect\s+you\s+to\s+a\s+person", re.I)
+_OFFERS_PERSON = re.compile(r"상담원에게\s*(?:도\s*)?연결해\s*드릴게요|상담원\s*연결을\s*도와\s*드릴\s*수\s*있어요"
+                            r"|connect\s+you\s+to\s+a\s+person", re.I)
 
 
 def offered_a_person(tracker: DialogueStateTracker) -> bool:
@@ -243,7 +244,7 @@ class ConfirmationPolicy:
             if not pending and intent == "cancel" and tracker.get_slot(RECEIPT_SLOT) \
                     and (action := _intent_action(self.rules, CANCEL_TASK_INTENT)) is not None:
                 return Prediction(action, self.name, conf)  # the application made here is what can be cancelled
-            if not pending and intent == "affirm" and offered_a_person(tracker):
+            if not pending and intent == "affirm" and offered_a_person(tracker) and not _asks_beside_yes(tracker):
                 # "네" to "원하시면 상담원에게 연결해 드릴게요" (s37 fresh-user probe, three times: "확인을 기다리는
                 # 요청이 없어요"): the person offered
                 return Prediction("action_handoff", self.name, conf)
@@ -337,6 +338,17 @@ class ActionConfirmAgain:
                 and not any(isinstance(e, BotUttered) for e in events[toks[-2].index + 1:]):
             return []  # the push told nothing (already told): the question is still the last thing said
         return [BotUttered(said.text, {**said.data, "custom": {**(said.data.get("custom") or {}), "repeated": True}})]
+
+
+def _asks_beside_yes(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message, read as a yes, asks a question or makes a request of its own that is not for a
+    person ("ok then what do you do?" after the out-of-scope reply's offer of a person: s45 probe, handed off;
+    "네 상담원 연결해 주세요" and "yes please" are yeses). Cues: :func:`~assistant.dialogue.fact_question.
+    asks_or_requests`, less :data:`~assistant.dialogue.fact_question.ASKS_FOR_PERSON`."""
+    from assistant.dialogue.fact_question import ASKS_FOR_PERSON, asks_or_requests
+
+    text = tracker.latest_message.text if tracker.latest_message is not None else ""
+    return bool(text) and asks_or_requests(text) and ASKS_FOR_PERSON.search(text) is None
 
 
 def _asks_of_its_own(tracker: DialogueStateTracker, context: TurnContext) -> bool:

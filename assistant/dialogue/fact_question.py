@@ -106,12 +106,14 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 OUT_OF_SCOPE_REPLY = "utter_out_of_scope"
 #: a need for someone to do something, read as a request for an agent ("맞벌이라 아이 봐줄 사람이 필요해요" →
 #: human_handoff, s37 fresh-user probe: handed off, and the next questions held for the agent), is a need too, unless
-#: it asks for someone to talk to (:data:`_ASKS_FOR_PERSON`)
+#: it asks for someone to talk to (:data:`ASKS_FOR_PERSON`)
 HANDOFF_INTENT = "human_handoff"
 HANDOFF_ACTION = "action_handoff"
-_ASKS_FOR_PERSON = re.compile(
+ASKS_FOR_PERSON = re.compile(
     r"상담|직원|담당자|공무원|사람\s*(?:이랑|과|하고|한테|에게)|(?:얘기|이야기|대화|통화|연결)"
-    r"|\b(?:agent|human|person|someone\s+to\s+talk|representative|staff)\b", re.I)
+    # s45 probe: "사람 바꿔줘" read as a need ("알겠어요. 어떤 점을 도와드릴까요?"), not as the request for a person
+    r"|사람\s*(?:으로\s*)?(?:좀\s*)?(?:바꿔|바꾸|불러|부르|대\s*줘|대\s*주|나와|데려)|(?:진짜|실제|실제로)\s*사람"
+    r"|\b(?:agent|human|person|someone\s+to\s+talk|representative|staff|connect\s+me|talk\s+to\s+(?:a|an|some))\b", re.I)
 
 
 def states_documented_need(text: str, context: TurnContext) -> bool:
@@ -172,7 +174,7 @@ class FactQuestionPolicy:
         from assistant.knowledge.composer import tells_event_en
 
         told = context.language == "en" and tells_event_en(message.text)
-        need = (intent == OUT_OF_SCOPE_INTENT or (intent == HANDOFF_INTENT and not _ASKS_FOR_PERSON.search(message.text))) \
+        need = (intent == OUT_OF_SCOPE_INTENT or (intent == HANDOFF_INTENT and not ASKS_FOR_PERSON.search(message.text))) \
             and (told or states_documented_need(message.text, context))
         if not need and (intent != FACT_INTENT
                          or not (asks_or_requests(message.text) or names_help(message.text, message.entities, context))):

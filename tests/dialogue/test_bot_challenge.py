@@ -65,6 +65,9 @@ def test_without_a_catalogue_the_benefits_question_gets_citizen_wording(make_pro
     # what the citizen can receive or apply for is a question about benefits, not about the assistant
     ("어떤 도움을 받을 수 있나요?", False), ("뭘 신청할 수 있어?", False), ("What benefits can you help me with?", False),
     ("에너지바우처 뭐 할 수 있어?", False), ("What can I get?", False), ("너 사람이야?", False),
+    # s45 probe: said after a reply ("ok then what do you do?" was a yes to the offered person)
+    ("ok then what do you do?", True), ("so, what can you do?", True), ("그럼 뭐 할 수 있어요?", True),
+    ("ok then what do I need?", False), ("그럼 뭐 받을 수 있어요?", False),
 ])
 def test_asks_capabilities(text: str, expected: bool) -> None:
     assert asks_capabilities(text) is expected

@@ -149,7 +149,8 @@ def test_a_need_for_someone_to_mind_the_child_is_no_request_for_an_agent(process
     assert cited[:1] == [str(yaml.safe_load(front)["doc_id"])] and not processor.load("mind").paused
 
 
-@pytest.mark.parametrize("text", ["상담할 사람이 필요해요", "상담원 연결해 주세요", "사람이랑 얘기하고 싶어요"])
+@pytest.mark.parametrize("text", ["상담할 사람이 필요해요", "상담원 연결해 주세요", "사람이랑 얘기하고 싶어요",
+                                  "사람 바꿔줘", "진짜 사람이랑 하고 싶어"])  # s45 probe: "사람 바꿔줘" not handed off
 def test_a_request_for_someone_to_talk_to_still_hands_off(processor: Any, text: str) -> None:
     processor.handle_message(UserMessage("talk-to", text, "rest"))
     assert processor.load("talk-to").paused
