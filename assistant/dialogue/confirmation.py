@@ -347,7 +347,7 @@ def _asks_beside_yes(tracker: DialogueStateTracker) -> bool:
     asks_or_requests`, less :data:`~assistant.dialogue.fact_question.ASKS_FOR_PERSON`."""
     from assistant.dialogue.fact_question import ASKS_FOR_PERSON, asks_or_requests
 
-    text = tracker.latest_message.text if tracker.latest_message is not None else ""
+    text = (tracker.latest_message.text or "") if tracker.latest_message is not None else ""
     return bool(text) and asks_or_requests(text) and ASKS_FOR_PERSON.search(text) is None
 
 
