@@ -59,6 +59,7 @@ Thresholds are :class:`~assistant.settings.Settings` values, never constants.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -90,8 +91,25 @@ FORM_REPAIRS = {"cancel": "action_deactivate_loop", "goodbye": "action_deactivat
 #: must not offer to stop alerts); below it :class:`SideEffectGuardPolicy` falls back.
 SIDE_EFFECT_INTENTS = frozenset({"unsubscribe_alerts", "subscribe_alerts", "cancel_application", "apply_service",
                                  "revoke_consent", "use_mydata"})
-#: What is said after a form was stopped by one of those intents.
-AFTER_DEACTIVATION = {"cancel": "utter_cancelled", "goodbye": "utter_goodbye"}
+#: What is said after a form was stopped by one of those intents (a ``deny`` stops it only when it says never mind:
+#: :func:`never_minds`).
+AFTER_DEACTIVATION = {"cancel": "utter_cancelled", "goodbye": "utter_goodbye", "deny": "utter_cancelled"}
+#: "Never mind" said with a no ("아니요 됐어요", "no thanks"): s45 probe, "아니요 됐어요" at the income question was
+#: refused as a percentage and the questions went on
+_NEVER_MIND = re.compile(
+    r"됐(?:어|어요|습니다|고|다|네요)|필요\s*없|안\s*할(?:래|게|거)|그만\s*(?:할|하|둘|해)|관둘|관둬|관뒀"
+    r"|\bnever\s*mind\b|\bforget\s+(?:it|about\s+it)\b|\bno\s+thanks?\b|\bno\s+thank\s+you\b|\bnot\s+interested\b"
+    r"|\b(?:i'?ll|let'?s)\s+stop\b", re.I)
+
+
+def never_minds(text: str) -> bool:
+    """Whether a no says the citizen does not want to go on ("아니요 됐어요", "됐어요 필요 없어요", "no thanks",
+    "never mind"), as opposed to a plain "아니요" that may answer the question.
+
+    >>> never_minds("아니요 됐어요"), never_minds("no thanks"), never_minds("아니요"), never_minds("no")
+    (True, True, False, False)
+    """
+    return bool(text) and _NEVER_MIND.search(text) is not None
 
 
 def message_to_read(tracker: DialogueStateTracker) -> str | None:
@@ -172,6 +190,9 @@ class FormPolicy:
                 return Prediction(loop.name, self.name)  # "무슨 말이에요?" / "what does that mean?": the form defines its term
             if intent in FORM_REPAIRS and (loop.rejected or not answered and not unsure):
                 return Prediction(FORM_REPAIRS[intent], self.name)
+            said = (tracker.latest_message.text or "") if tracker.latest_message is not None else ""
+            if intent == "deny" and never_minds(said) and not _asks_yes_no(tracker, context):
+                return Prediction("action_deactivate_loop", self.name)  # a no with "never mind" to a question it cannot answer
             # Rasa's unhappy-path rules: a rule conditioned on this form that starts with the user's intent
             # handles a message that answers nothing (e.g. "fetch it through MyData" while the form asks).
             if not tracker.latest_entities:
@@ -193,6 +214,14 @@ class FormPolicy:
         if told is not None:
             return told
         return Prediction(loop.name, self.name)
+
+
+def _asks_yes_no(tracker: DialogueStateTracker, context: TurnContext) -> bool:
+    """Whether the active form's requested slot is a yes/no one (a ``bool`` slot in the domain): "아니요 됐어요"
+    there may be its answer. True when the slot is unknown (the safe reading: the form reads the message)."""
+    slot = tracker.get_slot(REQUESTED_SLOT)
+    spec = context.domain.slots.get(slot) if isinstance(slot, str) else None
+    return spec is None or spec.type == "bool"
 
 
 class RulePolicy:

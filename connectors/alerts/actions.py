@@ -14,7 +14,9 @@ action                            runs after (intents/rules.yml) does
                                                                  sealed address of this conversation) with the text
                                                                  shown as the consent record; sets
                                                                  ``alerts_subscribed``
-``action_offer_unsubscribe_alerts`` ``unsubscribe_alerts``       asks once whether to stop (and delete the facts)
+``action_offer_unsubscribe_alerts`` ``unsubscribe_alerts``       asks once whether to stop (and delete the facts);
+                                  (also while the eligibility    an active form pauses for the answer and asks
+                                  form asks)                     again after the yes or no
 ``action_unsubscribe_alerts``     that, then ``affirm``          deletes the subscription
 ``action_alerts_declined``        either ask, then ``deny``      nothing is stored or deleted (and says so)
                                   (or a second unsure yes)
@@ -61,7 +63,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.dialogue.executors import CollectingDispatcher
 from assistant.dialogue.responses import fill_template
-from assistant.dialogue.sdk import ProtocolTracker, StepAction, slot_set
+from assistant.dialogue.sdk import ProtocolTracker, StepAction, active_loop, followup_action, slot_set
 from assistant.errors import ConnectorError, InvalidInputError
 from assistant.nlu.domain import Domain
 from assistant.regions import place_for_language
@@ -218,6 +220,12 @@ class _Turn:
         p = self.tracker.get_slot(PENDING_SLOT)
         return p if isinstance(p, dict) and p.get("kind") == kind else None
 
+    def resume(self, pending: dict[str, Any] | None) -> list[EventDict]:
+        """The form the stop question paused (``pending["resume"]``: :class:`OfferUnsubscribeAlerts`) asks again
+        (a ``followup_action``), when the domain has it; else nothing."""
+        form = (pending or {}).get("resume")
+        return [followup_action(form)] if isinstance(form, str) and form in (self.domain.get("forms") or {}) else []
+
     def unsure(self, pending: dict[str, Any], declined: str) -> list[EventDict] | None:
         """None for a confident yes (:mod:`connectors.consent`); else the events of asking once for a clear
         yes (the offer stands), or, when that was asked already, of running ``declined``."""
@@ -292,10 +300,16 @@ class OfferUnsubscribeAlerts(_AlertAction):
                 subscribed = client.is_subscribed(t.subscriber)
         except ConnectorError:
             subscribed = True
+        form = t.tracker.active_loop_name
         if not subscribed:
             t.dispatcher.utter_message(response="utter_alerts_not_subscribed")
-            return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, False)]
+            # asked while a form waits: the form asks its question again
+            return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, False)] + ([followup_action(form)] if form else [])
         t.dispatcher.utter_message(response="utter_alerts_confirm_unsubscribe")
+        if form:
+            # asked while the eligibility questions wait (s45 probe: "혜택 알림 그만 받을래요" was refused as an answer,
+            # "숫자처럼 짧은 값 하나로 답해 주세요"): the form pauses for the yes or no and resumes after it
+            return [slot_set(PENDING_SLOT, {"kind": "unsubscribe", "resume": form}), active_loop(None)]
         return [slot_set(PENDING_SLOT, {"kind": "unsubscribe"})]
 
 
@@ -321,7 +335,7 @@ class UnsubscribeAlerts(_AlertAction):
         logger.info("alerts unsubscribed", extra={"conversation_id": t.tracker.sender_id, "stage": "action",
                                                   "deleted": deleted})
         t.dispatcher.utter_message(response="utter_alerts_unsubscribed" if deleted else "utter_alerts_not_subscribed")
-        return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, False)]
+        return [slot_set(PENDING_SLOT, None), slot_set(SUBSCRIBED_SLOT, False)] + t.resume(pending)
 
 
 class AlertsDeclined(_AlertAction):
@@ -333,8 +347,9 @@ class AlertsDeclined(_AlertAction):
         """See the module docstring."""
         if t.pending("subscribe") is not None:
             t.dispatcher.utter_message(response="utter_alerts_not_subscribed_declined")
-        elif t.pending("unsubscribe") is not None:
+        elif (pending := t.pending("unsubscribe")) is not None:
             t.dispatcher.utter_message(response="utter_alerts_kept")
+            return [slot_set(PENDING_SLOT, None)] + t.resume(pending)
         else:
             t.dispatcher.utter_message(response="utter_how_can_i_help")
         return [slot_set(PENDING_SLOT, None)]

@@ -150,3 +150,24 @@ def test_every_form_lets_a_pushed_alert_through_and_asks_again() -> None:
         assert found, f"no rule tells a pushed benefit alert while {form} asks"
         actions = [s.action for s in found[0].steps if isinstance(s, ActionStep)]
         assert actions == ["action_deliver_alerts", form], (form, actions)
+
+
+@pytest.mark.parametrize(("stop", "answer", "after"), [
+    ("혜택 알림 그만 받을래요", "네", "utter_alerts_unsubscribed"),
+    ("알림 끊어줘", "아니요", "utter_alerts_kept"),
+])
+def test_stopping_alerts_while_the_form_asks_pauses_it(world: World, stop: str, answer: str, after: str) -> None:
+    """s45 probe: "혜택 알림 그만 받을래요" at the form's question was refused as an answer ("숫자처럼 짧은 값 하나로
+    답해 주세요") and the alerts kept. The stop question pauses the form; after the yes or no it asks again."""
+    subscribed_and_asked_for_age(world)
+    asked = world.say(stop)
+    assert responses(asked) == ["utter_alerts_confirm_unsubscribe"], [m.text for m in asked.messages]
+    assert world.p.load(SENDER).active_loop_name is None
+    done = world.say(answer)
+    assert responses(done) == [after, "utter_ask_age"], [m.text for m in done.messages]
+    tracker = world.p.load(SENDER)
+    assert tracker.active_loop_name == "eligibility_form" and tracker.get_slot("requested_slot") == "age"
+    held = [s.subscriber_id for s in world.store.all()]
+    assert held == ([] if answer == "네" else [subscriber_of(SENDER)])
+    answered = world.say("70살이에요")
+    assert world.p.load(SENDER).get_slot("age") == 70 and "utter_invalid_age" not in responses(answered)

@@ -325,3 +325,4 @@ def test_no_korean_response_leaves_a_particle_for_the_reader_to_choose() -> None
             if two_forms.search(filled):
                 left.append((name, text))
     assert left == []
+
