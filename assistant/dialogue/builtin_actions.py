@@ -368,21 +368,30 @@ def _district_asked(tracker: DialogueStateTracker, answer: Any) -> bool:
 
 
 def _chose_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> list[Event] | None:
-    """The task connector's ``OTHER_REGION_RESPONSE`` for every body offered, when the question just asked was which
-    of the services of one name the citizen means (``CHOOSE_PLACE_RESPONSE``, the services in its ``custom``) and the
-    place the citizen says they live in is served by none of them; else None (a place one of
-    them serves chose its button: :mod:`~assistant.dialogue.typed_buttons`)."""
+    """The task connector's ``OTHER_REGION_RESPONSE`` for every body offered (five places named, then how many more),
+    when the question just asked was which of the services of one name the citizen means, or where they live
+    (``CHOOSE_PLACE_RESPONSE`` / ``ASK_PLACE_RESPONSE``, the services in its ``custom``) and the place the citizen
+    says they live in is served by none of them; the choice among those it serves (``ASK_SERVICE_RESPONSE``) when
+    several do; else None (a place one of them serves chose it: :mod:`~assistant.dialogue.typed_buttons`)."""
     from assistant.dialogue.confirmation import CLOSES_QUESTION, previous_bot
     from assistant.knowledge.region_preference import lives_elsewhere, service_place
-    from connectors.tasks.actions import OTHER_REGION_RESPONSE, offered_services
+    from connectors.tasks.actions import ASK_SERVICE_RESPONSE, MAX_BUTTONS, OTHER_REGION_RESPONSE, apply_button, offered_services
 
     bot = previous_bot(tracker)
     offered = offered_services(bot.data.get("custom") or {}) if bot is not None else []
-    if not offered or any(lives_elsewhere(s.agency, {"region": place}) is None for s in offered):
+    served = [s for s in offered if lives_elsewhere(s.agency, {"region": place}) is None]
+    if len(served) > 1 and context.has_response(ASK_SERVICE_RESPONSE):
+        # several serve it (a 시·도 said where its 시·군·구 run their own): those to choose from
+        said = context.utter(tracker, ASK_SERVICE_RESPONSE, example="")
+        return [BotUttered(said.text, {**said.data, "buttons": [apply_button(s) for s in served[:MAX_BUTTONS]]})]
+    if not offered or served:
         return None
-    places = ("; " if context.language == "en" else ", ").join(
-        dict.fromkeys(place_for_language(service_place(s.agency), context.language) for s in offered))
-    said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True}, service_name=offered[0].name,
+    listed = list(dict.fromkeys(place_for_language(service_place(s.agency), context.language) for s in offered))
+    more = len(listed) - 5
+    places = ("; " if context.language == "en" else ", ").join(listed[:5]) + (
+        (f" and {more} more" if context.language == "en" else f" 외 {more}곳") if more > 0 else "")
+    name = str((bot.data.get("custom") or {}).get("service_name") or offered[0].name) if bot is not None else offered[0].name
+    said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True}, service_name=name,
                          place=places, region=place_for_language(place, context.language))
     return [said]
 

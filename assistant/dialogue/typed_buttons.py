@@ -196,9 +196,10 @@ def _how_to_check_button(text: str, events: Sequence[Event]) -> str | None:
 
 
 def _typed_place(text: str, offered: Sequence[Any], buttons: list[dict[str, Any]], tokenizer: Tokenizer) -> dict[str, Any] | None:
-    """The one button, under the question which body's service of one name is meant (``offered``: its services, with
-    their agencies), whose service's agency serves the place the message says ("부산 수영구요", "안양 살아요",
-    "Anyang"), or None (no place said, or none or several serve it)."""
+    """The one button, under the question which body's service of one name is meant or where the citizen lives
+    (``offered``: its services, with their agencies), whose service's agency serves the place the message says ("부산
+    수영구요", "안양 살아요", "Anyang"), made for it when no button shows it; or None (no place said, or none or
+    several serve it)."""
     from assistant.dialogue.regional import residence_statement
     from assistant.knowledge.region_preference import lives_elsewhere
     from assistant.regions import only_place_names, read_place
@@ -207,9 +208,14 @@ def _typed_place(text: str, offered: Sequence[Any], buttons: list[dict[str, Any]
     area = read_place(place) if place is not None else read_place(text) if only_place_names(text.strip(" .!?")) else None
     if area is None:
         return None
-    served = {s.service_id for s in offered if lives_elsewhere(s.agency, {"region": str(area)}) is None}
-    chosen = [b for b in buttons if any(f'"{sid}"' in str(b.get("payload") or "") for sid in served)]
-    return chosen[0] if len(served) == 1 and len(chosen) == 1 else None
+    from connectors.tasks.actions import apply_button  # here: the connector imports the dialogue's core
+
+    served = [s for s in offered if lives_elsewhere(s.agency, {"region": str(area)}) is None]
+    if len(served) != 1:
+        return None
+    chosen = [b for b in buttons if f'"{served[0].service_id}"' in str(b.get("payload") or "")]
+    # one offered that no button shows (the question where the citizen lives offers more services than buttons)
+    return chosen[0] if chosen else apply_button(served[0])
 
 
 def _payload_intent(button: dict[str, Any]) -> str:

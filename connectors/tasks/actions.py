@@ -122,9 +122,19 @@ CHOOSE_PLACE_RESPONSE = "utter_task_choose_place"
 OFFERED_KEY = "offered_services"
 
 
+#: the question where the citizen lives, asked before applying by a name that many local governments' services hold
+#: (its ``custom`` holds them all under :data:`OFFERED_KEY`; the place said next chooses)
+ASK_PLACE_RESPONSE = "utter_task_ask_place"
+#: which service to apply for, one button each
+ASK_SERVICE_RESPONSE = "utter_task_ask_service"
+#: at most this many services are kept in that question's ``custom``
+MAX_OFFERED = 60
+
+
 def offered_services(custom: dict[str, Any]) -> list[ServiceRef]:
-    """The services a :data:`CHOOSE_PLACE_RESPONSE` message offered (its ``custom``), or ``[]`` for any other message."""
-    if custom.get("response") != CHOOSE_PLACE_RESPONSE:
+    """The services a :data:`CHOOSE_PLACE_RESPONSE` or :data:`ASK_PLACE_RESPONSE` message offered (its ``custom``),
+    or ``[]`` for any other message."""
+    if custom.get("response") not in (CHOOSE_PLACE_RESPONSE, ASK_PLACE_RESPONSE):
         return []
     return [ServiceRef(str(o["service_id"]), str(o.get("name") or ""), str(o.get("agency") or ""))
             for o in custom.get(OFFERED_KEY) or [] if isinstance(o, dict) and o.get("service_id")]
@@ -300,7 +310,7 @@ class PrepareApplication(_TaskAction):
                 others = [s for s in self.ctx.search.retrieved(text, docs, MAX_BUTTONS) if s.service_id != found[0].service_id]
                 choices = [found[0], *others]
                 if self._place_known(t):  # those run where the citizen lives, or nationally
-                    choices = [s for s in choices if lives_elsewhere(s.agency, t.tracker.slots) is None]
+                    choices = [s for s in choices if lives_elsewhere(s.agency, _where_lives(t)) is None]
                 return choices[:MAX_BUTTONS] if len(choices) > 1 else choices[0] if choices else found[0]
         if found:
             return self._where_run(t, found)
@@ -312,6 +322,8 @@ class PrepareApplication(_TaskAction):
         "용인시 출산지원금 신청하고 싶어요" found 출산지원서비스 by its name 출산지원, inside 출산지원금, and 용인시 출산지원금
         지원 was missed). The name is the request's words before the verb (:func:`requested_name`), else its last
         words that a title holds ("저 부산 강서구 사는데 출산지원금" → 출산지원금)."""
+        from assistant.regions import places_in_text
+
         named = requested_name(text)
         if not named or not re.search(r"[가-힣]", named):
             return found
@@ -324,18 +336,30 @@ class PrepareApplication(_TaskAction):
                 return found
             if held := self.ctx.services.holding(name):
                 return held
+            if not places_in_text(words[i]):
+                # only a place said before the name is dropped ("부산 출산지원금" → 출산지원금): dropping a word of the
+                # name found other services ("인공달팽이관 수술비 지원" → (통영형)어르신 인공관절 수술비 지원: s45 probe)
+                break
+        if not found and len(words) > 1 and len(head := squash(words[0])) >= 3:
+            # the name as said is no title's, its first word is ("인공달팽이관 수술비 지원" → 청각장애인인공달팽이관수술
+            # 지원): those few titles (a word many titles hold, "장애인", says too little to choose by)
+            held = self.ctx.services.holding(head)
+            if 0 < len(held) <= MAX_BUTTONS:
+                return held
         return found
 
     @staticmethod
     def _place_known(t: _Turn) -> bool:
-        """Whether the conversation says where the citizen lives (one of :data:`PLACE_SLOTS` names a place)."""
+        """Whether the conversation says where the citizen lives (one of :data:`PLACE_SLOTS` of
+        :func:`_where_lives` names a place)."""
         from assistant.regions import read_place
 
-        return any(isinstance(v := t.tracker.get_slot(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS)
+        where = _where_lives(t)
+        return any(isinstance(v := where.get(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS)
 
     def _served(self, t: _Turn, service: ServiceRef) -> bool:
         """Whether the conversation knows the citizen lives where ``service``'s local government serves."""
-        return self._place_known(t) and lives_elsewhere(service.agency, t.tracker.slots) is None
+        return self._place_known(t) and lives_elsewhere(service.agency, _where_lives(t)) is None
 
     def _where_run(self, t: _Turn, found: list[ServiceRef]) -> ServiceRef | list[ServiceRef]:
         """The one service the title the message names means, or the services of that name to choose among.
@@ -349,6 +373,15 @@ class PrepareApplication(_TaskAction):
         straight to 옥천군's checklist for a citizen of unknown residence; the question answered it first asked where
         they live.
         """
+        if len(found) > 1 and self._place_known(t):
+            # a name several bodies' titles hold ("출산지원금"), said by a citizen known to live somewhere ("저 부산
+            # 강서구 사는데 출산지원금 신청할래요", s45 probe: eight bodies' services to choose from): the one run there,
+            # else those served there (run there or nationally)
+            served = [s for s in found if lives_elsewhere(s.agency, _where_lives(t)) is None]
+            local = [s for s in served if service_place(s.agency)]
+            if len(local) == 1:
+                return local[0]
+            found = served or found
         named = found[0]
         if not service_place(named.agency):
             return named if len(found) == 1 else found
@@ -359,7 +392,7 @@ class PrepareApplication(_TaskAction):
         if self._place_known(t):
             # the one run there; several (a 시·도 known, its 시·군·구's versions): those to choose from; none: the first
             # (the other-region reply follows)
-            served = [s for s in same if lives_elsewhere(s.agency, t.tracker.slots) is None]
+            served = [s for s in same if lives_elsewhere(s.agency, _where_lives(t)) is None]
             return served[0] if len(served) == 1 else served or named
         return same
 
@@ -369,9 +402,7 @@ class PrepareApplication(_TaskAction):
 
         places = ("; " if t.language == "en" else ", ").join(dict.fromkeys(place_for_language(service_place(s.agency), t.language) or s.agency
                                          for s in services))
-        buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name,
-                    "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
-                   for s in services]
+        buttons = [apply_button(s) for s in services]
         t.say(CHOOSE_PLACE_RESPONSE, buttons=buttons, service_name=services[0].name, places=places,
               custom={OFFERED_KEY: [{"service_id": s.service_id, "name": s.name, "agency": s.agency} for s in services]})
         return [slot_set(PENDING_SLOT, None)]
@@ -403,11 +434,26 @@ class PrepareApplication(_TaskAction):
             if named is not None:  # a name was given but no service here has it: say so, never ask for it again
                 t.say("utter_task_cannot_apply_here", service_name=named)
                 return [slot_set(PENDING_SLOT, None)]
-            buttons = [{"title": f"{s.name} ({s.agency})" if s.agency else s.name or s.service_id,
-                        "payload": "/apply_service" + json.dumps({"service_id": s.service_id}, ensure_ascii=False)}
-                       for s in service[:MAX_BUTTONS]]
+            buttons = [apply_button(s) for s in service[:MAX_BUTTONS]]
+            places = list(dict.fromkeys(service_place(s.agency) for s in service))
+            if len(service) > 2 and all(places) and len(places) > 2 and not self._place_known(t) \
+                    and ASK_PLACE_RESPONSE in (t.domain.get("responses") or {}):
+                # every one a local government's, of many places (s45 probe: "출산지원금 신청할래요" listed eight
+                # places' services): where the citizen lives is asked first; the place said next chooses
+                # (assistant.dialogue.typed_buttons), and the buttons stay for those who would rather pick
+                from assistant.regions import place_for_language
+
+                shown = [place_for_language(p, t.language) for p in places[:5]]
+                more = len(places) - len(shown)
+                listed = ("; " if t.language == "en" else ", ").join(shown) + (
+                    (f" and {more} more" if t.language == "en" else f" 외 {more}곳") if more else "")
+                name = requested_name(t.tracker.latest_text()) or service[0].name
+                t.say(ASK_PLACE_RESPONSE, buttons=buttons, service_name=name, places=listed,
+                      custom={"service_name": name, OFFERED_KEY: [{"service_id": s.service_id, "name": s.name, "agency": s.agency}
+                                                                  for s in service[:MAX_OFFERED]]})
+                return [slot_set(PENDING_SLOT, None)]
             # no candidates: "choose one below" would point at nothing
-            t.say("utter_task_ask_service" if buttons else "utter_task_ask_service_name", buttons=buttons,
+            t.say(ASK_SERVICE_RESPONSE if buttons else "utter_task_ask_service_name", buttons=buttons,
                   example=_example(self.ctx.services.example(), t.language))
             return [slot_set(PENDING_SLOT, None)]
         try:
@@ -426,7 +472,7 @@ class PrepareApplication(_TaskAction):
         documents = [d for d in checklist["documents"] if isinstance(d, dict)]
         name = str(checklist.get("service_name") or service.name or service.service_id)
         agency = service.agency or str(getattr(self.ctx.services.documents().get(service.service_id), "agency", "") or "")
-        if (elsewhere := lives_elsewhere(agency, t.tracker.slots)) is not None:
+        if (elsewhere := lives_elsewhere(agency, _where_lives(t))) is not None:
             place, region = _places_said(agency, elsewhere, t.language)
             t.say(OTHER_REGION_RESPONSE, service_name=name, place=place, region=region)
             return [slot_set(PENDING_SLOT, None)]
@@ -442,6 +488,36 @@ class PrepareApplication(_TaskAction):
               citations=[_checklist_citation(self.ctx, service.service_id, name, str(checklist.get("url") or ""))])
         return [slot_set(PENDING_SLOT, {"kind": "apply", "service_id": service.service_id, "service_name": name,
                                         "agency": agency, "checklist": items})]
+
+
+#: where a person the citizen speaks of lives ("어머니가 남원 사세요", "부모님이 전주 사시는데")
+_LIVES_HONORIFIC = re.compile(r"사세요|사시는|사시고|사셔서|사십니다")
+
+
+def apply_button(service: ServiceRef) -> dict[str, str]:
+    """The button that applies for ``service``: titled with its name and agency, payload ``/apply_service`` with its
+    ``service_id``."""
+    return {"title": f"{service.name} ({service.agency})" if service.agency else service.name or service.service_id,
+            "payload": "/apply_service" + json.dumps({"service_id": service.service_id}, ensure_ascii=False)}
+
+
+def _where_lives(t: _Turn) -> dict[str, Any]:
+    """The conversation's slots, with the one place the latest message names (:func:`~assistant.regions.read_place`
+    of its text) first among :data:`PLACE_SLOTS`: the request itself may say where the citizen lives, and more
+    exactly than the slot its entities fill ("저 부산 강서구 사는데 출산지원금 신청할래요" fills ``region`` with
+    "강서구", which 서울 and 부산 both have: s45 probe, eight bodies' services offered). Only a message that says
+    where someone lives (:func:`~assistant.dialogue.builtin_actions.says_residence`, or of the person applied for:
+    "어머니 … 남원 사세요"): a place in a service's title ("용인시 출산지원금 신청할래요") says nothing of it."""
+    from assistant.dialogue.builtin_actions import says_residence
+    from assistant.regions import read_place
+
+    slots = dict(t.tracker.slots)
+    text = t.tracker.latest_text() or ""
+    said = says_residence(text) or _LIVES_HONORIFIC.search(text) is not None
+    area = read_place(text) if said and not text.lstrip().startswith("/") else None
+    if area is not None:
+        slots[PLACE_SLOTS[0]] = str(area)
+    return slots
 
 
 def _places_said(agency: str, elsewhere: str, language: str) -> tuple[str, str]:

@@ -177,6 +177,10 @@ def requested_name(text: str) -> str | None:
         '기초연금'
         >>> requested_name("도움 신청할래요"), requested_name("상담 신청하고 싶어요")
         (None, None)
+        >>> requested_name("그럼 청년도약계좌 신청해줘"), requested_name("어머니 대신 기초연금 신청하고 싶어요")
+        ('청년도약계좌', '기초연금')
+        >>> requested_name("저 부산 강서구 사는데 출산지원금 신청할래요"), requested_name("그 뭐더라 난임 시술비 신청")
+        ('출산지원금', '난임 시술비')
     """
     t = text.strip()
     if not t or t.startswith("/"):
@@ -188,6 +192,18 @@ def requested_name(text: str) -> str | None:
     # a masked personal datum (``<phone>``, ``<rrn>`` …) and whatever comes before it (often the citizen's own name:
     # "홍길동 <phone> 기초연금 신청", s38 probe, was told "'홍길동 <phone> 기초연금': …") are no part of the name
     name = re.split(r"<[a-z_]+>", name)[-1]
+    # what is said before the name: where the citizen lives, for whom, a discourse word ("저 부산 강서구 사는데 …",
+    # "어머니 대신 …", "그럼 …": s45 probe, "'그럼 청년도약계좌'라는 이름의 서비스는 …")
+    name = _BEFORE_NAME.split(name)[-1]
+    while (m := _LEAD_WORD.match(name)) and m.end() < len(name):
+        name = name[m.end():]
     name = name.strip(" .,!?~'\"").strip()
     name = re.sub(r"(?:을|를)$", "", name).strip()
     return None if name.lower() in _NO_NAME or len(name) < 2 or len(name) > 60 else name
+
+
+#: a clause before the name that says where the citizen lives, who they are or for whom they apply, ending a word
+#: followed by a space: "(부산) 사는데", "(67살)인데", "(전주 살)고", "(어머니) 대신", "(아이를) 위해서"
+_BEFORE_NAME = re.compile(r"(?:사는데|살거든요|살아서|살고|사는|인데요?|이고|는데요?|대신(?:에)?|위해서?|때문에)[,.]?\s+")
+#: a word said before the name that is no part of it ("그럼", "아", "음", "저", "그 뭐더라", "ok", "then")
+_LEAD_WORD = re.compile(r"(?:그럼|그러면|그래서|아|어|음|저|저기|저기요|그|뭐더라|혹시|일단|ok|okay|so|then|now)[,.]?\s+", re.I)

@@ -713,3 +713,54 @@ def test_the_clients_refuse_such_ids_before_sending(backend: Backend) -> None:
             client.cancel("a/b", applicant_id="x")
         with pytest.raises(UnknownServiceError):  # one segment, escaped, and answered by the real back end
             client.checklist("%2e%2e")
+
+
+def _one(catalogue: list[Document], held: str, agency: str) -> str:
+    """The 서비스ID of the one service whose title holds ``held`` (spaces ignored) run by ``agency``."""
+    [found] = [i for i, a in _same_name(catalogue, held).items() if a == agency]
+    return found
+
+
+@pytest.mark.parametrize(("message", "held", "agency"), [
+    # s45 probe: eight bodies' services offered although the request says where the citizen lives
+    ("저 부산 강서구 사는데 출산지원금 신청할래요", "출산지원금", "부산광역시 강서구"),
+    # the mother's place chooses among the services of that name
+    ("어머니 대신 치매치료관리비 지원 신청하고 싶어요 남원 사세요", "치매치료관리비", "전북특별자치도 남원시"),
+    # s45 probe: "수술비 지원", the name less its first word, found (통영형)어르신 인공관절 수술비 지원
+    ("부산 사는데 인공달팽이관 수술비 지원 신청하려구요", "인공달팽이관", "부산광역시"),
+])
+def test_the_place_the_request_says_chooses_the_service(conv: MessageProcessor, catalogue: list[Document],
+                                                       message: str, held: str, agency: str) -> None:
+    shown = say(conv, message, "said-place")
+    assert responses(shown) == ["utter_task_checklist"], text(shown)
+    assert slot(conv, "task_pending", "said-place")["service_id"] == _one(catalogue, held, agency)
+
+
+def test_a_name_many_places_run_asks_where_one_lives_first(conv: MessageProcessor, catalogue: list[Document],
+                                                          backend: Backend) -> None:
+    """s45 probe: "출산지원금 신청할래요" listed eight places' services; where the citizen lives is asked, and the place
+    said next chooses (one served: its checklist; several: those; none: said so)."""
+    holding = _same_name(catalogue, "출산지원금")
+    assert len(set(holding.values())) > 5 and all(" " in a or a.endswith(("시", "도")) for a in holding.values())
+    asked = say(conv, "출산지원금 신청할래요", "ask-place")
+    assert responses(asked) == ["utter_task_ask_place"], text(asked)
+    assert _payload_ids(asked) <= set(holding) and "어느 지역" in text(asked)
+    shown = say(conv, "부산 강서구 살아요", "ask-place")
+    assert responses(shown)[-1] == "utter_task_checklist", text(shown)
+    assert slot(conv, "task_pending", "ask-place")["service_id"] == _one(catalogue, "출산지원금", "부산광역시 강서구")
+    say(conv, "출산지원금 신청할래요", "ask-place-2")
+    several = say(conv, "부산이요", "ask-place-2")
+    assert responses(several)[-1] == "utter_task_ask_service", text(several)
+    assert _payload_ids(several) == {i for i, a in holding.items() if a.startswith("부산광역시 ")}
+    say(conv, "출산지원금 신청할래요", "ask-place-3")
+    none = say(conv, "서울 종로구요", "ask-place-3")
+    assert responses(none)[-1] == "utter_task_other_region", text(none)
+    assert "서울특별시 종로구" in text(none) and backend.store.count() == 0
+
+
+def test_a_word_before_the_name_is_not_part_of_it(conv: MessageProcessor, catalogue: list[Document]) -> None:
+    """s45 probe: "그럼 청년도약계좌 신청해줘" was told "'그럼 청년도약계좌'라는 이름의 서비스는 …"."""
+    assert not _same_name(catalogue, "청년도약계좌")
+    told = say(conv, "그럼 청년도약계좌 신청해줘", "lead-word")
+    assert responses(told) == ["utter_task_name_not_found"], text(told)
+    assert "'청년도약계좌'" in text(told) and "그럼" not in text(told)
