@@ -112,6 +112,28 @@ def title_names(title: str) -> dict[str, str]:
     return {key: v.strip() for v in variants if len(key := squash(v)) >= MIN_NAME_CHARS}
 
 
+def _qualifiers(titles: list[str]) -> dict[str, set[str]]:
+    """``{title: keys}``: the names of a Korean title's parenthesised part that qualify it rather than name it: a
+    group, a place or a thing that other titles hold too, or a place ("의왕시 상하수도 요금 감면(장애인)": "장애인";
+    "…(송파구)"). s45 probe: "전주 사는데 장애인 가정 양육비 지원 있나요" named 의왕시 상하수도 요금 감면(장애인) by its
+    "장애인" and was answered with it. A part that only its title holds ("자산형성지원사업(청년내일저축계좌)",
+    "유아학비 (누리과정) 지원") names it; an English title's part is its Korean name ("Energy voucher (에너지바우처)")."""
+    from assistant.regions import places_in_text
+
+    squashed = [squash(t) for t in titles]
+    out: dict[str, set[str]] = {}
+    for title in titles:
+        outside = _PAREN.sub("", title)
+        if not re.search(r"[가-힣]", outside):
+            continue
+        kept = set(title_names(outside))
+        for part in _PAREN.findall(title):
+            for key in {squash(part), squash(_GENERIC_TAIL.sub("", part.strip()))}:
+                if key and key not in kept and (sum(key in t for t in squashed) > 1 or places_in_text(part)):
+                    out.setdefault(title, set()).add(key)
+    return out
+
+
 class ServiceTitleMatcher:
     """Finds service titles in a message.
 
@@ -123,8 +145,12 @@ class ServiceTitleMatcher:
     def __init__(self, titles: Iterable[str]) -> None:
         self._names: dict[str, str] = {}
         self._written: dict[str, str] = {}  # a name's key → the name as the title writes it
+        titles = list(titles)
+        qualifiers = _qualifiers(titles)
         for title in titles:
             for key, v in title_names(title).items():
+                if key in qualifiers.get(title, ()):
+                    continue
                 self._names.setdefault(key, title)
                 self._written.setdefault(key, v)
         self._keys = sorted(self._names, key=len, reverse=True)

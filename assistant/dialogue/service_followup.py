@@ -75,7 +75,10 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                               # "그럼 안되는거에요?" after a condition was quoted (s42 probe: read as a "no" to nothing)
                               r"|안\s*(?:되는\s*(?:거|건|것)|돼요|되나요|되죠|되는\s*건가요)\s*(?:[예에]요|이에요|죠|야|가요|인가요)?\s*\?"
                               r"|\bincome\s+(?:is\s+)?(?:too\s+|quite\s+|very\s+)?(?:high|above)"
-                              r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b", re.I),
+                              r"|\bwho\b|\beligib|\bqualif|\bcan\s+(?:i|we)\s+get\b"
+                              # whether a condition counts ("does income matter?": s45 probe, "찾지 못했어요")
+                              r"|\b(?:income|salary|earnings|age|assets?|property)\s+(?:matters?|counts?)\b"
+                              r"|(?:소득|재산|나이|수입)\s*[은는이가도]?\s*(?:상관|봐요|보나요|따져|따지)", re.I),
     "benefit": re.compile(r"얼마|금액|비용|요금|가격|무료|공짜|지원\s*내용|뭘\s*받|무엇을\s*받|\bhow\s+much\b|\bamount\b|\bcosts?\b|\bfees?\b"
                           # "간병비 나와요?" (s41 probe: refused after 희귀질환자 의료비): is it paid
                           r"|나와(?:요|\?|$)|나오(?:나요|는지|는\s*거|나|냐)"
@@ -86,7 +89,12 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                           r"|몇\s*(?:번|회|차례)|횟수|\bhow\s+many\s+(?:times|rounds|cycles|sessions)\b"
                           # how big a discount ("몇 프로 할인이에요?" after 철도 경로 할인: s44 probe, 찾지 못했어요)
                           r"|몇\s*(?:프로|퍼센트|%)|할인\s*(?:율|률|폭)|\bwhat\s+(?:discount|percentage)\b|\bhow\s+big\b"
-                          r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b", re.I),
+                          r"|\bwhat\s+(?:do|does|will|would)\s+(?:i|we|you|it)\s+(?:get|give|pay|cover)\b"
+                          # what it costs, its interest rate, how much a month (s45 probe: "돈 드나" after the
+                          # pneumococcal vaccine, "what's the interest rate?" after the student loan, "how much per
+                          # month?" after the farming settlement grant were refused as out of scope)
+                          r"|돈\s*(?:들|드|내|나가)|이자|금리|\binterest\b|\brates?\b|매달|매월|한\s*달에"
+                          r"|\b(?:per|a|each|every)\s+(?:month|year|week)\b|\bmonthly\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
 #: Where to call about the service ("전화 문의는 어디로 해요?", "연락처가 어떻게 돼요?"): read as ``human_handoff`` it
@@ -126,6 +134,8 @@ ASPECT_WORDS = frozenset(
     "조건 기준 제한 선정 신청서 비용 요금 가격 무료 공짜 온라인 인터넷 나이 연령 소득 재산 수입 월급 연봉 중위 중위소득 "
     "나오 빌리 빌려주 꾸 "  # "간병비 나와요?": what is paid; "생활비도 빌릴수있어요?" after 학자금대출 (s41 probe): how much one can borrow, as borrow and lend
     "income incomes earn earnings salary wage wages high higher borrow lend receive "
+    "이자 금리 상관 매달 매월 per month months monthly year years yearly week weeks weekly interest rate rates matter matters "
+    "count counts "
     "documents document paperwork need needed bring required requirements apply application where when deadline "
     "eligible much amount contact phone call number until pay cover covered covers paid give who cost costs fee fees free online "
     # "how long?", "how many times?" after an answer (s44: "says nothing about 'long'" before the period); 동안, 번, 회

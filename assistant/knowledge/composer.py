@@ -303,7 +303,10 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
                 # "간병비 나와요?", "생활비도 빌릴수있어요?": what is paid or lent (s41 probe)
                 "나오", "빌리",
                 # how often: "매년 받을수있어요?" (격년제 is said with the amount)
-                "매년", "해마다", "매해"),
+                "매년", "해마다", "매해",
+                # what it costs, its interest, how much a month ("돈 드나", "what's the interest rate?", "how much per
+                # month?": s45 probe)
+                "돈", "이자", "금리", "interest", "rate", "month", "monthly"),
     # one's income or wealth said with a doubt ("월급이 300 넘는데 못 받나요?", "What if my income is too high?")
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "재산", "수입", "월급", "연봉", "받", "eligible", "qualify",
                     "who", "age", "income", "salary", "earn", "earnings"),
@@ -316,10 +319,15 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
 _HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b")
 _HEADINGS = {
     "ko": {"overview": "개요", "eligibility": "지원 대상", "benefit": "지원 내용", "apply": "신청 방법", "period": "신청 기한",
-           "documents": "구비 서류", "contact": "문의"},
+           "documents": "구비 서류", "contact": "문의", "criteria": "선정 기준"},
     "en": {"overview": "Overview", "eligibility": "Who is eligible", "benefit": "What you get", "apply": "How to apply",
-           "period": "Application period", "documents": "Required documents", "contact": "Contact"},
+           "period": "Application period", "documents": "Required documents", "contact": "Contact",
+           "criteria": "Selection criteria"},
 }
+#: the catalogue's section of who is chosen among those eligible (소득, 연령 …): quoted with 지원대상 when who can get a
+#: service is asked (s45 probe: "who can get it?" about 연탄쿠폰 quoted 지원대상 only, "연탄보일러를 … 사용하는 가구",
+#: without its 선정기준: 수급권자, 차상위, 65세 이상 …)
+CRITERIA_SECTION = "선정기준"
 
 
 @dataclass(frozen=True)
@@ -1936,6 +1944,9 @@ class AnswerComposer:
                     name = by_key[key]
                     parts.append((aspect, name, _excerpt(sections[name], limit)))
                     break
+            if aspect == "eligibility" and aspect in asked and CRITERIA_SECTION in by_key \
+                    and all(by_key[CRITERIA_SECTION] != name for _a, name, _t in parts):
+                parts.append(("criteria", by_key[CRITERIA_SECTION], _excerpt(sections[by_key[CRITERIA_SECTION]], limit)))
         if not parts:
             best = next((c for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION), None)
             if best is not None:

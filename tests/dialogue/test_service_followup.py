@@ -70,6 +70,13 @@ def test_korean_follow_ups_are_about_the_service_just_answered(make_processor: A
     # s41 probe: read as cancel 0.36 ("사시는 지역은 묻지 않을게요": no region had been asked) and skip 0.47 ("알겠어요")
     ("연탄쿠폰 알려줘", "그거 얼마에요", "briquette-coupon.md", "지원 내용"),
     ("폐렴구균 예방접종 대상", "어디 가서 맞아요?", "pneumococcal-vaccine-65plus.md", "신청 방법"),
+    # s45 probe: the out-of-scope reply, or "찾지 못했어요", though the page says it
+    ("폐렴구균 예방접종 어데서 맞노", "돈 드나", "pneumococcal-vaccine-65plus.md", "지원 내용"),
+    ("I want to take out a student loan", "what's the interest rate?", "student-loan-general.md", "지원 내용"),
+    ("I want to start farming, I'm 30. Any settlement support?", "how much per month?", "young-farmer-settlement.md",
+     "지원 내용"),
+    ("My son has a rare disease, is there help with hospital bills?", "we are a family of 4, does income matter?",
+     "rare-disease-medical-cost.md", "지원 대상"),
 ])
 def test_a_cost_age_or_online_follow_up_answers_that_section(make_processor: Any, opening: str, follow_up: str, page: str,
                                                              heading: str) -> None:
@@ -132,6 +139,9 @@ def test_the_general_question_and_another_service_keep_their_route(make_processo
     ("온라인으로도 되나요?", ["apply"]), ("Can I do it online?", ["apply"]), ("몇살까지요?", ["eligibility"]),
     # s40 probe: the out-of-scope reply after HPV and the energy voucher
     ("Where do I go?", ["apply"]), ("Where can I get it?", ["apply", "eligibility"]),
+    # s45 probe: what it costs, its interest, a month's amount, whether income counts
+    ("돈 드나", ["benefit"]), ("이자는 얼마예요?", ["benefit"]), ("what's the interest rate?", ["benefit"]),
+    ("how much per month?", ["benefit"]), ("does income matter?", ["eligibility"]), ("소득 상관있어요?", ["eligibility"]),
     # s39/s40: a doubt about one's income is who is eligible
     ("소득이 높은데 안되나요?", ["eligibility"]), ("What if my income is too high?", ["eligibility"]),
     ("어디 가서 맞아요?", ["apply"]),
