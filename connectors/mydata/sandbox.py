@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Form, Header, Query
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -49,6 +49,27 @@ from connectors.mydata.scopes import SCOPES
 DEFAULT_CLIENT_ID = "assistant-sandbox"
 DEFAULT_CLIENT_SECRET = "sandbox-secret"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1/mydata/callback"
+
+
+def redirect_allowed(registered: str, given: str) -> bool:
+    """Whether ``given`` is the registered redirect URI: the same string, or, for a loopback one registered without a
+    port (``http://127.0.0.1/mydata/callback``), the same URI at any port (RFC 8252 §7.3: "The authorization server
+    MUST allow any port to be specified at the time of the request for loopback IP redirect URIs"). The sandbox run
+    alone (``python -m connectors.mydata.sandbox``) then accepts the callback of an assistant on any local port
+    (s45 probe: it needed ``--redirect-uri http://127.0.0.1:8000/mydata/callback``).
+
+    >>> redirect_allowed("http://127.0.0.1/mydata/callback", "http://127.0.0.1:8000/mydata/callback")
+    True
+    >>> redirect_allowed("http://127.0.0.1/mydata/callback", "http://127.0.0.1:8000/other"), redirect_allowed(
+    ...     "https://gov.example/cb", "https://gov.example:8443/cb")
+    (False, False)
+    """
+    if given == registered:
+        return True
+    r, g = urlsplit(registered), urlsplit(given)
+    loopback = {"127.0.0.1", "::1"}  # IP literals (§7.3); "localhost" is not one (§8.3)
+    return r.scheme == g.scheme == "http" and r.port is None and r.hostname in loopback and g.hostname == r.hostname \
+        and (r.path, r.query) == (g.path, g.query) and not g.fragment and g.username is None
 
 
 @dataclass(frozen=True)
@@ -208,7 +229,7 @@ def create_app(state: SandboxState | None = None) -> FastAPI:
                         decision: Literal["approve", "deny"] = Query("approve"),
                         expires_in: float | None = Query(None, gt=0)) -> Response:
         reg = st.clients.get(client_id)
-        if reg is None or redirect_uri != reg.redirect_uri:  # RFC 6749 §4.1.2.1: never redirect to an unverified URI
+        if reg is None or not redirect_allowed(reg.redirect_uri, redirect_uri):  # RFC 6749 §4.1.2.1: never redirect to an unverified URI
             return _oauth_error(400, "invalid_request", "unknown client or redirect_uri mismatch")
 
         def back(**params: str) -> RedirectResponse:

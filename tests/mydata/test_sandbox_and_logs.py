@@ -116,7 +116,7 @@ class TestOAuthProtocol:
         assert _token(url, _code(url, "income", expires_in="120")).json()["expires_in"] == 120
 
 
-def test_sandbox_starts_alone() -> None:
+def test_sandbox_starts_alone(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -136,6 +136,19 @@ def test_sandbox_starts_alone() -> None:
         assert r.json() == {"status": "ok", "citizens": 21, "scopes": ["resident_registration", "health_insurance", "income",
                                                                          "recipient_certificate", "near_poverty_certificate"]}
         assert len(httpx.get(f"http://127.0.0.1:{port}/sandbox/citizens").json()) == 21
+        # s45 probe: run alone, it refused the callback of an assistant on its default port (it needed
+        # --redirect-uri with the port); a loopback redirect URI is accepted at any port (RFC 8252 §7.3)
+        from assistant.settings import Settings
+
+        callback = Settings(home=tmp_path).mydata_callback_url
+        assert urlsplit(callback).port is not None and urlsplit(callback).hostname == "127.0.0.1"
+        url = f"http://127.0.0.1:{port}"
+        code = parse_qs(urlsplit(_authorize(url, "income", redirect_uri=callback).headers["location"]).query)["code"][0]
+        token = httpx.post(f"{url}/oauth/token", data={"grant_type": "authorization_code", "code": code, "redirect_uri": callback,
+                                                       "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET})
+        assert token.status_code == 200 and token.json()["scope"] == "income"
+        other_path = callback.replace("/mydata/callback", "/elsewhere")
+        assert _authorize(url, "income", redirect_uri=other_path).status_code == 400  # only the registered path
     finally:
         stop_process(proc, 10)
 
