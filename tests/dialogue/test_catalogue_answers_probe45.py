@@ -1,6 +1,8 @@
-"""On the real catalogue (../shared/data/gov24_benefits; skipped without it): a service named by its parenthesised
-qualifier is no longer the answer, and "who can get it?" quotes 선정기준 with 지원대상 (assistant/knowledge/composer.py
-``CRITERIA_SECTION``). Expected ids and sections are read from the imported documents."""
+"""s45 probe turns on the real catalogue (../shared/data/gov24_benefits; skipped without it): a service named by its
+parenthesised qualifier is no longer the answer; "who can get it?" quotes 선정기준 with 지원대상
+(assistant/knowledge/composer.py ``CRITERIA_SECTION``); everyday words for family (손주, 영감) find the services the
+catalogue words otherwise (assistant/knowledge/glossary_ko_colloquial.yaml). Expected ids and sections are read from
+the imported documents."""
 
 from __future__ import annotations
 
@@ -51,3 +53,19 @@ def test_who_can_get_it_quotes_the_selection_criteria(conv: Any, gov24_router: A
     criteria = next(c.text for c in gov24_router.composer._doc_chunks[coupon.doc_id] if c.section == "선정기준")
     first_line = next(line.strip() for line in criteria.splitlines() if line.strip())
     assert heading in answer.text and first_line[:20] in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("question", "title", "agency", "holds"), [
+    # s45 probe: abstained; the colloquial 손주 is the catalogue's 조손 / 손자녀
+    ("손주 키우는 할머니인데 대구 달서구 살아요 지원 있어요?", "달서구 조손가족 수당", "대구광역시 달서구", "조손"),
+    # s45 probe: answered 참전유공자명예수당 (for living veterans); 영감 is the 배우자 the page names
+    ("혹시 우리 영감이 참전유공자인디 돌아가셨어라 부산 남구 사는디 뭐 받을 수 있당가", "보훈명예수당 지급",
+     "부산광역시 남구", "사망한 참전유공자의 배우자"),
+])
+def test_everyday_words_for_family_find_the_service(conv: Any, gov24_router: Any, question: str, title: str,
+                                                    agency: str, holds: str) -> None:
+    doc = _doc(gov24_router, title, agency)
+    assert holds in " ".join(c.text for c in gov24_router.composer._doc_chunks[doc.doc_id])  # the premise
+    turn = conv.handle_message(UserMessage(f"family-{title}", question, "rest"))
+    cited = [c["doc_id"] for m in turn.messages for c in m.custom.get("citations", [])]
+    assert cited[:1] == [doc.doc_id], [m.text for m in turn.messages]
