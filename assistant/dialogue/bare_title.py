@@ -95,6 +95,6 @@ class BareTitlePolicy:
         if find is None or find(text):  # a title as written: the routes have it
             return None
         match = context.services.match_alone(head)  # type: ignore[union-attr]
-        if not (isinstance(match, tuple) and len(match) == 2):
-            return None
+        if not (isinstance(match, tuple) and len(match) == 2) or re.sub(r"[\W_]+", "", match[1]).lower() == head:
+            return None  # no typo: the name as written (a title's qualifier, "바우처", is no name the routes search by)
         return f"{match[1]} {squashed[tail.start():]}"

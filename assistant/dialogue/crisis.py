@@ -35,6 +35,7 @@ import re
 from assistant.dialogue.actions import TurnContext
 from assistant.dialogue.events import ACTION_LISTEN_NAME, ActiveLoop, Event, SlotSet
 from assistant.dialogue.policies import Prediction, message_to_read
+from assistant.dialogue.service_followup import ASKS_WHERE_TO_CALL
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.nlu.domain import Domain
 
@@ -299,14 +300,6 @@ def _typed_text(tracker: DialogueStateTracker) -> str | None:
     return text if text and text.strip() and not text.startswith("/") else None
 
 
-#: Asking where to call ("어디로 연락하면 돼요?", "번호가 뭐예요?", "Who do I call?"): right after the crisis, emergency or
-#: hardship lines, what they said.
-_ASKS_WHERE_TO_CALL = re.compile(
-    r"어디(?:로|에|다)?\s*(?:연락|전화|신고|문의)|(?:연락|전화|신고|문의)\s*(?:는|은|를|을)?\s*어디|번호\s*(?:가|는|좀)?\s*(?:뭐|몇|알려)"
-    r"|몇\s*번(?:으로|에|이에요|이요)|\b(?:who|where)\s+(?:do|should|can)\s+i\s+(?:call|contact|ring)\b"
-    r"|\bwhat(?:'s|\s+is)\s+the\s+(?:phone\s+)?number\b|\bwhich\s+number\b", re.I)
-
-
 #: "What do I do?" right after the lines: "어떡해요", "어떻게 해야 돼요?", "어디로 가면 돼요", "도와주세요", "what should I
 #: do?" (s45 probe: "어떡해요" after the missing-child reply (112, 182) was "그 질문은 여기서 답해 드리기 어려워요")
 _ASKS_WHAT_NOW = re.compile(
@@ -331,7 +324,7 @@ class CrisisPolicy:
         before = _reply_before(tracker)
         if tracker.latest_action_name == ACTION_LISTEN_NAME and tracker.active_loop is None and text \
                 and before in (CRISIS_RESPONSE, EMERGENCY_RESPONSE, HARDSHIP_RESPONSE) \
-                and (_ASKS_WHERE_TO_CALL.search(text) or _ASKS_WHAT_NOW.search(text)) and context.has_response(before):
+                and (ASKS_WHERE_TO_CALL.search(text) or _ASKS_WHAT_NOW.search(text)) and context.has_response(before):
             # "어디로 연락하면 돼요?" or "어떡해요" right after the lines (s43 probe: after 129 for "사흘째 굶었어요", a
             # handoff that named only 110; s45: "어떡해요" after 112 and 182 was out of scope): the same lines again
             return Prediction(before, self.name)

@@ -112,25 +112,25 @@ def title_names(title: str) -> dict[str, str]:
     return {key: v.strip() for v in variants if len(key := squash(v)) >= MIN_NAME_CHARS}
 
 
-def _qualifiers(titles: list[str]) -> dict[str, set[str]]:
-    """``{title: keys}``: the names of a Korean title's parenthesised part that qualify it rather than name it: a
-    group, a place or a thing that other titles hold too, or a place ("의왕시 상하수도 요금 감면(장애인)": "장애인";
-    "…(송파구)"). s45 probe: "전주 사는데 장애인 가정 양육비 지원 있나요" named 의왕시 상하수도 요금 감면(장애인) by its
-    "장애인" and was answered with it. A part that only its title holds ("자산형성지원사업(청년내일저축계좌)",
-    "유아학비 (누리과정) 지원") names it; an English title's part is its Korean name ("Energy voucher (에너지바우처)")."""
+def _qualifiers(titles: list[str]) -> set[str]:
+    """The name keys of Korean titles' parenthesised parts that qualify a title rather than name it: a place, or a
+    word another title holds outside its own parentheses ("의왕시 상하수도 요금 감면(장애인)": "장애인", which "장애인
+    보장구 지원" holds; "산림복지서비스이용권(바우처) 지급": "바우처", which "에너지바우처" holds). s45 probe: "전주 사는데
+    장애인 가정 양육비 지원 있나요" named 의왕시 상하수도 요금 감면(장애인) by its "장애인" and was answered with it. A part
+    no other title holds outside its parentheses ("자산형성지원사업(청년내일저축계좌)", "…(안심상속서비스)") names its
+    title; an English title's part is its Korean name ("Energy voucher (에너지바우처)")."""
     from assistant.regions import places_in_text
 
-    squashed = [squash(t) for t in titles]
-    out: dict[str, set[str]] = {}
-    for title in titles:
-        outside = _PAREN.sub("", title)
-        if not re.search(r"[가-힣]", outside):
+    outside = [squash(_PAREN.sub("", t)) for t in titles]
+    kept = {key for t in titles for key in title_names(_PAREN.sub("", t))}  # a title's own name is never a qualifier
+    out: set[str] = set()
+    for title, bare in zip(titles, outside, strict=True):
+        if not re.search(r"[가-힣]", _PAREN.sub("", title)):
             continue
-        kept = set(title_names(outside))
         for part in _PAREN.findall(title):
             for key in {squash(part), squash(_GENERIC_TAIL.sub("", part.strip()))}:
-                if key and key not in kept and (sum(key in t for t in squashed) > 1 or places_in_text(part)):
-                    out.setdefault(title, set()).add(key)
+                if key and key not in kept and (places_in_text(part) or any(key in o for o in outside if o != bare)):
+                    out.add(key)
     return out
 
 
@@ -146,11 +146,11 @@ class ServiceTitleMatcher:
         self._names: dict[str, str] = {}
         self._written: dict[str, str] = {}  # a name's key → the name as the title writes it
         titles = list(titles)
-        qualifiers = _qualifiers(titles)
+        # names that only qualify a title: no name of it inside a longer message (find), though one typed alone still
+        # is (match_alone: "바우처요" is the bare name of 산림복지서비스이용권(바우처) 지급, declined as before)
+        self._qualifiers = _qualifiers(titles)
         for title in titles:
             for key, v in title_names(title).items():
-                if key in qualifiers.get(title, ()):
-                    continue
                 self._names.setdefault(key, title)
                 self._written.setdefault(key, v)
         self._keys = sorted(self._names, key=len, reverse=True)
@@ -168,7 +168,7 @@ class ServiceTitleMatcher:
             return []
         out: list[str] = []
         for k in self._keys:
-            if k in squashed and self._names[k] not in out:
+            if k in squashed and self._names[k] not in out and k not in self._qualifiers:
                 out.append(self._names[k])
         return out
 

@@ -97,11 +97,16 @@ _ASPECTS: dict[str, re.Pattern[str]] = {
                           r"|\b(?:per|a|each|every)\s+(?:month|year|week)\b|\bmonthly\b", re.I),
     "contact": re.compile(r"문의|전화|연락처|\bcontact\b|\bphone\b|\bcall\b", re.I),
 }
-#: Where to call about the service ("전화 문의는 어디로 해요?", "연락처가 어떻게 돼요?"): read as ``human_handoff`` it
-#: asked for a person nobody wanted (s43 probe, in ten conversations: "상담원에게 연결해 드릴게요", and the next question
-#: waited for the agent); with no word for a person (:data:`_WANTS_PERSON`) it asks the service's 문의처.
-_ASKS_CONTACT = re.compile(r"(?:문의|연락|전화)\S*\s*(?:는|은)?\s*(?:어디|몇\s*번|번호)|어디(?:로|에)\s*(?:문의|연락|전화)|연락처|전화\s*번호|문의처"
-                           r"|\b(?:phone|contact)\s+(?:number|details)\b|\bwho\s+do\s+i\s+(?:call|contact)\b", re.I)
+#: Where to call ("전화 문의는 어디로 해요?", "연락처가 어떻게 돼요?", "번호가 뭐예요?", "Who do I call?"). About a service:
+#: read as ``human_handoff`` it asked for a person nobody wanted (s43 probe, in ten conversations: "상담원에게 연결해
+#: 드릴게요", and the next question waited for the agent); with no word for a person (:data:`_WANTS_PERSON`) it asks the
+#: service's 문의처. Right after the crisis, emergency or hardship lines (:mod:`assistant.dialogue.crisis`): what they
+#: said, again.
+ASKS_WHERE_TO_CALL = re.compile(
+    r"(?:문의|연락|전화|신고)\S*\s*(?:는|은|를|을)?\s*(?:어디|몇\s*번|번호)|어디(?:로|에|다)?\s*(?:문의|연락|전화|신고)"
+    r"|연락처|전화\s*번호|문의처|번호\s*(?:가|는|좀)?\s*(?:뭐|몇|알려)|몇\s*번(?:으로|에|이에요|이요)"
+    r"|\b(?:phone|contact)\s+(?:number|details)\b|\b(?:who|where)\s+(?:do|should|can)\s+i\s+(?:call|contact|ring)\b"
+    r"|\bwhat(?:'s|\s+is)\s+the\s+(?:phone\s+)?number\b|\bwhich\s+number\b", re.I)
 _WANTS_PERSON = re.compile(r"상담원|상담사|사람|직원|연결|\bagent\b|\bperson\b|\bhuman\b|\bsomeone\b|\bstaff\b", re.I)
 #: The general question (which benefits fit me: "받을 수 있는 거 있어요?"), not one about the service at hand ("그럼
 #: 저 받을 수 있는거죠?", s38 probe: it got the general questionnaire's reply); or a request for the eligibility
@@ -292,7 +297,7 @@ def is_aspect_follow_up(tracker: DialogueStateTracker, context: TurnContext) -> 
     if intent not in FOLLOW_UP_INTENTS and conf >= context.settings.intent_threshold \
             and not (intent == "repeat" and not _REPEAT_CUE.search(text)) and intent not in SMALL_TALK_READINGS \
             and not (intent in CONTROL_READINGS and (conf < CONTROL_READING_CEILING or "?" in text)) \
-            and not (intent == "human_handoff" and _ASKS_CONTACT.search(text) and not _WANTS_PERSON.search(text)):
+            and not (intent == "human_handoff" and ASKS_WHERE_TO_CALL.search(text) and not _WANTS_PERSON.search(text)):
         return False
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     find = getattr(context.services, "find", None)

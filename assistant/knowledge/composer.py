@@ -304,9 +304,9 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
                 "나오", "빌리",
                 # how often: "매년 받을수있어요?" (격년제 is said with the amount)
                 "매년", "해마다", "매해",
-                # what it costs, its interest, how much a month ("돈 드나", "what's the interest rate?", "how much per
-                # month?": s45 probe)
-                "돈", "이자", "금리", "interest", "rate", "month", "monthly"),
+                # what it costs, its interest ("돈 드나", "what's the interest rate?": s45 probe); not "month"
+                # ("monthly rent support" asks about 월세, not an amount; "how much per month?" is how much)
+                "돈", "이자", "금리", "interest", "rate"),
     # one's income or wealth said with a doubt ("월급이 300 넘는데 못 받나요?", "What if my income is too high?")
     "eligibility": ("대상", "자격", "조건", "나이", "살", "세", "소득", "재산", "수입", "월급", "연봉", "받", "eligible", "qualify",
                     "who", "age", "income", "salary", "earn", "earnings"),
