@@ -107,6 +107,21 @@ def _deny_action(rules: list[Rule], asking: str) -> str | None:
     return None
 
 
+def _affirm_action(rules: list[Rule], asking: str) -> str | None:
+    """The action some rule runs on an ``affirm`` right after ``asking`` (``action_submit_application``), or None."""
+    for rule in rules:
+        steps = [x for x in rule.steps if isinstance(x, ActionStep | IntentStep | OrStep)]
+        for a, b, c in zip(steps, steps[1:], steps[2:], strict=False):
+            if isinstance(a, ActionStep) and a.action == asking and "affirm" in _intents(b) and isinstance(c, ActionStep) \
+                    and c.action:
+                return c.action
+    return None
+
+
+#: the request to apply, and the action that prepares one (its checklist asks "이대로 신청을 접수할까요?")
+APPLY_INTENT, PREPARE_ACTION = "apply_service", "action_prepare_application"
+
+
 def _intent_action(rules: list[Rule], intent: str) -> str | None:
     """The action a two-step rule runs on ``intent`` (``cancel_application`` → ``action_prepare_cancellation``)."""
     for rule in rules:
@@ -235,6 +250,11 @@ class ConfirmationPolicy:
                 return None  # a rule written for this answer after that action
             if pending and intent in QUESTION_INTENTS:
                 return Prediction("action_answer_from_knowledge", self.name, conf)
+            if pending and intent == APPLY_INTENT and toks[-2].name == PREPARE_ACTION and not _names_a_service(tracker) \
+                    and (yes := _affirm_action(self.rules, PREPARE_ACTION)) is not None:
+                # "그래도 신청해 주세요", "신청해 주세요" at "이대로 신청을 접수할까요?" is the yes (s45 probe: "'그래도'라는
+                # 이름의 서비스는 찾지 못했어요", the application left waiting)
+                return Prediction(yes, self.name, conf)
             if pending and intent == "cancel":
                 return self._stop_at_question(tracker, context, toks[-2].index, toks[-2].name, conf)
             if pending and intent in UNSURE_INTENTS and context.has_response(UNCLEAR_STOP):
@@ -338,6 +358,15 @@ class ActionConfirmAgain:
                 and not any(isinstance(e, BotUttered) for e in events[toks[-2].index + 1:]):
             return []  # the push told nothing (already told): the question is still the last thing said
         return [BotUttered(said.text, {**said.data, "custom": {**(said.data.get("custom") or {}), "repeated": True}})]
+
+
+def _names_a_service(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message, a request to apply, names what to apply for
+    (:func:`connectors.tasks.service_search.requested_name`), or is a button's payload (which names it by id)."""
+    from connectors.tasks.service_search import requested_name  # here: the connector imports the dialogue's core
+
+    text = (tracker.latest_message.text or "") if tracker.latest_message is not None else ""
+    return text.lstrip().startswith("/") or requested_name(text) is not None
 
 
 def _asks_beside_yes(tracker: DialogueStateTracker) -> bool:

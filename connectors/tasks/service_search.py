@@ -159,6 +159,7 @@ _EN_REQUEST = re.compile(r"^\s*(?:(?:hi|hello|please)[,!]?\s+)?(?:i(?:'d| would)
                          re.IGNORECASE)
 #: What is left when the message named no service ("신청할래요", "서비스 신청하고 싶어요", "I want to apply").
 _NO_NAME = frozenset({"", "서비스", "그거", "이거", "저거", "그 서비스", "이 서비스", "지원", "혜택", "도움", "상담", "돈", "지원금",
+                      "그래도", "그냥", "그럼", "일단", "바로", "빨리", "얼른", "지금", "네", "예", "응",
                       "it", "this", "that",
                       "something", "a service", "the service", "service", "benefit", "benefits"})
 
@@ -181,6 +182,8 @@ def requested_name(text: str) -> str | None:
         ('청년도약계좌', '기초연금')
         >>> requested_name("저 부산 강서구 사는데 출산지원금 신청할래요"), requested_name("그 뭐더라 난임 시술비 신청")
         ('출산지원금', '난임 시술비')
+        >>> requested_name("그래도 신청해 주세요"), requested_name("네 신청해 주세요")
+        (None, None)
     """
     t = text.strip()
     if not t or t.startswith("/"):

@@ -764,3 +764,18 @@ def test_a_word_before_the_name_is_not_part_of_it(conv: MessageProcessor, catalo
     told = say(conv, "그럼 청년도약계좌 신청해줘", "lead-word")
     assert responses(told) == ["utter_task_name_not_found"], text(told)
     assert "'청년도약계좌'" in text(told) and "그럼" not in text(told)
+
+
+@pytest.mark.parametrize("yes", ["그래도 신청해 주세요", "신청해 주세요"])
+def test_a_request_to_apply_that_names_nothing_at_the_question_is_the_yes(conv: MessageProcessor, backend: Backend,
+                                                                          yes: str) -> None:
+    """s45 probe: "그래도 신청해 주세요" at "이대로 신청을 접수할까요?" was told "'그래도'라는 이름의 서비스는 찾지
+    못했어요", and the application kept waiting. It is read as the yes; a yes that is not an ``affirm`` is asked once
+    for a clear one before anything is submitted (connectors/consent.py), and "네" then submits."""
+    asked = say(conv, "연탄쿠폰 신청", f"yes-{yes}")
+    assert responses(asked) == ["utter_task_checklist"], text(asked)
+    again = say(conv, yes, f"yes-{yes}")
+    assert responses(again) == ["clear_yes"] and backend.store.count() == 0, text(again)
+    done = say(conv, "네", f"yes-{yes}")
+    assert responses(done) == ["utter_task_submitted"], text(done)
+    assert backend.store.count() == 1
