@@ -96,23 +96,13 @@ def echoed_stop_word(message: str, question: str) -> str | None:
     return None
 
 
-def _deny_action(rules: list[Rule], asking: str) -> str | None:
-    """The action some rule runs on a ``deny`` right after ``asking`` (``action_task_declined``), or None."""
+def _action_after(rules: list[Rule], asking: str, intent: str) -> str | None:
+    """The action some rule runs on ``intent`` right after ``asking`` (``deny`` → ``action_task_declined``, ``affirm``
+    → ``action_submit_application`` after ``action_prepare_application``), or None."""
     for rule in rules:
         steps = [x for x in rule.steps if isinstance(x, ActionStep | IntentStep | OrStep)]
         for a, b, c in zip(steps, steps[1:], steps[2:], strict=False):
-            if isinstance(a, ActionStep) and a.action == asking and "deny" in _intents(b) and isinstance(c, ActionStep) \
-                    and c.action:
-                return c.action
-    return None
-
-
-def _affirm_action(rules: list[Rule], asking: str) -> str | None:
-    """The action some rule runs on an ``affirm`` right after ``asking`` (``action_submit_application``), or None."""
-    for rule in rules:
-        steps = [x for x in rule.steps if isinstance(x, ActionStep | IntentStep | OrStep)]
-        for a, b, c in zip(steps, steps[1:], steps[2:], strict=False):
-            if isinstance(a, ActionStep) and a.action == asking and "affirm" in _intents(b) and isinstance(c, ActionStep) \
+            if isinstance(a, ActionStep) and a.action == asking and intent in _intents(b) and isinstance(c, ActionStep) \
                     and c.action:
                 return c.action
     return None
@@ -251,7 +241,7 @@ class ConfirmationPolicy:
             if pending and intent in QUESTION_INTENTS:
                 return Prediction("action_answer_from_knowledge", self.name, conf)
             if pending and intent == APPLY_INTENT and toks[-2].name == PREPARE_ACTION and not _names_a_service(tracker) \
-                    and (yes := _affirm_action(self.rules, PREPARE_ACTION)) is not None:
+                    and (yes := _action_after(self.rules, PREPARE_ACTION, "affirm")) is not None:
                 # "그래도 신청해 주세요", "신청해 주세요" at "이대로 신청을 접수할까요?" is the yes (s45 probe: "'그래도'라는
                 # 이름의 서비스는 찾지 못했어요", the application left waiting)
                 return Prediction(yes, self.name, conf)
@@ -294,12 +284,12 @@ class ConfirmationPolicy:
                 and context.has_response(UNCLEAR_STOP):
             before = previous_bot(tracker)
             if before is not None and (before.data.get("custom") or {}).get("unclear_stop"):
-                deny = _deny_action(self.rules, asking)  # the same word again: the safe reading, a no
+                deny = _action_after(self.rules, asking, "deny")  # the same word again: the safe reading, a no
                 if deny is not None:
                     return Prediction(deny, self.name, conf)
             else:
                 return Prediction(CONFIRM_AGAIN, self.name, conf)
-        if tracker.get_slot(RECEIPT_SLOT) and (deny := _deny_action(self.rules, asking)) is not None:
+        if tracker.get_slot(RECEIPT_SLOT) and (deny := _action_after(self.rules, asking, "deny")) is not None:
             return Prediction(deny, self.name, conf)  # an application exists: not "nothing was submitted", but what was not done
         if context.has_response("utter_cancelled"):
             return Prediction("utter_cancelled", self.name, conf)
