@@ -85,7 +85,7 @@ from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.dialogue.validators import ValidatorRegistry
 from assistant.nlu.domain import Domain, FormDef, SlotMapping
 from assistant.nlu.tokenizer import Tokenizer
-from assistant.regions import place_for_language
+from assistant.regions import place_for_language, read_place
 
 logger = logging.getLogger(__name__)
 
@@ -147,6 +147,7 @@ def _mapped_value(m: SlotMapping, tracker: DialogueStateTracker, list_slot: bool
             found = [e for e in found if e not in old] or found
         values = [e.get("value") for e in found]
         if m.entity in PLACE_ENTITIES and not list_slot:  # "Yongsan-gu, Seoul": 서울특별시 is part of 서울특별시 용산구
+            values = qualified_places(values)
             values = [v for v in values if not any(less_specific_place(v, w) for w in values)]
         # Rasa: the last matching entity fills a non-list slot; one place read at several levels ("Seoul Gangnam-gu":
         # 서울특별시, 서울특별시 강남구) gives its most specific reading, whatever the order (fresh-user test s8, defect 9)
@@ -219,6 +220,29 @@ def extract_slots(tracker: DialogueStateTracker, domain: Domain, digression_thre
                                              and not is_correction(msg.text or "")):
                     out.append(SlotSet(name, value))
                 break
+    return out
+
+
+def qualified_places(values: list[Any]) -> list[Any]:
+    """Place values with a 시·군·구 that several 시·도 have written under the one 시·도 among them: ``["부산광역시",
+    "강서구"]`` → ``["부산광역시", "부산광역시 강서구"]`` ("저 부산 강서구 사는데 …": the lookup reads 부산 and a bare
+    강서구, which 서울 has too, and the slot held "강서구", a place no reader could place: s45 probe). Unchanged when
+    no one 시·도 is said or the pair names no place (:func:`~assistant.regions.read_place`).
+
+    >>> qualified_places(["부산광역시", "강서구"]), qualified_places(["강서구"]), qualified_places(["서울특별시 강남구"])
+    (['부산광역시', '부산광역시 강서구'], ['강서구'], ['서울특별시 강남구'])
+    """
+    texts = [v for v in values if isinstance(v, str)]
+    sidos = {v for v in texts if " " not in v.strip() and (a := read_place(v)) is not None and a.sigungu is None and str(a) == v}
+    if len(sidos) != 1:
+        return values
+    sido = next(iter(sidos))
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, str) and v not in sidos and " " not in v.strip() and read_place(v) is None \
+                and (area := read_place(f"{sido} {v}")) is not None and area.sido == sido and area.sigungu:
+            v = str(area)
+        out.append(v)
     return out
 
 
