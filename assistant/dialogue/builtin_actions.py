@@ -375,7 +375,14 @@ def _chose_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place:
     several do; else None (a place one of them serves chose it: :mod:`~assistant.dialogue.typed_buttons`)."""
     from assistant.dialogue.confirmation import CLOSES_QUESTION, previous_bot
     from assistant.knowledge.region_preference import lives_elsewhere, service_place
-    from connectors.tasks.actions import ASK_SERVICE_RESPONSE, MAX_BUTTONS, OTHER_REGION_RESPONSE, apply_button, offered_services
+    from connectors.tasks.actions import (
+        ASK_SERVICE_RESPONSE,
+        MAX_BUTTONS,
+        OTHER_REGION_RESPONSE,
+        apply_button,
+        listed_places,
+        offered_services,
+    )
 
     bot = previous_bot(tracker)
     offered = offered_services(bot.data.get("custom") or {}) if bot is not None else []
@@ -386,10 +393,7 @@ def _chose_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place:
         return [BotUttered(said.text, {**said.data, "buttons": [apply_button(s) for s in served[:MAX_BUTTONS]]})]
     if not offered or served:
         return None
-    listed = list(dict.fromkeys(place_for_language(service_place(s.agency), context.language) for s in offered))
-    more = len(listed) - 5
-    places = ("; " if context.language == "en" else ", ").join(listed[:5]) + (
-        (f" and {more} more" if context.language == "en" else f" 외 {more}곳") if more > 0 else "")
+    places = listed_places(list(dict.fromkeys(service_place(s.agency) for s in offered)), context.language)
     name = str((bot.data.get("custom") or {}).get("service_name") or offered[0].name) if bot is not None else offered[0].name
     said = context.utter(tracker, OTHER_REGION_RESPONSE, custom={CLOSES_QUESTION: True}, service_name=name,
                          place=places, region=place_for_language(place, context.language))

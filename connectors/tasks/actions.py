@@ -64,6 +64,7 @@ and the confirming message's id.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -206,6 +207,11 @@ class _Turn:
         self.applicant = applicant_id_for_key(self.key)
         self.w = words(self.language)
 
+    @functools.cached_property
+    def where(self) -> dict[str, Any]:
+        """The slots with the place the latest message says (:func:`_where_lives`), read once per action run."""
+        return _where_lives(self)
+
     def say(self, response: str, *, buttons: list[dict[str, str]] | None = None,
             citations: list[dict[str, str]] | None = None, custom: dict[str, Any] | None = None, **values: Any) -> None:
         """Send domain response ``response`` filled with ``values``; extra ``buttons`` follow its own (the engine
@@ -310,7 +316,7 @@ class PrepareApplication(_TaskAction):
                 others = [s for s in self.ctx.search.retrieved(text, docs, MAX_BUTTONS) if s.service_id != found[0].service_id]
                 choices = [found[0], *others]
                 if self._place_known(t):  # those run where the citizen lives, or nationally
-                    choices = [s for s in choices if lives_elsewhere(s.agency, _where_lives(t)) is None]
+                    choices = [s for s in choices if lives_elsewhere(s.agency, t.where) is None]
                 return choices[:MAX_BUTTONS] if len(choices) > 1 else choices[0] if choices else found[0]
         if found:
             return self._where_run(t, found)
@@ -351,15 +357,14 @@ class PrepareApplication(_TaskAction):
     @staticmethod
     def _place_known(t: _Turn) -> bool:
         """Whether the conversation says where the citizen lives (one of :data:`PLACE_SLOTS` of
-        :func:`_where_lives` names a place)."""
+        :attr:`_Turn.where` names a place)."""
         from assistant.regions import read_place
 
-        where = _where_lives(t)
-        return any(isinstance(v := where.get(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS)
+        return any(isinstance(v := t.where.get(slot), str) and read_place(v) is not None for slot in PLACE_SLOTS)
 
     def _served(self, t: _Turn, service: ServiceRef) -> bool:
         """Whether the conversation knows the citizen lives where ``service``'s local government serves."""
-        return self._place_known(t) and lives_elsewhere(service.agency, _where_lives(t)) is None
+        return self._place_known(t) and lives_elsewhere(service.agency, t.where) is None
 
     def _where_run(self, t: _Turn, found: list[ServiceRef]) -> ServiceRef | list[ServiceRef]:
         """The one service the title the message names means, or the services of that name to choose among.
@@ -377,7 +382,7 @@ class PrepareApplication(_TaskAction):
             # a name several bodies' titles hold ("출산지원금"), said by a citizen known to live somewhere ("저 부산
             # 강서구 사는데 출산지원금 신청할래요", s45 probe: eight bodies' services to choose from): the one run there,
             # else those served there (run there or nationally)
-            served = [s for s in found if lives_elsewhere(s.agency, _where_lives(t)) is None]
+            served = [s for s in found if lives_elsewhere(s.agency, t.where) is None]
             local = [s for s in served if service_place(s.agency)]
             if len(local) == 1:
                 return local[0]
@@ -392,7 +397,7 @@ class PrepareApplication(_TaskAction):
         if self._place_known(t):
             # the one run there; several (a 시·도 known, its 시·군·구's versions): those to choose from; none: the first
             # (the other-region reply follows)
-            served = [s for s in same if lives_elsewhere(s.agency, _where_lives(t)) is None]
+            served = [s for s in same if lives_elsewhere(s.agency, t.where) is None]
             return served[0] if len(served) == 1 else served or named
         return same
 
@@ -441,14 +446,8 @@ class PrepareApplication(_TaskAction):
                 # every one a local government's, of many places (s45 probe: "출산지원금 신청할래요" listed eight
                 # places' services): where the citizen lives is asked first; the place said next chooses
                 # (assistant.dialogue.typed_buttons), and the buttons stay for those who would rather pick
-                from assistant.regions import place_for_language
-
-                shown = [place_for_language(p, t.language) for p in places[:5]]
-                more = len(places) - len(shown)
-                listed = ("; " if t.language == "en" else ", ").join(shown) + (
-                    (f" and {more} more" if t.language == "en" else f" 외 {more}곳") if more else "")
                 name = requested_name(t.tracker.latest_text()) or service[0].name
-                t.say(ASK_PLACE_RESPONSE, buttons=buttons, service_name=name, places=listed,
+                t.say(ASK_PLACE_RESPONSE, buttons=buttons, service_name=name, places=listed_places(places, t.language),
                       custom={"service_name": name, OFFERED_KEY: [{"service_id": s.service_id, "name": s.name, "agency": s.agency}
                                                                   for s in service[:MAX_OFFERED]]})
                 return [slot_set(PENDING_SLOT, None)]
@@ -472,7 +471,7 @@ class PrepareApplication(_TaskAction):
         documents = [d for d in checklist["documents"] if isinstance(d, dict)]
         name = str(checklist.get("service_name") or service.name or service.service_id)
         agency = service.agency or str(getattr(self.ctx.services.documents().get(service.service_id), "agency", "") or "")
-        if (elsewhere := lives_elsewhere(agency, _where_lives(t))) is not None:
+        if (elsewhere := lives_elsewhere(agency, t.where)) is not None:
             place, region = _places_said(agency, elsewhere, t.language)
             t.say(OTHER_REGION_RESPONSE, service_name=name, place=place, region=region)
             return [slot_set(PENDING_SLOT, None)]
@@ -492,6 +491,21 @@ class PrepareApplication(_TaskAction):
 
 #: where a person the citizen speaks of lives ("어머니가 남원 사세요", "부모님이 전주 사시는데")
 _LIVES_HONORIFIC = re.compile(r"사세요|사시는|사시고|사셔서|사십니다")
+
+
+def listed_places(places: list[str], language: str, most: int = 5) -> str:
+    """Places (Korean region names) as a reply lists them: the first ``most`` written for ``language``, then how many
+    more ("부산광역시 강서구, 경기도 용인시 외 3곳" / "Gangseo-gu, Busan; Yongin-si, Gyeonggi-do and 3 more").
+
+    >>> listed_places(["부산광역시 강서구", "경기도 용인시", "충청남도 천안시"], "ko", most=2)
+    '부산광역시 강서구, 경기도 용인시 외 1곳'
+    """
+    from assistant.regions import place_for_language
+
+    shown = [place_for_language(p, language) for p in places[:most]]
+    more = len(places) - len(shown)
+    tail = (f" and {more} more" if language == "en" else f" 외 {more}곳") if more > 0 else ""
+    return ("; " if language == "en" else ", ").join(shown) + tail
 
 
 def apply_button(service: ServiceRef) -> dict[str, str]:

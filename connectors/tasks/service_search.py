@@ -158,10 +158,13 @@ _EN_REQUEST = re.compile(r"^\s*(?:(?:hi|hello|please)[,!]?\s+)?(?:i(?:'d| would)
                          r"how (?:do|can) i |let me |i wanna |please )?(?:apply|register|sign up)(?: for| to)?\s+(?:the |a |an )?",
                          re.IGNORECASE)
 #: What is left when the message named no service ("신청할래요", "서비스 신청하고 싶어요", "I want to apply").
+#: Words said before a name that are no part of it ("그럼 청년도약계좌", "그래도 신청해 주세요", "ok then …"): dropped from
+#: the front of a name, and no name when said alone.
+LEAD_WORDS = ("그럼", "그러면", "그래서", "그래도", "그냥", "아", "어", "음", "저", "저기", "저기요", "그", "뭐더라", "혹시",
+              "일단", "바로", "빨리", "얼른", "지금", "네", "예", "응", "ok", "okay", "so", "then", "now")
 _NO_NAME = frozenset({"", "서비스", "그거", "이거", "저거", "그 서비스", "이 서비스", "지원", "혜택", "도움", "상담", "돈", "지원금",
-                      "그래도", "그냥", "그럼", "일단", "바로", "빨리", "얼른", "지금", "네", "예", "응",
                       "it", "this", "that",
-                      "something", "a service", "the service", "service", "benefit", "benefits"})
+                      "something", "a service", "the service", "service", "benefit", "benefits", *LEAD_WORDS})
 
 
 def requested_name(text: str) -> str | None:
@@ -208,5 +211,5 @@ def requested_name(text: str) -> str | None:
 #: a clause before the name that says where the citizen lives, who they are or for whom they apply, ending a word
 #: followed by a space: "(부산) 사는데", "(67살)인데", "(전주 살)고", "(어머니) 대신", "(아이를) 위해서"
 _BEFORE_NAME = re.compile(r"(?:사는데|살거든요|살아서|살고|사는|인데요?|이고|는데요?|대신(?:에)?|위해서?|때문에)[,.]?\s+")
-#: a word said before the name that is no part of it ("그럼", "아", "음", "저", "그 뭐더라", "ok", "then")
-_LEAD_WORD = re.compile(r"(?:그럼|그러면|그래서|아|어|음|저|저기|저기요|그|뭐더라|혹시|일단|ok|okay|so|then|now)[,.]?\s+", re.I)
+#: one of :data:`LEAD_WORDS` at the front of a name, and the space after it
+_LEAD_WORD = re.compile(r"(?:" + "|".join(sorted(map(re.escape, LEAD_WORDS), key=len, reverse=True)) + r")[,.]?\s+", re.I)
