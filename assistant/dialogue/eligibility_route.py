@@ -36,6 +36,7 @@ from assistant.knowledge.glossary import Glossary, default_colloquial, default_g
 from assistant.nlu.household import (
     household_disability_spans,
     lives_alone_spans,
+    means_statement_spans,
     dependant_disability_member,
     member_statements,
     not_asked_about_spans,
@@ -58,6 +59,8 @@ GENERAL_KO = frozenset({
     "생년월일", "생일", "출생", "생", "년", "월", "일", "주민", "등록", "번호", "주민번호", "주민등록번호",
     # how to check, asked after a refused MyData offer ("다른 방법은요?": no kind of help of its own)
     "방법", "마이데이터", "마이", "데이터",
+    # asking for the list itself ("혜택 조회해 주세요", "맞춤 혜택 추천해 주세요": s45 probe)
+    "조회", "맞춤", "추천", "목록",
 })
 GENERAL_EN = frozenset({
     "what", "which", "any", "anything", "there", "is", "are", "am", "be", "can", "could", "would", "should", "may",
@@ -88,7 +91,7 @@ TOPIC_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})
 PERSON_ENTITIES = frozenset({"age", "sex", "beneficiary", "region", "income_pct", "percentage", "resident", "number", "time"})
 
 
-def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer) -> list[str]:
+def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer, *, means_are_facts: bool = False) -> list[str]:
     """The words of ``text`` that say which kind of help is meant (empty for a general question).
 
     Tokens inside the spans of :data:`PERSON_ENTITIES` entities (``start``/``end`` offsets into ``text``), of
@@ -100,7 +103,10 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     a household said to have a disabled member ("장애인 가정이에요", "우리 집이 장애인 가정인데", "남편이 장애인이에요", "We
     are a family with a disabled member": :func:`~assistant.nlu.household.household_disability_spans`, s15; the
     questionnaire reads it as ``household_disabled``; "장애인 가정 지원 받을 수 있나요?" still names a kind of help)
-    are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
+    and, with ``means_are_facts`` (the route's reading of an opening), of the household's means or size stated ("소득이
+    없어요", "세 식구예요", "기초생활수급자에요", "my income is low": :func:`~assistant.nlu.household.means_statement_spans`,
+    s47; "저소득층 지원 받을 수 있나요?" still names one; after an answer, "저 수급자예요" asks about that kind of person in
+    the page, so the follow-up readers keep the words) are left out; of the rest, nouns, roots and Latin words not in :data:`GENERAL_KO` /
     :data:`GENERAL_EN` are kept, and so is a verb that is an everyday word for a life event in the colloquial glossary
     (:func:`~assistant.knowledge.glossary.default_colloquial`: 낳 "give birth", 키우 "raise", 잘리 "be fired"): "애
     낳으면 지원금 있어요?" asks about 출산 support, not which benefits fit the speaker (s13: its only nouns, 애 and
@@ -118,6 +124,8 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
         ['낳']
         >>> topic_terms("장애인 가정이에요. 받을 수 있는 혜택이 뭐가 있나요?", [], KoreanTokenizer())
         []
+        >>> topic_terms("세 식구고 소득이 적어요. 뭐 받을 수 있어요?", [], KoreanTokenizer(), means_are_facts=True)
+        []
     """
     # the questionnaire's own reader of places (one list of 시·도/시·군·구 for both; imported here, where it is used)
     from assistant.regions import place_spans
@@ -132,6 +140,11 @@ def topic_terms(text: str, entities: list[dict[str, Any]], tokenizer: Tokenizer)
     # father" (s20): a statement of the household, not a kind of help (before s20 only the child's were left out, and
     # "elderly", "연로", "care" sent the opening to the documents, so whose benefits was never asked)
     spans += [(start, end) for start, end, _who, _word in member_statements(text)]
+    # "소득이 없어요", "세 식구예요", "기초생활수급자에요", "my income is low, we are a family of three" (s47): the
+    # household's means and size, facts the questionnaire asks, not the kind of help (the probe's English opening
+    # with them was answered with 서울런)
+    if means_are_facts:
+        spans += means_statement_spans(text)
     out: list[str] = []
     # the whole text is tokenised and tokens inside those spans are left out (blanking the spans first split words:
     # "67세이고" without "67세" read "이고" as the noun 고)
@@ -288,7 +301,8 @@ class EligibilityRoute:
 
     def describes_service(self, text: str, entities: list[dict[str, Any]]) -> bool:
         """Whether ``text`` names an indexed document, a glossary benefit, or describes a kind of help."""
-        return bool(self.services(text) or named_benefit(self.glossary, text) or topic_terms(text, entities, self.tokenizer))
+        return bool(self.services(text) or named_benefit(self.glossary, text)
+                    or topic_terms(text, entities, self.tokenizer, means_are_facts=True))
 
     def __call__(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """True: start the questionnaire; False: let the documents answer."""
@@ -314,7 +328,7 @@ class EligibilityRoute:
         named = named_benefit(self.glossary, text)
         if named is not None and (self.titles_hold is None or not self.titles_hold(named[1])):
             return True  # a benefit the documents lack: the questionnaire says so and looks for others
-        return not topic_terms(text, entities, self.tokenizer)
+        return not topic_terms(text, entities, self.tokenizer, means_are_facts=True)
 
     def switches_person(self, tracker: DialogueStateTracker, context: TurnContext) -> bool:
         """While the questionnaire runs: whether the latest message starts it anew (this route holds, for a

@@ -468,3 +468,57 @@ def household_disability_said(text: str) -> bool:
         (True, False)
     """
     return bool(household_disability_spans(text))
+
+
+#: Counting words a household's size is said with ("세 식구", "family of three").
+_SIZE_KO = r"(?:\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)"
+_SIZE_EN = r"(?:\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)"
+#: A Korean statement's ending after a noun ("…예요", "…이고", "…인데"): said of the person, not asked about.
+_STATEMENT_END_KO = r"(?:이에요|예요|에요|이고|이며|인데|입니다|이라서|라서|이거든요?|이요|고|요)"
+#: What the citizen says of the household's means and size, as a fact about the person (s47, from the s45 probe: "I'm
+#: 41, I live in Nowon, Seoul, we are a family of three and my income is low. What can I get?" was answered with 서울런,
+#: for 6–24-year-olds, because "income", "low" and "family" read as the kind of help asked about; "소득이 없어요 받을 수
+#: 있는 지원 있나요", "세 식구예요 받을 수 있는 혜택 알려주세요" were answered from documents or declined, never asked
+#: the questions). Own patterns, written from everyday speech: no library reads these statements.
+MEANS_STATED = re.compile(
+    # low or no income said with a predicate ("소득이 적어요", "수입이 거의 없고", "벌이가 별로 없는데"), not a noun phrase
+    r"(?:소득|수입|벌이|월급|급여)\s*(?:이|은|는|도|가)?\s*(?:거의\s*|별로\s*|많이\s*|너무\s*|좀\s*|매우\s*|아주\s*|전혀\s*)?"
+    r"(?:없(?:어요|고|는데|습니다|어서|어|다|음|죠)|적(?:어요|고|은데|습니다|어서|어|다|음|죠)|낮(?:아요|고|은데|습니다|아서|아|다|음|죠)"
+    r"|얼마\s*(?:안\s*(?:돼요|되고|되는데|됩니다|돼서|돼|된다)|없(?:어요|고|는데|어서)))"
+    rf"|저\s*소득\s*(?:층|가구|가정)?\s*{_STATEMENT_END_KO}"
+    r"|(?:형편|살림|사정|생활)\s*(?:이|은)?\s*(?:많이\s*|너무\s*|좀\s*|매우\s*)?(?:어려워요|어렵고|어려운데|어렵습니다|어려워서|힘들어요|힘들고|힘든데|빠듯해요|빠듯하고|빠듯한데)"
+    # household size said ("세 식구예요", "4인 가구인데", "저희 가족은 4명이에요")
+    rf"|{_SIZE_KO}\s*(?:식구|명\s*(?:가족|가구|식구)|인\s*(?:가구|가족))\s*{_STATEMENT_END_KO}"
+    rf"|(?:가족|식구|가구원)\s*(?:은|는|이|이)?\s*(?:모두\s*|다\s*)?{_SIZE_KO}\s*(?:명|식구)\s*{_STATEMENT_END_KO}"
+    # English: income, then household size
+    r"|\b(?:my|our)\s+(?:household\s+|family\s+|monthly\s+)?(?:income|earnings|salary|wages?|pay)\s+(?:is|are)\s+"
+    r"(?:very\s+|quite\s+|really\s+|pretty\s+|too\s+)?(?:low|small|tiny|little|not\s+(?:much|high|enough))\b"
+    r"|\b(?:i|we)\s+(?:don'?t|do\s+not)\s+(?:earn|make)\s+(?:much|a\s+lot|enough)(?:\s+money)?\b"
+    r"|\b(?:i|we)\s+(?:have|has)\s+(?:no|little|a\s+low|low|very\s+little|hardly\s+any)\s+income\b"
+    rf"|\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:a\s+|on\s+(?:a\s+)?)?low[- ]income"
+    rf"(?:\s+(?:family|household)(?:\s+of\s+{_SIZE_EN})?|\s+earners?)?\b"
+    r"|\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:poor|broke|struggling(?:\s+financially)?)\b"
+    rf"|\b(?:we'?re|we\s+are)\s+(?:a\s+)?(?:low[- ]income\s+)?(?:family|household)\s+of\s+{_SIZE_EN}\b"
+    rf"|\b(?:a|our)\s+(?:family|household)\s+of\s+{_SIZE_EN}\b"
+    rf"|\b(?:there\s+are|we\s+are|we'?re)\s+{_SIZE_EN}\s+(?:of\s+us|people\s+in\s+(?:my|our)\s+(?:family|household))\b"
+    rf"|\b{_SIZE_EN}[- ](?:person|member|people)\s+(?:household|family)\b",
+    re.IGNORECASE)
+
+
+def means_statement_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans where ``text`` states the household's means or size (:data:`MEANS_STATED`) or that
+    the person is (or is not) a 기초생활보장 수급자 (:func:`welfare_recipient_said`'s patterns): facts about the person
+    the questionnaire asks, never the kind of help asked about. A question about such help ("저소득층 지원 받을 수
+    있나요?", "소득이 적은 노인 지원") is no statement.
+
+    Example:
+        >>> [("세 식구예요 소득이 없어요"[a:b]) for a, b in means_statement_spans("세 식구예요 소득이 없어요")]
+        ['세 식구예요', '소득이 없어요']
+        >>> means_statement_spans("저소득층 지원 받을 수 있나요?")
+        []
+        >>> means_statement_spans("We're a low-income family of four. What can we get?")
+        [(0, 33)]
+    """
+    text = text or ""
+    found = [m.span() for pattern in (MEANS_STATED, _RECIPIENT_SAID, _RECIPIENT_DENIED) for m in pattern.finditer(text)]
+    return sorted(found)
