@@ -74,6 +74,7 @@ from assistant.dialogue.forms import ANSWERABLE_SMALL_TALK
 from assistant.dialogue.rules import match_rules
 from assistant.dialogue.side_effects import (
     CONFIRM_SIDE_EFFECT,
+    REQUESTED_EARLIER,
     CONFIRMS_ITS_OWN_YES,
     DECLINE_INTENTS,
     SIDE_EFFECT_ACTIONS,
@@ -483,6 +484,9 @@ class PolicyEnsemble:
             return pred
         if intent == "affirm" and pred.action in CONFIRMS_ITS_OWN_YES:
             return pred
+        slot = REQUESTED_EARLIER.get(pred.action)
+        if slot is not None and tracker.get_slot(slot) is True and tracker.latest_action_name != ACTION_LISTEN_NAME:
+            return pred  # an earlier request, kept in its slot, carried out after another action of this turn
         return Prediction(CONFIRM_SIDE_EFFECT, SideEffectGuardPolicy.name, conf)
 
 

@@ -8,7 +8,8 @@ one) and offers two buttons: yes sends the intent again as a payload (``/<intent
 same policy chooses the action on a sure intent), no sends ``/deny`` (``/out_of_scope`` while a form is active: a
 form maps ``deny`` to its yes/no slots, and the no must not answer the form's question). A no right after the
 question runs ``action_side_effect_declined`` (:class:`ActionSideEffectDeclined`), after which an active form asks
-its question again. An operator's domain may define ``utter_confirm_side_effect`` (with ``{request}``) and
+its question again. An action of :data:`REQUESTED_EARLIER` that runs after another action of the turn while its slot
+says the citizen asked for it earlier is not confirmed again. An operator's domain may define ``utter_confirm_side_effect`` (with ``{request}``) and
 ``utter_side_effect_declined`` to word them; the built-in Korean and English texts are used otherwise.
 """
 
@@ -36,6 +37,11 @@ CONFIRMS_ITS_OWN_YES = frozenset({
     "action_submit_application", "action_cancel_application", "action_subscribe_alerts", "action_unsubscribe_alerts",
     "action_grant_mydata", "action_revoke_consent_confirmed",
 })
+#: Side-effect actions whose request was kept in a slot when it was made (on a sure intent, or confirmed: the request
+#: ran a guarded action or a rule on a sure intent) and that run later, after another action of the same turn: chosen
+#: while that slot is true they carry out the earlier request, not the latest message (s47: alerts asked for before
+#: the eligibility questions are offered with their results, after the last answer, which may be unsure: "45%").
+REQUESTED_EARLIER: dict[str, str] = {"action_offer_alerts": "alerts_requested"}
 CONFIRM_SIDE_EFFECT = "action_confirm_side_effect"
 SIDE_EFFECT_DECLINED = "action_side_effect_declined"
 #: A no to the question: ``deny``, or the no button's payload inside a form.

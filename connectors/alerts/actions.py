@@ -9,7 +9,10 @@ action                            runs after (intents/rules.yml) does
 ``action_offer_alerts``           ``subscribe_alerts``           shows the facts that would be stored (the
                                                                  conversation's fact slots), the purpose, how the
                                                                  alerts arrive and how to stop them; asks yes/no.
-                                                                 Without facts: says so and offers the check.
+                                                                 Without facts: says so and offers the check,
+                                                                 and sets ``alerts_requested``: after the
+                                                                 check's results (``action_check_eligibility``)
+                                                                 this offer runs again, with the facts
 ``action_subscribe_alerts``       that, then ``affirm``          subscribes (channel ``conversation``, the
                                                                  sealed address of this conversation) with the text
                                                                  shown as the consent record; sets
@@ -20,6 +23,8 @@ action                            runs after (intents/rules.yml) does
 ``action_unsubscribe_alerts``     that, then ``affirm``          deletes the subscription
 ``action_alerts_declined``        either ask, then ``deny``      nothing is stored or deleted (and says so)
                                   (or a second unsure yes)
+``action_alerts_after_questions`` ``subscribe_alerts`` while the  says the alerts are offered with the results;
+                                  eligibility form asks          sets ``alerts_requested``
 ``action_deliver_alerts``         ``greet`` → ``utter_greet``    the pending notifications, each service with
                                   while ``alerts_subscribed``;   its title and gov.kr URL (marked delivered
                                                                  once the turn is kept: at least once)
@@ -82,6 +87,8 @@ logger = logging.getLogger(__name__)
 
 PENDING_SLOT = "alerts_pending"
 SUBSCRIBED_SLOT = "alerts_subscribed"
+#: The citizen asked for alerts before the facts they keep were collected: offered after the eligibility results.
+REQUESTED_SLOT = "alerts_requested"
 CHANNEL = CONVERSATION_CHANNEL
 PURPOSE = {
     "ko": "새로 받을 수 있게 된 정부 혜택(서비스 목록 변경 또는 정보 변경 시) 알림",
@@ -249,12 +256,28 @@ class OfferAlerts(_AlertAction):
         """See the module docstring."""
         facts = facts_from_slots(t.tracker.slots)
         if not facts:
+            # the check is offered first; the alerts are offered after its results (REQUESTED_SLOT, intents/rules.yml)
             t.dispatcher.utter_message(response="utter_alerts_need_facts")
-            return [slot_set(PENDING_SLOT, None)]
+            return [slot_set(PENDING_SLOT, None), slot_set(REQUESTED_SLOT, True)]
         text, buttons = t.render("utter_alerts_offer", facts=format_facts(facts, t.language), purpose=PURPOSE[t.language])
         t.dispatcher.utter_message(text=text, buttons=buttons, json_message={"response": "utter_alerts_offer"})
         return [slot_set(PENDING_SLOT, {"kind": "subscribe", "facts": facts, "consent_text": text,
-                                        "purpose": PURPOSE[t.language]})]
+                                        "purpose": PURPOSE[t.language]}), slot_set(REQUESTED_SLOT, None)]
+
+
+class AlertsAfterQuestions(_AlertAction):
+    """``action_alerts_after_questions``: alerts asked for while the eligibility questions wait (s45 probe: "새 혜택
+    생기면 알려줘" was refused as a target group). Says they will be offered with the results
+    (``utter_alerts_after_questions``) and sets :data:`REQUESTED_SLOT`; the form then asks its question again and, when
+    it is done, the rule "Offer the benefit alerts asked for earlier after the eligibility results" runs
+    :class:`OfferAlerts` after ``action_check_eligibility`` (s47: before, the citizen had to ask again)."""
+
+    action_name = "action_alerts_after_questions"
+
+    def step(self, t: _Turn) -> list[EventDict]:
+        """See the class docstring."""
+        t.dispatcher.utter_message(response="utter_alerts_after_questions")
+        return [slot_set(REQUESTED_SLOT, True)]
 
 
 class SubscribeAlerts(_AlertAction):
@@ -347,6 +370,10 @@ class AlertsDeclined(_AlertAction):
         """See the module docstring."""
         if t.pending("subscribe") is not None:
             t.dispatcher.utter_message(response="utter_alerts_not_subscribed_declined")
+        elif t.tracker.get_slot(REQUESTED_SLOT):
+            # a no to the check offered first (utter_alerts_need_facts): neither the check nor the alerts later
+            t.dispatcher.utter_message(response="utter_how_can_i_help")
+            return [slot_set(PENDING_SLOT, None), slot_set(REQUESTED_SLOT, None)]
         elif (pending := t.pending("unsubscribe")) is not None:
             t.dispatcher.utter_message(response="utter_alerts_kept")
             return [slot_set(PENDING_SLOT, None)] + t.resume(pending)
@@ -407,7 +434,7 @@ class DeliverAlerts(_AlertAction):
 def make_actions(ctx: AlertsContext) -> list[SdkAction]:
     """The alert actions over one :class:`AlertsContext` (tests pass their own)."""
     return [cls(ctx) for cls in (OfferAlerts, SubscribeAlerts, OfferUnsubscribeAlerts, UnsubscribeAlerts,
-                                 AlertsDeclined, DeliverAlerts)]
+                                 AlertsDeclined, DeliverAlerts, AlertsAfterQuestions)]
 
 
 def actions(settings: Settings) -> list[SdkAction]:

@@ -207,15 +207,22 @@ def fact_name(slot: str) -> str | None:
 
 def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
     """The eligibility facts the conversation's slots hold (:class:`Facts` field names; ``income_pct`` →
-    ``income_pct_median``); unset slots and values a fact cannot take are left out (logged, never sent).
+    ``income_pct_median``); unset slots and values a fact cannot take are left out (logged, never sent). A region
+    slot that holds one 시·군·구 alone, as the NLU filled it outside the questionnaire ("저 67살이고 전주 살아요 … 알림
+    받을 수 있어요?": "전주"), is read as that place (:func:`assistant.regions.read_place`; a name several 시·도 have,
+    "중구", is left out).
 
     Example:
         >>> facts_from_slots({"age": 67.0, "income_pct": 45.0, "region": "부산", "disabled": None})
         {'age': 67, 'income_pct_median': 45.0, 'region': '부산광역시'}
+        >>> facts_from_slots({"region": "전주"}), facts_from_slots({"region": "중구"})
+        ({'region': '전북특별자치도 전주시'}, {})
     """
     from pydantic import ValidationError
 
+    from assistant.regions import read_place
     from connectors.eligibility.facts import Facts
+    from connectors.eligibility.regions import normalise_region
 
     out: dict[str, Any] = {}
     for slot, value in slots.items():
@@ -226,6 +233,12 @@ def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
             value = int(value)
         elif name == "income_pct_median" and isinstance(value, int):
             value = float(value)
+        elif name == "region" and isinstance(value, str):
+            try:
+                normalise_region(value)
+            except ValueError:
+                area = read_place(value)
+                value = str(area) if area is not None else value
         try:
             out[name] = getattr(Facts.model_validate({name: value}), name)
         except ValidationError:

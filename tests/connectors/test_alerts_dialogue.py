@@ -233,7 +233,8 @@ def test_loaded_by_name() -> None:
 
     names = sorted(a.name() for a in load_actions(["connectors.alerts.actions"], Settings()))
     assert names == sorted(["action_offer_alerts", "action_subscribe_alerts", "action_offer_unsubscribe_alerts",
-                            "action_unsubscribe_alerts", "action_alerts_declined", "action_deliver_alerts"])
+                            "action_unsubscribe_alerts", "action_alerts_declined", "action_deliver_alerts",
+                            "action_alerts_after_questions"])
     assert "connectors.alerts.actions" in Settings.model_fields["connector_actions"].default.split(",")
 
 
@@ -278,3 +279,90 @@ def test_an_unsure_yes_does_not_subscribe(conv: MessageProcessor, api: Api) -> N
     say(conv, "/unsubscribe_alerts")
     say(conv, "👍")
     assert responses(say(conv, "/deny")) == ["utter_alerts_kept"] and len(api.store.all()) == 1
+
+
+# --- s47: alerts asked for before the facts are known are offered with the eligibility results ---
+
+@pytest.fixture
+def checker(make_processor: Any, api: Api) -> MessageProcessor:
+    """:func:`conv` with the eligibility connector too (its form and check, over the session's small catalogue)."""
+    return make_processor(connector_actions="connectors.eligibility.actions,connectors.alerts.actions", alerts_url=api.url,
+                          api_token=TOKEN, tasks_applicant_secret=SECRET, connector_timeout=2.0, connector_retries=2)
+
+
+#: answers to the eligibility form's questions, by the slot asked (anything else is answered "아니요")
+FORM_ANSWERS = {"region": "서울에 살아요", "age": "70세예요", "income_pct": "45%"}
+
+
+def finish_questions(p: MessageProcessor, first: Turn, sender: str = SENDER, limit: int = 15) -> tuple[Turn, list[str]]:
+    """Answers the form's questions until it ends (each by :data:`FORM_ANSWERS`, else "아니요"); the last turn and the
+    slots asked."""
+    turn, asked = first, []
+    for _ in range(limit):
+        tracker = p.load(sender)
+        if tracker.active_loop_name != "eligibility_form":
+            return turn, asked
+        want = str(tracker.get_slot("requested_slot"))
+        asked.append(want)
+        turn = say(p, FORM_ANSWERS.get(want, "아니요"), sender)
+    raise AssertionError(f"the questions did not end after {limit} answers: {asked}")
+
+
+def test_alerts_asked_before_the_facts_are_offered_after_the_results(checker: MessageProcessor, api: Api) -> None:
+    """"새 혜택 나오면 알림 받고 싶어요" with nothing known: the check first (its button, or a yes), then, with the
+    results, the alert offer listing the answers just given; a yes subscribes with those facts. Before s47 the
+    citizen was told to ask for the alerts again after the check."""
+    assert responses(say(checker, "새 혜택 나오면 알림 받고 싶어요")) == ["utter_alerts_need_facts"]
+    start = say(checker, "네")
+    assert checker.load(SENDER).active_loop_name == "eligibility_form", text(start)
+    last, asked = finish_questions(checker, start)
+    got = responses(last)
+    assert got[-1] == "utter_alerts_offer", got
+    assert last.messages[-2].custom.get("eligibility") is not None  # the results come first, then the offer
+    lines = text(last).splitlines()
+    assert "- 나이: 70" in lines and "- 사는 곳(시·군·구까지): 서울특별시" in lines and "- 소득(중위소득 대비 %): 45" in lines
+    assert {"region", "age", "income_pct"} <= set(asked) and api.store.all() == []  # nothing before the yes
+    assert checker.load(SENDER).get_slot("alerts_requested") is None  # offered once
+    assert responses(say(checker, "/affirm")) == ["utter_alerts_subscribed"]
+    [sub] = api.store.all()
+    assert sub.facts["age"] == 70 and sub.facts["region"] == "서울특별시" and sub.facts["income_pct_median"] == 45.0
+
+
+@pytest.mark.parametrize(("start", "ask", "lang"), [
+    ("제가 받을 수 있는 혜택 알려주세요", "새 혜택 생기면 알림 받고 싶어요", "ko"),
+    ("What benefits can I get?", "notify me about new benefits", "en"),
+])
+def test_alerts_asked_during_the_questions_are_offered_with_the_results(checker: MessageProcessor, api: Api,
+                                                                        start: str, ask: str, lang: str) -> None:
+    sender = f"during-{lang}"
+    first = say(checker, start, sender)
+    assert checker.load(sender).active_loop_name == "eligibility_form", text(first)
+    told = say(checker, ask, sender)
+    assert responses(told)[0] == "utter_alerts_after_questions"
+    assert told.messages[0].text == checker.domain.response("utter_alerts_after_questions", lang)["text"]
+    assert checker.load(sender).get_slot("alerts_requested") is True
+    last, _asked = finish_questions(checker, told, sender)
+    assert responses(last)[-1] == "utter_alerts_offer", responses(last)
+    assert api.store.all() == []
+
+
+def test_a_no_to_the_check_first_drops_the_alert_request(checker: MessageProcessor, api: Api) -> None:
+    """A no to "먼저 받을 수 있는 혜택을 확인해 볼까요?" asks for neither: a check started later ends with its results
+    alone."""
+    say(checker, "새 혜택 나오면 알림 받고 싶어요")
+    no = say(checker, "아니요")
+    assert responses(no) == ["utter_how_can_i_help"] and checker.load(SENDER).get_slot("alerts_requested") is None
+    last, _asked = finish_questions(checker, say(checker, "제가 받을 수 있는 혜택 알려주세요"))
+    assert "utter_alerts_offer" not in responses(last) and last.messages[-1].custom.get("eligibility") is not None
+
+
+def test_facts_said_with_the_request_are_offered_at_once(checker: MessageProcessor, api: Api) -> None:
+    """s45 probe: "저 67살이고 전주 살아요 새로운 지원 나오면 알림 받을 수 있어요?" started the questionnaire with no
+    offer. The age and the place it says are the facts the offer lists (전주 is one 시: 전북특별자치도 전주시)."""
+    offer = say(checker, "저 67살이고 전주 살아요 새로운 지원 나오면 알림 받을 수 있어요?")
+    assert responses(offer) == ["utter_alerts_offer"], text(offer)
+    lines = text(offer).splitlines()
+    assert "- 나이: 67" in lines and "- 사는 곳(시·군·구까지): 전북특별자치도 전주시" in lines
+    assert responses(say(checker, "네")) == ["utter_alerts_subscribed"]
+    [sub] = api.store.all()
+    assert sub.facts == {"age": 67, "region": "전북특별자치도 전주시"}
