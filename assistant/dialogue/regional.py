@@ -269,16 +269,22 @@ def same_answer(pending: dict[str, Any], answer: Answer, where: str) -> tuple[Ci
     * :data:`SAME_ANSWER_HERE_RESPONSE`: a local government's service of ``where`` ("안양 청년 월세 지원", then "안양
       살아요");
     * :data:`SAME_ANSWER_ELSEWHERE_RESPONSE`: another place's service ("안양 청년 월세 지원", then "부산 살아요": it
-      is for 안양시's residents, not the citizen's; s36).
+      is for 안양시's residents, not the citizen's; s36), another 시·군·구 of the same 시·도 too ("창원 출산지원금",
+      then "창원 아니고 김해요": 창원시's is not 김해시's; s47).
 
     None when the region's answer leads with another document or abstains."""
     first = pending.get("first")
     if not isinstance(first, str) or answer.abstained or not answer.citations or answer.citations[0].url != first:
         return None
+    from assistant.knowledge.region_preference import lives_elsewhere
+
     lead = answer.citations[0]
     if not agency_regions(lead.agency):
         return lead, SAME_ANSWER_RESPONSE
-    return lead, (SAME_ANSWER_HERE_RESPONSE if region_match(lead.agency, where) else SAME_ANSWER_ELSEWHERE_RESPONSE)
+    # served only where the agency's own 시·군·구 (or its whole 시·도) is the place: 창원시's service is not 김해시's,
+    # though both are in 경상남도 (s45 probe: "창원 아니고 김해요" was told 창원시's 출산축하금 was the service "here")
+    here = region_match(lead.agency, where) > 0 and lives_elsewhere(lead.agency, {"region": where}) is None
+    return lead, (SAME_ANSWER_HERE_RESPONSE if here else SAME_ANSWER_ELSEWHERE_RESPONSE)
 
 
 #: How far down the ranking, and how close to the lead's score, a programme run where the citizen lives may be to be

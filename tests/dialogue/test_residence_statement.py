@@ -96,3 +96,7 @@ def test_a_place_corrected_after_an_answer_is_the_one_meant(processor: MessagePr
     turn = say(processor, "아 창원 아니고 김해요", "res-fix")
     assert processor.tracker_state("res-fix")["slots"]["programme_region"] == "경상남도 김해시", [m.text for m in turn.messages]
     assert "경상남도 김해시" in turn.messages[0].text
+    # s47 (s45 probe): 창원시's service is for 창원시's residents, not "the service 경상남도 창원시 runs" for a citizen of
+    # 김해시 (both are in 경상남도, which matched)
+    assert turn.messages[0].custom.get("response") == "utter_region_same_answer_elsewhere", turn.messages[0].text
+    assert "경상남도 창원시 주민을 위한 서비스" in turn.messages[0].text
