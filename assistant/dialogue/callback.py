@@ -15,7 +15,8 @@ It acts outside a form, right after the citizen spoke, when the message asks to 
 their channel, and a question beside a number ("전화는 010-…이에요. 주거급여 받을 수 있나요?") is answered as asked.
 A callback request beside a service's name ("에너지바우처 문의하려고요. 전화로 연락주세요 010-…", s33 probe: only the
 no-callback reply came, the question was ignored) is answered from the documents first, and the no-callback reply
-follows the answer in the same turn.
+follows the answer in the same turn. A number given beside a service's name is no news of a number: "010-… 홍길동인데
+자활근로 하고 싶어요" (s45 probe: only the no-callback reply came) is answered as asked, like a question beside one.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class CallbackPolicy:
         intent, conf = top_intent(tracker)
         if intent not in CALLBACK_INTENTS and conf >= context.settings.intent_threshold:
             return None
-        if gives_own_number(text):
+        if gives_own_number(text) and not names_service(text, context):
             return Prediction(NO_CALLBACK_RESPONSE, self.name, conf)
         if asks_for_callback(text) and not names_service(text, context):
             return Prediction(NO_CALLBACK_RESPONSE, self.name, conf)

@@ -84,6 +84,10 @@ def test_other_requests_keep_their_route(make_processor: Any) -> None:
     asked = _say(p, "b", "전화는 010-1234-5678이에요. 에너지바우처 신청 방법 알려주세요")
     assert "utter_no_callback" not in [m.custom.get("response") for m in asked.messages]
     assert asked.messages[0].custom["citations"][0]["title"].replace(" ", "").startswith("에너지바우처")
+    # s45 probe: a number and a name beside the service wanted got only the no-callback reply (s47): answered as asked
+    named = _say(p, "d", "010-2345-6789 홍길동인데 에너지바우처 문의하고 싶어요")
+    assert "utter_no_callback" not in [m.custom.get("response") for m in named.messages], [m.text for m in named.messages]
+    assert named.messages[0].custom["citations"][0]["title"].replace(" ", "").startswith("에너지바우처")
     handoff = _say(p, "c", "상담원 연결해 주세요")
     assert [m.custom.get("response") for m in handoff.messages] == ["utter_handoff"]
 
