@@ -233,7 +233,7 @@ class ActionAnswerFromKnowledge:
                     **({"first": answer.citations[0].url} if answer.citations else {}),
                     **({"language": context.answer_language} if context.answer_language else {})}))
             text = answer.text
-            if (judged := _age_judgement(tracker, context, answer)) is not None:
+            if (judged := _age_judgement(tracker, context, answer, asked if where is not None else None)) is not None:
                 text = with_age_verdict(text, judged[0])
                 custom["age_fits"] = judged[1]
             if elsewhere:  # before the age's verdict, which is about the other page
@@ -465,10 +465,13 @@ def with_age_verdict(text: str, verdict: str) -> str:
     return f"{first}\n{verdict}\n{rest}" if _MISSING_NOTE.search(first) else f"{verdict}\n{text}"
 
 
-def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: Any) -> tuple[str, bool] | None:
+def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: Any,
+                   pending: str | None = None) -> tuple[str, bool] | None:
     """``(the sentence, whether it fits)`` that says whether the age the latest message states ("저 41살이에요",
-    "I'm 41"), or the message before when the latest leans on it ("그럼 기차 할인은?"), fits the age rule of the service
-    answered first, or None (no age stated, no rule read:
+    "I'm 41"), or the message before when the latest leans on it ("그럼 기차 할인은?"), or the question that waited for
+    the region the latest message gives (``pending``, with what was said at the region question joined to it: s47,
+    "청년농업인 영농정착지원 알려줘", "저 41살이에요", "경남이요" quoted 만 18세 이상 ～ 만 40세 미만 without the verdict),
+    fits the age rule of the service answered first, or None (no age stated, no rule read:
     :mod:`assistant.knowledge.age_rule`; or the domain lacks the responses). s36 second probe: the rule was quoted
     and the citizen left to compare."""
     from assistant.dialogue.service_followup import leans_on_before
@@ -482,6 +485,8 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
         # 기차 할인은?": s41 probe, the rule was quoted without the verdict the same question asked at once got)
         users = [e for e in tracker.applied_events() if isinstance(e, UserUttered)]
         age = stated_age(users[-2].text or "") if len(users) >= 2 else None
+    if age is None and pending:
+        age = stated_age(pending)
     if age is None or composer is None or not answer.citations or not hasattr(composer, "age_rule_of"):
         return None
     rule = composer.age_rule_of(answer.citations[0].doc_id)

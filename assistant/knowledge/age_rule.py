@@ -24,16 +24,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 #: a bound on both sides: "만 18세 이상 만 40세 미만", "19세 이상 39세 이하", "만 19세 ~ 34세", "35~39세"
-_RANGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세?\s*(?:(이상|초과)\s*(?:만\s*)?|[~∼]\s*(?:만\s*)?)(\d{1,3})\s*세\s*(이하|미만)?")
+#: (the catalogue writes the range's tilde as ~, ∼, the full-width ～ or 〜, also after 이상: "만 18세 이상 ～ 만 40세 미만")
+_RANGE = re.compile(r"(?:만\s*)?(\d{1,3})\s*세?\s*(?:(이상|초과)\s*[~∼～〜]?\s*(?:만\s*)?|[~∼～〜]\s*(?:만\s*)?)(\d{1,3})\s*세\s*(이하|미만)?")
 #: a bound on one side: "만 65세 이상", "만 55세 이하", "19세 이하의" (the catalogue's 지원대상 reader,
 #: :mod:`connectors.eligibility.text_groups`, reads ages with it too)
 AGE_BOUND = re.compile(r"(?:만\s*)?(\d{1,3})\s*세\s*(이상|초과|이하|미만)")
 #: the person a bound on a top-level line must describe right after it (a particle or 인 between)
 _PERSON_AFTER = re.compile(r"^\s*(?:인|의)?\s*(?:사람|노인|어르신|청년|성인|임신부|임산부|운전자|분|국민|내국인|무주택|근로자|구직자)")
-#: a line that names the age as what it is about
-_AGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:나이|연령|기본\s*요건)\s*:")
+#: a line that names the age as what it is about, after the catalogue's list markers ("- ", "○ ", "가. ", "1) ", "①")
+_AGE_LINE = re.compile(r"^\s*(?:[-○●◦·•▪■□*※]\s*|[가-하]\s*[.)]\s*|\(?\d{1,2}\s*[.)]\s*|[①-⑳]\s*)?(?:나이|연령|기본\s*요건)\s*:")
 #: a line about a child's age or a birth year: not the asker's age
 _CHILD_LINE = re.compile(r"아동|자녀|유아|영아|아기|생후|출생|년생|소아|세대|가구원")
+#: on a line that names the age as its subject, only a child named makes it a child's: its birth years ("1986.1.1 ∼
+#: 2008.12.31. 출생자", s47: 청년농업인 영농정착 지원's 연령 line) are the applicant's own
+_CHILD_ON_AGE_LINE = re.compile(r"아동|자녀|유아|영아|아기|생후|소아|출생아|가구원")
 #: a section that lists ways in, any one of which is enough
 _ALTERNATIVES = re.compile(r"중\s*(?:어느\s*)?하나|하나\s*이상|어느\s*하나")
 
@@ -145,9 +149,9 @@ def birth_rule(section: str, today: date) -> BirthRule | None:
 
 
 def _rules_of_line(line: str, top_level: bool) -> list[AgeRule]:
-    if _CHILD_LINE.search(line):
-        return []
     age_line = bool(_AGE_LINE.match(line))
+    if (_CHILD_ON_AGE_LINE if age_line else _CHILD_LINE).search(line):
+        return []
     if not (age_line or top_level):
         return []
     out = []
@@ -180,6 +184,8 @@ def age_rule(section: str) -> AgeRule | None:
     '만 18세 이상 40세 미만'
     >>> age_rule("- 노인복지법에서 정한 만 65세 이상 노인").fits(64), age_rule("- 신청일 현재 12세 미만인 비장애 아동")
     (False, None)
+    >>> age_rule("가. 연령 : 사업 시행연도 기준 만 18세 이상 ～ 만 40세 미만(1986.1.1 ∼ 2008.12.31. 출생자)").describe("ko")
+    '만 18세 이상 40세 미만'
     """
     if _ALTERNATIVES.search(section):
         return None
@@ -192,7 +198,7 @@ def age_rule(section: str) -> AgeRule | None:
 
 
 #: an age stated in Korean ("41살", "만 64세", "70세인데"), not a bound ("65세 이상", "19세 미만", "12~17세")
-_STATED_KO = re.compile(r"(?<![\d.~∼-])(\d{1,3})\s*(?:살|세)(?!\s*(?:이상|이하|미만|초과|까지|부터|이후|이전|[~∼-]|\d))")
+_STATED_KO = re.compile(r"(?<![\d.~∼～〜-])(\d{1,3})\s*(?:살|세)(?!\s*(?:이상|이하|미만|초과|까지|부터|이후|이전|[~∼～〜-]|\d))")
 #: an age stated in English ("I'm 41", "she is 70", "41 years old", "aged 67")
 _STATED_EN = re.compile(r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|aged)\s+(\d{1,3})\b(?!\s*(?:%|percent|won|months?))"
                         r"|\b(\d{1,3})\s*(?:years?\s*old|yrs?\s*old|y/o)\b", re.I)
