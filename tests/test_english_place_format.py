@@ -31,6 +31,9 @@ EXPECTED = {
     "충청북도 옥천군": "Okcheon-gun, Chungcheongbuk-do",
     "서울특별시": "Seoul",
     "중구": "Jung-gu",
+    # a merged 시·도 joins its two names (s44 probe: "Jeonnamgwangju" hid the 광주 an English reader looks for)
+    "전남광주통합특별시": "Jeonnam-Gwangju",
+    "전남광주통합특별시 북구": "Buk-gu, Jeonnam-Gwangju",
 }
 
 

@@ -349,6 +349,19 @@ _UNITS = {"구": "gu", "군": "gun", "시": "si", "도": "do"}
 _METRO_ENDINGS = ("통합특별시", "특별자치시", "특별자치도", "특별시", "광역시")
 
 
+def _joined_name(stem: str) -> str | None:
+    """A 시·도 whose name joins the short names of the two it merged ("전남광주" of 전남광주통합특별시: 전남 and 광주), as
+    English writes such a pair: each romanised and capitalised, a hyphen between ("Jeonnam-Gwangju"; s44 probe: the
+    one word "Jeonnamgwangju" hid the 광주 an English reader looks for). None for any other stem."""
+    from connectors.eligibility.regions import SIDO_ALIASES
+
+    for cut in range(2, len(stem) - 1):
+        head, tail = stem[:cut], stem[cut:]
+        if head in SIDO_ALIASES and tail in SIDO_ALIASES:
+            return f"{romanise(head).capitalize()}-{romanise(tail).capitalize()}"
+    return None
+
+
 def english_place_name(korean: str) -> str:
     """A Korean place name as English writes it: Revised Romanization of each word, its unit after a hyphen, the
     smallest unit first with commas between, as an English address is written ("경기도 성남시 분당구" →
@@ -356,7 +369,8 @@ def english_place_name(korean: str) -> str:
 
     Metropolitan and special names drop their ending; other units keep theirs as RR does on road signs
     ("중구" → "Jung-gu", "수원시" → "Suwon-si", "경기도 성남시" → "Seongnam-si, Gyeonggi-do", "부산광역시 해운대구" →
-    "Haeundae-gu, Busan"). A word without a known unit is romanised whole. The one writer of a place in an English
+    "Haeundae-gu, Busan"; a merged 시·도 joins its two names with a hyphen: "전남광주통합특별시 북구" → "Buk-gu,
+    Jeonnam-Gwangju"). A word without a known unit is romanised whole. The one writer of a place in an English
     reply (the form's messages, the eligibility results and conditions, the regional follow-up, the knowledge
     answers: through :func:`assistant.regions.place_for_language`), so that a place reads the same everywhere and
     no reply prints Hangul. A list of such places is joined with "; " (:func:`assistant.regions.places_for_language`).
@@ -377,7 +391,7 @@ def english_place_name(korean: str) -> str:
             continue
         metro = next((e for e in _METRO_ENDINGS if word.endswith(e) and len(word) > len(e)), None)
         if metro is not None:
-            words.append(romanise(word[: -len(metro)]).capitalize())
+            words.append(_joined_name(word[: -len(metro)]) or romanise(word[: -len(metro)]).capitalize())
         elif len(word) > 1 and word[-1] in _UNITS:
             words.append(f"{romanise(word[:-1]).capitalize()}-{_UNITS[word[-1]]}")
         else:
