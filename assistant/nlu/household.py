@@ -489,7 +489,7 @@ MEANS_STATED = re.compile(
     r"|(?:형편|살림|사정|생활)\s*(?:이|은)?\s*(?:많이\s*|너무\s*|좀\s*|매우\s*)?(?:어려워요|어렵고|어려운데|어렵습니다|어려워서|힘들어요|힘들고|힘든데|빠듯해요|빠듯하고|빠듯한데)"
     # household size said ("세 식구예요", "4인 가구인데", "저희 가족은 4명이에요")
     rf"|{_SIZE_KO}\s*(?:식구|명\s*(?:가족|가구|식구)|인\s*(?:가구|가족))\s*{_STATEMENT_END_KO}"
-    rf"|(?:가족|식구|가구원)\s*(?:은|는|이|이)?\s*(?:모두\s*|다\s*)?{_SIZE_KO}\s*(?:명|식구)\s*{_STATEMENT_END_KO}"
+    rf"|(?:가족|식구|가구원)\s*(?:은|는|이)?\s*(?:모두\s*|다\s*)?{_SIZE_KO}\s*(?:명|식구)\s*{_STATEMENT_END_KO}"
     # English: income, then household size
     r"|\b(?:my|our)\s+(?:household\s+|family\s+|monthly\s+)?(?:income|earnings|salary|wages?|pay)\s+(?:is|are)\s+"
     r"(?:very\s+|quite\s+|really\s+|pretty\s+|too\s+)?(?:low|small|tiny|little|not\s+(?:much|high|enough))\b"
