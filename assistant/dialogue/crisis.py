@@ -201,6 +201,8 @@ _EMERGENCY_EN = re.compile(
     r"|\b(?:my|our)\s+(?:\w+\s+){0,2}(?:father|mother|dad|mom|mum|grandfather|grandmother|grandma|grandpa|husband|wife)\b"
     r"[^.?!]{0,40}?\b(?:wandered\s+off|went\s+missing|is\s+missing|has\s+gone\s+missing)",
     re.I)
+#: The household bills a citizen says they cannot pay (utilities, rent, care): spoken names and the catalogue's.
+_BILLS_KO = r"(?:전기세|전기요금|전기료|가스비|가스요금|가스료|수도세|수도요금|수도료|난방비|월세|집세|관리비|공과금|병원비|약값|생활비)"
 _HARDSHIP_KO = re.compile(
     r"생계\s*가?\s*(?:막막|어렵|어려워|힘들|곤란)|살\s*길이?\s*막막|먹고\s*살\s*(?:길|방법)이?\s*(?:없|막막)"
     r"|먹을\s*(?:게|것이?|거)\s*없|당장\s*(?:생활비|돈|먹을)\S*\s*없"
@@ -209,6 +211,9 @@ _HARDSHIP_KO = re.compile(
     r"|(?:집|방)에서\s*쫓겨(?:나|났)|쫓겨나게|쫓겨났|길\s*에?\s*나앉|노숙\s*하게|(?:전기|가스|수도)\s*(?:가|도)?\s*끊(?:겼|길|어)|단전|단수"
     # s40 probe: nowhere to sleep ("집에서 쫓겨났어요 잘 곳이 없어요", "집 나왔어요 갈데가 없어요")
     r"|(?:갈|잘|지낼|머물|있을|살)\s*(?:데|곳|집)\s*(?:가|이|도)?\s*(?:없|하나도\s*없)"
+    # s47: a bill the household cannot pay ("전기세 낼 돈이 없어요" was read as a bare no: "확인을 기다리는 요청이 없어요")
+    rf"|{_BILLS_KO}\s*(?:을|를|도)?\s*(?:낼|내야\s*할|낼\s*만한|갚을)\s*돈\s*(?:이|도)?\s*(?:없|하나도\s*없|부족)"
+    rf"|{_BILLS_KO}\s*(?:을|를|도|가|이)?\s*(?:몇\s*달(?:째)?\s*|계속\s*)?(?:못\s*내|낼\s*수\s*(?:가\s*)?없|밀렸|밀려\s*있)"
     )
 #: Going without food ("며칠째 굶고 있어요"; s40 probe, which got "찾지 못했어요" or "알겠어요": days said in a number,
 #: "3일째 아무것도 못 먹었어요", starving, "이틀째 굶었어요", living on nothing, "일주일째 라면 하나로 버티고 있어요"),
@@ -222,7 +227,8 @@ _HARDSHIP_EN = re.compile(
     r"\b(?:can'?t|cannot)\s+afford\s+(?:food|to\s+eat|rent)\b|\bnothing\s+to\s+eat\b|\bno\s+money\s+for\s+food\b"
     r"|\b(?:being|getting)\s+evicted\b|\bhave\s+no\s+money\s+left\b|\bno\s+food\b"
     r"|\b(?:we|i)\s+(?:have|got)\s+no\s+money\b|\b(?:we|i)\s+(?:have|got)\s+nothing\s+to\s+live\s+on\b"
-    r"|\bcan'?t\s+pay\s+(?:the\s+)?(?:rent|bills)\b"
+    r"|\b(?:can'?t|cannot|couldn'?t)\s+(?:pay|afford)\s+(?:the\s+|my\s+|our\s+)?(?:rent|bills|(?:electricity|electric|power|gas|"
+    r"heating|water|utility|medical|hospital)\s+bills?)\b"
     r"|\bhaven'?t\s+eaten\s+(?:anything\s+)?(?:in|for)\b|\bnowhere\s+to\s+(?:sleep|stay|go|live)\b|\bkicked\s+out\s+of\s+(?:my|our|the)\s+(?:home|house|flat|apartment)\b"
     r"|\b(?:i'?m|we'?re|i\s+am|we\s+are)\s+homeless\b", re.I)
 
@@ -283,6 +289,10 @@ def expresses_hardship(text: str | None) -> bool:
     (True, True)
     >>> expresses_hardship("에너지바우처 신청 방법"), expresses_hardship("생계급여 기준이 뭐예요?")
     (False, False)
+    >>> expresses_hardship("전기세 낼 돈이 없어요"), expresses_hardship("월세를 몇 달째 못 내고 있어요")
+    (True, True)
+    >>> expresses_hardship("I can't pay my electricity bill"), expresses_hardship("전기요금 할인 받을 수 있나요?")
+    (True, False)
     """
     if not text:
         return False

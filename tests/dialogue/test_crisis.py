@@ -110,7 +110,10 @@ def test_a_crisis_while_waiting_for_an_agent_gets_the_lines(processor: Any) -> N
                                   "며칠째 밥을 못먹었어요 돈이 하나도 없어요",  # s39 probe: "찾지 못했어요"
                                   # s40 probe: "찾지 못했어요", "알겠어요", the out-of-scope reply
                                   "3일째 아무것도 못 먹었어요", "이틀째 굶었어요", "일주일째 라면 하나로 버티고 있어요",
-                                  "집에서 쫓겨났어요 잘 곳이 없어요", "I haven't eaten in 3 days", "I'm homeless"])
+                                  "집에서 쫓겨났어요 잘 곳이 없어요", "I haven't eaten in 3 days", "I'm homeless",
+                                  # s47: a bill the household cannot pay ("전기세 낼 돈이 없어요" was a bare "no":
+                                  # "확인을 기다리는 요청이 없어요")
+                                  "전기세 낼 돈이 없어요", "가스비도 못 내고 있어요", "I can't pay my electricity bill"])
 def test_a_sudden_loss_of_livelihood_is_told_where_to_ask(processor: Any, text: str) -> None:
     t = say(processor, text)
     assert responses(t) == ["utter_hardship"], [m.text for m in t.messages]
