@@ -134,9 +134,16 @@ class ActionAnswerFromKnowledge:
             # "" (a yes that names no place): the same question asked again
             again = context.answer(str(pending["query"]), 0.0, earlier=True)
             if again is not None and not again.abstained and again.regions and context.has_response(regional.ASK_RESPONSE):
+                from assistant.knowledge.age_rule import stated_age
+
                 query = f"{pending['query']} {context.region_aspect}".strip()
+                # an age said instead of the place is kept (and judged with the region's answer): said so before the
+                # question is asked again (s47: "저 41살이에요" got the same question, as if unheard)
+                age = stated_age(context.region_aspect)
+                kept_age = [context.utter(tracker, "utter_kept_age", value=age)] \
+                    if age is not None and context.has_response("utter_kept_age") else []
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": query, "regions": [r for r, _c in again.regions]}),
-                        self._ask_region(tracker, context, again, query)]
+                        *kept_age, self._ask_region(tracker, context, again, query)]
         if pending is not None and where is not None:  # the reply to "어느 지역에 사세요?": the question, for there
             events.append(SlotSet(regional.REGION_SLOT, where))
             # the question answered is the pending one: a later "English please" answers it again (custom.query)

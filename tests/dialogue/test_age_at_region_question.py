@@ -88,7 +88,9 @@ def test_an_age_said_at_the_region_question_is_judged_with_the_regions_answer(en
     first = say(engine, "청년농업인 영농정착지원 알려줘", sender)
     assert first.messages[-1].custom.get("response") == "utter_ask_programme_region", [m.text for m in first.messages]
     again = say(engine, age, sender)
-    assert again.messages[-1].custom.get("response") == "utter_ask_programme_region"  # asked again, the age kept
+    # the age is said to be kept, then the question is asked again
+    assert [m.custom.get("response") for m in again.messages] == ["utter_kept_age", "utter_ask_programme_region"]
+    assert "41" in (again.messages[0].text or "")
     answer = say(engine, place, sender).messages[-1]
     # 경상남도's or the national one (both say 만 18세 이상 만 40세 미만; 춘천시's is not 경남's)
     assert answer.custom["citations"][0]["agency"] in ("경상남도", "농림축산식품부"), answer.custom["citations"]
