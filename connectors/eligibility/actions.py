@@ -222,7 +222,6 @@ def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
 
     from assistant.regions import read_place
     from connectors.eligibility.facts import Facts
-    from connectors.eligibility.regions import normalise_region
 
     out: dict[str, Any] = {}
     for slot, value in slots.items():
@@ -233,16 +232,15 @@ def facts_from_slots(slots: Mapping[str, Any]) -> dict[str, Any]:
             value = int(value)
         elif name == "income_pct_median" and isinstance(value, int):
             value = float(value)
-        elif name == "region" and isinstance(value, str):
-            try:
-                normalise_region(value)
-            except ValueError:
-                area = read_place(value)
-                value = str(area) if area is not None else value
         try:
             out[name] = getattr(Facts.model_validate({name: value}), name)
         except ValidationError:
-            logger.warning("slot value not usable as an eligibility fact", extra={"stage": "action", "fact": name})
+            # a lone 시·군·구 the NLU left unqualified ("전주"): the one place it names, validated once more
+            area = read_place(value) if name == "region" and isinstance(value, str) else None
+            if area is not None:
+                out[name] = getattr(Facts.model_validate({name: str(area)}), name)
+            else:
+                logger.warning("slot value not usable as an eligibility fact", extra={"stage": "action", "fact": name})
     return out
 
 
