@@ -205,15 +205,26 @@ class ActionAnswerFromKnowledge:
                     if again is not None and not again.abstained:
                         answer, asked = again, later
                         break
+            # a page that shuts out the child the page answered is for is no answer to a follow-up about that child
+            # ("언어치료도 돼요?" after 장애아가족 양육 지원: s46 probe, 언어발달지원, for non-disabled children)
+            shut = _shut_out(context, answer)
+            if shut is not None:
+                answer = None
             if (answer is None or answer.abstained) and context.unmentioned is not None:
                 # what the page answered does not speak of ("교육도 받아야 돼요?" after 운전면허 적성검사 간소화 for "75세
                 # 아버지 운전면허 갱신 어떻게 해요?": s40 probe, "'교육'에 관한 조건은 따로 찾지 못했어요"): the question
                 # before it, with it, may find the page that does (고령운전자 교통안전교육)
                 joined = _with_previous_question(tracker, context)
+                if joined is not None and (other := _shut_out(context, joined[0])) is not None:
+                    shut, joined = shut or other, None
                 if joined is not None:
                     answer, asked, elsewhere = joined
             if (answer is None or answer.abstained) and (unmentioned := _unmentioned(context)) is not None:
                 answer = unmentioned
+                composer = getattr(context.knowledge, "composer", None)
+                if shut is not None and composer is not None:
+                    note = composer.shut_out_note(*shut, context.answer_language or context.language)
+                    answer = dataclasses.replace(answer, text=f"{answer.text}\n\n{note}" if note else answer.text)
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
                 waiting = {"query": text, "regions": [r for r, _c in answer.regions]}
@@ -607,6 +618,19 @@ def _with_previous_question(tracker: DialogueStateTracker, context: TurnContext)
         return None
     note = composer.elsewhere_note(doc_id, words, answer.language) if hasattr(composer, "elsewhere_note") else ""
     return answer, query, note
+
+
+def _shut_out(context: TurnContext, answer: Any) -> tuple[str, str] | None:
+    """``(doc_id, words)`` when ``answer`` (to a follow-up about what the page just answered does not speak of,
+    ``context.unmentioned``) leads with a page whose eligibility section shuts out the children that page is for
+    (:meth:`~assistant.knowledge.composer.AnswerComposer.shut_out_child`: its id, and the words that do); else None."""
+    composer = getattr(context.knowledge, "composer", None)
+    if context.unmentioned is None or answer is None or answer.abstained or not answer.citations or composer is None \
+            or not hasattr(composer, "shut_out_child"):
+        return None
+    lead = answer.citations[0].doc_id
+    words = composer.shut_out_child(lead, context.unmentioned[0])
+    return (lead, words) if words else None
 
 
 def _unmentioned(context: TurnContext) -> Any:

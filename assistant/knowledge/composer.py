@@ -46,6 +46,8 @@ from assistant.knowledge.subject import TitleSubjects, place_names
 from assistant.knowledge.target_groups import (
     STAGE_SCORE_SHARE,
     asked_words,
+    children_groups,
+    excluded_group,
     group_first,
     not_excluding_first,
     open_first,
@@ -1126,6 +1128,27 @@ class AnswerComposer:
         lines.append(_source_line(doc, lang))
         citation = Citation(doc.doc_id, doc.title, doc.agency, doc.url, name, doc.updated_at)
         return Answer("\n".join(lines), lang, (citation,), False, 1.0)
+
+    def shut_out_child(self, doc_id: str, earlier_id: str) -> str | None:
+        """The words by which ``doc_id``'s eligibility section shuts out the children ``earlier_id``'s service is for
+        (:func:`~assistant.knowledge.target_groups.children_groups`, :func:`~assistant.knowledge.target_groups.
+        excluded_group`: "비장애아동" for 언어발달지원 after 장애아가족 양육 지원), or None (either document not in the
+        index, the earlier one for no group's children, or no such words)."""
+        doc, earlier = self.index.docs.get(doc_id), self.index.docs.get(earlier_id)
+        groups = children_groups(earlier.title) if earlier is not None else frozenset()
+        if doc is None or not groups:
+            return None
+        return excluded_group(self._eligibility_text(doc), groups)
+
+    def shut_out_note(self, doc_id: str, words: str, lang: str) -> str:
+        """The sentence that ``doc_id``'s service was found and left out, its eligibility section shutting out the
+        child asked about (``words``, :meth:`shut_out_child`); ``""`` for a document not in the index."""
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return ""
+        if lang == "en":
+            return f"I also found {_named(doc, lang)}, but who is eligible says '{words}', so it is not for this child."
+        return f"{_named(doc, lang)} 안내도 찾았지만, 지원 대상이 '{words}'{particle_after(words, '(이)')}라서 이 아이에게는 맞지 않아요."
 
     def elsewhere_note(self, doc_id: str, said: Iterable[str], lang: str) -> str:
         """The sentence before another page's answer to what ``doc_id``'s page, answered just before, does not speak

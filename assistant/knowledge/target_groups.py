@@ -164,10 +164,32 @@ def excluded_group(eligibility: str, groups: Iterable[str]) -> str | None:
     return None
 
 
+def children_groups(title: str) -> frozenset[str]:
+    """The groups of :data:`NARROW_GROUPS` whose children ``title``'s service is for: those it names when it names a
+    child too (:data:`CHILD_WORDS`, or 아 right after the group's word: 장애아), else none.
+
+    A follow-up after such a service is about that child: "언어치료도 돼요?" after 장애아가족 양육 지원 (s46 probe) was
+    answered with 언어발달지원, for the *non-disabled* children of disabled parents
+    (:meth:`~assistant.knowledge.composer.AnswerComposer.shut_out_child`).
+
+    >>> sorted(children_groups("장애아가족 양육 지원")), sorted(children_groups("장애인연금"))
+    (['장애'], [])
+    """
+    text = _squashed(title)
+    groups = asked_groups(text)
+    if _CHILD_IN_QUESTION.search(title):
+        return groups
+    return frozenset(g for g in groups if any(w + "아" in text for w in NARROW_GROUPS[g] if re.match(r"[가-힣]", w)))
+
+
 def shuts_out(result: RetrievalResult, eligibility: Callable[[H], str]) -> Callable[[H], bool]:
     """``unfit(hit)``: whether ``hit``'s eligibility section shuts out the children of a group the question names
-    (:func:`excluded_group`), the question being about a child; always False for any other question."""
+    (:func:`excluded_group`), the question being about a child; always False for any other question, and for one
+    about a child outside the group ("부모가 장애가 있으면 비장애 자녀 언어발달 지원 받을 수 있나요?": its 비장애 is no
+    disabled child)."""
     groups = asked_groups(asked_words(result)) if _CHILD_IN_QUESTION.search(result.query) else frozenset()
+    if groups and excluded_group(result.query, groups) is not None:
+        groups = frozenset()
     return lambda h: bool(groups) and excluded_group(eligibility(h), groups) is not None
 
 

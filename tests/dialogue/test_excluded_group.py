@@ -9,11 +9,12 @@ corpus; the expected pages and lines are read from the pages themselves.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from assistant.knowledge.target_groups import excluded_group
+from assistant.knowledge.target_groups import children_groups, excluded_group
 from tests.dialogue.test_detail_followup import first_cited, page, say
 
 LANGUAGE = "언어발달지원"
@@ -92,3 +93,39 @@ def test_a_disabled_childs_parent_is_not_answered_with_the_missing_childrens_pag
     assert (first_cited(t) or "").removesuffix("-en") == disabled, t.messages[0].text
     # asked by name, the missing children's page is still the answer
     assert first_cited(say(processor, "실종아동 지원 알려줘", sender=f"excl-missing-{text}")) == missing
+
+
+@pytest.mark.parametrize(("title", "groups"), [
+    (DISABLED_CHILD, {"장애"}),  # 장애아: the group's word, then 아
+    ("다문화가족 자녀 언어발달 지원", {"다문화"}),  # a child word
+    ("장애인연금", set()),  # the group, no child: a disabled adult's child may be non-disabled
+    ("예술활동준비금", set()),  # no group named
+])
+def test_children_groups(title: str, groups: set[str]) -> None:
+    assert children_groups(title) == groups
+
+
+def test_a_follow_up_about_the_disabled_child_is_not_answered_with_a_page_that_shuts_it_out(processor: Any) -> None:
+    """s46 probe: "언어치료도 돼요?" after 장애아가족 양육 지원 was answered with 언어발달지원, whose 지원 대상 is the
+    *non-disabled* children of disabled parents. Now: the page answered does not speak of it (its who is eligible
+    quoted), and 언어발달지원 is named with why it is left out."""
+    language, language_body = page(LANGUAGE)
+    disabled, disabled_body = page(DISABLED_CHILD)
+    assert "언어" not in disabled_body and "치료" not in disabled_body  # the page answered says nothing of it
+    excluded = next(line for line in section(language_body, "지원 대상").splitlines() if "비장애" in line)
+    say(processor, f"{DISABLED_CHILD} 받을 수 있나요?", sender="excl-followup")
+    t = say(processor, "언어치료도 돼요?", sender="excl-followup")
+    reply = t.messages[0].text
+    assert first_cited(t) == disabled and language not in [
+        c["doc_id"] for m in t.messages for c in m.custom.get("citations", [])], reply
+    assert "장애아동" in reply  # who is eligible for the page answered
+    words = re.sub(r"\s+", "", excluded.split("인 ", 1)[1])  # "신청일 현재 12세 미만인 비장애 아동" → 비장애아동
+    assert f"{LANGUAGE} (보건복지부) 안내도 찾았지만, 지원 대상이 '{words}'" in reply, reply
+
+
+def test_a_question_about_a_non_disabled_child_is_answered_with_its_page(processor: Any) -> None:
+    """A question that says its child is not in the group (비장애 자녀) is no question about the group's child: the page
+    for non-disabled children answers it (it was put after 장애아가족 양육 지원, the question's 장애 read as the child's)."""
+    language, _ = page(LANGUAGE)
+    t = say(processor, "부모가 장애가 있으면 비장애 자녀 언어발달 지원 받을 수 있나요?", sender="excl-non-disabled")
+    assert first_cited(t) == language, t.messages[0].text
