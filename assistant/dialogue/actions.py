@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -149,9 +149,12 @@ class TurnContext:
                 self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None)
         return self._answers[key]
 
-    def utter(self, tracker: DialogueStateTracker, name: str, custom: dict[str, Any] | None = None, **values: Any) -> BotUttered:
-        """Render response ``name`` for this turn's language and channel with the tracker's slots."""
-        return render_response(self.domain, name, language=self.language, channel=self.channel, slots=tracker.slots,
+    def utter(self, tracker: DialogueStateTracker, name: str, custom: dict[str, Any] | None = None,
+              conditions: Mapping[str, Any] | None = None, **values: Any) -> BotUttered:
+        """Render response ``name`` for this turn's language and channel with the tracker's slots; ``conditions``: slot
+        values that hold for this rendering only (a conditional variant's ``place_asked``), never stored."""
+        slots = {**tracker.slots, **conditions} if conditions else tracker.slots
+        return render_response(self.domain, name, language=self.language, channel=self.channel, slots=slots,
                                custom=custom, **values)
 
     def has_response(self, name: str) -> bool:

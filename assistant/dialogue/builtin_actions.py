@@ -145,7 +145,13 @@ class ActionAnswerFromKnowledge:
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": query, "regions": [r for r, _c in again.regions]}),
                         *kept_age, self._ask_region(tracker, context, again, query)]
         if pending is not None and where is not None:  # the reply to "어느 지역에 사세요?": the question, for there
-            events.append(SlotSet(regional.REGION_SLOT, where))
+            message = tracker.latest_message
+            # a place asked about ("그럼 수원은 뭐 있어요") is answered for, but not kept as where the citizen lives
+            asked_place = message is not None and not any(e.get("entity") == regional.REGION_ENTITY for e in message.entities) \
+                and regional.asks_about_place(message.text or "")
+            conditions = {"place_asked": True} if asked_place else None
+            if not asked_place:
+                events.append(SlotSet(regional.REGION_SLOT, where))
             # the question answered is the pending one: a later "English please" answers it again (custom.query)
             asked = regional.question_for_region(tracker, pending)
             # written in the language the citizen asked for while the region question waited ("Can you tell me in
@@ -161,7 +167,8 @@ class ActionAnswerFromKnowledge:
                 found = context.answer(local, 0.0, region=where, earlier=True)
                 if found is not None and not found.abstained and found.citations and found.citations[0].title == local:
                     lead = same[0]
-                    intro = context.utter(tracker, regional.LOCAL_TOO_RESPONSE, region=place_for_language(where, context.language),
+                    intro = context.utter(tracker, regional.LOCAL_TOO_RESPONSE, conditions=conditions,
+                                          region=place_for_language(where, context.language),
                                           programme=lead.title, local=local)
                     custom = {"citations": [c.__dict__ for c in found.citations] + [lead.__dict__], "abstained": False,
                               "language": context.language, "response": regional.LOCAL_TOO_RESPONSE, "query": asked}
@@ -169,7 +176,7 @@ class ActionAnswerFromKnowledge:
             if same is not None and context.has_response(same[1]):
                 # the document that answered leads again: what it means for that place, not all of it again
                 lead, response = same
-                return [*events, context.utter(tracker, response, custom={
+                return [*events, context.utter(tracker, response, conditions=conditions, custom={
                     "citations": [lead.__dict__], "abstained": False, "language": context.language,
                     "response": response, "query": asked},
                     region=place_for_language(where, context.language), programme=lead.title,

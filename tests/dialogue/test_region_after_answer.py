@@ -146,3 +146,37 @@ def test_a_national_answer_names_the_region_s_own_programme_too(make_processor: 
     assert list(dict.fromkeys(cited(t))) == [local, national]  # each section used is cited
     assert said in text and "경기도산후조리비지원" in text and "건강보험 임신·출산 진료비 지원" in text
     assert "[지원 내용]" in text and "50만원" in text  # its answer follows: 출생아 1인당 50만원 상당 (the page)
+
+
+def _domain_variant(name: str, language: str, asked: bool) -> str:
+    """The text of response ``name``'s variant for ``language`` and a place asked about (or said to be lived in), read
+    off intents/domain.yml."""
+    domain = yaml.safe_load((KNOWLEDGE.parent / "intents" / "domain.yml").read_text(encoding="utf-8"))
+    for variant in domain["responses"][name]:
+        cond = {c["name"]: c["value"] for c in variant.get("condition", [])}
+        if cond.get("language", "ko") == language and bool(cond.get("place_asked")) == asked:
+            return str(variant["text"])
+    raise AssertionError(f"no variant of {name} for {language}, asked={asked}")
+
+
+@pytest.mark.parametrize(("question", "title", "place_said", "region", "response", "language"), [
+    # s46 probe: "그럼 수원은 뭐 있어요" after 대구's 난임 programme was told "경기도 수원시에 사시는군요"
+    (SEOUL, SEOUL, "그럼 수원은 뭐 있어요", "경기도 수원시", "utter_region_same_answer_elsewhere", "ko"),
+    ("난임부부 시술비 지원 알려주세요", NATIONAL, "부산은요?", "부산광역시", "utter_region_same_answer", "ko"),
+    ("What is the energy voucher?", "Energy voucher (에너지바우처)", "What about Busan?", "Busan",
+     "utter_region_same_answer", "en"),
+])
+def test_a_place_asked_about_is_answered_for_but_not_kept_as_the_citizens(
+        make_processor: Any, question: str, title: str, place_said: str, region: str, response: str,
+        language: str) -> None:
+    p = make_processor()
+    language_dir = "en" if language == "en" else "ko"
+    assert cited(say(p, question))[0] == doc_id(language_dir, title)
+    t = say(p, place_said)
+    assert responses(t) == [response], [m.text for m in t.messages]
+    text = t.messages[0].text
+    head = _domain_variant(response, language, asked=True).split("{region}", 1)[1].split("{", 1)[0]
+    assert region in text and head in text, text  # "… 의 경우를 알려 드릴게요." / "About Busan: …"
+    lived = _domain_variant(response, language, asked=False).split("{region}", 1)[0]
+    assert lived not in text  # "알겠어요, " / "Thanks, I'll keep "
+    assert p.load("s-after").get_slot("programme_region") is None
