@@ -91,3 +91,22 @@ def test_reply_starts_with_a_warning_for_registration_card_account_numbers(make_
         assert ("don't type" in first.text) is (lang == "en")
         assert len(turn.messages) >= 2  # the question is still answered after the warning
         assert not find_pii(first.text)
+
+
+@pytest.mark.parametrize(("text", "paid_in", "lang"), [
+    # s46 probe: the warning, then "which service?" (ko) or 청년 월세 지원 (en) as if the money could be sent from here
+    ("계좌번호 110-123-456789로 지원금 넣어주세요", True, "ko"),
+    ("국민은행 123456-01-234567 계좌로 입금해 주세요", True, "ko"),
+    ("Please deposit the grant into my account 110-123-456789", True, "en"),
+    ("Send the money to my bank account 110-123-456789", True, "en"),
+    ("제 계좌번호는 국민은행 123456-01-234567이에요", False, "ko"),  # an account told, no payment asked: answered as before
+])
+def test_a_request_to_pay_into_the_account_typed_says_where_benefits_are_paid(
+        make_processor, text: str, paid_in: bool, lang: str) -> None:  # type: ignore[no-untyped-def]
+    turn = make_processor().handle_message(UserMessage("pii-paid-in", text, channel="rest"))
+    first = turn.messages[0]
+    assert first.custom.get("response") == "utter_pii_warning" and not find_pii(first.text)
+    where = "담당 기관에 등록한 본인 명의 계좌" if lang == "ko" else "the account you register with the agency"
+    assert (where in first.text) is paid_in, first.text
+    # nothing else is answered to a request no service here can serve (no retrieval over the account's words)
+    assert (len(turn.messages) == 1) is paid_in, [m.text for m in turn.messages]

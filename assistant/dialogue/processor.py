@@ -98,6 +98,20 @@ _NUMBER_WARNING = {
     "en": "Please don't type resident registration, passport, driver's licence, card or account numbers in the chat: "
           "I never need them.",
 }
+#: Said after :data:`_NUMBER_WARNING` when the message asks for money to be paid into the account it types
+#: (:data:`_PAID_INTO_ACCOUNT`), as the whole reply: s46 probe, "계좌번호 …로 지원금 넣어주세요" got only the warning and
+#: "which service?", and "Please deposit the grant into my account …" was answered with 청년 월세 지원.
+_REGISTERED_ACCOUNT = {
+    "ko": "지원금은 신청할 때 담당 기관에 등록한 본인 명의 계좌로 들어가요. 이 상담창에서는 계좌를 받거나 돈을 보낼 수 없어요. "
+          "어떤 지원금인지 알려 주시면 신청 방법을 안내해 드릴게요.",
+    "en": "Benefits are paid into the account you register with the agency when you apply; I can't take account details "
+          "or send money here. Tell me which benefit it is and I'll tell you how to apply.",
+}
+#: A request to pay money into an account: "…로 지원금 넣어주세요", "입금해 주세요", "보내 줘", "deposit it", "send the
+#: money to my account", "pay it into my account".
+_PAID_INTO_ACCOUNT = re.compile(r"(?:넣어|입금|보내|송금|부쳐|쏴|지급)\s*(?:해\s*)?(?:주|줘|달라|줄\s*수|받을\s*수)"
+                                r"|\b(?:deposit|send|pay|transfer|wire)\b[^.?!]*\b(?:money|it|benefit|grant|payment|funds?)\b"
+                                r"|\b(?:into|to)\s+my\s+(?:bank\s+)?account\b", re.I)
 _WARNED_KINDS = frozenset({"rrn", "card", "account", "passport", "license"})
 #: an ``account`` span (hyphenated digit groups) warns only beside a word for an account: the same shape is a
 #: receipt ("TK-20200101-00000000"), a case number or a date range, which a citizen is asked to type
@@ -266,14 +280,20 @@ class MessageProcessor:
         context, user = self._log_user(tracker, message, mid, parse)
         context.effects = journal
         warning: BotUttered | None = None
+        paid_in = False
         if not tracker.paused and _types_sensitive_number(message.text):
             # stored, so that the tracker, /story and a handoff transcript show it; a bot event without an action,
             # so no policy, rule or form reads it as the turn's answer or the last question (action_repeat skips it)
-            warning = BotUttered(_NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"]),
-                                 {"custom": {"response": "utter_pii_warning", "language": context.language}})
+            said = _NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"])
+            paid_in = bool(_PAID_INTO_ACCOUNT.search(message.text or ""))
+            if paid_in:  # where the money goes, not only what not to type
+                said = f"{said} {_REGISTERED_ACCOUNT.get(context.language, _REGISTERED_ACCOUNT['ko'])}"
+            warning = BotUttered(said, {"custom": {"response": "utter_pii_warning", "language": context.language}})
             tracker.update(warning)
         turn_start = len(tracker.events)
-        if not tracker.paused:
+        if warning is not None and paid_in:
+            error = None  # the request to pay into the account typed is answered by the warning alone
+        elif not tracker.paused:
             try:
                 self._run_actions(tracker, context)
                 error = None
