@@ -49,3 +49,19 @@ def test_every_key_of_the_bundled_file_is_a_term_the_tokenizer_gives() -> None:
             assert (form, tag) in {(t.text, t.tag) for text in texts for t in tok.tokenize(text)}, key
         else:
             assert key in {t for text in texts for t in lexical_terms(tok.tokenize(text))}, key
+
+
+@pytest.mark.parametrize("question", ["동생이 조현병인데 지원 받을 수 있는 거 있나요?", "우울증 치료비 지원 있나요?",
+                                      "공황장애가 있는데 상담 지원 받을 수 있어요?"])
+def test_a_mental_illness_named_by_its_kind_finds_the_mental_health_pages(gov24_retriever, question: str) -> None:  # type: ignore[no-untyped-def]
+    """s43 probe: "my brother has schizophrenia …" got 희귀질환자 의료비; the catalogue's pages for it say 정신질환 or
+    정신건강, and only 하남시's names 조현병. The catalogue's titles that say either are counted independently."""
+    import json
+
+    from shared_paths import GOV24_DIR
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))["data"]
+    mental = {str(r["서비스ID"]) for r in rows if "정신" in str(r["서비스명"])}
+    assert len(mental) >= 4  # 정신질환 치료비 지원, 정신건강사업 지원, 학생정신건강 치료비 지원, …
+    top = [h.doc.doc_id for h in gov24_retriever.run(question, k=5).hits]
+    assert len(mental & set(top)) >= 2, top
