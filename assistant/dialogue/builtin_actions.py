@@ -121,6 +121,7 @@ class ActionAnswerFromKnowledge:
 
     def _reply(self, tracker: DialogueStateTracker, domain: Domain, context: TurnContext) -> list[Event]:
         from assistant.dialogue import regional
+        from assistant.knowledge.age_rule import stated_age
 
         events: list[Event] = []
         elsewhere = ""  # said first when another page answers what the page answered does not speak of
@@ -134,12 +135,13 @@ class ActionAnswerFromKnowledge:
             # "" (a yes that names no place): the same question asked again
             again = context.answer(str(pending["query"]), 0.0, earlier=True)
             if again is not None and not again.abstained and again.regions and context.has_response(regional.ASK_RESPONSE):
-                from assistant.knowledge.age_rule import stated_age
-
                 query = f"{pending['query']} {context.region_aspect}".strip()
                 # an age said instead of the place is kept (and judged with the region's answer): said so before the
                 # question is asked again (s47: "저 41살이에요" got the same question, as if unheard)
                 age = stated_age(context.region_aspect)
+                if age is not None and (nowhere := _age_fits_no_region(tracker, context, again, age)) is not None:
+                    # no region's version takes that age: said now, the region no longer asked (s47 note)
+                    return [*events, nowhere]
                 kept_age = [context.utter(tracker, "utter_kept_age", value=age)] \
                     if age is not None and context.has_response("utter_kept_age") else []
                 return [*events, SlotSet(regional.PENDING_SLOT, {"query": query, "regions": [r for r, _c in again.regions]}),
@@ -232,6 +234,12 @@ class ActionAnswerFromKnowledge:
                 if shut is not None and composer is not None:
                     note = composer.shut_out_note(*shut, context.answer_language or context.language)
                     answer = dataclasses.replace(answer, text=f"{answer.text}\n\n{note}" if note else answer.text)
+            if answer is not None and not answer.abstained and answer.regions and region is None \
+                    and (age := stated_age(text)) is not None \
+                    and (nowhere := _age_fits_no_region(tracker, context, answer, age)) is not None:
+                # "41살인데 청년 월세 지원 받을 수 있나요?": no region's version takes that age, so where the citizen
+                # lives does not matter (was: the region asked, then the age judged against that region's)
+                return [*events, nowhere]
             if answer is not None and not answer.abstained and answer.regions and region is None \
                     and context.has_response(regional.ASK_RESPONSE):
                 waiting = {"query": text, "regions": [r for r, _c in answer.regions]}
@@ -525,6 +533,35 @@ def _age_judgement(tracker: DialogueStateTracker, context: TurnContext, answer: 
         return None
     said = context.utter(tracker, name, age=age, service=answer.citations[0].title, rule=rule.describe(context.language))
     return (said.text or ""), bool(fits)
+
+
+#: Said when an age is stated for a programme that several regions run and no region's version takes that age
+#: (:func:`_age_fits_no_region`): ``{age}``, ``{programme}``, ``{rules}`` (each region with its rule).
+AGE_FITS_NO_REGION_RESPONSE = "utter_age_fits_no_region"
+
+
+def _age_fits_no_region(tracker: DialogueStateTracker, context: TurnContext, answer: Any, age: int) -> BotUttered | None:
+    """:data:`AGE_FITS_NO_REGION_RESPONSE` when ``answer`` would ask where the citizen lives (``answer.regions``: each
+    region's version of one programme, ``(region, citation)``) and the age rule of every version
+    (:meth:`~assistant.knowledge.composer.AnswerComposer.age_rule_of`) says ``age`` (years) is outside it; None when a
+    version has no rule, its rule does not decide (a birth date), one takes the age, or the domain lacks the response.
+    Each version is cited."""
+    from assistant.knowledge.age_rule import AgeRule
+
+    composer = getattr(context.knowledge, "composer", None)
+    if composer is None or not hasattr(composer, "age_rule_of") or not answer.regions \
+            or not context.has_response(AGE_FITS_NO_REGION_RESPONSE):
+        return None
+    rules = []
+    for region, citation in answer.regions:
+        rule = composer.age_rule_of(citation.doc_id)
+        if not isinstance(rule, AgeRule) or rule.fits(age) is not False:
+            return None
+        rules.append(f"{place_for_language(region, context.language)}: {rule.describe(context.language)}")
+    custom = {"citations": [c.__dict__ for _r, c in answer.regions], "abstained": False, "language": context.language,
+              "response": AGE_FITS_NO_REGION_RESPONSE, "age_fits": False}
+    return context.utter(tracker, AGE_FITS_NO_REGION_RESPONSE, custom=custom, age=age, programme=answer.programme,
+                         rules="; ".join(rules))
 
 
 #: A list of at most this many items is quoted whole when a question about a fact names one of them
