@@ -32,6 +32,9 @@ CASES = [
     # s43 probe: the local part's dots said too ("hong" stayed raw in the tracker)
     ("My email is hong dot gildong at gmail dot com", [("email", "hong dot gildong at gmail dot com")]),
     ("제 메일은 kim 점 cs 골뱅이 naver 닷컴", [("email", "kim 점 cs 골뱅이 naver 닷컴")]),
+    # a plain name before "at" is still an address; a sentence's word before it is not (below)
+    ("hong at gmail dot com", [("email", "hong at gmail dot com")]),
+    ("reach me at gildong at daum dot net", [("email", "gildong at daum dot net")]),
 ]
 
 # words about passports, licences and mail that hold none
@@ -39,6 +42,9 @@ NOT_PERSONAL = [
     "여권 발급 비용 53000원", "여권 만료일 2027년 3월", "passport expires in 2027", "I live at home with my mom",
     "운전면허 취득 학원비 지원 50만원", "meet at 3 dot", "서비스 B27000100019", "D12345678",  # a bare old format
     "이메일 주소는 나중에 알려드릴게요", "면허 딴 지 12년 됐어요",
+    # s43 probe: a place said in words after a verb is no spoken e-mail address
+    "we met at naver dot com office", "I work at samsung dot com", "I applied at gov dot kr",
+    "meet at kakao dot com headquarters",
 ]
 
 

@@ -154,6 +154,21 @@ _EMAIL_SPOKEN = re.compile(
     r"(?:[A-Za-z0-9][A-Za-z0-9-]*|네이버|지메일|한메일|다음|카카오|네이트|야후|핫메일)"
     r"(?:\s*(?:닷|\bdot\b|\.)\s*(?:[A-Za-z]{2,6}|컴|넷|케이알|씨오|오알지)(?![A-Za-z])){1,2}"
     r"|(?<![A-Za-z0-9._-])[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:골뱅이|앳)\s*(?:네이버|지메일|한메일|다음|카카오|네이트)(?:\s*닷컴)?", re.I)
+#: English words that stand before "at" in a sentence, never a spoken address's local part ("we met at naver dot com
+#: office", "I work at samsung dot com", "I applied at gov dot kr": s43 probe, masked as e-mail addresses): pronouns,
+#: function words and the verbs said of a place. A local part with a digit, a dot or an underscore ("hong123",
+#: "hong dot gildong") or any other word ("hong at gmail dot com") is still an address. Own list: a stop-word list
+#: (scikit-learn's) holds none of the verbs and would load scikit-learn wherever text is masked.
+_SENTENCE_BEFORE_AT = frozenset("""
+i me my we us our you your he him his she her they them their it its this that these those who which what
+is am are was were be been being do does did have has had will would can could shall should may might must not
+and or but so if then than also just only even still there here all some any both each
+look looks looked looking stare staring arrive arrives arrived arriving meet meets met meeting work works worked
+working live lives lived living stay stays stayed staying study studies studied studying apply applies applied
+applying register registers registered sign signed log logged shop shopped shopping buy bought find found see saw
+seen born employed hired job jobs intern interned interview interviewed trained training wait waiting waited
+played play playing ate eat eating went go going gone came come coming left leave leaving sat sit sitting
+""".split())
 #: 여권번호 (module table): the current Korean format anywhere, any format after a word for passport.
 _PASSPORT = re.compile(r"(?<![A-Za-z0-9])[MSRODG]\d{3}[A-Z]\d{4}(?![A-Za-z0-9])")
 _PASSPORT_CUED = re.compile(r"(?:여권|passport)[^0-9\n]{0,16}?(?<![A-Za-z])([A-Za-z]{1,2}\s?\d{6,9}|[A-Za-z]\d{3}[A-Za-z]\d{4})"
@@ -495,6 +510,9 @@ def _scan_written(text: str) -> list[PiiSpan]:
         found.append(PiiSpan("card", m.start(), m.end()))
     for rx in (_EMAIL, _EMAIL_SPOKEN):
         for m in rx.finditer(text):
+            said = re.match(r"([A-Za-z]+)\s+at\b", m.group(), re.I) if rx is _EMAIL_SPOKEN else None
+            if said is not None and said.group(1).lower() in _SENTENCE_BEFORE_AT:
+                continue  # "met at naver dot com": a sentence, not an address
             found.append(PiiSpan("email", m.start(), m.end()))
     for rx in (_ADDR_ROAD, _ADDR_LOT, _ADDR_APARTMENT, _ADDR_EN, _ADDR_EN_ROMAN):
         for m in rx.finditer(text):
