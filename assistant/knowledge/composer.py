@@ -1350,7 +1350,7 @@ class AnswerComposer:
             if related_ids is not None and spread.doc.doc_id not in related_ids:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})  # see below
             subject = self.subjects.subject(result, spread.doc.title)
-            programme = " ".join(sorted(subject, key=spread.doc.title.find)) or self._programme_name(result, spread, kind)
+            programme = self.subjects.label(subject, spread.doc.title) or self._programme_name(result, spread, kind)
             answer = self._compose(result, lang, score, signals, spread, [])
             choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
             return replace(answer, programme=programme, regions=choices)
@@ -1700,7 +1700,7 @@ class AnswerComposer:
         subject = self.subjects.subject(result, anchor.doc.title)
         if self._shared_name(result, anchor, kind) or not subject:
             return title
-        return " ".join(sorted(subject, key=anchor.doc.title.find))
+        return self.subjects.label(subject, anchor.doc.title)
 
     @staticmethod
     def _shared_name(result: RetrievalResult, anchor: DocHit, kind: Callable[[DocHit, DocHit], bool]) -> bool:
@@ -1776,7 +1776,7 @@ class AnswerComposer:
                 return self._compose(result, lang, score, signals, own[0], own[1:] + national)
             if national:  # named by the question's subject ('출산'), not by the lead's title ('산후조리비지원')
                 subject = self.subjects.subject(result, national[0].doc.title)
-                programme = " ".join(sorted(subject, key=national[0].doc.title.find))
+                programme = self.subjects.label(subject, national[0].doc.title)
                 return self._none_here(result, lang, score, signals, national[0], national[1:], programme, region, given,
                                        inside_subject)
         # a service for a narrow group the question does not name (예술인ㆍ노무제공자 출산전후급여등) leads over none

@@ -74,6 +74,31 @@ class TitleSubjects:
     def _squashed(title: str) -> str:
         return _NOT_WORD.sub("", title).lower()
 
+    @staticmethod
+    def label(subject: frozenset[str], title: str) -> str:
+        """How an answer names the kind of help by ``subject`` (:meth:`subject`'s words of ``title``): the stretch of
+        ``title`` from the first of them to the end of the last, as the title writes it, with a one-syllable prefix the
+        tokenizer split off the first word taken back (한부모가족: Kiwi reads 한 + 부모 + 가족, so the words are 부모
+        and 가족; s48 probe, "'부모 가족' services are run by several local governments"); ``""`` for no words.
+
+        >>> TitleSubjects.label(frozenset({"부모", "가족"}), "저소득 한부모가족 자립 지원")
+        '한부모가족'
+        >>> TitleSubjects.label(frozenset({"전세", "자금", "대출", "이자"}), "전입세대 전세자금 대출이자 지원")
+        '전세자금 대출이자'
+        >>> TitleSubjects.label(frozenset({"출산"}), "출산축하금 지원"), TitleSubjects.label(frozenset(), "출산축하금")
+        ('출산', '')
+        """
+        at = [i for i, ch in enumerate(title) if _NOT_WORD.sub("", ch)]  # the squashed text's characters in the title
+        text = "".join(title[i] for i in at).lower()
+        spans = [(text.find(w), text.find(w) + len(w)) for w in subject if w and w in text]
+        if not spans:
+            return ""
+        start, end = at[min(a for a, _b in spans)], at[max(b for _a, b in spans) - 1] + 1
+        word_start = max(title.rfind(" ", 0, start) + 1, 0)
+        if start - word_start == 1 and "가" <= title[word_start] <= "힣":
+            start = word_start
+        return title[start:end].strip()
+
     def holds(self, title: str, words: frozenset[str]) -> bool:
         """Whether ``title`` holds every one of ``words`` (spaces and punctuation ignored: "청년월세" holds 월세)."""
         text = self._squashed(title)

@@ -424,3 +424,19 @@ def test_a_narrow_groups_service_leads_when_the_question_names_the_group(compose
     wider = WiderSearch([ARTIST, NATIONAL, TEEN], docs, tok, reader)
     answer = composer.run(result(q, [GANGSEO, YONGIN, YUSEONG], docs, tok, reader), wider_search=wider)
     assert cited(answer)[0] == ARTIST, answer.text
+
+
+@pytest.mark.parametrize(("subject", "title", "label"), [
+    # s48 probe: "What benefits are there for single parents?" was asked about "'부모 가족' services" (Kiwi reads
+    # 한부모가족 as 한 + 부모 + 가족)
+    ({"부모", "가족"}, "저소득 한부모가족 자립 지원", "한부모가족"),
+    ({"전세", "자금", "대출", "이자"}, "전입세대 전세자금 대출이자 지원", "전세자금 대출이자"),
+    ({"출산"}, "출산축하금 지원", "출산"),  # the kind, not one region's name for it
+    ({"양육"}, "출산양육지원금 지원", "양육"),  # two syllables before it: no prefix taken
+    ({"소득"}, "저소득층 기저귀 지원", "저소득"),
+    (set(), "출산축하금 지원", ""),
+])
+def test_the_kind_is_named_as_the_title_writes_it(subject: set[str], title: str, label: str) -> None:
+    from assistant.knowledge.subject import TitleSubjects
+
+    assert TitleSubjects.label(frozenset(subject), title) == label
