@@ -161,3 +161,22 @@ def test_a_missing_benefit_is_not_asked_a_region_for_other_programmes(gov24_rout
     turn = gov24_router.handle(UserMessage("missing-region", text, "rest", {}))
     assert turn.answer is None or not turn.answer.regions, turn.answer
     assert all("어느 지역" not in m.text and "Which area" not in m.text for m in turn.messages)
+
+
+@pytest.mark.parametrize(("text", "name"), [("아이 첫만남이용권 얼마예요?", "첫만남이용권"),
+                                            ("스포츠강좌이용권 받을 수 있나요?", "스포츠강좌이용권")])
+def test_a_voucher_named_that_the_documents_lack_is_said_missing(make_processor, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """s48 probe: "아이 첫만남이용권 얼마예요?" got "찾지 못했어요", never that the documents have no 첫만남이용권; a
+    voucher (이용권) they have is answered (산림복지서비스이용권). The bundled titles are read here."""
+    from pathlib import Path
+
+    import yaml
+
+    titles = [str(yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])["title"]).replace(" ", "")
+              for p in (Path(__file__).resolve().parents[1] / "knowledge").glob("*/*.md")]
+    assert not any(name in t for t in titles) and any("산림복지서비스이용권" in t for t in titles)
+    p = make_processor()
+    reply = p.handle_message(UserMessage("missing-voucher", text, "rest", {})).messages[0]
+    assert reply.custom.get("response") == "utter_service_not_in_documents" and f"'{name}'" in reply.text, reply.text
+    had = p.handle_message(UserMessage("had-voucher", "산림복지서비스이용권 신청 방법", "rest", {})).messages[0]
+    assert had.custom.get("response") == "action_answer_from_knowledge", had.text

@@ -375,7 +375,7 @@ class Answer:
 
 #: A Korean word naming a savings account or a scheme ("청년도약계좌", "국민취업지원제도", "청년희망적금",
 #: "주택청약통장"), a particle or a polite ending after it: :func:`unknown_account_or_scheme`.
-_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{2,}?)(계좌|통장|제도|적금|카드|기본소득)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
+_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{2,}?)(계좌|통장|제도|적금|카드|이용권|기본소득)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
 #: Endings of :data:`_ACCOUNT_OR_SCHEME` a two-syllable stem names a scheme with ("청년기본소득", "농민기본소득"; s43
 #: probe: "청년 기본소득 월 100만원 신청하려면요?" was asked for a region among the 청년 월세 programmes); before the
 #: others a name has at least three ("교통카드", "출산제도" are no names)
@@ -492,8 +492,9 @@ def holds_name(title: str, name: str) -> bool:
 
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
-    three syllables before 계좌, 통장, 제도, 적금 or 카드: "국민내일배움카드", not "교통카드"; at least two before 기본소득:
-    "청년기본소득") that no title holds (``titles``: spaces removed), else None.
+    three syllables before 계좌, 통장, 제도, 적금, 카드 or 이용권: "국민내일배움카드", not "교통카드"; "첫만남이용권", s48
+    probe: "아이 첫만남이용권 얼마예요?" got "찾지 못했어요"; at least two before 기본소득: "청년기본소득") that no title
+    holds (``titles``: spaces removed), else None.
 
     The glossary names only the benefits it lists (:meth:`~assistant.knowledge.glossary.Glossary.named_service`), and
     these names end unlike a benefit (연금, 수당, 급여 …), so "청년도약계좌 금리 얼마예요?" was answered with
@@ -511,6 +512,8 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     ('국민취업지원제도', '청년도약계좌')
     >>> unknown_account_or_scheme("청년 내일 저축 계좌", titles), unknown_account_or_scheme("청년주택드림 청약 통장", titles)
     (None, None)
+    >>> unknown_account_or_scheme("아이 첫만남이용권 얼마예요?", titles), unknown_account_or_scheme("문화이용권", titles)
+    ('첫만남이용권', None)
     >>> unknown_account_or_scheme("지원금이 월급 통장에 들어오나요", titles)
     >>> unknown_account_or_scheme("엄마가 돌아가셨는데 은행 계좌를 몰라요", titles)
     >>> unknown_account_or_scheme("청년 기본소득 월 100만원 신청하려면요?", titles), unknown_account_or_scheme("기본소득 받을 수 있나요", titles)
