@@ -65,3 +65,19 @@ def test_a_mental_illness_named_by_its_kind_finds_the_mental_health_pages(gov24_
     assert len(mental) >= 4  # 정신질환 치료비 지원, 정신건강사업 지원, 학생정신건강 치료비 지원, …
     top = [h.doc.doc_id for h in gov24_retriever.run(question, k=5).hits]
     assert len(mental & set(top)) >= 2, top
+
+
+@pytest.mark.parametrize("question", ["군대 가는데 받을 수 있는 지원 있나요?", "입대하는데 지원금 있어요?"])
+def test_going_into_the_army_finds_the_military_service_pages(gov24_retriever, question: str) -> None:  # type: ignore[no-untyped-def]
+    """s48 probe: "군대 가는데 받을 수 있는 지원 있나요?" found nothing the gate took (보훈 명예수당 first); the catalogue
+    says 입영, 군 복무, 병역 and 장병 (its titles that say them are counted independently)."""
+    import json
+    import re
+
+    from shared_paths import GOV24_DIR
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))["data"]
+    military = {str(r["서비스ID"]) for r in rows if re.search(r"입영|군\s*복무|병역|장병", str(r["서비스명"]))}
+    assert len(military) >= 4
+    top = [h.doc.doc_id for h in gov24_retriever.run(question, k=5).hits]
+    assert len(military & set(top)) >= 2 and top[0] in military, top
