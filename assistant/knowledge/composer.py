@@ -1331,6 +1331,13 @@ class AnswerComposer:
             answer = self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
                                       wider_search, unpreferred)
             return replace(answer, region=named) if named and not answer.abstained else answer
+        if anchor is not None and first is not anchor and first not in national and not agency_regions(first.doc.agency) \
+                and anchor.score < STAGE_SCORE_SHARE * first.score \
+                and self.subjects.subject(result, first.doc.title) - self.subjects.subject(result, anchor.doc.title):
+            # a national service well ahead whose title names what the regions' programme does not: it is the answer,
+            # theirs listed after it (s48 probe: "폐렴 예방접종 무료인가요?" asked a region among two regions'
+            # 인플루엔자 예방접종, 질병관리청's 폐렴구균 예방접종 ranked first)
+            return self._compose(result, lang, score, signals, first, self.related_services(result, first), regional=regional)
         if anchor is None:
             spread, regional, national = regional_spread(result)
             if spread is None:

@@ -87,6 +87,11 @@ class TitleSubjects:
         '전세자금 대출이자'
         >>> TitleSubjects.label(frozenset({"출산"}), "출산축하금 지원"), TitleSubjects.label(frozenset(), "출산축하금")
         ('출산', '')
+        >>> TitleSubjects.label(frozenset({"주차장", "장애인"}), "공영주차장 이용요금 감면(장애인)")
+        '주차장 이용요금 감면(장애인)'
+        >>> TitleSubjects.label(frozenset({"무료", "예방접종"}), "독감 예방접종(무료) 안내")
+        '예방접종(무료)'
+
         """
         at = [i for i, ch in enumerate(title) if _NOT_WORD.sub("", ch)]  # the squashed text's characters in the title
         text = "".join(title[i] for i in at).lower()
@@ -97,6 +102,12 @@ class TitleSubjects:
         word_start = max(title.rfind(" ", 0, start) + 1, 0)
         if start - word_start == 1 and "가" <= title[word_start] <= "힣":
             start = word_start
+        # a bracket opened in the stretch is closed, one closed in it opened ("공영주차장 이용요금 감면(장애인)": not
+        # "주차장 이용요금 감면(장애인")
+        if title.count("(", start, end) > title.count(")", start, end) and (close := title.find(")", end)) >= 0:
+            end = close + 1
+        if title.count(")", start, end) > title.count("(", start, end) and (open_ := title.rfind("(", 0, start)) >= 0:
+            start = open_
         return title[start:end].strip()
 
     def holds(self, title: str, words: frozenset[str]) -> bool:

@@ -434,6 +434,8 @@ def test_a_narrow_groups_service_leads_when_the_question_names_the_group(compose
     ({"출산"}, "출산축하금 지원", "출산"),  # the kind, not one region's name for it
     ({"양육"}, "출산양육지원금 지원", "양육"),  # two syllables before it: no prefix taken
     ({"소득"}, "저소득층 기저귀 지원", "저소득"),
+    ({"주차장", "장애인"}, "공영주차장 이용요금 감면(장애인)", "주차장 이용요금 감면(장애인)"),  # its bracket closed
+    ({"예방접종", "무료"}, "인플루엔자 예방접종 지원(무료)", "예방접종 지원(무료)"),
     (set(), "출산축하금 지원", ""),
 ])
 def test_the_kind_is_named_as_the_title_writes_it(subject: set[str], title: str, label: str) -> None:
