@@ -100,6 +100,7 @@ def test_reply_starts_with_a_warning_for_registration_card_account_numbers(make_
     ("Please deposit the grant into my account 110-123-456789", True, "en"),
     ("Send the money to my bank account 110-123-456789", True, "en"),
     ("제 계좌번호는 국민은행 123456-01-234567이에요", False, "ko"),  # an account told, no payment asked: answered as before
+    ("Can I pay it with card 4111-1111-1111-1111?", False, "en"),  # a card, no account: answered as before
 ])
 def test_a_request_to_pay_into_the_account_typed_says_where_benefits_are_paid(
         make_processor, text: str, paid_in: bool, lang: str) -> None:  # type: ignore[no-untyped-def]

@@ -285,13 +285,13 @@ class MessageProcessor:
             # stored, so that the tracker, /story and a handoff transcript show it; a bot event without an action,
             # so no policy, rule or form reads it as the turn's answer or the last question (action_repeat skips it)
             said = _NUMBER_WARNING.get(context.language, _NUMBER_WARNING["ko"])
-            paid_in = bool(_PAID_INTO_ACCOUNT.search(message.text or ""))
+            paid_in = _asks_paid_into_account(message.text or "")
             if paid_in:  # where the money goes, not only what not to type
                 said = f"{said} {_REGISTERED_ACCOUNT.get(context.language, _REGISTERED_ACCOUNT['ko'])}"
             warning = BotUttered(said, {"custom": {"response": "utter_pii_warning", "language": context.language}})
             tracker.update(warning)
         turn_start = len(tracker.events)
-        if warning is not None and paid_in:
+        if paid_in:
             error = None  # the request to pay into the account typed is answered by the warning alone
         elif not tracker.paused:
             try:
@@ -480,6 +480,15 @@ def _truncated(tracker: DialogueStateTracker, keep: int, slot_defs: dict[str, An
     fresh = DialogueStateTracker.from_events(tracker.sender_id, tracker.events[:keep], slot_defs)
     fresh.stored_event_count = tracker.stored_event_count
     return fresh
+
+
+def _asks_paid_into_account(text: str) -> bool:
+    """Whether ``text`` asks for money to be paid into the account number it types (:data:`_PAID_INTO_ACCOUNT` and an
+    ``account`` span of :func:`assistant.nlu.pii.find_pii`): "계좌번호 110-123-456789로 지원금 넣어주세요" does, "카드
+    4111-1111-1111-1111로 결제해 주세요" (a card, no account) does not."""
+    from assistant.nlu.pii import find_pii
+
+    return bool(_PAID_INTO_ACCOUNT.search(text)) and any(s.kind == "account" for s in find_pii(text))
 
 
 def _types_sensitive_number(text: str | None) -> bool:
