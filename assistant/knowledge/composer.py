@@ -42,7 +42,7 @@ from assistant.knowledge.age_rule import AgeRule, BirthRule
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
-from assistant.knowledge.subject import TitleSubjects, place_names
+from assistant.knowledge.subject import GENERIC_TERMS, MIN_SUBJECT_CHARS, TitleSubjects, place_names
 from assistant.knowledge.target_groups import (
     STAGE_SCORE_SHARE,
     asked_words,
@@ -1331,13 +1331,8 @@ class AnswerComposer:
             answer = self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
                                       wider_search, unpreferred)
             return replace(answer, region=named) if named and not answer.abstained else answer
-        if anchor is not None and first is not anchor and first not in national and not agency_regions(first.doc.agency) \
-                and anchor.score < STAGE_SCORE_SHARE * first.score \
-                and self.subjects.subject(result, first.doc.title) - self.subjects.subject(result, anchor.doc.title):
-            # a national service well ahead whose title names what the regions' programme does not: it is the answer,
-            # theirs listed after it (s48 probe: "폐렴 예방접종 무료인가요?" asked a region among two regions'
-            # 인플루엔자 예방접종, 질병관리청's 폐렴구균 예방접종 ranked first)
-            return self._compose(result, lang, score, signals, first, self.related_services(result, first), regional=regional)
+        if (lead := self._national_beside(result, anchor, regional, national)) is not None:
+            return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
         if anchor is None:
             spread, regional, national = regional_spread(result)
             if spread is None:
@@ -1357,6 +1352,8 @@ class AnswerComposer:
             if national:
                 national = open_first(national, result)
                 return self._compose(result, lang, score, signals, national[0], national[1:], regional=regional)
+            if (lead := self._national_beside(result, spread, regional, national)) is not None:
+                return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
             if related_ids is not None and spread.doc.doc_id not in related_ids:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})  # see below
             subject = self.subjects.subject(result, spread.doc.title)
@@ -1702,6 +1699,41 @@ class AnswerComposer:
         (:func:`open_first`)."""
         return open_first([h for h in self._on_subject(result, lead, top, share) if not agency_regions(h.doc.agency)],
                           result)
+
+    def _national_beside(self, result: RetrievalResult, anchor: DocHit | None, regional: list[DocHit],
+                         national: list[DocHit]) -> DocHit | None:
+        """A national service of another programme among the first :data:`VARIANT_TOP` hits that answers a question
+        whose first hits are several regions' versions of one programme (``anchor``, ``regional``, its ``national``
+        versions), or None. It is one whose title names no stage or group the question leaves unnamed
+        (:func:`~assistant.knowledge.target_groups.unasked_stage`) and either
+
+        * ranks first, the regions' programme scoring under :data:`STAGE_SCORE_SHARE` of it, and its title names some
+          of the question's words that the programme's does not (s48 probe: "폐렴 예방접종 무료인가요?" asked a region
+          among two regions' 인플루엔자 예방접종, 질병관리청's 폐렴구균 예방접종 ranked first), or
+        * scores :data:`STAGE_SCORE_SHARE` of the first hit or more and its title names every word of the question
+          the programme's does (s48 probe: "임신했는데 받을 수 있는 거 있어요?" asked a region among two regions'
+          엽산제·철분제, 보건복지부's 건강보험 임신·출산 진료비 지원, open to every pregnancy, third at 0.92 of the first),
+          or every one of the question's own words (임신, where the programme's title says 임산부).
+
+        The caller answers with it and lists the regions' versions after it, for their residents."""
+        if anchor is None or not agency_regions(anchor.doc.agency) or not result.hits:
+            return None
+        first = result.hits[0]
+        asked = asked_words(result)
+        programme = self.subjects.subject(result, anchor.doc.title)
+        # the question's own words (not their expansions) that could name a subject: 임신, where the programme's
+        # title says 임산부 (an expansion of it)
+        own = {t.lower() for t in result.terms if len(t) >= MIN_SUBJECT_CHARS and t.lower() not in GENERIC_TERMS} or {""}
+        for hit in result.hits[:VARIANT_TOP]:
+            if hit is anchor or hit in regional or hit in national or agency_regions(hit.doc.agency) \
+                    or unasked_stage(hit.doc.title, asked) is not None:
+                continue
+            said = self.subjects.subject(result, hit.doc.title)
+            if hit is first and anchor.score < STAGE_SCORE_SHARE * first.score and said - programme:
+                return hit
+            if hit.score >= STAGE_SCORE_SHARE * first.score and programme and (said >= programme or own <= said):
+                return hit
+        return None
 
     def _programme_name(self, result: RetrievalResult, anchor: DocHit, kind: Callable[[DocHit, DocHit], bool]) -> str:
         """How the answer names the kind of help: the anchor's title without its region ("청년 월세 지원") when the

@@ -47,6 +47,8 @@ NARROW_GROUPS: dict[str, tuple[str, ...]] = {
     "한부모": ("한부모", "미혼모", "미혼부", "싱글맘", "싱글대디", "single"),
     "미혼모": ("미혼모", "한부모", "single"),
     "다문화": ("다문화", "결혼이민", "multicultural"),
+    # 결혼이민자 역량강화지원 is for marriage migrants, not for anyone who marries ("결혼하면 지원금 나오는 데 있나요")
+    "결혼이민": ("결혼이민", "이민자", "다문화", "국제결혼", "외국인", "immigrant", "migrant", "multicultural"),
     "외국인": ("외국인", "이주", "foreigner", "foreign"),
     "북한이탈": ("북한이탈", "탈북", "새터민", "defector"),
     "입양": ("입양", "adopt", "adoption", "adopted"),

@@ -97,7 +97,7 @@ def test_a_disabled_childs_parent_is_not_answered_with_the_missing_childrens_pag
 
 @pytest.mark.parametrize(("title", "groups"), [
     (DISABLED_CHILD, {"장애"}),  # 장애아: the group's word, then 아
-    ("다문화가족 자녀 언어발달 지원", {"다문화"}),  # a child word
+    ("다문화가족 자녀 언어발달 지원", {"다문화", "결혼이민"}),  # a child word (다문화 names marriage migrants' families too)
     ("장애인연금", set()),  # the group, no child: a disabled adult's child may be non-disabled
     ("예술활동준비금", set()),  # no group named
 ])

@@ -35,3 +35,25 @@ def test_the_national_service_the_question_names_answers_with_the_regions_listed
 def test_the_regions_programme_asked_for_still_asks_the_region(gov24_router: Any) -> None:
     turn = gov24_router.handle(UserMessage("flu", "인플루엔자 예방접종 무료로 맞을 수 있나요?", "rest", {}))
     assert turn.answer is not None and turn.answer.regions, [m.text for m in turn.messages]
+
+
+def test_a_national_service_of_the_question_answers_before_regions_narrower_programmes(gov24_router: Any) -> None:
+    """s48 probe: "임신했는데 받을 수 있는 거 있어요?" asked a region among regions' 엽산제·철분제 and 친환경농산물
+    programmes; 보건복지부's 건강보험 임신·출산 진료비 지원 (every insured pregnancy) ranked third at 0.92 of the first."""
+    national = {k: v for k, v in _titles("임신").items() if v == "건강보험 임신·출산 진료비 지원"}
+    assert len(national) == 1
+    turn = gov24_router.handle(UserMessage("pregnant", "임신했는데 받을 수 있는 거 있어요?", "rest", {}))
+    answer = turn.answer
+    assert answer is not None and not answer.abstained and not answer.regions, turn.messages[0].text
+    assert answer.citations[0].doc_id in national, turn.messages[0].text
+
+
+def test_a_national_service_for_a_narrow_group_does_not_answer_for_everyone(gov24_router: Any) -> None:
+    """The national service that answers before the regions' must not be for a group the question does not name:
+    "결혼하면 지원금 나오는 데 있나요" was answered, while this was written, with 결혼이민자 역량강화지원 (for marriage
+    migrants; its title holds 결혼) instead of the regions' 결혼축하금 (bench/life_event_questions.yaml)."""
+    migrants = {k for k, v in _titles("결혼이민자").items()}
+    assert migrants
+    turn = gov24_router.handle(UserMessage("marry", "결혼하면 지원금 나오는 데 있나요", "rest", {}))
+    assert turn.answer is not None and not turn.answer.abstained, turn.messages[0].text
+    assert turn.answer.citations[0].doc_id not in migrants, turn.messages[0].text
