@@ -232,7 +232,9 @@ def own_topic(tracker: DialogueStateTracker, context: TurnContext, pending: dict
 #: 있어요?", "부산은 어때요?", "what about Suwon?", "is there one in Busan?" (:func:`asks_about_place`).
 _ASKS_ABOUT = re.compile(r"(?:은|는|도)\s*(?:요|뭐|무엇|어떤|어때|어떻|있|없|돼|되|안\s*돼|가능)|뭐\s*있|있(?:나요|어요|을까|습니까)\s*\??\s*$"
                          r"|어때|\b(?:what|how)\s+about\b|\bis\s+there\b|\bdoes\b|\bany\b", re.I)
-_LIVES = re.compile(r"살아|살고|사는|삽니다|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
+_LIVES = re.compile(r"살아|살고|사는|삽니다|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b"
+                    r"|\bI'?m\s+(?:in|from)\b|\bI\s+am\s+(?:in|from)\b|\bwe'?re\s+(?:in|from)\b|\bwe\s+are\s+(?:in|from)\b",
+                    re.I)
 
 
 def asks_about_place(text: str) -> bool:
@@ -242,8 +244,8 @@ def asks_about_place(text: str) -> bool:
     ("수원이요", "수원") or "수원 살아요" says where the speaker lives.
 
     >>> [asks_about_place(t) for t in ["그럼 수원은 뭐 있어요", "수원은요?", "what about Suwon?", "수원이요", "수원이요?",
-    ...                                "수원 살아요", "저 수원 사는데 수원은 뭐 있어요?"]]
-    [True, True, True, False, False, False, False]
+    ...                                "수원 살아요", "저 수원 사는데 수원은 뭐 있어요?", "I'm in Busan, does it apply?"]]
+    [True, True, True, False, False, False, False, False]
     """
     text = (text or "").strip()
     return not text.startswith("/") and not _LIVES.search(text) and bool(_ASKS_ABOUT.search(text))

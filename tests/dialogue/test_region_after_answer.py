@@ -180,3 +180,13 @@ def test_a_place_asked_about_is_answered_for_but_not_kept_as_the_citizens(
     lived = _domain_variant(response, language, asked=False).split("{region}", 1)[0]
     assert lived not in text  # "알겠어요, " / "Thanks, I'll keep "
     assert p.load("s-after").get_slot("programme_region") is None
+
+
+def test_a_place_said_as_where_one_is_with_a_question_is_still_kept(make_processor: Any) -> None:
+    """"I'm in Busan, does it apply?" asks, but says where the citizen is: kept, the lived-in variant."""
+    p = make_processor()
+    assert cited(say(p, "What is the energy voucher?"))[0] == doc_id("en", "Energy voucher (에너지바우처)")
+    t = say(p, "I'm in Busan, does it apply?")
+    assert responses(t) == ["utter_region_same_answer"], [m.text for m in t.messages]
+    assert _domain_variant("utter_region_same_answer", "en", asked=False).split("{region}", 1)[0] in t.messages[0].text
+    assert p.load("s-after").get_slot("programme_region")
