@@ -357,7 +357,6 @@ NO_CALL_WHILE_WAITING = {
 
 #: Words that say where the speaker lives or moves to ("저 옥천 살아요", "이사왔는데 옥천으로요", "I live in Anyang"): a
 #: place in a question with one of them is where the citizen lives; "서울에 에너지바우처 있나요?" only asks about 서울.
-_RESIDENCE = re.compile(r"살아|살고|사는|삽니다|살아요|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
 
 
 def _applied_elsewhere(tracker: DialogueStateTracker, context: TurnContext, place: str) -> list[Event] | None:
@@ -447,12 +446,14 @@ def _answered_programme_region(tracker: DialogueStateTracker, title: str) -> str
 
 
 def says_residence(text: str) -> bool:
-    """Whether ``text`` says where the speaker lives (:data:`_RESIDENCE`).
+    """Whether ``text`` says where the speaker lives (:data:`assistant.dialogue.regional.RESIDENCE`).
 
     >>> says_residence("청년 월세 지원 신청 하고싶은데 저 옥천 살아요"), says_residence("서울에 에너지바우처 있나요?")
     (True, False)
     """
-    return bool(_RESIDENCE.search(text or ""))
+    from assistant.dialogue.regional import RESIDENCE
+
+    return bool(RESIDENCE.search(text or ""))
 
 
 #: said before the answer to a message that tells of a death ("아버지가 돌아가셨어요": :func:`tells_a_death`)

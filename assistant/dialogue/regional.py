@@ -232,14 +232,17 @@ def own_topic(tracker: DialogueStateTracker, context: TurnContext, pending: dict
 #: 있어요?", "부산은 어때요?", "what about Suwon?", "is there one in Busan?" (:func:`asks_about_place`).
 _ASKS_ABOUT = re.compile(r"(?:은|는|도)\s*(?:요|뭐|무엇|어떤|어때|어떻|있|없|돼|되|안\s*돼|가능)|뭐\s*있|있(?:나요|어요|을까|습니까)\s*\??\s*$"
                          r"|어때|\b(?:what|how)\s+about\b|\bis\s+there\b|\bdoes\b|\bany\b", re.I)
-_LIVES = re.compile(r"살아|살고|사는|삽니다|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b"
-                    r"|\bI'?m\s+(?:in|from)\b|\bI\s+am\s+(?:in|from)\b|\bwe'?re\s+(?:in|from)\b|\bwe\s+are\s+(?:in|from)\b",
-                    re.I)
+#: Words that say where the speaker lives ("옥천 살아요", "거주", "I live in", "moved"): read by
+#: :func:`~assistant.dialogue.builtin_actions.says_residence` and :func:`asks_about_place`.
+RESIDENCE = re.compile(r"살아|살고|사는|삽니다|살아요|거주|이사|전입|\blives?\b|\bliving\b|\bmoved?\b|\bmoving\b", re.I)
+#: Being somewhere said in English ("I'm in Busan, does it apply?"): where the speaker is, though it asks.
+_BEING_IN = re.compile(r"\bI'?m\s+(?:in|from)\b|\bI\s+am\s+(?:in|from)\b|\bwe'?re\s+(?:in|from)\b|\bwe\s+are\s+(?:in|from)\b",
+                       re.I)
 
 
 def asks_about_place(text: str) -> bool:
     """Whether ``text``, given where the region is waited for, asks about a place instead of saying that the speaker
-    lives there (:data:`_ASKS_ABOUT`, and no word of living there): "그럼 수원은 뭐 있어요" after 대구's 난임 programme
+    lives there (:data:`_ASKS_ABOUT`, and no word of living or being there: :data:`RESIDENCE`, :data:`_BEING_IN`): "그럼 수원은 뭐 있어요" after 대구's 난임 programme
     (s46 probe) was told "경기도 수원시에 사시는군요", and the place was kept as the citizen's. A button, a bare place
     ("수원이요", "수원") or "수원 살아요" says where the speaker lives.
 
@@ -248,7 +251,8 @@ def asks_about_place(text: str) -> bool:
     [True, True, True, False, False, False, False, False]
     """
     text = (text or "").strip()
-    return not text.startswith("/") and not _LIVES.search(text) and bool(_ASKS_ABOUT.search(text))
+    return not text.startswith("/") and not RESIDENCE.search(text) and not _BEING_IN.search(text) \
+        and bool(_ASKS_ABOUT.search(text))
 
 
 def answered_region(tracker: DialogueStateTracker, context: TurnContext, pending: dict[str, Any]) -> str | None:
