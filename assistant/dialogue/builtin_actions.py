@@ -58,7 +58,7 @@ from assistant.dialogue.handoff import (
 from assistant.dialogue.rules import NLU_FALLBACK, REPEAT_ACTION
 from assistant.dialogue.tracker import DialogueStateTracker
 from assistant.errors import AssistantError
-from assistant.knowledge.composer import Answer
+from assistant.knowledge.composer import Answer, missing_note
 from assistant.nlu.domain import Domain
 from assistant.regions import place_for_language, places_for_language
 
@@ -343,6 +343,11 @@ class ActionAnswerFromKnowledge:
                   "regions": labels, "query": query}
         asked = context.utter(tracker, regional.ASK_RESPONSE, custom=custom, programme=answer.programme,
                               regions=places_for_language(labels, context.language))
+        composer = getattr(context.knowledge, "composer", None)
+        if composer is not None and (missing := composer.missing_service(query)) is not None:
+            # the benefit asked about is not in the documents and the regions' programmes are related to it
+            # ("국가장학금 받을 수 있나요?" among two local scholarships, s49 probe): said before the region is asked
+            asked = BotUttered(f"{missing_note(missing, context.answer_language or context.language)}\n{asked.text}", asked.data)
         buttons = [{"title": title, "payload": "/inform" + json.dumps({regional.REGION_ENTITY: label}, ensure_ascii=False)}
                    for label, title in zip(labels, shown, strict=True)]
         return BotUttered(asked.text, {**asked.data, "buttons": buttons})

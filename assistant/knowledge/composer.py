@@ -375,11 +375,18 @@ class Answer:
 
 #: A Korean word naming a savings account or a scheme ("청년도약계좌", "국민취업지원제도", "청년희망적금",
 #: "주택청약통장"), a particle or a polite ending after it: :func:`unknown_account_or_scheme`.
-_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{2,}?)(계좌|통장|제도|적금|카드|이용권|기본소득)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
+_ACCOUNT_OR_SCHEME = re.compile(r"([가-힣]{2,}?)(계좌|통장|제도|적금|카드|이용권|기본소득|대출|공제|패키지"
+                                 r"|장학금|장려금|급여|수당|연금)[은는이가을를도에의]?(?:요|이요|예요|이에요)?")
 #: Endings of :data:`_ACCOUNT_OR_SCHEME` a two-syllable stem names a scheme with ("청년기본소득", "농민기본소득"; s43
 #: probe: "청년 기본소득 월 100만원 신청하려면요?" was asked for a region among the 청년 월세 programmes); before the
 #: others a name has at least three ("교통카드", "출산제도" are no names)
 _SHORT_STEM_ENDS = frozenset({"기본소득"})
+#: Endings of a benefit's name (장학금, 장려금, 급여, 수당, 연금) that name one only in a word written as one, where a
+#: two-syllable stem is enough ("국가장학금", "자녀장려금", "육아휴직급여", "구직촉진수당", "노령연금"); s49 probe:
+#: "국가장학금 받을 수 있나요" was asked for a region among two local scholarships, "자녀장려금 신청 방법" among the
+#: 아빠 육아휴직 장려금 programmes, "구직촉진수당 받을 수 있어요?" answered with 조기재취업수당 as if it were it.
+#: Joined across a space they are not read as a name: "이번달 급여", "우리 엄마 연금" name nothing.
+_ONE_WORD_BENEFIT_ENDS = frozenset({"장학금", "장려금", "급여", "수당", "연금"})
 
 
 #: Last syllables that end a word with its particle (은, 는, 이, 가, 을, 를, 도, 에, 의, 로, 와, 과, 랑): such a word is
@@ -425,7 +432,15 @@ def group_support(query: str, titles: Iterable[str]) -> str | None:
 _NAME_GROUP_WORDS = ("장애인", "장애", "청년", "노인", "어르신", "경로", "고령", "고령자", "노령", "아동", "어린이", "아이", "자녀",
                      "영유아", "유아", "학생", "임산부", "여성", "국민", "주민", "시민", "가구", "가정", "가족", "부부", "저소득",
                      "한부모", "소상공인", "자영업자", "농업인", "어업인")
-_NAME_GENERIC_WORDS = ("지원금", "지원", "서비스", "사업", "제도", "신청", "지급", "급여", "수당")
+_NAME_GENERIC_WORDS = ("지원금", "장려금", "지원", "서비스", "사업", "제도", "신청", "지급", "급여", "수당", "패키지")
+
+
+def missing_note(missing: str, lang: str) -> str:
+    """The sentence that says the benefit ``missing`` is not in the documents and a related service follows, in
+    ``lang`` (``en``, else Korean)."""
+    if lang == "en":
+        return f"I have no service called '{missing}' in my documents; this is a related one."
+    return f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요."
 
 
 #: how many of the first hits are looked through for a service related to a missing benefit (:func:`related_to_missing`)
@@ -491,7 +506,7 @@ def holds_name(title: str, name: str) -> bool:
 
 
 def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
-    """The first word of ``query`` that names a savings account or a scheme (:data:`_ACCOUNT_OR_SCHEME`: at least
+    """The first word of ``query`` that names a savings account, a scheme or a benefit (:data:`_ACCOUNT_OR_SCHEME`: at least
     three syllables before 계좌, 통장, 제도, 적금, 카드 or 이용권: "국민내일배움카드", not "교통카드"; "첫만남이용권", s48
     probe: "아이 첫만남이용권 얼마예요?" got "찾지 못했어요"; at least two before 기본소득: "청년기본소득") that no title
     holds (``titles``: spaces removed), else None.
@@ -520,6 +535,18 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     ('청년기본소득', None)
     >>> unknown_account_or_scheme("출생기본소득 신청", ["담양군출생기본소득지원"]), unknown_account_or_scheme("교통카드 충전", titles)
     (None, None)
+
+    A benefit's name written as one word (:data:`_ONE_WORD_BENEFIT_ENDS`) needs two syllables before its ending; a loan,
+    a mutual-aid scheme or a package (대출, 공제, 패키지) three, as a scheme's:
+
+    >>> unknown_account_or_scheme("대학생 국가장학금 신청 기간이 언제예요", ["도내대학생장학금지원(주거비)"])
+    '국가장학금'
+    >>> unknown_account_or_scheme("구직촉진수당 받을 수 있어요?", titles), unknown_account_or_scheme("디딤돌대출 금리", titles)
+    ('구직촉진수당', '디딤돌대출')
+    >>> unknown_account_or_scheme("출산장려금 얼마예요", ["양평군출산장려금지원"]), unknown_account_or_scheme("창업패키지", titles)
+    (None, None)
+    >>> [unknown_account_or_scheme(q, titles) for q in ("이번달 급여 언제 들어와요", "우리 엄마 연금 얼마예요", "장학금 있어요?")]
+    [None, None, None]
     """
     held = list(titles)
     words = re.findall(r"[가-힣]+", query)
@@ -536,7 +563,9 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
             if m is None:
                 continue
             stem, end = m.groups()
-            if len(stem) < 3 and end not in _SHORT_STEM_ENDS:
+            if end in _ONE_WORD_BENEFIT_ENDS and start < i:
+                continue
+            if len(stem) < 3 and end not in _SHORT_STEM_ENDS | _ONE_WORD_BENEFIT_ENDS:
                 continue
             if stem.endswith("지원") and len(stem) - 2 < 3:
                 continue
@@ -1306,7 +1335,9 @@ class AnswerComposer:
                        or any(w in re.sub(r"\s+", "", h.doc.title).lower() or w in self._overview_text(h.doc) for w in need)]
             if not related:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
-            result = replace(result, hits=tuple(sorted(result.hits, key=lambda h: h is not related[0])))
+            # only the related services may follow "관련된 서비스를 안내해 드릴게요", the first leading (s49 probe:
+            # "희망리턴패키지 폐업 지원" found 노란우산공제 희망장려금 related, yet 초기창업패키지, national, led)
+            result = replace(result, hits=tuple(related))
         related_ids = {h.doc.doc_id for h in related} if missing is not None else None
         # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
         # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
@@ -2026,8 +2057,7 @@ class AnswerComposer:
         else:
             lines = [_named(doc, lang) + " 안내예요."]
         if (missing := self.missing_service(result.query)) is not None:
-            lines.insert(0, f"I have no service called '{missing}' in my documents; this is a related one." if lang == "en"
-                         else f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요.")
+            lines.insert(0, missing_note(missing, lang))
         for aspect, name, text in parts:
             lines.append(f"\n[{head[aspect]}]\n{text}")
             if note := self._ended(name, sections[name], text, lang):
