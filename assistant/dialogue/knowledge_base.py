@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from assistant.knowledge.composer import Answer, AnswerComposer
-from assistant.knowledge.retriever import DocHit, HybridRetriever
+from assistant.knowledge.retriever import DocHit, HybridRetriever, RetrievalResult
 
 MIN_NAME_CHARS = 3
 #: the generic end of a Korean service name, which citizens leave out ("안심상속" for 안심상속서비스)
@@ -68,7 +68,31 @@ class RetrievalKnowledge:
 
         def wider() -> tuple[DocHit, ...]:  # asked by the composer only when other regions' versions fill the hits
             return self.retriever.region_and_national(text, result.places, k=self.top_k, query_vector=vector)
-        return self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider, language=language)
+        answer = self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider, language=language)
+        if answer.abstained and not answer.signals.get("missing") and not excluded:
+            return self._judged_without_person(text, result, judged, p_oos, region, wider, language) or answer
+        return answer
+
+    def _judged_without_person(self, text: str, result: RetrievalResult, judged: RetrievalResult | None, p_oos: float,
+                               region: str | None, wider: Callable[[], tuple[DocHit, ...]],
+                               language: str | None) -> Answer | None:
+        """The answer to ``text`` judged on the question without the words that say who the person is
+        (:func:`~assistant.nlu.household.without_person_words`), when that question's first page is the one ``text``
+        ranks first; else None. s49 probe: "70살 어머니 치매 검사 무료로 받을 수 있나요" ranked 치매진단(감별)검사비
+        지원 first yet abstained (gate 0.22: 70, 살, 어머니 are on no page about a test; the page's 지원 대상 says 만
+        60세 이상), where "치매 검사 무료로 받을 수 있나요" is answered (0.84). Whether the documents answer a question
+        does not depend on whose it is; who it is still shapes the ranking and the answer (the age's verdict)."""
+        from assistant.nlu.household import without_person_words
+
+        asked = without_person_words(text)
+        first = (judged or result).hits[0].doc.doc_id if (judged or result).hits else None
+        if asked == text or not asked or first is None:
+            return None
+        plain = self.retriever.run(asked, k=self.top_k)
+        if not plain.hits or plain.hits[0].doc.doc_id != first:
+            return None
+        again = self.composer.run(result, p_oos=p_oos, region=region, judged=plain, wider_search=wider, language=language)
+        return None if again.abstained else again
 
 
     def excluded_titles(self, text: str) -> frozenset[str]:

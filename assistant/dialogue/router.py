@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.dialogue.knowledge_base import RetrievalKnowledge
 from assistant.dialogue.messages import BotMessage, UserMessage
 from assistant.dialogue.oos import rejects
 from assistant.knowledge.composer import Answer, AnswerComposer
@@ -105,6 +106,7 @@ class Router:
         self.retriever = retriever
         self.composer = composer
         self.domain = domain
+        self.knowledge = RetrievalKnowledge(retriever, composer, settings.top_k)
 
     def respond(self, name: str, language: str, custom: dict[str, Any] | None = None) -> BotMessage:
         """Render a domain response for ``language``; ``custom`` is merged into the message's custom data."""
@@ -166,9 +168,9 @@ class Router:
         if rejects(intent.name, p_oos, nlu.oos_score, nlu.oos_threshold, self.settings):
             return TurnResult((self.respond("utter_out_of_scope", language, {**custom, **FALLBACK}),), language, nlu, None, "utter_out_of_scope", timings)
 
-        result = self.retriever.run(text, k=self.settings.top_k, query_vector=vector)
-        answer = self.composer.run(result, p_oos=p_oos, wider_search=lambda: self.retriever.region_and_national(
-            text, result.places, k=self.settings.top_k, query_vector=vector))
+        # the engine's own reading of the documents (RetrievalKnowledge.answer: the services set aside, a question
+        # judged without the words that say whose it is), so this router answers as a conversation's first turn does
+        answer = self.knowledge.answer(text, vector, p_oos)
         timings["total"] = (time.perf_counter() - t0) * 1000
         if not answer.abstained:
             msg = BotMessage(

@@ -522,3 +522,31 @@ def means_statement_spans(text: str) -> list[tuple[int, int]]:
     text = text or ""
     found = [m.span() for pattern in (MEANS_STATED, _RECIPIENT_SAID, _RECIPIENT_DENIED) for m in pattern.finditer(text)]
     return sorted(found)
+
+
+#: A Korean family word with what may come before and after it in a question ("우리 엄마가", "70대 아버지", "시어머니께서"):
+#: a possessive, the word (:data:`KIN_SEX`'s Korean words, longest first) and a particle, then a space, punctuation or
+#: the end (so 딸기, 장인정신 are no family words).
+_KIN_KO = re.compile(
+    r"(?:(?:우리|저희|제|내)\s*)?(?:" + "|".join(sorted((w for w in KIN_SEX if not w.isascii()), key=len, reverse=True))
+    + r")(?:께서|께|가|이|는|은|도|의|를|을|랑|하고|가요|요)?(?=[\s,.?!]|$)")
+#: A Korean age said of a person ("70살", "75세인데", "70대"), not a bound ("65세 이상", "19세 미만"), with the ending
+#: that states it
+_AGE_KO = re.compile(r"(?<![\d.~∼～〜-])\d{1,3}\s*(?:살|세|대)(?:이신데|신데|인데|이에요|예요|이고|이며|이라서|라서|이라|고)?"
+                     r"(?!\s*(?:이상|이하|미만|초과|까지|부터|[~∼～〜-]|\d))")
+
+
+def without_person_words(text: str) -> str:
+    """``text`` without the Korean words that say who the person asked about is (a family word, :data:`KIN_SEX`, and an
+    age: "70살 어머니 치매 검사 무료로 받을 수 있나요" → "치매 검사 무료로 받을 수 있나요"), spaces collapsed: what is
+    asked about, for judging whether the documents answer it. ``text`` itself when it has none.
+
+    >>> without_person_words("70살 어머니 치매 검사 무료로 받을 수 있나요")
+    '치매 검사 무료로 받을 수 있나요'
+    >>> without_person_words("아버지가 75세인데 안경 지원 되나요"), without_person_words("딸기 농가 지원")
+    ('안경 지원 되나요', '딸기 농가 지원')
+    >>> without_person_words("65세 이상 폐렴구균 예방접종")
+    '65세 이상 폐렴구균 예방접종'
+    """
+    out = _AGE_KO.sub(" ", _KIN_KO.sub(" ", text))
+    return text if out == text else re.sub(r"\s+", " ", out).strip()
