@@ -868,6 +868,28 @@ def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: floa
     return (hits[0], regional, national) if len(regional) >= 2 else (None, [], [])
 
 
+#: Words of a programme's title that say it is help, not what for (kin_programmes reads titles without them).
+_HELP_WORDS = re.compile(r"지원금|지원|지급|사업|서비스|및|제공|운영")
+
+
+def kin_programmes(a: DocHit, b: DocHit) -> bool:
+    """Whether two local programmes are the same kind of help: their titles, without their regions' names and the
+    words that say it is help (:func:`~assistant.regions.programme_core`, :data:`_HELP_WORDS`), share a syllable
+    bigram (출산양육지원금 and 출산지원금 share 출산; 입영지원금 and 출산지원금 nothing).
+
+    >>> from types import SimpleNamespace as N
+    >>> hit = lambda title, agency: N(doc=N(title=title, agency=agency))
+    >>> kin_programmes(hit("출산양육지원금 지원", "경상북도 성주군"), hit("출산지원금 지원", "부산광역시 강서구"))
+    True
+    >>> kin_programmes(hit("구리시 입영지원금 지원", "경기도 구리시"), hit("용인시 출산지원금 지원", "경기도 용인시"))
+    False
+    """
+    def bigrams(h: DocHit) -> set[str]:
+        core = _HELP_WORDS.sub(" ", programme_core(h.doc.title, h.doc.agency))
+        return {w[i:i + 2] for w in core.split() for i in range(len(w) - 1)}
+    return bool(bigrams(a) & bigrams(b))
+
+
 def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[DocHit]:
     """The national versions (an agency with no region: a ministry, a national body) of the first hit's programme
     among the first ``top`` hits, when the first hit is a local government's: cited after it. With the citizen's
@@ -1387,7 +1409,17 @@ class AnswerComposer:
                 return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
             if related_ids is not None and spread.doc.doc_id not in related_ids:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})  # see below
+            # the regions asked among run a programme of the kind the first does: their titles share a word of what
+            # it is for (출산양육지원금 and 출산지원금), or their page speaks of a word the question asks in the first's
+            # title (경기도산후조리비 of 출산). s49 probe: "다음달 입대하는데 지원금 있어요?" asked "'입영' 관련 서비스 …"
+            # among 용인시's 출산지원금 and 음성군's 전입지원금 beside 구리시's 입영지원금. A programme the other regions'
+            # are no kind of is answered as one region's (cited with its agency), as a lone one is
             subject = self.subjects.subject(result, spread.doc.title)
+            alike = [h for h in regional if h is spread or kin_programmes(spread, h)
+                     or any(w in self._text_of(h.doc.doc_id) for w in subject)]
+            if len(alike) == 1:
+                return self._compose(result, lang, score, signals, spread, self.related_services(result, spread))
+            regional = alike
             programme = self.subjects.label(subject, spread.doc.title) or self._programme_name(result, spread, kind)
             answer = self._compose(result, lang, score, signals, spread, [])
             choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)

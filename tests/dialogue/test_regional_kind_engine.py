@@ -161,3 +161,19 @@ def test_real_catalogue_birth_grant_asks_then_names_a_region_with_none(gov24_set
     assert direct.text.startswith(said), direct.text
     cited = [(" ".join(c["title"].split()), c["agency"]) for c in direct.custom["citations"]]
     assert cited[0] in national_birth() and not {a for _t, a in cited} & birth_local(), cited
+
+
+def test_the_regions_asked_among_run_the_kind_of_help_asked(gov24_settings: Any, gov24_router: Any) -> None:
+    """s49 probe on the real catalogue: "다음달 입대하는데 지원금 있어요?" asked "'입영' 관련 서비스 …" among 용인시's
+    출산지원금 and 음성군's 전입지원금 beside 구리시's 입영지원금. Every programme cited is an enlistment one (its
+    catalogue title holds 입영; the titles are read from the catalogue's list)."""
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))["data"]
+    enlistment = {str(r["서비스ID"]) for r in rows if "입영" in str(r["서비스명"])}
+    assert len(enlistment) >= 2
+    p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
+    first = p.handle_message(UserMessage("enlist", "다음달 입대하는데 지원금 있어요?", "rest", {})).messages[0]
+    cited = {c["doc_id"] for c in first.custom.get("citations") or []}
+    assert cited and cited <= enlistment, first.text
