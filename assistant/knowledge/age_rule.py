@@ -197,8 +197,13 @@ def age_rule(section: str) -> AgeRule | None:
     return rules[0] if len(distinct) == 1 else None
 
 
-#: an age stated in Korean ("41살", "만 64세", "70세인데"), not a bound ("65세 이상", "19세 미만", "12~17세")
-_STATED_KO = re.compile(r"(?<![\d.~∼～〜-])(\d{1,3})\s*(?:살|세)(?!\s*(?:이상|이하|미만|초과|까지|부터|이후|이전|[~∼～〜-]|\d))")
+#: what comes before and after a Korean age stated of a person, not a bound ("65세 이상", "19세 미만", "12~17세"):
+#: no range or decimal before its number, no bound word, range mark or digit after (:data:`_STATED_KO`,
+#: :func:`assistant.nlu.household.without_person_words`)
+NOT_AFTER_RANGE = r"(?<![\d.~∼～〜-])"
+NOT_A_BOUND = r"(?!\s*(?:이상|이하|미만|초과|까지|부터|이후|이전|[~∼～〜-]|\d))"
+#: an age stated in Korean ("41살", "만 64세", "70세인데"), not a bound
+_STATED_KO = re.compile(NOT_AFTER_RANGE + r"(\d{1,3})\s*(?:살|세)" + NOT_A_BOUND)
 #: an age stated in English ("I'm 41", "she is 70", "41 years old", "aged 67")
 _STATED_EN = re.compile(r"\b(?:i'?m|i\s+am|he'?s|she'?s|he\s+is|she\s+is|aged)\s+(\d{1,3})\b(?!\s*(?:%|percent|won|months?))"
                         r"|\b(\d{1,3})\s*(?:years?\s*old|yrs?\s*old|y/o)\b", re.I)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.knowledge.age_rule import NOT_A_BOUND, NOT_AFTER_RANGE
+
 #: 혼자 / 홀로 (optionally 혼자서, 혼자만; 안 between them denies it) then a verb of living: 살다 in any form (사세요, 사시는데, 사는, 살아요, 산다,
 #: 삽니다, 살고), 계시다 (계세요, 계시는데, 계신), 지내다, 거주하다, 생활하다. 사 must be followed by an ending, so 사용,
 #: 사업, 사고, 사랑 (other words starting with 사) are not read as living.
@@ -532,8 +534,8 @@ _KIN_KO = re.compile(
     + r")(?:께서|께|가|이|는|은|도|의|를|을|랑|하고|가요|요)?(?=[\s,.?!]|$)")
 #: A Korean age said of a person ("70살", "75세인데", "70대"), not a bound ("65세 이상", "19세 미만"), with the ending
 #: that states it
-_AGE_KO = re.compile(r"(?<![\d.~∼～〜-])\d{1,3}\s*(?:살|세|대)(?:이신데|신데|인데|이에요|예요|이고|이며|이라서|라서|이라|고)?"
-                     r"(?!\s*(?:이상|이하|미만|초과|까지|부터|[~∼～〜-]|\d))")
+_AGE_KO = re.compile(NOT_AFTER_RANGE + r"\d{1,3}\s*(?:살|세|대)(?:이신데|신데|인데|이에요|예요|이고|이며|이라서|라서|이라|고)?"
+                     + NOT_A_BOUND)
 
 
 def without_person_words(text: str) -> str:
