@@ -586,6 +586,7 @@ def _later_needs(text: str, context: TurnContext) -> list[str]:
     work.": the whole scored 0.35 by the gate, its question 0.79, s38 probe); ``[]`` without the composer's
     tokenizer."""
     from assistant.dialogue.fact_question import asks_or_requests, implied_question, later_sentences
+    from assistant.dialogue.plea import only_plea
 
     if context.language == "en":
         sentences = [part for part in _EN_SENTENCE_END.split(text.strip()) if part.strip()]
@@ -593,7 +594,10 @@ def _later_needs(text: str, context: TurnContext) -> list[str]:
     tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
     if tokenizer is None or context.language != "ko":
         return []
-    return [s if asks_or_requests(s) else implied_question(s, "ko") for s in later_sentences(text, tokenizer)]
+    # a plea alone after the event ("전세 사기 당했어요 도와주세요") asks nothing of its own: restated as "도와주세요.
+    # 받을 수 있는 지원이 있나요?" it found 장애아가족 양육 지원 (s50 probe)
+    return [s if asks_or_requests(s) else implied_question(s, "ko") for s in later_sentences(text, tokenizer)
+            if not only_plea(s, tokenizer)]
 
 
 def _fact_lines(context: TurnContext) -> Any:

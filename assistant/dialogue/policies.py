@@ -28,6 +28,9 @@
    ``settings.action_intent_threshold`` → a fallback; then
    :class:`~assistant.dialogue.confirmation.ConfirmationPolicy`: a question while a confirmation is pending is
    answered and the confirmation asked again; a yes or a stop with nothing pending says so. Then
+   :class:`~assistant.dialogue.plea.PleaPolicy`: outside a form, a plea for help read as an intent that answers
+   nothing ("도와주세요", "도움이 필요해요") → ``utter_ask_what_help`` (what about, and the person), or, when it says what
+   it is about, ``action_answer_from_knowledge``. Then
    :class:`~assistant.dialogue.fact_question.FactQuestionPolicy`: outside a form, an ``inform`` that asks or requests
    something ("강남구에서 전입신고 하고 싶어요") → ``action_answer_from_knowledge`` (not the offer of help).
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
@@ -446,6 +449,7 @@ class PolicyEnsemble:
         from assistant.dialogue.service_followup import ServiceFollowUpPolicy
         from assistant.dialogue.term_definition import TermDefinitionPolicy
         from assistant.dialogue.fact_question import FactQuestionPolicy
+        from assistant.dialogue.plea import PleaPolicy
 
         from assistant.dialogue.crisis import CrisisPolicy, HardshipPolicy
 
@@ -454,7 +458,7 @@ class PolicyEnsemble:
             LanguageSwitchPolicy(), RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
             BotChallengePolicy(), HardshipPolicy(),
             BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
-            FactQuestionPolicy(self.rule_policy), ToldEventPolicy(), self.rule_policy, memo, self.tasks,
+            PleaPolicy(self.rule_policy), FactQuestionPolicy(self.rule_policy), ToldEventPolicy(), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]
 
