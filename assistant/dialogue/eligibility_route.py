@@ -359,6 +359,30 @@ class EligibilityRoute:
 _APPLY_WORDS = frozenset("신청 접수 서비스 지원 혜택 받 원하 싶 apply application service support benefit get want".split())
 
 
+#: A question of how, where or when to apply, as opposed to a wish to apply ("노인 일자리 신청 방법", "어떻게 신청해요?",
+#: "신청은 어디서 해요", "how do I apply for …"; not "신청할래요", "신청하고 싶어요", "신청 서류 뭐예요" (the checklist
+#: answers that)). s50 probe on the catalogue: "노인 일자리 신청 방법" (apply_service 0.79) was shown 청도군's
+#: application checklist and asked "이대로 신청을 접수할까요?", while "노인일자리 신청 방법 알려주세요" (ask_service_info)
+#: was answered with its 신청 방법.
+_ASKS_HOW_TO_APPLY = re.compile(
+    r"신청\s*(?:하는\s*)?(?:방법|법|절차|요령|기간|기한|장소|처)|신청(?:은|을|는)?\s*(?:어떻게|어디|언제|어케)"
+    r"|(?:어떻게|어디서|어디에서|어디로|어디에|언제|어케)\s*(?:까지\s*)?신청"
+    r"|\bhow\s+(?:do|can|should|would)\s+(?:i|we|you|one)\s+apply\b|\bhow\s+to\s+apply\b"
+    r"|\b(?:where|when)\s+(?:do|can|should)\s+(?:i|we)\s+apply\b|\bapplication\s+(?:process|procedure|method|period|deadline)\b",
+    re.I,
+)
+
+
+def asks_how_to_apply(text: str) -> bool:
+    """Whether ``text`` asks how, where or when to apply (:data:`_ASKS_HOW_TO_APPLY`), which the documents' 신청 방법
+    answers, rather than asking to apply.
+
+    >>> asks_how_to_apply("노인 일자리 신청 방법"), asks_how_to_apply("노인 일자리 신청할래요")
+    (True, False)
+    """
+    return bool(_ASKS_HOW_TO_APPLY.search(text or ""))
+
+
 class ApplyFromDocumentsPolicy:
     """"에너지바우처 신청할래요" where nothing can be applied for: the service's documents say how to apply.
 
@@ -370,7 +394,8 @@ class ApplyFromDocumentsPolicy:
     (``catalogue``) and this assistant has no task back end that could take it (``can_apply()`` is False: no catalogue
     imported and no ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited)
     instead of the application flow, which could only ask for a service name it already has or say it cannot take
-    it. Sits before the rule policy.
+    it. A question of how, where or when to apply (:func:`asks_how_to_apply`) is answered from the documents wherever
+    applications can be taken too. Sits before the rule policy.
 
     Args:
         services: finds indexed document titles in a message; catalogue: finds catalogue service titles;
@@ -395,6 +420,8 @@ class ApplyFromDocumentsPolicy:
         text = tracker.latest_message.text or ""
         if intent != "apply_service" or conf < context.settings.action_intent_threshold or text.startswith("/"):
             return None
+        if asks_how_to_apply(text):  # a question the documents' 신청 방법 answers, not a request to apply
+            return Prediction("action_answer_from_knowledge", self.name, conf)
         if self.can_apply() or self.catalogue(text):
             return None
         if not self.services(text):
