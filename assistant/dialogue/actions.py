@@ -47,10 +47,11 @@ class Knowledge(Protocol):
     """Answers a question from documents (retrieval + composer)."""
 
     def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None,
-               language: str | None = None) -> Answer:
+               language: str | None = None, excluded: frozenset[str] = frozenset()) -> Answer:
         """The composed answer (``abstained`` when no document answers); ``region``: where the citizen lives, when
         known; ``language``: the answer's language when not the question's (a citizen who asked for the other one,
-        :mod:`assistant.dialogue.language_switch`; :meth:`assistant.knowledge.composer.AnswerComposer.run`)."""
+        :mod:`assistant.dialogue.language_switch`; :meth:`assistant.knowledge.composer.AnswerComposer.run`);
+        ``excluded``: titles of services that are no answer (set aside earlier in the conversation)."""
         ...
 
 
@@ -125,6 +126,15 @@ class TurnContext:
     #: implied_question`: "아기 낳았어요" → "아기 낳았어요. 받을 수 있는 지원이 있나요?"): ``query`` then holds that
     #: question, read with its own embedding and without the statement's out_of_scope probability
     restated: bool = False
+    #: "다른 건요?", "이거 말고 비슷한 거 있어요?" after a service was answered (:class:`~assistant.dialogue.
+    #: other_services.OtherServicesPolicy`): the titles set aside (that service's, and those answered before it for
+    #: the same question); ``query`` then holds what the services asked for are for, read without this message's
+    #: out_of_scope probability, and no page of these titles is an answer
+    other_than: tuple[str, ...] = ()
+    #: the question the services set aside (``other_than``) were answered for, and the first one's document, kept in the
+    #: answer's ``custom``
+    others_of: str = ""
+    others_doc: str = ""
     #: the language the knowledge answer is written in when not its question's: the earlier question answered again
     #: in the language the citizen asked for (:mod:`assistant.dialogue.language_switch`); None: the question's
     answer_language: str | None = None
@@ -136,17 +146,19 @@ class TurnContext:
 
         ``region``: where the citizen lives, when known (regional variants of one programme are then answered
         for it, :meth:`assistant.knowledge.composer.AnswerComposer.run`). ``earlier``: ``text`` is an earlier message
-        of the conversation (this turn's embedding is not its embedding)."""
+        of the conversation (this turn's embedding is not its embedding). The services of :attr:`other_than` are no
+        answer."""
         if self.knowledge is None:
             return None
-        key = f"{text}\x00{region or ''}\x00{earlier}\x00{self.answer_language or ''}"
+        key = f"{text}\x00{region or ''}\x00{earlier}\x00{self.answer_language or ''}\x00{'|'.join(self.other_than)}"
         if key not in self._answers:
             vector = None if earlier else self.vector
+            extra: dict[str, Any] = {"excluded": frozenset(self.other_than)} if self.other_than else {}
             if self.answer_language:
                 self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None,
-                                                           language=self.answer_language)
+                                                           language=self.answer_language, **extra)
             else:
-                self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None)
+                self._answers[key] = self.knowledge.answer(text, vector, p_oos, region=region or None, **extra)
         return self._answers[key]
 
     def utter(self, tracker: DialogueStateTracker, name: str, custom: dict[str, Any] | None = None,

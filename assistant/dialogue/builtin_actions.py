@@ -198,12 +198,13 @@ class ActionAnswerFromKnowledge:
                     events.append(SlotSet(regional.REGION_SLOT, region))
             # a title, a follow-up's service or an earlier question answered again in another language (answer_language)
             # is no reading of this message: its out_of_scope probability and its embedding are not the query's
-            other_text = bool(context.named_title or context.about_service or context.answer_language or context.restated)
+            other_text = bool(context.named_title or context.about_service or context.answer_language or context.restated
+                              or context.other_than)
             p_oos = 0.0 if other_text else intent_probability(tracker, "out_of_scope")
             asked = text
             answer = _fact_lines(context) or context.answer(text, p_oos, region=region, earlier=other_text)
             if (answer is None or answer.abstained) and context.about_facts is None and not (
-                    context.named_title or context.about_service or context.answer_language):
+                    context.named_title or context.about_service or context.answer_language or context.other_than):
                 said = (tracker.latest_message.text if tracker.latest_message else None) or ""
                 # a statement as said, when the question it implies finds nothing ("엄마가 돌아가셨는데 은행 계좌를
                 # 몰라요": its page is about the event told, AnswerComposer.about_told_event), then the need said
@@ -249,6 +250,11 @@ class ActionAnswerFromKnowledge:
         if answer is not None and not answer.abstained:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
                       "response": self.name, "query": asked}
+            if context.other_than:  # another service than those set aside: "또 있어요?" next sets this one aside too
+                from assistant.dialogue.other_services import OTHERS_OF
+
+                custom[OTHERS_OF] = {"set_aside": list(context.other_than), "doc_id": context.others_doc,
+                                     "question": context.others_of}
             data: dict[str, Any] = {"custom": custom}
             if answer.region and regional.known_region(tracker) is None and says_residence(asked):
                 # the question named where the citizen lives ("… 저 옥천 살아요"): kept, so that "서류는요?" next is
@@ -285,6 +291,9 @@ class ActionAnswerFromKnowledge:
         missing = _named_missing(tracker, context)
         if missing is not None:
             return [*events, missing]
+        if context.other_than and context.has_response("utter_no_other_service"):
+            # "다른 건요?" after a service was answered: no other service like it (not "try the service's name")
+            return [*events, context.utter(tracker, "utter_no_other_service", service_name=context.other_than[0])]
         if context.restated and context.has_response("utter_how_can_i_help"):
             # a statement read as the question it implies ("다음주에 부산으로 이사 가요") that the documents do not
             # answer: the offer of help it got before, not "찾지 못했어요" to a question the citizen never asked

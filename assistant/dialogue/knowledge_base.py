@@ -47,24 +47,27 @@ class RetrievalKnowledge:
         self._titles: tuple[object, dict[str, set[str]]] | None = None  # (the index it was built for, name → titles)
 
     def answer(self, text: str, vector: np.ndarray | None, p_oos: float, region: str | None = None,
-               language: str | None = None) -> Answer:
+               language: str | None = None, excluded: frozenset[str] = frozenset()) -> Answer:
         """The composed answer for ``text`` (``vector``: its embedding, if known; ``region``: where the citizen
         lives, if known: the retriever ranks that region's and national programmes first, and the composer picks
         the region's variant, see :meth:`HybridRetriever.run` and :meth:`AnswerComposer.run`; ``language``: the
-        answer's language when not the question's)."""
-        result = self.retriever.run(text, k=self.top_k, query_vector=vector, region=region)
+        answer's language when not the question's; ``excluded``: titles set aside earlier in the conversation, no
+        answer as those ``text`` sets aside are)."""
+        excluded = self.excluded_titles(text) | excluded
+        k = self.top_k + 2 * len(excluded)  # each service set aside may take its page and its twin off the list
+        result = self.retriever.run(text, k=k, query_vector=vector, region=region)
         # whether the question has an answer is judged without the region's preference (AnswerComposer.run, judged)
-        judged = self.retriever.run(text, k=self.top_k, query_vector=vector) if region else None
-        if excluded := self.excluded_titles(text):
+        judged = self.retriever.run(text, k=k, query_vector=vector) if region else None
+        if excluded:
             # "에너지바우처 말고 다른 난방비 지원 있어요?" (s42 probe: 에너지바우처 again): the services set aside, in
             # either language (a page's twin shares its service id), are no answer
             ids = {d.service_id for d in self.composer.index.docs.values() if d.title in excluded and d.service_id}
 
             def kept(hits: tuple[DocHit, ...]) -> tuple[DocHit, ...]:
                 return tuple(h for h in hits if h.doc.title not in excluded and not (h.doc.service_id and h.doc.service_id in ids))
-            result = dataclasses.replace(result, hits=kept(result.hits))
+            result = dataclasses.replace(result, hits=kept(result.hits)[:self.top_k])
             if judged is not None:
-                judged = dataclasses.replace(judged, hits=kept(judged.hits))
+                judged = dataclasses.replace(judged, hits=kept(judged.hits)[:self.top_k])
 
         def wider() -> tuple[DocHit, ...]:  # asked by the composer only when other regions' versions fill the hits
             return self.retriever.region_and_national(text, result.places, k=self.top_k, query_vector=vector)

@@ -22,6 +22,8 @@
    ``utter_hardship`` (where emergency welfare is asked for).
    Then :class:`~assistant.dialogue.bare_title.BareTitlePolicy`: a service's title typed alone (or a close typo of
    one) read as a low-information intent → ``action_answer_from_knowledge`` for that service.
+   Then :class:`~assistant.dialogue.other_services.OtherServicesPolicy`: "다른 건요?" after a service was answered →
+   ``action_answer_from_knowledge`` on the question it answered, that service set aside.
 2. :class:`ClarifyPolicy`: the two top intents are within
    ``settings.clarify_margin`` and lead to different places → ``action_clarify``.
    Then :class:`SideEffectGuardPolicy`: an action with side effects on an intent below
@@ -450,6 +452,7 @@ class PolicyEnsemble:
         from assistant.dialogue.term_definition import TermDefinitionPolicy
         from assistant.dialogue.fact_question import FactQuestionPolicy
         from assistant.dialogue.plea import PleaPolicy
+        from assistant.dialogue.other_services import OtherServicesPolicy
 
         from assistant.dialogue.crisis import CrisisPolicy, HardshipPolicy
 
@@ -457,7 +460,7 @@ class PolicyEnsemble:
             CrisisPolicy(),
             LanguageSwitchPolicy(), RegionFollowUpPolicy(), FormPolicy(self.rule_policy, memo), CorrectionAfterFormPolicy(), CallbackPolicy(),
             BotChallengePolicy(), HardshipPolicy(),
-            BareTitlePolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
+            BareTitlePolicy(), OtherServicesPolicy(), ServiceFollowUpPolicy(), TermDefinitionPolicy(), ClarifyPolicy(), SideEffectGuardPolicy(), ConfirmationPolicy(rules),
             PleaPolicy(self.rule_policy), FactQuestionPolicy(self.rule_policy), ToldEventPolicy(), self.rule_policy, memo, self.tasks,
             StorySuffixPolicy(lookup), KnowledgePolicy(), FallbackPolicy(),
         ]

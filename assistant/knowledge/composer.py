@@ -1688,6 +1688,14 @@ class AnswerComposer:
         nouns += [k for _p, ks in default_glossary().matches(result.query) for k in ks if len(k) >= 2]
         return tuple(dict.fromkeys(w.lower() for w in nouns if w not in skip and w not in name))
 
+    def overview_of(self, doc_id: str, most: int = 160) -> str:
+        """The first ``most`` characters of the overview section (개요 / 서비스목적, else the first section) of document
+        ``doc_id``, whitespace collapsed; ``""`` for an unknown document."""
+        doc = self.index.docs.get(doc_id)
+        if doc is None:
+            return ""
+        return re.sub(r"\s+", " ", self._overview(doc)[len(doc.title):]).strip()[:most]
+
     def _overview_text(self, doc: DocInfo) -> str:
         """:meth:`_overview` lower-cased without whitespace (cached per document)."""
         if doc.doc_id not in self._overview_texts:
