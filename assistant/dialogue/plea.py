@@ -13,8 +13,8 @@ the handoff), when the message's intent is one whose reply answers nothing (:dat
 scope by :func:`~assistant.dialogue.oos.rejected`) and no rule waits for something else:
 
 * nothing but the plea (:func:`~assistant.dialogue.eligibility_route.topic_terms` of the message less its plea
-  words is empty: "급해요", "제발", "저 좀", "please" name no help) → :data:`ASK_WHAT_HELP_RESPONSE`, with the button
-  that reaches a person;
+  words is empty: "급해요", "제발", "저 좀", "please" name no help), whatever it is read as but a control or a task on
+  what is there (:data:`KEEPS_ROUTE`) → :data:`ASK_WHAT_HELP_RESPONSE`, with the button that reaches a person;
 * a plea with what it is about ("전세 사기 당했어요 도와주세요", "can you help me with my rent") →
   ``action_answer_from_knowledge`` on the message as said (a request, not restated), and an abstention then says
   the documents lack it (``utter_no_answer``, which offers a person), not out of scope.
@@ -48,6 +48,12 @@ ANSWER_ACTION = "action_answer_from_knowledge"
 #: talk, a greeting or goodbye, a bare yes/no/fact's offer of help, and the handoff when no person is asked for
 NON_ANSWER_INTENTS = frozenset({"out_of_scope", "thank", "chitchat", "greet", "goodbye", "affirm", "deny", "inform",
                                 "skip", "dont_know", "human_handoff"})
+#: intents a plea alone keeps the route of: the conversation's controls and the tasks on what is already there (a plea
+#: alone read as a knowledge question, the eligibility check or an application names nothing to answer, check or
+#: apply for: "Can you help me?" got "I couldn't find this in the documents", "저 좀 도와주실 수 있나요" the eligibility
+#: questionnaire)
+KEEPS_ROUTE = frozenset({"cancel", "repeat", "use_mydata", "list_consents", "revoke_consent", "check_application_status",
+                         "cancel_application", "subscribe_alerts", "unsubscribe_alerts", "end_handoff"})
 #: what the rules may answer such an intent with and still leave the plea to this policy
 _NON_ANSWER_ACTIONS = frozenset({"utter_out_of_scope", "utter_thank", "utter_chitchat", "utter_greet", "utter_goodbye",
                                  "utter_how_can_i_help", "action_handoff"})
@@ -125,16 +131,16 @@ class PleaPolicy:
         if text is None or not plea_spans(text) or ASKS_FOR_PERSON.search(text):
             return None
         intent, confidence = top_intent(tracker)
-        if intent not in NON_ANSWER_INTENTS and not oos.rejected(tracker, context.settings):
+        tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
+        find = getattr(context.services, "find", None)
+        about = (tokenizer is not None and not only_plea(text, tokenizer)) or (find is not None and bool(find(text)))
+        if intent in KEEPS_ROUTE or (about and intent not in NON_ANSWER_INTENTS and not oos.rejected(tracker, context.settings)):
             return None
         predict = getattr(self.rules, "predict", None)
         if predict is not None:
             ruled = predict(tracker, context)
             if ruled is not None and ruled.action not in _NON_ANSWER_ACTIONS:
                 return None
-        tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
-        find = getattr(context.services, "find", None)
-        about = (tokenizer is not None and not only_plea(text, tokenizer)) or (find is not None and bool(find(text)))
         if about and context.knowledge is not None:
             context.fact_question = True  # an abstention says the documents lack it (utter_no_answer), not out of scope
             return Prediction(ANSWER_ACTION, self.name, confidence)

@@ -45,6 +45,9 @@ def test_the_plea_words_are_left_out() -> None:
 @pytest.mark.parametrize(("text", "language"), [
     ("도와주세요", "ko"), ("급해요 도와주세요", "ko"), ("도움이 필요해요", "ko"), ("제발 좀 도와주세요 ㅠ", "ko"),
     ("I need help", "en"),
+    # read as a knowledge question ("Can you help me?" got "I couldn't find this in the documents") or the eligibility
+    # check ("저 좀 도와주실 수 있나요" started the questionnaire)
+    ("Can you help me?", "en"), ("저 좀 도와주실 수 있나요", "ko"),
 ])
 def test_a_plea_alone_is_asked_what_it_is_about_with_the_person(make_processor: Any, text: str, language: str) -> None:
     turn = make_processor().handle_message(UserMessage("plea", text, "rest", {}))
@@ -56,7 +59,7 @@ def test_a_plea_alone_is_asked_what_it_is_about_with_the_person(make_processor: 
 
 @pytest.mark.parametrize(("text", "response"), [
     ("도와주셔서 감사합니다", "utter_thank"), ("상담원 연결 도와주세요", "utter_handoff"),
-    ("아무도 안 도와줘요", "utter_sad"),
+    ("아무도 안 도와줘요", "utter_sad"), ("취소 좀 도와주세요", "utter_nothing_in_progress"),
 ])
 def test_thanks_a_person_asked_for_and_feelings_keep_their_replies(make_processor: Any, text: str, response: str) -> None:
     turn = make_processor().handle_message(UserMessage("not-plea", text, "rest", {}))
