@@ -7,15 +7,16 @@ it as out of scope. A citizen asking that means services like the one answered, 
 
 :class:`OtherServicesPolicy`, right after the user spoke, outside a form, on a short typed message that asks for
 others (:func:`asks_for_others`) within :data:`~assistant.dialogue.service_followup.RECENT_TURNS` user turns of a
-documents answer that cited a service, sets the turn's query to that service set aside, what it is for and the
-question asked of it (:func:`others_query`: "<title> 말고 <its overview> <the question less the title>";
-:meth:`~assistant.dialogue.knowledge_base.RetrievalKnowledge.excluded_titles` reads the set-aside, so neither its
-Korean nor its English page is cited) and chooses ``action_answer_from_knowledge``. The answerability gate judges the
-answer as any other; when it abstains the reply says the documents hold no other service like it
-(:data:`NO_OTHER_RESPONSE`), not that the question is out of scope. Without the overview ("<title> 말고 <question>")
-the question's words were mostly the set-aside name and the gate abstained on every probe.
-A message that names another service or a kind of help of its own, or that asks about another region, keeps the
-other routes.
+documents answer that cited a service, sets that service aside (``context.other_than``, passed to
+:meth:`~assistant.dialogue.knowledge_base.RetrievalKnowledge.answer` as ``excluded``: neither its Korean nor its
+English page is cited), sets the turn's query to what such services are asked for with (:func:`others_query`: the
+question less the service's name when it still says what is needed, else the service's overview and the aspect
+asked) and chooses ``action_answer_from_knowledge``. The answer keeps the services set aside and the first one's
+question in its ``custom`` (:data:`OTHERS_OF`), so "또 있어요?" next sets aside all of them. The answerability gate
+judges the answer as any other; when it abstains the reply says the documents hold no other service like the first
+(:data:`NO_OTHER_RESPONSE`), not that the question is out of scope. A message that names another service or a kind
+of help of its own ("에너지바우처 말고 다른 난방비 지원 있어요?": excluded_titles reads it), or that asks about another
+region, paper or way, keeps the other routes.
 
 Own code: cue patterns and a walk over the tracker's events (no library reads such Korean follow-ups).
 """
@@ -121,8 +122,7 @@ def answered_question(tracker: DialogueStateTracker, turns: int) -> Answered | N
 
 def others_query(titles: tuple[str, ...], overview: str, question: str, tokenizer: Tokenizer | None) -> str:
     """What services like ``titles[0]`` (none of ``titles``) are asked for with: the ``question`` it answered without
-    their names when that still
-    says what is needed ("아기 낳았어요": its other services are for a birth too), else what the service is for (its
+    their names when that still says what is needed ("아기 낳았어요": its other services are for a birth too), else what the service is for (its
     ``overview``) and the question without its name (the aspect asked: "에너지바우처 대상이 누구예요?" → "<에너지바우처's
     overview> 대상이 누구예요?"; without the overview the question's words were the set-aside name and every probe
     abstained), its parenthesised parts left out ("바우처(이용권)" was read as a benefit named '바우처이용권' that the
@@ -154,8 +154,8 @@ class OtherServicesPolicy:
     name = "OtherServicesPolicy"
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
-        """``action_answer_from_knowledge`` (``context.query``, ``context.other_than`` and ``context.others_of``
-        set), or None."""
+        """``action_answer_from_knowledge`` (``context.query``, ``context.other_than``, ``context.others_of`` and
+        ``context.others_doc`` set), or None."""
         from assistant.dialogue.eligibility_route import topic_terms
         from assistant.dialogue.knowledge_base import squash
         from assistant.dialogue.service_followup import RECENT_TURNS

@@ -9,18 +9,18 @@ what it is about is answered from the documents (or told they lack it, with the 
 
 :class:`PleaPolicy`, right after the user spoke, outside a form, on a typed message with a plea (:func:`plea_spans`)
 and no request for a person (:data:`~assistant.dialogue.fact_question.ASKS_FOR_PERSON`: "상담원 연결 도와주세요" is
-the handoff), when the message's intent is one whose reply answers nothing (:data:`NON_ANSWER_INTENTS`, or out of
-scope by :func:`~assistant.dialogue.oos.rejected`) and no rule waits for something else:
+the handoff), when no rule waits for something else:
 
 * nothing but the plea (:func:`~assistant.dialogue.eligibility_route.topic_terms` of the message less its plea
   words is empty: "급해요", "제발", "저 좀", "please" name no help), whatever it is read as but a control or a task on
   what is there (:data:`KEEPS_ROUTE`) → :data:`ASK_WHAT_HELP_RESPONSE`, with the button that reaches a person;
-* a plea with what it is about ("전세 사기 당했어요 도와주세요", "can you help me with my rent") →
+* a plea with what it is about ("전세 사기 당했어요 도와주세요", "can you help me with my rent") read as an intent whose
+  reply answers nothing (:data:`NON_ANSWER_INTENTS`, or out of scope by :func:`~assistant.dialogue.oos.rejected`) →
   ``action_answer_from_knowledge`` on the message as said (a request, not restated), and an abstention then says
   the documents lack it (``utter_no_answer``, which offers a person), not out of scope.
 
-A plea read as a knowledge question, an application or the eligibility check ("부모급여 신청 도와주세요",
-``apply_service``) keeps the NLU's route; the crisis lines and the hardship and sadness replies come first
+A plea with what it is about read as a knowledge question, an application or the eligibility check ("에너지바우처
+신청 도와주세요", ``apply_service``) keeps the NLU's route; the crisis lines and the hardship and sadness replies come first
 (:mod:`assistant.dialogue.crisis`, :mod:`assistant.dialogue.bot_challenge`).
 
 Bot challenge's reason applies here (its module docstring): a new intent reshuffles the out-of-scope threshold's

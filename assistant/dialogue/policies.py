@@ -30,9 +30,9 @@
    ``settings.action_intent_threshold`` → a fallback; then
    :class:`~assistant.dialogue.confirmation.ConfirmationPolicy`: a question while a confirmation is pending is
    answered and the confirmation asked again; a yes or a stop with nothing pending says so. Then
-   :class:`~assistant.dialogue.plea.PleaPolicy`: outside a form, a plea for help read as an intent that answers
-   nothing ("도와주세요", "도움이 필요해요") → ``utter_ask_what_help`` (what about, and the person), or, when it says what
-   it is about, ``action_answer_from_knowledge``. Then
+   :class:`~assistant.dialogue.plea.PleaPolicy`: outside a form, a plea for help alone ("도와주세요", "도움이
+   필요해요") → ``utter_ask_what_help`` (what about, and the person), and one that says what it is about, read as an
+   intent that answers nothing → ``action_answer_from_knowledge``. Then
    :class:`~assistant.dialogue.fact_question.FactQuestionPolicy`: outside a form, an ``inform`` that asks or requests
    something ("강남구에서 전입신고 하고 싶어요") → ``action_answer_from_knowledge`` (not the offer of help).
 3. :class:`RulePolicy`: rules.yml (see :mod:`assistant.dialogue.rules`).
