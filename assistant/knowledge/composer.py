@@ -868,8 +868,10 @@ def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: floa
     return (hits[0], regional, national) if len(regional) >= 2 else (None, [], [])
 
 
-#: Words of a programme's title that say it is help, not what for (kin_programmes reads titles without them).
-_HELP_WORDS = re.compile(r"지원금|지원|지급|사업|서비스|및|제공|운영")
+#: Words of a programme's title that say it is help, not what for (kin_programmes reads titles without them): also a
+#: helper (도우미, 헬퍼) and the co-payment (본인부담금), which 산후조리도우미, 장애인 도우미 and 축산농가 헬퍼(도우미)
+#: share, and many health programmes (s50 probe: "산후도우미 지원" asked a region among the three, under '도우미')
+_HELP_WORDS = re.compile(r"지원금|지원|지급|사업|서비스|및|제공|운영|도우미|헬퍼|본인부담금")
 
 
 def kin_programmes(a: DocHit, b: DocHit) -> bool:
@@ -882,6 +884,8 @@ def kin_programmes(a: DocHit, b: DocHit) -> bool:
     >>> kin_programmes(hit("출산양육지원금 지원", "경상북도 성주군"), hit("출산지원금 지원", "부산광역시 강서구"))
     True
     >>> kin_programmes(hit("구리시 입영지원금 지원", "경기도 구리시"), hit("용인시 출산지원금 지원", "경기도 용인시"))
+    False
+    >>> kin_programmes(hit("산후조리도우미 본인부담금 지원", "충청남도 논산시"), hit("장애인 도우미 지원", "경상남도"))
     False
     """
     def bigrams(h: DocHit) -> set[str]:

@@ -29,6 +29,9 @@ from assistant.regions import region_names
 GENERIC_TERMS = frozenset({
     "지원", "지원금", "원금", "지원사업", "사업", "서비스", "신청", "안내", "제도", "지급", "혜택", "얼마", "금액", "방법",
     "대상", "자격", "운영", "정보", "프로그램", "정책", "support", "service", "services", "benefit", "programme",
+    # a helper or the co-payment: 산후조리도우미, 장애인 도우미 and 축산농가 헬퍼(도우미) are no one kind of help (s50
+    # probe: "산후도우미 지원" asked a region among them under '도우미')
+    "도우미", "헬퍼", "본인부담금",
 })
 #: A subject word has at least this many characters (one syllable is a particle or a stray morpheme: 사, 데, 주).
 MIN_SUBJECT_CHARS = 2

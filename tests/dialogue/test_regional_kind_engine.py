@@ -177,3 +177,20 @@ def test_the_regions_asked_among_run_the_kind_of_help_asked(gov24_settings: Any,
     first = p.handle_message(UserMessage("enlist", "다음달 입대하는데 지원금 있어요?", "rest", {})).messages[0]
     cited = {c["doc_id"] for c in first.custom.get("citations") or []}
     assert cited and cited <= enlistment, first.text
+
+
+def test_a_helper_is_no_kind_of_help_the_regions_share(gov24_settings: Any, gov24_router: Any) -> None:
+    """s50 probe on the real catalogue: "산후도우미 지원 받고 싶어요" asked "'도우미' 관련 서비스 …" among 논산시's
+    산후조리도우미 and 경상남도's 장애인 도우미 (축산농가 헬퍼(도우미) beside them). Every programme cited is one for
+    mothers after a birth (its catalogue title holds 산후 or 산모)."""
+    from assistant.app_state import build_processor
+    from assistant.stores.trackers import SQLTrackerStore
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))["data"]
+    postnatal = {str(r["서비스ID"]) for r in rows if "산후" in str(r["서비스명"]) or "산모" in str(r["서비스명"])}
+    helpers = {str(r["서비스ID"]) for r in rows if "도우미" in str(r["서비스명"])}
+    assert helpers - postnatal  # the catalogue has helpers of other kinds
+    p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
+    first = p.handle_message(UserMessage("postnatal-helper", "산후도우미 지원 받고 싶어요", "rest", {})).messages[0]
+    cited = {c["doc_id"] for c in first.custom.get("citations") or []}
+    assert cited and cited <= postnatal, first.text
