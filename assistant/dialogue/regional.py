@@ -354,6 +354,23 @@ def _best_offered(offered: list[str], where: str) -> str | None:
     return scored[0][2] if scored and scored[0][0] > 0 else None
 
 
+#: "다른 지역은요?", "다른 곳은 없어요?", "other regions?", "anywhere else?": a question about other regions than those
+#: named, short and with nothing else
+_OTHER_REGIONS = re.compile(r"^\s*(?:그럼|그러면|혹시)?\s*(?:다른|딴)\s*(?:지역|곳|동네|시|도|데)\s*(?:은|는|도|에는|에선|에서는)?\s*"
+                            r"(?:요|없(?:어|나|나요|어요|을까요)|있(?:어|나|나요|어요|을까요)|어때요|안\s*돼요|안\s*되나요)?\s*[?？.!~]*\s*$"
+                            r"|^\s*(?:what\s+about\s+|any\s+)?(?:other\s+(?:regions?|places?|areas?|cities)|anywhere\s+else)"
+                            r"\s*[?.!]*\s*$", re.I)
+
+
+def asks_other_regions(text: str) -> bool:
+    """Whether ``text`` only asks about other regions than those named ("다른 지역은요?", "other regions?").
+
+    >>> asks_other_regions("다른 지역은요?"), asks_other_regions("다른 지역 청년 월세 지원도 알려 주세요")
+    (True, False)
+    """
+    return bool(_OTHER_REGIONS.search(text or ""))
+
+
 class RegionFollowUpPolicy:
     """The reply to ``utter_ask_programme_region`` that names a region → ``action_answer_from_knowledge`` (which
     answers the pending question for it). See the module docstring."""
@@ -422,6 +439,13 @@ class RegionFollowUpPolicy:
             # "알겠어요. 어떤 점을 도와드릴까요?", the question lost); they are joined to the question, asked again
             message = tracker.latest_message
             context.region_aspect = ((message.text if message else "") or "").strip()
+            return Prediction("action_answer_from_knowledge", self.name, 1.0)
+        message = tracker.latest_message
+        if message is not None and pending.get("regions") and self._asked_region(tracker) \
+                and asks_other_regions(message.text or ""):
+            # "다른 지역은요?" to "어느 지역(시·군·구)에 사세요?" (s50 probe: "찾지 못했어요"): the question is asked again,
+            # with the regions the documents have; a place said next that has none is told so (OTHER_REGION_RESPONSE)
+            context.region_aspect = ""
             return Prediction("action_answer_from_knowledge", self.name, 1.0)
         intent = (tracker.latest_message.intent or {}) if tracker.latest_message is not None else {}
         confidence = float(intent.get("confidence") or 0.0)

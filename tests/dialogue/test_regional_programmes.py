@@ -565,3 +565,16 @@ def test_an_age_some_regions_version_takes_still_asks_the_region(make_processor:
     p.handle_message(UserMessage("age-somewhere", "청년 월세 지원 받고 싶어요", "rest", {}))
     t = p.handle_message(UserMessage("age-somewhere", "저 30살이에요", "rest", {}))
     assert [m.custom.get("response") for m in t.messages] == ["utter_kept_age", "utter_ask_programme_region"]
+
+
+def test_other_regions_asked_at_the_region_question_ask_it_again(make_processor: Any) -> None:
+    """s50 probe: "다른 지역은요?" to "어느 지역(시·군·구)에 사세요?" got "찾지 못했어요". The question is asked again
+    with the same regions' programmes, and a place said next that has none is told so."""
+    p = make_processor()
+    asked = p.handle_message(UserMessage("other-regions", "청년 월세 지원 받을 수 있나요", "rest", {})).messages[0]
+    assert asked.custom.get("response") == "utter_ask_programme_region", asked.text
+    again = p.handle_message(UserMessage("other-regions", "다른 지역은요?", "rest", {})).messages[0]
+    assert again.custom.get("response") == "utter_ask_programme_region", again.text
+    assert [c["doc_id"] for c in again.custom["citations"]] == [c["doc_id"] for c in asked.custom["citations"]]
+    told = p.handle_message(UserMessage("other-regions", "서울이요", "rest", {})).messages[0]
+    assert "서울특별시에서 운영하는 것은 없어요" in told.text, told.text
