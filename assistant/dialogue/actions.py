@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from assistant.dialogue.effects import EffectJournal
     from assistant.dialogue.handoff import HandoffSink
     from assistant.knowledge.composer import Answer
+    from assistant.dialogue.other_services import Answered
 
 logger = logging.getLogger(__name__)
 
@@ -128,18 +129,20 @@ class TurnContext:
     restated: bool = False
     #: "다른 건요?", "이거 말고 비슷한 거 있어요?" after a service was answered (:class:`~assistant.dialogue.
     #: other_services.OtherServicesPolicy`): the titles set aside (that service's, and those answered before it for
-    #: the same question); ``query`` then holds what the services asked for are for, read without this message's
-    #: out_of_scope probability, and no page of these titles is an answer
-    other_than: tuple[str, ...] = ()
-    #: the question the services set aside (``other_than``) were answered for, and the first one's document, kept in the
-    #: answer's ``custom``
-    others_of: str = ""
-    others_doc: str = ""
+    #: the same question), the first one's document and its question, kept in the answer's ``custom``; ``query`` then
+    #: holds what the services asked for are for, read without this message's out_of_scope probability, and no page
+    #: of these titles is an answer (:attr:`other_than`)
+    others: Answered | None = None
     #: the language the knowledge answer is written in when not its question's: the earlier question answered again
     #: in the language the citizen asked for (:mod:`assistant.dialogue.language_switch`); None: the question's
     answer_language: str | None = None
     effects: EffectJournal | None = None
     _answers: dict[str, Answer] = field(default_factory=dict, repr=False)
+
+    @property
+    def other_than(self) -> tuple[str, ...]:
+        """The titles :attr:`others` sets aside (empty when none)."""
+        return self.others.set_aside if self.others is not None else ()
 
     def answer(self, text: str, p_oos: float = 0.0, region: str | None = None, earlier: bool = False) -> Answer | None:
         """The knowledge answer for ``text`` (computed once per turn), or None without a knowledge base.

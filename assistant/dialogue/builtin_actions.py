@@ -250,11 +250,10 @@ class ActionAnswerFromKnowledge:
         if answer is not None and not answer.abstained:
             custom = {"citations": [c.__dict__ for c in answer.citations], "abstained": False, "language": context.language,
                       "response": self.name, "query": asked}
-            if context.other_than:  # another service than those set aside: "또 있어요?" next sets this one aside too
+            if context.others is not None:  # another service than those set aside: "또 있어요?" next sets it aside too
                 from assistant.dialogue.other_services import OTHERS_OF
 
-                custom[OTHERS_OF] = {"set_aside": list(context.other_than), "doc_id": context.others_doc,
-                                     "question": context.others_of}
+                custom[OTHERS_OF] = {**context.others._asdict(), "set_aside": list(context.others.set_aside)}
             data: dict[str, Any] = {"custom": custom}
             if answer.region and regional.known_region(tracker) is None and says_residence(asked):
                 # the question named where the citizen lives ("… 저 옥천 살아요"): kept, so that "서류는요?" next is

@@ -7,7 +7,7 @@ it as out of scope. A citizen asking that means services like the one answered, 
 
 :class:`OtherServicesPolicy`, right after the user spoke, outside a form, on a short typed message that asks for
 others (:func:`asks_for_others`) within :data:`~assistant.dialogue.service_followup.RECENT_TURNS` user turns of a
-documents answer that cited a service, sets that service aside (``context.other_than``, passed to
+documents answer that cited a service, sets that service aside (``context.others``, passed to
 :meth:`~assistant.dialogue.knowledge_base.RetrievalKnowledge.answer` as ``excluded``: neither its Korean nor its
 English page is cited), sets the turn's query to what such services are asked for with (:func:`others_query`: the
 question less the service's name when it still says what is needed, else the service's overview and the aspect
@@ -154,8 +154,7 @@ class OtherServicesPolicy:
     name = "OtherServicesPolicy"
 
     def predict(self, tracker: DialogueStateTracker, context: TurnContext) -> Prediction | None:
-        """``action_answer_from_knowledge`` (``context.query``, ``context.other_than``, ``context.others_of`` and
-        ``context.others_doc`` set), or None."""
+        """``action_answer_from_knowledge`` (``context.query`` and ``context.others`` set), or None."""
         from assistant.dialogue.eligibility_route import topic_terms
         from assistant.dialogue.knowledge_base import squash
         from assistant.dialogue.service_followup import RECENT_TURNS
@@ -183,8 +182,7 @@ class OtherServicesPolicy:
             return None
         overview_of = getattr(getattr(context.knowledge, "composer", None), "overview_of", None)
         overview = overview_of(found.doc_id) if overview_of is not None else ""
-        context.other_than, context.others_of = found.set_aside, found.question
+        context.others = found
         context.query = others_query(found.set_aside, overview, found.question, tokenizer)
-        context.others_doc = found.doc_id
         context.fact_question = True  # an abstention says the documents have nothing more, not out of scope
         return Prediction(ANSWER_ACTION, self.name, 1.0)
