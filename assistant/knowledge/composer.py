@@ -44,18 +44,20 @@ from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import GENERIC_TERMS, MIN_SUBJECT_CHARS, TitleSubjects, place_names
 from assistant.knowledge.target_groups import (
+    NARROW_GROUPS,
     STAGE_SCORE_SHARE,
     asked_words,
     children_groups,
     excluded_group,
     group_first,
+    narrow_group,
     not_excluding_first,
     open_first,
     shuts_out,
     unasked_stage,
     unstaged_first,
 )
-from assistant.knowledge.topic import holds_topic
+from assistant.knowledge.topic import holds_topic, topic_compounds
 from assistant.nlu.tokenizer import KoreanTokenizer, Token, lexical_terms
 from assistant.regions import (
     LOCAL_SUFFIXES,
@@ -1423,7 +1425,10 @@ class AnswerComposer:
                      or any(w in self._text_of(h.doc.doc_id) for w in subject)]
             if len(alike) == 1:
                 return self._compose(result, lang, score, signals, spread, self.related_services(result, spread))
-            regional = alike
+            if (settled := self._settle_choices(result, lang, score, signals, alike)) is not None:
+                return settled
+            regional = [h for h in alike if self._fits_choice(result, h)]
+            spread = spread if spread in regional else regional[0]
             programme = self.subjects.label(subject, spread.doc.title) or self._programme_name(result, spread, kind)
             answer = self._compose(result, lang, score, signals, spread, [])
             choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
@@ -1439,10 +1444,89 @@ class AnswerComposer:
             # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
+        if (settled := self._settle_choices(result, lang, score, signals, regional, [anchor, *national])) is not None:
+            return settled
+        narrow = [h for h in regional if not self._fits_choice(result, h)]
+        regional = [h for h in regional if h not in narrow]
+        anchor = regional[0] if anchor in narrow else anchor
         programme = self._programme_name(result, anchor, kind)
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
+
+    def _asked_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
+        """The topic compounds of a Korean question (:func:`~assistant.knowledge.topic.topic_compounds`) but those of
+        its place words, family words and ages (:func:`~assistant.nlu.household.without_person_words`): what it asks
+        about, not whom for. Empty for another language."""
+        from assistant.nlu.household import without_person_words
+
+        if result.language != "ko":
+            return []
+        places = place_names(result)
+        asked = without_person_words(result.query[:2000])
+        tokens = self._query_tokens(result.query) if asked == result.query[:2000] else self.tokenizer.tokenize(asked)
+        return [c for c in topic_compounds(tokens) if not all(any(part in n for n in places) for part in c)]
+
+    def _holds(self, result: RetrievalResult, compound: tuple[str, ...], doc_id: str) -> bool:
+        """Whether the document holds the question's topic ``compound`` (:func:`~assistant.knowledge.topic.holds_topic`
+        on its text without the papers to bring)."""
+        return holds_topic([compound], self._terms_of(doc_id), self._text_of(doc_id), result.expansions)
+
+    def _unheld_topics(self, result: RetrievalResult, hits: Sequence[DocHit]) -> list[str]:
+        """What the question asks that none of ``hits`` (the regions' programmes it would be asked to choose among, and
+        the national ones beside them) speaks of: a narrow group it names by the group's own name (a key of
+        :data:`~assistant.knowledge.target_groups.NARROW_GROUPS`: 한부모, 외국인, 장애 …) that no page writes by any of the
+        group's words, and a topic compound of it (:meth:`_asked_compounds`) that no page of ``hits`` holds while
+        another of the question's hits does: what the citizen asks for, which the documents have elsewhere (a word no
+        page holds, 형편 or 도움, is how the citizen put it, not what the choices lack). Empty when the choices hold
+        all of it.
+
+        s51 probe on the catalogue: "한부모 가족 아동양육비 얼마예요" asked a region among 소년·소녀가정 양육비,
+        출산축하금 및 양육비 and 신생아 양육비 (none for single parents), "반려동물 중성화 지원 있나요" among
+        반려동물등록 대행수수료 and 반려동물 전문인력 양성 (유기동물 입양비's page speaks of 중성화), "차상위계층 확인서
+        어디서 떼요" among 차상위계층 국민건강보험료 and 쓰레기봉투: each shared one word of the question, none what
+        it asked."""
+        texts = [self._text_of(h.doc.doc_id) for h in hits]
+        said = re.sub(r"[\W_]+", "", result.query).lower()
+        unheld = [group for group, words in NARROW_GROUPS.items()
+                  if group in said and not any(w in text for text in texts for w in words)]
+        chosen = {h.doc.doc_id for h in hits}
+        others = [h.doc.doc_id for h in result.hits if h.doc.doc_id not in chosen]
+        unheld += ["".join(c) for c in self._asked_compounds(result)
+                   if not any(self._holds(result, c, h.doc.doc_id) for h in hits)
+                   and any(self._holds(result, c, d) for d in others)]
+        return unheld
+
+    def _fits_choice(self, result: RetrievalResult, hit: DocHit) -> bool:
+        """Whether a region's programme may be offered as the citizen's choice: its title names no narrow group the
+        question does not (:func:`~assistant.knowledge.target_groups.narrow_group`; s51 probe: "어린이집 보육료 지원"
+        asked a region between two 외국인아동보육료 programmes, for foreign children only)."""
+        return narrow_group(hit.doc.title, asked_words(result)) is None
+
+    def _settle_choices(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],
+                        regional: list[DocHit], beside: Sequence[DocHit] = ()) -> Answer | None:
+        """The answer instead of asking the citizen's region among ``regional`` (one hit per region, best first), or
+        None to ask it (among those :meth:`_fits_choice` keeps, two or more).
+
+        * something the question asks is on none of their pages nor of ``beside`` (the national services the answer
+          would quote with them; :meth:`_unheld_topics`): they do not answer it. The first hit, a national service,
+          is the answer; else an abstention (signal ``unheld``): the caller says the documents lack it;
+        * their titles name groups the question does not (:meth:`_fits_choice`): one that does not is answered as
+          its region's (cited with its agency); none: each is listed with whom it is for (:meth:`_whom_listing`)."""
+        if self._unheld_topics(result, [*regional, *beside]):
+            # the first hit, when it is a national service the region question passed over, answers (s51: "남편이랑 저
+            # 둘 다 청각장애가 있어요. 애가 말이 늦는데 언어치료 비용 지원되나요?" asked a region among two 인공달팽이관
+            # 수술 programmes below 언어발달지원, the answer); a region's page is no answer for the citizen's region
+            first = result.hits[0]
+            if not agency_regions(first.doc.agency):
+                return self._compose(result, lang, score, signals, first, self.related_services(result, first))
+            return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
+        fitting = [h for h in regional if self._fits_choice(result, h)]
+        if len(fitting) >= 2:
+            return None
+        if fitting:
+            return self._compose(result, lang, score, signals, fitting[0], self.related_services(result, fitting[0]))
+        return self._whom_listing(result, lang, score, signals, regional)
 
     def _query_tokens(self, query: str) -> list[Token]:
         """The Kiwi analysis of a question (its first 2,000 characters), kept for the last question asked: one answer
@@ -2029,7 +2113,14 @@ class AnswerComposer:
         strong = [h for h in result.hits[:top] if h.score >= share * first and not agency_regions(h.doc.agency)]
         if not strong or any(unasked_stage(h.doc.title, asked) is None for h in strong):
             return None
-        if len(strong) == 1:
+        return self._whom_listing(result, lang, score, signals, strong)
+
+    def _whom_listing(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],
+                      hits: list[DocHit]) -> Answer:
+        """Each of ``hits`` (services for particular people) named with the first line of its eligibility section and
+        its link, each cited there, under a line asking which fits (:meth:`_for_whom`; regions' programmes for a group
+        the question does not name: :meth:`_settle_choices`)."""
+        if len(hits) == 1:
             # one service, for people the question does not name ("청소년 교통비 지원": 청소년산모 임신·출산 의료비
             # 지원 alone, s41 probe, quoted whole as if it were the answer)
             lines = ["The service I have for this is for particular people. Here is whom it is for; tell me if it fits "
@@ -2042,7 +2133,7 @@ class AnswerComposer:
                      "찾으신 지원은 대상이 정해진 서비스들이에요. 서비스마다 누가 받을 수 있는지 적어 드릴게요. 해당하는 것을 "
                      "알려 주시면 자세히 안내해 드릴게요."]
         citations: list[Citation] = []
-        for hit in strong:
+        for hit in hits:
             doc = self._pick_doc(result, hit)
             who = next((line.strip().lstrip("-○•· ").strip() for line in self._eligibility_text(doc).splitlines()
                         if line.strip().lstrip("-○•· ").strip()), "")

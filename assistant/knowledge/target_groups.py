@@ -37,11 +37,12 @@ NARROW_GROUPS: dict[str, tuple[str, ...]] = {
     # a disability named by its kind ("저희 아이가 자폐가 있어요", "child with autism": s40 probe, 찾지 못했어요 or
     # 실종아동's page)
     "장애": ("장애", "자폐", "다운증후군", "뇌병변", "disabled", "disability", "autism", "autistic", "downsyndrome",
-           "cerebralpalsy"),
-    "보훈": ("보훈", "유공자", "veteran"),
+           "cerebralpalsy", "wheelchair", "휠체어"),
+    # 참전: a war veteran ("참전용사였던 아버지가 돌아가셨어요": 참전유공자 사망위로금 is for them, s51)
+    "보훈": ("보훈", "유공자", "참전", "veteran"),
     # 의료급여 is for its 수급권자 (기초생활보장 recipients and the like), whatever its title says besides
     "의료급여": ("의료급여", "수급", "기초생활", "생계급여", "medicalaid", "welfarerecipient", "basiclivelihood"),
-    "유공자": ("유공자", "보훈", "veteran"),
+    "유공자": ("유공자", "보훈", "참전", "veteran"),
     "청소년산모": ("청소년산모", "청소년", "미성년", "10대", "고등학생", "중학생", "고딩", "중딩", "여고생", "여중생", "teen",
               "teenage"),
     "한부모": ("한부모", "미혼모", "미혼부", "싱글맘", "싱글대디", "single"),
