@@ -876,6 +876,11 @@ def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: floa
 _HELP_WORDS = re.compile(r"지원금|지원|지급|사업|서비스|및|제공|운영|도우미|헬퍼|본인부담금")
 
 
+#: Words that ask how to do something (:meth:`AnswerComposer._procedure_asked`): "전입신고 어떻게 해요", "여권 발급
+#: 방법", "혼인신고 하는 법", "사망신고는 어디서 하나요", "등록 절차"
+_HOW_TO_DO = re.compile(r"어떻게|방법|하는\s*법|어디서|어디에서|절차")
+
+
 def kin_programmes(a: DocHit, b: DocHit) -> bool:
     """Whether two local programmes are the same kind of help: their titles, without their regions' names and the
     words that say it is help (:func:`~assistant.regions.programme_core`, :data:`_HELP_WORDS`), share a syllable
@@ -1497,6 +1502,24 @@ class AnswerComposer:
                    and any(self._holds(result, c, d) for d in others)]
         return unheld
 
+    def _procedure_asked(self, result: RetrievalResult) -> tuple[str, ...] | None:
+        """What a Korean question asks how to do (:data:`_HOW_TO_DO`: 어떻게, 방법, 하는 법, 어디서, 절차): the last topic
+        compound said before those words (:func:`~assistant.knowledge.topic.topic_compounds`), or None (no such words,
+        or nothing but generic words before them: "신청 방법" asks how to apply for what the rest names).
+
+        >>> from assistant.nlu.tokenizer import KoreanTokenizer
+        >>> c = AnswerComposer.__new__(AnswerComposer); c.tokenizer = KoreanTokenizer()
+        >>> from types import SimpleNamespace as N
+        >>> c._procedure_asked(N(language="ko", query="이사했는데 전입신고 어떻게 해요"))
+        ('전입', '신고')
+        >>> c._procedure_asked(N(language="ko", query="청년 월세 지원 받을 수 있나요")) is None
+        True
+        """
+        if result.language != "ko" or (how := _HOW_TO_DO.search(result.query)) is None:
+            return None
+        before = topic_compounds(self.tokenizer.tokenize(result.query[:how.start()]))
+        return before[-1] if before else None
+
     def _fits_choice(self, result: RetrievalResult, hit: DocHit) -> bool:
         """Whether a region's programme may be offered as the citizen's choice: its title names no narrow group the
         question does not (:func:`~assistant.knowledge.target_groups.narrow_group`; s51 probe: "어린이집 보육료 지원"
@@ -1513,6 +1536,11 @@ class AnswerComposer:
           is the answer; else an abstention (signal ``unheld``): the caller says the documents lack it;
         * their titles name groups the question does not (:meth:`_fits_choice`): one that does not is answered as
           its region's (cited with its agency); none: each is listed with whom it is for (:meth:`_whom_listing`)."""
+        if (done := self._procedure_asked(result)) is not None \
+                and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional):
+            # "이사했는데 전입신고 어떻게 해요" (s51 probe): asked among 전입 이사비 programmes, whose conditions only
+            # speak of a 전입신고; how to report the move is on no page of theirs. No first hit answers it either
+            return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         if self._unheld_topics(result, [*regional, *beside]):
             # the first hit, when it is a national service the region question passed over, answers (s51: "남편이랑 저
             # 둘 다 청각장애가 있어요. 애가 말이 늦는데 언어치료 비용 지원되나요?" asked a region among two 인공달팽이관

@@ -26,12 +26,14 @@ from shared_paths import GOV24_DIR
 
 ASK = "utter_ask_programme_region"
 #: 양육비 programmes of three regions (none for single parents) and a single parents' one of a fourth; two regions'
-#: 반려동물 programmes and a third's 유기동물 입양비 (whose page speaks of 중성화); two 외국인 보육료 programmes
+#: 반려동물 programmes and a third's 유기동물 입양비 (whose page speaks of 중성화); two 외국인 보육료 programmes; two
+#: regions' 전입 이사비 programmes (whose conditions speak of a 전입신고)
 PICK = {("소년·소녀가정 및 가정위탁아동 양육비 지원", "경상남도 함안군"), ("출산축하금 및 양육비 지원", "전북특별자치도 순창군"),
         ("영광군 신생아 양육비 지원", "전남광주통합특별시 영광군"), ("저소득 한부모가족 자립 지원", "제주특별자치도"),
         ("반려동물등록 대행수수료 지급", "경상남도 거제시"), ("반려동물 전문인력 양성사업", "서울특별시 동대문구"),
         ("유기･유실동물 입양비 지원", "경상남도 고성군"), ("외국인아동보육료 지원", "경기도 시흥시"),
-        ("외국인 아동(0~2세) 보육료 지원", "경상북도 영주시")}
+        ("외국인 아동(0~2세) 보육료 지원", "경상북도 영주시"), ("신혼부부 전입 이사비용 지원", "전남광주통합특별시 보성군"),
+        ("화순군 전입장려금 및 전입세대 이사비용 지원사업", "전남광주통합특별시 화순군")}
 
 
 def rows() -> list[dict[str, Any]]:
@@ -94,6 +96,20 @@ def test_programmes_for_a_group_the_question_does_not_name_are_listed_with_whom_
     assert reply.custom.get("response") != ASK, reply.text
     assert cited and cited <= foreign, (reply.text, cited)
     assert "대상이 정해진" in reply.text and reply.text.count("https://www.gov.kr/") == len(cited), reply.text
+
+
+def test_how_to_do_what_the_programmes_only_mention_is_not_asked_among_them(engine: MessageProcessor) -> None:
+    """"이사했는데 전입신고 어떻게 해요" asks how to report a move; both 전입 이사비 programmes' rows speak of 전입신고 as a
+    condition, neither is about it (their names do not hold 신고): the region is not asked among them. Asked for the
+    programmes themselves, it is."""
+    moving = {str(r["서비스ID"]) for r in rows() if "이사" in str(r["서비스명"]) and "전입" in str(r["서비스명"])}
+    assert len(moving & holding("전입신고")) >= 2 and not any("신고" in str(r["서비스명"]) for r in rows()
+                                                         if str(r["서비스ID"]) in moving)
+    how = first_reply(engine, "이사했는데 전입신고 어떻게 해요", "move-report")
+    assert how.custom.get("response") != ASK and not how.custom.get("citations"), how.text
+    grant = first_reply(engine, "전입 이사비용 지원 받을 수 있나요", "move-grant")
+    assert grant.custom.get("response") == ASK, grant.text
+    assert {c["doc_id"] for c in grant.custom["citations"]} <= moving, grant.text
 
 
 def test_english_names_the_group_too(engine: MessageProcessor) -> None:
