@@ -33,6 +33,9 @@ _BENEFIT_HEAD_EN = re.compile(r"^(?:[a-z0-9'-]+ ){1,3}(?:card|allowance|voucher|
 #: what a short question asks about a named service, after its name (squashed): "…신청", "…얼마줘요", "…서류는요",
 #: "…대상이에요?" (a particle may come between)
 _ASPECT_TAIL = re.compile(r"(?:이|가|은|는|을|를|의)?(?:신청|얼마|금액|서류|대상|자격|기간|방법|조건|어디서|어떻게)[가-힣]{0,10}$")
+#: a word of a request to apply ("… 신청할래요", "접수해 주세요", "apply for …", "sign me up"): a bare title read as
+#: ``apply_service`` without one is asked about, not applied for
+_ASKS_TO_APPLY = re.compile(r"신청|접수|apply|application|register|sign\s*(?:me\s*)?up|enrol", re.I)
 _POLITE_TAIL = re.compile(r"\s*(?:이에요|예요|입니다|이요|은요|는요|요|,?\s*please)?\s*[?.!~]*\s*$")
 
 
@@ -67,7 +70,10 @@ class BareTitlePolicy:
         # a title with a request for what it is ("언어발달지원 알려줘", read as human_handoff 0.9 in s32) asks about that
         # service whatever the intent says
         match = None
-        if intent not in LOW_INFORMATION_INTENTS and conf >= context.settings.intent_threshold:
+        # a bare title read as a request to apply says no such thing (s51 probe on the catalogue: "청년 월세 지원",
+        # apply_service 0.61, started the application flow, "신청하실 것을 골라 주세요"): it is asked about
+        said_nothing = intent in LOW_INFORMATION_INTENTS or (intent == "apply_service" and not _ASKS_TO_APPLY.search(text))
+        if not said_nothing and conf >= context.settings.intent_threshold:
             if not asks_what_it_is(text) or (match := match_alone(text)) is None:
                 return None
         match = match or match_alone(text)

@@ -104,6 +104,22 @@ def test_every_bundled_title_typed_alone_is_answered_with_it_cited_first(make_pr
     assert wrong == [], "\n".join(map(str, wrong))
 
 
+def test_a_title_alone_is_asked_about_where_applications_are_taken(make_processor: Any,
+                                                                   titles: list[tuple[str, str]]) -> None:
+    """With a task back end configured (applications can be taken), a title typed alone is still a question about the
+    service: the bundled NLU reads "청년 월세 지원" as apply_service 0.61 and "기존주택 전세임대주택 지원사업" at 0.92, and
+    on the catalogue "청년 월세 지원" started the application flow ("신청하실 것을 골라 주세요", s51 probe). Asking to
+    apply in words keeps the flow (tests/dialogue/test_how_to_apply.py and the task tests)."""
+    p = make_processor(tasks_url="http://127.0.0.1:9", connector_retries=1, connector_timeout=1.0)
+    wrong = []
+    for i, title in enumerate(t for t, lang in titles if lang == "ko"):
+        turn = say(p, title, f"apply-sweep-{i}")
+        cited = cited_titles(turn)
+        if not cited or cited[0] != title and not (turn.messages[0].custom.get("regions") and title in cited):
+            wrong.append((title, cited[:2], turn.intent.get("name"), turn.messages[0].custom.get("response")))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
 @pytest.mark.parametrize(("text", "title"), [("에너지바우쳐", "에너지바우처"), ("에너지 바우쳐요", "에너지바우처"),
                                              ("Energy vouchr", "Energy voucher (")])
 def test_a_typo_read_as_out_of_scope_is_still_the_service(make_processor: Any, titles: list[tuple[str, str]],
