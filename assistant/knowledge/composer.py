@@ -318,6 +318,8 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
     "documents": ("서류", "준비", "document", "documents", "paperwork"),
     "contact": ("전화", "문의", "연락", "phone", "contact", "call"),
 }
+#: every aspect's cue words (:meth:`AnswerComposer._asked_compounds`: no topic)
+_CUE_WORDS = frozenset(w for cues in _ASPECT_CUES.values() for w in cues)
 #: "how much" / "how many": a question about the amount (s35 probe: "How much do I get?" after the energy voucher was
 #: answered with who is eligible, what you get and how to apply, where "얼마 받아요?" got 지원 내용 alone)
 _HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b")
@@ -1461,8 +1463,9 @@ class AnswerComposer:
 
     def _asked_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
         """The topic compounds of a Korean question (:func:`~assistant.knowledge.topic.topic_compounds`) but those of
-        its place words, family words and ages (:func:`~assistant.nlu.household.without_person_words`): what it asks
-        about, not whom for. Empty for another language."""
+        its place words, family words and ages (:func:`~assistant.nlu.household.without_person_words`) and those of an
+        aspect's cue words only (:data:`_ASPECT_CUES`: "치매 검사 무료예요?" asks what 치매 검사 costs, 무료 is no
+        topic of its own): what it asks about, not whom for or what of it. Empty for another language."""
         from assistant.nlu.household import without_person_words
 
         if result.language != "ko":
@@ -1470,7 +1473,8 @@ class AnswerComposer:
         places = place_names(result)
         asked = without_person_words(result.query[:2000])
         tokens = self._query_tokens(result.query) if asked == result.query[:2000] else self.tokenizer.tokenize(asked)
-        return [c for c in topic_compounds(tokens) if not all(any(part in n for n in places) for part in c)]
+        return [c for c in topic_compounds(tokens) if not all(any(part in n for n in places) for part in c)
+                and not all(part in _CUE_WORDS for part in c)]
 
     def _holds(self, result: RetrievalResult, compound: tuple[str, ...], doc_id: str) -> bool:
         """Whether the document holds the question's topic ``compound`` (:func:`~assistant.knowledge.topic.holds_topic`

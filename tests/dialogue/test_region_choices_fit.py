@@ -152,3 +152,13 @@ def test_catalogue_the_national_service_passed_over_answers(gov24_settings: Any,
                           "남편이랑 저 둘 다 청각장애가 있어요. 애가 말이 늦는데 언어치료 비용 지원되나요?", "fit-speech")
     cited = [c["doc_id"] for c in reply.custom.get("citations") or []]
     assert reply.custom.get("response") != ASK and cited and cited[0] in language, reply.text
+
+
+def test_catalogue_what_is_asked_of_the_help_is_no_topic_the_choices_lack(gov24_settings: Any, gov24_router: Any) -> None:
+    """"치매 검사 무료예요?" asks what 치매 검사 costs: 무료 is on the national 배회감지기 page and on no region's 치매
+    검사 page, yet it is what is asked of them, not another kind of help (a first version of the rule abstained here).
+    The regions' 치매 programmes are offered (cited), as before the rule."""
+    dementia = {str(r["서비스ID"]) for r in rows() if "치매" in row_text(r)}
+    reply = ask_catalogue(gov24_settings, gov24_router, "치매 검사 무료예요?", "fit-dementia-free")
+    cited = {c["doc_id"] for c in reply.custom.get("citations") or []}
+    assert reply.custom.get("response") == ASK and cited and cited <= dementia, reply.text
