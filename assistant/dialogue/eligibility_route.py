@@ -429,7 +429,7 @@ class ApplyFromDocumentsPolicy:
             # still say how to apply when they answer the message (s36 probe: "이 도우미에서는 신청을 받지 않는
             # 서비스예요", then the question it suggested was answered); else the application flow says where to apply
             from assistant.dialogue.builtin_actions import intent_probability
-            from assistant.dialogue.knowledge_base import squash
+            from assistant.dialogue.knowledge_base import title_has_name
             from connectors.tasks.service_search import requested_name
 
             named = requested_name(text)
@@ -450,6 +450,8 @@ class ApplyFromDocumentsPolicy:
                 return Prediction("action_answer_from_knowledge", self.name, conf)
             answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
             if answer is None or answer.abstained or not answer.citations \
-                    or squash(named) not in squash(answer.citations[0].title):
-                return None  # another service answered ("미혼모 의료비 지원" is no 청소년산모 임신·출산 의료비 지원)
+                    or not title_has_name(answer.citations[0].title, named):
+                # another service answered ("미혼모 의료비 지원" is no 청소년산모 임신·출산 의료비 지원; "청소년산모 의료비"
+                # is, s51)
+                return None
         return Prediction("action_answer_from_knowledge", self.name, conf)

@@ -33,6 +33,28 @@ def squash(text: str) -> str:
     return _SQUASH.sub("", text).lower()
 
 
+#: words of a service's name that say it is help, not which (:func:`title_has_name`)
+_HELP_WORDS = frozenset({"서비스", "지원", "지원금", "지원사업", "사업", "제도", "혜택", "프로그램", "신청"})
+
+
+def title_has_name(title: str, name: str) -> bool:
+    """Whether ``title`` is the service a citizen names ``name``: it holds the name (:func:`squash`d), or each of the
+    name's words of two characters or more but those that say it is help (서비스, 지원, 사업 …), at least two of them,
+    as written. A name said otherwise than the title ("산모 건강관리 서비스" for 산모·신생아 건강관리 지원사업,
+    "청소년산모 의료비" for 청소년산모 임신·출산 의료비 지원; s51 probe: "… 찾지 못했어요" beside those titles).
+
+    >>> title_has_name("청소년산모 임신·출산 의료비 지원", "청소년산모 의료비"), title_has_name("청년 월세 지원", "청년월세")
+    (True, True)
+    >>> title_has_name("청소년산모 임신·출산 의료비 지원", "미혼모 의료비 지원"), title_has_name("산모 교통비", "산모 건강관리")
+    (False, False)
+    """
+    held = squash(title)
+    if squash(name) and squash(name) in held:
+        return True
+    words = [squash(w) for w in name.split() if len(squash(w)) >= 2 and squash(w) not in _HELP_WORDS]
+    return len(words) >= 2 and all(w in held for w in words)
+
+
 class RetrievalKnowledge:
     """Retrieval + composer behind :class:`~assistant.dialogue.actions.Knowledge`.
 

@@ -539,6 +539,7 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
     ('청년기본소득', None)
     >>> unknown_account_or_scheme("출생기본소득 신청", ["담양군출생기본소득지원"]), unknown_account_or_scheme("교통카드 충전", titles)
     (None, None)
+    >>> unknown_account_or_scheme("산림복지 이용권 신청", ["산림복지서비스이용권(바우처)지급"])
 
     A benefit's name written as one word (:data:`_ONE_WORD_BENEFIT_ENDS`) needs two syllables before its ending; a loan,
     a mutual-aid scheme or a package (대출, 공제, 패키지) three, as a scheme's:
@@ -573,9 +574,12 @@ def unknown_account_or_scheme(query: str, titles: Iterable[str]) -> str | None:
                 continue
             if stem.endswith("지원") and len(stem) - 2 < 3:
                 continue
-            names.append(stem + end)
-        if names and not any(name in t for name in names for t in held):
-            return names[0]
+            names.append((stem, end))
+        # a title holding the stem and, after it, the ending names it too ("산림복지 이용권" is 산림복지서비스이용권(바우처)
+        # 지급, s51 probe: "'산림복지이용권' 서비스는 제가 가진 자료에 없어요")
+        if names and not any(stem + end in t or (stem in t and end in t[t.index(stem) + len(stem):])
+                             for stem, end in names for t in held):
+            return "".join(names[0])
     return None
 
 
@@ -1432,9 +1436,10 @@ class AnswerComposer:
                      or any(w in self._text_of(h.doc.doc_id) for w in subject)]
             if len(alike) == 1:
                 return self._compose(result, lang, score, signals, spread, self.related_services(result, spread))
-            if (settled := self._settle_choices(result, lang, score, signals, alike)) is not None:
+            settled = self._settle_choices(result, lang, score, signals, alike)
+            if isinstance(settled, Answer):
                 return settled
-            regional = [h for h in alike if self._fits_choice(result, h)]
+            regional = settled
             spread = spread if spread in regional else regional[0]
             programme = self.subjects.label(subject, spread.doc.title) or self._programme_name(result, spread, kind)
             answer = self._compose(result, lang, score, signals, spread, [])
@@ -1451,11 +1456,11 @@ class AnswerComposer:
             # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
-        if (settled := self._settle_choices(result, lang, score, signals, regional, [anchor, *national])) is not None:
+        settled = self._settle_choices(result, lang, score, signals, regional, [anchor, *national])
+        if isinstance(settled, Answer):
             return settled
-        narrow = [h for h in regional if not self._fits_choice(result, h)]
-        regional = [h for h in regional if h not in narrow]
-        anchor = regional[0] if anchor in narrow else anchor
+        anchor = settled[0] if anchor in regional and anchor not in settled else anchor  # a national anchor stays
+        regional = settled
         programme = self._programme_name(result, anchor, kind)
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
@@ -1531,9 +1536,9 @@ class AnswerComposer:
         return narrow_group(hit.doc.title, asked_words(result)) is None
 
     def _settle_choices(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],
-                        regional: list[DocHit], beside: Sequence[DocHit] = ()) -> Answer | None:
+                        regional: list[DocHit], beside: Sequence[DocHit] = ()) -> Answer | list[DocHit]:
         """The answer instead of asking the citizen's region among ``regional`` (one hit per region, best first), or
-        None to ask it (among those :meth:`_fits_choice` keeps, two or more).
+        the choices to ask it among (two or more of ``regional``, in order).
 
         * something the question asks is on none of their pages nor of ``beside`` (the national services the answer
           would quote with them; :meth:`_unheld_topics`): they do not answer it. The first hit, a national service,
@@ -1553,9 +1558,11 @@ class AnswerComposer:
             if not agency_regions(first.doc.agency):
                 return self._compose(result, lang, score, signals, first, self.related_services(result, first))
             return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
+        # (whether each choice holds every topic another holds is not asked: "쓰레기봉투" is not written in 옥천군's
+        # 전입주민 쓰레기종량제봉투 지원, which is one)
         fitting = [h for h in regional if self._fits_choice(result, h)]
         if len(fitting) >= 2:
-            return None
+            return fitting
         if fitting:
             return self._compose(result, lang, score, signals, fitting[0], self.related_services(result, fitting[0]))
         return self._whom_listing(result, lang, score, signals, regional)

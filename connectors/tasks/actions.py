@@ -427,8 +427,9 @@ class PrepareApplication(_TaskAction):
                 # a Korean name given that no title names in full: the titles that hold it ("유아학비" → 유아학비
                 # (누리과정) 지원) are the service or the choices; none holding it, no service of the documents has
                 # that name, and it is said so, never "not taken here" as if it existed (s44 probe: "반려견 양육수당
-                # 신청하고 싶어요"); the name may be said otherwise than the title, so the exact name is asked for
-                service = self.ctx.services.holding(named)
+                # 신청하고 싶어요"); the name may be said otherwise than the title: the titles that hold each of its words
+                # ("산모 건강관리 서비스" → 산모·신생아 건강관리 지원사업 …, s51 probe), else the exact name is asked for
+                service = self.ctx.services.holding(named) or self.ctx.services.holding_words(named)
                 if not service:
                     t.say(NAME_NOT_FOUND_RESPONSE, service_name=named)
                     return [slot_set(PENDING_SLOT, None)]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from assistant.dialogue.knowledge_base import ServiceTitleMatcher
+from assistant.dialogue.knowledge_base import ServiceTitleMatcher, title_has_name
 from connectors.tasks.checklist import ChecklistSource
 from connectors.tasks.document_names import document_name
 
@@ -231,6 +231,14 @@ class ServiceNames:
             return []
         return [ServiceRef(d.doc_id, d.title, d.agency) for d in self.documents().values()
                 if wanted in re.sub(r"\s+", "", d.title)]
+
+    def holding_words(self, name: str) -> list[ServiceRef]:
+        """The services whose title holds each word of ``name`` but those that say it is help
+        (:func:`~assistant.dialogue.knowledge_base.title_has_name`), in the catalogue's order; empty when none does or
+        the catalogue cannot be read. A name said otherwise than the title: "산모 건강관리 서비스" is 부여군's 산모·신생아
+        건강관리 지원사업 and the like (s51 probe: "'산모 건강관리 서비스'라는 이름의 서비스는 … 찾지 못했어요" beside
+        nine such titles)."""
+        return [ServiceRef(d.doc_id, d.title, d.agency) for d in self.documents().values() if title_has_name(d.title, name)]
 
     def find(self, text: str) -> list[ServiceRef]:
         """The services whose title the text names (the longest title named; several if they share it)."""

@@ -678,6 +678,23 @@ def test_the_which_service_prompt_gives_an_example_from_the_loaded_catalogue(
         assert responses(picked) == ["utter_task_checklist"] and slot(conv, "task_pending", f"ex-{language}")["service_id"] == titles[example]
 
 
+def test_a_name_said_otherwise_than_the_title_offers_the_titles_that_hold_its_words(
+        conv: MessageProcessor, catalogue: list[Document]) -> None:
+    """s51 probe: "산모 건강관리 서비스 신청하고 싶어요" was told "'산모 건강관리 서비스'라는 이름의 서비스는 … 찾지
+    못했어요", though several local governments' 산모·신생아 건강관리 programmes are in the catalogue (no title holds the
+    name as said). Those whose titles hold 산모 and 건강관리 are offered (read off the catalogue)."""
+    import re
+
+    holding = {d.doc_id for d in catalogue if "산모" in d.title and "건강관리" in re.sub(r"\s+", "", d.title)}
+    assert len(holding) >= 2 and not any("산모건강관리서비스" in re.sub(r"\s+", "", d.title) for d in catalogue)
+    turn = say(conv, "산모 건강관리 서비스 신청하고 싶어요", sender="word-wise")
+    from connectors.tasks.actions import OFFERED_KEY
+
+    offered = {s["service_id"] for m in turn.messages for s in m.custom.get(OFFERED_KEY) or []}
+    assert responses(turn) != ["utter_task_name_not_found"], text(turn)
+    assert offered and offered <= holding, (text(turn), offered)
+
+
 def test_no_example_without_a_catalogue() -> None:
     from connectors.tasks.actions import _example
     from connectors.tasks.dialogue import ServiceNames

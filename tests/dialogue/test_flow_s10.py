@@ -148,6 +148,28 @@ def test_a_named_service_that_cannot_be_applied_for_here_is_said_by_name(process
     assert "어떤 서비스를 신청하실지" not in m.text and "신청을 받지 않는" not in m.text
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("청소년산모 의료비 신청할래요", ("청소년산모", "의료비")), ("고령운전자 안전교육 신청할래요", ("고령운전자", "안전교육")),
+    ("산림복지 이용권 신청하고 싶어요", ("산림복지", "이용권")),
+])
+def test_a_service_named_otherwise_than_its_title_is_that_service(processor: Any, text: str, words: tuple[str, ...]) -> None:
+    """s51 probe: "청소년산모 의료비 신청할래요" was told no service of that name exists (the title is 청소년산모 임신·출산
+    의료비 지원), and "산림복지 이용권" was said to be missing before its page (산림복지서비스이용권(바우처) 지급). The one
+    bundled title that holds each word of the name (read from the pages) is answered, cited first, with no note that
+    it is missing."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    pages = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+    titles = [str(yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])["title"]) for p in pages.glob("*.md")]
+    [title] = [t for t in titles if all(w in re.sub(r"\s+", "", t) for w in words)]
+    m = say(processor, text, f"named-{words[0]}").messages[0]
+    assert m.custom.get("citations") and m.custom["citations"][0]["title"] == title, m.text
+    assert "없어요" not in m.text.split("\n")[0] and "찾지 못했어요" not in m.text, m.text
+
+
 def test_a_request_naming_nothing_still_asks_for_the_name(processor: Any) -> None:
     t = say(processor, "신청하고 싶어요", "a2b")
     assert responses(t)[-1] in ("utter_task_ask_service_name", "utter_task_ask_service"), responses(t)
