@@ -196,6 +196,36 @@ def shuts_out(result: RetrievalResult, eligibility: Callable[[H], str]) -> Calla
     return lambda h: bool(groups) and excluded_group(eligibility(h), groups) is not None
 
 
+#: The ages of life a title may be for, each with the words that name it (in a title or a question, spaces ignored):
+#: children (and grandchildren: a grandparent asking about them names both) and old people. 청년 and 대학생 are
+#: neither: most services of a kind share them.
+AGES_OF_LIFE: dict[str, tuple[str, ...]] = {
+    "child": ("아이", "아동", "어린이", "영유아", "유아", "아기", "애기", "신생아", "영아", "청소년", "초등", "중학생", "고등학생",
+              "손주", "손자", "손녀", "child", "kid", "baby", "infant", "toddler", "teen"),
+    "old": ("노인", "어르신", "할머니", "할아버지", "고령", "경로", "노년", "노령", "홀몸", "독거", "elderly", "senior", "grandma",
+            "grandpa", "grandmother", "grandfather", "oldage", "aged"),
+}
+
+
+def other_age_of_life(title: str, asked: str) -> str | None:
+    """The age of life (:data:`AGES_OF_LIFE`) ``title`` is for when the question (``asked``, as :func:`asked_words`
+    gives it) names another one only, else None. s51 probe on the catalogue: "혼자 사는 노인 돌봄 서비스" was answered
+    with 아이돌봄 서비스 (for children of 12 and under), the national one among 돌봄 programmes.
+
+    >>> other_age_of_life("아이돌봄 서비스", "혼자사는노인돌봄서비스")
+    'child'
+    >>> other_age_of_life("아이돌봄 서비스", "할머니가손주돌봐주는데지원있나요"), other_age_of_life("에너지바우처", "노인난방비")
+    (None, None)
+    >>> other_age_of_life("노인장기요양 시설급여 지원", "할머니요양원비용")
+    """
+    named = {age for age, words in AGES_OF_LIFE.items() if any(w in asked for w in words)}
+    if len(named) != 1:
+        return None
+    text = _squashed(title)
+    titled = {age for age, words in AGES_OF_LIFE.items() if any(w in text for w in words)}
+    return next(iter(titled), None) if len(titled) == 1 and not titled & named else None
+
+
 def not_excluding_first(hits: Sequence[H], unfit: Callable[[H], bool], top: int = 5) -> list[H]:
     """``hits`` with those among the first ``top`` that are ``unfit`` (:func:`shuts_out`: their eligibility section
     shuts out the children of a group the question names) after the other first ``top``, each part in its given
