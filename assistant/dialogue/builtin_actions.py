@@ -293,9 +293,12 @@ class ActionAnswerFromKnowledge:
         if context.other_than and context.has_response("utter_no_other_service"):
             # "다른 건요?" after a service was answered: no other service like it (not "try the service's name")
             return [*events, context.utter(tracker, "utter_no_other_service", service_name=context.other_than[0])]
-        if context.restated and context.has_response("utter_how_can_i_help"):
+        said = (tracker.latest_message.text if tracker.latest_message else None) or ""
+        if context.restated and context.has_response("utter_how_can_i_help") and not _HELP_NOUN.search(said):
             # a statement read as the question it implies ("다음주에 부산으로 이사 가요") that the documents do not
-            # answer: the offer of help it got before, not "찾지 못했어요" to a question the citizen never asked
+            # answer: the offer of help it got before, not "찾지 못했어요" to a question the citizen never asked. One
+            # that names a service or help it wants ("혼자 사는 노인 돌봄 서비스", s51 probe: "알겠어요. 어떤 점을
+            # 도와드릴까요?") asked about it: the documents lack it (below)
             return [*events, context.utter(tracker, "utter_how_can_i_help")]
         intent, conf = top_intent(tracker)
         confident = (intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold) or context.fact_question
@@ -704,6 +707,11 @@ def _unmentioned(context: TurnContext) -> Any:
         return None
     doc_id, said = context.unmentioned
     return composer.unmentioned_answer(doc_id, said, context.answer_language or context.language)
+
+
+#: a noun naming a service or help wanted ("… 돌봄 서비스", "… 지원금", "support for …"): a statement with one asks about it
+_HELP_NOUN = re.compile(r"서비스|지원|혜택|바우처|도움|프로그램|\b(?:service|services|support|benefit|benefits|help|programme|program)\b",
+                        re.I)
 
 
 def _named_missing(tracker: DialogueStateTracker, context: TurnContext) -> BotUttered | None:

@@ -44,6 +44,8 @@ def test_an_old_person_s_care_is_not_answered_with_a_child_s(processor: Any, tex
     reply = processor.handle_message(UserMessage(f"age-{text}", text, "rest", {})).messages[0]
     cited = [c["title"] for c in reply.custom.get("citations") or []]
     assert not [t for t in cited if any(w in t for w in CHILD_WORDS)], (reply.text, cited)
+    # a statement that names the service it wants asked about it: not "어떤 점을 도와드릴까요?" (s51 probe)
+    assert reply.custom.get("response") != "utter_how_can_i_help", reply.text
 
 
 def test_a_child_s_care_is_still_the_child_care_page(processor: Any) -> None:
