@@ -883,6 +883,13 @@ def regional_spread(result: RetrievalResult, top: int = VARIANT_TOP, share: floa
 _HELP_WORDS = re.compile(r"지원금|지원|지급|사업|서비스|및|제공|운영|도우미|헬퍼|본인부담금")
 
 
+def _off_places(compounds: Iterable[tuple[str, ...]], result: RetrievalResult) -> tuple[tuple[str, ...], ...]:
+    """The topic compounds of a question but those whose every part is in a place it names (:func:`place_names`):
+    "서울시 강남구" names where, not what."""
+    places = place_names(result)
+    return tuple(c for c in compounds if not all(any(part in n for n in places) for part in c))
+
+
 #: Words that ask how to do something (:meth:`AnswerComposer._procedure_asked`): "전입신고 어떻게 해요", "여권 발급
 #: 방법", "혼인신고 하는 법", "사망신고는 어디서 하나요", "등록 절차"
 _HOW_TO_DO = re.compile(r"어떻게|방법|하는\s*법|어디서|어디에서|절차")
@@ -1485,11 +1492,9 @@ class AnswerComposer:
 
         if result.language != "ko":
             return []
-        places = place_names(result)
         asked = without_person_words(result.query[:2000])
         tokens = self._query_tokens(result.query) if asked == result.query[:2000] else self.tokenizer.tokenize(asked)
-        return [c for c in topic_compounds(tokens) if not all(any(part in n for n in places) for part in c)
-                and not all(part in _CUE_WORDS for part in c)]
+        return [c for c in _off_places(topic_compounds(tokens), result) if not all(part in _CUE_WORDS for part in c)]
 
     def _holds(self, result: RetrievalResult, compound: tuple[str, ...], doc_id: str) -> bool:
         """Whether the document holds the question's topic ``compound`` (:func:`~assistant.knowledge.topic.holds_topic`
@@ -1539,12 +1544,6 @@ class AnswerComposer:
         before = topic_compounds(self.tokenizer.tokenize(result.query[:how.start()]))
         return before[-1] if before else None
 
-    def _fits_choice(self, result: RetrievalResult, hit: DocHit) -> bool:
-        """Whether a region's programme may be offered as the citizen's choice: its title names no narrow group the
-        question does not (:func:`~assistant.knowledge.target_groups.narrow_group`; s51 probe: "어린이집 보육료 지원"
-        asked a region between two 외국인아동보육료 programmes, for foreign children only)."""
-        return narrow_group(hit.doc.title, asked_words(result)) is None
-
     def _settle_choices(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],
                         regional: list[DocHit], beside: Sequence[DocHit] = ()) -> Answer | list[DocHit]:
         """The answer instead of asking the citizen's region among ``regional`` (one hit per region, best first), or
@@ -1553,8 +1552,10 @@ class AnswerComposer:
         * something the question asks is on none of their pages nor of ``beside`` (the national services the answer
           would quote with them; :meth:`_unheld_topics`): they do not answer it. The first hit, a national service,
           is the answer; else an abstention (signal ``unheld``): the caller says the documents lack it;
-        * their titles name groups the question does not (:meth:`_fits_choice`): one that does not is answered as
-          its region's (cited with its agency); none: each is listed with whom it is for (:meth:`_whom_listing`)."""
+        * their titles name narrow groups the question does not (:func:`~assistant.knowledge.target_groups.
+          narrow_group`; s51 probe: "어린이집 보육료 지원" asked a region between two 외국인아동보육료 programmes, for
+          foreign children only): one that does not is answered as its region's (cited with its agency); none: each is
+          listed with whom it is for (:meth:`_whom_listing`)."""
         if (done := self._procedure_asked(result)) is not None \
                 and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional):
             # "이사했는데 전입신고 어떻게 해요" (s51 probe): asked among 전입 이사비 programmes, whose conditions only
@@ -1570,7 +1571,8 @@ class AnswerComposer:
             return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         # (whether each choice holds every topic another holds is not asked: "쓰레기봉투" is not written in 옥천군's
         # 전입주민 쓰레기종량제봉투 지원, which is one)
-        fitting = [h for h in regional if self._fits_choice(result, h)]
+        asked = asked_words(result)
+        fitting = [h for h in regional if narrow_group(h.doc.title, asked) is None]
         if len(fitting) >= 2:
             return fitting
         if fitting:
@@ -1594,13 +1596,9 @@ class AnswerComposer:
         compound (:func:`~assistant.knowledge.topic.topic_compounds`) is held by the page with its 구비 서류 and none
         without it (:meth:`_text_of` leaves the papers out). A page that asks for a 주민등록초본 is not about getting
         one; "에너지바우처 신청할 때 신분증 필요해요?" holds 에너지바우처 outside the papers and is about its page."""
-        from assistant.knowledge.topic import holds_topic, topic_compounds
-
         if result.language != "ko" or not result.hits:
             return False
-        places = place_names(result)
-        compounds = tuple(c for c in topic_compounds(self._query_tokens(result.query))
-                          if not all(any(part in n for n in places) for part in c))
+        compounds = _off_places(topic_compounds(self._query_tokens(result.query)), result)
         if not compounds:
             return False
         doc_id = result.hits[0].doc.doc_id
