@@ -1410,9 +1410,6 @@ class AnswerComposer:
         named = ""  # the place the question names, kept by the caller when the conversation knew none
         if not region and result.places:
             region = named = " ".join(str(p) for p in result.places)  # the question names where ("대구 수성구 사는데 …")
-        if not region and (matched := [h for h in regional if region_match(h.doc.agency, result.query)]):
-            region = result.query  # the question names the region ("안양 청년 월세 지원 …")
-            named = " ".join(agency_regions(matched[0].doc.agency))
         if region:
             unpreferred = (judged or result).hits[0].doc.doc_id if (judged or result).hits else None
             answer = self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,

@@ -103,6 +103,27 @@ def test_a_question_that_names_the_region_is_answered_for_it(small: tuple[Hybrid
     assert answer.regions == () and answer.citations[0].doc_id == "R-BSJ", answer.citations
 
 
+@pytest.mark.parametrize("question", [
+    "경기가 안 좋아서 월세 내기 힘든데 청년 월세 지원 있나요?",  # 경기 (the economy), not 경기도
+    "경기 침체로 가게를 접었어요. 청년 월세 지원 있나요?",
+])
+def test_a_place_name_inside_a_common_word_names_no_region(small: tuple[HybridRetriever, AnswerComposer],
+                                                            question: str) -> None:
+    # s52 probe on the catalogue: "이혼했는데 전남편이 양육비를 안 줘요" was answered with 영광군 신생아 양육비 지원, its
+    # 전남 read inside 전남편; the question's places are those the retriever's reader accepts (result.places)
+    retriever, composer = small
+    result = retriever.run(question, k=10)
+    assert result.places == ()
+    answer = composer.run(result)
+    assert len(answer.regions) >= 2 and set(dict(answer.regions)) <= set(REGIONAL.values()), answer.citations
+
+
+def test_a_place_the_question_names_by_its_stem_is_answered_for_it(small: tuple[HybridRetriever, AnswerComposer]) -> None:
+    retriever, composer = small
+    answer = composer.run(retriever.run("안양 사는데 청년 월세 지원 있나요?", k=10))
+    assert answer.regions == () and answer.citations[0].doc_id == "R-ANY", answer.citations
+
+
 def test_a_region_with_no_programme_of_its_own_gets_the_national_one(small: tuple[HybridRetriever, AnswerComposer]) -> None:
     retriever, composer = small
     answer = composer.run(retriever.run(QUESTION, k=10), region="서울특별시 중구")  # 중구, but Seoul's: not 부산 중구
