@@ -894,6 +894,11 @@ def _off_places(compounds: Iterable[tuple[str, ...]], result: RetrievalResult) -
 #: 방법", "혼인신고 하는 법", "사망신고는 어디서 하나요", "등록 절차"
 _HOW_TO_DO = re.compile(r"어떻게|방법|하는\s*법|어디서|어디에서|절차")
 
+#: The last words of a civil filing (민원): reporting, registering, issuing, renewing, changing, cancelling
+#: (전입신고, 이전등록, 여권 발급, 면허 갱신 …). A question of how to file one is about that filing; a page that names
+#: it only among its conditions ("자동차 이전등록" in 조기폐차 지원's) is no answer to it (:meth:`AnswerComposer.run`).
+_CIVIL_FILING = frozenset({"신고", "등록", "발급", "재발급", "갱신", "말소", "변경", "해지"})
+
 
 def kin_programmes(a: DocHit, b: DocHit) -> bool:
     """Whether two local programmes are the same kind of help: their titles, without their regions' names and the
@@ -1399,6 +1404,16 @@ class AnswerComposer:
             if not aged or aged[0] is not hits[0]:
                 return Answer("", lang, (), True, score, {**signals, "age_of_life": 1.0})
             hits = aged
+        if (done := self._procedure_asked(result)) is not None and len(done) > 1 and done[-1] in _CIVIL_FILING \
+                and "".join(done) not in (text := self._text_of(hits[0].doc.doc_id)) \
+                and (done[-1] not in text or not self._overview_holds(hits[0].doc, (done[:-1],), result.expansions)):
+            # how to file a civil filing (이전등록) the first page never writes as one word, when the page never
+            # speaks of that filing (장애인 등록 on 장애인법률구조지원's) or is not about what is filed (이전): the
+            # documents lack it (s52 probe: "자동차 이전등록 방법 알려주세요" was answered with 조기폐차 지원, whose
+            # conditions write 이전 and 등록 apart). "운전면허 갱신 방법" keeps 운전면허 적성검사 간소화 (its title names
+            # 운전면허, its 지원내용 the 갱신); not any how-to question: "버스비 돌려준다는 거 어떻게 받아요?" is
+            # answered by 청소년 교통비 지원, whose overview never writes 버스비
+            return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         result = replace(result, hits=tuple(group_first(unstaged_first(hits, result, unfit=unfit), result)))
         if (for_whom := self._for_whom(result, lang, score, signals)) is not None:
             return for_whom
@@ -1554,9 +1569,13 @@ class AnswerComposer:
           foreign children only): one that does not is answered as its region's (cited with its agency); none: each is
           listed with whom it is for (:meth:`_whom_listing`)."""
         if (done := self._procedure_asked(result)) is not None \
-                and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional):
+                and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional) \
+                or done is not None and done[-1] in _CIVIL_FILING \
+                and not any("".join(done) in re.sub(r"\s+", "", h.doc.title) for h in regional):
             # "이사했는데 전입신고 어떻게 해요" (s51 probe): asked among 전입 이사비 programmes, whose conditions only
-            # speak of a 전입신고; how to report the move is on no page of theirs. No first hit answers it either
+            # speak of a 전입신고; how to report the move is on no page of theirs. No first hit answers it either. A
+            # civil filing (:data:`_CIVIL_FILING`) is asked among the programmes whose title names it only: "혼인신고
+            # 어떻게 해요" asked a region among 결혼축하금 programmes, whose overviews require a 혼인신고 (s52 probe)
             return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         if self._unheld_topics(result, [*regional, *beside]):
             # the first hit, when it is a national service the region question passed over, answers (s51: "남편이랑 저

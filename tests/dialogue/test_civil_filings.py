@@ -1,0 +1,74 @@
+"""How to file a civil filing (민원: 이전등록, 혼인신고, 갱신 …) is answered only by a page about that filing (issue 2,
+s52 probe on the catalogue).
+
+"자동차 이전등록 방법 알려주세요" was answered with 조기폐차 지원, whose conditions write 이전 (a date: "2009.8.31. 이전")
+and 등록 ("등록여부") apart; "혼인신고 어떻게 해요" asked the citizen's region among 결혼축하금 programmes, whose
+conditions require a 혼인신고. The catalogue has no page on either filing: the documents lack it. "운전면허 갱신 방법"
+keeps 운전면허 적성검사 간소화 (its title names 운전면허, its 지원내용 the 적성검사 갱신), and the 결혼축하금 programmes
+asked for themselves still ask the region.
+
+The engine runs over a few picked real records (../shared/data/gov24_benefits, read at test time; skipped without it).
+What each page says is checked from the catalogue's rows first, so that the test's premise is the data's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.dialogue.messages import UserMessage
+from assistant.dialogue.processor import MessageProcessor
+from assistant.settings import Settings
+from picked_catalogue import picked_documents, processor_over
+from test_region_choices_fit import ASK, row_text, rows
+
+PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검사 간소화 서비스 제공", "경찰청"),
+        ("고령운전자 교통안전교육 서비스 제공", "경찰청"), ("공영주차장 이용요금 감면", "울산시설공단"),
+        ("결혼축하금 지원", "경상남도 사천시"), ("청년부부 결혼축하금 지원", "전남광주통합특별시 여수시"),
+        ("논산시 청년결혼축하금 지원", "충청남도 논산시")}
+
+
+def ids(where: Any) -> set[str]:
+    return {str(r["서비스ID"]) for r in rows() if where(r)}
+
+
+@pytest.fixture(scope="module")
+def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
+    rows()
+    docs = picked_documents(PICK)
+    assert len(docs) == len(PICK), sorted((d.title, d.agency) for d in docs)
+    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("filings") / "home", docs, 0.0)
+
+
+def first_reply(p: MessageProcessor, text: str, sender: str) -> Any:
+    return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]
+
+
+def test_a_filing_the_page_writes_apart_is_not_answered_with_it(engine: MessageProcessor) -> None:
+    scrappage = ids(lambda r: r["서비스명"] == "조기폐차 지원" and r["소관기관명"] == "한국환경공단")
+    assert len(scrappage) == 1
+    text = row_text(next(r for r in rows() if str(r["서비스ID"]) in scrappage))
+    assert "이전" in text and "등록" in text and "이전등록" not in text
+    reply = first_reply(engine, "자동차 이전등록 방법 알려주세요", "car-transfer")
+    assert not reply.custom.get("citations"), reply.text
+
+
+def test_a_filing_the_page_is_about_keeps_its_answer(engine: MessageProcessor) -> None:
+    licence = ids(lambda r: "운전면허" in str(r["서비스명"]) and "적성검사" in str(r["서비스명"]))
+    assert len(licence) == 1
+    reply = first_reply(engine, "운전면허 갱신 방법", "licence-renewal")
+    cited = [c["doc_id"] for c in reply.custom.get("citations") or []]
+    assert cited and cited[0] in licence, reply.text
+
+
+def test_a_filing_the_regions_programmes_require_is_not_asked_among_them(engine: MessageProcessor) -> None:
+    wedding = ids(lambda r: "결혼축하금" in str(r["서비스명"]))
+    picked = {t for t, _a in PICK if "결혼축하금" in t}
+    assert len(wedding & ids(lambda r: "혼인신고" in row_text(r))) >= 2
+    assert not any("신고" in t for t in picked)
+    how = first_reply(engine, "혼인신고 어떻게 해요", "marriage-report")
+    assert how.custom.get("response") != ASK and not how.custom.get("citations"), how.text
+    grant = first_reply(engine, "결혼축하금 어떻게 받아요", "marriage-grant")
+    assert grant.custom.get("response") == ASK, grant.text
+    assert {c["doc_id"] for c in grant.custom["citations"]} <= wedding, grant.text
