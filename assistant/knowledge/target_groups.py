@@ -31,6 +31,10 @@ NARROW_GROUPS: dict[str, tuple[str, ...]] = {
     "어업인": ("어업인", "어업", "어민", "어부", "어선", "fisher"),
     "농업인": ("농업인", "농업", "농민", "농사", "농부", "농가", "귀농", "farmer", "farming"),
     "임업인": ("임업인", "임업"),
+    # those who move to the countryside to farm or live (귀농·귀촌인 농가주택 수리비 is for them, not for anyone whose
+    # house needs repairs: "집이 낡아서 수리비 지원 받을 수 있나요", s52 probe)
+    "귀농": ("귀농", "귀촌", "귀어", "귀산촌", "농촌", "시골", "농사", "농업", "countryside", "rural", "farming"),
+    "귀촌": ("귀촌", "귀농", "귀어", "귀산촌", "농촌", "시골", "countryside", "rural"),
     "군인": ("군인", "장병", "병사", "군복무", "입대", "soldier", "military"),
     "장병": ("장병", "군인", "병사", "군복무", "soldier", "military"),
     "선원": ("선원", "sailor", "seafarer"),
