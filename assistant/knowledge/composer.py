@@ -1448,9 +1448,11 @@ class AnswerComposer:
             # no title names the kind of help alike, yet several regions' programmes lead: never one region's as the
             # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
             # else the caller asks where the citizen lives
-            if national:
-                national = open_first(national, result)
-                return self._compose(result, lang, score, signals, national[0], national[1:], regional=regional)
+            # (not one for people the question does not name: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원
+            # among the regions' 의치보철 and 불소도포, s52 probe)
+            asked = asked_words(result)
+            if open_to_asked := [h for h in national if unasked_stage(h.doc.title, asked) is None]:
+                return self._compose(result, lang, score, signals, open_to_asked[0], open_to_asked[1:], regional=regional)
             if (lead := self._national_beside(result, spread, regional, national)) is not None:
                 return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
             if related_ids is not None and spread.doc.doc_id not in related_ids:
@@ -1892,7 +1894,10 @@ class AnswerComposer:
         hits = result.hits
         if not hits or result.places or read_place(result.query) is not None:
             return None, []
-        national = self._subject_nationals(result, hits[0], top, share)
+        # a national service for people the question does not name is no answer about its subject for anyone (s52
+        # probe: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원 over 양구군's 의치보철 지원)
+        asked = asked_words(result)
+        national = [h for h in self._subject_nationals(result, hits[0], top, share) if unasked_stage(h.doc.title, asked) is None]
         if not national:
             return None, []
         strong = [h for h in hits[1:top] if h.score >= share * hits[0].score]
@@ -2169,11 +2174,16 @@ class AnswerComposer:
         people as the answer for anyone (s39 fresh-user probe: "병원비 너무 비싸요 지원되는거있나요" got 건강보험
         임신·출산 진료비 지원); the citizen is shown each with the first line of its eligibility section and asked
         which fits. Each is cited at its eligibility section."""
-        if not result.hits or agency_regions(result.hits[0].doc.agency):
+        if not result.hits:
             return None
         asked = asked_words(result)
         first = result.hits[0].score
-        strong = [h for h in result.hits[:top] if h.score >= share * first and not agency_regions(h.doc.agency)]
+        # a region's service first: every strong hit counts, a national one open to all as much as another region's
+        # (s52 probe: "아버지 장례비 지원 받을 수 있나요" was answered with 아산시's 국가보훈대상자 장례비 지원, alone
+        # among the strong hits, as if for anyone's father)
+        regional_first = bool(agency_regions(result.hits[0].doc.agency))
+        strong = [h for h in result.hits[:top] if h.score >= share * first
+                  and (regional_first or not agency_regions(h.doc.agency))]
         if not strong or any(unasked_stage(h.doc.title, asked) is None for h in strong):
             return None
         return self._whom_listing(result, lang, score, signals, strong)
