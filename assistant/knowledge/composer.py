@@ -1451,7 +1451,7 @@ class AnswerComposer:
             # (not one for people the question does not name: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원
             # among the regions' 의치보철 and 불소도포, s52 probe)
             asked = asked_words(result)
-            if open_to_asked := [h for h in national if unasked_stage(h.doc.title, asked) is None]:
+            if open_to_asked := [h for h in national if narrow_group(h.doc.title, asked) is None]:
                 return self._compose(result, lang, score, signals, open_to_asked[0], open_to_asked[1:], regional=regional)
             if (lead := self._national_beside(result, spread, regional, national)) is not None:
                 return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
@@ -1897,7 +1897,7 @@ class AnswerComposer:
         # a national service for people the question does not name is no answer about its subject for anyone (s52
         # probe: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원 over 양구군's 의치보철 지원)
         asked = asked_words(result)
-        national = [h for h in self._subject_nationals(result, hits[0], top, share) if unasked_stage(h.doc.title, asked) is None]
+        national = [h for h in self._subject_nationals(result, hits[0], top, share) if narrow_group(h.doc.title, asked) is None]
         if not national:
             return None, []
         strong = [h for h in hits[1:top] if h.score >= share * hits[0].score]
@@ -2184,7 +2184,10 @@ class AnswerComposer:
         regional_first = bool(agency_regions(result.hits[0].doc.agency))
         strong = [h for h in result.hits[:top] if h.score >= share * first
                   and (regional_first or not agency_regions(h.doc.agency))]
-        if not strong or any(unasked_stage(h.doc.title, asked) is None for h in strong):
+        # (a region's programme for a stage of life the question leaves unnamed is still one of the kind asked about:
+        # 출산양육지원금 for "애 키우는데 지원금 있나요?", whose region is asked; for a group only, it is not)
+        unasked = narrow_group if regional_first else unasked_stage
+        if not strong or any(unasked(h.doc.title, asked) is None for h in strong):
             return None
         return self._whom_listing(result, lang, score, signals, strong)
 
