@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor
 from assistant.knowledge.ingest import import_documents
 from assistant.settings import Settings
@@ -34,3 +35,20 @@ def processor_over(bundled_settings: Settings, embedder: Any, home: Path, docs: 
     shutil.copytree(bundled_settings.nlu_dir, settings.nlu_dir)
     import_documents(settings, "gov24", docs, embedder, progress=False)
     return build_processor(settings, load_router(settings, embedder), SQLTrackerStore("sqlite://"), None)
+
+
+def engine_over_picked(pick: set[tuple[str, str]], bundled_settings: Settings, embedder: Any, home: Path) -> MessageProcessor:
+    """:func:`processor_over` the catalogue's documents ``pick`` names, answering everything (threshold 0.0). Skips when
+    ../shared/data/gov24_benefits is absent; fails when one of ``pick`` is not in it."""
+    import pytest
+
+    if not (GOV24_DIR / "gov24_serviceList_snapshot.json").exists():
+        pytest.skip(f"real catalogue not found at {GOV24_DIR} (../shared/data/gov24_benefits is not in this checkout)")
+    docs = picked_documents(pick)
+    assert len(docs) == len(pick), sorted((d.title, d.agency) for d in docs)
+    return processor_over(bundled_settings, embedder, home, docs, 0.0)
+
+
+def first_reply(p: MessageProcessor, text: str, sender: str) -> Any:
+    """The first bot message of ``p``'s answer to ``text`` from ``sender`` over the REST channel."""
+    return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]

@@ -17,10 +17,9 @@ from typing import Any
 
 import pytest
 
-from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import picked_documents, processor_over
+from picked_catalogue import engine_over_picked, first_reply
 from test_region_choices_fit import ASK, row_text, rows
 
 PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검사 간소화 서비스 제공", "경찰청"),
@@ -35,14 +34,7 @@ def ids(where: Any) -> set[str]:
 
 @pytest.fixture(scope="module")
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
-    rows()
-    docs = picked_documents(PICK)
-    assert len(docs) == len(PICK), sorted((d.title, d.agency) for d in docs)
-    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("filings") / "home", docs, 0.0)
-
-
-def first_reply(p: MessageProcessor, text: str, sender: str) -> Any:
-    return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]
+    return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("filings") / "home")
 
 
 def test_a_filing_the_page_writes_apart_is_not_answered_with_it(engine: MessageProcessor) -> None:

@@ -13,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import picked_documents, processor_over
+from picked_catalogue import engine_over_picked, first_reply
 from test_region_choices_fit import ASK, rows
 
 PICK = {("귀농·귀촌인 농가주택 수리비 지원", "전남광주통합특별시 고흥군"), ("장애인 이동용 보장구 수리비 지원", "경기도 고양시"),
@@ -26,22 +25,15 @@ PICK = {("귀농·귀촌인 농가주택 수리비 지원", "전남광주통합�
 
 @pytest.fixture(scope="module")
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
-    rows()
-    docs = picked_documents(PICK)
-    assert len(docs) == len(PICK), sorted((d.title, d.agency) for d in docs)
-    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("newcomers") / "home", docs, 0.0)
+    return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("newcomers") / "home")
 
 
 def newcomers() -> set[str]:
     return {str(r["서비스ID"]) for r in rows() if "귀농" in str(r["서비스명"]) or "귀촌" in str(r["서비스명"])}
 
 
-def reply_to(p: MessageProcessor, text: str, sender: str) -> Any:
-    return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]
-
-
 def test_a_house_repair_question_is_not_answered_with_the_newcomers_programme(engine: MessageProcessor) -> None:
-    reply = reply_to(engine, "집이 낡아서 수리비 지원 받을 수 있나요", "old-house")
+    reply = first_reply(engine, "집이 낡아서 수리비 지원 받을 수 있나요", "old-house")
     cited = [c["doc_id"] for c in reply.custom.get("citations") or []]
     assert reply.custom.get("response") != ASK and len(set(cited)) >= 2, reply.text
     row = next(r for r in rows() if str(r["서비스ID"]) in newcomers() & set(cited))
@@ -49,6 +41,6 @@ def test_a_house_repair_question_is_not_answered_with_the_newcomers_programme(en
 
 
 def test_a_newcomer_is_answered_among_the_newcomers_programmes(engine: MessageProcessor) -> None:
-    reply = reply_to(engine, "귀농했는데 집 수리비 지원 있나요", "newcomer-house")
+    reply = first_reply(engine, "귀농했는데 집 수리비 지원 있나요", "newcomer-house")
     cited = [c["doc_id"] for c in reply.custom.get("citations") or []]
     assert cited and set(cited) <= newcomers(), reply.text

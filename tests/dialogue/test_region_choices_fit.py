@@ -21,7 +21,7 @@ import pytest
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import picked_documents, processor_over
+from picked_catalogue import engine_over_picked, first_reply, picked_documents
 from shared_paths import GOV24_DIR
 
 ASK = "utter_ask_programme_region"
@@ -55,14 +55,7 @@ def holding(word: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
-    rows()
-    docs = picked_documents(PICK)
-    assert len(docs) == len(PICK), sorted((d.title, d.agency) for d in docs)
-    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("fit") / "home", docs, 0.0)
-
-
-def first_reply(p: MessageProcessor, text: str, sender: str) -> Any:
-    return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]
+    return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("fit") / "home")
 
 
 def test_a_group_the_question_names_is_on_the_pages_asked_among(engine: MessageProcessor) -> None:

@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import picked_documents, processor_over
+from picked_catalogue import engine_over_picked, first_reply
 from test_region_choices_fit import rows
 
 PICK = {("국가보훈대상자 장례비 지원", "충청남도 아산시"), ("가정폭력피해자 치료회복 프로그램 및 의료비 지원", "성평등가족부"),
@@ -27,25 +26,18 @@ PICK = {("국가보훈대상자 장례비 지원", "충청남도 아산시"), ("
 
 @pytest.fixture(scope="module")
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
-    rows()
-    docs = picked_documents(PICK)
-    assert len(docs) == len(PICK), sorted((d.title, d.agency) for d in docs)
-    return processor_over(bundled_settings, embedder, tmp_path_factory.mktemp("unnamed-group") / "home", docs, 0.0)
+    return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("unnamed-group") / "home")
 
 
 def row_of(title: str) -> dict[str, Any]:
     return next(r for r in rows() if r["서비스명"] == title and (r["서비스명"], r["소관기관명"]) in PICK)
 
 
-def reply_to(p: MessageProcessor, text: str, sender: str) -> Any:
-    return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]
-
-
 def test_a_region_s_service_for_an_unnamed_group_is_listed_with_whom_it_is_for(engine: MessageProcessor) -> None:
     funeral = row_of("국가보훈대상자 장례비 지원")
     who = str(funeral["지원대상"]).splitlines()[0].strip(" ○")
     assert "보훈" in funeral["서비스명"] and who
-    reply = reply_to(engine, "아버지 장례비 지원 받을 수 있나요", "funeral")
+    reply = first_reply(engine, "아버지 장례비 지원 받을 수 있나요", "funeral")
     cited = [c["doc_id"] for c in reply.custom.get("citations") or []]
     assert cited and cited[0] == str(funeral["서비스ID"]), reply.text
     assert who in reply.text and "[지원 대상]" not in reply.text and "[신청 방법]" not in reply.text, reply.text
@@ -59,6 +51,6 @@ def test_a_national_service_for_an_unnamed_group_does_not_lead_the_regions(gov24
 
     defectors = {str(r["서비스ID"]) for r in rows() if "북한이탈주민" in str(r["서비스명"])}
     p = build_processor(gov24_settings, gov24_router, SQLTrackerStore("sqlite://"), None)
-    reply = reply_to(p, "치과 임플란트 노인 지원", "implant")
+    reply = first_reply(p, "치과 임플란트 노인 지원", "implant")
     cited = [c["doc_id"] for c in reply.custom.get("citations") or []]
     assert defectors and not set(cited) & defectors, reply.text
