@@ -1415,7 +1415,7 @@ class AnswerComposer:
             # answered by 청소년 교통비 지원, whose overview never writes 버스비
             return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         result = replace(result, hits=tuple(group_first(unstaged_first(hits, result, unfit=unfit), result)))
-        if (for_whom := self._for_whom(result, lang, score, signals)) is not None:
+        if (for_whom := self._for_whom(result, lang, score, signals, regions=missing is None)) is not None:
             return for_whom
         kind = self.subjects.same_kind(result)
         named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
@@ -2163,7 +2163,7 @@ class AnswerComposer:
         return max(notes)[1] if notes else ""
 
     def _for_whom(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], top: int = 5,
-                  share: float = STAGE_SCORE_SHARE) -> Answer | None:
+                  share: float = STAGE_SCORE_SHARE, regions: bool = True) -> Answer | None:
         """The services that answer the question, each with whom it is for, when every one is for people the question
         does not name; None otherwise.
 
@@ -2173,7 +2173,8 @@ class AnswerComposer:
         임신·출산, 난임, 희귀질환, 의료급여 …). Quoting one of them as the answer would present a service for some
         people as the answer for anyone (s39 fresh-user probe: "병원비 너무 비싸요 지원되는거있나요" got 건강보험
         임신·출산 진료비 지원); the citizen is shown each with the first line of its eligibility section and asked
-        which fits. Each is cited at its eligibility section."""
+        which fits. Each is cited at its eligibility section. A region's service first counts too (for a group only,
+        not a stage of life), unless ``regions`` is False (the services related to a benefit the documents lack)."""
         if not result.hits:
             return None
         asked = asked_words(result)
@@ -2182,6 +2183,10 @@ class AnswerComposer:
         # (s52 probe: "아버지 장례비 지원 받을 수 있나요" was answered with 아산시's 국가보훈대상자 장례비 지원, alone
         # among the strong hits, as if for anyone's father)
         regional_first = bool(agency_regions(result.hits[0].doc.agency))
+        if regional_first and not regions:
+            # the services related to a benefit the documents lack keep the note that says so ("희망리턴패키지 폐업
+            # 지원": 노란우산공제 희망장려금, for 소상공인, follows "'희망리턴패키지' 서비스는 제가 가진 자료에 없어요")
+            return None
         strong = [h for h in result.hits[:top] if h.score >= share * first
                   and (regional_first or not agency_regions(h.doc.agency))]
         # (a region's programme for a stage of life the question leaves unnamed is still one of the kind asked about:
