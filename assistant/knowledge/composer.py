@@ -899,6 +899,10 @@ _HOW_TO_DO = re.compile(r"어떻게|방법|하는\s*법|어디서|어디에서|�
 #: it only among its conditions ("자동차 이전등록" in 조기폐차 지원's) is no answer to it (:meth:`AnswerComposer.run`).
 _CIVIL_FILING = frozenset({"신고", "등록", "발급", "재발급", "갱신", "말소", "변경", "해지"})
 
+#: Words that wish to do something (:meth:`AnswerComposer._filing_asked`): "발급 받고 싶어요", "혼인신고 하려고요",
+#: "사업자등록 하려면", "재발급 받으려는데", "갱신할래요"
+_WISH_TO_DO = re.compile(r"(?:받|하)(?:고\s*싶|려|으려)|(?:할|받을)래")
+
 
 def kin_programmes(a: DocHit, b: DocHit) -> bool:
     """Whether two local programmes are the same kind of help: their titles, without their regions' names and the
@@ -1404,9 +1408,8 @@ class AnswerComposer:
             if not aged or aged[0] is not hits[0]:
                 return Answer("", lang, (), True, score, {**signals, "age_of_life": 1.0})
             hits = aged
-        if (done := self._procedure_asked(result)) is not None and len(done) > 1 and done[-1] in _CIVIL_FILING \
-                and "".join(done) not in (text := self._text_of(hits[0].doc.doc_id)) \
-                and (done[-1] not in text or not self._overview_holds(hits[0].doc, (done[:-1],), result.expansions)):
+        if (filing := self._filing_asked(result)) is not None and len(filing) > 1 \
+                and not self._speaks_of_filing(hits[0].doc, filing, result):
             # how to file a civil filing (이전등록) the first page never writes as one word, when the page never
             # speaks of that filing (장애인 등록 on 장애인법률구조지원's) or is not about what is filed (이전): the
             # documents lack it (s52 probe: "자동차 이전등록 방법 알려주세요" was answered with 조기폐차 지원, whose
@@ -1558,6 +1561,61 @@ class AnswerComposer:
         before = topic_compounds(self.tokenizer.tokenize(result.query[:how.start()]))
         return before[-1] if before else None
 
+    def _filing_asked(self, result: RetrievalResult) -> tuple[str, ...] | None:
+        """The civil filing (:data:`_CIVIL_FILING`) a Korean question asks how to do (:data:`_HOW_TO_DO`) or wishes
+        to do (:data:`_WISH_TO_DO`): the nouns said together before the act and the act, when the act is the last
+        noun before those words, else None. Unlike :meth:`_procedure_asked` it keeps what is filed when written
+        apart ("장애인 등록 어떻게 해요": 장애인, 등록; topic compounds split them) and reads the words topic
+        compounds leave out (발급).
+
+        >>> from assistant.nlu.tokenizer import KoreanTokenizer
+        >>> c = AnswerComposer.__new__(AnswerComposer); c.tokenizer = KoreanTokenizer()
+        >>> from types import SimpleNamespace as N
+        >>> c._filing_asked(N(language="ko", query="장애인 등록 어떻게 해요"))
+        ('장애인', '등록')
+        >>> c._filing_asked(N(language="ko", query="장애인 주차 표지 발급 받고 싶어요"))
+        ('장애인', '주차', '표지', '발급')
+        >>> c._filing_asked(N(language="ko", query="청년 월세 지원 받고 싶어요")) is None
+        True
+        """
+        if result.language != "ko":
+            return None
+        marks = [m for m in (_HOW_TO_DO.search(result.query), _WISH_TO_DO.search(result.query)) if m is not None]
+        if not marks:
+            return None
+        tokens = self.tokenizer.tokenize(result.query[:min(m.start() for m in marks)])
+        while tokens and not tokens[-1].tag.startswith("NN"):
+            if tokens[-1].tag.startswith(("J", "XSV")):  # 출생신고는, 갱신하고: a particle or 하 after the act
+                tokens.pop()
+                continue
+            return None
+        if not tokens or tokens[-1].text not in _CIVIL_FILING:
+            return None
+        parts: list[str] = []
+        glue = False  # the token read before (the next in the question) is a suffix: 등록 + 증
+        for token in reversed(tokens):
+            if token.tag not in ("NNG", "NNP", "XPN", "XSN"):  # not 데 (NNB) of 이사했는데
+                break
+            if glue or token.tag == "XPN" and parts:  # 재 + 발급
+                parts[0] = token.text + parts[0]
+            else:
+                parts.insert(0, token.text)
+            glue = token.tag == "XSN"
+        return tuple(parts)
+
+    def _speaks_of_filing(self, doc: DocInfo, filing: tuple[str, ...], result: RetrievalResult) -> bool:
+        """Whether ``doc`` answers how to file ``filing`` (:meth:`_filing_asked`, object nouns then the act): its
+        text writes the act with the noun before it as one word (전입신고, 이전등록), or it writes the act other than
+        as what qualifies the object (등록장애인, "등록 장애인": a registered disabled person, not how to register)
+        and its title or overview is about what is filed (:meth:`_overview_holds`)."""
+        text = self._text_of(doc.doc_id)
+        if len(filing) > 1 and "".join(filing[-2:]) in text:
+            return True
+        act, objects = filing[-1], filing[:-1]
+        if objects:
+            text = text.replace(act + objects[-1], "")
+        return act in text and (not objects or self._overview_holds(doc, (objects,), result.expansions))
+
     def _settle_choices(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],
                         regional: list[DocHit], beside: Sequence[DocHit] = ()) -> Answer | list[DocHit]:
         """The answer instead of asking the citizen's region among ``regional`` (one hit per region, best first), or
@@ -1572,8 +1630,8 @@ class AnswerComposer:
           listed with whom it is for (:meth:`_whom_listing`)."""
         if (done := self._procedure_asked(result)) is not None \
                 and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional) \
-                or done is not None and done[-1] in _CIVIL_FILING \
-                and not any("".join(done) in re.sub(r"\s+", "", h.doc.title) for h in regional):
+                or (filing := self._filing_asked(result)) is not None and len(filing) > 1 \
+                and not any("".join(filing[-2:]) in re.sub(r"\s+", "", h.doc.title) for h in regional):
             # "이사했는데 전입신고 어떻게 해요" (s51 probe): asked among 전입 이사비 programmes, whose conditions only
             # speak of a 전입신고; how to report the move is on no page of theirs. No first hit answers it either. A
             # civil filing (:data:`_CIVIL_FILING`) is asked among the programmes whose title names it only: "혼인신고

@@ -7,6 +7,11 @@ conditions require a 혼인신고. The catalogue has no page on either filing: t
 keeps 운전면허 적성검사 간소화 (its title names 운전면허, its 지원내용 the 적성검사 갱신), and the 결혼축하금 programmes
 asked for themselves still ask the region.
 
+A filing written apart or asked as a wish is the same question (s53 probe): "장애인 등록 어떻게 해요" was answered with
+장애인법률구조지원, whose page writes 등록 only as what qualifies the people it serves (등록장애인, "등록 장애인");
+"장애인 주차 표지 발급 받고 싶어요" asked a region among 공영주차장 이용요금 감면 programmes; "혼인신고 하고 싶어요" is
+"혼인신고 어떻게 해요" said as a wish.
+
 The engine runs over a few picked real records (../shared/data/gov24_benefits, read at test time; skipped without it).
 What each page says is checked from the catalogue's rows first, so that the test's premise is the data's.
 """
@@ -25,7 +30,8 @@ from test_region_choices_fit import ASK, row_text, rows
 PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검사 간소화 서비스 제공", "경찰청"),
         ("고령운전자 교통안전교육 서비스 제공", "경찰청"), ("공영주차장 이용요금 감면", "울산시설공단"),
         ("결혼축하금 지원", "경상남도 사천시"), ("청년부부 결혼축하금 지원", "전남광주통합특별시 여수시"),
-        ("논산시 청년결혼축하금 지원", "충청남도 논산시")}
+        ("논산시 청년결혼축하금 지원", "충청남도 논산시"), ("장애인법률구조지원", "보건복지부"),
+        ("공영주차장 이용요금 감면(장애인)", "광진구시설관리공단"), ("공영주차장 이용요금 감면", "성남도시개발공사")}
 
 
 def ids(where: Any) -> set[str]:
@@ -64,3 +70,27 @@ def test_a_filing_the_regions_programmes_require_is_not_asked_among_them(engine:
     grant = first_reply(engine, "결혼축하금 어떻게 받아요", "marriage-grant")
     assert grant.custom.get("response") == ASK, grant.text
     assert {c["doc_id"] for c in grant.custom["citations"]} <= wedding, grant.text
+
+
+def test_a_filing_written_apart_is_not_answered_by_a_page_that_names_it_as_a_status(engine: MessageProcessor) -> None:
+    aid = ids(lambda r: r["서비스명"] == "장애인법률구조지원")
+    assert len(aid) == 1
+    text = row_text(next(r for r in rows() if str(r["서비스ID"]) in aid))
+    assert "등록장애인" in text and text.replace("등록장애인", "").count("등록") == 0
+    how = first_reply(engine, "장애인 등록 어떻게 해요", "disability-registration")
+    assert not how.custom.get("citations"), how.text
+    itself = first_reply(engine, "장애인법률구조지원 신청 방법 알려주세요", "legal-aid")
+    assert [c["doc_id"] for c in itself.custom.get("citations") or []][:1] == sorted(aid), itself.text
+
+
+def test_a_filing_asked_as_a_wish_is_not_asked_among_programmes_that_never_name_it(engine: MessageProcessor) -> None:
+    parking = ids(lambda r: "공영주차장" in str(r["서비스명"]))
+    picked = [t for t, _a in PICK if "공영주차장" in t]
+    assert len(picked) == 3 and not any("표지" in t or "발급" in t for t in picked)
+    badge = first_reply(engine, "장애인 주차 표지 발급 받고 싶어요", "parking-badge")
+    assert badge.custom.get("response") != ASK and not badge.custom.get("citations"), badge.text
+    wedding = first_reply(engine, "혼인신고 하고 싶어요", "marriage-wish")
+    assert wedding.custom.get("response") != ASK and not wedding.custom.get("citations"), wedding.text
+    fee = first_reply(engine, "장애인 공영주차장 요금 감면 받고 싶어요", "parking-fee")
+    cited = {c["doc_id"] for c in fee.custom.get("citations") or []}
+    assert cited and cited <= parking, fee.text
