@@ -1,7 +1,9 @@
 """A request for alerts or for a person says so (assistant/nlu/pipeline.py ``CUED_INTENTS``, ``_uncued_ranking``):
 "받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was read as subscribe_alerts 0.73 and got the alerts offer,
 the answers after it lost; "언어치료도 돼요?" after an answer was human_handoff 0.49 and waited for an agent (s44
-probe). Read through the bundled NLU; the examples are intents/nlu.yml's own."""
+probe). A request to apply says so too: "노인 일자리 구하고 싶어요" (I want to find a job for the elderly) was
+apply_service 0.97 and was asked which service to apply for (s53 probe). Read through the bundled NLU; the examples
+are intents/nlu.yml's own."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 import yaml
 
 from assistant.dialogue.messages import UserMessage
-from assistant.nlu.pipeline import ALERT_CUE, HANDOFF_CUE, REPEAT_CUE
+from assistant.nlu.pipeline import ALERT_CUE, APPLY_CUE, HANDOFF_CUE, REPEAT_CUE
 
 NLU = Path(__file__).resolve().parents[1] / "intents" / "nlu.yml"
 
@@ -24,7 +26,7 @@ def examples(intent: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("intent", "cue"), [("subscribe_alerts", ALERT_CUE), ("human_handoff", HANDOFF_CUE),
-                                             ("repeat", REPEAT_CUE)])
+                                             ("repeat", REPEAT_CUE), ("apply_service", APPLY_CUE)])
 def test_every_example_says_what_its_request_says(intent: str, cue: Any) -> None:
     said = examples(intent)
     assert len(said) >= 25
@@ -56,3 +58,17 @@ def test_a_follow_up_question_is_no_request_for_a_person(processor: Any) -> None
 def test_a_request_for_a_person_is_still_one(processor: Any, text: str) -> None:
     turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
     assert turn.intent["name"] == "human_handoff", turn.intent
+
+
+@pytest.mark.parametrize("text", ["노인 일자리 구하고 싶어요", "일자리 구하고 싶어요"])
+def test_a_wish_to_find_something_is_no_application(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] != "apply_service", turn.intent
+    assert all(m.custom.get("response") not in ("utter_task_ask_service_name", "utter_task_ask_service")
+               for m in turn.messages), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["기초연금 신청할래요", "에너지바우처 접수해 주세요", "sign me up for the energy voucher"])
+def test_a_request_to_apply_is_still_one(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] == "apply_service", turn.intent

@@ -1563,10 +1563,10 @@ class AnswerComposer:
 
     def _filing_asked(self, result: RetrievalResult) -> tuple[str, ...] | None:
         """The civil filing (:data:`_CIVIL_FILING`) a Korean question asks how to do (:data:`_HOW_TO_DO`) or wishes
-        to do (:data:`_WISH_TO_DO`): the nouns said together before the act and the act, when the act is the last
-        noun before those words, else None. Unlike :meth:`_procedure_asked` it keeps what is filed when written
-        apart ("장애인 등록 어떻게 해요": 장애인, 등록; topic compounds split them) and reads the words topic
-        compounds leave out (발급).
+        to do (:data:`_WISH_TO_DO`): the noun said before the act (what is filed) and the act, when the act is the
+        last noun before those words; the act alone when no noun comes before it; else None. Unlike
+        :meth:`_procedure_asked` it keeps what is filed when written apart ("장애인 등록 어떻게 해요": 장애인, 등록;
+        topic compounds split them) and reads the words topic compounds leave out (발급).
 
         >>> from assistant.nlu.tokenizer import KoreanTokenizer
         >>> c = AnswerComposer.__new__(AnswerComposer); c.tokenizer = KoreanTokenizer()
@@ -1574,7 +1574,7 @@ class AnswerComposer:
         >>> c._filing_asked(N(language="ko", query="장애인 등록 어떻게 해요"))
         ('장애인', '등록')
         >>> c._filing_asked(N(language="ko", query="장애인 주차 표지 발급 받고 싶어요"))
-        ('장애인', '주차', '표지', '발급')
+        ('표지', '발급')
         >>> c._filing_asked(N(language="ko", query="청년 월세 지원 받고 싶어요")) is None
         True
         """
@@ -1594,8 +1594,8 @@ class AnswerComposer:
         parts: list[str] = []
         glue = False  # the token read before (the next in the question) is a suffix: 등록 + 증
         for token in reversed(tokens):
-            if token.tag not in ("NNG", "NNP", "XPN", "XSN"):  # not 데 (NNB) of 이사했는데
-                break
+            if token.tag not in ("NNG", "NNP", "XPN", "XSN") or len(parts) == 2 and not glue and token.tag != "XPN":
+                break  # not 데 (NNB) of 이사했는데; nor 아버지 of "아버지 운전면허 갱신": the noun before the act is what is filed
             if glue or token.tag == "XPN" and parts:  # 재 + 발급
                 parts[0] = token.text + parts[0]
             else:

@@ -227,21 +227,33 @@ REPEAT_CUE = re.compile(
     r"다시|한\s*번\s*더|한번더|또\s*말|뭐라고|뭐라구|뭐라셨|뭐라\s*하셨|못\s*들|못\s*알아|잘\s*모르겠|again|repeat|pardon"
     r"|what\s+(?:did|was)|say\s+(?:that|it)|come\s+again|^\s*sorry\W*(?:what\W*)?$|didn'?t\s+(?:catch|get|hear)|one\s+more\s+time"
     r"|once\s+more|\bhuh\b|\beh\b|^\s*(?:네|예|응|뭐|엥)\s*\?+\s*$|^\s*what\s*\?+\s*$|missed\s+(?:that|it)", re.I)
+#: What a request to apply says (신청, 접수, 가입, apply, register, sign up, submit …); every apply_service example of
+#: intents/nlu.yml has one. Without it a wish is no application: "노인 일자리 구하고 싶어요" (I want to find a job for
+#: the elderly) was apply_service 0.97 and asked which service to apply for (s53 probe)
+APPLY_CUE = re.compile(r"신청|접수|가입|apply|applic|regist|sign\s*(?:me\s*)?up|enrol|submit|\bfile\b|\bfiling", re.I)
 #: Intents a message is read as only when it says what they ask for: without the cue, the next request's reading leads
 #: (:func:`_uncued_ranking`; "sorry, I meant 60 percent" at the income question was repeat 0.76, and the question was
 #: said again with the correction lost: s44 probe)
-CUED_INTENTS: dict[str, re.Pattern[str]] = {"subscribe_alerts": ALERT_CUE, "human_handoff": HANDOFF_CUE, "repeat": REPEAT_CUE}
+CUED_INTENTS: dict[str, re.Pattern[str]] = {"subscribe_alerts": ALERT_CUE, "human_handoff": HANDOFF_CUE, "repeat": REPEAT_CUE,
+                                            "apply_service": APPLY_CUE}
+
+#: What an intent of :data:`CUED_INTENTS` said without its cue is read as instead, when not the next request's reading:
+#: a wish to do something that is no application is asked about ("계좌 만들고 싶어요", "강남구에서 전입신고 하고
+#: 싶어요": out_of_scope was their next reading)
+_CUED_INSTEAD: dict[str, frozenset[str]] = {"apply_service": frozenset({"ask_service_info", "check_eligibility"})}
 
 
 def _uncued_ranking(ranking: tuple[IntentPrediction, ...], text: str) -> tuple[tuple[IntentPrediction, ...], bool]:
     """``ranking`` with a leading intent of :data:`CUED_INTENTS` put after the next request's reading (not
-    :data:`_NOT_A_REQUEST`; the two swap probabilities) when the message does not say what it asks for. s44 probe:
+    :data:`_NOT_A_REQUEST`, or one of :data:`_CUED_INSTEAD`'s; the two swap probabilities) when the message does not say what it asks for. s44 probe:
     "받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was subscribe_alerts 0.73 and got the alerts offer, its
     answers after it lost; "언어치료도 돼요?" after 장애아가족 양육 지원 was human_handoff 0.49 and paused the
     conversation for an agent. True when moved."""
     if len(ranking) < 2 or ranking[0].name not in CUED_INTENTS or CUED_INTENTS[ranking[0].name].search(text):
         return ranking, False
-    at = next((i for i, p in enumerate(ranking) if i and p.name not in _NOT_A_REQUEST), None)
+    instead = _CUED_INSTEAD.get(ranking[0].name)
+    at = next((i for i, p in enumerate(ranking)
+               if i and (p.name in instead if instead is not None else p.name not in _NOT_A_REQUEST)), None)
     if at is None:
         return ranking, False
     first, other = ranking[0], ranking[at]
