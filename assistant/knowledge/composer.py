@@ -2021,7 +2021,11 @@ class AnswerComposer:
         * scores :data:`STAGE_SCORE_SHARE` of the first hit or more and its title names every word of the question
           the programme's does (s48 probe: "임신했는데 받을 수 있는 거 있어요?" asked a region among two regions'
           엽산제·철분제, 보건복지부's 건강보험 임신·출산 진료비 지원, open to every pregnancy, third at 0.92 of the first),
-          or every one of the question's own words (임신, where the programme's title says 임산부).
+          or every one of the question's own words (임신, where the programme's title says 임산부), or
+        * scores :data:`STAGE_SCORE_SHARE` of the first hit or more and its page holds every topic compound the
+          question asks (:meth:`_asked_compounds`, :meth:`_holds`; s53 probe: "학교 급식비 지원" asked a region "under
+          '학교'" between 대안학교 무상급식 식품비 지원 and 학교급식 우수 식재료 지원, 교육부's 초·중·고 교육비 지원, whose
+          지원내용 lists every low-income pupil's 학교급식비, first).
 
         The caller answers with it and lists the regions' versions after it, for their residents."""
         if anchor is None or not agency_regions(anchor.doc.agency) or not result.hits:
@@ -2038,6 +2042,9 @@ class AnswerComposer:
                 continue
             said = self.subjects.subject(result, hit.doc.title)
             if hit is first and anchor.score < STAGE_SCORE_SHARE * first.score and said - programme:
+                return hit
+            if hit.score >= STAGE_SCORE_SHARE * first.score and (compounds := self._asked_compounds(result)) \
+                    and all(self._holds(result, c, hit.doc.doc_id) for c in compounds):
                 return hit
             if hit.score >= STAGE_SCORE_SHARE * first.score and programme and (said >= programme or (own and own <= said)):
                 return hit
