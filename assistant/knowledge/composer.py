@@ -44,6 +44,7 @@ from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.subject import GENERIC_TERMS, MIN_SUBJECT_CHARS, TitleSubjects, place_names
 from assistant.knowledge.target_groups import (
+    AGES_OF_LIFE,
     NARROW_GROUPS,
     STAGE_SCORE_SHARE,
     asked_words,
@@ -1563,6 +1564,22 @@ class AnswerComposer:
         before = topic_compounds(self.tokenizer.tokenize(result.query[:how.start()]))
         return before[-1] if before else None
 
+    def _kin_by_more_than_age(self, result: RetrievalResult, regional: list[DocHit]) -> list[DocHit]:
+        """``regional`` (the regions' programmes a region question would choose among), or those of them whose pages
+        hold every topic compound the question asks besides the age of life it names (:data:`~assistant.knowledge.
+        target_groups.AGES_OF_LIFE`) when the question's words in their titles are such ages only, and some do.
+
+        s53 probe on the catalogue: "어르신 돌봄 서비스 있나요" asked a region "under '어르신'" among 홀몸 어르신 사랑의 음료
+        지원, 어르신 생기발랄 (치매예방) and 어르신 대상 불소도포: services for old people alike, two never speaking of
+        돌봄."""
+        ages = {w for words in AGES_OF_LIFE.values() for w in words}
+        titled = set().union(*(self.subjects.subject(result, h.doc.title) for h in regional)) if regional else set()
+        if not titled or not titled <= ages:
+            return regional
+        topics = [c for c in self._asked_compounds(result) if "".join(c) not in ages]
+        holding = [h for h in regional if all(self._holds(result, c, h.doc.doc_id) for c in topics)]
+        return holding if topics and holding else regional
+
     def _filing_asked(self, result: RetrievalResult) -> tuple[str, ...] | None:
         """The civil filing (:data:`_CIVIL_FILING`) a Korean question asks how to do (:data:`_HOW_TO_DO`) or wishes
         to do (:data:`_WISH_TO_DO`): the noun said before the act (what is filed) and the act, when the act is the
@@ -1648,7 +1665,8 @@ class AnswerComposer:
                 return self._compose(result, lang, score, signals, first, self.related_services(result, first))
             return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         # (whether each choice holds every topic another holds is not asked: "쓰레기봉투" is not written in 옥천군's
-        # 전입주민 쓰레기종량제봉투 지원, which is one)
+        # 전입주민 쓰레기종량제봉투 지원, which is one), but for choices alike only by the age of life they serve
+        regional = self._kin_by_more_than_age(result, regional)
         asked = asked_words(result)
         fitting = [h for h in regional if narrow_group(h.doc.title, asked) is None]
         if len(fitting) >= 2:
