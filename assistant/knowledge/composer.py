@@ -905,6 +905,22 @@ _CIVIL_FILING = frozenset({"신고", "등록", "발급", "재발급", "갱신", 
 _WISH_TO_DO = re.compile(r"(?:받|하)(?:고\s*싶|려|으려)|(?:할|받을)래")
 
 
+def _names_filing(title: str, filing: tuple[str, ...], expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether ``title`` names the civil filing ``filing`` (what is filed, then the act:
+    :meth:`AnswerComposer._filing_asked`) as one word, what is filed as the question says it or as a colloquial
+    expansion of it says it (반려견 등록: 반려동물등록).
+
+    >>> _names_filing("반려동물등록 대행수수료 지급", ("반려견", "등록"), [("반려견", ("반려동물",))])
+    True
+    >>> _names_filing("결혼축하금 지원", ("혼인", "신고"), [])
+    False
+    """
+    squashed = re.sub(r"\s+", "", title)
+    thing, act = filing[-2], filing[-1]
+    words = [thing, *(e for term, said in expansions if term == thing for e in said)]
+    return any(w + act in squashed for w in words)
+
+
 def kin_programmes(a: DocHit, b: DocHit) -> bool:
     """Whether two local programmes are the same kind of help: their titles, without their regions' names and the
     words that say it is help (:func:`~assistant.regions.programme_core`, :data:`_HELP_WORDS`), share a syllable
@@ -1647,14 +1663,16 @@ class AnswerComposer:
           narrow_group`; s51 probe: "어린이집 보육료 지원" asked a region between two 외국인아동보육료 programmes, for
           foreign children only): one that does not is answered as its region's (cited with its agency); none: each is
           listed with whom it is for (:meth:`_whom_listing`)."""
-        if (done := self._procedure_asked(result)) is not None \
-                and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional) \
-                or (filing := self._filing_asked(result)) is not None and len(filing) > 1 \
-                and not any("".join(filing[-2:]) in re.sub(r"\s+", "", h.doc.title) for h in regional):
+        if (filing := self._filing_asked(result)) is not None and len(filing) > 1:
+            regional = [h for h in regional if _names_filing(h.doc.title, filing, result.expansions)]
+        if not regional or (done := self._procedure_asked(result)) is not None \
+                and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional):
             # "이사했는데 전입신고 어떻게 해요" (s51 probe): asked among 전입 이사비 programmes, whose conditions only
             # speak of a 전입신고; how to report the move is on no page of theirs. No first hit answers it either. A
             # civil filing (:data:`_CIVIL_FILING`) is asked among the programmes whose title names it only: "혼인신고
-            # 어떻게 해요" asked a region among 결혼축하금 programmes, whose overviews require a 혼인신고 (s52 probe)
+            # 어떻게 해요" asked a region among 결혼축하금 programmes, whose overviews require a 혼인신고 (s52 probe);
+            # "반려견 등록 어떻게 해요" among 반려동물등록 대행수수료 and 반려동물 전문인력 양성 (s53 probe): only the
+            # first names it, and answers as its region's
             return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         if self._unheld_topics(result, [*regional, *beside]):
             # the first hit, when it is a national service the region question passed over, answers (s51: "남편이랑 저

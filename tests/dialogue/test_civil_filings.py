@@ -10,7 +10,9 @@ asked for themselves still ask the region.
 A filing written apart or asked as a wish is the same question (s53 probe): "장애인 등록 어떻게 해요" was answered with
 장애인법률구조지원, whose page writes 등록 only as what qualifies the people it serves (등록장애인, "등록 장애인");
 "장애인 주차 표지 발급 받고 싶어요" asked a region among 공영주차장 이용요금 감면 programmes; "혼인신고 하고 싶어요" is
-"혼인신고 어떻게 해요" said as a wish.
+"혼인신고 어떻게 해요" said as a wish. "반려견 등록 어떻게 해요" asked a region among 반려동물등록 대행수수료 지급 and
+반려동물 전문인력 양성사업 (one naming the filing, as 반려동물등록: the catalogue's word for a 반려견): the one that names
+it answers.
 
 The engine runs over a few picked real records (../shared/data/gov24_benefits, read at test time; skipped without it).
 What each page says is checked from the catalogue's rows first, so that the test's premise is the data's.
@@ -31,7 +33,8 @@ PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검�
         ("고령운전자 교통안전교육 서비스 제공", "경찰청"), ("공영주차장 이용요금 감면", "울산시설공단"),
         ("결혼축하금 지원", "경상남도 사천시"), ("청년부부 결혼축하금 지원", "전남광주통합특별시 여수시"),
         ("논산시 청년결혼축하금 지원", "충청남도 논산시"), ("장애인법률구조지원", "보건복지부"),
-        ("공영주차장 이용요금 감면(장애인)", "광진구시설관리공단"), ("공영주차장 이용요금 감면", "성남도시개발공사")}
+        ("공영주차장 이용요금 감면(장애인)", "광진구시설관리공단"), ("공영주차장 이용요금 감면", "성남도시개발공사"),
+        ("반려동물등록 대행수수료 지급", "경상남도 거제시"), ("반려동물 전문인력 양성사업", "서울특별시 동대문구")}
 
 
 def ids(where: Any) -> set[str]:
@@ -94,3 +97,13 @@ def test_a_filing_asked_as_a_wish_is_not_asked_among_programmes_that_never_name_
     fee = first_reply(engine, "장애인 공영주차장 요금 감면 받고 싶어요", "parking-fee")
     cited = {c["doc_id"] for c in fee.custom.get("citations") or []}
     assert cited and cited <= parking, fee.text
+
+
+def test_only_the_programmes_naming_the_filing_in_the_catalogues_words_are_its_choices(engine: MessageProcessor) -> None:
+    naming = ids(lambda r: "반려동물등록" in str(r["서비스명"]).replace(" ", ""))
+    others = ids(lambda r: r["서비스명"] == "반려동물 전문인력 양성사업")
+    assert len(naming) == 1 and len(others) == 1
+    for text in ("반려견 등록 어떻게 해요", "강아지 등록하고 싶어요"):
+        reply = first_reply(engine, text, f"pet-{text}")
+        assert reply.custom.get("response") != ASK, reply.text
+        assert [c["doc_id"] for c in reply.custom.get("citations") or []][:1] == sorted(naming), reply.text
