@@ -1471,8 +1471,7 @@ class AnswerComposer:
             # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
             # else the caller asks where the citizen lives
             # (not one for people the question does not name: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원
-            # among the regions' 의치보철 and 불소도포, s52 probe)
-            asked = asked_words(result)
+            # among the regions' 의치보철 and 불소도포, s52 probe; ``asked`` is the question's, read above)
             if open_to_asked := [h for h in national if narrow_group(h.doc.title, asked) is None]:
                 return self._compose(result, lang, score, signals, open_to_asked[0], open_to_asked[1:], regional=regional)
             if (lead := self._national_beside(result, spread, regional, national)) is not None:
