@@ -52,3 +52,8 @@ def engine_over_picked(pick: set[tuple[str, str]], bundled_settings: Settings, e
 def first_reply(p: MessageProcessor, text: str, sender: str) -> Any:
     """The first bot message of ``p``'s answer to ``text`` from ``sender`` over the REST channel."""
     return p.handle_message(UserMessage(sender, text, "rest", {})).messages[0]
+
+
+def cited_ids(reply: Any) -> list[str]:
+    """The doc ids a bot message cites, in order (``custom["citations"]``; empty when it cites none)."""
+    return [c["doc_id"] for c in reply.custom.get("citations") or []]

@@ -17,8 +17,8 @@ import pytest
 
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import engine_over_picked, first_reply
-from test_region_choices_fit import row_text, rows
+from picked_catalogue import cited_ids, engine_over_picked, first_reply
+from test_region_choices_fit import picked_row
 
 PICK = {("배회감지기 무상보급", "보건복지부"), ("지역사회서비스 투자사업(어르신 생기발랄)", "울산광역시"),
         ("실종아동 보호 및 지원", "보건복지부"), ("한의약 치매 건강증진서비스 지원", "서울특별시 종로구"),
@@ -26,19 +26,12 @@ PICK = {("배회감지기 무상보급", "보건복지부"), ("지역사회서�
 
 
 def one(title: str) -> tuple[str, str]:
-    """(서비스ID, list row text) of the one picked service titled ``title``."""
-    found = [r for r in rows() if r["서비스명"] == title and (title, r["소관기관명"]) in PICK]
-    assert len(found) == 1, title
-    return str(found[0]["서비스ID"]), row_text(found[0])
+    return picked_row(PICK, title)
 
 
 @pytest.fixture(scope="module")
 def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> MessageProcessor:
     return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("fuller") / "home")
-
-
-def cited(reply: Any) -> list[str]:
-    return [c["doc_id"] for c in reply.custom.get("citations") or []]
 
 
 def test_the_national_service_that_holds_what_is_asked_answers(engine: MessageProcessor) -> None:
@@ -48,11 +41,11 @@ def test_the_national_service_that_holds_what_is_asked_answers(engine: MessagePr
     assert "치매" in tracker_text and "실종" in tracker_text
     for text in ("치매 어르신 실종 예방 지원 있나요", "치매 노인 실종 예방 지원 있나요"):
         reply = first_reply(engine, text, f"missing-{text}")
-        assert cited(reply)[:1] == [tracker], reply.text
+        assert cited_ids(reply)[:1] == [tracker], reply.text
 
 
 def test_the_regions_service_asked_by_its_own_words_keeps_its_answer(engine: MessageProcessor) -> None:
     region, region_text = one("지역사회서비스 투자사업(어르신 생기발랄)")
     assert "우울" in region_text
     reply = first_reply(engine, "어르신 우울 치매예방 심리상담 지원 있나요", "blues")
-    assert cited(reply)[:1] == [region], reply.text
+    assert cited_ids(reply)[:1] == [region], reply.text

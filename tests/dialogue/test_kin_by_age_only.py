@@ -18,7 +18,7 @@ import pytest
 
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import engine_over_picked, first_reply, picked_documents
+from picked_catalogue import cited_ids, engine_over_picked, first_reply, picked_documents
 from test_region_choices_fit import ASK
 
 PICK = {("홀몸 어르신 사랑의 음료 지원", "서울특별시 구로구"), ("지역사회서비스 투자사업(어르신 생기발랄)", "울산광역시"),
@@ -37,14 +37,10 @@ def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.T
     return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("old-age") / "home")
 
 
-def cited(reply: Any) -> list[str]:
-    return [c["doc_id"] for c in reply.custom.get("citations") or []]
-
-
 def test_the_one_that_speaks_of_what_is_asked_answers(engine: MessageProcessor) -> None:
     texts = picked()
     caring = [i for i, t in texts.items() if "돌봄" in t]
     assert len(caring) == 1 and all("어르신" in title for title, _agency in PICK)
     reply = first_reply(engine, "어르신 돌봄 서비스 있나요", "old-care")
     assert reply.custom.get("response") != ASK, reply.text
-    assert cited(reply)[:1] == caring, reply.text
+    assert cited_ids(reply)[:1] == caring, reply.text

@@ -18,18 +18,15 @@ import pytest
 
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import engine_over_picked, first_reply
-from test_region_choices_fit import ASK, row_text, rows
+from picked_catalogue import cited_ids, engine_over_picked, first_reply
+from test_region_choices_fit import ASK, picked_row
 
 PICK = {("초·중·고 교육비 지원", "교육부"), ("대안학교 무상급식 식품비 지원", "충청남도 공주시"),
         ("학교급식 우수 식재료 지원", "경상남도 고성군"), ("급식 축산물 바른가격 제공 서비스", "축산물품질평가원")}
 
 
 def one(title: str) -> tuple[str, str]:
-    """(서비스ID, list row text) of the one picked service titled ``title``."""
-    found = [r for r in rows() if r["서비스명"] == title and (title, r["소관기관명"]) in PICK]
-    assert len(found) == 1, title
-    return str(found[0]["서비스ID"]), row_text(found[0])
+    return picked_row(PICK, title)
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +34,16 @@ def engine(bundled_settings: Settings, embedder: Any, tmp_path_factory: pytest.T
     return engine_over_picked(PICK, bundled_settings, embedder, tmp_path_factory.mktemp("school-meals") / "home")
 
 
-def cited(reply: Any) -> list[str]:
-    return [c["doc_id"] for c in reply.custom.get("citations") or []]
-
-
 def test_the_national_service_that_holds_the_question_answers_it(engine: MessageProcessor) -> None:
     national, text = one("초·중·고 교육비 지원")
     assert "학교급식비" in text and "학교" in text
     reply = first_reply(engine, "학교 급식비 지원", "school-meals")
     assert reply.custom.get("response") != ASK, reply.text
-    assert cited(reply)[:1] == [national], reply.text
+    assert cited_ids(reply)[:1] == [national], reply.text
 
 
 def test_the_regions_programme_asked_by_its_own_words_keeps_its_answer(engine: MessageProcessor) -> None:
     ingredients, text = one("학교급식 우수 식재료 지원")
     assert "식재료" in text and "식재료" not in one("초·중·고 교육비 지원")[1]
     reply = first_reply(engine, "학교급식 식재료 지원 있나요", "school-food")
-    assert cited(reply)[:1] == [ingredients], reply.text
+    assert cited_ids(reply)[:1] == [ingredients], reply.text

@@ -48,6 +48,13 @@ def row_text(row: dict[str, Any]) -> str:
     return "".join(str(row.get(k) or "") for k in ("서비스명", "서비스목적요약", "지원대상", "선정기준", "지원내용")).replace(" ", "")
 
 
+def picked_row(pick: set[tuple[str, str]], title: str) -> tuple[str, str]:
+    """(서비스ID, :func:`row_text`) of the one service of ``pick`` (``(title, agency)`` pairs) titled ``title``."""
+    found = [r for r in rows() if r["서비스명"] == title and (title, r["소관기관명"]) in pick]
+    assert len(found) == 1, title
+    return str(found[0]["서비스ID"]), row_text(found[0])
+
+
 def holding(word: str) -> set[str]:
     """The ids of the catalogue's services whose list row holds ``word`` (spaces ignored)."""
     return {str(r["서비스ID"]) for r in rows() if word in row_text(r)}
