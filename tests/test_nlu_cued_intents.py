@@ -68,7 +68,8 @@ def test_a_wish_to_find_something_is_no_application(processor: Any, text: str) -
                for m in turn.messages), [m.text for m in turn.messages]
 
 
-@pytest.mark.parametrize("text", ["기초연금 신청할래요", "에너지바우처 접수해 주세요", "sign me up for the energy voucher"])
+@pytest.mark.parametrize("text", ["기초연금 신청할래요", "에너지바우처 접수해 주세요", "sign me up for the energy voucher",
+                                  "청년 월세 지원 받고 싶어요"])
 def test_a_request_to_apply_is_still_one(processor: Any, text: str) -> None:
     turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
     assert turn.intent["name"] == "apply_service", turn.intent

@@ -227,10 +227,12 @@ REPEAT_CUE = re.compile(
     r"다시|한\s*번\s*더|한번더|또\s*말|뭐라고|뭐라구|뭐라셨|뭐라\s*하셨|못\s*들|못\s*알아|잘\s*모르겠|again|repeat|pardon"
     r"|what\s+(?:did|was)|say\s+(?:that|it)|come\s+again|^\s*sorry\W*(?:what\W*)?$|didn'?t\s+(?:catch|get|hear)|one\s+more\s+time"
     r"|once\s+more|\bhuh\b|\beh\b|^\s*(?:네|예|응|뭐|엥)\s*\?+\s*$|^\s*what\s*\?+\s*$|missed\s+(?:that|it)", re.I)
-#: What a request to apply says (신청, 접수, 가입, apply, register, sign up, submit …); every apply_service example of
-#: intents/nlu.yml has one. Without it a wish is no application: "노인 일자리 구하고 싶어요" (I want to find a job for
-#: the elderly) was apply_service 0.97 and asked which service to apply for (s53 probe)
-APPLY_CUE = re.compile(r"신청|접수|가입|apply|applic|regist|sign\s*(?:me\s*)?up|enrol|submit|\bfile\b|\bfiling", re.I)
+#: What a request to apply says (신청, 접수, 가입, a wish to receive: "받고 싶어요", apply, register, sign up, submit …);
+#: every apply_service example of intents/nlu.yml has one. Without it a wish is no application: "노인 일자리 구하고
+#: 싶어요" (I want to find a job for the elderly) was apply_service 0.97 and asked which service to apply for (s53
+#: probe); "청년 월세 지원 받고 싶어요" is one (s44: the bodies that run it are offered to apply to)
+APPLY_CUE = re.compile(r"신청|접수|가입|받(?:고\s*싶|을래|으려|겠)|apply|applic|regist|sign\s*(?:me\s*)?up|enrol|submit"
+                       r"|\bfile\b|\bfiling", re.I)
 #: Intents a message is read as only when it says what they ask for: without the cue, the next request's reading leads
 #: (:func:`_uncued_ranking`; "sorry, I meant 60 percent" at the income question was repeat 0.76, and the question was
 #: said again with the correction lost: s44 probe)
