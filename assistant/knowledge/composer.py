@@ -1638,7 +1638,7 @@ class AnswerComposer:
         return tuple(parts)
 
     def _speaks_of_filing(self, doc: DocInfo, filing: tuple[str, ...], result: RetrievalResult) -> bool:
-        """Whether ``doc`` answers how to file ``filing`` (:meth:`_filing_asked`, object nouns then the act): its
+        """Whether ``doc`` answers how to file ``filing`` (:meth:`_filing_asked`: what is filed, then the act): its
         text writes the act with the noun before it as one word (전입신고, 이전등록), or it writes the act other than
         as what qualifies the object (등록장애인, "등록 장애인": a registered disabled person, not how to register)
         and its title or overview is about what is filed (:meth:`_overview_holds`)."""
@@ -2008,9 +2008,11 @@ class AnswerComposer:
         no region) among the first ``top`` that holds every one of them and is not for a narrow group the question
         does not name (:func:`~assistant.knowledge.target_groups.narrow_group`); None otherwise. No share of the first
         hit's score is asked: holding what the first lacks is the evidence (배회감지기 무상보급 scored 0.79 of the
-        first on the catalogue, 0.44 on a five-service index). s53 probe: "치매 어르신 실종 예방 지원 있나요" answered 울산광역시's 지역사회서비스 투자사업(어르신
-        생기발랄) (치매예방, 어르신; no word of 실종) for a citizen of unknown place, above 배회감지기 무상보급, every
-        family's, whose page is about preventing the 실종 of people with dementia."""
+        first on the catalogue, 0.44 on a five-service index).
+
+        s53 probe: "치매 어르신 실종 예방 지원 있나요" answered 울산광역시's 지역사회서비스 투자사업(어르신 생기발랄)
+        (치매예방, 어르신; no word of 실종) for a citizen of unknown place, above 배회감지기 무상보급, every family's, whose
+        page is about preventing the 실종 of people with dementia."""
         hits = result.hits
         if not hits or result.places or not agency_regions(hits[0].doc.agency):
             return None

@@ -247,8 +247,8 @@ _CUED_INSTEAD: dict[str, frozenset[str]] = {"apply_service": frozenset({"ask_ser
 
 def _uncued_ranking(ranking: tuple[IntentPrediction, ...], text: str) -> tuple[tuple[IntentPrediction, ...], bool]:
     """``ranking`` with a leading intent of :data:`CUED_INTENTS` put after the next request's reading (not
-    :data:`_NOT_A_REQUEST`, or one of :data:`_CUED_INSTEAD`'s; the two swap probabilities) when the message does not say what it asks for. s44 probe:
-    "받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was subscribe_alerts 0.73 and got the alerts offer, its
+    :data:`_NOT_A_REQUEST`, or one of :data:`_CUED_INSTEAD`'s; the two swap probabilities) when the message does not
+    say what it asks for. s44 probe: "받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was subscribe_alerts 0.73 and got the alerts offer, its
     answers after it lost; "언어치료도 돼요?" after 장애아가족 양육 지원 was human_handoff 0.49 and paused the
     conversation for an agent. True when moved."""
     if len(ranking) < 2 or ranking[0].name not in CUED_INTENTS or CUED_INTENTS[ranking[0].name].search(text):
