@@ -2073,6 +2073,7 @@ class AnswerComposer:
         # the question's own words (not their expansions) that could name a subject: 임신, where the programme's
         # title says 임산부 (an expansion of it)
         own = {t.lower() for t in result.terms if len(t) >= MIN_SUBJECT_CHARS and t.lower() not in GENERIC_TERMS}
+        compounds = self._asked_compounds(result)  # what it asks about, read once for every hit
         for hit in result.hits[:VARIANT_TOP]:
             if hit is anchor or hit in regional or hit in national or agency_regions(hit.doc.agency) \
                     or unasked_stage(hit.doc.title, asked) is not None:
@@ -2080,7 +2081,7 @@ class AnswerComposer:
             said = self.subjects.subject(result, hit.doc.title)
             if hit is first and anchor.score < STAGE_SCORE_SHARE * first.score and said - programme:
                 return hit
-            if hit.score >= STAGE_SCORE_SHARE * first.score and (compounds := self._asked_compounds(result)) \
+            if hit.score >= STAGE_SCORE_SHARE * first.score and compounds \
                     and all(self._holds(result, c, hit.doc.doc_id) for c in compounds):
                 return hit
             if hit.score >= STAGE_SCORE_SHARE * first.score and programme and (said >= programme or (own and own <= said)):
