@@ -900,6 +900,9 @@ _HOW_TO_DO = re.compile(r"어떻게|방법|하는\s*법|어디서|어디에서|�
 #: it only among its conditions ("자동차 이전등록" in 조기폐차 지원's) is no answer to it (:meth:`AnswerComposer.run`).
 _CIVIL_FILING = frozenset({"신고", "등록", "발급", "재발급", "갱신", "말소", "변경", "해지"})
 
+#: What follows a civil filing's act (:data:`_CIVIL_FILING`) written as a status a page's conditions require, not as
+#: something to do: 등록된, 발급된, 신고되어, 등록돼 (:meth:`AnswerComposer._speaks_of_filing`).
+_DONE_STATUS = r"(?:된|되|됐|돼)"
 #: Words that wish to do something (:meth:`AnswerComposer._filing_asked`): "발급 받고 싶어요", "혼인신고 하려고요",
 #: "사업자등록 하려면", "재발급 받으려는데", "갱신할래요"
 _WISH_TO_DO = re.compile(r"(?:받|하)(?:고\s*싶|려|으려)|(?:할|받을)래")
@@ -1639,15 +1642,21 @@ class AnswerComposer:
 
     def _speaks_of_filing(self, doc: DocInfo, filing: tuple[str, ...], result: RetrievalResult) -> bool:
         """Whether ``doc`` answers how to file ``filing`` (:meth:`_filing_asked`: what is filed, then the act): its
-        text writes the act with the noun before it as one word (전입신고, 이전등록), or it writes the act other than
-        as what qualifies the object (등록장애인, "등록 장애인": a registered disabled person, not how to register)
-        and its title or overview is about what is filed (:meth:`_overview_holds`)."""
-        text = self._text_of(doc.doc_id)
-        if len(filing) > 1 and "".join(filing[-2:]) in text:
+        title or overview (what the service is: :meth:`_overview`) writes the act with the noun before it as one word
+        (전입신고, 이전등록), or its text writes the act other than as what qualifies the object (등록장애인, "등록
+        장애인": a registered disabled person, not how to register) or as a status (:data:`_DONE_STATUS`: "등록된 장애
+        정도가 심한 장애아동") and its title or overview is about what is filed (:meth:`_overview_holds`).
+
+        The joined filing elsewhere on the page is a condition it sets, not how to file it (s54 probe on the bundled
+        corpus: "출생신고 어떻게 해요" was answered with 경기도산후조리비지원, whose 신청 방법 says "출생신고를 마친 뒤";
+        "장애인 등록 어떻게 해요" with 장애아가족 양육 지원, for "등록된 장애 정도가 심한 장애아동")."""
+        if len(filing) > 1 and "".join(filing[-2:]) in self._overview_text(doc):
             return True
         act, objects = filing[-1], filing[:-1]
+        text = self._text_of(doc.doc_id)
         if objects:
             text = text.replace(act + objects[-1], "")
+        text = re.sub(re.escape(act) + _DONE_STATUS, "", text)
         return act in text and (not objects or self._overview_holds(doc, (objects,), result.expansions))
 
     def _settle_choices(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],

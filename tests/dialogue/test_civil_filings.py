@@ -14,19 +14,27 @@ A filing written apart or asked as a wish is the same question (s53 probe): "장
 반려동물 전문인력 양성사업 (one naming the filing, as 반려동물등록: the catalogue's word for a 반려견): the one that names
 it answers.
 
+A filing a page sets as a condition is not how to file it (s54 probe on the bundled corpus, the README's first
+command): "출생신고 어떻게 해요" was answered with 경기도산후조리비지원, whose 신청 방법 says "출생신고를 마친 뒤", and
+"장애인 등록 어떻게 해요" with 장애아가족 양육 지원, for "등록된 장애 정도가 심한 장애아동". Those tests read the pages
+from knowledge/ko.
+
 The engine runs over a few picked real records (../shared/data/gov24_benefits, read at test time; skipped without it).
 What each page says is checked from the catalogue's rows first, so that the test's premise is the data's.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from assistant.dialogue.processor import MessageProcessor
 from assistant.settings import Settings
-from picked_catalogue import engine_over_picked, first_reply
+from picked_catalogue import cited_ids, engine_over_picked, first_reply
 from test_region_choices_fit import ASK, row_text, rows
 
 PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검사 간소화 서비스 제공", "경찰청"),
@@ -35,6 +43,22 @@ PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검�
         ("논산시 청년결혼축하금 지원", "충청남도 논산시"), ("장애인법률구조지원", "보건복지부"),
         ("공영주차장 이용요금 감면(장애인)", "광진구시설관리공단"), ("공영주차장 이용요금 감면", "성남도시개발공사"),
         ("반려동물등록 대행수수료 지급", "경상남도 거제시"), ("반려동물 전문인력 양성사업", "서울특별시 동대문구")}
+
+
+PAGES = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+
+
+def bundled_pages() -> dict[str, tuple[str, str, str]]:
+    """doc_id → (title, overview: the text before the page's first ``## `` heading after the title, body), squashed."""
+    out = {}
+    for path in PAGES.glob("*.md"):
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        meta = yaml.safe_load(front)
+        sections = re.split(r"^## ", body, flags=re.M)
+        overview = sections[1] if len(sections) > 1 else sections[0]
+        squash = lambda t: re.sub(r"\s+", "", t)  # noqa: E731
+        out[str(meta["doc_id"])] = (squash(str(meta["title"])), squash(overview), squash(body))
+    return out
 
 
 def ids(where: Any) -> set[str]:
@@ -107,3 +131,27 @@ def test_only_the_programmes_naming_the_filing_in_the_catalogues_words_are_its_c
         reply = first_reply(engine, text, f"pet-{text}")
         assert reply.custom.get("response") != ASK, reply.text
         assert [c["doc_id"] for c in reply.custom.get("citations") or []][:1] == sorted(naming), reply.text
+
+
+def test_bundled_a_filing_a_page_requires_is_not_answered_with_that_page(processor: MessageProcessor) -> None:
+    pages = bundled_pages()
+    writing = {d for d, (_t, _o, body) in pages.items() if "출생신고" in body}
+    assert "svc-641000000137" in writing  # 경기도산후조리비지원: "출생신고를 마친 뒤"
+    assert not any("출생신고" in title + overview for title, overview, _b in pages.values())
+    for text in ("출생신고 어떻게 해요", "출생신고 하고 싶어요"):
+        reply = first_reply(processor, text, f"birth-report-{text}")
+        assert not cited_ids(reply), reply.text
+    itself = first_reply(processor, "경기도 산후조리비 어떻게 신청해요?", "postpartum-grant")
+    assert cited_ids(itself)[:1] == ["svc-641000000137"], itself.text
+
+
+def test_bundled_a_filing_a_page_names_as_a_status_is_not_answered_with_that_page(processor: MessageProcessor) -> None:
+    pages = bundled_pages()
+    statuses = {d for d, (_t, _o, body) in pages.items() if re.search(r"등록(?:된|되|됐|돼)장애", body)}
+    assert "svc-SPE000000120" in statuses  # 장애아가족 양육 지원: "등록된 장애 정도가 심한 장애아동"
+    assert not any("장애인등록" in title + overview for title, overview, _b in pages.values())
+    for text in ("장애인 등록 어떻게 해요", "장애인 등록하고 싶어요"):
+        reply = first_reply(processor, text, f"disability-registration-{text}")
+        assert not cited_ids(reply), reply.text
+    itself = first_reply(processor, "장애아가족 양육 지원 신청 방법 알려주세요", "disabled-child-care")
+    assert cited_ids(itself)[:1] == ["svc-SPE000000120"], itself.text
