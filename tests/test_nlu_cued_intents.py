@@ -2,7 +2,8 @@
 "받을 수 있는 혜택 알려줘요" (tell me the benefits I can get) was read as subscribe_alerts 0.73 and got the alerts offer,
 the answers after it lost; "언어치료도 돼요?" after an answer was human_handoff 0.49 and waited for an agent (s44
 probe). A request to apply says so too: "노인 일자리 구하고 싶어요" (I want to find a job for the elderly) was
-apply_service 0.97 and was asked which service to apply for (s53 probe). Read through the bundled NLU; the examples
+apply_service 0.97 and was asked which service to apply for (s53 probe). A request to skip a question says so:
+"자활근로 하고 싶어요" (I want to do 자활근로) was skip 0.44 and got "어떤 점을 도와드릴까요?" (s54 probe). Read through the bundled NLU; the examples
 are intents/nlu.yml's own."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 from assistant.dialogue.messages import UserMessage
-from assistant.nlu.pipeline import ALERT_CUE, APPLY_CUE, HANDOFF_CUE, REPEAT_CUE
+from assistant.nlu.pipeline import ALERT_CUE, APPLY_CUE, HANDOFF_CUE, REPEAT_CUE, SKIP_CUE
 
 NLU = Path(__file__).resolve().parents[1] / "intents" / "nlu.yml"
 
@@ -26,7 +27,8 @@ def examples(intent: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("intent", "cue"), [("subscribe_alerts", ALERT_CUE), ("human_handoff", HANDOFF_CUE),
-                                             ("repeat", REPEAT_CUE), ("apply_service", APPLY_CUE)])
+                                             ("repeat", REPEAT_CUE), ("apply_service", APPLY_CUE),
+                                             ("skip", SKIP_CUE)])
 def test_every_example_says_what_its_request_says(intent: str, cue: Any) -> None:
     said = examples(intent)
     assert len(said) >= 25
@@ -73,3 +75,20 @@ def test_a_wish_to_find_something_is_no_application(processor: Any, text: str) -
 def test_a_request_to_apply_is_still_one(processor: Any, text: str) -> None:
     turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
     assert turn.intent["name"] == "apply_service", turn.intent
+
+
+@pytest.mark.parametrize("text", ["자활근로 하고 싶어요", "평생교육바우처 하고 싶어요"])
+def test_a_wish_to_do_a_service_is_no_skip(processor: Any, text: str) -> None:
+    title = {"자활근로": "자활근로(기초, 차상위)", "평생교육바우처": "평생교육바우처 지원"}[text.split()[0]]
+    pages = Path(__file__).resolve().parents[1] / "knowledge" / "ko"
+    assert any(f"title: {title}\n" in p.read_text(encoding="utf-8") for p in pages.glob("*.md"))
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] != "skip", turn.intent
+    cited = [c["title"] for m in turn.messages for c in m.custom.get("citations") or []]
+    assert cited[:1] == [title], [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["건너뛸래요", "이 질문은 스킵할게요", "skip this question", "I'll pass on that"])
+def test_a_request_to_skip_is_still_one(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] == "skip", turn.intent
