@@ -1511,6 +1511,12 @@ class AnswerComposer:
             # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
+        if named_alike[0] is None and (lead := self._national_version(result, national, asked)) is not None:
+            # a national version of the regions' kind of help that scores near the first answers it wherever the
+            # citizen lives, the regions' listed after it for their residents (s54 probe: "임신했는데 받을 수 있는 지원
+            # 뭐 있어요?" asked a region among 대구 서구's 엽산제·철분제 and 통영시's 임신 축하용품, 보건복지부's 건강보험
+            # 임신·출산 진료비 지원 fourth at 0.87 of the first)
+            return self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead], regional=regional)
         settled = self._settle_choices(result, lang, score, signals, regional, [anchor, *national])
         if isinstance(settled, Answer):
             return settled
@@ -1520,6 +1526,18 @@ class AnswerComposer:
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
+
+    @staticmethod
+    def _national_version(result: RetrievalResult, national: Sequence[DocHit], asked: str) -> DocHit | None:
+        """The first of ``national`` (national versions of the regions' kind of help, :func:`regional_programme`)
+        among the first :data:`VARIANT_TOP` hits that scores :data:`STAGE_SCORE_SHARE` of the first hit or more and
+        whose title names no stage or group the question leaves unnamed (:func:`unasked_stage`; ``asked``:
+        :func:`asked_words`), or None."""
+        if not result.hits:
+            return None
+        top, least = result.hits[:VARIANT_TOP], STAGE_SCORE_SHARE * result.hits[0].score
+        return next((h for h in national if h in top and h.score >= least and unasked_stage(h.doc.title, asked) is None),
+                    None)
 
     def _asked_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
         """The topic compounds of a Korean question (:func:`~assistant.knowledge.topic.topic_compounds`) but those of
@@ -2067,7 +2085,8 @@ class AnswerComposer:
         * scores :data:`STAGE_SCORE_SHARE` of the first hit or more and its title names every word of the question
           the programme's does (s48 probe: "임신했는데 받을 수 있는 거 있어요?" asked a region among two regions'
           엽산제·철분제, 보건복지부's 건강보험 임신·출산 진료비 지원, open to every pregnancy, third at 0.92 of the first),
-          or every one of the question's own words (임신, where the programme's title says 임산부), or
+          or every one of the question's own words (임신, where the programme's title says 임산부; an English
+          question's words as the glossary says them in Korean, one of each), or
         * scores :data:`STAGE_SCORE_SHARE` of the first hit or more and its page holds every topic compound the
           question asks (:meth:`_asked_compounds`, :meth:`_holds`; s53 probe: "학교 급식비 지원" asked a region "under
           '학교'" between 대안학교 무상급식 식품비 지원 and 학교급식 우수 식재료 지원, 교육부's 초·중·고 교육비 지원, whose
@@ -2081,7 +2100,14 @@ class AnswerComposer:
         programme = self.subjects.subject(result, anchor.doc.title)
         # the question's own words (not their expansions) that could name a subject: 임신, where the programme's
         # title says 임산부 (an expansion of it)
-        own = {t.lower() for t in result.terms if len(t) >= MIN_SUBJECT_CHARS and t.lower() not in GENERIC_TERMS}
+        own = [{t.lower()} for t in result.terms if len(t) >= MIN_SUBJECT_CHARS and t.lower() not in GENERIC_TERMS]
+        if result.language == "en":
+            # an English question's words as the glossary says them in Korean, any one for each (s54 probe: "I'm
+            # pregnant. What help is there?" asked a region among three regions' 임산부 programmes, 건강보험 임신·출산
+            # 진료비 지원 fourth at 0.88 of the first; its Korean twin was answered with it)
+            own = [{k.lower() for k in korean if len(k) >= MIN_SUBJECT_CHARS and k.lower() not in GENERIC_TERMS}
+                   for _phrase, korean in result.translations]
+        own = [words for words in own if words]
         compounds = self._asked_compounds(result)  # what it asks about, read once for every hit
         for hit in result.hits[:VARIANT_TOP]:
             if hit is anchor or hit in regional or hit in national or agency_regions(hit.doc.agency) \
@@ -2093,7 +2119,8 @@ class AnswerComposer:
             if hit.score >= STAGE_SCORE_SHARE * first.score and compounds \
                     and all(self._holds(result, c, hit.doc.doc_id) for c in compounds):
                 return hit
-            if hit.score >= STAGE_SCORE_SHARE * first.score and programme and (said >= programme or (own and own <= said)):
+            if hit.score >= STAGE_SCORE_SHARE * first.score and programme \
+                    and (said >= programme or (own and all(words & said for words in own))):
                 return hit
         return None
 

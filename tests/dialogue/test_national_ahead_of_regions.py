@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from assistant.dialogue.messages import UserMessage
 from shared_paths import GOV24_DIR
 
@@ -37,12 +39,17 @@ def test_the_regions_programme_asked_for_still_asks_the_region(gov24_router: Any
     assert turn.answer is not None and turn.answer.regions, [m.text for m in turn.messages]
 
 
-def test_a_national_service_of_the_question_answers_before_regions_narrower_programmes(gov24_router: Any) -> None:
+@pytest.mark.parametrize("text", ["임신했는데 받을 수 있는 거 있어요?", "임신했는데 받을 수 있는 지원 뭐 있어요?",
+                                  "I'm pregnant. What help is there?"])
+def test_a_national_service_of_the_question_answers_before_regions_narrower_programmes(gov24_router: Any, text: str) -> None:
     """s48 probe: "임신했는데 받을 수 있는 거 있어요?" asked a region among regions' 엽산제·철분제 and 친환경농산물
-    programmes; 보건복지부's 건강보험 임신·출산 진료비 지원 (every insured pregnancy) ranked third at 0.92 of the first."""
+    programmes; 보건복지부's 건강보험 임신·출산 진료비 지원 (every insured pregnancy) ranked third at 0.92 of the first.
+    s54 probe: said with 지원 뭐, it ranked fourth at 0.87 of the first among the regions' kind of help, and was
+    passed over for being of their kind; said in English, fourth at 0.88, and passed over for naming the question's
+    word only in Korean."""
     national = {k: v for k, v in _titles("임신").items() if v == "건강보험 임신·출산 진료비 지원"}
     assert len(national) == 1
-    turn = gov24_router.handle(UserMessage("pregnant", "임신했는데 받을 수 있는 거 있어요?", "rest", {}))
+    turn = gov24_router.handle(UserMessage("pregnant", text, "rest", {}))
     answer = turn.answer
     assert answer is not None and not answer.abstained and not answer.regions, turn.messages[0].text
     assert answer.citations[0].doc_id in national, turn.messages[0].text
