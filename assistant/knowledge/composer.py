@@ -908,6 +908,27 @@ _DONE_STATUS = r"(?:된|되|됐|돼)"
 _WISH_TO_DO = re.compile(r"(?:받|하)(?:고\s*싶|려|으려)|(?:할|받을)래")
 
 
+#: Words that name the kind of benefit a programme gives (money of its own kind: 지원금, 장려금, 축하금, 수당, 보조금)
+#: rather than what it is for (:func:`_other_kind_of_benefit`).
+_BENEFIT_KINDS = ("지원금", "장려금", "축하금", "수당", "보조금")
+
+
+def _other_kind_of_benefit(asked: str, programme: str, title: str) -> bool:
+    """Whether the question (``asked``: :func:`~assistant.knowledge.target_groups.asked_words`, with an English
+    question's Korean words) asks for a kind of benefit (:data:`_BENEFIT_KINDS`) that the regions' ``programme``'s
+    title names and ``title`` does not: "출산지원금 얼마 받을 수 있어요?" and "How much is the childbirth grant?" ask for
+    the regions' 출산지원금, not for 건강보험 임신·출산 진료비 지원 (a medical voucher; tests/knowledge/
+    test_regional_kind.py).
+
+    >>> _other_kind_of_benefit("출산지원금얼마", "출산지원금 지원", "건강보험 임신·출산 진료비 지원")
+    True
+    >>> _other_kind_of_benefit("임신했는데받을수있는지원", "임신 축하용품 지원", "건강보험 임신·출산 진료비 지원")
+    False
+    """
+    squashed = re.sub(r"\s+", "", title)
+    return any(k in asked and k in programme and k not in squashed for k in _BENEFIT_KINDS)
+
+
 def _names_filing(title: str, filing: tuple[str, ...], expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:
     """Whether ``title`` names the civil filing ``filing`` (what is filed, then the act:
     :meth:`AnswerComposer._filing_asked`) as one word, what is filed as the question says it or as a colloquial
@@ -1511,7 +1532,7 @@ class AnswerComposer:
             # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
-        if named_alike[0] is None and (lead := self._national_version(result, national, asked)) is not None:
+        if named_alike[0] is None and (lead := self._national_version(result, anchor, national, asked)) is not None:
             # a national version of the regions' kind of help that scores near the first answers it wherever the
             # citizen lives, the regions' listed after it for their residents (s54 probe: "임신했는데 받을 수 있는 지원
             # 뭐 있어요?" asked a region among 대구 서구's 엽산제·철분제 and 통영시's 임신 축하용품, 보건복지부's 건강보험
@@ -1528,16 +1549,17 @@ class AnswerComposer:
         return replace(answer, programme=programme, regions=choices)
 
     @staticmethod
-    def _national_version(result: RetrievalResult, national: Sequence[DocHit], asked: str) -> DocHit | None:
+    def _national_version(result: RetrievalResult, anchor: DocHit, national: Sequence[DocHit], asked: str) -> DocHit | None:
         """The first of ``national`` (national versions of the regions' kind of help, :func:`regional_programme`)
         among the first :data:`VARIANT_TOP` hits that scores :data:`STAGE_SCORE_SHARE` of the first hit or more and
         whose title names no stage or group the question leaves unnamed (:func:`unasked_stage`; ``asked``:
-        :func:`asked_words`), or None."""
+        :func:`asked_words`) nor lacks the kind of benefit the question asks for with the regions' ``anchor``
+        (:func:`_other_kind_of_benefit`), or None."""
         if not result.hits:
             return None
         top, least = result.hits[:VARIANT_TOP], STAGE_SCORE_SHARE * result.hits[0].score
-        return next((h for h in national if h in top and h.score >= least and unasked_stage(h.doc.title, asked) is None),
-                    None)
+        return next((h for h in national if h in top and h.score >= least and unasked_stage(h.doc.title, asked) is None
+                     and not _other_kind_of_benefit(asked, anchor.doc.title, h.doc.title)), None)
 
     def _asked_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
         """The topic compounds of a Korean question (:func:`~assistant.knowledge.topic.topic_compounds`) but those of
@@ -2120,7 +2142,8 @@ class AnswerComposer:
                     and all(self._holds(result, c, hit.doc.doc_id) for c in compounds):
                 return hit
             if hit.score >= STAGE_SCORE_SHARE * first.score and programme \
-                    and (said >= programme or (own and all(words & said for words in own))):
+                    and (said >= programme or (own and all(words & said for words in own))) \
+                    and not _other_kind_of_benefit(asked, anchor.doc.title, hit.doc.title):
                 return hit
         return None
 
