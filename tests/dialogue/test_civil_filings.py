@@ -48,6 +48,10 @@ PICK = {("조기폐차 지원", "한국환경공단"), ("운전면허 적성검�
 PAGES = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def bundled_pages() -> dict[str, tuple[str, str, str]]:
     """doc_id → (title, overview: the text before the page's first ``## `` heading after the title, body), squashed."""
     out = {}
@@ -56,8 +60,7 @@ def bundled_pages() -> dict[str, tuple[str, str, str]]:
         meta = yaml.safe_load(front)
         sections = re.split(r"^## ", body, flags=re.M)
         overview = sections[1] if len(sections) > 1 else sections[0]
-        squash = lambda t: re.sub(r"\s+", "", t)  # noqa: E731
-        out[str(meta["doc_id"])] = (squash(str(meta["title"])), squash(overview), squash(body))
+        out[str(meta["doc_id"])] = (_squash(str(meta["title"])), _squash(overview), _squash(body))
     return out
 
 
@@ -133,25 +136,21 @@ def test_only_the_programmes_naming_the_filing_in_the_catalogues_words_are_its_c
         assert [c["doc_id"] for c in reply.custom.get("citations") or []][:1] == sorted(naming), reply.text
 
 
-def test_bundled_a_filing_a_page_requires_is_not_answered_with_that_page(processor: MessageProcessor) -> None:
+@pytest.mark.parametrize(("mention", "page", "filing", "asked", "itself"), [
+    # 경기도산후조리비지원's 신청 방법: "출생신고를 마친 뒤" (a condition)
+    (r"출생신고", "svc-641000000137", "출생신고", ("출생신고 어떻게 해요", "출생신고 하고 싶어요"),
+     "경기도 산후조리비 어떻게 신청해요?"),
+    # 장애아가족 양육 지원's 지원 대상: "등록된 장애 정도가 심한 장애아동" (a status)
+    (r"등록(?:된|되|됐|돼)장애", "svc-SPE000000120", "장애인등록", ("장애인 등록 어떻게 해요", "장애인 등록하고 싶어요"),
+     "장애아가족 양육 지원 신청 방법 알려주세요"),
+])
+def test_bundled_a_filing_a_page_requires_or_names_as_a_status_is_not_answered_with_it(
+        processor: MessageProcessor, mention: str, page: str, filing: str, asked: tuple[str, ...], itself: str) -> None:
     pages = bundled_pages()
-    writing = {d for d, (_t, _o, body) in pages.items() if "출생신고" in body}
-    assert "svc-641000000137" in writing  # 경기도산후조리비지원: "출생신고를 마친 뒤"
-    assert not any("출생신고" in title + overview for title, overview, _b in pages.values())
-    for text in ("출생신고 어떻게 해요", "출생신고 하고 싶어요"):
-        reply = first_reply(processor, text, f"birth-report-{text}")
+    assert page in {d for d, (_t, _o, body) in pages.items() if re.search(mention, body)}
+    assert not any(filing in title + overview for title, overview, _b in pages.values())
+    for text in asked:
+        reply = first_reply(processor, text, f"filing-{text}")
         assert not cited_ids(reply), reply.text
-    itself = first_reply(processor, "경기도 산후조리비 어떻게 신청해요?", "postpartum-grant")
-    assert cited_ids(itself)[:1] == ["svc-641000000137"], itself.text
-
-
-def test_bundled_a_filing_a_page_names_as_a_status_is_not_answered_with_that_page(processor: MessageProcessor) -> None:
-    pages = bundled_pages()
-    statuses = {d for d, (_t, _o, body) in pages.items() if re.search(r"등록(?:된|되|됐|돼)장애", body)}
-    assert "svc-SPE000000120" in statuses  # 장애아가족 양육 지원: "등록된 장애 정도가 심한 장애아동"
-    assert not any("장애인등록" in title + overview for title, overview, _b in pages.values())
-    for text in ("장애인 등록 어떻게 해요", "장애인 등록하고 싶어요"):
-        reply = first_reply(processor, text, f"disability-registration-{text}")
-        assert not cited_ids(reply), reply.text
-    itself = first_reply(processor, "장애아가족 양육 지원 신청 방법 알려주세요", "disabled-child-care")
-    assert cited_ids(itself)[:1] == ["svc-SPE000000120"], itself.text
+    named = first_reply(processor, itself, f"itself-{itself}")
+    assert cited_ids(named)[:1] == [page], named.text
