@@ -149,6 +149,8 @@ _EMERGENCY_KO = re.compile(
     r"|(?:남친|남자\s*친구|여친|애인|전\s*남친|전\s*남편|전\s*애인|전\s*여친|모르는\s*(?:사람|남자)|어떤\s*(?:사람|남자)|누가|누군가)"
     r"\s*(?:이|가)?\s*[^.?!\n]{0,12}?(?:따라와|따라오|따라다니|따라다녀|쫓아와|쫓아오|쫓아다니|쫓아다녀|기다리고\s*있)"
     r"|(?:아이|애|아들|딸|자녀|아기)\s*(?:를|을)?\s*잃어버렸|실종\s*(?:됐|되었|신고)"
+    # s54 probe: the child after the verb ("작년에 잃어버린 아이를 아직 못 찾았어요": "어떤 점을 도와드릴까요?")
+    r"|잃어버린\s*(?:아이|애|아들|딸|자녀|아기)"
     # s42 probe: a parent or spouse lost ("어머니가 어제부터 없어졌어요"); not home yet counts with a cue
     # (:data:`_NOT_BACK_KO`)
     rf"|{_ELDER_KO}\s*(?:가|이|께서)?\s*[^.?!\n]{{0,24}}?(?:길\s*을?\s*잃|없어졌|없어지셨|사라졌|사라지셨|실종)"
@@ -246,6 +248,19 @@ def expresses_crisis(text: str | None) -> bool:
     return bool(text) and bool(_CRISIS_KO.search(str(text)) or _CRISIS_EN.search(str(text)))
 
 
+#: A disappearance told as long past (years ago, last year, for years) with a question of support
+#: (:data:`_ASKS_SUPPORT`): the family asks about the long search and its support, not for 112 now (s54 probe: "My child went missing years ago, is there support for families?" and "아이가
+#: 몇 년 전에 실종됐는데 가족 지원 있나요?" got the emergency lines alone, never 실종아동 보호 및 지원).
+_LONG_AGO = re.compile(
+    r"(?:\d+|몇|여러|수|한두|두세)\s*(?:년|해)\s*(?:전|째|동안|이\s*지나|가\s*지나|이\s*넘|가\s*넘)|오래\s*(?:전|됐|되었)|(?<![가-힣])작년|재작년"
+    r"|\b(?:years?|decades?)\s+ago\b|\blast\s+year\b|\blong\s+ago\b|\bfor\s+(?:many\s+|several\s+)?years\b", re.I)
+#: What asks for support (:data:`_LONG_AGO`: "작년에 잃어버린 아이를 아직 못 찾았어요", which asks nothing, still gets
+#: 182, the line that searches for long-missing children too).
+_ASKS_SUPPORT = re.compile(r"지원|도움|도와|혜택|서비스|제도|\bsupport|\bhelp|\bassist|\bservices?\b|\bbenefits?\b", re.I)
+#: What a disappearance is told with (:data:`_LONG_AGO`).
+_GONE_MISSING = re.compile(r"실종|잃어버|없어졌|없어지셨|사라졌|사라지셨|\bmissing\b|\blost\s+my\b|\bdisappeared\b", re.I)
+
+
 def expresses_emergency(text: str | None) -> bool:
     """Whether ``text`` tells of an emergency now: a missing child or family member, violence at home or by a partner,
     a collapse, a fire (Korean or English). These need 112 or 119 first, not a service page.
@@ -256,10 +271,14 @@ def expresses_emergency(text: str | None) -> bool:
     (True, True)
     >>> expresses_emergency("실종아동 지원 서비스 알려줘"), expresses_emergency("혼자살아요")
     (False, False)
+    >>> expresses_emergency("아이가 몇 년 전에 실종됐는데 가족 지원 있나요?")  # long past: the search, not 112 now
+    False
     """
     if not text:
         return False
     said = str(text)
+    if _LONG_AGO.search(said) and _GONE_MISSING.search(said) and _ASKS_SUPPORT.search(said):
+        return False
     return bool(_EMERGENCY_KO.search(said) or _EMERGENCY_EN.search(said)
                 or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said))
                 or (_NOT_BACK_KO.search(said) and _GONE_CUE_KO.search(said))

@@ -7,6 +7,7 @@ through the engine on the bundled corpus; the numbers are checked against the na
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -186,7 +187,9 @@ EMERGENCY = ["아이가 실종됐어요 도와주세요", "지금 아이를 잃�
              # collapsed (Korean and English)
              "할머니가 치매인데 집을 나가셨어요", "치매 있는 아버지가 나가서 안 보여요", "옆집 할머니가 며칠째 안 보여요 쓰러지신 것 같아요",
              "혼자 사는 아버지가 전화를 안 받으세요", "My neighbour lives alone and I haven't seen her for days",
-             "My grandma lives alone and isn't answering her phone"]
+             "My grandma lives alone and isn't answering her phone",
+             # s54: long past but asking nothing: 182 searches for long-missing children too
+             "작년에 잃어버린 아이를 아직 못 찾았어요", "My son went missing years ago and we still haven't found him"]
 NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해자 지원 제도 있나요?", "아이 돌봄 서비스", "혼자살아요",
                  "I lost my job", "my son is 5 years old", "엄마가 병원에 입원하셨어요",
                  "아이가 밥을 안 먹어요", "아이가 어린이집에 안 가려고 해요", "약 먹을 때 주의할 점", "아이가 무서운 꿈을 꿨대요",
@@ -203,7 +206,10 @@ NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해
                  "my mother hasn't come back to the office form yet",
                  # s43: out and back again, a phone not answered with no cue, services for dementia or living alone
                  "우리 엄마 치매인데 요양원 나가셨다가 다시 들어가려면", "아버지가 전화를 안 받으세요", "치매 검사 지원 있나요",
-                 "혼자 사는 노인인데 지원 있나요", "할머니 치매 진단비 지원"]
+                 "혼자 사는 노인인데 지원 있나요", "할머니 치매 진단비 지원",
+                 # s54: a disappearance long past, with a question of support (LONG_AGO_SUPPORT below)
+                 "아이가 몇 년 전에 실종됐는데 가족 지원 있나요?", "My child went missing years ago, is there support for families?",
+                 "작년에 아이를 잃어버렸는데 도움 받을 수 있는 제도 있어요?"]
 
 
 @pytest.mark.parametrize("text", EMERGENCY)
@@ -301,3 +307,17 @@ def test_a_question_about_a_service_is_no_what_now(text: str) -> None:
     from assistant.dialogue.crisis import _ASKS_WHAT_NOW
 
     assert not _ASKS_WHAT_NOW.search(text)
+
+
+@pytest.mark.parametrize("text", ["아이가 몇 년 전에 실종됐는데 가족 지원 있나요?",
+                                  "My child went missing years ago, is there support for families?"])
+def test_a_disappearance_long_past_is_answered_with_the_support_for_families(processor: Any, text: str) -> None:
+    """s54 probe: both got the emergency lines alone (112 now), never the page on support for the families of children
+    missing for long; the English one, once not an emergency, abstained ("went missing" was no glossary phrase)."""
+    page = Path(__file__).resolve().parents[2] / "knowledge" / "ko" / "missing-children-support.md"
+    text_of_page = page.read_text(encoding="utf-8")
+    assert "title: 실종아동 보호 및 지원" in text_of_page and "실종아동, 실종된 지적·자폐성·정신장애인과 그 가족" in text_of_page
+    t = say(processor, text, sender=f"long-ago-{text[:8]}")
+    assert "utter_emergency" not in responses(t), [m.text for m in t.messages]
+    cited = [c["doc_id"] for m in t.messages for c in m.custom.get("citations") or []]
+    assert cited[:1] == ["svc-WII000000400"], [m.text for m in t.messages]
