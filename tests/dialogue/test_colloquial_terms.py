@@ -71,3 +71,16 @@ def test_the_cervical_cancer_vaccine_is_the_hpv_page(processor: Any, question: s
 def test_a_vaccine_no_page_serves_is_still_refused(processor: Any) -> None:
     t = say(processor, "독감 백신 무료인가요", sender="colloq-flu")
     assert t.messages[0].custom.get("abstained"), t.messages[0].text
+
+
+@pytest.mark.parametrize("question", ["My child has a speech delay, is there support?",
+                                      "My daughter is a late talker. Can she get speech therapy?"])
+def test_a_child_late_to_talk_is_the_language_development_page(processor: Any, question: str) -> None:
+    """s54 probe: "My child has a speech delay, is there support?" abstained; the page never says delay or talker, the
+    glossary says them as 언어발달 (its overview: 언어발달 진단과 재활). Whom it is for (children of parents with a
+    disability) is the page's to say."""
+    title, body = page("언어발달지원")
+    assert "언어발달" in body and "delay" not in body.lower() and "talker" not in body.lower()
+    t = say(processor, question, sender=f"colloq-{question}")
+    reply = t.messages[0]
+    assert not reply.custom.get("abstained") and first_cited(t) == title, reply.text

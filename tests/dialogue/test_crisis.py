@@ -7,7 +7,6 @@ through the engine on the bundled corpus; the numbers are checked against the na
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from assistant.dialogue.crisis import expresses_crisis, expresses_emergency, expresses_hardship
 from assistant.dialogue.messages import UserMessage
 from assistant.dialogue.processor import MessageProcessor, Turn
+from tests.dialogue.test_detail_followup import first_cited, page
 
 
 def say(p: MessageProcessor, text: str, sender: str = "c1") -> Turn:
@@ -314,10 +314,8 @@ def test_a_question_about_a_service_is_no_what_now(text: str) -> None:
 def test_a_disappearance_long_past_is_answered_with_the_support_for_families(processor: Any, text: str) -> None:
     """s54 probe: both got the emergency lines alone (112 now), never the page on support for the families of children
     missing for long; the English one, once not an emergency, abstained ("went missing" was no glossary phrase)."""
-    page = Path(__file__).resolve().parents[2] / "knowledge" / "ko" / "missing-children-support.md"
-    text_of_page = page.read_text(encoding="utf-8")
-    assert "title: 실종아동 보호 및 지원" in text_of_page and "실종아동, 실종된 지적·자폐성·정신장애인과 그 가족" in text_of_page
+    doc_id, body = page("실종아동 보호 및 지원")
+    assert "실종아동, 실종된 지적·자폐성·정신장애인과 그 가족" in body
     t = say(processor, text, sender=f"long-ago-{text[:8]}")
     assert "utter_emergency" not in responses(t), [m.text for m in t.messages]
-    cited = [c["doc_id"] for m in t.messages for c in m.custom.get("citations") or []]
-    assert cited[:1] == ["svc-WII000000400"], [m.text for m in t.messages]
+    assert first_cited(t) == doc_id, [m.text for m in t.messages]
