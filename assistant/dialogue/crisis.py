@@ -249,8 +249,9 @@ def expresses_crisis(text: str | None) -> bool:
 
 
 #: A disappearance told as long past (years ago, last year, for years) with a question of support
-#: (:data:`_ASKS_SUPPORT`): the family asks about the long search and its support, not for 112 now (s54 probe: "My child went missing years ago, is there support for families?" and "아이가
-#: 몇 년 전에 실종됐는데 가족 지원 있나요?" got the emergency lines alone, never 실종아동 보호 및 지원).
+#: (:data:`_ASKS_SUPPORT`): the family asks about the long search and its support, not for 112 now (s54 probe: "My
+#: child went missing years ago, is there support for families?" and "아이가 몇 년 전에 실종됐는데 가족 지원
+#: 있나요?" got the emergency lines alone, never 실종아동 보호 및 지원).
 _LONG_AGO = re.compile(
     r"(?:\d+|몇|여러|수|한두|두세)\s*(?:년|해)\s*(?:전|째|동안|이\s*지나|가\s*지나|이\s*넘|가\s*넘)|오래\s*(?:전|됐|되었)|(?<![가-힣])작년|재작년"
     r"|\b(?:years?|decades?)\s+ago\b|\blast\s+year\b|\blong\s+ago\b|\bfor\s+(?:many\s+|several\s+)?years\b", re.I)
@@ -273,12 +274,16 @@ def expresses_emergency(text: str | None) -> bool:
     (False, False)
     >>> expresses_emergency("아이가 몇 년 전에 실종됐는데 가족 지원 있나요?")  # long past: the search, not 112 now
     False
+    >>> expresses_emergency("I lost my job years ago and my husband beats me, is there help?")
+    True
     """
     if not text:
         return False
     said = str(text)
     if _LONG_AGO.search(said) and _GONE_MISSING.search(said) and _ASKS_SUPPORT.search(said):
-        return False
+        # the disappearance is no emergency now; anything else the message tells still is ("I lost my job years ago
+        # and my husband beats me, is there help?")
+        said = _GONE_MISSING.sub(" ", said)
     return bool(_EMERGENCY_KO.search(said) or _EMERGENCY_EN.search(said)
                 or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said))
                 or (_NOT_BACK_KO.search(said) and _GONE_CUE_KO.search(said))

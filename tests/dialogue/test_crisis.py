@@ -189,7 +189,10 @@ EMERGENCY = ["아이가 실종됐어요 도와주세요", "지금 아이를 잃�
              "혼자 사는 아버지가 전화를 안 받으세요", "My neighbour lives alone and I haven't seen her for days",
              "My grandma lives alone and isn't answering her phone",
              # s54: long past but asking nothing: 182 searches for long-missing children too
-             "작년에 잃어버린 아이를 아직 못 찾았어요", "My son went missing years ago and we still haven't found him"]
+             "작년에 잃어버린 아이를 아직 못 찾았어요", "My son went missing years ago and we still haven't found him",
+             # a disappearance long past does not hide what else is told
+             "I lost my job years ago and my husband beats me, is there help?",
+             "3년 전에 실종된 아들 찾는 동안 남편이 때려요 도와주세요"]
 NOT_EMERGENCY = ["실종아동 지원 서비스 알려줘", "가정폭력 피해자 지원 제도 있나요?", "아이 돌봄 서비스", "혼자살아요",
                  "I lost my job", "my son is 5 years old", "엄마가 병원에 입원하셨어요",
                  "아이가 밥을 안 먹어요", "아이가 어린이집에 안 가려고 해요", "약 먹을 때 주의할 점", "아이가 무서운 꿈을 꿨대요",
