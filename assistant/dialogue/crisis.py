@@ -280,9 +280,9 @@ def expresses_emergency(text: str | None) -> bool:
     if not text:
         return False
     said = str(text)
-    if _LONG_AGO.search(said) and _GONE_MISSING.search(said) and _ASKS_SUPPORT.search(said):
-        # the disappearance is no emergency now; anything else the message tells still is ("I lost my job years ago
-        # and my husband beats me, is there help?")
+    if _LONG_AGO.search(said) and _ASKS_SUPPORT.search(said):
+        # a disappearance long past is no emergency now; anything else the message tells still is ("I lost my job
+        # years ago and my husband beats me, is there help?")
         said = _GONE_MISSING.sub(" ", said)
     return bool(_EMERGENCY_KO.search(said) or _EMERGENCY_EN.search(said)
                 or (_BEATEN_AT_SCHOOL_KO.search(said) and not _NOT_BEATEN.search(said))
