@@ -42,6 +42,7 @@ from assistant.knowledge.age_rule import AgeRule, BirthRule
 from assistant.knowledge.chunking import TITLE_SECTION
 from assistant.knowledge.region_preference import agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
+from assistant.knowledge.stems import same_stem
 from assistant.knowledge.subject import GENERIC_TERMS, MIN_SUBJECT_CHARS, TitleSubjects, place_names
 from assistant.knowledge.target_groups import (
     AGES_OF_LIFE,
@@ -980,9 +981,10 @@ def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[
 
 def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
     """The question's terms (every word said, place words included: :attr:`RetrievalResult.said_terms`) a document
-    holds: as written, or (a colloquial word, :attr:`RetrievalResult.expansions`) as one of the catalogue's terms for
-    it ("낳" is covered by a document that says 출산)."""
-    covered = set(result.said_terms or result.terms) & doc_terms
+    holds: as written, an English word in another form of it (:func:`~assistant.knowledge.stems.same_stem`: "renew"
+    by a page that says "renewal"), or (a colloquial word, :attr:`RetrievalResult.expansions`) as one of the
+    catalogue's terms for it ("낳" is covered by a document that says 출산)."""
+    covered = {t for t in set(result.said_terms or result.terms) if same_stem(t, doc_terms)}
     covered.update(term for term, catalogue in result.expansions if set(catalogue) & doc_terms)
     return covered
 
@@ -1101,17 +1103,23 @@ class AnswerComposer:
         top = result.hits[0]
         terms = set(result.said_terms or result.terms)  # every word said, as the gate was fitted (place words too)
         doc_terms = self._terms_of(top.doc.doc_id)
+        twins = [d for d in top.alternates if d.language == result.language and d.doc_id in self.index.docs]
         if not terms:
             overlap = 0.0  # nothing in the question to ground an answer on
         elif result.language == top.doc.language:
             overlap = len(covered_terms(result, doc_terms)) / len(terms)
-        elif result.translations or any(in_script(t, top.doc.language) for t in terms):
+        elif result.translations or any(in_script(t, top.doc.language) for t in terms) or twins:
             # the question's words in the document's own script count as written ("Can I get the 청년 월세 지원?": an
-            # English question naming a Korean title in Hangul), the others by their glossary translation
+            # English question naming a Korean title in Hangul), the others by their glossary translation, or as
+            # written on the service's page in the question's language (a bundled English page of a Korean service,
+            # DocHit.alternates: it is the page an English question is answered with, and a page of its own in that
+            # language would be judged so; "renew his driving licence": its English page says "renewal")
             covered = covered_terms(result, doc_terms)
             for phrase, korean in result.translations:
                 if set(korean) & doc_terms:
                     covered.update(phrase.split())
+            for twin in twins:
+                covered |= covered_terms(result, self._terms_of(twin.doc_id))
             overlap = len(terms & covered) / len(terms)
         else:
             overlap = -1.0  # cross-language without a translation: no lexical evidence either way

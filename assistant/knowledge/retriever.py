@@ -344,6 +344,7 @@ from assistant.knowledge.language_shift import load_language_shift
 from assistant.knowledge.index import DocInfo, KnowledgeIndex, current_version, load_index, pointer_stamp
 from assistant.knowledge.ranker import FEATURES, RankFeatures, load_ranker
 from assistant.knowledge.region_preference import Place, RegionReader, preference
+from assistant.knowledge.stems import english_stem, stemmed
 from assistant.knowledge.topic import topic_compounds
 from assistant.nlu.language import detect_language
 from assistant.nlu.preprocess import standard_reading
@@ -534,6 +535,12 @@ class RetrieverConfig:
             (청년내일저축계좌's English page ranked first for "Is there monthly rent support for young people?"),
             and 출산 + 출생 summed for "have a baby" beside the English page's own "baby". Korean questions never take
             this path.
+        english_stems: whether an English question's word counts on a row in whichever of its forms the row holds
+            (the index vocabulary's words of its Snowball stem, :func:`~assistant.knowledge.stems.english_stem`:
+            "renew" on a page that says "renewal" and "renewing"), by the best of them (a dis-max group, as a
+            colloquial word's catalogue words); the question's words that share a stem with no other vocabulary word
+            are searched as before. The answerability gate reads the words as written, as it was fitted. True
+            (shipped, s55): a page written in English by an agency is found by the forms a citizen uses.
         region_topic_band: the region's bonus (``w_region_match``) scaled by how topical the page is: in full for a
             page whose score (after the rerank stage) is the best's, falling linearly to nothing for one this far
             below it, so a page of the named region on another topic cannot climb over on-topic pages of other
@@ -582,6 +589,7 @@ class RetrieverConfig:
     w_language_map: float = 1.0
     language_map_path: str | None = None
     english_spelling: bool = True
+    english_stems: bool = True
     standard_korean: bool = True
     gate_unmapped: bool = True
     language_map_scope: Literal["all", "top"] = "top"
@@ -820,6 +828,20 @@ class _Loaded:
         self.regions = RegionReader(d.agency for d in index.docs.values())
         self.features = RankFeatures(list(index.doc_order), [(c.doc_id, c.section, c.text) for c in index.chunks],
                                      {d: i.title for d, i in index.docs.items()}, {d: i.agency for d, i in index.docs.items()})
+        self._families: dict[str, tuple[str, ...]] | None = None
+
+    def english_forms(self, word: str) -> tuple[str, ...]:
+        """The index vocabulary's English words with ``word``'s stem (:func:`~assistant.knowledge.stems.english_stem`),
+        ``word`` itself among them when the index holds it; empty for a word the index holds in no form (and for a
+        Korean term or a number, which have no other forms). The stem → words map is built on first use (one pass
+        over the vocabulary's Latin words)."""
+        if self._families is None:
+            families: dict[str, list[str]] = {}
+            for term in self.index.vocabulary:
+                if stemmed(term):
+                    families.setdefault(english_stem(term), []).append(term)
+            self._families = {stem: tuple(sorted(words)) for stem, words in families.items()}
+        return self._families.get(english_stem(word), ()) if stemmed(word) else ()
 
     def warm_up(self, rerank: str) -> None:
         """Build what the rerank stage ``rerank`` (``learned`` or ``overlap``) needs."""
@@ -1354,6 +1376,19 @@ class HybridRetriever:
             kgroups = [[k for alt in g if (k := _known_alternative(alt, ix.vocabulary))] for g in phrase_groups]
         else:
             plain, kgroups = known, []
+        stem_words: set[str] = set()
+        if language == "en" and cfg.english_stems:
+            # an English word counts in whichever of its forms a row holds ("renew" on a page that says "renewal"),
+            # by the best of them (a dis-max group, as a colloquial word's); a glossary phrase's own words count
+            # through the phrase
+            in_phrases = {t for g in phrase_groups for alt in g for t in alt}
+            forms = {t: ld.english_forms(t) for t in dict.fromkeys(terms) if t not in in_phrases}
+            stem_words = {t for t, f in forms.items() if f and f != (t,)}
+            if stem_words:
+                plain = [t for t in plain if t not in stem_words]
+                said_forms: list[list[tuple[str, ...]]] = [[(f,) for f in forms[t]] for t in terms if t in stem_words]
+                kgroups = [*kgroups, *said_forms]  # once per time the word is said
+                coverage = min(len(set(known) | stem_words) / len(set(terms)), 1.0)
         lex = self._lexical(plain, ix.bm25, mask.chunks if mask else None, kgroups) if cfg.mode != "dense" else {}
         lex_docs = self._lexical(plain, ix.bm25_docs, mask.docs if mask else None, kgroups) if cfg.mode != "dense" else {}
         dense: dict[int, float] = {}
@@ -1404,9 +1439,10 @@ class HybridRetriever:
         grouped_gate = cfg.gate_grouped_word_bigrams and bool(groups) and not cfg.grouped_word_bigrams
         if grouped_gate:
             gate = self._gate_view(ld, mask, terms, translated, expanded, groups, kgroups, gate_doc_dense, w_dense, True)
-        elif phrase_groups:
+        elif phrase_groups or stem_words:
             # the English gate was fitted on every translated term and English word summed (translated_scoring
-            # "sum"): it reads them so, best chunk only, whatever page the phrase scoring puts first
+            # "sum"), each word as written (before english_stems): it reads them so, best chunk only, whatever page
+            # the phrase scoring puts first
             gate = self._gate_view(ld, mask, terms, translated, expanded, [], [], gate_doc_dense, w_dense, True)
         else:
             gate = (view if lexical_second == 0 and w_lex_rank == w_lex and gate_dense is None
