@@ -294,11 +294,14 @@ class ActionAnswerFromKnowledge:
             # "다른 건요?" after a service was answered: no other service like it (not "try the service's name")
             return [*events, context.utter(tracker, "utter_no_other_service", service_name=context.other_than[0])]
         said = (tracker.latest_message.text if tracker.latest_message else None) or ""
-        if context.restated and context.has_response("utter_how_can_i_help") and not _HELP_NOUN.search(said):
+        asks_filing = getattr(getattr(context.knowledge, "composer", None), "asks_filing", None)
+        if context.restated and context.has_response("utter_how_can_i_help") and not _HELP_NOUN.search(said) \
+                and not (asks_filing is not None and asks_filing(said, context.language)):
             # a statement read as the question it implies ("다음주에 부산으로 이사 가요") that the documents do not
             # answer: the offer of help it got before, not "찾지 못했어요" to a question the citizen never asked. One
             # that names a service or help it wants ("혼자 사는 노인 돌봄 서비스", s51 probe: "알겠어요. 어떤 점을
-            # 도와드릴까요?") asked about it: the documents lack it (below)
+            # 도와드릴까요?") or a civil filing it has to do ("이사 왔는데 전입신고 해야 해요", s55 probe) asked about
+            # it: the documents lack it (below)
             return [*events, context.utter(tracker, "utter_how_can_i_help")]
         intent, conf = top_intent(tracker)
         confident = (intent in KNOWLEDGE_INTENTS and conf >= context.settings.intent_threshold) or context.fact_question

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
@@ -95,6 +96,10 @@ TOLD_EVENT_SCORE = 0.75
 #: How many of the first hits are looked at for the page about a life event told (:meth:`AnswerComposer.run`): a
 #: family word can rank another page first ("어머니가 돌아가셨어요": 아이돌봄 서비스, then 안심상속).
 TOLD_EVENT_TOP = 3
+#: How many of the first hits are looked at for the page about the civil filing a question asks to do, when the gate
+#: refuses the first (:meth:`AnswerComposer._filing_page`): the words around the filing can rank other pages first
+#: ("아버지가 80세인데 운전면허 갱신해야 해요": three 고령운전자 운전면허 자진반납 programmes, then 운전면허 적성검사).
+FILING_PAGE_TOP = 5
 #: An event told in English as having happened (:meth:`AnswerComposer._about_told_event_en`).
 _EVENT_EN = re.compile(r"\b(?:passed\s+away|died|lost\s+(?:my|our)\s+jobs?|(?:got|was|been|were)\s+(?:fired|laid\s+off)"
                        r"|had\s+(?:a|our|my)\s+(?:baby|child)|gave\s+birth)\b", re.I)
@@ -904,9 +909,28 @@ _CIVIL_FILING = frozenset({"신고", "등록", "발급", "재발급", "갱신", 
 #: What follows a civil filing's act (:data:`_CIVIL_FILING`) written as a status a page's conditions require, not as
 #: something to do: 등록된, 발급된, 신고되어, 등록돼 (:meth:`AnswerComposer._speaks_of_filing`).
 _DONE_STATUS = r"(?:된|되|됐|돼)"
-#: Words that wish to do something (:meth:`AnswerComposer._filing_asked`): "발급 받고 싶어요", "혼인신고 하려고요",
-#: "사업자등록 하려면", "재발급 받으려는데", "갱신할래요"
-_WISH_TO_DO = re.compile(r"(?:받|하)(?:고\s*싶|려|으려)|(?:할|받을)래")
+#: Words that wish or have to do something (:meth:`AnswerComposer._filing_asked`): "발급 받고 싶어요", "혼인신고
+#: 하려고요", "사업자등록 하려면", "재발급 받으려는데", "갱신할래요", "갱신해야 해요", "발급 받아야 하는데요"
+_WISH_TO_DO = re.compile(r"(?:받|하)(?:고\s*싶|려|으려)|(?:할|받을)래|(?:해|받아)\s*야")
+
+
+class _Said(Protocol):
+    """What :meth:`AnswerComposer._filing_asked` reads of a question: its text and language (a
+    :class:`~assistant.knowledge.retriever.RetrievalResult` has both)."""
+
+    @property
+    def query(self) -> str: ...
+
+    @property
+    def language(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A question's text and language, not retrieved (:meth:`AnswerComposer.asks_filing`)."""
+
+    query: str
+    language: str
 
 
 #: Words that name the kind of benefit a programme gives (money of its own kind: 지원금, 장려금, 축하금, 수당, 보조금)
@@ -1415,6 +1439,10 @@ class AnswerComposer:
             told = next((h.doc.doc_id for h in judged_hits if self.about_told_event(judged or result, h)), None)
             if told is not None:
                 score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "event": 1.0}
+            elif (told := self._filing_page(judged or result)) is not None:
+                # the page about the civil filing the question asks to do, below pages its other words lifted, is
+                # answered as a told event's page is
+                score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "filing": 1.0}
         # the intent classifier's out-of-scope reading does not refuse a told event the page is about: it has no
         # examples of life events told ("My father passed away last week. What should I do?": out_of_scope 0.60)
         if score < self.threshold or (p_oos >= self.oos_threshold and told is None):
@@ -1646,7 +1674,12 @@ class AnswerComposer:
         holding = [h for h in regional if all(self._holds(result, c, h.doc.doc_id) for c in topics)]
         return holding if topics and holding else regional
 
-    def _filing_asked(self, result: RetrievalResult) -> tuple[str, ...] | None:
+    def asks_filing(self, text: str, language: str) -> bool:
+        """Whether ``text`` (in ``language``) asks how to do, or wishes or has to do, a civil filing
+        (:meth:`_filing_asked`): "이사 왔는데 전입신고 해야 해요", "장애인 등록 어떻게 해요"; False for English."""
+        return self._filing_asked(_Text(text, language)) is not None
+
+    def _filing_asked(self, result: _Said) -> tuple[str, ...] | None:
         """The civil filing (:data:`_CIVIL_FILING`) a Korean question asks how to do (:data:`_HOW_TO_DO`) or wishes
         to do (:data:`_WISH_TO_DO`): the noun said before the act (what is filed) and the act, when the act is the
         last noun before those words; the act alone when no noun comes before it; else None. Unlike
@@ -1688,6 +1721,28 @@ class AnswerComposer:
             glue = token.tag == "XSN"
         return tuple(parts)
 
+    def _filing_page(self, result: RetrievalResult) -> str | None:
+        """The id of the page about the civil filing the question asks to do (:meth:`_filing_asked`, what is filed
+        and the act) among the first :data:`FILING_PAGE_TOP` hits, when the first hit is not about it: the first whose
+        title names what is filed (as said, or as a colloquial word for it says it) and whose text speaks of the act
+        (:meth:`_speaks_of_filing`); None when there is none or no filing of a named thing is asked.
+
+        s55 probe: "아버지가 80세인데 운전면허 갱신해야 해요" and "어머니가 75세인데 운전면허 갱신 어떻게 해요?" abstained on
+        the catalogue: the age ranked three 고령운전자 운전면허 자진반납 programmes first (they never speak of a 갱신),
+        and the gate refused them; 운전면허 적성검사 간소화, whose 지원내용 is the 갱신, was fourth or fifth.
+        """
+        filing = self._filing_asked(result)
+        if filing is None or len(filing) < 2 or not result.hits \
+                or self._speaks_of_filing(result.hits[0].doc, filing, result):
+            return None
+        thing = filing[-2]
+        words = [thing, *(e for term, said in result.expansions if term == thing for e in said)]
+        for h in result.hits[1:FILING_PAGE_TOP]:
+            title = re.sub(r"\s+", "", h.doc.title)
+            if any(w in title for w in words) and self._speaks_of_filing(h.doc, filing, result):
+                return h.doc.doc_id
+        return None
+
     def _speaks_of_filing(self, doc: DocInfo, filing: tuple[str, ...], result: RetrievalResult) -> bool:
         """Whether ``doc`` answers how to file ``filing`` (:meth:`_filing_asked`: what is filed, then the act): its
         title or overview (what the service is: :meth:`_overview`) writes the act with the noun before it as one word
@@ -1697,15 +1752,26 @@ class AnswerComposer:
 
         The joined filing elsewhere on the page is a condition it sets, not how to file it (s54 probe on the bundled
         corpus: "출생신고 어떻게 해요" was answered with 경기도산후조리비지원, whose 신청 방법 says "출생신고를 마친 뒤";
-        "장애인 등록 어떻게 해요" with 장애아가족 양육 지원, for "등록된 장애 정도가 심한 장애아동")."""
+        "장애인 등록 어떻게 해요" with 장애아가족 양육 지원, for "등록된 장애 정도가 심한 장애아동"); the act ending another
+        thing's filing (주민등록 for 사업자 등록) is not this one."""
         if len(filing) > 1 and "".join(filing[-2:]) in self._overview_text(doc):
             return True
         act, objects = filing[-1], filing[:-1]
-        text = self._text_of(doc.doc_id)
+        text = self._written_text(doc.doc_id)
         if objects:
-            text = text.replace(act + objects[-1], "")
-        text = re.sub(re.escape(act) + _DONE_STATUS, "", text)
-        return act in text and (not objects or self._overview_holds(doc, (objects,), result.expansions))
+            text = re.sub(re.escape(act) + r"\s*" + re.escape(objects[-1]), " ", text)
+        # the act as a word of its own or after what is filed (or a colloquial word for it), not the end of another
+        # filing: 청년 사업자 임대료 지원's "중구에 주민등록을 두고" is no 사업자 등록 (s55 probe, "사업자등록 해야 하는데요")
+        things = [objects[-1], *(e for term, said in result.expansions if term == objects[-1] for e in said)] if objects else []
+        after = "".join(f"|(?<={re.escape(w)})" for w in things)
+        spoken = re.search(f"(?:(?<![가-힣]){after}){re.escape(act)}(?!{_DONE_STATUS})", text)
+        return spoken is not None and (not objects or self._overview_holds(doc, (objects,), result.expansions))
+
+    def _written_text(self, doc_id: str) -> str:
+        """The text :meth:`_text_of` reads (title and sections but the papers to bring) as written, spaces kept."""
+        doc = self.index.docs[doc_id]
+        return doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, [])
+                                            if _key(c.section) not in OVERLAP_LEFT_OUT)
 
     def _settle_choices(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float],
                         regional: list[DocHit], beside: Sequence[DocHit] = ()) -> Answer | list[DocHit]:

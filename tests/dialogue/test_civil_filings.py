@@ -138,10 +138,11 @@ def test_only_the_programmes_naming_the_filing_in_the_catalogues_words_are_its_c
 
 @pytest.mark.parametrize(("mention", "page", "filing", "asked", "itself"), [
     # 경기도산후조리비지원's 신청 방법: "출생신고를 마친 뒤" (a condition)
-    (r"출생신고", "svc-641000000137", "출생신고", ("출생신고 어떻게 해요", "출생신고 하고 싶어요"),
+    (r"출생신고", "svc-641000000137", "출생신고", ("출생신고 어떻게 해요", "출생신고 하고 싶어요", "출생신고 해야 해요"),
      "경기도 산후조리비 어떻게 신청해요?"),
     # 장애아가족 양육 지원's 지원 대상: "등록된 장애 정도가 심한 장애아동" (a status)
-    (r"등록(?:된|되|됐|돼)장애", "svc-SPE000000120", "장애인등록", ("장애인 등록 어떻게 해요", "장애인 등록하고 싶어요"),
+    (r"등록(?:된|되|됐|돼)장애", "svc-SPE000000120", "장애인등록", ("장애인 등록 어떻게 해요", "장애인 등록하고 싶어요",
+                                                                 "장애인 등록 해야 하나요?"),
      "장애아가족 양육 지원 신청 방법 알려주세요"),
 ])
 def test_bundled_a_filing_a_page_requires_or_names_as_a_status_is_not_answered_with_it(
@@ -154,3 +155,12 @@ def test_bundled_a_filing_a_page_requires_or_names_as_a_status_is_not_answered_w
         assert not cited_ids(reply), reply.text
     named = first_reply(processor, itself, f"itself-{itself}")
     assert cited_ids(named)[:1] == [page], named.text
+
+
+def test_bundled_a_filing_one_has_to_do_that_no_page_is_about_is_said_to_be_missing(processor: MessageProcessor) -> None:
+    """s55 probe: "이사 왔는데 전입신고 해야 해요" (a statement, read as the question it implies) got "알겠어요. 어떤 점을
+    도와드릴까요?" as if it asked nothing; it names the filing it has to do, which no bundled page is about."""
+    pages = bundled_pages()
+    assert not any("전입신고" in title + overview for title, overview, _b in pages.values())
+    reply = first_reply(processor, "이사 왔는데 전입신고 해야 해요", "move-in-report")
+    assert not cited_ids(reply) and reply.custom.get("response") == "utter_no_answer", reply.text
