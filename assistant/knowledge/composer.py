@@ -1006,10 +1006,12 @@ def national_variants(hits: tuple[DocHit, ...], top: int = VARIANT_TOP) -> list[
 def covered_terms(result: RetrievalResult, doc_terms: frozenset[str]) -> set[str]:
     """The question's terms (every word said, place words included: :attr:`RetrievalResult.said_terms`) a document
     holds: as written, an English word in another form of it (:func:`~assistant.knowledge.stems.same_stem`: "renew"
-    by a page that says "renewal"), or (a colloquial word, :attr:`RetrievalResult.expansions`) as one of the
-    catalogue's terms for it ("낳" is covered by a document that says 출산)."""
+    by a page that says "renewal"), or (a colloquial word or each word of a colloquial phrase,
+    :attr:`RetrievalResult.expansions`) as one of the catalogue's terms for it ("낳" is covered by a document that says
+    출산, 말 and 늦 of "말이 늦어요" by one that says 언어발달)."""
     covered = {t for t in set(result.said_terms or result.terms) if same_stem(t, doc_terms)}
-    covered.update(term for term, catalogue in result.expansions if set(catalogue) & doc_terms)
+    # a colloquial phrase's every word ("말 늦": 말, 늦) is covered by its catalogue term
+    covered.update(w for term, catalogue in result.expansions if set(catalogue) & doc_terms for w in term.split())
     return covered
 
 
@@ -1510,7 +1512,7 @@ class AnswerComposer:
             answer = self._for_region(result, lang, score, signals, region, anchor or first, kind, anchor is not None, given,
                                       wider_search, unpreferred)
             return replace(answer, region=named) if named and not answer.abstained else answer
-        if (lead := self._national_beside(result, anchor, regional, national)) is not None:
+        if (lead := self._national_beside(result, anchor, regional, national, unfit)) is not None:
             return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
         if anchor is None:
             spread, regional, national = regional_spread(result)
@@ -1532,9 +1534,9 @@ class AnswerComposer:
             # else the caller asks where the citizen lives
             # (not one for people the question does not name: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원
             # among the regions' 의치보철 and 불소도포, s52 probe; ``asked`` is the question's, read above)
-            if open_to_asked := [h for h in national if narrow_group(h.doc.title, asked) is None]:
+            if open_to_asked := [h for h in national if narrow_group(h.doc.title, asked) is None and not unfit(h)]:
                 return self._compose(result, lang, score, signals, open_to_asked[0], open_to_asked[1:], regional=regional)
-            if (lead := self._national_beside(result, spread, regional, national)) is not None:
+            if (lead := self._national_beside(result, spread, regional, national, unfit)) is not None:
                 return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
             if related_ids is not None and spread.doc.doc_id not in related_ids:
                 return Answer("", lang, (), True, score, {**signals, "missing": 1.0})  # see below
@@ -1568,7 +1570,8 @@ class AnswerComposer:
             # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
-        if named_alike[0] is None and (lead := self._national_version(result, anchor, national, asked)) is not None:
+        if named_alike[0] is None \
+                and (lead := self._national_version(result, anchor, [h for h in national if not unfit(h)], asked)) is not None:
             # a national version of the regions' kind of help that scores near the first answers it wherever the
             # citizen lives, the regions' listed after it for their residents (s54 probe: "임신했는데 받을 수 있는 지원
             # 뭐 있어요?" asked a region among 대구 서구's 엽산제·철분제 and 통영시's 임신 축하용품, 보건복지부's 건강보험
@@ -2076,7 +2079,8 @@ class AnswerComposer:
     def offers_topic(self, text: str) -> bool:
         """Whether some document is about what ``text`` talks of: its topic compounds
         (:func:`~assistant.knowledge.topic.topic_compounds`, none: False) are all held by a document's title and
-        overview (:meth:`_overview_holds`). A statement read as out of scope ("겨울에 난방비가 너무 많이 나와요": 연탄쿠폰
+        overview (:meth:`_overview_holds`); with no compound, a colloquial phrase's catalogue word is held by one
+        ("아이 말이 늦어요": 언어발달). A statement read as out of scope ("겨울에 난방비가 너무 많이 나와요": 연탄쿠폰
         is a 난방비 지원사업) then names a need the documents may answer; "날씨가 너무 더워요" names none. Only the
         overviews that hold a part of the first compound as text are tokenised (a whole catalogue stays cheap)."""
         from assistant.knowledge.glossary import default_colloquial
@@ -2084,11 +2088,14 @@ class AnswerComposer:
 
         tokens = self.tokenizer.tokenize(text[:2000])
         compounds = topic_compounds(tokens)
-        if not compounds:
-            return False
         expansions = default_colloquial().expand(lexical_terms(tokens))
+        if not compounds:
+            # a colloquial phrase is the topic of a statement with no noun compound ("아이 말이 늦어요": 말 늦 →
+            # 언어발달; s54 probe, read as out of scope): some overview holds one of its catalogue words
+            phrases = {w for t, words in expansions if " " in t for w in words}
+            return bool(phrases) and any(w in self._overview_text(doc) for doc in self.index.docs.values() for w in phrases)
         first = compounds[0]
-        catalogue = {w for t, words in expansions if t in first for w in words}
+        catalogue = {w for t, words in expansions if t in first or any(p in first for p in t.split()) for w in words}
         for doc in self.index.docs.values():
             squashed = self._overview_text(doc)
             if any(p.lower() in squashed for p in first) or any(w in squashed for w in catalogue):
@@ -2169,7 +2176,7 @@ class AnswerComposer:
                           result)
 
     def _national_beside(self, result: RetrievalResult, anchor: DocHit | None, regional: list[DocHit],
-                         national: list[DocHit]) -> DocHit | None:
+                         national: list[DocHit], unfit: Callable[[DocHit], bool] = lambda h: False) -> DocHit | None:
         """A national service of another programme among the first :data:`VARIANT_TOP` hits that answers a question
         whose first hits are several regions' versions of one programme (``anchor``, ``regional``, its ``national``
         versions), or None. It is one whose title names no stage or group the question leaves unnamed
@@ -2187,6 +2194,10 @@ class AnswerComposer:
           question asks (:meth:`_asked_compounds`, :meth:`_holds`; s53 probe: "학교 급식비 지원" asked a region "under
           '학교'" between 대안학교 무상급식 식품비 지원 and 학교급식 우수 식재료 지원, 교육부's 초·중·고 교육비 지원, whose
           지원내용 lists every low-income pupil's 학교급식비, first).
+
+        Never one that shuts out the group the question names of a child (``unfit``, :func:`~assistant.knowledge.
+        target_groups.shuts_out`): with the phrase "언어 치료" read as 언어발달, "장애아동 언어치료 지원 있나요?" was
+        answered with 언어발달지원, for non-disabled children only (s55).
 
         The caller answers with it and lists the regions' versions after it, for their residents."""
         if anchor is None or not agency_regions(anchor.doc.agency) or not result.hits:
@@ -2207,7 +2218,7 @@ class AnswerComposer:
         compounds = self._asked_compounds(result)  # what it asks about, read once for every hit
         for hit in result.hits[:VARIANT_TOP]:
             if hit is anchor or hit in regional or hit in national or agency_regions(hit.doc.agency) \
-                    or unasked_stage(hit.doc.title, asked) is not None:
+                    or unasked_stage(hit.doc.title, asked) is not None or unfit(hit):
                 continue
             said = self.subjects.subject(result, hit.doc.title)
             if hit is first and anchor.score < STAGE_SCORE_SHARE * first.score and said - programme:

@@ -496,18 +496,22 @@ class ColloquialGlossary:
     A citizen asks "애 낳으면 돈 주나요"; the catalogue writes 출산장려금, 출생아, 자녀: no morpheme of the question
     occurs in the documents that answer it, so BM25 finds pig farming (모돈) and the answerability overlap is 0. Keys
     are content morphemes as :func:`~assistant.nlu.tokenizer.lexical_terms` gives them (verb stems without endings:
-    낳, 잘리, 돌아가), so every inflection of a word matches ("낳으면", "낳았는데").
+    낳, 잘리, 돌아가), so every inflection of a word matches ("낳으면", "낳았는데"). A key of several morphemes written
+    apart ("말 늦": "아이 말이 늦어요"; "가스 비": Kiwi reads 가스비 as 가스 + 비) is a phrase: it matches where its
+    morphemes come in that order among the question's terms, with at most :data:`PHRASE_GAP` terms between two of them,
+    and is returned as written (with its space), so that a caller can tell it from a word.
 
     Example:
-        >>> g = ColloquialGlossary({"낳": ["출산", "출생"], "돈": ["지원금"]})
-        >>> g.expand(["애", "낳", "돈", "주"])
-        [('낳', ('출산', '출생')), ('돈', ('지원금',))]
+        >>> g = ColloquialGlossary({"낳": ["출산", "출생"], "돈": ["지원금"], "말 늦": ["언어발달"]})
+        >>> g.expand(["애", "낳", "돈", "주"]), g.expand(["말", "늦"]), g.expand(["늦", "말"])
+        ([('낳', ('출산', '출생')), ('돈', ('지원금',))], [('말 늦', ('언어발달',))], [])
     """
 
     def __init__(self, terms: dict[str, list[str]]) -> None:
         self.terms = {k.strip(): tuple(v) for k, v in terms.items()}
         # "일/NNG": the morpheme 일 only where Kiwi reads it as that part of speech (일 "work", not the 일 of a date)
         self.tagged = {tuple(k.split("/", 1)): v for k, v in self.terms.items() if "/" in k}
+        self.phrases = {tuple(k.split()): v for k, v in self.terms.items() if len(k.split()) > 1}
 
     @classmethod
     def load(cls, path: Path = DEFAULT_COLLOQUIAL) -> ColloquialGlossary:
@@ -536,13 +540,40 @@ class ColloquialGlossary:
         for t in terms:
             if t in seen:
                 continue
-            found = self.terms.get(t) if "/" not in t else None
+            found = self.terms.get(t) if "/" not in t and " " not in t else None
             if found is None and self.tagged:
                 found = next((v for (form, tag), v in self.tagged.items() if form == t and (form, tag) in pairs), None)
             if found is not None:
                 seen.add(t)
                 out.append((t, found))
+        out.extend((" ".join(words), found) for words, found in self.phrases.items() if said_in_order(words, terms))
         return out
+
+
+#: How many of a question's terms may come between two morphemes of a colloquial phrase (:class:`ColloquialGlossary`):
+#: the syllable bigrams :func:`~assistant.nlu.tokenizer.lexical_terms` adds after a long noun, or a word between
+#: ("말이 좀 늦어요" has no term between; "가스비랑 전기세" none).
+PHRASE_GAP = 3
+
+
+def said_in_order(words: tuple[str, ...], terms: list[str]) -> bool:
+    """Whether ``words`` occur in ``terms`` in that order, at most :data:`PHRASE_GAP` terms apart.
+
+    Example:
+        >>> said_in_order(("말", "늦"), ["아이", "말", "늦"]), said_in_order(("말", "늦"), ["늦", "말"])
+        (True, False)
+    """
+    starts = [i for i, t in enumerate(terms) if t == words[0]]
+    for start in starts:
+        at = start
+        for w in words[1:]:
+            nxt = next((j for j in range(at + 1, min(at + 2 + PHRASE_GAP, len(terms))) if terms[j] == w), None)
+            if nxt is None:
+                break
+            at = nxt
+        else:
+            return True
+    return False
 
 
 #: A stated age ("80세", "26살", "만 65세", "70대") in a Korean question. Not an age followed by 미만/이하/까지 (a bound,

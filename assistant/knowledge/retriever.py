@@ -1345,6 +1345,8 @@ class HybridRetriever:
                     eterms = tuple(dict.fromkeys(t for alt in alternatives for t in alt))
                     if (term, catalogue) in ages:  # the age itself is no word to search for: its group's words are
                         groups.append(alternatives)
+                    elif " " in term:  # a phrase ("말 늦"): said where a row holds all its words, or one catalogue word
+                        groups.append([AllWords(term.split()), *alternatives])
                     else:
                         groups.extend([(term,), *alternatives] for _ in range(terms.count(term)))  # once per time it is said
                 else:
@@ -1367,7 +1369,7 @@ class HybridRetriever:
             if not cfg.grouped_word_bigrams:
                 grouped |= {w[i : i + 2] for w in grouped if len(w) >= 3 for i in range(len(w) - 1)}
             plain = [t for t in terms + translated if t in ix.vocabulary and t not in grouped]
-            kgroups = [[k for alt in g if (k := tuple(t for t in alt if t in ix.vocabulary))] for g in groups]
+            kgroups = [[k for alt in g if (k := _known_alternative(alt, ix.vocabulary))] for g in groups]
         elif phrase_groups:
             # each glossary phrase of an English question counts once, by its best way of saying it (see
             # RetrieverConfig.translated_scoring); the question's other words count as said

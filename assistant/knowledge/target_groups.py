@@ -197,7 +197,29 @@ def shuts_out(result: RetrievalResult, eligibility: Callable[[H], str]) -> Calla
     groups = asked_groups(asked_words(result)) if _CHILD_IN_QUESTION.search(result.query) else frozenset()
     if groups and excluded_group(result.query, groups) is not None:
         groups = frozenset()
+    groups = frozenset(g for g in groups if said_of_child(result.query, g))
     return lambda h: bool(groups) and excluded_group(eligibility(h), groups) is not None
+
+
+#: Where a Korean or English question's clauses part: a sentence's end, or a Korean connective ending before a space
+#: (…인데 / …는데 / …은데 / …지만 / …고서).
+_CLAUSE_END = re.compile(r"[.!?\n]+|(?<=인데|는데|은데|지만|고서)\s+")
+
+
+def said_of_child(query: str, group: str) -> bool:
+    """Whether ``query`` names the group ``group`` (a key of :data:`NARROW_GROUPS`) of a child: in a clause that also
+    names a child (:data:`CHILD_WORDS`). A group said of the parents in a clause of its own is theirs (s55: "남편이랑
+    저 둘 다 청각장애가 있어요. 애가 말이 늦는데 언어치료 비용 지원되나요?" read 장애 as the child's, and 언어발달지원, for
+    the non-disabled children of disabled parents, was put after the regions' 인공달팽이관 수술 지원).
+
+    >>> said_of_child("남편이랑 저 둘 다 청각장애가 있어요. 애가 말이 늦는데 언어치료 지원되나요?", "장애")
+    False
+    >>> said_of_child("장애아동 언어치료 지원", "장애"), said_of_child("아이가 장애가 있는데 치료비 지원", "장애")
+    (True, True)
+    """
+    words = NARROW_GROUPS.get(group, (group,))
+    return any(_CHILD_IN_QUESTION.search(clause) and any(w in _squashed(clause) for w in words)
+               for clause in _CLAUSE_END.split(query))
 
 
 #: The ages of life a title may be for, each with the words that name it (in a title or a question, spaces ignored):

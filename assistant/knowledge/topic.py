@@ -98,6 +98,12 @@ def holds_topic(compounds: Iterable[tuple[str, ...]], doc_terms: frozenset[str],
         True
     """
     catalogue = {term: words for term, words in expansions}
+    # each word of a colloquial phrase ("가스 비": Kiwi reads 가스비 as 가스 + 비) stands for the phrase's catalogue words
+    # too, within a compound; not as a topic of its own (the ``rest`` below: 말 of "말 늦" is no topic)
+    within: dict[str, tuple[str, ...]] = {}
+    for term, words in catalogue.items():
+        for part in term.split() if " " in term else ():
+            within[part] = (*within.get(part, ()), *words)
 
     def written(word: str) -> bool:
         return word in doc_terms or (len(word) >= 2 and word.lower() in doc_text)
@@ -106,7 +112,7 @@ def holds_topic(compounds: Iterable[tuple[str, ...]], doc_terms: frozenset[str],
         # a word of three syllables or more also by its stem, without a one-syllable suffix (버스비 → 버스: the page
         # says 시내버스); Kiwi keeps such words whole in a question
         return (written(word) or (len(word) >= 3 and written(word[:-1]))
-                or any(written(w) for w in catalogue.get(word, ())))
+                or any(written(w) for w in (*catalogue.get(word, ()), *within.get(word, ()))))
 
     compounds = [c for c in compounds if c]
     if compounds:
