@@ -132,12 +132,20 @@ def test_repeat_with_nothing_said_yet(processor, text: str) -> None:  # type: ig
 
 def test_a_first_message_read_as_repeat_that_asks_no_repeat_is_answered_from_the_documents(processor) -> None:  # type: ignore[no-untyped-def]
     """s37 note: "아이 말이 늦어요" (``repeat`` 0.47, the conversation's first message) got "아직 드린 말씀이
-    없어요"; with nothing said yet it is a question of its own: the documents' answer, here that they lack it."""
+    없어요"; with nothing said yet it is a question of its own: the documents' answer. Since s55 (the colloquial
+    phrase 말 늦 → 언어발달) that is the bundled 언어발달지원 page; before, the documents' honest refusal."""
+    from pathlib import Path
+
+    import yaml
+
+    page = Path(__file__).resolve().parents[2] / "knowledge/ko/language-development-support.md"
+    doc_id = str(yaml.safe_load(page.read_text(encoding="utf-8").split("---", 2)[1])["doc_id"])
     t = say(processor, "아이 말이 늦어요")
     # s44: a repeat reading without a word asking for it is no longer the message's (assistant/nlu/pipeline.py
-    # CUED_INTENTS); either way the reply is the documents' honest refusal, never "nothing to repeat"
+    # CUED_INTENTS); either way the reply is from the documents, never "nothing to repeat"
     assert t.intent["name"] != "repeat"
-    assert responses(t) in (["utter_no_answer"], ["utter_out_of_scope"]), [m.text for m in t.messages]
+    assert responses(t) == ["action_answer_from_knowledge"], [m.text for m in t.messages]
+    assert [c["doc_id"] for c in t.messages[0].custom["citations"]][:1] == [doc_id], [m.text for m in t.messages]
 
 
 class _CloseCall:
