@@ -954,6 +954,11 @@ def _other_kind_of_benefit(asked: str, programme: str, title: str) -> bool:
     return any(k in asked and k in programme and k not in squashed for k in _BENEFIT_KINDS)
 
 
+def _said_as(thing: str, expansions: Iterable[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """``thing`` as the question says it and as each colloquial expansion of it says it (반려견: 반려견, 반려동물 …)."""
+    return [thing, *(e for term, said in expansions if term == thing for e in said)]
+
+
 def _names_filing(title: str, filing: tuple[str, ...], expansions: Iterable[tuple[str, tuple[str, ...]]]) -> bool:
     """Whether ``title`` names the civil filing ``filing`` (what is filed, then the act:
     :meth:`AnswerComposer._filing_asked`) as one word, what is filed as the question says it or as a colloquial
@@ -966,7 +971,7 @@ def _names_filing(title: str, filing: tuple[str, ...], expansions: Iterable[tupl
     """
     squashed = re.sub(r"\s+", "", title)
     thing, act = filing[-2], filing[-1]
-    words = [thing, *(e for term, said in expansions if term == thing for e in said)]
+    words = _said_as(thing, expansions)
     return any(w + act in squashed for w in words)
 
 
@@ -1739,7 +1744,7 @@ class AnswerComposer:
                 or self._speaks_of_filing(result.hits[0].doc, filing, result):
             return None
         thing = filing[-2]
-        words = [thing, *(e for term, said in result.expansions if term == thing for e in said)]
+        words = _said_as(thing, result.expansions)
         for h in result.hits[1:FILING_PAGE_TOP]:
             title = re.sub(r"\s+", "", h.doc.title)
             if any(w in title for w in words) and self._speaks_of_filing(h.doc, filing, result):
@@ -1765,7 +1770,7 @@ class AnswerComposer:
             text = re.sub(re.escape(act) + r"\s*" + re.escape(objects[-1]), " ", text)
         # the act as a word of its own or after what is filed (or a colloquial word for it), not the end of another
         # filing: 청년 사업자 임대료 지원's "중구에 주민등록을 두고" is no 사업자 등록 (s55 probe, "사업자등록 해야 하는데요")
-        things = [objects[-1], *(e for term, said in result.expansions if term == objects[-1] for e in said)] if objects else []
+        things = _said_as(objects[-1], result.expansions) if objects else []
         after = "".join(f"|(?<={re.escape(w)})" for w in things)
         spoken = re.search(f"(?:(?<![가-힣]){after}){re.escape(act)}(?!{_DONE_STATUS})", text)
         return spoken is not None and (not objects or self._overview_holds(doc, (objects,), result.expansions))
