@@ -394,8 +394,10 @@ class ApplyFromDocumentsPolicy:
     (``catalogue``) and this assistant has no task back end that could take it (``can_apply()`` is False: no catalogue
     imported and no ``settings.tasks_url``), predicts ``action_answer_from_knowledge`` (its 신청방법 passage, cited)
     instead of the application flow, which could only ask for a service name it already has or say it cannot take
-    it. A question of how, where or when to apply (:func:`asks_how_to_apply`) is answered from the documents wherever
-    applications can be taken too. Sits before the rule policy.
+    it. A question of how, where or when to apply (:func:`asks_how_to_apply`), and a wish for a kind of help that
+    names no service (:func:`~connectors.tasks.service_search.requested_name` None, no title named: "대학생 등록금 지원
+    받고 싶어요") that the documents answer, are answered from the documents wherever applications can be taken too.
+    Sits before the rule policy.
 
     Args:
         services: finds indexed document titles in a message; catalogue: finds catalogue service titles;
@@ -422,7 +424,7 @@ class ApplyFromDocumentsPolicy:
             return None
         if asks_how_to_apply(text):  # a question the documents' 신청 방법 answers, not a request to apply
             return Prediction("action_answer_from_knowledge", self.name, conf)
-        if self.can_apply() or self.catalogue(text):
+        if self.catalogue(text):
             return None
         if not self.services(text):
             # no title named as written ("전세임대 신청하고 싶어요" for 기존주택 전세임대주택 지원사업): the documents
@@ -436,7 +438,9 @@ class ApplyFromDocumentsPolicy:
             if named is None:
                 # not a request to apply ("월세 지원 받고 싶어요", "전세대출 받고 싶어요": wanting a kind of help, s40:
                 # the application flow asked for a service name, which the citizen cannot know): the documents answer
-                # it when they do; a message naming nothing ("신청하고 싶어요") still gets the flow's question
+                # it when they do, wherever applications can be taken too (s56 probe on the catalogue: "대학생 등록금
+                # 지원 받고 싶어요" was asked for a service name); a message naming nothing ("신청하고 싶어요") still
+                # gets the flow's question
                 tokenizer = getattr(getattr(context.knowledge, "composer", None), "tokenizer", None)
                 words = topic_terms(text, list(tracker.latest_message.entities), tokenizer) if tokenizer is not None else []
                 if not [w for w in words if w not in _APPLY_WORDS]:
@@ -448,10 +452,14 @@ class ApplyFromDocumentsPolicy:
                     return Prediction("action_answer_from_knowledge", self.name, conf) \
                         if named_benefit(default_glossary(), text) is not None else None
                 return Prediction("action_answer_from_knowledge", self.name, conf)
+            if self.can_apply():
+                return None  # a name given: the application flow finds the services holding it, or says none has it
             answer = context.answer(context.query or text, intent_probability(tracker, "out_of_scope"))
             if answer is None or answer.abstained or not answer.citations \
                     or not title_has_name(answer.citations[0].title, named):
                 # another service answered ("미혼모 의료비 지원" is no 청소년산모 임신·출산 의료비 지원; "청소년산모 의료비"
                 # is, s51)
                 return None
+        if self.can_apply():
+            return None
         return Prediction("action_answer_from_knowledge", self.name, conf)

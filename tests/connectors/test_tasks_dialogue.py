@@ -250,6 +250,25 @@ def test_a_name_several_local_governments_run_asks_which_first(conv: MessageProc
     assert backend.store.count() == 0
 
 
+def test_a_wish_for_a_kind_of_help_is_answered_where_applications_are_taken(conv: MessageProcessor, backend: Backend,
+                                                                           catalogue: list[Document]) -> None:
+    """s56 probe on the catalogue: "대학생 등록금 지원 받고 싶어요" (apply_service) names no service, and the application
+    flow asked for a service name, which the citizen cannot know. Where applications can be taken too, the documents
+    answer it, as they did where none can (s40): here the bundled page that speaks of 등록금."""
+    import yaml
+
+    text_said = "대학생 등록금 지원 받고 싶어요"
+    assert not [d.title for d in catalogue if d.title in text_said]  # no catalogue title named
+    bundled = Path(__file__).resolve().parents[2] / "knowledge" / "ko"
+    pages = [p for p in bundled.glob("*.md") if "등록금" in p.read_text(encoding="utf-8")]
+    ids = {str(yaml.safe_load(p.read_text(encoding="utf-8").split("---", 2)[1])["doc_id"]) for p in pages}
+    turn = say(conv, text_said, "kind-of-help")
+    assert "utter_task_ask_service_name" not in responses(turn) and "utter_task_ask_service" not in responses(turn)
+    cited = [c["doc_id"] for c in turn.messages[0].custom.get("citations") or []]
+    assert ids and cited[:1] and cited[0] in ids, (text(turn), cited)
+    assert backend.store.count() == 0
+
+
 def test_a_place_none_of_them_serves_takes_nothing(conv: MessageProcessor, backend: Backend) -> None:
     say(conv, "청년 월세 지원 받고 싶어요", "one-name-else")
     told = say(conv, "부산 살아요", "one-name-else")
