@@ -117,6 +117,12 @@ def tells_event_en(text: str) -> bool:
 #: conditional ("출산하면 뭐 받아요?", s38 probe: the gate gave 0.235 to a page titled 임신·출산) reads as
 #: :meth:`AnswerComposer.about_told_event`'s event. Other 하다 nouns (신청하면, 운전하면) tell no event.
 LIFE_EVENTS_KO = frozenset("출산 출생 임신 입양 결혼 혼인 이혼 전입 이사 실직 실업 퇴직 은퇴 전역 제대 사망".split())
+#: The life events of :data:`LIFE_EVENTS_KO` a citizen plans: supposed in an everyday verb ("아기 낳으면 …", "이사 가면
+#: …"), the question asks what the event brings, as when told; a death or a job lost supposed ("부모님 돌아가시면 …")
+#: is no event told (AnswerComposer.about_told_event).
+_PLANNED_EVENTS_KO = frozenset("출산 출생 임신 입양 결혼 혼인 전입 이사".split())
+
+
 def _joined_chunks(texts: Iterable[str]) -> str:
     """One section's chunk texts, in order, joined into its text: each without the lines it repeats from the one
     before (the splitter's overlap, compared without indentation); a chunk that goes on with the list item the last
@@ -145,6 +151,13 @@ def _happened(tokens: list[Token]) -> list[str]:
     돌아가셨어요, 잘렸는데), as their stems."""
     return [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] in ("VV", "VA")
             and any(n.tag == "EP" and n.text in ("었", "았", "였") for n in tokens[i + 1:i + 3])]
+
+
+def _supposed(tokens: list[Token]) -> list[str]:
+    """The verbs of ``tokens`` said as a supposition (the conditional 면 / 으면 right after them, an honorific 시
+    between: 낳으면, 돌아가시면), as their stems."""
+    return [t.text for i, t in enumerate(tokens) if t.tag.split("-")[0] == "VV"
+            and any(n.tag == "EC" and n.text in ("면", "으면") for n in tokens[i + 1:i + 3])]
 
 
 def _life_event_nouns(tokens: list[Token], endings: tuple[str, ...]) -> list[str]:
@@ -815,6 +828,13 @@ def _by_region(hits: Iterable[DocHit]) -> tuple[list[DocHit], list[DocHit]]:
     return regional, national
 
 
+def _held_words(result: RetrievalResult) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The question's colloquial terms with the catalogue words a page must write to hold what they say: as the
+    glossary writes them (:attr:`~assistant.knowledge.retriever.RetrievalResult.expansion_words`), not the pieces
+    they were searched by; ``expansions`` for a result built without them."""
+    return result.expansion_words or result.expansions
+
+
 def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP, share: float = VARIANT_SCORE_SHARE,
                        kind: Callable[[DocHit, DocHit], bool] | None = None,
                        ) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
@@ -1174,7 +1194,7 @@ class AnswerComposer:
             ((phrase, glossary.terms.get(phrase, korean)) for phrase, korean in result.translations), top.doc.title)
         signals = {"p_oos": p_oos, "dense": top_dense, "agree": agree, "overlap": overlap, "margin": margin, "bm25": top.gate_lexical,
                    "translated": translated, "names_top": 1.0 if named else 0.0}
-        if result.said_terms and not holds_topic(result.topic, doc_terms, self._text_of(top.doc.doc_id), result.expansions,
+        if result.said_terms and not holds_topic(result.topic, doc_terms, self._text_of(top.doc.doc_id), _held_words(result),
                                                  result.topic_words):
             # the named place's page holds the place's words, not what is asked about: no answer, however many of the
             # question's words the place gives it ("서울시 강남구에서 주민등록등본 발급" on 서울시 난임부부 시술비 지원)
@@ -1505,8 +1525,9 @@ class AnswerComposer:
         if (for_whom := self._for_whom(result, lang, score, signals, regions=missing is None)) is not None:
             return for_whom
         kind = self.subjects.same_kind(result)
-        named_alike = regional_programme(result.hits)  # one programme under one name (청년 월세 지원 …)
-        anchor, regional, national = named_alike if named_alike[0] is not None else regional_programme(result.hits, kind=kind)
+        named_alike = self._holding_topic(result, regional_programme(result.hits))  # one programme under one name (청년 월세 지원 …)
+        anchor, regional, national = named_alike if named_alike[0] is not None \
+            else self._holding_topic(result, regional_programme(result.hits, kind=kind))
         first = result.hits[0]
         given = bool(region)
         named = ""  # the place the question names, kept by the caller when the conversation knew none
@@ -1533,13 +1554,16 @@ class AnswerComposer:
                     return self._compose(result, lang, score, signals, lead, [], regional=regional)
                 if (fuller := self._fuller_national(result)) is not None:
                     return self._compose(result, lang, score, signals, fuller, [], regional=[first])
+                if (fuller := self._fuller_page(result)) is not None:
+                    return self._compose(result, lang, score, signals, fuller, self.related_services(result, fuller))
                 return self._compose(result, lang, score, signals, first, self.related_services(result, first))
             # no title names the kind of help alike, yet several regions' programmes lead: never one region's as the
             # citizen's. A national one among them answers (the regions' listed after it, each for its residents),
             # else the caller asks where the citizen lives
             # (not one for people the question does not name: "치과 임플란트 노인 지원" answered 북한이탈주민 의료지원
             # among the regions' 의치보철 and 불소도포, s52 probe; ``asked`` is the question's, read above)
-            if open_to_asked := [h for h in national if narrow_group(h.doc.title, asked) is None and not unfit(h)]:
+            if open_to_asked := [h for h in national if narrow_group(h.doc.title, asked) is None and not unfit(h)
+                                 and self._holds_as_much(result, h, spread)]:
                 return self._compose(result, lang, score, signals, open_to_asked[0], open_to_asked[1:], regional=regional)
             if (lead := self._national_beside(result, spread, regional, national, unfit)) is not None:
                 return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
@@ -1551,8 +1575,8 @@ class AnswerComposer:
             # among 용인시's 출산지원금 and 음성군's 전입지원금 beside 구리시's 입영지원금. A programme the other regions'
             # are no kind of is answered as one region's (cited with its agency), as a lone one is
             subject = self.subjects.subject(result, spread.doc.title)
-            alike = [h for h in regional if h is spread or kin_programmes(spread, h)
-                     or any(w in self._text_of(h.doc.doc_id) for w in subject)]
+            alike = [h for h in regional if h is spread or (kin_programmes(spread, h)
+                     or any(w in self._text_of(h.doc.doc_id) for w in subject)) and self._about_alike(result, h, spread)]
             if len(alike) == 1:
                 return self._compose(result, lang, score, signals, spread, self.related_services(result, spread))
             settled = self._settle_choices(result, lang, score, signals, alike)
@@ -1575,13 +1599,17 @@ class AnswerComposer:
             # asked for another programme (청년 월세 지원) as if it were that benefit, unless that programme is related
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
-        if named_alike[0] is None \
-                and (lead := self._national_version(result, anchor, [h for h in national if not unfit(h)], asked)) is not None:
+        if named_alike[0] is None and (lead := self._national_version(
+                result, anchor, [h for h in national if not unfit(h) and self._holds_as_much(result, h, anchor)], asked)) is not None:
             # a national version of the regions' kind of help that scores near the first answers it wherever the
             # citizen lives, the regions' listed after it for their residents (s54 probe: "임신했는데 받을 수 있는 지원
             # 뭐 있어요?" asked a region among 대구 서구's 엽산제·철분제 and 통영시's 임신 축하용품, 보건복지부's 건강보험
             # 임신·출산 진료비 지원 fourth at 0.87 of the first)
             return self._compose(result, lang, score, signals, lead, [h for h in national if h is not lead], regional=regional)
+        # the regions' versions are about what the question asks as much as the anchor is (s56 probe: "폐업한 소상공인
+        # 지원금" asked a region among 경상북도's 노란우산공제 희망장려금, for 소상공인 who closed, and 제주's 사회보험료 and
+        # 영월군's 경영환경 개선, whose pages never speak of a 폐업)
+        regional = [h for h in regional if h is anchor or self._about_alike(result, h, anchor)]
         settled = self._settle_choices(result, lang, score, signals, regional, [anchor, *national])
         if isinstance(settled, Answer):
             return settled
@@ -1591,6 +1619,59 @@ class AnswerComposer:
         answer = self._compose(result, lang, score, signals, anchor, [])
         choices = tuple((" ".join(agency_regions(h.doc.agency)), self._cite(self._pick_doc(result, h))) for h in regional)
         return replace(answer, programme=programme, regions=choices)
+
+    def _holds_as_much(self, result: RetrievalResult, hit: DocHit, model: DocHit) -> bool:
+        """Whether ``hit``'s page holds as many of the question's topic compounds (:meth:`_asked_compounds`,
+        :meth:`_holds`) as ``model``'s: a service standing for or beside the regions' programme ``model`` must be about
+        what the question asks as much as it is. As many, not the same ones: a long question's words are how the
+        citizen put it as often as what they ask ("… 3배로 얹어준다는 통장 어떻게 가입해요?": 청년내일저축계좌 says
+        계좌 and 가입, 전라남도's 청년 13(일+삶)통장 통장; both hold 저축).
+
+        s56 probe: "폐업한 소상공인 지원금" answered 소상공인 무료법률구조 (소상공인; no word of 폐업) as the national version
+        of 경상북도's 소상공인 노란우산공제 희망장려금, for 소상공인 who closed their business; "우리 애가 ADHD인데 치료비
+        지원돼요?" (ADHD → 정신건강, 정신질환) 가정폭력피해자 치료회복 (치료비) beside 영암군's 정신질환 치료비."""
+        compounds = self._what_compounds(result)
+
+        def held(h: DocHit) -> int:
+            return sum(self._holds(result, c, h.doc.doc_id) for c in compounds)
+
+        return held(hit) >= held(model)
+
+    def _what_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
+        """The question's topic compounds (:meth:`_asked_compounds`) but those of a family member's words only (아이,
+        자녀, 부모 …: whom it is for, which the pages say in many ways, not what is asked; s56: "아이 키우면 돈 나와요?"
+        would ask among the regions' 출산 programmes whose overview writes 아이 only)."""
+        from assistant.nlu.household import KIN_SEX, MEMBER_WHO
+
+        return [c for c in self._asked_compounds(result) if not all(p in MEMBER_WHO or p in KIN_SEX for p in c)]
+
+    def _about_alike(self, result: RetrievalResult, hit: DocHit, model: DocHit) -> bool:
+        """Whether ``hit``'s page holds each topic compound of the question (:meth:`_asked_compounds`) that ``model``'s
+        title and overview hold (:meth:`_overview_holds`: what ``model`` is about), a compound of several words by all
+        but its last (the head, often said otherwise: 다문화가정 where a page says 다문화가족): a region's programme asked
+        among with ``model`` is about what the question asks as ``model`` is. s56 probe: "폐업한 소상공인 지원금" asked a
+        region among 경상북도's 노란우산공제 희망장려금 (its overview: 폐업·노령·사망 등의 위험), 제주's 일자리창출 소상공인
+        사회보험료 and 영월군's 소상공인 경영환경 개선, whose pages never speak of a 폐업. Words only the rest of ``model``'s
+        page holds are how it is given, not what it is about ("어머니가 치매 진단 받았어요": 진단 in 치매치료관리비's
+        conditions; 가평군's 치매환자 조호물품 is asked among with it)."""
+        words = _held_words(result)
+        return all(self._holds(result, c[:-1] if len(c) > 1 else c, hit.doc.doc_id)
+                   for c in self._what_compounds(result) if self._overview_holds(model.doc, (c,), words))
+
+    def _holding_topic(self, result: RetrievalResult, found: tuple[DocHit | None, list[DocHit], list[DocHit]],
+                       ) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
+        """``found`` (:func:`regional_programme`'s ``(anchor, regional, national)``), or ``(None, [], [])`` when the
+        first hit holds all the question asks (:meth:`_unheld_topics` of it empty) and the regions' versions of the
+        programme lack some of it: a programme below the first, one word of the question alike in its regions' titles,
+        is no choice to ask among. s56 probe: "우리 애가 ADHD인데 치료비 지원돼요?" (ADHD → 정신건강, 정신질환) asked a
+        region among 아산시's and 광명시's 아동 치과 치료비 (치료비), below 영암군's 정신질환 치료비 and beside
+        세종특별자치시교육청's 학생정신건강 치료비."""
+        anchor, regional, _national = found
+        if anchor is None or not result.hits or anchor is result.hits[0]:
+            return found
+        if self._unheld_topics(result, regional) and not self._unheld_topics(result, result.hits[:1]):
+            return None, [], []
+        return found
 
     @staticmethod
     def _national_version(result: RetrievalResult, anchor: DocHit, national: Sequence[DocHit], asked: str) -> DocHit | None:
@@ -1616,12 +1697,20 @@ class AnswerComposer:
             return []
         asked = without_person_words(result.query[:2000])
         tokens = self._query_tokens(result.query) if asked == result.query[:2000] else self.tokenizer.tokenize(asked)
-        return [c for c in _off_places(topic_compounds(tokens), result) if not all(part in _CUE_WORDS for part in c)]
+        compounds = [c for c in _off_places(topic_compounds(tokens), result) if not all(part in _CUE_WORDS for part in c)]
+        # a narrow group said by its own name is a topic of its own where Kiwi reads it apart: 한부모 is 한 (a
+        # determiner) + 부모, and 부모 is no topic (s56 probe: "한부모 가정 양육비 지원" answered 유아학비, whose page says
+        # 부모 and 양육비)
+        said = re.sub(r"[\W_]+", "", asked).lower()
+        for group in NARROW_GROUPS:
+            if group in said and not any(group in "".join(c) for c in compounds):
+                compounds = [c for c in compounds if "".join(c) not in group] + [(group,)]
+        return compounds
 
     def _holds(self, result: RetrievalResult, compound: tuple[str, ...], doc_id: str) -> bool:
         """Whether the document holds the question's topic ``compound`` (:func:`~assistant.knowledge.topic.holds_topic`
         on its text without the papers to bring)."""
-        return holds_topic([compound], self._terms_of(doc_id), self._text_of(doc_id), result.expansions)
+        return holds_topic([compound], self._terms_of(doc_id), self._text_of(doc_id), _held_words(result))
 
     def _unheld_topics(self, result: RetrievalResult, hits: Sequence[DocHit]) -> list[str]:
         """What the question asks that none of ``hits`` (the regions' programmes it would be asked to choose among, and
@@ -1773,7 +1862,7 @@ class AnswerComposer:
         things = _said_as(objects[-1], result.expansions) if objects else []
         after = "".join(f"|(?<={re.escape(w)})" for w in things)
         spoken = re.search(f"(?:(?<![가-힣]){after}){re.escape(act)}(?!{_DONE_STATUS})", text)
-        return spoken is not None and (not objects or self._overview_holds(doc, (objects,), result.expansions))
+        return spoken is not None and (not objects or self._overview_holds(doc, (objects,), _held_words(result)))
 
     def _written_text(self, doc_id: str) -> str:
         """The text :meth:`_text_of` reads (title and sections but the papers to bring) as written, spaces kept."""
@@ -1796,7 +1885,7 @@ class AnswerComposer:
         if (filing := self._filing_asked(result)) is not None and len(filing) > 1:
             regional = [h for h in regional if _names_filing(h.doc.title, filing, result.expansions)]
         if not regional or (done := self._procedure_asked(result)) is not None \
-                and not any(self._overview_holds(h.doc, (done,), result.expansions) for h in regional):
+                and not any(self._overview_holds(h.doc, (done,), _held_words(result)) for h in regional):
             # "이사했는데 전입신고 어떻게 해요" (s51 probe): asked among 전입 이사비 programmes, whose conditions only
             # speak of a 전입신고; how to report the move is on no page of theirs. No first hit answers it either. A
             # civil filing (:data:`_CIVIL_FILING`) is asked among the programmes whose title names it only: "혼인신고
@@ -1847,11 +1936,11 @@ class AnswerComposer:
             return False
         doc_id = result.hits[0].doc.doc_id
         terms, outside = self._terms_of(doc_id), self._text_of(doc_id)
-        if any(holds_topic([c], terms, outside, result.expansions) for c in compounds):
+        if any(holds_topic([c], terms, outside, _held_words(result)) for c in compounds):
             return False
         papers = "".join(c.text for c in self._doc_chunks.get(doc_id, []) if _key(c.section) in OVERLAP_LEFT_OUT)
         inside = outside + re.sub(r"\s+", "", papers).lower()
-        return any(holds_topic([c], terms, inside, result.expansions) for c in compounds)
+        return any(holds_topic([c], terms, inside, _held_words(result)) for c in compounds)
 
     def tells_event(self, text: str) -> bool:
         """Whether ``text`` tells a life event that happened, before any retrieval: in English :data:`_EVENT_EN`; in
@@ -1884,7 +1973,9 @@ class AnswerComposer:
         The verb tells what happened (a past ending follows it: 돌아가셨어요, 잘렸는데): "애 키우는데 받을 수 있는 거
         있어요?" tells a state, the general question the eligibility check answers (s14), and "부모님 돌아가시면 …" a
         supposition. A supposition in the catalogue's own word for a life event (:data:`LIFE_EVENTS_KO` with 하다's
-        conditional: "출산하면 뭐 받아요?") holds where the first page's title names that word (임신·출산)."""
+        conditional: "출산하면 뭐 받아요?"), or in an everyday verb whose catalogue words hold one the citizen plans
+        (:data:`_PLANNED_EVENTS_KO`; "아기 낳으면 …": 낳 → 출산), holds where the first page's title names that word
+        (임신·출산)."""
         from assistant.knowledge.glossary import default_colloquial
         from assistant.knowledge.topic import topic_compounds
         from assistant.nlu.household import KIN_SEX, MEMBER_WHO
@@ -1904,8 +1995,10 @@ class AnswerComposer:
         top = (hit or result.hits[0]).doc
         about = self._overview_text(top)
         title = re.sub(r"\s+", "", top.title)
-        # a life event supposed in its catalogue word ("출산하면 뭐 받아요?"), the first page named for it
+        # a life event supposed in its catalogue word ("출산하면 뭐 받아요?") or in an everyday verb for it ("아기 낳으면
+        # 돈 나와요?": 낳 → 출산; s56 probe, abstained among the regions' 출산장려금), the first page named for it
         supposed = [word for word in _life_event_nouns(tokens, ("면", "으면")) if word in title]
+        supposed += [w for _stem, words in colloquial.expand(_supposed(tokens)) for w in words if w in _PLANNED_EVENTS_KO and w in title]
         if not supposed and not any(w in about for stem, words in events for w in (stem, *words)):
             return False
         expansions = colloquial.expand(lexical_terms(tokens))
@@ -1984,7 +2077,7 @@ class AnswerComposer:
                 continue
             if compounds is None:
                 compounds = self._need_compounds(result)
-            if compounds and self._about_and_for(h.doc, compounds, (*result.expansions, *result.translations)):
+            if compounds and self._about_and_for(h.doc, compounds, (*_held_words(result), *result.translations)):
                 out.append(h)
         return out
 
@@ -2157,6 +2250,30 @@ class AnswerComposer:
         asked = asked_words(result)
         return next((h for h in hits[1:top] if not agency_regions(h.doc.agency) and narrow_group(h.doc.title, asked) is None
                      and all(self._holds(result, c, h.doc.doc_id) for c in compounds)), None)
+
+    def _fuller_page(self, result: RetrievalResult, top: int = VARIANT_TOP) -> DocHit | None:
+        """A page that holds all the question asks, below a national service's that holds less of it.
+
+        For a Korean question that names no place, whose first hit is a national service and lacks a topic compound
+        of several words the question asks (:meth:`_asked_compounds`, :meth:`_holds`; one noun written of two, 전세 +
+        사기: a thing named, not a word of how the citizen put it, 수술비 where the page says 치료비): the first hit among the first ``top`` that holds
+        every one of them and is not for a narrow group the question does not name, a national one before a region's
+        (then answered as that region's, cited with its agency); None otherwise. :meth:`_fuller_national` is the rule
+        for a region's first hit.
+
+        s56 probe: "전세사기 피해자 지원" answered 성폭력 피해자 보호시설 운영 지원 (피해자; no word of 전세 or 사기), above
+        의정부시's 전세보증금반환보증 보증료 지원, whose overview is about the 전세사기 that leaves tenants without their
+        deposit."""
+        hits = result.hits
+        if not hits or result.places or agency_regions(hits[0].doc.agency):
+            return None
+        compounds = self._asked_compounds(result)
+        if all(self._holds(result, c, hits[0].doc.doc_id) for c in compounds if len(c) > 1):
+            return None
+        asked = asked_words(result)
+        fuller = [h for h in hits[1:top] if narrow_group(h.doc.title, asked) is None
+                  and all(self._holds(result, c, h.doc.doc_id) for c in compounds)]
+        return next((h for h in fuller if not agency_regions(h.doc.agency)), fuller[0] if fuller else None)
 
     def _on_subject(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,
                     share: float = NATIONAL_SUBJECT_SHARE) -> list[DocHit]:

@@ -923,6 +923,13 @@ class RetrievalResult:
         lexical_weight: the lexical weight actually used for this query.
         places: the places the ranking preferred (the question's, else the caller's ``region``; ``()`` for none).
         expansions: each colloquial term of a Korean question with the catalogue terms it also searched for.
+        expansion_words: each colloquial term of a Korean question with its catalogue words as the glossary writes
+            them (lower-case, without spaces: ``("adhd", ("정신건강", "정신질환"))``), where ``expansions`` holds the terms
+            they were searched by (their morphemes and syllable bigrams: 정신, 신건, 건강). Whether a page holds what
+            the question asks (:func:`~assistant.knowledge.topic.holds_topic`) reads these: a piece of a catalogue
+            word (건강 of 정신건강) is no word for what the citizen said (s56 probe: "우리 애가 ADHD인데 치료비
+            지원돼요?" found 가정폭력피해자 치료회복's page about ADHD by its 건강). A stated age's expansions are
+            the same in both.
         said_terms: every content term of the question, the words that name a place included; ``terms`` leaves those
             out when the region preference carries them (``RetrieverConfig.place_words_lexical``). The answerability
             overlap reads these (the gate was fitted on them). ``()``: the same as ``terms``.
@@ -954,6 +961,7 @@ class RetrievalResult:
     topic: tuple[tuple[str, ...], ...] = ()
     topic_words: tuple[str, ...] = ()
     unmapped: RetrievalResult | None = field(default=None, repr=False, compare=False)
+    expansion_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass
@@ -1008,6 +1016,8 @@ class _Fusion:
     gate_doc_dense: dict[str, float] | None = None
     #: chunk row → cosine of that unmapped search (None: not moved), for the unmapped fusion (HybridRetriever._without_map)
     unmapped_dense: dict[int, float] | None = None
+    #: each colloquial term with its catalogue words as the glossary writes them (RetrievalResult.expansion_words)
+    expansion_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class Retriever(Protocol):
@@ -1329,6 +1339,7 @@ class HybridRetriever:
                     phrase_groups.append([own, *korean_alternatives] if own else korean_alternatives)
         expanded: list[str] = []
         expansions: list[tuple[str, tuple[str, ...]]] = []
+        expansion_words: list[tuple[str, tuple[str, ...]]] = []
         groups: list[list[tuple[str, ...]]] = []
         if language == "ko" and cfg.colloquial:
             said = self.colloquial.expand(terms, [(t.text, t.tag) for t in tokens])
@@ -1352,9 +1363,12 @@ class HybridRetriever:
                 else:
                     eterms = tuple(lexical_terms(self.tokenizer.tokenize(" ".join(catalogue))))
                 if (term, catalogue) in ages:  # each word of the age ("26", "살") is what a page of 청년 covers
-                    expansions.extend((t, eterms) for t in dict.fromkeys(lexical_terms(self.tokenizer.tokenize(term))))
+                    aged = [(t, eterms) for t in dict.fromkeys(lexical_terms(self.tokenizer.tokenize(term)))]
+                    expansions.extend(aged)
+                    expansion_words.extend(aged)
                 else:
                     expansions.append((term, eterms))
+                    expansion_words.append((term, tuple(dict.fromkeys(re.sub(r"\s+", "", w).lower() for w in catalogue))))
                 expanded.extend(eterms)
         search_terms = terms + translated + expanded
         known = [t for t in search_terms if t in ix.vocabulary]
@@ -1461,7 +1475,8 @@ class HybridRetriever:
                                      cfg.gate_grouped_word_bigrams or cfg.grouped_word_bigrams)
         return _Fusion(ld, query, language, terms, known, translated, translations, dense, lex, doc_dense, w_dense, w_lex_rank,
                        view, gate, places, tuple(expansions), rerank_query, tuple(said_terms), placed, compounds,
-                       topic_words, gate_doc_dense if gate_dense is not None else None, gate_dense)
+                       topic_words, gate_doc_dense if gate_dense is not None else None, gate_dense,
+                       expansion_words=tuple(expansion_words))
 
     def _doc_dense(self, ld: _Loaded, dense: dict[int, float]) -> dict[str, float]:
         """Each document's dense score from its chunks' (``dense``: chunk row → cosine): its best chunk's cosine, moved
@@ -1766,6 +1781,7 @@ class HybridRetriever:
             index=ix,
             places=f.places,
             expansions=f.expansions,
+            expansion_words=f.expansion_words,
             said_terms=said,
             topic=topic,
             topic_words=topic_words,

@@ -42,6 +42,26 @@ def test_no_out_of_corpus_question_is_a_told_event(bundled_router: Any) -> None:
     ("신청하면 뭐 받아요?", False),
     ("운전하면 뭐 받아요?", False),
     ("출산하면 회사 쉴 수 있어요?", False),
+    # supposed in an everyday verb whose catalogue word the first page's title names (낳 → 출산: "(창원시)
+    # 출산축하금"; s56 probe: abstained on the catalogue among the regions' 출산장려금), as in the catalogue's word
+    ("아기 낳으면 돈 나와요?", True),
+    ("부모님 돌아가시면 뭐 받아요", False),  # a death supposed is no event told, whatever the first page's title
 ])
 def test_told_events(bundled_router: Any, text: str, is_told: bool) -> None:
     assert told(bundled_router, text) is is_told
+
+
+def test_a_birth_supposed_in_everyday_words_asks_among_the_birth_programmes(gov24_router: Any) -> None:
+    """On the catalogue (slow): "아기 낳으면 돈 나와요?" (gate 0.37) abstained though the regions' 출산 programmes lead; it
+    is now asked among them as "출산하면 …" is. Each choice's title, read from the catalogue rows, names 출산 or 출생."""
+    import json
+
+    from assistant.dialogue.messages import UserMessage
+    from shared_paths import GOV24_DIR
+
+    rows = json.loads((GOV24_DIR / "gov24_serviceDetail_snapshot.json").read_text(encoding="utf-8"))["data"]
+    titles = {str(r["서비스ID"]): str(r["서비스명"]) for r in rows}
+    turn = gov24_router.handle(UserMessage("supposed-birth", "아기 낳으면 돈 나와요?", "rest", {}))
+    assert turn.answer is not None and not turn.answer.abstained, turn.messages[0].text
+    chosen = [c.doc_id for _place, c in turn.answer.regions] or [c.doc_id for c in turn.answer.citations[:1]]
+    assert chosen and all("출산" in titles[d] or "출생" in titles[d] for d in chosen), [titles[d] for d in chosen]
