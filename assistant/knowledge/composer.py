@@ -1621,7 +1621,7 @@ class AnswerComposer:
         return replace(answer, programme=programme, regions=choices)
 
     def _holds_as_much(self, result: RetrievalResult, hit: DocHit, model: DocHit) -> bool:
-        """Whether ``hit``'s page holds as many of the question's topic compounds (:meth:`_asked_compounds`,
+        """Whether ``hit``'s page holds as many of the question's topic compounds (:meth:`_what_compounds`,
         :meth:`_holds`) as ``model``'s: a service standing for or beside the regions' programme ``model`` must be about
         what the question asks as much as it is. As many, not the same ones: a long question's words are how the
         citizen put it as often as what they ask ("… 3배로 얹어준다는 통장 어떻게 가입해요?": 청년내일저축계좌 says
@@ -1646,7 +1646,7 @@ class AnswerComposer:
         return [c for c in self._asked_compounds(result) if not all(p in MEMBER_WHO or p in KIN_SEX for p in c)]
 
     def _about_alike(self, result: RetrievalResult, hit: DocHit, model: DocHit) -> bool:
-        """Whether ``hit``'s page holds each topic compound of the question (:meth:`_asked_compounds`) that ``model``'s
+        """Whether ``hit``'s page holds each topic compound of the question (:meth:`_what_compounds`) that ``model``'s
         title and overview hold (:meth:`_overview_holds`: what ``model`` is about), a compound of several words by all
         but its last (the head, often said otherwise: 다문화가정 where a page says 다문화가족): a region's programme asked
         among with ``model`` is about what the question asks as ``model`` is. s56 probe: "폐업한 소상공인 지원금" asked a
@@ -2256,8 +2256,8 @@ class AnswerComposer:
 
         For a Korean question that names no place, whose first hit is a national service and lacks a topic compound
         of several words the question asks (:meth:`_asked_compounds`, :meth:`_holds`; one noun written of two, 전세 +
-        사기: a thing named, not a word of how the citizen put it, 수술비 where the page says 치료비): the first hit among the first ``top`` that holds
-        every one of them and is not for a narrow group the question does not name, a national one before a region's
+        사기: a thing named, not a word of how the citizen put it, 수술비 where the page says 치료비): the first hit
+        among the first ``top`` that holds every one of them and is not for a narrow group the question does not name, a national one before a region's
         (then answered as that region's, cited with its agency); None otherwise. :meth:`_fuller_national` is the rule
         for a region's first hit.
 
