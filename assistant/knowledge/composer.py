@@ -53,6 +53,7 @@ from assistant.knowledge.target_groups import (
     children_groups,
     excluded_group,
     group_first,
+    left_out,
     narrow_group,
     not_excluding_first,
     open_first,
@@ -1501,7 +1502,15 @@ class AnswerComposer:
         related_ids = {h.doc.doc_id for h in related} if missing is not None else None
         # a page that shuts out the group the citizen names does not lead (비장애아동), nor one for a stage of life the
         # question leaves unnamed (임신·출산 for 병원비); then the page for the group the citizen names leads
-        unfit = shuts_out(result, lambda h: self._eligibility_text(h.doc))
+        shut = shuts_out(result, lambda h: self._eligibility_text(h.doc))
+        said = self._said_things(result)
+
+        def unfit(h: DocHit) -> bool:
+            # or a page whose eligibility names what the citizen says of themselves only as whom it leaves out (s56
+            # probe: "혼자 사는 노인인데 난방비 지원 있어요?" answered 과천시's 월동난방비, "(독거, 부부노인, 장애인세대)을
+            # 제외한 일반세대")
+            return shut(h) or any(left_out(words, self._eligibility_text(h.doc)) for words in said)
+
         hits = not_excluding_first(result.hits, unfit)
         asked = asked_words(result)
         if (aged := [h for h in hits if other_age_of_life(h.doc.title, asked) is None]) != hits:
@@ -1636,6 +1645,14 @@ class AnswerComposer:
             return sum(self._holds(result, c, h.doc.doc_id) for c in compounds)
 
         return held(hit) >= held(model)
+
+    def _said_things(self, result: RetrievalResult) -> list[tuple[str, ...]]:
+        """Each word of the question's topic compounds (:meth:`_what_compounds`; 독거노인: 독거, 노인) of two syllables or
+        more, with the words a page may write it by: as said, and its colloquial glossary words as written (혼자: 혼자,
+        독거, 홀로, 1인가구)."""
+        written = dict(_held_words(result))
+        parts = dict.fromkeys(p for c in self._what_compounds(result) for p in c if len(p) >= 2)
+        return [(p, *written.get(p, ())) for p in parts]
 
     def _what_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
         """The question's topic compounds (:meth:`_asked_compounds`) but those of a family member's words only (아이,

@@ -189,6 +189,37 @@ def children_groups(title: str) -> frozenset[str]:
     return frozenset(g for g in groups if any(w + "아" in text for w in NARROW_GROUPS[g] if re.match(r"[가-힣]", w)))
 
 
+#: Where an eligibility section says whom it leaves out (group 1 of each: the span of the text that is left out):
+#: "(독거, 부부노인, 장애인세대)을 제외한 일반세대", "(… 제외)", a line "제외대상 : …", the one word before "…는 제외"
+#: ("시설수급자는 제외"; not a clause: in "65세 이상 노인 중 수급자는 제외" 노인 is whom it serves).
+_EXCLUSION_SPANS = (
+    re.compile(r"\(([^()]*)\)\s*(?:을|를|은|는)?\s*제외"),
+    re.compile(r"\(([^()]*?)\s*제외\s*\)"),
+    re.compile(r"(?:^|\n)[ \t]*[-*※○ㅇ]*[ \t]*제외[ \t]*(?:대상)?[ \t]*[:：]?([^\n]*)"),
+    re.compile(r"([^\s,.()]{2,15})\s*(?:은|는|을|를)\s*제외"),
+)
+
+
+def left_out(words: Iterable[str], eligibility: str) -> str | None:
+    """The first of ``words`` that ``eligibility`` (a service's eligibility section) writes and writes only where it
+    says whom it leaves out (:data:`_EXCLUSION_SPANS`), when none of ``words`` is written outside such a place; else
+    None. ``words``: one thing the question says, as said and as the glossary says it (혼자: 독거, 홀로, 1인 가구).
+
+    >>> left_out(["혼자", "독거"], "수급자 중 월동난방비 기지원 대상(독거, 부부노인, 장애인세대)을 제외한 일반세대")
+    '독거'
+    >>> left_out(["독거"], "독거노인 및 (시설입소자 제외)"), left_out(["노인"], "65세 이상 노인")
+    (None, None)
+    """
+    spans = [m.span(1) for p in _EXCLUSION_SPANS for m in p.finditer(eligibility)]
+    found = None
+    for word in words:
+        for m in re.finditer(re.escape(word), eligibility):
+            if not any(a <= m.start() < b for a, b in spans):
+                return None
+            found = found or word
+    return found
+
+
 def shuts_out(result: RetrievalResult, eligibility: Callable[[H], str]) -> Callable[[H], bool]:
     """``unfit(hit)``: whether ``hit``'s eligibility section shuts out the children of a group the question names
     (:func:`excluded_group`), the question being about a child; always False for any other question, and for one

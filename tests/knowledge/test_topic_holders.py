@@ -129,3 +129,33 @@ def test_a_region_is_asked_among_programmes_about_the_same_thing_however_given(g
     chosen = [c.doc_id for _place, c in answer.regions]
     assert len(chosen) >= 2 and all("치매" in _text(d) for d in chosen), answer.text
     assert any("진단" not in _text(d) for d in chosen), [_rows()[d]["서비스명"] for d in chosen]
+
+
+# --- whom a page leaves out -------------------------------------------------------------------------------------
+
+
+def test_a_word_written_only_where_a_page_leaves_people_out_is_read_so() -> None:
+    from assistant.knowledge.target_groups import left_out
+
+    gwacheon = "○ 생계, 의료급여 수급자 중 사회복지과 월동난방비 기지원 대상(독거, 부부노인, 장애인세대)을 제외한 일반세대"
+    assert left_out(["혼자", "독거", "홀로"], gwacheon) == "독거"
+    assert left_out(["장애인세대"], gwacheon) == "장애인세대"
+    assert left_out(["수급자"], gwacheon) is None  # whom it serves
+    adhd = "- 제외대상 : 만성질환을 앓고 있으나 학교에 정상적으로 출석하는 학생(소아당뇨, 아토피, 간질, ADHD 등)"
+    assert left_out(["ADHD"], adhd) == "ADHD"
+    assert left_out(["시설수급자"], "※ 시설수급자는 제외") == "시설수급자"
+    # written outside the exclusion too: not left out; a clause is not read whole ("65세 이상 노인 중 수급자는 제외")
+    assert left_out(["독거"], "독거노인 (시설 입소 독거 제외)") is None
+    assert left_out(["노인"], "65세 이상 노인 중 수급자는 제외") is None
+
+
+def test_a_page_leaving_out_the_citizens_group_does_not_answer_them(gov24_router: Any) -> None:
+    """s56 probe: "혼자 사는 노인인데 난방비 지원 있어요?" answered 과천시's 기초생활보장수급자 월동난방비 지원, whose 지원대상
+    leaves out 독거 (the citizen who lives alone) in so many words."""
+    leaving = [d for d, r in _rows().items() if "독거" in str(r["지원대상"]) and "을 제외한" in str(r["지원대상"])
+               and "난방비" in r["서비스명"]]
+    assert leaving, "the catalogue's page that leaves out 독거 is gone"
+    answer = _answer(gov24_router, "혼자 사는 노인인데 난방비 지원 있어요?")
+    cited = [c.doc_id for c in answer.citations] + [c.doc_id for _place, c in answer.regions]
+    assert cited and not answer.abstained, answer.text
+    assert cited[0] not in leaving, answer.citations[0].title
