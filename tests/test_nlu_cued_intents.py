@@ -3,8 +3,9 @@
 the answers after it lost; "언어치료도 돼요?" after an answer was human_handoff 0.49 and waited for an agent (s44
 probe). A request to apply says so too: "노인 일자리 구하고 싶어요" (I want to find a job for the elderly) was
 apply_service 0.97 and was asked which service to apply for (s53 probe). A request to skip a question says so:
-"자활근로 하고 싶어요" (I want to do 자활근로) was skip 0.44 and got "어떤 점을 도와드릴까요?" (s54 probe). Read through the bundled NLU; the examples
-are intents/nlu.yml's own."""
+"자활근로 하고 싶어요" (I want to do 자활근로) was skip 0.44 and got "어떤 점을 도와드릴까요?" (s54 probe). A goodbye and a
+cancel say so: "부모님 돌아가시면 뭐 받아요" was goodbye 0.36 and was bid farewell, "끝까지 못 받으면 어떡해요" cancel 0.45 and
+was told nothing was under way (s57 probe). Read through the bundled NLU; the examples are intents/nlu.yml's own."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 import yaml
 
 from assistant.dialogue.messages import UserMessage
-from assistant.nlu.pipeline import ALERT_CUE, APPLY_CUE, HANDOFF_CUE, REPEAT_CUE, SKIP_CUE
+from assistant.nlu.pipeline import ALERT_CUE, APPLY_CUE, CANCEL_CUE, GOODBYE_CUE, HANDOFF_CUE, REPEAT_CUE, SKIP_CUE
 
 NLU = Path(__file__).resolve().parents[1] / "intents" / "nlu.yml"
 
@@ -28,7 +29,8 @@ def examples(intent: str) -> list[str]:
 
 @pytest.mark.parametrize(("intent", "cue"), [("subscribe_alerts", ALERT_CUE), ("human_handoff", HANDOFF_CUE),
                                              ("repeat", REPEAT_CUE), ("apply_service", APPLY_CUE),
-                                             ("skip", SKIP_CUE)])
+                                             ("skip", SKIP_CUE), ("goodbye", GOODBYE_CUE),
+                                             ("cancel", CANCEL_CUE)])
 def test_every_example_says_what_its_request_says(intent: str, cue: Any) -> None:
     said = examples(intent)
     assert len(said) >= 25
@@ -92,3 +94,33 @@ def test_a_wish_to_do_a_service_is_no_skip(processor: Any, text: str) -> None:
 def test_a_request_to_skip_is_still_one(processor: Any, text: str) -> None:
     turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
     assert turn.intent["name"] == "skip", turn.intent
+
+
+def responses(turn: Any) -> list[str]:
+    return [str(m.custom.get("response")) for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["부모님 돌아가시면 뭐 받아요", "퇴사하면 뭐 받아요", "종료된 사업인가요"])
+def test_a_question_is_no_goodbye(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] != "goodbye", turn.intent
+    assert "utter_goodbye" not in responses(turn), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["안녕히 계세요", "이만 가볼게요", "오늘은 여기까지 할게요", "bye", "see you later"])
+def test_a_goodbye_is_still_one(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] == "goodbye", turn.intent
+    assert "utter_goodbye" in responses(turn), [m.text for m in turn.messages]
+
+
+def test_a_question_is_no_cancel(processor: Any) -> None:
+    turn = processor.handle_message(UserMessage("cue-never", "끝까지 못 받으면 어떡해요", "rest", {}))
+    assert turn.intent["name"] != "cancel", turn.intent
+    assert "utter_nothing_in_progress" not in responses(turn), [m.text for m in turn.messages]
+
+
+@pytest.mark.parametrize("text", ["그만할래요", "취소해 주세요", "cancel", "never mind, cancel"])
+def test_a_cancel_is_still_one(processor: Any, text: str) -> None:
+    turn = processor.handle_message(UserMessage(f"cue-{text}", text, "rest", {}))
+    assert turn.intent["name"] == "cancel", turn.intent

@@ -239,11 +239,28 @@ APPLY_CUE = re.compile(r"신청|접수|가입|받(?:고\s*싶|을래|으려|겠)
 #: (s54 probe)
 SKIP_CUE = re.compile(r"건너|넘어가|넘어갈|넘길|넘겨|패스|스킵|생략|빼고|빼\s*주|다음|싫|대답\s*안|답\s*안|말\s*안"
                       r"|skip|pass|next|move\s+on|rather\s+not|blank|don'?t\s+want\s+to\s+(?:answer|say)", re.I)
+#: What a goodbye says (안녕, 가 볼게요, 또 올게요, 수고하세요, 봐요, 들어가세요, 여기까지, 끊을게요, 대화 종료, a bare 끝 or
+#: 종료, bye, see you, take care …); every goodbye example of intents/nlu.yml has one. Without it a question is no
+#: goodbye: "부모님 돌아가시면 뭐 받아요" (what do I get when my parents pass away: 돌아가) was goodbye 0.36, "퇴사하면 뭐
+#: 받아요" goodbye 0.41 and "종료된 사업인가요" (has the programme ended) goodbye 0.64, each bid farewell (s57 probe)
+GOODBYE_CUE = re.compile(
+    r"안녕|잘\s*있|바이|빠이|가\s*볼|또\s*올|다시\s*올|^\W*(?:끝|종료)\W*$|종료\s*할|종료\s*해\s*(?:주|줘)|대화\s*(?:종료|끝)"
+    r"|이제\s*됐|수고|잘\s*가|봐요|뵈|뵙|ㅂㅂ|ㅂㅇ|들어가세요|나갈게|여기까지|끊을|끊겠|끊어요|주무세요|좋은\s*(?:하루|밤|주말|저녁)"
+    r"|또\s*물어|bye|see\s+(?:you|ya)|\blater\b|\bdone\b|that'?s\s+all|gotta\s+go|have\s+to\s+go|catch\s+you|nice\s+day"
+    r"|good\s+(?:one|night|day)|farewell|\bend\b|signing\s+off|take\s+care|\bcya\b|come\s+back", re.I)
+#: What a request to stop what is under way says (그만, 취소, 중단, 멈춰, 처음부터, 여기까지, 안 할래, 됐어요, cancel,
+#: stop, forget it, quit, abort, start over, never mind …); every cancel example of intents/nlu.yml has one. Without
+#: it a question is no cancel: "끝까지 못 받으면 어떡해요" (what if I never get it) was cancel 0.45 and was told
+#: nothing was under way (s57 probe)
+CANCEL_CUE = re.compile(
+    r"그만|취소|중단|멈|처음부터|여기까지|안\s*할|됐어|관둘|관둘래|접을|cancel|stop|forget|quit|abort|start\s+over|never\s*mind",
+    re.I)
 #: Intents a message is read as only when it says what they ask for: without the cue, the next request's reading leads
 #: (:func:`_uncued_ranking`; "sorry, I meant 60 percent" at the income question was repeat 0.76, and the question was
 #: said again with the correction lost: s44 probe)
 CUED_INTENTS: dict[str, re.Pattern[str]] = {"subscribe_alerts": ALERT_CUE, "human_handoff": HANDOFF_CUE, "repeat": REPEAT_CUE,
-                                            "apply_service": APPLY_CUE, "skip": SKIP_CUE}
+                                            "apply_service": APPLY_CUE, "skip": SKIP_CUE, "goodbye": GOODBYE_CUE,
+                                            "cancel": CANCEL_CUE}
 
 #: What an intent of :data:`CUED_INTENTS` said without its cue is read as instead, when not the next request's reading:
 #: a wish to do something that is no application is asked about ("계좌 만들고 싶어요", "강남구에서 전입신고 하고
