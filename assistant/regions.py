@@ -35,6 +35,7 @@ from connectors.eligibility.regions import (
     normalise_region,
     place_spans,
     places_in_text,
+    text_area,
 )
 from connectors.eligibility.regions_local import agency_locality
 from connectors.eligibility.regions_en import english_place_name, find_english_region, names_places_only, normalise_english_region
@@ -107,6 +108,39 @@ def agency_regions(agency: str) -> tuple[str, ...]:
     # 시·군·구) stays unread; a body's name is one word after its 재단법인/(재) prefix
     if area is None and not _NATIONAL_NAME.search(agency) and not (len(words) > 1 and words[0] in SIDO_INDEX):
         area = agency_locality(agency)
+    if area is None:
+        return ()
+    return (area.sido,) if area.sigungu is None else (area.sido, area.sigungu)
+
+
+#: a bullet or number that may open an eligibility section's first line ("○ ", "- ", "1. ")
+_LEADING_MARKS = re.compile(r"^[\s○ㅇ●•▪\-*·※□■◦]*(?:\d+[.)]\s*)?")
+
+
+def eligibility_regions(eligibility: str, title: str, agency: str) -> tuple[str, ...]:
+    """The region a national body's service is limited to by its eligibility section (``eligibility``: 지원대상 /
+    선정기준 text; ``title``: 서비스명; ``agency``: 소관기관명), widest first as :func:`agency_regions`; ``()`` for a
+    local body's service (its agency says where) or one open wherever the citizen lives. Read: residence in one place
+    (:func:`~connectors.eligibility.regions.text_area`: 서민금융진흥원's 경남동행론, "현재 경상남도 거주 중이면서"), or a
+    place that opens the section (한국중부발전's 발전소주변지역 전기요금지원(보령발전본부): "충남 보령시 오천면, 주교면 …
+    의 주택용 및 산업용 전력고객"): s57 probe, "전기세 지원" answered the 보령 page as if anyone could have it.
+
+    >>> eligibility_regions("○ 충남 보령시 오천면, 주교면의 주택용 및 산업용 전력고객", "발전소주변지역 전기요금지원", "한국중부발전(주)")
+    ('충청남도', '보령시')
+    >>> eligibility_regions("1. 현재 경상남도 거주 중이면서 거주기간이 3개월 이상인 분", "경남동행론", "서민금융진흥원")
+    ('경상남도',)
+    >>> eligibility_regions("○ 기초생활수급자 ○ 차상위계층", "에너지복지요금 지원", "한국지역난방공사")
+    ()
+    >>> eligibility_regions("충남 보령시 오천면 주민", "전기요금지원", "충청남도 보령시")  # a local body's: its agency says
+    ()
+    """
+    if agency_regions(agency):
+        return ()
+    area = text_area(eligibility, title)
+    opening = _LEADING_MARKS.sub("", eligibility, count=1)[:25]
+    if area is None and [a for a, _b in place_spans(opening)][:1] == [0]:
+        named = places_in_text(opening)  # the places of the opening words, read together (충남 보령시: one)
+        area = named[0] if len(named) == 1 else None
     if area is None:
         return ()
     return (area.sido,) if area.sigungu is None else (area.sido, area.sigungu)

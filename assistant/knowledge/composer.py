@@ -41,7 +41,7 @@ from assistant.knowledge.periods import (
 )
 from assistant.knowledge.age_rule import AgeRule, BirthRule
 from assistant.knowledge.chunking import TITLE_SECTION
-from assistant.knowledge.region_preference import agency_place, compatible
+from assistant.knowledge.region_preference import Place, agency_place, compatible
 from assistant.knowledge.retriever import DocHit, RetrievalResult
 from assistant.knowledge.stems import same_stem
 from assistant.knowledge.subject import GENERIC_TERMS, MIN_SUBJECT_CHARS, TitleSubjects, place_names
@@ -68,6 +68,7 @@ from assistant.regions import (
     LOCAL_SUFFIXES,
     PROVINCE_STEMS,
     agency_regions,
+    eligibility_regions,
     place_for_language,
     places_for_language,
     programme_core,
@@ -467,6 +468,46 @@ def missing_note(missing: str, lang: str) -> str:
     if lang == "en":
         return f"I have no service called '{missing}' in my documents; this is a related one."
     return f"'{missing}' 서비스는 제가 가진 자료에 없어요. 관련된 서비스를 안내해 드릴게요."
+
+
+def unsaid_note(title: str, unsaid: Sequence[str], lang: str) -> str:
+    """The sentence that says the page of the service ``title`` the question names does not speak of what it asks
+    (``unsaid``: the question's words, "카드"), and that the contact below or 110 can tell, in ``lang`` (``en``, else
+    Korean)."""
+    said = ", ".join(f"'{u}'" for u in unsaid)
+    if lang == "en":
+        return (f"The information I have on '{title}' does not say anything about {said}. Please ask the office "
+                "below, or call the Government Call Center on 110.")
+    return f"'{title}' 안내 자료에는 물으신 {said}에 대한 내용이 없어요. 아래 문의처나 정부민원안내콜센터(110)에 확인해 보세요."
+
+
+#: particles that may close a word a question says (카드를, 선생님도), longest first
+_CLOSING_PARTICLE = re.compile(r"(?:에서|으로|이랑|한테|께서|은|는|이|가|을|를|도|만|에|의|로|과|와|랑)$")
+
+
+def _as_asked(query: str, compound: tuple[str, ...]) -> str:
+    """``compound`` (a topic compound's morphemes) as ``query`` writes it: from where its first part starts a word to
+    the end of the word its last part is in, a closing particle off ("선생님 바꿀 수 있어요?": (선생,) → 선생님).
+
+    >>> _as_asked("아이돌봄 선생님도 바꿀 수 있어요?", ("선생",)), _as_asked("에너지바우처 카드 재발급요", ("카드", "재발급"))
+    ('선생님', '카드 재발급요')
+    >>> _as_asked("x", ("카드",))
+    '카드'
+    """
+    start = re.search(rf"(?<!\w){re.escape(compound[0])}", query)
+    if start is None:
+        return " ".join(compound)
+    last = query.find(compound[-1], start.start())
+    end = (last if last >= 0 else start.start()) + len(compound[-1])
+    tail = re.match(r"[\w·]+", query[end:])
+    word = query[start.start():end] + (tail.group() if tail else "")
+    bare = _CLOSING_PARTICLE.sub("", word)
+    return bare if len(bare) >= 2 else word
+
+
+#: Where a Korean question goes on past what it asks first: a comma, a sentence's end, or a connective ending
+#: (…인데요, …는데, …지만): a question of one such part asks one thing (:meth:`AnswerComposer._unsaid_of_named`)
+_MORE_SAID = re.compile(r"[,.!?\n]\s*\S|(?:인데|는데|은데|지만|고서|어서|아서|해서)(?:요)?[\s,]")
 
 
 #: how many of the first hits are looked through for a service related to a missing benefit (:func:`related_to_missing`)
@@ -1082,7 +1123,10 @@ class AnswerComposer:
         self._titles = [re.sub(r"\s+", "", d.title) for d in index.docs.values()]
         self._titles_lower = tuple(t.lower() for t in self._titles)  # title_holds: as squeezed writes a word
         self._last_tokens: tuple[str, list[Token]] | None = None  # the last question and its analysis (_query_tokens)
+        # the last question (text, language, places) and its topic compounds (_asked_compounds)
+        self._last_compounds: tuple[tuple[str, str, tuple[Place, ...]], list[tuple[str, ...]]] | None = None
         self._last_missing: tuple[str, str | None] | None = None  # the last question and its missing benefit
+        self._eligibility_places: dict[str, tuple[str, ...]] = {}  # _placed_apart: the place a national page is for
         self.index = index
 
     def _follow(self, result: RetrievalResult) -> None:
@@ -1471,6 +1515,12 @@ class AnswerComposer:
                 # the page about the civil filing the question asks to do, below pages its other words lifted, is
                 # answered as a told event's page is
                 score, signals = max(score, TOLD_EVENT_SCORE), {**signals, "filing": 1.0}
+        if (asked_of := self._unsaid_of_named(judged or result)) is not None and told in (None, asked_of[0].doc.doc_id):
+            # a service of the documents, named, asked only something its page never speaks of ("에너지바우처 카드
+            # 잃어버렸어요": no word of a card; s57 probe: its page was quoted whole as if it answered, and "… 카드 재발급
+            # 어떻게 해요" was asked to name a service): its page says nothing of it, and whom to ask does
+            hit, unsaid = asked_of
+            return self._compose(result, lang, score, {**signals, "unsaid": 1.0}, hit, [], unsaid=unsaid)
         # the intent classifier's out-of-scope reading does not refuse a told event the page is about: it has no
         # examples of life events told ("My father passed away last week. What should I do?": out_of_scope 0.60)
         if score < self.threshold or (p_oos >= self.oos_threshold and told is None):
@@ -1508,8 +1558,10 @@ class AnswerComposer:
         def unfit(h: DocHit) -> bool:
             # or a page whose eligibility names what the citizen says of themselves only as whom it leaves out (s56
             # probe: "혼자 사는 노인인데 난방비 지원 있어요?" answered 과천시's 월동난방비, "(독거, 부부노인, 장애인세대)을
-            # 제외한 일반세대")
-            return shut(h) or any(left_out(words, self._eligibility_text(h.doc)) for words in said)
+            # 제외한 일반세대"), or a national body's page for one place only that the citizen has not said they live
+            # in (s57 probe: "전기세 지원" answered 한국중부발전's 전기요금지원 for 보령시 오천면 …)
+            return shut(h) or any(left_out(words, self._eligibility_text(h.doc)) for words in said) \
+                or self._placed_apart(result, region, h.doc)
 
         hits = not_excluding_first(result.hits, unfit)
         asked = asked_words(result)
@@ -1537,6 +1589,9 @@ class AnswerComposer:
         named_alike = self._holding_topic(result, regional_programme(result.hits))  # one programme under one name (청년 월세 지원 …)
         anchor, regional, national = named_alike if named_alike[0] is not None \
             else self._holding_topic(result, regional_programme(result.hits, kind=kind))
+        # nor is a region's page unfit to lead listed for the citizen or asked among (s57 probe: "독거노인인데 난방비
+        # 지원 받을 수 있어요?" listed 과천시's 월동난방비, given to those "(독거, 부부노인, 장애인세대)을 제외한")
+        regional = [h for h in regional if h is anchor or not unfit(h)]
         first = result.hits[0]
         given = bool(region)
         named = ""  # the place the question names, kept by the caller when the conversation knew none
@@ -1551,6 +1606,7 @@ class AnswerComposer:
             return self._compose(result, lang, score, signals, lead, self.related_services(result, lead), regional=regional)
         if anchor is None:
             spread, regional, national = regional_spread(result)
+            regional = [h for h in regional if h is spread or not unfit(h)]
             if spread is None:
                 same = national_variants(result.hits)
                 if same:
@@ -1707,7 +1763,20 @@ class AnswerComposer:
         """The topic compounds of a Korean question (:func:`~assistant.knowledge.topic.topic_compounds`) but those of
         its place words, family words and ages (:func:`~assistant.nlu.household.without_person_words`) and those of an
         aspect's cue words only (:data:`_ASPECT_CUES`: "치매 검사 무료예요?" asks what 치매 검사 costs, 무료 is no
-        topic of its own): what it asks about, not whom for or what of it. Empty for another language."""
+        topic of its own): what it asks about, not whom for or what of it. Empty for another language.
+
+        Kept for the last question asked (they depend on its text, language and places only): one answer reads them
+        for each hit it weighs (:meth:`_holds_as_much`, :meth:`_about_alike`, :meth:`_said_things` …), each a Kiwi
+        call before. A new list is returned each time."""
+        key = (result.query[:2000], result.language, tuple(result.places))
+        last = self._last_compounds
+        if last is None or last[0] != key:
+            last = (key, self._read_compounds(result))
+            self._last_compounds = last  # one tuple assigned at once: safe to read from another request's thread
+        return list(last[1])
+
+    def _read_compounds(self, result: RetrievalResult) -> list[tuple[str, ...]]:
+        """:meth:`_asked_compounds`, read."""
         from assistant.nlu.household import without_person_words
 
         if result.language != "ko":
@@ -2066,7 +2135,8 @@ class AnswerComposer:
         아이돌봄 서비스 alone, never 장애아가족 양육 지원).
 
         Among the first ``top`` hits after ``lead``, those of an agency that names no region (a local government's are
-        for its residents, listed by the regional rules) scoring at least ``share`` of the first hit, in rank order,
+        for its residents, listed by the regional rules) for no place the question does not name (:meth:`_placed_apart`;
+        the answers that list them know no region of the citizen's) scoring at least ``share`` of the first hit, in rank order,
         whose title names a group the question names (:func:`~assistant.knowledge.target_groups.title_names_group`)
         and score at least :data:`~assistant.knowledge.target_groups.GROUP_SCORE_SHARE` of it, or, when the question
         does not name ``lead``'s programme (:func:`names_programme`), whose title and overview (the page's first
@@ -2084,7 +2154,8 @@ class AnswerComposer:
         compounds: tuple[tuple[str, ...], ...] | None = None  # read only when a hit gets that far (most answers: none)
         out = []
         for h in hits[:top]:
-            if h is lead or agency_regions(h.doc.agency) or h.score < share * hits[0].score:
+            if h is lead or agency_regions(h.doc.agency) or h.score < share * hits[0].score \
+                    or self._placed_apart(result, None, h.doc):
                 continue
             if groups and h.score >= GROUP_SCORE_SHARE * hits[0].score and title_names_group(h.doc.title, groups) \
                     and not title_names_group(lead.doc.title, groups):
@@ -2139,6 +2210,45 @@ class AnswerComposer:
         terms = frozenset(lexical_terms(self.tokenizer.tokenize(section[:4000])))
         squashed = re.sub(r"\s+", "", section).lower()
         return all(holds_topic([c], terms, squashed, expansions) for c in compounds if c not in about)
+
+    def _unsaid_of_named(self, result: RetrievalResult) -> tuple[DocHit, tuple[str, ...]] | None:
+        """``(hit, unsaid)`` when a Korean question of one part (:data:`_MORE_SAID`: nothing told beside it, "… 중소기업
+        다니고 있어요" is about the citizen) names a service of the documents among its first three hits
+        (:func:`names_programme`; a national one: not a benefit they lack, :meth:`missing_service`, nor a region's; no
+        place said), names no aspect of it (:data:`_ASPECT_CUES`: 얼마, 대상, 나이, 신청 …) and asks of it only things its page
+        never speaks of: each of its topic compounds (:meth:`_what_compounds`) outside the service's title is unheld by
+        the page (:meth:`_holds`) and starts a word of the question (유도 of "등유도 돼요?", as Kiwi may read it, is a
+        piece of what was said). ``unsaid``: those compounds, each as the question's words. Else None."""
+        if result.language != "ko" or not result.hits or _MORE_SAID.search(result.query.strip()) \
+                or self.missing_service(result.query) is not None:
+            return None
+        hit = next((h for h in result.hits[:3] if names_programme(result, h)), None)
+        if hit is None or agency_regions(hit.doc.agency) or result.places or read_place(result.query) is not None:
+            return None  # a region's programme (which region's is asked first), or a place said beside the question
+        terms, query = self._said_besides_title(result, hit)
+        if any(c in terms or (len(c) > 1 and c in query.lower()) for cues in _ASPECT_CUES.values() for c in cues):
+            return None  # an aspect asked ("나이 제한이 있나요?": who is eligible), which the page's sections answer
+        title = re.sub(r"\s+", "", hit.doc.title).lower()
+        rest = [c for c in self._what_compounds(result) if not all(part in title for part in c)]
+        if not rest or any(self._holds(result, c, hit.doc.doc_id) for c in rest):
+            return None
+        if not all(re.search(rf"(?<![\w]){re.escape(c[0])}", result.query) for c in rest):
+            return None  # a piece of a word said (유도 of 등유도, as Kiwi may read it), not what is asked
+        return hit, tuple(_as_asked(result.query, c) for c in rest)
+
+    def _placed_apart(self, result: RetrievalResult, region: str | None, doc: DocInfo) -> bool:
+        """Whether ``doc`` is a national body's service for one place only
+        (:func:`~assistant.regions.eligibility_regions` of its eligibility section) and neither the question's places
+        (:attr:`RetrievalResult.places`) nor ``region`` (where the conversation says the citizen lives) are in it: no
+        answer for a citizen who may live anywhere else. A page whose agency is local is the region logic's."""
+        if doc.doc_id not in self._eligibility_places:
+            self._eligibility_places[doc.doc_id] = eligibility_regions(self._eligibility_text(doc), doc.title, doc.agency)
+        parts = self._eligibility_places[doc.doc_id]
+        if not parts:
+            return False
+        if result.places:
+            return not any(compatible(Place(parts[0], parts[1] if len(parts) > 1 else None), p) for p in result.places)
+        return not region or not any(n in region for n in region_names(parts[-1]))
 
     def _eligibility_text(self, doc: DocInfo) -> str:
         """``doc``'s whole eligibility section (지원 대상 / 선정기준 / who is eligible: the first such), "" when it has
@@ -2646,11 +2756,13 @@ class AnswerComposer:
         return tuple(lexical_terms(self.tokenizer.tokenize(query))), query
 
     def _compose(self, result: RetrievalResult, lang: str, score: float, signals: dict[str, float], hit: DocHit,
-                 also: list[DocHit], regional: list[DocHit] | None = None) -> Answer:
+                 also: list[DocHit], regional: list[DocHit] | None = None, unsaid: tuple[str, ...] = ()) -> Answer:
         """The answer quoted from ``hit``'s document, then ``also`` (other variants of its programme) listed and
         cited at their eligibility sections, then ``regional`` (local governments' versions of the same kind of help,
         beside a national answer) under a heading that says they are each for their own region's residents, each
-        line naming its place."""
+        line naming its place. With ``unsaid`` (what the question asks that the page never speaks of:
+        :meth:`_unsaid_of_named`), the answer says so first (:func:`unsaid_note`) and quotes whom to ask: the page's
+        contact section, else how to apply (where its office is named)."""
         doc = self._pick_doc(result, hit)
         sections = self._sections(doc)
         by_key = {_key(name): name for name in sections}
@@ -2668,6 +2780,10 @@ class AnswerComposer:
             if aspect == "eligibility" and aspect in asked and CRITERIA_SECTION in by_key \
                     and all(by_key[CRITERIA_SECTION] != name for _a, name, _t in parts):
                 parts.append(("criteria", by_key[CRITERIA_SECTION], _excerpt(sections[by_key[CRITERIA_SECTION]], limit)))
+        if unsaid:
+            whom = [(aspect, by_key[key], _excerpt(sections[by_key[key]], ASKED_EXCERPT_CHARS))
+                    for aspect in ("contact", "apply") for key in ASPECT_SECTIONS[aspect] if key in by_key]
+            parts = whom[:1] or parts
         if not parts:
             best = next((c for c in self._doc_chunks.get(doc.doc_id, []) if c.section != TITLE_SECTION), None)
             if best is not None:
@@ -2683,6 +2799,8 @@ class AnswerComposer:
             lines = [_named(doc, lang) + " 안내예요."]
         if (missing := self.missing_service(result.query)) is not None:
             lines.insert(0, missing_note(missing, lang))
+        if unsaid:
+            lines.insert(0, unsaid_note(doc.title, unsaid, lang))
         for aspect, name, text in parts:
             lines.append(f"\n[{head[aspect]}]\n{text}")
             if note := self._ended(name, sections[name], text, lang):

@@ -204,13 +204,23 @@ def left_out(words: Iterable[str], eligibility: str) -> str | None:
     """The first of ``words`` that ``eligibility`` (a service's eligibility section) writes and writes only where it
     says whom it leaves out (:data:`_EXCLUSION_SPANS`), when none of ``words`` is written outside such a place; else
     None. ``words``: one thing the question says, as said and as the glossary says it (혼자: 독거, 홀로, 1인 가구).
+    A word said of a group left out by a shorter name is left out by it: 독거노인 (one noun to Kiwi) of a list
+    "(독거, 부부노인, 장애인세대)을 제외한" is its 독거 (s56 probe: "독거노인 난방비 지원" answered 과천시's 월동난방비,
+    given to 일반세대 only).
 
     >>> left_out(["혼자", "독거"], "수급자 중 월동난방비 기지원 대상(독거, 부부노인, 장애인세대)을 제외한 일반세대")
     '독거'
+    >>> left_out(["독거노인"], "수급자 중 기지원 대상(독거, 부부노인, 장애인세대)을 제외한 일반세대")
+    '독거'
     >>> left_out(["독거"], "독거노인 및 (시설입소자 제외)"), left_out(["노인"], "65세 이상 노인")
     (None, None)
+    >>> left_out(["독거노인"], "독거 어르신 (부부노인 제외)")
     """
     spans = [m.span(1) for p in _EXCLUSION_SPANS for m in p.finditer(eligibility)]
+    # the names a list left out gives (독거, 부부노인 …): a word said holding one is said of that group
+    named = {n for a, b in spans for n in _LIST_PARTS.split(eligibility[a:b]) if len(n) >= 2}
+    words = list(dict.fromkeys(words))
+    words += [n for w in list(words) for n in sorted(named) if n != w and n in w.replace(" ", "")]
     found = None
     for word in words:
         for m in re.finditer(re.escape(word), eligibility):
@@ -218,6 +228,10 @@ def left_out(words: Iterable[str], eligibility: str) -> str | None:
                 return None
             found = found or word
     return found
+
+
+#: What parts a list of those left out: commas, middle dots, slashes, spaces and the conjunctions 및 / 과 / 와 / 등
+_LIST_PARTS = re.compile(r"[\s,·ㆍ/]+(?:및|과|와|또는|등)?[\s,·ㆍ/]*|\s*(?:및|또는|등)\s*")
 
 
 def shuts_out(result: RetrievalResult, eligibility: Callable[[H], str]) -> Callable[[H], bool]:

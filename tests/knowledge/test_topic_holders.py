@@ -147,15 +147,63 @@ def test_a_word_written_only_where_a_page_leaves_people_out_is_read_so() -> None
     # written outside the exclusion too: not left out; a clause is not read whole ("65세 이상 노인 중 수급자는 제외")
     assert left_out(["독거"], "독거노인 (시설 입소 독거 제외)") is None
     assert left_out(["노인"], "65세 이상 노인 중 수급자는 제외") is None
+    # a word said of a group that a list left out names shorter (Kiwi keeps 독거노인 one noun; s57 probe)
+    assert left_out(["독거노인"], gwacheon) == "독거"
+    assert left_out(["독거노인"], "독거 어르신 (부부노인 제외)") is None
+    assert left_out(["독거노인"], "독거노인 및 (시설입소 독거 제외)") is None
 
 
-def test_a_page_leaving_out_the_citizens_group_does_not_answer_them(gov24_router: Any) -> None:
+@pytest.mark.parametrize("text", ["혼자 사는 노인인데 난방비 지원 있어요?", "독거노인 난방비 지원",
+                                  "독거노인인데 난방비 지원 받을 수 있어요?"])
+def test_a_page_leaving_out_the_citizens_group_does_not_answer_them(gov24_router: Any, text: str) -> None:
     """s56 probe: "혼자 사는 노인인데 난방비 지원 있어요?" answered 과천시's 기초생활보장수급자 월동난방비 지원, whose 지원대상
-    leaves out 독거 (the citizen who lives alone) in so many words."""
+    leaves out 독거 (the citizen who lives alone) in so many words; s57: "독거노인 난방비 지원" too (독거노인 one word),
+    and "독거노인인데 …" listed it among the regions' services. It is neither the answer nor listed nor asked among."""
     leaving = [d for d, r in _rows().items() if "독거" in str(r["지원대상"]) and "을 제외한" in str(r["지원대상"])
                and "난방비" in r["서비스명"]]
     assert leaving, "the catalogue's page that leaves out 독거 is gone"
-    answer = _answer(gov24_router, "혼자 사는 노인인데 난방비 지원 있어요?")
+    answer = _answer(gov24_router, text)
     cited = [c.doc_id for c in answer.citations] + [c.doc_id for _place, c in answer.regions]
     assert cited and not answer.abstained, answer.text
-    assert cited[0] not in leaving, answer.citations[0].title
+    assert [c.title for c in answer.citations if c.doc_id in leaving] == [], answer.text
+    assert [d for d in cited if d in leaving] == [], answer.text
+
+
+def _for_boryeong() -> list[str]:
+    """The catalogue's national-body pages for households of 충남 보령시's 면 only (their 지원대상 opens "충남 보령시")."""
+    from assistant.regions import agency_regions
+
+    return [d for d, r in _rows().items() if not agency_regions(str(r["소관기관명"]))
+            and re.sub(r"^[\s○ㅇ-]+", "", str(r["지원대상"])).startswith("충남 보령시")]
+
+
+@pytest.mark.parametrize("text", ["전기세 지원", "전기요금 지원"])
+def test_a_national_bodys_page_for_one_place_does_not_answer_anyone_anywhere(gov24_router: Any, text: str) -> None:
+    """s57 probe: "전기세 지원" answered 한국중부발전's 발전소주변지역 전기요금지원(보령발전본부), for 보령시 오천면, 주교면 …
+    only, as if any citizen could have it; "전기요금 지원" listed it among the services to check too. Its agency is
+    national, so only its eligibility says where it is for."""
+    boryeong = _for_boryeong()
+    assert boryeong, "the catalogue's 보령 page is gone"
+    answer = _answer(gov24_router, text)
+    assert answer.citations and not answer.abstained, answer.text
+    assert [c.title for c in answer.citations if c.doc_id in boryeong] == [], answer.text
+
+
+def test_a_national_bodys_page_for_one_place_answers_its_residents(gov24_router: Any) -> None:
+    """The citizen who names 보령시 gets the page that is for them."""
+    boryeong = _for_boryeong()
+    answer = _answer(gov24_router, "보령시 오천면 사는데 전기요금 지원 있나요")
+    assert answer.citations and not answer.abstained, answer.text
+    assert answer.citations[0].doc_id in boryeong, answer.citations[0].title
+
+
+@pytest.mark.parametrize("text", ["집 구하고 싶어요", "방 구하는데 지원 있어요?"])
+def test_looking_for_a_home_is_not_answered_with_a_repair(gov24_router: Any, text: str) -> None:
+    """s57 probe: "집 구하고 싶어요" (I want to find a home) answered 대구광역시's 사랑의 집 고쳐주기, a repair of one's own
+    home. The colloquial glossary now reads "집 구하" / "방 구하" as the catalogue's words for renting a home; what the
+    answer cites, if it answers, is a page whose title says one of them (주택 is the catalogue's word for a home)."""
+    key = "집 구하" if text.startswith("집") else "방 구하"
+    words = (*_glossary_words(key), "주택")
+    answer = _answer(gov24_router, text)
+    cited = [c.title for c in answer.citations] + [c.title for _place, c in answer.regions]
+    assert answer.abstained or any(w in cited[0] for w in words), cited
