@@ -253,7 +253,7 @@ GOODBYE_CUE = re.compile(
 #: it a question is no cancel: "끝까지 못 받으면 어떡해요" (what if I never get it) was cancel 0.45 and was told
 #: nothing was under way (s57 probe)
 CANCEL_CUE = re.compile(
-    r"그만|취소|중단|멈|처음부터|여기까지|안\s*할|됐어|관둘|관둘래|접을|cancel|stop|forget|quit|abort|start\s+over|never\s*mind",
+    r"그만|취소|중단|멈|처음부터|여기까지|안\s*할|됐어|관둘|접을|cancel|stop|forget|quit|abort|start\s+over|never\s*mind",
     re.I)
 #: Intents a message is read as only when it says what they ask for: without the cue, the next request's reading leads
 #: (:func:`_uncued_ranking`; "sorry, I meant 60 percent" at the income question was repeat 0.76, and the question was
