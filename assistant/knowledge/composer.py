@@ -1555,13 +1555,19 @@ class AnswerComposer:
         shut = shuts_out(result, lambda h: self._eligibility_text(h.doc))
         said = self._said_things(result)
 
+        verdicts: dict[str, bool] = {}  # one verdict a page: the rules below ask it of the same hits again
+
         def unfit(h: DocHit) -> bool:
             # or a page whose eligibility names what the citizen says of themselves only as whom it leaves out (s56
             # probe: "혼자 사는 노인인데 난방비 지원 있어요?" answered 과천시's 월동난방비, "(독거, 부부노인, 장애인세대)을
             # 제외한 일반세대"), or a national body's page for one place only that the citizen has not said they live
-            # in (s57 probe: "전기세 지원" answered 한국중부발전's 전기요금지원 for 보령시 오천면 …)
-            return shut(h) or any(left_out(words, self._eligibility_text(h.doc)) for words in said) \
-                or self._placed_apart(result, region, h.doc)
+            # in (s57 probe: "전기세 지원" answered 한국중부발전's 전기요금지원 for 보령시 오천면 …). (``region`` may be set
+            # below from the question's places, which _placed_apart reads first: the verdict does not change.)
+            if (verdict := verdicts.get(h.doc.doc_id)) is None:
+                eligibility = self._eligibility_text(h.doc)
+                verdict = verdicts[h.doc.doc_id] = shut(h) or any(left_out(words, eligibility) for words in said) \
+                    or self._placed_apart(result, region, h.doc)
+            return verdict
 
         hits = not_excluding_first(result.hits, unfit)
         asked = asked_words(result)
