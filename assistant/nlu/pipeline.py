@@ -201,6 +201,9 @@ def _document_request_ranking(
     return tuple(sorted((IntentPrediction(n, c) for n, c in probs.items()), key=lambda p: -p.confidence)), True
 
 
+#: The intent of a greeting (:func:`after_greeting`)
+GREET_INTENT = "greet"
+
 #: never what a request read without its cue is read as instead: intents that ask for nothing, and those whose action
 #: changes something (a reading second to another is no request to change anything; "sorry, I meant 60 percent" has
 #: revoke_consent second to repeat)
@@ -285,6 +288,37 @@ def _uncued_ranking(ranking: tuple[IntentPrediction, ...], text: str) -> tuple[t
     moved = [IntentPrediction(other.name, first.confidence), *ranking[1:at], IntentPrediction(first.name, other.confidence),
              *ranking[at + 1:]]
     return tuple(moved), True
+
+
+#: A greeting a message opens with, and what ends it (space or punctuation): 안녕하세요, 여보세요, 수고하십니다, hi, hello,
+#: good morning … ("안녕히 계세요" is no such opening: 안녕 is not followed by a space there)
+GREETING_OPENING = re.compile(
+    r"^\W*(?:안녕\s*하\s*(?:세요|세여|십니까|신가요)|안녕|안뇽|여보세요|저기요|반갑습니다|반가워요|하이|헬로"
+    r"|수고\s*(?:하십니다|하세요|많으십니다|많으세요)|좋은\s*(?:아침|오후|저녁)(?:이에요|입니다|이네요)?"
+    r"|hi|hello|hey|hiya|howdy|hallo|greetings|good\s+(?:morning|afternoon|evening|day))"
+    r"(?:[\s,]*(?:챗봇님|상담사님|there|bot|assistant))?(?:\s+|\W*[~!.,?…]\W*)(?=\w)", re.I)
+
+
+def after_greeting(text: str) -> str | None:
+    """What ``text`` says after the greeting it opens with (:data:`GREETING_OPENING`), or ``None`` when it opens with
+    none or says nothing after it.
+
+    Example:
+        >>> after_greeting("안녕하세요 기초연금 문의드려요")
+        '기초연금 문의드려요'
+        >>> after_greeting("안녕히 계세요") is None
+        True
+    """
+    m = GREETING_OPENING.match(text)
+    if m is None:
+        return None
+    rest = text[m.end():].strip()
+    return rest or None
+
+
+#: What a greeting's rest is read as and still left a greeting: what asks for nothing ("안녕하세요 처음 왔어요",
+#: "안녕하세요~ 문의 좀 드리려고요"), or a fact given unasked ("안녕하세요 저는 김철수입니다": inform)
+_GREETING_REST_KEPT = _NOT_A_REQUEST | {"inform"}
 
 
 def _code_reading(nlu: NluResult) -> NluResult:
@@ -447,6 +481,13 @@ class NluPipeline:
         ranking, unasked = _uncued_ranking(nlu.ranking, clean)
         if unasked:
             nlu = dataclasses.replace(nlu, intent=ranking[0], ranking=ranking, is_out_of_scope=ranking[0].name == OUT_OF_SCOPE)
+        rest = after_greeting(clean) if nlu.intent.name == GREET_INTENT else None
+        if rest is not None:
+            # a greeting that opens a request is no greeting only: "안녕하세요 기초연금 문의드려요" was greet 0.40
+            # and got the greeting alone ("기초연금 문의드려요" reads check_eligibility): s57 probe
+            of_rest = self.parse(rest, language=lang).nlu
+            if of_rest.intent.name not in _GREETING_REST_KEPT:
+                nlu = dataclasses.replace(of_rest, text=clean)
         if PERSONAL_NUMBER_INTENT in self.classifier.labels and sensitive_number_only(clean) is not None:
             nlu = _personal_number_reading(nlu)
         elif OUT_OF_SCOPE in self.classifier.labels and code_only(clean):
