@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from assistant.knowledge.composer import Answer, AnswerComposer
+from assistant.knowledge.composer import FURTHER_TOP, Answer, AnswerComposer
 from assistant.knowledge.retriever import DocHit, HybridRetriever, RetrievalResult
 
 MIN_NAME_CHARS = 3
@@ -80,20 +80,24 @@ class RetrievalKnowledge:
         result = self.retriever.run(text, k=k, query_vector=vector, region=region)
         # whether the question has an answer is judged without the region's preference (AnswerComposer.run, judged)
         judged = self.retriever.run(text, k=k, query_vector=vector) if region else None
-        if excluded:
-            # "에너지바우처 말고 다른 난방비 지원 있어요?" (s42 probe: 에너지바우처 again): the services set aside, in
-            # either language (a page's twin shares its service id), are no answer
-            ids = {d.service_id for d in self.composer.index.docs.values() if d.title in excluded and d.service_id}
+        # "에너지바우처 말고 다른 난방비 지원 있어요?" (s42 probe: 에너지바우처 again): the services set aside, in either
+        # language (a page's twin shares its service id), are no answer
+        ids = {d.service_id for d in self.composer.index.docs.values() if d.title in excluded and d.service_id} if excluded else set()
 
-            def kept(hits: tuple[DocHit, ...]) -> tuple[DocHit, ...]:
-                return tuple(h for h in hits if h.doc.title not in excluded and not (h.doc.service_id and h.doc.service_id in ids))
+        def kept(hits: tuple[DocHit, ...]) -> tuple[DocHit, ...]:
+            return tuple(h for h in hits if h.doc.title not in excluded and not (h.doc.service_id and h.doc.service_id in ids))
+        if excluded:
             result = dataclasses.replace(result, hits=kept(result.hits)[:self.top_k])
             if judged is not None:
                 judged = dataclasses.replace(judged, hits=kept(judged.hits)[:self.top_k])
 
         def wider() -> tuple[DocHit, ...]:  # asked by the composer only when other regions' versions fill the hits
             return self.retriever.region_and_national(text, result.places, k=self.top_k, query_vector=vector)
-        answer = self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider, language=language)
+        def further() -> tuple[DocHit, ...]:  # asked by the composer only when a region's programme leads, region unknown
+            hits = self.retriever.run(text, k=FURTHER_TOP + 2 * len(excluded), query_vector=vector).hits
+            return kept(hits)[:FURTHER_TOP] if excluded else hits
+        answer = self.composer.run(result, p_oos=p_oos, region=region, judged=judged, wider_search=wider, language=language,
+                                   further_search=further)
         if answer.abstained and not answer.signals.get("missing") and not excluded:
             return self._judged_without_person(text, result, judged, p_oos, region, wider, language) or answer
         return answer

@@ -745,6 +745,9 @@ _region_names = region_names
 #: how far below the top document a variant may rank and still count (share of the top score, among the top 5)
 VARIANT_SCORE_SHARE = 0.7
 VARIANT_TOP = 5
+#: How far down the hits the first hit's programme is looked for under its name in other regions
+#: (:func:`first_programme_further`): the retriever's ten
+FURTHER_TOP = 10
 #: How well a national service about the question's subject must score, as a share of a regional first hit whose title
 #: holds less of it, to answer before it (:meth:`AnswerComposer._national_on_subject`; s34: 0.66 for 임신·출산 진료비).
 NATIONAL_SUBJECT_SHARE = 0.5
@@ -915,6 +918,26 @@ def regional_programme(hits: tuple[DocHit, ...], top: int = VARIANT_TOP, share: 
         if len(regional) >= 2:
             return anchor, regional, national
     return None, [], []
+
+
+def first_programme_further(hits: tuple[DocHit, ...], top: int = FURTHER_TOP,
+                            ) -> tuple[DocHit | None, list[DocHit], list[DocHit]]:
+    """The first hit's programme under its one name (:func:`programme_core`) run by other regions further down the
+    hits than :func:`regional_programme` looks (the first ``top``, whatever their score): ``(first, regional,
+    national)`` as it returns them, or ``(None, [], [])`` when the first hit is no region's or no other region's page
+    among them names its programme.
+
+    s58 probe: "군대 가는데 지원금 있나요" (I'm going to the army, is there a grant) answered 경기도 양평군's 입영지원금
+    지급 to a citizen who never said where they live: 구리시's 입영지원금 지원 was seventh (0.52 of 0.90), below
+    national pages of other kinds (군 복무기간 이자면제) and other regions' 출산양육지원금 and 정착지원금."""
+    if not hits or not agency_regions(hits[0].doc.agency):
+        return None, [], []
+    first = hits[0]
+    core = programme_core(first.doc.title, first.doc.agency)
+    # a core of two syllables too, said the same: 입영지원금 지급 and 구리시 입영지원금 지원 are both 입영
+    regional, national = _by_region(h for h in hits[:top] if h is first or (other := programme_core(h.doc.title, h.doc.agency))
+                                    == core or _same_programme(core, other))
+    return (first, regional, national) if len(regional) >= 2 else (None, [], [])
 
 
 def names_programme(result: RetrievalResult, hit: DocHit) -> bool:
@@ -1473,7 +1496,7 @@ class AnswerComposer:
 
     def run(self, result: RetrievalResult, p_oos: float = 0.0, region: str | None = None,
             judged: RetrievalResult | None = None, wider_search: Callable[[], tuple[DocHit, ...]] | None = None,
-            language: str | None = None) -> Answer:
+            language: str | None = None, further_search: Callable[[], tuple[DocHit, ...]] | None = None) -> Answer:
         """Compose the answer for ``result``, or abstain (``text`` empty, ``abstained`` True).
 
         Args:
@@ -1496,6 +1519,10 @@ class AnswerComposer:
                 has none (the ranked hits can be all other regions' versions: "출산지원금 얼마 받을 수 있어요?" for
                 대구광역시 수성구 ranks 건강보험 임신·출산 진료비 지원 44th, and for 부산광역시 수영구 its own 출산장려금
                 지원 below five other regions').
+            further_search: the same question's first :data:`FURTHER_TOP` hits without the region's preference,
+                called only when the first hit (of ``judged`` when given) is a region's programme and no other region's
+                version is among the first hits: whether another region runs it under its name further down
+                (:func:`first_programme_further`).
             language: the language to answer in when not the question's (``ko`` / ``en``; a citizen who asked for the
                 other language, "English please"): whether to answer is judged as the question was asked (its
                 language's gate), then the answer is written as for a question in ``language``: that language's
@@ -1593,6 +1620,15 @@ class AnswerComposer:
             return for_whom
         kind = self.subjects.same_kind(result)
         named_alike = self._holding_topic(result, regional_programme(result.hits))  # one programme under one name (청년 월세 지원 …)
+        base = judged or result  # the ranking without the citizen's region
+        if named_alike[0] is None and further_search is not None and (region or not result.places) and base.hits \
+                and agency_regions(base.hits[0].doc.agency) and regional_spread(base)[0] is None:
+            # the first, a region's, run under its name by another region further down (양평군's and 구리시's
+            # 입영지원금): the region is asked first, as for a programme of two regions among the first hits, and the
+            # citizen's region's version answers once it is known
+            further = further_search()
+            if further and further[0].doc.doc_id == base.hits[0].doc.doc_id:
+                named_alike = first_programme_further(further)
         anchor, regional, national = named_alike if named_alike[0] is not None \
             else self._holding_topic(result, regional_programme(result.hits, kind=kind))
         # nor is a region's page unfit to lead listed for the citizen or asked among (s57 probe: "독거노인인데 난방비
@@ -2450,7 +2486,9 @@ class AnswerComposer:
           '학교'" between 대안학교 무상급식 식품비 지원 and 학교급식 우수 식재료 지원, 교육부's 초·중·고 교육비 지원, whose
           지원내용 lists every low-income pupil's 학교급식비, first).
 
-        Never one that shuts out the group the question names of a child (``unfit``, :func:`~assistant.knowledge.
+        Never one without the kind of benefit the question asks for that the programme's title names
+        (:func:`_other_kind_of_benefit`; s58 probe: "군대 가는데 지원금 있나요" was answered with 한국장학재단's 군 복무기간
+        이자면제 지원, beside 양평군's and 구리시's 입영지원금), nor one that shuts out the group the question names of a child (``unfit``, :func:`~assistant.knowledge.
         target_groups.shuts_out`): with the phrase "언어 치료" read as 언어발달, "장애아동 언어치료 지원 있나요?" was
         answered with 언어발달지원, for non-disabled children only (s55).
 
@@ -2473,7 +2511,8 @@ class AnswerComposer:
         compounds = self._asked_compounds(result)  # what it asks about, read once for every hit
         for hit in result.hits[:VARIANT_TOP]:
             if hit is anchor or hit in regional or hit in national or agency_regions(hit.doc.agency) \
-                    or unasked_stage(hit.doc.title, asked) is not None or unfit(hit):
+                    or unasked_stage(hit.doc.title, asked) is not None or unfit(hit) \
+                    or _other_kind_of_benefit(asked, anchor.doc.title, hit.doc.title):
                 continue
             said = self.subjects.subject(result, hit.doc.title)
             if hit is first and anchor.score < STAGE_SCORE_SHARE * first.score and said - programme:
@@ -2482,8 +2521,7 @@ class AnswerComposer:
                     and all(self._holds(result, c, hit.doc.doc_id) for c in compounds):
                 return hit
             if hit.score >= STAGE_SCORE_SHARE * first.score and programme \
-                    and (said >= programme or (own and all(words & said for words in own))) \
-                    and not _other_kind_of_benefit(asked, anchor.doc.title, hit.doc.title):
+                    and (said >= programme or (own and all(words & said for words in own))):
                 return hit
         return None
 
