@@ -343,6 +343,10 @@ _ASPECT_CUES: dict[str, tuple[str, ...]] = {
 }
 #: every aspect's cue words (:meth:`AnswerComposer._asked_compounds`: no topic)
 _CUE_WORDS = frozenset(w for cues in _ASPECT_CUES.values() for w in cues)
+#: "문의드려요", "문의합니다", "문의 좀 할게요" (I have a question about it): the citizen inquires, which asks for no
+#: contact, where "문의처", "어디로 문의해요", "문의하려면" do (s58: "에너지바우처 문의드려요" got the 문의 section alone)
+_INQUIRING = re.compile(r"문의\s*(?:좀\s*)?(?:드려요|드려용|드립니다|드리려|드릴게|드릴께|드려\s*봐|합니다|할게|할께|하고\s*싶"
+                        r"|드릴\s*게\s*있|할\s*게\s*있|있어요|있습니다)")
 #: "how much" / "how many": a question about the amount (s35 probe: "How much do I get?" after the energy voucher was
 #: answered with who is eligible, what you get and how to apply, where "얼마 받아요?" got 지원 내용 alone)
 _HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b")
@@ -699,6 +703,9 @@ def _asked_aspects(terms: tuple[str, ...], query: str) -> list[str]:
     if _WHEN_BENEFIT.search(q):
         q = _WHEN_BENEFIT.sub(" 혜택 ", q)
         terms = tuple(t for t in terms if t not in ("언제", "when"))
+    if _INQUIRING.search(q):  # "에너지바우처 문의드려요": a question about it is coming, not one for its contact
+        q = _INQUIRING.sub(" ", q)
+        terms = tuple(t for t in terms if t != "문의")
     if "준비금" in q:  # a grant's name (창작준비금, s42 probe: [구비 서류] alone), not 준비 (documents)
         q = q.replace("준비금", " 금 ")
         terms = tuple(t for t in terms if t != "준비")

@@ -143,9 +143,29 @@ def test_an_aspect_after_an_answer_that_listed_regional_services_is_about_its_le
     # s42 probe: 준비 inside a grant's name (창작준비금) asked for the documents: [구비 서류] alone was quoted
     ("예술인 창작준비금 300만원 주는거 맞나요", []),
     ("창작준비금 신청하려면 뭘 준비해야 돼요?", ["apply", "documents"]),
+    # s58: "I have a question about it" (문의드려요) got the 문의 section alone; asking where to inquire still asks it
+    ("에너지바우처 문의드려요", []),
+    ("에너지바우처 문의드립니다", []),
+    ("에너지바우처 관련해서 문의 좀 드려요", []),
+    ("에너지바우처 문의할게 있어요", []),
+    ("에너지바우처 문의처 알려주세요", ["contact"]),
+    ("에너지바우처 어디로 문의해요?", ["apply", "contact"]),
+    ("에너지바우처 전화 문의 번호요", ["contact"]),
 ])
 def test_when_of_the_help_itself_asks_what_one_gets(text: str, aspects: list[str]) -> None:
     from assistant.knowledge.composer import _asked_aspects
     from assistant.nlu.tokenizer import KoreanTokenizer, lexical_terms
 
     assert _asked_aspects(tuple(lexical_terms(KoreanTokenizer().tokenize(text))), text) == aspects
+
+
+@pytest.mark.parametrize("text", ["에너지바우처 문의드려요", "안녕하세요 에너지바우처 문의드립니다"])
+def test_a_question_announced_is_answered_with_the_page_not_its_contact(processor: Any, text: str) -> None:
+    """s58 check of the README's first command: "안녕하세요 에너지바우처 문의드려요" was answered with the page's 문의
+    section alone; the citizen said they have a question about it, so the page's overview leads (the sections are the
+    bundled page's headings, knowledge/ko/energy-voucher.md)."""
+    page = (Path(__file__).resolve().parents[2] / "knowledge" / "ko" / "energy-voucher.md").read_text(encoding="utf-8")
+    assert "## 개요" in page and "## 문의" in page
+    turn = processor.handle_message(UserMessage(f"inquire-{text}", text, "rest", {}))
+    cited = [(c["title"], c["section"]) for m in turn.messages for c in m.custom.get("citations", [])]
+    assert cited and cited[0] == ("에너지바우처", "개요"), cited
