@@ -132,6 +132,14 @@ def test_support_for_a_business_is_named(text: str, name: str | None) -> None:
     ("취준생인데 돈 주는 거 없나요", "국민취업지원제도"),
     ("기초생활수급자인데 에너지바우처 돼요?", None),  # a status held, not a benefit wanted
     ("장애인 활동지원사 교육", None),
+    # s57 probe: leaving a job by one's own will ("퇴사하면 뭐 받아요") was answered with 사립학교 교직원 퇴직수당
+    ("퇴사하면 뭐 받아요", "실업급여"),
+    ("회사 그만뒀는데 돈 나오는 거 있어요?", "실업급여"),
+    ("알바 관뒀어요", "실업급여"),
+    ("I quit my job, any benefits?", "실업급여"),
+    ("퇴직하면 뭐 받아요", None),  # 퇴직 is retirement as often: 퇴직수당 and 퇴직연금 are benefits of their own
+    ("퇴사자 교육 프로그램", None),
+    ("일 그만하고 싶어요", None),
 ])
 def test_a_need_names_the_benefit_it_is_for(text: str, name: str | None) -> None:
     """s43 probe: these were answered with 산림복지서비스이용권 (its 지원대상 lists 기초생활수급자 and 장애인연금 수급자) or

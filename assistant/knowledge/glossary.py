@@ -167,7 +167,12 @@ LONE_SERVICE_NAMES = frozenset({"보육료"})
 IMPLIED_BENEFITS: tuple[tuple[re.Pattern[str], str, frozenset[str]], ...] = (
     (re.compile(r"(?:회사|직장|일자리|알바|공장)\s*(?:에서|를|을)?\s*(?:짤렸|잘렸|짤림|잘림|쫓겨났|그만두게\s*됐)"
                 r"|(?<![가-힣])짤렸어|해고\s*(?:당했|됐|되었|통보)|실직\s*(?:했|하였|됐|당했|상태|중)|권고\s*사직"
+                # leaving a job by one's own will too (s57 probe: "퇴사하면 뭐 받아요" answered 사립학교 교직원
+                # 퇴직수당, for private school staff only); whether 구직급여 is paid then is the job centre's call
+                r"|퇴사\s*(?:했|하였|하면|하고|하는|한|할|해서|해도|후|예정|당했|됐)"
+                r"|(?:회사|직장|일자리|일|알바)\s*(?:를|을)?\s*(?:그만\s*두|그만\s*뒀|관두|관뒀)"
                 r"|\b(?:lost|losing)\s+(?:my|our|his|her)\s+job\b|\b(?:got|was|been|being)\s+(?:fired|laid\s+off|let\s+go)\b"
+                r"|\b(?:quit|quitting|left|leaving)\s+(?:my|our|his|her)\s+(?:job|company)\b"
                 r"|\bunemployed\b", re.I),
      "실업급여", frozenset({"실업급여", "구직급여"})),
     # s43 probe: a need that names a benefit by what it is for, answered with 산림복지서비스이용권 (its 지원대상 lists

@@ -210,7 +210,10 @@ def test_a_bare_benefit_name_not_in_the_documents_is_said_to_be_missing(make_pro
                                                     # s42 probe: a job lost implies 실업급여; 조기재취업수당 was answered
                                                     # as if it were what one gets (it is for those back at work)
                                                     ("회사에서 짤렸어요ㅠㅠ 뭐 받을 수 있는거 있나요", "ko", "실업급여"),
-                                                    ("I lost my job yesterday what should I do", "en", "실업급여")])
+                                                    ("I lost my job yesterday what should I do", "en", "실업급여"),
+                                                    # s57 probe: leaving by one's own will too
+                                                    ("퇴사하면 뭐 받아요", "ko", "실업급여"),
+                                                    ("I quit my job last month, what can I get?", "en", "실업급여")])
 def test_a_question_about_a_benefit_not_in_the_documents_says_which(make_processor: Any, titles: list[tuple[str, str]],
                                                                     text: str, lang: str, name: str) -> None:
     """The bundled corpus has no 기초연금 or 실업급여/구직급여 page (the glossary gives those names; no bundled title
