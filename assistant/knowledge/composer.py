@@ -1714,7 +1714,8 @@ class AnswerComposer:
             # to it (see related_to_missing above); the caller says it is missing
             return Answer("", lang, (), True, score, {**signals, "missing": 1.0})
         if named_alike[0] is None and (lead := self._national_version(
-                result, anchor, [h for h in national if not unfit(h) and self._holds_as_much(result, h, anchor)], asked)) is not None:
+                result, anchor, [h for h in national if not unfit(h) and self._holds_as_much(result, h, anchor)
+                                 and not self._unheld_topics(result, [h])], asked)) is not None:
             # a national version of the regions' kind of help that scores near the first answers it wherever the
             # citizen lives, the regions' listed after it for their residents (s54 probe: "임신했는데 받을 수 있는 지원
             # 뭐 있어요?" asked a region among 대구 서구's 엽산제·철분제 and 통영시's 임신 축하용품, 보건복지부's 건강보험
@@ -1870,6 +1871,14 @@ class AnswerComposer:
         unheld += ["".join(c) for c in self._asked_compounds(result)
                    if not any(self._holds(result, c, h.doc.doc_id) for h in hits)
                    and any(self._holds(result, c, d) for d in others)]
+        # and a compound of several words that no hit holds whose head ``hits`` hold with other words, while a title of
+        # the documents names it whole: the choices are about another kind of the thing asked (s58 note: "다자녀인데
+        # 전기요금 할인 돼요?" asked a region among 영천시's 하수도요금 and 달성군's 휴양림 이용요금; 한국중부발전's
+        # 전기요금지원 is a title here, below the first hits)
+        unheld += [whole for c in self._asked_compounds(result) if len(c) > 1 and len(whole := "".join(c)) >= 3
+                   and whole not in unheld and self.title_holds([whole])
+                   and not any(self._holds(result, c, h.doc.doc_id) for h in result.hits)
+                   and any(self._holds(result, c[-1:], h.doc.doc_id) for h in hits)]
         return unheld
 
     def _procedure_asked(self, result: RetrievalResult) -> tuple[str, ...] | None:
@@ -2622,6 +2631,17 @@ class AnswerComposer:
         # open to everyone of the kind (건강보험 임신·출산 진료비 지원); the ranking decides within each part
         theirs, national = open_first(theirs, result), open_first(national, result)
         lead_national = not agency_regions(lead.doc.agency)
+        if lead_national and unpreferred not in (None, lead.doc.doc_id) and self._unheld_topics(result, [lead]):
+            # a national page the region's preference lifted to the first, which lacks what the question asks while
+            # another hit has it, does not answer; without the region it was no answer either (:meth:`run`'s national
+            # version). The region's own page that holds all of it does; else none. s58 note: "장애인 차량 지원"
+            # answered 장애인법률구조지원 (장애인 only) to a citizen of 경기도 수원시, and to one of 서울특별시 종로구,
+            # whose 거주자우선주차 요금감면 alone speaks of 장애인 and 차량, after saying 종로구 runs no such service
+            own = [h for h in result.hits if agency_regions(h.doc.agency) and self._serves(result, h.doc.agency, region)
+                   and not self._unheld_topics(result, [h])]
+            if own:
+                return self._compose(result, lang, score, signals, own[0], [])
+            return Answer("", lang, (), True, score, {**signals, "unheld": 1.0})
         if not grouped and (lead_national or self._serves(result, lead.doc.agency, region)) and (theirs or not others):
             return self._compose(result, lang, score, signals, lead, national_variants(result.hits))
         if theirs:
