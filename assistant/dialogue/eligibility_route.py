@@ -85,6 +85,11 @@ GENERAL_EN = frozenset({
     "was", "were", "been", "born", "birth", "birthday", "date", "woman", "man", "female", "male", "resident",
     "registration", "number",
 })
+#: A message asking to do something with a service one has (change, cancel, extend, reissue …), not whether one can
+#: get it: "선생님 바꿀 수 있어요?", "기간 연장 되나요?", "Can I switch my caregiver?".
+USING_ASKED = re.compile(
+    r"바꾸|바꿀|바꿔|바꿨|변경|교체|취소|해지|해약|연장|환불|양도|재발급|분실|잃어버|중단|정지|탈퇴"
+    r"|\b(?:change|changing|switch|replace|cancel|cancell?ing|extend|extending|refund|transfer|reissue|lost)\b", re.I)
 #: Parts of speech that say what a message is about (kiwipiepy: common and proper nouns, roots, Latin words).
 TOPIC_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})
 #: Entities that describe the person, not the help (removed before looking for a topic).
@@ -322,7 +327,9 @@ class EligibilityRoute:
         if not self.has_data():
             return not self.describes_service(text, entities)
         if self.catalogue(text):
-            return True
+            # a thing done with the service once had ("아이돌봄 서비스 선생님 바꿀 수 있어요?": s57 probe, the
+            # questionnaire started on its coded conditions) is asked of its page, not whether one can get it
+            return not USING_ASKED.search(text)
         if self.services(text):
             return False
         named = named_benefit(self.glossary, text)
