@@ -86,10 +86,30 @@ GENERAL_EN = frozenset({
     "registration", "number",
 })
 #: A message asking to do something with a service one has (change, cancel, extend, reissue …), not whether one can
-#: get it: "선생님 바꿀 수 있어요?", "기간 연장 되나요?", "Can I switch my caregiver?".
+#: get it: "선생님 바꿀 수 있어요?", "기간 연장 되나요?", "Can I switch my caregiver?". Read outside the service's title
+#: (:func:`asks_to_use`): titles hold some of these words ("훈련연장급여", "학업중단학생 학습지원").
 USING_ASKED = re.compile(
-    r"바꾸|바꿀|바꿔|바꿨|변경|교체|취소|해지|해약|연장|환불|양도|재발급|분실|잃어버|중단|정지|탈퇴"
+    r"바꾸|바꿀|바꿔|바꿨|변경|교체|취소|해지|해약|연장|환불|양도|재발급|분실|잃어버|중단|탈퇴"
     r"|\b(?:change|changing|switch|replace|cancel|cancell?ing|extend|extending|refund|transfer|reissue|lost)\b", re.I)
+
+
+def asks_to_use(text: str, titles: list[str]) -> bool:
+    """Whether ``text`` asks to do something with a service (:data:`USING_ASKED`) outside the service titles it
+    names (``titles``, as written in the documents): each title, and each word of it, is taken out first, spaces
+    ignored (a message names a title by a part of it as often, typed with its own spacing).
+
+    >>> asks_to_use("아이돌봄 서비스 선생님 바꿀 수 있어요?", ["아이돌봄 서비스"])
+    True
+    >>> asks_to_use("훈련 연장급여 받을 수 있나요", ["훈련연장급여"]), asks_to_use("생활안정지원금 받을 수 있어요?", [])
+    (False, False)
+    >>> asks_to_use("학업중단학생 학습지원 받을 수 있나요", ["의무교육단계 미취학‧학업중단학생 학습지원(꿈이음)"])
+    False
+    """
+    parts = {p for title in titles for p in (title, *re.findall(r"[^\s()\[\]‧·ㆍ,/]{2,}", title))}
+    rest = text
+    for part in sorted(parts, key=len, reverse=True):
+        rest = re.sub(r"\s*".join(re.escape(ch) for ch in part.replace(" ", "")), " ", rest, flags=re.I)
+    return bool(USING_ASKED.search(rest))
 #: Parts of speech that say what a message is about (kiwipiepy: common and proper nouns, roots, Latin words).
 TOPIC_TAGS = frozenset({"NNG", "NNP", "XR", "SL"})
 #: Entities that describe the person, not the help (removed before looking for a topic).
@@ -326,10 +346,10 @@ class EligibilityRoute:
         entities = list(message.entities)
         if not self.has_data():
             return not self.describes_service(text, entities)
-        if self.catalogue(text):
+        if named_titles := self.catalogue(text):
             # a thing done with the service once had ("아이돌봄 서비스 선생님 바꿀 수 있어요?": s57 probe, the
             # questionnaire started on its coded conditions) is asked of its page, not whether one can get it
-            return not USING_ASKED.search(text)
+            return not asks_to_use(text, named_titles)
         if self.services(text):
             return False
         named = named_benefit(self.glossary, text)
