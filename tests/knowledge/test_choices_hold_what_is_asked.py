@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from assistant.regions import agency_regions
+from catalogue_talk import first_reply  # type: ignore[import-not-found]
 
 CARS = "장애인 차량 지원 뭐 있어요"
 _CAR_WORDS = re.compile(r"차량|자동차|주차|운전")
@@ -26,20 +27,6 @@ def _rows() -> list[dict[str, Any]]:
     return list(rows["data"] if isinstance(rows, dict) else rows)
 
 
-def _reply(settings: Any, router: Any, *texts: str) -> Any:
-    """The first message of the reply to the last of ``texts``, said in one conversation with the catalogue's engine."""
-    from assistant.app_state import build_processor
-    from assistant.dialogue.messages import UserMessage
-    from assistant.stores.trackers import SQLTrackerStore
-
-    processor = build_processor(settings, router, SQLTrackerStore("sqlite://"), None)
-    turn = None
-    for text in texts:
-        turn = processor.handle_message(UserMessage("cars", text, "rest", {}))
-    assert turn is not None
-    return turn.messages[0]
-
-
 def _national_car_pages() -> set[str]:
     """The national (no region's) catalogue services for disabled people whose title or summary names a car."""
     return {str(r["서비스ID"]) for r in _rows() if not agency_regions(str(r["소관기관명"]))
@@ -51,7 +38,7 @@ def test_no_national_page_without_a_car_answers_for_everyone(gov24_settings: Any
     national = {str(r["서비스ID"]) for r in _rows() if not agency_regions(str(r["소관기관명"]))}
     allowed = _national_car_pages()
     for said in ([CARS], ["경기도 수원시 살아요", CARS]):
-        reply = _reply(gov24_settings, gov24_router, *said)
+        reply = first_reply(gov24_settings, gov24_router, *said)
         cited = {c["doc_id"] for c in reply.custom.get("citations") or []}
         assert not (cited & national) - allowed, (said, reply.text)
 
@@ -60,7 +47,7 @@ def test_the_region_with_the_page_gets_it(gov24_settings: Any, gov24_router: Any
     jongno = [str(r["서비스ID"]) for r in _rows() if "종로구" in " ".join(agency_regions(str(r["소관기관명"])))
               and "주차" in str(r["서비스명"])]
     assert len(jongno) == 1, jongno
-    reply = _reply(gov24_settings, gov24_router, "서울특별시 종로구 살아요", CARS)
+    reply = first_reply(gov24_settings, gov24_router, "서울특별시 종로구 살아요", CARS)
     cited = reply.custom.get("citations") or []
     assert cited and cited[0]["doc_id"] == jongno[0], reply.text
 
@@ -78,6 +65,6 @@ def test_no_region_is_asked_among_other_kinds_of_fee(gov24_settings: Any, gov24_
     details = json.loads((GOV24_DIR / "gov24_serviceDetail_snapshot.json").read_text(encoding="utf-8"))
     text = {str(r["서비스ID"]): json.dumps(r, ensure_ascii=False)
             for r in (details["data"] if isinstance(details, dict) else details)}
-    reply = _reply(gov24_settings, gov24_router, ELECTRICITY)
+    reply = first_reply(gov24_settings, gov24_router, ELECTRICITY)
     assert not reply.custom.get("regions") and "어느 지역" not in reply.text, reply.text
     assert all("전기" in text.get(c["doc_id"], "") for c in reply.custom.get("citations") or []), reply.text

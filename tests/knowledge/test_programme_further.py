@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.knowledge.composer import first_programme_further
 from assistant.regions import agency_regions
+from catalogue_talk import first_reply  # type: ignore[import-not-found]
 
 ARMY = "군대 가는데 지원금 있나요"
 
@@ -49,24 +50,10 @@ def _army_pages() -> dict[str, str]:
             if "입영지원금" in str(r["서비스명"]) and agency_regions(str(r["소관기관명"]))}
 
 
-def _turns(settings: Any, router: Any, *texts: str) -> Any:
-    """The first message of the reply to the last of ``texts``, said in one conversation with the catalogue's engine."""
-    from assistant.app_state import build_processor
-    from assistant.dialogue.messages import UserMessage
-    from assistant.stores.trackers import SQLTrackerStore
-
-    processor = build_processor(settings, router, SQLTrackerStore("sqlite://"), None)
-    turn = None
-    for text in texts:
-        turn = processor.handle_message(UserMessage("further", text, "rest", {}))
-    assert turn is not None
-    return turn.messages[0]
-
-
 def test_the_region_is_asked_among_the_regions_that_run_it(gov24_settings: Any, gov24_router: Any) -> None:
     pages = _army_pages()
     assert len(set(pages.values())) >= 2, "the catalogue no longer has two regions' 입영지원금"
-    asked = _turns(gov24_settings, gov24_router, ARMY)
+    asked = first_reply(gov24_settings, gov24_router, ARMY)
     assert asked.custom.get("response") == "utter_ask_programme_region", asked.text
     assert sorted(asked.custom["regions"]) == sorted(" ".join(agency_regions(a)) for a in pages.values()), asked.text
     assert sorted(c["doc_id"] for c in asked.custom["citations"]) == sorted(pages), asked.text
@@ -75,6 +62,6 @@ def test_the_region_is_asked_among_the_regions_that_run_it(gov24_settings: Any, 
 def test_the_citizens_region_gets_its_own_programme(gov24_settings: Any, gov24_router: Any) -> None:
     for doc_id, agency in _army_pages().items():
         place = " ".join(agency_regions(agency))
-        answer = _turns(gov24_settings, gov24_router, ARMY, place)
+        answer = first_reply(gov24_settings, gov24_router, ARMY, place)
         cited = answer.custom.get("citations") or []
         assert cited and cited[0]["doc_id"] == doc_id, (place, answer.text)
