@@ -28,7 +28,7 @@ from typing import Protocol
 
 from assistant.dialogue.responses import particle_after
 from assistant.knowledge.documents import Chunk
-from assistant.knowledge.glossary import default_glossary, implied_benefit
+from assistant.knowledge.glossary import default_glossary, implied_benefit, implied_benefit_at
 from assistant.knowledge.index import DocInfo, KnowledgeIndex
 from assistant.knowledge.periods import (
     Clock,
@@ -1467,7 +1467,7 @@ class AnswerComposer:
         asked about ("실업급여 신청 방법" answered with 조기재취업수당; s36: "청년도약계좌 금리 얼마예요?" with
         청년주택드림 청약통장, "국민취업지원제도 알려줘" with 자활근로); a life event that implies a benefit counts as
         naming it (:func:`~assistant.knowledge.glossary.implied_benefit`: "회사에서 짤렸어요" → 실업급여, s42)."""
-        named = default_glossary().named_service(query) or implied_benefit(query)
+        named = default_glossary().named_service(query) or self._implied_alone(query)
         if named is None:
             name = unknown_account_or_scheme(query, self._titles) or group_support(query, self._titles)
             if name is not None and name.endswith("카드") and any(w.endswith(name) for w in self._described_cards()):
@@ -1478,6 +1478,22 @@ class AnswerComposer:
         if any(len(t) >= 4 and t in compact for t in self._titles):
             return None  # a document's own title is named too ("실업급여받다가 취업했는데 조기재취업수당 …": s42 probe)
         return None if any(holds_name(t, n) for n in synonyms for t in self._titles) else name
+
+    def _implied_alone(self, query: str) -> tuple[str, frozenset[str]] | None:
+        """The benefit a life event told in ``query`` implies (:func:`~assistant.knowledge.glossary.implied_benefit_at`),
+        or None, also when the rest of a Korean question names a kind of help a document title holds, beside the
+        groups and the generic words (:data:`_NAME_GROUP_WORDS`, :data:`_NAME_GENERIC_WORDS`): what it asks for is
+        that ("회사 그만두고 창업하려는데 지원 있어요?": 창업, never "'실업급여' is not in the documents" alone)."""
+        found = implied_benefit_at(query)
+        if found is None:
+            return None
+        start, end = found[2]
+        rest = query[:start] + " " + query[end:]
+        skip = {*_NAME_GROUP_WORDS, *_NAME_GENERIC_WORDS}
+        nouns = [t.text for t in self.tokenizer.tokenize(rest[:2000]) if t.tag in ("NNG", "NNP") and len(t.text) >= 2]
+        if any(w not in skip and self.title_holds([w]) for w in nouns):
+            return None
+        return found[0], found[1]
 
     @staticmethod
     def _missing_names(query: str, missing: str) -> frozenset[str]:

@@ -199,9 +199,19 @@ def implied_benefit(text: str) -> tuple[str, frozenset[str]] | None:
     >>> implied_benefit("조기재취업수당 받을 수 있나요"), implied_benefit("머리카락이 잘렸어요 미용실에서") is None
     (None, True)
     """
+    found = implied_benefit_at(text)
+    return None if found is None else (found[0], found[1])
+
+
+def implied_benefit_at(text: str) -> tuple[str, frozenset[str], tuple[int, int]] | None:
+    """:func:`implied_benefit` with where ``text`` tells the event: ``(name, its names, (start, end))``, or None.
+
+    >>> implied_benefit_at("다음 달 퇴사하면 뭐 받아요")[2]
+    (5, 9)
+    """
     for pattern, name, names in IMPLIED_BENEFITS:
-        if pattern.search(text):
-            return name, names
+        if (m := pattern.search(text)) is not None:
+            return name, names, m.span()
     return None
 
 

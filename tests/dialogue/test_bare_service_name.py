@@ -226,6 +226,16 @@ def test_a_question_about_a_benefit_not_in_the_documents_says_which(make_process
     assert ("documents" in m.text) if lang == "en" else ("자료에 없" in m.text), m.text
 
 
+@pytest.mark.parametrize("text", ["회사에서 짤렸는데 월세 지원 받을 수 있어요?", "퇴사했는데 월세 지원 있나요"])
+def test_a_job_lost_beside_another_kind_of_help_asked_is_no_missing_benefit(make_processor: Any,
+                                                                              titles: list[tuple[str, str]], text: str) -> None:
+    """s59: the event implies 실업급여 only when nothing else is asked: "회사 그만두고 창업하려는데 지원 있어요?" was
+    told only that 실업급여 is not in the documents. Here 월세 is asked, which a bundled title holds (read here)."""
+    assert any("월세" in t for t, _lang in titles)
+    m = say(make_processor(), text).messages[-1]
+    assert "'실업급여'" not in m.text and m.custom.get("missing_service") is None, m.text
+
+
 @pytest.mark.parametrize(("text", "title", "heading"), [
     # s32 probe: out_of_scope 0.64 and refused; apply_service 0.98 and "'에너지 바우쳐': 이 도우미에서는 신청을 받지 않는
     # 서비스예요"
