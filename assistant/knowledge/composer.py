@@ -466,6 +466,17 @@ _NAME_GROUP_WORDS = ("장애인", "장애", "청년", "노인", "어르신", "�
 _NAME_GENERIC_WORDS = ("지원금", "장려금", "지원", "서비스", "사업", "제도", "신청", "지급", "급여", "수당", "패키지")
 
 
+def _asked_nouns(words: Iterable[Token | str]) -> list[str]:
+    """The nouns among ``words`` (Kiwi tokens tagged NNG or NNP, or plain words) of two syllables or more beside the
+    groups of people and the generic words (:data:`_NAME_GROUP_WORDS`, :data:`_NAME_GENERIC_WORDS`), in order: the
+    kinds of help a question asks for ("창업" in "회사 그만두고 창업하려는데 지원 있어요?", "면접" in "취준생인데 면접
+    볼 때 돈 주는 거 있나요"). One reader for :meth:`AnswerComposer._implied_alone` and
+    :meth:`AnswerComposer._need_beside`."""
+    skip = {*_NAME_GROUP_WORDS, *_NAME_GENERIC_WORDS}
+    texts = (w if isinstance(w, str) else w.text for w in words if isinstance(w, str) or w.tag in ("NNG", "NNP"))
+    return [w for w in texts if len(w) >= 2 and w not in skip]
+
+
 def missing_note(missing: str, lang: str) -> str:
     """The sentence that says the benefit ``missing`` is not in the documents and a related service follows, in
     ``lang`` (``en``, else Korean)."""
@@ -1489,9 +1500,7 @@ class AnswerComposer:
             return None
         start, end = found[2]
         rest = query[:start] + " " + query[end:]
-        skip = {*_NAME_GROUP_WORDS, *_NAME_GENERIC_WORDS}
-        nouns = [t.text for t in self.tokenizer.tokenize(rest[:2000]) if t.tag in ("NNG", "NNP") and len(t.text) >= 2]
-        if any(w not in skip and self.title_holds([w]) for w in nouns):
+        if any(self.title_holds([w]) for w in _asked_nouns(self.tokenizer.tokenize(rest[:2000]))):
             return None
         return found[0], found[1]
 
@@ -2355,11 +2364,10 @@ class AnswerComposer:
         citizen needs beside the benefit they named or implied ("면접" in "취준생인데 면접 볼 때 돈 주는 거 있나요",
         "일자리" in "… 생계급여가 나온대요. 어디서 일자리 받아요?"); an English question's Korean translations."""
         name = re.sub(r"\s+", "", missing)
-        skip = {*_NAME_GROUP_WORDS, *_NAME_GENERIC_WORDS}
-        nouns = [t.text for t in self._query_tokens(result.query) if t.tag in ("NNG", "NNP") and len(t.text) >= 2]
+        nouns = _asked_nouns(self._query_tokens(result.query))
         # an English question's glossary words, whole (the retrieval's translations are cut into bigrams: 어르신 → 르신)
-        nouns += [k for _p, ks in default_glossary().matches(result.query) for k in ks if len(k) >= 2]
-        return tuple(dict.fromkeys(w.lower() for w in nouns if w not in skip and w not in name))
+        nouns += _asked_nouns(k for _p, ks in default_glossary().matches(result.query) for k in ks)
+        return tuple(dict.fromkeys(w.lower() for w in nouns if w not in name))
 
     def overview_of(self, doc_id: str, most: int = 160) -> str:
         """The first ``most`` characters of the overview section (개요 / 서비스목적, else the first section) of document
