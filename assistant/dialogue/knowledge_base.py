@@ -110,10 +110,13 @@ class RetrievalKnowledge:
         ranks first; else None. s49 probe: "70살 어머니 치매 검사 무료로 받을 수 있나요" ranked 치매진단(감별)검사비
         지원 first yet abstained (gate 0.22: 70, 살, 어머니 are on no page about a test; the page's 지원 대상 says 만
         60세 이상), where "치매 검사 무료로 받을 수 있나요" is answered (0.84). Whether the documents answer a question
-        does not depend on whose it is; who it is still shapes the ranking and the answer (the age's verdict)."""
+        does not depend on whose it is; who it is still shapes the ranking and the answer (the age's verdict). Nor on
+        the life event told beside the help asked (:meth:`AnswerComposer.without_told_event`; s60 probe: "회사에서
+        짤렸는데 월세 지원 받을 수 있어요?" ranked 청년 월세 지원 first yet abstained at a margin of 0.03, where "월세 지원
+        받을 수 있어요?" is answered)."""
         from assistant.nlu.household import without_person_words
 
-        asked = without_person_words(text)
+        asked = without_person_words(self.composer.without_told_event(text))
         first = (judged or result).hits[0].doc.doc_id if (judged or result).hits else None
         if asked == text or not asked or first is None:
             return None

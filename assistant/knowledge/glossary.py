@@ -215,6 +215,22 @@ def implied_benefit_at(text: str) -> tuple[str, frozenset[str], tuple[int, int]]
     return None
 
 
+#: The benefits of :data:`IMPLIED_BENEFITS` whose pattern tells a life event (losing or leaving a job), not a need
+#: said in other words (수급자 신청, 활동지원 신청, 취준생 … 돈 주는: those spans are what is asked about).
+TOLD_EVENT_BENEFITS = frozenset({"실업급여"})
+
+
+def told_event_at(text: str) -> tuple[int, int] | None:
+    """Where ``text`` tells a life event that implies a benefit (:func:`implied_benefit_at` of one of
+    :data:`TOLD_EVENT_BENEFITS`), as ``(start, end)`` character offsets, or None.
+
+    >>> told_event_at("회사 그만두고 창업하려는데 지원 있어요?"), told_event_at("수급자 신청 어떻게 해요?")
+    ((0, 6), None)
+    """
+    found = implied_benefit_at(text)
+    return found[2] if found is not None and found[0] in TOLD_EVENT_BENEFITS else None
+
+
 def _read_terms(path: Path, what: str, mapping: str, non_empty: bool) -> dict[str, list[str]]:
     """The ``terms:`` mapping of a glossary YAML file (both glossaries share this reading): ``{key: [strings]}``.
 
