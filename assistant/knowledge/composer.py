@@ -1505,17 +1505,20 @@ class AnswerComposer:
     def _asks_beside(self, query: str, span: tuple[int, int]) -> bool:
         """Whether ``query`` outside the character offsets ``span`` (a told event, :func:`implied_benefit_at`) names
         a kind of help a document title holds (:func:`_asked_nouns`, :meth:`title_holds`): 창업 in "회사 그만두고
-        창업하려는데 지원 있어요?"."""
+        창업하려는데 지원 있어요?"; in English by the glossary's words for it (월세 for "I lost my job, is there help
+        with rent?")."""
         start, end = span
         rest = query[:start] + " " + query[end:]
-        return any(self.title_holds([w]) for w in _asked_nouns(self.tokenizer.tokenize(rest[:2000])))
+        # an English question's kinds of help by their glossary words ("help with rent": 월세; a Korean one has none)
+        translated = [k for _phrase, korean in default_glossary().matches(rest[:2000]) for k in korean]
+        return any(self.title_holds([w]) for w in _asked_nouns([*self.tokenizer.tokenize(rest[:2000]), *translated]))
 
     def _told_event_terms(self, query: str, terms: set[str]) -> set[str]:
         """The terms among ``terms`` of a life event ``query`` tells (:func:`~assistant.knowledge.glossary.told_event_at`:
         회사, 그만두) beside a kind of help it asks for (:meth:`_asks_beside`), or an empty set, also when they are all
         of ``terms``. They tell the citizen's circumstance, not what the answer must speak of: the gate's overlap
         leaves them out (s59 probe: "회사 그만두고 창업하려는데 지원 있어요?" abstained at overlap 0.5 where "창업하려는데
-        지원 있어요?" is answered). Korean only in effect: an English question's rest holds no Korean noun."""
+        지원 있어요?" is answered)."""
         span = self._told_beside(query)
         if span is None:
             return set()

@@ -66,17 +66,32 @@ def test_starting_a_business_after_leaving_a_job_is_answered_as_starting_one(gov
                                                                                gov24_router: Any) -> None:
     """The catalogue (slow): "회사 그만두고 창업하려는데 지원 있어요?" is answered with the service "창업하려는데 지원
     있어요?" is answered with, whose catalogue title names 창업, and every service it cites (the related ones listed
-    after it too: the question's words beside the event are what they must hold) names 창업 in its title or summary
-    (read from the rows). The rest of the listing may differ: the event's words still move the retrieval's ranks."""
+    after it too: the question's words beside the event are what they must hold) names 창업 in its title, summary
+    or purpose (read from the rows). The rest of the listing may differ: the event's words still move the ranks."""
     from shared_paths import GOV24_DIR
 
-    rows = json.loads((GOV24_DIR / "gov24_serviceList_snapshot.json").read_text(encoding="utf-8"))
-    rows = rows["data"] if isinstance(rows, dict) else rows
+    def rows_of(name: str) -> list[dict[str, Any]]:
+        data = json.loads((GOV24_DIR / f"gov24_{name}_snapshot.json").read_text(encoding="utf-8"))
+        return list(data["data"] if isinstance(data, dict) else data)
+
+    rows = rows_of("serviceList")
     titled = {str(r["서비스ID"]) for r in rows if "창업" in str(r["서비스명"])}
     about = {str(r["서비스ID"]) for r in rows if "창업" in str(r["서비스명"]) + str(r.get("서비스목적요약") or "")}
+    about |= {str(r["서비스ID"]) for r in rows_of("serviceDetail") if "창업" in str(r.get("서비스목적") or "")}
     plain = first_reply(gov24_settings, gov24_router, "창업하려는데 지원 있어요?", sender="plain")
     told = first_reply(gov24_settings, gov24_router, "회사 그만두고 창업하려는데 지원 있어요?", sender="told")
     cited = list(dict.fromkeys(c["doc_id"] for c in told.custom.get("citations") or []))
     assert cited and cited[0] in titled, told.text
     assert cited[0] == (plain.custom.get("citations") or [{}])[0].get("doc_id")
     assert len(cited) > 1 and set(cited) <= about, told.text
+
+
+def test_an_english_job_loss_beside_help_with_rent_gets_the_rent_reply(make_processor: Any, bundled_router: Any) -> None:
+    """s60 probe: "I lost my job, is there help with rent?" was told first that 실업급여 is not in the documents,
+    where its Korean twin is not: the glossary's word for "rent" (월세) is what a bundled title holds (read here)."""
+    rent_titles = {d.title for d in bundled_router.retriever.index.docs.values() if "월세" in d.title}
+    plain = make_processor().handle_message(UserMessage("plain-en", "Is there help with rent?", "rest", {}))
+    told = make_processor().handle_message(UserMessage("told-en", "I lost my job, is there help with rent?", "rest", {}))
+    assert _cited(plain) and {t for t, _s in _cited(plain)} <= rent_titles
+    assert _cited(told) == _cited(plain)
+    assert all("실업급여" not in m.text and not m.custom.get("missing_service") for m in told.messages), told.messages[0].text
