@@ -1202,10 +1202,7 @@ class AnswerComposer:
         """The text :meth:`_terms_of` reads (title and sections but the papers to bring), lower-cased, without
         whitespace (:func:`~assistant.knowledge.topic.holds_topic`)."""
         if doc_id not in self._doc_text:
-            doc = self.index.docs[doc_id]
-            text = doc.title + "".join(c.text for c in self._doc_chunks.get(doc_id, [])
-                                       if _key(c.section) not in OVERLAP_LEFT_OUT)
-            self._doc_text[doc_id] = re.sub(r"\s+", "", text).lower()
+            self._doc_text[doc_id] = re.sub(r"\s+", "", self._written_text(doc_id)).lower()
         return self._doc_text[doc_id]
 
     def answerability(self, result: RetrievalResult, p_oos: float = 0.0) -> tuple[float, dict[str, float]]:
@@ -2069,7 +2066,8 @@ class AnswerComposer:
         return spoken is not None and (not objects or self._overview_holds(doc, (objects,), _held_words(result)))
 
     def _written_text(self, doc_id: str) -> str:
-        """The text :meth:`_text_of` reads (title and sections but the papers to bring) as written, spaces kept."""
+        """The title and sections of document ``doc_id`` but the papers to bring (:data:`OVERLAP_LEFT_OUT`), as
+        written, a line apart: what :meth:`_text_of` reads without whitespace."""
         doc = self.index.docs[doc_id]
         return doc.title + "\n" + "\n".join(c.text for c in self._doc_chunks.get(doc_id, [])
                                             if _key(c.section) not in OVERLAP_LEFT_OUT)
@@ -2493,9 +2491,7 @@ class AnswerComposer:
         compounds = self._asked_compounds(result)
         if all(self._holds(result, c, hits[0].doc.doc_id) for c in compounds):
             return None
-        asked = asked_words(result)
-        return next((h for h in hits[1:top] if not agency_regions(h.doc.agency) and narrow_group(h.doc.title, asked) is None
-                     and all(self._holds(result, c, h.doc.doc_id) for c in compounds)), None)
+        return next((h for h in self._holding_all(result, compounds, top) if not agency_regions(h.doc.agency)), None)
 
     def _fuller_page(self, result: RetrievalResult, top: int = VARIANT_TOP) -> DocHit | None:
         """A page that holds all the question asks, below a national service's that holds less of it.
@@ -2516,10 +2512,16 @@ class AnswerComposer:
         compounds = self._asked_compounds(result)
         if all(self._holds(result, c, hits[0].doc.doc_id) for c in compounds if len(c) > 1):
             return None
-        asked = asked_words(result)
-        fuller = [h for h in hits[1:top] if narrow_group(h.doc.title, asked) is None
-                  and all(self._holds(result, c, h.doc.doc_id) for c in compounds)]
+        fuller = self._holding_all(result, compounds, top)
         return next((h for h in fuller if not agency_regions(h.doc.agency)), fuller[0] if fuller else None)
+
+    def _holding_all(self, result: RetrievalResult, compounds: Sequence[tuple[str, ...]], top: int) -> list[DocHit]:
+        """The hits after the first among the first ``top`` that hold every one of ``compounds`` (:meth:`_holds`) and
+        are not for a narrow group the question does not name (:func:`~assistant.knowledge.target_groups.
+        narrow_group`), in rank order: the search of :meth:`_fuller_national` and :meth:`_fuller_page`."""
+        asked = asked_words(result)
+        return [h for h in result.hits[1:top] if narrow_group(h.doc.title, asked) is None
+                and all(self._holds(result, c, h.doc.doc_id) for c in compounds)]
 
     def _on_subject(self, result: RetrievalResult, lead: DocHit, top: int = VARIANT_TOP,
                     share: float = NATIONAL_SUBJECT_SHARE) -> list[DocHit]:
